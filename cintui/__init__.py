@@ -1,0 +1,3 @@
+"""cintui: a keyboard-first terminal workspace for Children in Need casework."""
+
+__version__ = "0.1.0"

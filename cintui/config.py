@@ -1,0 +1,59 @@
+"""Where cintui keeps things: the store, the config folder, user-supplied policy profiles.
+
+Environment overrides (tests and batch use):
+  CINTUI_CONFIG_DIR   config folder (default: platformdirs user config dir)
+  CINTUI_DATA_DIR     folder holding the default store (default: platformdirs user data dir)
+  CINTUI_DB           path of the store file
+  CINTUI_DATABASE_URL any SQLAlchemy URL (e.g. PostgreSQL), overrides CINTUI_DB
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "cintui"
+STORE_FILENAME = "cintui.db"
+
+
+def _ensure_private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.chmod(0o700)
+    except OSError:  # pragma: no cover - e.g. a folder owned by someone else
+        pass
+    return path
+
+
+def config_dir(create: bool = False) -> Path:
+    env = os.environ.get("CINTUI_CONFIG_DIR")
+    if env:
+        path = Path(env).expanduser()
+    else:
+        from platformdirs import user_config_path
+
+        path = user_config_path(APP_NAME, appauthor=False)
+    return _ensure_private_dir(path) if create else path
+
+
+def data_dir(create: bool = False) -> Path:
+    env = os.environ.get("CINTUI_DATA_DIR")
+    if env:
+        path = Path(env).expanduser()
+    else:
+        from platformdirs import user_data_path
+
+        path = user_data_path(APP_NAME, appauthor=False)
+    return _ensure_private_dir(path) if create else path
+
+
+def default_store_path() -> Path:
+    env = os.environ.get("CINTUI_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / STORE_FILENAME
+
+
+def user_policies_dir() -> Path:
+    """Drop an authority's own `NAME.toml` profile here to use it."""
+    return config_dir() / "policies"
