@@ -1,0 +1,105 @@
+"""Finding and opening the store, shared by the TUI and the CLI.
+
+Where: `--db PATH`, else `CINTUI_DATABASE_URL` (any SQLAlchemy URL), else `CINTUI_DB`,
+else the platformdirs user data folder. Who: the worker using cintui, for the audit trail.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cintui import config
+
+MIN_PASSPHRASE = 8
+
+
+class AccessError(Exception):
+    """A one-line problem opening or creating a store."""
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    path: Path | None = None
+    url: str | None = None
+
+    def describe(self) -> str:
+        if self.url:
+            return _redact(self.url)
+        return str(self.path)
+
+    def exists(self) -> bool:
+        return self.url is not None or (self.path is not None and self.path.exists())
+
+    def is_encrypted(self) -> bool:
+        if self.path is None or not self.path.exists():
+            return False
+        from cintui.store.engine import is_encrypted_file
+
+        return is_encrypted_file(self.path)
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def locate(db: str | os.PathLike | None = None) -> StoreLocation:
+    if db:
+        return StoreLocation(path=Path(db).expanduser())
+    url = os.environ.get("CINTUI_DATABASE_URL")
+    if url:
+        return StoreLocation(url=url)
+    return StoreLocation(path=config.default_store_path())
+
+
+def env_passphrase() -> str | None:
+    value = os.environ.get("CINTUI_PASSPHRASE")
+    return value if value else None
+
+
+def check_new_passphrase(first: str, second: str) -> str:
+    if first != second:
+        raise AccessError("the two passphrases differ; nothing was created")
+    if len(first) < MIN_PASSPHRASE:
+        raise AccessError(f"a passphrase needs at least {MIN_PASSPHRASE} characters")
+    return first
+
+
+def open_location(loc: StoreLocation, passphrase: str | None):
+    """Open an existing store (upgrading an older one after a backup)."""
+    from cintui.store import engine
+
+    if loc.url:
+        return engine.open_url(loc.url)
+    assert loc.path is not None
+    if not loc.path.exists():
+        raise AccessError(
+            f"no store at {loc.path}: run `cintui` to create one, or `cintui demo --db PATH`"
+        )
+    return engine.open_store(loc.path, passphrase)
+
+
+def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool):
+    from cintui.store import engine
+
+    if loc.url:
+        return engine.open_url(loc.url)
+    assert loc.path is not None
+    if loc.path.exists():
+        raise AccessError(f"{loc.path} already exists; choose another path or remove it")
+    return engine.create_store(loc.path, passphrase if encrypt else None, encrypt=encrypt)
+
+
+def current_actor() -> str:
+    """Who is making changes: the chosen worker, else the operating-system login."""
+    env = os.environ.get("CINTUI_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no login name (some containers)
+        return "unknown"

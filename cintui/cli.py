@@ -1,0 +1,599 @@
+"""The `cintui` command line (Typer). With no subcommand it opens the TUI.
+
+Every error a user can cause is one line on stderr and exit code 2: no traceback, nothing
+written. Heavy imports (the store, exports) happen inside commands so `--version`,
+`deadline` and `policy` stay quick.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cintui import __version__, access
+
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    name="cintui",
+    help="Children in Need casework, offline, in the terminal. Run with no command to open the app.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+policy_app = typer.Typer(help="Policy profiles: each authority's timescales.", no_args_is_help=True)
+child_app = typer.Typer(help="Children on the store.", no_args_is_help=True)
+db_app = typer.Typer(help="The store itself: create, upgrade, back up.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+app.add_typer(child_app, name="child")
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+
+
+class CliError(Exception):
+    """One line for the user; exit code 2."""
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: CINTUI_DB or the user data folder).",
+                 dir_okay=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", help="Treat this ISO date as today (for reports and tests).",
+                 hidden=True),
+]
+
+
+def _state(ctx: typer.Context) -> dict:
+    ctx.ensure_object(dict)
+    return ctx.obj
+
+
+def _parse_date(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{what}: {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _today(value: str | None) -> date:
+    if value:
+        return _parse_date(value, "--today")
+    env = os.environ.get("CINTUI_TODAY")
+    return _parse_date(env, "CINTUI_TODAY") if env else date.today()
+
+
+def _echo_json(data) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+# ------------------------------------------------------------------ store access
+
+
+def _location(ctx: typer.Context, db: Path | None) -> access.StoreLocation:
+    return access.locate(db or _state(ctx).get("db"))
+
+
+def _passphrase_for_open(loc: access.StoreLocation) -> str | None:
+    if not loc.is_encrypted():
+        return None
+    value = access.env_passphrase()
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise CliError(f"{loc.describe()} is encrypted: set CINTUI_PASSPHRASE or run in a terminal")
+    import getpass
+
+    return getpass.getpass(f"Passphrase for {loc.describe()}: ")
+
+
+def _passphrase_for_create(loc: access.StoreLocation) -> str:
+    value = access.env_passphrase()
+    if value is not None:
+        return access.check_new_passphrase(value, value)
+    if not sys.stdin.isatty():
+        raise CliError("a new encrypted store needs a passphrase: set CINTUI_PASSPHRASE "
+                       "or run in a terminal (or pass --no-encrypt)")
+    import getpass
+
+    first = getpass.getpass(f"New passphrase for {loc.describe()}: ")
+    second = getpass.getpass("Repeat the passphrase: ")
+    return access.check_new_passphrase(first, second)
+
+
+@contextmanager
+def _open(ctx: typer.Context, db: Path | None) -> Iterator:
+    loc = _location(ctx, db)
+    store = access.open_location(loc, _passphrase_for_open(loc))
+    try:
+        if store.upgraded_from:
+            typer.echo(
+                f"Upgraded the store from revision {store.upgraded_from}; "
+                f"backup at {store.backup_path}",
+                err=True,
+            )
+        yield store
+    finally:
+        store.close()
+
+
+# ------------------------------------------------------------------ root
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cintui {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    db: DbOption = None,
+    no_encrypt: Annotated[
+        bool, typer.Option("--no-encrypt", help="Create a plain (unencrypted) store on first run.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    _state(ctx)["db"] = db
+    if ctx.invoked_subcommand is None:
+        from cintui.app import run_app
+
+        run_app(access.locate(db), encrypt=not no_encrypt)
+
+
+# ------------------------------------------------------------------ deadline
+
+
+@app.command()
+def deadline(
+    start: Annotated[str, typer.Argument(metavar="FROM", help="Start date, YYYY-MM-DD.")],
+    working_days: Annotated[int | None, typer.Option("--working-days", min=0)] = None,
+    days: Annotated[int | None, typer.Option("--days", min=0)] = None,
+    weeks: Annotated[int | None, typer.Option("--weeks", min=0)] = None,
+    months: Annotated[int | None, typer.Option("--months", min=0)] = None,
+    timescale: Annotated[
+        str | None, typer.Option("--timescale", help="A policy timescale, e.g. visit, review.")
+    ] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help="Policy profile name.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the date a timescale ends: working days skip weekends and England bank holidays."""
+    from cintui.domain import calendar
+    from cintui.domain.policy import Timescale
+    from cintui.domain.timescales import due_date
+
+    begin = _parse_date(start, "FROM")
+    chosen = {k: v for k, v in
+              {"working_days": working_days, "days": days, "weeks": weeks, "months": months}.items()
+              if v is not None}
+    if len(chosen) + (timescale is not None) != 1:
+        raise CliError("give exactly one of --working-days, --days, --weeks, --months, --timescale")
+    if timescale is not None:
+        from cintui import policies
+
+        ts = policies.load_policy(policy or policies.DEFAULT_POLICY).timescale(timescale)
+    else:
+        if policy is not None:
+            from cintui import policies
+
+            policies.load_policy(policy)  # a wrong name is still an error
+        unit, amount = next(iter(chosen.items()))
+        ts = Timescale(key="custom", amount=amount, unit=unit, source="")
+    due = due_date(begin, ts, calendar.england_calendar())
+    if as_json:
+        _echo_json({"from": begin.isoformat(), "amount": ts.amount, "unit": ts.unit,
+                    "source": ts.source or None, "due": due.isoformat()})
+    else:
+        typer.echo(due.isoformat())
+
+
+# ------------------------------------------------------------------ policy
+
+
+@policy_app.command("list")
+def policy_list(as_json: JsonOption = False) -> None:
+    """The policy profiles available (shipped and your own)."""
+    from cintui import policies
+
+    profiles = policies.list_policies()
+    if as_json:
+        _echo_json([{"name": p.name, "title": p.title, "authority": p.authority,
+                     "origin": str(p.origin)} for p in profiles])
+        return
+    from rich.table import Table
+
+    table = Table("name", "authority", "title", "from")
+    for p in profiles:
+        table.add_row(p.name, p.authority, p.title, str(p.origin))
+    _console().print(table)
+
+
+@policy_app.command("show")
+def policy_show(name: str, as_json: JsonOption = False) -> None:
+    """Every timescale in one profile, with the rule it comes from."""
+    from cintui import policies
+
+    profile = policies.load_policy(name)
+    rows = [(key, ts.describe(), ts.anchor or "", ts.source)
+            for key, ts in profile.timescales.items()]
+    if as_json:
+        _echo_json({
+            "name": profile.name, "title": profile.title, "authority": profile.authority,
+            "levels": list(profile.levels), "due_soon_working_days": profile.due_soon_working_days,
+            "timescales": {k: {"amount": ts.amount, "unit": ts.unit, "source": ts.source,
+                               "from": ts.anchor} for k, ts in profile.timescales.items()},
+        })
+        return
+    from rich.table import Table
+
+    table = Table("timescale", "limit", "from", "source", title=f"{profile.title} ({profile.name})")
+    for row in rows:
+        table.add_row(*row)
+    _console().print(table)
+    if profile.levels:
+        _console().print("Levels of need: " + " → ".join(profile.levels))
+
+
+@policy_app.command("use")
+def policy_use(ctx: typer.Context, name: str, db: DbOption = None) -> None:
+    """Set the policy profile the store works to."""
+    from cintui import casework
+
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        profile = casework.set_store_policy(session, name)
+    typer.echo(f"The store now follows {profile.title} ({profile.name}).")
+
+
+# ------------------------------------------------------------------ child
+
+
+@child_app.command("list")
+def child_list(
+    ctx: typer.Context,
+    db: DbOption = None,
+    worker: Annotated[str | None, typer.Option("--worker", help="Username or name.")] = None,
+    team: Annotated[str | None, typer.Option("--team")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only open cases.")] = False,
+    as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """List children: reference, name, DOB, worker, status, level."""
+    from cintui import casework
+
+    with _open(ctx, db) as store, store.read() as session:
+        rows = casework.list_children(session, _today(today), worker=worker, team=team,
+                                      open_only=open_only)
+    if as_json:
+        _echo_json([r.as_json() for r in rows])
+        return
+    if not rows:
+        typer.echo("No children on this store yet: `cintui child add --help` or `cintui demo`.")
+        return
+    from rich.table import Table
+
+    table = Table("reference", "name", "age", "DOB / due", "worker", "status", "level")
+    for r in rows:
+        born = r.dob.isoformat() if r.dob else (f"due {r.expected_dob}" if r.expected_dob else "")
+        table.add_row(r.reference, r.name, r.age, born, r.worker, r.status, r.level)
+    _console().print(table)
+
+
+@child_app.command("add")
+def child_add(
+    ctx: typer.Context,
+    first_name: Annotated[str, typer.Option("--first-name", help="Required.")],
+    last_name: Annotated[str, typer.Option("--last-name", help="Required.")],
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")] = None,
+    expected_dob: Annotated[
+        str | None, typer.Option("--expected-dob", help="Unborn child: expected date.")
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Case reference (default: next free).")
+    ] = None,
+    gender: Annotated[str, typer.Option("--gender", help="Census code: 1 male, 2 female, "
+                                        "0 not recorded/unborn, 9 indeterminate.")] = "0",
+    ethnicity: Annotated[str, typer.Option("--ethnicity", help="Census code, e.g. WBRI.")] = "NOBT",
+    disability: Annotated[
+        list[str] | None, typer.Option("--disability", help="Census code; repeat for several.")
+    ] = None,
+    primary_need: Annotated[str, typer.Option("--primary-need", help="N0-N9.")] = "N0",
+    referral_date: Annotated[
+        str | None, typer.Option("--referral-date", help="Default: today.")
+    ] = None,
+    referral_source: Annotated[str, typer.Option("--referral-source", help="1A-10.")] = "10",
+    level: Annotated[str, typer.Option("--level", help="Level of need (policy's names).")] = "",
+    service: Annotated[str, typer.Option("--service")] = "",
+    team: Annotated[str | None, typer.Option("--team")] = None,
+    worker: Annotated[str | None, typer.Option("--worker", help="Allocated worker.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """Add a child with their first referral. Nothing is written unless everything is valid."""
+    from cintui import casework
+
+    now = _today(today)
+    new = casework.NewChild(
+        first_name=first_name, last_name=last_name,
+        dob=_parse_date(dob, "--dob") if dob else None,
+        expected_dob=_parse_date(expected_dob, "--expected-dob") if expected_dob else None,
+        reference=reference, gender=gender, ethnicity=ethnicity.upper(),
+        disabilities=" ".join(d.upper() for d in disability or ["NONE"]),
+        primary_need=primary_need.upper(), referral_source=referral_source.upper(),
+        referral_date=_parse_date(referral_date, "--referral-date") if referral_date else now,
+        level=level, service=service, team=team, worker=worker,
+    )
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        child = casework.add_child(session, new, now)
+        ref, name = child.reference, child.full_name
+    if as_json:
+        _echo_json({"reference": ref, "name": name})
+    else:
+        typer.echo(f"Added {name} as {ref}.")
+
+
+@child_app.command("show")
+def child_show(
+    ctx: typer.Context,
+    child: Annotated[str, typer.Argument(metavar="CHILD", help="Case reference or name.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """A child's details and every timescale running for them."""
+    from cintui import casework
+
+    now = _today(today)
+    with _open(ctx, db) as store, store.read() as session:
+        record = casework.find_child(session, child)
+        profile = casework.store_policy(session)
+        deadlines = casework.child_deadlines(session, record, now, profile)
+        details = {
+            "reference": record.reference, "name": record.full_name,
+            "dob": record.dob.isoformat() if record.dob else None,
+            "expected_dob": record.expected_dob.isoformat() if record.expected_dob else None,
+            "status": record.status, "level": record.level, "service": record.service,
+            "policy": profile.name,
+        }
+    if as_json:
+        _echo_json({**details, "deadlines": [casework.deadline_json(d) for d in deadlines]})
+        return
+    _print_deadlines(details, deadlines, now)
+
+
+def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
+    from rich.table import Table
+
+    console = _console()
+    console.print(f"[bold]{details['name']}[/] {details['reference']} · {details['status']} · "
+                  f"policy {details['policy']}")
+    if not deadlines:
+        console.print("Nothing is due: no timescale is running.")
+        return
+    table = Table("due", "what", "state", "working days", "rule", "source")
+    colours = {"overdue": "bold red", "due today": "bold yellow", "due soon": "yellow"}
+    for d in deadlines:
+        style = colours.get(str(d.state), "")
+        table.add_row(d.due.isoformat(), d.label, f"[{style}]{d.state}[/]" if style else str(d.state),
+                      str(d.working_days_left), d.rule, d.source)
+    console.print(table)
+
+
+# ------------------------------------------------------------------ demo
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    children: Annotated[int, typer.Option("--children", min=1, max=100_000)] = 120,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    db: DbOption = None,
+    no_encrypt: Annotated[bool, typer.Option("--no-encrypt", help="Write a plain store.")] = False,
+    policy: Annotated[str, typer.Option("--policy")] = "england",
+    today: TodayOption = None,
+) -> None:
+    """Create a store full of synthetic children, workers and histories."""
+    from time import perf_counter
+
+    from cintui import demo as demo_mod
+    from cintui import policies
+
+    policies.load_policy(policy)
+    loc = _location(ctx, db)
+    if loc.path is not None and loc.path.exists():
+        raise CliError(f"{loc.path} already exists; demo data is only written to a new store")
+    passphrase = None if no_encrypt else _passphrase_for_create(loc)
+    started = perf_counter()
+    store = access.create_location(loc, passphrase, encrypt=not no_encrypt)
+    try:
+        counts = demo_mod.generate(store, children=children, seed=seed, today=_today(today),
+                                   policy=policy)
+    finally:
+        store.close()
+    seconds = perf_counter() - started
+    typer.echo(f"Demo store at {loc.describe()}: {counts.children} children, {counts.workers} "
+               f"workers in {counts.teams} teams ({seconds:.1f} s).", err=True)
+
+
+# ------------------------------------------------------------------ db
+
+
+@db_app.command("init")
+def db_init(
+    ctx: typer.Context,
+    db: DbOption = None,
+    no_encrypt: Annotated[bool, typer.Option("--no-encrypt", help="Plain store.")] = False,
+    policy: Annotated[str, typer.Option("--policy")] = "england",
+) -> None:
+    """Create an empty store (encrypted unless --no-encrypt)."""
+    from cintui import casework, policies
+
+    policies.load_policy(policy)
+    loc = _location(ctx, db)
+    passphrase = None if no_encrypt else _passphrase_for_create(loc)
+    store = access.create_location(loc, passphrase, encrypt=not no_encrypt)
+    try:
+        with store.session(access.current_actor()) as session:
+            casework.set_store_policy(session, policy)
+    finally:
+        store.close()
+    kind = "a plain (UNENCRYPTED)" if no_encrypt else "an encrypted"
+    typer.echo(f"Created {kind} store at {loc.describe()}.")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
+    """Bring an older store up to this version (a backup is written first)."""
+    from cintui.store import migrate
+
+    with _open(ctx, db) as store:
+        if store.upgraded_from is None:
+            typer.echo(f"The store is up to date (revision {migrate.head_revision()}).")
+        else:
+            typer.echo(f"Upgraded to revision {migrate.head_revision()}.")
+
+
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Backup file to write.",
+                                         dir_okay=False)],
+    db: DbOption = None,
+) -> None:
+    """Copy the store to a file (same encryption and passphrase), safely while in use."""
+    from cintui.store.engine import backup_store
+
+    if output.exists():
+        raise CliError(f"{output} already exists; choose a new file")
+    loc = _location(ctx, db)
+    passphrase = _passphrase_for_open(loc)
+    with _open(ctx, db) as store:
+        backup_store(store, output, passphrase)
+    typer.echo(f"Backed up to {output}.")
+
+
+@db_app.command("info")
+def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Where the store is, whether it is encrypted, its revision and policy."""
+    from cintui import casework
+    from cintui.store import migrate
+
+    loc = _location(ctx, db)
+    with _open(ctx, db) as store:
+        with store.read() as session:
+            policy = casework.store_policy_name(session)
+        info = {"store": loc.describe(), "encrypted": store.encrypted,
+                "revision": migrate.current_revision(store.engine), "policy": policy}
+    if as_json:
+        _echo_json(info)
+    else:
+        for key, value in info.items():
+            typer.echo(f"{key}: {value}")
+        if not info["encrypted"]:
+            typer.echo("WARNING: this store is not encrypted.")
+
+
+# ------------------------------------------------------------------ audit
+
+
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check the audit trail's hash chain; report the first broken link."""
+    from cintui.store import audit
+
+    with _open(ctx, db) as store:
+        report = audit.verify(store)
+    if as_json:
+        _echo_json({"ok": report.ok, "entries": report.entries,
+                    "first_broken_seq": report.first_broken_seq, "problem": report.problem})
+    elif report.ok:
+        typer.echo(f"Audit trail intact: {report.entries} entries."
+                   + (f" {report.problem}" if report.problem else ""))
+    else:
+        typer.echo(f"Audit trail BROKEN at entry {report.first_broken_seq}: {report.problem}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that are the user's to fix: shown as one line, exit 2."""
+    errors: list[type[BaseException]] = [CliError, access.AccessError]
+    from cintui import codes, policies
+    from cintui.domain.child import InvalidChildDetails
+    from cintui.domain.policy import PolicyError
+
+    errors += [codes.InvalidCode, policies.UnknownPolicy, PolicyError, InvalidChildDetails]
+    if "cintui.store.engine" in sys.modules:
+        from cintui.store.engine import StoreError
+        from cintui.store.models import InvalidRow
+
+        errors += [StoreError, InvalidRow]
+    if "cintui.casework" in sys.modules:
+        from cintui.casework import CaseworkError
+
+        errors.append(CaseworkError)
+    return tuple(errors)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point: Click's usage errors and our own become one line and exit 2."""
+    import click
+
+    os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="cintui", standalone_mode=False)
+    except click.exceptions.Abort:
+        typer.echo("cintui: cancelled", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        typer.echo(f"cintui: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if isinstance(exc, _user_errors()):
+            typer.echo(f"cintui: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        log = _log_crash()
+        typer.echo(f"cintui: internal error ({type(exc).__name__}); details in {log}", err=True)
+        sys.exit(1)
+    if isinstance(result, int) and result:
+        sys.exit(result)
+
+
+def _log_crash() -> Path:
+    """A bug is not the user's fault: keep the traceback in a private file, not on screen."""
+    import traceback
+
+    from cintui import config
+
+    path = config.data_dir(create=True) / "crash.log"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc() + "\n")
+    return path

@@ -1,0 +1,74 @@
+"""DfE Children in Need census code lists (DOMAIN.md §10), shipped in data/census_codes.json.
+
+Coded fields are validated against these lists on every write to the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from types import MappingProxyType
+
+CODE_LISTS = (
+    "gender",
+    "ethnicity",
+    "disability",
+    "referral_source",
+    "primary_need",
+    "closure_reason",
+    "assessment_factor",
+    "category_of_abuse",
+    "upn_unknown",
+)
+
+
+class InvalidCode(ValueError):
+    """A value that is not in its census code list."""
+
+    def __init__(self, field: str, value: object, code_list: str) -> None:
+        self.field = field
+        self.value = value
+        self.code_list = code_list
+        allowed = ", ".join(codes(code_list))
+        super().__init__(f"{field}: {value!r} is not a census {code_list} code (one of: {allowed})")
+
+
+@cache
+def _all() -> Mapping[str, Mapping[str, str]]:
+    raw = json.loads((files("cintui.data") / "census_codes.json").read_text(encoding="utf-8"))
+    return MappingProxyType({k: MappingProxyType(raw[k]) for k in CODE_LISTS})
+
+
+def codes(code_list: str) -> Mapping[str, str]:
+    """Code -> label for one list, in the census order."""
+    return _all()[code_list]
+
+
+def label(code_list: str, code: str | None) -> str:
+    if code is None:
+        return ""
+    return codes(code_list).get(code, code)
+
+
+def check(field: str, value: str | None, code_list: str, *, required: bool = False) -> None:
+    if value is None or value == "":
+        if required:
+            raise InvalidCode(field, value, code_list)
+        return
+    if value not in codes(code_list):
+        raise InvalidCode(field, value, code_list)
+
+
+def split_multi(value: str | None) -> list[str]:
+    """Multi-valued coded fields (disabilities, assessment factors) are stored space-separated."""
+    return [v for v in (value or "").replace(",", " ").split() if v]
+
+
+def check_multi(field: str, value: str | None, code_list: str) -> None:
+    items = split_multi(value)
+    for item in items:
+        check(field, item, code_list)
+    if code_list == "disability" and "NONE" in items and len(items) > 1:
+        raise ValueError(f"{field}: NONE cannot be combined with other disability codes")

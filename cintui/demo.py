@@ -1,0 +1,395 @@
+"""`cintui demo`: a deterministic store of synthetic children, families and histories.
+
+Everyone here is invented. The same seed and `today` give the same store. Histories are
+spread so that every timescale state (overdue, due today, due soon, upcoming, done)
+occurs somewhere, relative to `today`. Later features extend `_history` so a demo store
+shows them.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from cintui import casework
+from cintui.domain.calendar import WorkingCalendar, add_months, england_calendar
+from cintui.store.models import (
+    Child,
+    ChildPerson,
+    Consent,
+    Episode,
+    Family,
+    Meeting,
+    Person,
+    Team,
+    Visit,
+    Worker,
+)
+
+ACTOR = "demo"
+CHILDREN_PER_WORKER = 18  # WAR 3.5: county average 16-21
+WORKERS_PER_TEAM = 6
+SERVICES = ("Strengthening Families", "Safeguarding and Support", "Children with Disability Team")
+AREAS = ("North", "South", "East", "West", "Central", "Riverside", "Hillside", "Coastal")
+
+FIRST = ["Amira", "Leo", "Maya", "Noah", "Zara", "Oliver", "Isla", "Theo", "Ava", "Arlo", "Freya", "Ezra", "Layla", "Finn", "Ruby", "Kai", "Esme", "Idris", "Nia", "Jude", "Poppy", "Ravi", "Elsie", "Tariq", "Mila", "Felix", "Hana", "Omar", "Iris", "Sami", "Edie", "Yusuf", "Cora", "Otis", "Anya", "Reggie", "Lola", "Alfie", "Nell", "Kofi", "Priya", "Tom", "Sofia", "Harvey", "Aisha", "Rory", "Daisy", "Bilal", "Erin", "Luca", "Maisie", "Ayaan", "Ivy", "Caleb", "Phoebe", "Dev", "Niamh", "Ellis", "Sana", "Jonah"]
+LAST = ["Ashdown", "Brierley", "Calder", "Dunmore", "Elswick", "Fenwick", "Garside", "Holloway", "Inchley", "Jessop", "Kirkby", "Lowther", "Marsden", "Netherby", "Oakley", "Pennington", "Quayle", "Radcliffe", "Sowerby", "Thackeray", "Underwood", "Varley", "Wetherall", "Yarwood", "Abbiss", "Bramall", "Cottam", "Dearden", "Eastham", "Fairclough", "Greenhalgh", "Hesketh", "Ibbotson", "Jagger", "Kenyon", "Lumb", "Midgley", "Nuttall", "Ormerod", "Pickup", "Ramsden", "Shackleton", "Tattersall", "Uttley", "Wadsworth", "Bhatti", "Chowdhury", "Mensah", "Okafor", "Nowak", "Kowalczyk", "Haddad"]
+PRIMARY_NEEDS = ("N1",) * 5 + ("N2", "N3", "N4", "N4", "N5", "N5", "N6", "N7", "N8")
+DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "AUT", "DDA")
+REFERRAL_SOURCES = ("1A", "2A", "2A", "3A", "3B", "3E", "4", "5D", "6", "6", "8", "1C")
+CLOSURE_REASONS = ("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC7", "RC7", "RC8", "RC9")
+AGENCIES = {
+    "school": ("Designated safeguarding lead", "{area} Primary School"),
+    "secondary": ("Head of year", "{area} Academy"),
+    "hv": ("Health visitor", "{area} Health Visiting Team"),
+    "gp": ("GP", "{area} Medical Practice"),
+    "midwife": ("Community midwife", "{area} Maternity Unit"),
+    "nurse": ("School nurse", "{area} School Nursing"),
+    "yos": ("Youth justice worker", "Youth Justice Service"),
+}
+SCENARIOS = (
+    "referral", "assessment", "plan_pending", "plan", "plan", "plan", "plan", "plan", "plan",
+    "review_due", "minutes_due", "closing", "step_down", "transfer_in", "closed", "rereferred",
+)
+
+
+@dataclass
+class DemoCounts:
+    children: int = 0
+    workers: int = 0
+    teams: int = 0
+    families: int = 0
+    people: int = 0
+    visits: int = 0
+    meetings: int = 0
+    rows: list = field(default_factory=list, repr=False)
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, today: date, cal: WorkingCalendar, levels: tuple[str, ...]):
+        self.rng = rng
+        self.today = today
+        self.cal = cal
+        self.levels = levels or ("Child in need (s17)",)
+        self.out = DemoCounts()
+        self.n_child = 0
+
+    def add(self, row):
+        self.out.rows.append(row)
+        return row
+
+    def wd_ago(self, n: int) -> date:
+        return self.cal.add_working_days(self.today, -n)
+
+    # -------------------------------------------------------------- people
+    def workforce(self, children: int) -> list[tuple[Team, list[Worker]]]:
+        n_workers = max(1, round(children / CHILDREN_PER_WORKER))
+        n_teams = max(1, -(-n_workers // WORKERS_PER_TEAM))
+        teams = []
+        used: set[str] = set()
+        for t in range(n_teams):
+            area = AREAS[t % len(AREAS)] + ("" if t < len(AREAS) else f" {t // len(AREAS) + 1}")
+            service = SERVICES[t % len(SERVICES)]
+            team = self.add(Team(name=f"{area} {service}", service=service))
+            members = []
+            size = min(WORKERS_PER_TEAM, n_workers - t * WORKERS_PER_TEAM)
+            for _ in range(max(1, size)):
+                name, username = self.worker_name(used)
+                members.append(self.add(Worker(username=username, name=name, team_id=team.id,
+                                               role="social_worker",
+                                               email=f"{username}@example.invalid")))
+            name, username = self.worker_name(used)
+            self.add(Worker(username=username, name=name, team_id=team.id, role="team_manager",
+                            email=f"{username}@example.invalid"))
+            teams.append((team, members))
+        self.out.teams = len(teams)
+        self.out.workers = sum(len(m) for _, m in teams) + len(teams)
+        return teams
+
+    def worker_name(self, used: set[str]) -> tuple[str, str]:
+        while True:
+            first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
+            username = f"{first}.{last}".lower()
+            n = 2
+            while username in used:
+                username = f"{first}.{last}{n}".lower()
+                n += 1
+            used.add(username)
+            return f"{first} {last}", username
+
+    def person(self, name: str, kind: str, **kw) -> Person:
+        self.out.people += 1
+        return self.add(Person(name=name, kind=kind, **kw))
+
+    def phone(self) -> str:
+        return f"07700 900{self.rng.randrange(1000):03d}"  # Ofcom drama range: never real
+
+    # -------------------------------------------------------------- children
+    def family(self, team: Team, worker: Worker, area: str) -> None:
+        rng = self.rng
+        surname = rng.choice(LAST)
+        fam = self.add(Family(name=f"{surname} household",
+                              address=f"{rng.randrange(1, 200)} {rng.choice(LAST)} Road, {area}"))
+        self.out.families += 1
+        language = rng.choice(("",) * 8 + ("Polish", "Arabic", "Urdu", "Romanian"))
+        mother = self.person(f"{rng.choice(FIRST)} {surname}", "family", phone=self.phone(),
+                             email=f"parent{self.out.people}@example.invalid",
+                             interpreter_language=language)
+        father = self.person(f"{rng.choice(FIRST)} {rng.choice((surname, rng.choice(LAST)))}",
+                             "family", phone=self.phone(),
+                             access_needs=rng.choice(("",) * 6 + ("Wheelchair user",)))
+        gp = self.person(f"Dr {rng.choice(LAST)}", "professional", agency=f"{area} Medical Practice",
+                         role="GP", phone=f"0161 496 0{rng.randrange(1000):03d}",
+                         email=f"gp{self.out.people}@example.invalid")
+        n = rng.choice((1, 1, 1, 2, 2, 3, 4))
+        scenario = rng.choice(SCENARIOS)  # siblings share a history
+        father_pr = rng.random() < 0.7
+        for _ in range(n):
+            child = self.child(team, worker, fam, surname)
+            self.link(child, mother, "Mother", pr=True, lives=True)
+            self.link(child, father, "Father", pr=father_pr, lives=rng.random() < 0.5)
+            self.link(child, gp, "GP")
+            self.professionals(child, area)
+            self.consents(child, mother, father)
+            self.history(child, scenario)
+
+    def child(self, team: Team, worker: Worker, fam: Family, surname: str) -> Child:
+        rng, today = self.rng, self.today
+        self.n_child += 1
+        roll = rng.random()
+        dob, expected = None, None
+        if roll < 0.03:
+            expected = today + timedelta(days=rng.randrange(14, 200))
+        elif roll < 0.15:
+            dob = today - timedelta(days=rng.randrange(10, 700))
+        elif roll < 0.88:
+            dob = today - timedelta(days=rng.randrange(730, 16 * 365))
+        else:
+            dob = today - timedelta(days=rng.randrange(16 * 365 + 5, 18 * 365 - 10))
+        disabled = team.service == SERVICES[2] or rng.random() < 0.06
+        gender = "0" if dob is None else rng.choice("1212129")
+        return self.add(Child(
+            reference=f"DEMO{self.n_child:05d}",
+            first_name=rng.choice(FIRST), last_name=surname, dob=dob, expected_dob=expected,
+            gender=gender, ethnicity=rng.choice(ETHNICITY_WEIGHTS),
+            disabilities=" ".join(sorted(rng.sample(DISABILITIES, rng.choice((1, 1, 2)))))
+            if disabled else "NONE",
+            upn_unknown="UN6" if dob is None else None,
+            primary_need="N2" if disabled else rng.choice(PRIMARY_NEEDS),
+            level=rng.choice(self.levels), service=team.service, team_id=team.id,
+            worker_id=worker.id, family_id=fam.id, status="referral",
+        ))
+
+    def link(self, child: Child, person: Person, relationship: str, pr: bool = False,
+             lives: bool = False) -> None:
+        self.add(ChildPerson(child_id=child.id, person_id=person.id, relationship=relationship,
+                             parental_responsibility=pr, lives_with_child=lives))
+
+    def professionals(self, child: Child, area: str) -> None:
+        rng = self.rng
+        if child.dob is None:
+            keys = ["midwife"]
+        else:
+            age = (self.today - child.dob).days / 365.25
+            keys = ["hv"] if age < 5 else (["school", "nurse"] if age < 11 else ["secondary"])
+            if age >= 12 and rng.random() < 0.15:
+                keys.append("yos")
+        for key in keys:
+            role, agency = AGENCIES[key]
+            pro = self.person(f"{rng.choice(FIRST)} {rng.choice(LAST)}", "professional",
+                              agency=agency.format(area=area), role=role, phone=self.phone(),
+                              email=f"{key}{self.out.people}@example.invalid")
+            self.link(child, pro, role)
+
+    def consents(self, child: Child, mother: Person, father: Person) -> None:
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.10:
+            return  # missing: no consent recorded yet
+        when = self.today - timedelta(days=rng.randrange(20, 300))
+        if roll < 0.18:
+            self.add(Consent(child_id=child.id, person_id=father.id, scope="service",
+                             decision="refused", decided_on=when, method="verbal",
+                             withheld_reasons="Father does not agree social care is needed.",
+                             alternative_support="Maternal grandmother offers daily support."))
+        for scope in ("service", "information_sharing", "meeting"):
+            self.add(Consent(child_id=child.id, person_id=mother.id, scope=scope,
+                             decision="given", decided_on=when, method="written"))
+        if roll > 0.95:
+            self.add(Consent(child_id=child.id, person_id=mother.id, scope="information_sharing",
+                             decision="withdrawn", decided_on=when + timedelta(days=10),
+                             method="verbal"))
+
+    # -------------------------------------------------------------- histories
+    def history(self, child: Child, scenario: str) -> None:
+        """One episode (two for a re-referral) placed so the clocks land around today."""
+        rng, wd = self.rng, self.wd_ago
+        if scenario == "rereferred":
+            first = wd(rng.randrange(260, 500))
+            closed = first + timedelta(days=rng.randrange(60, 200))
+            self.add(Episode(child_id=child.id, referral_date=first,
+                             referral_source=rng.choice(REFERRAL_SOURCES),
+                             primary_need=child.primary_need, assessment_started=first,
+                             assessment_completed=self.cal.add_working_days(first, 30),
+                             closure_date=closed, closure_reason=rng.choice(("RC7", "RC9"))))
+            scenario = rng.choice(("referral", "assessment", "plan"))
+        start = self.referral_date(child, scenario)
+        ep = Episode(child_id=child.id, referral_date=start,
+                     referral_source=rng.choice(REFERRAL_SOURCES), primary_need=child.primary_need)
+        self.add(ep)
+        if scenario == "referral":
+            child.status = "referral"
+            return
+        ep.assessment_started = start
+        if scenario == "assessment":
+            child.status = "assessment"
+            return
+        ep.assessment_completed = self.cal.add_working_days(start, rng.randrange(10, 44))
+        ep.assessment_factors = " ".join(sorted(rng.sample(("1B", "2B", "3B", "4B", "16A", "17A",
+                                                             "6B", "7A", "10A"), 2)))
+        ep.cin_plan_start = ep.assessment_completed
+        ep.initial_home_visit = self.cal.add_working_days(start, 2)
+        ep.support_started = ep.cin_plan_start
+        child.status = "cin_plan"
+        if scenario == "transfer_in":
+            ep.moved_in = wd(rng.randrange(2, 30))
+        if scenario == "plan_pending":
+            return
+        self.meetings_and_visits(child, ep, scenario)
+        if child.disabilities != "NONE" and rng.random() < 0.5:
+            child.direct_payments_started = ep.cin_plan_start
+            child.last_direct_payment_review = add_months(self.today, -rng.randrange(1, 14))
+        if scenario == "closing":
+            ep.closure_decided = wd(rng.randrange(0, 9))
+        elif scenario == "step_down":
+            ep.step_down_decided = wd(rng.randrange(0, 9))
+        elif scenario == "closed":
+            ep.closure_decided = min(self.today, ep.cin_plan_start + timedelta(days=60))
+            ep.family_told_of_closure = self.cal.add_working_days(ep.closure_decided, 3)
+            ep.closure_date = min(self.today, ep.family_told_of_closure)
+            ep.closure_reason = rng.choice(CLOSURE_REASONS)
+            ep.cin_plan_end = ep.closure_date
+            child.status = "closed"
+
+    def referral_date(self, child: Child, scenario: str) -> date:
+        rng, wd = self.rng, self.wd_ago
+        spans = {"referral": (0, 60), "assessment": (0, 60), "plan_pending": (40, 75)}
+        lo, hi = spans.get(scenario, (60, 320))
+        start = wd(rng.randrange(lo, hi))
+        born = child.dob or (child.expected_dob - timedelta(days=280) if child.expected_dob else None)
+        return max(start, born) if born and born <= self.today else start
+
+    def meetings_and_visits(self, child: Child, ep: Episode, scenario: str) -> None:
+        rng, cal = self.rng, self.cal
+        initial = min(self.today, cal.add_working_days(ep.cin_plan_start, rng.randrange(5, 18)))
+        self.meeting(child, ep, "initial", initial, circulated=True)
+        last = initial
+        while True:
+            nxt = add_months(last, 3) - timedelta(days=rng.randrange(0, 10))
+            if nxt >= self.today - timedelta(days=3):
+                break
+            last = nxt
+            self.meeting(child, ep, "review", last, circulated=True)
+        if scenario == "review_due":
+            # Last review over 3 months ago: the next one is overdue or due today.
+            late = add_months(self.today, -3) - timedelta(days=rng.randrange(0, 12))
+            if late > last:
+                self.meeting(child, ep, "review", late, circulated=True)
+        elif scenario == "minutes_due":
+            held = self.wd_ago(rng.randrange(1, 14))
+            if held > last:
+                self.meeting(child, ep, "review", held, circulated=False)
+        elif rng.random() < 0.5:
+            # A review already booked for the coming weeks.
+            self.add(Meeting(child_id=child.id, episode_id=ep.id, kind="review",
+                             held_on=add_months(last, 3), held=False))
+            self.out.meetings += 1
+        self.visits(child, ep)
+
+    def meeting(self, child, ep, kind: str, when: date, circulated: bool) -> None:
+        sent = self.cal.add_working_days(when, self.rng.randrange(2, 12)) if circulated else None
+        sent = min(sent, self.today) if sent else None
+        nxt = add_months(when, 3) if self.rng.random() < 0.7 else add_months(when, 2)
+        self.add(Meeting(child_id=child.id, episode_id=ep.id, kind=kind, held_on=when, held=True,
+                         next_review=nxt, minutes_circulated=sent, plan_circulated=sent))
+        self.out.meetings += 1
+
+    def visits(self, child: Child, ep: Episode) -> None:
+        rng, cal = self.rng, self.cal
+        # The last visit where the child was seen lands 0-30 working days ago: so the next
+        # is overdue, due today, due soon or upcoming.
+        last_seen = self.wd_ago(rng.randrange(0, 31))
+        if last_seen < ep.cin_plan_start:
+            return
+        dates = [last_seen]
+        while len(dates) < 6:
+            prev = cal.add_working_days(dates[-1], -rng.randrange(12, 24))
+            if prev < ep.cin_plan_start:
+                break
+            dates.append(prev)
+        for day in reversed(dates):
+            self.visit(child, ep, day, seen=True, alone=rng.random() < 0.85)
+        if rng.random() < 0.1 and last_seen < self.today:
+            # WIR 2.11: a visit where the child was not seen does not reset the clock.
+            self.visit(child, ep, cal.add_working_days(last_seen, 1), seen=False, alone=False)
+
+    def visit(self, child, ep, day: date, seen: bool, alone: bool) -> None:
+        at = datetime.combine(day, time(hour=self.rng.randrange(9, 17)), tzinfo=UTC)
+        self.add(Visit(child_id=child.id, episode_id=ep.id, visited_at=at,
+                       kind=self.rng.choice(("home",) * 6 + ("school", "office", "virtual")),
+                       child_seen=seen, seen_alone=seen and alone,
+                       bedroom_seen=seen and self.rng.random() < 0.7, status="final",
+                       author_id=child.worker_id))
+        self.out.visits += 1
+
+
+ETHNICITY_WEIGHTS = ("WBRI",) * 14 + (
+    "WIRI", "WOTH", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "APKN",
+    "ABAN", "AOTH", "BCRB", "BAFR", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+)
+
+
+def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -> DemoCounts:
+    """Make the rows (not yet written): deterministic for a seed and today."""
+    rng = random.Random(seed)
+    b = _Builder(rng, today, england_calendar(), levels)
+    teams = b.workforce(children)
+    workers = [(team, w) for team, members in teams for w in members]
+    made = 0
+    while made < children:
+        team, worker = workers[(made // CHILDREN_PER_WORKER) % len(workers)]
+        area = team.name.split(" ")[0]
+        b.family(team, worker, area)
+        made = b.n_child
+        if made > children:  # trim the last family's extra children
+            extra = made - children
+            b.n_child -= extra
+            made = children
+            _drop_last_children(b.out, extra)
+    b.out.children = children
+    return b.out
+
+
+def _drop_last_children(out: DemoCounts, extra: int) -> None:
+    """Remove the newest `extra` children and every row that belongs to them."""
+    kids = [r for r in out.rows if isinstance(r, Child)][-extra:]
+    ids = {k.id for k in kids}
+    out.rows = [r for r in out.rows
+                if not (isinstance(r, Child) and r.id in ids)
+                and getattr(r, "child_id", None) not in ids]
+    out.visits = sum(isinstance(r, Visit) for r in out.rows)
+    out.meetings = sum(isinstance(r, Meeting) for r in out.rows)
+
+
+def generate(store, *, children: int, seed: int, today: date, policy: str = "england") -> DemoCounts:
+    """Write a demo caseload into an empty store, in one audited transaction."""
+    from cintui import policies
+
+    profile = policies.load_policy(policy)
+    out = build(children, seed, today, profile.levels)
+    with store.session(ACTOR) as session:
+        casework.set_store_policy(session, profile.name)
+        session.add_all(out.rows)
+    out.rows = []
+    return out

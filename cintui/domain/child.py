@@ -1,0 +1,85 @@
+"""Pure rules about a child's own details: age, unborn children, date checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+ADULT_AGE = 18  # s17(10) Children Act 1989: a child is under 18
+
+
+class InvalidChildDetails(ValueError):
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+def age_years(dob: date, today: date) -> int:
+    return relativedelta(today, dob).years
+
+
+def describe_age(dob: date | None, expected_dob: date | None, today: date) -> str:
+    """What a worker says: "unborn (due 3 Mar 2027)", "7 weeks", "10 months", "9"."""
+    if dob is None:
+        if expected_dob is None:
+            return "?"
+        return f"unborn (due {expected_dob:%-d %b %Y})"
+    delta = relativedelta(today, dob)
+    if delta.years >= 2:
+        return str(delta.years)
+    months = delta.years * 12 + delta.months
+    if months >= 3:
+        return f"{months} months"
+    weeks = (today - dob).days // 7
+    return f"{weeks} weeks" if weeks != 1 else "1 week"
+
+
+def is_unborn(dob: date | None, expected_dob: date | None) -> bool:
+    return dob is None and expected_dob is not None
+
+
+def check_birth_dates(dob: date | None, expected_dob: date | None, today: date) -> None:
+    """DOB not in the future unless unborn; a child in need is under 18 (s17(10))."""
+    if dob is None and expected_dob is None:
+        raise InvalidChildDetails("dob", "give a date of birth, or an expected date if unborn")
+    if dob is not None and expected_dob is not None:
+        raise InvalidChildDetails("expected_dob", "give a date of birth or an expected date, not both")
+    if dob is not None:
+        if dob > today:
+            raise InvalidChildDetails(
+                "dob", f"{dob.isoformat()} is in the future; for an unborn child give --expected-dob"
+            )
+        if age_years(dob, today) >= ADULT_AGE:
+            raise InvalidChildDetails("dob", f"{dob.isoformat()} makes them 18 or over: not a child")
+    if expected_dob is not None and expected_dob < today - relativedelta(months=1):
+        raise InvalidChildDetails(
+            "expected_dob", f"{expected_dob.isoformat()} has passed; record the date of birth"
+        )
+
+
+def check_dates_in_order(*pairs: tuple[str, date | None]) -> None:
+    """Each named date must be on or after the one before it (referral → assessment → ...)."""
+    last_name, last = None, None
+    for name, value in pairs:
+        if value is None:
+            continue
+        if last is not None and value < last:
+            raise InvalidChildDetails(
+                name, f"{value.isoformat()} is before {last_name} ({last.isoformat()})"
+            )
+        last_name, last = name, value
+
+
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,31}$")
+
+
+def check_reference(reference: str) -> str:
+    ref = reference.strip()
+    if not _REFERENCE.match(ref):
+        raise InvalidChildDetails(
+            "reference", f"{reference!r} must be 1-32 letters, digits, '-', '/' or '_'"
+        )
+    return ref

@@ -1,0 +1,281 @@
+"""The store's tables (SQLModel).
+
+Every row has a UUID primary key and created/updated stamps (a later team-server sync
+needs them). Coded fields hold DfE CIN census codes (DOMAIN.md §10) and are checked
+on write by `check_row` (called from the session's flush hook in `store.audit`).
+Names follow DOMAIN.md: child, episode, person, consent, visit, meeting.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from cintui import codes
+
+CHILD_STATUSES = ("referral", "assessment", "cin_plan", "closed")
+OPEN_STATUSES = ("referral", "assessment", "cin_plan")
+WORKER_ROLES = ("social_worker", "senior_practitioner", "team_manager", "service_manager",
+                "business_support")
+PERSON_KINDS = ("family", "professional")
+CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
+CONSENT_DECISIONS = ("given", "refused", "withdrawn")
+CONSENT_METHODS = ("written", "verbal")
+VISIT_KINDS = ("home", "school", "office", "virtual", "other")
+MEETING_KINDS = ("initial", "review", "final", "transfer_in")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class Row(SQLModel):
+    """Columns every table carries."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StoreMeta(SQLModel, table=True):
+    __tablename__ = "store_meta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class Team(Row, table=True):
+    __tablename__ = "team"
+
+    name: str = Field(index=True, unique=True, max_length=120)
+    service: str = Field(default="", max_length=120)
+
+
+class Worker(Row, table=True):
+    __tablename__ = "worker"
+
+    username: str = Field(index=True, unique=True, max_length=64)
+    name: str = Field(max_length=120)
+    role: str = Field(default="social_worker", max_length=32)
+    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", index=True)
+    email: str = Field(default="", max_length=200)
+    active: bool = True
+
+
+class Family(Row, table=True):
+    """A household: siblings share one, so a parent is recorded once."""
+
+    __tablename__ = "family"
+
+    name: str = Field(max_length=200)
+    address: str = Field(default="", max_length=400)
+
+
+class Child(Row, table=True):
+    __tablename__ = "child"
+
+    reference: str = Field(index=True, unique=True, max_length=32)  # LA child ID
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    known_as: str = Field(default="", max_length=100)
+    dob: date | None = None
+    expected_dob: date | None = None  # unborn child (WIR: midwife "if unborn")
+    gender: str = Field(default="0", max_length=1)
+    ethnicity: str = Field(default="NOBT", max_length=4)
+    disabilities: str = Field(default="NONE", max_length=100)  # space-separated codes
+    upn: str = Field(default="", max_length=13)
+    upn_unknown: str | None = Field(default=None, max_length=3)
+    primary_need: str = Field(default="N0", max_length=2)
+    level: str = Field(default="", max_length=80)  # the authority's own name (policy levels)
+    service: str = Field(default="", max_length=120)
+    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", index=True)
+    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id", index=True)
+    family_id: uuid.UUID | None = Field(default=None, foreign_key="family.id", index=True)
+    status: str = Field(default="referral", max_length=16, index=True)
+    # WAR 7.2: disabled children with direct payments are reviewed at least annually.
+    direct_payments_started: date | None = None
+    last_direct_payment_review: date | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Episode(Row, table=True):
+    """One referral → assessment → CIN plan → closure; a re-referral opens a new one."""
+
+    __tablename__ = "episode"
+
+    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
+    referral_date: date
+    referral_source: str = Field(default="10", max_length=2)
+    referral_nfa: bool = False
+    primary_need: str = Field(default="N0", max_length=2)
+    assessment_started: date | None = None
+    assessment_completed: date | None = None
+    assessment_factors: str = Field(default="", max_length=300)  # space-separated codes
+    initial_home_visit: date | None = None  # WAR 4.4.2 support start clock
+    support_started: date | None = None
+    cin_plan_start: date | None = None
+    cin_plan_end: date | None = None
+    closure_decided: date | None = None
+    family_told_of_closure: date | None = None
+    step_down_decided: date | None = None
+    step_down_completed: date | None = None
+    moved_in: date | None = None  # BEX 4: transfer-in, residence began
+    closure_date: date | None = None
+    closure_reason: str | None = Field(default=None, max_length=3)
+
+
+class Person(Row, table=True):
+    """Someone around a child: family network or a professional (DOMAIN.md §1)."""
+
+    __tablename__ = "person"
+
+    name: str = Field(max_length=200)
+    kind: str = Field(default="family", max_length=16)
+    agency: str = Field(default="", max_length=200)  # professionals: school, GP, ...
+    role: str = Field(default="", max_length=120)  # professionals: DSL, health visitor, ...
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=400)
+    interpreter_language: str = Field(default="", max_length=80)
+    access_needs: str = Field(default="", max_length=400)
+
+
+class ChildPerson(Row, table=True):
+    """How a person relates to one child (a mother of two siblings has two rows here)."""
+
+    __tablename__ = "child_person"
+
+    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True)
+    relationship: str = Field(default="", max_length=80)  # Mother, Grandfather, Class teacher
+    parental_responsibility: bool = False
+    lives_with_child: bool = False
+    notes: str = Field(default="")
+
+
+class Consent(Row, table=True):
+    """DOMAIN.md §2 (WAR 4.2, WIR 2.1-2.2, BEX 4)."""
+
+    __tablename__ = "consent"
+
+    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
+    person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id")  # None: the child
+    scope: str = Field(max_length=24)
+    decision: str = Field(max_length=16)
+    decided_on: date
+    method: str = Field(default="written", max_length=16)
+    notes: str = Field(default="")
+    # BEX 4: shared without consent because seeking it would place the child at risk.
+    override_without_consent: bool = False
+    override_rationale: str = Field(default="")
+    # WIR 2.2: the withheld-consent path.
+    withheld_reasons: str = Field(default="")
+    alternative_support: str = Field(default="")
+    reflective_discussion_on: date | None = None
+    withheld_decision: str = Field(default="", max_length=40)
+    withheld_analysis: str = Field(default="")
+    decided_by_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+
+
+class Visit(Row, table=True):
+    """A statutory visit (WIR 2.11). The visit-logging issue adds the recorded headings."""
+
+    __tablename__ = "visit"
+
+    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
+    episode_id: uuid.UUID | None = Field(default=None, foreign_key="episode.id")
+    visited_at: datetime
+    kind: str = Field(default="home", max_length=16)
+    child_seen: bool = True
+    seen_alone: bool = False
+    bedroom_seen: bool = False
+    status: str = Field(default="final", max_length=16)  # draft | final
+    author_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+
+
+class Meeting(Row, table=True):
+    """A CIN meeting (DOMAIN.md §5). The meetings issue adds minutes and attendance."""
+
+    __tablename__ = "meeting"
+
+    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
+    episode_id: uuid.UUID | None = Field(default=None, foreign_key="episode.id")
+    kind: str = Field(max_length=16)
+    held_on: date
+    held: bool = False  # False: scheduled, not yet held
+    next_review: date | None = None
+    minutes_circulated: date | None = None
+    plan_circulated: date | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only, hash-chained (STORE_NOTES.md). Written in the same transaction."""
+
+    __tablename__ = "audit_log"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=8)  # insert | update | delete
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=64, index=True)
+    changes: str  # canonical JSON: {field: [before, after]}
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class InvalidRow(ValueError):
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+def _one_of(field: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InvalidRow(field, f"{value!r} is not one of: {', '.join(allowed)}")
+
+
+def check_row(row: SQLModel) -> None:
+    """Validate coded and enumerated fields before they reach the database."""
+    if isinstance(row, Child):
+        codes.check("gender", row.gender, "gender", required=True)
+        codes.check("ethnicity", row.ethnicity, "ethnicity", required=True)
+        codes.check_multi("disabilities", row.disabilities, "disability")
+        codes.check("primary_need", row.primary_need, "primary_need", required=True)
+        codes.check("upn_unknown", row.upn_unknown, "upn_unknown")
+        _one_of("status", row.status, CHILD_STATUSES)
+        if not row.first_name.strip() and not row.last_name.strip():
+            raise InvalidRow("name", "a child needs a first or last name")
+        if not row.reference.strip():
+            raise InvalidRow("reference", "a child needs a case reference")
+        if row.dob is None and row.expected_dob is None:
+            raise InvalidRow("dob", "give a date of birth, or an expected date if unborn")
+    elif isinstance(row, Episode):
+        codes.check("referral_source", row.referral_source, "referral_source", required=True)
+        codes.check("primary_need", row.primary_need, "primary_need", required=True)
+        codes.check("closure_reason", row.closure_reason, "closure_reason")
+        codes.check_multi("assessment_factors", row.assessment_factors, "assessment_factor")
+        if (row.closure_date is None) != (row.closure_reason is None):
+            raise InvalidRow("closure_reason", "a closure reason is given iff there is a closure date")
+    elif isinstance(row, Worker):
+        _one_of("role", row.role, WORKER_ROLES)
+    elif isinstance(row, Person):
+        _one_of("kind", row.kind, PERSON_KINDS)
+    elif isinstance(row, Consent):
+        _one_of("scope", row.scope, CONSENT_SCOPES)
+        _one_of("decision", row.decision, CONSENT_DECISIONS)
+        _one_of("method", row.method, CONSENT_METHODS)
+    elif isinstance(row, Visit):
+        _one_of("kind", row.kind, VISIT_KINDS)
+    elif isinstance(row, Meeting):
+        _one_of("kind", row.kind, MEETING_KINDS)
