@@ -1,0 +1,50 @@
+"""Benchmark: `cintui demo --children N` end to end (a real process), encrypted and plain.
+
+    .venv/bin/python bench/demo_generation.py [--children 5000] [--runs 3]
+
+Prints each run and the median in seconds. Target (foundation issue): 5,000 children < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def one_run(children: int, encrypt: bool, folder: Path) -> float:
+    db = folder / f"bench-{time.monotonic_ns()}.db"
+    args = [sys.executable, "-m", "cintui", "demo", "--children", str(children), "--db", str(db),
+            "--seed", "1"]
+    env = {**os.environ, "CINTUI_CONFIG_DIR": str(folder / "cfg")}
+    if encrypt:
+        env["CINTUI_PASSPHRASE"] = "benchmark passphrase"
+    else:
+        args.append("--no-encrypt")
+    start = time.perf_counter()
+    subprocess.run(args, check=True, env=env, stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for encrypt in (True, False):
+            label = "encrypted" if encrypt else "plain"
+            times = [one_run(args.children, encrypt, Path(tmp)) for _ in range(args.runs)]
+            runs = " ".join(f"{t:.2f}" for t in times)
+            print(f"demo --children {args.children} ({label}): runs {runs} s; "
+                  f"median {statistics.median(times):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

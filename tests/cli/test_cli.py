@@ -1,0 +1,292 @@
+"""The command line as a user meets it: output, exit codes, one-line errors, nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from tests.conftest import PASSPHRASE, TODAY, run_subprocess
+
+
+def one_line_error(result, *fragments: str) -> None:
+    assert result.code == 2, (result.code, result.out, result.err)
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1, result.err
+    assert "Traceback" not in result.err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def children(cli, db) -> list[dict]:
+    result = cli("child", "list", "--db", db, "--json", "--today", TODAY.isoformat())
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def audit_entries(cli, db) -> int:
+    result = cli("audit", "verify", "--db", db, "--json")
+    return json.loads(result.out)["entries"]
+
+
+# ------------------------------------------------------------------ deadline
+
+
+def test_version(cli):
+    from cintui import __version__
+
+    result = cli("--version")
+    assert result.code == 0
+    assert result.out.strip() == f"cintui {__version__}"
+
+
+def test_deadline_working_days_skip_christmas_and_boxing_day_substitute(cli):
+    """DOMAIN.md §6: working days exclude bank holidays including substitute days.
+
+    Fri 18 Dec 2026 + 5 wd: Mon 21, Tue 22, Wed 23, Thu 24 (4); Fri 25 Christmas;
+    Sat 26 Boxing Day falls on a weekend so Mon 28 is the substitute; Tue 29 is the 5th.
+    """
+    result = cli("deadline", "2026-12-18", "--working-days", "5")
+    assert result.code == 0, result.err
+    assert result.out.strip() == "2026-12-29"
+
+
+def test_deadline_calendar_months_clamp_to_month_end(cli):
+    """DOMAIN.md §6: 30 Nov + 3 months = 28 Feb."""
+    assert cli("deadline", "2026-11-30", "--months", "3").out.strip() == "2027-02-28"
+
+
+def test_deadline_from_a_policy_timescale(cli):
+    """BEX 3: visits at least every 4 weeks; 1 Dec 2026 + 28 days = 29 Dec 2026."""
+    result = cli("deadline", "2026-12-01", "--timescale", "visit", "--policy", "bexley", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["due"] == "2026-12-29"
+    assert data["unit"] == "weeks"
+    assert data["source"].startswith("BEX")
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("deadline", "2026-13-01", "--days", "3"), "not a date"),
+        (("deadline", "2026-12-01"), "exactly one of"),
+        (("deadline", "2026-12-01", "--days", "3", "--months", "1"), "exactly one of"),
+        (("deadline", "2026-12-01", "--working-days", "-3"), "-3"),
+        (("deadline", "2026-12-01", "--working-days", "three"), "three"),
+        (("deadline", "2026-12-01", "--timescale", "visit", "--policy", "atlantis"), "atlantis"),
+        (("deadline", "2026-12-01", "--timescale", "teatime"), "teatime"),
+        (("policy", "show", "narnia"), "narnia"),
+        (("no-such-command",), "no-such-command"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(cli, args, fragment):
+    one_line_error(cli(*args), fragment)
+
+
+# ------------------------------------------------------------------ policy
+
+
+def test_policy_list_has_the_five_authorities_and_the_default(cli):
+    result = cli("policy", "list", "--json")
+    names = {p["name"] for p in json.loads(result.out)}
+    assert {"england", "wirral", "bexley", "trafford", "warwickshire", "stockton"} <= names
+
+
+def test_policy_show_wirral_visits_every_20_working_days(cli):
+    """WIR 2.11: visits at least every 20 working days."""
+    data = json.loads(cli("policy", "show", "wirral", "--json").out)
+    visit = data["timescales"]["visit"]
+    assert (visit["amount"], visit["unit"]) == (20, "working_days")
+    assert visit["source"].startswith("WIR")
+    assert "20 working days" in cli("policy", "show", "wirral").out
+
+
+def test_a_users_own_policy_file_is_listed_and_a_broken_one_named(cli, tmp_path):
+    folder = tmp_path / "config" / "policies"
+    folder.mkdir(parents=True)
+    (folder / "ourtown.toml").write_text(
+        'name = "ourtown"\ntitle = "Our Town CIN Procedure"\nauthority = "Our Town"\n'
+        'extends = "england"\n[timescales.visit]\namount = 15\nunit = "working_days"\n'
+        'source = "OT 1.2"\n'
+    )
+    assert "ourtown" in {p["name"] for p in json.loads(cli("policy", "list", "--json").out)}
+    (folder / "broken.toml").write_text(
+        'name = "broken"\ntitle = "B"\nauthority = "B"\nextends = "england"\n'
+        '[timescales.visit]\namount = -3\nunit = "working_days"\nsource = "X"\n'
+    )
+    one_line_error(cli("policy", "show", "broken"), "broken.toml", "timescales.visit.amount")
+
+
+# ------------------------------------------------------------------ children
+
+
+def test_child_list_json_has_one_object_per_child(cli, demo_store):
+    rows = children(cli, demo_store)
+    assert len(rows) == 40
+    for row in rows:
+        assert {"reference", "name", "dob", "worker", "status", "level"} <= row.keys()
+    assert len({r["reference"] for r in rows}) == 40
+
+
+def test_child_add_then_list(cli, demo_store):
+    before = len(children(cli, demo_store))
+    result = cli("child", "add", "--db", demo_store, "--first-name", "Testy", "--last-name",
+                 "Example", "--dob", "2019-05-04", "--gender", "2", "--ethnicity", "WBRI",
+                 "--primary-need", "N4", "--reference", "T-1", "--today", TODAY.isoformat())
+    assert result.code == 0, result.err
+    rows = children(cli, demo_store)
+    assert len(rows) == before + 1
+    added = next(r for r in rows if r["reference"] == "T-1")
+    assert added["name"] == "Testy Example"
+    assert added["dob"] == "2019-05-04"
+
+
+def test_an_unborn_child_can_be_added_with_an_expected_date(cli, demo_store):
+    result = cli("child", "add", "--db", demo_store, "--first-name", "Baby", "--last-name",
+                 "Example", "--expected-dob", "2027-02-01", "--today", TODAY.isoformat(), "--json")
+    assert result.code == 0, result.err
+    ref = json.loads(result.out)["reference"]
+    row = next(r for r in children(cli, demo_store) if r["reference"] == ref)
+    assert row["dob"] is None and row["expected_dob"] == "2027-02-01"
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (("--dob", "2027-01-01"), "future"),
+        (("--dob", "2001-01-01"), "18"),
+        (("--dob", "2020-02-30"), "not a date"),
+        (("--dob", "2020-01-01", "--gender", "7"), "gender"),
+        (("--dob", "2020-01-01", "--ethnicity", "XXXX"), "ethnicity"),
+        (("--dob", "2020-01-01", "--disability", "WINGS"), "disabilit"),
+        (("--dob", "2020-01-01", "--primary-need", "N42"), "primary_need"),
+        (("--dob", "2020-01-01", "--worker", "nobody.here"), "nobody.here"),
+        (("--dob", "2020-01-01", "--reference", "DEMO00001"), "already used"),
+        (("--dob", "2020-01-01", "--referral-date", "2027-01-01"), "future"),
+        ((), "date of birth"),
+    ],
+)
+def test_child_add_rejects_bad_input_and_writes_nothing(cli, demo_store, extra, fragment):
+    before_children = children(cli, demo_store)
+    before_audit = audit_entries(cli, demo_store)
+    result = cli("child", "add", "--db", demo_store, "--first-name", "Bad", "--last-name", "Input",
+                 "--today", TODAY.isoformat(), *extra)
+    one_line_error(result, fragment)
+    assert children(cli, demo_store) == before_children
+    assert audit_entries(cli, demo_store) == before_audit
+
+
+def test_child_show_lists_timescales_with_rule_and_source(cli, demo_store):
+    rows = children(cli, demo_store)
+    open_child = next(r for r in rows if r["status"] == "cin_plan")
+    result = cli("child", "show", open_child["reference"], "--db", demo_store, "--json",
+                 "--today", TODAY.isoformat())
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    keys = {d["key"] for d in data["deadlines"]}
+    assert "visit" in keys
+    for d in data["deadlines"]:
+        assert d["rule"] and d["source"] and d["state"] in {
+            "overdue", "due today", "due soon", "upcoming"}
+
+
+def test_unknown_and_ambiguous_children_get_clear_messages(cli, demo_store):
+    one_line_error(cli("child", "show", "Nobody Atall", "--db", demo_store), "no child")
+    for ref in ("TWIN-1", "TWIN-2"):
+        assert cli("child", "add", "--db", demo_store, "--first-name", "Sam", "--last-name",
+                   "Twinning", "--dob", "2018-01-01", "--reference", ref,
+                   "--today", TODAY.isoformat()).code == 0
+    one_line_error(cli("child", "show", "Sam Twinning", "--db", demo_store),
+                   "matches 2 children", "TWIN-1", "TWIN-2")
+    assert cli("child", "show", "twin-2", "--db", demo_store).code == 0
+
+
+# ------------------------------------------------------------------ demo, db, audit
+
+
+def test_demo_is_deterministic_for_a_seed(cli, tmp_path):
+    lists = []
+    for name in ("a.db", "b.db"):
+        path = tmp_path / name
+        assert cli("demo", "--children", "30", "--seed", "11", "--db", path, "--no-encrypt",
+                   "--today", TODAY.isoformat()).code == 0
+        lists.append(children(cli, path))
+    assert lists[0] == lists[1]
+    assert len(lists[0]) == 30
+
+
+def test_demo_refuses_to_overwrite_an_existing_store(cli, demo_store):
+    before = sha(demo_store)
+    one_line_error(cli("demo", "--db", demo_store, "--no-encrypt"), "already exists")
+    assert sha(demo_store) == before
+
+
+def test_demo_store_is_encrypted_by_default(cli, encrypted_demo_store):
+    head = encrypted_demo_store.read_bytes()[:16]
+    assert head != b"SQLite format 3\x00"
+
+
+def test_encrypted_store_needs_the_passphrase(cli, encrypted_demo_store, monkeypatch):
+    before = sha(encrypted_demo_store)
+    one_line_error(cli("child", "list", "--db", encrypted_demo_store), "CINTUI_PASSPHRASE")
+    monkeypatch.setenv("CINTUI_PASSPHRASE", "not the passphrase")
+    one_line_error(cli("child", "list", "--db", encrypted_demo_store), "wrong passphrase")
+    assert sha(encrypted_demo_store) == before
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    assert len(children(cli, encrypted_demo_store)) == 25
+
+
+def test_db_init_creates_an_empty_encrypted_store(cli, tmp_path, monkeypatch):
+    path = tmp_path / "new.db"
+    monkeypatch.setenv("CINTUI_PASSPHRASE", "short")
+    one_line_error(cli("db", "init", "--db", path), "at least")
+    assert not path.exists()
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    assert cli("db", "init", "--db", path, "--policy", "trafford").code == 0
+    info = json.loads(cli("db", "info", "--db", path, "--json").out)
+    assert info["encrypted"] is True and info["policy"] == "trafford"
+    assert "No children" in cli("child", "list", "--db", path).out
+
+
+def test_db_upgrade_on_a_current_store_says_so(cli, demo_store):
+    result = cli("db", "upgrade", "--db", demo_store)
+    assert result.code == 0, result.err
+    assert "up to date" in result.out
+
+
+def test_db_backup_copies_the_store(cli, demo_store, tmp_path):
+    target = tmp_path / "copy.db"
+    assert cli("db", "backup", "--db", demo_store, "-o", target).code == 0
+    assert children(cli, target) == children(cli, demo_store)
+    one_line_error(cli("db", "backup", "--db", demo_store, "-o", target), "already exists")
+
+
+def test_audit_verify_on_a_demo_store(cli, demo_store):
+    result = cli("audit", "verify", "--db", demo_store)
+    assert result.code == 0, result.out
+    assert "intact" in result.out
+
+
+def test_a_missing_store_is_explained(cli, tmp_path):
+    one_line_error(cli("child", "list", "--db", tmp_path / "nope.db"), "no store")
+
+
+# ------------------------------------------------------------------ as a real process
+
+
+@pytest.mark.slow
+def test_python_dash_m_and_errors_as_a_real_process(tmp_path):
+    ok = run_subprocess("deadline", "2027-03-25", "--working-days", "2")
+    # DOMAIN.md §6. Easter Sunday 2027 is 28 Mar: Good Friday 26 Mar and Easter Monday
+    # 29 Mar are bank holidays. Working days after Thu 25 Mar: Tue 30 (1), Wed 31 (2).
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.strip() == "2027-03-31"
+    bad = run_subprocess("child", "list", "--db", tmp_path / "missing.db")
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

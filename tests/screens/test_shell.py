@@ -1,0 +1,111 @@
+"""The app shell, driven by keys: first run, unlock, wrong passphrase, plain-store warning."""
+
+from __future__ import annotations
+
+import hashlib
+
+from cintui import access
+from cintui.app import UNENCRYPTED, CintuiApp
+from tests.conftest import PASSPHRASE, TODAY
+
+UI_PASSPHRASE = "tulip-harbour-77"
+SIZE = (120, 40)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+
+
+def screen_name(app) -> str:
+    return type(app.screen).__name__
+
+
+async def test_first_run_creates_an_encrypted_store(tmp_path):
+    path = tmp_path / "new.db"
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "WelcomeScreen"
+        await type_text(pilot, UI_PASSPHRASE)
+        await pilot.press("enter")
+        await type_text(pilot, UI_PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert "No children on this store yet" in str(app.screen.query_one("#empty").render())
+        assert UNENCRYPTED not in app.sub_title
+    assert path.read_bytes()[:16] != b"SQLite format 3\x00"
+
+
+async def test_first_run_with_mismatched_passphrases_creates_nothing(tmp_path):
+    path = tmp_path / "new.db"
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, UI_PASSPHRASE)
+        await pilot.press("enter")
+        await type_text(pilot, "something-else-1")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "WelcomeScreen"
+        assert "differ" in str(app.screen.query_one("#error").render())
+    assert not path.exists()
+
+
+async def test_first_run_demo_store_shows_children(tmp_path):
+    path = tmp_path / "demo.db"
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, UI_PASSPHRASE)
+        await pilot.press("tab")
+        await type_text(pilot, UI_PASSPHRASE)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        table = app.screen.query_one("#children")
+        assert table.row_count == 120
+
+
+async def test_unlock_with_wrong_then_right_passphrase(encrypted_demo_store):
+    before = hashlib.sha256(encrypted_demo_store.read_bytes()).hexdigest()
+    app = CintuiApp(access.StoreLocation(path=encrypted_demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "UnlockScreen"
+        await type_text(pilot, "not-the-passphrase")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "UnlockScreen"
+        assert "wrong passphrase" in str(app.screen.query_one("#error").render())
+        assert hashlib.sha256(encrypted_demo_store.read_bytes()).hexdigest() == before
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert app.screen.query_one("#children").row_count == 25
+
+
+async def test_passphrase_from_environment_opens_straight_on_the_caseload(
+    encrypted_demo_store, monkeypatch
+):
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    app = CintuiApp(access.StoreLocation(path=encrypted_demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+
+
+async def test_a_plain_store_is_flagged_unencrypted_in_the_header(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert UNENCRYPTED in app.sub_title
+        assert app.screen.query_one("#children").row_count == 40
