@@ -9,6 +9,7 @@ Environment overrides (tests and batch use):
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -18,10 +19,8 @@ STORE_FILENAME = "cintui.db"
 
 def _ensure_private_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
+    with contextlib.suppress(OSError):  # e.g. a folder owned by someone else
         path.chmod(0o700)
-    except OSError:  # pragma: no cover - e.g. a folder owned by someone else
-        pass
     return path
 
 
