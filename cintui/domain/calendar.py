@@ -1,0 +1,126 @@
+"""Working days in England, and calendar arithmetic for timescales.
+
+DOMAIN.md §6: "working days" are Monday-Friday excluding bank holidays in England,
+including substitute ("observed") days and one-off holidays (e.g. the 2022 state
+funeral). The holidays come from the `holidays` package, never a hand-typed list.
+
+Speed matters: the caseload computes deadlines for thousands of children, so each
+calendar keeps a sorted array of working-day ordinals for a span of years, built
+lazily, and answers every question with `bisect` (O(log n), no day-by-day loops).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from datetime import MAXYEAR, MINYEAR, date, timedelta
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+LOCAL_CLOSURE = "Local closure"
+_MARGIN_YEARS = 2  # built around the years asked about, so nearby questions reuse the table
+
+
+class _Table:
+    """Working days for the years first..last, immutable once built (safe to share)."""
+
+    def __init__(self, first: int, last: int, closures: frozenset[date]) -> None:
+        self.first, self.last = first, last
+        england = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
+        names = {d: str(name) for d, name in england.items()}
+        for d in closures:
+            if first <= d.year <= last:
+                names.setdefault(d, LOCAL_CLOSURE)
+        self.names = names
+        start, end = date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal()
+        self.ordinals = [
+            o for o in range(start, end + 1)
+            if (o + 6) % 7 < 5 and date.fromordinal(o) not in names  # (o+6)%7 == weekday()
+        ]
+
+    def covers(self, first: int, last: int) -> bool:
+        return self.first <= first and last <= self.last
+
+
+class WorkingCalendar:
+    """England working days, optionally minus an authority's own closure days."""
+
+    def __init__(self, extra_closures: Iterable[date] = ()) -> None:
+        self._closures = frozenset(extra_closures)
+        self._table: _Table | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ table
+
+    def _cover(self, first: int, last: int) -> _Table:
+        table = self._table
+        if table is not None and table.covers(first, last):
+            return table
+        with self._lock:
+            table = self._table
+            if table is None or not table.covers(first, last):
+                lo, hi = first - _MARGIN_YEARS, last + _MARGIN_YEARS
+                if table is not None:
+                    lo, hi = min(lo, table.first), max(hi, table.last)
+                table = _Table(max(lo, MINYEAR), min(hi, MAXYEAR), self._closures)
+                self._table = table
+            return table
+
+    # ------------------------------------------------------------------ questions
+
+    def is_working_day(self, d: date) -> bool:
+        table = self._cover(d.year, d.year)
+        return d.weekday() < 5 and d not in table.names
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """n > 0: the nth working day strictly after d (d need not be a working day).
+        n == 0: d if it is a working day, else the next one. n < 0: the |n|th before d."""
+        if n == 0:
+            return d if self.is_working_day(d) else self.add_working_days(d, 1)
+        o = d.toordinal()
+        # About 253 working days a year: cover enough years first, widen if still short.
+        span = abs(n) // 250 + 1
+        first, last = (d.year, d.year + span) if n > 0 else (d.year - span, d.year)
+        while True:
+            table = self._cover(max(first, MINYEAR), min(last, MAXYEAR))
+            ords = table.ordinals
+            index = bisect_right(ords, o) + n - 1 if n > 0 else bisect_left(ords, o) + n
+            if 0 <= index < len(ords):
+                return date.fromordinal(ords[index])
+            if (n > 0 and table.last == MAXYEAR) or (n < 0 and table.first == MINYEAR):
+                raise OverflowError(f"{n} working days from {d} is outside the calendar")
+            first, last = (first, last + span) if n > 0 else (first - span, last)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative (minus those in (end, start]) if end < start."""
+        table = self._cover(min(start, end).year, max(start, end).year)
+        ords = table.ordinals
+        return bisect_right(ords, end.toordinal()) - bisect_right(ords, start.toordinal())
+
+    def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Bank holidays (and local closures) from start to end inclusive, weekends included."""
+        start, end = min(start, end), max(start, end)
+        table = self._cover(start.year, end.year)
+        return sorted((d, name) for d, name in table.names.items() if start <= d <= end)
+
+
+def add_days(d: date, n: int) -> date:
+    return d + timedelta(days=n)
+
+
+def add_weeks(d: date, n: int) -> date:
+    return d + timedelta(weeks=n)
+
+
+def add_months(d: date, n: int) -> date:
+    """Calendar months, clamped to the month's end (DOMAIN.md §6: 30 Nov + 3 months = 28 Feb)."""
+    return d + relativedelta(months=n)
+
+
+@functools.cache
+def england_calendar() -> WorkingCalendar:
+    """The one shared England calendar (its tables are built once per process)."""
+    return WorkingCalendar()

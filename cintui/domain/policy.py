@@ -1,0 +1,217 @@
+"""Policy profiles: each authority's timescales, as validated data (DOMAIN.md §6).
+
+A profile is parsed from a plain mapping (the loader in `cintui.policies` reads the TOML);
+every mistake becomes one `PolicyError` line naming the file, the dotted key and the problem,
+so an authority editing its own profile can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+TIMESCALE_KEYS: tuple[str, ...] = (
+    "assessment",
+    "support_start",
+    "initial_meeting",
+    "visit",
+    "first_review",
+    "review",
+    "minutes",
+    "plan_circulation",
+    "closure_notification",
+    "step_down",
+    "transfer_in_meeting",
+    "direct_payment_review",
+)
+UNITS: tuple[str, ...] = ("working_days", "days", "weeks", "months")
+
+# Which event a timescale may be counted from, where authorities differ: BEX 3 counts the
+# initial meeting from the assessment's completion, WIR 2.3 from the agreement a plan is needed.
+ANCHORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"initial_meeting": ("cin_plan_start", "assessment_completed")}
+)
+
+_TOP_KEYS = ("name", "title", "authority", "extends", "due_soon_working_days", "levels",
+             "services", "timescales")
+_TIMESCALE_FIELDS = ("amount", "unit", "source", "from", "note")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_UNIT_WORDS = {"working_days": "working day", "days": "day", "weeks": "week", "months": "month"}
+
+
+class PolicyError(ValueError):
+    """A profile that cannot be used; str() is one line: `file: key: problem`."""
+
+    def __init__(self, file: str, key: str | None, problem: str) -> None:
+        self.file = file
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
+
+
+class UnknownTimescale(PolicyError):
+    """Asked a profile for a timescale key it does not have."""
+
+
+@dataclass(frozen=True)
+class Timescale:
+    key: str
+    amount: int
+    unit: str
+    source: str
+    anchor: str | None = None  # the event it counts from, where that is configurable
+    note: str = ""
+
+    def describe(self) -> str:
+        """Plain words: "20 working days", "1 month", "4 weeks"."""
+        word = _UNIT_WORDS.get(self.unit, self.unit)
+        return f"{self.amount} {word}" + ("" if self.amount == 1 else "s")
+
+
+@dataclass(frozen=True)
+class PolicyProfile:
+    name: str
+    title: str
+    authority: str
+    timescales: Mapping[str, Timescale] = field(hash=False)
+    due_soon_working_days: int = 5
+    levels: tuple[str, ...] = ()  # the authority's own names for its thresholds (DOMAIN.md §1)
+    services: tuple[str, ...] = ()  # teams a child in need may be supported by (WAR 4.4.3)
+    origin: str = ""  # the file it came from
+
+    def timescale(self, key: str) -> Timescale:
+        try:
+            return self.timescales[key]
+        except KeyError:
+            raise UnknownTimescale(
+                self.name, key, "not a timescale; known: " + ", ".join(TIMESCALE_KEYS)
+            ) from None
+
+
+# ---------------------------------------------------------------------- parsing
+
+
+def _type_name(value: Any) -> str:
+    return {str: "text", int: "a number", bool: "true/false", list: "a list",
+            float: "a decimal number", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+class _Parser:
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def fail(self, key: str | None, problem: str) -> PolicyError:
+        return PolicyError(self.origin, key, problem)
+
+    def check_keys(self, table: Mapping, allowed: tuple[str, ...], where: str | None) -> None:
+        for key in table:
+            if key not in allowed:
+                dotted = f"{where}.{key}" if where else str(key)
+                raise self.fail(dotted, "unknown key; expected one of: " + ", ".join(allowed))
+
+    def text(self, table: Mapping, key: str, where: str, *, required: bool) -> str | None:
+        value = table.get(key)
+        if value is None:
+            if required:
+                raise self.fail(where, "missing (required)")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"must be non-empty text, got {value!r}")
+        return value.strip()
+
+    def whole(self, value: Any, where: str, *, minimum: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            kind = "a positive whole number" if minimum > 0 else "a whole number, 0 or more"
+            raise self.fail(where, f"must be {kind}, got {value!r}")
+        return value
+
+    def words(self, value: Any, where: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list of text, got {_type_name(value)}")
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{where}[{i}]", f"must be non-empty text, got {item!r}")
+        return tuple(item.strip() for item in value)
+
+    def timescale(self, key: str, table: Any) -> Timescale:
+        where = f"timescales.{key}"
+        if not isinstance(table, Mapping):
+            raise self.fail(where, f"must be a table, got {_type_name(table)}")
+        self.check_keys(table, _TIMESCALE_FIELDS, where)
+        if "amount" not in table:
+            raise self.fail(f"{where}.amount", "missing (required)")
+        amount = self.whole(table["amount"], f"{where}.amount", minimum=1)
+        unit = self.text(table, "unit", f"{where}.unit", required=True)
+        if unit not in UNITS:
+            raise self.fail(f"{where}.unit", f"unknown unit {unit!r}; use one of: "
+                            + ", ".join(UNITS))
+        source = self.text(table, "source", f"{where}.source", required=True)
+        anchor = self.anchor(key, table)
+        note = self.text(table, "note", f"{where}.note", required=False) or ""
+        return Timescale(key, amount, unit, source, anchor, note)
+
+    def anchor(self, key: str, table: Mapping) -> str | None:
+        allowed = ANCHORS.get(key)
+        chosen = self.text(table, "from", f"timescales.{key}.from", required=False)
+        if chosen is None:
+            return allowed[0] if allowed else None
+        if allowed is None:
+            raise self.fail(f"timescales.{key}.from", "this timescale has a fixed starting "
+                            "event; 'from' is only for: " + ", ".join(ANCHORS))
+        if chosen not in allowed:
+            raise self.fail(f"timescales.{key}.from",
+                            f"unknown event {chosen!r}; use one of: " + ", ".join(allowed))
+        return chosen
+
+
+def parse_policy(
+    data: Mapping, *, origin: str, base: PolicyProfile | None = None
+) -> PolicyProfile:
+    """Validate one profile's mapping; `base` is the profile its `extends` names, already
+    loaded by the caller. Raises PolicyError naming `origin`, the dotted key and the problem."""
+    p = _Parser(origin)
+    if not isinstance(data, Mapping):
+        raise p.fail(None, f"a profile must be a table of keys, got {_type_name(data)}")
+    p.check_keys(data, _TOP_KEYS, None)
+    name = p.text(data, "name", "name", required=True)
+    if not _NAME.match(name):
+        raise p.fail("name", f"{name!r}: use lower-case letters, digits, '-' or '_'")
+    title = p.text(data, "title", "title", required=True)
+    authority = p.text(data, "authority", "authority", required=True)
+
+    extends = p.text(data, "extends", "extends", required=False)
+    if extends is not None and (base is None or base.name != extends):
+        raise p.fail("extends", f"no policy profile named {extends!r} to extend")
+    if extends is None:
+        base = None  # a profile without `extends` must stand on its own
+
+    raw = data.get("timescales", {})
+    if not isinstance(raw, Mapping):
+        raise p.fail("timescales", f"must be a table, got {_type_name(raw)}")
+    p.check_keys(raw, TIMESCALE_KEYS, "timescales")
+    merged = dict(base.timescales) if base else {}
+    merged.update({key: p.timescale(key, table) for key, table in raw.items()})
+    missing = [key for key in TIMESCALE_KEYS if key not in merged]
+    if missing:
+        raise p.fail("timescales", "missing " + ", ".join(missing)
+                     + ' (define them, or add extends = "england")')
+
+    soon = data.get("due_soon_working_days")
+    return PolicyProfile(
+        name=name,
+        title=title,
+        authority=authority,
+        timescales=MappingProxyType({key: merged[key] for key in TIMESCALE_KEYS}),
+        due_soon_working_days=(
+            p.whole(soon, "due_soon_working_days", minimum=0) if soon is not None
+            else base.due_soon_working_days if base else 5
+        ),
+        levels=p.words(data["levels"], "levels") if "levels" in data
+        else (base.levels if base else ()),
+        services=p.words(data["services"], "services") if "services" in data
+        else (base.services if base else ()),
+        origin=origin,
+    )
