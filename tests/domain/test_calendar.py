@@ -266,7 +266,8 @@ def test_bisect_tables_agree_with_a_day_by_day_walk(d, n):
     assert CAL.add_working_days(d, n) == expected
 
 
-@given(dates, st.integers(min_value=-300, max_value=300), st.integers(min_value=-300, max_value=300))
+@given(dates, st.integers(min_value=-300, max_value=300),
+       st.integers(min_value=-300, max_value=300))
 def test_adding_working_days_is_monotone(d, a, b):
     a, b = min(a, b), max(a, b)
     earlier, later = CAL.add_working_days(d, a), CAL.add_working_days(d, b)

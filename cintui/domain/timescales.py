@@ -1,0 +1,302 @@
+"""The timescale engine: what is due for one child, by when, and under which rule.
+
+Input is plain dated facts (`ChildEvents`); output is `Deadline`s, one per running clock,
+each carrying its rule in plain words and its source so a worker can check it (DOMAIN.md §6).
+A clock runs only while its step is outstanding: a completed step yields no deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from cintui.domain.calendar import (
+    WorkingCalendar,
+    add_days,
+    add_months,
+    add_weeks,
+    england_calendar,
+)
+from cintui.domain.policy import TIMESCALE_KEYS, PolicyProfile, Timescale
+
+PLANNING_KINDS = ("initial", "transfer_in")  # meetings that set up (or re-set) a plan
+REVIEW_KINDS = ("review", "final")  # meetings that review it
+
+LABELS = {
+    "assessment": "Assessment completed",
+    "support_start": "CIN support started",
+    "initial_meeting": "Initial CIN meeting",
+    "visit": "Next visit",
+    "first_review": "First review",
+    "review": "Next review",
+    "minutes": "Minutes circulated",
+    "plan_circulation": "Plan circulated",
+    "closure_notification": "Family told of closure",
+    "step_down": "Step-down completed",
+    "transfer_in_meeting": "Transfer-in meeting",
+    "direct_payment_review": "Direct payment review",
+}
+
+
+@dataclass(frozen=True)
+class VisitFact:
+    date: date
+    child_seen: bool = True
+
+
+@dataclass(frozen=True)
+class MeetingFact:
+    date: date
+    kind: str  # "initial" | "review" | "final" | "transfer_in"
+    next_review: date | None = None
+    minutes_circulated: date | None = None
+    plan_circulated: date | None = None
+    held: bool = True  # False: scheduled, not yet held
+
+
+@dataclass(frozen=True)
+class ChildEvents:
+    referral: date | None = None
+    assessment_started: date | None = None
+    assessment_completed: date | None = None
+    initial_home_visit: date | None = None
+    support_started: date | None = None
+    cin_plan_start: date | None = None  # CIN plan agreed as needed
+    visits: tuple[VisitFact, ...] = ()
+    meetings: tuple[MeetingFact, ...] = ()
+    closure_decided: date | None = None
+    family_told_of_closure: date | None = None
+    step_down_decided: date | None = None
+    step_down_completed: date | None = None
+    moved_in: date | None = None  # transfer-in: residence in this authority began
+    disabled_with_direct_payments: bool = False
+    direct_payments_started: date | None = None
+    last_direct_payment_review: date | None = None
+    closed: date | None = None  # episode closed: only the closure notification can be due
+
+
+class DueState(StrEnum):
+    OVERDUE = "overdue"
+    DUE_TODAY = "due today"
+    DUE_SOON = "due soon"
+    UPCOMING = "upcoming"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str  # timescale key, e.g. "visit"
+    label: str  # "Next visit"
+    due: date
+    anchor: date  # the event the clock runs from
+    anchor_label: str  # "last visit (child seen)"
+    rule: str  # "within 20 working days of the last visit where the child was seen"
+    source: str  # "WIR 2.11"
+    state: DueState
+    working_days_left: int  # negative when overdue: working days in (due, today]
+    policy: str  # profile name
+
+
+def due_date(start: date, ts: Timescale, calendar: WorkingCalendar | None = None) -> date:
+    """The day a timescale of `ts.amount` `ts.unit` from `start` ends (DOMAIN.md §6)."""
+    if ts.unit == "working_days":
+        return (calendar or england_calendar()).add_working_days(start, ts.amount)
+    if ts.unit == "days":
+        return add_days(start, ts.amount)
+    if ts.unit == "weeks":
+        return add_weeks(start, ts.amount)
+    if ts.unit == "months":
+        return add_months(start, ts.amount)
+    raise ValueError(f"unknown unit {ts.unit!r}")
+
+
+# ---------------------------------------------------------------------- the rules
+# Each rule yields (key, anchor date, anchor label, what the rule counts from) for a running
+# clock; `compute_deadlines` applies the profile's timescale to it.
+
+_Clock = tuple[str, date, str, str]
+_MEETING_WORDS = {"initial": "initial meeting", "transfer_in": "transfer-in meeting",
+                  "review": "review meeting", "final": "final meeting"}
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"  # "2 Mar 2026" (no %-d: not portable)
+
+
+def _held(
+    events: ChildEvents, kinds: tuple[str, ...], since: date | None = None
+) -> list[MeetingFact]:
+    return sorted(
+        (m for m in events.meetings
+         if m.held and m.kind in kinds and (since is None or m.date >= since)),
+        key=lambda m: m.date,
+    )
+
+
+def _assessment(e: ChildEvents) -> Iterator[_Clock]:
+    if e.referral and not e.assessment_completed:
+        yield "assessment", e.referral, "referral", "the referral"
+
+
+def _support_start(e: ChildEvents) -> Iterator[_Clock]:
+    # WAR 4.4.2: support initiated within 20 working days from the initial home visit.
+    if e.initial_home_visit and not e.support_started:
+        yield "support_start", e.initial_home_visit, "initial home visit", "the initial home visit"
+
+
+def _initial_meeting(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
+    ts = policy.timescales.get("initial_meeting")
+    if ts is None or _held(e, ("initial",)):
+        return
+    if ts.anchor == "assessment_completed":  # BEX 3
+        if e.assessment_completed:
+            yield ("initial_meeting", e.assessment_completed, "assessment completed",
+                   "the assessment's completion")
+    elif e.cin_plan_start:  # WIR 2.3
+        yield ("initial_meeting", e.cin_plan_start, "CIN plan agreed",
+               "the agreement that a CIN plan is needed")
+
+
+def _visit(e: ChildEvents) -> Iterator[_Clock]:
+    # The clock runs while the child is subject to a CIN plan. WIR 2.11: the child must be
+    # seen, so a visit where the child was not seen does not reset it. A visit before the
+    # plan started does not count either: the plan's own cadence starts with the plan.
+    if not e.cin_plan_start:
+        return
+    seen = [v.date for v in e.visits if v.child_seen and v.date >= e.cin_plan_start]
+    if seen:
+        yield "visit", max(seen), "last visit (child seen)", \
+            "the last visit where the child was seen"
+    else:
+        yield "visit", e.cin_plan_start, "CIN plan start", "the CIN plan starting"
+
+
+def _review(e: ChildEvents) -> Iterator[_Clock]:
+    # The first review counts from the planning meeting, later ones from the last review
+    # (a final meeting counts as one: an open case never drops off the review list).
+    # Scheduled (not held) meetings do not stop the clock.
+    meetings = _held(e, PLANNING_KINDS + REVIEW_KINDS)
+    if meetings:
+        last = meetings[-1]
+        key = "first_review" if last.kind in PLANNING_KINDS else "review"
+        what = "last review" if last.kind == "review" else _MEETING_WORDS[last.kind]
+        yield key, last.date, f"{what} ({_day(last.date)})", f"the {what}"
+
+
+def _circulation(e: ChildEvents, key: str, done: Callable[[MeetingFact], date | None]) \
+        -> Iterator[_Clock]:
+    # BEX 3, TRA, WIR 2.3 / 2.7: each held meeting's minutes and updated plan go out; the
+    # oldest outstanding one is reported.
+    waiting = [m for m in _held(e, PLANNING_KINDS + REVIEW_KINDS) if done(m) is None]
+    if waiting:
+        m = waiting[0]
+        more = f" ({len(waiting)} meetings outstanding)" if len(waiting) > 1 else ""
+        yield key, m.date, f"{_MEETING_WORDS[m.kind]} ({_day(m.date)})", f"the meeting{more}"
+
+
+def _closure(e: ChildEvents) -> Iterator[_Clock]:
+    # BEX 3: the family is told of the manager's decision within 5 working days.
+    if e.closure_decided and not e.family_told_of_closure:
+        yield ("closure_notification", e.closure_decided, "closure decided",
+               "the manager's decision to close")
+
+
+def _step_down(e: ChildEvents) -> Iterator[_Clock]:
+    # WIR 3: step-down completed within 5 working days.
+    if e.step_down_decided and not e.step_down_completed:
+        yield "step_down", e.step_down_decided, "step-down decided", "the step-down decision"
+
+
+def _transfer_in(e: ChildEvents) -> Iterator[_Clock]:
+    # BEX 4: the receiving authority meets within 20 working days of residence.
+    if e.moved_in and not _held(e, PLANNING_KINDS, since=e.moved_in):
+        yield ("transfer_in_meeting", e.moved_in, "moved into the area",
+               "the family becoming resident here")
+
+
+def _direct_payments(e: ChildEvents) -> Iterator[_Clock]:
+    # WAR 7.2.1: direct payments reviewed at least annually.
+    last = e.last_direct_payment_review or e.direct_payments_started
+    if e.disabled_with_direct_payments and last:
+        label = "last direct payment review" if e.last_direct_payment_review \
+            else "direct payments started"
+        yield "direct_payment_review", last, label, f"the {label}"
+
+
+def _clocks(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
+    yield from _closure(e)
+    if e.closed:
+        return  # a closed episode owes nothing more than telling the family
+    yield from _assessment(e)
+    yield from _support_start(e)
+    yield from _initial_meeting(e, policy)
+    yield from _visit(e)
+    yield from _review(e)
+    yield from _circulation(e, "minutes", lambda m: m.minutes_circulated)
+    yield from _circulation(e, "plan_circulation", lambda m: m.plan_circulated)
+    yield from _step_down(e)
+    yield from _transfer_in(e)
+    yield from _direct_payments(e)
+
+
+# ---------------------------------------------------------------------- assembling
+
+
+def _state(due: date, today: date, left: int, policy: PolicyProfile) -> DueState:
+    if due < today:
+        return DueState.OVERDUE
+    if due == today:
+        return DueState.DUE_TODAY
+    if left <= policy.due_soon_working_days:
+        return DueState.DUE_SOON
+    return DueState.UPCOMING
+
+
+def _last_review_date_set(e: ChildEvents) -> MeetingFact | None:
+    meetings = _held(e, PLANNING_KINDS + REVIEW_KINDS)
+    return meetings[-1] if meetings and meetings[-1].next_review else None
+
+
+def compute_deadlines(
+    events: ChildEvents,
+    policy: PolicyProfile,
+    today: date,
+    calendar: WorkingCalendar | None = None,
+) -> list[Deadline]:
+    """Every running clock for one child, soonest first."""
+    cal = calendar or england_calendar()
+    out: list[Deadline] = []
+    for key, anchor, anchor_label, counted_from in _clocks(events, policy):
+        ts = policy.timescales.get(key)
+        if ts is None:
+            continue
+        due = due_date(anchor, ts, cal)
+        rule = f"within {ts.describe()} of {counted_from}"
+        setter = _last_review_date_set(events) if key in ("first_review", "review") else None
+        if setter is not None and setter.next_review < due:
+            # DOMAIN.md §6, WIR 2.3: a meeting's own next review date wins when earlier.
+            due = setter.next_review
+            rule = (f"on the review date set at the meeting of {_day(setter.date)} "
+                    f"(sooner than {ts.describe()})")
+        left = cal.working_days_between(today, due)
+        out.append(Deadline(
+            key=key, label=LABELS[key], due=due, anchor=anchor, anchor_label=anchor_label,
+            rule=rule, source=ts.source, state=_state(due, today, left, policy),
+            working_days_left=left, policy=policy.name,
+        ))
+    order = {key: i for i, key in enumerate(TIMESCALE_KEYS)}
+    return sorted(out, key=lambda d: (d.due, order[d.key]))
+
+
+def next_deadline(
+    events: ChildEvents,
+    policy: PolicyProfile,
+    today: date,
+    calendar: WorkingCalendar | None = None,
+    *,
+    key: str,
+) -> Deadline | None:
+    """The deadline for one timescale key, or None when that clock is not running."""
+    return next((d for d in compute_deadlines(events, policy, today, calendar) if d.key == key),
+                None)
