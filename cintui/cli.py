@@ -169,10 +169,10 @@ def root(
 @app.command()
 def deadline(
     start: Annotated[str, typer.Argument(metavar="FROM", help="Start date, YYYY-MM-DD.")],
-    working_days: Annotated[int | None, typer.Option("--working-days", min=0)] = None,
-    days: Annotated[int | None, typer.Option("--days", min=0)] = None,
-    weeks: Annotated[int | None, typer.Option("--weeks", min=0)] = None,
-    months: Annotated[int | None, typer.Option("--months", min=0)] = None,
+    working_days: Annotated[int | None, typer.Option("--working-days")] = None,
+    days: Annotated[int | None, typer.Option("--days")] = None,
+    weeks: Annotated[int | None, typer.Option("--weeks")] = None,
+    months: Annotated[int | None, typer.Option("--months")] = None,
     timescale: Annotated[
         str | None, typer.Option("--timescale", help="A policy timescale, e.g. visit, review.")
     ] = None,
@@ -200,6 +200,9 @@ def deadline(
 
             policies.load_policy(policy)  # a wrong name is still an error
         unit, amount = next(iter(chosen.items()))
+        if amount < 0:
+            raise CliError(f"--{unit.replace('_', '-')}: {amount} is negative; "
+                           "a timescale counts forward from FROM")
         ts = Timescale(key="custom", amount=amount, unit=unit, source="")
     due = due_date(begin, ts, calendar.england_calendar())
     if as_json:
@@ -561,18 +564,20 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Entry point: Click's usage errors and our own become one line and exit 2."""
-    import click
-
+    """Entry point: usage errors and our own become one line and exit 2."""
     os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="cintui", standalone_mode=False)
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("cintui: cancelled", err=True)
         sys.exit(1)
-    except click.ClickException as exc:
-        typer.echo(f"cintui: {exc.format_message()}", err=True)
+    except typer.TyperException as exc:  # Typer's own (vendored Click) usage errors
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `cintui policy`: show its help
+            typer.echo(exc.format_message())
+            sys.exit(0)
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(f"cintui: {message}", err=True)
         sys.exit(EXIT_USAGE)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

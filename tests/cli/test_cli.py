@@ -78,7 +78,7 @@ def test_deadline_from_a_policy_timescale(cli):
         (("deadline", "2026-12-01"), "exactly one of"),
         (("deadline", "2026-12-01", "--days", "3", "--months", "1"), "exactly one of"),
         (("deadline", "2026-12-01", "--working-days", "-3"), "-3"),
-        (("deadline", "2026-12-01", "--working-days", "three"), "three"),
+        (("deadline", "2026-12-01", "--working-days", "three"), "--working-days"),
         (("deadline", "2026-12-01", "--timescale", "visit", "--policy", "atlantis"), "atlantis"),
         (("deadline", "2026-12-01", "--timescale", "teatime"), "teatime"),
         (("policy", "show", "narnia"), "narnia"),
