@@ -1,0 +1,367 @@
+"""Consent: who agreed to what, what is missing, and the withheld-consent path (DOMAIN.md §2).
+
+The rules, from the seeds:
+- WAR 4.2: "Parents must consent to receive a children in need service".
+- WIR 2.1: consent of parents and of young people of sufficient age and understanding
+  ("particularly those aged 16 or 17") is required to share information or hold a CIN
+  meeting; "Consent is also required from the young person of age of understanding,
+  particularly those aged 16 or 17".
+- WIR 2.2: when consent to a s17 service is withheld: discuss the reasons; consider an
+  alternative source of support and how it will be monitored; if there is none, the SW and
+  team manager hold a reflective case discussion and decide: benefit (refusal accepted and
+  recorded) or need likely to be significantly impaired (consider s47). The decision and its
+  analysis are recorded.
+- WIR 2.3: "Unless there are very exceptional circumstances, meetings should not take place
+  without the consent of parents and children of sufficient age and understanding."
+- BEX 4: information may be shared without consent where seeking it would place the child
+  at risk; the override and its rationale are recorded (all decisions with their rationale).
+
+Decisions where the seeds are silent (tests pin each one):
+- Any one person with parental responsibility can consent (s2(7) Children Act 1989: each
+  PR holder may act alone). Another PR holder's refusal does not undo that consent, but it
+  is flagged and starts the withheld-consent path.
+- A young person aged 16 or 17 must give their own consent as well as a parent; their own
+  refusal or withdrawal means there is no valid consent. Under 16, a child's recorded
+  decision is shown (and a refusal starts the withheld-consent path) but the parents'
+  consent decides validity, since age and understanding under 16 is the worker's judgment,
+  not a date rule.
+- Consent from someone without parental responsibility (a grandparent, a father without PR)
+  never makes consent valid; their refusal is still shown.
+- An override is valid only with a rationale and only for sharing information, transfer or
+  a meeting (BEX 4, WIR 2.3). A s17 service is voluntary: it cannot be overridden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+# As cintui.store.models (the store builds `ConsentFact`s from its Consent rows).
+CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
+CONSENT_DECISIONS = ("given", "refused", "withdrawn")
+CONSENT_METHODS = ("written", "verbal")
+
+# WIR 2.1-2.2: young people "particularly those aged 16 or 17" consent for themselves too.
+YOUNG_PERSON_AGE = 16
+
+SCOPE_LABELS = {
+    "service": "CIN service",
+    "information_sharing": "Information sharing",
+    "meeting": "CIN meeting",
+    "transfer": "Transfer to another authority",
+}
+# "Consent to …"
+_SCOPE_PHRASES = {
+    "service": "a CIN service",
+    "information_sharing": "share information",
+    "meeting": "hold a CIN meeting",
+    "transfer": "share records with another authority",
+}
+_OVERRIDE_DONE = {
+    "service": "CIN service recorded",
+    "information_sharing": "Information shared",
+    "meeting": "CIN meeting held",
+    "transfer": "Records shared with another authority",
+}
+# BEX 4 (information, transfer) and WIR 2.3 (meetings, "very exceptional circumstances").
+OVERRIDE_SCOPES = ("information_sharing", "transfer", "meeting")
+
+WITHHELD_DECISIONS = ("refusal_accepted", "consider_s47")
+WITHHELD_LABELS = {
+    "refusal_accepted": "Refusal accepted: benefit, not need — recorded",
+    "consider_s47": "Need likely to significantly impair health or development: "
+    "consider s47 assessment",
+}
+_WITHHELD_SHORT = {"refusal_accepted": "refusal accepted", "consider_s47": "consider s47 assessment"}
+
+
+class ConsentStatus(StrEnum):
+    GIVEN = "given"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    MISSING = "missing"
+    OVERRIDDEN = "overridden"  # BEX 4: shared without consent, rationale recorded
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something still missing or wrong; `message` names the rule ("WIR 2.2: …")."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class WithheldConsentRecord:
+    """WIR 2.2, as recorded on the refusal (the store's `withheld_*` consent columns)."""
+
+    reasons: str = ""  # the family's concerns and reasons, as discussed with them
+    alternative_support: str = ""  # a suitable alternative source proposed by the family
+    alternative_monitoring: str = ""  # how that alternative will be monitored
+    reflective_discussion_on: date | None = None  # SW and team manager, if no alternative
+    decision: str = ""  # one of WITHHELD_DECISIONS
+    analysis: str = ""  # the analysis behind the decision
+    decided_by: str = ""
+
+
+@dataclass(frozen=True)
+class ConsentFact:
+    """One recorded decision (a store Consent row). `person` None is the child."""
+
+    scope: str  # CONSENT_SCOPES
+    decision: str  # CONSENT_DECISIONS
+    decided_on: date
+    person: str | None  # the person's id; None: the child
+    person_has_pr: bool  # ChildPerson.parental_responsibility
+    is_child: bool = False  # the child's (young person's) own decision
+    override_without_consent: bool = False  # BEX 4
+    override_rationale: str = ""
+    method: str = "written"  # CONSENT_METHODS
+    notes: str = ""
+    person_name: str = ""  # for display: "Jo Smith (Mother)"
+    withheld: WithheldConsentRecord | None = None  # WIR 2.2, on a refusal or withdrawal
+    ref: str = ""  # the store row's id, for links back
+
+    @property
+    def who(self) -> str:
+        if self.person_name:
+            return self.person_name
+        if self.is_child:
+            return "the young person"
+        return self.person or "someone unnamed"
+
+    @property
+    def has_standing(self) -> bool:
+        """Whose decision counts (WAR 4.2, WIR 2.1): a PR holder or the child themself."""
+        return self.is_child or self.person_has_pr
+
+
+def day_label(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"  # "3 Mar 2026" (%-d is not portable)
+
+
+# ---------------------------------------------------------------------- current decisions
+
+
+def current_consents(facts: Iterable[ConsentFact]) -> dict[tuple[str, str | None], ConsentFact]:
+    """The decision in force per (scope, person): the latest by `decided_on` wins, so a later
+    "withdrawn" cancels an earlier "given" (WAR 4.2). On the same day, the one listed later
+    wins: pass rows in the order they were recorded."""
+    current: dict[tuple[str, str | None], ConsentFact] = {}
+    for fact in sorted(facts, key=lambda f: f.decided_on):  # stable: ties keep input order
+        current[(fact.scope, fact.person)] = fact
+    return current
+
+
+def _is_given(fact: ConsentFact) -> bool:
+    return fact.decision == "given" and not fact.override_without_consent
+
+
+def _is_against(fact: ConsentFact) -> bool:
+    return fact.decision in ("refused", "withdrawn") and not fact.override_without_consent
+
+
+def is_young_person(child_age: int | None) -> bool:
+    return child_age is not None and child_age >= YOUNG_PERSON_AGE
+
+
+def _consented(facts: list[ConsentFact], young_person: bool) -> bool:
+    """A PR holder has given consent, and a young person of 16-17 has too (module docstring)."""
+    parent = any(_is_given(f) and f.person_has_pr and not f.is_child for f in facts)
+    own = any(_is_given(f) and f.is_child for f in facts)
+    return parent and (own or not young_person)
+
+
+def scope_status(facts: list[ConsentFact], young_person: bool) -> ConsentStatus:
+    """One scope's status from the decisions in force for it."""
+    if _consented(facts, young_person):
+        return ConsentStatus.GIVEN
+    if any(f.override_without_consent and not check_override(f) for f in facts):
+        return ConsentStatus.OVERRIDDEN
+    standing = [f for f in facts if f.has_standing]
+    if any(f.decision == "withdrawn" and _is_against(f) for f in standing):
+        return ConsentStatus.WITHDRAWN
+    if any(f.decision == "refused" and _is_against(f) for f in standing):
+        return ConsentStatus.REFUSED
+    return ConsentStatus.MISSING
+
+
+# ---------------------------------------------------------------------- checks
+
+
+def check_override(fact: ConsentFact) -> list[Problem]:
+    """BEX 4: sharing without consent is recorded with its rationale; a service can't be."""
+    if not fact.override_without_consent:
+        return []
+    problems = []
+    if fact.scope not in OVERRIDE_SCOPES:
+        problems.append(Problem(
+            "override_without_consent",
+            "WAR 4.2: a CIN service needs consent and cannot be given without it; "
+            "if the need is significant, consider s47 (WIR 2.2)",
+        ))
+    if not fact.override_rationale.strip():
+        problems.append(Problem(
+            "override_rationale",
+            "BEX 4: record why consent was not sought (seeking it would place the child at risk)",
+        ))
+    return problems
+
+
+def check_fact(fact: ConsentFact, today: date) -> list[Problem]:
+    """Everything wrong with one decision before it is saved."""
+    problems = []
+    if fact.scope not in CONSENT_SCOPES:
+        problems.append(Problem("scope", f"{fact.scope!r} is not one of: {', '.join(CONSENT_SCOPES)}"))
+    if fact.decision not in CONSENT_DECISIONS:
+        problems.append(
+            Problem("decision", f"{fact.decision!r} is not one of: {', '.join(CONSENT_DECISIONS)}")
+        )
+    if fact.method not in CONSENT_METHODS:
+        problems.append(Problem("method", f"{fact.method!r} is not one of: {', '.join(CONSENT_METHODS)}"))
+    if fact.decided_on > today:
+        problems.append(Problem("decided_on", f"{day_label(fact.decided_on)} is in the future"))
+    return problems + check_override(fact)
+
+
+def check_withheld(record: WithheldConsentRecord, today: date | None = None) -> list[Problem]:
+    """What the WIR 2.2 withheld-consent path still lacks, in the order it is walked.
+
+    1. the reasons for refusal discussed with the family;
+    2. an alternative source of support and how it will be monitored — or, if there is
+       none, a reflective case discussion between SW and team manager (not in the future);
+    3. the decision (WITHHELD_DECISIONS); 4. the analysis behind it; 5. who decided.
+    `today` is needed only to reject a discussion dated in the future.
+    """
+    problems = []
+    if not record.reasons.strip():
+        problems.append(Problem(
+            "reasons", "WIR 2.2: discuss the family's reasons for refusal with them and record them",
+        ))
+    problems += _alternative_or_discussion(record, today)
+    if not record.decision.strip():
+        problems.append(Problem(
+            "decision",
+            "WIR 2.2: record the decision: refusal accepted (a benefit, not a need) "
+            "or consider a s47 assessment (need likely to be significantly impaired)",
+        ))
+    elif record.decision not in WITHHELD_DECISIONS:
+        problems.append(Problem(
+            "decision", f"WIR 2.2: {record.decision!r} is not one of: {', '.join(WITHHELD_DECISIONS)}",
+        ))
+    if not record.analysis.strip():
+        problems.append(Problem("analysis", "WIR 2.2: record the analysis behind the decision"))
+    if not record.decided_by.strip():
+        problems.append(Problem("decided_by", "WIR 2.2: record who made the decision"))
+    return problems
+
+
+def _alternative_or_discussion(record: WithheldConsentRecord, today: date | None) -> list[Problem]:
+    if record.alternative_support.strip():
+        if record.alternative_monitoring.strip():
+            return []
+        return [Problem(
+            "alternative_monitoring",
+            "WIR 2.2: record how the alternative support will be monitored, and by whom",
+        )]
+    if record.reflective_discussion_on is None:
+        return [Problem(
+            "reflective_discussion_on",
+            "WIR 2.2: record an alternative source of support offered by the family and how "
+            "it will be monitored, or, if there is none, the date of the reflective case "
+            "discussion with the team manager",
+        )]
+    if today is not None and record.reflective_discussion_on > today:
+        return [Problem(
+            "reflective_discussion_on",
+            f"WIR 2.2: the reflective case discussion date "
+            f"{day_label(record.reflective_discussion_on)} is in the future",
+        )]
+    return []
+
+
+def is_complete(record: WithheldConsentRecord, today: date | None = None) -> bool:
+    return not check_withheld(record, today)
+
+
+# ---------------------------------------------------------------------- the summary
+
+
+@dataclass(frozen=True)
+class ConsentSummary:
+    status: dict[str, ConsentStatus]  # every scope in CONSENT_SCOPES
+    valid_for_service: bool
+    flags: tuple[str, ...]  # plain-language problems, most important first
+    current: tuple[ConsentFact, ...]  # the decisions in force, oldest first
+
+
+def consent_summary(
+    facts: Iterable[ConsentFact], child_age: int | None, today: date | None = None
+) -> ConsentSummary:
+    """Where consent stands for one child (unborn or age unknown: `child_age` None)."""
+    current = sorted(current_consents(facts).values(), key=lambda f: f.decided_on)
+    young_person = is_young_person(child_age)
+    status = {
+        scope: scope_status([f for f in current if f.scope == scope], young_person)
+        for scope in CONSENT_SCOPES
+    }
+    valid = status["service"] is ConsentStatus.GIVEN
+    flags = _service_flags(current, valid, young_person, child_age)
+    for scope in CONSENT_SCOPES:
+        for fact in (f for f in current if f.scope == scope):
+            flags += _fact_flags(fact, today)
+    return ConsentSummary(status, valid, tuple(flags), tuple(current))
+
+
+def _service_flags(
+    current: list[ConsentFact], valid: bool, young_person: bool, child_age: int | None
+) -> list[str]:
+    if valid:
+        return []
+    flags = ["No valid consent to a CIN service"]
+    service = [f for f in current if f.scope == "service"]
+    parent = any(_is_given(f) and f.person_has_pr and not f.is_child for f in service)
+    decided_self = any(f.is_child for f in service)
+    if young_person and parent and not decided_self:
+        flags.append(
+            f"The young person ({child_age}) has not given their own consent to a CIN service "
+            "(WIR 2.1)"
+        )
+    return flags
+
+
+def _fact_flags(fact: ConsentFact, today: date | None) -> list[str]:
+    if fact.override_without_consent:
+        return _override_flags(fact)
+    if not _is_against(fact):
+        return []
+    who = fact.who if fact.has_standing else f"{fact.who} (no parental responsibility)"
+    text = (f"Consent to {_SCOPE_PHRASES.get(fact.scope, fact.scope)} {fact.decision} by {who} "
+            f"on {day_label(fact.decided_on)}")
+    if fact.scope == "service" and fact.has_standing:
+        text += " — " + _withheld_state(fact.withheld, today)
+    return [text]
+
+
+def _override_flags(fact: ConsentFact) -> list[str]:
+    done = _OVERRIDE_DONE.get(fact.scope, fact.scope)
+    when = day_label(fact.decided_on)
+    flags = []
+    for problem in check_override(fact):
+        if problem.field == "override_without_consent":
+            flags.append(f"{done} without consent on {when} — not allowed: a CIN service "
+                         "needs consent (WAR 4.2)")
+        else:
+            flags.append(f"{done} without consent on {when} — no rationale recorded (BEX 4)")
+    return flags
+
+
+def _withheld_state(record: WithheldConsentRecord | None, today: date | None) -> str:
+    if record is None or not is_complete(record, today):
+        return "withheld-consent path incomplete (WIR 2.2)"
+    return _WITHHELD_SHORT[record.decision]

@@ -1,0 +1,429 @@
+"""Consent (DOMAIN.md §2): WAR 4.2 (parents must consent to a CIN service), WIR 2.1 (and
+young people of age and understanding, particularly 16-17; consent to share information
+and to hold a meeting), WIR 2.2 (the withheld-consent path), WIR 2.3 (no meeting without
+consent save in very exceptional circumstances), BEX 4 (sharing without consent where
+seeking it would place the child at risk, with the rationale recorded)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cintui.domain.consent import (
+    CONSENT_DECISIONS,
+    CONSENT_METHODS,
+    CONSENT_SCOPES,
+    WITHHELD_DECISIONS,
+    WITHHELD_LABELS,
+    ConsentFact,
+    ConsentStatus,
+    WithheldConsentRecord,
+    check_fact,
+    check_override,
+    check_withheld,
+    consent_summary,
+    current_consents,
+    is_complete,
+)
+from cintui.store import models
+
+TODAY = date(2026, 11, 23)
+MAR3 = date(2026, 3, 3)
+
+
+def mum(scope="service", decision="given", on=MAR3, **kw) -> ConsentFact:
+    return ConsentFact(scope, decision, on, "p-mum", True, person_name="Jo Smith (Mother)", **kw)
+
+
+def dad(scope="service", decision="given", on=MAR3, pr=True, **kw) -> ConsentFact:
+    return ConsentFact(scope, decision, on, "p-dad", pr, person_name="Lee Smith (Father)", **kw)
+
+
+def gran(scope="service", decision="given", on=MAR3, **kw) -> ConsentFact:
+    return ConsentFact(scope, decision, on, "p-gran", False, person_name="Ann Jones", **kw)
+
+
+def child(scope="service", decision="given", on=MAR3, **kw) -> ConsentFact:
+    return ConsentFact(scope, decision, on, None, False, is_child=True, **kw)
+
+
+COMPLETE_ACCEPTED = WithheldConsentRecord(
+    reasons="Father says the family can manage with grandmother's help.",
+    reflective_discussion_on=date(2026, 3, 10),
+    decision="refusal_accepted",
+    analysis="Support would help but its absence will not significantly impair Leo.",
+    decided_by="Tom Hughes (Team Manager)",
+)
+
+
+# ---------------------------------------------------------------------- alignment
+
+
+def test_scopes_decisions_and_methods_match_the_store():
+    """The store builds ConsentFact from its Consent rows with these exact words."""
+    assert CONSENT_SCOPES == models.CONSENT_SCOPES
+    assert CONSENT_DECISIONS == models.CONSENT_DECISIONS
+    assert CONSENT_METHODS == models.CONSENT_METHODS
+
+
+def test_consent_fact_fields_match_the_consent_row():
+    """Fields the store copies across keep the Consent row's names."""
+    row_fields = set(models.Consent.model_fields)
+    for name in ("scope", "decision", "decided_on", "method", "notes",
+                 "override_without_consent", "override_rationale"):
+        assert name in row_fields
+        assert name in ConsentFact.__dataclass_fields__
+
+
+# ---------------------------------------------------------------------- current decisions
+
+
+def test_latest_decision_per_scope_and_person_wins():
+    """WAR 4.2: a later "withdrawn" cancels an earlier "given"."""
+    given_ = mum("information_sharing", "given", date(2026, 1, 5))
+    withdrawn = mum("information_sharing", "withdrawn", MAR3)
+    current = current_consents([withdrawn, given_])  # input order does not matter
+    assert current == {("information_sharing", "p-mum"): withdrawn}
+
+
+def test_consent_given_again_after_withdrawal_is_in_force():
+    facts = [mum("service", "given", date(2026, 1, 5)), mum("service", "withdrawn", MAR3),
+             mum("service", "given", date(2026, 4, 1))]
+    assert current_consents(facts)[("service", "p-mum")].decided_on == date(2026, 4, 1)
+
+
+def test_each_person_and_scope_is_kept_apart():
+    facts = [mum("service"), mum("meeting", "refused"), dad("service", "refused"), child()]
+    current = current_consents(facts)
+    assert set(current) == {("service", "p-mum"), ("meeting", "p-mum"),
+                            ("service", "p-dad"), ("service", None)}
+
+
+def test_same_day_the_later_recorded_wins():
+    """Decision: on one date, the row recorded later is the correction that stands."""
+    first, second = mum(decision="given"), mum(decision="withdrawn")
+    assert current_consents([first, second])[("service", "p-mum")] is second
+    assert current_consents([second, first])[("service", "p-mum")] is first
+
+
+# ---------------------------------------------------------------------- service validity
+
+
+def test_no_facts_means_consent_missing_everywhere():
+    summary = consent_summary([], child_age=9)
+    assert summary.status == {scope: ConsentStatus.MISSING for scope in CONSENT_SCOPES}
+    assert not summary.valid_for_service
+    assert summary.flags == ("No valid consent to a CIN service",)
+
+
+def test_parent_with_pr_gives_valid_service_consent():
+    """WAR 4.2: "Parents must consent to receive a children in need service"."""
+    summary = consent_summary([mum()], child_age=9)
+    assert summary.valid_for_service
+    assert summary.status["service"] is ConsentStatus.GIVEN
+    assert summary.flags == ()
+
+
+def test_consent_without_parental_responsibility_is_not_enough():
+    """WAR 4.2 + DOMAIN.md §2: a parent/carer *with parental responsibility* consents; a
+    grandmother or a father without PR cannot make the service valid."""
+    summary = consent_summary([gran(), dad(pr=False)], child_age=9)
+    assert not summary.valid_for_service
+    assert summary.status["service"] is ConsentStatus.MISSING
+
+
+def test_withdrawn_service_consent_is_no_longer_valid():
+    """WAR 4.2: consent withdrawn later cancels it."""
+    facts = [mum(on=date(2026, 1, 5)), mum(decision="withdrawn", on=MAR3)]
+    summary = consent_summary(facts, child_age=9)
+    assert not summary.valid_for_service
+    assert summary.status["service"] is ConsentStatus.WITHDRAWN
+    assert summary.flags == (
+        "No valid consent to a CIN service",
+        "Consent to a CIN service withdrawn by Jo Smith (Mother) on 3 Mar 2026 — "
+        "withheld-consent path incomplete (WIR 2.2)",
+    )
+
+
+def test_one_pr_holder_consenting_is_enough_but_the_other_refusing_is_flagged():
+    """s2(7) Children Act 1989: each PR holder may act alone. WIR 2.2: "If parents … refuse
+    the support" the withheld-consent path still applies, so the refusal is shown."""
+    summary = consent_summary([mum(), dad(decision="refused")], child_age=9)
+    assert summary.valid_for_service
+    assert summary.status["service"] is ConsentStatus.GIVEN
+    assert summary.flags == (
+        "Consent to a CIN service refused by Lee Smith (Father) on 3 Mar 2026 — "
+        "withheld-consent path incomplete (WIR 2.2)",
+    )
+
+
+def test_refusal_by_the_only_parent_is_refused():
+    summary = consent_summary([mum(decision="refused")], child_age=9)
+    assert summary.status["service"] is ConsentStatus.REFUSED
+    assert summary.flags[0] == "No valid consent to a CIN service"
+
+
+def test_refusal_without_pr_is_shown_without_the_withheld_path():
+    """Decision: WIR 2.2's path follows a refusal by those whose consent counts; a refusal by
+    someone without PR is shown so the worker knows, but starts no path."""
+    summary = consent_summary([mum(), dad(decision="refused", pr=False)], child_age=9)
+    assert summary.valid_for_service
+    assert summary.flags == (
+        "Consent to a CIN service refused by Lee Smith (Father) (no parental responsibility) "
+        "on 3 Mar 2026",
+    )
+
+
+def test_completed_withheld_path_shows_its_decision():
+    """WIR 2.2: the refusal "accepted and recorded properly" once the path is complete."""
+    facts = [mum(decision="refused", withheld=COMPLETE_ACCEPTED)]
+    summary = consent_summary(facts, child_age=9, today=TODAY)
+    assert summary.flags[1] == (
+        "Consent to a CIN service refused by Jo Smith (Mother) on 3 Mar 2026 — refusal accepted"
+    )
+    s47 = replace(COMPLETE_ACCEPTED, decision="consider_s47")
+    summary = consent_summary([mum(decision="refused", withheld=s47)], child_age=9, today=TODAY)
+    assert summary.flags[1].endswith("— consider s47 assessment")
+
+
+# ---------------------------------------------------------------------- young people
+
+
+@pytest.mark.parametrize("age", [16, 17])
+def test_young_person_16_17_must_consent_as_well_as_a_parent(age):
+    """WIR 2.1: "Consent is also required from the young person of age of understanding,
+    particularly those aged 16 or 17" (WAR 4.2 likewise)."""
+    summary = consent_summary([mum()], child_age=age)
+    assert not summary.valid_for_service
+    assert summary.status["service"] is ConsentStatus.MISSING
+    assert summary.flags == (
+        "No valid consent to a CIN service",
+        f"The young person ({age}) has not given their own consent to a CIN service (WIR 2.1)",
+    )
+    assert consent_summary([mum(), child()], child_age=age).valid_for_service
+
+
+def test_young_person_alone_is_not_enough():
+    """WAR 4.2: parents must consent; a 16-17 year old's consent is *as well* (WIR 2.1)."""
+    summary = consent_summary([child()], child_age=17)
+    assert not summary.valid_for_service
+    assert summary.flags == ("No valid consent to a CIN service",)
+
+
+def test_young_person_refusing_makes_consent_invalid_and_starts_the_path():
+    """WIR 2.2: "If parents or a young person of age of understanding, (particularly those
+    aged 16 or 17) refuse the support offered" — the withheld-consent path."""
+    summary = consent_summary([mum(), child(decision="refused")], child_age=16)
+    assert not summary.valid_for_service
+    assert summary.status["service"] is ConsentStatus.REFUSED
+    assert summary.flags == (
+        "No valid consent to a CIN service",
+        "Consent to a CIN service refused by the young person on 3 Mar 2026 — "
+        "withheld-consent path incomplete (WIR 2.2)",
+    )
+
+
+@pytest.mark.parametrize("age", [None, 0, 9, 15])
+def test_under_16_the_parents_consent_decides(age):
+    """Decision: under 16 (or unborn, age None), age and understanding is the worker's
+    judgment, not a date rule: the child's refusal is shown and starts the WIR 2.2 path,
+    but the parent's consent makes the service valid."""
+    assert consent_summary([mum()], child_age=age).valid_for_service
+    summary = consent_summary([mum(), child(decision="refused")], child_age=age)
+    assert summary.valid_for_service
+    assert summary.flags == (
+        "Consent to a CIN service refused by the young person on 3 Mar 2026 — "
+        "withheld-consent path incomplete (WIR 2.2)",
+    )
+
+
+def test_young_persons_own_consent_covers_other_scopes_too():
+    """WIR 2.1: young people's consent is required "to share information or to hold a Child
+    in Need meeting"."""
+    summary = consent_summary([mum("meeting"), mum("information_sharing")], child_age=16)
+    assert summary.status["meeting"] is ConsentStatus.MISSING
+    assert summary.status["information_sharing"] is ConsentStatus.MISSING
+    both = [mum("meeting"), child("meeting")]
+    assert consent_summary(both, child_age=16).status["meeting"] is ConsentStatus.GIVEN
+
+
+# ---------------------------------------------------------------------- other scopes
+
+
+def test_information_sharing_withdrawn_is_flagged_with_its_date():
+    """WIR 2.1: consent to share information; a withdrawal is what a caseload must show."""
+    facts = [mum(), mum("information_sharing", on=date(2026, 1, 5)),
+             mum("information_sharing", "withdrawn", MAR3)]
+    summary = consent_summary(facts, child_age=9)
+    assert summary.valid_for_service
+    assert summary.status["information_sharing"] is ConsentStatus.WITHDRAWN
+    assert summary.flags == (
+        "Consent to share information withdrawn by Jo Smith (Mother) on 3 Mar 2026",
+    )
+
+
+def test_refused_meeting_consent_is_flagged_without_the_service_path():
+    """WIR 2.2's path is about a s17 service; a refused meeting is shown as it is."""
+    summary = consent_summary([mum(), mum("meeting", "refused")], child_age=9)
+    assert summary.status["meeting"] is ConsentStatus.REFUSED
+    assert summary.flags == ("Consent to hold a CIN meeting refused by Jo Smith (Mother) on 3 Mar 2026",)
+
+
+def test_missing_consent_to_other_scopes_is_status_only():
+    """Decision: only the service raises a "missing" flag; missing consent to share or to
+    meet shows in `status`, for the screens that share or schedule to check."""
+    summary = consent_summary([mum()], child_age=9)
+    assert summary.status["information_sharing"] is ConsentStatus.MISSING
+    assert summary.flags == ()
+
+
+# ---------------------------------------------------------------------- BEX 4 overrides
+
+RATIONALE = "Mother's partner is the alleged risk; asking would alert him (strategy discussion)."
+
+
+def override(scope="information_sharing", rationale=RATIONALE, **kw) -> ConsentFact:
+    return mum(scope, "refused", override_without_consent=True, override_rationale=rationale, **kw)
+
+
+def test_sharing_without_consent_with_rationale_is_overridden():
+    """BEX 4: information may be shared without consent where seeking it would place the
+    child at risk; the override and its rationale are recorded."""
+    summary = consent_summary([mum(), override()], child_age=9)
+    assert summary.status["information_sharing"] is ConsentStatus.OVERRIDDEN
+    assert summary.flags == ()
+    assert check_override(override()) == []
+
+
+def test_override_without_rationale_is_invalid():
+    """BEX 4: an override without its rationale is not a valid override."""
+    fact = override(rationale="  ")
+    assert [p.field for p in check_override(fact)] == ["override_rationale"]
+    assert check_override(fact)[0].message.startswith("BEX 4:")
+    summary = consent_summary([mum(), fact], child_age=9)
+    assert summary.status["information_sharing"] is ConsentStatus.MISSING
+    assert summary.flags == (
+        "Information shared without consent on 3 Mar 2026 — no rationale recorded (BEX 4)",
+    )
+
+
+def test_a_meeting_may_go_ahead_without_consent_only_with_a_rationale():
+    """WIR 2.3: "Unless there are very exceptional circumstances, meetings should not take
+    place without the consent of parents"."""
+    assert check_override(override("meeting")) == []
+    assert consent_summary([override("meeting")], 9).status["meeting"] is ConsentStatus.OVERRIDDEN
+
+
+def test_a_service_cannot_be_overridden():
+    """WAR 4.2: parents must consent to a CIN service; without it, WIR 2.2 (consider s47)."""
+    fact = override("service")
+    assert [p.field for p in check_override(fact)] == ["override_without_consent"]
+    summary = consent_summary([fact], child_age=9)
+    assert not summary.valid_for_service
+    assert summary.status["service"] is ConsentStatus.MISSING
+    assert summary.flags == (
+        "No valid consent to a CIN service",
+        "CIN service recorded without consent on 3 Mar 2026 — not allowed: a CIN service "
+        "needs consent (WAR 4.2)",
+    )
+
+
+def test_consent_given_after_an_override_replaces_it():
+    later = mum("information_sharing", "given", date(2026, 5, 1))
+    status = consent_summary([override(), later], child_age=9).status["information_sharing"]
+    assert status is ConsentStatus.GIVEN
+
+
+# ---------------------------------------------------------------------- check_fact
+
+
+def test_check_fact_names_each_wrong_field():
+    fact = ConsentFact("housing", "maybe", date(2026, 12, 1), "p", True, method="email")
+    assert [p.field for p in check_fact(fact, TODAY)] == ["scope", "decision", "method", "decided_on"]
+    assert check_fact(mum(), TODAY) == []
+
+
+# ---------------------------------------------------------------------- WIR 2.2 path
+
+
+def test_withheld_decisions_and_their_labels():
+    """WIR 2.2: "benefit" (refusal accepted and recorded) or "need" (consider s47)."""
+    assert WITHHELD_DECISIONS == ("refusal_accepted", "consider_s47")
+    assert WITHHELD_LABELS["refusal_accepted"] == "Refusal accepted: benefit, not need — recorded"
+    assert WITHHELD_LABELS["consider_s47"] == (
+        "Need likely to significantly impair health or development: consider s47 assessment"
+    )
+
+
+def test_an_empty_record_lists_every_step_in_order():
+    """WIR 2.2 in its order: reasons; alternative support or reflective discussion;
+    decision; analysis; who decided."""
+    problems = check_withheld(WithheldConsentRecord(), TODAY)
+    assert [p.field for p in problems] == [
+        "reasons", "reflective_discussion_on", "decision", "analysis", "decided_by",
+    ]
+    assert all(p.message.startswith("WIR 2.2: ") for p in problems)
+    assert str(problems[0]) == problems[0].message
+
+
+def test_no_alternative_and_a_reflective_discussion_completes_the_path():
+    """WIR 2.2: "If there is no suitable alternative support identified … the Social Worker
+    and Team Manager will need to hold a reflective case discussion"."""
+    assert check_withheld(COMPLETE_ACCEPTED, TODAY) == []
+    assert is_complete(COMPLETE_ACCEPTED)
+
+
+def test_an_alternative_needs_its_monitoring_not_a_discussion():
+    """WIR 2.2: a suitable alternative source of support "should be given due consideration"
+    and the SW "will need to identify how this will be monitored"."""
+    record = replace(COMPLETE_ACCEPTED, reflective_discussion_on=None,
+                     alternative_support="Maternal grandmother offers daily support.")
+    assert [p.field for p in check_withheld(record, TODAY)] == ["alternative_monitoring"]
+    monitored = replace(record, alternative_monitoring="School DSL reports attendance weekly.")
+    assert is_complete(monitored, TODAY)
+
+
+def test_reflective_discussion_cannot_be_in_the_future():
+    record = replace(COMPLETE_ACCEPTED, reflective_discussion_on=date(2026, 11, 24))
+    (problem,) = check_withheld(record, TODAY)
+    assert problem.field == "reflective_discussion_on"
+    assert "24 Nov 2026 is in the future" in problem.message
+    assert is_complete(replace(record, reflective_discussion_on=TODAY), TODAY)
+
+
+def test_unknown_decision_is_named():
+    record = replace(COMPLETE_ACCEPTED, decision="ignore")
+    (problem,) = check_withheld(record, TODAY)
+    assert problem.field == "decision" and "'ignore'" in problem.message
+
+
+@pytest.mark.parametrize("field", ["reasons", "analysis", "decided_by", "decision"])
+def test_each_recorded_part_is_needed(field):
+    """WIR 2.2: "Decisions should be clearly recorded … including the analysis behind the
+    decision"."""
+    record = replace(COMPLETE_ACCEPTED, **{field: "   "})
+    assert [p.field for p in check_withheld(record, TODAY)] == [field]
+    assert not is_complete(record)
+
+
+_text = st.sampled_from(["", "  ", "recorded"])
+
+
+@given(
+    st.builds(
+        WithheldConsentRecord,
+        reasons=_text, alternative_support=_text, alternative_monitoring=_text,
+        reflective_discussion_on=st.one_of(st.none(), st.dates(date(2026, 1, 1), date(2027, 1, 1))),
+        decision=st.sampled_from(["", "refusal_accepted", "consider_s47", "other"]),
+        analysis=_text, decided_by=_text,
+    )
+)
+def test_complete_means_no_problems_and_fields_are_real(record):
+    problems = check_withheld(record, TODAY)
+    assert is_complete(record, TODAY) == (problems == [])
+    assert {p.field for p in problems} <= set(WithheldConsentRecord.__dataclass_fields__)
+    assert len({p.field for p in problems}) == len(problems)  # each gap named once
