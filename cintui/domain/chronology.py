@@ -1,0 +1,192 @@
+"""The chronology: the child's record in date order, the page a manager or inspector reads
+first (DOMAIN.md §9; BEX 4: "All actions, decisions and arrangements should be fully
+recorded on the child's case record … management decisions, which should identify the
+rationale").
+
+Entries come from plain facts, one small function per source (`episode_entries`,
+`consent_entries`; visits, meetings and plan changes add their own beside them), so adding
+a source never touches the others. Code labels (referral source, closure reason) are
+looked up by the caller: the domain does not read the code lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from cintui.domain.consent import (
+    SCOPE_LABELS,
+    WITHHELD_LABELS,
+    ConsentFact,
+)
+
+# Order on the same day: how a case moves, so a referral reads before the assessment it
+# started, and a decision before the closure it led to.
+KINDS: tuple[str, ...] = (
+    "referral",
+    "assessment",
+    "plan",
+    "visit",
+    "meeting",
+    "rag",
+    "consent",
+    "decision",
+    "closure",
+    "note",
+)
+KIND_LABELS = {
+    "referral": "Referral",
+    "assessment": "Assessment",
+    "plan": "CIN plan",
+    "visit": "Visit",
+    "meeting": "Meeting",
+    "rag": "RAG rating",
+    "consent": "Consent",
+    "decision": "Decision",
+    "closure": "Closure",
+    "note": "Note",
+}
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    when: date
+    kind: str  # one of KINDS
+    summary: str  # one line, plain words
+    who: str = ""  # who did or decided it
+    detail: str = ""  # rationale, notes
+    ref: str = ""  # the source row's id, for links back
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KIND_ORDER:
+            raise ValueError(f"{self.kind!r} is not a chronology kind ({', '.join(KINDS)})")
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def _sort_key(entry: ChronologyEntry) -> tuple[date, int, time]:
+    # A visit may carry its time; dates and datetimes cannot be compared, so split them.
+    if isinstance(entry.when, datetime):
+        return entry.when.date(), _KIND_ORDER[entry.kind], entry.when.time()
+    return entry.when, _KIND_ORDER[entry.kind], time.min
+
+
+def build_chronology(entries: Iterable[ChronologyEntry]) -> list[ChronologyEntry]:
+    """Oldest first; on the same day in KINDS order; otherwise as given (stable sort)."""
+    return sorted(entries, key=_sort_key)
+
+
+def filter_chronology(
+    entries: Iterable[ChronologyEntry], kinds: set[str] | None = None, text: str = ""
+) -> list[ChronologyEntry]:
+    """Entries of the given kinds (None: all) whose summary, detail or who contain every word
+    of `text`, ignoring case ("dental missed" finds "missed dental appointment"). Order kept."""
+    if kinds is not None and not kinds <= _KIND_ORDER.keys():
+        unknown = ", ".join(sorted(kinds - _KIND_ORDER.keys()))
+        raise ValueError(f"not chronology kinds: {unknown}")
+    words = text.casefold().split()
+    return [
+        e for e in entries
+        if (kinds is None or e.kind in kinds) and _matches(e, words)
+    ]
+
+
+def _matches(entry: ChronologyEntry, words: list[str]) -> bool:
+    haystack = "\n".join((entry.summary, entry.detail, entry.who)).casefold()
+    return all(word in haystack for word in words)
+
+
+# ---------------------------------------------------------------------- sources
+
+
+def episode_entries(
+    referral: date,
+    referral_source_label: str = "",
+    assessment_started: date | None = None,
+    assessment_completed: date | None = None,
+    cin_plan_start: date | None = None,
+    closure_date: date | None = None,
+    closure_reason_label: str = "",
+    *,
+    referral_nfa: bool = False,
+    moved_in: date | None = None,
+    initial_home_visit: date | None = None,
+    support_started: date | None = None,
+    cin_plan_end: date | None = None,
+    step_down_decided: date | None = None,
+    step_down_completed: date | None = None,
+    closure_decided: date | None = None,
+    family_told_of_closure: date | None = None,
+    ref: str = "",
+) -> list[ChronologyEntry]:
+    """One episode's milestones (a store Episode row's dates), each a dated entry."""
+    source = f" from {referral_source_label}" if referral_source_label else ""
+    reason = f": {closure_reason_label}" if closure_reason_label else ""
+    # (date, kind, summary) per milestone that has happened, in the order a case moves.
+    steps: list[tuple[date | None, str, str]] = [
+        (moved_in, "referral", "Moved into this authority's area (transfer-in, BEX 4)"),
+        (referral, "referral", f"Referral received{source}"),
+        (referral if referral_nfa else None, "decision", "Referral: no further action"),
+        (assessment_started, "assessment", "Assessment started"),
+        (initial_home_visit, "visit", "Initial home visit"),
+        (assessment_completed, "assessment", "Assessment completed"),
+        (cin_plan_start, "plan", "CIN plan agreed as needed"),
+        (support_started, "plan", "CIN support started"),
+        (cin_plan_end, "plan", "CIN plan ended"),
+        (step_down_decided, "decision", "Step-down agreed"),
+        (step_down_completed, "closure", "Step-down completed"),
+        (closure_decided, "decision", "Closure decided"),
+        (family_told_of_closure, "closure", "Family told of the closure decision"),
+        (closure_date, "closure", f"Case closed{reason}"),
+    ]
+    return [ChronologyEntry(when, kind, summary, ref=ref)
+            for when, kind, summary in steps if when is not None]
+
+
+def consent_entries(facts: Iterable[ConsentFact]) -> list[ChronologyEntry]:
+    """Each consent decision; a BEX 4 override with its rationale; a WIR 2.2 decision."""
+    entries: list[ChronologyEntry] = []
+    for fact in facts:
+        entries.append(_consent_entry(fact))
+        withheld = _withheld_entry(fact)
+        if withheld is not None:
+            entries.append(withheld)
+    return entries
+
+
+def _consent_entry(fact: ConsentFact) -> ChronologyEntry:
+    scope = SCOPE_LABELS.get(fact.scope, fact.scope)
+    if fact.override_without_consent:
+        rationale = fact.override_rationale.strip()
+        missing = "" if rationale else " — no rationale recorded"
+        return ChronologyEntry(
+            fact.decided_on, "consent", f"{scope}: went ahead without consent (BEX 4){missing}",
+            who=fact.who, detail=rationale or fact.notes, ref=fact.ref,
+        )
+    return ChronologyEntry(
+        fact.decided_on, "consent", f"{scope}: consent {fact.decision} ({fact.method})",
+        who=fact.who, detail=fact.notes, ref=fact.ref,
+    )
+
+
+def _withheld_entry(fact: ConsentFact) -> ChronologyEntry | None:
+    record = fact.withheld
+    if record is None:
+        return None
+    when = record.reflective_discussion_on or fact.decided_on
+    if record.decision in WITHHELD_LABELS:
+        return ChronologyEntry(
+            when, "decision", f"Withheld consent (WIR 2.2): {WITHHELD_LABELS[record.decision]}",
+            who=record.decided_by, detail=record.analysis, ref=fact.ref,
+        )
+    if record.reflective_discussion_on is not None:
+        return ChronologyEntry(
+            when, "note", "Reflective case discussion on withheld consent (WIR 2.2): "
+            "no decision recorded yet", who=record.decided_by, detail=record.analysis,
+            ref=fact.ref,
+        )
+    return None
