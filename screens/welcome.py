@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
@@ -23,9 +24,10 @@ class WelcomeScreen(Screen):
     WelcomeScreen Horizontal { height: auto; margin-top: 1; }
     WelcomeScreen Button { margin-right: 2; }
     """
+    # Priority: these must work while the passphrase fields have focus.
     BINDINGS = [
-        ("ctrl+n", "create(False)", "New empty store"),
-        ("ctrl+d", "create(True)", "New demo store"),
+        Binding("ctrl+n", "create(False)", "New empty store", priority=True),
+        Binding("ctrl+t", "create(True)", "Try a demo store", priority=True),
     ]
 
     def compose(self) -> ComposeResult:

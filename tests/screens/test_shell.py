@@ -66,7 +66,7 @@ async def test_first_run_demo_store_shows_children(tmp_path):
         await type_text(pilot, UI_PASSPHRASE)
         await pilot.press("tab")
         await type_text(pilot, UI_PASSPHRASE)
-        await pilot.press("ctrl+d")
+        await pilot.press("ctrl+t")
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
         table = app.screen.query_one("#children")
