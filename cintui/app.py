@@ -20,6 +20,7 @@ SCREENS = {
     "welcome": ("cintui.screens.welcome", "WelcomeScreen"),
     "unlock": ("cintui.screens.unlock", "UnlockScreen"),
     "caseload": ("cintui.screens.caseload", "CaseloadScreen"),
+    "child": ("cintui.screens.child", "ChildScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 
