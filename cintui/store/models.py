@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
+from sqlalchemy import ForeignKey
 from sqlmodel import Field, SQLModel
 
 from cintui import codes
@@ -33,6 +34,18 @@ def utcnow() -> datetime:
 
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def deferred_fk(target: str) -> list[ForeignKey]:
+    """A foreign key checked at commit (DEFERRABLE INITIALLY DEFERRED), not per statement.
+
+    The tables have no relationship(), so SQLAlchemy does not order one flush's INSERTs by
+    foreign key (a child may go in before its team). Checked at commit, a dangling reference
+    is still refused, on SQLite and PostgreSQL alike. Index every such column: while a
+    violation is pending, SQLite looks up the referencing rows of each parent inserted (a
+    table scan per row without an index: minutes for a 5,000-child demo).
+    """
+    return [ForeignKey(target, deferrable=True, initially="DEFERRED")]
 
 
 class Row(SQLModel):
@@ -63,7 +76,9 @@ class Worker(Row, table=True):
     username: str = Field(index=True, unique=True, max_length=64)
     name: str = Field(max_length=120)
     role: str = Field(default="social_worker", max_length=32)
-    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", index=True)
+    team_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("team.id"), index=True,
+    )
     email: str = Field(default="", max_length=200)
     active: bool = True
 
@@ -94,9 +109,15 @@ class Child(Row, table=True):
     primary_need: str = Field(default="N0", max_length=2)
     level: str = Field(default="", max_length=80)  # the authority's own name (policy levels)
     service: str = Field(default="", max_length=120)
-    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", index=True)
-    worker_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id", index=True)
-    family_id: uuid.UUID | None = Field(default=None, foreign_key="family.id", index=True)
+    team_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("team.id"), index=True,
+    )
+    worker_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
+    family_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("family.id"), index=True,
+    )
     status: str = Field(default="referral", max_length=16, index=True)
     # WAR 7.2: disabled children with direct payments are reviewed at least annually.
     direct_payments_started: date | None = None
@@ -112,7 +133,7 @@ class Episode(Row, table=True):
 
     __tablename__ = "episode"
 
-    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
     referral_date: date
     referral_source: str = Field(default="10", max_length=2)
     referral_nfa: bool = False
@@ -154,8 +175,8 @@ class ChildPerson(Row, table=True):
 
     __tablename__ = "child_person"
 
-    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
-    person_id: uuid.UUID = Field(foreign_key="person.id", index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    person_id: uuid.UUID = Field(sa_column_args=deferred_fk("person.id"), index=True)
     relationship: str = Field(default="", max_length=80)  # Mother, Grandfather, Class teacher
     parental_responsibility: bool = False
     lives_with_child: bool = False
@@ -167,8 +188,10 @@ class Consent(Row, table=True):
 
     __tablename__ = "consent"
 
-    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
-    person_id: uuid.UUID | None = Field(default=None, foreign_key="person.id")  # None: the child
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    person_id: uuid.UUID | None = Field(  # None: the child
+        default=None, sa_column_args=deferred_fk("person.id"), index=True,
+    )
     scope: str = Field(max_length=24)
     decision: str = Field(max_length=16)
     decided_on: date
@@ -183,7 +206,9 @@ class Consent(Row, table=True):
     reflective_discussion_on: date | None = None
     withheld_decision: str = Field(default="", max_length=40)
     withheld_analysis: str = Field(default="")
-    decided_by_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+    decided_by_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
 
 
 class Visit(Row, table=True):
@@ -191,15 +216,19 @@ class Visit(Row, table=True):
 
     __tablename__ = "visit"
 
-    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
-    episode_id: uuid.UUID | None = Field(default=None, foreign_key="episode.id")
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
     visited_at: datetime
     kind: str = Field(default="home", max_length=16)
     child_seen: bool = True
     seen_alone: bool = False
     bedroom_seen: bool = False
     status: str = Field(default="final", max_length=16)  # draft | final
-    author_id: uuid.UUID | None = Field(default=None, foreign_key="worker.id")
+    author_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
 
 
 class Meeting(Row, table=True):
@@ -207,8 +236,10 @@ class Meeting(Row, table=True):
 
     __tablename__ = "meeting"
 
-    child_id: uuid.UUID = Field(foreign_key="child.id", index=True)
-    episode_id: uuid.UUID | None = Field(default=None, foreign_key="episode.id")
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
     kind: str = Field(max_length=16)
     held_on: date
     held: bool = False  # False: scheduled, not yet held
