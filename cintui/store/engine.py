@@ -1,0 +1,483 @@
+"""Opening the store: an encrypted SQLite file (SQLCipher), a plain one, or any SQLAlchemy URL.
+
+The app and the CLI only ever see `Store` and the `StoreError` family, whatever database is
+underneath (STORE_NOTES.md has the measurements behind the choices here).
+
+SQLAlchemy is imported inside the functions that need it: the errors and `is_encrypted_file`
+are wanted before anyone has typed a passphrase, and the unlock screen should paint first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import sessionmaker
+    from sqlmodel import Session
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_NOTADB = 26
+WRITE = "cintui_write"  # execution option: transactions on this engine take the write lock
+STORE_ID_KEY = "store_id"
+MAX_ACTOR = 64  # audit_log.actor
+# SQLCipher wipes (and mlocks) every allocation it frees. Process-wide, and once ON it stays
+# ON. Measured here: single edits 2.7 -> 3.3 ms and reads unchanged, but bulk INSERTs ~25x
+# slower (a 5,000-child demo, 96,707 audited rows: 12.6 s -> 39 s).
+MEMORY_SECURITY = True
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class StoreError(Exception):
+    """A problem with the store, worded for the person using cintui (one line)."""
+
+
+class WrongPassphrase(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"wrong passphrase or damaged file: {path}")
+
+
+class StoreNotFound(StoreError):
+    pass
+
+
+class StoreExists(StoreError):
+    pass
+
+
+class PassphraseRequired(StoreError):
+    pass
+
+
+@dataclass(eq=False)
+class Store:
+    """An open store. `session(actor)` to write (audited), `read()` to read."""
+
+    engine: Engine
+    path: Path | None
+    encrypted: bool
+    store_id: str
+    upgraded_from: str | None = None  # revision before an automatic upgrade
+    backup_path: Path | None = None  # written before that upgrade
+    _writer: sessionmaker = field(init=False, repr=False)
+    _reader: sessionmaker = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from sqlalchemy.orm import sessionmaker
+        from sqlmodel import Session
+
+        from cintui.store import audit
+
+        info = {"store_id": self.store_id}
+        self._writer = sessionmaker(self.engine.execution_options(**{WRITE: True}),
+                                    class_=Session, expire_on_commit=False, info=info)
+        self._reader = sessionmaker(self.engine, class_=Session, expire_on_commit=False,
+                                    info=info)
+        audit.install(self._writer)
+        audit.install_read_only(self._reader)
+
+    @contextmanager
+    def session(self, actor: str) -> Iterator[Session]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite): commits on success, else rolls back.
+
+        A deferred BEGIN that reads then writes fails with "database is locked" under WAL
+        whatever the busy timeout (STORE_NOTES.md), so writers queue for the lock up front.
+        """
+        if not actor or len(actor) > MAX_ACTOR:
+            raise StoreError(f"who is making the change? (a name of 1-{MAX_ACTOR} characters)")
+        session = self._writer()
+        session.info["actor"] = actor
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A deferred, read-only session: nothing flushed through it is written."""
+        session = self._reader()
+        try:
+            yield session
+        finally:
+            session.close()  # rolls back
+
+    def raw_connection(self) -> Any:
+        """A pooled DB-API connection for fast bulk reads; `close()` it to give it back."""
+        return self.engine.raw_connection()
+
+    def close(self) -> None:
+        """Close every pooled connection (the key leaves memory with them)."""
+        self.engine.dispose()
+
+
+# ------------------------------------------------------------------ files
+
+
+def is_encrypted_file(path: Path) -> bool:
+    """True unless the file starts with SQLite's plain header (SQLCipher encrypts page 1 too)."""
+    with open(path, "rb") as fh:
+        return fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in _SIDE_FILES]
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Create missing folders as 0700; folders that already exist are left as they are."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for made in missing:
+        with contextlib.suppress(OSError):
+            made.chmod(0o700)
+
+
+def _chmod_private(path: Path) -> None:
+    for file in (path, *_side_files(path)):
+        with contextlib.suppress(FileNotFoundError):
+            file.chmod(0o600)
+
+
+def _claim(path: Path) -> None:
+    """Create an empty 0600 file, failing if it exists (no race with another creator)."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        raise StoreExists(f"{path} already exists") from None
+
+
+def _remove(path: Path) -> None:
+    for file in (path, *_side_files(path)):
+        with contextlib.suppress(FileNotFoundError):
+            file.unlink()
+
+
+@contextmanager
+def _private_umask() -> Iterator[None]:
+    old = os.umask(0o077)  # SQLite creates -wal/-shm (and journals) under the umask
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+# ------------------------------------------------------------------ engines
+
+
+def _sqlite_engine(path: Path, passphrase: str | None) -> Engine:
+    from sqlalchemy import create_engine, pool
+    from sqlalchemy.engine import URL
+
+    if passphrase is None:
+        url = URL.create("sqlite", database=str(path))
+    else:
+        url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
+    # pysqlcipher would pick SingletonThreadPool; a queue pool shares the ~70 ms keyed
+    # connections between the UI thread and workers.
+    engine = create_engine(url, poolclass=pool.QueuePool)
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    from sqlalchemy import event
+
+    if engine.dialect.driver == "pysqlcipher":
+        # Before the dialect's PRAGMA key, so no read can ever log "hmac check failed".
+        event.listen(engine, "connect", _quiet_cipher, insert=True)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+
+
+def _quiet_cipher(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA cipher_log_level = NONE")  # stderr output garbles the TUI
+        cursor.execute(f"PRAGMA cipher_memory_security = {'ON' if MEMORY_SECURITY else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy's documented recipe: the driver stops issuing BEGIN itself and
+    # `_sqlite_begin` does it, so SAVEPOINT and transactional DDL work as written.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        # A wrong key (or a damaged file) shows only on the first read. Nothing here
+        # writes to the file: WAL, which is kept in the file, is set by `_use_wal` once
+        # the file is known to be a store.
+        cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        cursor.execute("PRAGMA synchronous = FULL")  # NORMAL may lose a commit on power loss
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def driver_execute(conn: Any, sql: str) -> list:
+    """Run `sql` outside any transaction (through SQLAlchemy it would begin one first)."""
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        return cursor.execute(sql).fetchall()
+    finally:
+        cursor.close()
+
+
+def _use_wal(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            driver_execute(conn, "PRAGMA journal_mode = WAL")
+
+
+def _sqlite_begin(conn: Any) -> None:
+    write = conn.get_execution_options().get(WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _open_error(exc: Exception, path: Path, encrypted: bool) -> StoreError:
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code == SQLITE_NOTADB or "file is not a database" in str(orig):
+        if encrypted:
+            return WrongPassphrase(path)
+        return StoreError(f"damaged file or not a database: {path}")
+    return StoreError(f"cannot open {path}: {orig}")
+
+
+def _connect_check(engine: Engine, path: Path, encrypted: bool) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _open_error(exc, path, encrypted) from exc
+
+
+# ------------------------------------------------------------------ store_meta
+
+
+def _read_store_id(engine: Engine) -> str | None:
+    from sqlalchemy import select
+
+    from cintui.store.models import StoreMeta
+
+    with engine.connect() as conn:
+        return conn.execute(
+            select(StoreMeta.value).where(StoreMeta.key == STORE_ID_KEY)  # type: ignore[arg-type]
+        ).scalar()
+
+
+def _write_store_id(engine: Engine) -> str:
+    from sqlalchemy import insert
+
+    from cintui.store.models import StoreMeta
+
+    store_id = uuid.uuid4().hex
+    with engine.execution_options(**{WRITE: True}).begin() as conn:
+        conn.execute(insert(StoreMeta), {"key": STORE_ID_KEY, "value": store_id})
+    return store_id
+
+
+def _store_id(engine: Engine) -> str:
+    # Stores made by create_store always have one; older development stores get one now.
+    return _read_store_id(engine) or _write_store_id(engine)
+
+
+def _check_revision(engine: Engine, where: str) -> str | None:
+    from cintui.store import migrate
+
+    revision = migrate.current_revision(engine)
+    if revision is not None and revision not in migrate.known_revisions():
+        raise StoreError(f"{where} was written by a newer cintui (schema {revision}); "
+                         "update cintui to open it")
+    return revision
+
+
+# ------------------------------------------------------------------ public
+
+
+def create_store(path: Path, passphrase: str | None, *, encrypt: bool = True) -> Store:
+    """A new store at `path`: folder 0700, files 0600, schema at head, a fresh store_id."""
+    return _create_store_at(Path(path), passphrase, encrypt=encrypt, revision="head")
+
+
+def _create_store_at(path: Path, passphrase: str | None, *, encrypt: bool,
+                     revision: str) -> Store:
+    """`create_store`, stopping at an older `revision` (tests of upgrades use this)."""
+    from cintui.store import migrate
+
+    if encrypt and not passphrase:
+        raise PassphraseRequired("a new encrypted store needs a passphrase")
+    if path.exists():
+        raise StoreExists(f"{path} already exists")
+    _make_private_folder(path.parent)
+    engine = None
+    with _private_umask():
+        _claim(path)
+        try:
+            engine = _sqlite_engine(path, passphrase if encrypt else None)
+            _use_wal(engine)
+            migrate.upgrade(engine, revision)
+            store_id = _write_store_id(engine)
+            _chmod_private(path)
+        except BaseException:
+            if engine is not None:
+                engine.dispose()
+            _remove(path)
+            raise
+    return Store(engine, path, encrypt, store_id)
+
+
+def open_store(path: Path, passphrase: str | None) -> Store:
+    """Open an existing store file; an older schema is backed up next to it, then upgraded."""
+    from cintui.store import migrate
+
+    path = Path(path)
+    if not path.is_file():
+        raise StoreNotFound(f"no store at {path}")
+    if path.stat().st_size == 0:
+        raise StoreError(f"{path} is empty: not a cintui store")
+    encrypted = is_encrypted_file(path)
+    if encrypted and not passphrase:
+        raise PassphraseRequired(f"{path} is encrypted: a passphrase is needed")
+    key = passphrase if encrypted else None
+    engine = _sqlite_engine(path, key)
+    _connect_check(engine, path, encrypted)
+    try:
+        revision = _check_revision(engine, str(path))
+        if revision is None:
+            raise StoreError(f"{path} is not a cintui store")
+        _use_wal(engine)
+        backup = None
+        if revision != migrate.head_revision():
+            backup = _upgrade_backup_path(path, revision)
+            _backup_sqlite(engine, backup, key)
+            migrate.upgrade(engine)
+        store = Store(engine, path, encrypted, _store_id(engine))
+    except BaseException:
+        engine.dispose()
+        raise
+    if backup is not None:
+        store.upgraded_from, store.backup_path = revision, backup
+    return store
+
+
+def open_url(url: str) -> Store:
+    """Any SQLAlchemy URL (CINTUI_DATABASE_URL): created or upgraded to head, no file checks."""
+    from sqlalchemy import create_engine, pool
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    from cintui.store import migrate
+
+    try:
+        parsed = make_url(url)
+        shown = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() != "sqlite":
+            options: dict[str, Any] = {"pool_pre_ping": True}  # servers restart
+        elif parsed.database not in (None, "", ":memory:"):
+            options = {"poolclass": pool.QueuePool}  # as for files opened by path
+        else:
+            options = {}
+        engine = create_engine(parsed, **options)
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URL: {exc}") from None
+    except ImportError as exc:
+        raise StoreError(f"no driver installed for {parsed.drivername}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    try:
+        revision = _check_revision(engine, shown)
+        _use_wal(engine)
+        if revision != migrate.head_revision():
+            migrate.upgrade(engine)
+        store = Store(engine, None, engine.dialect.driver == "pysqlcipher", _store_id(engine))
+    except DBAPIError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot use {shown}: {str(exc.orig).splitlines()[0]}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    if revision is not None and revision != migrate.head_revision():
+        store.upgraded_from = revision
+    return store
+
+
+def backup_store(store: Store, target: Path, passphrase: str | None) -> Path:
+    """Copy a store file, safely while it is in use, into a new file under the same encryption.
+
+    An encrypted store's copy is keyed with `passphrase`, or the store's own when None.
+    """
+    target = Path(target)
+    if store.path is None:
+        raise StoreError("a database server is backed up on the server (e.g. pg_dump)")
+    if target.exists():
+        raise StoreExists(f"{target} already exists")
+    key = None
+    if store.encrypted:
+        key = passphrase or store.engine.url.password
+        if not key:
+            raise PassphraseRequired("the backup of an encrypted store needs a passphrase")
+    elif passphrase:
+        raise StoreError(f"{store.path} is not encrypted, so neither is its backup")
+    _backup_sqlite(store.engine, target, key)
+    return target
+
+
+def _upgrade_backup_path(path: Path, revision: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+    backup = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.before-{revision}-{stamp}-{n}.bak")
+    return backup
+
+
+def _backup_sqlite(engine: Engine, target: Path, key: str | None) -> None:
+    if key is None:
+        import sqlite3 as driver
+    else:
+        import sqlcipher3 as driver  # type: ignore[no-redef]
+    _make_private_folder(target.parent)
+    with _private_umask():
+        _claim(target)
+        try:
+            dest = driver.connect(str(target))
+            try:
+                if key is not None:
+                    dest.execute("PRAGMA cipher_log_level = NONE")
+                    dest.execute("PRAGMA key = '{}'".format(key.replace("'", "''")))
+                source = engine.raw_connection()
+                try:
+                    # One step: an incremental copy never finishes under a steady writer.
+                    source.driver_connection.backup(dest, pages=-1)
+                finally:
+                    source.close()
+                dest.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            finally:
+                dest.close()
+            _chmod_private(target)
+        except BaseException:
+            _remove(target)
+            raise
