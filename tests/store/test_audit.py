@@ -1,0 +1,296 @@
+"""The audit trail: every change recorded with who, when and what; tampering found by verify."""
+
+from __future__ import annotations
+
+import json
+import stat
+from dataclasses import FrozenInstanceError
+from datetime import date
+
+import pytest
+from sqlalchemy import event, func, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
+
+from cintui.codes import InvalidCode
+from cintui.store import audit
+from cintui.store.audit import AuditError, AuditReport, verify
+from cintui.store.models import AuditEntry, Child, InvalidRow, StoreMeta
+from tests.store.conftest import add_child, make_child
+
+
+def entries(store) -> list[AuditEntry]:
+    with store.read() as session:
+        return list(session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all())
+
+
+def children(store) -> list[Child]:
+    with store.read() as session:
+        return list(session.exec(select(Child)).all())
+
+
+def tamper(store, sql: str) -> None:
+    """Change audit_log as someone holding the key could: drop the triggers that stop a
+    buggy program (they cannot stop a person), then edit. The hash chain must catch it."""
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_update")
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        conn.exec_driver_sql(sql)
+
+
+@pytest.fixture
+def store(plain_store):
+    return plain_store
+
+
+# ------------------------------------------------------------------ what is recorded
+
+
+def test_adding_a_child_records_who_what_and_when(store):
+    child = add_child(store, actor="sw.khan", first_name="Poppy", dob=date(2016, 7, 4))
+    [entry] = entries(store)
+    assert (entry.seq, entry.actor, entry.action) == (1, "sw.khan", "insert")
+    assert (entry.entity, entry.entity_id) == ("child", child.id.hex)
+    changes = json.loads(entry.changes)
+    assert changes["first_name"] == [None, "Poppy"]
+    assert changes["dob"] == [None, "2016-07-04"]
+    assert changes["id"] == [None, child.id.hex]
+    assert entry.at.tzinfo is not None and entry.prev_hash == "0" * 64
+
+
+def test_changes_are_stored_in_one_canonical_form(store):
+    add_child(store)
+    raw = entries(store)[0].changes
+    assert raw == json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"),
+                             ensure_ascii=False)
+
+
+def test_changing_a_child_records_only_what_changed_before_and_after(store):
+    child = add_child(store, first_name="Mila")
+    with store.session("sw.lee") as session:
+        row = session.get(Child, child.id)
+        row.first_name = "Milla"
+        row.known_as = "Mills"
+        row.last_name = row.last_name  # not a change
+    entry = entries(store)[-1]
+    assert (entry.action, entry.actor) == ("update", "sw.lee")
+    assert json.loads(entry.changes) == {"first_name": ["Mila", "Milla"],
+                                         "known_as": ["", "Mills"]}
+    assert children(store)[0].updated_at > child.updated_at
+
+
+def test_a_change_to_a_record_loaded_elsewhere_still_knows_the_old_value(store):
+    child = add_child(store, first_name="Rory")
+    with store.session("sw.lee") as session:
+        row = session.get(Child, child.id)
+        session.expire(row)  # old values no longer in memory
+        row.first_name = "Roar"
+    assert json.loads(entries(store)[-1].changes) == {"first_name": ["Rory", "Roar"]}
+
+
+def test_deleting_a_child_records_what_was_there(store):
+    child = add_child(store, first_name="Kai")
+    with store.session("sw.lee") as session:
+        row = session.get(Child, child.id)
+        session.expire(row)
+        session.delete(row)
+    entry = entries(store)[-1]
+    assert (entry.action, entry.entity_id) == ("delete", child.id.hex)
+    assert json.loads(entry.changes)["first_name"] == ["Kai", None]
+    assert children(store) == []
+
+
+def test_saving_without_changes_records_nothing(store):
+    child = add_child(store)
+    with store.session("sw.lee") as session:
+        session.get(Child, child.id)
+    assert len(entries(store)) == 1
+
+
+def test_store_settings_are_not_audited_rows(store):
+    with store.session("sw.lee") as session:
+        session.add(StoreMeta(key="policy", value="england"))
+    assert entries(store) == []
+
+
+# ------------------------------------------------------------------ what is refused
+
+
+def test_a_census_code_that_does_not_exist_is_refused_and_nothing_is_written(store):
+    with pytest.raises(InvalidCode, match="gender"), store.session("sw.lee") as session:
+        session.add(make_child(1))
+        session.add(make_child(2, gender="7"))
+    assert children(store) == [] and entries(store) == []
+    add_child(store)  # the store is still usable
+    assert len(entries(store)) == 1
+
+
+def test_a_bad_change_to_an_existing_child_is_refused(store):
+    child = add_child(store)
+    with pytest.raises(InvalidRow, match="status"), store.session("sw.lee") as session:
+        session.get(Child, child.id).status = "lost"
+    assert children(store)[0].status == "referral"
+    assert len(entries(store)) == 1
+
+
+def test_an_abandoned_transaction_leaves_no_audit_entry(store):
+    with pytest.raises(RuntimeError), store.session("sw.lee") as session:
+        session.add(make_child())
+        session.flush()  # written and audited inside the transaction ...
+        raise RuntimeError("... then the worker pressed Escape")
+    assert children(store) == [] and entries(store) == []
+
+
+def test_an_undone_step_inside_a_transaction_keeps_the_chain_whole(store):
+    with store.session("sw.lee") as session:
+        session.add(make_child(1))
+        step = session.begin_nested()
+        session.add(make_child(2))
+        session.flush()
+        step.rollback()
+        session.add(make_child(3))
+    assert [e.seq for e in entries(store)] == [1, 2]
+    assert verify(store).ok
+
+
+def test_a_kept_step_is_noted_outside_the_store_only_once_committed(store):
+    with store.session("sw.lee") as session:
+        session.add(make_child(1))
+        with session.begin_nested():
+            session.add(make_child(2))
+        assert audit.recorded_head(store.store_id) is None
+    assert audit.recorded_head(store.store_id) == (2, entries(store)[-1].hash)
+
+
+def test_audit_entries_cannot_be_written_changed_or_deleted_through_the_store(store):
+    add_child(store)
+    with pytest.raises(AuditError), store.session("sw.lee") as session:
+        session.add(AuditEntry(actor="x", action="insert", entity="child", entity_id="x",
+                               changes="{}", prev_hash="0", hash="0"))
+    with pytest.raises(AuditError), store.session("sw.lee") as session:
+        session.exec(update(Child).values(first_name="Everyone"))
+    for sql in ("UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.exec_driver_sql(sql)
+    assert len(entries(store)) == 1
+
+
+def test_a_write_without_an_actor_is_refused(store):
+    session = store._writer()
+    try:
+        session.add(make_child())
+        with pytest.raises(AuditError):
+            session.flush()
+    finally:
+        session.close()
+
+
+# ------------------------------------------------------------------ speed
+
+
+def test_many_rows_in_one_transaction_read_the_chain_once(store):
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement))
+    with store.session("demo") as session:
+        session.add_all(make_child(n) for n in range(1, 501))
+    on_audit = [s.split()[0] for s in statements if "audit_log" in s]
+    assert on_audit == ["SELECT", "INSERT"]  # one read of the head, one executemany
+    assert len(entries(store)) == 500
+
+
+# ------------------------------------------------------------------ verify
+
+
+def fill(store, n: int = 5) -> None:
+    for i in range(1, n + 1):
+        add_child(store, i)
+
+
+def test_an_untouched_trail_verifies(store):
+    assert verify(store) == AuditReport(True, 0, None, "")
+    fill(store)
+    assert verify(store) == AuditReport(True, 5, None, "")
+
+
+def test_verify_finds_an_edited_entry(store):
+    fill(store)
+    tamper(store, "UPDATE audit_log SET actor = 'someone else' WHERE seq = 3")
+    report = verify(store)
+    assert (report.ok, report.first_broken_seq) == (False, 3)
+    assert "changed" in report.problem
+
+
+def test_verify_finds_a_deleted_entry_in_the_middle(store):
+    fill(store)
+    tamper(store, "DELETE FROM audit_log WHERE seq = 2")
+    report = verify(store)
+    assert (report.ok, report.first_broken_seq) == (False, 2)
+    assert "missing" in report.problem
+
+
+def test_verify_finds_the_newest_entries_deleted(store):
+    fill(store)
+    tamper(store, "DELETE FROM audit_log WHERE seq >= 4")  # the chain itself looks fine
+    report = verify(store)
+    assert (report.ok, report.first_broken_seq, report.entries) == (False, 4, 3)
+    assert "newest entries were deleted" in report.problem
+
+
+def test_verify_finds_a_rewritten_newest_entry(store):
+    fill(store, 3)
+    last = entries(store)[-1]
+    forged = audit.entry_hash(last.prev_hash, 3, last.at, "someone else", last.action,
+                              last.entity, last.entity_id, last.changes)
+    tamper(store, f"UPDATE audit_log SET actor = 'someone else', hash = '{forged}' "
+                  "WHERE seq = 3")
+    report = verify(store)
+    assert (report.ok, report.first_broken_seq) == (False, 3)
+
+
+def test_entries_written_after_the_last_recorded_head_are_a_note_not_a_fault(
+        store, config_dir):
+    fill(store, 3)
+    heads = json.loads((config_dir / audit.HEADS_FILE).read_text())
+    second = entries(store)[1]
+    heads[store.store_id] = {"seq": 2, "hash": second.hash}  # as if we died before noting 3
+    (config_dir / audit.HEADS_FILE).write_text(json.dumps(heads))
+    report = verify(store)
+    assert report.ok and report.entries == 3
+    assert "after the last recorded one" in report.problem
+
+
+def test_without_a_recorded_head_verify_says_what_it_cannot_check(store, config_dir):
+    fill(store, 2)
+    (config_dir / audit.HEADS_FILE).unlink()
+    report = verify(store)
+    assert report.ok and "cannot be ruled out" in report.problem
+
+
+def test_the_head_is_kept_outside_the_store_in_a_private_file(store, config_dir):
+    fill(store, 2)
+    path = config_dir / audit.HEADS_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    head = json.loads(path.read_text())[store.store_id]
+    assert head == {"seq": 2, "hash": entries(store)[-1].hash}
+    assert not list(config_dir.glob(".audit-heads.*"))  # no temporary files left
+
+
+def test_an_older_head_never_replaces_a_newer_one(store, config_dir):
+    fill(store, 2)
+    audit.record_head(store.store_id, 1, "0" * 64)
+    assert audit.recorded_head(store.store_id)[0] == 2
+
+
+def test_the_report_cannot_be_altered():
+    with pytest.raises(FrozenInstanceError):
+        AuditReport(True, 0).ok = False  # type: ignore[misc]
+
+
+def test_verify_works_on_an_encrypted_store(encrypted_store):
+    fill(encrypted_store, 3)
+    assert verify(encrypted_store).ok
+    with encrypted_store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == 3
+    with encrypted_store.read() as session:
+        assert session.exec(select(func.count()).select_from(Child)).one() == 3

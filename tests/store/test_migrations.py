@@ -1,0 +1,136 @@
+"""Migrations build exactly the models' tables, and older stores upgrade safely on opening."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel, select
+
+from cintui.store import migrate
+from cintui.store.audit import verify
+from cintui.store.engine import StoreError, _create_store_at, open_store
+from cintui.store.models import Child
+from tests.store.conftest import PASSPHRASE, add_child, sha256
+
+
+def schema_differences(engine) -> list:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, SQLModel.metadata)
+
+
+def test_migrations_build_exactly_the_tables_the_models_describe(encrypted_store):
+    assert schema_differences(encrypted_store.engine) == []
+
+
+def test_a_plain_store_has_the_same_schema(plain_store):
+    assert schema_differences(plain_store.engine) == []
+
+
+def test_revisions_are_one_line_named_after_their_files():
+    script = ScriptDirectory(str(migrate.SCRIPT_LOCATION))
+    walked = [rev.revision for rev in script.walk_revisions()][::-1]
+    assert walked == list(migrate.known_revisions()) == ["0001", "0002"]
+    assert script.get_heads() == [migrate.head_revision()]
+    for rev in script.walk_revisions():
+        assert Path(rev.path).name.startswith(rev.revision + "_")
+
+
+def test_migration_scripts_ship_inside_the_package():
+    location = migrate.SCRIPT_LOCATION
+    assert location.parent == Path(migrate.__file__).parent
+    assert (location / "env.py").is_file() and (location / "script.py.mako").is_file()
+
+
+def test_every_revision_can_be_undone(tmp_path):
+    store = _create_store_at(tmp_path / "down.db", None, encrypt=False, revision="head")
+    try:
+        with store.engine.connect() as conn, conn.begin():
+            command.downgrade(migrate.alembic_config(conn), "base")
+        with store.engine.connect() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')").all()
+        assert [t[0] for t in tables] == ["alembic_version"]
+    finally:
+        store.close()
+
+
+def test_an_older_store_is_backed_up_then_upgraded_with_its_data_intact(tmp_path):
+    path = tmp_path / "cin.db"
+    old = _create_store_at(path, PASSPHRASE, encrypt=True, revision="0001")
+    child = add_child(old, first_name="Nell")
+    assert migrate.current_revision(old.engine) == "0001"
+    old.close()
+    before = sha256(path)
+
+    store = open_store(path, PASSPHRASE)
+    try:
+        assert store.upgraded_from == "0001"
+        assert migrate.current_revision(store.engine) == migrate.head_revision()
+        assert schema_differences(store.engine) == []
+        with store.read() as session:
+            assert session.exec(select(Child.first_name)).all() == ["Nell"]
+        assert verify(store).ok and verify(store).entries == 1
+        add_child(store, 2)  # the new schema takes writes
+    finally:
+        store.close()
+
+    backup = store.backup_path
+    assert backup is not None and backup.parent == path.parent
+    assert re.fullmatch(r"cin\.db\.before-0001-\d{14}\.bak", backup.name)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    with sqlcipher3.connect(str(backup)) as conn:  # same key; untouched by the upgrade
+        conn.execute(f"PRAGMA key = '{PASSPHRASE}'")
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("SELECT id, first_name FROM child").fetchall() == [
+            (child.id.hex, "Nell")]
+    assert sha256(path) != before
+
+    again = open_store(path, PASSPHRASE)
+    try:
+        assert again.upgraded_from is None and again.backup_path is None
+    finally:
+        again.close()
+
+
+def test_a_store_from_a_newer_cintui_is_refused_untouched(plain_store):
+    path = plain_store.path
+    with plain_store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    plain_store.close()
+    before = sha256(path)
+    with pytest.raises(StoreError, match="newer cintui"):
+        open_store(path, None)
+    assert sha256(path) == before
+    assert not list(path.parent.glob("*.bak"))
+
+
+def test_a_database_without_cintui_tables_has_no_revision(tmp_path):
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        assert migrate.current_revision(engine) is None
+    finally:
+        engine.dispose()
+
+
+def test_opening_the_store_module_stays_cheap():
+    code = ("import sys, cintui.store.engine, cintui.store; "
+            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
