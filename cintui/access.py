@@ -83,7 +83,9 @@ def open_location(loc: StoreLocation, passphrase: str | None):
     return engine.open_store(loc.path, passphrase)
 
 
-def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool):
+def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool,
+                    synthetic: bool = False):
+    """A new store. `synthetic=True` (demo data only) skips SQLCipher's memory wiping."""
     from cintui.store import engine
 
     if loc.url:
@@ -91,7 +93,8 @@ def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool
     assert loc.path is not None
     if loc.path.exists():
         raise AccessError(f"{loc.path} already exists; choose another path or remove it")
-    return engine.create_store(loc.path, passphrase if encrypt else None, encrypt=encrypt)
+    return engine.create_store(loc.path, passphrase if encrypt else None, encrypt=encrypt,
+                               memory_security=not synthetic)
 
 
 def current_actor() -> str:

@@ -429,7 +429,7 @@ def demo(
         raise CliError(f"{loc.path} already exists; demo data is only written to a new store")
     passphrase = None if no_encrypt else _passphrase_for_create(loc)
     started = perf_counter()
-    store = access.create_location(loc, passphrase, encrypt=not no_encrypt)
+    store = access.create_location(loc, passphrase, encrypt=not no_encrypt, synthetic=True)
     try:
         counts = demo_mod.generate(store, children=children, seed=seed, today=_today(today),
                                    policy=policy)

@@ -8,12 +8,16 @@ shows them.
 
 from __future__ import annotations
 
+import gc
 import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from cintui import casework
 from cintui.domain.calendar import WorkingCalendar, add_months, england_calendar
+from cintui.store import audit
 from cintui.store.models import (
     Child,
     ChildPerson,
@@ -66,6 +70,38 @@ class DemoCounts:
     rows: list = field(default_factory=list, repr=False)
 
 
+class _Row(dict):
+    """A plain row with attribute access: far cheaper to build than a SQLModel object."""
+
+    __slots__ = ("model",)
+
+    def __getattr__(self, key: str):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key: str, value) -> None:
+        if key == "model":
+            object.__setattr__(self, key, value)
+        else:
+            self[key] = value
+
+
+@cache
+def _defaults(model: type) -> dict:
+    """Every column's static default (id and stamps are filled per row)."""
+    out = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is None:
+            out[name] = None if info.is_required() else info.default
+    return out
+
+
+# The order rows are written in: parents before the rows that point at them.
+WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting)
+
+
 class _Builder:
     def __init__(self, rng: random.Random, today: date, cal: WorkingCalendar, levels: tuple[str, ...]):
         self.rng = rng
@@ -74,8 +110,12 @@ class _Builder:
         self.levels = levels or ("Child in need (s17)",)
         self.out = DemoCounts()
         self.n_child = 0
+        self.stamp = datetime.combine(today, time(8), tzinfo=UTC)
 
-    def add(self, row):
+    def add(self, model: type, **values) -> _Row:
+        row = _Row(_defaults(model))
+        row.model = model
+        row.update(id=uuid.uuid4(), created_at=self.stamp, updated_at=self.stamp, **values)
         self.out.rows.append(row)
         return row
 
@@ -91,17 +131,17 @@ class _Builder:
         for t in range(n_teams):
             area = AREAS[t % len(AREAS)] + ("" if t < len(AREAS) else f" {t // len(AREAS) + 1}")
             service = SERVICES[t % len(SERVICES)]
-            team = self.add(Team(name=f"{area} {service}", service=service))
+            team = self.add(Team, name=f"{area} {service}", service=service)
             members = []
             size = min(WORKERS_PER_TEAM, n_workers - t * WORKERS_PER_TEAM)
             for _ in range(max(1, size)):
                 name, username = self.worker_name(used)
-                members.append(self.add(Worker(username=username, name=name, team_id=team.id,
+                members.append(self.add(Worker, username=username, name=name, team_id=team.id,
                                                role="social_worker",
-                                               email=f"{username}@example.invalid")))
+                                               email=f"{username}@example.invalid"))
             name, username = self.worker_name(used)
-            self.add(Worker(username=username, name=name, team_id=team.id, role="team_manager",
-                            email=f"{username}@example.invalid"))
+            self.add(Worker, username=username, name=name, team_id=team.id, role="team_manager",
+                            email=f"{username}@example.invalid")
             teams.append((team, members))
         self.out.teams = len(teams)
         self.out.workers = sum(len(m) for _, m in teams) + len(teams)
@@ -120,7 +160,7 @@ class _Builder:
 
     def person(self, name: str, kind: str, **kw) -> Person:
         self.out.people += 1
-        return self.add(Person(name=name, kind=kind, **kw))
+        return self.add(Person, name=name, kind=kind, **kw)
 
     def phone(self) -> str:
         return f"07700 900{self.rng.randrange(1000):03d}"  # Ofcom drama range: never real
@@ -129,8 +169,8 @@ class _Builder:
     def family(self, team: Team, worker: Worker, area: str) -> None:
         rng = self.rng
         surname = rng.choice(LAST)
-        fam = self.add(Family(name=f"{surname} household",
-                              address=f"{rng.randrange(1, 200)} {rng.choice(LAST)} Road, {area}"))
+        fam = self.add(Family, name=f"{surname} household",
+                              address=f"{rng.randrange(1, 200)} {rng.choice(LAST)} Road, {area}")
         self.out.families += 1
         language = rng.choice(("",) * 8 + ("Polish", "Arabic", "Urdu", "Romanian"))
         mother = self.person(f"{rng.choice(FIRST)} {surname}", "family", phone=self.phone(),
@@ -169,7 +209,7 @@ class _Builder:
             dob = today - timedelta(days=rng.randrange(16 * 365 + 5, 18 * 365 - 10))
         disabled = team.service == SERVICES[2] or rng.random() < 0.06
         gender = "0" if dob is None else rng.choice("1212129")
-        return self.add(Child(
+        return self.add(Child,
             reference=f"DEMO{self.n_child:05d}",
             first_name=rng.choice(FIRST), last_name=surname, dob=dob, expected_dob=expected,
             gender=gender, ethnicity=rng.choice(ETHNICITY_WEIGHTS),
@@ -179,12 +219,12 @@ class _Builder:
             primary_need="N2" if disabled else rng.choice(PRIMARY_NEEDS),
             level=rng.choice(self.levels), service=team.service, team_id=team.id,
             worker_id=worker.id, family_id=fam.id, status="referral",
-        ))
+        )
 
     def link(self, child: Child, person: Person, relationship: str, pr: bool = False,
              lives: bool = False) -> None:
-        self.add(ChildPerson(child_id=child.id, person_id=person.id, relationship=relationship,
-                             parental_responsibility=pr, lives_with_child=lives))
+        self.add(ChildPerson, child_id=child.id, person_id=person.id, relationship=relationship,
+                             parental_responsibility=pr, lives_with_child=lives)
 
     def professionals(self, child: Child, area: str) -> None:
         rng = self.rng
@@ -209,17 +249,17 @@ class _Builder:
             return  # missing: no consent recorded yet
         when = self.today - timedelta(days=rng.randrange(20, 300))
         if roll < 0.18:
-            self.add(Consent(child_id=child.id, person_id=father.id, scope="service",
+            self.add(Consent, child_id=child.id, person_id=father.id, scope="service",
                              decision="refused", decided_on=when, method="verbal",
                              withheld_reasons="Father does not agree social care is needed.",
-                             alternative_support="Maternal grandmother offers daily support."))
+                             alternative_support="Maternal grandmother offers daily support.")
         for scope in ("service", "information_sharing", "meeting"):
-            self.add(Consent(child_id=child.id, person_id=mother.id, scope=scope,
-                             decision="given", decided_on=when, method="written"))
+            self.add(Consent, child_id=child.id, person_id=mother.id, scope=scope,
+                             decision="given", decided_on=when, method="written")
         if roll > 0.95:
-            self.add(Consent(child_id=child.id, person_id=mother.id, scope="information_sharing",
+            self.add(Consent, child_id=child.id, person_id=mother.id, scope="information_sharing",
                              decision="withdrawn", decided_on=when + timedelta(days=10),
-                             method="verbal"))
+                             method="verbal")
 
     # -------------------------------------------------------------- histories
     def history(self, child: Child, scenario: str) -> None:
@@ -228,16 +268,16 @@ class _Builder:
         if scenario == "rereferred":
             first = wd(rng.randrange(260, 500))
             closed = first + timedelta(days=rng.randrange(60, 200))
-            self.add(Episode(child_id=child.id, referral_date=first,
+            self.add(Episode, child_id=child.id, referral_date=first,
                              referral_source=rng.choice(REFERRAL_SOURCES),
                              primary_need=child.primary_need, assessment_started=first,
                              assessment_completed=self.cal.add_working_days(first, 30),
-                             closure_date=closed, closure_reason=rng.choice(("RC7", "RC9"))))
+                             closure_date=closed, closure_reason=rng.choice(("RC7", "RC9")))
             scenario = rng.choice(("referral", "assessment", "plan"))
         start = self.referral_date(child, scenario)
-        ep = Episode(child_id=child.id, referral_date=start,
-                     referral_source=rng.choice(REFERRAL_SOURCES), primary_need=child.primary_need)
-        self.add(ep)
+        ep = self.add(Episode, child_id=child.id, referral_date=start,
+                      referral_source=rng.choice(REFERRAL_SOURCES),
+                      primary_need=child.primary_need)
         if scenario == "referral":
             child.status = "referral"
             return
@@ -302,8 +342,8 @@ class _Builder:
                 self.meeting(child, ep, "review", held, circulated=False)
         elif rng.random() < 0.5:
             # A review already booked for the coming weeks.
-            self.add(Meeting(child_id=child.id, episode_id=ep.id, kind="review",
-                             held_on=add_months(last, 3), held=False))
+            self.add(Meeting, child_id=child.id, episode_id=ep.id, kind="review",
+                             held_on=add_months(last, 3), held=False)
             self.out.meetings += 1
         self.visits(child, ep)
 
@@ -311,8 +351,8 @@ class _Builder:
         sent = self.cal.add_working_days(when, self.rng.randrange(2, 12)) if circulated else None
         sent = min(sent, self.today) if sent else None
         nxt = add_months(when, 3) if self.rng.random() < 0.7 else add_months(when, 2)
-        self.add(Meeting(child_id=child.id, episode_id=ep.id, kind=kind, held_on=when, held=True,
-                         next_review=nxt, minutes_circulated=sent, plan_circulated=sent))
+        self.add(Meeting, child_id=child.id, episode_id=ep.id, kind=kind, held_on=when, held=True,
+                         next_review=nxt, minutes_circulated=sent, plan_circulated=sent)
         self.out.meetings += 1
 
     def visits(self, child: Child, ep: Episode) -> None:
@@ -336,11 +376,11 @@ class _Builder:
 
     def visit(self, child, ep, day: date, seen: bool, alone: bool) -> None:
         at = datetime.combine(day, time(hour=self.rng.randrange(9, 17)), tzinfo=UTC)
-        self.add(Visit(child_id=child.id, episode_id=ep.id, visited_at=at,
+        self.add(Visit, child_id=child.id, episode_id=ep.id, visited_at=at,
                        kind=self.rng.choice(("home",) * 6 + ("school", "office", "virtual")),
                        child_seen=seen, seen_alone=seen and alone,
                        bedroom_seen=seen and self.rng.random() < 0.7, status="final",
-                       author_id=child.worker_id))
+                       author_id=child.worker_id)
         self.out.visits += 1
 
 
@@ -373,13 +413,12 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
 
 def _drop_last_children(out: DemoCounts, extra: int) -> None:
     """Remove the newest `extra` children and every row that belongs to them."""
-    kids = [r for r in out.rows if isinstance(r, Child)][-extra:]
+    kids = [r for r in out.rows if r.model is Child][-extra:]
     ids = {k.id for k in kids}
     out.rows = [r for r in out.rows
-                if not (isinstance(r, Child) and r.id in ids)
-                and getattr(r, "child_id", None) not in ids]
-    out.visits = sum(isinstance(r, Visit) for r in out.rows)
-    out.meetings = sum(isinstance(r, Meeting) for r in out.rows)
+                if not (r.model is Child and r.id in ids) and r.get("child_id") not in ids]
+    out.visits = sum(r.model is Visit for r in out.rows)
+    out.meetings = sum(r.model is Meeting for r in out.rows)
 
 
 def generate(store, *, children: int, seed: int, today: date, policy: str = "england") -> DemoCounts:
@@ -387,9 +426,21 @@ def generate(store, *, children: int, seed: int, today: date, policy: str = "eng
     from cintui import policies
 
     profile = policies.load_policy(policy)
+    gc.disable()  # ~100,000 short-lived rows and no cycles: collection is pure overhead here
+    try:
+        return _generate(store, children, seed, today, profile)
+    finally:
+        gc.enable()
+
+
+def _generate(store, children: int, seed: int, today: date, profile) -> DemoCounts:
     out = build(children, seed, today, profile.levels)
+    by_model: dict[type, list[dict]] = {model: [] for model in WRITE_ORDER}
+    for row in out.rows:
+        by_model[row.model].append(dict(row))
     with store.session(ACTOR) as session:
         casework.set_store_policy(session, profile.name)
-        session.add_all(out.rows)
+        for model in WRITE_ORDER:
+            audit.insert_rows(session, model, by_model[model])
     out.rows = []
     return out

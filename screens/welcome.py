@@ -105,7 +105,8 @@ class WelcomeScreen(Screen):
 
         app = self.app
         try:
-            store = access.create_location(app.location, passphrase, encrypt=app.encrypt)
+            store = access.create_location(app.location, passphrase, encrypt=app.encrypt,
+                                           synthetic=demo)
             if demo:
                 demo_data.generate(store, children=DEMO_CHILDREN, seed=1, today=app.today)
             else:

@@ -17,9 +17,11 @@ import os
 import tempfile
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect, select
@@ -202,14 +204,20 @@ def _skip(obj: object) -> bool:
 
 def _append(session: Session, actor: str, at: datetime,
             entries: list[tuple[str, SQLModel, dict[str, list]]]) -> None:
+    _append_entries(session, actor, at, (
+        (action, obj.__tablename__, obj.id.hex, changes)  # type: ignore[attr-defined]
+        for action, obj, changes in entries
+    ))
+
+
+def _append_entries(session: Session, actor: str, at: datetime,
+                    entries: Iterable[tuple[str, str, str, dict[str, list]]]) -> None:
     conn = session.connection()
     seq, prev = session.info.get(_HEAD) or _read_head(conn)
     at_text = _iso_instant(at)
     rows = []
-    for action, obj, changes in entries:
+    for action, entity, entity_id, changes in entries:
         seq += 1
-        entity = obj.__tablename__  # type: ignore[attr-defined]
-        entity_id = obj.id.hex  # type: ignore[attr-defined]
         body = canonical(changes)
         digest = _link(prev, seq, at_text, actor, action, entity, entity_id, body)
         rows.append({"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
@@ -218,6 +226,33 @@ def _append(session: Session, actor: str, at: datetime,
     conn.execute(_TABLE.insert(), rows)  # one executemany, not one ORM object per entry
     session.info[_HEAD] = (seq, prev)
     session.info[_UNRECORDED] = True
+
+
+def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Insert many plain rows, audited exactly as an ORM flush would audit them.
+
+    For bulk writers (the demo generator, imports): building tens of thousands of SQLModel
+    objects costs more than writing them. Each row must carry every column; it is checked
+    with `check_row`, inserted with one executemany, and gets its own insert entry in the
+    chain, in the same transaction.
+    """
+    actor = session.info.get("actor")
+    if not actor:
+        raise AuditError("an audited write needs an actor: use store.session(actor)")
+    if not rows:
+        return
+    keys = _columns(model)
+    entity = model.__tablename__  # type: ignore[attr-defined]
+    for row in rows:
+        if row.keys() != set(keys):
+            raise AuditError(f"{entity}: a bulk row must give exactly the columns {keys}")
+        check_row(SimpleNamespace(**row), model)
+    session.flush()  # anything pending goes first, keeping the chain in write order
+    session.connection().execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
+    _append_entries(session, actor, utcnow(), (
+        ("insert", entity, row["id"].hex, {key: [None, row[key]] for key in keys})
+        for row in rows
+    ))
 
 
 def _read_head(conn: Connection) -> tuple[int, str]:

@@ -181,7 +181,8 @@ def _private_umask() -> Iterator[None]:
 # ------------------------------------------------------------------ engines
 
 
-def _sqlite_engine(path: Path, passphrase: str | None) -> Engine:
+def _sqlite_engine(path: Path, passphrase: str | None, *,
+                   memory_security: bool = MEMORY_SECURITY) -> Engine:
     from sqlalchemy import create_engine, pool
     from sqlalchemy.engine import URL
 
@@ -192,25 +193,29 @@ def _sqlite_engine(path: Path, passphrase: str | None) -> Engine:
     # pysqlcipher would pick SingletonThreadPool; a queue pool shares the ~70 ms keyed
     # connections between the UI thread and workers.
     engine = create_engine(url, poolclass=pool.QueuePool)
-    _configure_sqlite(engine)
+    _configure_sqlite(engine, memory_security=memory_security)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, memory_security: bool = MEMORY_SECURITY) -> None:
+    from functools import partial
+
     from sqlalchemy import event
 
     if engine.dialect.driver == "pysqlcipher":
         # Before the dialect's PRAGMA key, so no read can ever log "hmac check failed".
-        event.listen(engine, "connect", _quiet_cipher, insert=True)
+        event.listen(engine, "connect", partial(_quiet_cipher, memory_security=memory_security),
+                     insert=True)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
 
 
-def _quiet_cipher(dbapi_connection: Any, _record: Any) -> None:
+def _quiet_cipher(dbapi_connection: Any, _record: Any, *,
+                  memory_security: bool = MEMORY_SECURITY) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA cipher_log_level = NONE")  # stderr output garbles the TUI
-        cursor.execute(f"PRAGMA cipher_memory_security = {'ON' if MEMORY_SECURITY else 'OFF'}")
+        cursor.execute(f"PRAGMA cipher_memory_security = {'ON' if memory_security else 'OFF'}")
     finally:
         cursor.close()
 
@@ -316,13 +321,19 @@ def _check_revision(engine: Engine, where: str) -> str | None:
 # ------------------------------------------------------------------ public
 
 
-def create_store(path: Path, passphrase: str | None, *, encrypt: bool = True) -> Store:
-    """A new store at `path`: folder 0700, files 0600, schema at head, a fresh store_id."""
-    return _create_store_at(Path(path), passphrase, encrypt=encrypt, revision="head")
+def create_store(path: Path, passphrase: str | None, *, encrypt: bool = True,
+                 memory_security: bool = MEMORY_SECURITY) -> Store:
+    """A new store at `path`: folder 0700, files 0600, schema at head, a fresh store_id.
+
+    `memory_security=False` is for stores of synthetic data only (`cintui demo`): SQLCipher's
+    wiping of every freed allocation makes bulk writes ~3x slower, and protects nothing there.
+    """
+    return _create_store_at(Path(path), passphrase, encrypt=encrypt, revision="head",
+                            memory_security=memory_security)
 
 
 def _create_store_at(path: Path, passphrase: str | None, *, encrypt: bool,
-                     revision: str) -> Store:
+                     revision: str, memory_security: bool = MEMORY_SECURITY) -> Store:
     """`create_store`, stopping at an older `revision` (tests of upgrades use this)."""
     from cintui.store import migrate
 
@@ -335,7 +346,8 @@ def _create_store_at(path: Path, passphrase: str | None, *, encrypt: bool,
     with _private_umask():
         _claim(path)
         try:
-            engine = _sqlite_engine(path, passphrase if encrypt else None)
+            engine = _sqlite_engine(path, passphrase if encrypt else None,
+                                    memory_security=memory_security)
             _use_wal(engine)
             migrate.upgrade(engine, revision)
             store_id = _write_store_id(engine)

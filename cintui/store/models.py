@@ -276,9 +276,14 @@ def _one_of(field: str, value: str, allowed: tuple[str, ...]) -> None:
         raise InvalidRow(field, f"{value!r} is not one of: {', '.join(allowed)}")
 
 
-def check_row(row: SQLModel) -> None:
-    """Validate coded and enumerated fields before they reach the database."""
-    if isinstance(row, Child):
+def check_row(row: object, model: type[SQLModel] | None = None) -> None:
+    """Validate coded and enumerated fields before they reach the database.
+
+    `row` is a model instance, or any object with its attributes (e.g. a SimpleNamespace
+    of a plain row) when `model` names its table: bulk inserts are checked the same way.
+    """
+    model = model or type(row)
+    if issubclass(model, Child):
         codes.check("gender", row.gender, "gender", required=True)
         codes.check("ethnicity", row.ethnicity, "ethnicity", required=True)
         codes.check_multi("disabilities", row.disabilities, "disability")
@@ -291,22 +296,22 @@ def check_row(row: SQLModel) -> None:
             raise InvalidRow("reference", "a child needs a case reference")
         if row.dob is None and row.expected_dob is None:
             raise InvalidRow("dob", "give a date of birth, or an expected date if unborn")
-    elif isinstance(row, Episode):
+    elif issubclass(model, Episode):
         codes.check("referral_source", row.referral_source, "referral_source", required=True)
         codes.check("primary_need", row.primary_need, "primary_need", required=True)
         codes.check("closure_reason", row.closure_reason, "closure_reason")
         codes.check_multi("assessment_factors", row.assessment_factors, "assessment_factor")
         if (row.closure_date is None) != (row.closure_reason is None):
             raise InvalidRow("closure_reason", "a closure reason is given iff there is a closure date")
-    elif isinstance(row, Worker):
+    elif issubclass(model, Worker):
         _one_of("role", row.role, WORKER_ROLES)
-    elif isinstance(row, Person):
+    elif issubclass(model, Person):
         _one_of("kind", row.kind, PERSON_KINDS)
-    elif isinstance(row, Consent):
+    elif issubclass(model, Consent):
         _one_of("scope", row.scope, CONSENT_SCOPES)
         _one_of("decision", row.decision, CONSENT_DECISIONS)
         _one_of("method", row.method, CONSENT_METHODS)
-    elif isinstance(row, Visit):
+    elif issubclass(model, Visit):
         _one_of("kind", row.kind, VISIT_KINDS)
-    elif isinstance(row, Meeting):
+    elif issubclass(model, Meeting):
         _one_of("kind", row.kind, MEETING_KINDS)
