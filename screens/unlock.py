@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -14,6 +14,7 @@ from cintui.app import StoreOpened
 
 class UnlockScreen(Screen):
     DEFAULT_CSS = """
+    UnlockScreen { align: center middle; }
     UnlockScreen Vertical { width: 64; height: auto; padding: 1 2; border: round $primary; }
     UnlockScreen #error { color: $error; height: auto; }
     UnlockScreen #status { color: $text-muted; height: auto; }
@@ -26,7 +27,7 @@ class UnlockScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Center(), Vertical():
+        with Vertical():
             yield Static(f"[b]Unlock[/b] {self.app.location.describe()}", id="title")
             yield Input(placeholder="Passphrase", password=True, id="passphrase")
             yield Static("", id="error")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
@@ -17,6 +17,7 @@ DEMO_CHILDREN = 120
 
 class WelcomeScreen(Screen):
     DEFAULT_CSS = """
+    WelcomeScreen { align: center middle; }
     WelcomeScreen Vertical { width: 76; height: auto; padding: 1 2; border: round $primary; }
     WelcomeScreen Static { height: auto; }
     WelcomeScreen #error { color: $error; }
@@ -33,7 +34,7 @@ class WelcomeScreen(Screen):
     def compose(self) -> ComposeResult:
         app = self.app
         yield Header()
-        with Center(), Vertical():
+        with Vertical():
             yield Static("[b]Welcome to cintui[/b]")
             yield Static(
                 f"There is no store at {app.location.describe()} yet. The store holds "
