@@ -98,10 +98,13 @@ def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool
 
 
 def current_actor() -> str:
-    """Who is making changes: the chosen worker, else the operating-system login."""
+    """Who is making changes: CINTUI_USER, else the worker chosen in the app, else the login."""
     env = os.environ.get("CINTUI_USER")
     if env:
         return env
+    worker = config.load_settings().get("worker")
+    if isinstance(worker, str) and worker:
+        return worker
     try:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no login name (some containers)

@@ -7,22 +7,28 @@ and keeps `cintui.app` below `cintui.screens` in the layer contract.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import uuid
 from datetime import date
+from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
-from cintui import access
+from cintui import access, config
 
 SCREENS = {
     "welcome": ("cintui.screens.welcome", "WelcomeScreen"),
     "unlock": ("cintui.screens.unlock", "UnlockScreen"),
+    "who": ("cintui.screens.who", "WhoScreen"),
     "caseload": ("cintui.screens.caseload", "CaseloadScreen"),
     "child": ("cintui.screens.child", "ChildScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
+VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
 
 
 class StoreOpened(Message):
@@ -33,21 +39,77 @@ class StoreOpened(Message):
         self.store = store
 
 
+class WorkerChosen(Message):
+    """The person using cintui said who they are (None: not one of the store's workers)."""
+
+    def __init__(self, username: str | None) -> None:
+        super().__init__()
+        self.username = username
+
+
+class ChildCommands(Provider):
+    """Ctrl+P "go to child …": fuzzy over name and reference."""
+
+    async def startup(self) -> None:
+        app = self.app
+        self.children = await asyncio.to_thread(app.child_index) if app.store else []
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for child_id, label in self.children:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(f"Go to child {label}"),
+                          partial(self.app.open_child, child_id), help="Open the child's record")
+
+
+class WorkCommands(Provider):
+    """Ctrl+P: switch caseload view; new visit / new meeting."""
+
+    def commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        out = [(f"Caseload view: {label}", partial(app.switch_view, key),
+                "Switch the caseload's view") for key, label in VIEWS.items()]
+        out += [
+            ("New visit", partial(app.not_yet, "Visit logging"), "Record a statutory visit"),
+            ("New meeting", partial(app.not_yet, "Meetings"), "Schedule or minute a meeting"),
+            ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
+        ]
+        return out
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self.commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self.commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+
+
 class CintuiApp(App):
     TITLE = "cintui"
+    COMMANDS = App.COMMANDS | {ChildCommands, WorkCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f2", "toggle_dark", "Light/dark"),
     ]
 
     def __init__(self, location: access.StoreLocation, *, encrypt: bool = True,
-                 today: date | None = None) -> None:
+                 today: date | None = None, worker: str | None = None) -> None:
         super().__init__()
         self.location = location
         self.encrypt = encrypt
         self.today = today or date.today()
         self.store = None
+        self.requested_worker = worker
+        self.worker: str | None = None  # username of the worker using cintui, if known
         self.actor = access.current_actor()
+        theme = config.load_settings().get("theme")
+        if theme in ("textual-dark", "textual-light"):
+            self.theme = theme
 
     def make_screen(self, name: str, **kwargs):
         module, cls = SCREENS[name]
@@ -63,19 +125,96 @@ class CintuiApp(App):
         else:
             self.push_screen(self.make_screen("unlock", passphrase=None, plain=True))
 
+    # ---------------------------------------------------------------- store and worker
+
     def on_store_opened(self, message: StoreOpened) -> None:
+        from cintui import casework
+
         self.store = message.store
         if not self.store.encrypted and self.location.url is None:
             self.sub_title = f"{UNENCRYPTED} · {self.location.describe()}"
+        with self.store.read() as session:
+            workers = casework.list_workers(session)
+            demo = casework.is_demo_store(session)
+        known = {w.username for w in workers}
+        wanted = self.requested_worker or config.load_settings().get("worker")
+        if self.requested_worker and self.requested_worker not in known:
+            self.notify(f"No worker {self.requested_worker!r} on this store: choose who you are.",
+                        severity="warning")
+        if wanted in known:
+            self._set_worker(wanted)
+        elif demo and (typical := casework.typical_worker(workers)):
+            self._set_worker(typical.username)
+        elif workers:
+            self.switch_screen(self.make_screen("who", workers=workers))
+            return
         self.switch_screen(self.make_screen("caseload"))
+
+    def on_worker_chosen(self, message: WorkerChosen) -> None:
+        if message.username:
+            self._set_worker(message.username)
+        caseload = self._caseload()
+        if caseload is None:
+            self.switch_screen(self.make_screen("caseload"))
+            return
+        while self.screen is not caseload:
+            self.pop_screen()
+        if hasattr(caseload, "reload"):
+            caseload.reload()
+
+    def _caseload(self):
+        return next((s for s in self.screen_stack if type(s).__name__ == "CaseloadScreen"), None)
+
+    def _set_worker(self, username: str) -> None:
+        self.worker = username
+        self.actor = username
+        config.save_setting("worker", username)
+        self.title = f"cintui · {username}"
+
+    def choose_worker(self) -> None:
+        from cintui import casework
+
+        if self.store is None:
+            return
+        with self.store.read() as session:
+            workers = casework.list_workers(session)
+        self.push_screen(self.make_screen("who", workers=workers, switching=True))
+
+    # ---------------------------------------------------------------- navigation
+
+    def child_index(self) -> list[tuple[uuid.UUID, str]]:
+        from cintui import casework
+
+        with self.store.read() as session:
+            return [(c.id, f"{c.name} {c.reference}")
+                    for c in casework.list_children(session, self.today)]
+
+    def open_child(self, child_id: uuid.UUID) -> None:
+        self.push_screen(self.make_screen("child", child_id=child_id))
+
+    def on_caseload_screen_child_chosen(self, message) -> None:
+        self.open_child(message.child_id)
+
+    def switch_view(self, view: str) -> None:
+        caseload = self._caseload()
+        if caseload is None:
+            return
+        while self.screen is not caseload:
+            self.pop_screen()
+        caseload.set_view(view)
+
+    def not_yet(self, what: str) -> None:
+        self.notify(f"{what} arrives with its own issue; not in this version yet.")
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        config.save_setting("theme", self.theme)
 
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
 
 
-def run_app(location: access.StoreLocation, *, encrypt: bool = True) -> None:
-    CintuiApp(location, encrypt=encrypt).run()
+def run_app(location: access.StoreLocation, *, encrypt: bool = True,
+            worker: str | None = None) -> None:
+    CintuiApp(location, encrypt=encrypt, worker=worker).run()

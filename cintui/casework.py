@@ -36,6 +36,7 @@ from cintui.store.models import (
 )
 
 POLICY_META_KEY = "policy"
+DEMO_META_KEY = "demo"
 
 
 class CaseworkError(ValueError):
@@ -81,6 +82,16 @@ def set_store_policy(session: Session, name: str) -> PolicyProfile:
     return profile
 
 
+def is_demo_store(session: Session) -> bool:
+    return session.get(StoreMeta, DEMO_META_KEY) is not None
+
+
+def mark_demo_store(session: Session) -> None:
+    """Synthetic data only: the app opens such a store as a typical worker."""
+    if not is_demo_store(session):
+        session.add(StoreMeta(key=DEMO_META_KEY, value="synthetic"))
+
+
 # ---------------------------------------------------------------- workers and teams
 
 
@@ -96,6 +107,45 @@ def find_worker(session: Session, text: str) -> Worker:
     if not rows:
         raise CaseworkError("worker", f"no worker called {text!r}")
     raise CaseworkError("worker", f"{text!r} matches {len(rows)} workers; use their username")
+
+
+@dataclass(frozen=True)
+class WorkerSummary:
+    username: str
+    name: str
+    role: str
+    team: str
+    open_children: int
+
+
+def list_workers(session: Session) -> list[WorkerSummary]:
+    """Every active worker with their open caseload size, in one query."""
+    open_count = (
+        select(Child.worker_id, func.count().label("n"))
+        .where(col(Child.status).in_(OPEN_STATUSES))
+        .group_by(Child.worker_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Worker.username, Worker.name, Worker.role, Team.name, open_count.c.n)
+        .join(Team, col(Worker.team_id) == col(Team.id), isouter=True)
+        .join(open_count, open_count.c.worker_id == col(Worker.id), isouter=True)
+        .where(col(Worker.active).is_(True))
+        .order_by(Worker.name)
+    ).all()
+    return [WorkerSummary(u, n, r, t or "", c or 0) for u, n, r, t, c in rows]
+
+
+TYPICAL_CASELOAD = range(15, 22)  # WAR 3.5 / 6.2.1: 15-21 children per worker
+
+
+def typical_worker(workers: list[WorkerSummary]) -> WorkerSummary | None:
+    """A social worker with a typical caseload, to open a demo store as."""
+    social = [w for w in workers if w.role == "social_worker"]
+    typical = [w for w in social if w.open_children in TYPICAL_CASELOAD]
+    if typical:
+        return typical[0]
+    return max(social, key=lambda w: w.open_children, default=None)
 
 
 def find_team(session: Session, text: str) -> Team:

@@ -152,6 +152,9 @@ def root(
     no_encrypt: Annotated[
         bool, typer.Option("--no-encrypt", help="Create a plain (unencrypted) store on first run.")
     ] = False,
+    as_worker: Annotated[
+        str | None, typer.Option("--as", help="Open the app as this worker (username).")
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -160,7 +163,7 @@ def root(
     if ctx.invoked_subcommand is None:
         from cintui.app import run_app
 
-        run_app(access.locate(db), encrypt=not no_encrypt)
+        run_app(access.locate(db), encrypt=not no_encrypt, worker=as_worker)
 
 
 # ------------------------------------------------------------------ deadline

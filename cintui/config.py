@@ -56,3 +56,35 @@ def default_store_path() -> Path:
 def user_policies_dir() -> Path:
     """Drop an authority's own `NAME.toml` profile here to use it."""
     return config_dir() / "policies"
+
+
+SETTINGS_FILE = "config.toml"
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+def load_settings() -> dict:
+    """The user's settings (e.g. `worker = "amira.ashdown"`); {} if none or unreadable."""
+    import tomllib
+
+    try:
+        return tomllib.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_setting(key: str, value: str) -> None:
+    """Set one top-level string setting, keeping the others; the file is 0600."""
+    import json
+
+    settings = {k: v for k, v in load_settings().items() if isinstance(v, str)}
+    settings[key] = value
+    folder = config_dir(create=True)
+    text = "".join(f"{k} = {json.dumps(v)}\n" for k, v in sorted(settings.items()))
+    tmp = folder / f".{SETTINGS_FILE}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, folder / SETTINGS_FILE)

@@ -440,6 +440,7 @@ def _generate(store, children: int, seed: int, today: date, profile) -> DemoCoun
         by_model[row.model].append(dict(row))
     with store.session(ACTOR) as session:
         casework.set_store_policy(session, profile.name)
+        casework.mark_demo_store(session)
         for model in WRITE_ORDER:
             audit.insert_rows(session, model, by_model[model])
     out.rows = []

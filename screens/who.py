@@ -1,0 +1,81 @@
+"""Who is using cintui: chosen once (kept in the config folder), changed from the palette."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from cintui.app import WorkerChosen
+
+
+class WhoScreen(Screen):
+    DEFAULT_CSS = """
+    WhoScreen { align: center middle; }
+    WhoScreen Vertical { width: 90; height: 80%; padding: 1 2; border: round $primary; }
+    WhoScreen Static { height: auto; }
+    WhoScreen OptionList { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "skip", "Not listed: show everyone"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, workers, switching: bool = False) -> None:
+        super().__init__()
+        self.staff = [w for w in workers if w.username]
+        self.switching = switching
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static("[b]Who are you?[/b] Your caseload opens first, and your changes are "
+                         "recorded under your name.")
+            yield Input(placeholder="Type to find your name", id="find")
+            yield OptionList(id="workers")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#find", Input).focus()
+
+    def _fill(self, text: str) -> None:
+        needle = text.lower()
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(f"{w.name}  ·  {w.team or 'no team'}  ·  {w.open_children} open  ·  "
+                   f"{w.username}", id=w.username)
+            for w in self.staff
+            if needle in f"{w.name} {w.username} {w.team}".lower()
+        )
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#find")
+    def find(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#find")
+    def take_first(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.post_message(WorkerChosen(options.get_option_at_index(options.highlighted).id))
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.post_message(WorkerChosen(event.option.id))
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    def action_skip(self) -> None:
+        self.post_message(WorkerChosen(None))

@@ -1,0 +1,78 @@
+"""Who is using cintui: chosen at first run, kept in config, `--as` to switch (issue 3 §2)."""
+
+from __future__ import annotations
+
+from cintui import access, casework, config
+from cintui.app import CintuiApp
+from cintui.store.engine import open_store
+from cintui.store.models import StoreMeta
+from tests.conftest import TODAY
+from tests.screens.test_shell import SIZE, screen_name, settle, type_text
+
+
+def forget_demo_marker(path) -> None:
+    """Make the demo store look like a real one, whose workers must say who they are."""
+    store = open_store(path, None)
+    with store.session("test.worker") as session:
+        session.delete(session.get(StoreMeta, casework.DEMO_META_KEY))
+    store.close()
+
+
+async def test_a_demo_store_opens_as_a_worker_with_a_typical_caseload(demo_store):
+    """WAR 3.5: 15-21 children per worker; the demo opens as one of them."""
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        with app.store.read() as session:
+            workers = {w.username: w for w in casework.list_workers(session)}
+        assert app.worker in workers
+        assert app.actor == app.worker
+    assert config.load_settings()["worker"] == app.worker
+
+
+async def test_first_run_on_a_real_store_asks_who_you_are_and_remembers(demo_store):
+    forget_demo_marker(demo_store)
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        target = casework.list_workers(session)[-1]
+    store.close()
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "WhoScreen"
+        await type_text(pilot, target.username)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert app.worker == target.username
+    again = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(again) == "CaseloadScreen"
+        assert again.worker == target.username
+
+
+async def test_as_an_unknown_worker_says_so_and_asks(demo_store):
+    forget_demo_marker(demo_store)
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker="no.such.person")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "WhoScreen"
+        assert any("no.such.person" in str(n.message) for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert app.worker is None
+
+
+async def test_as_a_known_worker_switches_and_is_kept(demo_store):
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        other = casework.list_workers(session)[0].username
+    store.close()
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker=other)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.worker == other
+    assert config.load_settings()["worker"] == other
