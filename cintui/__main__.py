@@ -1,12 +1,49 @@
-"""`cintui` and `python -m cintui`."""
+"""`cintui` and `python -m cintui`.
+
+Opening the app is the common case and must paint fast, so a command line that only opens
+it (`cintui`, `--db PATH`, `--as USER`, `--no-encrypt`) skips Typer (and Click) entirely;
+anything else goes to the full CLI, which also handles errors in these options.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+
+TUI_OPTIONS = ("--db", "--as")
+
+
+def tui_arguments(argv: list[str]) -> dict | None:
+    """The app's options if `argv` only opens the app, else None (the CLI decides)."""
+    opts: dict = {"db": None, "as": None, "encrypt": True}
+    args = iter(argv)
+    for arg in args:
+        if arg == "--no-encrypt":
+            opts["encrypt"] = False
+            continue
+        name, eq, value = arg.partition("=")
+        if name not in TUI_OPTIONS:
+            return None
+        if not eq:
+            value = next(args, "")
+        if not value or value.startswith("-"):
+            return None
+        opts[name[2:]] = value
+    return opts
+
 
 def main() -> None:
-    from cintui.cli import run
+    opts = tui_arguments(sys.argv[1:])
+    if opts is None:
+        from cintui.cli import run
 
-    run()
+        run()
+        return
+    os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
+    from cintui import access
+    from cintui.app import run_app
+
+    run_app(access.locate(opts["db"]), encrypt=opts["encrypt"], worker=opts["as"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,57 @@
+"""The first-paint read path: right passphrase or a clear error, read-only, no ORM imports."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from cintui.store import fast
+from cintui.store.engine import PassphraseRequired, WrongPassphrase, _create_store_at
+from tests.store.conftest import PASSPHRASE, add_child
+
+
+def test_reads_an_encrypted_store_with_the_right_passphrase(encrypted_store, store_path):
+    add_child(encrypted_store)
+    reader = fast.open_reader(store_path, PASSPHRASE)
+    assert reader.rows("SELECT first_name FROM child") == [("Ada",)]
+    reader.close()
+
+
+def test_wrong_or_missing_passphrase_is_refused_and_the_file_untouched(encrypted_store,
+                                                                       store_path):
+    encrypted_store.close()
+    before = hashlib.sha256(store_path.read_bytes()).hexdigest()
+    with pytest.raises(WrongPassphrase, match="wrong passphrase or damaged file"):
+        fast.open_reader(store_path, "not it")
+    with pytest.raises(PassphraseRequired):
+        fast.open_reader(store_path, None)
+    assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
+
+
+def test_the_reader_cannot_write(plain_store, tmp_path):
+    reader = fast.open_reader(tmp_path / "plain.db", None)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.rows("INSERT INTO store_meta (key, value) VALUES ('x', 'y')")
+    reader.close()
+
+
+def test_an_older_schema_is_left_to_the_full_open_which_upgrades_it(tmp_path):
+    old = _create_store_at(tmp_path / "old.db", None, encrypt=False, revision="0001")
+    old.close()
+    assert fast.open_reader(tmp_path / "old.db", None) is None
+
+
+def test_opening_the_reader_loads_no_orm(encrypted_store, store_path):
+    encrypted_store.close()
+    code = (
+        "import sys; from cintui.store import fast; "
+        f"r = fast.open_reader({str(store_path)!r}, {PASSPHRASE!r}); r.rows('SELECT 1'); "
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
