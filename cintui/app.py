@@ -26,6 +26,7 @@ SCREENS = {
     "who": ("cintui.screens.who", "WhoScreen"),
     "caseload": ("cintui.screens.caseload", "CaseloadScreen"),
     "child": ("cintui.screens.child", "ChildScreen"),
+    "child_form": ("cintui.screens.forms", "ChildFormScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
