@@ -1,1 +1,870 @@
-"""The child's record: summary, people, consent, chronology (use cases for the child screen)."""
+"""The child's record: header, summary, people, consent, chronology (use cases for the child screen).
+
+Each function takes a store session and plain values and returns plain dataclasses, so the
+screen never builds a query. Writes happen inside the caller's `Store.session(actor)`, so
+every change lands in the audit trail in the same transaction.
+
+Errors a worker must correct raise an exception carrying `field` and `problem`:
+`RecordError` here, `InvalidContact` (cintui.domain.people), `InvalidChildDetails`
+(cintui.domain.child) and `InvalidCode` (cintui.codes); screens show them beside the field.
+
+The import-linter contract puts this module beside `cintui.casework` as an *independent*
+layer, so it may not import it: the timescale engine's deadlines for the Summary come from
+`casework.child_deadlines`, called by the screen next to `child_summary`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from cintui import codes, policies
+from cintui.domain import child as child_rules
+from cintui.domain.chronology import (
+    ChronologyEntry,
+    build_chronology,
+    consent_entries,
+    episode_entries,
+)
+from cintui.domain.consent import (
+    SCOPE_LABELS,
+    WITHHELD_DECISIONS,
+    ConsentFact,
+    ConsentSummary,
+    Problem,
+    WithheldConsentRecord,
+    check_fact,
+    check_withheld,
+    consent_summary,
+)
+from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
+from cintui.store.models import (
+    CONSENT_DECISIONS,
+    Child,
+    ChildPerson,
+    Consent,
+    Episode,
+    Meeting,
+    Person,
+    StoreMeta,
+    Team,
+    Visit,
+    Worker,
+)
+
+PLAN_HEADLINE = "No plan yet — arrives with the plan issue"
+STATUS_LABELS = {
+    "referral": "Referral",
+    "assessment": "Assessment",
+    "cin_plan": "CIN plan",
+    "closed": "Closed",
+}
+MEETING_LABELS = {
+    "initial": "Initial CIN meeting",
+    "review": "Review meeting",
+    "final": "Final meeting",
+    "transfer_in": "Transfer-in meeting",
+}
+# WIR 2.2: the store has no column for how an alternative source of support is monitored
+# (WithheldConsentRecord.alternative_monitoring). Until a migration adds one it is kept in
+# `Consent.alternative_support` after this marker: "<support>\n\nMonitoring: <how>".
+MONITORING_MARKER = "\n\nMonitoring: "
+
+
+class RecordError(ValueError):
+    """A request on a child's record that cannot be carried out, in a worker's words.
+
+    Shaped like `casework.CaseworkError` (field, problem); a subclass of it once the layer
+    contract lets this module import casework.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+
+def _child(session: Session, child_id: uuid.UUID) -> Child:
+    child = session.get(Child, child_id)
+    if child is None:
+        raise RecordError("child", "no such child on this store")
+    return child
+
+
+def get_child(session: Session, child_id: uuid.UUID) -> Child:
+    """The child's row, e.g. for `casework.child_deadlines`."""
+    return _child(session, child_id)
+
+
+def _policy_levels(session: Session) -> tuple[str, ...]:
+    # As casework.store_policy (not importable from here, see the module docstring).
+    meta = session.get(StoreMeta, "policy")
+    return policies.load_policy(meta.value if meta else policies.DEFAULT_POLICY).levels
+
+
+# ---------------------------------------------------------------- header and summary
+
+
+@dataclass(frozen=True)
+class ChildHeader:
+    id: uuid.UUID
+    reference: str
+    name: str
+    known_as: str
+    age: str
+    dob: date | None
+    expected_dob: date | None
+    worker: str
+    team: str
+    status: str
+    level: str
+    service: str
+
+    @property
+    def born(self) -> str:
+        if self.dob is not None:
+            return f"DOB {_day(self.dob)}"
+        if self.expected_dob is not None:
+            return f"expected {_day(self.expected_dob)}"
+        return "DOB unknown"
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def child_header(session: Session, child_id: uuid.UUID, today: date) -> ChildHeader:
+    child = _child(session, child_id)
+    worker = session.get(Worker, child.worker_id) if child.worker_id else None
+    team = session.get(Team, child.team_id) if child.team_id else None
+    return ChildHeader(
+        id=child.id,
+        reference=child.reference,
+        name=child.full_name,
+        known_as=child.known_as,
+        age=child_rules.describe_age(child.dob, child.expected_dob, today),
+        dob=child.dob,
+        expected_dob=child.expected_dob,
+        worker=worker.name if worker else "unallocated",
+        team=team.name if team else "",
+        status=STATUS_LABELS.get(child.status, child.status),
+        level=child.level,
+        service=child.service,
+    )
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    """The Summary tab: who the child is and where the case stands."""
+
+    header: ChildHeader
+    details: tuple[tuple[str, str], ...]  # (label, value), in reading order
+    plan_headline: str = PLAN_HEADLINE
+
+
+def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
+    """Details for the Summary tab (deadlines: `casework.child_deadlines`, see module doc)."""
+    child = _child(session, child_id)
+    header = child_header(session, child_id, today)
+    episode = _current_episode(session, child_id)
+    disabilities = ", ".join(codes.label("disability", c) for c in codes.split_multi(child.disabilities))
+    rows = [
+        ("Known as", child.known_as or "—"),
+        ("Gender", codes.label("gender", child.gender)),
+        ("Ethnicity", codes.label("ethnicity", child.ethnicity)),
+        ("Disability", disabilities or "—"),
+        ("Primary need", f"{child.primary_need} {codes.label('primary_need', child.primary_need)}"),
+        ("UPN", child.upn or (codes.label("upn_unknown", child.upn_unknown) or "—")),
+        ("Team", header.team or "—"),
+    ]
+    if episode is not None:
+        rows.append(("Referral", f"{_day(episode.referral_date)} from "
+                     f"{codes.label('referral_source', episode.referral_source)}"))
+        if episode.assessment_completed:
+            rows.append(("Assessment", f"completed {_day(episode.assessment_completed)}"))
+        elif episode.assessment_started:
+            rows.append(("Assessment", f"started {_day(episode.assessment_started)}"))
+        if episode.cin_plan_start:
+            rows.append(("CIN plan", f"agreed as needed {_day(episode.cin_plan_start)}"))
+        if episode.closure_date:
+            rows.append(("Closed", f"{_day(episode.closure_date)}: "
+                         f"{codes.label('closure_reason', episode.closure_reason)}"))
+    return ChildDetails(header=header, details=tuple(rows))
+
+
+def _current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
+    return session.exec(
+        select(Episode)
+        .where(Episode.child_id == child_id)
+        .order_by(col(Episode.referral_date).desc(), col(Episode.created_at).desc())
+    ).first()
+
+
+# ---------------------------------------------------------------- editing the child
+
+
+@dataclass(frozen=True)
+class ChildInput:
+    """What a worker types to change a child's details; validated by `update_child`."""
+
+    first_name: str
+    last_name: str
+    dob: date | None = None
+    expected_dob: date | None = None
+    known_as: str = ""
+    gender: str = "0"
+    ethnicity: str = "NOBT"
+    disabilities: str = "NONE"
+    primary_need: str = "N0"
+    level: str = ""
+    service: str = ""
+    worker_id: uuid.UUID | None = None
+    upn: str = ""
+
+
+def child_input(session: Session, child_id: uuid.UUID) -> ChildInput:
+    """The child's current details, to fill the edit form."""
+    c = _child(session, child_id)
+    return ChildInput(
+        first_name=c.first_name, last_name=c.last_name, dob=c.dob, expected_dob=c.expected_dob,
+        known_as=c.known_as, gender=c.gender, ethnicity=c.ethnicity, disabilities=c.disabilities,
+        primary_need=c.primary_need, level=c.level, service=c.service, worker_id=c.worker_id,
+        upn=c.upn,
+    )
+
+
+def check_child_input(new: ChildInput, today: date, levels: tuple[str, ...] = ()) -> None:
+    """Everything `update_child` checks that needs no store (the form runs it as you type).
+
+    DOB not in the future unless unborn, under 18 (s17(10)); a name; census codes.
+    """
+    if not new.first_name.strip() and not new.last_name.strip():
+        raise RecordError("first_name", "a child needs a first or last name")
+    child_rules.check_birth_dates(new.dob, new.expected_dob, today)
+    codes.check("gender", new.gender, "gender", required=True)
+    codes.check("ethnicity", new.ethnicity, "ethnicity", required=True)
+    try:
+        codes.check_multi("disabilities", new.disabilities, "disability")
+    except codes.InvalidCode:
+        raise
+    except ValueError as exc:
+        raise RecordError("disabilities", str(exc).partition(": ")[2]) from exc
+    codes.check("primary_need", new.primary_need, "primary_need", required=True)
+    if new.level and levels and new.level not in levels:
+        raise RecordError("level", f"{new.level!r} is not a level in this store's policy: "
+                          + ", ".join(levels))
+    if len(new.upn.strip()) > 13:
+        raise RecordError("upn", "a UPN is 13 characters")
+
+
+def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: date) -> Child:
+    """Validate everything first (as `casework.add_child` does), then change the child."""
+    child = _child(session, child_id)
+    check_child_input(new, today, _policy_levels(session))
+    worker = None
+    if new.worker_id is not None:
+        worker = session.get(Worker, new.worker_id)
+        if worker is None:
+            raise RecordError("worker_id", "no such worker")
+    child.first_name = new.first_name.strip()
+    child.last_name = new.last_name.strip()
+    child.known_as = new.known_as.strip()
+    child.dob = new.dob
+    child.expected_dob = new.expected_dob
+    child.gender = new.gender
+    child.ethnicity = new.ethnicity
+    child.disabilities = " ".join(codes.split_multi(new.disabilities)) or "NONE"
+    child.primary_need = new.primary_need
+    child.level = new.level
+    child.service = new.service.strip()
+    child.upn = new.upn.strip()
+    if child.upn:
+        child.upn_unknown = None
+    elif child.dob is None:
+        child.upn_unknown = "UN6"  # census: child not yet born / no UPN yet
+    if worker is not None:
+        child.worker_id = worker.id
+        if worker.team_id is not None:
+            child.team_id = worker.team_id
+    session.add(child)
+    session.flush()
+    return child
+
+
+@dataclass(frozen=True)
+class WorkerChoice:
+    id: uuid.UUID
+    username: str
+    name: str
+    role: str
+    team: str
+
+
+def list_workers(session: Session) -> list[WorkerChoice]:
+    """Active workers, for allocation and for who decided (WIR 2.2)."""
+    rows = session.exec(
+        select(Worker, Team.name)
+        .join(Team, col(Worker.team_id) == col(Team.id), isouter=True)
+        .where(col(Worker.active).is_(True))
+        .order_by(Worker.name, Worker.username)
+    ).all()
+    return [WorkerChoice(w.id, w.username, w.name, w.role, t or "") for w, t in rows]
+
+
+def policy_levels(session: Session) -> tuple[str, ...]:
+    """The levels of need in this store's policy profile (DOMAIN.md §1: data, not an enum)."""
+    return _policy_levels(session)
+
+
+def level_choices(session: Session) -> tuple[str, ...]:
+    """Levels a worker may pick: the policy's, or (a policy without levels) those in use."""
+    levels = _policy_levels(session)
+    if levels:
+        return levels
+    used = session.exec(select(Child.level).where(Child.level != "").distinct()).all()
+    return tuple(sorted(used))
+
+
+# ---------------------------------------------------------------- people
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person around the child: the meeting contact list (WIR 2.9, DOMAIN.md §1)."""
+
+    person_id: uuid.UUID
+    link_id: uuid.UUID
+    name: str
+    kind: str
+    relationship: str
+    agency: str
+    role: str
+    phone: str
+    email: str
+    address: str
+    parental_responsibility: bool
+    lives_with_child: bool
+    interpreter_language: str
+    access_needs: str
+    notes: str
+    other_children: int  # siblings etc. this person is also linked to
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def needs(self) -> str:
+        parts = []
+        if self.interpreter_language:
+            parts.append(f"Interpreter: {self.interpreter_language}")
+        if self.access_needs:
+            parts.append(self.access_needs)
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str
+    kind: str = "family"
+    relationship: str = ""
+    agency: str = ""
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    parental_responsibility: bool = False
+    lives_with_child: bool = False
+    interpreter_language: str = ""
+    access_needs: str = ""
+    notes: str = ""
+
+
+def check_person_input(p: PersonInput) -> tuple[PersonInput, tuple[str, ...]]:
+    """WIR 2.9: the person tidied (phone in UK form, email domain lower-case), and warnings.
+
+    Raises `InvalidContact` on the first problem; a professional does not hold parental
+    responsibility for a child in need (only parents and others named by a court do).
+    """
+    warnings = check_person(p.name, p.kind, p.phone, p.email, p.agency, p.role)
+    if p.kind == "professional" and p.parental_responsibility:
+        raise InvalidContact(
+            "parental_responsibility", "a professional does not hold parental responsibility"
+        )
+    if len(p.relationship.strip()) > 80:
+        raise InvalidContact("relationship", "the relationship is too long (80 characters at most)")
+    tidy = replace(
+        p,
+        name=p.name.strip(),
+        relationship=p.relationship.strip(),
+        agency=p.agency.strip(),
+        role=p.role.strip(),
+        phone=normalise_phone(p.phone) if p.phone.strip() else "",
+        email=check_email(p.email) if p.email.strip() else "",
+        address=p.address.strip(),
+        interpreter_language=p.interpreter_language.strip(),
+        access_needs=p.access_needs.strip(),
+        notes=p.notes.strip(),
+    )
+    return tidy, warnings
+
+
+def list_people(session: Session, child_id: uuid.UUID) -> list[PersonRow]:
+    """Family network first (PR holders first), then professionals; two queries in all."""
+    rows = session.exec(
+        select(Person, ChildPerson)
+        .join(ChildPerson, col(ChildPerson.person_id) == col(Person.id))
+        .where(ChildPerson.child_id == child_id)
+    ).all()
+    ids = [p.id for p, _ in rows]
+    links = dict(session.exec(
+        select(ChildPerson.person_id, func.count())
+        .where(col(ChildPerson.person_id).in_(ids))
+        .group_by(ChildPerson.person_id)
+    ).all()) if ids else {}
+    people = [_person_row(p, link, links.get(p.id, 1) - 1) for p, link in rows]
+    return sorted(people, key=lambda r: (
+        r.kind != "family", not r.parental_responsibility, r.relationship.lower(), r.name.lower(),
+    ))
+
+
+def _person_row(p: Person, link: ChildPerson, others: int) -> PersonRow:
+    try:
+        warnings = check_person(p.name, p.kind, p.phone, p.email, p.agency, p.role)
+    except InvalidContact as exc:  # stored before the checks existed: show, don't hide
+        warnings = (exc.problem,)
+    return PersonRow(
+        person_id=p.id, link_id=link.id, name=p.name, kind=p.kind,
+        relationship=link.relationship, agency=p.agency, role=p.role, phone=p.phone,
+        email=p.email, address=p.address,
+        parental_responsibility=link.parental_responsibility,
+        lives_with_child=link.lives_with_child,
+        interpreter_language=p.interpreter_language, access_needs=p.access_needs,
+        notes=link.notes, other_children=others, warnings=warnings,
+    )
+
+
+def _link(session: Session, child_id: uuid.UUID, person_id: uuid.UUID) -> ChildPerson:
+    link = session.exec(
+        select(ChildPerson).where(
+            ChildPerson.child_id == child_id, ChildPerson.person_id == person_id
+        )
+    ).first()
+    if link is None:
+        raise RecordError("person", "that person is not on this child's record")
+    return link
+
+
+def _apply_person(person: Person, link: ChildPerson, p: PersonInput) -> None:
+    person.name, person.kind = p.name, p.kind
+    person.agency, person.role = p.agency, p.role
+    person.phone, person.email, person.address = p.phone, p.email, p.address
+    person.interpreter_language, person.access_needs = p.interpreter_language, p.access_needs
+    link.relationship = p.relationship
+    link.parental_responsibility = p.parental_responsibility
+    link.lives_with_child = p.lives_with_child
+    link.notes = p.notes
+
+
+def add_person(session: Session, child_id: uuid.UUID, new: PersonInput) -> PersonRow:
+    """Add someone to the child's family network or professionals (WIR 2.9)."""
+    _child(session, child_id)
+    tidy, warnings = check_person_input(new)
+    person = Person(name=tidy.name)
+    link = ChildPerson(child_id=child_id, person_id=person.id)
+    _apply_person(person, link, tidy)
+    session.add(person)
+    session.add(link)
+    session.flush()
+    return replace(_person_row(person, link, 0), warnings=warnings)
+
+
+def update_person(
+    session: Session, child_id: uuid.UUID, person_id: uuid.UUID, new: PersonInput
+) -> PersonRow:
+    """Change a person's details (seen by every child they are linked to) and their link."""
+    link = _link(session, child_id, person_id)
+    person = session.get(Person, person_id)
+    tidy, warnings = check_person_input(new)
+    _apply_person(person, link, tidy)
+    session.add(person)
+    session.add(link)
+    session.flush()
+    others = session.exec(
+        select(func.count()).select_from(ChildPerson).where(ChildPerson.person_id == person_id)
+    ).one() - 1
+    return replace(_person_row(person, link, others), warnings=warnings)
+
+
+def remove_person(session: Session, child_id: uuid.UUID, person_id: uuid.UUID) -> bool:
+    """Take a person off this child's record. Returns True if the person was deleted too.
+
+    A person linked to a sibling stays for them; a person named on a consent decision stays
+    too, because that decision is part of the record (DOMAIN.md §9).
+    """
+    link = _link(session, child_id, person_id)
+    session.delete(link)
+    session.flush()
+    still_linked = session.exec(
+        select(ChildPerson.id).where(ChildPerson.person_id == person_id)
+    ).first()
+    named = session.exec(select(Consent.id).where(Consent.person_id == person_id)).first()
+    if still_linked or named:
+        return False
+    session.delete(session.get(Person, person_id))
+    session.flush()
+    return True
+
+
+# ---------------------------------------------------------------- consent
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    id: uuid.UUID
+    person_id: uuid.UUID | None
+    who: str
+    scope: str
+    decision: str
+    decided_on: date
+    method: str
+    notes: str
+    override_without_consent: bool
+    override_rationale: str
+    withheld: WithheldConsentRecord | None  # refusals and withdrawals (WIR 2.2)
+    decided_by_id: uuid.UUID | None
+    missing: tuple[Problem, ...] = ()  # what the withheld-consent path still lacks
+
+    @property
+    def scope_label(self) -> str:
+        return SCOPE_LABELS.get(self.scope, self.scope)
+
+    @property
+    def against(self) -> bool:
+        return self.decision in ("refused", "withdrawn") and not self.override_without_consent
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    scope: str
+    decision: str
+    decided_on: date
+    person_id: uuid.UUID | None = None  # None: the child (young person) themself
+    method: str = "written"
+    notes: str = ""
+    override_without_consent: bool = False  # BEX 4
+    override_rationale: str = ""
+
+
+@dataclass(frozen=True)
+class WithheldInput:
+    """WIR 2.2: the withheld-consent path, as far as it has been walked."""
+
+    reasons: str = ""
+    alternative_support: str = ""
+    alternative_monitoring: str = ""
+    reflective_discussion_on: date | None = None
+    decision: str = ""  # WITHHELD_DECISIONS or ""
+    analysis: str = ""
+    decided_by_id: uuid.UUID | None = None
+
+
+def split_support(stored: str) -> tuple[str, str]:
+    """`Consent.alternative_support` → (support, monitoring); see MONITORING_MARKER."""
+    support, marker, monitoring = stored.partition(MONITORING_MARKER)
+    return support, monitoring if marker else ""
+
+
+def join_support(support: str, monitoring: str) -> str:
+    support, monitoring = support.strip(), monitoring.strip()
+    return f"{support}{MONITORING_MARKER}{monitoring}" if monitoring else support
+
+
+def _withholds_service(c: Consent) -> bool:
+    return (c.scope == "service" and c.decision in ("refused", "withdrawn")
+            and not c.override_without_consent)
+
+
+def _withheld(c: Consent, decided_by: str) -> WithheldConsentRecord | None:
+    # WIR 2.2: the path follows consent to a s17 *service* being withheld.
+    if not _withholds_service(c):
+        return None
+    support, monitoring = split_support(c.alternative_support)
+    return WithheldConsentRecord(
+        reasons=c.withheld_reasons, alternative_support=support,
+        alternative_monitoring=monitoring, reflective_discussion_on=c.reflective_discussion_on,
+        decision=c.withheld_decision, analysis=c.withheld_analysis, decided_by=decided_by,
+    )
+
+
+def _consent_query(session: Session, child_id: uuid.UUID):
+    return session.exec(
+        select(Consent, Person.name, ChildPerson.relationship,
+               ChildPerson.parental_responsibility, Worker.name)
+        .join(Person, col(Consent.person_id) == col(Person.id), isouter=True)
+        .join(ChildPerson, (col(ChildPerson.person_id) == col(Consent.person_id))
+              & (col(ChildPerson.child_id) == col(Consent.child_id)), isouter=True)
+        .join(Worker, col(Consent.decided_by_id) == col(Worker.id), isouter=True)
+        .where(Consent.child_id == child_id)
+        .order_by(Consent.decided_on, Consent.created_at)
+    ).all()
+
+
+def _who(person_id, name, relationship) -> str:
+    if person_id is None:
+        return "the child"
+    name = name or "someone no longer on the record"
+    return f"{name} ({relationship})" if relationship else name
+
+
+def _consent_rows(session: Session, child_id: uuid.UUID, today: date | None):
+    rows, facts = [], []
+    for c, name, relationship, pr, decider in _consent_query(session, child_id):
+        who = _who(c.person_id, name, relationship)
+        withheld = _withheld(c, decider or "")
+        missing = tuple(check_withheld(withheld, today)) if withheld is not None else ()
+        rows.append(ConsentRow(
+            id=c.id, person_id=c.person_id, who=who, scope=c.scope, decision=c.decision,
+            decided_on=c.decided_on, method=c.method, notes=c.notes,
+            override_without_consent=c.override_without_consent,
+            override_rationale=c.override_rationale, withheld=withheld,
+            decided_by_id=c.decided_by_id, missing=missing,
+        ))
+        facts.append(ConsentFact(
+            scope=c.scope, decision=c.decision, decided_on=c.decided_on,
+            person=str(c.person_id) if c.person_id else None, person_has_pr=bool(pr),
+            is_child=c.person_id is None, override_without_consent=c.override_without_consent,
+            override_rationale=c.override_rationale, method=c.method, notes=c.notes,
+            person_name=who if c.person_id else "", withheld=withheld, ref=str(c.id),
+        ))
+    return rows, facts
+
+
+def list_consents(session: Session, child_id: uuid.UUID, today: date | None = None) -> list[ConsentRow]:
+    """Every consent decision, oldest first, with what its WIR 2.2 path still lacks."""
+    return _consent_rows(session, child_id, today)[0]
+
+
+def consent_status(session: Session, child: Child | uuid.UUID, today: date) -> ConsentSummary:
+    """Where consent stands (WAR 4.2, WIR 2.1-2.2, BEX 4), via the domain's consent_summary."""
+    if not isinstance(child, Child):
+        child = _child(session, child)
+    age = child_rules.age_years(child.dob, today) if child.dob else None
+    return consent_summary(_consent_rows(session, child.id, today)[1], age, today)
+
+
+def record_consent(session: Session, child_id: uuid.UUID, new: ConsentInput, today: date) -> ConsentRow:
+    """WAR 4.2 / WIR 2.1: record one person's decision for one scope (BEX 4 overrides too)."""
+    _child(session, child_id)
+    if new.person_id is not None:
+        _link(session, child_id, new.person_id)
+    fact = ConsentFact(
+        scope=new.scope, decision=new.decision, decided_on=new.decided_on,
+        person=str(new.person_id) if new.person_id else None, person_has_pr=False,
+        is_child=new.person_id is None, override_without_consent=new.override_without_consent,
+        override_rationale=new.override_rationale, method=new.method, notes=new.notes,
+    )
+    problems = check_fact(fact, today)
+    if problems:
+        raise RecordError(problems[0].field, problems[0].message)
+    consent = Consent(
+        child_id=child_id, person_id=new.person_id, scope=new.scope, decision=new.decision,
+        decided_on=new.decided_on, method=new.method, notes=new.notes.strip(),
+        override_without_consent=new.override_without_consent,
+        override_rationale=new.override_rationale.strip(),
+    )
+    session.add(consent)
+    session.flush()
+    return _one_consent(session, child_id, consent.id, today)
+
+
+def _one_consent(session: Session, child_id: uuid.UUID, consent_id: uuid.UUID,
+                 today: date | None) -> ConsentRow:
+    return next(r for r in list_consents(session, child_id, today) if r.id == consent_id)
+
+
+def record_withheld_path(
+    session: Session, child_id: uuid.UUID, consent_id: uuid.UUID, path: WithheldInput,
+    today: date,
+) -> ConsentRow:
+    """WIR 2.2: save the withheld-consent path as far as it has gone; the returned row's
+    `missing` lists the steps still to do. What is given must be right (a decision from
+    WITHHELD_DECISIONS, a discussion not in the future, a known worker)."""
+    consent = session.get(Consent, consent_id)
+    if consent is None or consent.child_id != child_id:
+        raise RecordError("consent", "no such consent decision on this child's record")
+    if not _withholds_service(consent):
+        raise RecordError("consent", "the withheld-consent path (WIR 2.2) follows a refusal or "
+                          "withdrawal of consent to a CIN service")
+    if path.decision and path.decision not in WITHHELD_DECISIONS:
+        raise RecordError("decision", f"{path.decision!r} is not one of: "
+                          + ", ".join(WITHHELD_DECISIONS))
+    if path.reflective_discussion_on and path.reflective_discussion_on > today:
+        raise RecordError("reflective_discussion_on",
+                          f"{_day(path.reflective_discussion_on)} is in the future")
+    if path.reflective_discussion_on and path.reflective_discussion_on < consent.decided_on:
+        raise RecordError("reflective_discussion_on",
+                          f"{_day(path.reflective_discussion_on)} is before the refusal "
+                          f"({_day(consent.decided_on)})")
+    if path.alternative_monitoring.strip() and not path.alternative_support.strip():
+        raise RecordError("alternative_monitoring",
+                          "say what the alternative support is before how it is monitored")
+    if path.decided_by_id is not None and session.get(Worker, path.decided_by_id) is None:
+        raise RecordError("decided_by", "no such worker")
+    consent.withheld_reasons = path.reasons.strip()
+    consent.alternative_support = join_support(path.alternative_support,
+                                               path.alternative_monitoring)
+    consent.reflective_discussion_on = path.reflective_discussion_on
+    consent.withheld_decision = path.decision
+    consent.withheld_analysis = path.analysis.strip()
+    consent.decided_by_id = path.decided_by_id
+    session.add(consent)
+    session.flush()
+    return _one_consent(session, child_id, consent.id, today)
+
+
+# ---------------------------------------------------------------- visits and meetings
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: uuid.UUID
+    when: datetime
+    kind: str
+    child_seen: bool
+    seen_alone: bool
+    bedroom_seen: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: uuid.UUID
+    held_on: date
+    kind: str
+    held: bool
+    next_review: date | None
+    minutes_circulated: date | None
+
+    @property
+    def label(self) -> str:
+        return MEETING_LABELS.get(self.kind, self.kind)
+
+
+def list_visits(session: Session, child_id: uuid.UUID) -> list[VisitRow]:
+    """Newest first: what the store has (the visits issue adds the recorded headings)."""
+    rows = session.exec(
+        select(Visit).where(Visit.child_id == child_id).order_by(col(Visit.visited_at).desc())
+    ).all()
+    return [VisitRow(v.id, v.visited_at, v.kind, v.child_seen, v.seen_alone, v.bedroom_seen,
+                     v.status) for v in rows]
+
+
+def list_meetings(session: Session, child_id: uuid.UUID) -> list[MeetingRow]:
+    rows = session.exec(
+        select(Meeting).where(Meeting.child_id == child_id).order_by(col(Meeting.held_on).desc())
+    ).all()
+    return [MeetingRow(m.id, m.held_on, m.kind, m.held, m.next_review, m.minutes_circulated)
+            for m in rows]
+
+
+# ---------------------------------------------------------------- chronology
+
+
+def _visit_entry(v: VisitRow) -> ChronologyEntry:
+    # WIR 2.11: the child must be seen, and seen alone.
+    if not v.child_seen:
+        seen = "child not seen"
+    elif v.seen_alone:
+        seen = "child seen alone"
+    else:
+        seen = "child seen, not alone"
+    draft = " (draft)" if v.status == "draft" else ""
+    return ChronologyEntry(v.when, "visit", f"{v.kind.capitalize()} visit: {seen}{draft}",
+                           ref=str(v.id))
+
+
+def _meeting_entries(m: MeetingRow, today: date | None) -> list[ChronologyEntry]:
+    if m.held:
+        summary = f"{m.label} held"
+        if m.next_review:
+            summary += f"; next review {_day(m.next_review)}"
+    else:
+        summary = f"{m.label} scheduled"
+    entries = [ChronologyEntry(m.held_on, "meeting", summary, ref=str(m.id))]
+    if m.minutes_circulated:
+        entries.append(ChronologyEntry(m.minutes_circulated, "meeting",
+                                       f"Minutes of the {m.label.lower()} circulated",
+                                       ref=str(m.id)))
+    return entries
+
+
+def chronology(session: Session, child_id: uuid.UUID, today: date | None = None) -> list[ChronologyEntry]:
+    """Every dated event on the record, oldest first (DOMAIN.md §9; BEX 4)."""
+    entries: list[ChronologyEntry] = []
+    episodes = session.exec(select(Episode).where(Episode.child_id == child_id)).all()
+    for e in episodes:
+        entries += episode_entries(
+            e.referral_date, codes.label("referral_source", e.referral_source),
+            e.assessment_started, e.assessment_completed, e.cin_plan_start, e.closure_date,
+            codes.label("closure_reason", e.closure_reason),
+            referral_nfa=e.referral_nfa, moved_in=e.moved_in,
+            initial_home_visit=e.initial_home_visit, support_started=e.support_started,
+            cin_plan_end=e.cin_plan_end, step_down_decided=e.step_down_decided,
+            step_down_completed=e.step_down_completed, closure_decided=e.closure_decided,
+            family_told_of_closure=e.family_told_of_closure, ref=str(e.id),
+        )
+    entries += consent_entries(_consent_rows(session, child_id, today)[1])
+    entries += [_visit_entry(v) for v in list_visits(session, child_id)]
+    for m in list_meetings(session, child_id):
+        entries += _meeting_entries(m, today)
+    return build_chronology(entries)
+
+
+# ---------------------------------------------------------------- the whole record
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    """Everything the child screen shows, loaded in one go (in a worker thread)."""
+
+    summary: ChildDetails
+    people: list[PersonRow]
+    consents: list[ConsentRow]
+    consent: ConsentSummary
+    visits: list[VisitRow]
+    meetings: list[MeetingRow]
+    chronology: list[ChronologyEntry]
+    workers: list[WorkerChoice] = field(default_factory=list)
+
+    @property
+    def header(self) -> ChildHeader:
+        return self.summary.header
+
+
+def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildRecord:
+    child = _child(session, child_id)
+    return ChildRecord(
+        summary=child_summary(session, child_id, today),
+        people=list_people(session, child_id),
+        consents=list_consents(session, child_id, today),
+        consent=consent_status(session, child, today),
+        visits=list_visits(session, child_id),
+        meetings=list_meetings(session, child_id),
+        chronology=chronology(session, child_id, today),
+        workers=list_workers(session),
+    )
+
+
+__all__ = [
+    "CONSENT_DECISIONS", "ChildDetails", "ChildHeader", "ChildInput", "ChildRecord",
+    "ConsentInput", "ConsentRow", "MeetingRow", "PersonInput", "PersonRow", "RecordError",
+    "VisitRow", "WithheldInput", "WorkerChoice", "add_person", "check_child_input",
+    "check_person_input", "child_header", "child_input", "child_summary", "chronology",
+    "consent_status", "get_child", "join_support", "list_consents", "list_meetings",
+    "level_choices", "list_people", "list_visits", "list_workers", "load_record",
+    "policy_levels",
+    "record_consent", "record_withheld_path", "remove_person", "split_support",
+    "update_child", "update_person",
+]

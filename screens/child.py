@@ -1,0 +1,447 @@
+"""The child's record: header and tabs (Summary, People, Consent, Plan, Visits, Meetings,
+Chronology). Data comes from `cintui.record` in a worker thread; widgets are filled on the
+UI thread. Writes go through the forms in `screens.forms` (audited store sessions)."""
+
+from __future__ import annotations
+
+import uuid
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from cintui import casework, record
+from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
+from cintui.domain.consent import SCOPE_LABELS, ConsentStatus
+from cintui.domain.timescales import DueState
+
+from .forms import (
+    ChildFormScreen,
+    ConfirmScreen,
+    ConsentFormScreen,
+    PersonFormScreen,
+    WithheldFormScreen,
+)
+
+TABS = ("summary", "people", "consent", "plan", "visits", "meetings", "chronology")
+# Never colour alone: each state is also a word.
+DUE_STYLES = {
+    DueState.OVERDUE: "bold red",
+    DueState.DUE_TODAY: "bold dark_orange",
+    DueState.DUE_SOON: "dark_orange",
+    DueState.UPCOMING: "green",
+}
+CONSENT_STYLES = {
+    ConsentStatus.GIVEN: "green",
+    ConsentStatus.OVERRIDDEN: "dark_orange",
+    ConsentStatus.MISSING: "dark_orange",
+    ConsentStatus.REFUSED: "bold red",
+    ConsentStatus.WITHDRAWN: "bold red",
+}
+TAB_ACTIONS = {
+    "add_person": "people",
+    "edit_person": "people",
+    "remove_person": "people",
+    "add_consent": "consent",
+    "withheld": "consent",
+    "filter": "chronology",
+}
+ARRIVES = {
+    "plan": "The CIN plan (needs, outcomes, actions, RAG ratings and versions) arrives with "
+    "the plan issue. Until then there is no plan on this record.",
+    "visits": "Recording visits (WIR 2.11 headings, drafts, seen alone) arrives with the "
+    "visits issue. Visits already on the store:",
+    "meetings": "Meetings (attendance, minutes, agenda per Amber) arrive with the meetings "
+    "issue. Meetings already on the store:",
+}
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+class ChildScreen(Screen):
+    """The record a worker lives in: everything about one child, by keyboard."""
+
+    DEFAULT_CSS = """
+    ChildScreen #child-header { height: auto; padding: 0 1; background: $boost; }
+    ChildScreen TabbedContent { height: 1fr; }
+    ChildScreen TabPane { padding: 0 1; }
+    ChildScreen DataTable { height: 1fr; }
+    ChildScreen #deadlines { height: auto; max-height: 12; }
+    ChildScreen .note { height: auto; margin: 0 0 1 0; color: $text-muted; }
+    ChildScreen .section { height: auto; text-style: bold; margin: 1 0 0 0; }
+    ChildScreen #details, ChildScreen #plan-headline, ChildScreen #consent-status,
+    ChildScreen #withheld-steps, ChildScreen #people-warnings { height: auto; }
+    ChildScreen #consents { height: 1fr; }
+    ChildScreen #withheld-steps { max-height: 10; }
+    ChildScreen #chron-filters { height: auto; }
+    ChildScreen #chron-kind { width: 30; }
+    ChildScreen #chron-text { width: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("u", "edit_child", "Edit child"),
+        Binding("a", "add_person", "Add person"),
+        Binding("e", "edit_person", "Edit person"),
+        Binding("d", "remove_person", "Remove person"),
+        Binding("a", "add_consent", "Add consent"),
+        Binding("w", "withheld", "Withheld path"),
+        Binding("slash", "filter", "Filter"),
+        Binding("right_square_bracket", "next_tab(1)", "Next tab"),
+        Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
+        *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
+          for i, tab in enumerate(TABS)),
+    ]
+
+    def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.child_id = child_id
+        self.record: record.ChildRecord | None = None
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="child-header")
+        with TabbedContent(id="tabs"):
+            with TabPane("Summary", id="summary"), VerticalScroll():
+                yield Static("", id="details")
+                yield Static("Next due (timescale engine: rule and source)", classes="section")
+                yield DataTable(id="deadlines", cursor_type="row")
+                yield Static("", id="plan-headline", classes="section")
+            with TabPane("People", id="people"):
+                yield Static("Family network and professionals: the meeting contact list "
+                             "(WIR 2.9). a add · e edit · d remove", classes="note")
+                yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="people-warnings")
+            with TabPane("Consent", id="consent"):
+                yield Static("", id="consent-status")
+                yield DataTable(id="consents", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="withheld-steps")
+            with TabPane("Plan", id="plan"):
+                yield Static(ARRIVES["plan"], classes="note")
+            with TabPane("Visits", id="visits"):
+                yield Static(ARRIVES["visits"], classes="note")
+                yield DataTable(id="visits-table", cursor_type="row")
+            with TabPane("Meetings", id="meetings"):
+                yield Static(ARRIVES["meetings"], classes="note")
+                yield DataTable(id="meetings-table", cursor_type="row")
+            with TabPane("Chronology", id="chronology"):
+                with Horizontal(id="chron-filters"):
+                    yield Select(
+                        [("All kinds", "all"), *((KIND_LABELS[k], k) for k in KINDS)],
+                        value="all", allow_blank=False, id="chron-kind",
+                    )
+                    yield Input(placeholder="Filter by words (/)", id="chron-text")
+                yield DataTable(id="chronology-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tables = {
+            "#deadlines": ("Due", "What", "State", "Source", "Rule"),
+            "#people-table": ("Name", "Relationship", "PR", "Lives with", "Agency / role",
+                              "Phone", "Email", "Needs"),
+            "#consents": ("Date", "Who", "Scope", "Decision", "How", "WIR 2.2 path"),
+            "#visits-table": ("Date", "Time", "Kind", "Seen", "Seen alone", "Bedroom", "Status"),
+            "#meetings-table": ("Date", "Meeting", "Held", "Next review", "Minutes out"),
+            "#chronology-table": ("Date", "Kind", "What happened", "Who"),
+        }
+        for selector, columns in tables.items():
+            self.query_one(selector, DataTable).add_columns(*columns)
+        self.load()
+
+    # ------------------------------------------------------------ data
+
+    @work(thread=True, exclusive=True, group="child-load")
+    def load(self) -> None:
+        app = self.app
+        with app.store.read() as session:
+            rec = record.load_record(session, self.child_id, app.today)
+            child = record.get_child(session, self.child_id)
+            deadlines = casework.child_deadlines(session, child, app.today)
+        app.call_from_thread(self._show, rec, deadlines)
+
+    def _show(self, rec: record.ChildRecord, deadlines) -> None:
+        self.record = rec
+        self._show_header(rec.header)
+        self._show_summary(rec, deadlines)
+        self._show_people(rec.people)
+        self._show_consent(rec)
+        self._show_visits(rec)
+        self._refilter()
+        self.refresh_bindings()
+        if self.focused is None:
+            self._focus_tab(self.active_tab)
+
+    def _show_header(self, h: record.ChildHeader) -> None:
+        known = f" (known as {h.known_as})" if h.known_as else ""
+        text = Text()
+        text.append(f"{h.name}{known}", style="bold")
+        text.append(f"  ·  {h.age}  ·  {h.born}  ·  {h.reference}\n")
+        text.append(f"Worker: {h.worker}  ·  Status: {h.status}  ·  Level: {h.level or '—'}"
+                    f"  ·  Service: {h.service or '—'}")
+        self.query_one("#child-header", Static).update(text)
+
+    def _show_summary(self, rec: record.ChildRecord, deadlines) -> None:
+        details = Text()
+        for label, value in rec.summary.details:
+            details.append(f"{label + ':':<14}", style="bold")
+            details.append(f"{value}\n")
+        self.query_one("#details", Static).update(details)
+        table = self.query_one("#deadlines", DataTable)
+        table.clear()
+        for d in deadlines:
+            state = str(d.state).upper()
+            days = d.working_days_left
+            when = (f"{-days} wd over" if days < 0 else f"{days} wd left")
+            table.add_row(
+                _day(d.due), d.label, Text(f"{state} ({when})", style=DUE_STYLES[d.state]),
+                d.source, d.rule,
+            )
+        if not deadlines:
+            table.add_row("", "Nothing due: no clock running", "", "", "")
+        self.query_one("#plan-headline", Static).update(f"Plan: {rec.summary.plan_headline}")
+
+    def _show_people(self, people: list[record.PersonRow]) -> None:
+        table = self.query_one("#people-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for p in people:
+            who = " / ".join(x for x in (p.agency, p.role) if x) or p.kind
+            table.add_row(p.name, p.relationship, _yes(p.parental_responsibility),
+                          _yes(p.lives_with_child), who, p.phone, p.email, p.needs,
+                          key=str(p.person_id))
+        if people:
+            table.move_cursor(row=min(row, len(people) - 1))
+        warnings = [w for p in people for w in p.warnings]
+        text = "\n".join(f"⚠ {w}" for w in warnings) if warnings else ""
+        if not people:
+            text = "No one recorded yet: press a to add a parent, carer or professional."
+        self.query_one("#people-warnings", Static).update(text)
+
+    def _show_consent(self, rec: record.ChildRecord) -> None:
+        status = Text()
+        status.append("Consent (WAR 4.2, WIR 2.1-2.2, BEX 4): ", style="bold")
+        for scope, state in rec.consent.status.items():
+            status.append(f"{SCOPE_LABELS[scope]} ")
+            status.append(str(state).upper(), style=CONSENT_STYLES[state])
+            status.append("   ")
+        for flag in rec.consent.flags:
+            status.append(f"\n⚠ {flag}")
+        self.query_one("#consent-status", Static).update(status)
+        table = self.query_one("#consents", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for c in rec.consents:
+            decision = ("shared without consent (BEX 4)" if c.override_without_consent
+                        else c.decision)
+            table.add_row(_day(c.decided_on), c.who, c.scope_label, decision, c.method,
+                          self._path_state(c), key=str(c.id))
+        if rec.consents:
+            table.move_cursor(row=min(row, len(rec.consents) - 1))
+        self._show_withheld_steps()
+
+    @staticmethod
+    def _path_state(c: record.ConsentRow) -> Text:
+        if c.withheld is None:
+            return Text("—")
+        if c.missing:
+            return Text(f"INCOMPLETE ({len(c.missing)} to do)", style="bold red")
+        return Text("COMPLETE", style="green")
+
+    def _show_withheld_steps(self) -> None:
+        c = self._selected_consent()
+        box = self.query_one("#withheld-steps", Static)
+        if c is None or c.withheld is None:
+            box.update("" if self.record and self.record.consents else
+                       "No consent recorded yet: press a to record a decision.")
+            return
+        if not c.missing:
+            box.update(Text(f"Withheld-consent path (WIR 2.2) for {c.who}: complete.",
+                            style="green"))
+            return
+        text = Text(f"Withheld-consent path (WIR 2.2) for {c.who}: still to do "
+                    "(press w):\n", style="bold")
+        for p in c.missing:
+            text.append(f"  • {p.message}\n", style="")
+        box.update(text)
+
+    def _show_visits(self, rec: record.ChildRecord) -> None:
+        visits = self.query_one("#visits-table", DataTable)
+        visits.clear()
+        for v in rec.visits:
+            visits.add_row(_day(v.when), f"{v.when:%H:%M}", v.kind, _yes(v.child_seen),
+                           _yes(v.seen_alone), _yes(v.bedroom_seen), v.status)
+        meetings = self.query_one("#meetings-table", DataTable)
+        meetings.clear()
+        for m in rec.meetings:
+            meetings.add_row(_day(m.held_on), m.label, "held" if m.held else "scheduled",
+                             _day(m.next_review), _day(m.minutes_circulated))
+
+    # ------------------------------------------------------------ chronology
+
+    @on(Select.Changed, "#chron-kind")
+    @on(Input.Changed, "#chron-text")
+    def _refilter(self) -> None:
+        if self.record is None:
+            return
+        kind = self.query_one("#chron-kind", Select).value
+        text = self.query_one("#chron-text", Input).value
+        kinds = None if kind in ("all", Select.NULL) else {kind}
+        entries = filter_chronology(self.record.chronology, kinds, text)
+        table = self.query_one("#chronology-table", DataTable)
+        table.clear()
+        for e in entries:
+            detail = f" — {e.detail}" if e.detail else ""
+            table.add_row(_day(e.when), e.label, f"{e.summary}{detail}", e.who)
+
+    @on(Input.Submitted, "#chron-text")
+    def _to_table(self) -> None:
+        self.query_one("#chronology-table", DataTable).focus()
+
+    # ------------------------------------------------------------ tabs and keys
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active or "summary"
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tab = TAB_ACTIONS.get(action)
+        return tab is None or tab == self.active_tab
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    def action_next_tab(self, step: int) -> None:
+        i = (TABS.index(self.active_tab) + step) % len(TABS)
+        self.action_show_tab(TABS[i])
+
+    def _focus_tab(self, tab: str) -> None:
+        target = {
+            "summary": "#deadlines", "people": "#people-table", "consent": "#consents",
+            "visits": "#visits-table", "meetings": "#meetings-table",
+            "chronology": "#chronology-table",
+        }.get(tab)
+        if target:
+            self.query_one(target).focus()
+        else:
+            self.query_one(TabbedContent).query_one("Tabs").focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input | Select) and self.active_tab == "chronology":
+            self.query_one("#chronology-table", DataTable).focus()
+            return
+        self.app.pop_screen()
+
+    def action_filter(self) -> None:
+        self.query_one("#chron-text", Input).focus()
+
+    @on(DataTable.RowHighlighted, "#consents")
+    def _consent_highlighted(self) -> None:
+        self._show_withheld_steps()
+
+    @on(DataTable.RowSelected, "#people-table")
+    def _person_selected(self) -> None:
+        self.action_edit_person()
+
+    @on(DataTable.RowSelected, "#consents")
+    def _consent_selected(self) -> None:
+        c = self._selected_consent()
+        if c is not None and c.withheld is not None:
+            self.action_withheld()
+
+    # ------------------------------------------------------------ editing
+
+    def _selected_key(self, selector: str) -> str | None:
+        table = self.query_one(selector, DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _selected_person(self) -> record.PersonRow | None:
+        key = self._selected_key("#people-table")
+        people = self.record.people if self.record else []
+        return next((p for p in people if str(p.person_id) == key), None)
+
+    def _selected_consent(self) -> record.ConsentRow | None:
+        key = self._selected_key("#consents")
+        consents = self.record.consents if self.record else []
+        return next((c for c in consents if str(c.id) == key), None)
+
+    def _reload_if_saved(self, result: object) -> None:
+        if result:
+            self.load()
+
+    def action_edit_child(self) -> None:
+        self.app.push_screen(ChildFormScreen(child_id=self.child_id), self._reload_if_saved)
+
+    def action_add_person(self) -> None:
+        self.app.push_screen(PersonFormScreen(self.child_id), self._reload_if_saved)
+
+    def action_edit_person(self) -> None:
+        person = self._selected_person()
+        if person is None:
+            self.notify("Choose a person first (or press a to add one)")
+            return
+        self.app.push_screen(PersonFormScreen(self.child_id, person), self._reload_if_saved)
+
+    def action_remove_person(self) -> None:
+        person = self._selected_person()
+        if person is None:
+            return
+        also = (f" They stay on the record of {person.other_children} other "
+                f"child{'ren' if person.other_children > 1 else ''}."
+                if person.other_children else "")
+        message = (f"Remove {person.name} ({person.relationship or person.kind}) from "
+                   f"{self.record.header.name}'s record?{also}")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._remove(person.person_id)
+
+        self.app.push_screen(ConfirmScreen(message), confirmed)
+
+    @work(thread=True, group="child-write")
+    def _remove(self, person_id: uuid.UUID) -> None:
+        app = self.app
+        with app.store.session(app.actor) as session:
+            record.remove_person(session, self.child_id, person_id)
+        app.call_from_thread(self.load)
+
+    def action_add_consent(self) -> None:
+        people = self.record.people if self.record else []
+        self.app.push_screen(ConsentFormScreen(self.child_id, people), self._reload_if_saved)
+
+    def action_withheld(self) -> None:
+        consent = self._selected_consent()
+        if consent is None or consent.withheld is None:
+            self.notify("Choose a refusal or withdrawal: the withheld-consent path (WIR 2.2) "
+                        "follows one")
+            return
+        workers = self.record.workers if self.record else []
+        self.app.push_screen(WithheldFormScreen(self.child_id, consent, workers),
+                             self._reload_if_saved)

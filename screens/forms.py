@@ -1,0 +1,663 @@
+"""Modal forms on the child's record: the child (add and edit), a person, a consent
+decision, the WIR 2.2 withheld-consent path, and a yes/no confirmation.
+
+Every form checks each field as it is typed (the problem appears on the line under the
+field), checks everything again on save, and writes nothing until it is valid. Saving runs
+the use case in a worker thread inside `Store.session(actor)`, so every change is audited;
+a problem the use case finds (e.g. a reference already in use) is shown beside its field.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from cintui import casework, codes, record
+from cintui.domain import child as child_rules
+from cintui.domain.consent import (
+    CONSENT_DECISIONS,
+    CONSENT_METHODS,
+    CONSENT_SCOPES,
+    OVERRIDE_SCOPES,
+    SCOPE_LABELS,
+    WITHHELD_DECISIONS,
+    WITHHELD_LABELS,
+    WithheldConsentRecord,
+    check_withheld,
+)
+from cintui.domain.people import PERSON_KINDS, InvalidContact, check_email, normalise_phone
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_date(text: str) -> date | None:
+    """A date as a worker types it: 2026-11-23 or 23/11/2026; blank is None."""
+    raw = text.strip()
+    if not raw:
+        return None
+    try:
+        match = _DMY.match(raw)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw} is not a date: type it as 23/11/2026 or 2026-11-23") from None
+
+
+def _problem(exc: Exception) -> tuple[str, str]:
+    field = getattr(exc, "field", "")
+    problem = getattr(exc, "problem", None)
+    if problem is None:
+        text = str(exc)
+        problem = text.partition(": ")[2] if field and text.startswith(f"{field}:") else text
+    return field, problem
+
+
+class FormScreen(ModalScreen):
+    """A modal form: one row per field, its problem on the line below it."""
+
+    DEFAULT_CSS = """
+    FormScreen { align: center middle; }
+    FormScreen #form { width: 96; max-height: 95%; height: auto; border: thick $primary;
+                       background: $surface; padding: 0 1; }
+    FormScreen #form-title { text-style: bold; margin: 0 0 1 0; }
+    FormScreen .field { height: auto; }
+    FormScreen .field Label { width: 24; padding: 0 1 0 0; }
+    FormScreen .field Horizontal { height: auto; }
+    FormScreen .field Input, FormScreen .field Select { width: 1fr; }
+    FormScreen .error { color: $error; height: auto; padding: 0 0 0 24; }
+    FormScreen .error.-empty { display: none; }
+    FormScreen #form-error { color: $error; height: auto; }
+    FormScreen #form-info { color: $warning; height: auto; }
+    FormScreen #buttons { height: auto; margin: 1 0 0 0; align: right middle; }
+    FormScreen #buttons Button { margin: 0 0 0 2; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    TITLE_TEXT = ""
+    # Use-case field names that live in a differently named widget.
+    ALIASES: dict[str, str] = {}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.touched: set[str] = set()
+
+    # ------------------------------------------------------------ building
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form"):
+            yield Static(self.TITLE_TEXT, id="form-title")
+            yield from self.fields()
+            yield Static("", id="form-info")
+            yield Static("", id="form-error")
+            with Horizontal(id="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def fields(self) -> Iterable[Widget]:
+        return ()
+
+    @staticmethod
+    def row(name: str, label: str, widget: Widget) -> Widget:
+        widget.id = name
+        return Vertical(
+            Horizontal(Label(label), widget),
+            Static("", id=f"{name}-error", classes="error -empty"),
+            classes="field",
+        )
+
+    @staticmethod
+    def text(value: str = "", placeholder: str = "") -> Input:
+        return Input(value, placeholder=placeholder, compact=True)
+
+    @staticmethod
+    def choice(options: Iterable[tuple[str, object]], value: object = Select.NULL,
+               blank: bool = False) -> Select:
+        return Select(list(options), value=value, allow_blank=blank, compact=True)
+
+    # ------------------------------------------------------------ values
+
+    def value(self, name: str):
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else widget.value
+        return widget.value
+
+    def text_of(self, name: str) -> str:
+        return (self.value(name) or "").strip()
+
+    def date_of(self, name: str) -> date | None:
+        return parse_date(self.value(name) or "")
+
+    # ------------------------------------------------------------ checking
+
+    def problems(self) -> dict[str, str]:
+        """Problems by field name, from the current values (no store; run per keystroke)."""
+        return {}
+
+    def show_problems(self, problems: dict[str, str], fields: Iterable[str]) -> None:
+        for name in fields:
+            box = self.query(f"#{name}-error")
+            if box:
+                message = problems.get(name, "")
+                box.first(Static).update(message)
+                box.first(Static).set_class(not message, "-empty")
+
+    def field_names(self) -> list[str]:
+        return [w.id[:-len("-error")] for w in self.query(".error") if w.id]
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event) -> None:
+        if event.control.id:
+            self.touched.add(event.control.id)
+        self.query_one("#form-error", Static).update("")
+        self.refresh_checks(self.touched)
+
+    def refresh_checks(self, fields: Iterable[str]) -> dict[str, str]:
+        problems = self.problems()
+        self.show_problems(problems, fields)
+        self.after_check(problems)
+        return problems
+
+    def after_check(self, problems: dict[str, str]) -> None:
+        """Hook: forms that show more than per-field problems (WIR 2.2 steps) update here."""
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    # ------------------------------------------------------------ saving
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        problems = self.refresh_checks(self.field_names())
+        if problems:
+            first = next(iter(problems))
+            self.query_one(f"#{first}").focus()
+            self.query_one("#form-error", Static).update(
+                "Not saved: correct the problems shown beside the fields."
+            )
+            return
+        try:
+            job = self.build()
+        except ValueError as exc:
+            self.show_error(exc)
+            return
+        self._save(job)
+
+    def build(self) -> Callable[[object], object]:
+        """What to save: a function of a write session, made from the widgets' values."""
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _save(self, job: Callable[[object], object]) -> None:
+        app = self.app
+        try:
+            with app.store.session(app.actor) as session:
+                result = job(session)
+        except ValueError as exc:  # RecordError, InvalidContact, InvalidCode, CaseworkError…
+            app.call_from_thread(self.show_error, exc)
+            return
+        app.call_from_thread(self.dismiss, result or True)
+
+    def show_error(self, exc: Exception) -> None:
+        field, problem = _problem(exc)
+        field = self.ALIASES.get(field, field)
+        if field and self.query(f"#{field}-error"):
+            self.show_problems({field: problem}, [field])
+            self.query_one(f"#{field}").focus()
+            self.query_one("#form-error", Static).update("Not saved: see the field above.")
+        else:
+            self.query_one("#form-error", Static).update(f"Not saved: {problem}")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _check(problems: dict[str, str], field: str, fn: Callable[[], object]) -> None:
+    try:
+        fn()
+    except ValueError as exc:
+        problems[field] = _problem(exc)[1]
+
+
+# ---------------------------------------------------------------- the child
+
+
+class ChildFormScreen(FormScreen):
+    """Add a child (no `child_id`) or edit one. DOB not in the future unless unborn, under
+    18 (s17(10)), referral not in the future, census codes (DOMAIN.md §10)."""
+
+    ALIASES = {"name": "first_name", "worker": "worker_id", "worker_username": "worker_id"}
+
+    def __init__(self, child_id: uuid.UUID | None = None) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.levels: tuple[str, ...] = ()
+        self.worker_choices: dict[uuid.UUID, record.WorkerChoice] = {}
+        self.TITLE_TEXT = "Edit the child's details" if child_id else "Add a child"
+
+    def fields(self) -> Iterable[Widget]:
+        today = self.app.today
+        census = lambda name: [(f"{c} {lbl}", c) for c, lbl in codes.codes(name).items()]  # noqa: E731
+        yield self.row("first_name", "First name", self.text())
+        yield self.row("last_name", "Last name", self.text())
+        yield self.row("known_as", "Known as", self.text())
+        yield self.row("dob", "Date of birth", self.text(placeholder="23/11/2020"))
+        yield self.row("expected_dob", "Expected (if unborn)", self.text(placeholder="blank if born"))
+        if self.child_id is None:
+            yield self.row("referral_date", "Referral date",
+                           self.text(today.strftime("%d/%m/%Y")))
+            yield self.row("referral_source", "Referral source",
+                           self.choice(census("referral_source"), "10"))
+        yield self.row("gender", "Gender", self.choice(census("gender"), "0"))
+        yield self.row("ethnicity", "Ethnicity", self.choice(census("ethnicity"), "NOBT"))
+        yield self.row("disabilities", "Disability codes", self.text("NONE"))
+        yield self.row("primary_need", "Primary need", self.choice(census("primary_need"), "N0"))
+        yield self.row("level", "Level of need", self.choice([], blank=True))
+        yield self.row("service", "Service", self.text())
+        yield self.row("worker_id", "Allocated worker", self.choice([], blank=True))
+        if self.child_id is not None:
+            yield self.row("upn", "UPN", self.text())
+
+    def on_mount(self) -> None:
+        self._load()
+        self.query_one("#first_name").focus()
+
+    @work(thread=True)
+    def _load(self) -> None:
+        app = self.app
+        with app.store.read() as session:
+            levels = record.level_choices(session)
+            workers = record.list_workers(session)
+            current = record.child_input(session, self.child_id) if self.child_id else None
+        app.call_from_thread(self._fill, levels, workers, current)
+
+    def _fill(self, levels, workers, current: record.ChildInput | None) -> None:
+        if current is not None and current.level and current.level not in levels:
+            levels = (*levels, current.level)  # kept as it was, even if no longer listed
+        self.levels = levels
+        self.worker_choices = {w.id: w for w in workers}
+        self.query_one("#level", Select).set_options((lv, lv) for lv in levels)
+        self.query_one("#worker_id", Select).set_options(
+            (f"{w.name} ({w.username})", w.id) for w in workers
+        )
+        if current is None:
+            return
+        with self.prevent(Input.Changed, Select.Changed):
+            for name in ("first_name", "last_name", "known_as", "disabilities", "service", "upn"):
+                self.query_one(f"#{name}", Input).value = getattr(current, name)
+            for name in ("dob", "expected_dob"):
+                d = getattr(current, name)
+                self.query_one(f"#{name}", Input).value = d.strftime("%d/%m/%Y") if d else ""
+            for name in ("gender", "ethnicity", "primary_need"):
+                self.query_one(f"#{name}", Select).value = getattr(current, name)
+            if current.level in levels:
+                self.query_one("#level", Select).value = current.level
+            if current.worker_id in self.worker_choices:
+                self.query_one("#worker_id", Select).value = current.worker_id
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        today = self.app.today
+        if not self.text_of("first_name") and not self.text_of("last_name"):
+            problems["first_name"] = "a child needs a first or last name"
+        dates: dict[str, date | None] = {}
+        for name in ("dob", "expected_dob", "referral_date"):
+            if self.query(f"#{name}"):
+                try:
+                    dates[name] = self.date_of(name)
+                except ValueError as exc:
+                    problems[name] = str(exc)
+        if "dob" not in problems and "expected_dob" not in problems:
+            _check(problems, "dob", lambda: child_rules.check_birth_dates(
+                dates.get("dob"), dates.get("expected_dob"), today))
+            if "dob" in problems and problems["dob"].startswith("give a date of birth or an expected"):
+                problems["expected_dob"] = problems.pop("dob")
+        if self.query("#referral_date") and "referral_date" not in problems:
+            referral = dates.get("referral_date")
+            if referral is None:
+                problems["referral_date"] = "the date the referral came in is needed"
+            elif referral > today:
+                problems["referral_date"] = f"{referral.isoformat()} is in the future"
+        _check(problems, "disabilities",
+               lambda: codes.check_multi("disabilities", self.text_of("disabilities"), "disability"))
+        if len(self.text_of("upn") if self.query("#upn") else "") > 13:
+            problems["upn"] = "a UPN is 13 characters"
+        return problems
+
+    def _input(self) -> record.ChildInput:
+        return record.ChildInput(
+            first_name=self.text_of("first_name"), last_name=self.text_of("last_name"),
+            known_as=self.text_of("known_as"), dob=self.date_of("dob"),
+            expected_dob=self.date_of("expected_dob"), gender=self.value("gender"),
+            ethnicity=self.value("ethnicity"), disabilities=self.text_of("disabilities") or "NONE",
+            primary_need=self.value("primary_need"), level=self.value("level") or "",
+            service=self.text_of("service"), worker_id=self.value("worker_id"),
+            upn=self.text_of("upn") if self.query("#upn") else "",
+        )
+
+    def build(self):
+        today, new = self.app.today, self._input()
+        if self.child_id is not None:
+            child_id = self.child_id
+            return lambda s: record.update_child(s, child_id, new, today).id
+        worker = self.worker_choices.get(new.worker_id) if new.worker_id else None
+        add = casework.NewChild(
+            first_name=new.first_name, last_name=new.last_name,
+            referral_date=self.date_of("referral_date"), dob=new.dob,
+            expected_dob=new.expected_dob, gender=new.gender, ethnicity=new.ethnicity,
+            disabilities=new.disabilities, primary_need=new.primary_need,
+            referral_source=self.value("referral_source"), level=new.level,
+            service=new.service, worker=worker.username if worker else None,
+        )
+
+        def save(session):
+            child = casework.add_child(session, add, today)
+            if new.known_as:
+                child.known_as = new.known_as
+            return child.id
+
+        return save
+
+
+# ---------------------------------------------------------------- a person
+
+
+class PersonFormScreen(FormScreen):
+    """WIR 2.9: someone on the meeting contact list, with phone and email checked as typed;
+    parental responsibility; interpreter and access needs (WIR 2.8)."""
+
+    def __init__(self, child_id: uuid.UUID, person: record.PersonRow | None = None) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.person = person
+        self.TITLE_TEXT = (f"Edit {person.name}" if person else "Add a person to the record")
+        if person and person.other_children:
+            self.TITLE_TEXT += (f"  (also on {person.other_children} other child's record: "
+                                "contact details change there too)")
+
+    def fields(self) -> Iterable[Widget]:
+        p = self.person
+        yield self.row("name", "Name", self.text(p.name if p else ""))
+        yield self.row("kind", "Family or professional",
+                       self.choice([("Family network", "family"),
+                                    ("Professional", "professional")],
+                                   p.kind if p else "family"))
+        yield self.row("relationship", "Relationship / role to child",
+                       self.text(p.relationship if p else "", "Mother, Grandfather, Class teacher"))
+        yield self.row("agency", "Agency (professionals)", self.text(p.agency if p else ""))
+        yield self.row("role", "Job role (professionals)",
+                       self.text(p.role if p else "", "DSL, health visitor, GP"))
+        yield self.row("phone", "Phone", self.text(p.phone if p else "", "07700 900123"))
+        yield self.row("email", "Email", self.text(p.email if p else ""))
+        yield self.row("address", "Address", self.text(p.address if p else ""))
+        yield self.row("parental_responsibility", "Parental responsibility",
+                       Checkbox("holds PR", p.parental_responsibility if p else False,
+                                compact=True))
+        yield self.row("lives_with_child", "Lives with the child",
+                       Checkbox("yes", p.lives_with_child if p else False, compact=True))
+        yield self.row("interpreter_language", "Interpreter (language)",
+                       self.text(p.interpreter_language if p else ""))
+        yield self.row("access_needs", "Access needs", self.text(p.access_needs if p else ""))
+        yield self.row("notes", "Notes", self.text(p.notes if p else ""))
+
+    def on_mount(self) -> None:
+        self.query_one("#name").focus()
+
+    def _input(self) -> record.PersonInput:
+        return record.PersonInput(
+            name=self.text_of("name"), kind=self.value("kind") or "family",
+            relationship=self.text_of("relationship"), agency=self.text_of("agency"),
+            role=self.text_of("role"), phone=self.text_of("phone"), email=self.text_of("email"),
+            address=self.text_of("address"),
+            parental_responsibility=self.value("parental_responsibility"),
+            lives_with_child=self.value("lives_with_child"),
+            interpreter_language=self.text_of("interpreter_language"),
+            access_needs=self.text_of("access_needs"), notes=self.text_of("notes"),
+        )
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if self.text_of("phone"):
+            _check(problems, "phone", lambda: normalise_phone(self.text_of("phone")))
+        if self.text_of("email"):
+            _check(problems, "email", lambda: check_email(self.text_of("email")))
+        new = self._input()
+        if new.kind not in PERSON_KINDS:
+            problems["kind"] = "choose family network or professional"
+        try:
+            _, warnings = record.check_person_input(new)
+        except InvalidContact as exc:
+            problems.setdefault(exc.field, exc.problem)
+            warnings = ()
+        self.query_one("#form-info", Static).update("\n".join(f"⚠ {w}" for w in warnings))
+        return problems
+
+    def build(self):
+        new, child_id, person = self._input(), self.child_id, self.person
+        if person is None:
+            return lambda s: record.add_person(s, child_id, new)
+        return lambda s: record.update_person(s, child_id, person.person_id, new)
+
+
+# ---------------------------------------------------------------- consent
+
+
+class ConsentFormScreen(FormScreen):
+    """WAR 4.2, WIR 2.1: one person's consent decision for one scope; BEX 4: information
+    shared without consent, with the rationale, where seeking it would put the child at risk."""
+
+    def __init__(self, child_id: uuid.UUID, people: list[record.PersonRow]) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.people = people
+        self.TITLE_TEXT = "Record a consent decision"
+
+    def fields(self) -> Iterable[Widget]:
+        who = [("The child / young person", "child")]
+        who += [(f"{p.name} ({p.relationship or p.kind}){' — PR' if p.parental_responsibility else ''}",
+                 str(p.person_id)) for p in self.people if p.kind == "family"]
+        default = next((str(p.person_id) for p in self.people if p.parental_responsibility),
+                       "child")
+        yield self.row("person", "Whose decision", self.choice(who, default))
+        yield self.row("scope", "Consent to",
+                       self.choice(((SCOPE_LABELS[s], s) for s in CONSENT_SCOPES), "service"))
+        yield self.row("decision", "Decision",
+                       self.choice(((d, d) for d in CONSENT_DECISIONS), "given"))
+        yield self.row("decided_on", "Date", self.text(self.app.today.strftime("%d/%m/%Y")))
+        yield self.row("method", "How", self.choice(((m, m) for m in CONSENT_METHODS), "written"))
+        yield self.row("notes", "Notes", self.text())
+        yield self.row("override_without_consent", "Without consent (BEX 4)",
+                       Checkbox("shared without consent: seeking it would put the child at risk",
+                                False, compact=True))
+        yield self.row("override_rationale", "Why (BEX 4)", self.text())
+
+    def on_mount(self) -> None:
+        self.query_one("#person").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        try:
+            when = self.date_of("decided_on")
+        except ValueError as exc:
+            problems["decided_on"] = str(exc)
+        else:
+            if when is None:
+                problems["decided_on"] = "the date of the decision is needed"
+            elif when > self.app.today:
+                problems["decided_on"] = f"{when.isoformat()} is in the future"
+        if self.value("override_without_consent"):
+            if self.value("scope") not in OVERRIDE_SCOPES:
+                problems["override_without_consent"] = (
+                    "WAR 4.2: a CIN service needs consent and cannot be given without it")
+            if not self.text_of("override_rationale"):
+                problems["override_rationale"] = (
+                    "BEX 4: record why consent was not sought (seeking it would place the "
+                    "child at risk)")
+        return problems
+
+    def build(self):
+        person = self.value("person")
+        new = record.ConsentInput(
+            scope=self.value("scope"), decision=self.value("decision"),
+            decided_on=self.date_of("decided_on"),
+            person_id=None if person in (None, "child") else uuid.UUID(person),
+            method=self.value("method"), notes=self.text_of("notes"),
+            override_without_consent=self.value("override_without_consent"),
+            override_rationale=self.text_of("override_rationale"),
+        )
+        child_id, today = self.child_id, self.app.today
+        return lambda s: record.record_consent(s, child_id, new, today)
+
+
+class WithheldFormScreen(FormScreen):
+    """WIR 2.2, the withheld-consent path as a guided record: reasons discussed; an
+    alternative source of support and how it is monitored, or else a reflective case
+    discussion with the team manager; the decision, its analysis and who decided. The steps
+    still missing are listed as the worker types; an unfinished path can be saved."""
+
+    ALIASES = {"decided_by_id": "decided_by"}
+
+    def __init__(self, child_id: uuid.UUID, consent: record.ConsentRow,
+                 workers: list[record.WorkerChoice]) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.consent = consent
+        self.worker_choices = workers
+        self.TITLE_TEXT = (f"Withheld consent (WIR 2.2): {consent.scope_label} "
+                           f"{consent.decision} by {consent.who}")
+
+    def fields(self) -> Iterable[Widget]:
+        w = self.consent.withheld or WithheldConsentRecord()
+        discussed = w.reflective_discussion_on
+        decider = self.consent.decided_by_id
+        yield self.row("reasons", "1. Reasons discussed", self.text(w.reasons))
+        yield self.row("alternative_support", "2a. Alternative support",
+                       self.text(w.alternative_support, "offered by the family"))
+        yield self.row("alternative_monitoring", "2b. How monitored",
+                       self.text(w.alternative_monitoring, "how, and by whom"))
+        yield self.row("reflective_discussion_on", "2c. Reflective discussion",
+                       self.text(discussed.strftime("%d/%m/%Y") if discussed else "",
+                                 "date, with team manager, if no alternative"))
+        yield self.row("decision", "3. Decision",
+                       self.choice(((WITHHELD_LABELS[d], d) for d in WITHHELD_DECISIONS),
+                                   w.decision or Select.NULL, blank=True))
+        yield self.row("analysis", "4. Analysis", self.text(w.analysis))
+        workers = [(f"{x.name} ({x.role.replace('_', ' ')})", x.id) for x in self.worker_choices]
+        yield self.row("decided_by", "5. Decided by",
+                       self.choice(workers, decider if decider else Select.NULL, blank=True))
+        yield Static("", id="steps")
+
+    def on_mount(self) -> None:
+        self.query_one("#reasons").focus()
+        self.refresh_checks(())
+
+    def _record(self) -> WithheldConsentRecord:
+        try:
+            discussed = self.date_of("reflective_discussion_on")
+        except ValueError:
+            discussed = None
+        decider = self.value("decided_by")
+        names = {w.id: w.name for w in self.worker_choices}
+        return WithheldConsentRecord(
+            reasons=self.text_of("reasons"),
+            alternative_support=self.text_of("alternative_support"),
+            alternative_monitoring=self.text_of("alternative_monitoring"),
+            reflective_discussion_on=discussed, decision=self.value("decision") or "",
+            analysis=self.text_of("analysis"), decided_by=names.get(decider, ""),
+        )
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        today = self.app.today
+        try:
+            discussed = self.date_of("reflective_discussion_on")
+        except ValueError as exc:
+            problems["reflective_discussion_on"] = str(exc)
+        else:
+            if discussed and discussed > today:
+                problems["reflective_discussion_on"] = f"{discussed.isoformat()} is in the future"
+            elif discussed and discussed < self.consent.decided_on:
+                problems["reflective_discussion_on"] = (
+                    f"{discussed.isoformat()} is before the refusal "
+                    f"({self.consent.decided_on.isoformat()})")
+        if self.text_of("alternative_monitoring") and not self.text_of("alternative_support"):
+            problems["alternative_support"] = "say what the alternative support is"
+        return problems
+
+    def after_check(self, problems: dict[str, str]) -> None:
+        missing = check_withheld(self._record(), self.app.today)
+        steps = self.query_one("#steps", Static)
+        if not missing:
+            steps.update("[green]All steps of the withheld-consent path are recorded.[/]")
+        else:
+            steps.update("[b]Still to do:[/b]\n" + "\n".join(f"• {p.message}" for p in missing))
+
+    def build(self):
+        path = record.WithheldInput(
+            reasons=self.text_of("reasons"),
+            alternative_support=self.text_of("alternative_support"),
+            alternative_monitoring=self.text_of("alternative_monitoring"),
+            reflective_discussion_on=self.date_of("reflective_discussion_on"),
+            decision=self.value("decision") or "", analysis=self.text_of("analysis"),
+            decided_by_id=self.value("decided_by"),
+        )
+        child_id, consent_id, today = self.child_id, self.consent.id, self.app.today
+        return lambda s: record.record_withheld_path(s, child_id, consent_id, path, today)
+
+
+# ---------------------------------------------------------------- confirmation
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no before something is removed from the record."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen #confirm { width: 70; height: auto; border: thick $error;
+                             background: $surface; padding: 1 2; }
+    ConfirmScreen #confirm-buttons { height: auto; margin: 1 0 0 0; align: right middle; }
+    ConfirmScreen Button { margin: 0 0 0 2; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(self.message, id="confirm-message")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Yes, remove (y)", id="yes", variant="error")
+                yield Button("No (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no").focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

@@ -1,0 +1,383 @@
+"""The child's record screen and its forms, driven by keys (issue 3, items 4 and 5).
+
+Synthetic people only: the demo store (seed 7) at the fixed TODAY. The screen is pushed
+directly with a demo child's id, as the caseload does on Enter.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlmodel import select
+
+from cintui import access, casework
+from cintui.app import CintuiApp
+from cintui.screens.forms import ChildFormScreen
+from cintui.store.engine import open_store
+from cintui.store.models import AuditEntry, Child, ChildPerson, Consent, Person
+from tests.conftest import TODAY
+from tests.screens.test_shell import settle, type_text
+
+SIZE = (120, 40)
+REFERENCE = "DEMO00001"  # Priya Kenyon, 19 months, CIN plan, mother gave consent
+REFUSED = "DEMO00024"  # a father refused the CIN service (WIR 2.2 path part-walked)
+
+
+class ChildHost(CintuiApp):
+    """The real app with the store opened directly and the child's record on top."""
+
+    def __init__(self, path, reference: str = REFERENCE) -> None:
+        super().__init__(access.StoreLocation(path=path), today=TODAY)
+        self.path = path
+        self.reference = reference
+        self.actor = "test.worker"
+
+    def on_mount(self, event) -> None:
+        event.prevent_default()  # not the welcome/unlock/who flow: tested in test_shell
+        self.store = open_store(self.path, None)
+        with self.store.read() as session:
+            self.child_id = casework.find_child(session, self.reference).id
+        self.push_screen(self.make_screen("child", child_id=self.child_id))
+
+
+def read(path, fn):
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            return fn(session)
+    finally:
+        store.close()
+
+
+def cells(table) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+def audit_entities(path) -> list[tuple[str, str, dict]]:
+    rows = read(path, lambda s: s.exec(select(AuditEntry).order_by(AuditEntry.seq)).all())
+    return [(r.action, r.entity, json.loads(r.changes), r.actor) for r in rows]
+
+
+async def fill(pilot, selector: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    widget.value = ""
+    await type_text(pilot, text)
+    await pilot.pause()
+
+
+# ---------------------------------------------------------------- opening and tabs
+
+
+async def test_opening_a_child_shows_the_header_and_summary(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ChildScreen"
+        header = text_of(screen, "#child-header")
+        for part in ("Priya Kenyon", REFERENCE, "Poppy Jessop", "19 months", "DOB 13 Apr 2025",
+                     "CIN plan", "Strengthening Families"):
+            assert part in header
+        rows = cells(screen.query_one("#deadlines"))
+        # Timescale engine: rule and source, and the state as a word, not colour alone.
+        visit = next(r for r in rows if r[1] == "Next visit")
+        assert visit[2].startswith("OVERDUE") and "WIR 2.11" in visit[3]
+        assert "20 working days" in visit[4]
+        assert "no plan yet" in text_of(screen, "#plan-headline").lower()
+        assert "Primary need" in text_of(screen, "#details")
+
+
+async def test_each_tab_by_number_keys(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("2")
+        assert screen.active_tab == "people"
+        people = cells(screen.query_one("#people-table"))
+        assert [r[1] for r in people] == ["Father", "Mother", "GP", "Health visitor"]
+        assert people[1][7] == "Interpreter: Arabic"  # interpreter needs shown (WIR 2.8)
+        await pilot.press("3")
+        assert screen.active_tab == "consent"
+        assert "CIN service GIVEN" in text_of(screen, "#consent-status")
+        assert len(cells(screen.query_one("#consents"))) == 3
+        for key, tab, words in (("4", "plan", "plan issue"), ("5", "visits", "visits issue"),
+                                ("6", "meetings", "meetings issue")):
+            await pilot.press(key)
+            assert screen.active_tab == tab
+            notes = " ".join(str(w.render()) for w in screen.query(f"#{tab} .note"))
+            assert words in notes
+        await pilot.press("7")
+        assert screen.active_tab == "chronology"
+        chron = cells(screen.query_one("#chronology-table"))
+        assert chron[0][1] == "Consent" and any(r[2].startswith("Referral received") for r in chron)
+        await pilot.press("right_square_bracket")
+        assert screen.active_tab == "summary"
+        await pilot.press("escape")
+        assert type(app.screen).__name__ != "ChildScreen"
+
+
+async def test_footer_bindings_follow_the_tab(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.check_action("add_person", ()) is False
+        await pilot.press("2")
+        assert screen.check_action("add_person", ()) is True
+        assert screen.check_action("add_consent", ()) is False
+
+
+# ---------------------------------------------------------------- people (WIR 2.9)
+
+
+async def test_adding_a_person_is_saved_and_audited(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "PersonFormScreen"
+        await fill(pilot, "#name", "Dana Test")
+        form.query_one("#kind").value = "professional"
+        await fill(pilot, "#agency", "Northgate Primary")
+        await fill(pilot, "#role", "DSL")
+        await fill(pilot, "#phone", "+44 (0)161 496 0123")
+        await fill(pilot, "#email", "dsl@Example.ORG")
+        await fill(pilot, "#relationship", "Class teacher")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        rows = cells(app.screen.query_one("#people-table"))
+        dana = next(r for r in rows if r[0] == "Dana Test")
+        assert dana[5] == "0161 496 0123" and dana[6] == "dsl@example.org"
+    entries = audit_entities(demo_store)
+    inserted = {e[1] for e in entries[-2:] if e[0] == "insert"}
+    assert inserted == {"person", "child_person"}
+    assert entries[-1][3] == "test.worker"
+
+
+async def test_bad_phone_and_email_shown_beside_the_field_and_nothing_saved(demo_store):
+    before = read(demo_store, lambda s: len(s.exec(select(Person)).all()))
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = app.screen
+        await fill(pilot, "#name", "Sam Test")
+        await fill(pilot, "#phone", "07700 9001")  # as typed: checked per keystroke
+        assert "too short" in text_of(form, "#phone-error")
+        await fill(pilot, "#email", "sam.example.org")
+        assert "no @" in text_of(form, "#email-error")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Not saved" in text_of(form, "#form-error")
+        await fill(pilot, "#phone", "07700 900123")
+        assert text_of(form, "#phone-error") == ""
+        await pilot.press("escape")
+        await settle(pilot)
+    assert read(demo_store, lambda s: len(s.exec(select(Person)).all())) == before
+
+
+async def test_editing_a_person(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "down")  # Mother
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen.query_one("#name").value == "Noah Kenyon"
+        await fill(pilot, "#access_needs", "Hearing loop")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        mother = cells(app.screen.query_one("#people-table"))[1]
+        assert mother[7] == "Interpreter: Arabic; Hearing loop"
+    person = read(demo_store, lambda s: s.exec(select(Person).where(
+        Person.name == "Noah Kenyon")).one())
+    assert person.access_needs == "Hearing loop"
+    assert any(e[0] == "update" and e[1] == "person" and "access_needs" in e[2]
+               for e in audit_entities(demo_store))
+
+
+async def test_removing_a_person_asks_first(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "down", "down", "down")  # the health visitor, last row
+        name = cells(app.screen.query_one("#people-table"))[-1][0]
+        await pilot.press("d")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(cells(app.screen.query_one("#people-table"))) == 4
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        names = [r[0] for r in cells(app.screen.query_one("#people-table"))]
+        assert name not in names and len(names) == 3
+    assert read(demo_store, lambda s: s.exec(select(Person).where(Person.name == name)).first()) is None
+    assert {e[1] for e in audit_entities(demo_store)[-2:]} == {"child_person", "person"}
+
+
+# ---------------------------------------------------------------- consent (WIR 2.1-2.2)
+
+
+async def test_recording_consent(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ConsentFormScreen"
+        form.query_one("#scope").value = "transfer"
+        await fill(pilot, "#decided_on", "24/11/2026")  # tomorrow
+        assert "future" in text_of(form, "#decided_on-error")
+        await fill(pilot, "#decided_on", "20/11/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ChildScreen"
+        assert "Transfer to another authority GIVEN" in text_of(screen, "#consent-status")
+    consents = read(demo_store, lambda s: s.exec(select(Consent).where(
+        Consent.scope == "transfer")).all())
+    assert len(consents) == 1 and consents[0].decision == "given"
+
+
+async def test_withheld_consent_path_from_incomplete_to_complete(demo_store):
+    app = ChildHost(demo_store, REFUSED)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        screen = app.screen
+        rows = cells(screen.query_one("#consents"))
+        refused = next(i for i, r in enumerate(rows) if r[3] == "refused")
+        assert rows[refused][5].startswith("INCOMPLETE")
+        screen.query_one("#consents").move_cursor(row=refused)
+        await pilot.pause()
+        assert "still to do" in text_of(screen, "#withheld-steps")
+        await pilot.press("w")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "WithheldFormScreen"
+        steps = text_of(form, "#steps")
+        assert "how the alternative support will be monitored" in steps
+        await fill(pilot, "#alternative_monitoring", "Weekly call with grandmother")
+        await fill(pilot, "#reflective_discussion_on", "2099-01-01")
+        assert "future" in text_of(form, "#reflective_discussion_on-error")
+        await fill(pilot, "#reflective_discussion_on", "")
+        form.query_one("#decision").value = "refusal_accepted"
+        await fill(pilot, "#analysis", "Grandmother's daily support meets the need")
+        await pilot.press("ctrl+s")  # saved part-way: who decided is still missing
+        await settle(pilot)
+        rows = cells(app.screen.query_one("#consents"))
+        assert rows[refused][5] == "INCOMPLETE (1 to do)"
+        await pilot.press("w")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#alternative_monitoring").value == "Weekly call with grandmother"
+        workers = [v for _, v in form.query_one("#decided_by")._options if isinstance(v, uuid.UUID)]
+        form.query_one("#decided_by").value = workers[0]
+        await pilot.pause()
+        assert "All steps" in text_of(form, "#steps")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cells(app.screen.query_one("#consents"))[refused][5] == "COMPLETE"
+        chron = cells(app.screen.query_one("#chronology-table"))
+        assert any("Withheld consent (WIR 2.2): Refusal accepted" in r[2] for r in chron)
+    consent = read(demo_store, lambda s: s.exec(select(Consent).where(
+        Consent.decision == "refused", Consent.withheld_decision != "")).one())
+    assert consent.alternative_support.endswith("\n\nMonitoring: Weekly call with grandmother")
+
+
+# ---------------------------------------------------------------- chronology
+
+
+async def test_chronology_filter_by_kind_and_text(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        screen = app.screen
+        table = screen.query_one("#chronology-table")
+        everything = table.row_count
+        screen.query_one("#chron-kind").value = "consent"
+        await pilot.pause()
+        assert table.row_count == 3 and {r[1] for r in cells(table)} == {"Consent"}
+        screen.query_one("#chron-kind").value = "all"
+        await pilot.press("slash")
+        await type_text(pilot, "assessment completed")
+        await pilot.pause()
+        assert [r[2] for r in cells(table)] == ["Assessment completed"]
+        await pilot.press("escape")  # leaves the filter, not the record
+        assert type(app.screen).__name__ == "ChildScreen"
+        assert table.has_focus
+        screen.query_one("#chron-text").value = ""
+        await pilot.pause()
+        assert table.row_count == everything
+
+
+# ---------------------------------------------------------------- editing the child
+
+
+async def test_editing_the_child_rejects_a_future_dob_and_saves_when_valid(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ChildFormScreen"
+        assert form.query_one("#first_name").value == "Priya"
+        assert form.query_one("#dob").value == "13/04/2025"
+        await fill(pilot, "#dob", "01/01/2027")
+        assert "in the future" in text_of(form, "#dob-error")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        await fill(pilot, "#dob", "12/04/2025")
+        await fill(pilot, "#known_as", "Pri")
+        assert text_of(form, "#dob-error") == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        assert "known as Pri" in text_of(app.screen, "#child-header")
+    child = read(demo_store, lambda s: casework.find_child(s, REFERENCE))
+    assert str(child.dob) == "2025-04-12" and child.known_as == "Pri"
+    assert child.level == "Child in need (s17)"  # untouched fields are kept
+    assert any(e[0] == "update" and e[1] == "child" and "dob" in e[2]
+               for e in audit_entities(demo_store))
+
+
+async def test_adding_a_child_from_the_form(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ChildFormScreen())  # the caseload's "add child" (route: child_form)
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "first or last name" in text_of(form, "#first_name-error")
+        assert "date of birth" in text_of(form, "#dob-error")
+        await fill(pilot, "#first_name", "Test")
+        await fill(pilot, "#last_name", "Baby")
+        await fill(pilot, "#expected_dob", "2027-02-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    child = read(demo_store, lambda s: s.exec(select(Child).where(Child.last_name == "Baby")).one())
+    assert child.dob is None and str(child.expected_dob) == "2027-02-01"
+    assert read(demo_store, lambda s: s.exec(select(ChildPerson).where(
+        ChildPerson.child_id == child.id)).all()) == []
