@@ -4,6 +4,7 @@ UI thread. Writes go through the forms in `screens.forms` (audited store session
 
 from __future__ import annotations
 
+import textwrap
 import uuid
 
 from rich.text import Text
@@ -73,6 +74,10 @@ def _day(d) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -85,7 +90,7 @@ class ChildScreen(Screen):
     ChildScreen TabbedContent { height: 1fr; }
     ChildScreen TabPane { padding: 0 1; }
     ChildScreen DataTable { height: 1fr; }
-    ChildScreen #deadlines { height: auto; max-height: 12; }
+    ChildScreen #deadlines { height: auto; max-height: 16; }
     ChildScreen .note { height: auto; margin: 0 0 1 0; color: $text-muted; }
     ChildScreen .section { height: auto; text-style: bold; margin: 1 0 0 0; }
     ChildScreen #details, ChildScreen #plan-headline, ChildScreen #consent-status,
@@ -215,7 +220,7 @@ class ChildScreen(Screen):
             when = (f"{-days} wd over" if days < 0 else f"{days} wd left")
             table.add_row(
                 _day(d.due), d.label, Text(f"{state} ({when})", style=DUE_STYLES[d.state]),
-                d.source, d.rule,
+                _wrap(d.source, 16), _wrap(d.rule, 36), height=None,
             )
         if not deadlines:
             table.add_row("", "Nothing due: no clock running", "", "", "")

@@ -87,8 +87,8 @@ async def test_opening_a_child_shows_the_header_and_summary(demo_store):
         rows = cells(screen.query_one("#deadlines"))
         # Timescale engine: rule and source, and the state as a word, not colour alone.
         visit = next(r for r in rows if r[1] == "Next visit")
-        assert visit[2].startswith("OVERDUE") and "WIR 2.11" in visit[3]
-        assert "20 working days" in visit[4]
+        assert visit[2].startswith("OVERDUE") and "WIR 2.11" in " ".join(visit[3].split())
+        assert "20 working days" in " ".join(visit[4].split())
         assert "no plan yet" in text_of(screen, "#plan-headline").lower()
         assert "Primary need" in text_of(screen, "#details")
 
@@ -381,3 +381,18 @@ async def test_adding_a_child_from_the_form(demo_store):
     assert child.dob is None and str(child.expected_dob) == "2027-02-01"
     assert read(demo_store, lambda s: s.exec(select(ChildPerson).where(
         ChildPerson.child_id == child.id)).all()) == []
+
+
+# ---------------------------------------------------------------- snapshot
+
+
+def test_child_screen_snapshot(demo_store, snap_compare):
+    """The Summary tab at 120x40, demo seed 7, fixed TODAY (path-free subtitle)."""
+    app = ChildHost(demo_store)
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
