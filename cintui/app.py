@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import threading
 import uuid
 from datetime import date
 from functools import partial
@@ -40,6 +41,18 @@ class StoreOpened(Message):
         self.store = store
 
 
+class ReaderOpened(Message):
+    """The passphrase is right and the schema current: the first screen can read.
+
+    The full store (ORM, writes) is opened in the background meanwhile (`CintuiApp.store`
+    waits for it if something needs it first)."""
+
+    def __init__(self, reader, passphrase: str | None) -> None:
+        super().__init__()
+        self.reader = reader
+        self.passphrase = passphrase
+
+
 class WorkerChosen(Message):
     """The person using cintui said who they are (None: not one of the store's workers)."""
 
@@ -53,7 +66,7 @@ class ChildCommands(Provider):
 
     async def startup(self) -> None:
         app = self.app
-        self.children = await asyncio.to_thread(app.child_index) if app.store else []
+        self.children = await asyncio.to_thread(app.child_index) if app.has_store else []
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -104,7 +117,10 @@ class CintuiApp(App):
         self.location = location
         self.encrypt = encrypt
         self.today = today or date.today()
-        self.store = None
+        self._store = None
+        self._store_ready = threading.Event()
+        self._store_ready.set()  # nothing to wait for until a background open starts
+        self.reader = None  # the first-paint reader (cintui.store.fast), if used
         self.requested_worker = worker
         self.worker: str | None = None  # username of the worker using cintui, if known
         self.actor = access.current_actor()
@@ -128,15 +144,49 @@ class CintuiApp(App):
 
     # ---------------------------------------------------------------- store and worker
 
+    @property
+    def store(self):
+        """The open store; waits if it is still being opened in the background."""
+        self._store_ready.wait(timeout=60)
+        return self._store
+
+    @store.setter
+    def store(self, value) -> None:
+        self._store = value
+
     def on_store_opened(self, message: StoreOpened) -> None:
         from cintui import casework
 
         self.store = message.store
-        if not self.store.encrypted and self.location.url is None:
-            self.sub_title = f"{UNENCRYPTED} · {self.location.describe()}"
         with self.store.read() as session:
             workers = casework.list_workers(session)
             demo = casework.is_demo_store(session)
+        self._start(workers, demo, encrypted=self.store.encrypted)
+
+    def on_reader_opened(self, message: ReaderOpened) -> None:
+        from cintui.domain.workforce import WorkerSummary
+        from cintui.store import fast
+
+        self.reader = message.reader
+        workers = [WorkerSummary(u, n, r, t or "", c or 0)
+                   for u, n, r, t, c in self.reader.rows(fast.WORKERS_SQL)]
+        demo = self.reader.rows(fast.DEMO_SQL)[0][0] > 0
+        self._store_ready.clear()
+        self.run_worker(partial(self._open_full_store, message.passphrase), thread=True,
+                        exclusive=True, group="store")
+        self._start(workers, demo, encrypted=self.reader.encrypted)
+
+    def _open_full_store(self, passphrase: str | None) -> None:
+        try:
+            self._store = access.open_location(self.location, passphrase)
+        finally:
+            self._store_ready.set()
+
+    def _start(self, workers, demo: bool, *, encrypted: bool) -> None:
+        from cintui.domain.workforce import typical_worker
+
+        if not encrypted and self.location.url is None:
+            self.sub_title = f"{UNENCRYPTED} · {self.location.describe()}"
         known = {w.username for w in workers}
         wanted = self.requested_worker or config.load_settings().get("worker")
         if self.requested_worker and self.requested_worker not in known:
@@ -144,7 +194,7 @@ class CintuiApp(App):
                         severity="warning")
         if wanted in known:
             self._set_worker(wanted)
-        elif demo and (typical := casework.typical_worker(workers)):
+        elif demo and (typical := typical_worker(workers)):
             self._set_worker(typical.username)
         elif workers:
             self.switch_screen(self.make_screen("who", workers=workers))
@@ -172,10 +222,14 @@ class CintuiApp(App):
         config.save_setting("worker", username)
         self.title = f"cintui · {username}"
 
+    @property
+    def has_store(self) -> bool:
+        return self._store is not None or not self._store_ready.is_set()
+
     def choose_worker(self) -> None:
         from cintui import casework
 
-        if self.store is None:
+        if not self.has_store:
             return
         with self.store.read() as session:
             workers = casework.list_workers(session)
@@ -212,8 +266,10 @@ class CintuiApp(App):
         config.save_setting("theme", self.theme)
 
     def on_unmount(self) -> None:
-        if self.store is not None:
-            self.store.close()
+        if self.reader is not None:
+            self.reader.close()
+        if self._store is not None:
+            self._store.close()
 
 
 def run_app(location: access.StoreLocation, *, encrypt: bool = True,

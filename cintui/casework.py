@@ -24,6 +24,8 @@ from cintui.domain.timescales import (
     VisitFact,
     compute_deadlines,
 )
+from cintui.domain.workforce import WorkerSummary, typical_worker  # noqa: F401 (re-export)
+from cintui.store import fast
 from cintui.store.models import (
     OPEN_STATUSES,
     Child,
@@ -109,43 +111,11 @@ def find_worker(session: Session, text: str) -> Worker:
     raise CaseworkError("worker", f"{text!r} matches {len(rows)} workers; use their username")
 
 
-@dataclass(frozen=True)
-class WorkerSummary:
-    username: str
-    name: str
-    role: str
-    team: str
-    open_children: int
-
-
 def list_workers(session: Session) -> list[WorkerSummary]:
-    """Every active worker with their open caseload size, in one query."""
-    open_count = (
-        select(Child.worker_id, func.count().label("n"))
-        .where(col(Child.status).in_(OPEN_STATUSES))
-        .group_by(Child.worker_id)
-        .subquery()
-    )
-    rows = session.exec(
-        select(Worker.username, Worker.name, Worker.role, Team.name, open_count.c.n)
-        .join(Team, col(Worker.team_id) == col(Team.id), isouter=True)
-        .join(open_count, open_count.c.worker_id == col(Worker.id), isouter=True)
-        .where(col(Worker.active).is_(True))
-        .order_by(Worker.name)
-    ).all()
+    """Every active worker with their open caseload size (one query, shared with the
+    first-paint reader so both give the same answer)."""
+    rows = session.connection().exec_driver_sql(fast.WORKERS_SQL).all()
     return [WorkerSummary(u, n, r, t or "", c or 0) for u, n, r, t, c in rows]
-
-
-TYPICAL_CASELOAD = range(15, 22)  # WAR 3.5 / 6.2.1: 15-21 children per worker
-
-
-def typical_worker(workers: list[WorkerSummary]) -> WorkerSummary | None:
-    """A social worker with a typical caseload, to open a demo store as."""
-    social = [w for w in workers if w.role == "social_worker"]
-    typical = [w for w in social if w.open_children in TYPICAL_CASELOAD]
-    if typical:
-        return typical[0]
-    return max(social, key=lambda w: w.open_children, default=None)
 
 
 def find_team(session: Session, text: str) -> Team:

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from cintui import access
-from cintui.app import StoreOpened
+from cintui.app import ReaderOpened, StoreOpened
 
 
 class UnlockScreen(Screen):
@@ -56,8 +56,18 @@ class UnlockScreen(Screen):
         self.app.call_from_thread(self._status, "Opening…")
         from cintui.store.engine import StoreError
 
+        location = self.app.location
         try:
-            store = access.open_location(self.app.location, passphrase)
+            if location.path is not None:
+                # The light reader first: the caseload paints without loading the ORM.
+                from cintui.store import fast
+
+                reader = fast.open_reader(location.path, passphrase)
+                if reader is not None:
+                    self.app.call_from_thread(self.post_message,
+                                              ReaderOpened(reader, passphrase))
+                    return
+            store = access.open_location(location, passphrase)  # upgrades an older store
         except (StoreError, access.AccessError) as exc:  # one-line, user-facing
             self.app.call_from_thread(self._failed, str(exc))
             return

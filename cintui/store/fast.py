@@ -42,6 +42,19 @@ class FastReader:
         self.connection.close()
 
 
+# Active workers with their open caseload size. Plain SQL shared with casework.list_workers.
+WORKERS_SQL = """
+SELECT w.username, w.name, w.role, t.name, count(c.id)
+FROM worker AS w
+LEFT JOIN team AS t ON t.id = w.team_id
+LEFT JOIN child AS c ON c.worker_id = w.id AND c.status IN ('referral', 'assessment', 'cin_plan')
+WHERE w.active
+GROUP BY w.id, w.username, w.name, w.role, t.name
+ORDER BY w.name
+"""
+DEMO_SQL = "SELECT count(*) FROM store_meta WHERE key = 'demo'"
+
+
 def _quote(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
