@@ -1,0 +1,109 @@
+"""The caseload screen by keyboard: views, filter as you type, sort, open a child."""
+
+from __future__ import annotations
+
+from cintui import access
+from cintui.app import CintuiApp
+from tests.conftest import TODAY
+from tests.screens.test_shell import SIZE, my_open_children, screen_name, settle, type_text
+
+
+def table(app):
+    return app.screen.query_one("#children")
+
+
+async def open_caseload(pilot) -> None:
+    await settle(pilot)
+    assert screen_name(pilot.app) == "CaseloadScreen"
+
+
+async def test_views_switch_between_mine_team_and_everyone(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        mine = table(app).row_count
+        assert mine == my_open_children(app)
+        await pilot.press("3")
+        await settle(pilot)
+        everyone = table(app).row_count
+        assert everyone > mine
+        assert "Everyone" in str(app.screen.query_one("#summary").render())
+        await pilot.press("1")
+        await settle(pilot)
+        assert table(app).row_count == mine
+
+
+async def test_typing_filters_and_a_miss_says_so(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        target = table(app).rows[2]
+        await pilot.press("slash")
+        await type_text(pilot, target.reference)
+        await pilot.pause()
+        assert [r.reference for r in table(app).rows] == [target.reference]
+        await type_text(pilot, "zz")
+        await pilot.pause()
+        assert table(app).row_count == 0
+        assert "No children match" in str(app.screen.query_one("#empty").render())
+
+
+async def test_sort_cycles_columns_and_reverses(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        by_visit = [r.next_visit.due for r in table(app).rows if r.next_visit]
+        assert by_visit == sorted(by_visit)  # most pressing first
+        # Next visit due -> Next review -> Flags -> Name -> Age -> Ref
+        await pilot.press("s", "s", "s", "s", "s")
+        refs = [r.reference for r in table(app).rows]
+        assert refs == sorted(refs)
+        await pilot.press("r")
+        assert [r.reference for r in table(app).rows] == sorted(refs, reverse=True)
+        assert "↑ Ref" in str(app.screen.query_one("#summary").render())
+
+
+async def test_enter_opens_the_highlighted_child_and_escape_comes_back(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("down", "down")
+        wanted = table(app).current
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen"
+        assert app.screen.child_id == wanted.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+
+
+async def test_go_to_child_from_the_command_palette(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        target = table(app).rows[0]
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, target.reference)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen"
+        assert app.screen.child_id == target.id
+
+
+def test_caseload_snapshot(demo_store, snap_compare):
+    """My caseload at 120x40, demo seed 7, fixed TODAY (path-free subtitle)."""
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
