@@ -121,6 +121,8 @@ class CintuiApp(App):
         self._store_ready = threading.Event()
         self._store_ready.set()  # nothing to wait for until a background open starts
         self.reader = None  # the first-paint reader (cintui.store.fast), if used
+        self._pending_passphrase: str | None = None
+        self._store_opening = False
         self.requested_worker = worker
         self.worker: str | None = None  # username of the worker using cintui, if known
         self.actor = access.current_actor()
@@ -147,7 +149,9 @@ class CintuiApp(App):
     @property
     def store(self):
         """The open store; waits if it is still being opened in the background."""
-        self._store_ready.wait(timeout=60)
+        if not self._store_ready.is_set():
+            self.open_store_soon()
+            self._store_ready.wait(timeout=60)
         return self._store
 
     @store.setter
@@ -168,18 +172,33 @@ class CintuiApp(App):
         from cintui.store import fast
 
         self.reader = message.reader
-        workers = [WorkerSummary(u, n, r, t or "", c or 0)
-                   for u, n, r, t, c in self.reader.rows(fast.WORKERS_SQL)]
-        demo = self.reader.rows(fast.DEMO_SQL)[0][0] > 0
         self._store_ready.clear()
-        self.run_worker(partial(self._open_full_store, message.passphrase), thread=True,
-                        exclusive=True, group="store")
+        self._pending_passphrase = message.passphrase
+        wanted = self.requested_worker or config.load_settings().get("worker")
+        if wanted and self.reader.rows(fast.WORKER_EXISTS_SQL, {"username": wanted}):
+            workers = [WorkerSummary(wanted, "", "", "", 0)]  # known: no need to list them all
+            demo = False
+        else:
+            workers = [WorkerSummary(u, n, r, t or "", c or 0)
+                       for u, n, r, t, c in self.reader.rows(fast.WORKERS_SQL)]
+            demo = self.reader.rows(fast.DEMO_SQL)[0][0] > 0
         self._start(workers, demo, encrypted=self.reader.encrypted)
 
-    def _open_full_store(self, passphrase: str | None) -> None:
+    def open_store_soon(self) -> None:
+        """Open the full store in the background, once (after the first screen has painted:
+        its imports would otherwise compete with the paint for the interpreter)."""
+        if self._store_ready.is_set() or self._store_opening:
+            return
+        self._store_opening = True
+        # A plain thread, not a Textual worker: it must start even while the UI thread is
+        # the one waiting for it (`store` blocks until it is open).
+        threading.Thread(target=self._open_full_store, name="open-store", daemon=True).start()
+
+    def _open_full_store(self) -> None:
         try:
-            self._store = access.open_location(self.location, passphrase)
+            self._store = access.open_location(self.location, self._pending_passphrase)
         finally:
+            self._pending_passphrase = None
             self._store_ready.set()
 
     def _start(self, workers, demo: bool, *, encrypted: bool) -> None:
@@ -274,4 +293,7 @@ class CintuiApp(App):
 
 def run_app(location: access.StoreLocation, *, encrypt: bool = True,
             worker: str | None = None) -> None:
+    from cintui import holiday_cache
+
+    holiday_cache.install()  # bank holidays from a cache: the app starts ~60 ms sooner
     CintuiApp(location, encrypt=encrypt, worker=worker).run()

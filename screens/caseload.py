@@ -128,22 +128,18 @@ class CaseloadScreen(Screen):
 
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self, view: str, worker: str | None) -> None:
-        from cintui import policies
-
         app = self.app
-        reader = app.reader
-        if reader is not None:
-            rows_of = reader.rows
-            close = None
+
+        def read(source):
+            policy = caseload.store_policy(source)
+            return policy, caseload.load_caseload(source, app.today, view=view,
+                                                  worker_username=worker, policy=policy)
+
+        if app.reader is not None:  # the first-paint reader: no ORM needed for this screen
+            policy, rows = read(app.reader)
         else:
-            rows_of, close = _store_rows(app.store)
-        try:
-            named = rows_of(caseload.POLICY_SQL, {})
-            policy = policies.load_policy(named[0][0] if named else policies.DEFAULT_POLICY)
-            rows = caseload.load_caseload(rows_of, app.today, policy, view=view, worker=worker)
-        finally:
-            if close:
-                close()
+            with caseload.reading(app.store) as source:
+                policy, rows = read(source)
         app.call_from_thread(self._show, rows, f"policy: {policy.name}")
 
     def _show(self, rows, policy_title: str) -> None:
@@ -213,23 +209,3 @@ class CaseloadScreen(Screen):
         if self.focused is self.query_one("#filter"):
             self.query_one(CaseTable).focus()
 
-
-def _store_rows(store):
-    """Plain SQL over the full store: its DB-API connection (SQLite) or SQLAlchemy (a URL)."""
-    if store.path is not None:
-        conn = store.raw_connection()
-
-        def rows(sql, params):
-            cursor = conn.cursor()
-            try:
-                return cursor.execute(sql, params).fetchall()
-            finally:
-                cursor.close()
-
-        return rows, conn.close
-    from sqlalchemy import text
-
-    session_cm = store.read()
-    session = session_cm.__enter__()
-    return (lambda sql, params: session.execute(text(sql), params).all(),
-            lambda: session_cm.__exit__(None, None, None))

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from cintui import casework, policies
-from cintui.caseload import POLICY_SQL, filter_rows, load_caseload
+from cintui.caseload import filter_rows, load_caseload
 from cintui.store import fast
 from cintui.store.engine import open_store
 from cintui.store.models import Consent, Meeting, Visit
@@ -23,8 +23,7 @@ def reader(demo_store):
 
 
 def load(reader, **kw):
-    policy = policies.load_policy(reader.rows(POLICY_SQL)[0][0])
-    return load_caseload(reader.rows, TODAY, policy, **kw)
+    return load_caseload(reader, TODAY, **kw)
 
 
 def workers(path):
@@ -41,25 +40,31 @@ def test_views_hold_the_right_children(reader, demo_store):
     everyone = load(reader, view="everyone")
     assert {r.reference for r in everyone} == {c.reference for c in open_children}
     busiest = max(staff, key=lambda w: w.open_children)
-    mine = load(reader, view="mine", worker=busiest.username)
+    mine = load(reader, view="mine", worker_username=busiest.username)
     assert len(mine) == busiest.open_children
     assert {r.worker_username for r in mine} == {busiest.username}
-    team = load(reader, view="team", worker=busiest.username)
+    team = load(reader, view="team", worker_username=busiest.username)
     assert len(team) == sum(w.open_children for w in staff if w.team == busiest.team)
-    assert load(reader, view="mine", worker=None) == []
+    assert load(reader, view="mine", worker_username=None) == []
 
 
-def test_next_visit_matches_the_timescale_engine_on_the_child_record(reader, demo_store):
-    """The caseload and the child's record give the same due dates (WIR 2.11 via policy)."""
+def test_next_visit_and_review_match_the_timescale_engine_on_the_child_record(reader,
+                                                                            demo_store):
+    """The caseload and the child's record agree on every child's next visit (WIR 2.11: 20
+    working days; BEX 3: 4 weeks) and next review: date, working days left and state."""
     rows = {r.reference: r for r in load(reader, view="everyone")}
     store = open_store(demo_store, None)
+    states = set()
     with store.read() as session:
-        for ref in sorted(rows)[:15]:
+        for ref, row in rows.items():
             child = casework.find_child(session, ref)
             due = {d.key: d for d in casework.child_deadlines(session, child, TODAY)}
-            assert (rows[ref].next_visit and rows[ref].next_visit.due) == (
-                due.get("visit") and due["visit"].due), ref
+            assert row.next_visit == due.get("visit"), ref
+            assert row.next_review == (due.get("first_review") or due.get("review")), ref
+            if row.next_visit:
+                states.add(row.next_visit.state)
     store.close()
+    assert len(states) >= 2  # the demo store has visits both overdue and in time
 
 
 def _child_with_visit_clock(reader):
@@ -103,11 +108,11 @@ def test_a_fixed_number_of_queries_whatever_the_size(reader):
         return reader.rows(sql, params)
 
     policy = policies.load_policy("england")
-    load_caseload(counting, TODAY, policy, view="everyone")
+    load_caseload(counting, TODAY, policy=policy, view="everyone")
     everyone = len(calls)
     calls.clear()
     staff = reader.rows("SELECT username FROM worker LIMIT 1")[0][0]
-    load_caseload(counting, TODAY, policy, view="mine", worker=staff)
+    load_caseload(counting, TODAY, policy=policy, view="mine", worker_username=staff)
     assert everyone == len(calls) == 5
 
 
@@ -118,3 +123,52 @@ def test_filter_matches_every_word_in_name_reference_or_worker(reader):
     assert target in filter_rows(rows, f"{last.upper()} {first.lower()}")
     assert filter_rows(rows, target.reference) == [target]
     assert filter_rows(rows, "zzzz-nobody") == []
+
+
+def test_a_fixed_number_of_sql_statements_through_sqlalchemy(demo_store):
+    """Counted at the driver (before_cursor_execute): the same six statements (policy + five)
+    for 'everyone' and for one worker's caseload — never one per child."""
+    from sqlalchemy import event
+
+    store = open_store(demo_store, None)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):  # not the read transaction's BEGIN
+            statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        with store.read() as session:
+            everyone = load_caseload(session, TODAY, view="everyone")
+            n_everyone = len(statements)
+            statements.clear()
+            staff = next(r.worker_username for r in everyone if r.worker_username)
+            mine = load_caseload(session, TODAY, view="mine", worker_username=staff)
+            n_mine = len(statements)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+        store.close()
+    assert len(everyone) > len(mine) > 0
+    assert n_everyone == n_mine == 6
+
+
+def test_every_source_gives_the_same_caseload(reader, demo_store):
+    """The first-paint reader, a DB-API connection, a SQLAlchemy session: one answer."""
+    from cintui.caseload import reading
+
+    by_reader = load(reader, view="everyone")
+    store = open_store(demo_store, None)
+    try:
+        with reading(store) as rows:
+            by_dbapi = load_caseload(rows, TODAY, view="everyone")
+        with store.read() as session:
+            by_session = load_caseload(session, TODAY, view="everyone")
+    finally:
+        store.close()
+    assert by_reader == by_dbapi == by_session
+
+
+def test_an_unknown_view_is_refused(reader):
+    with pytest.raises(ValueError):
+        load(reader, view="somebody")

@@ -14,14 +14,34 @@ from __future__ import annotations
 import functools
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import MAXYEAR, MINYEAR, date, timedelta
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 LOCAL_CLOSURE = "Local closure"
 _MARGIN_YEARS = 2  # built around the years asked about, so nearby questions reuse the table
+
+
+HolidaySource = Callable[[int, int], Mapping[date, str]]
+
+
+def package_holidays(first: int, last: int) -> dict[date, str]:
+    """England's bank holidays for the years first..last, from the `holidays` package."""
+    import holidays  # ~40 ms with its first use: imported only when a table is built
+
+    england = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
+    return {d: str(name) for d, name in england.items()}
+
+
+_source: HolidaySource = package_holidays
+
+
+def set_holiday_source(source: HolidaySource) -> None:
+    """Where bank holidays come from (the app passes a cache of the package's answers)."""
+    global _source
+    _source = source
+    england_calendar.cache_clear()
 
 
 class _Table:
@@ -29,8 +49,7 @@ class _Table:
 
     def __init__(self, first: int, last: int, closures: frozenset[date]) -> None:
         self.first, self.last = first, last
-        england = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
-        names = {d: str(name) for d, name in england.items()}
+        names = dict(_source(first, last))
         for d in closures:
             if first <= d.year <= last:
                 names.setdefault(d, LOCAL_CLOSURE)

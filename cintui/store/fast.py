@@ -53,6 +53,7 @@ GROUP BY w.id, w.username, w.name, w.role, t.name
 ORDER BY w.name
 """
 DEMO_SQL = "SELECT count(*) FROM store_meta WHERE key = 'demo'"
+WORKER_EXISTS_SQL = "SELECT 1 FROM worker WHERE username = :username AND active"
 
 
 def _quote(passphrase: str) -> str:

@@ -1,0 +1,54 @@
+"""A cache of England's bank holidays as the `holidays` package gives them.
+
+Importing and first using `holidays` costs ~60 ms, paid on every start of the app; the
+answer only changes when the package does. So its answer is kept in the config folder,
+keyed by the package's version, and the package is asked again after an upgrade.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from importlib.metadata import version
+
+from cintui import config
+from cintui.domain.calendar import package_holidays
+
+CACHE_FILE = "bank-holidays.json"
+
+
+def cached_holidays(first: int, last: int) -> dict[date, str]:
+    path = config.config_dir() / CACHE_FILE
+    current = version("holidays")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        years = data["years"] if data.get("version") == current else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        years = {}
+    wanted = [str(y) for y in range(first, last + 1)]
+    missing = [int(y) for y in wanted if y not in years]
+    if missing:
+        fresh = package_holidays(min(missing), max(missing))
+        for year in range(min(missing), max(missing) + 1):
+            years[str(year)] = {d.isoformat(): n for d, n in fresh.items() if d.year == year}
+        _write(path, {"version": current, "years": years})
+    return {date.fromisoformat(d): name for y in wanted for d, name in years[y].items()}
+
+
+def _write(path, data: dict) -> None:
+    try:
+        folder = config.config_dir(create=True)
+        tmp = folder / f".{CACHE_FILE}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+    except OSError:  # a cache: failing to keep it only costs time
+        pass
+
+
+def install() -> None:
+    from cintui.domain import calendar
+
+    calendar.set_holiday_source(cached_holidays)
