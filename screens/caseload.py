@@ -11,14 +11,14 @@ from textual.widgets import Footer, Header, Input, Static
 
 from cintui import caseload
 from cintui.domain.timescales import DueState
-from cintui.screens.widgets.case_table import CaseTable, Column
+from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
 
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
 
 
 def _day(d) -> str:
-    return f"{d:%d %b %y}" if d else "—"
+    return f"{d:%d %b}" if d else "—"
 
 
 def _due(deadline) -> str:
@@ -35,6 +35,15 @@ def _due(deadline) -> str:
     return f"{deadline.due:%d %b} {left}wd"
 
 
+def _review(deadline) -> str:
+    """Shorter than a visit: the date, and the word when it is late or near."""
+    if deadline is None:
+        return "—"
+    word = {DueState.OVERDUE: " late", DueState.DUE_TODAY: " TODAY",
+            DueState.DUE_SOON: " soon"}.get(deadline.state, "")
+    return f"{deadline.due:%d %b}{word}"
+
+
 def _state_style(deadline) -> str:
     return STATE_STYLE.get(deadline.state, "") if deadline else "dim"
 
@@ -43,24 +52,50 @@ def _due_key(deadline):
     return deadline.due.toordinal() if deadline else 10**9
 
 
+def _initials(words: str) -> str:
+    """"Child in need (s17)" -> "CIN", "Section 47" -> "S47", "Strengthening Families" -> "SF"."""
+    words = words.split("(")[0].split()
+    return "".join(w if w.isdigit() else w[0].upper() for w in words)
+
+
+def _age(age: str) -> str:
+    if age.startswith("unborn"):
+        return "unborn"
+    return age.replace(" months", "m").replace(" month", "m").replace(" weeks", "w") \
+        .replace(" week", "w")
+
+
+def _rag(r) -> str:
+    """Counts with their letters (never colour alone); "no plan" until the child has one."""
+    return f"{r.red}R{r.amber}A{r.green}G" if (r.red or r.amber or r.green) else "no plan"
+
+
+def _flags(r) -> str:
+    """The first flag; with more, how many first (all of them are in the detail line)."""
+    return f"{len(r.flags)}: {r.flags[0]}" if len(r.flags) > 1 else "".join(r.flags)
+
+
+# Fits 120 columns with the flags visible; the highlighted child's full details (level,
+# service, team, every flag, the rule behind each date) are in the line under the table.
 COLUMNS = [
     Column("Name", 17, lambda r: r.name, sort_key=lambda r: r.name.split()[-1].lower()),
-    Column("Age", 9, lambda r: "unborn" if r.age.startswith("unborn") else r.age),
+    Column("Age", 6, lambda r: _age(r.age)),
     Column("Ref", 9, lambda r: r.reference, sort_key=lambda r: r.reference),
-    Column("Worker", 12, lambda r: r.worker, sort_key=lambda r: r.worker.lower()),
-    Column("Level", 10, lambda r: r.level or r.service, sort_key=lambda r: r.level),
-    Column("R A G", 5, lambda r: f"{r.red} {r.amber} {r.green}",
-           style=lambda r: "bold red" if r.red else ("yellow" if r.amber else ""),
-           sort_key=lambda r: (-r.red, -r.amber)),
-    Column("Last seen", 9, lambda r: _day(r.last_visit),
+    Column("Worker", 11, lambda r: r.worker, sort_key=lambda r: r.worker.lower()),
+    Column("Level", 7, lambda r: f"{_initials(r.level)}/{_initials(r.service)}".strip("/"),
+           sort_key=lambda r: (r.level, r.service)),
+    Column("R A G", 7, _rag,
+           style=lambda r: "bold red" if r.red else ("yellow" if r.amber else "dim"),
+           sort_key=lambda r: (-r.red, -r.amber, -r.green)),
+    Column("Seen", 6, lambda r: _day(r.last_visit),
            sort_key=lambda r: r.last_visit.toordinal() if r.last_visit else 0),
     Column("Next visit due", 16, lambda r: _due(r.next_visit),
            style=lambda r: _state_style(r.next_visit), sort_key=lambda r: _due_key(r.next_visit)),
-    Column("Next review", 15, lambda r: _due(r.next_review),
+    Column("Review", 12, lambda r: _review(r.next_review),
            style=lambda r: _state_style(r.next_review),
            sort_key=lambda r: _due_key(r.next_review)),
-    Column("Flags", 24, lambda r: "; ".join(r.flags), style=lambda r: "red" if r.flags else "",
-           sort_key=lambda r: -len(r.flags)),
+    Column("Flags", 16, _flags, style=lambda r: "red" if r.flags else "",
+           sort_key=lambda r: -len(r.flags), fill=True),
 ]
 DEFAULT_SORT = 7  # next visit due: the most pressing first
 
@@ -71,18 +106,22 @@ class CaseloadScreen(Screen):
     CaseloadScreen #filter { margin: 0 1; }
     CaseloadScreen #heads { height: 1; padding: 0 0 0 0; text-style: bold; }
     CaseloadScreen #empty { padding: 1 2; height: auto; }
+    CaseloadScreen #detail { height: 2; padding: 0 1; background: $boost;
+                         text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
         Binding("1", "view('mine')", "Mine"),
         Binding("2", "view('team')", "Team"),
         Binding("3", "view('everyone')", "Everyone"),
         Binding("slash", "find", "Filter"),
-        Binding("s", "sort", "Sort by next column"),
+        Binding("s", "sort", "Sort column"),
         Binding("r", "reverse", "Reverse"),
         Binding("n", "new_child", "New child"),
     ]
 
     class ChildChosen(Message):
+        """Enter on a child: the app opens the child's record (`child_id`: uuid.UUID)."""
+
         def __init__(self, child_id) -> None:
             super().__init__()
             self.child_id = child_id
@@ -94,6 +133,8 @@ class CaseloadScreen(Screen):
         self.sort_column = DEFAULT_SORT
         self.sort_reverse = False
         self.policy_title = ""
+        self.note = ""  # why the view is not the one asked for
+        self.sorted_rows: list[caseload.CaseloadRow] = []  # all rows in the current order
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,15 +142,17 @@ class CaseloadScreen(Screen):
         yield Input(placeholder="Filter as you type: name, reference or worker  (/)",
                     id="filter")
         table = CaseTable(COLUMNS, id="children")
-        yield Static(table.header(), id="heads")
+        yield CaseHeader(table, id="heads")
         yield table
         yield Static("", id="empty")
+        yield Static("", id="detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
         if not getattr(self.app, "worker", None):
             self.view = "everyone"
+            self.note = "no worker chosen, so everyone (Ctrl+P → Who am I)"
         self.query_one(CaseTable).focus()
         self.reload()
 
@@ -119,6 +162,9 @@ class CaseloadScreen(Screen):
         if view != "everyone" and not getattr(self.app, "worker", None):
             self.notify("No worker chosen: showing everyone. Ctrl+P → 'Who am I'.")
             view = "everyone"
+            self.note = "no worker chosen, so everyone (Ctrl+P → Who am I)"
+        else:
+            self.note = ""
         self.view = view
         self.reload()
 
@@ -145,21 +191,32 @@ class CaseloadScreen(Screen):
     def _show(self, rows, policy_title: str) -> None:
         self.all_rows = rows
         self.policy_title = policy_title
+        self._sort()
+        self.set_timer(0.3, self.app.open_store_soon)  # the ORM, once this has painted
+
+    def _sort(self) -> None:
+        """Sort once per load or sort change; each keystroke then filters this order."""
+        column = COLUMNS[self.sort_column]
+        self.sorted_rows = sorted(self.all_rows, key=column.sort_key or column.text,
+                                  reverse=self.sort_reverse)
+        marks = {self.sort_column: " ↑" if self.sort_reverse else " ↓"}
+        table = self.query_one(CaseTable)
+        self.query_one(CaseHeader).update(table.header(marks))
         self._refresh_table()
 
     def _refresh_table(self) -> None:
         table = self.query_one(CaseTable)
         text = self.query_one("#filter", Input).value
-        shown = caseload.filter_rows(self.all_rows, text)
-        key = COLUMNS[self.sort_column].sort_key or COLUMNS[self.sort_column].text
-        shown = sorted(shown, key=key, reverse=self.sort_reverse)
+        shown = caseload.filter_rows(self.sorted_rows, text)
         table.set_rows(shown)
         overdue = sum(1 for r in self.all_rows
                       if r.next_visit and r.next_visit.state is DueState.OVERDUE)
         order = ("↓" if not self.sort_reverse else "↑") + " " + COLUMNS[self.sort_column].title
+        note = f" ({self.note})" if self.note else ""
+        matching = f" · {len(shown)} match" if text.strip() and shown else ""
         self.query_one("#summary", Static).update(
-            f"[b]{caseload.VIEWS[self.view]}[/b] · {len(self.all_rows)} open children · "
-            f"{overdue} visits overdue · sorted by {order} · {self.policy_title}"
+            f"[b]{caseload.VIEWS[self.view]}[/b]{note} · {len(self.all_rows)} open children"
+            f"{matching} · {overdue} visits overdue · sorted by {order} · {self.policy_title}"
         )
         empty = self.query_one("#empty", Static)
         if not self.all_rows:
@@ -170,9 +227,27 @@ class CaseloadScreen(Screen):
                 "  cintui demo --db demo.db      (a store of synthetic children to try)"
             )
         elif not shown:
-            empty.update(f"No children match {text!r}.")
+            empty.update(f"No children match {text!r}. Esc or clear the filter to see all "
+                         f"{len(self.all_rows)}.")
         empty.display = not shown
         table.display = bool(shown)
+        self.query_one(CaseHeader).display = bool(shown)
+        self._detail(table.current)
+
+    def _detail(self, row) -> None:
+        """The highlighted child in full, under the table (the columns are abbreviated)."""
+        detail = self.query_one("#detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        visit = row.next_visit
+        when = (f"next visit {visit.due:%a %d %b %Y} ({_due(visit).split(' ', 2)[-1]}; "
+                f"{visit.source}, {visit.rule})" if visit else "no visit clock running")
+        age = row.age if not row.age[:1].isdigit() or " " in row.age else f"age {row.age}"
+        flags = f"{'; '.join(row.flags)} · " if row.flags else ""
+        detail.update(
+            f"{row.name} · {age} · {row.reference} · {row.service or row.level} · "
+            f"{row.worker or 'unallocated'} ({row.team or 'no team'})\n{flags}{when}")
 
     # ---------------------------------------------------------------- actions
 
@@ -192,11 +267,29 @@ class CaseloadScreen(Screen):
 
     def action_sort(self) -> None:
         self.sort_column = (self.sort_column + 1) % len(COLUMNS)
-        self._refresh_table()
+        self._sort()
 
     def action_reverse(self) -> None:
         self.sort_reverse = not self.sort_reverse
-        self._refresh_table()
+        self._sort()
+
+    @on(CaseHeader.Clicked)
+    def header_clicked(self, event: CaseHeader.Clicked) -> None:
+        """Click a title: sort by it; click it again: reverse."""
+        if event.column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = event.column, False
+        self._sort()
+
+    @on(CaseTable.Laid)
+    def table_laid_out(self) -> None:
+        self.query_one(CaseHeader).update(self.query_one(CaseTable).header(
+            {self.sort_column: " ↑" if self.sort_reverse else " ↓"}))
+
+    @on(CaseTable.Highlighted)
+    def highlighted(self, event: CaseTable.Highlighted) -> None:
+        self._detail(event.row)
 
     def action_new_child(self) -> None:
         self.app.push_screen(self.app.make_screen("child_form"), lambda _: self.reload())
@@ -206,6 +299,8 @@ class CaseloadScreen(Screen):
         self.post_message(self.ChildChosen(event.row.id))
 
     def key_escape(self) -> None:
-        if self.focused is self.query_one("#filter"):
+        box = self.query_one("#filter", Input)
+        if self.focused is box:
+            box.value = ""  # Esc in the filter: clear it and go back to the rows
             self.query_one(CaseTable).focus()
 

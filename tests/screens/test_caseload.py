@@ -107,3 +107,66 @@ def test_caseload_snapshot(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+class RecordingApp(CintuiApp):
+    """Records the ChildChosen messages instead of opening the record."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.chosen = []
+
+    def on_caseload_screen_child_chosen(self, message) -> None:
+        message.prevent_default()  # Textual would also run the base class's handler
+        self.chosen.append(message.child_id)
+
+
+async def test_enter_posts_child_chosen_for_the_highlighted_child(demo_store):
+    app = RecordingApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("down", "down", "down")
+        wanted = table(app).current
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.chosen == [wanted.id]
+        assert wanted.name in str(app.screen.query_one("#detail").render())
+
+
+async def test_clicking_a_title_sorts_by_it_and_again_reverses(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        heads = app.screen.query_one("#heads")
+        ref_x = str(heads.render()).index("Ref")
+        await pilot.click("#heads", offset=(ref_x + 1, 0))
+        refs = [r.reference for r in table(app).rows]
+        assert refs == sorted(refs)
+        assert "Ref ↓" in str(heads.render())
+        await pilot.click("#heads", offset=(ref_x + 1, 0))
+        assert [r.reference for r in table(app).rows] == sorted(refs, reverse=True)
+
+
+async def test_without_a_known_worker_it_shows_everyone_and_says_so(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        app.worker = None
+        await pilot.press("1")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary").render())
+        assert "Everyone" in summary and "no worker chosen" in summary
+        assert table(app).row_count > 15
+
+
+async def test_escape_in_the_filter_clears_it(demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        everyone = table(app).row_count
+        await pilot.press("slash")
+        await type_text(pilot, "zzz")
+        assert table(app).row_count == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).row_count == everyone
