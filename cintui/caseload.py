@@ -54,9 +54,11 @@ FROM episode WHERE child_id IN ({ids}) ORDER BY referral_date, created_at
 # engine counts from the last one; so one row per child, not one per visit.
 _VISITS = ("SELECT child_id, max(visited_at) FROM visit "
            "WHERE status = 'final' AND child_seen AND child_id IN ({ids}) GROUP BY child_id")
+# Only held meetings: a meeting that has not happened starts, stops or sets no clock (every
+# timescale rule reads held meetings only), so the scheduled ones need not be read.
 _MEETINGS = """
 SELECT child_id, kind, held_on, held, next_review, minutes_circulated, plan_circulated
-FROM meeting WHERE child_id IN ({ids})
+FROM meeting WHERE held AND child_id IN ({ids})
 """
 _CONSENTS = """
 SELECT s.child_id, s.scope, s.decision, s.decided_on, s.person_id, cp.parental_responsibility,

@@ -134,6 +134,7 @@ class CaseloadScreen(Screen):
         self.sort_reverse = False
         self.policy_title = ""
         self.note = ""  # why the view is not the one asked for
+        self._generation = 0  # which load is the latest: only that one is shown
         self.sorted_rows: list[caseload.CaseloadRow] = []  # all rows in the current order
 
     def compose(self) -> ComposeResult:
@@ -170,10 +171,11 @@ class CaseloadScreen(Screen):
 
     def reload(self) -> None:
         self.query_one("#summary", Static).update(f"{caseload.VIEWS[self.view]}: loading…")
-        self._load(self.view, getattr(self.app, "worker", None))
+        self._generation += 1
+        self._load(self.view, getattr(self.app, "worker", None), self._generation)
 
     @work(thread=True, exclusive=True, group="caseload")
-    def _load(self, view: str, worker: str | None) -> None:
+    def _load(self, view: str, worker: str | None, generation: int) -> None:
         app = self.app
 
         def read(source):
@@ -186,9 +188,11 @@ class CaseloadScreen(Screen):
         else:
             with caseload.reading(app.store) as source:
                 policy, rows = read(source)
-        app.call_from_thread(self._show, rows, f"policy: {policy.name}")
+        app.call_from_thread(self._show, rows, f"policy: {policy.name}", generation)
 
-    def _show(self, rows, policy_title: str) -> None:
+    def _show(self, rows, policy_title: str, generation: int) -> None:
+        if generation != self._generation:
+            return  # a slower, older load (say "everyone") finishing after a newer one
         self.all_rows = rows
         self.policy_title = policy_title
         self._sort()

@@ -170,3 +170,19 @@ async def test_escape_in_the_filter_clears_it(demo_store):
         await pilot.press("escape")
         await pilot.pause()
         assert table(app).row_count == everyone
+
+
+async def test_a_slow_older_load_does_not_replace_a_newer_view(demo_store):
+    """Press 3 then 1 at once: whichever load finishes last, 'My caseload' stays shown."""
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        mine = table(app).row_count
+        screen = app.screen
+        everyone_rows = list(screen.all_rows) * 3
+        await pilot.press("3", "1")
+        await settle(pilot)
+        screen._show(everyone_rows, "policy: stale", screen._generation - 1)  # late arrival
+        await pilot.pause()
+        assert table(app).row_count == mine
+        assert "My caseload" in str(screen.query_one("#summary").render())
