@@ -360,11 +360,9 @@ def _create_store_at(path: Path, passphrase: str | None, *, encrypt: bool,
     return Store(engine, path, encrypt, store_id)
 
 
-def open_store(path: Path, passphrase: str | None) -> Store:
-    """Open an existing store file; an older schema is backed up next to it, then upgraded."""
-    from cintui.store import migrate
-
-    path = Path(path)
+def check_store_file(path: Path, passphrase: str | None) -> bool:
+    """Refuse a missing or empty file, or an encrypted one without a passphrase, before
+    touching it; True when the file is encrypted."""
     if not path.is_file():
         raise StoreNotFound(f"no store at {path}")
     if path.stat().st_size == 0:
@@ -372,6 +370,15 @@ def open_store(path: Path, passphrase: str | None) -> Store:
     encrypted = is_encrypted_file(path)
     if encrypted and not passphrase:
         raise PassphraseRequired(f"{path} is encrypted: a passphrase is needed")
+    return encrypted
+
+
+def open_store(path: Path, passphrase: str | None) -> Store:
+    """Open an existing store file; an older schema is backed up next to it, then upgraded."""
+    from cintui.store import migrate
+
+    path = Path(path)
+    encrypted = check_store_file(path, passphrase)
     key = passphrase if encrypted else None
     engine = _sqlite_engine(path, key)
     _connect_check(engine, path, encrypted)

@@ -13,14 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from cintui.store.engine import (
-    MEMORY_SECURITY,
-    PassphraseRequired,
-    StoreError,
-    StoreNotFound,
-    WrongPassphrase,
-    is_encrypted_file,
-)
+from cintui.store.engine import MEMORY_SECURITY, StoreError, WrongPassphrase, check_store_file
 
 
 class FastReader:
@@ -69,13 +62,7 @@ def open_reader(path: Path, passphrase: str | None) -> FastReader | None:
     from cintui.store.migrate import head_revision
 
     path = Path(path)
-    if not path.is_file():
-        raise StoreNotFound(f"no store at {path}")
-    if path.stat().st_size == 0:
-        raise StoreError(f"{path} is empty: not a cintui store")
-    encrypted = is_encrypted_file(path)
-    if encrypted and not passphrase:
-        raise PassphraseRequired(f"{path} is encrypted: a passphrase is needed")
+    encrypted = check_store_file(path, passphrase)
     if encrypted:
         import sqlcipher3
 
