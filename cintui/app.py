@@ -8,6 +8,7 @@ and keeps `cintui.app` below `cintui.screens` in the layer contract.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import threading
 import uuid
@@ -18,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.screen import Screen
 
 from cintui import access, config
 
@@ -31,6 +33,19 @@ SCREENS = {
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
+
+
+_frozen = threading.Event()
+
+
+def _freeze_startup_objects() -> None:
+    """Take what is alive once the app has started (modules, the ORM's metadata, the
+    caseload), which lives as long as the app, out of the collector's full passes: they
+    otherwise walk it all, 80-180 ms pauses on a 5,000-child store (bench/child_open.py).
+    Once per process (tests run many apps in one)."""
+    if not _frozen.is_set():
+        _frozen.set()
+        gc.freeze()
 
 
 class StoreOpened(Message):
@@ -200,6 +215,27 @@ class CintuiApp(App):
         finally:
             self._pending_passphrase = None
             self._store_ready.set()
+        _freeze_startup_objects()
+
+    # ---------------------------------------------------------------- screens
+
+    def push_screen(self, screen, *args, **kwargs):
+        if isinstance(screen, Screen):
+            self._hold_gc_until_painted(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _hold_gc_until_painted(self, screen: Screen) -> None:
+        """No cyclic garbage collection while a screen builds and paints its first frame.
+
+        A new screen allocates thousands of widgets, styles and strips, which sets off
+        collections; a full one then stalls the paint for 80-180 ms. The collector resumes
+        (and catches up) once the screen has painted, while the worker reads it, as Textual
+        does itself around smooth scrolling (`App.PAUSE_GC_ON_SCROLL`)."""
+        if not gc.isenabled():
+            return
+        gc.disable()
+        screen.call_after_refresh(gc.enable)
+        self.set_timer(1.0, gc.enable)  # whatever becomes of the screen
 
     def _start(self, workers, demo: bool, *, encrypted: bool) -> None:
         from cintui.domain.workforce import typical_worker
@@ -240,6 +276,11 @@ class CintuiApp(App):
         self.actor = username
         config.save_setting("worker", username)
         self.title = f"cintui · {username}"
+
+    @property
+    def store_commits(self) -> int:
+        """Changes saved through the store so far (0 while it is still opening)."""
+        return self._store.commits if self._store is not None else 0
 
     @property
     def has_store(self) -> bool:

@@ -5,12 +5,13 @@ screen never builds a query. Writes happen inside the caller's `Store.session(ac
 every change lands in the audit trail in the same transaction.
 
 Errors a worker must correct raise an exception carrying `field` and `problem`:
-`RecordError` here, `InvalidContact` (cintui.domain.people), `InvalidChildDetails`
-(cintui.domain.child) and `InvalidCode` (cintui.codes); screens show them beside the field.
+`RecordError` here (a `casework.CaseworkError`), `InvalidContact` (cintui.domain.people),
+`InvalidChildDetails` (cintui.domain.child) and `InvalidCode` (cintui.codes); screens show
+them beside the field.
 
-The import-linter contract puts this module beside `cintui.casework` as an *independent*
-layer, so it may not import it: the timescale engine's deadlines for the Summary come from
-`casework.child_deadlines`, called by the screen next to `child_summary`.
+This module sits in the layer above `cintui.casework` (see the import-linter contract), so
+it uses casework for what the two share: the store's policy profile and the timescale
+engine's deadlines, which `child_summary` (and so `load_record`) includes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui import codes, policies
+from cintui import casework, codes
 from cintui.domain import child as child_rules
 from cintui.domain.chronology import (
     ChronologyEntry,
@@ -42,6 +43,7 @@ from cintui.domain.consent import (
     consent_summary,
 )
 from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
+from cintui.domain.timescales import Deadline
 from cintui.store.models import (
     CONSENT_DECISIONS,
     Child,
@@ -50,7 +52,6 @@ from cintui.store.models import (
     Episode,
     Meeting,
     Person,
-    StoreMeta,
     Team,
     Visit,
     Worker,
@@ -75,17 +76,9 @@ MEETING_LABELS = {
 MONITORING_MARKER = "\n\nMonitoring: "
 
 
-class RecordError(ValueError):
-    """A request on a child's record that cannot be carried out, in a worker's words.
-
-    Shaped like `casework.CaseworkError` (field, problem); a subclass of it once the layer
-    contract lets this module import casework.
-    """
-
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{field}: {problem}" if field else problem)
+class RecordError(casework.CaseworkError):
+    """A request on a child's record that cannot be carried out, in a worker's words
+    (`field`, `problem`, as every `casework.CaseworkError`)."""
 
 
 def _child(session: Session, child_id: uuid.UUID) -> Child:
@@ -96,14 +89,12 @@ def _child(session: Session, child_id: uuid.UUID) -> Child:
 
 
 def get_child(session: Session, child_id: uuid.UUID) -> Child:
-    """The child's row, e.g. for `casework.child_deadlines`."""
+    """The child's row; `RecordError` if the store has no such child."""
     return _child(session, child_id)
 
 
 def _policy_levels(session: Session) -> tuple[str, ...]:
-    # As casework.store_policy (not importable from here, see the module docstring).
-    meta = session.get(StoreMeta, "policy")
-    return policies.load_policy(meta.value if meta else policies.DEFAULT_POLICY).levels
+    return casework.store_policy(session).levels
 
 
 # ---------------------------------------------------------------- header and summary
@@ -159,15 +150,16 @@ def child_header(session: Session, child_id: uuid.UUID, today: date) -> ChildHea
 
 @dataclass(frozen=True)
 class ChildDetails:
-    """The Summary tab: who the child is and where the case stands."""
+    """The Summary tab: who the child is, where the case stands and what is due next."""
 
     header: ChildHeader
     details: tuple[tuple[str, str], ...]  # (label, value), in reading order
+    deadlines: tuple[Deadline, ...] = ()  # timescale engine, soonest first, with rule and source
     plan_headline: str = PLAN_HEADLINE
 
 
 def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
-    """Details for the Summary tab (deadlines: `casework.child_deadlines`, see module doc)."""
+    """Details and deadlines (`casework.child_deadlines`, under the store's policy)."""
     child = _child(session, child_id)
     header = child_header(session, child_id, today)
     episode = _current_episode(session, child_id)
@@ -193,7 +185,8 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
         if episode.closure_date:
             rows.append(("Closed", f"{_day(episode.closure_date)}: "
                          f"{codes.label('closure_reason', episode.closure_reason)}"))
-    return ChildDetails(header=header, details=tuple(rows))
+    deadlines = tuple(casework.child_deadlines(session, child, today))
+    return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines)
 
 
 def _current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:

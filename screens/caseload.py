@@ -135,6 +135,7 @@ class CaseloadScreen(Screen):
         self.policy_title = ""
         self.note = ""  # why the view is not the one asked for
         self._generation = 0  # which load is the latest: only that one is shown
+        self._commits_seen = 0  # the store's commit count when the shown load began
         self.sorted_rows: list[caseload.CaseloadRow] = []  # all rows in the current order
 
     def compose(self) -> ComposeResult:
@@ -157,6 +158,12 @@ class CaseloadScreen(Screen):
         self.query_one(CaseTable).focus()
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        # Back from a child's record or a form: if anything was saved meanwhile (a child's
+        # details, consent, ...), the rows may be out of date.
+        if getattr(self.app, "store_commits", 0) != self._commits_seen:
+            self.reload()
+
     # ---------------------------------------------------------------- loading
 
     def set_view(self, view: str) -> None:
@@ -172,6 +179,7 @@ class CaseloadScreen(Screen):
     def reload(self) -> None:
         self.query_one("#summary", Static).update(f"{caseload.VIEWS[self.view]}: loading…")
         self._generation += 1
+        self._commits_seen = getattr(self.app, "store_commits", 0)
         self._load(self.view, getattr(self.app, "worker", None), self._generation)
 
     @work(thread=True, exclusive=True, group="caseload")
@@ -296,7 +304,7 @@ class CaseloadScreen(Screen):
         self._detail(event.row)
 
     def action_new_child(self) -> None:
-        self.app.push_screen(self.app.make_screen("child_form"), lambda _: self.reload())
+        self.app.push_screen(self.app.make_screen("child_form"))  # saved: reload on resume
 
     @on(CaseTable.Chosen)
     def chosen(self, event: CaseTable.Chosen) -> None:

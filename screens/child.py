@@ -1,6 +1,10 @@
 """The child's record: header and tabs (Summary, People, Consent, Plan, Visits, Meetings,
 Chronology). Data comes from `cintui.record` in a worker thread; widgets are filled on the
-UI thread. Writes go through the forms in `screens.forms` (audited store sessions)."""
+UI thread. Writes go through the forms in `screens.forms` (audited store sessions).
+
+Opening a child must take <= 100 ms (issue 3), and widgets, not data, are what cost: the
+screen composes the header and the Summary only, and each other tab's widgets are built
+(and filled from the loaded record) the first time the tab is shown."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import (
     DataTable,
     Footer,
@@ -24,7 +29,7 @@ from textual.widgets import (
     TabPane,
 )
 
-from cintui import casework, record
+from cintui import record
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import SCOPE_LABELS, ConsentStatus
 from cintui.domain.timescales import DueState
@@ -38,6 +43,12 @@ from .forms import (
 )
 
 TABS = ("summary", "people", "consent", "plan", "visits", "meetings", "chronology")
+# The widget that takes the focus when a tab is shown (none: the tab strip).
+TAB_FOCUS = {
+    "summary": "#deadlines", "people": "#people-table", "consent": "#consents",
+    "visits": "#visits-table", "meetings": "#meetings-table",
+    "chronology": "#chronology-table",
+}
 # Never colour alone: each state is also a word.
 DUE_STYLES = {
     DueState.OVERDUE: "bold red",
@@ -82,6 +93,12 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _table(table_id: str, *columns: str, zebra: bool = True) -> DataTable:
+    table = DataTable(id=table_id, cursor_type="row", zebra_stripes=zebra)
+    table.add_columns(*columns)
+    return table
+
+
 class ChildScreen(Screen):
     """The record a worker lives in: everything about one child, by keyboard."""
 
@@ -121,6 +138,8 @@ class ChildScreen(Screen):
         super().__init__(**kwargs)
         self.child_id = child_id
         self.record: record.ChildRecord | None = None
+        self._built = {"summary"}  # tabs whose widgets exist (the rest: on first showing)
+        self._summary: record.ChildDetails | None = None  # as shown
 
     # ------------------------------------------------------------ layout
 
@@ -131,47 +150,65 @@ class ChildScreen(Screen):
             with TabPane("Summary", id="summary"), VerticalScroll():
                 yield Static("", id="details")
                 yield Static("Next due (timescale engine: rule and source)", classes="section")
-                yield DataTable(id="deadlines", cursor_type="row")
+                yield _table("deadlines", "Due", "What", "State", "Source", "Rule", zebra=False)
                 yield Static("", id="plan-headline", classes="section")
-            with TabPane("People", id="people"):
-                yield Static("Family network and professionals: the meeting contact list "
-                             "(WIR 2.9). a add · e edit · d remove", classes="note")
-                yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="people-warnings")
-            with TabPane("Consent", id="consent"):
-                yield Static("", id="consent-status")
-                yield DataTable(id="consents", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="withheld-steps")
-            with TabPane("Plan", id="plan"):
-                yield Static(ARRIVES["plan"], classes="note")
-            with TabPane("Visits", id="visits"):
-                yield Static(ARRIVES["visits"], classes="note")
-                yield DataTable(id="visits-table", cursor_type="row")
-            with TabPane("Meetings", id="meetings"):
-                yield Static(ARRIVES["meetings"], classes="note")
-                yield DataTable(id="meetings-table", cursor_type="row")
-            with TabPane("Chronology", id="chronology"):
-                with Horizontal(id="chron-filters"):
-                    yield Select(
-                        [("All kinds", "all"), *((KIND_LABELS[k], k) for k in KINDS)],
-                        value="all", allow_blank=False, id="chron-kind",
-                    )
-                    yield Input(placeholder="Filter by words (/)", id="chron-text")
-                yield DataTable(id="chronology-table", cursor_type="row", zebra_stripes=True)
+            for tab in TABS[1:]:
+                yield TabPane(tab.capitalize(), id=tab)  # filled by _build_tab
         yield Footer()
 
+    def _tab_widgets(self, tab: str) -> list[Widget]:
+        if tab == "people":
+            return [
+                Static("Family network and professionals: the meeting contact list "
+                       "(WIR 2.9). a add · e edit · d remove", classes="note"),
+                _table("people-table", "Name", "Relationship", "PR", "Lives with",
+                       "Agency / role", "Phone", "Email", "Needs"),
+                Static("", id="people-warnings"),
+            ]
+        if tab == "consent":
+            return [
+                Static("", id="consent-status"),
+                _table("consents", "Date", "Who", "Scope", "Decision", "How", "WIR 2.2 path"),
+                Static("", id="withheld-steps"),
+            ]
+        if tab == "visits":
+            return [Static(ARRIVES["visits"], classes="note"),
+                    _table("visits-table", "Date", "Time", "Kind", "Seen", "Seen alone",
+                           "Bedroom", "Status", zebra=False)]
+        if tab == "meetings":
+            return [Static(ARRIVES["meetings"], classes="note"),
+                    _table("meetings-table", "Date", "Meeting", "Held", "Next review",
+                           "Minutes out", zebra=False)]
+        if tab == "chronology":  # the filters are mounted into #chron-filters by _build_tab
+            return [Horizontal(id="chron-filters"),
+                    _table("chronology-table", "Date", "Kind", "What happened", "Who")]
+        return [Static(ARRIVES["plan"], classes="note")]
+
+    def _build_tab(self, tab: str) -> None:
+        """Mount a tab's widgets the first time it is shown, filled if the record is loaded.
+
+        Mounting registers the widgets at once, so they can be queried and filled (and the
+        keys that act on them work) straight away."""
+        if tab in self._built or tab not in TABS:
+            return
+        self._built.add(tab)
+        self.query_one(f"#{tab}", TabPane).mount_all(self._tab_widgets(tab))
+        if tab == "chronology":  # a container's children given to it are only mounted later
+            self.query_one("#chron-filters").mount(
+                Select([("All kinds", "all"), *((KIND_LABELS[k], k) for k in KINDS)],
+                       value="all", allow_blank=False, id="chron-kind"),
+                Input(placeholder="Filter by words (/)", id="chron-text"),
+            )
+        if self.record is not None:
+            self._fill_tab(tab)
+
     def on_mount(self) -> None:
-        tables = {
-            "#deadlines": ("Due", "What", "State", "Source", "Rule"),
-            "#people-table": ("Name", "Relationship", "PR", "Lives with", "Agency / role",
-                              "Phone", "Email", "Needs"),
-            "#consents": ("Date", "Who", "Scope", "Decision", "How", "WIR 2.2 path"),
-            "#visits-table": ("Date", "Time", "Kind", "Seen", "Seen alone", "Bedroom", "Status"),
-            "#meetings-table": ("Date", "Meeting", "Held", "Next review", "Minutes out"),
-            "#chronology-table": ("Date", "Kind", "What happened", "Who"),
-        }
-        for selector, columns in tables.items():
-            self.query_one(selector, DataTable).add_columns(*columns)
+        # The header and Summary (a few indexed reads, ~3 ms) are read here, so the first
+        # frame shows them; the rest of the record loads in a worker thread meanwhile.
+        app = self.app
+        with app.store.read() as session:
+            summary = record.child_summary(session, self.child_id, app.today)
+        self._show_summary(summary)
         self.load()
 
     # ------------------------------------------------------------ data
@@ -181,21 +218,30 @@ class ChildScreen(Screen):
         app = self.app
         with app.store.read() as session:
             rec = record.load_record(session, self.child_id, app.today)
-            child = record.get_child(session, self.child_id)
-            deadlines = casework.child_deadlines(session, child, app.today)
-        app.call_from_thread(self._show, rec, deadlines)
+        app.call_from_thread(self._show, rec)
 
-    def _show(self, rec: record.ChildRecord, deadlines) -> None:
+    def _show(self, rec: record.ChildRecord) -> None:
         self.record = rec
-        self._show_header(rec.header)
-        self._show_summary(rec, deadlines)
-        self._show_people(rec.people)
-        self._show_consent(rec)
-        self._show_visits(rec)
-        self._refilter()
-        self.refresh_bindings()
+        for tab in TABS:
+            if tab in self._built:
+                self._fill_tab(tab)
         if self.focused is None:
             self._focus_tab(self.active_tab)
+
+    def _fill_tab(self, tab: str) -> None:
+        rec = self.record
+        if tab == "summary":
+            self._show_summary(rec.summary)
+        elif tab == "people":
+            self._show_people(rec.people)
+        elif tab == "consent":
+            self._show_consent(rec)
+        elif tab == "visits":
+            self._show_visits(rec)
+        elif tab == "meetings":
+            self._show_meetings(rec)
+        elif tab == "chronology":
+            self._refilter()
 
     def _show_header(self, h: record.ChildHeader) -> None:
         known = f" (known as {h.known_as})" if h.known_as else ""
@@ -206,15 +252,19 @@ class ChildScreen(Screen):
                     f"  ·  Service: {h.service or '—'}")
         self.query_one("#child-header", Static).update(text)
 
-    def _show_summary(self, rec: record.ChildRecord, deadlines) -> None:
+    def _show_summary(self, summary: record.ChildDetails) -> None:
+        if summary == self._summary:
+            return  # as on screen already: keep the cursor where the worker left it
+        self._summary = summary
+        self._show_header(summary.header)
         details = Text()
-        for label, value in rec.summary.details:
+        for label, value in summary.details:
             details.append(f"{label + ':':<14}", style="bold")
             details.append(f"{value}\n")
         self.query_one("#details", Static).update(details)
         table = self.query_one("#deadlines", DataTable)
         table.clear()
-        for d in deadlines:
+        for d in summary.deadlines:
             state = str(d.state).upper()
             days = d.working_days_left
             when = (f"{-days} wd over" if days < 0 else f"{days} wd left")
@@ -222,9 +272,9 @@ class ChildScreen(Screen):
                 _day(d.due), d.label, Text(f"{state} ({when})", style=DUE_STYLES[d.state]),
                 _wrap(d.source, 16), _wrap(d.rule, 36), height=None,
             )
-        if not deadlines:
+        if not summary.deadlines:
             table.add_row("", "Nothing due: no clock running", "", "", "")
-        self.query_one("#plan-headline", Static).update(f"Plan: {rec.summary.plan_headline}")
+        self.query_one("#plan-headline", Static).update(f"Plan: {summary.plan_headline}")
 
     def _show_people(self, people: list[record.PersonRow]) -> None:
         table = self.query_one("#people-table", DataTable)
@@ -296,6 +346,8 @@ class ChildScreen(Screen):
         for v in rec.visits:
             visits.add_row(_day(v.when), f"{v.when:%H:%M}", v.kind, _yes(v.child_seen),
                            _yes(v.seen_alone), _yes(v.bedroom_seen), v.status)
+
+    def _show_meetings(self, rec: record.ChildRecord) -> None:
         meetings = self.query_one("#meetings-table", DataTable)
         meetings.clear()
         for m in rec.meetings:
@@ -307,7 +359,7 @@ class ChildScreen(Screen):
     @on(Select.Changed, "#chron-kind")
     @on(Input.Changed, "#chron-text")
     def _refilter(self) -> None:
-        if self.record is None:
+        if self.record is None or "chronology" not in self._built:
             return
         kind = self.query_one("#chron-kind", Select).value
         text = self.query_one("#chron-text", Input).value
@@ -330,7 +382,8 @@ class ChildScreen(Screen):
         return self.query_one(TabbedContent).active or "summary"
 
     @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self._build_tab(event.pane.id or "")  # shown by mouse or the tab strip's arrows
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -338,6 +391,7 @@ class ChildScreen(Screen):
         return tab is None or tab == self.active_tab
 
     def action_show_tab(self, tab: str) -> None:
+        self._build_tab(tab)
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
 
@@ -346,11 +400,8 @@ class ChildScreen(Screen):
         self.action_show_tab(TABS[i])
 
     def _focus_tab(self, tab: str) -> None:
-        target = {
-            "summary": "#deadlines", "people": "#people-table", "consent": "#consents",
-            "visits": "#visits-table", "meetings": "#meetings-table",
-            "chronology": "#chronology-table",
-        }.get(tab)
+        self._build_tab(tab)
+        target = TAB_FOCUS.get(tab)
         if target:
             self.query_one(target).focus()
         else:

@@ -45,6 +45,22 @@ def test_header_and_summary(store):
     assert header.status == "CIN plan" and header.worker == "Poppy Jessop"
     assert dict(summary.details)["Primary need"] == "N5 Family dysfunction"
     assert "no plan yet" in summary.plan_headline.lower()
+    # The timescale engine's deadlines come with the summary (and so with load_record).
+    with store.read() as session:
+        expected = casework.child_deadlines(session, record.get_child(session, c.id), TODAY)
+        loaded = record.load_record(session, c.id, TODAY)
+    assert list(summary.deadlines) == expected and summary.deadlines
+    assert loaded.summary.deadlines == summary.deadlines
+    assert [d.due for d in summary.deadlines] == sorted(d.due for d in summary.deadlines)
+
+
+def test_record_errors_are_casework_errors(store):
+    import uuid
+
+    with pytest.raises(casework.CaseworkError) as err, store.read() as session:
+        record.child_summary(session, uuid.uuid4(), TODAY)
+    assert isinstance(err.value, record.RecordError)
+    assert (err.value.field, err.value.problem) == ("child", "no such child on this store")
 
 
 def test_people_contact_list_wir_2_9(store):

@@ -68,6 +68,9 @@ class Store:
     store_id: str
     upgraded_from: str | None = None  # revision before an automatic upgrade
     backup_path: Path | None = None  # written before that upgrade
+    # Write transactions committed through this object: a screen that read before compares
+    # it to know whether what it shows may be out of date.
+    commits: int = field(default=0, init=False)
     _writer: sessionmaker = field(init=False, repr=False)
     _reader: sessionmaker = field(init=False, repr=False)
 
@@ -99,6 +102,7 @@ class Store:
         try:
             yield session
             session.commit()
+            self.commits += 1
         except BaseException:
             session.rollback()
             raise

@@ -186,3 +186,54 @@ async def test_a_slow_older_load_does_not_replace_a_newer_view(demo_store):
         await pilot.pause()
         assert table(app).row_count == mine
         assert "My caseload" in str(screen.query_one("#summary").render())
+
+
+async def test_a_change_saved_in_the_childs_record_shows_on_return(demo_store):
+    from tests.screens.test_child import fill
+
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        child = table(app).current
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await fill(pilot, "#first_name", "Zanthe")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        row = next(r for r in table(app).rows if r.id == child.id)
+        assert row.name.startswith("Zanthe ")
+        assert "Zanthe" in str(app.screen.query_one("#detail").render())
+        # Looking without saving does not reload (the cursor stays where it was).
+        await pilot.press("down")
+        cursor = table(app).cursor
+        loads = app.screen._generation
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen._generation == loads and table(app).cursor == cursor
+
+
+async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
+    """Opening a screen pauses cyclic garbage collection until its first frame (so a full
+    collection cannot stall the paint); it must always come back on, or memory grows."""
+    import gc
+
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        assert gc.isenabled()
+        app.open_child(table(app).current.id)
+        assert not gc.isenabled()  # held from the push...
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen"
+        assert gc.isenabled()  # ...to the first paint
+        await pilot.press("escape")
+        await settle(pilot)
+        assert gc.isenabled()

@@ -294,6 +294,7 @@ async def test_withheld_consent_path_from_incomplete_to_complete(demo_store):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert cells(app.screen.query_one("#consents"))[refused][5] == "COMPLETE"
+        await pilot.press("7")  # the Chronology tab is built when first shown
         chron = cells(app.screen.query_one("#chronology-table"))
         assert any("Withheld consent (WIR 2.2): Refusal accepted" in r[2] for r in chron)
     consent = read(demo_store, lambda s: s.exec(select(Consent).where(
