@@ -1,6 +1,6 @@
 """The caseload: every open child in view with what is due, for the home screen.
 
-Read with five plain SQL queries whatever the caseload's size (never a query per child), so
+Read with six plain SQL queries whatever the caseload's size (never a query per child), so
 it runs on the first-paint reader (`cintui.store.fast`, no ORM) as well as on the store. The
 dated facts go through the same timescale engine and consent rules as everywhere else.
 """
@@ -68,6 +68,28 @@ LEFT JOIN child_person AS cp ON cp.child_id = s.child_id AND cp.person_id = s.pe
 WHERE s.child_id IN ({ids})
 ORDER BY s.decided_on, s.created_at
 """
+# The plan in force per child (the newest agreed version, else the newest draft: a first
+# plan not yet agreed), its R/A/G counts, and its Amber or Red needs that break WIR 2.3
+# (no action at all, or an action without an owner or a date).
+_PLANS = """
+WITH ranked AS (
+    SELECT id, child_id, ROW_NUMBER() OVER (
+        PARTITION BY child_id
+        ORDER BY CASE WHEN status = 'agreed' THEN 0 ELSE 1 END, number DESC) AS pick
+    FROM plan_version WHERE status <> 'superseded' AND child_id IN ({ids})
+)
+SELECT r.child_id,
+       SUM(CASE WHEN n.rag = 'R' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN n.rag = 'A' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN n.rag = 'G' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN n.rag IN ('A', 'R') AND (
+           NOT EXISTS (SELECT 1 FROM plan_action AS a WHERE a.need_id = n.id)
+           OR EXISTS (SELECT 1 FROM plan_action AS a WHERE a.need_id = n.id
+                      AND (a.who = '' OR a.by_when IS NULL))) THEN 1 ELSE 0 END)
+FROM ranked AS r JOIN plan_need AS n ON n.version_id = r.id
+WHERE r.pick = 1
+GROUP BY r.child_id
+"""
 POLICY_SQL = "SELECT value FROM store_meta WHERE key = 'policy'"
 
 
@@ -85,7 +107,7 @@ class CaseloadRow:
     status: str
     red: int
     amber: int
-    green: int  # R/A/G counts of plan needs: filled when plans arrive (plan issue)
+    green: int  # R/A/G counts of the needs in the plan in force
     last_visit: date | None  # last visit where the child was seen
     next_visit: Deadline | None
     next_review: Deadline | None
@@ -163,8 +185,8 @@ def load_caseload(source, today: date, *, view: str = "everyone",
                   worker_username: str | None = None,
                   policy: PolicyProfile | None = None) -> list[CaseloadRow]:
     """The open children in `view` ("mine" / "team" need `worker_username`), sorted by
-    surname. `source`: anything `rows_from` takes. Five queries whatever the caseload's
-    size (six when the store's policy is read too); never one per child."""
+    surname. `source`: anything `rows_from` takes. Six queries whatever the caseload's
+    size (seven when the store's policy is read too); never one per child."""
     if view not in VIEWS:
         raise ValueError(f"unknown caseload view {view!r}")
     rows = rows_from(source)
@@ -176,7 +198,7 @@ def load_caseload(source, today: date, *, view: str = "everyone",
     params = {"username": worker_username or ""}
     ids = _IDS.format(view=where)
     by_child: dict = defaultdict(lambda: {"episode": None, "visits": [], "meetings": [],
-                                          "consents": []})
+                                          "consents": [], "plan": None})
     for row in rows(_EPISODES.format(ids=ids), params):
         by_child[row[0]]["episode"] = row  # ordered by referral: the last is current
     for child_id, at in rows(_VISITS.format(ids=ids), params):
@@ -193,6 +215,9 @@ def load_caseload(source, today: date, *, view: str = "everyone",
             person=str(person) if person is not None else None, person_has_pr=bool(pr),
             is_child=person is None, override_without_consent=bool(override),
             override_rationale=why or ""))
+    for child_id, red, amber, green, unowned in rows(_PLANS.format(ids=ids), params):
+        by_child[child_id]["plan"] = (int(red or 0), int(amber or 0), int(green or 0),
+                                      int(unowned or 0))
     out = [_row(child, by_child.get(child[0]), today, policy)
            for child in rows(_CHILDREN.format(view=where), params)]
     out.sort(key=lambda r: (r.name.split()[-1].lower() if r.name else "", r.name.lower()))
@@ -235,23 +260,21 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     minutes = due.get("minutes")
     if minutes is not None and minutes.state is DueState.OVERDUE:
         flags.append("Minutes overdue")
-    flags.extend(_plan_flags(facts))
+    plan = (facts or {}).get("plan")
+    if plan is None and status == "cin_plan":
+        flags.append("No plan")
+    elif plan is not None and plan[3]:
+        flags.append("Amber without owner or date")  # WIR 2.3
+    red, amber, green = plan[:3] if plan else (0, 0, 0)
     name = f"{first} {last}".strip()
     return CaseloadRow(
         id=_uuid(cid), reference=reference, name=name,
         age=describe_age(dob, expected, today), worker=w_name or "", worker_username=w_user or "",
         team=team or "", level=level or "", service=service or "", status=status,
-        red=0, amber=0, green=0, last_visit=max(seen) if seen else None,
+        red=red, amber=amber, green=green, last_visit=max(seen) if seen else None,
         next_visit=due.get("visit"), next_review=due.get("first_review") or due.get("review"),
         flags=tuple(flags), search=f"{name} {reference} {w_name or ''} {w_user or ''}".lower(),
     )
-
-
-def _plan_flags(facts) -> tuple[str, ...]:
-    """Hook for the plan issue: "Amber without owner or date" (an Amber need's action with no
-    owner or no date) and the R/A/G counts come from the child's current plan, read with one
-    more query over the plans of the children in view. No plans exist yet: nothing to flag."""
-    return ()
 
 
 def filter_rows(rows: list[CaseloadRow], text: str) -> list[CaseloadRow]:

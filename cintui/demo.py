@@ -26,6 +26,12 @@ from cintui.store.models import (
     Family,
     Meeting,
     Person,
+    Plan,
+    PlanAction,
+    PlanNeed,
+    PlanService,
+    PlanVersion,
+    RagChange,
     Team,
     Visit,
     Worker,
@@ -99,7 +105,59 @@ def _defaults(model: type) -> dict:
 
 
 # The order rows are written in: parents before the rows that point at them.
-WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting)
+WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting,
+               Plan, PlanVersion, PlanService, PlanNeed, PlanAction, RagChange)
+
+
+# Plan needs (BEX 2 three columns), quantified where possible (WIR 2.4). Each: what is
+# happening now, the outcome and how we will know, evidence, and column 3 as (what, who).
+NEEDS = (
+    ("{name} has missed {n} of the last 60 school days; attendance is {pct}% (94% last year).",
+     "{name} attends at least 95% of school days each half term, shown on the school register.",
+     "School register: {pct}% this half term.",
+     (("Walk {name} to school each morning", "Mum"),
+      ("Send the attendance figures every Friday", "School DSL"))),
+    ("{name}'s bedtime is after midnight most nights and {name} is tired in class.",
+     "{name} is in bed by 8.30pm on school nights and teachers no longer report tiredness.",
+     "Class teacher: asleep in lessons 3 times in 2 weeks.",
+     (("Keep a bedtime chart on the fridge", "Mum"),
+      ("Two sessions on evening routines", "Family support worker"))),
+    ("Arguments between the adults happen in front of {name} about twice a week.",
+     "{name} says home feels calm; no arguments in front of {name} for 8 weeks.",
+     "{name} told me of 2 arguments in the last week.",
+     (("Attend the healthy relationships sessions", "Dad"),
+      ("Ask {name} at each visit how home has felt", "Social worker"))),
+    ("{name} has missed 2 of the last 3 dental appointments.",
+     "{name} has a dental check and any treatment finished by the next review.",
+     "Dental practice: 2 missed appointments since June.",
+     (("Book and attend a dental appointment", "Mum"),)),
+    ("The family have rent arrears of about £900 and worry about losing the flat.",
+     "The family have a repayment plan they keep to and no notice from the landlord.",
+     "Arrears letter dated last month.",
+     (("Citizens Advice appointment about the arrears", "Dad"),
+      ("Refer to the housing support officer", "Social worker"))),
+    ("{name} has few friends and spends most evenings alone online.",
+     "{name} goes to one after-school club each week and names a friend there.",
+     "{name} said no one to play with at break.",
+     (("Find a club {name} would like and go along the first time", "Mum"),)),
+    ("Mum feels low most days and finds mornings hard.",
+     "Mum says she feels better most days and mornings are calmer, and the GP agrees.",
+     "Mum scored her mood 3/10 at the last visit.",
+     (("See the GP about how she is feeling", "Mum"),
+      ("Talking therapy self-referral", "Mum"))),
+)
+STRENGTHS = (
+    "{name} is close to their grandmother and sees her every weekend.",
+    "{name} enjoys football and goes to training every Saturday.",
+    "Mum has kept every appointment with the health visitor since the plan began.",
+    "{name}'s school says {name} is kind and settles well in class.",
+)
+SERVICES_OFFERED = (("Family support worker", "Routines at home, twice a week"),
+                    ("School pastoral team", "Attendance and friendships"),
+                    ("Health visitor", "Baby's health and Mum's wellbeing"),
+                    ("Citizens Advice", "Money and housing"))
+VIEWS = ("I like it when Mum walks me to school.", "I want to stay with my mum and dad.",
+         "I don't like it when they shout.", "I want to play football more.")
 
 
 class _Builder:
@@ -111,6 +169,7 @@ class _Builder:
         self.out = DemoCounts()
         self.n_child = 0
         self.stamp = datetime.combine(today, time(8), tzinfo=UTC)
+        self.held: dict = {}  # child id -> meetings held, oldest first
 
     def add(self, model: type, **values) -> _Row:
         row = _Row(_defaults(model))
@@ -144,6 +203,7 @@ class _Builder:
                             email=f"{username}@example.invalid")
             teams.append((team, members))
         self.out.teams = len(teams)
+        self.workers_by_id = {w.id: w for _, members in teams for w in members}
         self.out.workers = sum(len(m) for _, m in teams) + len(teams)
         return teams
 
@@ -295,8 +355,10 @@ class _Builder:
         if scenario == "transfer_in":
             ep.moved_in = wd(rng.randrange(2, 30))
         if scenario == "plan_pending":
+            self.plan(child, ep)  # a first plan still in draft
             return
         self.meetings_and_visits(child, ep, scenario)
+        self.plan(child, ep)
         if child.disabilities != "NONE" and rng.random() < 0.5:
             child.direct_payments_started = ep.cin_plan_start
             child.last_direct_payment_review = add_months(self.today, -rng.randrange(1, 14))
@@ -351,8 +413,9 @@ class _Builder:
         sent = self.cal.add_working_days(when, self.rng.randrange(2, 12)) if circulated else None
         sent = min(sent, self.today) if sent else None
         nxt = add_months(when, 3) if self.rng.random() < 0.7 else add_months(when, 2)
-        self.add(Meeting, child_id=child.id, episode_id=ep.id, kind=kind, held_on=when, held=True,
-                         next_review=nxt, minutes_circulated=sent, plan_circulated=sent)
+        row = self.add(Meeting, child_id=child.id, episode_id=ep.id, kind=kind, held_on=when,
+                       held=True, next_review=nxt, minutes_circulated=sent, plan_circulated=sent)
+        self.held.setdefault(child.id, []).append(row)
         self.out.meetings += 1
 
     def visits(self, child: Child, ep: Episode) -> None:
@@ -374,6 +437,86 @@ class _Builder:
             # WIR 2.11: a visit where the child was not seen does not reset the clock.
             self.visit(child, ep, cal.add_working_days(last_seen, 1), seen=False, alone=False)
 
+    # -------------------------------------------------------------- plans
+    def plan(self, child: Child, ep: Episode) -> None:
+        """Versions: v1 agreed at the initial meeting, v2 at the latest review (superseding
+        it), sometimes a draft in progress; a plan-pending child has a first draft only.
+        Needs in all three ratings with dated history, actions in every state."""
+        rng = self.plan_rng
+        name = child.first_name
+        plan = self.add(Plan, child_id=child.id, episode_id=ep.id)
+        held = self.held.get(child.id, [])
+        agreed = [held[0]] + ([held[-1]] if len(held) > 1 else []) if held else []
+        worker = self.workers_by_id.get(child.worker_id)
+        lead = worker.name if worker else ""
+        picks = rng.sample(range(len(NEEDS)), rng.randrange(2, 4))
+        needs = []  # (key, template, rating per version)
+        for i in picks:
+            path = rng.choice((("A", "A"), ("A", "G"), ("A", "A"), ("R", "A"), ("A", "R"),
+                               ("A", "A")))
+            needs.append((uuid.uuid4(), NEEDS[i], path, [uuid.uuid4() for _ in NEEDS[i][3]]))
+        strength = (uuid.uuid4(), rng.choice(STRENGTHS))
+        unowned = rng.random() < 0.12  # an Amber action with no owner: the caseload flags it
+        stages = [(m.held_on, m, "agreed") for m in agreed]
+        if not stages or rng.random() < 0.15:
+            stages.append((self.today - timedelta(days=rng.randrange(0, 10)), None, "draft"))
+        prev_stage = 0
+        for number, (on, meeting, status) in enumerate(stages, start=1):
+            if status == "agreed" and number < len([s for s in stages if s[2] == "agreed"]):
+                status = "superseded"
+            stage = min(number - 1, 1)
+            where = (f"{'Initial' if meeting.kind == 'initial' else 'Review'} CIN meeting "
+                     f"{meeting.held_on:%d %b %Y}") if meeting else ""
+            version = self.add(
+                PlanVersion, plan_id=plan.id, child_id=child.id, number=number, status=status,
+                created_on=on, agreed_on=on if meeting else None, agreed_at=where,
+                meeting_id=meeting.id if meeting else None,
+                objectives=f"{name} is safe, settled at home and doing well at school.",
+                lead_professional=lead, next_review=add_months(on, 3),
+                review_arrangements="CIN review every 3 months, chaired by the social worker.",
+                childs_views=rng.choice(VIEWS) if rng.random() < 0.9 else "",
+                lived_experience=f"A typical day for {name} starts with a rushed morning.")
+            for j, (svc, purpose) in enumerate(rng.sample(SERVICES_OFFERED, 1)):
+                self.add(PlanService, version_id=version.id, position=j, name=svc,
+                         purpose=purpose)
+            for pos, (key, (now, outcome, evidence, acts), path, akeys) in enumerate(needs):
+                rag = path[stage]
+                need = self.add(PlanNeed, version_id=version.id, child_id=child.id, key=key,
+                                position=pos, kind="worry",
+                                now=now.format(name=name, n=rng.randrange(5, 15),
+                                               pct=rng.randrange(75, 90)),
+                                outcome=outcome.format(name=name),
+                                evidence=evidence.format(name=name, pct=rng.randrange(75, 90)),
+                                rag=rag)
+                for k, ((what, who), akey) in enumerate(zip(acts, akeys, strict=True)):
+                    status_ = rng.choice(("done", "in_progress", "not_started", "not_done")) \
+                        if stage else rng.choice(("done", "in_progress"))
+                    due = on + timedelta(days=rng.randrange(-20, 60))
+                    owner = "" if unowned and pos == 0 and k == 0 and rag != "G" else who
+                    self.add(PlanAction, need_id=need.id, version_id=version.id, key=akey,
+                             position=k, what=what.format(name=name), who=owner, by_when=due,
+                             status=status_)
+                if number == 1 or path[stage] != path[prev_stage]:
+                    self.rating(child, key, version, on, rag,
+                                None if number == 1 else path[prev_stage], lead, where)
+            self.add(PlanNeed, version_id=version.id, child_id=child.id, key=strength[0],
+                     position=len(needs), kind="strength",
+                     now=strength[1].format(name=name), rag="G")
+            if number == 1:
+                self.rating(child, strength[0], version, on, "G", None, lead, where)
+            prev_stage = stage
+
+    def rating(self, child, key, version, on, rag, previous, by, where) -> None:
+        detail = {}
+        if rag == "G" and previous in ("A", "R"):
+            detail = {"maintained_for": f"{self.plan_rng.randrange(6, 13)} weeks",
+                      "agreed_at": where or by}
+        if rag == "R":
+            detail = {"cp_discussion": "Discussed with the team manager: threshold for a CP "
+                                       "conference not met; review in 4 weeks."}
+        self.add(RagChange, child_id=child.id, need_key=key, version_id=version.id, rated_on=on,
+                 rating=rag, previous=previous, by=by, **detail)
+
     def visit(self, child, ep, day: date, seen: bool, alone: bool) -> None:
         at = datetime.combine(day, time(hour=self.rng.randrange(9, 17)), tzinfo=UTC)
         self.add(Visit, child_id=child.id, episode_id=ep.id, visited_at=at,
@@ -394,6 +537,7 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
     """Make the rows (not yet written): deterministic for a seed and today."""
     rng = random.Random(seed)
     b = _Builder(rng, today, england_calendar(), levels)
+    b.plan_rng = random.Random(seed + 1_000_003)  # plans draw apart: the rest stays as it was
     teams = b.workforce(children)
     workers = [(team, w) for team, members in teams for w in members]
     made = 0
@@ -415,8 +559,10 @@ def _drop_last_children(out: DemoCounts, extra: int) -> None:
     """Remove the newest `extra` children and every row that belongs to them."""
     kids = [r for r in out.rows if r.model is Child][-extra:]
     ids = {k.id for k in kids}
+    gone = {r.id for r in out.rows if r.get("child_id") in ids}  # plans, versions, needs...
     out.rows = [r for r in out.rows
-                if not (r.model is Child and r.id in ids) and r.get("child_id") not in ids]
+                if not (r.model is Child and r.id in ids) and r.get("child_id") not in ids
+                and r.get("version_id") not in gone and r.get("need_id") not in gone]
     out.visits = sum(r.model is Visit for r in out.rows)
     out.meetings = sum(r.model is Meeting for r in out.rows)
 

@@ -113,7 +113,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(reader):
     calls.clear()
     staff = reader.rows("SELECT username FROM worker LIMIT 1")[0][0]
     load_caseload(counting, TODAY, policy=policy, view="mine", worker_username=staff)
-    assert everyone == len(calls) == 5
+    assert everyone == len(calls) == 6
 
 
 def test_filter_matches_every_word_in_name_reference_or_worker(reader):
@@ -172,3 +172,45 @@ def test_every_source_gives_the_same_caseload(reader, demo_store):
 def test_an_unknown_view_is_refused(reader):
     with pytest.raises(ValueError):
         load(reader, view="somebody")
+
+
+def test_rag_counts_come_from_the_plan_in_force(demo_store, reader):
+    from cintui import plans
+
+    rows = {r.id: r for r in load(reader, view="everyone")}
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            for row in list(rows.values())[:15]:
+                plan = plans.current_plan(session, row.id)
+                counts = plan.rag_counts() if plan else {"R": 0, "A": 0, "G": 0}
+                assert (row.red, row.amber, row.green) == (counts["R"], counts["A"],
+                                                           counts["G"])
+    finally:
+        store.close()
+    assert any(r.red for r in rows.values()) and any(r.green for r in rows.values())
+
+
+def test_an_amber_action_without_owner_or_date_is_flagged_wir_2_3(demo_store, reader):
+    from dataclasses import replace
+
+    from cintui import plans
+
+    clean = next(r for r in load(reader, view="everyone")
+                 if r.amber and "Amber without owner or date" not in r.flags)
+    store = open_store(demo_store, None)
+    try:
+        with store.session("test.worker") as session:
+            vid = plans.start_version(session, clean.id, TODAY)
+            draft = plans.load_version(session, vid)
+            i = next(i for i, n in enumerate(draft.needs) if n.rag == "A")
+            need = draft.needs[i]
+            unowned = replace(need, actions=(replace(need.actions[0], who=""),
+                                             *need.actions[1:]))
+            needs = (*draft.needs[:i], unowned, *draft.needs[i + 1:])
+            plans.save_draft(session, vid, replace(draft, needs=needs), TODAY)
+            plans.agree_version(session, vid, TODAY, agreed_by="Test Worker")
+    finally:
+        store.close()
+    after = next(r for r in load(reader, view="everyone") if r.id == clean.id)
+    assert "Amber without owner or date" in after.flags

@@ -26,6 +26,10 @@ CONSENT_DECISIONS = ("given", "refused", "withdrawn")
 CONSENT_METHODS = ("written", "verbal")
 VISIT_KINDS = ("home", "school", "office", "virtual", "other")
 MEETING_KINDS = ("initial", "review", "final", "transfer_in")
+PLAN_VERSION_STATUSES = ("draft", "agreed", "superseded")  # domain.plan.VERSION_STATUSES
+NEED_KINDS = ("worry", "strength")
+RAG_RATINGS = ("R", "A", "G")
+ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
 
 
 def utcnow() -> datetime:
@@ -248,6 +252,107 @@ class Meeting(Row, table=True):
     plan_circulated: date | None = None
 
 
+class Plan(Row, table=True):
+    """A child's CIN plan for one episode (DOMAIN.md §3); its content is in versions."""
+
+    __tablename__ = "plan"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+
+
+class PlanVersion(Row, table=True):
+    """One version: draft → agreed (at a meeting, or by a named person) → superseded."""
+
+    __tablename__ = "plan_version"
+
+    plan_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    number: int
+    status: str = Field(default="draft", max_length=16)
+    created_on: date
+    agreed_on: date | None = None
+    agreed_at: str = Field(default="", max_length=200)
+    agreed_by: str = Field(default="", max_length=200)
+    meeting_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("meeting.id"), index=True,
+    )
+    objectives: str = Field(default="")
+    lead_professional: str = Field(default="", max_length=200)
+    review_arrangements: str = Field(default="")
+    next_review: date | None = None
+    childs_views: str = Field(default="")
+    lived_experience: str = Field(default="")
+
+
+class PlanService(Row, table=True):
+    """A service in a plan version and its purpose (WIR 2.7)."""
+
+    __tablename__ = "plan_service"
+
+    version_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_version.id"), index=True)
+    position: int = 0
+    name: str = Field(max_length=200)
+    purpose: str = Field(default="")
+
+
+class PlanNeed(Row, table=True):
+    """One row of the three-column plan (BEX 2). `key` is the same in every version of it."""
+
+    __tablename__ = "plan_need"
+
+    version_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_version.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    key: uuid.UUID = Field(index=True)
+    position: int = 0
+    kind: str = Field(default="worry", max_length=16)
+    now: str = Field(default="")
+    outcome: str = Field(default="")
+    evidence: str = Field(default="")
+    rag: str = Field(default="A", max_length=1)
+
+
+class PlanAction(Row, table=True):
+    """Column 3: who does what by when; `key` is the same in every version of it."""
+
+    __tablename__ = "plan_action"
+
+    need_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_need.id"), index=True)
+    version_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_version.id"), index=True)
+    key: uuid.UUID
+    position: int = 0
+    what: str = Field(default="")
+    who: str = Field(default="", max_length=200)
+    person_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("person.id"), index=True,
+    )
+    by_when: date | None = None
+    status: str = Field(default="not_started", max_length=16)
+    notes: str = Field(default="")
+
+
+class RagChange(Row, table=True):
+    """A need's rating, dated and attributed (WIR 2.3-2.6), kept across versions by key."""
+
+    __tablename__ = "rag_change"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    need_key: uuid.UUID = Field(index=True)
+    version_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("plan_version.id"), index=True,
+    )
+    rated_on: date
+    rating: str = Field(max_length=1)
+    previous: str | None = Field(default=None, max_length=1)
+    by: str = Field(default="", max_length=200)
+    reason: str = Field(default="")
+    maintained_for: str = Field(default="", max_length=120)
+    agreed_at: str = Field(default="", max_length=200)
+    cp_discussion: str = Field(default="")
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained (STORE_NOTES.md). Written in the same transaction."""
 
@@ -315,3 +420,14 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("kind", row.kind, VISIT_KINDS)
     elif issubclass(model, Meeting):
         _one_of("kind", row.kind, MEETING_KINDS)
+    elif issubclass(model, PlanVersion):
+        _one_of("status", row.status, PLAN_VERSION_STATUSES)
+    elif issubclass(model, PlanNeed):
+        _one_of("kind", row.kind, NEED_KINDS)
+        _one_of("rag", row.rag, RAG_RATINGS)
+        if not row.now.strip():
+            raise InvalidRow("now", "say what is happening for the child now")
+    elif issubclass(model, PlanAction):
+        _one_of("status", row.status, ACTION_STATUSES)
+    elif issubclass(model, RagChange):
+        _one_of("rating", row.rating, RAG_RATINGS)

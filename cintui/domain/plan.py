@@ -1,0 +1,150 @@
+"""The CIN plan as plain values (DOMAIN.md §3; BEX 2, WIR 2.3-2.7, TRA, STO 4.4).
+
+A plan belongs to a child's episode and has versions (draft → agreed at a meeting or by a
+named person → superseded by the next). A version holds the plan-wide statements of
+WIR 2.7 and a list of needs; each need is one row of the BEX 2 three-column table:
+
+1. `now`: what is happening for the child now: a worry and what must change, or a
+   strength to keep (`kind`);
+2. `outcome`: how the child's experience will be different and how everyone will know;
+3. `actions`: who does what by when (family network and services).
+
+Every need carries a RAG rating with a dated history that follows the need across
+versions (`Need.key` is the same in every version of one need) and quantified evidence
+(WIR 2.4). Pure: no Textual, no SQL; the store (`cintui.plans`) and the exports build
+these, the checks (`cintui.domain.plan_checks`) read them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+RAG_RATINGS = ("R", "A", "G")
+RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green"}
+NEED_KINDS = ("worry", "strength")
+ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
+ACTION_STATUS_LABELS = {
+    "not_started": "Not started", "in_progress": "In progress", "done": "Done",
+    "not_done": "Not done",
+}
+VERSION_STATUSES = ("draft", "agreed", "superseded")
+
+
+@dataclass(frozen=True)
+class RagChange:
+    """One rating given to a need, dated and attributed (WIR 2.3-2.6).
+
+    Amber → Green records how long the change has been maintained and where or by whom it
+    was agreed; a move to Red records the discussion about a Child Protection conference
+    or strategy discussion (BEX 3)."""
+
+    on: date
+    rating: str  # R | A | G
+    previous: str | None = None  # None: the first rating
+    by: str = ""  # who rated (worker's name)
+    reason: str = ""
+    maintained_for: str = ""  # Amber → Green: e.g. "8 weeks"
+    agreed_at: str = ""  # Amber → Green: "Review meeting 3 March 2026" or a person
+    cp_discussion: str = ""  # → Red: the CP conference / strategy discussion considered
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    """Column 3: who does what by when."""
+
+    what: str
+    who: str = ""  # a person from People, an agency or a role ("Mum", "School DSL")
+    by_when: date | None = None
+    status: str = "not_started"  # ACTION_STATUSES
+    notes: str = ""
+    person_id: uuid.UUID | None = None  # when `who` is someone on the child's People
+    key: uuid.UUID = field(default_factory=uuid.uuid4)  # the same action across versions
+
+
+@dataclass(frozen=True)
+class Need:
+    """One row of the three-column plan."""
+
+    now: str  # column 1: what is happening now (worry to change, or strength to keep)
+    outcome: str = ""  # column 2: the outcome and how we will know it has been achieved
+    actions: tuple[PlanAction, ...] = ()  # column 3
+    rag: str = "A"
+    kind: str = "worry"  # NEED_KINDS
+    evidence: str = ""  # quantified where possible (WIR 2.4)
+    rag_history: tuple[RagChange, ...] = ()  # oldest first; the last is the current rating
+    key: uuid.UUID = field(default_factory=uuid.uuid4)  # the same need across versions
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service in the plan and what it is for (WIR 2.7)."""
+
+    name: str
+    purpose: str = ""
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One version of a child's CIN plan."""
+
+    number: int
+    status: str = "draft"  # VERSION_STATUSES
+    created_on: date | None = None
+    agreed_on: date | None = None
+    agreed_at: str = ""  # the meeting it was agreed at ("Review meeting 3 Mar 2026")
+    agreed_by: str = ""  # or the person who agreed it
+    objectives: str = ""  # overall objectives (WIR 2.7)
+    lead_professional: str = ""
+    review_arrangements: str = ""
+    next_review: date | None = None
+    services: tuple[Service, ...] = ()
+    childs_views: str = ""  # the child's views and feelings, in their words
+    lived_experience: str = ""  # daily lived experience of the child and parent/carer
+    needs: tuple[Need, ...] = ()
+    id: uuid.UUID | None = None  # the store's row, when it came from one
+
+    def rag_counts(self) -> dict[str, int]:
+        """Needs per rating, e.g. {"R": 0, "A": 3, "G": 2}."""
+        counts = dict.fromkeys(RAG_RATINGS, 0)
+        for need in self.needs:
+            counts[need.rag] += 1
+        return counts
+
+    @property
+    def headline(self) -> str:
+        """One line for the Summary and the caseload: version, state, ratings, review."""
+        counts = self.rag_counts()
+        state = {"draft": "draft", "agreed": "agreed", "superseded": "superseded"}[self.status]
+        if self.status == "agreed" and self.agreed_on:
+            state = f"agreed {self.agreed_on:%d %b %Y}"
+        review = f", next review {self.next_review:%d %b %Y}" if self.next_review else ""
+        return (f"version {self.number} ({state}): {len(self.needs)} needs, "
+                f"R{counts['R']} A{counts['A']} G{counts['G']}{review}")
+
+
+def rag_change_problems(previous: str | None, rating: str, *, maintained_for: str = "",
+                        agreed_at: str = "", cp_discussion: str = "",
+                        ) -> list[tuple[str, str]]:
+    """What a re-rating still needs before it can be recorded, as (field, problem).
+
+    - Amber (or Red) → Green: change must have been maintained for a period of time and
+      agreed at a meeting or by a named person (WIR 2.4, WIR 2.6).
+    - → Red: record the discussion about a Child Protection conference or a strategy
+      discussion and s47 enquiry (WIR 2.6, BEX 3).
+    """
+    if rating not in RAG_RATINGS:
+        return [("rating", f"{rating!r} is not Red, Amber or Green")]
+    problems = []
+    if rating == "G" and previous in ("A", "R"):
+        if not maintained_for.strip():
+            problems.append(("maintained_for", "how long has the change been maintained? "
+                             "A need moves to Green only when change has held (WIR 2.4)"))
+        if not agreed_at.strip():
+            problems.append(("agreed_at", "where or by whom was Green agreed? "
+                             "(the meeting, or the person) (WIR 2.6)"))
+    if rating == "R" and previous != "R" and not cp_discussion.strip():
+        problems.append(("cp_discussion", "record the discussion about a Child Protection "
+                         "conference or strategy discussion (WIR 2.6, BEX 3)"))
+    return problems

@@ -1,0 +1,353 @@
+"""A child's CIN plan in the store: versions, needs, actions, RAG history (DOMAIN.md §3).
+
+Reads return the pure values of `cintui.domain.plan`; writes take them and go through the
+caller's `Store.session(actor)`, so every change lands in the audit trail. Content is edited
+on a **draft** version only: an agreed version is the written agreement with the family and
+is never silently changed; a new version starts from the last (`start_version`). Action
+progress (`set_action_status`) may be recorded on the agreed version: it is progress
+against the agreement, not a change to it (visits and meetings tick actions here).
+
+A version's rows are saved by comparing keys (`Need.key`, `PlanAction.key`): a need edited
+is one audited update, not a delete and re-insert of the plan.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from cintui import casework
+from cintui.domain import plan as plan_rules
+from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
+from cintui.store import models as m
+
+
+class PlanError(casework.CaseworkError):
+    """A plan request that cannot be carried out, in a worker's words (field, problem)."""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: uuid.UUID
+    number: int
+    status: str
+    created_on: date
+    agreed_on: date | None
+    agreed_at: str
+    agreed_by: str
+    needs: int
+
+    @property
+    def label(self) -> str:
+        if self.status == "agreed":
+            where = self.agreed_at or self.agreed_by
+            return f"v{self.number} agreed {self.agreed_on:%d %b %Y}" + (
+                f" ({where})" if where else "")
+        return f"v{self.number} {self.status}, started {self.created_on:%d %b %Y}"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def versions(session: Session, child_id: uuid.UUID) -> list[VersionInfo]:
+    """Every version of the child's plans, newest first."""
+    rows = session.exec(select(m.PlanVersion).where(m.PlanVersion.child_id == child_id)
+                        .order_by(col(m.PlanVersion.number).desc())).all()
+    counts: dict[uuid.UUID, int] = {}
+    if rows:
+        for vid in session.exec(select(m.PlanNeed.version_id).where(
+                col(m.PlanNeed.version_id).in_([v.id for v in rows]))).all():
+            counts[vid] = counts.get(vid, 0) + 1
+    return [VersionInfo(v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at,
+                        v.agreed_by, counts.get(v.id, 0)) for v in rows]
+
+
+def current_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
+    """The plan in force: the newest agreed version, else the newest draft (a first plan
+    not yet agreed)."""
+    found = versions(session, child_id)
+    agreed = [v for v in found if v.status == "agreed"]
+    chosen = agreed[0] if agreed else next((v for v in found if v.status == "draft"), None)
+    return chosen.id if chosen else None
+
+
+def draft_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
+    return next((v.id for v in versions(session, child_id) if v.status == "draft"), None)
+
+
+def load_version(session: Session, version_id: uuid.UUID) -> PlanVersion:
+    """A version with its services, needs (in order), actions and each need's RAG history."""
+    v = session.get(m.PlanVersion, version_id)
+    if v is None:
+        raise PlanError("plan", "no such plan version on this store")
+    needs = session.exec(select(m.PlanNeed).where(m.PlanNeed.version_id == version_id)
+                         .order_by(m.PlanNeed.position)).all()
+    actions = session.exec(select(m.PlanAction).where(m.PlanAction.version_id == version_id)
+                           .order_by(m.PlanAction.position)).all()
+    services = session.exec(select(m.PlanService).where(m.PlanService.version_id == version_id)
+                            .order_by(m.PlanService.position)).all()
+    keys = [n.key for n in needs]
+    history: dict[uuid.UUID, list[RagChange]] = {}
+    if keys:
+        for r in session.exec(select(m.RagChange).where(col(m.RagChange.need_key).in_(keys))
+                              .order_by(m.RagChange.rated_on, m.RagChange.created_at)).all():
+            history.setdefault(r.need_key, []).append(RagChange(
+                on=r.rated_on, rating=r.rating, previous=r.previous, by=r.by, reason=r.reason,
+                maintained_for=r.maintained_for, agreed_at=r.agreed_at,
+                cp_discussion=r.cp_discussion))
+    by_need: dict[uuid.UUID, list[PlanAction]] = {}
+    for a in actions:
+        by_need.setdefault(a.need_id, []).append(PlanAction(
+            what=a.what, who=a.who, by_when=a.by_when, status=a.status, notes=a.notes,
+            person_id=a.person_id, key=a.key))
+    return PlanVersion(
+        id=v.id, number=v.number, status=v.status, created_on=v.created_on,
+        agreed_on=v.agreed_on, agreed_at=v.agreed_at, agreed_by=v.agreed_by,
+        objectives=v.objectives, lead_professional=v.lead_professional,
+        review_arrangements=v.review_arrangements, next_review=v.next_review,
+        childs_views=v.childs_views, lived_experience=v.lived_experience,
+        services=tuple(Service(s.name, s.purpose) for s in services),
+        needs=tuple(Need(now=n.now, outcome=n.outcome, evidence=n.evidence, rag=n.rag,
+                         kind=n.kind, actions=tuple(by_need.get(n.id, ())),
+                         rag_history=tuple(history.get(n.key, ())), key=n.key)
+                    for n in needs),
+    )
+
+
+def current_plan(session: Session, child_id: uuid.UUID) -> PlanVersion | None:
+    vid = current_version_id(session, child_id)
+    return load_version(session, vid) if vid else None
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _version_row(session: Session, version_id: uuid.UUID) -> m.PlanVersion:
+    v = session.get(m.PlanVersion, version_id)
+    if v is None:
+        raise PlanError("plan", "no such plan version on this store")
+    return v
+
+
+def _draft_row(session: Session, version_id: uuid.UUID) -> m.PlanVersion:
+    v = _version_row(session, version_id)
+    if v.status != "draft":
+        raise PlanError("plan", f"version {v.number} is {v.status}: an agreed plan is not "
+                        "changed; start a new version from it")
+    return v
+
+
+def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = "",
+                  ) -> uuid.UUID:
+    """The draft to edit: the existing draft, else a new version copied from the latest
+    (needs and actions keep their keys, so RAG history and the diff follow them), else a
+    first, empty plan for the child's current episode."""
+    existing = draft_version_id(session, child_id)
+    if existing:
+        return existing
+    latest = session.exec(select(m.PlanVersion).where(m.PlanVersion.child_id == child_id)
+                          .order_by(col(m.PlanVersion.number).desc())).first()
+    if latest is None:
+        child = session.get(m.Child, child_id)
+        if child is None:
+            raise PlanError("child", "no such child on this store")
+        episode = casework.current_episode(session, child_id)
+        plan = m.Plan(child_id=child_id, episode_id=episode.id if episode else None)
+        session.add(plan)
+        worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
+        draft = m.PlanVersion(plan_id=plan.id, child_id=child_id, number=1, created_on=today,
+                              lead_professional=worker.name if worker else by)
+        session.add(draft)
+        session.flush()
+        return draft.id
+    source = load_version(session, latest.id)
+    draft = m.PlanVersion(
+        plan_id=latest.plan_id, child_id=child_id, number=latest.number + 1,
+        created_on=today, objectives=latest.objectives,
+        lead_professional=latest.lead_professional,
+        review_arrangements=latest.review_arrangements, next_review=latest.next_review,
+        childs_views=latest.childs_views, lived_experience=latest.lived_experience)
+    session.add(draft)
+    _write_content(session, draft, source)
+    session.flush()
+    return draft.id
+
+
+def _write_content(session: Session, row: m.PlanVersion, version: PlanVersion) -> None:
+    for i, s in enumerate(version.services):
+        session.add(m.PlanService(version_id=row.id, position=i, name=s.name, purpose=s.purpose))
+    for i, need in enumerate(version.needs):
+        n = m.PlanNeed(version_id=row.id, child_id=row.child_id, key=need.key, position=i,
+                       kind=need.kind, now=need.now, outcome=need.outcome,
+                       evidence=need.evidence, rag=need.rag)
+        session.add(n)
+        for j, a in enumerate(need.actions):
+            session.add(m.PlanAction(need_id=n.id, version_id=row.id, key=a.key, position=j,
+                                     what=a.what, who=a.who, person_id=a.person_id,
+                                     by_when=a.by_when, status=a.status, notes=a.notes))
+
+
+VERSION_FIELDS = ("objectives", "lead_professional", "review_arrangements", "next_review",
+                  "childs_views", "lived_experience")
+
+
+def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, today: date,
+               by: str = "") -> PlanVersion:
+    """Make the draft's rows say what `version` says, touching only what changed.
+
+    A need whose rating differs from the stored one gets a dated RagChange (the screen
+    asks for the details first: `rate_need` checks them); a new need gets its first rating.
+    Returns the version as stored."""
+    row = _draft_row(session, version_id)
+    for name in VERSION_FIELDS:
+        if getattr(row, name) != getattr(version, name):
+            setattr(row, name, getattr(version, name))
+    session.add(row)
+    _sync_services(session, row, version.services)
+    stored = {n.key: n for n in session.exec(
+        select(m.PlanNeed).where(m.PlanNeed.version_id == version_id)).all()}
+    wanted = {n.key for n in version.needs}
+    for key, n in stored.items():
+        if key not in wanted:
+            for a in session.exec(select(m.PlanAction).where(m.PlanAction.need_id == n.id)):
+                session.delete(a)
+            session.delete(n)
+    for i, need in enumerate(version.needs):
+        n = stored.get(need.key)
+        if n is None:
+            n = m.PlanNeed(version_id=version_id, child_id=row.child_id, key=need.key,
+                           position=i, kind=need.kind, now=need.now, outcome=need.outcome,
+                           evidence=need.evidence, rag=need.rag)
+            session.add(n)
+            last = _last_rating(session, need.key)
+            if last is None or last.rating != need.rag:
+                _add_rating(session, row, need, today, by, previous=last.rating if last else None)
+        else:
+            previous = n.rag
+            for name, value in (("position", i), ("kind", need.kind), ("now", need.now),
+                                ("outcome", need.outcome), ("evidence", need.evidence),
+                                ("rag", need.rag)):
+                if getattr(n, name) != value:
+                    setattr(n, name, value)
+            session.add(n)
+            if previous != need.rag:
+                _add_rating(session, row, need, today, by, previous=previous)
+        _sync_actions(session, row, n, need.actions)
+    session.flush()
+    return load_version(session, version_id)
+
+
+def _last_rating(session: Session, key: uuid.UUID) -> m.RagChange | None:
+    return session.exec(select(m.RagChange).where(m.RagChange.need_key == key)
+                        .order_by(col(m.RagChange.rated_on).desc(),
+                                  col(m.RagChange.created_at).desc())).first()
+
+
+def _add_rating(session: Session, row: m.PlanVersion, need: Need, today: date, by: str,
+                previous: str | None) -> None:
+    # The details of this change, if the screen gathered them, are the need's last history
+    # entry for this rating (see `with_rating`).
+    detail = need.rag_history[-1] if need.rag_history and need.rag_history[-1].rating == need.rag \
+        else RagChange(on=today, rating=need.rag)
+    problems = plan_rules.rag_change_problems(
+        previous, need.rag, maintained_for=detail.maintained_for, agreed_at=detail.agreed_at,
+        cp_discussion=detail.cp_discussion)
+    if problems:
+        field, problem = problems[0]
+        raise PlanError(field, problem)
+    session.add(m.RagChange(
+        child_id=row.child_id, need_key=need.key, version_id=row.id, rated_on=detail.on,
+        rating=need.rag, previous=previous, by=detail.by or by, reason=detail.reason,
+        maintained_for=detail.maintained_for, agreed_at=detail.agreed_at,
+        cp_discussion=detail.cp_discussion))
+
+
+def with_rating(need: Need, rating: str, on: date, by: str, *, reason: str = "",
+                maintained_for: str = "", agreed_at: str = "", cp_discussion: str = "",
+                ) -> Need:
+    """`need` re-rated, with the change's details (checked by `rag_change_problems`;
+    raises PlanError naming the field that is missing)."""
+    problems = plan_rules.rag_change_problems(
+        need.rag, rating, maintained_for=maintained_for, agreed_at=agreed_at,
+        cp_discussion=cp_discussion)
+    if problems:
+        raise PlanError(*problems[0])
+    change = RagChange(on=on, rating=rating, previous=need.rag, by=by, reason=reason,
+                       maintained_for=maintained_for, agreed_at=agreed_at,
+                       cp_discussion=cp_discussion)
+    return replace(need, rag=rating, rag_history=(*need.rag_history, change))
+
+
+def _sync_services(session: Session, row: m.PlanVersion, services: tuple[Service, ...]) -> None:
+    stored = session.exec(select(m.PlanService).where(m.PlanService.version_id == row.id)
+                          .order_by(m.PlanService.position)).all()
+    if [(s.name, s.purpose) for s in stored] == [(s.name, s.purpose) for s in services]:
+        return
+    for s in stored:
+        session.delete(s)
+    for i, s in enumerate(services):
+        session.add(m.PlanService(version_id=row.id, position=i, name=s.name, purpose=s.purpose))
+
+
+def _sync_actions(session: Session, row: m.PlanVersion, need: m.PlanNeed,
+                  actions: tuple[PlanAction, ...]) -> None:
+    stored = {a.key: a for a in session.exec(
+        select(m.PlanAction).where(m.PlanAction.need_id == need.id)).all()}
+    wanted = {a.key for a in actions}
+    for key, a in stored.items():
+        if key not in wanted:
+            session.delete(a)
+    for j, action in enumerate(actions):
+        a = stored.get(action.key)
+        if a is None:
+            session.add(m.PlanAction(need_id=need.id, version_id=row.id, key=action.key,
+                                     position=j, what=action.what, who=action.who,
+                                     person_id=action.person_id, by_when=action.by_when,
+                                     status=action.status, notes=action.notes))
+            continue
+        for name, value in (("position", j), ("what", action.what), ("who", action.who),
+                            ("person_id", action.person_id), ("by_when", action.by_when),
+                            ("status", action.status), ("notes", action.notes)):
+            if getattr(a, name) != value:
+                setattr(a, name, value)
+        session.add(a)
+
+
+def agree_version(session: Session, version_id: uuid.UUID, on: date, *, agreed_at: str = "",
+                  agreed_by: str = "", meeting_id: uuid.UUID | None = None) -> None:
+    """The draft becomes the plan in force; the version it replaces is superseded."""
+    row = _draft_row(session, version_id)
+    if not (agreed_at.strip() or agreed_by.strip()):
+        raise PlanError("agreed_at", "say at which meeting, or by whom, the plan was agreed")
+    for other in session.exec(select(m.PlanVersion).where(
+            m.PlanVersion.plan_id == row.plan_id, m.PlanVersion.status == "agreed")).all():
+        other.status = "superseded"
+        session.add(other)
+    row.status, row.agreed_on = "agreed", on
+    row.agreed_at, row.agreed_by, row.meeting_id = agreed_at.strip(), agreed_by.strip(), meeting_id
+    session.add(row)
+    session.flush()
+
+
+def set_action_status(session: Session, version_id: uuid.UUID, action_key: uuid.UUID,
+                      status: str, notes: str | None = None) -> None:
+    """Record progress on an action of the draft or the agreed version (the seam visits and
+    meetings use to tick actions as progressed)."""
+    if status not in plan_rules.ACTION_STATUSES:
+        raise PlanError("status", f"{status!r} is not one of: "
+                        f"{', '.join(plan_rules.ACTION_STATUS_LABELS.values())}")
+    row = _version_row(session, version_id)
+    if row.status == "superseded":
+        raise PlanError("plan", f"version {row.number} has been superseded")
+    action = session.exec(select(m.PlanAction).where(
+        m.PlanAction.version_id == version_id, m.PlanAction.key == action_key)).first()
+    if action is None:
+        raise PlanError("action", "no such action in this plan")
+    action.status = status
+    if notes is not None:
+        action.notes = notes
+    session.add(action)
+    session.flush()
