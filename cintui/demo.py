@@ -146,6 +146,7 @@ NEEDS = (
      (("See the GP about how she is feeling", "Mum"),
       ("Talking therapy self-referral", "Mum"))),
 )
+SCHOOL_NEEDS = {0, 1, 5}  # indexes of NEEDS that fit a school-age child only
 STRENGTHS = (
     "{name} is close to their grandmother and sees her every weekend.",
     "{name} enjoys football and goes to training every Saturday.",
@@ -156,6 +157,8 @@ SERVICES_OFFERED = (("Family support worker", "Routines at home, twice a week"),
                     ("School pastoral team", "Attendance and friendships"),
                     ("Health visitor", "Baby's health and Mum's wellbeing"),
                     ("Citizens Advice", "Money and housing"))
+OBSERVED = ("Observed at visits (too young to say): {name} smiles at Mum, reaches for her "
+            "and settles quickly when held.")
 VIEWS = ("I like it when Mum walks me to school.", "I want to stay with my mum and dad.",
          "I don't like it when they shout.", "I want to play football more.")
 
@@ -449,13 +452,16 @@ class _Builder:
         agreed = [held[0]] + ([held[-1]] if len(held) > 1 else []) if held else []
         worker = self.workers_by_id.get(child.worker_id)
         lead = worker.name if worker else ""
-        picks = rng.sample(range(len(NEEDS)), rng.randrange(2, 4))
+        age = (self.today - child.dob).days / 365.25 if child.dob else -1
+        fits = [i for i in range(len(NEEDS)) if age >= 5 or i not in SCHOOL_NEEDS]
+        picks = rng.sample(fits, rng.randrange(2, 4))
         needs = []  # (key, template, rating per version)
         for i in picks:
             path = rng.choice((("A", "A"), ("A", "G"), ("A", "A"), ("R", "A"), ("A", "R"),
                                ("A", "A")))
             needs.append((uuid.uuid4(), NEEDS[i], path, [uuid.uuid4() for _ in NEEDS[i][3]]))
-        strength = (uuid.uuid4(), rng.choice(STRENGTHS))
+        strength = (uuid.uuid4(), rng.choice(STRENGTHS if age >= 5 else STRENGTHS[:1]
+                                             + STRENGTHS[2:3]))
         unowned = rng.random() < 0.12  # an Amber action with no owner: the caseload flags it
         stages = [(m.held_on, m, "agreed") for m in agreed]
         if not stages or rng.random() < 0.15:
@@ -474,7 +480,8 @@ class _Builder:
                 objectives=f"{name} is safe, settled at home and doing well at school.",
                 lead_professional=lead, next_review=add_months(on, 3),
                 review_arrangements="CIN review every 3 months, chaired by the social worker.",
-                childs_views=rng.choice(VIEWS) if rng.random() < 0.9 else "",
+                childs_views=("" if rng.random() < 0.1 or age < 0 else rng.choice(VIEWS)
+                              if age >= 5 else OBSERVED.format(name=name)),
                 lived_experience=f"A typical day for {name} starts with a rushed morning.")
             for j, (svc, purpose) in enumerate(rng.sample(SERVICES_OFFERED, 1)):
                 self.add(PlanService, version_id=version.id, position=j, name=svc,

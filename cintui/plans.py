@@ -351,3 +351,39 @@ def set_action_status(session: Session, version_id: uuid.UUID, action_key: uuid.
         action.notes = notes
     session.add(action)
     session.flush()
+
+
+@dataclass(frozen=True)
+class RatingEvent:
+    """A need's rating as the chronology shows it."""
+
+    change: RagChange
+    need: str  # the need's column 1, as last written
+
+
+def rating_events(session: Session, child_id: uuid.UUID) -> list[RatingEvent]:
+    """Every RAG rating given on the child's plans, oldest first."""
+    changes = session.exec(select(m.RagChange).where(m.RagChange.child_id == child_id)
+                           .order_by(m.RagChange.rated_on, m.RagChange.created_at)).all()
+    texts: dict[uuid.UUID, str] = {}
+    for n in session.exec(select(m.PlanNeed).join(
+            m.PlanVersion, m.PlanVersion.id == m.PlanNeed.version_id)
+            .where(m.PlanNeed.child_id == child_id).order_by(m.PlanVersion.number)).all():
+        texts[n.key] = n.now  # the newest version's wording wins
+    return [RatingEvent(RagChange(
+        on=r.rated_on, rating=r.rating, previous=r.previous, by=r.by, reason=r.reason,
+        maintained_for=r.maintained_for, agreed_at=r.agreed_at,
+        cp_discussion=r.cp_discussion), texts.get(r.need_key, "")) for r in changes]
+
+
+def headline(session: Session, child_id: uuid.UUID) -> str:
+    """The Summary's plan line: the plan in force, and a draft in progress if there is one."""
+    found = versions(session, child_id)
+    if not found:
+        return "No plan yet (p on the Plan tab starts one)"
+    current = current_plan(session, child_id)
+    line = current.headline if current else ""
+    draft = next((v for v in found if v.status == "draft"), None)
+    if draft and current and draft.id != current.id:
+        line += f"; draft v{draft.number} in progress"
+    return line

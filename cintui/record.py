@@ -23,7 +23,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui import casework, codes
+from cintui import casework, codes, plans
 from cintui.domain import child as child_rules
 from cintui.domain.chronology import (
     ChronologyEntry,
@@ -43,6 +43,7 @@ from cintui.domain.consent import (
     consent_summary,
 )
 from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
+from cintui.domain.plan import RAG_NAMES
 from cintui.domain.timescales import Deadline
 from cintui.store.models import (
     CONSENT_DECISIONS,
@@ -57,7 +58,7 @@ from cintui.store.models import (
     Worker,
 )
 
-PLAN_HEADLINE = "No plan yet — arrives with the plan issue"
+PLAN_HEADLINE = "No plan yet"
 STATUS_LABELS = {
     "referral": "Referral",
     "assessment": "Assessment",
@@ -186,7 +187,8 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
             rows.append(("Closed", f"{_day(episode.closure_date)}: "
                          f"{codes.label('closure_reason', episode.closure_reason)}"))
     deadlines = tuple(casework.child_deadlines(session, child, today))
-    return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines)
+    return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
+                        plan_headline=plans.headline(session, child_id))
 
 
 def _current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
@@ -812,7 +814,45 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     entries += [_visit_entry(v) for v in list_visits(session, child_id)]
     for m in list_meetings(session, child_id):
         entries += _meeting_entries(m, today)
+    entries += _plan_entries(session, child_id)
     return build_chronology(entries)
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _plan_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:
+    """Plan versions started and agreed; every RAG rating, with a move to Green's evidence
+    of maintained change (WIR 2.4) and a Red's CP-conference discussion (WIR 2.6, BEX 3)."""
+    entries = []
+    for v in plans.versions(session, child_id):
+        entries.append(ChronologyEntry(v.created_on, "plan",
+                                       f"CIN plan v{v.number} started ({v.needs} needs)",
+                                       ref=str(v.id)))
+        if v.agreed_on:
+            entries.append(ChronologyEntry(
+                v.agreed_on, "plan", f"CIN plan v{v.number} agreed"
+                + (f" at {v.agreed_at}" if v.agreed_at else ""), who=v.agreed_by,
+                ref=str(v.id)))
+    names = RAG_NAMES
+    for e in plans.rating_events(session, child_id):
+        c = e.change
+        move = (f"{names[c.previous]} → {names[c.rating]}" if c.previous
+                else f"rated {names[c.rating]}")
+        detail = []
+        if c.maintained_for:
+            detail.append(f"change maintained {c.maintained_for}")
+        if c.agreed_at:
+            detail.append(f"agreed: {c.agreed_at}")
+        if c.cp_discussion:
+            detail.append(f"CP conference / strategy discussion considered: {c.cp_discussion}")
+        if c.reason:
+            detail.append(c.reason)
+        entries.append(ChronologyEntry(c.on, "rag", f"{move}: {_short(e.need)}", who=c.by,
+                                       detail="; ".join(detail)))
+    return entries
 
 
 # ---------------------------------------------------------------- the whole record

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui import casework, record
+from cintui import casework, plans, record
 from cintui.domain.child import InvalidChildDetails
 from cintui.domain.people import InvalidContact
 from cintui.store.engine import open_store
@@ -44,7 +44,11 @@ def test_header_and_summary(store):
     assert (header.name, header.age, header.born) == ("Priya Kenyon", "19 months", "DOB 13 Apr 2025")
     assert header.status == "CIN plan" and header.worker == "Poppy Jessop"
     assert dict(summary.details)["Primary need"] == "N5 Family dysfunction"
-    assert "no plan yet" in summary.plan_headline.lower()
+    with store.read() as session:
+        plan = plans.current_plan(session, c.id)
+    # The plan in force, in one line: version, state, R/A/G counts (WIR 2.3), next review.
+    assert summary.plan_headline.startswith(plan.headline)
+    assert f"R{plan.rag_counts()['R']} A{plan.rag_counts()['A']}" in summary.plan_headline
     # The timescale engine's deadlines come with the summary (and so with load_record).
     with store.read() as session:
         expected = casework.child_deadlines(session, record.get_child(session, c.id), TODAY)

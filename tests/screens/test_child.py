@@ -89,7 +89,7 @@ async def test_opening_a_child_shows_the_header_and_summary(demo_store):
         visit = next(r for r in rows if r[1] == "Next visit")
         assert visit[2].startswith("OVERDUE") and "WIR 2.11" in " ".join(visit[3].split())
         assert "20 working days" in " ".join(visit[4].split())
-        assert "no plan yet" in text_of(screen, "#plan-headline").lower()
+        assert text_of(screen, "#plan-headline").startswith("Plan: version ")
         assert "Primary need" in text_of(screen, "#details")
 
 
