@@ -119,10 +119,19 @@ def list_workers(session: Session) -> list[WorkerSummary]:
 
 
 def find_team(session: Session, text: str) -> Team:
-    team = session.exec(select(Team).where(func.lower(Team.name) == text.strip().lower())).first()
-    if team is None:
-        raise CaseworkError("team", f"no team called {text!r}")
-    return team
+    """A team by its name, or by a word of it that only one team has ("south")."""
+    wanted = text.strip().lower()
+    team = session.exec(select(Team).where(func.lower(Team.name) == wanted)).first()
+    if team is not None:
+        return team
+    found = [t for t in session.exec(select(Team).order_by(Team.name)).all()
+             if wanted and wanted in t.name.lower()]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = "; ".join(t.name for t in found[:8]) + (" …" if len(found) > 8 else "")
+        raise CaseworkError("team", f"{text!r} matches {len(found)} teams: {names}")
+    raise CaseworkError("team", f"no team called {text!r}")
 
 
 # ---------------------------------------------------------------- children

@@ -43,7 +43,7 @@ from cintui.domain.consent import (
     consent_summary,
 )
 from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
-from cintui.domain.plan import RAG_NAMES
+from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.timescales import Deadline
 from cintui.store.models import (
     CONSENT_DECISIONS,
@@ -71,10 +71,6 @@ MEETING_LABELS = {
     "final": "Final meeting",
     "transfer_in": "Transfer-in meeting",
 }
-# WIR 2.2: the store has no column for how an alternative source of support is monitored
-# (WithheldConsentRecord.alternative_monitoring). Until a migration adds one it is kept in
-# `Consent.alternative_support` after this marker: "<support>\n\nMonitoring: <how>".
-MONITORING_MARKER = "\n\nMonitoring: "
 
 
 class RecordError(casework.CaseworkError):
@@ -565,17 +561,6 @@ class WithheldInput:
     decided_by_id: uuid.UUID | None = None
 
 
-def split_support(stored: str) -> tuple[str, str]:
-    """`Consent.alternative_support` → (support, monitoring); see MONITORING_MARKER."""
-    support, marker, monitoring = stored.partition(MONITORING_MARKER)
-    return support, monitoring if marker else ""
-
-
-def join_support(support: str, monitoring: str) -> str:
-    support, monitoring = support.strip(), monitoring.strip()
-    return f"{support}{MONITORING_MARKER}{monitoring}" if monitoring else support
-
-
 def _withholds_service(c: Consent) -> bool:
     return (c.scope == "service" and c.decision in ("refused", "withdrawn")
             and not c.override_without_consent)
@@ -585,10 +570,9 @@ def _withheld(c: Consent, decided_by: str) -> WithheldConsentRecord | None:
     # WIR 2.2: the path follows consent to a s17 *service* being withheld.
     if not _withholds_service(c):
         return None
-    support, monitoring = split_support(c.alternative_support)
     return WithheldConsentRecord(
-        reasons=c.withheld_reasons, alternative_support=support,
-        alternative_monitoring=monitoring, reflective_discussion_on=c.reflective_discussion_on,
+        reasons=c.withheld_reasons, alternative_support=c.alternative_support,
+        alternative_monitoring=c.alternative_monitoring, reflective_discussion_on=c.reflective_discussion_on,
         decision=c.withheld_decision, analysis=c.withheld_analysis, decided_by=decided_by,
     )
 
@@ -708,8 +692,8 @@ def record_withheld_path(
     if path.decided_by_id is not None and session.get(Worker, path.decided_by_id) is None:
         raise RecordError("decided_by", "no such worker")
     consent.withheld_reasons = path.reasons.strip()
-    consent.alternative_support = join_support(path.alternative_support,
-                                               path.alternative_monitoring)
+    consent.alternative_support = path.alternative_support.strip()
+    consent.alternative_monitoring = path.alternative_monitoring.strip()
     consent.reflective_discussion_on = path.reflective_discussion_on
     consent.withheld_decision = path.decision
     consent.withheld_analysis = path.analysis.strip()
@@ -870,6 +854,7 @@ class ChildRecord:
     meetings: list[MeetingRow]
     chronology: list[ChronologyEntry]
     workers: list[WorkerChoice] = field(default_factory=list)
+    plan: PlanVersion | None = None  # the plan in force (plans.current_plan)
 
     @property
     def header(self) -> ChildHeader:
@@ -887,6 +872,7 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
         meetings=list_meetings(session, child_id),
         chronology=chronology(session, child_id, today),
         workers=list_workers(session),
+        plan=plans.current_plan(session, child_id),
     )
 
 
@@ -895,9 +881,9 @@ __all__ = [
     "ConsentInput", "ConsentRow", "MeetingRow", "PersonInput", "PersonRow", "RecordError",
     "VisitRow", "WithheldInput", "WorkerChoice", "add_person", "check_child_input",
     "check_person_input", "child_header", "child_input", "child_summary", "chronology",
-    "consent_status", "get_child", "join_support", "list_consents", "list_meetings",
+    "consent_status", "get_child", "list_consents", "list_meetings",
     "level_choices", "list_people", "list_visits", "list_workers", "load_record",
     "policy_levels",
-    "record_consent", "record_withheld_path", "remove_person", "split_support",
+    "record_consent", "record_withheld_path", "remove_person",
     "update_child", "update_person",
 ]

@@ -166,19 +166,15 @@ def test_withheld_path_wir_2_2_incomplete_then_complete(store):
     with store.read() as session:
         stored = session.get(Consent, refused.id)
         entries = record.chronology(session, c.id, TODAY)
-    # The store has no monitoring column yet: kept after a marker in alternative_support.
-    assert stored.alternative_support == "Grandmother daily\n\nMonitoring: Fortnightly call"
+    # WIR 2.2: the support and how it is monitored, each in its own column.
+    assert (stored.alternative_support, stored.alternative_monitoring) == (
+        "Grandmother daily", "Fortnightly call")
     assert any(e.kind == "decision" and "Refusal accepted" in e.summary and e.who == manager.name
                for e in entries)
     with pytest.raises(record.RecordError) as err, store.session(ACTOR) as session:
         record.record_withheld_path(session, c.id, refused.id, record.WithheldInput(
             reflective_discussion_on=date(2027, 1, 1)), TODAY)
     assert err.value.field == "reflective_discussion_on"
-
-
-def test_support_marker_round_trip():
-    assert record.split_support(record.join_support("Gran", "Weekly")) == ("Gran", "Weekly")
-    assert record.split_support("Gran") == ("Gran", "")
 
 
 def test_chronology_in_order_with_sources(store):

@@ -207,6 +207,7 @@ class Consent(Row, table=True):
     # WIR 2.2: the withheld-consent path.
     withheld_reasons: str = Field(default="")
     alternative_support: str = Field(default="")
+    alternative_monitoring: str = Field(default="", sa_column_kwargs={"server_default": ""})
     reflective_discussion_on: date | None = None
     withheld_decision: str = Field(default="", max_length=40)
     withheld_analysis: str = Field(default="")

@@ -20,7 +20,7 @@ from sqlmodel import SQLModel, select
 from cintui.store import migrate
 from cintui.store.audit import verify
 from cintui.store.engine import StoreError, _create_store_at, open_store
-from cintui.store.models import Child
+from cintui.store.models import Child, Consent
 from tests.store.conftest import PASSPHRASE, add_child, sha256
 
 
@@ -41,7 +41,7 @@ def test_a_plain_store_has_the_same_schema(plain_store):
 def test_revisions_are_one_line_named_after_their_files():
     script = ScriptDirectory(str(migrate.SCRIPT_LOCATION))
     walked = [rev.revision for rev in script.walk_revisions()][::-1]
-    assert walked == list(migrate.known_revisions()) == ["0001", "0002", "0003"]
+    assert walked == list(migrate.known_revisions()) == ["0001", "0002", "0003", "0004"]
     assert script.get_heads() == [migrate.head_revision()]
     for rev in script.walk_revisions():
         assert Path(rev.path).name.startswith(rev.revision + "_")
@@ -134,3 +134,33 @@ def test_opening_the_store_module_stays_cheap():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_upgrading_to_0004_moves_monitoring_out_of_the_support_text_wir_2_2(tmp_path):
+    """Before 0004, how alternative support is monitored was kept after a marker inside
+    `alternative_support`; the upgrade gives it its own column and leaves other rows be."""
+    import uuid
+
+    path = tmp_path / "old.db"
+    old = _create_store_at(path, None, encrypt=False, revision="0003")
+    child = add_child(old, first_name="Nell")
+    ids = [uuid.uuid4(), uuid.uuid4()]
+    with old.engine.begin() as conn:
+        for cid, support in zip(ids, ("Gran daily\n\nMonitoring: Weekly call", "Aunt"),
+                                strict=True):
+            now = "2026-11-23 08:00:00.000000"
+            conn.exec_driver_sql(
+                "INSERT INTO consent (id, created_at, updated_at, child_id, scope, decision, "
+                "decided_on, method, notes, override_without_consent, override_rationale, "
+                "withheld_reasons, alternative_support, withheld_decision, withheld_analysis) "
+                "VALUES (?, ?, ?, ?, 'service', 'refused', '2026-11-01', 'verbal', '', 0, '', "
+                "'', ?, '', '')", (cid.hex, now, now, child.id.hex, support))
+    old.close()
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            rows = {c.id: (c.alternative_support, c.alternative_monitoring)
+                    for c in session.exec(select(Consent)).all()}
+    finally:
+        store.close()
+    assert rows == {ids[0]: ("Gran daily", "Weekly call"), ids[1]: ("Aunt", "")}
