@@ -107,7 +107,12 @@ async def test_each_tab_by_number_keys(demo_store):
         assert screen.active_tab == "consent"
         assert "CIN service GIVEN" in text_of(screen, "#consent-status")
         assert len(cells(screen.query_one("#consents"))) == 3
-        for key, tab, words in (("4", "plan", "plan issue"), ("5", "visits", "visits issue"),
+        await pilot.press("4")
+        assert screen.active_tab == "plan"
+        assert "p opens the plan editor" in text_of(screen, "#plan .note")
+        # The plan in force, each need with its rating as a letter and a word (WIR 2.3).
+        assert "Red" in text_of(screen, "#plan-view") or "Amber" in text_of(screen, "#plan-view")
+        for key, tab, words in (("5", "visits", "visits issue"),
                                 ("6", "meetings", "meetings issue")):
             await pilot.press(key)
             assert screen.active_tab == tab
@@ -299,7 +304,7 @@ async def test_withheld_consent_path_from_incomplete_to_complete(demo_store):
         assert any("Withheld consent (WIR 2.2): Refusal accepted" in r[2] for r in chron)
     consent = read(demo_store, lambda s: s.exec(select(Consent).where(
         Consent.decision == "refused", Consent.withheld_decision != "")).one())
-    assert consent.alternative_support.endswith("\n\nMonitoring: Weekly call with grandmother")
+    assert consent.alternative_monitoring == "Weekly call with grandmother"
 
 
 # ---------------------------------------------------------------- chronology
