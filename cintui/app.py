@@ -30,6 +30,7 @@ SCREENS = {
     "caseload": ("cintui.screens.caseload", "CaseloadScreen"),
     "child": ("cintui.screens.child", "ChildScreen"),
     "child_form": ("cintui.screens.forms", "ChildFormScreen"),
+    "plan": ("cintui.screens.plan", "PlanScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}

@@ -72,8 +72,6 @@ TAB_ACTIONS = {
     "filter": "chronology",
 }
 ARRIVES = {
-    "plan": "The CIN plan (needs, outcomes, actions, RAG ratings and versions) arrives with "
-    "the plan issue. Until then there is no plan on this record.",
     "visits": "Recording visits (WIR 2.11 headings, drafts, seen alone) arrives with the "
     "visits issue. Visits already on the store:",
     "meetings": "Meetings (attendance, minutes, agenda per Amber) arrive with the meetings "
@@ -122,6 +120,7 @@ class ChildScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("u", "edit_child", "Edit child"),
+        Binding("p", "open_plan", "Plan"),
         Binding("a", "add_person", "Add person"),
         Binding("e", "edit_person", "Edit person"),
         Binding("d", "remove_person", "Remove person"),
@@ -140,6 +139,7 @@ class ChildScreen(Screen):
         self.record: record.ChildRecord | None = None
         self._built = {"summary"}  # tabs whose widgets exist (the rest: on first showing)
         self._summary: record.ChildDetails | None = None  # as shown
+        self._commits = 0  # the store's commit count when the record was last read
 
     # ------------------------------------------------------------ layout
 
@@ -182,7 +182,8 @@ class ChildScreen(Screen):
         if tab == "chronology":  # the filters are mounted into #chron-filters by _build_tab
             return [Horizontal(id="chron-filters"),
                     _table("chronology-table", "Date", "Kind", "What happened", "Who")]
-        return [Static(ARRIVES["plan"], classes="note")]
+        return [Static("p opens the plan editor: the three columns, ratings, checks and "
+                       "versions", classes="note"), Static("", id="plan-view")]
 
     def _build_tab(self, tab: str) -> None:
         """Mount a tab's widgets the first time it is shown, filled if the record is loaded.
@@ -216,6 +217,7 @@ class ChildScreen(Screen):
     @work(thread=True, exclusive=True, group="child-load")
     def load(self) -> None:
         app = self.app
+        self._commits = getattr(app, "store_commits", 0)
         with app.store.read() as session:
             rec = record.load_record(session, self.child_id, app.today)
         app.call_from_thread(self._show, rec)
@@ -236,6 +238,8 @@ class ChildScreen(Screen):
             self._show_people(rec.people)
         elif tab == "consent":
             self._show_consent(rec)
+        elif tab == "plan":
+            self._show_plan(rec.plan)
         elif tab == "visits":
             self._show_visits(rec)
         elif tab == "meetings":
@@ -275,6 +279,22 @@ class ChildScreen(Screen):
         if not summary.deadlines:
             table.add_row("", "Nothing due: no clock running", "", "", "")
         self.query_one("#plan-headline", Static).update(f"Plan: {summary.plan_headline}")
+
+    def _show_plan(self, plan) -> None:
+        from .plan import rag_badge
+
+        view = self.query_one("#plan-view", Static)
+        if plan is None:
+            view.update("No plan yet on this record: press p to start one.")
+            return
+        text = Text()
+        text.append(f"{plan.headline[:1].upper()}{plan.headline[1:]}\n\n", style="bold")
+        for i, need in enumerate(plan.needs, start=1):
+            text.append_text(rag_badge(need.rag))
+            text.append(f" {i}. {need.now}\n")
+            if need.outcome:
+                text.append(f"      → {need.outcome}\n", style="italic")
+        view.update(text)
 
     def _show_people(self, people: list[record.PersonRow]) -> None:
         table = self.query_one("#people-table", DataTable)
@@ -450,6 +470,14 @@ class ChildScreen(Screen):
 
     def _reload_if_saved(self, result: object) -> None:
         if result:
+            self.load()
+
+    def action_open_plan(self) -> None:
+        self.app.push_screen(self.app.make_screen("plan", child_id=self.child_id))
+
+    def on_screen_resume(self) -> None:
+        # Back from the plan editor (or anything that saved): show what is now stored.
+        if self.record is not None and getattr(self.app, "store_commits", 0) != self._commits:
             self.load()
 
     def action_edit_child(self) -> None:

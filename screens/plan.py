@@ -1,0 +1,361 @@
+"""The CIN plan editor: the needs as the paper plan's three columns plus the rating
+(BEX 2), the plan checks live in a side panel, versions, and every edit by keyboard.
+
+Reads the version on mount (a 15-need plan is a few indexed reads) so the first frame shows
+it; every write goes through a form or `plans.save_draft` in an audited session. Agreed
+versions are read-only: `n` starts the next version from the one shown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cintui import plans, record
+from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion
+
+from .forms import ConfirmScreen
+from .plan_forms import (
+    ActionsScreen,
+    AgreeFormScreen,
+    DetailsFormScreen,
+    NeedFormScreen,
+    RateFormScreen,
+)
+
+# Never colour alone: the letter and the word are always there too.
+RAG_STYLES = {"R": "bold white on dark_red", "A": "bold black on dark_orange",
+              "G": "bold white on dark_green"}
+COLUMNS = ("1 What is happening now", "2 What will be different", "3 Who does what, by when",
+           "RAG")
+EDITING = ("add_need", "edit_need", "delete_need", "move_need", "rate", "actions", "details",
+           "agree")
+
+
+def rag_badge(rating: str) -> Text:
+    return Text(f"{rating} {RAG_NAMES[rating]}", style=RAG_STYLES[rating])
+
+
+def _action_line(a) -> str:
+    who = a.who or "NO OWNER"
+    when = a.by_when.strftime("%d %b %Y") if a.by_when else "NO DATE"
+    return f"• {a.what} — {who}, by {when} ({ACTION_STATUS_LABELS[a.status]})"
+
+
+class PlanScreen(Screen):
+    """One child's plan, one version at a time."""
+
+    DEFAULT_CSS = """
+    PlanScreen #plan-title { height: auto; padding: 0 1; background: $boost; }
+    PlanScreen #plan-body { height: 1fr; }
+    PlanScreen #plan-main { width: 1fr; }
+    PlanScreen #plan-details { height: auto; max-height: 8; padding: 0 1; }
+    PlanScreen #needs { height: 1fr; }
+    PlanScreen #need-detail { height: auto; max-height: 8; padding: 0 1;
+                              border-top: solid $primary-darken-2; }
+    PlanScreen #side { width: 40; border-left: solid $primary-darken-2; padding: 0 1; }
+    PlanScreen #checks-title { text-style: bold; }
+    PlanScreen #checks { height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "add_need", "Add need"),
+        Binding("e", "edit_need", "Edit need"),
+        Binding("c", "actions", "Actions"),
+        Binding("r", "rate", "Re-rate"),
+        Binding("d", "delete_need", "Delete need"),
+        Binding("ctrl+up", "move_need(-1)", "Move up", show=False),
+        Binding("ctrl+down", "move_need(1)", "Move down", show=False),
+        Binding("v", "details", "Details"),
+        Binding("g", "agree", "Agree"),
+        Binding("n", "new_version", "New version"),
+        Binding("w", "what_changed", "What changed"),
+        Binding("left_square_bracket", "other_version(1)", "Older"),
+        Binding("right_square_bracket", "other_version(-1)", "Newer"),
+    ]
+
+    def __init__(self, child_id: uuid.UUID, version_id: uuid.UUID | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.child_id = child_id
+        self.version_id = version_id
+        self.version: PlanVersion | None = None
+        self.versions: list[plans.VersionInfo] = []
+        self.child_name = ""
+        self.people: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="plan-title")
+        with Horizontal(id="plan-body"):
+            with Vertical(id="plan-main"):
+                yield Static("", id="plan-details")
+                yield DataTable(id="needs", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="need-detail")
+            with VerticalScroll(id="side"):
+                yield Static("Plan checks", id="checks-title")
+                yield Static("", id="checks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#needs", DataTable)
+        # Side panel 40, cell padding 2 a column, the RAG column 7, the scrollbar 2.
+        width = max(20, (self.app.size.width - 40 - 8 - 7 - 3) // 3)
+        for title, w in zip(COLUMNS, (width, width, width, 7), strict=True):
+            table.add_column(title, width=w)
+        self.load()
+        table.focus()
+
+    # ------------------------------------------------------------ data
+
+    def load(self, version_id: uuid.UUID | None = None, cursor: int | None = None) -> None:
+        app = self.app
+        with app.store.read() as session:
+            self.versions = plans.versions(session, self.child_id)
+            # A draft in progress is what the worker is working on; else the plan in force.
+            wanted = (version_id or self.version_id or plans.draft_version_id(
+                session, self.child_id) or plans.current_version_id(session, self.child_id))
+            self.version = plans.load_version(session, wanted) if wanted else None
+            header = record.child_header(session, self.child_id, app.today)
+            self.child_name = header.name
+            self.people = [p.name for p in record.list_people(session, self.child_id)]
+        self.version_id = self.version.id if self.version else None
+        self._show(cursor)
+
+    @property
+    def editable(self) -> bool:
+        return self.version is not None and self.version.status == "draft"
+
+    def _show(self, cursor: int | None = None) -> None:
+        v = self.version
+        title = Text()
+        title.append(f"{self.child_name}: CIN plan", style="bold")
+        if v is None:
+            title.append("  ·  no plan yet: press n to start one")
+        else:
+            info = next(i for i in self.versions if i.id == v.id)
+            title.append(f"  ·  {info.label}")
+            newer = [i for i in self.versions if i.number > v.number]
+            if v.status != "draft":
+                title.append("  ·  read-only: n starts the next version from this one",
+                             style="italic")
+            if newer:
+                title.append(f"  ·  newer: v{newer[-1].number} (])")
+        self.query_one("#plan-title", Static).update(title)
+        self._show_details()
+        table = self.query_one("#needs", DataTable)
+        table.clear()
+        for n in v.needs if v else ():
+            kind = "Strength: " if n.kind == "strength" else ""
+            column3 = "\n".join(_action_line(a) for a in n.actions) or (
+                "" if n.kind == "strength" else "— no actions yet (c) —")
+            outcome = n.outcome or ("" if n.kind == "strength" else "— no outcome yet —")
+            table.add_row(f"{kind}{n.now}", outcome, column3,
+                          rag_badge(n.rag), height=None, key=str(n.key))
+        if cursor is not None and v and v.needs:
+            table.move_cursor(row=max(0, min(cursor, len(v.needs) - 1)))
+        self._show_checks()
+        self._show_need_detail()
+        self.refresh_bindings()
+
+    def _show_details(self) -> None:
+        v = self.version
+        if v is None:
+            self.query_one("#plan-details", Static).update("")
+            return
+        t = Text()
+        rows = (("Objectives", v.objectives), ("Lead", v.lead_professional),
+                ("Next review", v.next_review.strftime("%d %b %Y") if v.next_review else ""),
+                ("Services", "; ".join(f"{s.name} ({s.purpose})" if s.purpose else s.name
+                                       for s in v.services)),
+                ("Child's views", v.childs_views), ("Lived experience", v.lived_experience))
+        for label, value in rows:
+            t.append(f"{label}: ", style="bold")
+            t.append(f"{value or '—'}\n")
+        counts = v.rag_counts()
+        t.append(f"Needs: {len(v.needs)}  ·  Red {counts['R']}  ·  Amber {counts['A']}  ·  "
+                 f"Green {counts['G']}", style="bold")
+        self.query_one("#plan-details", Static).update(t)
+
+    def problems(self):
+        if self.version is None:
+            return []
+        from cintui import plain_words
+        from cintui.domain.plan_checks import check_plan
+
+        return check_plan(self.version, self.app.today, plain_words.load_plain_words())
+
+    def _show_checks(self) -> None:
+        found = self.problems()
+        box = self.query_one("#checks", Static)
+        if self.version is None:
+            box.update("")
+            return
+        if not found:
+            box.update(Text("✓ No problems: clear, SMART and in plain words.", style="green"))
+            return
+        t = Text()
+        t.append(f"{len(found)} to look at (exports carry a DRAFT mark until fixed)\n\n",
+                 style="bold")
+        for p in found:
+            t.append("• ", style="bold yellow")
+            t.append(f"{p.message}\n")
+        box.update(t)
+
+    def _show_need_detail(self) -> None:
+        i = self._current()
+        box = self.query_one("#need-detail", Static)
+        if i is None:
+            box.update("" if self.version is None else "No needs yet: press a to add one.")
+            return
+        n = self.version.needs[i]
+        t = Text()
+        t.append(f"Need {i + 1}: ", style="bold")
+        t.append(f"evidence: {n.evidence or '—'}\n")
+        for h in n.rag_history:
+            move = f"{RAG_NAMES[h.previous]} → {RAG_NAMES[h.rating]}" if h.previous else \
+                f"rated {RAG_NAMES[h.rating]}"
+            extra = "; ".join(x for x in (
+                h.reason, f"maintained {h.maintained_for}" if h.maintained_for else "",
+                f"agreed: {h.agreed_at}" if h.agreed_at else "",
+                f"CP discussion: {h.cp_discussion}" if h.cp_discussion else "") if x)
+            t.append(f"  {h.on:%d %b %Y} {move}" + (f" by {h.by}" if h.by else "")
+                     + (f" — {extra}" if extra else "") + "\n")
+        box.update(t)
+
+    def _current(self) -> int | None:
+        if self.version is None or not self.version.needs:
+            return None
+        return self.query_one("#needs", DataTable).cursor_row
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_need_detail()
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_edit_need()
+
+    # ------------------------------------------------------------ keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in EDITING:
+            return True if self.editable else None  # shown greyed on a read-only version
+        if action == "what_changed":
+            return self.version is not None and self.version.number > 1
+        return True
+
+    def _need_required(self) -> int | None:
+        i = self._current()
+        if i is None:
+            self.notify("No need chosen: press a to add one")
+        return i
+
+    def _after_form(self, result) -> None:
+        if result:
+            self.load(self.version_id, self._current())
+
+    @property
+    def _by(self) -> str:
+        return getattr(self.app, "worker", None) or self.app.actor
+
+    def action_add_need(self) -> None:
+        self.app.push_screen(NeedFormScreen(self.version, None, self.app.today, self._by),
+                             lambda r: r and self.load(self.version_id, len(self.version.needs)))
+
+    def action_edit_need(self) -> None:
+        if not self.editable:
+            self.notify("This version is agreed and read-only: press n to start the next one")
+            return
+        i = self._need_required()
+        if i is not None:
+            self.app.push_screen(NeedFormScreen(self.version, i, self.app.today, self._by),
+                                 self._after_form)
+
+    def action_rate(self) -> None:
+        i = self._need_required()
+        if i is not None:
+            self.app.push_screen(RateFormScreen(self.version, i, self.app.today, self._by),
+                                 self._after_form)
+
+    def action_actions(self) -> None:
+        i = self._need_required()
+        if i is not None:
+            self.app.push_screen(ActionsScreen(self.version, i, self.app.today, self._by,
+                                               self.people), self._after_form)
+
+    def action_details(self) -> None:
+        self.app.push_screen(DetailsFormScreen(self.version, self.app.today, self._by),
+                             self._after_form)
+
+    def action_agree(self) -> None:
+        self.app.push_screen(AgreeFormScreen(self.version, self.app.today, self._by,
+                                             len(self.problems())), self._after_form)
+
+    def action_delete_need(self) -> None:
+        i = self._need_required()
+        if i is None:
+            return
+        need = self.version.needs[i]
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._save(replace(self.version, needs=tuple(
+                    n for j, n in enumerate(self.version.needs) if j != i)), i)
+
+        self.app.push_screen(ConfirmScreen(f"Delete need {i + 1} from this draft? "
+                                           f"“{need.now[:80]}”"), confirmed)
+
+    def action_move_need(self, step: int) -> None:
+        i = self._current()
+        needs = list(self.version.needs) if self.version else []
+        if i is None or not 0 <= i + step < len(needs):
+            return
+        needs[i], needs[i + step] = needs[i + step], needs[i]
+        self._save(replace(self.version, needs=tuple(needs)), i + step)
+
+    def _save(self, new: PlanVersion, cursor: int | None) -> None:
+        app = self.app
+        try:
+            with app.store.session(app.actor) as session:
+                plans.save_draft(session, new.id, new, app.today, by=self._by)
+        except ValueError as exc:
+            self.notify(f"Not saved: {exc}", severity="error")
+            return
+        self.load(self.version_id, cursor)
+
+    def action_new_version(self) -> None:
+        app = self.app
+        with app.store.session(app.actor) as session:
+            vid = plans.start_version(session, self.child_id, app.today, by=self._by)
+        self.load(vid, 0)
+        self.notify(f"Version {self.version.number}: a draft to edit, started from the last "
+                    "version")
+
+    def action_other_version(self, step: int) -> None:
+        if not self.versions or self.version is None:
+            return
+        order = [v.id for v in self.versions]  # newest first
+        i = order.index(self.version.id) + step
+        if 0 <= i < len(order):
+            self.load(order[i], 0)
+
+    def action_what_changed(self) -> None:
+        from cintui.domain.plan_checks import diff_versions
+
+        older = next((v for v in self.versions if v.number == self.version.number - 1), None)
+        if older is None:
+            return
+        with self.app.store.read() as session:
+            previous = plans.load_version(session, older.id)
+        lines = diff_versions(previous, self.version).summary() or ["Nothing changed."]
+        self.notify("\n".join(lines[:12]), title=f"v{older.number} → v{self.version.number}",
+                    timeout=12)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,433 @@
+"""Forms of the plan editor: a need (columns 1-2), its actions (column 3), a re-rating with
+the WIR 2.4/2.6 rules, the plan-wide details (WIR 2.7) and agreeing a version.
+
+Each form edits a copy of the draft version (pure `cintui.domain.plan` values) and saves the
+whole draft with `plans.save_draft` in an audited session: only the rows that changed are
+written. Problems show beside the field as the worker types; nothing is saved until valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Static
+
+from cintui import plans
+from cintui.domain.plan import (
+    ACTION_STATUS_LABELS,
+    ACTION_STATUSES,
+    RAG_NAMES,
+    Need,
+    PlanAction,
+    PlanVersion,
+    Service,
+    rag_change_problems,
+)
+
+from .forms import FormScreen, _check, parse_date
+
+# SFEF framing (WIR 2.4-2.5), shown as guidance while writing a need.
+SFEF = ("What is going well? · What are we worried about? · What needs to change — what "
+        "does good look like for the child? · Who will do what to support change, by when?")
+RATINGS = [(f"{RAG_NAMES[r]} ({r})", r) for r in ("R", "A", "G")]
+
+
+def _day(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def _save_job(version: PlanVersion, new: PlanVersion, today: date, by: str):
+    vid = version.id
+
+    def job(session):
+        return plans.save_draft(session, vid, new, today, by=by)
+    return job
+
+
+class PlanFormScreen(FormScreen):
+    """A form over one draft version."""
+
+    def __init__(self, version: PlanVersion, today: date, by: str) -> None:
+        super().__init__()
+        self.version = version
+        self.today = today
+        self.by = by
+
+    def save_version(self, new: PlanVersion):
+        return _save_job(self.version, new, self.today, self.by)
+
+
+class NeedFormScreen(PlanFormScreen):
+    """Columns 1 and 2 of one need, its evidence and (for a new need) its first rating."""
+
+    def __init__(self, version: PlanVersion, index: int | None, today: date, by: str) -> None:
+        super().__init__(version, today, by)
+        self.index = index
+        self.need = version.needs[index] if index is not None else None
+        self.TITLE_TEXT = (f"Need {index + 1}" if index is not None else "Add a need") + \
+            " — write it so the family can read it (BEX 2)"
+
+    def fields(self) -> Iterable[Widget]:
+        n = self.need
+        yield Static(SFEF, classes="note")
+        yield self.row("kind", "A worry or a strength",
+                       self.choice([("A worry: what must change", "worry"),
+                                    ("A strength to keep", "strength")],
+                                   n.kind if n else "worry"))
+        yield self.row("now", "What is happening now", self.text(
+            n.now if n else "", "For the child, now: e.g. Leo has missed 13 of 60 school days"))
+        yield self.row("outcome", "What will be different", self.text(
+            n.outcome if n else "", "and how everyone will know: e.g. 95% attendance by March"))
+        yield self.row("evidence", "Evidence (numbers)", self.text(
+            n.evidence if n else "", "how many, how often, since when (WIR 2.4)"))
+        if n is None:
+            yield self.row("rag", "Rating", self.choice(RATINGS, "A"))
+            yield self.row("cp_discussion", "If Red: CP discussion", self.text(
+                "", "the Child Protection conference / strategy discussion considered"))
+
+    def on_mount(self) -> None:
+        self.query_one("#now").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not self.text_of("now"):
+            problems["now"] = "say what is happening for the child now"
+        if self.need is None:
+            for field, problem in rag_change_problems(
+                    None, self.value("rag") or "A", cp_discussion=self.text_of("cp_discussion")):
+                problems[field] = problem
+        return problems
+
+    def build(self):
+        v = self.version
+        fields = {"kind": self.value("kind") or "worry", "now": self.text_of("now"),
+                  "outcome": self.text_of("outcome"), "evidence": self.text_of("evidence")}
+        if self.need is None:
+            rating = self.value("rag") or "A"
+            need = plans.with_rating(Need(now=fields["now"], rag=rating), rating, self.today,
+                                     self.by, cp_discussion=self.text_of("cp_discussion"))
+            # A first rating has no "previous": keep the details, drop the stand-in.
+            first = replace(need.rag_history[-1], previous=None)
+            need = replace(need, **fields, rag_history=(first,))
+            needs = (*v.needs, need)
+        else:
+            needs = tuple(replace(n, **fields) if i == self.index else n
+                          for i, n in enumerate(v.needs))
+        return self.save_version(replace(v, needs=needs))
+
+
+class RateFormScreen(PlanFormScreen):
+    """Re-rate a need. Amber → Green: how long change has held and who agreed (WIR 2.4,
+    2.6); → Red: the CP conference / strategy discussion (WIR 2.6, BEX 3)."""
+
+    def __init__(self, version: PlanVersion, index: int, today: date, by: str) -> None:
+        super().__init__(version, today, by)
+        self.index = index
+        self.need = version.needs[index]
+        self.TITLE_TEXT = (f"Re-rate need {index + 1} (now {RAG_NAMES[self.need.rag]}): "
+                           f"{self.need.now[:60]}")
+
+    def fields(self) -> Iterable[Widget]:
+        others = [(label, r) for label, r in RATINGS if r != self.need.rag]
+        yield self.row("rating", "New rating", self.choice(others, others[0][1]))
+        yield self.row("reason", "Why", self.text("", "what has changed, in a sentence"))
+        yield self.row("maintained_for", "Change maintained for",
+                       self.text("", "to Green: e.g. 8 weeks (WIR 2.4)"))
+        yield self.row("agreed_at", "Agreed at / by",
+                       self.text("", "to Green: the meeting, or who agreed it"))
+        yield self.row("cp_discussion", "CP discussion",
+                       self.text("", "to Red: the CP conference / strategy discussion"))
+
+    def on_mount(self) -> None:
+        self.query_one("#rating").focus()
+        self.refresh_checks(())
+
+    def refresh_checks(self, fields):
+        # What the chosen rating needs is shown at once, not only once a field is typed in.
+        return super().refresh_checks({*fields, "maintained_for", "agreed_at", "cp_discussion"})
+
+    def problems(self) -> dict[str, str]:
+        return dict(rag_change_problems(
+            self.need.rag, self.value("rating") or "A",
+            maintained_for=self.text_of("maintained_for"), agreed_at=self.text_of("agreed_at"),
+            cp_discussion=self.text_of("cp_discussion")))
+
+    def build(self):
+        need = plans.with_rating(
+            self.need, self.value("rating"), self.today, self.by, reason=self.text_of("reason"),
+            maintained_for=self.text_of("maintained_for"), agreed_at=self.text_of("agreed_at"),
+            cp_discussion=self.text_of("cp_discussion"))
+        needs = tuple(need if i == self.index else n for i, n in enumerate(self.version.needs))
+        return self.save_version(replace(self.version, needs=needs))
+
+
+class ActionFormScreen(PlanFormScreen):
+    """Column 3: who will do what, by when (WIR 2.3: every Amber's actions need an owner and
+    a date)."""
+
+    def __init__(self, version: PlanVersion, need: int, index: int | None, today: date,
+                 by: str, people: Iterable[str] = ()) -> None:
+        super().__init__(version, today, by)
+        self.need_index = need
+        self.index = index
+        self.people = sorted(set(people) | {"Social worker", "Mum", "Dad", "School"})
+        self.action = version.needs[need].actions[index] if index is not None else None
+        self.TITLE_TEXT = ("Edit the action" if self.action else "Add an action") + \
+            f" — need {need + 1}: {version.needs[need].now[:50]}"
+
+    def fields(self) -> Iterable[Widget]:
+        a = self.action
+        yield self.row("what", "What will be done", self.text(
+            a.what if a else "", "e.g. Walk Leo to school each morning"))
+        who = self.text(a.who if a else "", "a person on the record, an agency or a role")
+        who.suggester = SuggestFromList(self.people, case_sensitive=False)
+        yield self.row("who", "Who", who)
+        yield self.row("by_when", "By when", self.text(_day(a.by_when) if a else "",
+                                                      "23/12/2026"))
+        yield self.row("status", "Status", self.choice(
+            [(ACTION_STATUS_LABELS[s], s) for s in ACTION_STATUSES],
+            a.status if a else "not_started"))
+        yield self.row("notes", "Notes", self.text(a.notes if a else ""))
+
+    def on_mount(self) -> None:
+        self.query_one("#what").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not self.text_of("what"):
+            problems["what"] = "say what will be done"
+        if not self.text_of("who"):
+            problems["who"] = "who will do it? a person, an agency or a role (WIR 2.3)"
+        if not self.text_of("by_when"):
+            problems["by_when"] = "by when? every action needs a date (WIR 2.3)"
+        else:
+            _check(problems, "by_when", lambda: self.date_of("by_when"))
+        return problems
+
+    def build(self):
+        fields = {"what": self.text_of("what"), "who": self.text_of("who"),
+                  "by_when": self.date_of("by_when"), "status": self.value("status"),
+                  "notes": self.text_of("notes")}
+        need = self.version.needs[self.need_index]
+        if self.action is None:
+            actions = (*need.actions, PlanAction(**fields))
+        else:
+            actions = tuple(replace(a, **fields) if i == self.index else a
+                            for i, a in enumerate(need.actions))
+        needs = tuple(replace(n, actions=actions) if i == self.need_index else n
+                      for i, n in enumerate(self.version.needs))
+        return self.save_version(replace(self.version, needs=needs))
+
+
+class DetailsFormScreen(PlanFormScreen):
+    """What the plan states besides the needs (WIR 2.7, TRA) and the child's voice."""
+
+    TITLE_TEXT = "The plan's details (WIR 2.7) and the child's voice"
+
+    def fields(self) -> Iterable[Widget]:
+        v = self.version
+        yield self.row("objectives", "Overall objectives", self.text(v.objectives))
+        yield self.row("lead_professional", "Lead professional", self.text(v.lead_professional))
+        yield self.row("review_arrangements", "Review arrangements",
+                       self.text(v.review_arrangements))
+        yield self.row("next_review", "Next review date", self.text(_day(v.next_review),
+                                                                    "23/02/2027"))
+        yield self.row("services", "Services: purpose", self.text(
+            "; ".join(f"{s.name}: {s.purpose}" if s.purpose else s.name for s in v.services),
+            "Family support worker: routines; School: attendance"))
+        yield self.row("childs_views", "The child's views", self.text(
+            v.childs_views, "in the child's words, or what was observed"))
+        yield self.row("lived_experience", "Daily lived experience", self.text(
+            v.lived_experience, "a day in the child's life; the parent's too"))
+
+    def on_mount(self) -> None:
+        self.query_one("#objectives").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        _check(problems, "next_review", lambda: self.date_of("next_review"))
+        return problems
+
+    def build(self):
+        services = []
+        for part in self.text_of("services").split(";"):
+            name, _, purpose = part.partition(":")
+            if name.strip():
+                services.append(Service(name.strip(), purpose.strip()))
+        new = replace(self.version, objectives=self.text_of("objectives"),
+                      lead_professional=self.text_of("lead_professional"),
+                      review_arrangements=self.text_of("review_arrangements"),
+                      next_review=self.date_of("next_review"), services=tuple(services),
+                      childs_views=self.text_of("childs_views"),
+                      lived_experience=self.text_of("lived_experience"))
+        return self.save_version(new)
+
+
+class AgreeFormScreen(PlanFormScreen):
+    """The draft becomes the plan in force: agreed at a meeting, or by a named person."""
+
+    def __init__(self, version: PlanVersion, today: date, by: str, problems: int) -> None:
+        super().__init__(version, today, by)
+        self.TITLE_TEXT = f"Agree version {version.number} of the plan"
+        self.open_problems = problems
+
+    def fields(self) -> Iterable[Widget]:
+        if self.open_problems:
+            yield Static(f"⚠ The plan checks found {self.open_problems} problem(s): it can be "
+                         "agreed, and exports will carry a DRAFT mark until they are fixed.",
+                         classes="note")
+        yield self.row("agreed_on", "Agreed on", self.text(_day(self.today)))
+        yield self.row("agreed_at", "At (meeting)", self.text(
+            "", "e.g. Review CIN meeting 23 Nov 2026"))
+        yield self.row("agreed_by", "Or by (person)", self.text("", "e.g. Tom Reid, TM"))
+
+    def on_mount(self) -> None:
+        self.query_one("#agreed_at").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        _check(problems, "agreed_on", lambda: self.date_of("agreed_on"))
+        if not (self.text_of("agreed_at") or self.text_of("agreed_by")):
+            problems["agreed_at"] = "say at which meeting, or by whom, the plan was agreed"
+        return problems
+
+    def build(self):
+        vid, on = self.version.id, self.date_of("agreed_on") or self.today
+        at, by = self.text_of("agreed_at"), self.text_of("agreed_by")
+        return lambda s: plans.agree_version(s, vid, on, agreed_at=at, agreed_by=by) or True
+
+
+class ActionsScreen(ModalScreen):
+    """Column 3 of one need: its actions, by keyboard."""
+
+    DEFAULT_CSS = """
+    ActionsScreen { align: center middle; }
+    ActionsScreen #box { width: 110; height: auto; max-height: 90%; border: thick $primary;
+                         background: $surface; padding: 0 1; }
+    ActionsScreen #title { text-style: bold; }
+    ActionsScreen DataTable { height: auto; max-height: 20; }
+    """
+    BINDINGS = [
+        Binding("a", "add", "Add action"),
+        Binding("e,enter", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("space", "next_status", "Next status"),
+        Binding("ctrl+up", "move(-1)", "Move up"),
+        Binding("ctrl+down", "move(1)", "Move down"),
+        Binding("escape", "close", "Done"),
+    ]
+
+    def __init__(self, version: PlanVersion, need: int, today: date, by: str,
+                 people: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.version, self.need_index, self.today, self.by = version, need, today, by
+        self.people = list(people)
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Static("", id="title")
+            yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("What", "Who", "By when", "Status", "Notes")
+        self._fill()
+        table.focus()
+
+    @property
+    def need(self) -> Need:
+        return self.version.needs[self.need_index]
+
+    def _fill(self, cursor: int | None = None) -> None:
+        self.query_one("#title", Static).update(
+            f"Who will do what, by when — need {self.need_index + 1}: {self.need.now[:70]}")
+        table = self.query_one(DataTable)
+        table.clear()
+        for a in self.need.actions:
+            table.add_row(a.what, a.who or "— no owner —",
+                          a.by_when.strftime("%d %b %Y") if a.by_when else "— no date —",
+                          ACTION_STATUS_LABELS[a.status], a.notes)
+        if not self.need.actions:
+            table.add_row("No actions yet: press a to add one", "", "", "", "")
+        if cursor is not None and self.need.actions:
+            table.move_cursor(row=max(0, min(cursor, len(self.need.actions) - 1)))
+
+    def _current(self) -> int | None:
+        if not self.need.actions:
+            return None
+        return self.query_one(DataTable).cursor_row
+
+    def _apply(self, actions: tuple[PlanAction, ...], cursor: int | None = None) -> None:
+        needs = tuple(replace(n, actions=actions) if i == self.need_index else n
+                      for i, n in enumerate(self.version.needs))
+        new = replace(self.version, needs=needs)
+        app = self.app
+        try:
+            with app.store.session(app.actor) as session:
+                self.version = plans.save_draft(session, self.version.id, new, self.today,
+                                                by=self.by)
+        except ValueError as exc:
+            self.notify(f"Not saved: {exc}", severity="error")
+            return
+        self.changed = True
+        self._fill(cursor)
+
+    def _form_closed(self, result, cursor: int | None = None) -> None:
+        if isinstance(result, PlanVersion):
+            self.version = result
+            self.changed = True
+            self._fill(self._current() if cursor is None else cursor)
+
+    def action_add(self) -> None:
+        self.app.push_screen(  # the new action is the last: keep it chosen
+            ActionFormScreen(self.version, self.need_index, None, self.today, self.by,
+                             self.people),
+            lambda result: self._form_closed(result, len(self.need.actions)))
+
+    def action_edit(self) -> None:
+        i = self._current()
+        if i is None:
+            self.action_add()
+            return
+        self.app.push_screen(ActionFormScreen(self.version, self.need_index, i, self.today,
+                                              self.by, self.people), self._form_closed)
+
+    def action_delete(self) -> None:
+        i = self._current()
+        if i is not None:
+            self._apply(tuple(a for j, a in enumerate(self.need.actions) if j != i), i)
+
+    def action_next_status(self) -> None:
+        i = self._current()
+        if i is None:
+            return
+        a = self.need.actions[i]
+        status = ACTION_STATUSES[(ACTION_STATUSES.index(a.status) + 1) % len(ACTION_STATUSES)]
+        self._apply(tuple(replace(x, status=status) if j == i else x
+                          for j, x in enumerate(self.need.actions)), i)
+
+    def action_move(self, step: int) -> None:
+        i = self._current()
+        actions = list(self.need.actions)
+        if i is None or not 0 <= i + step < len(actions):
+            return
+        actions[i], actions[i + step] = actions[i + step], actions[i]
+        self._apply(tuple(actions), i + step)
+
+    def action_close(self) -> None:
+        self.dismiss(self.version if self.changed else None)
+
+
+__all__ = ["ActionFormScreen", "ActionsScreen", "AgreeFormScreen", "DetailsFormScreen",
+           "NeedFormScreen", "RateFormScreen"]
