@@ -213,10 +213,10 @@ class CintuiApp(App):
     def _open_full_store(self) -> None:
         try:
             self._store = access.open_location(self.location, self._pending_passphrase)
+            _freeze_startup_objects()
         finally:
             self._pending_passphrase = None
             self._store_ready.set()
-        _freeze_startup_objects()
 
     # ---------------------------------------------------------------- screens
 
@@ -232,8 +232,8 @@ class CintuiApp(App):
         collections; a full one then stalls the paint for 80-180 ms. The collector resumes
         (and catches up) once the screen has painted, while the worker reads it, as Textual
         does itself around smooth scrolling (`App.PAUSE_GC_ON_SCROLL`)."""
-        if not gc.isenabled():
-            return
+        if not gc.isenabled() or not _frozen.is_set():
+            return  # at start-up the collector's work is better done during the unlock
         gc.disable()
         screen.call_after_refresh(gc.enable)
         self.set_timer(1.0, gc.enable)  # whatever becomes of the screen

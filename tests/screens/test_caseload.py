@@ -228,6 +228,7 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
     app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
+        assert app.store is not None  # started up: the store opened after the first paint
         assert gc.isenabled()
         app.open_child(table(app).current.id)
         assert not gc.isenabled()  # held from the push...
