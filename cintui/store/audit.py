@@ -11,6 +11,7 @@ after each commit the head (seq, hash) is also kept outside the store, in
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -211,7 +212,10 @@ def _append(session: Session, actor: str, at: datetime,
 
 
 def _append_entries(session: Session, actor: str, at: datetime,
-                    entries: Iterable[tuple[str, str, str, dict[str, list]]]) -> None:
+                    entries: Iterable[tuple[str, str, str, dict[str, list]]],
+                    raw: bool = False) -> None:
+    """Chain and insert the entries. `raw`: SQLite, and the changes hold JSON values only,
+    so the rows go straight to the driver."""
     conn = session.connection()
     seq, prev = session.info.get(_HEAD) or _read_head(conn)
     at_text = _iso_instant(at)
@@ -223,7 +227,16 @@ def _append_entries(session: Session, actor: str, at: datetime,
         rows.append({"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
                      "entity_id": entity_id, "changes": body, "prev_hash": prev, "hash": digest})
         prev = digest
-    conn.execute(_TABLE.insert(), rows)  # one executemany, not one ORM object per entry
+    if raw and rows:
+        at_db = _sqlite_datetime(at)[0]
+        keys = ("seq", "at", "actor", "action", "entity", "entity_id", "changes", "prev_hash",
+                "hash")
+        conn.exec_driver_sql(
+            f"INSERT INTO audit_log ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
+            [(r["seq"], at_db, actor, r["action"], r["entity"], r["entity_id"], r["changes"],
+              r["prev_hash"], r["hash"]) for r in rows])
+    elif rows:
+        conn.execute(_TABLE.insert(), rows)  # one executemany, not one ORM object per entry
     session.info[_HEAD] = (seq, prev)
     session.info[_UNRECORDED] = True
 
@@ -248,11 +261,60 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
             raise AuditError(f"{entity}: a bulk row must give exactly the columns {keys}")
         check_row(SimpleNamespace(**row), model)
     session.flush()  # anything pending goes first, keeping the chain in write order
-    session.connection().execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        conn.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
+        _append_entries(session, actor, utcnow(), (
+            ("insert", entity, row["id"].hex, {key: [None, row[key]] for key in keys})
+            for row in rows
+        ))
+        return
+    # SQLite (and SQLCipher): each value is converted once, to what SQLAlchemy would store
+    # and to its canonical JSON form, and both inserts go straight to the driver. Four times
+    # cheaper than the typed path for the demo's 200,000 rows; the same rows and entries.
+    stored, changes = [], []
+    for row in rows:
+        db_values, audit_values = [], {}
+        for key in keys:
+            value = row[key]
+            convert = _SQLITE.get(type(value))
+            if convert is None:
+                db_values.append(value)
+                audit_values[key] = [None, value]
+            else:
+                db_value, json_value = convert(value)
+                db_values.append(db_value)
+                audit_values[key] = [None, json_value]
+        stored.append(tuple(db_values))
+        changes.append(audit_values)
+    table = model.__table__  # type: ignore[attr-defined]
+    conn.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
+        stored)
     _append_entries(session, actor, utcnow(), (
-        ("insert", entity, row["id"].hex, {key: [None, row[key]] for key in keys})
-        for row in rows
-    ))
+        ("insert", entity, row["id"].hex, change) for row, change in zip(rows, changes,
+                                                                        strict=True)
+    ), raw=True)
+
+
+@functools.lru_cache(maxsize=4096)  # rows share stamps: most conversions repeat
+def _sqlite_datetime(value: datetime) -> tuple[str, str]:
+    # SQLAlchemy's SQLite DATETIME stores the wall time as given, microseconds always.
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f"), _iso_instant(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sqlite_date(value: date) -> tuple[str, str]:
+    text = value.isoformat()
+    return text, text
+
+
+_SQLITE = {
+    uuid.UUID: lambda v: (v.hex, v.hex),
+    date: _sqlite_date,
+    datetime: _sqlite_datetime,
+    bool: lambda v: (int(v), v),
+}
 
 
 def _read_head(conn: Connection) -> tuple[int, str]:

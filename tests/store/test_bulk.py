@@ -58,3 +58,25 @@ def test_a_bulk_row_missing_a_column_is_refused(plain_store):
             plain_store.session("demo") as session:
         audit.insert_rows(session, Child, [row])
     assert counts(plain_store) == (0, 0)
+
+
+def test_bulk_rows_read_back_and_are_audited_exactly_as_orm_inserts(plain_store):
+    """The SQLite fast path stores what SQLAlchemy would and writes the same audit entry an
+    ORM insert of the same child writes (only id and reference differ)."""
+    bulk = child_row(1, upn_unknown="UN6", dob=None, expected_dob=date(2027, 2, 1), gender="0")
+    orm = Child(**{**child_row(2, upn_unknown="UN6", dob=None, expected_dob=date(2027, 2, 1),
+                                gender="0")})
+    with plain_store.session("demo") as session:
+        audit.insert_rows(session, Child, [bulk])
+    with plain_store.session("demo") as session:
+        session.add(orm)
+    with plain_store.read() as session:
+        back = session.get(Child, bulk["id"])
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+    assert back.created_at.replace(tzinfo=UTC) == bulk["created_at"]
+    assert (back.expected_dob, back.dob, back.reference) == (date(2027, 2, 1), None, "B0001")
+    first, second = (json.loads(e.changes) for e in entries)
+    for changes in (first, second):
+        changes.pop("id"), changes.pop("reference"), changes.pop("last_name")
+    assert first == second
+    assert audit.verify(plain_store).ok
