@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from cintui import casework
@@ -381,9 +382,68 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
     found = versions(session, child_id)
     if not found:
         return "No plan yet (p on the Plan tab starts one)"
-    current = current_plan(session, child_id)
-    line = current.headline if current else ""
+    agreed = [v for v in found if v.status == "agreed"]
     draft = next((v for v in found if v.status == "draft"), None)
-    if draft and current and draft.id != current.id:
+    chosen = agreed[0] if agreed else draft
+    if chosen is None:
+        return f"No plan in force (v{found[0].number} {found[0].status})"
+    row = session.get(m.PlanVersion, chosen.id)
+    # Only what the line shows: the ratings counted in SQL, not the whole plan loaded.
+    counts = dict(session.exec(select(m.PlanNeed.rag, func.count()).where(
+        m.PlanNeed.version_id == chosen.id).group_by(m.PlanNeed.rag)).all())
+    shown = PlanVersion(number=row.number, status=row.status, agreed_on=row.agreed_on,
+                        next_review=row.next_review)
+    line = shown.headline_for(counts, chosen.needs)
+    if draft and draft.id != chosen.id:
         line += f"; draft v{draft.number} in progress"
     return line
+
+
+# ---------------------------------------------------------------- checks and exports
+
+
+def check(version: PlanVersion, today: date) -> list:
+    """The plan checks (`domain.plan_checks`) with the shipped plain-words list."""
+    from cintui import plain_words
+    from cintui.domain.plan_checks import check_plan
+
+    return check_plan(version, today, plain_words.load_plain_words())
+
+
+def plan_document(session: Session, child_id: uuid.UUID, today: date, *,
+                  version_id: uuid.UUID | None = None, final: bool = False):
+    """What an export of the child's plan holds (`cintui.export.plan.PlanDocument`): the
+    plan in force unless `version_id`, its check results, the child's details."""
+    from cintui.domain.child import describe_age
+    from cintui.export.plan import PlanDocument
+
+    child = session.get(m.Child, child_id)
+    if child is None:
+        raise PlanError("child", "no such child on this store")
+    version_id = version_id or current_version_id(session, child_id)
+    if version_id is None:
+        raise PlanError("plan", f"{child.full_name} ({child.reference}) has no plan yet")
+    version = load_version(session, version_id)
+    worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
+    if child.dob:
+        born = f"{child.dob:%d %b %Y} ({describe_age(child.dob, None, today)})"
+    else:
+        born = f"expected {child.expected_dob:%d %b %Y}" if child.expected_dob else ""
+    problems = tuple(p.message for p in check(version, today))
+    return PlanDocument(
+        child_name=child.full_name, child_reference=child.reference, dob_text=born,
+        worker=worker.name if worker else "", authority=casework.store_policy(session).authority,
+        version=version, problems=problems, generated_on=today, final=final)
+
+
+def children_with_plans(session: Session, *, worker: str | None = None,
+                        team: str | None = None) -> list[uuid.UUID]:
+    """Open children with a plan, optionally one worker's or one team's, by reference."""
+    query = (select(m.Child.id).where(m.Child.status != "closed")
+             .where(col(m.Child.id).in_(select(m.PlanVersion.child_id)))
+             .order_by(m.Child.reference))
+    if worker:
+        query = query.where(m.Child.worker_id == casework.find_worker(session, worker).id)
+    if team:
+        query = query.where(m.Child.team_id == casework.find_team(session, team).id)
+    return list(session.exec(query).all())

@@ -115,12 +115,16 @@ class PlanVersion:
     @property
     def headline(self) -> str:
         """One line for the Summary and the caseload: version, state, ratings, review."""
-        counts = self.rag_counts()
+        return self.headline_for(self.rag_counts(), len(self.needs))
+
+    def headline_for(self, counts: dict[str, int], needs: int) -> str:
+        """`headline` from counts of the needs' ratings (read without the needs)."""
+        counts = {r: counts.get(r, 0) for r in RAG_RATINGS}
         state = {"draft": "draft", "agreed": "agreed", "superseded": "superseded"}[self.status]
         if self.status == "agreed" and self.agreed_on:
             state = f"agreed {self.agreed_on:%d %b %Y}"
         review = f", next review {self.next_review:%d %b %Y}" if self.next_review else ""
-        return (f"version {self.number} ({state}): {len(self.needs)} needs, "
+        return (f"version {self.number} ({state}): {needs} needs, "
                 f"R{counts['R']} A{counts['A']} G{counts['G']}{review}")
 
 
