@@ -496,9 +496,13 @@ class _Builder:
                                 evidence=evidence.format(name=name, pct=rng.randrange(75, 90)),
                                 rag=rag)
                 for k, ((what, who), akey) in enumerate(zip(acts, akeys, strict=True)):
-                    status_ = rng.choice(("done", "in_progress", "not_started", "not_done")) \
-                        if stage else rng.choice(("done", "in_progress"))
-                    due = on + timedelta(days=rng.randrange(-20, 60))
+                    due = on + timedelta(days=rng.randrange(-20, 60) if status == "superseded"
+                                         else rng.randrange(20, 120))
+                    if due < self.today:  # most past actions were done; some were not
+                        status_ = rng.choice(("done",) * 6 + ("in_progress", "not_done"))
+                    else:
+                        status_ = rng.choice(("done", "in_progress", "in_progress",
+                                              "not_started"))
                     owner = "" if unowned and pos == 0 and k == 0 and rag != "G" else who
                     self.add(PlanAction, need_id=need.id, version_id=version.id, key=akey,
                              position=k, what=what.format(name=name), who=owner, by_when=due,

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -33,7 +32,7 @@ from cintui.domain.plan import (
     rag_change_problems,
 )
 
-from .forms import FormScreen, _check, parse_date
+from .forms import FormScreen, _check
 
 # SFEF framing (WIR 2.4-2.5), shown as guidance while writing a need.
 SFEF = ("What is going well? · What are we worried about? · What needs to change — what "

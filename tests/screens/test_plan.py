@@ -1,0 +1,245 @@
+"""The plan editor by keyboard (issue 5): three columns, ratings with the WIR 2.4/2.6 rules,
+actions, checks, versions. Synthetic people only: the demo store (seed 7) at TODAY."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from cintui import access, casework, plans
+from cintui.app import CintuiApp
+from cintui.store.engine import open_store
+from cintui.store.models import PlanVersion as VersionRow
+from tests.conftest import TODAY
+from tests.screens.test_child import ChildHost, cells, fill, read, text_of
+from tests.screens.test_shell import settle
+
+SIZE = (140, 45)
+
+
+class PlanHost(CintuiApp):
+    """The real app with the store opened directly and one child's plan on top."""
+
+    def __init__(self, path, child_id) -> None:
+        super().__init__(access.StoreLocation(path=path), today=TODAY)
+        self.path, self.child_id = path, child_id
+        self.actor = "test.worker"
+
+    def on_mount(self, event) -> None:
+        event.prevent_default()
+        self.store = open_store(self.path, None)
+        self.push_screen(self.make_screen("plan", child_id=self.child_id))
+
+
+def child_with(demo_store, status: str):
+    """A demo child whose plan in force is a version with `status` (and no other draft)."""
+    def find(session):
+        for c in casework.list_children(session, TODAY, open_only=True):
+            found = plans.versions(session, c.id)
+            if found and found[0].status == status and len(found) >= 2 - (status == "draft"):
+                return c.id
+        raise AssertionError(f"no demo child with a {status} plan")
+    return read(demo_store, find)
+
+
+def current(demo_store, child_id):
+    return read(demo_store, lambda s: plans.current_plan(s, child_id))
+
+
+async def test_the_plan_reads_like_the_paper_plan_bex_2(demo_store):
+    child_id = child_with(demo_store, "agreed")
+    plan = current(demo_store, child_id)
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "PlanScreen"
+        rows = cells(screen.query_one("#needs"))
+        assert [r[0].removeprefix("Strength: ") for r in rows] == [n.now for n in plan.needs]
+        # Colour never alone: the letter and the word (WIR 2.3).
+        names = {"R": "R Red", "A": "A Amber", "G": "G Green"}  # in the cell, never cut
+        assert [r[3].strip() for r in rows] == [names[n.rag] for n in plan.needs]
+        first_action = plan.needs[0].actions[0]
+        assert first_action.what in rows[0][2]
+        assert f"v{plan.number} agreed" in text_of(screen, "#plan-title")
+        assert "read-only" in text_of(screen, "#plan-title")
+        assert "Plan checks" in text_of(screen, "#checks-title")
+
+
+async def test_editing_an_agreed_plan_starts_the_next_version_and_shows_what_changed(demo_store):
+    child_id = child_with(demo_store, "agreed")
+    before = current(demo_store, child_id)
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")  # refused: agreed plans are not edited
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        await pilot.press("n")
+        await settle(pilot)
+        assert f"v{before.number + 1} draft" in text_of(app.screen, "#plan-title")
+        await pilot.press("a")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "NeedFormScreen"
+        await fill(pilot, "#now", "Dad has lost his job and the family worry about rent.")
+        await fill(pilot, "#outcome", "The family have a budget they keep to by 14 March.")
+        await fill(pilot, "#evidence", "Dad told me on 20 Nov; rent due 1 Dec.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        rows = cells(app.screen.query_one("#needs"))
+        assert rows[-1][0] == "Dad has lost his job and the family worry about rent."
+        assert rows[-1][3].strip() == "A Amber"
+        await pilot.press("w")
+        await settle(pilot)
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "Dad has lost his job" in shown
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    assert draft.number == before.number + 1 and len(draft.needs) == len(before.needs) + 1
+    assert [h.rating for h in draft.needs[-1].rag_history] == ["A"]
+    agreed = read(demo_store, lambda s: s.get(VersionRow, before.id))
+    assert agreed.status == "agreed"  # untouched until the draft is agreed
+
+
+async def test_amber_to_green_asks_for_maintained_change_and_agreement_wir_2_4(demo_store):
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        plan = app.screen.version
+        amber = next(i for i, n in enumerate(plan.needs) if n.rag == "A")
+        for _ in range(amber):
+            await pilot.press("down")
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RateFormScreen"
+        form.query_one("#rating").value = "G"
+        await settle(pilot)
+        assert "maintained" in text_of(form, "#maintained_for-error")
+        assert "agreed" in text_of(form, "#agreed_at-error")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # nothing saved
+        await fill(pilot, "#maintained_for", "8 weeks")
+        await fill(pilot, "#agreed_at", "Review CIN meeting 23 Nov 2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        assert cells(app.screen.query_one("#needs"))[amber][3].strip() == "G Green"
+        assert "maintained 8 weeks" in text_of(app.screen, "#need-detail")
+    key = plan.needs[amber].key
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    change = next(n for n in draft.needs if n.key == key).rag_history[-1]
+    assert (change.previous, change.rating, change.maintained_for) == ("A", "G", "8 weeks")
+
+
+async def test_actions_by_keyboard_need_an_owner_and_a_date_wir_2_3(demo_store):
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        actions = app.screen
+        assert type(actions).__name__ == "ActionsScreen"
+        before = actions.query_one("#actions").row_count
+        await pilot.press("a")
+        await settle(pilot)
+        await fill(pilot, "#what", "Citizens Advice appointment about the rent")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ActionFormScreen"  # no owner, no date: not saved
+        assert "who will do it" in text_of(form, "#who-error")
+        assert "every action needs a date" in text_of(form, "#by_when-error")
+        await fill(pilot, "#who", "Dad")
+        await fill(pilot, "#by_when", "14/03/2027")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is actions
+        rows = cells(actions.query_one("#actions"))
+        assert len(rows) == before + 1
+        assert rows[-1][:4] == ["Citizens Advice appointment about the rent", "Dad",
+                                "14 Mar 2027", "Not started"]
+        await pilot.press("space")  # next status
+        await settle(pilot)
+        assert cells(actions.query_one("#actions"))[-1][3] == "In progress"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Citizens Advice appointment about the rent — Dad, by 14 Mar 2027 " \
+               "(In progress)" in cells(app.screen.query_one("#needs"))[0][2]
+
+
+async def test_reorder_and_delete_needs_then_agree_the_version(demo_store):
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        first, second = (r[0] for r in cells(app.screen.query_one("#needs"))[:2])
+        await pilot.press("ctrl+down")
+        await settle(pilot)
+        rows = cells(app.screen.query_one("#needs"))
+        assert (rows[0][0], rows[1][0]) == (second, first)
+        assert app.screen.query_one("#needs").cursor_row == 1  # the moved need stays chosen
+        count = len(rows)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        rows = cells(app.screen.query_one("#needs"))
+        assert len(rows) == count - 1 and first not in [r[0] for r in rows]
+        await pilot.press("g")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "AgreeFormScreen"
+        await fill(pilot, "#agreed_at", "Review CIN meeting 23 Nov 2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "agreed 23 Nov 2026" in text_of(app.screen, "#plan-title")
+    statuses = read(demo_store, lambda s: [v.status for v in plans.versions(s, child_id)])
+    assert statuses[0] == "agreed" and statuses[1] == "superseded"
+    rows = read(demo_store, lambda s: s.exec(select(VersionRow).where(
+        VersionRow.child_id == child_id, VersionRow.status == "draft")).all())
+    assert rows == []
+
+
+async def test_p_on_the_child_record_opens_the_plan_and_changes_show_on_return(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")  # the Plan tab
+        await settle(pilot)
+        assert "R" in text_of(app.screen, "#plan-view")
+        await pilot.press("p")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        await pilot.press("v")
+        await settle(pilot)
+        await fill(pilot, "#childs_views", "I like it when Mum sings to me.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "I like it when Mum sings to me." in text_of(app.screen, "#plan-details")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        await pilot.press("7")
+        await settle(pilot)
+        assert any("CIN plan v" in r[2] for r in cells(app.screen.query_one(
+            "#chronology-table")))
+
+
+def test_plan_editor_snapshot(demo_store, snap_compare):
+    child_id = child_with(demo_store, "agreed")
+
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(PlanHost(demo_store, child_id), terminal_size=SIZE,
+                        run_before=run_before)
