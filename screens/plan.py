@@ -12,6 +12,7 @@ import uuid
 from dataclasses import replace
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -78,6 +79,7 @@ class PlanScreen(Screen):
         Binding("g", "agree", "Agree"),
         Binding("n", "new_version", "New version"),
         Binding("w", "what_changed", "What changed"),
+        Binding("x", "export", "Export"),
         Binding("left_square_bracket", "other_version(1)", "Older"),
         Binding("right_square_bracket", "other_version(-1)", "Newer"),
     ]
@@ -246,6 +248,8 @@ class PlanScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in EDITING:
             return True if self.editable else None  # shown greyed on a read-only version
+        if action == "export":
+            return self.version is not None
         if action == "what_changed":
             return self.version is not None and self.version.number > 1
         return True
@@ -356,6 +360,31 @@ class PlanScreen(Screen):
         lines = diff_versions(previous, self.version).summary() or ["Nothing changed."]
         self.notify("\n".join(lines[:12]), title=f"v{older.number} → v{self.version.number}",
                     timeout=12)
+
+    def action_export(self) -> None:
+        if self.version is not None:
+            self._export(self.version.id)
+
+    @work(thread=True, exclusive=True, group="plan-export")
+    def _export(self, version_id: uuid.UUID) -> None:
+        """The shown version as PDF (for the family) and DOCX, into the exports folder;
+        DRAFT-marked unless it passes every check."""
+        from cintui import config
+        from cintui.export import plan as plan_export
+
+        app = self.app
+        folder = config.data_dir(create=True) / "exports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        with app.store.read() as session:
+            doc = plans.plan_document(session, self.child_id, app.today, version_id=version_id,
+                                      final=True)
+        written = []
+        for fmt in ("pdf", "docx"):
+            path = folder / f"{doc.child_reference}-plan-v{doc.version.number}.{fmt}"
+            written.append(plan_export.write(doc, path, fmt))
+        mark = f" (DRAFT: {len(doc.problems)} check(s) to fix)" if doc.problems else ""
+        app.call_from_thread(self.notify, "Exported" + mark + ":\n" +
+                             "\n".join(str(p) for p in written), timeout=10)
 
     def action_back(self) -> None:
         self.app.pop_screen()

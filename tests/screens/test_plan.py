@@ -243,3 +243,20 @@ def test_plan_editor_snapshot(demo_store, snap_compare):
 
     assert snap_compare(PlanHost(demo_store, child_id), terminal_size=SIZE,
                         run_before=run_before)
+
+
+async def test_x_exports_the_shown_version_for_the_family(demo_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("CINTUI_DATA_DIR", str(tmp_path / "data"))
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = app.screen.version.number
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        shown = " ".join(str(n.message) for n in app._notifications)
+    files = sorted(p.name for p in (tmp_path / "data" / "exports").iterdir())
+    assert files == [f"{p}-plan-v{number}.{f}" for p in [files[0].split("-plan")[0]]
+                     for f in ("docx", "pdf")]
+    assert "Exported" in shown and files[0] in shown

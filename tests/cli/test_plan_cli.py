@@ -1,0 +1,107 @@
+"""`cintui plan` and `cintui export plan(s)` on the demo store (issue 5)."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+from docx import Document
+
+from cintui import casework, plans
+from cintui.export import plan as export
+from cintui.store.engine import open_store
+from tests.conftest import TODAY
+
+DAY = ("--today", TODAY.isoformat())
+
+
+def first_planned(db, passing: bool | None = None) -> str:
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            for child_id in plans.children_with_plans(session):
+                doc = plans.plan_document(session, child_id, TODAY)
+                if passing is None or passing == (not doc.problems):
+                    return doc.child_reference
+    finally:
+        store.close()
+    raise AssertionError("no such demo plan")
+
+
+def test_plan_show_json_is_the_export_format(cli, demo_store):
+    ref = first_planned(demo_store)
+    result = cli("plan", "show", ref, "--db", demo_store, "--json", *DAY)
+    assert result.code == 0
+    doc = export.from_json(result.out)
+    assert doc.child_reference == ref and doc.version.needs
+    table = cli("plan", "show", ref, "--db", demo_store, *DAY)
+    assert table.code == 0 and doc.version.needs[0].now[:20] in table.out
+
+
+def test_plan_check_exits_1_with_the_problems_and_0_when_clean(cli, demo_store):
+    failing = first_planned(demo_store, passing=False)
+    result = cli("plan", "check", failing, "--db", demo_store, "--json", *DAY)
+    data = json.loads(result.out)
+    assert result.code == 1 and data["passes"] is False and data["problems"]
+    passing = first_planned(demo_store, passing=True)
+    result = cli("plan", "check", passing, "--db", demo_store, *DAY)
+    assert result.code == 0 and "passes every check" in result.out
+
+
+def test_export_plan_final_only_when_checks_pass(cli, demo_store, tmp_path):
+    failing = first_planned(demo_store, passing=False)
+    out = tmp_path / "plan.docx"
+    refused = cli("export", "plan", failing, "--format", "docx", "-o", out, "--final",
+                  "--db", demo_store, *DAY)
+    assert refused.code == 2 and "not final" in refused.err and not out.exists()
+    assert len(refused.err.strip().splitlines()) == 1
+    draft = cli("export", "plan", failing, "--format", "docx", "-o", out, "--db", demo_store,
+                *DAY)
+    assert draft.code == 0 and "(DRAFT)" in draft.out
+    assert "DRAFT" in "\n".join(p.text for p in Document(str(out)).paragraphs)
+    passing = first_planned(demo_store, passing=True)
+    final = tmp_path / "final.md"
+    ok = cli("export", "plan", passing, "--format", "md", "-o", final, "--final",
+             "--db", demo_store, *DAY)
+    assert ok.code == 0 and "DRAFT" not in final.read_text()
+    assert stat.S_IMODE(final.stat().st_mode) == 0o600
+
+
+def test_batch_export_writes_one_file_per_child(cli, demo_store, tmp_path):
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        team = casework.find_child(session, first_planned(demo_store)).team_id
+        name = session.get(casework.Team, team).name
+        expected = len(plans.children_with_plans(session, team=name))
+    store.close()
+    result = cli("export", "plans", "--team", name, "--format", "pdf", "-o", tmp_path / "out",
+                 "--db", demo_store, *DAY)
+    assert result.code == 0 and f"Wrote {expected} plans" in result.out
+    files = sorted((tmp_path / "out").iterdir())
+    assert len(files) == expected and all(f.name.endswith(".pdf") for f in files)
+    assert all(f.name.startswith("DEMO") and "-plan-v" in f.name for f in files)
+
+
+def test_bad_plan_commands_are_one_line(cli, demo_store, tmp_path):
+    for args, fragment in (
+        (("export", "plans", "-o", tmp_path), "say whose plans"),
+        (("export", "plan", "DEMO00001", "-f", "xls", "-o", tmp_path / "x"), "unknown format"),
+        (("export", "plan", "NOBODY", "-o", tmp_path / "x.pdf"), "no child"),
+        (("plan", "show", "DEMO00001", "--version", "99"), "no version 99"),
+    ):
+        result = cli(*args, "--db", demo_store, *DAY)
+        assert result.code == 2 and fragment in result.err, (args, result.err)
+        assert len(result.err.strip().splitlines()) == 1
+
+
+def test_batch_export_of_everyone_uses_every_core_and_reads_back(cli, demo_store, tmp_path):
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        expected = len(plans.children_with_plans(session))
+    store.close()
+    assert expected > 20  # enough to go through the process pool
+    result = cli("export", "plans", "--all", "--format", "json", "-o", tmp_path,
+                 "--db", demo_store, *DAY)
+    assert result.code == 0 and f"Wrote {expected} plans" in result.out
+    docs = [export.from_json(f.read_text()) for f in sorted(tmp_path.glob("*.json"))]
+    assert len(docs) == expected and all(d.version.needs for d in docs)
