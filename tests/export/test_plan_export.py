@@ -119,3 +119,17 @@ def test_every_export_is_the_owners_alone(tmp_path, fmt):
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown format 'xls'"):
         export.render(leo(), "xls")
+
+
+def test_pdf_keeps_names_beyond_latin_1_exactly(tmp_path):
+    """Built-in fonts cover Latin-1 only; a Polish or Cyrillic name must still be right."""
+    doc = replace(leo(), child_name="Łucja Wiśniewska-Kovalenko (Люся)")
+    path = export.write(doc, tmp_path / "plan.pdf", "pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(path)).pages)
+                    .split())  # lines wrapped on a narrow page, read as one
+    assert "Łucja Wiśniewska-Kovalenko (Люся)" in text
+    assert "Leo has missed 13 of the last 60 school days — attendance 87%" in text
+    plain = export.write(leo(), tmp_path / "latin.pdf", "pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(plain)).pages)
+                    .split())
+    assert "Leo Marsh" in text and "days - attendance 87%" in text  # dash stands in for —
