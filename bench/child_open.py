@@ -26,6 +26,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from _demo import plain_demo_store  # bench/_demo.py (run as bench/<name>.py)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -33,10 +35,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        os.environ["CINTUI_CONFIG_DIR"] = str(Path(tmp) / "cfg")
-        subprocess.run([sys.executable, "-m", "cintui", "demo", "--children",
-                        str(args.children), "--db", str(db), "--no-encrypt"], check=True)
+        db = plain_demo_store(Path(tmp), args.children)
         asyncio.run(measure(db, args.runs))
         if shutil.which("tmux"):
             in_terminal(db, Path(tmp) / "cfg", args.runs)

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+
+from _demo import plain_demo_store  # bench/_demo.py (run as bench/<name>.py)
 
 TODAY = date(2026, 11, 23)
 
@@ -31,11 +30,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        os.environ["CINTUI_CONFIG_DIR"] = str(Path(tmp) / "cfg")
-        subprocess.run([sys.executable, "-m", "cintui", "demo", "--children",
-                        str(args.children), "--db", str(db), "--no-encrypt", "--today",
-                        TODAY.isoformat()], check=True)
+        db = plain_demo_store(Path(tmp), args.children, TODAY)
         child_id = fifteen_needs(db)
         asyncio.run(measure(db, child_id, args.runs))
 

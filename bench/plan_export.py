@@ -19,6 +19,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from _demo import plain_demo_store  # bench/_demo.py (run as bench/<name>.py)
+
 TODAY = date(2026, 11, 23)
 
 
@@ -29,12 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["CINTUI_CONFIG_DIR"] = str(Path(tmp) / "cfg")
-        db = args.db
-        if db is None:
-            db = Path(tmp) / "bench.db"
-            subprocess.run([sys.executable, "-m", "cintui", "demo", "--children",
-                            str(args.children), "--db", str(db), "--no-encrypt", "--today",
-                            TODAY.isoformat()], check=True)
+        db = args.db or plain_demo_store(Path(tmp), args.children, TODAY)
         for fmt in ("pdf", "docx"):
             out = Path(tmp) / fmt
             start = time.perf_counter()
