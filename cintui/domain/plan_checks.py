@@ -65,15 +65,35 @@ def _observable(outcome: str) -> bool:
     return bool(_MEASURE.search(outcome))
 
 
+_PATTERNS: dict[int, tuple[Mapping[str, str], list[tuple[re.Pattern, dict[str, str]]]]] = {}
+
+
+def _patterns(jargon: Mapping[str, str]) -> list[tuple[re.Pattern, dict[str, str]]]:
+    """Two alternations per word list (compiled once): acronyms (all capitals, or with
+    digits like s47) match as written, words and phrases in any case."""
+    cached = _PATTERNS.get(id(jargon))
+    if cached is not None and cached[0] is jargon:
+        return cached[1]
+    exact = {t: t for t in jargon if t.upper() == t or any(c.isdigit() for c in t)}
+    loose = {t.lower(): t for t in jargon if t not in exact}
+    out = []
+    for terms, flags in ((exact, 0), (loose, re.IGNORECASE)):
+        if terms:
+            body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+            out.append((re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags), terms))
+    _PATTERNS[id(jargon)] = (jargon, out)
+    return out
+
+
 def _jargon_hits(text: str, jargon: Mapping[str, str]) -> list[tuple[str, str]]:
-    hits = []
-    for term, plain in jargon.items():
-        # Acronyms (all capitals, or with digits like s47) match as written; words and
-        # phrases in any case.
-        flags = 0 if (term.upper() == term or any(c.isdigit() for c in term)) else re.IGNORECASE
-        if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, flags):
-            hits.append((term, plain))
-    return hits
+    hits: dict[str, str] = {}
+    for pattern, terms in _patterns(jargon):
+        for match in pattern.finditer(text):
+            found = match.group(0)
+            term = terms.get(found) or terms.get(found.lower())
+            if term is not None:
+                hits.setdefault(term, jargon[term])
+    return list(hits.items())
 
 
 def check_plan(version: PlanVersion, today: date,
