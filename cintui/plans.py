@@ -414,7 +414,7 @@ def plan_document(session: Session, child_id: uuid.UUID, today: date, *,
                   version_id: uuid.UUID | None = None, final: bool = False):
     """What an export of the child's plan holds (`cintui.export.plan.PlanDocument`): the
     plan in force unless `version_id`, its check results, the child's details."""
-    from cintui.domain.child import describe_age
+    from cintui.domain.child import describe_age, spoken_age
     from cintui.export.plan import PlanDocument
 
     child = session.get(m.Child, child_id)
@@ -426,7 +426,7 @@ def plan_document(session: Session, child_id: uuid.UUID, today: date, *,
     version = load_version(session, version_id)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     if child.dob:
-        born = f"{child.dob:%d %b %Y} ({describe_age(child.dob, None, today)})"
+        born = f"{child.dob:%d %b %Y} ({spoken_age(describe_age(child.dob, None, today))})"
     else:
         born = f"expected {child.expected_dob:%d %b %Y}" if child.expected_dob else ""
     problems = tuple(p.message for p in check(version, today))

@@ -30,6 +30,7 @@ from textual.widgets import (
 )
 
 from cintui import record
+from cintui.domain.child import spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import SCOPE_LABELS, ConsentStatus
 from cintui.domain.timescales import DueState
@@ -251,7 +252,7 @@ class ChildScreen(Screen):
         known = f" (known as {h.known_as})" if h.known_as else ""
         text = Text()
         text.append(f"{h.name}{known}", style="bold")
-        text.append(f"  ·  {h.age}  ·  {h.born}  ·  {h.reference}\n")
+        text.append(f"  ·  {spoken_age(h.age)}  ·  {h.born}  ·  {h.reference}\n")
         text.append(f"Worker: {h.worker}  ·  Status: {h.status}  ·  Level: {h.level or '—'}"
                     f"  ·  Service: {h.service or '—'}")
         self.query_one("#child-header", Static).update(text)

@@ -37,6 +37,11 @@ def describe_age(dob: date | None, expected_dob: date | None, today: date) -> st
     return f"{weeks} weeks" if weeks != 1 else "1 week"
 
 
+def spoken_age(age: str) -> str:
+    """A `describe_age` standing alone in a sentence: "age 9", "10 months", "unborn (…)"."""
+    return f"age {age}" if age.isdigit() else age
+
+
 def is_unborn(dob: date | None, expected_dob: date | None) -> bool:
     return dob is None and expected_dob is not None
 

@@ -14,6 +14,7 @@ from cintui.domain.child import (
     check_dates_in_order,
     check_reference,
     describe_age,
+    spoken_age,
 )
 
 TODAY = date(2026, 11, 23)
@@ -72,3 +73,9 @@ def test_references_are_accepted_only_in_a_safe_shape(text):
     else:
         assert 1 <= len(ref) <= 32 and ref == ref.strip()
         assert all(ch.isascii() and (ch.isalnum() or ch in "/_-") for ch in ref)
+
+
+def test_an_age_in_years_reads_as_age_n_on_its_own():
+    assert spoken_age("9") == "age 9"
+    assert spoken_age("10 months") == "10 months"
+    assert spoken_age("unborn (due 3 Mar 2027)") == "unborn (due 3 Mar 2027)"
