@@ -343,10 +343,12 @@ class _Builder:
                       primary_need=child.primary_need)
         if scenario == "referral":
             child.status = "referral"
+            self.plan(child, ep)  # a first draft, from what the referral says
             return
         ep.assessment_started = start
         if scenario == "assessment":
             child.status = "assessment"
+            self.plan(child, ep)  # a draft taking shape with the assessment
             return
         ep.assessment_completed = self.cal.add_working_days(start, rng.randrange(10, 44))
         ep.assessment_factors = " ".join(sorted(rng.sample(("1B", "2B", "3B", "4B", "16A", "17A",
@@ -465,7 +467,8 @@ class _Builder:
         unowned = rng.random() < 0.12  # an Amber action with no owner: the caseload flags it
         stages = [(m.held_on, m, "agreed") for m in agreed]
         if not stages or rng.random() < 0.15:
-            stages.append((self.today - timedelta(days=rng.randrange(0, 10)), None, "draft"))
+            started = self.today - timedelta(days=rng.randrange(0, 10))
+            stages.append((max(started, ep.referral_date), None, "draft"))
         prev_stage = 0
         for number, (on, meeting, status) in enumerate(stages, start=1):
             if status == "agreed" and number < len([s for s in stages if s[2] == "agreed"]):
