@@ -5,7 +5,8 @@ change? Pure rules over `cintui.domain.plan` values; each problem names its sour
 - TRA / WAR 8.1 (SMART): actions are time-bound (not past their date and undone) and
   outcomes observable ("improve", "engage" with no measure says nothing to check against).
 - STO 4.4: a need says what must change for the child, not which service to attend.
-- BEX 2: plain language, no jargon or acronyms (word list: data/plain_words.json).
+- BEX 2: plain language, no jargon or acronyms (word list: data/plain_words.json, passed
+  in by the caller so this module reads no files).
 - WIR 2.7, TRA: objectives, a lead professional and a review date.
 - WIR 2.5: the child's views.
 
@@ -15,7 +16,7 @@ Also the difference between two versions (`diff_versions`), for "what changed".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,144 +25,240 @@ from cintui.domain.plan import RAG_NAMES, Need, PlanAction, PlanVersion
 
 @dataclass(frozen=True)
 class PlanProblem:
+    """One thing to fix before the plan is clear and SMART."""
+
     check: str  # short id, e.g. "amber_no_outcome"
     rule: str  # source key, e.g. "WIR 2.3"
     message: str  # for the worker, naming the need or action and the rule
-    need: int | None = None  # 0-based
+    need: int | None = None  # 0-based index into version.needs
     action: int | None = None  # 0-based, within the need
-    field: str = ""
+    field: str = ""  # the field to fix: "outcome", "who", "by_when", "now", ...
 
 
-# An outcome is observable when it carries a measure: a number, a percentage, a frequency,
-# a date or month, or a named way of knowing.
+def passes(problems: Iterable[PlanProblem]) -> bool:
+    """True when the checks found nothing."""
+    return not any(True for _ in problems)
+
+
+# ---------------------------------------------------------------- outcome: observable?
+#
+# The SMART heuristic (TRA, WAR 8.1). An outcome is *measured* when it carries something
+# to count or see: a number or percentage ("95%", "3 times"), a frequency ("every",
+# "each", "weekly", "most days"), an absolute ("no", "never", "always", "at least") or a
+# named way of knowing ("shown on the register", "Leo says", "teachers report", "seen at
+# visits"). It is *time-bound* when it names when ("by March", "by the next review",
+# "within 6 weeks"). It is *vague* when it leans on words that describe effort rather
+# than change ("improve", "engage", "better", "support", "work with", "be aware",
+# "address", "monitor", "appropriate").
+#
+# Flagged: a vague outcome with no measure (a date alone does not make "things will
+# improve" checkable), and an Amber or Red outcome with neither a measure nor a time.
+# A concrete, dated outcome ("Jude has a dental check by the next review") passes. The
+# heuristic errs towards not nagging: any digit counts as a measure.
+
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|"
+           r"november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
 _MEASURE = re.compile(
-    r"\d|%|\b(every|each|daily|weekly|fortnightly|monthly|times?|no|none|never|"
-    r"always|at least|by (?:the )?(?:end|next|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december)|register|records?|reports?|says?|tells?|"
-    r"shown|seen|observed|checked)\b", re.IGNORECASE)
+    r"\d|%|\b(?:every|each|daily|weekly|fortnightly|monthly|termly|nightly|times?|twice|"
+    r"once|most (?:days|nights|weeks|mornings|evenings)|no|none|never|always|at least|"
+    r"no more than|fewer than|more than|less than|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"registers?|records?|reports?|says?|said|tells?|told|shows?|shown|seen|observed|"
+    r"checked|agrees?|confirms?|scores?|chart|diary)\b", re.IGNORECASE)
+_TIME = re.compile(
+    rf"\b(?:by|before|until|within|from|in|at) (?:the )?(?:end|next|start|{_MONTHS}|"
+    r"\w+ (?:review|meeting|term|half term|holidays?|weeks|months)|christmas|easter|summer)\b",
+    re.IGNORECASE)
 _VAGUE = re.compile(
-    r"\b(improve[sd]?|improving|engage[sd]?|engaging|better|support(?:ed|ing)?|work(?:s|ing)? "
-    r"with|be aware|aware(?:ness)?|address(?:ed|ing)?|monitor(?:ed|ing)?|consider|explore|"
-    r"continue to|maintain)\b", re.IGNORECASE)
-# Column 1 written as a service to use rather than what must change for the child.
-_SERVICE = re.compile(
-    r"^\s*(?:(?:mum|dad|mother|father|parents?|carers?|the family|family|[A-Z][a-z]+) "
-    r"(?:to|will|should|must|needs? to) )?(?:attend|access|engage with|complete|be referred|"
-    r"referral to|refer(?:red)? to|take part in|go to|use)\b", re.IGNORECASE)
-_COURSE = re.compile(r"\b(course|programme|program|sessions?|service|referral|group)\b",
-                     re.IGNORECASE)
+    r"\b(?:improve[sd]?|improving|improvements?|engage[sd]?|engaging|engagement|better|"
+    r"support(?:s|ed|ing)?|work(?:s|ing)? with|be aware|aware(?:ness)?|address(?:es|ed|ing)?|"
+    r"monitor(?:s|ed|ing)?|consider|explore|continue to|maintain|appropriate(?:ly)?|"
+    r"good enough|positive|progress)\b", re.IGNORECASE)
 
 
-def _quote(text: str, width: int = 48) -> str:
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= width else text[: width - 1] + '…'}”"
+def outcome_is_observable(outcome: str, *, worry: bool = True) -> bool:
+    """False when the outcome says nothing anyone could count, see or date (the
+    heuristic above). A blank outcome is reported by its own check, not here."""
+    if not outcome.strip() or _MEASURE.search(outcome):
+        return True
+    if _VAGUE.search(outcome):
+        return False
+    return not worry or bool(_TIME.search(outcome))
 
 
-def _need_name(i: int, need: Need) -> str:
-    return f"Need {i + 1} {_quote(need.now)}"
+# ---------------------------------------------------------------- need as a service
+#
+# STO 4.4: column 1 written as a service to use ("Mum to attend a parenting course",
+# "Referral to CAMHS", "Engage with the family support worker") instead of what is
+# happening for the child. Some verbs always frame a service ("access", "engage with",
+# "be referred"); others ("attend", "complete", "take part in", "go to") only with a
+# service word after them, so "Leo to attend school every day" is not flagged.
+
+_SUBJECT = (r"(?:(?:[\w'’]+\s+)?[\w'’]+(?:\s+(?:and|&)\s+[\w'’]+)?\s+"
+            r"(?:to|will|should|must|needs?\s+to|is\s+to|are\s+to|has\s+to|have\s+to|agrees?\s+to)\s+)?")
+_SERVICE_ALWAYS = re.compile(
+    rf"^\s*{_SUBJECT}(?:access|engage (?:with|in)|be referred|be signposted|referral|"
+    r"refer(?:red)? (?:to|for)|sign up (?:to|for)|accept (?:a |the )?(?:referral|support|"
+    r"service))\b", re.IGNORECASE)
+_SERVICE_VERB = re.compile(
+    rf"^\s*{_SUBJECT}(?:attend|complete|take part in|go to|start|continue (?:to attend|with)|"
+    r"use|receive|have)\b", re.IGNORECASE)
+_SERVICE_NOUN = re.compile(
+    r"\b(?:courses?|programmes?|programs?|sessions?|services?|referrals?|groups?|"
+    r"counselling|therapy|therapist|appointments?|clinic|camhs|cyp ?mhs|worker|"
+    r"assessments?|support|classes|workshops?|parenting|intervention|keywork)\b",
+    re.IGNORECASE)
+# Column 1 that is nothing but the name of a service: "Parenting course", "CAMHS referral".
+_SERVICE_ONLY = re.compile(
+    r"^\s*(?:an? |the )?(?:[\w'’-]+ ){0,3}(?:course|programme|referral|counselling|"
+    r"therapy|sessions|service)\s*(?:for (?:mum|dad|parents?|carers?|the family|"
+    r"[\w'’]+))?\s*[.!]?\s*$", re.IGNORECASE)
 
 
-def _observable(outcome: str) -> bool:
-    return bool(_MEASURE.search(outcome))
+def need_is_a_service(now: str) -> bool:
+    """True when column 1 names a service to use rather than what must change for the
+    child (STO 4.4)."""
+    if _SERVICE_ALWAYS.search(now) or _SERVICE_ONLY.search(now):
+        return True
+    verb = _SERVICE_VERB.search(now)
+    return bool(verb and _SERVICE_NOUN.search(now, verb.end()))
 
+
+# ---------------------------------------------------------------- jargon (BEX 2)
 
 _PATTERNS: dict[int, tuple[Mapping[str, str], list[tuple[re.Pattern, dict[str, str]]]]] = {}
 
 
+def _acronym(term: str) -> bool:
+    """Matched as written: two or more capitals ("CAMHS", "SENCo", "ACEs", "DNA'd").
+    Everything else ("s47", "toxic trio") matches in any case."""
+    return sum(c.isupper() for c in term) >= 2
+
+
 def _patterns(jargon: Mapping[str, str]) -> list[tuple[re.Pattern, dict[str, str]]]:
-    """Two alternations per word list (compiled once): acronyms (all capitals, or with
-    digits like s47) match as written, words and phrases in any case."""
+    """Two alternations per word list, compiled once per list: acronyms as written (with
+    a plural or possessive: "EHCPs", "CAMHS's"), words and phrases in any case."""
     cached = _PATTERNS.get(id(jargon))
     if cached is not None and cached[0] is jargon:
         return cached[1]
-    exact = {t: t for t in jargon if t.upper() == t or any(c.isdigit() for c in t)}
-    loose = {t.lower(): t for t in jargon if t not in exact}
+    terms = [t for t in jargon if t.strip()]
+    exact = {t: t for t in terms if _acronym(t)}
+    loose = {t.lower(): t for t in terms if not _acronym(t)}
     out = []
-    for terms, flags in ((exact, 0), (loose, re.IGNORECASE)):
-        if terms:
-            body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-            out.append((re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags), terms))
+    for found, flags, tail in ((exact, 0, r"(?:s|'s|’s)?"), (loose, re.IGNORECASE, "")):
+        if found:
+            body = "|".join(re.escape(t) for t in sorted(found, key=len, reverse=True))
+            out.append((re.compile(rf"(?<![\w-])(?P<t>{body}){tail}(?![\w-])", flags), found))
+    if len(_PATTERNS) > 32:  # lists made on the fly (tests, callers): do not grow forever
+        _PATTERNS.clear()
     _PATTERNS[id(jargon)] = (jargon, out)
     return out
 
 
-def _jargon_hits(text: str, jargon: Mapping[str, str]) -> list[tuple[str, str]]:
-    hits: dict[str, str] = {}
+def jargon_in(text: str, jargon: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(term, plain alternative) for each term of `jargon` in `text`, first seen first."""
+    hits: dict[str, tuple[int, str]] = {}
     for pattern, terms in _patterns(jargon):
         for match in pattern.finditer(text):
-            found = match.group(0)
+            found = match.group("t")
             term = terms.get(found) or terms.get(found.lower())
-            if term is not None:
-                hits.setdefault(term, jargon[term])
-    return list(hits.items())
+            if term is not None and term not in hits:
+                hits[term] = (match.start(), jargon[term])
+    return [(term, plain) for term, (_, plain) in sorted(hits.items(), key=lambda h: h[1][0])]
 
 
-def check_plan(version: PlanVersion, today: date,
-               jargon: Mapping[str, str] | None = None) -> list[PlanProblem]:
-    """Every problem in the version, plan-wide first, then need by need in order."""
+# ---------------------------------------------------------------- the checks
+
+
+def _quote(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return "(blank)"
+    return f"“{text if len(text) <= width else text[: width - 1] + '…'}”"
+
+
+def _need_name(i: int, need: Need) -> str:
+    return f"Need {i + 1} {_quote(need.now)}" if need.now.strip() else f"Need {i + 1}"
+
+
+def check_plan(version: PlanVersion, today: date, jargon: Mapping[str, str] | None = None,
+               *, child: str = "") -> list[PlanProblem]:
+    """Every problem in the version, plan-wide first, then need by need in order.
+
+    `jargon` is term -> plain alternative (`cintui.plain_words.load_plain_words()`);
+    `child` is the child's first name, used in the messages ("the child" without it)."""
     jargon = jargon or {}
+    who = child.strip() or "the child"
     out: list[PlanProblem] = []
     if not version.needs:
         out.append(PlanProblem("no_needs", "BEX 2", "The plan has no needs yet: add what is "
-                               "happening for the child and what must change (BEX 2)."))
+                               f"happening for {who} now and what must change (BEX 2).",
+                               field="needs"))
     if not version.objectives.strip():
         out.append(PlanProblem("no_objectives", "WIR 2.7", "No overall objectives: say what "
                                "the plan is for, in a sentence the family would use (WIR 2.7).",
                                field="objectives"))
     if not version.lead_professional.strip():
-        out.append(PlanProblem("no_lead", "WIR 2.7", "No lead professional named (WIR 2.7).",
-                               field="lead_professional"))
+        out.append(PlanProblem("no_lead", "WIR 2.7", "No lead professional: name who holds "
+                               "the plan (WIR 2.7).", field="lead_professional"))
     if version.next_review is None:
-        out.append(PlanProblem("no_review_date", "TRA", "No review date: CIN plans are reviewed "
-                               "at least every three months (TRA, WIR 2.7).",
-                               field="next_review"))
+        out.append(PlanProblem("no_review_date", "TRA", "No review date: every plan says when "
+                               "it will be reviewed (TRA, WIR 2.7).", field="next_review"))
     if not version.childs_views.strip():
-        out.append(PlanProblem("no_childs_voice", "WIR 2.5", "The child's views are missing: "
-                               "what the child said, or what was observed for a young child "
-                               "(WIR 2.5).", field="childs_views"))
-    for term, plain in _jargon_hits(version.objectives, jargon):
-        out.append(PlanProblem("jargon", "BEX 2", f"Objectives: “{term}” is jargon; say "
-                               f"“{plain}” (BEX 2).", field="objectives"))
+        out.append(PlanProblem("no_childs_voice", "WIR 2.5", f"{who[0].upper() + who[1:]}'s "
+                               f"views are missing: what {who} said, or what was observed "
+                               "for a young child (WIR 2.5).", field="childs_views"))
+    plan_wide = [("objectives", "Objectives", version.objectives),
+                 ("lived_experience", "Lived experience", version.lived_experience),
+                 ("review_arrangements", "Review arrangements", version.review_arrangements)]
+    plan_wide += [("services", f"Service {_quote(s.name, 30)}", s.purpose)
+                  for s in version.services]
+    for field, place, text in plan_wide:
+        for term, plain in jargon_in(text, jargon):
+            out.append(PlanProblem("jargon", "BEX 2", f"{place}: “{term}” is jargon; say "
+                                   f"“{plain}” (BEX 2).", field=field))
     for i, need in enumerate(version.needs):
-        out.extend(_need_problems(i, need, today, jargon))
+        out.extend(_need_problems(i, need, today, jargon, who))
     return out
 
 
-def _need_problems(i: int, need: Need, today: date,
-                   jargon: Mapping[str, str]) -> list[PlanProblem]:
+def _need_problems(i: int, need: Need, today: date, jargon: Mapping[str, str],
+                   who: str) -> list[PlanProblem]:
     name = _need_name(i, need)
     out: list[PlanProblem] = []
     worry = need.rag in ("A", "R")
     rating = RAG_NAMES.get(need.rag, need.rag)
+    if not need.now.strip():
+        out.append(PlanProblem("need_no_text", "BEX 2", f"{name} is blank: say what is "
+                               f"happening for {who} now (BEX 2).", i, field="now"))
     if worry and not need.outcome.strip():
         out.append(PlanProblem("amber_no_outcome", "WIR 2.3", f"{name} is {rating} but has no "
-                               "outcome: say what will be different for the child and how "
+                               f"outcome: say what will be different for {who} and how "
                                "everyone will know (WIR 2.3).", i, field="outcome"))
     if worry and not need.actions:
         out.append(PlanProblem("amber_no_action", "WIR 2.3", f"{name} is {rating} but has no "
                                "action: who will do what to support change, by when "
                                "(WIR 2.3).", i, field="actions"))
-    if need.outcome.strip() and not _observable(need.outcome) and (
-            worry or _VAGUE.search(need.outcome)):
+    if not outcome_is_observable(need.outcome, worry=worry):
         out.append(PlanProblem("outcome_not_observable", "TRA", f"{name}: the outcome "
                                f"{_quote(need.outcome, 40)} has nothing to observe or count — "
-                               "add how much, how often or by when (SMART: TRA, WAR 8.1).", i,
-                               field="outcome"))
-    if _SERVICE.search(need.now) and (_COURSE.search(need.now) or len(need.now.split()) < 8):
+                               "say how much, how often, how everyone will know and by when "
+                               "(SMART: TRA, WAR 8.1).", i, field="outcome"))
+    if need_is_a_service(need.now):
         out.append(PlanProblem("need_as_service", "STO 4.4", f"{name} names a service to use, "
-                               "not what must change for the child: write what is happening "
-                               "for the child now, and put the service in column 3 (STO 4.4).",
+                               f"not what must change for {who}: write what is happening for "
+                               f"{who} now, and put the service in column 3 (STO 4.4).",
                                i, field="now"))
     for field in ("now", "outcome", "evidence"):
-        for term, plain in _jargon_hits(getattr(need, field), jargon):
+        for term, plain in jargon_in(getattr(need, field), jargon):
             out.append(PlanProblem("jargon", "BEX 2", f"{name}: “{term}” is jargon; say "
                                    f"“{plain}” (BEX 2).", i, field=field))
     for j, action in enumerate(need.actions):
-        out.extend(_action_problems(i, j, need, action, today, jargon))
+        out.extend(_action_problems(i, j, action, today, jargon))
     return out
 
 
-def _action_problems(i: int, j: int, need: Need, action: PlanAction, today: date,
+def _action_problems(i: int, j: int, action: PlanAction, today: date,
                      jargon: Mapping[str, str]) -> list[PlanProblem]:
     what = f"Need {i + 1}, action {j + 1} {_quote(action.what, 40)}"
     out: list[PlanProblem] = []
@@ -173,10 +270,11 @@ def _action_problems(i: int, j: int, need: Need, action: PlanAction, today: date
                                "needs a completion date (WIR 2.3).", i, j, "by_when"))
     elif action.by_when < today and action.status != "done":
         late = (today - action.by_when).days
+        days = "1 day" if late == 1 else f"{late} days"
         out.append(PlanProblem("action_overdue", "TRA", f"{what} was due "
-                               f"{action.by_when:%d %b %Y} ({late} days ago) and is not done: "
+                               f"{action.by_when:%d %b %Y} ({days} ago) and is not done: "
                                "update its status or agree a new date (TRA).", i, j, "by_when"))
-    for term, plain in _jargon_hits(action.what, jargon):
+    for term, plain in jargon_in(action.what, jargon):
         out.append(PlanProblem("jargon", "BEX 2", f"{what}: “{term}” is jargon; say "
                                f"“{plain}” (BEX 2).", i, j, "what"))
     return out
@@ -185,8 +283,14 @@ def _action_problems(i: int, j: int, need: Need, action: PlanAction, today: date
 # ---------------------------------------------------------------- versions compared
 
 
+def _rag(rating: str) -> str:
+    return RAG_NAMES.get(rating, rating)
+
+
 @dataclass(frozen=True)
 class PlanDiff:
+    """What changed between two versions of a plan (needs and actions matched by key)."""
+
     added: tuple[Need, ...] = ()
     removed: tuple[Need, ...] = ()
     rag_changes: tuple[tuple[Need, str, str], ...] = ()  # (need as now, old, new)
@@ -200,20 +304,23 @@ class PlanDiff:
                     or self.actions_added or self.actions_removed)
 
     def summary(self) -> list[str]:
-        lines = [f"Added: {_quote(n.now, 70)} ({RAG_NAMES[n.rag]})" for n in self.added]
+        """One plain line per change: needs added and removed, ratings, actions."""
+        lines = [f"Added: {_quote(n.now, 70)} ({_rag(n.rag)})" for n in self.added]
         lines += [f"Removed: {_quote(n.now, 70)}" for n in self.removed]
-        lines += [f"{RAG_NAMES[old]} → {RAG_NAMES[new]}: {_quote(n.now, 60)}"
+        lines += [f"{_rag(old)} → {_rag(new)}: {_quote(n.now, 60)}"
                   for n, old, new in self.rag_changes]
-        lines += [f"Done: {_quote(a.what, 60)} ({a.who or 'no owner'})"
+        lines += [f"Done: {_quote(a.what, 60)} ({a.who.strip() or 'no owner'})"
                   for a in self.actions_done]
-        lines += [f"New action: {_quote(a.what, 60)} ({a.who or 'no owner'})"
+        lines += [f"New action: {_quote(a.what, 60)} ({a.who.strip() or 'no owner'})"
                   for a in self.actions_added]
         lines += [f"Action dropped: {_quote(a.what, 60)}" for a in self.actions_removed]
         return lines
 
 
 def diff_versions(old: PlanVersion, new: PlanVersion) -> PlanDiff:
-    """What changed from `old` to `new`: needs matched by key, actions by key."""
+    """What changed from `old` to `new`: needs matched by `Need.key`, actions by
+    `PlanAction.key` across the whole plan (an action moved to another need is neither
+    added nor removed). An action is "done" when it became done, or arrived done."""
     before = {n.key: n for n in old.needs}
     after = {n.key: n for n in new.needs}
     old_actions = {a.key: a for n in old.needs for a in n.actions}
