@@ -1,9 +1,14 @@
 """A child's CIN plan as DOCX, PDF, Markdown, HTML and JSON (DOMAIN.md §3; BEX 2).
 
-Pure functions of a `PlanDocument` (no store). A plan that fails a check, or that is not
-exported as final, carries a visible DRAFT mark listing the problems. Markdown and JSON
-keep the whole structure and read back in (`from_markdown`, `from_json`). Every file is
-created readable by its owner only (0600): it is a child's personal data.
+Pure functions of a `PlanDocument` (no store, no network). A plan that fails a check, or
+that is not exported as final, carries a visible DRAFT mark listing the problems; a plan
+that passes every check and is exported as final has none. Markdown and JSON keep the whole
+structure and read back in (`from_markdown`, `from_json`). Every file is created readable
+by its owner only (0600): it is a child's personal data.
+
+Batch speed (`bench/plan_export.py`): the expensive set-up is done once per process (per
+thread for DOCX) and reused: the DOCX package with its styles, and the bundled TTF fonts
+parsed for the PDF.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ import html
 import io
 import json
 import os
+import re
+import threading
 import uuid
+import zipfile
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cache
@@ -32,17 +40,26 @@ from cintui.domain.plan import (
 FORMAT = "cintui-plan"
 FORMAT_VERSION = 1
 FORMATS = ("docx", "pdf", "md", "html", "json")
-COLUMNS = ("What is happening now", "What we want to change, and how we will know",
+# BEX 2's three columns, plus the need's rating (in words and letter, never colour alone).
+COLUMNS = ("What is happening now", "What we want to change and how we will know",
            "Who will do what, by when", "Rating")
+MD_COLUMNS = ("What is happening now", "What we want to change / how we will know",
+              "Who will do what, by when")
+KIND_TEXT = {"worry": "a worry to change", "strength": "a strength to keep"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
 class PlanDocument:
+    """What a plan export holds: the child's details, one plan version, and the plain-English
+    problems the plan checks found (empty when it passes)."""
+
     child_name: str
     child_reference: str
-    dob_text: str
+    dob_text: str  # "13 Apr 2025 (19 months)" or "expected 2 Feb 2027"
     worker: str
-    authority: str
+    authority: str  # "Wirral"
     version: PlanVersion
     problems: tuple[str, ...] = ()
     generated_on: date = field(default_factory=date.today)
@@ -50,11 +67,13 @@ class PlanDocument:
 
     @property
     def draft(self) -> bool:
+        """Marked DRAFT unless it passes every check and is exported as final."""
         return bool(self.problems) or not self.final
 
     @property
     def title(self) -> str:
-        return f"Child in need plan: {self.child_name}"
+        name = " ".join(self.child_name.split())
+        return f"Child in need plan: {name}" if name else "Child in need plan"
 
     @property
     def draft_reason(self) -> str:
@@ -64,37 +83,58 @@ class PlanDocument:
 
 
 def rag_text(rating: str) -> str:
+    """"Amber (A)": the rating as a word and its letter."""
     return f"{RAG_NAMES[rating]} ({rating})"
 
 
-def _day(d: date | None) -> str:
-    return d.strftime("%d %B %Y").lstrip("0") if d else "not set"
+def _day(d: date | None, missing: str = "not set") -> str:
+    """"3 November 2026" (not locale-dependent: Markdown reads it back)."""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}" if d else missing
+
+
+def _status(status: str) -> str:
+    return ACTION_STATUS_LABELS.get(status, status)
 
 
 def _action_text(a: PlanAction) -> str:
-    when = a.by_when.strftime("%d %b %Y") if a.by_when else "no date"
-    return f"{a.what} — {a.who or 'no one named'}, by {when} ({ACTION_STATUS_LABELS[a.status]})"
+    when = _day(a.by_when, "no date yet")
+    return f"{a.what} — {a.who or 'no one named yet'}, by {when} ({_status(a.status)})"
+
+
+def _agreed(v: PlanVersion) -> str:
+    if not (v.agreed_on or v.agreed_at or v.agreed_by):
+        return "not yet"
+    return " ".join(part for part in (
+        _day(v.agreed_on, ""), f"at {v.agreed_at}" if v.agreed_at else "",
+        f"by {v.agreed_by}" if v.agreed_by else "") if part)
 
 
 def _details(doc: PlanDocument) -> list[tuple[str, str]]:
     v = doc.version
-    agreed = ""
-    if v.agreed_on:
-        agreed = f"{_day(v.agreed_on)}" + (f" at {v.agreed_at}" if v.agreed_at else "") + (
-            f" by {v.agreed_by}" if v.agreed_by else "")
     return [("Child", doc.child_name), ("Reference", doc.child_reference),
             ("Born", doc.dob_text or "—"), ("Social worker", doc.worker or "—"),
             ("Local authority", doc.authority or "—"),
-            ("Plan version", f"{v.number} ({v.status})"), ("Agreed", agreed or "not yet"),
+            ("Plan version", f"{v.number} ({v.status})"), ("Agreed", _agreed(v)),
             ("Lead professional", v.lead_professional or "—"),
             ("Next review", _day(v.next_review)), ("Printed", _day(doc.generated_on))]
 
 
-def _sections(doc: PlanDocument) -> list[tuple[str, str]]:
+def _version_line(doc: PlanDocument) -> str:
     v = doc.version
-    return [("What this plan is for", v.objectives), ("The child's views", v.childs_views),
-            ("A day in the child's life", v.lived_experience),
-            ("How the plan is reviewed", v.review_arrangements)]
+    line = f"Plan version {v.number} ({v.status})"
+    if v.agreed_on or v.agreed_at or v.agreed_by:
+        line += f", agreed {_agreed(v)}"
+    line += f". Next review: {_day(v.next_review)}. Printed {_day(doc.generated_on)}."
+    return line
+
+
+_SECTIONS = (("What this plan is for", "objectives"), ("The child's views", "childs_views"),
+             ("A day in the child's life", "lived_experience"))
+_REVIEW = ("How the plan is reviewed", "review_arrangements")
+
+
+def _sections(doc: PlanDocument) -> list[tuple[str, str]]:
+    return [(title, getattr(doc.version, name)) for title, name in _SECTIONS]
 
 
 # ---------------------------------------------------------------- JSON
@@ -113,6 +153,7 @@ def _jsonable(value):
 
 
 def to_json(doc: PlanDocument) -> str:
+    """The whole document: {"format": "cintui-plan", "format_version": 1, ...}, ISO dates."""
     data = {"format": FORMAT, "format_version": FORMAT_VERSION, **_jsonable(doc)}
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -149,8 +190,11 @@ def _version_from(data: dict) -> PlanVersion:
 
 def from_json(text: str) -> PlanDocument:
     data = json.loads(text)
-    if data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a cintui plan export (no \"format\": \"cintui-plan\")")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"cintui plan format version {data.get('format_version')!r} is not "
+                         f"one this version reads ({FORMAT_VERSION})")
     return PlanDocument(
         child_name=data["child_name"], child_reference=data["child_reference"],
         dob_text=data["dob_text"], worker=data["worker"], authority=data["authority"],
@@ -160,268 +204,559 @@ def from_json(text: str) -> PlanDocument:
 
 # ---------------------------------------------------------------- Markdown
 #
-# Readable as it stands, and strict enough to read back: every value sits on one line
-# after its label, with backslashes and line breaks escaped (\\ and \n).
+# Written for a parent to read as it stands, and valid CommonMark that renders the same
+# words. Every value reads back exactly:
+# - a line break in a value is a CommonMark hard break (a backslash at the end of the line;
+#   the next line is indented to stay in its list item). A literal backslash is always
+#   doubled, so a line ending in an odd number of backslashes continues the value;
+# - characters Markdown would act on are backslash-escaped (`\*`, `\#` at a line's start);
+#   spaces at either end of a line, control characters, and a final line break are
+#   numeric references (`&#32;`); an "&" that would read as a reference is escaped (`\&`);
+# - an empty value is "—" (a value that is just "—" is written `&#8212;`);
+# - keys (UUIDs) are in HTML comments, which a Markdown viewer hides.
+
+_MD_INLINE = {ord(c): "\\" + c for c in "\\`*_[<~"}
+_MD_ENTITY_LIKE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_MD_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")  # \t stays; \n splits
+_MD_BLOCK_START = re.compile(r"[#>\-+=|:]|\d{1,9}[.)]")
+_MD_DECODE = re.compile(r"\\([!-/:-@\[-`{-~])|&#([0-9]{1,7});")
+_EMPTY = "—"
 
 
-def _esc(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+def _md_ref(ch: str) -> str:
+    return f"&#{ord(ch)};"
 
 
-def _unesc(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            out.append({"n": "\n", "r": "\r", "\\": "\\"}.get(nxt, "\\" + nxt))
-            i += 2
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+def _md_line(line: str, block_start: bool) -> str:
+    out = line.translate(_MD_INLINE)
+    out = _MD_ENTITY_LIKE.sub(r"\\&", out)
+    out = _MD_CONTROL.sub(lambda m: _md_ref(m.group()), out)
+    if out and out[0].isspace():
+        out = _md_ref(out[0]) + out[1:]
+    if out and out[-1].isspace():
+        out = out[:-1] + _md_ref(out[-1])
+    if block_start and (m := _MD_BLOCK_START.match(out)):
+        cut = m.end() - 1
+        out = out[:cut] + "\\" + out[cut:]
+    return out
 
 
-_DOC_KEYS = (("Child", "child_name"), ("Reference", "child_reference"), ("Born", "dob_text"),
-             ("Social worker", "worker"), ("Local authority", "authority"),
-             ("Printed", "generated_on"), ("Final", "final"))
-_VERSION_KEYS = (("Version", "number"), ("Status", "status"), ("Started", "created_on"),
-                 ("Agreed on", "agreed_on"), ("Agreed at", "agreed_at"),
-                 ("Agreed by", "agreed_by"), ("Lead professional", "lead_professional"),
-                 ("Next review", "next_review"), ("Version id", "id"))
-_TEXT_SECTIONS = (("What this plan is for", "objectives"), ("The child's views", "childs_views"),
-                  ("A day in the child's life", "lived_experience"),
-                  ("How the plan is reviewed", "review_arrangements"))
-_NEED_KEYS = (("What is happening now", "now"),
-              ("What we want to change, and how we will know", "outcome"),
-              ("Evidence", "evidence"), ("Kind", "kind"), ("Rating", "rag"), ("Key", "key"))
-_ACTION_KEYS = (("Who", "who"), ("By when", "by_when"), ("Status", "status"),
-                ("Notes", "notes"), ("Person", "person_id"), ("Key", "key"))
-_RATING_KEYS = (("Rating", "rating"), ("Previous", "previous"), ("By", "by"),
-                ("Reason", "reason"), ("Maintained for", "maintained_for"),
-                ("Agreed at", "agreed_at"), ("CP discussion", "cp_discussion"))
+def _md_value(text: str, indent: str, block_start: bool = False) -> str:
+    """`text` as Markdown: its lines joined by hard breaks, continuation lines `indent`ed."""
+    if text == "":
+        return _EMPTY
+    if text == _EMPTY:
+        return _md_ref(_EMPTY)
+    lines = text.split("\n")
+    final_break = len(lines) > 1 and lines[-1] == ""
+    if final_break:
+        lines.pop()
+    out = [_md_line(line, block_start or i > 0) for i, line in enumerate(lines)]
+    if final_break:
+        out[-1] += "&#10;"
+    return ("\\\n" + indent).join(out)
 
 
-def _val(value) -> str:
-    if value is None:
+def _md_unvalue(raw: str) -> str:
+    if raw == _EMPTY:
         return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return _esc(str(value))
+    return _MD_DECODE.sub(lambda m: m.group(1) if m.group(1) is not None
+                          else chr(int(m.group(2))), raw)
+
+
+_MD_DETAILS = (  # label, field, kind; in the order written
+    ("Child", "child_name", "text"), ("Reference", "child_reference", "text"),
+    ("Born", "dob_text", "text"), ("Social worker", "worker", "text"),
+    ("Local authority", "authority", "text"), ("Plan version", "number", "version"),
+    ("Plan started", "created_on", "date"), ("Agreed on", "agreed_on", "date"),
+    ("Agreed at", "agreed_at", "text"), ("Agreed by", "agreed_by", "text"),
+    ("Lead professional", "lead_professional", "text"),
+    ("Next review", "next_review", "date"), ("Printed", "generated_on", "date"),
+    ("Final copy", "final", "bool"))
+_MD_ACTION = (("Who", "who"), ("By when", "by_when"), ("Status", "status"),
+              ("Notes", "notes"))
+_MD_RATING = (("By", "by"), ("Reason", "reason"), ("Maintained for", "maintained_for"),
+              ("Agreed at", "agreed_at"), ("CP discussion", "cp_discussion"))
+_MD_TEXT_SECTIONS = dict((*_SECTIONS, _REVIEW))
+_MD_NEEDS = "What we are working on"
+_MD_SERVICES = "Services"
+_MD_HISTORY = "How the rating has changed"
+_MD_NO_ACTIONS = "No actions yet."
+_MD_NO_HISTORY = "No ratings recorded."
+_MD_NO_SERVICES = "No services listed."
+_MD_NO_NEEDS = "No needs written yet."
+
+
+def _md_field(label: str, value: str, indent: str = "") -> str:
+    return f"{indent}- **{label}:** {value}"
 
 
 def to_markdown(doc: PlanDocument) -> str:
+    """A Markdown plan a parent can read, that `from_markdown` reads back exactly."""
     v = doc.version
-    out = [f"# {_esc(doc.title)}", ""]
+    out = [f"# {_md_line(doc.title, False)}",
+           f"<!-- {FORMAT} format {FORMAT_VERSION}"
+           + (f"; version id: {v.id}" if v.id else "") + " -->", ""]
     if doc.draft:
-        out += [f"> **{doc.draft_reason}**"]
-        out += [f"> - {_esc(p)}" for p in doc.problems]
+        out.append(f"> **{doc.draft_reason}.**"
+                   + (" To sort out before it is final:" if doc.problems else ""))
+        if doc.problems:
+            out.append(">")
+            out += [f"> - {_md_value(p, '>   ', block_start=True)}" for p in doc.problems]
         out.append("")
-    out += [f"- {label}: {_val(getattr(doc, name))}" for label, name in _DOC_KEYS]
-    out += [f"- {label}: {_val(getattr(v, name))}" for label, name in _VERSION_KEYS]
-    for title, name in _TEXT_SECTIONS:
-        out += ["", f"## {title}", "", _val(getattr(v, name)) or "—"]
-    out += ["", "## Services", ""]
-    out += [f"- {_esc(s.name)} :: {_esc(s.purpose)}" for s in v.services] or ["—"]
-    out += ["", "## Needs"]
+    for label, name, kind in _MD_DETAILS:
+        value = getattr(v if hasattr(v, name) else doc, name)
+        if kind == "text":
+            text = _md_value(value, "  ")
+        elif kind == "date":
+            text = _day(value)
+        elif kind == "bool":
+            text = "yes" if value else "no"
+        else:
+            text = f"{v.number} ({_md_value(v.status, '  ')})"
+        out.append(_md_field(label, text))
+    for title, name in _SECTIONS:
+        out += ["", f"## {title}", "", _md_value(getattr(v, name), "", block_start=True)]
+    out += ["", f"## {_MD_NEEDS}"]
+    if not v.needs:
+        out += ["", _MD_NO_NEEDS]
     for i, n in enumerate(v.needs, start=1):
-        out += ["", f"### Need {i}: {rag_text(n.rag)}", ""]
-        out += [f"- {label}: {_val(getattr(n, name))}" for label, name in _NEED_KEYS]
-        out += ["", "#### Who will do what, by when", ""]
-        for a in n.actions:
-            out.append(f"- Action: {_val(a.what)}")
-            out += [f"  - {label}: {_val(getattr(a, name))}" for label, name in _ACTION_KEYS]
-        out += ["", "#### Rating history", ""]
+        kind = KIND_TEXT.get(n.kind) or f"kind: {_md_value(n.kind, '')}"
+        out += ["", f"### Need {i}: {rag_text(n.rag)}, {kind}", f"<!-- need key: {n.key} -->",
+                "", f"#### {MD_COLUMNS[0]}", "", _md_value(n.now, "", block_start=True)]
+        if n.evidence:
+            out += ["", f"**Evidence:** {_md_value(n.evidence, '')}"]
+        out += ["", f"#### {MD_COLUMNS[1]}", "", _md_value(n.outcome, "", block_start=True),
+                "", f"#### {MD_COLUMNS[2]}", ""]
+        for j, a in enumerate(n.actions, start=1):
+            marker = f"{j}. "
+            pad = " " * len(marker)
+            out.append(marker + _md_value(a.what, pad, block_start=True))
+            for label, name in _MD_ACTION:
+                value = getattr(a, name)
+                if name == "by_when":
+                    text = _day(value, "no date yet")
+                elif name == "status":
+                    text = _md_value(_status(value), pad + "  ")
+                elif name == "notes" and not value:
+                    continue
+                else:
+                    text = _md_value(value, pad + "  ")
+                out.append(_md_field(label, text, pad))
+            out.append(f"{pad}<!-- action key: {a.key}"
+                       + (f"; person: {a.person_id}" if a.person_id else "") + " -->")
+        if not n.actions:
+            out.append(_MD_NO_ACTIONS)
+        out += ["", f"#### {_MD_HISTORY}", ""]
         for h in n.rag_history:
-            out.append(f"- On: {h.on.isoformat()}")
-            out += [f"  - {label}: {_val(getattr(h, name))}" for label, name in _RATING_KEYS]
+            was = f"was {rag_text(h.previous)}" if h.previous else "first rating"
+            out.append(f"- **{_day(h.on)}: {rag_text(h.rating)}**, {was}")
+            out += [_md_field(label, _md_value(getattr(h, name), "    "), "  ")
+                    for label, name in _MD_RATING if getattr(h, name)]
+        if not n.rag_history:
+            out.append(_MD_NO_HISTORY)
+    out += ["", f"## {_MD_SERVICES}", ""]
+    for s in v.services:
+        name = _md_value(s.name, "  ")
+        out.append(f"- **{name}:** {_md_value(s.purpose, '  ')}" if s.purpose
+                   else f"- **{name}**")
+    if not v.services:
+        out.append(_MD_NO_SERVICES)
+    out += ["", f"## {_REVIEW[0]}", "", _md_value(v.review_arrangements, "", block_start=True)]
     return "\n".join(out) + "\n"
 
 
-def _field(line: str, labels: tuple[tuple[str, str], ...], prefix: str = "- ",
-           ) -> tuple[str, str] | None:
-    if not line.startswith(prefix):
+def _md_logical_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) with hard-break continuations joined by "\\n": the physical
+    line's final backslash dropped and the next line's indent (spaces, ">") stripped."""
+    out: list[tuple[int, str]] = []
+    joining = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if joining:
+            start, previous = out[-1]
+            out[-1] = (start, previous + "\n" + line.lstrip(" >"))
+        else:
+            out.append((number, line))
+        current = out[-1][1]
+        trailing = len(current) - len(current.rstrip("\\"))
+        joining = trailing % 2 == 1
+        if joining:
+            out[-1] = (out[-1][0], current[:-1])
+    return out
+
+
+_MD_RE_FIELD = re.compile(r" *- \*\*([^*\n]+):\*\* (.*)", re.DOTALL)
+_MD_RE_VERSION = re.compile(r"(-?[0-9]+) \((.*)\)", re.DOTALL)
+_MD_RE_NEED = re.compile(r"### Need [0-9]+: [A-Za-z]+ \(([A-Z])\), (.*)", re.DOTALL)
+_MD_RE_KEY = re.compile(r" *<!-- (need|action) key: ([0-9a-f-]{36})(?:; person: ([0-9a-f-]{36}))? -->")
+_MD_RE_ACTION = re.compile(r"[0-9]+\. (.*)", re.DOTALL)
+_MD_RE_RATING = re.compile(r"- \*\*([0-9]{1,2}) ([A-Z][a-z]+) (-?[0-9]+): [A-Za-z]+ \(([A-Z])\)"
+                           r"\*\*, (?:first rating|was [A-Za-z]+ \(([A-Z])\))")
+_MD_RE_SERVICE = re.compile(r"- \*\*(.*?)(?::\*\* (.*)|\*\*)", re.DOTALL)
+_MD_RE_HEADER = re.compile(rf"<!-- {FORMAT} format ([0-9]+)(?:; version id: ([0-9a-f-]{{36}}))? -->")
+_MD_RE_EVIDENCE = re.compile(r"\*\*Evidence:\*\* (.*)", re.DOTALL)
+
+
+def _md_date(raw: str) -> date | None:
+    if raw in ("not set", "no date yet"):
         return None
-    body = line[len(prefix):]
-    for label, name in labels:
-        if body.startswith(label + ": ") or body == label + ":":
-            return name, _unesc(body[len(label) + 2:])
-    return None
+    day, month, year = raw.split(" ")
+    return date(int(year), _MONTHS.index(month) + 1, int(day))
 
 
 def from_markdown(text: str) -> PlanDocument:
-    lines = text.split("\n")
-    if not lines or not lines[0].startswith("# "):
+    """Read back a `to_markdown` export (ValueError when it is not one)."""
+    lines = _md_logical_lines(text.replace("\r\n", "\n"))
+    if not lines or not lines[0][1].startswith("# "):
         raise ValueError("not a cintui plan export: it must start with the plan's title")
-    top: dict[str, str] = {}
-    ver: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    services: list[Service] = []
+    top: dict = {}
+    version: dict = {"services": [], "needs": []}
     problems: list[str] = []
-    needs: list[dict] = []
-    section = ""
-    part = ""
-    for line in lines[1:]:
-        if line.startswith("> - "):
-            problems.append(_unesc(line[4:]))
+    statuses = {label: code for code, label in ACTION_STATUS_LABELS.items()}
+    kinds = {text: kind for kind, text in KIND_TEXT.items()}
+    labels = {label: (name, kind) for label, name, kind in _MD_DETAILS}
+    section = part = ""
+    need: dict = {}
+    seen_header = False
+
+    def fail(number: int, why: str):
+        return ValueError(f"line {number}: {why}; not a cintui plan export")
+
+    for number, line in lines[1:]:
+        if not line.strip():
             continue
-        if line.startswith("## "):
+        if not seen_header:
+            m = _MD_RE_HEADER.fullmatch(line)
+            if not m:
+                raise fail(number, "no format comment after the title")
+            if int(m.group(1)) != FORMAT_VERSION:
+                raise fail(number, f"format version {m.group(1)} is not {FORMAT_VERSION}")
+            version["id"] = _u(m.group(2))
+            seen_header = True
+        elif line.startswith("## "):
             section, part = line[3:], ""
-            continue
-        if line.startswith("### Need "):
-            needs.append({"fields": {}, "actions": [], "history": []})
-            part = "need"
-            continue
-        if line.startswith("#### "):
-            part = {"Who will do what, by when": "actions",
-                    "Rating history": "history"}.get(line[5:], part)
-            continue
-        if not section:
-            hit = _field(line, _DOC_KEYS) or _field(line, _VERSION_KEYS)
-            if hit:
-                (top if hit[0] in dict(_DOC_KEYS).values() else ver)[hit[0]] = hit[1]
-        elif section in dict(_TEXT_SECTIONS):
-            if line.strip():
-                texts[dict(_TEXT_SECTIONS)[section]] = "" if line == "—" else _unesc(line)
-        elif section == "Services":
-            if line.startswith("- ") and " :: " in line:
-                name, _, purpose = line[2:].partition(" :: ")
-                services.append(Service(_unesc(name), _unesc(purpose)))
-        elif section == "Needs" and needs:
-            need = needs[-1]
-            if part == "need":
-                hit = _field(line, _NEED_KEYS)
-                if hit:
-                    need["fields"][hit[0]] = hit[1]
-            elif part == "actions":
-                if line.startswith("- Action: ") or line == "- Action:":
-                    need["actions"].append({"what": _unesc(line[len("- Action: "):])})
-                elif (hit := _field(line, _ACTION_KEYS, "  - ")) and need["actions"]:
-                    need["actions"][-1][hit[0]] = hit[1]
-            elif part == "history":
-                if line.startswith("- On: "):
-                    need["history"].append({"on": line[len("- On: "):]})
-                elif (hit := _field(line, _RATING_KEYS, "  - ")) and need["history"]:
-                    need["history"][-1][hit[0]] = hit[1]
-    version = PlanVersion(
-        number=int(ver["number"]), status=ver["status"], created_on=_d(ver.get("created_on")),
-        agreed_on=_d(ver.get("agreed_on")), agreed_at=ver.get("agreed_at", ""),
-        agreed_by=ver.get("agreed_by", ""), lead_professional=ver.get("lead_professional", ""),
-        next_review=_d(ver.get("next_review")), id=_u(ver.get("id")),
-        services=tuple(services),
-        needs=tuple(Need(
-            now=n["fields"]["now"], outcome=n["fields"]["outcome"],
-            evidence=n["fields"]["evidence"], kind=n["fields"]["kind"],
-            rag=n["fields"]["rag"], key=uuid.UUID(n["fields"]["key"]),
-            actions=tuple(PlanAction(
-                what=a["what"], who=a["who"], by_when=_d(a["by_when"]), status=a["status"],
-                notes=a["notes"], person_id=_u(a["person_id"]), key=uuid.UUID(a["key"]))
-                for a in n["actions"]),
-            rag_history=tuple(RagChange(
-                on=date.fromisoformat(h["on"]), rating=h["rating"],
-                previous=h["previous"] or None, by=h["by"], reason=h["reason"],
-                maintained_for=h["maintained_for"], agreed_at=h["agreed_at"],
-                cp_discussion=h["cp_discussion"]) for h in n["history"]))
-            for n in needs),
-        **texts)
-    return PlanDocument(
-        child_name=top["child_name"], child_reference=top["child_reference"],
-        dob_text=top["dob_text"], worker=top["worker"], authority=top["authority"],
-        version=version, problems=tuple(problems),
-        generated_on=date.fromisoformat(top["generated_on"]), final=top["final"] == "yes")
+        elif not section:
+            if line.startswith("> - "):
+                problems.append(_md_unvalue(line[4:]))
+            elif line.startswith(">"):
+                continue  # the DRAFT banner: worked out from the problems and `final`
+            elif m := _MD_RE_FIELD.fullmatch(line):
+                if m.group(1) not in labels:
+                    raise fail(number, f"unknown detail {m.group(1)!r}")
+                name, kind = labels[m.group(1)]
+                raw = m.group(2)
+                if kind == "text":
+                    value = _md_unvalue(raw)
+                elif kind == "date":
+                    value = _md_date(raw)
+                elif kind == "bool":
+                    value = raw == "yes"
+                else:
+                    vm = _MD_RE_VERSION.fullmatch(raw)
+                    if not vm:
+                        raise fail(number, "plan version is not 'N (status)'")
+                    value = int(vm.group(1))
+                    version["status"] = _md_unvalue(vm.group(2))
+                target = version if name in PlanVersion.__dataclass_fields__ else top
+                target[name] = value
+            else:
+                raise fail(number, "unexpected line in the plan's details")
+        elif section in _MD_TEXT_SECTIONS:
+            version[_MD_TEXT_SECTIONS[section]] = _md_unvalue(line)
+        elif section == _MD_SERVICES:
+            if m := _MD_RE_SERVICE.fullmatch(line):
+                version["services"].append(Service(
+                    _md_unvalue(m.group(1)), _md_unvalue(m.group(2) or "")))
+            elif line != _MD_NO_SERVICES:
+                raise fail(number, "a service is '- **name:** purpose'")
+        elif section == _MD_NEEDS:
+            if m := _MD_RE_NEED.fullmatch(line):
+                kind = m.group(2)
+                need = {"rag": m.group(1), "actions": [], "rag_history": [], "evidence": "",
+                        "kind": kinds.get(kind) or _md_unvalue(kind.removeprefix("kind: "))}
+                version["needs"].append(need)
+                part = "need"
+            elif not need:
+                if line != _MD_NO_NEEDS:
+                    raise fail(number, "a need starts with '### Need N: rating, kind'")
+            elif m := _MD_RE_KEY.fullmatch(line):
+                target = need if m.group(1) == "need" else need["actions"][-1]
+                target["key"] = uuid.UUID(m.group(2))
+                if m.group(1) == "action":
+                    target["person_id"] = _u(m.group(3))
+            elif line.startswith("#### "):
+                part = {MD_COLUMNS[0]: "now", MD_COLUMNS[1]: "outcome",
+                        MD_COLUMNS[2]: "actions", _MD_HISTORY: "history"}.get(line[5:], "")
+                if not part:
+                    raise fail(number, f"unknown part of a need {line[5:]!r}")
+            elif part == "now" and (m := _MD_RE_EVIDENCE.fullmatch(line)):
+                need["evidence"] = _md_unvalue(m.group(1))
+            elif part in ("now", "outcome"):
+                need[part] = _md_unvalue(line)
+            elif part == "actions" and line != _MD_NO_ACTIONS:
+                if line.startswith(" ") and need["actions"] and (
+                        m := _MD_RE_FIELD.fullmatch(line)):
+                    name = dict(_MD_ACTION).get(m.group(1))
+                    if name is None:
+                        raise fail(number, f"unknown action detail {m.group(1)!r}")
+                    raw = m.group(2)
+                    need["actions"][-1][name] = (
+                        _md_date(raw) if name == "by_when" else
+                        statuses.get(_md_unvalue(raw), _md_unvalue(raw)) if name == "status"
+                        else _md_unvalue(raw))
+                elif m := _MD_RE_ACTION.fullmatch(line):
+                    need["actions"].append({"what": _md_unvalue(m.group(1))})
+                else:
+                    raise fail(number, "unexpected line in the actions")
+            elif part == "history" and line != _MD_NO_HISTORY:
+                if m := _MD_RE_RATING.fullmatch(line):
+                    need["rag_history"].append({
+                        "on": date(int(m.group(3)), _MONTHS.index(m.group(2)) + 1,
+                                   int(m.group(1))),
+                        "rating": m.group(4), "previous": m.group(5)})
+                elif (m := _MD_RE_FIELD.fullmatch(line)) and need["rag_history"]:
+                    name = dict(_MD_RATING).get(m.group(1))
+                    if name is None:
+                        raise fail(number, f"unknown rating detail {m.group(1)!r}")
+                    need["rag_history"][-1][name] = _md_unvalue(m.group(2))
+                else:
+                    raise fail(number, "unexpected line in the rating history")
+        else:
+            raise fail(number, f"unknown section {section!r}")
+    try:
+        needs = tuple(Need(
+            now=n["now"], outcome=n["outcome"], rag=n["rag"], kind=n["kind"],
+            evidence=n["evidence"], key=n["key"],
+            actions=tuple(PlanAction(**a) for a in n["actions"]),
+            rag_history=tuple(RagChange(**h) for h in n["rag_history"]))
+            for n in version.pop("needs"))
+        plan = PlanVersion(needs=needs, services=tuple(version.pop("services")), **version)
+        return PlanDocument(version=plan, problems=tuple(problems), **top)
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"not a complete cintui plan export: {exc}") from None
 
 
 # ---------------------------------------------------------------- HTML
 
+_HTML_STYLE = (
+    "body{font-family:system-ui,sans-serif;font-size:1.05rem;line-height:1.45;max-width:60em;"
+    "margin:1em auto;padding:0 1em;color:#111}table{border-collapse:collapse;width:100%;"
+    "margin:.5em 0 1.5em}td,th{border:1px solid #777;padding:.45em;vertical-align:top;"
+    "text-align:left}th{background:#eee}.draft{border:4px solid #b00;color:#900;"
+    "padding:.5em 1em;margin:1em 0}.draft strong{font-size:1.2em}dl{display:grid;"
+    "grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}"
+    ".rag{font-weight:bold;white-space:nowrap}.R{background:#f6d0cc}.A{background:#fde9b8}"
+    ".G{background:#cfe9d8}.text{white-space:pre-wrap}ul{margin:.2em 0;padding-left:1.2em}"
+    "@media print{.draft{border-width:2px}}")
+
 
 def to_html(doc: PlanDocument) -> str:
+    """One self-contained page (no scripts, nothing fetched), every value escaped."""
     e = html.escape
     v = doc.version
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+
+    def para(text: str) -> str:
+        return f'<p class="text">{e(text)}</p>' if text else "<p>—</p>"
+
+    parts = ["<!DOCTYPE html>", '<html lang="en-GB"><head><meta charset="utf-8">',
+             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+             'style-src \'unsafe-inline\'">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{e(doc.title)}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
-             "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
-             "padding:.4em;vertical-align:top}.draft{border:3px solid #b00;color:#b00;"
-             "padding:.5em;font-weight:bold}.R{background:#f4c7c3}.A{background:#fce8b2}"
-             ".G{background:#b7e1cd}</style></head><body>", f"<h1>{e(doc.title)}</h1>"]
+             f"<title>{e(doc.title)}</title><style>{_HTML_STYLE}</style></head><body>"]
     if doc.draft:
-        parts.append(f'<div class="draft">{e(doc.draft_reason)}<ul>'
-                     + "".join(f"<li>{e(p)}</li>" for p in doc.problems) + "</ul></div>")
+        parts.append(f'<div class="draft" role="alert"><strong>{e(doc.draft_reason)}</strong>'
+                     + ("<p>To sort out before it is final:</p><ul>"
+                        + "".join(f"<li>{e(p)}</li>" for p in doc.problems) + "</ul>"
+                        if doc.problems else "") + "</div>")
+    parts.append(f"<h1>{e(doc.title)}</h1><p>{e(_version_line(doc))}</p>")
     parts.append("<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{e(val)}</dd>"
                                   for k, val in _details(doc)) + "</dl>")
     for title, text in _sections(doc):
-        parts.append(f"<h2>{e(title)}</h2><p>{e(text) or '—'}</p>")
-    if v.services:
-        parts.append("<h2>Services</h2><ul>" + "".join(
-            f"<li>{e(s.name)}: {e(s.purpose)}</li>" for s in v.services) + "</ul>")
-    parts.append("<h2>Needs</h2><table><thead><tr>"
-                 + "".join(f"<th>{e(c)}</th>" for c in COLUMNS) + "</tr></thead><tbody>")
+        parts.append(f"<h2>{e(title)}</h2>{para(text)}")
+    parts.append(f"<h2>{_MD_NEEDS}</h2><table><caption>The plan: what is happening now, what "
+                 "we want to change, who will do what by when, and each need's rating"
+                 "</caption><thead><tr>"
+                 + "".join(f'<th scope="col">{e(c)}</th>' for c in COLUMNS)
+                 + "</tr></thead><tbody>")
     for n in v.needs:
-        actions = "".join(f"<li>{e(_action_text(a))}</li>" for a in n.actions)
+        actions = "".join(f"<li>{e(_action_text(a))}</li>" for a in n.actions) or "<li>—</li>"
+        kind = KIND_TEXT.get(n.kind, n.kind)
+        evidence = f"<p><strong>Evidence:</strong> {e(n.evidence)}</p>" if n.evidence else ""
         parts.append(
-            f"<tr><td>{e(n.now)}" + (f"<br><em>Evidence: {e(n.evidence)}</em>" if n.evidence
-                                     else "") + f"</td><td>{e(n.outcome)}</td>"
-            f"<td><ul>{actions}</ul></td><td class=\"{e(n.rag)}\">{e(rag_text(n.rag))}</td></tr>")
-    parts.append("</tbody></table></body></html>")
+            f'<tr><td><p class="text">{e(n.now)}</p><p><em>({e(kind)})</em></p>{evidence}</td>'
+            f'<td class="text">{e(n.outcome)}</td><td><ul>{actions}</ul></td>'
+            f'<td class="rag {e(n.rag)}">{e(rag_text(n.rag))}</td></tr>')
+    parts.append("</tbody></table>")
+    if v.services:
+        parts.append("<h2>Services</h2><table><thead><tr><th scope=\"col\">Service</th>"
+                     "<th scope=\"col\">What it is for</th></tr></thead><tbody>"
+                     + "".join(f"<tr><td>{e(s.name)}</td><td>{e(s.purpose) or '—'}</td></tr>"
+                               for s in v.services) + "</tbody></table>")
+    parts.append(f"<h2>{e(_REVIEW[0])}</h2>{para(v.review_arrangements)}")
+    parts.append("</body></html>")
     return "\n".join(parts)
 
 
 # ---------------------------------------------------------------- DOCX
+#
+# python-docx builds the body; the package around it (styles, settings, theme: 800 KB of
+# XML) is made once per thread and copied as compressed bytes. Opening, saving and the
+# style-by-name lookups were three quarters of the time per document.
+
+_DOCX_RAG_FILL = {"R": "F6D0CC", "A": "FDE9B8", "G": "CFE9D8"}
+_DOCX_DRAFT_HEADER = "DRAFT: not the final plan. The first page says why."
+_docx_local = threading.local()
 
 
-@cache
-def _docx_template() -> bytes:
-    from docx import Document
+class _DocxTemplate:
+    def __init__(self, draft: bool) -> None:
+        from docx import Document
+        from docx.shared import Mm, Pt, RGBColor
 
-    buffer = io.BytesIO()
-    Document().save(buffer)
-    return buffer.getvalue()
+        d = Document()
+        section = d.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)  # A4
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(18))
+        d.styles["Normal"].font.size = Pt(11)
+        props = d.core_properties
+        props.author = props.last_modified_by = props.comments = props.keywords = ""
+        props.title = "Child in need plan"
+        if draft:
+            header = section.header.paragraphs[0]
+            run = header.add_run(_DOCX_DRAFT_HEADER)
+            run.bold = True
+            run.font.color.rgb = RGBColor(0xB0, 0, 0)
+        self.document = d
+        self.body = d.element.body
+        self.style = {name: d.styles[name].style_id for name in (
+            "Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid")}
+        package = io.BytesIO()
+        d.save(package)
+        rest = io.BytesIO()
+        with zipfile.ZipFile(package) as source, zipfile.ZipFile(
+                rest, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                if item.filename != "word/document.xml":
+                    target.writestr(item, source.read(item.filename))
+        self.package = rest.getvalue()
+
+    def clear(self) -> None:
+        for child in list(self.body)[:-1]:  # keep the section properties, last
+            self.body.remove(child)
+
+
+def _docx_template(draft: bool) -> _DocxTemplate:
+    templates = getattr(_docx_local, "templates", None)
+    if templates is None:
+        templates = _docx_local.templates = {}
+    if draft not in templates:
+        templates[draft] = _DocxTemplate(draft)
+    return templates[draft]
 
 
 def docx_bytes(doc: PlanDocument) -> bytes:
-    from docx import Document
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import RGBColor
 
-    d = Document(io.BytesIO(_docx_template()))
-    d.add_heading(doc.title, level=1)
-    if doc.draft:
-        p = d.add_paragraph()
-        run = p.add_run(doc.draft_reason)
-        run.bold = True
-        run.font.color.rgb = RGBColor(0xB0, 0, 0)
-        for problem in doc.problems:
-            d.add_paragraph(problem, style="List Bullet")
-    details = d.add_table(rows=0, cols=2)
-    for label, value in _details(doc):
-        row = details.add_row().cells
-        row[0].text, row[1].text = label, value
-    for title, text in _sections(doc):
-        d.add_heading(title, level=2)
-        d.add_paragraph(text or "—")
-    if doc.version.services:
-        d.add_heading("Services", level=2)
-        for s in doc.version.services:
-            d.add_paragraph(f"{s.name}: {s.purpose}" if s.purpose else s.name,
-                            style="List Bullet")
-    d.add_heading("Needs", level=2)
-    table = d.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, COLUMNS, strict=True):
-        cell.text = title
-        cell.paragraphs[0].runs[0].bold = True
-    for n in doc.version.needs:
-        cells = table.add_row().cells
-        cells[0].text = n.now + (f"\nEvidence: {n.evidence}" if n.evidence else "")
-        cells[1].text = n.outcome
-        cells[2].text = "\n".join(_action_text(a) for a in n.actions)
-        cells[3].text = rag_text(n.rag)
-    buffer = io.BytesIO()
-    d.save(buffer)
-    return buffer.getvalue()
+    t = _docx_template(doc.draft)
+    t.clear()
+    d, style = t.document, t.style
+    try:
+        def para(text: str, style_name: str | None = None):
+            p = d.add_paragraph(_docx_text(text))
+            if style_name:
+                p._p.style = style[style_name]
+            return p
+
+        def bold_cell(cell, text: str) -> None:
+            cell.text = text
+            cell.paragraphs[0].runs[0].bold = True
+
+        para(doc.title, "Title")
+        if doc.draft:
+            banner = d.add_paragraph()
+            run = banner.add_run(doc.draft_reason + ("." if not doc.problems else
+                                                     ". To sort out before it is final:"))
+            run.bold = True
+            run.font.color.rgb = RGBColor(0xB0, 0, 0)
+            for problem in doc.problems:
+                para(problem, "List Bullet")
+        para(_version_line(doc))
+        details = d.add_table(rows=len(_details(doc)), cols=2)
+        details._tbl.tblStyle_val = style["Table Grid"]
+        for row, (label, value) in zip(details.rows, _details(doc), strict=True):
+            cells = row.cells
+            bold_cell(cells[0], label)
+            cells[1].text = _docx_text(value)
+        for title, text in _sections(doc):
+            para(title, "Heading 1")
+            para(text or "—")
+        para(_MD_NEEDS, "Heading 1")
+        needs = doc.version.needs
+        table = d.add_table(rows=1 + len(needs), cols=4)
+        table._tbl.tblStyle_val = style["Table Grid"]
+        rows = table.rows
+        header = rows[0]
+        header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeats per page
+        for cell, title in zip(header.cells, COLUMNS, strict=True):
+            bold_cell(cell, title)
+        for row, n in zip(rows[1:], needs, strict=True):
+            cells = row.cells
+            kind = KIND_TEXT.get(n.kind, n.kind)
+            cells[0].text = _docx_text(n.now + f"\n({kind})"
+                                       + (f"\nEvidence: {n.evidence}" if n.evidence else ""))
+            cells[1].text = _docx_text(n.outcome or "—")
+            cells[2].text = _docx_text("\n".join(f"• {_action_text(a)}" for a in n.actions)
+                                       or "—")
+            bold_cell(cells[3], rag_text(n.rag))
+            if n.rag in _DOCX_RAG_FILL:
+                shade = OxmlElement("w:shd")
+                shade.set(qn("w:val"), "clear")
+                shade.set(qn("w:fill"), _DOCX_RAG_FILL[n.rag])
+                cells[3]._tc.get_or_add_tcPr().append(shade)
+        para("Services", "Heading 1")
+        if doc.version.services:
+            services = d.add_table(rows=1 + len(doc.version.services), cols=2)
+            services._tbl.tblStyle_val = style["Table Grid"]
+            for cell, title in zip(services.rows[0].cells, ("Service", "What it is for"),
+                                   strict=True):
+                bold_cell(cell, title)
+            for row, s in zip(services.rows[1:], doc.version.services, strict=True):
+                cells = row.cells
+                cells[0].text = _docx_text(s.name)
+                cells[1].text = _docx_text(s.purpose or "—")
+        else:
+            para("None listed.")
+        para(_REVIEW[0], "Heading 1")
+        para(doc.version.review_arrangements or "—")
+        xml = serialize_part_xml(d.element)
+    finally:
+        t.clear()
+    out = io.BytesIO(t.package)
+    out.seek(0, io.SEEK_END)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", xml)
+    return out.getvalue()
+
+
+# XML 1.0 cannot hold most control characters; Word would refuse the file.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _docx_text(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 # ---------------------------------------------------------------- PDF
+#
+# A narrow page that reads on a phone without zooming, each need a block (not a wide
+# table). Text that Windows-1252 covers (English and most Western European text, with
+# ’ — “ ” • €) uses the PDF's built-in Helvetica: nothing embedded, three times faster.
+# Anything else (Polish, Romanian, Cyrillic names...) uses the bundled DejaVu Sans, its
+# TTF parsed once per process.
 
 
 def _font(name: str) -> str:
@@ -429,6 +764,7 @@ def _font(name: str) -> str:
 
 
 _FONT_CACHE: dict[str, tuple[object, bytes]] = {}  # file -> (parsed font, its tables pickled)
+_FONT_LOCK = threading.Lock()
 
 
 def _add_cached_font(pdf, style: str, name: str) -> None:
@@ -440,16 +776,16 @@ def _add_cached_font(pdf, style: str, name: str) -> None:
 
     from fpdf.fonts import SubsetMap
 
-    key = f"dejavu{style}"
-    cached = _FONT_CACHE.get(name)
-    if cached is None:
-        pdf.add_font("DejaVu", style, _font(name))
-        font = pdf.fonts[key]
-        tags = font.ttfont.keys()
-        for tag in tags:
-            font.ttfont[tag]  # load every table before the snapshot
-        _FONT_CACHE[name] = (copy.copy(font), pickle.dumps(font.ttfont))
-        return
+    key = f"dejavu{style}"  # fpdf2 keys fonts as family.lower() + style
+    with _FONT_LOCK:
+        cached = _FONT_CACHE.get(name)
+        if cached is None:
+            pdf.add_font("DejaVu", style, _font(name))
+            font = pdf.fonts[key]
+            for tag in list(font.ttfont.keys()):  # noqa: SIM118 (TTFont)
+                font.ttfont[tag]  # load every table before the snapshot
+            _FONT_CACHE[name] = (copy.copy(font), pickle.dumps(font.ttfont))
+            return
     template, tables = cached
     font = copy.copy(template)
     font.ttfont = pickle.loads(tables)
@@ -460,125 +796,222 @@ def _add_cached_font(pdf, style: str, name: str) -> None:
     pdf.fonts[key] = font
 
 
-# Typography the built-in PDF fonts (Latin-1) cannot show, and what stands in for it.
-_LATIN1 = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
-                         "•": "·", "→": "->", "…": "..."})
+@cache
+def _core_widths(family: str) -> dict[str, int]:
+    """Glyph widths of a built-in font by character, for the Windows-1252 characters."""
+    from fpdf.fonts import CORE_FONTS_CHARWIDTHS
+
+    table = CORE_FONTS_CHARWIDTHS[family]
+    widths = {}
+    for byte in range(32, 256):
+        try:
+            widths[bytes([byte]).decode("cp1252")] = table[chr(byte)]
+        except UnicodeDecodeError:
+            continue
+    return widths
+
+
+# What the page shows of characters that are not text: a line break, or a space.
+_PDF_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
+_PDF_SPACES = dict.fromkeys([*range(0, 10), *range(11, 32), 127], " ")
+
+
+def _pdf_text(text: str) -> str:
+    for old, new in _PDF_BREAKS.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text.translate(_PDF_SPACES)
 
 
 class _Pdf:
-    """A narrow page for a phone screen. Text that Latin-1 covers (most plans, accents
-    included) uses the PDF's built-in Helvetica, which needs no font embedded: three times
-    faster. Anything else (e.g. Polish, Romanian, Cyrillic names) uses the bundled DejaVu."""
+    WIDTH, HEIGHT = 105, 190  # mm: about a phone screen's shape; no zooming needed
+    MARGIN = 7
 
-    WIDTH, HEIGHT = 105, 190  # mm: reads on a phone without zooming
-
-    def __init__(self, draft: str, unicode: bool) -> None:
+    def __init__(self, doc: PlanDocument, texts: str) -> None:
         from fpdf import FPDF
 
         pdf = FPDF(format=(self.WIDTH, self.HEIGHT))
-        pdf.set_margins(7, 8, 7)
-        pdf.set_auto_page_break(True, margin=9)
-        self.unicode = unicode
-        self.family = "DejaVu" if unicode else "helvetica"
-        if unicode:
+        pdf.set_margins(self.MARGIN, 9 if doc.draft else 8, self.MARGIN)
+        pdf.set_auto_page_break(True, margin=11)
+        pdf.set_title(doc.title)
+        pdf.set_lang("en-GB")
+        pdf.set_creator("cintui")
+        try:
+            texts.encode("cp1252")
+            self.unicode = False
+        except UnicodeEncodeError:
+            self.unicode = True
+        if self.unicode:
+            self.family = "DejaVu"
             for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
                 _add_cached_font(pdf, style, name)
-        if draft:
-            def header() -> None:
-                pdf.set_font(self.family, "B", 10)
+        else:
+            self.family = "helvetica"
+            pdf.core_fonts_encoding = "windows-1252"
+        footer = f"{doc.child_reference} · plan version {doc.version.number}"
+        draft = doc.draft_reason if doc.draft else ""
+
+        def header() -> None:
+            if draft:
+                self._watermark()
+                pdf.set_font(self.family, "B", 11)
                 pdf.set_text_color(176, 0, 0)
-                pdf.cell(0, 6, self.fit(draft), new_x="LMARGIN", new_y="NEXT", align="C")
+                pdf.set_fill_color(255, 235, 235)
+                pdf.set_xy(0, 0)
+                pdf.cell(self.WIDTH, 8, draft, align="C", fill=True)
+                pdf.set_xy(self.MARGIN, 11)
                 pdf.set_text_color(0, 0, 0)
-            pdf.header = header
+
+        def footer_() -> None:
+            pdf.set_y(-9)
+            pdf.set_font(self.family, "", 8)
+            pdf.set_text_color(90, 90, 90)
+            pdf.cell(0, 5, f"{footer} · page {pdf.page_no()} of {{nb}}", align="C")
+            pdf.set_text_color(0, 0, 0)
+
+        pdf.header = header
+        pdf.footer = footer_
         self.pdf = pdf
+        self._widths: dict[tuple[str, bool], dict] = {}
 
-    def fit(self, text: str) -> str:
-        return text if self.unicode else text.translate(_LATIN1)
+    def _watermark(self) -> None:
+        pdf = self.pdf
+        pdf.set_font(self.family, "B", 64)
+        pdf.set_text_color(238, 238, 238)
+        x, y = self.WIDTH / 2, self.HEIGHT / 2
+        with pdf.rotation(55, x, y):
+            pdf.text(x - pdf.get_string_width("DRAFT") / 2, y + 8, "DRAFT")
 
-    @staticmethod
-    def needs_unicode(doc: PlanDocument) -> bool:
-        try:
-            to_json(doc).translate(_LATIN1).encode("latin-1")
-        except UnicodeEncodeError:
-            return True
-        return False
+    def widths(self, bold: bool):
+        """A char -> width (font units) function for the current font."""
+        key = (self.family, bold)
+        if key not in self._widths:
+            if self.unicode:
+                cw = self.pdf.current_font.cw
+                default = cw.get(ord("?"), 600)
+                self._widths[key] = lambda c: cw.get(ord(c), default)
+            else:
+                table = _core_widths("helveticaB" if bold else "helvetica")
+                self._widths[key] = lambda c: table.get(c, 500)
+        return self._widths[key]
 
-    def text(self, text: str, size: float = 11, bold: bool = False, gap: float = 1.5) -> None:
+    def text(self, text: str, size: float = 11.5, bold: bool = False, gap: float = 1.5,
+             indent: float = 0, bullet: bool = False) -> None:
         """A paragraph, wrapped here on the font's own widths and drawn line by line (fpdf2's
-        multi_cell wraps in pure Python several times slower; batch export needs speed)."""
+        multi_cell wraps in pure Python several times slower; batch export needs speed).
+        A bullet hangs: the lines after the first start under the first word."""
         pdf = self.pdf
         pdf.set_font(self.family, "B" if bold else "", size)
-        font = pdf.current_font
+        width_of = self.widths(bold)
         scale = size / 1000 / pdf.k  # font units -> mm
-        width = pdf.w - pdf.l_margin - pdf.r_margin
-        height = size * 0.48
-        if self.unicode:
-            widths = font.cw
-        else:
-            core = font.cw
-            widths = {i: core.get(chr(i), 500) for i in range(256)}
-            text = self.fit(text or "—")
-        for paragraph in (text or "—").split("\n"):
-            line, used = [], 0.0
+        height = size * 0.5
+        if bullet:
+            self.keep(height)
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.cell(0, height, "•")
+            indent += width_of("•") * scale + 1.5
+        width = pdf.w - pdf.l_margin - pdf.r_margin - indent
+        space = width_of(" ") * scale
+        for paragraph in (_pdf_text(text) or "—").split("\n"):
+            line: list[str] = []
+            used = 0.0
             for word in paragraph.split(" "):
-                w = sum(widths[ord(c)] for c in word) * scale
-                space = widths[32] * scale if line else 0.0
+                w = sum(map(width_of, word)) * scale
                 if line and used + space + w > width:
-                    self._line(" ".join(line), height)
-                    line, used, space = [], 0.0, 0.0
+                    self._line(" ".join(line), height, indent)
+                    line, used = [], 0.0
                 while not line and w > width and len(word) > 1:  # a word wider than the page
                     cut = len(word) - 1
-                    while cut > 1 and sum(widths[ord(c)] for c in word[:cut]) * scale > width:
+                    while cut > 1 and sum(map(width_of, word[:cut])) * scale > width:
                         cut -= 1
-                    self._line(word[:cut], height)
+                    self._line(word[:cut], height, indent)
                     word = word[cut:]
-                    w = sum(widths[ord(c)] for c in word) * scale
+                    w = sum(map(width_of, word)) * scale
+                used += (space if line else 0.0) + w
                 line.append(word)
-                used += space + w
-            self._line(" ".join(line), height)
+            self._line(" ".join(line), height, indent)
         pdf.ln(gap)
 
-    def _line(self, text: str, height: float) -> None:
+    def keep(self, height: float) -> None:
+        """Start a new page unless `height` mm fit on this one (a heading kept with the
+        first lines under it)."""
+        if self.pdf.y + height > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+
+    def _line(self, text: str, height: float, indent: float) -> None:
         pdf = self.pdf
-        if pdf.y + height > pdf.page_break_trigger:
-            pdf.add_page()
+        self.keep(height)
+        pdf.set_x(pdf.l_margin + indent)
         pdf.cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+    def rule(self, gap: float = 2.5) -> None:
+        pdf = self.pdf
+        pdf.set_draw_color(170, 170, 170)
+        pdf.line(pdf.l_margin, pdf.y, pdf.w - pdf.r_margin, pdf.y)
+        pdf.ln(gap)
+
+
+def _pdf_texts(doc: PlanDocument) -> str:
+    v = doc.version
+    parts = [doc.draft_reason, *doc.problems, _version_line(doc),
+             *(f"{k}{val}" for k, val in _details(doc)), *(t for _, t in _sections(doc)),
+             v.review_arrangements, *(s.name + s.purpose for s in v.services)]
+    for n in v.needs:
+        parts += [n.now, n.outcome, n.evidence, n.kind, *(_action_text(a) for a in n.actions)]
+    return "".join(parts)
 
 
 def pdf_bytes(doc: PlanDocument) -> bytes:
-    out = _Pdf(doc.draft_reason if doc.draft else "", _Pdf.needs_unicode(doc))
+    out = _Pdf(doc, _pdf_texts(doc))
     pdf = out.pdf
+    v = doc.version
     pdf.add_page()
-    out.text(doc.title, 15, bold=True, gap=2)
+    out.text(doc.title, 16, bold=True, gap=1)
+    out.text(_version_line(doc), 11, gap=2)
     if doc.draft and doc.problems:
-        out.text("Still to sort out before this plan is final:", 10, bold=True, gap=0.5)
+        out.text("Still to sort out before this plan is final:", 11, bold=True, gap=0.5)
         for p in doc.problems:
-            out.text(f"• {p}", 9.5, gap=0.5)
-        pdf.ln(2)
+            out.text(p, 11, gap=0.5, indent=1, bullet=True)
+        pdf.ln(1.5)
     for label, value in _details(doc):
-        out.text(f"{label}: {value}", 10.5, gap=0.3)
-    pdf.ln(2)
+        if label not in ("Plan version", "Printed"):
+            out.text(f"{label}: {value}", 11, gap=0.3)
+    pdf.ln(2.5)
     for title, text in _sections(doc):
-        out.text(title, 12.5, bold=True, gap=0.5)
+        out.keep(13.5)
+        out.text(title, 13, bold=True, gap=0.8)
         out.text(text)
-    if doc.version.services:
-        out.text("Services", 12.5, bold=True, gap=0.5)
-        for s in doc.version.services:
-            out.text(f"• {s.name}: {s.purpose}" if s.purpose else f"• {s.name}", gap=0.5)
-        pdf.ln(1)
-    out.text("What we are working on", 13.5, bold=True, gap=1)
-    for i, n in enumerate(doc.version.needs, start=1):
-        out.text(f"{i}. {rag_text(n.rag)}", 12, bold=True, gap=0.5)
-        out.text(COLUMNS[0], 10, bold=True, gap=0.2)
-        out.text(n.now + (f" (Evidence: {n.evidence})" if n.evidence else ""))
-        out.text(COLUMNS[1], 10, bold=True, gap=0.2)
-        out.text(n.outcome)
-        out.text(COLUMNS[2], 10, bold=True, gap=0.2)
+    out.keep(30)
+    out.text(_MD_NEEDS, 14, bold=True, gap=1.5)
+    for i, n in enumerate(v.needs, start=1):
+        out.keep(22)
+        out.rule()
+        kind = KIND_TEXT.get(n.kind, n.kind)
+        out.text(f"{i}. {rag_text(n.rag)}: {kind}", 12.5, bold=True, gap=1)
+        for title, text in ((COLUMNS[0], n.now), (COLUMNS[1], n.outcome)):
+            out.keep(11.5)
+            out.text(title, 11, bold=True, gap=0.2)
+            out.text(text, gap=0.8)
+            if title == COLUMNS[0] and n.evidence:
+                out.text(f"Evidence: {n.evidence}", gap=0.8)
+        out.keep(11.5)
+        out.text(COLUMNS[2], 11, bold=True, gap=0.2)
         for a in n.actions:
-            out.text(f"• {_action_text(a)}", gap=0.5)
+            out.text(_action_text(a), gap=0.6, indent=1, bullet=True)
         if not n.actions:
             out.text("—")
-        pdf.ln(2)
+        pdf.ln(1)
+    if v.services:
+        out.keep(20)
+        out.rule()
+        out.text("Services", 13, bold=True, gap=0.8)
+        for s in v.services:
+            out.text(f"{s.name}: {s.purpose}" if s.purpose else s.name, gap=0.6, indent=1,
+                     bullet=True)
+        pdf.ln(1)
+    out.keep(13.5)
+    out.text(_REVIEW[0], 13, bold=True, gap=0.8)
+    out.text(v.review_arrangements)
     return bytes(pdf.output())
 
 
@@ -586,6 +1019,7 @@ def pdf_bytes(doc: PlanDocument) -> bytes:
 
 
 def render(doc: PlanDocument, fmt: str) -> bytes:
+    """The export's bytes in `fmt` (one of FORMATS)."""
     if fmt == "md":
         return to_markdown(doc).encode("utf-8")
     if fmt == "json":
@@ -599,13 +1033,11 @@ def render(doc: PlanDocument, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
-def write(doc: PlanDocument, path: Path, fmt: str) -> Path:
-    """Write the export, created 0600 (replacing a file of the same name)."""
-    data = render(doc, fmt)
-    path = Path(path)
+def _write_private(path: Path, data: bytes) -> Path:
+    """Create (or replace) `path` readable by its owner only, before any byte is written."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.fchmod(fd, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
         with os.fdopen(fd, "wb") as handle:
             fd = -1
             handle.write(data)
@@ -615,5 +1047,19 @@ def write(doc: PlanDocument, path: Path, fmt: str) -> Path:
     return path
 
 
-__all__ = ["FORMATS", "PlanDocument", "from_json", "from_markdown", "render", "replace",
-           "to_html", "to_json", "to_markdown", "write"]
+def write(doc: PlanDocument, path: Path, fmt: str) -> Path:
+    """Write the export as `fmt` ("docx", "pdf", "md", "html" or "json"), created 0600."""
+    return _write_private(Path(path), render(doc, fmt))
+
+
+def write_docx(doc: PlanDocument, path: Path) -> Path:
+    return write(doc, path, "docx")
+
+
+def write_pdf(doc: PlanDocument, path: Path) -> Path:
+    return write(doc, path, "pdf")
+
+
+__all__ = ["COLUMNS", "FORMATS", "PlanDocument", "from_json", "from_markdown", "rag_text",
+           "render", "replace", "to_html", "to_json", "to_markdown", "write", "write_docx",
+           "write_pdf"]
