@@ -103,7 +103,7 @@ def test_docx_details_version_services_views_and_draft_banner(tmp_path):
     assert "DRAFT: this plan fails 1 check(s)" in text
     assert "Need 1 has no owner (WIR 2.3)." in text
     assert "Plan version 2 (agreed), agreed 3 November 2026 at Review CIN meeting" in text
-    assert "The child's views\nI like football." in text
+    assert "The child’s views\nI like football." in text
     assert "DRAFT" in document.sections[0].header.paragraphs[0].text  # on every page
     details = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
     assert details["Child"] == "Leo Marsh" and details["Reference"] == "DEMO00012"
@@ -183,6 +183,14 @@ def test_pdf_keeps_unicode_exactly(tmp_path):
     assert b"DejaVu" in path.read_bytes() and b"DejaVu" not in plain.read_bytes()
 
 
+def test_pdf_shows_a_box_for_characters_the_font_lacks_and_composes_accents(tmp_path, caplog):
+    doc = replace(leo(), child_name="Zoë Łuczak", version=replace(
+        leo().version, childs_views="I like 🐶 and 猫. Chloe\u0301."))
+    text = pdf_text(export.write(doc, tmp_path / "plan.pdf", "pdf"))
+    assert "I like □ and □. Chloé." in text and "Zoë Łuczak" in text
+    assert "missing" not in caplog.text  # nothing logged over the terminal app
+
+
 def test_a_long_plan_runs_over_pages_with_the_mark_on_each(tmp_path):
     need = leo().version.needs[0]
     long_word = "x" * 200  # wider than the page: broken, not lost
@@ -195,6 +203,13 @@ def test_a_long_plan_runs_over_pages_with_the_mark_on_each(tmp_path):
     assert all("DRAFT" in p.extract_text() for p in reader.pages)
     text = pdf_text(path).replace(" ", "")
     assert "Neednumber11." in text and long_word in text
+    assert f"page1of{len(reader.pages)}" in text and f"page{len(reader.pages)}of" in text
+
+
+def test_pdf_text_is_never_taken_for_page_furniture(tmp_path):
+    doc = replace(leo(final=True), child_name="Leo {nb} Marsh\x01pages\x01")
+    text = pdf_text(export.write(doc, tmp_path / "plan.pdf", "pdf"))
+    assert "Leo {nb} Marsh pages" in text and re.search(r"page 1 of [0-9]", text)
 
 
 # ---------------------------------------------------------------- Markdown and JSON
@@ -217,7 +232,7 @@ def test_markdown_reads_as_a_plan_for_the_family():
     for label in ("#### What is happening now", "#### What we want to change / how we will know",
                   "#### Who will do what, by when", "- **Who:** Mum",
                   "- **By when:** 18 December 2026", "- **Status:** Not started",
-                  "- **Family support worker:** Mornings", "## The child's views"):
+                  "- **Family support worker:** Mornings", "## The child’s views"):
         assert label in md
     for line in md.splitlines():  # keys only in comments, which a viewer hides
         if re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", line):
@@ -229,7 +244,7 @@ def test_markdown_escapes_text_that_looks_like_markdown():
     tricky = "# not a heading\n> not a quote\n- not a list\n1. no\n| a | b |\n<b>x</b> *y*"
     doc = replace(leo(), version=replace(leo().version, childs_views=tricky))
     md = export.to_markdown(doc)
-    section = md.split("## The child's views\n\n")[1].split("\n\n")[0]
+    section = md.split("## The child’s views\n\n")[1].split("\n\n")[0]
     assert all(line[:1] not in "#>-|<" and line[:2] != "1." for line in section.splitlines())
     assert "\\<b>" in section and "\\*y\\*" in section
     assert export.from_markdown(md) == doc
