@@ -98,8 +98,8 @@ def _status(status: str) -> str:
 
 
 def _action_text(a: PlanAction) -> str:
-    when = _day(a.by_when, "no date yet")
-    return f"{a.what} — {a.who or 'no one named yet'}, by {when} ({_status(a.status)})"
+    when = f"by {_day(a.by_when)}" if a.by_when else "no date yet"
+    return f"{a.what or '—'} — {a.who or 'no one named yet'}, {when} ({_status(a.status)})"
 
 
 def _agreed(v: PlanVersion) -> str:
@@ -585,7 +585,7 @@ def to_html(doc: PlanDocument) -> str:
         evidence = f"<p><strong>Evidence:</strong> {e(n.evidence)}</p>" if n.evidence else ""
         parts.append(
             f'<tr><td><p class="text">{e(n.now)}</p><p><em>({e(kind)})</em></p>{evidence}</td>'
-            f'<td class="text">{e(n.outcome)}</td><td><ul>{actions}</ul></td>'
+            f'<td class="text">{e(n.outcome) or "—"}</td><td><ul>{actions}</ul></td>'
             f'<td class="rag {e(n.rag)}">{e(rag_text(n.rag))}</td></tr>')
     parts.append("</tbody></table>")
     if v.services:
@@ -605,6 +605,9 @@ def to_html(doc: PlanDocument) -> str:
 # style-by-name lookups were three quarters of the time per document.
 
 _DOCX_RAG_FILL = {"R": "F6D0CC", "A": "FDE9B8", "G": "CFE9D8"}
+_DOCX_NEED_WIDTHS = (52, 52, 48, 22)  # mm, across A4 less 18 mm margins (174 mm)
+_DOCX_DETAIL_WIDTHS = (45, 129)
+_DOCX_SERVICE_WIDTHS = (70, 104)
 _DOCX_DRAFT_HEADER = "DRAFT: not the final plan. The first page says why."
 _docx_local = threading.local()
 
@@ -688,6 +691,7 @@ def docx_bytes(doc: PlanDocument) -> bytes:
         para(_version_line(doc))
         details = d.add_table(rows=len(_details(doc)), cols=2)
         details._tbl.tblStyle_val = style["Table Grid"]
+        _docx_widths(details, _DOCX_DETAIL_WIDTHS)
         for row, (label, value) in zip(details.rows, _details(doc), strict=True):
             cells = row.cells
             bold_cell(cells[0], label)
@@ -704,6 +708,7 @@ def docx_bytes(doc: PlanDocument) -> bytes:
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeats per page
         for cell, title in zip(header.cells, COLUMNS, strict=True):
             bold_cell(cell, title)
+        _docx_widths(table, _DOCX_NEED_WIDTHS)
         for row, n in zip(rows[1:], needs, strict=True):
             cells = row.cells
             kind = KIND_TEXT.get(n.kind, n.kind)
@@ -722,6 +727,7 @@ def docx_bytes(doc: PlanDocument) -> bytes:
         if doc.version.services:
             services = d.add_table(rows=1 + len(doc.version.services), cols=2)
             services._tbl.tblStyle_val = style["Table Grid"]
+            _docx_widths(services, _DOCX_SERVICE_WIDTHS)
             for cell, title in zip(services.rows[0].cells, ("Service", "What it is for"),
                                    strict=True):
                 bold_cell(cell, title)
@@ -741,6 +747,19 @@ def docx_bytes(doc: PlanDocument) -> bytes:
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
         package.writestr("word/document.xml", xml)
     return out.getvalue()
+
+
+def _docx_widths(table, widths_mm: tuple[int, ...]) -> None:
+    """Fixed column widths: in the grid (LibreOffice reads these) and on every cell (Word)."""
+    from docx.shared import Mm
+
+    table.autofit = False
+    widths = [Mm(w) for w in widths_mm]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 # XML 1.0 cannot hold most control characters; Word would refuse the file.

@@ -88,10 +88,12 @@ def test_docx_has_the_three_columns_and_rating_as_a_real_table(tmp_path):
     assert "Evidence: Register: 87% this half term." in rows[1][0]
     assert rows[1][1] == "Leo attends at least 95% of school days, shown on the register."
     assert "Walk Leo to school each morning — Mum, by 18 December 2026 (Not started)" in rows[1][2]
-    assert "School, by no date yet (In progress)" in rows[1][2]
+    assert "School, no date yet (In progress)" in rows[1][2]
     assert rows[2][0].startswith("Leo sees his grandmother every weekend.")
     assert [r[3] for r in rows[1:]] == ["Amber (A)", "Green (G)"]
     assert needs.rows[0]._tr.trPr is not None  # the header row repeats on every page
+    widths = [c.width.mm for c in needs.rows[1].cells]
+    assert widths[3] < min(widths[:3]) and 170 < sum(widths) < 175  # A4 less margins
 
 
 def test_docx_details_version_services_views_and_draft_banner(tmp_path):
