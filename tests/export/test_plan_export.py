@@ -313,6 +313,7 @@ def test_any_plan_survives_markdown_and_json(doc):
     assert export.from_json(export.to_json(doc)) == doc
     md = export.to_markdown(doc)
     assert export.from_markdown(md) == doc
+    assert all(line == line.rstrip() for line in md.split("\n"))  # editors strip these
     # as a file that went through a text editor on Windows and back
     assert export.from_markdown(md.replace("\n", "\r\n")) == doc
 
