@@ -25,6 +25,7 @@ CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
 CONSENT_DECISIONS = ("given", "refused", "withdrawn")
 CONSENT_METHODS = ("written", "verbal")
 VISIT_KINDS = ("home", "school", "office", "virtual", "other")
+DRAFT_KINDS = ("visit", "minutes")
 MEETING_KINDS = ("initial", "review", "final", "transfer_in")
 PLAN_VERSION_STATUSES = ("draft", "agreed", "superseded")  # domain.plan.VERSION_STATUSES
 NEED_KINDS = ("worry", "strength")
@@ -230,10 +231,76 @@ class Visit(Row, table=True):
     child_seen: bool = True
     seen_alone: bool = False
     bedroom_seen: bool = False
-    status: str = Field(default="final", max_length=16)  # draft | final
+    status: str = Field(default="final", max_length=16)  # final (drafts live in `draft`)
     author_id: uuid.UUID | None = Field(
         default=None, sa_column_args=deferred_fk("worker.id"), index=True,
     )
+    author_name: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    finalised_at: datetime | None = None
+    # WIR 2.11 headings (domain.visit.HEADINGS), in order.
+    purpose: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    childs_comments: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    childs_welfare: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    parents_comments: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    health: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    education: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    care_and_support: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    analysis: str = Field(default="", sa_column_kwargs={"server_default": ""})
+
+
+class VisitPresent(Row, table=True):
+    """Someone else at a visit: from the child's People, or a name typed."""
+
+    __tablename__ = "visit_present"
+
+    visit_id: uuid.UUID = Field(sa_column_args=deferred_fk("visit.id"), index=True)
+    person_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("person.id"), index=True,
+    )
+    position: int = 0
+    name: str = Field(max_length=200)
+
+
+class VisitAddendum(Row, table=True):
+    """A dated, attributed correction under a finalised visit (never an edit of it)."""
+
+    __tablename__ = "visit_addendum"
+
+    visit_id: uuid.UUID = Field(sa_column_args=deferred_fk("visit.id"), index=True)
+    written_at: datetime
+    author_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
+    author_name: str = Field(default="", max_length=200)
+    text: str
+
+
+class VisitAction(Row, table=True):
+    """A plan action progressed at a visit: the status it was given there."""
+
+    __tablename__ = "visit_action"
+
+    visit_id: uuid.UUID = Field(sa_column_args=deferred_fk("visit.id"), index=True)
+    version_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_version.id"), index=True)
+    action_key: uuid.UUID
+    status: str = Field(max_length=16)
+
+
+class Draft(Row, table=True):
+    """Work in progress saved as it is typed (a visit, minutes): survives a killed process.
+
+    Not yet part of the record: starting and ending a draft are audited, the autosaves of
+    its text are not (`__audit_quiet__`); finalising writes the record, audited in full."""
+
+    __tablename__ = "draft"
+    __audit_quiet__ = ("payload", "saved_at")
+
+    kind: str = Field(max_length=16)  # DRAFT_KINDS
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    owner: str = Field(max_length=64)  # the actor who writes it
+    subject_id: uuid.UUID | None = None  # e.g. the meeting being minuted
+    payload: str = Field(default="{}")  # JSON
+    saved_at: datetime = Field(default_factory=utcnow)
 
 
 class Meeting(Row, table=True):
@@ -419,6 +486,10 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("method", row.method, CONSENT_METHODS)
     elif issubclass(model, Visit):
         _one_of("kind", row.kind, VISIT_KINDS)
+    elif issubclass(model, VisitAction):
+        _one_of("status", row.status, ACTION_STATUSES)
+    elif issubclass(model, Draft):
+        _one_of("kind", row.kind, DRAFT_KINDS)
     elif issubclass(model, Meeting):
         _one_of("kind", row.kind, MEETING_KINDS)
     elif issubclass(model, PlanVersion):

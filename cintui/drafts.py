@@ -1,0 +1,178 @@
+"""Drafts: work in progress written to the store as it is typed (visits, minutes).
+
+Nothing typed is ever lost: a screen hands each new state of its form to a `DraftSaver`,
+which writes the newest one from a background thread (coalescing: a slow disk never queues
+up stale states), so a killed process, a closed terminal or a flat battery loses at most
+the last second or two. Each write is its own committed transaction (WAL, synchronous=FULL:
+STORE_NOTES.md).
+
+Starting and ending a draft are audited; its autosaved text is not (`Draft.__audit_quiet__`),
+since it is not yet the record: finalising writes the record, audited in full.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cintui.store.models import Draft, utcnow
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    id: uuid.UUID
+    kind: str
+    child_id: uuid.UUID
+    owner: str
+    subject_id: uuid.UUID | None
+    payload: dict[str, Any]
+    saved_at: datetime
+    started_at: datetime
+
+
+def _row(d: Draft) -> DraftRow:
+    try:
+        payload = json.loads(d.payload)
+    except ValueError:
+        payload = {}
+    return DraftRow(d.id, d.kind, d.child_id, d.owner, d.subject_id, payload, d.saved_at,
+                    d.created_at)
+
+
+def _dump(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def create(session: Session, kind: str, child_id: uuid.UUID, owner: str,
+           payload: dict[str, Any], subject_id: uuid.UUID | None = None) -> DraftRow:
+    row = Draft(kind=kind, child_id=child_id, owner=owner, subject_id=subject_id,
+                payload=_dump(payload))
+    session.add(row)
+    session.flush()
+    return _row(row)
+
+
+def save(session: Session, draft_id: uuid.UUID, payload: dict[str, Any]) -> bool:
+    """Write the draft's newest state; False when it is gone (finalised or discarded)."""
+    row = session.get(Draft, draft_id)
+    if row is None:
+        return False
+    row.payload = _dump(payload)
+    row.saved_at = utcnow()
+    session.add(row)
+    session.flush()
+    return True
+
+
+def get(session: Session, draft_id: uuid.UUID) -> DraftRow | None:
+    row = session.get(Draft, draft_id)
+    return _row(row) if row is not None else None
+
+
+def for_child(session: Session, child_id: uuid.UUID, kind: str | None = None) -> list[DraftRow]:
+    """The child's drafts, newest first."""
+    query = select(Draft).where(Draft.child_id == child_id)
+    if kind:
+        query = query.where(Draft.kind == kind)
+    return [_row(d) for d in session.exec(query.order_by(col(Draft.saved_at).desc())).all()]
+
+
+def for_owner(session: Session, owner: str, kind: str | None = None) -> list[DraftRow]:
+    """Everything this person left unfinished, newest first."""
+    query = select(Draft).where(Draft.owner == owner)
+    if kind:
+        query = query.where(Draft.kind == kind)
+    return [_row(d) for d in session.exec(query.order_by(col(Draft.saved_at).desc())).all()]
+
+
+def discard(session: Session, draft_id: uuid.UUID) -> None:
+    row = session.get(Draft, draft_id)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+class DraftSaver:
+    """Writes the newest submitted state with `write(state)` on a background thread.
+
+    `submit` never blocks (the UI thread calls it); `flush` waits until everything
+    submitted so far is written (closing a form). States are coalesced: if three arrive
+    while one is being written, only the last is written next. A failed write is kept in
+    `error` (and passed to `on_error`) and retried with the next submit."""
+
+    def __init__(self, write: Callable[[Any], None],
+                 on_error: Callable[[BaseException], None] | None = None) -> None:
+        self._write = write
+        self._on_error = on_error
+        self._cond = threading.Condition()
+        self._pending: Any = None
+        self._has_pending = False
+        self._submitted = 0
+        self._written = 0
+        self._closed = False
+        self.error: BaseException | None = None
+        self.saves = 0
+        self._thread = threading.Thread(target=self._run, name="draft-saver", daemon=True)
+        self._thread.start()
+
+    def submit(self, state: Any) -> None:
+        with self._cond:
+            self._pending, self._has_pending = state, True
+            self._submitted += 1
+            self._cond.notify_all()
+
+    @property
+    def idle(self) -> bool:
+        with self._cond:
+            return self._written == self._submitted
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait for every submitted state to be written; False on timeout or failure."""
+        with self._cond:
+            target = self._submitted
+            done = self._cond.wait_for(lambda: self._written >= target or self._closed,
+                                       timeout)
+            return bool(done) and self._written >= target and self.error is None
+
+    def close(self, timeout: float = 10.0) -> bool:
+        ok = self.flush(timeout)
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join(timeout)
+        return ok
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._has_pending or self._closed)
+                if not self._has_pending:
+                    return
+                state, seq = self._pending, self._submitted
+                self._pending, self._has_pending = None, False
+            try:
+                self._write(state)
+            except BaseException as exc:  # noqa: BLE001 - kept for the screen to show
+                with self._cond:
+                    self.error = exc
+                    self._written = seq  # not retried until the next submit
+                    self._cond.notify_all()
+                if self._on_error is not None:
+                    self._on_error(exc)
+                continue
+            with self._cond:
+                self.error = None
+                self.saves += 1
+                self._written = seq
+                self._cond.notify_all()
+
+
+__all__ = ["DraftRow", "DraftSaver", "create", "discard", "for_child", "for_owner", "get",
+           "save"]
