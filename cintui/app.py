@@ -12,7 +12,7 @@ import gc
 import importlib
 import threading
 import uuid
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 
 from textual.app import App
@@ -31,6 +31,8 @@ SCREENS = {
     "child": ("cintui.screens.child", "ChildScreen"),
     "child_form": ("cintui.screens.forms", "ChildFormScreen"),
     "plan": ("cintui.screens.plan", "PlanScreen"),
+    "visit_form": ("cintui.screens.visit", "VisitFormScreen"),
+    "visit_view": ("cintui.screens.visit", "VisitViewScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
@@ -101,7 +103,7 @@ class WorkCommands(Provider):
         out = [(f"Caseload view: {label}", partial(app.switch_view, key),
                 "Switch the caseload's view") for key, label in VIEWS.items()]
         out += [
-            ("New visit", partial(app.not_yet, "Visit logging"), "Record a statutory visit"),
+            ("New visit", app.new_visit, "Record a statutory visit for the child on screen"),
             ("New meeting", partial(app.not_yet, "Meetings"), "Schedule or minute a meeting"),
             ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
         ]
@@ -128,8 +130,10 @@ class CintuiApp(App):
     ]
 
     def __init__(self, location: access.StoreLocation, *, encrypt: bool = True,
-                 today: date | None = None, worker: str | None = None) -> None:
+                 today: date | None = None, worker: str | None = None,
+                 now: datetime | None = None) -> None:
         super().__init__()
+        self._now = now  # a fixed clock (tests, demos); else the real one
         self.location = location
         self.encrypt = encrypt
         self.today = today or date.today()
@@ -145,6 +149,16 @@ class CintuiApp(App):
         theme = config.load_settings().get("theme")
         if theme in ("textual-dark", "textual-light"):
             self.theme = theme
+
+    def clock(self, *, seconds: bool = False) -> datetime:
+        """Now, as a wall-clock time (to the minute unless `seconds`); on `today` when that
+        is set apart; the fixed time when the app was given one."""
+        if self._now is not None:
+            return self._now
+        real = datetime.now().replace(microsecond=0)
+        if not seconds:
+            real = real.replace(second=0)
+        return real if real.date() == self.today else datetime.combine(self.today, real.time())
 
     def make_screen(self, name: str, **kwargs):
         module, cls = SCREENS[name]
@@ -307,6 +321,24 @@ class CintuiApp(App):
 
     def open_child(self, child_id: uuid.UUID) -> None:
         self.push_screen(self.make_screen("child", child_id=child_id))
+
+    def open_visit(self, child_id: uuid.UUID) -> None:
+        """The visit form for a child: this worker's own draft if there is one (offered
+        back after a crash), else a new visit."""
+        from cintui import visits
+
+        with self.store.read() as session:
+            mine = [d for d in visits.child_drafts(session, child_id) if d.owner == self.actor]
+        self.push_screen(self.make_screen("visit_form", child_id=child_id,
+                                          draft_id=mine[0].id if mine else None))
+
+    def new_visit(self) -> None:
+        child_id = getattr(self.screen, "child_id", None) or getattr(
+            self.screen, "selected_child_id", None)
+        if child_id is None:
+            self.notify("Choose a child first (on the caseload or their record)")
+            return
+        self.open_visit(child_id)
 
     def on_caseload_screen_child_chosen(self, message) -> None:
         self.open_child(message.child_id)

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui import casework, codes, plans
+from cintui import casework, codes, plans, visits
 from cintui.domain import child as child_rules
 from cintui.domain.chronology import (
     ChronologyEntry,
@@ -45,6 +45,7 @@ from cintui.domain.consent import (
 from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.timescales import Deadline
+from cintui.domain.visit import KIND_LABELS
 from cintui.store.models import (
     CONSENT_DECISIONS,
     Child,
@@ -55,6 +56,7 @@ from cintui.store.models import (
     Person,
     Team,
     Visit,
+    VisitAddendum,
     Worker,
 )
 
@@ -153,6 +155,7 @@ class ChildDetails:
     details: tuple[tuple[str, str], ...]  # (label, value), in reading order
     deadlines: tuple[Deadline, ...] = ()  # timescale engine, soonest first, with rule and source
     plan_headline: str = PLAN_HEADLINE
+    visit_drafts: tuple[visits.VisitDraft, ...] = ()  # unfinished visits (offered again)
 
 
 def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
@@ -184,7 +187,8 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
                          f"{codes.label('closure_reason', episode.closure_reason)}"))
     deadlines = tuple(casework.child_deadlines(session, child, today))
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
-                        plan_headline=plans.headline(session, child_id))
+                        plan_headline=plans.headline(session, child_id),
+                        visit_drafts=tuple(visits.child_drafts(session, child_id)))
 
 
 def _current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
@@ -707,17 +711,6 @@ def record_withheld_path(
 
 
 @dataclass(frozen=True)
-class VisitRow:
-    id: uuid.UUID
-    when: datetime
-    kind: str
-    child_seen: bool
-    seen_alone: bool
-    bedroom_seen: bool
-    status: str
-
-
-@dataclass(frozen=True)
 class MeetingRow:
     id: uuid.UUID
     held_on: date
@@ -731,15 +724,6 @@ class MeetingRow:
         return MEETING_LABELS.get(self.kind, self.kind)
 
 
-def list_visits(session: Session, child_id: uuid.UUID) -> list[VisitRow]:
-    """Newest first: what the store has (the visits issue adds the recorded headings)."""
-    rows = session.exec(
-        select(Visit).where(Visit.child_id == child_id).order_by(col(Visit.visited_at).desc())
-    ).all()
-    return [VisitRow(v.id, v.visited_at, v.kind, v.child_seen, v.seen_alone, v.bedroom_seen,
-                     v.status) for v in rows]
-
-
 def list_meetings(session: Session, child_id: uuid.UUID) -> list[MeetingRow]:
     rows = session.exec(
         select(Meeting).where(Meeting.child_id == child_id).order_by(col(Meeting.held_on).desc())
@@ -751,7 +735,7 @@ def list_meetings(session: Session, child_id: uuid.UUID) -> list[MeetingRow]:
 # ---------------------------------------------------------------- chronology
 
 
-def _visit_entry(v: VisitRow) -> ChronologyEntry:
+def _visit_entries(v: visits.VisitSummary, addenda: list) -> list[ChronologyEntry]:
     # WIR 2.11: the child must be seen, and seen alone.
     if not v.child_seen:
         seen = "child not seen"
@@ -759,9 +743,14 @@ def _visit_entry(v: VisitRow) -> ChronologyEntry:
         seen = "child seen alone"
     else:
         seen = "child seen, not alone"
-    draft = " (draft)" if v.status == "draft" else ""
-    return ChronologyEntry(v.when, "visit", f"{v.kind.capitalize()} visit: {seen}{draft}",
-                           ref=str(v.id))
+    bedroom = "; bedroom seen" if v.bedroom_seen else ""
+    label = KIND_LABELS.get(v.kind, v.kind)
+    entries = [ChronologyEntry(v.visited_at, "visit", f"{label} visit: {seen}{bedroom}",
+                               who=v.author, ref=str(v.id))]
+    entries += [ChronologyEntry(a.written_at, "visit",
+                                f"Addendum to the visit of {_day(v.visited_at.date())}",
+                                who=a.author, detail=a.text, ref=str(v.id)) for a in addenda]
+    return entries
 
 
 def _meeting_entries(m: MeetingRow, today: date | None) -> list[ChronologyEntry]:
@@ -795,11 +784,26 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
             family_told_of_closure=e.family_told_of_closure, ref=str(e.id),
         )
     entries += consent_entries(_consent_rows(session, child_id, today)[1])
-    entries += [_visit_entry(v) for v in list_visits(session, child_id)]
+    entries += _visits_entries(session, child_id)
     for m in list_meetings(session, child_id):
         entries += _meeting_entries(m, today)
     entries += _plan_entries(session, child_id)
     return build_chronology(entries)
+
+
+def _visits_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:
+    rows = session.exec(select(VisitAddendum.visit_id, VisitAddendum.written_at,
+                               VisitAddendum.author_name, VisitAddendum.text)
+                        .join(Visit, Visit.id == VisitAddendum.visit_id)
+                        .where(Visit.child_id == child_id)
+                        .order_by(VisitAddendum.written_at)).all()
+    addenda: dict[uuid.UUID, list] = {}
+    for visit_id, at, by, text in rows:
+        addenda.setdefault(visit_id, []).append(visits.Addendum(visits.local_time(at), by, text))
+    out: list[ChronologyEntry] = []
+    for v in visits.summaries(session, child_id):
+        out += _visit_entries(v, addenda.get(v.id, []))
+    return out
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -850,7 +854,7 @@ class ChildRecord:
     people: list[PersonRow]
     consents: list[ConsentRow]
     consent: ConsentSummary
-    visits: list[VisitRow]
+    visits: visits.VisitList
     meetings: list[MeetingRow]
     chronology: list[ChronologyEntry]
     workers: list[WorkerChoice] = field(default_factory=list)
@@ -868,7 +872,7 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
         people=list_people(session, child_id),
         consents=list_consents(session, child_id, today),
         consent=consent_status(session, child, today),
-        visits=list_visits(session, child_id),
+        visits=visits.list_visits(session, child_id, casework.store_policy(session), today),
         meetings=list_meetings(session, child_id),
         chronology=chronology(session, child_id, today),
         workers=list_workers(session),
@@ -879,10 +883,10 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
 __all__ = [
     "CONSENT_DECISIONS", "ChildDetails", "ChildHeader", "ChildInput", "ChildRecord",
     "ConsentInput", "ConsentRow", "MeetingRow", "PersonInput", "PersonRow", "RecordError",
-    "VisitRow", "WithheldInput", "WorkerChoice", "add_person", "check_child_input",
+    "WithheldInput", "WorkerChoice", "add_person", "check_child_input",
     "check_person_input", "child_header", "child_input", "child_summary", "chronology",
     "consent_status", "get_child", "list_consents", "list_meetings",
-    "level_choices", "list_people", "list_visits", "list_workers", "load_record",
+    "level_choices", "list_people", "list_workers", "load_record",
     "policy_levels",
     "record_consent", "record_withheld_path", "remove_person",
     "update_child", "update_person",

@@ -57,7 +57,7 @@ def _stored(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
-def _local(at: datetime | None) -> datetime | None:
+def local_time(at: datetime | None) -> datetime | None:
     """Back from the store (SQLite returns UTC instants without their zone)."""
     if at is None:
         return None
@@ -236,7 +236,7 @@ def add_addendum(session: Session, visit_id: uuid.UUID, text: str, *, actor: str
 
 def _content(v: m.Visit, present: list[m.VisitPresent]) -> VisitContent:
     return VisitContent(
-        visited_at=_local(v.visited_at), kind=v.kind, child_seen=v.child_seen,
+        visited_at=local_time(v.visited_at), kind=v.kind, child_seen=v.child_seen,
         seen_alone=v.seen_alone, bedroom_seen=v.bedroom_seen,
         present=tuple(Present(p.name, p.person_id) for p in present),
         **{name: getattr(v, name) or "" for name in rules.TEXT_FIELDS},
@@ -255,7 +255,7 @@ def _records(session: Session, rows: list[m.Visit]) -> list[VisitRecord]:
     for a in session.exec(select(m.VisitAddendum).where(col(m.VisitAddendum.visit_id).in_(ids))
                           .order_by(m.VisitAddendum.written_at)).all():
         addenda.setdefault(a.visit_id, []).append(
-            Addendum(_local(a.written_at), a.author_name, a.text))
+            Addendum(local_time(a.written_at), a.author_name, a.text))
     progressed: dict[uuid.UUID, list[tuple[str, str]]] = {}
     links = session.exec(select(m.VisitAction).where(col(m.VisitAction.visit_id).in_(ids))).all()
     if links:
@@ -270,7 +270,7 @@ def _records(session: Session, rows: list[m.Visit]) -> list[VisitRecord]:
     return [VisitRecord(
         id=v.id, content=_content(v, present.get(v.id, [])),
         author=v.author_name or names.get(v.author_id, ""),
-        finalised_at=_local(v.finalised_at),
+        finalised_at=local_time(v.finalised_at),
         addenda=tuple(addenda.get(v.id, ())), progressed=tuple(progressed.get(v.id, ())),
     ) for v in rows]
 
@@ -295,8 +295,8 @@ def child_visits(session: Session, child_id: uuid.UUID, start: date | None = Non
     """The child's finalised visits, oldest first, optionally within [start, end]."""
     query = select(m.Visit).where(m.Visit.child_id == child_id, m.Visit.status == "final")
     rows = [v for v in session.exec(query.order_by(m.Visit.visited_at)).all()
-            if (start is None or _local(v.visited_at).date() >= start)
-            and (end is None or _local(v.visited_at).date() <= end)]
+            if (start is None or local_time(v.visited_at).date() >= start)
+            and (end is None or local_time(v.visited_at).date() <= end)]
     return _records(session, rows)
 
 
@@ -323,7 +323,7 @@ class VisitList:
     rule: str  # "every 20 working days (WIR 2.11)"
 
 
-def gaps(seen: list[date], policy: PolicyProfile, today: date, start: date | None,
+def gaps(seen: list[date], policy: PolicyProfile, today: date | None, start: date | None,
          calendar: WorkingCalendar | None = None) -> list[VisitGap]:
     ts = policy.timescales.get("visit")
     if ts is None:
@@ -333,35 +333,52 @@ def gaps(seen: list[date], policy: PolicyProfile, today: date, start: date | Non
                             working_days_between=cal.working_days_between)
 
 
-def list_visits(session: Session, child_id: uuid.UUID, policy: PolicyProfile, today: date,
-                calendar: WorkingCalendar | None = None) -> VisitList:
+def summaries(session: Session, child_id: uuid.UUID,
+              found: list[VisitGap] | None = None) -> list[VisitSummary]:
+    """The child's finalised visits, newest first, with the over-long gap each one ended."""
     rows = session.exec(select(m.Visit).where(m.Visit.child_id == child_id,
                                               m.Visit.status == "final")
                         .order_by(col(m.Visit.visited_at).desc())).all()
     counts: dict[uuid.UUID, int] = {}
-    for visit_id in session.exec(
-            select(m.VisitAddendum.visit_id).where(
-                col(m.VisitAddendum.visit_id).in_([v.id for v in rows]))).all() if rows else ():
-        counts[visit_id] = counts.get(visit_id, 0) + 1
+    if rows:
+        for visit_id in session.exec(select(m.VisitAddendum.visit_id).where(
+                col(m.VisitAddendum.visit_id).in_([v.id for v in rows]))).all():
+            counts[visit_id] = counts.get(visit_id, 0) + 1
+    names = _author_names(session, list(rows))
+    out = []
+    for v in rows:
+        at = local_time(v.visited_at)
+        out.append(VisitSummary(
+            v.id, at, v.kind, v.child_seen, v.seen_alone, v.bedroom_seen,
+            v.author_name or names.get(v.author_id, ""), counts.get(v.id, 0),
+            rules.gap_before(found or [], at.date()) if v.child_seen else None))
+    return out
+
+
+def _plan_start(session: Session, child_id: uuid.UUID) -> tuple[date | None, bool]:
+    """The CIN plan's start in the latest episode, and whether that episode is open."""
     episode = session.exec(select(m.Episode).where(m.Episode.child_id == child_id)
                            .order_by(col(m.Episode.referral_date).desc())).first()
-    start = episode.cin_plan_start if episode else None
-    open_case = episode is not None and episode.closure_date is None
+    if episode is None:
+        return None, False
+    return episode.cin_plan_start, episode.closure_date is None
+
+
+def list_visits(session: Session, child_id: uuid.UUID, policy: PolicyProfile, today: date,
+                calendar: WorkingCalendar | None = None) -> VisitList:
+    """The Visits tab: finalised visits newest first with gaps marked, drafts, the rule."""
+    plain = summaries(session, child_id)
+    start, open_case = _plan_start(session, child_id)
     # WIR 2.11: only visits where the child was seen count.
-    local = {v.id: _local(v.visited_at) for v in rows}
-    seen = [local[v.id].date() for v in rows if v.child_seen
-            and (start is None or local[v.id].date() >= start)]
-    found = gaps(seen, policy, today if open_case else date.max, start, calendar) \
+    seen = [v.visited_at.date() for v in plain if v.child_seen
+            and (start is None or v.visited_at.date() >= start)]
+    found = gaps(seen, policy, today if open_case else None, start, calendar) \
         if start else []
-    names = _author_names(session, list(rows))
-    summaries = [VisitSummary(
-        v.id, local[v.id], v.kind, v.child_seen, v.seen_alone, v.bedroom_seen,
-        v.author_name or names.get(v.author_id, ""), counts.get(v.id, 0),
-        rules.gap_before(found, local[v.id].date()) if v.child_seen else None,
-    ) for v in rows]
+    marked = [replace(v, gap=rules.gap_before(found, v.visited_at.date()) if v.child_seen
+                      else None) for v in plain]
     ts = policy.timescales.get("visit")
-    rule = f"every {ts.describe()} ({ts.source})" if ts else "no visit timescale in this policy"
-    return VisitList(summaries, child_drafts(session, child_id),
+    rule = f"every {ts.describe()}, {ts.source}" if ts else "no visit timescale in this policy"
+    return VisitList(marked, child_drafts(session, child_id),
                      next((g for g in found if g.until is None), None), rule)
 
 
@@ -370,9 +387,7 @@ def history(session: Session, child_id: uuid.UUID, start: date | None, end: date
     """The record of visits in a period, for export (md, docx, json)."""
     child = _child(session, child_id)
     records = child_visits(session, child_id, start, end)
-    episode = session.exec(select(m.Episode).where(m.Episode.child_id == child_id)
-                           .order_by(col(m.Episode.referral_date).desc())).first()
-    plan_start = episode.cin_plan_start if episode else None
+    plan_start, _ = _plan_start(session, child_id)
     seen = [r.visited_at.date() for r in child_visits(session, child_id) if r.content.child_seen
             and (plan_start is None or r.visited_at.date() >= plan_start)]
     found = [g for g in gaps(seen, policy, min(today, end or today), plan_start)
@@ -382,7 +397,7 @@ def history(session: Session, child_id: uuid.UUID, start: date | None, end: date
     return rules.VisitHistory(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
         start=start, end=end, visits=tuple(records), gaps=tuple(found),
-        rule=f"every {ts.describe()} ({ts.source})" if ts else "", policy=policy.title,
+        rule=f"every {ts.describe()}, {ts.source}" if ts else "", policy=policy.title,
         produced_on=today,
     )
 
@@ -394,8 +409,8 @@ def with_progress(content: VisitContent, key: uuid.UUID, status: str | None) -> 
 
 
 __all__ = [
-    "ActionChoice", "VisitDraft", "VisitError", "VisitList", "VisitSummary", "add_addendum",
+    "ActionChoice", "Addendum", "VisitDraft", "VisitError", "VisitList", "VisitSummary", "add_addendum",
     "author", "child_drafts", "child_visits", "discard_draft", "finalise", "gaps", "history",
-    "list_visits", "load_draft", "load_visit", "new_content", "plan_actions", "problems",
+    "list_visits", "load_draft", "local_time", "summaries", "load_visit", "new_content", "plan_actions", "problems",
     "save_draft", "start_draft", "with_progress",
 ]

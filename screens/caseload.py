@@ -117,6 +117,7 @@ class CaseloadScreen(Screen):
         Binding("s", "sort", "Sort column"),
         Binding("r", "reverse", "Reverse"),
         Binding("n", "new_child", "New child"),
+        Binding("v", "new_visit", "Visit"),
     ]
 
     class ChildChosen(Message):
@@ -302,6 +303,19 @@ class CaseloadScreen(Screen):
     @on(CaseTable.Highlighted)
     def highlighted(self, event: CaseTable.Highlighted) -> None:
         self._detail(event.row)
+
+    @property
+    def selected_child_id(self):
+        row = self.query_one(CaseTable).current
+        return row.id if row is not None else None
+
+    def action_new_visit(self) -> None:
+        """The visit form for the highlighted child (their draft, if one is waiting)."""
+        child_id = self.selected_child_id
+        if child_id is None:
+            self.notify("Choose a child first")
+            return
+        self.app.open_visit(child_id)  # finalised: the caseload reloads on resume
 
     def action_new_child(self) -> None:
         self.app.push_screen(self.app.make_screen("child_form"))  # saved: reload on resume

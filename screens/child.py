@@ -29,11 +29,12 @@ from textual.widgets import (
     TabPane,
 )
 
-from cintui import record
+from cintui import record, visits
 from cintui.domain.child import spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import SCOPE_LABELS, ConsentStatus
 from cintui.domain.timescales import DueState
+from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
 
 from .forms import (
     ChildFormScreen,
@@ -71,10 +72,9 @@ TAB_ACTIONS = {
     "add_consent": "consent",
     "withheld": "consent",
     "filter": "chronology",
+    "discard_draft": "visits",
 }
 ARRIVES = {
-    "visits": "Recording visits (WIR 2.11 headings, drafts, seen alone) arrives with the "
-    "visits issue. Visits already on the store:",
     "meetings": "Meetings (attendance, minutes, agenda per Amber) arrive with the meetings "
     "issue. Meetings already on the store:",
 }
@@ -90,6 +90,11 @@ def _wrap(text: str, width: int) -> str:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def _tick(flag: bool) -> Text:
+    # Never colour alone: a word as well as the colour.
+    return Text("✓ yes", style="green") if flag else Text("✗ no", style="bold red")
 
 
 def _table(table_id: str, *columns: str, zebra: bool = True) -> DataTable:
@@ -122,6 +127,8 @@ class ChildScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("u", "edit_child", "Edit child"),
         Binding("p", "open_plan", "Plan"),
+        Binding("v", "new_visit", "Visit"),
+        Binding("x", "discard_draft", "Discard draft"),
         Binding("a", "add_person", "Add person"),
         Binding("e", "edit_person", "Edit person"),
         Binding("d", "remove_person", "Remove person"),
@@ -173,9 +180,9 @@ class ChildScreen(Screen):
                 Static("", id="withheld-steps"),
             ]
         if tab == "visits":
-            return [Static(ARRIVES["visits"], classes="note"),
-                    _table("visits-table", "Date", "Time", "Kind", "Seen", "Seen alone",
-                           "Bedroom", "Status", zebra=False)]
+            return [Static("", id="visits-note", classes="note"),
+                    _table("visits-table", "Date", "Time", "Type", "Seen", "Alone",
+                           "Bedroom", "By", "Addenda", "Gap before", zebra=False)]
         if tab == "meetings":
             return [Static(ARRIVES["meetings"], classes="note"),
                     _table("meetings-table", "Date", "Meeting", "Held", "Next review",
@@ -248,20 +255,28 @@ class ChildScreen(Screen):
         elif tab == "chronology":
             self._refilter()
 
-    def _show_header(self, h: record.ChildHeader) -> None:
+    def _show_header(self, h: record.ChildHeader, drafts=()) -> None:
         known = f" (known as {h.known_as})" if h.known_as else ""
         text = Text()
         text.append(f"{h.name}{known}", style="bold")
         text.append(f"  ·  {spoken_age(h.age)}  ·  {h.born}  ·  {h.reference}\n")
         text.append(f"Worker: {h.worker}  ·  Status: {h.status}  ·  Level: {h.level or '—'}"
                     f"  ·  Service: {h.service or '—'}")
+        for d in drafts:
+            saved = visits.local_time(d.saved_at)
+            if d.owner == self.app.actor:
+                text.append(f"\n✎ Your unfinished visit (draft saved {_day(saved)} "
+                            f"{saved:%H:%M}): press v to carry on", style="bold dark_orange")
+            else:
+                text.append(f"\n✎ {d.owner} has an unfinished visit draft "
+                            f"({_day(saved)})", style="dark_orange")
         self.query_one("#child-header", Static).update(text)
 
     def _show_summary(self, summary: record.ChildDetails) -> None:
         if summary == self._summary:
             return  # as on screen already: keep the cursor where the worker left it
         self._summary = summary
-        self._show_header(summary.header)
+        self._show_header(summary.header, summary.visit_drafts)
         details = Text()
         for label, value in summary.details:
             details.append(f"{label + ':':<14}", style="bold")
@@ -362,11 +377,37 @@ class ChildScreen(Screen):
         box.update(text)
 
     def _show_visits(self, rec: record.ChildRecord) -> None:
-        visits = self.query_one("#visits-table", DataTable)
-        visits.clear()
-        for v in rec.visits:
-            visits.add_row(_day(v.when), f"{v.when:%H:%M}", v.kind, _yes(v.child_seen),
-                           _yes(v.seen_alone), _yes(v.bedroom_seen), v.status)
+        listing = rec.visits
+        table = self.query_one("#visits-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for d in listing.drafts:
+            mine = d.owner == self.app.actor
+            c = d.content
+            table.add_row(
+                Text("DRAFT", style="bold dark_orange"), f"{c.visited_at:%H:%M}",
+                VISIT_KIND_LABELS.get(c.kind, c.kind), "", "", "", d.owner,
+                "", Text("v to carry on · x discard" if mine else "someone else's draft",
+                         style="dark_orange"), key=f"draft:{d.id}")
+        for v in listing.visits:
+            gap = (Text(f"{v.gap.days_late} wd late (due {_day(v.gap.due)})", style="bold red")
+                   if v.gap else "")
+            table.add_row(_day(v.visited_at), f"{v.visited_at:%H:%M}",
+                          VISIT_KIND_LABELS.get(v.kind, v.kind), _tick(v.child_seen),
+                          _tick(v.seen_alone), _tick(v.bedroom_seen), v.author,
+                          str(v.addenda or ""), gap, key=f"visit:{v.id}")
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        note = Text(f"Visits {listing.rule}: the child seen, and seen alone. "
+                    "v new visit · Enter read (a addendum)")
+        if listing.open_gap:
+            g = listing.open_gap
+            note.append(f"\nOVERDUE: no visit where the child was seen since "
+                        f"{_day(g.after)}; due {_day(g.due)}, {g.days_late} working days late.",
+                        style="bold red")
+        if not listing.visits and not listing.drafts:
+            note.append("\nNo visits recorded yet: press v to record one.")
+        self.query_one("#visits-note", Static).update(note)
 
     def _show_meetings(self, rec: record.ChildRecord) -> None:
         meetings = self.query_one("#meetings-table", DataTable)
@@ -472,6 +513,56 @@ class ChildScreen(Screen):
     def _reload_if_saved(self, result: object) -> None:
         if result:
             self.load()
+
+    def action_new_visit(self) -> None:
+        self.app.open_visit(self.child_id)  # back here: reloads on resume
+
+    def _selected_visit_row(self) -> tuple[str, uuid.UUID] | None:
+        key = self._selected_key("#visits-table")
+        if not key:
+            return None
+        kind, _, ident = key.partition(":")
+        return kind, uuid.UUID(ident)
+
+    @on(DataTable.RowSelected, "#visits-table")
+    def _visit_selected(self) -> None:
+        chosen = self._selected_visit_row()
+        if chosen is None:
+            return
+        kind, ident = chosen
+        if kind == "visit":
+            self.app.push_screen(self.app.make_screen("visit_view", visit_id=ident))
+            return
+        draft = next((d for d in self.record.visits.drafts if d.id == ident), None)
+        if draft is not None and draft.owner == self.app.actor:
+            self.app.push_screen(self.app.make_screen("visit_form", child_id=self.child_id,
+                                                      draft_id=ident))
+        else:
+            self.notify("That draft is someone else's: only its author can carry it on")
+
+    def action_discard_draft(self) -> None:
+        chosen = self._selected_visit_row()
+        draft = None
+        if chosen and chosen[0] == "draft" and self.record:
+            draft = next((d for d in self.record.visits.drafts if d.id == chosen[1]), None)
+        if draft is None or draft.owner != self.app.actor:
+            self.notify("Choose one of your own draft visits to discard")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._discard(draft.id)
+
+        self.app.push_screen(ConfirmScreen(
+            f"Discard the draft visit of {_day(draft.content.visited_at)}? What was typed in "
+            "it is deleted.", yes="Yes, discard (y)"), confirmed)
+
+    @work(thread=True, group="child-write")
+    def _discard(self, draft_id: uuid.UUID) -> None:
+        app = self.app
+        with app.store.session(app.actor) as session:
+            visits.discard_draft(session, draft_id)
+        app.call_from_thread(self.load)
 
     def action_open_plan(self) -> None:
         self.app.push_screen(self.app.make_screen("plan", child_id=self.child_id))

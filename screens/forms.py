@@ -641,15 +641,16 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, yes: str = "Yes, remove (y)") -> None:
         super().__init__()
         self.message = message
+        self.yes = yes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
             yield Static(self.message, id="confirm-message")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Yes, remove (y)", id="yes", variant="error")
+                yield Button(self.yes, id="yes", variant="error")
                 yield Button("No (n)", id="no")
 
     def on_mount(self) -> None:

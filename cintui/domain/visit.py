@@ -211,7 +211,8 @@ def visit_problems(content: VisitContent, now: datetime, dob: date | None = None
     elif content.child_seen and not content.seen_alone and not _ALONE.search(analysis):
         out.append(VisitProblem("analysis", "The child was not seen alone: say why in Analysis "
                                 "of visit & actions (use the word 'alone')", "WIR 2.11"))
-    if not content.bedroom_seen and content.kind == "home" and not _BEDROOM.search(analysis):
+    if (content.child_seen and not content.bedroom_seen and content.kind == "home"
+            and not _BEDROOM.search(analysis)):
         out.append(VisitProblem("analysis", "The bedroom was not seen: say why in Analysis of "
                                 "visit & actions (use the word 'bedroom')", "WIR 2.11"))
     if not content.purpose.strip():

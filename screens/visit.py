@@ -1,0 +1,626 @@
+"""Recording a statutory visit under the WIR 2.11 headings, and reading one back.
+
+`VisitFormScreen` is where a worker types up a visit. Every change is saved to the store as
+a draft about a second later by a background thread (`cintui.drafts.DraftSaver`), so typing
+never waits for the disk and a killed process loses at most the last second or two. The
+draft is offered again when the child is reopened. Ctrl+F finalises: the WIR 2.11 checks
+run, and a finalised visit is locked. `VisitViewScreen` reads one back with its addenda;
+`a` adds an addendum (dated, attributed, never an edit).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import replace
+from datetime import date, datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+
+from cintui import casework, drafts, record, visits
+from cintui.domain.child import spoken_age
+from cintui.domain.plan import ACTION_STATUS_LABELS
+from cintui.domain.visit import (
+    HEADINGS,
+    KIND_LABELS,
+    TEXT_FIELDS,
+    VISIT_KINDS,
+    Present,
+    VisitContent,
+    VisitProblem,
+    VisitRecord,
+    visit_problems,
+    with_facts,
+)
+
+from .forms import ConfirmScreen
+
+AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
+_WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
+_ISO_WHEN = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?\s*$")
+
+
+def parse_when(text: str) -> datetime:
+    """'23/11/2026 14:05' or '2026-11-23 14:05' (a date alone is taken as 09:00)."""
+    for pattern, order in ((_WHEN, (2, 1, 0)), (_ISO_WHEN, (0, 1, 2))):
+        match = pattern.match(text)
+        if match:
+            parts = match.groups()
+            year, month, day = (int(parts[i]) for i in order)
+            hour = int(parts[3]) if parts[3] is not None else 9
+            minute = int(parts[4]) if parts[4] is not None else 0
+            try:
+                return datetime(year, month, day, hour, minute)
+            except ValueError:
+                break
+    raise ValueError(f"{text.strip() or 'blank'} is not a date and time: type it as "
+                     "23/11/2026 14:05")
+
+
+def show_when(at: datetime) -> str:
+    return f"{at:%d/%m/%Y %H:%M}"
+
+
+FACTS = {"child_seen": "Child seen", "seen_alone": "Seen alone", "bedroom_seen": "Bedroom seen"}
+
+
+def _fact_label(name: str, value: bool) -> str:
+    # Never colour alone: the box says yes or no in words.
+    return f"{FACTS[name]}: {'yes' if value else 'no'}"
+
+
+def _day_time(at: datetime) -> str:
+    return f"{at.day} {at:%b %Y %H:%M}"
+
+
+# ------------------------------------------------------------------ the form
+
+
+class VisitFormScreen(Screen):
+    """Type up a visit: the facts on top, the WIR 2.11 headings below, saved as you type."""
+
+    DEFAULT_CSS = """
+    VisitFormScreen #visit-title { height: auto; padding: 0 1; background: $boost; }
+    VisitFormScreen #saved { height: 1; padding: 0 1; color: $text-muted; }
+    VisitFormScreen #facts, VisitFormScreen #present-row { height: auto; padding: 0 1; }
+    VisitFormScreen #facts Label, VisitFormScreen #present-row Label { padding: 1 1 0 0; }
+    VisitFormScreen #when { width: 22; }
+    VisitFormScreen #kind { width: 14; }
+    VisitFormScreen Checkbox { margin: 1 0 0 2; }
+    VisitFormScreen #present { width: 1fr; height: auto; max-height: 5; }
+    VisitFormScreen #present-other { width: 36; }
+    VisitFormScreen #when-error { color: $error; height: auto; padding: 0 1; }
+    VisitFormScreen #when-error.-empty { display: none; }
+    VisitFormScreen #sections { height: 1fr; padding: 0 1; }
+    VisitFormScreen .heading { text-style: bold; margin: 1 0 0 0; height: auto; }
+    VisitFormScreen .group { text-style: bold underline; margin: 1 0 0 0; height: auto; }
+    VisitFormScreen TextArea { height: auto; min-height: 4; max-height: 16; }
+    VisitFormScreen .problem { color: $error; height: auto; }
+    VisitFormScreen .problem.-empty { display: none; }
+    VisitFormScreen #status-line { height: auto; padding: 0 1; background: $boost; }
+    """
+    BINDINGS = [
+        Binding("ctrl+f", "finalise", "Finalise", priority=True),
+        Binding("ctrl+t", "plan_actions", "Plan actions", priority=True),
+        Binding("ctrl+s", "close", "Save & close", priority=True),
+        Binding("escape", "close", "Close (draft kept)"),
+    ]
+
+    def __init__(self, child_id: uuid.UUID, draft_id: uuid.UUID | None = None) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.draft_id = draft_id
+        self.content: VisitContent | None = None
+        self.people: list[record.PersonRow] = []
+        self.dob: date | None = None
+        self.saver: drafts.DraftSaver | None = None
+        self._pending = False  # an autosave timer is running
+        self._dirty = False
+        self._done = False  # finalised: nothing more is saved
+        self._filling = False  # widgets being set from the content: not the user's change
+        self.actions: list[visits.ActionChoice] = []
+        self._last_saved: VisitContent | None = None
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="visit-title")
+        with Horizontal(id="facts"):
+            yield Label("When")
+            yield Input(id="when", placeholder="23/11/2026 14:05")
+            yield Label("Type")
+            yield Select([(KIND_LABELS[k], k) for k in VISIT_KINDS], allow_blank=False,
+                         id="kind", value="home")
+            for name in FACTS:
+                yield Checkbox(_fact_label(name, False), False, id=name, compact=True)
+        yield Static("", id="when-error", classes="-empty")
+        with Horizontal(id="present-row"):
+            yield Label("Also there")
+            yield SelectionList[str](id="present")
+            yield Input(id="present-other", placeholder="Someone else: name, role")
+        with VerticalScroll(id="sections"):
+            group = ""
+            for h in HEADINGS:
+                if h.group and h.group != group:
+                    yield Static(f"{h.group} (WIR 2.11)", classes="group")
+                group = h.group
+                yield Static(h.title, classes="heading")
+                yield Static("", id=f"{h.field}-problem", classes="problem -empty")
+                yield TextArea(id=h.field, placeholder=h.prompt, soft_wrap=True,
+                               show_line_numbers=False, tab_behavior="focus")
+        yield Static("", id="status-line")
+        yield Static("", id="saved")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        with app.store.read() as session:
+            header = record.child_header(session, self.child_id, app.today)
+            self.people = record.list_people(session, self.child_id)
+            draft = visits.load_draft(session, self.draft_id) if self.draft_id else None
+            self.actions = visits.plan_actions(session, self.child_id)
+        self.dob = header.dob
+        self.query_one("#visit-title", Static).update(Text.assemble(
+            ("Visit to ", ""), (header.name, "bold"),
+            f"  ·  {spoken_age(header.age)}  ·  {header.reference}  ·  headings of WIR 2.11"))
+        if draft is None:
+            self.draft_id = None
+            self.content = visits.new_content(app.clock())
+            self._saved_text("New visit: saved as a draft as you type")
+        else:
+            self.content = draft.content
+            self._saved_text(f"Draft from {_day_time(visits.local_time(draft.saved_at))}: "
+                             "carry on where you stopped")
+        self._fill(self.content)
+        self._last_saved = self._read()  # opening writes nothing: only a change is saved
+        self.saver = drafts.DraftSaver(self._write_draft, self._write_failed)
+        self.query_one("#purpose", TextArea).focus()
+        self._show_status()
+
+    def _fill(self, c: VisitContent) -> None:
+        self._filling = True
+        self.query_one("#when", Input).value = show_when(c.visited_at)
+        self.query_one("#kind", Select).value = c.kind
+        for name in FACTS:
+            box = self.query_one(f"#{name}", Checkbox)
+            box.value = getattr(c, name)
+            box.label = _fact_label(name, box.value)
+        self.query_one("#seen_alone", Checkbox).disabled = not c.child_seen
+        chosen = {p.person_id for p in c.present if p.person_id}
+        options = [(f"{p.name} ({p.relationship or p.role or p.kind})", str(p.person_id),
+                    p.person_id in chosen) for p in self.people]
+        box = self.query_one("#present", SelectionList)
+        box.add_options(options)
+        box.display = bool(options)
+        others = [p.name for p in c.present if p.person_id is None]
+        self.query_one("#present-other", Input).value = "; ".join(others)
+        for name in TEXT_FIELDS:
+            self.query_one(f"#{name}", TextArea).load_text(c.text(name))
+        self.call_after_refresh(setattr, self, "_filling", False)
+
+    # ------------------------------------------------------------ reading the form
+
+    def _read(self) -> VisitContent:
+        """The content as typed (the last good date kept while the date box is wrong)."""
+        c = self.content
+        try:
+            when = parse_when(self.query_one("#when", Input).value)
+            self._when_problem("")
+        except ValueError as exc:
+            when = c.visited_at
+            self._when_problem(str(exc))
+        ids = {str(p.person_id): p for p in self.people}
+        present = [Present(ids[v].name, ids[v].person_id)
+                   for v in self.query_one("#present", SelectionList).selected if v in ids]
+        other = self.query_one("#present-other", Input).value
+        present += [Present(n.strip()) for n in other.split(";") if n.strip()]
+        kind = self.query_one("#kind", Select).value
+        return with_facts(
+            c, visited_at=when, kind=kind if isinstance(kind, str) else c.kind,
+            child_seen=self.query_one("#child_seen", Checkbox).value,
+            seen_alone=self.query_one("#seen_alone", Checkbox).value,
+            bedroom_seen=self.query_one("#bedroom_seen", Checkbox).value,
+            present=tuple(present),
+            **{name: self.query_one(f"#{name}", TextArea).text for name in TEXT_FIELDS},
+        )
+
+    def _when_problem(self, text: str) -> None:
+        box = self.query_one("#when-error", Static)
+        box.update(text)
+        box.set_class(not text, "-empty")
+
+    # ------------------------------------------------------------ autosave
+
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event) -> None:
+        if self._filling or self._done or self.content is None:
+            return
+        if isinstance(event, Checkbox.Changed):
+            event.checkbox.label = _fact_label(event.checkbox.id, event.value)
+            if event.checkbox.id == "child_seen":
+                alone = self.query_one("#seen_alone", Checkbox)
+                alone.disabled = not event.value
+                if not event.value:
+                    alone.value = False
+        self._dirty = True
+        if not self._pending:
+            self._pending = True
+            self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+
+    def _autosave(self) -> None:
+        self._pending = False
+        if self._dirty and not self._done:
+            self._submit()
+
+    def _submit(self) -> None:
+        self._dirty = False
+        content = self._read()
+        if content == self._last_saved:
+            return  # e.g. a box changed and changed back: nothing new to write
+        self.content = self._last_saved = content
+        self.saver.submit(content)
+        self._show_status()
+
+    def _write_draft(self, content: VisitContent) -> None:
+        """On the saver's thread: one committed transaction per save."""
+        app = self.app
+        with app.store.session(app.actor) as session:
+            if self.draft_id is None:
+                self.draft_id = visits.start_draft(session, self.child_id, app.actor,
+                                                   app.clock(), content).id
+            elif not visits.save_draft(session, self.draft_id, content):
+                return  # finalised or discarded meanwhile
+        stamp = app.clock(seconds=True).strftime("%H:%M:%S")
+        app.call_from_thread(self._saved_text, f"Draft saved {stamp}")
+
+    def _write_failed(self, exc: BaseException) -> None:
+        self.app.call_from_thread(self._saved_text,
+                                  f"NOT SAVED: {exc}. Keep this screen open and try again")
+
+    def _saved_text(self, text: str) -> None:
+        if self.is_mounted:
+            self.query_one("#saved", Static).update(text)
+
+    def _show_status(self) -> None:
+        c = self.content
+        progressed = len(c.progress)
+        plan = (f"{progressed} plan action{'s' if progressed != 1 else ''} progressed "
+                "(ctrl+t)" if self.actions else "No agreed plan: no actions to tick")
+        there = ", ".join(p.name for p in c.present) or "no one else recorded"
+        self.query_one("#status-line", Static).update(
+            f"Also there: {there}\n{plan}  ·  ctrl+f finalise (checks WIR 2.11)  ·  "
+            "esc close: the draft is kept")
+
+    # ------------------------------------------------------------ closing
+
+    def action_close(self) -> None:
+        if self._dirty:
+            self._submit()
+        self._stop_saver()
+        self.app.pop_screen()
+
+    def _stop_saver(self) -> None:
+        if self.saver is not None:
+            self.saver.close(timeout=5.0)  # at most one write in flight: a few ms
+            self.saver = None
+
+    def on_unmount(self) -> None:
+        self._stop_saver()
+
+    # ------------------------------------------------------------ finalising
+
+    def _show_problems(self, problems: list[VisitProblem]) -> None:
+        by_field: dict[str, list[str]] = {}
+        for p in problems:
+            name = p.field if p.field in TEXT_FIELDS else "when"
+            by_field.setdefault(name, []).append(f"⚠ {p}")
+        for name in TEXT_FIELDS:
+            box = self.query_one(f"#{name}-problem", Static)
+            box.update("\n".join(by_field.get(name, [])))
+            box.set_class(name not in by_field, "-empty")
+        if "when" in by_field:
+            self._when_problem("\n".join(by_field["when"]))
+
+    def action_finalise(self) -> None:
+        self.content = self._read()
+        if not self.query_one("#when-error", Static).has_class("-empty"):
+            self.query_one("#when", Input).focus()
+            return
+        problems = visit_problems(self.content, self.app.clock(), self.dob)
+        self._show_problems(problems)
+        if problems:
+            first = problems[0].field
+            target = f"#{first}" if first in TEXT_FIELDS else (
+                f"#{first}" if first in ("kind", "seen_alone") else "#when")
+            self.query_one(target).focus()
+            self.query_one(f"#{first}-problem" if first in TEXT_FIELDS else "#when-error") \
+                .scroll_visible()
+            self.notify(f"Not finalised yet: {len(problems)} thing"
+                        f"{'s' if len(problems) > 1 else ''} to put right (shown in red)",
+                        severity="warning")
+            return
+        when = _day_time(self.content.visited_at)
+        self.app.push_screen(ConfirmScreen(
+            f"Finalise the visit of {when}? It is then locked: later corrections are added "
+            "as dated addenda.", yes="Yes, finalise (y)"), self._confirmed)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self._done = True
+            self._finalise(self.content)
+
+    @work(thread=True, exclusive=True, group="visit-finalise")
+    def _finalise(self, content: VisitContent) -> None:
+        app = self.app
+        if self.saver is not None:
+            self.saver.flush()
+        try:
+            with app.store.session(app.actor) as session:
+                visits.finalise(session, self.child_id, content, actor=app.actor,
+                                now=app.clock(), draft_id=self.draft_id)
+            with app.store.read() as session:
+                child = record.get_child(session, self.child_id)
+                due = casework.child_deadlines(session, child, app.today)
+        except casework.CaseworkError as exc:
+            app.call_from_thread(self._refused, exc)
+            return
+        nxt = next((d for d in due if d.key == "visit"), None)
+        app.call_from_thread(self._finalised, nxt)
+
+    def _refused(self, exc: Exception) -> None:
+        self._done = False
+        self.notify(f"Not finalised: {exc}", severity="error")
+
+    def _finalised(self, next_visit) -> None:
+        when = (f" Next visit due {next_visit.due.day} {next_visit.due:%b %Y} "
+                f"({next_visit.rule}, {next_visit.source})." if next_visit else "")
+        self.notify(f"Visit finalised and locked.{when}", timeout=8)
+        self._stop_saver()
+        self.app.pop_screen()
+
+    # ------------------------------------------------------------ plan actions
+
+    def action_plan_actions(self) -> None:
+        if not self.actions:
+            self.notify("No agreed plan in force: there are no actions to tick yet")
+            return
+        self.content = self._read()
+        self.app.push_screen(VisitActionsScreen(self.actions, dict(self.content.progress)),
+                             self._actions_chosen)
+
+    def _actions_chosen(self, progress: dict | None) -> None:
+        if progress is None:
+            return
+        self.content = replace(self.content, progress=tuple(progress.items()))
+        self._submit()
+
+
+# ------------------------------------------------------------------ plan actions at a visit
+
+CYCLE = (None, "in_progress", "done", "not_done", "not_started")
+
+
+class VisitActionsScreen(ModalScreen[dict | None]):
+    """Tick the plan's actions progressed at this visit (recorded on the plan in force)."""
+
+    DEFAULT_CSS = """
+    VisitActionsScreen { align: center middle; }
+    VisitActionsScreen #actions-box { width: 110; height: auto; max-height: 90%;
+                                      border: thick $primary; background: $surface;
+                                      padding: 0 1; }
+    VisitActionsScreen DataTable { height: auto; max-height: 24; }
+    VisitActionsScreen .note { color: $text-muted; height: auto; }
+    """
+    BINDINGS = [
+        Binding("space", "cycle", "Change status", priority=True),
+        Binding("enter,ctrl+s", "done", "Done", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, actions: list[visits.ActionChoice], progress: dict) -> None:
+        super().__init__()
+        self.actions = actions
+        self.progress = dict(progress)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="actions-box"):
+            yield Static("Plan actions progressed at this visit", classes="heading")
+            yield Static("Space changes the status for this visit; Enter keeps it. Saved on "
+                         "the plan in force when the visit is finalised.", classes="note")
+            table = DataTable(id="visit-actions", cursor_type="row")
+            table.add_columns("Need", "Action", "Who", "By", "Status now", "At this visit")
+            yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for a in self.actions:
+            table.add_row(*self._cells(a), key=a.key.hex)
+        table.focus()
+
+    def _cells(self, a: visits.ActionChoice) -> list:
+        new = self.progress.get(a.key)
+        return [a.need[:28], a.what[:40], a.who[:18],
+                f"{a.by_when.day} {a.by_when:%b}" if a.by_when else "no date",
+                ACTION_STATUS_LABELS.get(a.status, a.status),
+                Text(ACTION_STATUS_LABELS[new], style="bold") if new else "—"]
+
+    def action_cycle(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.actions:
+            return
+        a = self.actions[table.cursor_row]
+        i = CYCLE.index(self.progress.get(a.key))
+        nxt = CYCLE[(i + 1) % len(CYCLE)]
+        if nxt is None:
+            self.progress.pop(a.key, None)
+        else:
+            self.progress[a.key] = nxt
+        for col, value in enumerate(self._cells(a)):
+            table.update_cell_at((table.cursor_row, col), value)
+
+    def action_done(self) -> None:
+        self.dismiss(self.progress)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ------------------------------------------------------------------ reading a visit
+
+
+def visit_text(v: VisitRecord) -> Text:
+    """A finalised visit as it reads on screen: facts, the headings, addenda under it."""
+    c = v.content
+    out = Text()
+    seen = ("not seen" if not c.child_seen else
+            "seen alone" if c.seen_alone else "seen, not alone")
+    out.append(f"{KIND_LABELS.get(c.kind, c.kind)} visit, {_day_time(c.visited_at)}\n",
+               style="bold")
+    out.append(f"Child {seen} · bedroom {'seen' if c.bedroom_seen else 'not seen'}")
+    if c.present:
+        out.append(" · also there: " + ", ".join(p.name for p in c.present))
+    finalised = f", finalised {_day_time(v.finalised_at)}" if v.finalised_at else ""
+    out.append(f"\nRecorded by {v.author or 'unknown'}{finalised} · locked\n")
+    group = ""
+    for h in HEADINGS:
+        if h.group and h.group != group:
+            out.append(f"\n{h.group}\n", style="bold underline")
+        group = h.group
+        out.append(f"\n{h.title}\n", style="bold")
+        body = c.text(h.field).strip()
+        out.append((body or "Nothing recorded") + "\n", style="" if body else "italic dim")
+    if v.progressed:
+        out.append("\nPlan actions progressed at this visit\n", style="bold")
+        for what, status in v.progressed:
+            out.append(f"  • {what}: {status}\n")
+    if v.addenda:
+        out.append("\nAddenda\n", style="bold")
+        for a in v.addenda:
+            out.append(f"{_day_time(a.written_at)}, {a.author}: ", style="bold")
+            out.append(f"{a.text}\n")
+    return out
+
+
+class VisitViewScreen(Screen):
+    """A finalised visit, read-only, with its addenda; `a` adds one."""
+
+    DEFAULT_CSS = """
+    VisitViewScreen #visit-body { padding: 0 1; }
+    VisitViewScreen #visit-read { height: auto; }
+    """
+    BINDINGS = [
+        Binding("a", "addendum", "Add addendum"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, visit_id: uuid.UUID) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="visit-body"):
+            yield Static("", id="visit-read")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#visit-body").focus()
+
+    def load(self) -> None:
+        with self.app.store.read() as session:
+            self.visit = visits.load_visit(session, self.visit_id)
+        self.query_one("#visit-read", Static).update(visit_text(self.visit))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_addendum(self) -> None:
+        self.app.push_screen(AddendumScreen(self.visit_id, self.visit.visited_at),
+                             lambda saved: self.load() if saved else None)
+
+
+class AddendumScreen(ModalScreen[bool]):
+    """An addendum: what it adds or corrects. Dated and attributed when saved."""
+
+    DEFAULT_CSS = """
+    AddendumScreen { align: center middle; }
+    AddendumScreen #addendum-box { width: 90; height: auto; border: thick $primary;
+                                   background: $surface; padding: 0 1; }
+    AddendumScreen TextArea { height: 8; }
+    AddendumScreen #addendum-error { color: $error; height: auto; }
+    AddendumScreen #addendum-buttons { height: auto; align: right middle; }
+    AddendumScreen Button { margin: 0 0 0 2; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, visit_id: uuid.UUID, visited_at: datetime) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.visited_at = visited_at
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="addendum-box"):
+            yield Static(f"Addendum to the visit of {_day_time(self.visited_at)}: the visit "
+                         "stays as written; this is added under it, with today's date and "
+                         "your name.", classes="heading")
+            yield TextArea(id="addendum-text", soft_wrap=True,
+                           placeholder="What this adds or corrects, and why")
+            yield Static("", id="addendum-error")
+            with Horizontal(id="addendum-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self._save(self.query_one(TextArea).text)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @work(thread=True, exclusive=True, group="addendum")
+    def _save(self, text: str) -> None:
+        app = self.app
+        try:
+            with app.store.session(app.actor) as session:
+                visits.add_addendum(session, self.visit_id, text, actor=app.actor,
+                                    now=app.clock())
+        except casework.CaseworkError as exc:
+            app.call_from_thread(self.query_one("#addendum-error", Static).update,
+                                 getattr(exc, "problem", str(exc)))
+            return
+        app.call_from_thread(self.dismiss, True)
+
+
+__all__ = ["AddendumScreen", "VisitActionsScreen", "VisitFormScreen", "VisitViewScreen",
+           "parse_when", "show_when", "visit_text"]
