@@ -169,7 +169,7 @@ def _md_text(text: str) -> list[str]:
 
 
 def _md_visit(number: int, record: VisitRecord) -> list[str]:
-    out = ["", f"## Visit {number}: {visit_title(record)}", ""]
+    out = ["", f"## Visit {number}: {_md_line(visit_title(record), False)}", ""]
     out += [f"- **{label}:** {_md_inline(value)}" for label, value in facts(record)]
     group = ""
     for h in HEADINGS:
@@ -295,16 +295,19 @@ def from_json(text: str) -> VisitHistory:
 
 # ---------------------------------------------------------------- DOCX
 #
-# python-docx's Document() (reading its default package) is most of a small document's
-# cost: each thread keeps one, emptied between documents.
+# python-docx's Document() (reading its default package) and its style-by-name lookups are
+# most of the cost: each thread keeps one document, emptied between exports, with the style
+# ids resolved once.
 
 _DOCX_FACT_WIDTHS = (45, 129)  # mm, across A4 less 18 mm margins (174 mm)
+_DOCX_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Table Grid")
 _docx_local = threading.local()
 
 
-def _docx_document():
-    d = getattr(_docx_local, "document", None)
-    if d is None:
+class _Docx:
+    """A per-thread python-docx document with A4 margins and its style ids."""
+
+    def __init__(self) -> None:
         from docx import Document
         from docx.shared import Mm, Pt
 
@@ -317,47 +320,58 @@ def _docx_document():
         props = d.core_properties
         props.author = props.last_modified_by = props.comments = props.keywords = ""
         props.title = "Record of visits"
-        _docx_local.document = d
-    _docx_clear(d)
-    return d
+        self.document = d
+        self.style = {name: d.styles[name].style_id for name in _DOCX_STYLES}
+
+    def clear(self) -> None:
+        body = self.document.element.body
+        for child in list(body)[:-1]:  # keep the section properties, last
+            body.remove(child)
+
+    def para(self, text: str = "", style: str | None = None):
+        p = self.document.add_paragraph(_docx_text(text))
+        if style:
+            p._p.style = self.style[style]
+        return p
+
+    def table(self, rows: list[tuple[str, str]]):
+        table = self.document.add_table(rows=len(rows), cols=2)
+        table._tbl.tblStyle_val = self.style["Table Grid"]
+        _docx_widths(table, _DOCX_FACT_WIDTHS)
+        for row, (label, value) in zip(table.rows, rows, strict=True):
+            label_cell, value_cell = row.cells
+            label_cell.text = label
+            label_cell.paragraphs[0].runs[0].bold = True
+            value_cell.text = _docx_text(value)
+        return table
 
 
-def _docx_clear(d) -> None:
-    body = d.element.body
-    for child in list(body)[:-1]:  # keep the section properties, last
-        body.remove(child)
-
-
-def _docx_table(d, rows: list[tuple[str, str]]):
-    table = d.add_table(rows=len(rows), cols=2)
-    table.style = d.styles["Table Grid"]
-    _docx_widths(table, _DOCX_FACT_WIDTHS)
-    for row, (label, value) in zip(table.rows, rows, strict=True):
-        label_cell, value_cell = row.cells
-        label_cell.text = label
-        label_cell.paragraphs[0].runs[0].bold = True
-        value_cell.text = _docx_text(value)
-    return table
+def _docx() -> _Docx:
+    t = getattr(_docx_local, "template", None)
+    if t is None:
+        t = _docx_local.template = _Docx()
+    t.clear()
+    return t
 
 
 def docx_bytes(history: VisitHistory) -> bytes:
-    d = _docx_document()
+    t = _docx()
     try:
-        d.add_paragraph(_docx_text(title(history)), style="Title")
-        _docx_table(d, details(history))
-        d.add_paragraph(counts(history) + ".")
-        d.add_paragraph("Gaps between visits longer than the policy allows", style="Heading 1")
+        t.para(title(history), "Title")
+        t.table(details(history))
+        t.para(counts(history) + ".")
+        t.para("Gaps between visits longer than the policy allows", "Heading 1")
         as_of = _as_of(history)
         for g in history.gaps:
-            d.add_paragraph(gap_text(g, as_of), style="List Bullet")
+            t.para(gap_text(g, as_of), "List Bullet")
         if not history.gaps:
-            d.add_paragraph("None in this period.")
+            t.para("None in this period.")
         for number, record in enumerate(history.visits, start=1):
-            _docx_visit(d, number, record)
+            _docx_visit(t, number, record)
         out = io.BytesIO()
-        d.save(out)
+        t.document.save(out)
     finally:
-        _docx_clear(d)
+        t.clear()
     return out.getvalue()
 
 
@@ -373,29 +387,29 @@ def _paragraphs(text: str) -> list[str]:
     return ["\n".join(p) for p in out if p]
 
 
-def _docx_visit(d, number: int, record: VisitRecord) -> None:
-    d.add_paragraph(_docx_text(f"Visit {number}: {visit_title(record)}"), style="Heading 1")
-    _docx_table(d, facts(record))
+def _docx_visit(t: _Docx, number: int, record: VisitRecord) -> None:
+    t.para(f"Visit {number}: {visit_title(record)}", "Heading 1")
+    t.table(facts(record))
     group = ""
     for h in HEADINGS:
         if h.group != group:
             group = h.group
             if group:
-                d.add_paragraph(group, style="Heading 2")
-        d.add_paragraph(h.title, style="Heading 3" if h.group else "Heading 2")
+                t.para(group, "Heading 2")
+        t.para(h.title, "Heading 3" if h.group else "Heading 2")
         paragraphs = _paragraphs(record.content.text(h.field))
         for text in paragraphs:
-            d.add_paragraph(text)
+            t.para(text)
         if not paragraphs:
-            d.add_paragraph().add_run(NOTHING).italic = True
+            t.para().add_run(NOTHING).italic = True
     if record.progressed:
-        d.add_paragraph("Plan actions progressed at this visit", style="Heading 2")
+        t.para("Plan actions progressed at this visit", "Heading 2")
         for what, status in record.progressed:
-            d.add_paragraph(_docx_text(f"{what}: {status}"), style="List Bullet")
+            t.para(f"{what}: {status}", "List Bullet")
     if record.addenda:
-        d.add_paragraph("Addenda", style="Heading 2")
+        t.para("Addenda", "Heading 2")
         for a in record.addenda:
-            p = d.add_paragraph()
+            p = t.para()
             p.add_run(_docx_text(addendum_label(a)) + ": ").bold = True
             p.add_run(_docx_text(a.text.strip())).italic = True
 

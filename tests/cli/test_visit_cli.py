@@ -18,7 +18,7 @@ from cintui.export import visits as visit_export
 from cintui.store import models as m
 from cintui.store.engine import open_store
 from tests.cli.test_cli import one_line_error
-from tests.conftest import TODAY
+from tests.conftest import TODAY, run_subprocess
 
 DAY = ("--today", TODAY.isoformat())
 PLAN_START = date(2026, 9, 1)
@@ -195,3 +195,16 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(cli, demo_store, zephy
     result = cli(*args, "--db", demo_store, *DAY)
     one_line_error(result, fragment)
     assert not any(tmp_path.rglob("v.*"))
+
+
+def test_a_real_process_exits_2_with_one_line_and_writes_nothing(demo_store, zephyrine,
+                                                                  tmp_path):
+    out = tmp_path / "v.md"
+    done = run_subprocess("export", "visits", zephyrine, "-o", out, "--from", "2026-11-01",
+                          "--to", "2026-10-01", "--db", demo_store, *DAY)
+    assert done.returncode == 2 and not out.exists()
+    assert done.stderr.strip() == "cintui: --from 2026-11-01 is after --to 2026-10-01"
+    done = run_subprocess("export", "visits", zephyrine, "-f", "docx", "-o", tmp_path / "v.docx",
+                          "--db", demo_store, *DAY)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((tmp_path / "v.docx").stat().st_mode) == 0o600
