@@ -30,6 +30,7 @@ from cintui.domain.visit import (
     VisitGap,
     VisitProblem,
     VisitRecord,
+    with_facts,
 )
 from cintui.store import models as m
 
@@ -412,5 +413,5 @@ __all__ = [
     "ActionChoice", "Addendum", "VisitDraft", "VisitError", "VisitList", "VisitSummary", "add_addendum",
     "author", "child_drafts", "child_visits", "discard_draft", "finalise", "gaps", "history",
     "list_visits", "load_draft", "local_time", "summaries", "load_visit", "new_content", "plan_actions", "problems",
-    "save_draft", "start_draft", "with_progress",
+    "save_draft", "start_draft", "with_facts", "with_progress",
 ]
