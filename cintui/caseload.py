@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cintui.domain.calendar import england_time
 from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, consent_summary
 from cintui.domain.policy import PolicyProfile
@@ -90,6 +91,8 @@ FROM ranked AS r JOIN plan_need AS n ON n.version_id = r.id
 WHERE r.pick = 1
 GROUP BY r.child_id
 """
+# Visits typed but not finalised (drafts survive a crash; the caseload says one is waiting).
+_DRAFTS = "SELECT DISTINCT child_id FROM draft WHERE kind = 'visit' AND child_id IN ({ids})"
 POLICY_SQL = "SELECT value FROM store_meta WHERE key = 'policy'"
 
 
@@ -127,6 +130,12 @@ def _date(value) -> date | None:
             d = _DATES[value] = date.fromisoformat(value[:10])
         return d
     return value.date() if isinstance(value, datetime) else value
+
+
+def _visit_day(value) -> date:
+    """The day in England of a stored visit instant (SQLite: text without its UTC zone)."""
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return england_time(at).date()
 
 
 def _uuid(value) -> uuid.UUID:
@@ -185,8 +194,8 @@ def load_caseload(source, today: date, *, view: str = "everyone",
                   worker_username: str | None = None,
                   policy: PolicyProfile | None = None) -> list[CaseloadRow]:
     """The open children in `view` ("mine" / "team" need `worker_username`), sorted by
-    surname. `source`: anything `rows_from` takes. Six queries whatever the caseload's
-    size (seven when the store's policy is read too); never one per child."""
+    surname. `source`: anything `rows_from` takes. Seven queries whatever the caseload's
+    size (eight when the store's policy is read too); never one per child."""
     if view not in VIEWS:
         raise ValueError(f"unknown caseload view {view!r}")
     rows = rows_from(source)
@@ -198,11 +207,13 @@ def load_caseload(source, today: date, *, view: str = "everyone",
     params = {"username": worker_username or ""}
     ids = _IDS.format(view=where)
     by_child: dict = defaultdict(lambda: {"episode": None, "visits": [], "meetings": [],
-                                          "consents": [], "plan": None})
+                                          "consents": [], "plan": None, "draft": False})
     for row in rows(_EPISODES.format(ids=ids), params):
         by_child[row[0]]["episode"] = row  # ordered by referral: the last is current
     for child_id, at in rows(_VISITS.format(ids=ids), params):
-        by_child[child_id]["visits"].append(VisitFact(date=_date(at), child_seen=True))
+        by_child[child_id]["visits"].append(VisitFact(date=_visit_day(at), child_seen=True))
+    for (child_id,) in rows(_DRAFTS.format(ids=ids), params):
+        by_child[child_id]["draft"] = True
     for child_id, kind, held_on, held, nxt, minutes, plan in rows(
             _MEETINGS.format(ids=ids), params):
         by_child[child_id]["meetings"].append(MeetingFact(
@@ -251,7 +262,7 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     deadlines = compute_deadlines(_events(child, facts, today), policy, today)
     due = {d.key: d for d in deadlines}
     seen = [v.date for v in (facts or {}).get("visits", ()) if v.child_seen]
-    flags = []
+    flags = ["Draft visit"] if (facts or {}).get("draft") else []
     consents = (facts or {}).get("consents", [])
     age = age_years(dob, today) if dob else None
     summary = consent_summary(consents, age, today)

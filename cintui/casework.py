@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from cintui import codes, policies
 from cintui.domain import child as child_rules
+from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
     ChildEvents,
@@ -353,9 +354,9 @@ def child_events(session: Session, child: Child) -> ChildEvents:
         support_started=episode.support_started,
         cin_plan_start=episode.cin_plan_start,
         visits=tuple(
-            VisitFact(date=at.date(), child_seen=seen)
-            for at, seen in visits
-            if at.date() >= since
+            VisitFact(date=day, child_seen=seen)
+            for day, seen in ((england_time(at).date(), seen) for at, seen in visits)
+            if day >= since
         ),
         meetings=tuple(
             MeetingFact(

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
 from cintui import casework, drafts, plans
 from cintui.domain import visit as rules
-from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.calendar import (
+    WorkingCalendar,
+    england_calendar,
+    england_time,
+    from_england_time,
+)
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import due_date
@@ -41,30 +45,21 @@ class VisitError(casework.CaseworkError):
     """A visit request that cannot be carried out, in a worker's words (field, problem)."""
 
 
-ENGLAND = ZoneInfo("Europe/London")
-
-
 def _naive(at: datetime) -> datetime:
     """A wall-clock time in England, to the minute (how visits are typed and shown)."""
     if at.tzinfo is not None:
-        at = at.astimezone(ENGLAND)
-    return at.replace(tzinfo=None, second=0, microsecond=0)
+        at = england_time(at)
+    return at.replace(second=0, microsecond=0)
 
 
 def _stored(at: datetime) -> datetime:
     """The store keeps instants in UTC: a wall-clock time is read as England's."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=ENGLAND)
-    return at.astimezone(UTC)
+    return from_england_time(at)
 
 
 def local_time(at: datetime | None) -> datetime | None:
-    """Back from the store (SQLite returns UTC instants without their zone)."""
-    if at is None:
-        return None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return _naive(at)
+    """Back from the store, as England's wall-clock time to the minute."""
+    return None if at is None else _naive(england_time(at))
 
 
 def new_content(now: datetime) -> VisitContent:
@@ -263,7 +258,7 @@ def _records(session: Session, rows: list[m.Visit]) -> list[VisitRecord]:
         texts = {(a.version_id, a.key): a.what for a in session.exec(
             select(m.PlanAction).where(col(m.PlanAction.version_id).in_(
                 {link.version_id for link in links}))).all()}
-        for link in links:
+        for link in sorted(links, key=lambda x: (x.created_at, x.action_key)):
             progressed.setdefault(link.visit_id, []).append(
                 (texts.get((link.version_id, link.action_key), "(action)"),
                  ACTION_STATUS_LABELS.get(link.status, link.status)))
@@ -321,7 +316,7 @@ class VisitList:
     visits: list[VisitSummary]  # newest first
     drafts: list[VisitDraft]
     open_gap: VisitGap | None  # since the last visit, still running past its due date
-    rule: str  # "every 20 working days (WIR 2.11)"
+    rule: str  # "every 20 working days, WIR 2.11"
 
 
 def gaps(seen: list[date], policy: PolicyProfile, today: date | None, start: date | None,
@@ -388,10 +383,12 @@ def history(session: Session, child_id: uuid.UUID, start: date | None, end: date
     """The record of visits in a period, for export (md, docx, json)."""
     child = _child(session, child_id)
     records = child_visits(session, child_id, start, end)
-    plan_start, _ = _plan_start(session, child_id)
-    seen = [r.visited_at.date() for r in child_visits(session, child_id) if r.content.child_seen
-            and (plan_start is None or r.visited_at.date() >= plan_start)]
-    found = [g for g in gaps(seen, policy, min(today, end or today), plan_start)
+    plan_start, open_case = _plan_start(session, child_id)
+    # Gaps need every visit where the child was seen, not only those in the period.
+    seen = [v.visited_at.date() for v in summaries(session, child_id) if v.child_seen
+            and (plan_start is None or v.visited_at.date() >= plan_start)]
+    until = min(today, end or today) if open_case else None  # a closed case has no open gap
+    found = [g for g in gaps(seen, policy, until, plan_start)
              if (start is None or (g.until or today) >= start)
              and (end is None or g.after <= end)] if plan_start else []
     ts = policy.timescales.get("visit")

@@ -113,7 +113,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(reader):
     calls.clear()
     staff = reader.rows("SELECT username FROM worker LIMIT 1")[0][0]
     load_caseload(counting, TODAY, policy=policy, view="mine", worker_username=staff)
-    assert everyone == len(calls) == 6
+    assert everyone == len(calls) == 7
 
 
 def test_filter_matches_every_word_in_name_reference_or_worker(reader):
@@ -126,7 +126,7 @@ def test_filter_matches_every_word_in_name_reference_or_worker(reader):
 
 
 def test_a_fixed_number_of_sql_statements_through_sqlalchemy(demo_store):
-    """Counted at the driver (before_cursor_execute): the same six statements (policy + five)
+    """Counted at the driver (before_cursor_execute): the same seven statements
     for 'everyone' and for one worker's caseload — never one per child."""
     from sqlalchemy import event
 
@@ -150,7 +150,7 @@ def test_a_fixed_number_of_sql_statements_through_sqlalchemy(demo_store):
         event.remove(store.engine, "before_cursor_execute", count)
         store.close()
     assert len(everyone) > len(mine) > 0
-    assert n_everyone == n_mine == 6
+    assert n_everyone == n_mine == 7
 
 
 def test_every_source_gives_the_same_caseload(reader, demo_store):

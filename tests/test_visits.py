@@ -230,3 +230,32 @@ def test_waiting_for_the_lock_does_not_lose_a_save(store, child_id):
     saver.close()
     with store.read() as session:
         assert visits.load_draft(session, draft.id).content.education == "In school every day"
+
+
+def test_the_caseload_flags_a_child_with_a_visit_draft_waiting(store, child_id):
+    """A visit typed but not finalised is not lost, and not forgotten either."""
+    from cintui.caseload import load_caseload
+
+    with store.read() as session:
+        row = next(r for r in load_caseload(session, TODAY) if r.id == child_id)
+        assert "Draft visit" not in row.flags
+    with store.session(ACTOR) as session:
+        visits.start_draft(session, child_id, ACTOR, NOW)
+    with store.read() as session:
+        row = next(r for r in load_caseload(session, TODAY) if r.id == child_id)
+    assert row.flags[0] == "Draft visit"
+
+
+def test_a_visit_after_midnight_in_summer_counts_on_its_english_day(store, child_id):
+    """The visit clock (WIR 2.11) counts from the day in England: 00:30 BST on 1 Oct is
+    30 Sep 23:30 UTC, and the next visit is due 20 working days after 1 Oct (29 Oct)."""
+    from cintui.caseload import load_caseload
+
+    finalise(store, child_id, content(datetime(2026, 10, 1, 0, 30)))
+    with store.read() as session:
+        row = next(r for r in load_caseload(session, date(2026, 10, 2)) if r.id == child_id)
+        child = casework.find_child(session, "Leo Marsh")
+        engine = next(d for d in casework.child_deadlines(session, child, date(2026, 10, 2))
+                      if d.key == "visit")
+    assert row.last_visit == date(2026, 10, 1)
+    assert row.next_visit.due == engine.due == date(2026, 10, 29)

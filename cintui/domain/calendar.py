@@ -15,7 +15,7 @@ import functools
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from datetime import MAXYEAR, MINYEAR, date, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -124,6 +124,29 @@ class WorkingCalendar:
         start, end = min(start, end), max(start, end)
         table = self._cover(start.year, end.year)
         return sorted((d, name) for d, name in table.names.items() if start <= d <= end)
+
+
+@functools.cache
+def _england_zone():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/London")
+
+
+def england_time(at: datetime) -> datetime:
+    """A stored instant as the wall-clock time in England, without a zone. A time without a
+    zone is taken as UTC (SQLite hands instants back that way): a visit at 00:30 in British
+    Summer Time is 23:30 the day before in UTC, and counts as the day it happened here."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(_england_zone()).replace(tzinfo=None)
+
+
+def from_england_time(at: datetime) -> datetime:
+    """A wall-clock time in England (no zone) as a UTC instant, for storing."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=_england_zone())
+    return at.astimezone(UTC)
 
 
 def add_days(d: date, n: int) -> date:

@@ -160,7 +160,7 @@ class VisitHistory:
     end: date | None  # None: to the last
     visits: tuple[VisitRecord, ...]  # oldest first
     gaps: tuple[VisitGap, ...] = ()  # over-long gaps in the period
-    rule: str = ""  # "every 20 working days (WIR 2.11)"
+    rule: str = ""  # "every 20 working days, WIR 2.11"
     policy: str = ""
     produced_on: date | None = None
 
