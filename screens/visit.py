@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
@@ -113,8 +114,6 @@ class VisitFormScreen(Screen):
     VisitFormScreen .heading { text-style: bold; margin: 1 0 0 0; height: auto; }
     VisitFormScreen .group { text-style: bold underline; margin: 1 0 0 0; height: auto; }
     VisitFormScreen TextArea { height: auto; min-height: 4; max-height: 16; }
-    VisitFormScreen .problem { color: $error; height: auto; }
-    VisitFormScreen .problem.-empty { display: none; }
     VisitFormScreen #status-line { height: auto; padding: 0 1; background: $boost; }
     """
     BINDINGS = [
@@ -163,8 +162,8 @@ class VisitFormScreen(Screen):
                 if h.group and h.group != group:
                     yield Static(f"{h.group} (WIR 2.11)", classes="group")
                 group = h.group
-                yield Static(h.title, classes="heading")
-                yield Static("", id=f"{h.field}-problem", classes="problem -empty")
+                # The heading also carries its box's problems (fewer widgets: opens faster).
+                yield Static(h.title, id=f"{h.field}-problem", classes="heading")
                 yield TextArea(id=h.field, placeholder=h.prompt, soft_wrap=True,
                                show_line_numbers=False, tab_behavior="focus")
         yield Static("", id="status-line")
@@ -294,11 +293,22 @@ class VisitFormScreen(Screen):
             elif not visits.save_draft(session, self.draft_id, content):
                 return  # finalised or discarded meanwhile
         stamp = app.clock(seconds=True).strftime("%H:%M:%S")
-        app.call_from_thread(self._saved_text, f"Draft saved {stamp}")
+        # Not call_from_thread: that waits for the UI thread, which may itself be waiting
+        # for this write (closing the form flushes the saver). Posting never blocks.
+        self.post_message(self.Saved(f"Draft saved {stamp}"))
 
     def _write_failed(self, exc: BaseException) -> None:
-        self.app.call_from_thread(self._saved_text,
-                                  f"NOT SAVED: {exc}. Keep this screen open and try again")
+        self.post_message(self.Saved(f"NOT SAVED: {exc}. Keep this screen open and try again"))
+
+    class Saved(Message):
+        """The saver's thread wrote (or failed to write) the draft."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def on_visit_form_screen_saved(self, message: Saved) -> None:
+        self._saved_text(message.text)
 
     def _saved_text(self, text: str) -> None:
         if self.is_mounted:
@@ -337,10 +347,11 @@ class VisitFormScreen(Screen):
         for p in problems:
             name = p.field if p.field in TEXT_FIELDS else "when"
             by_field.setdefault(name, []).append(f"⚠ {p}")
-        for name in TEXT_FIELDS:
-            box = self.query_one(f"#{name}-problem", Static)
-            box.update("\n".join(by_field.get(name, [])))
-            box.set_class(name not in by_field, "-empty")
+        for h in HEADINGS:
+            heading = Text(h.title, style="bold")
+            for line in by_field.get(h.field, []):
+                heading.append(f"\n{line}", style="bold red")
+            self.query_one(f"#{h.field}-problem", Static).update(heading)
         if "when" in by_field:
             self._when_problem("\n".join(by_field["when"]))
 
