@@ -259,3 +259,21 @@ def test_a_visit_after_midnight_in_summer_counts_on_its_english_day(store, child
                       if d.key == "visit")
     assert row.last_visit == date(2026, 10, 1)
     assert row.next_visit.due == engine.due == date(2026, 10, 29)
+
+
+def test_the_chronology_shows_each_visit_with_its_author_and_each_addendum(store, child_id):
+    """BEX 4 / DOMAIN.md §9: the chronology has every dated event; a correction appears as an
+    addendum under its own date, not as a changed visit."""
+    from cintui import record
+
+    visit_id = finalise(store, child_id, content(datetime(2026, 11, 20, 10, 0),
+                                                 kind="school", bedroom_seen=False))
+    with store.session(ACTOR) as session:
+        visits.add_addendum(session, visit_id, "GP appointment is on 4 Dec", actor=ACTOR,
+                            now=NOW)
+    with store.read() as session:
+        entries = [e for e in record.chronology(session, child_id, TODAY) if e.kind == "visit"]
+    assert [(e.summary, e.who) for e in entries] == [
+        ("School visit: child seen alone", ACTOR),
+        ("Addendum to the visit of 20 Nov 2026", ACTOR)]
+    assert entries[1].detail == "GP appointment is on 4 Dec"
