@@ -130,6 +130,9 @@ async def measure(db: Path, runs: int, passphrase: str | None) -> None:
                 after = [when for when, _ in frames if when >= start]
                 if after:
                     lags.append(ms(after[0] - start))
+                    if os.environ.get("BENCH_TRACE") and lags[-1] > 50:
+                        print(f"slow key {len(lags)} ({ch!r}): {lags[-1]:.0f} ms, "
+                              f"gc counts {__import__('gc').get_count()}", flush=True)
             report(f"typing, key -> next frame, draft saving {'ON' if saving else 'OFF'}",
                    lags)
             form.action_close()
@@ -145,9 +148,16 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--encrypted", action="store_true")
+    parser.add_argument("--db", type=Path, help="an existing plain demo store (a copy is used)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.encrypted:
+        if args.db:
+            import shutil
+
+            db, passphrase = Path(tmp) / "bench.db", None
+            shutil.copy(args.db, db)
+            os.environ["CINTUI_CONFIG_DIR"] = str(Path(tmp) / "cfg")
+        elif args.encrypted:
             db = encrypted_demo_store(Path(tmp), args.children)
             passphrase = os.environ["CINTUI_PASSPHRASE"]
         else:
