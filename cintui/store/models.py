@@ -27,6 +27,9 @@ CONSENT_METHODS = ("written", "verbal")
 VISIT_KINDS = ("home", "school", "office", "virtual", "other")
 DRAFT_KINDS = ("visit", "minutes")
 MEETING_KINDS = ("initial", "review", "final", "transfer_in")
+MEETING_STATUSES = ("scheduled", "held", "cancelled")
+ATTENDANCE = ("invited", "present", "apologies_report", "apologies", "absent")
+RECOMMENDATIONS = ("", "continue", "step_down", "close", "strategy_discussion")
 PLAN_VERSION_STATUSES = ("draft", "agreed", "superseded")  # domain.plan.VERSION_STATUSES
 NEED_KINDS = ("worry", "strength")
 RAG_RATINGS = ("R", "A", "G")
@@ -318,6 +321,53 @@ class Meeting(Row, table=True):
     next_review: date | None = None
     minutes_circulated: date | None = None
     plan_circulated: date | None = None
+    # Scheduling (WIR 2.8-2.9, BEX 3) and the outcome (the meetings issue, revision 0006).
+    status: str = Field(default="scheduled", max_length=16,
+                        sa_column_kwargs={"server_default": "scheduled"})
+    starts_at: datetime | None = None
+    venue: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    chair: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    chair_role: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    practical: str = Field(default="[]", sa_column_kwargs={"server_default": "[]"})  # JSON
+    cancelled_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    rebooked_from_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("meeting.id"), index=True,
+    )
+    minutes: str = Field(default="", sa_column_kwargs={"server_default": ""})  # JSON, once held
+    still_in_need: bool | None = None
+    recommendation: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    # The plan version it produced links back to it (plan_version.meeting_id).
+
+
+class MeetingInvitee(Row, table=True):
+    """Someone invited to a meeting, and whether they came (WIR 2.3, 2.8)."""
+
+    __tablename__ = "meeting_invitee"
+
+    meeting_id: uuid.UUID = Field(sa_column_args=deferred_fk("meeting.id"), index=True)
+    person_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("person.id"), index=True,
+    )
+    position: int = 0
+    name: str = Field(max_length=200)
+    role: str = Field(default="", max_length=200)
+    is_parent: bool = False
+    attendance: str = Field(default="invited", max_length=20)
+    added_on_the_day: bool = False
+
+
+class MeetingDistribution(Row, table=True):
+    """Minutes (and the updated plan) sent to someone, and when (WIR 2.3, 2.7, 2.8)."""
+
+    __tablename__ = "meeting_distribution"
+
+    meeting_id: uuid.UUID = Field(sa_column_args=deferred_fk("meeting.id"), index=True)
+    person_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("person.id"), index=True,
+    )
+    recipient: str = Field(max_length=200)
+    sent_on: date
+    method: str = Field(default="email", max_length=20)
 
 
 class Plan(Row, table=True):
@@ -492,6 +542,10 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("kind", row.kind, DRAFT_KINDS)
     elif issubclass(model, Meeting):
         _one_of("kind", row.kind, MEETING_KINDS)
+        _one_of("status", row.status, MEETING_STATUSES)
+        _one_of("recommendation", row.recommendation, RECOMMENDATIONS)
+    elif issubclass(model, MeetingInvitee):
+        _one_of("attendance", row.attendance, ATTENDANCE)
     elif issubclass(model, PlanVersion):
         _one_of("status", row.status, PLAN_VERSION_STATUSES)
     elif issubclass(model, PlanNeed):

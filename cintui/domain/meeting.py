@@ -1,0 +1,373 @@
+"""CIN meetings and their minutes as plain values (DOMAIN.md §5; WIR 2.3-2.10, BEX 3, TRA).
+
+A meeting is scheduled (kind, when, venue, practicalities, chair, invitees), held and
+minuted live along the WIR 2.6 agenda: introductions and attendance, ground rules, then
+**each Amber (and Red) in turn** (update from family and professionals, the impact on the
+child of tasks done or not done: the "fourth column", action statuses, a re-rating under
+the plan's rules), then the three boxes: significant events, new concerns / risks,
+agreed actions. It ends with decisions (still in need, next review, recommendation).
+
+`updated_plan` turns minutes into the next plan version (pure): re-ratings with their
+details, action statuses, each new concern a new Amber in column 1 and each agreed action
+an action in column 3 (WIR 2.6). Pure: no Textual, no SQL, no clock reads.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, time
+from typing import Any
+
+from cintui.domain.plan import (
+    ACTION_STATUSES,
+    Need,
+    PlanAction,
+    PlanVersion,
+    RagChange,
+    rag_change_problems,
+)
+
+MEETING_KINDS = ("initial", "review", "final", "transfer_in")
+KIND_LABELS = {"initial": "Initial CIN planning meeting", "review": "CIN review meeting",
+               "final": "Final CIN meeting", "transfer_in": "Transfer-in CIN meeting"}
+STATUSES = ("scheduled", "held", "cancelled")
+ATTENDANCE = ("invited", "present", "apologies_report", "apologies", "absent")
+ATTENDANCE_LABELS = {"invited": "Invited", "present": "Present",
+                     "apologies_report": "Apologies, sent a report",
+                     "apologies": "Apologies, no report", "absent": "Absent"}
+RECOMMENDATIONS = ("continue", "step_down", "close", "strategy_discussion")
+RECOMMENDATION_LABELS = {
+    "continue": "Continue the CIN plan",
+    "step_down": "Step down to early help (Level 3 / TAF)",
+    "close": "Close",
+    "strategy_discussion": "Consider a strategy discussion / CP conference",
+}
+# WIR 2.8: meetings for school-age children are held outside school hours.
+SCHOOL_AGE = (5, 16)
+SCHOOL_DAY = (time(8, 45), time(15, 15))
+PRACTICAL = ("transport", "childcare", "interpreter", "access", "other")
+PRACTICAL_LABELS = {"transport": "Transport", "childcare": "Childcare / crèche",
+                    "interpreter": "Interpreter", "access": "Disability access",
+                    "other": "Other (religious festivals, timing)"}
+
+
+class InvalidMeeting(ValueError):
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+# ------------------------------------------------------------------ scheduling
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """Someone invited: from the child's People (person_id) or added by name."""
+
+    name: str
+    role: str = ""  # "Mother", "School DSL", "Health visitor"
+    person_id: uuid.UUID | None = None
+    is_parent: bool = False  # parents/carers who do not attend get the record (WIR 2.8)
+    attendance: str = "invited"  # ATTENDANCE
+    added_on_the_day: bool = False
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What a worker types to book a meeting."""
+
+    kind: str
+    starts_at: datetime  # local wall-clock time
+    venue: str = ""
+    chair: str = ""
+    chair_role: str = ""
+    practical: tuple[tuple[str, str], ...] = ()  # (PRACTICAL key, what is arranged)
+    invitees: tuple[Invitee, ...] = ()
+
+
+def school_hours_warning(starts_at: datetime, age: int | None) -> str:
+    """WIR 2.8: a school-age child's meeting should be outside school hours."""
+    if age is None or not SCHOOL_AGE[0] <= age <= SCHOOL_AGE[1]:
+        return ""
+    if starts_at.weekday() >= 5:
+        return ""
+    if SCHOOL_DAY[0] <= starts_at.time() < SCHOOL_DAY[1]:
+        return (f"{starts_at:%H:%M} on a school day: the child is {age}, so hold the meeting "
+                "outside school hours if you can (WIR 2.8)")
+    return ""
+
+
+def schedule_problems(s: Schedule, now: datetime) -> list[tuple[str, str]]:
+    out = []
+    if s.kind not in MEETING_KINDS:
+        out.append(("kind", f"choose the kind of meeting: {', '.join(MEETING_KINDS)}"))
+    if s.starts_at < now:
+        out.append(("starts_at", "a meeting is booked for a time still to come; record a past "
+                    "meeting by minuting it"))
+    if not s.venue.strip():
+        out.append(("venue", "say where the meeting is (a room, the family home, online)"))
+    if not s.chair.strip():
+        out.append(("chair", "name the chair (WIR 2.3, BEX 3)"))
+    for key, _ in s.practical:
+        if key not in PRACTICAL:
+            out.append(("practical", f"unknown practical arrangement {key!r}"))
+    return out
+
+
+# ------------------------------------------------------------------ minutes
+
+
+@dataclass(frozen=True)
+class ActionUpdate:
+    key: uuid.UUID
+    status: str
+
+
+@dataclass(frozen=True)
+class NeedUpdate:
+    """One Amber or Red discussed: the minutes beside the plan (the fourth column)."""
+
+    need_key: uuid.UUID
+    need: str  # column 1 as it stood
+    rag_before: str
+    update: str = ""  # from the family and the professionals
+    impact: str = ""  # on the child, of each task done or not done
+    actions: tuple[ActionUpdate, ...] = ()
+    rag_after: str = ""  # "" = unchanged
+    maintained_for: str = ""  # → Green (WIR 2.4)
+    cp_discussion: str = ""  # → Red (WIR 2.6, BEX 3)
+    seconds: int = 0  # time spent on it
+
+
+@dataclass(frozen=True)
+class NewConcern:
+    """Box 2: a new concern or risk, copied into column 1 of the plan as a new Amber."""
+
+    text: str
+    outcome: str = ""
+    key: uuid.UUID | None = None  # the need it became
+
+
+@dataclass(frozen=True)
+class AgreedAction:
+    """Box 3: an action agreed, copied into column 3 under a need (or a new concern)."""
+
+    what: str
+    who: str = ""
+    by_when: date | None = None
+    need_key: uuid.UUID | None = None  # None: under the first new concern, else the first need
+
+
+@dataclass(frozen=True)
+class Decisions:
+    still_in_need: bool | None = None
+    next_review: date | None = None
+    recommendation: str = ""  # RECOMMENDATIONS
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """Everything minuted at one meeting."""
+
+    kind: str
+    held_on: date
+    attendance: tuple[Invitee, ...] = ()
+    ground_rules: str = ""
+    items: tuple[NeedUpdate, ...] = ()
+    significant_events: str = ""
+    new_concerns: tuple[NewConcern, ...] = ()
+    agreed_actions: tuple[AgreedAction, ...] = ()
+    childs_views: str = ""
+    parents_views: str = ""
+    decisions: Decisions = Decisions()
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    step: int = 0  # where the minuting screen was (resumed after a crash)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Minutes:
+        return _minutes_from(data)
+
+
+def minutes_for(plan: PlanVersion | None, kind: str, held_on: date,
+                invitees: tuple[Invitee, ...] = ()) -> Minutes:
+    """Blank minutes for a meeting: one item per Amber and Red of the plan in force, in the
+    plan's order (WIR 2.6)."""
+    items = tuple(NeedUpdate(need_key=n.key, need=n.now, rag_before=n.rag)
+                  for n in (plan.needs if plan else ()) if n.rag in ("A", "R"))
+    return Minutes(kind=kind, held_on=held_on, attendance=invitees, items=items)
+
+
+def parents_to_receive(minutes: Minutes) -> list[Invitee]:
+    """WIR 2.8: parents and carers who did not attend receive the record."""
+    return [p for p in minutes.attendance if p.is_parent and p.attendance != "present"]
+
+
+def minutes_problems(m: Minutes) -> list[tuple[str, str]]:
+    """What stops the meeting being closed, as (where, problem)."""
+    out: list[tuple[str, str]] = []
+    if not any(p.attendance == "present" for p in m.attendance):
+        out.append(("attendance", "tick who is present"))
+    if any(p.attendance == "invited" for p in m.attendance):
+        out.append(("attendance", "say for everyone invited whether they came, sent "
+                    "apologies (with or without a report) or were absent"))
+    for i, item in enumerate(m.items):
+        if item.rag_after and item.rag_after != item.rag_before:
+            for _field, problem in rag_change_problems(
+                    item.rag_before, item.rag_after, maintained_for=item.maintained_for,
+                    agreed_at="this meeting", cp_discussion=item.cp_discussion):
+                out.append((f"item {i + 1}", f"{_short(item.need)}: {problem}"))
+        for a in item.actions:
+            if a.status not in ACTION_STATUSES:
+                out.append((f"item {i + 1}", f"unknown action status {a.status!r}"))
+    for c in m.new_concerns:
+        if not c.text.strip():
+            out.append(("new concerns", "a new concern has no words"))
+    for a in m.agreed_actions:
+        if not a.what.strip() or not a.who.strip() or a.by_when is None:
+            out.append(("agreed actions", f"“{_short(a.what) or '(blank)'}”: every agreed action "
+                        "needs what, who and by when (WIR 2.6)"))
+    d = m.decisions
+    if d.still_in_need is None:
+        out.append(("decisions", "is the child still in need? (BEX 3)"))
+    if d.recommendation not in RECOMMENDATIONS:
+        out.append(("decisions", "choose the recommendation"))
+    if d.recommendation == "continue" and d.next_review is None:
+        out.append(("decisions", "set the next review date (WIR 2.3)"))
+    if d.next_review is not None and d.next_review <= m.held_on:
+        out.append(("decisions", "the next review is after this meeting"))
+    return out
+
+
+def _short(text: str, width: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ------------------------------------------------------------------ the updated plan
+
+
+def updated_plan(plan: PlanVersion, m: Minutes, *, on: date, by: str, meeting_label: str,
+                 new_key: Any = uuid.uuid4) -> PlanVersion:
+    """The next version's content from the minutes (WIR 2.6): re-ratings with their details,
+    action statuses, new concerns as new Ambers (column 1) and agreed actions (column 3).
+    The next review date comes from the decisions."""
+    by_key = {item.need_key: item for item in m.items}
+    needs: list[Need] = []
+    for need in plan.needs:
+        item = by_key.get(need.key)
+        if item is not None:
+            statuses = {a.key: a.status for a in item.actions}
+            need = replace(need, actions=tuple(
+                replace(a, status=statuses.get(a.key, a.status)) for a in need.actions))
+            if item.rag_after and item.rag_after != need.rag:
+                change = RagChange(on=on, rating=item.rag_after, previous=need.rag, by=by,
+                                   reason=item.update[:500],
+                                   maintained_for=item.maintained_for,
+                                   agreed_at=meeting_label if item.rag_after == "G" else "",
+                                   cp_discussion=item.cp_discussion)
+                need = replace(need, rag=item.rag_after,
+                               rag_history=(*need.rag_history, change))
+        needs.append(need)
+    concern_keys: list[uuid.UUID] = []
+    for c in m.new_concerns:
+        key = c.key or new_key()
+        concern_keys.append(key)
+        needs.append(Need(now=c.text.strip(), outcome=c.outcome.strip(), rag="A", key=key,
+                          rag_history=(RagChange(on=on, rating="A", by=by,
+                                                 reason=f"New concern at {meeting_label}"),)))
+    for a in m.agreed_actions:
+        target = a.need_key or (concern_keys[0] if concern_keys else
+                                (needs[0].key if needs else None))
+        if target is None:
+            continue
+        i = next(i for i, n in enumerate(needs) if n.key == target)
+        action = PlanAction(what=a.what.strip(), who=a.who.strip(), by_when=a.by_when,
+                            key=new_key())
+        needs[i] = replace(needs[i], actions=(*needs[i].actions, action))
+    return replace(plan, needs=tuple(needs),
+                   next_review=m.decisions.next_review or plan.next_review,
+                   childs_views=m.childs_views.strip() or plan.childs_views)
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    return value
+
+
+def _d(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _dt(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _u(value: Any) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def _invitee(d: Mapping[str, Any]) -> Invitee:
+    return Invitee(name=str(d.get("name", "")), role=str(d.get("role", "")),
+                   person_id=_u(d.get("person_id")), is_parent=bool(d.get("is_parent")),
+                   attendance=str(d.get("attendance", "invited")),
+                   added_on_the_day=bool(d.get("added_on_the_day")))
+
+
+def _minutes_from(data: Mapping[str, Any]) -> Minutes:
+    items = tuple(NeedUpdate(
+        need_key=uuid.UUID(i["need_key"]), need=str(i.get("need", "")),
+        rag_before=str(i.get("rag_before", "A")), update=str(i.get("update", "")),
+        impact=str(i.get("impact", "")),
+        actions=tuple(ActionUpdate(uuid.UUID(a["key"]), str(a["status"]))
+                      for a in i.get("actions") or ()),
+        rag_after=str(i.get("rag_after", "")), maintained_for=str(i.get("maintained_for", "")),
+        cp_discussion=str(i.get("cp_discussion", "")), seconds=int(i.get("seconds", 0)),
+    ) for i in data.get("items") or ())
+    d = data.get("decisions") or {}
+    return Minutes(
+        kind=str(data["kind"]), held_on=date.fromisoformat(data["held_on"]),
+        attendance=tuple(_invitee(p) for p in data.get("attendance") or ()),
+        ground_rules=str(data.get("ground_rules", "")), items=items,
+        significant_events=str(data.get("significant_events", "")),
+        new_concerns=tuple(NewConcern(str(c.get("text", "")), str(c.get("outcome", "")),
+                                      _u(c.get("key"))) for c in data.get("new_concerns") or ()),
+        agreed_actions=tuple(AgreedAction(str(a.get("what", "")), str(a.get("who", "")),
+                                          _d(a.get("by_when")), _u(a.get("need_key")))
+                             for a in data.get("agreed_actions") or ()),
+        childs_views=str(data.get("childs_views", "")),
+        parents_views=str(data.get("parents_views", "")),
+        decisions=Decisions(
+            still_in_need=d.get("still_in_need"), next_review=_d(d.get("next_review")),
+            recommendation=str(d.get("recommendation", "")), notes=str(d.get("notes", ""))),
+        started_at=_dt(data.get("started_at")), ended_at=_dt(data.get("ended_at")),
+        step=int(data.get("step", 0)),
+    )
+
+
+__all__ = [
+    "ATTENDANCE", "ATTENDANCE_LABELS", "KIND_LABELS", "MEETING_KINDS", "PRACTICAL",
+    "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
+    "ActionUpdate", "AgreedAction", "Decisions", "InvalidMeeting", "Invitee", "Minutes",
+    "NeedUpdate", "NewConcern", "Schedule", "minutes_for", "minutes_problems",
+    "parents_to_receive", "school_hours_warning", "schedule_problems", "updated_plan",
+]

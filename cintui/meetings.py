@@ -1,0 +1,355 @@
+"""CIN meetings in the store: scheduling, cancelling and rebooking, live minutes kept as a
+draft, finishing (minutes + the new plan version), distribution (DOMAIN.md §5).
+
+Minutes are typed into a **draft** (`cintui.drafts`, kind "minutes", saved as typed), so a
+crash mid-meeting resumes where it stopped. **Finishing** checks the minutes
+(`domain.meeting.minutes_problems`), stores them on the meeting (held, next review,
+decisions, attendance) and produces the next plan version from them
+(`domain.meeting.updated_plan`), agreed at this meeting. Every write is audited.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from cintui import casework, drafts, plans
+from cintui.domain import meeting as rules
+from cintui.domain.calendar import england_time, from_england_time
+from cintui.domain.child import age_years
+from cintui.domain.meeting import Invitee, Minutes, Schedule
+from cintui.domain.policy import PolicyProfile
+from cintui.domain.timescales import due_date
+from cintui.store import models as m
+
+KIND = "minutes"
+PARENT_WORDS = ("mother", "father", "mum", "dad", "parent", "carer", "stepmother",
+                "stepfather", "step-mother", "step-father", "guardian")
+
+
+class MeetingError(casework.CaseworkError):
+    """A meeting request that cannot be carried out, in a worker's words (field, problem)."""
+
+
+def _local(at: datetime | None) -> datetime | None:
+    return None if at is None else england_time(at).replace(second=0, microsecond=0)
+
+
+def _meeting(session: Session, meeting_id: uuid.UUID) -> m.Meeting:
+    row = session.get(m.Meeting, meeting_id)
+    if row is None:
+        raise MeetingError("meeting", "no such meeting")
+    return row
+
+
+def status_of(row: m.Meeting) -> str:
+    if row.status == "cancelled":
+        return "cancelled"
+    return "held" if row.held else "scheduled"
+
+
+# ---------------------------------------------------------------- who can be invited
+
+
+def invitee_choices(session: Session, child_id: uuid.UUID) -> list[Invitee]:
+    """The child's People as invitees: parents and carers (with parental responsibility, or
+    named so) first (WIR 2.3)."""
+    rows = session.exec(select(m.Person, m.ChildPerson)
+                        .join(m.ChildPerson, col(m.ChildPerson.person_id) == col(m.Person.id))
+                        .where(m.ChildPerson.child_id == child_id)).all()
+    out = []
+    for p, link in rows:
+        relationship = link.relationship or ""
+        parent = p.kind == "family" and (link.parental_responsibility or any(
+            w in relationship.lower() for w in PARENT_WORDS))
+        role = relationship if p.kind == "family" else " ".join(
+            x for x in (p.role, f"({p.agency})" if p.agency else "") if x)
+        out.append(Invitee(name=p.name, role=role or p.kind, person_id=p.id, is_parent=parent))
+    return sorted(out, key=lambda i: (not i.is_parent, i.role.lower(), i.name.lower()))
+
+
+# ---------------------------------------------------------------- scheduling
+
+
+def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetime,
+             rebook_of: uuid.UUID | None = None) -> uuid.UUID:
+    """Book a meeting (WIR 2.8-2.9): kind, when, venue, practicalities, chair, invitees."""
+    child = session.get(m.Child, child_id)
+    if child is None:
+        raise MeetingError("child", "no such child")
+    problems = rules.schedule_problems(s, now)
+    if problems:
+        raise MeetingError(*problems[0])
+    episode = casework.current_episode(session, child_id)
+    row = m.Meeting(child_id=child_id, episode_id=episode.id if episode else None,
+                    kind=s.kind, held_on=s.starts_at.date(), held=False, status="scheduled",
+                    starts_at=from_england_time(s.starts_at), venue=s.venue.strip(),
+                    chair=s.chair.strip(), chair_role=s.chair_role.strip(),
+                    practical=json.dumps([[k, v] for k, v in s.practical]),
+                    rebooked_from_id=rebook_of)
+    session.add(row)
+    _write_invitees(session, row.id, s.invitees)
+    session.flush()
+    return row.id
+
+
+def _write_invitees(session: Session, meeting_id: uuid.UUID, invitees) -> None:
+    for old in session.exec(select(m.MeetingInvitee)
+                            .where(m.MeetingInvitee.meeting_id == meeting_id)).all():
+        session.delete(old)
+    for i, p in enumerate(invitees):
+        session.add(m.MeetingInvitee(meeting_id=meeting_id, person_id=p.person_id, position=i,
+                                     name=p.name.strip()[:200], role=p.role[:200],
+                                     is_parent=p.is_parent, attendance=p.attendance,
+                                     added_on_the_day=p.added_on_the_day))
+
+
+def cancel(session: Session, meeting_id: uuid.UUID, reason: str) -> None:
+    """WIR 2.9: tell everyone and rebook as soon as possible; the reason is kept."""
+    row = _meeting(session, meeting_id)
+    if status_of(row) != "scheduled":
+        raise MeetingError("meeting", f"this meeting is {status_of(row)}: only a scheduled "
+                           "meeting can be cancelled")
+    if not reason.strip():
+        raise MeetingError("reason", "say why the meeting is cancelled")
+    row.status, row.cancelled_reason = "cancelled", reason.strip()
+    session.add(row)
+    session.flush()
+
+
+def rebook(session: Session, meeting_id: uuid.UUID, starts_at: datetime, reason: str, *,
+           now: datetime) -> uuid.UUID:
+    """Cancel with a reason and book the same meeting again (same invitees and details)."""
+    detail = load_meeting(session, meeting_id)
+    cancel(session, meeting_id, reason)
+    return schedule(session, detail.child_id, replace(detail.schedule, starts_at=starts_at),
+                    now=now, rebook_of=meeting_id)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One line of the Meetings tab."""
+
+    id: uuid.UUID
+    kind: str
+    status: str  # scheduled | held | cancelled
+    starts_at: datetime | None
+    held_on: date
+    venue: str
+    chair: str
+    next_review: date | None
+    minutes_circulated: date | None
+    minutes_due: date | None  # held, not yet circulated: by this date (policy)
+    recommendation: str
+    cancelled_reason: str
+    has_minutes: bool
+
+    @property
+    def label(self) -> str:
+        return rules.KIND_LABELS.get(self.kind, self.kind)
+
+
+def minutes_due(held_on: date, policy: PolicyProfile) -> date | None:
+    """BEX 10 wd, TRA 5 wd, WIR 14 days: when the minutes must be out."""
+    ts = policy.timescales.get("minutes")
+    return due_date(held_on, ts) if ts else None
+
+
+def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
+                  ) -> list[MeetingRow]:
+    """Newest first: scheduled, held and cancelled."""
+    rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id)
+                        .order_by(col(m.Meeting.held_on).desc())).all()
+    return [MeetingRow(
+        id=r.id, kind=r.kind, status=status_of(r), starts_at=_local(r.starts_at),
+        held_on=r.held_on, venue=r.venue, chair=r.chair, next_review=r.next_review,
+        minutes_circulated=r.minutes_circulated,
+        minutes_due=minutes_due(r.held_on, policy) if r.held and not r.minutes_circulated
+        else None,
+        recommendation=r.recommendation, cancelled_reason=r.cancelled_reason,
+        has_minutes=bool(r.minutes)) for r in rows]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    recipient: str
+    sent_on: date
+    method: str
+    person_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    id: uuid.UUID
+    child_id: uuid.UUID
+    status: str
+    schedule: Schedule
+    held_on: date
+    minutes: Minutes | None
+    distribution: tuple[Distribution, ...]
+    cancelled_reason: str
+    plan_version_id: uuid.UUID | None  # the version agreed at this meeting
+
+
+def load_meeting(session: Session, meeting_id: uuid.UUID) -> MeetingDetail:
+    row = _meeting(session, meeting_id)
+    invitees = tuple(Invitee(i.name, i.role, i.person_id, i.is_parent, i.attendance,
+                             i.added_on_the_day)
+                     for i in session.exec(select(m.MeetingInvitee)
+                                           .where(m.MeetingInvitee.meeting_id == meeting_id)
+                                           .order_by(m.MeetingInvitee.position)).all())
+    starts = _local(row.starts_at) or datetime.combine(row.held_on, datetime.min.time())
+    try:
+        practical = tuple((str(k), str(v)) for k, v in json.loads(row.practical or "[]"))
+    except (ValueError, TypeError):
+        practical = ()
+    sent = tuple(Distribution(d.recipient, d.sent_on, d.method, d.person_id)
+                 for d in session.exec(select(m.MeetingDistribution)
+                                       .where(m.MeetingDistribution.meeting_id == meeting_id)
+                                       .order_by(m.MeetingDistribution.sent_on)).all())
+    version = session.exec(select(m.PlanVersion.id)
+                           .where(m.PlanVersion.meeting_id == meeting_id)).first()
+    return MeetingDetail(
+        id=row.id, child_id=row.child_id, status=status_of(row),
+        schedule=Schedule(kind=row.kind, starts_at=starts, venue=row.venue, chair=row.chair,
+                          chair_role=row.chair_role, practical=practical, invitees=invitees),
+        held_on=row.held_on,
+        minutes=Minutes.from_dict(json.loads(row.minutes)) if row.minutes else None,
+        distribution=sent, cancelled_reason=row.cancelled_reason, plan_version_id=version)
+
+
+# ---------------------------------------------------------------- minuting
+
+
+@dataclass(frozen=True)
+class MinutesDraft:
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    owner: str
+    saved_at: datetime
+    minutes: Minutes
+
+
+def _draft(row: drafts.DraftRow) -> MinutesDraft | None:
+    try:
+        minutes = Minutes.from_dict(row.payload)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return MinutesDraft(row.id, row.subject_id, row.owner, row.saved_at, minutes)
+
+
+def minutes_drafts(session: Session, child_id: uuid.UUID) -> list[MinutesDraft]:
+    return [d for d in (_draft(r) for r in drafts.for_child(session, child_id, KIND)) if d]
+
+
+def start_minutes(session: Session, meeting_id: uuid.UUID, owner: str,
+                  now: datetime) -> MinutesDraft:
+    """The minutes draft for a meeting: the existing one (resume after a crash), else new,
+    with one item per Amber and Red of the agreed plan in force and the invitees."""
+    row = _meeting(session, meeting_id)
+    if status_of(row) != "scheduled":
+        raise MeetingError("meeting", f"this meeting is {status_of(row)}")
+    for d in minutes_drafts(session, row.child_id):
+        if d.meeting_id == meeting_id:
+            return d
+    detail = load_meeting(session, meeting_id)
+    version_id = plans.current_version_id(session, row.child_id)
+    plan = plans.load_version(session, version_id) if version_id else None
+    minutes = replace(rules.minutes_for(plan, row.kind, now.date(), detail.schedule.invitees),
+                      started_at=now.replace(microsecond=0))
+    created = drafts.create(session, KIND, row.child_id, owner, minutes.to_dict(),
+                            subject_id=meeting_id)
+    return MinutesDraft(created.id, meeting_id, owner, created.saved_at, minutes)
+
+
+def save_minutes(session: Session, draft_id: uuid.UUID, minutes: Minutes) -> bool:
+    return drafts.save(session, draft_id, minutes.to_dict())
+
+
+def suggested_next_review(held_on: date, policy: PolicyProfile) -> date | None:
+    """From the policy's review timescale (e.g. 3 months, BEX 3; TRA 6 months later)."""
+    ts = policy.timescales.get("review") or policy.timescales.get("first_review")
+    return due_date(held_on, ts) if ts else None
+
+
+def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: str,
+           now: datetime, draft_id: uuid.UUID | None = None) -> uuid.UUID | None:
+    """Close the meeting: minutes stored, decisions recorded, and the next plan version
+    (agreed at this meeting) made from them. Returns that version's id (None when the
+    child has no plan to update)."""
+    row = _meeting(session, meeting_id)
+    if status_of(row) != "scheduled":
+        raise MeetingError("meeting", f"this meeting is {status_of(row)}")
+    problems = rules.minutes_problems(minutes)
+    if problems:
+        raise MeetingError(*problems[0])
+    minutes = replace(minutes, ended_at=now.replace(microsecond=0))
+    label = f"{rules.KIND_LABELS.get(row.kind, row.kind)} {minutes.held_on.day} " \
+            f"{minutes.held_on:%b %Y}"
+    version_id = None
+    if plans.current_version_id(session, row.child_id) is not None or minutes.new_concerns:
+        version_id = plans.start_version(session, row.child_id, minutes.held_on, by=actor)
+        draft = plans.load_version(session, version_id)
+        updated = rules.updated_plan(draft, minutes, on=minutes.held_on, by=actor,
+                                     meeting_label=label)
+        plans.save_draft(session, version_id, updated, minutes.held_on, by=actor)
+        plans.agree_version(session, version_id, minutes.held_on, agreed_at=label,
+                            meeting_id=meeting_id)
+    row.held, row.status, row.held_on = True, "held", minutes.held_on
+    row.next_review = minutes.decisions.next_review
+    row.still_in_need = minutes.decisions.still_in_need
+    row.recommendation = minutes.decisions.recommendation
+    row.minutes = json.dumps(minutes.to_dict(), ensure_ascii=False)
+    session.add(row)
+    _write_invitees(session, meeting_id, minutes.attendance)
+    if draft_id is not None:
+        drafts.discard(session, draft_id)
+    session.flush()
+    return version_id
+
+
+# ---------------------------------------------------------------- distribution
+
+
+def record_distribution(session: Session, meeting_id: uuid.UUID,
+                        recipients: list[tuple[str, uuid.UUID | None]], sent_on: date,
+                        method: str = "email") -> None:
+    """Who the minutes (and the updated plan) went to, and when; the first sending marks
+    them circulated (the clock on the caseload stops)."""
+    row = _meeting(session, meeting_id)
+    if not row.held:
+        raise MeetingError("meeting", "minutes go out after the meeting is held")
+    if not recipients:
+        raise MeetingError("recipients", "say who the minutes were sent to")
+    if sent_on < row.held_on:
+        raise MeetingError("sent_on", "the minutes cannot go out before the meeting")
+    for name, person_id in recipients:
+        session.add(m.MeetingDistribution(meeting_id=meeting_id, person_id=person_id,
+                                          recipient=name.strip()[:200], sent_on=sent_on,
+                                          method=method))
+    if row.minutes_circulated is None:
+        row.minutes_circulated = sent_on
+    if row.plan_circulated is None:
+        row.plan_circulated = sent_on
+    session.add(row)
+    session.flush()
+
+
+def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:
+    child = session.get(m.Child, child_id)
+    return age_years(child.dob, on) if child and child.dob else None
+
+
+__all__ = [
+    "Distribution", "MeetingDetail", "MeetingError", "MeetingRow", "MinutesDraft", "cancel",
+    "child_age", "finish", "invitee_choices", "list_meetings", "load_meeting",
+    "minutes_drafts", "minutes_due", "rebook", "record_distribution", "save_minutes",
+    "schedule", "start_minutes", "status_of", "suggested_next_review",
+]

@@ -1,0 +1,121 @@
+"""Meetings and minutes as plain values (DOMAIN.md §5; WIR 2.3-2.9, BEX 3)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from cintui.domain.meeting import (
+    ActionUpdate,
+    AgreedAction,
+    Decisions,
+    Invitee,
+    Minutes,
+    NeedUpdate,
+    NewConcern,
+    Schedule,
+    minutes_for,
+    minutes_problems,
+    parents_to_receive,
+    schedule_problems,
+    school_hours_warning,
+    updated_plan,
+)
+from cintui.domain.plan import Need, PlanAction, PlanVersion
+
+MON_2PM = datetime(2026, 11, 30, 14, 0)
+A1, A2, G1 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+ACT = uuid.uuid4()
+PLAN = PlanVersion(number=3, status="agreed", needs=(
+    Need("School attendance is 87%", "Attendance above 95% for a term", rag="A", key=A1,
+         actions=(PlanAction("Walk Leo to school", "Mum", date(2026, 12, 1), key=ACT),)),
+    Need("Leo sees his dad", rag="G", key=G1),
+    Need("Mum's low mood", "Mum says she copes", rag="R", key=A2),
+))
+
+
+def test_school_hours_warning_for_school_age_children_on_school_days():
+    """WIR 2.8: meetings for school-age children are held outside school hours."""
+    assert "WIR 2.8" in school_hours_warning(MON_2PM, 9)
+    assert school_hours_warning(datetime(2026, 11, 30, 16, 0), 9) == ""  # after school
+    assert school_hours_warning(datetime(2026, 11, 28, 11, 0), 9) == ""  # a Saturday
+    assert school_hours_warning(MON_2PM, 3) == ""  # not school age
+    assert school_hours_warning(MON_2PM, None) == ""  # unborn
+
+
+def test_a_meeting_needs_a_future_time_a_venue_and_a_chair():
+    problems = schedule_problems(Schedule("review", datetime(2026, 11, 20, 10, 0)),
+                                 datetime(2026, 11, 23, 9, 0))
+    assert [f for f, _ in problems] == ["starts_at", "venue", "chair"]
+    ok = Schedule("review", MON_2PM, venue="Family home", chair="Amira Ashdown")
+    assert schedule_problems(ok, datetime(2026, 11, 23, 9, 0)) == []
+
+
+def test_minutes_take_each_amber_and_red_in_plan_order():
+    """WIR 2.6: the update against each Amber (and Red) is the minutes; Greens are not
+    discussed item by item."""
+    m = minutes_for(PLAN, "review", date(2026, 11, 30))
+    assert [(i.need_key, i.rag_before) for i in m.items] == [(A1, "A"), (A2, "R")]
+
+
+def good_minutes(**changes) -> Minutes:
+    m = Minutes(
+        kind="review", held_on=date(2026, 11, 30),
+        attendance=(Invitee("Ava Marsh", "Mother", is_parent=True, attendance="present"),
+                    Invitee("Sam Marsh", "Father", is_parent=True, attendance="apologies"),
+                    Invitee("Ms Reed", "School DSL", attendance="apologies_report")),
+        items=(NeedUpdate(A1, "School attendance is 87%", "A", update="98% for 8 weeks",
+                          impact="Leo is keeping up", actions=(ActionUpdate(ACT, "done"),),
+                          rag_after="G", maintained_for="8 weeks"),
+               NeedUpdate(A2, "Mum's low mood", "R", update="GP appointment made")),
+        new_concerns=(NewConcern("Dad has lost his job", "The family can pay rent and bills"),),
+        agreed_actions=(AgreedAction("Citizens Advice appointment", "Dad", date(2027, 3, 14)),),
+        decisions=Decisions(still_in_need=True, next_review=date(2027, 2, 28),
+                            recommendation="continue"))
+    return Minutes(**{**m.__dict__, **changes})
+
+
+def test_complete_minutes_have_no_problems_and_round_trip():
+    m = good_minutes()
+    assert minutes_problems(m) == []
+    assert Minutes.from_dict(m.to_dict()) == m
+
+
+def test_minutes_problems_name_what_is_missing():
+    """Amber → Green needs the change maintained (WIR 2.4); agreed actions need who and
+    when (WIR 2.6); the decisions are made (BEX 3, WIR 2.3)."""
+    bad = good_minutes(
+        items=(NeedUpdate(A1, "School", "A", rag_after="G"),),
+        agreed_actions=(AgreedAction("Citizens Advice appointment", "", None),),
+        decisions=Decisions(recommendation="continue"),
+        attendance=(Invitee("Ava Marsh", "Mother", attendance="invited"),))
+    found = " | ".join(p for _, p in minutes_problems(bad))
+    for part in ("tick who is present", "how long has the change been maintained",
+                 "needs what, who and by when", "still in need", "next review date"):
+        assert part in found
+
+
+def test_parents_who_did_not_attend_receive_the_record():
+    """WIR 2.8: if parents do not attend, they get the record."""
+    assert [p.name for p in parents_to_receive(good_minutes())] == ["Sam Marsh"]
+
+
+def test_the_updated_plan_carries_ratings_statuses_concerns_and_actions():
+    """WIR 2.6: a new concern becomes a new Amber in column 1; an agreed action an action in
+    column 3 with owner and date; Amber → Green records how long and where it was agreed."""
+    keys = iter([uuid.UUID(int=1), uuid.UUID(int=2)])
+    new = updated_plan(PLAN, good_minutes(), on=date(2026, 11, 30), by="Amira",
+                       meeting_label="CIN review meeting 30 Nov 2026",
+                       new_key=lambda: next(keys))
+    school, dad, mood, concern = new.needs
+    assert school.rag == "G" and school.actions[0].status == "done"
+    change = school.rag_history[-1]
+    assert (change.previous, change.rating, change.maintained_for, change.agreed_at) == (
+        "A", "G", "8 weeks", "CIN review meeting 30 Nov 2026")
+    assert mood.rag == "R" and dad.rag == "G"  # unchanged
+    assert (concern.now, concern.outcome, concern.rag, concern.key) == (
+        "Dad has lost his job", "The family can pay rent and bills", "A", uuid.UUID(int=1))
+    action = concern.actions[0]
+    assert (action.what, action.who, action.by_when) == (
+        "Citizens Advice appointment", "Dad", date(2027, 3, 14))
+    assert new.next_review == date(2027, 2, 28)

@@ -1,0 +1,184 @@
+"""cintui.meetings: scheduling, minutes as a draft, finishing into the next plan version,
+distribution (DOMAIN.md §5), on a demo store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+from sqlmodel import select
+
+from cintui import casework, meetings, plans
+from cintui.domain.meeting import (
+    ActionUpdate,
+    AgreedAction,
+    Decisions,
+    NewConcern,
+    Schedule,
+)
+from cintui.store.engine import open_store
+from cintui.store.models import AuditEntry, Meeting
+
+ACTOR = "test.worker"
+NOW = datetime(2026, 11, 23, 9, 0)
+WITH_PLAN = "DEMO00002"  # an agreed plan with Ambers and actions
+
+
+@pytest.fixture
+def store(demo_store):
+    s = open_store(demo_store, None)
+    yield s
+    s.close()
+
+
+def child_id(store) -> object:
+    with store.read() as session:
+        return casework.find_child(session, WITH_PLAN).id
+
+
+def book(store, cid, when=datetime(2026, 11, 30, 16, 0)):
+    with store.read() as session:
+        invitees = tuple(meetings.invitee_choices(session, cid))
+    with store.session(ACTOR) as session:
+        return meetings.schedule(session, cid, Schedule(
+            "review", when, venue="Family home", chair="Poppy Jessop",
+            chair_role="Senior practitioner", practical=(("interpreter", "Arabic booked"),),
+            invitees=invitees), now=NOW)
+
+
+def test_a_meeting_is_booked_with_its_invitees_and_practicalities(store):
+    cid = child_id(store)
+    meeting_id = book(store, cid)
+    with store.read() as session:
+        detail = meetings.load_meeting(session, meeting_id)
+        listed = meetings.list_meetings(session, cid, casework.store_policy(session))
+    assert detail.status == "scheduled" and detail.schedule.venue == "Family home"
+    assert detail.schedule.practical == (("interpreter", "Arabic booked"),)
+    assert detail.schedule.invitees and detail.schedule.invitees[0].is_parent
+    row = next(r for r in listed if r.id == meeting_id)
+    assert row.starts_at == datetime(2026, 11, 30, 16, 0) and row.status == "scheduled"
+
+
+def test_bad_bookings_are_refused_with_the_field(store):
+    cid = child_id(store)
+    with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError) as caught:
+        meetings.schedule(session, cid, Schedule("review", datetime(2026, 11, 30, 16, 0),
+                                                 venue="Home"), now=NOW)
+    assert caught.value.field == "chair"
+
+
+def test_cancel_and_rebook_keeps_the_reason_and_the_invitees(store):
+    """WIR 2.9: cancellation is recorded with its reason; the meeting is rebooked."""
+    cid = child_id(store)
+    first = book(store, cid)
+    with store.session(ACTOR) as session:
+        again = meetings.rebook(session, first, datetime(2026, 12, 7, 16, 0),
+                                "Mum in hospital", now=NOW)
+    with store.read() as session:
+        old, new = meetings.load_meeting(session, first), meetings.load_meeting(session, again)
+    assert (old.status, old.cancelled_reason) == ("cancelled", "Mum in hospital")
+    assert new.status == "scheduled" and new.schedule.invitees == old.schedule.invitees
+    with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError, match="cancelled"):
+        meetings.cancel(session, first, "again")
+
+
+def test_a_whole_review_produces_minutes_and_the_next_plan_version(store):
+    """WIR 2.6: attendance, an update per Amber, one re-rated Green (maintained 8 weeks),
+    a new concern and an agreed action promoted into the plan; decisions; the new version is
+    agreed at the meeting; parents who did not attend are listed to receive the record."""
+    cid = child_id(store)
+    meeting_id = book(store, cid)
+    with store.read() as session:
+        before = plans.current_plan(session, cid)
+    with store.session(ACTOR) as session:
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+    m = draft.minutes
+    assert [i.need_key for i in m.items] == [n.key for n in before.needs if n.rag in "AR"]
+    first = m.items[0]
+    need = next(n for n in before.needs if n.key == first.need_key)
+    attendance = tuple(replace(p, attendance="present" if i == 0 else "apologies_report")
+                       for i, p in enumerate(m.attendance))
+    items = (replace(first, update="Held for 8 weeks", impact="Calmer mornings",
+                     rag_after="G", maintained_for="8 weeks",
+                     actions=tuple(ActionUpdate(a.key, "done") for a in need.actions)),
+             *m.items[1:])
+    m = replace(m, attendance=attendance, items=items, held_on=date(2026, 11, 30),
+                new_concerns=(NewConcern("Dad has lost his job", "Rent and bills are paid"),),
+                agreed_actions=(AgreedAction("Citizens Advice appointment", "Dad",
+                                             date(2027, 3, 14)),),
+                childs_views="I want to stay at my school",
+                decisions=Decisions(True, date(2027, 2, 28), "continue"))
+    with store.session(ACTOR) as session:
+        assert meetings.save_minutes(session, draft.id, m)
+    with store.read() as session:  # a crash here: the draft has it all
+        assert meetings.minutes_drafts(session, cid)[0].minutes == m
+    with store.session(ACTOR) as session:
+        version_id = meetings.finish(session, meeting_id, m, actor=ACTOR,
+                                     now=datetime(2026, 11, 30, 17, 10), draft_id=draft.id)
+    with store.read() as session:
+        after = plans.load_version(session, version_id)
+        detail = meetings.load_meeting(session, meeting_id)
+        assert meetings.minutes_drafts(session, cid) == []
+        row = session.get(Meeting, meeting_id)
+    assert after.status == "agreed" and after.number == before.number + 1
+    assert after.agreed_at == "CIN review meeting 30 Nov 2026"
+    rated = next(n for n in after.needs if n.key == first.need_key)
+    assert rated.rag == "G" and all(a.status == "done" for a in rated.actions)
+    assert rated.rag_history[-1].maintained_for == "8 weeks"
+    concern = after.needs[-1]
+    assert (concern.now, concern.rag) == ("Dad has lost his job", "A")
+    assert [(a.what, a.who) for a in concern.actions] == [("Citizens Advice appointment", "Dad")]
+    assert after.next_review == date(2027, 2, 28)
+    assert (row.held, row.status, row.next_review, row.recommendation) == (
+        True, "held", date(2027, 2, 28), "continue")
+    assert detail.minutes.childs_views == "I want to stay at my school"
+    assert detail.plan_version_id == version_id
+    audit = [json.loads(a.changes) for a in store_audit(store, "meeting", meeting_id)]
+    assert any("minutes" in c for c in audit)
+
+
+def store_audit(store, entity, entity_id):
+    with store.read() as session:
+        return session.exec(select(AuditEntry).where(
+            AuditEntry.entity == entity, AuditEntry.entity_id == entity_id.hex)).all()
+
+
+def test_incomplete_minutes_are_refused_and_nothing_changes(store):
+    cid = child_id(store)
+    meeting_id = book(store, cid)
+    with store.session(ACTOR) as session:
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+    with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError) as caught:
+        meetings.finish(session, meeting_id, draft.minutes, actor=ACTOR, now=NOW)
+    assert caught.value.field == "attendance"
+    with store.read() as session:
+        assert meetings.load_meeting(session, meeting_id).status == "scheduled"
+
+
+def test_distribution_stops_the_minutes_clock(store):
+    """BEX 3 / WIR 2.3: minutes circulated within the policy's time; the first sending is
+    the date circulated; who and when are kept."""
+    cid = child_id(store)
+    meeting_id = book(store, cid)
+    with store.session(ACTOR) as session:
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+        m = replace(draft.minutes, held_on=date(2026, 11, 30),
+                    attendance=tuple(replace(p, attendance="present")
+                                     for p in draft.minutes.attendance),
+                    decisions=Decisions(True, date(2027, 2, 28), "continue"))
+        meetings.finish(session, meeting_id, m, actor=ACTOR, now=NOW, draft_id=draft.id)
+    with store.read() as session:
+        policy = casework.store_policy(session)
+        row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
+    assert row.minutes_due == date(2026, 12, 14)  # England default: 10 working days
+    with store.session(ACTOR) as session:
+        meetings.record_distribution(session, meeting_id, [("Ava Marsh", None)],
+                                     date(2026, 12, 2))
+    with store.read() as session:
+        row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
+        detail = meetings.load_meeting(session, meeting_id)
+    assert row.minutes_circulated == date(2026, 12, 2) and row.minutes_due is None
+    assert [(d.recipient, d.sent_on) for d in detail.distribution] == [
+        ("Ava Marsh", date(2026, 12, 2))]
