@@ -342,6 +342,32 @@ def record_distribution(session: Session, meeting_id: uuid.UUID,
     session.flush()
 
 
+def minutes_document(session: Session, meeting_id: uuid.UUID, today: date,
+                     policy: PolicyProfile | None = None) -> rules.MinutesDocument:
+    """The minutes of a held meeting with the plan agreed at it attached (for export)."""
+    detail = load_meeting(session, meeting_id)
+    if detail.minutes is None:
+        raise MeetingError("meeting", "this meeting has no minutes yet: minute it first")
+    child = session.get(m.Child, detail.child_id)
+    plan = plans.load_version(session, detail.plan_version_id) \
+        if detail.plan_version_id else None
+    before = None
+    if plan is not None and plan.number > 1:
+        previous = next((v for v in plans.versions(session, detail.child_id)
+                         if v.number == plan.number - 1), None)
+        before = plans.load_version(session, previous.id) if previous else None
+    row = _meeting(session, meeting_id)
+    due = None if row.minutes_circulated else minutes_due(
+        detail.held_on, policy or casework.store_policy(session))
+    s = detail.schedule
+    return rules.MinutesDocument(
+        child_name=child.full_name, child_reference=child.reference, dob=child.dob,
+        kind=s.kind, starts_at=s.starts_at, venue=s.venue, chair=s.chair,
+        chair_role=s.chair_role, minutes=detail.minutes, plan=plan, plan_before=before,
+        sent_to=tuple((d.recipient, d.sent_on) for d in detail.distribution),
+        minutes_due=due, produced_on=today)
+
+
 def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:
     child = session.get(m.Child, child_id)
     return age_years(child.dob, on) if child and child.dob else None
@@ -350,6 +376,6 @@ def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:
 __all__ = [
     "Distribution", "MeetingDetail", "MeetingError", "MeetingRow", "MinutesDraft", "cancel",
     "child_age", "finish", "invitee_choices", "list_meetings", "load_meeting",
-    "minutes_drafts", "minutes_due", "rebook", "record_distribution", "save_minutes",
+    "minutes_document", "minutes_drafts", "minutes_due", "rebook", "record_distribution", "save_minutes",
     "schedule", "start_minutes", "status_of", "suggested_next_review",
 ]

@@ -182,3 +182,23 @@ def test_distribution_stops_the_minutes_clock(store):
     assert row.minutes_circulated == date(2026, 12, 2) and row.minutes_due is None
     assert [(d.recipient, d.sent_on) for d in detail.distribution] == [
         ("Ava Marsh", date(2026, 12, 2))]
+
+
+def test_the_minutes_document_has_the_meeting_the_minutes_and_both_plans(store):
+    cid = child_id(store)
+    meeting_id = book(store, cid)
+    with store.session(ACTOR) as session:
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+        m = replace(draft.minutes, held_on=date(2026, 11, 30),
+                    attendance=tuple(replace(p, attendance="present" if p.is_parent and i == 0
+                                             else "absent")
+                                     for i, p in enumerate(draft.minutes.attendance)),
+                    decisions=Decisions(True, date(2027, 2, 28), "continue"))
+        version_id = meetings.finish(session, meeting_id, m, actor=ACTOR, now=NOW,
+                                     draft_id=draft.id)
+    with store.read() as session:
+        doc = meetings.minutes_document(session, meeting_id, date(2026, 11, 30))
+    assert doc.title == "CIN review meeting, 30 November 2026"
+    assert doc.plan.id == version_id and doc.plan_before.number == doc.plan.number - 1
+    assert doc.minutes_due == date(2026, 12, 14) and doc.sent_to == ()
+    assert all(p.attendance != "present" for p in doc.to_receive)

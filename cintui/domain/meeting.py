@@ -251,6 +251,37 @@ def _short(text: str, width: int = 50) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+@dataclass(frozen=True)
+class MinutesDocument:
+    """What a minutes export holds: the child, the meeting, the minutes, the updated plan
+    (attached), and who the record went to (or must go to)."""
+
+    child_name: str
+    child_reference: str
+    dob: date | None
+    kind: str
+    starts_at: datetime | None
+    venue: str
+    chair: str
+    chair_role: str
+    minutes: Minutes
+    plan: PlanVersion | None = None  # the version agreed at this meeting
+    plan_before: PlanVersion | None = None  # the version the meeting reviewed
+    sent_to: tuple[tuple[str, date], ...] = ()  # (recipient, sent on)
+    minutes_due: date | None = None
+    produced_on: date | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{KIND_LABELS.get(self.kind, self.kind)}, {self.minutes.held_on.day} " \
+               f"{self.minutes.held_on:%B %Y}"
+
+    @property
+    def to_receive(self) -> list[Invitee]:
+        """WIR 2.8: parents who did not attend get the record."""
+        return parents_to_receive(self.minutes)
+
+
 # ------------------------------------------------------------------ the updated plan
 
 
@@ -368,6 +399,7 @@ __all__ = [
     "ATTENDANCE", "ATTENDANCE_LABELS", "KIND_LABELS", "MEETING_KINDS", "PRACTICAL",
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
     "ActionUpdate", "AgreedAction", "Decisions", "InvalidMeeting", "Invitee", "Minutes",
+    "MinutesDocument",
     "NeedUpdate", "NewConcern", "Schedule", "minutes_for", "minutes_problems",
     "parents_to_receive", "school_hours_warning", "schedule_problems", "updated_plan",
 ]
