@@ -1,0 +1,259 @@
+"""`cintui meeting list`, `cintui meeting schedule` and `cintui export minutes` on the demo
+store (DOMAIN.md §5): booking with the child's People and the practicalities (WIR 2.8),
+a school-hours warning for a school-age child (WIR 2.8), the list newest first with the
+minutes' due date and cancellations with their reason (WIR 2.9), and the minutes of a held
+meeting in every format (WIR 2.6, BEX 3). One-line errors, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+import uuid
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from cintui import casework, meetings
+from cintui.domain.meeting import AgreedAction, Decisions, NewConcern
+from cintui.export import minutes as minutes_export
+from cintui.store.engine import open_store
+from tests.cli.test_cli import one_line_error
+from tests.conftest import TODAY
+
+DAY = ("--today", TODAY.isoformat())
+WITH_PLAN = "DEMO00002"  # an agreed plan with Ambers and actions, People to invite
+ACTOR = "test.worker"
+BOOK = ("--kind", "review", "--at", "2026-11-30 16:00", "--venue", "Family home",
+        "--chair", "Poppy Jessop", "--chair-role", "Senior practitioner")
+
+
+@pytest.fixture
+def store(demo_store):
+    s = open_store(demo_store, None)
+    yield s
+    s.close()
+
+
+def child_id(store):
+    with store.read() as session:
+        return casework.find_child(session, WITH_PLAN).id
+
+
+def book(cli, db, *extra: str) -> str:
+    result = cli("meeting", "schedule", WITH_PLAN, *BOOK, *extra, "--db", db, "--json", *DAY)
+    assert result.code == 0, result.err
+    return json.loads(result.out)["id"]
+
+
+def listed(cli, db, today: str = TODAY.isoformat()) -> list[dict]:
+    result = cli("meeting", "list", WITH_PLAN, "--db", db, "--json", "--today", today)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def hold(store, meeting_id: str) -> None:
+    """Minute the meeting as the screen would (tests/test_meetings.py): the first parent
+    present and the rest absent, the first Amber updated, a new concern and an agreed
+    action, decisions; finished into the next plan version."""
+    start = datetime(2026, 11, 30, 16, 0)
+    with store.session(ACTOR) as session:
+        draft = meetings.start_minutes(session, uuid.UUID(meeting_id), ACTOR, start)
+        m = draft.minutes
+        attendance = tuple(replace(p, attendance="present" if i == 0 else "absent")
+                           for i, p in enumerate(m.attendance))
+        items = (replace(m.items[0], update="Mornings are calmer, school says.",
+                         impact="Maisie arrives on time and has eaten."), *m.items[1:])
+        m = replace(m, attendance=attendance, items=items,
+                    new_concerns=(NewConcern("Dad has lost his job", "Rent is paid"),),
+                    agreed_actions=(AgreedAction("Citizens Advice appointment", "Dad",
+                                                 date(2027, 1, 15)),),
+                    childs_views="I like my new teacher.",
+                    decisions=Decisions(True, date(2027, 2, 28), "continue"))
+        meetings.finish(session, uuid.UUID(meeting_id), m, actor=ACTOR,
+                        now=datetime(2026, 11, 30, 17, 5), draft_id=draft.id)
+
+
+# ---------------------------------------------------------------- meeting schedule
+
+
+def test_schedule_invites_all_the_childs_people_with_the_practicalities(cli, demo_store,
+                                                                        store):
+    """WIR 2.3 attendees from the child's People; WIR 2.8 interpreter and transport."""
+    meeting_id = book(cli, demo_store, "--interpreter", "Arabic, booked",
+                      "--transport", "Taxi for Mum")
+    with store.read() as session:
+        detail = meetings.load_meeting(session, uuid.UUID(meeting_id))
+        choices = meetings.invitee_choices(session, child_id(store))
+    assert detail.status == "scheduled" and detail.schedule.kind == "review"
+    assert detail.schedule.starts_at == datetime(2026, 11, 30, 16, 0)
+    assert (detail.schedule.chair, detail.schedule.chair_role) == (
+        "Poppy Jessop", "Senior practitioner")
+    assert detail.schedule.practical == (("transport", "Taxi for Mum"),
+                                         ("interpreter", "Arabic, booked"))
+    assert [i.name for i in detail.schedule.invitees] == [c.name for c in choices]
+    text = cli("meeting", "schedule", WITH_PLAN, *BOOK, "--db", demo_store, *DAY)
+    assert text.code == 0 and text.err == ""  # 16:00: after school
+    assert text.out.startswith("Booked: CIN review meeting for ")
+    assert "30 Nov 2026 16:00 at Family home, chaired by Poppy Jessop" in text.out
+
+
+def test_schedule_invite_picks_people_and_school_hours_only_warn(cli, demo_store, store):
+    """WIR 2.8: a school-age child's meeting is outside school hours if possible: warned,
+    still booked."""
+    with store.read() as session:
+        choices = meetings.invitee_choices(session, child_id(store))
+    first = choices[0].name
+    result = cli("meeting", "schedule", WITH_PLAN, "--kind", "initial", "--at",
+                 "2026-12-01 10:00", "--venue", "Room 2", "--chair", "Ann Manager",
+                 "--invite", first.upper(), "--db", demo_store, "--json", *DAY)
+    assert result.code == 0, result.err
+    assert result.err.startswith("Warning: 10:00 on a school day") and "WIR 2.8" in result.err
+    data = json.loads(result.out)
+    assert data["invited"] == [first] and "school day" in data["warning"]
+    before = listed(cli, demo_store)
+    unknown = cli("meeting", "schedule", WITH_PLAN, *BOOK, "--invite", "Nobody Atall",
+                  "--db", demo_store, *DAY)
+    one_line_error(unknown, "--invite 'Nobody Atall'", first)
+    assert listed(cli, demo_store) == before
+
+
+@pytest.mark.parametrize(("change", "fragment"), [
+    (("--kind", "annual"), "kind: choose the kind of meeting"),
+    (("--at", "2026-11-20 16:00"), "starts_at: a meeting is booked for a time still to come"),
+    (("--chair", ""), "chair: name the chair"),
+    (("--at", "next Tuesday"), "--at: 'next Tuesday' is not a date and time"),
+    (("--venue", " "), "venue: say where the meeting is"),
+])
+def test_bad_bookings_are_one_line_and_book_nothing(cli, demo_store, change, fragment):
+    """WIR 2.3 / BEX 3: a chair is named; a past meeting is minuted, not booked."""
+    args = list(BOOK)
+    args[args.index(change[0]) + 1] = change[1]
+    before = listed(cli, demo_store)
+    result = cli("meeting", "schedule", WITH_PLAN, *args, "--db", demo_store, *DAY)
+    one_line_error(result, fragment)
+    assert listed(cli, demo_store) == before
+
+
+def test_schedule_for_an_unknown_child_is_one_line(cli, demo_store):
+    one_line_error(cli("meeting", "schedule", "NOBODY999", *BOOK, "--db", demo_store, *DAY))
+
+
+# ---------------------------------------------------------------- meeting list
+
+
+def test_list_newest_first_with_minutes_due_overdue_and_cancellations(cli, demo_store, store,
+                                                                      monkeypatch):
+    """BEX 3: minutes out within the policy's time (England default: 10 working days, so
+    30 Nov → 14 Dec 2026), overdue marked after; WIR 2.9: a cancellation keeps its reason."""
+    held = book(cli, demo_store)
+    hold(store, held)
+    later = book(cli, demo_store, "--at", "2026-12-07 16:30")
+    with store.session(ACTOR) as session:
+        meetings.cancel(session, uuid.UUID(later), "Mum in hospital")
+    rows = listed(cli, demo_store)
+    dates = [r["held_on"] for r in rows]
+    assert dates == sorted(dates, reverse=True)
+    mine = {r["id"]: r for r in rows}
+    assert mine[held]["status"] == "held" and mine[held]["has_minutes"]
+    assert mine[held]["minutes_due"] == "2026-12-14" and not mine[held]["minutes_overdue"]
+    assert mine[held]["recommendation"] == "continue"
+    assert mine[held]["next_review"] == "2027-02-28"
+    assert mine[later]["status"] == "cancelled"
+    assert mine[later]["cancelled_reason"] == "Mum in hospital"
+    assert listed(cli, demo_store, "2026-12-15")[dates.index("2026-11-30")]["minutes_overdue"]
+
+    monkeypatch.setenv("COLUMNS", "200")
+    text = cli("meeting", "list", WITH_PLAN, "--db", demo_store, "--today", "2026-12-15")
+    assert text.code == 0, text.err
+    assert "due 14 Dec 2026 OVERDUE" in text.out
+    assert "cancelled: Mum in hospital" in text.out
+    assert "Continue the CIN plan" in text.out and "Poppy Jessop" in text.out
+    assert f"cintui export minutes {held} -o FILE" in text.out
+    assert text.out.index("7 Dec 2026") < text.out.index("30 Nov 2026")
+
+
+def test_list_for_a_child_with_no_meetings(cli, demo_store):
+    added = cli("child", "add", "--first-name", "Bo", "--last-name", "Quillfeather",
+                "--dob", "2019-06-30", "--referral-date", "2026-11-02", "--db", demo_store,
+                "--json", *DAY)
+    ref = json.loads(added.out)["reference"]
+    result = cli("meeting", "list", ref, "--db", demo_store, *DAY)
+    assert result.code == 0 and "No meetings yet" in result.out
+    assert json.loads(cli("meeting", "list", ref, "--db", demo_store, "--json", *DAY).out) == []
+    out = demo_store.parent / "none.md"
+    one_line_error(cli("export", "minutes", ref, "--latest", "-o", out, "--db", demo_store,
+                       *DAY), "no held meeting with minutes yet")
+    assert not out.exists()
+
+
+# ---------------------------------------------------------------- export minutes
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(str(path)).pages).split())
+
+
+def test_export_minutes_in_every_format(cli, demo_store, store, tmp_path):
+    """WIR 2.6: the update beside each Amber, the new concern a new Amber; WIR 2.8: parents
+    who were absent are named to receive the record; BEX 3 decisions."""
+    meeting_id = book(cli, demo_store)
+    hold(store, meeting_id)
+    with store.read() as session:
+        absent = [p.name for p in meetings.load_meeting(
+            session, uuid.UUID(meeting_id)).minutes.attendance
+            if p.is_parent and p.attendance == "absent"]
+    files = {}
+    for fmt in minutes_export.FORMATS:
+        path = tmp_path / f"minutes.{fmt}"
+        result = cli("export", "minutes", meeting_id, "--format", fmt, "-o", path,
+                     "--db", demo_store, *DAY)
+        assert result.code == 0, result.err
+        assert result.out.startswith("Wrote the minutes of the CIN review meeting, "
+                                     "30 November 2026 for DEMO00002")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        files[fmt] = path
+    md = files["md"].read_text()
+    assert md.startswith("# CIN review meeting, 30 November 2026\n")
+    assert "Mornings are calmer, school says." in md
+    assert "Maisie arrives on time and has eaten." in md
+    assert "- Dad has lost his job → new Amber in the plan (outcome wanted: Rent is paid)" in md
+    assert "- **Recommendation:** Continue the CIN plan" in md
+    assert "- Not yet circulated: due 14 December 2026" in md
+    assert absent and f"To receive the record (did not attend, WIR 2.8): {absent[0]}" in md
+    assert "## Updated plan" in md and "Dad has lost his job" in md.split("## Updated plan")[1]
+    doc = minutes_export.from_json(files["json"].read_text())
+    assert doc.child_reference == WITH_PLAN and doc.minutes.childs_views == "I like my new teacher."
+    assert doc.plan.needs[-1].now == "Dad has lost his job"
+    docx = Document(io.BytesIO(files["docx"].read_bytes()))
+    assert docx.paragraphs[0].text == "CIN review meeting, 30 November 2026"
+    assert any("Maisie arrives on time" in c.text for t in docx.tables for r in t.rows
+               for c in r.cells)
+    text = pdf_text(files["pdf"])
+    assert "CIN review meeting, 30 November 2026" in text
+    assert "Dad has lost his job -> new Amber in the plan" in text
+    latest = tmp_path / "latest.json"
+    result = cli("export", "minutes", WITH_PLAN, "--latest", "--format", "json", "-o", latest,
+                 "--db", demo_store, *DAY)
+    assert result.code == 0, result.err
+    assert minutes_export.from_json(latest.read_text()) == doc
+
+
+def test_export_minutes_errors_are_one_line_and_write_nothing(cli, demo_store, tmp_path):
+    out = tmp_path / "minutes.md"
+    scheduled = book(cli, demo_store)
+    for args, fragment in (
+            ((scheduled,), "no minutes yet"),
+            (("not-an-id",), "'not-an-id' is not a meeting id"),
+            (("0" * 32,), "no such meeting"),
+            ((scheduled, "--format", "html"), "unknown format 'html'"),
+            ((WITH_PLAN,), "is not a meeting id")):
+        result = cli("export", "minutes", *args, "-o", out, "--db", demo_store, *DAY)
+        one_line_error(result, fragment)
+        assert not out.exists()
+    result = cli("export", "minutes", scheduled, "-o", tmp_path / "no" / "m.md",
+                 "--db", demo_store, *DAY)
+    one_line_error(result, "no such folder")
