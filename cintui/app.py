@@ -33,6 +33,8 @@ SCREENS = {
     "plan": ("cintui.screens.plan", "PlanScreen"),
     "visit_form": ("cintui.screens.visit", "VisitFormScreen"),
     "visit_view": ("cintui.screens.visit", "VisitViewScreen"),
+    "minuting": ("cintui.screens.minuting", "MinutingScreen"),
+    "minutes_view": ("cintui.screens.minuting", "MinutesViewScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}

@@ -23,7 +23,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui import casework, codes, plans, visits
+from cintui import casework, codes, meetings, plans, visits
 from cintui.domain import child as child_rules
 from cintui.domain.chronology import (
     ChronologyEntry,
@@ -42,6 +42,7 @@ from cintui.domain.consent import (
     check_withheld,
     consent_summary,
 )
+from cintui.domain.meeting import RECOMMENDATION_LABELS
 from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.timescales import Deadline
@@ -52,7 +53,6 @@ from cintui.store.models import (
     ChildPerson,
     Consent,
     Episode,
-    Meeting,
     Person,
     Team,
     Visit,
@@ -66,12 +66,6 @@ STATUS_LABELS = {
     "assessment": "Assessment",
     "cin_plan": "CIN plan",
     "closed": "Closed",
-}
-MEETING_LABELS = {
-    "initial": "Initial CIN meeting",
-    "review": "Review meeting",
-    "final": "Final meeting",
-    "transfer_in": "Transfer-in meeting",
 }
 
 
@@ -710,28 +704,6 @@ def record_withheld_path(
 # ---------------------------------------------------------------- visits and meetings
 
 
-@dataclass(frozen=True)
-class MeetingRow:
-    id: uuid.UUID
-    held_on: date
-    kind: str
-    held: bool
-    next_review: date | None
-    minutes_circulated: date | None
-
-    @property
-    def label(self) -> str:
-        return MEETING_LABELS.get(self.kind, self.kind)
-
-
-def list_meetings(session: Session, child_id: uuid.UUID) -> list[MeetingRow]:
-    rows = session.exec(
-        select(Meeting).where(Meeting.child_id == child_id).order_by(col(Meeting.held_on).desc())
-    ).all()
-    return [MeetingRow(m.id, m.held_on, m.kind, m.held, m.next_review, m.minutes_circulated)
-            for m in rows]
-
-
 # ---------------------------------------------------------------- chronology
 
 
@@ -753,17 +725,22 @@ def _visit_entries(v: visits.VisitSummary, addenda: list) -> list[ChronologyEntr
     return entries
 
 
-def _meeting_entries(m: MeetingRow, today: date | None) -> list[ChronologyEntry]:
-    if m.held:
+def _meeting_entries(m: meetings.MeetingRow) -> list[ChronologyEntry]:
+    if m.status == "held":
         summary = f"{m.label} held"
+        if m.recommendation:
+            summary += f": {RECOMMENDATION_LABELS.get(m.recommendation, m.recommendation)}"
         if m.next_review:
             summary += f"; next review {_day(m.next_review)}"
+    elif m.status == "cancelled":
+        summary = f"{m.label} cancelled: {m.cancelled_reason}"
     else:
         summary = f"{m.label} scheduled"
-    entries = [ChronologyEntry(m.held_on, "meeting", summary, ref=str(m.id))]
+    when = m.starts_at or m.held_on
+    entries = [ChronologyEntry(when, "meeting", summary, who=m.chair, ref=str(m.id))]
     if m.minutes_circulated:
         entries.append(ChronologyEntry(m.minutes_circulated, "meeting",
-                                       f"Minutes of the {m.label.lower()} circulated",
+                                       f"Minutes of the {m.label} circulated",
                                        ref=str(m.id)))
     return entries
 
@@ -785,8 +762,8 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
         )
     entries += consent_entries(_consent_rows(session, child_id, today)[1])
     entries += _visits_entries(session, child_id)
-    for m in list_meetings(session, child_id):
-        entries += _meeting_entries(m, today)
+    for m in meetings.list_meetings(session, child_id, casework.store_policy(session)):
+        entries += _meeting_entries(m)
     entries += _plan_entries(session, child_id)
     return build_chronology(entries)
 
@@ -855,7 +832,7 @@ class ChildRecord:
     consents: list[ConsentRow]
     consent: ConsentSummary
     visits: visits.VisitList
-    meetings: list[MeetingRow]
+    meetings: list[meetings.MeetingRow]
     chronology: list[ChronologyEntry]
     workers: list[WorkerChoice] = field(default_factory=list)
     plan: PlanVersion | None = None  # the plan in force (plans.current_plan)
@@ -873,7 +850,7 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
         consents=list_consents(session, child_id, today),
         consent=consent_status(session, child, today),
         visits=visits.list_visits(session, child_id, casework.store_policy(session), today),
-        meetings=list_meetings(session, child_id),
+        meetings=meetings.list_meetings(session, child_id, casework.store_policy(session)),
         chronology=chronology(session, child_id, today),
         workers=list_workers(session),
         plan=plans.current_plan(session, child_id),
@@ -882,10 +859,10 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
 
 __all__ = [
     "CONSENT_DECISIONS", "ChildDetails", "ChildHeader", "ChildInput", "ChildRecord",
-    "ConsentInput", "ConsentRow", "MeetingRow", "PersonInput", "PersonRow", "RecordError",
+    "ConsentInput", "ConsentRow", "PersonInput", "PersonRow", "RecordError",
     "WithheldInput", "WorkerChoice", "add_person", "check_child_input",
     "check_person_input", "child_header", "child_input", "child_summary", "chronology",
-    "consent_status", "get_child", "list_consents", "list_meetings",
+    "consent_status", "get_child", "list_consents",
     "level_choices", "list_people", "list_workers", "load_record",
     "policy_levels",
     "record_consent", "record_withheld_path", "remove_person",

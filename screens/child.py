@@ -73,10 +73,8 @@ TAB_ACTIONS = {
     "withheld": "consent",
     "filter": "chronology",
     "discard_draft": "visits",
-}
-ARRIVES = {
-    "meetings": "Meetings (attendance, minutes, agenda per Amber) arrive with the meetings "
-    "issue. Meetings already on the store:",
+    "cancel_meeting": "meetings",
+    "minutes_sent": "meetings",
 }
 
 
@@ -129,6 +127,9 @@ class ChildScreen(Screen):
         Binding("p", "open_plan", "Plan"),
         Binding("v", "new_visit", "Visit"),
         Binding("x", "discard_draft", "Discard draft"),
+        Binding("m", "book_meeting", "Book meeting"),
+        Binding("c", "cancel_meeting", "Cancel/rebook"),
+        Binding("s", "minutes_sent", "Minutes sent"),
         Binding("a", "add_person", "Add person"),
         Binding("e", "edit_person", "Edit person"),
         Binding("d", "remove_person", "Remove person"),
@@ -184,9 +185,11 @@ class ChildScreen(Screen):
                     _table("visits-table", "Date", "Time", "Type", "Seen", "Alone",
                            "Bedroom", "By", "Addenda", "Gap before", zebra=False)]
         if tab == "meetings":
-            return [Static(ARRIVES["meetings"], classes="note"),
-                    _table("meetings-table", "Date", "Meeting", "Held", "Next review",
-                           "Minutes out", zebra=False)]
+            return [Static("m book a meeting · Enter: minute a booked meeting live (or read "
+                           "the minutes of a held one) · c cancel or rebook · s minutes sent",
+                           classes="note"),
+                    _table("meetings-table", "Date", "Time", "Meeting", "Status", "Venue",
+                           "Chair", "Next review", "Minutes", zebra=False)]
         if tab == "chronology":  # the filters are mounted into #chron-filters by _build_tab
             return [Horizontal(id="chron-filters"),
                     _table("chronology-table", "Date", "Kind", "What happened", "Who")]
@@ -410,11 +413,84 @@ class ChildScreen(Screen):
         self.query_one("#visits-note", Static).update(note)
 
     def _show_meetings(self, rec: record.ChildRecord) -> None:
-        meetings = self.query_one("#meetings-table", DataTable)
-        meetings.clear()
+        table = self.query_one("#meetings-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        today = self.app.today
         for m in rec.meetings:
-            meetings.add_row(_day(m.held_on), m.label, "held" if m.held else "scheduled",
-                             _day(m.next_review), _day(m.minutes_circulated))
+            if m.status == "held" and m.minutes_circulated:
+                minutes = Text(f"out {_day(m.minutes_circulated)}", style="green")
+            elif m.status == "held" and m.minutes_due:
+                late = m.minutes_due < today
+                minutes = Text(f"{'OVERDUE' if late else 'due'} {_day(m.minutes_due)}",
+                               style="bold red" if late else "dark_orange")
+            else:
+                minutes = Text("")
+            status = {"held": Text("held", style="green"),
+                      "cancelled": Text(f"cancelled: {m.cancelled_reason[:20]}", style="dim"),
+                      "scheduled": Text("booked", style="bold")}[m.status]
+            table.add_row(_day(m.held_on), f"{m.starts_at:%H:%M}" if m.starts_at else "",
+                          m.label, status, m.venue[:18], m.chair[:18], _day(m.next_review),
+                          minutes, key=str(m.id))
+        if rec.meetings:
+            table.move_cursor(row=min(row, len(rec.meetings) - 1))
+
+    def _selected_meeting(self):
+        key = self._selected_key("#meetings-table")
+        meetings_ = self.record.meetings if self.record else []
+        return next((m for m in meetings_ if str(m.id) == key), None)
+
+    @on(DataTable.RowSelected, "#meetings-table")
+    def _meeting_selected(self) -> None:
+        m = self._selected_meeting()
+        if m is None:
+            return
+        if m.status == "scheduled":
+            self.app.push_screen(self.app.make_screen("minuting", meeting_id=m.id))
+        elif m.has_minutes:
+            self.app.push_screen(self.app.make_screen("minutes_view", meeting_id=m.id))
+        else:
+            self.notify("No minutes were recorded in cintui for this meeting")
+
+    def action_book_meeting(self) -> None:
+        from cintui import meetings
+
+        from .meeting_forms import ScheduleFormScreen
+
+        app = self.app
+        with app.store.read() as session:
+            invitees = meetings.invitee_choices(session, self.child_id)
+            age = meetings.child_age(session, self.child_id, app.today)
+        header = self._summary.header if self._summary else None
+        start = app.clock().replace(hour=16, minute=0)
+        self.app.push_screen(ScheduleFormScreen(
+            self.child_id, invitees, age, chair=header.worker if header else "",
+            suggested=start), self._reload_if_saved)
+
+    def action_cancel_meeting(self) -> None:
+        m = self._selected_meeting()
+        if m is None or m.status != "scheduled":
+            self.notify("Choose a booked meeting to cancel or rebook")
+            return
+        from .meeting_forms import CancelFormScreen
+
+        self.app.push_screen(CancelFormScreen(m.id, m.label.lower()), self._reload_if_saved)
+
+    def action_minutes_sent(self) -> None:
+        m = self._selected_meeting()
+        if m is None or m.status != "held":
+            self.notify("Choose a held meeting to record who its minutes went to")
+            return
+        from cintui import meetings
+
+        from .meeting_forms import SentFormScreen
+
+        with self.app.store.read() as session:
+            detail = meetings.load_meeting(session, m.id)
+        people = list(detail.minutes.attendance if detail.minutes
+                      else detail.schedule.invitees)
+        self.app.push_screen(SentFormScreen(m.id, people, self.app.today),
+                             self._reload_if_saved)
 
     # ------------------------------------------------------------ chronology
 

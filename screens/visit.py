@@ -137,6 +137,7 @@ class VisitFormScreen(Screen):
         self._filling = False  # widgets being set from the content: not the user's change
         self.actions: list[visits.ActionChoice] = []
         self._last_saved: VisitContent | None = None
+        self._when_unreadable = False  # the date box holds something that is not a date
 
     # ------------------------------------------------------------ layout
 
@@ -223,10 +224,12 @@ class VisitFormScreen(Screen):
         c = self.content
         try:
             when = parse_when(self.query_one("#when", Input).value)
-            self._when_problem("")
+            if self._when_unreadable:  # only the "not a date" message goes as you type;
+                self._when_problem("")  # a finalise check stays until the next finalise
         except ValueError as exc:
             when = c.visited_at
             self._when_problem(str(exc))
+            self._when_unreadable = True
         ids = {str(p.person_id): p for p in self.people}
         present = [Present(ids[v].name, ids[v].person_id)
                    for v in self.query_one("#present", SelectionList).selected if v in ids]
@@ -243,6 +246,7 @@ class VisitFormScreen(Screen):
         )
 
     def _when_problem(self, text: str) -> None:
+        self._when_unreadable = False
         box = self.query_one("#when-error", Static)
         box.update(text)
         box.set_class(not text, "-empty")
@@ -352,12 +356,11 @@ class VisitFormScreen(Screen):
             for line in by_field.get(h.field, []):
                 heading.append(f"\n{line}", style="bold red")
             self.query_one(f"#{h.field}-problem", Static).update(heading)
-        if "when" in by_field:
-            self._when_problem("\n".join(by_field["when"]))
+        self._when_problem("\n".join(by_field.get("when", [])))
 
     def action_finalise(self) -> None:
         self.content = self._read()
-        if not self.query_one("#when-error", Static).has_class("-empty"):
+        if self._when_unreadable:
             self.query_one("#when", Input).focus()
             return
         problems = visit_problems(self.content, self.app.clock(), self.dob)

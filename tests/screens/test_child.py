@@ -113,7 +113,7 @@ async def test_each_tab_by_number_keys(demo_store):
         # The plan in force, each need with its rating as a letter and a word (WIR 2.3).
         assert "Red" in text_of(screen, "#plan-view") or "Amber" in text_of(screen, "#plan-view")
         for key, tab, words in (("5", "visits", "every 20 working days, England default"),
-                                ("6", "meetings", "meetings issue")):
+                                ("6", "meetings", "m book a meeting")):
             await pilot.press(key)
             assert screen.active_tab == tab
             notes = " ".join(str(w.render()) for w in screen.query(f"#{tab} .note"))

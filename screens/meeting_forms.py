@@ -1,0 +1,165 @@
+"""Forms around a CIN meeting: booking one (WIR 2.8-2.9, BEX 3), cancelling or rebooking it
+(WIR 2.9), and recording who the minutes went to (WIR 2.3, 2.8)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from textual.widget import Widget
+from textual.widgets import SelectionList, Static
+
+from cintui import meetings
+from cintui.domain.meeting import (
+    KIND_LABELS,
+    MEETING_KINDS,
+    PRACTICAL,
+    PRACTICAL_LABELS,
+    Invitee,
+    Schedule,
+    schedule_problems,
+    school_hours_warning,
+)
+
+from .forms import FormScreen, parse_date
+from .visit import parse_when, show_when
+
+
+class ScheduleFormScreen(FormScreen):
+    """Book a meeting: kind, when, where, chair, who is invited, practical arrangements."""
+
+    ALIASES = {"starts_at": "when"}
+
+    def __init__(self, child_id: uuid.UUID, invitees: list[Invitee], age: int | None,
+                 chair: str, suggested: datetime, kind: str = "review") -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.invitees = invitees
+        self.age = age
+        self.chair = chair
+        self.suggested = suggested
+        self.kind = kind
+        self.TITLE_TEXT = "Book a CIN meeting (invite the family and the professionals, WIR 2.3)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("kind", "Kind", self.choice(
+            [(KIND_LABELS[k], k) for k in MEETING_KINDS], self.kind))
+        yield self.row("when", "When", self.text(show_when(self.suggested),
+                                                 "30/11/2026 16:00"))
+        yield self.row("venue", "Venue", self.text("", "Family home, school, office, online"))
+        yield self.row("chair", "Chair", self.text(self.chair))
+        yield self.row("chair_role", "Chair's role", self.text("", "Team manager, SP"))
+        invited = SelectionList[int](*((f"{p.name} ({p.role})", i, True)
+                                       for i, p in enumerate(self.invitees)),
+                                     compact=True)
+        yield self.row("invitees", "Invite", invited)
+        for key in PRACTICAL:
+            yield self.row(f"practical_{key}", PRACTICAL_LABELS[key], self.text(""))
+
+    def on_mount(self) -> None:
+        self.query_one("#venue").focus()
+        self.refresh_checks([])
+
+    def _schedule(self) -> Schedule:
+        when = parse_when(self.value("when") or "")
+        chosen = self.query_one("#invitees", SelectionList).selected
+        practical = tuple((k, self.text_of(f"practical_{k}")) for k in PRACTICAL
+                          if self.text_of(f"practical_{k}"))
+        return Schedule(kind=self.value("kind") or "review", starts_at=when,
+                        venue=self.text_of("venue"), chair=self.text_of("chair"),
+                        chair_role=self.text_of("chair_role"), practical=practical,
+                        invitees=tuple(self.invitees[i] for i in sorted(chosen)))
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        try:
+            s = self._schedule()
+        except ValueError as exc:
+            problems["when"] = str(exc)
+            return problems
+        for field, problem in schedule_problems(s, self.app.clock()):
+            problems.setdefault(self.ALIASES.get(field, field), problem)
+        warning = school_hours_warning(s.starts_at, self.age)
+        self.query_one("#form-info", Static).update(f"⚠ {warning}" if warning else "")
+        return problems
+
+    def build(self):
+        s, child_id, now = self._schedule(), self.child_id, self.app.clock()
+        return lambda session: meetings.schedule(session, child_id, s, now=now)
+
+
+class CancelFormScreen(FormScreen):
+    """WIR 2.9: tell everyone and rebook as soon as possible; the reason is kept."""
+
+    def __init__(self, meeting_id: uuid.UUID, label: str) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.TITLE_TEXT = f"Cancel the {label}, and rebook it (WIR 2.9)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("reason", "Why", self.text("", "Mum in hospital; chair unwell"))
+        yield self.row("rebook", "Rebook for", self.text("", "07/12/2026 16:00 (blank: later)"))
+
+    def on_mount(self) -> None:
+        self.query_one("#reason").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.text_of("reason"):
+            problems["reason"] = "say why the meeting is cancelled"
+        if self.text_of("rebook"):
+            try:
+                parse_when(self.text_of("rebook"))
+            except ValueError as exc:
+                problems["rebook"] = str(exc)
+        return problems
+
+    def build(self):
+        reason, meeting_id, now = self.text_of("reason"), self.meeting_id, self.app.clock()
+        when = parse_when(self.text_of("rebook")) if self.text_of("rebook") else None
+        if when is None:
+            return lambda session: meetings.cancel(session, meeting_id, reason) or True
+        return lambda session: meetings.rebook(session, meeting_id, when, reason, now=now)
+
+
+class SentFormScreen(FormScreen):
+    """Who the minutes and the updated plan went to, and when (WIR 2.3, 2.7); parents who did
+    not attend are ticked (WIR 2.8)."""
+
+    def __init__(self, meeting_id: uuid.UUID, people: list[Invitee], today: date) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.people = people
+        self.today = today
+        self.TITLE_TEXT = "Minutes and plan sent"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("recipients", "Sent to", SelectionList[int](
+            *((f"{p.name} ({p.role}){' — did not attend' if p.is_parent and p.attendance != 'present' else ''}",
+               i, True) for i, p in enumerate(self.people)), compact=True))
+        yield self.row("sent_on", "Sent on", self.text(f"{self.today:%d/%m/%Y}"))
+        yield self.row("method", "How", self.choice(
+            [("Email", "email"), ("Post", "post"), ("By hand", "hand")], "email"))
+
+    def problems(self) -> dict[str, str]:
+        problems = {}
+        try:
+            if self.date_of("sent_on") is None:
+                problems["sent_on"] = "when were they sent?"
+        except ValueError as exc:
+            problems["sent_on"] = str(exc)
+        if not self.query_one("#recipients", SelectionList).selected:
+            problems["recipients"] = "tick who they went to"
+        return problems
+
+    def build(self):
+        chosen = sorted(self.query_one("#recipients", SelectionList).selected)
+        recipients = [(self.people[i].name, self.people[i].person_id) for i in chosen]
+        sent_on = parse_date(self.value("sent_on"))
+        method, meeting_id = self.value("method") or "email", self.meeting_id
+        return lambda session: meetings.record_distribution(
+            session, meeting_id, recipients, sent_on, method) or True
+
+
+__all__ = ["CancelFormScreen", "ScheduleFormScreen", "SentFormScreen"]

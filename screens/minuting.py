@@ -1,0 +1,628 @@
+"""Live minuting of a CIN meeting along the WIR 2.6 agenda, keeping up with the room.
+
+Steps: attendance, ground rules, **each Amber and Red in turn** (update, impact on the
+child, action statuses, re-rating), the three boxes (significant events, new concerns,
+agreed actions), the child's and parents' views, decisions. Ctrl+N / Ctrl+B move between
+steps; a clock shows the meeting's time and the time on this step; Ctrl+L switches the
+projection layout (no side list, high contrast, wide text). The minutes are saved as a
+draft about a second after each change (`cintui.drafts`): a crash resumes at the same
+step. Ctrl+F finishes: checks, then the minutes are stored and the next plan version is
+agreed from them (new concerns as new Ambers, agreed actions in column 3, WIR 2.6).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import (
+    ContentSwitcher,
+    DataTable,
+    Footer,
+    Input,
+    Select,
+    Static,
+    TextArea,
+)
+
+from cintui import casework, drafts, meetings, plans, record
+from cintui.domain.meeting import (
+    ATTENDANCE,
+    ATTENDANCE_LABELS,
+    KIND_LABELS,
+    RECOMMENDATION_LABELS,
+    RECOMMENDATIONS,
+    ActionUpdate,
+    AgreedAction,
+    Decisions,
+    Invitee,
+    Minutes,
+    NeedUpdate,
+    NewConcern,
+    minutes_problems,
+)
+from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
+
+from .forms import ConfirmScreen, parse_date
+
+AUTOSAVE_SECONDS = 1.0
+RAG_STYLES = {"R": "bold white on red", "A": "bold black on dark_orange",
+              "G": "bold white on green"}
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600:d}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+def _steps(m: Minutes) -> list[tuple[str, int]]:
+    """(panel, index) per step of the WIR 2.6 agenda."""
+    return ([("attendance", 0), ("ground", 0)] + [("item", i) for i in range(len(m.items))]
+            + [("boxes", 0), ("views", 0), ("decisions", 0)])
+
+
+def _step_title(m: Minutes, panel: str, index: int) -> str:
+    if panel == "item":
+        item = m.items[index]
+        return f"{RAG_NAMES.get(item.rag_before, '')} {index + 1}: {item.need[:60]}"
+    return {"attendance": "Introductions and attendance", "ground": "Ground rules",
+            "boxes": "Events, concerns, actions",
+            "views": "Child's and parents' views", "decisions": "Decisions"}[panel]
+
+
+class MinutingScreen(Screen):
+    """Chair and minute a meeting live; the minutes become the updated plan."""
+
+    DEFAULT_CSS = """
+    MinutingScreen #bar { height: 2; padding: 0 1; background: $boost; }
+    MinutingScreen #agenda { width: 34; padding: 0 1; border-right: solid $primary; }
+    MinutingScreen #panels { width: 1fr; padding: 0 1; }
+    MinutingScreen .label { text-style: bold; margin: 1 0 0 0; height: auto; }
+    MinutingScreen .hint { color: $text-muted; height: auto; }
+    MinutingScreen TextArea { height: auto; min-height: 4; max-height: 12; }
+    MinutingScreen DataTable { height: auto; max-height: 12; }
+    MinutingScreen #body { height: 1fr; }
+    MinutingScreen #rating-row { height: auto; }
+    MinutingScreen Input { width: 1fr; }
+    MinutingScreen Select { width: 24; }
+    MinutingScreen #problems { color: $error; height: auto; padding: 0 1; }
+    MinutingScreen #saved { height: 1; padding: 0 1; color: $text-muted; }
+    MinutingScreen.-projecting #agenda { display: none; }
+    MinutingScreen.-projecting #bar { text-style: bold; background: $primary; }
+    MinutingScreen.-projecting .label { text-style: bold reverse; }
+    MinutingScreen.-projecting Footer { display: none; }
+    """
+    BINDINGS = [
+        Binding("ctrl+n", "step(1)", "Next item", priority=True),
+        Binding("ctrl+b", "step(-1)", "Back", priority=True),
+        Binding("ctrl+f", "finish", "Finish meeting", priority=True),
+        Binding("ctrl+l", "project", "Large / projection", priority=True),
+        Binding("escape", "close", "Pause (saved)"),
+    ]
+
+    class Saved(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, meeting_id: uuid.UUID) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.minutes: Minutes | None = None
+        self.draft_id: uuid.UUID | None = None
+        self.step = 0
+        self.steps: list[tuple[str, int]] = []
+        self._step_started: datetime | None = None
+        self._dirty = False
+        self._pending = False
+        self._loading = False
+        self._done = False
+        self.saver: drafts.DraftSaver | None = None
+        self.action_texts: dict[uuid.UUID, tuple[str, str, str, str]] = {}  # what who by status
+        self._by_need: dict[uuid.UUID, list[uuid.UUID]] = {}  # need key -> its action keys
+        self.child_name = ""
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="bar")
+        with Horizontal(id="body"):
+            yield Static("", id="agenda")
+            with ContentSwitcher(id="panels", initial="attendance"):
+                with VerticalScroll(id="attendance"):
+                    yield Static("Introductions: who is here? Space changes the selected "
+                                 "person's attendance. Add someone who came on the spot "
+                                 "below (name, role) and press Enter.", classes="hint")
+                    table = DataTable(id="attendance-table", cursor_type="row")
+                    table.add_columns("Name", "Role", "Attendance")
+                    yield table
+                    yield Input(id="add-person", placeholder="Someone else here: name, role")
+                with VerticalScroll(id="ground"):
+                    yield Static("Ground rules agreed at the start (WIR 2.6)", classes="label")
+                    yield TextArea(id="ground_rules", soft_wrap=True, tab_behavior="focus",
+                                   placeholder="Respect, one person at a time, phones off…")
+                with VerticalScroll(id="item"):
+                    yield Static("", id="item-need")
+                    yield Static("Update from the family and professionals", classes="label")
+                    yield TextArea(id="update", soft_wrap=True, tab_behavior="focus",
+                                   placeholder="What has happened on each task since the "
+                                   "last meeting")
+                    yield Static("Impact on the child of the tasks done or not done "
+                                 "(the fourth column)", classes="label")
+                    yield TextArea(id="impact", soft_wrap=True, tab_behavior="focus",
+                                   placeholder="What is different for the child")
+                    yield Static("Actions (Space: next status)", classes="label")
+                    actions = DataTable(id="item-actions", cursor_type="row")
+                    actions.add_columns("Action", "Who", "By", "Status")
+                    yield actions
+                    yield Static("Rating agreed today", classes="label")
+                    with Horizontal(id="rating-row"):
+                        yield Select([("unchanged", ""), ("Red", "R"), ("Amber", "A"),
+                                      ("Green", "G")], value="", allow_blank=False,
+                                     id="rag_after")
+                        yield Input(id="maintained_for",
+                                    placeholder="→ Green: how long has the change held? "
+                                    "(WIR 2.4)")
+                    yield Input(id="cp_discussion", placeholder="→ Red: the CP conference / "
+                                "strategy discussion considered (WIR 2.6, BEX 3)")
+                with VerticalScroll(id="boxes"):
+                    yield Static("1 Significant events", classes="label")
+                    yield TextArea(id="significant_events", soft_wrap=True,
+                                   tab_behavior="focus")
+                    yield Static("2 New concerns / risks: one per line, 'concern -> outcome'; "
+                                 "each becomes a new Amber in the plan", classes="label")
+                    yield TextArea(id="new_concerns", soft_wrap=True, tab_behavior="focus")
+                    yield Static("3 Agreed actions: one per line, 'what ; who ; by "
+                                 "dd/mm/yyyy'; added to the plan's column 3", classes="label")
+                    yield TextArea(id="agreed_actions", soft_wrap=True, tab_behavior="focus")
+                    yield Static("", id="boxes-check", classes="hint")
+                with VerticalScroll(id="views"):
+                    yield Static("The child's views (in their words)", classes="label")
+                    yield TextArea(id="childs_views", soft_wrap=True, tab_behavior="focus")
+                    yield Static("The parents' views", classes="label")
+                    yield TextArea(id="parents_views", soft_wrap=True, tab_behavior="focus")
+                with VerticalScroll(id="decisions"):
+                    yield Static("Is the child still in need? (BEX 3)", classes="label")
+                    yield Select([("Yes", "yes"), ("No", "no")], id="still_in_need",
+                                 prompt="choose")
+                    yield Static("Next review (suggested from the policy)", classes="label")
+                    yield Input(id="next_review", placeholder="dd/mm/yyyy")
+                    yield Static("Recommendation", classes="label")
+                    yield Select([(RECOMMENDATION_LABELS[r], r) for r in RECOMMENDATIONS],
+                                 id="recommendation", prompt="choose")
+                    yield Static("Notes", classes="label")
+                    yield TextArea(id="decision_notes", soft_wrap=True, tab_behavior="focus")
+        yield Static("", id="problems")
+        yield Static("", id="saved")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        with app.store.session(app.actor) as session:
+            draft = meetings.start_minutes(session, self.meeting_id, app.actor, app.clock())
+        with app.store.read() as session:
+            detail = meetings.load_meeting(session, self.meeting_id)
+            version_id = plans.current_version_id(session, detail.child_id)
+            plan = plans.load_version(session, version_id) if version_id else None
+            self.child_name = record.get_child(session, detail.child_id).full_name
+            policy = casework.store_policy(session)
+        self.detail = detail
+        for need in plan.needs if plan else ():
+            self._by_need[need.key] = [a.key for a in need.actions]
+            for a in need.actions:
+                self.action_texts[a.key] = (a.what, a.who, f"{a.by_when:%d/%m/%Y}"
+                                            if a.by_when else "no date", a.status)
+        self.minutes = draft.minutes
+        self.draft_id = draft.id
+        if self.minutes.decisions.next_review is None:
+            suggested = meetings.suggested_next_review(self.minutes.held_on, policy)
+            self.minutes = replace(self.minutes, decisions=replace(
+                self.minutes.decisions, next_review=suggested))
+        self.steps = _steps(self.minutes)
+        self.step = min(self.minutes.step, len(self.steps) - 1)
+        resumed = self.minutes.step > 0 or any(i.update for i in self.minutes.items)
+        self.saver = drafts.DraftSaver(self._write, self._write_failed)
+        self._fill_fixed()
+        self._show_step()
+        self.set_interval(1.0, self._tick)
+        self.query_one("#saved", Static).update(
+            "Resumed where the minutes stopped" if resumed else "Minutes saved as you type")
+
+    # ------------------------------------------------------------ filling
+
+    def _fill_fixed(self) -> None:
+        m = self.minutes
+        self._loading = True
+        self.query_one("#ground_rules", TextArea).load_text(m.ground_rules)
+        self.query_one("#significant_events", TextArea).load_text(m.significant_events)
+        self.query_one("#new_concerns", TextArea).load_text("\n".join(
+            f"{c.text} -> {c.outcome}" if c.outcome else c.text for c in m.new_concerns))
+        self.query_one("#agreed_actions", TextArea).load_text("\n".join(
+            f"{a.what} ; {a.who} ; {a.by_when:%d/%m/%Y}" if a.by_when else f"{a.what} ; {a.who}"
+            for a in m.agreed_actions))
+        self.query_one("#childs_views", TextArea).load_text(m.childs_views)
+        self.query_one("#parents_views", TextArea).load_text(m.parents_views)
+        d = m.decisions
+        if d.still_in_need is not None:
+            self.query_one("#still_in_need", Select).value = "yes" if d.still_in_need else "no"
+        self.query_one("#next_review", Input).value = (
+            f"{d.next_review:%d/%m/%Y}" if d.next_review else "")
+        if d.recommendation:
+            self.query_one("#recommendation", Select).value = d.recommendation
+        self.query_one("#decision_notes", TextArea).load_text(d.notes)
+        self._fill_attendance()
+        self.call_after_refresh(self._loaded)
+
+    def _loaded(self) -> None:
+        self._loading = False
+
+    def _fill_attendance(self) -> None:
+        table = self.query_one("#attendance-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for p in self.minutes.attendance:
+            style = "green" if p.attendance == "present" else (
+                "dark_orange" if p.attendance == "invited" else "")
+            table.add_row(p.name, p.role, Text(ATTENDANCE_LABELS[p.attendance], style=style))
+        if self.minutes.attendance:
+            table.move_cursor(row=min(row, len(self.minutes.attendance) - 1))
+
+    def _fill_item(self, index: int) -> None:
+        item = self.minutes.items[index]
+        self._loading = True
+        need = Text()
+        need.append(f" {item.rag_before} {RAG_NAMES[item.rag_before]} ",
+                    style=RAG_STYLES[item.rag_before])
+        need.append(f"  {item.need}", style="bold")
+        self.query_one("#item-need", Static).update(need)
+        self.query_one("#update", TextArea).load_text(item.update)
+        self.query_one("#impact", TextArea).load_text(item.impact)
+        self.query_one("#rag_after", Select).value = item.rag_after
+        self.query_one("#maintained_for", Input).value = item.maintained_for
+        self.query_one("#cp_discussion", Input).value = item.cp_discussion
+        self._fill_actions(item)
+        self.call_after_refresh(self._loaded)
+
+    def _item_actions(self, item: NeedUpdate) -> list[tuple[uuid.UUID, str]]:
+        """The need's actions with their status as minuted (else as in the plan)."""
+        minuted = {a.key: a.status for a in item.actions}
+        keys = [k for k in self._by_need.get(item.need_key, []) if k in self.action_texts]
+        return [(k, minuted.get(k, self.action_texts[k][3])) for k in keys]
+
+    def _fill_actions(self, item: NeedUpdate) -> None:
+        table = self.query_one("#item-actions", DataTable)
+        table.clear()
+        for key, status in self._item_actions(item):
+            what, who, by, _ = self.action_texts[key]
+            table.add_row(what[:50], who[:20], by, ACTION_STATUS_LABELS[status])
+
+    # ------------------------------------------------------------ steps
+
+    def _show_step(self) -> None:
+        panel, index = self.steps[self.step]
+        self.query_one(ContentSwitcher).current = panel
+        if panel == "item":
+            self._fill_item(index)
+        self._step_started = self.app.clock(seconds=True)
+        self._draw_agenda()
+        self._tick()
+        focus = {"attendance": "#attendance-table", "ground": "#ground_rules",
+                 "item": "#update", "boxes": "#significant_events", "views": "#childs_views",
+                 "decisions": "#still_in_need"}[panel]
+        self.query_one(focus).focus()
+
+    def _draw_agenda(self) -> None:
+        text = Text()
+        for i, (panel, index) in enumerate(self.steps):
+            mark = "▶ " if i == self.step else "  "
+            line = _step_title(self.minutes, panel, index)
+            style = "bold reverse" if i == self.step else ""
+            if panel == "item":
+                rag = self.minutes.items[index].rag_before
+                text.append(mark)
+                text.append(f" {rag} ", style=RAG_STYLES[rag])
+                text.append(f" {line.split(': ', 1)[1][:24]}\n", style=style)
+            else:
+                text.append(f"{mark}{line[:30]}\n", style=style)
+        self.query_one("#agenda", Static).update(text)
+
+    def _spent_on_step(self) -> float:
+        return (self.app.clock(seconds=True) - self._step_started).total_seconds() \
+            if self._step_started else 0.0
+
+    def _tick(self) -> None:
+        if self.minutes is None:
+            return
+        panel, index = self.steps[self.step]
+        spent = self._spent_on_step()
+        if panel == "item":
+            spent += self.minutes.items[index].seconds
+        started = self.minutes.started_at or self.app.clock(seconds=True)
+        total = (self.app.clock(seconds=True) - started).total_seconds()
+        label = KIND_LABELS.get(self.minutes.kind, self.minutes.kind)
+        self.query_one("#bar", Static).update(Text.assemble(
+            (f"{label} · {self.child_name}", "bold"),
+            f"   Time: meeting {_clock(max(total, 0))}   this item {_clock(spent)}\n",
+            f"Step {self.step + 1} of {len(self.steps)}: "
+            f"{_step_title(self.minutes, panel, index)[:48]}"
+            "  ·  Ctrl+N next  Ctrl+B back  Ctrl+F finish  Ctrl+L large"))
+
+    def action_step(self, delta: int) -> None:
+        self._collect()
+        panel, index = self.steps[self.step]
+        if panel == "item":
+            spent = int(self._spent_on_step())
+            item = self.minutes.items[index]
+            self._set_item(index, replace(item, seconds=item.seconds + spent))
+        self.step = max(0, min(len(self.steps) - 1, self.step + delta))
+        self.minutes = replace(self.minutes, step=self.step)
+        self._submit()
+        self._show_step()
+
+    def action_project(self) -> None:
+        self.toggle_class("-projecting")
+
+    # ------------------------------------------------------------ reading widgets
+
+    def _set_item(self, index: int, item: NeedUpdate) -> None:
+        items = list(self.minutes.items)
+        items[index] = item
+        self.minutes = replace(self.minutes, items=tuple(items))
+
+    def _collect(self) -> None:
+        """The minutes as the widgets now say (the current step's item included)."""
+        m = self.minutes
+        panel, index = self.steps[self.step]
+        if panel == "item":
+            item = m.items[index]
+            rag = self.query_one("#rag_after", Select).value
+            self._set_item(index, replace(
+                item, update=self.query_one("#update", TextArea).text,
+                impact=self.query_one("#impact", TextArea).text,
+                rag_after=rag if isinstance(rag, str) else "",
+                maintained_for=self.query_one("#maintained_for", Input).value,
+                cp_discussion=self.query_one("#cp_discussion", Input).value))
+            m = self.minutes
+        concerns = []
+        for line in self.query_one("#new_concerns", TextArea).text.splitlines():
+            if line.strip():
+                text, _, outcome = line.partition("->")
+                concerns.append(NewConcern(text.strip(), outcome.strip()))
+        actions, bad = [], []
+        for line in self.query_one("#agreed_actions", TextArea).text.splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            what, who = parts[0], parts[1] if len(parts) > 1 else ""
+            try:
+                when = parse_date(parts[2]) if len(parts) > 2 else None
+            except ValueError:
+                when = None
+                bad.append(line.strip())
+            actions.append(AgreedAction(what, who, when))
+        self.query_one("#boxes-check", Static).update(
+            "" if not bad else "⚠ Not a date in: " + "; ".join(bad))
+        still = self.query_one("#still_in_need", Select).value
+        rec = self.query_one("#recommendation", Select).value
+        try:
+            review = parse_date(self.query_one("#next_review", Input).value)
+        except ValueError:
+            review = m.decisions.next_review
+        self.minutes = replace(
+            m, ground_rules=self.query_one("#ground_rules", TextArea).text,
+            significant_events=self.query_one("#significant_events", TextArea).text,
+            new_concerns=tuple(concerns), agreed_actions=tuple(actions),
+            childs_views=self.query_one("#childs_views", TextArea).text,
+            parents_views=self.query_one("#parents_views", TextArea).text,
+            decisions=Decisions(
+                still_in_need=None if still not in ("yes", "no") else still == "yes",
+                next_review=review,
+                recommendation=rec if isinstance(rec, str) else "",
+                notes=self.query_one("#decision_notes", TextArea).text))
+
+    # ------------------------------------------------------------ attendance and actions
+
+    def on_key(self, event) -> None:
+        if event.key != "space":
+            return
+        focused = self.focused
+        if focused is self.query_one("#attendance-table", DataTable):
+            event.stop()
+            self._cycle_attendance()
+        elif focused is self.query_one("#item-actions", DataTable):
+            event.stop()
+            self._cycle_action()
+
+    def _cycle_attendance(self) -> None:
+        table = self.query_one("#attendance-table", DataTable)
+        if not self.minutes.attendance:
+            return
+        i = table.cursor_row
+        people = list(self.minutes.attendance)
+        order = ATTENDANCE[1:]  # present → apologies with report → apologies → absent
+        now = people[i].attendance
+        nxt = order[(order.index(now) + 1) % len(order)] if now in order else order[0]
+        people[i] = replace(people[i], attendance=nxt)
+        self.minutes = replace(self.minutes, attendance=tuple(people))
+        self._fill_attendance()
+        self._changed_now()
+
+    @on(Input.Submitted, "#add-person")
+    def _add_person(self, event: Input.Submitted) -> None:
+        name, _, role = event.value.partition(",")
+        if not name.strip():
+            return
+        person = Invitee(name.strip(), role.strip(), attendance="present",
+                         added_on_the_day=True)
+        self.minutes = replace(self.minutes, attendance=(*self.minutes.attendance, person))
+        event.input.value = ""
+        self._fill_attendance()
+        self._changed_now()
+
+    def _cycle_action(self) -> None:
+        panel, index = self.steps[self.step]
+        if panel != "item":
+            return
+        self._collect()
+        item = self.minutes.items[index]
+        rows = self._item_actions(item)
+        table = self.query_one("#item-actions", DataTable)
+        if not rows:
+            return
+        key, status = rows[table.cursor_row]
+        nxt = ACTION_STATUSES[(ACTION_STATUSES.index(status) + 1) % len(ACTION_STATUSES)]
+        kept = tuple(a for a in item.actions if a.key != key)
+        self._set_item(index, replace(item, actions=(*kept, ActionUpdate(key, nxt))))
+        row = table.cursor_row
+        self._fill_actions(self.minutes.items[index])
+        table.move_cursor(row=row)
+        self._changed_now()
+
+    # ------------------------------------------------------------ autosave
+
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self, event) -> None:
+        if self._loading or self._done or self.minutes is None:
+            return
+        if getattr(event, "input", None) is not None and event.input.id == "add-person":
+            return
+        self._dirty = True
+        if not self._pending:
+            self._pending = True
+            self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+
+    def _changed_now(self) -> None:
+        self._dirty = True
+        self._submit()
+
+    def _autosave(self) -> None:
+        self._pending = False
+        if self._dirty and not self._done:
+            self._collect()
+            self._submit()
+
+    def _submit(self) -> None:
+        self._dirty = False
+        if self.saver is not None:
+            self.saver.submit(self.minutes)
+
+    def _write(self, minutes: Minutes) -> None:
+        app = self.app
+        with app.store.session(app.actor) as session:
+            meetings.save_minutes(session, self.draft_id, minutes)
+        self.post_message(self.Saved(f"Minutes saved {app.clock(seconds=True):%H:%M:%S}"))
+
+    def _write_failed(self, exc: BaseException) -> None:
+        self.post_message(self.Saved(f"NOT SAVED: {exc}"))
+
+    def on_minuting_screen_saved(self, message: Saved) -> None:
+        if self.is_mounted:
+            self.query_one("#saved", Static).update(message.text)
+
+    def _stop_saver(self) -> None:
+        if self.saver is not None:
+            self.saver.close(timeout=5.0)
+            self.saver = None
+
+    def on_unmount(self) -> None:
+        self._stop_saver()
+
+    def action_close(self) -> None:
+        """Pause: everything is saved; the meeting can be picked up again."""
+        self._collect()
+        self._submit()
+        self._stop_saver()
+        self.app.pop_screen()
+
+    # ------------------------------------------------------------ finishing
+
+    def action_finish(self) -> None:
+        self._collect()
+        problems = minutes_problems(self.minutes)
+        box = self.query_one("#problems", Static)
+        if problems:
+            box.update("Not finished yet: " + " · ".join(f"{w}: {p}" for w, p in problems[:4]))
+            self.notify(f"{len(problems)} thing{'s' if len(problems) > 1 else ''} to settle "
+                        "before the meeting ends", severity="warning")
+            return
+        box.update("")
+        concerns = len(self.minutes.new_concerns)
+        actions = len(self.minutes.agreed_actions)
+        self.app.push_screen(ConfirmScreen(
+            f"End the meeting? The minutes are stored and the plan's next version is agreed "
+            f"at this meeting, with {concerns} new concern(s) as Ambers and {actions} agreed "
+            "action(s).", yes="Yes, finish (y)"), self._confirmed)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self._done = True
+            self._finish(self.minutes)
+
+    @work(thread=True, exclusive=True, group="minutes-finish")
+    def _finish(self, minutes: Minutes) -> None:
+        app = self.app
+        if self.saver is not None:
+            self.saver.flush()
+        try:
+            with app.store.session(app.actor) as session:
+                version = meetings.finish(session, self.meeting_id, minutes, actor=app.actor,
+                                          now=app.clock(), draft_id=self.draft_id)
+        except casework.CaseworkError as exc:
+            app.call_from_thread(self._refused, exc)
+            return
+        app.call_from_thread(self._finished, version)
+
+    def _refused(self, exc: Exception) -> None:
+        self._done = False
+        self.query_one("#problems", Static).update(f"Not finished: {exc}")
+
+    def _finished(self, version_id) -> None:
+        self._stop_saver()
+        self.notify("Meeting finished: minutes stored and the updated plan agreed"
+                    + ("" if version_id else " (no plan to update)"), timeout=8)
+        self.app.pop_screen()
+
+
+class MinutesViewScreen(Screen):
+    """The minutes of a held meeting as they will be sent (the export's Markdown)."""
+
+    BINDINGS = [Binding("escape", "back", "Back")]
+    DEFAULT_CSS = "MinutesViewScreen #minutes-read { padding: 0 1; }"
+
+    def __init__(self, meeting_id: uuid.UUID) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Header, Markdown
+
+        yield Header()
+        with VerticalScroll():
+            yield Markdown("", id="minutes-read")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from textual.widgets import Markdown
+
+        from cintui.export import minutes as minutes_export
+
+        with self.app.store.read() as session:
+            doc = meetings.minutes_document(session, self.meeting_id, self.app.today)
+        self.markdown = minutes_export.to_markdown(doc)
+        self.query_one("#minutes-read", Markdown).update(self.markdown)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+__all__ = ["MinutesViewScreen", "MinutingScreen"]

@@ -1,0 +1,233 @@
+"""Chairing and minuting a CIN review live, by keyboard (issue 6): attendance, each Amber in
+turn, a re-rating to Green, a new concern and an agreed action promoted into the plan,
+decisions; the minutes autosave and a crash resumes where it stopped.
+
+Synthetic people only: the demo store (seed 7), fixed clock 23 Nov 2026 16:05.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, TextArea
+
+from cintui import casework, meetings, plans
+from cintui.domain.meeting import Schedule
+from cintui.store.engine import open_store
+from tests.screens.test_child import ChildHost, read, text_of
+from tests.screens.test_shell import settle, type_text
+
+SIZE = (120, 40)
+CHILD = "DEMO00002"  # Maisie Garside, 12: an agreed plan with two Ambers and their actions
+NOW = datetime(2026, 11, 23, 16, 5)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def book(path) -> object:
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            child_id = casework.find_child(session, CHILD).id
+            invitees = tuple(meetings.invitee_choices(session, child_id))
+        with store.session("test.worker") as session:
+            return meetings.schedule(session, child_id, Schedule(
+                "review", datetime(2026, 11, 23, 16, 0), venue="Family home",
+                chair="Poppy Jessop", chair_role="Senior practitioner", invitees=invitees),
+                now=datetime(2026, 11, 23, 9, 0))
+    finally:
+        store.close()
+
+
+class MeetingHost(ChildHost):
+    def __init__(self, path) -> None:
+        super().__init__(path, CHILD)
+        self._now = NOW
+
+
+async def open_minuting(pilot, meeting_id) -> None:
+    await settle(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+    table = pilot.app.screen.query_one("#meetings-table", DataTable)
+    keys = [r.key.value for r in table.ordered_rows]
+    table.move_cursor(row=keys.index(str(meeting_id)))
+    await pilot.press("enter")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "MinutingScreen"
+
+
+async def write(pilot, selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector).focus()
+    await type_text(pilot, text)
+    await pilot.pause()
+
+
+async def choose(pilot, selector: str, downs: int) -> None:
+    """Open a Select with Enter, move down `downs` options, choose with Enter."""
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    for _ in range(downs):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_a_whole_review_by_keyboard_updates_the_plan(demo_store):
+    """WIR 2.6 agenda: attendance; ground rules; each Amber in turn with its update and the
+    impact on the child; one re-rated Amber → Green (maintained 8 weeks, WIR 2.4); a new
+    concern becomes a new Amber and an agreed action an action with owner and date;
+    decisions (BEX 3). The meeting produces the next plan version, agreed at it."""
+    meeting_id = book(demo_store)
+    before = read(demo_store, lambda s: plans.current_plan(
+        s, casework.find_child(s, CHILD).id))
+    ambers = [n for n in before.needs if n.rag in "AR"]
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        people = screen.minutes.attendance
+        table = screen.query_one("#attendance-table", DataTable)
+        table.focus()
+        for i in range(len(people)):
+            table.move_cursor(row=i)
+            # present; the father (first) sends apologies without a report: 3 presses
+            await pilot.press(*(["space"] * (3 if i == 0 else 1)))
+        await write(pilot, "#add-person", "Jo Bloggs, Family support worker")
+        await pilot.press("enter")
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "One at a time")
+        await pilot.press("ctrl+n")
+        assert "Amber 1" in text_of(screen, "#bar")
+        await type_text(pilot, "Attendance 97 percent for 8 weeks")
+        await write(pilot, "#impact", "Maisie is keeping up in class")
+        screen.query_one("#item-actions", DataTable).focus()
+        await pilot.press("space")  # in progress → done
+        await choose(pilot, "#rag_after", 3)  # unchanged, Red, Amber, Green
+        await write(pilot, "#maintained_for", "8 weeks")
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "Arguments less often")
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "Maisie started at a new club")
+        await write(pilot, "#new_concerns", "Dad has lost his job -> Rent and bills are paid")
+        await write(pilot, "#agreed_actions", "Citizens Advice appointment ; Dad ; 14/03/2027")
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "I want to stay at my school")
+        await pilot.press("ctrl+n")
+        await choose(pilot, "#still_in_need", 1)  # (choose), Yes
+        await choose(pilot, "#recommendation", 1)  # (choose), Continue
+        assert screen.query_one("#next_review", Input).value == "23/02/2027"  # 3 months
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen", text_of(screen, "#problems")
+        await pilot.press("y")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+    def after(session):
+        child_id = casework.find_child(session, CHILD).id
+        return plans.current_plan(session, child_id), meetings.load_meeting(session, meeting_id)
+    plan, detail = read(demo_store, after)
+    assert plan.number == before.number + 1
+    assert plan.agreed_at == "CIN review meeting 23 Nov 2026"
+    rated = next(n for n in plan.needs if n.key == ambers[0].key)
+    assert rated.rag == "G" and rated.rag_history[-1].maintained_for == "8 weeks"
+    assert rated.actions[0].status == "done"
+    concern = plan.needs[-1]
+    assert (concern.now, concern.outcome, concern.rag) == (
+        "Dad has lost his job", "Rent and bills are paid", "A")
+    assert [(a.what, a.who, a.by_when) for a in concern.actions] == [
+        ("Citizens Advice appointment", "Dad", date(2027, 3, 14))]
+    m = detail.minutes
+    assert detail.status == "held" and m.decisions.still_in_need is True
+    assert m.items[0].update == "Attendance 97 percent for 8 weeks"
+    assert m.items[0].impact == "Maisie is keeping up in class"
+    assert m.items[1].update == "Arguments less often"
+    assert m.childs_views == "I want to stay at my school"
+    assert m.attendance[0].attendance == "apologies"
+    assert m.attendance[-1].name == "Jo Bloggs" and m.attendance[-1].added_on_the_day
+    assert plan.next_review == date(2027, 2, 23)
+
+
+async def test_finishing_with_gaps_is_refused_with_what_to_settle(demo_store):
+    meeting_id = book(demo_store)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MinutingScreen"
+        problems = text_of(app.screen, "#problems")
+        assert "tick who is present" in problems
+    assert read(demo_store, lambda s: meetings.load_meeting(s, meeting_id).status) == "scheduled"
+
+
+CRASH_SCRIPT = """
+import asyncio, sys
+from datetime import datetime
+from pathlib import Path
+from tests.screens.test_minuting import MeetingHost, open_minuting
+from tests.screens.test_shell import settle, type_text
+import uuid
+
+async def main():
+    app = MeetingHost(Path(sys.argv[1]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_minuting(pilot, uuid.UUID(sys.argv[2]))
+        await pilot.press("ctrl+n", "ctrl+n")
+        await settle(pilot)
+        await type_text(pilot, "School says much better")
+        print("TYPED", flush=True)
+        await asyncio.sleep(120)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_crash_mid_meeting_resumes_where_it_stopped(demo_store, tmp_path):
+    """Nothing lost: the process is killed (SIGKILL) mid-item; reopening the meeting
+    resumes at the same Amber with the words typed."""
+    meeting_id = book(demo_store)
+    script = tmp_path / "crash.py"
+    script.write_text(CRASH_SCRIPT)
+    proc = subprocess.Popen([sys.executable, str(script), str(demo_store), str(meeting_id)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert proc.stdout.readline().strip() == "TYPED", proc.stderr.read()
+        time.sleep(2.5)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        assert "Amber 1" in text_of(screen, "#bar")
+        assert screen.query_one("#update", TextArea).text == "School says much better"
+        assert "Resumed" in text_of(screen, "#saved")
+
+
+@pytest.mark.parametrize("projecting", [False, True])
+def test_the_minuting_screen_snapshot(demo_store, snap_compare, projecting):
+    meeting_id = book(demo_store)
+
+    async def run_before(pilot) -> None:
+        await open_minuting(pilot, meeting_id)
+        await pilot.press("ctrl+n", "ctrl+n")
+        await type_text(pilot, "School says much better")
+        if projecting:
+            await pilot.press("ctrl+l")
+        await pilot.pause(1.3)  # the autosave's timer has run: the saved line is stable
+        pilot.app.screen.saver.flush()
+        await settle(pilot)
+
+    assert snap_compare(MeetingHost(demo_store), terminal_size=SIZE, run_before=run_before)
