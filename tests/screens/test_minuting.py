@@ -231,3 +231,65 @@ def test_the_minuting_screen_snapshot(demo_store, snap_compare, projecting):
         await settle(pilot)
 
     assert snap_compare(MeetingHost(demo_store), terminal_size=SIZE, run_before=run_before)
+
+
+# ---------------------------------------------------------------- booking and after
+
+
+async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_store):
+    """WIR 2.8: a school-age child's meeting outside school hours; WIR 2.3: the family and
+    professionals from People are invited; the chair is named."""
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        before = app.screen.query_one("#meetings-table", DataTable).row_count
+        await pilot.press("m")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ScheduleFormScreen"
+        when = form.query_one("#when", Input)
+        when.value = "30/11/2026 14:00"
+        await pilot.pause()
+        assert "WIR 2.8" in text_of(form, "#form-info")
+        when.value = "30/11/2026 16:00"
+        await write(pilot, "#venue", "Family home")
+        await pilot.pause()
+        assert text_of(form, "#form-info") == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        table = app.screen.query_one("#meetings-table", DataTable)
+        assert table.row_count == before + 1
+    def booked(session):
+        child_id = casework.find_child(session, CHILD).id
+        policy = casework.store_policy(session)
+        row = next(r for r in meetings.list_meetings(session, child_id, policy)
+                   if r.starts_at == datetime(2026, 11, 30, 16, 0))
+        return meetings.load_meeting(session, row.id)
+    detail = read(demo_store, booked)
+    assert detail.schedule.venue == "Family home" and detail.schedule.chair
+    assert any(p.is_parent for p in detail.schedule.invitees)
+
+
+async def test_cancel_with_a_reason_and_rebook(demo_store):
+    """WIR 2.9: cancelled with the reason kept, and rebooked."""
+    meeting_id = book(demo_store)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        table = app.screen.query_one("#meetings-table", DataTable)
+        keys = [r.key.value for r in table.ordered_rows]
+        table.move_cursor(row=keys.index(str(meeting_id)))
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "Mum in hospital")
+        await write(pilot, "#rebook", "07/12/2026 16:00")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+    detail = read(demo_store, lambda s: meetings.load_meeting(s, meeting_id))
+    assert (detail.status, detail.cancelled_reason) == ("cancelled", "Mum in hospital")
