@@ -596,7 +596,7 @@ class MinutingScreen(Screen):
 class MinutesViewScreen(Screen):
     """The minutes of a held meeting as they will be sent (the export's Markdown)."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("x", "export", "Export PDF + DOCX"), Binding("escape", "back", "Back")]
     DEFAULT_CSS = "MinutesViewScreen #minutes-read { padding: 0 1; }"
 
     def __init__(self, meeting_id: uuid.UUID) -> None:
@@ -623,6 +623,24 @@ class MinutesViewScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, group="minutes-export")
+    def action_export(self) -> None:
+        """The minutes (with the updated plan) as PDF and DOCX in the exports folder, for
+        circulation (WIR 2.3, 2.7)."""
+        from cintui import config
+        from cintui.export import minutes as minutes_export
+
+        app = self.app
+        folder = config.data_dir(create=True) / "exports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        with app.store.read() as session:
+            doc = meetings.minutes_document(session, self.meeting_id, app.today)
+        stem = f"{doc.child_reference}-minutes-{doc.minutes.held_on.isoformat()}"
+        written = [minutes_export.write(doc, folder / f"{stem}.{fmt}", fmt)
+                   for fmt in ("pdf", "docx")]
+        app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written)),
+                             timeout=10)
 
 
 __all__ = ["MinutesViewScreen", "MinutingScreen"]
