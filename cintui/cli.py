@@ -989,6 +989,7 @@ def meeting_schedule(
     from cintui.export.visits import moment
 
     starts_at = _parse_moment(at, "--at")
+    kind = kind.strip().lower()
     now = _now(today)
     practical = tuple((key, value.strip()) for key, value in (
         ("transport", transport), ("childcare", childcare), ("interpreter", interpreter),
@@ -999,19 +1000,19 @@ def meeting_schedule(
         choices = meetings.invitee_choices(session, record.id)
         invitees = _pick_invitees(choices, invite) if invite else tuple(choices)
         meeting_id = meetings.schedule(session, record.id, Schedule(
-            kind=kind.strip().lower(), starts_at=starts_at, venue=venue, chair=chair,
+            kind=kind, starts_at=starts_at, venue=venue, chair=chair,
             chair_role=chair_role, practical=practical, invitees=invitees), now=now)
         warning = school_hours_warning(starts_at, meetings.child_age(session, record.id,
                                                                      starts_at.date()))
     if warning:
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:
-        _echo_json({"id": meeting_id.hex, "reference": ref, "kind": kind.strip().lower(),
+        _echo_json({"id": meeting_id.hex, "reference": ref, "kind": kind,
                     "starts_at": starts_at.isoformat(), "invited": [i.name for i in invitees],
                     "warning": warning or None})
         return
     who = ", ".join(i.name for i in invitees) or "nobody yet"
-    typer.echo(f"Booked: {KIND_LABELS[kind.strip().lower()]} for {name} ({ref}), "
+    typer.echo(f"Booked: {KIND_LABELS[kind]} for {name} ({ref}), "
                f"{moment(starts_at)} at {venue.strip()}, chaired by {chair.strip()}; "
                f"invited: {who}. Meeting id {meeting_id.hex}")
 
@@ -1020,6 +1021,7 @@ def _meeting_to_export(session, meeting: str, latest: bool):
     """MEETING as a meeting id, or with --latest as a child whose newest held meeting with
     minutes is wanted."""
     import uuid
+    from datetime import datetime
 
     from cintui import casework, meetings
 
@@ -1029,7 +1031,7 @@ def _meeting_to_export(session, meeting: str, latest: bool):
         held = [r for r in rows if r.status == "held" and r.has_minutes]
         if not held:
             raise CliError(f"{record.reference}: no held meeting with minutes yet")
-        return max(held, key=lambda r: (r.held_on, r.starts_at or r.held_on)).id
+        return max(held, key=lambda r: (r.held_on, r.starts_at or datetime.min)).id
     try:
         return uuid.UUID(meeting.strip())
     except ValueError:

@@ -191,10 +191,9 @@ def decisions(doc: MinutesDocument) -> list[tuple[str, str]]:
     """BEX 3: is the child still in need, the next review, and what is recommended."""
     d = doc.minutes.decisions
     still = {True: "yes", False: "no", None: "not recorded"}[d.still_in_need]
-    out = [("Still in need", still), ("Next review", _day(d.next_review)),
-           ("Recommendation", RECOMMENDATION_LABELS.get(d.recommendation, d.recommendation)
-            or "not chosen")]
-    return out
+    return [("Still in need", still), ("Next review", _day(d.next_review)),
+            ("Recommendation", RECOMMENDATION_LABELS.get(d.recommendation, d.recommendation)
+             or "not chosen")]
 
 
 def distribution(doc: MinutesDocument) -> list[str]:
@@ -223,8 +222,9 @@ def plan_document(doc: MinutesDocument) -> PlanDocument | None:
 #
 # One sequence of parts, read by the Markdown and PDF writers as it stands and by the
 # DOCX writer with the items as one table: ("h", level, text), ("fields", pairs),
-# ("text", text), ("line", text), ("bullets", texts, when empty), ("item", number, item,
-# statuses), ("plan", version or None).
+# ("text", text), ("line", a sentence without its full stop), ("bullets", texts, words
+# when there are none), ("item", number, item, action statuses, arrow), ("plan", version or
+# None).
 
 
 def _outline(doc: MinutesDocument, arrow: str = ARROW) -> list[tuple]:
@@ -236,7 +236,7 @@ def _outline(doc: MinutesDocument, arrow: str = ARROW) -> list[tuple]:
     out += [("item", i, item, action_statuses(doc, item), arrow)
             for i, item in enumerate(m.items, start=1)]
     if not m.items:
-        out.append(("line", "No Amber or Red needs were in the plan at this meeting."))
+        out.append(("line", "No Amber or Red needs were in the plan at this meeting"))
     out += [("h", 1, "1. Significant events"), ("text", m.significant_events),
             ("h", 1, "2. New concerns / risks"),
             ("bullets", [concern_text(c.text, c.outcome, arrow) for c in m.new_concerns],
@@ -652,10 +652,11 @@ def pdf_bytes(doc: MinutesDocument) -> bytes:
     out.pdf.add_page()
     out.text(doc.title, 16, bold=True, gap=2)
     sizes = {1: 14, 2: 12.5, 3: 11}
-    for part in parts:
+    keep = {1: 20, 2: 30, 3: 12}  # mm: a heading kept with the first lines under it
+    for part, after in zip(parts, [*parts[1:], ("end",)], strict=True):
         kind = part[0]
         if kind == "h":
-            out.keep(14 if part[1] < 3 else 12)
+            out.keep(keep[part[1]] + (keep[after[1]] if after[0] == "h" else 0))
             if part[1] == 2:
                 out.rule()
             out.text(part[2], sizes[part[1]], bold=True, gap=0.8 if part[1] < 3 else 0.2)

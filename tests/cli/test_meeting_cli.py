@@ -22,7 +22,7 @@ from cintui.domain.meeting import AgreedAction, Decisions, NewConcern
 from cintui.export import minutes as minutes_export
 from cintui.store.engine import open_store
 from tests.cli.test_cli import one_line_error
-from tests.conftest import TODAY
+from tests.conftest import TODAY, run_subprocess
 
 DAY = ("--today", TODAY.isoformat())
 WITH_PLAN = "DEMO00002"  # an agreed plan with Ambers and actions, People to invite
@@ -257,3 +257,15 @@ def test_export_minutes_errors_are_one_line_and_write_nothing(cli, demo_store, t
     result = cli("export", "minutes", scheduled, "-o", tmp_path / "no" / "m.md",
                  "--db", demo_store, *DAY)
     one_line_error(result, "no such folder")
+
+
+def test_a_real_process_exits_2_with_one_line_and_help_documents_latest(demo_store):
+    """The installed entry point: exit code 2 and one line for a user's mistake."""
+    annual = ["annual" if arg == "review" else arg for arg in BOOK]
+    done = run_subprocess("--db", demo_store, "meeting", "schedule", WITH_PLAN, *annual, *DAY)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "cintui: kind: choose the kind of meeting: initial, review, final, transfer_in"]
+    helped = run_subprocess("export", "minutes", "--help", env={"COLUMNS": "100"})
+    assert helped.returncode == 0 and "--latest" in helped.stdout
+    assert "cintui export minutes DEMO00002 --latest" in " ".join(helped.stdout.split())

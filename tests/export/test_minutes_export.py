@@ -198,6 +198,36 @@ def test_markdown_attaches_the_updated_plan_which_reads_back():
     assert "No plan version was agreed at this meeting." in bare
 
 
+def test_a_move_to_red_records_the_cp_discussion():
+    """WIR 2.6, BEX 3: a Red means considering a CP conference or strategy discussion."""
+    red = replace(minutes().items[1], rag_after="R",
+                  cp_discussion="Strategy discussion held 30 Nov: no s47; review in 4 weeks")
+    md = export.to_markdown(mia(minutes=replace(minutes(), items=(red,))))
+    assert "### 1. Amber → Red: Mia has toothache and no dentist" in md
+    assert ("- **CP conference / strategy discussion:** Strategy discussion held 30 Nov: no "
+            "s47; review in 4 weeks") in md
+
+
+def test_a_first_meeting_without_a_plan_in_every_format(tmp_path):
+    """An initial meeting: no Ambers yet; someone's attendance still unrecorded shows."""
+    m = replace(minutes(), kind="initial", items=(), new_concerns=(), agreed_actions=(),
+                attendance=(*minutes().attendance[:2], Invitee("Ann Lee", "School DSL")))
+    doc = mia(minutes=m, kind="initial", plan=None, plan_before=None, starts_at=None)
+    md = export.to_markdown(doc)
+    assert md.startswith("# Initial CIN planning meeting, 30 November 2026\n")
+    assert "- **When:** 30 November 2026" in md.splitlines()
+    assert "No Amber or Red needs were in the plan at this meeting.\n" in md
+    assert "- **Invited, attendance not recorded:** Ann Lee (School DSL)" in md
+    assert "No new concerns." in md and "No actions agreed." in md
+    assert "No plan version was agreed at this meeting." in md
+    assert "No plan version was agreed" in pdf_text(export.write(doc, tmp_path / "m.pdf",
+                                                                "pdf"))
+    document = Document(io.BytesIO(export.docx_bytes(doc)))
+    assert "No plan version was agreed at this meeting." in [p.text
+                                                             for p in document.paragraphs]
+    assert export.from_json(export.to_json(doc)) == doc
+
+
 def test_markdown_escapes_and_never_ends_a_line_in_whitespace():
     odd = replace(minutes(), ground_rules="# not a heading  \n- not a list\n*stars*   ",
                   childs_views="", parents_views="  \n ")
