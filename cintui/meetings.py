@@ -166,7 +166,8 @@ def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
                   ) -> list[MeetingRow]:
     """Newest first: scheduled, held and cancelled."""
     rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id)
-                        .order_by(col(m.Meeting.held_on).desc())).all()
+                        .order_by(col(m.Meeting.held_on).desc(),
+                                  col(m.Meeting.starts_at).desc())).all()
     return [MeetingRow(
         id=r.id, kind=r.kind, status=status_of(r), starts_at=_local(r.starts_at),
         held_on=r.held_on, venue=r.venue, chair=r.chair, next_review=r.next_review,
@@ -287,7 +288,7 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
     row = _meeting(session, meeting_id)
     if status_of(row) != "scheduled":
         raise MeetingError("meeting", f"this meeting is {status_of(row)}")
-    problems = rules.minutes_problems(minutes)
+    problems = rules.minutes_problems(minutes, now.date())
     if problems:
         raise MeetingError(*problems[0])
     minutes = replace(minutes, ended_at=now.replace(microsecond=0))
@@ -351,18 +352,18 @@ def minutes_document(session: Session, meeting_id: uuid.UUID, today: date,
     child = session.get(m.Child, detail.child_id)
     plan = plans.load_version(session, detail.plan_version_id) \
         if detail.plan_version_id else None
-    before = None
-    if plan is not None and plan.number > 1:
-        previous = next((v for v in plans.versions(session, detail.child_id)
+    reviewed = detail.minutes.reviewed_version
+    if reviewed is None and plan is not None and plan.number > 1:  # minutes before 0006
+        reviewed = next((v.id for v in plans.versions(session, detail.child_id)
                          if v.number == plan.number - 1), None)
-        before = plans.load_version(session, previous.id) if previous else None
+    before = plans.load_version(session, reviewed) if reviewed else None
     row = _meeting(session, meeting_id)
     due = None if row.minutes_circulated else minutes_due(
         detail.held_on, policy or casework.store_policy(session))
     s = detail.schedule
     return rules.MinutesDocument(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
-        kind=s.kind, starts_at=s.starts_at, venue=s.venue, chair=s.chair,
+        kind=s.kind, starts_at=_local(row.starts_at), venue=s.venue, chair=s.chair,
         chair_role=s.chair_role, minutes=detail.minutes, plan=plan, plan_before=before,
         sent_to=tuple((d.recipient, d.sent_on) for d in detail.distribution),
         minutes_due=due, produced_on=today)

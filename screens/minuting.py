@@ -548,7 +548,7 @@ class MinutingScreen(Screen):
 
     def action_finish(self) -> None:
         self._collect()
-        problems = minutes_problems(self.minutes)
+        problems = minutes_problems(self.minutes, self.app.clock().date())
         box = self.query_one("#problems", Static)
         if problems:
             box.update("Not finished yet: " + " · ".join(f"{w}: {p}" for w, p in problems[:4]))
@@ -558,10 +558,16 @@ class MinutingScreen(Screen):
         box.update("")
         concerns = len(self.minutes.new_concerns)
         actions = len(self.minutes.agreed_actions)
+        with self.app.store.read() as session:
+            draft = plans.draft_version_id(session, self.detail.child_id)
+            number = plans.load_version(session, draft).number if draft else None
+        # A plan draft in progress is the basis of the new version: say so before agreeing it.
+        basis = (f" Your plan draft v{number}, not yet agreed, is the basis of that version "
+                 "and is agreed with it." if number else "")
         self.app.push_screen(ConfirmScreen(
             f"End the meeting? The minutes are stored and the plan's next version is agreed "
             f"at this meeting, with {concerns} new concern(s) as Ambers and {actions} agreed "
-            "action(s).", yes="Yes, finish (y)"), self._confirmed)
+            f"action(s).{basis}", yes="Yes, finish (y)"), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
         if yes:

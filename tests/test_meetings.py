@@ -23,6 +23,7 @@ from cintui.store.models import AuditEntry, Meeting
 
 ACTOR = "test.worker"
 NOW = datetime(2026, 11, 23, 9, 0)
+AFTER = datetime(2026, 11, 30, 18, 0)  # the meeting of 30 Nov is over
 WITH_PLAN = "DEMO00002"  # an agreed plan with Ambers and actions
 
 
@@ -145,6 +146,20 @@ def store_audit(store, entity, entity_id):
             AuditEntry.entity == entity, AuditEntry.entity_id == entity_id.hex)).all()
 
 
+def test_a_meeting_still_to_come_cannot_be_finished(store):
+    cid = child_id(store)
+    meeting_id = book(store, cid)
+    with store.session(ACTOR) as session:
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+        m = replace(draft.minutes, held_on=date(2026, 11, 30),
+                    attendance=tuple(replace(p, attendance="present")
+                                     for p in draft.minutes.attendance),
+                    decisions=Decisions(True, date(2027, 2, 28), "continue"))
+    with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError) as caught:
+        meetings.finish(session, meeting_id, m, actor=ACTOR, now=NOW)
+    assert caught.value.field == "held_on"
+
+
 def test_incomplete_minutes_are_refused_and_nothing_changes(store):
     cid = child_id(store)
     meeting_id = book(store, cid)
@@ -168,7 +183,7 @@ def test_distribution_stops_the_minutes_clock(store):
                     attendance=tuple(replace(p, attendance="present")
                                      for p in draft.minutes.attendance),
                     decisions=Decisions(True, date(2027, 2, 28), "continue"))
-        meetings.finish(session, meeting_id, m, actor=ACTOR, now=NOW, draft_id=draft.id)
+        meetings.finish(session, meeting_id, m, actor=ACTOR, now=AFTER, draft_id=draft.id)
     with store.read() as session:
         policy = casework.store_policy(session)
         row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
@@ -194,7 +209,7 @@ def test_the_minutes_document_has_the_meeting_the_minutes_and_both_plans(store):
                                              else "absent")
                                      for i, p in enumerate(draft.minutes.attendance)),
                     decisions=Decisions(True, date(2027, 2, 28), "continue"))
-        version_id = meetings.finish(session, meeting_id, m, actor=ACTOR, now=NOW,
+        version_id = meetings.finish(session, meeting_id, m, actor=ACTOR, now=AFTER,
                                      draft_id=draft.id)
     with store.read() as session:
         doc = meetings.minutes_document(session, meeting_id, date(2026, 11, 30))

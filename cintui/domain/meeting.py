@@ -187,6 +187,7 @@ class Minutes:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     step: int = 0  # where the minuting screen was (resumed after a crash)
+    reviewed_version: uuid.UUID | None = None  # the plan version the meeting reviewed
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(self)
@@ -202,7 +203,8 @@ def minutes_for(plan: PlanVersion | None, kind: str, held_on: date,
     plan's order (WIR 2.6)."""
     items = tuple(NeedUpdate(need_key=n.key, need=n.now, rag_before=n.rag)
                   for n in (plan.needs if plan else ()) if n.rag in ("A", "R"))
-    return Minutes(kind=kind, held_on=held_on, attendance=invitees, items=items)
+    return Minutes(kind=kind, held_on=held_on, attendance=invitees, items=items,
+                   reviewed_version=plan.id if plan else None)
 
 
 def parents_to_receive(minutes: Minutes) -> list[Invitee]:
@@ -210,9 +212,11 @@ def parents_to_receive(minutes: Minutes) -> list[Invitee]:
     return [p for p in minutes.attendance if p.is_parent and p.attendance != "present"]
 
 
-def minutes_problems(m: Minutes) -> list[tuple[str, str]]:
+def minutes_problems(m: Minutes, today: date | None = None) -> list[tuple[str, str]]:
     """What stops the meeting being closed, as (where, problem)."""
     out: list[tuple[str, str]] = []
+    if today is not None and m.held_on > today:
+        out.append(("held_on", "the meeting's date is still to come: minute it on the day"))
     if not any(p.attendance == "present" for p in m.attendance):
         out.append(("attendance", "tick who is present"))
     if any(p.attendance == "invited" for p in m.attendance):
@@ -315,8 +319,9 @@ def updated_plan(plan: PlanVersion, m: Minutes, *, on: date, by: str, meeting_la
                           rag_history=(RagChange(on=on, rating="A", by=by,
                                                  reason=f"New concern at {meeting_label}"),)))
     for a in m.agreed_actions:
-        target = a.need_key or (concern_keys[0] if concern_keys else
-                                (needs[0].key if needs else None))
+        known = {n.key for n in needs}
+        target = a.need_key if a.need_key in known else (
+            concern_keys[0] if concern_keys else (needs[0].key if needs else None))
         if target is None:
             continue
         i = next(i for i, n in enumerate(needs) if n.key == target)
@@ -391,7 +396,7 @@ def _minutes_from(data: Mapping[str, Any]) -> Minutes:
             still_in_need=d.get("still_in_need"), next_review=_d(d.get("next_review")),
             recommendation=str(d.get("recommendation", "")), notes=str(d.get("notes", ""))),
         started_at=_dt(data.get("started_at")), ended_at=_dt(data.get("ended_at")),
-        step=int(data.get("step", 0)),
+        step=int(data.get("step", 0)), reviewed_version=_u(data.get("reviewed_version")),
     )
 
 

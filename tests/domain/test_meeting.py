@@ -119,3 +119,18 @@ def test_the_updated_plan_carries_ratings_statuses_concerns_and_actions():
     assert (action.what, action.who, action.by_when) == (
         "Citizens Advice appointment", "Dad", date(2027, 3, 14))
     assert new.next_review == date(2027, 2, 28)
+
+
+def test_an_agreed_action_under_an_unknown_need_goes_under_the_first_new_concern():
+    """Never an internal error: an action whose need is gone lands under the new concern."""
+    m = good_minutes(agreed_actions=(AgreedAction("Call the school", "SW", date(2027, 1, 8),
+                                                  need_key=uuid.uuid4()),))
+    new = updated_plan(PLAN, m, on=date(2026, 11, 30), by="Amira", meeting_label="Review")
+    assert [a.what for a in new.needs[-1].actions] == ["Call the school"]
+
+
+def test_the_minutes_remember_the_version_reviewed():
+    plan = PlanVersion(number=3, status="agreed", id=uuid.uuid4(), needs=PLAN.needs)
+    m = minutes_for(plan, "review", date(2026, 11, 30))
+    assert m.reviewed_version == plan.id
+    assert Minutes.from_dict(m.to_dict()).reviewed_version == plan.id

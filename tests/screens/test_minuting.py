@@ -293,3 +293,47 @@ async def test_cancel_with_a_reason_and_rebook(demo_store):
         assert type(app.screen).__name__ == "ChildScreen"
     detail = read(demo_store, lambda s: meetings.load_meeting(s, meeting_id))
     assert (detail.status, detail.cancelled_reason) == ("cancelled", "Mum in hospital")
+
+
+async def test_enter_on_a_held_meeting_reads_its_minutes_and_x_exports_them(demo_store):
+    """The minutes as they will be circulated: attendance, each Amber's update beside the
+    plan, the decisions, the parents to receive them (WIR 2.8), the updated plan."""
+    from dataclasses import replace
+
+    from cintui.domain.meeting import Decisions
+
+    meeting_id = book(demo_store)
+    store = open_store(demo_store, None)
+    try:
+        with store.session("test.worker") as session:
+            draft = meetings.start_minutes(session, meeting_id, "test.worker", NOW)
+            m = draft.minutes
+            m = replace(m, attendance=tuple(replace(p, attendance="present" if i else "absent")
+                                            for i, p in enumerate(m.attendance)),
+                        items=(replace(m.items[0], update="Much better at school"),
+                               *m.items[1:]),
+                        decisions=Decisions(True, date(2027, 2, 23), "continue"))
+            meetings.finish(session, meeting_id, m, actor="test.worker", now=NOW,
+                            draft_id=draft.id)
+    finally:
+        store.close()
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        table = app.screen.query_one("#meetings-table", DataTable)
+        keys = [r.key.value for r in table.ordered_rows]
+        table.move_cursor(row=keys.index(str(meeting_id)))
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "MinutesViewScreen"
+        for part in ("Much better at school", "Isla Garside", "Updated plan"):
+            assert part in screen.markdown
+        await pilot.press("x")
+        await settle(pilot)
+    exports = Path(os.environ["CINTUI_DATA_DIR"]) / "exports"
+    written = sorted(p.suffix for p in exports.glob("DEMO00002-minutes-*"))
+    assert written == [".docx", ".pdf"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in exports.glob("DEMO00002-minutes-*"))
