@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 import uuid
+from datetime import timedelta
 
 from rich.text import Text
 from textual import on, work
@@ -462,7 +463,11 @@ class ChildScreen(Screen):
             invitees = meetings.invitee_choices(session, self.child_id)
             age = meetings.child_age(session, self.child_id, app.today)
         header = self._summary.header if self._summary else None
-        start = app.clock().replace(hour=16, minute=0)
+        # After school (WIR 2.8): today at 16:00, or the next day once that has passed.
+        now = app.clock()
+        start = now.replace(hour=16, minute=0)
+        if start <= now:
+            start += timedelta(days=1)
         self.app.push_screen(ScheduleFormScreen(
             self.child_id, invitees, age, chair=header.worker if header else "",
             suggested=start), self._reload_if_saved)

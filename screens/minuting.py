@@ -207,7 +207,8 @@ class MinutingScreen(Screen):
     def on_mount(self) -> None:
         app = self.app
         with app.store.session(app.actor) as session:
-            draft = meetings.start_minutes(session, self.meeting_id, app.actor, app.clock())
+            draft = meetings.start_minutes(session, self.meeting_id, app.actor,
+                                           app.clock(seconds=True))
         with app.store.read() as session:
             detail = meetings.load_meeting(session, self.meeting_id)
             version_id = plans.current_version_id(session, detail.child_id)
