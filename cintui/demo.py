@@ -9,6 +9,7 @@ shows them.
 from __future__ import annotations
 
 import gc
+import json
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -16,12 +17,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from cintui import casework
-from cintui.domain.calendar import WorkingCalendar, add_months, england_calendar
+from cintui.domain.calendar import (
+    WorkingCalendar,
+    add_months,
+    england_calendar,
+    from_england_time,
+)
+from cintui.domain.plan import ACTION_STATUS_LABELS
+from cintui.domain.visit import Present, VisitContent
 from cintui.store import audit
 from cintui.store.models import (
     Child,
     ChildPerson,
     Consent,
+    Draft,
     Episode,
     Family,
     Meeting,
@@ -34,10 +43,14 @@ from cintui.store.models import (
     RagChange,
     Team,
     Visit,
+    VisitAction,
+    VisitAddendum,
+    VisitPresent,
     Worker,
 )
 
 ACTOR = "demo"
+VISIT_SEED = 2_000_029  # visit records draw apart (seed + this): the rest stays as it was
 CHILDREN_PER_WORKER = 18  # WAR 3.5: county average 16-21
 WORKERS_PER_TEAM = 6
 SERVICES = ("Strengthening Families", "Safeguarding and Support", "Children with Disability Team")
@@ -73,6 +86,8 @@ class DemoCounts:
     people: int = 0
     visits: int = 0
     meetings: int = 0
+    addenda: int = 0
+    drafts: int = 0
     rows: list = field(default_factory=list, repr=False)
 
 
@@ -106,7 +121,10 @@ def _defaults(model: type) -> dict:
 
 # The order rows are written in: parents before the rows that point at them.
 WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting,
-               Plan, PlanVersion, PlanService, PlanNeed, PlanAction, RagChange)
+               Plan, PlanVersion, PlanService, PlanNeed, PlanAction, RagChange, VisitPresent,
+               VisitAddendum, VisitAction)
+# Drafts go in through the ORM (a handful): its audit leaves out the draft's text
+# (`Draft.__audit_quiet__`), as it does for a draft a worker starts.
 
 
 # Plan needs (BEX 2 three columns), quantified where possible (WIR 2.4). Each: what is
@@ -163,6 +181,237 @@ VIEWS = ("I like it when Mum walks me to school.", "I want to stay with my mum a
          "I don't like it when they shout.", "I want to play football more.")
 
 
+# Visit records (WIR 2.11 headings), one to three short sentences a heading, by age band:
+# "unborn", "baby" (under 2: observed, not quoted), "young" (2-4), "primary" (5-10),
+# "teen" (11-17). Placeholders: name, obj/pos (him/his, her/her, them/their), parent (who
+# spoke: Mum or Dad), mum ("she", or "Mum" when Dad spoke), place, setting, due, soon
+# (a date after the visit), pct, pct0, n, weeks, year; carer: the adult who was there (a
+# parent, or Grandma).
+V_PURPOSE = {
+    "home": ("Statutory CIN visit in line with the plan, to see {name} at home and review "
+             "progress since the last visit.",
+             "Planned home visit to see {name}, spend time with {name} alone and check how the "
+             "plan is going.",
+             "Unannounced home visit to see {name} and the home, as agreed at the last CIN "
+             "meeting.",
+             "Home visit to see {name} and go through the actions agreed at the review with "
+             "{parent}."),
+    "school": ("Visit to {name} at {place}, to see {name} away from home and hear how things "
+               "are going.",
+               "Visit at {place}: to see {name} and catch up with staff about attendance and "
+               "wellbeing."),
+    "clinic": ("Joint visit with the health visitor at the baby clinic, to see {name} weighed "
+               "and talk to Mum about the plan.",),
+    "office": ("{name} and {parent} came to the office, as {parent} asked, to talk through the "
+               "plan before the next review.",
+               "Office visit: {parent} brought {name} in after an appointment nearby, to go "
+               "over progress on the plan."),
+    "virtual": ("Video call with {name} and {parent}, agreed because {parent} had a bad cold; "
+                "a home visit is booked for next week.",
+                "Video call with {name} and {parent} while the family stayed with relatives "
+                "out of the area."),
+    "unborn": ("Pre-birth visit to Mum, {weeks} weeks pregnant, to review the plan for the "
+               "baby's arrival.",
+               "Pre-birth visit to talk with Mum about the birth plan and the support in place "
+               "for when the baby comes."),
+    "followup": ("Unannounced follow-up visit the day after the last one, to see {name} and "
+                 "check on what {parent} raised.",
+                 "Follow-up visit, as agreed with my manager, to see {name} and the home "
+                 "again."),
+}
+V_SAYS = {
+    "unborn": ("Not yet born: no comments. Mum said the baby is very active in the evenings.",
+               "Not yet born. Mum said she talks to the bump and the baby kicks back."),
+    "baby": ("Too young to talk: observed only. {name} babbled and smiled at me, and reached "
+             "for Mum when I said hello.",
+             "Not talking yet. {name} watched me closely, then went back to a rattle and "
+             "cooed.",
+             "Too young to talk. {name} was sleepy at first, then made happy noises during a "
+             "nappy change."),
+    "young": ('{name} showed me a toy dinosaur and said "Mine! Roar!"',
+              '{name} said "I go nursery" and pointed at a painting on the fridge.',
+              '{name} said "Mummy play" and pulled me over to see the garden.',
+              '{name} said a few words ("car", "juice") and pointed to what {name} wanted.'),
+    "primary": ('{name} said school is "good" and the best bit is football at break.',
+                '{name} said "I got a sticker for reading" and showed it to me.',
+                '{name} said "home is calmer now" and asked if I would come to the school '
+                'assembly.',
+                '{name} asked if I could come back to see the new kitten, and said "I like it '
+                'here".',
+                '{name} said "I don\'t like it when Dad goes out late" and then wanted to play '
+                'a game.'),
+    "teen": ('{name} said home is "alright at the moment" and asked for help finding a '
+             'Saturday job.',
+             '{name} said school is "boring" but wants to go to college to do mechanics.',
+             '{name} complained that Mum checks {pos} phone too much; we talked about why she '
+             'worries.',
+             '{name} said "it\'s fine, nothing\'s changed" and wanted to talk about football '
+             'instead.'),
+    "unseen": ("{name} was not seen, so there are no comments from {name} today.",),
+}
+V_WELFARE = {
+    "unborn": ("Mum looked well and said the pregnancy is going smoothly; the midwife is happy "
+               "with the baby's growth.",
+               "Mum looked tired but well; she said she is sleeping badly but eating properly."),
+    "baby": ("{name} was clean, in a fresh babygrow, and looked well fed. Alert and content; "
+             "settled quickly when Mum picked {obj} up.",
+             "{name} looked well, met my eye and smiled. Nappy clean; no marks seen.",
+             "{name} was asleep when I arrived, woke during the visit, cried briefly and calmed "
+             "when Mum fed {obj}."),
+    "young": ("{name} was clean, dressed for the weather and busy playing. Happy and chatty; one "
+              "short tantrum over a biscuit, handled calmly by {carer}.",
+              "{name} looked well and played with blocks on the floor while we talked, going to "
+              "{carer} for a cuddle when tired.",
+              "{name} was shy at first, then brought me books to read. Clean and appropriately "
+              "dressed."),
+    "primary": ("{name} looked well, in clean school uniform, and was relaxed and smiling.",
+                "{name} seemed a bit tired but was cheerful and keen to show me {pos} "
+                "schoolwork.",
+                "{name} was quiet at first, then chatty once we started a drawing together."),
+    "teen": ("{name} looked clean and appropriately dressed; quiet at first, then talked "
+             "easily.",
+             "{name} seemed tired and a little flat, saying it was a late night gaming; "
+             "otherwise well.",
+             "{name} was relaxed and laughed with {parent} about the dog."),
+    "unseen": ("Not seen: I could not observe {name}'s welfare today. {parent} said {name} is "
+               "well and eating normally.",),
+}
+V_PARENTS = ("{parent} said things are calmer at home and mornings are easier.",
+             "{parent} said money has been tight this month but {name} has been fine.",
+             "{parent} said the last few weeks have been hard but the plan is helping.",
+             "{parent} had no complaints and asked when the next review is.")
+V_PARENTS_AWAY = ("{parent} was not at the {place} visit; I rang {parent} afterwards, who said "
+                  "{name} has been well.",)
+V_HEALTH = {
+    "unborn": ("Mum had her {weeks}-week check with the midwife; no concerns. She has stopped "
+               "smoking.",
+               "Mum sees the midwife every two weeks; no concerns about the baby's growth."),
+    "baby": ("{name} was weighed at clinic last week and is growing well. Immunisations are up "
+             "to date.",
+             "{name} had a cold last week; Mum took {obj} to the GP, who was not worried.",
+             "The health visitor's last check found no concerns about {name}'s development."),
+    "young": ("{name} is well; the 2-year check is done and speech is coming on.",
+              "{name} has eczema, now managed with a cream from the GP; no other concerns.",
+              "No health concerns; immunisations are up to date."),
+    "primary": ("No health concerns; {name} is well and eating normally.",
+                "{name} saw the GP about an ear infection and has finished the antibiotics.",
+                "{name} had a small bruise on the shin from football, explained by {name} and "
+                "by school.",
+                "{name} is due an eye test; {parent} will book it."),
+    "teen": ("No health concerns; {name} is well.",
+             "{name} said sleep is better since the phone stays downstairs at night.",
+             "{name} saw the GP about headaches; an eye test is booked for {soon}."),
+    "unseen": ("Not seen today. {parent} said there have been no GP or hospital visits since "
+               "my last visit.",),
+}
+V_EDUCATION = {
+    "unborn": ("Not applicable (pre-birth). Mum has registered with the children's centre for "
+               "baby groups.",),
+    "baby": ("Not of school age. {name} is at home with Mum and goes to a stay-and-play group "
+             "on Tuesdays.",
+             "Not of school age; Mum looks after {name} at home, with Grandma helping one day a "
+             "week."),
+    "young": ("{name} goes to nursery 15 hours a week; the key worker says {name} has settled "
+              "well.",
+              "{name} is not at nursery yet; Mum has applied for a funded place.",
+              "Nursery say {name} plays alongside other children and attends well."),
+    "primary": ("School say {name} is doing well in reading and needs some help with maths.",
+                "{name}'s attendance is {pct}% this half term.",
+                "The class teacher says {name} is settled and kind to others."),
+    "teen": ("{name}'s head of year says behaviour has improved; two late marks this month.",
+             "{name} is in Year {year} and on track in most subjects; attendance {pct}%."),
+    "older": ("{name} is at college studying mechanics and attending most days.",
+              "{name} has an apprenticeship interview on {soon}."),
+}
+V_HOME = ("The home was warm, clean and tidy, with food in the fridge and cupboards.",
+          "The flat was warm and reasonably tidy; washing was drying on the radiators.",
+          "The home was cluttered but clean; {carer} was part-way through a big tidy-up.")
+V_AWAY_HOME = ("Not a home visit, so home conditions were not seen; {parent} reports no changes "
+               "at home.",)
+V_WARMTH = ("{parent} and {name} were warm with each other; {parent} praised {name} often.",
+            "Good interaction: {parent} noticed quickly when {name} needed something.",
+            "{parent} was short with {name} when tired, then said sorry and gave {obj} a hug.")
+V_BEDROOM = {
+    "baby": ("I saw where {name} sleeps: a cot in Mum's room, clean and safe, with nothing loose "
+             "in it.",),
+    "unborn": ("I saw the nursery: a new cot is up and Mum has clothes and a pram ready.",),
+    "child": ("I saw {name}'s bedroom: own bed with clean bedding, toys and clothes put away.",
+              "{name} showed me {pos} bedroom: a bed, a wardrobe and posters; clean and warm.",
+              "I saw the bedroom {name} shares with a brother: bunk beds, clean bedding."),
+}
+V_SUPPORT = ("Grandma helps with the school run on Fridays.",
+             "The family support worker now visits twice a week.",
+             "{parent} has a friend nearby who helps with childcare.",
+             "The family have little support nearby; we talked about a parents' group.")
+V_SUMMARY = ("{name} appears safe and well cared for, and the plan is making a difference.",
+             "Progress is slow but steady; {name} is safe and {parent} is engaging with the plan.",
+             "{name} is well cared for, but the worries in the plan are not resolved yet.",
+             "The home is calmer and {name}'s needs are being met.")
+V_UNSEEN = ("{name} was not seen: {name} was out with Grandma when I called. I will visit "
+            "again within 2 working days to see {name}.",
+            "{name} was not seen: {name} was unwell in bed and {carer} asked me not to wake "
+            "{obj}. I will see {name} within 2 working days.",
+            "{name} was not seen: there was no answer at the door. I left a card and will see "
+            "{name} within 2 working days.")
+V_NOT_ALONE = {
+    "unborn": ("Not yet born, so not seen alone; I spoke to Mum alone.",),
+    "baby": ("{name} is a baby and was not seen alone: I observed {name} with Mum throughout.",),
+    "young": ("{name} was not seen alone: {name} would not leave {carer}'s side today; I will "
+              "try again at nursery.",),
+    "child": ("{name} was not seen alone because {name} did not want to talk without "
+              "{carer} today; I will see {name} alone at {setting} next time.",
+              "{name} was not seen alone: there was no private space with visitors in the "
+              "house. I will see {name} alone at {setting} next time."),
+    "virtual": ("A video call with {carer} in the room, so {name} was not seen alone; the next "
+                "visit is in person.",),
+}
+V_NO_BEDROOM = ("The bedroom was not seen because a younger sibling was asleep in it; I will see "
+                "it at the next visit.",
+                "{parent} asked me not to go upstairs as the bedroom is being decorated; I will "
+                "see it next time.",
+                "The bedroom was not seen: we ran out of time, and I will see it first at the "
+                "next visit.")
+V_AWAY_BEDROOM = ", so the bedroom was not seen; I will see it at the next home visit."
+V_NEXT = ("Next visit by {due}; I will speak to {setting} before then.",
+          "Next visit by {due}; I will chase the family support referral this week.",
+          "Next visit by {due}; the next CIN review will look at each need.")
+# Plan needs (index into NEEDS) -> a line under a heading at a visit where the child was seen.
+V_NEED_LINES = {
+    0: ("education", ("School register: {pct}% this half term, up from {pct0}%.",
+                      "{parent} has walked {name} to school every day this week, as agreed.")),
+    1: ("parents_comments", ("{parent} said the bedtime chart is on the fridge and {name} was "
+                             "in bed by 8.30pm on {n} of 5 school nights.",)),
+    2: ("parents_comments", ("{parent} said there has been one argument in front of {name} "
+                             "since my last visit, and the relationship sessions have started.",
+                             "{parent} said the adults now go outside to talk when things get "
+                             "heated.")),
+    3: ("health", ("The dental appointment is booked for {soon}.",
+                   "{name} saw the dentist last week; a filling is booked for {soon}.")),
+    4: ("care_and_support", ("Citizens Advice have helped agree a repayment plan of £{rent}0 a "
+                             "week with the landlord.",)),
+    5: ("education", ("{name} has been to the after-school club twice and named a friend "
+                      "there.",)),
+    6: ("parents_comments", ("{parent} said {mum} has seen the GP about low mood and is on the "
+                             "waiting list for talking therapy.",)),
+}
+V_ADDENDA = {
+    "any": ("Correction: the GP appointment is on {day2}, not {day1} as written under Health.",
+            "Correction: it is {name}'s grandmother, not an aunt, who helps on Fridays.",
+            "Later information: {parent} rang on {day1} to say the family support worker "
+            "visited and the next session is booked."),
+    "school": ("Later information: school rang on {day1}; {name}'s attendance since this visit "
+               "is {pct}%.",),
+    "early": ("Later information: the health visitor rang on {day1}; {name}'s development "
+              "check is booked for {day2}.",),
+}
+V_DRAFT = ("Statutory visit today to see {name} at home; notes to finish.",
+           "Home visit this morning to see {name} and check progress on the plan (to finish).")
+PRONOUNS = {"1": ("him", "his"), "2": ("her", "her")}
+PLACES = {"school": "school", "other": "baby clinic", "office": "office", "virtual": "video call"}
+SETTINGS = {"unborn": "the midwife", "baby": "the health visitor", "young": "nursery",
+            "older": "college"}
+
+
 class _Builder:
     def __init__(self, rng: random.Random, today: date, cal: WorkingCalendar, levels: tuple[str, ...]):
         self.rng = rng
@@ -173,6 +422,14 @@ class _Builder:
         self.n_child = 0
         self.stamp = datetime.combine(today, time(8), tzinfo=UTC)
         self.held: dict = {}  # child id -> meetings held, oldest first
+        self.links: dict = {}  # child id -> [(person, relationship, lives with the child)]
+        self.seen_rows: dict = {}  # child id -> visit rows, oldest first (text comes later)
+        self.plan_facts: dict = {}  # child id -> (NEEDS picked, agreed version, its actions)
+        self.on_plan: dict = {}  # worker id -> children open on a CIN plan
+        self.day_texts: dict = {}  # date -> "4 December"
+        self.due_text: dict = {}  # visit date -> the next visit's due date, as text
+        self.later_day: dict = {}  # (date, n) -> n working days later
+        self.visited: set = set()  # children with visits
 
     def add(self, model: type, **values) -> _Row:
         row = _Row(_defaults(model))
@@ -256,6 +513,9 @@ class _Builder:
             self.professionals(child, area)
             self.consents(child, mother, father)
             self.history(child, scenario)
+            self.visit_records(child)
+            if child.status == "cin_plan":
+                self.on_plan.setdefault(worker.id, []).append(child)
 
     def child(self, team: Team, worker: Worker, fam: Family, surname: str) -> Child:
         rng, today = self.rng, self.today
@@ -286,6 +546,7 @@ class _Builder:
 
     def link(self, child: Child, person: Person, relationship: str, pr: bool = False,
              lives: bool = False) -> None:
+        self.links.setdefault(child.id, []).append((person, relationship, lives))
         self.add(ChildPerson, child_id=child.id, person_id=person.id, relationship=relationship,
                              parental_responsibility=pr, lives_with_child=lives)
 
@@ -458,6 +719,7 @@ class _Builder:
         fits = [i for i in range(len(NEEDS)) if age >= 5 or i not in SCHOOL_NEEDS]
         picks = rng.sample(fits, rng.randrange(2, 4))
         needs = []  # (key, template, rating per version)
+        in_force: tuple = (None, [])  # the agreed version in force and its actions
         for i in picks:
             path = rng.choice((("A", "A"), ("A", "G"), ("A", "A"), ("R", "A"), ("A", "R"),
                                ("A", "A")))
@@ -507,9 +769,11 @@ class _Builder:
                         status_ = rng.choice(("done", "in_progress", "in_progress",
                                               "not_started"))
                     owner = "" if unowned and pos == 0 and k == 0 and rag != "G" else who
-                    self.add(PlanAction, need_id=need.id, version_id=version.id, key=akey,
-                             position=k, what=what.format(name=name), who=owner, by_when=due,
-                             status=status_)
+                    action = self.add(PlanAction, need_id=need.id, version_id=version.id,
+                                      key=akey, position=k, what=what.format(name=name),
+                                      who=owner, by_when=due, status=status_)
+                    if status == "agreed":
+                        in_force[1].append(action)
                 if number == 1 or path[stage] != path[prev_stage]:
                     self.rating(child, key, version, on, rag,
                                 None if number == 1 else path[prev_stage], lead, where)
@@ -519,6 +783,9 @@ class _Builder:
             if number == 1:
                 self.rating(child, strength[0], version, on, "G", None, lead, where)
             prev_stage = stage
+            if status == "agreed":
+                in_force = (version, in_force[1])
+        self.plan_facts[child.id] = (picks, *in_force)
 
     def rating(self, child, key, version, on, rag, previous, by, where) -> None:
         detail = {}
@@ -533,13 +800,272 @@ class _Builder:
 
     def visit(self, child, ep, day: date, seen: bool, alone: bool) -> None:
         at = datetime.combine(day, time(hour=self.rng.randrange(9, 17)), tzinfo=UTC)
-        self.add(Visit, child_id=child.id, episode_id=ep.id, visited_at=at,
+        row = self.add(Visit, child_id=child.id, episode_id=ep.id, visited_at=at,
                        kind=self.rng.choice(("home",) * 6 + ("school", "office", "virtual")),
                        child_seen=seen, seen_alone=seen and alone,
                        bedroom_seen=seen and self.rng.random() < 0.7, status="final",
                        author_id=child.worker_id)
         self.out.visits += 1
+        # Facts made consistent without a draw (the scenarios' randomness stays as it was):
+        # a bedroom is seen only at home; an unborn baby is never seen alone; a baby's
+        # "school" visit is the baby clinic.
+        if row.kind != "home":
+            row.bedroom_seen = False
+        band = self.band(child, day)
+        if band == "unborn":
+            row.seen_alone = False
+        if row.kind == "school" and band in ("unborn", "baby"):
+            row.kind = "other"
+        self.seen_rows.setdefault(child.id, []).append((row, band))
 
+    # -------------------------------------------------------------- visit records
+    def band(self, child, day: date) -> str:
+        if child.dob is None:
+            return "unborn"
+        years = (day - child.dob).days / 365.25
+        return ("baby" if years < 2 else "young" if years < 5 else "primary" if years < 11
+                else "older" if years >= 16 else "teen")
+
+    def visit_records(self, child: Child) -> None:
+        """The text under each WIR 2.11 heading, who else was there, the author and when it
+        was finalised, for the child's visits; sometimes an addendum, and plan actions
+        progressed. Drawn from `visit_rng` so the rest of the demo is unchanged."""
+        rows = self.seen_rows.pop(child.id, None)
+        if not rows:
+            return
+        self.visited.add(child.id)
+        vr = self.visit_rng
+        worker = self.workers_by_id.get(child.worker_id)
+        author = worker.name if worker else ""
+        links = self.links.get(child.id, ())
+        mum = next(((p.name, p.id) for p, rel, _ in links if rel == "Mother"), None)
+        dad = next(((p.name, p.id) for p, rel, lives in links if rel == "Father" and lives),
+                   None)
+        staff = next(((p.name, p.id) for p, rel, _ in links
+                      if rel in ("Designated safeguarding lead", "Head of year")), None)
+        picks, version, actions = self.plan_facts.get(child.id, ((), None, []))
+        # Plan actions progressed at a visit: the status each has in the plan in force.
+        progressed: dict[int, list] = {}
+        if version is not None and vr.random() < 0.6:
+            moved = [a for a in actions if a.status in ("in_progress", "done")]
+            after = [i for i, (v, _) in enumerate(rows)
+                     if v.child_seen and v.visited_at.date() >= version.agreed_on]
+            if moved and after:
+                for action in vr.sample(moved, min(len(moved), vr.choice((1, 1, 2)))):
+                    progressed.setdefault(vr.choice(after), []).append(action)
+        obj, pos = PRONOUNS.get(child.gender, ("them", "their"))
+        facts = {"name": child.first_name, "obj": obj, "pos": pos,  # the same at each visit
+                 "pct0": vr.randrange(74, 86), "rent": vr.randrange(2, 5), "dob": child.dob,
+                 "expected": child.expected_dob}
+        for i, (v, band) in enumerate(rows):
+            self.visit_text(v, band, vr, mum, dad, staff, picks, facts)
+            v["author_name"] = author
+            v["finalised_at"] = self.finalised(v["visited_at"], vr)
+            if i not in progressed:
+                continue
+            for action in progressed[i]:
+                self.add(VisitAction, visit_id=v.id, version_id=version.id,
+                         action_key=action.key, status=action.status)
+                v.analysis += (f' Progress on the plan: "{action.what}" is '
+                               f"{ACTION_STATUS_LABELS[action.status].lower()}.")
+        if vr.random() < 1 / 6:
+            self.addendum(child, [v for v, _ in rows], vr, worker)
+
+    def finalised(self, at: datetime, vr: random.Random) -> datetime:
+        """Written up the same day, or a working day or a few later (never after today)."""
+        rand = vr.random
+        roll = rand()
+        later = at + timedelta(minutes=60 + 5 * int(rand() * 24))  # 1 to 3 hours later
+        if roll < 0.55 and at.hour < 15:
+            return later
+        key = (at.date(), 1 if roll < 0.8 else 2 + int(rand() * 3))
+        day = self.later_day.get(key)
+        if day is None:
+            day = self.later_day[key] = self.cal.add_working_days(*key)
+        if day > self.today:
+            return later
+        return datetime.combine(day, time(8 + int(rand() * 9), 5 * int(rand() * 12)),
+                                tzinfo=UTC)
+
+    def day_text(self, day: date) -> str:
+        """"4 December": many visits share a day, so each is formatted once."""
+        text = self.day_texts.get(day)
+        if text is None:
+            text = self.day_texts[day] = f"{day.day} {day:%B}"
+        return text
+
+    def visit_text(self, v, band, vr, mum, dad, staff, picks, facts) -> None:
+        """Fill one visit's headings (and who else was there) from its facts. Rows are read
+        as plain dicts here: this runs for every visit of a 5,000-child demo."""
+        rand = vr.random
+
+        def pick(options):  # vr.choice, at a third of the cost
+            return options[int(rand() * len(options))]
+
+        kind, seen, bedroom = v["kind"], v["child_seen"], v["bedroom_seen"]
+        day = v["visited_at"].date()
+        answered = True
+        unseen = 0
+        if not seen:
+            unseen = int(rand() * len(V_UNSEEN))
+            answered = unseen != 2  # "no answer at the door"
+        # Who else was there: a parent at home, in the office or on the call; sometimes
+        # school staff at school; a grandmother (typed) when no parent was in.
+        has_mum = has_dad = False
+        if kind == "school":
+            if staff is not None and rand() < 0.4:
+                self.add(VisitPresent, visit_id=v["id"], person_id=staff[1], position=0,
+                         name=staff[0])
+        elif answered:
+            roll = rand()
+            has_mum = mum is not None and (roll < 0.85 or kind == "office" or kind == "virtual")
+            has_dad = dad is not None and (roll >= 0.85 or roll < 0.05)
+            if has_mum:
+                self.add(VisitPresent, visit_id=v["id"], person_id=mum[1], position=0,
+                         name=mum[0])
+            if has_dad:
+                self.add(VisitPresent, visit_id=v["id"], person_id=dad[1], position=int(has_mum),
+                         name=dad[0])
+            if not (has_mum or has_dad) and kind == "home":
+                self.add(VisitPresent, visit_id=v["id"], person_id=None, position=0,
+                         name="Maternal grandmother")
+        parents = has_mum or has_dad
+        parent = "Dad" if has_dad and not has_mum else "Mum"
+        place = PLACES.get(kind, "home")
+        if kind == "school":
+            place = "nursery" if band == "young" else "college" if band == "older" else place
+        due = self.due_text.get(day)
+        if due is None:
+            due = self.due_text[day] = self.day_text(self.cal.add_working_days(day, 20))
+        fmt = {**facts, "parent": parent, "mum": "she" if parent == "Mum" else "Mum",
+               "carer": parent if parents else "Grandma", "place": place,
+               "setting": SETTINGS.get(band, "school"), "due": due,
+               "soon": self.day_text(day + timedelta(days=5 + int(rand() * 20))),
+               "pct": 86 + int(rand() * 13), "n": 2 + int(rand() * 3)}
+        if band == "unborn":
+            expected = facts["expected"]
+            fmt["weeks"] = 24 if expected is None else \
+                min(39, max(12, 40 - (expected - day).days // 7))
+        elif band == "teen":
+            fmt["year"] = min(11, max(7, (day - facts["dob"]).days // 365 - 4))
+        said = "teen" if band == "older" else band
+        if band == "unborn":
+            purpose = pick(V_PURPOSE["unborn"])
+        elif not seen:
+            purpose = pick(V_PURPOSE["followup"])
+        elif kind == "home" and not parents:
+            purpose = pick(V_PURPOSE["home"][:3])
+        else:
+            purpose = pick(V_PURPOSE["clinic" if kind == "other" else kind])
+        if answered:
+            welfare = pick(V_WELFARE[said if seen else "unseen"])
+            health = pick(V_HEALTH[said if seen else "unseen"])
+            parents_said = pick(V_PARENTS if parents else V_PARENTS_AWAY)
+        else:
+            welfare = "Not seen: I could not observe {name}'s welfare today."
+            health = "Not seen: no new information about {name}'s health today."
+            parents_said = ("No one was in, so no comments from the family today; I rang "
+                            "{parent} and left a message.")
+        text = {"purpose": purpose,
+                "childs_comments": pick(V_SAYS[said if seen or band == "unborn" else "unseen"]),
+                "childs_welfare": welfare, "parents_comments": parents_said, "health": health,
+                "education": pick(V_EDUCATION[band])}
+        if kind != "home":
+            care = pick(V_AWAY_HOME)
+        elif not answered:
+            care = "No one answered, so the home was not seen today."
+        elif bedroom:
+            care = pick(V_HOME) + " " + pick(V_BEDROOM.get(band, V_BEDROOM["child"]))
+        else:
+            care = pick(V_HOME)
+        if not bedroom or kind != "home":
+            care += " " + (pick(V_WARMTH) if parents and seen and band != "unborn"
+                           else pick(V_SUPPORT))
+        text["care_and_support"] = care
+        if seen and picks and rand() < 0.6:  # one of the plan's worries, followed up
+            need = pick(picks)
+            heading, lines = V_NEED_LINES[need]
+            if not (need == 3 and (band == "unborn" or band == "baby")) \
+                    and (heading != "parents_comments" or parents):
+                text[heading] += " " + pick(lines)
+        if not seen:
+            analysis = V_UNSEEN[unseen]
+        else:
+            analysis = pick(V_SUMMARY)
+            if not v["seen_alone"]:
+                key = "virtual" if kind == "virtual" else band if band in (
+                    "unborn", "baby", "young") else "child"
+                analysis += " " + pick(V_NOT_ALONE[key])
+            if not bedroom:
+                if kind == "home":
+                    analysis += " " + pick(V_NO_BEDROOM)
+                else:
+                    where = "Seen on a video call" if kind == "virtual" else (
+                        f"Seen at {'the ' if kind in ('office', 'other') else ''}{place}")
+                    analysis += " " + where + V_AWAY_BEDROOM
+            analysis += " " + pick(V_NEXT)
+        text["analysis"] = analysis
+        for heading, value in text.items():
+            v[heading] = value.format_map(fmt)
+
+    def addendum(self, child: Child, rows: list, vr: random.Random, worker) -> None:
+        """A dated, attributed correction or later information under one visit."""
+        done = [v for v in rows if v.finalised_at.date() < self.today]
+        if not done or worker is None:
+            return
+        v = vr.choice(done)
+        day = v.visited_at.date()
+        written = min(self.today, v.finalised_at.date() + timedelta(days=vr.randrange(1, 8)))
+        at = datetime.combine(written, time(vr.randrange(9, 17), vr.randrange(0, 60, 5)),
+                              tzinfo=UTC)
+        band = self.band(child, day)
+        options = V_ADDENDA["any"] + (V_ADDENDA["early"] if band in ("baby", "young")
+                                      else V_ADDENDA["school"] if band != "unborn" else ())
+        first = day + timedelta(days=vr.randrange(5, 20))
+        when = written if "rang on" in (text := vr.choice(options)) else first
+        later = when + timedelta(days=1 if "not {day1}" in text else vr.randrange(3, 15))
+        self.add(VisitAddendum, visit_id=v.id, written_at=at, author_id=worker.id,
+                 author_name=worker.name,
+                 text=text.format(name=child.first_name, parent="Mum",
+                                  pct=vr.randrange(88, 100), day1=f"{when.day} {when:%B}",
+                                  day2=f"{later.day} {later:%B}"))
+        self.out.addenda += 1
+
+    def drafts(self, workers: list) -> None:
+        """One unfinished visit per social worker, from this morning, on one of their CIN
+        plan children: every demo user has a draft waiting (kept out of the audit's text)."""
+        vr = self.visit_rng
+        alive = {r.id for r in self.out.rows if r.model is Child}
+        for _, worker in workers:
+            kids = [c for c in self.on_plan.get(worker.id, ()) if c.id in alive]
+            if not kids:
+                continue
+            seen = [c for c in kids if c.id in self.visited]  # a history to carry on
+            child = vr.choice(seen or kids)
+            at = datetime.combine(self.today, time(vr.randrange(9, 12), vr.randrange(0, 60, 5)))
+            band = self.band(child, self.today)
+            obj, pos = PRONOUNS.get(child.gender, ("them", "their"))
+            mother = next((p for p, rel, _ in self.links.get(child.id, ()) if rel == "Mother"),
+                          None)
+            fmt = {"name": child.first_name, "obj": obj, "pos": pos, "parent": "Mum",
+                   "carer": "Mum"}
+            content = VisitContent(
+                visited_at=at, kind="home", child_seen=True,
+                seen_alone=band not in ("unborn", "baby"), bedroom_seen=False,
+                present=(Present(mother.name, mother.id),) if mother is not None else (),
+                purpose=vr.choice(V_DRAFT).format_map(fmt),
+                childs_comments=vr.choice(V_SAYS["teen" if band == "older" else band])
+                .format_map(fmt),
+                childs_welfare=vr.choice(V_WELFARE["teen" if band == "older" else band])
+                .format_map(fmt))
+            saved = from_england_time(at) + timedelta(minutes=vr.randrange(70, 150))
+            row = self.add(Draft, kind="visit", child_id=child.id, owner=worker.username,
+                           payload=json.dumps(content.to_dict(), ensure_ascii=False,
+                                              separators=(",", ":")),
+                           saved_at=saved)
+            row.created_at = saved - timedelta(minutes=vr.randrange(5, 30))
+            row.updated_at = saved
+            self.out.drafts += 1
 
 ETHNICITY_WEIGHTS = ("WBRI",) * 14 + (
     "WIRI", "WOTH", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "APKN",
@@ -552,6 +1078,7 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
     rng = random.Random(seed)
     b = _Builder(rng, today, england_calendar(), levels)
     b.plan_rng = random.Random(seed + 1_000_003)  # plans draw apart: the rest stays as it was
+    b.visit_rng = random.Random(seed + VISIT_SEED)  # so do the visit records
     teams = b.workforce(children)
     workers = [(team, w) for team, members in teams for w in members]
     made = 0
@@ -565,6 +1092,7 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
             b.n_child -= extra
             made = children
             _drop_last_children(b.out, extra)
+    b.drafts(workers)
     b.out.children = children
     return b.out
 
@@ -576,9 +1104,11 @@ def _drop_last_children(out: DemoCounts, extra: int) -> None:
     gone = {r.id for r in out.rows if r.get("child_id") in ids}  # plans, versions, needs...
     out.rows = [r for r in out.rows
                 if not (r.model is Child and r.id in ids) and r.get("child_id") not in ids
-                and r.get("version_id") not in gone and r.get("need_id") not in gone]
+                and r.get("version_id") not in gone and r.get("need_id") not in gone
+                and r.get("visit_id") not in gone]
     out.visits = sum(r.model is Visit for r in out.rows)
     out.meetings = sum(r.model is Meeting for r in out.rows)
+    out.addenda = sum(r.model is VisitAddendum for r in out.rows)
 
 
 def generate(store, *, children: int, seed: int, today: date, policy: str = "england") -> DemoCounts:
@@ -596,12 +1126,17 @@ def generate(store, *, children: int, seed: int, today: date, policy: str = "eng
 def _generate(store, children: int, seed: int, today: date, profile) -> DemoCounts:
     out = build(children, seed, today, profile.levels)
     by_model: dict[type, list[dict]] = {model: [] for model in WRITE_ORDER}
+    drafts = []
     for row in out.rows:
-        by_model[row.model].append(dict(row))
+        if row.model is Draft:
+            drafts.append(Draft(**row))
+        else:
+            by_model[row.model].append(dict(row))
     with store.session(ACTOR) as session:
         casework.set_store_policy(session, profile.name)
         casework.mark_demo_store(session)
         for model in WRITE_ORDER:
             audit.insert_rows(session, model, by_model[model])
+        session.add_all(drafts)
     out.rows = []
     return out
