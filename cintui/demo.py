@@ -109,6 +109,20 @@ class _Row(dict):
             self[key] = value
 
 
+_set_model = _Row.model.__set__  # row.model = ..., without a Python-level __setattr__
+
+# Row ids: random version-4 UUIDs, as uuid.uuid4() makes them, at half the cost (230,000
+# of them for a 5,000-child demo). Seeded from os.urandom, apart from the demo's seeded
+# generators: unique per store as before, never drawn from the scenario's randomness.
+_id_bits = random.Random().getrandbits
+_V4_MASK = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_V4_BITS = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _new_id() -> uuid.UUID:
+    return uuid.UUID(int=(_id_bits(128) & _V4_MASK) | _V4_BITS)
+
+
 @cache
 def _defaults(model: type) -> dict:
     """Every column's static default (id and stamps are filled per row)."""
@@ -181,218 +195,170 @@ VIEWS = ("I like it when Mum walks me to school.", "I want to stay with my mum a
          "I don't like it when they shout.", "I want to play football more.")
 
 
-# Visit records (WIR 2.11 headings), one to three short sentences a heading, by age band:
-# "unborn", "baby" (under 2: observed, not quoted), "young" (2-4), "primary" (5-10),
-# "teen" (11-17). Placeholders: name, obj/pos (him/his, her/her, them/their), parent (who
-# spoke: Mum or Dad), mum ("she", or "Mum" when Dad spoke), place, setting, due, soon
-# (a date after the visit), pct, pct0, n, weeks, year; carer: the adult who was there (a
-# parent, or Grandma).
+# Visit records (WIR 2.11 headings): short case-note sentences, one to three a heading, by
+# age band: "unborn", "baby" (under 2: observed, not quoted), "young" (2-4), "primary"
+# (5-10), "teen" (11-15), "older" (16-17). Placeholders: name, obj/pos (him/his, her/her,
+# them/their), parent (who spoke: Mum or Dad), mum ("she", or "Mum" when Dad spoke), carer
+# (the adult who was there: a parent or Grandma), place, setting, due, soon (a date after
+# the visit), pct, pct0, n, rent, weeks, year.
 V_PURPOSE = {
-    "home": ("Statutory CIN visit in line with the plan, to see {name} at home and review "
-             "progress since the last visit.",
-             "Planned home visit to see {name}, spend time with {name} alone and check how the "
-             "plan is going.",
-             "Unannounced home visit to see {name} and the home, as agreed at the last CIN "
-             "meeting.",
-             "Home visit to see {name} and go through the actions agreed at the review with "
-             "{parent}."),
-    "school": ("Visit to {name} at {place}, to see {name} away from home and hear how things "
-               "are going.",
-               "Visit at {place}: to see {name} and catch up with staff about attendance and "
-               "wellbeing."),
-    "clinic": ("Joint visit with the health visitor at the baby clinic, to see {name} weighed "
-               "and talk to Mum about the plan.",),
-    "office": ("{name} and {parent} came to the office, as {parent} asked, to talk through the "
-               "plan before the next review.",
-               "Office visit: {parent} brought {name} in after an appointment nearby, to go "
-               "over progress on the plan."),
-    "virtual": ("Video call with {name} and {parent}, agreed because {parent} had a bad cold; "
-                "a home visit is booked for next week.",
-                "Video call with {name} and {parent} while the family stayed with relatives "
-                "out of the area."),
-    "unborn": ("Pre-birth visit to Mum, {weeks} weeks pregnant, to review the plan for the "
-               "baby's arrival.",
-               "Pre-birth visit to talk with Mum about the birth plan and the support in place "
-               "for when the baby comes."),
-    "followup": ("Unannounced follow-up visit the day after the last one, to see {name} and "
-                 "check on what {parent} raised.",
-                 "Follow-up visit, as agreed with my manager, to see {name} and the home "
-                 "again."),
+    "home": ("Statutory CIN visit to see {name} at home and review the plan.",
+             "Planned home visit: to see {name} alone and check progress on the plan.",
+             "Unannounced home visit, as agreed at the last CIN meeting.",
+             "Home visit to go through the review actions with {parent}."),
+    "school": ("Visit at {place} to see {name} away from home.",
+               "Visit at {place}: to see {name} and catch up with staff."),
+    "clinic": ("Joint visit with the health visitor at the baby clinic.",),
+    "office": ("{name} and {parent} came to the office to talk through the plan.",
+               "Office visit before the next review, at {parent}'s request."),
+    "virtual": ("Video call with {name} and {parent}: {parent} had a bad cold.",
+                "Video call while the family stayed with relatives out of the area."),
+    "unborn": ("Pre-birth visit to Mum, {weeks} weeks pregnant, to review the plan.",
+               "Pre-birth visit: the birth plan and support for when the baby comes."),
+    "followup": ("Unannounced follow-up visit the day after the last one.",
+                 "Follow-up visit, agreed with my manager, to see {name} and the home."),
 }
 V_SAYS = {
-    "unborn": ("Not yet born: no comments. Mum said the baby is very active in the evenings.",
-               "Not yet born. Mum said she talks to the bump and the baby kicks back."),
-    "baby": ("Too young to talk: observed only. {name} babbled and smiled at me, and reached "
-             "for Mum when I said hello.",
-             "Not talking yet. {name} watched me closely, then went back to a rattle and "
-             "cooed.",
-             "Too young to talk. {name} was sleepy at first, then made happy noises during a "
-             "nappy change."),
-    "young": ('{name} showed me a toy dinosaur and said "Mine! Roar!"',
+    "unborn": ("Not yet born. Mum said the baby is very active in the evenings.",
+               "Not yet born. Mum said the baby kicks when she talks to the bump."),
+    "baby": ("Too young to talk: {name} babbled, smiled at me and reached for Mum.",
+             "Not talking yet. {name} watched me closely, then cooed at a rattle.",
+             "Too young to talk. {name} was sleepy, then made happy noises at changing."),
+    "young": ('{name} showed me a toy dinosaur: "Mine! Roar!"',
               '{name} said "I go nursery" and pointed at a painting on the fridge.',
               '{name} said "Mummy play" and pulled me over to see the garden.',
-              '{name} said a few words ("car", "juice") and pointed to what {name} wanted.'),
-    "primary": ('{name} said school is "good" and the best bit is football at break.',
-                '{name} said "I got a sticker for reading" and showed it to me.',
-                '{name} said "home is calmer now" and asked if I would come to the school '
-                'assembly.',
-                '{name} asked if I could come back to see the new kitten, and said "I like it '
-                'here".',
-                '{name} said "I don\'t like it when Dad goes out late" and then wanted to play '
-                'a game.'),
-    "teen": ('{name} said home is "alright at the moment" and asked for help finding a '
-             'Saturday job.',
-             '{name} said school is "boring" but wants to go to college to do mechanics.',
-             '{name} complained that Mum checks {pos} phone too much; we talked about why she '
-             'worries.',
-             '{name} said "it\'s fine, nothing\'s changed" and wanted to talk about football '
-             'instead.'),
-    "unseen": ("{name} was not seen, so there are no comments from {name} today.",),
+              '{name} used a few words ("car", "juice") and pointed to the rest.'),
+    "primary": ('{name} said school is "good"; the best bit is football at break.',
+                '{name} said "I got a sticker for reading" and showed me.',
+                '{name} said "home is calmer now".',
+                '{name} asked me to come back and see the new kitten.',
+                '{name} said "I don\'t like it when Dad goes out late".'),
+    "teen": ('{name} said home is "alright at the moment"; wants a Saturday job.',
+             '{name} said school is "boring" but wants to do mechanics at college.',
+             '{name} said Mum checks {pos} phone too much; we talked about why.',
+             '{name} said "it\'s fine, nothing\'s changed" and talked about football.'),
+    "unseen": ("Not seen, so no comments from {name} today.",),
 }
 V_WELFARE = {
-    "unborn": ("Mum looked well and said the pregnancy is going smoothly; the midwife is happy "
-               "with the baby's growth.",
-               "Mum looked tired but well; she said she is sleeping badly but eating properly."),
-    "baby": ("{name} was clean, in a fresh babygrow, and looked well fed. Alert and content; "
-             "settled quickly when Mum picked {obj} up.",
-             "{name} looked well, met my eye and smiled. Nappy clean; no marks seen.",
-             "{name} was asleep when I arrived, woke during the visit, cried briefly and calmed "
-             "when Mum fed {obj}."),
-    "young": ("{name} was clean, dressed for the weather and busy playing. Happy and chatty; one "
-              "short tantrum over a biscuit, handled calmly by {carer}.",
-              "{name} looked well and played with blocks on the floor while we talked, going to "
-              "{carer} for a cuddle when tired.",
-              "{name} was shy at first, then brought me books to read. Clean and appropriately "
-              "dressed."),
-    "primary": ("{name} looked well, in clean school uniform, and was relaxed and smiling.",
-                "{name} seemed a bit tired but was cheerful and keen to show me {pos} "
-                "schoolwork.",
-                "{name} was quiet at first, then chatty once we started a drawing together."),
-    "teen": ("{name} looked clean and appropriately dressed; quiet at first, then talked "
-             "easily.",
-             "{name} seemed tired and a little flat, saying it was a late night gaming; "
-             "otherwise well.",
-             "{name} was relaxed and laughed with {parent} about the dog."),
-    "unseen": ("Not seen: I could not observe {name}'s welfare today. {parent} said {name} is "
-               "well and eating normally.",),
+    "unborn": ("Mum looked well; the midwife is happy with the baby's growth.",
+               "Mum looked tired but well; sleeping badly, eating properly."),
+    "baby": ("Clean, fresh babygrow, well fed; alert and content.",
+             "{name} looked well, met my eye and smiled. No marks seen.",
+             "Asleep when I arrived; woke, cried briefly, calmed when fed."),
+    "young": ("Clean, dressed for the weather, busy playing and chatty.",
+              "{name} played with blocks while we talked; went to {carer} for a cuddle.",
+              "Shy at first, then brought me books to read. Clean and well dressed."),
+    "primary": ("{name} looked well, in clean uniform; relaxed and smiling.",
+                "A bit tired but cheerful; keen to show me {pos} schoolwork.",
+                "Quiet at first, then chatty over a drawing."),
+    "teen": ("Clean and well dressed; quiet at first, then talked easily.",
+             "Tired and a little flat after a late night gaming; otherwise well.",
+             "Relaxed; laughed with {carer} about the dog."),
+    "unseen": ("Not seen. {carer} said {name} is well and eating normally.",),
 }
-V_PARENTS = ("{parent} said things are calmer at home and mornings are easier.",
-             "{parent} said money has been tight this month but {name} has been fine.",
-             "{parent} said the last few weeks have been hard but the plan is helping.",
-             "{parent} had no complaints and asked when the next review is.")
-V_PARENTS_AWAY = ("{parent} was not at the {place} visit; I rang {parent} afterwards, who said "
-                  "{name} has been well.",)
+V_PARENTS = ("{parent} said home is calmer and mornings are easier.",
+             "{parent} said money is tight but {name} has been fine.",
+             "{parent} said it has been hard but the plan is helping.",
+             "{parent} had no complaints; asked when the next review is.")
+V_PARENTS_AWAY = ("{parent} was not at the {place} visit; by phone, said {name} is well.",)
 V_HEALTH = {
-    "unborn": ("Mum had her {weeks}-week check with the midwife; no concerns. She has stopped "
-               "smoking.",
-               "Mum sees the midwife every two weeks; no concerns about the baby's growth."),
-    "baby": ("{name} was weighed at clinic last week and is growing well. Immunisations are up "
-             "to date.",
-             "{name} had a cold last week; Mum took {obj} to the GP, who was not worried.",
-             "The health visitor's last check found no concerns about {name}'s development."),
-    "young": ("{name} is well; the 2-year check is done and speech is coming on.",
-              "{name} has eczema, now managed with a cream from the GP; no other concerns.",
-              "No health concerns; immunisations are up to date."),
-    "primary": ("No health concerns; {name} is well and eating normally.",
-                "{name} saw the GP about an ear infection and has finished the antibiotics.",
-                "{name} had a small bruise on the shin from football, explained by {name} and "
-                "by school.",
-                "{name} is due an eye test; {parent} will book it."),
-    "teen": ("No health concerns; {name} is well.",
-             "{name} said sleep is better since the phone stays downstairs at night.",
-             "{name} saw the GP about headaches; an eye test is booked for {soon}."),
-    "unseen": ("Not seen today. {parent} said there have been no GP or hospital visits since "
-               "my last visit.",),
+    "unborn": ("Mum had her {weeks}-week midwife check; no concerns.",
+               "Midwife every two weeks; no concerns about the baby's growth."),
+    "baby": ("Weighed at clinic last week: growing well. Immunisations up to date.",
+             "A cold last week; the GP was not worried.",
+             "No concerns about {name}'s development at the last check."),
+    "young": ("Well; 2-year check done and speech coming on.",
+              "Eczema, managed with a cream from the GP.",
+              "No health concerns; immunisations up to date."),
+    "primary": ("No health concerns; eating normally.",
+                "Ear infection: saw the GP, antibiotics finished.",
+                "Small bruise on the shin from football, explained by {name} and school.",
+                "Due an eye test; {parent} will book it."),
+    "teen": ("No health concerns.",
+             "Sleeping better since the phone stays downstairs at night.",
+             "GP about headaches; eye test booked for {soon}."),
+    "unseen": ("{carer} said no GP or hospital visits since my last visit.",),
 }
 V_EDUCATION = {
-    "unborn": ("Not applicable (pre-birth). Mum has registered with the children's centre for "
-               "baby groups.",),
-    "baby": ("Not of school age. {name} is at home with Mum and goes to a stay-and-play group "
-             "on Tuesdays.",
-             "Not of school age; Mum looks after {name} at home, with Grandma helping one day a "
-             "week."),
-    "young": ("{name} goes to nursery 15 hours a week; the key worker says {name} has settled "
-              "well.",
-              "{name} is not at nursery yet; Mum has applied for a funded place.",
-              "Nursery say {name} plays alongside other children and attends well."),
-    "primary": ("School say {name} is doing well in reading and needs some help with maths.",
-                "{name}'s attendance is {pct}% this half term.",
-                "The class teacher says {name} is settled and kind to others."),
-    "teen": ("{name}'s head of year says behaviour has improved; two late marks this month.",
-             "{name} is in Year {year} and on track in most subjects; attendance {pct}%."),
-    "older": ("{name} is at college studying mechanics and attending most days.",
-              "{name} has an apprenticeship interview on {soon}."),
+    "unborn": ("Not applicable (pre-birth).",),
+    "baby": ("Not of school age; stay-and-play group on Tuesdays.",
+             "Not of school age; Grandma helps one day a week."),
+    "young": ("Nursery 15 hours a week; the key worker says {name} has settled.",
+              "Not at nursery yet; Mum has applied for a funded place.",
+              "Nursery say {name} plays alongside others and attends well."),
+    "primary": ("Doing well in reading; some help with maths.",
+                "Attendance {pct}% this half term.",
+                "Class teacher says {name} is settled and kind to others."),
+    "teen": ("Head of year: behaviour better; two late marks this month.",
+             "Year {year}, on track in most subjects; attendance {pct}%."),
+    "older": ("At college (mechanics), attending most days.",
+              "Apprenticeship interview on {soon}."),
 }
-V_HOME = ("The home was warm, clean and tidy, with food in the fridge and cupboards.",
-          "The flat was warm and reasonably tidy; washing was drying on the radiators.",
-          "The home was cluttered but clean; {carer} was part-way through a big tidy-up.")
-V_AWAY_HOME = ("Not a home visit, so home conditions were not seen; {parent} reports no changes "
-               "at home.",)
-V_WARMTH = ("{parent} and {name} were warm with each other; {parent} praised {name} often.",
-            "Good interaction: {parent} noticed quickly when {name} needed something.",
-            "{parent} was short with {name} when tired, then said sorry and gave {obj} a hug.")
+V_HOME = ("Home warm, clean and tidy; food in the cupboards.",
+          "Flat warm and reasonably tidy; washing drying on the radiators.",
+          "Home cluttered but clean; {carer} was mid tidy-up.")
+V_AWAY_HOME = ("Home not seen (not a home visit); {parent} reports no changes.",)
+V_WARMTH = ("{parent} and {name} were warm with each other.",
+            "{parent} noticed quickly when {name} needed something.",
+            "{parent} was short with {name} when tired, then said sorry.")
 V_BEDROOM = {
-    "baby": ("I saw where {name} sleeps: a cot in Mum's room, clean and safe, with nothing loose "
-             "in it.",),
-    "unborn": ("I saw the nursery: a new cot is up and Mum has clothes and a pram ready.",),
-    "child": ("I saw {name}'s bedroom: own bed with clean bedding, toys and clothes put away.",
-              "{name} showed me {pos} bedroom: a bed, a wardrobe and posters; clean and warm.",
-              "I saw the bedroom {name} shares with a brother: bunk beds, clean bedding."),
+    "baby": ("Saw where {name} sleeps: a clean, safe cot in Mum's room.",),
+    "unborn": ("Saw the nursery: cot up, clothes and pram ready.",),
+    "child": ("Saw {name}'s bedroom: own bed, clean bedding, toys put away.",
+              "{name} showed me {pos} bedroom: clean and warm, posters up.",
+              "Saw the bedroom {name} shares with a brother: bunk beds, clean."),
 }
 V_SUPPORT = ("Grandma helps with the school run on Fridays.",
-             "The family support worker now visits twice a week.",
-             "{parent} has a friend nearby who helps with childcare.",
-             "The family have little support nearby; we talked about a parents' group.")
-V_SUMMARY = ("{name} appears safe and well cared for, and the plan is making a difference.",
-             "Progress is slow but steady; {name} is safe and {parent} is engaging with the plan.",
-             "{name} is well cared for, but the worries in the plan are not resolved yet.",
-             "The home is calmer and {name}'s needs are being met.")
-V_UNSEEN = ("{name} was not seen: {name} was out with Grandma when I called. I will visit "
-            "again within 2 working days to see {name}.",
-            "{name} was not seen: {name} was unwell in bed and {carer} asked me not to wake "
-            "{obj}. I will see {name} within 2 working days.",
-            "{name} was not seen: there was no answer at the door. I left a card and will see "
-            "{name} within 2 working days.")
+             "Family support worker visits twice a week.",
+             "A friend nearby helps with childcare.",
+             "Little support nearby; we talked about a parents' group.")
+V_SUMMARY = ("{name} is safe and well cared for; the plan is helping.",
+             "Slow but steady progress; {parent} is engaging with the plan.",
+             "{name} is well cared for, but the plan's worries remain.",
+             "Home is calmer and {name}'s needs are being met.")
+V_UNSEEN = ("{name} was not seen: at a friend's house when I called. I will see {name} within "
+            "2 working days.",
+            "{name} was not seen: unwell in bed, and {carer} asked me not to wake {obj}. I "
+            "will see {name} within 2 working days.",
+            "{name} was not seen: no answer at the door. Card left; I will see {name} within "
+            "2 working days.")
+V_UNSEEN_AWAY = {  # not seen at a visit away from home, by kind
+    "school": "{name} was not seen: absent from {place} today.",
+    "office": "{name} was not seen: {carer} came alone as {name} was unwell.",
+    "other": "{name} was not seen: {carer} came alone as {name} was unwell.",
+    "virtual": "{name} was not seen: {name} would not come to the camera.",
+}
 V_NOT_ALONE = {
     "unborn": ("Not yet born, so not seen alone; I spoke to Mum alone.",),
-    "baby": ("{name} is a baby and was not seen alone: I observed {name} with Mum throughout.",),
-    "young": ("{name} was not seen alone: {name} would not leave {carer}'s side today; I will "
-              "try again at nursery.",),
-    "child": ("{name} was not seen alone because {name} did not want to talk without "
-              "{carer} today; I will see {name} alone at {setting} next time.",
-              "{name} was not seen alone: there was no private space with visitors in the "
-              "house. I will see {name} alone at {setting} next time."),
-    "virtual": ("A video call with {carer} in the room, so {name} was not seen alone; the next "
-                "visit is in person.",),
+    "baby": ("A baby, so not seen alone: observed with Mum throughout.",),
+    "young": ("Not seen alone: {name} would not leave {carer}'s side; next time at nursery.",),
+    "child": ("Not seen alone: {name} did not want to talk without {carer}; next time at "
+              "{setting}.",
+              "Not seen alone: no private space with visitors in; next time at {setting}."),
+    "virtual": ("A video call with {carer} in the room, so not seen alone.",),
 }
-V_NO_BEDROOM = ("The bedroom was not seen because a younger sibling was asleep in it; I will see "
-                "it at the next visit.",
-                "{parent} asked me not to go upstairs as the bedroom is being decorated; I will "
-                "see it next time.",
-                "The bedroom was not seen: we ran out of time, and I will see it first at the "
-                "next visit.")
-V_AWAY_BEDROOM = ", so the bedroom was not seen; I will see it at the next home visit."
-V_NEXT = ("Next visit by {due}; I will speak to {setting} before then.",
-          "Next visit by {due}; I will chase the family support referral this week.",
-          "Next visit by {due}; the next CIN review will look at each need.")
+V_NO_BEDROOM = ("The bedroom was not seen: a younger sibling was asleep in it.",
+                "The bedroom was not seen: it is being decorated; next visit.",
+                "The bedroom was not seen: we ran out of time; first thing next visit.")
+V_AWAY_BEDROOM = ", so the bedroom was not seen; next home visit."
+V_NEXT = ("Next visit by {due}; I will call {setting} first.",
+          "Next visit by {due}; I will chase the family support referral.",
+          "Next visit by {due}.")
 # Plan needs (index into NEEDS) -> a line under a heading at a visit where the child was seen.
 V_NEED_LINES = {
-    0: ("education", ("School register: {pct}% this half term, up from {pct0}%.",
-                      "{parent} has walked {name} to school every day this week, as agreed.")),
-    1: ("parents_comments", ("{parent} said the bedtime chart is on the fridge and {name} was "
-                             "in bed by 8.30pm on {n} of 5 school nights.",)),
-    2: ("parents_comments", ("{parent} said there has been one argument in front of {name} "
-                             "since my last visit, and the relationship sessions have started.",
-                             "{parent} said the adults now go outside to talk when things get "
+    0: ("education", ("Register: {pct}% this half term, up from {pct0}%.",
+                      "{parent} walked {name} to school every day this week.")),
+    1: ("parents_comments", ("{parent} said {name} was in bed by 8.30pm on {n} of 5 school "
+                             "nights.",)),
+    2: ("parents_comments", ("{parent} said one argument in front of {name} since my last "
+                             "visit.",
+                             "{parent} said the adults now go outside when things get "
                              "heated.")),
-    3: ("health", ("The dental appointment is booked for {soon}.",
-                   "{name} saw the dentist last week; a filling is booked for {soon}.")),
-    4: ("care_and_support", ("Citizens Advice have helped agree a repayment plan of £{rent}0 a "
-                             "week with the landlord.",)),
-    5: ("education", ("{name} has been to the after-school club twice and named a friend "
-                      "there.",)),
-    6: ("parents_comments", ("{parent} said {mum} has seen the GP about low mood and is on the "
-                             "waiting list for talking therapy.",)),
+    3: ("health", ("Dental appointment booked for {soon}.",
+                   "Saw the dentist; a filling is booked for {soon}.")),
+    4: ("care_and_support", ("Repayment plan of £{rent}0 a week agreed with the landlord.",)),
+    5: ("education", ("Has been to the after-school club twice; named a friend there.",)),
+    6: ("parents_comments", ("{parent} said {mum} has seen the GP about low mood.",)),
 }
 V_ADDENDA = {
     "any": ("Correction: the GP appointment is on {day2}, not {day1} as written under Health.",
@@ -407,6 +373,7 @@ V_ADDENDA = {
 V_DRAFT = ("Statutory visit today to see {name} at home; notes to finish.",
            "Home visit this morning to see {name} and check progress on the plan (to finish).")
 PRONOUNS = {"1": ("him", "his"), "2": ("her", "her")}
+GRANS = ("Jean", "Pat", "Linda", "Shirley", "Margaret", "Brenda")
 PLACES = {"school": "school", "other": "baby clinic", "office": "office", "virtual": "video call"}
 SETTINGS = {"unborn": "the midwife", "baby": "the health visitor", "young": "nursery",
             "older": "college"}
@@ -433,8 +400,8 @@ class _Builder:
 
     def add(self, model: type, **values) -> _Row:
         row = _Row(_defaults(model))
-        row.model = model
-        row.update(id=uuid.uuid4(), created_at=self.stamp, updated_at=self.stamp, **values)
+        _set_model(row, model)
+        row.update(id=_new_id(), created_at=self.stamp, updated_at=self.stamp, **values)
         self.out.rows.append(row)
         return row
 
@@ -723,8 +690,8 @@ class _Builder:
         for i in picks:
             path = rng.choice((("A", "A"), ("A", "G"), ("A", "A"), ("R", "A"), ("A", "R"),
                                ("A", "A")))
-            needs.append((uuid.uuid4(), NEEDS[i], path, [uuid.uuid4() for _ in NEEDS[i][3]]))
-        strength = (uuid.uuid4(), rng.choice(STRENGTHS if age >= 5 else STRENGTHS[:1]
+            needs.append((_new_id(), NEEDS[i], path, [_new_id() for _ in NEEDS[i][3]]))
+        strength = (_new_id(), rng.choice(STRENGTHS if age >= 5 else STRENGTHS[:1]
                                              + STRENGTHS[2:3]))
         unowned = rng.random() < 0.12  # an Amber action with no owner: the caseload flags it
         stages = [(m.held_on, m, "agreed") for m in agreed]
@@ -856,7 +823,7 @@ class _Builder:
         obj, pos = PRONOUNS.get(child.gender, ("them", "their"))
         facts = {"name": child.first_name, "obj": obj, "pos": pos,  # the same at each visit
                  "pct0": vr.randrange(74, 86), "rent": vr.randrange(2, 5), "dob": child.dob,
-                 "expected": child.expected_dob}
+                 "expected": child.expected_dob, "surname": child.last_name}
         for i, (v, band) in enumerate(rows):
             self.visit_text(v, band, vr, mum, dad, staff, picks, facts)
             v["author_name"] = author
@@ -906,11 +873,12 @@ class _Builder:
         day = v["visited_at"].date()
         answered = True
         unseen = 0
-        if not seen:
+        if not seen and kind == "home":
             unseen = int(rand() * len(V_UNSEEN))
             answered = unseen != 2  # "no answer at the door"
         # Who else was there: a parent at home, in the office or on the call; sometimes
-        # school staff at school; a grandmother (typed) when no parent was in.
+        # school staff at school; a grandmother (typed) when no parent was in. Recorded as
+        # workers do: always when it is not just Mum at home, at some visits when it is.
         has_mum = has_dad = False
         if kind == "school":
             if staff is not None and rand() < 0.4:
@@ -919,8 +887,8 @@ class _Builder:
         elif answered:
             roll = rand()
             has_mum = mum is not None and (roll < 0.85 or kind == "office" or kind == "virtual")
-            has_dad = dad is not None and (roll >= 0.85 or roll < 0.05)
-            if has_mum:
+            has_dad = dad is not None and roll >= 0.85  # when Mum was out
+            if has_mum and (has_dad or kind != "home" or roll < 0.3):
                 self.add(VisitPresent, visit_id=v["id"], person_id=mum[1], position=0,
                          name=mum[0])
             if has_dad:
@@ -928,7 +896,8 @@ class _Builder:
                          name=dad[0])
             if not (has_mum or has_dad) and kind == "home":
                 self.add(VisitPresent, visit_id=v["id"], person_id=None, position=0,
-                         name="Maternal grandmother")
+                         name=f"{GRANS[int(roll * 100) % len(GRANS)]} {facts['surname']}, "
+                              "maternal grandmother")
         parents = has_mum or has_dad
         parent = "Dad" if has_dad and not has_mum else "Mum"
         place = PLACES.get(kind, "home")
@@ -951,21 +920,24 @@ class _Builder:
         said = "teen" if band == "older" else band
         if band == "unborn":
             purpose = pick(V_PURPOSE["unborn"])
-        elif not seen:
+        elif not seen and kind == "home":
             purpose = pick(V_PURPOSE["followup"])
         elif kind == "home" and not parents:
             purpose = pick(V_PURPOSE["home"][:3])
         else:
             purpose = pick(V_PURPOSE["clinic" if kind == "other" else kind])
-        if answered:
+        if answered and (seen or kind != "school"):
             welfare = pick(V_WELFARE[said if seen else "unseen"])
             health = pick(V_HEALTH[said if seen else "unseen"])
             parents_said = pick(V_PARENTS if parents else V_PARENTS_AWAY)
+        elif answered:  # absent from school: nothing observed, Mum rung afterwards
+            welfare = "Not seen: welfare not observed today."
+            health = "Not seen: no new health information."
+            parents_said = pick(V_PARENTS_AWAY)
         else:
-            welfare = "Not seen: I could not observe {name}'s welfare today."
-            health = "Not seen: no new information about {name}'s health today."
-            parents_said = ("No one was in, so no comments from the family today; I rang "
-                            "{parent} and left a message.")
+            welfare = "Not seen: welfare not observed today."
+            health = "Not seen: no new health information."
+            parents_said = "No one was in; I rang {parent} and left a message."
         text = {"purpose": purpose,
                 "childs_comments": pick(V_SAYS[said if seen or band == "unborn" else "unseen"]),
                 "childs_welfare": welfare, "parents_comments": parents_said, "health": health,
@@ -973,7 +945,7 @@ class _Builder:
         if kind != "home":
             care = pick(V_AWAY_HOME)
         elif not answered:
-            care = "No one answered, so the home was not seen today."
+            care = "No one answered; home not seen today."
         elif bedroom:
             care = pick(V_HOME) + " " + pick(V_BEDROOM.get(band, V_BEDROOM["child"]))
         else:
@@ -988,7 +960,9 @@ class _Builder:
             if not (need == 3 and (band == "unborn" or band == "baby")) \
                     and (heading != "parents_comments" or parents):
                 text[heading] += " " + pick(lines)
-        if not seen:
+        if not seen and kind != "home":
+            analysis = V_UNSEEN_AWAY[kind] + " I will see {name} at home within 2 working days."
+        elif not seen:
             analysis = V_UNSEEN[unseen]
         else:
             analysis = pick(V_SUMMARY)
@@ -1031,13 +1005,12 @@ class _Builder:
                                   day2=f"{later.day} {later:%B}"))
         self.out.addenda += 1
 
-    def drafts(self, workers: list) -> None:
+    def drafts(self, workers: list, dropped: set) -> None:
         """One unfinished visit per social worker, from this morning, on one of their CIN
         plan children: every demo user has a draft waiting (kept out of the audit's text)."""
         vr = self.visit_rng
-        alive = {r.id for r in self.out.rows if r.model is Child}
         for _, worker in workers:
-            kids = [c for c in self.on_plan.get(worker.id, ()) if c.id in alive]
+            kids = [c for c in self.on_plan.get(worker.id, ()) if c.id not in dropped]
             if not kids:
                 continue
             seen = [c for c in kids if c.id in self.visited]  # a history to carry on
@@ -1082,6 +1055,7 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
     teams = b.workforce(children)
     workers = [(team, w) for team, members in teams for w in members]
     made = 0
+    dropped: set = set()
     while made < children:
         team, worker = workers[(made // CHILDREN_PER_WORKER) % len(workers)]
         area = team.name.split(" ")[0]
@@ -1091,24 +1065,33 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
             extra = made - children
             b.n_child -= extra
             made = children
-            _drop_last_children(b.out, extra)
-    b.drafts(workers)
+            dropped = _drop_last_children(b.out, extra)
+    b.drafts(workers, dropped)
     b.out.children = children
     return b.out
 
 
-def _drop_last_children(out: DemoCounts, extra: int) -> None:
-    """Remove the newest `extra` children and every row that belongs to them."""
-    kids = [r for r in out.rows if r.model is Child][-extra:]
-    ids = {k.id for k in kids}
-    gone = {r.id for r in out.rows if r.get("child_id") in ids}  # plans, versions, needs...
-    out.rows = [r for r in out.rows
-                if not (r.model is Child and r.id in ids) and r.get("child_id") not in ids
-                and r.get("version_id") not in gone and r.get("need_id") not in gone
-                and r.get("visit_id") not in gone]
-    out.visits = sum(r.model is Visit for r in out.rows)
-    out.meetings = sum(r.model is Meeting for r in out.rows)
-    out.addenda = sum(r.model is VisitAddendum for r in out.rows)
+def _drop_last_children(out: DemoCounts, extra: int) -> set:
+    """Remove the newest `extra` children and every row that belongs to them; return their
+    ids. A child's rows all come after the child's own row, so only that tail is read."""
+    rows = out.rows
+    start, ids = len(rows), set()
+    while len(ids) < extra:
+        start -= 1
+        if rows[start].model is Child:
+            ids.add(rows[start].id)
+    tail = rows[start:]
+    gone = {r.id for r in tail if r.get("child_id") in ids}  # plans, versions, needs...
+    kept = [r for r in tail
+            if not (r.model is Child and r.id in ids) and r.get("child_id") not in ids
+            and r.get("version_id") not in gone and r.get("need_id") not in gone
+            and r.get("visit_id") not in gone]
+    del rows[start:]
+    rows.extend(kept)
+    for model, name in ((Visit, "visits"), (Meeting, "meetings"), (VisitAddendum, "addenda")):
+        lost = sum(r.model is model for r in tail) - sum(r.model is model for r in kept)
+        setattr(out, name, getattr(out, name) - lost)
+    return ids
 
 
 def generate(store, *, children: int, seed: int, today: date, policy: str = "england") -> DemoCounts:
@@ -1127,11 +1110,11 @@ def _generate(store, children: int, seed: int, today: date, profile) -> DemoCoun
     out = build(children, seed, today, profile.levels)
     by_model: dict[type, list[dict]] = {model: [] for model in WRITE_ORDER}
     drafts = []
-    for row in out.rows:
+    for row in out.rows:  # rows are dicts already: handed over as they are, not copied
         if row.model is Draft:
             drafts.append(Draft(**row))
         else:
-            by_model[row.model].append(dict(row))
+            by_model[row.model].append(row)
     with store.session(ACTOR) as session:
         casework.set_store_policy(session, profile.name)
         casework.mark_demo_store(session)

@@ -48,8 +48,8 @@ def test_every_open_plan_child_with_visits_has_text_under_every_heading(store):
                     text = record.content.text(name)
                     assert text.strip(), (child.reference, record.visited_at, name)
                     assert len(text) < 800 and "{" not in text  # short, no template left
-                assert child.first_name in record.content.analysis \
-                    or child.first_name in record.content.purpose
+                assert any(child.first_name in record.content.text(name)
+                           for name in TEXT_FIELDS)
         # The rest started their plan too recently for a visit yet (the demo's spread of
         # timescale states: their first visit is due, due soon or overdue).
         assert with_visits >= len(kids) // 2
