@@ -23,6 +23,7 @@ from cintui.domain.calendar import (
     england_calendar,
     from_england_time,
 )
+from cintui.domain.meeting import Decisions, Invitee, Minutes, NeedUpdate
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.visit import Present, VisitContent
 from cintui.store import audit
@@ -34,6 +35,8 @@ from cintui.store.models import (
     Episode,
     Family,
     Meeting,
+    MeetingDistribution,
+    MeetingInvitee,
     Person,
     Plan,
     PlanAction,
@@ -51,6 +54,25 @@ from cintui.store.models import (
 
 ACTOR = "demo"
 VISIT_SEED = 2_000_029  # visit records draw apart (seed + this): the rest stays as it was
+MEETING_SEED = 3_000_017  # so do the meeting records
+MEETING_VENUES = ("Family home", "North Primary School", "Children's centre", "Council office",
+                  "Online (Teams)")
+MEETING_UPDATES = (
+    "Mum said mornings are calmer; school confirmed {name} has been on time most days.",
+    "The family support worker has visited weekly; two sessions were missed in the holidays.",
+    "School reported some progress but it has not held every week.",
+    "Dad has started the parenting course and has been to 3 of 6 sessions.",
+)
+MEETING_IMPACTS = (
+    "{name} is more settled and says home feels calmer.",
+    "{name} is still tired some mornings; not enough change yet to move to Green.",
+    "{name} has missed fewer days and has made a friend in class.",
+)
+MEETING_EVENTS = (
+    "No significant events since the last meeting.",
+    "{name} had a short stay with Gran while Mum was unwell.",
+    "The family moved to a new flat in the same area.",
+)
 CHILDREN_PER_WORKER = 18  # WAR 3.5: county average 16-21
 WORKERS_PER_TEAM = 6
 SERVICES = ("Strengthening Families", "Safeguarding and Support", "Children with Disability Team")
@@ -135,8 +157,8 @@ def _defaults(model: type) -> dict:
 
 # The order rows are written in: parents before the rows that point at them.
 WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting,
-               Plan, PlanVersion, PlanService, PlanNeed, PlanAction, RagChange, VisitPresent,
-               VisitAddendum, VisitAction)
+               MeetingInvitee, MeetingDistribution, Plan, PlanVersion, PlanService, PlanNeed,
+               PlanAction, RagChange, VisitPresent, VisitAddendum, VisitAction)
 # Drafts go in through the ORM (a handful): its audit leaves out the draft's text
 # (`Draft.__audit_quiet__`), as it does for a draft a worker starts.
 
@@ -397,6 +419,8 @@ class _Builder:
         self.due_text: dict = {}  # visit date -> the next visit's due date, as text
         self.later_day: dict = {}  # (date, n) -> n working days later
         self.visited: set = set()  # children with visits
+        self.booked: dict = {}  # child id -> the review booked for the coming weeks
+        self.force_needs: dict = {}  # child id -> the need rows of the agreed plan in force
 
     def add(self, model: type, **values) -> _Row:
         row = _Row(_defaults(model))
@@ -481,6 +505,7 @@ class _Builder:
             self.consents(child, mother, father)
             self.history(child, scenario)
             self.visit_records(child)
+            self.meeting_records(child)
             if child.status == "cin_plan":
                 self.on_plan.setdefault(worker.id, []).append(child)
 
@@ -637,8 +662,11 @@ class _Builder:
                 self.meeting(child, ep, "review", held, circulated=False)
         elif rng.random() < 0.5:
             # A review already booked for the coming weeks.
-            self.add(Meeting, child_id=child.id, episode_id=ep.id, kind="review",
-                             held_on=add_months(last, 3), held=False)
+            self.booked[child.id] = self.add(
+                Meeting, child_id=child.id, episode_id=ep.id, kind="review",
+                held_on=add_months(last, 3), held=False, status="scheduled",
+                starts_at=from_england_time(datetime.combine(add_months(last, 3), time(16))),
+                venue="Family home")
             self.out.meetings += 1
         self.visits(child, ep)
 
@@ -647,7 +675,8 @@ class _Builder:
         sent = min(sent, self.today) if sent else None
         nxt = add_months(when, 3) if self.rng.random() < 0.7 else add_months(when, 2)
         row = self.add(Meeting, child_id=child.id, episode_id=ep.id, kind=kind, held_on=when,
-                       held=True, next_review=nxt, minutes_circulated=sent, plan_circulated=sent)
+                       held=True, status="held", next_review=nxt, minutes_circulated=sent,
+                       plan_circulated=sent)
         self.held.setdefault(child.id, []).append(row)
         self.out.meetings += 1
 
@@ -727,6 +756,8 @@ class _Builder:
                                 outcome=outcome.format(name=name),
                                 evidence=evidence.format(name=name, pct=rng.randrange(75, 90)),
                                 rag=rag)
+                if status == "agreed":
+                    self.force_needs.setdefault(child.id, []).append(need)
                 for k, ((what, who), akey) in enumerate(zip(acts, akeys, strict=True)):
                     due = on + timedelta(days=rng.randrange(-20, 60) if status == "superseded"
                                          else rng.randrange(20, 120))
@@ -784,6 +815,67 @@ class _Builder:
         if row.kind == "school" and band in ("unborn", "baby"):
             row.kind = "other"
         self.seen_rows.setdefault(child.id, []).append((row, band))
+
+    # -------------------------------------------------------------- meeting records
+    def meeting_records(self, child: Child) -> None:
+        """Chair and venue for every meeting; minutes (attendance, each Amber's update, the
+        boxes, views, decisions) for the latest held one, sent to the parents when it was
+        circulated; invitees for a review booked ahead. Drawn from `meeting_rng`."""
+        held = self.held.get(child.id, [])
+        booked = self.booked.pop(child.id, None)
+        if not held and booked is None:
+            return
+        mr = self.meeting_rng
+        worker = self.workers_by_id.get(child.worker_id)
+        chair = worker.name if worker else ""
+        people = self.links.get(child.id, [])
+        for m in held:
+            m.chair, m.chair_role = chair, "Social worker"
+            m.venue = mr.choice(MEETING_VENUES)
+            m.starts_at = from_england_time(datetime.combine(m.held_on, time(16)))
+        if booked is not None:
+            booked.chair, booked.chair_role = chair, "Social worker"
+            for i, (person, relationship, _) in enumerate(people):
+                self.add(MeetingInvitee, meeting_id=booked.id, person_id=person.id,
+                         position=i, name=person.name, role=relationship,
+                         is_parent=relationship in ("Mother", "Father"))
+        if not held:
+            return
+        last = held[-1]
+        name = child.first_name
+        attendance = []
+        for person, relationship, _ in people:
+            parent = relationship in ("Mother", "Father")
+            came = ("present" if relationship == "Mother" or mr.random() < 0.6 else
+                    "apologies_report" if not parent else mr.choice(("apologies", "absent")))
+            attendance.append(Invitee(person.name, relationship, person.id, parent, came))
+            self.add(MeetingInvitee, meeting_id=last.id, person_id=person.id,
+                     position=len(attendance), name=person.name, role=relationship,
+                     is_parent=parent, attendance=came)
+        items = tuple(NeedUpdate(
+            need_key=n.key, need=n.now, rag_before=n.rag,
+            update=mr.choice(MEETING_UPDATES).format(name=name),
+            impact=mr.choice(MEETING_IMPACTS).format(name=name))
+            for n in self.force_needs.get(child.id, []) if n.rag in ("A", "R"))
+        minutes = Minutes(
+            kind=last.kind, held_on=last.held_on, attendance=tuple(attendance),
+            ground_rules="One person at a time; we talk about what matters for "
+                         f"{name}; phones away.",
+            items=items, significant_events=mr.choice(MEETING_EVENTS).format(name=name),
+            childs_views=mr.choice(VIEWS) if child.dob and (last.held_on - child.dob).days
+            > 5 * 365 else "",
+            parents_views="Mum said things feel calmer and she wants the plan to carry on.",
+            decisions=Decisions(True, last.next_review, "continue"),
+            started_at=datetime.combine(last.held_on, time(16)),
+            ended_at=datetime.combine(last.held_on, time(17, mr.randrange(0, 50))))
+        last.minutes = json.dumps(minutes.to_dict(), ensure_ascii=False)
+        last.still_in_need, last.recommendation = True, "continue"
+        if last.minutes_circulated:
+            for person, relationship, _ in people:
+                if relationship in ("Mother", "Father"):
+                    self.add(MeetingDistribution, meeting_id=last.id, person_id=person.id,
+                             recipient=person.name, sent_on=last.minutes_circulated,
+                             method="email")
 
     # -------------------------------------------------------------- visit records
     def band(self, child, day: date) -> str:
@@ -1052,6 +1144,7 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
     b = _Builder(rng, today, england_calendar(), levels)
     b.plan_rng = random.Random(seed + 1_000_003)  # plans draw apart: the rest stays as it was
     b.visit_rng = random.Random(seed + VISIT_SEED)  # so do the visit records
+    b.meeting_rng = random.Random(seed + MEETING_SEED)  # and the meeting records
     teams = b.workforce(children)
     workers = [(team, w) for team, members in teams for w in members]
     made = 0
@@ -1085,7 +1178,7 @@ def _drop_last_children(out: DemoCounts, extra: int) -> set:
     kept = [r for r in tail
             if not (r.model is Child and r.id in ids) and r.get("child_id") not in ids
             and r.get("version_id") not in gone and r.get("need_id") not in gone
-            and r.get("visit_id") not in gone]
+            and r.get("visit_id") not in gone and r.get("meeting_id") not in gone]
     del rows[start:]
     rows.extend(kept)
     for model, name in ((Visit, "visits"), (Meeting, "meetings"), (VisitAddendum, "addenda")):

@@ -277,3 +277,19 @@ def test_the_chronology_shows_each_visit_with_its_author_and_each_addendum(store
         ("School visit: child seen alone", ACTOR),
         ("Addendum to the visit of 20 Nov 2026", ACTOR)]
     assert entries[1].detail == "GP appointment is on 4 Dec"
+
+
+def test_a_bulk_inserted_draft_keeps_its_text_out_of_the_audit_log(store, child_id):
+    """The same rule for a draft written in bulk (the demo) as for one a worker starts."""
+    from cintui.store import audit
+    from cintui.store.models import new_id, utcnow
+
+    row = {"id": new_id(), "created_at": utcnow(), "updated_at": utcnow(), "kind": "visit",
+           "child_id": child_id, "owner": ACTOR, "subject_id": None,
+           "payload": json.dumps({"purpose": "Secret words"}), "saved_at": utcnow()}
+    with store.session(ACTOR) as session:
+        audit.insert_rows(session, Draft, [row])
+    with store.read() as session:
+        entry = session.exec(select(AuditEntry).where(
+            AuditEntry.entity_id == row["id"].hex)).one()
+    assert "Secret words" not in entry.changes and json.loads(entry.changes)["owner"]

@@ -264,6 +264,7 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     if not rows:
         return
     keys = _columns(model)
+    quiet = _quiet(model)  # as an ORM insert: a draft's text stays out of the log
     entity = model.__tablename__  # type: ignore[attr-defined]
     for row in rows:
         if row.keys() != set(keys):
@@ -274,7 +275,8 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     if conn.dialect.name != "sqlite":
         conn.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
         _append_entries(session, actor, utcnow(), (
-            ("insert", entity, row["id"].hex, {key: [None, row[key]] for key in keys})
+            ("insert", entity, row["id"].hex,
+             {key: [None, row[key]] for key in keys if key not in quiet})
             for row in rows
         ))
         return
@@ -289,10 +291,11 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
             convert = _SQLITE.get(type(value))
             if convert is None:
                 db_values.append(value)
-                audit_values[key] = [None, value]
+                json_value = value
             else:
                 db_value, json_value = convert(value)
                 db_values.append(db_value)
+            if key not in quiet:
                 audit_values[key] = [None, json_value]
         stored.append(tuple(db_values))
         changes.append(audit_values)

@@ -1,0 +1,68 @@
+"""`cintui demo` meetings (issue 6): past meetings with minutes, some not yet circulated,
+and reviews booked ahead with their invitees; synthetic people only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from cintui import casework, meetings
+from cintui.domain.meeting import minutes_problems
+from cintui.store.engine import open_store
+from cintui.store.models import Child, Meeting
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def store(demo_store):
+    s = open_store(demo_store, None)
+    yield s
+    s.close()
+
+
+def test_open_children_have_minutes_of_their_latest_meeting(store):
+    """WIR 2.6: each Amber's update is the minutes; the latest held meeting of every open
+    child has them, complete enough to have been finished (attendance, decisions)."""
+    with store.read() as session:
+        policy = casework.store_policy(session)
+        kids = session.exec(select(Child).where(Child.status == "cin_plan")).all()
+        latest = []
+        for child in kids:
+            held = [r for r in meetings.list_meetings(session, child.id, policy)
+                    if r.status == "held"]
+            if held:
+                latest.append(meetings.load_meeting(session, held[0].id))
+    assert latest
+    for detail in latest:
+        m = detail.minutes
+        assert m is not None and detail.schedule.chair and detail.schedule.venue
+        assert minutes_problems(m, TODAY) == []
+        assert all(i.update and i.impact for i in m.items)
+
+
+def test_some_minutes_are_not_yet_circulated_and_some_reviews_are_booked(store):
+    """BEX 3 / WIR 2.3: minutes due shows until they are sent; booked reviews have their
+    invitees from the child's People (WIR 2.3)."""
+    with store.read() as session:
+        policy = casework.store_policy(session)
+        rows = [r for c in session.exec(select(Child)).all()
+                for r in meetings.list_meetings(session, c.id, policy)]
+        booked = [meetings.load_meeting(session, r.id) for r in rows if r.status == "scheduled"]
+    waiting = [r for r in rows if r.status == "held" and r.minutes_due]
+    sent = [r for r in rows if r.status == "held" and r.minutes_circulated]
+    assert waiting and sent and booked
+    assert all(d.schedule.invitees and d.schedule.starts_at.hour == 16 for d in booked)
+    assert all(d.held_on > TODAY - date.resolution * 3 for d in booked)
+
+
+def test_circulated_minutes_record_who_they_went_to(store):
+    with store.read() as session:
+        held = session.exec(select(Meeting).where(Meeting.minutes != "",
+                                                  Meeting.minutes_circulated != None)  # noqa: E711
+                            ).all()
+        details = [meetings.load_meeting(session, m.id) for m in held]
+    assert details and all(d.distribution for d in details)
+    assert all(s.sent_on == m.minutes_circulated for d, m in zip(details, held, strict=True)
+               for s in d.distribution)
