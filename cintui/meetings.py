@@ -217,13 +217,15 @@ def load_meeting(session: Session, meeting_id: uuid.UUID) -> MeetingDetail:
                                        .order_by(m.MeetingDistribution.sent_on)).all())
     version = session.exec(select(m.PlanVersion.id)
                            .where(m.PlanVersion.meeting_id == meeting_id)).first()
+    minutes = Minutes.from_dict(json.loads(row.minutes)) if row.minutes else None
+    if not invitees and minutes is not None:
+        invitees = minutes.attendance  # who was there is in the minutes
     return MeetingDetail(
         id=row.id, child_id=row.child_id, status=status_of(row),
         schedule=Schedule(kind=row.kind, starts_at=starts, venue=row.venue, chair=row.chair,
                           chair_role=row.chair_role, practical=practical, invitees=invitees),
         held_on=row.held_on,
-        minutes=Minutes.from_dict(json.loads(row.minutes)) if row.minutes else None,
-        distribution=sent, cancelled_reason=row.cancelled_reason, plan_version_id=version)
+        minutes=minutes, distribution=sent, cancelled_reason=row.cancelled_reason, plan_version_id=version)
 
 
 # ---------------------------------------------------------------- minuting

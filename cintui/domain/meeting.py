@@ -336,11 +336,21 @@ def updated_plan(plan: PlanVersion, m: Minutes, *, on: date, by: str, meeting_la
 # ------------------------------------------------------------------ JSON
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    cls = type(value)
+    names = _NAMES.get(cls)
+    if names is None and hasattr(value, "__dataclass_fields__"):
+        names = _NAMES[cls] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {n: _jsonable(getattr(value, n)) for n in names}
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
