@@ -271,6 +271,8 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     minutes = due.get("minutes")
     if minutes is not None and minutes.state is DueState.OVERDUE:
         flags.append("Minutes overdue")
+    elif minutes is not None:  # shown until they are sent (BEX 3, TRA, WIR 2.3)
+        flags.append(f"Minutes due {minutes.due.day} {minutes.due:%b}")
     plan = (facts or {}).get("plan")
     if plan is None and status == "cin_plan":
         flags.append("No plan")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -214,3 +214,24 @@ def test_an_amber_action_without_owner_or_date_is_flagged_wir_2_3(demo_store, re
         store.close()
     after = next(r for r in load(reader, view="everyone") if r.id == clean.id)
     assert "Amber without owner or date" in after.flags
+
+
+def test_minutes_not_yet_sent_show_their_due_date_until_done(reader, demo_store):
+    """BEX 3 / England default: minutes within 10 working days; the caseload shows the due
+    date until they are circulated (issue 6), then nothing."""
+    row = next(r for r in load(reader, view="everyone")
+               if r.next_visit is not None and not any(f.startswith("Minutes") for f in r.flags))
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        meeting = Meeting(child_id=row.id, kind="review", held=True, status="held",
+                          held_on=date(2026, 11, 20))
+        session.add(meeting)
+    after = next(r for r in load(reader, view="everyone") if r.id == row.id)
+    assert "Minutes due 4 Dec" in after.flags  # Fri 20 Nov + 10 working days
+    with store.session("test.worker") as session:
+        m = session.get(Meeting, meeting.id)
+        m.minutes_circulated = m.plan_circulated = date(2026, 11, 23)
+        session.add(m)
+    store.close()
+    done = next(r for r in load(reader, view="everyone") if r.id == row.id)
+    assert not any(f.startswith("Minutes") for f in done.flags)
