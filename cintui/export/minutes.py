@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +36,7 @@ from cintui.domain.meeting import (
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion
 from cintui.export import plan as plan_export
+from cintui.export.docx_doc import DocxDoc
 from cintui.export.plan import (
     COLUMNS,
     KIND_TEXT,
@@ -393,39 +393,12 @@ _DOCX_ITEM_WIDTHS = (46, 56, 44, 28)
 _DOCX_NEED_WIDTHS = (52, 52, 48, 22)
 _DOCX_ITEM_COLUMNS = (*ITEM_PARTS, "Rating")
 _DOCX_RAG_FILL = {"R": "F6D0CC", "A": "FDE9B8", "G": "CFE9D8"}
-_DOCX_STYLES = ("Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid")
-_docx_local = threading.local()
 
 
-class _Docx:
-    """A per-thread python-docx document with A4 margins and its style ids."""
+class _Docx(DocxDoc):
+    """This export's per-thread document (`docx_doc.DocxDoc`)."""
 
-    def __init__(self) -> None:
-        from docx import Document
-        from docx.shared import Mm, Pt
-
-        d = Document()
-        section = d.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)  # A4
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Mm(18))
-        d.styles["Normal"].font.size = Pt(11)
-        props = d.core_properties
-        props.author = props.last_modified_by = props.comments = props.keywords = ""
-        props.title = "Minutes of a CIN meeting"
-        self.document = d
-        self.style = {name: d.styles[name].style_id for name in _DOCX_STYLES}
-
-    def clear(self) -> None:
-        body = self.document.element.body
-        for child in list(body)[:-1]:  # keep the section properties, last
-            body.remove(child)
-
-    def para(self, text: str = "", style: str | None = None):
-        p = self.document.add_paragraph(_docx_text(text))
-        if style:
-            p._p.style = self.style[style]
-        return p
+    TITLE = "Minutes of a CIN meeting"
 
     def table(self, header: tuple[str, ...] | None, rows: list[tuple[str, ...]],
               widths: tuple[int, ...]):
@@ -450,11 +423,7 @@ class _Docx:
 
 
 def _docx() -> _Docx:
-    t = getattr(_docx_local, "template", None)
-    if t is None:
-        t = _docx_local.template = _Docx()
-    t.clear()
-    return t
+    return _Docx.for_thread()
 
 
 def _shade(cell, rating: str) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import uuid
 from datetime import date, datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from cintui.domain.visit import (
     VisitHistory,
     VisitRecord,
 )
+from cintui.export.docx_doc import DocxDoc
 from cintui.export.plan import _docx_text, _docx_widths, _md_line, _write_private
 
 FORMAT = "cintui-visits"
@@ -300,39 +300,13 @@ def from_json(text: str) -> VisitHistory:
 # ids resolved once.
 
 _DOCX_FACT_WIDTHS = (45, 129)  # mm, across A4 less 18 mm margins (174 mm)
-_DOCX_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Table Grid")
-_docx_local = threading.local()
 
 
-class _Docx:
-    """A per-thread python-docx document with A4 margins and its style ids."""
+class _Docx(DocxDoc):
+    """This export's per-thread document (`docx_doc.DocxDoc`)."""
 
-    def __init__(self) -> None:
-        from docx import Document
-        from docx.shared import Mm, Pt
-
-        d = Document()
-        section = d.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)  # A4
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Mm(18))
-        d.styles["Normal"].font.size = Pt(11)
-        props = d.core_properties
-        props.author = props.last_modified_by = props.comments = props.keywords = ""
-        props.title = "Record of visits"
-        self.document = d
-        self.style = {name: d.styles[name].style_id for name in _DOCX_STYLES}
-
-    def clear(self) -> None:
-        body = self.document.element.body
-        for child in list(body)[:-1]:  # keep the section properties, last
-            body.remove(child)
-
-    def para(self, text: str = "", style: str | None = None):
-        p = self.document.add_paragraph(_docx_text(text))
-        if style:
-            p._p.style = self.style[style]
-        return p
+    TITLE = "Record of visits"
+    STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Table Grid")
 
     def table(self, rows: list[tuple[str, str]]):
         table = self.document.add_table(rows=len(rows), cols=2)
@@ -347,11 +321,7 @@ class _Docx:
 
 
 def _docx() -> _Docx:
-    t = getattr(_docx_local, "template", None)
-    if t is None:
-        t = _docx_local.template = _Docx()
-    t.clear()
-    return t
+    return _Docx.for_thread()
 
 
 def docx_bytes(history: VisitHistory) -> bytes:
