@@ -51,6 +51,7 @@ from cintui.export.plan import (
     _write_private,
     rag_text,
 )
+from cintui.export.visits import _md_text  # text under a heading, as in a visit record
 
 FORMAT = "cintui-minutes"
 FORMAT_VERSION = 1
@@ -270,24 +271,6 @@ def _item_parts(part: tuple) -> list[tuple]:
 
 def _md_inline(text: str) -> str:
     return _md_line(_clean(text), False) or "—"
-
-
-def _md_text(text: str) -> list[str]:
-    """Paragraphs at blank lines, lines within one joined by hard breaks (a final
-    backslash), Markdown's own characters escaped, no trailing spaces."""
-    paragraphs: list[list[str]] = [[]]
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = line.strip()
-        if line:
-            paragraphs[-1].append(_md_line(line, True))
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    out: list[str] = []
-    for lines in (p for p in paragraphs if p):
-        if out:
-            out.append("")
-        out += [line + "\\" for line in lines[:-1]] + [lines[-1]]
-    return out or [f"*{NOTHING}*"]
 
 
 def _md_plan(version: PlanVersion | None, doc: MinutesDocument) -> list[str]:
