@@ -50,6 +50,7 @@ from cintui.export.plan import (
     _pdf_text,
     _write_private,
     rag_text,
+    read_envelope,
 )
 from cintui.export.visits import _md_text  # text under a heading, as in a visit record
 
@@ -343,12 +344,7 @@ def _date(value: str | None) -> date | None:
 
 def from_json(text: str) -> MinutesDocument:
     """Back from `to_json`; another file is refused with a ValueError saying why."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"not a cintui minutes export (no \"format\": \"{FORMAT}\")")
-    if data.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"cintui minutes format version {data.get('format_version')!r} is "
-                         f"not one this version reads ({FORMAT_VERSION})")
+    data = read_envelope(text, FORMAT, FORMAT_VERSION, "minutes")
     try:
         return MinutesDocument(
             child_name=data["child_name"], child_reference=data["child_reference"],

@@ -189,13 +189,20 @@ def _version_from(data: dict) -> PlanVersion:
         needs=needs, id=_u(data["id"]))
 
 
-def from_json(text: str) -> PlanDocument:
+def read_envelope(text: str, fmt: str, version: int, what: str) -> dict:
+    """An export's JSON, refused with a ValueError saying why unless it is `fmt` at
+    `version` (every cintui JSON export carries "format" and "format_version")."""
     data = json.loads(text)
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError("not a cintui plan export (no \"format\": \"cintui-plan\")")
-    if data.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"cintui plan format version {data.get('format_version')!r} is not "
-                         f"one this version reads ({FORMAT_VERSION})")
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise ValueError(f"not a cintui {what} export (no \"format\": \"{fmt}\")")
+    if data.get("format_version") != version:
+        raise ValueError(f"cintui {what} format version {data.get('format_version')!r} is not "
+                         f"one this version reads ({version})")
+    return data
+
+
+def from_json(text: str) -> PlanDocument:
+    data = read_envelope(text, FORMAT, FORMAT_VERSION, "plan")
     return PlanDocument(
         child_name=data["child_name"], child_reference=data["child_reference"],
         dob_text=data["dob_text"], worker=data["worker"], authority=data["authority"],

@@ -29,7 +29,7 @@ from cintui.domain.visit import (
     VisitRecord,
 )
 from cintui.export.docx_doc import DocxDoc
-from cintui.export.plan import _docx_text, _docx_widths, _md_line, _write_private
+from cintui.export.plan import _docx_text, _docx_widths, _md_line, _write_private, read_envelope
 
 FORMAT = "cintui-visits"
 FORMAT_VERSION = 1
@@ -276,12 +276,7 @@ def _visit_from(data: dict[str, Any]) -> VisitRecord:
 
 def from_json(text: str) -> VisitHistory:
     """Back from `to_json`; another file is refused with a ValueError saying why."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"not a cintui visits export (no \"format\": \"{FORMAT}\")")
-    if data.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"cintui visits format version {data.get('format_version')!r} is not "
-                         f"one this version reads ({FORMAT_VERSION})")
+    data = read_envelope(text, FORMAT, FORMAT_VERSION, "visits")
     return VisitHistory(
         child_name=data["child_name"], child_reference=data["child_reference"],
         dob=_date(data["dob"]), start=_date(data["start"]), end=_date(data["end"]),
