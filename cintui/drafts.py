@@ -84,14 +84,6 @@ def for_child(session: Session, child_id: uuid.UUID, kind: str | None = None) ->
     return [_row(d) for d in session.exec(query.order_by(col(Draft.saved_at).desc())).all()]
 
 
-def for_owner(session: Session, owner: str, kind: str | None = None) -> list[DraftRow]:
-    """Everything this person left unfinished, newest first."""
-    query = select(Draft).where(Draft.owner == owner)
-    if kind:
-        query = query.where(Draft.kind == kind)
-    return [_row(d) for d in session.exec(query.order_by(col(Draft.saved_at).desc())).all()]
-
-
 def discard(session: Session, draft_id: uuid.UUID) -> None:
     row = session.get(Draft, draft_id)
     if row is not None:
@@ -127,11 +119,6 @@ class DraftSaver:
             self._pending, self._has_pending = state, True
             self._submitted += 1
             self._cond.notify_all()
-
-    @property
-    def idle(self) -> bool:
-        with self._cond:
-            return self._written == self._submitted
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait for every submitted state to be written; False on timeout or failure."""
@@ -174,5 +161,5 @@ class DraftSaver:
                 self._cond.notify_all()
 
 
-__all__ = ["DraftRow", "DraftSaver", "create", "discard", "for_child", "for_owner", "get",
+__all__ = ["DraftRow", "DraftSaver", "create", "discard", "for_child", "get",
            "save"]

@@ -32,7 +32,6 @@ from cintui.domain.visit import (
     Present,
     VisitContent,
     VisitGap,
-    VisitProblem,
     VisitRecord,
     with_facts,
 )
@@ -156,12 +155,6 @@ def plan_actions(session: Session, child_id: uuid.UUID) -> list[ActionChoice]:
 
 
 # ---------------------------------------------------------------- finalising
-
-
-def problems(session: Session, child_id: uuid.UUID, content: VisitContent,
-             now: datetime) -> list[VisitProblem]:
-    child = _child(session, child_id)
-    return rules.visit_problems(content, _naive(now), child.dob)
 
 
 def finalise(session: Session, child_id: uuid.UUID, content: VisitContent, *, actor: str,
@@ -400,15 +393,9 @@ def history(session: Session, child_id: uuid.UUID, start: date | None, end: date
     )
 
 
-def with_progress(content: VisitContent, key: uuid.UUID, status: str | None) -> VisitContent:
-    """The content with one action's progress set (None: not progressed at this visit)."""
-    kept = tuple((k, s) for k, s in content.progress if k != key)
-    return replace(content, progress=kept + (((key, status),) if status else ()))
-
-
 __all__ = [
-    "ActionChoice", "Addendum", "VisitDraft", "VisitError", "VisitList", "VisitSummary", "add_addendum",
-    "author", "child_drafts", "child_visits", "discard_draft", "finalise", "gaps", "history",
-    "list_visits", "load_draft", "local_time", "summaries", "load_visit", "new_content", "plan_actions", "problems",
-    "save_draft", "start_draft", "with_facts", "with_progress",
+    "ActionChoice", "Addendum", "VisitDraft", "VisitError", "VisitList", "VisitSummary",
+    "add_addendum", "author", "child_drafts", "child_visits", "discard_draft", "finalise",
+    "gaps", "history", "list_visits", "load_draft", "load_visit", "local_time",
+    "new_content", "plan_actions", "save_draft", "start_draft", "summaries", "with_facts",
 ]

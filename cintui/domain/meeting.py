@@ -53,13 +53,6 @@ PRACTICAL_LABELS = {"transport": "Transport", "childcare": "Childcare / crèche"
                     "other": "Other (religious festivals, timing)"}
 
 
-class InvalidMeeting(ValueError):
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem
-
-
 # ------------------------------------------------------------------ scheduling
 
 
@@ -413,7 +406,7 @@ def _minutes_from(data: Mapping[str, Any]) -> Minutes:
 __all__ = [
     "ATTENDANCE", "ATTENDANCE_LABELS", "KIND_LABELS", "MEETING_KINDS", "PRACTICAL",
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
-    "ActionUpdate", "AgreedAction", "Decisions", "InvalidMeeting", "Invitee", "Minutes",
+    "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
     "MinutesDocument",
     "NeedUpdate", "NewConcern", "Schedule", "minutes_for", "minutes_problems",
     "parents_to_receive", "school_hours_warning", "schedule_problems", "updated_plan",
