@@ -83,6 +83,10 @@ def _day(d) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
+def _short_day(d) -> str:
+    return f"{d.day} {d:%b}"  # "3 Dec": fits a narrow column; the row's date has the year
+
+
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
@@ -420,10 +424,10 @@ class ChildScreen(Screen):
         today = self.app.today
         for m in rec.meetings:
             if m.status == "held" and m.minutes_circulated:
-                minutes = Text(f"out {_day(m.minutes_circulated)}", style="green")
+                minutes = Text(f"out {_short_day(m.minutes_circulated)}", style="green")
             elif m.status == "held" and m.minutes_due:
                 late = m.minutes_due < today
-                minutes = Text(f"{'OVERDUE' if late else 'due'} {_day(m.minutes_due)}",
+                minutes = Text(f"{'OVERDUE' if late else 'due'} {_short_day(m.minutes_due)}",
                                style="bold red" if late else "dark_orange")
             else:
                 minutes = Text("")

@@ -93,6 +93,7 @@ class MinutingScreen(Screen):
     MinutingScreen #rating-row { height: auto; }
     MinutingScreen Input { width: 1fr; }
     MinutingScreen Select { width: 24; }
+    MinutingScreen #recommendation { width: 60; }
     MinutingScreen #problems { color: $error; height: auto; padding: 0 1; }
     MinutingScreen #saved { height: 1; padding: 0 1; color: $text-muted; }
     MinutingScreen.-projecting #agenda { display: none; }
@@ -272,7 +273,8 @@ class MinutingScreen(Screen):
         for p in self.minutes.attendance:
             style = "green" if p.attendance == "present" else (
                 "dark_orange" if p.attendance == "invited" else "")
-            table.add_row(p.name, p.role, Text(ATTENDANCE_LABELS[p.attendance], style=style))
+            role = p.role if len(p.role) <= 36 else p.role[:35] + "…"
+            table.add_row(p.name, role, Text(ATTENDANCE_LABELS[p.attendance], style=style))
         if self.minutes.attendance:
             table.move_cursor(row=min(row, len(self.minutes.attendance) - 1))
 
