@@ -1143,3 +1143,8 @@ def _log_crash() -> Path:
     with path.open("a", encoding="utf-8") as fh:
         fh.write(traceback.format_exc() + "\n")
     return path
+
+
+# Commands for the dashboard, the reports and the census live in their own modules (so the
+# file stays readable); importing them registers their commands on `app` / `export_app`.
+from cintui import cli_census, cli_due, cli_reports  # noqa: E402,F401

@@ -33,6 +33,7 @@ RECOMMENDATIONS = ("", "continue", "step_down", "close", "strategy_discussion")
 PLAN_VERSION_STATUSES = ("draft", "agreed", "superseded")  # domain.plan.VERSION_STATUSES
 NEED_KINDS = ("worry", "strength")
 RAG_RATINGS = ("R", "A", "G")
+QUALITY_CHECK_KINDS = ("audit", "case_mapping")  # BEX 3
 ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
 
 
@@ -160,6 +161,8 @@ class Episode(Row, table=True):
     moved_in: date | None = None  # BEX 4: transfer-in, residence began
     closure_date: date | None = None
     closure_reason: str | None = Field(default=None, max_length=3)
+    # STO 3.3: closed and stepped down to Early Help while needs were still unmet.
+    unmet_need_stepped_down: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Person(Row, table=True):
@@ -471,6 +474,26 @@ class RagChange(Row, table=True):
     cp_discussion: str = Field(default="")
 
 
+class QualityCheck(Row, table=True):
+    """BEX 3: every child with a CIN plan has a quality-assurance audit or a case-mapping
+    reflective discussion, facilitated by the independent professional standards service."""
+
+    __tablename__ = "quality_check"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    kind: str = Field(max_length=16)  # "audit" | "case_mapping"
+    held_on: date
+    facilitator: str = Field(default="", max_length=200)
+    needs_met: bool | None = None  # the check's answer: is the plan meeting the child's needs?
+    findings: str = Field(default="")
+    recorded_by_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained (STORE_NOTES.md). Written in the same transaction."""
 
@@ -557,3 +580,5 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("status", row.status, ACTION_STATUSES)
     elif issubclass(model, RagChange):
         _one_of("rating", row.rating, RAG_RATINGS)
+    elif issubclass(model, QualityCheck):
+        _one_of("kind", row.kind, QUALITY_CHECK_KINDS)

@@ -1,0 +1,3 @@
+"""`cintui` commands: due. Registered on the Typer app when `cintui.cli` is imported."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""due (being built)."""
