@@ -34,6 +34,7 @@ _IN_VIEW = {
     "mine": "c.worker_id = (SELECT id FROM worker WHERE username = :username)",
     "team": "c.team_id = (SELECT team_id FROM worker WHERE username = :username)",
     "everyone": "1 = 1",
+    "team_named": "c.team_id = (SELECT id FROM team WHERE name = :team)",
 }
 _CHILDREN = """
 SELECT c.id, c.reference, c.first_name, c.last_name, c.dob, c.expected_dob, c.level,
@@ -138,7 +139,7 @@ def _visit_day(value) -> date:
     return england_time(at).date()
 
 
-def _uuid(value) -> uuid.UUID:
+def as_uuid(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
@@ -198,13 +199,26 @@ def load_caseload(source, today: date, *, view: str = "everyone",
     size (eight when the store's policy is read too); never one per child."""
     if view not in VIEWS:
         raise ValueError(f"unknown caseload view {view!r}")
-    rows = rows_from(source)
     if view != "everyone" and not worker_username:
         return []
+    policy, children = load_facts(source, view=view, username=worker_username, policy=policy)
+    out = [_row(child, facts, today, policy) for child, facts in children]
+    out.sort(key=lambda r: (r.name.split()[-1].lower() if r.name else "", r.name.lower()))
+    return out
+
+
+def load_facts(source, *, view: str = "everyone", username: str | None = None,
+               team: str | None = None, policy: PolicyProfile | None = None,
+               caseload: bool = True) -> tuple[PolicyProfile, list[tuple[tuple, dict]]]:
+    """The store's policy and, per open child in view, its row and dated facts (the current
+    episode, seen visits, held meetings, consents; with `caseload`, the plan's counts and
+    visit drafts too), for the timescale engine. Views: those of `VIEWS`, or "team_named"
+    (`team`: a team's name)."""
+    rows = rows_from(source)
     if policy is None:
         policy = store_policy(rows)
     where = _IN_VIEW[view]
-    params = {"username": worker_username or ""}
+    params = {"username": username or "", "team": team or ""}
     ids = _IDS.format(view=where)
     by_child: dict = defaultdict(lambda: {"episode": None, "visits": [], "meetings": [],
                                           "consents": [], "plan": None, "draft": False})
@@ -212,7 +226,7 @@ def load_caseload(source, today: date, *, view: str = "everyone",
         by_child[row[0]]["episode"] = row  # ordered by referral: the last is current
     for child_id, at in rows(_VISITS.format(ids=ids), params):
         by_child[child_id]["visits"].append(VisitFact(date=_visit_day(at), child_seen=True))
-    for (child_id,) in rows(_DRAFTS.format(ids=ids), params):
+    for (child_id,) in rows(_DRAFTS.format(ids=ids), params) if caseload else ():
         by_child[child_id]["draft"] = True
     for child_id, kind, held_on, held, nxt, minutes, plan in rows(
             _MEETINGS.format(ids=ids), params):
@@ -226,13 +240,30 @@ def load_caseload(source, today: date, *, view: str = "everyone",
             person=str(person) if person is not None else None, person_has_pr=bool(pr),
             is_child=person is None, override_without_consent=bool(override),
             override_rationale=why or ""))
-    for child_id, red, amber, green, unowned in rows(_PLANS.format(ids=ids), params):
+    for child_id, red, amber, green, unowned in (rows(_PLANS.format(ids=ids), params)
+                                                 if caseload else ()):
         by_child[child_id]["plan"] = (int(red or 0), int(amber or 0), int(green or 0),
                                       int(unowned or 0))
-    out = [_row(child, by_child.get(child[0]), today, policy)
-           for child in rows(_CHILDREN.format(view=where), params)]
-    out.sort(key=lambda r: (r.name.split()[-1].lower() if r.name else "", r.name.lower()))
-    return out
+    return policy, [(child, by_child.get(child[0]))
+                    for child in rows(_CHILDREN.format(view=where), params)]
+
+
+def ids_sql(view: str) -> str:
+    """SQL selecting the ids of the open children in `view` (parameters as `load_facts`)."""
+    return _IDS.format(view=_IN_VIEW[view])
+
+
+def deadlines_for(child: tuple, facts: dict | None, today: date,
+                  policy: PolicyProfile) -> list[Deadline]:
+    """Every running clock for one child of `load_facts`."""
+    return compute_deadlines(_events(child, facts, today), policy, today)
+
+
+def consent_for(child: tuple, facts: dict | None, today: date):
+    """Where consent stands for one child of `load_facts` (`ConsentSummary`)."""
+    dob = _date(child[4])
+    age = age_years(dob, today) if dob else None
+    return consent_summary((facts or {}).get("consents", []), age, today)
 
 
 def _events(child, facts, today: date) -> ChildEvents:
@@ -259,14 +290,10 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     (cid, reference, first, last, dob, expected, level, service, status, _dp, _dpr,
      w_name, w_user, team) = child
     dob, expected = _date(dob), _date(expected)
-    deadlines = compute_deadlines(_events(child, facts, today), policy, today)
-    due = {d.key: d for d in deadlines}
+    due = {d.key: d for d in deadlines_for(child, facts, today, policy)}
     seen = [v.date for v in (facts or {}).get("visits", ()) if v.child_seen]
     flags = ["Draft visit"] if (facts or {}).get("draft") else []
-    consents = (facts or {}).get("consents", [])
-    age = age_years(dob, today) if dob else None
-    summary = consent_summary(consents, age, today)
-    if not summary.valid_for_service:
+    if not consent_for(child, facts, today).valid_for_service:
         flags.append("No valid consent")
     minutes = due.get("minutes")
     if minutes is not None and minutes.state is DueState.OVERDUE:
@@ -281,7 +308,7 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     red, amber, green = plan[:3] if plan else (0, 0, 0)
     name = f"{first} {last}".strip()
     return CaseloadRow(
-        id=_uuid(cid), reference=reference, name=name,
+        id=as_uuid(cid), reference=reference, name=name,
         age=describe_age(dob, expected, today), worker=w_name or "", worker_username=w_user or "",
         team=team or "", level=level or "", service=service or "", status=status,
         red=red, amber=amber, green=green, last_visit=max(seen) if seen else None,

@@ -1,1 +1,111 @@
-"""due (being built)."""
+"""What is due for a set of children ("My week", `cintui due`, the team view's overdue counts).
+
+The caseload's queries (`caseload.load_facts`) plus one for the plan actions with a date:
+eight queries whatever the number of children, never one per child. The rules are the pure
+ones in `cintui.domain.due` and the timescale engine.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cintui.caseload import (
+    as_uuid,
+    consent_for,
+    deadlines_for,
+    ids_sql,
+    load_facts,
+    rows_from,
+)
+from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.due import (
+    ActionFact,
+    ChildRef,
+    DueGroups,
+    DueItem,
+    action_items,
+    consent_item,
+    from_deadline,
+    group_items,
+    horizon,
+)
+from cintui.domain.policy import PolicyProfile
+
+# The actions of the plan in force (the newest agreed version), still open, dated by `until`.
+_ACTIONS = """
+WITH ranked AS (
+    SELECT id, child_id, ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY number DESC) AS pick
+    FROM plan_version WHERE status = 'agreed' AND child_id IN ({ids})
+)
+SELECT r.child_id, a.what, a.who, a.by_when, a.status, n.key, n.now
+FROM ranked AS r
+JOIN plan_action AS a ON a.version_id = r.id
+JOIN plan_need AS n ON n.id = a.need_id
+WHERE r.pick = 1 AND a.by_when IS NOT NULL AND a.by_when <= :until
+  AND a.status IN ('not_started', 'in_progress')
+ORDER BY a.by_when, n.position, a.position
+"""
+_WORKER = "SELECT 1 FROM worker WHERE username = :username"
+_TEAM = "SELECT 1 FROM team WHERE name = :team"
+
+
+class UnknownScope(ValueError):
+    """A worker or team named that the store does not hold."""
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def child_ref(child: tuple) -> ChildRef:
+    (cid, reference, first, last, *_rest, w_name, w_user, team) = child
+    return ChildRef(id=str(as_uuid(cid)), reference=reference, name=f"{first} {last}".strip(),
+                    worker=w_name or "", worker_username=w_user or "", team=team or "")
+
+
+def check_scope(source, *, worker: str | None = None, team: str | None = None) -> None:
+    rows = rows_from(source)
+    if worker and not rows(_WORKER, {"username": worker}):
+        raise UnknownScope(f"no worker with username {worker!r} on this store")
+    if team and not rows(_TEAM, {"team": team}):
+        raise UnknownScope(f"no team named {team!r} on this store")
+
+
+def load_items(source, today: date, *, view: str = "everyone", username: str | None = None,
+               team: str | None = None, until: date | None = None,
+               policy: PolicyProfile | None = None,
+               cal: WorkingCalendar | None = None) -> list[DueItem]:
+    """Every item due for the open children in view (plan actions dated by `until` only)."""
+    cal = cal or england_calendar()
+    policy, children = load_facts(source, view=view, username=username, team=team,
+                                  policy=policy, caseload=False)
+    until = until or horizon(today, cal, None)
+    actions: dict = {}
+    params = {"username": username or "", "team": team or "", "until": until.isoformat()}
+    for cid, what, who, by_when, status, need_key, need in rows_from(source)(
+            _ACTIONS.format(ids=ids_sql(view)), params):
+        actions.setdefault(cid, []).append(ActionFact(
+            what=what or "", who=who or "", by_when=_day(by_when), status=status,
+            need_key=str(as_uuid(need_key)), need=need or ""))
+    soon = policy.due_soon_working_days
+    out: list[DueItem] = []
+    for child, facts in children:
+        ref = child_ref(child)
+        out += [from_deadline(ref, d) for d in deadlines_for(child, facts, today, policy)]
+        out += action_items(ref, actions.get(child[0], ()), today, cal, soon)
+        consent = consent_for(child, facts, today)
+        if not consent.valid_for_service:
+            out.append(consent_item(ref, consent.flags))
+    return out
+
+
+def load_due(source, today: date, *, view: str = "everyone", username: str | None = None,
+             team: str | None = None, within: int | None = None,
+             policy: PolicyProfile | None = None) -> DueGroups:
+    """What is due, grouped: overdue, today, this week, the next two weeks (or, with
+    `within`, everything due in that many working days)."""
+    cal = england_calendar()
+    until = horizon(today, cal, within)
+    items = load_items(source, today, view=view, username=username, team=team, until=until,
+                       policy=policy, cal=cal)
+    return group_items(items, today, until)

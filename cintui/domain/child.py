@@ -18,7 +18,8 @@ class InvalidChildDetails(ValueError):
 
 
 def age_years(dob: date, today: date) -> int:
-    return relativedelta(today, dob).years
+    """Whole years of age (a birthday on 29 Feb comes on 1 Mar in other years)."""
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
 def describe_age(dob: date | None, expected_dob: date | None, today: date) -> str:

@@ -8,9 +8,10 @@ A clock runs only while its step is outstanding: a completed step yields no dead
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 
 from cintui.domain.calendar import (
     WorkingCalendar,
@@ -127,11 +128,9 @@ def _day(d: date) -> str:
 def _held(
     events: ChildEvents, kinds: tuple[str, ...], since: date | None = None
 ) -> list[MeetingFact]:
-    return sorted(
-        (m for m in events.meetings
-         if m.held and m.kind in kinds and (since is None or m.date >= since)),
-        key=lambda m: m.date,
-    )
+    """Held meetings of `kinds`, oldest first (`compute_deadlines` sorts them once)."""
+    return [m for m in events.meetings
+            if m.held and m.kind in kinds and (since is None or m.date >= since)]
 
 
 def _assessment(e: ChildEvents) -> Iterator[_Clock]:
@@ -266,6 +265,8 @@ def compute_deadlines(
 ) -> list[Deadline]:
     """Every running clock for one child, soonest first."""
     cal = calendar or england_calendar()
+    if any(a.date > b.date for a, b in pairwise(events.meetings)):
+        events = replace(events, meetings=tuple(sorted(events.meetings, key=lambda m: m.date)))
     out: list[Deadline] = []
     for key, anchor, anchor_label, counted_from in _clocks(events, policy):
         ts = policy.timescales.get(key)

@@ -1,0 +1,190 @@
+"""What is due: every running clock, plan action and missing consent for a set of children,
+grouped the way a worker plans a week (overdue / today / this week / next two weeks).
+
+Pure: the items are built from the timescale engine's deadlines (DOMAIN.md §6), the plan's
+own "by when" dates (WIR 2.3) and the consent rules (WAR 4.2, WIR 2.1); `today` is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from cintui.domain.calendar import WorkingCalendar
+from cintui.domain.timescales import Deadline, DueState
+
+# Where Enter takes the worker for each kind of item: the visit form, the child's meetings,
+# the plan (at the need the action belongs to), the consent tab, or the record's summary.
+TARGETS = {
+    "visit": "visit",
+    "initial_meeting": "meetings", "first_review": "meetings", "review": "meetings",
+    "transfer_in_meeting": "meetings", "minutes": "meetings", "plan_circulation": "meetings",
+    "plan_action": "plan",
+    "consent": "consent",
+}
+GROUPS = ("overdue", "today", "this_week", "next_two_weeks", "later")
+GROUP_LABELS = {
+    "overdue": "Overdue", "today": "Due today", "this_week": "This week",
+    "next_two_weeks": "Next two weeks", "later": "Later",
+}
+KIND_LABELS = {  # short names for counting items by kind (the team view, `cintui due`)
+    "visit": "Visits", "initial_meeting": "Initial meetings", "first_review": "Reviews",
+    "review": "Reviews", "transfer_in_meeting": "Transfer-in meetings", "minutes": "Minutes",
+    "plan_circulation": "Plan circulation", "plan_action": "Plan actions",
+    "consent": "Consent", "assessment": "Assessments", "support_start": "Support start",
+    "closure_notification": "Closure letters", "step_down": "Step-downs",
+    "direct_payment_review": "Direct payments",
+}
+OPEN_ACTION_STATUSES = ("not_started", "in_progress")
+
+
+@dataclass(frozen=True)
+class ChildRef:
+    """Who an item is about and whose it is."""
+
+    id: str
+    reference: str
+    name: str
+    worker: str = ""
+    worker_username: str = ""
+    team: str = ""
+
+
+@dataclass(frozen=True)
+class ActionFact:
+    """An action in the plan in force (WIR 2.3: who does what by when)."""
+
+    what: str
+    who: str
+    by_when: date
+    status: str
+    need_key: str
+    need: str = ""  # the worry it answers, for context
+
+
+@dataclass(frozen=True)
+class DueItem:
+    child: ChildRef
+    key: str  # a timescale key, "plan_action" or "consent"
+    label: str  # "Next visit"
+    due: date | None  # None: needed now (no valid consent)
+    state: DueState
+    working_days_left: int  # negative when overdue
+    rule: str
+    source: str
+    detail: str = ""  # the action's words, the anchor event
+    need_key: str | None = None  # plan actions: the need to open the plan at
+
+    @property
+    def target(self) -> str:
+        return TARGETS.get(self.key, "summary")
+
+    @property
+    def kind(self) -> str:
+        return KIND_LABELS.get(self.key, self.label)
+
+
+@dataclass
+class DueGroups:
+    today: date
+    groups: dict[str, list[DueItem]] = field(default_factory=dict)
+
+    def items(self) -> list[DueItem]:
+        return [item for g in GROUPS for item in self.groups.get(g, [])]
+
+    def count(self, group: str) -> int:
+        return len(self.groups.get(group, []))
+
+
+def from_deadline(child: ChildRef, d: Deadline) -> DueItem:
+    return DueItem(child=child, key=d.key, label=d.label, due=d.due, state=d.state,
+                   working_days_left=d.working_days_left, rule=d.rule, source=d.source,
+                   detail=f"from {d.anchor_label}")
+
+
+def action_items(child: ChildRef, actions: Iterable[ActionFact], today: date,
+                 cal: WorkingCalendar, due_soon_working_days: int) -> list[DueItem]:
+    """Actions in the plan in force still open (not started or in progress) with a date."""
+    out = []
+    for a in actions:
+        if a.status not in OPEN_ACTION_STATUSES:
+            continue
+        left = cal.working_days_between(today, a.by_when)
+        state = (DueState.OVERDUE if a.by_when < today else DueState.DUE_TODAY
+                 if a.by_when == today else DueState.DUE_SOON
+                 if left <= due_soon_working_days else DueState.UPCOMING)
+        who = f" ({a.who})" if a.who else ""
+        out.append(DueItem(
+            child=child, key="plan_action", label="Plan action", due=a.by_when, state=state,
+            working_days_left=left, rule="by the date agreed in the plan", source="WIR 2.3",
+            detail=f"{a.what.strip()}{who}", need_key=a.need_key))
+    return out
+
+
+def consent_item(child: ChildRef, flags: tuple[str, ...]) -> DueItem:
+    """No valid consent to a CIN service: needed now, before the service goes on."""
+    return DueItem(
+        child=child, key="consent", label="Consent to a CIN service", due=None,
+        state=DueState.OVERDUE, working_days_left=0,
+        rule="consent to the service recorded before support is given", source="WAR 4.2",
+        detail="; ".join(flags))
+
+
+def week_end(day: date) -> date:
+    """The Sunday closing `day`'s week (Monday to Sunday)."""
+    return day + timedelta(days=6 - day.weekday())
+
+
+def group_of(item: DueItem, today: date) -> str:
+    if item.due is None or item.due < today:
+        return "overdue"
+    if item.due == today:
+        return "today"
+    end = week_end(today)
+    if item.due <= end:
+        return "this_week"
+    if item.due <= end + timedelta(days=14):
+        return "next_two_weeks"
+    return "later"
+
+
+def horizon(today: date, cal: WorkingCalendar, within: int | None) -> date:
+    """The last day shown: `within` working days ahead, else the end of the next two weeks."""
+    if within is None:
+        return week_end(today) + timedelta(days=14)
+    return cal.add_working_days(today, within) if within > 0 else today
+
+
+def group_items(items: Iterable[DueItem], today: date, until: date) -> DueGroups:
+    """Items due on or before `until` (everything overdue included), grouped and ordered:
+    soonest first, then by child, then by the item's label."""
+    kept = [i for i in items if i.due is None or i.due <= until]
+    kept.sort(key=lambda i: (i.due or date.min, i.child.name.lower(), i.label))
+    out = DueGroups(today=today, groups={g: [] for g in GROUPS})
+    for item in kept:
+        out.groups[group_of(item, today)].append(item)
+    return out
+
+
+def counts_by_kind(items: Iterable[DueItem], *, overdue_only: bool = True) -> dict[str, int]:
+    """How many items of each kind ("Visits": 3), overdue ones only unless told otherwise."""
+    out: dict[str, int] = {}
+    for item in items:
+        if overdue_only and item.state is not DueState.OVERDUE:
+            continue
+        out[item.kind] = out.get(item.kind, 0) + 1
+    return out
+
+
+def describe_left(item: DueItem) -> str:
+    """"3 wd left", "due today", "5 wd overdue", "now"."""
+    if item.due is None:
+        return "now"
+    left = item.working_days_left
+    if item.state is DueState.OVERDUE:
+        late = max(1, -left)
+        return f"{late} wd overdue"
+    if item.state is DueState.DUE_TODAY:
+        return "due today"
+    return f"{left} wd left"
