@@ -35,6 +35,8 @@ SCREENS = {
     "visit_view": ("cintui.screens.visit", "VisitViewScreen"),
     "minuting": ("cintui.screens.minuting", "MinutingScreen"),
     "minutes_view": ("cintui.screens.minuting", "MinutesViewScreen"),
+    "my_week": ("cintui.screens.my_week", "MyWeekScreen"),
+    "team": ("cintui.screens.team", "TeamScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
@@ -105,6 +107,9 @@ class WorkCommands(Provider):
         out = [(f"Caseload view: {label}", partial(app.switch_view, key),
                 "Switch the caseload's view") for key, label in VIEWS.items()]
         out += [
+            ("My week", app.action_my_week, "Everything due or overdue for my children (F3)"),
+            ("Team view", app.action_team, "Each worker's caseload, overdue items and "
+             "timeliness, for a team manager (F4)"),
             ("New visit", app.new_visit, "Record a statutory visit for the child on screen"),
             ("New meeting", partial(app.not_yet, "Meetings"), "Schedule or minute a meeting"),
             ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
@@ -129,6 +134,8 @@ class CintuiApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f2", "toggle_dark", "Light/dark"),
+        Binding("f3", "my_week", "My week"),
+        Binding("f4", "team", "Team"),
     ]
 
     def __init__(self, location: access.StoreLocation, *, encrypt: bool = True,
@@ -352,6 +359,19 @@ class CintuiApp(App):
         while self.screen is not caseload:
             self.pop_screen()
         caseload.set_view(view)
+
+    def _show_once(self, name: str, cls: str) -> None:
+        """Push the screen `name` unless it is already the one on top."""
+        if not self.has_store or not self.screen_stack:
+            return
+        if type(self.screen).__name__ != cls:
+            self.push_screen(self.make_screen(name))
+
+    def action_my_week(self) -> None:
+        self._show_once("my_week", "MyWeekScreen")
+
+    def action_team(self) -> None:
+        self._show_once("team", "TeamScreen")
 
     def not_yet(self, what: str) -> None:
         self.notify(f"{what} arrives with its own issue; not in this version yet.")

@@ -147,9 +147,10 @@ class ChildScreen(Screen):
           for i, tab in enumerate(TABS)),
     ]
 
-    def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
+    def __init__(self, child_id: uuid.UUID, tab: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.child_id = child_id
+        self.first_tab = tab if tab in TABS else None  # opened at this tab ("My week")
         self.record: record.ChildRecord | None = None
         self._built = {"summary"}  # tabs whose widgets exist (the rest: on first showing)
         self._summary: record.ChildDetails | None = None  # as shown
@@ -226,6 +227,8 @@ class ChildScreen(Screen):
         with app.store.read() as session:
             summary = record.child_summary(session, self.child_id, app.today)
         self._show_summary(summary)
+        if self.first_tab:
+            self.action_show_tab(self.first_tab)
         self.load()
 
     # ------------------------------------------------------------ data

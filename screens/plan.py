@@ -84,10 +84,12 @@ class PlanScreen(Screen):
         Binding("right_square_bracket", "other_version(-1)", "Newer"),
     ]
 
-    def __init__(self, child_id: uuid.UUID, version_id: uuid.UUID | None = None, **kwargs):
+    def __init__(self, child_id: uuid.UUID, version_id: uuid.UUID | None = None,
+                 need_key: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.child_id = child_id
         self.version_id = version_id
+        self.need_key = need_key  # opened at this need (an action's, from "My week")
         self.version: PlanVersion | None = None
         self.versions: list[plans.VersionInfo] = []
         self.child_name = ""
@@ -129,6 +131,10 @@ class PlanScreen(Screen):
             self.child_name = header.name
             self.people = [p.name for p in record.list_people(session, self.child_id)]
         self.version_id = self.version.id if self.version else None
+        if cursor is None and self.need_key and self.version:
+            keys = [str(n.key) for n in self.version.needs]
+            cursor = keys.index(self.need_key) if self.need_key in keys else None
+            self.need_key = None
         self._show(cursor)
 
     @property

@@ -1,0 +1,181 @@
+"""My week: everything due or overdue for my children, grouped the way a week is planned
+(overdue / today / this week / next two weeks). F3 from anywhere; Enter goes to the place the
+item is done: the visit form, the child's meetings, the plan at the action's need."""
+
+from __future__ import annotations
+
+import uuid
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cintui import caseload
+from cintui import due as due_cases
+from cintui.domain.due import GROUP_LABELS, GROUPS, DueGroups, DueItem, describe_left
+from cintui.domain.timescales import DueState
+
+VIEWS = {"mine": "My children", "team": "My team"}
+STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
+               DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
+WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meetings",
+         "plan": "Enter: the plan, at this need", "consent": "Enter: the child's consent",
+         "summary": "Enter: the child's record"}
+
+
+def _what(item: DueItem) -> str:
+    if item.key in ("plan_action", "consent") and item.detail:
+        return f"{item.label}: {item.detail.split('; ')[0]}"
+    return item.label
+
+
+class MyWeekScreen(Screen):
+    DEFAULT_CSS = """
+    MyWeekScreen #week-title { height: auto; padding: 0 1; background: $boost; }
+    MyWeekScreen #week-table { height: 1fr; }
+    MyWeekScreen #week-empty { padding: 1 2; height: auto; }
+    MyWeekScreen #week-detail { height: 3; padding: 0 1; background: $boost; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("1", "view('mine')", "Mine"),
+        Binding("2", "view('team')", "My team"),
+        Binding("r", "reload", "Refresh"),
+    ]
+
+    def __init__(self, view: str = "mine", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view if view in VIEWS else "mine"
+        self.grouped: DueGroups | None = None
+        self.items: dict[str, DueItem] = {}  # row key -> item
+        self._commits_seen = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="week-title")
+        table = DataTable(id="week-table", cursor_type="row", zebra_stripes=False)
+        yield table
+        yield Static("", id="week-empty")
+        yield Static("", id="week-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("Due", 8), ("Child", 24), ("What", 44), ("Left", 14),
+                             ("Source", 20)):
+            table.add_column(label, width=width)
+        self.query_one("#week-empty").display = False
+        table.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if getattr(self.app, "store_commits", 0) != self._commits_seen:
+            self.reload()  # a visit finalised, minutes sent...: the list has changed
+
+    # ---------------------------------------------------------------- loading
+
+    def action_view(self, view: str) -> None:
+        self.view = view
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._commits_seen = getattr(self.app, "store_commits", 0)
+        self._load(self.view, getattr(self.app, "worker", None))
+
+    @work(thread=True, exclusive=True, group="my-week")
+    def _load(self, view: str, worker: str | None) -> None:
+        app = self.app
+        if worker is None:
+            view = "everyone"
+        with caseload.reading(app.store) as rows:
+            grouped = due_cases.load_due(rows, app.today, view=view, username=worker)
+        app.call_from_thread(self._show, grouped, view, worker)
+
+    def _show(self, grouped: DueGroups, view: str, worker: str | None) -> None:
+        self.grouped = grouped
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self.items = {}
+        for g in GROUPS:
+            items = grouped.groups.get(g) or []
+            if not items:
+                continue
+            style = "bold red" if g == "overdue" else "bold"
+            table.add_row(Text(""), Text(f"{GROUP_LABELS[g]} ({len(items)})", style=style),
+                          "", "", "", key=f"group:{g}")
+            for n, item in enumerate(items):
+                key = f"{g}:{n}"
+                self.items[key] = item
+                state = STATE_STYLE.get(item.state, "")
+                table.add_row(
+                    Text(f"{item.due:%d %b}" if item.due else "now", style=state),
+                    f"{item.child.name} {item.child.reference}", _what(item),
+                    Text(describe_left(item), style=state), item.source, key=key)
+        who = "everyone (no worker chosen: Ctrl+P → Who am I)" if worker is None \
+            else f"{VIEWS[view]} ({worker})"
+        counts = " · ".join(f"{GROUP_LABELS[g]} {grouped.count(g)}" for g in GROUPS[:4])
+        self.query_one("#week-title", Static).update(
+            f"[b]My week[/b] · {who} · {grouped.today:%A %d %B %Y} · {counts}")
+        empty = self.query_one("#week-empty", Static)
+        empty.update("Nothing overdue and nothing due in the next two weeks. "
+                     "Press 2 for your team's, or Esc to go back.")
+        empty.display = not self.items
+        table.display = bool(self.items)
+        if self.items:
+            table.move_cursor(row=min(max(keep, 1), table.row_count - 1))
+        self._detail()
+
+    # ---------------------------------------------------------------- the highlighted item
+
+    @property
+    def current(self) -> DueItem | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self.items.get(key or "")
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        item = self.current
+        box = self.query_one("#week-detail", Static)
+        if item is None:
+            box.update("")
+            return
+        due = f"{item.due:%a %d %b %Y}" if item.due else "now"
+        text = Text()
+        text.append(f"{item.child.name} {item.child.reference}", style="bold")
+        text.append(f" · {item.label} · due {due} ({describe_left(item)})\n")
+        text.append(f"Rule: {item.rule} ({item.source})")
+        if item.detail:
+            text.append(f" · {item.detail}")
+        text.append(f"\n{WHERE[item.target]}", style="italic")
+        box.update(text)
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        item = self.current
+        if item is None:
+            return
+        app = self.app
+        child_id = uuid.UUID(item.child.id)
+        if item.target == "visit":
+            app.open_visit(child_id)
+        elif item.target == "plan":
+            app.push_screen(app.make_screen("plan", child_id=child_id, need_key=item.need_key))
+        else:
+            tab = item.target if item.target != "summary" else None
+            app.push_screen(app.make_screen("child", child_id=child_id, tab=tab))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,173 @@
+"""My week (issue 7 §1), driven by keys: F3 from anywhere, the groups, Enter to the place
+the item is done. Synthetic people only: the demo store (seed 7) at the fixed TODAY."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cintui import access, casework
+from cintui.app import CintuiApp
+from cintui.domain.due import GROUP_LABELS
+from cintui.store.engine import open_store
+from cintui.store.models import Child, Worker
+from tests.conftest import TODAY
+from tests.screens.test_child import read
+from tests.screens.test_shell import settle
+
+SIZE = (120, 40)
+REFERENCE = "DEMO00002"  # Maisie: an agreed plan with actions, visits, meetings
+
+
+def _worker_of(path, reference: str) -> str:
+    def find(session):
+        child = casework.find_child(session, reference)
+        return session.get(Worker, child.worker_id).username
+    return read(path, find)
+
+
+class WeekHost(CintuiApp):
+    """The real app on the demo store, as the worker holding `reference`, on that child's
+    record: F3 must work from there."""
+
+    def __init__(self, path, reference: str = REFERENCE) -> None:
+        super().__init__(access.StoreLocation(path=path), today=TODAY)
+        self.path = path
+        self.reference = reference
+
+    def on_mount(self, event) -> None:
+        event.prevent_default()
+        self.store = open_store(self.path, None)
+        self.worker = self.actor = _worker_of(self.path, self.reference)
+        with self.store.read() as session:
+            self.child_id = casework.find_child(session, self.reference).id
+        self.push_screen(self.make_screen("child", child_id=self.child_id))
+
+
+def rows(screen) -> list[tuple[str, list[str]]]:
+    from textual.widgets import DataTable
+
+    table = screen.query_one(DataTable)
+    out = []
+    for i in range(table.row_count):
+        key = table.coordinate_to_cell_key((i, 0)).row_key.value
+        out.append((key, [str(c) for c in table.get_row_at(i)]))
+    return out
+
+
+async def move_to(pilot, screen, predicate) -> int:
+    from textual.widgets import DataTable
+
+    table = screen.query_one(DataTable)
+    for i, (key, _cells) in enumerate(rows(screen)):
+        item = screen.items.get(key)
+        if item is not None and predicate(item):
+            table.move_cursor(row=i)
+            await pilot.pause()
+            return i
+    raise AssertionError("no such item on My week")
+
+
+async def open_week(pilot):
+    await settle(pilot)
+    await pilot.press("f3")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "MyWeekScreen"
+    return pilot.app.screen
+
+
+async def test_f3_from_a_record_lists_my_childrens_items_grouped_with_rule_and_source(
+        demo_store):
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        listed = rows(screen)
+        headers = [cells[1] for key, cells in listed if key.startswith("group:")]
+        assert headers and headers[0].startswith(GROUP_LABELS["overdue"])
+        order = [key.split(":")[1] for key, _ in listed if key.startswith("group:")]
+        assert order == sorted(order, key=["overdue", "today", "this_week",
+                                           "next_two_weeks"].index)
+        items = list(screen.items.values())
+        assert items
+        # Only this worker's children, each item with the rule and its source.
+        mine = read(demo_store, lambda s: {c.reference for c in s.exec(
+            __import__("sqlmodel").select(Child).join(Worker, Worker.id == Child.worker_id)
+            .where(Worker.username == app.worker)).all()})
+        assert {i.child.reference for i in items} <= mine
+        assert all(i.rule and i.source for i in items)
+        # Overdue items are in the past (or "now": consent), the rest within two weeks.
+        for key, cells in listed:
+            item = screen.items.get(key)
+            if item is None:
+                continue
+            group = key.split(":")[0]
+            if group == "overdue":
+                assert item.due is None or item.due < TODAY
+                assert cells[3].endswith("overdue") or cells[3] == "now"
+            else:
+                assert TODAY <= item.due <= date(2026, 12, 13)
+        # The highlighted item in full underneath: rule, source and where Enter goes.
+        detail = str(screen.query_one("#week-detail").render())
+        assert "Rule:" in detail and "Enter:" in detail
+        title = str(screen.query_one("#week-title").render())
+        assert app.worker in title and "Monday 23 November 2026" in title
+
+
+async def test_a_visit_item_opens_the_visit_form_for_that_child(demo_store):
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "visit")
+        item = screen.current
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VisitFormScreen"
+        assert str(app.screen.child_id) == item.child.id
+        await pilot.press("escape")  # keeps an (empty) draft, back to the list
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MyWeekScreen"
+
+
+async def test_a_plan_action_opens_the_plan_at_its_need(demo_store):
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "plan_action")
+        item = screen.current
+        assert "(WIR 2.3)" in str(screen.query_one("#week-detail").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        plan = app.screen
+        assert type(plan).__name__ == "PlanScreen"
+        from textual.widgets import DataTable
+
+        table = plan.query_one("#needs", DataTable)
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        assert key == item.need_key
+
+
+async def test_a_meeting_item_opens_the_childs_meetings_and_esc_comes_back(demo_store):
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.target == "meetings")
+        item = screen.current
+        await pilot.press("enter")
+        await settle(pilot)
+        child = app.screen
+        assert type(child).__name__ == "ChildScreen"
+        assert str(child.child_id) == item.child.id and child.active_tab == "meetings"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_my_team_shows_the_whole_teams_items(demo_store):
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        mine = {i.child.worker_username for i in screen.items.values()}
+        await pilot.press("2")
+        await settle(pilot)
+        team = {i.child.worker_username for i in screen.items.values()}
+        assert mine == {app.worker} and mine < team
+        assert "My team" in str(screen.query_one("#week-title").render())
