@@ -32,7 +32,7 @@ from cintui.domain.due import (
 from cintui.domain.policy import PolicyProfile
 
 # The actions of the plan in force (the newest agreed version), still open, dated by `until`.
-_ACTIONS = """
+ACTIONS_SQL = """
 WITH ranked AS (
     SELECT id, child_id, ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY number DESC) AS pick
     FROM plan_version WHERE status = 'agreed' AND child_id IN ({ids})
@@ -71,6 +71,30 @@ def check_scope(source, *, worker: str | None = None, team: str | None = None) -
         raise UnknownScope(f"no team named {team!r} on this store")
 
 
+def load_actions(source, view: str, params: dict) -> dict:
+    """Per child (as the store gives its id): the open, dated actions of its plan in force,
+    due by `params["until"]`."""
+    actions: dict = {}
+    for cid, what, who, by_when, status, need_key, need in rows_from(source)(
+            ACTIONS_SQL.format(ids=ids_sql(view)), params):
+        actions.setdefault(cid, []).append(ActionFact(
+            what=what or "", who=who or "", by_when=_day(by_when), status=status,
+            need_key=str(as_uuid(need_key)), need=need or ""))
+    return actions
+
+
+def child_items(child: tuple, facts: dict | None, actions, today: date,
+                policy: PolicyProfile, cal: WorkingCalendar) -> list[DueItem]:
+    """Everything due for one child of `caseload.load_facts`."""
+    ref = child_ref(child)
+    out = [from_deadline(ref, d) for d in deadlines_for(child, facts, today, policy)]
+    out += action_items(ref, actions, today, cal, policy.due_soon_working_days)
+    consent = consent_for(child, facts, today)
+    if not consent.valid_for_service:
+        out.append(consent_item(ref, consent.flags))
+    return out
+
+
 def load_items(source, today: date, *, view: str = "everyone", username: str | None = None,
                team: str | None = None, until: date | None = None,
                policy: PolicyProfile | None = None,
@@ -80,22 +104,11 @@ def load_items(source, today: date, *, view: str = "everyone", username: str | N
     policy, children = load_facts(source, view=view, username=username, team=team,
                                   policy=policy, caseload=False)
     until = until or horizon(today, cal, None)
-    actions: dict = {}
-    params = {"username": username or "", "team": team or "", "until": until.isoformat()}
-    for cid, what, who, by_when, status, need_key, need in rows_from(source)(
-            _ACTIONS.format(ids=ids_sql(view)), params):
-        actions.setdefault(cid, []).append(ActionFact(
-            what=what or "", who=who or "", by_when=_day(by_when), status=status,
-            need_key=str(as_uuid(need_key)), need=need or ""))
-    soon = policy.due_soon_working_days
+    actions = load_actions(source, view, {"username": username or "", "team": team or "",
+                                          "until": until.isoformat()})
     out: list[DueItem] = []
     for child, facts in children:
-        ref = child_ref(child)
-        out += [from_deadline(ref, d) for d in deadlines_for(child, facts, today, policy)]
-        out += action_items(ref, actions.get(child[0], ()), today, cal, soon)
-        consent = consent_for(child, facts, today)
-        if not consent.valid_for_service:
-            out.append(consent_item(ref, consent.flags))
+        out += child_items(child, facts, actions.get(child[0], ()), today, policy, cal)
     return out
 
 

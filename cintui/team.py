@@ -1,1 +1,201 @@
-"""team (being built)."""
+"""The team view for a team manager (issue 7 §2): per worker, the caseload, what is overdue
+by kind, visits and reviews in timescale, plans passing their checks; which children with a
+plan have had no quality check (BEX 3); and the team's visit timeliness over 12 weeks.
+
+Read with a fixed handful of queries for the whole team (the due list's, plus the quality
+checks and the plans), never one per child."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from cintui.caseload import as_uuid, ids_sql, load_facts, rows_from
+from cintui.domain.calendar import england_calendar
+from cintui.domain.due import counts_by_kind
+from cintui.domain.oversight import (
+    QualityCheckFact,
+    QualityStatus,
+    check_quality_check,
+    quality_status,
+)
+from cintui.domain.timescales import DueState
+from cintui.due import _day, child_items, child_ref, load_actions
+
+TEAMS_SQL = "SELECT name FROM team ORDER BY name"
+MY_TEAM_SQL = ("SELECT t.name FROM worker AS w JOIN team AS t ON t.id = w.team_id "
+               "WHERE w.username = :username")
+_WORKERS = """
+SELECT w.username, w.name, w.role FROM worker AS w JOIN team AS t ON t.id = w.team_id
+WHERE t.name = :team AND w.active ORDER BY w.name
+"""
+_CHECKS = """
+SELECT child_id, kind, held_on, facilitator, needs_met FROM quality_check
+WHERE child_id IN ({ids}) ORDER BY held_on
+"""
+
+
+def _pct(met: int, total: int) -> float | None:
+    return round(100 * met / total, 1) if total else None
+
+
+@dataclass(frozen=True)
+class Measure:
+    met: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return _pct(self.met, self.total)
+
+    def describe(self) -> str:
+        return "—" if not self.total else f"{self.percent:.0f}% ({self.met}/{self.total})"
+
+
+@dataclass
+class WorkerLine:
+    username: str
+    name: str
+    role: str = ""
+    children: int = 0
+    overdue: dict[str, int] = field(default_factory=dict)  # "Visits": 3
+    visits: Measure = Measure(0, 0)  # children whose visit clock is not overdue today
+    reviews: Measure = Measure(0, 0)  # children whose review clock is not overdue today
+    plans: Measure = Measure(0, 0)  # children whose plan in force passes its checks
+    no_quality_check: int = 0
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.overdue.values())
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    child_id: uuid.UUID
+    reference: str
+    name: str
+    worker: str
+    status: QualityStatus
+
+
+@dataclass
+class TeamView:
+    team: str
+    today: date
+    workers: list[WorkerLine]
+    quality: list[QualityRow]  # children with a CIN plan: none checked first
+    trend: list[tuple[date, float | None]] = field(default_factory=list)
+
+    @property
+    def total(self) -> WorkerLine:
+        line = WorkerLine(username="", name="Team")
+        for w in self.workers:
+            line.children += w.children
+            for kind, n in w.overdue.items():
+                line.overdue[kind] = line.overdue.get(kind, 0) + n
+            line.visits = Measure(line.visits.met + w.visits.met, line.visits.total + w.visits.total)
+            line.reviews = Measure(line.reviews.met + w.reviews.met,
+                                   line.reviews.total + w.reviews.total)
+            line.plans = Measure(line.plans.met + w.plans.met, line.plans.total + w.plans.total)
+            line.no_quality_check += w.no_quality_check
+        return line
+
+
+def team_names(source) -> list[str]:
+    return [name for (name,) in rows_from(source)(TEAMS_SQL, {})]
+
+
+def my_team(source, username: str | None) -> str | None:
+    found = rows_from(source)(MY_TEAM_SQL, {"username": username or ""})
+    return found[0][0] if found else None
+
+
+def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView:
+    """The team view of the team named `team`. `plans_passing(child_ids) -> {id: bool}`
+    judges the plans in force (left out: the plans column shows "—")."""
+    rows = rows_from(source)
+    policy, children = load_facts(rows, view="team_named", team=team, caseload=False)
+    params = {"team": team, "username": "", "until": today.isoformat()}
+    lines = {u: WorkerLine(username=u, name=n, role=r)
+             for u, n, r in rows(_WORKERS, params)}
+    actions = load_actions(rows, "team_named", params)
+    checks: dict = defaultdict(list)
+    for cid, kind, held_on, facilitator, needs_met in rows(
+            _CHECKS.format(ids=ids_sql("team_named")), params):
+        checks[cid].append(QualityCheckFact(kind, _day(held_on), facilitator or "",
+                                            None if needs_met is None else bool(needs_met)))
+    cal = england_calendar()
+    with_plan = [as_uuid(c[0]) for c, _f in children if c[8] == "cin_plan"]
+    passing = plans_passing(with_plan) if plans_passing else {}
+    quality = []
+    for child, facts in children:
+        ref = child_ref(child)
+        line = lines.setdefault(ref.worker_username or "", WorkerLine(
+            username=ref.worker_username or "", name=ref.worker or "(unallocated)"))
+        line.children += 1
+        items = child_items(child, facts, actions.get(child[0], ()), today, policy, cal)
+        for kind, n in counts_by_kind(items).items():
+            line.overdue[kind] = line.overdue.get(kind, 0) + n
+        by_key = {i.key: i for i in items if i.key in ("visit", "review", "first_review")}
+        visit = by_key.get("visit")
+        if visit is not None:
+            line.visits = _add(line.visits, visit.state is not DueState.OVERDUE)
+        review = by_key.get("review") or by_key.get("first_review")
+        if review is not None:
+            line.reviews = _add(line.reviews, review.state is not DueState.OVERDUE)
+        cid = as_uuid(child[0])
+        if cid in passing:
+            line.plans = _add(line.plans, passing[cid])
+        if child[8] == "cin_plan":
+            episode = (facts or {}).get("episode")
+            plan_start = _day(episode[6]) if episode and episode[6] else None
+            status = quality_status(plan_start, checks.get(child[0], []))
+            if not status.checked:
+                line.no_quality_check += 1
+            quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status))
+    quality.sort(key=lambda q: (q.status.checked, q.name.split()[-1].lower()))
+    workers = sorted(lines.values(), key=lambda w: (w.username == "", w.name.lower()))
+    return TeamView(team=team, today=today, workers=workers, quality=quality)
+
+
+def _add(m: Measure, met: bool) -> Measure:
+    return Measure(m.met + int(met), m.total + 1)
+
+
+# ------------------------------------------------------------------ recording a check
+
+
+def record_quality_check(session, child_id: uuid.UUID, *, kind: str, held_on: date | None,
+                         facilitator: str, findings: str, needs_met: bool | None,
+                         recorded_by: str | None, today: date):
+    """Record a quality-assurance audit or case-mapping discussion of a child's plan (BEX 3).
+    Refused with the field and the reason (nothing written) when something is missing."""
+    from sqlmodel import select
+
+    from cintui.casework import CaseworkError, current_episode
+    from cintui.store.models import Child, QualityCheck, Worker
+
+    child = session.get(Child, child_id)
+    if child is None:
+        raise CaseworkError("child", "no such child on this store")
+    episode = current_episode(session, child_id)
+    plan_start = episode.cin_plan_start if episode else None
+    if child.status != "cin_plan" or plan_start is None:
+        raise CaseworkError("child", f"{child.full_name} has no CIN plan to check")
+    problems = check_quality_check(kind, held_on, facilitator, findings, today, plan_start)
+    if problems:
+        raise CaseworkError(*problems[0])
+    by = session.exec(select(Worker).where(Worker.username == (recorded_by or ""))).first()
+    row = QualityCheck(child_id=child_id, episode_id=episode.id, kind=kind, held_on=held_on,
+                       facilitator=facilitator.strip(), needs_met=needs_met,
+                       findings=findings.strip(), recorded_by_id=by.id if by else None)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def load_team_view(source, today: date, team: str) -> TeamView:
+    """The team view as the screen shows it."""
+    return load_team(source, today, team)

@@ -118,6 +118,7 @@ class CaseloadScreen(Screen):
         Binding("r", "reverse", "Reverse"),
         Binding("n", "new_child", "New child"),
         Binding("v", "new_visit", "Visit"),
+        Binding("escape", "escape", "Back", show=False),
     ]
 
     class ChildChosen(Message):
@@ -127,9 +128,10 @@ class CaseloadScreen(Screen):
             super().__init__()
             self.child_id = child_id
 
-    def __init__(self) -> None:
+    def __init__(self, worker: str | None = None) -> None:
         super().__init__()
         self.view = "mine"
+        self.for_worker = worker  # another worker's caseload (the team view's drill-down)
         self.all_rows: list[caseload.CaseloadRow] = []
         self.sort_column = DEFAULT_SORT
         self.sort_reverse = False
@@ -153,7 +155,9 @@ class CaseloadScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
-        if not getattr(self.app, "worker", None):
+        if self.for_worker:
+            self.note = f"of {self.for_worker}, from the team view: Esc goes back"
+        elif not getattr(self.app, "worker", None):
             self.view = "everyone"
             self.note = "no worker chosen, so everyone (Ctrl+P → Who am I)"
         self.query_one(CaseTable).focus()
@@ -181,7 +185,8 @@ class CaseloadScreen(Screen):
         self.query_one("#summary", Static).update(f"{caseload.VIEWS[self.view]}: loading…")
         self._generation += 1
         self._commits_seen = getattr(self.app, "store_commits", 0)
-        self._load(self.view, getattr(self.app, "worker", None), self._generation)
+        self._load(self.view, self.for_worker or getattr(self.app, "worker", None),
+                   self._generation)
 
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self, view: str, worker: str | None, generation: int) -> None:
@@ -324,9 +329,11 @@ class CaseloadScreen(Screen):
     def chosen(self, event: CaseTable.Chosen) -> None:
         self.post_message(self.ChildChosen(event.row.id))
 
-    def key_escape(self) -> None:
+    def action_escape(self) -> None:
         box = self.query_one("#filter", Input)
         if self.focused is box:
             box.value = ""  # Esc in the filter: clear it and go back to the rows
             self.query_one(CaseTable).focus()
+        elif self.for_worker:
+            self.app.pop_screen()  # a worker's caseload opened from the team view
 

@@ -64,8 +64,8 @@ class MyWeekScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Due", 8), ("Child", 24), ("What", 44), ("Left", 14),
-                             ("Source", 20)):
+        for label, width in (("Due", 6), ("Child", 24), ("What", 36), ("Left", 13),
+                             ("Source", 28)):
             table.add_column(label, width=width)
         self.query_one("#week-empty").display = False
         table.focus()

@@ -1,0 +1,66 @@
+"""Management oversight of plans (BEX 3): every child with a CIN plan has a quality-assurance
+audit or a case-mapping reflective discussion, facilitated by a practitioner from the
+independent professional standards service, checking the plan meets the child's needs and
+outcomes are progressing within the child's timescale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+KINDS = {"audit": "Quality assurance audit", "case_mapping": "Case-mapping reflective discussion"}
+
+
+@dataclass(frozen=True)
+class QualityCheckFact:
+    kind: str
+    held_on: date
+    facilitator: str = ""
+    needs_met: bool | None = None
+
+
+@dataclass(frozen=True)
+class QualityStatus:
+    """Where a child with a plan stands: the last check since the plan started, if any."""
+
+    plan_start: date | None
+    last: QualityCheckFact | None
+
+    @property
+    def checked(self) -> bool:
+        return self.last is not None
+
+    def describe(self) -> str:
+        if self.last is None:
+            return "none since the plan started (BEX 3)"
+        met = {True: "needs met", False: "needs NOT met", None: ""}[self.last.needs_met]
+        return ", ".join(x for x in (f"{KINDS[self.last.kind]} {self.last.held_on:%d %b %Y}",
+                                     self.last.facilitator, met) if x)
+
+
+def quality_status(plan_start: date | None, checks: list[QualityCheckFact]) -> QualityStatus:
+    """Checks before the current plan started belong to an earlier plan and do not count."""
+    mine = [c for c in checks if plan_start is None or c.held_on >= plan_start]
+    return QualityStatus(plan_start, max(mine, key=lambda c: c.held_on) if mine else None)
+
+
+def check_quality_check(kind: str, held_on: date | None, facilitator: str, findings: str,
+                        today: date, plan_start: date | None) -> list[tuple[str, str]]:
+    """(field, problem) for each thing wrong with a quality check about to be recorded."""
+    out = []
+    if kind not in KINDS:
+        out.append(("kind", f"choose one of: {', '.join(KINDS.values())}"))
+    if held_on is None:
+        out.append(("held_on", "give the date it took place"))
+    elif held_on > today:
+        out.append(("held_on", "it cannot be in the future: record it once it has taken place"))
+    elif plan_start is not None and held_on < plan_start:
+        out.append(("held_on", f"the plan started on {plan_start:%d %b %Y}: a check of this "
+                               "plan comes after that"))
+    if not facilitator.strip():
+        out.append(("facilitator", "name the practitioner who facilitated it (BEX 3: from "
+                                   "the independent professional standards service)"))
+    if not findings.strip():
+        out.append(("findings", "say what it found: is the plan meeting the child's needs, "
+                                "are outcomes progressing?"))
+    return out

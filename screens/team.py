@@ -1,0 +1,260 @@
+"""The team view (F4), for a team manager: per worker the caseload, overdue items by kind,
+visits and reviews in timescale, plans passing their checks, children with no quality check
+(BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload;
+q records a quality-assurance audit or case-mapping discussion for a child."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Select, Sparkline, Static, TextArea
+
+from cintui import caseload
+from cintui import team as team_cases
+from cintui.domain.oversight import KINDS
+from cintui.screens.forms import FormScreen, parse_date
+
+WORKER_COLUMNS = (("Worker", 20), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 40),
+                  ("Visits in time", 13), ("Reviews in time", 15), ("Plans pass", 12),
+                  ("No QA check", 11))
+
+
+def _short_kinds(overdue: dict[str, int]) -> str:
+    return " ".join(f"{kind.split()[0]} {n}" for kind, n in
+                    sorted(overdue.items(), key=lambda x: -x[1]))
+
+
+def _measure(m) -> Text:
+    if not m.total:
+        return Text("—", style="dim")
+    style = "bold red" if m.percent < 70 else "yellow" if m.percent < 90 else ""
+    return Text(m.describe(), style=style)
+
+
+class TeamScreen(Screen):
+    DEFAULT_CSS = """
+    TeamScreen #team-bar { height: 3; padding: 0 1; }
+    TeamScreen #team-choice { width: 48; }
+    TeamScreen #team-title { width: 1fr; padding: 1 1 0 1; }
+    TeamScreen #workers { height: auto; max-height: 14; }
+    TeamScreen #trend-row { height: 3; padding: 0 1; }
+    TeamScreen #trend-label { width: 44; }
+    TeamScreen #trend { width: 1fr; height: 2; }
+    TeamScreen .section { text-style: bold; padding: 1 1 0 1; height: auto; }
+    TeamScreen #quality { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "quality_check", "Record QA check"),
+        Binding("r", "reload", "Refresh"),
+    ]
+
+    def __init__(self, team: str | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.team = team
+        self.view: team_cases.TeamView | None = None
+        self._commits_seen = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="team-bar"):
+            yield Select([], prompt="Team", id="team-choice", allow_blank=True)
+            yield Static("Loading…", id="team-title")
+        yield DataTable(id="workers", cursor_type="row")
+        with Horizontal(id="trend-row"):
+            yield Static("Visits in timescale, last 12 weeks", id="trend-label")
+            yield Sparkline([], id="trend")
+        yield Static("Quality checks of each plan (BEX 3): an audit or a case-mapping "
+                     "reflective discussion. Children with none come first; q records one.",
+                     classes="section")
+        yield DataTable(id="quality", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        workers = self.query_one("#workers", DataTable)
+        for label, width in WORKER_COLUMNS:
+            workers.add_column(label, width=width)
+        quality = self.query_one("#quality", DataTable)
+        for label, width in (("Child", 28), ("Worker", 22), ("Last quality check", 60)):
+            quality.add_column(label, width=width)
+        workers.focus()
+        self._start(getattr(self.app, "worker", None), self.team)
+
+    def on_screen_resume(self) -> None:
+        if getattr(self.app, "store_commits", 0) != self._commits_seen and self.team:
+            self.reload()
+
+    # ---------------------------------------------------------------- loading
+
+    @work(thread=True, exclusive=True, group="team")
+    def _start(self, worker: str | None, wanted: str | None) -> None:
+        app = self.app
+        with caseload.reading(app.store) as rows:
+            names = team_cases.team_names(rows)
+            team = wanted or team_cases.my_team(rows, worker) or (names[0] if names else None)
+        app.call_from_thread(self._teams_known, names, team)
+
+    def _teams_known(self, names: list[str], team: str | None) -> None:
+        choice = self.query_one("#team-choice", Select)
+        with choice.prevent(Select.Changed):
+            choice.set_options([(n, n) for n in names])
+            if team:
+                choice.value = team
+        self.team = team
+        if team is None:
+            self.query_one("#team-title", Static).update("No teams on this store yet.")
+            return
+        self.reload()
+
+    @on(Select.Changed, "#team-choice")
+    def _team_chosen(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL and event.value != self.team:
+            self.team = str(event.value)
+            self.reload()
+
+    def action_reload(self) -> None:
+        if self.team:
+            self.reload()
+
+    def reload(self) -> None:
+        self._commits_seen = getattr(self.app, "store_commits", 0)
+        self.query_one("#team-title", Static).update(f"{self.team}: loading…")
+        self._load(self.team)
+
+    @work(thread=True, exclusive=True, group="team-load")
+    def _load(self, team: str) -> None:
+        app = self.app
+        with caseload.reading(app.store) as rows:
+            view = team_cases.load_team_view(rows, app.today, team)
+        app.call_from_thread(self._show, view)
+
+    def _show(self, view: team_cases.TeamView) -> None:
+        if view.team != self.team:
+            return  # an older load, for the team shown before
+        self.view = view
+        total = view.total
+        self.query_one("#team-title", Static).update(
+            f"[b]{view.team}[/b] · {view.today:%a %d %b %Y} · {total.children} open children"
+            f" · {total.overdue_total} overdue items · {total.no_quality_check} plans with no "
+            "quality check")
+        table = self.query_one("#workers", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for w in [*view.workers, total]:
+            name = Text(w.name, style="bold" if w is total else "")
+            overdue = Text(str(w.overdue_total), style="bold red" if w.overdue_total else "")
+            table.add_row(name, str(w.children), overdue, _short_kinds(w.overdue),
+                          _measure(w.visits), _measure(w.reviews), _measure(w.plans),
+                          str(w.no_quality_check), key=w.username or "")
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self._show_trend(view)
+        quality = self.query_one("#quality", DataTable)
+        keep = quality.cursor_row
+        quality.clear()
+        for q in view.quality:
+            state = Text(q.status.describe(),
+                         style="" if q.status.checked else "bold red")
+            quality.add_row(f"{q.name} {q.reference}", q.worker, state, key=str(q.child_id))
+        if quality.row_count:
+            quality.move_cursor(row=min(keep, quality.row_count - 1))
+
+    def _show_trend(self, view: team_cases.TeamView) -> None:
+        points = [p for _d, p in view.trend]
+        known = [p for p in points if p is not None]
+        spark = self.query_one("#trend", Sparkline)
+        spark.data = [p if p is not None else 0.0 for p in points]
+        label = "Visits in timescale, last 12 weeks"
+        if known:
+            first = view.trend[0][0]
+            label += f"\n{first:%d %b}: {known[0]:.0f}% → now {known[-1]:.0f}%"
+        self.query_one("#trend-label", Static).update(label)
+
+    # ---------------------------------------------------------------- keys
+
+    @on(DataTable.RowSelected, "#workers")
+    def _worker_chosen(self, event: DataTable.RowSelected) -> None:
+        username = event.row_key.value
+        if username:
+            self.app.push_screen(self.app.make_screen("caseload", worker=username))
+
+    def action_quality_check(self) -> None:
+        quality = self.query_one("#quality", DataTable)
+        if self.view is None or not quality.row_count:
+            self.notify("No child with a CIN plan in this team.")
+            return
+        if self.focused is not quality:
+            quality.focus()
+            self.notify("Choose the child, then press q again.")
+            return
+        key = quality.coordinate_to_cell_key((quality.cursor_row, 0)).row_key.value
+        row = next(q for q in self.view.quality if str(q.child_id) == key)
+        self.app.push_screen(QualityCheckFormScreen(row.child_id, row.name, self.app.today),
+                             self._recorded)
+
+    def _recorded(self, result: object) -> None:
+        if result:
+            self.notify("Quality check recorded.")
+            self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class QualityCheckFormScreen(FormScreen):
+    """A quality-assurance audit or case-mapping reflective discussion of a plan (BEX 3)."""
+
+    def __init__(self, child_id: uuid.UUID, name: str, today: date) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.today = today
+        self.TITLE_TEXT = f"Quality check of {name}'s plan (BEX 3)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("kind", "What", self.choice([(v, k) for k, v in KINDS.items()],
+                                                   "case_mapping"))
+        yield self.row("held_on", "Held on", self.text(f"{self.today:%d/%m/%Y}"))
+        yield self.row("facilitator", "Facilitated by", self.text(
+            placeholder="the independent professional standards practitioner"))
+        yield self.row("needs_met", "Plan meets needs?", self.choice(
+            [("Yes", "yes"), ("No", "no"), ("Not decided", "unknown")], "unknown"))
+        area = TextArea("")
+        area.styles.height = 6
+        yield self.row("findings", "What it found", area)
+
+    def value(self, name: str):
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        return super().value(name)
+
+    def problems(self) -> dict[str, str]:
+        from cintui.domain.oversight import check_quality_check
+
+        try:
+            held_on = self.date_of("held_on")
+        except ValueError as exc:
+            return {"held_on": str(exc)}
+        found = check_quality_check(self.value("kind") or "", held_on,
+                                    self.text_of("facilitator"), self.value("findings") or "",
+                                    self.today, None)
+        return dict(reversed(found))  # the first problem of a field wins
+
+    def build(self):
+        child_id, today = self.child_id, self.today
+        kind, held_on = self.value("kind"), parse_date(self.value("held_on") or "")
+        facilitator, findings = self.text_of("facilitator"), self.value("findings") or ""
+        needs_met = {"yes": True, "no": False}.get(self.value("needs_met"))
+        actor = self.app.actor
+        return lambda session: team_cases.record_quality_check(
+            session, child_id, kind=kind, held_on=held_on, facilitator=facilitator,
+            findings=findings, needs_met=needs_met, recorded_by=actor, today=today)

@@ -1,0 +1,112 @@
+"""The team view (issue 7 §2), driven by keys: F4, per-worker lines that add up, drill-down
+to a worker's caseload, recording a quality check (BEX 3). Synthetic people only."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from cintui.store.models import AuditEntry, QualityCheck
+from tests.screens.test_child import read
+from tests.screens.test_my_week import WeekHost
+from tests.screens.test_shell import settle, type_text
+
+SIZE = (140, 45)
+
+
+async def open_team(pilot):
+    await settle(pilot)
+    await pilot.press("f4")
+    await settle(pilot)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert type(screen).__name__ == "TeamScreen"
+    return screen
+
+
+def worker_rows(screen) -> list[list[str]]:
+    table = screen.query_one("#workers")
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_f4_shows_each_worker_and_a_team_line_that_adds_up(demo_store):
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        view = screen.view
+        assert view is not None and view.workers
+        rows = worker_rows(screen)
+        assert rows[-1][0] == "Team"
+        # The team line is the sum of the worker lines (children and overdue items).
+        assert int(rows[-1][1]) == sum(int(r[1]) for r in rows[:-1])
+        assert int(rows[-1][2]) == sum(int(r[2]) for r in rows[:-1])
+        # My own line agrees with My week's overdue items for me.
+        mine = next(r for r, w in zip(rows, view.workers, strict=False)
+                    if w.username == app.worker)
+        title = str(screen.query_one("#team-title").render())
+        assert view.team in title and "open children" in title
+        await pilot.press("escape", "f3")
+        await settle(pilot)
+        week = app.screen
+        assert int(mine[2]) == sum(1 for i in week.items.values()
+                                   if i.state.value == "overdue")
+
+
+async def test_enter_on_a_worker_opens_their_caseload_and_esc_returns(demo_store):
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        first = screen.view.workers[0]
+        screen.query_one("#workers").move_cursor(row=0)
+        await pilot.press("enter")
+        await settle(pilot)
+        caseload = app.screen
+        assert type(caseload).__name__ == "CaseloadScreen"
+        assert caseload.for_worker == first.username
+        assert len(caseload.all_rows) == first.children
+        assert {r.worker_username for r in caseload.all_rows} <= {first.username}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_recording_a_case_mapping_discussion_takes_the_child_off_the_none_list(
+        demo_store):
+    """BEX 3: every child with a plan has an audit or case-mapping discussion."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        quality = screen.view.quality
+        unchecked = [q for q in quality if not q.status.checked]
+        assert unchecked, "the demo has plans nobody has checked yet"
+        before = screen.view.total.no_quality_check
+        assert before == len(unchecked)
+        target = unchecked[0]
+        screen.query_one("#quality").focus()
+        screen.query_one("#quality").move_cursor(row=0)
+        await pilot.press("q")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "QualityCheckFormScreen"
+        # Nothing said about who facilitated it or what it found: refused, nothing written.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "facilitated" in str(form.query_one("#facilitator-error").render())
+        form.query_one("#facilitator").focus()
+        await type_text(pilot, "Jo Synthetic IPSS")
+        form.query_one("#findings").focus()
+        await type_text(pilot, "Plan meets needs; school outcome not yet measurable")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.view.total.no_quality_check == before - 1
+        row = next(q for q in screen.view.quality if q.child_id == target.child_id)
+        assert row.status.checked and "Case-mapping" in row.status.describe()
+
+    saved = read(demo_store, lambda s: s.exec(select(QualityCheck)).all())
+    assert [(q.child_id, q.facilitator, q.kind) for q in saved] == [
+        (target.child_id, "Jo Synthetic IPSS", "case_mapping")]
+    audited = read(demo_store, lambda s: s.exec(
+        select(AuditEntry).where(AuditEntry.entity == "quality_check")).all())
+    assert len(audited) == 1 and audited[0].actor == app.actor
