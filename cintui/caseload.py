@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from cintui.domain.calendar import england_time
 from cintui.domain.child import age_years, describe_age
-from cintui.domain.consent import ConsentFact, consent_summary
+from cintui.domain.consent import ConsentFact, service_consent
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
     ChildEvents,
@@ -259,11 +259,11 @@ def deadlines_for(child: tuple, facts: dict | None, today: date,
     return compute_deadlines(_events(child, facts, today), policy, today)
 
 
-def consent_for(child: tuple, facts: dict | None, today: date):
-    """Where consent stands for one child of `load_facts` (`ConsentSummary`)."""
+def consent_for(child: tuple, facts: dict | None, today: date) -> tuple[bool, tuple[str, ...]]:
+    """Whether a CIN service has valid consent for one child of `load_facts`, and why not."""
     dob = _date(child[4])
     age = age_years(dob, today) if dob else None
-    return consent_summary((facts or {}).get("consents", []), age, today)
+    return service_consent((facts or {}).get("consents", []), age)
 
 
 def _events(child, facts, today: date) -> ChildEvents:
@@ -293,7 +293,7 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     due = {d.key: d for d in deadlines_for(child, facts, today, policy)}
     seen = [v.date for v in (facts or {}).get("visits", ()) if v.child_seen]
     flags = ["Draft visit"] if (facts or {}).get("draft") else []
-    if not consent_for(child, facts, today).valid_for_service:
+    if not consent_for(child, facts, today)[0]:
         flags.append("No valid consent")
     minutes = due.get("minutes")
     if minutes is not None and minutes.state is DueState.OVERDUE:

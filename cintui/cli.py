@@ -187,6 +187,9 @@ def root(
     ] = False,
 ) -> None:
     _state(ctx)["db"] = db
+    from cintui import holiday_cache
+
+    holiday_cache.install()  # bank holidays from the cache, as the app: ~100 ms sooner
     if ctx.invoked_subcommand is None:
         from cintui.app import run_app
 

@@ -89,9 +89,9 @@ def child_items(child: tuple, facts: dict | None, actions, today: date,
     ref = child_ref(child)
     out = [from_deadline(ref, d) for d in deadlines_for(child, facts, today, policy)]
     out += action_items(ref, actions, today, cal, policy.due_soon_working_days)
-    consent = consent_for(child, facts, today)
-    if not consent.valid_for_service:
-        out.append(consent_item(ref, consent.flags))
+    valid, why = consent_for(child, facts, today)
+    if not valid:
+        out.append(consent_item(ref, why))
     return out
 
 

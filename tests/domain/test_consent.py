@@ -427,3 +427,23 @@ def test_complete_means_no_problems_and_fields_are_real(record):
     assert is_complete(record, TODAY) == (problems == [])
     assert {p.field for p in problems} <= set(WithheldConsentRecord.__dataclass_fields__)
     assert len({p.field for p in problems}) == len(problems)  # each gap named once
+
+
+_people = st.sampled_from([mum, dad, gran, child])
+_fact = st.builds(lambda who, scope, decision, day: who(scope, decision,
+                                                      date(2026, 1, 1 + day)),
+                  _people, st.sampled_from(CONSENT_SCOPES), st.sampled_from(CONSENT_DECISIONS),
+                  st.integers(0, 27))
+
+
+@given(st.lists(_fact, max_size=8), st.one_of(st.none(), st.integers(0, 17)))
+def test_the_quick_service_check_agrees_with_the_full_summary(facts, age):
+    """The caseload and due list (thousands of children) ask only "is a CIN service
+    consented, and if not why" (WAR 4.2, WIR 2.1): the same answer and first flags."""
+    from cintui.domain.consent import service_consent
+
+    summary = consent_summary(facts, age, TODAY)
+    valid, flags = service_consent(facts, age)
+    assert valid == summary.valid_for_service
+    assert flags == summary.flags[:len(flags)]
+    assert (not flags) == valid

@@ -1,0 +1,66 @@
+"""Benchmark: `cintui due --json` on a 5,000-child demo store (issue 7: <= 1 s end to end),
+and its ratio to the same reads written as plain SQL and run by the `sqlite3` shell.
+
+    .venv/bin/python bench/due.py [--children 5000] [--runs 7] [--db PATH]
+
+The SQL file holds the queries `cintui due` issues (children in view, their current
+episode, last seen visit, held meetings, consents, the plan actions with a date), verbatim
+from `cintui.caseload` / `cintui.due`: the shell reads what cintui reads; cintui then also
+works out every working-day deadline in Python and writes the JSON. Whole processes are
+timed by `farm-bench` (start-up included), paired A/B so drift cancels out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _demo import plain_demo_store  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+
+
+def plain_sql(until: str) -> str:
+    from cintui import caseload, due
+
+    ids = caseload.ids_sql("everyone")
+    queries = [
+        caseload.POLICY_SQL,
+        caseload._CHILDREN.format(view="1 = 1"),
+        caseload._EPISODES.format(ids=ids),
+        caseload._VISITS.format(ids=ids),
+        caseload._MEETINGS.format(ids=ids),
+        caseload._CONSENTS.format(ids=ids),
+        due.ACTIONS_SQL.format(ids=ids).replace(":until", f"'{until}'"),
+    ]
+    return ";\n".join(q.strip() for q in queries) + ";\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="an existing plain demo store to reuse")
+    args = parser.parse_args()
+    if not shutil.which("sqlite3"):
+        sys.exit("the sqlite3 shell is needed for the ratio (Debian: apt install sqlite3)")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or plain_demo_store(Path(tmp), args.children, TODAY, seed=7)
+        sql = Path(tmp) / "due.sql"
+        sql.write_text(plain_sql("2026-12-13"))
+        cintui = Path(sys.executable).with_name("cintui")
+        a = (f"sh -c 'exec {cintui} due --json --db {db} --today {TODAY} > /dev/null'")
+        b = f"sh -c 'exec sqlite3 {db} < {sql} > /dev/null'"
+        print(f"store: {db} ({args.children} children)")
+        subprocess.run(["farm-bench", "-n", str(args.runs), "--timeout", "300", "--vs", b,
+                        "--", "sh", "-c", a.split("'")[1]], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""`cintui due` (issue 7 §3): what is due for a worker, a team or everyone, as a table or
+JSON; bad input is one line and exit 2. Synthetic people (the demo store)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+from tests.conftest import PASSPHRASE, TODAY
+
+
+def _due(cli, store, *args):
+    result = cli("due", "--db", store, "--today", TODAY.isoformat(), *args)
+    return result
+
+
+def _workers(store) -> list[tuple[str, str]]:
+    with sqlite3.connect(store) as conn:
+        return conn.execute(
+            "SELECT w.username, t.name FROM worker w JOIN team t ON t.id = w.team_id "
+            "WHERE EXISTS (SELECT 1 FROM child c WHERE c.worker_id = w.id) ORDER BY 1").fetchall()
+
+
+def test_json_lists_every_item_once_grouped_with_its_rule_and_source(cli, demo_store):
+    result = _due(cli, demo_store, "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    items = data["items"]
+    assert items and data["today"] == "2026-11-23"
+    assert sum(data["counts"].values()) == len(items)
+    assert [i["group"] for i in items] == sorted(
+        (i["group"] for i in items),
+        key=["overdue", "today", "this_week", "next_two_weeks", "later"].index)
+    assert all(i["rule"] and i["source"] for i in items)
+    for i in items:
+        if i["group"] == "overdue":
+            assert i["due"] is None or i["due"] < "2026-11-23"
+            assert i["state"] == "overdue"
+        else:
+            assert "2026-11-23" <= i["due"] <= "2026-12-13"  # this week and the next two
+    kinds = {i["key"] for i in items}
+    assert {"visit", "plan_action"} <= kinds
+
+
+def test_worker_and_team_narrow_the_list(cli, demo_store):
+    everyone = json.loads(_due(cli, demo_store, "--json").out)["items"]
+    (worker, team), *_ = _workers(demo_store)
+    mine = json.loads(_due(cli, demo_store, "--json", "--worker", worker).out)["items"]
+    assert mine and {i["child"]["worker"] for i in mine} == {worker}
+    assert mine == [i for i in everyone if i["child"]["worker"] == worker]
+    teams = json.loads(_due(cli, demo_store, "--json", "--team", team).out)["items"]
+    assert {i["child"]["team"] for i in teams} == {team}
+    assert len(mine) <= len(teams) <= len(everyone)
+
+
+def test_within_sets_the_window_in_working_days(cli, demo_store):
+    """Five working days after Monday 23 Nov 2026 is Monday 30 Nov."""
+    data = json.loads(_due(cli, demo_store, "--json", "--within", "5").out)
+    dated = [date.fromisoformat(i["due"]) for i in data["items"] if i["due"]]
+    assert dated and max(dated) <= date(2026, 11, 30)
+    assert data["within"] == 5
+    none = json.loads(_due(cli, demo_store, "--json", "--within", "0").out)
+    assert all(i["group"] in ("overdue", "today") for i in none["items"])
+
+
+def test_the_table_shows_the_groups_and_the_rules(cli, demo_store):
+    (worker, _team), *_ = _workers(demo_store)
+    result = _due(cli, demo_store, "--worker", worker)
+    assert result.code == 0
+    assert f"Due for {worker}" in result.out
+    assert "Overdue (" in result.out and "WIR 2.3" in result.out
+
+
+def test_bad_input_is_one_line_and_exit_2(cli, demo_store):
+    for args, words in ((("--worker", "nobody.here"), "no worker with username 'nobody.here'"),
+                        (("--team", "Nowhere"), "no team named 'Nowhere'"),
+                        (("--worker", "a", "--team", "b"), "not both")):
+        result = _due(cli, demo_store, *args)
+        assert result.code == 2
+        assert words in result.err and len(result.err.strip().splitlines()) == 1
+        assert "Traceback" not in result.err
+    result = cli("due", "--db", demo_store, "--within", "-1")
+    assert result.code == 2 and "Traceback" not in result.err
+
+
+def test_an_encrypted_store_is_read_with_the_passphrase(cli, encrypted_demo_store, monkeypatch):
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    result = _due(cli, encrypted_demo_store, "--json")
+    assert result.code == 0 and json.loads(result.out)["items"]
+    monkeypatch.setenv("CINTUI_PASSPHRASE", "wrong-passphrase-1")
+    result = _due(cli, encrypted_demo_store, "--json")
+    assert result.code == 2 and "passphrase" in result.err.lower()

@@ -1,0 +1,129 @@
+"""What is due (issue 7 §1): items from the timescale engine, the plan's own dates (WIR 2.3)
+and consent (WAR 4.2), grouped overdue / today / this week / next two weeks. Hand-worked
+dates around Monday 23 November 2026 (England: no bank holiday until 25 December)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cintui.domain.calendar import england_calendar
+from cintui.domain.due import (
+    ActionFact,
+    ChildRef,
+    DueItem,
+    action_items,
+    consent_item,
+    counts_by_kind,
+    describe_left,
+    from_deadline,
+    group_items,
+    group_of,
+    horizon,
+    week_end,
+)
+from cintui.policies import load_policy
+from cintui.domain.timescales import ChildEvents, DueState, VisitFact, compute_deadlines
+
+TODAY = date(2026, 11, 23)  # a Monday
+CAL = england_calendar()
+CHILD = ChildRef(id="c1", reference="SYN001", name="Ada Synthetic", worker="W One",
+                 worker_username="w.one", team="North")
+
+
+def _item(due: date | None, key: str = "visit") -> DueItem:
+    left = CAL.working_days_between(TODAY, due) if due else 0
+    state = DueState.OVERDUE if due is None or due < TODAY else DueState.UPCOMING
+    return DueItem(child=CHILD, key=key, label=key, due=due, state=state,
+                   working_days_left=left, rule="r", source="s")
+
+
+def test_the_week_ends_on_sunday_and_two_more_weeks_follow():
+    assert week_end(TODAY) == date(2026, 11, 29)
+    assert week_end(date(2026, 11, 29)) == date(2026, 11, 29)
+    assert horizon(TODAY, CAL, None) == date(2026, 12, 13)
+    # --within 5: five working days after Monday 23 Nov is Monday 30 Nov.
+    assert horizon(TODAY, CAL, 5) == date(2026, 11, 30)
+    assert horizon(TODAY, CAL, 0) == TODAY
+
+
+def test_items_fall_in_the_group_a_worker_plans_by():
+    assert group_of(_item(date(2026, 11, 20)), TODAY) == "overdue"
+    assert group_of(_item(None, "consent"), TODAY) == "overdue"  # needed now
+    assert group_of(_item(TODAY), TODAY) == "today"
+    assert group_of(_item(date(2026, 11, 29)), TODAY) == "this_week"  # Sunday
+    assert group_of(_item(date(2026, 11, 30)), TODAY) == "next_two_weeks"
+    assert group_of(_item(date(2026, 12, 13)), TODAY) == "next_two_weeks"
+    assert group_of(_item(date(2026, 12, 14)), TODAY) == "later"
+
+
+def test_grouping_keeps_everything_overdue_and_drops_what_is_beyond_the_window():
+    items = [_item(date(2025, 1, 6)), _item(date(2026, 12, 14)), _item(TODAY),
+             _item(date(2026, 11, 24))]
+    grouped = group_items(items, TODAY, horizon(TODAY, CAL, None))
+    assert [i.due for i in grouped.items()] == [date(2025, 1, 6), TODAY, date(2026, 11, 24)]
+    assert grouped.count("overdue") == 1 and grouped.count("later") == 0
+
+
+def test_a_visit_clock_becomes_an_item_with_its_rule_and_source():
+    """WIR 2.11 (Wirral profile): seen every 20 working days. Last seen Mon 26 Oct 2026:
+    20 working days later is Mon 23 Nov (no bank holiday between): due today."""
+    policy = load_policy("wirral")
+    events = ChildEvents(referral=date(2026, 6, 1), assessment_completed=date(2026, 7, 1),
+                         cin_plan_start=date(2026, 7, 1),
+                         visits=(VisitFact(date(2026, 10, 26)),))
+    visit = next(d for d in compute_deadlines(events, policy, TODAY) if d.key == "visit")
+    item = from_deadline(CHILD, visit)
+    assert item.due == TODAY and item.state is DueState.DUE_TODAY
+    assert item.source == "WIR 2.11" and "20 working days" in item.rule
+    assert item.target == "visit" and describe_left(item) == "due today"
+    assert group_of(item, TODAY) == "today"
+
+
+def test_plan_actions_past_their_date_are_overdue_and_done_ones_are_not_listed():
+    """WIR 2.3: who does what by when. Fri 20 Nov is one working day before Mon 23 Nov."""
+    actions = [
+        ActionFact("Book the dentist", "Mum", date(2026, 11, 20), "in_progress", "n1"),
+        ActionFact("Referral to CAMHS", "SW", date(2026, 11, 26), "not_started", "n2"),
+        ActionFact("Parenting course", "Dad", date(2026, 11, 2), "done", "n3"),
+        ActionFact("School meeting", "DSL", date(2026, 11, 2), "not_done", "n4"),
+    ]
+    items = action_items(CHILD, actions, TODAY, CAL, due_soon_working_days=5)
+    assert [(i.detail, i.state, i.working_days_left, i.need_key) for i in items] == [
+        ("Book the dentist (Mum)", DueState.OVERDUE, -1, "n1"),
+        ("Referral to CAMHS (SW)", DueState.DUE_SOON, 3, "n2"),
+    ]
+    assert items[0].source == "WIR 2.3" and items[0].target == "plan"
+    assert describe_left(items[0]) == "1 wd overdue"
+    assert describe_left(items[1]) == "3 wd left"
+
+
+def test_missing_consent_is_needed_now_and_opens_the_consent_tab():
+    """WAR 4.2: consent to the service before support is given."""
+    item = consent_item(CHILD, ("No valid consent to a CIN service",))
+    assert item.due is None and item.state is DueState.OVERDUE
+    assert item.target == "consent" and describe_left(item) == "now"
+    assert item.source == "WAR 4.2"
+
+
+def test_overdue_items_are_counted_by_kind_with_reviews_together():
+    items = [_item(date(2026, 11, 2), "visit"), _item(date(2026, 11, 3), "visit"),
+             _item(date(2026, 11, 4), "review"), _item(date(2026, 11, 5), "first_review"),
+             _item(date(2026, 12, 1), "visit")]
+    assert counts_by_kind(items) == {"Visits": 2, "Reviews": 2}
+    assert counts_by_kind(items, overdue_only=False) == {"Visits": 3, "Reviews": 2}
+
+
+@given(st.lists(st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+                max_size=30), st.integers(min_value=0, max_value=60))
+def test_every_item_in_the_window_is_in_exactly_one_group_in_date_order(days, within):
+    items = [_item(d) for d in days]
+    until = horizon(TODAY, CAL, within)
+    grouped = group_items(items, TODAY, until)
+    shown = grouped.items()
+    assert len(shown) == sum(1 for d in days if d <= until)
+    assert [i.due for i in shown] == sorted(i.due for i in shown)
+    assert all(i.due < TODAY for i in grouped.groups["overdue"])
+

@@ -1,0 +1,35 @@
+"""Quality checks of each plan (BEX 3: "All children with a child in need support plan will
+be subject to either an audit or case mapping reflective discussion")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cintui.domain.oversight import QualityCheckFact, check_quality_check, quality_status
+
+TODAY = date(2026, 11, 23)
+PLAN = date(2026, 6, 1)
+
+
+def test_only_a_check_since_the_plan_started_counts():
+    """BEX 3: the check is of this plan; one from an earlier plan does not answer it."""
+    old = QualityCheckFact("audit", date(2026, 3, 2), "A Synthetic")
+    assert not quality_status(PLAN, [old]).checked
+    assert "none since the plan started (BEX 3)" == quality_status(PLAN, [old]).describe()
+    new = QualityCheckFact("case_mapping", date(2026, 9, 14), "B Synthetic", needs_met=False)
+    status = quality_status(PLAN, [old, new])
+    assert status.checked and status.last == new
+    assert status.describe() == ("Case-mapping reflective discussion 14 Sep 2026, "
+                                 "B Synthetic, needs NOT met")
+
+
+def test_a_check_needs_its_kind_a_past_date_in_the_plan_a_facilitator_and_findings():
+    assert check_quality_check("audit", date(2026, 9, 1), "IPSS practitioner", "Plan fine",
+                               TODAY, PLAN) == []
+    problems = dict(check_quality_check("peer chat", date(2026, 11, 24), " ", "", TODAY, PLAN))
+    assert set(problems) == {"kind", "held_on", "facilitator", "findings"}
+    assert "future" in problems["held_on"]
+    assert "independent professional standards" in problems["facilitator"]
+    before = dict(check_quality_check("audit", date(2026, 5, 29), "X", "Y", TODAY, PLAN))
+    assert "1 Jun 2026" in before["held_on"]
+    assert dict(check_quality_check("audit", None, "X", "Y", TODAY, PLAN))["held_on"]

@@ -1,0 +1,68 @@
+"""The team view's numbers (issue 7 §2) reconcile with the due list and the caseload, on the
+demo store (synthetic people)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from cintui import casework, caseload, due, team
+from cintui.domain.timescales import DueState
+from cintui.store.engine import open_store
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def conn(demo_store):
+    c = sqlite3.connect(demo_store)
+    yield c
+    c.close()
+
+
+def test_each_workers_line_matches_their_caseload_and_due_list(conn):
+    name = team.team_names(conn)[0]
+    view = team.load_team(conn, TODAY, name)
+    assert view.workers
+    for w in view.workers:
+        rows = caseload.load_caseload(conn, TODAY, view="mine", worker_username=w.username)
+        assert w.children == len(rows)
+        items = due.load_items(conn, TODAY, view="mine", username=w.username,
+                               until=date(2026, 11, 23))
+        overdue = Counter(i.kind for i in items if i.state is DueState.OVERDUE)
+        assert w.overdue == dict(overdue)
+        # Visits in timescale: the children whose visit clock is not overdue.
+        clocks = [r.next_visit for r in rows if r.next_visit is not None]
+        assert (w.visits.met, w.visits.total) == (
+            sum(d.state is not DueState.OVERDUE for d in clocks), len(clocks))
+    total = view.total
+    assert total.children == sum(w.children for w in view.workers)
+    assert total.overdue_total == sum(w.overdue_total for w in view.workers)
+    with_plan = [q for q in view.quality]
+    assert total.no_quality_check == sum(not q.status.checked for q in with_plan)
+
+
+def test_a_recorded_check_counts_and_a_bad_one_is_refused_with_nothing_written(demo_store):
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            child = next(c for c in casework.list_children(session, TODAY)
+                         if c.status == "cin_plan")
+        with pytest.raises(casework.CaseworkError) as refused, store.session("t.manager") as s:
+            team.record_quality_check(s, child.id, kind="audit", held_on=date(2026, 12, 1),
+                                      facilitator="X", findings="Y", needs_met=True,
+                                      recorded_by=None, today=TODAY)
+        assert refused.value.field == "held_on"
+        with store.session("t.manager") as s:
+            team.record_quality_check(s, child.id, kind="audit", held_on=TODAY,
+                                      facilitator="Sam Synthetic", findings="Plan meets needs",
+                                      needs_met=True, recorded_by=None, today=TODAY)
+        with caseload.reading(store) as rows:
+            view = team.load_team(rows, TODAY, child.team)
+        row = next(q for q in view.quality if q.child_id == child.id)
+        assert row.status.checked and row.status.last.needs_met is True
+        assert sum(q.status.checked for q in view.quality) == 1
+    finally:
+        store.close()
