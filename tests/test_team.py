@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from cintui import casework, caseload, due, team
+from cintui import caseload, casework, due, team
 from cintui.domain.timescales import DueState
 from cintui.store.engine import open_store
 from tests.conftest import TODAY

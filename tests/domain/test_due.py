@@ -24,8 +24,8 @@ from cintui.domain.due import (
     horizon,
     week_end,
 )
-from cintui.policies import load_policy
 from cintui.domain.timescales import ChildEvents, DueState, VisitFact, compute_deadlines
+from cintui.policies import load_policy
 
 TODAY = date(2026, 11, 23)  # a Monday
 CAL = england_calendar()

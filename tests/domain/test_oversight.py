@@ -15,7 +15,7 @@ def test_only_a_check_since_the_plan_started_counts():
     """BEX 3: the check is of this plan; one from an earlier plan does not answer it."""
     old = QualityCheckFact("audit", date(2026, 3, 2), "A Synthetic")
     assert not quality_status(PLAN, [old]).checked
-    assert "none since the plan started (BEX 3)" == quality_status(PLAN, [old]).describe()
+    assert quality_status(PLAN, [old]).describe() == "none since the plan started (BEX 3)"
     new = QualityCheckFact("case_mapping", date(2026, 9, 14), "B Synthetic", needs_met=False)
     status = quality_status(PLAN, [old, new])
     assert status.checked and status.last == new
