@@ -27,8 +27,10 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
 
 
 def _what(item: DueItem) -> str:
-    if item.key in ("plan_action", "consent") and item.detail:
-        return f"{item.label}: {item.detail.split('; ')[0]}"
+    if item.key == "consent":
+        return "No valid consent to a CIN service"  # why, in full: the line underneath
+    if item.key == "plan_action" and item.detail:
+        return f"Action: {item.detail}"
     return item.label
 
 
@@ -64,8 +66,8 @@ class MyWeekScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Due", 6), ("Child", 24), ("What", 36), ("Left", 13),
-                             ("Source", 28)):
+        for label, width in (("Due", 6), ("Child", 24), ("What", 34), ("Left", 13),
+                             ("Source", 30)):
             table.add_column(label, width=width)
         self.query_one("#week-empty").display = False
         table.focus()

@@ -23,9 +23,9 @@ from cintui import team as team_cases
 from cintui.domain.oversight import KINDS
 from cintui.screens.forms import FormScreen, parse_date
 
-WORKER_COLUMNS = (("Worker", 20), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 40),
-                  ("Visits in time", 13), ("Reviews in time", 15), ("Plans pass", 12),
-                  ("No QA check", 11))
+WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 32),
+                  ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 10),
+                  ("No QA", 5))
 
 
 def _short_kinds(overdue: dict[str, int]) -> str:
