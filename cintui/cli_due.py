@@ -19,8 +19,10 @@ from cintui.cli import (
     app,
 )
 
-WorkerOption = Annotated[str | None, typer.Option("--worker", help="A worker's username.")]
-TeamOption = Annotated[str | None, typer.Option("--team", help="A team's name.")]
+WorkerOption = Annotated[str | None, typer.Option(
+    "--worker", help="A worker's username or full name.")]
+TeamOption = Annotated[str | None, typer.Option(
+    "--team", help="A team's name, or a word only one team's name has (south).")]
 WithinOption = Annotated[int | None, typer.Option(
     "--within", min=0, max=260,
     help="Show what is due in this many working days (default: to the end of the next two "
@@ -64,7 +66,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
     view = "mine" if worker else "team_named" if team else "everyone"
     with _reading(ctx, db) as rows:
         try:
-            due_cases.check_scope(rows, worker=worker, team=team)
+            worker, team = due_cases.resolve_scope(rows, worker=worker, team=team)
         except due_cases.UnknownScope as exc:
             raise CliError(str(exc)) from None
         grouped = due_cases.load_due(rows, now, view=view, username=worker, team=team,

@@ -45,8 +45,8 @@ WHERE r.pick = 1 AND a.by_when IS NOT NULL AND a.by_when <= :until
   AND a.status IN ('not_started', 'in_progress')
 ORDER BY a.by_when, n.position, a.position
 """
-_WORKER = "SELECT 1 FROM worker WHERE username = :username"
-_TEAM = "SELECT 1 FROM team WHERE name = :team"
+_WORKERS = "SELECT username, name FROM worker"
+_TEAMS = "SELECT name FROM team ORDER BY name"
 
 
 class UnknownScope(ValueError):
@@ -63,12 +63,33 @@ def child_ref(child: tuple) -> ChildRef:
                     worker=w_name or "", worker_username=w_user or "", team=team or "")
 
 
-def check_scope(source, *, worker: str | None = None, team: str | None = None) -> None:
+def resolve_scope(source, *, worker: str | None = None,
+                  team: str | None = None) -> tuple[str | None, str | None]:
+    """The worker's username and the team's name meant: a worker by username or full name,
+    a team by its name or a word only one team's name has ("south"), as `child list` and
+    `export plans` take them."""
     rows = rows_from(source)
-    if worker and not rows(_WORKER, {"username": worker}):
-        raise UnknownScope(f"no worker with username {worker!r} on this store")
-    if team and not rows(_TEAM, {"team": team}):
-        raise UnknownScope(f"no team named {team!r} on this store")
+    username = name = None
+    if worker:
+        wanted = worker.strip().lower()
+        found = [u for u, n in rows(_WORKERS, {}) if wanted in (u.lower(), n.lower())]
+        if not found:
+            raise UnknownScope(f"no worker called {worker!r} on this store")
+        if len(found) > 1:
+            raise UnknownScope(f"{worker!r} matches {len(found)} workers; use their username")
+        username = found[0]
+    if team:
+        wanted = team.strip().lower()
+        names = [n for (n,) in rows(_TEAMS, {})]
+        found = [n for n in names if n.lower() == wanted] or [
+            n for n in names if wanted and wanted in n.lower()]
+        if not found:
+            raise UnknownScope(f"no team called {team!r} on this store")
+        if len(found) > 1:
+            shown = "; ".join(found[:8]) + (" …" if len(found) > 8 else "")
+            raise UnknownScope(f"{team!r} matches {len(found)} teams: {shown}")
+        name = found[0]
+    return username, name
 
 
 def load_actions(source, view: str, params: dict) -> dict:

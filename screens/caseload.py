@@ -118,6 +118,7 @@ class CaseloadScreen(Screen):
         Binding("r", "reverse", "Reverse"),
         Binding("n", "new_child", "New child"),
         Binding("v", "new_visit", "Visit"),
+        Binding("m", "app.my_week", "My week"),
         Binding("escape", "escape", "Back", show=False),
     ]
 

@@ -52,6 +52,10 @@ def test_worker_and_team_narrow_the_list(cli, demo_store):
     teams = json.loads(_due(cli, demo_store, "--json", "--team", team).out)["items"]
     assert {i["child"]["team"] for i in teams} == {team}
     assert len(mine) <= len(teams) <= len(everyone)
+    # Priya's tracker (JOURNEYS.md, Thursday): a word only one team's name has will do.
+    word = team.split()[0].lower()
+    by_word = json.loads(_due(cli, demo_store, "--json", "--team", word).out)
+    assert by_word["team"] == team and by_word["items"] == teams
 
 
 def test_within_sets_the_window_in_working_days(cli, demo_store):
@@ -73,8 +77,8 @@ def test_the_table_shows_the_groups_and_the_rules(cli, demo_store):
 
 
 def test_bad_input_is_one_line_and_exit_2(cli, demo_store):
-    for args, words in ((("--worker", "nobody.here"), "no worker with username 'nobody.here'"),
-                        (("--team", "Nowhere"), "no team named 'Nowhere'"),
+    for args, words in ((("--worker", "nobody.here"), "no worker called 'nobody.here'"),
+                        (("--team", "Nowhere"), "no team called 'Nowhere'"),
                         (("--worker", "a", "--team", "b"), "not both")):
         result = _due(cli, demo_store, *args)
         assert result.code == 2
