@@ -111,7 +111,7 @@ class WorkCommands(Provider):
             ("Team view", app.action_team, "Each worker's caseload, overdue items and "
              "timeliness, for a team manager (F4)"),
             ("New visit", app.new_visit, "Record a statutory visit for the child on screen"),
-            ("New meeting", partial(app.not_yet, "Meetings"), "Schedule or minute a meeting"),
+            ("Book a meeting", app.book_meeting, "Book a CIN meeting for the child on screen"),
             ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
         ]
         return out
@@ -373,8 +373,12 @@ class CintuiApp(App):
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
 
-    def not_yet(self, what: str) -> None:
-        self.notify(f"{what} arrives with its own issue; not in this version yet.")
+    def book_meeting(self) -> None:
+        screen = self.screen
+        if not hasattr(screen, "action_book_meeting"):
+            self.notify("Open a child's record first, then book the meeting (m)")
+            return
+        screen.action_book_meeting()
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
