@@ -29,6 +29,7 @@ from cintui.domain.chronology import (
     ChronologyEntry,
     build_chronology,
     consent_entries,
+    decision_entries,
     episode_entries,
 )
 from cintui.domain.consent import (
@@ -42,6 +43,7 @@ from cintui.domain.consent import (
     check_withheld,
     consent_summary,
 )
+from cintui.domain.endings import DecisionFact, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
 from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
 from cintui.domain.plan import RAG_NAMES, PlanVersion
@@ -52,6 +54,7 @@ from cintui.store.models import (
     Child,
     ChildPerson,
     Consent,
+    Decision,
     Episode,
     Person,
     Team,
@@ -150,6 +153,8 @@ class ChildDetails:
     deadlines: tuple[Deadline, ...] = ()  # timescale engine, soonest first, with rule and source
     plan_headline: str = PLAN_HEADLINE
     visit_drafts: tuple[visits.VisitDraft, ...] = ()  # unfinished visits (offered again)
+    episodes: tuple[str, ...] = ()  # every episode, oldest first, in words (re-referrals)
+    decisions: tuple[DecisionFact, ...] = ()  # BEX 4: newest first
 
 
 def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
@@ -182,7 +187,52 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     deadlines = tuple(casework.child_deadlines(session, child, today))
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
                         plan_headline=plans.headline(session, child_id),
-                        visit_drafts=tuple(visits.child_drafts(session, child_id)))
+                        visit_drafts=tuple(visits.child_drafts(session, child_id)),
+                        episodes=tuple(episode_lines(session, child_id)),
+                        decisions=tuple(reversed(decision_facts(session, child_id))))
+
+
+def _episodes(session: Session, child_id: uuid.UUID) -> list[Episode]:
+    return list(session.exec(select(Episode).where(Episode.child_id == child_id)
+                             .order_by(Episode.referral_date, Episode.created_at)).all())
+
+
+def _rereferral_notes(episodes: list[Episode]) -> dict[uuid.UUID, str]:
+    """WAR 3.4: a later episode is a re-referral; its interval since the last closure."""
+    notes, last_closed = {}, None
+    for e in episodes:
+        if last_closed is not None:
+            notes[e.id] = f"re-referral, {describe_interval(last_closed, e.referral_date)}"
+        last_closed = e.closure_date or last_closed
+    return notes
+
+
+def episode_lines(session: Session, child_id: uuid.UUID) -> list[str]:
+    """Each episode in a line, oldest first: referred, closed (reason, unmet need stepped
+    down), and for a re-referral the interval since the closure before it."""
+    episodes = _episodes(session, child_id)
+    notes = _rereferral_notes(episodes)
+    out = []
+    for i, e in enumerate(episodes, start=1):
+        line = f"{i}. referred {_day(e.referral_date)}"
+        if e.id in notes:
+            line += f" ({notes[e.id]})"
+        if e.closure_date:
+            line += (f"; closed {_day(e.closure_date)}, {e.closure_reason} "
+                     f"{codes.label('closure_reason', e.closure_reason)}; unmet need stepped "
+                     f"down: {'yes' if e.unmet_need_stepped_down else 'no'}")
+        else:
+            line += "; open"
+        out.append(line)
+    return out
+
+
+def decision_facts(session: Session, child_id: uuid.UUID) -> list[DecisionFact]:
+    """BEX 4: the child's recorded decisions, oldest first."""
+    rows = session.exec(select(Decision).where(Decision.child_id == child_id)
+                        .order_by(Decision.made_on, Decision.created_at)).all()
+    return [DecisionFact(d.made_on, d.kind, d.decision, d.rationale, d.made_by,
+                         d.made_by_role, str(d.id)) for d in rows]
 
 
 def _current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
@@ -748,8 +798,13 @@ def _meeting_entries(m: meetings.MeetingRow) -> list[ChronologyEntry]:
 def chronology(session: Session, child_id: uuid.UUID, today: date | None = None) -> list[ChronologyEntry]:
     """Every dated event on the record, oldest first (DOMAIN.md §9; BEX 4)."""
     entries: list[ChronologyEntry] = []
-    episodes = session.exec(select(Episode).where(Episode.child_id == child_id)).all()
+    episodes = _episodes(session, child_id)
+    notes = _rereferral_notes(episodes)
+    decisions = decision_facts(session, child_id)
+    # A closure decided with a decision row shows as that decision, with its rationale.
+    decided = {d.made_on for d in decisions if d.kind == "closure"}
     for e in episodes:
+        closure_decided = None if e.closure_decided in decided else e.closure_decided
         entries += episode_entries(
             e.referral_date, codes.label("referral_source", e.referral_source),
             e.assessment_started, e.assessment_completed, e.cin_plan_start, e.closure_date,
@@ -757,9 +812,11 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
             referral_nfa=e.referral_nfa, moved_in=e.moved_in,
             initial_home_visit=e.initial_home_visit, support_started=e.support_started,
             cin_plan_end=e.cin_plan_end, step_down_decided=e.step_down_decided,
-            step_down_completed=e.step_down_completed, closure_decided=e.closure_decided,
+            step_down_completed=e.step_down_completed, closure_decided=closure_decided,
             family_told_of_closure=e.family_told_of_closure, ref=str(e.id),
+            referral_note=notes.get(e.id, ""),
         )
+    entries += decision_entries(decisions)
     entries += consent_entries(_consent_rows(session, child_id, today)[1])
     entries += _visits_entries(session, child_id)
     for m in meetings.list_meetings(session, child_id, casework.store_policy(session)):
@@ -862,7 +919,7 @@ __all__ = [
     "ConsentInput", "ConsentRow", "PersonInput", "PersonRow", "RecordError",
     "WithheldInput", "WorkerChoice", "add_person", "check_child_input",
     "check_person_input", "child_header", "child_input", "child_summary", "chronology",
-    "consent_status", "get_child", "list_consents",
+    "consent_status", "decision_facts", "episode_lines", "get_child", "list_consents",
     "level_choices", "list_people", "list_workers", "load_record",
     "policy_levels",
     "record_consent", "record_withheld_path", "remove_person",

@@ -20,6 +20,7 @@ from cintui.domain.consent import (
     WITHHELD_LABELS,
     ConsentFact,
 )
+from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
 
 # Order on the same day: how a case moves, so a referral reads before the assessment it
 # started, and a decision before the closure it led to.
@@ -122,9 +123,12 @@ def episode_entries(
     closure_decided: date | None = None,
     family_told_of_closure: date | None = None,
     ref: str = "",
+    referral_note: str = "",
 ) -> list[ChronologyEntry]:
-    """One episode's milestones (a store Episode row's dates), each a dated entry."""
+    """One episode's milestones (a store Episode row's dates), each a dated entry.
+    `referral_note` follows the referral ("re-referral, 40 days after the last closure")."""
     source = f" from {referral_source_label}" if referral_source_label else ""
+    source += f" ({referral_note})" if referral_note else ""
     reason = f": {closure_reason_label}" if closure_reason_label else ""
     # (date, kind, summary) per milestone that has happened, in the order a case moves.
     steps: list[tuple[date | None, str, str]] = [
@@ -145,6 +149,14 @@ def episode_entries(
     ]
     return [ChronologyEntry(when, kind, summary, ref=ref)
             for when, kind, summary in steps if when is not None]
+
+
+def decision_entries(facts: Iterable[DecisionFact]) -> list[ChronologyEntry]:
+    """BEX 4: each decision with who made it and the rationale."""
+    return [ChronologyEntry(f.made_on, "decision",
+                            f"{DECISION_KIND_LABELS.get(f.kind, f.kind)}: {f.decision}",
+                            who=f.who, detail=f"Rationale: {f.rationale}", ref=f.ref)
+            for f in facts]
 
 
 def consent_entries(facts: Iterable[ConsentFact]) -> list[ChronologyEntry]:

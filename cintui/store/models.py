@@ -35,6 +35,11 @@ NEED_KINDS = ("worry", "strength")
 RAG_RATINGS = ("R", "A", "G")
 QUALITY_CHECK_KINDS = ("audit", "case_mapping")  # BEX 3
 ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
+# Endings (DOMAIN.md §7, BEX 3-4, WIR 3, TRA): revision 0008.
+DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction", "other")
+ENDING_KINDS = ("closure", "step_down", "transfer_out")
+ENDING_STATUSES = ("recommended", "approved", "declined", "disputed", "completed", "withdrawn")
+CONSENT_TO_SHARE = ("", "given", "refused", "not_sought")  # BEX 4, transfer to another LA
 
 
 def utcnow() -> datetime:
@@ -494,6 +499,78 @@ class QualityCheck(Row, table=True):
     )
 
 
+class Ending(Row, table=True):
+    """One ending process of an episode (DOMAIN.md §7): closure (TRA, BEX 3), step-down to
+    early help (WIR 3) or transfer to another authority (BEX 4). Recommended, decided by a
+    manager (a `decision` row with the rationale), then completed; a dispute goes to the team
+    manager, then the service manager."""
+
+    __tablename__ = "ending"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID = Field(sa_column_args=deferred_fk("episode.id"), index=True)
+    kind: str = Field(max_length=16)  # ENDING_KINDS
+    status: str = Field(default="recommended", max_length=16)  # ENDING_STATUSES
+    recommended_on: date
+    recommended_by: str = Field(default="", max_length=200)
+    meeting_id: uuid.UUID | None = Field(  # the final meeting that recommended it
+        default=None, sa_column_args=deferred_fk("meeting.id"), index=True,
+    )
+    decided_on: date | None = None
+    decided_by: str = Field(default="", max_length=200)
+    rationale: str = Field(default="")
+    family_told_on: date | None = None  # BEX 3: within 5 working days of the decision
+    closure_reason: str | None = Field(default=None, max_length=3)  # RC1-RC9
+    unmet_need: bool | None = None  # STO 3.3: stepped down with needs still unmet
+    closure_summary: str = Field(default="")
+    # The dispute path (BEX 3): team manager, then service manager.
+    dispute_raised_on: date | None = None
+    dispute_raised_by: str = Field(default="", max_length=200)
+    dispute_details: str = Field(default="")
+    escalated_to_service_manager_on: date | None = None
+    dispute_outcome: str = Field(default="")
+    # Step-down (WIR 3) and transfer (BEX 4): the step-down and transfer packs.
+    receiving_service: str = Field(default="", max_length=200)
+    lead_professional: str = Field(default="", max_length=200)
+    lead_contact: str = Field(default="", max_length=200)
+    conversation_held: bool | None = None
+    conversation_notes: str = Field(default="")
+    family_consent: bool | None = None  # to the Level 3 service
+    documents: str = Field(default="[]")  # JSON list of the documents that go
+    receiving_authority: str = Field(default="", max_length=200)
+    receiving_contact: str = Field(default="", max_length=200)
+    move_date: date | None = None
+    consent_to_share: str = Field(default="", max_length=16)  # CONSENT_TO_SHARE
+    consent_not_sought_reason: str = Field(default="")
+    moves_count: int | None = None
+    trafficking_considered: str = Field(default="")
+    completed_on: date | None = None
+
+
+class Decision(Row, table=True):
+    """BEX 4: "all actions, decisions and arrangements … management decisions, which should
+    identify the rationale": what was decided, why, by whom and when."""
+
+    __tablename__ = "decision"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    kind: str = Field(max_length=16)  # DECISION_KINDS
+    made_on: date
+    made_by: str = Field(max_length=200)
+    made_by_role: str = Field(default="", max_length=120)
+    made_by_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
+    decision: str
+    rationale: str
+    ending_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("ending.id"), index=True,
+    )
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained (STORE_NOTES.md). Written in the same transaction."""
 
@@ -582,3 +659,16 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("rating", row.rating, RAG_RATINGS)
     elif issubclass(model, QualityCheck):
         _one_of("kind", row.kind, QUALITY_CHECK_KINDS)
+    elif issubclass(model, Ending):
+        _one_of("kind", row.kind, ENDING_KINDS)
+        _one_of("status", row.status, ENDING_STATUSES)
+        _one_of("consent_to_share", row.consent_to_share, CONSENT_TO_SHARE)
+        codes.check("closure_reason", row.closure_reason, "closure_reason")
+    elif issubclass(model, Decision):
+        _one_of("kind", row.kind, DECISION_KINDS)
+        if not (row.decision or "").strip():
+            raise InvalidRow("decision", "say what was decided")
+        if not (row.rationale or "").strip():  # BEX 4
+            raise InvalidRow("rationale", "give the rationale for the decision (BEX 4)")
+        if not (row.made_by or "").strip():
+            raise InvalidRow("made_by", "say who made the decision")

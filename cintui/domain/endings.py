@@ -1,0 +1,359 @@
+"""Endings (DOMAIN.md §7): management decisions (BEX 4), closure (TRA, BEX 3), letters to
+the family, the child and the professionals, and re-referral (WAR 3.4).
+
+Pure rules over plain values: who may decide, what a decision needs, the checklist that
+blocks closing until the record is complete, who gets a closure letter and in which words,
+and whether a re-referral can open a new episode. `today` is always passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from cintui.domain.calendar import add_months
+
+DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction", "other")
+DECISION_KIND_LABELS = {
+    "closure": "Closure",
+    "step_down": "Step-down",
+    "transfer": "Transfer to another authority",
+    "dispute": "Dispute",
+    "case_direction": "Case direction",
+    "other": "Other",
+}
+# TRA, BEX 3: "the team manager decides"; disputes go on to the service manager.
+DECIDER_ROLES = ("team_manager", "service_manager")
+ROLE_LABELS = {
+    "social_worker": "Social worker",
+    "senior_practitioner": "Senior practitioner",
+    "team_manager": "Team manager",
+    "service_manager": "Service manager",
+    "business_support": "Business support",
+}
+ENDING_STATUS_LABELS = {
+    "recommended": "recommended, waiting for the manager's decision",
+    "approved": "approved by the manager",
+    "declined": "declined by the manager",
+    "disputed": "disputed",
+    "completed": "completed: the case is closed",
+    "withdrawn": "withdrawn",
+}
+# What the recommendation of a final meeting means for a closure (domain.meeting).
+CLOSING_RECOMMENDATIONS = ("close", "step_down")
+DISPUTE_OUTCOMES = ("upheld", "overturned", "escalated")
+DISPUTE_OUTCOME_LABELS = {
+    "upheld": "closure decision upheld",
+    "overturned": "closure decision overturned: the case stays open",
+    "escalated": "referred on to the service manager",
+}
+
+# The census reasons for closure (RC1-RC9, data/census_codes.json) in words a family reads.
+PLAIN_REASONS = {
+    "RC1": "the child has been adopted",
+    "RC2": "of the sad death of the child",
+    "RC3": "a child arrangements order now decides where the child lives",
+    "RC4": "a special guardianship order is now in place",
+    "RC5": "the family has moved and another local authority now supports the child",
+    "RC6": "support now comes from adult social care services",
+    "RC7": "the help from children's social care has finished: the child is no longer "
+           "in need of it",
+    "RC8": "after the assessment, no further help from children's social care is needed",
+    "RC9": "after the assessment, support is coming from early help instead",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong or missing; `message` names the rule."""
+
+    field: str
+    message: str
+
+
+# ---------------------------------------------------------------- decisions (BEX 4)
+
+
+def check_decision(kind: str, decision: str, rationale: str, made_by: str,
+                   made_on: date | None, today: date) -> list[Problem]:
+    """BEX 4: every decision recorded with what was decided, its rationale, who and when."""
+    problems = []
+    if kind not in DECISION_KINDS:
+        problems.append(Problem("kind", f"{kind!r} is not a kind of decision: "
+                                + ", ".join(DECISION_KINDS)))
+    if not decision.strip():
+        problems.append(Problem("decision", "say what was decided"))
+    if not rationale.strip():
+        problems.append(Problem("rationale", "BEX 4: a decision is recorded with its "
+                                "rationale; say why"))
+    if not made_by.strip():
+        problems.append(Problem("made_by", "say who made the decision"))
+    if made_on is None:
+        problems.append(Problem("made_on", "give the date of the decision"))
+    elif made_on > today:
+        problems.append(Problem("made_on", f"{_day(made_on)} is in the future"))
+    return problems
+
+
+def may_decide_closure(role: str) -> bool:
+    """TRA, BEX 3: the team manager decides a closure (a service manager may too)."""
+    return role in DECIDER_ROLES
+
+
+# ---------------------------------------------------------------- closure (TRA, BEX 3)
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    """A decision as the chronology shows it (a store `decision` row)."""
+
+    made_on: date
+    kind: str
+    decision: str
+    rationale: str
+    made_by: str
+    made_by_role: str = ""
+    ref: str = ""
+
+    @property
+    def who(self) -> str:
+        return f"{self.made_by} ({self.made_by_role})" if self.made_by_role else self.made_by
+
+
+@dataclass(frozen=True)
+class ClosureFacts:
+    """What the closure checklist looks at, read from the record."""
+
+    approved: bool  # the manager's decision to close (TRA; BEX 3 "manager sign-off")
+    disputed: bool = False  # a dispute not yet settled (BEX 3)
+    visit_drafts: int = 0
+    minutes_drafts: int = 0
+    draft_plan: bool = False  # a plan version still in draft
+    consent_recorded: bool = False  # a decision on consent to the service (WAR 4.2)
+    family_told_on: date | None = None
+    summary: str = ""
+    reason: str | None = None  # RC1-RC9
+    unmet_need: bool | None = None  # STO 3.3: answered yes or no
+    closure_date: date | None = None
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    text: str  # what must be true, in words
+    rule: str  # where the rule comes from
+    met: bool
+    problem: str = ""  # what is wrong now, when not met
+
+
+def _item(key: str, text: str, rule: str, met: bool, problem: str) -> ChecklistItem:
+    return ChecklistItem(key, text, rule, met, "" if met else problem)
+
+
+def closure_checklist(f: ClosureFacts, today: date,
+                      reasons: Iterable[str] = PLAIN_REASONS) -> list[ChecklistItem]:
+    """Every condition for closing (DOMAIN.md §7, §9: "case records must be accurate before
+    closure", TRA), in the order a worker meets them. Closing needs every one met."""
+    drafts = f.visit_drafts + f.minutes_drafts
+    when = f.closure_date
+    date_problem = ""
+    if when is None:
+        date_problem = "give the closure date"
+    elif when > today:
+        date_problem = f"the closure date {_day(when)} is in the future"
+    elif f.decided_on and when < f.decided_on:
+        date_problem = (f"the closure date {_day(when)} is before the manager's decision "
+                        f"({_day(f.decided_on)})")
+    elif f.family_told_on and when < f.family_told_on:
+        date_problem = (f"the closure date {_day(when)} is before the family was told "
+                        f"({_day(f.family_told_on)})")
+    return [
+        _item("approved", "The team manager has approved the closure, with a rationale",
+              "TRA; BEX 3; BEX 4", f.approved and not f.disputed,
+              "a dispute of the decision is still open: the team manager, then the service "
+              "manager, settles it first" if f.disputed else
+              "no manager's decision to close yet"),
+        _item("no_drafts", "No visit or minutes drafts left unfinished", "TRA; DOMAIN §9",
+              drafts == 0, " and ".join(
+                  _count(n, what) for n, what in ((f.visit_drafts, "visit draft"),
+                                                  (f.minutes_drafts, "minutes draft")) if n)
+              + " still unfinished: finalise or discard"),
+        _item("plan_final", "The plan is final: no plan version left in draft",
+              "TRA; DOMAIN §9", not f.draft_plan,
+              "a plan version is still a draft: agree or delete it"),
+        _item("consent", "Consent to the CIN service recorded", "WAR 4.2; WIR 2.1",
+              f.consent_recorded, "no decision on consent to the service is recorded"),
+        _item("family_told", "The family has been told of the closure decision", "BEX 3",
+              f.family_told_on is not None, "record the date the family was told"),
+        _item("summary", "A closure summary is written", "TRA; BEX 3",
+              bool(f.summary.strip()), "write the closure summary"),
+        _item("reason", "A reason for closure is chosen (census RC1-RC9)", "DfE CIN census",
+              f.reason in set(reasons), "choose a reason for closure, RC1 to RC9"),
+        _item("unmet_need", "\"Unmet need stepped down to early help\" is answered", "STO 3.3",
+              f.unmet_need is not None,
+              "answer \"unmet need stepped down to early help\": yes or no"),
+        _item("date", "The closure date is not in the future, nor before the decision",
+              "TRA", not date_problem, date_problem),
+    ]
+
+
+def blockers(items: Iterable[ChecklistItem]) -> list[ChecklistItem]:
+    return [i for i in items if not i.met]
+
+
+def describe_blockers(items: Iterable[ChecklistItem]) -> str:
+    """One line: each unmet item, its problem and rule ("…; …")."""
+    return "; ".join(f"{i.problem} ({i.rule})" for i in blockers(items))
+
+
+def check_closure_decision(approve: bool, rationale: str, role: str, decided_on: date | None,
+                           recommended_on: date, today: date) -> list[Problem]:
+    """TRA, BEX 3-4: the team manager decides, with a rationale, on or after the
+    recommendation and not in the future."""
+    problems = []
+    if not may_decide_closure(role):
+        now = (f"this worker is a {ROLE_LABELS.get(role, role).lower()}" if role
+               else "name the manager deciding")
+        problems.append(Problem("by", "TRA, BEX 3: only a team manager or service manager "
+                                f"decides a closure ({now})"))
+    if not rationale.strip():
+        problems.append(Problem("rationale", "BEX 4: give the rationale for the decision"))
+    if decided_on is None:
+        problems.append(Problem("on", "give the date of the decision"))
+    elif decided_on > today:
+        problems.append(Problem("on", f"{_day(decided_on)} is in the future"))
+    elif decided_on < recommended_on:
+        problems.append(Problem("on", f"{_day(decided_on)} is before the recommendation "
+                                f"({_day(recommended_on)})"))
+    return problems
+
+
+def check_family_told(told_on: date | None, decided_on: date | None, today: date) -> list[Problem]:
+    """BEX 3: the family is told of the decision (within 5 working days: the engine's
+    closure_notification clock); the date is on or after the decision, not in the future."""
+    if decided_on is None:
+        return [Problem("on", "the manager has not approved the closure yet")]
+    if told_on is None:
+        return [Problem("on", "give the date the family was told")]
+    if told_on > today:
+        return [Problem("on", f"{_day(told_on)} is in the future")]
+    if told_on < decided_on:
+        return [Problem("on", f"{_day(told_on)} is before the decision ({_day(decided_on)})")]
+    return []
+
+
+# ---------------------------------------------------------------- letters (TRA)
+
+
+LETTER_AUDIENCES = ("parent", "child", "young_person", "professional")
+
+
+def child_letter_audience(age: int | None, unborn: bool) -> str | None:
+    """TRA: letters go to the child "where appropriate", in words for their age: none for an
+    unborn child or one under 5; simple words from 5 to 11; a young person's letter at 12+.
+    An unknown age gets none (the worker writes by hand)."""
+    if unborn or age is None or age < 5:
+        return None
+    return "child" if age <= 11 else "young_person"
+
+
+@dataclass(frozen=True)
+class PersonFact:
+    """One of the child's People, as the letters need them."""
+
+    name: str
+    kind: str  # family | professional
+    relationship: str = ""
+    parental_responsibility: bool = False
+    lives_with_child: bool = False
+    agency: str = ""
+    role: str = ""
+    address: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    audience: str  # LETTER_AUDIENCES
+    role: str = ""  # Mother; Class teacher (Hill School)
+    address: str = ""
+
+
+def letter_recipients(child_name: str, age: int | None, unborn: bool,
+                      people: Iterable[PersonFact], child_address: str = "") -> list[Recipient]:
+    """TRA (DOMAIN.md §7): closure letters to each parent or carer (parental responsibility,
+    or living with the child), to the child where appropriate, and to each professional."""
+    people = list(people)
+    out = [Recipient(p.name, "parent", p.relationship, p.address or child_address)
+           for p in people if p.kind == "family"
+           and (p.parental_responsibility or p.lives_with_child)]
+    audience = child_letter_audience(age, unborn)
+    if audience:
+        out.append(Recipient(child_name, audience, "", child_address))
+    out += [Recipient(p.name, "professional",
+                      " ".join(x for x in (p.role, f"({p.agency})" if p.agency else "") if x),
+                      p.address) for p in people if p.kind == "professional"]
+    return out
+
+
+# ---------------------------------------------------------------- re-referral (WAR 3.4)
+
+
+REREFERRAL_BANDS = ("within 1 month", "1 to 3 months", "3 to 6 months", "6 to 12 months",
+                    "12 months or more")
+
+
+def rereferral_band(closed: date, referral: date) -> str:
+    """WAR 3.2-3.4: re-referrals by interval since closure (calendar months: closed 30 Nov,
+    re-referred 28 Feb is within 3 months)."""
+    for months, band in zip((1, 3, 6, 12), REREFERRAL_BANDS, strict=False):
+        if referral <= add_months(closed, months):
+            return band
+    return REREFERRAL_BANDS[-1]
+
+
+def describe_interval(closed: date, referral: date) -> str:
+    days = (referral - closed).days
+    return f"{days} day{'s' if days != 1 else ''} after the last closure ({rereferral_band(closed, referral)})"
+
+
+def check_rereferral(status: str, last_closure: date | None, referral: date | None,
+                     today: date) -> list[Problem]:
+    """§7: only a closed child can be re-referred; the new episode's referral is not before
+    the last closure, nor in the future."""
+    if status != "closed" or last_closure is None:
+        return [Problem("child", "the child's case is open: a re-referral opens a new episode "
+                        "of a closed case")]
+    if referral is None:
+        return [Problem("date", "give the date of the new referral")]
+    if referral > today:
+        return [Problem("date", f"{_day(referral)} is in the future")]
+    if referral < last_closure:
+        return [Problem("date", f"{_day(referral)} is before the last closure "
+                        f"({_day(last_closure)})")]
+    return []
+
+
+# ---------------------------------------------------------------- words
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+__all__ = [
+    "CLOSING_RECOMMENDATIONS", "DECIDER_ROLES", "DECISION_KINDS", "DECISION_KIND_LABELS",
+    "DISPUTE_OUTCOMES", "DISPUTE_OUTCOME_LABELS", "ENDING_STATUS_LABELS", "LETTER_AUDIENCES",
+    "PLAIN_REASONS", "REREFERRAL_BANDS", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
+    "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
+    "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",
+    "closure_checklist", "describe_blockers", "describe_interval", "letter_recipients",
+    "may_decide_closure", "rereferral_band",
+]
