@@ -125,7 +125,7 @@ def record_decision(session: Session, child_id: uuid.UUID, new: NewDecision, *, 
         who = _decider(session, new.by, actor)
     except casework.CaseworkError:
         if new.role is None:
-            raise EndingError("by", f"no worker called {new.by!r}: give --role too for "
+            raise EndingError("by", f"no worker called {new.by!r}: give their role too for "
                               "someone not on this store") from None
         who = Decider(None, (new.by or "").strip(), "")
     role = new.role.strip() if new.role else who.role_label

@@ -141,6 +141,9 @@ class ChildScreen(Screen):
         Binding("a", "add_consent", "Add consent"),
         Binding("w", "withheld", "Withheld path"),
         Binding("slash", "filter", "Filter"),
+        Binding("D", "decision", "Decision"),
+        Binding("C", "closure", "Closure"),
+        Binding("R", "rerefer", "Re-refer"),
         Binding("right_square_bracket", "next_tab(1)", "Next tab"),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -292,6 +295,15 @@ class ChildScreen(Screen):
         for label, value in summary.details:
             details.append(f"{label + ':':<14}", style="bold")
             details.append(f"{value}\n")
+        if len(summary.episodes) > 1 or summary.header.status == "Closed":
+            details.append("Episodes:\n", style="bold")  # re-referrals (WAR 3.4)
+            for line in summary.episodes:
+                details.append(f"  {line}\n")
+        if summary.decisions:
+            details.append("Decisions (BEX 4; D records one):\n", style="bold")
+            for d in summary.decisions[:5]:
+                details.append(f"  {_day(d.made_on)} {d.decision} — {d.who}. "
+                               f"Rationale: {d.rationale}\n")
         self.query_one("#details", Static).update(details)
         table = self.query_one("#deadlines", DataTable)
         table.clear()
@@ -659,6 +671,34 @@ class ChildScreen(Screen):
         # Back from the plan editor (or anything that saved): show what is now stored.
         if self.record is not None and getattr(self.app, "store_commits", 0) != self._commits:
             self.load()
+
+    # ------------------------------------------------------------ endings (DOMAIN.md §7)
+
+    def action_decision(self) -> None:
+        from cintui import endings
+
+        from .endings import DecisionFormScreen
+
+        with self.app.store.read() as session:
+            me = endings.me(session, self.app.actor)
+        self.app.push_screen(DecisionFormScreen(self.child_id, me.name, me.role_label),
+                             self._reload_if_saved)
+
+    def action_closure(self) -> None:
+        from .endings import ClosureScreen
+
+        self.app.push_screen(ClosureScreen(self.child_id))  # back here: reloads on resume
+
+    def action_rerefer(self) -> None:
+        from .endings import RereferFormScreen
+
+        with self.app.store.read() as session:
+            child = record.get_child(session, self.child_id)
+            closed, need = child.status == "closed", child.primary_need
+        if not closed:
+            self.notify("Only a closed case is re-referred: this child's case is open")
+            return
+        self.app.push_screen(RereferFormScreen(self.child_id, need), self._reload_if_saved)
 
     def action_edit_child(self) -> None:
         self.app.push_screen(ChildFormScreen(child_id=self.child_id), self._reload_if_saved)

@@ -1,0 +1,597 @@
+"""Endings on the child's record (DOMAIN.md §7): a decision with its rationale (BEX 4, `D`
+anywhere on the record), the closure screen (`C`: recommend, the manager's decision, the
+family told, the dispute path, the checklist-blocked close, letters and the closure
+summary) and re-referral of a closed child (`R`)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from cintui import codes, endings
+from cintui.domain.endings import (
+    DECISION_KIND_LABELS,
+    DECISION_KINDS,
+    DISPUTE_OUTCOME_LABELS,
+    DISPUTE_OUTCOMES,
+    ENDING_STATUS_LABELS,
+)
+
+from .forms import FormScreen
+
+YES_NO = [("Not answered", ""), ("Yes", "yes"), ("No", "no")]
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def _iso_day(value: str | None) -> str:
+    from datetime import date
+
+    return _day(date.fromisoformat(value)) if value else ""
+
+
+def _reasons() -> list[tuple[str, str]]:
+    return [(f"{code} {label}", code) for code, label in codes.codes("closure_reason").items()]
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class _DatedForm(FormScreen):
+    """A form with an `on` date field: a date, not in the future."""
+
+    def date_problem(self, problems: dict[str, str], name: str = "on") -> None:
+        try:
+            when = self.date_of(name)
+        except ValueError as exc:
+            problems[name] = str(exc)
+            return
+        if when is None:
+            problems[name] = "give the date"
+        elif when > self.app.today:
+            problems[name] = f"{_day(when)} is in the future"
+
+
+# ---------------------------------------------------------------- a decision (BEX 4)
+
+
+class DecisionFormScreen(_DatedForm):
+    """BEX 4: what was decided, why, by whom and when; shown in the chronology."""
+
+    ALIASES = {"made_on": "on", "made_by": "by"}
+
+    def __init__(self, child_id: uuid.UUID, by: str, role: str) -> None:
+        super().__init__()
+        self.child_id, self.by, self.role = child_id, by, role
+        self.TITLE_TEXT = "Record a decision, with its rationale (BEX 4)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("kind", "Kind", self.choice(
+            [(DECISION_KIND_LABELS[k], k) for k in DECISION_KINDS], "case_direction"))
+        yield self.row("decision", "Decision", self.text("", "What was decided"))
+        yield self.row("rationale", "Rationale", self.text("", "Why (required)"))
+        yield self.row("by", "Decided by", self.text(self.by))
+        yield self.row("role", "Role", self.text(self.role, "Team manager"))
+        yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        self.query_one("#decision").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.text_of("decision"):
+            problems["decision"] = "say what was decided"
+        if not self.text_of("rationale"):
+            problems["rationale"] = "BEX 4: a decision is recorded with its rationale"
+        if not self.text_of("by"):
+            problems["by"] = "say who decided"
+        self.date_problem(problems)
+        return problems
+
+    def build(self):
+        new = endings.NewDecision(self.value("kind"), self.text_of("decision"),
+                                  self.text_of("rationale"), self.date_of("on"),
+                                  self.text_of("by"), self.text_of("role") or None)
+        child_id, actor, today = self.child_id, self.app.actor, self.app.today
+        return lambda session: endings.record_decision(session, child_id, new, actor=actor,
+                                                       today=today) and True
+
+
+# ---------------------------------------------------------------- closure forms
+
+
+class RecommendFormScreen(_DatedForm):
+    """TRA, BEX 3: the recommendation to close; a final meeting's pre-fills it."""
+
+    def __init__(self, child_id: uuid.UUID, by: str, prefill: endings.Prefill | None) -> None:
+        super().__init__()
+        self.child_id, self.by, self.prefill = child_id, by, prefill
+        self.TITLE_TEXT = "Recommend closure (the team manager decides next)"
+
+    def fields(self) -> Iterable[Widget]:
+        p = self.prefill
+        yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+        yield self.row("by", "Recommended by", self.text(self.by))
+        yield self.row("reason", "Reason (census)", self.choice(
+            _reasons(), p.reason if p else None, blank=True))
+        yield self.row("unmet", "Unmet need stepped down", self.choice(
+            YES_NO, "" if p is None or p.unmet_need is None else
+            ("yes" if p.unmet_need else "no")))
+        yield self.row("summary", "Closure summary", self.text("", "A first draft (optional)"))
+
+    def on_mount(self) -> None:
+        p = self.prefill
+        if p:
+            self.query_one("#form-info", Static).update(
+                f"From the final meeting of {_day(p.held_on)}: {p.recommendation.replace('_', ' ')}")
+        self.query_one("#by").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = {}
+        self.date_problem(problems)
+        if not self.text_of("by"):
+            problems["by"] = "say who recommends the closure"
+        return problems
+
+    def build(self):
+        child_id, today = self.child_id, self.app.today
+        on, by, summary = self.date_of("on"), self.text_of("by"), self.text_of("summary")
+        reason, unmet = self.value("reason"), _yes_no(self.value("unmet"))
+        return lambda session: endings.recommend_closure(
+            session, child_id, on=on, by=by, today=today, summary=summary, reason=reason,
+            unmet_need=unmet) and True
+
+
+def _manager_choices(managers: list[endings.Decider]) -> list[tuple[str, str]]:
+    return [(f"{d.name} ({d.role_label})", d.username) for d in managers]
+
+
+class DecideFormScreen(_DatedForm):
+    """TRA, BEX 3-4: the team manager approves or declines, with the rationale."""
+
+    def __init__(self, child_id: uuid.UUID, managers: list[endings.Decider],
+                 me: str | None) -> None:
+        super().__init__()
+        self.child_id, self.managers, self.me = child_id, managers, me
+        self.TITLE_TEXT = "The manager's decision on closure (TRA, BEX 3)"
+
+    def fields(self) -> Iterable[Widget]:
+        choices = _manager_choices(self.managers)
+        first = self.me if any(u == self.me for _, u in choices) else (
+            choices[0][1] if choices else None)
+        yield self.row("outcome", "Decision", self.choice(
+            [("Approve closure", "approve"), ("Decline: keep the case open", "decline")],
+            "approve"))
+        yield self.row("by", "Manager", self.choice(choices, first, blank=not choices))
+        yield self.row("rationale", "Rationale", self.text("", "Why (BEX 4, required)"))
+        yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        if not self.managers:
+            self.query_one("#form-info", Static).update(
+                "No team or service manager on this store: only they decide a closure.")
+        self.query_one("#rationale").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.value("by"):
+            problems["by"] = "TRA, BEX 3: a team manager or service manager decides"
+        if not self.text_of("rationale"):
+            problems["rationale"] = "BEX 4: give the rationale for the decision"
+        self.date_problem(problems)
+        return problems
+
+    def build(self):
+        child_id, today, actor = self.child_id, self.app.today, self.app.actor
+        approve, by = self.value("outcome") == "approve", self.value("by")
+        rationale, on = self.text_of("rationale"), self.date_of("on")
+        return lambda session: endings.decide_closure(
+            session, child_id, approve=approve, rationale=rationale, on=on, today=today,
+            by=by, actor=actor) and True
+
+
+class ToldFormScreen(_DatedForm):
+    """BEX 3: the date the family was told of the decision."""
+
+    def __init__(self, child_id: uuid.UUID, due) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.TITLE_TEXT = ("The family told of the closure decision (BEX 3"
+                           + (f": by {_day(due)})" if due else ")"))
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", "Told on", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        self.query_one("#on").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        self.date_problem(problems)
+        return problems
+
+    def build(self):
+        child_id, today, on = self.child_id, self.app.today, self.date_of("on")
+        return lambda session: endings.family_told(session, child_id, on=on,
+                                                   today=today) and True
+
+
+class DisputeFormScreen(_DatedForm):
+    """BEX 3: the family or a professional disputes the decision."""
+
+    def __init__(self, child_id: uuid.UUID) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.TITLE_TEXT = "A dispute of the closure decision (BEX 3: team manager, then " \
+                          "service manager)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("by", "Raised by", self.text("", "A parent, a professional"))
+        yield self.row("details", "What and why", self.text(""))
+        yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        self.query_one("#by").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.text_of("by"):
+            problems["by"] = "say who disputes the decision"
+        if not self.text_of("details"):
+            problems["details"] = "say what is disputed and why"
+        self.date_problem(problems)
+        return problems
+
+    def build(self):
+        child_id, today = self.child_id, self.app.today
+        by, details, on = self.text_of("by"), self.text_of("details"), self.date_of("on")
+        return lambda session: endings.raise_dispute(session, child_id, by=by, details=details,
+                                                     on=on, today=today) and True
+
+
+class SettleFormScreen(_DatedForm):
+    """BEX 3: the manager's decision on the dispute, with the rationale."""
+
+    def __init__(self, child_id: uuid.UUID, managers: list[endings.Decider],
+                 escalated: bool) -> None:
+        super().__init__()
+        self.child_id, self.managers, self.escalated = child_id, managers, escalated
+        self.TITLE_TEXT = ("The service manager's decision on the dispute" if escalated
+                           else "The team manager's decision on the dispute")
+
+    def fields(self) -> Iterable[Widget]:
+        outcomes = [o for o in DISPUTE_OUTCOMES if not (self.escalated and o == "escalated")]
+        people = [d for d in self.managers
+                  if not self.escalated or d.role == "service_manager"]
+        choices = _manager_choices(people)
+        yield self.row("outcome", "Outcome", self.choice(
+            [(DISPUTE_OUTCOME_LABELS[o].capitalize(), o) for o in outcomes], "upheld"))
+        yield self.row("by", "Manager", self.choice(choices, choices[0][1] if choices else None,
+                                                    blank=not choices))
+        yield self.row("rationale", "Rationale", self.text("", "Why (BEX 4, required)"))
+        yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.value("by"):
+            problems["by"] = "choose the manager deciding"
+        if not self.text_of("rationale"):
+            problems["rationale"] = "BEX 4: give the rationale"
+        self.date_problem(problems)
+        return problems
+
+    def build(self):
+        child_id, today, actor = self.child_id, self.app.today, self.app.actor
+        outcome, by = self.value("outcome"), self.value("by")
+        rationale, on = self.text_of("rationale"), self.date_of("on")
+        return lambda session: endings.settle_dispute(
+            session, child_id, outcome=outcome, rationale=rationale, on=on, today=today,
+            by=by, actor=actor) and True
+
+
+class CloseFormScreen(_DatedForm):
+    """Close the case: refused, with every missing item and its rule, until the record is
+    complete (TRA, BEX 3, STO 3.3)."""
+
+    ALIASES = {"closure": "on", "date": "on"}
+
+    def __init__(self, child_id: uuid.UUID, ending: dict) -> None:
+        super().__init__()
+        self.child_id, self.ending = child_id, ending
+        self.TITLE_TEXT = "Close the case (records complete first: TRA)"
+
+    def fields(self) -> Iterable[Widget]:
+        e = self.ending
+        unmet = e.get("unmet_need")
+        yield self.row("on", "Closure date", self.text(f"{self.app.today:%d/%m/%Y}"))
+        yield self.row("reason", "Reason (census)", self.choice(
+            _reasons(), e.get("closure_reason") or None, blank=True))
+        yield self.row("unmet", "Unmet need stepped down", self.choice(
+            YES_NO, "" if unmet is None else ("yes" if unmet else "no")))
+        yield self.row("summary", "Closure summary", self.text(
+            e.get("closure_summary") or "", "What was achieved; what happens next"))
+
+    def on_mount(self) -> None:
+        self.query_one("#summary").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        self.date_problem(problems)
+        return problems
+
+    def build(self):
+        inp = endings.CloseInput(closure_date=self.date_of("on"), reason=self.value("reason"),
+                                 unmet_need=_yes_no(self.value("unmet")),
+                                 summary=self.text_of("summary"))
+        child_id, today = self.child_id, self.app.today
+        return lambda session: endings.complete_closure(session, child_id, inp, today) and True
+
+    def show_error(self, exc: Exception) -> None:
+        if isinstance(exc, endings.ClosureBlocked):
+            text = Text("Not closed. Still to do:\n", style="bold")
+            for item in exc.items:
+                text.append(f"  ✗ {item.text} [{item.rule}]: {item.problem}\n")
+            self.query_one("#form-error", Static).update(text)
+            return
+        super().show_error(exc)
+
+
+class RereferFormScreen(_DatedForm):
+    """WAR 3.4: a closed child re-referred opens a new episode."""
+
+    ALIASES = {"date": "on", "source": "source", "need": "need"}
+
+    def __init__(self, child_id: uuid.UUID, need: str) -> None:
+        super().__init__()
+        self.child_id, self.need = child_id, need
+        self.TITLE_TEXT = "Re-referral: a new episode (the earlier ones stay on the record)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", "Referral date", self.text(f"{self.app.today:%d/%m/%Y}"))
+        yield self.row("source", "Source", self.choice(
+            [(f"{c} {label}", c) for c, label in codes.codes("referral_source").items()],
+            None, blank=True))
+        yield self.row("need", "Primary need", self.choice(
+            [(f"{c} {label}", c) for c, label in codes.codes("primary_need").items()],
+            self.need or "N0"))
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        self.date_problem(problems)
+        if not self.value("source"):
+            problems["source"] = "choose where the referral came from"
+        return problems
+
+    def build(self):
+        child_id, today = self.child_id, self.app.today
+        on, source, need = self.date_of("on"), self.value("source"), self.value("need")
+        return lambda session: endings.rerefer(session, child_id, on=on, source=source,
+                                               need=need, today=today) and True
+
+
+# ---------------------------------------------------------------- the closure screen
+
+
+class ClosureScreen(Screen):
+    """Where the closure stands, and each next step by one key."""
+
+    DEFAULT_CSS = """
+    ClosureScreen #closure-body { padding: 0 1; }
+    ClosureScreen Static { height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "recommend", "Recommend"),
+        Binding("a", "decide", "Manager decides"),
+        Binding("t", "told", "Family told"),
+        Binding("x", "close", "Close case"),
+        Binding("i", "dispute", "Dispute"),
+        Binding("s", "settle", "Settle dispute"),
+        Binding("l", "letters", "Letters"),
+        Binding("o", "summary", "Summary doc"),
+    ]
+    # The ending's status each step needs (None: no closure in progress).
+    STEPS = {
+        "recommend": (None, "declined", "withdrawn"),
+        "decide": ("recommended",),
+        "told": ("approved",),
+        "close": ("recommended", "approved", "disputed"),
+        "dispute": ("approved",),
+        "settle": ("disputed",),
+        "letters": ("approved", "completed", "disputed"),
+        "summary": ("recommended", "approved", "declined", "disputed", "completed",
+                    "withdrawn"),
+    }
+
+    def __init__(self, child_id: uuid.UUID) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.state: endings.ClosureState | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="closure-body"):
+            yield Static("Loading…", id="closure-state")
+            yield Static("", id="closure-checklist")
+            yield Static("", id="closure-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        with self.app.store.read() as session:
+            self.state = endings.closure_state(session, self.child_id, self.app.today)
+        self._show()
+        self.refresh_bindings()
+
+    def _show(self) -> None:
+        s = self.state
+        e = s.ending
+        text = Text()
+        text.append(f"Closure: {s.name} ({s.reference})\n", style="bold")
+        if e is None:
+            text.append("No closure recommended. Press r to recommend closure")
+            if s.prefill:
+                text.append(f" (the final meeting of {_day(s.prefill.held_on)} recommended "
+                            f"{s.prefill.recommendation.replace('_', ' ')})")
+            text.append(".\n")
+        else:
+            text.append(f"Status: {ENDING_STATUS_LABELS[e['status']]}\n",
+                        style="bold green" if e["status"] == "completed" else "bold")
+            text.append(f"Recommended {_iso_day(e['recommended_on'])} by "
+                        f"{e['recommended_by']}\n")
+            if e["decided_on"]:
+                text.append(f"Decided {_iso_day(e['decided_on'])} by {e['decided_by']}: "
+                            f"{e['rationale']}\n")
+            if e["family_told_on"]:
+                text.append(f"Family told {_iso_day(e['family_told_on'])}\n")
+            elif s.notify_by and e["status"] in ("approved", "disputed"):
+                late = s.notify_by < self.app.today
+                text.append(f"Tell the family by {_day(s.notify_by)} (BEX 3)"
+                            + (" — OVERDUE" if late else "") + "\n",
+                            style="bold red" if late else "dark_orange")
+            d = e["dispute"]
+            if d:
+                text.append(f"Dispute raised {_iso_day(d['raised_on'])} by {d['raised_by']}: "
+                            f"{d['details']}\n", style="bold")
+                if d["escalated_to_service_manager_on"]:
+                    text.append("Referred to the service manager "
+                                f"{_iso_day(d['escalated_to_service_manager_on'])}\n")
+                text.append(f"Outcome: {d['outcome'] or 'not settled yet'}\n")
+            if e["completed_on"]:
+                text.append(f"Closed {_iso_day(e['completed_on'])}: {e['closure_reason']} "
+                            f"{e['closure_reason_label']}; unmet need stepped down: "
+                            f"{'yes' if e['unmet_need'] else 'no'}\n")
+        for dec in s.decisions:
+            text.append(f"  · {_day(dec.made_on)} {dec.decision} — {dec.who}. "
+                        f"Rationale: {dec.rationale}\n", style="dim")
+        self.query_one("#closure-state", Static).update(text)
+        checklist = Text()
+        if s.child_status != "closed":
+            checklist.append("Before closing (TRA: records complete)\n", style="bold")
+            for item in s.checklist:
+                mark, style = ("✓ done", "green") if item.met else ("✗ to do", "bold red")
+                checklist.append(f"  {mark:<8}", style=style)
+                checklist.append(f"{item.text} [{item.rule}]")
+                if item.problem:
+                    checklist.append(f": {item.problem}", style="red")
+                checklist.append("\n")
+        self.query_one("#closure-checklist", Static).update(checklist)
+        keys = [f"{key} {label}" for key, action, label in (
+            ("r", "recommend", "recommend"), ("a", "decide", "manager's decision"),
+            ("t", "told", "family told"), ("x", "close", "close the case"),
+            ("i", "dispute", "dispute"), ("s", "settle", "settle the dispute"),
+            ("l", "letters", "letters"), ("o", "summary", "closure summary"))
+            if self._allowed(action)]
+        self.query_one("#closure-keys", Static).update("Next: " + " · ".join(keys))
+
+    def _allowed(self, step: str) -> bool:
+        s = self.state
+        if s is None:
+            return False
+        status = s.status
+        if step == "recommend":
+            return s.child_status != "closed" and status in self.STEPS[step]
+        return status in self.STEPS[step]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.STEPS:
+            return self._allowed(action)
+        return True
+
+    def _saved(self, result: object) -> None:
+        if result:
+            self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_recommend(self) -> None:
+        from cintui import record
+
+        with self.app.store.read() as session:
+            header = record.child_header(session, self.child_id, self.app.today)
+        by = header.worker if header.worker != "unallocated" else self.app.actor
+        self.app.push_screen(RecommendFormScreen(self.child_id, by, self.state.prefill),
+                             self._saved)
+
+    def _managers(self) -> list[endings.Decider]:
+        with self.app.store.read() as session:
+            return endings.managers(session)
+
+    def action_decide(self) -> None:
+        self.app.push_screen(DecideFormScreen(self.child_id, self._managers(), self.app.worker),
+                             self._saved)
+
+    def action_told(self) -> None:
+        self.app.push_screen(ToldFormScreen(self.child_id, self.state.notify_by), self._saved)
+
+    def action_close(self) -> None:
+        self.app.push_screen(CloseFormScreen(self.child_id, self.state.ending or {}),
+                             self._saved)
+
+    def action_dispute(self) -> None:
+        self.app.push_screen(DisputeFormScreen(self.child_id), self._saved)
+
+    def action_settle(self) -> None:
+        d = (self.state.ending or {}).get("dispute") or {}
+        self.app.push_screen(SettleFormScreen(self.child_id, self._managers(),
+                                              bool(d.get("escalated_to_service_manager_on"))),
+                             self._saved)
+
+    def _exports(self):
+        from cintui import config
+
+        folder = config.data_dir(create=True) / "exports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder
+
+    @work(thread=True, exclusive=True, group="closure-export")
+    def action_letters(self) -> None:
+        """TRA: closure letters to parents and carers, the child (where appropriate) and
+        each professional, as DOCX and PDF into the exports folder."""
+        from cintui.export import endings as letters_export
+
+        app = self.app
+        try:
+            with app.store.read() as session:
+                ctx = endings.letter_context(session, self.child_id, app.today)
+            written = letters_export.write_letters(ctx, self._exports())
+        except ValueError as exc:
+            app.call_from_thread(self.notify, f"No letters: {exc}", severity="error")
+            return
+        app.call_from_thread(self.notify, f"{len(written)} letter files for "
+                             f"{len(ctx.recipients)} recipients in {self._exports()}",
+                             timeout=10)
+
+    @work(thread=True, exclusive=True, group="closure-export")
+    def action_summary(self) -> None:
+        from cintui.export import endings as summary_export
+
+        app = self.app
+        with app.store.read() as session:
+            doc = endings.summary_document(session, self.child_id, app.today)
+        folder = self._exports()
+        written = [summary_export.write_summary(
+            doc, folder / f"{doc.child_reference}-closure-summary.{fmt}", fmt)
+            for fmt in ("pdf", "docx")]
+        app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written)),
+                             timeout=10)
+
+
+__all__ = ["ClosureScreen", "CloseFormScreen", "DecideFormScreen", "DecisionFormScreen",
+           "DisputeFormScreen", "RecommendFormScreen", "RereferFormScreen",
+           "SettleFormScreen", "ToldFormScreen"]

@@ -1,0 +1,162 @@
+"""Endings rules (DOMAIN.md §7), worked by hand: decisions need a rationale (BEX 4), only a
+manager decides a closure (TRA, BEX 3), the closure checklist blocks closing until the
+record is complete (TRA, §9), letters by the child's age, and re-referral intervals
+(WAR 3.2-3.4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cintui.domain import endings as rules
+from cintui.domain.endings import ClosureFacts, PersonFact
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+def keys(problems) -> list[str]:
+    return [p.field for p in problems]
+
+
+# ---------------------------------------------------------------- BEX 4 decisions
+
+
+def test_a_decision_needs_what_why_who_and_a_date_not_in_the_future():
+    assert rules.check_decision("closure", "Close", "Needs met", "Noah", TODAY, TODAY) == []
+    problems = rules.check_decision("whim", " ", "", "", date(2026, 11, 24), TODAY)
+    assert keys(problems) == ["kind", "decision", "rationale", "made_by", "made_on"]
+    assert "BEX 4" in problems[2].message
+    assert "24 Nov 2026 is in the future" in problems[4].message
+
+
+def test_only_a_team_or_service_manager_decides_a_closure():  # TRA, BEX 3
+    assert rules.may_decide_closure("team_manager")
+    assert rules.may_decide_closure("service_manager")
+    assert not rules.may_decide_closure("senior_practitioner")
+    problems = rules.check_closure_decision(True, "why", "social_worker", TODAY,
+                                            date(2026, 11, 20), TODAY)
+    assert keys(problems) == ["by"] and "social worker" in problems[0].message
+
+
+def test_the_decision_is_not_before_the_recommendation():
+    problems = rules.check_closure_decision(True, "why", "team_manager", date(2026, 11, 19),
+                                            date(2026, 11, 20), TODAY)
+    assert problems[0].message == "19 Nov 2026 is before the recommendation (20 Nov 2026)"
+    assert keys(rules.check_closure_decision(False, " ", "team_manager", TODAY,
+                                             TODAY, TODAY)) == ["rationale"]
+
+
+def test_the_family_is_told_on_or_after_the_decision():  # BEX 3
+    decided = date(2026, 11, 18)
+    assert rules.check_family_told(date(2026, 11, 20), decided, TODAY) == []
+    assert "before the decision" in rules.check_family_told(date(2026, 11, 17), decided,
+                                                            TODAY)[0].message
+    assert "not approved" in rules.check_family_told(TODAY, None, TODAY)[0].message
+
+
+# ---------------------------------------------------------------- the closure checklist
+
+
+COMPLETE = ClosureFacts(approved=True, consent_recorded=True,
+                        family_told_on=date(2026, 11, 20), summary="Needs met.",
+                        reason="RC7", unmet_need=False, closure_date=TODAY,
+                        decided_on=date(2026, 11, 18))
+
+
+def test_a_complete_record_meets_every_item():
+    items = rules.closure_checklist(COMPLETE, TODAY)
+    assert [i.key for i in items] == ["approved", "no_drafts", "plan_final", "consent",
+                                      "family_told", "summary", "reason", "unmet_need", "date"]
+    assert rules.blockers(items) == []
+
+
+def test_an_incomplete_record_lists_each_missing_item_with_its_rule():  # TRA, §9
+    facts = ClosureFacts(approved=False, visit_drafts=1, minutes_drafts=2, draft_plan=True,
+                         closure_date=TODAY)
+    missing = {i.key: i for i in rules.blockers(rules.closure_checklist(facts, TODAY))}
+    assert list(missing) == ["approved", "no_drafts", "plan_final", "consent", "family_told",
+                             "summary", "reason", "unmet_need"]
+    assert missing["no_drafts"].problem == ("1 visit draft and 2 minutes drafts still "
+                                            "unfinished: finalise or discard")
+    assert missing["unmet_need"].rule == "STO 3.3"
+    assert missing["family_told"].rule == "BEX 3"
+    line = rules.describe_blockers(missing.values())
+    assert "no manager's decision to close yet (TRA; BEX 3; BEX 4)" in line
+
+
+def test_an_open_dispute_blocks_closing():  # BEX 3
+    facts = ClosureFacts(**{**COMPLETE.__dict__, "disputed": True})
+    (item,) = rules.blockers(rules.closure_checklist(facts, TODAY))
+    assert item.key == "approved" and "service manager" in item.problem
+
+
+def test_the_closure_date_is_not_before_the_family_was_told_nor_in_the_future():
+    early = ClosureFacts(**{**COMPLETE.__dict__, "closure_date": date(2026, 11, 19)})
+    (item,) = rules.blockers(rules.closure_checklist(early, TODAY))
+    assert item.problem == ("the closure date 19 Nov 2026 is before the family was told "
+                            "(20 Nov 2026)")
+    late = ClosureFacts(**{**COMPLETE.__dict__, "closure_date": date(2026, 11, 24)})
+    assert "in the future" in rules.blockers(rules.closure_checklist(late, TODAY))[0].problem
+
+
+def test_a_reason_outside_rc1_to_rc9_is_not_a_reason():
+    facts = ClosureFacts(**{**COMPLETE.__dict__, "reason": "RC0"})
+    assert [i.key for i in rules.blockers(rules.closure_checklist(facts, TODAY))] == ["reason"]
+
+
+# ---------------------------------------------------------------- letters (TRA)
+
+
+def test_child_letters_by_age():
+    # TRA "child (where appropriate)": none unborn or under 5; simple 5-11; young person 12+.
+    assert rules.child_letter_audience(None, True) is None
+    assert rules.child_letter_audience(4, False) is None
+    assert rules.child_letter_audience(5, False) == "child"
+    assert rules.child_letter_audience(11, False) == "child"
+    assert rules.child_letter_audience(12, False) == "young_person"
+    assert rules.child_letter_audience(17, False) == "young_person"
+
+
+def test_letters_go_to_parents_carers_the_child_and_each_professional():
+    people = [
+        PersonFact("Layla Example", "family", "Mother", parental_responsibility=True),
+        PersonFact("Gran Example", "family", "Grandmother", lives_with_child=True),
+        PersonFact("Uncle Example", "family", "Uncle"),  # neither: no letter
+        PersonFact("Ms Teach", "professional", agency="Hill School", role="Class teacher"),
+    ]
+    got = rules.letter_recipients("Sam", 8, False, people, child_address="1 Road")
+    assert [(r.name, r.audience, r.role) for r in got] == [
+        ("Layla Example", "parent", "Mother"), ("Gran Example", "parent", "Grandmother"),
+        ("Sam", "child", ""), ("Ms Teach", "professional", "Class teacher (Hill School)")]
+    assert got[0].address == "1 Road"
+    assert [r.audience for r in rules.letter_recipients("Baby", None, True, people)] == [
+        "parent", "parent", "professional"]
+
+
+def test_every_census_reason_has_plain_words():
+    assert sorted(rules.PLAIN_REASONS) == [f"RC{i}" for i in range(1, 10)]
+
+
+# ---------------------------------------------------------------- re-referral (WAR 3.4)
+
+
+def test_rereferral_bands_count_calendar_months():
+    closed = date(2026, 11, 30)
+    assert rules.rereferral_band(closed, date(2026, 12, 30)) == "within 1 month"
+    assert rules.rereferral_band(closed, date(2026, 12, 31)) == "1 to 3 months"
+    # 30 Nov + 3 months = 28 Feb (§6): 28 Feb is within 3 months, 1 Mar is not.
+    assert rules.rereferral_band(closed, date(2027, 2, 28)) == "1 to 3 months"
+    assert rules.rereferral_band(closed, date(2027, 3, 1)) == "3 to 6 months"
+    assert rules.rereferral_band(closed, date(2027, 11, 30)) == "6 to 12 months"
+    assert rules.rereferral_band(closed, date(2027, 12, 1)) == "12 months or more"
+    assert rules.describe_interval(closed, date(2027, 1, 9)) == (
+        "40 days after the last closure (1 to 3 months)")
+
+
+def test_only_a_closed_case_is_rereferred_and_not_before_its_closure():
+    closed = date(2026, 6, 3)
+    assert rules.check_rereferral("closed", closed, date(2026, 6, 3), TODAY) == []
+    assert keys(rules.check_rereferral("cin_plan", None, TODAY, TODAY)) == ["child"]
+    assert rules.check_rereferral("closed", closed, date(2026, 6, 2), TODAY)[0].message == (
+        "2 Jun 2026 is before the last closure (3 Jun 2026)")
+    assert "future" in rules.check_rereferral("closed", closed, date(2026, 11, 24),
+                                              TODAY)[0].message
