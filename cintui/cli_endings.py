@@ -102,7 +102,7 @@ def decision_add(
 
 @decision_app.command("list")
 def decision_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
-                  as_json: JsonOption = False) -> None:
+                  as_json: JsonOption = False, today: TodayOption = None) -> None:
     """The child's decisions, oldest first, each with who, when and the rationale."""
     from cintui import casework, endings
     from cintui.domain.endings import DECISION_KIND_LABELS
@@ -433,7 +433,7 @@ def child_rerefer(
 
 @child_app.command("episodes")
 def child_episodes(ctx: typer.Context, child: ChildArg, db: DbOption = None,
-                   as_json: JsonOption = False) -> None:
+                   as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Every episode of the child, oldest first, with re-referral intervals (WAR 3.4)."""
     from cintui import casework, codes, endings
 

@@ -1,0 +1,159 @@
+"""`cintui decision add|list`, `cintui close status|recommend|decide|told|dispute|settle|
+complete|letters|summary` and `cintui child rerefer|episodes` (DOMAIN.md §7). Bad input:
+one line on stderr, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+from docx import Document
+
+from cintui.store.engine import open_store
+from cintui.store.models import Child
+from tests.cli.test_cli import one_line_error
+from tests.conftest import TODAY
+from tests.test_endings import MANAGER, SERVICE, add_staff, new_child
+
+DAY = ("--today", TODAY.isoformat())
+
+
+@pytest.fixture
+def ref(demo_store):
+    store = open_store(demo_store, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        with store.read() as session:
+            return session.get(Child, child_id).reference
+    finally:
+        store.close()
+
+
+def run(cli, db, *args):
+    return cli(*args, "--db", db, *DAY)
+
+
+def ok(cli, db, *args) -> dict:
+    result = run(cli, db, *args, "--json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_decision_add_and_list(cli, demo_store, ref):
+    out = ok(cli, demo_store, "decision", "add", ref, "--kind", "case_direction", "--decision",
+             "Ask for a health assessment", "--rationale", "Missed dental twice",
+             "--by", MANAGER, "--on", "2026-11-20")
+    assert (out["made_by"], out["made_by_role"], out["made_on"]) == (
+        "Tess Manager", "Team manager", "2026-11-20")
+    listed = ok(cli, demo_store, "decision", "list", ref)
+    assert [(d["decision"], d["rationale"]) for d in listed] == [
+        ("Ask for a health assessment", "Missed dental twice")]
+    text = cli("decision", "list", ref, "--db", demo_store)
+    assert "Rationale: Missed dental twice" in text.out
+
+
+@pytest.mark.parametrize("args, words", [
+    (("--kind", "whim", "--decision", "x", "--rationale", "y", "--by", MANAGER), "kind"),
+    (("--kind", "other", "--decision", "x", "--rationale", " ", "--by", MANAGER), "BEX 4"),
+    (("--kind", "other", "--decision", "x", "--rationale", "y", "--by", MANAGER,
+      "--on", "2026-11-24"), "in the future"),
+    (("--kind", "other", "--decision", "x", "--rationale", "y", "--by", "Nobody Known"),
+     "give their role"),
+    (("--kind", "other", "--decision", "x", "--rationale", "y", "--on", "24/11"),
+     "not a date"),
+])
+def test_decision_add_bad_input(cli, demo_store, ref, args, words):
+    one_line_error(run(cli, demo_store, "decision", "add", ref, *args), words)
+    assert ok(cli, demo_store, "decision", "list", ref) == []
+
+
+def test_the_whole_closure_path(cli, demo_store, ref, tmp_path):
+    out = ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-13",
+             "--summary", "Needs met for 6 months")
+    assert out["ending"]["status"] == "recommended"
+    one_line_error(run(cli, demo_store, "close", "decide", ref, "--approve", "--rationale",
+                       "ok"), "only a team manager")  # CINTUI_USER is not a manager
+    out = ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale",
+             "Needs met", "--by", MANAGER, "--on", "2026-11-16")
+    assert out["notify_by"] == "2026-11-23"  # BEX 3: 5 working days
+    blocked = run(cli, demo_store, "close", "complete", ref)
+    one_line_error(blocked, "cannot close yet", "record the date the family was told (BEX 3)",
+                   "RC1 to RC9", "STO 3.3")
+    status = ok(cli, demo_store, "close", "status", ref)
+    assert not status["ready_to_close"]
+    assert {i["key"] for i in status["checklist"] if not i["met"]} == {
+        "family_told", "reason", "unmet_need"}
+    one_line_error(run(cli, demo_store, "close", "told", ref, "--on", "2026-11-13"),
+                   "before the decision")
+    ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-18")
+    one_line_error(run(cli, demo_store, "close", "complete", ref, "--reason", "RC7",
+                       "--unmet-need", "maybe"), "yes or no")
+    done = run(cli, demo_store, "close", "complete", ref, "--reason", "rc7", "--unmet-need",
+               "no", "--on", "2026-11-20")
+    assert done.code == 0, done.err
+    assert "Closed:" in done.out and "RC7" in done.out and "unmet need stepped down: no" \
+        in done.out
+    assert ok(cli, demo_store, "close", "status", ref)["child_status"] == "closed"
+    letters = ok(cli, demo_store, "close", "letters", ref, "-o", tmp_path / "out")
+    assert [r["audience"] for r in letters["recipients"]] == [
+        "parent", "child", "professional", "professional"]
+    assert len(letters["files"]) == 8
+    for f in letters["files"]:
+        assert stat.S_IMODE((tmp_path / "out" / f.rsplit("/", 1)[1]).stat().st_mode) == 0o600
+    docx = next(f for f in letters["files"] if "parent" in f and f.endswith(".docx"))
+    assert "20 November 2026" in "\n".join(p.text for p in Document(docx).paragraphs)
+    result = run(cli, demo_store, "close", "summary", ref, "-o", tmp_path / "s.md", "-f", "md")
+    assert result.code == 0, result.err
+    assert "Reason for closure: RC7" in (tmp_path / "s.md").read_text()
+
+
+def test_dispute_and_settle(cli, demo_store, ref):
+    ok(cli, demo_store, "close", "recommend", ref)
+    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Needs met",
+       "--by", MANAGER)
+    out = ok(cli, demo_store, "close", "dispute", ref, "--by", "Layla (mother)", "--details",
+             "Not ready")
+    assert out["ending"]["status"] == "disputed"
+    ok(cli, demo_store, "close", "settle", ref, "--outcome", "escalated", "--rationale",
+       "Second view", "--by", MANAGER)
+    one_line_error(run(cli, demo_store, "close", "settle", ref, "--outcome", "upheld",
+                       "--rationale", "x", "--by", MANAGER), "service manager")
+    out = ok(cli, demo_store, "close", "settle", ref, "--outcome", "overturned",
+             "--rationale", "Rent arrears growing", "--by", SERVICE)
+    assert out["ending"]["status"] == "withdrawn"
+    assert "overturned" in out["ending"]["dispute"]["outcome"]
+    # The case stays open: a new recommendation may follow later.
+    assert ok(cli, demo_store, "close", "status", ref)["child_status"] == "cin_plan"
+
+
+def test_rerefer_and_episodes(cli, demo_store, ref):
+    one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20",
+                       "--source", "2A"), "case is open")
+    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-02")
+    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Met", "--by",
+       MANAGER, "--on", "2026-11-02")
+    ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-03")
+    ok(cli, demo_store, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no",
+       "--on", "2026-11-03", "--summary", "Needs met")
+    one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20",
+                       "--source", "ZZ"), "referral_source")
+    one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-02",
+                       "--source", "2A"), "before the last closure")
+    out = ok(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20", "--source",
+             "2A", "--need", "N3")
+    assert [(e["number"], e["days_since_last_closure"], e["rereferral_band"])
+            for e in out["episodes"]] == [(1, None, None), (2, 17, "within 1 month")]
+    text = cli("child", "episodes", ref, "--db", demo_store)
+    assert "re-referral 17 days after closure" in text.out
+
+
+def test_letters_before_approval_and_bad_formats(cli, demo_store, ref, tmp_path):
+    one_line_error(run(cli, demo_store, "close", "letters", ref, "-o", tmp_path),
+                   "manager's approval")
+    one_line_error(run(cli, demo_store, "close", "summary", ref, "-o", tmp_path / "x.rtf",
+                       "-f", "rtf"), "unknown format")
+    one_line_error(run(cli, demo_store, "close", "decide", ref, "--rationale", "x"),
+                   "--approve or --decline")
+    one_line_error(run(cli, demo_store, "close", "told", "NOSUCH"), "no child")
