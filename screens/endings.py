@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Select, Static
 
 from cintui import codes, endings
 from cintui.domain.endings import (
@@ -125,7 +125,7 @@ class RecommendFormScreen(_DatedForm):
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("by", "Recommended by", self.text(self.by))
         yield self.row("reason", "Reason (census)", self.choice(
-            _reasons(), p.reason if p else None, blank=True))
+            _reasons(), p.reason if p else Select.NULL, blank=True))
         yield self.row("unmet", "Unmet need stepped down", self.choice(
             YES_NO, "" if p is None or p.unmet_need is None else
             ("yes" if p.unmet_need else "no")))
@@ -174,7 +174,8 @@ class DecideFormScreen(_DatedForm):
         yield self.row("outcome", "Decision", self.choice(
             [("Approve closure", "approve"), ("Decline: keep the case open", "decline")],
             "approve"))
-        yield self.row("by", "Manager", self.choice(choices, first, blank=not choices))
+        yield self.row("by", "Manager", self.choice(choices, first or Select.NULL,
+                                                    blank=not choices))
         yield self.row("rationale", "Rationale", self.text("", "Why (BEX 4, required)"))
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
 
@@ -278,8 +279,8 @@ class SettleFormScreen(_DatedForm):
         choices = _manager_choices(people)
         yield self.row("outcome", "Outcome", self.choice(
             [(DISPUTE_OUTCOME_LABELS[o].capitalize(), o) for o in outcomes], "upheld"))
-        yield self.row("by", "Manager", self.choice(choices, choices[0][1] if choices else None,
-                                                    blank=not choices))
+        yield self.row("by", "Manager", self.choice(
+            choices, choices[0][1] if choices else Select.NULL, blank=not choices))
         yield self.row("rationale", "Rationale", self.text("", "Why (BEX 4, required)"))
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
 
@@ -317,7 +318,7 @@ class CloseFormScreen(_DatedForm):
         unmet = e.get("unmet_need")
         yield self.row("on", "Closure date", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("reason", "Reason (census)", self.choice(
-            _reasons(), e.get("closure_reason") or None, blank=True))
+            _reasons(), e.get("closure_reason") or Select.NULL, blank=True))
         yield self.row("unmet", "Unmet need stepped down", self.choice(
             YES_NO, "" if unmet is None else ("yes" if unmet else "no")))
         yield self.row("summary", "Closure summary", self.text(
@@ -362,7 +363,7 @@ class RereferFormScreen(_DatedForm):
         yield self.row("on", "Referral date", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("source", "Source", self.choice(
             [(f"{c} {label}", c) for c, label in codes.codes("referral_source").items()],
-            None, blank=True))
+            Select.NULL, blank=True))
         yield self.row("need", "Primary need", self.choice(
             [(f"{c} {label}", c) for c, label in codes.codes("primary_need").items()],
             self.need or "N0"))

@@ -1,0 +1,178 @@
+"""Endings on the child's record, by keys (DOMAIN.md §7): D records a decision that shows in
+the chronology (BEX 4); C walks the closure path: recommend, the manager approves, a close
+refused with what is missing, the family told, the close; R re-refers a closed child."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cintui import casework, endings
+from cintui.store.engine import open_store
+from cintui.store.models import Child
+from tests.conftest import TODAY
+from tests.screens.test_child import SIZE, ChildHost, cells, fill, read, text_of
+from tests.screens.test_shell import settle, type_text
+from tests.test_endings import ACTOR, MANAGER, add_staff, close, new_child, walk_to_approved
+
+
+def prepared(path, **kw) -> str:
+    store = open_store(path, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store, **kw)
+        with store.read() as session:
+            return session.get(Child, child_id).reference
+    finally:
+        store.close()
+
+
+async def test_a_decision_is_recorded_and_shown_in_the_chronology(demo_store):
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    app.actor = MANAGER
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "DecisionFormScreen"
+        assert form.query_one("#by").value == "Tess Manager"
+        assert form.query_one("#role").value == "Team manager"
+        await type_text(pilot, "Ask for a health assessment")
+        await fill(pilot, "#rationale", "Missed dental twice")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ChildScreen"
+        assert "Ask for a health assessment — Tess Manager" in text_of(screen, "#details")
+        await pilot.press("7")
+        await settle(pilot)
+        rows = cells(screen.query_one("#chronology-table"))
+        decision = next(r for r in rows if r[1] == "Decision")
+        assert "Ask for a health assessment" in decision[2]
+        assert "Rationale: Missed dental twice" in decision[2]
+        assert decision[3] == "Tess Manager (Team manager)"
+
+
+async def test_a_decision_without_rationale_is_not_saved(demo_store):
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        await type_text(pilot, "Something")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DecisionFormScreen"
+        assert "BEX 4" in text_of(app.screen, "#rationale-error")
+
+
+async def test_the_closure_path_by_keys(demo_store):
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        closure = app.screen
+        assert type(closure).__name__ == "ClosureScreen"
+        assert "No closure recommended" in text_of(closure, "#closure-state")
+        await pilot.press("r")  # recommend
+        await settle(pilot)
+        assert app.screen.query_one("#by").value == "Wendy Worker"
+        await fill(pilot, "#summary", "Needs met and held")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "waiting for the manager" in text_of(closure, "#closure-state")
+        await pilot.press("a")  # the manager decides
+        await settle(pilot)
+        decide = app.screen
+        assert type(decide).__name__ == "DecideFormScreen"
+        assert decide.query_one("#by").value  # a manager is chosen: only they decide
+        decide.query_one("#by").value = MANAGER
+        await type_text(pilot, "Needs met for six months")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        state = text_of(closure, "#closure-state")
+        assert "approved by the manager" in state
+        assert "Tell the family by 30 Nov 2026 (BEX 3)" in state  # 5 working days
+        await pilot.press("x")  # close: refused, listing what is missing
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#unmet").value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CloseFormScreen"
+        missing = text_of(form, "#form-error")
+        assert "Not closed. Still to do" in missing
+        assert "The family has been told of the closure decision [BEX 3]" in missing
+        assert "A reason for closure is chosen" in missing
+        assert "[STO 3.3]" in missing
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("t")  # family told
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Family told 23 Nov 2026" in text_of(closure, "#closure-state")
+        await pilot.press("x")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#reason").value = "RC7"
+        form.query_one("#unmet").value = "no"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is closure
+        state = text_of(closure, "#closure-state")
+        assert "Closed 23 Nov 2026: RC7" in state and "unmet need stepped down: no" in state
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Status: Closed" in text_of(app.screen, "#child-header")
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            child = casework.find_child(session, ref)
+            episode = casework.current_episode(session, child.id)
+            open_refs = {c.reference for c in casework.list_children(session, TODAY,
+                                                                       open_only=True)}
+        assert child.status == "closed" and ref not in open_refs  # off the caseload
+        assert (episode.closure_reason, episode.unmet_need_stepped_down) == ("RC7", False)
+    finally:
+        store.close()
+
+
+async def test_rerefer_a_closed_child(demo_store):
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        child_id = casework.find_child(session, ref).id
+    walk_to_approved(store, child_id)
+    with store.session(ACTOR) as session:
+        endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
+    close(store, child_id, closure_date=date(2026, 11, 16), reason="RC7", unmet_need=False)
+    store.close()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RereferFormScreen"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "choose where the referral came from" in text_of(form, "#source-error")
+        form.query_one("#source").value = "3A"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ChildScreen"
+        details = text_of(screen, "#details")
+        assert "1. referred 2 Mar 2026; closed 16 Nov 2026, RC7" in details
+        assert "2. referred 23 Nov 2026 (re-referral, 7 days after the last closure " \
+               "(within 1 month)); open" in details
+        assert "Status: Referral" in text_of(screen, "#child-header")
+    rows = read(demo_store, lambda s: endings.episodes(s, s.get(Child, child_id).id))
+    assert len(rows) == 2
