@@ -141,9 +141,10 @@ class ChildScreen(Screen):
         Binding("a", "add_consent", "Add consent"),
         Binding("w", "withheld", "Withheld path"),
         Binding("slash", "filter", "Filter"),
-        Binding("D", "decision", "Decision"),
-        Binding("C", "closure", "Closure"),
-        Binding("R", "rerefer", "Re-refer"),
+        # Endings (DOMAIN.md §7); off the footer, which is full at 120 columns.
+        Binding("D", "decision", "Decision", show=False),
+        Binding("C", "closure", "Closure", show=False),
+        Binding("R", "rerefer", "Re-refer", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab"),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
