@@ -1,3 +1,205 @@
-"""`cintui` commands: reports. Registered on the Typer app when `cintui.cli` is imported."""
+"""`cintui report compliance|performance`: the manager's and committee's reports (DOMAIN.md
+§6, §8). Registered on the Typer app when `cintui.cli` is imported."""
 
 from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from cintui.cli import (
+    CliError,
+    DbOption,
+    TodayOption,
+    _console,
+    _parse_date,
+    _reading,
+    _today,
+    app,
+)
+
+report_app = typer.Typer(help="Reports for managers and committees: compliance with "
+                              "timescales, and performance.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+FromOption = Annotated[str | None, typer.Option(
+    "--from", help="First day, YYYY-MM-DD (default: 1 April of this financial year).")]
+ToOption = Annotated[str | None, typer.Option(
+    "--to", help="Last day, YYYY-MM-DD (default: today).")]
+TeamOption = Annotated[str | None, typer.Option(
+    "--team", help="One team: its name, or a word only one team's name has (south).")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV, one measure a row.")]
+MdFlag = Annotated[bool, typer.Option("--md", help="Print Markdown for a committee paper.")]
+
+
+def financial_year_start(day: date) -> date:
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def _period(start: str | None, end: str | None, today: str | None) -> tuple[date, date]:
+    now = _today(today)
+    last = _parse_date(end, "--to") if end else now
+    first = _parse_date(start, "--from") if start else financial_year_start(last)
+    if first > last:
+        raise CliError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+    return first, last
+
+
+def _one_format(**flags: bool) -> str | None:
+    chosen = [name for name, on in flags.items() if on]
+    if len(chosen) > 1:
+        raise CliError("choose one output: " + " or ".join(f"--{n}" for n in chosen))
+    return chosen[0] if chosen else None
+
+
+def _team(rows, team: str | None) -> str | None:
+    from cintui import reports
+
+    try:
+        return reports.resolve_team(rows, team)
+    except reports.ReportError as exc:
+        raise CliError(str(exc)) from None
+
+
+@report_app.command("compliance")
+def report_compliance(ctx: typer.Context, start: FromOption = None, end: ToOption = None,
+                      team: TeamOption = None, db: DbOption = None, as_json: JsonFlag = False,
+                      as_csv: CsvFlag = False, today: TodayOption = None) -> None:
+    """Timescales kept over a period: visits, reviews, minutes, initial meetings, plans
+    passing their checks — in total, per team and per worker (DOMAIN.md §6)."""
+    from cintui import reports
+    from cintui.export import reports as out
+
+    fmt = _one_format(json=as_json, csv=as_csv)
+    first, last = _period(start, end, today)
+    with _reading(ctx, db) as rows:
+        team = _team(rows, team)
+        data = out.compliance_data(reports.compliance_report(rows, first, last, team=team),
+                                   team=team)
+    if fmt == "json":
+        sys.stdout.write(out.to_json(data))
+    elif fmt == "csv":
+        sys.stdout.write(out.compliance_csv(data))
+    else:
+        _print_compliance(data)
+
+
+@report_app.command("performance")
+def report_performance(ctx: typer.Context, start: FromOption = None, end: ToOption = None,
+                       team: TeamOption = None, db: DbOption = None, as_json: JsonFlag = False,
+                       as_csv: CsvFlag = False, as_md: MdFlag = False,
+                       today: TodayOption = None) -> None:
+    """Referrals by quarter against a year before, closures by duration, unmet need stepped
+    down, re-referrals, open episodes by month, caseloads (DOMAIN.md §8)."""
+    from cintui import reports
+    from cintui.export import reports as out
+
+    fmt = _one_format(json=as_json, csv=as_csv, md=as_md)
+    first, last = _period(start, end, today)
+    with _reading(ctx, db) as rows:
+        team = _team(rows, team)
+        data = out.performance_data(reports.performance_report(rows, first, last, team=team),
+                                    team=team)
+    if fmt == "json":
+        sys.stdout.write(out.to_json(data))
+    elif fmt == "csv":
+        sys.stdout.write(out.performance_csv(data))
+    elif fmt == "md":
+        sys.stdout.write(out.performance_md(data))
+    else:
+        _print_performance(data)
+
+
+# ---------------------------------------------------------------------- Rich tables
+
+
+def _m(m: dict) -> str:
+    return "—" if not m["total"] else f"{m['percent']:.0f}% ({m['met']}/{m['total']})"
+
+
+def _p(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _print_compliance(data: dict) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from cintui.domain.reports import COMPLIANCE_MEASURES
+
+    console = _console()
+    scope = f" — {escape(data['team'])}" if data["team"] else ""
+    console.print(f"[bold]Compliance{scope}[/] {data['from']} to {data['to']} "
+                  f"(policy: {escape(data['policy'])})")
+    table = Table(title="In total", title_justify="left")
+    table.add_column("measure")
+    table.add_column("in policy", justify="right")
+    table.add_column("source")
+    for k in COMPLIANCE_MEASURES:
+        info = data["measures"][k]
+        table.add_row(info["label"], _m(data["total"][k]), info["source"])
+    console.print(table)
+    short = {"visits": "visits", "reviews": "reviews", "minutes": "minutes",
+             "initial_meetings": "initial mtgs", "plans": "plans"}
+    for title, key, lines in (("By team", "team", data["by_team"]),
+                              ("By worker", "name", data["by_worker"])):
+        table = Table(title=title, title_justify="left")
+        table.add_column(key if key == "team" else "worker")
+        for k in COMPLIANCE_MEASURES:
+            table.add_column(short[k], justify="right")
+        for line in lines:
+            label = line[key] or line.get("worker") or "(unallocated)"
+            table.add_row(escape(label), *(_m(line[k]) for k in COMPLIANCE_MEASURES))
+        console.print(table)
+
+
+def _print_performance(data: dict) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    r, c, rr, cl = data["referrals"], data["closures"], data["rereferrals"], data["caseload"]
+    scope = f" — {escape(data['team'])}" if data["team"] else ""
+    console.print(f"[bold]Performance{scope}[/] {data['from']} to {data['to']}")
+    t = Table(title=f"New referrals: {r['total']} (STO 3.1)", title_justify="left")
+    for col in ("quarter", "referrals", "a year before", "change", "change %"):
+        t.add_column(col, justify="left" if col == "quarter" else "right")
+    for q in r["by_quarter"]:
+        t.add_row(q["quarter"], str(q["count"]), str(q["year_before"]), f"{q['change']:+d}",
+                  _p(q["change_percent"]))
+    console.print(t)
+    s = c["stepped_down_unmet_need"]
+    t = Table(title=f"Closures: {c['total']} by duration (STO 3.2); unmet need stepped down "
+                    f"to Early Help {_m(s)} (STO 3.3)", title_justify="left")
+    t.add_column("referral to closure")
+    t.add_column("closures", justify="right")
+    for band, n in c["by_duration"].items():
+        t.add_row(band, str(n))
+    console.print(t)
+    t = Table(title=f"Re-referrals: {rr['total']} by interval since closure; rate "
+                    f"{_m(rr['rate'])} within 12 months (WAR 3.2-3.4)", title_justify="left")
+    t.add_column("interval")
+    t.add_column("re-referrals", justify="right")
+    for band, n in rr["by_interval"].items():
+        t.add_row(band, str(n))
+    console.print(t)
+    t = Table(title="Open episodes at each month end (WAR 3.1)", title_justify="left")
+    t.add_column("month end")
+    t.add_column("open", justify="right")
+    for m in data["open_by_month"]:
+        t.add_row(m["month_end"], str(m["open"]))
+    console.print(t)
+    mean = "—" if cl["mean"] is None else f"{cl['mean']:.1f}"
+    console.print(f"[bold]Caseloads on {cl['at']}[/] (WAR 3.5): mean {mean}, fewest "
+                  f"{cl['min'] if cl['min'] is not None else '—'}, most "
+                  f"{cl['max'] if cl['max'] is not None else '—'}, unallocated "
+                  f"{cl['unallocated']}")
+    t = Table(show_header=True)
+    t.add_column("worker")
+    t.add_column("open children", justify="right")
+    for w in cl["by_worker"]:
+        t.add_row(escape(w["name"] or w["worker"]), str(w["children"]))
+    console.print(t)
