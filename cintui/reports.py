@@ -86,6 +86,9 @@ WHERE w.active AND w.role = 'social_worker' AND ({scope})
 """
 
 
+_NO_KEY = uuid.UUID(int=0)  # the checks read no keys: skip a random one per need and action
+
+
 class ReportError(ValueError):
     """A report asked of something the store does not hold (one line for the user)."""
 
@@ -165,11 +168,13 @@ def load_versions(rows, ids: str, params: dict) -> dict:
     actions: dict = defaultdict(list)
     for need_id, what, who, by_when, status in rows(_ACTIONS.format(ids=ids), params):
         actions[need_id].append(PlanAction(what=what or "", who=who or "",
-                                           by_when=_date(by_when), status=status))
+                                           by_when=_date(by_when), status=status,
+                                           key=_NO_KEY))
     needs: dict = defaultdict(list)
     for vid, nid, now, outcome, evidence, rag, kind in rows(_NEEDS.format(ids=ids), params):
         needs[vid].append(Need(now=now or "", outcome=outcome or "", evidence=evidence or "",
-                               rag=rag, kind=kind, actions=tuple(actions.get(nid, ()))))
+                               rag=rag, kind=kind, actions=tuple(actions.get(nid, ())),
+                               key=_NO_KEY))
     out: dict = {}
     for (vid, cid, number, status, created, agreed, objectives, lead, review, nxt, views,
          lived) in rows(_VERSIONS.format(ids=ids), params):

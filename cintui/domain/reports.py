@@ -9,7 +9,6 @@ profile through `timescales.due_date`, never a number written here. Every measur
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -199,9 +198,9 @@ def _review_due(prev: MeetingFact, ctx: _Ctx) -> date | None:
 # ---------------------------------------------------------------------- compliance
 
 
-def _visits(child, ep, before, start, end, ctx) -> Measure:
+def _visits(child, ep, before, start, end, ctx) -> tuple[int, int]:
     if ep.cin_plan_start is None or ctx.policy.timescales.get("visit") is None:
-        return NONE
+        return 0, 0
     seen = _seen_in_plan(child, ep, before)
     met = total = 0
     previous = ep.cin_plan_start
@@ -213,10 +212,10 @@ def _visits(child, ep, before, start, end, ctx) -> Measure:
     # The running gap: a child never visited must not look compliant (WIR 2.11, BEX 3).
     if _visit_overdue(seen, ep, end, ctx):
         total += 1
-    return Measure.of(met, total)
+    return met, total
 
 
-def _reviews(child, ep, before, start, end, ctx) -> Measure:
+def _reviews(child, ep, before, start, end, ctx) -> tuple[int, int]:
     meetings = _meetings(child, ep, before, PLANNING_KINDS + REVIEW_KINDS)
     met = total = 0
     for prev, m in zip(meetings, meetings[1:], strict=False):
@@ -231,10 +230,10 @@ def _reviews(child, ep, before, start, end, ctx) -> Measure:
         due = _review_due(held[-1], ctx)
         if due is not None and due < end:
             total += 1
-    return Measure.of(met, total)
+    return met, total
 
 
-def _minutes(child, ep, before, start, end, ctx) -> Measure:
+def _minutes(child, ep, before, start, end, ctx) -> tuple[int, int]:
     # BEX 3, WIR 2.3: minutes go out within the policy's timescale of the meeting; only
     # meetings whose deadline has passed by the end of the period are judged.
     met = total = 0
@@ -246,15 +245,15 @@ def _minutes(child, ep, before, start, end, ctx) -> Measure:
             continue
         total += 1
         met += m.minutes_circulated is not None and m.minutes_circulated <= due
-    return Measure.of(met, total)
+    return met, total
 
 
-def _initial(child, ep, before, start, end, ctx) -> Measure:
+def _initial(child, ep, before, start, end, ctx) -> tuple[int, int]:
     # BEX 3 counts from the assessment's completion, WIR 2.3 from the plan being agreed as
     # needed: the profile's `from` says which (as `timescales._initial_meeting`).
     ts = ctx.policy.timescales.get("initial_meeting")
     if ts is None:
-        return NONE
+        return 0, 0
     anchor = ep.assessment_completed if ts.anchor == "assessment_completed" \
         else ep.cin_plan_start
     met = total = 0
@@ -263,30 +262,36 @@ def _initial(child, ep, before, start, end, ctx) -> Measure:
             continue
         total += 1
         met += m.date <= ctx.due("initial_meeting", anchor)
-    return Measure.of(met, total)
+    return met, total
 
 
-def _line(child: ChildFacts, start: date, end: date, ctx: _Ctx) -> ComplianceLine:
-    line = ComplianceLine()
+def _counts(child: ChildFacts, start: date, end: date, ctx: _Ctx) -> list[int]:
+    """[met, total] of each measure in `COMPLIANCE_MEASURES` order, flattened."""
+    out = [0] * 10
     plan_at_end = False
     for ep, before in _episodes(child):
         if ep.referral > end or (ep.closure is not None and ep.closure < start):
             continue
-        line = line + ComplianceLine(
-            visits=_visits(child, ep, before, start, end, ctx),
-            reviews=_reviews(child, ep, before, start, end, ctx),
-            minutes=_minutes(child, ep, before, start, end, ctx),
-            initial_meetings=_initial(child, ep, before, start, end, ctx))
+        for i, rule in enumerate((_visits, _reviews, _minutes, _initial)):
+            met, total = rule(child, ep, before, start, end, ctx)
+            out[2 * i] += met
+            out[2 * i + 1] += total
         plan_at_end = plan_at_end or ep.plan_on(end)
     if plan_at_end:  # BEX 2, WIR 2.3, WAR 8.1: the plan in force passes the checks
-        line = line + ComplianceLine(plans=Measure.of(int(bool(child.plan_passes)), 1))
-    return line
+        out[8] += bool(child.plan_passes)
+        out[9] += 1
+    return out
+
+
+def _as_line(counts: list[int]) -> ComplianceLine:
+    return ComplianceLine(*(Measure.of(counts[2 * i], counts[2 * i + 1])
+                            for i in range(len(COMPLIANCE_MEASURES))))
 
 
 def child_compliance(child: ChildFacts, start: date, end: date, policy: PolicyProfile,
                      cal: WorkingCalendar | None = None) -> ComplianceLine:
     """The compliance measures over `[start, end]` for one child."""
-    return _line(child, start, end, _Ctx(policy, cal))
+    return _as_line(_counts(child, start, end, _Ctx(policy, cal)))
 
 
 def compliance(children: Iterable[ChildFacts], start: date, end: date,
@@ -296,22 +301,21 @@ def compliance(children: Iterable[ChildFacts], start: date, end: date,
     if start > end:
         raise ValueError(f"the period starts {start} after it ends {end}")
     ctx = _Ctx(policy, cal)
-    total = ComplianceLine()
+    total = [0] * 10
     workers: dict[str, list] = {}
-    teams: dict[str, ComplianceLine] = defaultdict(ComplianceLine)
+    teams: dict[str, list[int]] = {}
     for child in children:
-        line = _line(child, start, end, ctx)
-        total = total + line
-        w = workers.setdefault(child.worker, [child.worker_name, child.team,
-                                              ComplianceLine(), 0])
-        w[2] = w[2] + line
+        counts = _counts(child, start, end, ctx)
+        w = workers.setdefault(child.worker, [child.worker_name, child.team, [0] * 10, 0])
         w[3] += 1
-        teams[child.team] = teams[child.team] + line
+        for acc in (total, w[2], teams.setdefault(child.team, [0] * 10)):
+            for i, n in enumerate(counts):
+                acc[i] += n
     return Compliance(
-        start=start, end=end, policy=policy.name, total=total,
-        by_worker={u: WorkerCompliance(u, n, t, line, count)
-                   for u, (n, t, line, count) in sorted(workers.items())},
-        by_team=dict(sorted(teams.items())))
+        start=start, end=end, policy=policy.name, total=_as_line(total),
+        by_worker={u: WorkerCompliance(u, n, t, _as_line(c), count)
+                   for u, (n, t, c, count) in sorted(workers.items())},
+        by_team={t: _as_line(c) for t, c in sorted(teams.items())})
 
 
 # ---------------------------------------------------------------------- the trend
