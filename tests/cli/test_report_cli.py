@@ -1,0 +1,158 @@
+"""`cintui report compliance` and `cintui report performance` (DOMAIN.md §6, §8): every
+report in every format on the demo store (synthetic people), formats agreeing with each other,
+and one-line errors with exit 2 for bad input. The demo's own numbers change as the generator
+grows, so these tests check reconciliation and consistency, not fixed counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from cintui.domain.reports import COMPLIANCE_MEASURES, DURATION_BANDS, REREFERRAL_BANDS
+from cintui.export import reports as report_export
+from cintui.export.plan import read_envelope
+from tests.cli.test_cli import one_line_error
+from tests.conftest import TODAY, run_subprocess
+
+DAY = ("--today", TODAY.isoformat())
+PERIOD = ("--from", "2025-04-01", "--to", "2026-11-23")
+
+
+def run(cli, demo_store, *args):
+    result = cli("report", *args, "--db", demo_store, *DAY)
+    assert result.code == 0, result.err
+    return result.out
+
+
+@pytest.fixture
+def compliance(cli, demo_store) -> dict:
+    out = run(cli, demo_store, "compliance", *PERIOD, "--json")
+    return read_envelope(out, report_export.COMPLIANCE_FORMAT, report_export.FORMAT_VERSION,
+                         "compliance report")
+
+
+@pytest.fixture
+def performance(cli, demo_store) -> dict:
+    out = run(cli, demo_store, "performance", *PERIOD, "--json")
+    return read_envelope(out, report_export.PERFORMANCE_FORMAT, report_export.FORMAT_VERSION,
+                         "performance report")
+
+
+def test_compliance_json_adds_up_by_worker_and_team(compliance):
+    assert compliance["from"] == "2025-04-01" and compliance["to"] == "2026-11-23"
+    assert compliance["total"]["visits"]["total"] > 0
+    for k in COMPLIANCE_MEASURES:
+        m = compliance["total"][k]
+        assert 0 <= m["met"] <= m["total"]
+        for part in ("by_worker", "by_team"):
+            assert sum(line[k]["met"] for line in compliance[part]) == m["met"]
+            assert sum(line[k]["total"] for line in compliance[part]) == m["total"]
+
+
+def test_compliance_csv_agrees_with_json(cli, demo_store, compliance):
+    rows = list(csv.DictReader(io.StringIO(run(cli, demo_store, "compliance", *PERIOD,
+                                               "--csv"))))
+    total = {r["measure"]: r for r in rows if r["scope"] == "total"}
+    assert set(total) == set(COMPLIANCE_MEASURES)
+    for k, r in total.items():
+        m = compliance["total"][k]
+        assert (int(r["met"]), int(r["total"])) == (m["met"], m["total"])
+        assert (float(r["percent"]) if r["percent"] else None) == m["percent"]
+    workers = {r["worker"] for r in rows if r["scope"] == "worker"}
+    assert workers == {w["worker"] for w in compliance["by_worker"]}
+
+
+def test_compliance_tables_name_every_measure(cli, demo_store, compliance):
+    out = run(cli, demo_store, "compliance", *PERIOD)
+    for k, info in compliance["measures"].items():
+        assert info["label"] in out, k
+    v = compliance["total"]["visits"]
+    assert f"({v['met']}/{v['total']})" in out
+
+
+def test_compliance_for_one_team_is_that_teams_line(cli, demo_store, compliance):
+    line = next(t for t in compliance["by_team"] if t["team"])
+    out = json.loads(run(cli, demo_store, "compliance", *PERIOD, "--team", line["team"],
+                         "--json"))
+    assert out["team"] == line["team"]
+    assert {k: out["total"][k] for k in COMPLIANCE_MEASURES} == \
+        {k: line[k] for k in COMPLIANCE_MEASURES}
+
+
+def test_performance_json_reconciles(performance):
+    r, c, rr = performance["referrals"], performance["closures"], performance["rereferrals"]
+    assert sum(q["count"] for q in r["by_quarter"]) == r["total"] > 0
+    assert list(c["by_duration"]) == list(DURATION_BANDS)
+    assert sum(c["by_duration"].values()) == c["total"]
+    assert c["stepped_down_unmet_need"]["total"] == c["total"]
+    assert list(rr["by_interval"]) == list(REREFERRAL_BANDS)
+    assert sum(rr["by_interval"].values()) == rr["total"]
+    assert rr["rate"]["total"] == r["total"]
+    assert rr["within_12_months"] == rr["rate"]["met"] == \
+        rr["total"] - rr["by_interval"]["over 12 months"]
+    assert [m["month_end"] for m in performance["open_by_month"]][-1] == "2026-10-31"
+    loads = [w["children"] for w in performance["caseload"]["by_worker"]]
+    assert performance["caseload"]["max"] == max(loads)
+
+
+def test_performance_csv_and_markdown_agree_with_json(cli, demo_store, performance):
+    rows = list(csv.DictReader(io.StringIO(run(cli, demo_store, "performance", *PERIOD,
+                                               "--csv"))))
+    got = {(r["section"], r["item"]): int(r["count"]) for r in rows}
+    assert got[("referrals", "total")] == performance["referrals"]["total"]
+    assert got[("closures", "total")] == performance["closures"]["total"]
+    for band, n in performance["closures"]["by_duration"].items():
+        assert got[("closures_by_duration", band)] == n
+    for band, n in performance["rereferrals"]["by_interval"].items():
+        assert got[("rereferrals_by_interval", band)] == n
+    for q in performance["referrals"]["by_quarter"]:
+        row = next(r for r in rows if r["section"] == "referrals" and r["item"] == q["quarter"])
+        assert (int(row["count"]), int(row["year_before"])) == (q["count"], q["year_before"])
+    md = run(cli, demo_store, "performance", *PERIOD, "--md")
+    assert md.startswith("# Children in Need performance")
+    assert f"New referrals (STO 3.1): {performance['referrals']['total']}" in md
+    assert f"(STO 3.2): {performance['closures']['total']}" in md
+    table = run(cli, demo_store, "performance", *PERIOD)
+    assert f"New referrals: {performance['referrals']['total']}" in table
+
+
+def test_performance_for_each_team_adds_up_to_everyone(cli, demo_store, performance):
+    import sqlite3
+
+    conn = sqlite3.connect(demo_store)
+    teams = [n for (n,) in conn.execute("SELECT name FROM team")]
+    conn.close()
+    parts = [json.loads(run(cli, demo_store, "performance", *PERIOD, "--team", t, "--json"))
+             for t in teams]
+    for key in ("referrals", "closures", "rereferrals"):
+        assert sum(p[key]["total"] for p in parts) == performance[key]["total"]
+
+
+def test_defaults_to_the_financial_year_to_date(cli, demo_store):
+    out = json.loads(run(cli, demo_store, "performance", "--json"))
+    assert (out["from"], out["to"]) == ("2026-04-01", "2026-11-23")
+    out = json.loads(run(cli, demo_store, "compliance", "--to", "2026-03-01", "--json"))
+    assert (out["from"], out["to"]) == ("2025-04-01", "2026-03-01")
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("compliance", "--from", "2026-13-01"), "--from: '2026-13-01' is not a date"),
+    (("performance", "--to", "yesterday"), "--to: 'yesterday' is not a date"),
+    (("performance", "--from", "2026-06-01", "--to", "2026-05-01"),
+     "--from 2026-06-01 is after --to 2026-05-01"),
+    (("compliance", "--team", "Nowhere"), "no team called 'Nowhere'"),
+    (("performance", "--team", "Nowhere", "--md"), "no team called 'Nowhere'"),
+    (("performance", "--json", "--csv"), "choose one output"),
+])
+def test_bad_input_is_one_line_and_exit_2(cli, demo_store, args, fragment):
+    result = cli("report", *args, "--db", demo_store, *DAY)
+    one_line_error(result, fragment)
+    assert result.out == ""
+
+
+def test_unknown_option_is_exit_2_in_a_real_process(demo_store):
+    done = run_subprocess("report", "compliance", "--md", "--db", demo_store, *DAY)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
