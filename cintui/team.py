@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from cintui import reports
 from cintui.caseload import as_uuid, ids_sql, load_facts, rows_from
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind
@@ -21,6 +22,7 @@ from cintui.domain.oversight import (
     check_quality_check,
     quality_status,
 )
+from cintui.domain.reports import NONE, Measure, TrendPoint, visit_trend
 from cintui.domain.timescales import DueState
 from cintui.due import _day, child_items, child_ref, load_actions
 
@@ -37,23 +39,6 @@ WHERE child_id IN ({ids}) ORDER BY held_on
 """
 
 
-def _pct(met: int, total: int) -> float | None:
-    return round(100 * met / total, 1) if total else None
-
-
-@dataclass(frozen=True)
-class Measure:
-    met: int
-    total: int
-
-    @property
-    def percent(self) -> float | None:
-        return _pct(self.met, self.total)
-
-    def describe(self) -> str:
-        return "—" if not self.total else f"{self.percent:.0f}% ({self.met}/{self.total})"
-
-
 @dataclass
 class WorkerLine:
     username: str
@@ -61,9 +46,9 @@ class WorkerLine:
     role: str = ""
     children: int = 0
     overdue: dict[str, int] = field(default_factory=dict)  # "Visits": 3
-    visits: Measure = Measure(0, 0)  # children whose visit clock is not overdue today
-    reviews: Measure = Measure(0, 0)  # children whose review clock is not overdue today
-    plans: Measure = Measure(0, 0)  # children whose plan in force passes its checks
+    visits: Measure = NONE  # children whose visit clock is not overdue today
+    reviews: Measure = NONE  # children whose review clock is not overdue today
+    plans: Measure = NONE  # children with a CIN plan whose plan in force passes its checks
     no_quality_check: int = 0
 
     @property
@@ -86,7 +71,7 @@ class TeamView:
     today: date
     workers: list[WorkerLine]
     quality: list[QualityRow]  # children with a CIN plan: none checked first
-    trend: list[tuple[date, float | None]] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)  # visits in timescale, weekly
 
     @property
     def total(self) -> WorkerLine:
@@ -95,10 +80,9 @@ class TeamView:
             line.children += w.children
             for kind, n in w.overdue.items():
                 line.overdue[kind] = line.overdue.get(kind, 0) + n
-            line.visits = Measure(line.visits.met + w.visits.met, line.visits.total + w.visits.total)
-            line.reviews = Measure(line.reviews.met + w.reviews.met,
-                                   line.reviews.total + w.reviews.total)
-            line.plans = Measure(line.plans.met + w.plans.met, line.plans.total + w.plans.total)
+            line.visits += w.visits
+            line.reviews += w.reviews
+            line.plans += w.plans
             line.no_quality_check += w.no_quality_check
         return line
 
@@ -114,7 +98,8 @@ def my_team(source, username: str | None) -> str | None:
 
 def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView:
     """The team view of the team named `team`. `plans_passing(child_ids) -> {id: bool}`
-    judges the plans in force (left out: the plans column shows "—")."""
+    judges the plans in force (left out: the plans column shows "—"); a child with a CIN plan
+    and no agreed plan counts as not passing."""
     rows = rows_from(source)
     policy, children = load_facts(rows, view="team_named", team=team, caseload=False)
     params = {"team": team, "username": "", "until": today.isoformat()}
@@ -146,8 +131,8 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
         if review is not None:
             line.reviews = _add(line.reviews, review.state is not DueState.OVERDUE)
         cid = as_uuid(child[0])
-        if cid in passing:
-            line.plans = _add(line.plans, passing[cid])
+        if child[8] == "cin_plan" and plans_passing:
+            line.plans = _add(line.plans, passing.get(cid, False))  # no agreed plan: fails
         if child[8] == "cin_plan":
             episode = (facts or {}).get("episode")
             plan_start = _day(episode[6]) if episode and episode[6] else None
@@ -161,7 +146,7 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
 
 
 def _add(m: Measure, met: bool) -> Measure:
-    return Measure(m.met + int(met), m.total + 1)
+    return m + Measure.of(int(met), 1)
 
 
 # ------------------------------------------------------------------ recording a check
@@ -196,6 +181,14 @@ def record_quality_check(session, child_id: uuid.UUID, *, kind: str, held_on: da
     return row
 
 
-def load_team_view(source, today: date, team: str) -> TeamView:
-    """The team view as the screen shows it."""
-    return load_team(source, today, team)
+def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
+    """The team view as the screen shows it: with the plans judged by the plan checks (BEX 2,
+    WIR 2.3) and the weekly trend of visits in timescale (WIR 2.11) over `weeks` weeks."""
+    from cintui.caseload import store_policy
+
+    facts = reports.load_children(source, team=team, end=today, plans_on=today)
+    judged = {as_uuid(c.id): c.plan_passes for c in facts if c.plan_passes is not None}
+    view = load_team(source, today, team, plans_passing=lambda _ids: judged)
+    view.trend = visit_trend(facts, today, weeks, store_policy(rows_from(source)),
+                             england_calendar(), team=team)
+    return view

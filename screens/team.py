@@ -23,8 +23,8 @@ from cintui import team as team_cases
 from cintui.domain.oversight import KINDS
 from cintui.screens.forms import FormScreen, parse_date
 
-WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 32),
-                  ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 10),
+WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 30),
+                  ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 12),
                   ("No QA", 5))
 
 
@@ -169,14 +169,14 @@ class TeamScreen(Screen):
             quality.move_cursor(row=min(keep, quality.row_count - 1))
 
     def _show_trend(self, view: team_cases.TeamView) -> None:
-        points = [p for _d, p in view.trend]
-        known = [p for p in points if p is not None]
+        known = [p for p in view.trend if p.measure.percent is not None]
         spark = self.query_one("#trend", Sparkline)
-        spark.data = [p if p is not None else 0.0 for p in points]
-        label = "Visits in timescale, last 12 weeks"
+        spark.data = [p.measure.percent for p in known]
+        label = f"Visits in timescale, last {len(view.trend)} weeks (Fridays)"
         if known:
-            first = view.trend[0][0]
-            label += f"\n{first:%d %b}: {known[0]:.0f}% → now {known[-1]:.0f}%"
+            first, last = known[0], known[-1]
+            label += (f"\n{first.day:%d %b}: {first.measure.percent:.0f}% → "
+                      f"{last.day:%d %b}: {last.measure.percent:.0f}%")
         self.query_one("#trend-label", Static).update(label)
 
     # ---------------------------------------------------------------- keys

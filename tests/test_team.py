@@ -66,3 +66,19 @@ def test_a_recorded_check_counts_and_a_bad_one_is_refused_with_nothing_written(d
         assert sum(q.status.checked for q in view.quality) == 1
     finally:
         store.close()
+
+
+def test_the_views_plans_and_trend_come_from_the_report_rules(conn):
+    """Plans passing checks (BEX 2, WIR 2.3) counted over the children with a CIN plan, and
+    the weekly visit snapshot (WIR 2.11) over 12 Fridays, the last on or before today."""
+    from cintui import reports
+
+    name = team.team_names(conn)[0]
+    view = team.load_team_view(conn, TODAY, name)
+    assert view.total.plans.total == len(view.quality)
+    judged = {c.id: c.plan_passes for c in reports.load_children(conn, team=name,
+                                                                 plans_on=TODAY)}
+    assert view.total.plans.met == sum(1 for v in judged.values() if v)
+    assert [p.day for p in view.trend][-1] == date(2026, 11, 20)
+    assert len(view.trend) == 12 and all(p.day.weekday() == 4 for p in view.trend)
+    assert all(p.measure.met <= p.measure.total for p in view.trend)
