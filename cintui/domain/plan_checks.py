@@ -126,7 +126,8 @@ def need_is_a_service(now: str) -> bool:
 
 # ---------------------------------------------------------------- jargon (BEX 2)
 
-_PATTERNS: dict[int, tuple[Mapping[str, str], list[tuple[re.Pattern, dict[str, str]]]]] = {}
+_Compiled = tuple[list[tuple[re.Pattern, dict[str, str]]], frozenset[str] | None]
+_PATTERNS: dict[int, tuple[Mapping[str, str], _Compiled]] = {}
 
 
 def _acronym(term: str) -> bool:
@@ -135,7 +136,7 @@ def _acronym(term: str) -> bool:
     return sum(c.isupper() for c in term) >= 2
 
 
-def _patterns(jargon: Mapping[str, str]) -> list[tuple[re.Pattern, dict[str, str]]]:
+def _patterns(jargon: Mapping[str, str]) -> _Compiled:
     """Two alternations per word list, compiled once per list: acronyms as written (with
     a plural or possessive: "EHCPs", "CAMHS's"), words and phrases in any case."""
     cached = _PATTERNS.get(id(jargon))
@@ -151,14 +152,35 @@ def _patterns(jargon: Mapping[str, str]) -> list[tuple[re.Pattern, dict[str, str
             out.append((re.compile(rf"(?<![\w-])(?P<t>{body}){tail}(?![\w-])", flags), found))
     if len(_PATTERNS) > 32:  # lists made on the fly (tests, callers): do not grow forever
         _PATTERNS.clear()
-    _PATTERNS[id(jargon)] = (jargon, out)
-    return out
+    _PATTERNS[id(jargon)] = (jargon, (out, _first_words(exact, loose)))
+    return _PATTERNS[id(jargon)][1]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _first_words(exact: Mapping[str, str], loose: Mapping[str, str]) -> frozenset[str] | None:
+    """The first word of every term, lower-cased (with an acronym's plural): a text with none
+    of them among its words cannot hold a term, and is not searched (the reports check
+    thousands of plans). None when some term starts with no word at all: always search."""
+    firsts: set[str] = set()
+    for term, plural in [(t, True) for t in exact] + [(t, False) for t in loose]:
+        words = _WORD.findall(term.lower())
+        if not words or not term[:1].isalnum():
+            return None
+        firsts.add(words[0])
+        if plural and len(words) == 1:
+            firsts.add(words[0] + "s")
+    return frozenset(firsts)
 
 
 def jargon_in(text: str, jargon: Mapping[str, str]) -> list[tuple[str, str]]:
     """(term, plain alternative) for each term of `jargon` in `text`, first seen first."""
     hits: dict[str, tuple[int, str]] = {}
-    for pattern, terms in _patterns(jargon):
+    patterns, firsts = _patterns(jargon)
+    if firsts is not None and firsts.isdisjoint(_WORD.findall(text.lower())):
+        return []
+    for pattern, terms in patterns:
         for match in pattern.finditer(text):
             found = match.group("t")
             term = terms.get(found) or terms.get(found.lower())
