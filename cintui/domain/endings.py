@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from cintui.domain.calendar import add_months
+from cintui.domain.reports import REREFERRAL_BANDS, rereferral_band  # WAR 3.2-3.4: one rule
 
 DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction", "other")
 DECISION_KIND_LABELS = {
@@ -300,19 +300,6 @@ def letter_recipients(child_name: str, age: int | None, unborn: bool,
 
 
 # ---------------------------------------------------------------- re-referral (WAR 3.4)
-
-
-REREFERRAL_BANDS = ("within 1 month", "1 to 3 months", "3 to 6 months", "6 to 12 months",
-                    "12 months or more")
-
-
-def rereferral_band(closed: date, referral: date) -> str:
-    """WAR 3.2-3.4: re-referrals by interval since closure (calendar months: closed 30 Nov,
-    re-referred 28 Feb is within 3 months)."""
-    for months, band in zip((1, 3, 6, 12), REREFERRAL_BANDS, strict=False):
-        if referral <= add_months(closed, months):
-            return band
-    return REREFERRAL_BANDS[-1]
 
 
 def describe_interval(closed: date, referral: date) -> str:

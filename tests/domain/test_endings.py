@@ -147,7 +147,7 @@ def test_rereferral_bands_count_calendar_months():
     assert rules.rereferral_band(closed, date(2027, 2, 28)) == "1 to 3 months"
     assert rules.rereferral_band(closed, date(2027, 3, 1)) == "3 to 6 months"
     assert rules.rereferral_band(closed, date(2027, 11, 30)) == "6 to 12 months"
-    assert rules.rereferral_band(closed, date(2027, 12, 1)) == "12 months or more"
+    assert rules.rereferral_band(closed, date(2027, 12, 1)) == "over 12 months"
     assert rules.describe_interval(closed, date(2027, 1, 9)) == (
         "40 days after the last closure (1 to 3 months)")
 
