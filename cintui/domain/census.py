@@ -346,3 +346,51 @@ def _episode_set_problems(child: CensusChild) -> Iterable[Problem]:
         if ends is None or later.referral_date < ends:
             yield Problem("8820", f"episodes referred {_fmt(earlier.referral_date)} and "
                           f"{_fmt(later.referral_date)} overlap")
+
+
+class Excluded(NamedTuple):
+    """A child left out of the file, with one rule it breaks (a child breaking several
+    rules has one of these for each)."""
+
+    reference: str
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CensusReturn:
+    period: CensusPeriod
+    children: tuple[CensusChild, ...]  # in the file: break no rule
+    excluded: tuple[Excluded, ...]  # left out, each with its reason
+
+    @property
+    def episodes(self) -> int:
+        return sum(len(c.episodes) for c in self.children)
+
+    @property
+    def excluded_children(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.reference for e in self.excluded))
+
+
+def build(children: Iterable[CensusChild], period: CensusPeriod,
+          code_lists: Mapping[str, Mapping[str, str]]) -> CensusReturn:
+    """Split a year's children (episodes already as `return_episodes` gives them) into
+    those that go in the file and those left out, each left-out child with every rule it
+    breaks. A child with no episode in the year is not in the return at all."""
+    children = [c for c in children if c.episodes]
+    upns: dict[str, int] = {}
+    for c in children:
+        if c.upn.strip():
+            upns[c.upn.strip().upper()] = upns.get(c.upn.strip().upper(), 0) + 1
+    kept: list[CensusChild] = []
+    excluded: list[Excluded] = []
+    for c in children:
+        problems = child_problems(c, period, code_lists)
+        if upns.get(c.upn.strip().upper(), 0) > 1:
+            problems.append(Problem("1520", f"UPN {c.upn.strip()} is recorded for more than "
+                                    "one child"))
+        if problems:
+            excluded.extend(Excluded(c.reference, p.rule, p.message) for p in problems)
+        else:
+            kept.append(c)
+    return CensusReturn(period, tuple(kept), tuple(excluded))

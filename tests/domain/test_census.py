@@ -16,6 +16,7 @@ from cintui.domain.census import (
     CensusEpisode,
     InvalidCensusYear,
     as_at,
+    build,
     census_period,
     child_problems,
     in_return,
@@ -301,3 +302,26 @@ def test_at_most_one_open_episode_and_it_is_the_latest():
     first_open = replace(GOOD_CHILD, episodes=(
         _episode(date(2025, 4, 10)), _episode(date(2025, 9, 1), date(2025, 10, 1))))
     assert rules(first_open) == ["8816", "8820"]
+
+
+# ------------------------------------------------------------ the return
+
+
+def test_a_child_breaking_a_rule_is_left_out_with_every_reason():
+    bad = replace(GOOD_CHILD, reference="CIN0002", upn="A820100000001", ethnicity="XXXX")
+    ret = build([GOOD_CHILD, bad, replace(GOOD_CHILD, reference="CIN0003", episodes=())],
+                Y2026, LISTS)
+    assert [c.reference for c in ret.children] == ["CIN0001"]  # CIN0003: no episode this year
+    assert ret.episodes == 1
+    assert [(e.reference, e.rule) for e in ret.excluded] == [("CIN0002", "1510"),
+                                                             ("CIN0002", "4220")]
+    assert ret.excluded_children == ("CIN0002",)
+
+
+def test_two_children_with_one_upn_are_both_left_out():
+    # 1520: more than one record with the same UPN.
+    twin = replace(GOOD_CHILD, reference="CIN0002")
+    ret = build([GOOD_CHILD, twin], Y2026, LISTS)
+    assert ret.children == ()
+    assert [(e.reference, e.rule) for e in ret.excluded] == [("CIN0001", "1520"),
+                                                             ("CIN0002", "1520")]
