@@ -1,0 +1,110 @@
+"""The DfE Children in Need census return as XML (DOMAIN.md §10), in the element order of
+`CIN_census_schema_2024.xsd`, written readable by its owner only.
+
+Only the children in the return (`CensusReturn.children`, which break no validation rule)
+are written. The store keeps no section 47 enquiries or child protection plans, so none
+are returned; no `Source` header either (it needs the authority's DfE LA number).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from lxml import etree
+
+from cintui.domain.census import CensusChild, CensusEpisode, CensusReturn
+
+
+def _add(parent, tag: str, text: str | None = None):
+    el = etree.SubElement(parent, tag)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _day(d: date) -> str:
+    return d.isoformat()  # xs:date
+
+
+def _child(children, child: CensusChild) -> None:
+    el = _add(children, "Child")
+    ids = _add(el, "ChildIdentifiers")
+    _add(ids, "LAchildID", child.reference)
+    if child.upn.strip():
+        _add(ids, "UPN", child.upn.strip().upper())
+    elif child.upn_unknown:
+        _add(ids, "UPNunknown", child.upn_unknown)
+    if child.dob is not None:
+        _add(ids, "PersonBirthDate", _day(child.dob))
+    else:
+        _add(ids, "ExpectedPersonBirthDate", _day(child.expected_dob))
+    _add(ids, "GenderCurrent", child.gender)
+    about = _add(el, "ChildCharacteristics")
+    _add(about, "Ethnicity", child.ethnicity)
+    if child.disabilities:
+        dis = _add(about, "Disabilities")
+        for code in child.disabilities:
+            _add(dis, "Disability", code)
+    for ep in child.episodes:
+        _episode(el, ep)
+
+
+def _episode(parent, ep: CensusEpisode) -> None:
+    el = _add(parent, "CINdetails")
+    _add(el, "CINreferralDate", _day(ep.referral_date))
+    _add(el, "ReferralSource", ep.referral_source)
+    if ep.primary_need:
+        _add(el, "PrimaryNeedCode", ep.primary_need)
+    if ep.closure_date is not None:
+        _add(el, "CINclosureDate", _day(ep.closure_date))
+        _add(el, "ReasonForClosure", ep.closure_reason)
+    if ep.assessment_started is not None:
+        a = _add(el, "Assessments")
+        _add(a, "AssessmentActualStartDate", _day(ep.assessment_started))
+        if ep.assessment_completed is not None:
+            _add(a, "AssessmentAuthorisationDate", _day(ep.assessment_completed))
+        if ep.assessment_factors:
+            factors = _add(a, "FactorsIdentifiedAtAssessment")
+            for code in ep.assessment_factors:
+                _add(factors, "AssessmentFactors", code)
+    if ep.cin_plan_start is not None:
+        plan = _add(el, "CINPlanDates")
+        _add(plan, "CINPlanStartDate", _day(ep.cin_plan_start))
+        if ep.cin_plan_end is not None:
+            _add(plan, "CINPlanEndDate", _day(ep.cin_plan_end))
+    _add(el, "ReferralNFA", "true" if ep.referral_nfa else "false")
+
+
+def to_xml(ret: CensusReturn) -> bytes:
+    """The return as a census `Message`: a header with the collection year and reference
+    date, then each child in it. The schema needs at least one child."""
+    if not ret.children:
+        raise ValueError("a census return needs at least one child")
+    message = etree.Element("Message")
+    details = _add(_add(message, "Header"), "CollectionDetails")
+    _add(details, "Collection", "CIN")
+    _add(details, "Year", str(ret.period.year))
+    _add(details, "ReferenceDate", _day(ret.period.reference_date))
+    children = _add(message, "Children")
+    for child in ret.children:
+        _child(children, child)
+    return etree.tostring(message, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_xml(ret: CensusReturn, path: Path | str) -> Path:
+    """Write the return's XML to `path`, created (or replaced) readable by its owner only
+    before any byte is written."""
+    path = Path(path)
+    data = to_xml(ret)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+        with os.fdopen(fd, "wb") as handle:
+            fd = -1
+            handle.write(data)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return path

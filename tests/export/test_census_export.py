@@ -1,0 +1,199 @@
+"""The CIN census return as XML (DOMAIN.md §10, issue 7 §5): a small store built here
+(synthetic people), its return validated against the DfE's 2024 schema, and what a census
+officer would check in it: codes, dates, the year, and the children left out and why."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from cintui import census
+from cintui.export.census import to_xml, write_xml
+from cintui.store import models as m
+from cintui.store.engine import create_store
+
+XSD = Path(__file__).resolve().parents[3] / "shared" / "reference" / "CIN_census_schema_2024.xsd"
+
+
+@pytest.fixture(scope="module")
+def schema():
+    if not XSD.exists():  # pragma: no cover - the schema ships beside DOMAIN.md
+        pytest.skip(f"the DfE schema is not at {XSD}")
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    """Seven children:
+    A1 on a CIN plan since 1 Jul 2025 (assessed 8 May - 20 Jun 2025);
+    B1 unborn (due 1 Jun 2026), referred 10 Jan 2026, assessment from 20 Mar 2026
+       authorised 8 Apr 2026 (after the 2026 reference date);
+    C1 closed Sep 2024, re-referred 15 Oct 2025, closed RC8 on 1 Feb 2026 (no factors, 21);
+    D1 closed 1 Dec 2024 (before the 2026 year); E1 referred 2 Apr 2026 (the 2027 year);
+    F1 assessed before it was referred (rule 1103); G1 a UPN with the wrong check letter (1510).
+    """
+    path = tmp_path / "census.db"
+    st = create_store(path, None, encrypt=False)
+    kids = {
+        "A1": dict(dob=date(2015, 9, 1), gender="2", ethnicity="WBRI", disabilities="MOB LD",
+                   upn="U820100000001"),
+        "B1": dict(expected_dob=date(2026, 6, 1), gender="0", ethnicity="NOBT",
+                   disabilities="", upn_unknown="UN1"),
+        "C1": dict(dob=date(2012, 2, 3), gender="1", ethnicity="AIND", upn_unknown="UN2"),
+        "D1": dict(dob=date(2014, 1, 1), gender="1", upn_unknown="UN3"),
+        "E1": dict(dob=date(2019, 7, 7), gender="9", ethnicity="MWBA", upn="E82010000000A"),
+        "F1": dict(dob=date(2016, 4, 4), gender="2", upn_unknown="UN4"),
+        "G1": dict(dob=date(2017, 5, 5), gender="1", upn="A820100000001"),
+    }
+    with st.session("test.setup") as s:
+        ids = {}
+        for ref, values in kids.items():
+            child = m.Child(reference=ref, first_name="Sam", last_name="Synthetic", **values)
+            s.add(child)
+            s.flush()
+            ids[ref] = child.id
+        s.add_all([
+            m.Episode(child_id=ids["A1"], referral_date=date(2025, 5, 6), referral_source="2A",
+                      primary_need="N1", assessment_started=date(2025, 5, 8),
+                      assessment_completed=date(2025, 6, 20), assessment_factors="2A 3A",
+                      cin_plan_start=date(2025, 7, 1)),
+            m.Episode(child_id=ids["B1"], referral_date=date(2026, 1, 10), referral_source="3B",
+                      primary_need="N3", assessment_started=date(2026, 3, 20),
+                      assessment_completed=date(2026, 4, 8), assessment_factors="3B"),
+            m.Episode(child_id=ids["C1"], referral_date=date(2024, 6, 1), referral_source="6",
+                      primary_need="N4", closure_date=date(2024, 9, 1), closure_reason="RC7"),
+            m.Episode(child_id=ids["C1"], referral_date=date(2025, 10, 15), referral_source="1A",
+                      primary_need="N5", assessment_started=date(2025, 10, 16),
+                      assessment_completed=date(2025, 11, 20), assessment_factors="21",
+                      closure_date=date(2026, 2, 1), closure_reason="RC8"),
+            m.Episode(child_id=ids["D1"], referral_date=date(2023, 1, 1), referral_source="9",
+                      closure_date=date(2024, 12, 1), closure_reason="RC1"),
+            m.Episode(child_id=ids["E1"], referral_date=date(2026, 4, 2), referral_source="5D",
+                      primary_need="N2"),
+            m.Episode(child_id=ids["F1"], referral_date=date(2025, 6, 10), referral_source="8",
+                      primary_need="N1", assessment_started=date(2025, 6, 1)),
+            m.Episode(child_id=ids["G1"], referral_date=date(2025, 7, 1), referral_source="10",
+                      primary_need="N8"),
+        ])
+    st.close()
+    return path
+
+
+def _return(path: Path, year: int):
+    with sqlite3.connect(path) as conn:
+        return census.build_return(conn, year)
+
+
+def _xml(ret) -> etree._Element:
+    return etree.fromstring(to_xml(ret))
+
+
+def _child(root, ref: str):
+    found = root.xpath(f"/Message/Children/Child[ChildIdentifiers/LAchildID='{ref}']")
+    return found[0] if found else None
+
+
+def test_the_return_validates_against_the_dfe_schema(store, schema, tmp_path):
+    out = write_xml(_return(store, 2026), tmp_path / "cin2026.xml")
+    doc = etree.parse(str(out))
+    assert schema.validate(doc), schema.error_log
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    later = write_xml(_return(store, 2027), tmp_path / "cin2027.xml")
+    assert schema.validate(etree.parse(str(later))), schema.error_log
+
+
+def test_header_names_the_collection_and_its_reference_date(store):
+    root = _xml(_return(store, 2026))
+    assert root.findtext("Header/CollectionDetails/Collection") == "CIN"
+    assert root.findtext("Header/CollectionDetails/Year") == "2026"
+    assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2026-03-31"
+
+
+def test_the_year_holds_children_open_in_it_and_leaves_out_the_rest(store):
+    ret = _return(store, 2026)
+    assert [c.reference for c in ret.children] == ["A1", "B1", "C1"]
+    assert ret.episodes == 3  # C1's 2024 episode closed before the year
+    root = _xml(ret)
+    assert _child(root, "D1") is None and _child(root, "E1") is None
+    # In 2027, A1 and B1 are still open and E1 is new; C1 closed in the 2026 year.
+    assert [c.reference for c in _return(store, 2027).children] == ["A1", "B1", "E1"]
+
+
+def test_a_child_on_a_plan_carries_codes_and_dates(store):
+    a1 = _child(_xml(_return(store, 2026)), "A1")
+    assert a1.findtext("ChildIdentifiers/UPN") == "U820100000001"
+    assert a1.findtext("ChildIdentifiers/PersonBirthDate") == "2015-09-01"
+    assert a1.findtext("ChildIdentifiers/GenderCurrent") == "2"
+    assert a1.findtext("ChildCharacteristics/Ethnicity") == "WBRI"
+    assert [d.text for d in a1.iterfind("ChildCharacteristics/Disabilities/Disability")] == [
+        "MOB", "LD"]
+    (ep,) = a1.findall("CINdetails")
+    assert ep.findtext("CINreferralDate") == "2025-05-06"
+    assert ep.findtext("ReferralSource") == "2A"
+    assert ep.findtext("PrimaryNeedCode") == "N1"
+    assert ep.find("CINclosureDate") is None and ep.find("ReasonForClosure") is None
+    assert ep.findtext("Assessments/AssessmentActualStartDate") == "2025-05-08"
+    assert ep.findtext("Assessments/AssessmentAuthorisationDate") == "2025-06-20"
+    assert [f.text for f in ep.iterfind(
+        "Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors")] == ["2A", "3A"]
+    assert ep.findtext("CINPlanDates/CINPlanStartDate") == "2025-07-01"
+    assert ep.find("CINPlanDates/CINPlanEndDate") is None
+    assert ep.findtext("ReferralNFA") == "false"
+    assert ep.find("Section47") is None and ep.find("ChildProtectionPlans") is None
+
+
+def test_an_unborn_child_and_an_assessment_authorised_after_the_reference_date(store):
+    b1 = _child(_xml(_return(store, 2026)), "B1")
+    assert b1.find("ChildIdentifiers/UPN") is None
+    assert b1.findtext("ChildIdentifiers/UPNunknown") == "UN1"
+    assert b1.find("ChildIdentifiers/PersonBirthDate") is None
+    assert b1.findtext("ChildIdentifiers/ExpectedPersonBirthDate") == "2026-06-01"
+    assert b1.findtext("ChildIdentifiers/GenderCurrent") == "0"
+    assert b1.find("ChildCharacteristics/Disabilities") is None
+    # Authorised 8 Apr 2026: on 31 March the assessment was open, so no factors yet.
+    assert b1.findtext("CINdetails/Assessments/AssessmentActualStartDate") == "2026-03-20"
+    assert b1.find("CINdetails/Assessments/AssessmentAuthorisationDate") is None
+    assert b1.find("CINdetails/Assessments/FactorsIdentifiedAtAssessment") is None
+    # In the 2027 return it is authorised, with its factor.
+    b1 = _child(_xml(_return(store, 2027)), "B1")
+    assert b1.findtext("CINdetails/Assessments/AssessmentAuthorisationDate") == "2026-04-08"
+    assert b1.findtext("CINdetails/Assessments/FactorsIdentifiedAtAssessment/"
+                       "AssessmentFactors") == "3B"
+
+
+def test_a_re_referral_closed_after_assessment_with_no_further_action(store):
+    c1 = _child(_xml(_return(store, 2026)), "C1")
+    (ep,) = c1.findall("CINdetails")  # the 2024 episode was in an earlier year's return
+    assert ep.findtext("CINreferralDate") == "2025-10-15"
+    assert ep.findtext("CINclosureDate") == "2026-02-01"
+    assert ep.findtext("ReasonForClosure") == "RC8"
+    assert ep.find("CINPlanDates") is None  # RC8: no CIN plan (2990)
+
+
+def test_a_child_that_breaks_a_rule_is_left_out_and_listed_with_the_reason(store):
+    ret = _return(store, 2026)
+    assert [(e.reference, e.rule) for e in ret.excluded] == [("F1", "1103"), ("G1", "1510")]
+    assert "2025-06-01" in ret.excluded[0].message  # the assessment start, before referral
+    root = _xml(ret)
+    assert _child(root, "F1") is None and _child(root, "G1") is None
+
+
+def test_a_bad_code_that_reached_the_store_is_listed_not_written(store):
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE child SET ethnicity = 'WXYZ' WHERE reference = 'A1'")
+    ret = _return(store, 2026)
+    assert ("A1", "4220") in [(e.reference, e.rule) for e in ret.excluded]
+    assert _child(_xml(ret), "A1") is None
+
+
+def test_a_return_with_no_child_is_refused_not_written_invalid(store, tmp_path):
+    ret = _return(store, 2010)
+    assert ret.children == () and ret.excluded == ()
+    with pytest.raises(ValueError, match="at least one child"):
+        write_xml(ret, tmp_path / "empty.xml")
+    assert not (tmp_path / "empty.xml").exists()
