@@ -469,7 +469,9 @@ def demo(
     finally:
         store.close()
     seconds = perf_counter() - started
-    typer.echo(f"Demo store at {loc.describe()}: {counts.children} children, {counts.workers} "
+    typer.echo(f"Demo store at {loc.describe()}: {counts.everyone} children "
+               f"({counts.everyone - counts.closed} open cases, {counts.closed} closed), "
+               f"{counts.workers} "
                f"workers in {counts.teams} teams ({seconds:.1f} s).", err=True)
 
 

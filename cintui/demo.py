@@ -43,6 +43,7 @@ from cintui.store.models import (
     PlanNeed,
     PlanService,
     PlanVersion,
+    QualityCheck,
     RagChange,
     Team,
     Visit,
@@ -110,6 +111,8 @@ class DemoCounts:
     meetings: int = 0
     addenda: int = 0
     drafts: int = 0
+    closed: int = 0  # of all the children made, those whose cases are closed
+    everyone: int = 0  # every child made: the open caseload and the closed history
     rows: list = field(default_factory=list, repr=False)
 
 
@@ -158,7 +161,7 @@ def _defaults(model: type) -> dict:
 # The order rows are written in: parents before the rows that point at them.
 WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting,
                MeetingInvitee, MeetingDistribution, Plan, PlanVersion, PlanService, PlanNeed,
-               PlanAction, RagChange, VisitPresent, VisitAddendum, VisitAction)
+               PlanAction, RagChange, VisitPresent, VisitAddendum, VisitAction, QualityCheck)
 # Drafts go in through the ORM (a handful): its audit leaves out the draft's text
 # (`Draft.__audit_quiet__`), as it does for a draft a worker starts.
 
@@ -1159,7 +1162,10 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
             made = children
             dropped = _drop_last_children(b.out, extra)
     b.drafts(workers, dropped)
+    history(b, workers, seed, closed=children // 2)
     b.out.children = children
+    kids = [row for row in b.out.rows if row.model is Child]
+    b.out.everyone, b.out.closed = len(kids), sum(row.status == "closed" for row in kids)
     return b.out
 
 
@@ -1215,3 +1221,173 @@ def _generate(store, children: int, seed: int, today: date, profile) -> DemoCoun
         session.add_all(drafts)
     out.rows = []
     return out
+
+
+# ------------------------------------------------------------------ two collection years
+# The history behind the caseload (the performance report, the census return): children
+# whose cases closed over the two collection years before this one, with every reason for
+# closure, durations in every band, step-downs with unmet need, re-referrals at every
+# interval; UPNs (or the census reason there is none); quality checks of plans (BEX 3).
+# Drawn from their own random stream, after everything else: the open caseload of a seed
+# stays as it was.
+
+HISTORY_SEED = 4_000_037
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the DfE check letter alphabet (no I, O, S)
+PLAN_REASONS = ("RC7",) * 14 + ("RC1", "RC2", "RC3", "RC3", "RC4", "RC4", "RC5", "RC5", "RC6")
+DURATION_DAYS = ((40, 88), (95, 178), (186, 268), (278, 520))  # STO 3.2 bands
+REREFERRAL_DAYS = ((4, 27), (35, 88), (96, 176), (190, 355), (380, 520))  # WAR 3.4 bands
+QUALITY_FACILITATORS = ("Jo Whitfield (IPSS)", "Sam Okoro (IPSS)", "Dana Price (IPSS)")
+
+
+def upn(rng: random.Random, la: str, year: int) -> str:
+    """A well-formed UPN: check letter, LA number, establishment, year, serial (DfE)."""
+    body = f"{la}{rng.randrange(2000, 7000):04d}{year % 100:02d}{rng.randrange(1000):03d}"
+    total = sum(int(c) * w for c, w in zip(body, range(2, 14), strict=True))
+    return UPN_LETTERS[total % 23] + body
+
+
+def collection_start(today: date) -> date:
+    """1 April of the collection year `today` is in (DOMAIN.md §10)."""
+    return date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+def history(b: _Builder, workers: list, seed: int, closed: int) -> None:
+    hr = random.Random(seed + HISTORY_SEED)
+    _tidy_open_history(b, hr)
+    start = date(collection_start(b.today).year - 2, 4, 1)  # two whole collection years back
+    for n in range(closed):
+        team, worker = workers[n % len(workers)]
+        # The first nine close for each census reason in turn (RC1-RC9): every demo has all.
+        # The next five come back at each interval since their closure (WAR 3.4).
+        band = n - 9 if 9 <= n < 9 + len(REREFERRAL_DAYS) else None
+        _closed_child(b, hr, team, worker, start, f"RC{n + 1}" if n < 9 else None, band)
+    _quality_checks(b, hr)
+
+
+def _tidy_open_history(b: _Builder, hr: random.Random) -> None:
+    """What the open caseload's generator leaves loose for the census: a UPN or the reason
+    there is none; a reason for closure that fits a case that had a CIN plan (RC8 and RC9
+    are for cases closed after assessment); a first episode ending before the next."""
+    episodes: dict = {}
+    for row in b.out.rows:
+        if row.model is Episode:
+            episodes.setdefault(row.child_id, []).append(row)
+    for row in b.out.rows:
+        if row.model is not Child:
+            continue
+        _give_upn(b, hr, row)
+        eps = sorted(episodes.get(row.id, ()), key=lambda e: e.referral_date)
+        for ep in eps:
+            if ep.closure_reason in ("RC8", "RC9") and ep.cin_plan_start:
+                ep.closure_reason = "RC7"
+        for first, second in zip(eps, eps[1:], strict=False):
+            if first.closure_date and first.closure_date >= second.referral_date:
+                shift = timedelta(days=(first.closure_date - second.referral_date).days + 14)
+                for name in ("referral_date", "assessment_started", "assessment_completed",
+                             "closure_date"):
+                    if first.get(name):
+                        first[name] = first[name] - shift
+
+
+def _give_upn(b: _Builder, hr: random.Random, child) -> None:
+    if child.upn or child.dob is None:
+        child.upn_unknown = child.upn_unknown or (None if child.upn else "UN6")
+        return
+    age = (b.today - child.dob).days // 365
+    if age < 4:
+        child.upn_unknown = "UN1"  # not of school age, no UPN yet
+    elif hr.random() < 0.06:
+        child.upn_unknown = hr.choice(("UN4", "UN5", "UN7"))
+    else:
+        child.upn = upn(hr, "999", child.dob.year + 5)  # 999: no real authority's number
+
+
+def _closed_child(b: _Builder, hr: random.Random, team, worker, start: date,
+                  reason: str | None, rerefer: int | None = None) -> None:
+    today = b.today
+    last_day = today - timedelta(days=21) if rerefer is None else start + timedelta(days=200)
+    referral = start + timedelta(days=hr.randrange((last_day - start).days))
+    age = hr.randrange(0, 16) if reason != "RC6" else 17  # RC6: on to adult services
+    dob = referral - timedelta(days=age * 365 + hr.randrange(30, 360))
+    b.n_child += 1
+    child = b.add(Child, reference=f"DEMO{b.n_child:05d}", first_name=hr.choice(FIRST),
+                  last_name=hr.choice(LAST), dob=dob, gender=hr.choice("1212129"),
+                  ethnicity=hr.choice(ETHNICITY_WEIGHTS),
+                  disabilities="NONE" if hr.random() < 0.93 else hr.choice(DISABILITIES),
+                  primary_need=hr.choice(PRIMARY_NEEDS), level=hr.choice(b.levels),
+                  service=team.service, team_id=team.id, worker_id=worker.id, status="closed")
+    _give_upn(b, hr, child)
+    # One coming back (below) closed after assessment early on: back before today.
+    closed = _closed_episode(b, hr, child, referral, age, reason=reason,
+                             after_assessment=rerefer is not None)
+    if rerefer is None and hr.random() >= 0.22:
+        return
+    # WAR 3.4: back again, at every interval since the closure.
+    lo, hi = REREFERRAL_DAYS[rerefer] if rerefer is not None else hr.choice(REREFERRAL_DAYS)
+    again = closed + timedelta(days=hr.randrange(lo, hi))
+    if again <= today - timedelta(days=60):
+        _closed_episode(b, hr, child, again, age, after_assessment=True)
+
+
+def _closed_episode(b: _Builder, hr: random.Random, child, referral: date, age: int,
+                    after_assessment: bool = False, reason: str | None = None) -> date:
+    cal, today = b.cal, b.today
+    assessed = cal.add_working_days(referral, hr.randrange(8, 44))
+    if assessed > today - timedelta(days=10):  # a recent referral: assessed before it closed
+        assessed = cal.add_working_days(referral, 8)
+    ep = b.add(Episode, child_id=child.id, referral_date=referral,
+               referral_source=hr.choice(REFERRAL_SOURCES), primary_need=child.primary_need,
+               assessment_started=referral, assessment_completed=assessed,
+               assessment_factors=" ".join(sorted(hr.sample(
+                   ("1B", "2B", "3B", "4B", "16A", "17A", "6B", "7A", "10A"), 2))))
+    if reason in ("RC8", "RC9"):
+        after_assessment = True
+    if after_assessment or (reason is None and hr.random() < 0.3):
+        # Closed after assessment: no further action (RC8), or to Early Help (RC9).
+        ep.closure_date = min(cal.add_working_days(assessed, hr.randrange(1, 6)),
+                              today - timedelta(days=1))
+        ep.closure_reason = reason or ("RC9" if hr.random() < 0.6 else "RC8")
+        ep.unmet_need_stepped_down = ep.closure_reason == "RC9" and hr.random() < 0.5
+    else:
+        ep.cin_plan_start = assessed
+        ep.initial_home_visit = cal.add_working_days(referral, 2)
+        ep.support_started = assessed
+        lo, hi = hr.choice(DURATION_DAYS)
+        closure = referral + timedelta(days=hr.randrange(lo, hi))
+        if closure >= today - timedelta(days=7) or closure <= assessed:
+            closure = max(assessed + timedelta(days=7), today - timedelta(days=hr.randrange(8, 40)))
+        reason = reason or hr.choice(PLAN_REASONS)
+        if reason == "RC6" and age < 16:
+            reason = "RC7"  # adult services: for a young person about to turn 18
+        ep.closure_decided = cal.add_working_days(closure, -4)
+        ep.family_told_of_closure = cal.add_working_days(closure, -2)
+        ep.closure_date, ep.closure_reason, ep.cin_plan_end = closure, reason, closure
+        if reason == "RC7" and hr.random() < 0.3:  # WIR 3 / STO 3.3
+            ep.step_down_decided = cal.add_working_days(closure, -6)
+            ep.step_down_completed = cal.add_working_days(closure, -2)
+            ep.unmet_need_stepped_down = hr.random() < 0.5
+    if ep.closure_date <= referral:
+        ep.closure_date = referral + timedelta(days=1)
+    return ep.closure_date
+
+
+def _quality_checks(b: _Builder, hr: random.Random) -> None:
+    """BEX 3: about half the open plans have had an audit or case-mapping discussion."""
+    plans: dict = {}
+    for row in b.out.rows:
+        if row.model is Episode and row.cin_plan_start and not row.closure_date:
+            plans[row.child_id] = row
+    for row in list(b.out.rows):
+        if row.model is not Child or row.status != "cin_plan" or row.id not in plans:
+            continue
+        ep = plans[row.id]
+        days = (b.today - ep.cin_plan_start).days
+        if days < 30 or hr.random() < 0.45:
+            continue
+        b.add(QualityCheck, child_id=row.id, episode_id=ep.id,
+              kind="case_mapping" if hr.random() < 0.6 else "audit",
+              held_on=ep.cin_plan_start + timedelta(days=hr.randrange(14, days)),
+              facilitator=hr.choice(QUALITY_FACILITATORS),
+              needs_met=hr.random() < 0.8,
+              findings="The plan addresses the needs found at assessment; outcomes are "
+                       "measurable and progressing within the child's timescale.")

@@ -45,25 +45,34 @@ def test_each_workers_line_matches_their_caseload_and_due_list(conn):
 
 
 def test_a_recorded_check_counts_and_a_bad_one_is_refused_with_nothing_written(demo_store):
+    """BEX 3: a child with a plan and no audit or case-mapping yet leaves the "none" list
+    once one is recorded; a check dated in the future is refused and nothing is written."""
     store = open_store(demo_store, None)
     try:
-        with store.read() as session:
-            child = next(c for c in casework.list_children(session, TODAY)
-                         if c.status == "cin_plan")
+        with caseload.reading(store) as rows:
+            name = team.team_names(rows)[0]
+            before = team.load_team(rows, TODAY, name)
+        unchecked = [q for q in before.quality if not q.status.checked]
+        assert unchecked and len(unchecked) < len(before.quality)  # the demo has both
+        child_id = unchecked[0].child_id
         with pytest.raises(casework.CaseworkError) as refused, store.session("t.manager") as s:
-            team.record_quality_check(s, child.id, kind="audit", held_on=date(2026, 12, 1),
+            team.record_quality_check(s, child_id, kind="audit", held_on=date(2026, 12, 1),
                                       facilitator="X", findings="Y", needs_met=True,
                                       recorded_by=None, today=TODAY)
         assert refused.value.field == "held_on"
+        with caseload.reading(store) as rows:
+            assert team.load_team(rows, TODAY, name).total.no_quality_check == \
+                before.total.no_quality_check
         with store.session("t.manager") as s:
-            team.record_quality_check(s, child.id, kind="audit", held_on=TODAY,
+            team.record_quality_check(s, child_id, kind="audit", held_on=TODAY,
                                       facilitator="Sam Synthetic", findings="Plan meets needs",
                                       needs_met=True, recorded_by=None, today=TODAY)
         with caseload.reading(store) as rows:
-            view = team.load_team(rows, TODAY, child.team)
-        row = next(q for q in view.quality if q.child_id == child.id)
+            view = team.load_team(rows, TODAY, name)
+        row = next(q for q in view.quality if q.child_id == child_id)
         assert row.status.checked and row.status.last.needs_met is True
-        assert sum(q.status.checked for q in view.quality) == 1
+        assert row.status.last.held_on == TODAY
+        assert view.total.no_quality_check == before.total.no_quality_check - 1
     finally:
         store.close()
 

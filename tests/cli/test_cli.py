@@ -23,8 +23,8 @@ def sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def children(cli, db) -> list[dict]:
-    result = cli("child", "list", "--db", db, "--json", "--today", TODAY.isoformat())
+def children(cli, db, *more: str) -> list[dict]:
+    result = cli("child", "list", "--db", db, "--json", "--today", TODAY.isoformat(), *more)
     assert result.code == 0, result.err
     return json.loads(result.out)
 
@@ -128,10 +128,15 @@ def test_a_users_own_policy_file_is_listed_and_a_broken_one_named(cli, tmp_path)
 
 def test_child_list_json_has_one_object_per_child(cli, demo_store):
     rows = children(cli, demo_store)
-    assert len(rows) == 40
+    # the 40 children of the demo's caseloads and 20 whose cases closed in the last two
+    # collection years
+    assert len(rows) == 60
     for row in rows:
         assert {"reference", "name", "dob", "worker", "status", "level"} <= row.keys()
-    assert len({r["reference"] for r in rows}) == 40
+    assert len({r["reference"] for r in rows}) == 60
+    open_rows = children(cli, demo_store, "--open")
+    assert open_rows and all(r["status"] != "closed" for r in open_rows)
+    assert len(open_rows) == sum(r["status"] != "closed" for r in rows)
 
 
 def test_child_add_then_list(cli, demo_store):
@@ -218,7 +223,7 @@ def test_demo_is_deterministic_for_a_seed(cli, tmp_path):
                    "--today", TODAY.isoformat()).code == 0
         lists.append(children(cli, path))
     assert lists[0] == lists[1]
-    assert len(lists[0]) == 30
+    assert len(lists[0]) == 45  # 30 on caseloads and 15 whose cases closed earlier
 
 
 def test_demo_refuses_to_overwrite_an_existing_store(cli, demo_store):
@@ -239,7 +244,7 @@ def test_encrypted_store_needs_the_passphrase(cli, encrypted_demo_store, monkeyp
     one_line_error(cli("child", "list", "--db", encrypted_demo_store), "wrong passphrase")
     assert sha(encrypted_demo_store) == before
     monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
-    assert len(children(cli, encrypted_demo_store)) == 25
+    assert len(children(cli, encrypted_demo_store)) == 25 + 12  # and 12 closed earlier
 
 
 def test_db_init_creates_an_empty_encrypted_store(cli, tmp_path, monkeypatch):

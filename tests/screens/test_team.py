@@ -104,9 +104,11 @@ async def test_recording_a_case_mapping_discussion_takes_the_child_off_the_none_
         row = next(q for q in screen.view.quality if q.child_id == target.child_id)
         assert row.status.checked and "Case-mapping" in row.status.describe()
 
-    saved = read(demo_store, lambda s: s.exec(select(QualityCheck)).all())
+    saved = read(demo_store, lambda s: s.exec(
+        select(QualityCheck).where(QualityCheck.child_id == target.child_id)).all())
     assert [(q.child_id, q.facilitator, q.kind) for q in saved] == [
         (target.child_id, "Jo Synthetic IPSS", "case_mapping")]
     audited = read(demo_store, lambda s: s.exec(
-        select(AuditEntry).where(AuditEntry.entity == "quality_check")).all())
+        select(AuditEntry).where(AuditEntry.entity == "quality_check",
+                                 AuditEntry.entity_id == saved[0].id.hex)).all())
     assert len(audited) == 1 and audited[0].actor == app.actor

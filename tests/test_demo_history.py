@@ -1,0 +1,88 @@
+"""`cintui demo` makes two collection years of history behind the open caseload: children
+whose cases closed for every census reason, in every duration band, some stepped down with
+unmet need, some re-referred at every interval — what a manager's performance report and the
+census return are tried on (issue 7 "Done when"; DOMAIN.md §8, §10)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+from cintui.demo import UPN_LETTERS
+from tests.conftest import TODAY
+
+
+def rows(path, sql: str) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_closures_cover_every_census_reason_and_both_collection_years(demo_store):
+    """DOMAIN.md §10: reasons RC1-RC9; a closure reason iff a closure date."""
+    episodes = rows(demo_store, "SELECT referral_date, closure_date, closure_reason, "
+                                "cin_plan_start FROM episode")
+    reasons = {r for _, _, r, _ in episodes if r}
+    assert reasons == {f"RC{n}" for n in range(1, 10)}
+    assert all((closed is None) == (reason is None) for _, closed, reason, _ in episodes)
+    # RC8 / RC9 are for cases closed after assessment: never a CIN plan behind them
+    assert not [e for e in episodes if e[2] in ("RC8", "RC9") and e[3]]
+    referred = [date.fromisoformat(r) for r, *_ in episodes]
+    for first, last in ((date(2024, 4, 1), date(2025, 3, 31)),
+                        (date(2025, 4, 1), date(2026, 3, 31)),
+                        (date(2026, 4, 1), TODAY)):
+        assert any(first <= d <= last for d in referred), (first, last)
+    closed = [date.fromisoformat(c) for _, c, _, _ in episodes if c]
+    assert all(c <= TODAY for c in closed)
+
+
+def test_every_child_has_a_upn_or_the_census_reason_there_is_none(demo_store):
+    """DOMAIN.md §10 (UPN, or UN1-UN7); a UPN's first letter is its DfE check letter."""
+    children = rows(demo_store, "SELECT reference, upn, upn_unknown FROM child")
+    assert all(bool(upn) != bool(unknown) for _, upn, unknown in children)
+    upns = [u for _, u, _ in children if u]
+    assert upns
+    for upn in upns:
+        assert len(upn) == 13 and upn[1:].isdigit()
+        total = sum(int(c) * w for c, w in zip(upn[1:], range(2, 14), strict=True))
+        assert upn[0] == UPN_LETTERS[total % 23]
+
+
+def test_episodes_of_one_child_never_overlap(demo_store):
+    """A re-referral is a new episode after the last one closed (WAR 3.4)."""
+    by_child: dict = {}
+    for child, referral, closure in rows(
+            demo_store, "SELECT child_id, referral_date, closure_date FROM episode "
+                        "ORDER BY child_id, referral_date"):
+        by_child.setdefault(child, []).append((referral, closure))
+    twice = [eps for eps in by_child.values() if len(eps) > 1]
+    assert twice
+    for eps in twice:
+        for (_, closed), (again, _) in zip(eps, eps[1:], strict=False):
+            assert closed is not None and closed < again
+        assert sum(closed is None for _, closed in eps) <= 1
+
+
+def test_the_performance_report_over_two_years_fills_every_band(cli, demo_store):
+    """STO 3.2 duration bands, STO 3.3 stepped down with unmet need, WAR 3.4 re-referral
+    intervals: each has children in the demo, and the bands add up to the totals."""
+    result = cli("report", "performance", "--db", demo_store, "--from", "2024-04-01",
+                 "--to", TODAY.isoformat(), "--json", "--today", TODAY.isoformat())
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    closures, rerefs = report["closures"], report["rereferrals"]
+    assert all(n > 0 for n in closures["by_duration"].values()), closures
+    assert sum(closures["by_duration"].values()) == closures["total"]
+    assert 0 < closures["stepped_down_unmet_need"]["met"] < closures["total"]
+    assert all(n > 0 for n in rerefs["by_interval"].values()), rerefs
+    assert sum(rerefs["by_interval"].values()) == rerefs["total"]
+
+
+def test_about_half_the_plans_have_had_a_quality_check(demo_store):
+    """BEX 3: the team view has both children with an audit or case-mapping and children
+    with none yet."""
+    open_plans = rows(demo_store, "SELECT DISTINCT e.child_id FROM episode e "
+                                  "WHERE e.cin_plan_start IS NOT NULL AND e.closure_date IS NULL")
+    checked = rows(demo_store, "SELECT DISTINCT child_id FROM quality_check")
+    assert 0 < len(checked) < len(open_plans)
+    assert {c for (c,) in checked} <= {c for (c,) in open_plans}
