@@ -20,7 +20,7 @@ from cintui.domain.census import (
     return_episodes,
 )
 
-__all__ = ["InvalidCensusYear", "build_return", "code_lists"]
+__all__ = ["InvalidCensusYear", "build_return", "census_period", "code_lists"]
 
 _IN_YEAR = "referral_date <= :end AND (closure_date IS NULL OR closure_date >= :start)"
 _EPISODES = f"""

@@ -1,3 +1,89 @@
-"""`cintui` commands: census. Registered on the Typer app when `cintui.cli` is imported."""
+"""`cintui export census`: the DfE Children in Need census return for a collection year
+(DOMAIN.md §10). Registered on the Typer app when `cintui.cli` is imported."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cintui.cli import (
+    CliError,
+    DbOption,
+    JsonOption,
+    TodayOption,
+    _echo_json,
+    _reading,
+    _today,
+    export_app,
+)
+
+YearOption = Annotated[str, typer.Option(
+    "--year", metavar="YYYY",
+    help="The collection year, named for the 31 March it ends on: 2026 is 1 April 2025 to "
+         "31 March 2026.")]
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="XML file to write.",
+                                            dir_okay=False)]
+
+
+@export_app.command("census")
+def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
+                  db: DbOption = None, as_json: JsonOption = False,
+                  today: TodayOption = None) -> None:
+    """The DfE Children in Need census return (XML, schema 2024) for a collection year:
+    every child with an episode open in the year, as it stood on 31 March. A child whose
+    record breaks a DfE validation rule is left out and listed with the rule; the exit
+    code is then 1."""
+    from cintui import census
+    from cintui.export.census import write_xml
+
+    now = _today(today)
+    try:
+        census.census_period(year, now)
+    except census.InvalidCensusYear as exc:
+        raise CliError(str(exc)) from None
+    if not output.parent.is_dir():
+        raise CliError(f"no such folder: {output.parent}")
+    with _reading(ctx, db) as rows:
+        ret = census.build_return(rows, year, today=now)
+    period = ret.period
+    if not ret.children and not ret.excluded:
+        raise CliError(f"no child had an episode open in the {period.year} collection year "
+                       f"({_span(period)}); nothing written")
+    written = write_xml(ret, output) if ret.children else None
+    if as_json:
+        _echo_json({
+            "year": period.year, "reference_date": period.reference_date.isoformat(),
+            "children": len(ret.children), "episodes": ret.episodes,
+            "excluded": [e._asdict() for e in ret.excluded],
+            "file": str(written) if written else None,
+        })
+    else:
+        _print_return(ret, written)
+    if ret.excluded:
+        raise typer.Exit(1)
+
+
+def _span(period) -> str:
+    return (f"{period.start.day} {period.start:%B %Y} to "
+            f"{period.end.day} {period.end:%B %Y}")
+
+
+def _print_return(ret, written: Path | None) -> None:
+    period = ret.period
+    span = _span(period)
+    n, eps = len(ret.children), ret.episodes
+    if written:
+        typer.echo(f"Wrote {written}: the {period.year} CIN census return ({span}), "
+                   f"{n} child{'ren' if n != 1 else ''}, {eps} episode{'s' if eps != 1 else ''}.")
+    else:
+        typer.echo(f"No file written: every child in the {period.year} return ({span}) "
+                   "breaks a validation rule.")
+    if not ret.excluded:
+        return
+    left = ret.excluded_children
+    typer.echo(f"Left out {len(left)} child{'ren' if len(left) != 1 else ''} whose record "
+               "breaks a DfE validation rule (fix the record and export again):")
+    for e in ret.excluded:
+        typer.echo(f"  {e.reference}  {e.rule}  {e.message}")

@@ -83,8 +83,8 @@ def census_period(year: int | str, today: date | None = None) -> CensusPeriod:
         raise InvalidCensusYear(f"--year: {year!r} is not a year (give four digits, e.g. 2026)")
     value = int(text)
     if value < FIRST_YEAR:
-        raise InvalidCensusYear(f"--year: {value} is before {FIRST_YEAR}; the census "
-                                f"collections this store can return start then")
+        raise InvalidCensusYear(f"--year: {value} is before {FIRST_YEAR}, the first "
+                                "collection year cintui returns")
     period = CensusPeriod(value, date(value - 1, 4, 1), date(value, 3, 31))
     if today is not None and today < period.start:
         raise InvalidCensusYear(f"--year: the {value} collection (1 April {value - 1} to "

@@ -29,7 +29,11 @@ def schema():
 
 @pytest.fixture
 def store(tmp_path) -> Path:
-    """Seven children:
+    return build_small_store(tmp_path / "census.db")
+
+
+def build_small_store(path: Path) -> Path:
+    """Seven children (synthetic):
     A1 on a CIN plan since 1 Jul 2025 (assessed 8 May - 20 Jun 2025);
     B1 unborn (due 1 Jun 2026), referred 10 Jan 2026, assessment from 20 Mar 2026
        authorised 8 Apr 2026 (after the 2026 reference date);
@@ -37,7 +41,6 @@ def store(tmp_path) -> Path:
     D1 closed 1 Dec 2024 (before the 2026 year); E1 referred 2 Apr 2026 (the 2027 year);
     F1 assessed before it was referred (rule 1103); G1 a UPN with the wrong check letter (1510).
     """
-    path = tmp_path / "census.db"
     st = create_store(path, None, encrypt=False)
     kids = {
         "A1": dict(dob=date(2015, 9, 1), gender="2", ethnicity="WBRI", disabilities="MOB LD",
