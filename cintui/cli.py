@@ -1174,4 +1174,4 @@ def _log_crash() -> Path:
 
 # Commands for the dashboard, the reports and the census live in their own modules (so the
 # file stays readable); importing them registers their commands on `app` / `export_app`.
-from cintui import cli_census, cli_due, cli_endings, cli_reports  # noqa: E402,F401
+from cintui import cli_census, cli_due, cli_endings, cli_reports, cli_transfer  # noqa: E402,F401

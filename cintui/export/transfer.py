@@ -1,0 +1,307 @@
+"""The step-down pack (WIR 3, TRA) and the transfer pack (BEX 4).
+
+Step-down pack: one document (DOCX, PDF, Markdown or JSON) built from the final plan so
+the family need not tell their story again (TRA): the child, the receiving service and the
+lead professional, why stepping down, each need with its rating and what is still to do,
+the latest minutes' decisions, the visits summary and the documents that go.
+
+Transfer pack: one folder (0700) of DOCX and PDF files (the assessment summary, the CIN
+plan, the latest review minutes, the case summary and chronology) and one JSON file
+holding everything the receiving authority needs to recreate the child; files 0600.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from cintui.domain.endings import DECISION_KIND_LABELS
+from cintui.domain.plan import ACTION_STATUS_LABELS, PlanVersion
+from cintui.domain.transfer import CONSENT_TO_SHARE_LABELS, DOCUMENT_LABELS, moved_repeatedly
+from cintui.export import minutes as minutes_export
+from cintui.export import plan as plan_export
+from cintui.export.endings import _pdf_page, _write_para
+from cintui.export.plan import _jsonable, _write_private
+
+STEP_DOWN_FORMATS = ("docx", "pdf", "md", "json")
+PACK_FORMATS = ("docx", "pdf")
+Sections = list[tuple[str, list[str]]]
+
+
+def _day(d: date | None, empty: str = "—") -> str:
+    return f"{d.day} {d:%b %Y}" if d else empty
+
+
+def _iso_day(value: str | None, empty: str = "—") -> str:
+    return _day(date.fromisoformat(value[:10])) if value else empty
+
+
+def _yes_no(value: bool | None, empty: str = "not recorded") -> str:
+    return empty if value is None else "yes" if value else "no"
+
+
+# ---------------------------------------------------------------- sections → files
+
+
+def sections_markdown(title: str, sections: Sections, produced: date) -> str:
+    lines = [f"# {title}", "", f"Produced {_day(produced)}.", ""]
+    for heading, body in sections:
+        lines += [f"## {heading}", ""]
+        lines += [f"- {b}" for b in body] if len(body) > 1 else body
+        lines.append("")
+    return "\n".join(lines)
+
+
+def sections_docx(title: str, sections: Sections, produced: date) -> bytes:
+    from docx import Document
+
+    d = Document()
+    d.core_properties.title = title
+    d.core_properties.author = ""
+    d.add_heading(title, level=0)
+    d.add_paragraph(f"Produced {_day(produced)}.")
+    for heading, body in sections:
+        d.add_heading(heading, level=1)
+        for line in body:
+            d.add_paragraph(line, style="List Bullet" if len(body) > 1 else None)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def sections_pdf(title: str, sections: Sections, produced: date) -> bytes:
+    texts = title + "".join(h + "".join(b) for h, b in sections)
+    pdf, family = _pdf_page(title, texts.replace("→", "->"))
+
+    def clean(text: str) -> str:
+        return text.replace("→", "->") if family == "helvetica" else text
+
+    _write_para(pdf, family, clean(title), 15, bold=True)
+    _write_para(pdf, family, f"Produced {_day(produced)}.", 10)
+    for heading, body in sections:
+        _write_para(pdf, family, clean(heading), 12.5, bold=True, gap=1)
+        for line in body:
+            _write_para(pdf, family, clean(line), 10.5, gap=1)
+        pdf.ln(2)
+    return bytes(pdf.output())
+
+
+def _render(title: str, sections: Sections, produced: date, fmt: str) -> bytes:
+    if fmt == "md":
+        return sections_markdown(title, sections, produced).encode("utf-8")
+    if fmt == "docx":
+        return sections_docx(title, sections, produced)
+    if fmt == "pdf":
+        return sections_pdf(title, sections, produced)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+# ---------------------------------------------------------------- the plan in words
+
+
+def _still_to_do(version: PlanVersion) -> list[str]:
+    lines = []
+    for need in version.needs:
+        rating = plan_export.rag_text(need.rag)
+        lines.append(f"{rating}: {need.now}" + (f" → {need.outcome}" if need.outcome else ""))
+        for a in need.actions:
+            if a.status in ("done",):
+                continue
+            when = f"by {_day(a.by_when)}" if a.by_when else "no date"
+            lines.append(f"    still to do: {a.what} — {a.who or 'no one named'}, {when} "
+                         f"({ACTION_STATUS_LABELS.get(a.status, a.status).lower()})")
+    return lines or ["The plan names no needs."]
+
+
+# ---------------------------------------------------------------- the step-down pack
+
+
+@dataclass(frozen=True)
+class StepDownPack:
+    child_name: str
+    child_reference: str
+    dob: date | None
+    authority: str
+    worker: str
+    ending: dict  # cintui.transfer.ending_json
+    why: tuple[str, ...]
+    plan: PlanVersion | None  # the final plan (the plan in force)
+    minutes_decisions: tuple[tuple[str, str], ...]
+    minutes_held_on: date | None
+    visits: tuple[str, ...]
+    today: date
+    title: str = field(default="Step-down to early help")
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title}: {self.child_name} ({self.child_reference})"
+
+
+def step_down_sections(doc: StepDownPack) -> Sections:
+    """(heading, lines) in reading order: what every format shows."""
+    e = doc.ending
+    plan = doc.plan
+    return [
+        ("The child", [f"{doc.child_name} ({doc.child_reference})",
+                       f"Date of birth: {_day(doc.dob, 'not known')}",
+                       f"From: {doc.authority} children's social care"
+                       + (f", social worker {doc.worker}" if doc.worker else "")]),
+        ("Stepping down to (WIR 3)", [
+            f"Receiving service: {e.get('receiving_service') or 'not named yet'}",
+            f"Lead professional: {e.get('lead_professional') or 'not named yet'}"
+            + (f" ({e['lead_contact']})" if e.get("lead_contact") else ""),
+            "Conversation with the receiving team: "
+            + _yes_no(e.get("conversation_held"))
+            + (f" — {e['conversation_notes']}" if e.get("conversation_notes") else ""),
+            f"The family consents to the Level 3 service: {_yes_no(e.get('family_consent'))}",
+            "Unmet need stepped down (STO 3.3): " + _yes_no(e.get("unmet_need"))]),
+        ("Why stepping down", list(doc.why)),
+        (f"The plan: {'v' + str(plan.number) if plan else 'none'}"
+         + (f", agreed {_day(plan.agreed_on)}" if plan and plan.agreed_on else ""),
+         ([f"What we want for the child: {plan.objectives}"] if plan and plan.objectives
+          else []) + (_still_to_do(plan) if plan else ["No plan on record."])),
+        ("The latest meeting's decisions" + (f" ({_day(doc.minutes_held_on)})"
+                                              if doc.minutes_held_on else ""),
+         [f"{k}: {v}" for k, v in doc.minutes_decisions] or ["No minutes on record."]),
+        ("Visits", list(doc.visits)),
+        ("The documents that go", [DOCUMENT_LABELS.get(d, d) for d in e.get("documents", [])]
+         or ["None chosen yet."]),
+    ]
+
+
+def step_down_json(doc: StepDownPack) -> str:
+    return json.dumps({
+        "format": "cintui-step-down-pack", "format_version": 1,
+        "child": {"name": doc.child_name, "reference": doc.child_reference,
+                  "dob": doc.dob.isoformat() if doc.dob else None},
+        "authority": doc.authority, "worker": doc.worker, "step_down": doc.ending,
+        "why": list(doc.why), "plan": _jsonable(doc.plan) if doc.plan else None,
+        "latest_minutes": {"held_on": doc.minutes_held_on.isoformat()
+                           if doc.minutes_held_on else None,
+                           "decisions": dict(doc.minutes_decisions)},
+        "visits": list(doc.visits), "produced": doc.today.isoformat(),
+    }, indent=2, ensure_ascii=False)
+
+
+def render_step_down(doc: StepDownPack, fmt: str) -> bytes:
+    if fmt == "json":
+        return step_down_json(doc).encode("utf-8")
+    if fmt not in STEP_DOWN_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of "
+                         + ", ".join(STEP_DOWN_FORMATS))
+    return _render(doc.heading, step_down_sections(doc), doc.today, fmt)
+
+
+def write_step_down(doc: StepDownPack, path: Path, fmt: str) -> Path:
+    """The step-down pack as `fmt`, created 0600."""
+    return _write_private(Path(path), render_step_down(doc, fmt))
+
+
+# ---------------------------------------------------------------- the transfer pack
+
+
+@dataclass(frozen=True)
+class TransferDocuments:
+    data: dict  # cintui.transfer.pack_data: the pack's JSON
+    plan: plan_export.PlanDocument | None
+    minutes: object | None  # domain.meeting.MinutesDocument of the latest review
+    visits: tuple[str, ...]
+    today: date
+
+
+def assessment_sections(data: dict, visits: tuple[str, ...] = ()) -> Sections:
+    c, ep, tr = data["child"], data["episode"], data["transfer"]
+    people = data.get("people", [])
+    return [
+        ("The child", [f"{c['full_name']} ({c['reference']})",
+                       f"Date of birth: {_iso_day(c.get('dob'), 'not known')}",
+                       f"Primary need: {ep.get('primary_need')} {ep.get('primary_need_label') or ''}"
+                       .rstrip()]),
+        ("The assessment", [
+            f"Referred: {_iso_day(ep.get('referral_date'))} "
+            f"({ep.get('referral_source_label') or ep.get('referral_source')})",
+            f"Assessment started: {_iso_day(ep.get('assessment_started'))}; completed: "
+            f"{_iso_day(ep.get('assessment_completed'), 'not completed')}",
+            f"Factors identified: {ep.get('assessment_factors') or 'none recorded'}",
+            f"CIN plan from: {_iso_day(ep.get('cin_plan_start'), 'no plan')}"]),
+        ("The move (BEX 4)", [
+            f"Receiving authority: {tr.get('receiving_authority') or '—'}"
+            + (f", contact {tr['receiving_contact']}" if tr.get("receiving_contact") else ""),
+            f"Date of move: {_iso_day(tr.get('move_date'))}",
+            "Permission to share: "
+            + CONSENT_TO_SHARE_LABELS.get(tr.get("consent_to_share") or "", "not recorded")
+            + (f" — {tr['consent_reason']}" if tr.get("consent_reason") else ""),
+            f"Moves known: {tr.get('moves_count') if tr.get('moves_count') is not None else '—'}"
+            + ("; trafficking and modern slavery considered: "
+               + (tr.get("trafficking_considered") or "NOT YET RECORDED")
+               if moved_repeatedly(tr.get("moves_count")) else "")]),
+        ("People around the child", [
+            f"{p['name']}: {p.get('relationship') or p.get('role') or p['kind']}"
+            + (f" ({p['agency']})" if p.get("agency") else "")
+            + ("; parental responsibility" if p.get("parental_responsibility") else "")
+            + ("; lives with the child" if p.get("lives_with_child") else "")
+            for p in people] or ["None recorded."]),
+        ("Visits", list(visits) or ["No visits recorded."]),
+    ]
+
+
+def case_summary_sections(data: dict) -> Sections:
+    tr = data["transfer"]
+    decisions = [
+        f"{_iso_day(d['made_on'])} · {DECISION_KIND_LABELS.get(d['kind'], d['kind'])}: "
+        f"{d['decision']} — {d['made_by']}"
+        + (f" ({d['made_by_role']})" if d.get("made_by_role") else "")
+        + f". Rationale: {d['rationale']}" for d in data.get("decisions", [])]
+    return [
+        ("The transfer", [
+            f"From {data.get('from_authority') or '—'} to "
+            f"{tr.get('receiving_authority') or '—'}, move on {_iso_day(tr.get('move_date'))}",
+            f"Manager's decision: {_iso_day(tr.get('decided_on'))} by "
+            f"{tr.get('decided_by') or '—'}: {tr.get('rationale') or '—'}"]),
+        ("Decisions (BEX 4)", decisions or ["None recorded."]),
+        ("Chronology", [f"{_iso_day(c['when'])} · {c['summary']}"
+                        + (f" ({c['who']})" if c.get("who") else "")
+                        + (f" — {c['detail']}" if c.get("detail") else "")
+                        for c in data.get("chronology", [])] or ["Nothing recorded."]),
+    ]
+
+
+def write_transfer_pack(docs: TransferDocuments, folder: Path,
+                        formats: tuple[str, ...] = PACK_FORMATS) -> list[Path]:
+    """The transfer pack into `folder` (created 0700; its files 0600): each document in
+    each format, and transfer-pack.json."""
+    folder = Path(folder)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    name = docs.data["child"]["full_name"]
+    ref = docs.data["child"]["reference"]
+    written = []
+    parts = [("assessment-summary", f"Assessment summary: {name} ({ref})",
+              assessment_sections(docs.data, docs.visits)),
+             ("case-summary-chronology", f"Case summary and chronology: {name} ({ref})",
+              case_summary_sections(docs.data))]
+    for stem, title, sections in parts:
+        for fmt in formats:
+            written.append(_write_private(folder / f"{stem}.{fmt}",
+                                          _render(title, sections, docs.today, fmt)))
+    for fmt in formats:
+        if docs.plan is not None:
+            written.append(_write_private(folder / f"cin-plan.{fmt}",
+                                          plan_export.render(docs.plan, fmt)))
+        if docs.minutes is not None:
+            written.append(_write_private(folder / f"latest-review-minutes.{fmt}",
+                                          minutes_export.render(docs.minutes, fmt)))
+    written.append(_write_private(folder / "transfer-pack.json", json.dumps(
+        docs.data, indent=2, ensure_ascii=False).encode("utf-8")))
+    return written
+
+
+__all__ = [
+    "PACK_FORMATS", "STEP_DOWN_FORMATS", "StepDownPack", "TransferDocuments",
+    "assessment_sections", "case_summary_sections", "render_step_down", "sections_docx",
+    "sections_markdown", "sections_pdf", "step_down_json", "step_down_sections",
+    "write_step_down", "write_transfer_pack",
+]

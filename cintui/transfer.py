@@ -1,0 +1,885 @@
+"""Step-down to early help (WIR 3) and transfer to another authority (BEX 4) in the store,
+and transfer-in: recreating a child from another authority's transfer pack.
+
+Step-down, one `ending` row of kind "step_down": recorded (receiving service, lead
+professional, conversation, family consent, documents; pre-filled from the final meeting
+recommending it) → the manager decides (a `decision` row of kind "step_down";
+`episode.step_down_decided` starts the engine's 5-working-day `step_down` clock) →
+completed once its checklist is met (`episode.step_down_completed` stops the clock). The
+closure then follows part A's path: completing the step-down leaves a closure approved
+with the step-down decision (reason RC9 or RC7, "unmet need stepped down" answered), and
+the family told, the closure summary and the close itself remain (the closure screen, C).
+
+Transfer, one `ending` row of kind "transfer_out": recorded (receiving authority and
+contact, move date, permission to share, moves and the trafficking consideration) → the
+manager decides (kind "transfer") → the pack sent: the episode closes with RC5.
+
+Transfer-in: `import_pack` writes the child, their people and consents, the plan in force
+(an agreed v1, received from the other authority), past visits, meetings and decisions,
+and a new episode with `moved_in` (the engine's `transfer_in_meeting` clock) — in the
+caller's one transaction, all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from cintui import casework, codes, drafts, endings, meetings, plans, record, visits
+from cintui.domain import endings as end_rules
+from cintui.domain import transfer as rules
+from cintui.domain.calendar import england_calendar
+from cintui.domain.timescales import due_date
+from cintui.endings import EndingError
+from cintui.store import models as m
+
+ACTIVE = ("recommended", "approved")
+PACK_FORMAT = "cintui-transfer-pack"
+PACK_VERSION = 1
+PACK_JSON = "transfer-pack.json"
+
+
+def _day(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def _iso(d: date | datetime | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _raise_first(items) -> None:
+    blocked = end_rules.blockers(items)
+    if blocked:
+        raise EndingError(blocked[0].key, "cannot complete yet: "
+                          + end_rules.describe_blockers(items))
+
+
+def _child(session: Session, child_id: uuid.UUID) -> m.Child:
+    child = session.get(m.Child, child_id)
+    if child is None:
+        raise EndingError("child", "no such child on this store")
+    return child
+
+
+def _episode(session: Session, child_id: uuid.UUID) -> m.Episode:
+    episode = casework.current_episode(session, child_id)
+    if episode is None:
+        raise EndingError("child", "the child has no episode (no referral) on record")
+    return episode
+
+
+def latest_ending(session: Session, child_id: uuid.UUID, kind: str) -> m.Ending | None:
+    """The latest ending of `kind` ("step_down" | "transfer_out") of the current episode."""
+    episode = casework.current_episode(session, child_id)
+    if episode is None:
+        return None
+    return session.exec(select(m.Ending).where(m.Ending.episode_id == episode.id,
+                                               m.Ending.kind == kind)
+                        .order_by(col(m.Ending.recommended_on).desc(),
+                                  col(m.Ending.created_at).desc())).first()
+
+
+WORDS = {"step_down": "step-down", "transfer_out": "transfer"}
+
+
+def _active(session: Session, child_id: uuid.UUID, kind: str, *statuses: str) -> m.Ending:
+    ending = latest_ending(session, child_id, kind)
+    if ending is None or ending.status not in statuses:
+        what = WORDS[kind]
+        now = (f"the {what} is {end_rules.ENDING_STATUS_LABELS[ending.status]}" if ending
+               else f"no {what} has been recorded")
+        wanted = " or ".join(end_rules.ENDING_STATUS_LABELS[s] for s in statuses)
+        raise EndingError(kind, f"{now}; this step needs a {what} {wanted}")
+    return ending
+
+
+def _documents(e: m.Ending) -> tuple[str, ...]:
+    try:
+        return tuple(json.loads(e.documents or "[]"))
+    except ValueError:
+        return ()
+
+
+def _start(session: Session, child_id: uuid.UUID, kind: str, *, on: date, by: str,
+           today: date) -> m.Ending:
+    """The active ending of `kind`, else a new one recommended `on` by `by`."""
+    child = _child(session, child_id)
+    current = latest_ending(session, child_id, kind)
+    if current is not None and current.status in ACTIVE:
+        return current
+    if child.status == "closed":
+        raise EndingError("child", "the case is closed")
+    other = "transfer_out" if kind == "step_down" else "step_down"
+    clash = latest_ending(session, child_id, other)
+    if clash is not None and clash.status in ACTIVE:
+        raise EndingError(kind, f"a {WORDS[other]} is already "
+                          f"{end_rules.ENDING_STATUS_LABELS[clash.status]}: withdraw it first")
+    episode = _episode(session, child_id)
+    if on > today:
+        raise EndingError("on", f"{_day(on)} is in the future")
+    if on < episode.referral_date:
+        raise EndingError("on", f"{_day(on)} is before the referral "
+                          f"({_day(episode.referral_date)})")
+    if not by.strip():
+        raise EndingError("by", f"say who records the {WORDS[kind]}")
+    ending = m.Ending(child_id=child_id, episode_id=episode.id, kind=kind,
+                      status="recommended", recommended_on=on, recommended_by=by.strip()[:200])
+    session.add(ending)
+    return ending
+
+
+def _decide(session: Session, child_id: uuid.UUID, kind: str, *, approve: bool,
+            rationale: str, on: date, today: date, by: str | None, actor: str) -> m.Ending:
+    """WIR 3, BEX 4: the team (or service) manager decides, with a rationale; a decision row."""
+    ending = _active(session, child_id, kind, "recommended")
+    who = endings._decider(session, by, actor)
+    what = WORDS[kind]
+    if not end_rules.may_decide_closure(who.role):
+        now = (f"this worker is a {end_rules.ROLE_LABELS.get(who.role, who.role).lower()}"
+               if who.role else "name the manager deciding")
+        raise EndingError("by", f"WIR 3, BEX 4: a team manager or service manager decides a "
+                          f"{what} ({now})")
+    if not rationale.strip():
+        raise EndingError("rationale", "BEX 4: give the rationale for the decision")
+    if on > today:
+        raise EndingError("on", f"{_day(on)} is in the future")
+    if on < ending.recommended_on:
+        raise EndingError("on", f"{_day(on)} is before the {what} was recorded "
+                          f"({_day(ending.recommended_on)})")
+    if kind == "step_down":
+        target = ending.receiving_service or "early help"
+        verdict = (f"Step-down to {target} agreed" if approve
+                   else "Step-down declined: the case stays open")
+    else:
+        target = ending.receiving_authority or "another authority"
+        verdict = (f"Transfer to {target} agreed" if approve
+                   else "Transfer declined: the case stays here")
+    endings.record_decision(session, child_id, endings.NewDecision(
+        "step_down" if kind == "step_down" else "transfer", verdict, rationale, on,
+        who.username or who.name), actor=actor, today=today, ending_id=ending.id)
+    ending.status = "approved" if approve else "declined"
+    ending.decided_on, ending.decided_by = on, who.name[:200]
+    ending.rationale = rationale.strip()
+    session.add(ending)
+    if approve and kind == "step_down":
+        episode = session.get(m.Episode, ending.episode_id)
+        episode.step_down_decided = on  # WIR 3: the 5-working-day clock starts
+        session.add(episode)
+    session.flush()
+    return ending
+
+
+def withdraw(session: Session, child_id: uuid.UUID, kind: str) -> m.Ending:
+    """Stop a step-down or transfer not yet completed (the case stays open)."""
+    ending = _active(session, child_id, kind, *ACTIVE)
+    ending.status = "withdrawn"
+    if kind == "step_down":
+        episode = session.get(m.Episode, ending.episode_id)
+        episode.step_down_decided = None
+        session.add(episode)
+    session.add(ending)
+    session.flush()
+    return ending
+
+
+def ending_json(e: m.Ending) -> dict:
+    """Part A's fields of the ending, and step-down's or transfer's."""
+    out = endings.ending_json(e)
+    if e.kind == "step_down":
+        out.update({"receiving_service": e.receiving_service or None,
+                    "lead_professional": e.lead_professional or None,
+                    "lead_contact": e.lead_contact or None,
+                    "conversation_held": e.conversation_held,
+                    "conversation_notes": e.conversation_notes or None,
+                    "family_consent": e.family_consent,
+                    "documents": list(_documents(e))})
+    else:
+        out.update({"receiving_authority": e.receiving_authority or None,
+                    "receiving_contact": e.receiving_contact or None,
+                    "move_date": _iso(e.move_date),
+                    "consent_to_share": e.consent_to_share or None,
+                    "consent_reason": e.consent_not_sought_reason or None,
+                    "moves_count": e.moves_count,
+                    "moved_repeatedly": rules.moved_repeatedly(e.moves_count),
+                    "trafficking_considered": e.trafficking_considered or None})
+    return out
+
+
+def _decisions(session: Session, ending: m.Ending | None) -> tuple[end_rules.DecisionFact, ...]:
+    if ending is None:
+        return ()
+    rows = session.exec(select(m.Decision).where(m.Decision.ending_id == ending.id)
+                        .order_by(m.Decision.made_on, m.Decision.created_at)).all()
+    return tuple(end_rules.DecisionFact(d.made_on, d.kind, d.decision, d.rationale, d.made_by,
+                                        d.made_by_role, str(d.id)) for d in rows)
+
+
+# ---------------------------------------------------------------- step-down (WIR 3)
+
+
+@dataclass(frozen=True)
+class StepDownInput:
+    """What the step-down form records; None: keep what the ending holds."""
+
+    receiving_service: str | None = None
+    lead_professional: str | None = None
+    lead_contact: str | None = None
+    conversation_held: bool | None = None
+    conversation_notes: str | None = None
+    family_consent: bool | None = None
+    documents: tuple[str, ...] | None = None
+    unmet_need: bool | None = None
+
+
+def step_down_prefill(session: Session, child_id: uuid.UUID) -> endings.Prefill | None:
+    """The final meeting that recommended a step-down (its date, and whether the child was
+    still in need: STO 3.3), when it is the latest held meeting."""
+    prefill = endings.closure_prefill(session, child_id)
+    return prefill if prefill and prefill.recommendation == "step_down" else None
+
+
+def record_step_down(session: Session, child_id: uuid.UUID, inp: StepDownInput, *, on: date,
+                     by: str, today: date) -> m.Ending:
+    """Start (or update, until it is completed) the step-down: WIR 3's form."""
+    ending = _start(session, child_id, "step_down", on=on, by=by, today=today)
+    prefill = step_down_prefill(session, child_id)
+    if ending.meeting_id is None and prefill is not None:
+        ending.meeting_id = prefill.meeting_id
+        if ending.unmet_need is None:
+            ending.unmet_need = prefill.unmet_need
+    for name in ("receiving_service", "lead_professional", "lead_contact"):
+        value = getattr(inp, name)
+        if value is not None:
+            setattr(ending, name, value.strip()[:200])
+    if inp.conversation_held is not None:
+        ending.conversation_held = inp.conversation_held
+    if inp.conversation_notes is not None:
+        ending.conversation_notes = inp.conversation_notes.strip()
+    if inp.family_consent is not None:
+        ending.family_consent = inp.family_consent
+    if inp.documents is not None:
+        try:
+            ending.documents = json.dumps(list(rules.parse_documents(inp.documents)))
+        except ValueError as exc:
+            raise EndingError("documents", str(exc)) from None
+    if inp.unmet_need is not None:
+        ending.unmet_need = inp.unmet_need
+    session.add(ending)
+    session.flush()
+    return ending
+
+
+def decide_step_down(session: Session, child_id: uuid.UUID, *, approve: bool, rationale: str,
+                     on: date, today: date, by: str | None = None, actor: str = "") -> m.Ending:
+    return _decide(session, child_id, "step_down", approve=approve, rationale=rationale,
+                   on=on, today=today, by=by, actor=actor)
+
+
+def _step_down_facts(session: Session, e: m.Ending | None, when: date | None,
+                     ) -> rules.StepDownFacts:
+    if e is None:
+        return rules.StepDownFacts(completed_on=when)
+    meeting = session.get(m.Meeting, e.meeting_id) if e.meeting_id else None
+    return rules.StepDownFacts(
+        receiving_service=e.receiving_service, lead_professional=e.lead_professional,
+        conversation_held=e.conversation_held, conversation_notes=e.conversation_notes,
+        family_consent=e.family_consent, documents=_documents(e),
+        approved=e.status in ("approved", "completed"), decided_on=e.decided_on,
+        completed_on=when or e.completed_on,
+        final_meeting_on=meeting.held_on if meeting else None)
+
+
+def step_down_checklist(session: Session, child_id: uuid.UUID, today: date,
+                        on: date | None = None) -> list[end_rules.ChecklistItem]:
+    e = latest_ending(session, child_id, "step_down")
+    return rules.step_down_checklist(_step_down_facts(session, e, on or today), today)
+
+
+def step_down_due(session: Session, ending: m.Ending | None) -> date | None:
+    """WIR 3: completed within 5 working days of the decision (the store's policy)."""
+    if ending is None or ending.decided_on is None or ending.status != "approved":
+        return None
+    ts = casework.store_policy(session).timescale("step_down")
+    return due_date(ending.decided_on, ts, england_calendar()) if ts else None
+
+
+def _hand_to_closure(session: Session, child: m.Child, sd: m.Ending) -> m.Ending:
+    """The step-down decision is the manager's decision to end the CIN involvement: the
+    closure it leads to is approved with it (reason RC9 or RC7; unmet need answered)."""
+    closing = endings.closure_ending(session, child.id)
+    if closing is not None and closing.status in endings.ACTIVE:
+        return closing
+    episode = session.get(m.Episode, sd.episode_id)
+    unmet = sd.unmet_need if sd.unmet_need is not None else False
+    closing = m.Ending(
+        child_id=child.id, episode_id=episode.id, kind="closure", status="approved",
+        recommended_on=sd.recommended_on, recommended_by=sd.recommended_by,
+        meeting_id=sd.meeting_id, decided_on=sd.decided_on, decided_by=sd.decided_by,
+        rationale=f"Stepped down to {sd.receiving_service}: {sd.rationale}",
+        closure_reason=rules.step_down_reason(episode.cin_plan_start is not None),
+        unmet_need=rules.unmet_need_stepped_down(unmet))
+    episode.closure_decided = sd.decided_on  # BEX 3: the family told within 5 working days
+    session.add_all([closing, episode])
+    return closing
+
+
+def complete_step_down(session: Session, child_id: uuid.UUID, *, on: date, today: date,
+                       family_told_on: date | None = None, summary: str | None = None,
+                       ) -> m.Ending:
+    """WIR 3: the step-down done (every checklist item met, else EndingError naming them):
+    the `step_down` clock stops; the closure it leads to is approved. With the date the
+    family was told and a closure summary, the case is closed too (part A's checklist)."""
+    child = _child(session, child_id)
+    ending = _active(session, child_id, "step_down", "approved")
+    _raise_first(rules.step_down_checklist(_step_down_facts(session, ending, on), today))
+    episode = session.get(m.Episode, ending.episode_id)
+    episode.step_down_completed = on
+    ending.status, ending.completed_on = "completed", on
+    session.add_all([episode, ending])
+    closing = _hand_to_closure(session, child, ending)
+    session.flush()
+    if family_told_on is not None and closing.family_told_on is None:
+        endings.family_told(session, child_id, on=family_told_on, today=today)
+    if summary is not None:
+        endings.complete_closure(session, child_id, endings.CloseInput(
+            closure_date=max(on, family_told_on or on), summary=summary), today)
+    return ending
+
+
+@dataclass(frozen=True)
+class EndingState:
+    """The step-down or transfer screen, and `cintui stepdown|transfer status`."""
+
+    kind: str
+    child_id: uuid.UUID
+    reference: str
+    name: str
+    child_status: str
+    ending: dict | None
+    due: date | None  # step-down: to complete by (WIR 3)
+    checklist: tuple[end_rules.ChecklistItem, ...]
+    decisions: tuple[end_rules.DecisionFact, ...]
+    prefill: endings.Prefill | None = None
+    remaining: tuple[end_rules.ChecklistItem, ...] = ()  # the closure still to do
+
+    @property
+    def status(self) -> str | None:
+        return self.ending["status"] if self.ending else None
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "reference": self.reference, "name": self.name,
+                "child_status": self.child_status, "ending": self.ending,
+                "due": _iso(self.due), "checklist": endings.checklist_json(self.checklist),
+                "decisions": [{"made_on": d.made_on.isoformat(), "kind": d.kind,
+                               "decision": d.decision, "rationale": d.rationale,
+                               "made_by": d.made_by, "made_by_role": d.made_by_role}
+                              for d in self.decisions],
+                "closure_remaining": endings.checklist_json(self.remaining)}
+
+
+def step_down_state(session: Session, child_id: uuid.UUID, today: date) -> EndingState:
+    child = _child(session, child_id)
+    e = latest_ending(session, child_id, "step_down")
+    remaining = ()
+    if e is not None and e.status == "completed" and child.status != "closed":
+        remaining = tuple(end_rules.blockers(endings.checklist(session, child_id, today)))
+    return EndingState(
+        "step_down", child.id, child.reference, child.full_name, child.status,
+        ending_json(e) if e else None, step_down_due(session, e),
+        tuple(step_down_checklist(session, child_id, today)) if e else (),
+        _decisions(session, e), step_down_prefill(session, child_id), remaining)
+
+
+# ---------------------------------------------------------------- transfer (BEX 4)
+
+
+@dataclass(frozen=True)
+class TransferInput:
+    """What the transfer form records; None: keep what the ending holds."""
+
+    receiving_authority: str | None = None
+    receiving_contact: str | None = None
+    move_date: date | None = None
+    consent_to_share: str | None = None  # given | refused | not_sought
+    consent_reason: str | None = None
+    moves_count: int | None = None
+    trafficking_considered: str | None = None
+
+
+def record_transfer(session: Session, child_id: uuid.UUID, inp: TransferInput, *, on: date,
+                    by: str, today: date) -> m.Ending:
+    """Start (or update, until the pack is sent) the transfer to another authority."""
+    ending = _start(session, child_id, "transfer_out", on=on, by=by, today=today)
+    for name in ("receiving_authority", "receiving_contact"):
+        value = getattr(inp, name)
+        if value is not None:
+            setattr(ending, name, value.strip()[:200])
+    if inp.move_date is not None:
+        ending.move_date = inp.move_date
+    if inp.consent_to_share is not None:
+        value = inp.consent_to_share.strip().lower().replace("-", "_").replace(" ", "_")
+        if value and value not in rules.CONSENT_TO_SHARE:
+            raise EndingError("consent_to_share", f"{inp.consent_to_share!r}: choose one of "
+                              + ", ".join(rules.CONSENT_TO_SHARE))
+        ending.consent_to_share = value
+    if inp.consent_reason is not None:
+        ending.consent_not_sought_reason = inp.consent_reason.strip()
+    if inp.moves_count is not None:
+        if inp.moves_count < 1:
+            raise EndingError("moves", "count the moves, this one included (1 or more)")
+        ending.moves_count = inp.moves_count
+    if inp.trafficking_considered is not None:
+        ending.trafficking_considered = inp.trafficking_considered.strip()
+    problems = rules.check_transfer(_transfer_facts(session, ending, None), today)
+    if problems:
+        raise EndingError(problems[0].field, problems[0].message)
+    session.add(ending)
+    session.flush()
+    return ending
+
+
+def decide_transfer(session: Session, child_id: uuid.UUID, *, approve: bool, rationale: str,
+                    on: date, today: date, by: str | None = None, actor: str = "") -> m.Ending:
+    return _decide(session, child_id, "transfer_out", approve=approve, rationale=rationale,
+                   on=on, today=today, by=by, actor=actor)
+
+
+def _transfer_facts(session: Session, e: m.Ending, when: date | None) -> rules.TransferFacts:
+    return rules.TransferFacts(
+        receiving_authority=e.receiving_authority, receiving_contact=e.receiving_contact,
+        move_date=e.move_date, consent_to_share=e.consent_to_share,
+        consent_reason=e.consent_not_sought_reason, moves_count=e.moves_count,
+        trafficking_considered=e.trafficking_considered,
+        approved=e.status in ("approved", "completed"), decided_on=e.decided_on,
+        sent_on=when or e.completed_on, drafts=len(drafts.for_child(session, e.child_id)))
+
+
+def transfer_checklist(session: Session, child_id: uuid.UUID, today: date,
+                       on: date | None = None) -> list[end_rules.ChecklistItem]:
+    e = latest_ending(session, child_id, "transfer_out")
+    if e is None:
+        return []
+    return rules.transfer_checklist(_transfer_facts(session, e, on or today), today)
+
+
+def mark_sent(session: Session, child_id: uuid.UUID, *, on: date, today: date) -> m.Ending:
+    """BEX 4: the transfer pack sent to the receiving authority, once every checklist item
+    is met (the trafficking consideration first, when the family has moved repeatedly).
+    The episode closes here with RC5; the child's status becomes closed."""
+    child = _child(session, child_id)
+    ending = _active(session, child_id, "transfer_out", "approved")
+    _raise_first(rules.transfer_checklist(_transfer_facts(session, ending, on), today))
+    episode = session.get(m.Episode, ending.episode_id)
+    episode.closure_date, episode.closure_reason = on, rules.TRANSFER_REASON
+    if episode.cin_plan_start and not episode.cin_plan_end:
+        episode.cin_plan_end = on
+    child.status = "closed"
+    ending.status, ending.completed_on = "completed", on
+    ending.closure_reason = rules.TRANSFER_REASON
+    session.add_all([episode, child, ending])
+    session.flush()
+    return ending
+
+
+def transfer_state(session: Session, child_id: uuid.UUID, today: date) -> EndingState:
+    child = _child(session, child_id)
+    e = latest_ending(session, child_id, "transfer_out")
+    return EndingState(
+        "transfer_out", child.id, child.reference, child.full_name, child.status,
+        ending_json(e) if e else None, None,
+        tuple(transfer_checklist(session, child_id, today)), _decisions(session, e))
+
+
+# ---------------------------------------------------------------- what the packs say
+
+
+def _visits_summary(session: Session, child_id: uuid.UUID) -> list[str]:
+    rows = visits.summaries(session, child_id)
+    if not rows:
+        return ["No visits recorded."]
+    seen = sum(1 for v in rows if v.child_seen)
+    alone = sum(1 for v in rows if v.seen_alone)
+    first, last = rows[-1].visited_at.date(), rows[0].visited_at.date()
+    return [f"{len(rows)} visit{'s' if len(rows) != 1 else ''} from {_day(first)} to "
+            f"{_day(last)}; the child seen at {seen}, seen alone at {alone} (WIR 2.11).",
+            f"Last visit: {_day(last)}, {rows[0].kind}, by {rows[0].author or 'not named'}."]
+
+
+def _latest_minutes(session: Session, child_id: uuid.UUID, today: date):
+    """The minutes of the latest held meeting that has minutes, or None."""
+    row = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
+                                               m.Meeting.status == "held",
+                                               m.Meeting.minutes != "")
+                       .order_by(col(m.Meeting.held_on).desc())).first()
+    if row is None:
+        return None
+    try:
+        return meetings.minutes_document(session, row.id, today)
+    except casework.CaseworkError:
+        return None
+
+
+def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
+    """The step-down pack (`cintui.export.transfer.StepDownPack`), built from the final plan
+    so the family need not tell their story again (TRA)."""
+    from cintui.export import minutes as minutes_export
+    from cintui.export.transfer import StepDownPack
+
+    child = _child(session, child_id)
+    e = latest_ending(session, child_id, "step_down")
+    if e is None:
+        raise EndingError("step_down", "no step-down has been recorded for this child")
+    plan = plans.current_plan(session, child_id)
+    worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
+    minutes = _latest_minutes(session, child_id, today)
+    why = [f"The manager's decision ({e.decided_by}, {_day(e.decided_on)}): {e.rationale}"
+           if e.decided_on else "The manager has not decided yet."]
+    meeting = session.get(m.Meeting, e.meeting_id) if e.meeting_id else None
+    if meeting is not None:
+        why.insert(0, f"Recommended at the final CIN meeting on {_day(meeting.held_on)}.")
+    return StepDownPack(
+        child_name=child.full_name, child_reference=child.reference, dob=child.dob,
+        authority=casework.store_policy(session).authority,
+        worker=worker.name if worker else "", ending=ending_json(e), why=tuple(why),
+        plan=plan, minutes_decisions=tuple(minutes_export.decisions(minutes)) if minutes
+        else (), minutes_held_on=minutes.minutes.held_on if minutes else None,
+        visits=tuple(_visits_summary(session, child_id)), today=today)
+
+
+# ---------------------------------------------------------------- the transfer pack
+
+
+def _person_json(p: m.Person, link: m.ChildPerson) -> dict:
+    return {"key": str(p.id), "name": p.name, "kind": p.kind, "agency": p.agency,
+            "role": p.role, "phone": p.phone, "email": p.email, "address": p.address,
+            "interpreter_language": p.interpreter_language, "access_needs": p.access_needs,
+            "relationship": link.relationship,
+            "parental_responsibility": link.parental_responsibility,
+            "lives_with_child": link.lives_with_child, "notes": link.notes}
+
+
+CONSENT_FIELDS = ("scope", "decision", "decided_on", "method", "notes",
+                  "override_without_consent", "override_rationale", "withheld_reasons",
+                  "alternative_support", "alternative_monitoring",
+                  "reflective_discussion_on", "withheld_decision", "withheld_analysis")
+VISIT_FIELDS = ("visited_at", "kind", "child_seen", "seen_alone", "bedroom_seen",
+                "author_name", "finalised_at", "purpose", "childs_comments", "childs_welfare",
+                "parents_comments", "health", "education", "care_and_support", "analysis")
+MEETING_FIELDS = ("kind", "held_on", "held", "next_review", "minutes_circulated",
+                  "plan_circulated", "status", "starts_at", "venue", "chair", "chair_role",
+                  "cancelled_reason", "still_in_need", "recommendation")
+DECISION_FIELDS = ("kind", "made_on", "made_by", "made_by_role", "decision", "rationale")
+CHILD_FIELDS = ("reference", "first_name", "last_name", "known_as", "dob", "expected_dob",
+                "gender", "ethnicity", "disabilities", "upn", "upn_unknown", "primary_need")
+EPISODE_FIELDS = ("referral_date", "referral_source", "primary_need", "assessment_started",
+                  "assessment_completed", "assessment_factors", "initial_home_visit",
+                  "support_started", "cin_plan_start")
+
+
+def _fields(row, names) -> dict:
+    return {n: _iso(v) if isinstance(v, date | datetime) else v
+            for n in names for v in [getattr(row, n)]}
+
+
+def _written_by(session: Session, visit: m.Visit) -> str:
+    if visit.author_name or visit.author_id is None:
+        return visit.author_name
+    w = session.get(m.Worker, visit.author_id)
+    return w.name if w else ""
+
+
+def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
+    """Everything the receiving authority needs to recreate the child (the pack's JSON):
+    the child, the episode's assessment, people, consents, the plan in force, past visits,
+    meetings and decisions, the transfer itself and the chronology as it reads here."""
+    from cintui.export.plan import _jsonable
+
+    child = _child(session, child_id)
+    e = latest_ending(session, child_id, "transfer_out")
+    if e is None or e.status not in ("approved", "completed"):
+        raise EndingError("transfer", "the transfer pack follows the manager's agreement to "
+                          "the transfer: none yet")
+    episode = session.get(m.Episode, e.episode_id)
+    people = session.exec(select(m.Person, m.ChildPerson)
+                          .join(m.ChildPerson, col(m.ChildPerson.person_id) == col(m.Person.id))
+                          .where(m.ChildPerson.child_id == child_id)
+                          .order_by(m.Person.kind, m.Person.name)).all()
+    consents = session.exec(select(m.Consent).where(m.Consent.child_id == child_id)
+                            .order_by(m.Consent.decided_on, m.Consent.created_at)).all()
+    visit_rows = session.exec(select(m.Visit).where(m.Visit.child_id == child_id,
+                                                    m.Visit.status == "final")
+                              .order_by(m.Visit.visited_at)).all()
+    addenda: dict[uuid.UUID, list[dict]] = {}
+    if visit_rows:
+        for a in session.exec(select(m.VisitAddendum).where(
+                col(m.VisitAddendum.visit_id).in_([v.id for v in visit_rows]))
+                .order_by(m.VisitAddendum.written_at)).all():
+            addenda.setdefault(a.visit_id, []).append(
+                {"written_at": _iso(a.written_at), "author_name": a.author_name,
+                 "text": a.text})
+    meeting_rows = session.exec(select(m.Meeting).where(
+        m.Meeting.child_id == child_id, m.Meeting.status != "scheduled")
+        .order_by(m.Meeting.held_on, m.Meeting.created_at)).all()
+    decision_rows = session.exec(select(m.Decision).where(m.Decision.child_id == child_id)
+                                 .order_by(m.Decision.made_on, m.Decision.created_at)).all()
+    plan = plans.current_plan(session, child_id)
+    worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
+    profile = casework.store_policy(session)
+    chronology = record.chronology(session, child_id, today)
+    return {
+        "format": PACK_FORMAT, "format_version": PACK_VERSION, "produced": today.isoformat(),
+        "from_authority": profile.authority,
+        "from_worker": {"name": worker.name, "email": worker.email} if worker else None,
+        "child": {**_fields(child, CHILD_FIELDS), "full_name": child.full_name},
+        "episode": {**_fields(episode, EPISODE_FIELDS),
+                    "referral_source_label": codes.label("referral_source",
+                                                         episode.referral_source),
+                    "primary_need_label": codes.label("primary_need", episode.primary_need)},
+        "transfer": {**{k: v for k, v in ending_json(e).items() if k not in ("id",)}},
+        "people": [_person_json(p, link) for p, link in people],
+        "consents": [{**_fields(c, CONSENT_FIELDS),
+                      "person_key": str(c.person_id) if c.person_id else None}
+                     for c in consents],
+        "plan": _jsonable(plan) if plan else None,
+        "visits": [{**_fields(v, VISIT_FIELDS), "author_name": _written_by(session, v),
+                    "addenda": addenda.get(v.id, [])} for v in visit_rows],
+        "meetings": [_fields(r, MEETING_FIELDS) for r in meeting_rows],
+        "decisions": [_fields(d, DECISION_FIELDS) for d in decision_rows],
+        "chronology": [{"when": _iso(c.when), "kind": c.kind, "summary": c.summary,
+                        "who": c.who, "detail": c.detail} for c in chronology],
+    }
+
+
+def transfer_documents(session: Session, child_id: uuid.UUID, today: date):
+    """The pack's documents (`cintui.export.transfer.TransferDocuments`)."""
+    from cintui.export.transfer import TransferDocuments
+
+    data = pack_data(session, child_id, today)
+    try:
+        plan_doc = plans.plan_document(session, child_id, today, final=True)
+    except plans.PlanError:
+        plan_doc = None
+    return TransferDocuments(data=data, plan=plan_doc,
+                             minutes=_latest_minutes(session, child_id, today),
+                             visits=tuple(_visits_summary(session, child_id)), today=today)
+
+
+# ---------------------------------------------------------------- transfer-in (BEX 4)
+
+
+class PackError(EndingError):
+    """A transfer pack that cannot be imported: what is wrong, in one line."""
+
+
+def read_pack(path: Path) -> dict:
+    """The pack's JSON from a folder (its transfer-pack.json) or the file itself; refused
+    with PackError naming what is wrong."""
+    path = Path(path)
+    file = path / PACK_JSON if path.is_dir() else path
+    if not file.is_file():
+        raise PackError("pack", f"{file}: no such file (a transfer pack folder holds "
+                        f"{PACK_JSON})")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PackError("pack", f"{file.name}: not valid JSON ({exc})") from None
+    return check_pack(data)
+
+
+def check_pack(data: object) -> dict:
+    if not isinstance(data, dict) or data.get("format") != PACK_FORMAT:
+        raise PackError("pack", f"not a cintui transfer pack (no \"format\": \"{PACK_FORMAT}\")")
+    if data.get("format_version") != PACK_VERSION:
+        raise PackError("pack", f"transfer pack format version {data.get('format_version')!r}"
+                        f" is not one this version reads ({PACK_VERSION})")
+    missing = rules.check_pack_child(data.get("child"))
+    for key in ("episode", "transfer"):
+        if not isinstance(data.get(key), dict):
+            missing.append(f"{key}: missing or not an object")
+    for key in ("people", "consents", "visits", "meetings", "decisions"):
+        if not isinstance(data.get(key, []), list):
+            missing.append(f"{key}: not a list")
+    if isinstance(data.get("transfer"), dict) and not data["transfer"].get("move_date"):
+        missing.append("transfer.move_date: missing")
+    if missing:
+        raise PackError("pack", "incomplete transfer pack: " + "; ".join(missing))
+    return data
+
+
+def _d(value) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _dt(value) -> datetime | None:
+    """Times travel as ISO with their offset; one without is UTC, as the store keeps them."""
+    if not value:
+        return None
+    at = datetime.fromisoformat(value)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+REQUIRED = {"visits": ("visited_at",), "meetings": ("kind", "held_on"),
+            "decisions": ("kind", "made_on", "made_by", "decision"),
+            "consents": ("scope", "decision", "decided_on")}
+
+
+def _typed(model, names, raw: dict, what: str = "") -> dict:
+    """Row values from a pack's dict: dates and datetimes back from ISO; a required value
+    missing is a PackError naming it."""
+    if not isinstance(raw, dict):
+        raise PackError("pack", f"incomplete transfer pack: an entry of {what} is not an object")
+    for n in REQUIRED.get(what, ()):
+        if raw.get(n) in (None, ""):
+            raise PackError("pack", f"incomplete transfer pack: {what}: an entry has no {n}")
+    out = {}
+    for n in names:
+        if n not in raw:
+            continue
+        v = raw[n]
+        kind = model.model_fields[n].annotation
+        text = str(kind)
+        if isinstance(v, str) and "datetime" in text:
+            v = _dt(v)
+        elif isinstance(v, str) and "date" in text:
+            v = _d(v)
+        out[n] = v
+    return out
+
+
+def import_pack(session: Session, data: dict, *, today: date, worker: str | None = None,
+                team: str | None = None, actor: str = "") -> m.Child:
+    """Transfer-in (BEX 4): recreate the child from a pack in the caller's transaction — all
+    or nothing. A reference already on this store is refused. The new episode's `moved_in`
+    is the move date: the 20-working-day transfer-in meeting clock starts."""
+    from cintui.export.plan import _version_from
+
+    data = check_pack(data)
+    c, ep, tr = data["child"], data["episode"], data["transfer"]
+    try:
+        move = _d(tr["move_date"])
+        reference = str(c["reference"]).strip()
+        clash = session.exec(select(m.Child.id).where(
+            func.lower(m.Child.reference) == reference.lower())).first()
+        if clash:
+            raise PackError("reference", f"{reference} is already a child on this store: "
+                            "the pack was imported before, or the reference is taken")
+        if move > today:
+            raise PackError("move_date", f"the move date {_day(move)} is in the future")
+        authority = str(data.get("from_authority") or "another authority")
+        child = casework.add_child(session, casework.NewChild(
+            first_name=c.get("first_name") or "", last_name=c.get("last_name") or "",
+            referral_date=move, dob=_d(c.get("dob")), expected_dob=_d(c.get("expected_dob")),
+            reference=reference, gender=c.get("gender") or "0",
+            ethnicity=c.get("ethnicity") or "NOBT", disabilities=c.get("disabilities") or "NONE",
+            primary_need=c.get("primary_need") or ep.get("primary_need") or "N0",
+            referral_source=ep.get("referral_source") or "10", team=team, worker=worker),
+            today)
+        child.known_as, child.upn = c.get("known_as") or "", c.get("upn") or ""
+        child.upn_unknown = c.get("upn_unknown")
+        episode = casework.current_episode(session, child.id)
+        # The episode here starts with the move (BEX 4); the assessment travels with the
+        # child (its dates stop the assessment clock), the plan is in force from the move.
+        for name in ("assessment_started", "assessment_completed"):
+            setattr(episode, name, _d(ep.get(name)))
+        episode.assessment_factors = ep.get("assessment_factors") or ""
+        episode.cin_plan_start = move if data.get("plan") else None
+        episode.moved_in = move
+        child.status = "cin_plan" if data.get("plan") else "assessment"
+        session.add_all([child, episode])
+        keys: dict[str, uuid.UUID] = {}
+        for p in data.get("people", []):
+            person = m.Person(name=p["name"], kind=p.get("kind") or "family",
+                              agency=p.get("agency") or "", role=p.get("role") or "",
+                              phone=p.get("phone") or "", email=p.get("email") or "",
+                              address=p.get("address") or "",
+                              interpreter_language=p.get("interpreter_language") or "",
+                              access_needs=p.get("access_needs") or "")
+            session.add(person)
+            session.add(m.ChildPerson(
+                child_id=child.id, person_id=person.id, relationship=p.get("relationship") or "",
+                parental_responsibility=bool(p.get("parental_responsibility")),
+                lives_with_child=bool(p.get("lives_with_child")), notes=p.get("notes") or ""))
+            keys[str(p.get("key"))] = person.id
+        for raw in data.get("consents", []):
+            pk = raw.get("person_key")
+            if pk and pk not in keys:
+                raise PackError("consents", f"a consent names person {pk}, not in the pack's "
+                                "people")
+            session.add(m.Consent(child_id=child.id, person_id=keys.get(pk) if pk else None,
+                                  **_typed(m.Consent, CONSENT_FIELDS, raw, "consents")))
+        for raw in data.get("visits", []):
+            visit = m.Visit(child_id=child.id, episode_id=None, status="final",
+                            **_typed(m.Visit, VISIT_FIELDS, raw, "visits"))
+            session.add(visit)
+            for a in raw.get("addenda", []):
+                session.add(m.VisitAddendum(visit_id=visit.id, written_at=_dt(a["written_at"]),
+                                            author_name=a.get("author_name") or "",
+                                            text=a["text"]))
+        for raw in data.get("meetings", []):
+            session.add(m.Meeting(child_id=child.id, episode_id=None,
+                                  **_typed(m.Meeting, MEETING_FIELDS, raw, "meetings")))
+        for raw in data.get("decisions", []):
+            session.add(m.Decision(child_id=child.id, episode_id=None,
+                                   **_typed(m.Decision, DECISION_FIELDS, raw, "decisions")))
+        if data.get("plan"):
+            _import_plan(session, child, episode, _version_from(data["plan"]), authority,
+                         move)
+        session.flush()
+    except PackError:
+        raise
+    except casework.CaseworkError as exc:
+        raise PackError(exc.args[0] if exc.args else "pack",
+                        exc.args[1] if len(exc.args) > 1 else str(exc)) from None
+    except KeyError as exc:
+        raise PackError("pack", f"incomplete transfer pack: {exc} is missing") from None
+    except (TypeError, ValueError, AttributeError, SQLAlchemyError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PackError("pack", f"bad transfer pack: {first}") from None
+    return child
+
+
+def _import_plan(session: Session, child: m.Child, episode: m.Episode, version, authority: str,
+                 move: date) -> None:
+    """The plan in force, as an agreed v1 received from the other authority: new keys (the
+    RAG history follows them), the same needs, actions, ratings and services."""
+    plan = m.Plan(child_id=child.id, episode_id=episode.id)
+    session.add(plan)
+    row = m.PlanVersion(
+        plan_id=plan.id, child_id=child.id, number=1, status="agreed",
+        created_on=version.created_on or move, agreed_on=version.agreed_on or move,
+        agreed_at=f"received from {authority} (transfer-in)"[:200],
+        agreed_by=version.agreed_by, objectives=version.objectives,
+        lead_professional=version.lead_professional,
+        review_arrangements=version.review_arrangements, next_review=version.next_review,
+        childs_views=version.childs_views, lived_experience=version.lived_experience)
+    session.add(row)
+    needs = []
+    for need in version.needs:
+        key = uuid.uuid4()
+        needs.append(replace(need, key=key, actions=tuple(
+            replace(a, key=uuid.uuid4(), person_id=None) for a in need.actions)))
+        for h in need.rag_history:
+            session.add(m.RagChange(
+                child_id=child.id, need_key=key, version_id=row.id, rated_on=h.on,
+                rating=h.rating, previous=h.previous, by=h.by, reason=h.reason,
+                maintained_for=h.maintained_for, agreed_at=h.agreed_at,
+                cp_discussion=h.cp_discussion))
+    plans._write_content(session, row, replace(version, needs=tuple(needs)))
+
+
+__all__ = [
+    "ACTIVE", "CONSENT_FIELDS", "EndingState", "PACK_FORMAT", "PACK_JSON", "PACK_VERSION",
+    "PackError", "StepDownInput", "TransferInput", "check_pack", "complete_step_down",
+    "decide_step_down", "decide_transfer", "ending_json", "import_pack", "latest_ending",
+    "mark_sent", "pack_data", "read_pack", "record_step_down", "record_transfer",
+    "step_down_checklist", "step_down_due", "step_down_pack", "step_down_prefill",
+    "step_down_state", "transfer_checklist", "transfer_documents", "transfer_state",
+    "withdraw",
+]

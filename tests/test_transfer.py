@@ -1,0 +1,383 @@
+"""Step-down (WIR 3), transfer out (BEX 4) and transfer-in in the store: the paths, their
+clocks on the due list, what blocks them, and the packs re-read.
+
+Synthetic people only. Each test adds its own child and managers to the demo store.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import UTC, date, datetime
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+from sqlmodel import select
+
+from cintui import casework, due, endings, plans, record, transfer
+from cintui.caseload import reading
+from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
+from cintui.export.transfer import write_step_down, write_transfer_pack
+from cintui.store import models as m
+from cintui.store.engine import open_store
+from tests.conftest import TODAY
+from tests.test_endings import ACTOR, MANAGER, WORKER, add_staff, new_child
+
+HUB = "Exampleton Early Help Hub"
+COUNTY = "Exampleshire County Council"
+
+
+@pytest.fixture
+def store(demo_store):
+    s = open_store(demo_store, None)
+    add_staff(s)
+    yield s
+    s.close()
+
+
+def with_plan(store, child_id) -> None:
+    """An agreed plan: two needs (Amber, Green), one action still to do, one done."""
+    with store.session(ACTOR) as session:
+        vid = plans.start_version(session, child_id, date(2026, 4, 1), by="Wendy Worker")
+        plans.save_draft(session, vid, PlanVersion(
+            number=1, status="draft", created_on=date(2026, 4, 1),
+            objectives="Sam is safe, settled and at school every day",
+            lead_professional="Wendy Worker", services=(Service("Family support", "Routines"),),
+            needs=(
+                Need("Sam misses school most Mondays", "Attendance above 95% for a term",
+                     (PlanAction("Walk Sam to school on Mondays", "Layla Endingtest",
+                                 date(2026, 12, 18)),
+                      PlanAction("Attendance report", "Ms Hill", date(2026, 10, 1),
+                                 status="done")), rag="A"),
+                Need("Sam has a warm bond with his grandmother", "It continues", rag="G",
+                     kind="strength"))), date(2026, 4, 1), by="Wendy Worker")
+        plans.agree_version(session, vid, date(2026, 4, 1), agreed_at="Initial CIN meeting")
+
+
+def final_meeting(store, child_id, *, recommendation="step_down", still_in_need=True,
+                  held_on=date(2026, 11, 13)) -> None:
+    with store.session(ACTOR) as session:
+        session.add(m.Meeting(child_id=child_id, kind="final", held_on=held_on, held=True,
+                              status="held", chair="Chris Chair",
+                              starts_at=datetime(2026, 11, 13, 10, 0, tzinfo=UTC),
+                              recommendation=recommendation, still_in_need=still_in_need))
+
+
+def visit(store, child_id, at=datetime(2026, 10, 20, 9, 30, tzinfo=UTC)) -> None:
+    with store.session(ACTOR) as session:
+        session.add(m.Visit(child_id=child_id, visited_at=at, kind="home", child_seen=True,
+                            seen_alone=True, author_name="Wendy Worker",
+                            purpose="Statutory visit", analysis="Settled"))
+
+
+def ready_step_down(store, child_id, *, decided=date(2026, 11, 16)) -> None:
+    with store.session(ACTOR) as session:
+        transfer.record_step_down(session, child_id, transfer.StepDownInput(
+            receiving_service=HUB, lead_professional="Ms Hill (DSL)",
+            lead_contact="hill@example.org", conversation_held=True,
+            conversation_notes="Spoke with the hub's coordinator", family_consent=True,
+            documents=("plan", "minutes", "visits")), on=date(2026, 11, 13),
+            by="Wendy Worker", today=TODAY)
+        transfer.decide_step_down(session, child_id, approve=True,
+                                  rationale="Needs now met at Level 3 with TAF support",
+                                  on=decided, today=TODAY, by=MANAGER, actor=ACTOR)
+
+
+def due_keys(store, child_id) -> dict[str, date]:
+    with store.read() as session:
+        ref = session.get(m.Child, child_id).reference
+    with reading(store) as rows:
+        items = due.load_items(rows, TODAY)
+    return {i.key: i.due for i in items if i.child.reference == ref}
+
+
+# ---------------------------------------------------------------- step-down (WIR 3)
+
+
+def test_step_down_path_is_due_in_five_working_days_until_done(store):
+    child_id = new_child(store)
+    with_plan(store, child_id)
+    final_meeting(store, child_id)
+    ready_step_down(store, child_id)
+    with store.read() as session:
+        state = transfer.step_down_state(session, child_id, TODAY)
+        episode = casework.current_episode(session, child_id)
+        facts = endings.list_decisions(session, child_id)
+    # WIR 3: 5 working days from Mon 16 Nov 2026 is Mon 23 Nov 2026.
+    assert state.due == date(2026, 11, 23)
+    assert episode.step_down_decided == date(2026, 11, 16)
+    assert state.ending["unmet_need"] is True  # the final meeting: still in need (STO 3.3)
+    assert facts[-1].kind == "step_down" and facts[-1].decision == f"Step-down to {HUB} agreed"
+    assert due_keys(store, child_id)["step_down"] == date(2026, 11, 23)
+    with store.session(ACTOR) as session:
+        transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    assert "step_down" not in due_keys(store, child_id)
+    with store.read() as session:
+        state = transfer.step_down_state(session, child_id, TODAY)
+        closing = endings.closure_ending(session, child_id)
+        episode = casework.current_episode(session, child_id)
+    assert episode.step_down_completed == date(2026, 11, 20)
+    # The closure follows, approved with the step-down decision: RC7 after a CIN plan.
+    assert (closing.status, closing.closure_reason, closing.unmet_need) == (
+        "approved", "RC7", True)
+    assert episode.closure_decided == date(2026, 11, 16)
+    assert [i.key for i in state.remaining] == ["family_told", "summary"]
+
+
+def test_completing_with_the_family_told_and_a_summary_closes_the_case(store):
+    child_id = new_child(store)
+    final_meeting(store, child_id, still_in_need=False)
+    ready_step_down(store, child_id)
+    with store.session(ACTOR) as session:
+        transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY,
+                                    family_told_on=date(2026, 11, 19),
+                                    summary="Stepped down to the hub; TAF plan agreed.")
+    with store.read() as session:
+        child = session.get(m.Child, child_id)
+        episode = casework.current_episode(session, child_id)
+    assert child.status == "closed"
+    # new_child puts the child on a plan: RC7; not still in need: no unmet need (STO 3.3).
+    assert (episode.closure_reason, episode.unmet_need_stepped_down) == ("RC7", False)
+    assert episode.closure_date == date(2026, 11, 20)
+
+
+def test_no_final_meeting_or_no_family_consent_blocks_completion(store):
+    child_id = new_child(store)
+    with store.session(ACTOR) as session:
+        transfer.record_step_down(session, child_id, transfer.StepDownInput(
+            receiving_service=HUB, lead_professional="Ms Hill", conversation_held=False,
+            family_consent=False, documents=("plan",)), on=date(2026, 11, 13), by="W",
+            today=TODAY)
+        transfer.decide_step_down(session, child_id, approve=True, rationale="Level 3",
+                                  on=date(2026, 11, 16), today=TODAY, by=MANAGER, actor=ACTOR)
+    with pytest.raises(endings.EndingError) as err, store.session(ACTOR) as session:
+        transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    assert "no final CIN meeting" in str(err.value) and "voluntary" in str(err.value)
+    with store.read() as session:
+        assert casework.current_episode(session, child_id).step_down_completed is None
+
+
+def test_only_a_manager_agrees_a_step_down_and_with_a_rationale(store):
+    child_id = new_child(store)
+    final_meeting(store, child_id)
+    with store.session(ACTOR) as session:
+        transfer.record_step_down(session, child_id, transfer.StepDownInput(receiving_service=HUB),
+                                  on=date(2026, 11, 13), by="W", today=TODAY)
+    with pytest.raises(endings.EndingError, match="team manager or service manager"), \
+            store.session(ACTOR) as session:
+        transfer.decide_step_down(session, child_id, approve=True, rationale="ok",
+                                  on=TODAY, today=TODAY, by=WORKER, actor=ACTOR)
+    with pytest.raises(endings.EndingError, match="BEX 4"), store.session(ACTOR) as session:
+        transfer.decide_step_down(session, child_id, approve=True, rationale=" ",
+                                  on=TODAY, today=TODAY, by=MANAGER, actor=ACTOR)
+
+
+def test_unknown_document_is_refused_in_a_workers_words(store):
+    child_id = new_child(store)
+    with pytest.raises(endings.EndingError, match="'letters' is not a document"), \
+            store.session(ACTOR) as session:
+        transfer.record_step_down(session, child_id, transfer.StepDownInput(
+            documents=("letters",)), on=TODAY, by="W", today=TODAY)
+
+
+def test_step_down_pack_reads_back_in_every_format(store, tmp_path):
+    child_id = new_child(store)
+    with_plan(store, child_id)
+    final_meeting(store, child_id)
+    visit(store, child_id)
+    ready_step_down(store, child_id)
+    with store.read() as session:
+        doc = transfer.step_down_pack(session, child_id, TODAY)
+    for fmt in ("md", "docx", "pdf", "json"):
+        write_step_down(doc, tmp_path / f"pack.{fmt}", fmt)
+        assert stat.S_IMODE((tmp_path / f"pack.{fmt}").stat().st_mode) == 0o600
+    md = (tmp_path / "pack.md").read_text()
+    docx_text = "\n".join(p.text for p in Document(tmp_path / "pack.docx").paragraphs)
+    pdf_text = "".join(p.extract_text() for p in PdfReader(tmp_path / "pack.pdf").pages)
+    for text in (md, docx_text, pdf_text.replace("\n", " ")):
+        assert f"Receiving service: {HUB}" in text
+        assert "Lead professional: Ms Hill (DSL) (hill@example.org)" in text
+        assert "Amber (A): Sam misses school most Mondays" in text
+        assert "Walk Sam to school on Mondays" in text
+        assert "Attendance report" not in text  # done: not "still to do"
+        assert "Needs now met at Level 3 with TAF support" in text
+        assert "The latest CIN plan (the plan in force)" in text
+        assert "1 visit from 20 Oct 2026 to 20 Oct 2026" in text
+    data = json.loads((tmp_path / "pack.json").read_text())
+    assert data["step_down"]["documents"] == ["plan", "minutes", "visits"]
+    assert [n["rag"] for n in data["plan"]["needs"]] == ["A", "G"]
+
+
+# ---------------------------------------------------------------- transfer (BEX 4)
+
+
+def record_move(store, child_id, **kw) -> None:
+    values = dict(receiving_authority=COUNTY, receiving_contact="Duty team 01234 567890",
+                  move_date=date(2026, 11, 16), consent_to_share="given", moves_count=1)
+    values.update(kw)
+    with store.session(ACTOR) as session:
+        transfer.record_transfer(session, child_id, transfer.TransferInput(**values),
+                                 on=date(2026, 11, 16), by="Wendy Worker", today=TODAY)
+
+
+def agree_move(store, child_id) -> None:
+    with store.session(ACTOR) as session:
+        transfer.decide_transfer(session, child_id, approve=True, rationale="Family moved",
+                                 on=date(2026, 11, 17), today=TODAY, by=MANAGER, actor=ACTOR)
+
+
+def test_transfer_path_closes_the_episode_with_rc5(store):
+    child_id = new_child(store)
+    record_move(store, child_id)
+    agree_move(store, child_id)
+    with store.session(ACTOR) as session:
+        transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    with store.read() as session:
+        child = session.get(m.Child, child_id)
+        episode = casework.current_episode(session, child_id)
+        decisions = endings.list_decisions(session, child_id)
+        chronology = record.chronology(session, child_id, TODAY)
+    assert child.status == "closed"
+    assert (episode.closure_date, episode.closure_reason) == (date(2026, 11, 20), "RC5")
+    assert decisions[-1].decision == f"Transfer to {COUNTY} agreed"
+    assert any(e.kind == "decision" and COUNTY in e.summary for e in chronology)
+
+
+def test_multiple_moves_block_sending_until_trafficking_is_considered(store):
+    child_id = new_child(store)
+    record_move(store, child_id, moves_count=3)
+    agree_move(store, child_id)
+    with pytest.raises(endings.EndingError, match="moved 3 times.*trafficking"), \
+            store.session(ACTOR) as session:
+        transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    record_move(store, child_id, trafficking_considered="No indicators; discussed with MASH")
+    with store.session(ACTOR) as session:
+        transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
+
+
+def test_consent_not_sought_needs_the_reason(store):
+    child_id = new_child(store)
+    record_move(store, child_id, consent_to_share="not_sought")
+    agree_move(store, child_id)
+    with pytest.raises(endings.EndingError, match="increase the risk"), \
+            store.session(ACTOR) as session:
+        transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    with pytest.raises(endings.EndingError, match="choose one of"):
+        record_move(store, child_id, consent_to_share="maybe")
+
+
+def test_a_step_down_and_a_transfer_cannot_run_at_once(store):
+    child_id = new_child(store)
+    record_move(store, child_id)
+    with pytest.raises(endings.EndingError, match="transfer is already"), \
+            store.session(ACTOR) as session:
+        transfer.record_step_down(session, child_id, transfer.StepDownInput(), on=TODAY,
+                                  by="W", today=TODAY)
+
+
+def test_transfer_pack_folder_files_and_json(store, tmp_path):
+    child_id = new_child(store)
+    with_plan(store, child_id)
+    visit(store, child_id)
+    record_move(store, child_id)
+    agree_move(store, child_id)
+    with store.read() as session:
+        docs = transfer.transfer_documents(session, child_id, TODAY)
+    written = write_transfer_pack(docs, tmp_path / "pack")
+    folder = tmp_path / "pack"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
+    assert sorted(p.name for p in written) == [
+        "assessment-summary.docx", "assessment-summary.pdf", "case-summary-chronology.docx",
+        "case-summary-chronology.pdf", "cin-plan.docx", "cin-plan.pdf", "transfer-pack.json"]
+    summary = "\n".join(p.text for p in Document(folder / "assessment-summary.docx").paragraphs)
+    assert f"Receiving authority: {COUNTY}, contact Duty team 01234 567890" in summary
+    assert "Permission to share: given" in summary
+    assert "Layla Endingtest: Mother; parental responsibility; lives with the child" in summary
+    chron = "".join(p.extract_text() for p in
+                    PdfReader(folder / "case-summary-chronology.pdf").pages)
+    assert f"Transfer to {COUNTY} agreed" in chron.replace("\n", " ")
+    data = json.loads((folder / "transfer-pack.json").read_text())
+    assert data["format"] == "cintui-transfer-pack"
+    assert data["transfer"]["move_date"] == "2026-11-16"
+    assert len(data["people"]) == 4 and len(data["visits"]) == 1
+
+
+def test_no_pack_before_the_manager_agrees(store):
+    child_id = new_child(store)
+    record_move(store, child_id)
+    with pytest.raises(endings.EndingError, match="manager's agreement"), store.read() as session:
+        transfer.pack_data(session, child_id, TODAY)
+
+
+# ---------------------------------------------------------------- transfer-in (BEX 4)
+
+
+def a_pack(store, tmp_path) -> dict:
+    child_id = new_child(store, first="Robin")
+    with_plan(store, child_id)
+    visit(store, child_id)
+    record_move(store, child_id)
+    agree_move(store, child_id)
+    with store.read() as session:
+        return transfer.pack_data(session, child_id, TODAY)
+
+
+def fresh_store(tmp_path):
+    from cintui.store.engine import create_store
+
+    return create_store(tmp_path / "fresh.db", None, encrypt=False)
+
+
+def test_import_starts_the_transfer_in_meeting_clock(store, tmp_path):
+    data = a_pack(store, tmp_path)
+    other = fresh_store(tmp_path)
+    try:
+        with other.session(ACTOR) as session:
+            child = transfer.import_pack(session, data, today=TODAY)
+            child_id = child.id
+        with other.read() as session:
+            episode = casework.current_episode(session, child_id)
+            plan = plans.current_plan(session, child_id)
+            people = record.list_people(session, child_id)
+        assert episode.moved_in == date(2026, 11, 16)
+        assert (plan.number, plan.status) == (1, "agreed")
+        assert plan.agreed_at.startswith("received from")
+        assert len(people) == 4
+        # BEX 4: the transfer-in meeting within 20 working days of Mon 16 Nov 2026.
+        assert due_keys(other, child_id)["transfer_in_meeting"] == date(2026, 12, 14)
+    finally:
+        other.close()
+
+
+def test_a_reference_already_on_the_store_is_refused_and_nothing_written(store, tmp_path):
+    data = a_pack(store, tmp_path)
+    with store.read() as session:
+        before = len(session.exec(select(m.Child)).all())
+    with pytest.raises(transfer.PackError, match="already a child on this store"), \
+            store.session(ACTOR) as session:
+        transfer.import_pack(session, data, today=TODAY)
+    with store.read() as session:
+        assert len(session.exec(select(m.Child)).all()) == before
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda d: d.pop("child"), "child: missing"),
+    (lambda d: d["transfer"].pop("move_date"), "transfer.move_date: missing"),
+    (lambda d: d.update(format="cintui-plan"), "not a cintui transfer pack"),
+    (lambda d: d["visits"][0].pop("visited_at"), "incomplete transfer pack"),
+    (lambda d: d["consents"][0].update(person_key="nobody"), "not in the pack's people"),
+])
+def test_bad_or_incomplete_pack_writes_nothing(store, tmp_path, breakage, message):
+    data = a_pack(store, tmp_path)
+    breakage(data)
+    other = fresh_store(tmp_path)
+    try:
+        with pytest.raises(transfer.PackError, match=message), other.session(ACTOR) as session:
+            transfer.import_pack(session, data, today=TODAY)
+        with other.read() as session:
+            assert session.exec(select(m.Child)).all() == []
+            assert session.exec(select(m.Person)).all() == []
+    finally:
+        other.close()
