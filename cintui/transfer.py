@@ -458,7 +458,8 @@ def _transfer_facts(session: Session, e: m.Ending, when: date | None) -> rules.T
         consent_reason=e.consent_not_sought_reason, moves_count=e.moves_count,
         trafficking_considered=e.trafficking_considered,
         approved=e.status in ("approved", "completed"), decided_on=e.decided_on,
-        sent_on=when or e.completed_on, drafts=len(drafts.for_child(session, e.child_id)))
+        sent_on=when or e.completed_on, drafts=len(drafts.for_child(session, e.child_id)),
+        draft_plan=plans.draft_version_id(session, e.child_id) is not None)
 
 
 def transfer_checklist(session: Session, child_id: uuid.UUID, today: date,

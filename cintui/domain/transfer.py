@@ -184,7 +184,8 @@ class TransferFacts:
     approved: bool = False
     decided_on: date | None = None
     sent_on: date | None = None
-    drafts: int = 0
+    drafts: int = 0  # visit and minutes drafts
+    draft_plan: bool = False  # a plan version still in draft (it would not travel)
 
 
 def check_transfer(f: TransferFacts, today: date) -> list[Problem]:
@@ -229,8 +230,12 @@ def transfer_checklist(f: TransferFacts, today: date) -> list[ChecklistItem]:
               not repeated or bool(f.trafficking_considered.strip()),
               f"the family has moved {f.moves_count} times: record the consideration of "
               "trafficking and modern slavery"),
-        _item("no_drafts", "No visit or minutes drafts left unfinished", "TRA; DOMAIN §9",
-              f.drafts == 0, f"{f.drafts} draft(s) still unfinished: finalise or discard"),
+        _item("no_drafts", "No visit, minutes or plan drafts left unfinished",
+              "TRA; DOMAIN §9", f.drafts == 0 and not f.draft_plan, "; ".join(
+                  x for x in (f"{f.drafts} visit or minutes draft(s) still unfinished: "
+                              "finalise or discard" if f.drafts else "",
+                              "a plan version is still a draft: agree or delete it (only the "
+                              "plan in force travels)" if f.draft_plan else "") if x)),
         _item("date", "The date sent is not in the future, nor before the decision", "BEX 4",
               not date_problem, date_problem),
     ]

@@ -139,6 +139,8 @@ def test_drafts_and_no_decision_block_sending():
 
     facts = replace(SENDABLE, approved=False, drafts=2)
     assert keys(rules.transfer_checklist(facts, TODAY)) == ["approved", "no_drafts"]
+    (item,) = blockers(rules.transfer_checklist(replace(SENDABLE, draft_plan=True), TODAY))
+    assert item.problem.startswith("a plan version is still a draft")
 
 
 def test_a_pack_child_must_carry_a_name_a_reference_and_a_birth_date():
