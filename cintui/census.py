@@ -14,13 +14,16 @@ from cintui.domain.census import (
     CensusChild,
     CensusEpisode,
     CensusReturn,
+    InvalidCensusInput,
     InvalidCensusYear,
     build,
     census_period,
+    la_number,
     return_episodes,
 )
 
-__all__ = ["InvalidCensusYear", "build_return", "census_period", "code_lists"]
+__all__ = ["InvalidCensusInput", "InvalidCensusYear", "build_return", "census_period",
+           "code_lists", "la_number"]
 
 _IN_YEAR = "referral_date <= :end AND (closure_date IS NULL OR closure_date >= :start)"
 _EPISODES = f"""

@@ -23,13 +23,16 @@ YearOption = Annotated[str, typer.Option(
     "--year", metavar="YYYY",
     help="The collection year, named for the 31 March it ends on: 2026 is 1 April 2025 to "
          "31 March 2026.")]
+LaOption = Annotated[str | None, typer.Option(
+    "--la", metavar="NNN", help="Your authority's three-digit DfE LA number, written in the "
+    "return's header (COLLECT expects it).")]
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="XML file to write.",
                                             dir_okay=False)]
 
 
 @export_app.command("census")
 def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
-                  db: DbOption = None, as_json: JsonOption = False,
+                  la: LaOption = None, db: DbOption = None, as_json: JsonOption = False,
                   today: TodayOption = None) -> None:
     """The DfE Children in Need census return (XML, schema 2024) for a collection year:
     every child with an episode open in the year, as it stood on 31 March. A child whose
@@ -41,7 +44,8 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
     now = _today(today)
     try:
         census.census_period(year, now)
-    except census.InvalidCensusYear as exc:
+        la = census.la_number(la) if la is not None else None
+    except census.InvalidCensusInput as exc:
         raise CliError(str(exc)) from None
     if not output.parent.is_dir():
         raise CliError(f"no such folder: {output.parent}")
@@ -51,7 +55,7 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
     if not ret.children and not ret.excluded:
         raise CliError(f"no child had an episode open in the {period.year} collection year "
                        f"({_span(period)}); nothing written")
-    written = write_xml(ret, output) if ret.children else None
+    written = write_xml(ret, output, la=la) if ret.children else None
     if as_json:
         _echo_json({
             "year": period.year, "reference_date": period.reference_date.isoformat(),

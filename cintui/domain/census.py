@@ -24,7 +24,11 @@ _UPN_PATTERN = re.compile(r"[A-Za-z]\d{11}[A-Za-z0-9]")  # the schema's upntype
 _CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
 
 
-class InvalidCensusYear(ValueError):
+class InvalidCensusInput(ValueError):
+    """Something asked of the census export that cannot be: the user's to fix."""
+
+
+class InvalidCensusYear(InvalidCensusInput):
     """A collection year that is malformed or whose collection has not started."""
 
 
@@ -90,6 +94,15 @@ def census_period(year: int | str, today: date | None = None) -> CensusPeriod:
         raise InvalidCensusYear(f"--year: the {value} collection (1 April {value - 1} to "
                                 f"31 March {value}) has not started yet")
     return period
+
+
+def la_number(value: str) -> str:
+    """The authority's three-digit DfE LA number, for the return's `Source` header."""
+    text = value.strip()
+    if not re.fullmatch(r"\d{3}", text):
+        raise InvalidCensusInput(f"--la: {value!r} is not a DfE LA number (three digits, "
+                                 "e.g. 820)")
+    return text
 
 
 def in_return(ep: CensusEpisode, period: CensusPeriod) -> bool:

@@ -3,7 +3,8 @@
 
 Only the children in the return (`CensusReturn.children`, which break no validation rule)
 are written. The store keeps no section 47 enquiries or child protection plans, so none
-are returned; no `Source` header either (it needs the authority's DfE LA number).
+are returned. The `Source` header (level L, the authority's DfE LA number, software
+"cintui") is written when the LA number is given.
 """
 
 from __future__ import annotations
@@ -77,27 +78,34 @@ def _episode(parent, ep: CensusEpisode) -> None:
     _add(el, "ReferralNFA", "true" if ep.referral_nfa else "false")
 
 
-def to_xml(ret: CensusReturn) -> bytes:
+def to_xml(ret: CensusReturn, *, la: str | None = None) -> bytes:
     """The return as a census `Message`: a header with the collection year and reference
-    date, then each child in it. The schema needs at least one child."""
+    date (and, given `la`, the authority's DfE LA number), then each child in it. The schema
+    needs at least one child."""
     if not ret.children:
         raise ValueError("a census return needs at least one child")
     message = etree.Element("Message")
-    details = _add(_add(message, "Header"), "CollectionDetails")
+    header = _add(message, "Header")
+    details = _add(header, "CollectionDetails")
     _add(details, "Collection", "CIN")
     _add(details, "Year", str(ret.period.year))
     _add(details, "ReferenceDate", _day(ret.period.reference_date))
+    if la:
+        source = _add(header, "Source")
+        _add(source, "SourceLevel", "L")
+        _add(source, "LEA", la)
+        _add(source, "SoftwareCode", "cintui")
     children = _add(message, "Children")
     for child in ret.children:
         _child(children, child)
     return etree.tostring(message, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_xml(ret: CensusReturn, path: Path | str) -> Path:
+def write_xml(ret: CensusReturn, path: Path | str, *, la: str | None = None) -> Path:
     """Write the return's XML to `path`, created (or replaced) readable by its owner only
     before any byte is written."""
     path = Path(path)
-    data = to_xml(ret)
+    data = to_xml(ret, la=la)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT

@@ -94,6 +94,17 @@ def test_a_bad_year_is_one_line_and_exit_2(cli, store, tmp_path, year, says):
     assert result.out == "" and not (tmp_path / "x.xml").exists()
 
 
+def test_the_la_number_goes_in_the_header_and_a_bad_one_is_exit_2(cli, store, tmp_path):
+    out = tmp_path / "cin.xml"
+    result = _census(cli, store, out, "--year", "2026", "--la", "820")
+    assert result.code == 1, result.err
+    assert etree.parse(str(out)).findtext("Header/Source/LEA") == "820"
+    bad = _census(cli, store, tmp_path / "x.xml", "--year", "2026", "--la", "82")
+    assert bad.code == 2
+    assert bad.err.strip() == "cintui: --la: '82' is not a DfE LA number (three digits, e.g. 820)"
+    assert not (tmp_path / "x.xml").exists()
+
+
 def test_missing_year_or_folder_is_exit_2(cli, store, tmp_path):
     result = cli("export", "census", "--db", store, "-o", tmp_path / "x.xml")
     assert result.code == 2 and "--year" in result.err

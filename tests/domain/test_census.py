@@ -14,12 +14,14 @@ from cintui import codes
 from cintui.domain.census import (
     CensusChild,
     CensusEpisode,
+    InvalidCensusInput,
     InvalidCensusYear,
     as_at,
     build,
     census_period,
     child_problems,
     in_return,
+    la_number,
     return_episodes,
     upn_check_letter,
 )
@@ -68,6 +70,13 @@ def test_a_collection_that_has_not_started_is_refused():
     with pytest.raises(InvalidCensusYear, match="has not started"):
         census_period(2027, today=date(2026, 3, 31))
     assert census_period(2027, today=date(2026, 4, 1)).end == date(2027, 3, 31)
+
+
+def test_the_la_number_is_three_digits():
+    assert la_number(" 820 ") == "820"
+    for bad in ("82", "8200", "LA1", ""):
+        with pytest.raises(InvalidCensusInput, match="--la"):
+            la_number(bad)
 
 
 def test_the_return_holds_every_episode_open_at_some_point_in_the_year():

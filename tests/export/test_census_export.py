@@ -115,6 +115,14 @@ def test_header_names_the_collection_and_its_reference_date(store):
     assert root.findtext("Header/CollectionDetails/Collection") == "CIN"
     assert root.findtext("Header/CollectionDetails/Year") == "2026"
     assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2026-03-31"
+    assert root.find("Header/Source") is None  # no LA number given
+
+
+def test_given_the_la_number_the_header_names_the_source(store, schema):
+    root = etree.fromstring(to_xml(_return(store, 2026), la="820"))
+    assert [(e.tag, e.text) for e in root.find("Header/Source")] == [
+        ("SourceLevel", "L"), ("LEA", "820"), ("SoftwareCode", "cintui")]
+    assert schema.validate(root), schema.error_log
 
 
 def test_the_year_holds_children_open_in_it_and_leaves_out_the_rest(store):
