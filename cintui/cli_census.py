@@ -25,7 +25,7 @@ YearOption = Annotated[str, typer.Option(
          "31 March 2026.")]
 LaOption = Annotated[str | None, typer.Option(
     "--la", metavar="NNN", help="Your authority's three-digit DfE LA number, written in the "
-    "return's header (COLLECT expects it).")]
+    "return's Source header.")]
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="XML file to write.",
                                             dir_okay=False)]
 
