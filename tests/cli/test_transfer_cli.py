@@ -1,0 +1,180 @@
+"""`cintui stepdown status|record|decide|complete|withdraw|pack`, `cintui transfer
+status|record|decide|sent|withdraw`, `cintui export stepdown-pack|transfer-pack` and
+`cintui import transfer-pack` (WIR 3, BEX 4). Bad input: one line on stderr, exit 2,
+nothing written."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+from docx import Document
+
+from cintui.store.engine import create_store, open_store
+from cintui.store.models import Child
+from tests.cli.test_cli import one_line_error
+from tests.conftest import TODAY
+from tests.test_endings import MANAGER, add_staff, new_child
+from tests.test_transfer import final_meeting, with_plan
+
+DAY = ("--today", TODAY.isoformat())
+HUB = "Exampleton Early Help Hub"
+
+
+@pytest.fixture
+def ref(demo_store):
+    store = open_store(demo_store, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        with_plan(store, child_id)
+        final_meeting(store, child_id)
+        with store.read() as session:
+            return session.get(Child, child_id).reference
+    finally:
+        store.close()
+
+
+def run(cli, db, *args):
+    return cli(*args, "--db", db, *DAY)
+
+
+def ok(cli, db, *args) -> dict:
+    result = run(cli, db, *args, "--json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def due_for(cli, db, ref) -> dict[str, str]:
+    result = run(cli, db, "due", "--json", "--within", "20")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    items = data["items"] if isinstance(data, dict) and "items" in data else [
+        i for group in (data.values() if isinstance(data, dict) else [data])
+        for i in (group if isinstance(group, list) else [])]
+    return {i["key"]: i["due"] for i in items
+            if isinstance(i, dict) and (i.get("reference") == ref
+                                        or (i.get("child") or {}).get("reference") == ref)}
+
+
+def step_down(cli, db, ref) -> None:
+    out = ok(cli, db, "stepdown", "record", ref, "--service", HUB, "--lead", "Ms Hill",
+             "--lead-contact", "hill@example.org", "--conversation", "yes", "--notes",
+             "Spoke with the hub", "--family-consent", "yes", "--documents", "plan,visits",
+             "--on", "2026-11-13")
+    assert out["ending"]["documents"] == ["plan", "visits"]
+    assert out["ending"]["unmet_need"] is True  # the final meeting: still in need
+
+
+def test_the_whole_step_down_path(cli, demo_store, ref, tmp_path):
+    step_down(cli, demo_store, ref)
+    one_line_error(run(cli, demo_store, "stepdown", "decide", ref, "--approve",
+                       "--rationale", "ok"), "team manager or service manager")
+    out = ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale",
+             "Level 3 needs", "--by", MANAGER, "--on", "2026-11-16")
+    assert out["due"] == "2026-11-23"  # WIR 3: 5 working days from Mon 16 Nov
+    assert due_for(cli, demo_store, ref).get("step_down") == "2026-11-23"
+    text = run(cli, demo_store, "stepdown", "status", ref)
+    assert "Complete by 23 Nov 2026 (WIR 3: 5 working days)" in text.out
+    result = run(cli, demo_store, "stepdown", "complete", ref, "--on", "2026-11-20")
+    assert result.code == 0, result.err
+    assert "The closure still needs:" in result.out
+    assert "The family has been told of the closure decision" in result.out
+    assert "step_down" not in due_for(cli, demo_store, ref)
+    out = ok(cli, demo_store, "close", "status", ref)
+    assert (out["ending"]["status"], out["ending"]["closure_reason"]) == ("approved", "RC7")
+    ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-20")
+    ok(cli, demo_store, "close", "complete", ref, "--summary", "Stepped down to the hub",
+       "--on", "2026-11-20")
+    out = ok(cli, demo_store, "stepdown", "status", ref)
+    assert out["child_status"] == "closed" and out["ending"]["status"] == "completed"
+
+
+def test_step_down_pack_from_the_export_and_the_stepdown_commands(cli, demo_store, ref,
+                                                                 tmp_path):
+    step_down(cli, demo_store, ref)
+    result = run(cli, demo_store, "export", "stepdown-pack", ref, "-o",
+                 tmp_path / "pack.docx", "-f", "docx")
+    assert result.code == 0, result.err
+    text = "\n".join(p.text for p in Document(tmp_path / "pack.docx").paragraphs)
+    assert f"Receiving service: {HUB}" in text
+    assert "Amber (A): Sam misses school most Mondays" in text
+    assert "The manager has not decided yet." in text
+    assert stat.S_IMODE((tmp_path / "pack.docx").stat().st_mode) == 0o600
+    result = run(cli, demo_store, "stepdown", "pack", ref, "-o", tmp_path / "p.json",
+                 "-f", "json")
+    assert result.code == 0, result.err
+    assert json.loads((tmp_path / "p.json").read_text())["step_down"]["receiving_service"] == HUB
+
+
+@pytest.mark.parametrize("args, words", [
+    (("stepdown", "record", "{ref}", "--documents", "letters"), "'letters' is not a document"),
+    (("stepdown", "record", "{ref}", "--conversation", "maybe"), "answer yes or no"),
+    (("stepdown", "record", "{ref}", "--on", "2026-11-24"), "in the future"),
+    (("stepdown", "decide", "{ref}", "--rationale", "x"), "give --approve or --decline"),
+    (("stepdown", "complete", "{ref}"), "no step-down has been recorded"),
+    (("export", "stepdown-pack", "{ref}", "-o", "{tmp}/x.odt", "-f", "odt"), "unknown format"),
+    (("transfer", "record", "{ref}", "--to", "X", "--move-date", "16/11"), "not a date"),
+    (("transfer", "record", "{ref}", "--to", "X", "--move-date", "2026-11-16", "--consent",
+      "perhaps"), "choose one of"),
+    (("transfer", "record", "{ref}", "--move-date", "2026-11-16"),
+     "name the receiving authority"),
+    (("transfer", "sent", "{ref}"), "no transfer has been recorded"),
+    (("export", "transfer-pack", "{ref}", "-o", "{tmp}/pack"), "manager's agreement"),
+    (("stepdown", "status", "NOSUCH"), "NOSUCH"),
+])
+def test_bad_input_is_one_line(cli, demo_store, ref, tmp_path, args, words):
+    args = [a.format(ref=ref, tmp=tmp_path) for a in args]
+    one_line_error(run(cli, demo_store, *args), words)
+    assert ok(cli, demo_store, "stepdown", "status", ref)["ending"] is None
+    assert ok(cli, demo_store, "transfer", "status", ref)["ending"] is None
+
+
+def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path):
+    out = ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
+             "--contact", "Duty team", "--move-date", "2026-11-16", "--consent", "not_sought",
+             "--reason", "Seeking it would alert the father", "--moves", "3", "--on",
+             "2026-11-16")
+    assert out["ending"]["moved_repeatedly"] is True
+    text = run(cli, demo_store, "transfer", "record", ref)
+    assert "consider trafficking and modern slavery" in text.out
+    ok(cli, demo_store, "transfer", "decide", ref, "--approve", "--rationale", "Moved",
+       "--by", MANAGER, "--on", "2026-11-17")
+    one_line_error(run(cli, demo_store, "transfer", "sent", ref, "--on", "2026-11-20"),
+                   "moved 3 times", "trafficking")
+    out = ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")
+    assert "transfer-pack.json" in out["files"] and "cin-plan.pdf" in out["files"]
+    assert stat.S_IMODE((tmp_path / "pack").stat().st_mode) == 0o700
+    ok(cli, demo_store, "transfer", "record", ref, "--trafficking", "No indicators; MASH "
+       "consulted")
+    out = ok(cli, demo_store, "transfer", "sent", ref, "--on", "2026-11-20")
+    assert out["child_status"] == "closed"
+
+    # The receiving authority: a fresh store.
+    receiving = tmp_path / "receiving.db"
+    create_store(receiving, None, encrypt=False).close()
+    out = ok(cli, receiving, "import", "transfer-pack", tmp_path / "pack")
+    assert out["reference"] == ref and out["moved_in"] == "2026-11-16"
+    assert out["transfer_in_meeting_by"] == "2026-12-14"  # 20 working days (BEX 4)
+    assert due_for(cli, receiving, ref).get("transfer_in_meeting") == "2026-12-14"
+    one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "pack"),
+                   "already a child on this store")
+
+
+def test_import_bad_pack_is_one_line_and_writes_nothing(cli, tmp_path):
+    receiving = tmp_path / "receiving.db"
+    create_store(receiving, None, encrypt=False).close()
+    one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "none"),
+                   "no such file")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "transfer-pack.json").write_text("{not json")
+    one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "bad"),
+                   "not valid JSON")
+    (tmp_path / "bad" / "transfer-pack.json").write_text(json.dumps(
+        {"format": "cintui-transfer-pack", "format_version": 1, "child": {"first_name": "A"},
+         "episode": {}, "transfer": {}}))
+    one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "bad"),
+                   "child.reference: missing", "transfer.move_date: missing")
+    result = run(cli, receiving, "child", "list", "--json")
+    assert result.code == 0 and json.loads(result.out) == []
