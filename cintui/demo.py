@@ -1235,6 +1235,7 @@ HISTORY_SEED = 4_000_037
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the DfE check letter alphabet (no I, O, S)
 PLAN_REASONS = ("RC7",) * 14 + ("RC1", "RC2", "RC3", "RC3", "RC4", "RC4", "RC5", "RC5", "RC6")
 DURATION_DAYS = ((40, 88), (95, 178), (186, 268), (278, 520))  # STO 3.2 bands
+FACTORS = ("1B", "2B", "3B", "4B", "16A", "17A", "6B", "7A", "10A")  # census factor codes
 REREFERRAL_DAYS = ((4, 27), (35, 88), (96, 176), (190, 355), (380, 520))  # WAR 3.4 bands
 QUALITY_FACILITATORS = ("Jo Whitfield (IPSS)", "Sam Okoro (IPSS)", "Dana Price (IPSS)")
 
@@ -1267,26 +1268,43 @@ def history(b: _Builder, workers: list, seed: int, closed: int) -> None:
 def _tidy_open_history(b: _Builder, hr: random.Random) -> None:
     """What the open caseload's generator leaves loose for the census: a UPN or the reason
     there is none; a reason for closure that fits a case that had a CIN plan (RC8 and RC9
-    are for cases closed after assessment); a first episode ending before the next."""
+    are for cases closed after assessment); the factors an assessment found; an earlier
+    episode that ends before the open one starts, and none from before the child was born."""
     episodes: dict = {}
     for row in b.out.rows:
         if row.model is Episode:
             episodes.setdefault(row.child_id, []).append(row)
+    unborn_history = set()
     for row in b.out.rows:
         if row.model is not Child:
             continue
-        _give_upn(b, hr, row)
-        eps = sorted(episodes.get(row.id, ()), key=lambda e: e.referral_date)
+        eps = episodes.get(row.id, ())
         for ep in eps:
             if ep.closure_reason in ("RC8", "RC9") and ep.cin_plan_start:
                 ep.closure_reason = "RC7"
-        for first, second in zip(eps, eps[1:], strict=False):
-            if first.closure_date and first.closure_date >= second.referral_date:
-                shift = timedelta(days=(first.closure_date - second.referral_date).days + 14)
+            if ep.assessment_completed and ep.assessment_completed > b.today:
+                # a baby referred at birth weeks ago: assessed by today, not after it
+                done = max(ep.referral_date, b.cal.add_working_days(b.today, -1))
+                ep.assessment_completed = done
+                if ep.cin_plan_start:
+                    ep.cin_plan_start = ep.support_started = done
+            if ep.assessment_completed and not ep.assessment_factors:
+                ep.assessment_factors = " ".join(sorted(hr.sample(FACTORS, 2)))
+        current = [ep for ep in eps if ep.closure_date is None]
+        # referred no earlier than 40 weeks before an unborn child's expected birth (census)
+        earliest = row.dob or (row.expected_dob and row.expected_dob - timedelta(weeks=40))
+        for ep in eps:
+            if current and ep.closure_date and ep.closure_date >= current[0].referral_date:
+                shift = timedelta(days=(ep.closure_date - current[0].referral_date).days + 14)
                 for name in ("referral_date", "assessment_started", "assessment_completed",
                              "closure_date"):
-                    if first.get(name):
-                        first[name] = first[name] - shift
+                    if ep.get(name):
+                        ep[name] = ep[name] - shift
+            if ep.closure_date and earliest and ep.referral_date < earliest:
+                unborn_history.add(id(ep))  # a history the child is too young to have had
+        _give_upn(b, hr, row)
+    if unborn_history:
+        b.out.rows = [row for row in b.out.rows if id(row) not in unborn_history]
 
 
 def _give_upn(b: _Builder, hr: random.Random, child) -> None:
@@ -1297,7 +1315,7 @@ def _give_upn(b: _Builder, hr: random.Random, child) -> None:
     if age < 4:
         child.upn_unknown = "UN1"  # not of school age, no UPN yet
     elif hr.random() < 0.06:
-        child.upn_unknown = hr.choice(("UN4", "UN5", "UN7"))
+        child.upn_unknown = hr.choice(("UN2", "UN4", "UN5"))  # UN7: for a referral, NFA
     else:
         child.upn = upn(hr, "999", child.dob.year + 5)  # 999: no real authority's number
 
@@ -1338,8 +1356,7 @@ def _closed_episode(b: _Builder, hr: random.Random, child, referral: date, age: 
     ep = b.add(Episode, child_id=child.id, referral_date=referral,
                referral_source=hr.choice(REFERRAL_SOURCES), primary_need=child.primary_need,
                assessment_started=referral, assessment_completed=assessed,
-               assessment_factors=" ".join(sorted(hr.sample(
-                   ("1B", "2B", "3B", "4B", "16A", "17A", "6B", "7A", "10A"), 2))))
+               assessment_factors=" ".join(sorted(hr.sample(FACTORS, 2))))
     if reason in ("RC8", "RC9"):
         after_assessment = True
     if after_assessment or (reason is None and hr.random() < 0.3):
