@@ -39,7 +39,7 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
     record breaks a DfE validation rule is left out and listed with the rule; the exit
     code is then 1."""
     from cintui import census
-    from cintui.export.census import write_xml
+    from cintui.export.census import SchemaInvalid, write_xml
 
     now = _today(today)
     try:
@@ -55,7 +55,10 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
     if not ret.children and not ret.excluded:
         raise CliError(f"no child had an episode open in the {period.year} collection year "
                        f"({_span(period)}); nothing written")
-    written = write_xml(ret, output, la=la) if ret.children else None
+    try:
+        written = write_xml(ret, output, la=la) if ret.children else None
+    except SchemaInvalid as exc:  # a bug of ours, not the user's: still one clear line
+        raise CliError(str(exc)) from None
     if as_json:
         _echo_json({
             "year": period.year, "reference_date": period.reference_date.isoformat(),

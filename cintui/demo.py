@@ -1335,6 +1335,14 @@ def _closed_child(b: _Builder, hr: random.Random, team, worker, start: date,
                   primary_need=hr.choice(PRIMARY_NEEDS), level=hr.choice(b.levels),
                   service=team.service, team_id=team.id, worker_id=worker.id, status="closed")
     _give_upn(b, hr, child)
+    if reason is None and rerefer is None and hr.random() < 0.12:
+        # A referral taken no further (census ReferralNFA): closed the day it came, RC8.
+        b.add(Episode, child_id=child.id, referral_date=referral, referral_nfa=True,
+              referral_source=hr.choice(REFERRAL_SOURCES), primary_need=child.primary_need,
+              closure_date=referral, closure_reason="RC8")
+        if not child.upn or hr.random() < 0.3:
+            child.upn, child.upn_unknown = "", "UN7"  # no UPN sought for an NFA referral
+        return
     # One coming back (below) closed after assessment early on: back before today.
     closed = _closed_episode(b, hr, child, referral, age, reason=reason,
                              after_assessment=rerefer is not None)

@@ -30,7 +30,7 @@ UPN_UNKNOWN = {
     "UN4": "Child newly entered or re-entered England; UPN not yet known",
     "UN5": "Sources collating UPNs reflect incomplete information",
     "UN6": "Child is unborn",
-    "UN7": "Other reasons UPN not known",
+    "UN7": "Referral with no further action",  # DfE rule 8772
 }
 
 

@@ -34,6 +34,10 @@ def test_closures_cover_every_census_reason_and_both_collection_years(demo_store
         assert any(first <= d <= last for d in referred), (first, last)
     closed = [date.fromisoformat(c) for _, c, _, _ in episodes if c]
     assert all(c <= TODAY for c in closed)
+    # and a referral taken no further (census ReferralNFA): closed the day it came, RC8
+    nfa = rows(demo_store, "SELECT referral_date, closure_date, closure_reason, "
+                           "assessment_started FROM episode WHERE referral_nfa")
+    assert nfa and all(r == c and reason == "RC8" and not a for r, c, reason, a in nfa)
 
 
 def test_every_child_has_a_upn_or_the_census_reason_there_is_none(demo_store):
@@ -86,3 +90,25 @@ def test_about_half_the_plans_have_had_a_quality_check(demo_store):
     checked = rows(demo_store, "SELECT DISTINCT child_id FROM quality_check")
     assert 0 < len(checked) < len(open_plans)
     assert {c for (c,) in checked} <= {c for (c,) in open_plans}
+
+
+def test_the_demo_census_returns_of_both_years_break_no_dfe_rule(demo_store, tmp_path):
+    """Issue 7 "Done when" / DOMAIN.md §10: for each of the two collection years the demo
+    spans (and the year in progress) nobody is left out, and the file validates against the
+    DfE schema."""
+    from lxml import etree
+
+    from cintui import census
+    from cintui.export.census import write_xml
+    from tests.export.test_census_export import XSD
+
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    for year in (2025, 2026, 2027):
+        with sqlite3.connect(demo_store) as conn:
+            ret = census.build_return(conn, year, today=TODAY)
+        assert ret.excluded == (), (year, ret.excluded[:3])
+        assert ret.children
+        path = write_xml(ret, tmp_path / f"cin{year}.xml")
+        assert schema.validate(etree.parse(str(path))), schema.error_log
+        closed_in_year = [e for c in ret.children for e in c.episodes if e.closure_reason]
+        assert closed_in_year  # each year has closures as well as open cases

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from lxml import etree
@@ -101,11 +103,35 @@ def to_xml(ret: CensusReturn, *, la: str | None = None) -> bytes:
     return etree.tostring(message, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+SCHEMA_FILE = "CIN_census_schema_2024.xsd"  # the DfE's, shipped in cintui.data
+
+
+class SchemaInvalid(ValueError):
+    """The XML does not validate against the DfE schema: nothing is written."""
+
+
+@cache
+def schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.fromstring((files("cintui.data") / SCHEMA_FILE).read_bytes()))
+
+
+def schema_errors(data: bytes) -> list[str]:
+    """What the DfE schema finds wrong with `data` (none for a file the DfE will load)."""
+    check = schema()
+    if check.validate(etree.fromstring(data)):
+        return []
+    return [f"line {e.line}: {e.message}" for e in check.error_log]
+
+
 def write_xml(ret: CensusReturn, path: Path | str, *, la: str | None = None) -> Path:
     """Write the return's XML to `path`, created (or replaced) readable by its owner only
-    before any byte is written."""
+    before any byte is written; only once it validates against the DfE schema."""
     path = Path(path)
     data = to_xml(ret, la=la)
+    errors = schema_errors(data)
+    if errors:
+        raise SchemaInvalid(f"the return does not validate against {SCHEMA_FILE}, so no "
+                            f"file was written: {errors[0]}")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT

@@ -17,14 +17,20 @@ from cintui.export.census import to_xml, write_xml
 from cintui.store import models as m
 from cintui.store.engine import create_store
 
-XSD = Path(__file__).resolve().parents[3] / "shared" / "reference" / "CIN_census_schema_2024.xsd"
+# The DfE's schema, as shipped in the package (the copy in ../shared/reference, byte for byte).
+XSD = Path(__file__).resolve().parents[2] / "data" / "CIN_census_schema_2024.xsd"
+SHARED_XSD = Path(__file__).resolve().parents[3] / "shared" / "reference" / XSD.name
 
 
 @pytest.fixture(scope="module")
 def schema():
-    if not XSD.exists():  # pragma: no cover - the schema ships beside DOMAIN.md
-        pytest.skip(f"the DfE schema is not at {XSD}")
     return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+def test_the_shipped_schema_is_the_dfe_one():
+    if SHARED_XSD.exists():  # beside DOMAIN.md on a developer's machine
+        assert XSD.read_bytes() == SHARED_XSD.read_bytes()
+    assert b'<xs:element name="Message" type="messagetype"/>' in XSD.read_bytes()
 
 
 @pytest.fixture
@@ -208,3 +214,18 @@ def test_a_return_with_no_child_is_refused_not_written_invalid(store, tmp_path):
     with pytest.raises(ValueError, match="at least one child"):
         write_xml(ret, tmp_path / "empty.xml")
     assert not (tmp_path / "empty.xml").exists()
+
+
+def test_a_return_the_schema_rejects_is_not_written(tmp_path, store, monkeypatch):
+    """The file handed to the DfE always validates: were the XML ever wrong, the export
+    stops with the schema's reason and leaves no file."""
+    import cintui.export.census as export
+
+    ret = _return(store, 2026)
+    real = export.to_xml
+    monkeypatch.setattr(export, "to_xml", lambda r, la=None: real(r, la=la).replace(
+        b"<Collection>CIN</Collection>", b"<Collection>CLA</Collection>"))
+    out = tmp_path / "bad.xml"
+    with pytest.raises(export.SchemaInvalid, match="CIN_census_schema_2024.xsd"):
+        export.write_xml(ret, out)
+    assert not out.exists()
