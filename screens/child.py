@@ -145,6 +145,8 @@ class ChildScreen(Screen):
         Binding("D", "decision", "Decision", show=False),
         Binding("C", "closure", "Closure", show=False),
         Binding("R", "rerefer", "Re-refer", show=False),
+        Binding("S", "step_down", "Step-down", show=False),
+        Binding("T", "transfer", "Transfer", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab"),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -689,6 +691,16 @@ class ChildScreen(Screen):
         from .endings import ClosureScreen
 
         self.app.push_screen(ClosureScreen(self.child_id))  # back here: reloads on resume
+
+    def action_step_down(self) -> None:
+        from .transfer import StepDownScreen
+
+        self.app.push_screen(StepDownScreen(self.child_id))  # back here: reloads on resume
+
+    def action_transfer(self) -> None:
+        from .transfer import TransferScreen
+
+        self.app.push_screen(TransferScreen(self.child_id))
 
     def action_rerefer(self) -> None:
         from .endings import RereferFormScreen

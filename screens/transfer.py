@@ -1,0 +1,587 @@
+"""Step-down to early help (`S` on the child's record, WIR 3) and transfer to another
+authority (`T`, BEX 4): where each stands, the checklist, and each next step by one key;
+the step-down pack and the transfer pack into the exports folder."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Select, Static
+
+from cintui import endings, transfer
+from cintui.domain.endings import ENDING_STATUS_LABELS
+from cintui.domain.transfer import (
+    CONSENT_TO_SHARE,
+    CONSENT_TO_SHARE_LABELS,
+    DOCUMENT_LABELS,
+    STEP_DOWN_DOCUMENTS,
+    moved_repeatedly,
+)
+
+from .endings import YES_NO, _DatedForm, _day, _iso_day, _manager_choices, _yes_no
+
+
+def _answer(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
+
+
+# ---------------------------------------------------------------- forms
+
+
+class StepDownFormScreen(_DatedForm):
+    """WIR 3: the step-down form (the receiving service, the lead professional, the
+    conversation with that team, the family's consent, the documents that go)."""
+
+    ALIASES = {"receiving_service": "service", "lead_professional": "lead"}
+
+    def __init__(self, child_id: uuid.UUID, by: str, ending: dict | None,
+                 prefill: endings.Prefill | None) -> None:
+        super().__init__()
+        self.child_id, self.by, self.ending, self.prefill = child_id, by, ending or {}, prefill
+        self.TITLE_TEXT = "Step-down to early help / TAF (WIR 3)"
+
+    def fields(self) -> Iterable[Widget]:
+        e = self.ending
+        chosen = e.get("documents") or list(STEP_DOWN_DOCUMENTS)
+        yield self.row("service", "Receiving service", self.text(
+            e.get("receiving_service") or "", "The early help team / TAF"))
+        yield self.row("lead", "Lead professional", self.text(
+            e.get("lead_professional") or "", "Named lead professional for the TAF"))
+        yield self.row("lead_contact", "Their contact", self.text(e.get("lead_contact") or ""))
+        yield self.row("conversation", "Spoke with that team", self.choice(
+            YES_NO, _answer(e.get("conversation_held"))))
+        yield self.row("notes", "What was said", self.text(e.get("conversation_notes") or ""))
+        yield self.row("consent", "Family consents (Level 3)", self.choice(
+            YES_NO, _answer(e.get("family_consent"))))
+        yield self.row("documents", "Documents that go", self.text(
+            ", ".join(chosen), ", ".join(STEP_DOWN_DOCUMENTS)))
+        unmet = e.get("unmet_need")
+        if unmet is None and self.prefill is not None:
+            unmet = self.prefill.unmet_need
+        yield self.row("unmet", "Unmet need stepped down", self.choice(YES_NO, _answer(unmet)))
+        if not e:
+            yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        p = self.prefill
+        info = (f"From the final meeting of {_day(p.held_on)}: step down"
+                + ("; the child was still in need (STO 3.3)" if p.unmet_need else "")
+                if p else "No final meeting recommending a step-down yet (WIR 3: it is a "
+                "multi-agency decision at a final CIN meeting).")
+        self.query_one("#form-info", Static).update(info)
+        self.query_one("#service").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not self.ending:
+            self.date_problem(problems)
+        words = [w for w in self.text_of("documents").replace(",", " ").split()]
+        unknown = [w for w in words if w.lower() not in STEP_DOWN_DOCUMENTS]
+        if unknown:
+            problems["documents"] = (f"{unknown[0]!r} is not one of: "
+                                     + ", ".join(STEP_DOWN_DOCUMENTS))
+        if self.value("conversation") == "yes" and not self.text_of("notes"):
+            problems["notes"] = "note what was said (WIR 3)"
+        return problems
+
+    def build(self):
+        inp = transfer.StepDownInput(
+            receiving_service=self.text_of("service"), lead_professional=self.text_of("lead"),
+            lead_contact=self.text_of("lead_contact"),
+            conversation_held=_yes_no(self.value("conversation")),
+            conversation_notes=self.text_of("notes"),
+            family_consent=_yes_no(self.value("consent")),
+            documents=(self.text_of("documents"),), unmet_need=_yes_no(self.value("unmet")))
+        child_id, today, by = self.child_id, self.app.today, self.by
+        on = self.date_of("on") if not self.ending else today
+        return lambda session: transfer.record_step_down(session, child_id, inp, on=on, by=by,
+                                                         today=today) and True
+
+
+class EndingDecideFormScreen(_DatedForm):
+    """WIR 3, BEX 4: the manager agrees or declines a step-down or transfer, with why."""
+
+    def __init__(self, child_id: uuid.UUID, kind: str, managers: list[endings.Decider],
+                 me: str | None) -> None:
+        super().__init__()
+        self.child_id, self.kind, self.managers, self.me = child_id, kind, managers, me
+        self.what = "step-down" if kind == "step_down" else "transfer"
+        self.TITLE_TEXT = f"The manager's decision on the {self.what} (" + (
+            "WIR 3; BEX 4)" if kind == "step_down" else "BEX 4)")
+
+    def fields(self) -> Iterable[Widget]:
+        choices = _manager_choices(self.managers)
+        first = self.me if any(u == self.me for _, u in choices) else (
+            choices[0][1] if choices else None)
+        yield self.row("outcome", "Decision", self.choice(
+            [(f"Agree the {self.what}", "approve"), ("Decline: keep the case open", "decline")],
+            "approve"))
+        yield self.row("by", "Manager", self.choice(choices, first or Select.NULL,
+                                                    blank=not choices))
+        yield self.row("rationale", "Rationale", self.text("", "Why (BEX 4, required)"))
+        yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        if not self.managers:
+            self.query_one("#form-info", Static).update(
+                f"No team or service manager on this store: only they decide a {self.what}.")
+        self.query_one("#rationale").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.value("by"):
+            problems["by"] = "a team manager or service manager decides"
+        if not self.text_of("rationale"):
+            problems["rationale"] = "BEX 4: give the rationale for the decision"
+        self.date_problem(problems)
+        return problems
+
+    def build(self):
+        child_id, today, actor = self.child_id, self.app.today, self.app.actor
+        approve, by = self.value("outcome") == "approve", self.value("by")
+        rationale, on = self.text_of("rationale"), self.date_of("on")
+        fn = transfer.decide_step_down if self.kind == "step_down" else transfer.decide_transfer
+        return lambda session: fn(session, child_id, approve=approve, rationale=rationale,
+                                  on=on, today=today, by=by, actor=actor) and True
+
+
+class CompleteStepDownFormScreen(_DatedForm):
+    """WIR 3: the step-down done; with the date the family was told and a summary, the
+    case closes too (part A's closure checklist)."""
+
+    ALIASES = {"date": "on", "family_told": "told"}
+
+    def __init__(self, child_id: uuid.UUID, due) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.TITLE_TEXT = ("Step-down completed (WIR 3" + (f": by {_day(due)})" if due else ")"))
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", "Completed on", self.text(f"{self.app.today:%d/%m/%Y}"))
+        yield self.row("told", "Family told of closure", self.text("", "dd/mm/yyyy (optional)"))
+        yield self.row("summary", "Closure summary", self.text(
+            "", "Optional: with the date told, closes the case"))
+
+    def on_mount(self) -> None:
+        self.query_one("#form-info", Static).update(
+            "The closure follows, approved with the step-down decision (RC9 or RC7). Give the "
+            "date the family was told and a closure summary to close the case now; else "
+            "finish it on the closure screen (C).")
+        self.query_one("#on").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        self.date_problem(problems)
+        if self.text_of("told"):
+            self.date_problem(problems, "told")
+        if self.text_of("summary") and not self.text_of("told"):
+            problems["told"] = "give the date the family was told, to close the case too"
+        return problems
+
+    def build(self):
+        child_id, today, on = self.child_id, self.app.today, self.date_of("on")
+        told = self.date_of("told") if self.text_of("told") else None
+        summary = self.text_of("summary") or None
+        return lambda session: transfer.complete_step_down(
+            session, child_id, on=on, today=today, family_told_on=told,
+            summary=summary) and True
+
+
+class TransferFormScreen(_DatedForm):
+    """BEX 4: the receiving authority, the move, permission to share, and the multiple-moves
+    prompt to consider trafficking and modern slavery."""
+
+    ALIASES = {"receiving_authority": "authority", "move_date": "move",
+               "consent_to_share": "consent", "consent_reason": "reason",
+               "trafficking_considered": "trafficking"}
+
+    def __init__(self, child_id: uuid.UUID, by: str, ending: dict | None) -> None:
+        super().__init__()
+        self.child_id, self.by, self.ending = child_id, by, ending or {}
+        self.TITLE_TEXT = "Transfer to another authority (BEX 4)"
+
+    def fields(self) -> Iterable[Widget]:
+        e = self.ending
+        move = e.get("move_date")
+        yield self.row("authority", "Receiving authority", self.text(
+            e.get("receiving_authority") or ""))
+        yield self.row("contact", "Contact there", self.text(e.get("receiving_contact") or ""))
+        yield self.row("move", "Date of move", self.text(
+            f"{_iso_to_uk(move)}" if move else "", "dd/mm/yyyy"))
+        yield self.row("consent", "Permission to share", self.choice(
+            [(CONSENT_TO_SHARE_LABELS[c].capitalize(), c) for c in CONSENT_TO_SHARE],
+            e.get("consent_to_share") or Select.NULL, blank=True))
+        yield self.row("reason", "Why (not sought/refused)", self.text(
+            e.get("consent_reason") or "", "Seeking it would increase the risk because…"))
+        moves = e.get("moves_count")
+        yield self.row("moves", "Moves known (this one too)", self.text(
+            str(moves) if moves is not None else "1"))
+        yield self.row("trafficking", "Trafficking considered", self.text(
+            e.get("trafficking_considered") or "", "Required after repeated moves"))
+        if not e:
+            yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        self.after_check({})
+        self.query_one("#authority").focus()
+
+    def _moves(self) -> int | None:
+        try:
+            return int(self.text_of("moves")) if self.text_of("moves") else None
+        except ValueError:
+            return None
+
+    def after_check(self, problems: dict[str, str]) -> None:
+        moves = self._moves()
+        info = self.query_one("#form-info", Static)
+        if moved_repeatedly(moves) and not self.text_of("trafficking"):
+            info.update(f"The family has moved {moves} times: consider trafficking and modern "
+                        "slavery and record it (BEX 4). The pack cannot be marked sent "
+                        "until you do.")
+        else:
+            info.update("")
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not self.text_of("authority"):
+            problems["authority"] = "name the receiving authority"
+        try:
+            if self.date_of("move") is None:
+                problems["move"] = "give the date of the move"
+        except ValueError as exc:
+            problems["move"] = str(exc)
+        if self.text_of("moves") and (self._moves() is None or self._moves() < 1):
+            problems["moves"] = "a whole number, 1 or more"
+        if self.value("consent") in ("not_sought", "refused") and not self.text_of("reason"):
+            problems["reason"] = "BEX 4: record why"
+        if not self.ending:
+            self.date_problem(problems)
+        return problems
+
+    def build(self):
+        inp = transfer.TransferInput(
+            receiving_authority=self.text_of("authority"),
+            receiving_contact=self.text_of("contact"), move_date=self.date_of("move"),
+            consent_to_share=self.value("consent") or "", consent_reason=self.text_of("reason"),
+            moves_count=self._moves(), trafficking_considered=self.text_of("trafficking"))
+        child_id, today, by = self.child_id, self.app.today, self.by
+        on = self.date_of("on") if not self.ending else today
+        return lambda session: transfer.record_transfer(session, child_id, inp, on=on, by=by,
+                                                        today=today) and True
+
+
+def _iso_to_uk(value: str) -> str:
+    from datetime import date
+
+    return f"{date.fromisoformat(value):%d/%m/%Y}"
+
+
+class SentFormScreen(_DatedForm):
+    """BEX 4: the transfer pack sent; the case closes here (RC5)."""
+
+    ALIASES = {"date": "on"}
+
+    def __init__(self, child_id: uuid.UUID) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.TITLE_TEXT = "Transfer pack sent to the receiving authority (BEX 4)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", "Sent on", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        self.query_one("#form-info", Static).update(
+            "The case closes here with reason RC5 (transferred to another authority).")
+        self.query_one("#on").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        self.date_problem(problems)
+        return problems
+
+    def build(self):
+        child_id, today, on = self.child_id, self.app.today, self.date_of("on")
+        return lambda session: transfer.mark_sent(session, child_id, on=on,
+                                                  today=today) and True
+
+
+# ---------------------------------------------------------------- the screens
+
+
+class EndingScreen(Screen):
+    """Where a step-down or transfer stands, and each next step by one key."""
+
+    DEFAULT_CSS = """
+    EndingScreen #ending-body { padding: 0 1; }
+    EndingScreen Static { height: auto; }
+    """
+    KIND = "step_down"
+    WHAT = "step-down"
+    STEPS: dict[str, tuple] = {}
+    KEYS: tuple[tuple[str, str, str], ...] = ()
+
+    def __init__(self, child_id: uuid.UUID) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.state: transfer.EndingState | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="ending-body"):
+            yield Static("Loading…", id="ending-state")
+            yield Static("", id="ending-checklist")
+            yield Static("", id="ending-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def state_of(self, session) -> transfer.EndingState:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        with self.app.store.read() as session:
+            self.state = self.state_of(session)
+        self._show()
+        self.refresh_bindings()
+
+    def details(self, text: Text, e: dict) -> None:
+        """The kind's own lines."""
+
+    def _show(self) -> None:
+        s = self.state
+        e = s.ending
+        text = Text()
+        text.append(f"{self.TITLE}: {s.name} ({s.reference})\n", style="bold")
+        if e is None:
+            text.append(f"No {self.WHAT} recorded. Press r to record one.\n")
+        else:
+            label = ENDING_STATUS_LABELS[e["status"]].replace(
+                "completed: the case is closed", "completed")
+            text.append(f"Status: {label}\n",
+                        style="bold green" if e["status"] == "completed" else "bold")
+            text.append(f"Recorded {_iso_day(e['recommended_on'])} by {e['recommended_by']}\n")
+            self.details(text, e)
+            if e["decided_on"]:
+                text.append(f"Decided {_iso_day(e['decided_on'])} by {e['decided_by']}: "
+                            f"{e['rationale']}\n")
+        for dec in s.decisions:
+            text.append(f"  · {_day(dec.made_on)} {dec.decision} — {dec.who}. "
+                        f"Rationale: {dec.rationale}\n", style="dim")
+        self.query_one("#ending-state", Static).update(text)
+        checklist = Text()
+        if e is not None and e["status"] in ("recommended", "approved"):
+            checklist.append(f"Before the {self.WHAT} is done\n", style="bold")
+            for item in s.checklist:
+                mark, style = ("✓ done", "green") if item.met else ("✗ to do", "bold red")
+                checklist.append(f"  {mark:<8}", style=style)
+                checklist.append(f"{item.text} [{item.rule}]")
+                if item.problem:
+                    checklist.append(f": {item.problem}", style="red")
+                checklist.append("\n")
+        if s.remaining:
+            checklist.append("The closure that follows still needs (C, the closure screen)\n",
+                             style="bold")
+            for item in s.remaining:
+                checklist.append("  ✗ to do  ", style="bold red")
+                checklist.append(f"{item.text} [{item.rule}]: ")
+                checklist.append(item.problem, style="red")
+                checklist.append("\n")
+        elif e is not None and e["status"] == "completed" and s.child_status == "closed":
+            checklist.append("The case is closed.\n", style="green")
+        self.query_one("#ending-checklist", Static).update(checklist)
+        keys = [f"{key} {label}" for key, action, label in self.KEYS if self._allowed(action)]
+        self.query_one("#ending-keys", Static).update("Next: " + " · ".join(keys))
+
+    def _allowed(self, step: str) -> bool:
+        s = self.state
+        if s is None:
+            return False
+        if step == "record":
+            return s.child_status != "closed" and s.status in self.STEPS[step]
+        return s.status in self.STEPS[step]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.STEPS:
+            return self._allowed(action)
+        return True
+
+    def _saved(self, result: object) -> None:
+        if result:
+            self.load()
+
+    def _by(self) -> str:
+        from cintui import record
+
+        with self.app.store.read() as session:
+            header = record.child_header(session, self.child_id, self.app.today)
+        return header.worker if header.worker != "unallocated" else self.app.actor
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_decide(self) -> None:
+        with self.app.store.read() as session:
+            managers = endings.managers(session)
+        self.app.push_screen(EndingDecideFormScreen(self.child_id, self.KIND, managers,
+                                                    self.app.worker), self._saved)
+
+    def action_withdraw(self) -> None:
+        with self.app.store.session(self.app.actor) as session:
+            transfer.withdraw(session, self.child_id, self.KIND)
+        self.notify(f"{self.WHAT.capitalize()} withdrawn: the case stays open")
+        self.load()
+
+    def _exports(self):
+        from cintui import config
+
+        folder = config.data_dir(create=True) / "exports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder
+
+
+BASE_BINDINGS = [
+    Binding("escape", "back", "Back"),
+    Binding("r", "record", "Record / edit"),
+    Binding("a", "decide", "Manager decides"),
+    Binding("w", "withdraw", "Withdraw"),
+    Binding("o", "export", "Export pack"),
+]
+
+
+class StepDownScreen(EndingScreen):
+    """WIR 3: the step-down form, the manager's decision, the 5 working days, the pack."""
+
+    TITLE = "Step-down to early help"
+    KIND, WHAT = "step_down", "step-down"
+    BINDINGS = [*BASE_BINDINGS, Binding("x", "complete", "Complete")]
+    STEPS = {
+        "record": (None, "recommended", "approved", "declined", "withdrawn"),
+        "decide": ("recommended",),
+        "complete": ("approved",),
+        "withdraw": ("recommended", "approved"),
+        "export": ("recommended", "approved", "completed"),
+    }
+    KEYS = (("r", "record", "record / edit the form"), ("a", "decide", "manager's decision"),
+            ("x", "complete", "complete"), ("o", "export", "step-down pack"),
+            ("w", "withdraw", "withdraw"))
+
+    def state_of(self, session) -> transfer.EndingState:
+        return transfer.step_down_state(session, self.child_id, self.app.today)
+
+    def details(self, text: Text, e: dict) -> None:
+        text.append(f"Receiving service: {e['receiving_service'] or '—'}\n")
+        text.append(f"Lead professional: {e['lead_professional'] or '—'}"
+                    + (f" ({e['lead_contact']})" if e["lead_contact"] else "") + "\n")
+        conv = e["conversation_held"]
+        text.append("Conversation with that team: "
+                    + ("not recorded" if conv is None else "yes" if conv else "no")
+                    + (f" — {e['conversation_notes']}" if e["conversation_notes"] else "")
+                    + "\n")
+        fc = e["family_consent"]
+        text.append("Family consents to the Level 3 service: "
+                    + ("not recorded" if fc is None else "yes" if fc else "no") + "\n")
+        text.append("Documents that go: " + (", ".join(
+            DOCUMENT_LABELS[d].lower() for d in e["documents"]) or "none chosen") + "\n")
+        due = self.state.due
+        if due and e["status"] == "approved":
+            late = due < self.app.today
+            text.append(f"Complete by {_day(due)} (WIR 3: 5 working days)"
+                        + (" — OVERDUE" if late else "") + "\n",
+                        style="bold red" if late else "dark_orange")
+        if e["completed_on"]:
+            text.append(f"Completed {_iso_day(e['completed_on'])}\n")
+
+    def action_record(self) -> None:
+        self.app.push_screen(StepDownFormScreen(self.child_id, self._by(), self.state.ending
+                                                if self.state.status in transfer.ACTIVE
+                                                else None, self.state.prefill), self._saved)
+
+    def action_complete(self) -> None:
+        self.app.push_screen(CompleteStepDownFormScreen(self.child_id, self.state.due),
+                             self._saved)
+
+    @work(thread=True, exclusive=True, group="ending-export")
+    def action_export(self) -> None:
+        """TRA: the step-down pack, from the final plan, as PDF, DOCX and JSON."""
+        from cintui.export import transfer as pack_export
+
+        app = self.app
+        with app.store.read() as session:
+            doc = transfer.step_down_pack(session, self.child_id, app.today)
+        folder = self._exports()
+        written = [pack_export.write_step_down(
+            doc, folder / f"{doc.child_reference}-step-down-pack.{fmt}", fmt)
+            for fmt in ("pdf", "docx", "json")]
+        app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written)),
+                             timeout=10)
+
+
+class TransferScreen(EndingScreen):
+    """BEX 4: the transfer form, the manager's decision, the pack, sent."""
+
+    TITLE = "Transfer to another authority"
+    KIND, WHAT = "transfer_out", "transfer"
+    BINDINGS = [*BASE_BINDINGS, Binding("x", "sent", "Pack sent")]
+    STEPS = {
+        "record": (None, "recommended", "approved", "declined", "withdrawn"),
+        "decide": ("recommended",),
+        "sent": ("approved",),
+        "withdraw": ("recommended", "approved"),
+        "export": ("approved", "completed"),
+    }
+    KEYS = (("r", "record", "record / edit the form"), ("a", "decide", "manager's decision"),
+            ("o", "export", "transfer pack"), ("x", "sent", "pack sent"),
+            ("w", "withdraw", "withdraw"))
+
+    def state_of(self, session) -> transfer.EndingState:
+        return transfer.transfer_state(session, self.child_id, self.app.today)
+
+    def details(self, text: Text, e: dict) -> None:
+        text.append(f"Receiving authority: {e['receiving_authority'] or '—'}"
+                    + (f" ({e['receiving_contact']})" if e["receiving_contact"] else "") + "\n")
+        text.append(f"Date of move: {_iso_day(e['move_date']) or '—'}\n")
+        consent = e["consent_to_share"]
+        text.append("Permission to share: "
+                    + (CONSENT_TO_SHARE_LABELS[consent] if consent else "not recorded")
+                    + (f" — {e['consent_reason']}" if e["consent_reason"] else "") + "\n")
+        if e["moved_repeatedly"]:
+            considered = e["trafficking_considered"]
+            text.append(f"Moves known: {e['moves_count']}. Trafficking and modern slavery "
+                        "considered (BEX 4): " + (considered or "NOT YET RECORDED") + "\n",
+                        style="" if considered else "bold red")
+        if e["completed_on"]:
+            text.append(f"Pack sent {_iso_day(e['completed_on'])}; closed here (RC5)\n")
+
+    def action_record(self) -> None:
+        self.app.push_screen(TransferFormScreen(self.child_id, self._by(), self.state.ending
+                                                if self.state.status in transfer.ACTIVE
+                                                else None), self._saved)
+
+    def action_sent(self) -> None:
+        self.app.push_screen(SentFormScreen(self.child_id), self._saved)
+
+    @work(thread=True, exclusive=True, group="ending-export")
+    def action_export(self) -> None:
+        """BEX 4: the transfer pack folder (DOCX, PDF and transfer-pack.json)."""
+        from cintui.export.transfer import write_transfer_pack
+
+        app = self.app
+        with app.store.read() as session:
+            docs = transfer.transfer_documents(session, self.child_id, app.today)
+        folder = self._exports() / f"{docs.data['child']['reference']}-transfer-pack"
+        written = write_transfer_pack(docs, folder)
+        app.call_from_thread(self.notify, f"Transfer pack: {len(written)} files in {folder}",
+                             timeout=10)
+
+
+__all__ = ["CompleteStepDownFormScreen", "EndingDecideFormScreen", "SentFormScreen",
+           "StepDownFormScreen", "StepDownScreen", "TransferFormScreen", "TransferScreen"]

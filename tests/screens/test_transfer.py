@@ -1,0 +1,178 @@
+"""Step-down (`S`, WIR 3) and transfer (`T`, BEX 4) on the child's record, by keys: the
+form, the manager's decision, the due date, a completion refused with what is missing, the
+hand-over to the closure, the multiple-moves prompt blocking the pack, the pack sent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cintui import casework
+from cintui.store.engine import open_store
+from cintui.store.models import Child
+from tests.conftest import TODAY
+from tests.screens.test_child import SIZE, ChildHost, fill, text_of
+from tests.screens.test_shell import settle
+from tests.test_endings import MANAGER, add_staff, new_child
+from tests.test_transfer import final_meeting, with_plan
+
+HUB = "Exampleton Early Help Hub"
+
+
+def prepared(path, *, meeting: bool = True) -> str:
+    store = open_store(path, None)
+    try:
+        add_staff(store)
+        child_id = new_child(store)
+        with_plan(store, child_id)
+        if meeting:
+            final_meeting(store, child_id, held_on=date(2026, 11, 13))
+        with store.read() as session:
+            return session.get(Child, child_id).reference
+    finally:
+        store.close()
+
+
+def episode_of(path, ref):
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            child = casework.find_child(session, ref)
+            return child.status, casework.current_episode(session, child.id)
+    finally:
+        store.close()
+
+
+async def test_the_step_down_path_by_keys(demo_store):
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "StepDownScreen"
+        assert "No step-down recorded" in text_of(screen, "#ending-state")
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "StepDownFormScreen"
+        assert "From the final meeting of 13 Nov 2026" in text_of(form, "#form-info")
+        assert form.query_one("#unmet").value == "yes"  # still in need (STO 3.3)
+        await fill(pilot, "#service", HUB)
+        await fill(pilot, "#lead", "Ms Hill (DSL)")
+        form.query_one("#conversation").value = "yes"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "StepDownFormScreen"  # notes needed
+        assert "note what was said" in text_of(form, "#notes-error")
+        await fill(pilot, "#notes", "Hub will hold a TAF meeting")
+        await fill(pilot, "#documents", "plan, visits")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        state = text_of(screen, "#ending-state")
+        assert f"Receiving service: {HUB}" in state
+        assert "documents that go: the latest cin plan" in state.lower()
+        checklist = text_of(screen, "#ending-checklist")
+        assert "record the family's consent to the Level 3 service" in checklist
+        await pilot.press("a")
+        await settle(pilot)
+        decide = app.screen
+        assert type(decide).__name__ == "EndingDecideFormScreen"
+        decide.query_one("#by").value = MANAGER
+        await fill(pilot, "#rationale", "Needs can be met at Level 3")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        state = text_of(screen, "#ending-state")
+        assert "Complete by 30 Nov 2026 (WIR 3: 5 working days)" in state  # from 23 Nov
+        await pilot.press("x")  # refused: the family's consent is missing
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CompleteStepDownFormScreen"
+        assert "cannot complete yet: record the family's consent to the Level 3 service " \
+            "(WIR 3)" in text_of(app.screen, "#form-error")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#consent").value = "yes"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        state = text_of(screen, "#ending-state")
+        checklist = text_of(screen, "#ending-checklist")
+        assert "Status: completed" in state and "Completed 23 Nov 2026" in state
+        assert "The closure that follows still needs (C, the closure screen)" in checklist
+        assert "The family has been told of the closure decision" in checklist
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("C")  # part A's closure screen takes over
+        await settle(pilot)
+        assert "approved by the manager" in text_of(app.screen, "#closure-state")
+    status, episode = episode_of(demo_store, ref)
+    assert status == "cin_plan"
+    assert (episode.step_down_decided, episode.step_down_completed) == (TODAY, TODAY)
+
+
+async def test_the_transfer_path_by_keys_with_the_multiple_moves_prompt(demo_store):
+    ref = prepared(demo_store, meeting=False)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "TransferScreen"
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        await fill(pilot, "#authority", "Exampleshire County Council")
+        await fill(pilot, "#contact", "Duty team")
+        await fill(pilot, "#move", "16/11/2026")
+        form.query_one("#consent").value = "not_sought"
+        await fill(pilot, "#moves", "3")
+        assert "moved 3 times: consider trafficking and modern slavery" in text_of(
+            form, "#form-info")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "BEX 4: record why" in text_of(form, "#reason-error")
+        await fill(pilot, "#reason", "Seeking it would alert the father")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        state = text_of(screen, "#ending-state")
+        assert "NOT YET RECORDED" in state
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#by").value = MANAGER
+        await fill(pilot, "#rationale", "The family has moved county")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("x")  # refused: trafficking not yet considered
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SentFormScreen"
+        assert "moved 3 times" in text_of(app.screen, "#form-error")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await fill(pilot, "#trafficking", "No indicators; discussed with the MASH")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Pack sent 23 Nov 2026; closed here (RC5)" in text_of(screen, "#ending-state")
+    status, episode = episode_of(demo_store, ref)
+    assert status == "closed" and episode.closure_reason == "RC5"
