@@ -92,6 +92,11 @@ def due_keys(store, child_id) -> dict[str, date]:
     return {i.key: i.due for i in items if i.child.reference == ref}
 
 
+def summary_keys(store, child_id) -> dict[str, date]:
+    with store.read() as session:
+        return {d.key: d.due for d in record.child_summary(session, child_id, TODAY).deadlines}
+
+
 # ---------------------------------------------------------------- step-down (WIR 3)
 
 
@@ -110,9 +115,11 @@ def test_step_down_path_is_due_in_five_working_days_until_done(store):
     assert state.ending["unmet_need"] is True  # the final meeting: still in need (STO 3.3)
     assert facts[-1].kind == "step_down" and facts[-1].decision == f"Step-down to {HUB} agreed"
     assert due_keys(store, child_id)["step_down"] == date(2026, 11, 23)
+    assert summary_keys(store, child_id)["step_down"] == date(2026, 11, 23)  # the Summary tab
     with store.session(ACTOR) as session:
         transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY)
     assert "step_down" not in due_keys(store, child_id)
+    assert "step_down" not in summary_keys(store, child_id)
     with store.read() as session:
         state = transfer.step_down_state(session, child_id, TODAY)
         closing = endings.closure_ending(session, child_id)
@@ -335,8 +342,15 @@ def test_import_starts_the_transfer_in_meeting_clock(store, tmp_path):
     other = fresh_store(tmp_path)
     try:
         with other.session(ACTOR) as session:
-            child = transfer.import_pack(session, data, today=TODAY)
+            team = m.Team(name="Receiving Team")
+            session.add(team)
+            session.add(m.Worker(username="rita.receiver", name="Rita Receiver",
+                                 team_id=team.id))
+        with other.session(ACTOR) as session:
+            child = transfer.import_pack(session, data, today=TODAY, worker="rita.receiver")
             child_id = child.id
+            assert session.get(m.Worker, child.worker_id).name == "Rita Receiver"
+            assert session.get(m.Team, child.team_id).name == "Receiving Team"
         with other.read() as session:
             episode = casework.current_episode(session, child_id)
             plan = plans.current_plan(session, child_id)
@@ -347,6 +361,7 @@ def test_import_starts_the_transfer_in_meeting_clock(store, tmp_path):
         assert len(people) == 4
         # BEX 4: the transfer-in meeting within 20 working days of Mon 16 Nov 2026.
         assert due_keys(other, child_id)["transfer_in_meeting"] == date(2026, 12, 14)
+        assert summary_keys(other, child_id)["transfer_in_meeting"] == date(2026, 12, 14)
     finally:
         other.close()
 

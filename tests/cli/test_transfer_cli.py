@@ -154,6 +154,10 @@ def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path):
     # The receiving authority: a fresh store.
     receiving = tmp_path / "receiving.db"
     create_store(receiving, None, encrypt=False).close()
+    result = run(cli, receiving, "import", "transfer-pack", tmp_path / "pack", "--worker",
+                 "nobody.here")
+    one_line_error(result, "nobody.here")
+    assert json.loads(run(cli, receiving, "child", "list", "--json").out) == []
     out = ok(cli, receiving, "import", "transfer-pack", tmp_path / "pack")
     assert out["reference"] == ref and out["moved_in"] == "2026-11-16"
     assert out["transfer_in_meeting_by"] == "2026-12-14"  # 20 working days (BEX 4)
