@@ -96,6 +96,9 @@ def my_team(source, username: str | None) -> str | None:
     return found[0][0] if found else None
 
 
+CASE_HOLDERS = ("social_worker", "senior_practitioner")
+
+
 def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView:
     """The team view of the team named `team`. `plans_passing(child_ids) -> {id: bool}`
     judges the plans in force (left out: the plans column shows "—"); a child with a CIN plan
@@ -141,7 +144,9 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
                 line.no_quality_check += 1
             quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status))
     quality.sort(key=lambda q: (q.status.checked, q.name.split()[-1].lower()))
-    workers = sorted(lines.values(), key=lambda w: (w.username == "", w.name.lower()))
+    # A manager or business support officer holding no children has no line of their own.
+    workers = sorted((w for w in lines.values() if w.children or w.role in CASE_HOLDERS),
+                     key=lambda w: (w.username == "", w.name.lower()))
     return TeamView(team=team, today=today, workers=workers, quality=quality)
 
 

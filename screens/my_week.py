@@ -65,13 +65,32 @@ class MyWeekScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in (("Due", 6), ("Child", 24), ("What", 34), ("Left", 13),
-                             ("Source", 30)):
-            table.add_column(label, width=width)
+        self._add_columns()
         self.query_one("#week-empty").display = False
-        table.focus()
+        self.query_one(DataTable).focus()
         self.reload()
+
+    def _column_widths(self) -> tuple[int, ...]:
+        """Child and What share what the terminal has beyond the fixed columns, so a wide
+        terminal shows whole names and actions."""
+        spare = self.app.size.width - (6 + 13 + 30) - 2 * 5 - 2  # cell padding, scrollbar
+        child = max(24, spare * 2 // 5)
+        return (6, child, max(34, spare - child), 13, 30)
+
+    def _add_columns(self) -> None:
+        self._widths = self._column_widths()
+        table = self.query_one(DataTable)
+        for label, width in zip(("Due", "Child", "What", "Left", "Source"), self._widths,
+                                strict=True):
+            table.add_column(label, width=width)
+
+    def on_resize(self) -> None:
+        if self._column_widths() == getattr(self, "_widths", None):
+            return
+        self.query_one(DataTable).clear(columns=True)
+        self._add_columns()
+        if self.grouped is not None:
+            self._show(self.grouped, *self._shown)
 
     def on_screen_resume(self) -> None:
         if getattr(self.app, "store_commits", 0) != self._commits_seen:
@@ -100,7 +119,7 @@ class MyWeekScreen(Screen):
         app.call_from_thread(self._show, grouped, view, worker)
 
     def _show(self, grouped: DueGroups, view: str, worker: str | None) -> None:
-        self.grouped = grouped
+        self.grouped, self._shown = grouped, (view, worker)
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()

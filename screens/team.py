@@ -80,14 +80,37 @@ class TeamScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._add_columns()
+        self.query_one("#workers", DataTable).focus()
+        self._start(getattr(self.app, "worker", None), self.team)
+
+    def _column_widths(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """"Overdue by kind" and "Last quality check" take what a wide terminal has spare."""
+        width = self.app.size.width - 2  # the scrollbar
+        fixed = [w for label, w in WORKER_COLUMNS if label != "Overdue by kind"]
+        by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
+        workers = tuple(by_kind if label == "Overdue by kind" else w
+                        for label, w in WORKER_COLUMNS)
+        return workers, (28, 22, max(60, width - 28 - 22 - 2 * 3))
+
+    def _add_columns(self) -> None:
+        self._widths = self._column_widths()
         workers = self.query_one("#workers", DataTable)
-        for label, width in WORKER_COLUMNS:
+        for (label, _), width in zip(WORKER_COLUMNS, self._widths[0], strict=True):
             workers.add_column(label, width=width)
         quality = self.query_one("#quality", DataTable)
-        for label, width in (("Child", 28), ("Worker", 22), ("Last quality check", 60)):
+        for label, width in zip(("Child", "Worker", "Last quality check"), self._widths[1],
+                                strict=True):
             quality.add_column(label, width=width)
-        workers.focus()
-        self._start(getattr(self.app, "worker", None), self.team)
+
+    def on_resize(self) -> None:
+        if self._column_widths() == getattr(self, "_widths", None):
+            return
+        for table in self.query(DataTable):
+            table.clear(columns=True)
+        self._add_columns()
+        if getattr(self, "view", None) is not None:
+            self._show(self.view)
 
     def on_screen_resume(self) -> None:
         if getattr(self.app, "store_commits", 0) != self._commits_seen and self.team:

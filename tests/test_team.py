@@ -91,3 +91,15 @@ def test_the_views_plans_and_trend_come_from_the_report_rules(conn):
     assert [p.day for p in view.trend][-1] == date(2026, 11, 20)
     assert len(view.trend) == 12 and all(p.day.weekday() == 4 for p in view.trend)
     assert all(p.measure.met <= p.measure.total for p in view.trend)
+
+
+def test_the_team_manager_without_children_has_no_line(conn):
+    """A manager sees the workers holding cases; their own empty line would only say 0."""
+    name = team.team_names(conn)[0]
+    managers = {u for (u,) in conn.execute(
+        "SELECT w.username FROM worker w JOIN team t ON t.id = w.team_id "
+        "WHERE t.name = ? AND w.role = 'team_manager'", (name,))}
+    assert managers
+    view = team.load_team(conn, TODAY, name)
+    assert view.workers and not {w.username for w in view.workers} & managers
+    assert all(w.children or w.role in team.CASE_HOLDERS for w in view.workers)

@@ -171,3 +171,34 @@ async def test_my_team_shows_the_whole_teams_items(demo_store):
         team = {i.child.worker_username for i in screen.items.values()}
         assert mine == {app.worker} and mine < team
         assert "My team" in str(screen.query_one("#week-title").render())
+
+
+async def test_a_wider_terminal_gives_names_and_actions_the_room(demo_store):
+    """Child and What share the spare width: at 120 columns an action is cut, at 180 it
+    shows whole; resizing keeps the list and the highlighted line."""
+    from textual.widgets import DataTable
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        table = screen.query_one(DataTable)
+        narrow = [c.width for c in table.columns.values()]
+        before = rows(screen)
+        await pilot.resize_terminal(180, 40)
+        await settle(pilot)
+        wide = [c.width for c in screen.query_one(DataTable).columns.values()]
+        assert wide[1] > narrow[1] and wide[2] > narrow[2]
+        assert wide[0] == narrow[0] and wide[3:] == narrow[3:]
+        assert rows(screen) == before
+
+
+def test_my_week_snapshot(demo_store, snap_compare):
+    """My week at 120x40 for the worker holding DEMO00002 (demo seed 7, fixed TODAY)."""
+    app = WeekHost(demo_store)
+
+    async def ready(pilot) -> None:
+        await open_week(pilot)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)

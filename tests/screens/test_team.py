@@ -112,3 +112,16 @@ async def test_recording_a_case_mapping_discussion_takes_the_child_off_the_none_
         select(AuditEntry).where(AuditEntry.entity == "quality_check",
                                  AuditEntry.entity_id == saved[0].id.hex)).all())
     assert len(audited) == 1 and audited[0].actor == app.actor
+
+
+def test_team_view_snapshot(demo_store, snap_compare):
+    """The team view at 120x40: worker lines, the Team line, the 12-week trend and the
+    quality checks (demo seed 7, fixed TODAY)."""
+    app = WeekHost(demo_store)
+
+    async def ready(pilot) -> None:
+        await open_team(pilot)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
