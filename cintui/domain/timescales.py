@@ -148,6 +148,10 @@ def _initial_meeting(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
     ts = policy.timescales.get("initial_meeting")
     if ts is None or _held(e, ("initial",)):
         return
+    if e.moved_in:
+        # BEX 4: a child who moved in with a plan has the transfer-in meeting (within 20
+        # working days of residence) as their planning meeting, not a second initial one.
+        return
     if ts.anchor == "assessment_completed":  # BEX 3
         if e.assessment_completed:
             yield ("initial_meeting", e.assessment_completed, "assessment completed",

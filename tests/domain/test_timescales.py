@@ -366,6 +366,20 @@ def test_only_a_meeting_after_the_move_stops_the_transfer_in_clock():
         assert "transfer_in_meeting" not in keys(events, "bexley", today=date(2027, 1, 7))
 
 
+def test_a_child_who_moved_in_with_a_plan_has_one_planning_meeting_clock():
+    """BEX 4: the transfer-in meeting is the receiving authority's planning meeting; the
+    plan and assessment dates carried over from the previous authority must not start an
+    initial-meeting clock beside it (nor one already overdue under Bexley's BEX 3 anchor)."""
+    moved = date(2026, 11, 16)
+    events = ChildEvents(moved_in=moved, cin_plan_start=moved,
+                         assessment_completed=date(2026, 6, 1))
+    for policy in ("england", "wirral", "bexley"):
+        found = keys(events, policy)
+        assert "transfer_in_meeting" in found and "initial_meeting" not in found, policy
+    # A child who did not move in keeps the initial meeting clock (WIR 2.3).
+    assert "initial_meeting" in keys(ChildEvents(cin_plan_start=moved), "wirral")
+
+
 # ---------------------------------------------------------------------- direct payments
 
 
