@@ -99,6 +99,17 @@ class ChildCommands(Provider):
                           partial(self.app.open_child, child_id), help="Open the child's record")
 
 
+# The child's record's keys kept off its footer (it is full at 120 columns): the palette
+# lists them, and runs them on the record on screen (DOMAIN.md §7).
+RECORD_COMMANDS = (
+    ("decision (D)", "decision", "Record a manager's decision with its rationale (BEX 4)"),
+    ("closure (C)", "closure", "Recommend, decide, tell the family, close (TRA, BEX 3)"),
+    ("step-down to early help (S)", "step_down", "Step down to a Level 3 service (WIR 3)"),
+    ("transfer to another authority (T)", "transfer", "Transfer the case out (BEX 4)"),
+    ("re-refer (R)", "rerefer", "Open a new episode for a closed child (WAR 3.4)"),
+)
+
+
 class WorkCommands(Provider):
     """Ctrl+P: switch caseload view; new visit / new meeting."""
 
@@ -114,6 +125,8 @@ class WorkCommands(Provider):
             ("Book a meeting", app.book_meeting, "Book a CIN meeting for the child on screen"),
             ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
         ]
+        out += [(f"Record: {label}", partial(app.on_record, action), help_text)
+                for label, action, help_text in RECORD_COMMANDS]
         return out
 
     async def discover(self) -> Hits:
@@ -340,6 +353,14 @@ class CintuiApp(App):
             mine = [d for d in visits.child_drafts(session, child_id) if d.owner == self.actor]
         self.push_screen(self.make_screen("visit_form", child_id=child_id,
                                           draft_id=mine[0].id if mine else None))
+
+    def on_record(self, action: str) -> None:
+        """A record command from the palette: on the child's record only."""
+        run = getattr(self.screen, f"action_{action}", None)
+        if run is None or getattr(self.screen, "child_id", None) is None:
+            self.notify("Open a child's record first (Enter on the caseload)")
+            return
+        run()
 
     def new_visit(self) -> None:
         child_id = getattr(self.screen, "child_id", None) or getattr(

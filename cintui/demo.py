@@ -31,7 +31,9 @@ from cintui.store.models import (
     Child,
     ChildPerson,
     Consent,
+    Decision,
     Draft,
+    Ending,
     Episode,
     Family,
     Meeting,
@@ -161,7 +163,8 @@ def _defaults(model: type) -> dict:
 # The order rows are written in: parents before the rows that point at them.
 WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting,
                MeetingInvitee, MeetingDistribution, Plan, PlanVersion, PlanService, PlanNeed,
-               PlanAction, RagChange, VisitPresent, VisitAddendum, VisitAction, QualityCheck)
+               PlanAction, RagChange, VisitPresent, VisitAddendum, VisitAction, QualityCheck,
+               Ending, Decision)
 # Drafts go in through the ORM (a handful): its audit leaves out the draft's text
 # (`Draft.__audit_quiet__`), as it does for a draft a worker starts.
 
@@ -1263,6 +1266,7 @@ def history(b: _Builder, workers: list, seed: int, closed: int) -> None:
         band = n - 9 if 9 <= n < 9 + len(REREFERRAL_DAYS) else None
         _closed_child(b, hr, team, worker, start, f"RC{n + 1}" if n < 9 else None, band)
     _quality_checks(b, hr)
+    _endings(b, hr)
 
 
 def _tidy_open_history(b: _Builder, hr: random.Random) -> None:
@@ -1416,3 +1420,219 @@ def _quality_checks(b: _Builder, hr: random.Random) -> None:
               needs_met=hr.random() < 0.8,
               findings="The plan addresses the needs found at assessment; outcomes are "
                        "measurable and progressing within the child's timescale.")
+
+
+# ------------------------------------------------------------------ endings (DOMAIN.md §7)
+# Every closure, step-down and transfer behind the episodes above, as the endings screens
+# record them: recommended by the worker, decided by the team manager with a rationale
+# (a decision on the chronology, BEX 4), the family told; a few disputed (BEX 3) and one
+# taken to the service manager; open cases being closed, stepped down (WIR 3) or moving to
+# another authority (BEX 4), some with the family's moves still to be considered.
+
+EARLY_HELP = (("Early Help - Family Support Service (Level 3)", "Chris Demo, family support "
+               "worker", "01632 960 101"),
+              ("Team Around the Family - Oakfield Primary", "Alex Example, learning mentor",
+               "01632 960 202"),
+              ("Youth Service - targeted support (Level 3)", "Jamie Sample, youth worker",
+               "01632 960 303"))
+OTHER_AUTHORITIES = (("Northshire County Council, Children's Services", "Duty and advice "
+                      "team, 01632 960 404"),
+                     ("Southborough Borough Council, Children's Services", "Front door, "
+                      "01632 960 505"))
+CLOSURE_RATIONALE = {
+    "RC1": "The adoption order was made; the child's needs are met in the adoptive family.",
+    "RC2": "The child died. Support to the family continues through the bereavement service.",
+    "RC3": "A child arrangements order is in place; the family no longer needs CIN support.",
+    "RC4": "A special guardianship order is in place; support continues through the SGO team.",
+    "RC5": "The family has moved to another authority; the case is transferred.",
+    "RC6": "The young person is 18 soon; adult social care has taken over their support.",
+    "RC7": "The plan's outcomes are met and sustained; the family agree to the case closing.",
+    "RC8": "The assessment found no need for services from children's social care.",
+    "RC9": "The assessment found needs Early Help can meet; the family agreed to the referral.",
+}
+
+
+def _endings(b: _Builder, hr: random.Random) -> None:
+    managers, service_manager = {}, None
+    for row in b.out.rows:
+        if row.model is Worker and row.role == "team_manager":
+            managers[row.team_id] = row
+    children = {row.id: row for row in b.out.rows if row.model is Child}
+    episodes = [row for row in b.out.rows if row.model is Episode and not row.referral_nfa]
+    workers = {row.id: row for row in b.out.rows if row.model is Worker}
+    if managers:
+        first_team = next(iter(managers))
+        name, username = "Morgan Fielding", "morgan.fielding"  # no demo worker has it
+        service_manager = b.add(Worker, username=username, name=name, team_id=first_team,
+                                role="service_manager", email=f"{username}@example.invalid")
+        b.out.workers += 1
+    disputed, moving, stepping, spare = 0, set(), set(), {}
+    b.latest_minuted = {}
+    for row in b.out.rows:
+        if row.model is Meeting and row.held and row.minutes:
+            seen = b.latest_minuted.get(row.child_id)
+            if seen is None or row.held_on > seen.held_on:
+                b.latest_minuted[row.child_id] = row
+    for ep in episodes:
+        child = children.get(ep.child_id)
+        manager = managers.get(child.team_id) if child else None
+        if manager is None:
+            continue
+        worker = workers.get(child.worker_id)
+        by = worker.name if worker else manager.name
+        if ep.closure_date:
+            _closed_ending(b, hr, ep, child, by, manager)
+        elif ep.step_down_decided and not ep.step_down_completed:
+            _step_down(b, hr, ep, child, by, manager, done=None)
+            stepping.add(child.team_id)
+        elif ep.closure_decided:
+            ending = _ending(b, ep, "closure", "approved", by, manager,
+                             b.cal.add_working_days(ep.closure_decided, -3), ep.closure_decided,
+                             CLOSURE_RATIONALE["RC7"], closure_reason="RC7",
+                             family_told_on=ep.family_told_of_closure,
+                             unmet_need=False)
+            if disputed < 2 and service_manager is not None:
+                disputed += 1
+                _dispute(b, hr, ep, ending, manager, service_manager if disputed == 2 else None)
+        elif child.status == "cin_plan" and not ep.moved_in:
+            if hr.random() < 0.015:
+                _transfer(b, hr, ep, child, by, manager, done=None)
+                moving.add(child.team_id)
+            else:
+                spare.setdefault(child.team_id, []).append((ep, child, by, manager))
+    # A child who moved in came with the plan agreed where they lived before (BEX 4).
+    moved_in = {ep.child_id: ep for ep in episodes if ep.moved_in and not ep.closure_date}
+    for row in b.out.rows:
+        if row.model is PlanVersion and row.number == 1 and row.child_id in moved_in:
+            authority = OTHER_AUTHORITIES[row.child_id.int % 2][0].split(",")[0]
+            row.agreed_at = f"received from {authority} (transfer-in)"
+    # Every team has a family moving away and a step-down under way (the last children of
+    # its list with neither: the first children stay as they are, for the screenshots).
+    for team_id, candidates in spare.items():
+        if team_id not in moving and candidates:
+            ep, child, by, manager = candidates.pop()
+            _transfer(b, hr, ep, child, by, manager, done=None)
+        if team_id not in stepping and candidates:
+            ep, child, by, manager = candidates.pop()
+            ep.step_down_decided = b.wd_ago(2)  # WIR 3: due in 5 working days
+            _step_down(b, hr, ep, child, by, manager, done=None)
+
+
+def _ending(b: _Builder, ep, kind: str, status: str, by: str, manager, recommended: date,
+            decided: date, rationale: str, **fields) -> _Row:
+    ending = b.add(Ending, child_id=ep.child_id, episode_id=ep.id, kind=kind, status=status,
+                   recommended_on=recommended, recommended_by=by, decided_on=decided,
+                   decided_by=manager.name, rationale=rationale, **fields)
+    what = {"closure": "Close the case", "step_down": "Step down to Early Help (Level 3)",
+            "transfer_out": "Transfer the case to the authority the family has moved to"}[kind]
+    b.add(Decision, child_id=ep.child_id, episode_id=ep.id,
+          kind="transfer" if kind == "transfer_out" else kind, made_on=decided,
+          made_by=manager.name, made_by_role="Team manager", made_by_id=manager.id,
+          decision=what, rationale=rationale, ending_id=ending.id)
+    return ending
+
+
+def _closed_ending(b: _Builder, hr: random.Random, ep, child, by: str, manager) -> None:
+    cal, reason = b.cal, ep.closure_reason
+    decided = ep.closure_decided or cal.add_working_days(ep.closure_date, -3)
+    if decided < ep.referral_date:
+        decided = ep.closure_date
+    if reason == "RC5":
+        _transfer(b, hr, ep, child, by, manager, done=ep.closure_date)
+        return
+    if ep.step_down_completed:
+        _step_down(b, hr, ep, child, by, manager, done=ep.step_down_completed)
+    told = ep.family_told_of_closure or min(ep.closure_date, cal.add_working_days(decided, 2))
+    _ending(b, ep, "closure", "completed", by, manager,
+            max(ep.referral_date, cal.add_working_days(decided, -3)), decided,
+            CLOSURE_RATIONALE.get(reason, CLOSURE_RATIONALE["RC7"]), closure_reason=reason,
+            family_told_on=max(told, decided), completed_on=ep.closure_date,
+            unmet_need=bool(ep.unmet_need_stepped_down) if reason in ("RC7", "RC9") else None,
+            closure_summary=f"{CLOSURE_RATIONALE.get(reason, '')} Closed "
+                            f"{ep.closure_date:%d %B %Y}.")
+
+
+def _step_down(b: _Builder, hr: random.Random, ep, child, by: str, manager,
+               done: date | None) -> None:
+    """WIR 3: to a Level 3 service, with the lead professional, the conversation with that
+    team, the family's consent and the documents that go."""
+    service, lead, contact = hr.choice(EARLY_HELP)
+    decided = ep.step_down_decided
+    meeting = None
+    if done is None:
+        # WIR 3: the final CIN meeting recommended it: the child's latest minuted meeting
+        # becomes that final meeting (a child with none shows "hold one" on the checklist).
+        meeting = b.latest_minuted.get(child.id)
+        if meeting is not None:
+            minutes = json.loads(meeting.minutes)
+            still = bool(ep.unmet_need_stepped_down)
+            minutes["kind"] = meeting.kind = "final"
+            minutes["decisions"].update(still_in_need=still, next_review=None,
+                                        recommendation="step_down",
+                                        notes="Step down to a Level 3 service; the lead "
+                                              "professional to meet the family.")
+            meeting.minutes = json.dumps(minutes, ensure_ascii=False)
+            meeting.recommendation, meeting.still_in_need = "step_down", still
+            meeting.next_review = None
+            if meeting.held_on > decided:
+                decided = ep.step_down_decided = meeting.held_on
+    ending = _ending(b, ep, "step_down", "completed" if done else "approved", by, manager,
+            max(ep.referral_date, b.cal.add_working_days(decided, -2)), decided,
+            "The plan's outcomes are mostly met; what is left (school attendance, routines) "
+            "can be supported at Level 3 with the family's agreement.",
+            receiving_service=service, lead_professional=lead, lead_contact=contact,
+            conversation_held=True, family_consent=True,
+            conversation_notes="Spoke with the lead professional; they have read the plan "
+                               "and will meet the family with the social worker.",
+            documents=json.dumps(["assessment", "plan", "minutes", "visits"]),
+            unmet_need=bool(ep.unmet_need_stepped_down), completed_on=done)
+    if meeting is not None:
+        ending.meeting_id = meeting.id
+
+
+def _transfer(b: _Builder, hr: random.Random, ep, child, by: str, manager,
+              done: date | None) -> None:
+    """BEX 4: the receiving authority, the move, consent to share (or why it was not
+    sought) and, for a family that keeps moving, trafficking and modern slavery considered."""
+    authority, contact = hr.choice(OTHER_AUTHORITIES)
+    moves = hr.choice((1, 1, 2, 3))
+    if done:
+        move = done
+        decided = max(ep.referral_date, b.cal.add_working_days(done, -5))
+    else:
+        move = b.today + timedelta(days=hr.randrange(7, 28))
+        decided = b.cal.add_working_days(b.today, -hr.randrange(1, 4))
+    not_sought = hr.random() < 0.15
+    considered = ("Considered with the team manager: the moves follow the family's housing "
+                  "offers; no indicators of trafficking or modern slavery.")
+    _ending(b, ep, "transfer_out", "completed" if done else "approved", by, manager,
+            max(ep.referral_date, b.cal.add_working_days(decided, -2)), decided,
+            f"The family moves to {authority.split(',')[0]} on {move:%d %B %Y}: the case "
+            "transfers with the assessment, the plan, the latest minutes and a case summary.",
+            receiving_authority=authority, receiving_contact=contact, move_date=move,
+            consent_to_share="not_sought" if not_sought else "given",
+            consent_not_sought_reason="Seeking it would increase the risk to the child: the "
+                                      "parent has said she would leave with the children."
+                                      if not_sought else "",
+            moves_count=moves,
+            trafficking_considered=considered if moves >= 2 and (done or hr.random() < 0.5)
+            else "",
+            closure_reason="RC5" if done else None, completed_on=done)
+
+
+def _dispute(b: _Builder, hr: random.Random, ep, ending, manager, service_manager) -> None:
+    """BEX 3: the mother disputes the closure; the team manager hears it (and, once, refers
+    it on to the service manager, who has not decided yet)."""
+    raised = min(b.today, b.cal.add_working_days(ending.decided_on, 1))
+    ending.status = "disputed"
+    ending.dispute_raised_on, ending.dispute_raised_by = raised, "Mother"
+    ending.dispute_details = ("She feels the support is ending too soon: the school "
+                              "attendance worries have not gone away.")
+    if service_manager is not None:
+        ending.escalated_to_service_manager_on = raised
+        b.add(Decision, child_id=ep.child_id, episode_id=ep.id, kind="dispute",
+              made_on=raised, made_by=manager.name, made_by_role="Team manager",
+              made_by_id=manager.id,
+              decision="Dispute by Mother: referred to the service manager",
+              rationale="The family and the school disagree about attendance; a decision "
+                        "from outside the team is fairer.", ending_id=ending.id)

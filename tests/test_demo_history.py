@@ -112,3 +112,66 @@ def test_the_demo_census_returns_of_both_years_break_no_dfe_rule(demo_store, tmp
         assert schema.validate(etree.parse(str(path))), schema.error_log
         closed_in_year = [e for c in ret.children for e in c.episodes if e.closure_reason]
         assert closed_in_year  # each year has closures as well as open cases
+
+
+# ------------------------------------------------------------------ endings (issue 8)
+
+
+def test_every_ending_has_a_managers_decision_and_closed_cases_a_completed_one(demo_store):
+    """DOMAIN.md §7 (TRA, BEX 3, BEX 4): each closure, step-down and transfer was decided by
+    a manager with a rationale; a case closed for transfer (RC5) has a completed transfer."""
+    endings = rows(demo_store, "SELECT e.id, e.kind, e.status, e.decided_by, e.rationale, "
+                               "e.closure_reason, ep.closure_reason FROM ending e "
+                               "JOIN episode ep ON ep.id = e.episode_id")
+    assert {k for _, k, *_ in endings} == {"closure", "step_down", "transfer_out"}
+    assert all(by and why for _, _, _, by, why, _, _ in endings)
+    decided = {e for (e,) in rows(demo_store, "SELECT ending_id FROM decision "
+                                              "WHERE rationale <> ''")}
+    assert {e for e, *_ in endings} <= decided
+    closed = rows(demo_store, "SELECT ep.id, ep.closure_reason, (SELECT group_concat("
+                              "e.kind || ':' || e.status) FROM ending e WHERE e.episode_id = ep.id)"
+                              " FROM episode ep WHERE ep.closure_date IS NOT NULL "
+                              "AND NOT ep.referral_nfa")
+    for _, reason, kinds in closed:
+        done = set((kinds or "").split(","))
+        if reason == "RC5":
+            assert "transfer_out:completed" in done
+        else:
+            assert "closure:completed" in done, (reason, kinds)
+
+
+def test_the_demo_has_a_step_down_and_a_transfer_under_way_and_a_dispute(cli, demo_store):
+    """WIR 3: the step-down, recommended at a final meeting and agreed, is due within 5
+    working days and on the due list; BEX 4: a family moving out with the move ahead; BEX 3:
+    a disputed closure, one taken to the service manager in a bigger demo."""
+    (step,) = rows(demo_store, "SELECT c.reference, m.kind, m.recommendation FROM ending e "
+                               "JOIN child c ON c.id = e.child_id JOIN meeting m "
+                               "ON m.id = e.meeting_id WHERE e.kind = 'step_down' "
+                               "AND e.status = 'approved'")
+    assert step[1:] == ("final", "step_down")
+    result = cli("due", "--db", demo_store, "--json", "--today", TODAY.isoformat())
+    due = json.loads(result.out)["items"]
+    assert any(i["key"] == "step_down" and i["child"]["reference"] == step[0] for i in due)
+    moving = rows(demo_store, "SELECT move_date, receiving_authority FROM ending "
+                              "WHERE kind = 'transfer_out' AND status = 'approved'")
+    assert moving and all(date.fromisoformat(d) > TODAY and who for d, who in moving)
+    assert rows(demo_store, "SELECT 1 FROM ending WHERE status = 'disputed'")
+    assert rows(demo_store, "SELECT 1 FROM worker WHERE role = 'service_manager'")
+
+
+def test_a_child_who_moved_in_has_the_plan_from_before_and_the_transfer_in_clock(cli,
+                                                                               demo_store):
+    """BEX 4: the plan came with the child; the 20 working-day meeting clock runs."""
+    moved = rows(demo_store, "SELECT c.reference, e.moved_in FROM episode e JOIN child c "
+                             "ON c.id = e.child_id WHERE e.moved_in IS NOT NULL "
+                             "AND e.closure_date IS NULL")
+    assert moved
+    received = {r for (r,) in rows(demo_store, "SELECT c.reference FROM plan_version v JOIN "
+                                               "child c ON c.id = v.child_id WHERE v.number = 1 "
+                                               "AND v.agreed_at LIKE 'received from %'")}
+    assert {r for r, _ in moved} <= received
+    result = cli("due", "--db", demo_store, "--json", "--within", "40", "--today",
+                 TODAY.isoformat())
+    clocks = {i["child"]["reference"] for i in json.loads(result.out)["items"]
+              if i["key"] == "transfer_in_meeting"}
+    assert clocks and clocks <= {r for r, _ in moved}

@@ -176,3 +176,20 @@ async def test_the_transfer_path_by_keys_with_the_multiple_moves_prompt(demo_sto
         assert "Pack sent 23 Nov 2026; closed here (RC5)" in text_of(screen, "#ending-state")
     status, episode = episode_of(demo_store, ref)
     assert status == "closed" and episode.closure_reason == "RC5"
+
+
+async def test_the_palette_lists_the_records_hidden_keys_and_runs_them(demo_store):
+    """The record's footer has no room for D/C/S/T/R: Ctrl+P finds them by name."""
+    from tests.screens.test_shell import type_text
+
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "transfer to another")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TransferScreen"
