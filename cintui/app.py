@@ -37,6 +37,7 @@ SCREENS = {
     "minutes_view": ("cintui.screens.minuting", "MinutesViewScreen"),
     "my_week": ("cintui.screens.my_week", "MyWeekScreen"),
     "team": ("cintui.screens.team", "TeamScreen"),
+    "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
@@ -124,6 +125,8 @@ class WorkCommands(Provider):
             ("New visit", app.new_visit, "Record a statutory visit for the child on screen"),
             ("Book a meeting", app.book_meeting, "Book a CIN meeting for the child on screen"),
             ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
+            ("Transfer-in: import a transfer pack", app.import_transfer_pack,
+             "Create a child from another authority's transfer pack (BEX 4)"),
         ]
         out += [(f"Record: {label}", partial(app.on_record, action), help_text)
                 for label, action, help_text in RECORD_COMMANDS]
@@ -393,6 +396,24 @@ class CintuiApp(App):
 
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
+
+    def import_transfer_pack(self) -> None:
+        """BEX 4: the receiving worker imports a pack; the new child's record opens, with
+        the transfer-in meeting's due date."""
+        if not self.has_store:
+            self.notify("Open a store first")
+            return
+
+        def imported(child) -> None:
+            if not isinstance(child, tuple):
+                return  # cancelled
+            child_id, reference, name = child
+            self.notify(f"Imported {name} ({reference}): hold the transfer-in meeting within "
+                        "20 working days of the move (BEX 4); it is on their Summary and "
+                        "My week.", timeout=8)
+            self.open_child(child_id)
+
+        self.push_screen(self.make_screen("transfer_in"), imported)
 
     def book_meeting(self) -> None:
         screen = self.screen

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 
 from rich.text import Text
 from textual import work
@@ -27,6 +28,7 @@ from cintui.domain.transfer import (
 )
 
 from .endings import YES_NO, _DatedForm, _day, _iso_day, _manager_choices, _yes_no
+from .forms import FormScreen
 
 
 def _answer(value: bool | None) -> str:
@@ -585,3 +587,41 @@ class TransferScreen(EndingScreen):
 
 __all__ = ["CompleteStepDownFormScreen", "EndingDecideFormScreen", "SentFormScreen",
            "StepDownFormScreen", "StepDownScreen", "TransferFormScreen", "TransferScreen"]
+
+
+# ---------------------------------------------------------------- transfer-in (BEX 4)
+
+
+class TransferInFormScreen(FormScreen):
+    """BEX 4, receiving a child: import another authority's transfer pack (the folder, or
+    its transfer-pack.json) to create the child with their plan and history. All or
+    nothing: a bad pack, or a reference already here, is refused and nothing is written.
+    Dismisses with the new child."""
+
+    TITLE_TEXT = "Transfer-in: import a transfer pack from another authority (BEX 4)"
+    ALIASES = {"pack": "folder"}
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("folder", "Pack folder", self.text(
+            placeholder="the folder you were sent (it holds transfer-pack.json)"))
+        yield self.row("worker", "Receiving worker", self.text(
+            getattr(self.app, "worker", None) or "", "username or name (blank: none yet)"))
+        yield self.row("team", "Receiving team", self.text(
+            placeholder="blank: the worker's team"))
+        yield Static("The child is created with their people, consents, the plan in force "
+                     "(an agreed v1 received from the other authority), past visits, "
+                     "meetings and decisions. The 20 working days to the transfer-in "
+                     "meeting start from the date of the move.", classes="hint")
+
+    def problems(self) -> dict[str, str]:
+        return {} if self.text_of("folder") else {"folder": "give the pack's folder"}
+
+    def build(self):
+        data = transfer.read_pack(Path(self.text_of("folder")).expanduser())
+        app, worker, team = self.app, self.text_of("worker") or None, self.text_of("team")
+
+        def job(session):
+            child = transfer.import_pack(session, data, today=app.today, worker=worker,
+                                         team=team or None, actor=app.actor)
+            return child.id, child.reference, child.full_name
+        return job

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from cintui import casework
+from sqlmodel import select
+
+from cintui import casework, transfer
 from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.conftest import TODAY
@@ -193,3 +195,77 @@ async def test_the_palette_lists_the_records_hidden_keys_and_runs_them(demo_stor
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "TransferScreen"
+
+
+async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child(
+        demo_store, tmp_path):
+    """BEX 4, the receiving worker: Ctrl+P → "Transfer-in", a wrong folder is refused with
+    the reason and nothing written; the pack's folder creates the child, whose record opens
+    with the transfer-in meeting clock running."""
+    from textual.screen import Screen
+
+    from cintui.access import StoreLocation
+    from cintui.app import CintuiApp
+    from cintui.export.transfer import write_transfer_pack
+    from cintui.store import models as m
+    from cintui.store.engine import create_store
+    from tests.screens.test_shell import type_text
+    from tests.test_transfer_roundtrip import richest_child
+
+    store = open_store(demo_store, None)
+    try:
+        add_staff(store)
+        child_id = richest_child(store)
+        with store.session("test.worker") as session:
+            transfer.record_transfer(session, child_id, transfer.TransferInput(
+                receiving_authority="Exampleshire County Council",
+                receiving_contact="Duty team", move_date=date(2026, 11, 16),
+                consent_to_share="given", moves_count=1),
+                on=date(2026, 11, 16), by="Wendy Worker", today=TODAY)
+            transfer.decide_transfer(session, child_id, approve=True, rationale="Moved",
+                                     on=date(2026, 11, 17), today=TODAY, by=MANAGER,
+                                     actor="test.worker")
+        with store.read() as session:
+            docs = transfer.transfer_documents(session, child_id, TODAY)
+            reference = session.get(Child, child_id).reference
+    finally:
+        store.close()
+    write_transfer_pack(docs, tmp_path / "pack")
+    receiving = tmp_path / "receiving.db"
+    create_store(receiving, None, encrypt=False).close()
+
+    class Receiving(CintuiApp):
+        def on_mount(self, event) -> None:
+            event.prevent_default()
+            self.store = open_store(receiving, None)
+            self.push_screen(Screen())
+
+    app = Receiving(StoreLocation(path=receiving), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "transfer-in")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "TransferInFormScreen"
+        await fill(pilot, "#folder", str(tmp_path))  # not the pack's folder
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "transfer-pack.json" in text_of(form, "#folder-error")
+        await fill(pilot, "#folder", str(tmp_path / "pack"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        assert reference in str(app.screen.query_one("#child-header").render())
+    check = open_store(receiving, None)
+    try:
+        with check.read() as session:
+            (child,) = session.exec(select(m.Child)).all()
+            episode = casework.current_episode(session, child.id)
+            assert child.reference == reference and episode.moved_in == date(2026, 11, 16)
+    finally:
+        check.close()
