@@ -176,3 +176,65 @@ async def test_rerefer_a_closed_child(demo_store):
         assert "Status: Referral" in text_of(screen, "#child-header")
     rows = read(demo_store, lambda s: endings.episodes(s, s.get(Child, child_id).id))
     assert len(rows) == 2
+
+
+async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_manager(
+        demo_store):
+    """BEX 3: the demo's disputed closure, by keys: the team manager refers it on (a
+    decision with its rationale), then only a service manager can settle it; upheld, the
+    closure stands again and both steps are on the record (BEX 4)."""
+    import sqlite3
+
+    from sqlmodel import select
+
+    from cintui.store.models import Decision, Ending
+
+    with sqlite3.connect(demo_store) as conn:
+        ref, manager, service = conn.execute(
+            "SELECT c.reference, tm.username, sm.username FROM ending e "
+            "JOIN child c ON c.id = e.child_id "
+            "JOIN worker tm ON tm.team_id = c.team_id AND tm.role = 'team_manager' "
+            "JOIN worker sm ON sm.role = 'service_manager' "
+            "WHERE e.status = 'disputed' AND e.escalated_to_service_manager_on IS NULL"
+        ).fetchone()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        screen = app.screen
+        assert "disputed" in text_of(screen, "#closure-state").lower()
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        assert "team manager" in text_of(form, "#form-title")
+        form.query_one("#outcome").value = "escalated"
+        form.query_one("#by").value = manager
+        await fill(pilot, "#rationale", "The school and the family disagree: refer it on")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        assert "service manager" in text_of(form, "#form-title")
+        # only the service manager may decide now, and "refer on" is no longer offered
+        assert [v for _, v in form.query_one("#by")._options if v] == [service]
+        assert "escalated" not in [v for _, v in form.query_one("#outcome")._options]
+        await fill(pilot, "#rationale", "Attendance is now steady; Early Help will follow up")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "disputed" not in text_of(screen, "#closure-state").lower()
+
+    def saved(session):
+        child = casework.find_child(session, ref)
+        ending = session.exec(select(Ending).where(Ending.child_id == child.id,
+                                                   Ending.kind == "closure")).one()
+        steps = session.exec(select(Decision).where(Decision.child_id == child.id,
+                                                    Decision.kind == "dispute")).all()
+        return ending.status, ending.dispute_outcome, sorted(d.made_by_role for d in steps)
+
+    status, outcome, roles = read(demo_store, saved)
+    assert status == "approved" and "upheld" in outcome
+    assert roles == ["Service manager", "Team manager"]
