@@ -663,11 +663,19 @@ def plan_check(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         raise typer.Exit(1)
 
 
-def _check_format(fmt: str) -> str:
+def _check_format(fmt: str, formats=None) -> str:
+    """`fmt` as a known format of `formats` (the plan's by default), else one line."""
+    formats = FORMATS if formats is None else formats
     fmt = fmt.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt not in formats:
+        raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(formats)}")
     return fmt
+
+
+def _check_folder(output: Path) -> None:
+    """The folder an output file goes in must exist (one line, else)."""
+    if not output.parent.is_dir():
+        raise CliError(f"no such folder: {output.parent}")
 
 
 @export_app.command("plan")
@@ -681,8 +689,7 @@ def export_plan(ctx: typer.Context, child: ChildArg,
 
     fmt = _check_format(fmt)
     now = _today(today)
-    if not output.parent.is_dir():
-        raise CliError(f"no such folder: {output.parent}")
+    _check_folder(output)
     with _open(ctx, db) as store, store.read() as session:
         doc = _plan_document(session, child, now, version, final)
     plan_export.write(doc, output, fmt)
@@ -818,10 +825,7 @@ def _print_visits(name: str, ref: str, listing, today: date) -> None:
 
 
 def _check_visit_format(fmt: str) -> str:
-    fmt = fmt.lower().lstrip(".")
-    if fmt not in VISIT_FORMATS:
-        raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(VISIT_FORMATS)}")
-    return fmt
+    return _check_format(fmt, VISIT_FORMATS)
 
 
 @export_app.command("visits")
@@ -846,8 +850,7 @@ def export_visits(ctx: typer.Context, child: ChildArg,
     last = _parse_date(end, "--to") if end else None
     if first and last and first > last:
         raise CliError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
-    if not output.parent.is_dir():
-        raise CliError(f"no such folder: {output.parent}")
+    _check_folder(output)
     with _open(ctx, db) as store, store.read() as session:
         record = casework.find_child(session, child)
         history = visit_cases.history(session, record.id, first, last,
@@ -1067,10 +1070,7 @@ def _meeting_to_export(session, meeting: str, latest: bool):
 
 
 def _check_minutes_format(fmt: str) -> str:
-    fmt = fmt.lower().lstrip(".")
-    if fmt not in MINUTES_FORMATS:
-        raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(MINUTES_FORMATS)}")
-    return fmt
+    return _check_format(fmt, MINUTES_FORMATS)
 
 
 @export_app.command("minutes")
@@ -1099,8 +1099,7 @@ def export_minutes(
 
     fmt = _check_minutes_format(fmt)
     now = _today(today)
-    if not output.parent.is_dir():
-        raise CliError(f"no such folder: {output.parent}")
+    _check_folder(output)
     with _open(ctx, db) as store, store.read() as session:
         meeting_id = _meeting_to_export(session, meeting, latest)
         doc = meetings.minutes_document(session, meeting_id, now)

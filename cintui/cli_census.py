@@ -13,6 +13,7 @@ from cintui.cli import (
     DbOption,
     JsonOption,
     TodayOption,
+    _check_folder,
     _echo_json,
     _reading,
     _today,
@@ -47,8 +48,7 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
         la = census.la_number(la) if la is not None else None
     except census.InvalidCensusInput as exc:
         raise CliError(str(exc)) from None
-    if not output.parent.is_dir():
-        raise CliError(f"no such folder: {output.parent}")
+    _check_folder(output)
     with _reading(ctx, db) as rows:
         ret = census.build_return(rows, year, today=now)
     period = ret.period

@@ -16,6 +16,8 @@ from cintui.cli import (
     DbOption,
     JsonOption,
     TodayOption,
+    _check_folder,
+    _check_format,
     _echo_json,
     _open,
     _parse_date,
@@ -387,12 +389,8 @@ def close_summary(
     from cintui import casework, endings
     from cintui.export import endings as summary_export
 
-    fmt = fmt.lower().lstrip(".")
-    if fmt not in summary_export.SUMMARY_FORMATS:
-        raise CliError(f"unknown format {fmt!r}: choose one of "
-                       + ", ".join(summary_export.SUMMARY_FORMATS))
-    if not output.parent.is_dir():
-        raise CliError(f"no such folder: {output.parent}")
+    fmt = _check_format(fmt, summary_export.SUMMARY_FORMATS)
+    _check_folder(output)
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
         doc = endings.summary_document(session, casework.find_child(session, child).id, now)

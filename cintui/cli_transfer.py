@@ -17,6 +17,8 @@ from cintui.cli import (
     DbOption,
     JsonOption,
     TodayOption,
+    _check_folder,
+    _check_format,
     _echo_json,
     _open,
     _parse_date,
@@ -118,15 +120,21 @@ def _report(state, as_json: bool, message: str) -> None:
 def stepdown_status(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                     as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Where the step-down stands: the form, the decision, the due date, the checklist."""
-    from cintui import casework, transfer
+    from cintui import transfer
+
+    _show_state(ctx, db, child, as_json, today, transfer.step_down_state, "step-down")
+
+
+def _show_state(ctx, db, child: str, as_json: bool, today, state_of, label: str) -> None:
+    from cintui import casework
 
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
-        state = transfer.step_down_state(session, casework.find_child(session, child).id, now)
+        state = state_of(session, casework.find_child(session, child).id, now)
     if as_json:
         _echo_json(state.as_json())
     else:
-        _print_state(state, "step-down")
+        _print_state(state, label)
 
 
 @stepdown_app.command("record")
@@ -245,12 +253,8 @@ def _write_step_down_pack(ctx, db, child, output: Path, fmt: str, today) -> None
     from cintui import casework, transfer
     from cintui.export import transfer as pack_export
 
-    fmt = fmt.lower().lstrip(".")
-    if fmt not in pack_export.STEP_DOWN_FORMATS:
-        raise CliError(f"unknown format {fmt!r}: choose one of "
-                       + ", ".join(pack_export.STEP_DOWN_FORMATS))
-    if not output.parent.is_dir():
-        raise CliError(f"no such folder: {output.parent}")
+    fmt = _check_format(fmt, pack_export.STEP_DOWN_FORMATS)
+    _check_folder(output)
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
         doc = transfer.step_down_pack(session, casework.find_child(session, child).id, now)
@@ -288,15 +292,9 @@ def export_stepdown_pack(ctx: typer.Context, child: ChildArg, output: OutputFile
 def transfer_status(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                     as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Where the transfer stands: the form, the decision and the checklist for sending."""
-    from cintui import casework, transfer
+    from cintui import transfer
 
-    now = _today(today)
-    with _open(ctx, db) as store, store.read() as session:
-        state = transfer.transfer_state(session, casework.find_child(session, child).id, now)
-    if as_json:
-        _echo_json(state.as_json())
-    else:
-        _print_state(state, "transfer")
+    _show_state(ctx, db, child, as_json, today, transfer.transfer_state, "transfer")
 
 
 @transfer_app.command("record")

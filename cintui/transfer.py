@@ -61,18 +61,7 @@ def _raise_first(items) -> None:
                           + end_rules.describe_blockers(items))
 
 
-def _child(session: Session, child_id: uuid.UUID) -> m.Child:
-    child = session.get(m.Child, child_id)
-    if child is None:
-        raise EndingError("child", "no such child on this store")
-    return child
-
-
-def _episode(session: Session, child_id: uuid.UUID) -> m.Episode:
-    episode = casework.current_episode(session, child_id)
-    if episode is None:
-        raise EndingError("child", "the child has no episode (no referral) on record")
-    return episode
+_child, _episode = endings._child, endings._episode  # the same refusals as a closure
 
 
 def latest_ending(session: Session, child_id: uuid.UUID, kind: str) -> m.Ending | None:
