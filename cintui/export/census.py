@@ -9,7 +9,6 @@ are returned. The `Source` header (level L, the authority's DfE LA number, softw
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -18,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from cintui.domain.census import CensusChild, CensusEpisode, CensusReturn
+from cintui.export.files import write_private
 
 
 def _add(parent, tag: str, text: str | None = None):
@@ -132,13 +132,4 @@ def write_xml(ret: CensusReturn, path: Path | str, *, la: str | None = None) -> 
     if errors:
         raise SchemaInvalid(f"the return does not validate against {SCHEMA_FILE}, so no "
                             f"file was written: {errors[0]}")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
-        with os.fdopen(fd, "wb") as handle:
-            fd = -1
-            handle.write(data)
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    return path
+    return write_private(path, data)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import re
 import threading
 import unicodedata
@@ -37,6 +36,7 @@ from cintui.domain.plan import (
     RagChange,
     Service,
 )
+from cintui.export.files import write_private
 
 FORMAT = "cintui-plan"
 FORMAT_VERSION = 1
@@ -1138,18 +1138,7 @@ def render(doc: PlanDocument, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
-def _write_private(path: Path, data: bytes) -> Path:
-    """Create (or replace) `path` readable by its owner only, before any byte is written."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
-        with os.fdopen(fd, "wb") as handle:
-            fd = -1
-            handle.write(data)
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    return path
+_write_private = write_private  # (the name the other exports import)
 
 
 def write(doc: PlanDocument, path: Path, fmt: str) -> Path:
