@@ -38,6 +38,8 @@ SCREENS = {
     "my_week": ("cintui.screens.my_week", "MyWeekScreen"),
     "team": ("cintui.screens.team", "TeamScreen"),
     "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
+    "closure": ("cintui.screens.endings", "ClosureScreen"),
+    "step_down": ("cintui.screens.transfer", "StepDownScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}

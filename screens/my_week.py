@@ -23,7 +23,9 @@ STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
 WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meetings",
          "plan": "Enter: the plan, at this need", "consent": "Enter: the child's consent",
-         "summary": "Enter: the child's record"}
+         "summary": "Enter: the child's record",
+         "closure": "Enter: the child's closure (t: family told)",
+         "step_down": "Enter: the child's step-down (x: complete)"}
 
 
 def _what(item: DueItem) -> str:
@@ -194,6 +196,10 @@ class MyWeekScreen(Screen):
             app.open_visit(child_id)
         elif item.target == "plan":
             app.push_screen(app.make_screen("plan", child_id=child_id, need_key=item.need_key))
+        elif item.target in ("closure", "step_down"):
+            # the record underneath, so Esc from the ending lands on the child
+            app.push_screen(app.make_screen("child", child_id=child_id))
+            app.push_screen(app.make_screen(item.target, child_id=child_id))
         else:
             tab = item.target if item.target != "summary" else None
             app.push_screen(app.make_screen("child", child_id=child_id, tab=tab))

@@ -22,6 +22,8 @@ TARGETS = {
     "transfer_in_meeting": "meetings", "minutes": "meetings", "plan_circulation": "meetings",
     "plan_action": "plan",
     "consent": "consent",
+    "closure_notification": "closure",  # the closure screen: `t` family told (BEX 3)
+    "step_down": "step_down",  # the step-down screen: `x` complete (WIR 3)
 }
 GROUPS = ("overdue", "today", "this_week", "next_two_weeks", "later")
 GROUP_LABELS = {

@@ -202,3 +202,27 @@ def test_my_week_snapshot(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+async def test_enter_on_a_step_down_goes_to_the_step_down_and_esc_to_the_record(demo_store):
+    """WIR 3: a step-down agreed and not completed is on My week until it is done; Enter
+    opens the step-down (where `x` completes it); Esc lands on the child's record."""
+    import sqlite3
+
+    with sqlite3.connect(demo_store) as conn:
+        (reference,) = conn.execute(
+            "SELECT c.reference FROM ending e JOIN child c ON c.id = e.child_id "
+            "WHERE e.kind = 'step_down' AND e.status = 'approved'").fetchone()
+    app = WeekHost(demo_store, reference)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "step_down"
+                      and i.child.reference == reference)
+        assert "x: complete" in str(screen.query_one("#week-detail").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "StepDownScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        assert app.screen.child_id == app.child_id
