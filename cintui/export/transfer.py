@@ -111,7 +111,7 @@ def _still_to_do(version: PlanVersion) -> list[str]:
             if a.status in ("done",):
                 continue
             when = f"by {_day(a.by_when)}" if a.by_when else "no date"
-            lines.append(f"    still to do: {a.what} — {a.who or 'no one named'}, {when} "
+            lines.append(f"» still to do: {a.what} — {a.who or 'no one named'}, {when} "
                          f"({ACTION_STATUS_LABELS.get(a.status, a.status).lower()})")
     return lines or ["The plan names no needs."]
 
