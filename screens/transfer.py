@@ -492,7 +492,8 @@ class StepDownScreen(EndingScreen):
         text.append("Family consents to the Level 3 service: "
                     + ("not recorded" if fc is None else "yes" if fc else "no") + "\n")
         text.append("Documents that go: " + (", ".join(
-            DOCUMENT_LABELS[d].lower() for d in e["documents"]) or "none chosen") + "\n")
+            DOCUMENT_LABELS[d][:1].lower() + DOCUMENT_LABELS[d][1:] for d in e["documents"])
+            or "none chosen") + "\n")
         due = self.state.due
         if due and e["status"] == "approved":
             late = due < self.app.today

@@ -269,3 +269,24 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
             assert child.reference == reference and episode.moved_in == date(2026, 11, 16)
     finally:
         check.close()
+
+
+def test_step_down_screen_snapshot(demo_store, snap_compare):
+    """The demo's step-down under way at 120x40: the form, the decision, the due date and
+    the checklist (demo seed 7, fixed TODAY)."""
+    import sqlite3
+
+    with sqlite3.connect(demo_store) as conn:
+        (reference,) = conn.execute(
+            "SELECT c.reference FROM ending e JOIN child c ON c.id = e.child_id "
+            "WHERE e.kind = 'step_down' AND e.status = 'approved'").fetchone()
+    app = ChildHost(demo_store, reference)
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
