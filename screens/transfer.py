@@ -375,7 +375,10 @@ class EndingScreen(Screen):
             if e["decided_on"]:
                 text.append(f"Decided {_iso_day(e['decided_on'])} by {e['decided_by']}: "
                             f"{e['rationale']}\n")
+        shown = (e["decided_on"], e["rationale"]) if e is not None else None
         for dec in s.decisions:
+            if shown == (dec.made_on.isoformat(), dec.rationale):
+                continue  # the decision above, not twice
             text.append(f"  · {_day(dec.made_on)} {dec.decision} — {dec.who}. "
                         f"Rationale: {dec.rationale}\n", style="dim")
         self.query_one("#ending-state", Static).update(text)
