@@ -159,20 +159,26 @@ def _manager_choices(managers: list[endings.Decider]) -> list[tuple[str, str]]:
 
 
 class DecideFormScreen(_DatedForm):
-    """TRA, BEX 3-4: the team manager approves or declines, with the rationale."""
+    """TRA, BEX 3-4: the team manager approves or declines, with the rationale. The
+    step-down and transfer decisions (screens/transfer.py) are this form too."""
+
+    WHAT = "closure"  # what is decided: the words in the title, the choices and messages
+    AGREE = "Approve closure"
+    RULES = "TRA, BEX 3"
+    BY_PROBLEM = "TRA, BEX 3: a team manager or service manager decides"
 
     def __init__(self, child_id: uuid.UUID, managers: list[endings.Decider],
                  me: str | None) -> None:
         super().__init__()
         self.child_id, self.managers, self.me = child_id, managers, me
-        self.TITLE_TEXT = "The manager's decision on closure (TRA, BEX 3)"
+        self.TITLE_TEXT = f"The manager's decision on {self.WHAT} ({self.RULES})"
 
     def fields(self) -> Iterable[Widget]:
         choices = _manager_choices(self.managers)
         first = self.me if any(u == self.me for _, u in choices) else (
             choices[0][1] if choices else None)
         yield self.row("outcome", "Decision", self.choice(
-            [("Approve closure", "approve"), ("Decline: keep the case open", "decline")],
+            [(self.AGREE, "approve"), ("Decline: keep the case open", "decline")],
             "approve"))
         yield self.row("by", "Manager", self.choice(choices, first or Select.NULL,
                                                     blank=not choices))
@@ -182,25 +188,29 @@ class DecideFormScreen(_DatedForm):
     def on_mount(self) -> None:
         if not self.managers:
             self.query_one("#form-info", Static).update(
-                "No team or service manager on this store: only they decide a closure.")
+                "No team or service manager on this store: only they make this decision.")
         self.query_one("#rationale").focus()
 
     def problems(self) -> dict[str, str]:
         problems = {}
         if not self.value("by"):
-            problems["by"] = "TRA, BEX 3: a team manager or service manager decides"
+            problems["by"] = self.BY_PROBLEM
         if not self.text_of("rationale"):
             problems["rationale"] = "BEX 4: give the rationale for the decision"
         self.date_problem(problems)
         return problems
 
+    @staticmethod
+    def decide(session, child_id: uuid.UUID, **kw):
+        return endings.decide_closure(session, child_id, **kw)
+
     def build(self):
         child_id, today, actor = self.child_id, self.app.today, self.app.actor
         approve, by = self.value("outcome") == "approve", self.value("by")
         rationale, on = self.text_of("rationale"), self.date_of("on")
-        return lambda session: endings.decide_closure(
-            session, child_id, approve=approve, rationale=rationale, on=on, today=today,
-            by=by, actor=actor) and True
+        decide = self.decide
+        return lambda session: decide(session, child_id, approve=approve, rationale=rationale,
+                                      on=on, today=today, by=by, actor=actor) and True
 
 
 class ToldFormScreen(_DatedForm):

@@ -27,7 +27,14 @@ from cintui.domain.transfer import (
     moved_repeatedly,
 )
 
-from .endings import YES_NO, _DatedForm, _day, _iso_day, _manager_choices, _yes_no
+from .endings import (
+    YES_NO,
+    DecideFormScreen,
+    _DatedForm,
+    _day,
+    _iso_day,
+    _yes_no,
+)
 from .forms import FormScreen
 
 
@@ -108,51 +115,20 @@ class StepDownFormScreen(_DatedForm):
                                                          today=today) and True
 
 
-class EndingDecideFormScreen(_DatedForm):
+class EndingDecideFormScreen(DecideFormScreen):
     """WIR 3, BEX 4: the manager agrees or declines a step-down or transfer, with why."""
+
+    BY_PROBLEM = "a team manager or service manager decides"
 
     def __init__(self, child_id: uuid.UUID, kind: str, managers: list[endings.Decider],
                  me: str | None) -> None:
-        super().__init__()
-        self.child_id, self.kind, self.managers, self.me = child_id, kind, managers, me
-        self.what = "step-down" if kind == "step_down" else "transfer"
-        self.TITLE_TEXT = f"The manager's decision on the {self.what} (" + (
-            "WIR 3; BEX 4)" if kind == "step_down" else "BEX 4)")
-
-    def fields(self) -> Iterable[Widget]:
-        choices = _manager_choices(self.managers)
-        first = self.me if any(u == self.me for _, u in choices) else (
-            choices[0][1] if choices else None)
-        yield self.row("outcome", "Decision", self.choice(
-            [(f"Agree the {self.what}", "approve"), ("Decline: keep the case open", "decline")],
-            "approve"))
-        yield self.row("by", "Manager", self.choice(choices, first or Select.NULL,
-                                                    blank=not choices))
-        yield self.row("rationale", "Rationale", self.text("", "Why (BEX 4, required)"))
-        yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
-
-    def on_mount(self) -> None:
-        if not self.managers:
-            self.query_one("#form-info", Static).update(
-                f"No team or service manager on this store: only they decide a {self.what}.")
-        self.query_one("#rationale").focus()
-
-    def problems(self) -> dict[str, str]:
-        problems = {}
-        if not self.value("by"):
-            problems["by"] = "a team manager or service manager decides"
-        if not self.text_of("rationale"):
-            problems["rationale"] = "BEX 4: give the rationale for the decision"
-        self.date_problem(problems)
-        return problems
-
-    def build(self):
-        child_id, today, actor = self.child_id, self.app.today, self.app.actor
-        approve, by = self.value("outcome") == "approve", self.value("by")
-        rationale, on = self.text_of("rationale"), self.date_of("on")
-        fn = transfer.decide_step_down if self.kind == "step_down" else transfer.decide_transfer
-        return lambda session: fn(session, child_id, approve=approve, rationale=rationale,
-                                  on=on, today=today, by=by, actor=actor) and True
+        self.kind = kind
+        self.WHAT = "the step-down" if kind == "step_down" else "the transfer"
+        self.AGREE = f"Agree {self.WHAT}"
+        self.RULES = "WIR 3; BEX 4" if kind == "step_down" else "BEX 4"
+        self.decide = (transfer.decide_step_down if kind == "step_down"
+                       else transfer.decide_transfer)
+        super().__init__(child_id, managers, me)
 
 
 class CompleteStepDownFormScreen(_DatedForm):
