@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from cintui import census
+from cintui.domain import census as rules
 from cintui.export.census import to_xml, write_xml
 from cintui.store import models as m
 from cintui.store.engine import create_store
@@ -229,3 +233,132 @@ def test_a_return_the_schema_rejects_is_not_written(tmp_path, store, monkeypatch
     with pytest.raises(export.SchemaInvalid, match="CIN_census_schema_2024.xsd"):
         export.write_xml(ret, out)
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- any record (hypothesis)
+
+_CODES = census.code_lists()
+_PERIOD = rules.census_period(2026, date(2026, 11, 23))
+_FACTORS = sorted(c for c in _CODES["assessment_factor"] if c != rules.NO_FACTORS)
+
+
+def _upn(body: str) -> str:
+    return rules.upn_check_letter("?" + body) + body  # the check letter for its body
+
+
+@st.composite
+def _valid_episode(draw, born: date, start: date) -> rules.CensusEpisode:
+    """A referral and what followed, every date in order (DfE 1103, 8608, 4011, 8630...)."""
+    day = st.integers(0, 120)
+    referral = draw(st.dates(max(start, born), _PERIOD.end))
+    if draw(st.booleans()) and draw(st.booleans()):  # a referral taken no further (8831)
+        return rules.CensusEpisode(referral, draw(st.sampled_from(sorted(
+            _CODES["referral_source"]))), None, True, referral, "RC8")
+    a_start = referral + timedelta(days=draw(day))
+    a_done = a_start + timedelta(days=draw(day)) if draw(st.booleans()) else None
+    factors = tuple(draw(st.lists(st.sampled_from(_FACTORS), min_size=1, max_size=3,
+                                  unique=True))) if a_done else ()
+    plan = (a_done or a_start) + timedelta(days=draw(day)) if draw(st.booleans()) else None
+    closed = reason = plan_end = None
+    if a_done and draw(st.booleans()):
+        closed = max(d for d in (a_done, plan) if d) + timedelta(days=draw(day))
+        reason = "RC8" if plan is None else draw(st.sampled_from(
+            [f"RC{n}" for n in range(1, 8)]))
+        plan_end = closed if plan else None
+    return rules.CensusEpisode(referral, draw(st.sampled_from(sorted(_CODES["referral_source"]))),
+                               draw(st.sampled_from(sorted(_CODES["primary_need"]))), False,
+                               closed, reason, a_start, a_done, factors, plan, plan_end)
+
+
+@st.composite
+def _valid_child(draw, n: int) -> rules.CensusChild:
+    born = draw(st.dates(date(2008, 4, 2), date(2025, 3, 1)))
+    first = draw(_valid_episode(born, _PERIOD.start))  # in the year: in the return
+    episodes = [first]
+    if first.closure_date and first.closure_date < _PERIOD.end - timedelta(days=2):
+        episodes.append(draw(_valid_episode(born, first.closure_date + timedelta(days=1))))
+    upn = _upn(f"999{n:04d}2400{n % 10}") if draw(st.booleans()) else ""
+    return rules.CensusChild(
+        reference=f"C{n}", upn=upn, upn_unknown=None if upn else draw(st.sampled_from(
+            ["UN1", "UN2", "UN3", "UN4", "UN5"])),
+        dob=born, gender=draw(st.sampled_from(["1", "2", "9"])),
+        ethnicity=draw(st.sampled_from(sorted(_CODES["ethnicity"]))),
+        disabilities=("NONE",), episodes=tuple(episodes))
+
+
+_valid_children = st.integers(1, 4).flatmap(
+    lambda k: st.tuples(*(_valid_child(n) for n in range(k))))
+
+# One field made wrong: a date moved, a code swapped for a bad or a different one.
+_odd_dates = st.one_of(st.none(), st.dates(date(2023, 1, 1), date(2027, 6, 30)))
+_EPISODE_BREAKS = {
+    "referral_date": _odd_dates, "closure_date": _odd_dates, "assessment_started": _odd_dates,
+    "assessment_completed": _odd_dates, "cin_plan_start": _odd_dates,
+    "cin_plan_end": _odd_dates, "referral_nfa": st.booleans(),
+    "closure_reason": st.sampled_from([None, "RC0", "RC8", "RC9", "RC5"]),
+    "referral_source": st.sampled_from([None, "", "ZZ", "1A"]),
+    "primary_need": st.sampled_from([None, "N99", "N1"]),
+    "assessment_factors": st.sampled_from([(), ("21",), ("21", "1B"), ("99Z",), ("1B", "1B")]),
+}
+_CHILD_BREAKS = {
+    "reference": st.sampled_from(["", " "]),  # (references are unique in a store)
+    "upn": st.sampled_from(["", "X12", "A999400026001", "a9994000260011"]),
+    "upn_unknown": st.sampled_from([None, "UN6", "UN7", "UN9"]),
+    "dob": _odd_dates, "expected_dob": _odd_dates,
+    "gender": st.sampled_from([None, "0", "7"]),
+    "ethnicity": st.sampled_from([None, "XXXX"]),
+    "disabilities": st.sampled_from([(), ("BAD",), ("NONE", "HAND"), ("HAND", "HAND")]),
+}
+
+
+@st.composite
+def _broken_children(draw):
+    children = list(draw(_valid_children))
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(children) - 1))
+        child = children[i]
+        if draw(st.booleans()):
+            name = draw(st.sampled_from(sorted(_CHILD_BREAKS)))
+            child = replace(child, **{name: draw(_CHILD_BREAKS[name])})
+        else:
+            name = draw(st.sampled_from(sorted(_EPISODE_BREAKS)))
+            eps = list(child.episodes)
+            j = draw(st.integers(0, len(eps) - 1))
+            eps[j] = replace(eps[j], **{name: draw(_EPISODE_BREAKS[name])})
+            child = replace(child, episodes=tuple(eps))
+        children[i] = child
+    return children
+
+
+def _return(children) -> rules.CensusReturn:
+    return rules.build([replace(c, episodes=rules.return_episodes(c.episodes, _PERIOD))
+                        for c in children], _PERIOD, _CODES)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_valid_children)
+def test_a_sound_record_is_never_left_out_and_its_file_validates(children):
+    """DOMAIN.md §10: no false alarm: children whose dates are in order and codes valid all
+    go in the file, and the file validates against the DfE schema."""
+    from cintui.export.census import schema_errors
+
+    ret = _return(children)
+    assert ret.excluded == ()
+    assert len(ret.children) == len(children)
+    assert schema_errors(to_xml(ret)) == []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_broken_children())
+def test_whatever_is_wrong_a_child_the_rules_let_through_validates(children):
+    """DOMAIN.md §10: the rules are the gate: with one to three fields made wrong, any
+    child they still let into the file gives XML the DfE schema accepts, and every child
+    left out is listed with a rule and a reason. Bad input never crashes the return."""
+    from cintui.export.census import schema_errors
+
+    ret = _return(children)
+    for left_out in ret.excluded:
+        assert left_out.rule and left_out.message and left_out.reference is not None
+    assert {c.reference for c in ret.children}.isdisjoint(ret.excluded_children)
+    if ret.children:
+        assert schema_errors(to_xml(ret)) == []
