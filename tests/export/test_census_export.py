@@ -330,7 +330,7 @@ def _broken_children(draw):
     return children
 
 
-def _return(children) -> rules.CensusReturn:
+def _domain_return(children) -> rules.CensusReturn:
     return rules.build([replace(c, episodes=rules.return_episodes(c.episodes, _PERIOD))
                         for c in children], _PERIOD, _CODES)
 
@@ -342,7 +342,7 @@ def test_a_sound_record_is_never_left_out_and_its_file_validates(children):
     go in the file, and the file validates against the DfE schema."""
     from cintui.export.census import schema_errors
 
-    ret = _return(children)
+    ret = _domain_return(children)
     assert ret.excluded == ()
     assert len(ret.children) == len(children)
     assert schema_errors(to_xml(ret)) == []
@@ -356,7 +356,7 @@ def test_whatever_is_wrong_a_child_the_rules_let_through_validates(children):
     left out is listed with a rule and a reason. Bad input never crashes the return."""
     from cintui.export.census import schema_errors
 
-    ret = _return(children)
+    ret = _domain_return(children)
     for left_out in ret.excluded:
         assert left_out.rule and left_out.message and left_out.reference is not None
     assert {c.reference for c in ret.children}.isdisjoint(ret.excluded_children)
