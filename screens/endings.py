@@ -395,9 +395,87 @@ class RereferFormScreen(_DatedForm):
 # ---------------------------------------------------------------- the closure screen
 
 
-class ClosureScreen(Screen):
+class EndingStepsScreen(Screen):
+    """Where an ending stands (closure, step-down, transfer) and each next step by one key:
+    a step's key works only in the statuses `STEPS` gives it; `FIRST` (the step that starts
+    one) also needs the child's case open. Subclasses read their state and draw it."""
+
+    PREFIX = "ending"  # the ids: #<prefix>-state, -checklist, -keys
+    FIRST = "record"
+    STEPS: dict[str, tuple] = {}
+
+    def __init__(self, child_id: uuid.UUID) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.state = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id=f"{self.PREFIX}-body"):
+            yield Static("Loading…", id=f"{self.PREFIX}-state")
+            yield Static("", id=f"{self.PREFIX}-checklist")
+            yield Static("", id=f"{self.PREFIX}-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def state_of(self, session):
+        raise NotImplementedError
+
+    def load(self) -> None:
+        with self.app.store.read() as session:
+            self.state = self.state_of(session)
+        self._show()
+        self.refresh_bindings()
+
+    def _show(self) -> None:
+        raise NotImplementedError
+
+    def _allowed(self, step: str) -> bool:
+        s = self.state
+        if s is None:
+            return False
+        if step == self.FIRST and s.child_status == "closed":
+            return False
+        return s.status in self.STEPS[step]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.STEPS:
+            return self._allowed(action)
+        return True
+
+    def _saved(self, result: object) -> None:
+        if result:
+            self.load()
+
+    def _by(self) -> str:
+        """Who recommends: the child's worker, else whoever is using cintui."""
+        from cintui import record
+
+        with self.app.store.read() as session:
+            header = record.child_header(session, self.child_id, self.app.today)
+        return header.worker if header.worker != "unallocated" else self.app.actor
+
+    def _managers(self) -> list[endings.Decider]:
+        with self.app.store.read() as session:
+            return endings.managers(session)
+
+    def _exports(self):
+        from cintui import config
+
+        folder = config.data_dir(create=True) / "exports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class ClosureScreen(EndingStepsScreen):
     """Where the closure stands, and each next step by one key."""
 
+    PREFIX, FIRST = "closure", "recommend"
     DEFAULT_CSS = """
     ClosureScreen #closure-body { padding: 0 1; }
     ClosureScreen Static { height: auto; }
@@ -425,28 +503,6 @@ class ClosureScreen(Screen):
         "summary": ("recommended", "approved", "declined", "disputed", "completed",
                     "withdrawn"),
     }
-
-    def __init__(self, child_id: uuid.UUID) -> None:
-        super().__init__()
-        self.child_id = child_id
-        self.state: endings.ClosureState | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(id="closure-body"):
-            yield Static("Loading…", id="closure-state")
-            yield Static("", id="closure-checklist")
-            yield Static("", id="closure-keys")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.load()
-
-    def load(self) -> None:
-        with self.app.store.read() as session:
-            self.state = endings.closure_state(session, self.child_id, self.app.today)
-        self._show()
-        self.refresh_bindings()
 
     def _show(self) -> None:
         s = self.state
@@ -509,39 +565,12 @@ class ClosureScreen(Screen):
             if self._allowed(action)]
         self.query_one("#closure-keys", Static).update("Next: " + " · ".join(keys))
 
-    def _allowed(self, step: str) -> bool:
-        s = self.state
-        if s is None:
-            return False
-        status = s.status
-        if step == "recommend":
-            return s.child_status != "closed" and status in self.STEPS[step]
-        return status in self.STEPS[step]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.STEPS:
-            return self._allowed(action)
-        return True
-
-    def _saved(self, result: object) -> None:
-        if result:
-            self.load()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    def state_of(self, session) -> endings.ClosureState:
+        return endings.closure_state(session, self.child_id, self.app.today)
 
     def action_recommend(self) -> None:
-        from cintui import record
-
-        with self.app.store.read() as session:
-            header = record.child_header(session, self.child_id, self.app.today)
-        by = header.worker if header.worker != "unallocated" else self.app.actor
-        self.app.push_screen(RecommendFormScreen(self.child_id, by, self.state.prefill),
+        self.app.push_screen(RecommendFormScreen(self.child_id, self._by(), self.state.prefill),
                              self._saved)
-
-    def _managers(self) -> list[endings.Decider]:
-        with self.app.store.read() as session:
-            return endings.managers(session)
 
     def action_decide(self) -> None:
         self.app.push_screen(DecideFormScreen(self.child_id, self._managers(), self.app.worker),
@@ -562,13 +591,6 @@ class ClosureScreen(Screen):
         self.app.push_screen(SettleFormScreen(self.child_id, self._managers(),
                                               bool(d.get("escalated_to_service_manager_on"))),
                              self._saved)
-
-    def _exports(self):
-        from cintui import config
-
-        folder = config.data_dir(create=True) / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        return folder
 
     @work(thread=True, exclusive=True, group="closure-export")
     def action_letters(self) -> None:

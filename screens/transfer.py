@@ -10,12 +10,9 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Select, Static
+from textual.widgets import Select, Static
 
 from cintui import endings, transfer
 from cintui.domain.endings import ENDING_STATUS_LABELS
@@ -30,6 +27,7 @@ from cintui.domain.transfer import (
 from .endings import (
     YES_NO,
     DecideFormScreen,
+    EndingStepsScreen,
     _DatedForm,
     _day,
     _iso_day,
@@ -294,7 +292,7 @@ class SentFormScreen(_DatedForm):
 # ---------------------------------------------------------------- the screens
 
 
-class EndingScreen(Screen):
+class EndingScreen(EndingStepsScreen):
     """Where a step-down or transfer stands, and each next step by one key."""
 
     DEFAULT_CSS = """
@@ -303,33 +301,7 @@ class EndingScreen(Screen):
     """
     KIND = "step_down"
     WHAT = "step-down"
-    STEPS: dict[str, tuple] = {}
     KEYS: tuple[tuple[str, str, str], ...] = ()
-
-    def __init__(self, child_id: uuid.UUID) -> None:
-        super().__init__()
-        self.child_id = child_id
-        self.state: transfer.EndingState | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(id="ending-body"):
-            yield Static("Loading…", id="ending-state")
-            yield Static("", id="ending-checklist")
-            yield Static("", id="ending-keys")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.load()
-
-    def state_of(self, session) -> transfer.EndingState:
-        raise NotImplementedError
-
-    def load(self) -> None:
-        with self.app.store.read() as session:
-            self.state = self.state_of(session)
-        self._show()
-        self.refresh_bindings()
 
     def details(self, text: Text, e: dict) -> None:
         """The kind's own lines."""
@@ -382,37 +354,8 @@ class EndingScreen(Screen):
         keys = [f"{key} {label}" for key, action, label in self.KEYS if self._allowed(action)]
         self.query_one("#ending-keys", Static).update("Next: " + " · ".join(keys))
 
-    def _allowed(self, step: str) -> bool:
-        s = self.state
-        if s is None:
-            return False
-        if step == "record":
-            return s.child_status != "closed" and s.status in self.STEPS[step]
-        return s.status in self.STEPS[step]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.STEPS:
-            return self._allowed(action)
-        return True
-
-    def _saved(self, result: object) -> None:
-        if result:
-            self.load()
-
-    def _by(self) -> str:
-        from cintui import record
-
-        with self.app.store.read() as session:
-            header = record.child_header(session, self.child_id, self.app.today)
-        return header.worker if header.worker != "unallocated" else self.app.actor
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
     def action_decide(self) -> None:
-        with self.app.store.read() as session:
-            managers = endings.managers(session)
-        self.app.push_screen(EndingDecideFormScreen(self.child_id, self.KIND, managers,
+        self.app.push_screen(EndingDecideFormScreen(self.child_id, self.KIND, self._managers(),
                                                     self.app.worker), self._saved)
 
     def action_withdraw(self) -> None:
@@ -420,13 +363,6 @@ class EndingScreen(Screen):
             transfer.withdraw(session, self.child_id, self.KIND)
         self.notify(f"{self.WHAT.capitalize()} withdrawn: the case stays open")
         self.load()
-
-    def _exports(self):
-        from cintui import config
-
-        folder = config.data_dir(create=True) / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        return folder
 
 
 BASE_BINDINGS = [
