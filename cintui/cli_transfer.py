@@ -75,6 +75,20 @@ def _step(ctx, db, child, today, fn, state_fn):
         return state_fn(session, record.id, now)
 
 
+def _decide(ctx, db, child, today, decide, state_fn, *, approve: bool | None, rationale: str,
+            by: str | None, on: str | None):
+    """The manager's decision (`decide`: decide_step_down / decide_transfer), in one write
+    session; the state after."""
+    if approve is None:
+        raise CliError("give --approve or --decline")
+
+    def step(session, record, now):
+        decide(session, record.id, approve=approve, rationale=rationale, on=_on(on, now),
+               today=now, by=by, actor=access.current_actor())
+
+    return _step(ctx, db, child, today, step, state_fn)
+
+
 def _print_state(state, what: str) -> None:
     e = state.ending
     typer.echo(f"{state.name} {state.reference}: "
@@ -189,15 +203,8 @@ def stepdown_decide(
     Agreement starts the 5 working days to complete it."""
     from cintui import transfer
 
-    if approve is None:
-        raise CliError("give --approve or --decline")
-
-    def step(session, record, now):
-        transfer.decide_step_down(session, record.id, approve=approve, rationale=rationale,
-                                  on=_on(on, now), today=now, by=by,
-                                  actor=access.current_actor())
-
-    state = _step(ctx, db, child, today, step, transfer.step_down_state)
+    state = _decide(ctx, db, child, today, transfer.decide_step_down,
+                    transfer.step_down_state, approve=approve, rationale=rationale, by=by, on=on)
     _report(state, as_json, f"Step-down agreed for {state.name} ({state.reference}); "
             f"complete it by {_day(state.due)} (WIR 3)" if approve else
             f"Step-down declined for {state.name} ({state.reference}): the case stays open")
@@ -349,15 +356,8 @@ def transfer_decide(
     """The team manager agrees or declines the transfer, with the rationale (BEX 4)."""
     from cintui import transfer
 
-    if approve is None:
-        raise CliError("give --approve or --decline")
-
-    def step(session, record, now):
-        transfer.decide_transfer(session, record.id, approve=approve, rationale=rationale,
-                                 on=_on(on, now), today=now, by=by,
-                                 actor=access.current_actor())
-
-    state = _step(ctx, db, child, today, step, transfer.transfer_state)
+    state = _decide(ctx, db, child, today, transfer.decide_transfer, transfer.transfer_state,
+                    approve=approve, rationale=rationale, by=by, on=on)
     _report(state, as_json, f"Transfer agreed for {state.name} ({state.reference}): "
             "cintui export transfer-pack, then cintui transfer sent" if approve else
             f"Transfer declined for {state.name} ({state.reference})")
