@@ -53,7 +53,7 @@ def report(what: str, times: list[float]) -> None:
 
 
 def load(db: Path, runs: int) -> None:
-    from cintui import caseload
+    from cintui.casework import caseload
     from cintui.store import fast
 
     reader = fast.open_reader(db, None)
@@ -68,8 +68,8 @@ def load(db: Path, runs: int) -> None:
 
 
 async def keystrokes(db: Path) -> None:
-    from cintui import access
     from cintui.app import CintuiApp
+    from cintui.store import access
 
     app = CintuiApp(access.StoreLocation(path=db), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:

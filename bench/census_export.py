@@ -27,7 +27,7 @@ YEAR = 2026
 
 
 def plain_sql(year: int) -> str:
-    from cintui import census
+    from cintui.casework import census
 
     period = census.census_period(year)
     queries = [census._EPISODES, census._CHILDREN]

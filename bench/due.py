@@ -27,7 +27,7 @@ TODAY = date(2026, 11, 23)
 
 
 def plain_sql(until: str) -> str:
-    from cintui import caseload, due
+    from cintui.casework import caseload, due
 
     ids = caseload.ids_sql("everyone")
     queries = [

@@ -35,13 +35,13 @@ def tui_arguments(argv: list[str]) -> dict | None:
 def main() -> None:
     opts = tui_arguments(sys.argv[1:])
     if opts is None:
-        from cintui.cli import run
+        from cintui.cli.main import run
 
         run()
         return
     os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
-    from cintui import access
     from cintui.app import run_app
+    from cintui.store import access
 
     run_app(access.locate(opts["db"]), encrypt=opts["encrypt"], worker=opts["as"])
 

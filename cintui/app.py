@@ -21,7 +21,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import Screen
 
-from cintui import access, config
+from cintui.reference import config
+from cintui.store import access
 
 SCREENS = {
     "welcome": ("cintui.screens.welcome", "WelcomeScreen"),
@@ -216,12 +217,12 @@ class CintuiApp(App):
         self._store = value
 
     def on_store_opened(self, message: StoreOpened) -> None:
-        from cintui import casework
+        from cintui.casework import cases
 
         self.store = message.store
         with self.store.read() as session:
-            workers = casework.list_workers(session)
-            demo = casework.is_demo_store(session)
+            workers = cases.list_workers(session)
+            demo = cases.is_demo_store(session)
         self._start(workers, demo, encrypted=self.store.encrypted)
 
     def on_reader_opened(self, message: ReaderOpened) -> None:
@@ -329,22 +330,22 @@ class CintuiApp(App):
         return self._store is not None or not self._store_ready.is_set()
 
     def choose_worker(self) -> None:
-        from cintui import casework
+        from cintui.casework import cases
 
         if not self.has_store:
             return
         with self.store.read() as session:
-            workers = casework.list_workers(session)
+            workers = cases.list_workers(session)
         self.push_screen(self.make_screen("who", workers=workers, switching=True))
 
     # ---------------------------------------------------------------- navigation
 
     def child_index(self) -> list[tuple[uuid.UUID, str]]:
-        from cintui import casework
+        from cintui.casework import cases
 
         with self.store.read() as session:
             return [(c.id, f"{c.name} {c.reference}")
-                    for c in casework.list_children(session, self.today)]
+                    for c in cases.list_children(session, self.today)]
 
     def open_child(self, child_id: uuid.UUID) -> None:
         self.push_screen(self.make_screen("child", child_id=child_id))
@@ -352,7 +353,7 @@ class CintuiApp(App):
     def open_visit(self, child_id: uuid.UUID) -> None:
         """The visit form for a child: this worker's own draft if there is one (offered
         back after a crash), else a new visit."""
-        from cintui import visits
+        from cintui.casework import visits
 
         with self.store.read() as session:
             mine = [d for d in visits.child_drafts(session, child_id) if d.owner == self.actor]
@@ -437,7 +438,7 @@ class CintuiApp(App):
 
 def run_app(location: access.StoreLocation, *, encrypt: bool = True,
             worker: str | None = None) -> None:
-    from cintui import holiday_cache
+    from cintui.reference import holiday_cache
 
     holiday_cache.install()  # bank holidays from a cache: the app starts ~60 ms sooner
     CintuiApp(location, encrypt=encrypt, worker=worker).run()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from cintui import casework
+from cintui.casework import cases
 from cintui.domain.calendar import (
     WorkingCalendar,
     add_months,
@@ -1197,7 +1197,7 @@ def _drop_last_children(out: DemoCounts, extra: int) -> set:
 
 def generate(store, *, children: int, seed: int, today: date, policy: str = "england") -> DemoCounts:
     """Write a demo caseload into an empty store, in one audited transaction."""
-    from cintui import policies
+    from cintui.reference import policies
 
     profile = policies.load_policy(policy)
     gc.disable()  # ~100,000 short-lived rows and no cycles: collection is pure overhead here
@@ -1217,8 +1217,8 @@ def _generate(store, children: int, seed: int, today: date, profile) -> DemoCoun
         else:
             by_model[row.model].append(row)
     with store.session(ACTOR) as session:
-        casework.set_store_policy(session, profile.name)
-        casework.mark_demo_store(session)
+        cases.set_store_policy(session, profile.name)
+        cases.mark_demo_store(session)
         for model in WRITE_ORDER:
             audit.insert_rows(session, model, by_model[model])
         session.add_all(drafts)

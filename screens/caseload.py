@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from cintui import caseload
+from cintui.casework import caseload
 from cintui.domain.timescales import DueState
 from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
 

@@ -30,7 +30,7 @@ from textual.widgets import (
     TabPane,
 )
 
-from cintui import record, visits
+from cintui.casework import record, visits
 from cintui.domain.child import spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import SCOPE_LABELS, ConsentStatus
@@ -476,7 +476,7 @@ class ChildScreen(Screen):
             self.notify("No minutes were recorded in cintui for this meeting")
 
     def action_book_meeting(self) -> None:
-        from cintui import meetings
+        from cintui.casework import meetings
 
         from .meeting_forms import ScheduleFormScreen
 
@@ -508,7 +508,7 @@ class ChildScreen(Screen):
         if m is None or m.status != "held":
             self.notify("Choose a held meeting to record who its minutes went to")
             return
-        from cintui import meetings
+        from cintui.casework import meetings
 
         from .meeting_forms import SentFormScreen
 
@@ -678,7 +678,7 @@ class ChildScreen(Screen):
     # ------------------------------------------------------------ endings (DOMAIN.md §7)
 
     def action_decision(self) -> None:
-        from cintui import endings
+        from cintui.casework import endings
 
         from .endings import DecisionFormScreen
 

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Select, Static
 
-from cintui import codes, endings
+from cintui.casework import endings
 from cintui.domain.endings import (
     DECISION_KIND_LABELS,
     DECISION_KINDS,
@@ -25,6 +25,7 @@ from cintui.domain.endings import (
     DISPUTE_OUTCOMES,
     ENDING_STATUS_LABELS,
 )
+from cintui.reference import codes
 
 from .forms import FormScreen
 
@@ -451,7 +452,7 @@ class EndingStepsScreen(Screen):
 
     def _by(self) -> str:
         """Who recommends: the child's worker, else whoever is using cintui."""
-        from cintui import record
+        from cintui.casework import record
 
         with self.app.store.read() as session:
             header = record.child_header(session, self.child_id, self.app.today)
@@ -462,7 +463,7 @@ class EndingStepsScreen(Screen):
             return endings.managers(session)
 
     def _exports(self):
-        from cintui import config
+        from cintui.reference import config
 
         folder = config.data_dir(create=True) / "exports"
         folder.mkdir(mode=0o700, exist_ok=True)

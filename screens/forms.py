@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from cintui import casework, codes, record
+from cintui.casework import cases, record
 from cintui.domain import child as child_rules
 from cintui.domain.consent import (
     CONSENT_DECISIONS,
@@ -36,6 +36,7 @@ from cintui.domain.consent import (
     check_withheld,
 )
 from cintui.domain.people import PERSON_KINDS, InvalidContact, check_email, normalise_phone
+from cintui.reference import codes
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -359,7 +360,7 @@ class ChildFormScreen(FormScreen):
             child_id = self.child_id
             return lambda s: record.update_child(s, child_id, new, today).id
         worker = self.worker_choices.get(new.worker_id) if new.worker_id else None
-        add = casework.NewChild(
+        add = cases.NewChild(
             first_name=new.first_name, last_name=new.last_name,
             referral_date=self.date_of("referral_date"), dob=new.dob,
             expected_dob=new.expected_dob, gender=new.gender, ethnicity=new.ethnicity,
@@ -369,7 +370,7 @@ class ChildFormScreen(FormScreen):
         )
 
         def save(session):
-            child = casework.add_child(session, add, today)
+            child = cases.add_child(session, add, today)
             if new.known_as:
                 child.known_as = new.known_as
             return child.id

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from textual.widget import Widget
 from textual.widgets import SelectionList, Static
 
-from cintui import meetings
+from cintui.casework import meetings
 from cintui.domain.meeting import (
     KIND_LABELS,
     MEETING_KINDS,

@@ -33,7 +33,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from cintui import casework, drafts, meetings, plans, record
+from cintui.casework import cases, drafts, meetings, plans, record
 from cintui.domain.meeting import (
     ATTENDANCE,
     ATTENDANCE_LABELS,
@@ -215,7 +215,7 @@ class MinutingScreen(Screen):
             version_id = plans.current_version_id(session, detail.child_id)
             plan = plans.load_version(session, version_id) if version_id else None
             self.child_name = record.get_child(session, detail.child_id).full_name
-            policy = casework.store_policy(session)
+            policy = cases.store_policy(session)
         self.detail = detail
         for need in plan.needs if plan else ():
             self._by_need[need.key] = [a.key for a in need.actions]
@@ -586,7 +586,7 @@ class MinutingScreen(Screen):
             with app.store.session(app.actor) as session:
                 version = meetings.finish(session, self.meeting_id, minutes, actor=app.actor,
                                           now=app.clock(), draft_id=self.draft_id)
-        except casework.CaseworkError as exc:
+        except cases.CaseworkError as exc:
             app.call_from_thread(self._refused, exc)
             return
         app.call_from_thread(self._finished, version)
@@ -637,8 +637,8 @@ class MinutesViewScreen(Screen):
     def action_export(self) -> None:
         """The minutes (with the updated plan) as PDF and DOCX in the exports folder, for
         circulation (WIR 2.3, 2.7)."""
-        from cintui import config
         from cintui.export import minutes as minutes_export
+        from cintui.reference import config
 
         app = self.app
         folder = config.data_dir(create=True) / "exports"

@@ -13,8 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cintui import caseload
-from cintui import due as due_cases
+from cintui.casework import caseload
+from cintui.casework import due as due_cases
 from cintui.domain.due import GROUP_LABELS, GROUPS, DueGroups, DueItem, describe_left
 from cintui.domain.timescales import DueState
 

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cintui import plans, record
+from cintui.casework import plans, record
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion
 
 from .forms import ConfirmScreen
@@ -195,8 +195,8 @@ class PlanScreen(Screen):
     def problems(self):
         if self.version is None:
             return []
-        from cintui import plain_words
         from cintui.domain.plan_checks import check_plan
+        from cintui.reference import plain_words
 
         return check_plan(self.version, self.app.today, plain_words.load_plain_words())
 
@@ -375,8 +375,8 @@ class PlanScreen(Screen):
     def _export(self, version_id: uuid.UUID) -> None:
         """The shown version as PDF (for the family) and DOCX, into the exports folder;
         DRAFT-marked unless it passes every check."""
-        from cintui import config
         from cintui.export import plan as plan_export
+        from cintui.reference import config
 
         app = self.app
         folder = config.data_dir(create=True) / "exports"

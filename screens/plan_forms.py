@@ -20,7 +20,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
-from cintui import plans
+from cintui.casework import plans
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
     ACTION_STATUSES,

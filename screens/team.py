@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Select, Sparkline, Static, TextArea
 
-from cintui import caseload
-from cintui import team as team_cases
+from cintui.casework import caseload
+from cintui.casework import team as team_cases
 from cintui.domain.oversight import KINDS
 from cintui.screens.forms import FormScreen, parse_date
 

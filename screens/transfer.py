@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Select, Static
 
-from cintui import endings, transfer
+from cintui.casework import endings, transfer
 from cintui.domain.endings import ENDING_STATUS_LABELS
 from cintui.domain.transfer import (
     CONSENT_TO_SHARE,

@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from cintui import access
 from cintui.app import ReaderOpened, StoreOpened
+from cintui.store import access
 
 
 class UnlockScreen(Screen):

@@ -36,7 +36,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from cintui import casework, drafts, record, visits
+from cintui.casework import cases, drafts, record, visits
 from cintui.domain.child import spoken_age
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.visit import (
@@ -397,8 +397,8 @@ class VisitFormScreen(Screen):
                                 now=app.clock(), draft_id=self.draft_id)
             with app.store.read() as session:
                 child = record.get_child(session, self.child_id)
-                due = casework.child_deadlines(session, child, app.today)
-        except casework.CaseworkError as exc:
+                due = cases.child_deadlines(session, child, app.today)
+        except cases.CaseworkError as exc:
             app.call_from_thread(self._refused, exc)
             return
         nxt = next((d for d in due if d.key == "visit"), None)
@@ -629,7 +629,7 @@ class AddendumScreen(ModalScreen[bool]):
             with app.store.session(app.actor) as session:
                 visits.add_addendum(session, self.visit_id, text, actor=app.actor,
                                     now=app.clock())
-        except casework.CaseworkError as exc:
+        except cases.CaseworkError as exc:
             app.call_from_thread(self.query_one("#addendum-error", Static).update,
                                  getattr(exc, "problem", str(exc)))
             return

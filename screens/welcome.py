@@ -9,8 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from cintui import access
 from cintui.app import StoreOpened
+from cintui.store import access
 
 DEMO_CHILDREN = 120
 
@@ -100,8 +100,8 @@ class WelcomeScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def _create(self, passphrase: str | None, demo: bool) -> None:
-        from cintui import casework
         from cintui import demo as demo_data
+        from cintui.casework import cases
         from cintui.store.engine import StoreError
 
         app = self.app
@@ -112,7 +112,7 @@ class WelcomeScreen(Screen):
                 demo_data.generate(store, children=DEMO_CHILDREN, seed=1, today=app.today)
             else:
                 with store.session(app.actor) as session:
-                    casework.set_store_policy(session, "england")
+                    cases.set_store_policy(session, "england")
         except (StoreError, access.AccessError) as exc:
             app.call_from_thread(self._failed, str(exc))
             return

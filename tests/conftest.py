@@ -24,7 +24,7 @@ def private_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("CINTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("CINTUI_USER", "test.worker")
     try:
-        from cintui import policies
+        from cintui.reference import policies
 
         policies.clear_cache()
     except ImportError:  # pragma: no cover - before the policies module exists

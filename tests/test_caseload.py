@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from cintui import casework, policies
-from cintui.caseload import filter_rows, load_caseload
+from cintui.casework import cases
+from cintui.casework.caseload import filter_rows, load_caseload
+from cintui.reference import policies
 from cintui.store import fast
 from cintui.store.engine import open_store
 from cintui.store.models import Consent, Meeting, Visit
@@ -29,7 +30,7 @@ def load(reader, **kw):
 def workers(path):
     store = open_store(path, None)
     with store.read() as session:
-        out = casework.list_workers(session), casework.list_children(session, TODAY,
+        out = cases.list_workers(session), cases.list_children(session, TODAY,
                                                                       open_only=True)
     store.close()
     return out
@@ -57,8 +58,8 @@ def test_next_visit_and_review_match_the_timescale_engine_on_the_child_record(re
     states = set()
     with store.read() as session:
         for ref, row in rows.items():
-            child = casework.find_child(session, ref)
-            due = {d.key: d for d in casework.child_deadlines(session, child, TODAY)}
+            child = cases.find_child(session, ref)
+            due = {d.key: d for d in cases.child_deadlines(session, child, TODAY)}
             assert row.next_visit == due.get("visit"), ref
             assert row.next_review == (due.get("first_review") or due.get("review")), ref
             if row.next_visit:
@@ -155,7 +156,7 @@ def test_a_fixed_number_of_sql_statements_through_sqlalchemy(demo_store):
 
 def test_every_source_gives_the_same_caseload(reader, demo_store):
     """The first-paint reader, a DB-API connection, a SQLAlchemy session: one answer."""
-    from cintui.caseload import reading
+    from cintui.casework.caseload import reading
 
     by_reader = load(reader, view="everyone")
     store = open_store(demo_store, None)
@@ -175,7 +176,7 @@ def test_an_unknown_view_is_refused(reader):
 
 
 def test_rag_counts_come_from_the_plan_in_force(demo_store, reader):
-    from cintui import plans
+    from cintui.casework import plans
 
     rows = {r.id: r for r in load(reader, view="everyone")}
     store = open_store(demo_store, None)
@@ -194,7 +195,7 @@ def test_rag_counts_come_from_the_plan_in_force(demo_store, reader):
 def test_an_amber_action_without_owner_or_date_is_flagged_wir_2_3(demo_store, reader):
     from dataclasses import replace
 
-    from cintui import plans
+    from cintui.casework import plans
 
     clean = next(r for r in load(reader, view="everyone")
                  if r.amber and "Amber without owner or date" not in r.flags)

@@ -98,7 +98,7 @@ def test_the_demo_census_returns_of_both_years_break_no_dfe_rule(demo_store, tmp
     DfE schema."""
     from lxml import etree
 
-    from cintui import census
+    from cintui.casework import census
     from cintui.export.census import write_xml
     from tests.export.test_census_export import XSD
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui import casework, meetings
+from cintui.casework import cases, meetings
 from cintui.domain.meeting import minutes_problems
 from cintui.store.engine import open_store
 from cintui.store.models import Child, Meeting
@@ -26,7 +26,7 @@ def test_open_children_have_minutes_of_their_latest_meeting(store):
     """WIR 2.6: each Amber's update is the minutes; the latest held meeting of every open
     child has them, complete enough to have been finished (attendance, decisions)."""
     with store.read() as session:
-        policy = casework.store_policy(session)
+        policy = cases.store_policy(session)
         kids = session.exec(select(Child).where(Child.status == "cin_plan")).all()
         latest = []
         for child in kids:
@@ -46,7 +46,7 @@ def test_some_minutes_are_not_yet_circulated_and_some_reviews_are_booked(store):
     """BEX 3 / WIR 2.3: minutes due shows until they are sent; booked reviews have their
     invitees from the child's People (WIR 2.3)."""
     with store.read() as session:
-        policy = casework.store_policy(session)
+        policy = cases.store_policy(session)
         rows = [r for c in session.exec(select(Child)).all()
                 for r in meetings.list_meetings(session, c.id, policy)]
         booked = [meetings.load_meeting(session, r.id) for r in rows if r.status == "scheduled"]

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from cintui import casework, demo, visits
+from cintui import demo
+from cintui.casework import cases, visits
 from cintui.domain.visit import TEXT_FIELDS, VisitContent, visit_problems
 from cintui.store import models as m
 from cintui.store.engine import open_store
@@ -27,7 +28,7 @@ def store(demo_store):
 def on_plan(session) -> list[m.Child]:
     """Children open on a CIN plan."""
     kids = session.exec(select(m.Child).where(m.Child.status == "cin_plan")).all()
-    return [c for c in kids if casework.current_episode(session, c.id).closure_date is None]
+    return [c for c in kids if cases.current_episode(session, c.id).closure_date is None]
 
 
 def all_records(session) -> list[tuple[m.Child, visits.VisitRecord]]:
@@ -157,7 +158,7 @@ def test_one_unfinished_visit_per_worker_on_one_of_their_plan_children(store):
                 assert content.visited_at.date() == TODAY and content.purpose
                 assert content.childs_comments and not content.analysis  # part-written
                 listed = visits.list_visits(session, row.child_id,
-                                            casework.store_policy(session), TODAY)
+                                            cases.store_policy(session), TODAY)
                 assert [d.id for d in listed.drafts] == [draft.id]
                 assert listed.visits  # beside the finalised history
         # Starting a draft is audited; its text is not copied into the audit log.
@@ -168,7 +169,7 @@ def test_one_unfinished_visit_per_worker_on_one_of_their_plan_children(store):
 
 def test_the_visit_list_shows_the_demo_history_newest_first(store):
     with store.read() as session:
-        policy = casework.store_policy(session)
+        policy = cases.store_policy(session)
         child = next(c for c in on_plan(session) if visits.child_visits(session, c.id))
         listed = visits.list_visits(session, child.id, policy, TODAY)
     times = [v.visited_at for v in listed.visits]

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui import casework, drafts, endings, record
+from cintui.casework import cases, drafts, endings, record
 from cintui.store import models as m
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
@@ -38,11 +38,11 @@ def new_child(store, *, first="Sam", dob=date(2018, 5, 4), consent=True,
               referral=date(2026, 3, 2)) -> object:
     """A child on a CIN plan, with a mother, a father without PR, a teacher and a GP."""
     with store.session(ACTOR) as session:
-        child = casework.add_child(session, casework.NewChild(
+        child = cases.add_child(session, cases.NewChild(
             first_name=first, last_name="Endingtest", dob=dob, referral_date=referral,
             primary_need="N1", referral_source="2A", worker=WORKER), TODAY)
         child.status = "cin_plan"
-        casework.current_episode(session, child.id).cin_plan_start = date(2026, 4, 1)
+        cases.current_episode(session, child.id).cin_plan_start = date(2026, 4, 1)
         people = [
             record.PersonInput("Layla Endingtest", "family", "Mother",
                                parental_responsibility=True, lives_with_child=True,
@@ -123,7 +123,7 @@ def test_someone_not_on_the_store_decides_with_their_role(store):
 def deadline_keys(store, child_id) -> dict:
     with store.read() as session:
         child = session.get(m.Child, child_id)
-        return {d.key: d for d in casework.child_deadlines(session, child, TODAY)}
+        return {d.key: d for d in cases.child_deadlines(session, child, TODAY)}
 
 
 def test_approval_starts_the_5_working_day_clock_and_telling_the_family_stops_it(store):
@@ -136,7 +136,7 @@ def test_approval_starts_the_5_working_day_clock_and_telling_the_family_stops_it
         endings.family_told(session, child_id, on=date(2026, 11, 20), today=TODAY)
     assert "closure_notification" not in deadline_keys(store, child_id)
     with store.read() as session:
-        episode = casework.current_episode(session, child_id)
+        episode = cases.current_episode(session, child_id)
         assert (episode.closure_decided, episode.family_told_of_closure) == (
             date(2026, 11, 16), date(2026, 11, 20))
 
@@ -172,9 +172,9 @@ def test_a_complete_closure_sets_the_episode_and_takes_the_child_off_the_caseloa
         endings.family_told(session, child_id, on=date(2026, 11, 18), today=TODAY)
     close(store, child_id, closure_date=date(2026, 11, 20), reason="RC7", unmet_need=False)
     with store.read() as session:
-        episode = casework.current_episode(session, child_id)
+        episode = cases.current_episode(session, child_id)
         ending = endings.closure_ending(session, child_id)
-        open_refs = {c.reference for c in casework.list_children(session, TODAY,
+        open_refs = {c.reference for c in cases.list_children(session, TODAY,
                                                                    open_only=True)}
         child = session.get(m.Child, child_id)
     assert (episode.closure_date, episode.closure_reason, episode.cin_plan_end,
@@ -188,7 +188,7 @@ def test_a_complete_closure_sets_the_episode_and_takes_the_child_off_the_caseloa
 def test_a_final_meeting_recommending_step_down_prefills_the_recommendation(store):
     child_id = new_child(store)
     with store.session(ACTOR) as session:
-        episode = casework.current_episode(session, child_id)
+        episode = cases.current_episode(session, child_id)
         session.add(m.Meeting(child_id=child_id, episode_id=episode.id, kind="final",
                               held_on=date(2026, 11, 10), held=True, status="held",
                               recommendation="step_down", still_in_need=False))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from cintui import config, holiday_cache
 from cintui.domain import calendar
+from cintui.reference import config, holiday_cache
 
 
 def test_cache_matches_the_package_and_is_reused(monkeypatch):

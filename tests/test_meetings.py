@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
-from cintui import casework, meetings, plans
+from cintui.casework import cases, meetings, plans
 from cintui.domain.meeting import (
     ActionUpdate,
     AgreedAction,
@@ -36,7 +36,7 @@ def store(demo_store):
 
 def child_id(store) -> object:
     with store.read() as session:
-        return casework.find_child(session, WITH_PLAN).id
+        return cases.find_child(session, WITH_PLAN).id
 
 
 def book(store, cid, when=datetime(2026, 11, 30, 16, 0)):
@@ -54,7 +54,7 @@ def test_a_meeting_is_booked_with_its_invitees_and_practicalities(store):
     meeting_id = book(store, cid)
     with store.read() as session:
         detail = meetings.load_meeting(session, meeting_id)
-        listed = meetings.list_meetings(session, cid, casework.store_policy(session))
+        listed = meetings.list_meetings(session, cid, cases.store_policy(session))
     assert detail.status == "scheduled" and detail.schedule.venue == "Family home"
     assert detail.schedule.practical == (("interpreter", "Arabic booked"),)
     assert detail.schedule.invitees and detail.schedule.invitees[0].is_parent
@@ -185,7 +185,7 @@ def test_distribution_stops_the_minutes_clock(store):
                     decisions=Decisions(True, date(2027, 2, 28), "continue"))
         meetings.finish(session, meeting_id, m, actor=ACTOR, now=AFTER, draft_id=draft.id)
     with store.read() as session:
-        policy = casework.store_policy(session)
+        policy = cases.store_policy(session)
         row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
     assert row.minutes_due == date(2026, 12, 14)  # England default: 10 working days
     with store.session(ACTOR) as session:

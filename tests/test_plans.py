@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui import casework, plans
+from cintui.casework import cases, plans
 from cintui.domain.plan import Need, PlanAction, Service
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry
@@ -29,9 +29,9 @@ def store(demo_store):
 def child_id(store):
     """A new child with no plan yet, allocated to a demo worker."""
     with store.read() as session:
-        worker = casework.list_workers(session)[0]
+        worker = cases.list_workers(session)[0]
     with store.session(ACTOR) as session:
-        child = casework.add_child(session, casework.NewChild(
+        child = cases.add_child(session, cases.NewChild(
             first_name="Leo", last_name="Marsh", dob=date(2017, 5, 2),
             referral_date=date(2026, 9, 1), worker=worker.username), TODAY)
         return child.id

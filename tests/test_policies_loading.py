@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cintui import policies
 from cintui.domain.policy import TIMESCALE_KEYS, PolicyError
+from cintui.reference import policies
 
 SHIPPED = ["bexley", "england", "stockton", "trafford", "warwickshire", "wirral"]
 

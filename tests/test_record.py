@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui import casework, plans, record
+from cintui.casework import cases, plans, record
 from cintui.domain.child import InvalidChildDetails
 from cintui.domain.people import InvalidContact
 from cintui.store.engine import open_store
@@ -27,7 +27,7 @@ def store(demo_store):
 
 def child(store, reference="DEMO00001"):
     with store.read() as session:
-        return casework.find_child(session, reference)
+        return cases.find_child(session, reference)
 
 
 def last_audit(store, n=1):
@@ -51,7 +51,7 @@ def test_header_and_summary(store):
     assert f"R{plan.rag_counts()['R']} A{plan.rag_counts()['A']}" in summary.plan_headline
     # The timescale engine's deadlines come with the summary (and so with load_record).
     with store.read() as session:
-        expected = casework.child_deadlines(session, record.get_child(session, c.id), TODAY)
+        expected = cases.child_deadlines(session, record.get_child(session, c.id), TODAY)
         loaded = record.load_record(session, c.id, TODAY)
     assert list(summary.deadlines) == expected and summary.deadlines
     assert loaded.summary.deadlines == summary.deadlines
@@ -61,7 +61,7 @@ def test_header_and_summary(store):
 def test_record_errors_are_casework_errors(store):
     import uuid
 
-    with pytest.raises(casework.CaseworkError) as err, store.read() as session:
+    with pytest.raises(cases.CaseworkError) as err, store.read() as session:
         record.child_summary(session, uuid.uuid4(), TODAY)
     assert isinstance(err.value, record.RecordError)
     assert (err.value.field, err.value.problem) == ("child", "no such child on this store")

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from cintui import plans, reports
+from cintui.casework import plans, reports
 from cintui.domain.plan_checks import check_plan
 from cintui.domain.reports import ComplianceLine, Measure
-from cintui.plain_words import load_plain_words
+from cintui.reference.plain_words import load_plain_words
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY

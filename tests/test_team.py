@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from cintui import caseload, casework, due, team
+from cintui.casework import caseload, cases, due, team
 from cintui.domain.timescales import DueState
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
@@ -55,7 +55,7 @@ def test_a_recorded_check_counts_and_a_bad_one_is_refused_with_nothing_written(d
         unchecked = [q for q in before.quality if not q.status.checked]
         assert unchecked and len(unchecked) < len(before.quality)  # the demo has both
         child_id = unchecked[0].child_id
-        with pytest.raises(casework.CaseworkError) as refused, store.session("t.manager") as s:
+        with pytest.raises(cases.CaseworkError) as refused, store.session("t.manager") as s:
             team.record_quality_check(s, child_id, kind="audit", held_on=date(2026, 12, 1),
                                       facilitator="X", findings="Y", needs_met=True,
                                       recorded_by=None, today=TODAY)
@@ -80,7 +80,7 @@ def test_a_recorded_check_counts_and_a_bad_one_is_refused_with_nothing_written(d
 def test_the_views_plans_and_trend_come_from_the_report_rules(conn):
     """Plans passing checks (BEX 2, WIR 2.3) counted over the children with a CIN plan, and
     the weekly visit snapshot (WIR 2.11) over 12 Fridays, the last on or before today."""
-    from cintui import reports
+    from cintui.casework import reports
 
     name = team.team_names(conn)[0]
     view = team.load_team_view(conn, TODAY, name)

@@ -15,8 +15,8 @@ from docx import Document
 from pypdf import PdfReader
 from sqlmodel import select
 
-from cintui import casework, due, endings, plans, record, transfer
-from cintui.caseload import reading
+from cintui.casework import cases, due, endings, plans, record, transfer
+from cintui.casework.caseload import reading
 from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
 from cintui.export.transfer import write_step_down, write_transfer_pack
 from cintui.store import models as m
@@ -107,7 +107,7 @@ def test_step_down_path_is_due_in_five_working_days_until_done(store):
     ready_step_down(store, child_id)
     with store.read() as session:
         state = transfer.step_down_state(session, child_id, TODAY)
-        episode = casework.current_episode(session, child_id)
+        episode = cases.current_episode(session, child_id)
         facts = endings.list_decisions(session, child_id)
     # WIR 3: 5 working days from Mon 16 Nov 2026 is Mon 23 Nov 2026.
     assert state.due == date(2026, 11, 23)
@@ -123,7 +123,7 @@ def test_step_down_path_is_due_in_five_working_days_until_done(store):
     with store.read() as session:
         state = transfer.step_down_state(session, child_id, TODAY)
         closing = endings.closure_ending(session, child_id)
-        episode = casework.current_episode(session, child_id)
+        episode = cases.current_episode(session, child_id)
     assert episode.step_down_completed == date(2026, 11, 20)
     # The closure follows, approved with the step-down decision: RC7 after a CIN plan.
     assert (closing.status, closing.closure_reason, closing.unmet_need) == (
@@ -142,7 +142,7 @@ def test_completing_with_the_family_told_and_a_summary_closes_the_case(store):
                                     summary="Stepped down to the hub; TAF plan agreed.")
     with store.read() as session:
         child = session.get(m.Child, child_id)
-        episode = casework.current_episode(session, child_id)
+        episode = cases.current_episode(session, child_id)
     assert child.status == "closed"
     # new_child puts the child on a plan: RC7; not still in need: no unmet need (STO 3.3).
     assert (episode.closure_reason, episode.unmet_need_stepped_down) == ("RC7", False)
@@ -162,7 +162,7 @@ def test_no_final_meeting_or_no_family_consent_blocks_completion(store):
         transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY)
     assert "no final CIN meeting" in str(err.value) and "voluntary" in str(err.value)
     with store.read() as session:
-        assert casework.current_episode(session, child_id).step_down_completed is None
+        assert cases.current_episode(session, child_id).step_down_completed is None
 
 
 def test_only_a_manager_agrees_a_step_down_and_with_a_rationale(store):
@@ -242,7 +242,7 @@ def test_transfer_path_closes_the_episode_with_rc5(store):
         transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
     with store.read() as session:
         child = session.get(m.Child, child_id)
-        episode = casework.current_episode(session, child_id)
+        episode = cases.current_episode(session, child_id)
         decisions = endings.list_decisions(session, child_id)
         chronology = record.chronology(session, child_id, TODAY)
     assert child.status == "closed"
@@ -352,7 +352,7 @@ def test_import_starts_the_transfer_in_meeting_clock(store, tmp_path):
             assert session.get(m.Worker, child.worker_id).name == "Rita Receiver"
             assert session.get(m.Team, child.team_id).name == "Receiving Team"
         with other.read() as session:
-            episode = casework.current_episode(session, child_id)
+            episode = cases.current_episode(session, child_id)
             plan = plans.current_plan(session, child_id)
             people = record.list_people(session, child_id)
         assert episode.moved_in == date(2026, 11, 16)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import func, select
 
-from cintui import transfer
+from cintui.casework import transfer
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY

@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui import plans, record, transfer
+from cintui.casework import plans, record, transfer
 from cintui.export.transfer import write_transfer_pack
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from cintui import casework, drafts, visits
+from cintui.casework import cases, drafts, visits
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry, Draft, Visit
 from tests.conftest import TODAY
@@ -31,12 +31,12 @@ def store(demo_store):
 def child_id(store):
     """A new child on a CIN plan since 1 Sep 2026, no visits yet."""
     with store.read() as session:
-        worker = casework.list_workers(session)[0]
+        worker = cases.list_workers(session)[0]
     with store.session(ACTOR) as session:
-        child = casework.add_child(session, casework.NewChild(
+        child = cases.add_child(session, cases.NewChild(
             first_name="Leo", last_name="Marsh", dob=date(2017, 5, 2),
             referral_date=date(2026, 8, 3), worker=worker.username), TODAY)
-        episode = casework.current_episode(session, child.id)
+        episode = cases.current_episode(session, child.id)
         episode.cin_plan_start = date(2026, 9, 1)
         session.add(episode)
         return child.id
@@ -186,7 +186,7 @@ def test_the_list_marks_gaps_longer_than_policy_and_the_open_one(store, child_id
             "analysis": "No answer: not seen."}))
         finalise(store, child_id, c)
     with store.read() as session:
-        listing = visits.list_visits(session, child_id, casework.store_policy(session), TODAY)
+        listing = visits.list_visits(session, child_id, cases.store_policy(session), TODAY)
     by_day = {v.visited_at.date(): v for v in listing.visits}
     late = by_day[date(2026, 10, 5)].gap
     assert (late.after, late.due, late.days_late) == (date(2026, 9, 1), date(2026, 9, 29), 4)
@@ -194,7 +194,7 @@ def test_the_list_marks_gaps_longer_than_policy_and_the_open_one(store, child_id
     assert by_day[date(2026, 10, 20)].gap is None
     assert listing.open_gap is None
     with store.read() as session:
-        later = visits.list_visits(session, child_id, casework.store_policy(session),
+        later = visits.list_visits(session, child_id, cases.store_policy(session),
                                    date(2026, 12, 4))
     assert later.open_gap.after == date(2026, 10, 30) and later.open_gap.days_late == 5
 
@@ -205,7 +205,7 @@ def test_history_keeps_the_period_asked_for(store, child_id):
                                           .replace(hour=11)))
     with store.read() as session:
         h = visits.history(session, child_id, date(2026, 10, 1), date(2026, 10, 31),
-                           casework.store_policy(session), TODAY)
+                           cases.store_policy(session), TODAY)
     assert [r.visited_at.date() for r in h.visits] == [date(2026, 10, 5)]
     assert (h.child_name, h.start, h.end) == ("Leo Marsh", date(2026, 10, 1), date(2026, 10, 31))
     assert "20 working days" in h.rule
@@ -234,7 +234,7 @@ def test_waiting_for_the_lock_does_not_lose_a_save(store, child_id):
 
 def test_the_caseload_flags_a_child_with_a_visit_draft_waiting(store, child_id):
     """A visit typed but not finalised is not lost, and not forgotten either."""
-    from cintui.caseload import load_caseload
+    from cintui.casework.caseload import load_caseload
 
     with store.read() as session:
         row = next(r for r in load_caseload(session, TODAY) if r.id == child_id)
@@ -249,13 +249,13 @@ def test_the_caseload_flags_a_child_with_a_visit_draft_waiting(store, child_id):
 def test_a_visit_after_midnight_in_summer_counts_on_its_english_day(store, child_id):
     """The visit clock (WIR 2.11) counts from the day in England: 00:30 BST on 1 Oct is
     30 Sep 23:30 UTC, and the next visit is due 20 working days after 1 Oct (29 Oct)."""
-    from cintui.caseload import load_caseload
+    from cintui.casework.caseload import load_caseload
 
     finalise(store, child_id, content(datetime(2026, 10, 1, 0, 30)))
     with store.read() as session:
         row = next(r for r in load_caseload(session, date(2026, 10, 2)) if r.id == child_id)
-        child = casework.find_child(session, "Leo Marsh")
-        engine = next(d for d in casework.child_deadlines(session, child, date(2026, 10, 2))
+        child = cases.find_child(session, "Leo Marsh")
+        engine = next(d for d in cases.child_deadlines(session, child, date(2026, 10, 2))
                       if d.key == "visit")
     assert row.last_visit == date(2026, 10, 1)
     assert row.next_visit.due == engine.due == date(2026, 10, 29)
@@ -264,7 +264,7 @@ def test_a_visit_after_midnight_in_summer_counts_on_its_english_day(store, child
 def test_the_chronology_shows_each_visit_with_its_author_and_each_addendum(store, child_id):
     """BEX 4 / DOMAIN.md §9: the chronology has every dated event; a correction appears as an
     addendum under its own date, not as a changed visit."""
-    from cintui import record
+    from cintui.casework import record
 
     visit_id = finalise(store, child_id, content(datetime(2026, 11, 20, 10, 0),
                                                  kind="school", bedroom_seen=False))

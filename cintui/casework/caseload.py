@@ -184,7 +184,7 @@ def reading(store) -> Iterator[Rows]:
 
 def store_policy(source) -> PolicyProfile:
     """The store's policy profile (the default when the store names none)."""
-    from cintui import policies
+    from cintui.reference import policies
 
     named = rows_from(source)(POLICY_SQL, {})
     return policies.load_policy(named[0][0] if named and named[0][0] else

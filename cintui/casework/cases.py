@@ -14,7 +14,6 @@ from datetime import date
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from cintui import codes, policies
 from cintui.domain import child as child_rules
 from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
@@ -26,6 +25,7 @@ from cintui.domain.timescales import (
     compute_deadlines,
 )
 from cintui.domain.workforce import WorkerSummary, typical_worker  # noqa: F401 (re-export)
+from cintui.reference import codes, policies
 from cintui.store import fast
 from cintui.store.models import (
     OPEN_STATUSES,

@@ -8,8 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 
-from cintui import codes
-from cintui.caseload import _date, rows_from
+from cintui.casework.caseload import _date, rows_from
 from cintui.domain.census import (
     CensusChild,
     CensusEpisode,
@@ -21,6 +20,7 @@ from cintui.domain.census import (
     la_number,
     return_episodes,
 )
+from cintui.reference import codes
 
 __all__ = ["InvalidCensusInput", "InvalidCensusYear", "build_return", "census_period",
            "code_lists", "la_number"]

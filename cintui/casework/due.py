@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cintui.caseload import (
+from cintui.casework.caseload import (
     as_uuid,
     consent_for,
     deadlines_for,

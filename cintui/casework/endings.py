@@ -20,18 +20,19 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui import casework, codes, drafts, plans, record
+from cintui.casework import cases, drafts, plans, record
 from cintui.domain import endings as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years, is_unborn
 from cintui.domain.consent import ConsentStatus
 from cintui.domain.timescales import due_date
+from cintui.reference import codes
 from cintui.store import models as m
 
 ACTIVE = ("recommended", "approved", "disputed")
 
 
-class EndingError(casework.CaseworkError):
+class EndingError(cases.CaseworkError):
     """An ending request that cannot be carried out, in a worker's words (field, problem)."""
 
 
@@ -56,7 +57,7 @@ def _child(session: Session, child_id: uuid.UUID) -> m.Child:
 
 
 def _episode(session: Session, child_id: uuid.UUID) -> m.Episode:
-    episode = casework.current_episode(session, child_id)
+    episode = cases.current_episode(session, child_id)
     if episode is None:
         raise EndingError("child", "the child has no episode (no referral) on record")
     return episode
@@ -84,7 +85,7 @@ class Decider:
 def _decider(session: Session, text: str | None, actor: str) -> Decider:
     """A worker by username or name; none given: the app's own worker (`actor`)."""
     if text:
-        w = casework.find_worker(session, text)
+        w = cases.find_worker(session, text)
     else:
         w = session.exec(select(m.Worker).where(m.Worker.username == actor)).first()
         if w is None:
@@ -123,7 +124,7 @@ def record_decision(session: Session, child_id: uuid.UUID, new: NewDecision, *, 
     _child(session, child_id)
     try:
         who = _decider(session, new.by, actor)
-    except casework.CaseworkError:
+    except cases.CaseworkError:
         if new.role is None:
             raise EndingError("by", f"no worker called {new.by!r}: give their role too for "
                               "someone not on this store") from None
@@ -131,7 +132,7 @@ def record_decision(session: Session, child_id: uuid.UUID, new: NewDecision, *, 
     role = new.role.strip() if new.role else who.role_label
     _raise(rules.check_decision(new.kind, new.decision, new.rationale, who.name,
                                 new.made_on, today))
-    episode = casework.current_episode(session, child_id)
+    episode = cases.current_episode(session, child_id)
     row = m.Decision(child_id=child_id, episode_id=episode.id if episode else None,
                      kind=new.kind, made_on=new.made_on, made_by=who.name[:200],
                      made_by_role=role[:120], made_by_id=who.id,
@@ -152,7 +153,7 @@ def list_decisions(session: Session, child_id: uuid.UUID) -> list[rules.Decision
 
 def closure_ending(session: Session, child_id: uuid.UUID) -> m.Ending | None:
     """The latest closure ending of the child's current episode (any status)."""
-    episode = casework.current_episode(session, child_id)
+    episode = cases.current_episode(session, child_id)
     if episode is None:
         return None
     return session.exec(select(m.Ending).where(m.Ending.episode_id == episode.id,
@@ -183,7 +184,7 @@ class Prefill:
 
 
 def closure_prefill(session: Session, child_id: uuid.UUID) -> Prefill | None:
-    episode = casework.current_episode(session, child_id)
+    episode = cases.current_episode(session, child_id)
     rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
                                                 m.Meeting.status == "held")
                         .order_by(col(m.Meeting.held_on).desc())).all()
@@ -274,7 +275,7 @@ def notification_due(session: Session, ending: m.Ending) -> date | None:
     """BEX 3: the date the family must be told by (the store's policy)."""
     if ending.decided_on is None or ending.status == "declined":
         return None
-    ts = casework.store_policy(session).timescale("closure_notification")
+    ts = cases.store_policy(session).timescale("closure_notification")
     return due_date(ending.decided_on, ts, england_calendar())
 
 
@@ -594,7 +595,7 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
     codes.check("reason", why, "closure_reason", required=True)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     team = session.get(m.Team, child.team_id) if child.team_id else None
-    profile = casework.store_policy(session)
+    profile = cases.store_policy(session)
     age = age_years(child.dob, when) if child.dob else None
     recipients = rules.letter_recipients(
         child.first_name or child.full_name, age, is_unborn(child.dob, child.expected_dob),

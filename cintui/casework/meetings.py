@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from cintui import casework, drafts, plans
+from cintui.casework import cases, drafts, plans
 from cintui.domain import meeting as rules
 from cintui.domain.calendar import england_time, from_england_time
 from cintui.domain.child import age_years
@@ -31,7 +31,7 @@ PARENT_WORDS = ("mother", "father", "mum", "dad", "parent", "carer", "stepmother
                 "stepfather", "step-mother", "step-father", "guardian")
 
 
-class MeetingError(casework.CaseworkError):
+class MeetingError(cases.CaseworkError):
     """A meeting request that cannot be carried out, in a worker's words (field, problem)."""
 
 
@@ -84,7 +84,7 @@ def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetim
     problems = rules.schedule_problems(s, now)
     if problems:
         raise MeetingError(*problems[0])
-    episode = casework.current_episode(session, child_id)
+    episode = cases.current_episode(session, child_id)
     row = m.Meeting(child_id=child_id, episode_id=episode.id if episode else None,
                     kind=s.kind, held_on=s.starts_at.date(), held=False, status="scheduled",
                     starts_at=from_england_time(s.starts_at), venue=s.venue.strip(),
@@ -361,7 +361,7 @@ def minutes_document(session: Session, meeting_id: uuid.UUID, today: date,
     before = plans.load_version(session, reviewed) if reviewed else None
     row = _meeting(session, meeting_id)
     due = None if row.minutes_circulated else minutes_due(
-        detail.held_on, policy or casework.store_policy(session))
+        detail.held_on, policy or cases.store_policy(session))
     s = detail.schedule
     return rules.MinutesDocument(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,

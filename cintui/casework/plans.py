@@ -20,13 +20,13 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui import casework
+from cintui.casework import cases
 from cintui.domain import plan as plan_rules
 from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
 from cintui.store import models as m
 
 
-class PlanError(casework.CaseworkError):
+class PlanError(cases.CaseworkError):
     """A plan request that cannot be carried out, in a worker's words (field, problem)."""
 
 
@@ -155,7 +155,7 @@ def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = 
         child = session.get(m.Child, child_id)
         if child is None:
             raise PlanError("child", "no such child on this store")
-        episode = casework.current_episode(session, child_id)
+        episode = cases.current_episode(session, child_id)
         plan = m.Plan(child_id=child_id, episode_id=episode.id if episode else None)
         session.add(plan)
         worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
@@ -404,8 +404,8 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
 
 def check(version: PlanVersion, today: date) -> list:
     """The plan checks (`domain.plan_checks`) with the shipped plain-words list."""
-    from cintui import plain_words
     from cintui.domain.plan_checks import check_plan
+    from cintui.reference import plain_words
 
     return check_plan(version, today, plain_words.load_plain_words())
 
@@ -432,7 +432,7 @@ def plan_document(session: Session, child_id: uuid.UUID, today: date, *,
     problems = tuple(p.message for p in check(version, today))
     return PlanDocument(
         child_name=child.full_name, child_reference=child.reference, dob_text=born,
-        worker=worker.name if worker else "", authority=casework.store_policy(session).authority,
+        worker=worker.name if worker else "", authority=cases.store_policy(session).authority,
         version=version, problems=problems, generated_on=today, final=final)
 
 
@@ -443,7 +443,7 @@ def children_with_plans(session: Session, *, worker: str | None = None,
              .where(col(m.Child.id).in_(select(m.PlanVersion.child_id)))
              .order_by(m.Child.reference))
     if worker:
-        query = query.where(m.Child.worker_id == casework.find_worker(session, worker).id)
+        query = query.where(m.Child.worker_id == cases.find_worker(session, worker).id)
     if team:
-        query = query.where(m.Child.team_id == casework.find_team(session, team).id)
+        query = query.where(m.Child.team_id == cases.find_team(session, team).id)
     return list(session.exec(query).all())

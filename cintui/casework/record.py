@@ -5,7 +5,7 @@ screen never builds a query. Writes happen inside the caller's `Store.session(ac
 every change lands in the audit trail in the same transaction.
 
 Errors a worker must correct raise an exception carrying `field` and `problem`:
-`RecordError` here (a `casework.CaseworkError`), `InvalidContact` (cintui.domain.people),
+`RecordError` here (a `cases.CaseworkError`), `InvalidContact` (cintui.domain.people),
 `InvalidChildDetails` (cintui.domain.child) and `InvalidCode` (cintui.codes); screens show
 them beside the field.
 
@@ -23,7 +23,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui import casework, codes, meetings, plans, visits
+from cintui.casework import cases, meetings, plans, visits
 from cintui.domain import child as child_rules
 from cintui.domain.chronology import (
     ChronologyEntry,
@@ -49,6 +49,7 @@ from cintui.domain.people import InvalidContact, check_email, check_person, norm
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.timescales import Deadline
 from cintui.domain.visit import KIND_LABELS
+from cintui.reference import codes
 from cintui.store.models import (
     CONSENT_DECISIONS,
     Child,
@@ -72,9 +73,9 @@ STATUS_LABELS = {
 }
 
 
-class RecordError(casework.CaseworkError):
+class RecordError(cases.CaseworkError):
     """A request on a child's record that cannot be carried out, in a worker's words
-    (`field`, `problem`, as every `casework.CaseworkError`)."""
+    (`field`, `problem`, as every `cases.CaseworkError`)."""
 
 
 def _child(session: Session, child_id: uuid.UUID) -> Child:
@@ -90,7 +91,7 @@ def get_child(session: Session, child_id: uuid.UUID) -> Child:
 
 
 def _policy_levels(session: Session) -> tuple[str, ...]:
-    return casework.store_policy(session).levels
+    return cases.store_policy(session).levels
 
 
 # ---------------------------------------------------------------- header and summary
@@ -158,7 +159,7 @@ class ChildDetails:
 
 
 def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
-    """Details and deadlines (`casework.child_deadlines`, under the store's policy)."""
+    """Details and deadlines (`cases.child_deadlines`, under the store's policy)."""
     child = _child(session, child_id)
     header = child_header(session, child_id, today)
     episode = _current_episode(session, child_id)
@@ -184,7 +185,7 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
         if episode.closure_date:
             rows.append(("Closed", f"{_day(episode.closure_date)}: "
                          f"{codes.label('closure_reason', episode.closure_reason)}"))
-    deadlines = tuple(casework.child_deadlines(session, child, today))
+    deadlines = tuple(cases.child_deadlines(session, child, today))
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
                         plan_headline=plans.headline(session, child_id),
                         visit_drafts=tuple(visits.child_drafts(session, child_id)),
@@ -301,7 +302,7 @@ def check_child_input(new: ChildInput, today: date, levels: tuple[str, ...] = ()
 
 
 def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: date) -> Child:
-    """Validate everything first (as `casework.add_child` does), then change the child."""
+    """Validate everything first (as `cases.add_child` does), then change the child."""
     child = _child(session, child_id)
     check_child_input(new, today, _policy_levels(session))
     worker = None
@@ -819,7 +820,7 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     entries += decision_entries(decisions)
     entries += consent_entries(_consent_rows(session, child_id, today)[1])
     entries += _visits_entries(session, child_id)
-    for m in meetings.list_meetings(session, child_id, casework.store_policy(session)):
+    for m in meetings.list_meetings(session, child_id, cases.store_policy(session)):
         entries += _meeting_entries(m)
     entries += _plan_entries(session, child_id)
     return build_chronology(entries)
@@ -906,8 +907,8 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
         people=list_people(session, child_id),
         consents=list_consents(session, child_id, today),
         consent=consent_status(session, child, today),
-        visits=visits.list_visits(session, child_id, casework.store_policy(session), today),
-        meetings=meetings.list_meetings(session, child_id, casework.store_policy(session)),
+        visits=visits.list_visits(session, child_id, cases.store_policy(session), today),
+        meetings=meetings.list_meetings(session, child_id, cases.store_policy(session)),
         chronology=chronology(session, child_id, today),
         workers=list_workers(session),
         plan=plans.current_plan(session, child_id),

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from cintui.caseload import _date, _visit_day, rows_from, store_policy
+from cintui.casework.caseload import _date, _visit_day, rows_from, store_policy
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
 from cintui.domain.policy import PolicyProfile
@@ -201,7 +201,7 @@ def plans_passing(rows, ids: str, params: dict, on: date, wanted: Iterable,
     from cintui.domain.plan_checks import check_plan
 
     if jargon is None:
-        from cintui import plain_words
+        from cintui.reference import plain_words
 
         jargon = plain_words.load_plain_words()
     wanted = set(wanted)

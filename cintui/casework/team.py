@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from cintui import reports
-from cintui.caseload import as_uuid, ids_sql, load_facts, rows_from
+from cintui.casework import reports
+from cintui.casework.caseload import as_uuid, ids_sql, load_facts, rows_from
+from cintui.casework.due import _day, child_items, child_ref, load_actions
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind
 from cintui.domain.oversight import (
@@ -24,7 +25,6 @@ from cintui.domain.oversight import (
 )
 from cintui.domain.reports import NONE, Measure, TrendPoint, visit_trend
 from cintui.domain.timescales import DueState
-from cintui.due import _day, child_items, child_ref, load_actions
 
 TEAMS_SQL = "SELECT name FROM team ORDER BY name"
 MY_TEAM_SQL = ("SELECT t.name FROM worker AS w JOIN team AS t ON t.id = w.team_id "
@@ -164,7 +164,7 @@ def record_quality_check(session, child_id: uuid.UUID, *, kind: str, held_on: da
     Refused with the field and the reason (nothing written) when something is missing."""
     from sqlmodel import select
 
-    from cintui.casework import CaseworkError, current_episode
+    from cintui.casework.cases import CaseworkError, current_episode
     from cintui.store.models import Child, QualityCheck, Worker
 
     child = session.get(Child, child_id)
@@ -189,7 +189,7 @@ def record_quality_check(session, child_id: uuid.UUID, *, kind: str, held_on: da
 def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
     """The team view as the screen shows it: with the plans judged by the plan checks (BEX 2,
     WIR 2.3) and the weekly trend of visits in timescale (WIR 2.11) over `weeks` weeks."""
-    from cintui.caseload import store_policy
+    from cintui.casework.caseload import store_policy
 
     facts = reports.load_children(source, team=team, end=today, plans_on=today)
     judged = {as_uuid(c.id): c.plan_passes for c in facts if c.plan_passes is not None}

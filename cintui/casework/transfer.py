@@ -32,12 +32,13 @@ from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from cintui import casework, codes, drafts, endings, meetings, plans, record, visits
+from cintui.casework import cases, drafts, endings, meetings, plans, record, visits
+from cintui.casework.endings import EndingError
 from cintui.domain import endings as end_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.timescales import due_date
-from cintui.endings import EndingError
+from cintui.reference import codes
 from cintui.store import models as m
 
 ACTIVE = ("recommended", "approved")
@@ -66,7 +67,7 @@ _child, _episode = endings._child, endings._episode  # the same refusals as a cl
 
 def latest_ending(session: Session, child_id: uuid.UUID, kind: str) -> m.Ending | None:
     """The latest ending of `kind` ("step_down" | "transfer_out") of the current episode."""
-    episode = casework.current_episode(session, child_id)
+    episode = cases.current_episode(session, child_id)
     if episode is None:
         return None
     return session.exec(select(m.Ending).where(m.Ending.episode_id == episode.id,
@@ -295,7 +296,7 @@ def step_down_due(session: Session, ending: m.Ending | None) -> date | None:
     """WIR 3: completed within 5 working days of the decision (the store's policy)."""
     if ending is None or ending.decided_on is None or ending.status != "approved":
         return None
-    ts = casework.store_policy(session).timescale("step_down")
+    ts = cases.store_policy(session).timescale("step_down")
     return due_date(ending.decided_on, ts, england_calendar()) if ts else None
 
 
@@ -512,7 +513,7 @@ def _latest_minutes(session: Session, child_id: uuid.UUID, today: date):
         return None
     try:
         return meetings.minutes_document(session, row.id, today)
-    except casework.CaseworkError:
+    except cases.CaseworkError:
         return None
 
 
@@ -536,7 +537,7 @@ def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
         why.insert(0, f"Recommended at the final CIN meeting on {_day(meeting.held_on)}.")
     return StepDownPack(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
-        authority=casework.store_policy(session).authority,
+        authority=cases.store_policy(session).authority,
         worker=worker.name if worker else "", ending=ending_json(e), why=tuple(why),
         plan=plan, minutes_decisions=tuple(minutes_export.decisions(minutes)) if minutes
         else (), minutes_held_on=minutes.minutes.held_on if minutes else None,
@@ -621,7 +622,7 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
                                  .order_by(m.Decision.made_on, m.Decision.created_at)).all()
     plan = plans.current_plan(session, child_id)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
-    profile = casework.store_policy(session)
+    profile = cases.store_policy(session)
     chronology = record.chronology(session, child_id, today)
     return {
         "format": PACK_FORMAT, "format_version": PACK_VERSION, "produced": today.isoformat(),
@@ -763,7 +764,7 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         if move > today:
             raise PackError("move_date", f"the move date {_day(move)} is in the future")
         authority = str(data.get("from_authority") or "another authority")
-        child = casework.add_child(session, casework.NewChild(
+        child = cases.add_child(session, cases.NewChild(
             first_name=c.get("first_name") or "", last_name=c.get("last_name") or "",
             referral_date=move, dob=_d(c.get("dob")), expected_dob=_d(c.get("expected_dob")),
             reference=reference, gender=c.get("gender") or "0",
@@ -773,7 +774,7 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
             today)
         child.known_as, child.upn = c.get("known_as") or "", c.get("upn") or ""
         child.upn_unknown = c.get("upn_unknown")
-        episode = casework.current_episode(session, child.id)
+        episode = cases.current_episode(session, child.id)
         # The episode here starts with the move (BEX 4); the assessment travels with the
         # child (its dates stop the assessment clock), the plan is in force from the move.
         for name in ("assessment_started", "assessment_completed"):
@@ -824,7 +825,7 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         session.flush()
     except PackError:
         raise
-    except casework.CaseworkError as exc:
+    except cases.CaseworkError as exc:
         raise PackError(exc.args[0] if exc.args else "pack",
                         exc.args[1] if len(exc.args) > 1 else str(exc)) from None
     except KeyError as exc:

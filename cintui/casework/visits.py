@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from cintui import casework, drafts, plans
+from cintui.casework import cases, drafts, plans
 from cintui.domain import visit as rules
 from cintui.domain.calendar import (
     WorkingCalendar,
@@ -40,7 +40,7 @@ from cintui.store import models as m
 KIND = "visit"
 
 
-class VisitError(casework.CaseworkError):
+class VisitError(cases.CaseworkError):
     """A visit request that cannot be carried out, in a worker's words (field, problem)."""
 
 

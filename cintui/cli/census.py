@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cintui.cli import (
+from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
@@ -39,7 +39,7 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
     every child with an episode open in the year, as it stood on 31 March. A child whose
     record breaks a DfE validation rule is left out and listed with the rule; the exit
     code is then 1."""
-    from cintui import census
+    from cintui.casework import census
     from cintui.export.census import SchemaInvalid, write_xml
 
     now = _today(today)

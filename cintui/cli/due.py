@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cintui.cli import (
+from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
@@ -57,7 +57,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
     """Everything due or overdue (visits, reviews, meetings, minutes, plan actions, closure
     letters, step-downs, consent), grouped overdue / today / this week / next two weeks,
     each with its rule and source. Everyone on the store unless --worker or --team."""
-    from cintui import due as due_cases
+    from cintui.casework import due as due_cases
     from cintui.domain.due import GROUP_LABELS, GROUPS
 
     if worker and team:

@@ -9,22 +9,27 @@ from typing import Annotated
 
 import typer
 
-from cintui import access
-from cintui.cli import (
+from cintui.cli.common import (
     ChildArg,
     CliError,
     DbOption,
     JsonOption,
+    ManagerOption,
+    OnOption,
+    RationaleOption,
     TodayOption,
+    UnmetOption,
     _check_folder,
     _check_format,
     _echo_json,
     _open,
     _parse_date,
     _today,
+    _yes_no,
     app,
     child_app,
 )
+from cintui.store import access
 
 decision_app = typer.Typer(help="Decisions on a child's record, with their rationale (BEX 4).",
                            no_args_is_help=True)
@@ -34,31 +39,13 @@ close_app = typer.Typer(help="Closing a case (TRA, BEX 3): recommend, decide, te
 app.add_typer(decision_app, name="decision")
 app.add_typer(close_app, name="close")
 
-OnOption = Annotated[str | None, typer.Option("--on", help="The date, YYYY-MM-DD "
-                                              "(default: today).")]
-ManagerOption = Annotated[str | None, typer.Option(
-    "--by", help="The manager deciding: username or name (default: you, CINTUI_USER).")]
-RationaleOption = Annotated[str, typer.Option("--rationale", help="Why (BEX 4). Required.")]
 ReasonOption = Annotated[str | None, typer.Option(
     "--reason", help="Census reason for closure, RC1-RC9 (RC7: no longer in need).")]
-UnmetOption = Annotated[str | None, typer.Option(
-    "--unmet-need", help="yes or no: stepped down to early help with needs still unmet "
-    "(STO 3.3).")]
+
 
 
 def _on(value: str | None, today) -> object:
     return _parse_date(value, "--on") if value else today
-
-
-def _yes_no(value: str | None, what: str) -> bool | None:
-    if value is None:
-        return None
-    answer = value.strip().lower()
-    if answer in ("yes", "y", "true"):
-        return True
-    if answer in ("no", "n", "false"):
-        return False
-    raise CliError(f"{what}: {value!r}: answer yes or no")
 
 
 def _day(d) -> str:
@@ -83,11 +70,11 @@ def decision_add(
 ) -> None:
     """Record a decision on the child's record with its rationale, who and when (BEX 4). It
     shows in the chronology and on the Summary."""
-    from cintui import casework, endings
+    from cintui.casework import cases, endings
 
     now = _today(today)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        record = casework.find_child(session, child)
+        record = cases.find_child(session, child)
         row = endings.record_decision(session, record.id, endings.NewDecision(
             kind.strip().lower(), decision, rationale, _on(on, now), by, role),
             actor=access.current_actor(), today=now)
@@ -106,11 +93,11 @@ def decision_add(
 def decision_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                   as_json: JsonOption = False, today: TodayOption = None) -> None:
     """The child's decisions, oldest first, each with who, when and the rationale."""
-    from cintui import casework, endings
+    from cintui.casework import cases, endings
     from cintui.domain.endings import DECISION_KIND_LABELS
 
     with _open(ctx, db) as store, store.read() as session:
-        record = casework.find_child(session, child)
+        record = cases.find_child(session, child)
         ref, name = record.reference, record.full_name
         rows = endings.list_decisions(session, record.id)
     if as_json:
@@ -128,7 +115,7 @@ def decision_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 
 
 def _state_json(state) -> dict:
-    from cintui import endings
+    from cintui.casework import endings
 
     return {"reference": state.reference, "name": state.name,
             "child_status": state.child_status, "ending": state.ending,
@@ -159,11 +146,11 @@ def _print_state(state) -> None:
 
 def _closing(ctx, db, child, today, fn):
     """Run `fn(session, child_row, today)` in a write session; return the closure state."""
-    from cintui import casework, endings
+    from cintui.casework import cases, endings
 
     now = _today(today)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        record = casework.find_child(session, child)
+        record = cases.find_child(session, child)
         fn(session, record, now)
         return endings.closure_state(session, record.id, now)
 
@@ -180,11 +167,11 @@ def close_status(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                  as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Where the closure stands: the recommendation, the decision, the family told, and the
     checklist that must be met before closing, each item with its rule."""
-    from cintui import casework, endings
+    from cintui.casework import cases, endings
 
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
-        state = endings.closure_state(session, casework.find_child(session, child).id, now)
+        state = endings.closure_state(session, cases.find_child(session, child).id, now)
     if as_json:
         _echo_json(_state_json(state))
     else:
@@ -202,7 +189,7 @@ def close_recommend(
 ) -> None:
     """Recommend closure (TRA, BEX 3). A final meeting recommending closure or step-down
     pre-fills the reason and the unmet-need answer."""
-    from cintui import endings
+    from cintui.casework import endings
     from cintui.store.models import Worker
 
     unmet = _yes_no(unmet_need, "--unmet-need")
@@ -229,7 +216,7 @@ def close_decide(
 ) -> None:
     """The team manager (or service manager) approves or declines the closure, with the
     rationale (TRA, BEX 3-4). Approval starts the 5 working days to tell the family."""
-    from cintui import endings
+    from cintui.casework import endings
 
     if approve is None:
         raise CliError("give --approve or --decline")
@@ -250,7 +237,7 @@ def close_decide(
 def close_told(ctx: typer.Context, child: ChildArg, on: OnOption = None, db: DbOption = None,
                as_json: JsonOption = False, today: TodayOption = None) -> None:
     """The family was told of the closure decision on this date (BEX 3)."""
-    from cintui import endings
+    from cintui.casework import endings
 
     def step(session, record, now):
         endings.family_told(session, record.id, on=_on(on, now), today=now)
@@ -270,7 +257,7 @@ def close_dispute(
 ) -> None:
     """The family or a professional disputes the closure decision (BEX 3): it goes to the
     team manager, then the service manager. Closing waits until it is settled."""
-    from cintui import endings
+    from cintui.casework import endings
 
     def step(session, record, now):
         endings.raise_dispute(session, record.id, by=by, details=details, on=_on(on, now),
@@ -290,7 +277,7 @@ def close_settle(
     db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The manager's decision on a dispute (BEX 3), with the rationale (BEX 4)."""
-    from cintui import endings
+    from cintui.casework import endings
     from cintui.domain.endings import DISPUTE_OUTCOME_LABELS
 
     def step(session, record, now):
@@ -313,7 +300,7 @@ def close_complete(
     """Close the case. Refused, listing each missing item with its rule, until the record is
     complete: manager's approval, no drafts, plan final, consent, family told, a summary,
     a reason (RC1-RC9) and the unmet-need answer (TRA, BEX 3, STO 3.3)."""
-    from cintui import endings
+    from cintui.casework import endings
 
     unmet = _yes_no(unmet_need, "--unmet-need")
 
@@ -344,7 +331,7 @@ def close_letters(
     """Closure letters (TRA): to each parent or carer, to the child where appropriate
     (words for their age: none under 5; simple words 5-11; a young person's letter 12+),
     and to each professional in People. Files are 0600."""
-    from cintui import casework, endings
+    from cintui.casework import cases, endings
     from cintui.export import endings as letters_export
 
     formats = tuple(f.lower().lstrip(".") for f in fmt or letters_export.LETTER_FORMATS)
@@ -360,7 +347,7 @@ def close_letters(
     except letters_export.TemplateError as exc:
         raise CliError(str(exc)) from None
     with _open(ctx, db) as store, store.read() as session:
-        record = casework.find_child(session, child)
+        record = cases.find_child(session, child)
         letter_ctx = endings.letter_context(session, record.id, now, closure_date=planned,
                                             reason=reason.upper() if reason else None)
     written = letters_export.write_letters(letter_ctx, output, formats)
@@ -386,14 +373,14 @@ def close_summary(
 ) -> None:
     """The closure summary document: the closure, its decisions with rationale, the
     checklist, the episodes and the plan at closure."""
-    from cintui import casework, endings
+    from cintui.casework import cases, endings
     from cintui.export import endings as summary_export
 
     fmt = _check_format(fmt, summary_export.SUMMARY_FORMATS)
     _check_folder(output)
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
-        doc = endings.summary_document(session, casework.find_child(session, child).id, now)
+        doc = endings.summary_document(session, cases.find_child(session, child).id, now)
     summary_export.write_summary(doc, output, fmt)
     typer.echo(f"Wrote the closure summary for {doc.child_reference} to {output}")
 
@@ -412,12 +399,12 @@ def child_rerefer(
 ) -> None:
     """Re-open a closed child as a new episode (WAR 3.4); the earlier episodes stay on the
     record. Prints the interval since the last closure."""
-    from cintui import casework, endings
+    from cintui.casework import cases, endings
 
     now = _today(today)
     on = _parse_date(date_, "--date")
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        record = casework.find_child(session, child)
+        record = cases.find_child(session, child)
         endings.rerefer(session, record.id, on=on, source=source, need=need, today=now)
         rows = endings.episodes(session, record.id)
         ref, name = record.reference, record.full_name
@@ -433,10 +420,11 @@ def child_rerefer(
 def child_episodes(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                    as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Every episode of the child, oldest first, with re-referral intervals (WAR 3.4)."""
-    from cintui import casework, codes, endings
+    from cintui.casework import cases, endings
+    from cintui.reference import codes
 
     with _open(ctx, db) as store, store.read() as session:
-        record = casework.find_child(session, child)
+        record = cases.find_child(session, child)
         rows = endings.episodes(session, record.id)
         ref, name = record.reference, record.full_name
     if as_json:

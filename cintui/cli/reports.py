@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cintui.cli import (
+from cintui.cli.common import (
     CliError,
     DbOption,
     TodayOption,
@@ -56,7 +56,7 @@ def _one_format(**flags: bool) -> str | None:
 
 
 def _team(rows, team: str | None) -> str | None:
-    from cintui import reports
+    from cintui.casework import reports
 
     try:
         return reports.resolve_team(rows, team)
@@ -70,7 +70,7 @@ def report_compliance(ctx: typer.Context, start: FromOption = None, end: ToOptio
                       as_csv: CsvFlag = False, today: TodayOption = None) -> None:
     """Timescales kept over a period: visits, reviews, minutes, initial meetings, plans
     passing their checks — in total, per team and per worker (DOMAIN.md §6)."""
-    from cintui import reports
+    from cintui.casework import reports
     from cintui.export import reports as out
 
     fmt = _one_format(json=as_json, csv=as_csv)
@@ -94,7 +94,7 @@ def report_performance(ctx: typer.Context, start: FromOption = None, end: ToOpti
                        today: TodayOption = None) -> None:
     """Referrals by quarter against a year before, closures by duration, unmet need stepped
     down, re-referrals, open episodes by month, caseloads (DOMAIN.md §8)."""
-    from cintui import reports
+    from cintui.casework import reports
     from cintui.export import reports as out
 
     fmt = _one_format(json=as_json, csv=as_csv, md=as_md)

@@ -10,23 +10,27 @@ from typing import Annotated
 
 import typer
 
-from cintui import access
-from cintui.cli import (
+from cintui.cli.common import (
     ChildArg,
     CliError,
     DbOption,
     JsonOption,
+    ManagerOption,
+    OnOption,
+    RationaleOption,
     TodayOption,
+    UnmetOption,
     _check_folder,
     _check_format,
     _echo_json,
     _open,
     _parse_date,
     _today,
+    _yes_no,
     app,
     export_app,
 )
-from cintui.cli_endings import ManagerOption, OnOption, RationaleOption, UnmetOption, _yes_no
+from cintui.store import access
 
 stepdown_app = typer.Typer(help="Step-down to early help / TAF (WIR 3): record, decide, "
                            "complete; the step-down pack.", no_args_is_help=True)
@@ -66,11 +70,11 @@ def _who(session, record, by: str | None) -> str:
 
 def _step(ctx, db, child, today, fn, state_fn):
     """Run `fn(session, child_row, today)` in one write session; return the state after."""
-    from cintui import casework
+    from cintui.casework import cases
 
     now = _today(today)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        record = casework.find_child(session, child)
+        record = cases.find_child(session, child)
         fn(session, record, now)
         return state_fn(session, record.id, now)
 
@@ -134,17 +138,17 @@ def _report(state, as_json: bool, message: str) -> None:
 def stepdown_status(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                     as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Where the step-down stands: the form, the decision, the due date, the checklist."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     _show_state(ctx, db, child, as_json, today, transfer.step_down_state, "step-down")
 
 
 def _show_state(ctx, db, child: str, as_json: bool, today, state_of, label: str) -> None:
-    from cintui import casework
+    from cintui.casework import cases
 
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
-        state = state_of(session, casework.find_child(session, child).id, now)
+        state = state_of(session, cases.find_child(session, child).id, now)
     if as_json:
         _echo_json(state.as_json())
     else:
@@ -175,7 +179,7 @@ def stepdown_record(
 ) -> None:
     """Record (or update) the step-down form (WIR 3). A final meeting recommending the
     step-down pre-fills the unmet-need answer (STO 3.3)."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     inp = transfer.StepDownInput(
         receiving_service=service, lead_professional=lead, lead_contact=lead_contact,
@@ -201,7 +205,7 @@ def stepdown_decide(
 ) -> None:
     """The team manager agrees or declines the step-down, with the rationale (WIR 3, BEX 4).
     Agreement starts the 5 working days to complete it."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     state = _decide(ctx, db, child, today, transfer.decide_step_down,
                     transfer.step_down_state, approve=approve, rationale=rationale, by=by, on=on)
@@ -222,7 +226,7 @@ def stepdown_complete(
 ) -> None:
     """The step-down done (WIR 3): the clock stops and the closure is approved with the
     step-down decision (RC9 or RC7). With --family-told and --summary the case closes."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     told = _parse_date(family_told, "--family-told") if family_told else None
 
@@ -248,7 +252,7 @@ def stepdown_complete(
 def stepdown_withdraw(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                       as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Stop a step-down not yet completed: the case stays open."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     state = _step(ctx, db, child, today,
                   lambda s, r, now: transfer.withdraw(s, r.id, "step_down"),
@@ -257,14 +261,14 @@ def stepdown_withdraw(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 
 
 def _write_step_down_pack(ctx, db, child, output: Path, fmt: str, today) -> None:
-    from cintui import casework, transfer
+    from cintui.casework import cases, transfer
     from cintui.export import transfer as pack_export
 
     fmt = _check_format(fmt, pack_export.STEP_DOWN_FORMATS)
     _check_folder(output)
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
-        doc = transfer.step_down_pack(session, casework.find_child(session, child).id, now)
+        doc = transfer.step_down_pack(session, cases.find_child(session, child).id, now)
     pack_export.write_step_down(doc, output, fmt)
     typer.echo(f"Wrote the step-down pack for {doc.child_reference} to {output}")
 
@@ -299,7 +303,7 @@ def export_stepdown_pack(ctx: typer.Context, child: ChildArg, output: OutputFile
 def transfer_status(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                     as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Where the transfer stands: the form, the decision and the checklist for sending."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     _show_state(ctx, db, child, as_json, today, transfer.transfer_state, "transfer")
 
@@ -325,7 +329,7 @@ def transfer_record(
     as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record (or update) the transfer to another authority (BEX 4)."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     inp = transfer.TransferInput(
         receiving_authority=to, receiving_contact=contact,
@@ -354,7 +358,7 @@ def transfer_decide(
     db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The team manager agrees or declines the transfer, with the rationale (BEX 4)."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     state = _decide(ctx, db, child, today, transfer.decide_transfer, transfer.transfer_state,
                     approve=approve, rationale=rationale, by=by, on=on)
@@ -368,7 +372,7 @@ def transfer_sent(ctx: typer.Context, child: ChildArg, on: OnOption = None,
                   db: DbOption = None, as_json: JsonOption = False,
                   today: TodayOption = None) -> None:
     """The pack was sent to the receiving authority (BEX 4): the episode closes (RC5)."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     def step(session, record, now):
         transfer.mark_sent(session, record.id, on=_on(on, now), today=now)
@@ -382,7 +386,7 @@ def transfer_sent(ctx: typer.Context, child: ChildArg, on: OnOption = None,
 def transfer_withdraw(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                       as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Stop a transfer not yet sent: the case stays open."""
-    from cintui import transfer
+    from cintui.casework import transfer
 
     state = _step(ctx, db, child, today,
                   lambda s, r, now: transfer.withdraw(s, r.id, "transfer_out"),
@@ -400,7 +404,7 @@ def export_transfer_pack(
     """The transfer pack (BEX 4): the assessment summary, the CIN plan, the latest review
     minutes and the case summary with chronology as DOCX and PDF, plus transfer-pack.json
     for the receiving authority's `cintui import transfer-pack`."""
-    from cintui import casework, transfer
+    from cintui.casework import cases, transfer
     from cintui.export.transfer import write_transfer_pack
 
     if output.exists() and not output.is_dir():
@@ -409,7 +413,7 @@ def export_transfer_pack(
         raise CliError(f"no such folder: {output.parent}")
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
-        docs = transfer.transfer_documents(session, casework.find_child(session, child).id,
+        docs = transfer.transfer_documents(session, cases.find_child(session, child).id,
                                            now)
     written = write_transfer_pack(docs, output)
     if as_json:
@@ -433,7 +437,7 @@ def import_transfer_pack(
     """Transfer-in (BEX 4): create the child from another authority's pack, with their
     people, consents, plan (an agreed v1, received), past visits, meetings and decisions.
     All or nothing. The 20 working days to the transfer-in meeting start from the move."""
-    from cintui import transfer
+    from cintui.casework import transfer
     from cintui.domain.calendar import england_calendar
     from cintui.domain.timescales import due_date
 
@@ -442,10 +446,10 @@ def import_transfer_pack(
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         child = transfer.import_pack(session, data, today=now, worker=worker, team=team,
                                      actor=access.current_actor())
-        from cintui import casework
+        from cintui.casework import cases
 
-        ts = casework.store_policy(session).timescales.get("transfer_in_meeting")
-        episode = casework.current_episode(session, child.id)
+        ts = cases.store_policy(session).timescales.get("transfer_in_meeting")
+        episode = cases.current_episode(session, child.id)
         meeting_by = due_date(episode.moved_in, ts, england_calendar()) if ts else None
         out = {"reference": child.reference, "name": child.full_name,
                "from_authority": data.get("from_authority"),

@@ -12,8 +12,8 @@ import os
 from datetime import date
 from importlib.metadata import version
 
-from cintui import config
 from cintui.domain.calendar import package_holidays
+from cintui.reference import config
 
 CACHE_FILE = "bank-holidays.json"
 

@@ -13,8 +13,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from cintui.config import user_policies_dir
 from cintui.domain.policy import PolicyError, PolicyProfile, parse_policy
+from cintui.reference.config import user_policies_dir
 
 DEFAULT_POLICY = "england"
 SUFFIX = ".toml"

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cintui import config
+from cintui.reference import config
 
 MIN_PASSPHRASE = 8
 

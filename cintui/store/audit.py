@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, inspect, select
 from sqlmodel import SQLModel
 
-from cintui import config
+from cintui.reference import config
 from cintui.store.models import AuditEntry, StoreMeta, check_row, utcnow
 
 if TYPE_CHECKING:

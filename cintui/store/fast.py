@@ -35,7 +35,7 @@ class FastReader:
         self.connection.close()
 
 
-# Active workers with their open caseload size. Plain SQL shared with casework.list_workers.
+# Active workers with their open caseload size. Plain SQL shared with cases.list_workers.
 WORKERS_SQL = """
 SELECT w.username, w.name, w.role, t.name, count(c.id)
 FROM worker AS w

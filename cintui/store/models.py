@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import ForeignKey
 from sqlmodel import Field, SQLModel
 
-from cintui import codes
+from cintui.reference import codes
 
 CHILD_STATUSES = ("referral", "assessment", "cin_plan", "closed")
 OPEN_STATUSES = ("referral", "assessment", "cin_plan")

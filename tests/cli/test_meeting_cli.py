@@ -17,7 +17,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from cintui import casework, meetings
+from cintui.casework import cases, meetings
 from cintui.domain.meeting import AgreedAction, Decisions, NewConcern
 from cintui.export import minutes as minutes_export
 from cintui.store.engine import open_store
@@ -40,7 +40,7 @@ def store(demo_store):
 
 def child_id(store):
     with store.read() as session:
-        return casework.find_child(session, WITH_PLAN).id
+        return cases.find_child(session, WITH_PLAN).id
 
 
 def book(cli, db, *extra: str) -> str:

@@ -7,7 +7,7 @@ import stat
 
 from docx import Document
 
-from cintui import casework, plans
+from cintui.casework import cases, plans
 from cintui.export import plan as export
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
@@ -70,8 +70,8 @@ def test_export_plan_final_only_when_checks_pass(cli, demo_store, tmp_path):
 def test_batch_export_writes_one_file_per_child(cli, demo_store, tmp_path):
     store = open_store(demo_store, None)
     with store.read() as session:
-        team = casework.find_child(session, first_planned(demo_store)).team_id
-        name = session.get(casework.Team, team).name
+        team = cases.find_child(session, first_planned(demo_store)).team_id
+        name = session.get(cases.Team, team).name
         expected = len(plans.children_with_plans(session, team=name))
     store.close()
     result = cli("export", "plans", "--team", name, "--format", "pdf", "-o", tmp_path / "out",

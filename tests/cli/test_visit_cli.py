@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from docx import Document
 
-from cintui import casework, visits
+from cintui.casework import cases, visits
 from cintui.domain.visit import VisitContent
 from cintui.export import visits as visit_export
 from cintui.store import models as m
@@ -45,8 +45,8 @@ def zephyrine(cli, demo_store) -> str:
     store = open_store(demo_store, None)
     try:
         with store.session("test.worker") as session:
-            child = casework.find_child(session, ref)
-            episode = casework.current_episode(session, child.id)
+            child = cases.find_child(session, ref)
+            episode = cases.current_episode(session, child.id)
             session.get(m.Episode, episode.id).cin_plan_start = PLAN_START
             record = [
                 _content(datetime(2026, 9, 1, 10, 0)),

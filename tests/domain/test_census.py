@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from cintui import codes
 from cintui.domain.census import (
     CensusChild,
     CensusEpisode,
@@ -25,6 +24,7 @@ from cintui.domain.census import (
     return_episodes,
     upn_check_letter,
 )
+from cintui.reference import codes
 
 LISTS = {name: codes.codes(name) for name in codes.CODE_LISTS}
 Y2026 = census_period(2026)  # 1 April 2025 to 31 March 2026

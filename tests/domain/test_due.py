@@ -25,7 +25,7 @@ from cintui.domain.due import (
     week_end,
 )
 from cintui.domain.timescales import ChildEvents, DueState, VisitFact, compute_deadlines
-from cintui.policies import load_policy
+from cintui.reference.policies import load_policy
 
 TODAY = date(2026, 11, 23)  # a Monday
 CAL = england_calendar()

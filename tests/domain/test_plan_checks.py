@@ -18,7 +18,7 @@ from cintui.domain.plan_checks import (
     outcome_is_observable,
     passes,
 )
-from cintui.plain_words import load_plain_words
+from cintui.reference.plain_words import load_plain_words
 
 TODAY = date(2026, 11, 23)
 JARGON = load_plain_words()

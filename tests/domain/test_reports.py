@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cintui import policies
 from cintui.domain.reports import (
     DURATION_BANDS,
     REREFERRAL_BANDS,
@@ -33,6 +32,7 @@ from cintui.domain.reports import (
     visit_trend,
 )
 from cintui.domain.timescales import MeetingFact
+from cintui.reference import policies
 
 ENGLAND = policies.load_policy("england")
 PLAN = EpisodeFacts(referral=date(2026, 8, 20), assessment_completed=date(2026, 9, 4),

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cintui import policies
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.policy import TIMESCALE_KEYS, Timescale
 from cintui.domain.timescales import (
@@ -24,6 +23,7 @@ from cintui.domain.timescales import (
     due_date,
     next_deadline,
 )
+from cintui.reference import policies
 
 TODAY = date(2026, 11, 23)  # a Monday, as in tests/conftest.py
 SHIPPED = ["england", "bexley", "trafford", "wirral", "warwickshire", "stockton"]

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from cintui import census
+from cintui.casework import census
 from cintui.domain import census as rules
 from cintui.export.census import to_xml, write_xml
 from cintui.store import models as m

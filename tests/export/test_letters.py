@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from cintui import casework, endings
+from cintui.casework import cases, endings
 from cintui.export import endings as letters_export
 from tests.conftest import TODAY
 from tests.test_endings import ACTOR, close, new_child, walk_to_approved
@@ -93,7 +93,7 @@ def test_a_template_with_an_unknown_placeholder_is_refused():
 def test_the_closure_summary_in_every_format(store, tmp_path):
     ctx = closed_child(store)
     with store.read() as session:
-        child_id = casework.find_child(session, ctx.child_reference).id
+        child_id = cases.find_child(session, ctx.child_reference).id
         doc = endings.summary_document(session, child_id, TODAY)
     for fmt in letters_export.SUMMARY_FORMATS:
         letters_export.write_summary(doc, tmp_path / f"s.{fmt}", fmt)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cintui import access
 from cintui.app import CintuiApp
+from cintui.store import access
 from tests.conftest import TODAY
 from tests.screens.test_shell import SIZE, my_open_children, screen_name, settle, type_text
 

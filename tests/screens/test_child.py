@@ -11,9 +11,10 @@ import uuid
 
 from sqlmodel import select
 
-from cintui import access, casework
 from cintui.app import CintuiApp
+from cintui.casework import cases
 from cintui.screens.forms import ChildFormScreen
+from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry, Child, ChildPerson, Consent, Person
 from tests.conftest import TODAY
@@ -37,7 +38,7 @@ class ChildHost(CintuiApp):
         event.prevent_default()  # not the welcome/unlock/who flow: tested in test_shell
         self.store = open_store(self.path, None)
         with self.store.read() as session:
-            self.child_id = casework.find_child(session, self.reference).id
+            self.child_id = cases.find_child(session, self.reference).id
         self.push_screen(self.make_screen("child", child_id=self.child_id))
 
 
@@ -359,7 +360,7 @@ async def test_editing_the_child_rejects_a_future_dob_and_saves_when_valid(demo_
         await settle(pilot)
         assert type(app.screen).__name__ == "ChildScreen"
         assert "known as Pri" in text_of(app.screen, "#child-header")
-    child = read(demo_store, lambda s: casework.find_child(s, REFERENCE))
+    child = read(demo_store, lambda s: cases.find_child(s, REFERENCE))
     assert str(child.dob) == "2025-04-12" and child.known_as == "Pri"
     assert child.level == "Child in need (s17)"  # untouched fields are kept
     assert any(e[0] == "update" and e[1] == "child" and "dob" in e[2]

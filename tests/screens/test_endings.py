@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cintui import casework, endings
+from cintui.casework import cases, endings
 from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.conftest import TODAY
@@ -133,9 +133,9 @@ async def test_the_closure_path_by_keys(demo_store):
     store = open_store(demo_store, None)
     try:
         with store.read() as session:
-            child = casework.find_child(session, ref)
-            episode = casework.current_episode(session, child.id)
-            open_refs = {c.reference for c in casework.list_children(session, TODAY,
+            child = cases.find_child(session, ref)
+            episode = cases.current_episode(session, child.id)
+            open_refs = {c.reference for c in cases.list_children(session, TODAY,
                                                                        open_only=True)}
         assert child.status == "closed" and ref not in open_refs  # off the caseload
         assert (episode.closure_reason, episode.unmet_need_stepped_down) == ("RC7", False)
@@ -147,7 +147,7 @@ async def test_rerefer_a_closed_child(demo_store):
     ref = prepared(demo_store)
     store = open_store(demo_store, None)
     with store.read() as session:
-        child_id = casework.find_child(session, ref).id
+        child_id = cases.find_child(session, ref).id
     walk_to_approved(store, child_id)
     with store.session(ACTOR) as session:
         endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
@@ -228,7 +228,7 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
         assert "disputed" not in text_of(screen, "#closure-state").lower()
 
     def saved(session):
-        child = casework.find_child(session, ref)
+        child = cases.find_child(session, ref)
         ending = session.exec(select(Ending).where(Ending.child_id == child.id,
                                                    Ending.kind == "closure")).one()
         steps = session.exec(select(Decision).where(Decision.child_id == child.id,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, TextArea
 
-from cintui import casework, meetings, plans
+from cintui.casework import cases, meetings, plans
 from cintui.domain.meeting import Schedule
 from cintui.store.engine import open_store
 from tests.screens.test_child import ChildHost, read, text_of
@@ -34,7 +34,7 @@ def book(path) -> object:
     store = open_store(path, None)
     try:
         with store.read() as session:
-            child_id = casework.find_child(session, CHILD).id
+            child_id = cases.find_child(session, CHILD).id
             invitees = tuple(meetings.invitee_choices(session, child_id))
         with store.session("test.worker") as session:
             return meetings.schedule(session, child_id, Schedule(
@@ -87,7 +87,7 @@ async def test_a_whole_review_by_keyboard_updates_the_plan(demo_store):
     decisions (BEX 3). The meeting produces the next plan version, agreed at it."""
     meeting_id = book(demo_store)
     before = read(demo_store, lambda s: plans.current_plan(
-        s, casework.find_child(s, CHILD).id))
+        s, cases.find_child(s, CHILD).id))
     ambers = [n for n in before.needs if n.rag in "AR"]
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -131,7 +131,7 @@ async def test_a_whole_review_by_keyboard_updates_the_plan(demo_store):
         await settle(pilot)
         assert type(app.screen).__name__ == "ChildScreen"
     def after(session):
-        child_id = casework.find_child(session, CHILD).id
+        child_id = cases.find_child(session, CHILD).id
         return plans.current_plan(session, child_id), meetings.load_meeting(session, meeting_id)
     plan, detail = read(demo_store, after)
     assert plan.number == before.number + 1
@@ -265,8 +265,8 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
         table = app.screen.query_one("#meetings-table", DataTable)
         assert table.row_count == before + 1
     def booked(session):
-        child_id = casework.find_child(session, CHILD).id
-        policy = casework.store_policy(session)
+        child_id = cases.find_child(session, CHILD).id
+        policy = cases.store_policy(session)
         row = next(r for r in meetings.list_meetings(session, child_id, policy)
                    if r.starts_at == datetime(2026, 11, 30, 16, 0))
         return meetings.load_meeting(session, row.id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from cintui import access, casework
 from cintui.app import CintuiApp
+from cintui.casework import cases
 from cintui.domain.due import GROUP_LABELS
+from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import Child, Worker
 from tests.conftest import TODAY
@@ -20,7 +21,7 @@ REFERENCE = "DEMO00002"  # Maisie: an agreed plan with actions, visits, meetings
 
 def _worker_of(path, reference: str) -> str:
     def find(session):
-        child = casework.find_child(session, reference)
+        child = cases.find_child(session, reference)
         return session.get(Worker, child.worker_id).username
     return read(path, find)
 
@@ -39,7 +40,7 @@ class WeekHost(CintuiApp):
         self.store = open_store(self.path, None)
         self.worker = self.actor = _worker_of(self.path, self.reference)
         with self.store.read() as session:
-            self.child_id = casework.find_child(session, self.reference).id
+            self.child_id = cases.find_child(session, self.reference).id
         self.push_screen(self.make_screen("child", child_id=self.child_id))
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from cintui import access
 from cintui.app import UNENCRYPTED, CintuiApp
+from cintui.store import access
 from tests.conftest import PASSPHRASE, TODAY
 
 UI_PASSPHRASE = "tulip-harbour-77"
@@ -28,10 +28,10 @@ def screen_name(app) -> str:
 
 def my_open_children(app) -> int:
     """What "My caseload" must list: the open children allocated to the app's worker."""
-    from cintui import casework
+    from cintui.casework import cases
 
     with app.store.read() as session:
-        return next(w.open_children for w in casework.list_workers(session)
+        return next(w.open_children for w in cases.list_workers(session)
                     if w.username == app.worker)
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from cintui import casework, transfer
+from cintui.casework import cases, transfer
 from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.conftest import TODAY
@@ -38,8 +38,8 @@ def episode_of(path, ref):
     store = open_store(path, None)
     try:
         with store.read() as session:
-            child = casework.find_child(session, ref)
-            return child.status, casework.current_episode(session, child.id)
+            child = cases.find_child(session, ref)
+            return child.status, cases.current_episode(session, child.id)
     finally:
         store.close()
 
@@ -204,10 +204,10 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
     with the transfer-in meeting clock running."""
     from textual.screen import Screen
 
-    from cintui.access import StoreLocation
     from cintui.app import CintuiApp
     from cintui.export.transfer import write_transfer_pack
     from cintui.store import models as m
+    from cintui.store.access import StoreLocation
     from cintui.store.engine import create_store
     from tests.screens.test_shell import type_text
     from tests.test_transfer_roundtrip import richest_child
@@ -265,7 +265,7 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
     try:
         with check.read() as session:
             (child,) = session.exec(select(m.Child)).all()
-            episode = casework.current_episode(session, child.id)
+            episode = cases.current_episode(session, child.id)
             assert child.reference == reference and episode.moved_in == date(2026, 11, 16)
     finally:
         check.close()

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlmodel import select
 from textual.widgets import Checkbox, Input, TextArea
 
-from cintui import casework, plans, visits
+from cintui.casework import cases, plans, visits
 from cintui.domain.visit import HEADINGS, TEXT_FIELDS
 from cintui.store.models import AuditEntry, Draft, Visit, VisitAddendum
 from tests.conftest import TODAY
@@ -69,7 +69,7 @@ def drafts_of(path) -> list[dict]:
 
 def visit_rows(path, reference: str = BABY) -> list[Visit]:
     def get(session):
-        child = casework.find_child(session, reference)
+        child = cases.find_child(session, reference)
         return session.exec(select(Visit).where(Visit.child_id == child.id)
                             .order_by(Visit.visited_at)).all()
     return read(path, get)
@@ -77,8 +77,8 @@ def visit_rows(path, reference: str = BABY) -> list[Visit]:
 
 def next_visit(path, reference: str = BABY):
     def get(session):
-        child = casework.find_child(session, reference)
-        return next(d for d in casework.child_deadlines(session, child, TODAY)
+        child = cases.find_child(session, reference)
+        return next(d for d in cases.child_deadlines(session, child, TODAY)
                     if d.key == "visit")
     return read(path, get)
 
@@ -370,7 +370,7 @@ async def test_plan_actions_ticked_at_a_visit_are_recorded_on_the_plan(demo_stor
     """The plan seam: an action progressed at a visit is saved on the agreed plan in force
     when the visit is finalised, and shown with the visit."""
     def first_action(session):
-        child = casework.find_child(session, WITH_PLAN)
+        child = cases.find_child(session, WITH_PLAN)
         return visits.plan_actions(session, child.id)[0]
     before = read(demo_store, first_action)
     app = VisitHost(demo_store, WITH_PLAN)
@@ -407,8 +407,8 @@ async def test_plan_actions_ticked_at_a_visit_are_recorded_on_the_plan(demo_stor
 
 
 async def test_v_on_the_caseload_opens_the_form_for_the_highlighted_child(demo_store):
-    from cintui import access
     from cintui.app import CintuiApp
+    from cintui.store import access
     from cintui.store.engine import open_store
 
     class Caseload(CintuiApp):

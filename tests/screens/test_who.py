@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from cintui import access, casework, config
 from cintui.app import CintuiApp
+from cintui.casework import cases
+from cintui.reference import config
+from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import StoreMeta
 from tests.conftest import TODAY
@@ -14,7 +16,7 @@ def forget_demo_marker(path) -> None:
     """Make the demo store look like a real one, whose workers must say who they are."""
     store = open_store(path, None)
     with store.session("test.worker") as session:
-        session.delete(session.get(StoreMeta, casework.DEMO_META_KEY))
+        session.delete(session.get(StoreMeta, cases.DEMO_META_KEY))
     store.close()
 
 
@@ -25,7 +27,7 @@ async def test_a_demo_store_opens_as_a_worker_with_a_typical_caseload(demo_store
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
         with app.store.read() as session:
-            workers = {w.username: w for w in casework.list_workers(session)}
+            workers = {w.username: w for w in cases.list_workers(session)}
         assert app.worker in workers
         assert app.actor == app.worker
     assert config.load_settings()["worker"] == app.worker
@@ -35,7 +37,7 @@ async def test_first_run_on_a_real_store_asks_who_you_are_and_remembers(demo_sto
     forget_demo_marker(demo_store)
     store = open_store(demo_store, None)
     with store.read() as session:
-        target = casework.list_workers(session)[-1]
+        target = cases.list_workers(session)[-1]
     store.close()
     app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -69,7 +71,7 @@ async def test_as_an_unknown_worker_says_so_and_asks(demo_store):
 async def test_as_a_known_worker_switches_and_is_kept(demo_store):
     store = open_store(demo_store, None)
     with store.read() as session:
-        other = casework.list_workers(session)[0].username
+        other = cases.list_workers(session)[0].username
     store.close()
     app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker=other)
     async with app.run_test(size=SIZE) as pilot:

@@ -12,7 +12,7 @@ from sqlalchemy import event, func, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from cintui.codes import InvalidCode
+from cintui.reference.codes import InvalidCode
 from cintui.store import audit
 from cintui.store.audit import AuditError, AuditReport, verify
 from cintui.store.models import AuditEntry, Child, InvalidRow, StoreMeta

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from cintui.codes import InvalidCode
+from cintui.reference.codes import InvalidCode
 from cintui.store import audit
 from cintui.store.models import AuditEntry, Child
 

@@ -1,0 +1,37 @@
+"""cintui audit: check the audit trail."""
+
+from __future__ import annotations
+
+import typer
+
+from cintui.cli.common import (
+    DbOption,
+    JsonOption,
+    _echo_json,
+    _open,
+    app,
+)
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+# ------------------------------------------------------------------ audit
+
+
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check the audit trail's hash chain; report the first broken link."""
+    from cintui.store import audit
+
+    with _open(ctx, db) as store:
+        report = audit.verify(store)
+    if as_json:
+        _echo_json({"ok": report.ok, "entries": report.entries,
+                    "first_broken_seq": report.first_broken_seq, "problem": report.problem})
+    elif report.ok:
+        typer.echo(f"Audit trail intact: {report.entries} entries."
+                   + (f" {report.problem}" if report.problem else ""))
+    else:
+        typer.echo(f"Audit trail BROKEN at entry {report.first_broken_seq}: {report.problem}")
+    if not report.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,155 @@
+"""cintui child: list, add and show children on the store."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from cintui.cli.common import (
+    DbOption,
+    JsonOption,
+    TodayOption,
+    _console,
+    _echo_json,
+    _open,
+    _parse_date,
+    _today,
+    access,
+    child_app,
+)
+
+# ------------------------------------------------------------------ child
+
+
+@child_app.command("list")
+def child_list(
+    ctx: typer.Context,
+    db: DbOption = None,
+    worker: Annotated[str | None, typer.Option("--worker", help="Username or name.")] = None,
+    team: Annotated[str | None, typer.Option("--team")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only open cases.")] = False,
+    as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """List children: reference, name, DOB, worker, status, level."""
+    from cintui.casework import cases
+
+    with _open(ctx, db) as store, store.read() as session:
+        rows = cases.list_children(session, _today(today), worker=worker, team=team,
+                                      open_only=open_only)
+    if as_json:
+        _echo_json([r.as_json() for r in rows])
+        return
+    if not rows:
+        typer.echo("No children on this store yet: `cintui child add --help` or `cintui demo`.")
+        return
+    from rich.table import Table
+
+    table = Table("reference", "name", "age", "DOB / due", "worker", "status", "level")
+    for r in rows:
+        born = r.dob.isoformat() if r.dob else (f"due {r.expected_dob}" if r.expected_dob else "")
+        table.add_row(r.reference, r.name, r.age, born, r.worker, r.status, r.level)
+    _console().print(table)
+
+
+@child_app.command("add")
+def child_add(
+    ctx: typer.Context,
+    first_name: Annotated[str, typer.Option("--first-name", help="Required.")],
+    last_name: Annotated[str, typer.Option("--last-name", help="Required.")],
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")] = None,
+    expected_dob: Annotated[
+        str | None, typer.Option("--expected-dob", help="Unborn child: expected date.")
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Case reference (default: next free).")
+    ] = None,
+    gender: Annotated[str, typer.Option("--gender", help="Census code: 1 male, 2 female, "
+                                        "0 not recorded/unborn, 9 indeterminate.")] = "0",
+    ethnicity: Annotated[str, typer.Option("--ethnicity", help="Census code, e.g. WBRI.")] = "NOBT",
+    disability: Annotated[
+        list[str] | None, typer.Option("--disability", help="Census code; repeat for several.")
+    ] = None,
+    primary_need: Annotated[str, typer.Option("--primary-need", help="N0-N9.")] = "N0",
+    referral_date: Annotated[
+        str | None, typer.Option("--referral-date", help="Default: today.")
+    ] = None,
+    referral_source: Annotated[str, typer.Option("--referral-source", help="1A-10.")] = "10",
+    level: Annotated[str, typer.Option("--level", help="Level of need (policy's names).")] = "",
+    service: Annotated[str, typer.Option("--service")] = "",
+    team: Annotated[str | None, typer.Option("--team")] = None,
+    worker: Annotated[str | None, typer.Option("--worker", help="Allocated worker.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """Add a child with their first referral. Nothing is written unless everything is valid."""
+    from cintui.casework import cases
+
+    now = _today(today)
+    new = cases.NewChild(
+        first_name=first_name, last_name=last_name,
+        dob=_parse_date(dob, "--dob") if dob else None,
+        expected_dob=_parse_date(expected_dob, "--expected-dob") if expected_dob else None,
+        reference=reference, gender=gender, ethnicity=ethnicity.upper(),
+        disabilities=" ".join(d.upper() for d in disability or ["NONE"]),
+        primary_need=primary_need.upper(), referral_source=referral_source.upper(),
+        referral_date=_parse_date(referral_date, "--referral-date") if referral_date else now,
+        level=level, service=service, team=team, worker=worker,
+    )
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        child = cases.add_child(session, new, now)
+        ref, name = child.reference, child.full_name
+    if as_json:
+        _echo_json({"reference": ref, "name": name})
+    else:
+        typer.echo(f"Added {name} as {ref}.")
+
+
+@child_app.command("show")
+def child_show(
+    ctx: typer.Context,
+    child: Annotated[str, typer.Argument(metavar="CHILD", help="Case reference or name.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """A child's details and every timescale running for them."""
+    from cintui.casework import cases
+
+    now = _today(today)
+    with _open(ctx, db) as store, store.read() as session:
+        record = cases.find_child(session, child)
+        profile = cases.store_policy(session)
+        deadlines = cases.child_deadlines(session, record, now, profile)
+        details = {
+            "reference": record.reference, "name": record.full_name,
+            "dob": record.dob.isoformat() if record.dob else None,
+            "expected_dob": record.expected_dob.isoformat() if record.expected_dob else None,
+            "status": record.status, "level": record.level, "service": record.service,
+            "policy": profile.name,
+        }
+    if as_json:
+        _echo_json({**details, "deadlines": [cases.deadline_json(d) for d in deadlines]})
+        return
+    _print_deadlines(details, deadlines, now)
+
+
+def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
+    from rich.table import Table
+
+    console = _console()
+    console.print(f"[bold]{details['name']}[/] {details['reference']} · {details['status']} · "
+                  f"policy {details['policy']}")
+    if not deadlines:
+        console.print("Nothing is due: no timescale is running.")
+        return
+    table = Table("due", "what", "state", "working days", "rule", "source")
+    colours = {"overdue": "bold red", "due today": "bold yellow", "due soon": "yellow"}
+    for d in deadlines:
+        style = colours.get(str(d.state), "")
+        table.add_row(d.due.isoformat(), d.label, f"[{style}]{d.state}[/]" if style else str(d.state),
+                      str(d.working_days_left), d.rule, d.source)
+    console.print(table)

@@ -1,0 +1,55 @@
+"""cintui demo: a store full of synthetic children to try cintui on."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cintui.cli.common import (
+    CliError,
+    DbOption,
+    TodayOption,
+    _location,
+    _passphrase_for_create,
+    _today,
+    access,
+    app,
+)
+
+# ------------------------------------------------------------------ demo
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    children: Annotated[int, typer.Option("--children", min=1, max=100_000)] = 120,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    db: DbOption = None,
+    no_encrypt: Annotated[bool, typer.Option("--no-encrypt", help="Write a plain store.")] = False,
+    policy: Annotated[str, typer.Option("--policy")] = "england",
+    today: TodayOption = None,
+) -> None:
+    """Create a store full of synthetic children, workers and histories."""
+    from time import perf_counter
+
+    from cintui import demo as demo_mod
+    from cintui.reference import policies
+
+    policies.load_policy(policy)
+    loc = _location(ctx, db)
+    if loc.path is not None and loc.path.exists():
+        raise CliError(f"{loc.path} already exists; demo data is only written to a new store")
+    passphrase = None if no_encrypt else _passphrase_for_create(loc)
+    started = perf_counter()
+    store = access.create_location(loc, passphrase, encrypt=not no_encrypt, synthetic=True)
+    try:
+        counts = demo_mod.generate(store, children=children, seed=seed, today=_today(today),
+                                   policy=policy)
+    finally:
+        store.close()
+    seconds = perf_counter() - started
+    typer.echo(f"Demo store at {loc.describe()}: {counts.everyone} children "
+               f"({counts.everyone - counts.closed} open cases, {counts.closed} closed), "
+               f"{counts.workers} "
+               f"workers in {counts.teams} teams ({seconds:.1f} s).", err=True)

@@ -1,0 +1,190 @@
+"""cintui plan show/check and export plan(s): CIN plans."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cintui.cli.common import (
+    ChildArg,
+    CliError,
+    DbOption,
+    JsonOption,
+    TodayOption,
+    _check_folder,
+    _check_format,
+    _console,
+    _echo_json,
+    _open,
+    _today,
+    app,
+    export_app,
+)
+
+plan_app = typer.Typer(help="CIN plans: show and check.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+# ------------------------------------------------------------------ plans
+
+VersionOption = Annotated[
+    int | None, typer.Option("--version", "-v", help="Plan version number (default: the plan "
+                             "in force).", min=1)]
+FORMATS = ("docx", "pdf", "md", "html", "json")
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="docx, pdf, md, html or json.")]
+FinalOption = Annotated[bool, typer.Option(
+    "--final", help="No DRAFT mark: only when the plan passes every check.")]
+
+
+def _version_id(session, child_id, number: int | None):
+    from cintui.casework import plans
+
+    if number is None:
+        return None
+    found = next((v for v in plans.versions(session, child_id) if v.number == number), None)
+    if found is None:
+        raise CliError(f"no version {number} of this plan")
+    return found.id
+
+
+def _plan_document(session, child: str, now: date, number: int | None, final: bool):
+    from cintui.casework import cases, plans
+
+    record = cases.find_child(session, child)
+    doc = plans.plan_document(session, record.id, now, final=final,
+                              version_id=_version_id(session, record.id, number))
+    if final and doc.problems:
+        raise CliError(f"{record.reference}: not final, the plan fails {len(doc.problems)} "
+                       f"check(s), e.g. {doc.problems[0]} (export without --final for a "
+                       "DRAFT)")
+    return doc
+
+
+@plan_app.command("show")
+def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
+              version: VersionOption = None, as_json: JsonOption = False,
+              today: TodayOption = None) -> None:
+    """The child's plan: needs in three columns with ratings, actions and checks."""
+    from cintui.export import plan as plan_export
+
+    now = _today(today)
+    with _open(ctx, db) as store, store.read() as session:
+        doc = _plan_document(session, child, now, version, final=False)
+    if as_json:
+        typer.echo(plan_export.to_json(doc))
+        return
+    from rich.table import Table
+
+    v = doc.version
+    console = _console()
+    console.print(f"[bold]{doc.child_name}[/] {doc.child_reference} · plan version {v.number} "
+                  f"({v.status}) · next review "
+                  f"{v.next_review.isoformat() if v.next_review else 'not set'}")
+    table = Table("What is happening now", "What will be different", "Who does what, by when",
+                  "RAG", show_lines=True)
+    for n in v.needs:
+        actions = "\n".join(f"{a.what} — {a.who or 'NO OWNER'}, "
+                             f"{a.by_when.isoformat() if a.by_when else 'NO DATE'} ({a.status})"
+                             for a in n.actions)
+        table.add_row(n.now, n.outcome, actions, n.rag)
+    console.print(table)
+    for problem in doc.problems:
+        console.print(f"• {problem}")
+
+
+@plan_app.command("check")
+def plan_check(ctx: typer.Context, child: ChildArg, db: DbOption = None,
+               version: VersionOption = None, as_json: JsonOption = False,
+               today: TodayOption = None) -> None:
+    """The plan checks (plain words, SMART, every Amber owned and dated); exit 1 if any fail."""
+    now = _today(today)
+    with _open(ctx, db) as store, store.read() as session:
+        doc = _plan_document(session, child, now, version, final=False)
+    if as_json:
+        _echo_json({"reference": doc.child_reference, "version": doc.version.number,
+                    "passes": not doc.problems, "problems": list(doc.problems)})
+    elif doc.problems:
+        for problem in doc.problems:
+            typer.echo(f"• {problem}")
+    else:
+        typer.echo(f"{doc.child_reference} plan v{doc.version.number}: passes every check.")
+    if doc.problems:
+        raise typer.Exit(1)
+
+
+@export_app.command("plan")
+def export_plan(ctx: typer.Context, child: ChildArg,
+                output: Annotated[Path, typer.Option("--output", "-o", help="File to write.",
+                                                     dir_okay=False)],
+                fmt: FormatOption = "pdf", db: DbOption = None, version: VersionOption = None,
+                final: FinalOption = False, today: TodayOption = None) -> None:
+    """One child's plan as DOCX, PDF, Markdown, HTML or JSON (DRAFT-marked unless --final)."""
+    from cintui.export import plan as plan_export
+
+    fmt = _check_format(fmt, FORMATS)
+    now = _today(today)
+    _check_folder(output)
+    with _open(ctx, db) as store, store.read() as session:
+        doc = _plan_document(session, child, now, version, final)
+    plan_export.write(doc, output, fmt)
+    mark = "" if not doc.draft else " (DRAFT)"
+    typer.echo(f"Wrote {doc.child_reference} plan v{doc.version.number}{mark} to {output}")
+
+
+@export_app.command("plans")
+def export_plans(ctx: typer.Context,
+                 output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write "
+                                                      "into (created if missing).",
+                                                      file_okay=False)],
+                 fmt: FormatOption = "pdf",
+                 worker: Annotated[str | None, typer.Option(help="One worker's children.")] = None,
+                 team: Annotated[str | None, typer.Option(help="One team's children.")] = None,
+                 all_: Annotated[bool, typer.Option("--all", help="Every open child.")] = False,
+                 db: DbOption = None, today: TodayOption = None) -> None:
+    """Every plan in force for a worker, a team or everyone: one file per child, with a
+    progress bar. Plans failing checks carry a DRAFT mark."""
+    from rich.progress import Progress
+
+    from cintui.casework import plans
+    from cintui.export import plan as plan_export
+
+    fmt = _check_format(fmt, FORMATS)
+    if sum(bool(x) for x in (worker, team, all_)) != 1:
+        raise CliError("say whose plans: --worker W, --team T or --all")
+    now = _today(today)
+    output.mkdir(parents=True, exist_ok=True)
+    from concurrent.futures import ProcessPoolExecutor
+
+    drafts = 0
+    with _open(ctx, db) as store:
+        with store.read() as session:
+            ids = plans.children_with_plans(session, worker=worker, team=team)
+        # The store is read here; writing the files (the slow part for DOCX and PDF) runs in
+        # one process per core.
+        workers = min(os.cpu_count() or 1, 4) if len(ids) > 20 else 1
+        pool = ProcessPoolExecutor(workers) if workers > 1 else None
+        try:
+            with Progress(console=_console(), transient=True) as progress:
+                task = progress.add_task(f"Exporting {len(ids)} plans ({fmt})", total=len(ids))
+                pending = []
+                for child_id in ids:
+                    with store.read() as session:
+                        doc = plans.plan_document(session, child_id, now)
+                    path = output / f"{doc.child_reference}-plan-v{doc.version.number}.{fmt}"
+                    drafts += bool(doc.problems)
+                    if pool is None:
+                        plan_export.write(doc, path, fmt)
+                        progress.advance(task)
+                    else:
+                        job = pool.submit(plan_export.write, doc, path, fmt)
+                        job.add_done_callback(lambda _: progress.advance(task))
+                        pending.append(job)
+                for job in pending:
+                    job.result()
+        finally:
+            if pool is not None:
+                pool.shutdown()
+    typer.echo(f"Wrote {len(ids)} plans to {output} ({drafts} marked DRAFT: they fail checks)")

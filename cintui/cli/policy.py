@@ -1,0 +1,74 @@
+"""cintui policy: the policy profiles (list, show) and the store's choice (use)."""
+
+from __future__ import annotations
+
+import typer
+
+from cintui.cli.common import (
+    DbOption,
+    JsonOption,
+    _console,
+    _echo_json,
+    _open,
+    access,
+    app,
+)
+
+policy_app = typer.Typer(help="Policy profiles: each authority's timescales.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+# ------------------------------------------------------------------ policy
+
+
+@policy_app.command("list")
+def policy_list(as_json: JsonOption = False) -> None:
+    """The policy profiles available (shipped and your own)."""
+    from cintui.reference import policies
+
+    profiles = policies.list_policies()
+    if as_json:
+        _echo_json([{"name": p.name, "title": p.title, "authority": p.authority,
+                     "origin": str(p.origin)} for p in profiles])
+        return
+    from rich.table import Table
+
+    table = Table("name", "authority", "title", "from")
+    for p in profiles:
+        table.add_row(p.name, p.authority, p.title, str(p.origin))
+    _console().print(table)
+
+
+@policy_app.command("show")
+def policy_show(name: str, as_json: JsonOption = False) -> None:
+    """Every timescale in one profile, with the rule it comes from."""
+    from cintui.reference import policies
+
+    profile = policies.load_policy(name)
+    rows = [(key, ts.describe(), ts.anchor or "", ts.source)
+            for key, ts in profile.timescales.items()]
+    if as_json:
+        _echo_json({
+            "name": profile.name, "title": profile.title, "authority": profile.authority,
+            "levels": list(profile.levels), "due_soon_working_days": profile.due_soon_working_days,
+            "timescales": {k: {"amount": ts.amount, "unit": ts.unit, "source": ts.source,
+                               "from": ts.anchor} for k, ts in profile.timescales.items()},
+        })
+        return
+    from rich.table import Table
+
+    table = Table("timescale", "limit", "from", "source", title=f"{profile.title} ({profile.name})")
+    for row in rows:
+        table.add_row(*row)
+    _console().print(table)
+    if profile.levels:
+        _console().print("Levels of need: " + " → ".join(profile.levels))
+
+
+@policy_app.command("use")
+def policy_use(ctx: typer.Context, name: str, db: DbOption = None) -> None:
+    """Set the policy profile the store works to."""
+    from cintui.casework import cases
+
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        profile = cases.set_store_policy(session, name)
+    typer.echo(f"The store now follows {profile.title} ({profile.name}).")

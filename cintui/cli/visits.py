@@ -1,0 +1,133 @@
+"""cintui visit list and export visits (WIR 2.11)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cintui.cli.common import (
+    ChildArg,
+    CliError,
+    DbOption,
+    JsonOption,
+    TodayOption,
+    _check_folder,
+    _check_format,
+    _console,
+    _echo_json,
+    _open,
+    _parse_date,
+    _today,
+    app,
+    export_app,
+)
+
+# ------------------------------------------------------------------ visits
+
+visit_app = typer.Typer(help="Visits: list a child's visits.", no_args_is_help=True)
+app.add_typer(visit_app, name="visit")
+VISIT_FORMATS = ("md", "docx", "json")
+VisitFormatOption = Annotated[str, typer.Option("--format", "-f", help="md, docx or json.")]
+
+
+def _gap_json(gap) -> dict | None:
+    if gap is None:
+        return None
+    return {"after": gap.after.isoformat(), "until": gap.until.isoformat() if gap.until else None,
+            "due": gap.due.isoformat(), "working_days_late": gap.days_late}
+
+
+@visit_app.command("list")
+def visit_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
+               as_json: JsonOption = False, today: TodayOption = None) -> None:
+    """A child's finalised visits, newest first, with gaps longer than the policy marked
+    (WIR 2.11: seen at least every 20 working days; BEX 3: every 4 weeks)."""
+    from cintui.casework import cases
+    from cintui.casework import visits as visit_cases
+
+    now = _today(today)
+    with _open(ctx, db) as store, store.read() as session:
+        record = cases.find_child(session, child)
+        name, ref = record.full_name, record.reference
+        listing = visit_cases.list_visits(session, record.id, cases.store_policy(session),
+                                          now)
+    if as_json:
+        _echo_json([{"id": str(v.id), "visited_at": v.visited_at.isoformat(), "kind": v.kind,
+                     "child_seen": v.child_seen, "seen_alone": v.seen_alone,
+                     "bedroom_seen": v.bedroom_seen, "author": v.author, "addenda": v.addenda,
+                     "gap": _gap_json(v.gap)} for v in listing.visits])
+        return
+    _print_visits(name, ref, listing, now)
+
+
+def _print_visits(name: str, ref: str, listing, today: date) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from cintui.casework.visits import local_time
+    from cintui.domain.visit import KIND_LABELS
+    from cintui.export.visits import day, gap_text, moment
+
+    def yes(value: bool) -> str:
+        return "yes" if value else "[bold red]no[/]"
+
+    console = _console()
+    rule = f"visits {listing.rule}" if listing.rule.startswith("every") else listing.rule
+    console.print(f"[bold]{escape(name)}[/] {escape(ref)} · {escape(rule)}")
+    if listing.visits:
+        table = Table("date", "time", "type", "seen", "alone", "bedroom", "author", "addenda",
+                      "gap before")
+        for v in listing.visits:
+            gap = f"[bold red]{v.gap.days_late} wd late[/]" if v.gap else ""
+            table.add_row(day(v.visited_at.date()), f"{v.visited_at:%H:%M}",
+                          KIND_LABELS.get(v.kind, v.kind), yes(v.child_seen),
+                          yes(v.child_seen and v.seen_alone), yes(v.bedroom_seen),
+                          escape(v.author), str(v.addenda or ""), gap)
+        console.print(table)
+    else:
+        console.print("No visits recorded yet.")
+    for draft in listing.drafts:
+        console.print(f"Draft in progress: a visit on {moment(draft.content.visited_at)} by "
+                      f"{escape(draft.owner)}, last saved {moment(local_time(draft.saved_at))}.")
+    if listing.open_gap is not None:
+        console.print(f"[bold red]{escape(gap_text(listing.open_gap, today))}[/]")
+
+
+def _check_visit_format(fmt: str) -> str:
+    return _check_format(fmt, VISIT_FORMATS)
+
+
+@export_app.command("visits")
+def export_visits(ctx: typer.Context, child: ChildArg,
+                  output: Annotated[Path, typer.Option("--output", "-o", help="File to write.",
+                                                       dir_okay=False)],
+                  fmt: VisitFormatOption = "md",
+                  start: Annotated[str | None, typer.Option(
+                      "--from", help="First day, YYYY-MM-DD (default: the first visit).")] = None,
+                  end: Annotated[str | None, typer.Option(
+                      "--to", help="Last day, YYYY-MM-DD (default: the last visit).")] = None,
+                  db: DbOption = None, today: TodayOption = None) -> None:
+    """A child's record of visits in a period as Markdown, DOCX or JSON: the facts, the
+    WIR 2.11 headings, addenda, and gaps longer than the policy allows."""
+    from cintui.casework import cases
+    from cintui.casework import visits as visit_cases
+    from cintui.export import visits as visit_export
+
+    fmt = _check_visit_format(fmt)
+    now = _today(today)
+    first = _parse_date(start, "--from") if start else None
+    last = _parse_date(end, "--to") if end else None
+    if first and last and first > last:
+        raise CliError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+    _check_folder(output)
+    with _open(ctx, db) as store, store.read() as session:
+        record = cases.find_child(session, child)
+        history = visit_cases.history(session, record.id, first, last,
+                                      cases.store_policy(session), now)
+    visit_export.write(history, output, fmt)
+    count = len(history.visits)
+    typer.echo(f"Wrote {count} visit{'' if count == 1 else 's'} for {history.child_reference} "
+               f"({visit_export.period(history)}) to {output}")
