@@ -146,7 +146,7 @@ class ChildSummary:
     dob: date | None
     expected_dob: date | None
     age: str
-    gender: str
+    sex: str
     worker: str
     worker_username: str
     team: str
@@ -197,7 +197,7 @@ def list_children(
             dob=c.dob,
             expected_dob=c.expected_dob,
             age=child_rules.describe_age(c.dob, c.expected_dob, today),
-            gender=c.gender,
+            sex=c.sex,
             worker=w_name or "",
             worker_username=w_user or "",
             team=t_name or "",
@@ -249,7 +249,8 @@ class NewChild:
     dob: date | None = None
     expected_dob: date | None = None
     reference: str | None = None
-    gender: str = "0"
+    sex: str = "U"
+    gender_identity: str = ""
     ethnicity: str = "NOBT"
     disabilities: str = "NONE"
     primary_need: str = "N0"
@@ -267,7 +268,8 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
     child_rules.check_birth_dates(new.dob, new.expected_dob, today)
     if new.referral_date > today:
         raise CaseworkError("referral_date", f"{new.referral_date.isoformat()} is in the future")
-    codes.check("gender", new.gender, "gender", required=True)
+    codes.check("sex", new.sex, "sex", required=True)
+    child_rules.check_sex(new.sex, new.dob, new.expected_dob)
     codes.check("ethnicity", new.ethnicity, "ethnicity", required=True)
     codes.check_multi("disabilities", new.disabilities, "disability")
     codes.check("primary_need", new.primary_need, "primary_need", required=True)
@@ -297,7 +299,8 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
         last_name=new.last_name.strip(),
         dob=new.dob,
         expected_dob=new.expected_dob,
-        gender=new.gender,
+        sex=new.sex,
+        gender_identity=new.gender_identity.strip(),
         ethnicity=new.ethnicity,
         disabilities=" ".join(codes.split_multi(new.disabilities)) or "NONE",
         upn_unknown="UN6" if new.dob is None else None,
