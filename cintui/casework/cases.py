@@ -20,6 +20,7 @@ from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
     ChildEvents,
     Deadline,
+    EnquiryFact,
     MeetingFact,
     VisitFact,
     compute_deadlines,
@@ -30,6 +31,7 @@ from cintui.store import fast
 from cintui.store.models import (
     OPEN_STATUSES,
     Child,
+    ChildProtectionEnquiry,
     Episode,
     Meeting,
     StoreMeta,
@@ -349,6 +351,10 @@ def child_events(session: Session, child: Child) -> ChildEvents:
     meetings = session.exec(
         select(Meeting).where(Meeting.child_id == child.id, Meeting.held_on >= since)
     ).all()
+    enquiries = session.exec(
+        select(ChildProtectionEnquiry).where(ChildProtectionEnquiry.episode_id == episode.id)
+        .order_by(ChildProtectionEnquiry.strategy_on)
+    ).all()
     return ChildEvents(
         referral=episode.referral_date,
         assessment_started=episode.assessment_started,
@@ -381,6 +387,12 @@ def child_events(session: Session, child: Child) -> ChildEvents:
         direct_payments_started=child.direct_payments_started,
         last_direct_payment_review=child.last_direct_payment_review,
         closed=episode.closure_date,
+        enquiries=tuple(
+            EnquiryFact(strategy_on=q.strategy_on, decided_s47=q.strategy_outcome == "s47",
+                        s47_started=q.s47_started, icpc_held=q.icpc_held,
+                        icpc_not_required=q.s47_outcome == "no_icpc")
+            for q in enquiries
+        ),
     )
 
 

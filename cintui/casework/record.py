@@ -23,8 +23,9 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, meetings, plans, visits
+from cintui.casework import cases, child_protection, meetings, plans, visits
 from cintui.domain import child as child_rules
+from cintui.domain.child_protection import enquiry_entries
 from cintui.domain.chronology import (
     ChronologyEntry,
     build_chronology,
@@ -827,6 +828,9 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     for m in meetings.list_meetings(session, child_id, cases.store_policy(session)):
         entries += _meeting_entries(m)
     entries += _plan_entries(session, child_id)
+    entries += enquiry_entries(
+        (child_protection.fact(q), q.recorded_by, q.strategy_notes, str(q.id))
+        for q in child_protection.enquiries(session, child_id))
     return build_chronology(entries)
 
 

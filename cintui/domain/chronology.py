@@ -27,6 +27,7 @@ from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
 KINDS: tuple[str, ...] = (
     "referral",
     "assessment",
+    "protection",
     "plan",
     "visit",
     "meeting",
@@ -39,6 +40,7 @@ KINDS: tuple[str, ...] = (
 KIND_LABELS = {
     "referral": "Referral",
     "assessment": "Assessment",
+    "protection": "Child protection",
     "plan": "CIN plan",
     "visit": "Visit",
     "meeting": "Meeting",

@@ -1,5 +1,10 @@
 """A store built as a user would, through the CLI, without the demo: children of several
-ages and situations, for the conformance test (synthetic people only)."""
+ages and situations, strategy discussions and section 47 enquiries (one to its conference,
+one needing none, one still open), for the conformance test (synthetic people only).
+
+The case steps (assessment, CIN plan) have no CLI on main yet: these children are at
+referral, so the DfE queries a section 47 with no assessment (2991Q), which cintui lists too.
+"""
 
 from __future__ import annotations
 
@@ -37,4 +42,20 @@ def build_cli_store(cli, db: Path, today: date = TODAY) -> Path:
     # A reference with a hyphen: from 2024-25 not a valid LA child ID (1580), left out.
     run(*add, "--first-name", "Dee", "--last-name", "Marsh", "--dob", "2016-10-10",
         "--sex", "F", "--reference", "CIN-77", "--referral-date", ago(200))
+    def weekday(days: int) -> str:  # a working day about `days` ago
+        d = today - timedelta(days=days)
+        return (d - timedelta(days=max(0, d.weekday() - 4))).isoformat()
+
+    # Ava: strategy discussion, s47 the next day, conference held (cintui cp).
+    run("cp", "strategy", "CIN000001", "--on", weekday(60), "--outcome", "s47")
+    run("cp", "s47", "CIN000001", "--started", weekday(59))
+    run("cp", "icpc", "CIN000001", "--held", weekday(50))
+    # Ben: an enquiry that found no conference was needed; then one still open.
+    run("cp", "strategy", "CIN000002", "--on", weekday(100), "--outcome", "s47")
+    run("cp", "s47", "CIN000002", "--started", weekday(100))
+    run("cp", "icpc", "CIN000002", "--not-required", weekday(90))
+    run("cp", "strategy", "CIN000002", "--on", weekday(10), "--outcome", "s47")
+    run("cp", "s47", "CIN000002", "--started", weekday(9))
+    # Cal: a strategy discussion that decided no enquiry.
+    run("cp", "strategy", "CIN000004", "--on", weekday(30), "--outcome", "no-s47")
     return db
