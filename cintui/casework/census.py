@@ -18,15 +18,18 @@ from cintui.domain.census import (
     Finding,
     InvalidCensusInput,
     InvalidCensusYear,
+    WorkerCompleteness,
     build,
     census_period,
+    completeness,
+    current_collection,
     la_number,
     return_episodes,
 )
 from cintui.reference import codes
 
-__all__ = ["Finding", "InvalidCensusInput", "InvalidCensusYear", "build_return",
-           "census_period", "code_lists", "la_number"]
+__all__ = ["Finding", "InvalidCensusInput", "InvalidCensusYear", "WorkerCompleteness",
+           "build_return", "census_period", "code_lists", "la_number", "team_completeness"]
 
 _IN_YEAR = "referral_date <= :end AND (closure_date IS NULL OR closure_date >= :start)"
 _EPISODES = f"""
@@ -98,3 +101,11 @@ def build_return(source, year: int | str, *, today: date | None = None) -> Censu
         for cid, ref, upn, unknown, dob, expected, sex, ethnicity, disabilities, worker
         in rows(_CHILDREN, params)]
     return build(children, period, code_lists(period.year))
+
+
+def team_completeness(source, today: date, workers: set[str]) -> tuple[int, list[WorkerCompleteness]]:
+    """The collection year in progress on `today`, and for each of these workers (by name)
+    the children who would be left out of its return or queried (the team view)."""
+    year = current_collection(today)
+    found, _ = completeness(build_return(source, year))
+    return year, [w for w in found if w.worker in workers]

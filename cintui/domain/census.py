@@ -155,6 +155,13 @@ def census_period(year: int | str, today: date | None = None) -> CensusPeriod:
     return period
 
 
+def current_collection(today: date) -> int:
+    """The collection year `today` falls in (from 1 April, the next 31 March's), or the
+    nearest one cintui returns."""
+    year = today.year + 1 if today.month >= 4 else today.year
+    return min(max(year, YEARS[0]), YEARS[-1])
+
+
 def la_number(value: str) -> str:
     """The authority's three-digit DfE LA number, for the return's `Source` header."""
     text = value.strip()
@@ -667,3 +674,64 @@ def build(children: Iterable[CensusChild], period: CensusPeriod,
         queries.extend(f for f in found if f.query)
     queries.extend(Finding("", p.rule, p.message) for p in return_queries(kept, period))
     return CensusReturn(period, tuple(kept), tuple(excluded), tuple(queries))
+
+
+# What a worker changes on the record to clear a rule (the completeness report). A rule not
+# listed here says what is wrong in its own message.
+FIXES = {
+    "1510": "correct the UPN (its check letter is wrong)",
+    "1520": "the same UPN is on two children: correct one of them",
+    "1530": "correct the UPN (characters 2-4 are not an LA number)",
+    "1550": "correct the UPN (its last character)",
+    "1570": "shorten the case reference to 20 letters or digits",
+    "1580": "change the case reference to letters and digits only",
+    "4180": "record the child's sex (M, F, or U if not known)",
+    "8750": "an unborn child's sex is U",
+    "8510": "two children share a case reference: change one",
+    "8540": "record the child's disabilities (NONE if none)",
+    "8525Q": "record a date of birth (or, unborn, only the expected date)",
+    "8530Q": "check the expected date of birth; record the birth if the child is born",
+    "8585Q": "check the reason for closure: RC2 is for a child who died",
+    "8670Q": "authorise the assessment, or note why it is still open",
+    "8675Q": "record the ICPC, or that none is needed (cintui cp icpc)",
+    "8740": "record the enquiry's outcome (cintui cp icpc)",
+    "8770Q": "record the UPN, or why it is unknown (UN2-UN7)",
+    "8775Q": "check the date of birth, or close the case",
+    "8825Q": "record the assessment, or change the reason for closure",
+    "8868": "record the enquiry's outcome before the case closes (cintui cp icpc)",
+    "8873Q": "no factors found: the reason for closure should be RC8 or RC9",
+    "8897Q": "record the factors the assessment found (21 if none)",
+    "8945Q": "recode factor 18A as 18B or 18C",
+    "8950Q": "recode factor 19A as 19B or 19C",
+    "2991Q": "record the assessment the enquiry belongs to",
+}
+
+
+def fix_for(rule: str) -> str:
+    return FIXES.get(rule, "")
+
+
+@dataclass(frozen=True)
+class WorkerCompleteness:
+    """One worker's children who would be left out of the year's return or queried."""
+
+    worker: str  # "" for children allocated to nobody
+    left_out: tuple[Finding, ...]
+    queried: tuple[Finding, ...]
+
+    @property
+    def children(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.reference for f in (*self.left_out, *self.queried)))
+
+
+def completeness(ret: CensusReturn) -> tuple[list[WorkerCompleteness], tuple[Finding, ...]]:
+    """Per worker (most children to clear first, then by name), each child who would be
+    left out (errors) or queried, and what to fix; and the queries on the return as a
+    whole (no one worker's)."""
+    child_queries = [q for q in ret.queries if q.reference]
+    workers = sorted({f.worker for f in (*ret.excluded, *child_queries)})
+    out = [WorkerCompleteness(w, tuple(f for f in ret.excluded if f.worker == w),
+                              tuple(f for f in child_queries if f.worker == w))
+           for w in workers]
+    out.sort(key=lambda w: (-len(w.children), w.worker == "", w.worker))
+    return out, tuple(q for q in ret.queries if not q.reference)
