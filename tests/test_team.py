@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from cintui.domain.workforce import CASE_HOLDING_ROLES
 from cintui.casework import caseload, cases, due, team
 from cintui.domain.timescales import DueState
+from cintui.domain.workforce import CASE_HOLDING_ROLES
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 

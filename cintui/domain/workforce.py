@@ -114,6 +114,8 @@ def needs_role(who: str, role: str, allowed: Iterable[str] = MANAGER_ROLES) -> s
 
 def check_la_number(text: str) -> str | None:
     """The problem with a DfE LA number (three digits, e.g. 820), or None."""
+    if not text.strip():
+        return "give the DfE LA number (three digits, e.g. 820)"
     if not LA_NUMBER.fullmatch(text.strip()):
         return f"{text.strip()!r} is not a DfE LA number (three digits, e.g. 820)"
     return None
@@ -176,18 +178,15 @@ def check_worker(username: str, name: str, role: str, email: str = "") -> list[P
     return problems
 
 
-def check_leaving(username: str, left_on: date | None, today: date, open_children: int,
-                  started: date | None = None) -> list[Problem]:
-    """A worker leaves on a date (not in the future, not before they were added); their
-    open children are reallocated first, so no child is left without a worker."""
+def check_leaving(username: str, left_on: date | None, today: date,
+                  open_children: int) -> list[Problem]:
+    """A worker leaves on a date not in the future; their open children are reallocated
+    first, so no child is left without a worker."""
     problems = []
     if left_on is None:
         problems.append(Problem("on", "give the date they left"))
     elif left_on > today:
         problems.append(Problem("on", f"{_day(left_on)} is in the future"))
-    elif started is not None and left_on < started:
-        problems.append(Problem("on", f"{_day(left_on)} is before they were added "
-                                f"({_day(started)})"))
     if open_children:
         problems.append(Problem("worker", f"{username} still holds {_count(open_children)}: "
                                 "reallocate them first (cintui child reallocate CHILD --to "
@@ -210,17 +209,23 @@ class ReallocationFact:
     ref: str = ""
 
 
-def check_reallocation(on: date | None, today: date, *, referral: date | None, to: str,
-                       to_role: str, to_active: bool, same_worker: bool) -> list[Problem]:
-    """A child goes to an active worker who may hold children and is not the one holding
-    them already, on a date not in the future nor before the child's referral."""
+def check_receiver(to: str, role: str, active: bool) -> list[Problem]:
+    """The worker children are reallocated to: still working here, in a role that holds
+    children (`HOLDER_ROLES`)."""
+    if not active:
+        return [Problem("to", f"{to} has left: choose someone working here now")]
+    if (problem := needs_role(to, role, HOLDER_ROLES)) is not None:
+        return [Problem("to", f"holding a child {problem}")]
+    return []
+
+
+def check_reallocation(on: date | None, today: date, *, referral: date | None,
+                       same_worker: bool, to: str) -> list[Problem]:
+    """One child to another worker (not the one holding them already), on a date not in the
+    future nor before the child's referral."""
     problems = []
-    if not to_active:
-        problems.append(Problem("to", f"{to} has left: choose someone on the team now"))
-    elif same_worker:
-        problems.append(Problem("to", f"the child is already allocated to {to}"))
-    elif (problem := needs_role(to, to_role, HOLDER_ROLES)) is not None:
-        problems.append(Problem("to", f"holding a child {problem}"))
+    if same_worker:
+        problems.append(Problem("to", f"already allocated to {to}"))
     if on is None:
         problems.append(Problem("on", "give the date of the reallocation"))
     elif on > today:
