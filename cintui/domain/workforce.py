@@ -91,9 +91,14 @@ def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role.replace("_", " "))
 
 
+def _in_a_sentence(role: str) -> str:
+    label = role_label(role)
+    return label[:1].lower() + label[1:]
+
+
 def a_role(role: str) -> str:
     """"a social worker", "an independent reviewing / QA officer"."""
-    label = role_label(role).lower()
+    label = _in_a_sentence(role)
     return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
 
 
@@ -104,7 +109,8 @@ def needs_role(who: str, role: str, allowed: Iterable[str] = MANAGER_ROLES) -> s
     allowed = tuple(allowed)
     if role in allowed:
         return None
-    needed = " or ".join(role_label(r).lower() for r in allowed)
+    labels = [_in_a_sentence(r) for r in allowed]
+    needed = " or ".join(filter(None, (", ".join(labels[:-1]), labels[-1])))
     now = f"is {a_role(role)}" if role else "is not a worker on this store"
     return f"needs {'an' if needed[:1] in 'aeiou' else 'a'} {needed}; {who or 'you'} {now}"
 
