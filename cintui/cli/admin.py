@@ -48,7 +48,7 @@ def _day(d) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
-def _table(*columns: str):
+def _table(*columns):
     from rich.table import Table
 
     return Table(*columns)
@@ -221,10 +221,14 @@ def worker_list(ctx: typer.Context, team: TeamOption = None,
     if not rows:
         typer.echo("No workers yet: cintui worker add USERNAME --name NAME --role ROLE.")
         return
-    table = _table("username", "name", "role", "team", "email", "open children")
+    from rich.table import Column
+
+    left = [Column("left", no_wrap=True)] if include_left else []
+    table = _table(Column("username", no_wrap=True), "name", "role", "team", "email",
+                   Column("children", justify="right"), *left)
     for r in rows:
-        table.add_row(r.username, r.name + (f" (left {_day(r.left_on)})" if r.left_on else ""),
-                      r.role_label, r.team, r.email, str(r.open_children))
+        table.add_row(r.username, r.name, r.role_label, r.team, r.email, str(r.open_children),
+                      *([r.left_on.isoformat() if r.left_on else ""] if include_left else []))
     _console().print(table)
 
 
