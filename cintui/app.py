@@ -41,6 +41,7 @@ SCREENS = {
     "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
     "closure": ("cintui.screens.endings", "ClosureScreen"),
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
+    "admin": ("cintui.screens.admin", "AdminScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
@@ -128,6 +129,8 @@ class WorkCommands(Provider):
             ("New visit", app.new_visit, "Record a statutory visit for the child on screen"),
             ("Book a meeting", app.book_meeting, "Book a CIN meeting for the child on screen"),
             ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
+            ("Set-up: authority, teams and workers", app.action_admin,
+             "Your authority, its teams and managers, the workers who use cintui"),
             ("Transfer-in: import a transfer pack", app.import_transfer_pack,
              "Create a child from another authority's transfer pack (BEX 4)"),
         ]
@@ -399,6 +402,9 @@ class CintuiApp(App):
 
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
+
+    def action_admin(self) -> None:
+        self._show_once("admin", "AdminScreen")
 
     def import_transfer_pack(self) -> None:
         """BEX 4: the receiving worker imports a pack; the new child's record opens, with
