@@ -19,10 +19,11 @@ from cintui.casework import admin
 from cintui.domain import workforce as rules
 from cintui.screens.forms import FormScreen
 
-TEAM_COLUMNS = (("Team", 28), ("Service", 30), ("Manager", 24), ("Workers", 7),
+TEAM_COLUMNS = (("Team", 28), ("Service", 30), ("Manager", 28), ("Workers", 7),
                 ("Open children", 13))
-WORKER_COLUMNS = (("Username", 18), ("Name", 22), ("Role", 22), ("Team", 22),
-                  ("Email", 28), ("Children", 8), ("Left", 11))
+# The email takes what a wide terminal has spare (None).
+WORKER_COLUMNS = (("Username", 16), ("Name", 20), ("Role", 24), ("Team", 18),
+                  ("Children", 8), ("Email", None))
 
 
 class AdminScreen(Screen):
@@ -59,12 +60,32 @@ class AdminScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        for table_id, columns in (("#teams", TEAM_COLUMNS), ("#workers", WORKER_COLUMNS)):
-            table = self.query_one(table_id, DataTable)
-            for label, width in columns:
-                table.add_column(label, width=width)
+        self._add_columns()
         self.query_one("#workers", DataTable).focus()
         self.reload()
+
+    def _widths(self) -> list[int]:
+        spare = self.app.size.width - 2 - 2 * len(WORKER_COLUMNS)  # scrollbar, padding
+        fixed = sum(w for _label, w in WORKER_COLUMNS if w)
+        return [w or max(20, spare - fixed) for _label, w in WORKER_COLUMNS]
+
+    def _add_columns(self) -> None:
+        self._worker_widths = self._widths()
+        teams = self.query_one("#teams", DataTable)
+        for label, width in TEAM_COLUMNS:
+            teams.add_column(label, width=width)
+        workers = self.query_one("#workers", DataTable)
+        for (label, _w), width in zip(WORKER_COLUMNS, self._worker_widths, strict=True):
+            workers.add_column(label, width=width)
+
+    def on_resize(self) -> None:
+        if self._widths() == getattr(self, "_worker_widths", None):
+            return
+        for table in self.query(DataTable):
+            table.clear(columns=True)
+        self._add_columns()
+        if self.info is not None:
+            self._show(self.info, self.teams, self.staff)
 
     # ---------------------------------------------------------------- loading
 
@@ -80,10 +101,10 @@ class AdminScreen(Screen):
     def _show(self, info: admin.AuthorityInfo, teams: list[admin.TeamRow],
               workers: list[admin.WorkerRow]) -> None:
         self.info, self.teams, self.staff = info, teams, workers
-        policy = f"policy profile: {info.policy_title} ({info.policy})"
+        name = (f"[b]{info.name}[/b] · DfE LA number {info.la_number}" if info.name
+                else "[b]No authority set up yet[/b]: press a")
         self.query_one("#authority", Static).update(
-            f"[b]{info.name}[/b] · DfE LA number {info.la_number} · {policy}" if info.name
-            else f"[b]No authority set up yet[/b]: press a · {policy}")
+            f"{name}\nPolicy profile: {info.policy_title} ({info.policy})")
         table = self.query_one("#teams", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -99,9 +120,9 @@ class AdminScreen(Screen):
         table.clear()
         for w in workers:
             style = "dim" if w.left_on else ""
-            table.add_row(Text(w.username, style=style), Text(w.name, style=style),
-                          w.role_label, w.team, w.email, str(w.open_children),
-                          w.left_on.strftime("%d/%m/%Y") if w.left_on else "", key=w.username)
+            name = w.name + (f" · left {w.left_on:%d/%m/%Y}" if w.left_on else "")
+            table.add_row(Text(w.username, style=style), Text(name, style=style),
+                          w.role_label, w.team, str(w.open_children), w.email, key=w.username)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         leavers = "those who have left shown" if self.show_left else "h shows those who left"

@@ -173,7 +173,7 @@ async def test_a_worker_leaves_only_once_their_children_are_reallocated(tmp_path
         await pilot.press("h")
         await settle(pilot)
         ben = next(row for row in cells(screen, "#workers") if row[0] == "ben.cole")
-        assert ben[-1] == TODAY.strftime("%d/%m/%Y")
+        assert ben[1] == f"Ben Cole · left {TODAY:%d/%m/%Y}"
 
     left = read(path, lambda s: {w.username: w.left_on for w in admin.list_workers(
         s, include_left=True)})
