@@ -29,13 +29,9 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
-from cintui.domain.child import (
-    InvalidChildDetails,
-    check_birth_dates,
-    check_dates_in_order,
-    check_reference,
-)
+from cintui.domain.child import InvalidChildDetails, check_birth_dates, check_reference
 from cintui.domain.people import InvalidContact, check_person
 
 # ---------------------------------------------------------------------- the columns
@@ -60,7 +56,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("dob", "Date of birth. Required unless expected_dob is given.", "04/05/2018",
            ("date of birth", "birth date", "birthdate")),
     Column("expected_dob", "Expected date of birth of an unborn child.", "",
-           ("expected date of birth", "expected birth date", "due date", "edd")),
+           ("expected date of birth", "expected birth date", "edd")),
     Column("gender", "Census code (1 male, 2 female, 0 not recorded or unborn, 9 "
            "indeterminate), or Male / Female / M / F. Blank: 0.", "F", ("sex",)),
     Column("ethnicity", "Census code (WBRI …) or its name. Blank: NOBT.", "WBRI",
@@ -512,8 +508,7 @@ def read_caseload(
     seen: dict[str, int] = {}
     rows: list[CaseRow] = []
     for line, cells in records:
-        extra = [c for c in cells[len(headers):] if c.strip()]
-        if extra:
+        if len(cells) > len(headers):
             problems.append(Problem(line, "", f"{len(cells)} values but the header has "
                                     f"{len(headers)} columns: a value with a comma in it "
                                     "needs double quotes"))
@@ -589,7 +584,7 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
     if problems:
         return None, problems
     d = {k: v for k, v in values.items() if isinstance(v, date)}
-    _check_dates(d, today, bad)
+    _check_dates(d, today, bad, lambda ours: names.get(ours, ours))
     if problems:
         return None, problems
     row = CaseRow(
@@ -610,7 +605,7 @@ def _disabilities(value: str, code_list: Mapping[str, str]) -> str:
     return " ".join(items)
 
 
-def _check_dates(d: dict[str, date], today: date, bad) -> None:
+def _check_dates(d: dict[str, date], today: date, bad, label) -> None:
     """Dates in the past, in the order a case moves, and each one that needs another with it."""
     try:
         check_birth_dates(d.get("dob"), d.get("expected_dob"), today)
@@ -619,15 +614,14 @@ def _check_dates(d: dict[str, date], today: date, bad) -> None:
     for ours in IN_THE_PAST:
         if ours in d and d[ours] > today:
             bad(ours, f"{_day(d[ours])} is in the future")
-    try:
-        check_dates_in_order(*((s, d.get(s)) for s in STEPS))
-        check_dates_in_order(("referral_date", d.get("referral_date")),
-                             ("initial_home_visit", d.get("initial_home_visit")),
-                             ("support_started", d.get("support_started")))
-        check_dates_in_order(("referral_date", d.get("referral_date")),
-                             ("last_visit", d.get("last_visit")))
-    except InvalidChildDetails as exc:
-        bad(exc.field, exc.problem)
+    for steps in (STEPS, ("referral_date", "initial_home_visit", "support_started"),
+                  ("referral_date", "last_visit")):
+        given = [s for s in steps if s in d]
+        for earlier, later in pairwise(given):
+            if d[later] < d[earlier]:
+                bad(later, f"{_day(d[later])} is before the {label(earlier)} "
+                    f"({_day(d[earlier])})")
+                break
     if "assessment_completed" in d and "assessment_started" not in d:
         bad("assessment_completed", "give the date the assessment started too")
     for meeting in ("initial_meeting", "last_review"):
