@@ -39,6 +39,7 @@ SCREENS = {
     "my_week": ("cintui.screens.my_week", "MyWeekScreen"),
     "team": ("cintui.screens.team", "TeamScreen"),
     "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
+    "caseload_import": ("cintui.screens.caseload_import", "CaseloadImportScreen"),
     "closure": ("cintui.screens.endings", "ClosureScreen"),
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
 }
@@ -130,6 +131,8 @@ class WorkCommands(Provider):
             ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
             ("Transfer-in: import a transfer pack", app.import_transfer_pack,
              "Create a child from another authority's transfer pack (BEX 4)"),
+            ("Import a caseload (CSV)", app.import_caseload,
+             "Bring the team's caseload over from LCS, Mosaic or a spreadsheet"),
         ]
         out += [(f"Record: {label}", partial(app.on_record, action), help_text)
                 for label, action, help_text in RECORD_COMMANDS]
@@ -417,6 +420,19 @@ class CintuiApp(App):
             self.open_child(child_id)
 
         self.push_screen(self.make_screen("transfer_in"), imported)
+
+    def import_caseload(self) -> None:
+        """A team's existing caseload from a CSV, all or nothing; the caseload shows it."""
+        if not self.has_store:
+            self.notify("Open a store first")
+            return
+
+        def imported(count) -> None:
+            if count is not None:
+                self.notify(f"Imported {count} children: their clocks run from the imported "
+                            "dates (My week, F3).", timeout=8)
+
+        self.push_screen(self.make_screen("caseload_import"), imported)
 
     def book_meeting(self) -> None:
         screen = self.screen
