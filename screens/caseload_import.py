@@ -73,6 +73,7 @@ class CaseloadImportScreen(FormScreen):
 
     def _save(self, job) -> None:
         if self.checked is not None and self.checked == self.reading:
+            self.query_one("#report", Static).update(f"Importing {self.options['file']}…")
             super()._save(job)
         else:
             report = self.query_one("#report", Static)

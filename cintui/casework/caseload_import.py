@@ -105,9 +105,10 @@ def plan(session: Session, data: bytes, *, today: date, file: str = "caseload.cs
     problems = list(read.problems)
     rows: list[CaseRow] = []
     names: dict[str, str] = {}  # username -> "Name (username)"
+    levels = cases.store_policy(session).levels
     for row in read.rows:
         found: list[Problem] = []
-        checked = _store_checks(session, row, read.columns, found, names)
+        checked = _store_checks(session, row, read.columns, found, names, levels)
         problems += found
         if not found:
             rows.append(checked)
@@ -121,7 +122,8 @@ def plan(session: Session, data: bytes, *, today: date, file: str = "caseload.cs
 
 
 def _store_checks(session: Session, row: CaseRow, columns: dict[str, str],
-                  found: list[Problem], names: dict[str, str]) -> CaseRow:
+                  found: list[Problem], names: dict[str, str],
+                  levels: tuple[str, ...]) -> CaseRow:
     """The row with its worker as a username, its team and level as the store names them."""
     def bad(column: str, exc: cases.CaseworkError) -> None:
         found.append(Problem(row.line, columns.get(column, column), exc.problem))
@@ -138,7 +140,6 @@ def _store_checks(session: Session, row: CaseRow, columns: dict[str, str],
             team = cases.find_team(session, row.team).name
         except cases.CaseworkError as exc:
             bad("team", exc)
-    levels = cases.store_policy(session).levels
     if row.level and levels:
         level = next((lv for lv in levels if lv.casefold() == row.level.casefold()), "")
         if not level:

@@ -76,18 +76,18 @@ def import_caseload(
                     plan = importing.apply(session, data, actor=access.current_actor(),
                                            **options)
     except importing.ImportRefused as refused:
-        _refuse(refused, as_json)
+        _refuse(refused, as_json, dry_run)
     if as_json:
         _echo_json({**plan.as_json(), "dry_run": dry_run})
         return
     _print_plan(plan, dry_run)
 
 
-def _refuse(refused, as_json: bool) -> None:
+def _refuse(refused, as_json: bool, dry_run: bool) -> None:
     """Every problem, then one line: nothing was imported (exit 2)."""
     problems = refused.plan.problems
     if as_json:
-        _echo_json({**refused.plan.as_json(), "dry_run": False})
+        _echo_json({**refused.plan.as_json(), "dry_run": dry_run})
     if len(problems) == 1 and not problems[0].line:  # the file as a whole: one line
         raise CliError(f"{refused.plan.file}: {problems[0].reason}; nothing imported")
     if not as_json:

@@ -89,7 +89,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("support_started", "Date CIN support started (WAR 4.4.2).", "",
            ("support start date", "cin support start date")),
     Column("cin_plan_start", "Date a CIN plan was agreed as needed.", "14/04/2026",
-           ("cin plan start date", "plan start date", "cin plan start", "cin start date")),
+           ("cin plan start date", "plan start date", "cin start date")),
     Column("initial_meeting", "Date the initial CIN meeting was held.", "24/04/2026",
            ("initial cin meeting date", "initial meeting date", "initial cin meeting",
             "date of initial cin meeting")),
@@ -102,7 +102,7 @@ COLUMNS: tuple[Column, ...] = (
             "next review due date", "review due date")),
     Column("last_visit", "Date of the last statutory visit at which the child was seen.",
            "13/11/2026",
-           ("last visit date", "last visit", "date of last visit", "last seen", "date last seen",
+           ("last visit date", "date of last visit", "last seen", "date last seen",
             "last seen date", "last statutory visit", "last cin visit")),
     Column("people", "Family network: Name (relationship, PR, lives with child); … "
            "— PR and lives with child only where true.",
