@@ -328,10 +328,6 @@ class CaseRow:
             return "cin_plan"
         return "assessment" if self.assessment_started else "referral"
 
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
 
 @dataclass(frozen=True)
 class Caseload:
@@ -499,6 +495,11 @@ def read_caseload(
     if first is None:
         return Caseload((), (Problem(HEADER, "", "the file is empty"),))
     header_line, headers = first
+    if len(headers) == 1 and (sep := next((c for c in ";\t|" if c in headers[0]), None)):
+        what = {";": "semicolons", "\t": "tabs", "|": "bars"}[sep]
+        return Caseload((), (Problem(HEADER, "", f"the values are separated by {what}, not "
+                                     "commas: save the spreadsheet as 'CSV UTF-8 (Comma "
+                                     "delimited)'"),))
     at, ignored, problems, readable = _match_headers(headers, mapping or {}, ignore,
                                                      header_line)
     if not readable:  # every row would say the same: the column is missing

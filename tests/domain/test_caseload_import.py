@@ -87,6 +87,7 @@ def test_excel_cp1252_text_is_read():
     (b"", "the file is empty"),
     (b"\r\n\r\n", "the file is empty"),
     (HEADER.encode(), "no children in the file"),
+    (HEADER.replace(",", ";").encode(), "separated by semicolons, not commas"),
 ])
 def test_a_file_that_is_not_a_caseload_is_one_problem(data, reason):
     (problem,) = read(data).problems
