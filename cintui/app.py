@@ -162,10 +162,9 @@ class CintuiApp(App):
     def _hold_gc_until_painted(self, screen: Screen) -> None:
         """No cyclic garbage collection while a screen builds and paints its first frame.
 
-        A new screen allocates thousands of widgets, styles and strips, which sets off
-        collections; a full one then stalls the paint for 80-180 ms. The collector resumes
-        (and catches up) once the screen has painted, while the worker reads it, as Textual
-        does itself around smooth scrolling (`App.PAUSE_GC_ON_SCROLL`)."""
+        A new screen's thousands of widgets set off collections; a full one stalls the paint
+        for 80-180 ms. The collector resumes once the screen has painted, as Textual does
+        around smooth scrolling (`App.PAUSE_GC_ON_SCROLL`)."""
         if not gc.isenabled() or not _frozen.is_set():
             return  # at start-up the collector's work is better done during the unlock
         gc.disable()
@@ -275,6 +274,13 @@ class CintuiApp(App):
 
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
+
+    def _fatal_error(self) -> None:
+        """Textual's own report shows every frame's local variables (a passphrase, a child's
+        name): say where the details are, and keep them, without locals, in crash.log."""
+        path = config.log_crash(self._exception or RuntimeError("unknown error"))
+        self._exit_renderables.append(f"cintui stopped on an internal error; details in {path}")
+        self._close_messages_no_wait()
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
