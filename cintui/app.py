@@ -21,25 +21,6 @@ from textual.screen import Screen
 from cintui.reference import config
 from cintui.store import access
 
-SCREENS = {
-    "welcome": ("cintui.screens.welcome", "WelcomeScreen"),
-    "unlock": ("cintui.screens.unlock", "UnlockScreen"),
-    "who": ("cintui.screens.who", "WhoScreen"),
-    "caseload": ("cintui.screens.caseload", "CaseloadScreen"),
-    "child": ("cintui.screens.child", "ChildScreen"),
-    "child_form": ("cintui.screens.forms", "ChildFormScreen"),
-    "plan": ("cintui.screens.plan", "PlanScreen"),
-    "visit_form": ("cintui.screens.visit", "VisitFormScreen"),
-    "visit_view": ("cintui.screens.visit", "VisitViewScreen"),
-    "minuting": ("cintui.screens.minuting", "MinutingScreen"),
-    "minutes_view": ("cintui.screens.minuting", "MinutesViewScreen"),
-    "my_week": ("cintui.screens.my_week", "MyWeekScreen"),
-    "team": ("cintui.screens.team", "TeamScreen"),
-    "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
-    "caseload_import": ("cintui.screens.caseload_import", "CaseloadImportScreen"),
-    "closure": ("cintui.screens.endings", "ClosureScreen"),
-    "step_down": ("cintui.screens.transfer", "StepDownScreen"),
-}
 UNENCRYPTED = "UNENCRYPTED STORE"
 
 
@@ -99,7 +80,9 @@ class CintuiApp(App):
         return real if real.date() == self.today else datetime.combine(self.today, real.time())
 
     def make_screen(self, name: str, **kwargs):
-        module, cls = SCREENS[name]
+        """A screen by its name in `screens/registry.py`, imported when first shown."""
+        registry = importlib.import_module("cintui.screens.registry")
+        module, cls = registry.SCREENS[name]
         return getattr(importlib.import_module(module), cls)(**kwargs)
 
     def on_mount(self) -> None:
