@@ -11,10 +11,10 @@ from cintui.app import CintuiApp
 from cintui.casework import admin, cases, record
 from cintui.store import access
 from cintui.store import models as m
+from tests.casework.test_admin import add_child, set_up_team
 from tests.conftest import TODAY
 from tests.screens.test_child import read
 from tests.screens.test_shell import settle, type_text
-from tests.test_admin import add_child, set_up_team
 
 SIZE = (120, 40)
 
@@ -26,7 +26,7 @@ def empty_store(tmp_path, cli):
 
 
 def team_store(tmp_path, cli):
-    """South set up as in tests/test_admin.py; Amira holds Nell, Otto and Pia."""
+    """South set up as in tests/casework/test_admin.py; Amira holds Nell, Otto and Pia."""
     from cintui.store.engine import open_store
 
     path = empty_store(tmp_path, cli)
