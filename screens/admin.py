@@ -299,9 +299,12 @@ class WorkerFormScreen(FormScreen):
         self.query_one("#name" if self.worker else "#username").focus()
 
     def problems(self) -> dict[str, str]:
-        return _first_problems(rules.check_worker(
+        problems = _first_problems(rules.check_worker(
             self.text_of("username"), self.text_of("name"), self.value("role") or "",
             self.text_of("email")))
+        if self.worker is not None:
+            problems.pop("username", None)  # fixed once added
+        return problems
 
     def build(self):
         new = admin.WorkerInput(self.text_of("name"), self.value("role"),

@@ -299,7 +299,8 @@ def edit_worker(session: Session, username: str, changes: WorkerInput) -> Worker
     role = role_code(changes.role) if changes.role is not None else worker.role
     name = changes.name.strip() if changes.name is not None else worker.name
     email = changes.email.strip() if changes.email is not None else worker.email
-    _raise(rules.check_worker(worker.username, name, role, email))
+    _raise([p for p in rules.check_worker(worker.username, name, role, email)
+            if p.field != "username"])  # fixed once added, whatever it was
     managed = _managed(session, worker)
     if managed and role not in rules.MANAGER_ROLES:
         raise AdminError("role", f"{worker.username} manages {managed[0].name}: choose another "
