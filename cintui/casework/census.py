@@ -29,7 +29,8 @@ from cintui.domain.census import (
 from cintui.reference import codes
 
 __all__ = ["Finding", "InvalidCensusInput", "InvalidCensusYear", "WorkerCompleteness",
-           "build_return", "census_period", "code_lists", "la_number", "team_completeness"]
+           "build_return", "census_period", "code_lists", "la_number", "store_la_number",
+           "team_completeness"]
 
 _IN_YEAR = "referral_date <= :end AND (closure_date IS NULL OR closure_date >= :start)"
 _EPISODES = f"""
@@ -51,6 +52,12 @@ FROM child c LEFT JOIN worker w ON w.id = c.worker_id
 WHERE c.id IN (SELECT child_id FROM episode WHERE {_IN_YEAR})
 ORDER BY c.reference
 """
+
+
+def store_la_number(source) -> str | None:
+    """The authority's DfE LA number as set up (`cintui authority set --la`), if it is."""
+    found = rows_from(source)("SELECT la_number FROM authority", {})
+    return found[0][0] if found else None
 
 
 def code_lists(year: int) -> Mapping[str, Mapping[str, str]]:

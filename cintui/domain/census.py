@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.workforce import check_la_number
 
 YEARS = (2024, 2025, 2026, 2027)  # the collections cintui returns
 SEX_FROM = 2025  # 2024-25: Sex (M, F, U) replaces GenderCurrent; 1570, 1580, 8945Q, 8950Q
@@ -164,11 +165,10 @@ def current_collection(today: date) -> int:
 
 def la_number(value: str) -> str:
     """The authority's three-digit DfE LA number, for the return's `Source` header."""
-    text = value.strip()
-    if not re.fullmatch(r"\d{3}", text):
-        raise InvalidCensusInput(f"--la: {value!r} is not a DfE LA number (three digits, "
-                                 "e.g. 820)")
-    return text
+    problem = check_la_number(value)
+    if problem is not None:
+        raise InvalidCensusInput(f"--la: {problem}")
+    return value.strip()
 
 
 def in_return(ep: CensusEpisode, period: CensusPeriod) -> bool:

@@ -41,7 +41,7 @@ def test_a_plain_store_has_the_same_schema(plain_store):
 def test_revisions_are_one_line_named_after_their_files():
     script = ScriptDirectory(str(migrate.SCRIPT_LOCATION))
     walked = [rev.revision for rev in script.walk_revisions()][::-1]
-    assert walked == list(migrate.known_revisions()) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0014"]
+    assert walked == list(migrate.known_revisions()) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0014"]
     assert script.get_heads() == [migrate.head_revision()]
     for rev in script.walk_revisions():
         assert Path(rev.path).name.startswith(rev.revision + "_")
@@ -170,7 +170,7 @@ def test_upgrading_to_0014_moves_gender_codes_to_the_census_sex_and_back(tmp_pat
     """DfE 2024-25: Sex M, F, U in place of GenderCurrent 1, 2, 0, 9 (1 M, 2 F; 0 not
     recorded or unborn and 9 indeterminate both U). No gender identity is inferred."""
     path = tmp_path / "old.db"
-    old = _create_store_at(path, None, encrypt=False, revision="0008")
+    old = _create_store_at(path, None, encrypt=False, revision="0009")
     ids = {g: add_old_child(old, first_name=f"G{g}", gender=g) for g in "1209"}
     old.close()
     store = open_store(path, None)
@@ -181,7 +181,7 @@ def test_upgrading_to_0014_moves_gender_codes_to_the_census_sex_and_back(tmp_pat
             "1": ("M", ""), "2": ("F", ""), "0": ("U", ""), "9": ("U", "")}
         assert verify(store).ok
         with store.engine.connect() as conn, conn.begin():
-            command.downgrade(migrate.alembic_config(conn), "0008")
+            command.downgrade(migrate.alembic_config(conn), "0009")
         with store.engine.connect() as conn:
             back = dict(conn.exec_driver_sql("SELECT first_name, gender FROM child").all())
         assert back == {"G1": "1", "G2": "2", "G0": "0", "G9": "0"}  # 9 was not kept
