@@ -323,12 +323,12 @@ _minutes = st.builds(
     new_concerns=st.lists(st.builds(NewConcern, _text, _text, st.none() | _keys),
                           max_size=2).map(tuple),
     agreed_actions=st.lists(st.builds(AgreedAction, _text, _text, st.none() | _dates,
-                                      st.none() | _keys), max_size=2).map(tuple),
+                                      st.none() | _keys, _text), max_size=2).map(tuple),
     childs_views=_text, parents_views=_text,
     decisions=st.builds(Decisions, st.none() | st.booleans(), st.none() | _dates,
                         st.sampled_from(("", *RECOMMENDATIONS)), _text),
     started_at=st.none() | _moments, ended_at=st.none() | _moments,
-    step=st.integers(0, 20))
+    step=st.integers(0, 20), booked_for=st.none() | _moments)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
