@@ -46,10 +46,10 @@ class ScheduleFormScreen(FormScreen):
         yield self.row("kind", "Kind", self.choice(
             [(KIND_LABELS[k], k) for k in MEETING_KINDS], self.kind))
         yield self.row("when", "When", self.text(show_when(self.suggested),
-                                                 "30/11/2026 16:00"))
-        yield self.row("venue", "Venue", self.text("", "Family home, school, office, online"))
+                                                 "dd/mm/yyyy hh:mm"))
+        yield self.row("venue", "Venue", self.text("", "e.g. family home, school, office, online"))
         yield self.row("chair", "Chair", self.text(self.chair))
-        yield self.row("chair_role", "Chair's role", self.text("", "Team manager, SP"))
+        yield self.row("chair_role", "Chair's role", self.text("", "e.g. team manager, senior practitioner"))
         invited = SelectionList[int](*((f"{p.name} ({p.role})", i, True)
                                        for i, p in enumerate(self.invitees)),
                                      compact=True)
@@ -98,8 +98,8 @@ class CancelFormScreen(FormScreen):
         self.TITLE_TEXT = f"Cancel the {label}, and rebook it (WIR 2.9)"
 
     def fields(self) -> Iterable[Widget]:
-        yield self.row("reason", "Why", self.text("", "Mum in hospital; chair unwell"))
-        yield self.row("rebook", "Rebook for", self.text("", "07/12/2026 16:00 (blank: later)"))
+        yield self.row("reason", "Why", self.text("", "e.g. mum in hospital; chair unwell"))
+        yield self.row("rebook", "Rebook for", self.text("", "dd/mm/yyyy hh:mm (blank: rebook later)"))
 
     def on_mount(self) -> None:
         self.query_one("#reason").focus()

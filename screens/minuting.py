@@ -149,7 +149,7 @@ class MinutingScreen(Screen):
                 with VerticalScroll(id="ground"):
                     yield Static("Ground rules agreed at the start (WIR 2.6)", classes="label")
                     yield TextArea(id="ground_rules", soft_wrap=True, tab_behavior="focus",
-                                   placeholder="Respect, one person at a time, phones off…")
+                                   placeholder="e.g. respect, one person at a time, phones off")
                 with VerticalScroll(id="item"):
                     yield Static("", id="item-need")
                     yield Static("Update from the family and professionals", classes="label")
