@@ -1,5 +1,6 @@
 """Forms around a CIN meeting: booking one (WIR 2.8-2.9, BEX 3), cancelling or rebooking it
-(WIR 2.9), and recording who the minutes went to (WIR 2.3, 2.8)."""
+(WIR 2.9), saying when it is really held when that is not the day booked, and recording who
+the minutes went to (WIR 2.3, 2.8)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import SelectionList, Static
 
 from cintui.casework import meetings
+from cintui.domain.dates import day_text
 from cintui.domain.meeting import (
     KIND_LABELS,
     MEETING_KINDS,
@@ -18,6 +20,7 @@ from cintui.domain.meeting import (
     PRACTICAL_LABELS,
     Invitee,
     Schedule,
+    held_at_problem,
     schedule_problems,
     school_hours_warning,
 )
@@ -123,6 +126,39 @@ class CancelFormScreen(FormScreen):
         return lambda session: meetings.rebook(session, meeting_id, when, reason, now=now)
 
 
+class HeldWhenFormScreen(FormScreen):
+    """A meeting minuted on another day than booked: when is (or was) it really held? Now,
+    unless changed; the record then says that, never the booked time. Esc leaves it booked."""
+
+    def __init__(self, label: str, booked: datetime, now: datetime) -> None:
+        super().__init__()
+        self.booked = booked
+        self.now = now
+        self.TITLE_TEXT = (f"{label}: booked for {day_text(booked)} at {booked:%H:%M}, not "
+                           "today. When is it held?")
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("held_at", "Held on, at", self.text(show_when(self.now),
+                                                            "dd/mm/yyyy hh:mm"))
+        yield Static("Ctrl+S minutes it as held then (now, unless you change it). Esc leaves "
+                     "it booked: c cancels or rebooks it.", classes="note")
+
+    def on_mount(self) -> None:
+        self.query_one("#held_at").focus()
+
+    def problems(self) -> dict[str, str]:
+        try:
+            held_at = parse_when(self.value("held_at") or "")
+        except ValueError as exc:
+            return {"held_at": str(exc)}
+        problem = held_at_problem(held_at, self.booked, self.now)
+        return {"held_at": problem} if problem else {}
+
+    def build(self):
+        held_at = parse_when(self.value("held_at"))
+        return lambda session: held_at  # nothing written: the minutes start with it
+
+
 class SentFormScreen(FormScreen):
     """Who the minutes and the updated plan went to, and when (WIR 2.3, 2.7); parents who did
     not attend are ticked (WIR 2.8)."""
@@ -162,4 +198,4 @@ class SentFormScreen(FormScreen):
             session, meeting_id, recipients, sent_on, method) or True
 
 
-__all__ = ["CancelFormScreen", "ScheduleFormScreen", "SentFormScreen"]
+__all__ = ["CancelFormScreen", "HeldWhenFormScreen", "ScheduleFormScreen", "SentFormScreen"]
