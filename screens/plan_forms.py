@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
 from cintui.casework import plans
+from cintui.domain.dates import NotADay, day_text, read_day
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
     ACTION_STATUSES,
@@ -210,15 +211,24 @@ class ActionFormScreen(PlanFormScreen):
             problems["what"] = "say what will be done"
         if not self.text_of("who"):
             problems["who"] = "who will do it? a person, an agency or a role (WIR 2.3)"
+        info = ""
         if not self.text_of("by_when"):
             problems["by_when"] = "by when? every action needs a date (WIR 2.3)"
         else:
-            _check(problems, "by_when", lambda: self.date_of("by_when"))
+            try:
+                info = f"By when: {day_text(self._by_when())}"
+            except NotADay as exc:
+                problems["by_when"] = exc.problem
+        self.query_one("#form-info", Static).update(info)
         return problems
+
+    def _by_when(self) -> date:
+        """As councils write it ("by Fri", "18/12", "18-Dec-2026"), from today."""
+        return read_day(self.text_of("by_when"), self.today)
 
     def build(self):
         fields = {"what": self.text_of("what"), "who": self.text_of("who"),
-                  "by_when": self.date_of("by_when"), "status": self.value("status"),
+                  "by_when": self._by_when(), "status": self.value("status"),
                   "notes": self.text_of("notes")}
         need = self.version.needs[self.need_index]
         if self.action is None:

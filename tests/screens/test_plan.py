@@ -3,6 +3,8 @@ actions, checks, versions. Synthetic people only: the demo store (seed 7) at TOD
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
 from cintui.app import CintuiApp
@@ -308,8 +310,9 @@ async def test_re_rating_opens_on_the_current_rating_and_r_a_g_choose(demo_store
         assert cells(app.screen.query_one("#needs"))[index][3].strip() == "R Red"
 
 
-async def test_an_action_date_shows_its_format_not_an_example_date(demo_store):
-    """A grey example date looks like a real one: the box shows dd/mm/yyyy."""
+async def test_an_action_date_shows_its_format_and_takes_the_forms_councils_write(demo_store):
+    """A grey example date looks like a real one: the box shows dd/mm/yyyy; "by Fri" is
+    read as the next Friday and said back; vague words are refused with the reason."""
     child_id = child_with(demo_store, "agreed")
     app = PlanHost(demo_store, child_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -329,3 +332,16 @@ async def test_an_action_date_shows_its_format_not_an_example_date(demo_store):
         await settle(pilot)
         assert app.screen is form  # nothing saved: no date, said beside the box
         assert "by when? every action needs a date" in text_of(form, "#by_when-error")
+        await fill(pilot, "#by_when", "end of term")
+        assert text_of(form, "#by_when-error") == (
+            "“end of term” is not a date: write the day, e.g. 18/12/2026, 18/12, 18 Dec or Fri")
+        await fill(pilot, "#by_when", "by Fri")  # as councils write it, read back at once
+        assert text_of(form, "#by_when-error") == ""
+        assert text_of(form, "#form-info") == "By when: Fri 27 Nov 2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    assert [(a.who, a.by_when) for a in draft.needs[0].actions
+            if a.what == "Walk Leo to school"] == [("Mum", date(2026, 11, 27))]
