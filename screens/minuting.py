@@ -117,6 +117,8 @@ class MinutingScreen(Screen):
         Binding("ctrl+f", "finish", "Finish meeting", priority=True),
         Binding("ctrl+l", "project", "Large / projection", priority=True),
         Binding("escape", "close", "Pause (saved)"),
+        Binding("space", "next_status", "Next attendance / action status (in the tables)",
+                show=False),
     ]
 
     class Saved(Message):
@@ -471,15 +473,12 @@ class MinutingScreen(Screen):
 
     # ------------------------------------------------------------ attendance and actions
 
-    def on_key(self, event) -> None:
-        if event.key != "space":
-            return
+    def action_next_status(self) -> None:
+        """Space on the attendance table or an item's actions: the next status."""
         focused = self.focused
         if focused is self.query_one("#attendance-table", DataTable):
-            event.stop()
             self._cycle_attendance()
         elif focused is self.query_one("#item-actions", DataTable):
-            event.stop()
             self._cycle_action()
 
     def _cycle_attendance(self) -> None:
