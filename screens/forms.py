@@ -408,7 +408,8 @@ class PersonFormScreen(FormScreen):
                                     ("Professional", "professional")],
                                    p.kind if p else "family"))
         yield self.row("relationship", "Relationship / role to child",
-                       self.text(p.relationship if p else "", "e.g. mother, grandfather, class teacher"))
+                       self.text(p.relationship if p else "",
+                                 "e.g. mother, grandfather, class teacher"))
         yield self.row("agency", "Agency (professionals)", self.text(p.agency if p else ""))
         yield self.row("role", "Job role (professionals)",
                        self.text(p.role if p else "", "e.g. DSL, health visitor, GP"))

@@ -1,10 +1,10 @@
 """Help for the screen in front of you (F1 or ?): what it is for and every key it has.
 
 Read from the screen itself, so it cannot drift from the code: what the screen is for is the
-first paragraph of its class's docstring (else its module's), its keys are its `BINDINGS` (its own and those it
-inherits from cintui's base screens), and the keys that work everywhere are the app's. A
-key the screen does not offer at the moment (another tab's, a read-only version's) is shown
-dimmed with "not here now".
+first paragraph of its class's docstring (else its module's), its keys are its `BINDINGS`
+(its own and those it inherits from cintui's base screens), and the keys that work
+everywhere are the app's. A key the screen does not offer at the moment (another tab's, a
+read-only version's) is shown dimmed with "not here now".
 """
 
 from __future__ import annotations

@@ -50,9 +50,11 @@ class ScheduleFormScreen(FormScreen):
             [(KIND_LABELS[k], k) for k in MEETING_KINDS], self.kind))
         yield self.row("when", "When", self.text(show_when(self.suggested),
                                                  "dd/mm/yyyy hh:mm"))
-        yield self.row("venue", "Venue", self.text("", "e.g. family home, school, office, online"))
+        yield self.row("venue", "Venue",
+                       self.text("", "e.g. family home, school, office, online"))
         yield self.row("chair", "Chair", self.text(self.chair))
-        yield self.row("chair_role", "Chair's role", self.text("", "e.g. team manager, senior practitioner"))
+        yield self.row("chair_role", "Chair's role",
+                       self.text("", "e.g. team manager, senior practitioner"))
         invited = SelectionList[int](*((f"{p.name} ({p.role})", i, True)
                                        for i, p in enumerate(self.invitees)),
                                      compact=True)
@@ -102,7 +104,8 @@ class CancelFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("reason", "Why", self.text("", "e.g. mum in hospital; chair unwell"))
-        yield self.row("rebook", "Rebook for", self.text("", "dd/mm/yyyy hh:mm (blank: rebook later)"))
+        yield self.row("rebook", "Rebook for",
+                       self.text("", "dd/mm/yyyy hh:mm (blank: rebook later)"))
 
     def on_mount(self) -> None:
         self.query_one("#reason").focus()

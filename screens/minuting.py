@@ -4,10 +4,15 @@ Steps: attendance, ground rules, **each Amber and Red in turn** (update, impact 
 child, action statuses, re-rating), the three boxes (significant events, new concerns,
 agreed actions), the child's and parents' views, decisions. Ctrl+N / Ctrl+B move between
 steps; a clock shows the meeting's time and the time on this step; Ctrl+L switches the
-projection layout (no side list, high contrast, wide text). The minutes are saved as a
+projection layout (no side list, high contrast, wide text). One key per choice: u r a g
+for the rating, y n for still in need, 1-4 for the recommendation. Box 3 takes
+"what ; who ; by when" with by when as councils write it ("by Fri", "18/12"), and says
+under the box, as typed, what each line was read as or why not. The minutes are saved as a
 draft about a second after each change (`cintui.drafts`): a crash resumes at the same
-step. Ctrl+F finishes: checks, then the minutes are stored and the next plan version is
-agreed from them (new concerns as new Ambers, agreed actions in column 3, WIR 2.6).
+step. Ctrl+F finishes: checks (every problem listed, the cursor put on the first), then
+the minutes are stored and the next plan version is agreed from them (new concerns as new
+Ambers, agreed actions in column 3, WIR 2.6). A meeting minuted on another day than booked
+opens with the time it is really held (asked first, `held_at`).
 """
 
 from __future__ import annotations
@@ -691,10 +696,9 @@ class MinutesViewScreen(Screen):
     BINDINGS = [Binding("x", "export", "Export PDF + DOCX"), Binding("escape", "back", "Back")]
     DEFAULT_CSS = "MinutesViewScreen #minutes-read { padding: 0 1; }"
 
-    def __init__(self, meeting_id: uuid.UUID, held_at: datetime | None = None) -> None:
+    def __init__(self, meeting_id: uuid.UUID) -> None:
         super().__init__()
         self.meeting_id = meeting_id
-        self.held_at = held_at  # when it is really held, asked when not on the booked day
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Header, Markdown

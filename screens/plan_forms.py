@@ -127,8 +127,9 @@ class NeedFormScreen(PlanFormScreen):
 
 
 class RateFormScreen(PlanFormScreen):
-    """Re-rate a need, opened on its rating (r, a, g choose the new one). Amber → Green: how long change has held and who agreed (WIR 2.4,
-    2.6); → Red: the CP conference / strategy discussion (WIR 2.6, BEX 3)."""
+    """Re-rate a need, opened on its rating (r, a, g choose the new one). Amber → Green:
+    how long change has held and who agreed (WIR 2.4, 2.6); → Red: the CP conference /
+    strategy discussion (WIR 2.6, BEX 3)."""
 
     def __init__(self, version: PlanVersion, index: int, today: date, by: str) -> None:
         super().__init__(version, today, by)

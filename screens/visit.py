@@ -328,8 +328,8 @@ class VisitFormScreen(Screen):
                 "(ctrl+t)" if self.actions else "No agreed plan: no actions to tick")
         there = ", ".join(p.name for p in c.present) or "no one else recorded"
         self.query_one("#status-line", Static).update(
-            f"Also there: {there}  ·  the fact boxes: y yes, n no\n{plan}  ·  ctrl+f finalise (checks WIR 2.11)  ·  "
-            "esc close: the draft is kept")
+            f"Also there: {there}  ·  the fact boxes: y yes, n no\n"
+            f"{plan}  ·  ctrl+f finalise (checks WIR 2.11)  ·  esc close: the draft is kept")
 
     # ------------------------------------------------------------ closing
 

@@ -410,7 +410,8 @@ def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:
 
 __all__ = [
     "Distribution", "MeetingDetail", "MeetingError", "MeetingRow", "MinutesDraft", "cancel",
-    "child_age", "finish", "held_at_needed", "invitee_choices", "list_meetings", "load_meeting",
+    "child_age", "finish", "held_at_needed", "invitee_choices", "list_meetings",
+    "load_meeting",
     "minutes_document", "minutes_drafts", "minutes_due", "rebook", "record_distribution", "save_minutes",
     "schedule", "start_minutes", "status_of", "suggested_next_review",
 ]

@@ -6,6 +6,10 @@ minuted live along the WIR 2.6 agenda: introductions and attendance, ground rule
 child of tasks done or not done: the "fourth column", action statuses, a re-rating under
 the plan's rules), then the three boxes: significant events, new concerns / risks,
 agreed actions. It ends with decisions (still in need, next review, recommendation).
+Box 3 is typed a line per action, `what ; who ; by when`, by when as councils write it
+(`agreed_action_from_line`, `cintui.domain.dates`). `minutes_problems` says what stops the
+meeting being closed and where each problem is, for the screen to put the cursor there.
+A meeting minuted on another day than booked records when it was really held.
 
 `updated_plan` turns minutes into the next plan version (pure): re-ratings with their
 details, action statuses, each new concern a new Amber in column 1 and each agreed action
@@ -180,22 +184,27 @@ def agreed_action_line(a: AgreedAction) -> str:
 
 
 def agreed_action_problems(a: AgreedAction, held_on: date) -> list[tuple[str, str]]:
-    """WIR 2.6: every agreed action says what, who and by when, a day after the meeting."""
+    """WIR 2.6: every agreed action says what, who and by when (not before the meeting)."""
     out = []
     if not a.what.strip():
         out.append(("what", "say what will be done, first on the line"))
     if not a.who.strip():
         out.append(("who", f"who will do it? after the first ; ({AGREED_FORMAT})"))
-    if a.by_when is None and a.by_text.strip():
-        try:
-            read_day(a.by_text, held_on)
-        except NotADay as exc:
-            out.append(("by_when", exc.problem))
-    elif a.by_when is None:
-        out.append(("by_when", f"by when? after the second ;, e.g. {EXAMPLES} (WIR 2.6)"))
+    if a.by_when is None:
+        out.append(("by_when", _no_day(a.by_text, held_on)))
     elif a.by_when < held_on:
         out.append(("by_when", f"{a.by_when:%d/%m/%Y} is before the meeting"))
     return out
+
+
+def _no_day(typed: str, held_on: date) -> str:
+    """Why an agreed action has no date: why the words typed are not one, or that none is."""
+    if typed.strip():
+        try:
+            read_day(typed, held_on)
+        except NotADay as exc:
+            return exc.problem
+    return f"by when? after the second ;, e.g. {EXAMPLES} (WIR 2.6)"
 
 
 @dataclass(frozen=True)
@@ -480,7 +489,7 @@ __all__ = [
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
     "AGREED_FORMAT", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
-    "agreed_action_line", "agreed_action_problems", "minutes_for", "minutes_problems",
-    "held_at_problem", "off_booking", "parents_to_receive", "problem_place", "school_hours_warning", "schedule_problems",
-    "updated_plan",
+    "agreed_action_line", "agreed_action_problems", "held_at_problem", "minutes_for",
+    "minutes_problems", "off_booking", "parents_to_receive", "problem_place",
+    "school_hours_warning", "schedule_problems", "updated_plan",
 ]
