@@ -469,11 +469,32 @@ class ChildScreen(Screen):
         if m is None:
             return
         if m.status == "scheduled":
-            self.app.push_screen(self.app.make_screen("minuting", meeting_id=m.id))
+            self._minute(m)
         elif m.has_minutes:
             self.app.push_screen(self.app.make_screen("minutes_view", meeting_id=m.id))
         else:
             self.notify("No minutes were recorded in cintui for this meeting")
+
+    def _minute(self, m) -> None:
+        """Minute a booked meeting live; on another day than booked, first ask when it is
+        really held, so the record never says the booked time by default."""
+        from cintui.casework import meetings
+
+        from .meeting_forms import HeldWhenFormScreen
+
+        app = self.app
+        now = app.clock()
+        with app.store.read() as session:
+            booked = meetings.held_at_needed(session, m.id, now)
+
+        def minute(held_at=None) -> None:
+            app.push_screen(app.make_screen("minuting", meeting_id=m.id, held_at=held_at))
+
+        if booked is None:
+            minute()
+        else:
+            app.push_screen(HeldWhenFormScreen(m.label, booked, now),
+                            lambda held_at: held_at and minute(held_at))
 
     def action_book_meeting(self) -> None:
         from cintui.casework import meetings

@@ -14,9 +14,15 @@ from cintui.domain.meeting import (
     NeedUpdate,
     NewConcern,
     Schedule,
+    agreed_action_from_line,
+    agreed_action_line,
+    agreed_action_problems,
+    held_at_problem,
     minutes_for,
     minutes_problems,
+    off_booking,
     parents_to_receive,
+    problem_place,
     schedule_problems,
     school_hours_warning,
     updated_plan,
@@ -89,10 +95,40 @@ def test_minutes_problems_name_what_is_missing():
         agreed_actions=(AgreedAction("Citizens Advice appointment", "", None),),
         decisions=Decisions(recommendation="continue"),
         attendance=(Invitee("Ava Marsh", "Mother", attendance="invited"),))
-    found = " | ".join(p for _, p in minutes_problems(bad))
+    problems = minutes_problems(bad)
+    found = " | ".join(p for _, p in problems)
     for part in ("tick who is present", "how long has the change been maintained",
-                 "needs what, who and by when", "still in need", "next review date"):
+                 "who will do it?", "by when?", "still in need", "next review date"):
         assert part in found
+    # Each problem says where it is, so the screen can put the cursor there.
+    assert [w for w, _ in problems] == [
+        "attendance", "attendance", "items.0.maintained_for", "agreed_actions.0.who",
+        "agreed_actions.0.by_when", "decisions.still_in_need", "decisions.next_review"]
+    assert [problem_place(w) for w, _ in problems][2:5] == [
+        "item 1", "agreed action 1", "agreed action 1"]
+
+
+def test_an_agreed_action_is_read_from_a_line_as_the_hint_shows_it():
+    """WIR 2.6: what ; who ; by when: the hint's own form, and the forms councils write,
+    read from the day of the meeting (Monday 30 November 2026)."""
+    held = date(2026, 11, 30)
+    line = agreed_action_from_line
+    assert line("Citizens Advice appointment ; Dad ; by 14/03/2027", held) == AgreedAction(
+        "Citizens Advice appointment", "Dad", date(2027, 3, 14))
+    assert line("Call school ; Mum ; by Fri", held).by_when == date(2026, 12, 4)
+    assert line("Call school ; Mum ; 18/12", held).by_when == date(2026, 12, 18)
+    assert line("Call school ; Mum ; 18-Dec-2026", held).by_when == date(2026, 12, 18)
+    vague = line("Call school ; Mum ; end of term", held)
+    assert (vague.by_when, vague.by_text) == (None, "end of term")
+    assert agreed_action_problems(vague, held) == [("by_when", (
+        "“end of term” is not a date: write the day, e.g. 18/12/2026, 18/12, 18 Dec or Fri"))]
+    assert agreed_action_problems(line("Call school ; Mum ; 1/11/2026", held), held) == [
+        ("by_when", "01/11/2026 is before the meeting")]
+    assert [f for f, _ in agreed_action_problems(line("Call school", held), held)] == [
+        "who", "by_when"]
+    for a in (AgreedAction("Call school", "Mum", date(2026, 12, 18)), vague,
+              AgreedAction("Call school", "", date(2026, 12, 18)), AgreedAction("Call school")):
+        assert line(agreed_action_line(a), held) == a  # the box shows what it holds
 
 
 def test_parents_who_did_not_attend_receive_the_record():
@@ -134,3 +170,16 @@ def test_the_minutes_remember_the_version_reviewed():
     m = minutes_for(plan, "review", date(2026, 11, 30))
     assert m.reviewed_version == plan.id
     assert Minutes.from_dict(m.to_dict()).reviewed_version == plan.id
+
+
+def test_a_meeting_minuted_off_its_booked_day_asks_when_it_was_held():
+    """Booked for Wednesday 6 January 2027 16:00, minuted on 2 December 2026: ask; a time
+    still to come is refused; on the booked day, at another hour, nothing to ask."""
+    booked = datetime(2027, 1, 6, 16, 0)
+    assert off_booking(booked, datetime(2026, 12, 2, 16, 5))
+    assert not off_booking(booked, datetime(2027, 1, 6, 16, 40))
+    now = datetime(2026, 12, 2, 16, 5)
+    assert held_at_problem(datetime(2026, 12, 2, 16, 0), booked, now) == ""
+    assert held_at_problem(booked, booked, now) == (
+        "06/01/2027 16:00 is still to come: minute the meeting when it is held (it is "
+        "booked for 06/01/2027 16:00)")
