@@ -109,11 +109,14 @@ def test_wirral_initial_meeting_15_working_days_after_plan_agreed():
 
 def test_bexley_initial_meeting_10_calendar_days_after_assessment():
     """BEX 3: "within 10 days of the completion of the ... assessment": calendar days, so
-    Fri 18 Dec 2026 + 10 = Mon 28 Dec 2026 even though that is a bank holiday."""
+    Fri 18 Dec 2026 + 10 = Mon 28 Dec 2026, a bank holiday (Boxing Day observed): DOMAIN.md
+    §11 moves it to the working day before, over Sun 27, Sat 26 and Christmas Day, to Thu 24
+    Dec 2026, and the rule says why."""
     events = ChildEvents(assessment_completed=date(2026, 12, 18), cin_plan_start=date(2026, 12, 1))
     d = only(events, "bexley", "initial_meeting")
-    assert (d.due, d.anchor_label) == (date(2026, 12, 28), "assessment completed")
-    assert d.rule == "within 10 days of the assessment's completion"
+    assert (d.due, d.anchor_label) == (date(2026, 12, 24), "assessment completed")
+    assert d.rule == ("within 10 days of the assessment's completion (28 Dec 2026 is Boxing "
+                      "Day (observed): due the working day before)")
     # Counted from the assessment, so without one there is no clock yet (BEX 3).
     assert "initial_meeting" not in keys(ChildEvents(cin_plan_start=date(2026, 12, 1)), "bexley")
 
@@ -138,8 +141,9 @@ def test_visits_every_20_working_days_from_the_last_seen_visit():
                          visits=(VisitFact(date(2026, 11, 9)), VisitFact(date(2026, 12, 7))))
     d = only(events, "wirral", "visit", today=date(2026, 12, 22))
     assert (d.due, d.anchor, d.source) == (date(2027, 1, 7), date(2026, 12, 7), "WIR 2.11")
-    assert d.anchor_label == "last visit (child seen)"
-    assert d.rule == "within 20 working days of the last visit where the child was seen"
+    assert d.anchor_label == "last visit (child seen alone, in person)"
+    assert d.rule == ("within 20 working days of the last visit where the child was seen "
+                      "alone, in person")
     assert d.working_days_left == 9  # Dec 23-24, 29-31, Jan 4-7
     assert d.state is DueState.UPCOMING
 
@@ -158,11 +162,13 @@ def test_a_visit_where_the_child_was_not_seen_does_not_reset_the_clock():
 
 def test_bexley_visits_at_least_every_4_weeks():
     """BEX 3: no less than every 4 weeks (calendar): last seen Mon 30 Nov 2026 -> Mon 28 Dec
-    2026 (a calendar date, so it may fall on a bank holiday)."""
+    2026, a bank holiday, so (DOMAIN.md §11) the working day before: Thu 24 Dec 2026."""
     events = ChildEvents(cin_plan_start=date(2026, 10, 1), visits=(VisitFact(date(2026, 11, 30)),))
     d = only(events, "bexley", "visit", today=date(2026, 12, 1))
-    assert (d.due, d.source) == (date(2026, 12, 28), "BEX 3")
-    assert d.rule == "within 4 weeks of the last visit where the child was seen"
+    assert (d.due, d.source) == (date(2026, 12, 24), "BEX 3")
+    assert d.rule == ("within 4 weeks of the last visit where the child was seen alone, in "
+                      "person (28 Dec 2026 is Boxing Day (observed): due the working day "
+                      "before)")
 
 
 def test_the_first_visit_is_due_from_the_plan_start():
@@ -185,10 +191,13 @@ def test_no_visit_clock_before_a_cin_plan():
 
 def test_first_review_within_3_months_of_the_initial_meeting():
     """BEX 3 / TRA: first review within 3 months; Mon 30 Nov 2026 + 3 months = Sun 28 Feb
-    2027 (calendar months clamp to the month's end, DOMAIN.md §6)."""
+    2027 (calendar months clamp to the month's end, DOMAIN.md §6), a Sunday, so due on the
+    working day before (DOMAIN.md §11): Fri 26 Feb 2027."""
     events = ChildEvents(cin_plan_start=date(2026, 11, 2), meetings=(initial(date(2026, 11, 30)),))
     d = only(events, "bexley", "first_review")
-    assert (d.due, d.anchor, d.source) == (date(2027, 2, 28), date(2026, 11, 30), "BEX 3")
+    assert (d.due, d.anchor, d.source) == (date(2027, 2, 26), date(2026, 11, 30), "BEX 3")
+    assert d.rule == ("within 3 months of the initial meeting (28 Feb 2027 is a Sunday: due "
+                      "the working day before)")
     assert d.label == "First review"
     assert d.anchor_label == "initial meeting (30 Nov 2026)"
     assert "review" not in keys(events, "bexley")
@@ -229,10 +238,11 @@ def test_a_later_next_review_date_does_not_extend_the_cadence():
 
 
 def test_a_scheduled_review_does_not_stop_the_clock():
-    """DOMAIN.md §6: only a held review resets the cadence; a booked one does not."""
+    """DOMAIN.md §6: only a held review resets the cadence; a booked one does not (Sun 28 Feb
+    2027 is due on Fri 26 Feb, DOMAIN.md §11)."""
     events = ChildEvents(cin_plan_start=date(2026, 11, 2), meetings=(
         initial(date(2026, 11, 30)), MeetingFact(date(2027, 3, 1), "review", held=False)))
-    assert only(events, "england", "first_review").due == date(2027, 2, 28)
+    assert only(events, "england", "first_review").due == date(2027, 2, 26)
 
 
 def test_stockton_plans_evaluated_6_weekly():
@@ -457,11 +467,12 @@ def test_a_local_closure_day_moves_working_day_deadlines():
     (20, "working_days", date(2027, 1, 14)),  # from Mon 14 Dec 2026, as BEX 4 above
     (10, "days", date(2026, 12, 24)),
     (4, "weeks", date(2027, 1, 11)),
-    (3, "months", date(2027, 3, 14)),
+    (3, "months", date(2027, 3, 12)),  # Sun 14 Mar 2027: the Friday before (DOMAIN.md §11)
 ])
 def test_due_date_applies_the_unit(amount, unit, expected):
     """DOMAIN.md §6: working days skip weekends and bank holidays; days, weeks and months
-    are calendar arithmetic."""
+    are calendar arithmetic, moved to the working day before a weekend or bank holiday
+    (DOMAIN.md §11)."""
     ts = Timescale("custom", amount, unit, "")
     assert due_date(date(2026, 12, 14), ts, england_calendar()) == expected
 
