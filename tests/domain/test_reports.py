@@ -8,12 +8,14 @@ working days of the CIN plan start."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cintui.domain.policy import Timescale
 from cintui.domain.reports import (
     DURATION_BANDS,
     REREFERRAL_BANDS,
@@ -109,6 +111,44 @@ def test_bank_holidays_stretch_the_visit_timescale():
     late = child(visits=seen(*history, date(2027, 1, 15)))
     assert line(on_time, date(2027, 1, 1), date(2027, 1, 15)).visits == Measure(1, 1, 100.0)
     assert line(late, date(2027, 1, 1), date(2027, 1, 15)).visits == Measure(0, 1, 0.0)
+
+
+def test_visits_that_do_not_restart_the_clock_are_not_counted_either():
+    """WIR 2.11, as the timescale engine: seen alone 2 Oct (due 5 Oct: met); a video call on
+    29 Oct restarts nothing by default, so at Fri 6 Nov the clock from 2 Oct (due 30 Oct) is
+    overdue: 1 of 2. Where the policy lets a virtual visit count, 29 Oct is met (due 30 Oct)
+    and the clock from it runs to 26 Nov: 2 of 2."""
+    c = child(visits=(VisitFact(date(2026, 10, 2)), VisitFact(date(2026, 10, 29), virtual=True)))
+    period = (date(2026, 10, 1), date(2026, 11, 6))
+    assert line(c, *period).visits == Measure(1, 2, 50.0)
+    relaxed = replace(ENGLAND, visits=replace(ENGLAND.visits, virtual_restarts_clock=True))
+    assert line(c, *period, policy=relaxed).visits == Measure(2, 2, 100.0)
+    alone = child(visits=(VisitFact(date(2026, 10, 2)),
+                          VisitFact(date(2026, 10, 29), seen_alone=False)), dob=date(2016, 1, 1))
+    assert line(alone, *period).visits == Measure(1, 2, 50.0)
+    baby = replace(alone, dob=date(2026, 1, 1))  # too young to be spoken to alone
+    assert line(baby, *period).visits == Measure(2, 2, 100.0)
+
+
+EVERY_2_WEEKS = Timescale("visit", 2, "weeks", "CIN plan (BEX 3, TRA)")
+
+
+def test_visits_are_judged_by_the_frequency_agreed_in_the_plan():
+    """BEX 3, TRA: visits every 2 weeks agreed on 7 Sep. Seen 18 Sep (due 21 Sep: met) and
+    9 Oct (due 2 Oct, not the policy's 16 Oct: late); at 9 Oct the clock runs to 23 Oct.
+    1 of 2, where the policy alone would give 2 of 2."""
+    c = child(visits=seen(date(2026, 9, 18), date(2026, 10, 9)),
+              plan_visits=((date(2026, 9, 7), EVERY_2_WEEKS),))
+    period = (date(2026, 9, 1), date(2026, 10, 9))
+    assert line(c, *period).visits == Measure(1, 2, 50.0)
+    assert line(replace(c, plan_visits=()), *period).visits == Measure(2, 2, 100.0)
+    # Agreed only on 5 Oct: 18 Sep is judged by the policy (met), 9 Oct by the plan (late).
+    later = replace(c, plan_visits=((date(2026, 10, 5), EVERY_2_WEEKS),))
+    assert line(later, *period).visits == Measure(1, 2, 50.0)
+    # A later version without a frequency of its own: the policy again from 5 Oct.
+    dropped = replace(c, plan_visits=((date(2026, 9, 7), EVERY_2_WEEKS),
+                                      (date(2026, 10, 5), None)))
+    assert line(dropped, *period).visits == Measure(2, 2, 100.0)
 
 
 # ---------------------------------------------------------------------- reviews etc.
