@@ -296,6 +296,9 @@ def test_virtual_and_not_alone_visits_are_recorded_and_count_as_the_policy_says(
         'name = "ourtown"\ntitle = "Our Town"\nauthority = "Our Town"\n'
         'extends = "england"\n\n[visits]\nvirtual_restarts_clock = true\n'
         'not_alone_restarts_clock = true\n', encoding="utf-8")
+    shown = json.loads(cli("policy", "show", "ourtown", "--json").out)
+    assert shown["visits"] == {"virtual_restarts_clock": True,
+                               "not_alone_restarts_clock": True, "seen_alone_from_age": 2}
     assert cli("policy", "use", "ourtown", "--db", path).code == 0
     nxt = same_everywhere(cli, path, today, ref, "visit")
     assert (nxt["due"], nxt["rule"]) == (
