@@ -2,7 +2,7 @@
 worker will visit", TRA "seen regularly as agreed in the Child in Need Plan"): on each plan
 version, an amount and a unit ("2 weeks"); none means the policy's own.
 
-Revision 0012, after 0008 (re-chained when merged). Written by hand: portable across SQLite
+Revision 0012, after 0009. Written by hand: portable across SQLite
 and PostgreSQL, no imports from cintui (models change; a revision must not).
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
