@@ -104,9 +104,9 @@ class PlanVersion:
     services: tuple[Service, ...] = ()
     childs_views: str = ""  # the child's views and feelings, in their words
     lived_experience: str = ""  # daily lived experience of the child and parent/carer
-    visit_every: Timescale | None = None  # visits agreed (BEX 3, TRA); None: the policy's
     needs: tuple[Need, ...] = ()
     id: uuid.UUID | None = None  # the store's row, when it came from one
+    visit_every: Timescale | None = None  # visits agreed (BEX 3, TRA); None: the policy's
 
     def rag_counts(self) -> dict[str, int]:
         """Needs per rating, e.g. {"R": 0, "A": 3, "G": 2}."""
