@@ -67,11 +67,12 @@ WHERE e.child_id IN ({ids}) ORDER BY e.referral_date, e.created_at
 # two per child, not one per visit.
 _VISITS = """
 SELECT v.child_id, v.visited_at, v.seen_alone, v.kind FROM visit AS v
+LEFT JOIN (
+    SELECT child_id, max(visited_at) AS at FROM visit
+    WHERE status = 'final' AND child_seen AND seen_alone AND kind <> 'virtual'
+      AND child_id IN ({ids}) GROUP BY child_id) AS alone ON alone.child_id = v.child_id
 WHERE v.status = 'final' AND v.child_seen AND v.child_id IN ({ids})
-  AND v.visited_at >= COALESCE((
-      SELECT max(a.visited_at) FROM visit AS a
-      WHERE a.child_id = v.child_id AND a.status = 'final' AND a.child_seen AND a.seen_alone
-        AND a.kind <> 'virtual'), v.visited_at)
+  AND (alone.at IS NULL OR v.visited_at >= alone.at)
 """
 # Only held meetings: a meeting that has not happened starts, stops or sets no clock (every
 # timescale rule reads held meetings only), so the scheduled ones need not be read.
