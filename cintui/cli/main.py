@@ -69,6 +69,10 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         from cintui.store.models import InvalidRow
 
         errors += [StoreError, InvalidRow]
+    if "cintui.domain.child_protection" in sys.modules:
+        from cintui.domain.child_protection import InvalidChildProtection
+
+        errors.append(InvalidChildProtection)
     if "cintui.casework.cases" in sys.modules:
         from cintui.casework.cases import CaseworkError
 
@@ -110,6 +114,7 @@ def run(argv: list[str] | None = None) -> None:
 # Importing each group's module registers its commands on `app` (and on the shared
 # `child` and `export` groups).
 GROUPS = ("deadline", "policy", "children", "demo", "db", "audit", "plans", "visits",
-          "meetings", "due", "reports", "census", "endings", "transfer", "imports", "admin")
+          "meetings", "due", "reports", "census", "endings", "transfer", "imports", "admin",
+          "child_protection")
 for _group in GROUPS:
     import_module(f"cintui.cli.{_group}")
