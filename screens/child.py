@@ -424,11 +424,10 @@ class ChildScreen(Screen):
                           str(v.addenda or ""), gap, key=f"visit:{v.id}")
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
-        note = Text(f"Visits {listing.rule}: the child seen, and seen alone. "
-                    "v new visit · Enter read (a addendum)")
+        note = Text(f"Visits {listing.rule}. v new visit · Enter read (a addendum)")
         if listing.open_gap:
             g = listing.open_gap
-            note.append(f"\nOVERDUE: no visit where the child was seen since "
+            note.append(f"\nOVERDUE: no visit that counts since "
                         f"{_day(g.after)}; due {_day(g.due)}, {g.days_late} working days late.",
                         style="bold red")
         if not listing.visits and not listing.drafts:
@@ -537,8 +536,14 @@ class ChildScreen(Screen):
             detail = meetings.load_meeting(session, m.id)
         people = list(detail.minutes.attendance if detail.minutes
                       else detail.schedule.invitees)
-        self.app.push_screen(SentFormScreen(m.id, people, self.app.today),
-                             self._reload_if_saved)
+        self.app.push_screen(SentFormScreen(m.id, people, self.app.today), self._sent)
+
+    def _sent(self, result: object) -> None:
+        if isinstance(result, list):  # the names of those still owed the minutes
+            self.notify("Not circulated yet: still to send to " + ", ".join(result)
+                        + " (everyone present, and parents who did not attend: BEX 3, "
+                        "WIR 2.8)", timeout=10)
+        self._reload_if_saved(result)
 
     # ------------------------------------------------------------ chronology
 

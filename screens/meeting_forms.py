@@ -197,8 +197,9 @@ class SentFormScreen(FormScreen):
         recipients = [(self.people[i].name, self.people[i].person_id) for i in chosen]
         sent_on = parse_date(self.value("sent_on"))
         method, meeting_id = self.value("method") or "email", self.meeting_id
-        return lambda session: meetings.record_distribution(
-            session, meeting_id, recipients, sent_on, method) or True
+        # Those still owed them (BEX 3, TRA, WIR 2.8), for the record screen to say so.
+        return lambda session: [p.name for p in meetings.record_distribution(
+            session, meeting_id, recipients, sent_on, method)] or True
 
 
 __all__ = ["CancelFormScreen", "HeldWhenFormScreen", "ScheduleFormScreen", "SentFormScreen"]

@@ -257,7 +257,8 @@ class MinutingScreen(Screen):
         self.minutes = draft.minutes
         self.draft_id = draft.id
         if self.minutes.decisions.next_review is None:
-            suggested = meetings.suggested_next_review(self.minutes.held_on, policy)
+            suggested = meetings.suggested_next_review(self.minutes.held_on, policy,
+                                                       self.minutes.kind)
             self.minutes = replace(self.minutes, decisions=replace(
                 self.minutes.decisions, next_review=suggested))
         self.steps = _steps(self.minutes)

@@ -32,6 +32,8 @@ from cintui.domain.plan import (
     Service,
     rag_change_problems,
 )
+from cintui.domain.policy import PolicyProfile, Timescale
+from cintui.domain.timescales import parse_plan_visits, plan_visit_problem
 
 from .forms import FormScreen, _check
 from .widgets.choices import RATING_KEYS
@@ -243,9 +245,15 @@ class ActionFormScreen(PlanFormScreen):
 
 
 class DetailsFormScreen(PlanFormScreen):
-    """What the plan states besides the needs (WIR 2.7, TRA) and the child's voice."""
+    """What the plan states besides the needs (WIR 2.7, TRA), the visit frequency agreed
+    (BEX 3, TRA: more often than the policy, never less) and the child's voice."""
 
     TITLE_TEXT = "The plan's details (WIR 2.7) and the child's voice"
+
+    def __init__(self, version: PlanVersion, today: date, by: str,
+                 policy: PolicyProfile) -> None:
+        super().__init__(version, today, by)
+        self.policy = policy
 
     def fields(self) -> Iterable[Widget]:
         v = self.version
@@ -255,6 +263,10 @@ class DetailsFormScreen(PlanFormScreen):
                        self.text(v.review_arrangements))
         yield self.row("next_review", "Next review date", self.text(_day(v.next_review),
                                                                     "dd/mm/yyyy"))
+        ts = self.policy.timescales.get("visit")
+        yield self.row("visit_every", "Visits every", self.text(
+            v.visit_every.describe() if v.visit_every else "",
+            f"blank: the policy's {ts.describe()}; or e.g. 2 weeks" if ts else "e.g. 2 weeks"))
         yield self.row("services", "Services: purpose", self.text(
             "; ".join(f"{s.name}: {s.purpose}" if s.purpose else s.name for s in v.services),
             "Family support worker: routines; School: attendance"))
@@ -269,7 +281,18 @@ class DetailsFormScreen(PlanFormScreen):
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
         _check(problems, "next_review", lambda: self.date_of("next_review"))
+        try:
+            every = self._visit_every()
+        except ValueError as exc:
+            problems["visit_every"] = str(exc)
+        else:
+            if every is not None and plan_visit_problem(every, self.policy):
+                problems["visit_every"] = plan_visit_problem(every, self.policy)
         return problems
+
+    def _visit_every(self) -> Timescale | None:
+        text = self.text_of("visit_every")
+        return parse_plan_visits(text) if text else None
 
     def build(self):
         services = []
@@ -281,6 +304,7 @@ class DetailsFormScreen(PlanFormScreen):
                       lead_professional=self.text_of("lead_professional"),
                       review_arrangements=self.text_of("review_arrangements"),
                       next_review=self.date_of("next_review"), services=tuple(services),
+                      visit_every=self._visit_every(),
                       childs_views=self.text_of("childs_views"),
                       lived_experience=self.text_of("lived_experience"))
         return self.save_version(new)

@@ -23,7 +23,7 @@ from cintui.domain.calendar import england_time, from_england_time
 from cintui.domain.child import age_years
 from cintui.domain.meeting import Invitee, Minutes, Schedule
 from cintui.domain.policy import PolicyProfile
-from cintui.domain.timescales import due_date
+from cintui.domain.timescales import PLANNING_KINDS, due_date
 from cintui.store import models as m
 
 KIND = "minutes"
@@ -306,9 +306,10 @@ def save_minutes(session: Session, draft_id: uuid.UUID, minutes: Minutes) -> boo
     return drafts.save(session, draft_id, minutes.to_dict())
 
 
-def suggested_next_review(held_on: date, policy: PolicyProfile) -> date | None:
-    """From the policy's review timescale (e.g. 3 months, BEX 3; TRA 6 months later)."""
-    ts = policy.timescales.get("review") or policy.timescales.get("first_review")
+def suggested_next_review(held_on: date, policy: PolicyProfile, kind: str) -> date | None:
+    """From the policy: after a planning meeting the first review's timescale (TRA: within
+    3 months of the initial meeting), after a review the later reviews' (TRA: 6 months)."""
+    ts = policy.timescales.get("first_review" if kind in PLANNING_KINDS else "review")
     return due_date(held_on, ts) if ts else None
 
 
@@ -355,9 +356,10 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
 
 def record_distribution(session: Session, meeting_id: uuid.UUID,
                         recipients: list[tuple[str, uuid.UUID | None]], sent_on: date,
-                        method: str = "email") -> None:
-    """Who the minutes (and the updated plan) went to, and when; the first sending marks
-    them circulated (the clock on the caseload stops)."""
+                        method: str = "email") -> list[Invitee]:
+    """Who the minutes (and the updated plan) went to, and when. They are circulated (the
+    clock on the caseload stops) once everyone present and every parent who did not attend
+    has been sent them (BEX 3, TRA, WIR 2.8). Returns those still owed them."""
     row = _meeting(session, meeting_id)
     if not row.held:
         raise MeetingError("meeting", "minutes go out after the meeting is held")
@@ -369,12 +371,17 @@ def record_distribution(session: Session, meeting_id: uuid.UUID,
         session.add(m.MeetingDistribution(meeting_id=meeting_id, person_id=person_id,
                                           recipient=name.strip()[:200], sent_on=sent_on,
                                           method=method))
+    session.flush()
+    detail = load_meeting(session, meeting_id)
+    attendance = detail.schedule.invitees
+    sent = [(d.recipient, d.person_id, d.sent_on) for d in detail.distribution]
     if row.minutes_circulated is None:
-        row.minutes_circulated = sent_on
+        row.minutes_circulated = rules.circulated_on(attendance, sent)
     if row.plan_circulated is None:
-        row.plan_circulated = sent_on
+        row.plan_circulated = rules.circulated_on(attendance, sent)
     session.add(row)
     session.flush()
+    return rules.still_to_receive(attendance, [(name, person) for name, person, _ in sent])
 
 
 def minutes_document(session: Session, meeting_id: uuid.UUID, today: date,

@@ -19,7 +19,7 @@ an action in column 3 (WIR 2.6). Pure: no Textual, no SQL, no clock reads.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time
 from typing import Any
@@ -273,6 +273,41 @@ def parents_to_receive(minutes: Minutes) -> list[Invitee]:
     return [p for p in minutes.attendance if p.is_parent and p.attendance != "present"]
 
 
+def must_receive(attendance: Iterable[Invitee]) -> list[Invitee]:
+    """Who the minutes and the updated plan go to: everyone present (BEX 3, TRA) and the
+    parents and carers who did not attend (WIR 2.8)."""
+    return [p for p in attendance if p.attendance == "present" or p.is_parent]
+
+
+def still_to_receive(attendance: Iterable[Invitee],
+                     sent: Iterable[tuple[str, uuid.UUID | None]]) -> list[Invitee]:
+    """Those of `must_receive` not yet sent them (`sent`: recipient, person)."""
+    sent = list(sent)
+    return [p for p in must_receive(attendance)
+            if not any(_is(p, name, person) for name, person in sent)]
+
+
+def circulated_on(attendance: Iterable[Invitee],
+                  sent: Iterable[tuple[str, uuid.UUID | None, date]]) -> date | None:
+    """The day the minutes' clock stops: when the last of `must_receive` was sent them
+    (BEX 3, TRA, WIR 2.8), not the first sending; None while someone is still owed them.
+    With nobody known to be owed them (no attendance recorded), the first sending."""
+    sent = sorted(sent, key=lambda s: s[2])
+    owed = must_receive(attendance)
+    if not sent or not owed:
+        return sent[0][2] if sent else None
+    firsts = [next((on for name, person, on in sent if _is(p, name, person)), None)
+              for p in owed]
+    return None if None in firsts else max(firsts)
+
+
+def _is(p: Invitee, name: str, person: uuid.UUID | None) -> bool:
+    """Whether a recipient is this invitee: the same person, else the same name."""
+    if person is not None and p.person_id is not None:
+        return person == p.person_id
+    return " ".join(name.split()).casefold() == " ".join(p.name.split()).casefold()
+
+
 def minutes_problems(m: Minutes, today: date | None = None) -> list[tuple[str, str]]:
     """What stops the meeting being closed, as (where, problem), in the order of the agenda.
     `where` locates the field: "attendance", "items.0.maintained_for", "new_concerns.1",
@@ -489,7 +524,8 @@ __all__ = [
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
     "AGREED_FORMAT", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
-    "agreed_action_line", "agreed_action_problems", "held_at_problem", "minutes_for",
-    "minutes_problems", "off_booking", "parents_to_receive", "problem_place",
-    "school_hours_warning", "schedule_problems", "updated_plan",
+    "agreed_action_line", "agreed_action_problems", "circulated_on", "held_at_problem",
+    "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
+    "problem_place", "school_hours_warning", "schedule_problems", "still_to_receive",
+    "updated_plan",
 ]

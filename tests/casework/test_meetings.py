@@ -173,9 +173,10 @@ def test_incomplete_minutes_are_refused_and_nothing_changes(store):
         assert meetings.load_meeting(session, meeting_id).status == "scheduled"
 
 
-def test_distribution_stops_the_minutes_clock(store):
-    """BEX 3 / WIR 2.3: minutes circulated within the policy's time; the first sending is
-    the date circulated; who and when are kept."""
+def test_distribution_stops_the_minutes_clock_when_everyone_present_has_them(store):
+    """BEX 3 ("distributed to all those present"), TRA ("all attendees"): the clock stops
+    when the last person present is sent them, not at the first sending; who and when are
+    kept."""
     cid = child_id(store)
     meeting_id = book(store, cid)
     with store.session(ACTOR) as session:
@@ -183,21 +184,32 @@ def test_distribution_stops_the_minutes_clock(store):
         m = replace(draft.minutes, held_on=date(2026, 11, 30),
                     attendance=tuple(replace(p, attendance="present")
                                      for p in draft.minutes.attendance),
-                    decisions=Decisions(True, date(2027, 2, 28), "continue"))
+                    decisions=Decisions(True, date(2027, 2, 26), "continue"))
         meetings.finish(session, meeting_id, m, actor=ACTOR, now=AFTER, draft_id=draft.id)
+    present = [p.name for p in m.attendance]
+    assert len(present) > 1
     with store.read() as session:
         policy = cases.store_policy(session)
         row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
     assert row.minutes_due == date(2026, 12, 14)  # England default: 10 working days
     with store.session(ACTOR) as session:
-        meetings.record_distribution(session, meeting_id, [("Ava Marsh", None)],
-                                     date(2026, 12, 2))
+        owed = meetings.record_distribution(session, meeting_id, [(present[0], None)],
+                                            date(2026, 12, 2))
+    assert [p.name for p in owed] == present[1:]
+    with store.read() as session:
+        row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
+    assert row.minutes_circulated is None and row.minutes_due == date(2026, 12, 14)
+    with store.session(ACTOR) as session:
+        owed = meetings.record_distribution(session, meeting_id,
+                                            [(name, None) for name in present[1:]],
+                                            date(2026, 12, 9))
+    assert owed == []
     with store.read() as session:
         row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
         detail = meetings.load_meeting(session, meeting_id)
-    assert row.minutes_circulated == date(2026, 12, 2) and row.minutes_due is None
+    assert row.minutes_circulated == date(2026, 12, 9) and row.minutes_due is None
     assert [(d.recipient, d.sent_on) for d in detail.distribution] == [
-        ("Ava Marsh", date(2026, 12, 2))]
+        (present[0], date(2026, 12, 2)), *((name, date(2026, 12, 9)) for name in present[1:])]
 
 
 def test_the_minutes_document_has_the_meeting_the_minutes_and_both_plans(store):

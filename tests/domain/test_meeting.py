@@ -17,14 +17,17 @@ from cintui.domain.meeting import (
     agreed_action_from_line,
     agreed_action_line,
     agreed_action_problems,
+    circulated_on,
     held_at_problem,
     minutes_for,
     minutes_problems,
+    must_receive,
     off_booking,
     parents_to_receive,
     problem_place,
     schedule_problems,
     school_hours_warning,
+    still_to_receive,
     updated_plan,
 )
 from cintui.domain.plan import Need, PlanAction, PlanVersion
@@ -134,6 +137,50 @@ def test_an_agreed_action_is_read_from_a_line_as_the_hint_shows_it():
 def test_parents_who_did_not_attend_receive_the_record():
     """WIR 2.8: if parents do not attend, they get the record."""
     assert [p.name for p in parents_to_receive(good_minutes())] == ["Sam Marsh"]
+
+
+MUM, DAD = uuid.uuid4(), uuid.uuid4()
+MET = (Invitee("Sam Marsh", "Mother", MUM, is_parent=True, attendance="absent"),
+       Invitee("Joe Marsh", "Father", DAD, is_parent=True, attendance="present"),
+       Invitee("Ms Teacher", "School DSL", attendance="present"),
+       Invitee("Hal Visitor", "Health visitor", attendance="apologies_report"),
+       Invitee("Gran Marsh", "Grandmother", attendance="absent"))
+
+
+def test_the_minutes_go_to_everyone_present_and_parents_who_did_not_attend():
+    """BEX 3 ("distributed to all those present"), TRA ("family ... and all attendees"),
+    WIR 2.8 (parents who do not attend are given the record)."""
+    assert [p.name for p in must_receive(MET)] == ["Sam Marsh", "Joe Marsh", "Ms Teacher"]
+
+
+def test_the_minutes_clock_stops_when_the_last_of_them_is_sent_them():
+    """BEX 3, TRA, WIR 2.8: sent to Dad and the school on Wed 2 Dec 2026: still owed to Mum,
+    not circulated; sent to Mum Wed 9 Dec: circulated 9 Dec, not at the first sending."""
+    first = [("Joe Marsh", DAD, date(2026, 12, 2)), ("Ms Teacher", None, date(2026, 12, 2)),
+             ("Gran Marsh", None, date(2026, 12, 2))]  # a copy to Gran changes nothing
+    assert circulated_on(MET, first) is None
+    assert [p.name for p in still_to_receive(MET, [(n, i) for n, i, _ in first])] == \
+        ["Sam Marsh"]
+    assert circulated_on(MET, [*first, ("Sam Marsh", MUM, date(2026, 12, 9))]) == \
+        date(2026, 12, 9)
+    everyone = [(p.name, p.person_id, date(2026, 12, 2)) for p in MET]
+    assert circulated_on(MET, everyone) == date(2026, 12, 2)
+
+
+def test_recipients_are_matched_by_person_else_by_name():
+    """A recipient typed by name (any case or spacing) is the invitee of that name; one from
+    the child's People is that person, whatever the name says."""
+    assert still_to_receive(MET, [("sam  MARSH", None), ("Joe", DAD),
+                                  ("Ms Teacher", None)]) == []
+    assert [p.name for p in still_to_receive(MET, [("Sam Marsh", uuid.uuid4())])] == \
+        ["Sam Marsh", "Joe Marsh", "Ms Teacher"]
+
+
+def test_without_a_recorded_attendance_the_first_sending_circulates_them():
+    """A meeting with nobody known to be owed them (an older record without attendance)."""
+    assert circulated_on((), [("Ann", None, date(2026, 12, 3)),
+                              ("Bo", None, date(2026, 12, 1))]) == date(2026, 12, 1)
+    assert circulated_on(MET, []) is None
 
 
 def test_the_updated_plan_carries_ratings_statuses_concerns_and_actions():

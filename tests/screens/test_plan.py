@@ -238,6 +238,40 @@ async def test_p_on_the_child_record_opens_the_plan_and_changes_show_on_return(d
             "#chronology-table")))
 
 
+async def test_v_sets_the_visit_frequency_agreed_in_the_plan_never_less_often(demo_store):
+    """BEX 3 ("agree the frequency ... no less than every 4 weeks"), TRA ("as agreed in the
+    Child in Need Plan"): the details form (v) takes the plan's own visit frequency; one less
+    often than the policy (England: 20 working days) is refused beside the field, naming the
+    rule; a more frequent one is saved and shown with the plan."""
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Visits: every 20 working days (the policy" in text_of(app.screen,
+                                                                      "#plan-details")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DetailsFormScreen"
+        await fill(pilot, "#visit_every", "6 weeks")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DetailsFormScreen"  # nothing saved
+        problem = text_of(app.screen, "#visit_every-error")
+        assert "less often than the policy's every 20 working days" in problem
+        assert "never less (BEX 3, TRA)" in problem
+        await fill(pilot, "#visit_every", "every 2 weeks")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        assert "Visits: every 2 weeks (agreed in the plan)" in text_of(app.screen,
+                                                                      "#plan-details")
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    assert (draft.visit_every.amount, draft.visit_every.unit) == (2, "weeks")
+
+
 def test_plan_editor_snapshot(demo_store, snap_compare):
     child_id = child_with(demo_store, "agreed")
 
