@@ -121,6 +121,7 @@ def _log_crash() -> Path:
 # Importing each group's module registers its commands on `app` (and on the shared
 # `child` and `export` groups).
 GROUPS = ("deadline", "policy", "children", "demo", "db", "audit", "plans", "visits",
-          "meetings", "due", "reports", "census", "endings", "transfer", "steps")
+          "meetings", "due", "reports", "census", "endings", "transfer", "steps",
+          "people")
 for _group in GROUPS:
     import_module(f"cintui.cli.{_group}")

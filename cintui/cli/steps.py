@@ -455,3 +455,50 @@ def child_direct_payments(
                + (f", last reviewed {out['last_review']}" if out["last_review"] else "")
                + (f"; next review due by {out['next_review_due']} (WAR 7.2.1)"
                   if out["next_review_due"] else ""))
+
+
+@child_app.command("consent")
+def child_consent(
+    ctx: typer.Context, child: ChildArg,
+    decision: Annotated[str, typer.Option("--decision", help="given, refused or withdrawn.")],
+    scope: Annotated[str, typer.Option(
+        "--scope", help="service (the CIN service, WAR 4.2), information_sharing, meeting "
+        "or transfer.")] = "service",
+    person: Annotated[str | None, typer.Option(
+        "--person", help="Whose decision: one of the child's People by name (default: the "
+        "child or young person).")] = None,
+    method: Annotated[str, typer.Option("--method", help="written or verbal.")] = "written",
+    notes: Annotated[str, typer.Option("--notes")] = "",
+    on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """A consent decision (WAR 4.2, WIR 2.1): parents consent to a CIN service; young
+    people of age and understanding are asked too. A refusal opens the withheld-consent
+    path (WIR 2.2) on the child's record."""
+    from cintui.casework import cases, record
+
+    now = _today(today)
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        child_row = cases.find_child(session, child)
+        person_id = None
+        if person:
+            wanted = " ".join(person.lower().split())
+            found = [p for p in record.list_people(session, child_row.id)
+                     if wanted in " ".join(p.name.lower().split())]
+            if len(found) != 1:
+                raise CliError(f"--person {person!r}: " + (
+                    "which one? " + ", ".join(p.name for p in found) if found
+                    else "not one of the child's People"))
+            person_id = found[0].person_id
+        row = record.record_consent(session, child_row.id, record.ConsentInput(
+            scope=scope.strip().lower(), decision=decision.strip().lower(),
+            decided_on=_date(on, "--on", now), person_id=person_id,
+            method=method.strip().lower(), notes=notes), now)
+        out = {"reference": child_row.reference, "who": row.who, "scope": row.scope,
+               "decision": row.decision, "decided_on": row.decided_on.isoformat(),
+               "method": row.method}
+    if as_json:
+        _echo_json(out)
+        return
+    typer.echo(f"Consent recorded for {out['reference']}: {out['who']}, {row.scope_label}: "
+               f"{out['decision']} ({out['method']}) on {out['decided_on']}")
