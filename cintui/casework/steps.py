@@ -153,6 +153,7 @@ def record_referral(session: Session, child_id: uuid.UUID, r: rules.Referral, *,
         if r.source else None
     need = find_code(r.need, "primary_need", "primary need", "need") if r.need else None
     _raise(rules.check_referral(r, f, today))
+    decided_by = _who(session, r.decided_by, actor).name if r.decided_by else None
     if r.on is not None:
         episode.referral_date = r.on
     if source:
@@ -166,8 +167,8 @@ def record_referral(session: Session, child_id: uuid.UUID, r: rules.Referral, *,
     if r.decision:
         episode.referral_decision = r.decision
         episode.referral_decided_on = r.decided_on or episode.referral_decided_on or today
-        if r.decided_by is not None:
-            episode.referral_decided_by = _who(session, r.decided_by, actor).name[:200]
+        if decided_by is not None:
+            episode.referral_decided_by = decided_by[:200]
     if episode.referral_decision in rules.NFA_DECISIONS:
         episode.referral_nfa = True
         episode.closure_date = episode.referral_decided_on
