@@ -92,7 +92,7 @@ def test_the_referral_records_how_it_came_and_the_decision(store, child_id):
     decided(store, child_id)
     s = state(store, child_id)
     f = s.facts
-    assert (s.referral_source, s.primary_need) == ("POLICE", "Abuse or neglect")
+    assert (s.source, s.need) == ("6", "N1")
     assert (f.referral_route, f.referral_decision, f.referral_decided_by) == (
         "mash", "assessment", "Tom Hale")
     # Working Together 2023: a decision within 1 working day.

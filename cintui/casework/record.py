@@ -162,6 +162,7 @@ class ChildDetails:
     visit_drafts: tuple[visits.VisitDraft, ...] = ()  # unfinished visits (offered again)
     episodes: tuple[str, ...] = ()  # every episode, oldest first, in words (re-referrals)
     decisions: tuple[DecisionFact, ...] = ()  # BEX 4: newest first
+    next_step: str = ""  # the case's next step (domain.steps), while it is open
 
 
 def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
@@ -183,7 +184,12 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
         rows += _step_rows(session, episode)
     rows += _circumstance_rows(session, child)
     deadlines = tuple(cases.child_deadlines(session, child, today))
+    next_step = ""  # while a step of the open case remains
+    if episode is not None and episode.closure_date is None:
+        next_step = step_rules.next_step(case_steps.facts(child, episode))
+        next_step = "" if next_step == step_rules.ALL_RECORDED else next_step
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
+                        next_step=next_step,
                         plan_headline=plans.headline(session, child_id),
                         visit_drafts=tuple(visits.child_drafts(session, child_id)),
                         episodes=tuple(episode_lines(session, child_id)),

@@ -132,6 +132,11 @@ def _who(session: Session, by: str | None, actor: str) -> Person:
     return Person(w.name, w.role, w.username)
 
 
+def me(session: Session, actor: str) -> Person:
+    """The worker using cintui, with their role ("" when not on the store)."""
+    return _who(session, None, actor)
+
+
 def managers(session: Session) -> list[Person]:
     """Who may authorise (TRA: the line manager): active team and service managers."""
     rows = session.exec(select(m.Worker).where(col(m.Worker.role).in_(rules.MANAGER_ROLES),
@@ -437,8 +442,8 @@ class CaseSteps:
     facts: rules.StepFacts
     steps: tuple[rules.Step, ...]
     next_step: str
-    referral_source: str
-    primary_need: str
+    source: str  # census referral source code
+    need: str  # census primary need code
     referral_timeliness: str
     factor_names: tuple[tuple[str, str], ...]  # chosen: (code, short name)
     census_factors: tuple[str, ...]  # as the census will have them on authorisation
@@ -461,8 +466,7 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
         child_id=child.id, reference=child.reference, name=child.full_name,
         status=child.status, facts=f, steps=tuple(rules.steps(f)),
         next_step=rules.next_step(f),
-        referral_source=codes.label("referral_source", episode.referral_source),
-        primary_need=codes.label("primary_need", episode.primary_need),
+        source=episode.referral_source, need=episode.primary_need,
         referral_timeliness=referral_timeliness(session, episode),
         factor_names=tuple((c, names.get(c, c)) for c in f.factors),
         census_factors=census, circumstances=current, disabilities=child.disabilities,
@@ -481,8 +485,10 @@ def steps_json(s: CaseSteps) -> dict:
     return {
         "reference": s.reference, "name": s.name, "status": s.status,
         "next_step": s.next_step,
-        "referral": {"date": _iso(f.referral), "source": s.referral_source,
-                     "primary_need": s.primary_need, "route": f.referral_route or None,
+        "referral": {"date": _iso(f.referral),
+                     "source": codes.label("referral_source", s.source),
+                     "primary_need": codes.label("primary_need", s.need),
+                     "route": f.referral_route or None,
                      "early_help_plan_on": _iso(f.early_help_plan_on),
                      "decision": f.referral_decision or None,
                      "decided_on": _iso(f.referral_decided_on),
@@ -514,7 +520,7 @@ def steps_json(s: CaseSteps) -> dict:
 __all__ = [
     "CaseSteps", "Person", "StepError", "assessment_record", "authorise_assessment",
     "case_steps", "complete_assessment", "current_circumstances", "direct_payment_reviews",
-    "facts", "find_code", "managers", "parse_record", "record_circumstances", "record_home_visit",
+    "facts", "find_code", "managers", "me", "parse_record", "record_circumstances", "record_home_visit",
     "record_referral", "referral_timeliness", "review_direct_payments", "set_factors",
     "set_level", "set_outcome", "start_assessment", "start_direct_payments", "start_plan",
     "start_support", "steps_json", "write_record",

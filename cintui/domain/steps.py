@@ -580,6 +580,9 @@ def steps(f: StepFacts) -> list[Step]:
     ]
 
 
+ALL_RECORDED = "All the steps are recorded: the plan, visits and meetings carry the case on."
+
+
 def next_step(f: StepFacts) -> str:
     """What comes next, in words (the Case steps screen and `cintui child steps`)."""
     if f.closed is not None:
@@ -599,7 +602,7 @@ def next_step(f: StepFacts) -> str:
         return "Start the CIN plan with the line manager's authorisation (TRA)."
     if f.initial_home_visit is None or f.support_started is None:
         return "Record the initial home visit and the day CIN support started (WAR 4.4.2)."
-    return "All the steps are recorded: the plan, visits and meetings carry the case on."
+    return ALL_RECORDED
 
 
 # ---------------------------------------------------------------- the record as text
@@ -679,7 +682,7 @@ def pick_code(query: str, names: Mapping[str, str], what: str, field: str) -> st
 
 
 __all__ = [
-    "CIRCUMSTANCES", "CIRCUMSTANCE_KEYS", "HEADINGS", "HEADING_KEYS", "MANAGER_ROLES",
+    "ALL_RECORDED", "CIRCUMSTANCES", "CIRCUMSTANCE_KEYS", "HEADINGS", "HEADING_KEYS", "MANAGER_ROLES",
     "NFA_CLOSURE_REASON", "NFA_DECISIONS", "NOT_APPLICABLE", "NO_FACTORS", "OUTCOMES",
     "OUTCOME_CLOSURE", "OUTCOME_LABELS", "REFERRAL_DECISIONS", "REFERRAL_DECISION_LABELS",
     "ROUTES", "ROUTE_LABELS", "Circumstance", "Heading", "NoSuchCode", "Problem", "Referral",
