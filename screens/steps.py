@@ -254,7 +254,7 @@ class RecordFormScreen(_StepForm):
     def fields(self) -> Iterable[Widget]:
         for h in rules.HEADINGS:
             yield self.row(h.key, h.title, TextArea(self.facts.record.get(h.key, ""),
-                                                    placeholder=h.prompt, compact=True))
+                                                    compact=True))
             yield Static(f"{h.prompt} [{h.source}]", classes="prompt")
         f = self.facts
         levels = list(dict.fromkeys([*self.levels, *([f.level] if f.level else [])]))

@@ -101,6 +101,11 @@ def referral_record(
     the decision later; changed only until the assessment starts."""
     from cintui.domain.steps import Referral
 
+    if all(v is None for v in (on, source, need, route, early_help_plan, decision,
+                               decided_on, by)):
+        raise CliError("give what to record: --on, --source, --need, --route, "
+                       "--early-help-plan, --decision (with --by)")
+
     def step(session, record, now):
         from cintui.casework import steps as case_steps
 

@@ -57,6 +57,7 @@ def to_completed(cli, db, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("args, says", [
+    ((), ("give what to record",)),
     (("--on", "2026-11-24"), ("in the future",)),
     (("--on", "1/9/2026"), ("--on", "not a date")),
     (("--source", "the moon"), ("no referral source matches 'the moon'",)),
