@@ -708,9 +708,8 @@ class ChildScreen(Screen):
         self.app.push_screen(TransferScreen(self.child_id))
 
     def action_case_steps(self) -> None:
-        from .steps import CaseStepsScreen
-
-        self.app.push_screen(CaseStepsScreen(self.child_id))  # back here: reloads on resume
+        # Back here: reloads on resume.
+        self.app.push_screen(self.app.make_screen("case_steps", child_id=self.child_id))
 
     def action_rerefer(self) -> None:
         from .endings import RereferFormScreen

@@ -28,7 +28,7 @@ from textual.widgets.selection_list import Selection
 
 from cintui.casework import steps as cs
 from cintui.domain import steps as rules
-from cintui.domain.endings import ROLE_LABELS
+from cintui.domain.workforce import role_label
 from cintui.reference import codes
 
 from .forms import FormScreen
@@ -200,7 +200,7 @@ class AuthoriseFormScreen(_StepForm):
                            "manager (TRA)")
 
     def fields(self) -> Iterable[Widget]:
-        people = [(f"{p.name} ({ROLE_LABELS.get(p.role, p.role)})", p.username)
+        people = [(f"{p.name} ({role_label(p.role)})", p.username)
                   for p in self.managers]
         mine = any(p.username == self.me.username for p in self.managers)
         yield self.row("by", "Line manager", self.choice(
@@ -600,7 +600,7 @@ class CaseStepsScreen(Screen):
         keys = [f"{k} {label}" for k, action, label in self.KEYS if self._allowed(action)]
         note = Text("Keys: " + " · ".join(keys) + " · Esc back\n")
         if not rules.may_authorise(self.me.role):
-            who = ", ".join(f"{p.name} ({ROLE_LABELS.get(p.role, p.role)})"
+            who = ", ".join(f"{p.name} ({role_label(p.role)})"
                             for p in self.managers) or "no team or service manager is on " \
                                                        "this store yet"
             note.append("Authorising the assessment and the CIN plan is the line manager's "

@@ -1,7 +1,8 @@
 """The team view (F4), for a team manager: per worker the caseload, overdue items by kind,
 visits and reviews in timescale, plans passing their checks, children with no quality check
 (BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload;
-q records a quality-assurance audit or case-mapping discussion for a child."""
+q records a quality-assurance audit or case-mapping discussion for a child; a reallocates
+several of a worker's children (space marks each) to another worker in one go."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Select, Sparkline, Static, TextArea
@@ -55,6 +57,7 @@ class TeamScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("q", "quality_check", "Record QA check"),
+        Binding("a", "reallocate", "Reallocate"),
         Binding("r", "reload", "Refresh"),
     ]
 
@@ -224,6 +227,27 @@ class TeamScreen(Screen):
         self.app.push_screen(QualityCheckFormScreen(row.child_id, row.name, self.app.today),
                              self._recorded)
 
+    def action_reallocate(self) -> None:
+        workers = self.query_one("#workers", DataTable)
+        if self.view is None or not workers.row_count:
+            return
+        username = workers.coordinate_to_cell_key((workers.cursor_row, 0)).row_key.value
+        line = next((w for w in self.view.workers if w.username == username), None)
+        if not username or line is None:
+            self.notify("Choose a worker's line (not the team's, nor unallocated), then a.")
+            return
+        if not line.children:
+            self.notify(f"{line.name} holds no open children.")
+            return
+        self.app.push_screen(ReallocateScreen(line.username, line.name, self.app.today),
+                             self._reallocated)
+
+    def _reallocated(self, moved: object) -> None:
+        if isinstance(moved, list):
+            self.notify(f"Reallocated {len(moved)} child{'' if len(moved) == 1 else 'ren'} "
+                        f"to {moved[0].to_worker}.")
+            self.reload()
+
     def _recorded(self, result: object) -> None:
         if result:
             self.notify("Quality check recorded.")
@@ -281,3 +305,106 @@ class QualityCheckFormScreen(FormScreen):
         return lambda session: team_cases.record_quality_check(
             session, child_id, kind=kind, held_on=held_on, facilitator=facilitator,
             findings=findings, needs_met=needs_met, recorded_by=actor, today=today)
+
+
+class MarkTable(DataTable):
+    """Rows marked with space (✓ in the first column); `marked` holds their keys."""
+
+    BINDINGS = [Binding("space", "toggle_mark", "Mark / unmark")]
+
+    class Changed(Message):
+        pass
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.marked: set[str] = set()
+
+    def action_toggle_mark(self) -> None:
+        if not self.row_count:
+            return
+        row_key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
+        self.marked ^= {row_key.value}
+        self.update_cell(row_key, "mark", "✓" if row_key.value in self.marked else "")
+        self.post_message(self.Changed())
+
+
+class ReallocateScreen(FormScreen):
+    """Several of a worker's open children to another worker in one go (a manager's
+    step): dated, with a reason, each in the child's chronology."""
+
+    def __init__(self, username: str, name: str, today: date) -> None:
+        super().__init__()
+        self.username = username
+        self.today = today
+        self.TITLE_TEXT = (f"Reallocate {name}'s children: space marks each child, then "
+                           "choose who takes them")
+
+    def fields(self) -> Iterable[Widget]:
+        table = MarkTable(id="children")
+        table.styles.height = 10
+        yield table
+        yield Static("", id="children-error", classes="error -empty")
+        yield self.row("to", "To", self.choice([], blank=True))
+        yield self.row("on", "On", self.text(f"{self.today:%d/%m/%Y}"))
+        yield self.row("reason", "Why", self.text(placeholder="e.g. Amira is leaving"))
+
+    def on_mount(self) -> None:
+        table = self.query_one("#children", MarkTable)
+        table.add_column("", key="mark", width=1)
+        for label, width in (("Child", 30), ("Reference", 12), ("Age", 10), ("Status", 12)):
+            table.add_column(label, width=width)
+        table.focus()
+        self._load()
+
+    @work(thread=True)
+    def _load(self) -> None:
+        from cintui.casework import admin, cases
+        from cintui.domain.workforce import HOLDER_ROLES
+
+        app = self.app
+        with app.store.read() as session:
+            children = cases.list_children(session, self.today, worker=self.username,
+                                           open_only=True)
+            workers = [w for w in admin.list_workers(session)
+                       if w.username != self.username and w.role in HOLDER_ROLES]
+        app.call_from_thread(self._fill, children, workers)
+
+    def _fill(self, children, workers) -> None:
+        table = self.query_one("#children", MarkTable)
+        for c in children:
+            table.add_row("", c.name, c.reference, c.age, c.status.replace("_", " "),
+                          key=str(c.id))
+        self.query_one("#to", Select).set_options(
+            (f"{w.name} ({w.team or 'no team'}, {w.open_children} open)", w.username)
+            for w in workers)
+
+    @on(MarkTable.Changed)
+    def _marked(self) -> None:
+        self.touched.add("children")
+        self.refresh_checks(self.touched)
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not self.query_one("#children", MarkTable).marked:
+            problems["children"] = "mark at least one child with space"
+        if not self.value("to"):
+            problems["to"] = "choose who takes the children"
+        try:
+            on = self.date_of("on")
+        except ValueError as exc:
+            problems["on"] = str(exc)
+        else:
+            if on is None:
+                problems["on"] = "give the date of the reallocation"
+            elif on > self.today:
+                problems["on"] = f"{on:%d/%m/%Y} is in the future"
+        return problems
+
+    def build(self):
+        from cintui.casework import admin
+
+        children = tuple(uuid.UUID(k) for k in self.query_one("#children", MarkTable).marked)
+        new = admin.ReallocationInput(children, self.value("to"), self.date_of("on"),
+                                      self.app.actor, self.text_of("reason"))
+        today = self.today
+        return lambda session: admin.reallocate(session, new, today=today)

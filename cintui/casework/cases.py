@@ -29,6 +29,7 @@ from cintui.reference import codes, policies
 from cintui.store import fast
 from cintui.store.models import (
     OPEN_STATUSES,
+    Authority,
     Child,
     Episode,
     Meeting,
@@ -83,6 +84,12 @@ def set_store_policy(session: Session, name: str) -> PolicyProfile:
     else:
         meta.value = profile.name
     return profile
+
+
+def authority_name(session: Session) -> str:
+    """The authority's name as set up (`cintui authority set`), else its policy profile's."""
+    row = session.exec(select(Authority)).first()
+    return row.name if row else store_policy(session).authority
 
 
 def is_demo_store(session: Session) -> bool:

@@ -23,7 +23,7 @@ from cintui.domain.census import (
 from cintui.reference import codes
 
 __all__ = ["InvalidCensusInput", "InvalidCensusYear", "build_return", "census_period",
-           "code_lists", "la_number"]
+           "code_lists", "la_number", "store_la_number"]
 
 _IN_YEAR = "referral_date <= :end AND (closure_date IS NULL OR closure_date >= :start)"
 _EPISODES = f"""
@@ -37,6 +37,12 @@ SELECT id, reference, upn, upn_unknown, dob, expected_dob, gender, ethnicity, di
 FROM child WHERE id IN (SELECT child_id FROM episode WHERE {_IN_YEAR})
 ORDER BY reference
 """
+
+
+def store_la_number(source) -> str | None:
+    """The authority's DfE LA number as set up (`cintui authority set --la`), if it is."""
+    found = rows_from(source)("SELECT la_number FROM authority", {})
+    return found[0][0] if found else None
 
 
 def code_lists() -> Mapping[str, Mapping[str, str]]:

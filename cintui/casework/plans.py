@@ -432,7 +432,7 @@ def plan_document(session: Session, child_id: uuid.UUID, today: date, *,
     problems = tuple(p.message for p in check(version, today))
     return PlanDocument(
         child_name=child.full_name, child_reference=child.reference, dob_text=born,
-        worker=worker.name if worker else "", authority=cases.store_policy(session).authority,
+        worker=worker.name if worker else "", authority=cases.authority_name(session),
         version=version, problems=problems, generated_on=today, final=final)
 
 

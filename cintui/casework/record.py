@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from cintui.casework import cases, meetings, plans, visits
@@ -30,6 +31,7 @@ from cintui.domain import steps as step_rules
 from cintui.domain.chronology import (
     ChronologyEntry,
     StepWords,
+    allocation_entries,
     build_chronology,
     circumstance_entries,
     consent_entries,
@@ -54,6 +56,7 @@ from cintui.domain.people import InvalidContact, check_email, check_person, norm
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.timescales import Deadline
 from cintui.domain.visit import KIND_LABELS
+from cintui.domain.workforce import ReallocationFact
 from cintui.reference import codes
 from cintui.store.models import (
     CONSENT_DECISIONS,
@@ -64,6 +67,7 @@ from cintui.store.models import (
     Decision,
     Episode,
     Person,
+    Reallocation,
     Team,
     Visit,
     VisitAddendum,
@@ -288,6 +292,19 @@ def decision_facts(session: Session, child_id: uuid.UUID) -> list[DecisionFact]:
                         .order_by(Decision.made_on, Decision.created_at)).all()
     return [DecisionFact(d.made_on, d.kind, d.decision, d.rationale, d.made_by,
                          d.made_by_role, str(d.id)) for d in rows]
+
+
+def reallocation_facts(session: Session, child_id: uuid.UUID) -> list[ReallocationFact]:
+    """The child's reallocations from one worker to another, oldest first."""
+    to, before = aliased(Worker), aliased(Worker)
+    rows = session.exec(select(Reallocation, to.name, before.name)
+                        .join(to, col(to.id) == col(Reallocation.to_worker_id))
+                        .join(before, col(before.id) == col(Reallocation.from_worker_id),
+                              isouter=True)
+                        .where(Reallocation.child_id == child_id)
+                        .order_by(Reallocation.reallocated_on, Reallocation.created_at)).all()
+    return [ReallocationFact(r.reallocated_on, to_name, from_name or "", r.by, r.reason,
+                             str(r.id)) for r, to_name, from_name in rows]
 
 
 def _current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
@@ -883,6 +900,7 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
         )
     entries += decision_entries(decisions)
     entries += _step_entries(session, child_id)
+    entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])
     entries += _visits_entries(session, child_id)
     for m in meetings.list_meetings(session, child_id, cases.store_policy(session)):
@@ -999,7 +1017,7 @@ __all__ = [
     "check_person_input", "child_header", "child_input", "child_summary", "chronology",
     "consent_status", "decision_facts", "episode_lines", "get_child", "list_consents",
     "level_choices", "list_people", "list_workers", "load_record",
-    "policy_levels",
+    "policy_levels", "reallocation_facts",
     "record_consent", "record_withheld_path", "remove_person",
     "update_child", "update_person",
 ]

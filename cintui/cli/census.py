@@ -26,7 +26,7 @@ YearOption = Annotated[str, typer.Option(
          "31 March 2026.")]
 LaOption = Annotated[str | None, typer.Option(
     "--la", metavar="NNN", help="Your authority's three-digit DfE LA number, written in the "
-    "return's Source header.")]
+    "return's Source header (default: the one set with `cintui authority set --la`).")]
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="XML file to write.",
                                             dir_okay=False)]
 
@@ -51,6 +51,7 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
     _check_folder(output)
     with _reading(ctx, db) as rows:
         ret = census.build_return(rows, year, today=now)
+        la = la or census.store_la_number(rows)
     period = ret.period
     if not ret.children and not ret.excluded:
         raise CliError(f"no child had an episode open in the {period.year} collection year "

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -101,29 +100,19 @@ def run(argv: list[str] | None = None) -> None:
         if isinstance(exc, _user_errors()):
             typer.echo(f"cintui: {exc}", err=True)
             sys.exit(EXIT_USAGE)
-        log = _log_crash()
+        from cintui.reference import config
+
+        log = config.log_crash(exc)
         typer.echo(f"cintui: internal error ({type(exc).__name__}); details in {log}", err=True)
         sys.exit(1)
     if isinstance(result, int) and result:
         sys.exit(result)
 
 
-def _log_crash() -> Path:
-    """A bug is not the user's fault: keep the traceback in a private file, not on screen."""
-    import traceback
-
-    from cintui.reference import config
-
-    path = config.data_dir(create=True) / "crash.log"
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(traceback.format_exc() + "\n")
-    return path
-
-
 # Importing each group's module registers its commands on `app` (and on the shared
 # `child` and `export` groups).
 GROUPS = ("deadline", "policy", "children", "demo", "db", "audit", "plans", "visits",
-          "meetings", "due", "reports", "census", "endings", "transfer", "steps",
-          "people")
+          "meetings", "due", "reports", "census", "endings", "transfer", "imports", "admin",
+          "steps", "people")
 for _group in GROUPS:
     import_module(f"cintui.cli.{_group}")

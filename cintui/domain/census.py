@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from cintui.domain.workforce import check_la_number
+
 FIRST_YEAR = 2000
 # 8606: a referral may come up to 40 weeks (280 days) before the child's birth.
 PRE_BIRTH_DAYS = 280
@@ -98,11 +100,10 @@ def census_period(year: int | str, today: date | None = None) -> CensusPeriod:
 
 def la_number(value: str) -> str:
     """The authority's three-digit DfE LA number, for the return's `Source` header."""
-    text = value.strip()
-    if not re.fullmatch(r"\d{3}", text):
-        raise InvalidCensusInput(f"--la: {value!r} is not a DfE LA number (three digits, "
-                                 "e.g. 820)")
-    return text
+    problem = check_la_number(value)
+    if problem is not None:
+        raise InvalidCensusInput(f"--la: {problem}")
+    return value.strip()
 
 
 def in_return(ep: CensusEpisode, period: CensusPeriod) -> bool:

@@ -21,10 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cintui.domain.endings import DECIDER_ROLES, ROLE_LABELS
-
-# TRA: the line manager authorises: a team manager (or a service manager).
-MANAGER_ROLES = DECIDER_ROLES
+from cintui.domain.workforce import MANAGER_ROLES, needs_role
 
 # ---------------------------------------------------------------- referral (WAR 2.4, 4.4)
 
@@ -198,12 +195,11 @@ def may_authorise(role: str) -> bool:
 
 
 def manager_problem(role: str, name: str, what: str) -> list[Problem]:
-    if may_authorise(role):
+    """TRA: the line manager authorises; refused naming the role needed and theirs."""
+    refusal = needs_role(name, role)
+    if refusal is None:
         return []
-    who = (f"{name} is a {ROLE_LABELS.get(role, role).lower()}" if role
-           else f"{name} is not a worker on this store")
-    return [Problem("by", f"TRA: the line manager authorises {what}: a team manager or "
-                    f"service manager ({who})")]
+    return [Problem("by", f"TRA: authorising {what} {refusal}")]
 
 
 # ---------------------------------------------------------------- the facts

@@ -15,12 +15,12 @@ from sqlalchemy import ForeignKey
 from sqlmodel import Field, SQLModel
 
 from cintui.domain import steps
+from cintui.domain.workforce import ROLES
 from cintui.reference import codes
 
 CHILD_STATUSES = ("referral", "assessment", "cin_plan", "closed")
 OPEN_STATUSES = ("referral", "assessment", "cin_plan")
-WORKER_ROLES = ("social_worker", "senior_practitioner", "team_manager", "service_manager",
-                "business_support")
+WORKER_ROLES = ROLES  # domain.workforce.ROLE_LABELS
 PERSON_KINDS = ("family", "professional")
 CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
 CONSENT_DECISIONS = ("given", "refused", "withdrawn")
@@ -81,11 +81,26 @@ class StoreMeta(SQLModel, table=True):
     value: str
 
 
+class Authority(Row, table=True):
+    """The local authority the store belongs to (one row): its name on letters and packs,
+    its DfE LA number on the census return. Its policy profile is in `store_meta`."""
+
+    __tablename__ = "authority"
+
+    name: str = Field(max_length=200)
+    la_number: str = Field(max_length=3)
+
+
 class Team(Row, table=True):
     __tablename__ = "team"
 
     name: str = Field(index=True, unique=True, max_length=120)
     service: str = Field(default="", max_length=120)
+    manager_id: uuid.UUID | None = Field(  # revision 0009: the team manager
+        default=None, index=True, sa_column_args=[ForeignKey(  # a worker has a team too:
+            "worker.id", name="fk_team_manager", use_alter=True,  # the cycle is broken here
+            deferrable=True, initially="DEFERRED")],
+    )
 
 
 class Worker(Row, table=True):
@@ -99,6 +114,7 @@ class Worker(Row, table=True):
     )
     email: str = Field(default="", max_length=200)
     active: bool = True
+    left_on: date | None = None  # revision 0009: left; the history stays theirs
 
 
 class Family(Row, table=True):
@@ -616,6 +632,22 @@ class Decision(Row, table=True):
     ending_id: uuid.UUID | None = Field(
         default=None, sa_column_args=deferred_fk("ending.id"), index=True,
     )
+
+
+class Reallocation(Row, table=True):
+    """A child moved from one worker to another (revision 0009): dated, who did it, why.
+    The child's worker and team change with it; this row keeps the history."""
+
+    __tablename__ = "reallocation"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    from_worker_id: uuid.UUID | None = Field(  # None: the child had no worker
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
+    to_worker_id: uuid.UUID = Field(sa_column_args=deferred_fk("worker.id"), index=True)
+    reallocated_on: date
+    by: str = Field(max_length=200)
+    reason: str = Field(default="")
 
 
 class AuditEntry(SQLModel, table=True):

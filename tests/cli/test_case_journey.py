@@ -13,8 +13,6 @@ import json
 
 from lxml import etree
 
-from cintui.store.engine import open_store
-from cintui.store.models import Team, Worker
 from tests.cli.test_census_cli import XSD
 
 ASSESSMENT = """\
@@ -43,20 +41,16 @@ Family support worker weekly; school nurse; GP review for mum; CIN plan reviewed
 """
 
 
-def add_team(path) -> None:
-    # Set-up commands (`cintui team add`, `cintui worker add`) are being built on the
-    # `setup` branch: after the merge, switch these rows to those commands.
-    store = open_store(path, None)
-    try:
-        with store.session("setup") as session:
-            team = Team(name="South Safeguarding and Support", service="Safeguarding and Support")
-            session.add(team)
-            session.add(Worker(username="amira", name="Amira Khan", role="social_worker",
-                               team_id=team.id))
-            session.add(Worker(username="tom", name="Tom Hale", role="team_manager",
-                               team_id=team.id))
-    finally:
-        store.close()
+def add_team(cli, path) -> None:
+    """The team from the CLI: a team, its social worker and its manager."""
+    for args in (("team", "add", "South Safeguarding and Support", "--service",
+                  "Safeguarding and Support"),
+                 ("worker", "add", "amira", "--name", "Amira Khan", "--role", "social worker",
+                  "--team", "south"),
+                 ("worker", "add", "tom", "--name", "Tom Hale", "--role", "team manager",
+                  "--team", "south")):
+        result = cli(*args, "--db", path)
+        assert result.code == 0, result.err
 
 
 def test_a_childs_case_from_referral_to_closure(cli, tmp_path, monkeypatch):
@@ -80,7 +74,7 @@ def test_a_childs_case_from_referral_to_closure(cli, tmp_path, monkeypatch):
         return ok(day, "child", "show", "CIN000001")["status"]
 
     assert cli("db", "init", "--db", db, "--no-encrypt").code == 0
-    add_team(db)
+    add_team(cli, db)
 
     # Tuesday 1 September 2026: a referral from the police through the MASH.
     ok("2026-09-01", "child", "add", "--first-name", "Leo", "--last-name", "Ward",

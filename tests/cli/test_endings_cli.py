@@ -12,9 +12,9 @@ from docx import Document
 
 from cintui.store.engine import open_store
 from cintui.store.models import Child
+from tests.casework.test_endings import MANAGER, SERVICE, add_staff, new_child
 from tests.cli.test_cli import one_line_error
 from tests.conftest import TODAY
-from tests.test_endings import MANAGER, SERVICE, add_staff, new_child
 
 DAY = ("--today", TODAY.isoformat())
 
@@ -74,7 +74,7 @@ def test_the_whole_closure_path(cli, demo_store, ref, tmp_path):
              "--summary", "Needs met for 6 months")
     assert out["ending"]["status"] == "recommended"
     one_line_error(run(cli, demo_store, "close", "decide", ref, "--approve", "--rationale",
-                       "ok"), "only a team manager")  # CINTUI_USER is not a manager
+                       "ok"), "needs a team manager or service manager; test.worker is not a worker")
     out = ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale",
              "Needs met", "--by", MANAGER, "--on", "2026-11-16")
     assert out["notify_by"] == "2026-11-23"  # BEX 3: 5 working days

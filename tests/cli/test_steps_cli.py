@@ -21,7 +21,7 @@ def db(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("CINTUI_USER", "amira")
     path = tmp_path / "team.db"
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
-    add_team(path)
+    add_team(cli, path)
     assert cli("child", "add", "--db", path, "--first-name", "Leo", "--last-name", "Ward",
                "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--gender", "1",
                "--worker", "amira").code == 0
@@ -121,8 +121,8 @@ def test_authorisation_needs_the_line_manager(cli, db, tmp_path):
     to_completed(cli, db, tmp_path)
     # TRA: the line manager authorises; the worker using cintui (CINTUI_USER) is not one.
     refused(cli, db, "assessment", "authorise", "CIN000001",
-            says=("TRA: the line manager authorises the assessment: a team manager or "
-                  "service manager (Amira Khan is a social worker)",))
+            says=("TRA: authorising the assessment needs a team manager or service "
+                  "manager; Amira Khan is a social worker",))
     refused(cli, db, "assessment", "authorise", "CIN000001", "--by", "Nobody",
             says=("Nobody is not a worker on this store",))
     refused(cli, db, "assessment", "authorise", "CIN000001", "--by", "tom", "--on",
@@ -134,7 +134,7 @@ def test_authorisation_needs_the_line_manager(cli, db, tmp_path):
     refused(cli, db, "assessment", "record", "CIN000001", "--analysis", "more",
             says=("it is final",))
     refused(cli, db, "plan", "start", "CIN000001", "--on", "2026-10-14",
-            says=("TRA: the line manager authorises the CIN plan",))
+            says=("TRA: authorising the CIN plan needs a team manager",))
     out = ok(cli, db, "plan", "start", "CIN000001", "--on", "2026-10-14", "--authorised-by",
              "tom")
     assert (out["status"], out["cin_plan"]) == ("cin_plan", {"start": "2026-10-14",

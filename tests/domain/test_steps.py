@@ -181,7 +181,7 @@ def test_only_a_manager_authorises_after_completion():
                                  TODAY) == []
     refused = words(s.check_authorisation(date(2026, 10, 13), COMPLETED, "social_worker",
                                           "Amira Khan", TODAY))
-    assert "a team manager or service manager (Amira Khan is a social worker)" in refused
+    assert "TRA: authorising the assessment needs a team manager or service manager; Amira Khan is a social worker" in refused
     assert "not a worker on this store" in words(
         s.check_authorisation(date(2026, 10, 13), COMPLETED, "", "Someone", TODAY))
     assert "not completed yet" in words(
@@ -199,7 +199,7 @@ def test_the_plan_follows_an_authorised_assessment_with_outcome_cin_plan():
     assert "none yet" in words(s.check_plan_start(on, COMPLETED, "team_manager", "Tom", TODAY))
     nfa = replace(AUTHORISED, outcome="nfa")
     assert "not a CIN plan" in words(s.check_plan_start(on, nfa, "team_manager", "Tom", TODAY))
-    assert "TRA: the line manager authorises the CIN plan" in words(
+    assert "TRA: authorising the CIN plan needs a team manager" in words(
         s.check_plan_start(on, AUTHORISED, "senior_practitioner", "Sam", TODAY))
     assert "before the assessment's authorisation" in words(
         s.check_plan_start(date(2026, 10, 12), AUTHORISED, "team_manager", "Tom", TODAY))

@@ -17,10 +17,10 @@ from cintui.casework import cases
 from cintui.casework import steps as cs
 from cintui.store import models as m
 from cintui.store.engine import create_store
+from tests.casework.test_steps import TEXTS
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, text_of
 from tests.screens.test_shell import settle, type_text
-from tests.test_steps import TEXTS
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ need and the outcome, the worker's completion and the line manager's authorisati
 authorised the CIN plan. Two tables: the child's circumstances as dated facts (WAR 2.2.2),
 and direct payment reviews (WAR 7.2.1).
 
-Revision 0010. Written by hand: portable across SQLite and PostgreSQL, no imports from
+Revision 0010, after 0009. Written by hand: portable across SQLite and PostgreSQL, no imports from
 cintui (models change; a revision must not).
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
