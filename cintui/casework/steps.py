@@ -165,10 +165,10 @@ def record_referral(session: Session, child_id: uuid.UUID, r: rules.Referral, *,
         episode.referral_source = source
     if need:
         episode.primary_need = child.primary_need = need
-    if r.route is not None:
-        episode.referral_route = r.route
-        episode.early_help_plan_on = (r.early_help_plan_on or episode.early_help_plan_on) \
-            if r.route == "early_help_step_up" else None
+    route = episode.referral_route if r.route is None else r.route
+    episode.referral_route = route
+    episode.early_help_plan_on = (r.early_help_plan_on or episode.early_help_plan_on) \
+        if route == "early_help_step_up" else None
     if r.decision:
         episode.referral_decision = r.decision
         episode.referral_decided_on = r.decided_on or episode.referral_decided_on or today

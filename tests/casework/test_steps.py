@@ -255,3 +255,16 @@ def test_direct_payments_start_and_reviews_run_the_annual_clock(store, child_id)
                  if "Direct payments" in e.summary]
     assert chron == [("Direct payments started (WAR 7.2)", ""),
                      ("Direct payments reviewed (WAR 7.2.1)", "Short breaks working well")]
+
+
+def test_a_step_up_keeps_its_early_help_plan_date_until_the_route_changes(store, child_id):
+    """WAR 4.4: a step-up from early help names the early help plan; it can be corrected
+    later, and goes when the route is no longer a step-up."""
+    step(store, cs.record_referral, child_id, Referral(
+        route="early_help_step_up", early_help_plan_on=date(2026, 6, 10)), today=TODAY)
+    step(store, cs.record_referral, child_id, Referral(early_help_plan_on=date(2026, 7, 1)),
+         today=TODAY)
+    assert state(store, child_id).facts.early_help_plan_on == date(2026, 7, 1)
+    step(store, cs.record_referral, child_id, Referral(route="self_referral"), today=TODAY)
+    f = state(store, child_id).facts
+    assert (f.referral_route, f.early_help_plan_on) == ("self_referral", None)
