@@ -51,8 +51,6 @@ class _StepForm(FormScreen):
     field, from the domain's checks (`place`); a problem with no field of its own shows
     under the form and stops the save too."""
 
-    FIELDS: dict[str, str] = {}  # a domain problem's field -> this form's widget
-
     def __init__(self, child_id: uuid.UUID, facts: rules.StepFacts, info: str = "") -> None:
         super().__init__()
         self.child_id, self.facts, self.info = child_id, facts, info
@@ -71,9 +69,8 @@ class _StepForm(FormScreen):
     def place(self, problems: dict[str, str], found: Iterable[rules.Problem]) -> None:
         self.general = []
         for p in found:
-            name = self.FIELDS.get(p.field, p.field)
-            if self.query(f"#{name}-error"):
-                problems.setdefault(name, p.message)
+            if self.query(f"#{p.field}-error"):
+                problems.setdefault(p.field, p.message)
             else:
                 self.general.append(p.message)
         self.query_one("#form-info", Static).update(
@@ -93,8 +90,6 @@ class _StepForm(FormScreen):
 class ReferralFormScreen(_StepForm):
     """WAR 4.4, TRA: the referral, how it came, and the decision on it, who made it and
     when (the policy's time: Working Together, 1 working day)."""
-
-    FIELDS = {"decided_on": "decided_on", "early_help_plan": "early_help_plan"}
 
     def __init__(self, child_id, facts, source: str, need: str, me: str) -> None:
         super().__init__(child_id, facts)
@@ -191,8 +186,8 @@ class AuthoriseFormScreen(_StepForm):
     """TRA: the line manager authorises the assessment, or the CIN plan. Only a team manager
     or service manager is offered this form."""
 
-    def __init__(self, child_id, facts, what: str, managers: list[cs.Person],
-                 me: cs.Person) -> None:
+    def __init__(self, child_id, facts, what: str, managers: list[cs.Staff],
+                 me: cs.Staff) -> None:
         super().__init__(child_id, facts)
         self.what, self.managers, self.me = what, managers, me
         self.TITLE_TEXT = ("The line manager authorises the assessment (TRA)" if what ==
@@ -211,7 +206,7 @@ class AuthoriseFormScreen(_StepForm):
     def on_mount(self) -> None:
         self.query_one("#on").focus()
 
-    def _manager(self) -> cs.Person:
+    def _manager(self) -> cs.Staff:
         return next((p for p in self.managers if p.username == self.value("by")), self.me)
 
     def problems(self) -> dict[str, str]:
@@ -516,8 +511,8 @@ class CaseStepsScreen(Screen):
         super().__init__()
         self.child_id = child_id
         self.state: cs.CaseSteps | None = None
-        self.me = cs.Person("")
-        self.managers: list[cs.Person] = []
+        self.me = cs.Staff("")
+        self.managers: list[cs.Staff] = []
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -112,37 +112,39 @@ def find_code(text: str, code_list: str, what: str, field: str) -> str:
 
 
 @dataclass(frozen=True)
-class Person:
+class Staff:
+    """Someone who acts on the record: a worker on the store, or a name typed."""
+
     name: str
     role: str = ""  # Worker.role, or "" for someone not on the store
     username: str = ""
 
 
-def _who(session: Session, by: str | None, actor: str) -> Person:
+def _who(session: Session, by: str | None, actor: str) -> Staff:
     """A worker by username or name; none given: the worker using cintui (`actor`)."""
     if by and by.strip():
         try:
             w = cases.find_worker(session, by)
         except cases.CaseworkError:
-            return Person(by.strip())
+            return Staff(by.strip())
     else:
         w = session.exec(select(m.Worker).where(m.Worker.username == actor)).first()
         if w is None:
-            return Person(actor)
-    return Person(w.name, w.role, w.username)
+            return Staff(actor)
+    return Staff(w.name, w.role, w.username)
 
 
-def me(session: Session, actor: str) -> Person:
+def me(session: Session, actor: str) -> Staff:
     """The worker using cintui, with their role ("" when not on the store)."""
     return _who(session, None, actor)
 
 
-def managers(session: Session) -> list[Person]:
+def managers(session: Session) -> list[Staff]:
     """Who may authorise (TRA: the line manager): active team and service managers."""
     rows = session.exec(select(m.Worker).where(col(m.Worker.role).in_(rules.MANAGER_ROLES),
                                                m.Worker.active == True)  # noqa: E712
                         .order_by(m.Worker.name)).all()
-    return [Person(w.name, w.role, w.username) for w in rows]
+    return [Staff(w.name, w.role, w.username) for w in rows]
 
 
 # ---------------------------------------------------------------- referral
@@ -518,7 +520,7 @@ def steps_json(s: CaseSteps) -> dict:
 
 
 __all__ = [
-    "CaseSteps", "Person", "StepError", "assessment_record", "authorise_assessment",
+    "CaseSteps", "Staff", "StepError", "assessment_record", "authorise_assessment",
     "case_steps", "complete_assessment", "current_circumstances", "direct_payment_reviews",
     "facts", "find_code", "managers", "me", "parse_record", "record_circumstances", "record_home_visit",
     "record_referral", "referral_timeliness", "review_direct_payments", "set_factors",
