@@ -2,7 +2,10 @@
 visits and reviews in timescale, plans passing their checks, children with no quality check
 (BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload;
 q records a quality-assurance audit or case-mapping discussion for a child; a reallocates
-several of a worker's children (space marks each) to another worker in one go."""
+several of a worker's children (space marks each) to another worker in one go. The CIN
+census for the collection in progress: per worker, how many children would be left out of
+the return or queried; Enter on a worker lists them and what to fix (as `cintui report
+census`)."""
 
 from __future__ import annotations
 
@@ -16,12 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Select, Sparkline, Static, TextArea
 
 from cintui.casework import caseload
+from cintui.casework import census as census_cases
 from cintui.casework import team as team_cases
+from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
 from cintui.screens.forms import FormScreen, parse_date
 
@@ -53,6 +58,7 @@ class TeamScreen(Screen):
     TeamScreen #trend { width: 1fr; height: 2; }
     TeamScreen .section { text-style: bold; padding: 1 1 0 1; height: auto; }
     TeamScreen #quality { height: 1fr; }
+    TeamScreen #census { height: auto; max-height: 8; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -80,6 +86,9 @@ class TeamScreen(Screen):
                      "reflective discussion. Children with none come first; q records one.",
                      classes="section")
         yield DataTable(id="quality", cursor_type="row")
+        yield Static("CIN census: children who would be left out of the return or queried. "
+                     "Enter lists them and what to fix.", id="census-title", classes="section")
+        yield DataTable(id="census", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,6 +114,9 @@ class TeamScreen(Screen):
         for label, width in zip(("Child", "Worker", "Last quality check"), self._widths[1],
                                 strict=True):
             quality.add_column(label, width=width)
+        census = self.query_one("#census", DataTable)
+        for label, width in (("Worker", 28), ("Left out", 9), ("Queried", 8)):
+            census.add_column(label, width=width)
 
     def on_resize(self) -> None:
         if self._column_widths() == getattr(self, "_widths", None):
@@ -161,7 +173,10 @@ class TeamScreen(Screen):
         app = self.app
         with caseload.reading(app.store) as rows:
             view = team_cases.load_team_view(rows, app.today, team)
+            census = census_cases.team_completeness(rows, app.today,
+                                                    {w.name for w in view.workers})
         app.call_from_thread(self._show, view)
+        app.call_from_thread(self._show_census, view.team, *census)
 
     def _show(self, view: team_cases.TeamView) -> None:
         if view.team != self.team:
@@ -205,7 +220,31 @@ class TeamScreen(Screen):
                       f"{last.day:%d %b}: {last.measure.percent:.0f}%")
         self.query_one("#trend-label", Static).update(label)
 
+    def _show_census(self, team: str, year: int, workers: list) -> None:
+        if team != self.team:
+            return
+        self.census = workers
+        self.query_one("#census-title", Static).update(
+            f"CIN census {year - 1}-{year % 100:02d} (--year {year}): children who would be "
+            "left out of the return or queried. Enter lists them and what to fix."
+            if workers else f"CIN census {year - 1}-{year % 100:02d}: nothing to fix.")
+        table = self.query_one("#census", DataTable)
+        table.clear()
+        for w in workers:
+            left = {f.reference for f in w.left_out}
+            queried = {f.reference for f in w.queried} - left
+            table.add_row(w.worker or "(no worker)",
+                          Text(str(len(left)), style="bold red" if left else ""),
+                          str(len(queried)), key=w.worker)
+
     # ---------------------------------------------------------------- keys
+
+    @on(DataTable.RowSelected, "#census")
+    def _census_chosen(self, event: DataTable.RowSelected) -> None:
+        found = next((w for w in getattr(self, "census", []) if w.worker == event.row_key.value),
+                     None)
+        if found is not None:
+            self.app.push_screen(CensusWorkerScreen(found))
 
     @on(DataTable.RowSelected, "#workers")
     def _worker_chosen(self, event: DataTable.RowSelected) -> None:
@@ -255,6 +294,37 @@ class TeamScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+class CensusWorkerScreen(ModalScreen):
+    """One worker's children who would be left out of the census return or queried, each
+    with the DfE rule and what to fix. Esc closes."""
+
+    DEFAULT_CSS = """
+    CensusWorkerScreen { align: center middle; }
+    CensusWorkerScreen > DataTable { width: 90%; height: 80%; border: round $accent; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Close")]
+
+    def __init__(self, found, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="census-items", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.border_title = f"{self.found.worker or '(no worker)'}: census items to clear"
+        for label, width in (("Child", 12), ("Rule", 6), ("", 8), ("What is wrong", 60),
+                             ("What to fix", 50)):
+            table.add_column(label, width=width)
+        for f in (*self.found.left_out, *self.found.queried):
+            table.add_row(f.reference, f.rule,
+                          Text("query", style="yellow") if f.query
+                          else Text("left out", style="bold red"), f.message, fix_for(f.rule))
+        table.focus()
 
 
 class QualityCheckFormScreen(FormScreen):

@@ -25,7 +25,7 @@ from cintui.domain.caseload_import import CaseRow, Problem
 from cintui.reference import codes
 from cintui.store import models as m
 
-CODE_LISTS = ("gender", "ethnicity", "disability", "primary_need", "referral_source")
+CODE_LISTS = ("sex", "ethnicity", "disability", "primary_need", "referral_source")
 NOT_ALLOCATED = "not allocated"
 
 
@@ -182,7 +182,7 @@ def _write(session: Session, row: CaseRow, people: dict, *, today: date, actor: 
     child = cases.add_child(session, cases.NewChild(
         first_name=row.first_name, last_name=row.last_name, referral_date=row.referral_date,
         dob=row.dob, expected_dob=row.expected_dob, reference=row.reference,
-        gender=row.gender, ethnicity=row.ethnicity, disabilities=row.disabilities,
+        sex=row.sex, ethnicity=row.ethnicity, disabilities=row.disabilities,
         primary_need=row.primary_need, referral_source=row.referral_source, level=row.level,
         team=row.team or None, worker=row.worker or None), today)
     child.status = row.status

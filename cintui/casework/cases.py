@@ -20,6 +20,7 @@ from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
     ChildEvents,
     Deadline,
+    EnquiryFact,
     MeetingFact,
     VisitFact,
     compute_deadlines,
@@ -31,6 +32,7 @@ from cintui.store.models import (
     OPEN_STATUSES,
     Authority,
     Child,
+    ChildProtectionEnquiry,
     Episode,
     Meeting,
     StoreMeta,
@@ -153,7 +155,7 @@ class ChildSummary:
     dob: date | None
     expected_dob: date | None
     age: str
-    gender: str
+    sex: str
     worker: str
     worker_username: str
     team: str
@@ -204,7 +206,7 @@ def list_children(
             dob=c.dob,
             expected_dob=c.expected_dob,
             age=child_rules.describe_age(c.dob, c.expected_dob, today),
-            gender=c.gender,
+            sex=c.sex,
             worker=w_name or "",
             worker_username=w_user or "",
             team=t_name or "",
@@ -256,7 +258,8 @@ class NewChild:
     dob: date | None = None
     expected_dob: date | None = None
     reference: str | None = None
-    gender: str = "0"
+    sex: str = "U"
+    gender_identity: str = ""
     ethnicity: str = "NOBT"
     disabilities: str = "NONE"
     primary_need: str = "N0"
@@ -276,7 +279,8 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
     child_rules.check_birth_dates(new.dob, new.expected_dob, today)
     if new.referral_date > today:
         raise CaseworkError("referral_date", f"{new.referral_date.isoformat()} is in the future")
-    codes.check("gender", new.gender, "gender", required=True)
+    codes.check("sex", new.sex, "sex", required=True)
+    child_rules.check_sex(new.sex, new.dob, new.expected_dob)
     codes.check("ethnicity", new.ethnicity, "ethnicity", required=True)
     codes.check_multi("disabilities", new.disabilities, "disability")
     codes.check("primary_need", new.primary_need, "primary_need", required=True)
@@ -311,7 +315,8 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
         last_name=new.last_name.strip(),
         dob=new.dob,
         expected_dob=new.expected_dob,
-        gender=new.gender,
+        sex=new.sex,
+        gender_identity=new.gender_identity.strip(),
         ethnicity=new.ethnicity,
         disabilities=" ".join(codes.split_multi(new.disabilities)) or "NONE",
         upn=new.upn.strip(),
@@ -362,6 +367,10 @@ def child_events(session: Session, child: Child) -> ChildEvents:
     meetings = session.exec(
         select(Meeting).where(Meeting.child_id == child.id, Meeting.held_on >= since)
     ).all()
+    enquiries = session.exec(
+        select(ChildProtectionEnquiry).where(ChildProtectionEnquiry.episode_id == episode.id)
+        .order_by(ChildProtectionEnquiry.strategy_on)
+    ).all()
     return ChildEvents(
         referral=episode.referral_date,
         assessment_started=episode.assessment_started,
@@ -394,6 +403,12 @@ def child_events(session: Session, child: Child) -> ChildEvents:
         direct_payments_started=child.direct_payments_started,
         last_direct_payment_review=child.last_direct_payment_review,
         closed=episode.closure_date,
+        enquiries=tuple(
+            EnquiryFact(strategy_on=q.strategy_on, decided_s47=q.strategy_outcome == "s47",
+                        s47_started=q.s47_started, icpc_held=q.icpc_held,
+                        icpc_not_required=q.s47_outcome == "no_icpc")
+            for q in enquiries
+        ),
     )
 
 

@@ -24,10 +24,11 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, meetings, plans, visits
+from cintui.casework import cases, child_protection, meetings, plans, visits
 from cintui.casework import steps as case_steps
 from cintui.domain import child as child_rules
 from cintui.domain import steps as step_rules
+from cintui.domain.child_protection import enquiry_entries
 from cintui.domain.chronology import (
     ChronologyEntry,
     StepWords,
@@ -177,7 +178,8 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     disabilities = ", ".join(codes.label("disability", c) for c in codes.split_multi(child.disabilities))
     rows = [
         ("Known as", child.known_as or "—"),
-        ("Gender", codes.label("gender", child.gender)),
+        ("Sex", codes.label("sex", child.sex)),
+        *([("Gender identity", child.gender_identity)] if child.gender_identity else []),
         ("Ethnicity", codes.label("ethnicity", child.ethnicity)),
         ("Disability", disabilities or "—"),
         ("Primary need", f"{child.primary_need} {codes.label('primary_need', child.primary_need)}"),
@@ -327,7 +329,8 @@ class ChildInput:
     dob: date | None = None
     expected_dob: date | None = None
     known_as: str = ""
-    gender: str = "0"
+    sex: str = "U"
+    gender_identity: str = ""
     ethnicity: str = "NOBT"
     disabilities: str = "NONE"
     primary_need: str = "N0"
@@ -342,7 +345,7 @@ def child_input(session: Session, child_id: uuid.UUID) -> ChildInput:
     c = _child(session, child_id)
     return ChildInput(
         first_name=c.first_name, last_name=c.last_name, dob=c.dob, expected_dob=c.expected_dob,
-        known_as=c.known_as, gender=c.gender, ethnicity=c.ethnicity, disabilities=c.disabilities,
+        known_as=c.known_as, sex=c.sex, gender_identity=c.gender_identity, ethnicity=c.ethnicity, disabilities=c.disabilities,
         primary_need=c.primary_need, level=c.level, service=c.service, worker_id=c.worker_id,
         upn=c.upn,
     )
@@ -356,7 +359,8 @@ def check_child_input(new: ChildInput, today: date, levels: tuple[str, ...] = ()
     if not new.first_name.strip() and not new.last_name.strip():
         raise RecordError("first_name", "a child needs a first or last name")
     child_rules.check_birth_dates(new.dob, new.expected_dob, today)
-    codes.check("gender", new.gender, "gender", required=True)
+    codes.check("sex", new.sex, "sex", required=True)
+    child_rules.check_sex(new.sex, new.dob, new.expected_dob)
     codes.check("ethnicity", new.ethnicity, "ethnicity", required=True)
     try:
         codes.check_multi("disabilities", new.disabilities, "disability")
@@ -386,7 +390,8 @@ def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: 
     child.known_as = new.known_as.strip()
     child.dob = new.dob
     child.expected_dob = new.expected_dob
-    child.gender = new.gender
+    child.sex = new.sex
+    child.gender_identity = new.gender_identity.strip()
     child.ethnicity = new.ethnicity
     child.disabilities = " ".join(codes.split_multi(new.disabilities)) or "NONE"
     child.primary_need = new.primary_need
@@ -906,6 +911,9 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     for m in meetings.list_meetings(session, child_id, cases.store_policy(session)):
         entries += _meeting_entries(m)
     entries += _plan_entries(session, child_id)
+    entries += enquiry_entries(
+        (child_protection.fact(q), q.recorded_by, q.strategy_notes, str(q.id))
+        for q in child_protection.enquiries(session, child_id))
     return build_chronology(entries)
 
 

@@ -37,6 +37,7 @@ from cintui.casework.endings import EndingError
 from cintui.domain import endings as end_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
+from cintui.domain.census import SEX_FROM_GENDER
 from cintui.domain.timescales import due_date
 from cintui.domain.workforce import needs_role
 from cintui.reference import codes
@@ -567,7 +568,7 @@ MEETING_FIELDS = ("kind", "held_on", "held", "next_review", "minutes_circulated"
                   "cancelled_reason", "still_in_need", "recommendation")
 DECISION_FIELDS = ("kind", "made_on", "made_by", "made_by_role", "decision", "rationale")
 CHILD_FIELDS = ("reference", "first_name", "last_name", "known_as", "dob", "expected_dob",
-                "gender", "ethnicity", "disabilities", "upn", "upn_unknown", "primary_need")
+                "sex", "gender_identity", "ethnicity", "disabilities", "upn", "upn_unknown", "primary_need")
 EPISODE_FIELDS = ("referral_date", "referral_source", "primary_need", "assessment_started",
                   "assessment_completed", "assessment_factors", "initial_home_visit",
                   "support_started", "cin_plan_start")
@@ -765,7 +766,9 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         child = cases.add_child(session, cases.NewChild(
             first_name=c.get("first_name") or "", last_name=c.get("last_name") or "",
             referral_date=move, dob=_d(c.get("dob")), expected_dob=_d(c.get("expected_dob")),
-            reference=reference, gender=c.get("gender") or "0",
+            reference=reference, gender_identity=c.get("gender_identity") or "",
+            # A pack from before revision 0014 has the old GenderCurrent code.
+            sex=c.get("sex") or SEX_FROM_GENDER.get(str(c.get("gender")), "U"),
             ethnicity=c.get("ethnicity") or "NOBT", disabilities=c.get("disabilities") or "NONE",
             primary_need=c.get("primary_need") or ep.get("primary_need") or "N0",
             referral_source=ep.get("referral_source") or "10", team=team, worker=worker),

@@ -71,6 +71,10 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         from cintui.store.models import InvalidRow
 
         errors += [StoreError, InvalidRow]
+    if "cintui.domain.child_protection" in sys.modules:
+        from cintui.domain.child_protection import InvalidChildProtection
+
+        errors.append(InvalidChildProtection)
     if "cintui.casework.cases" in sys.modules:
         from cintui.casework.cases import CaseworkError
 
@@ -113,6 +117,6 @@ def run(argv: list[str] | None = None) -> None:
 # `child` and `export` groups).
 GROUPS = ("deadline", "policy", "children", "demo", "db", "audit", "plans", "visits",
           "meetings", "due", "reports", "census", "endings", "transfer", "imports", "admin",
-          "steps", "people")
+          "child_protection", "steps", "people")
 for _group in GROUPS:
     import_module(f"cintui.cli.{_group}")

@@ -57,8 +57,9 @@ COLUMNS: tuple[Column, ...] = (
            ("date of birth", "birth date", "birthdate")),
     Column("expected_dob", "Expected date of birth of an unborn child.", "",
            ("expected date of birth", "expected birth date", "edd")),
-    Column("gender", "Census code (1 male, 2 female, 0 not recorded or unborn, 9 "
-           "indeterminate), or Male / Female / M / F. Blank: 0.", "F", ("sex",)),
+    Column("sex", "Census sex: M, F or U (not known; an unborn child is U), or Male / "
+           "Female; the old gender codes 1, 2, 0, 9 are read as M, F, U, U. Blank: U.", "F",
+           ("gender",)),
     Column("ethnicity", "Census code (WBRI …) or its name. Blank: NOBT.", "WBRI",
            ("ethnic group", "ethnic origin", "ethnicity code")),
     Column("disabilities", "Census codes, separated by spaces or commas. Blank: NONE.",
@@ -119,10 +120,10 @@ COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 DATE_COLUMNS = ("dob", "expected_dob", "referral_date", "assessment_started",
                 "assessment_completed", "initial_home_visit", "support_started",
                 "cin_plan_start", "initial_meeting", "last_review", "next_review", "last_visit")
-CODE_COLUMNS = ("gender", "ethnicity", "primary_need", "referral_source")  # = their lists
-CODE_DEFAULTS = {"gender": "0", "ethnicity": "NOBT", "primary_need": "N0",
+CODE_COLUMNS = ("sex", "ethnicity", "primary_need", "referral_source")  # = their lists
+CODE_DEFAULTS = {"sex": "U", "ethnicity": "NOBT", "primary_need": "N0",
                  "referral_source": "10", "disabilities": "NONE"}
-GENDER_WORDS = {"m": "1", "f": "2"}
+SEX_WORDS = {"1": "M", "2": "F", "0": "U", "9": "U"}  # the old GenderCurrent codes (DfE)
 # The episode's steps in the order a case moves (DOMAIN.md §6): each on or after the last.
 STEPS = ("referral_date", "assessment_started", "assessment_completed", "cin_plan_start",
          "initial_meeting", "last_review")
@@ -302,7 +303,7 @@ class CaseRow:
     referral_date: date
     dob: date | None = None
     expected_dob: date | None = None
-    gender: str = "0"
+    sex: str = "U"
     ethnicity: str = "NOBT"
     disabilities: str = "NONE"
     primary_need: str = "N0"
@@ -485,7 +486,7 @@ def read_caseload(
 ) -> Caseload:
     """Every row of the file checked: the good ones typed, every problem listed.
 
-    `code_lists` are the census lists by name (gender, ethnicity, disability, primary_need,
+    `code_lists` are the census lists by name (sex, ethnicity, disability, primary_need,
     referral_source: code -> label); `existing` the references already on the store."""
     if isinstance(data, bytes) and (data.startswith(b"PK") or b"\x00" in data):
         return Caseload((), (Problem(HEADER, "", "this is not a CSV file: save the "
@@ -578,7 +579,9 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
         bad("referral_date", "no referral date: the clocks run from it")
     for ours in CODE_COLUMNS:
         attempt(ours, lambda v, o=ours: _code(v, code_lists[o], o.replace("_", " "),
-                                              GENDER_WORDS if o == "gender" else None))
+                                              SEX_WORDS if o == "sex" else None))
+    if values.get("sex", "U") != "U" and raw.get("expected_dob") and not raw.get("dob"):
+        bad("sex", "an unborn child's sex is U (unknown) until the birth")
     attempt("disabilities", lambda v: _disabilities(v, code_lists["disability"]))
     attempt("people", parse_people)
     attempt("professionals", parse_professionals)

@@ -28,6 +28,7 @@ from cintui.domain.workforce import ReallocationFact
 KINDS: tuple[str, ...] = (
     "referral",
     "assessment",
+    "protection",
     "plan",
     "visit",
     "meeting",
@@ -41,6 +42,7 @@ KINDS: tuple[str, ...] = (
 KIND_LABELS = {
     "referral": "Referral",
     "assessment": "Assessment",
+    "protection": "Child protection",
     "plan": "CIN plan",
     "visit": "Visit",
     "meeting": "Meeting",

@@ -593,7 +593,8 @@ def next_step(f: StepFacts) -> str:
                     "of need and the outcome, then complete it.")
         return "The line manager authorises the assessment (TRA)."
     if f.outcome == "escalate":
-        return "Escalated to a strategy discussion / s47 enquiry."
+        return ("Escalated: record the strategy discussion and any s47 enquiry "
+                "(cintui cp strategy).")
     if f.cin_plan_start is None:
         return "Start the CIN plan with the line manager's authorisation (TRA)."
     if f.initial_home_visit is None or f.support_started is None:
@@ -629,8 +630,13 @@ def record_from_text(text: str) -> dict[str, str]:
 # ---------------------------------------------------------------- codes by words
 
 
+_SMALL_WORDS = frozenset({"a", "an", "and", "or", "the", "of", "to", "in", "on", "by", "for"})
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.casefold().replace("’", "'").replace("'s", ""))
+    """The words that name something: "abuse or neglect" is ["abuse", "neglect"]."""
+    words = re.findall(r"[a-z0-9]+", text.casefold().replace("’", "'").replace("'s", ""))
+    return [w for w in words if w not in _SMALL_WORDS]
 
 
 def match_codes(query: str, names: Mapping[str, str]) -> list[str]:

@@ -90,9 +90,9 @@ def test_a_good_file_imports_every_child_with_their_people_and_history(cli, db):
         with store.read() as session:
             maya = cases.find_child(session, "M100201")
             leo = cases.find_child(session, "M100202")
-            assert (maya.status, maya.gender, cases.find_child(session, "M100203").status,
+            assert (maya.status, maya.sex, cases.find_child(session, "M100203").status,
                     cases.find_child(session, "M100204").status) == (
-                "cin_plan", "2", "assessment", "referral")
+                "cin_plan", "F", "assessment", "referral")
             # Siblings of household H1: their mother is one person, on both records.
             mother = {p.person_id for p in record.list_people(session, maya.id)} & {
                 p.person_id for p in record.list_people(session, leo.id)}
@@ -212,18 +212,18 @@ def by_hand(path: Path) -> None:
     try:
         with store.session(ACTOR) as session:
             ids = {}
-            for ref, first, last, dob, expected, gender, referral, worker in (
-                    ("M100201", "Maya", "Testwood", date(2018, 5, 4), None, "2",
+            for ref, first, last, dob, expected, sex, referral, worker in (
+                    ("M100201", "Maya", "Testwood", date(2018, 5, 4), None, "F",
                      date(2026, 3, 2), "wendy.worker"),
-                    ("M100202", "Leo", "Testwood", date(2021, 1, 12), None, "1",
+                    ("M100202", "Leo", "Testwood", date(2021, 1, 12), None, "M",
                      date(2026, 3, 2), "wendy.worker"),
-                    ("M100203", "Ava", "Examplefield", date(2015, 9, 30), None, "2",
+                    ("M100203", "Ava", "Examplefield", date(2015, 9, 30), None, "F",
                      date(2026, 10, 1), "wendy.worker"),
-                    ("M100204", "", "Unbornfield", None, date(2027, 2, 10), "0",
+                    ("M100204", "", "Unbornfield", None, date(2027, 2, 10), "U",
                      date(2026, 11, 16), None)):
                 ids[ref] = cases.add_child(session, cases.NewChild(
                     first, last, referral, dob=dob, expected_dob=expected, reference=ref,
-                    gender=gender, worker=worker), TODAY).id
+                    sex=sex, worker=worker), TODAY).id
             steps = {"M100201": (date(2026, 3, 4), date(2026, 4, 10), date(2026, 4, 14)),
                      "M100202": (date(2026, 3, 4), date(2026, 4, 10), date(2026, 4, 14)),
                      "M100203": (date(2026, 10, 5), None, None)}

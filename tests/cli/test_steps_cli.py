@@ -23,7 +23,7 @@ def db(cli, tmp_path, monkeypatch):
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     add_team(cli, path)
     assert cli("child", "add", "--db", path, "--first-name", "Leo", "--last-name", "Ward",
-               "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--gender", "1",
+               "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--sex", "M",
                "--worker", "amira").code == 0
     return path
 

@@ -13,7 +13,7 @@ from cintui.domain import caseload_import as ci
 from cintui.reference import codes
 from tests.conftest import TODAY
 
-CODES = {n: codes.codes(n) for n in ("gender", "ethnicity", "disability", "primary_need",
+CODES = {n: codes.codes(n) for n in ("sex", "ethnicity", "disability", "primary_need",
                                      "referral_source")}
 HEADER = "reference,first_name,last_name,dob,referral_date"
 
@@ -239,17 +239,17 @@ def test_a_past_next_review_is_kept_the_clock_shows_it_overdue():
 
 
 def test_census_codes_as_codes_or_their_names():
-    result = read("reference,last_name,expected_dob,referral_date,gender,ethnicity,"
+    result = read("reference,last_name,expected_dob,referral_date,sex,ethnicity,"
                   "primary_need,disabilities\n"
-                  "A1,Unborn,10/02/2027,16/11/2026,f,White British,family in acute stress,"
+                  "A1,Unborn,10/02/2027,16/11/2026,u,White British,family in acute stress,"
                   '"mob, comm"\n'
                   "A2,Bad,10/02/2027,16/11/2026,X,,N12,NONE AUT\n")
     good = result.rows[0]
-    assert (good.gender, good.ethnicity, good.primary_need, good.disabilities) == (
-        "2", "WBRI", "N4", "MOB COMM")
+    assert (good.sex, good.ethnicity, good.primary_need, good.disabilities) == (
+        "U", "WBRI", "N4", "MOB COMM")
     assert good.expected_dob == date(2027, 2, 10) and good.status == "referral"
     assert [(p.column, p.reason.split(" (")[0]) for p in result.problems] == [
-        ("gender", "'X' is not a census gender code"),
+        ("sex", "'X' is not a census sex code"),
         ("primary_need", "'N12' is not a census primary need code"),
         ("disabilities", "NONE cannot be given with other disability codes"),
     ]
