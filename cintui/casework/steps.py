@@ -522,8 +522,8 @@ def steps_json(s: CaseSteps) -> dict:
 __all__ = [
     "CaseSteps", "Staff", "StepError", "assessment_record", "authorise_assessment",
     "case_steps", "complete_assessment", "current_circumstances", "direct_payment_reviews",
-    "facts", "find_code", "managers", "me", "parse_record", "record_circumstances", "record_home_visit",
-    "record_referral", "referral_timeliness", "review_direct_payments", "set_factors",
-    "set_level", "set_outcome", "start_assessment", "start_direct_payments", "start_plan",
-    "start_support", "steps_json", "write_record",
+    "facts", "find_code", "managers", "me", "parse_record", "record_circumstances",
+    "record_home_visit", "record_referral", "referral_timeliness", "review_direct_payments",
+    "set_factors", "set_level", "set_outcome", "start_assessment", "start_direct_payments",
+    "start_plan", "start_support", "steps_json", "write_record",
 ]

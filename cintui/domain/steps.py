@@ -641,8 +641,8 @@ def _words(text: str) -> list[str]:
 
 def match_codes(query: str, names: Mapping[str, str]) -> list[str]:
     """Codes whose name has every word of `query` (each word may be the start of one):
-    "domestic violence child", "neglect", "mental health parent". A code itself matches too. An exact
-    name, or an exact code, wins outright."""
+    "domestic violence child", "neglect", "mental health parent". A code itself matches
+    too. An exact name, or an exact code, wins outright."""
     wanted = _words(query)
     if not wanted:
         return []
@@ -684,16 +684,16 @@ def pick_code(query: str, names: Mapping[str, str], what: str, field: str) -> st
 
 
 __all__ = [
-    "ALL_RECORDED", "CIRCUMSTANCES", "CIRCUMSTANCE_KEYS", "HEADINGS", "HEADING_KEYS", "MANAGER_ROLES",
-    "NFA_CLOSURE_REASON", "NFA_DECISIONS", "NOT_APPLICABLE", "NO_FACTORS", "OUTCOMES",
-    "OUTCOME_CLOSURE", "OUTCOME_LABELS", "REFERRAL_DECISIONS", "REFERRAL_DECISION_LABELS",
-    "ROUTES", "ROUTE_LABELS", "Circumstance", "Heading", "NoSuchCode", "Problem", "Referral",
-    "Step", "StepFacts", "census_factors", "check_assessment_start", "check_authorisation",
-    "check_completion", "check_date", "check_direct_payment_review",
-    "check_direct_payments_start", "check_factors", "check_home_visit", "check_level",
-    "check_outcome", "check_plan_start", "check_record", "check_referral",
-    "check_support_start", "circumstance", "circumstance_factors", "circumstance_words",
-    "decision_timeliness", "manager_problem", "match_codes", "may_authorise",
-    "missing_for_completion", "next_step", "pick_code", "record_from_text", "status_of",
-    "steps",
+    "ALL_RECORDED", "CIRCUMSTANCES", "CIRCUMSTANCE_KEYS", "Circumstance", "HEADINGS",
+    "HEADING_KEYS", "Heading", "MANAGER_ROLES", "NFA_CLOSURE_REASON", "NFA_DECISIONS",
+    "NOT_APPLICABLE", "NO_FACTORS", "NoSuchCode", "OUTCOMES", "OUTCOME_CLOSURE",
+    "OUTCOME_LABELS", "Problem", "REFERRAL_DECISIONS", "REFERRAL_DECISION_LABELS", "ROUTES",
+    "ROUTE_LABELS", "Referral", "Step", "StepFacts", "census_factors",
+    "check_assessment_start", "check_authorisation", "check_completion", "check_date",
+    "check_direct_payment_review", "check_direct_payments_start", "check_factors",
+    "check_home_visit", "check_level", "check_outcome", "check_plan_start", "check_record",
+    "check_referral", "check_support_start", "circumstance", "circumstance_factors",
+    "circumstance_words", "decision_timeliness", "manager_problem", "match_codes",
+    "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
+    "status_of", "steps",
 ]
