@@ -25,4 +25,5 @@ SCREENS = {
     "case_steps": ("cintui.screens.steps", "CaseStepsScreen"),
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
     "admin": ("cintui.screens.admin", "AdminScreen"),
+    "help": ("cintui.screens.help", "HelpScreen"),
 }

@@ -24,6 +24,7 @@ from cintui.domain.timescales import (
     MeetingFact,
     VisitFact,
     compute_deadlines,
+    plan_visits,
 )
 from cintui.domain.workforce import WorkerSummary, typical_worker  # noqa: F401 (re-export)
 from cintui.reference import codes, policies
@@ -35,6 +36,7 @@ from cintui.store.models import (
     ChildProtectionEnquiry,
     Episode,
     Meeting,
+    PlanVersion,
     StoreMeta,
     Team,
     Visit,
@@ -360,13 +362,20 @@ def child_events(session: Session, child: Child) -> ChildEvents:
         return ChildEvents()
     since = episode.referral_date
     visits = session.exec(
-        select(Visit.visited_at, Visit.child_seen).where(
+        select(Visit.visited_at, Visit.child_seen, Visit.seen_alone, Visit.kind).where(
             Visit.child_id == child.id, Visit.status == "final"
         )
     ).all()
     meetings = session.exec(
         select(Meeting).where(Meeting.child_id == child.id, Meeting.held_on >= since)
     ).all()
+    # The visit frequency agreed in the plan in force in this episode (BEX 3, TRA).
+    plan = session.exec(
+        select(PlanVersion.visit_every_amount, PlanVersion.visit_every_unit)
+        .where(PlanVersion.child_id == child.id, PlanVersion.status == "agreed",
+               PlanVersion.agreed_on >= since)
+        .order_by(col(PlanVersion.number).desc())
+    ).first()
     enquiries = session.exec(
         select(ChildProtectionEnquiry).where(ChildProtectionEnquiry.episode_id == episode.id)
         .order_by(ChildProtectionEnquiry.strategy_on)
@@ -378,9 +387,12 @@ def child_events(session: Session, child: Child) -> ChildEvents:
         initial_home_visit=episode.initial_home_visit,
         support_started=episode.support_started,
         cin_plan_start=episode.cin_plan_start,
+        dob=child.dob,
+        plan_visit_every=plan_visits(*plan) if plan else None,
         visits=tuple(
-            VisitFact(date=day, child_seen=seen)
-            for day, seen in ((england_time(at).date(), seen) for at, seen in visits)
+            VisitFact(date=day, child_seen=seen, seen_alone=alone, virtual=kind == "virtual")
+            for day, seen, alone, kind in (
+                (england_time(at).date(), seen, alone, kind) for at, seen, alone, kind in visits)
             if day >= since
         ),
         meetings=tuple(

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0010"  # re-chained after 0010 (case steps) when merged
+down_revision = "0012"  # re-chained after 0012 (rules)
 branch_labels = None
 depends_on = None
 
