@@ -60,10 +60,12 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     """Exceptions that are the user's to fix: shown as one line, exit 2."""
     errors: list[type[BaseException]] = [CliError, access.AccessError]
     from cintui.domain.child import InvalidChildDetails
+    from cintui.domain.people import InvalidContact
     from cintui.domain.policy import PolicyError
     from cintui.reference import codes, policies
 
-    errors += [codes.InvalidCode, policies.UnknownPolicy, PolicyError, InvalidChildDetails]
+    errors += [codes.InvalidCode, policies.UnknownPolicy, PolicyError, InvalidChildDetails,
+               InvalidContact]
     if "cintui.store.engine" in sys.modules:
         from cintui.store.engine import StoreError
         from cintui.store.models import InvalidRow
@@ -115,6 +117,6 @@ def run(argv: list[str] | None = None) -> None:
 # `child` and `export` groups).
 GROUPS = ("deadline", "policy", "children", "demo", "db", "audit", "plans", "visits",
           "meetings", "due", "reports", "census", "endings", "transfer", "imports", "admin",
-          "child_protection")
+          "child_protection", "steps", "people")
 for _group in GROUPS:
     import_module(f"cintui.cli.{_group}")
