@@ -238,3 +238,19 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
         await pilot.press("escape")
         await settle(pilot)
         assert gc.isenabled()
+
+
+async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter(tmp_path, cli):
+    """A new team's first look: "Press 3 to see everyone" must do that, not type a 3 into
+    the filter (issue 20, small things)."""
+    path = tmp_path / "empty.db"
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen.query_one("#filter").value == ""
+        assert "Everyone" in str(app.screen.query_one("#summary").render())
+        await pilot.press("slash", "x")  # the filter is still there when asked for
+        assert app.screen.query_one("#filter").value == "x"
