@@ -245,7 +245,10 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
     the filter (issue 20, small things)."""
     path = tmp_path / "empty.db"
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY)
+    assert cli("team", "add", "South", "--db", path).code == 0
+    assert cli("worker", "add", "amira.ashdown", "--name", "Amira Ashdown", "--role",
+               "social worker", "--team", "South", "--db", path).code == 0
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("3")
