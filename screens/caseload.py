@@ -252,6 +252,8 @@ class CaseloadScreen(Screen):
         table.display = bool(shown)
         if not self.all_rows and not text:
             self.call_after_refresh(self._keys_to_the_screen)
+        elif shown and self.focused is None:
+            table.focus()  # children to show again (another view): keys go to the table
         self.query_one(CaseHeader).display = bool(shown)
         self._detail(table.current)
 

@@ -257,3 +257,30 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
         assert "Everyone" in str(app.screen.query_one("#summary").render())
         await pilot.press("slash", "x")  # the filter is still there when asked for
         assert app.screen.query_one("#filter").value == "x"
+
+
+async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store):
+    """A worker holding no children presses 3: the table has the keys again, so Enter
+    opens the highlighted child."""
+    from cintui.casework import cases
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    try:
+        with store.session("tests") as session:
+            team = cases.find_team(session, cases.list_workers(session)[0].team)
+            from cintui.store.models import Worker
+
+            session.add(Worker(username="new.starter", name="New Starter", team_id=team.id))
+    finally:
+        store.close()
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker="new.starter")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        assert table(app).row_count == 0 or not table(app).display
+        await pilot.press("3")
+        await settle(pilot)
+        assert table(app).row_count > 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen"
