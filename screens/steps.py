@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from cintui.casework import steps as cs
+from cintui.casework.record import STATUS_LABELS
 from cintui.domain import steps as rules
 from cintui.domain.workforce import role_label
 from cintui.reference import codes
@@ -568,7 +569,7 @@ class CaseStepsScreen(Screen):
     def _show(self) -> None:
         s = self.state
         text = Text()
-        text.append(f"Case steps: {s.name} ({s.reference}) · status {s.status}\n",
+        text.append(f"Case steps: {s.name} ({s.reference}) · {STATUS_LABELS.get(s.status, s.status)}\n",
                     style="bold")
         for st in s.steps:
             text.append("  ✓ done  " if st.done else "  · to do ",
