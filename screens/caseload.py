@@ -140,6 +140,7 @@ class CaseloadScreen(Screen):
         self.note = ""  # why the view is not the one asked for
         self._generation = 0  # which load is the latest: only that one is shown
         self._commits_seen = 0  # the store's commit count when the shown load began
+        self._had_rows = False  # whether the view had any children at the last refresh
         self.sorted_rows: list[caseload.CaseloadRow] = []  # all rows in the current order
 
     def compose(self) -> ComposeResult:
@@ -227,6 +228,7 @@ class CaseloadScreen(Screen):
         table = self.query_one(CaseTable)
         text = self.query_one("#filter", Input).value
         shown = caseload.filter_rows(self.sorted_rows, text)
+        first_rows, self._had_rows = not self._had_rows, bool(self.all_rows)
         table.set_rows(shown)
         overdue = sum(1 for r in self.all_rows
                       if r.next_visit and r.next_visit.state is DueState.OVERDUE)
@@ -252,8 +254,10 @@ class CaseloadScreen(Screen):
         table.display = bool(shown)
         if not self.all_rows and not text:
             self.call_after_refresh(self._keys_to_the_screen)
-        elif shown and self.focused is None:
-            table.focus()  # children to show again (another view): keys go to the table
+        elif shown and (self.focused is None or first_rows):
+            # children to show again (another view), or the first child just added (focus
+            # had fallen to the filter while the view was empty): keys go to the table
+            table.focus()
         self.query_one(CaseHeader).display = bool(shown)
         self._detail(table.current)
 
