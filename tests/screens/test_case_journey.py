@@ -120,3 +120,58 @@ async def test_a_childs_case_by_keys(cli, tmp_path):
         await press(pilot, "s")  # the assessment starts today
         await save(pilot)
         assert facts(db).assessment_started == date(2026, 9, 1)
+        await press(pilot, "escape")
+        assert "Assessment:   started 1 Sep 2026" in text_of(app.screen, "#details")
+
+    # Monday 12 October: the assessment written under its headings, its factor and outcome,
+    # completed; it goes to the line manager and its clock runs on until he authorises.
+    async with day(db, date(2026, 10, 12), WORKER) as pilot:
+        app = pilot.app
+        await open_leo(pilot)
+        await press(pilot, "K")
+        steps = app.screen
+        await press(pilot, "e")
+        form = app.screen
+        assert screen_name(app) == "RecordFormScreen"
+        for key, text in TEXTS.items():
+            form.query_one(f"#{key}", TextArea).focus()
+            await type_text(pilot, text)
+        form.query_one("#outcome").value = "cin_plan"
+        await save(pilot)
+        assert app.screen is steps
+        await press(pilot, "f")  # factors, picked by words
+        await type_text(pilot, "neglect")
+        await press(pilot, "enter", "space")  # to the list; tick the first
+        assert "Chosen: neglect" in text_of(app.screen, "#form-info")
+        await save(pilot)
+        await press(pilot, "c")  # completed today
+        await save(pilot)
+        f = facts(db)
+        assert (f.outcome, f.factors, f.assessment_submitted) == (
+            "cin_plan", ("16A",), date(2026, 10, 12))
+        assert "the line manager's (TRA): Tom Hale (Team manager)" in text_of(
+            steps, "#steps-keys")
+        await press(pilot, "escape")
+        assert clocks(app.screen) == {"Assessment completed": "3 Nov 2026"}
+
+    # Wednesday 14 October: the manager opens cintui as himself, authorises the assessment
+    # and the CIN plan (TRA). The assessment clock stops; the initial meeting clock (15
+    # working days, WIR 2.3) and the visit clock start.
+    async with day(db, date(2026, 10, 14), MANAGER) as pilot:
+        app = pilot.app
+        await open_leo(pilot)
+        await press(pilot, "K")
+        assert "a authorise it" in text_of(app.screen, "#steps-keys")
+        await press(pilot, "a")
+        assert app.screen.query_one("#by").value == MANAGER
+        await save(pilot)
+        await press(pilot, "p")  # the plan, authorised by the line manager
+        await save(pilot)
+        f = facts(db)
+        assert (f.assessment_authorised, f.assessment_authorised_by,
+                f.cin_plan_authorised_by) == (date(2026, 10, 14), "Tom Hale", "Tom Hale")
+        await press(pilot, "escape")
+        child = app.screen
+        assert "Status: CIN plan" in text_of(child, "#child-header")
+        assert clocks(child) == {"Initial CIN meeting": "4 Nov 2026",
+                                 "Next visit": "11 Nov 2026"}
