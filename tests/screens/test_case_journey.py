@@ -17,7 +17,7 @@ from datetime import date, datetime
 from textual.widgets import TextArea
 
 from cintui.app import CintuiApp
-from cintui.casework import cases
+from cintui.casework import cases, plans
 from cintui.casework import steps as cs
 from cintui.store import access
 from tests.casework.test_steps import TEXTS
@@ -71,6 +71,16 @@ def clocks(screen) -> dict[str, str]:
 
 def facts(path):
     return read(path, lambda s: cs.case_steps(s, cases.find_child(s, "CIN000001").id).facts)
+
+
+async def write(pilot, selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector).focus()
+    await type_text(pilot, text)
+
+
+async def tick(pilot, selector: str) -> None:
+    pilot.app.screen.query_one(selector).focus()
+    await press(pilot, "space")
 
 
 async def save(pilot) -> None:
@@ -175,3 +185,74 @@ async def test_a_childs_case_by_keys(cli, tmp_path):
         assert "Status: CIN plan" in text_of(child, "#child-header")
         assert clocks(child) == {"Initial CIN meeting": "4 Nov 2026",
                                  "Next visit": "11 Nov 2026"}
+
+    # Wednesday 21 October: the visit of yesterday afternoon, Leo seen alone (the visit
+    # clock moves on, WIR 2.11: 20 working days); the initial meeting booked.
+    async with day(db, date(2026, 10, 21), WORKER) as pilot:
+        app = pilot.app
+        await open_leo(pilot)
+        child = app.screen
+        await press(pilot, "v")
+        assert screen_name(app) == "VisitFormScreen"
+        await fill(pilot, "#when", "20/10/2026 16:30")
+        await write(pilot, "#purpose", "Meet Leo at home after school")
+        await write(pilot, "#analysis", "Leo seen alone in his bedroom; damp noted.")
+        await tick(pilot, "#seen_alone")
+        await tick(pilot, "#bedroom_seen")
+        await press(pilot, "ctrl+f")
+        assert screen_name(app) == "ConfirmScreen"
+        await press(pilot, "y")
+        assert app.screen is child
+        assert clocks(child)["Next visit"] == "17 Nov 2026"
+
+        await press(pilot, "6", "m")
+        form = app.screen
+        assert screen_name(app) == "ScheduleFormScreen"
+        form.query_one("#kind").value = "initial"
+        await fill(pilot, "#when", "28/10/2026 16:00")
+        await fill(pilot, "#venue", "Family home")
+        await fill(pilot, "#chair", "Tom Hale")
+        await save(pilot)
+        assert app.screen is child
+        assert cells(child.query_one("#meetings-table"))[0][:4] == [
+            "28 Oct 2026", "16:00", "Initial CIN planning meeting", "booked"]
+
+    # Wednesday 28 October, after the meeting: the worker minutes it (WIR 2.6).
+    async with day(db, date(2026, 10, 28), WORKER, at="17:00") as pilot:
+        app = pilot.app
+        await open_leo(pilot)
+        await press(pilot, "6", "enter")
+        screen = app.screen
+        assert screen_name(app) == "MinutingScreen"
+        # Introductions: no one on the contact list yet, so added as they came.
+        for person in ("Layla Ward, Mother", "Leo Ward, Child"):
+            await write(pilot, "#add-person", person)
+            await press(pilot, "enter")
+        assert cells(screen.query_one("#attendance-table")) == [
+            ["Layla Ward", "Mother", "Present"], ["Leo Ward", "Child", "Present"]]
+        await press(pilot, "ctrl+n")
+        await type_text(pilot, "One at a time")
+        await press(pilot, "ctrl+n")
+        await write(pilot, "#new_concerns", "Damp in Leo's room -> Leo's bedroom is dry")
+        await write(pilot, "#agreed_actions", "Chase the landlord ; Amira Khan ; by 13/11/2026")
+        await press(pilot, "ctrl+n")
+        await type_text(pilot, "Wants mum to feel better")
+        await press(pilot, "ctrl+n")
+        await press(pilot, "y")  # still in need
+        screen.query_one("#recommendation").focus()
+        await press(pilot, "1")  # continue the CIN plan
+        assert screen.query_one("#next_review").value == "28/01/2027"  # TRA: 3 months
+        await fill(pilot, "#next_review", "20/01/2027")
+        await press(pilot, "ctrl+f")
+        assert screen_name(app) == "ConfirmScreen", text_of(screen, "#problems")
+        await press(pilot, "y")
+        child = app.screen
+        assert screen_name(app) == "ChildScreen"
+        # The initial meeting clock stops; the first review (the date the meeting set,
+        # sooner than 3 months), the minutes and the plan's circulation clocks start (BEX 3).
+        assert clocks(child) == {"Minutes circulated": "11 Nov 2026",
+                                 "Plan circulated": "11 Nov 2026",
+                                 "Next visit": "17 Nov 2026", "First review": "20 Jan 2027"}
+        plan = read(db, lambda s: plans.current_plan(s, cases.find_child(s, "CIN000001").id))
+        assert plan.agreed_at == "Initial CIN planning meeting 28 Oct 2026"
+        assert [(n.now, n.rag) for n in plan.needs] == [("Damp in Leo's room", "A")]
