@@ -4,8 +4,8 @@ tests/cli/test_case_journey.py. The store, the team and its two workers come fro
 app, as the worker or the manager who does it, each on the day it happens (a new app run
 per day, with that day as its `today`): the child added from the caseload, the referral and
 its decision, the assessment written, completed and authorised, the plan started, the
-initial meeting booked and minuted, a visit and a review, the closure recommended and
-decided. Each clock is read off the child's Summary as it starts and stops (DOMAIN.md §6).
+mother and her consent, the initial meeting booked and minuted, visits and a review, the
+closure recommended and approved, the family told and the case closed. Each clock is read off the child's Summary as it starts and stops (DOMAIN.md §6).
 
 Synthetic people only."""
 
@@ -145,7 +145,7 @@ async def test_a_childs_case_by_keys(cli, tmp_path):
         assert screen_name(app) == "RecordFormScreen"
         for key, text in TEXTS.items():
             form.query_one(f"#{key}", TextArea).focus()
-            await type_text(pilot, text)
+            await type_text(pilot, text[:30])  # the start of each section: enough here
         form.query_one("#outcome").value = "cin_plan"
         await save(pilot)
         assert app.screen is steps
@@ -186,12 +186,26 @@ async def test_a_childs_case_by_keys(cli, tmp_path):
         assert clocks(child) == {"Initial CIN meeting": "4 Nov 2026",
                                  "Next visit": "11 Nov 2026"}
 
-    # Wednesday 21 October: the visit of yesterday afternoon, Leo seen alone (the visit
-    # clock moves on, WIR 2.11: 20 working days); the initial meeting booked.
+    # Wednesday 21 October: Leo's mother on the record and her consent to the service
+    # (WAR 4.2); the visit of yesterday afternoon, Leo seen alone (the visit clock moves
+    # on, WIR 2.11: 20 working days); the initial meeting booked.
     async with day(db, date(2026, 10, 21), WORKER) as pilot:
         app = pilot.app
         await open_leo(pilot)
         child = app.screen
+        await press(pilot, "2", "a")
+        assert screen_name(app) == "PersonFormScreen"
+        await fill(pilot, "#name", "Layla Ward")
+        await fill(pilot, "#relationship", "Mother")
+        await fill(pilot, "#phone", "07700 900123")
+        await tick(pilot, "#parental_responsibility")
+        await tick(pilot, "#lives_with_child")
+        await save(pilot)
+        assert cells(child.query_one("#people-table"))[0][:2] == ["Layla Ward", "Mother"]
+        await press(pilot, "3", "a")  # her decision (she holds PR), to the service, given
+        assert screen_name(app) == "ConsentFormScreen"
+        await save(pilot)
+        assert "CIN service GIVEN" in text_of(child, "#consent-status")
         await press(pilot, "v")
         assert screen_name(app) == "VisitFormScreen"
         await fill(pilot, "#when", "20/10/2026 16:30")
@@ -224,10 +238,11 @@ async def test_a_childs_case_by_keys(cli, tmp_path):
         await press(pilot, "6", "enter")
         screen = app.screen
         assert screen_name(app) == "MinutingScreen"
-        # Introductions: no one on the contact list yet, so added as they came.
-        for person in ("Layla Ward, Mother", "Leo Ward, Child"):
-            await write(pilot, "#add-person", person)
-            await press(pilot, "enter")
+        # Introductions: mum, invited, is here (Space); Leo joins on the day.
+        screen.query_one("#attendance-table").focus()
+        await press(pilot, "space")
+        await write(pilot, "#add-person", "Leo Ward, Child")
+        await press(pilot, "enter")
         assert cells(screen.query_one("#attendance-table")) == [
             ["Layla Ward", "Mother", "Present"], ["Leo Ward", "Child", "Present"]]
         await press(pilot, "ctrl+n")
@@ -256,3 +271,110 @@ async def test_a_childs_case_by_keys(cli, tmp_path):
         plan = read(db, lambda s: plans.current_plan(s, cases.find_child(s, "CIN000001").id))
         assert plan.agreed_at == "Initial CIN planning meeting 28 Oct 2026"
         assert [(n.now, n.rag) for n in plan.needs] == [("Damp in Leo's room", "A")]
+
+    # Monday 16 November: another visit, and the review booked for January.
+    async with day(db, date(2026, 11, 16), WORKER) as pilot:
+        app = pilot.app
+        await open_leo(pilot)
+        child = app.screen
+        await press(pilot, "v")
+        await fill(pilot, "#when", "13/11/2026 16:00")
+        await write(pilot, "#purpose", "Progress of the plan")
+        await write(pilot, "#analysis", "Seen alone; bedroom dry now.")
+        await tick(pilot, "#seen_alone")
+        await tick(pilot, "#bedroom_seen")
+        await press(pilot, "ctrl+f", "y")
+        assert clocks(child)["Next visit"] == "11 Dec 2026"
+        await press(pilot, "6", "m")
+        form = app.screen
+        form.query_one("#kind").value = "review"
+        await fill(pilot, "#when", "18/01/2027 16:00")
+        await fill(pilot, "#venue", "Family home")
+        await fill(pilot, "#chair", "Tom Hale")
+        await save(pilot)
+        assert app.screen is child
+
+    # Monday 18 January 2027, after the review: Leo no longer in need; it recommends
+    # closure, and the worker puts the recommendation to the manager (TRA).
+    async with day(db, date(2027, 1, 18), WORKER, at="17:00") as pilot:
+        app = pilot.app
+        await open_leo(pilot)
+        child = app.screen
+        await press(pilot, "6")
+        assert cells(child.query_one("#meetings-table"))[0][:4] == [
+            "18 Jan 2027", "16:00", "CIN review meeting", "booked"]
+        await press(pilot, "enter")  # the first row: the review
+        screen = app.screen
+        assert screen_name(app) == "MinutingScreen"
+        screen.query_one("#attendance-table").focus()
+        await press(pilot, "space", "ctrl+n")  # mum is here
+        await type_text(pilot, "One at a time")
+        await press(pilot, "ctrl+n")  # the Amber: damp in Leo's room
+        await type_text(pilot, "Landlord fixed the damp in November")
+        await write(pilot, "#impact", "Leo sleeps well")
+        screen.query_one("#rag_after").focus()
+        await press(pilot, "g")
+        await write(pilot, "#maintained_for", "8 weeks")
+        await press(pilot, "ctrl+n", "ctrl+n")
+        await type_text(pilot, "Happy at home")
+        await press(pilot, "ctrl+n", "n")  # no longer in need
+        screen.query_one("#recommendation").focus()
+        await press(pilot, "3")  # close
+        await press(pilot, "ctrl+f")
+        assert screen_name(app) == "ConfirmScreen", text_of(screen, "#problems")
+        await press(pilot, "y")
+        assert app.screen is child
+        running = clocks(child)
+        assert "First review" not in running and running["Next review"] == "16 Apr 2027"
+
+        await press(pilot, "C")
+        closure = app.screen
+        assert screen_name(app) == "ClosureScreen"
+        await press(pilot, "r")  # recommend
+        await fill(pilot, "#summary", "Needs met: attendance back to 95%")
+        await save(pilot)
+        assert "waiting for the manager" in text_of(closure, "#closure-state")
+
+    # Tuesday 19 January: the manager approves the closure (TRA, BEX 3); the family is to
+    # be told within 5 working days.
+    async with day(db, date(2027, 1, 19), MANAGER) as pilot:
+        app = pilot.app
+        await open_leo(pilot)
+        child = app.screen
+        await press(pilot, "C")
+        closure = app.screen
+        await press(pilot, "a")
+        decide = app.screen
+        assert screen_name(app) == "DecideFormScreen"
+        assert decide.query_one("#by").value == MANAGER
+        await type_text(pilot, "Change maintained for three months")
+        await save(pilot)
+        state = text_of(closure, "#closure-state")
+        assert "approved by the manager" in state
+        assert "Tell the family by 26 Jan 2027 (BEX 3)" in state
+        await press(pilot, "escape")
+        assert clocks(child)["Family told of closure"] == "26 Jan 2027"
+
+    # Wednesday 20 January: the worker tells the family, and closes the case (STO 3.3):
+    # off the caseload, and no clock runs.
+    async with day(db, date(2027, 1, 20), WORKER) as pilot:
+        app = pilot.app
+        await open_leo(pilot)
+        child = app.screen
+        await press(pilot, "C")
+        closure = app.screen
+        await press(pilot, "t")  # family told today
+        await save(pilot)
+        assert "Family told 20 Jan 2027" in text_of(closure, "#closure-state")
+        await press(pilot, "x")
+        form = app.screen
+        form.query_one("#reason").value = "RC7"
+        form.query_one("#unmet").value = "no"
+        await save(pilot)
+        assert app.screen is closure, text_of(form, "#form-error")
+        assert "Closed 20 Jan 2027: RC7" in text_of(closure, "#closure-state")
+        await press(pilot, "escape")
+        assert "Status: Closed" in text_of(child, "#child-header")
+        assert clocks(child) == {"Nothing due: no clock running": ""}
+        await press(pilot, "escape")
+        assert "No open children" in text_of(app.screen, "#empty")  # off the caseload
