@@ -77,7 +77,7 @@ def main() -> None:
         runs += [(label, kind, [str(args.cintui), *argv])
                  for label, kind, argv in commands(db, child)]
         times: dict[str, list[float]] = {label: [] for label, _, _ in runs}
-        for label, _, argv in runs:  # warm-up: byte-code and the file cache
+        for _, _, argv in runs:  # warm-up: byte-code and the file cache
             timed(argv, env)
         for _ in range(args.runs):
             for label, _, argv in runs:
