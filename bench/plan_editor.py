@@ -36,14 +36,14 @@ def main() -> None:
 
 
 def fifteen_needs(db: Path):
-    from cintui.casework import cases, plans
+    from cintui.casework import caseload, plans
     from cintui.domain.plan import Need, PlanAction
     from cintui.store.engine import open_store
 
     store = open_store(db, None)
     try:
         with store.read() as session:
-            child_id = next(c.id for c in cases.list_children(session, TODAY, open_only=True)
+            child_id = next(c.id for c in caseload.list_children(session, TODAY, open_only=True)
                             if plans.versions(session, c.id))
         with store.session("bench") as session:
             vid = plans.start_version(session, child_id, TODAY)

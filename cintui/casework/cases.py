@@ -28,7 +28,6 @@ from cintui.domain.workforce import WorkerSummary, typical_worker  # noqa: F401 
 from cintui.reference import codes, policies
 from cintui.store import fast
 from cintui.store.models import (
-    OPEN_STATUSES,
     Child,
     Episode,
     Meeting,
@@ -136,77 +135,6 @@ def find_team(session: Session, text: str) -> Team:
 
 
 # ---------------------------------------------------------------- children
-
-
-@dataclass(frozen=True)
-class ChildSummary:
-    id: uuid.UUID
-    reference: str
-    name: str
-    dob: date | None
-    expected_dob: date | None
-    age: str
-    gender: str
-    worker: str
-    worker_username: str
-    team: str
-    status: str
-    level: str
-    service: str
-
-    def as_json(self) -> dict:
-        return {
-            "reference": self.reference,
-            "name": self.name,
-            "dob": self.dob.isoformat() if self.dob else None,
-            "expected_dob": self.expected_dob.isoformat() if self.expected_dob else None,
-            "worker": self.worker_username or None,
-            "team": self.team or None,
-            "status": self.status,
-            "level": self.level,
-            "service": self.service,
-        }
-
-
-def list_children(
-    session: Session,
-    today: date,
-    *,
-    worker: str | None = None,
-    team: str | None = None,
-    open_only: bool = False,
-) -> list[ChildSummary]:
-    """One query, however many children (never a query per row)."""
-    stmt = (
-        select(Child, Worker.name, Worker.username, Team.name)
-        .join(Worker, col(Child.worker_id) == col(Worker.id), isouter=True)
-        .join(Team, col(Child.team_id) == col(Team.id), isouter=True)
-        .order_by(Child.last_name, Child.first_name, Child.reference)
-    )
-    if worker:
-        stmt = stmt.where(col(Child.worker_id) == find_worker(session, worker).id)
-    if team:
-        stmt = stmt.where(col(Child.team_id) == find_team(session, team).id)
-    if open_only:
-        stmt = stmt.where(col(Child.status).in_(OPEN_STATUSES))
-    return [
-        ChildSummary(
-            id=c.id,
-            reference=c.reference,
-            name=c.full_name,
-            dob=c.dob,
-            expected_dob=c.expected_dob,
-            age=child_rules.describe_age(c.dob, c.expected_dob, today),
-            gender=c.gender,
-            worker=w_name or "",
-            worker_username=w_user or "",
-            team=t_name or "",
-            status=c.status,
-            level=c.level,
-            service=c.service,
-        )
-        for c, w_name, w_user, t_name in session.exec(stmt).all()
-    ]
 
 
 def find_child(session: Session, query: str) -> Child:

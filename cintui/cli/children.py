@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cintui.cli.common import (
+    CliError,
     DbOption,
     JsonOption,
     TodayOption,
@@ -15,6 +16,7 @@ from cintui.cli.common import (
     _echo_json,
     _open,
     _parse_date,
+    _reading,
     _today,
     access,
     child_app,
@@ -34,10 +36,15 @@ def child_list(
     today: TodayOption = None,
 ) -> None:
     """List children: reference, name, DOB, worker, status, level."""
-    from cintui.casework import cases
+    from cintui.casework import caseload
+    from cintui.casework import due as due_cases
 
-    with _open(ctx, db) as store, store.read() as session:
-        rows = cases.list_children(session, _today(today), worker=worker, team=team,
+    with _reading(ctx, db) as read:
+        try:
+            username, team_name = due_cases.resolve_scope(read, worker=worker, team=team)
+        except due_cases.UnknownScope as exc:
+            raise CliError(str(exc)) from None
+        rows = caseload.list_children(read, _today(today), username=username, team=team_name,
                                       open_only=open_only)
     if as_json:
         _echo_json([r.as_json() for r in rows])
