@@ -14,7 +14,7 @@ import typer
 
 from cintui.cli import common
 from cintui.cli.main import COMMANDS
-from tests.conftest import TODAY
+from tests.conftest import PASSPHRASE, TODAY
 
 CLI_FOLDER = Path(common.__file__).parent
 # Never needed without a store: the ORM, its migrations, the app, the document writers.
@@ -101,3 +101,27 @@ def test_a_read_through_the_light_reader_never_builds_the_orm(demo_store):
     modules, out = loaded_by("due", "--worker", "nobody.at.all", "--db", str(demo_store))
     assert out.strip().startswith("cintui: ") and len(out.strip().splitlines()) == 1
     assert "sqlmodel" not in modules and "cintui.store.models" not in modules
+
+
+def test_an_encrypted_store_is_keyed_once_per_command(cli, encrypted_demo_store, monkeypatch):
+    """The passphrase's key derivation (~0.1 s each time) runs once a command: one keyed
+    connection, for a read through the light reader, a read through the store, a write."""
+    import sqlcipher3
+    from sqlcipher3 import dbapi2
+
+    keyed = []
+
+    def connect(*args, **kwargs):
+        keyed.append(args)
+        return real(*args, **kwargs)
+
+    real = dbapi2.connect
+    monkeypatch.setattr(dbapi2, "connect", connect)
+    monkeypatch.setattr(sqlcipher3, "connect", connect)
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    listed = cli("child", "list", "--json", "--open", "--db", encrypted_demo_store)
+    ref = json.loads(listed.out)[0]["reference"]
+    for args in (["transfer", "status", ref], ["decision", "add", ref, "--kind", "other",
+                 "--decision", "Carry on", "--rationale", "Going well"]):
+        assert cli(*args, "--db", encrypted_demo_store).code == 0
+    assert len(keyed) == 3
