@@ -7,7 +7,6 @@ and keeps `cintui.app` below `cintui.screens` in the layer contract.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import importlib
 import threading
@@ -17,8 +16,6 @@ from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.message import Message
 from textual.screen import Screen
 
 from cintui.reference import config
@@ -43,7 +40,6 @@ SCREENS = {
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
 }
 UNENCRYPTED = "UNENCRYPTED STORE"
-VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
 
 
 _frozen = threading.Event()
@@ -59,97 +55,14 @@ def _freeze_startup_objects() -> None:
         gc.freeze()
 
 
-class StoreOpened(Message):
-    """A screen opened or created the store; the app takes it from here."""
-
-    def __init__(self, store) -> None:
-        super().__init__()
-        self.store = store
-
-
-class ReaderOpened(Message):
-    """The passphrase is right and the schema current: the first screen can read.
-
-    The full store (ORM, writes) is opened in the background meanwhile (`CintuiApp.store`
-    waits for it if something needs it first)."""
-
-    def __init__(self, reader, passphrase: str | None) -> None:
-        super().__init__()
-        self.reader = reader
-        self.passphrase = passphrase
-
-
-class WorkerChosen(Message):
-    """The person using cintui said who they are (None: not one of the store's workers)."""
-
-    def __init__(self, username: str | None) -> None:
-        super().__init__()
-        self.username = username
-
-
-class ChildCommands(Provider):
-    """Ctrl+P "go to child …": fuzzy over name and reference."""
-
-    async def startup(self) -> None:
-        app = self.app
-        self.children = await asyncio.to_thread(app.child_index) if app.has_store else []
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for child_id, label in self.children:
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(f"Go to child {label}"),
-                          partial(self.app.open_child, child_id), help="Open the child's record")
-
-
-# The child's record's keys kept off its footer (it is full at 120 columns): the palette
-# lists them, and runs them on the record on screen (DOMAIN.md §7).
-RECORD_COMMANDS = (
-    ("decision (D)", "decision", "Record a manager's decision with its rationale (BEX 4)"),
-    ("closure (C)", "closure", "Recommend, decide, tell the family, close (TRA, BEX 3)"),
-    ("step-down to early help (S)", "step_down", "Step down to a Level 3 service (WIR 3)"),
-    ("transfer to another authority (T)", "transfer", "Transfer the case out (BEX 4)"),
-    ("re-refer (R)", "rerefer", "Open a new episode for a closed child (WAR 3.4)"),
-)
-
-
-class WorkCommands(Provider):
-    """Ctrl+P: switch caseload view; new visit / new meeting."""
-
-    def commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        out = [(f"Caseload view: {label}", partial(app.switch_view, key),
-                "Switch the caseload's view") for key, label in VIEWS.items()]
-        out += [
-            ("My week", app.action_my_week, "Everything due or overdue for my children (F3)"),
-            ("Team view", app.action_team, "Each worker's caseload, overdue items and "
-             "timeliness, for a team manager (F4)"),
-            ("New visit", app.new_visit, "Record a statutory visit for the child on screen"),
-            ("Book a meeting", app.book_meeting, "Book a CIN meeting for the child on screen"),
-            ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
-            ("Transfer-in: import a transfer pack", app.import_transfer_pack,
-             "Create a child from another authority's transfer pack (BEX 4)"),
-        ]
-        out += [(f"Record: {label}", partial(app.on_record, action), help_text)
-                for label, action, help_text in RECORD_COMMANDS]
-        return out
-
-    async def discover(self) -> Hits:
-        for text, callback, help_text in self.commands():
-            yield DiscoveryHit(text, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, callback, help_text in self.commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+def _palette(name: str):
+    """A palette provider, imported when Ctrl+P is first pressed (screens/palette.py)."""
+    return getattr(importlib.import_module("cintui.screens.palette"), name)
 
 
 class CintuiApp(App):
     TITLE = "cintui"
-    COMMANDS = App.COMMANDS | {ChildCommands, WorkCommands}
+    COMMANDS = App.COMMANDS | {partial(_palette, "ChildCommands"), partial(_palette, "WorkCommands")}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f2", "toggle_dark", "Light/dark"),
@@ -165,12 +78,8 @@ class CintuiApp(App):
         self.location = location
         self.encrypt = encrypt
         self.today = today or date.today()
-        self._store = None
-        self._store_ready = threading.Event()
-        self._store_ready.set()  # nothing to wait for until a background open starts
+        self._full = access.BackgroundStore(location, on_open=_freeze_startup_objects)
         self.reader = None  # the first-paint reader (cintui.store.fast), if used
-        self._pending_passphrase: str | None = None
-        self._store_opening = False
         self.requested_worker = worker
         self.worker: str | None = None  # username of the worker using cintui, if known
         self.actor = access.current_actor()
@@ -207,16 +116,13 @@ class CintuiApp(App):
     @property
     def store(self):
         """The open store; waits if it is still being opened in the background."""
-        if not self._store_ready.is_set():
-            self.open_store_soon()
-            self._store_ready.wait(timeout=60)
-        return self._store
+        return self._full.get()
 
     @store.setter
     def store(self, value) -> None:
-        self._store = value
+        self._full.store = value
 
-    def on_store_opened(self, message: StoreOpened) -> None:
+    def on_store_opened(self, message) -> None:  # screens.messages.StoreOpened
         from cintui.casework import cases
 
         self.store = message.store
@@ -225,13 +131,12 @@ class CintuiApp(App):
             demo = cases.is_demo_store(session)
         self._start(workers, demo, encrypted=self.store.encrypted)
 
-    def on_reader_opened(self, message: ReaderOpened) -> None:
+    def on_reader_opened(self, message) -> None:  # screens.messages.ReaderOpened
         from cintui.domain.workforce import WorkerSummary
         from cintui.store import fast
 
         self.reader = message.reader
-        self._store_ready.clear()
-        self._pending_passphrase = message.passphrase
+        self._full.expect(message.passphrase)
         wanted = self.requested_worker or config.load_settings().get("worker")
         if wanted and self.reader.rows(fast.WORKER_EXISTS_SQL, {"username": wanted}):
             workers = [WorkerSummary(wanted, "", "", "", 0)]  # known: no need to list them all
@@ -243,22 +148,8 @@ class CintuiApp(App):
         self._start(workers, demo, encrypted=self.reader.encrypted)
 
     def open_store_soon(self) -> None:
-        """Open the full store in the background, once (after the first screen has painted:
-        its imports would otherwise compete with the paint for the interpreter)."""
-        if self._store_ready.is_set() or self._store_opening:
-            return
-        self._store_opening = True
-        # A plain thread, not a Textual worker: it must start even while the UI thread is
-        # the one waiting for it (`store` blocks until it is open).
-        threading.Thread(target=self._open_full_store, name="open-store", daemon=True).start()
-
-    def _open_full_store(self) -> None:
-        try:
-            self._store = access.open_location(self.location, self._pending_passphrase)
-            _freeze_startup_objects()
-        finally:
-            self._pending_passphrase = None
-            self._store_ready.set()
+        """Open the full store in the background, once the first screen has painted."""
+        self._full.open_soon()
 
     # ---------------------------------------------------------------- screens
 
@@ -299,7 +190,7 @@ class CintuiApp(App):
             return
         self.switch_screen(self.make_screen("caseload"))
 
-    def on_worker_chosen(self, message: WorkerChosen) -> None:
+    def on_worker_chosen(self, message) -> None:  # screens.messages.WorkerChosen
         if message.username:
             self._set_worker(message.username)
         caseload = self._caseload()
@@ -323,11 +214,11 @@ class CintuiApp(App):
     @property
     def store_commits(self) -> int:
         """Changes saved through the store so far (0 while it is still opening)."""
-        return self._store.commits if self._store is not None else 0
+        return self._full.store.commits if self._full.store is not None else 0
 
     @property
     def has_store(self) -> bool:
-        return self._store is not None or not self._store_ready.is_set()
+        return self._full.store is not None or self._full.pending
 
     def choose_worker(self) -> None:
         from cintui.casework import cases
@@ -360,22 +251,6 @@ class CintuiApp(App):
         self.push_screen(self.make_screen("visit_form", child_id=child_id,
                                           draft_id=mine[0].id if mine else None))
 
-    def on_record(self, action: str) -> None:
-        """A record command from the palette: on the child's record only."""
-        run = getattr(self.screen, f"action_{action}", None)
-        if run is None or getattr(self.screen, "child_id", None) is None:
-            self.notify("Open a child's record first (Enter on the caseload)")
-            return
-        run()
-
-    def new_visit(self) -> None:
-        child_id = getattr(self.screen, "child_id", None) or getattr(
-            self.screen, "selected_child_id", None)
-        if child_id is None:
-            self.notify("Choose a child first (on the caseload or their record)")
-            return
-        self.open_visit(child_id)
-
     def on_caseload_screen_child_chosen(self, message) -> None:
         self.open_child(message.child_id)
 
@@ -400,31 +275,6 @@ class CintuiApp(App):
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
 
-    def import_transfer_pack(self) -> None:
-        """BEX 4: the receiving worker imports a pack; the new child's record opens, with
-        the transfer-in meeting's due date."""
-        if not self.has_store:
-            self.notify("Open a store first")
-            return
-
-        def imported(child) -> None:
-            if not isinstance(child, tuple):
-                return  # cancelled
-            child_id, reference, name = child
-            self.notify(f"Imported {name} ({reference}): hold the transfer-in meeting within "
-                        "20 working days of the move (BEX 4); it is on their Summary and "
-                        "My week.", timeout=8)
-            self.open_child(child_id)
-
-        self.push_screen(self.make_screen("transfer_in"), imported)
-
-    def book_meeting(self) -> None:
-        screen = self.screen
-        if not hasattr(screen, "action_book_meeting"):
-            self.notify("Open a child's record first, then book the meeting (m)")
-            return
-        screen.action_book_meeting()
-
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
         config.save_setting("theme", self.theme)
@@ -432,8 +282,8 @@ class CintuiApp(App):
     def on_unmount(self) -> None:
         if self.reader is not None:
             self.reader.close()
-        if self._store is not None:
-            self._store.close()
+        if self._full.store is not None:
+            self._full.store.close()
 
 
 def run_app(location: access.StoreLocation, *, encrypt: bool = True,

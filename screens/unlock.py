@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from cintui.app import ReaderOpened, StoreOpened
+from cintui.screens.messages import ReaderOpened, StoreOpened
 from cintui.store import access
 
 

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from cintui.app import StoreOpened
+from cintui.screens.messages import StoreOpened
 from cintui.store import access
 
 DEMO_CHILDREN = 120

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cintui.app import WorkerChosen
+from cintui.screens.messages import WorkerChosen
 
 
 class WhoScreen(Screen):

@@ -1,4 +1,7 @@
-"""The store: tables, engine (SQLite / SQLCipher / any SQLAlchemy URL), audit trail, migrations.
+"""The store: tables, engine (SQLite / SQLCipher / any SQLAlchemy URL), audit trail, migrations,
+the light SQL reader (`fast`) and where the store lives (`access`). Inside, `base` (errors,
+constants) sits below `engine`, `migrate` and `audit`. May import `cintui.reference` and
+`cintui.domain` only.
 
 Names are re-exported lazily, so `import cintui.store.engine` (for `is_encrypted_file` or the
 errors) does not pull in SQLAlchemy, SQLModel or Alembic before they are needed.

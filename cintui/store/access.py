@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +110,52 @@ def current_actor() -> str:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no login name (some containers)
         return "unknown"
+
+
+class BackgroundStore:
+    """The full store (ORM, writes), opened on a plain thread after the first screen has
+    painted from the light reader; `get()` waits for it if something needs it first.
+
+    A plain thread, not a Textual worker: it must start even while the UI thread is the one
+    waiting for it."""
+
+    def __init__(self, location: StoreLocation, on_open=None) -> None:
+        self.location = location
+        self.store = None
+        self._on_open = on_open  # called on the opening thread once the store is open
+        self._ready = threading.Event()
+        self._ready.set()  # nothing to wait for until a background open starts
+        self._opening = False
+        self._passphrase: str | None = None
+
+    def expect(self, passphrase: str | None) -> None:
+        """The reader is open: the full store will be opened later with this passphrase."""
+        self._ready.clear()
+        self._passphrase = passphrase
+
+    @property
+    def pending(self) -> bool:
+        return not self._ready.is_set()
+
+    def open_soon(self) -> None:
+        """Start opening, once (its imports would otherwise compete with the first paint)."""
+        if self._ready.is_set() or self._opening:
+            return
+        self._opening = True
+        threading.Thread(target=self._open, name="open-store", daemon=True).start()
+
+    def get(self):
+        """The open store; waits if it is still being opened in the background."""
+        if not self._ready.is_set():
+            self.open_soon()
+            self._ready.wait(timeout=60)
+        return self.store
+
+    def _open(self) -> None:
+        try:
+            self.store = open_location(self.location, self._passphrase)
+            if self._on_open is not None:
+                self._on_open()
+        finally:
+            self._passphrase = None
+            self._ready.set()

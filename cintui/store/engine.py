@@ -19,44 +19,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cintui.store.base import (  # re-exported: callers open stores from here
+    MAX_ACTOR,
+    MEMORY_SECURITY,
+    SQLITE_HEADER,
+    SQLITE_NOTADB,
+    STORE_ID_KEY,
+    WRITE,
+    PassphraseRequired,
+    StoreError,
+    StoreExists,
+    StoreNotFound,
+    WrongPassphrase,
+    driver_execute,
+)
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import sessionmaker
     from sqlmodel import Session
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-SQLITE_NOTADB = 26
-WRITE = "cintui_write"  # execution option: transactions on this engine take the write lock
-STORE_ID_KEY = "store_id"
-MAX_ACTOR = 64  # audit_log.actor
-# SQLCipher wipes (and mlocks) every allocation it frees. Process-wide, and once ON it stays
-# ON. Measured here: single edits 2.7 -> 3.3 ms and reads unchanged, but bulk INSERTs ~25x
-# slower (a 5,000-child demo, 96,707 audited rows: 12.6 s -> 39 s).
-MEMORY_SECURITY = True
-_SIDE_FILES = ("-wal", "-shm", "-journal")
-
-
-class StoreError(Exception):
-    """A problem with the store, worded for the person using cintui (one line)."""
-
-
-class WrongPassphrase(StoreError):
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        super().__init__(f"wrong passphrase or damaged file: {path}")
-
-
-class StoreNotFound(StoreError):
-    pass
-
-
-class StoreExists(StoreError):
-    pass
-
-
-class PassphraseRequired(StoreError):
-    pass
-
 
 @dataclass(eq=False)
 class Store:
@@ -237,15 +220,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
         cursor.execute("PRAGMA synchronous = FULL")  # NORMAL may lose a commit on power loss
         cursor.execute("PRAGMA foreign_keys = ON")
-    finally:
-        cursor.close()
-
-
-def driver_execute(conn: Any, sql: str) -> list:
-    """Run `sql` outside any transaction (through SQLAlchemy it would begin one first)."""
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        return cursor.execute(sql).fetchall()
     finally:
         cursor.close()
 

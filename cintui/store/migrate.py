@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cintui.store.engine import WRITE, StoreError, driver_execute
+from cintui.store.base import WRITE, StoreError, driver_execute
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine

@@ -12,9 +12,9 @@ from docx import Document
 
 from cintui.store.engine import open_store
 from cintui.store.models import Child
+from tests.casework.test_endings import MANAGER, SERVICE, add_staff, new_child
 from tests.cli.test_cli import one_line_error
 from tests.conftest import TODAY
-from tests.test_endings import MANAGER, SERVICE, add_staff, new_child
 
 DAY = ("--today", TODAY.isoformat())
 

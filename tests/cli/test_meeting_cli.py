@@ -56,7 +56,7 @@ def listed(cli, db, today: str = TODAY.isoformat()) -> list[dict]:
 
 
 def hold(store, meeting_id: str) -> None:
-    """Minute the meeting as the screen would (tests/test_meetings.py): the first parent
+    """Minute the meeting as the screen would (tests/casework/test_meetings.py): the first parent
     present and the rest absent, the first Amber updated, a new concern and an agreed
     action, decisions; finished into the next plan version."""
     start = datetime(2026, 11, 30, 16, 0)

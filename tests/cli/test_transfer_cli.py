@@ -13,10 +13,10 @@ from docx import Document
 
 from cintui.store.engine import create_store, open_store
 from cintui.store.models import Child
+from tests.casework.test_endings import MANAGER, add_staff, new_child
+from tests.casework.test_transfer import final_meeting, with_plan
 from tests.cli.test_cli import one_line_error
 from tests.conftest import TODAY
-from tests.test_endings import MANAGER, add_staff, new_child
-from tests.test_transfer import final_meeting, with_plan
 
 DAY = ("--today", TODAY.isoformat())
 HUB = "Exampleton Early Help Hub"

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 from cintui.casework import cases, endings
 from cintui.export import endings as letters_export
+from tests.casework.test_endings import ACTOR, close, new_child, walk_to_approved
+from tests.casework.test_endings import store as store  # noqa: F401 (fixture)
 from tests.conftest import TODAY
-from tests.test_endings import ACTOR, close, new_child, walk_to_approved
-from tests.test_endings import store as store  # noqa: F401 (fixture)
 
 
 def closed_child(store, **kw):

@@ -9,10 +9,17 @@ from datetime import date
 from cintui.casework import caseload, cases, endings
 from cintui.store.engine import open_store
 from cintui.store.models import Child
+from tests.casework.test_endings import (
+    ACTOR,
+    MANAGER,
+    add_staff,
+    close,
+    new_child,
+    walk_to_approved,
+)
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, read, text_of
 from tests.screens.test_shell import settle, type_text
-from tests.test_endings import ACTOR, MANAGER, add_staff, close, new_child, walk_to_approved
 
 
 def prepared(path, **kw) -> str:

@@ -11,11 +11,11 @@ from sqlmodel import select
 from cintui.casework import cases, transfer
 from cintui.store.engine import open_store
 from cintui.store.models import Child
+from tests.casework.test_endings import MANAGER, add_staff, new_child
+from tests.casework.test_transfer import final_meeting, with_plan
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
 from tests.screens.test_shell import settle
-from tests.test_endings import MANAGER, add_staff, new_child
-from tests.test_transfer import final_meeting, with_plan
 
 HUB = "Exampleton Early Help Hub"
 
@@ -209,8 +209,8 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
     from cintui.store import models as m
     from cintui.store.access import StoreLocation
     from cintui.store.engine import create_store
+    from tests.casework.test_transfer_roundtrip import richest_child
     from tests.screens.test_shell import type_text
-    from tests.test_transfer_roundtrip import richest_child
 
     store = open_store(demo_store, None)
     try:

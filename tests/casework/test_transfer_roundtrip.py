@@ -22,8 +22,8 @@ from cintui.casework import plans, record, transfer
 from cintui.export.transfer import write_transfer_pack
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
+from tests.casework.test_endings import ACTOR, MANAGER, add_staff
 from tests.conftest import TODAY
-from tests.test_endings import ACTOR, MANAGER, add_staff
 
 SKIP_VERSION = {"id", "number", "status", "agreed_at", "needs"}
 

@@ -17,9 +17,9 @@ from sqlmodel import func, select
 from cintui.casework import transfer
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
+from tests.casework.test_endings import ACTOR, MANAGER, add_staff
+from tests.casework.test_transfer_roundtrip import richest_child
 from tests.conftest import TODAY
-from tests.test_endings import ACTOR, MANAGER, add_staff
-from tests.test_transfer_roundtrip import richest_child
 
 
 @pytest.fixture(scope="module")

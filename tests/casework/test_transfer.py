@@ -21,8 +21,8 @@ from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
 from cintui.export.transfer import write_step_down, write_transfer_pack
 from cintui.store import models as m
 from cintui.store.engine import open_store
+from tests.casework.test_endings import ACTOR, MANAGER, WORKER, add_staff, new_child
 from tests.conftest import TODAY
-from tests.test_endings import ACTOR, MANAGER, WORKER, add_staff, new_child
 
 HUB = "Exampleton Early Help Hub"
 COUNTY = "Exampleshire County Council"

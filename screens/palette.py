@@ -1,0 +1,120 @@
+"""The command palette (Ctrl+P): go to a child, caseload views, My week and the team view,
+new visit, book a meeting, who am I, transfer-in, and the child's record's hidden keys.
+
+The app lists these providers lazily (`CintuiApp.COMMANDS`), so this module and its
+imports stay off the first-paint path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from cintui.casework.caseload import VIEWS
+
+
+class ChildCommands(Provider):
+    """Ctrl+P "go to child …": fuzzy over name and reference."""
+
+    async def startup(self) -> None:
+        app = self.app
+        self.children = await asyncio.to_thread(app.child_index) if app.has_store else []
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for child_id, label in self.children:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(f"Go to child {label}"),
+                          partial(self.app.open_child, child_id), help="Open the child's record")
+
+
+# The child's record's keys kept off its footer (it is full at 120 columns): the palette
+# lists them, and runs them on the record on screen (DOMAIN.md §7).
+RECORD_COMMANDS = (
+    ("decision (D)", "decision", "Record a manager's decision with its rationale (BEX 4)"),
+    ("closure (C)", "closure", "Recommend, decide, tell the family, close (TRA, BEX 3)"),
+    ("step-down to early help (S)", "step_down", "Step down to a Level 3 service (WIR 3)"),
+    ("transfer to another authority (T)", "transfer", "Transfer the case out (BEX 4)"),
+    ("re-refer (R)", "rerefer", "Open a new episode for a closed child (WAR 3.4)"),
+)
+
+
+class WorkCommands(Provider):
+    """Ctrl+P: switch caseload view; new visit / new meeting."""
+
+    def commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        out = [(f"Caseload view: {label}", partial(app.switch_view, key),
+                "Switch the caseload's view") for key, label in VIEWS.items()]
+        out += [
+            ("My week", app.action_my_week, "Everything due or overdue for my children (F3)"),
+            ("Team view", app.action_team, "Each worker's caseload, overdue items and "
+             "timeliness, for a team manager (F4)"),
+            ("New visit", partial(new_visit, app), "Record a statutory visit for the child on screen"),
+            ("Book a meeting", partial(book_meeting, app), "Book a CIN meeting for the child on screen"),
+            ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
+            ("Transfer-in: import a transfer pack", partial(import_transfer_pack, app),
+             "Create a child from another authority's transfer pack (BEX 4)"),
+        ]
+        out += [(f"Record: {label}", partial(on_record, app, action), help_text)
+                for label, action, help_text in RECORD_COMMANDS]
+        return out
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self.commands():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self.commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+
+
+def on_record(app, action: str) -> None:
+    """A record command from the palette: on the child's record only."""
+    run = getattr(app.screen, f"action_{action}", None)
+    if run is None or getattr(app.screen, "child_id", None) is None:
+        app.notify("Open a child's record first (Enter on the caseload)")
+        return
+    run()
+
+
+def new_visit(app) -> None:
+    child_id = getattr(app.screen, "child_id", None) or getattr(
+        app.screen, "selected_child_id", None)
+    if child_id is None:
+        app.notify("Choose a child first (on the caseload or their record)")
+        return
+    app.open_visit(child_id)
+
+
+def import_transfer_pack(app) -> None:
+    """BEX 4: the receiving worker imports a pack; the new child's record opens, with
+    the transfer-in meeting's due date."""
+    if not app.has_store:
+        app.notify("Open a store first")
+        return
+
+    def imported(child) -> None:
+        if not isinstance(child, tuple):
+            return  # cancelled
+        child_id, reference, name = child
+        app.notify(f"Imported {name} ({reference}): hold the transfer-in meeting within "
+                   "20 working days of the move (BEX 4); it is on their Summary and "
+                   "My week.", timeout=8)
+        app.open_child(child_id)
+
+    app.push_screen(app.make_screen("transfer_in"), imported)
+
+
+def book_meeting(app) -> None:
+    screen = app.screen
+    if not hasattr(screen, "action_book_meeting"):
+        app.notify("Open a child's record first, then book the meeting (m)")
+        return
+    screen.action_book_meeting()
