@@ -124,7 +124,7 @@ def root(
 # module already imported can have raised one, so catching them never imports (the ORM) more.
 USER_ERRORS = {
     "cintui.store.access": ("AccessError",),
-    "cintui.store.engine": ("StoreError",),
+    "cintui.store.base": ("StoreError",),
     "cintui.store.models": ("InvalidRow",),
     "cintui.reference.codes": ("InvalidCode",),
     "cintui.reference.policies": ("UnknownPolicy",),
