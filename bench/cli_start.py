@@ -4,9 +4,10 @@ shell"): commands that need no store <= 1.3x the floor, reads <= 2.0x, a write <
 
     .venv/bin/python bench/cli_start.py [--children 300] [--runs 5] [--plain] [--cintui PATH]
 
-Builds a demo store (encrypted unless --plain) in a scratch folder, then runs every command
-and the floor in turn, round after round, so a machine that slows down slows them all. Prints
-each command's median wall time and its ratio to the floor's median. `--cintui` times another
+Builds a demo store (encrypted unless --plain) in a scratch folder, then runs each command
+right after a run of the floor, round after round, so a machine that slows down slows both.
+Prints each command's median wall time and the median of its ratios to the floor run beside
+it (on a shared machine, quote the ratios). `--cintui` times another
 install (e.g. an older checkout's `.venv/bin/cintui`) against the same floor.
 """
 
@@ -73,26 +74,29 @@ def main() -> None:
         listed = subprocess.run([args.cintui, "child", "list", "--open", "--json", "--db", db],
                                 check=True, env=env, capture_output=True, text=True).stdout
         child = json.loads(listed)[0]["reference"]
-        runs = [("floor", "", [str(python), "-c", "import typer"])]
-        runs += [(label, kind, [str(args.cintui), *argv])
-                 for label, kind, argv in commands(db, child)]
-        times: dict[str, list[float]] = {label: [] for label, _, _ in runs}
+        floor = [str(python), "-c", "import typer"]
+        runs = [(label, kind, [str(args.cintui), *argv])
+                for label, kind, argv in commands(db, child)]
+        timed(floor, env)
         for _, _, argv in runs:  # warm-up: byte-code and the file cache
             timed(argv, env)
+        floors: list[float] = []
+        times: dict[str, list[float]] = {label: [] for label, _, _ in runs}
+        ratios: dict[str, list[float]] = {label: [] for label, _, _ in runs}
         for _ in range(args.runs):
-            for label, _, argv in runs:
+            for label, _, argv in runs:  # each run paired with a floor run just before it
+                floors.append(timed(floor, env))
                 times[label].append(timed(argv, env))
-    floor = statistics.median(times["floor"])
+                ratios[label].append(times[label][-1] / floors[-1])
     store = "plain" if args.plain else "encrypted"
-    print(f"{args.children}-child {store} demo store, median of {args.runs} runs; "
-          f"floor `python -c \"import typer\"` {floor:.3f} s")
+    print(f"{args.children}-child {store} demo store, {args.runs} runs of each; floor "
+          f"`python -c \"import typer\"` median {statistics.median(floors):.3f} s")
     print(f"{'command':<20} {'kind':<9} {'median s':>9} {'ratio':>7} {'target':>7}")
-    for label, kind, _ in runs[1:]:
-        median = statistics.median(times[label])
-        ratio = median / floor
+    for label, kind, _ in runs:
+        ratio = statistics.median(ratios[label])
         mark = "ok" if ratio <= TARGETS[kind] else "over"
-        print(f"{label:<20} {kind:<9} {median:>9.3f} {ratio:>6.1f}x {TARGETS[kind]:>6.1f}x "
-              f"{mark}")
+        print(f"{label:<20} {kind:<9} {statistics.median(times[label]):>9.3f} {ratio:>6.1f}x "
+              f"{TARGETS[kind]:>6.1f}x {mark}")
 
 
 if __name__ == "__main__":
