@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from cintui.domain.calendar import england_time
+from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from
 from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, service_consent
 from cintui.domain.policy import PolicyProfile
@@ -28,7 +28,6 @@ from cintui.domain.timescales import (
 )
 
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
-Rows = Callable[[str, dict], list[tuple]]  # run SQL with :named parameters, return tuples
 
 _IN_VIEW = {
     "mine": "c.worker_id = (SELECT id FROM worker WHERE username = :username)",
@@ -117,54 +116,6 @@ class CaseloadRow:
     next_review: Deadline | None
     flags: tuple[str, ...]
     search: str  # lower-case name, reference and worker, for filter-as-you-type
-
-
-_DATES: dict = {}  # ISO text -> date: the same few thousand dates recur across 5,000 children
-
-
-def _date(value) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        d = _DATES.get(value)
-        if d is None:
-            d = _DATES[value] = date.fromisoformat(value[:10])
-        return d
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _visit_day(value) -> date:
-    """The day in England of a stored visit instant (SQLite: text without its UTC zone)."""
-    at = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return england_time(at).date()
-
-
-def as_uuid(value) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def rows_from(source) -> Rows:
-    """A `Rows` function over what the caller holds: a `Rows` callable already, the
-    first-paint reader (`.rows`), a SQLAlchemy session or connection, or a DB-API connection."""
-    if hasattr(source, "rows"):
-        return source.rows
-    if hasattr(source, "cursor"):  # DB-API (also SQLAlchemy's pooled raw connection)
-        def rows(sql: str, params: dict) -> list[tuple]:
-            cursor = source.cursor()
-            try:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-            finally:
-                cursor.close()
-
-        return rows
-    if type(source).__module__.startswith(("sqlalchemy", "sqlmodel")):  # Session, Connection
-        from sqlalchemy import text
-
-        return lambda sql, params: source.execute(text(sql), params).all()
-    if callable(source):
-        return source
-    raise TypeError(f"cannot read a caseload from {type(source).__name__}")
 
 
 @contextmanager

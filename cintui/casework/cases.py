@@ -14,14 +14,16 @@ from datetime import date
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from cintui.casework import lookup
+from cintui.casework.lookup import (  # noqa: F401 (re-export: the errors of every use case)
+    AmbiguousChild,
+    CaseworkError,
+    UnknownChild,
+)
 from cintui.domain import child as child_rules
-from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
-    ChildEvents,
     Deadline,
-    MeetingFact,
-    VisitFact,
     compute_deadlines,
 )
 from cintui.domain.workforce import WorkerSummary, typical_worker  # noqa: F401 (re-export)
@@ -30,36 +32,13 @@ from cintui.store import fast
 from cintui.store.models import (
     Child,
     Episode,
-    Meeting,
     StoreMeta,
     Team,
-    Visit,
     Worker,
 )
 
 POLICY_META_KEY = "policy"
 DEMO_META_KEY = "demo"
-
-
-class CaseworkError(ValueError):
-    """A request that cannot be carried out, in words a worker understands."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{field}: {problem}" if field else problem)
-
-
-class UnknownChild(CaseworkError):
-    pass
-
-
-class AmbiguousChild(CaseworkError):
-    def __init__(self, query: str, candidates: list[Child]) -> None:
-        self.candidates = candidates
-        listed = "; ".join(f"{c.reference} {c.full_name}" for c in candidates[:10])
-        more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
-        super().__init__("child", f"{query!r} matches {len(candidates)} children: {listed}{more}")
 
 
 # ---------------------------------------------------------------- policy of this store
@@ -138,25 +117,8 @@ def find_team(session: Session, text: str) -> Team:
 
 
 def find_child(session: Session, query: str) -> Child:
-    """A case reference, or a name that matches exactly one child."""
-    text = query.strip()
-    if not text:
-        raise UnknownChild("child", "give a case reference or a name")
-    by_ref = session.exec(select(Child).where(func.lower(Child.reference) == text.lower())).first()
-    if by_ref is not None:
-        return by_ref
-    full = func.lower(Child.first_name + " " + Child.last_name)
-    matches = session.exec(
-        select(Child).where(or_(full == text.lower(), full.contains(text.lower()))).limit(51)
-    ).all()
-    exact = [c for c in matches if c.full_name.lower() == text.lower()]
-    if len(exact) == 1:
-        return exact[0]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise UnknownChild("child", f"no child with reference or name {query!r}")
-    raise AmbiguousChild(query, list(exact or matches))
+    """A case reference, or a name that matches exactly one child (`lookup.find_child`)."""
+    return session.get(Child, lookup.find_child(session, query).id)
 
 
 def _next_reference(session: Session) -> str:
@@ -260,72 +222,8 @@ def current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
     ).first()
 
 
-def child_events(session: Session, child: Child) -> ChildEvents:
-    """The dated facts the timescale engine needs, from the child's current episode."""
-    episode = current_episode(session, child.id)
-    if episode is None:
-        return ChildEvents()
-    since = episode.referral_date
-    visits = session.exec(
-        select(Visit.visited_at, Visit.child_seen).where(
-            Visit.child_id == child.id, Visit.status == "final"
-        )
-    ).all()
-    meetings = session.exec(
-        select(Meeting).where(Meeting.child_id == child.id, Meeting.held_on >= since)
-    ).all()
-    return ChildEvents(
-        referral=episode.referral_date,
-        assessment_started=episode.assessment_started,
-        assessment_completed=episode.assessment_completed,
-        initial_home_visit=episode.initial_home_visit,
-        support_started=episode.support_started,
-        cin_plan_start=episode.cin_plan_start,
-        visits=tuple(
-            VisitFact(date=day, child_seen=seen)
-            for day, seen in ((england_time(at).date(), seen) for at, seen in visits)
-            if day >= since
-        ),
-        meetings=tuple(
-            MeetingFact(
-                date=m.held_on,
-                kind=m.kind,
-                next_review=m.next_review,
-                minutes_circulated=m.minutes_circulated,
-                plan_circulated=m.plan_circulated,
-                held=m.held,
-            )
-            for m in meetings
-        ),
-        closure_decided=episode.closure_decided,
-        family_told_of_closure=episode.family_told_of_closure,
-        step_down_decided=episode.step_down_decided,
-        step_down_completed=episode.step_down_completed,
-        moved_in=episode.moved_in,
-        disabled_with_direct_payments=child.direct_payments_started is not None,
-        direct_payments_started=child.direct_payments_started,
-        last_direct_payment_review=child.last_direct_payment_review,
-        closed=episode.closure_date,
-    )
-
-
 def child_deadlines(
     session: Session, child: Child, today: date, profile: PolicyProfile | None = None
 ) -> list[Deadline]:
     profile = profile or store_policy(session)
-    return compute_deadlines(child_events(session, child), profile, today)
-
-
-def deadline_json(d: Deadline) -> dict:
-    return {
-        "key": d.key,
-        "label": d.label,
-        "due": d.due.isoformat(),
-        "state": str(d.state),
-        "working_days_left": d.working_days_left,
-        "rule": d.rule,
-        "source": d.source,
-        "anchor": d.anchor.isoformat(),
-        "anchor_label": d.anchor_label,
-        "policy": d.policy,
-    }
+    return compute_deadlines(lookup.child_events(session, child), profile, today)

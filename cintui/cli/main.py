@@ -130,7 +130,7 @@ USER_ERRORS = {
     "cintui.reference.policies": ("UnknownPolicy",),
     "cintui.domain.policy": ("PolicyError",),
     "cintui.domain.child": ("InvalidChildDetails",),
-    "cintui.casework.cases": ("CaseworkError",),
+    "cintui.casework.lookup": ("CaseworkError",),
 }
 
 
