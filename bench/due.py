@@ -27,11 +27,11 @@ TODAY = date(2026, 11, 23)
 
 
 def plain_sql(until: str) -> str:
-    from cintui.casework import caseload, due
+    from cintui.casework import caseload, due, lookup
 
     ids = caseload.ids_sql("everyone")
     queries = [
-        caseload.POLICY_SQL,
+        lookup.POLICY_SQL,
         caseload._CHILDREN.format(view="1 = 1"),
         caseload._EPISODES.format(ids=ids),
         caseload._VISITS.format(ids=ids),

@@ -67,7 +67,7 @@ def fifteen_needs(db: Path):
 
 async def measure(db: Path, child_id, runs: int) -> None:
     from cintui.app import CintuiApp
-    from cintui.casework import plans
+    from cintui.casework import lookup, plans
     from cintui.store import access
     from cintui.store.engine import open_store
 
@@ -77,7 +77,7 @@ async def measure(db: Path, child_id, runs: int) -> None:
     checks = []
     for _ in range(runs):
         start = time.perf_counter()
-        found = plans.check(version, TODAY)
+        found = lookup.check_plan(version, TODAY)
         checks.append((time.perf_counter() - start) * 1000)
     store.close()
     print(f"plan checks on {len(version.needs)} needs: median {statistics.median(checks):.2f} ms "

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from
+from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from, store_policy
 from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, service_consent
 from cintui.domain.policy import PolicyProfile
@@ -93,7 +93,6 @@ GROUP BY r.child_id
 """
 # Visits typed but not finalised (drafts survive a crash; the caseload says one is waiting).
 _DRAFTS = "SELECT DISTINCT child_id FROM draft WHERE kind = 'visit' AND child_id IN ({ids})"
-POLICY_SQL = "SELECT value FROM store_meta WHERE key = 'policy'"
 
 
 @dataclass(frozen=True)
@@ -189,15 +188,6 @@ def list_children(source, today: date, *, username: str | None = None,
         for (cid, ref, first, last, dob, due, gender, w_name, w_user, t_name, status, level,
              service) in rows_from(source)(_ALL_CHILDREN, params)
     ]
-
-
-def store_policy(source) -> PolicyProfile:
-    """The store's policy profile (the default when the store names none)."""
-    from cintui.reference import policies
-
-    named = rows_from(source)(POLICY_SQL, {})
-    return policies.load_policy(named[0][0] if named and named[0][0] else
-                                policies.DEFAULT_POLICY)
 
 
 def load_caseload(source, today: date, *, view: str = "everyone",

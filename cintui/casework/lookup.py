@@ -1,5 +1,5 @@
-"""One child read with plain SQL, no ORM: finding them by reference or name, and the dated
-facts the timescale engine counts from; and the plain-SQL plumbing the readers share.
+"""One child read with plain SQL, no ORM: finding them by reference or name, the dated facts
+the timescale engine counts from, their plan's versions; and the plumbing the readers share.
 
 Everything here takes anything `rows_from` takes: the light reader (`cintui.store.fast`), a
 store session, a DB-API connection. So a command that only reads never builds the ORM, and a
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cintui.domain.calendar import england_time
+from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
+from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import ChildEvents, MeetingFact, VisitFact
 
 Rows = Callable[[str, dict], list[tuple]]  # run SQL with :named parameters, return tuples
@@ -30,6 +32,10 @@ class CaseworkError(ValueError):
 
 class UnknownChild(CaseworkError):
     pass
+
+
+class PlanError(CaseworkError):
+    """A plan request that cannot be carried out, in a worker's words (field, problem)."""
 
 
 class AmbiguousChild(CaseworkError):
@@ -86,6 +92,18 @@ def rows_from(source) -> Rows:
     if callable(source):
         return source
     raise TypeError(f"cannot read a caseload from {type(source).__name__}")
+
+
+POLICY_SQL = "SELECT value FROM store_meta WHERE key = 'policy'"
+
+
+def store_policy(source) -> PolicyProfile:
+    """The store's policy profile (the default when the store names none)."""
+    from cintui.reference import policies
+
+    named = rows_from(source)(POLICY_SQL, {})
+    return policies.load_policy(named[0][0] if named and named[0][0] else
+                                policies.DEFAULT_POLICY)
 
 
 @dataclass(frozen=True)
@@ -195,3 +213,149 @@ def child_events(source, child) -> ChildEvents:
         last_direct_payment_review=child.last_direct_payment_review,
         closed=closed,
     )
+
+
+# ---------------------------------------------------------------- the child's plan
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: uuid.UUID
+    number: int
+    status: str
+    created_on: date
+    agreed_on: date | None
+    agreed_at: str
+    agreed_by: str
+    needs: int
+
+    @property
+    def label(self) -> str:
+        if self.status == "agreed":
+            where = self.agreed_at or self.agreed_by
+            return f"v{self.number} agreed {self.agreed_on:%d %b %Y}" + (
+                f" ({where})" if where else "")
+        return f"v{self.number} {self.status}, started {self.created_on:%d %b %Y}"
+
+
+_VERSIONS = f"""
+SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
+       (SELECT count(*) FROM plan_need AS n WHERE n.version_id = v.id)
+FROM plan_version AS v WHERE v.{_OF_CHILD} ORDER BY v.number DESC
+"""
+# A version is the child's (by reference) with that number: versions are numbered per child.
+_VERSION = f"""
+SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
+       v.objectives, v.lead_professional, v.review_arrangements, v.next_review,
+       v.childs_views, v.lived_experience
+FROM plan_version AS v WHERE v.{_OF_CHILD} AND v.number = :number
+"""
+_OF_VERSION = ("version_id = (SELECT v.id FROM plan_version AS v "
+               f"WHERE v.{_OF_CHILD} AND v.number = :number)")
+_SERVICES = f"SELECT name, purpose FROM plan_service WHERE {_OF_VERSION} ORDER BY position"
+_NEEDS = ("SELECT id, key, now, outcome, evidence, rag, kind FROM plan_need "
+          f"WHERE {_OF_VERSION} ORDER BY position")
+_ACTIONS = ("SELECT need_id, what, who, by_when, status, notes, person_id, key "
+            f"FROM plan_action WHERE {_OF_VERSION} ORDER BY position")
+_RATINGS = f"""
+SELECT need_key, rated_on, rating, previous, "by", reason, maintained_for, agreed_at,
+       cp_discussion
+FROM rag_change WHERE need_key IN (SELECT key FROM plan_need WHERE {_OF_VERSION})
+ORDER BY rated_on, created_at
+"""
+
+
+def plan_versions(source, reference: str) -> list[VersionInfo]:
+    """Every version of the child's plans, newest first."""
+    return [VersionInfo(as_uuid(vid), number, status, _date(created), _date(agreed), at or "",
+                        by or "", needs)
+            for vid, number, status, created, agreed, at, by, needs
+            in rows_from(source)(_VERSIONS, {"reference": reference})]
+
+
+def in_force(versions: list[VersionInfo]) -> VersionInfo | None:
+    """The plan in force: the newest agreed version, else the newest draft (a first plan not
+    yet agreed)."""
+    agreed = [v for v in versions if v.status == "agreed"]
+    return agreed[0] if agreed else next((v for v in versions if v.status == "draft"), None)
+
+
+def plan_version(source, reference: str, number: int) -> PlanVersion | None:
+    """Version `number` of the child's plan with its services, needs (in order), actions and
+    each need's RAG history; None when the child has no such version."""
+    rows = rows_from(source)
+    key = {"reference": reference, "number": number}
+    found = rows(_VERSION, key)
+    if not found:
+        return None
+    (vid, number, status, created, agreed, agreed_at, agreed_by, objectives, lead, review,
+     next_review, views, lived) = found[0]
+    history: dict[uuid.UUID, list[RagChange]] = {}
+    for need_key, on, rating, previous, by, reason, kept, at, cp in rows(_RATINGS, key):
+        history.setdefault(as_uuid(need_key), []).append(RagChange(
+            on=_date(on), rating=rating, previous=previous, by=by, reason=reason,
+            maintained_for=kept, agreed_at=at, cp_discussion=cp))
+    by_need: dict = {}
+    for need_id, what, who, by_when, state, notes, person, action_key in rows(_ACTIONS, key):
+        by_need.setdefault(need_id, []).append(PlanAction(
+            what=what, who=who, by_when=_date(by_when), status=state, notes=notes,
+            person_id=as_uuid(person) if person else None, key=as_uuid(action_key)))
+    needs = []
+    for need_id, need_key, now, outcome, evidence, rag, kind in rows(_NEEDS, key):
+        need_key = as_uuid(need_key)
+        needs.append(Need(now=now, outcome=outcome, evidence=evidence, rag=rag, kind=kind,
+                          actions=tuple(by_need.get(need_id, ())),
+                          rag_history=tuple(history.get(need_key, ())), key=need_key))
+    return PlanVersion(
+        id=as_uuid(vid), number=number, status=status, created_on=_date(created),
+        agreed_on=_date(agreed), agreed_at=agreed_at, agreed_by=agreed_by,
+        objectives=objectives, lead_professional=lead, review_arrangements=review,
+        next_review=_date(next_review), childs_views=views, lived_experience=lived,
+        services=tuple(Service(name, purpose) for name, purpose in rows(_SERVICES, key)),
+        needs=tuple(needs))
+
+
+def check_plan(version: PlanVersion, today: date) -> list:
+    """The plan checks (`domain.plan_checks`) with the shipped plain-words list."""
+    from cintui.domain.plan_checks import check_plan as check
+    from cintui.reference import plain_words
+
+    return check(version, today, plain_words.load_plain_words())
+
+
+_PLAN_CHILD = """
+SELECT c.first_name, c.last_name, c.dob, c.expected_dob, w.name
+FROM child AS c LEFT JOIN worker AS w ON w.id = c.worker_id WHERE c.reference = :reference
+"""
+
+
+def plan_document(source, reference: str, today: date, *, number: int | None = None,
+                  final: bool = False):
+    """What an export of the child's plan holds (`cintui.export.plan.PlanDocument`): the
+    plan in force unless version `number`, its check results, the child's details."""
+    from cintui.domain.child import describe_age, spoken_age
+    from cintui.export.plan import PlanDocument
+
+    rows = rows_from(source)
+    found = rows(_PLAN_CHILD, {"reference": reference})
+    if not found:
+        raise PlanError("child", "no such child on this store")
+    first, last, dob, expected, worker = found[0]
+    name, dob, expected = f"{first} {last}".strip(), _date(dob), _date(expected)
+    if number is None:
+        chosen = in_force(plan_versions(rows, reference))
+        if chosen is None:
+            raise PlanError("plan", f"{name} ({reference}) has no plan yet")
+        number = chosen.number
+    version = plan_version(rows, reference, number)
+    if version is None:
+        raise PlanError("plan", f"no version {number} of this plan")
+    if dob:
+        born = f"{dob:%d %b %Y} ({spoken_age(describe_age(dob, None, today))})"
+    else:
+        born = f"expected {expected:%d %b %Y}" if expected else ""
+    problems = tuple(p.message for p in check_plan(version, today))
+    return PlanDocument(
+        child_name=name, child_reference=reference, dob_text=born, worker=worker or "",
+        authority=store_policy(rows).authority, version=version, problems=problems,
+        generated_on=today, final=final)

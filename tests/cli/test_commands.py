@@ -97,7 +97,8 @@ def orm(modules: set[str]) -> set[str]:
 
 
 @pytest.mark.parametrize("args", [["due", "--json"], ["child", "list", "--json"],
-                                  ["child", "show", "DEMO00001", "--json"]])
+                                  ["child", "show", "DEMO00001", "--json"],
+                                  ["plan", "show", "DEMO00001", "--json"]])
 def test_reads_go_through_the_light_reader_without_the_orm(demo_store, args):
     modules, out = loaded_by(*args, "--db", str(demo_store), "--today", TODAY.isoformat())
     assert json.loads(out)
@@ -106,7 +107,8 @@ def test_reads_go_through_the_light_reader_without_the_orm(demo_store, args):
 
 
 def test_errors_of_a_light_read_are_one_line_without_importing_the_orm(demo_store):
-    for args in (["due", "--worker", "nobody.at.all"], ["child", "show", "Nobody Atall"]):
+    for args in (["due", "--worker", "nobody.at.all"], ["child", "show", "Nobody Atall"],
+                 ["plan", "show", "DEMO00001", "--version", "99"]):
         modules, out = loaded_by(*args, "--db", str(demo_store))
         assert out.strip().startswith("cintui: ") and len(out.strip().splitlines()) == 1
         assert not orm(modules)
