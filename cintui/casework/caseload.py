@@ -168,8 +168,7 @@ SELECT c.id, c.reference, c.first_name, c.last_name, c.dob, c.expected_dob, c.ge
 FROM child AS c
 LEFT JOIN worker AS w ON w.id = c.worker_id
 LEFT JOIN team AS t ON t.id = c.team_id
-WHERE (:username IS NULL OR w.username = :username) AND (:team IS NULL OR t.name = :team)
-  AND (:open_only = 0 OR c.status IN ('referral', 'assessment', 'cin_plan'))
+WHERE {where}
 ORDER BY c.last_name, c.first_name, c.reference
 """
 
@@ -178,7 +177,11 @@ def list_children(source, today: date, *, username: str | None = None,
                   team: str | None = None, open_only: bool = False) -> list[ChildSummary]:
     """Every child on the store (or a worker's by username, a team's by name, only the open
     cases), sorted by surname: one query, and no ORM (`source` as `rows_from` takes it)."""
-    params = {"username": username, "team": team, "open_only": int(open_only)}
+    params = {key: value for key, value in (("username", username), ("team", team)) if value}
+    where = [f"{column} = :{key}" for key, column in (("username", "w.username"),
+                                                       ("team", "t.name")) if key in params]
+    where += ["c.status <> 'closed'"] if open_only else []
+    sql = _ALL_CHILDREN.format(where=" AND ".join(where) or "1 = 1")
     return [
         ChildSummary(id=as_uuid(cid), reference=ref, name=f"{first} {last}".strip(),
                      dob=_date(dob), expected_dob=_date(due),
@@ -186,7 +189,7 @@ def list_children(source, today: date, *, username: str | None = None,
                      worker=w_name or "", worker_username=w_user or "", team=t_name or "",
                      status=status, level=level, service=service)
         for (cid, ref, first, last, dob, due, gender, w_name, w_user, t_name, status, level,
-             service) in rows_from(source)(_ALL_CHILDREN, params)
+             service) in rows_from(source)(sql, params)
     ]
 
 

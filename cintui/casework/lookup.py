@@ -8,6 +8,7 @@ use case on a session gives the same answer from the same queries.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ SELECT id, reference, first_name, last_name, dob, expected_dob, status, level, s
 FROM child
 """
 _BY_REFERENCE = _CHILD + "WHERE lower(reference) = :text"
-_BY_NAME = _CHILD + "WHERE instr(lower(first_name || ' ' || last_name), :text) > 0 LIMIT 51"
+_BY_NAME = _CHILD + "WHERE lower(first_name || ' ' || last_name) LIKE :text ESCAPE '!' LIMIT 51"
 
 
 def _child_row(row: tuple) -> ChildRow:
@@ -149,7 +150,8 @@ def find_child(source, query: str) -> ChildRow:
     by_ref = rows(_BY_REFERENCE, {"text": text.lower()})
     if by_ref:
         return _child_row(by_ref[0])
-    matches = [_child_row(r) for r in rows(_BY_NAME, {"text": text.lower()})]
+    pattern = "%" + re.sub(r"([!%_])", r"!\1", text.lower()) + "%"  # the text, no wildcards
+    matches = [_child_row(r) for r in rows(_BY_NAME, {"text": pattern})]
     exact = [c for c in matches if c.full_name.lower() == text.lower()]
     if len(exact) == 1:
         return exact[0]
