@@ -136,9 +136,10 @@ def _open(ctx: typer.Context, db: Path | None) -> Iterator:
 
 @contextmanager
 def _reading(ctx: typer.Context, db: Path | None) -> Iterator:
-    """Plain SQL rows for a read-only report: the first-paint reader (no ORM, so ~300 ms
-    less to start) when the store is a file at this cintui's revision, else the full store
-    (which upgrades an older one, after a backup)."""
+    """Plain SQL rows for a command that only reads (`due`, `child list/show`, `plan show`,
+    the reports): the first-paint reader (no ORM, so ~300 ms less to start) when the store
+    is a file at this cintui's revision, else the full store (which upgrades an older one,
+    after a backup). Commands that write use `_open`."""
     loc = _location(ctx, db)
     if loc.url is None and loc.exists():
         from cintui.store import fast
