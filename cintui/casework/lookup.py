@@ -13,11 +13,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from cintui.domain.calendar import england_time
-from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import ChildEvents, MeetingFact, VisitFact
+
+if TYPE_CHECKING:
+    from cintui.domain.plan import PlanVersion
 
 Rows = Callable[[str, dict], list[tuple]]  # run SQL with :named parameters, return tuples
 
@@ -285,6 +288,8 @@ def in_force(versions: list[VersionInfo]) -> VersionInfo | None:
 def plan_version(source, reference: str, number: int) -> PlanVersion | None:
     """Version `number` of the child's plan with its services, needs (in order), actions and
     each need's RAG history; None when the child has no such version."""
+    from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
+
     rows = rows_from(source)
     key = {"reference": reference, "number": number}
     found = rows(_VERSION, key)
