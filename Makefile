@@ -4,7 +4,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench demo clean
+# Data to Insight's CIN census validator (the DfE's rules as local authorities keep them;
+# MIT) in a venv of its own: it pins its own pandas and rich. The conformance test runs it.
+CINV      := .venv-cinvalidator
+CINV_REQ  := tests/conformance/validator-requirements.txt
+CINV_STAMP = $(CINV)/.installed-$(shell cat $(CINV_REQ) | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint bench demo clean cinvalidator
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,10 +19,19 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+$(CINV_STAMP): $(CINV_REQ)
+	test -x $(CINV)/bin/python || $(PYTHON) -m venv $(CINV)
+	$(CINV)/bin/python -m pip install --quiet --upgrade pip
+	$(CINV)/bin/python -m pip install --quiet -r $(CINV_REQ)
+	rm -f $(CINV)/.installed-*
+	touch $@
+
+cinvalidator: $(CINV_STAMP)
+
 run: $(STAMP)
 	$(BIN)/cintui
 
-test: $(STAMP)
+test: $(STAMP) $(CINV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
@@ -31,4 +46,4 @@ demo: $(STAMP)
 	$(BIN)/cintui demo
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) $(CINV) build dist *.egg-info .pytest_cache

@@ -21,24 +21,6 @@ from textual.screen import Screen
 from cintui.reference import config
 from cintui.store import access
 
-SCREENS = {
-    "welcome": ("cintui.screens.welcome", "WelcomeScreen"),
-    "unlock": ("cintui.screens.unlock", "UnlockScreen"),
-    "who": ("cintui.screens.who", "WhoScreen"),
-    "caseload": ("cintui.screens.caseload", "CaseloadScreen"),
-    "child": ("cintui.screens.child", "ChildScreen"),
-    "child_form": ("cintui.screens.forms", "ChildFormScreen"),
-    "plan": ("cintui.screens.plan", "PlanScreen"),
-    "visit_form": ("cintui.screens.visit", "VisitFormScreen"),
-    "visit_view": ("cintui.screens.visit", "VisitViewScreen"),
-    "minuting": ("cintui.screens.minuting", "MinutingScreen"),
-    "minutes_view": ("cintui.screens.minuting", "MinutesViewScreen"),
-    "my_week": ("cintui.screens.my_week", "MyWeekScreen"),
-    "team": ("cintui.screens.team", "TeamScreen"),
-    "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
-    "closure": ("cintui.screens.endings", "ClosureScreen"),
-    "step_down": ("cintui.screens.transfer", "StepDownScreen"),
-}
 UNENCRYPTED = "UNENCRYPTED STORE"
 
 
@@ -98,7 +80,9 @@ class CintuiApp(App):
         return real if real.date() == self.today else datetime.combine(self.today, real.time())
 
     def make_screen(self, name: str, **kwargs):
-        module, cls = SCREENS[name]
+        """A screen by its name in `screens/registry.py`, imported when first shown."""
+        registry = importlib.import_module("cintui.screens.registry")
+        module, cls = registry.SCREENS[name]
         return getattr(importlib.import_module(module), cls)(**kwargs)
 
     def on_mount(self) -> None:
@@ -161,10 +145,9 @@ class CintuiApp(App):
     def _hold_gc_until_painted(self, screen: Screen) -> None:
         """No cyclic garbage collection while a screen builds and paints its first frame.
 
-        A new screen allocates thousands of widgets, styles and strips, which sets off
-        collections; a full one then stalls the paint for 80-180 ms. The collector resumes
-        (and catches up) once the screen has painted, while the worker reads it, as Textual
-        does itself around smooth scrolling (`App.PAUSE_GC_ON_SCROLL`)."""
+        A new screen's thousands of widgets set off collections; a full one stalls the paint
+        for 80-180 ms. The collector resumes once the screen has painted, as Textual does
+        around smooth scrolling (`App.PAUSE_GC_ON_SCROLL`)."""
         if not gc.isenabled() or not _frozen.is_set():
             return  # at start-up the collector's work is better done during the unlock
         gc.disable()
@@ -274,6 +257,13 @@ class CintuiApp(App):
 
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
+
+    def _fatal_error(self) -> None:
+        """Textual's own report shows every frame's local variables (a passphrase, a child's
+        name): say where the details are, and keep them, without locals, in crash.log."""
+        path = config.log_crash(self._exception or RuntimeError("unknown error"))
+        self._exit_renderables.append(f"cintui stopped on an internal error; details in {path}")
+        self._close_messages_no_wait()
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -400,7 +400,7 @@ V_ADDENDA = {
 }
 V_DRAFT = ("Statutory visit today to see {name} at home; notes to finish.",
            "Home visit this morning to see {name} and check progress on the plan (to finish).")
-PRONOUNS = {"1": ("him", "his"), "2": ("her", "her")}
+PRONOUNS = {"M": ("him", "his"), "F": ("her", "her")}
 GRANS = ("Jean", "Pat", "Linda", "Shirley", "Margaret", "Brenda")
 PLACES = {"school": "school", "other": "baby clinic", "office": "office", "virtual": "video call"}
 SETTINGS = {"unborn": "the midwife", "baby": "the health visitor", "young": "nursery",
@@ -529,11 +529,11 @@ class _Builder:
         else:
             dob = today - timedelta(days=rng.randrange(16 * 365 + 5, 18 * 365 - 10))
         disabled = team.service == SERVICES[2] or rng.random() < 0.06
-        gender = "0" if dob is None else rng.choice("1212129")
+        sex = "U" if dob is None else rng.choice(SEXES)
         return self.add(Child,
             reference=f"DEMO{self.n_child:05d}",
             first_name=rng.choice(FIRST), last_name=surname, dob=dob, expected_dob=expected,
-            gender=gender, ethnicity=rng.choice(ETHNICITY_WEIGHTS),
+            sex=sex, ethnicity=rng.choice(ETHNICITY_WEIGHTS),
             disabilities=" ".join(sorted(rng.sample(DISABILITIES, rng.choice((1, 1, 2)))))
             if disabled else "NONE",
             upn_unknown="UN6" if dob is None else None,
@@ -917,7 +917,7 @@ class _Builder:
             if moved and after:
                 for action in vr.sample(moved, min(len(moved), vr.choice((1, 1, 2)))):
                     progressed.setdefault(vr.choice(after), []).append(action)
-        obj, pos = PRONOUNS.get(child.gender, ("them", "their"))
+        obj, pos = PRONOUNS.get(child.sex, ("them", "their"))
         facts = {"name": child.first_name, "obj": obj, "pos": pos,  # the same at each visit
                  "pct0": vr.randrange(74, 86), "rent": vr.randrange(2, 5), "dob": child.dob,
                  "expected": child.expected_dob, "surname": child.last_name}
@@ -1114,7 +1114,7 @@ class _Builder:
             child = vr.choice(seen or kids)
             at = datetime.combine(self.today, time(vr.randrange(9, 12), vr.randrange(0, 60, 5)))
             band = self.band(child, self.today)
-            obj, pos = PRONOUNS.get(child.gender, ("them", "their"))
+            obj, pos = PRONOUNS.get(child.sex, ("them", "their"))
             mother = next((p for p, rel, _ in self.links.get(child.id, ()) if rel == "Mother"),
                           None)
             fmt = {"name": child.first_name, "obj": obj, "pos": pos, "parent": "Mum",
@@ -1243,6 +1243,13 @@ REREFERRAL_DAYS = ((4, 27), (35, 88), (96, 176), (190, 355), (380, 520))  # WAR 
 QUALITY_FACILITATORS = ("Jo Whitfield (IPSS)", "Sam Okoro (IPSS)", "Dana Price (IPSS)")
 
 
+# A pseudo-LA code the DfE's UPN rule 1530 accepts (001-005), not a real authority's
+# number: demo UPNs are well formed and pass the census rules, and can be no real pupil's.
+UPN_LA = "001"
+# The census sex (M, F; U only for the unborn): seven choices, as the old gender codes had.
+SEXES = "MFMFMFM"
+
+
 def upn(rng: random.Random, la: str, year: int) -> str:
     """A well-formed UPN: check letter, LA number, establishment, year, serial (DfE)."""
     body = f"{la}{rng.randrange(2000, 7000):04d}{year % 100:02d}{rng.randrange(1000):03d}"
@@ -1321,7 +1328,7 @@ def _give_upn(b: _Builder, hr: random.Random, child) -> None:
     elif hr.random() < 0.06:
         child.upn_unknown = hr.choice(("UN2", "UN4", "UN5"))  # UN7: for a referral, NFA
     else:
-        child.upn = upn(hr, "999", child.dob.year + 5)  # 999: no real authority's number
+        child.upn = upn(hr, UPN_LA, child.dob.year + 5)
 
 
 def _closed_child(b: _Builder, hr: random.Random, team, worker, start: date,
@@ -1333,7 +1340,7 @@ def _closed_child(b: _Builder, hr: random.Random, team, worker, start: date,
     dob = referral - timedelta(days=age * 365 + hr.randrange(30, 360))
     b.n_child += 1
     child = b.add(Child, reference=f"DEMO{b.n_child:05d}", first_name=hr.choice(FIRST),
-                  last_name=hr.choice(LAST), dob=dob, gender=hr.choice("1212129"),
+                  last_name=hr.choice(LAST), dob=dob, sex=hr.choice(SEXES),
                   ethnicity=hr.choice(ETHNICITY_WEIGHTS),
                   disabilities="NONE" if hr.random() < 0.93 else hr.choice(DISABILITIES),
                   primary_need=hr.choice(PRIMARY_NEEDS), level=hr.choice(b.levels),

@@ -267,7 +267,9 @@ class ChildFormScreen(FormScreen):
                            self.text(today.strftime("%d/%m/%Y")))
             yield self.row("referral_source", "Referral source",
                            self.choice(census("referral_source"), "10"))
-        yield self.row("gender", "Gender", self.choice(census("gender"), "0"))
+        yield self.row("sex", "Sex", self.choice(census("sex"), "U"))
+        yield self.row("gender_identity", "Gender identity",
+                       self.text(placeholder="only if the child or family has said"))
         yield self.row("ethnicity", "Ethnicity", self.choice(census("ethnicity"), "NOBT"))
         yield self.row("disabilities", "Disability codes", self.text("NONE"))
         yield self.row("primary_need", "Primary need", self.choice(census("primary_need"), "N0"))
@@ -302,12 +304,13 @@ class ChildFormScreen(FormScreen):
         if current is None:
             return
         with self.prevent(Input.Changed, Select.Changed):
-            for name in ("first_name", "last_name", "known_as", "disabilities", "service", "upn"):
+            for name in ("first_name", "last_name", "known_as", "gender_identity",
+                         "disabilities", "service", "upn"):
                 self.query_one(f"#{name}", Input).value = getattr(current, name)
             for name in ("dob", "expected_dob"):
                 d = getattr(current, name)
                 self.query_one(f"#{name}", Input).value = d.strftime("%d/%m/%Y") if d else ""
-            for name in ("gender", "ethnicity", "primary_need"):
+            for name in ("sex", "ethnicity", "primary_need"):
                 self.query_one(f"#{name}", Select).value = getattr(current, name)
             if current.level in levels:
                 self.query_one("#level", Select).value = current.level
@@ -331,6 +334,8 @@ class ChildFormScreen(FormScreen):
                 dates.get("dob"), dates.get("expected_dob"), today))
             if "dob" in problems and problems["dob"].startswith("give a date of birth or an expected"):
                 problems["expected_dob"] = problems.pop("dob")
+            _check(problems, "sex", lambda: child_rules.check_sex(
+                self.value("sex"), dates.get("dob"), dates.get("expected_dob")))
         if self.query("#referral_date") and "referral_date" not in problems:
             referral = dates.get("referral_date")
             if referral is None:
@@ -347,7 +352,8 @@ class ChildFormScreen(FormScreen):
         return record.ChildInput(
             first_name=self.text_of("first_name"), last_name=self.text_of("last_name"),
             known_as=self.text_of("known_as"), dob=self.date_of("dob"),
-            expected_dob=self.date_of("expected_dob"), gender=self.value("gender"),
+            expected_dob=self.date_of("expected_dob"), sex=self.value("sex"),
+            gender_identity=self.text_of("gender_identity"),
             ethnicity=self.value("ethnicity"), disabilities=self.text_of("disabilities") or "NONE",
             primary_need=self.value("primary_need"), level=self.value("level") or "",
             service=self.text_of("service"), worker_id=self.value("worker_id"),
@@ -363,7 +369,8 @@ class ChildFormScreen(FormScreen):
         add = cases.NewChild(
             first_name=new.first_name, last_name=new.last_name,
             referral_date=self.date_of("referral_date"), dob=new.dob,
-            expected_dob=new.expected_dob, gender=new.gender, ethnicity=new.ethnicity,
+            expected_dob=new.expected_dob, sex=new.sex,
+            gender_identity=new.gender_identity, ethnicity=new.ethnicity,
             disabilities=new.disabilities, primary_need=new.primary_need,
             referral_source=self.value("referral_source"), level=new.level,
             service=new.service, worker=worker.username if worker else None,

@@ -1,5 +1,6 @@
 """The command palette (Ctrl+P): go to a child, caseload views, My week and the team view,
-new visit, book a meeting, who am I, transfer-in, and the child's record's hidden keys.
+new visit, book a meeting, who am I, transfer-in, importing a caseload, and the child's
+record's hidden keys.
 
 The app lists these providers lazily (`CintuiApp.COMMANDS`), so this module and its
 imports stay off the first-paint path.
@@ -56,8 +57,12 @@ class WorkCommands(Provider):
             ("New visit", partial(new_visit, app), "Record a statutory visit for the child on screen"),
             ("Book a meeting", partial(book_meeting, app), "Book a CIN meeting for the child on screen"),
             ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
+            ("Set-up: authority, teams and workers", partial(set_up, app),
+             "Your authority, its teams and managers, the workers who use cintui"),
             ("Transfer-in: import a transfer pack", partial(import_transfer_pack, app),
              "Create a child from another authority's transfer pack (BEX 4)"),
+            ("Import a caseload (CSV)", partial(import_caseload, app),
+             "Bring the team's caseload over from LCS, Mosaic or a spreadsheet"),
         ]
         out += [(f"Record: {label}", partial(on_record, app, action), help_text)
                 for label, action, help_text in RECORD_COMMANDS]
@@ -110,6 +115,26 @@ def import_transfer_pack(app) -> None:
         app.open_child(child_id)
 
     app.push_screen(app.make_screen("transfer_in"), imported)
+
+
+def set_up(app) -> None:
+    """The set-up screen: the authority, teams and workers (unless it is on top already)."""
+    if app.has_store and type(app.screen).__name__ != "AdminScreen":
+        app.push_screen(app.make_screen("admin"))
+
+
+def import_caseload(app) -> None:
+    """A team's existing caseload from a CSV, all or nothing; the caseload then lists it."""
+    if not app.has_store:
+        app.notify("Open a store first")
+        return
+
+    def imported(count) -> None:
+        if count is not None:
+            app.notify(f"Imported {count} children: their clocks run from the imported "
+                       "dates (My week, F3).", timeout=8)
+
+    app.push_screen(app.make_screen("caseload_import"), imported)
 
 
 def book_meeting(app) -> None:

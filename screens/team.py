@@ -1,7 +1,11 @@
 """The team view (F4), for a team manager: per worker the caseload, overdue items by kind,
 visits and reviews in timescale, plans passing their checks, children with no quality check
 (BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload;
-q records a quality-assurance audit or case-mapping discussion for a child."""
+q records a quality-assurance audit or case-mapping discussion for a child; a reallocates
+several of a worker's children (space marks each) to another worker in one go. The CIN
+census for the collection in progress: per worker, how many children would be left out of
+the return or queried; Enter on a worker lists them and what to fix (as `cintui report
+census`)."""
 
 from __future__ import annotations
 
@@ -14,12 +18,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Select, Sparkline, Static, TextArea
 
 from cintui.casework import caseload
+from cintui.casework import census as census_cases
 from cintui.casework import team as team_cases
+from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
 from cintui.screens.forms import FormScreen, parse_date
 
@@ -51,10 +58,12 @@ class TeamScreen(Screen):
     TeamScreen #trend { width: 1fr; height: 2; }
     TeamScreen .section { text-style: bold; padding: 1 1 0 1; height: auto; }
     TeamScreen #quality { height: 1fr; }
+    TeamScreen #census { height: auto; max-height: 8; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("q", "quality_check", "Record QA check"),
+        Binding("a", "reallocate", "Reallocate"),
         Binding("r", "reload", "Refresh"),
     ]
 
@@ -77,6 +86,9 @@ class TeamScreen(Screen):
                      "reflective discussion. Children with none come first; q records one.",
                      classes="section")
         yield DataTable(id="quality", cursor_type="row")
+        yield Static("CIN census: children who would be left out of the return or queried. "
+                     "Enter lists them and what to fix.", id="census-title", classes="section")
+        yield DataTable(id="census", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -102,6 +114,9 @@ class TeamScreen(Screen):
         for label, width in zip(("Child", "Worker", "Last quality check"), self._widths[1],
                                 strict=True):
             quality.add_column(label, width=width)
+        census = self.query_one("#census", DataTable)
+        for label, width in (("Worker", 28), ("Left out", 9), ("Queried", 8)):
+            census.add_column(label, width=width)
 
     def on_resize(self) -> None:
         if self._column_widths() == getattr(self, "_widths", None):
@@ -158,7 +173,10 @@ class TeamScreen(Screen):
         app = self.app
         with caseload.reading(app.store) as rows:
             view = team_cases.load_team_view(rows, app.today, team)
+            census = census_cases.team_completeness(rows, app.today,
+                                                    {w.name for w in view.workers})
         app.call_from_thread(self._show, view)
+        app.call_from_thread(self._show_census, view.team, *census)
 
     def _show(self, view: team_cases.TeamView) -> None:
         if view.team != self.team:
@@ -202,7 +220,31 @@ class TeamScreen(Screen):
                       f"{last.day:%d %b}: {last.measure.percent:.0f}%")
         self.query_one("#trend-label", Static).update(label)
 
+    def _show_census(self, team: str, year: int, workers: list) -> None:
+        if team != self.team:
+            return
+        self.census = workers
+        self.query_one("#census-title", Static).update(
+            f"CIN census {year - 1}-{year % 100:02d} (--year {year}): children who would be "
+            "left out of the return or queried. Enter lists them and what to fix."
+            if workers else f"CIN census {year - 1}-{year % 100:02d}: nothing to fix.")
+        table = self.query_one("#census", DataTable)
+        table.clear()
+        for w in workers:
+            left = {f.reference for f in w.left_out}
+            queried = {f.reference for f in w.queried} - left
+            table.add_row(w.worker or "(no worker)",
+                          Text(str(len(left)), style="bold red" if left else ""),
+                          str(len(queried)), key=w.worker)
+
     # ---------------------------------------------------------------- keys
+
+    @on(DataTable.RowSelected, "#census")
+    def _census_chosen(self, event: DataTable.RowSelected) -> None:
+        found = next((w for w in getattr(self, "census", []) if w.worker == event.row_key.value),
+                     None)
+        if found is not None:
+            self.app.push_screen(CensusWorkerScreen(found))
 
     @on(DataTable.RowSelected, "#workers")
     def _worker_chosen(self, event: DataTable.RowSelected) -> None:
@@ -224,6 +266,27 @@ class TeamScreen(Screen):
         self.app.push_screen(QualityCheckFormScreen(row.child_id, row.name, self.app.today),
                              self._recorded)
 
+    def action_reallocate(self) -> None:
+        workers = self.query_one("#workers", DataTable)
+        if self.view is None or not workers.row_count:
+            return
+        username = workers.coordinate_to_cell_key((workers.cursor_row, 0)).row_key.value
+        line = next((w for w in self.view.workers if w.username == username), None)
+        if not username or line is None:
+            self.notify("Choose a worker's line (not the team's, nor unallocated), then a.")
+            return
+        if not line.children:
+            self.notify(f"{line.name} holds no open children.")
+            return
+        self.app.push_screen(ReallocateScreen(line.username, line.name, self.app.today),
+                             self._reallocated)
+
+    def _reallocated(self, moved: object) -> None:
+        if isinstance(moved, list):
+            self.notify(f"Reallocated {len(moved)} child{'' if len(moved) == 1 else 'ren'} "
+                        f"to {moved[0].to_worker}.")
+            self.reload()
+
     def _recorded(self, result: object) -> None:
         if result:
             self.notify("Quality check recorded.")
@@ -231,6 +294,37 @@ class TeamScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+class CensusWorkerScreen(ModalScreen):
+    """One worker's children who would be left out of the census return or queried, each
+    with the DfE rule and what to fix. Esc closes."""
+
+    DEFAULT_CSS = """
+    CensusWorkerScreen { align: center middle; }
+    CensusWorkerScreen > DataTable { width: 90%; height: 80%; border: round $accent; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Close")]
+
+    def __init__(self, found, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="census-items", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.border_title = f"{self.found.worker or '(no worker)'}: census items to clear"
+        for label, width in (("Child", 12), ("Rule", 6), ("", 8), ("What is wrong", 60),
+                             ("What to fix", 50)):
+            table.add_column(label, width=width)
+        for f in (*self.found.left_out, *self.found.queried):
+            table.add_row(f.reference, f.rule,
+                          Text("query", style="yellow") if f.query
+                          else Text("left out", style="bold red"), f.message, fix_for(f.rule))
+        table.focus()
 
 
 class QualityCheckFormScreen(FormScreen):
@@ -281,3 +375,106 @@ class QualityCheckFormScreen(FormScreen):
         return lambda session: team_cases.record_quality_check(
             session, child_id, kind=kind, held_on=held_on, facilitator=facilitator,
             findings=findings, needs_met=needs_met, recorded_by=actor, today=today)
+
+
+class MarkTable(DataTable):
+    """Rows marked with space (✓ in the first column); `marked` holds their keys."""
+
+    BINDINGS = [Binding("space", "toggle_mark", "Mark / unmark")]
+
+    class Changed(Message):
+        pass
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.marked: set[str] = set()
+
+    def action_toggle_mark(self) -> None:
+        if not self.row_count:
+            return
+        row_key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
+        self.marked ^= {row_key.value}
+        self.update_cell(row_key, "mark", "✓" if row_key.value in self.marked else "")
+        self.post_message(self.Changed())
+
+
+class ReallocateScreen(FormScreen):
+    """Several of a worker's open children to another worker in one go (a manager's
+    step): dated, with a reason, each in the child's chronology."""
+
+    def __init__(self, username: str, name: str, today: date) -> None:
+        super().__init__()
+        self.username = username
+        self.today = today
+        self.TITLE_TEXT = (f"Reallocate {name}'s children: space marks each child, then "
+                           "choose who takes them")
+
+    def fields(self) -> Iterable[Widget]:
+        table = MarkTable(id="children")
+        table.styles.height = 10
+        yield table
+        yield Static("", id="children-error", classes="error -empty")
+        yield self.row("to", "To", self.choice([], blank=True))
+        yield self.row("on", "On", self.text(f"{self.today:%d/%m/%Y}"))
+        yield self.row("reason", "Why", self.text(placeholder="e.g. Amira is leaving"))
+
+    def on_mount(self) -> None:
+        table = self.query_one("#children", MarkTable)
+        table.add_column("", key="mark", width=1)
+        for label, width in (("Child", 30), ("Reference", 12), ("Age", 10), ("Status", 12)):
+            table.add_column(label, width=width)
+        table.focus()
+        self._load()
+
+    @work(thread=True)
+    def _load(self) -> None:
+        from cintui.casework import admin, caseload
+        from cintui.domain.workforce import HOLDER_ROLES
+
+        app = self.app
+        with app.store.read() as session:
+            children = caseload.list_children(session, self.today, username=self.username,
+                                              open_only=True)
+            workers = [w for w in admin.list_workers(session)
+                       if w.username != self.username and w.role in HOLDER_ROLES]
+        app.call_from_thread(self._fill, children, workers)
+
+    def _fill(self, children, workers) -> None:
+        table = self.query_one("#children", MarkTable)
+        for c in children:
+            table.add_row("", c.name, c.reference, c.age, c.status.replace("_", " "),
+                          key=str(c.id))
+        self.query_one("#to", Select).set_options(
+            (f"{w.name} ({w.team or 'no team'}, {w.open_children} open)", w.username)
+            for w in workers)
+
+    @on(MarkTable.Changed)
+    def _marked(self) -> None:
+        self.touched.add("children")
+        self.refresh_checks(self.touched)
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if not self.query_one("#children", MarkTable).marked:
+            problems["children"] = "mark at least one child with space"
+        if not self.value("to"):
+            problems["to"] = "choose who takes the children"
+        try:
+            on = self.date_of("on")
+        except ValueError as exc:
+            problems["on"] = str(exc)
+        else:
+            if on is None:
+                problems["on"] = "give the date of the reallocation"
+            elif on > self.today:
+                problems["on"] = f"{on:%d/%m/%Y} is in the future"
+        return problems
+
+    def build(self):
+        from cintui.casework import admin
+
+        children = tuple(uuid.UUID(k) for k in self.query_one("#children", MarkTable).marked)
+        new = admin.ReallocationInput(children, self.value("to"), self.date_of("on"),
+                                      self.app.actor, self.text_of("reason"))
+        today = self.today
+        return lambda session: admin.reallocate(session, new, today=today)

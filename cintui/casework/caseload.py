@@ -140,7 +140,7 @@ class ChildSummary:
     dob: date | None
     expected_dob: date | None
     age: str
-    gender: str
+    sex: str
     worker: str
     worker_username: str
     team: str
@@ -163,7 +163,7 @@ class ChildSummary:
 
 
 _ALL_CHILDREN = """
-SELECT c.id, c.reference, c.first_name, c.last_name, c.dob, c.expected_dob, c.gender,
+SELECT c.id, c.reference, c.first_name, c.last_name, c.dob, c.expected_dob, c.sex,
        w.name, w.username, t.name, c.status, c.level, c.service
 FROM child AS c
 LEFT JOIN worker AS w ON w.id = c.worker_id
@@ -185,10 +185,10 @@ def list_children(source, today: date, *, username: str | None = None,
     return [
         ChildSummary(id=as_uuid(cid), reference=ref, name=f"{first} {last}".strip(),
                      dob=_date(dob), expected_dob=_date(due),
-                     age=describe_age(_date(dob), _date(due), today), gender=gender,
+                     age=describe_age(_date(dob), _date(due), today), sex=sex,
                      worker=w_name or "", worker_username=w_user or "", team=t_name or "",
                      status=status, level=level, service=service)
-        for (cid, ref, first, last, dob, due, gender, w_name, w_user, t_name, status, level,
+        for (cid, ref, first, last, dob, due, sex, w_name, w_user, t_name, status, level,
              service) in rows_from(source)(sql, params)
     ]
 

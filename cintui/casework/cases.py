@@ -63,6 +63,12 @@ def set_store_policy(session: Session, name: str) -> PolicyProfile:
     return profile
 
 
+def authority_name(session: Session) -> str:
+    """The authority's name as set up (`cintui authority set`), else its policy profile's
+    (`lookup.authority_name`)."""
+    return lookup.authority_name(session)
+
+
 def is_demo_store(session: Session) -> bool:
     return session.get(StoreMeta, DEMO_META_KEY) is not None
 
@@ -139,7 +145,8 @@ class NewChild:
     dob: date | None = None
     expected_dob: date | None = None
     reference: str | None = None
-    gender: str = "0"
+    sex: str = "U"
+    gender_identity: str = ""
     ethnicity: str = "NOBT"
     disabilities: str = "NONE"
     primary_need: str = "N0"
@@ -157,7 +164,8 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
     child_rules.check_birth_dates(new.dob, new.expected_dob, today)
     if new.referral_date > today:
         raise CaseworkError("referral_date", f"{new.referral_date.isoformat()} is in the future")
-    codes.check("gender", new.gender, "gender", required=True)
+    codes.check("sex", new.sex, "sex", required=True)
+    child_rules.check_sex(new.sex, new.dob, new.expected_dob)
     codes.check("ethnicity", new.ethnicity, "ethnicity", required=True)
     codes.check_multi("disabilities", new.disabilities, "disability")
     codes.check("primary_need", new.primary_need, "primary_need", required=True)
@@ -187,7 +195,8 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
         last_name=new.last_name.strip(),
         dob=new.dob,
         expected_dob=new.expected_dob,
-        gender=new.gender,
+        sex=new.sex,
+        gender_identity=new.gender_identity.strip(),
         ethnicity=new.ethnicity,
         disabilities=" ".join(codes.split_multi(new.disabilities)) or "NONE",
         upn_unknown="UN6" if new.dob is None else None,

@@ -26,6 +26,7 @@ from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years, is_unborn
 from cintui.domain.consent import ConsentStatus
 from cintui.domain.timescales import due_date
+from cintui.domain.workforce import needs_role
 from cintui.reference import codes
 from cintui.store import models as m
 
@@ -242,7 +243,7 @@ def decide_closure(session: Session, child_id: uuid.UUID, *, approve: bool, rati
     ending = _active(session, child_id, "recommended")
     who = _decider(session, by, actor)
     _raise(rules.check_closure_decision(approve, rationale, who.role, on,
-                                        ending.recommended_on, today))
+                                        ending.recommended_on, today, who.username or who.name))
     verdict = "Closure approved" if approve else "Closure declined: the case stays open"
     record_decision(session, child_id, NewDecision(
         "closure", verdict, rationale, on, who.username or who.name), actor=actor,
@@ -314,11 +315,11 @@ def settle_dispute(session: Session, child_id: uuid.UUID, *, outcome: str, ratio
     if outcome not in rules.DISPUTE_OUTCOMES:
         raise EndingError("outcome", f"{outcome!r} is not one of: "
                           + ", ".join(rules.DISPUTE_OUTCOMES))
-    if at_service and who.role != "service_manager":
-        raise EndingError("by", "BEX 3: the dispute is with the service manager now: a "
-                          "service manager settles it")
-    if not at_service and who.role not in rules.DECIDER_ROLES:
-        raise EndingError("by", "BEX 3: a dispute goes to the team manager first")
+    needed = ("service_manager",) if at_service else rules.DECIDER_ROLES
+    if (refusal := needs_role(who.username or who.name, who.role, needed)) is not None:
+        where = ("the dispute is with the service manager now" if at_service
+                 else "a dispute goes to the team manager first")
+        raise EndingError("by", f"BEX 3: {where}: settling it {refusal}")
     if at_service and outcome == "escalated":
         raise EndingError("outcome", "the service manager is the last step: uphold or overturn")
     if not rationale.strip():
@@ -595,7 +596,6 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
     codes.check("reason", why, "closure_reason", required=True)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     team = session.get(m.Team, child.team_id) if child.team_id else None
-    profile = cases.store_policy(session)
     age = age_years(child.dob, when) if child.dob else None
     recipients = rules.letter_recipients(
         child.first_name or child.full_name, age, is_unborn(child.dob, child.expected_dob),
@@ -608,7 +608,7 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
         worker_name=worker.name if worker else "the duty social worker",
         worker_role=rules.ROLE_LABELS.get(worker.role, "") if worker else "",
         worker_email=worker.email if worker else "", team_name=team.name if team else "",
-        authority=profile.authority, decided_by=ending.decided_by,
+        authority=cases.authority_name(session), decided_by=ending.decided_by,
         letter_date=today, recipients=tuple(recipients))
 
 

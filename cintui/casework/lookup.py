@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
-from cintui.domain.timescales import ChildEvents, MeetingFact, VisitFact
+from cintui.domain.timescales import ChildEvents, EnquiryFact, MeetingFact, VisitFact
 
 if TYPE_CHECKING:
     from cintui.domain.plan import PlanVersion
@@ -110,6 +110,12 @@ def store_policy(source) -> PolicyProfile:
                                 policies.DEFAULT_POLICY)
 
 
+def authority_name(source) -> str:
+    """The authority's name as set up (`cintui authority set`), else its policy profile's."""
+    named = rows_from(source)("SELECT name FROM authority", {})
+    return named[0][0] if named else store_policy(source).authority
+
+
 @dataclass(frozen=True)
 class ChildRow:
     id: uuid.UUID
@@ -167,7 +173,7 @@ def find_child(source, query: str) -> ChildRow:
 
 _OF_CHILD = "child_id = (SELECT id FROM child WHERE reference = :reference)"
 _CURRENT_EPISODE = f"""
-SELECT referral_date, assessment_started, assessment_completed, initial_home_visit,
+SELECT id, referral_date, assessment_started, assessment_completed, initial_home_visit,
        support_started, cin_plan_start, closure_decided, family_told_of_closure,
        step_down_decided, step_down_completed, moved_in, closure_date
 FROM episode WHERE {_OF_CHILD}
@@ -177,6 +183,10 @@ _FINAL_VISITS = f"SELECT visited_at, child_seen FROM visit WHERE {_OF_CHILD} AND
 _MEETINGS = f"""
 SELECT held_on, kind, next_review, minutes_circulated, plan_circulated, held
 FROM meeting WHERE {_OF_CHILD}
+"""
+_ENQUIRIES = """
+SELECT strategy_on, strategy_outcome, s47_started, icpc_held, s47_outcome
+FROM cp_enquiry WHERE episode_id = :episode ORDER BY strategy_on
 """
 
 
@@ -188,8 +198,9 @@ def child_events(source, child) -> ChildEvents:
     episode = rows(_CURRENT_EPISODE, key)
     if not episode:
         return ChildEvents()
+    episode_id, *dates = episode[0]
     (referral, assess_start, assess_done, home_visit, support, plan_start, closure_decided,
-     told, step_down, stepped_down, moved_in, closed) = (_date(v) for v in episode[0])
+     told, step_down, stepped_down, moved_in, closed) = (_date(v) for v in dates)
     visits = ((_visit_day(at), bool(seen)) for at, seen in rows(_FINAL_VISITS, key))
     meetings = [(_date(held_on), *rest) for held_on, *rest in rows(_MEETINGS, key)]
     return ChildEvents(
@@ -217,6 +228,13 @@ def child_events(source, child) -> ChildEvents:
         direct_payments_started=child.direct_payments_started,
         last_direct_payment_review=child.last_direct_payment_review,
         closed=closed,
+        enquiries=tuple(
+            EnquiryFact(strategy_on=_date(strategy_on), decided_s47=outcome == "s47",
+                        s47_started=_date(s47_started), icpc_held=_date(icpc_held),
+                        icpc_not_required=s47_outcome == "no_icpc")
+            for strategy_on, outcome, s47_started, icpc_held, s47_outcome
+            in rows(_ENQUIRIES, {"episode": episode_id})
+        ),
     )
 
 
@@ -364,5 +382,5 @@ def plan_document(source, reference: str, today: date, *, number: int | None = N
     problems = tuple(p.message for p in check_plan(version, today))
     return PlanDocument(
         child_name=name, child_reference=reference, dob_text=born, worker=worker or "",
-        authority=store_policy(rows).authority, version=version, problems=problems,
+        authority=authority_name(rows), version=version, problems=problems,
         generated_on=today, final=final)

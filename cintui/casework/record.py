@@ -21,12 +21,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, meetings, plans, visits
+from cintui.casework import cases, child_protection, meetings, plans, visits
 from cintui.domain import child as child_rules
+from cintui.domain.child_protection import enquiry_entries
 from cintui.domain.chronology import (
     ChronologyEntry,
+    allocation_entries,
     build_chronology,
     consent_entries,
     decision_entries,
@@ -49,6 +52,7 @@ from cintui.domain.people import InvalidContact, check_email, check_person, norm
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.timescales import Deadline
 from cintui.domain.visit import KIND_LABELS
+from cintui.domain.workforce import ReallocationFact
 from cintui.reference import codes
 from cintui.store.models import (
     CONSENT_DECISIONS,
@@ -58,6 +62,7 @@ from cintui.store.models import (
     Decision,
     Episode,
     Person,
+    Reallocation,
     Team,
     Visit,
     VisitAddendum,
@@ -166,7 +171,8 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     disabilities = ", ".join(codes.label("disability", c) for c in codes.split_multi(child.disabilities))
     rows = [
         ("Known as", child.known_as or "—"),
-        ("Gender", codes.label("gender", child.gender)),
+        ("Sex", codes.label("sex", child.sex)),
+        *([("Gender identity", child.gender_identity)] if child.gender_identity else []),
         ("Ethnicity", codes.label("ethnicity", child.ethnicity)),
         ("Disability", disabilities or "—"),
         ("Primary need", f"{child.primary_need} {codes.label('primary_need', child.primary_need)}"),
@@ -236,6 +242,19 @@ def decision_facts(session: Session, child_id: uuid.UUID) -> list[DecisionFact]:
                          d.made_by_role, str(d.id)) for d in rows]
 
 
+def reallocation_facts(session: Session, child_id: uuid.UUID) -> list[ReallocationFact]:
+    """The child's reallocations from one worker to another, oldest first."""
+    to, before = aliased(Worker), aliased(Worker)
+    rows = session.exec(select(Reallocation, to.name, before.name)
+                        .join(to, col(to.id) == col(Reallocation.to_worker_id))
+                        .join(before, col(before.id) == col(Reallocation.from_worker_id),
+                              isouter=True)
+                        .where(Reallocation.child_id == child_id)
+                        .order_by(Reallocation.reallocated_on, Reallocation.created_at)).all()
+    return [ReallocationFact(r.reallocated_on, to_name, from_name or "", r.by, r.reason,
+                             str(r.id)) for r, to_name, from_name in rows]
+
+
 def _current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
     return session.exec(
         select(Episode)
@@ -256,7 +275,8 @@ class ChildInput:
     dob: date | None = None
     expected_dob: date | None = None
     known_as: str = ""
-    gender: str = "0"
+    sex: str = "U"
+    gender_identity: str = ""
     ethnicity: str = "NOBT"
     disabilities: str = "NONE"
     primary_need: str = "N0"
@@ -271,7 +291,7 @@ def child_input(session: Session, child_id: uuid.UUID) -> ChildInput:
     c = _child(session, child_id)
     return ChildInput(
         first_name=c.first_name, last_name=c.last_name, dob=c.dob, expected_dob=c.expected_dob,
-        known_as=c.known_as, gender=c.gender, ethnicity=c.ethnicity, disabilities=c.disabilities,
+        known_as=c.known_as, sex=c.sex, gender_identity=c.gender_identity, ethnicity=c.ethnicity, disabilities=c.disabilities,
         primary_need=c.primary_need, level=c.level, service=c.service, worker_id=c.worker_id,
         upn=c.upn,
     )
@@ -285,7 +305,8 @@ def check_child_input(new: ChildInput, today: date, levels: tuple[str, ...] = ()
     if not new.first_name.strip() and not new.last_name.strip():
         raise RecordError("first_name", "a child needs a first or last name")
     child_rules.check_birth_dates(new.dob, new.expected_dob, today)
-    codes.check("gender", new.gender, "gender", required=True)
+    codes.check("sex", new.sex, "sex", required=True)
+    child_rules.check_sex(new.sex, new.dob, new.expected_dob)
     codes.check("ethnicity", new.ethnicity, "ethnicity", required=True)
     try:
         codes.check_multi("disabilities", new.disabilities, "disability")
@@ -315,7 +336,8 @@ def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: 
     child.known_as = new.known_as.strip()
     child.dob = new.dob
     child.expected_dob = new.expected_dob
-    child.gender = new.gender
+    child.sex = new.sex
+    child.gender_identity = new.gender_identity.strip()
     child.ethnicity = new.ethnicity
     child.disabilities = " ".join(codes.split_multi(new.disabilities)) or "NONE"
     child.primary_need = new.primary_need
@@ -818,11 +840,15 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
             referral_note=notes.get(e.id, ""),
         )
     entries += decision_entries(decisions)
+    entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])
     entries += _visits_entries(session, child_id)
     for m in meetings.list_meetings(session, child_id, cases.store_policy(session)):
         entries += _meeting_entries(m)
     entries += _plan_entries(session, child_id)
+    entries += enquiry_entries(
+        (child_protection.fact(q), q.recorded_by, q.strategy_notes, str(q.id))
+        for q in child_protection.enquiries(session, child_id))
     return build_chronology(entries)
 
 
@@ -922,7 +948,7 @@ __all__ = [
     "check_person_input", "child_header", "child_input", "child_summary", "chronology",
     "consent_status", "decision_facts", "episode_lines", "get_child", "list_consents",
     "level_choices", "list_people", "list_workers", "load_record",
-    "policy_levels",
+    "policy_levels", "reallocation_facts",
     "record_consent", "record_withheld_path", "remove_person",
     "update_child", "update_person",
 ]

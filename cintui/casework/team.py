@@ -26,6 +26,7 @@ from cintui.domain.oversight import (
 )
 from cintui.domain.reports import NONE, Measure, TrendPoint, visit_trend
 from cintui.domain.timescales import DueState
+from cintui.domain.workforce import CASE_HOLDING_ROLES
 
 TEAMS_SQL = "SELECT name FROM team ORDER BY name"
 MY_TEAM_SQL = ("SELECT t.name FROM worker AS w JOIN team AS t ON t.id = w.team_id "
@@ -97,9 +98,6 @@ def my_team(source, username: str | None) -> str | None:
     return found[0][0] if found else None
 
 
-CASE_HOLDERS = ("social_worker", "senior_practitioner")
-
-
 def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView:
     """The team view of the team named `team`. `plans_passing(child_ids) -> {id: bool}`
     judges the plans in force (left out: the plans column shows "—"); a child with a CIN plan
@@ -146,7 +144,7 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
             quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status))
     quality.sort(key=lambda q: (q.status.checked, q.name.split()[-1].lower()))
     # A manager or business support officer holding no children has no line of their own.
-    workers = sorted((w for w in lines.values() if w.children or w.role in CASE_HOLDERS),
+    workers = sorted((w for w in lines.values() if w.children or w.role in CASE_HOLDING_ROLES),
                      key=lambda w: (w.username == "", w.name.lower()))
     return TeamView(team=team, today=today, workers=workers, quality=quality)
 

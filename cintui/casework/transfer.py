@@ -37,7 +37,9 @@ from cintui.casework.endings import EndingError
 from cintui.domain import endings as end_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
+from cintui.domain.census import SEX_FROM_GENDER
 from cintui.domain.timescales import due_date
+from cintui.domain.workforce import needs_role
 from cintui.reference import codes
 from cintui.store import models as m
 
@@ -131,11 +133,9 @@ def _decide(session: Session, child_id: uuid.UUID, kind: str, *, approve: bool,
     ending = _active(session, child_id, kind, "recommended")
     who = endings._decider(session, by, actor)
     what = WORDS[kind]
-    if not end_rules.may_decide_closure(who.role):
-        now = (f"this worker is a {end_rules.ROLE_LABELS.get(who.role, who.role).lower()}"
-               if who.role else "name the manager deciding")
-        raise EndingError("by", f"WIR 3, BEX 4: a team manager or service manager decides a "
-                          f"{what} ({now})")
+    refusal = needs_role(who.username or who.name, who.role, end_rules.DECIDER_ROLES)
+    if refusal is not None:
+        raise EndingError("by", f"WIR 3, BEX 4: deciding a {what} {refusal}")
     if not rationale.strip():
         raise EndingError("rationale", "BEX 4: give the rationale for the decision")
     if on > today:
@@ -537,7 +537,7 @@ def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
         why.insert(0, f"Recommended at the final CIN meeting on {_day(meeting.held_on)}.")
     return StepDownPack(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
-        authority=cases.store_policy(session).authority,
+        authority=cases.authority_name(session),
         worker=worker.name if worker else "", ending=ending_json(e), why=tuple(why),
         plan=plan, minutes_decisions=tuple(minutes_export.decisions(minutes)) if minutes
         else (), minutes_held_on=minutes.minutes.held_on if minutes else None,
@@ -568,7 +568,7 @@ MEETING_FIELDS = ("kind", "held_on", "held", "next_review", "minutes_circulated"
                   "cancelled_reason", "still_in_need", "recommendation")
 DECISION_FIELDS = ("kind", "made_on", "made_by", "made_by_role", "decision", "rationale")
 CHILD_FIELDS = ("reference", "first_name", "last_name", "known_as", "dob", "expected_dob",
-                "gender", "ethnicity", "disabilities", "upn", "upn_unknown", "primary_need")
+                "sex", "gender_identity", "ethnicity", "disabilities", "upn", "upn_unknown", "primary_need")
 EPISODE_FIELDS = ("referral_date", "referral_source", "primary_need", "assessment_started",
                   "assessment_completed", "assessment_factors", "initial_home_visit",
                   "support_started", "cin_plan_start")
@@ -622,11 +622,10 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
                                  .order_by(m.Decision.made_on, m.Decision.created_at)).all()
     plan = plans.current_plan(session, child_id)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
-    profile = cases.store_policy(session)
     chronology = record.chronology(session, child_id, today)
     return {
         "format": PACK_FORMAT, "format_version": PACK_VERSION, "produced": today.isoformat(),
-        "from_authority": profile.authority,
+        "from_authority": cases.authority_name(session),
         "from_worker": {"name": worker.name, "email": worker.email} if worker else None,
         "child": {**_fields(child, CHILD_FIELDS), "full_name": child.full_name},
         "episode": {**_fields(episode, EPISODE_FIELDS),
@@ -767,7 +766,9 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         child = cases.add_child(session, cases.NewChild(
             first_name=c.get("first_name") or "", last_name=c.get("last_name") or "",
             referral_date=move, dob=_d(c.get("dob")), expected_dob=_d(c.get("expected_dob")),
-            reference=reference, gender=c.get("gender") or "0",
+            reference=reference, gender_identity=c.get("gender_identity") or "",
+            # A pack from before revision 0014 has the old GenderCurrent code.
+            sex=c.get("sex") or SEX_FROM_GENDER.get(str(c.get("gender")), "U"),
             ethnicity=c.get("ethnicity") or "NOBT", disabilities=c.get("disabilities") or "NONE",
             primary_need=c.get("primary_need") or ep.get("primary_need") or "N0",
             referral_source=ep.get("referral_source") or "10", team=team, worker=worker),

@@ -23,10 +23,10 @@ from cintui.cli.common import (
 YearOption = Annotated[str, typer.Option(
     "--year", metavar="YYYY",
     help="The collection year, named for the 31 March it ends on: 2026 is 1 April 2025 to "
-         "31 March 2026.")]
+         "31 March 2026 (the 2025-26 collection). 2024 to 2027.")]
 LaOption = Annotated[str | None, typer.Option(
     "--la", metavar="NNN", help="Your authority's three-digit DfE LA number, written in the "
-    "return's Source header.")]
+    "return's Source header (default: the one set with `cintui authority set --la`).")]
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="XML file to write.",
                                             dir_okay=False)]
 
@@ -35,10 +35,11 @@ OutputOption = Annotated[Path, typer.Option("--output", "-o", help="XML file to 
 def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
                   la: LaOption = None, db: DbOption = None, as_json: JsonOption = False,
                   today: TodayOption = None) -> None:
-    """The DfE Children in Need census return (XML, schema 2024) for a collection year:
-    every child with an episode open in the year, as it stood on 31 March. A child whose
-    record breaks a DfE validation rule is left out and listed with the rule; the exit
-    code is then 1."""
+    """The DfE Children in Need census return (XML, in the year's layout, checked against
+    the year's schema) for a collection year: every child with an episode open in the year,
+    as it stood on 31 March. A child whose record breaks a DfE error rule is left out and
+    listed with the rule (the exit code is then 1); a DfE query is listed as a warning and
+    the child stays in the file."""
     from cintui.casework import census
     from cintui.export.census import SchemaInvalid, write_xml
 
@@ -51,6 +52,7 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
     _check_folder(output)
     with _reading(ctx, db) as rows:
         ret = census.build_return(rows, year, today=now)
+        la = la or census.store_la_number(rows)
     period = ret.period
     if not ret.children and not ret.excluded:
         raise CliError(f"no child had an episode open in the {period.year} collection year "
@@ -63,13 +65,19 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
         _echo_json({
             "year": period.year, "reference_date": period.reference_date.isoformat(),
             "children": len(ret.children), "episodes": ret.episodes,
-            "excluded": [e._asdict() for e in ret.excluded],
+            "excluded": [_finding(e) for e in ret.excluded],
+            "queries": [_finding(q) for q in ret.queries],
             "file": str(written) if written else None,
         })
     else:
         _print_return(ret, written)
     if ret.excluded:
         raise typer.Exit(1)
+
+
+def _finding(f) -> dict:
+    return {"reference": f.reference or None, "rule": f.rule, "message": f.message,
+            "worker": f.worker or None}
 
 
 def _span(period) -> str:
@@ -82,15 +90,20 @@ def _print_return(ret, written: Path | None) -> None:
     span = _span(period)
     n, eps = len(ret.children), ret.episodes
     if written:
-        typer.echo(f"Wrote {written}: the {period.year} CIN census return ({span}), "
+        typer.echo(f"Wrote {written}: the {period.year} CIN census return ({period.label}, "
+                   f"{span}), "
                    f"{n} child{'ren' if n != 1 else ''}, {eps} episode{'s' if eps != 1 else ''}.")
     else:
         typer.echo(f"No file written: every child in the {period.year} return ({span}) "
                    "breaks a validation rule.")
-    if not ret.excluded:
-        return
-    left = ret.excluded_children
-    typer.echo(f"Left out {len(left)} child{'ren' if len(left) != 1 else ''} whose record "
-               "breaks a DfE validation rule (fix the record and export again):")
-    for e in ret.excluded:
-        typer.echo(f"  {e.reference}  {e.rule}  {e.message}")
+    if ret.excluded:
+        left = ret.excluded_children
+        typer.echo(f"Left out {len(left)} child{'ren' if len(left) != 1 else ''} whose record "
+                   "breaks a DfE validation rule (fix the record and export again):")
+        for e in ret.excluded:
+            typer.echo(f"  {e.reference}  {e.rule}  {e.message}")
+    if ret.queries:
+        typer.echo(f"Warning: {len(ret.queries)} DfE quer{'ies' if len(ret.queries) != 1 else 'y'}"
+                   " (in the file: check the data, or give the DfE the reason when you submit):")
+        for q in ret.queries:
+            typer.echo(f"  {q.reference or '(return)'}  {q.rule}  {q.message}")

@@ -73,8 +73,10 @@ def child_add(
     reference: Annotated[
         str | None, typer.Option("--reference", help="Case reference (default: next free).")
     ] = None,
-    gender: Annotated[str, typer.Option("--gender", help="Census code: 1 male, 2 female, "
-                                        "0 not recorded/unborn, 9 indeterminate.")] = "0",
+    sex: Annotated[str, typer.Option("--sex", help="Census sex: M, F or U (unknown; an "
+                                     "unborn child is U).")] = "U",
+    gender_identity: Annotated[str, typer.Option(
+        "--gender-identity", help="Only if the child or family has said.")] = "",
     ethnicity: Annotated[str, typer.Option("--ethnicity", help="Census code, e.g. WBRI.")] = "NOBT",
     disability: Annotated[
         list[str] | None, typer.Option("--disability", help="Census code; repeat for several.")
@@ -100,7 +102,8 @@ def child_add(
         first_name=first_name, last_name=last_name,
         dob=_parse_date(dob, "--dob") if dob else None,
         expected_dob=_parse_date(expected_dob, "--expected-dob") if expected_dob else None,
-        reference=reference, gender=gender, ethnicity=ethnicity.upper(),
+        reference=reference, sex=sex.upper(), gender_identity=gender_identity,
+        ethnicity=ethnicity.upper(),
         disabilities=" ".join(d.upper() for d in disability or ["NONE"]),
         primary_need=primary_need.upper(), referral_source=referral_source.upper(),
         referral_date=_parse_date(referral_date, "--referral-date") if referral_date else now,

@@ -7,7 +7,6 @@ import os
 import sys
 from difflib import get_close_matches
 from importlib import import_module
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -30,7 +29,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "deadline": ("Print the date a timescale ends", "deadline"),
     "demo": ("Create a store full of synthetic children", "demo"),
     "due": ("Everything due or overdue", "due"),
-    "child": ("Children on the store.", "children", "endings"),
+    "child": ("Children on the store.", "children", "endings", "admin"),
     "export": ("Exports for families, agencies and managers.",
                "census", "meetings", "plans", "visits", "transfer"),
     "policy": ("Policy profiles: each authority's timescales.", "policy"),
@@ -44,7 +43,12 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "close": ("Closing a case (TRA, BEX 3)", "endings"),
     "stepdown": ("Step-down to early help / TAF (WIR 3)", "transfer"),
     "transfer": ("Transfer to another authority (BEX 4)", "transfer"),
-    "import": ("Imports from other authorities.", "transfer"),
+    "import": ("Imports: another authority's transfer pack, an existing caseload.",
+               "transfer", "imports"),
+    "authority": ("Your local authority: name, DfE LA number, policy profile.", "admin"),
+    "team": ("Teams: name, service, manager.", "admin"),
+    "worker": ("Workers who use cintui: add, list, edit, leave.", "admin"),
+    "cp": ("Child protection: strategy discussion, section 47 enquiry", "child_protection"),
 }
 
 
@@ -130,6 +134,7 @@ USER_ERRORS = {
     "cintui.reference.policies": ("UnknownPolicy",),
     "cintui.domain.policy": ("PolicyError",),
     "cintui.domain.child": ("InvalidChildDetails",),
+    "cintui.domain.child_protection": ("InvalidChildProtection",),
     "cintui.casework.lookup": ("CaseworkError",),
 }
 
@@ -164,21 +169,10 @@ def run(argv: list[str] | None = None) -> None:
         if isinstance(exc, _user_errors()):
             typer.echo(f"cintui: {exc}", err=True)
             sys.exit(EXIT_USAGE)
-        log = _log_crash()
+        from cintui.reference import config
+
+        log = config.log_crash(exc)
         typer.echo(f"cintui: internal error ({type(exc).__name__}); details in {log}", err=True)
         sys.exit(1)
     if isinstance(result, int) and result:
         sys.exit(result)
-
-
-def _log_crash() -> Path:
-    """A bug is not the user's fault: keep the traceback in a private file, not on screen."""
-    import traceback
-
-    from cintui.reference import config
-
-    path = config.data_dir(create=True) / "crash.log"
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(traceback.format_exc() + "\n")
-    return path
-

@@ -12,8 +12,10 @@ import typer
 from cintui.cli.common import (
     CliError,
     DbOption,
+    JsonOption,
     TodayOption,
     _console,
+    _echo_json,
     _parse_date,
     _reading,
     _today,
@@ -21,7 +23,8 @@ from cintui.cli.common import (
 )
 
 report_app = typer.Typer(help="Reports for managers and committees: compliance with "
-                              "timescales, and performance.", no_args_is_help=True)
+                              "timescales, performance, and census completeness.",
+                         no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
 FromOption = Annotated[str | None, typer.Option(
@@ -203,3 +206,70 @@ def _print_performance(data: dict) -> None:
     for w in cl["by_worker"]:
         t.add_row(escape(w["name"] or w["worker"]), str(w["children"]))
     console.print(t)
+
+
+@report_app.command("census")
+def report_census(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Option(
+        "--year", metavar="YYYY", help="The collection year, named for the 31 March it ends "
+        "on (2026: the 2025-26 collection). 2024 to 2027.")],
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """Census completeness, per worker: each child who would be left out of the year's CIN
+    census return (an error) or queried by the DfE, and what to fix, so the team can clear
+    them before the return is due. Writes no file."""
+    from cintui.casework import census
+    from cintui.domain.census import completeness, fix_for
+
+    now = _today(today)
+    try:
+        census.census_period(year, now)
+    except census.InvalidCensusInput as exc:
+        raise CliError(str(exc)) from None
+    with _reading(ctx, db) as rows:
+        ret = census.build_return(rows, year, today=now)
+    workers, whole = completeness(ret)
+    period = ret.period
+
+    def item(f) -> dict:
+        return {"reference": f.reference or None, "rule": f.rule,
+                "kind": "query" if f.query else "error", "message": f.message,
+                "fix": fix_for(f.rule) or None}
+
+    if as_json:
+        _echo_json({
+            "format": "cintui-census-completeness", "format_version": 1,
+            "year": period.year, "collection": period.label,
+            "reference_date": period.reference_date.isoformat(),
+            "children_in_return": len(ret.children) + len(ret.excluded_children),
+            "left_out": len(ret.excluded_children),
+            "queried": len({q.reference for q in ret.queries if q.reference}),
+            "workers": [{"worker": w.worker or None, "children": len(w.children),
+                         "items": [item(f) for f in (*w.left_out, *w.queried)]}
+                        for w in workers],
+            "return": [item(q) for q in whole],
+        })
+        return
+    total = len(ret.children) + len(ret.excluded_children)
+    typer.echo(f"CIN census {period.label} (--year {period.year}, reference date "
+               f"{period.reference_date.isoformat()}): {total} children; "
+               f"{len(ret.excluded_children)} would be left out, "
+               f"{len({q.reference for q in ret.queries if q.reference})} queried.")
+    if not workers and not whole:
+        typer.echo("Nothing to fix: every child goes in the return with no query.")
+    for w in workers:
+        typer.echo("")
+        typer.echo(f"{w.worker or '(no worker allocated)'}: {len(w.children)} "
+                   f"child{'ren' if len(w.children) != 1 else ''} to clear")
+        for f in (*w.left_out, *w.queried):
+            kind = "query" if f.query else "LEFT OUT"
+            fix = fix_for(f.rule)
+            typer.echo(f"  {f.reference}  {f.rule:<6} {kind:<8} {f.message}")
+            if fix:
+                typer.echo(f"  {'':{len(f.reference)}}  {'':6} {'':8} fix: {fix}")
+    if whole:
+        typer.echo("")
+        typer.echo("The return as a whole (a reason for the DfE, or records to check):")
+        for q in whole:
+            typer.echo(f"  {q.rule:<6} {q.message}")

@@ -29,6 +29,7 @@ from cintui.cli.common import (
     _yes_no,
     app,
     export_app,
+    import_app,
 )
 from cintui.store import access
 
@@ -36,10 +37,8 @@ stepdown_app = typer.Typer(help="Step-down to early help / TAF (WIR 3): record, 
                            "complete; the step-down pack.", no_args_is_help=True)
 transfer_app = typer.Typer(help="Transfer to another authority (BEX 4): record, decide, "
                            "pack sent.", no_args_is_help=True)
-import_app = typer.Typer(help="Imports from other authorities.", no_args_is_help=True)
 app.add_typer(stepdown_app, name="stepdown")
 app.add_typer(transfer_app, name="transfer")
-app.add_typer(import_app, name="import")
 
 ByOption = Annotated[str | None, typer.Option("--by", help="Who records it (default: the "
                                               "child's worker).")]

@@ -66,6 +66,12 @@ def check_birth_dates(dob: date | None, expected_dob: date | None, today: date) 
         )
 
 
+def check_sex(sex: str, dob: date | None, expected_dob: date | None) -> None:
+    """The census records no sex before birth: an unborn child's sex is U (DfE 8750)."""
+    if dob is None and expected_dob is not None and sex != "U":
+        raise InvalidChildDetails("sex", "an unborn child's sex is U (unknown) until the birth")
+
+
 def check_dates_in_order(*pairs: tuple[str, date | None]) -> None:
     """Each named date must be on or after the one before it (referral → assessment → ...)."""
     last_name, last = None, None

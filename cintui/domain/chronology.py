@@ -21,30 +21,35 @@ from cintui.domain.consent import (
     ConsentFact,
 )
 from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
+from cintui.domain.workforce import ReallocationFact
 
 # Order on the same day: how a case moves, so a referral reads before the assessment it
 # started, and a decision before the closure it led to.
 KINDS: tuple[str, ...] = (
     "referral",
     "assessment",
+    "protection",
     "plan",
     "visit",
     "meeting",
     "rag",
     "consent",
     "decision",
+    "allocation",
     "closure",
     "note",
 )
 KIND_LABELS = {
     "referral": "Referral",
     "assessment": "Assessment",
+    "protection": "Child protection",
     "plan": "CIN plan",
     "visit": "Visit",
     "meeting": "Meeting",
     "rag": "RAG rating",
     "consent": "Consent",
     "decision": "Decision",
+    "allocation": "Allocation",
     "closure": "Closure",
     "note": "Note",
 }
@@ -156,6 +161,14 @@ def decision_entries(facts: Iterable[DecisionFact]) -> list[ChronologyEntry]:
     return [ChronologyEntry(f.made_on, "decision",
                             f"{DECISION_KIND_LABELS.get(f.kind, f.kind)}: {f.decision}",
                             who=f.who, detail=f"Rationale: {f.rationale}", ref=f.ref)
+            for f in facts]
+
+
+def allocation_entries(facts: Iterable[ReallocationFact]) -> list[ChronologyEntry]:
+    """Each reallocation: to whom, from whom, who moved the child and why."""
+    return [ChronologyEntry(f.on, "allocation", f"Reallocated to {f.to_worker}"
+                            + (f" (from {f.from_worker})" if f.from_worker else ""),
+                            who=f.by, detail=f.reason, ref=f.ref)
             for f in facts]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.reports import REREFERRAL_BANDS, rereferral_band  # WAR 3.2-3.4: one rule
+from cintui.domain.workforce import MANAGER_ROLES, ROLE_LABELS, needs_role
 
 DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction", "other")
 DECISION_KIND_LABELS = {
@@ -24,14 +25,7 @@ DECISION_KIND_LABELS = {
     "other": "Other",
 }
 # TRA, BEX 3: "the team manager decides"; disputes go on to the service manager.
-DECIDER_ROLES = ("team_manager", "service_manager")
-ROLE_LABELS = {
-    "social_worker": "Social worker",
-    "senior_practitioner": "Senior practitioner",
-    "team_manager": "Team manager",
-    "service_manager": "Service manager",
-    "business_support": "Business support",
-}
+DECIDER_ROLES = MANAGER_ROLES
 ENDING_STATUS_LABELS = {
     "recommended": "recommended, waiting for the manager's decision",
     "approved": "approved by the manager",
@@ -94,11 +88,6 @@ def check_decision(kind: str, decision: str, rationale: str, made_by: str,
     elif made_on > today:
         problems.append(Problem("made_on", f"{_day(made_on)} is in the future"))
     return problems
-
-
-def may_decide_closure(role: str) -> bool:
-    """TRA, BEX 3: the team manager decides a closure (a service manager may too)."""
-    return role in DECIDER_ROLES
 
 
 # ---------------------------------------------------------------- closure (TRA, BEX 3)
@@ -209,15 +198,12 @@ def describe_blockers(items: Iterable[ChecklistItem]) -> str:
 
 
 def check_closure_decision(approve: bool, rationale: str, role: str, decided_on: date | None,
-                           recommended_on: date, today: date) -> list[Problem]:
+                           recommended_on: date, today: date, who: str = "") -> list[Problem]:
     """TRA, BEX 3-4: the team manager decides, with a rationale, on or after the
-    recommendation and not in the future."""
+    recommendation and not in the future. `who` decides, with `role` ("" if not a worker)."""
     problems = []
-    if not may_decide_closure(role):
-        now = (f"this worker is a {ROLE_LABELS.get(role, role).lower()}" if role
-               else "name the manager deciding")
-        problems.append(Problem("by", "TRA, BEX 3: only a team manager or service manager "
-                                f"decides a closure ({now})"))
+    if (refusal := needs_role(who, role, DECIDER_ROLES)) is not None:
+        problems.append(Problem("by", f"TRA, BEX 3: deciding a closure {refusal}"))
     if not rationale.strip():
         problems.append(Problem("rationale", "BEX 4: give the rationale for the decision"))
     if decided_on is None:
@@ -342,5 +328,5 @@ __all__ = [
     "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
     "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",
     "closure_checklist", "describe_blockers", "describe_interval", "letter_recipients",
-    "may_decide_closure", "rereferral_band",
+    "rereferral_band",
 ]

@@ -26,6 +26,8 @@ TIMESCALE_KEYS: tuple[str, ...] = (
     "step_down",
     "transfer_in_meeting",
     "direct_payment_review",
+    "s47_start",
+    "icpc",
 )
 UNITS: tuple[str, ...] = ("working_days", "days", "weeks", "months")
 

@@ -38,6 +38,8 @@ LABELS = {
     "step_down": "Step-down completed",
     "transfer_in_meeting": "Transfer-in meeting",
     "direct_payment_review": "Direct payment review",
+    "s47_start": "Section 47 enquiry started",
+    "icpc": "Initial child protection conference",
 }
 
 
@@ -55,6 +57,18 @@ class MeetingFact:
     minutes_circulated: date | None = None
     plan_circulated: date | None = None
     held: bool = True  # False: scheduled, not yet held
+
+
+@dataclass(frozen=True)
+class EnquiryFact:
+    """A strategy discussion and what followed (Working Together 2023): the section 47
+    enquiry it decided, and the initial child protection conference or that none is needed."""
+
+    strategy_on: date
+    decided_s47: bool = True
+    s47_started: date | None = None
+    icpc_held: date | None = None
+    icpc_not_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,7 @@ class ChildEvents:
     direct_payments_started: date | None = None
     last_direct_payment_review: date | None = None
     closed: date | None = None  # episode closed: only the closure notification can be due
+    enquiries: tuple[EnquiryFact, ...] = ()  # strategy discussions, oldest first
 
 
 class DueState(StrEnum):
@@ -227,6 +242,21 @@ def _direct_payments(e: ChildEvents) -> Iterator[_Clock]:
         yield "direct_payment_review", last, label, f"the {label}"
 
 
+def _child_protection(e: ChildEvents) -> Iterator[_Clock]:
+    # Working Together 2023: a strategy discussion that decides on a section 47 enquiry
+    # starts it as soon as possible, and the ICPC is held within 15 working days of it.
+    for q in e.enquiries:
+        if not q.decided_s47:
+            continue
+        when = f"strategy discussion ({_day(q.strategy_on)})"
+        if q.s47_started is None:
+            yield ("s47_start", q.strategy_on, when,
+                   "the strategy discussion that decided a section 47 enquiry")
+        if q.icpc_held is None and not q.icpc_not_required:
+            yield ("icpc", q.strategy_on, when,
+                   "the strategy discussion at which the section 47 enquiry was started")
+
+
 def _clocks(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
     yield from _closure(e)
     if e.closed:
@@ -241,6 +271,7 @@ def _clocks(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
     yield from _step_down(e)
     yield from _transfer_in(e)
     yield from _direct_payments(e)
+    yield from _child_protection(e)
 
 
 # ---------------------------------------------------------------------- assembling

@@ -1,10 +1,51 @@
-"""Workers and caseloads: pure rules the app and reports share."""
+"""The people who use cintui and their caseloads: roles, who may take a manager's step,
+the checks on a new team or worker, leaving, reallocating a child. Pure rules the set-up
+(casework.admin), the endings and the reports share."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+
+from cintui.domain.people import InvalidContact, check_email
 
 TYPICAL_CASELOAD = range(15, 22)  # WAR 3.5 / 6.2.1: about 15, county average 16-21
+
+# The one list of roles (store codes, in the order a form offers them) and their names.
+ROLE_LABELS = {
+    "social_worker": "Social worker",
+    "senior_practitioner": "Senior practitioner",
+    "team_manager": "Team manager",
+    "service_manager": "Service manager",
+    "reviewing_officer": "Independent reviewing / QA officer",
+    "business_support": "Business support officer",
+}
+ROLES = tuple(ROLE_LABELS)
+# TRA, BEX 3, WIR 3, BEX 4: the team manager decides (closure, step-down, transfer,
+# reallocation); a service manager may too, and settles a dispute escalated to them.
+MANAGER_ROLES = ("team_manager", "service_manager")
+CASE_HOLDING_ROLES = ("social_worker", "senior_practitioner")  # WIR 2.3: lead professional
+HOLDER_ROLES = CASE_HOLDING_ROLES + MANAGER_ROLES  # a manager may hold a few children
+# Short names a worker may type for a role (besides its label and code).
+ROLE_ALIASES = {
+    "sw": "social_worker", "sp": "senior_practitioner", "tm": "team_manager",
+    "sm": "service_manager", "iro": "reviewing_officer", "qa": "reviewing_officer",
+    "independent reviewer": "reviewing_officer", "quality assurance": "reviewing_officer",
+    "independent reviewing officer": "reviewing_officer", "bs": "business_support",
+    "business support": "business_support",
+}
+USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,63}")
+LA_NUMBER = re.compile(r"\d{3}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with what was typed; `field` names the input, `message` says why."""
+
+    field: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -23,3 +64,186 @@ def typical_worker(workers: list[WorkerSummary]) -> WorkerSummary | None:
     if typical:
         return typical[0]
     return max(social, key=lambda w: w.open_children, default=None)
+
+
+# ---------------------------------------------------------------- roles
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
+
+
+def parse_role(text: str) -> str | None:
+    """The role code for what a worker typed ("team manager", "team_manager", "TM"), or
+    None when it names no role."""
+    wanted = _words(text)
+    for code, label in ROLE_LABELS.items():
+        if wanted in (_words(code), _words(label)):
+            return code
+    return ROLE_ALIASES.get(wanted)
+
+
+def role_choices() -> str:
+    return ", ".join(_words(code) for code in ROLES)
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role.replace("_", " "))
+
+
+def _in_a_sentence(role: str) -> str:
+    label = role_label(role)
+    return label[:1].lower() + label[1:]
+
+
+def a_role(role: str) -> str:
+    """"a social worker", "an independent reviewing / QA officer"."""
+    label = _in_a_sentence(role)
+    return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
+
+
+def needs_role(who: str, role: str, allowed: Iterable[str] = MANAGER_ROLES) -> str | None:
+    """None when someone with `role` may take the step; else the refusal, naming the role
+    needed and theirs: "needs a team manager or service manager; amira.ashdown is a social
+    worker". `role` is "" for someone who is not a worker on the store."""
+    allowed = tuple(allowed)
+    if role in allowed:
+        return None
+    labels = [_in_a_sentence(r) for r in allowed]
+    needed = " or ".join(filter(None, (", ".join(labels[:-1]), labels[-1])))
+    now = f"is {a_role(role)}" if role else "is not a worker on this store"
+    return f"needs {'an' if needed[:1] in 'aeiou' else 'a'} {needed}; {who or 'you'} {now}"
+
+
+# ---------------------------------------------------------------- the authority
+
+
+def check_la_number(text: str) -> str | None:
+    """The problem with a DfE LA number (three digits, e.g. 820), or None."""
+    if not text.strip():
+        return "give the DfE LA number (three digits, e.g. 820)"
+    if not LA_NUMBER.fullmatch(text.strip()):
+        return f"{text.strip()!r} is not a DfE LA number (three digits, e.g. 820)"
+    return None
+
+
+def check_authority(name: str, la_number: str) -> list[Problem]:
+    problems = []
+    if not name.strip():
+        problems.append(Problem("name", "give the authority's name"))
+    elif len(name.strip()) > 200:
+        problems.append(Problem("name", "the name is longer than 200 characters"))
+    if (problem := check_la_number(la_number)) is not None:
+        problems.append(Problem("la", problem))
+    return problems
+
+
+# ---------------------------------------------------------------- teams and workers
+
+
+def check_team(name: str, service: str = "") -> list[Problem]:
+    problems = []
+    if not name.strip():
+        problems.append(Problem("name", "give the team's name"))
+    elif len(name.strip()) > 120:
+        problems.append(Problem("name", "a team's name is 120 characters at most"))
+    if len(service.strip()) > 120:
+        problems.append(Problem("service", "a service's name is 120 characters at most"))
+    return problems
+
+
+def check_username(text: str) -> str | None:
+    """The problem with a username (what a worker signs in as: amira.ashdown), or None."""
+    value = text.strip()
+    if not value:
+        return "give a username, e.g. amira.ashdown"
+    if not USERNAME.fullmatch(value.lower()):
+        return (f"{value!r} is not a username: 2 to 64 letters, digits, dots, hyphens or "
+                "underscores, starting with a letter (e.g. amira.ashdown)")
+    return None
+
+
+def check_worker(username: str, name: str, role: str, email: str = "") -> list[Problem]:
+    """A worker's details as typed: username, full name, a role code (`parse_role` first),
+    an email address when given."""
+    problems = []
+    if (problem := check_username(username)) is not None:
+        problems.append(Problem("username", problem))
+    if not name.strip():
+        problems.append(Problem("name", "give the worker's full name"))
+    elif len(name.strip()) > 120:
+        problems.append(Problem("name", "a name is 120 characters at most"))
+    if role not in ROLES:
+        problems.append(Problem("role", f"{role!r} is not a role: choose one of "
+                                + role_choices()))
+    if email.strip():
+        try:
+            check_email(email)
+        except InvalidContact as exc:
+            problems.append(Problem("email", exc.problem))
+    return problems
+
+
+def check_leaving(username: str, left_on: date | None, today: date,
+                  open_children: int) -> list[Problem]:
+    """A worker leaves on a date not in the future; their open children are reallocated
+    first, so no child is left without a worker."""
+    problems = []
+    if left_on is None:
+        problems.append(Problem("on", "give the date they left"))
+    elif left_on > today:
+        problems.append(Problem("on", f"{_day(left_on)} is in the future"))
+    if open_children:
+        problems.append(Problem("worker", f"{username} still holds {_count(open_children)}: "
+                                "reallocate them first (cintui child reallocate CHILD --to "
+                                "WORKER, or a in the team view)"))
+    return problems
+
+
+# ---------------------------------------------------------------- reallocation
+
+
+@dataclass(frozen=True)
+class ReallocationFact:
+    """A child moved from one worker to another (a store `reallocation` row)."""
+
+    on: date
+    to_worker: str
+    from_worker: str = ""  # "" when the child had no worker
+    by: str = ""
+    reason: str = ""
+    ref: str = ""
+
+
+def check_receiver(to: str, role: str, active: bool) -> list[Problem]:
+    """The worker children are reallocated to: still working here, in a role that holds
+    children (`HOLDER_ROLES`)."""
+    if not active:
+        return [Problem("to", f"{to} has left: choose someone working here now")]
+    if (problem := needs_role(to, role, HOLDER_ROLES)) is not None:
+        return [Problem("to", f"holding a child {problem}")]
+    return []
+
+
+def check_reallocation(on: date | None, today: date, *, referral: date | None,
+                       same_worker: bool, to: str) -> list[Problem]:
+    """One child to another worker (not the one holding them already), on a date not in the
+    future nor before the child's referral."""
+    problems = []
+    if same_worker:
+        problems.append(Problem("to", f"already allocated to {to}"))
+    if on is None:
+        problems.append(Problem("on", "give the date of the reallocation"))
+    elif on > today:
+        problems.append(Problem("on", f"{_day(on)} is in the future"))
+    elif referral is not None and on < referral:
+        problems.append(Problem("on", f"{_day(on)} is before the referral ({_day(referral)})"))
+    return problems
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _count(n: int) -> str:
+    return f"{n} open child{'' if n == 1 else 'ren'}"

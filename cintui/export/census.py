@@ -1,9 +1,10 @@
-"""The DfE Children in Need census return as XML (DOMAIN.md §10), in the element order of
-`CIN_census_schema_2024.xsd`, written readable by its owner only.
+"""The DfE Children in Need census return as XML (DOMAIN.md §10), in the layout of the
+year's schema (`CIN_census_schema_YYYY.xsd`: from 2024-25 `Sex` in place of
+`GenderCurrent`), written readable by its owner only.
 
-Only the children in the return (`CensusReturn.children`, which break no validation rule)
-are written. The store keeps no section 47 enquiries or child protection plans, so none
-are returned. The `Source` header (level L, the authority's DfE LA number, software
+Only the children in the return (`CensusReturn.children`, which break no error rule) are
+written, with their section 47 enquiries. The store keeps no child protection plans, so
+none are returned. The `Source` header (level L, the authority's DfE LA number, software
 "cintui") is written when the LA number is given.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from cintui.domain.census import CensusChild, CensusEpisode, CensusReturn
+from cintui.domain.census import CensusChild, CensusEpisode, CensusPeriod, CensusReturn
 from cintui.export.files import write_private
 
 
@@ -31,7 +32,7 @@ def _day(d: date) -> str:
     return d.isoformat()  # xs:date
 
 
-def _child(children, child: CensusChild) -> None:
+def _child(children, child: CensusChild, period: CensusPeriod) -> None:
     el = _add(children, "Child")
     ids = _add(el, "ChildIdentifiers")
     _add(ids, "LAchildID", child.reference)
@@ -41,9 +42,12 @@ def _child(children, child: CensusChild) -> None:
         _add(ids, "UPNunknown", child.upn_unknown)
     if child.dob is not None:
         _add(ids, "PersonBirthDate", _day(child.dob))
-    else:
+    if child.expected_dob is not None:
         _add(ids, "ExpectedPersonBirthDate", _day(child.expected_dob))
-    _add(ids, "GenderCurrent", child.gender)
+    if period.uses_sex:
+        _add(ids, "Sex", child.sex)
+    else:
+        _add(ids, "GenderCurrent", child.gender_current())
     about = _add(el, "ChildCharacteristics")
     _add(about, "Ethnicity", child.ethnicity)
     if child.disabilities:
@@ -77,6 +81,14 @@ def _episode(parent, ep: CensusEpisode) -> None:
         _add(plan, "CINPlanStartDate", _day(ep.cin_plan_start))
         if ep.cin_plan_end is not None:
             _add(plan, "CINPlanEndDate", _day(ep.cin_plan_end))
+    for s47 in ep.section47:
+        mod = _add(el, "Section47")
+        _add(mod, "S47ActualStartDate", _day(s47.start))
+        if s47.icpc_target is not None:
+            _add(mod, "InitialCPCtarget", _day(s47.icpc_target))
+        if s47.icpc_date is not None:
+            _add(mod, "DateOfInitialCPC", _day(s47.icpc_date))
+        _add(mod, "ICPCnotRequired", "true" if s47.icpc_not_required else "false")
     _add(el, "ReferralNFA", "true" if ep.referral_nfa else "false")
 
 
@@ -99,11 +111,13 @@ def to_xml(ret: CensusReturn, *, la: str | None = None) -> bytes:
         _add(source, "SoftwareCode", "cintui")
     children = _add(message, "Children")
     for child in ret.children:
-        _child(children, child)
+        _child(children, child, ret.period)
     return etree.tostring(message, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-SCHEMA_FILE = "CIN_census_schema_2024.xsd"  # the DfE's, shipped in cintui.data
+def schema_file(year: int) -> str:
+    """The year's DfE schema, shipped in cintui.data (data/CIN_census_schemas.md)."""
+    return f"CIN_census_schema_{year}.xsd"
 
 
 class SchemaInvalid(ValueError):
@@ -111,13 +125,14 @@ class SchemaInvalid(ValueError):
 
 
 @cache
-def schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.fromstring((files("cintui.data") / SCHEMA_FILE).read_bytes()))
+def schema(year: int) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.fromstring((files("cintui.data") / schema_file(year))
+                                            .read_bytes()))
 
 
-def schema_errors(data: bytes) -> list[str]:
-    """What the DfE schema finds wrong with `data` (none for a file the DfE will load)."""
-    check = schema()
+def schema_errors(data: bytes, year: int) -> list[str]:
+    """What the year's DfE schema finds wrong with `data` (none for a file it accepts)."""
+    check = schema(year)
     if check.validate(etree.fromstring(data)):
         return []
     return [f"line {e.line}: {e.message}" for e in check.error_log]
@@ -125,11 +140,12 @@ def schema_errors(data: bytes) -> list[str]:
 
 def write_xml(ret: CensusReturn, path: Path | str, *, la: str | None = None) -> Path:
     """Write the return's XML to `path`, created (or replaced) readable by its owner only
-    before any byte is written; only once it validates against the DfE schema."""
+    before any byte is written; only once it validates against the year's DfE schema."""
     path = Path(path)
     data = to_xml(ret, la=la)
-    errors = schema_errors(data)
+    errors = schema_errors(data, ret.period.year)
     if errors:
-        raise SchemaInvalid(f"the return does not validate against {SCHEMA_FILE}, so no "
-                            f"file was written: {errors[0]}")
+        raise SchemaInvalid(f"the return does not validate against "
+                            f"{schema_file(ret.period.year)}, so no file was written: "
+                            f"{errors[0]}")
     return write_private(path, data)

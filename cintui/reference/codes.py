@@ -1,6 +1,8 @@
-"""DfE Children in Need census code lists (DOMAIN.md §10), shipped in data/census_codes.json.
+"""DfE Children in Need census code lists (DOMAIN.md §10), per collection year, shipped in
+data/census_codes.json (extracted from each year's schema: data/CIN_census_schemas.md).
 
-Coded fields are validated against these lists on every write to the store.
+Coded fields are validated against the current year's lists on every write to the store;
+a year's return is checked against that year's lists (`codes(name, year=...)`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
 
+YEARS = (2024, 2025, 2026, 2027)  # collection years, named for the 31 March they end on
+CURRENT_YEAR = YEARS[-1]  # the lists the store checks against
+# The store's lists. `gender` (1, 2, 0, 9) is a list of the 2023-24 return only: the store
+# keeps `sex` (M, F, U) and the 2024 return writes it as GenderCurrent.
 CODE_LISTS = (
-    "gender",
+    "sex",
     "ethnicity",
     "disability",
     "referral_source",
@@ -36,14 +42,21 @@ class InvalidCode(ValueError):
 
 
 @cache
-def _all() -> Mapping[str, Mapping[str, str]]:
+def _all() -> Mapping[int, Mapping[str, Mapping[str, str]]]:
     raw = json.loads((files("cintui.data") / "census_codes.json").read_text(encoding="utf-8"))
-    return MappingProxyType({k: MappingProxyType(raw[k]) for k in CODE_LISTS})
+    return MappingProxyType({
+        year: MappingProxyType({k: MappingProxyType(v) for k, v in raw[str(year)].items()})
+        for year in YEARS})
 
 
-def codes(code_list: str) -> Mapping[str, str]:
-    """Code -> label for one list, in the census order."""
-    return _all()[code_list]
+def year_lists(year: int) -> Mapping[str, Mapping[str, str]]:
+    """Every code list of one collection year's schema, by name."""
+    return _all()[year]
+
+
+def codes(code_list: str, year: int = CURRENT_YEAR) -> Mapping[str, str]:
+    """Code -> label for one list, in the census order (the current year's unless given)."""
+    return _all()[year][code_list]
 
 
 def label(code_list: str, code: str | None) -> str:

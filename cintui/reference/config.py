@@ -88,3 +88,15 @@ def save_setting(key: str, value: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(tmp, folder / SETTINGS_FILE)
+
+
+def log_crash(error: BaseException) -> Path:
+    """A bug is not the user's fault: its traceback goes to a private file, never on screen,
+    and without the frames' local variables (a passphrase, a child's name)."""
+    import traceback
+
+    path = data_dir(create=True) / "crash.log"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("".join(traceback.format_exception(error)) + "\n")
+    os.chmod(path, 0o600)
+    return path

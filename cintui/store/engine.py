@@ -179,7 +179,8 @@ def _sqlite_engine(path: Path, passphrase: str | None, *,
         url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
     # pysqlcipher would pick SingletonThreadPool; a queue pool shares the ~70 ms keyed
     # connections between the UI thread and workers.
-    engine = create_engine(url, poolclass=pool.QueuePool)
+    # Children's details never reach an error message (and so a log file) as query parameters.
+    engine = create_engine(url, poolclass=pool.QueuePool, hide_parameters=True)
     _configure_sqlite(engine, memory_security=memory_security)
     return engine
 
@@ -396,7 +397,7 @@ def open_url(url: str) -> Store:
             options = {"poolclass": pool.QueuePool}  # as for files opened by path
         else:
             options = {}
-        engine = create_engine(parsed, **options)
+        engine = create_engine(parsed, hide_parameters=True, **options)
     except ArgumentError as exc:
         raise StoreError(f"not a database URL: {exc}") from None
     except ImportError as exc:

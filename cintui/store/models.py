@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime
 from sqlalchemy import ForeignKey
 from sqlmodel import Field, SQLModel
 
+from cintui.domain.workforce import ROLES
 from cintui.reference import codes
 
 CHILD_STATUSES = ("referral", "assessment", "cin_plan", "closed")
 OPEN_STATUSES = ("referral", "assessment", "cin_plan")
-WORKER_ROLES = ("social_worker", "senior_practitioner", "team_manager", "service_manager",
-                "business_support")
+WORKER_ROLES = ROLES  # domain.workforce.ROLE_LABELS
 PERSON_KINDS = ("family", "professional")
 CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
 CONSENT_DECISIONS = ("given", "refused", "withdrawn")
@@ -40,6 +40,9 @@ DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction
 ENDING_KINDS = ("closure", "step_down", "transfer_out")
 ENDING_STATUSES = ("recommended", "approved", "declined", "disputed", "completed", "withdrawn")
 CONSENT_TO_SHARE = ("", "given", "refused", "not_sought")  # BEX 4, transfer to another LA
+# Child protection enquiries (revision 0014): domain.child_protection.
+STRATEGY_OUTCOMES = ("s47", "no_s47")
+S47_OUTCOMES = ("", "icpc", "no_icpc")
 
 
 def utcnow() -> datetime:
@@ -77,11 +80,26 @@ class StoreMeta(SQLModel, table=True):
     value: str
 
 
+class Authority(Row, table=True):
+    """The local authority the store belongs to (one row): its name on letters and packs,
+    its DfE LA number on the census return. Its policy profile is in `store_meta`."""
+
+    __tablename__ = "authority"
+
+    name: str = Field(max_length=200)
+    la_number: str = Field(max_length=3)
+
+
 class Team(Row, table=True):
     __tablename__ = "team"
 
     name: str = Field(index=True, unique=True, max_length=120)
     service: str = Field(default="", max_length=120)
+    manager_id: uuid.UUID | None = Field(  # revision 0009: the team manager
+        default=None, index=True, sa_column_args=[ForeignKey(  # a worker has a team too:
+            "worker.id", name="fk_team_manager", use_alter=True,  # the cycle is broken here
+            deferrable=True, initially="DEFERRED")],
+    )
 
 
 class Worker(Row, table=True):
@@ -95,6 +113,7 @@ class Worker(Row, table=True):
     )
     email: str = Field(default="", max_length=200)
     active: bool = True
+    left_on: date | None = None  # revision 0009: left; the history stays theirs
 
 
 class Family(Row, table=True):
@@ -115,7 +134,10 @@ class Child(Row, table=True):
     known_as: str = Field(default="", max_length=100)
     dob: date | None = None
     expected_dob: date | None = None  # unborn child (WIR: midwife "if unborn")
-    gender: str = Field(default="0", max_length=1)
+    # The census Sex (M, F, U: U for an unborn child or not known; DfE from 2024-25);
+    # revision 0014 moved the old GenderCurrent codes here (1 M, 2 F, 0 and 9 U).
+    sex: str = Field(default="U", max_length=1)
+    gender_identity: str = Field(default="", max_length=100)  # only as the worker records it
     ethnicity: str = Field(default="NOBT", max_length=4)
     disabilities: str = Field(default="NONE", max_length=100)  # space-separated codes
     upn: str = Field(default="", max_length=13)
@@ -499,6 +521,27 @@ class QualityCheck(Row, table=True):
     )
 
 
+class ChildProtectionEnquiry(Row, table=True):
+    """A strategy discussion and what followed it (Working Together; BEX 3: a Red need or a
+    deteriorating case): a section 47 enquiry, its outcome, and the initial child protection
+    conference (ICPC): its target date and when it was held, or that none was needed. One
+    census Section47 module once the enquiry has started."""
+
+    __tablename__ = "cp_enquiry"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID = Field(sa_column_args=deferred_fk("episode.id"), index=True)
+    strategy_on: date
+    strategy_outcome: str = Field(max_length=8)  # STRATEGY_OUTCOMES
+    strategy_notes: str = Field(default="")
+    s47_started: date | None = None
+    icpc_target: date | None = None
+    s47_outcome: str = Field(default="", max_length=8)  # S47_OUTCOMES
+    s47_concluded: date | None = None
+    icpc_held: date | None = None
+    recorded_by: str = Field(default="", max_length=200)
+
+
 class Ending(Row, table=True):
     """One ending process of an episode (DOMAIN.md §7): closure (TRA, BEX 3), step-down to
     early help (WIR 3) or transfer to another authority (BEX 4). Recommended, decided by a
@@ -571,6 +614,22 @@ class Decision(Row, table=True):
     )
 
 
+class Reallocation(Row, table=True):
+    """A child moved from one worker to another (revision 0009): dated, who did it, why.
+    The child's worker and team change with it; this row keeps the history."""
+
+    __tablename__ = "reallocation"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    from_worker_id: uuid.UUID | None = Field(  # None: the child had no worker
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
+    to_worker_id: uuid.UUID = Field(sa_column_args=deferred_fk("worker.id"), index=True)
+    reallocated_on: date
+    by: str = Field(max_length=200)
+    reason: str = Field(default="")
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained (STORE_NOTES.md). Written in the same transaction."""
 
@@ -607,7 +666,7 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
     """
     model = model or type(row)
     if issubclass(model, Child):
-        codes.check("gender", row.gender, "gender", required=True)
+        codes.check("sex", row.sex, "sex", required=True)
         codes.check("ethnicity", row.ethnicity, "ethnicity", required=True)
         codes.check_multi("disabilities", row.disabilities, "disability")
         codes.check("primary_need", row.primary_need, "primary_need", required=True)
@@ -659,6 +718,9 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("rating", row.rating, RAG_RATINGS)
     elif issubclass(model, QualityCheck):
         _one_of("kind", row.kind, QUALITY_CHECK_KINDS)
+    elif issubclass(model, ChildProtectionEnquiry):
+        _one_of("strategy_outcome", row.strategy_outcome, STRATEGY_OUTCOMES)
+        _one_of("s47_outcome", row.s47_outcome, S47_OUTCOMES)
     elif issubclass(model, Ending):
         _one_of("kind", row.kind, ENDING_KINDS)
         _one_of("status", row.status, ENDING_STATUSES)

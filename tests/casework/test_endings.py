@@ -145,7 +145,7 @@ def test_only_a_manager_decides(store):
     child_id = new_child(store)
     with store.session(ACTOR) as session:
         endings.recommend_closure(session, child_id, on=TODAY, by="Wendy", today=TODAY)
-    with pytest.raises(endings.EndingError, match="only a team manager"), \
+    with pytest.raises(endings.EndingError, match="closure needs a team manager or service manager; wendy.worker is a social"), \
             store.session(ACTOR) as session:
         endings.decide_closure(session, child_id, approve=True, rationale="ok", on=TODAY,
                                today=TODAY, by=WORKER, actor=ACTOR)
@@ -214,7 +214,7 @@ def test_dispute_goes_to_the_team_manager_then_the_service_manager(store):
     with pytest.raises(endings.ClosureBlocked, match="dispute"):
         close(store, child_id, reason="RC7", unmet_need=False)
     with store.session(ACTOR) as session:
-        with pytest.raises(endings.EndingError, match="service manager settles"):
+        with pytest.raises(endings.EndingError, match="settling it needs a service manager; tess.manager is a team manager"):
             endings.settle_dispute(session, child_id, outcome="upheld", rationale="x",
                                    on=TODAY, today=TODAY, by=MANAGER, actor=ACTOR)
         endings.settle_dispute(session, child_id, outcome="upheld",

@@ -11,6 +11,7 @@ import pytest
 
 from cintui.casework import caseload, cases, due, team
 from cintui.domain.timescales import DueState
+from cintui.domain.workforce import CASE_HOLDING_ROLES
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 
@@ -102,4 +103,4 @@ def test_the_team_manager_without_children_has_no_line(conn):
     assert managers
     view = team.load_team(conn, TODAY, name)
     assert view.workers and not {w.username for w in view.workers} & managers
-    assert all(w.children or w.role in team.CASE_HOLDERS for w in view.workers)
+    assert all(w.children or w.role in CASE_HOLDING_ROLES for w in view.workers)

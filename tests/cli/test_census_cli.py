@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import PASSPHRASE, TODAY, run_subprocess
-from tests.export.test_census_export import XSD, build_small_store
+from tests.export.test_census_export import build_small_store, year_schema
 
 
 @pytest.fixture
@@ -36,8 +36,8 @@ def test_summary_names_the_file_and_lists_each_child_left_out(cli, store, tmp_pa
     result = _census(cli, store, out, "--year", "2026")
     assert result.code == 1, result.err  # children were left out
     lines = result.out.splitlines()
-    assert lines[0] == (f"Wrote {out}: the 2026 CIN census return (1 April 2025 to 31 March "
-                        "2026), 3 children, 3 episodes.")
+    assert lines[0] == (f"Wrote {out}: the 2026 CIN census return (2025-26, 1 April 2025 to "
+                        "31 March 2026), 3 children, 3 episodes.")
     assert lines[1].startswith("Left out 2 children whose record breaks a DfE validation rule")
     assert lines[2].split(None, 2)[:2] == ["F1", "1103"]
     assert "assessment start 2025-06-01 is before the referral date" in lines[2]
@@ -66,25 +66,44 @@ def test_a_clean_return_exits_0_and_validates(cli, store, tmp_path):
     result = _census(cli, store, out, "--year", "2026", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["excluded"] == []
-    if XSD.exists():
-        schema = etree.XMLSchema(etree.parse(str(XSD)))
-        assert schema.validate(etree.parse(str(out))), schema.error_log
+    schema = year_schema(2026)
+    assert schema.validate(etree.parse(str(out))), schema.error_log
+
+
+def test_queries_are_warnings_the_child_stays_in_the_file(cli, store, tmp_path):
+    # DfE 8770Q: A1 (born 2015, of school age) with no UPN nor a reason: a query, not an
+    # error. The child is in the file, the query listed, and the exit code 0.
+    _drop(store, "F1", "G1")
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE child SET upn = '' WHERE reference = 'A1'")
+    out = tmp_path / "cin.xml"
+    result = _census(cli, store, out, "--year", "2026")
+    assert result.code == 0, result.err
+    assert "A1" in etree.parse(str(out)).xpath("//LAchildID/text()")
+    lines = result.out.splitlines()
+    warning = lines.index(next(x for x in lines if x.startswith("Warning:")))
+    assert "check the data, or give the DfE the reason" in lines[warning]
+    assert any(x.split()[:2] == ["A1", "8770Q"] for x in lines[warning + 1:])
+    data = json.loads(_census(cli, store, out, "--year", "2026", "--json").out)
+    assert {(q["reference"], q["rule"]) for q in data["queries"]} >= {("A1", "8770Q")}
 
 
 def test_the_year_in_progress_can_be_returned_but_not_one_not_started(cli, store, tmp_path):
     # Today is 23 Nov 2026: the 2027 collection (from 1 April 2026) has started.
     result = _census(cli, store, tmp_path / "y2027.xml", "--year", "2027", "--json")
     assert json.loads(result.out)["children"] == 3  # A1, B1 and E1
-    result = _census(cli, store, tmp_path / "y2028.xml", "--year", "2028")
+    result = cli("export", "census", "--db", store, "-o", tmp_path / "y.xml", "--year",
+                 "2027", "--today", "2026-03-31")
     assert result.code == 2
-    assert result.err.strip() == ("cintui: --year: the 2028 collection (1 April 2027 to "
-                                  "31 March 2028) has not started yet")
-    assert not (tmp_path / "y2028.xml").exists()
+    assert result.err.strip() == ("cintui: --year: the 2027 collection (1 April 2026 to "
+                                  "31 March 2027) has not started yet")
+    assert not (tmp_path / "y.xml").exists()
 
 
 @pytest.mark.parametrize(("year", "says"), [
     ("26", "is not a year"), ("20260", "is not a year"), ("next", "is not a year"),
-    ("1999", "before 2000"),
+    ("1999", "not a collection cintui returns (2024 to 2027"),
+    ("2028", "not a collection cintui returns (2024 to 2027"),
 ])
 def test_a_bad_year_is_one_line_and_exit_2(cli, store, tmp_path, year, says):
     result = _census(cli, store, tmp_path / "x.xml", "--year", year)
@@ -125,10 +144,11 @@ def test_when_every_child_is_left_out_no_file_is_written(cli, store, tmp_path):
 
 
 def test_a_year_with_nobody_in_it_says_so(cli, store, tmp_path):
-    result = _census(cli, store, tmp_path / "x.xml", "--year", "2010")
+    _drop(store, "D1")  # the only child open in the 2023-24 year
+    result = _census(cli, store, tmp_path / "x.xml", "--year", "2024")
     assert result.code == 2
-    assert result.err.strip() == ("cintui: no child had an episode open in the 2010 collection "
-                                  "year (1 April 2009 to 31 March 2010); nothing written")
+    assert result.err.strip() == ("cintui: no child had an episode open in the 2024 collection "
+                                  "year (1 April 2023 to 31 March 2024); nothing written")
 
 
 def test_an_encrypted_store_needs_its_passphrase(cli, encrypted_demo_store, tmp_path,

@@ -142,7 +142,7 @@ def test_child_list_json_has_one_object_per_child(cli, demo_store):
 def test_child_add_then_list(cli, demo_store):
     before = len(children(cli, demo_store))
     result = cli("child", "add", "--db", demo_store, "--first-name", "Testy", "--last-name",
-                 "Example", "--dob", "2019-05-04", "--gender", "2", "--ethnicity", "WBRI",
+                 "Example", "--dob", "2019-05-04", "--sex", "F", "--ethnicity", "WBRI",
                  "--primary-need", "N4", "--reference", "T-1", "--today", TODAY.isoformat())
     assert result.code == 0, result.err
     rows = children(cli, demo_store)
@@ -167,7 +167,9 @@ def test_an_unborn_child_can_be_added_with_an_expected_date(cli, demo_store):
         (("--dob", "2027-01-01"), "future"),
         (("--dob", "2001-01-01"), "18"),
         (("--dob", "2020-02-30"), "not a date"),
-        (("--dob", "2020-01-01", "--gender", "7"), "gender"),
+        (("--dob", "2020-01-01", "--sex", "7"), "sex"),
+        (("--dob", "2020-01-01", "--sex", "2"), "M, F, U"),  # the old gender code
+        (("--expected-dob", "2027-02-01", "--sex", "F"), "unborn child's sex is U"),  # DfE 8750
         (("--dob", "2020-01-01", "--ethnicity", "XXXX"), "ethnicity"),
         (("--dob", "2020-01-01", "--disability", "WINGS"), "disabilit"),
         (("--dob", "2020-01-01", "--primary-need", "N42"), "primary_need"),

@@ -74,7 +74,7 @@ def test_the_whole_closure_path(cli, demo_store, ref, tmp_path):
              "--summary", "Needs met for 6 months")
     assert out["ending"]["status"] == "recommended"
     one_line_error(run(cli, demo_store, "close", "decide", ref, "--approve", "--rationale",
-                       "ok"), "only a team manager")  # CINTUI_USER is not a manager
+                       "ok"), "needs a team manager or service manager; test.worker is not a worker")
     out = ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale",
              "Needs met", "--by", MANAGER, "--on", "2026-11-16")
     assert out["notify_by"] == "2026-11-23"  # BEX 3: 5 working days

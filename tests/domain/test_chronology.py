@@ -32,7 +32,7 @@ def entry(when: date, kind: str, summary: str = "x", **kw) -> ChronologyEntry:
 
 def test_kinds_in_case_order_each_with_a_label():
     assert KINDS == ("referral", "assessment", "plan", "visit", "meeting", "rag", "consent",
-                     "decision", "closure", "note")
+                     "decision", "allocation", "closure", "note")
     assert set(KIND_LABELS) == set(KINDS)
     assert entry(MAR3, "rag").label == "RAG rating"
 
@@ -244,3 +244,19 @@ def test_a_discussion_without_a_decision_is_a_note_and_no_discussion_no_entry():
     fact = ConsentFact("service", "refused", MAR3, "p-dad", True,
                        withheld=WithheldConsentRecord(reasons="r"))
     assert [e.kind for e in consent_entries([fact])] == ["consent"]
+
+
+def test_a_reallocation_shows_to_whom_from_whom_who_and_why():
+    from cintui.domain.chronology import allocation_entries
+    from cintui.domain.workforce import ReallocationFact
+
+    entries = allocation_entries([
+        ReallocationFact(date(2026, 11, 20), "Ben Cole", "Amira Ashdown", "Tom Hale",
+                         "Amira is leaving", "r1"),
+        ReallocationFact(date(2026, 11, 2), "Amira Ashdown"),
+    ])
+    assert [(e.when, e.kind, e.summary, e.who, e.detail) for e in entries] == [
+        (date(2026, 11, 20), "allocation", "Reallocated to Ben Cole (from Amira Ashdown)",
+         "Tom Hale", "Amira is leaving"),
+        (date(2026, 11, 2), "allocation", "Reallocated to Amira Ashdown", "", "")]
+    assert entries[0].label == "Allocation"

@@ -29,12 +29,13 @@ def test_a_decision_needs_what_why_who_and_a_date_not_in_the_future():
 
 
 def test_only_a_team_or_service_manager_decides_a_closure():  # TRA, BEX 3
-    assert rules.may_decide_closure("team_manager")
-    assert rules.may_decide_closure("service_manager")
-    assert not rules.may_decide_closure("senior_practitioner")
+    for role in ("team_manager", "service_manager"):
+        assert rules.check_closure_decision(True, "why", role, TODAY, TODAY, TODAY) == []
     problems = rules.check_closure_decision(True, "why", "social_worker", TODAY,
-                                            date(2026, 11, 20), TODAY)
-    assert keys(problems) == ["by"] and "social worker" in problems[0].message
+                                            date(2026, 11, 20), TODAY, "amira.ashdown")
+    assert keys(problems) == ["by"]
+    assert problems[0].message == ("TRA, BEX 3: deciding a closure needs a team manager or "
+                                   "service manager; amira.ashdown is a social worker")
 
 
 def test_the_decision_is_not_before_the_recommendation():

@@ -76,6 +76,8 @@ def test_england_default_values():
         "step_down": (5, "working_days"),
         "transfer_in_meeting": (20, "working_days"),
         "direct_payment_review": (12, "months"),
+        "s47_start": (1, "working_days"),
+        "icpc": (15, "working_days"),  # Working Together 2023
     }
     england = policies.load_policy("england")
     assert england.timescale("assessment").source == "Working Together 2023"

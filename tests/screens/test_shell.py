@@ -119,3 +119,27 @@ async def test_a_plain_store_is_flagged_unencrypted_in_the_header(demo_store):
         assert screen_name(app) == "CaseloadScreen"
         assert UNENCRYPTED in app.sub_title
         assert app.screen.query_one("#children").row_count == my_open_children(app) > 0
+
+
+async def test_a_crash_never_shows_the_passphrase(tmp_path, monkeypatch, capsys):
+    """Textual's crash report prints every frame's locals; cintui's says where the details
+    are, and the log holds the traceback without locals (issue 24: the passphrase on screen)."""
+    import pytest
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(access, "create_location", broken)
+    app = CintuiApp(access.StoreLocation(path=tmp_path / "new.db"), today=TODAY)
+    with pytest.raises(Exception, match="disk on fire"):  # re-raised by the test harness
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for _ in range(2):
+                await type_text(pilot, UI_PASSPHRASE)
+                await pilot.press("enter")
+            await settle(pilot)
+    shown = capsys.readouterr().err  # what the terminal shows once the app has gone
+    assert "internal error" in shown and "crash.log" in shown
+    assert UI_PASSPHRASE not in shown
+    log = (tmp_path / "data" / "crash.log").read_text()
+    assert "disk on fire" in log and UI_PASSPHRASE not in log

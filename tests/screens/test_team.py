@@ -125,3 +125,42 @@ def test_team_view_snapshot(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
+    """Issue: completeness before the deadline: per worker, how many children would be
+    left out of the census return or queried; Enter lists them with the DfE rule and what
+    to fix, as `cintui report census` does."""
+    from cintui.casework import census
+    from cintui.domain.census import completeness
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        await settle(pilot)
+        table = screen.query_one("#census")
+        assert "CIN census 2026-27 (--year 2027)" in str(
+            screen.query_one("#census-title").render())
+        rows = {str(table.get_row_at(i)[0]): (int(str(table.get_row_at(i)[1])),
+                                              int(str(table.get_row_at(i)[2])))
+                for i in range(table.row_count)}
+        import sqlite3
+
+        with sqlite3.connect(demo_store) as conn:
+            expected, _ = completeness(census.build_return(conn, 2027))
+        assert rows == {w.worker: (len({f.reference for f in w.left_out}),
+                                   len({f.reference for f in w.queried}))
+                        for w in expected}
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await settle(pilot)
+        items = app.screen.query_one("#census-items")
+        first = expected[0]
+        assert items.row_count == len(first.left_out) + len(first.queried)
+        row = [str(c) for c in items.get_row_at(0)]
+        found = (*first.left_out, *first.queried)[0]
+        assert row[:2] == [found.reference, found.rule] and row[3] == found.message
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TeamScreen"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,28 @@ def add_child(store, n: int = 1, actor: str = "sw.one", **values) -> Child:
     with store.session(actor) as session:
         session.add(child)
     return child
+
+
+def add_old_child(store, first_name: str, gender: str = "0",
+                  actor: str = "sw.one") -> uuid.UUID:
+    """A child written to a store older than revision 0014, which has the census
+    GenderCurrent code (`gender`) and no `sex`: the columns of revision 0001, written and
+    audited as the cintui of that time wrote them (today's model no longer fits)."""
+    from cintui.store import audit
+
+    cid, now = uuid.uuid4(), datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    row = {"id": cid.hex, "created_at": "2026-11-23 08:00:00.000000",
+           "updated_at": "2026-11-23 08:00:00.000000", "reference": f"OLD{first_name}",
+           "first_name": first_name, "last_name": "Child", "known_as": "",
+           "dob": "2015-03-01", "gender": gender, "ethnicity": "NOBT", "disabilities": "NONE",
+           "upn": "", "primary_need": "N0", "level": "", "service": "", "status": "referral"}
+    with store.session(actor) as session:
+        conn = session.connection()
+        conn.exec_driver_sql(f"INSERT INTO child ({', '.join(row)}) VALUES "
+                             f"({', '.join('?' * len(row))})", tuple(row.values()))
+        audit._append_entries(session, actor, now, [(
+            "insert", "child", cid.hex, {k: [None, v] for k, v in row.items()})], raw=True)
+    return cid
 
 
 def sha256(path: Path) -> str:

@@ -117,9 +117,9 @@ def test_store_settings_are_not_audited_rows(store):
 
 
 def test_a_census_code_that_does_not_exist_is_refused_and_nothing_is_written(store):
-    with pytest.raises(InvalidCode, match="gender"), store.session("sw.lee") as session:
+    with pytest.raises(InvalidCode, match="sex"), store.session("sw.lee") as session:
         session.add(make_child(1))
-        session.add(make_child(2, gender="7"))
+        session.add(make_child(2, sex="7"))
     assert children(store) == [] and entries(store) == []
     add_child(store)  # the store is still usable
     assert len(entries(store)) == 1

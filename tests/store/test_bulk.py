@@ -19,7 +19,8 @@ def child_row(n: int, **values) -> dict:
     row = {key: None for key in Child.model_fields}
     row.update(id=uuid.uuid4(), created_at=stamp, updated_at=stamp, reference=f"B{n:04d}",
                first_name="Bulk", last_name=f"Child{n}", known_as="", dob=date(2016, 1, 1),
-               gender="1", ethnicity="WBRI", disabilities="NONE", upn="", primary_need="N4",
+               sex="M", gender_identity="", ethnicity="WBRI", disabilities="NONE", upn="",
+               primary_need="N4",
                level="", service="", status="referral")
     row.update(values)
     return row
@@ -45,7 +46,7 @@ def test_bulk_rows_are_written_with_one_audit_entry_each(plain_store):
 
 def test_a_bad_code_in_any_bulk_row_writes_nothing(plain_store):
     """DOMAIN.md §10: coded fields are validated on write, bulk or not."""
-    rows = [child_row(n) for n in range(5)] + [child_row(5, gender="7")]
+    rows = [child_row(n) for n in range(5)] + [child_row(5, sex="7")]
     with pytest.raises(InvalidCode), plain_store.session("demo") as session:
         audit.insert_rows(session, Child, rows)
     assert counts(plain_store) == (0, 0)
@@ -63,9 +64,9 @@ def test_a_bulk_row_missing_a_column_is_refused(plain_store):
 def test_bulk_rows_read_back_and_are_audited_exactly_as_orm_inserts(plain_store):
     """The SQLite fast path stores what SQLAlchemy would and writes the same audit entry an
     ORM insert of the same child writes (only id and reference differ)."""
-    bulk = child_row(1, upn_unknown="UN6", dob=None, expected_dob=date(2027, 2, 1), gender="0")
+    bulk = child_row(1, upn_unknown="UN6", dob=None, expected_dob=date(2027, 2, 1), sex="U")
     orm = Child(**{**child_row(2, upn_unknown="UN6", dob=None, expected_dob=date(2027, 2, 1),
-                                gender="0")})
+                                sex="U")})
     with plain_store.session("demo") as session:
         audit.insert_rows(session, Child, [bulk])
     with plain_store.session("demo") as session:

@@ -321,3 +321,15 @@ def test_a_url_without_its_driver_is_a_one_line_error_without_the_password():
         open_url("postgresql+nosuchdriver://cin:s3cret@db.example/cin")
     assert "s3cret" not in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_refused_write_never_puts_a_childs_details_in_the_error(plain_store):
+    """Errors end up in crash.log, a plain file: the names a statement carried must not
+    (the store's own file is encrypted, its error messages are not)."""
+    with plain_store.session("sw.one") as session:
+        session.add(make_child(reference="REF-1", first_name="Zebedee"))
+    with pytest.raises(Exception) as refused, plain_store.session("sw.one") as session:
+        session.add(make_child(reference="REF-1", first_name="Quillon"))  # same reference
+    message = str(refused.value)
+    assert "UNIQUE" in message  # the reason is still there
+    assert "Quillon" not in message and "REF-1" not in message

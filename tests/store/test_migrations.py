@@ -21,7 +21,7 @@ from cintui.store import migrate
 from cintui.store.audit import verify
 from cintui.store.engine import StoreError, _create_store_at, open_store
 from cintui.store.models import Child, Consent
-from tests.store.conftest import PASSPHRASE, add_child, sha256
+from tests.store.conftest import PASSPHRASE, add_child, add_old_child, sha256
 
 
 def schema_differences(engine) -> list:
@@ -41,7 +41,7 @@ def test_a_plain_store_has_the_same_schema(plain_store):
 def test_revisions_are_one_line_named_after_their_files():
     script = ScriptDirectory(str(migrate.SCRIPT_LOCATION))
     walked = [rev.revision for rev in script.walk_revisions()][::-1]
-    assert walked == list(migrate.known_revisions()) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
+    assert walked == list(migrate.known_revisions()) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0014"]
     assert script.get_heads() == [migrate.head_revision()]
     for rev in script.walk_revisions():
         assert Path(rev.path).name.startswith(rev.revision + "_")
@@ -69,7 +69,7 @@ def test_every_revision_can_be_undone(tmp_path):
 def test_an_older_store_is_backed_up_then_upgraded_with_its_data_intact(tmp_path):
     path = tmp_path / "cin.db"
     old = _create_store_at(path, PASSPHRASE, encrypt=True, revision="0001")
-    child = add_child(old, first_name="Nell")
+    child_id = add_old_child(old, first_name="Nell")
     assert migrate.current_revision(old.engine) == "0001"
     old.close()
     before = sha256(path)
@@ -94,7 +94,7 @@ def test_an_older_store_is_backed_up_then_upgraded_with_its_data_intact(tmp_path
         conn.execute(f"PRAGMA key = '{PASSPHRASE}'")
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
         assert conn.execute("SELECT id, first_name FROM child").fetchall() == [
-            (child.id.hex, "Nell")]
+            (child_id.hex, "Nell")]
     assert sha256(path) != before
 
     again = open_store(path, PASSPHRASE)
@@ -143,7 +143,7 @@ def test_upgrading_to_0004_moves_monitoring_out_of_the_support_text_wir_2_2(tmp_
 
     path = tmp_path / "old.db"
     old = _create_store_at(path, None, encrypt=False, revision="0003")
-    child = add_child(old, first_name="Nell")
+    child_id = add_old_child(old, first_name="Nell")
     ids = [uuid.uuid4(), uuid.uuid4()]
     with old.engine.begin() as conn:
         for cid, support in zip(ids, ("Gran daily\n\nMonitoring: Weekly call", "Aunt"),
@@ -154,7 +154,7 @@ def test_upgrading_to_0004_moves_monitoring_out_of_the_support_text_wir_2_2(tmp_
                 "decided_on, method, notes, override_without_consent, override_rationale, "
                 "withheld_reasons, alternative_support, withheld_decision, withheld_analysis) "
                 "VALUES (?, ?, ?, ?, 'service', 'refused', '2026-11-01', 'verbal', '', 0, '', "
-                "'', ?, '', '')", (cid.hex, now, now, child.id.hex, support))
+                "'', ?, '', '')", (cid.hex, now, now, child_id.hex, support))
     old.close()
     store = open_store(path, None)
     try:
@@ -164,3 +164,26 @@ def test_upgrading_to_0004_moves_monitoring_out_of_the_support_text_wir_2_2(tmp_
     finally:
         store.close()
     assert rows == {ids[0]: ("Gran daily", "Weekly call"), ids[1]: ("Aunt", "")}
+
+
+def test_upgrading_to_0014_moves_gender_codes_to_the_census_sex_and_back(tmp_path):
+    """DfE 2024-25: Sex M, F, U in place of GenderCurrent 1, 2, 0, 9 (1 M, 2 F; 0 not
+    recorded or unborn and 9 indeterminate both U). No gender identity is inferred."""
+    path = tmp_path / "old.db"
+    old = _create_store_at(path, None, encrypt=False, revision="0009")
+    ids = {g: add_old_child(old, first_name=f"G{g}", gender=g) for g in "1209"}
+    old.close()
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            sexes = {c.id: (c.sex, c.gender_identity) for c in session.exec(select(Child))}
+        assert {g: sexes[cid] for g, cid in ids.items()} == {
+            "1": ("M", ""), "2": ("F", ""), "0": ("U", ""), "9": ("U", "")}
+        assert verify(store).ok
+        with store.engine.connect() as conn, conn.begin():
+            command.downgrade(migrate.alembic_config(conn), "0009")
+        with store.engine.connect() as conn:
+            back = dict(conn.exec_driver_sql("SELECT first_name, gender FROM child").all())
+        assert back == {"G1": "1", "G2": "2", "G0": "0", "G9": "0"}  # 9 was not kept
+    finally:
+        store.close()

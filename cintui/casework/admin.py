@@ -1,0 +1,440 @@
+"""Set-up and the people who use cintui: the authority (name, DfE LA number, policy
+profile), teams and their managers, workers (add, edit, leave), and reallocating children
+from one worker to another, so a team can start from an empty store (`cintui db init`).
+
+A worker who leaves keeps their history (visits, decisions, reallocations stay theirs);
+their open children are reallocated first. A reallocation is a manager's step (the role
+check of `domain.workforce`), dated, audited (through the caller's `Store.session(actor)`)
+and in the child's chronology; the child's team follows the new worker's team.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from cintui.casework import cases
+from cintui.domain import workforce as rules
+from cintui.reference import policies
+from cintui.store.models import OPEN_STATUSES, Authority, Child, Reallocation, Team, Worker
+
+
+class AdminError(cases.CaseworkError):
+    """A set-up request that cannot be carried out, in a worker's words (field, problem)."""
+
+
+def _raise(problems: list[rules.Problem]) -> None:
+    if problems:
+        raise AdminError(problems[0].field, problems[0].message)
+
+
+def _day(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+# ---------------------------------------------------------------- the authority
+
+
+@dataclass(frozen=True)
+class AuthorityInfo:
+    name: str  # "" until set up
+    la_number: str
+    policy: str
+    policy_title: str
+
+    def as_json(self) -> dict:
+        return {"name": self.name or None, "la_number": self.la_number or None,
+                "policy": self.policy, "policy_title": self.policy_title}
+
+
+def authority(session: Session) -> AuthorityInfo:
+    row = session.exec(select(Authority)).first()
+    profile = cases.store_policy(session)
+    return AuthorityInfo(row.name if row else "", row.la_number if row else "",
+                         profile.name, profile.title)
+
+
+def set_authority(session: Session, *, name: str | None = None, la: str | None = None,
+                  policy: str | None = None) -> AuthorityInfo:
+    """Set the authority's name, DfE LA number and policy profile; None keeps what is set
+    (the first time, the name and the LA number are both needed)."""
+    if name is None and la is None and policy is None:
+        raise AdminError("name", "nothing to set: give the authority's name, its DfE LA "
+                         "number or its policy profile")
+    row = session.exec(select(Authority)).first()
+    naming = name is not None or la is not None
+    if naming:
+        name = (name if name is not None else row.name if row else "").strip()
+        la = (la if la is not None else row.la_number if row else "").strip()
+        _raise(rules.check_authority(name, la))
+    if policy is not None:
+        cases.set_store_policy(session, policy.strip())  # UnknownPolicy: one line
+    if naming:
+        row = row or Authority(name=name, la_number=la)
+        row.name, row.la_number = name, la
+        session.add(row)
+    session.flush()
+    return authority(session)
+
+
+def policy_choices() -> list[tuple[str, str]]:
+    """(name, title) of every policy profile there is, for the set-up form."""
+    return [(p.name, p.title) for p in policies.list_policies()]
+
+
+# ---------------------------------------------------------------- teams
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: uuid.UUID
+    name: str
+    service: str
+    manager: str  # the manager's name, "" for none
+    manager_username: str
+    workers: int  # active workers in the team
+    open_children: int
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "service": self.service or None,
+                "manager": self.manager_username or None, "manager_name": self.manager or None,
+                "workers": self.workers, "open_children": self.open_children}
+
+
+def list_teams(session: Session) -> list[TeamRow]:
+    teams = session.exec(select(Team).order_by(Team.name)).all()
+    workers = dict(session.exec(select(Worker.team_id, func.count()).where(
+        col(Worker.active).is_(True)).group_by(Worker.team_id)).all())
+    children = dict(session.exec(select(Child.team_id, func.count()).where(
+        col(Child.status).in_(OPEN_STATUSES)).group_by(Child.team_id)).all())
+    managers = {w.id: w for w in session.exec(select(Worker).where(
+        col(Worker.id).in_([t.manager_id for t in teams if t.manager_id]))).all()}
+    out = []
+    for t in teams:
+        m = managers.get(t.manager_id)
+        out.append(TeamRow(t.id, t.name, t.service, m.name if m else "",
+                           m.username if m else "", workers.get(t.id, 0),
+                           children.get(t.id, 0)))
+    return out
+
+
+def _team_row(session: Session, team: Team) -> TeamRow:
+    return next(t for t in list_teams(session) if t.id == team.id)
+
+
+def _manager(session: Session, text: str) -> Worker:
+    """A team's manager: an active team or service manager."""
+    worker = _worker(session, text, "manager")
+    if not worker.active:
+        raise AdminError("manager", f"{worker.username} left on {_day(worker.left_on)}")
+    refusal = rules.needs_role(worker.username, worker.role, rules.MANAGER_ROLES)
+    if refusal is not None:
+        raise AdminError("manager", f"managing a team {refusal}")
+    return worker
+
+
+def _check_team_name(session: Session, name: str, team: Team | None = None) -> None:
+    clash = session.exec(select(Team).where(
+        func.lower(Team.name) == name.strip().lower())).first()
+    if clash is not None and clash is not team:
+        raise AdminError("name", f"there is already a team called {clash.name!r}")
+
+
+@dataclass(frozen=True)
+class TeamInput:
+    """A team as typed; in an edit, None keeps what is there (manager "": none)."""
+
+    name: str | None = None
+    service: str | None = None
+    manager: str | None = None  # a username or name
+
+
+def add_team(session: Session, new: TeamInput) -> TeamRow:
+    name, service = (new.name or "").strip(), (new.service or "").strip()
+    _raise(rules.check_team(name, service))
+    _check_team_name(session, name)
+    manager = _manager(session, new.manager) if new.manager else None
+    team = Team(name=name, service=service, manager_id=manager.id if manager else None)
+    session.add(team)
+    session.flush()
+    return _team_row(session, team)
+
+
+def edit_team(session: Session, team_name: str, changes: TeamInput) -> TeamRow:
+    team = cases.find_team(session, team_name)
+    name = changes.name.strip() if changes.name is not None else team.name
+    service = changes.service.strip() if changes.service is not None else team.service
+    _raise(rules.check_team(name, service))
+    _check_team_name(session, name, team)
+    if changes.manager is not None:
+        manager = _manager(session, changes.manager) if changes.manager.strip() else None
+        team.manager_id = manager.id if manager else None
+    team.name, team.service = name, service
+    session.add(team)
+    session.flush()
+    return _team_row(session, team)
+
+
+# ---------------------------------------------------------------- workers
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    id: uuid.UUID
+    username: str
+    name: str
+    role: str
+    team: str
+    email: str
+    left_on: date | None
+    open_children: int
+
+    @property
+    def role_label(self) -> str:
+        return rules.role_label(self.role)
+
+    @property
+    def active(self) -> bool:
+        return self.left_on is None
+
+    def as_json(self) -> dict:
+        return {"username": self.username, "name": self.name, "role": self.role,
+                "role_label": self.role_label, "team": self.team or None,
+                "email": self.email or None, "active": self.active,
+                "left_on": self.left_on.isoformat() if self.left_on else None,
+                "open_children": self.open_children}
+
+
+def open_children(session: Session, worker_id: uuid.UUID) -> int:
+    return session.exec(select(func.count()).select_from(Child).where(
+        Child.worker_id == worker_id, col(Child.status).in_(OPEN_STATUSES))).one()
+
+
+def list_workers(session: Session, *, team: str | None = None,
+                 include_left: bool = False) -> list[WorkerRow]:
+    """Workers by name, with their open caseload; those who left only when asked."""
+    counts = dict(session.exec(select(Child.worker_id, func.count()).where(
+        col(Child.status).in_(OPEN_STATUSES)).group_by(Child.worker_id)).all())
+    stmt = (select(Worker, Team.name).join(Team, col(Worker.team_id) == col(Team.id),
+                                           isouter=True)
+            .order_by(Worker.name, Worker.username))
+    if team is not None:
+        stmt = stmt.where(col(Worker.team_id) == cases.find_team(session, team).id)
+    if not include_left:
+        stmt = stmt.where(col(Worker.active).is_(True))
+    return [WorkerRow(w.id, w.username, w.name, w.role, t or "", w.email, w.left_on,
+                      counts.get(w.id, 0)) for w, t in session.exec(stmt).all()]
+
+
+def _worker(session: Session, text: str, what: str = "worker") -> Worker:
+    try:
+        return cases.find_worker(session, text)
+    except cases.CaseworkError as exc:
+        raise AdminError(what, exc.problem) from None
+
+
+def _row(session: Session, worker: Worker) -> WorkerRow:
+    return next(w for w in list_workers(session, include_left=True) if w.id == worker.id)
+
+
+def role_code(text: str) -> str:
+    """The role typed in words ("team manager", "team_manager", "TM"), else one line
+    listing the roles."""
+    role = rules.parse_role(text)
+    if role is None:
+        raise AdminError("role", f"{text.strip()!r} is not a role: choose one of "
+                         + rules.role_choices())
+    return role
+
+
+@dataclass(frozen=True)
+class WorkerInput:
+    """A worker as typed; in an edit, None keeps what is there (team "": no team)."""
+
+    name: str | None = None
+    role: str | None = None  # in words or as a code
+    team: str | None = None
+    email: str | None = None
+
+
+def _team_of(session: Session, text: str | None) -> Team | None:
+    if not (text or "").strip():
+        return None
+    try:
+        return cases.find_team(session, text)
+    except cases.CaseworkError as exc:
+        raise AdminError("team", exc.problem) from None
+
+
+def add_worker(session: Session, username: str, new: WorkerInput) -> WorkerRow:
+    """A new worker: username (what they sign in as), name, role, team, email."""
+    username = username.strip().lower()
+    role = role_code(new.role or "")
+    name, email = (new.name or "").strip(), (new.email or "").strip()
+    _raise(rules.check_worker(username, name, role, email))
+    clash = session.exec(select(Worker).where(func.lower(Worker.username) == username)).first()
+    if clash is not None:
+        raise AdminError("username", f"{username} is already the username of {clash.name}"
+                         + (" (who has left)" if not clash.active else ""))
+    team = _team_of(session, new.team)
+    worker = Worker(username=username, name=name, role=role, email=email,
+                    team_id=team.id if team else None)
+    session.add(worker)
+    session.flush()
+    return _row(session, worker)
+
+
+def _managed(session: Session, worker: Worker) -> list[Team]:
+    return list(session.exec(select(Team).where(Team.manager_id == worker.id)
+                             .order_by(Team.name)).all())
+
+
+def edit_worker(session: Session, username: str, changes: WorkerInput) -> WorkerRow:
+    worker = _worker(session, username)
+    role = role_code(changes.role) if changes.role is not None else worker.role
+    name = changes.name.strip() if changes.name is not None else worker.name
+    email = changes.email.strip() if changes.email is not None else worker.email
+    _raise([p for p in rules.check_worker(worker.username, name, role, email)
+            if p.field != "username"])  # fixed once added, whatever it was
+    managed = _managed(session, worker)
+    if managed and role not in rules.MANAGER_ROLES:
+        raise AdminError("role", f"{worker.username} manages {managed[0].name}: choose another "
+                         f"manager for the team first (cintui team edit {managed[0].name!r} "
+                         "--manager USERNAME)")
+    if changes.team is not None:
+        team = _team_of(session, changes.team)
+        worker.team_id = team.id if team else None
+    worker.name, worker.role, worker.email = name, role, email
+    session.add(worker)
+    session.flush()
+    return _row(session, worker)
+
+
+@dataclass(frozen=True)
+class Left:
+    worker: WorkerRow
+    teams_without_manager: tuple[str, ...]  # the teams they managed
+
+
+def leave(session: Session, username: str, *, on: date, today: date) -> Left:
+    """The worker leaves on `on`: no longer offered for allocation or sign-in; everything
+    they recorded stays theirs. Refused while they hold open children (reallocate first);
+    the teams they managed are left without a manager."""
+    worker = _worker(session, username)
+    if not worker.active:
+        raise AdminError("worker", f"{worker.username} left on {_day(worker.left_on)}")
+    _raise(rules.check_leaving(worker.username, on, today, open_children(session, worker.id)))
+    managed = _managed(session, worker)
+    for team in managed:
+        team.manager_id = None
+        session.add(team)
+    worker.active, worker.left_on = False, on
+    session.add(worker)
+    session.flush()
+    return Left(_row(session, worker), tuple(t.name for t in managed))
+
+
+# ---------------------------------------------------------------- reallocation
+
+
+@dataclass(frozen=True)
+class Moved:
+    reference: str
+    name: str
+    from_worker: str  # a name, "" when the child had no worker
+    to_worker: str
+    team: str
+
+    def as_json(self) -> dict:
+        return {"reference": self.reference, "name": self.name,
+                "from": self.from_worker or None, "to": self.to_worker,
+                "team": self.team or None}
+
+
+@dataclass(frozen=True)
+class ReallocationInput:
+    children: tuple[str | uuid.UUID, ...]  # references, names or ids
+    to: str  # a username or name
+    on: date
+    by: str  # who reallocates: a manager's username or name
+    reason: str = ""
+
+
+def decider(session: Session, by: str) -> Worker:
+    """Who takes a manager's step: an active team or service manager, else refused naming
+    the role needed and theirs."""
+    try:
+        worker = cases.find_worker(session, by)
+    except cases.CaseworkError:
+        worker = None
+    if worker is not None and not worker.active:
+        raise AdminError("by", f"{worker.username} left on {_day(worker.left_on)}")
+    refusal = rules.needs_role(worker.username if worker else by.strip(),
+                               worker.role if worker else "", rules.MANAGER_ROLES)
+    if refusal is not None:
+        raise AdminError("by", f"reallocating a child {refusal}")
+    return worker
+
+
+def _children(session: Session, wanted: Iterable[str | uuid.UUID]) -> list[Child]:
+    found: dict[uuid.UUID, Child] = {}
+    for item in wanted:
+        child = (session.get(Child, item) if isinstance(item, uuid.UUID)
+                 else cases.find_child(session, item))
+        if child is None:
+            raise AdminError("child", "no such child on this store")
+        found.setdefault(child.id, child)
+    if not found:
+        raise AdminError("child", "choose at least one child to reallocate")
+    return list(found.values())
+
+
+def reallocate(session: Session, new: ReallocationInput, *, today: date) -> list[Moved]:
+    """Move each child to the worker `to` on `on` (all or none: every child is checked
+    before anything is written). Each move is a `reallocation` row, in the chronology;
+    the child's team (and service) follow the new worker's."""
+    by = decider(session, new.by)
+    to = _worker(session, new.to, "to")
+    _raise(rules.check_receiver(to.username, to.role, to.active))
+    children = _children(session, new.children)
+    for child in children:
+        if child.status not in OPEN_STATUSES:
+            raise AdminError("child", f"{child.reference} {child.full_name}: the case is "
+                             "closed; only open children are reallocated")
+        episode = cases.current_episode(session, child.id)
+        problems = rules.check_reallocation(
+            new.on, today, referral=episode.referral_date if episode else None,
+            same_worker=child.worker_id == to.id, to=to.username)
+        if problems:
+            raise AdminError(problems[0].field, f"{child.reference} {child.full_name}: "
+                             f"{problems[0].message}")
+    team = session.get(Team, to.team_id) if to.team_id else None
+    names = {w.id: w.name for w in session.exec(select(Worker).where(col(Worker.id).in_(
+        [c.worker_id for c in children if c.worker_id]))).all()}
+    moved = []
+    for child in children:
+        session.add(Reallocation(child_id=child.id, from_worker_id=child.worker_id,
+                                 to_worker_id=to.id, reallocated_on=new.on,
+                                 by=by.name[:200], reason=new.reason.strip()))
+        moved.append(Moved(child.reference, child.full_name, names.get(child.worker_id, ""),
+                           to.name, team.name if team else ""))
+        child.worker_id = to.id
+        if team is not None:
+            child.team_id = team.id
+            child.service = team.service or child.service
+        session.add(child)
+    session.flush()
+    return moved
+
+
+__all__ = [
+    "AdminError", "AuthorityInfo", "Left", "Moved", "ReallocationInput", "TeamInput",
+    "TeamRow", "WorkerInput", "WorkerRow", "add_team", "add_worker", "authority",
+    "decider", "edit_team", "edit_worker", "leave", "list_teams", "list_workers",
+    "open_children", "policy_choices", "reallocate", "role_code", "set_authority",
+]

@@ -1,0 +1,251 @@
+"""Import an existing caseload (from LCS, Mosaic or a spreadsheet, as CSV): plan, then apply.
+
+`plan` reads the file (`cintui.domain.caseload_import`) and checks what only the store
+knows: workers, teams, the policy's levels and the references already here. `apply` plans
+again inside the caller's write transaction and, only if no row has a problem, writes every
+child in it: all or nothing. Each child gets their episode's dates, the meetings held (the
+last one carrying the next review date), the last visit where they were seen and their
+people, so every clock runs from the imported dates on the first day; and a decision on
+their record saying the case was imported (BEX 4: the chronology shows it).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from cintui.casework import cases, endings, record
+from cintui.domain import caseload_import as rules
+from cintui.domain.calendar import from_england_time
+from cintui.domain.caseload_import import CaseRow, Problem
+from cintui.reference import codes
+from cintui.store import models as m
+
+CODE_LISTS = ("sex", "ethnicity", "disability", "primary_need", "referral_source")
+NOT_ALLOCATED = "not allocated"
+
+
+class CaseloadImportError(cases.CaseworkError):
+    """A caseload file or mapping file that cannot be read: one line saying why."""
+
+
+class ImportRefused(CaseloadImportError):
+    """The file has bad rows: every problem is in `plan.problems`; nothing was written."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        rows = len({p.line for p in plan.problems})
+        what = f"{len(plan.problems)} problem{'s' if len(plan.problems) != 1 else ''}"
+        if any(p.line for p in plan.problems):
+            what += f" on {rows} line{'s' if rows != 1 else ''}"
+        super().__init__("", f"{plan.file} refused, nothing imported: {what}")
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing the file would create (a dry run), or the problems that stop it."""
+
+    file: str
+    rows: tuple[CaseRow, ...]
+    problems: tuple[Problem, ...]
+    ignored: tuple[str, ...]  # the file's columns not imported
+    people: int  # people records that would be created
+    workers: tuple[tuple[str, int], ...]  # (worker, children), most first; NOT_ALLOCATED too
+    columns: dict[str, str] = field(default_factory=dict)  # ours -> the file's header
+
+    def as_json(self) -> dict:
+        return {
+            "file": self.file, "ok": not self.problems, "children": len(self.rows),
+            "people": self.people, "workers": dict(self.workers),
+            "ignored_columns": list(self.ignored),
+            "references": [r.reference for r in self.rows],
+            "problems": [p.as_json() for p in self.problems],
+        }
+
+
+# ---------------------------------------------------------------- the files
+
+
+def read_file(path: Path) -> bytes:
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise CaseloadImportError("file", f"{path}: no such file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CaseloadImportError("file", f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def read_mapping(path: Path) -> tuple[dict[str, str], tuple[str, ...]]:
+    """A mapping file (.toml or .csv): our column -> theirs, and their columns to ignore."""
+    path = Path(path).expanduser()
+    raw = read_file(path)
+    try:
+        return rules.parse_mapping(raw.decode("utf-8-sig"), path.suffix.lower().lstrip("."))
+    except UnicodeDecodeError:
+        raise CaseloadImportError("mapping", f"{path.name}: save it as UTF-8 text") from None
+    except rules.MappingError as exc:
+        raise CaseloadImportError("mapping", f"{path.name}: {exc.problem}") from None
+
+
+# ---------------------------------------------------------------- planning
+
+
+def plan(session: Session, data: bytes, *, today: date, file: str = "caseload.csv",
+         mapping: dict[str, str] | None = None, ignore: tuple[str, ...] = ()) -> ImportPlan:
+    """Every row checked against the rules and the store; nothing written."""
+    existing = session.exec(select(m.Child.reference)).all()
+    read = rules.read_caseload(data, today=today, mapping=mapping, ignore=ignore,
+                               code_lists={n: codes.codes(n) for n in CODE_LISTS},
+                               existing=existing)
+    problems = list(read.problems)
+    rows: list[CaseRow] = []
+    names: dict[str, str] = {}  # username -> "Name (username)"
+    levels = cases.store_policy(session).levels
+    for row in read.rows:
+        found: list[Problem] = []
+        checked = _store_checks(session, row, read.columns, found, names, levels)
+        problems += found
+        if not found:
+            rows.append(checked)
+    counts = Counter(names[r.worker] if r.worker else NOT_ALLOCATED for r in rows)
+    return ImportPlan(
+        file=file, rows=tuple(rows),
+        problems=tuple(sorted(problems, key=lambda p: p.line)), ignored=read.ignored,
+        people=len({key for r in rows for key in _people_keys(r)}),
+        workers=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        columns=dict(read.columns))
+
+
+def _store_checks(session: Session, row: CaseRow, columns: dict[str, str],
+                  found: list[Problem], names: dict[str, str],
+                  levels: tuple[str, ...]) -> CaseRow:
+    """The row with its worker as a username, its team and level as the store names them."""
+    def bad(column: str, exc: cases.CaseworkError) -> None:
+        found.append(Problem(row.line, columns.get(column, column), exc.problem))
+
+    worker, team, level = "", row.team, row.level
+    if row.worker:
+        try:
+            w = cases.find_worker(session, row.worker)
+            worker, names[w.username] = w.username, f"{w.name} ({w.username})"
+        except cases.CaseworkError as exc:
+            bad("worker", exc)
+    if row.team:
+        try:
+            team = cases.find_team(session, row.team).name
+        except cases.CaseworkError as exc:
+            bad("team", exc)
+    if row.level and levels:
+        level = next((lv for lv in levels if lv.casefold() == row.level.casefold()), "")
+        if not level:
+            bad("level", cases.CaseworkError("level", f"{row.level!r} is not a level of this "
+                                             f"store's policy: {', '.join(levels)}"))
+    return replace(row, worker=worker, team=team, level=level)
+
+
+def _people_keys(row: CaseRow) -> list[tuple]:
+    """One key per person to create: siblings' rows (one household) share theirs."""
+    return [(row.household.casefold(), p.name.casefold()) if row.household
+            else (row.line, i) for i, p in enumerate(row.people)]
+
+
+# ---------------------------------------------------------------- applying
+
+
+def apply(session: Session, data: bytes, *, today: date, actor: str,
+          file: str = "caseload.csv", mapping: dict[str, str] | None = None,
+          ignore: tuple[str, ...] = ()) -> ImportPlan:
+    """Import every child in the file in the caller's transaction, or none: `ImportRefused`
+    (listing every problem) if any row is bad, and the caller's session rolls back."""
+    checked = plan(session, data, today=today, file=file, mapping=mapping, ignore=ignore)
+    if checked.problems:
+        raise ImportRefused(checked)
+    people: dict[tuple, object] = {}
+    for row in checked.rows:
+        try:
+            _write(session, row, people, today=today, actor=actor, file=file)
+        except ValueError as exc:  # the use cases' own checks: a rule the plan missed
+            name = getattr(exc, "field", "")
+            problem = Problem(row.line, checked.columns.get(name, name),
+                              getattr(exc, "problem", str(exc)))
+            raise ImportRefused(replace(checked, problems=(problem,))) from None
+    return checked
+
+
+def _write(session: Session, row: CaseRow, people: dict, *, today: date, actor: str,
+           file: str) -> None:
+    child = cases.add_child(session, cases.NewChild(
+        first_name=row.first_name, last_name=row.last_name, referral_date=row.referral_date,
+        dob=row.dob, expected_dob=row.expected_dob, reference=row.reference,
+        sex=row.sex, ethnicity=row.ethnicity, disabilities=row.disabilities,
+        primary_need=row.primary_need, referral_source=row.referral_source, level=row.level,
+        team=row.team or None, worker=row.worker or None), today)
+    child.status = row.status
+    episode = cases.current_episode(session, child.id)
+    for name in ("assessment_started", "assessment_completed", "initial_home_visit",
+                 "support_started", "cin_plan_start"):
+        setattr(episode, name, getattr(row, name))
+    session.add_all([child, episode])
+    _meetings(session, child, episode, row)
+    if row.last_visit:
+        _visit(session, child, episode, row.last_visit, file)
+    for key, p in zip(_people_keys(row), row.people, strict=True):
+        _person(session, child.id, p, people, key)
+    endings.record_decision(session, child.id, endings.NewDecision(
+        kind="other", decision=f"Case imported into cintui from {file} (line {row.line})",
+        rationale="The team's existing caseload moved from its previous system; the dates "
+        "of the referral, assessment, plan, meetings and last visit are as recorded there.",
+        made_on=today), actor=actor, today=today)
+
+
+def _meetings(session: Session, child: m.Child, episode: m.Episode, row: CaseRow) -> None:
+    """The meetings held, as held in the previous system: taken as minuted and circulated
+    there (no minutes clock starts); the last one set the next review (WIR 2.3)."""
+    held = [(kind, day) for kind, day in (("initial", row.initial_meeting),
+                                          ("review", row.last_review)) if day]
+    for i, (kind, day) in enumerate(held):
+        last = i == len(held) - 1
+        session.add(m.Meeting(child_id=child.id, episode_id=episode.id, kind=kind,
+                              held_on=day, held=True, status="held",
+                              next_review=row.next_review if last else None,
+                              minutes_circulated=day, plan_circulated=day))
+
+
+def _visit(session: Session, child: m.Child, episode: m.Episode, day: date,
+           file: str) -> None:
+    """WIR 2.11: the last visit where the child was seen restarts the visit clock."""
+    session.add(m.Visit(
+        child_id=child.id, episode_id=episode.id, kind="other", status="final",
+        visited_at=from_england_time(datetime.combine(day, time.min)), child_seen=True,
+        finalised_at=from_england_time(datetime.combine(day, time.min)),
+        purpose="The last visit at which the child was seen, as recorded in the previous "
+        "system.",
+        analysis=f"Imported from {file}: only the date was carried over, not whether the "
+        "child was seen alone or their bedroom seen."))
+
+
+def _person(session: Session, child_id, p: rules.PersonEntry, people: dict,
+            key: tuple) -> None:
+    """A person once per household: a sibling's row links the same record."""
+    if key in people:
+        session.add(m.ChildPerson(child_id=child_id, person_id=people[key],
+                                  relationship=p.relationship,
+                                  parental_responsibility=p.parental_responsibility,
+                                  lives_with_child=p.lives_with_child))
+        return
+    added = record.add_person(session, child_id, record.PersonInput(
+        name=p.name, kind=p.kind, relationship=p.relationship, agency=p.agency, role=p.role,
+        parental_responsibility=p.parental_responsibility,
+        lives_with_child=p.lives_with_child))
+    people[key] = added.person_id
+
+
+__all__ = [
+    "CaseloadImportError", "ImportPlan", "ImportRefused", "NOT_ALLOCATED", "apply", "plan",
+    "read_file", "read_mapping",
+]

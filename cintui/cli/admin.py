@@ -1,0 +1,287 @@
+"""`cintui authority set|show`, `cintui team add|edit|list`, `cintui worker
+add|list|edit|leave` and `cintui child reallocate`: set-up and the people who use cintui,
+so a team can start from an empty store. Bad input: one line, exit 2, nothing written."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cintui.cli.common import (
+    CliError,
+    DbOption,
+    JsonOption,
+    OnOption,
+    TodayOption,
+    _console,
+    _echo_json,
+    _open,
+    _parse_date,
+    _today,
+    access,
+    app,
+    child_app,
+)
+
+authority_app = typer.Typer(help="Your local authority: name, DfE LA number, policy profile.",
+                            no_args_is_help=True)
+team_app = typer.Typer(help="Teams: name, service, manager.", no_args_is_help=True)
+worker_app = typer.Typer(help="Workers who use cintui: add, list, edit, leave.",
+                         no_args_is_help=True)
+app.add_typer(authority_app, name="authority")
+app.add_typer(team_app, name="team")
+app.add_typer(worker_app, name="worker")
+
+ROLE_HELP = ("social worker, senior practitioner, team manager, service manager, reviewing "
+             "officer (independent reviewing / QA) or business support; TM, SW … will do.")
+NameOption = Annotated[str | None, typer.Option("--name", help="Full name.")]
+TeamOption = Annotated[str | None, typer.Option("--team", help="Team name (or a word of it).")]
+EmailOption = Annotated[str | None, typer.Option("--email")]
+ServiceOption = Annotated[str | None, typer.Option("--service", help="e.g. Safeguarding and "
+                                                   "Support.")]
+ManagerOption = Annotated[str | None, typer.Option(
+    "--manager", help="The team manager: a team or service manager's username.")]
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def _table(*columns):
+    from rich.table import Table
+
+    return Table(*columns)
+
+
+# ---------------------------------------------------------------- authority
+
+
+@authority_app.command("set")
+def authority_set(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option("--name", help="e.g. Exampleshire County "
+                                             "Council.")] = None,
+    la: Annotated[str | None, typer.Option("--la", metavar="NNN",
+                                           help="DfE LA number, three digits.")] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help="Policy profile (cintui "
+                                               "policy list).")] = None,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """Set the authority's name, DfE LA number and policy profile (what is not given stays
+    as it is). The name goes on letters and packs, the LA number on the census return."""
+    from cintui.casework import admin
+
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        info = admin.set_authority(session, name=name, la=la, policy=policy)
+    if as_json:
+        _echo_json(info.as_json())
+        return
+    typer.echo(f"{info.name or 'The authority'} (LA {info.la_number or '—'}) follows "
+               f"{info.policy_title} ({info.policy}).")
+
+
+@authority_app.command("show")
+def authority_show(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The authority's name, DfE LA number and policy profile."""
+    from cintui.casework import admin
+
+    with _open(ctx, db) as store, store.read() as session:
+        info = admin.authority(session)
+    if as_json:
+        _echo_json(info.as_json())
+        return
+    typer.echo(f"Authority: {info.name or 'not set up yet (cintui authority set)'}")
+    typer.echo(f"DfE LA number: {info.la_number or '—'}")
+    typer.echo(f"Policy profile: {info.policy_title} ({info.policy})")
+
+
+# ---------------------------------------------------------------- teams
+
+
+@team_app.command("add")
+def team_add(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")],
+             service: ServiceOption = None, manager: ManagerOption = None,
+             db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Add a team, with its service and manager."""
+    from cintui.casework import admin
+
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        row = admin.add_team(session, admin.TeamInput(name, service, manager))
+    _team_done(row, as_json, "Added")
+
+
+@team_app.command("edit")
+def team_edit(ctx: typer.Context, team: Annotated[str, typer.Argument(metavar="TEAM")],
+              name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
+              service: ServiceOption = None,
+              manager: Annotated[str | None, typer.Option(
+                  "--manager", help="The team manager's username ('' for none).")] = None,
+              db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Rename a team, change its service or its manager."""
+    from cintui.casework import admin
+
+    if name is None and service is None and manager is None:
+        raise CliError("nothing to change: give --name, --service or --manager")
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        row = admin.edit_team(session, team, admin.TeamInput(name, service, manager))
+    _team_done(row, as_json, "Changed")
+
+
+def _team_done(row, as_json: bool, verb: str) -> None:
+    if as_json:
+        _echo_json(row.as_json())
+        return
+    manager = f", managed by {row.manager} ({row.manager_username})" if row.manager else \
+        ", no manager yet"
+    typer.echo(f"{verb} the team {row.name}{f' ({row.service})' if row.service else ''}"
+               f"{manager}.")
+
+
+@team_app.command("list")
+def team_list(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Every team: service, manager, workers and open children."""
+    from cintui.casework import admin
+
+    with _open(ctx, db) as store, store.read() as session:
+        rows = admin.list_teams(session)
+    if as_json:
+        _echo_json([r.as_json() for r in rows])
+        return
+    if not rows:
+        typer.echo("No teams yet: cintui team add NAME --service SERVICE.")
+        return
+    table = _table("team", "service", "manager", "workers", "open children")
+    for r in rows:
+        table.add_row(r.name, r.service, r.manager_username or "—", str(r.workers),
+                      str(r.open_children))
+    _console().print(table)
+
+
+# ---------------------------------------------------------------- workers
+
+
+@worker_app.command("add")
+def worker_add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(metavar="USERNAME",
+                                            help="What they sign in as: amira.ashdown.")],
+    name: Annotated[str, typer.Option("--name", help="Full name. Required.")],
+    role: Annotated[str, typer.Option("--role", help=ROLE_HELP)],
+    team: TeamOption = None, email: EmailOption = None,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """Add a worker: username, name, role, team, email."""
+    from cintui.casework import admin
+
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        row = admin.add_worker(session, username, admin.WorkerInput(name, role, team, email))
+    _worker_done(row, as_json, "Added")
+
+
+@worker_app.command("edit")
+def worker_edit(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    name: NameOption = None,
+    role: Annotated[str | None, typer.Option("--role", help=ROLE_HELP)] = None,
+    team: Annotated[str | None, typer.Option("--team", help="Team name ('' for none).")] = None,
+    email: EmailOption = None, db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """Change a worker's name, role, team or email."""
+    from cintui.casework import admin
+
+    if name is None and role is None and team is None and email is None:
+        raise CliError("nothing to change: give --name, --role, --team or --email")
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        row = admin.edit_worker(session, username, admin.WorkerInput(name, role, team, email))
+    _worker_done(row, as_json, "Changed")
+
+
+def _worker_done(row, as_json: bool, verb: str) -> None:
+    if as_json:
+        _echo_json(row.as_json())
+        return
+    team = f" in {row.team}" if row.team else ", no team"
+    typer.echo(f"{verb} {row.name} ({row.username}), {row.role_label.lower()}{team}.")
+
+
+@worker_app.command("list")
+def worker_list(ctx: typer.Context, team: TeamOption = None,
+                include_left: Annotated[bool, typer.Option(
+                    "--all", help="Those who have left too.")] = False,
+                db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Workers: username, name, role, team, email, open children."""
+    from cintui.casework import admin
+
+    with _open(ctx, db) as store, store.read() as session:
+        rows = admin.list_workers(session, team=team, include_left=include_left)
+    if as_json:
+        _echo_json([r.as_json() for r in rows])
+        return
+    if not rows:
+        typer.echo("No workers yet: cintui worker add USERNAME --name NAME --role ROLE.")
+        return
+    from rich.table import Column
+
+    left = [Column("left", no_wrap=True)] if include_left else []
+    table = _table(Column("username", no_wrap=True), "name", "role", "team", "email",
+                   Column("children", justify="right"), *left)
+    for r in rows:
+        table.add_row(r.username, r.name, r.role_label, r.team, r.email, str(r.open_children),
+                      *([r.left_on.isoformat() if r.left_on else ""] if include_left else []))
+    _console().print(table)
+
+
+@worker_app.command("leave")
+def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(metavar="USERNAME")],
+                 on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+                 today: TodayOption = None) -> None:
+    """A worker leaves: their history stays theirs; their open children must be
+    reallocated first (cintui child reallocate)."""
+    from cintui.casework import admin
+
+    now = _today(today)
+    when = _parse_date(on, "--on") if on else now
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        left = admin.leave(session, username, on=when, today=now)
+    if as_json:
+        _echo_json({**left.worker.as_json(),
+                    "teams_without_manager": list(left.teams_without_manager)})
+        return
+    typer.echo(f"{left.worker.name} ({left.worker.username}) left on {_day(when)}.")
+    for name in left.teams_without_manager:
+        typer.echo(f"{name} has no manager now: cintui team edit {name!r} --manager USERNAME")
+
+
+# ---------------------------------------------------------------- reallocation
+
+
+@child_app.command("reallocate")
+def child_reallocate(
+    ctx: typer.Context,
+    children: Annotated[list[str], typer.Argument(metavar="CHILD...",
+                                                  help="Case references or names.")],
+    to: Annotated[str, typer.Option("--to", help="The worker taking them: username or name.")],
+    on: OnOption = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (in the chronology).")] = "",
+    by: Annotated[str | None, typer.Option(
+        "--by", help="The manager reallocating: username or name (default: you, "
+        "CINTUI_USER).")] = None,
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """Reallocate one or several children to another worker (a manager's step): dated,
+    audited, in each child's chronology; the child's team follows the new worker's."""
+    from cintui.casework import admin
+
+    now = _today(today)
+    new = admin.ReallocationInput(tuple(children), to, _parse_date(on, "--on") if on else now,
+                                  by or access.current_actor(), reason)
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        moved = admin.reallocate(session, new, today=now)
+    if as_json:
+        _echo_json([m.as_json() for m in moved])
+        return
+    for m in moved:
+        was = f" from {m.from_worker}" if m.from_worker else ""
+        typer.echo(f"{m.reference} {m.name}: reallocated{was} to {m.to_worker}"
+                   + (f" ({m.team})" if m.team else "") + f" on {_day(new.on)}.")

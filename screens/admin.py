@@ -1,0 +1,348 @@
+"""Set-up (from the palette): the authority, its teams and the workers who use cintui, in
+tables; a sets up the authority, t adds a team, w a worker, e edits the team or worker
+under the cursor, l marks a worker as left (once their children are reallocated), h shows
+or hides those who have left. Every form checks each field as it is typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from cintui.casework import admin
+from cintui.domain import workforce as rules
+from cintui.screens.forms import FormScreen
+
+TEAM_COLUMNS = (("Team", 28), ("Service", 30), ("Manager", 28), ("Workers", 7),
+                ("Open children", 13))
+# The email takes what a wide terminal has spare (None).
+WORKER_COLUMNS = (("Username", 16), ("Name", 20), ("Role", 24), ("Team", 18),
+                  ("Children", 8), ("Email", None))
+
+
+class AdminScreen(Screen):
+    DEFAULT_CSS = """
+    AdminScreen #authority { height: auto; padding: 1 1 0 1; }
+    AdminScreen .section { text-style: bold; padding: 1 1 0 1; height: auto; }
+    AdminScreen #teams { height: auto; max-height: 10; }
+    AdminScreen #workers { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "authority", "Authority"),
+        Binding("t", "add_team", "New team"),
+        Binding("w", "add_worker", "New worker"),
+        Binding("e", "edit", "Edit"),
+        Binding("l", "leave", "Left"),
+        Binding("h", "toggle_left", "Show/hide leavers"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.info: admin.AuthorityInfo | None = None
+        self.teams: list[admin.TeamRow] = []
+        self.staff: list[admin.WorkerRow] = []
+        self.show_left = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="authority")
+        yield Static("Teams", classes="section")
+        yield DataTable(id="teams", cursor_type="row")
+        yield Static("Workers", id="workers-title", classes="section")
+        yield DataTable(id="workers", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._add_columns()
+        self.query_one("#workers", DataTable).focus()
+        self.reload()
+
+    def _widths(self) -> list[int]:
+        spare = self.app.size.width - 2 - 2 * len(WORKER_COLUMNS)  # scrollbar, padding
+        fixed = sum(w for _label, w in WORKER_COLUMNS if w)
+        return [w or max(20, spare - fixed) for _label, w in WORKER_COLUMNS]
+
+    def _add_columns(self) -> None:
+        self._worker_widths = self._widths()
+        teams = self.query_one("#teams", DataTable)
+        for label, width in TEAM_COLUMNS:
+            teams.add_column(label, width=width)
+        workers = self.query_one("#workers", DataTable)
+        for (label, _w), width in zip(WORKER_COLUMNS, self._worker_widths, strict=True):
+            workers.add_column(label, width=width)
+
+    def on_resize(self) -> None:
+        if self._widths() == getattr(self, "_worker_widths", None):
+            return
+        for table in self.query(DataTable):
+            table.clear(columns=True)
+        self._add_columns()
+        if self.info is not None:
+            self._show(self.info, self.teams, self.staff)
+
+    # ---------------------------------------------------------------- loading
+
+    @work(thread=True, exclusive=True, group="admin")
+    def reload(self) -> None:
+        app = self.app
+        with app.store.read() as session:
+            info = admin.authority(session)
+            teams = admin.list_teams(session)
+            workers = admin.list_workers(session, include_left=self.show_left)
+        app.call_from_thread(self._show, info, teams, workers)
+
+    def _show(self, info: admin.AuthorityInfo, teams: list[admin.TeamRow],
+              workers: list[admin.WorkerRow]) -> None:
+        self.info, self.teams, self.staff = info, teams, workers
+        name = (f"[b]{info.name}[/b] · DfE LA number {info.la_number}" if info.name
+                else "[b]No authority set up yet[/b]: press a")
+        self.query_one("#authority", Static).update(
+            f"{name}\nPolicy profile: {info.policy_title} ({info.policy})")
+        table = self.query_one("#teams", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for t in teams:
+            manager = Text(f"{t.manager} ({t.manager_username})") if t.manager else Text(
+                "none", style="bold red")
+            table.add_row(t.name, t.service, manager, str(t.workers), str(t.open_children),
+                          key=t.name)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        table = self.query_one("#workers", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for w in workers:
+            style = "dim" if w.left_on else ""
+            name = w.name + (f" · left {w.left_on:%d/%m/%Y}" if w.left_on else "")
+            table.add_row(Text(w.username, style=style), Text(name, style=style),
+                          w.role_label, w.team, str(w.open_children), w.email, key=w.username)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        leavers = "those who have left shown" if self.show_left else "h shows those who left"
+        self.query_one("#workers-title", Static).update(
+            f"Workers ({len([w for w in workers if w.active])} working here; {leavers})")
+
+    # ---------------------------------------------------------------- keys
+
+    def _current(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+
+    def _done(self, message: str):
+        def done(result: object) -> None:
+            if result:
+                self.notify(message)
+                self.reload()
+        return done
+
+    def action_authority(self) -> None:
+        self.app.push_screen(AuthorityFormScreen(self.info), self._done("Authority saved."))
+
+    def action_add_team(self) -> None:
+        self.app.push_screen(TeamFormScreen(None, self._managers()), self._done("Team added."))
+
+    def action_add_worker(self) -> None:
+        self.app.push_screen(WorkerFormScreen(None, self.teams), self._done("Worker added."))
+
+    def action_edit(self) -> None:
+        if self.focused is self.query_one("#teams"):
+            name = self._current("#teams")
+            team = next((t for t in self.teams if t.name == name), None)
+            if team is not None:
+                self.app.push_screen(TeamFormScreen(team, self._managers()),
+                                     self._done("Team saved."))
+            return
+        worker = self._worker()
+        if worker is not None:
+            self.app.push_screen(WorkerFormScreen(worker, self.teams),
+                                 self._done("Worker saved."))
+
+    def action_leave(self) -> None:
+        worker = self._worker()
+        if worker is None:
+            return
+        if not worker.active:
+            self.notify(f"{worker.name} left on {worker.left_on:%d/%m/%Y}.")
+            return
+        self.app.push_screen(LeaveFormScreen(worker, self.app.today),
+                             self._done(f"{worker.name} marked as left."))
+
+    def action_toggle_left(self) -> None:
+        self.show_left = not self.show_left
+        self.reload()
+
+    def _worker(self) -> admin.WorkerRow | None:
+        self.query_one("#workers").focus()
+        username = self._current("#workers")
+        worker = next((w for w in self.staff if w.username == username), None)
+        if worker is None:
+            self.notify("No worker yet: press w to add one.")
+        return worker
+
+    def _managers(self) -> list[admin.WorkerRow]:
+        return [w for w in self.staff if w.active and w.role in rules.MANAGER_ROLES]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+# ---------------------------------------------------------------- forms
+
+
+def _first_problems(problems: list[rules.Problem]) -> dict[str, str]:
+    return {p.field: p.message for p in reversed(problems)}  # a field's first problem wins
+
+
+class AuthorityFormScreen(FormScreen):
+    """The authority: its name (on letters and packs), its DfE LA number (on the census
+    return) and the policy profile it works to."""
+
+    TITLE_TEXT = "Your authority"
+    ALIASES = {"la": "la_number"}
+
+    def __init__(self, info: admin.AuthorityInfo | None) -> None:
+        super().__init__()
+        self.info = info
+
+    def fields(self) -> Iterable[Widget]:
+        info = self.info
+        yield self.row("name", "Name", self.text(info.name if info else "",
+                                                 "Exampleshire County Council"))
+        yield self.row("la_number", "DfE LA number", self.text(info.la_number if info else "",
+                                                              "three digits, e.g. 820"))
+        choices = [(f"{title} ({name})", name) for name, title in admin.policy_choices()]
+        yield self.row("policy", "Policy profile",
+                       self.choice(choices, info.policy if info else Select.NULL))
+
+    def on_mount(self) -> None:
+        self.query_one("#name").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = rules.check_authority(self.text_of("name"), self.text_of("la_number"))
+        return {self.ALIASES.get(k, k): v for k, v in _first_problems(problems).items()}
+
+    def build(self):
+        name, la, policy = self.text_of("name"), self.text_of("la_number"), self.value("policy")
+        return lambda session: admin.set_authority(session, name=name, la=la, policy=policy)
+
+
+class TeamFormScreen(FormScreen):
+    """A team: its name, service and manager (a team or service manager)."""
+
+    def __init__(self, team: admin.TeamRow | None, managers: list[admin.WorkerRow]) -> None:
+        super().__init__()
+        self.team = team
+        self.managers = managers
+        self.TITLE_TEXT = f"Edit the team {team.name}" if team else "Add a team"
+
+    def fields(self) -> Iterable[Widget]:
+        t = self.team
+        yield self.row("name", "Team name", self.text(t.name if t else "", "Safeguarding South"))
+        yield self.row("service", "Service", self.text(t.service if t else "",
+                                                       "Safeguarding and Support"))
+        choices = [(f"{w.name} ({w.role_label.lower()})", w.username) for w in self.managers]
+        current = t.manager_username if t and t.manager_username else Select.NULL
+        if t and t.manager_username and current not in {w.username for w in self.managers}:
+            choices.append((t.manager, t.manager_username))
+        yield self.row("manager", "Manager", self.choice(choices, current, blank=True))
+
+    def on_mount(self) -> None:
+        self.query_one("#name").focus()
+
+    def problems(self) -> dict[str, str]:
+        return _first_problems(rules.check_team(self.text_of("name"), self.text_of("service")))
+
+    def build(self):
+        new = admin.TeamInput(self.text_of("name"), self.text_of("service"),
+                              self.value("manager") or "")
+        if self.team is None:
+            return lambda session: admin.add_team(session, new)
+        name = self.team.name
+        return lambda session: admin.edit_team(session, name, new)
+
+
+class WorkerFormScreen(FormScreen):
+    """A worker: username (what they sign in as; fixed once added), name, role, team,
+    email."""
+
+    def __init__(self, worker: admin.WorkerRow | None, teams: list[admin.TeamRow]) -> None:
+        super().__init__()
+        self.worker = worker
+        self.teams = teams
+        self.TITLE_TEXT = f"Edit {worker.name} ({worker.username})" if worker else \
+            "Add a worker"
+
+    def fields(self) -> Iterable[Widget]:
+        w = self.worker
+        username = self.text(w.username if w else "", "amira.ashdown")
+        username.disabled = w is not None
+        yield self.row("username", "Username", username)
+        yield self.row("name", "Full name", self.text(w.name if w else ""))
+        yield self.row("role", "Role", self.choice(
+            [(label, code) for code, label in rules.ROLE_LABELS.items()],
+            w.role if w else "social_worker"))
+        yield self.row("team", "Team", self.choice(
+            [(t.name, t.name) for t in self.teams],
+            w.team if w and w.team else Select.NULL, blank=True))
+        yield self.row("email", "Email", self.text(w.email if w else ""))
+
+    def on_mount(self) -> None:
+        self.query_one("#name" if self.worker else "#username").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = _first_problems(rules.check_worker(
+            self.text_of("username"), self.text_of("name"), self.value("role") or "",
+            self.text_of("email")))
+        if self.worker is not None:
+            problems.pop("username", None)  # fixed once added
+        return problems
+
+    def build(self):
+        new = admin.WorkerInput(self.text_of("name"), self.value("role"),
+                                self.value("team") or "", self.text_of("email"))
+        if self.worker is None:
+            username = self.text_of("username")
+            return lambda session: admin.add_worker(session, username, new)
+        username = self.worker.username
+        return lambda session: admin.edit_worker(session, username, new)
+
+
+class LeaveFormScreen(FormScreen):
+    """A worker leaves: the date; refused while they still hold open children."""
+
+    ALIASES = {"worker": "on"}
+
+    def __init__(self, worker: admin.WorkerRow, today) -> None:
+        super().__init__()
+        self.worker = worker
+        self.today = today
+        self.TITLE_TEXT = (f"{worker.name} ({worker.username}) leaves: everything they "
+                           "recorded stays on the children's records")
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", "Left on", self.text(f"{self.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        self.query_one("#on").focus()
+        self.refresh_checks(["on"])  # say at once if their children are not reallocated
+
+    def problems(self) -> dict[str, str]:
+        try:
+            on = self.date_of("on")
+        except ValueError as exc:
+            return {"on": str(exc)}
+        return _first_problems([rules.Problem("on", p.message) for p in rules.check_leaving(
+            self.worker.username, on, self.today, self.worker.open_children)])
+
+    def build(self):
+        username, on, today = self.worker.username, self.date_of("on"), self.today
+        return lambda session: admin.leave(session, username, on=on, today=today)

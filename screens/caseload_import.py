@@ -1,0 +1,126 @@
+"""Import a caseload (CSV) from the team's old system (Ctrl+P → "Import a caseload").
+
+Two presses of Ctrl+S: the first checks the file and shows what would be created (the dry
+run: children, people, per worker) or every problem (line, column, reason); the second,
+once the check is clean, imports it all in one transaction. Changing the file or the
+mapping asks for a new check. Dismisses with the number of children imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on, work
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from cintui.casework import caseload_import as importing
+from cintui.screens.forms import FormScreen
+
+
+class CaseloadImportScreen(FormScreen):
+    TITLE_TEXT = "Import a caseload (CSV) from your old system"
+    DEFAULT_CSS = """
+    CaseloadImportScreen .hint { color: $text-muted; height: auto; }
+    CaseloadImportScreen #report { height: auto; margin: 1 0 0 0; }
+    CaseloadImportScreen #report.-problems { color: $error; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checked: tuple | None = None  # what the last clean check read
+        self.reading: tuple | None = None  # what the Save press read
+        self.options: dict = {}
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("file", "Caseload file", self.text(
+            placeholder="the CSV exported from LCS, Mosaic or your spreadsheet"))
+        yield self.row("mapping", "Mapping file", self.text(
+            placeholder="blank, or a .toml / .csv naming your columns"))
+        yield Static("Ctrl+S checks the file and shows what would be created; Ctrl+S "
+                     "again imports it. All or nothing: a bad row and nothing is written. "
+                     "`cintui import caseload --columns` lists the columns.", classes="hint")
+        yield Static("", id="report")
+
+    def on_mount(self) -> None:
+        self._button("Check (ctrl+s)")
+        self.query_one("#file").focus()
+
+    def problems(self) -> dict[str, str]:
+        return {} if self.text_of("file") else {"file": "give the caseload's CSV file"}
+
+    @on(Input.Changed)
+    def _needs_a_new_check(self) -> None:
+        self.checked = None
+        self._button("Check (ctrl+s)")
+        self.query_one("#report", Static).update("")
+
+    def build(self):
+        path = Path(self.text_of("file")).expanduser()
+        data = importing.read_file(path)
+        mapping = self.text_of("mapping")
+        columns, ignore = importing.read_mapping(Path(mapping)) if mapping else ({}, ())
+        app = self.app
+        self.reading = (data, columns, ignore)
+        self.options = {"today": app.today, "file": path.name, "mapping": columns,
+                        "ignore": ignore}
+        options = self.options
+
+        def job(session) -> int:
+            return len(importing.apply(session, data, actor=app.actor, **options).rows)
+        return job
+
+    def _save(self, job) -> None:
+        if self.checked is not None and self.checked == self.reading:
+            self.query_one("#report", Static).update(f"Importing {self.options['file']}…")
+            super()._save(job)
+        else:
+            report = self.query_one("#report", Static)
+            report.set_class(False, "-problems")
+            report.update(f"Checking {self.options['file']}…")
+            self._check(self.reading, self.options)
+
+    @work(thread=True, exclusive=True, group="caseload-check")
+    def _check(self, reading: tuple, options: dict) -> None:
+        app = self.app
+        try:
+            with app.store.read() as session:
+                plan = importing.plan(session, reading[0], **options)
+        except ValueError as exc:
+            app.call_from_thread(self.show_error, exc)
+            return
+        app.call_from_thread(self._show_plan, reading, plan)
+
+    def _show_plan(self, reading: tuple, plan: importing.ImportPlan) -> None:
+        report = self.query_one("#report", Static)
+        if plan.problems:
+            self.checked = None
+            report.set_class(True, "-problems")
+            report.update(f"{plan.file} cannot be imported: nothing will be written until "
+                          "every problem is put right.\n"
+                          + "\n".join(f"• {p}" for p in plan.problems))
+            self.query_one("#form-error", Static).update(
+                f"Not imported: {len(plan.problems)} problems (listed above).")
+            return
+        self.checked = reading
+        children = f"{len(plan.rows)} {'child' if len(plan.rows) == 1 else 'children'}"
+        lines = [f"{plan.file}: {children} and {plan.people} people would be imported."]
+        lines += [f"  {worker}: {count}" for worker, count in plan.workers]
+        if plan.ignored:
+            lines.append(f"Columns not imported: {', '.join(plan.ignored)}")
+        report.set_class(False, "-problems")
+        report.update("\n".join(lines))
+        self.query_one("#form-error", Static).update("")
+        self._button(f"Import {children} (ctrl+s)")
+
+    def _button(self, label: str) -> None:
+        button = self.query_one("#save", Button)
+        button.label = label
+        button.refresh(layout=True)  # a label does not resize its button by itself
+
+    def show_error(self, exc: Exception) -> None:
+        if isinstance(exc, importing.ImportRefused):  # the store changed since the check
+            self._show_plan(None, exc.plan)
+            return
+        super().show_error(exc)

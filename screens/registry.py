@@ -1,0 +1,27 @@
+"""Every screen the app opens by name: `app.make_screen("child", child_id=...)`.
+
+The app imports this and the screen's module only when the screen is first shown, which
+keeps them off the first-paint path and keeps `cintui.app` below `cintui.screens`.
+A new screen adds one line here.
+"""
+
+SCREENS = {
+    "welcome": ("cintui.screens.welcome", "WelcomeScreen"),
+    "unlock": ("cintui.screens.unlock", "UnlockScreen"),
+    "who": ("cintui.screens.who", "WhoScreen"),
+    "caseload": ("cintui.screens.caseload", "CaseloadScreen"),
+    "child": ("cintui.screens.child", "ChildScreen"),
+    "child_form": ("cintui.screens.forms", "ChildFormScreen"),
+    "plan": ("cintui.screens.plan", "PlanScreen"),
+    "visit_form": ("cintui.screens.visit", "VisitFormScreen"),
+    "visit_view": ("cintui.screens.visit", "VisitViewScreen"),
+    "minuting": ("cintui.screens.minuting", "MinutingScreen"),
+    "minutes_view": ("cintui.screens.minuting", "MinutesViewScreen"),
+    "my_week": ("cintui.screens.my_week", "MyWeekScreen"),
+    "team": ("cintui.screens.team", "TeamScreen"),
+    "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
+    "caseload_import": ("cintui.screens.caseload_import", "CaseloadImportScreen"),
+    "closure": ("cintui.screens.endings", "ClosureScreen"),
+    "step_down": ("cintui.screens.transfer", "StepDownScreen"),
+    "admin": ("cintui.screens.admin", "AdminScreen"),
+}

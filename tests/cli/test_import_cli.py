@@ -1,0 +1,300 @@
+"""`cintui import caseload FILE.csv`: a team's existing caseload, all or nothing. Messy but
+good files import; a bad one is refused whole with every bad row named and nothing written;
+the clocks of the imported children are the ones entering them by hand gives."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from cintui.casework import cases, meetings, record, visits
+from cintui.domain.meeting import Decisions, Schedule
+from cintui.domain.visit import VisitContent
+from cintui.store import models as m
+from cintui.store.engine import open_store
+from tests.cli.test_cli import one_line_error, sha
+from tests.conftest import TODAY
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+MOSAIC = SAMPLES / "caseload_mosaic.csv"
+MESSY = SAMPLES / "caseload_messy.csv"
+LCS = SAMPLES / "caseload_lcs.csv"
+DAY = ("--today", TODAY.isoformat())
+ACTOR = "test.worker"
+
+
+def empty_store(cli, path: Path) -> Path:
+    """`cintui db init`, then the team and its worker (as `cintui worker add` will)."""
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    store = open_store(path, None)
+    try:
+        with store.session(ACTOR) as session:
+            team = m.Team(name="North CIN Team", service="Children in Need")
+            session.add(team)
+            session.add(m.Worker(username="wendy.worker", name="Wendy Worker",
+                                 team_id=team.id))
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture
+def db(cli, tmp_path) -> Path:
+    return empty_store(cli, tmp_path / "team.db")
+
+
+def run(cli, db, *args):
+    return cli("import", "caseload", *args, "--db", db, *DAY)
+
+
+def children(db) -> list[str]:
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            return sorted(session.exec(select(m.Child.reference)).all())
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------- a messy but good file
+
+
+def test_a_dry_run_says_what_would_be_created_and_writes_nothing(cli, db):
+    """BOM, Windows line ends, blank lines, an extra column, Mosaic's names, four date forms."""
+    before = sha(db)
+    result = run(cli, db, MOSAIC, "--dry-run")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        "Dry run: caseload_mosaic.csv would import 4 children and 4 people. Nothing was "
+        "written.",
+        "  Wendy Worker (wendy.worker): 3",
+        "  not allocated: 1",
+        "Columns not imported: Notes",
+    ]
+    assert sha(db) == before
+
+
+def test_a_good_file_imports_every_child_with_their_people_and_history(cli, db):
+    result = run(cli, db, MOSAIC, "--json")
+    assert result.code == 0, result.err
+    out = json.loads(result.out)
+    assert (out["children"], out["people"], out["dry_run"]) == (4, 4, False)
+    assert out["references"] == ["M100201", "M100202", "M100203", "M100204"]
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            maya = cases.find_child(session, "M100201")
+            leo = cases.find_child(session, "M100202")
+            assert (maya.status, maya.sex, cases.find_child(session, "M100203").status,
+                    cases.find_child(session, "M100204").status) == (
+                "cin_plan", "F", "assessment", "referral")
+            # Siblings of household H1: their mother is one person, on both records.
+            mother = {p.person_id for p in record.list_people(session, maya.id)} & {
+                p.person_id for p in record.list_people(session, leo.id)}
+            assert len(mother) == 1
+            chronology = [e.summary for e in record.chronology(session, maya.id, TODAY)]
+            audited = session.exec(select(m.AuditEntry).where(
+                m.AuditEntry.entity == "child", m.AuditEntry.entity_id == maya.id.hex)).all()
+    finally:
+        store.close()
+    assert "Other: Case imported into cintui from caseload_mosaic.csv (line 2)" in chronology
+    assert "CIN review meeting held; next review 10 Dec 2026" in chronology
+    assert audited and audited[0].actor == ACTOR
+
+
+def test_an_import_is_refused_the_second_time(cli, db):
+    assert run(cli, db, MOSAIC).code == 0
+    before = sha(db)
+    result = run(cli, db, MOSAIC)
+    assert result.code == 2
+    assert 'line 2, column "Person ID": M100201 is already a child on this store' in result.err
+    assert result.err.splitlines()[-1] == ("cintui: caseload_mosaic.csv refused, nothing "
+                                           "imported: 4 problems on 4 lines")
+    assert sha(db) == before
+
+
+# ---------------------------------------------------------------- a bad file
+
+
+def test_a_bad_file_is_refused_whole_each_bad_row_named_and_nothing_written(cli, db):
+    before = sha(db)
+    result = run(cli, db, MESSY)
+    assert result.code == 2 and result.out == ""
+    assert "Traceback" not in result.err
+    assert result.err.splitlines() == [
+        'line 1, column "Asessment Start Date": not a column we know; did you mean '
+        "'assessment_started'? (or list it under ignore in a mapping file)",
+        'line 3, column "Date of Birth": 31/02/2019 is not a date: February 2019 has no day 31',
+        'line 4, column "Person ID": M200001 is also on line 2: each child once',
+        'line 5, column "Referral Date": 03/25/2026 is not a date: 25 is not a month (dates '
+        "are day first, as 31/12/2026)",
+        "line 6, column \"Allocated Worker\": no worker called 'Nobody Known'",
+        'line 7, column "Assessment Completion Date": 4 Mar 2026 is before the Asessment '
+        "Start Date (10 Apr 2026)",
+        'line 9, column "Last Visit Date": 30 Nov 2026 is in the future',
+        "line 10: 22 values but the header has 21 columns: a value with a comma in it needs "
+        "double quotes",
+        "cintui: caseload_messy.csv refused, nothing imported: 8 problems on 8 lines",
+    ]
+    assert sha(db) == before and children(db) == []
+
+
+def test_a_dry_run_of_a_bad_file_lists_the_problems_as_json(cli, db):
+    result = run(cli, db, MESSY, "--dry-run", "--json")
+    assert result.code == 2
+    out = json.loads(result.out)
+    assert out["ok"] is False and out["children"] == 1
+    assert [p["line"] for p in out["problems"]] == [1, 3, 4, 5, 6, 7, 9, 10]
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (("nowhere.csv",), "nowhere.csv: no such file"),
+    ((MOSAIC, "--mapping", "nowhere.toml"), "nowhere.toml: no such file"),
+    ((MOSAIC, "--mapping", SAMPLES / ".gitattributes"), "a mapping file is .toml or .csv"),
+    ((), "give the caseload file"),
+])
+def test_bad_arguments_are_one_line(cli, db, args, fragment):
+    before = sha(db)
+    one_line_error(run(cli, db, *args), fragment)
+    assert sha(db) == before
+
+
+def test_a_file_that_is_not_csv_is_one_line(cli, db, tmp_path):
+    book = tmp_path / "caseload.xlsx"
+    book.write_bytes(b"PK\x03\x04\x14\x00workbook")
+    one_line_error(run(cli, db, book), "caseload.xlsx: this is not a CSV file: save the "
+                   "spreadsheet as 'CSV UTF-8 (Comma delimited)'; nothing imported")
+
+
+# ---------------------------------------------------------------- other column names
+
+
+def test_other_column_names_by_a_mapping_file_toml_or_csv(cli, db):
+    refused = run(cli, db, LCS, "--dry-run")
+    assert refused.code == 2 and "no column for the child's ID" in refused.err
+    for mapping in ("lcs_mapping.toml", "lcs_mapping.csv"):
+        result = run(cli, db, LCS, "--mapping", SAMPLES / mapping, "--dry-run", "--json")
+        assert result.code == 0, result.err
+        out = json.loads(result.out)
+        assert out["references"] == ["LCS-0001", "LCS-0002"] and out["ignored_columns"] == []
+    assert run(cli, db, LCS, "--mapping", SAMPLES / "lcs_mapping.toml").code == 0
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            zoe = cases.find_child(session, "LCS-0001")  # cp1252 from Excel
+            assert zoe.first_name == "Zoë" and zoe.status == "cin_plan"
+    finally:
+        store.close()
+
+
+def test_the_template_and_the_columns_tell_a_team_what_to_send(cli, db, tmp_path):
+    listed = cli("import", "caseload", "--columns")
+    assert listed.code == 0 and "referral_date" in listed.out and "also: surname" in listed.out
+    template = cli("import", "caseload", "--template")
+    assert template.out.startswith("reference,first_name,last_name,dob,")
+    path = tmp_path / "ours.csv"
+    path.write_text(template.out)
+    assert run(cli, db, path).code == 0 and children(db) == ["LCS104233"]
+
+
+# ---------------------------------------------------------------- the same as by hand
+
+
+def by_hand(path: Path) -> None:
+    """The children of caseload_mosaic.csv entered one by one through the use cases: the
+    child, the episode's steps, the meetings minuted and circulated, the last visit."""
+    store = open_store(path, None)
+    try:
+        with store.session(ACTOR) as session:
+            ids = {}
+            for ref, first, last, dob, expected, sex, referral, worker in (
+                    ("M100201", "Maya", "Testwood", date(2018, 5, 4), None, "F",
+                     date(2026, 3, 2), "wendy.worker"),
+                    ("M100202", "Leo", "Testwood", date(2021, 1, 12), None, "M",
+                     date(2026, 3, 2), "wendy.worker"),
+                    ("M100203", "Ava", "Examplefield", date(2015, 9, 30), None, "F",
+                     date(2026, 10, 1), "wendy.worker"),
+                    ("M100204", "", "Unbornfield", None, date(2027, 2, 10), "U",
+                     date(2026, 11, 16), None)):
+                ids[ref] = cases.add_child(session, cases.NewChild(
+                    first, last, referral, dob=dob, expected_dob=expected, reference=ref,
+                    sex=sex, worker=worker), TODAY).id
+            steps = {"M100201": (date(2026, 3, 4), date(2026, 4, 10), date(2026, 4, 14)),
+                     "M100202": (date(2026, 3, 4), date(2026, 4, 10), date(2026, 4, 14)),
+                     "M100203": (date(2026, 10, 5), None, None)}
+            for ref, (started, completed, plan) in steps.items():
+                child = session.get(m.Child, ids[ref])
+                child.status = "cin_plan" if plan else "assessment"
+                episode = cases.current_episode(session, child.id)
+                episode.assessment_started, episode.assessment_completed = started, completed
+                episode.cin_plan_start = plan
+                session.add_all([child, episode])
+            for ref in ("M100201", "M100202"):
+                record.add_person(session, ids[ref], record.PersonInput(
+                    "Layla Testwood", relationship="Mother", parental_responsibility=True,
+                    lives_with_child=True))
+        held = {"M100201": [("initial", date(2026, 4, 24), date(2026, 7, 24)),
+                            ("review", date(2026, 9, 17), date(2026, 12, 10))],
+                "M100202": [("initial", date(2026, 4, 24), date(2026, 7, 24))]}
+        for ref, kinds in held.items():
+            for kind, on, next_review in kinds:
+                hold_meeting(store, ids[ref], kind, on, next_review)
+        for ref, seen in (("M100201", date(2026, 11, 13)), ("M100202", date(2026, 10, 30))):
+            with store.session(ACTOR) as session:
+                visits.finalise(session, ids[ref], VisitContent(
+                    visited_at=datetime.combine(seen, datetime.min.time()).replace(hour=16),
+                    purpose="Statutory visit", analysis="All well"),
+                    actor=ACTOR, now=datetime(2026, 11, 23, 9))
+    finally:
+        store.close()
+
+
+def hold_meeting(store, child_id, kind: str, on: date, next_review: date) -> None:
+    with store.read() as session:
+        invitees = tuple(meetings.invitee_choices(session, child_id))
+    with store.session(ACTOR) as session:
+        meeting_id = meetings.schedule(session, child_id, Schedule(
+            kind, datetime.combine(on, datetime.min.time()).replace(hour=16), venue="Office",
+            chair="Tess Manager", invitees=invitees), now=datetime(2026, 3, 1, 9))
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, datetime(2026, 3, 1, 9))
+        minutes = replace(draft.minutes, held_on=on, attendance=tuple(
+            replace(p, attendance="present") for p in draft.minutes.attendance),
+            decisions=Decisions(True, next_review, "continue"))
+        meetings.finish(session, meeting_id, minutes, actor=ACTOR,
+                        now=datetime(2026, 11, 23, 9), draft_id=draft.id)
+        meetings.record_distribution(session, meeting_id, [("Layla Testwood", None)], on)
+
+
+def due_dates(cli, db) -> list[tuple]:
+    result = cli("due", "--json", "--within", "260", "--db", db, *DAY)
+    assert result.code == 0, result.err
+    items = json.loads(result.out)["items"]
+    return sorted((i["child"]["reference"], i["key"], i["due"], i["state"], i["rule"])
+                  for i in items)
+
+
+def test_a_good_file_gives_the_same_due_dates_as_entering_the_children_by_hand(
+        cli, db, tmp_path):
+    """Clocks right on the first day (DOMAIN.md §6): the assessment from the referral, the
+    visit from the last visit where the child was seen (WIR 2.11), the review from the last
+    meeting and the date it set (WIR 2.3), an overdue review overdue."""
+    assert run(cli, db, MOSAIC).code == 0
+    hand = empty_store(cli, tmp_path / "by-hand.db")
+    by_hand(hand)
+    imported = due_dates(cli, db)
+    assert imported == due_dates(cli, hand)
+    assert ("M100201", "review", "2026-12-10", "upcoming",
+            "on the review date set at the meeting of 17 Sep 2026 (sooner than 3 months)"
+            ) in imported
+    assert ("M100202", "first_review", "2026-07-24", "overdue") in [i[:4] for i in imported]
+    assert ("M100203", "assessment") in [i[:2] for i in imported]
+    for ref in ("M100201", "M100202", "M100203", "M100204"):
+        shown = [json.loads(cli("child", "show", ref, "--json", "--db", path, *DAY).out)
+                 for path in (db, hand)]
+        assert shown[0]["deadlines"] == shown[1]["deadlines"]
+        assert shown[0]["status"] == shown[1]["status"]

@@ -1,0 +1,126 @@
+"""The people who use cintui (domain.workforce): roles typed in words, the manager check
+that names the role needed, usernames, emails, LA numbers, leaving and reallocating."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cintui.domain import workforce as w
+from cintui.domain.endings import DECIDER_ROLES
+from cintui.domain.endings import ROLE_LABELS as ENDINGS_ROLE_LABELS
+from cintui.store.models import WORKER_ROLES
+
+TODAY = date(2026, 11, 23)
+
+
+def fields(problems) -> list[str]:
+    return [p.field for p in problems]
+
+
+def test_one_list_of_roles_serves_the_store_and_the_endings():
+    assert WORKER_ROLES == w.ROLES == tuple(w.ROLE_LABELS)
+    assert ENDINGS_ROLE_LABELS is w.ROLE_LABELS
+    assert DECIDER_ROLES == w.MANAGER_ROLES == ("team_manager", "service_manager")
+    assert set(w.ROLE_ALIASES.values()) <= set(w.ROLES)
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("team manager", "team_manager"), ("team_manager", "team_manager"), ("TM", "team_manager"),
+    ("Team Manager", "team_manager"), ("  social   worker ", "social_worker"),
+    ("senior-practitioner", "senior_practitioner"), ("SM", "service_manager"),
+    ("IRO", "reviewing_officer"), ("quality assurance", "reviewing_officer"),
+    ("Independent reviewing / QA officer", "reviewing_officer"),
+    ("business support", "business_support"), ("BSO", None), ("boss", None), ("", None),
+])
+def test_roles_are_typed_as_words(typed, code):
+    assert w.parse_role(typed) == code
+
+
+def test_the_role_choices_are_listed_in_words():
+    assert w.role_choices() == ("social worker, senior practitioner, team manager, service "
+                                "manager, reviewing officer, business support")
+
+
+def test_a_managers_step_names_the_role_needed_and_theirs():  # TRA, BEX 3
+    assert w.needs_role("tom.hale", "team_manager") is None
+    assert w.needs_role("sam.stone", "service_manager") is None
+    assert w.needs_role("amira.ashdown", "social_worker") == (
+        "needs a team manager or service manager; amira.ashdown is a social worker")
+    assert w.needs_role("ivy.reed", "reviewing_officer") == (
+        "needs a team manager or service manager; ivy.reed is an independent reviewing / QA "
+        "officer")
+    assert w.needs_role("priya", "", ("service_manager",)) == (
+        "needs a service manager; priya is not a worker on this store")
+
+
+@pytest.mark.parametrize("username, ok", [
+    ("amira.ashdown", True), ("tom_hale2", True), ("A.Ashdown", True), ("ab", True),
+    ("a", False), ("", False), ("2amira", False), ("amira ashdown", False),
+    ("amira@council", False), ("x" * 65, False),
+])
+def test_usernames(username, ok):
+    assert (w.check_username(username) is None) == ok
+
+
+def test_a_worker_needs_a_username_a_name_a_role_and_a_good_email_if_any():
+    assert w.check_worker("amira.ashdown", "Amira Ashdown", "social_worker") == []
+    assert w.check_worker("amira.ashdown", "Amira Ashdown", "social_worker",
+                          "amira.ashdown@example.org") == []
+    problems = w.check_worker("amira ashdown", " ", "boss", "amira@")
+    assert fields(problems) == ["username", "name", "role", "email"]
+    assert "social worker, senior practitioner" in problems[2].message
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("820", None), (" 820 ", None), ("82", "'82' is not a DfE LA number (three digits, e.g. 820)"),
+    ("8200", "'8200' is not a DfE LA number (three digits, e.g. 820)"),
+    ("", "give the DfE LA number (three digits, e.g. 820)"),
+])
+def test_the_la_number_is_three_digits(text, problem):
+    assert w.check_la_number(text) == problem
+
+
+def test_the_authority_needs_a_name_and_an_la_number():
+    assert w.check_authority("Exampleshire County Council", "820") == []
+    assert fields(w.check_authority(" ", "8")) == ["name", "la"]
+
+
+def test_a_team_needs_a_name():
+    assert w.check_team("Safeguarding South", "Safeguarding and Support") == []
+    assert fields(w.check_team("", "x" * 121)) == ["name", "service"]
+
+
+def test_a_worker_leaves_only_once_their_children_are_reallocated():
+    assert w.check_leaving("amira.ashdown", TODAY, TODAY, 0) == []
+    problems = w.check_leaving("amira.ashdown", date(2026, 11, 24), TODAY, 3)
+    assert fields(problems) == ["on", "worker"]
+    assert problems[0].message == "24 Nov 2026 is in the future"
+    assert problems[1].message.startswith(
+        "amira.ashdown still holds 3 open children: reallocate them first (cintui child "
+        "reallocate CHILD --to WORKER")
+    assert "1 open child:" in w.check_leaving("a.b", TODAY, TODAY, 1)[0].message
+
+
+def test_children_go_to_someone_here_who_holds_children():  # WIR 2.3: lead professional
+    assert w.check_receiver("ben.cole", "social_worker", True) == []
+    assert w.check_receiver("tom.hale", "team_manager", True) == []
+    assert w.check_receiver("ben.cole", "social_worker", False)[0].message == (
+        "ben.cole has left: choose someone working here now")
+    assert w.check_receiver("priya.bs", "business_support", True)[0].message == (
+        "holding a child needs a social worker, senior practitioner, team manager or service "
+        "manager; priya.bs is a business support officer")
+
+
+def test_a_reallocation_is_dated_not_in_the_future_nor_before_the_referral():
+    referral = date(2026, 3, 2)
+    assert w.check_reallocation(TODAY, TODAY, referral=referral, same_worker=False,
+                                to="ben.cole") == []
+    future = w.check_reallocation(date(2026, 11, 24), TODAY, referral=referral,
+                                  same_worker=True, to="ben.cole")
+    assert [p.message for p in future] == ["already allocated to ben.cole",
+                                           "24 Nov 2026 is in the future"]
+    early = w.check_reallocation(date(2026, 3, 1), TODAY, referral=referral,
+                                 same_worker=False, to="ben.cole")
+    assert early[0].message == "1 Mar 2026 is before the referral (2 Mar 2026)"

@@ -1,0 +1,285 @@
+"""Set-up by keyboard, from an empty store: the palette's "Set-up: authority, teams and
+workers", the forms checking as you type, a worker marked as left once their children are
+reallocated; and in the team view (F4), several children marked with space and reallocated
+in one go. Synthetic people only."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from cintui.app import CintuiApp
+from cintui.casework import admin, cases, record
+from cintui.store import access
+from cintui.store import models as m
+from tests.casework.test_admin import add_child, set_up_team
+from tests.conftest import TODAY
+from tests.screens.test_child import read
+from tests.screens.test_shell import settle, type_text
+
+SIZE = (120, 40)
+
+
+def empty_store(tmp_path, cli):
+    path = tmp_path / "team.db"
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    return path
+
+
+def team_store(tmp_path, cli):
+    """South set up as in tests/casework/test_admin.py; Amira holds Nell, Otto and Pia."""
+    from cintui.store.engine import open_store
+
+    path = empty_store(tmp_path, cli)
+    store = open_store(path, None)
+    try:
+        set_up_team(store)
+        for first in ("Nell", "Otto", "Pia"):
+            add_child(store, first)
+    finally:
+        store.close()
+    return path
+
+
+def error(screen, field: str) -> str:
+    return str(screen.query_one(f"#{field}-error").render())
+
+
+def cells(screen, table_id: str) -> list[list[str]]:
+    table = screen.query_one(table_id)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_setup(pilot):
+    await settle(pilot)
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await type_text(pilot, "Set-up")
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert type(screen).__name__ == "AdminScreen"
+    return screen
+
+
+async def save(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await settle(pilot)
+
+
+async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(tmp_path, cli):
+    app = CintuiApp(access.StoreLocation(path=empty_store(tmp_path, cli)), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot)
+        assert "No authority set up yet" in str(screen.query_one("#authority").render())
+
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "Exampleshire County Council")
+        form.query_one("#la_number").focus()
+        await type_text(pilot, "82")
+        assert "'82' is not a DfE LA number" in error(form, "la_number")  # as you type
+        await type_text(pilot, "0")
+        assert error(form, "la_number") == ""
+        await save(pilot)
+        assert app.screen is screen
+        assert "Exampleshire County Council · DfE LA number 820" in str(
+            screen.query_one("#authority").render())
+
+        await pilot.press("t")
+        await settle(pilot)
+        form = app.screen
+        await save(pilot)  # no name: refused, the form stays
+        assert app.screen is form and "give the team's name" in error(form, "name")
+        await type_text(pilot, "Safeguarding South")
+        form.query_one("#service").focus()
+        await type_text(pilot, "Safeguarding and Support")
+        await save(pilot)
+        assert cells(screen, "#teams") == [
+            ["Safeguarding South", "Safeguarding and Support", "none", "0", "0"]]
+
+        for username, name, role in (("tom.hale", "Tom Hale", "team_manager"),
+                                     ("amira.ashdown", "Amira Ashdown", "social_worker")):
+            await pilot.press("w")
+            await settle(pilot)
+            form = app.screen
+            await type_text(pilot, username.replace(".", " "))
+            assert "is not a username" in error(form, "username")
+            form.query_one("#username").value = username
+            form.query_one("#name").focus()
+            await type_text(pilot, name)
+            form.query_one("#role").value = role
+            form.query_one("#team").value = "Safeguarding South"
+            form.query_one("#email").focus()
+            await type_text(pilot, f"{username}@")
+            assert error(form, "email") != ""
+            await type_text(pilot, "example.org")
+            assert error(form, "email") == ""
+            await save(pilot)
+            assert app.screen is screen
+
+        # The team's manager: a team manager (the form offers only managers).
+        screen.query_one("#teams").focus()
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert [v for _label, v in form.query_one("#manager")._options
+                if isinstance(v, str)] == ["tom.hale"]
+        form.query_one("#manager").value = "tom.hale"
+        await save(pilot)
+        assert cells(screen, "#teams")[0][2] == "Tom Hale (tom.hale)"
+        assert [row[:4] for row in cells(screen, "#workers")] == [
+            ["amira.ashdown", "Amira Ashdown", "Social worker", "Safeguarding South"],
+            ["tom.hale", "Tom Hale", "Team manager", "Safeguarding South"]]
+
+    def stored(session):
+        return ([(t.name, t.service) for t in admin.list_teams(session)],
+                [(w.username, w.role, w.email) for w in admin.list_workers(session)],
+                {e.actor for e in session.exec(select(m.AuditEntry)).all()})
+
+    teams, workers, actors = read(app.location.path, stored)
+    assert teams == [("Safeguarding South", "Safeguarding and Support")]
+    assert workers == [("amira.ashdown", "social_worker", "amira.ashdown@example.org"),
+                       ("tom.hale", "team_manager", "tom.hale@example.org")]
+    assert actors == {"test.worker"}  # CINTUI_USER: nobody on the store chosen yet
+
+
+async def test_a_worker_leaves_only_once_their_children_are_reallocated(tmp_path, cli):
+    path = team_store(tmp_path, cli)
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot)
+        table = screen.query_one("#workers")
+        usernames = [row[0] for row in cells(screen, "#workers")]
+        table.move_cursor(row=usernames.index("amira.ashdown"))
+        await pilot.press("l")
+        await settle(pilot)
+        form = app.screen
+        assert "amira.ashdown still holds 3 open children: reallocate them first" in error(
+            form, "on")  # said at once
+        await save(pilot)
+        assert app.screen is form
+        await pilot.press("escape")
+        await settle(pilot)
+
+        table.move_cursor(row=usernames.index("ben.cole"))
+        await pilot.press("l")
+        await settle(pilot)
+        await save(pilot)
+        assert app.screen is screen
+        assert "ben.cole" not in [row[0] for row in cells(screen, "#workers")]
+        await pilot.press("h")
+        await settle(pilot)
+        ben = next(row for row in cells(screen, "#workers") if row[0] == "ben.cole")
+        assert ben[1] == f"Ben Cole · left {TODAY:%d/%m/%Y}"
+
+    left = read(path, lambda s: {w.username: w.left_on for w in admin.list_workers(
+        s, include_left=True)})
+    assert left["ben.cole"] == TODAY and left["amira.ashdown"] is None
+
+
+async def open_reallocation(pilot, worker: str):
+    await settle(pilot)
+    await pilot.press("f4")
+    await settle(pilot)
+    await settle(pilot)
+    team = pilot.app.screen
+    assert type(team).__name__ == "TeamScreen"
+    workers = [w.username for w in team.view.workers]
+    team.query_one("#workers").move_cursor(row=workers.index(worker))
+    await pilot.press("a")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert type(form).__name__ == "ReallocateScreen"
+    return team, form
+
+
+async def test_the_team_manager_reallocates_several_children_in_one_go(tmp_path, cli):
+    path = team_store(tmp_path, cli)
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+    async with app.run_test(size=(140, 45)) as pilot:
+        team, form = await open_reallocation(pilot, "amira.ashdown")
+        children = cells(form, "#children")
+        assert [row[1] for row in children] == [
+            "Nell Synthetic", "Otto Synthetic", "Pia Synthetic"]
+        await save(pilot)  # nothing marked, nobody chosen: refused
+        assert app.screen is form
+        assert "mark at least one child" in error(form, "children")
+        assert "choose who takes the children" in error(form, "to")
+        await pilot.press("space", "down", "down", "space")
+        assert [row[0] for row in cells(form, "#children")] == ["✓", "", "✓"]
+        assert error(form, "children") == ""
+        form.query_one("#to").value = "ben.cole"
+        form.query_one("#reason").focus()
+        await type_text(pilot, "Amira is leaving")
+        await save(pilot)
+        assert app.screen is team
+        amira = next(w for w in team.view.workers if w.username == "amira.ashdown")
+        ben = next(w for w in team.view.workers if w.username == "ben.cole")
+        assert (amira.children, ben.children) == (1, 2)
+
+    def stored(session):
+        rows = session.exec(select(m.Reallocation)).all()
+        nell = cases.find_child(session, "Nell Synthetic")
+        return ([(session.get(m.Child, r.child_id).first_name, r.reallocated_on, r.by, r.reason)
+                 for r in rows],
+                [e.summary for e in record.chronology(session, nell.id)
+                 if e.kind == "allocation"],
+                {a.actor for a in session.exec(select(m.AuditEntry).where(
+                    m.AuditEntry.entity == "reallocation")).all()})
+
+    moved, chronology, actors = read(path, stored)
+    assert sorted(moved) == [("Nell", TODAY, "Tom Hale", "Amira is leaving"),
+                             ("Pia", TODAY, "Tom Hale", "Amira is leaving")]
+    assert chronology == ["Reallocated to Ben Cole (from Amira Ashdown)"]
+    assert actors == {"tom.hale"}
+
+
+async def test_a_social_worker_is_told_a_reallocation_needs_a_manager(tmp_path, cli):
+    path = team_store(tmp_path, cli)
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=(140, 45)) as pilot:
+        _team, form = await open_reallocation(pilot, "amira.ashdown")
+        await pilot.press("space")
+        form.query_one("#to").value = "ben.cole"
+        await save(pilot)
+        assert app.screen is form
+        assert ("reallocating a child needs a team manager or service manager; amira.ashdown "
+                "is a social worker") in str(form.query_one("#form-error").render())
+    assert read(path, lambda s: s.exec(select(m.Reallocation)).all()) == []
+
+
+class SetupHost(CintuiApp):
+    """The real app on the set-up store, as Tom, on the set-up screen."""
+
+    def __init__(self, path) -> None:
+        super().__init__(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+
+
+def test_setup_screen_snapshot(tmp_path, cli, snap_compare):
+    """The set-up screen at 120x40: the authority, the teams (one without a manager), the
+    workers with their roles and caseloads."""
+    path = team_store(tmp_path, cli)
+    app = SetupHost(path)
+
+    async def ready(pilot) -> None:
+        await open_setup(pilot)
+        app.sub_title = "UNENCRYPTED STORE · team.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=ready)
+
+
+def test_setup_screen_snapshot_small(tmp_path, cli, snap_compare):
+    """The same at 80x24: the tables scroll sideways, the keys stay in the footer."""
+    path = team_store(tmp_path, cli)
+    app = SetupHost(path)
+
+    async def ready(pilot) -> None:
+        await open_setup(pilot)
+        app.sub_title = "UNENCRYPTED STORE · team.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)

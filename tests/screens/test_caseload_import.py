@@ -1,0 +1,63 @@
+"""Importing a caseload from the app (Ctrl+P → "Import a caseload (CSV)"): a bad file shows
+every problem and writes nothing; a good one shows what would be created, then imports it
+on the second Ctrl+S and the caseload lists the children."""
+
+from __future__ import annotations
+
+from cintui.app import CintuiApp
+from cintui.store import access
+from tests.cli.test_cli import sha
+from tests.cli.test_import_cli import MESSY, MOSAIC, children, empty_store
+from tests.conftest import TODAY
+from tests.screens.test_child import SIZE, fill, text_of
+from tests.screens.test_shell import screen_name, settle, type_text
+
+
+async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_path):
+    db = empty_store(cli, tmp_path / "team.db")
+    app = CintuiApp(access.StoreLocation(path=db), today=TODAY, worker="wendy.worker")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "import a caseload")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert screen_name(app) == "CaseloadImportScreen"
+
+        await fill(pilot, "#file", str(tmp_path / "nowhere.csv"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "no such file" in text_of(form, "#file-error")
+
+        before = sha(db)
+        await fill(pilot, "#file", str(MESSY))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        report = text_of(form, "#report")
+        assert "caseload_messy.csv cannot be imported" in report
+        assert 'line 3, column "Date of Birth": 31/02/2019 is not a date' in report
+        assert "line 10: 22 values" in report
+        await pilot.press("ctrl+s")  # still bad: checked again, never imported
+        await settle(pilot)
+        assert app.screen is form and sha(db) == before
+
+        await fill(pilot, "#file", str(MOSAIC))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        report = text_of(form, "#report")
+        assert "4 children and 4 people would be imported" in report
+        assert "Wendy Worker (wendy.worker): 3" in report and "Notes" in report
+        assert str(form.query_one("#save").label) == "Import 4 children (ctrl+s)"
+        assert children(db) == []  # a check writes nothing
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        table = app.screen.query_one("#children")
+        assert table.row_count == 3  # my caseload: Wendy's three
+    assert children(db) == ["M100201", "M100202", "M100203", "M100204"]
