@@ -122,6 +122,14 @@ def find_team(session: Session, text: str) -> Team:
 # ---------------------------------------------------------------- children
 
 
+def reference_of(session: Session, child_id: uuid.UUID) -> str:
+    """The child's case reference (the plain-SQL reads in `lookup` take it)."""
+    child = session.get(Child, child_id)
+    if child is None:
+        raise UnknownChild("child", "no such child on this store")
+    return child.reference
+
+
 def find_child(session: Session, query: str) -> Child:
     """A case reference, or a name that matches exactly one child (`lookup.find_child`)."""
     return session.get(Child, lookup.find_child(session, query).id)

@@ -384,3 +384,73 @@ def plan_document(source, reference: str, today: date, *, number: int | None = N
         child_name=name, child_reference=reference, dob_text=born, worker=worker or "",
         authority=authority_name(rows), version=version, problems=problems,
         generated_on=today, final=final)
+
+
+# ---------------------------------------------------------------- episodes and decisions
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    number: int
+    referral_date: date
+    referral_source: str
+    primary_need: str
+    closure_date: date | None
+    closure_reason: str | None
+    unmet_need_stepped_down: bool
+    days_since_last_closure: int | None
+    band: str | None
+
+    def as_json(self) -> dict:
+        from cintui.reference import codes
+
+        return {"number": self.number, "referral_date": _iso(self.referral_date),
+                "referral_source": self.referral_source, "primary_need": self.primary_need,
+                "closure_date": _iso(self.closure_date), "closure_reason": self.closure_reason,
+                "closure_reason_label": codes.label("closure_reason", self.closure_reason)
+                or None, "unmet_need_stepped_down": self.unmet_need_stepped_down,
+                "days_since_last_closure": self.days_since_last_closure,
+                "rereferral_band": self.band}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+_EPISODES = f"""
+SELECT referral_date, referral_source, primary_need, closure_date, closure_reason,
+       unmet_need_stepped_down
+FROM episode WHERE {_OF_CHILD} ORDER BY referral_date, created_at
+"""
+
+
+def episodes(source, reference: str) -> list[EpisodeRow]:
+    """Every episode of the child, oldest first, with the interval since the closure before
+    it (WAR 3.4)."""
+    from cintui.domain.endings import rereferral_band
+
+    out, last = [], None
+    for number, (referred, referral_source, need, closed, reason, unmet) in enumerate(
+            rows_from(source)(_EPISODES, {"reference": reference}), start=1):
+        referred, closed = _date(referred), _date(closed)
+        out.append(EpisodeRow(number, referred, referral_source, need, closed, reason,
+                              bool(unmet), (referred - last).days if last else None,
+                              rereferral_band(last, referred) if last else None))
+        last = closed or last
+    return out
+
+
+_DECISIONS = f"""
+SELECT made_on, kind, decision, rationale, made_by, made_by_role, id
+FROM decision WHERE {_OF_CHILD} ORDER BY made_on, created_at
+"""
+
+
+def decision_facts(source, reference: str) -> list:
+    """BEX 4: the child's recorded decisions (`domain.endings.DecisionFact`), oldest first."""
+    from cintui.domain.endings import DecisionFact
+
+    return [DecisionFact(_date(made_on), kind, decision, rationale, made_by, role or "",
+                         str(as_uuid(did)))
+            for made_on, kind, decision, rationale, made_by, role, did
+            in rows_from(source)(_DECISIONS, {"reference": reference})]
