@@ -47,7 +47,10 @@ def private_env(root: Path) -> dict[str, str]:
 # Read the real folders at collection, before anything runs, then point the whole session
 # (module-scoped fixtures and subprocesses included) at a scratch home; each test then gets
 # its own (`private_dirs`). tests/test_home.py checks the real folders are left as they were.
-REAL_USER_FOLDERS = user_folders()
+# The first process to get here names them (pytest-xdist's workers inherit its environment,
+# already redirected, so they read the names it left).
+os.environ.setdefault("CINTUI_TESTS_REAL_FOLDERS", os.pathsep.join(map(str, user_folders())))
+REAL_USER_FOLDERS = [Path(p) for p in os.environ["CINTUI_TESTS_REAL_FOLDERS"].split(os.pathsep)]
 REAL_USER_LISTING = listing(REAL_USER_FOLDERS)
 _SESSION_ROOT = Path(tempfile.mkdtemp(prefix="cintui-tests-"))
 atexit.register(shutil.rmtree, _SESSION_ROOT, ignore_errors=True)
