@@ -50,6 +50,9 @@ class CintuiApp(App):
         Binding("f2", "toggle_dark", "Light/dark"),
         Binding("f3", "my_week", "My week"),
         Binding("f4", "team", "Team"),
+        # ? as well (key_question_mark): unless typed into a box or bound by the screen.
+        Binding("f1", "help", "Help: this screen's keys", key_display="f1 / ?", show=False,
+                priority=True),
     ]
 
     def __init__(self, location: access.StoreLocation, *, encrypt: bool = True,
@@ -251,6 +254,18 @@ class CintuiApp(App):
             return
         if type(self.screen).__name__ != cls:
             self.push_screen(self.make_screen(name))
+
+    def action_help(self) -> None:
+        """F1 or ?: what the screen in front is for and every key it has; again, closed."""
+        if type(self.screen).__name__ == "HelpScreen":
+            self.pop_screen()
+        else:
+            self.push_screen(self.make_screen("help", screen=self.screen))
+
+    def key_question_mark(self) -> None:
+        """? reaches the app only when no box typed it and no binding took it (a modal
+        form's bindings stop the app's, this does not)."""
+        self.action_help()
 
     def action_my_week(self) -> None:
         self._show_once("my_week", "MyWeekScreen")

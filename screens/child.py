@@ -424,11 +424,10 @@ class ChildScreen(Screen):
                           str(v.addenda or ""), gap, key=f"visit:{v.id}")
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
-        note = Text(f"Visits {listing.rule}: the child seen, and seen alone. "
-                    "v new visit · Enter read (a addendum)")
+        note = Text(f"Visits {listing.rule}. v new visit · Enter read (a addendum)")
         if listing.open_gap:
             g = listing.open_gap
-            note.append(f"\nOVERDUE: no visit where the child was seen since "
+            note.append(f"\nOVERDUE: no visit that counts since "
                         f"{_day(g.after)}; due {_day(g.due)}, {g.days_late} working days late.",
                         style="bold red")
         if not listing.visits and not listing.drafts:
@@ -469,11 +468,32 @@ class ChildScreen(Screen):
         if m is None:
             return
         if m.status == "scheduled":
-            self.app.push_screen(self.app.make_screen("minuting", meeting_id=m.id))
+            self._minute(m)
         elif m.has_minutes:
             self.app.push_screen(self.app.make_screen("minutes_view", meeting_id=m.id))
         else:
             self.notify("No minutes were recorded in cintui for this meeting")
+
+    def _minute(self, m) -> None:
+        """Minute a booked meeting live; on another day than booked, first ask when it is
+        really held, so the record never says the booked time by default."""
+        from cintui.casework import meetings
+
+        from .meeting_forms import HeldWhenFormScreen
+
+        app = self.app
+        now = app.clock()
+        with app.store.read() as session:
+            booked = meetings.held_at_needed(session, m.id, now)
+
+        def minute(held_at=None) -> None:
+            app.push_screen(app.make_screen("minuting", meeting_id=m.id, held_at=held_at))
+
+        if booked is None:
+            minute()
+        else:
+            app.push_screen(HeldWhenFormScreen(m.label, booked, now),
+                            lambda held_at: held_at and minute(held_at))
 
     def action_book_meeting(self) -> None:
         from cintui.casework import meetings
@@ -516,8 +536,14 @@ class ChildScreen(Screen):
             detail = meetings.load_meeting(session, m.id)
         people = list(detail.minutes.attendance if detail.minutes
                       else detail.schedule.invitees)
-        self.app.push_screen(SentFormScreen(m.id, people, self.app.today),
-                             self._reload_if_saved)
+        self.app.push_screen(SentFormScreen(m.id, people, self.app.today), self._sent)
+
+    def _sent(self, result: object) -> None:
+        if isinstance(result, list):  # the names of those still owed the minutes
+            self.notify("Not circulated yet: still to send to " + ", ".join(result)
+                        + " (everyone present, and parents who did not attend: BEX 3, "
+                        "WIR 2.8)", timeout=10)
+        self._reload_if_saved(result)
 
     # ------------------------------------------------------------ chronology
 

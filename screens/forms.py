@@ -38,6 +38,8 @@ from cintui.domain.consent import (
 from cintui.domain.people import PERSON_KINDS, InvalidContact, check_email, normalise_phone
 from cintui.reference import codes
 
+from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
+
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -77,6 +79,7 @@ class FormScreen(ModalScreen):
     FormScreen .field Label { width: 24; padding: 0 1 0 0; }
     FormScreen .field Horizontal { height: auto; }
     FormScreen .field Input, FormScreen .field Select { width: 1fr; }
+    FormScreen Input > .input--placeholder { text-style: italic; }
     FormScreen .error { color: $error; height: auto; padding: 0 0 0 24; }
     FormScreen .error.-empty { display: none; }
     FormScreen #form-error { color: $error; height: auto; }
@@ -126,8 +129,11 @@ class FormScreen(ModalScreen):
 
     @staticmethod
     def choice(options: Iterable[tuple[str, object]], value: object = Select.NULL,
-               blank: bool = False) -> Select:
-        return Select(list(options), value=value, allow_blank=blank, compact=True)
+               blank: bool = False, keys: dict[object, str] | None = None) -> Select:
+        """A choice; an option with a key (`keys` by value; yes and no are always y and n)
+        is chosen by pressing it."""
+        return KeyedSelect(keyed(options, {**YES_NO_KEYS, **(keys or {})}), value=value,
+                           allow_blank=blank, compact=True)
 
     # ------------------------------------------------------------ values
 
@@ -260,7 +266,7 @@ class ChildFormScreen(FormScreen):
         yield self.row("first_name", "First name", self.text())
         yield self.row("last_name", "Last name", self.text())
         yield self.row("known_as", "Known as", self.text())
-        yield self.row("dob", "Date of birth", self.text(placeholder="23/11/2020"))
+        yield self.row("dob", "Date of birth", self.text(placeholder="dd/mm/yyyy"))
         yield self.row("expected_dob", "Expected (if unborn)", self.text(placeholder="blank if born"))
         if self.child_id is None:
             yield self.row("referral_date", "Referral date",
@@ -409,18 +415,19 @@ class PersonFormScreen(FormScreen):
                                     ("Professional", "professional")],
                                    p.kind if p else "family"))
         yield self.row("relationship", "Relationship / role to child",
-                       self.text(p.relationship if p else "", "Mother, Grandfather, Class teacher"))
+                       self.text(p.relationship if p else "",
+                                 "e.g. mother, grandfather, class teacher"))
         yield self.row("agency", "Agency (professionals)", self.text(p.agency if p else ""))
         yield self.row("role", "Job role (professionals)",
-                       self.text(p.role if p else "", "DSL, health visitor, GP"))
-        yield self.row("phone", "Phone", self.text(p.phone if p else "", "07700 900123"))
+                       self.text(p.role if p else "", "e.g. DSL, health visitor, GP"))
+        yield self.row("phone", "Phone", self.text(p.phone if p else "", "e.g. 07700 900123"))
         yield self.row("email", "Email", self.text(p.email if p else ""))
         yield self.row("address", "Address", self.text(p.address if p else ""))
         yield self.row("parental_responsibility", "Parental responsibility",
-                       Checkbox("holds PR", p.parental_responsibility if p else False,
-                                compact=True))
+                       YesNo("holds PR (y/n)", p.parental_responsibility if p else False,
+                             compact=True))
         yield self.row("lives_with_child", "Lives with the child",
-                       Checkbox("yes", p.lives_with_child if p else False, compact=True))
+                       YesNo("yes (y/n)", p.lives_with_child if p else False, compact=True))
         yield self.row("interpreter_language", "Interpreter (language)",
                        self.text(p.interpreter_language if p else ""))
         yield self.row("access_needs", "Access needs", self.text(p.access_needs if p else ""))
@@ -493,8 +500,8 @@ class ConsentFormScreen(FormScreen):
         yield self.row("method", "How", self.choice(((m, m) for m in CONSENT_METHODS), "written"))
         yield self.row("notes", "Notes", self.text())
         yield self.row("override_without_consent", "Without consent (BEX 4)",
-                       Checkbox("shared without consent: seeking it would put the child at risk",
-                                False, compact=True))
+                       YesNo("shared without consent: seeking it would put the child at "
+                             "risk (y/n)", False, compact=True))
         yield self.row("override_rationale", "Why (BEX 4)", self.text())
 
     def on_mount(self) -> None:

@@ -1,5 +1,6 @@
 """Forms around a CIN meeting: booking one (WIR 2.8-2.9, BEX 3), cancelling or rebooking it
-(WIR 2.9), and recording who the minutes went to (WIR 2.3, 2.8)."""
+(WIR 2.9), saying when it is really held when that is not the day booked, and recording who
+the minutes went to (WIR 2.3, 2.8)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import SelectionList, Static
 
 from cintui.casework import meetings
+from cintui.domain.dates import day_text
 from cintui.domain.meeting import (
     KIND_LABELS,
     MEETING_KINDS,
@@ -18,6 +20,7 @@ from cintui.domain.meeting import (
     PRACTICAL_LABELS,
     Invitee,
     Schedule,
+    held_at_problem,
     schedule_problems,
     school_hours_warning,
 )
@@ -46,10 +49,12 @@ class ScheduleFormScreen(FormScreen):
         yield self.row("kind", "Kind", self.choice(
             [(KIND_LABELS[k], k) for k in MEETING_KINDS], self.kind))
         yield self.row("when", "When", self.text(show_when(self.suggested),
-                                                 "30/11/2026 16:00"))
-        yield self.row("venue", "Venue", self.text("", "Family home, school, office, online"))
+                                                 "dd/mm/yyyy hh:mm"))
+        yield self.row("venue", "Venue",
+                       self.text("", "e.g. family home, school, office, online"))
         yield self.row("chair", "Chair", self.text(self.chair))
-        yield self.row("chair_role", "Chair's role", self.text("", "Team manager, SP"))
+        yield self.row("chair_role", "Chair's role",
+                       self.text("", "e.g. team manager, senior practitioner"))
         invited = SelectionList[int](*((f"{p.name} ({p.role})", i, True)
                                        for i, p in enumerate(self.invitees)),
                                      compact=True)
@@ -98,8 +103,9 @@ class CancelFormScreen(FormScreen):
         self.TITLE_TEXT = f"Cancel the {label}, and rebook it (WIR 2.9)"
 
     def fields(self) -> Iterable[Widget]:
-        yield self.row("reason", "Why", self.text("", "Mum in hospital; chair unwell"))
-        yield self.row("rebook", "Rebook for", self.text("", "07/12/2026 16:00 (blank: later)"))
+        yield self.row("reason", "Why", self.text("", "e.g. mum in hospital; chair unwell"))
+        yield self.row("rebook", "Rebook for",
+                       self.text("", "dd/mm/yyyy hh:mm (blank: rebook later)"))
 
     def on_mount(self) -> None:
         self.query_one("#reason").focus()
@@ -121,6 +127,39 @@ class CancelFormScreen(FormScreen):
         if when is None:
             return lambda session: meetings.cancel(session, meeting_id, reason) or True
         return lambda session: meetings.rebook(session, meeting_id, when, reason, now=now)
+
+
+class HeldWhenFormScreen(FormScreen):
+    """A meeting minuted on another day than booked: when is (or was) it really held? Now,
+    unless changed; the record then says that, never the booked time. Esc leaves it booked."""
+
+    def __init__(self, label: str, booked: datetime, now: datetime) -> None:
+        super().__init__()
+        self.booked = booked
+        self.now = now
+        self.TITLE_TEXT = (f"{label}: booked for {day_text(booked)} at {booked:%H:%M}, not "
+                           "today. When is it held?")
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("held_at", "Held on, at", self.text(show_when(self.now),
+                                                            "dd/mm/yyyy hh:mm"))
+        yield Static("Ctrl+S minutes it as held then (now, unless you change it). Esc leaves "
+                     "it booked: c cancels or rebooks it.", classes="note")
+
+    def on_mount(self) -> None:
+        self.query_one("#held_at").focus()
+
+    def problems(self) -> dict[str, str]:
+        try:
+            held_at = parse_when(self.value("held_at") or "")
+        except ValueError as exc:
+            return {"held_at": str(exc)}
+        problem = held_at_problem(held_at, self.booked, self.now)
+        return {"held_at": problem} if problem else {}
+
+    def build(self):
+        held_at = parse_when(self.value("held_at"))
+        return lambda session: held_at  # nothing written: the minutes start with it
 
 
 class SentFormScreen(FormScreen):
@@ -158,8 +197,9 @@ class SentFormScreen(FormScreen):
         recipients = [(self.people[i].name, self.people[i].person_id) for i in chosen]
         sent_on = parse_date(self.value("sent_on"))
         method, meeting_id = self.value("method") or "email", self.meeting_id
-        return lambda session: meetings.record_distribution(
-            session, meeting_id, recipients, sent_on, method) or True
+        # Those still owed them (BEX 3, TRA, WIR 2.8), for the record screen to say so.
+        return lambda session: [p.name for p in meetings.record_distribution(
+            session, meeting_id, recipients, sent_on, method)] or True
 
 
-__all__ = ["CancelFormScreen", "ScheduleFormScreen", "SentFormScreen"]
+__all__ = ["CancelFormScreen", "HeldWhenFormScreen", "ScheduleFormScreen", "SentFormScreen"]

@@ -4,10 +4,15 @@ Steps: attendance, ground rules, **each Amber and Red in turn** (update, impact 
 child, action statuses, re-rating), the three boxes (significant events, new concerns,
 agreed actions), the child's and parents' views, decisions. Ctrl+N / Ctrl+B move between
 steps; a clock shows the meeting's time and the time on this step; Ctrl+L switches the
-projection layout (no side list, high contrast, wide text). The minutes are saved as a
+projection layout (no side list, high contrast, wide text). One key per choice: u r a g
+for the rating, y n for still in need, 1-4 for the recommendation. Box 3 takes
+"what ; who ; by when" with by when as councils write it ("by Fri", "18/12"), and says
+under the box, as typed, what each line was read as or why not. The minutes are saved as a
 draft about a second after each change (`cintui.drafts`): a crash resumes at the same
-step. Ctrl+F finishes: checks, then the minutes are stored and the next plan version is
-agreed from them (new concerns as new Ambers, agreed actions in column 3, WIR 2.6).
+step. Ctrl+F finishes: checks (every problem listed, the cursor put on the first), then
+the minutes are stored and the next plan version is agreed from them (new concerns as new
+Ambers, agreed actions in column 3, WIR 2.6). A meeting minuted on another day than booked
+opens with the time it is really held (asked first, `held_at`).
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from textual.widgets import (
 )
 
 from cintui.casework import cases, drafts, meetings, plans, record
+from cintui.domain.dates import day_text
 from cintui.domain.meeting import (
+    AGREED_FORMAT,
     ATTENDANCE,
     ATTENDANCE_LABELS,
     KIND_LABELS,
@@ -47,11 +54,16 @@ from cintui.domain.meeting import (
     Minutes,
     NeedUpdate,
     NewConcern,
+    agreed_action_from_line,
+    agreed_action_line,
+    agreed_action_problems,
     minutes_problems,
+    problem_place,
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
 
 from .forms import ConfirmScreen, parse_date
+from .widgets.choices import RATING_KEYS, KeyedSelect
 
 AUTOSAVE_SECONDS = 1.0
 RAG_STYLES = {"R": "bold white on red", "A": "bold black on dark_orange",
@@ -94,7 +106,10 @@ class MinutingScreen(Screen):
     MinutingScreen Input { width: 1fr; }
     MinutingScreen Select { width: 24; }
     MinutingScreen #recommendation { width: 60; }
-    MinutingScreen #problems { color: $error; height: auto; padding: 0 1; }
+    MinutingScreen #problems { color: $error; height: auto; max-height: 12; padding: 0 1; }
+    MinutingScreen #agreed-check { height: auto; padding: 0 1; }
+    MinutingScreen Input > .input--placeholder { text-style: italic; }
+    MinutingScreen TextArea > .text-area--placeholder { text-style: italic; }
     MinutingScreen #saved { height: 1; padding: 0 1; color: $text-muted; }
     MinutingScreen.-projecting #agenda { display: none; }
     MinutingScreen.-projecting #bar { text-style: bold; background: $primary; }
@@ -107,6 +122,8 @@ class MinutingScreen(Screen):
         Binding("ctrl+f", "finish", "Finish meeting", priority=True),
         Binding("ctrl+l", "project", "Large / projection", priority=True),
         Binding("escape", "close", "Pause (saved)"),
+        Binding("space", "next_status", "Next attendance / action status (in the tables)",
+                show=False),
     ]
 
     class Saved(Message):
@@ -114,9 +131,10 @@ class MinutingScreen(Screen):
             super().__init__()
             self.text = text
 
-    def __init__(self, meeting_id: uuid.UUID) -> None:
+    def __init__(self, meeting_id: uuid.UUID, held_at: datetime | None = None) -> None:
         super().__init__()
         self.meeting_id = meeting_id
+        self.held_at = held_at  # when it is really held, asked when not on the booked day
         self.minutes: Minutes | None = None
         self.draft_id: uuid.UUID | None = None
         self.step = 0
@@ -130,6 +148,10 @@ class MinutingScreen(Screen):
         self.action_texts: dict[uuid.UUID, tuple[str, str, str, str]] = {}  # what who by status
         self._by_need: dict[uuid.UUID, list[uuid.UUID]] = {}  # need key -> its action keys
         self.child_name = ""
+        # The line of its box each new concern and agreed action is on (Ctrl+F goes there).
+        self._concern_lines: list[int] = []
+        self._action_lines: list[int] = []
+        self._checked = False  # Ctrl+F has shown the problems: keep them up to date
 
     # ------------------------------------------------------------ layout
 
@@ -149,7 +171,7 @@ class MinutingScreen(Screen):
                 with VerticalScroll(id="ground"):
                     yield Static("Ground rules agreed at the start (WIR 2.6)", classes="label")
                     yield TextArea(id="ground_rules", soft_wrap=True, tab_behavior="focus",
-                                   placeholder="Respect, one person at a time, phones off…")
+                                   placeholder="e.g. respect, one person at a time, phones off")
                 with VerticalScroll(id="item"):
                     yield Static("", id="item-need")
                     yield Static("Update from the family and professionals", classes="label")
@@ -166,9 +188,9 @@ class MinutingScreen(Screen):
                     yield actions
                     yield Static("Rating agreed today", classes="label")
                     with Horizontal(id="rating-row"):
-                        yield Select([("unchanged", ""), ("Red", "R"), ("Amber", "A"),
-                                      ("Green", "G")], value="", allow_blank=False,
-                                     id="rag_after")
+                        yield KeyedSelect([("u", "unchanged", ""), *(
+                            (RATING_KEYS[r], RAG_NAMES[r], r) for r in ("R", "A", "G"))],
+                            value="", allow_blank=False, id="rag_after")
                         yield Input(id="maintained_for",
                                     placeholder="→ Green: how long has the change held? "
                                     "(WIR 2.4)")
@@ -181,10 +203,14 @@ class MinutingScreen(Screen):
                     yield Static("2 New concerns / risks: one per line, 'concern -> outcome'; "
                                  "each becomes a new Amber in the plan", classes="label")
                     yield TextArea(id="new_concerns", soft_wrap=True, tab_behavior="focus")
-                    yield Static("3 Agreed actions: one per line, 'what ; who ; by "
-                                 "dd/mm/yyyy'; added to the plan's column 3", classes="label")
-                    yield TextArea(id="agreed_actions", soft_wrap=True, tab_behavior="focus")
-                    yield Static("", id="boxes-check", classes="hint")
+                    yield Static(f"3 Agreed actions: one per line, '{AGREED_FORMAT}'; added "
+                                 "to the plan's column 3", classes="label")
+                    yield Static("By when can also be 18/12, 18 Dec, 18-Dec-2026 or by Fri "
+                                 "(the next Friday after the meeting)", classes="hint")
+                    yield TextArea(id="agreed_actions", soft_wrap=True, tab_behavior="focus",
+                                   placeholder="e.g. Citizens Advice appointment ; Dad ; "
+                                   "by 14/03/2027")
+                    yield Static("", id="agreed-check")
                 with VerticalScroll(id="views"):
                     yield Static("The child's views (in their words)", classes="label")
                     yield TextArea(id="childs_views", soft_wrap=True, tab_behavior="focus")
@@ -192,13 +218,14 @@ class MinutingScreen(Screen):
                     yield TextArea(id="parents_views", soft_wrap=True, tab_behavior="focus")
                 with VerticalScroll(id="decisions"):
                     yield Static("Is the child still in need? (BEX 3)", classes="label")
-                    yield Select([("Yes", "yes"), ("No", "no")], id="still_in_need",
-                                 prompt="choose")
+                    yield KeyedSelect([("y", "Yes", "yes"), ("n", "No", "no")],
+                                      id="still_in_need", prompt="choose: y or n")
                     yield Static("Next review (suggested from the policy)", classes="label")
                     yield Input(id="next_review", placeholder="dd/mm/yyyy")
                     yield Static("Recommendation", classes="label")
-                    yield Select([(RECOMMENDATION_LABELS[r], r) for r in RECOMMENDATIONS],
-                                 id="recommendation", prompt="choose")
+                    yield KeyedSelect([(str(i), RECOMMENDATION_LABELS[r], r)
+                                       for i, r in enumerate(RECOMMENDATIONS, start=1)],
+                                      id="recommendation", prompt="choose: 1 to 4")
                     yield Static("Notes", classes="label")
                     yield TextArea(id="decision_notes", soft_wrap=True, tab_behavior="focus")
         yield Static("", id="problems")
@@ -207,9 +234,14 @@ class MinutingScreen(Screen):
 
     def on_mount(self) -> None:
         app = self.app
-        with app.store.session(app.actor) as session:
-            draft = meetings.start_minutes(session, self.meeting_id, app.actor,
-                                           app.clock(seconds=True))
+        try:
+            with app.store.session(app.actor) as session:
+                draft = meetings.start_minutes(session, self.meeting_id, app.actor,
+                                               app.clock(seconds=True), held_at=self.held_at)
+        except meetings.MeetingError as exc:
+            app.notify(f"Not minuted: {exc.problem}", severity="warning", timeout=8)
+            app.pop_screen()
+            return
         with app.store.read() as session:
             detail = meetings.load_meeting(session, self.meeting_id)
             version_id = plans.current_version_id(session, detail.child_id)
@@ -225,7 +257,8 @@ class MinutingScreen(Screen):
         self.minutes = draft.minutes
         self.draft_id = draft.id
         if self.minutes.decisions.next_review is None:
-            suggested = meetings.suggested_next_review(self.minutes.held_on, policy)
+            suggested = meetings.suggested_next_review(self.minutes.held_on, policy,
+                                                       self.minutes.kind)
             self.minutes = replace(self.minutes, decisions=replace(
                 self.minutes.decisions, next_review=suggested))
         self.steps = _steps(self.minutes)
@@ -248,8 +281,8 @@ class MinutingScreen(Screen):
         self.query_one("#new_concerns", TextArea).load_text("\n".join(
             f"{c.text} -> {c.outcome}" if c.outcome else c.text for c in m.new_concerns))
         self.query_one("#agreed_actions", TextArea).load_text("\n".join(
-            f"{a.what} ; {a.who} ; {a.by_when:%d/%m/%Y}" if a.by_when else f"{a.what} ; {a.who}"
-            for a in m.agreed_actions))
+            agreed_action_line(a) for a in m.agreed_actions))
+        self._show_agreed_check()
         self.query_one("#childs_views", TextArea).load_text(m.childs_views)
         self.query_one("#parents_views", TextArea).load_text(m.parents_views)
         d = m.decisions
@@ -348,12 +381,14 @@ class MinutingScreen(Screen):
         spent = self._spent_on_step()
         if panel == "item":
             spent += self.minutes.items[index].seconds
-        started = self.minutes.started_at or self.app.clock(seconds=True)
-        total = (self.app.clock(seconds=True) - started).total_seconds()
+        now = self.app.clock(seconds=True)
+        started = self.minutes.started_at or now
+        meeting = f"meeting {_clock(max((now - started).total_seconds(), 0))}" \
+            if started.date() == now.date() else f"held {day_text(started)} {started:%H:%M}"
         label = KIND_LABELS.get(self.minutes.kind, self.minutes.kind)
         self.query_one("#bar", Static).update(Text.assemble(
             (f"{label} · {self.child_name}", "bold"),
-            f"   Time: meeting {_clock(max(total, 0))}   this item {_clock(spent)}\n",
+            f"   Time: {meeting}   this item {_clock(spent)}\n",
             f"Step {self.step + 1} of {len(self.steps)}: "
             f"{_step_title(self.minutes, panel, index)[:48]}"
             "  ·  Ctrl+N next  Ctrl+B back  Ctrl+F finish  Ctrl+L large"))
@@ -395,24 +430,15 @@ class MinutingScreen(Screen):
                 cp_discussion=self.query_one("#cp_discussion", Input).value))
             m = self.minutes
         concerns = []
-        for line in self.query_one("#new_concerns", TextArea).text.splitlines():
+        self._concern_lines = []
+        for n, line in enumerate(self.query_one("#new_concerns", TextArea).text.splitlines()):
             if line.strip():
                 text, _, outcome = line.partition("->")
                 concerns.append(NewConcern(text.strip(), outcome.strip()))
-        actions, bad = [], []
-        for line in self.query_one("#agreed_actions", TextArea).text.splitlines():
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(";")]
-            what, who = parts[0], parts[1] if len(parts) > 1 else ""
-            try:
-                when = parse_date(parts[2]) if len(parts) > 2 else None
-            except ValueError:
-                when = None
-                bad.append(line.strip())
-            actions.append(AgreedAction(what, who, when))
-        self.query_one("#boxes-check", Static).update(
-            "" if not bad else "⚠ Not a date in: " + "; ".join(bad))
+                self._concern_lines.append(n)
+        agreed = self._agreed_lines()
+        self._action_lines = [n for n, _ in agreed]
+        actions = [a for _, a in agreed]
         still = self.query_one("#still_in_need", Select).value
         rec = self.query_one("#recommendation", Select).value
         try:
@@ -431,17 +457,34 @@ class MinutingScreen(Screen):
                 recommendation=rec if isinstance(rec, str) else "",
                 notes=self.query_one("#decision_notes", TextArea).text))
 
+    def _agreed_lines(self) -> list[tuple[int, AgreedAction]]:
+        """Box 3 as (line, agreed action), by when read from the day of the meeting."""
+        text = self.query_one("#agreed_actions", TextArea).text
+        return [(n, agreed_action_from_line(line, self.minutes.held_on))
+                for n, line in enumerate(text.splitlines()) if line.strip()]
+
+    def _show_agreed_check(self) -> None:
+        """Under box 3, as it is typed: what each line was read as, or what is wrong."""
+        out = Text()
+        for n, a in self._agreed_lines():
+            problems = agreed_action_problems(a, self.minutes.held_on)
+            if problems:
+                out.append(f"⚠ line {n + 1}: " + "; ".join(p for _, p in problems) + "\n",
+                           style="bold red")
+            else:
+                out.append(f"✓ line {n + 1}: {a.what} — {a.who} — by "
+                           f"{day_text(a.by_when)}\n")
+        out.rstrip()
+        self.query_one("#agreed-check", Static).update(out)
+
     # ------------------------------------------------------------ attendance and actions
 
-    def on_key(self, event) -> None:
-        if event.key != "space":
-            return
+    def action_next_status(self) -> None:
+        """Space on the attendance table or an item's actions: the next status."""
         focused = self.focused
         if focused is self.query_one("#attendance-table", DataTable):
-            event.stop()
             self._cycle_attendance()
         elif focused is self.query_one("#item-actions", DataTable):
-            event.stop()
             self._cycle_action()
 
     def _cycle_attendance(self) -> None:
@@ -499,6 +542,8 @@ class MinutingScreen(Screen):
             return
         if getattr(event, "input", None) is not None and event.input.id == "add-person":
             return
+        if event.control.id == "agreed_actions":
+            self._show_agreed_check()
         self._dirty = True
         if not self._pending:
             self._pending = True
@@ -516,6 +561,8 @@ class MinutingScreen(Screen):
 
     def _submit(self) -> None:
         self._dirty = False
+        if self._checked:
+            self._show_problems(minutes_problems(self.minutes, self.app.clock().date()))
         if self.saver is not None:
             self.saver.submit(self.minutes)
 
@@ -552,13 +599,14 @@ class MinutingScreen(Screen):
     def action_finish(self) -> None:
         self._collect()
         problems = minutes_problems(self.minutes, self.app.clock().date())
-        box = self.query_one("#problems", Static)
+        self._checked = True
+        self._show_problems(problems)
         if problems:
-            box.update("Not finished yet: " + " · ".join(f"{w}: {p}" for w, p in problems[:4]))
+            self._go_to(problems[0][0])
             self.notify(f"{len(problems)} thing{'s' if len(problems) > 1 else ''} to settle "
-                        "before the meeting ends", severity="warning")
+                        "before the meeting ends: the cursor is on the first",
+                        severity="warning")
             return
-        box.update("")
         concerns = len(self.minutes.new_concerns)
         actions = len(self.minutes.agreed_actions)
         with self.app.store.read() as session:
@@ -571,6 +619,46 @@ class MinutingScreen(Screen):
             f"End the meeting? The minutes are stored and the plan's next version is agreed "
             f"at this meeting, with {concerns} new concern(s) as Ambers and {actions} agreed "
             f"action(s).{basis}", yes="Yes, finish (y)"), self._confirmed)
+
+    def _show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Every problem left, with where it is (Ctrl+F moves the cursor to the first)."""
+        text = Text()
+        if problems:
+            text.append(f"Not finished yet: {len(problems)} to settle\n", style="bold")
+        for where, problem in problems:
+            text.append(f"• {problem_place(where)}: {problem}\n")
+        text.rstrip()
+        self.query_one("#problems", Static).update(text)
+
+    def _go_to(self, where: str) -> None:
+        """The step and the box a problem is in, with the cursor on it: "items.0.maintained_for",
+        "agreed_actions.1.by_when", "decisions.recommendation" (`minutes_problems`)."""
+        head, _, rest = where.partition(".")
+        number, _, field = rest.partition(".")
+        index = int(number) if number.isdigit() else 0
+        if head == "items":
+            step = ("item", index)
+            focus = {"maintained_for": "#maintained_for", "cp_discussion": "#cp_discussion",
+                     "rating": "#rag_after", "actions": "#item-actions"}.get(field, "#update")
+        elif head in ("new_concerns", "agreed_actions"):
+            step, focus = ("boxes", 0), f"#{head}"
+        elif head == "decisions":
+            step, focus = ("decisions", 0), f"#{rest}"
+        else:
+            step, focus = ("attendance", 0), "#attendance-table"
+        if self.steps[self.step] != step:
+            self.action_step(self.steps.index(step) - self.step)
+        widget = self.query_one(focus)
+        widget.focus()
+        if isinstance(widget, TextArea):
+            lines = self._concern_lines if head == "new_concerns" else self._action_lines
+            row = lines[index]
+            widget.move_cursor((row, len(widget.document.get_line(row))))
+        elif head == "attendance":
+            unsaid = [i for i, p in enumerate(self.minutes.attendance)
+                      if p.attendance == "invited"]
+            if unsaid:
+                widget.move_cursor(row=unsaid[0])
 
     def _confirmed(self, yes: bool | None) -> None:
         if yes:
@@ -591,9 +679,10 @@ class MinutingScreen(Screen):
             return
         app.call_from_thread(self._finished, version)
 
-    def _refused(self, exc: Exception) -> None:
+    def _refused(self, exc: cases.CaseworkError) -> None:
         self._done = False
-        self.query_one("#problems", Static).update(f"Not finished: {exc}")
+        self.query_one("#problems", Static).update(
+            f"Not finished: {problem_place(exc.field)}: {exc.problem}")
 
     def _finished(self, version_id) -> None:
         self._stop_saver()

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cintui.casework import plans, record
+from cintui.casework import cases, plans, record
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion
 
 from .forms import ConfirmScreen
@@ -57,7 +57,7 @@ class PlanScreen(Screen):
     PlanScreen #plan-title { height: auto; padding: 0 1; background: $boost; }
     PlanScreen #plan-body { height: 1fr; }
     PlanScreen #plan-main { width: 1fr; }
-    PlanScreen #plan-details { height: auto; max-height: 8; padding: 0 1; }
+    PlanScreen #plan-details { height: auto; max-height: 9; padding: 0 1; }
     PlanScreen #needs { height: 1fr; }
     PlanScreen #need-detail { height: auto; max-height: 8; padding: 0 1;
                               border-top: solid $primary-darken-2; }
@@ -127,6 +127,7 @@ class PlanScreen(Screen):
             wanted = (version_id or self.version_id or plans.draft_version_id(
                 session, self.child_id) or plans.current_version_id(session, self.child_id))
             self.version = plans.load_version(session, wanted) if wanted else None
+            self.policy = cases.store_policy(session)
             header = record.child_header(session, self.child_id, app.today)
             self.child_name = header.name
             self.people = [p.name for p in record.list_people(session, self.child_id)]
@@ -181,6 +182,7 @@ class PlanScreen(Screen):
         t = Text()
         rows = (("Objectives", v.objectives), ("Lead", v.lead_professional),
                 ("Next review", v.next_review.strftime("%d %b %Y") if v.next_review else ""),
+                ("Visits", self._visits(v)),
                 ("Services", "; ".join(f"{s.name} ({s.purpose})" if s.purpose else s.name
                                        for s in v.services)),
                 ("Child's views", v.childs_views), ("Lived experience", v.lived_experience))
@@ -191,6 +193,13 @@ class PlanScreen(Screen):
         t.append(f"Needs: {len(v.needs)}  ·  Red {counts['R']}  ·  Amber {counts['A']}  ·  "
                  f"Green {counts['G']}", style="bold")
         self.query_one("#plan-details", Static).update(t)
+
+    def _visits(self, v: PlanVersion) -> str:
+        """The visit frequency agreed in the plan (BEX 3, TRA), else the policy's."""
+        if v.visit_every is not None:
+            return f"every {v.visit_every.describe()} (agreed in the plan)"
+        ts = self.policy.timescales.get("visit")
+        return f"every {ts.describe()} (the policy, {ts.source})" if ts else ""
 
     def problems(self):
         if self.version is None:
@@ -300,7 +309,8 @@ class PlanScreen(Screen):
                                                self.people), self._after_form)
 
     def action_details(self) -> None:
-        self.app.push_screen(DetailsFormScreen(self.version, self.app.today, self._by),
+        self.app.push_screen(DetailsFormScreen(self.version, self.app.today, self._by,
+                                               self.policy),
                              self._after_form)
 
     def action_agree(self) -> None:

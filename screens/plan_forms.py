@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
 from cintui.casework import plans
+from cintui.domain.dates import NotADay, day_text, read_day
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
     ACTION_STATUSES,
@@ -31,13 +32,16 @@ from cintui.domain.plan import (
     Service,
     rag_change_problems,
 )
+from cintui.domain.policy import PolicyProfile, Timescale
+from cintui.domain.timescales import parse_plan_visits, plan_visit_problem
 
 from .forms import FormScreen, _check
+from .widgets.choices import RATING_KEYS
 
 # SFEF framing (WIR 2.4-2.5), shown as guidance while writing a need.
 SFEF = ("What is going well? · What are we worried about? · What needs to change — what "
         "does good look like for the child? · Who will do what to support change, by when?")
-RATINGS = [(f"{RAG_NAMES[r]} ({r})", r) for r in ("R", "A", "G")]
+RATINGS = [(RAG_NAMES[r], r) for r in ("R", "A", "G")]  # chosen by r, a, g
 
 
 def _day(d: date | None) -> str:
@@ -89,7 +93,7 @@ class NeedFormScreen(PlanFormScreen):
         yield self.row("evidence", "Evidence (numbers)", self.text(
             n.evidence if n else "", "how many, how often, since when (WIR 2.4)"))
         if n is None:
-            yield self.row("rag", "Rating", self.choice(RATINGS, "A"))
+            yield self.row("rag", "Rating", self.choice(RATINGS, "A", keys=RATING_KEYS))
             yield self.row("cp_discussion", "If Red: CP discussion", self.text(
                 "", "the Child Protection conference / strategy discussion considered"))
 
@@ -125,8 +129,9 @@ class NeedFormScreen(PlanFormScreen):
 
 
 class RateFormScreen(PlanFormScreen):
-    """Re-rate a need. Amber → Green: how long change has held and who agreed (WIR 2.4,
-    2.6); → Red: the CP conference / strategy discussion (WIR 2.6, BEX 3)."""
+    """Re-rate a need, opened on its rating (r, a, g choose the new one). Amber → Green:
+    how long change has held and who agreed (WIR 2.4, 2.6); → Red: the CP conference /
+    strategy discussion (WIR 2.6, BEX 3)."""
 
     def __init__(self, version: PlanVersion, index: int, today: date, by: str) -> None:
         super().__init__(version, today, by)
@@ -136,8 +141,8 @@ class RateFormScreen(PlanFormScreen):
                            f"{self.need.now[:60]}")
 
     def fields(self) -> Iterable[Widget]:
-        others = [(label, r) for label, r in RATINGS if r != self.need.rag]
-        yield self.row("rating", "New rating", self.choice(others, others[0][1]))
+        yield self.row("rating", "New rating",
+                       self.choice(RATINGS, self.need.rag, keys=RATING_KEYS))
         yield self.row("reason", "Why", self.text("", "what has changed, in a sentence"))
         yield self.row("maintained_for", "Change maintained for",
                        self.text("", "to Green: e.g. 8 weeks (WIR 2.4)"))
@@ -161,6 +166,9 @@ class RateFormScreen(PlanFormScreen):
             cp_discussion=self.text_of("cp_discussion")))
 
     def build(self):
+        if self.value("rating") == self.need.rag:  # said on saving, not as the form opens
+            raise plans.PlanError("rating", f"it is {RAG_NAMES[self.need.rag]} now: choose "
+                                  "the new rating (r Red, a Amber, g Green)")
         need = plans.with_rating(
             self.need, self.value("rating"), self.today, self.by, reason=self.text_of("reason"),
             maintained_for=self.text_of("maintained_for"), agreed_at=self.text_of("agreed_at"),
@@ -191,7 +199,7 @@ class ActionFormScreen(PlanFormScreen):
         who.suggester = SuggestFromList(self.people, case_sensitive=False)
         yield self.row("who", "Who", who)
         yield self.row("by_when", "By when", self.text(_day(a.by_when) if a else "",
-                                                      "23/12/2026"))
+                                                      "dd/mm/yyyy"))
         yield self.row("status", "Status", self.choice(
             [(ACTION_STATUS_LABELS[s], s) for s in ACTION_STATUSES],
             a.status if a else "not_started"))
@@ -206,15 +214,24 @@ class ActionFormScreen(PlanFormScreen):
             problems["what"] = "say what will be done"
         if not self.text_of("who"):
             problems["who"] = "who will do it? a person, an agency or a role (WIR 2.3)"
+        info = ""
         if not self.text_of("by_when"):
             problems["by_when"] = "by when? every action needs a date (WIR 2.3)"
         else:
-            _check(problems, "by_when", lambda: self.date_of("by_when"))
+            try:
+                info = f"By when: {day_text(self._by_when())}"
+            except NotADay as exc:
+                problems["by_when"] = exc.problem
+        self.query_one("#form-info", Static).update(info)
         return problems
+
+    def _by_when(self) -> date:
+        """As councils write it ("by Fri", "18/12", "18-Dec-2026"), from today."""
+        return read_day(self.text_of("by_when"), self.today)
 
     def build(self):
         fields = {"what": self.text_of("what"), "who": self.text_of("who"),
-                  "by_when": self.date_of("by_when"), "status": self.value("status"),
+                  "by_when": self._by_when(), "status": self.value("status"),
                   "notes": self.text_of("notes")}
         need = self.version.needs[self.need_index]
         if self.action is None:
@@ -228,9 +245,15 @@ class ActionFormScreen(PlanFormScreen):
 
 
 class DetailsFormScreen(PlanFormScreen):
-    """What the plan states besides the needs (WIR 2.7, TRA) and the child's voice."""
+    """What the plan states besides the needs (WIR 2.7, TRA), the visit frequency agreed
+    (BEX 3, TRA: more often than the policy, never less) and the child's voice."""
 
     TITLE_TEXT = "The plan's details (WIR 2.7) and the child's voice"
+
+    def __init__(self, version: PlanVersion, today: date, by: str,
+                 policy: PolicyProfile) -> None:
+        super().__init__(version, today, by)
+        self.policy = policy
 
     def fields(self) -> Iterable[Widget]:
         v = self.version
@@ -239,7 +262,11 @@ class DetailsFormScreen(PlanFormScreen):
         yield self.row("review_arrangements", "Review arrangements",
                        self.text(v.review_arrangements))
         yield self.row("next_review", "Next review date", self.text(_day(v.next_review),
-                                                                    "23/02/2027"))
+                                                                    "dd/mm/yyyy"))
+        ts = self.policy.timescales.get("visit")
+        yield self.row("visit_every", "Visits every", self.text(
+            v.visit_every.describe() if v.visit_every else "",
+            f"blank: the policy's {ts.describe()}; or e.g. 2 weeks" if ts else "e.g. 2 weeks"))
         yield self.row("services", "Services: purpose", self.text(
             "; ".join(f"{s.name}: {s.purpose}" if s.purpose else s.name for s in v.services),
             "Family support worker: routines; School: attendance"))
@@ -254,7 +281,18 @@ class DetailsFormScreen(PlanFormScreen):
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
         _check(problems, "next_review", lambda: self.date_of("next_review"))
+        try:
+            every = self._visit_every()
+        except ValueError as exc:
+            problems["visit_every"] = str(exc)
+        else:
+            if every is not None and plan_visit_problem(every, self.policy):
+                problems["visit_every"] = plan_visit_problem(every, self.policy)
         return problems
+
+    def _visit_every(self) -> Timescale | None:
+        text = self.text_of("visit_every")
+        return parse_plan_visits(text) if text else None
 
     def build(self):
         services = []
@@ -266,6 +304,7 @@ class DetailsFormScreen(PlanFormScreen):
                       lead_professional=self.text_of("lead_professional"),
                       review_arrangements=self.text_of("review_arrangements"),
                       next_review=self.date_of("next_review"), services=tuple(services),
+                      visit_every=self._visit_every(),
                       childs_views=self.text_of("childs_views"),
                       lived_experience=self.text_of("lived_experience"))
         return self.save_version(new)

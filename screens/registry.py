@@ -24,4 +24,5 @@ SCREENS = {
     "closure": ("cintui.screens.endings", "ClosureScreen"),
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
     "admin": ("cintui.screens.admin", "AdminScreen"),
+    "help": ("cintui.screens.help", "HelpScreen"),
 }

@@ -53,6 +53,7 @@ from cintui.domain.visit import (
 )
 
 from .forms import ConfirmScreen
+from .widgets.choices import YesNo
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
@@ -104,6 +105,8 @@ class VisitFormScreen(Screen):
     VisitFormScreen #facts, VisitFormScreen #present-row { height: auto; padding: 0 1; }
     VisitFormScreen #facts Label, VisitFormScreen #present-row Label { padding: 1 1 0 0; }
     VisitFormScreen #when { width: 22; }
+    VisitFormScreen Input > .input--placeholder { text-style: italic; }
+    VisitFormScreen TextArea > .text-area--placeholder { text-style: italic; }
     VisitFormScreen #kind { width: 14; }
     VisitFormScreen Checkbox { margin: 1 0 0 2; }
     VisitFormScreen #present { width: 1fr; height: auto; max-height: 5; }
@@ -146,12 +149,12 @@ class VisitFormScreen(Screen):
         yield Static("", id="visit-title")
         with Horizontal(id="facts"):
             yield Label("When")
-            yield Input(id="when", placeholder="23/11/2026 14:05")
+            yield Input(id="when", placeholder="dd/mm/yyyy hh:mm")
             yield Label("Type")
             yield Select([(KIND_LABELS[k], k) for k in VISIT_KINDS], allow_blank=False,
                          id="kind", value="home")
             for name in FACTS:
-                yield Checkbox(_fact_label(name, False), False, id=name, compact=True)
+                yield YesNo(_fact_label(name, False), False, id=name, compact=True)
         yield Static("", id="when-error", classes="-empty")
         with Horizontal(id="present-row"):
             yield Label("Also there")
@@ -325,8 +328,8 @@ class VisitFormScreen(Screen):
                 "(ctrl+t)" if self.actions else "No agreed plan: no actions to tick")
         there = ", ".join(p.name for p in c.present) or "no one else recorded"
         self.query_one("#status-line", Static).update(
-            f"Also there: {there}\n{plan}  ·  ctrl+f finalise (checks WIR 2.11)  ·  "
-            "esc close: the draft is kept")
+            f"Also there: {there}  ·  the fact boxes: y yes, n no\n"
+            f"{plan}  ·  ctrl+f finalise (checks WIR 2.11)  ·  esc close: the draft is kept")
 
     # ------------------------------------------------------------ closing
 

@@ -25,6 +25,7 @@ from cintui.domain.timescales import (
     MeetingFact,
     VisitFact,
     compute_deadlines,
+    plan_visits,
 )
 
 VIEWS = {"mine": "My caseload", "team": "My team", "everyone": "Everyone"}
@@ -45,16 +46,33 @@ LEFT JOIN team AS t ON t.id = c.team_id
 WHERE c.status <> 'closed' AND {view}
 """
 _IDS = "SELECT c.id FROM child AS c WHERE c.status <> 'closed' AND {view}"
+# Each episode with the visit frequency agreed in its plan in force (BEX 3, TRA): the newest
+# agreed version since the referral.
 _EPISODES = """
-SELECT child_id, referral_date, assessment_started, assessment_completed, initial_home_visit,
-       support_started, cin_plan_start, closure_decided, family_told_of_closure,
-       step_down_decided, step_down_completed, moved_in, closure_date
-FROM episode WHERE child_id IN ({ids}) ORDER BY referral_date, created_at
+SELECT e.child_id, e.referral_date, e.assessment_started, e.assessment_completed,
+       e.initial_home_visit, e.support_started, e.cin_plan_start, e.closure_decided,
+       e.family_told_of_closure, e.step_down_decided, e.step_down_completed, e.moved_in,
+       e.closure_date, v.visit_every_amount, v.visit_every_unit
+FROM episode AS e
+LEFT JOIN plan_version AS v ON v.id = (
+    SELECT p.id FROM plan_version AS p
+    WHERE p.child_id = e.child_id AND p.status = 'agreed' AND p.agreed_on >= e.referral_date
+    ORDER BY p.number DESC LIMIT 1)
+WHERE e.child_id IN ({ids}) ORDER BY e.referral_date, e.created_at
 """
-# WIR 2.11: only a visit where the child was seen restarts the visit clock, and the timescale
-# engine counts from the last one; so one row per child, not one per visit.
-_VISITS = ("SELECT child_id, max(visited_at) FROM visit "
-           "WHERE status = 'final' AND child_seen AND child_id IN ({ids}) GROUP BY child_id")
+# WIR 2.11: only a visit where the child was seen (alone, in person, unless the policy says
+# otherwise) restarts the visit clock, and the engine counts from the last one. A seen-alone
+# visit in person always counts, so only it and the seen visits after it are read: a row or
+# two per child, not one per visit.
+_VISITS = """
+SELECT v.child_id, v.visited_at, v.seen_alone, v.kind FROM visit AS v
+LEFT JOIN (
+    SELECT child_id, max(visited_at) AS at FROM visit
+    WHERE status = 'final' AND child_seen AND seen_alone AND kind <> 'virtual'
+      AND child_id IN ({ids}) GROUP BY child_id) AS alone ON alone.child_id = v.child_id
+WHERE v.status = 'final' AND v.child_seen AND v.child_id IN ({ids})
+  AND (alone.at IS NULL OR v.visited_at >= alone.at)
+"""
 # Only held meetings: a meeting that has not happened starts, stops or sets no clock (every
 # timescale rule reads held meetings only), so the scheduled ones need not be read.
 _MEETINGS = """
@@ -226,8 +244,9 @@ def load_facts(source, *, view: str = "everyone", username: str | None = None,
                                           "consents": [], "plan": None, "draft": False})
     for row in rows(_EPISODES.format(ids=ids), params):
         by_child[row[0]]["episode"] = row  # ordered by referral: the last is current
-    for child_id, at in rows(_VISITS.format(ids=ids), params):
-        by_child[child_id]["visits"].append(VisitFact(date=_visit_day(at), child_seen=True))
+    for child_id, at, alone, kind in rows(_VISITS.format(ids=ids), params):
+        by_child[child_id]["visits"].append(VisitFact(
+            date=_visit_day(at), seen_alone=bool(alone), virtual=kind == "virtual"))
     for (child_id,) in rows(_DRAFTS.format(ids=ids), params) if caseload else ():
         by_child[child_id]["draft"] = True
     for child_id, kind, held_on, held, nxt, minutes, plan in rows(
@@ -272,12 +291,12 @@ def _events(child, facts, today: date) -> ChildEvents:
     if not facts or facts["episode"] is None:
         return ChildEvents()
     (_, referral, a_start, a_done, home_visit, support, plan, closure_decided, told,
-     step_decided, step_done, moved_in, closed) = facts["episode"]
+     step_decided, step_done, moved_in, closed, every, unit) = facts["episode"]
     since = _date(referral)
     return ChildEvents(
         referral=since, assessment_started=_date(a_start), assessment_completed=_date(a_done),
         initial_home_visit=_date(home_visit), support_started=_date(support),
-        cin_plan_start=_date(plan),
+        cin_plan_start=_date(plan), dob=_date(child[4]), plan_visit_every=plan_visits(every, unit),
         visits=tuple(v for v in facts["visits"] if v.date >= since),
         meetings=tuple(m for m in facts["meetings"] if m.date >= since),
         closure_decided=_date(closure_decided), family_told_of_closure=_date(told),

@@ -218,15 +218,18 @@ def _meetings(session: Session, child: m.Child, episode: m.Episode, row: CaseRow
 
 def _visit(session: Session, child: m.Child, episode: m.Episode, day: date,
            file: str) -> None:
-    """WIR 2.11: the last visit where the child was seen restarts the visit clock."""
+    """WIR 2.11: the last statutory visit restarts the visit clock here as it did in the
+    previous system, so it is taken as one where the child was seen alone (the rule's
+    default, `timescales.restarts_visit_clock`); the analysis says what was carried over."""
     session.add(m.Visit(
         child_id=child.id, episode_id=episode.id, kind="other", status="final",
         visited_at=from_england_time(datetime.combine(day, time.min)), child_seen=True,
-        finalised_at=from_england_time(datetime.combine(day, time.min)),
+        seen_alone=True, finalised_at=from_england_time(datetime.combine(day, time.min)),
         purpose="The last visit at which the child was seen, as recorded in the previous "
         "system.",
         analysis=f"Imported from {file}: only the date was carried over, not whether the "
-        "child was seen alone or their bedroom seen."))
+        "child was seen alone or their bedroom seen; it counts as the statutory visit the "
+        "previous system recorded."))
 
 
 def _person(session: Session, child_id, p: rules.PersonEntry, people: dict,

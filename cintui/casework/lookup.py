@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 
 from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
-from cintui.domain.timescales import ChildEvents, EnquiryFact, MeetingFact, VisitFact
+from cintui.domain.timescales import (
+    ChildEvents,
+    EnquiryFact,
+    MeetingFact,
+    VisitFact,
+    plan_visits,
+)
 
 if TYPE_CHECKING:
     from cintui.domain.plan import PlanVersion
@@ -179,7 +185,13 @@ SELECT id, referral_date, assessment_started, assessment_completed, initial_home
 FROM episode WHERE {_OF_CHILD}
 ORDER BY referral_date DESC, created_at DESC LIMIT 1
 """
-_FINAL_VISITS = f"SELECT visited_at, child_seen FROM visit WHERE {_OF_CHILD} AND status = 'final'"
+_FINAL_VISITS = ("SELECT visited_at, child_seen, seen_alone, kind FROM visit "
+                 f"WHERE {_OF_CHILD} AND status = 'final'")
+# The visit frequency agreed in the plan in force in the episode (BEX 3, TRA).
+_AGREED_VISITS = f"""
+SELECT agreed_on, visit_every_amount, visit_every_unit FROM plan_version
+WHERE {_OF_CHILD} AND status = 'agreed' ORDER BY number DESC
+"""
 _MEETINGS = f"""
 SELECT held_on, kind, next_review, minutes_circulated, plan_circulated, held
 FROM meeting WHERE {_OF_CHILD}
@@ -201,7 +213,10 @@ def child_events(source, child) -> ChildEvents:
     episode_id, *dates = episode[0]
     (referral, assess_start, assess_done, home_visit, support, plan_start, closure_decided,
      told, step_down, stepped_down, moved_in, closed) = (_date(v) for v in dates)
-    visits = ((_visit_day(at), bool(seen)) for at, seen in rows(_FINAL_VISITS, key))
+    visits = [(_visit_day(at), bool(seen), bool(alone), kind == "virtual")
+              for at, seen, alone, kind in rows(_FINAL_VISITS, key)]
+    agreed = next(((amount, unit) for on, amount, unit in rows(_AGREED_VISITS, key)
+                   if _date(on) and _date(on) >= referral), None)
     meetings = [(_date(held_on), *rest) for held_on, *rest in rows(_MEETINGS, key)]
     return ChildEvents(
         referral=referral,
@@ -210,8 +225,10 @@ def child_events(source, child) -> ChildEvents:
         initial_home_visit=home_visit,
         support_started=support,
         cin_plan_start=plan_start,
-        visits=tuple(VisitFact(date=day, child_seen=seen) for day, seen in visits
-                     if day >= referral),
+        dob=child.dob,
+        plan_visit_every=plan_visits(*agreed) if agreed else None,
+        visits=tuple(VisitFact(date=day, child_seen=seen, seen_alone=alone, virtual=virtual)
+                     for day, seen, alone, virtual in visits if day >= referral),
         meetings=tuple(
             MeetingFact(date=held_on, kind=kind, next_review=_date(next_review),
                         minutes_circulated=_date(minutes), plan_circulated=_date(plan),
@@ -270,7 +287,7 @@ FROM plan_version AS v WHERE v.{_OF_CHILD} ORDER BY v.number DESC
 _VERSION = f"""
 SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
        v.objectives, v.lead_professional, v.review_arrangements, v.next_review,
-       v.childs_views, v.lived_experience
+       v.childs_views, v.lived_experience, v.visit_every_amount, v.visit_every_unit
 FROM plan_version AS v WHERE v.{_OF_CHILD} AND v.number = :number
 """
 _OF_VERSION = ("version_id = (SELECT v.id FROM plan_version AS v "
@@ -314,7 +331,7 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
     if not found:
         return None
     (vid, number, status, created, agreed, agreed_at, agreed_by, objectives, lead, review,
-     next_review, views, lived) = found[0]
+     next_review, views, lived, every, unit) = found[0]
     history: dict[uuid.UUID, list[RagChange]] = {}
     for need_key, on, rating, previous, by, reason, kept, at, cp in rows(_RATINGS, key):
         history.setdefault(as_uuid(need_key), []).append(RagChange(
@@ -336,6 +353,7 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
         agreed_on=_date(agreed), agreed_at=agreed_at, agreed_by=agreed_by,
         objectives=objectives, lead_professional=lead, review_arrangements=review,
         next_review=_date(next_review), childs_views=views, lived_experience=lived,
+        visit_every=plan_visits(every, unit),
         services=tuple(Service(name, purpose) for name, purpose in rows(_SERVICES, key)),
         needs=tuple(needs))
 

@@ -23,7 +23,7 @@ from cintui.domain.calendar import england_time, from_england_time
 from cintui.domain.child import age_years
 from cintui.domain.meeting import Invitee, Minutes, Schedule
 from cintui.domain.policy import PolicyProfile
-from cintui.domain.timescales import due_date
+from cintui.domain.timescales import PLANNING_KINDS, due_date
 from cintui.store import models as m
 
 KIND = "minutes"
@@ -252,21 +252,51 @@ def minutes_drafts(session: Session, child_id: uuid.UUID) -> list[MinutesDraft]:
     return [d for d in (_draft(r) for r in drafts.for_child(session, child_id, KIND)) if d]
 
 
+def _booked(row: m.Meeting) -> datetime:
+    return _local(row.starts_at) or datetime.combine(row.held_on, datetime.min.time())
+
+
+def _existing_draft(session: Session, row: m.Meeting) -> MinutesDraft | None:
+    return next((d for d in minutes_drafts(session, row.child_id) if d.meeting_id == row.id),
+                None)
+
+
+def held_at_needed(session: Session, meeting_id: uuid.UUID, now: datetime) -> datetime | None:
+    """The time the meeting is booked for, when minuting it now must first ask when it is
+    really held (another day than booked, no minutes started yet); else None."""
+    row = _meeting(session, meeting_id)
+    booked = _booked(row)
+    if not rules.off_booking(booked, now) or _existing_draft(session, row):
+        return None
+    return booked
+
+
 def start_minutes(session: Session, meeting_id: uuid.UUID, owner: str,
-                  now: datetime) -> MinutesDraft:
+                  now: datetime, held_at: datetime | None = None) -> MinutesDraft:
     """The minutes draft for a meeting: the existing one (resume after a crash), else new,
-    with one item per Amber and Red of the agreed plan in force and the invitees."""
+    with one item per Amber and Red of the agreed plan in force and the invitees. Held on
+    another day than booked, `held_at` says when it really is (or was) held: never the
+    booked time by default."""
     row = _meeting(session, meeting_id)
     if status_of(row) != "scheduled":
         raise MeetingError("meeting", f"this meeting is {status_of(row)}")
-    for d in minutes_drafts(session, row.child_id):
-        if d.meeting_id == meeting_id:
-            return d
+    existing = _existing_draft(session, row)
+    if existing is not None:
+        return existing
+    booked = _booked(row)
+    held = (held_at or now).replace(microsecond=0)
+    if held_at is None and rules.off_booking(booked, now):
+        raise MeetingError("held_at", f"this meeting is booked for {booked:%d/%m/%Y %H:%M}: "
+                           "say when it is really held")
+    problem = rules.held_at_problem(held, booked, now)
+    if problem:
+        raise MeetingError("held_at", problem)
     detail = load_meeting(session, meeting_id)
     version_id = plans.current_version_id(session, row.child_id)
     plan = plans.load_version(session, version_id) if version_id else None
-    minutes = replace(rules.minutes_for(plan, row.kind, now.date(), detail.schedule.invitees),
-                      started_at=now.replace(microsecond=0))
+    minutes = replace(rules.minutes_for(plan, row.kind, held.date(), detail.schedule.invitees),
+                      started_at=held,
+                      booked_for=booked if rules.off_booking(booked, held) else None)
     created = drafts.create(session, KIND, row.child_id, owner, minutes.to_dict(),
                             subject_id=meeting_id)
     return MinutesDraft(created.id, meeting_id, owner, created.saved_at, minutes)
@@ -276,9 +306,10 @@ def save_minutes(session: Session, draft_id: uuid.UUID, minutes: Minutes) -> boo
     return drafts.save(session, draft_id, minutes.to_dict())
 
 
-def suggested_next_review(held_on: date, policy: PolicyProfile) -> date | None:
-    """From the policy's review timescale (e.g. 3 months, BEX 3; TRA 6 months later)."""
-    ts = policy.timescales.get("review") or policy.timescales.get("first_review")
+def suggested_next_review(held_on: date, policy: PolicyProfile, kind: str) -> date | None:
+    """From the policy: after a planning meeting the first review's timescale (TRA: within
+    3 months of the initial meeting), after a review the later reviews' (TRA: 6 months)."""
+    ts = policy.timescales.get("first_review" if kind in PLANNING_KINDS else "review")
     return due_date(held_on, ts) if ts else None
 
 
@@ -306,6 +337,8 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
         plans.agree_version(session, version_id, minutes.held_on, agreed_at=label,
                             meeting_id=meeting_id)
     row.held, row.status, row.held_on = True, "held", minutes.held_on
+    if minutes.booked_for is not None and minutes.started_at is not None:
+        row.starts_at = from_england_time(minutes.started_at)  # when it was really held
     row.next_review = minutes.decisions.next_review
     row.still_in_need = minutes.decisions.still_in_need
     row.recommendation = minutes.decisions.recommendation
@@ -323,9 +356,10 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
 
 def record_distribution(session: Session, meeting_id: uuid.UUID,
                         recipients: list[tuple[str, uuid.UUID | None]], sent_on: date,
-                        method: str = "email") -> None:
-    """Who the minutes (and the updated plan) went to, and when; the first sending marks
-    them circulated (the clock on the caseload stops)."""
+                        method: str = "email") -> list[Invitee]:
+    """Who the minutes (and the updated plan) went to, and when. They are circulated (the
+    clock on the caseload stops) once everyone present and every parent who did not attend
+    has been sent them (BEX 3, TRA, WIR 2.8). Returns those still owed them."""
     row = _meeting(session, meeting_id)
     if not row.held:
         raise MeetingError("meeting", "minutes go out after the meeting is held")
@@ -337,12 +371,17 @@ def record_distribution(session: Session, meeting_id: uuid.UUID,
         session.add(m.MeetingDistribution(meeting_id=meeting_id, person_id=person_id,
                                           recipient=name.strip()[:200], sent_on=sent_on,
                                           method=method))
+    session.flush()
+    detail = load_meeting(session, meeting_id)
+    attendance = detail.schedule.invitees
+    sent = [(d.recipient, d.person_id, d.sent_on) for d in detail.distribution]
     if row.minutes_circulated is None:
-        row.minutes_circulated = sent_on
+        row.minutes_circulated = rules.circulated_on(attendance, sent)
     if row.plan_circulated is None:
-        row.plan_circulated = sent_on
+        row.plan_circulated = rules.circulated_on(attendance, sent)
     session.add(row)
     session.flush()
+    return rules.still_to_receive(attendance, [(name, person) for name, person, _ in sent])
 
 
 def minutes_document(session: Session, meeting_id: uuid.UUID, today: date,
@@ -378,7 +417,8 @@ def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:
 
 __all__ = [
     "Distribution", "MeetingDetail", "MeetingError", "MeetingRow", "MinutesDraft", "cancel",
-    "child_age", "finish", "invitee_choices", "list_meetings", "load_meeting",
+    "child_age", "finish", "held_at_needed", "invitee_choices", "list_meetings",
+    "load_meeting",
     "minutes_document", "minutes_drafts", "minutes_due", "rebook", "record_distribution", "save_minutes",
     "schedule", "start_minutes", "status_of", "suggested_next_review",
 ]

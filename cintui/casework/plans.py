@@ -24,6 +24,7 @@ from cintui.casework import cases, lookup
 from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
 from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
+from cintui.domain.timescales import plan_visit_problem, plan_visits
 from cintui.store import models as m
 
 
@@ -107,7 +108,8 @@ def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = 
         created_on=today, objectives=latest.objectives,
         lead_professional=latest.lead_professional,
         review_arrangements=latest.review_arrangements, next_review=latest.next_review,
-        childs_views=latest.childs_views, lived_experience=latest.lived_experience)
+        childs_views=latest.childs_views, lived_experience=latest.lived_experience,
+        visit_every_amount=latest.visit_every_amount, visit_every_unit=latest.visit_every_unit)
     session.add(draft)
     _write_content(session, draft, source)
     session.flush()
@@ -138,11 +140,13 @@ def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, to
 
     A need whose rating differs from the stored one gets a dated RagChange (the screen
     asks for the details first: `rate_need` checks them); a new need gets its first rating.
-    Returns the version as stored."""
+    Returns the version as stored. A changed visit frequency is refused when less often than
+    the store's policy (BEX 3, TRA)."""
     row = _draft_row(session, version_id)
     for name in VERSION_FIELDS:
         if getattr(row, name) != getattr(version, name):
             setattr(row, name, getattr(version, name))
+    _set_visit_every(session, row, version)
     session.add(row)
     _sync_services(session, row, version.services)
     stored = {n.key: n for n in session.exec(
@@ -176,6 +180,17 @@ def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, to
         _sync_actions(session, row, n, need.actions)
     session.flush()
     return load_version(session, version_id)
+
+
+def _set_visit_every(session: Session, row: m.PlanVersion, version: PlanVersion) -> None:
+    every = version.visit_every
+    wanted = (every.amount, every.unit) if every else (None, None)
+    if wanted == (row.visit_every_amount, row.visit_every_unit):
+        return
+    problem = every and plan_visit_problem(every, cases.store_policy(session))
+    if problem:
+        raise PlanError("visit_every", problem)
+    row.visit_every_amount, row.visit_every_unit = wanted
 
 
 def _last_rating(session: Session, key: uuid.UUID) -> m.RagChange | None:
@@ -329,7 +344,8 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
     counts = dict(session.exec(select(m.PlanNeed.rag, func.count()).where(
         m.PlanNeed.version_id == chosen.id).group_by(m.PlanNeed.rag)).all())
     shown = PlanVersion(number=row.number, status=row.status, agreed_on=row.agreed_on,
-                        next_review=row.next_review)
+                        next_review=row.next_review,
+                        visit_every=plan_visits(row.visit_every_amount, row.visit_every_unit))
     line = shown.headline_for(counts, chosen.needs)
     if draft and draft.id != chosen.id:
         line += f"; draft v{draft.number} in progress"

@@ -29,11 +29,11 @@ from cintui.domain.reports import (
     performance,
     visit_trend,
 )
-from cintui.domain.timescales import MeetingFact
+from cintui.domain.timescales import MeetingFact, VisitFact, plan_visits
 
 _SCOPE = {None: "1 = 1", "team": "c.team_id = (SELECT id FROM team WHERE name = :team)"}
 _CHILDREN = """
-SELECT c.id, c.first_name, w.username, w.name, t.name
+SELECT c.id, c.first_name, w.username, w.name, t.name, c.dob
 FROM child AS c
 LEFT JOIN worker AS w ON w.id = c.worker_id
 LEFT JOIN team AS t ON t.id = c.team_id
@@ -45,10 +45,16 @@ SELECT child_id, referral_date, closure_date, cin_plan_start, cin_plan_end,
        assessment_completed, unmet_need_stepped_down
 FROM episode WHERE child_id IN ({ids})
 """
-# WIR 2.11: only final visits where the child was seen are facts for the visit clock.
+# WIR 2.11: only final visits where the child was seen are facts for the visit clock (which
+# of them restart it is the policy's: `timescales.restarts_visit_clock`).
 _VISITS = """
-SELECT child_id, visited_at FROM visit
+SELECT child_id, visited_at, seen_alone, kind FROM visit
 WHERE status = 'final' AND child_seen AND visited_at < :until AND child_id IN ({ids})
+"""
+# The visit frequency each agreed plan version set, from the day it was agreed (BEX 3, TRA).
+_PLAN_VISITS = """
+SELECT child_id, agreed_on, visit_every_amount, visit_every_unit FROM plan_version
+WHERE status <> 'draft' AND agreed_on IS NOT NULL AND child_id IN ({ids})
 """
 _MEETINGS = """
 SELECT child_id, kind, held_on, next_review, minutes_circulated, plan_circulated
@@ -117,8 +123,9 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
                   visits: bool = True, plans_on: date | None = None,
                   jargon=None) -> list[ChildFacts]:
     """Every child on the store (or of the team named `team`) with its episodes; with
-    `visits`, its seen visits and held meetings up to `end`; with `plans_on`, whether its
-    plan in force passes the plan checks on that day (BEX 2, WIR 2.3). Seven queries at most."""
+    `visits`, its seen visits, its plans' visit frequencies and held meetings up to `end`;
+    with `plans_on`, whether its plan in force passes the plan checks on that day (BEX 2,
+    WIR 2.3). Eight queries at most."""
     rows = rows_from(source)
     params = {"team": team or "", "end": (end or date.max).isoformat(),
               "until": _next_day(end)}
@@ -130,11 +137,15 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
             referral=_date(ref), closure=_date(closed), cin_plan_start=_date(plan),
             cin_plan_end=_date(plan_end), assessment_completed=_date(assessed),
             unmet_need_stepped_down=bool(unmet)))
-    seen: dict = defaultdict(set)
+    seen: dict = defaultdict(list)
+    agreed: dict = defaultdict(list)
     meetings: dict = defaultdict(list)
     if visits:
-        for cid, at in rows(_VISITS.format(ids=ids), params):
-            seen[cid].add(_visit_day(at))
+        for cid, at, alone, kind in rows(_VISITS.format(ids=ids), params):
+            seen[cid].append(VisitFact(_visit_day(at), seen_alone=bool(alone),
+                                       virtual=kind == "virtual"))
+        for cid, on, every, unit in rows(_PLAN_VISITS.format(ids=ids), params):
+            agreed[cid].append((_date(on), plan_visits(every, unit)))
         for cid, kind, held_on, nxt, minutes, plan in rows(_MEETINGS.format(ids=ids), params):
             meetings[cid].append(MeetingFact(
                 date=_date(held_on), kind=kind, next_review=_date(nxt),
@@ -148,9 +159,10 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
         passing = plans_passing(rows, ids, params, plans_on, wanted, first, jargon)
     return [ChildFacts(
         id=str(cid), episodes=tuple(episodes.get(cid, ())), worker=user or "",
-        worker_name=name or "", team=team_name or "", seen=tuple(sorted(seen.get(cid, ()))),
+        worker_name=name or "", team=team_name or "", dob=_date(dob),
+        visits=tuple(seen.get(cid, ())), plan_visits=tuple(agreed.get(cid, ())),
         meetings=tuple(meetings.get(cid, ())), plan_passes=passing.get(cid))
-        for cid, _first, user, name, team_name in children]
+        for cid, _first, user, name, team_name, dob in children]
 
 
 def _next_day(end: date | None) -> str:

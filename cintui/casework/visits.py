@@ -25,8 +25,13 @@ from cintui.domain.calendar import (
     from_england_time,
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS
-from cintui.domain.policy import PolicyProfile
-from cintui.domain.timescales import due_date
+from cintui.domain.policy import PolicyProfile, Timescale
+from cintui.domain.timescales import (
+    ChildEvents,
+    next_visit_due,
+    restarts_visit_clock,
+    visit_rule,
+)
 from cintui.domain.visit import (
     Addendum,
     Present,
@@ -313,13 +318,15 @@ class VisitList:
 
 
 def gaps(seen: list[date], policy: PolicyProfile, today: date | None, start: date | None,
-         calendar: WorkingCalendar | None = None) -> list[VisitGap]:
-    ts = policy.timescales.get("visit")
-    if ts is None:
+         calendar: WorkingCalendar | None = None, every: Timescale | None = None,
+         ) -> list[VisitGap]:
+    """Over-long gaps between the days in `seen` (visits that restart the clock), under the
+    policy or the frequency agreed in the plan (`every`) when sooner (BEX 3, TRA)."""
+    if policy.timescales.get("visit") is None:
         return []
     cal = calendar or england_calendar()
-    return rules.visit_gaps(seen, lambda d: due_date(d, ts, cal), start=start, today=today,
-                            working_days_between=cal.working_days_between)
+    return rules.visit_gaps(seen, lambda d: next_visit_due(d, policy, every, cal), start=start,
+                            today=today, working_days_between=cal.working_days_between)
 
 
 def summaries(session: Session, child_id: uuid.UUID,
@@ -344,31 +351,30 @@ def summaries(session: Session, child_id: uuid.UUID,
     return out
 
 
-def _plan_start(session: Session, child_id: uuid.UUID) -> tuple[date | None, bool]:
-    """The CIN plan's start in the latest episode, and whether that episode is open."""
-    episode = session.exec(select(m.Episode).where(m.Episode.child_id == child_id)
-                           .order_by(col(m.Episode.referral_date).desc())).first()
-    if episode is None:
-        return None, False
-    return episode.cin_plan_start, episode.closure_date is None
+def _counted(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
+             ) -> tuple[ChildEvents, list[date]]:
+    """The current episode's facts and the days of its visits that restart the visit clock
+    (WIR 2.11: seen alone, in person, unless the policy says otherwise; from the plan's
+    start), as the timescale engine counts them."""
+    events = cases.child_events(session, _child(session, child_id))
+    start = events.cin_plan_start
+    return events, [v.date for v in events.visits if start and v.date >= start
+                    and restarts_visit_clock(v, policy.visits, events.dob)]
 
 
 def list_visits(session: Session, child_id: uuid.UUID, policy: PolicyProfile, today: date,
                 calendar: WorkingCalendar | None = None) -> VisitList:
     """The Visits tab: finalised visits newest first with gaps marked, drafts, the rule."""
     plain = summaries(session, child_id)
-    start, open_case = _plan_start(session, child_id)
-    # WIR 2.11: only visits where the child was seen count.
-    seen = [v.visited_at.date() for v in plain if v.child_seen
-            and (start is None or v.visited_at.date() >= start)]
-    found = gaps(seen, policy, today if open_case else None, start, calendar) \
+    events, seen = _counted(session, child_id, policy)
+    start, every = events.cin_plan_start, events.plan_visit_every
+    found = gaps(seen, policy, None if events.closed else today, start, calendar, every) \
         if start else []
     marked = [replace(v, gap=rules.gap_before(found, v.visited_at.date()) if v.child_seen
                       else None) for v in plain]
-    ts = policy.timescales.get("visit")
-    rule = f"every {ts.describe()}, {ts.source}" if ts else "no visit timescale in this policy"
     return VisitList(marked, child_drafts(session, child_id),
-                     next((g for g in found if g.until is None), None), rule)
+                     next((g for g in found if g.until is None), None),
+                     visit_rule(policy, every))
 
 
 def history(session: Session, child_id: uuid.UUID, start: date | None, end: date | None,
@@ -376,20 +382,18 @@ def history(session: Session, child_id: uuid.UUID, start: date | None, end: date
     """The record of visits in a period, for export (md, docx, json)."""
     child = _child(session, child_id)
     records = child_visits(session, child_id, start, end)
-    plan_start, open_case = _plan_start(session, child_id)
-    # Gaps need every visit where the child was seen, not only those in the period.
-    seen = [v.visited_at.date() for v in summaries(session, child_id) if v.child_seen
-            and (plan_start is None or v.visited_at.date() >= plan_start)]
-    until = min(today, end or today) if open_case else None  # a closed case has no open gap
-    found = [g for g in gaps(seen, policy, until, plan_start)
+    # Gaps need every visit that counts, not only those in the period.
+    events, seen = _counted(session, child_id, policy)
+    plan_start, every = events.cin_plan_start, events.plan_visit_every
+    until = None if events.closed else min(today, end or today)  # a closed case: no open gap
+    found = [g for g in gaps(seen, policy, until, plan_start, every=every)
              if (start is None or (g.until or today) >= start)
              and (end is None or g.after <= end)] if plan_start else []
-    ts = policy.timescales.get("visit")
     return rules.VisitHistory(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
         start=start, end=end, visits=tuple(records), gaps=tuple(found),
-        rule=f"every {ts.describe()}, {ts.source}" if ts else "", policy=policy.title,
-        produced_on=today,
+        rule=visit_rule(policy, every) if policy.timescales.get("visit") else "",
+        policy=policy.title, produced_on=today,
     )
 
 

@@ -73,7 +73,9 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     console = _console()
     console.print(f"[bold]{doc.child_name}[/] {doc.child_reference} · plan version {v.number} "
                   f"({v.status}) · next review "
-                  f"{v.next_review.isoformat() if v.next_review else 'not set'}")
+                  f"{v.next_review.isoformat() if v.next_review else 'not set'}"
+                  + (f" · visits every {v.visit_every.describe()} (agreed in the plan)"
+                     if v.visit_every else ""))
     table = Table("What is happening now", "What will be different", "Who does what, by when",
                   "RAG", show_lines=True)
     for n in v.needs:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import typer
 
 from cintui.cli.common import (
@@ -52,6 +54,7 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
             "levels": list(profile.levels), "due_soon_working_days": profile.due_soon_working_days,
             "timescales": {k: {"amount": ts.amount, "unit": ts.unit, "source": ts.source,
                                "from": ts.anchor} for k, ts in profile.timescales.items()},
+            "visits": dataclasses.asdict(profile.visits),
         })
         return
     from rich.table import Table
@@ -62,6 +65,10 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
     _console().print(table)
     if profile.levels:
         _console().print("Levels of need: " + " → ".join(profile.levels))
+    v = profile.visits
+    _console().print(
+        f"Visits restart the visit clock when the child was {v.describe()} (WIR 2.11); "
+        f"unborn children and those under {v.seen_alone_from_age} need only be seen.")
 
 
 @policy_app.command("use")

@@ -111,6 +111,15 @@ class WorkingCalendar:
                 raise OverflowError(f"{n} working days from {d} is outside the calendar")
             first, last = (first, last + span) if n > 0 else (first - span, last)
 
+    def working_day_for(self, due: date, start: date) -> date:
+        """DOMAIN.md §11: a date counted in calendar days, weeks or months from `start` that
+        lands on a weekend or bank holiday is due on the working day before it, unless that
+        is not after `start` (2 days from a Friday): then the working day after it."""
+        if self.is_working_day(due):
+            return due
+        before = self.add_working_days(due, -1)
+        return before if before > start else self.add_working_days(due, 1)
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative (minus those in (end, start]) if end < start."""
         table = self._cover(min(start, end).year, max(start, end).year)

@@ -6,6 +6,10 @@ minuted live along the WIR 2.6 agenda: introductions and attendance, ground rule
 child of tasks done or not done: the "fourth column", action statuses, a re-rating under
 the plan's rules), then the three boxes: significant events, new concerns / risks,
 agreed actions. It ends with decisions (still in need, next review, recommendation).
+Box 3 is typed a line per action, `what ; who ; by when`, by when as councils write it
+(`agreed_action_from_line`, `cintui.domain.dates`). `minutes_problems` says what stops the
+meeting being closed and where each problem is, for the screen to put the cursor there.
+A meeting minuted on another day than booked records when it was really held.
 
 `updated_plan` turns minutes into the next plan version (pure): re-ratings with their
 details, action statuses, each new concern a new Amber in column 1 and each agreed action
@@ -15,11 +19,12 @@ an action in column 3 (WIR 2.6). Pure: no Textual, no SQL, no clock reads.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time
 from typing import Any
 
+from cintui.domain.dates import EXAMPLES, NotADay, read_day
 from cintui.domain.plan import (
     ACTION_STATUSES,
     Need,
@@ -152,6 +157,54 @@ class AgreedAction:
     who: str = ""
     by_when: date | None = None
     need_key: uuid.UUID | None = None  # None: under the first new concern, else the first need
+    by_text: str = ""  # by when as typed, kept while it is not a date ("end of term")
+
+
+AGREED_FORMAT = "what ; who ; by dd/mm/yyyy"
+
+
+def agreed_action_from_line(line: str, held_on: date) -> AgreedAction:
+    """One line of box 3, `what ; who ; by when`; by when as councils write it
+    (`cintui.domain.dates.read_day`: "by Fri", "18/12", "18-Dec-2026"), read from the day
+    of the meeting. Words that are not a date are kept in `by_text` for the check to name."""
+    what, _, rest = line.partition(";")
+    who, _, when = rest.partition(";")
+    try:
+        by_when = read_day(when, held_on) if when.strip() else None
+    except NotADay:
+        return AgreedAction(what.strip(), who.strip(), None, by_text=" ".join(when.split()))
+    return AgreedAction(what.strip(), who.strip(), by_when)
+
+
+def agreed_action_line(a: AgreedAction) -> str:
+    """The line of box 3 for an agreed action (the reverse of `agreed_action_from_line`)."""
+    when = f"by {a.by_when:%d/%m/%Y}" if a.by_when else a.by_text
+    parts = (a.what, a.who, when) if when else (a.what, a.who) if a.who else (a.what,)
+    return " ; ".join(parts)
+
+
+def agreed_action_problems(a: AgreedAction, held_on: date) -> list[tuple[str, str]]:
+    """WIR 2.6: every agreed action says what, who and by when (not before the meeting)."""
+    out = []
+    if not a.what.strip():
+        out.append(("what", "say what will be done, first on the line"))
+    if not a.who.strip():
+        out.append(("who", f"who will do it? after the first ; ({AGREED_FORMAT})"))
+    if a.by_when is None:
+        out.append(("by_when", _no_day(a.by_text, held_on)))
+    elif a.by_when < held_on:
+        out.append(("by_when", f"{a.by_when:%d/%m/%Y} is before the meeting"))
+    return out
+
+
+def _no_day(typed: str, held_on: date) -> str:
+    """Why an agreed action has no date: why the words typed are not one, or that none is."""
+    if typed.strip():
+        try:
+            read_day(typed, held_on)
+        except NotADay as exc:
+            return exc.problem
+    return f"by when? after the second ;, e.g. {EXAMPLES} (WIR 2.6)"
 
 
 @dataclass(frozen=True)
@@ -181,6 +234,7 @@ class Minutes:
     ended_at: datetime | None = None
     step: int = 0  # where the minuting screen was (resumed after a crash)
     reviewed_version: uuid.UUID | None = None  # the plan version the meeting reviewed
+    booked_for: datetime | None = None  # the booking, when it was held on another day
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(self)
@@ -200,13 +254,64 @@ def minutes_for(plan: PlanVersion | None, kind: str, held_on: date,
                    reviewed_version=plan.id if plan else None)
 
 
+def off_booking(booked: datetime, now: datetime) -> bool:
+    """A meeting minuted on another day than it was booked for: before minuting, ask when it
+    is (or was) really held, so that is what the record says."""
+    return booked.date() != now.date()
+
+
+def held_at_problem(held_at: datetime, booked: datetime, now: datetime) -> str:
+    """What is wrong with the time a meeting is said to be held ("" when nothing)."""
+    if held_at > now:
+        return (f"{held_at:%d/%m/%Y %H:%M} is still to come: minute the meeting when it is "
+                f"held (it is booked for {booked:%d/%m/%Y %H:%M})")
+    return ""
+
+
 def parents_to_receive(minutes: Minutes) -> list[Invitee]:
     """WIR 2.8: parents and carers who did not attend receive the record."""
     return [p for p in minutes.attendance if p.is_parent and p.attendance != "present"]
 
 
+def must_receive(attendance: Iterable[Invitee]) -> list[Invitee]:
+    """Who the minutes and the updated plan go to: everyone present (BEX 3, TRA) and the
+    parents and carers who did not attend (WIR 2.8)."""
+    return [p for p in attendance if p.attendance == "present" or p.is_parent]
+
+
+def still_to_receive(attendance: Iterable[Invitee],
+                     sent: Iterable[tuple[str, uuid.UUID | None]]) -> list[Invitee]:
+    """Those of `must_receive` not yet sent them (`sent`: recipient, person)."""
+    sent = list(sent)
+    return [p for p in must_receive(attendance)
+            if not any(_is(p, name, person) for name, person in sent)]
+
+
+def circulated_on(attendance: Iterable[Invitee],
+                  sent: Iterable[tuple[str, uuid.UUID | None, date]]) -> date | None:
+    """The day the minutes' clock stops: when the last of `must_receive` was sent them
+    (BEX 3, TRA, WIR 2.8), not the first sending; None while someone is still owed them.
+    With nobody known to be owed them (no attendance recorded), the first sending."""
+    sent = sorted(sent, key=lambda s: s[2])
+    owed = must_receive(attendance)
+    if not sent or not owed:
+        return sent[0][2] if sent else None
+    firsts = [next((on for name, person, on in sent if _is(p, name, person)), None)
+              for p in owed]
+    return None if None in firsts else max(firsts)
+
+
+def _is(p: Invitee, name: str, person: uuid.UUID | None) -> bool:
+    """Whether a recipient is this invitee: the same person, else the same name."""
+    if person is not None and p.person_id is not None:
+        return person == p.person_id
+    return " ".join(name.split()).casefold() == " ".join(p.name.split()).casefold()
+
+
 def minutes_problems(m: Minutes, today: date | None = None) -> list[tuple[str, str]]:
-    """What stops the meeting being closed, as (where, problem)."""
+    """What stops the meeting being closed, as (where, problem), in the order of the agenda.
+    `where` locates the field: "attendance", "items.0.maintained_for", "new_concerns.1",
+    "agreed_actions.0.by_when", "decisions.recommendation" (`problem_place` names it)."""
     out: list[tuple[str, str]] = []
     if today is not None and m.held_on > today:
         out.append(("held_on", "the meeting's date is still to come: minute it on the day"))
@@ -217,30 +322,39 @@ def minutes_problems(m: Minutes, today: date | None = None) -> list[tuple[str, s
                     "apologies (with or without a report) or were absent"))
     for i, item in enumerate(m.items):
         if item.rag_after and item.rag_after != item.rag_before:
-            for _field, problem in rag_change_problems(
+            for field, problem in rag_change_problems(
                     item.rag_before, item.rag_after, maintained_for=item.maintained_for,
                     agreed_at="this meeting", cp_discussion=item.cp_discussion):
-                out.append((f"item {i + 1}", f"{_short(item.need)}: {problem}"))
+                out.append((f"items.{i}.{field}", f"{_short(item.need)}: {problem}"))
         for a in item.actions:
             if a.status not in ACTION_STATUSES:
-                out.append((f"item {i + 1}", f"unknown action status {a.status!r}"))
-    for c in m.new_concerns:
+                out.append((f"items.{i}.actions", f"unknown action status {a.status!r}"))
+    for i, c in enumerate(m.new_concerns):
         if not c.text.strip():
-            out.append(("new concerns", "a new concern has no words"))
-    for a in m.agreed_actions:
-        if not a.what.strip() or not a.who.strip() or a.by_when is None:
-            out.append(("agreed actions", f"“{_short(a.what) or '(blank)'}”: every agreed action "
-                        "needs what, who and by when (WIR 2.6)"))
+            out.append((f"new_concerns.{i}", "a new concern has no words"))
+    for i, a in enumerate(m.agreed_actions):
+        for field, problem in agreed_action_problems(a, m.held_on):
+            out.append((f"agreed_actions.{i}.{field}", problem))
     d = m.decisions
     if d.still_in_need is None:
-        out.append(("decisions", "is the child still in need? (BEX 3)"))
+        out.append(("decisions.still_in_need", "is the child still in need? (BEX 3)"))
     if d.recommendation not in RECOMMENDATIONS:
-        out.append(("decisions", "choose the recommendation"))
+        out.append(("decisions.recommendation", "choose the recommendation"))
     if d.recommendation == "continue" and d.next_review is None:
-        out.append(("decisions", "set the next review date (WIR 2.3)"))
+        out.append(("decisions.next_review", "set the next review date (WIR 2.3)"))
     if d.next_review is not None and d.next_review <= m.held_on:
-        out.append(("decisions", "the next review is after this meeting"))
+        out.append(("decisions.next_review", "the next review is after this meeting"))
     return out
+
+
+def problem_place(where: str) -> str:
+    """Where a problem of `minutes_problems` is, in words: "item 2", "agreed action 1"."""
+    head, _, rest = where.partition(".")
+    number = rest.partition(".")[0]
+    names = {"held_on": "the date", "items": "item", "new_concerns": "new concern",
+             "agreed_actions": "agreed action"}
+    name = names.get(head, head)
+    return f"{name} {int(number) + 1}" if number.isdigit() else name
 
 
 def _short(text: str, width: int = 50) -> str:
@@ -391,7 +505,8 @@ def _minutes_from(data: Mapping[str, Any]) -> Minutes:
         new_concerns=tuple(NewConcern(str(c.get("text", "")), str(c.get("outcome", "")),
                                       _u(c.get("key"))) for c in data.get("new_concerns") or ()),
         agreed_actions=tuple(AgreedAction(str(a.get("what", "")), str(a.get("who", "")),
-                                          _d(a.get("by_when")), _u(a.get("need_key")))
+                                          _d(a.get("by_when")), _u(a.get("need_key")),
+                                          str(a.get("by_text", "")))
                              for a in data.get("agreed_actions") or ()),
         childs_views=str(data.get("childs_views", "")),
         parents_views=str(data.get("parents_views", "")),
@@ -400,14 +515,17 @@ def _minutes_from(data: Mapping[str, Any]) -> Minutes:
             recommendation=str(d.get("recommendation", "")), notes=str(d.get("notes", ""))),
         started_at=_dt(data.get("started_at")), ended_at=_dt(data.get("ended_at")),
         step=int(data.get("step", 0)), reviewed_version=_u(data.get("reviewed_version")),
+        booked_for=_dt(data.get("booked_for")),
     )
 
 
 __all__ = [
     "ATTENDANCE", "ATTENDANCE_LABELS", "KIND_LABELS", "MEETING_KINDS", "PRACTICAL",
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
-    "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
-    "MinutesDocument",
-    "NeedUpdate", "NewConcern", "Schedule", "minutes_for", "minutes_problems",
-    "parents_to_receive", "school_hours_warning", "schedule_problems", "updated_plan",
+    "AGREED_FORMAT", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
+    "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
+    "agreed_action_line", "agreed_action_problems", "circulated_on", "held_at_problem",
+    "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
+    "problem_place", "school_hours_warning", "schedule_problems", "still_to_receive",
+    "updated_plan",
 ]

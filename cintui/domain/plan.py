@@ -21,6 +21,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from cintui.domain.policy import Timescale
+
 RAG_RATINGS = ("R", "A", "G")
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green"}
 NEED_KINDS = ("worry", "strength")
@@ -104,6 +106,7 @@ class PlanVersion:
     lived_experience: str = ""  # daily lived experience of the child and parent/carer
     needs: tuple[Need, ...] = ()
     id: uuid.UUID | None = None  # the store's row, when it came from one
+    visit_every: Timescale | None = None  # visits agreed (BEX 3, TRA); None: the policy's
 
     def rag_counts(self) -> dict[str, int]:
         """Needs per rating, e.g. {"R": 0, "A": 3, "G": 2}."""
@@ -124,8 +127,9 @@ class PlanVersion:
         if self.status == "agreed" and self.agreed_on:
             state = f"agreed {self.agreed_on:%d %b %Y}"
         review = f", next review {self.next_review:%d %b %Y}" if self.next_review else ""
+        visits = f", visits every {self.visit_every.describe()}" if self.visit_every else ""
         return (f"version {self.number} ({state}): {needs} needs, "
-                f"R{counts['R']} A{counts['A']} G{counts['G']}{review}")
+                f"R{counts['R']} A{counts['A']} G{counts['G']}{review}{visits}")
 
 
 def rag_change_problems(previous: str | None, rating: str, *, maintained_for: str = "",

@@ -38,7 +38,8 @@ ANCHORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 _TOP_KEYS = ("name", "title", "authority", "extends", "due_soon_working_days", "levels",
-             "services", "timescales")
+             "services", "visits", "timescales")
+_VISIT_FIELDS = ("virtual_restarts_clock", "not_alone_restarts_clock", "seen_alone_from_age")
 _TIMESCALE_FIELDS = ("amount", "unit", "source", "from", "note")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _UNIT_WORDS = {"working_days": "working day", "days": "day", "weeks": "week", "months": "month"}
@@ -73,6 +74,48 @@ class Timescale:
         return f"{self.amount} {word}" + ("" if self.amount == 1 else "s")
 
 
+# A plan's own frequency, typed by a worker: "2 weeks", "every 10 working days", "1 month".
+_EVERY = re.compile(r"^(?:every\s+)?(\d+)\s*(working days?|wd|days?|weeks?|months?)$", re.I)
+# Rough lengths in calendar days, to say which of two frequencies is the less often.
+_NOMINAL_DAYS = {"working_days": 7 / 5, "days": 1, "weeks": 7, "months": 365.25 / 12}
+
+
+def parse_every(text: str, key: str, source: str) -> Timescale:
+    """A frequency as typed ("2 weeks", "every 10 working days") as a `Timescale`; raises
+    ValueError saying what is understood."""
+    found = _EVERY.match(" ".join(text.split()))
+    if not found or int(found[1]) < 1:
+        raise ValueError(f"{text.strip()!r}: write a number and a unit, e.g. 2 weeks, "
+                         "10 working days, 1 month")
+    word = found[2].lower()
+    unit = "working_days" if word.startswith(("working", "wd")) else word.rstrip("s") + "s"
+    return Timescale(key, int(found[1]), unit, source)
+
+
+def less_often(a: Timescale, b: Timescale) -> bool:
+    """Whether `a` comes round less often than `b` (nominal lengths: a working week is 5
+    working days, a month 365.25 / 12 days)."""
+    return a.amount * _NOMINAL_DAYS[a.unit] > b.amount * _NOMINAL_DAYS[b.unit]
+
+
+@dataclass(frozen=True)
+class VisitRules:
+    """Which visits restart the visit clock. WIR 2.11: "The child must be seen and spoken to
+    alone": a virtual visit, or one where the child was not seen alone, is recorded as it
+    was, and restarts the clock only where the authority says so (default: it does not).
+    A child younger than `seen_alone_from_age` years, or not yet born, is seen but cannot be
+    spoken to alone: a visit where they were seen restarts the clock."""
+
+    virtual_restarts_clock: bool = False
+    not_alone_restarts_clock: bool = False
+    seen_alone_from_age: int = 2
+
+    def describe(self) -> str:
+        """Which visits count, in plain words: "seen alone, in person"."""
+        seen = "seen" if self.not_alone_restarts_clock else "seen alone"
+        return seen + ("" if self.virtual_restarts_clock else ", in person")
+
+
 @dataclass(frozen=True)
 class PolicyProfile:
     name: str
@@ -82,6 +125,7 @@ class PolicyProfile:
     due_soon_working_days: int = 5
     levels: tuple[str, ...] = ()  # the authority's own names for its thresholds (DOMAIN.md §1)
     services: tuple[str, ...] = ()  # teams a child in need may be supported by (WAR 4.4.3)
+    visits: VisitRules = VisitRules()  # which visits restart the visit clock (WIR 2.11)
     origin: str = ""  # the file it came from
 
     def timescale(self, key: str) -> Timescale:
@@ -137,6 +181,27 @@ class _Parser:
             if not isinstance(item, str) or not item.strip():
                 raise self.fail(f"{where}[{i}]", f"must be non-empty text, got {item!r}")
         return tuple(item.strip() for item in value)
+
+    def flag(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(where, f"must be true or false, got {value!r}")
+        return value
+
+    def visits(self, table: Any, base: VisitRules) -> VisitRules:
+        if not isinstance(table, Mapping):
+            raise self.fail("visits", f"must be a table, got {_type_name(table)}")
+        self.check_keys(table, _VISIT_FIELDS, "visits")
+        age = table.get("seen_alone_from_age")
+        return VisitRules(
+            virtual_restarts_clock=self.flag(
+                table.get("virtual_restarts_clock", base.virtual_restarts_clock),
+                "visits.virtual_restarts_clock"),
+            not_alone_restarts_clock=self.flag(
+                table.get("not_alone_restarts_clock", base.not_alone_restarts_clock),
+                "visits.not_alone_restarts_clock"),
+            seen_alone_from_age=base.seen_alone_from_age if age is None
+            else self.whole(age, "visits.seen_alone_from_age", minimum=0),
+        )
 
     def timescale(self, key: str, table: Any) -> Timescale:
         where = f"timescales.{key}"
@@ -215,5 +280,6 @@ def parse_policy(
         else (base.levels if base else ()),
         services=p.words(data["services"], "services") if "services" in data
         else (base.services if base else ()),
+        visits=p.visits(data.get("visits", {}), base.visits if base else VisitRules()),
         origin=origin,
     )

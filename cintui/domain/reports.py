@@ -15,8 +15,15 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from cintui.domain.calendar import WorkingCalendar, add_months, england_calendar
-from cintui.domain.policy import PolicyProfile
-from cintui.domain.timescales import PLANNING_KINDS, REVIEW_KINDS, MeetingFact, due_date
+from cintui.domain.policy import PolicyProfile, Timescale
+from cintui.domain.timescales import (
+    PLANNING_KINDS,
+    REVIEW_KINDS,
+    MeetingFact,
+    VisitFact,
+    due_date,
+    restarts_visit_clock,
+)
 
 # ---------------------------------------------------------------------- facts
 
@@ -44,16 +51,20 @@ class EpisodeFacts:
 
 @dataclass(frozen=True)
 class ChildFacts:
-    """What the reports read about one child: its episodes (any order), the days it was
-    seen on a visit, its held meetings, and whether its current agreed plan passes the plan
-    checks (`plan_checks.check_plan`; None: no agreed plan)."""
+    """What the reports read about one child: its episodes (any order), its visits where it
+    was seen, the visit frequencies its plans agreed, its held meetings, and whether its
+    current agreed plan passes the plan checks (`plan_checks.check_plan`; None: no agreed
+    plan)."""
 
     id: str
     episodes: tuple[EpisodeFacts, ...] = ()
     worker: str = ""  # the allocated worker's username ("" unallocated)
     worker_name: str = ""
     team: str = ""
-    seen: tuple[date, ...] = ()  # days of final visits where the child was seen (WIR 2.11)
+    dob: date | None = None  # None: unborn (or not known)
+    visits: tuple[VisitFact, ...] = ()  # final visits where the child was seen (WIR 2.11)
+    # (agreed on, the visit frequency agreed or None) of each agreed plan version (BEX 3, TRA)
+    plan_visits: tuple[tuple[date, Timescale | None], ...] = ()
     meetings: tuple[MeetingFact, ...] = ()  # held meetings
     plan_passes: bool | None = None
 
@@ -154,28 +165,48 @@ class _Ctx:
 
     def due(self, key: str, start: date) -> date | None:
         ts = self.policy.timescales.get(key)
-        if ts is None:
-            return None
-        got = self._cache.get((key, start))
+        return None if ts is None else self.due_in(ts, start)
+
+    def due_in(self, ts: Timescale, start: date) -> date:
+        got = self._cache.get((ts.key, ts.amount, ts.unit, start))
         if got is None:
-            got = self._cache[(key, start)] = due_date(start, ts, self.cal)
+            got = self._cache[(ts.key, ts.amount, ts.unit, start)] = \
+                due_date(start, ts, self.cal)
         return got
 
 
-def _seen_in_plan(child: ChildFacts, ep: EpisodeFacts, before: date | None) -> list[date]:
-    # WIR 2.11: only a visit where the child was seen counts; the plan's cadence starts with
-    # the plan, so a visit before it does not count (as `timescales._visit`).
+def _seen_in_plan(child: ChildFacts, ep: EpisodeFacts, before: date | None,
+                  ctx: _Ctx) -> list[date]:
+    # WIR 2.11: only a visit where the child was seen alone, in person (or as the policy
+    # says) counts; the plan's cadence starts with the plan, so a visit before it does not
+    # count (as `timescales._visit`).
     start = ep.cin_plan_start
     stop = min((d for d in (ep.cin_plan_end, ep.closure, before) if d), default=None)
-    return sorted({d for d in child.seen if start <= d and (stop is None or d <= stop)})
+    return sorted({v.date for v in child.visits
+                   if start <= v.date and (stop is None or v.date <= stop)
+                   and restarts_visit_clock(v, ctx.policy.visits, child.dob)})
 
 
-def _visit_overdue(seen: list[date], ep: EpisodeFacts, day: date, ctx: _Ctx) -> bool | None:
+def _visit_due(child: ChildFacts, ep: EpisodeFacts, anchor: date, day: date,
+               ctx: _Ctx) -> date | None:
+    """The next visit after one on `anchor`, judged on `day`: the policy's timescale, or the
+    frequency agreed in the plan in force that day when sooner (BEX 3, TRA; as
+    `compute_deadlines`)."""
+    due = ctx.due("visit", anchor)
+    agreed = [(on, every) for on, every in child.plan_visits if ep.referral <= on <= day]
+    every = max(agreed, key=lambda a: a[0])[1] if agreed else None
+    if due is not None and every is not None:
+        due = min(due, ctx.due_in(every, anchor))
+    return due
+
+
+def _visit_overdue(child: ChildFacts, seen: list[date], ep: EpisodeFacts, day: date,
+                   ctx: _Ctx) -> bool | None:
     """Whether the visit clock is overdue on `day` (None: not subject to a plan that day)."""
     if not ep.plan_on(day):
         return None
     anchor = max((d for d in seen if d <= day), default=ep.cin_plan_start)
-    due = ctx.due("visit", anchor)
+    due = _visit_due(child, ep, anchor, day, ctx)
     return None if due is None else due < day
 
 
@@ -201,16 +232,16 @@ def _review_due(prev: MeetingFact, ctx: _Ctx) -> date | None:
 def _visits(child, ep, before, start, end, ctx) -> tuple[int, int]:
     if ep.cin_plan_start is None or ctx.policy.timescales.get("visit") is None:
         return 0, 0
-    seen = _seen_in_plan(child, ep, before)
+    seen = _seen_in_plan(child, ep, before, ctx)
     met = total = 0
     previous = ep.cin_plan_start
     for day in seen:
         if _in(day, start, end):
             total += 1
-            met += day <= ctx.due("visit", previous)
+            met += day <= _visit_due(child, ep, previous, day, ctx)
         previous = day
     # The running gap: a child never visited must not look compliant (WIR 2.11, BEX 3).
-    if _visit_overdue(seen, ep, end, ctx):
+    if _visit_overdue(child, seen, ep, end, ctx):
         total += 1
     return met, total
 
@@ -350,9 +381,9 @@ def visit_trend(children: Iterable[ChildFacts], end: date, weeks: int = 12,
         for ep, before in _episodes(child):
             if ep.cin_plan_start is None or ep.cin_plan_start > days[-1]:
                 continue
-            seen = _seen_in_plan(child, ep, before)
+            seen = _seen_in_plan(child, ep, before, ctx)
             for i, day in enumerate(days):
-                overdue = _visit_overdue(seen, ep, day, ctx)
+                overdue = _visit_overdue(child, seen, ep, day, ctx)
                 if overdue is not None:
                     total[i] += 1
                     met[i] += not overdue

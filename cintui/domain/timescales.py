@@ -20,7 +20,15 @@ from cintui.domain.calendar import (
     add_weeks,
     england_calendar,
 )
-from cintui.domain.policy import TIMESCALE_KEYS, PolicyProfile, Timescale
+from cintui.domain.child import age_years
+from cintui.domain.policy import (
+    TIMESCALE_KEYS,
+    PolicyProfile,
+    Timescale,
+    VisitRules,
+    less_often,
+    parse_every,
+)
 
 PLANNING_KINDS = ("initial", "transfer_in")  # meetings that set up (or re-set) a plan
 REVIEW_KINDS = ("review", "final")  # meetings that review it
@@ -41,12 +49,15 @@ LABELS = {
     "s47_start": "Section 47 enquiry started",
     "icpc": "Initial child protection conference",
 }
+PLAN_SOURCE = "CIN plan (BEX 3, TRA)"  # a visit frequency agreed in the child's plan
 
 
 @dataclass(frozen=True)
 class VisitFact:
     date: date
     child_seen: bool = True
+    seen_alone: bool = True
+    virtual: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,8 @@ class ChildEvents:
     initial_home_visit: date | None = None
     support_started: date | None = None
     cin_plan_start: date | None = None  # CIN plan agreed as needed
+    dob: date | None = None  # None: unborn (or not known), so never asked to be seen alone
+    plan_visit_every: Timescale | None = None  # agreed in the plan in force (BEX 3, TRA)
     visits: tuple[VisitFact, ...] = ()
     meetings: tuple[MeetingFact, ...] = ()
     closure_decided: date | None = None
@@ -106,18 +119,18 @@ class Deadline:
     label: str  # "Next visit"
     due: date
     anchor: date  # the event the clock runs from
-    anchor_label: str  # "last visit (child seen)"
-    rule: str  # "within 20 working days of the last visit where the child was seen"
+    anchor_label: str  # "last visit (child seen alone, in person)"
+    rule: str  # "within 20 working days of the last visit where the child was seen alone, ..."
     source: str  # "WIR 2.11"
     state: DueState
     working_days_left: int  # negative when overdue: working days in (due, today]
     policy: str  # profile name
 
 
-def due_date(start: date, ts: Timescale, calendar: WorkingCalendar | None = None) -> date:
-    """The day a timescale of `ts.amount` `ts.unit` from `start` ends (DOMAIN.md §6)."""
+def _counted(start: date, ts: Timescale) -> date | None:
+    """The calendar end of a timescale in days, weeks or months (None: working days)."""
     if ts.unit == "working_days":
-        return (calendar or england_calendar()).add_working_days(start, ts.amount)
+        return None
     if ts.unit == "days":
         return add_days(start, ts.amount)
     if ts.unit == "weeks":
@@ -125,6 +138,87 @@ def due_date(start: date, ts: Timescale, calendar: WorkingCalendar | None = None
     if ts.unit == "months":
         return add_months(start, ts.amount)
     raise ValueError(f"unknown unit {ts.unit!r}")
+
+
+def due_date(start: date, ts: Timescale, calendar: WorkingCalendar | None = None) -> date:
+    """The day a timescale of `ts.amount` `ts.unit` from `start` ends (DOMAIN.md §6). One
+    counted in calendar days, weeks or months that lands on a weekend or bank holiday is due
+    on the working day before it (DOMAIN.md §11: no review is due on Christmas Day)."""
+    cal = calendar or england_calendar()
+    counted = _counted(start, ts)
+    if counted is None:
+        return cal.add_working_days(start, ts.amount)
+    return cal.working_day_for(counted, start)
+
+
+def moved_note(start: date, ts: Timescale, due: date,
+               calendar: WorkingCalendar | None = None) -> str:
+    """Why `due` is not the counted calendar date (DOMAIN.md §11), or "": e.g.
+    " (25 Dec 2026 is Christmas Day: due the working day before)"."""
+    counted = _counted(start, ts)
+    if counted is None or counted == due:
+        return ""
+    names = dict((calendar or england_calendar()).holidays_between(counted, counted))
+    what = names.get(counted) or f"a {counted:%A}"
+    return f" ({_day(counted)} is {what}: due the working day " \
+           f"{'before' if due < counted else 'after'})"
+
+
+def restarts_visit_clock(v: VisitFact, rules: VisitRules, dob: date | None) -> bool:
+    """WIR 2.11: the child must be seen, and seen and spoken to alone. A virtual visit, or
+    one where the child was not seen alone, restarts the clock only where the policy says
+    so (`VisitRules`); an unborn child, or one too young to be spoken to alone, need only
+    have been seen."""
+    if not v.child_seen or (v.virtual and not rules.virtual_restarts_clock):
+        return False
+    if v.seen_alone or rules.not_alone_restarts_clock or dob is None or v.date < dob:
+        return True
+    return age_years(dob, v.date) < rules.seen_alone_from_age
+
+
+def next_visit_due(last: date, policy: PolicyProfile, every: Timescale | None = None,
+                   calendar: WorkingCalendar | None = None) -> date | None:
+    """When the visit after one on `last` is due: the policy's timescale, or the frequency
+    agreed in the plan (`every`) when sooner (BEX 3, TRA). None: the policy sets none."""
+    ts = policy.timescales.get("visit")
+    if ts is None:
+        return None
+    due = due_date(last, ts, calendar)
+    return min(due, due_date(last, every, calendar)) if every else due
+
+
+def visit_rule(policy: PolicyProfile, every: Timescale | None = None) -> str:
+    """The visit rule in plain words, for the Visits tab and the visit history."""
+    ts = policy.timescales.get("visit")
+    if ts is None:
+        return "no visit timescale in this policy"
+    limit = f"every {ts.describe()}, {ts.source}"
+    if every is not None and less_often(ts, every):
+        limit = f"every {every.describe()}, as agreed in the CIN plan (BEX 3, TRA)"
+    return f"{limit}; counting visits where the child was {policy.visits.describe()}"
+
+
+def plan_visits(amount: int | None, unit: str | None) -> Timescale | None:
+    """A plan's stored visit frequency as a timescale (None: the policy's)."""
+    return Timescale("visit", amount, unit, PLAN_SOURCE) if amount and unit else None
+
+
+def parse_plan_visits(text: str) -> Timescale:
+    """A visit frequency typed for a plan ("2 weeks", "10 working days"); ValueError if
+    not understood."""
+    return parse_every(text, "visit", PLAN_SOURCE)
+
+
+def plan_visit_problem(every: Timescale, policy: PolicyProfile) -> str:
+    """BEX 3 ("agree the frequency ... no less than every 4 weeks"), TRA ("as agreed in the
+    Child in Need Plan"): a plan may agree visits more often than the policy, never less
+    often. "" when `every` is allowed."""
+    ts = policy.timescales.get("visit")
+    if ts is None or not less_often(every, ts):
+        return ""
+    return (f"every {every.describe()} is less often than the policy's every "
+            f"{ts.describe()} ({ts.source}): a plan may agree visits more often, never less "
+            "(BEX 3, TRA)")
 
 
 # ---------------------------------------------------------------------- the rules
@@ -176,16 +270,19 @@ def _initial_meeting(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
                "the agreement that a CIN plan is needed")
 
 
-def _visit(e: ChildEvents) -> Iterator[_Clock]:
+def _visit(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
     # The clock runs while the child is subject to a CIN plan. WIR 2.11: the child must be
-    # seen, so a visit where the child was not seen does not reset it. A visit before the
-    # plan started does not count either: the plan's own cadence starts with the plan.
+    # seen and spoken to alone, so only a visit that does so (or that the policy accepts,
+    # `restarts_visit_clock`) restarts it. A visit before the plan started does not count
+    # either: the plan's own cadence starts with the plan.
     if not e.cin_plan_start:
         return
-    seen = [v.date for v in e.visits if v.child_seen and v.date >= e.cin_plan_start]
-    if seen:
-        yield "visit", max(seen), "last visit (child seen)", \
-            "the last visit where the child was seen"
+    counted = [v.date for v in e.visits if v.date >= e.cin_plan_start
+               and restarts_visit_clock(v, policy.visits, e.dob)]
+    which = policy.visits.describe()
+    if counted:
+        yield "visit", max(counted), f"last visit (child {which})", \
+            f"the last visit where the child was {which}"
     else:
         yield "visit", e.cin_plan_start, "CIN plan start", "the CIN plan starting"
 
@@ -264,7 +361,7 @@ def _clocks(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
     yield from _assessment(e)
     yield from _support_start(e)
     yield from _initial_meeting(e, policy)
-    yield from _visit(e)
+    yield from _visit(e, policy)
     yield from _review(e)
     yield from _circulation(e, "minutes", lambda m: m.minutes_circulated)
     yield from _circulation(e, "plan_circulation", lambda m: m.plan_circulated)
@@ -308,7 +405,14 @@ def compute_deadlines(
         if ts is None:
             continue
         due = due_date(anchor, ts, cal)
-        rule = f"within {ts.describe()} of {counted_from}"
+        rule = f"within {ts.describe()} of {counted_from}{moved_note(anchor, ts, due, cal)}"
+        source = ts.source
+        every = events.plan_visit_every if key == "visit" else None
+        if every is not None and due_date(anchor, every, cal) < due:
+            # BEX 3, TRA: the frequency agreed in the plan, when more often than the policy.
+            due, source = due_date(anchor, every, cal), every.source
+            rule = (f"within {every.describe()} of {counted_from}, as agreed in the CIN plan"
+                    f"{moved_note(anchor, every, due, cal)}")
         setter = _last_review_date_set(events) if key in ("first_review", "review") else None
         if setter is not None and setter.next_review < due:
             # DOMAIN.md §6, WIR 2.3: a meeting's own next review date wins when earlier.
@@ -318,7 +422,7 @@ def compute_deadlines(
         left = cal.working_days_between(today, due)
         out.append(Deadline(
             key=key, label=LABELS[key], due=due, anchor=anchor, anchor_label=anchor_label,
-            rule=rule, source=ts.source, state=_state(due, today, left, policy),
+            rule=rule, source=source, state=_state(due, today, left, policy),
             working_days_left=left, policy=policy.name,
         ))
     order = {key: i for i, key in enumerate(TIMESCALE_KEYS)}

@@ -34,7 +34,7 @@ from cintui.domain.meeting import (
     MinutesDocument,
     NeedUpdate,
 )
-from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion
+from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, Need, PlanAction, PlanVersion
 from cintui.export import plan as plan_export
 from cintui.export.docx_doc import DocxDoc
 from cintui.export.plan import (
@@ -94,12 +94,16 @@ def chair_text(doc: MinutesDocument) -> str:
 
 
 def when_text(doc: MinutesDocument) -> str:
-    """"30 November 2026 at 16:00", noting the day it was held when that differs."""
+    """"30 November 2026 at 16:00", noting the day it was held when that differs, and the
+    booking when it was held on another day."""
     held = doc.minutes.held_on
     if doc.starts_at is None:
         return _day(held)
     text = f"{_day(doc.starts_at.date())} at {_time(doc.starts_at)}"
-    return text if doc.starts_at.date() == held else f"{text} (held {_day(held)})"
+    if doc.starts_at.date() != held:
+        text += f" (held {_day(held)})"
+    booked = doc.minutes.booked_for
+    return text + (f" (booked for {_day(booked.date())} at {_time(booked)})" if booked else "")
 
 
 def details(doc: MinutesDocument) -> list[tuple[str, str]]:
@@ -142,20 +146,37 @@ def rating_text(item: NeedUpdate, arrow: str = ARROW) -> str:
     return f"{before}, unchanged"
 
 
-def _action_names(doc: MinutesDocument) -> dict[uuid.UUID, str]:
-    """Each action's words by key: the plan the meeting reviewed, else the plan it agreed."""
-    names: dict[uuid.UUID, str] = {}
-    for plan in (doc.plan, doc.plan_before):  # the reviewed plan's words win
-        for need in plan.needs if plan else ():
-            names.update({a.key: _clean(a.what) for a in need.actions if _clean(a.what)})
-    return names
+def _need(plan: PlanVersion | None, key: uuid.UUID) -> Need | None:
+    return next((n for n in plan.needs if n.key == key), None) if plan else None
 
 
-def action_statuses(doc: MinutesDocument, item: NeedUpdate) -> list[str]:
-    """"Register Mia with a dentist: Done"; an action not in either plan by its key's start."""
-    names = _action_names(doc)
-    return [f"{names.get(a.key) or f'action {a.key.hex[:8]}'}: "
-            f"{ACTION_STATUS_LABELS.get(a.status, a.status)}" for a in item.actions]
+def _action_words(a: PlanAction) -> str:
+    when = f"by {_day(a.by_when)}" if a.by_when else "no date"
+    return f"{_clean(a.what) or '—'} — {_clean(a.who) or 'no one named'}, {when}"
+
+
+def action_statuses(doc: MinutesDocument, item: NeedUpdate, arrow: str = ARROW) -> list[str]:
+    """Each action under the need as it stands after the meeting, with what changed at it:
+    "Register Mia with a dentist — Sarah Thornbury, by 15 October 2026: In progress → Done";
+    an action agreed at the meeting says so; one in neither plan is named by its key."""
+    before, after = _need(doc.plan_before, item.need_key), _need(doc.plan, item.need_key)
+    minuted = {a.key: a.status for a in item.actions}
+    was = {a.key: a for a in before.actions} if before else {}
+    now = {a.key: a for a in after.actions} if after else {}
+    keys = list(dict.fromkeys([*was, *now, *minuted]))
+    out = []
+    for key in keys:
+        action = now.get(key) or was.get(key)
+        status = minuted.get(key) or (action.status if action else "")
+        words = _action_words(action) if action else f"action {key.hex[:8]}"
+        line = f"{words}: {ACTION_STATUS_LABELS.get(status, status)}"
+        if key in was and was[key].status != status:
+            line = (f"{words}: {ACTION_STATUS_LABELS.get(was[key].status, was[key].status)} "
+                    f"{arrow} {ACTION_STATUS_LABELS.get(status, status)}")
+        elif before is not None and key not in was and key in now:
+            line += " (new: agreed at this meeting)"
+        out.append(line)
+    return out
 
 
 def item_facts(item: NeedUpdate) -> list[tuple[str, str]]:
@@ -235,7 +256,7 @@ def _outline(doc: MinutesDocument, arrow: str = ARROW) -> list[tuple]:
                         ("fields", attendance(doc)), ("line", to_receive_text(doc)),
                         ("h", 1, "Ground rules"), ("text", m.ground_rules),
                         ("h", 1, "Each Amber and Red: the plan beside the update (WIR 2.6)")]
-    out += [("item", i, item, action_statuses(doc, item), arrow)
+    out += [("item", i, item, action_statuses(doc, item, arrow), arrow)
             for i, item in enumerate(m.items, start=1)]
     if not m.items:
         out.append(("line", "No Amber or Red needs were in the plan at this meeting"))

@@ -36,6 +36,7 @@ from cintui.domain.plan import (
     RagChange,
     Service,
 )
+from cintui.domain.policy import Timescale
 from cintui.export.files import write_private
 
 FORMAT = "cintui-plan"
@@ -186,6 +187,7 @@ def _version_from(data: dict) -> PlanVersion:
         review_arrangements=data["review_arrangements"], next_review=_d(data["next_review"]),
         services=tuple(Service(**s) for s in data["services"]),
         childs_views=data["childs_views"], lived_experience=data["lived_experience"],
+        visit_every=Timescale(**data["visit_every"]) if data.get("visit_every") else None,
         needs=needs, id=_u(data["id"]))
 
 

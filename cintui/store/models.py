@@ -433,6 +433,9 @@ class PlanVersion(Row, table=True):
     next_review: date | None = None
     childs_views: str = Field(default="")
     lived_experience: str = Field(default="")
+    # The visit frequency agreed in the plan (BEX 3, TRA); None: the policy's.
+    visit_every_amount: int | None = None
+    visit_every_unit: str | None = Field(default=None, max_length=16)
 
 
 class PlanService(Row, table=True):

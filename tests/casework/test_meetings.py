@@ -23,6 +23,7 @@ from cintui.store.models import AuditEntry, Meeting
 
 ACTOR = "test.worker"
 NOW = datetime(2026, 11, 23, 9, 0)
+STARTED = datetime(2026, 11, 30, 16, 2)  # the meeting of 30 Nov 16:00 is being minuted
 AFTER = datetime(2026, 11, 30, 18, 0)  # the meeting of 30 Nov is over
 WITH_PLAN = "DEMO00002"  # an agreed plan with Ambers and actions
 
@@ -94,7 +95,7 @@ def test_a_whole_review_produces_minutes_and_the_next_plan_version(store):
     with store.read() as session:
         before = plans.current_plan(session, cid)
     with store.session(ACTOR) as session:
-        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, STARTED)
     m = draft.minutes
     assert [i.need_key for i in m.items] == [n.key for n in before.needs if n.rag in "AR"]
     first = m.items[0]
@@ -150,7 +151,7 @@ def test_a_meeting_still_to_come_cannot_be_finished(store):
     cid = child_id(store)
     meeting_id = book(store, cid)
     with store.session(ACTOR) as session:
-        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, STARTED)
         m = replace(draft.minutes, held_on=date(2026, 11, 30),
                     attendance=tuple(replace(p, attendance="present")
                                      for p in draft.minutes.attendance),
@@ -164,46 +165,58 @@ def test_incomplete_minutes_are_refused_and_nothing_changes(store):
     cid = child_id(store)
     meeting_id = book(store, cid)
     with store.session(ACTOR) as session:
-        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, STARTED)
     with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError) as caught:
-        meetings.finish(session, meeting_id, draft.minutes, actor=ACTOR, now=NOW)
+        meetings.finish(session, meeting_id, draft.minutes, actor=ACTOR, now=AFTER)
     assert caught.value.field == "attendance"
     with store.read() as session:
         assert meetings.load_meeting(session, meeting_id).status == "scheduled"
 
 
-def test_distribution_stops_the_minutes_clock(store):
-    """BEX 3 / WIR 2.3: minutes circulated within the policy's time; the first sending is
-    the date circulated; who and when are kept."""
+def test_distribution_stops_the_minutes_clock_when_everyone_present_has_them(store):
+    """BEX 3 ("distributed to all those present"), TRA ("all attendees"): the clock stops
+    when the last person present is sent them, not at the first sending; who and when are
+    kept."""
     cid = child_id(store)
     meeting_id = book(store, cid)
     with store.session(ACTOR) as session:
-        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, STARTED)
         m = replace(draft.minutes, held_on=date(2026, 11, 30),
                     attendance=tuple(replace(p, attendance="present")
                                      for p in draft.minutes.attendance),
-                    decisions=Decisions(True, date(2027, 2, 28), "continue"))
+                    decisions=Decisions(True, date(2027, 2, 26), "continue"))
         meetings.finish(session, meeting_id, m, actor=ACTOR, now=AFTER, draft_id=draft.id)
+    present = [p.name for p in m.attendance]
+    assert len(present) > 1
     with store.read() as session:
         policy = cases.store_policy(session)
         row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
     assert row.minutes_due == date(2026, 12, 14)  # England default: 10 working days
     with store.session(ACTOR) as session:
-        meetings.record_distribution(session, meeting_id, [("Ava Marsh", None)],
-                                     date(2026, 12, 2))
+        owed = meetings.record_distribution(session, meeting_id, [(present[0], None)],
+                                            date(2026, 12, 2))
+    assert [p.name for p in owed] == present[1:]
+    with store.read() as session:
+        row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
+    assert row.minutes_circulated is None and row.minutes_due == date(2026, 12, 14)
+    with store.session(ACTOR) as session:
+        owed = meetings.record_distribution(session, meeting_id,
+                                            [(name, None) for name in present[1:]],
+                                            date(2026, 12, 9))
+    assert owed == []
     with store.read() as session:
         row = next(r for r in meetings.list_meetings(session, cid, policy) if r.id == meeting_id)
         detail = meetings.load_meeting(session, meeting_id)
-    assert row.minutes_circulated == date(2026, 12, 2) and row.minutes_due is None
+    assert row.minutes_circulated == date(2026, 12, 9) and row.minutes_due is None
     assert [(d.recipient, d.sent_on) for d in detail.distribution] == [
-        ("Ava Marsh", date(2026, 12, 2))]
+        (present[0], date(2026, 12, 2)), *((name, date(2026, 12, 9)) for name in present[1:])]
 
 
 def test_the_minutes_document_has_the_meeting_the_minutes_and_both_plans(store):
     cid = child_id(store)
     meeting_id = book(store, cid)
     with store.session(ACTOR) as session:
-        draft = meetings.start_minutes(session, meeting_id, ACTOR, NOW)
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, STARTED)
         m = replace(draft.minutes, held_on=date(2026, 11, 30),
                     attendance=tuple(replace(p, attendance="present" if p.is_parent and i == 0
                                              else "absent")
@@ -217,3 +230,37 @@ def test_the_minutes_document_has_the_meeting_the_minutes_and_both_plans(store):
     assert doc.plan.id == version_id and doc.plan_before.number == doc.plan.number - 1
     assert doc.minutes_due == date(2026, 12, 14) and doc.sent_to == ()
     assert all(p.attendance != "present" for p in doc.to_receive)
+
+
+def test_a_meeting_minuted_on_another_day_says_when_it_was_really_held(store):
+    """A meeting booked for 6 January minuted on 2 December: minuting asks first, and the
+    record says 2 December at the time given, keeping the booking in the minutes."""
+    cid = child_id(store)
+    meeting_id = book(store, cid, when=datetime(2027, 1, 6, 16, 0))
+    now = datetime(2026, 12, 2, 16, 5)
+    with store.read() as session:
+        assert meetings.held_at_needed(session, meeting_id, now) == datetime(2027, 1, 6, 16, 0)
+        assert meetings.held_at_needed(session, meeting_id, datetime(2027, 1, 6, 16, 3)) is None
+    with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError) as caught:
+        meetings.start_minutes(session, meeting_id, ACTOR, now)
+    assert caught.value.field == "held_at" and "booked for 06/01/2027 16:00" in str(caught.value)
+    with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError, match="still to"):
+        meetings.start_minutes(session, meeting_id, ACTOR, now, held_at=datetime(2027, 1, 6, 16))
+    with store.session(ACTOR) as session:
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, now, held_at=now)
+    m = draft.minutes
+    assert (m.held_on, m.started_at, m.booked_for) == (
+        date(2026, 12, 2), now, datetime(2027, 1, 6, 16, 0))
+    with store.read() as session:  # asked once: the minutes started carry the answer
+        assert meetings.held_at_needed(session, meeting_id, now) is None
+    m = replace(m, attendance=tuple(replace(p, attendance="present") for p in m.attendance),
+                decisions=Decisions(True, date(2027, 3, 2), "continue"))
+    with store.session(ACTOR) as session:
+        meetings.finish(session, meeting_id, m, actor=ACTOR, now=datetime(2026, 12, 2, 17, 0),
+                        draft_id=draft.id)
+    with store.read() as session:
+        row = next(r for r in meetings.list_meetings(session, cid, cases.store_policy(session))
+                   if r.id == meeting_id)
+        doc = meetings.minutes_document(session, meeting_id, date(2026, 12, 2))
+    assert (row.held_on, row.starts_at, row.status) == (date(2026, 12, 2), now, "held")
+    assert doc.starts_at == now and doc.minutes.booked_for == datetime(2027, 1, 6, 16, 0)

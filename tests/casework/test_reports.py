@@ -54,8 +54,11 @@ def small(tmp_path):
             m.Episode(child_id=c.id, referral_date=date(2024, 6, 1),
                       closure_date=date(2024, 9, 1), closure_reason="RC7"),
             m.Episode(child_id=c.id, referral_date=date(2025, 10, 15)),
-            m.Visit(child_id=a.id, visited_at=datetime(2026, 10, 2, 10, tzinfo=UTC)),
-            m.Visit(child_id=a.id, visited_at=datetime(2026, 11, 3, 10, tzinfo=UTC)),
+            # Seen alone, in person: these restart the visit clock (WIR 2.11).
+            m.Visit(child_id=a.id, visited_at=datetime(2026, 10, 2, 10, tzinfo=UTC),
+                    seen_alone=True),
+            m.Visit(child_id=a.id, visited_at=datetime(2026, 11, 3, 10, tzinfo=UTC),
+                    seen_alone=True),
             # Not seen: does not count for the visit clock (WIR 2.11).
             m.Visit(child_id=a.id, visited_at=datetime(2026, 10, 20, 10, tzinfo=UTC),
                     child_seen=False),

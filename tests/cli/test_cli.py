@@ -57,8 +57,19 @@ def test_deadline_working_days_skip_christmas_and_boxing_day_substitute(cli):
 
 
 def test_deadline_calendar_months_clamp_to_month_end(cli):
-    """DOMAIN.md §6: 30 Nov + 3 months = 28 Feb."""
-    assert cli("deadline", "2026-11-30", "--months", "3").out.strip() == "2027-02-28"
+    """DOMAIN.md §6: 30 Nov + 3 months = 28 Feb (Wed 28 Feb 2029). In 2027, 28 Feb is a
+    Sunday: due on the working day before, Fri 26 Feb (DOMAIN.md §11)."""
+    assert cli("deadline", "2028-11-30", "--months", "3").out.strip() == "2029-02-28"
+    assert cli("deadline", "2026-11-30", "--months", "3").out.strip() == "2027-02-26"
+
+
+def test_deadline_on_christmas_day_is_due_the_day_before(cli):
+    """DOMAIN.md §11: a review due on Christmas Day is due on 24 December: Fri 25 Sep 2026
+    + 3 months (TRA: first review within 3 months of the initial meeting) is Fri 25 Dec."""
+    result = cli("deadline", "2026-09-25", "--timescale", "first_review", "--policy",
+                 "trafford", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["due"] == "2026-12-24"
 
 
 def test_deadline_from_a_policy_timescale(cli):

@@ -261,7 +261,8 @@ def hold_meeting(store, child_id, kind: str, on: date, next_review: date) -> Non
         meeting_id = meetings.schedule(session, child_id, Schedule(
             kind, datetime.combine(on, datetime.min.time()).replace(hour=16), venue="Office",
             chair="Tess Manager", invitees=invitees), now=datetime(2026, 3, 1, 9))
-        draft = meetings.start_minutes(session, meeting_id, ACTOR, datetime(2026, 3, 1, 9))
+        held = datetime.combine(on, datetime.min.time()).replace(hour=16)  # as booked
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, held)
         minutes = replace(draft.minutes, held_on=on, attendance=tuple(
             replace(p, attendance="present") for p in draft.minutes.attendance),
             decisions=Decisions(True, next_review, "continue"))

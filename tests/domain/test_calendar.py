@@ -166,6 +166,19 @@ def test_negative_working_days_go_backwards_over_holidays():
     assert CAL.add_working_days(date(2027, 1, 14), -20) == date(2026, 12, 14)
 
 
+def test_a_calendar_due_date_on_a_non_working_day_is_the_working_day_before():
+    """DOMAIN.md §11: Fri 25 Dec 2026 (Christmas Day) -> Thu 24 Dec; Mon 28 Dec (Boxing Day
+    substitute) -> Thu 24 Dec too; Sat 2 Jan 2027 -> Thu 31 Dec (1 Jan is New Year's Day);
+    a working day stays. Where the day before is not after the start (Sun 29 Nov 2026 from
+    Fri 27 Nov), the working day after: Mon 30 Nov."""
+    start = date(2026, 11, 1)
+    assert CAL.working_day_for(date(2026, 12, 25), start) == date(2026, 12, 24)
+    assert CAL.working_day_for(date(2026, 12, 28), start) == date(2026, 12, 24)
+    assert CAL.working_day_for(date(2027, 1, 2), start) == date(2026, 12, 31)
+    assert CAL.working_day_for(date(2026, 11, 23), start) == date(2026, 11, 23)
+    assert CAL.working_day_for(date(2026, 11, 29), date(2026, 11, 27)) == date(2026, 11, 30)
+
+
 def test_working_days_between_counts_the_half_open_interval():
     """(start, end]: Fri 24 Dec 2021 to Wed 29 Dec 2021 holds only the 29th (27, 28 are
     substitutes); the other way round it is negative; equal dates give 0."""

@@ -14,11 +14,20 @@ from cintui.domain.meeting import (
     NeedUpdate,
     NewConcern,
     Schedule,
+    agreed_action_from_line,
+    agreed_action_line,
+    agreed_action_problems,
+    circulated_on,
+    held_at_problem,
     minutes_for,
     minutes_problems,
+    must_receive,
+    off_booking,
     parents_to_receive,
+    problem_place,
     schedule_problems,
     school_hours_warning,
+    still_to_receive,
     updated_plan,
 )
 from cintui.domain.plan import Need, PlanAction, PlanVersion
@@ -89,15 +98,89 @@ def test_minutes_problems_name_what_is_missing():
         agreed_actions=(AgreedAction("Citizens Advice appointment", "", None),),
         decisions=Decisions(recommendation="continue"),
         attendance=(Invitee("Ava Marsh", "Mother", attendance="invited"),))
-    found = " | ".join(p for _, p in minutes_problems(bad))
+    problems = minutes_problems(bad)
+    found = " | ".join(p for _, p in problems)
     for part in ("tick who is present", "how long has the change been maintained",
-                 "needs what, who and by when", "still in need", "next review date"):
+                 "who will do it?", "by when?", "still in need", "next review date"):
         assert part in found
+    # Each problem says where it is, so the screen can put the cursor there.
+    assert [w for w, _ in problems] == [
+        "attendance", "attendance", "items.0.maintained_for", "agreed_actions.0.who",
+        "agreed_actions.0.by_when", "decisions.still_in_need", "decisions.next_review"]
+    assert [problem_place(w) for w, _ in problems][2:5] == [
+        "item 1", "agreed action 1", "agreed action 1"]
+
+
+def test_an_agreed_action_is_read_from_a_line_as_the_hint_shows_it():
+    """WIR 2.6: what ; who ; by when: the hint's own form, and the forms councils write,
+    read from the day of the meeting (Monday 30 November 2026)."""
+    held = date(2026, 11, 30)
+    line = agreed_action_from_line
+    assert line("Citizens Advice appointment ; Dad ; by 14/03/2027", held) == AgreedAction(
+        "Citizens Advice appointment", "Dad", date(2027, 3, 14))
+    assert line("Call school ; Mum ; by Fri", held).by_when == date(2026, 12, 4)
+    assert line("Call school ; Mum ; 18/12", held).by_when == date(2026, 12, 18)
+    assert line("Call school ; Mum ; 18-Dec-2026", held).by_when == date(2026, 12, 18)
+    vague = line("Call school ; Mum ; end of term", held)
+    assert (vague.by_when, vague.by_text) == (None, "end of term")
+    assert agreed_action_problems(vague, held) == [("by_when", (
+        "“end of term” is not a date: write the day, e.g. 18/12/2026, 18/12, 18 Dec or Fri"))]
+    assert agreed_action_problems(line("Call school ; Mum ; 1/11/2026", held), held) == [
+        ("by_when", "01/11/2026 is before the meeting")]
+    assert [f for f, _ in agreed_action_problems(line("Call school", held), held)] == [
+        "who", "by_when"]
+    for a in (AgreedAction("Call school", "Mum", date(2026, 12, 18)), vague,
+              AgreedAction("Call school", "", date(2026, 12, 18)), AgreedAction("Call school")):
+        assert line(agreed_action_line(a), held) == a  # the box shows what it holds
 
 
 def test_parents_who_did_not_attend_receive_the_record():
     """WIR 2.8: if parents do not attend, they get the record."""
     assert [p.name for p in parents_to_receive(good_minutes())] == ["Sam Marsh"]
+
+
+MUM, DAD = uuid.uuid4(), uuid.uuid4()
+MET = (Invitee("Sam Marsh", "Mother", MUM, is_parent=True, attendance="absent"),
+       Invitee("Joe Marsh", "Father", DAD, is_parent=True, attendance="present"),
+       Invitee("Ms Teacher", "School DSL", attendance="present"),
+       Invitee("Hal Visitor", "Health visitor", attendance="apologies_report"),
+       Invitee("Gran Marsh", "Grandmother", attendance="absent"))
+
+
+def test_the_minutes_go_to_everyone_present_and_parents_who_did_not_attend():
+    """BEX 3 ("distributed to all those present"), TRA ("family ... and all attendees"),
+    WIR 2.8 (parents who do not attend are given the record)."""
+    assert [p.name for p in must_receive(MET)] == ["Sam Marsh", "Joe Marsh", "Ms Teacher"]
+
+
+def test_the_minutes_clock_stops_when_the_last_of_them_is_sent_them():
+    """BEX 3, TRA, WIR 2.8: sent to Dad and the school on Wed 2 Dec 2026: still owed to Mum,
+    not circulated; sent to Mum Wed 9 Dec: circulated 9 Dec, not at the first sending."""
+    first = [("Joe Marsh", DAD, date(2026, 12, 2)), ("Ms Teacher", None, date(2026, 12, 2)),
+             ("Gran Marsh", None, date(2026, 12, 2))]  # a copy to Gran changes nothing
+    assert circulated_on(MET, first) is None
+    assert [p.name for p in still_to_receive(MET, [(n, i) for n, i, _ in first])] == \
+        ["Sam Marsh"]
+    assert circulated_on(MET, [*first, ("Sam Marsh", MUM, date(2026, 12, 9))]) == \
+        date(2026, 12, 9)
+    everyone = [(p.name, p.person_id, date(2026, 12, 2)) for p in MET]
+    assert circulated_on(MET, everyone) == date(2026, 12, 2)
+
+
+def test_recipients_are_matched_by_person_else_by_name():
+    """A recipient typed by name (any case or spacing) is the invitee of that name; one from
+    the child's People is that person, whatever the name says."""
+    assert still_to_receive(MET, [("sam  MARSH", None), ("Joe", DAD),
+                                  ("Ms Teacher", None)]) == []
+    assert [p.name for p in still_to_receive(MET, [("Sam Marsh", uuid.uuid4())])] == \
+        ["Sam Marsh", "Joe Marsh", "Ms Teacher"]
+
+
+def test_without_a_recorded_attendance_the_first_sending_circulates_them():
+    """A meeting with nobody known to be owed them (an older record without attendance)."""
+    assert circulated_on((), [("Ann", None, date(2026, 12, 3)),
+                              ("Bo", None, date(2026, 12, 1))]) == date(2026, 12, 1)
+    assert circulated_on(MET, []) is None
 
 
 def test_the_updated_plan_carries_ratings_statuses_concerns_and_actions():
@@ -134,3 +217,16 @@ def test_the_minutes_remember_the_version_reviewed():
     m = minutes_for(plan, "review", date(2026, 11, 30))
     assert m.reviewed_version == plan.id
     assert Minutes.from_dict(m.to_dict()).reviewed_version == plan.id
+
+
+def test_a_meeting_minuted_off_its_booked_day_asks_when_it_was_held():
+    """Booked for Wednesday 6 January 2027 16:00, minuted on 2 December 2026: ask; a time
+    still to come is refused; on the booked day, at another hour, nothing to ask."""
+    booked = datetime(2027, 1, 6, 16, 0)
+    assert off_booking(booked, datetime(2026, 12, 2, 16, 5))
+    assert not off_booking(booked, datetime(2027, 1, 6, 16, 40))
+    now = datetime(2026, 12, 2, 16, 5)
+    assert held_at_problem(datetime(2026, 12, 2, 16, 0), booked, now) == ""
+    assert held_at_problem(booked, booked, now) == (
+        "06/01/2027 16:00 is still to come: minute the meeting when it is held (it is "
+        "booked for 06/01/2027 16:00)")

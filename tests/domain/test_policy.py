@@ -16,6 +16,7 @@ from cintui.domain.policy import (
     PolicyProfile,
     Timescale,
     UnknownTimescale,
+    VisitRules,
     parse_policy,
 )
 
@@ -77,6 +78,21 @@ def test_a_child_profile_may_replace_levels_services_and_warning_window():
     assert kid.levels == ("Tier 1", "Tier 4")
     assert kid.services == ()
     assert kid.due_soon_working_days == 0
+
+
+def test_which_visits_restart_the_clock_is_the_policys_default_none_that_fall_short():
+    """WIR 2.11 ("seen and spoken to alone"): by default a virtual visit or one where the
+    child was not seen alone does not restart the visit clock; a profile may say otherwise,
+    and one that extends another keeps what it does not set."""
+    assert BASE.visits == VisitRules(virtual_restarts_clock=False,
+                                     not_alone_restarts_clock=False, seen_alone_from_age=2)
+    relaxed = parse_policy(full_profile(visits={"virtual_restarts_clock": True,
+                                                "seen_alone_from_age": 4}), origin="r.toml")
+    assert relaxed.visits == VisitRules(True, False, 4)
+    kid = parse_policy(child_profile() | {"visits": {"not_alone_restarts_clock": True}},
+                       origin="kid.toml", base=relaxed)
+    assert kid.visits == VisitRules(True, True, 4)
+    assert kid.visits.describe() == "seen" and BASE.visits.describe() == "seen alone, in person"
 
 
 def test_initial_meeting_counts_from_the_cin_plan_unless_told_otherwise():
@@ -172,6 +188,14 @@ def _with(path: str, value) -> dict:
     ("title", 7, "title", "non-empty text"),
     ("authority", ..., "authority", "missing"),
     ("extends", "nowhere", "extends", "no policy profile named 'nowhere'"),
+    ("visits", True, "visits", "must be a table"),
+    ("visits.virtual", False, "visits.virtual", "unknown key; expected one of: "
+     "virtual_restarts_clock, not_alone_restarts_clock, seen_alone_from_age"),
+    ("visits.virtual_restarts_clock", "no", "visits.virtual_restarts_clock",
+     "must be true or false, got 'no'"),
+    ("visits.not_alone_restarts_clock", 0, "visits.not_alone_restarts_clock",
+     "must be true or false, got 0"),
+    ("visits.seen_alone_from_age", -1, "visits.seen_alone_from_age", "0 or more, got -1"),
 ])
 def test_malformed_profiles_say_which_key_and_why(path, value, key, problem):
     message = error(_with(path, value), base=BASE)
@@ -225,4 +249,4 @@ def test_profile_fields_are_the_documented_ones():
     """The TUI, CLI and exports read these names."""
     assert set(PolicyProfile.__dataclass_fields__) == {
         "name", "title", "authority", "timescales", "due_soon_working_days", "levels",
-        "services", "origin"}
+        "services", "visits", "origin"}

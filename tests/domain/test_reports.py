@@ -8,12 +8,14 @@ working days of the CIN plan start."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cintui.domain.policy import Timescale
 from cintui.domain.reports import (
     DURATION_BANDS,
     REREFERRAL_BANDS,
@@ -31,7 +33,7 @@ from cintui.domain.reports import (
     rereferral_band,
     visit_trend,
 )
-from cintui.domain.timescales import MeetingFact
+from cintui.domain.timescales import MeetingFact, VisitFact
 from cintui.reference import policies
 
 ENGLAND = policies.load_policy("england")
@@ -48,6 +50,11 @@ def child(**kw) -> ChildFacts:
     return ChildFacts(**kw)
 
 
+def seen(*days: date) -> tuple[VisitFact, ...]:
+    """Visits where the child was seen alone, in person (WIR 2.11)."""
+    return tuple(VisitFact(d) for d in days)
+
+
 def line(c: ChildFacts, start: date, end: date, policy=ENGLAND) -> ComplianceLine:
     return child_compliance(c, start, end, policy)
 
@@ -60,13 +67,13 @@ def test_visits_counted_against_the_previous_seen_visit():
     # Mon 5 Oct; seen Fri 2 Oct -> in policy. Next due 20 wd after Fri 2 Oct = Fri 30 Oct;
     # seen Tue 3 Nov -> late. At the end (Mon 30 Nov) the clock runs from 3 Nov, due Tue 1 Dec:
     # not overdue. 1 of 2.
-    c = child(seen=(date(2026, 10, 2), date(2026, 11, 3)))
+    c = child(visits=seen(date(2026, 10, 2), date(2026, 11, 3)))
     assert line(c, date(2026, 10, 1), date(2026, 11, 30)).visits == Measure(1, 2, 50.0)
 
 
 def test_a_running_gap_counts_once_at_the_end():
     # Same visits; at Wed 2 Dec the visit due Tue 1 Dec is overdue: one more out of policy.
-    c = child(seen=(date(2026, 10, 2), date(2026, 11, 3)))
+    c = child(visits=seen(date(2026, 10, 2), date(2026, 11, 3)))
     assert line(c, date(2026, 10, 1), date(2026, 12, 2)).visits == Measure(1, 3, 33.3)
 
 
@@ -78,19 +85,20 @@ def test_a_child_never_visited_is_not_compliant():
 def test_visits_where_the_child_was_not_seen_or_before_the_plan_do_not_count():
     # Only seen visits are facts at all; a seen visit before the plan started (1 Sep) is not
     # in the plan's cadence. The first visit after the plan is due 5 Oct: seen 5 Oct -> met.
-    c = child(seen=(date(2026, 9, 1), date(2026, 10, 5)))
+    c = child(visits=seen(date(2026, 9, 1), date(2026, 10, 5)))
     assert line(c, date(2026, 9, 1), date(2026, 10, 30)).visits == Measure(1, 1, 100.0)
 
 
 def test_visits_outside_the_period_set_the_clock_but_are_not_counted():
     # Visit 2 Oct (before the period) anchors the clock: 29 Oct is within 20 wd of it
     # (due 30 Oct) -> in policy; 2 Oct itself is not counted. 1 of 1.
-    c = child(seen=(date(2026, 10, 2), date(2026, 10, 29)))
+    c = child(visits=seen(date(2026, 10, 2), date(2026, 10, 29)))
     assert line(c, date(2026, 10, 15), date(2026, 11, 6)).visits == Measure(1, 1, 100.0)
 
 
 def test_no_plan_no_visit_measure():
-    c = child(episodes=(EpisodeFacts(referral=date(2026, 9, 1)),), seen=(date(2026, 9, 10),))
+    c = child(episodes=(EpisodeFacts(referral=date(2026, 9, 1)),),
+              visits=seen(date(2026, 9, 10)))
     assert line(c, date(2026, 9, 1), date(2026, 11, 30)).visits == Measure(0, 0, None)
 
 
@@ -99,10 +107,48 @@ def test_bank_holidays_stretch_the_visit_timescale():
     # substitute) and 1 Jan 2027: Thu 14 Jan (without the holidays: Mon 11 Jan).
     # Seen 14 Jan -> in policy; seen 15 Jan -> late.
     history = (date(2026, 10, 2), date(2026, 10, 29), date(2026, 11, 25), date(2026, 12, 14))
-    on_time = child(seen=(*history, date(2027, 1, 14)))
-    late = child(seen=(*history, date(2027, 1, 15)))
+    on_time = child(visits=seen(*history, date(2027, 1, 14)))
+    late = child(visits=seen(*history, date(2027, 1, 15)))
     assert line(on_time, date(2027, 1, 1), date(2027, 1, 15)).visits == Measure(1, 1, 100.0)
     assert line(late, date(2027, 1, 1), date(2027, 1, 15)).visits == Measure(0, 1, 0.0)
+
+
+def test_visits_that_do_not_restart_the_clock_are_not_counted_either():
+    """WIR 2.11, as the timescale engine: seen alone 2 Oct (due 5 Oct: met); a video call on
+    29 Oct restarts nothing by default, so at Fri 6 Nov the clock from 2 Oct (due 30 Oct) is
+    overdue: 1 of 2. Where the policy lets a virtual visit count, 29 Oct is met (due 30 Oct)
+    and the clock from it runs to 26 Nov: 2 of 2."""
+    c = child(visits=(VisitFact(date(2026, 10, 2)), VisitFact(date(2026, 10, 29), virtual=True)))
+    period = (date(2026, 10, 1), date(2026, 11, 6))
+    assert line(c, *period).visits == Measure(1, 2, 50.0)
+    relaxed = replace(ENGLAND, visits=replace(ENGLAND.visits, virtual_restarts_clock=True))
+    assert line(c, *period, policy=relaxed).visits == Measure(2, 2, 100.0)
+    alone = child(visits=(VisitFact(date(2026, 10, 2)),
+                          VisitFact(date(2026, 10, 29), seen_alone=False)), dob=date(2016, 1, 1))
+    assert line(alone, *period).visits == Measure(1, 2, 50.0)
+    baby = replace(alone, dob=date(2026, 1, 1))  # too young to be spoken to alone
+    assert line(baby, *period).visits == Measure(2, 2, 100.0)
+
+
+EVERY_2_WEEKS = Timescale("visit", 2, "weeks", "CIN plan (BEX 3, TRA)")
+
+
+def test_visits_are_judged_by_the_frequency_agreed_in_the_plan():
+    """BEX 3, TRA: visits every 2 weeks agreed on 7 Sep. Seen 18 Sep (due 21 Sep: met) and
+    9 Oct (due 2 Oct, not the policy's 16 Oct: late); at 9 Oct the clock runs to 23 Oct.
+    1 of 2, where the policy alone would give 2 of 2."""
+    c = child(visits=seen(date(2026, 9, 18), date(2026, 10, 9)),
+              plan_visits=((date(2026, 9, 7), EVERY_2_WEEKS),))
+    period = (date(2026, 9, 1), date(2026, 10, 9))
+    assert line(c, *period).visits == Measure(1, 2, 50.0)
+    assert line(replace(c, plan_visits=()), *period).visits == Measure(2, 2, 100.0)
+    # Agreed only on 5 Oct: 18 Sep is judged by the policy (met), 9 Oct by the plan (late).
+    later = replace(c, plan_visits=((date(2026, 10, 5), EVERY_2_WEEKS),))
+    assert line(later, *period).visits == Measure(1, 2, 50.0)
+    # A later version without a frequency of its own: the policy again from 5 Oct.
+    dropped = replace(c, plan_visits=((date(2026, 9, 7), EVERY_2_WEEKS),
+                                      (date(2026, 10, 5), None)))
+    assert line(dropped, *period).visits == Measure(2, 2, 100.0)
 
 
 # ---------------------------------------------------------------------- reviews etc.
@@ -162,7 +208,7 @@ def test_plans_passing_counts_children_with_a_plan_at_the_end():
 
 
 def test_compliance_by_worker_and_team_add_up():
-    a = child(id="a", seen=(date(2026, 10, 2),), plan_passes=True)
+    a = child(id="a", visits=seen(date(2026, 10, 2)), plan_passes=True)
     b = child(id="b", worker="bjones", worker_name="Bo Jones", team="South")
     c = child(id="c", worker="", worker_name="", team="South")
     got = compliance([a, b, c], date(2026, 10, 1), date(2026, 10, 30), ENGLAND)
@@ -198,7 +244,7 @@ def test_visit_trend_is_a_weekly_snapshot_of_clocks_not_overdue():
     # Plan from 7 Sep, first visit due 5 Oct, seen 16 Oct, next due 13 Nov.
     # Fri 2 Oct: not overdue; 9 Oct: overdue; 16 Oct: seen that day; 13 Nov: due that day
     # (not overdue); 20 Nov: overdue. The second child has no plan: never counted.
-    a = child(seen=(date(2026, 10, 16),))
+    a = child(visits=seen(date(2026, 10, 16)))
     b = child(id="b", episodes=(EpisodeFacts(referral=date(2026, 9, 1)),))
     trend = visit_trend([a, b], date(2026, 11, 22), 8, ENGLAND)
     assert [p.day for p in trend][0] == date(2026, 10, 2)
@@ -276,7 +322,7 @@ def histories(draw):
     children = []
     for i in range(draw(st.integers(0, 6))):
         day = DAY0 + timedelta(days=draw(st.integers(0, 200)))
-        episodes, seen, meetings = [], [], []
+        episodes, days, meetings = [], [], []
         for _ in range(draw(st.integers(1, 3))):
             plan = day + timedelta(days=draw(st.integers(0, 40))) if draw(st.booleans()) else None
             closure = None
@@ -286,7 +332,7 @@ def histories(draw):
                                          assessment_completed=plan,
                                          unmet_need_stepped_down=draw(st.booleans())))
             for _ in range(draw(st.integers(0, 4))):
-                seen.append(day + timedelta(days=draw(st.integers(0, 300))))
+                days.append(day + timedelta(days=draw(st.integers(0, 300))))
             for kind in draw(st.lists(st.sampled_from(["initial", "review", "final"]),
                                       max_size=3)):
                 at = day + timedelta(days=draw(st.integers(0, 300)))
@@ -296,7 +342,7 @@ def histories(draw):
             day = (closure or day) + timedelta(days=draw(st.integers(1, 500)))
         children.append(ChildFacts(
             str(i), tuple(episodes), worker=draw(st.sampled_from(["", "w1", "w2"])),
-            team=draw(st.sampled_from(["", "North", "South"])), seen=tuple(seen),
+            team=draw(st.sampled_from(["", "North", "South"])), visits=seen(*days),
             meetings=tuple(meetings), plan_passes=draw(st.sampled_from([None, True, False]))))
     start = DAY0 + timedelta(days=draw(st.integers(0, 700)))
     return children, start, start + timedelta(days=draw(st.integers(0, 500)))

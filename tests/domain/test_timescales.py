@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.calendar import (
+    WorkingCalendar,
+    add_days,
+    add_months,
+    add_weeks,
+    england_calendar,
+)
 from cintui.domain.policy import TIMESCALE_KEYS, Timescale
 from cintui.domain.timescales import (
     ChildEvents,
@@ -22,6 +28,8 @@ from cintui.domain.timescales import (
     compute_deadlines,
     due_date,
     next_deadline,
+    parse_plan_visits,
+    plan_visit_problem,
 )
 from cintui.reference import policies
 
@@ -109,11 +117,14 @@ def test_wirral_initial_meeting_15_working_days_after_plan_agreed():
 
 def test_bexley_initial_meeting_10_calendar_days_after_assessment():
     """BEX 3: "within 10 days of the completion of the ... assessment": calendar days, so
-    Fri 18 Dec 2026 + 10 = Mon 28 Dec 2026 even though that is a bank holiday."""
+    Fri 18 Dec 2026 + 10 = Mon 28 Dec 2026, a bank holiday (Boxing Day observed): DOMAIN.md
+    §11 moves it to the working day before, over Sun 27, Sat 26 and Christmas Day, to Thu 24
+    Dec 2026, and the rule says why."""
     events = ChildEvents(assessment_completed=date(2026, 12, 18), cin_plan_start=date(2026, 12, 1))
     d = only(events, "bexley", "initial_meeting")
-    assert (d.due, d.anchor_label) == (date(2026, 12, 28), "assessment completed")
-    assert d.rule == "within 10 days of the assessment's completion"
+    assert (d.due, d.anchor_label) == (date(2026, 12, 24), "assessment completed")
+    assert d.rule == ("within 10 days of the assessment's completion (28 Dec 2026 is Boxing "
+                      "Day (observed): due the working day before)")
     # Counted from the assessment, so without one there is no clock yet (BEX 3).
     assert "initial_meeting" not in keys(ChildEvents(cin_plan_start=date(2026, 12, 1)), "bexley")
 
@@ -138,8 +149,9 @@ def test_visits_every_20_working_days_from_the_last_seen_visit():
                          visits=(VisitFact(date(2026, 11, 9)), VisitFact(date(2026, 12, 7))))
     d = only(events, "wirral", "visit", today=date(2026, 12, 22))
     assert (d.due, d.anchor, d.source) == (date(2027, 1, 7), date(2026, 12, 7), "WIR 2.11")
-    assert d.anchor_label == "last visit (child seen)"
-    assert d.rule == "within 20 working days of the last visit where the child was seen"
+    assert d.anchor_label == "last visit (child seen alone, in person)"
+    assert d.rule == ("within 20 working days of the last visit where the child was seen "
+                      "alone, in person")
     assert d.working_days_left == 9  # Dec 23-24, 29-31, Jan 4-7
     assert d.state is DueState.UPCOMING
 
@@ -158,11 +170,13 @@ def test_a_visit_where_the_child_was_not_seen_does_not_reset_the_clock():
 
 def test_bexley_visits_at_least_every_4_weeks():
     """BEX 3: no less than every 4 weeks (calendar): last seen Mon 30 Nov 2026 -> Mon 28 Dec
-    2026 (a calendar date, so it may fall on a bank holiday)."""
+    2026, a bank holiday, so (DOMAIN.md §11) the working day before: Thu 24 Dec 2026."""
     events = ChildEvents(cin_plan_start=date(2026, 10, 1), visits=(VisitFact(date(2026, 11, 30)),))
     d = only(events, "bexley", "visit", today=date(2026, 12, 1))
-    assert (d.due, d.source) == (date(2026, 12, 28), "BEX 3")
-    assert d.rule == "within 4 weeks of the last visit where the child was seen"
+    assert (d.due, d.source) == (date(2026, 12, 24), "BEX 3")
+    assert d.rule == ("within 4 weeks of the last visit where the child was seen alone, in "
+                      "person (28 Dec 2026 is Boxing Day (observed): due the working day "
+                      "before)")
 
 
 def test_the_first_visit_is_due_from_the_plan_start():
@@ -185,10 +199,13 @@ def test_no_visit_clock_before_a_cin_plan():
 
 def test_first_review_within_3_months_of_the_initial_meeting():
     """BEX 3 / TRA: first review within 3 months; Mon 30 Nov 2026 + 3 months = Sun 28 Feb
-    2027 (calendar months clamp to the month's end, DOMAIN.md §6)."""
+    2027 (calendar months clamp to the month's end, DOMAIN.md §6), a Sunday, so due on the
+    working day before (DOMAIN.md §11): Fri 26 Feb 2027."""
     events = ChildEvents(cin_plan_start=date(2026, 11, 2), meetings=(initial(date(2026, 11, 30)),))
     d = only(events, "bexley", "first_review")
-    assert (d.due, d.anchor, d.source) == (date(2027, 2, 28), date(2026, 11, 30), "BEX 3")
+    assert (d.due, d.anchor, d.source) == (date(2027, 2, 26), date(2026, 11, 30), "BEX 3")
+    assert d.rule == ("within 3 months of the initial meeting (28 Feb 2027 is a Sunday: due "
+                      "the working day before)")
     assert d.label == "First review"
     assert d.anchor_label == "initial meeting (30 Nov 2026)"
     assert "review" not in keys(events, "bexley")
@@ -229,10 +246,11 @@ def test_a_later_next_review_date_does_not_extend_the_cadence():
 
 
 def test_a_scheduled_review_does_not_stop_the_clock():
-    """DOMAIN.md §6: only a held review resets the cadence; a booked one does not."""
+    """DOMAIN.md §6: only a held review resets the cadence; a booked one does not (Sun 28 Feb
+    2027 is due on Fri 26 Feb, DOMAIN.md §11)."""
     events = ChildEvents(cin_plan_start=date(2026, 11, 2), meetings=(
         initial(date(2026, 11, 30)), MeetingFact(date(2027, 3, 1), "review", held=False)))
-    assert only(events, "england", "first_review").due == date(2027, 2, 28)
+    assert only(events, "england", "first_review").due == date(2027, 2, 26)
 
 
 def test_stockton_plans_evaluated_6_weekly():
@@ -457,11 +475,12 @@ def test_a_local_closure_day_moves_working_day_deadlines():
     (20, "working_days", date(2027, 1, 14)),  # from Mon 14 Dec 2026, as BEX 4 above
     (10, "days", date(2026, 12, 24)),
     (4, "weeks", date(2027, 1, 11)),
-    (3, "months", date(2027, 3, 14)),
+    (3, "months", date(2027, 3, 12)),  # Sun 14 Mar 2027: the Friday before (DOMAIN.md §11)
 ])
 def test_due_date_applies_the_unit(amount, unit, expected):
     """DOMAIN.md §6: working days skip weekends and bank holidays; days, weeks and months
-    are calendar arithmetic."""
+    are calendar arithmetic, moved to the working day before a weekend or bank holiday
+    (DOMAIN.md §11)."""
     ts = Timescale("custom", amount, unit, "")
     assert due_date(date(2026, 12, 14), ts, england_calendar()) == expected
 
@@ -469,6 +488,194 @@ def test_due_date_applies_the_unit(amount, unit, expected):
 def test_due_date_refuses_an_unknown_unit():
     with pytest.raises(ValueError, match="fortnights"):
         due_date(TODAY, Timescale("custom", 1, "fortnights", ""), england_calendar())
+
+
+# ---------------------------------------------------------------------- non-working days
+
+
+def test_a_review_due_on_christmas_day_is_due_on_24_december():
+    """DOMAIN.md §11, TRA: first review within 3 months of the initial meeting. Fri 25 Sep
+    2026 + 3 months = Fri 25 Dec 2026, Christmas Day: due Thu 24 Dec, and the rule says so."""
+    events = ChildEvents(cin_plan_start=date(2026, 9, 1), meetings=(initial(date(2026, 9, 25)),))
+    d = only(events, "trafford", "first_review")
+    assert d.due == date(2026, 12, 24)
+    assert d.rule == ("within 3 months of the initial meeting (25 Dec 2026 is Christmas Day: "
+                      "due the working day before)")
+    assert d.source == "TRA (Timing of CiN Meetings)"
+
+
+def test_four_weeks_onto_easter_monday_is_due_the_thursday_before():
+    """DOMAIN.md §11, BEX 3 (visits at least every 4 weeks): seen Mon 1 Mar 2027 + 4 weeks =
+    Mon 29 Mar 2027, Easter Monday; Sun 28, Sat 27 and Good Friday 26 Mar are not working
+    days either: due Thu 25 Mar 2027."""
+    events = ChildEvents(cin_plan_start=date(2027, 1, 4), visits=(VisitFact(date(2027, 3, 1)),))
+    d = only(events, "bexley", "visit", today=date(2027, 3, 1))
+    assert d.due == date(2027, 3, 25)
+    assert d.rule.endswith("(29 Mar 2027 is Easter Monday: due the working day before)")
+
+
+def test_wirral_minutes_14_days_onto_a_bank_holiday():
+    """DOMAIN.md §11, WIR 2.3 (minutes within 14 days): Mon 14 Dec 2026 + 14 days = Mon 28
+    Dec, the Boxing Day substitute: due Thu 24 Dec 2026."""
+    events = ChildEvents(meetings=(MeetingFact(date(2026, 12, 14), "review"),))
+    assert only(events, "wirral", "minutes", today=date(2026, 12, 14)).due == date(2026, 12, 24)
+
+
+def test_working_day_timescales_never_move():
+    """DOMAIN.md §6: working days already skip weekends and bank holidays; nothing to add
+    to the rule (BEX 3: 10 working days from Wed 16 Dec 2026 -> Mon 4 Jan 2027)."""
+    d = only(ChildEvents(meetings=(MeetingFact(date(2026, 12, 16), "review"),)), "bexley",
+             "minutes", today=date(2026, 12, 17))
+    assert d.due == date(2027, 1, 4) and "working day before" not in d.rule
+
+
+def test_a_short_period_over_a_weekend_moves_forward_not_before_its_start():
+    """DOMAIN.md §11: 2 days from Fri 27 Nov 2026 is Sun 29 Nov; the working day before is
+    the start itself, so the working day after: Mon 30 Nov."""
+    ts = Timescale("custom", 2, "days", "")
+    assert due_date(date(2026, 11, 27), ts, england_calendar()) == date(2026, 11, 30)
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31)),
+       st.integers(1, 40), st.sampled_from(["days", "weeks", "months"]))
+def test_calendar_due_dates_are_the_last_working_day_on_or_before(start, amount, unit):
+    """DOMAIN.md §11: a due date counted in days, weeks or months is a working day with no
+    working day between it and the counted date; it is later only when the working day
+    before would not be after the start."""
+    cal = england_calendar()
+    counted = {"days": add_days, "weeks": add_weeks, "months": add_months}[unit](start, amount)
+    due = due_date(start, Timescale("custom", amount, unit, ""), cal)
+    assert cal.is_working_day(due) and due > start
+    if due <= counted:
+        assert cal.working_days_between(due, counted) == 0
+    else:
+        assert due == cal.add_working_days(counted, 1)
+        assert cal.add_working_days(counted, -1) <= start
+
+
+# ---------------------------------------------------------------------- which visits count
+
+NOV2, NOV16, NOV18 = date(2026, 11, 2), date(2026, 11, 16), date(2026, 11, 18)
+TEN = date(2016, 1, 1)  # a child of 10
+
+
+def visits_of(*visits: VisitFact, dob: date | None = TEN, **kw) -> ChildEvents:
+    return ChildEvents(cin_plan_start=date(2026, 10, 1), dob=dob, visits=visits, **kw)
+
+
+def wirral(**visits):
+    """Wirral's profile with its `[visits]` settings changed."""
+    p = profile("wirral")
+    return replace(p, visits=replace(p.visits, **visits))
+
+
+MIXED = (VisitFact(NOV2), VisitFact(NOV16, virtual=True),
+         VisitFact(NOV18, seen_alone=False))
+
+
+def test_a_virtual_visit_or_one_not_alone_does_not_restart_the_clock_by_default():
+    """WIR 2.11: "The child must be seen and spoken to alone". Seen alone at home Mon 2 Nov
+    2026; a video call Mon 16 Nov; at home, not alone, Wed 18 Nov. The clock runs from 2 Nov:
+    Nov 3-6 (4), 9-13 (9), 16-20 (14), 23-27 (19), Mon 30 Nov (20)."""
+    d = next_deadline(visits_of(*MIXED), profile("wirral"), TODAY, key="visit")
+    assert (d.due, d.anchor) == (date(2026, 11, 30), NOV2)
+    assert d.anchor_label == "last visit (child seen alone, in person)"
+    assert d.rule == ("within 20 working days of the last visit where the child was seen "
+                      "alone, in person")
+
+
+def test_the_policy_may_let_a_virtual_visit_restart_the_clock():
+    """The policy's setting (`virtual_restarts_clock`): the video call of Mon 16 Nov counts;
+    Nov 17-20 (4), 23-27 (9), 30 Nov-4 Dec (14), 7-11 Dec (19), Mon 14 Dec (20)."""
+    d = next_deadline(visits_of(*MIXED), wirral(virtual_restarts_clock=True), TODAY,
+                      key="visit")
+    assert (d.due, d.anchor) == (date(2026, 12, 14), NOV16)
+    assert d.rule.endswith("where the child was seen alone")
+
+
+def test_the_policy_may_let_a_visit_not_alone_restart_the_clock():
+    """The policy's setting (`not_alone_restarts_clock`): Wed 18 Nov counts; Nov 19-20 (2),
+    23-27 (7), 30 Nov-4 Dec (12), 7-11 Dec (17), 14-16 Dec (20) -> Wed 16 Dec."""
+    d = next_deadline(visits_of(*MIXED), wirral(not_alone_restarts_clock=True), TODAY,
+                      key="visit")
+    assert (d.due, d.anchor) == (date(2026, 12, 16), NOV18)
+    assert d.rule.endswith("where the child was seen, in person")
+
+
+def test_a_baby_or_an_unborn_child_need_only_be_seen():
+    """WIR 2.11 "seen and spoken to alone": a child under the policy's `seen_alone_from_age`
+    (2) or not yet born cannot be spoken to alone, so the visit of Wed 18 Nov counts (due
+    Wed 16 Dec); at 2 it does not (due Mon 30 Nov, from 2 Nov). A video call never does."""
+    baby, two = date(2025, 6, 1), date(2024, 11, 1)
+    policy = profile("wirral")
+    for dob, due in ((baby, date(2026, 12, 16)), (None, date(2026, 12, 16)),
+                     (two, date(2026, 11, 30))):
+        d = next_deadline(visits_of(*MIXED, dob=dob), policy, TODAY, key="visit")
+        assert d.due == due, dob
+    only_video = visits_of(VisitFact(NOV2), VisitFact(NOV16, virtual=True), dob=baby)
+    assert next_deadline(only_video, policy, TODAY, key="visit").anchor == NOV2
+
+
+# ---------------------------------------------------------------------- the plan's own visits
+
+
+def test_visits_agreed_in_the_plan_more_often_than_the_policy():
+    """BEX 3 "agree the frequency ... no less than every 4 weeks", TRA "as agreed in the
+    Child in Need Plan": every 2 weeks agreed; seen alone Mon 2 Nov 2026 -> Mon 16 Nov (not
+    the policy's Mon 30 Nov)."""
+    events = visits_of(VisitFact(NOV2), plan_visit_every=parse_plan_visits("2 weeks"))
+    d = only(events, "bexley", "visit")
+    assert (d.due, d.source) == (date(2026, 11, 16), "CIN plan (BEX 3, TRA)")
+    assert d.rule == ("within 2 weeks of the last visit where the child was seen alone, in "
+                      "person, as agreed in the CIN plan")
+
+
+def test_the_plan_never_makes_visits_less_often_than_the_policy():
+    """BEX 3 ("no less than every 4 weeks"): a frequency less often than the policy cannot
+    be agreed (`plan_visit_problem`), and were one stored the policy's date still stands
+    (WIR 2.11: 2 Nov + 20 working days = Mon 30 Nov)."""
+    events = visits_of(VisitFact(NOV2), plan_visit_every=parse_plan_visits("6 weeks"))
+    d = only(events, "wirral", "visit")
+    assert (d.due, d.source) == (date(2026, 11, 30), "WIR 2.11")
+
+
+def test_four_weeks_agreed_is_sooner_than_20_working_days_over_christmas():
+    """BEX 3 / WIR 2.11: seen Mon 7 Dec 2026; 4 weeks = Mon 4 Jan 2027, sooner than the 20
+    working days (Thu 7 Jan) the bank holidays stretch: the plan's date applies."""
+    events = visits_of(VisitFact(date(2026, 12, 7)),
+                       plan_visit_every=parse_plan_visits("4 weeks"))
+    assert only(events, "wirral", "visit", today=date(2026, 12, 8)).due == date(2027, 1, 4)
+
+
+@pytest.mark.parametrize("typed, policy, refused", [
+    ("2 weeks", "bexley", False), ("4 weeks", "bexley", False),
+    ("20 working days", "bexley", False),  # 28 days either way
+    ("5 weeks", "bexley", True), ("1 month", "bexley", True),  # longer than 4 weeks
+    ("every 10 working days", "wirral", False), ("4 weeks", "wirral", False),
+    ("30 days", "wirral", True), ("6 weeks", "england", True),
+])
+def test_a_plan_may_agree_visits_more_often_never_less(typed, policy, refused):
+    """BEX 3, TRA: the problem names the policy's rule and source."""
+    problem = plan_visit_problem(parse_plan_visits(typed), profile(policy))
+    assert bool(problem) is refused
+    if refused:
+        source = profile(policy).timescale("visit").source
+        assert source in problem and "never less (BEX 3, TRA)" in problem
+
+
+@pytest.mark.parametrize("typed, amount, unit", [
+    ("2 weeks", 2, "weeks"), ("every 10 working days", 10, "working_days"),
+    ("10 wd", 10, "working_days"), ("1 Month", 1, "months"), ("every  3 days", 3, "days"),
+])
+def test_a_visit_frequency_is_typed_in_plain_words(typed, amount, unit):
+    every = parse_plan_visits(typed)
+    assert (every.amount, every.unit, every.source) == (amount, unit, "CIN plan (BEX 3, TRA)")
+
+
+@pytest.mark.parametrize("typed", ["fortnightly", "0 weeks", "2", "weeks", "2 fortnights"])
+def test_a_visit_frequency_not_understood_says_how_to_write_it(typed):
+    with pytest.raises(ValueError, match="e.g. 2 weeks"):
+        parse_plan_visits(typed)
 
 
 # ---------------------------------------------------------------------- properties
@@ -518,3 +725,14 @@ def test_unseen_visits_never_move_the_visit_deadline(events, when):
     wirral = profile("wirral")
     assert next_deadline(events, wirral, TODAY, key="visit") == \
         next_deadline(extra, wirral, TODAY, key="visit")
+
+
+@given(any_events, days, st.booleans(), st.sampled_from(SHIPPED))
+def test_virtual_visits_never_move_the_visit_deadline_by_default(events, when, alone, name):
+    """WIR 2.11 with every shipped profile's default: a virtual visit restarts nothing."""
+    extra = replace(events, visits=events.visits + (VisitFact(when, seen_alone=alone,
+                                                              virtual=True),))
+    policy = profile(name)
+    assert not policy.visits.virtual_restarts_clock
+    assert next_deadline(events, policy, TODAY, key="visit") == \
+        next_deadline(extra, policy, TODAY, key="visit")

@@ -120,6 +120,14 @@ def test_markdown_heads_with_the_meeting_child_and_chair():
         assert line in md.splitlines(), line
 
 
+def test_a_meeting_held_on_another_day_than_booked_says_both():
+    """Booked for 6 January, held on 2 December: the record says when it was held."""
+    m = replace(minutes(), held_on=date(2026, 12, 2), booked_for=datetime(2027, 1, 6, 16, 0))
+    md = export.to_markdown(mia(minutes=m, starts_at=datetime(2026, 12, 2, 16, 5)))
+    assert ("- **When:** 2 December 2026 at 16:05 (booked for 6 January 2027 at 16:00)"
+            in md.splitlines())
+
+
 def test_markdown_attendance_grouped_and_absent_parents_receive_the_record():
     """WIR 2.3: absent professionals send a report; WIR 2.8: parents who did not attend
     get the record."""
@@ -153,11 +161,41 @@ def test_markdown_each_amber_beside_its_update_impact_and_actions():
         "#### Update from family and professionals") < first.index("#### Impact on the child")
     assert "Mia has been on time for 8 weeks, says school." in first
     assert "Mia is calmer and has breakfast before school." in first
-    assert "- Morning routine chart on the fridge: Done" in first
+    assert ("- Morning routine chart on the fridge — Sarah Thornbury, by 1 October 2026: "
+            "Not started → Done") in first
     second = _section(items, "### 2.")
-    assert "- Register Mia with a dentist: Not done" in second
+    assert ("- Register Mia with a dentist — Sarah Thornbury, by 15 October 2026: "
+            "Not started → Not done") in second
     assert "- action 00000000: In progress" in second  # not in either plan: its key
     assert "football" not in items  # Greens are not minuted item by item
+
+
+def test_actions_not_touched_at_the_meeting_are_minuted_as_they_stand(tmp_path):
+    """The minutes show each need's actions as they stand, with what changed at the meeting
+    (an action agreed under the need says so), in Markdown (the app's view), DOCX and PDF:
+    never "No actions under this need" for a need that has actions."""
+    untouched = replace(minutes().items[1], actions=())
+    agreed = AgreedAction("Ask the school nurse about dentists", "Ann Lee", date(2026, 12, 11),
+                          need_key=DENTIST)
+    m = replace(minutes(), items=(minutes().items[0], untouched), agreed_actions=(agreed,))
+    agreed_plan = replace(updated_plan(plan_before(), m, on=HELD, by="Poppy Jessop",
+                                       meeting_label=LABEL,
+                                       new_key=lambda: uuid.UUID(int=500)),
+                          number=3, status="agreed", agreed_on=HELD, id=uuid.UUID(int=3))
+    doc = mia(minutes=m, plan=agreed_plan)
+    as_it_stands = ("Register Mia with a dentist — Sarah Thornbury, by 15 October 2026: "
+                    "Not started")
+    new = ("Ask the school nurse about dentists — Ann Lee, by 11 December 2026: Not started "
+           "(new: agreed at this meeting)")
+    second = _section(export.to_markdown(doc), "### 2.", "## 1. Significant events")
+    assert f"- {as_it_stands}\n- {new}\n" in second
+    assert "No actions under this need" not in export.to_markdown(doc)
+    items = next(t for t in Document(io.BytesIO(export.docx_bytes(doc))).tables
+                 if len(t.columns) == 4)
+    assert f"Actions:\n• {as_it_stands}\n• {new}" in items.rows[2].cells[1].text
+    text = pdf_text(export.write(doc, tmp_path / "m.pdf", "pdf"))
+    assert as_it_stands in text and new in text
+    assert "No actions under this need" not in text
 
 
 def test_markdown_three_boxes_views_decisions_and_distribution():
@@ -285,12 +323,12 @@ _minutes = st.builds(
     new_concerns=st.lists(st.builds(NewConcern, _text, _text, st.none() | _keys),
                           max_size=2).map(tuple),
     agreed_actions=st.lists(st.builds(AgreedAction, _text, _text, st.none() | _dates,
-                                      st.none() | _keys), max_size=2).map(tuple),
+                                      st.none() | _keys, _text), max_size=2).map(tuple),
     childs_views=_text, parents_views=_text,
     decisions=st.builds(Decisions, st.none() | st.booleans(), st.none() | _dates,
                         st.sampled_from(("", *RECOMMENDATIONS)), _text),
     started_at=st.none() | _moments, ended_at=st.none() | _moments,
-    step=st.integers(0, 20))
+    step=st.integers(0, 20), booked_for=st.none() | _moments)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -323,7 +361,8 @@ def test_docx_has_the_items_beside_the_plan_and_the_updated_plan():
     items = next(t for t in tables if len(t.columns) == 4)
     first = [c.text for c in items.rows[1].cells]
     assert first[0] == "Mornings are chaotic and Mia is late for school"
-    assert "• Morning routine chart on the fridge: Done" in first[1]
+    assert ("• Morning routine chart on the fridge — Sarah Thornbury, by 1 October 2026: "
+            "Not started → Done") in first[1]
     assert first[2] == "Mia is calmer and has breakfast before school."
     assert first[3].startswith("Amber → Green\nChange maintained for: 8 weeks")
     assert [c.text for c in items.rows[2].cells][3] == "Amber, unchanged"
@@ -344,7 +383,8 @@ def test_pdf_reads_back_in_helvetica_with_the_arrow_as_words(tmp_path):
     for words in ("CIN review meeting, 30 November 2026", "Absent: Dan Thornbury (Father)",
                   "To receive the record (did not attend, WIR 2.8): Dan Thornbury (Father).",
                   "1. Amber -> Green: Mornings are chaotic", "Mia is calmer and has breakfast",
-                  "Register Mia with a dentist: Not done",
+                  "Register Mia with a dentist — Sarah Thornbury, by 15 October 2026: "
+                  "Not started -> Not done",
                   "Dan has lost his job and the rent is behind -> new Amber in the plan",
                   "Recommendation: Continue the CIN plan", "Updated plan",
                   "Book a Citizens Advice appointment — Dan Thornbury, by 15 January 2027",

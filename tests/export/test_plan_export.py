@@ -217,6 +217,15 @@ def test_pdf_text_is_never_taken_for_page_furniture(tmp_path):
 # ---------------------------------------------------------------- Markdown and JSON
 
 
+def test_json_keeps_the_visit_frequency_agreed_in_the_plan():
+    """BEX 3, TRA: the frequency agreed in the plan travels with it."""
+    from cintui.domain.timescales import parse_plan_visits
+
+    doc = leo()
+    doc = replace(doc, version=replace(doc.version, visit_every=parse_plan_visits("2 weeks")))
+    assert export.from_json(export.to_json(doc)) == doc
+
+
 def test_markdown_and_json_round_trip_the_whole_plan():
     doc = leo(problems=("One problem",))
     assert export.from_json(export.to_json(doc)) == doc

@@ -52,6 +52,19 @@ def test_every_shipped_profile_loads_complete(user_dir):
         assert all(ts.source for ts in profile.timescales.values())
 
 
+def test_every_shipped_profile_says_which_visits_restart_the_clock(user_dir):
+    """WIR 2.11: a virtual visit, or one where the child was not seen alone, restarts the
+    visit clock only where the profile says so: each shipped profile says so itself
+    (default: it does not)."""
+    import tomllib
+
+    for name, source in policies.policy_files().items():
+        stated = tomllib.loads(source.read_text(encoding="utf-8"))["visits"]
+        assert stated == {"virtual_restarts_clock": False, "not_alone_restarts_clock": False,
+                          "seen_alone_from_age": 2}, name
+        assert policies.load_policy(name).visits.describe() == "seen alone, in person"
+
+
 def test_shipped_profiles_come_from_the_package_data(user_dir):
     files = policies.policy_files()
     assert list(files) == SHIPPED
@@ -211,6 +224,9 @@ def test_extends_in_a_loop_is_an_error_not_a_hang(user_dir):
      "timescales.visit.unit", "unknown unit 'fortnights'"),
     ('[timescales.visit]\namount = -3\nunit = "working_days"\nsource = "S"\n',
      "timescales.visit.amount", "must be a positive whole number, got -3"),
+    ('[visits]\nvirtual_restarts_clock = "yes"\n', "visits.virtual_restarts_clock",
+     "must be true or false, got 'yes'"),
+    ('[visits]\nvideo_counts = true\n', "visits.video_counts", "unknown key"),
 ])
 def test_malformed_user_profiles_name_file_key_and_problem(user_dir, body, key, problem):
     path = write(user_dir, "kent", small("kent", body=body))

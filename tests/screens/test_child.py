@@ -10,6 +10,7 @@ import json
 import uuid
 
 from sqlmodel import select
+from textual.widgets import Input
 
 from cintui.app import CintuiApp
 from cintui.casework import cases
@@ -374,6 +375,8 @@ async def test_adding_a_child_from_the_form(demo_store):
         app.push_screen(ChildFormScreen())  # the caseload's "add child" (route: child_form)
         await settle(pilot)
         form = app.screen
+        # An example date in grey looks like a real one: the box shows the format.
+        assert form.query_one("#dob").placeholder == "dd/mm/yyyy"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "first or last name" in text_of(form, "#first_name-error")
@@ -388,6 +391,32 @@ async def test_adding_a_child_from_the_form(demo_store):
     assert child.dob is None and str(child.expected_dob) == "2027-02-01"
     assert read(demo_store, lambda s: s.exec(select(ChildPerson).where(
         ChildPerson.child_id == child.id)).all()) == []
+
+
+async def test_examples_in_the_person_form_read_as_examples_and_y_n_answer(demo_store):
+    """Grey examples never look like a value ("e.g. 07700 900123"); holding PR and living
+    with the child answer to y and n."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await settle(pilot)
+        form = app.screen
+        examples = [i.placeholder for i in form.query(Input) if i.placeholder]
+        assert examples and all(e.startswith("e.g. ") for e in examples), examples
+        await fill(pilot, "#name", "Dana Test")
+        form.query_one("#parental_responsibility").focus()
+        await pilot.press("y")
+        form.query_one("#lives_with_child").focus()
+        await pilot.press("y", "n")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    person = read(demo_store, lambda s: s.exec(select(Person).where(
+        Person.name == "Dana Test")).one())
+    link = read(demo_store, lambda s: s.exec(select(ChildPerson).where(
+        ChildPerson.person_id == person.id)).one())
+    assert (link.parental_responsibility, link.lives_with_child) == (True, False)
 
 
 # ---------------------------------------------------------------- snapshot

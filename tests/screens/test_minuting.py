@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pytest
 from textual.widgets import DataTable, Input, TextArea
 
 from cintui.casework import cases, meetings, plans
-from cintui.domain.meeting import Schedule
+from cintui.domain.meeting import Decisions, Schedule
 from cintui.store.engine import open_store
 from tests.screens.test_child import ChildHost, read, text_of
 from tests.screens.test_shell import settle, type_text
@@ -69,17 +70,6 @@ async def write(pilot, selector: str, text: str) -> None:
     await pilot.pause()
 
 
-async def choose(pilot, selector: str, downs: int) -> None:
-    """Open a Select with Enter, move down `downs` options, choose with Enter."""
-    pilot.app.screen.query_one(selector).focus()
-    await pilot.press("enter")
-    await pilot.pause()
-    for _ in range(downs):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 async def test_a_whole_review_by_keyboard_updates_the_plan(demo_store):
     """WIR 2.6 agenda: attendance; ground rules; each Amber in turn with its update and the
     impact on the child; one re-rated Amber → Green (maintained 8 weeks, WIR 2.4); a new
@@ -110,19 +100,24 @@ async def test_a_whole_review_by_keyboard_updates_the_plan(demo_store):
         await write(pilot, "#impact", "Maisie is keeping up in class")
         screen.query_one("#item-actions", DataTable).focus()
         await pilot.press("space")  # in progress → done
-        await choose(pilot, "#rag_after", 3)  # unchanged, Red, Amber, Green
+        screen.query_one("#rag_after").focus()
+        await pilot.press("g")  # one key per rating: u unchanged, r, a, g
         await write(pilot, "#maintained_for", "8 weeks")
         await pilot.press("ctrl+n")
         await type_text(pilot, "Arguments less often")
         await pilot.press("ctrl+n")
         await type_text(pilot, "Maisie started at a new club")
         await write(pilot, "#new_concerns", "Dad has lost his job -> Rent and bills are paid")
-        await write(pilot, "#agreed_actions", "Citizens Advice appointment ; Dad ; 14/03/2027")
+        await write(pilot, "#agreed_actions",  # the form the box's hint shows
+                    "Citizens Advice appointment ; Dad ; by 14/03/2027")
+        assert text_of(screen, "#agreed-check") == (
+            "✓ line 1: Citizens Advice appointment — Dad — by Sun 14 Mar 2027")
         await pilot.press("ctrl+n")
         await type_text(pilot, "I want to stay at my school")
         await pilot.press("ctrl+n")
-        await choose(pilot, "#still_in_need", 1)  # (choose), Yes
-        await choose(pilot, "#recommendation", 1)  # (choose), Continue
+        await pilot.press("y")  # still in need: y or n
+        screen.query_one("#recommendation").focus()
+        await pilot.press("1")  # 1 Continue the CIN plan
         assert screen.query_one("#next_review", Input).value == "23/02/2027"  # 3 months
         await pilot.press("ctrl+f")
         await settle(pilot)
@@ -166,6 +161,186 @@ async def test_finishing_with_gaps_is_refused_with_what_to_settle(demo_store):
         problems = text_of(app.screen, "#problems")
         assert "tick who is present" in problems
     assert read(demo_store, lambda s: meetings.load_meeting(s, meeting_id).status) == "scheduled"
+
+
+def prepare(path, meeting_id, **changes) -> None:
+    """Minutes begun before the screen opens (as after a pause): everyone present, the
+    decisions made, and `changes`."""
+    store = open_store(path, None)
+    try:
+        with store.session("test.worker") as session:
+            draft = meetings.start_minutes(session, meeting_id, "test.worker", NOW)
+            m = draft.minutes
+            m = replace(m, attendance=tuple(replace(p, attendance="present")
+                                            for p in m.attendance),
+                        decisions=Decisions(True, date(2027, 2, 23), "continue"), **changes)
+            meetings.save_minutes(session, draft.id, m)
+    finally:
+        store.close()
+
+
+async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(demo_store):
+    """WIR 2.6: what ; who ; by when, as the hint shows it ("by 18/12/2026") and as councils
+    write it ("by Fri", "18/12", "18-Dec-2026"), read from the day of the meeting (Monday
+    23 November 2026); "end of term" is refused on the spot with the reason, and Ctrl+F puts
+    the cursor on that line with every problem listed."""
+    meeting_id = book(demo_store)
+    prepare(demo_store, meeting_id)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        boxes = next(i for i, (panel, _) in enumerate(screen.steps) if panel == "boxes")
+        await pilot.press(*["ctrl+n"] * boxes)
+        await write(pilot, "#agreed_actions", "Citizens Advice appointment ; Dad ; by Fri")
+        await pilot.press("enter")
+        await type_text(pilot, "Dentist check ; Mum ; 18/12")
+        await pilot.press("enter")
+        await type_text(pilot, "School meeting ; Ann Lee ; 18-Dec-2026")
+        await pilot.press("enter")
+        await type_text(pilot, "Tidy bedroom ; Maisie ; end of term")
+        await pilot.pause()
+        assert text_of(screen, "#agreed-check").splitlines() == [
+            "✓ line 1: Citizens Advice appointment — Dad — by Fri 27 Nov 2026",
+            "✓ line 2: Dentist check — Mum — by Fri 18 Dec 2026",
+            "✓ line 3: School meeting — Ann Lee — by Fri 18 Dec 2026",
+            "⚠ line 4: “end of term” is not a date: write the day, e.g. 18/12/2026, 18/12, "
+            "18 Dec or Fri"]
+        screen.query_one("#childs_views", TextArea).focus()  # the cursor elsewhere
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MinutingScreen"
+        box = screen.query_one("#agreed_actions", TextArea)
+        assert screen.focused is box and box.cursor_location == (3, 35)
+        assert text_of(screen, "#problems").splitlines() == [
+            "Not finished yet: 1 to settle",
+            "• agreed action 4: “end of term” is not a date: write the day, e.g. 18/12/2026, "
+            "18/12, 18 Dec or Fri"]
+        await pilot.press(*["backspace"] * len("end of term"))
+        await type_text(pilot, "by 18/12/2026")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen", text_of(screen, "#problems")
+        await pilot.press("y")
+        await settle(pilot)
+    plan = read(demo_store, lambda s: plans.current_plan(s, cases.find_child(s, CHILD).id))
+    by_when = {a.what: a.by_when for n in plan.needs for a in n.actions}
+    assert [by_when[what] for what in ("Citizens Advice appointment", "Dentist check",
+                                       "School meeting", "Tidy bedroom")] == [
+        date(2026, 11, 27), date(2026, 12, 18), date(2026, 12, 18), date(2026, 12, 18)]
+
+
+async def test_ctrl_f_lists_every_problem_and_puts_the_cursor_on_the_first(demo_store):
+    """From the last step: the attendance step opens on the first person whose attendance
+    is not said; every problem is listed, each with where it is."""
+    meeting_id = book(demo_store)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        await pilot.press(*["ctrl+n"] * (len(screen.steps) - 1))
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert screen.steps[screen.step][0] == "attendance"
+        assert screen.focused is screen.query_one("#attendance-table", DataTable)
+        problems = text_of(screen, "#problems").splitlines()
+        assert problems == [
+            "Not finished yet: 4 to settle",
+            "• attendance: tick who is present",
+            "• attendance: say for everyone invited whether they came, sent apologies (with or "
+            "without a report) or were absent",
+            "• decisions: is the child still in need? (BEX 3)",
+            "• decisions: choose the recommendation"]
+        people = len(screen.minutes.attendance)
+        for i in range(people):
+            screen.query_one("#attendance-table", DataTable).move_cursor(row=i)
+            await pilot.press("space")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert screen.steps[screen.step][0] == "decisions"
+        assert screen.focused is screen.query_one("#still_in_need")
+        await pilot.press("y")
+        await pilot.pause(1.3)  # the list shrinks as things are settled
+        assert text_of(screen, "#problems").splitlines() == [
+            "Not finished yet: 1 to settle", "• decisions: choose the recommendation"]
+
+
+async def test_rating_yes_no_and_recommendation_each_take_one_key(demo_store):
+    """u r a g rate an Amber; y n say whether the child is still in need; 1 to 4 choose the
+    recommendation; the keys show beside each choice. Nothing is preset: no Red before r."""
+    meeting_id = book(demo_store)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        await pilot.press("ctrl+n", "ctrl+n")
+        rating = screen.query_one("#rag_after")
+        assert text_of(screen, "#rag_after #label") == "unchanged (u)"
+        rating.focus()
+        for key, value in (("r", "R"), ("a", "A"), ("g", "G"), ("u", "")):
+            await pilot.press(key)
+            assert rating.value == value
+        await pilot.press("r")
+        await pilot.press(*["ctrl+n"] * (len(screen.steps) - 3))
+        await pilot.press("n")
+        assert screen.query_one("#still_in_need").value == "no"
+        assert text_of(screen, "#still_in_need #label") == "No (n)"
+        screen.query_one("#recommendation").focus()
+        await pilot.press("4")
+        assert screen.query_one("#recommendation").value == "strategy_discussion"
+        await pilot.press("ctrl+b")
+    m = screen.minutes
+    assert m.items[0].rag_after == "R" and m.decisions.still_in_need is False
+    assert m.decisions.recommendation == "strategy_discussion"
+
+
+async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store):
+    """Booked for 6 January 2027, minuted on 23 November 2026: cintui asks, defaulting to
+    now; a time still to come is refused; the minutes and then the meetings list say when it
+    was really held, not the booked time."""
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            child_id = cases.find_child(session, CHILD).id
+        with store.session("test.worker") as session:
+            meeting_id = meetings.schedule(session, child_id, Schedule(
+                "review", datetime(2027, 1, 6, 16, 0), venue="Family home",
+                chair="Poppy Jessop"), now=datetime(2026, 11, 23, 9, 0))
+    finally:
+        store.close()
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        table = app.screen.query_one("#meetings-table", DataTable)
+        table.move_cursor(row=[r.key.value for r in table.ordered_rows].index(str(meeting_id)))
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "HeldWhenFormScreen"
+        assert "booked for Wed 6 Jan 2027 at 16:00, not today" in text_of(form, "#form-title")
+        assert form.query_one("#held_at", Input).value == "23/11/2026 16:05"
+        form.query_one("#held_at", Input).value = "06/01/2027 16:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "still to come" in text_of(form, "#held_at-error")
+        form.query_one("#held_at", Input).value = "23/11/2026 16:05"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "MinutingScreen"
+        assert screen.minutes.held_on == date(2026, 11, 23)
+        await pilot.press("escape")  # pause: reopening does not ask again
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MinutingScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+    draft = read(demo_store, lambda s: meetings.minutes_drafts(s, child_id))[0]
+    assert (draft.minutes.held_on, draft.minutes.started_at, draft.minutes.booked_for) == (
+        date(2026, 11, 23), datetime(2026, 11, 23, 16, 5), datetime(2027, 1, 6, 16, 0))
 
 
 CRASH_SCRIPT = """
@@ -299,12 +474,10 @@ async def test_cancel_with_a_reason_and_rebook(demo_store):
 
 async def test_enter_on_a_held_meeting_reads_its_minutes_and_x_exports_them(demo_store):
     """The minutes as they will be circulated: attendance, each Amber's update beside the
-    plan, the decisions, the parents to receive them (WIR 2.8), the updated plan."""
-    from dataclasses import replace
-
-    from cintui.domain.meeting import Decisions
-
+    plan, the decisions, the parents to receive them (WIR 2.8), the updated plan; each
+    Amber's actions as they stand even when the meeting did not touch them."""
     meeting_id = book(demo_store)
+    before = read(demo_store, lambda s: plans.current_plan(s, cases.find_child(s, CHILD).id))
     store = open_store(demo_store, None)
     try:
         with store.session("test.worker") as session:
@@ -333,6 +506,10 @@ async def test_enter_on_a_held_meeting_reads_its_minutes_and_x_exports_them(demo
         assert type(screen).__name__ == "MinutesViewScreen"
         for part in ("Much better at school", "Isla Garside", "Updated plan"):
             assert part in screen.markdown
+        assert "No actions under this need" not in screen.markdown
+        for need in (n for n in before.needs if n.rag in "AR"):
+            for a in need.actions:
+                assert f"- {a.what} — {a.who}, by " in screen.markdown, a.what
         await pilot.press("x")
         await settle(pilot)
     exports = Path(os.environ["CINTUI_DATA_DIR"]) / "exports"

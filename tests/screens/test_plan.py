@@ -3,6 +3,8 @@ actions, checks, versions. Synthetic people only: the demo store (seed 7) at TOD
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
 from cintui.app import CintuiApp
@@ -117,7 +119,7 @@ async def test_amber_to_green_asks_for_maintained_change_and_agreement_wir_2_4(d
         await settle(pilot)
         form = app.screen
         assert type(form).__name__ == "RateFormScreen"
-        form.query_one("#rating").value = "G"
+        await pilot.press("g")  # one key per rating
         await settle(pilot)
         assert "maintained" in text_of(form, "#maintained_for-error")
         assert "agreed" in text_of(form, "#agreed_at-error")
@@ -236,6 +238,40 @@ async def test_p_on_the_child_record_opens_the_plan_and_changes_show_on_return(d
             "#chronology-table")))
 
 
+async def test_v_sets_the_visit_frequency_agreed_in_the_plan_never_less_often(demo_store):
+    """BEX 3 ("agree the frequency ... no less than every 4 weeks"), TRA ("as agreed in the
+    Child in Need Plan"): the details form (v) takes the plan's own visit frequency; one less
+    often than the policy (England: 20 working days) is refused beside the field, naming the
+    rule; a more frequent one is saved and shown with the plan."""
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Visits: every 20 working days (the policy" in text_of(app.screen,
+                                                                      "#plan-details")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DetailsFormScreen"
+        await fill(pilot, "#visit_every", "6 weeks")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DetailsFormScreen"  # nothing saved
+        problem = text_of(app.screen, "#visit_every-error")
+        assert "less often than the policy's every 20 working days" in problem
+        assert "never less (BEX 3, TRA)" in problem
+        await fill(pilot, "#visit_every", "every 2 weeks")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        assert "Visits: every 2 weeks (agreed in the plan)" in text_of(app.screen,
+                                                                      "#plan-details")
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    assert (draft.visit_every.amount, draft.visit_every.unit) == (2, "weeks")
+
+
 def test_plan_editor_snapshot(demo_store, snap_compare):
     child_id = child_with(demo_store, "agreed")
 
@@ -261,3 +297,85 @@ async def test_x_exports_the_shown_version_for_the_family(demo_store, tmp_path, 
     assert files == [f"{p}-plan-v{number}.{f}" for p in [files[0].split("-plan")[0]]
                      for f in ("docx", "pdf")]
     assert "Exported" in shown and files[0] in shown
+
+
+async def open_rating(pilot, rag: str) -> tuple[int, object]:
+    """Start the next version and open the re-rating of its first need rated `rag`."""
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    index = next(i for i, n in enumerate(pilot.app.screen.version.needs) if n.rag == rag)
+    for _ in range(index):
+        await pilot.press("down")
+    await pilot.press("r")
+    await settle(pilot)
+    return index, pilot.app.screen
+
+
+async def test_re_rating_opens_on_the_current_rating_and_r_a_g_choose(demo_store):
+    """An Amber opens on Amber with nothing to settle (no CP discussion asked before Red is
+    chosen); r, a and g each choose a rating at once; staying Amber is not a re-rating;
+    r asks for the CP discussion on the spot (WIR 2.6, BEX 3)."""
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        index, form = await open_rating(pilot, "A")
+        rating = form.query_one("#rating")
+        assert rating.value == "A" and "Amber (a)" in text_of(form, "#rating #label")
+        for name in ("rating", "maintained_for", "agreed_at", "cp_discussion"):
+            assert text_of(form, f"#{name}-error") == "", name
+        await pilot.press("r")
+        await settle(pilot)
+        assert rating.value == "R" and "Red (r)" in text_of(form, "#rating #label")
+        assert "Child Protection conference" in text_of(form, "#cp_discussion-error")
+        await pilot.press("a")
+        await settle(pilot)
+        assert text_of(form, "#cp_discussion-error") == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert text_of(form, "#rating-error") == (
+            "it is Amber now: choose the new rating (r Red, a Amber, g Green)")
+        await pilot.press("r")
+        await fill(pilot, "#cp_discussion", "Strategy discussion with the MASH: no s47")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        assert cells(app.screen.query_one("#needs"))[index][3].strip() == "R Red"
+
+
+async def test_an_action_date_shows_its_format_and_takes_the_forms_councils_write(demo_store):
+    """A grey example date looks like a real one: the box shows dd/mm/yyyy; "by Fri" is
+    read as the next Friday and said back; vague words are refused with the reason."""
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ActionFormScreen"
+        assert form.query_one("#by_when").placeholder == "dd/mm/yyyy"
+        await fill(pilot, "#what", "Walk Leo to school")
+        await fill(pilot, "#who", "Mum")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # nothing saved: no date, said beside the box
+        assert "by when? every action needs a date" in text_of(form, "#by_when-error")
+        await fill(pilot, "#by_when", "end of term")
+        assert text_of(form, "#by_when-error") == (
+            "“end of term” is not a date: write the day, e.g. 18/12/2026, 18/12, 18 Dec or Fri")
+        await fill(pilot, "#by_when", "by Fri")  # as councils write it, read back at once
+        assert text_of(form, "#by_when-error") == ""
+        assert text_of(form, "#form-info") == "By when: Fri 27 Nov 2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    assert [(a.who, a.by_when) for a in draft.needs[0].actions
+            if a.what == "Walk Leo to school"] == [("Mum", date(2026, 11, 27))]

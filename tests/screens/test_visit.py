@@ -212,6 +212,26 @@ async def test_a_visit_where_the_child_was_not_seen_does_not_reset_the_clock(dem
     assert next_visit(demo_store).due == due.due
 
 
+async def test_the_facts_answer_to_y_and_n(demo_store):
+    """Seen, seen alone, bedroom seen: y says yes and n says no, whatever the box held
+    (Space still toggles); the box says it in words and the draft holds it (WIR 2.11)."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        screen = app.screen
+        assert "the fact boxes: y yes, n no" in text_of(screen, "#status-line")
+        box = screen.query_one("#bedroom_seen", Checkbox)
+        box.focus()
+        for key, said in (("y", "yes"), ("y", "yes"), ("n", "no"), ("n", "no"), ("y", "yes")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert str(box.label) == f"Bedroom seen: {said}"
+        await write(pilot, "purpose", "Planned visit")
+        await pilot.pause(1.5)
+        await settle(pilot)
+    assert [d["bedroom_seen"] for d in drafts_of(demo_store)] == [True]
+
+
 # ---------------------------------------------------------------- drafts
 
 

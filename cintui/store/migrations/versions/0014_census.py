@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0009"  # main's head when merged; the lead re-chains
+down_revision = "0012"  # re-chained after 0012 (rules)
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,126 @@
+"""A day as workers and councils write it in minutes and plans (WIR 2.6: every agreed
+action says by when).
+
+`read_day(text, on)` reads one day; `on` is the day the words were written (the meeting's
+date) and settles the words that need it:
+
+- 18/12/2026, 18-12-2026, 18.12.26, 2026-12-18;
+- 18/12 or 18 Dec without a year: the next 18 December on or after `on`;
+- 18 Dec 2026, 18th December, 18-Dec-2026, Dec 18 2026;
+- Fri, Friday: the next Friday after `on`; today, tomorrow;
+- a weekday before a date ("Fri 18/12/2026") is checked against it;
+- a leading "by" ("by Fri", "by 18/12/2026") is read as the deadline it is.
+
+Anything else ("end of term", "ASAP", "next week") is refused with `NotADay`, whose
+`problem` says why and how to write the day. Pure: no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+EXAMPLES = "18/12/2026, 18/12, 18 Dec or Fri"
+
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s-]+([a-z]+)\.?(?:[\s,-]+(\d{2}|\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{2}|\d{4}))?$")
+_LEADING = re.compile(r"^(?:by|on)(?:\s+|$)")
+
+
+class NotADay(ValueError):
+    """Words that are not one day of the calendar, with why and how to write it."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        self.text = text
+        self.problem = problem
+        super().__init__(problem)
+
+
+def _weekday(word: str) -> int | None:
+    """0 for "mon", "monday"; None for anything else ("m" and "t" say too little)."""
+    if len(word) < 3:
+        return None
+    return next((i for i, name in enumerate(WEEKDAYS) if name.startswith(word)), None)
+
+
+def _month(word: str) -> int | None:
+    """1 for "jan", "january"; "sept" too."""
+    if len(word) < 3:
+        return None
+    return next((i for i, name in enumerate(MONTHS, start=1) if name.startswith(word)), None)
+
+
+def _year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def _day(raw: str, year: int | None, month: int, day: int, on: date) -> date:
+    """The day, or with no year the next one on or after `on`."""
+    if year is not None:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise NotADay(raw, f"“{raw}” is not a day of the calendar") from None
+    for y in range(on.year, on.year + 9):  # 29 February waits for a leap year
+        try:
+            found = date(y, month, day)
+        except ValueError:
+            continue
+        if found >= on:
+            return found
+    raise NotADay(raw, f"“{raw}” is not a day of the calendar")
+
+
+def _dated(raw: str, text: str, on: date) -> date | None:
+    """A day written with numbers or a month's name; None when it is not written so."""
+    if match := _ISO.match(text):
+        year, month, day = (int(g) for g in match.groups())
+        return _day(raw, year, month, day, on)
+    if match := _NUMERIC.match(text):
+        day, month, year = match.groups()
+        return _day(raw, _year(year), int(month), int(day), on)
+    for pattern, order in ((_DAY_MONTH, (0, 1)), (_MONTH_DAY, (1, 0))):
+        if match := pattern.match(text):
+            groups = match.groups()
+            month = _month(groups[order[1]])
+            if month is None:
+                return None
+            return _day(raw, _year(groups[2]), month, int(groups[order[0]]), on)
+    return None
+
+
+def read_day(text: str, on: date) -> date:
+    """The day `text` means when written on `on`; `NotADay` says why it is not one."""
+    raw = " ".join(text.split())
+    words = _LEADING.sub("", raw.lower()).rstrip(".,;")
+    if not words:
+        raise NotADay(raw, "no date: write the day, e.g. " + EXAMPLES)
+    if words in ("today", "tomorrow"):
+        return on + timedelta(days=words == "tomorrow")
+    first, _, rest = words.partition(" ")
+    weekday = _weekday(first.rstrip(".,"))
+    if weekday is not None and not rest:  # the next one after the day it was written
+        return on + timedelta(days=(weekday - on.weekday() - 1) % 7 + 1)
+    found = _dated(raw, rest if weekday is not None else words, on)
+    if found is None:
+        raise NotADay(raw, f"“{raw}” is not a date: write the day, e.g. {EXAMPLES}")
+    if weekday is not None and found.weekday() != weekday:
+        raise NotADay(raw, f"{day_text(found)} is a {WEEKDAYS[found.weekday()].title()}, "
+                      f"not a {WEEKDAYS[weekday].title()}")
+    return found
+
+
+def day_text(d: date) -> str:
+    """"Fri 18 Dec 2026": the day read back, weekday first, in words no one misreads."""
+    return f"{WEEKDAYS[d.weekday()][:3].title()} {d.day} {MONTHS[d.month - 1][:3].title()} " \
+           f"{d.year}"
+
+
+__all__ = ["EXAMPLES", "MONTHS", "NotADay", "WEEKDAYS", "day_text", "read_day"]

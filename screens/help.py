@@ -1,0 +1,121 @@
+"""Help for the screen in front of you (F1 or ?): what it is for and every key it has.
+
+Read from the screen itself, so it cannot drift from the code: what the screen is for is the
+first paragraph of its class's docstring (else its module's), its keys are its `BINDINGS`
+(its own and those it inherits from cintui's base screens), and the keys that work
+everywhere are the app's. A key the screen does not offer at the moment (another tab's, a
+read-only version's) is shown dimmed with "not here now".
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from rich.text import Text
+from textual.actions import parse
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+# Keys Textual gives every screen, and keys inside widgets rather than bindings.
+EVERYWHERE = (("tab / shift+tab", "Next / previous box"),
+              ("ctrl+p", "Command palette: find a child, go anywhere"),
+              ("r a g, y n", "In a choice, the letter beside an option chooses it: r a g "
+                             "a rating, y n yes or no (Enter opens the list)"))
+
+
+def purpose(screen: Screen) -> str:
+    """The first paragraph of the screen's docstring (else its module's), on one line."""
+    cls = type(screen)
+    doc = inspect.cleandoc(cls.__doc__ or inspect.getmodule(cls).__doc__ or "")
+    return " ".join(doc.split("\n\n", 1)[0].split()).replace("`", "")
+
+
+def title(screen: Screen) -> str:
+    """A form's own title, else the screen's name in words ("Minuting")."""
+    text = getattr(screen, "TITLE_TEXT", "")
+    if text:
+        return text
+    name = type(screen).__name__.removesuffix("Screen")
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).capitalize()
+
+
+def _own_bindings(screen: Screen) -> list[Binding]:
+    """The screen's BINDINGS and those of cintui's classes it is built on, subclass first."""
+    out: list[Binding] = []
+    for cls in type(screen).__mro__:
+        if cls.__module__.startswith("textual") or "BINDINGS" not in vars(cls):
+            continue
+        out += Binding.make_bindings(vars(cls)["BINDINGS"])
+    return out
+
+
+def _words(binding: Binding) -> str:
+    return binding.description or parse(binding.action)[1].replace("_", " ").capitalize()
+
+
+def keys(screen: Screen, bindings: list[Binding]) -> list[tuple[str, str, bool]]:
+    """(keys, what they do, offered now) per action: "n / esc" when two keys do one thing."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    seen: set[str] = set()
+    for b in bindings:
+        if b.key in seen:  # a subclass's binding replaces its base's
+            continue
+        seen.add(b.key)
+        rows.setdefault((b.action, _words(b)), []).append(screen.app.get_key_display(b))
+    out = []
+    for (action, words), shown in rows.items():
+        namespace, name, params = parse(action)
+        offered = namespace not in ("", "screen") or screen.check_action(name, params) is True
+        out.append((" / ".join(shown), words, offered))
+    return out
+
+
+def help_text(screen: Screen) -> Text:
+    """The help for `screen`: its title, what it is for, its keys, the keys everywhere."""
+    own = keys(screen, _own_bindings(screen))
+    everywhere = [(key, words, True) for key, words, _ in keys(
+        screen, list(Binding.make_bindings(screen.app.BINDINGS)))]
+    everywhere += [(key, words, True) for key, words in EVERYWHERE]
+    width = max(len(key) for key, _, _ in own + everywhere) + 2
+    text = Text()
+    text.append(f"{title(screen)}\n", style="bold")
+    text.append(f"{purpose(screen) or 'No description.'}\n")
+    for heading, rows in (("Keys on this screen", own), ("Everywhere", everywhere)):
+        text.append(f"\n{heading}\n", style="bold underline")
+        for key, words, offered in rows:
+            style = "" if offered else "dim"
+            text.append(f"  {key:<{width}}", style=f"bold {style}".strip())
+            text.append(words + ("" if offered else " (not here now)") + "\n", style=style)
+        if not rows:
+            text.append("  none of its own: the keys below\n")
+    text.rstrip()
+    return text
+
+
+class HelpScreen(ModalScreen):
+    """Help: what the screen behind is for and every key it has. Esc, F1 or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen #help { width: 100; max-width: 95%; height: auto; max-height: 90%;
+                       border: thick $primary; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "close", "Close help")]  # F1 and ? close it too (app)
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.text = help_text(screen)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(self.text, id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["HelpScreen", "help_text", "keys", "purpose", "title"]

@@ -1,0 +1,50 @@
+"""One key per choice: a rating is r, a or g; a yes/no is y or n; a recommendation its
+number. The key shows in each option's label ("Amber (a)") and chooses it at once, with
+the list closed; Enter still opens the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import events
+from textual.widgets import Checkbox, Select
+
+# The keys every yes/no choice answers to, by the option's value; and every rating.
+YES_NO_KEYS = {"yes": "y", "no": "n"}
+RATING_KEYS = {"R": "r", "A": "a", "G": "g"}
+
+
+class KeyedSelect(Select):
+    """A Select whose options are (key, label, value): the key chooses the option."""
+
+    def __init__(self, options: Iterable[tuple[str, str, object]], **kwargs) -> None:
+        options = list(options)
+        self.keys = {key: value for key, _, value in options if key}
+        super().__init__([(f"{label} ({key})" if key else label, value)
+                          for key, label, value in options], **kwargs)
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.expanded and event.character in self.keys:
+            event.stop()
+            event.prevent_default()
+            self.value = self.keys[event.character]
+
+
+def keyed(options: Iterable[tuple[str, object]], keys: dict[object, str]
+          ) -> list[tuple[str, str, object]]:
+    """(label, value) options with the keys given by value, as `KeyedSelect` takes them."""
+    return [(keys.get(value, ""), label, value) for label, value in options]
+
+
+class YesNo(Checkbox):
+    """A yes/no box that also answers to y and n (Space still toggles it)."""
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character in ("y", "n"):
+            event.stop()
+            event.prevent_default()
+            self.value = event.character == "y"
+
+
+__all__ = ["RATING_KEYS", "YES_NO_KEYS", "KeyedSelect", "YesNo", "keyed"]

@@ -1,0 +1,97 @@
+"""A day as written in minutes and plans (WIR 2.6: every agreed action says by when).
+
+The meeting below is on Wednesday 2 December 2026 (checked on a printed calendar: 1 Dec 2026
+is a Tuesday), so "Fri" is Friday 4 December and "18/12" is 18 December 2026.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cintui.domain.dates import NotADay, day_text, read_day
+
+MEETING = date(2026, 12, 2)  # a Wednesday
+dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2098, 12, 31))
+
+
+@pytest.mark.parametrize("text, day", [
+    ("18/12/2026", date(2026, 12, 18)),
+    ("by 18/12/2026", date(2026, 12, 18)),
+    ("By 18/12/2026.", date(2026, 12, 18)),
+    ("18-12-2026", date(2026, 12, 18)),
+    ("18.12.26", date(2026, 12, 18)),
+    ("2026-12-18", date(2026, 12, 18)),
+    ("18/12", date(2026, 12, 18)),
+    ("by 18/12", date(2026, 12, 18)),
+    ("18-Dec-2026", date(2026, 12, 18)),
+    ("18 Dec", date(2026, 12, 18)),
+    ("18th December 2026", date(2026, 12, 18)),
+    ("December 18, 2026", date(2026, 12, 18)),
+    ("by 14 March", date(2027, 3, 14)),  # March has passed in 2026: the next one
+    ("14 Sept 2027", date(2027, 9, 14)),
+    ("Fri 18/12/2026", date(2026, 12, 18)),
+    ("by Fri", date(2026, 12, 4)),
+    ("friday", date(2026, 12, 4)),
+    ("Mon", date(2026, 12, 7)),
+    ("Wed", date(2026, 12, 9)),  # the meeting is on a Wednesday: a week today
+    ("today", MEETING),
+    ("tomorrow", date(2026, 12, 3)),
+])
+def test_the_forms_councils_write_are_read_as_the_day_they_mean(text, day):
+    assert read_day(text, MEETING) == day
+
+
+def test_a_day_and_month_is_the_next_one_on_or_after_the_meeting():
+    assert read_day("02/12", MEETING) == MEETING
+    assert read_day("01/12", MEETING) == date(2027, 12, 1)
+    assert read_day("29/02", MEETING) == date(2028, 2, 29)  # the next leap year
+
+
+@pytest.mark.parametrize("text", ["end of term", "by end of term", "ASAP", "next week",
+                                  "ongoing", "TBC", "half term", "by the review"])
+def test_vague_words_are_refused_with_how_to_write_the_day(text):
+    with pytest.raises(NotADay) as refused:
+        read_day(text, MEETING)
+    assert refused.value.problem == (f"“{text}” is not a date: write the day, e.g. "
+                                     "18/12/2026, 18/12, 18 Dec or Fri")
+
+
+def test_days_that_do_not_exist_and_weekdays_that_do_not_match_are_refused():
+    with pytest.raises(NotADay, match="“31/02/2027” is not a day of the calendar"):
+        read_day("31/02/2027", MEETING)
+    with pytest.raises(NotADay, match="Thu 17 Dec 2026 is a Thursday, not a Friday"):
+        read_day("Fri 17/12/2026", MEETING)
+    with pytest.raises(NotADay, match="no date"):
+        read_day("by ", MEETING)
+
+
+def test_the_day_is_read_back_weekday_first():
+    assert day_text(date(2026, 12, 4)) == "Fri 4 Dec 2026"
+
+
+@given(dates, dates)
+def test_a_full_date_in_every_written_form_is_that_day(day, on):
+    for text in (f"{day:%d/%m/%Y}", f"by {day.day}-{day:%b-%Y}", day.isoformat(),
+                 f"{day:%A} {day.day} {day:%B %Y}", day_text(day)):
+        assert read_day(text, on) == day, text
+
+
+@given(dates, dates)
+def test_a_day_without_a_year_is_never_before_the_meeting_and_within_a_year(day, on):
+    if (day.month, day.day) == (2, 29):
+        return
+    found = read_day(f"{day.day}/{day.month}", on)
+    assert (found.month, found.day) == (day.month, day.day)
+    assert on <= found < on.replace(year=on.year + 1) if (on.month, on.day) != (2, 29) \
+        else on <= found
+
+
+@given(dates, st.integers(0, 6))
+def test_a_weekday_is_the_next_one_after_the_meeting(on, weekday):
+    name = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[weekday]
+    found = read_day(f"by {name}", on)
+    assert found.weekday() == weekday and on < found <= on + timedelta(days=7)
