@@ -250,8 +250,19 @@ class CaseloadScreen(Screen):
                          f"{len(self.all_rows)}.")
         empty.display = not shown
         table.display = bool(shown)
+        if not self.all_rows and not text:
+            self.call_after_refresh(self._keys_to_the_screen)
+        elif shown and self.focused is None:
+            table.focus()  # children to show again (another view): keys go to the table
         self.query_one(CaseHeader).display = bool(shown)
         self._detail(table.current)
+
+    def _keys_to_the_screen(self) -> None:
+        """An empty view hides the table, and focus would fall to the filter, eating the
+        first key ("Press 3 to see everyone"): with nothing to filter, keys go to the screen."""
+        box = self.query_one("#filter", Input)
+        if self.focused is box and not box.value:
+            self.set_focus(None)
 
     def _detail(self, row) -> None:
         """The highlighted child in full, under the table (the columns are abbreviated)."""

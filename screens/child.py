@@ -147,6 +147,8 @@ class ChildScreen(Screen):
         Binding("R", "rerefer", "Re-refer", show=False),
         Binding("S", "step_down", "Step-down", show=False),
         Binding("T", "transfer", "Transfer", show=False),
+        # The case's steps (DOMAIN.md §11): referral to support started, each by a form.
+        Binding("K", "case_steps", "Case steps", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab"),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -302,6 +304,9 @@ class ChildScreen(Screen):
             details.append("Episodes:\n", style="bold")  # re-referrals (WAR 3.4)
             for line in summary.episodes:
                 details.append(f"  {line}\n")
+        if summary.next_step:
+            details.append(f"{'Next step:':<14}", style="bold")
+            details.append(f"{summary.next_step} (K: case steps)\n")
         if summary.decisions:
             details.append("Decisions (BEX 4; D records one):\n", style="bold")
             for d in summary.decisions[:5]:
@@ -727,6 +732,10 @@ class ChildScreen(Screen):
         from .transfer import TransferScreen
 
         self.app.push_screen(TransferScreen(self.child_id))
+
+    def action_case_steps(self) -> None:
+        # Back here: reloads on resume.
+        self.app.push_screen(self.app.make_screen("case_steps", child_id=self.child_id))
 
     def action_rerefer(self) -> None:
         from .endings import RereferFormScreen

@@ -35,6 +35,8 @@ class ChildCommands(Provider):
 # The child's record's keys kept off its footer (it is full at 120 columns): the palette
 # lists them, and runs them on the record on screen (DOMAIN.md §7).
 RECORD_COMMANDS = (
+    ("case steps (K)", "case_steps", "Referral, decision, assessment, authorisation, plan, "
+     "support (WAR 4.4, TRA, WIR 1.1)"),
     ("decision (D)", "decision", "Record a manager's decision with its rationale (BEX 4)"),
     ("closure (C)", "closure", "Recommend, decide, tell the family, close (TRA, BEX 3)"),
     ("step-down to early help (S)", "step_down", "Step down to a Level 3 service (WIR 3)"),

@@ -22,6 +22,7 @@ SCREENS = {
     "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
     "caseload_import": ("cintui.screens.caseload_import", "CaseloadImportScreen"),
     "closure": ("cintui.screens.endings", "ClosureScreen"),
+    "case_steps": ("cintui.screens.steps", "CaseStepsScreen"),
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
     "admin": ("cintui.screens.admin", "AdminScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),

@@ -163,6 +163,8 @@ class NewChild:
     service: str = ""
     team: str | None = None
     worker: str | None = None
+    upn: str = ""
+    upn_unknown: str | None = None  # census UN1-UN7 (default UN6 for an unborn child)
 
 
 def add_child(session: Session, new: NewChild, today: date) -> Child:
@@ -178,6 +180,11 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
     codes.check_multi("disabilities", new.disabilities, "disability")
     codes.check("primary_need", new.primary_need, "primary_need", required=True)
     codes.check("referral_source", new.referral_source, "referral_source", required=True)
+    codes.check("upn_unknown", new.upn_unknown, "upn_unknown")
+    if len(new.upn.strip()) > 13:
+        raise CaseworkError("upn", "a UPN is 13 characters")
+    if new.upn.strip() and new.upn_unknown:
+        raise CaseworkError("upn_unknown", "give a UPN or the reason it is unknown, not both")
     profile = store_policy(session)
     if new.level and profile.levels and new.level not in profile.levels:
         raise CaseworkError(
@@ -207,7 +214,9 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
         gender_identity=new.gender_identity.strip(),
         ethnicity=new.ethnicity,
         disabilities=" ".join(codes.split_multi(new.disabilities)) or "NONE",
-        upn_unknown="UN6" if new.dob is None else None,
+        upn=new.upn.strip(),
+        upn_unknown=new.upn_unknown or ("UN6" if new.dob is None and not new.upn.strip()
+                                        else None),
         primary_need=new.primary_need,
         level=new.level,
         service=new.service or (team.service if team else ""),

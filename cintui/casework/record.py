@@ -25,14 +25,19 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from cintui.casework import cases, child_protection, lookup, meetings, plans, visits
+from cintui.casework import steps as case_steps
 from cintui.domain import child as child_rules
+from cintui.domain import steps as step_rules
 from cintui.domain.child_protection import enquiry_entries
 from cintui.domain.chronology import (
     ChronologyEntry,
+    StepWords,
     allocation_entries,
     build_chronology,
+    circumstance_entries,
     consent_entries,
     decision_entries,
+    direct_payment_entries,
     episode_entries,
 )
 from cintui.domain.consent import (
@@ -58,6 +63,7 @@ from cintui.store.models import (
     CONSENT_DECISIONS,
     Child,
     ChildPerson,
+    Circumstance,
     Consent,
     Episode,
     Person,
@@ -160,6 +166,7 @@ class ChildDetails:
     visit_drafts: tuple[visits.VisitDraft, ...] = ()  # unfinished visits (offered again)
     episodes: tuple[str, ...] = ()  # every episode, oldest first, in words (re-referrals)
     decisions: tuple[DecisionFact, ...] = ()  # BEX 4: newest first
+    next_step: str = ""  # the case's next step (domain.steps), while it is open
 
 
 def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
@@ -179,23 +186,70 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
         ("Team", header.team or "—"),
     ]
     if episode is not None:
-        rows.append(("Referral", f"{_day(episode.referral_date)} from "
-                     f"{codes.label('referral_source', episode.referral_source)}"))
-        if episode.assessment_completed:
-            rows.append(("Assessment", f"completed {_day(episode.assessment_completed)}"))
-        elif episode.assessment_started:
-            rows.append(("Assessment", f"started {_day(episode.assessment_started)}"))
-        if episode.cin_plan_start:
-            rows.append(("CIN plan", f"agreed as needed {_day(episode.cin_plan_start)}"))
-        if episode.closure_date:
-            rows.append(("Closed", f"{_day(episode.closure_date)}: "
-                         f"{codes.label('closure_reason', episode.closure_reason)}"))
+        rows += _step_rows(session, episode)
+    rows += _circumstance_rows(session, child)
     deadlines = tuple(cases.child_deadlines(session, child, today))
+    next_step = ""  # while a step of the open case remains
+    if episode is not None and episode.closure_date is None:
+        next_step = step_rules.next_step(case_steps.facts(child, episode))
+        next_step = "" if next_step == step_rules.ALL_RECORDED else next_step
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
+                        next_step=next_step,
                         plan_headline=plans.headline(session, child_id),
                         visit_drafts=tuple(visits.child_drafts(session, child_id)),
                         episodes=tuple(episode_lines(session, child_id)),
                         decisions=tuple(reversed(decision_facts(session, child_id))))
+
+
+def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:
+    """The case's steps as recorded (domain.steps), one line each."""
+    route = step_rules.ROUTE_LABELS.get(e.referral_route)
+    rows = [("Referral", f"{_day(e.referral_date)} from "
+             f"{codes.label('referral_source', e.referral_source)}"
+             + (f" via {route}" if route else ""))]
+    if e.referral_decided_on:
+        rows.append(("Decision", f"{step_rules.REFERRAL_DECISION_LABELS[e.referral_decision]}"
+                     f" — {e.referral_decided_by}, {_day(e.referral_decided_on)}; "
+                     f"{case_steps.referral_timeliness(session, e)}"))
+    outcome = step_rules.OUTCOME_LABELS.get(e.assessment_outcome, "")
+    outcome = f"; outcome: {outcome}" if outcome else ""
+    if e.assessment_completed and e.assessment_authorised_by:
+        rows.append(("Assessment", f"authorised {_day(e.assessment_completed)} by "
+                     f"{e.assessment_authorised_by}{outcome}"))
+    elif e.assessment_completed:
+        rows.append(("Assessment", f"completed {_day(e.assessment_completed)}"))
+    elif e.assessment_submitted:
+        rows.append(("Assessment", f"completed {_day(e.assessment_submitted)}{outcome}; "
+                     "waiting for the line manager's authorisation (TRA)"))
+    elif e.assessment_started:
+        rows.append(("Assessment", f"started {_day(e.assessment_started)}"))
+    if e.cin_plan_start:
+        rows.append(("CIN plan", f"started {_day(e.cin_plan_start)}, authorised by "
+                     f"{e.cin_plan_authorised_by}" if e.cin_plan_authorised_by
+                     else f"agreed as needed {_day(e.cin_plan_start)}"))
+    support = "; ".join(x for x in (
+        f"initial home visit {_day(e.initial_home_visit)}" if e.initial_home_visit else "",
+        f"support started {_day(e.support_started)}" if e.support_started else "") if x)
+    if support:
+        rows.append(("Support", support))
+    if e.closure_date:
+        rows.append(("Closed", f"{_day(e.closure_date)}: "
+                     f"{codes.label('closure_reason', e.closure_reason)}"))
+    return rows
+
+
+def _circumstance_rows(session: Session, child: Child) -> list[tuple[str, str]]:
+    """WAR 2.2.2: the child's circumstances now; WAR 7.2: direct payments."""
+    now = case_steps.current_circumstances(session, child.id)
+    rows = []
+    if now:
+        rows.append(("Circumstances", "; ".join(step_rules.circumstance_words(k, v)
+                                                for k, v in now.items())))
+    if child.direct_payments_started:
+        last = child.last_direct_payment_review
+        rows.append(("Direct payments", f"since {_day(child.direct_payments_started)}"
+                     + (f"; last reviewed {_day(last)}" if last else "")))
+    return rows
 
 
 def _episodes(session: Session, child_id: uuid.UUID) -> list[Episode]:
@@ -824,6 +878,16 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     decided = {d.made_on for d in decisions if d.kind == "closure"}
     for e in episodes:
         closure_decided = None if e.closure_decided in decided else e.closure_decided
+        outcome = step_rules.OUTCOME_LABELS.get(e.assessment_outcome, "")
+        steps = StepWords(
+            route=step_rules.ROUTE_LABELS.get(e.referral_route, ""),
+            early_help_plan_on=e.early_help_plan_on,
+            decision=step_rules.REFERRAL_DECISION_LABELS.get(e.referral_decision, ""),
+            decided_on=e.referral_decided_on, decided_by=e.referral_decided_by,
+            decision_note=case_steps.referral_timeliness(session, e),
+            assessment_submitted=e.assessment_submitted,
+            authorised_by=e.assessment_authorised_by, outcome=outcome,
+            level=e.assessment_level, plan_authorised_by=e.cin_plan_authorised_by)
         entries += episode_entries(
             e.referral_date, codes.label("referral_source", e.referral_source),
             e.assessment_started, e.assessment_completed, e.cin_plan_start, e.closure_date,
@@ -833,9 +897,10 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
             cin_plan_end=e.cin_plan_end, step_down_decided=e.step_down_decided,
             step_down_completed=e.step_down_completed, closure_decided=closure_decided,
             family_told_of_closure=e.family_told_of_closure, ref=str(e.id),
-            referral_note=notes.get(e.id, ""),
+            referral_note=notes.get(e.id, ""), steps=steps,
         )
     entries += decision_entries(decisions)
+    entries += _step_entries(session, child_id)
     entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])
     entries += _visits_entries(session, child_id)
@@ -846,6 +911,18 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
         (child_protection.fact(q), q.recorded_by, q.strategy_notes, str(q.id))
         for q in child_protection.enquiries(session, child_id))
     return build_chronology(entries)
+
+
+def _step_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:
+    """The child's circumstances as they changed (WAR 2.2.2) and direct payments (WAR 7.2)."""
+    child = _child(session, child_id)
+    rows = session.exec(select(Circumstance).where(Circumstance.child_id == child_id)
+                        .order_by(Circumstance.recorded_on, Circumstance.created_at)).all()
+    reviews = case_steps.direct_payment_reviews(session, child_id)
+    return [*circumstance_entries((r.recorded_on, step_rules.circumstance_words(r.kind, r.value),
+                                   r.recorded_by) for r in rows),
+            *direct_payment_entries(child.direct_payments_started,
+                                    ((r.reviewed_on, r.reviewed_by, r.notes) for r in reviews))]
 
 
 def _visits_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:

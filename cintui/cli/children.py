@@ -90,6 +90,10 @@ def child_add(
     service: Annotated[str, typer.Option("--service")] = "",
     team: Annotated[str | None, typer.Option("--team")] = None,
     worker: Annotated[str | None, typer.Option("--worker", help="Allocated worker.")] = None,
+    upn: Annotated[str, typer.Option("--upn", help="Unique pupil number (13 characters).")
+                   ] = "",
+    upn_unknown: Annotated[str | None, typer.Option(
+        "--upn-unknown", help="Census reason the UPN is unknown, UN1-UN7.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     today: TodayOption = None,
@@ -107,7 +111,8 @@ def child_add(
         disabilities=" ".join(d.upper() for d in disability or ["NONE"]),
         primary_need=primary_need.upper(), referral_source=referral_source.upper(),
         referral_date=_parse_date(referral_date, "--referral-date") if referral_date else now,
-        level=level, service=service, team=team, worker=worker,
+        level=level, service=service, team=team, worker=worker, upn=upn.upper(),
+        upn_unknown=upn_unknown.upper() if upn_unknown else None,
     )
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         child = cases.add_child(session, new, now)

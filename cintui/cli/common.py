@@ -32,10 +32,13 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_mar
 child_app = typer.Typer(help="Children on the store.", no_args_is_help=True)
 export_app = typer.Typer(help="Exports for families, agencies and managers.",
                          no_args_is_help=True)
+plan_app = typer.Typer(help="CIN plans: start (with the manager's authorisation), show and "
+                       "check.", no_args_is_help=True)
 import_app = typer.Typer(help="Imports: another authority's transfer pack, an existing "
                          "caseload.", no_args_is_help=True)
 app.add_typer(child_app, name="child")
 app.add_typer(export_app, name="export")
+app.add_typer(plan_app, name="plan")
 app.add_typer(import_app, name="import")
 
 

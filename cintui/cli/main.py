@@ -29,14 +29,15 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "deadline": ("Print the date a timescale ends", "deadline"),
     "demo": ("Create a store full of synthetic children", "demo"),
     "due": ("Everything due or overdue", "due"),
-    "child": ("Children on the store.", "children", "endings", "admin"),
+    "child": ("Children on the store.", "children", "endings", "admin", "steps"),
     "export": ("Exports for families, agencies and managers.",
                "census", "meetings", "plans", "visits", "transfer"),
     "policy": ("Policy profiles: each authority's timescales.", "policy"),
     "db": ("The store itself: create, upgrade, back up.", "db"),
     "audit": ("The audit trail.", "audit"),
-    "plan": ("CIN plans: show and check.", "plans"),
-    "visit": ("Visits: list a child's visits.", "visits"),
+    "plan": ("CIN plans: start (with the manager's authorisation), show and check.",
+             "plans", "steps"),
+    "visit": ("Visits: record one, list a child's visits.", "visits"),
     "meeting": ("CIN meetings: list a child's meetings, book one.", "meetings"),
     "report": ("Reports for managers and committees", "reports"),
     "decision": ("Decisions on a child's record, with their rationale (BEX 4).", "endings"),
@@ -49,6 +50,10 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "team": ("Teams: name, service, manager.", "admin"),
     "worker": ("Workers who use cintui: add, list, edit, leave.", "admin"),
     "cp": ("Child protection: strategy discussion, section 47 enquiry", "child_protection"),
+    "referral": ("The referral: when and where from, the primary need", "steps"),
+    "assessment": ("The assessment: start, the record under its headings", "steps"),
+    "support": ("The initial home visit and the start of CIN support", "steps"),
+    "person": ("People around a child: family and professionals", "people"),
 }
 
 
@@ -134,6 +139,7 @@ USER_ERRORS = {
     "cintui.reference.policies": ("UnknownPolicy",),
     "cintui.domain.policy": ("PolicyError",),
     "cintui.domain.child": ("InvalidChildDetails",),
+    "cintui.domain.people": ("InvalidContact",),
     "cintui.domain.child_protection": ("InvalidChildProtection",),
     "cintui.casework.lookup": ("CaseworkError",),
 }

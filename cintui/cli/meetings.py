@@ -20,8 +20,10 @@ from cintui.cli.common import (
     _echo_json,
     _now,
     _open,
+    _parse_date,
     _parse_moment,
     _today,
+    _yes_no,
     access,
     app,
     export_app,
@@ -29,7 +31,8 @@ from cintui.cli.common import (
 
 # ------------------------------------------------------------------ meetings
 
-meeting_app = typer.Typer(help="CIN meetings: list a child's meetings, book one.",
+meeting_app = typer.Typer(help="CIN meetings: list a child's meetings, book one, record one "
+                          "held.",
                           no_args_is_help=True)
 app.add_typer(meeting_app, name="meeting")
 MINUTES_FORMATS = ("md", "docx", "pdf", "json")
@@ -188,6 +191,90 @@ def meeting_schedule(
     typer.echo(f"Booked: {KIND_LABELS[kind]} for {name} ({ref}), "
                f"{moment(starts_at)} at {venue.strip()}, chaired by {chair.strip()}; "
                f"invited: {who}. Meeting id {meeting_id.hex}")
+
+
+def _meeting_id(text: str):
+    import uuid
+
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise CliError(f"{text!r} is not a meeting id: copy one from `cintui meeting list "
+                       "CHILD`") from None
+
+
+@meeting_app.command("hold")
+def meeting_hold(
+    ctx: typer.Context,
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="The booked meeting's id "
+                                           "(from `cintui meeting list CHILD`).")],
+    recommendation: Annotated[str, typer.Option(
+        "--recommendation", help="continue, step-down, close or strategy-discussion.")],
+    still_in_need: Annotated[str, typer.Option("--still-in-need", help="yes or no (BEX 3).")],
+    present: Annotated[list[str] | None, typer.Option(
+        "--present", help="Someone who came: an invitee's name, or anyone's (added on the "
+        "day); repeat for several.")] = None,
+    apologies: Annotated[list[str] | None, typer.Option(
+        "--apologies", help="An invitee who sent apologies; the other invitees were "
+        "absent.")] = None,
+    next_review: Annotated[str | None, typer.Option(
+        "--next-review", help="The next review's date (WIR 2.3: set at each meeting).")] = None,
+    significant_events: Annotated[str, typer.Option("--significant-events")] = "",
+    childs_views: Annotated[str, typer.Option("--childs-views", help="The child's views "
+                                              "(WIR 2.3).")] = "",
+    parents_views: Annotated[str, typer.Option("--parents-views")] = "",
+    on: Annotated[str | None, typer.Option("--on", help="The day it was held (default: the "
+                                           "day it was booked for).")] = None,
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """Record a booked meeting as held, with its minutes in brief: who came, the views of the
+    child and parents, significant events and the decisions (still in need, the
+    recommendation, the next review). The plan in force is carried to a version agreed at the
+    meeting. For the full agenda, minute it live in the app."""
+    from dataclasses import replace
+
+    from cintui.casework import meetings, plans
+    from cintui.domain.meeting import Decisions, Invitee, minutes_for
+
+    meeting_id = _meeting_id(meeting)
+    in_need = _yes_no(still_in_need, "--still-in-need")
+    now = _now(today)
+
+    def key(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    came = {key(n) for n in present or []}
+    sorry = {key(n) for n in apologies or []}
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        detail = meetings.load_meeting(session, meeting_id)
+        held_on = _parse_date(on, "--on") if on else detail.held_on
+        invited = {key(i.name) for i in detail.schedule.invitees}
+        unknown = sorry - invited
+        if unknown:
+            raise CliError(f"--apologies {sorted(unknown)[0]!r}: not invited to this meeting")
+        attendance = tuple(
+            replace(i, attendance="present" if key(i.name) in came else
+                    "apologies" if key(i.name) in sorry else "absent")
+            for i in detail.schedule.invitees)
+        attendance += tuple(Invitee(n.strip(), attendance="present", added_on_the_day=True)
+                            for n in present or [] if key(n) not in invited)
+        minutes = replace(
+            minutes_for(plans.current_plan(session, detail.child_id), detail.schedule.kind,
+                        held_on, attendance),
+            significant_events=significant_events, childs_views=childs_views,
+            parents_views=parents_views,
+            decisions=Decisions(still_in_need=in_need,
+                                next_review=_parse_date(next_review, "--next-review")
+                                if next_review else None,
+                                recommendation=recommendation.strip().lower().replace("-", "_")))
+        version = meetings.finish(session, meeting_id, minutes, actor=access.current_actor(),
+                                  now=now)
+    if as_json:
+        _echo_json({"id": meeting_id.hex, "held_on": held_on.isoformat(),
+                    "plan_version_id": version.hex if version else None})
+        return
+    typer.echo(f"Held: {detail.schedule.kind} meeting on {held_on.isoformat()}"
+               + (f"; next review {next_review}" if next_review else ""))
 
 
 def _meeting_to_export(session, meeting: str, latest: bool):

@@ -22,12 +22,9 @@ from cintui.cli.common import (
     _open,
     _reading,
     _today,
-    app,
     export_app,
+    plan_app,
 )
-
-plan_app = typer.Typer(help="CIN plans: show and check.", no_args_is_help=True)
-app.add_typer(plan_app, name="plan")
 
 # ------------------------------------------------------------------ plans
 

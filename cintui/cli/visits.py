@@ -18,16 +18,19 @@ from cintui.cli.common import (
     _check_format,
     _console,
     _echo_json,
+    _now,
     _open,
     _parse_date,
+    _parse_moment,
     _today,
+    access,
     app,
     export_app,
 )
 
 # ------------------------------------------------------------------ visits
 
-visit_app = typer.Typer(help="Visits: list a child's visits.", no_args_is_help=True)
+visit_app = typer.Typer(help="Visits: record one, list a child's visits.", no_args_is_help=True)
 app.add_typer(visit_app, name="visit")
 VISIT_FORMATS = ("md", "docx", "json")
 VisitFormatOption = Annotated[str, typer.Option("--format", "-f", help="md, docx or json.")]
@@ -38,6 +41,56 @@ def _gap_json(gap) -> dict | None:
         return None
     return {"after": gap.after.isoformat(), "until": gap.until.isoformat() if gap.until else None,
             "due": gap.due.isoformat(), "working_days_late": gap.days_late}
+
+
+@visit_app.command("record")
+def visit_record(
+    ctx: typer.Context, child: ChildArg,
+    at: Annotated[str, typer.Option("--at", help="When, in England: 'YYYY-MM-DD HH:MM'.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="1. Purpose of the visit.")],
+    analysis: Annotated[str, typer.Option("--analysis", help="6. Analysis of the visit and "
+                                          "actions (why the child was not seen, or not "
+                                          "alone, or the bedroom not seen).")],
+    kind: Annotated[str, typer.Option("--kind", help="home, school, office, virtual or "
+                                      "other.")] = "home",
+    seen: Annotated[bool, typer.Option("--seen/--not-seen", help="The child was seen.")
+                    ] = True,
+    alone: Annotated[bool, typer.Option("--alone/--not-alone", help="Seen and spoken to "
+                                        "alone (WIR 2.11).")] = True,
+    bedroom: Annotated[bool, typer.Option("--bedroom/--no-bedroom", help="The bedroom was "
+                                          "seen.")] = True,
+    childs_comments: Annotated[str, typer.Option("--childs-comments")] = "",
+    childs_welfare: Annotated[str, typer.Option("--childs-welfare")] = "",
+    parents_comments: Annotated[str, typer.Option("--parents-comments")] = "",
+    health: Annotated[str, typer.Option("--health")] = "",
+    education: Annotated[str, typer.Option("--education")] = "",
+    care_and_support: Annotated[str, typer.Option("--care-and-support")] = "",
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """Record a visit that has happened, under the WIR 2.11 headings, and finalise it (it is
+    locked; corrections are addenda). A visit where the child was seen moves the visit
+    clock on."""
+    from cintui.casework import cases
+    from cintui.casework import visits as visit_cases
+    from cintui.domain.visit import VisitContent
+
+    content = VisitContent(
+        visited_at=_parse_moment(at, "--at"), kind=kind.strip().lower(), child_seen=seen,
+        seen_alone=seen and alone, bedroom_seen=bedroom, purpose=purpose,
+        childs_comments=childs_comments, childs_welfare=childs_welfare,
+        parents_comments=parents_comments, health=health, education=education,
+        care_and_support=care_and_support, analysis=analysis)
+    now = _now(today)
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        record = cases.find_child(session, child)
+        visit_id = visit_cases.finalise(session, record.id, content,
+                                        actor=access.current_actor(), now=now)
+        ref, name = record.reference, record.full_name
+    if as_json:
+        _echo_json({"id": str(visit_id), "reference": ref,
+                    "visited_at": content.visited_at.isoformat()})
+        return
+    typer.echo(f"Visit recorded for {name} ({ref}) at {content.visited_at:%Y-%m-%d %H:%M}.")
 
 
 @visit_app.command("list")

@@ -109,6 +109,25 @@ def _matches(entry: ChronologyEntry, words: list[str]) -> bool:
 # ---------------------------------------------------------------------- sources
 
 
+@dataclass(frozen=True)
+class StepWords:
+    """What the case's steps add to an episode's entries (domain.steps; labels looked up by
+    the caller): how the referral came, the decision on it, the worker's completion of the
+    assessment, who authorised the assessment and the plan (TRA), and the outcome."""
+
+    route: str = ""
+    early_help_plan_on: date | None = None
+    decision: str = ""
+    decided_on: date | None = None
+    decided_by: str = ""
+    decision_note: str = ""  # in the policy's time or late
+    assessment_submitted: date | None = None
+    authorised_by: str = ""
+    outcome: str = ""
+    level: str = ""
+    plan_authorised_by: str = ""
+
+
 def episode_entries(
     referral: date,
     referral_source_label: str = "",
@@ -129,31 +148,64 @@ def episode_entries(
     family_told_of_closure: date | None = None,
     ref: str = "",
     referral_note: str = "",
+    steps: StepWords = StepWords(),
 ) -> list[ChronologyEntry]:
     """One episode's milestones (a store Episode row's dates), each a dated entry.
-    `referral_note` follows the referral ("re-referral, 40 days after the last closure")."""
+    `referral_note` follows the referral ("re-referral, 40 days after the last closure");
+    `steps` adds how the referral came, the decision and the authorisations."""
     source = f" from {referral_source_label}" if referral_source_label else ""
+    source += f" via {steps.route}" if steps.route else ""
     source += f" ({referral_note})" if referral_note else ""
+    plan = (f"early help plan of {steps.early_help_plan_on.day} "
+            f"{steps.early_help_plan_on:%b %Y}" if steps.early_help_plan_on else "")
     reason = f": {closure_reason_label}" if closure_reason_label else ""
-    # (date, kind, summary) per milestone that has happened, in the order a case moves.
-    steps: list[tuple[date | None, str, str]] = [
-        (moved_in, "referral", "Moved into this authority's area (transfer-in, BEX 4)"),
-        (referral, "referral", f"Referral received{source}"),
-        (referral if referral_nfa else None, "decision", "Referral: no further action"),
-        (assessment_started, "assessment", "Assessment started"),
-        (initial_home_visit, "visit", "Initial home visit"),
-        (assessment_completed, "assessment", "Assessment completed"),
-        (cin_plan_start, "plan", "CIN plan agreed as needed"),
-        (support_started, "plan", "CIN support started"),
-        (cin_plan_end, "plan", "CIN plan ended"),
-        (step_down_decided, "decision", "Step-down agreed"),
-        (step_down_completed, "closure", "Step-down completed"),
-        (closure_decided, "decision", "Closure decided"),
-        (family_told_of_closure, "closure", "Family told of the closure decision"),
-        (closure_date, "closure", f"Case closed{reason}"),
+    assessed = "; ".join(x for x in (f"outcome: {steps.outcome}" if steps.outcome else "",
+                                     f"level of need: {steps.level}" if steps.level else "")
+                         if x)
+    # (date, kind, summary, who, detail) per milestone that has happened, in case order.
+    milestones: list[tuple[date | None, str, str, str, str]] = [
+        (moved_in, "referral", "Moved into this authority's area (transfer-in, BEX 4)", "", ""),
+        (referral, "referral", f"Referral received{source}", "", plan),
+        (referral if referral_nfa and not steps.decided_on else None, "decision",
+         "Referral: no further action", "", ""),
+        (steps.decided_on, "decision", f"Decision on the referral: {steps.decision}",
+         steps.decided_by, steps.decision_note),
+        (assessment_started, "assessment", "Assessment started", "", ""),
+        (initial_home_visit, "visit", "Initial home visit", "", ""),
+        (steps.assessment_submitted, "assessment",
+         "Assessment completed and sent to the line manager for authorisation (TRA)", "",
+         assessed),
+        (assessment_completed, "assessment",
+         "Assessment authorised by the line manager (TRA)" if steps.authorised_by
+         else "Assessment completed", steps.authorised_by, assessed),
+        (cin_plan_start, "plan", "CIN plan started, authorised by the line manager (TRA)"
+         if steps.plan_authorised_by else "CIN plan agreed as needed",
+         steps.plan_authorised_by, ""),
+        (support_started, "plan", "CIN support started", "", ""),
+        (cin_plan_end, "plan", "CIN plan ended", "", ""),
+        (step_down_decided, "decision", "Step-down agreed", "", ""),
+        (step_down_completed, "closure", "Step-down completed", "", ""),
+        (closure_decided, "decision", "Closure decided", "", ""),
+        (family_told_of_closure, "closure", "Family told of the closure decision", "", ""),
+        (closure_date, "closure", f"Case closed{reason}", "", ""),
     ]
-    return [ChronologyEntry(when, kind, summary, ref=ref)
-            for when, kind, summary in steps if when is not None]
+    return [ChronologyEntry(when, kind, summary, who=who, detail=detail, ref=ref)
+            for when, kind, summary, who, detail in milestones if when is not None]
+
+
+def circumstance_entries(facts: Iterable[tuple[date, str, str]]) -> list[ChronologyEntry]:
+    """WAR 2.2.2: each change of the child's circumstances, (date, words, who recorded it)."""
+    return [ChronologyEntry(on, "note", f"Circumstances: {words}", who=who)
+            for on, words, who in facts]
+
+
+def direct_payment_entries(started: date | None,
+                           reviews: Iterable[tuple[date, str, str]]) -> list[ChronologyEntry]:
+    """WAR 7.2: direct payments started, and each review (date, who, notes)."""
+    out = [ChronologyEntry(started, "plan", "Direct payments started (WAR 7.2)")] \
+        if started else []
+    return out + [ChronologyEntry(on, "plan", "Direct payments reviewed (WAR 7.2.1)", who=who,
+                                  detail=notes) for on, who, notes in reviews]
 
 
 def decision_entries(facts: Iterable[DecisionFact]) -> list[ChronologyEntry]:

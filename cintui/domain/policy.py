@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 TIMESCALE_KEYS: tuple[str, ...] = (
+    "referral_decision",
     "assessment",
     "support_start",
     "initial_meeting",

@@ -34,6 +34,7 @@ PLANNING_KINDS = ("initial", "transfer_in")  # meetings that set up (or re-set) 
 REVIEW_KINDS = ("review", "final")  # meetings that review it
 
 LABELS = {
+    "referral_decision": "Referral decided",
     "assessment": "Assessment completed",
     "support_start": "CIN support started",
     "initial_meeting": "Initial CIN meeting",

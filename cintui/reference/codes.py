@@ -85,3 +85,15 @@ def check_multi(field: str, value: str | None, code_list: str) -> None:
         check(field, item, code_list)
     if code_list == "disability" and "NONE" in items and len(items) > 1:
         raise ValueError(f"{field}: NONE cannot be combined with other disability codes")
+
+
+@cache
+def _words() -> Mapping[str, Mapping[str, str]]:
+    raw = json.loads((files("cintui.data") / "census_words.json").read_text(encoding="utf-8"))
+    return MappingProxyType({k: MappingProxyType(v) for k, v in raw.items() if k != "_source"})
+
+
+def short_names(code_list: str) -> Mapping[str, str]:
+    """Code -> a few words a worker picks it by ("domestic violence: child"); the census
+    label itself where a list has no short names (data/census_words.json)."""
+    return _words().get(code_list) or codes(code_list)

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import ForeignKey
 from sqlmodel import Field, SQLModel
 
+from cintui.domain import steps
 from cintui.domain.workforce import ROLES
 from cintui.reference import codes
 
@@ -43,6 +44,9 @@ CONSENT_TO_SHARE = ("", "given", "refused", "not_sought")  # BEX 4, transfer to 
 # Child protection enquiries (revision 0014): domain.child_protection.
 STRATEGY_OUTCOMES = ("s47", "no_s47")
 S47_OUTCOMES = ("", "icpc", "no_icpc")
+
+
+_BLANK = {"server_default": ""}
 
 
 def utcnow() -> datetime:
@@ -175,8 +179,10 @@ class Episode(Row, table=True):
     referral_nfa: bool = False
     primary_need: str = Field(default="N0", max_length=2)
     assessment_started: date | None = None
+    # The census AssessmentAuthorisationDate: the line manager's authorisation (TRA), which
+    # stops the assessment clock (DOMAIN.md §6). The worker's completion is below.
     assessment_completed: date | None = None
-    assessment_factors: str = Field(default="", max_length=300)  # space-separated codes
+    assessment_factors: str = Field(default="", max_length=300)  # census: set on authorising
     initial_home_visit: date | None = None  # WAR 4.4.2 support start clock
     support_started: date | None = None
     cin_plan_start: date | None = None
@@ -190,6 +196,47 @@ class Episode(Row, table=True):
     closure_reason: str | None = Field(default=None, max_length=3)
     # STO 3.3: closed and stepped down to Early Help while needs were still unmet.
     unmet_need_stepped_down: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # The case's steps (domain.steps; revision 0010): how the referral came and the
+    # decision on it; the assessment record under its headings (JSON), the factors chosen,
+    # level of need and outcome, the worker's completion and the manager's authorisation;
+    # the CIN plan's authorisation (TRA).
+    referral_route: str = Field(default="", max_length=24, sa_column_kwargs=_BLANK)
+    early_help_plan_on: date | None = None
+    referral_decision: str = Field(default="", max_length=24, sa_column_kwargs=_BLANK)
+    referral_decided_on: date | None = None
+    referral_decided_by: str = Field(default="", max_length=200, sa_column_kwargs=_BLANK)
+    assessment_record: str = Field(default="{}", sa_column_kwargs={"server_default": "{}"})
+    factors_chosen: str = Field(default="", max_length=300, sa_column_kwargs=_BLANK)
+    assessment_level: str = Field(default="", max_length=80, sa_column_kwargs=_BLANK)
+    assessment_outcome: str = Field(default="", max_length=16, sa_column_kwargs=_BLANK)
+    assessment_submitted: date | None = None
+    assessment_authorised_by: str = Field(default="", max_length=200, sa_column_kwargs=_BLANK)
+    cin_plan_authorised_by: str = Field(default="", max_length=200, sa_column_kwargs=_BLANK)
+
+
+class Circumstance(Row, table=True):
+    """A fact about the child's circumstances from a date (WAR 2.2.2: young carer, privately
+    fostered, asylum seeking, no recourse to public funds, parent in prison, SEN/EHCP).
+    Never edited: a later row of the same kind replaces it ("no" ends it)."""
+
+    __tablename__ = "circumstance"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    kind: str = Field(max_length=24)  # domain.steps.CIRCUMSTANCE_KEYS
+    value: str = Field(max_length=24)
+    recorded_on: date
+    recorded_by: str = Field(default="", max_length=200)
+
+
+class DirectPaymentReview(Row, table=True):
+    """WAR 7.2.1: a disabled child's direct payments, reviewed at least annually."""
+
+    __tablename__ = "direct_payment_review"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    reviewed_on: date
+    reviewed_by: str = Field(default="", max_length=200)
+    notes: str = Field(default="")
 
 
 class Person(Row, table=True):
@@ -686,8 +733,16 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         codes.check("primary_need", row.primary_need, "primary_need", required=True)
         codes.check("closure_reason", row.closure_reason, "closure_reason")
         codes.check_multi("assessment_factors", row.assessment_factors, "assessment_factor")
+        codes.check_multi("factors_chosen", row.factors_chosen, "assessment_factor")
+        _one_of("referral_route", row.referral_route, ("", *steps.ROUTES))
+        _one_of("referral_decision", row.referral_decision, ("", *steps.REFERRAL_DECISIONS))
+        _one_of("assessment_outcome", row.assessment_outcome, ("", *steps.OUTCOMES))
         if (row.closure_date is None) != (row.closure_reason is None):
             raise InvalidRow("closure_reason", "a closure reason is given iff there is a closure date")
+    elif issubclass(model, Circumstance):
+        _one_of("kind", row.kind, steps.CIRCUMSTANCE_KEYS)
+        _one_of("value", row.value, (steps.NOT_APPLICABLE,
+                                     *steps.circumstance(row.kind).values))
     elif issubclass(model, Worker):
         _one_of("role", row.role, WORKER_ROLES)
     elif issubclass(model, Person):

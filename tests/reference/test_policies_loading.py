@@ -77,6 +77,7 @@ def test_england_default_values():
     the default drawn from common local practice (DOMAIN.md §6)."""
     got = {k: v[:2] for k, v in limits("england").items()}
     assert got == {
+        "referral_decision": (1, "working_days"),
         "assessment": (45, "working_days"),
         "support_start": (20, "working_days"),
         "initial_meeting": (15, "working_days"),

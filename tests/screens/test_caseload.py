@@ -238,3 +238,49 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
         await pilot.press("escape")
         await settle(pilot)
         assert gc.isenabled()
+
+
+async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter(tmp_path, cli):
+    """A new team's first look: "Press 3 to see everyone" must do that, not type a 3 into
+    the filter (issue 20, small things)."""
+    path = tmp_path / "empty.db"
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    assert cli("team", "add", "South", "--db", path).code == 0
+    assert cli("worker", "add", "amira.ashdown", "--name", "Amira Ashdown", "--role",
+               "social worker", "--team", "South", "--db", path).code == 0
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen.query_one("#filter").value == ""
+        assert "Everyone" in str(app.screen.query_one("#summary").render())
+        await pilot.press("slash", "x")  # the filter is still there when asked for
+        assert app.screen.query_one("#filter").value == "x"
+
+
+async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store):
+    """A worker holding no children presses 3: the table has the keys again, so Enter
+    opens the highlighted child."""
+    from cintui.casework import cases
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    try:
+        with store.session("tests") as session:
+            team = cases.find_team(session, cases.list_workers(session)[0].team)
+            from cintui.store.models import Worker
+
+            session.add(Worker(username="new.starter", name="New Starter", team_id=team.id))
+    finally:
+        store.close()
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker="new.starter")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        assert table(app).row_count == 0 or not table(app).display
+        await pilot.press("3")
+        await settle(pilot)
+        assert table(app).row_count > 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"  # re-chained after 0010 (case steps)
 branch_labels = None
 depends_on = None
 

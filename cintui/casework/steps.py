@@ -1,0 +1,529 @@
+"""The case's steps in the store (DOMAIN.md §11; rules in `cintui.domain.steps`): the
+referral and the decision on it, the assessment (start, record under its headings, factors,
+level of need, outcome, completion, the line manager's authorisation), the CIN plan's start
+with the manager's authorisation, the initial home visit and support start (WAR 4.4.2), the
+child's circumstances (WAR 2.2.2) and direct payments (WAR 7.2).
+
+One function per step. Each checks everything first and writes nothing when a check fails
+(`StepError`: field and problem); writes go through the caller's `Store.session(actor)`, so
+each step is audited. The child's status is set from the facts after every step, never
+typed. The clocks (DOMAIN.md §6) read the episode's dates: the referral starts the
+assessment clock, the manager's authorisation stops it (and starts Bexley's initial meeting
+clock), the plan's start starts the initial meeting (WIR 2.3) and visit clocks, the initial
+home visit starts the support clock and support starting stops it (WAR 4.4.2), direct
+payments start the annual review clock (WAR 7.2.1).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from cintui.casework import cases
+from cintui.domain import steps as rules
+from cintui.domain.calendar import england_calendar
+from cintui.domain.timescales import due_date
+from cintui.reference import codes
+from cintui.store import models as m
+
+
+class StepError(cases.CaseworkError):
+    """A step that cannot be recorded, in a worker's words (field, problem)."""
+
+
+def _raise(problems: Iterable[rules.Problem]) -> None:
+    for p in problems:
+        raise StepError(p.field, p.message)
+
+
+def _day(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def _child(session: Session, child_id: uuid.UUID) -> m.Child:
+    child = session.get(m.Child, child_id)
+    if child is None:
+        raise StepError("child", "no such child on this store")
+    return child
+
+
+def _episode(session: Session, child_id: uuid.UUID) -> m.Episode:
+    episode = cases.current_episode(session, child_id)
+    if episode is None:
+        raise StepError("child", "the child has no referral on record")
+    return episode
+
+
+def assessment_record(episode: m.Episode) -> dict[str, str]:
+    """The assessment record's text by heading key."""
+    try:
+        data = json.loads(episode.assessment_record or "{}")
+    except ValueError:
+        return {}
+    return {k: str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def facts(child: m.Child, episode: m.Episode) -> rules.StepFacts:
+    return rules.StepFacts(
+        referral=episode.referral_date, birth=child.dob or child.expected_dob,
+        referral_route=episode.referral_route, early_help_plan_on=episode.early_help_plan_on,
+        referral_decision=episode.referral_decision,
+        referral_decided_on=episode.referral_decided_on,
+        referral_decided_by=episode.referral_decided_by,
+        assessment_started=episode.assessment_started, record=assessment_record(episode),
+        factors=tuple(codes.split_multi(episode.factors_chosen)),
+        level=episode.assessment_level, outcome=episode.assessment_outcome,
+        assessment_submitted=episode.assessment_submitted,
+        assessment_authorised=episode.assessment_completed,
+        assessment_authorised_by=episode.assessment_authorised_by,
+        cin_plan_start=episode.cin_plan_start,
+        cin_plan_authorised_by=episode.cin_plan_authorised_by,
+        initial_home_visit=episode.initial_home_visit, support_started=episode.support_started,
+        closed=episode.closure_date, closure_reason=episode.closure_reason)
+
+
+def _load(session: Session, child_id: uuid.UUID) -> tuple[m.Child, m.Episode, rules.StepFacts]:
+    child = _child(session, child_id)
+    episode = _episode(session, child_id)
+    return child, episode, facts(child, episode)
+
+
+def _save(session: Session, child: m.Child, episode: m.Episode) -> None:
+    """Write the step; the child's status follows the facts (never typed by hand)."""
+    child.status = rules.status_of(facts(child, episode))
+    session.add_all([child, episode])
+    session.flush()
+
+
+def find_code(text: str, code_list: str, what: str, field: str) -> str:
+    """A census code from its code or from words ("police", "domestic violence: child")."""
+    try:
+        return rules.pick_code(text, codes.short_names(code_list), what, field)
+    except rules.NoSuchCode as exc:
+        raise StepError(exc.field, exc.problem) from None
+
+
+# ---------------------------------------------------------------- who acts
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Someone who acts on the record: a worker on the store, or a name typed."""
+
+    name: str
+    role: str = ""  # Worker.role, or "" for someone not on the store
+    username: str = ""
+
+
+def _who(session: Session, by: str | None, actor: str) -> Staff:
+    """A worker by username or name; none given: the worker using cintui (`actor`)."""
+    if by and by.strip():
+        try:
+            w = cases.find_worker(session, by)
+        except cases.CaseworkError:
+            return Staff(by.strip())
+    else:
+        w = session.exec(select(m.Worker).where(m.Worker.username == actor)).first()
+        if w is None:
+            return Staff(actor)
+    return Staff(w.name, w.role, w.username)
+
+
+def me(session: Session, actor: str) -> Staff:
+    """The worker using cintui, with their role ("" when not on the store)."""
+    return _who(session, None, actor)
+
+
+def managers(session: Session) -> list[Staff]:
+    """Who may authorise (TRA: the line manager): active team and service managers."""
+    rows = session.exec(select(m.Worker).where(col(m.Worker.role).in_(rules.MANAGER_ROLES),
+                                               m.Worker.active == True)  # noqa: E712
+                        .order_by(m.Worker.name)).all()
+    return [Staff(w.name, w.role, w.username) for w in rows]
+
+
+# ---------------------------------------------------------------- referral
+
+
+def record_referral(session: Session, child_id: uuid.UUID, r: rules.Referral, *, today: date,
+                    actor: str = "") -> m.Episode:
+    """The referral (date, source, primary need, how it came) and the decision on it, who
+    made it and when. A decision of no further action (or to early help) closes the episode
+    on its date as a census referral NFA."""
+    child, episode, f = _load(session, child_id)
+    source = find_code(r.source, "referral_source", "referral source", "source") \
+        if r.source else None
+    need = find_code(r.need, "primary_need", "primary need", "need") if r.need else None
+    _raise(rules.check_referral(r, f, today))
+    decided_by = _who(session, r.decided_by, actor).name if r.decided_by else None
+    if r.on is not None:
+        episode.referral_date = r.on
+    if source:
+        episode.referral_source = source
+    if need:
+        episode.primary_need = child.primary_need = need
+    route = episode.referral_route if r.route is None else r.route
+    episode.referral_route = route
+    episode.early_help_plan_on = (r.early_help_plan_on or episode.early_help_plan_on) \
+        if route == "early_help_step_up" else None
+    if r.decision:
+        episode.referral_decision = r.decision
+        episode.referral_decided_on = r.decided_on or episode.referral_decided_on or today
+        if decided_by is not None:
+            episode.referral_decided_by = decided_by[:200]
+    if episode.referral_decision in rules.NFA_DECISIONS:
+        episode.referral_nfa = True
+        episode.closure_date = episode.referral_decided_on
+        episode.closure_reason = rules.NFA_CLOSURE_REASON
+    _save(session, child, episode)
+    return episode
+
+
+def referral_timeliness(session: Session, episode: m.Episode) -> str:
+    """Whether the decision came within the policy's time (Working Together: 1 working
+    day), in words; "" before a decision."""
+    if episode.referral_decided_on is None:
+        return ""
+    ts = cases.store_policy(session).timescale("referral_decision")
+    due = due_date(episode.referral_date, ts, england_calendar())
+    return rules.decision_timeliness(episode.referral_date, episode.referral_decided_on, due,
+                                     f"{ts.describe()}, {ts.source}")
+
+
+# ---------------------------------------------------------------- assessment
+
+
+def start_assessment(session: Session, child_id: uuid.UUID, on: date, today: date) -> m.Episode:
+    child, episode, f = _load(session, child_id)
+    _raise(rules.check_assessment_start(on, f, today))
+    episode.assessment_started = on
+    _save(session, child, episode)
+    return episode
+
+
+def write_record(session: Session, child_id: uuid.UUID, texts: Mapping[str, str]) -> m.Episode:
+    """Text under the assessment record's headings (WIR 1.1, TRA); a heading given blank
+    is cleared, one not given is kept. Written until the manager authorises it."""
+    child, episode, f = _load(session, child_id)
+    _raise(rules.check_record(texts, f))
+    record = assessment_record(episode)
+    for key, text in texts.items():
+        if text.strip():
+            record[key] = text.strip()
+        else:
+            record.pop(key, None)
+    episode.assessment_record = json.dumps({k: record[k] for k in rules.HEADING_KEYS
+                                            if k in record}, ensure_ascii=False)
+    _save(session, child, episode)
+    return episode
+
+
+def parse_record(text: str) -> dict[str, str]:
+    """An assessment record written as Markdown, by heading (`domain.steps.record_from_text`)."""
+    try:
+        return rules.record_from_text(text)
+    except rules.NoSuchCode as exc:
+        raise StepError(exc.field, exc.problem) from None
+
+
+def set_level(session: Session, child_id: uuid.UUID, level: str) -> m.Episode:
+    """TRA: the child's level of vulnerability, in the policy's own names of the levels."""
+    child, episode, f = _load(session, child_id)
+    _raise(rules.check_level(level, f, cases.store_policy(session).levels))
+    episode.assessment_level = level.strip()
+    _save(session, child, episode)
+    return episode
+
+
+def current_circumstances(session: Session, child_id: uuid.UUID) -> dict[str, str]:
+    """The child's circumstances now: kind -> value, the latest of each ("no" left out)."""
+    rows = session.exec(select(m.Circumstance).where(m.Circumstance.child_id == child_id)
+                        .order_by(m.Circumstance.recorded_on, m.Circumstance.created_at)).all()
+    latest = {r.kind: r.value for r in rows}
+    return {k: v for k, v in latest.items() if v != rules.NOT_APPLICABLE}
+
+
+def set_factors(session: Session, child_id: uuid.UUID, wanted: Iterable[str]) -> tuple[str, ...]:
+    """The assessment factors, each by words or code ("domestic violence: child"); replaces
+    those chosen before. Returns the codes."""
+    child, episode, f = _load(session, child_id)
+    chosen = list(dict.fromkeys(
+        find_code(w, "assessment_factor", "assessment factor", "factor") for w in wanted))
+    _raise(rules.check_factors(chosen, f, current_circumstances(session, child_id),
+                               codes.codes("assessment_factor")))
+    episode.factors_chosen = " ".join(chosen)
+    _save(session, child, episode)
+    return tuple(chosen)
+
+
+def set_outcome(session: Session, child_id: uuid.UUID, outcome: str) -> m.Episode:
+    """The outcome the assessment recommends: a CIN plan, no further action, step down to
+    early help, or escalate to a strategy discussion / s47 enquiry."""
+    child, episode, f = _load(session, child_id)
+    _raise(rules.check_outcome(outcome, f))
+    episode.assessment_outcome = outcome
+    _save(session, child, episode)
+    return episode
+
+
+def complete_assessment(session: Session, child_id: uuid.UUID, on: date,
+                        today: date) -> m.Episode:
+    """The worker completes the assessment and sends it to the line manager (TRA): every
+    heading written, the factors, level of need and outcome chosen."""
+    child, episode, f = _load(session, child_id)
+    _raise(rules.check_completion(on, f, current_circumstances(session, child_id),
+                                  cases.store_policy(session).levels, today))
+    episode.assessment_submitted = on
+    _save(session, child, episode)
+    return episode
+
+
+def authorise_assessment(session: Session, child_id: uuid.UUID, on: date, *, today: date,
+                         by: str | None = None, actor: str = "") -> m.Episode:
+    """TRA: the line manager authorises the completed assessment. Its date is the census
+    authorisation date (the assessment clock stops); the factors go to the census with those
+    the circumstances feed; the level of need becomes the child's; an outcome of no further
+    action (RC8) or early help (RC9) closes the episode that day."""
+    child, episode, f = _load(session, child_id)
+    who = _who(session, by, actor)
+    _raise(rules.check_authorisation(on, f, who.role, who.name, today))
+    current = current_circumstances(session, child_id)
+    episode.assessment_completed = on
+    episode.assessment_authorised_by = who.name[:200]
+    episode.assessment_factors = " ".join(rules.census_factors(f.factors, current))
+    if f.level:
+        child.level = f.level
+    reason = rules.OUTCOME_CLOSURE.get(f.outcome)
+    if reason:
+        episode.closure_date, episode.closure_reason = on, reason
+    _save(session, child, episode)
+    return episode
+
+
+# ---------------------------------------------------------------- plan and support
+
+
+def start_plan(session: Session, child_id: uuid.UUID, on: date, *, today: date,
+               by: str | None = None, actor: str = "") -> m.Episode:
+    """TRA: the CIN plan starts with the line manager's authorisation, after an authorised
+    assessment whose outcome is a CIN plan. Starts the initial meeting clock (WIR 2.3: 15
+    working days) and the visit clock."""
+    child, episode, f = _load(session, child_id)
+    who = _who(session, by, actor)
+    _raise(rules.check_plan_start(on, f, who.role, who.name, today))
+    episode.cin_plan_start = on
+    episode.cin_plan_authorised_by = who.name[:200]
+    _save(session, child, episode)
+    return episode
+
+
+def record_home_visit(session: Session, child_id: uuid.UUID, on: date, today: date) -> m.Episode:
+    """WAR 4.4.2: the initial home visit, from which support starts within 20 working days."""
+    child, episode, f = _load(session, child_id)
+    _raise(rules.check_home_visit(on, f, today))
+    episode.initial_home_visit = on
+    _save(session, child, episode)
+    return episode
+
+
+def start_support(session: Session, child_id: uuid.UUID, on: date, today: date) -> m.Episode:
+    """WAR 4.4.2: CIN support started (stops the support clock)."""
+    child, episode, f = _load(session, child_id)
+    _raise(rules.check_support_start(on, f, today))
+    episode.support_started = on
+    _save(session, child, episode)
+    return episode
+
+
+# ---------------------------------------------------------------- circumstances (WAR 2.2.2)
+
+
+def _value(key: str, text: str) -> str:
+    value = text.strip().lower().replace("-", "_").replace(" ", "_")
+    allowed = rules.circumstance(key).values
+    if value in ("yes", "y", "true") and len(allowed) == 1:
+        value = next(iter(allowed))
+    if value in ("no", "n", "false", "none"):
+        value = rules.NOT_APPLICABLE
+    if value != rules.NOT_APPLICABLE and value not in allowed:
+        choices = ", ".join([*(allowed if len(allowed) > 1 else ("yes",)), "no"])
+        raise StepError(key, f"{text!r}: answer {choices}")
+    return value
+
+
+def record_circumstances(session: Session, child_id: uuid.UUID, changes: Mapping[str, str],
+                         *, on: date, today: date, by: str = "",
+                         disabilities: str | None = None) -> dict[str, str]:
+    """The child's circumstances as dated facts, each feeding its census factor (young carer
+    7A, privately fostered 8B-8F, unaccompanied asylum seeking 9A, ...); the child's
+    disabilities as census codes or words. Only what changes is written. Returns the
+    circumstances now."""
+    child = _child(session, child_id)
+    unknown = [k for k in changes if k not in rules.CIRCUMSTANCE_KEYS]
+    if unknown:
+        raise StepError(unknown[0], "not a circumstance: " + ", ".join(rules.CIRCUMSTANCE_KEYS))
+    values = {k: _value(k, v) for k, v in changes.items()}
+    _raise(rules.check_date("on", on, today, [(child.dob, "the child's birth")],
+                            what="the date"))
+    new_disabilities = None
+    if disabilities is not None:
+        picked = [find_code(w, "disability", "disability", "disability")
+                  for w in disabilities.replace(",", ";").split(";") if w.strip()] or ["NONE"]
+        new_disabilities = " ".join(dict.fromkeys(picked))
+        try:
+            codes.check_multi("disability", new_disabilities, "disability")
+        except ValueError as exc:
+            raise StepError("disability", str(exc).partition(": ")[2]) from None
+    current = current_circumstances(session, child_id)
+    for key, value in values.items():
+        if current.get(key, rules.NOT_APPLICABLE) != value:
+            session.add(m.Circumstance(child_id=child_id, kind=key, value=value,
+                                       recorded_on=on, recorded_by=by[:200]))
+    if new_disabilities is not None and new_disabilities != child.disabilities:
+        child.disabilities = new_disabilities
+        session.add(child)
+    session.flush()
+    return current_circumstances(session, child_id)
+
+
+# ---------------------------------------------------------------- direct payments (WAR 7.2)
+
+
+def _disabled(child: m.Child) -> bool:
+    return any(c != "NONE" for c in codes.split_multi(child.disabilities))
+
+
+def start_direct_payments(session: Session, child_id: uuid.UUID, on: date,
+                          today: date) -> m.Child:
+    """WAR 7.2: direct payments for a disabled child; starts the annual review clock."""
+    child = _child(session, child_id)
+    _raise(rules.check_direct_payments_start(on, _disabled(child), child.dob,
+                                             child.direct_payments_started, today))
+    child.direct_payments_started = on
+    session.add(child)
+    session.flush()
+    return child
+
+
+def review_direct_payments(session: Session, child_id: uuid.UUID, on: date, *, today: date,
+                           by: str = "", notes: str = "") -> m.DirectPaymentReview:
+    """WAR 7.2.1: a review of the direct payments (the next one is due within 12 months)."""
+    child = _child(session, child_id)
+    _raise(rules.check_direct_payment_review(on, child.direct_payments_started,
+                                             child.last_direct_payment_review, today))
+    row = m.DirectPaymentReview(child_id=child_id, reviewed_on=on, reviewed_by=by[:200],
+                                notes=notes.strip())
+    child.last_direct_payment_review = on
+    session.add_all([row, child])
+    session.flush()
+    return row
+
+
+def direct_payment_reviews(session: Session, child_id: uuid.UUID) -> list[m.DirectPaymentReview]:
+    return list(session.exec(select(m.DirectPaymentReview)
+                             .where(m.DirectPaymentReview.child_id == child_id)
+                             .order_by(m.DirectPaymentReview.reviewed_on)).all())
+
+
+# ---------------------------------------------------------------- where the case stands
+
+
+@dataclass(frozen=True)
+class CaseSteps:
+    """The Case steps screen and `cintui referral show`."""
+
+    child_id: uuid.UUID
+    reference: str
+    name: str
+    status: str
+    facts: rules.StepFacts
+    steps: tuple[rules.Step, ...]
+    next_step: str
+    source: str  # census referral source code
+    need: str  # census primary need code
+    referral_timeliness: str
+    factor_names: tuple[tuple[str, str], ...]  # chosen: (code, short name)
+    census_factors: tuple[str, ...]  # as the census will have them on authorisation
+    circumstances: Mapping[str, str]
+    disabilities: str
+    levels: tuple[str, ...]
+    direct_payments_started: date | None
+    direct_payment_reviews: tuple[date, ...]
+    missing: tuple[rules.Problem, ...]  # what completing the assessment still needs
+
+
+def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
+    child, episode, f = _load(session, child_id)
+    current = current_circumstances(session, child_id)
+    names = codes.short_names("assessment_factor")
+    levels = cases.store_policy(session).levels
+    census = (tuple(codes.split_multi(episode.assessment_factors)) if f.assessment_authorised
+              else rules.census_factors(f.factors, current))
+    return CaseSteps(
+        child_id=child.id, reference=child.reference, name=child.full_name,
+        status=child.status, facts=f, steps=tuple(rules.steps(f)),
+        next_step=rules.next_step(f),
+        source=episode.referral_source, need=episode.primary_need,
+        referral_timeliness=referral_timeliness(session, episode),
+        factor_names=tuple((c, names.get(c, c)) for c in f.factors),
+        census_factors=census, circumstances=current, disabilities=child.disabilities,
+        levels=levels, direct_payments_started=child.direct_payments_started,
+        direct_payment_reviews=tuple(r.reviewed_on for r in
+                                     direct_payment_reviews(session, child_id)),
+        missing=tuple(rules.missing_for_completion(f, current, levels)))
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def steps_json(s: CaseSteps) -> dict:
+    f = s.facts
+    return {
+        "reference": s.reference, "name": s.name, "status": s.status,
+        "next_step": s.next_step,
+        "referral": {"date": _iso(f.referral),
+                     "source": codes.label("referral_source", s.source),
+                     "primary_need": codes.label("primary_need", s.need),
+                     "route": f.referral_route or None,
+                     "early_help_plan_on": _iso(f.early_help_plan_on),
+                     "decision": f.referral_decision or None,
+                     "decided_on": _iso(f.referral_decided_on),
+                     "decided_by": f.referral_decided_by or None,
+                     "timeliness": s.referral_timeliness or None},
+        "assessment": {"started": _iso(f.assessment_started),
+                       "record": {h.key: f.record.get(h.key, "") for h in rules.HEADINGS},
+                       "factors": [{"code": c, "name": n} for c, n in s.factor_names],
+                       "census_factors": list(s.census_factors),
+                       "level": f.level or None, "outcome": f.outcome or None,
+                       "completed": _iso(f.assessment_submitted),
+                       "authorised": _iso(f.assessment_authorised),
+                       "authorised_by": f.assessment_authorised_by or None,
+                       "missing": [p.message for p in s.missing]},
+        "cin_plan": {"start": _iso(f.cin_plan_start),
+                     "authorised_by": f.cin_plan_authorised_by or None},
+        "initial_home_visit": _iso(f.initial_home_visit),
+        "support_started": _iso(f.support_started),
+        "closed": _iso(f.closed), "closure_reason": f.closure_reason,
+        "circumstances": dict(s.circumstances), "disabilities": s.disabilities,
+        "direct_payments": {"started": _iso(s.direct_payments_started),
+                            "reviews": [_iso(d) for d in s.direct_payment_reviews]},
+        "steps": [{"key": st.key, "title": st.title, "done": st.done,
+                   "done_on": _iso(st.done_on),
+                   "who": st.who or None, "detail": st.detail or None} for st in s.steps],
+    }
+
+
+__all__ = [
+    "CaseSteps", "Staff", "StepError", "assessment_record", "authorise_assessment",
+    "case_steps", "complete_assessment", "current_circumstances", "direct_payment_reviews",
+    "facts", "find_code", "managers", "me", "parse_record", "record_circumstances",
+    "record_home_visit", "record_referral", "referral_timeliness", "review_direct_payments",
+    "set_factors", "set_level", "set_outcome", "start_assessment", "start_direct_payments",
+    "start_plan", "start_support", "steps_json", "write_record",
+]

@@ -1,0 +1,709 @@
+"""The case's steps on the child's record (`K`; DOMAIN.md §11, `cintui.domain.steps`): the
+steps done and the next one, and a form for each: the referral and the decision on it, the
+assessment (start, the record under its headings in long text boxes, factors picked by
+words, level of need and outcome, completion), the line manager's authorisation of the
+assessment and of the CIN plan (offered only to a manager; who can is said when not), the
+initial home visit and support start (WAR 4.4.2), the child's circumstances (WAR 2.2.2) and
+direct payments (WAR 7.2).
+
+Every form checks as it is typed with the domain's own rules and writes nothing until they
+pass; saving runs the use case in an audited store session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from cintui.casework import steps as cs
+from cintui.casework.record import STATUS_LABELS
+from cintui.domain import steps as rules
+from cintui.domain.workforce import role_label
+from cintui.reference import codes
+
+from .forms import FormScreen
+
+
+def _day(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def _dmy(d: date | None) -> str:
+    return f"{d:%d/%m/%Y}" if d else ""
+
+
+def _census(name: str, blank: bool = False) -> list[tuple[str, str]]:
+    return [(f"{c} {label}", c) for c, label in codes.codes(name).items()]
+
+
+class _StepForm(FormScreen):
+    """A form over the case's facts: dates typed as 23/11/2026, each problem beside its
+    field, from the domain's checks (`place`); a problem with no field of its own shows
+    under the form and stops the save too."""
+
+    def __init__(self, child_id: uuid.UUID, facts: rules.StepFacts, info: str = "") -> None:
+        super().__init__()
+        self.child_id, self.facts, self.info = child_id, facts, info
+        self.general: list[str] = []
+
+    def dates(self, problems: dict[str, str], *names: str) -> dict[str, date | None]:
+        out = {}
+        for name in names:
+            try:
+                out[name] = self.date_of(name)
+            except ValueError as exc:
+                problems[name] = str(exc)
+                out[name] = None
+        return out
+
+    def place(self, problems: dict[str, str], found: Iterable[rules.Problem]) -> None:
+        self.general = []
+        for p in found:
+            if self.query(f"#{p.field}-error"):
+                problems.setdefault(p.field, p.message)
+            else:
+                self.general.append(p.message)
+        self.query_one("#form-info", Static).update(
+            "\n".join(f"⚠ {m}" for m in self.general) or self.info)
+
+    def action_save(self) -> None:
+        problems = self.refresh_checks(self.field_names())
+        if self.general and not problems:
+            self.query_one("#form-error", Static).update(f"Not saved: {self.general[0]}")
+            return
+        super().action_save()
+
+
+# ---------------------------------------------------------------- the referral
+
+
+class ReferralFormScreen(_StepForm):
+    """WAR 4.4, TRA: the referral, how it came, and the decision on it, who made it and
+    when (the policy's time: Working Together, 1 working day)."""
+
+    def __init__(self, child_id, facts, source: str, need: str, me: str) -> None:
+        super().__init__(child_id, facts)
+        self.source, self.need, self.me = source, need, me
+        self.TITLE_TEXT = "The referral and the decision on it (WAR 4.4, TRA)"
+
+    def fields(self) -> Iterable[Widget]:
+        f = self.facts
+        yield self.row("on", "Referral date", self.text(_dmy(f.referral)))
+        yield self.row("source", "Referral source", self.choice(_census("referral_source"),
+                                                                self.source))
+        yield self.row("need", "Primary need", self.choice(_census("primary_need"), self.need))
+        yield self.row("route", "How it came", self.choice(
+            [(rules.ROUTE_LABELS[r], r) for r in rules.ROUTES],
+            f.referral_route or Select.NULL, blank=True))
+        yield self.row("early_help_plan", "Early help plan of", self.text(
+            _dmy(f.early_help_plan_on), "a step-up: the plan's date"))
+        decisions = [(rules.REFERRAL_DECISION_LABELS[d], d) for d in rules.REFERRAL_DECISIONS]
+        yield self.row("decision", "Decision", self.choice(
+            decisions, f.referral_decision or Select.NULL, blank=True))
+        yield self.row("decided_on", "Decided on", self.text(
+            _dmy(f.referral_decided_on or self.app.today)))
+        yield self.row("by", "Decided by", self.text(f.referral_decided_by or self.me,
+                                                     "who made the decision"))
+
+    def on_mount(self) -> None:
+        self.query_one("#route").focus()
+
+    def refresh_checks(self, fields: Iterable[str]) -> dict[str, str]:
+        # A route or a decision chosen asks at once for what goes with it.
+        fields = set(fields)
+        if "route" in fields:
+            fields.add("early_help_plan")
+        if "decision" in fields:
+            fields |= {"decided_on", "by"}
+        return super().refresh_checks(fields)
+
+    def _referral(self, problems: dict[str, str]) -> rules.Referral:
+        d = self.dates(problems, "on", "early_help_plan", "decided_on")
+        decision = self.value("decision")
+        return rules.Referral(
+            on=d["on"], source=self.value("source"), need=self.value("need"),
+            route=self.value("route") or "", early_help_plan_on=d["early_help_plan"],
+            decision=decision, decided_on=d["decided_on"] if decision else None,
+            decided_by=self.text_of("by") if decision else None)
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        r = self._referral(problems)
+        self.place(problems, rules.check_referral(r, self.facts, self.app.today))
+        return problems
+
+    def build(self):
+        r = self._referral({})
+        child_id, today, actor = self.child_id, self.app.today, self.app.actor
+        return lambda s: cs.record_referral(s, child_id, r, today=today, actor=actor) and True
+
+
+# ---------------------------------------------------------------- a dated step
+
+
+class DateStepFormScreen(_StepForm):
+    """One date: the assessment's start or completion, the initial home visit, support
+    started. `check(on, facts, today)` is the domain's rule; `save(session, on)` the step."""
+
+    def __init__(self, child_id, facts, title: str, label: str,
+                 check: Callable[[date | None], list[rules.Problem]],
+                 save: Callable[[object, date], object], info: str = "") -> None:
+        super().__init__(child_id, facts, info)
+        self.TITLE_TEXT, self.label, self.check, self.save = title, label, check, save
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", self.label, self.text(_dmy(self.app.today)))
+
+    def on_mount(self) -> None:
+        self.query_one("#on").focus()
+        self.refresh_checks(())
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        on_ = self.dates(problems, "on")["on"]
+        self.place(problems, [] if "on" in problems else self.check(on_))
+        return problems
+
+    def build(self):
+        on_, save = self.date_of("on"), self.save
+        return lambda s: save(s, on_) and True
+
+
+# ---------------------------------------------------------------- authorisation (TRA)
+
+
+class AuthoriseFormScreen(_StepForm):
+    """TRA: the line manager authorises the assessment, or the CIN plan. Only a team manager
+    or service manager is offered this form."""
+
+    def __init__(self, child_id, facts, what: str, managers: list[cs.Staff],
+                 me: cs.Staff) -> None:
+        super().__init__(child_id, facts)
+        self.what, self.managers, self.me = what, managers, me
+        self.TITLE_TEXT = ("The line manager authorises the assessment (TRA)" if what ==
+                           "assessment" else "The CIN plan starts, authorised by the line "
+                           "manager (TRA)")
+
+    def fields(self) -> Iterable[Widget]:
+        people = [(f"{p.name} ({role_label(p.role)})", p.username)
+                  for p in self.managers]
+        mine = any(p.username == self.me.username for p in self.managers)
+        yield self.row("by", "Line manager", self.choice(
+            people, self.me.username if mine else Select.NULL, blank=not mine))
+        label = "Authorised on" if self.what == "assessment" else "Plan starts on"
+        yield self.row("on", label, self.text(_dmy(self.app.today)))
+
+    def on_mount(self) -> None:
+        self.query_one("#on").focus()
+
+    def _manager(self) -> cs.Staff:
+        return next((p for p in self.managers if p.username == self.value("by")), self.me)
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        on_ = self.dates(problems, "on")["on"]
+        who, today = self._manager(), self.app.today
+        check = rules.check_authorisation if self.what == "assessment" else \
+            rules.check_plan_start
+        self.place(problems, [] if "on" in problems else
+                   check(on_, self.facts, who.role, who.name, today))
+        return problems
+
+    def build(self):
+        on_, by = self.date_of("on"), self._manager().username
+        child_id, today, actor = self.child_id, self.app.today, self.app.actor
+        step = cs.authorise_assessment if self.what == "assessment" else cs.start_plan
+        return lambda s: step(s, child_id, on_, today=today, by=by, actor=actor) and True
+
+
+# ---------------------------------------------------------------- the assessment record
+
+
+class RecordFormScreen(_StepForm):
+    """WIR 1.1, TRA: the assessment under its headings, each a long text box with the seeds'
+    prompt; the level of need (the policy's levels) and the outcome. What completing it
+    still needs is listed as the worker types."""
+
+    DEFAULT_CSS = """
+    RecordFormScreen #form { width: 110; }
+    RecordFormScreen TextArea { height: 6; width: 1fr; }
+    RecordFormScreen .prompt { color: $text-muted; height: auto; padding: 0 0 0 24; }
+    """
+
+    def __init__(self, child_id, facts, levels: tuple[str, ...],
+                 circumstances: dict[str, str]) -> None:
+        super().__init__(child_id, facts)
+        self.levels, self.circumstances = levels, circumstances
+        self.TITLE_TEXT = "The assessment record (WIR 1.1, TRA)"
+
+    def fields(self) -> Iterable[Widget]:
+        for h in rules.HEADINGS:
+            yield self.row(h.key, h.title, TextArea(self.facts.record.get(h.key, ""),
+                                                    compact=True))
+            yield Static(f"{h.prompt} [{h.source}]", classes="prompt")
+        f = self.facts
+        levels = list(dict.fromkeys([*self.levels, *([f.level] if f.level else [])]))
+        if levels:
+            yield self.row("level", "Level of need", self.choice(
+                [(lv, lv) for lv in levels], f.level or Select.NULL, blank=True))
+        else:
+            yield self.row("level", "Level of need", self.text(f.level, "in your words"))
+        outcomes = [(rules.OUTCOME_LABELS[o].capitalize(), o) for o in rules.OUTCOMES]
+        yield self.row("outcome", "Outcome", self.choice(outcomes, f.outcome or Select.NULL,
+                                                         blank=True))
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{rules.HEADINGS[0].key}").focus()
+        self.refresh_checks(())
+
+    def value(self, name: str):
+        widget = self.query_one(f"#{name}")
+        return widget.text if isinstance(widget, TextArea) else super().value(name)
+
+    @on(TextArea.Changed)
+    def _typed(self, event: TextArea.Changed) -> None:
+        self._changed(event)
+
+    def _texts(self) -> dict[str, str]:
+        return {h.key: self.value(h.key) for h in rules.HEADINGS}
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        self.place(problems, rules.check_record(self._texts(), self.facts))
+        level = self.value("level") or ""
+        problems.update({p.field: p.message for p in rules.check_level(level, self.facts,
+                                                                      self.levels)
+                         if p.field == "level"})
+        return problems
+
+    def after_check(self, problems: dict[str, str]) -> None:
+        if self.general:
+            return
+        would = replace(self.facts, record=self._texts(), level=self.value("level") or "",
+                        outcome=self.value("outcome") or "")
+        missing = rules.missing_for_completion(would, self.circumstances, self.levels)
+        self.query_one("#form-info", Static).update(
+            "Before completing: " + "; ".join(p.message for p in missing) if missing
+            else "Ready to complete (c on the Case steps).")
+
+    def build(self):
+        texts, level, outcome = self._texts(), self.value("level"), self.value("outcome")
+        child_id = self.child_id
+
+        def save(session):
+            cs.write_record(session, child_id, texts)
+            if level is not None:
+                cs.set_level(session, child_id, level)
+            if outcome:
+                cs.set_outcome(session, child_id, outcome)
+            return True
+
+        return save
+
+
+# ---------------------------------------------------------------- factors by words
+
+
+class FactorsFormScreen(_StepForm):
+    """The census assessment factors, picked by words: type to filter the list, space to
+    tick. The child's circumstances add theirs (young carer 7A, ...)."""
+
+    DEFAULT_CSS = """
+    FactorsFormScreen #factors { height: 16; width: 1fr; }
+    """
+
+    def __init__(self, child_id, facts, circumstances: dict[str, str]) -> None:
+        super().__init__(child_id, facts)
+        self.circumstances = circumstances
+        self.names = codes.short_names("assessment_factor")
+        self.chosen: list[str] = list(facts.factors)
+        self.TITLE_TEXT = "Assessment factors (census), by words"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("filter", "Find", self.text("", "type words: domestic violence child"))
+        yield self.row("factors", "Factors", SelectionList(*self._options(self.names)))
+
+    def _options(self, codes_: Iterable[str]) -> list[Selection]:
+        return [Selection(f"{self.names[c]} ({c})", c, c in self.chosen) for c in codes_]
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").focus()
+        self.refresh_checks(())
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        shown = rules.match_codes(event.value, self.names) if event.value.strip() \
+            else list(self.names)
+        box = self.query_one("#factors", SelectionList)
+        with self.prevent(SelectionList.SelectedChanged):
+            box.clear_options()
+            box.add_options(self._options(shown))
+
+    @on(Input.Submitted, "#filter")
+    def _to_list(self, event: Input.Submitted) -> None:
+        event.stop()  # not on to the next field: to the first factor shown
+        box = self.query_one("#factors", SelectionList)
+        box.focus()
+        if box.option_count:
+            box.highlighted = 0
+
+    @on(SelectionList.SelectionToggled, "#factors")
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        code = event.selection.value
+        if code in self.chosen:
+            self.chosen.remove(code)
+        else:
+            self.chosen.append(code)
+        self.refresh_checks(["factors"])
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        fed = rules.circumstance_factors(self.circumstances)
+        chosen = "; ".join(self.names[c] for c in self.chosen) or "none yet"
+        self.info = f"Chosen: {chosen}" + (f". From the circumstances: {', '.join(fed)}"
+                                           if fed else "")
+        self.place(problems, rules.check_factors(self.chosen, self.facts, self.circumstances,
+                                                 codes.codes("assessment_factor")))
+        return problems
+
+    def build(self):
+        chosen, child_id = list(self.chosen), self.child_id
+        return lambda s: cs.set_factors(s, child_id, chosen) is not None
+
+
+# ---------------------------------------------------------------- circumstances (WAR 2.2.2)
+
+
+class CircumstancesFormScreen(FormScreen):
+    """WAR 2.2.2: the child's circumstances as dated facts, each feeding its census factor;
+    the child's disabilities as census codes."""
+
+    def __init__(self, child_id: uuid.UUID, current: dict[str, str], disabilities: str) -> None:
+        super().__init__()
+        self.child_id, self.current, self.disabilities = child_id, current, disabilities
+        self.TITLE_TEXT = "The child's circumstances (WAR 2.2.2)"
+
+    def fields(self) -> Iterable[Widget]:
+        for c in rules.CIRCUMSTANCES:
+            options = [("No", rules.NOT_APPLICABLE)]
+            options += [((words or "Yes").capitalize() + (f" (census {code})" if code else ""),
+                         value) for value, (words, code) in c.values.items()]
+            yield self.row(c.key, c.label, self.choice(
+                options, self.current.get(c.key, rules.NOT_APPLICABLE)))
+        yield self.row("disability", "Disabilities", self.text(
+            self.disabilities, "census codes or words, commas between: MOB, autism"))
+        yield self.row("on", "From", self.text(_dmy(self.app.today)))
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{rules.CIRCUMSTANCES[0].key}").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        try:
+            on_ = self.date_of("on")
+        except ValueError as exc:
+            problems["on"] = str(exc)
+            return problems
+        for p in rules.check_date("on", on_, self.app.today, what="the date"):
+            problems[p.field] = p.message
+        for item in self.text_of("disability").replace(";", ",").split(","):
+            if item.strip():
+                try:
+                    rules.pick_code(item, codes.short_names("disability"), "disability",
+                                    "disability")
+                except rules.NoSuchCode as exc:
+                    problems["disability"] = exc.problem
+        return problems
+
+    def build(self):
+        changes = {c.key: self.value(c.key) for c in rules.CIRCUMSTANCES}
+        disabilities = self.text_of("disability").replace(",", ";")
+        child_id, today, on_, by = (self.child_id, self.app.today, self.date_of("on"),
+                                    self.app.actor)
+        return lambda s: cs.record_circumstances(
+            s, child_id, changes, on=on_, today=today, by=by,
+            disabilities=disabilities or "NONE") is not None
+
+
+# ---------------------------------------------------------------- direct payments (WAR 7.2)
+
+
+class DirectPaymentsFormScreen(FormScreen):
+    """WAR 7.2: direct payments for a disabled child, when they started; each review
+    (WAR 7.2.1: at least annually)."""
+
+    def __init__(self, child_id: uuid.UUID, started: date | None) -> None:
+        super().__init__()
+        self.child_id, self.started = child_id, started
+        self.TITLE_TEXT = ("Direct payments: a review (WAR 7.2.1)" if started
+                           else "Direct payments started (WAR 7.2)")
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", "Reviewed on" if self.started else "Started on",
+                       self.text(_dmy(self.app.today)))
+        if self.started:
+            yield self.row("notes", "What the review found", self.text())
+
+    def on_mount(self) -> None:
+        self.query_one("#on").focus()
+
+    def problems(self) -> dict[str, str]:
+        try:
+            on_ = self.date_of("on")
+        except ValueError as exc:
+            return {"on": str(exc)}
+        found = rules.check_date("on", on_, self.app.today,
+                                 [(self.started, "direct payments started")])
+        return {"on": found[0].message} if found else {}
+
+    def build(self):
+        child_id, today, on_, by = self.child_id, self.app.today, self.date_of("on"), \
+            self.app.actor
+        if self.started:
+            notes = self.text_of("notes")
+            return lambda s: cs.review_direct_payments(s, child_id, on_, today=today, by=by,
+                                                       notes=notes) and True
+        return lambda s: cs.start_direct_payments(s, child_id, on_, today) and True
+
+
+# ---------------------------------------------------------------- the screen
+
+
+class CaseStepsScreen(Screen):
+    """Where the case stands, step by step, and each next step by one key."""
+
+    DEFAULT_CSS = """
+    CaseStepsScreen #steps-body { padding: 0 1; }
+    CaseStepsScreen Static { height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "referral", "Referral"),
+        Binding("s", "start", "Start assessment"),
+        Binding("e", "record", "Assessment record"),
+        Binding("f", "factors", "Factors"),
+        Binding("c", "complete", "Complete"),
+        Binding("a", "authorise", "Authorise"),
+        Binding("p", "plan", "Start plan"),
+        Binding("h", "home_visit", "Home visit"),
+        Binding("t", "support", "Support started"),
+        Binding("i", "circumstances", "Circumstances"),
+        Binding("d", "direct_payments", "Direct payments"),
+    ]
+    KEYS = (("r", "referral", "referral and decision"), ("s", "start", "start the assessment"),
+            ("e", "record", "write the assessment"), ("f", "factors", "factors"),
+            ("c", "complete", "complete it"), ("a", "authorise", "authorise it"),
+            ("p", "plan", "start the CIN plan"), ("h", "home_visit", "initial home visit"),
+            ("t", "support", "support started"), ("i", "circumstances", "circumstances"),
+            ("d", "direct_payments", "direct payments"))
+
+    def __init__(self, child_id: uuid.UUID) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.state: cs.CaseSteps | None = None
+        self.me = cs.Staff("")
+        self.managers: list[cs.Staff] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="steps-body"):
+            yield Static("Loading…", id="steps-state")
+            yield Static("", id="steps-assessment")
+            yield Static("", id="steps-child")
+            yield Static("", id="steps-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        with self.app.store.read() as session:
+            self.state = cs.case_steps(session, self.child_id)
+            self.me = cs.me(session, self.app.actor)
+            self.managers = cs.managers(session)
+        self._show()
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------ what may be done now
+
+    def _allowed(self, action: str) -> bool:
+        s = self.state
+        if s is None:
+            return False
+        f = s.facts
+        open_ = f.closed is None
+        editable = open_ and f.assessment_started is not None and f.assessment_authorised is None
+        manager = rules.may_authorise(self.me.role)
+        return {
+            "referral": open_ and f.assessment_started is None,
+            "start": open_ and f.referral_decision in ("assessment", "strategy_discussion")
+            and f.assessment_submitted is None,
+            "record": editable, "factors": editable,
+            "complete": editable and f.assessment_submitted is None,
+            "authorise": manager and editable and f.assessment_submitted is not None,
+            "plan": manager and open_ and f.assessment_authorised is not None
+            and f.outcome == "cin_plan" and f.cin_plan_start is None,
+            "home_visit": open_ and f.support_started is None,
+            "support": open_ and f.initial_home_visit is not None
+            and f.assessment_authorised is not None and f.outcome == "cin_plan"
+            and f.support_started is None,
+            "circumstances": True, "direct_payments": True,
+        }.get(action, True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._allowed(action)
+
+    # ------------------------------------------------------------ drawing
+
+    def _show(self) -> None:
+        s = self.state
+        text = Text()
+        text.append(f"Case steps: {s.name} ({s.reference}) · {STATUS_LABELS.get(s.status, s.status)}\n",
+                    style="bold")
+        for st in s.steps:
+            text.append("  ✓ done  " if st.done else "  · to do ",
+                        style="green" if st.done else "dim")
+            text.append(st.title + (f" {_day(st.done_on)}" if st.done_on else ""))
+            extra = "; ".join(x for x in (st.who, st.detail) if x)
+            text.append(f" ({extra})\n" if extra else "\n")
+        if s.referral_timeliness:
+            text.append(f"Decision on the referral: {s.referral_timeliness}\n",
+                        style="bold red" if s.referral_timeliness.startswith("late")
+                        else "green")
+        text.append(f"Next: {s.next_step}\n", style="bold")
+        self.query_one("#steps-state", Static).update(text)
+        self._show_assessment()
+        child = Text()
+        words = "; ".join(rules.circumstance_words(k, v) for k, v in s.circumstances.items())
+        child.append("Circumstances (WAR 2.2.2): ", style="bold")
+        child.append(f"{words or 'none recorded'}; disabilities: {s.disabilities}\n")
+        if s.direct_payments_started:
+            reviews = ", ".join(_day(d) for d in s.direct_payment_reviews) or "none yet"
+            child.append(f"Direct payments since {_day(s.direct_payments_started)}; "
+                         f"reviews: {reviews}\n")
+        self.query_one("#steps-child", Static).update(child)
+        keys = [f"{k} {label}" for k, action, label in self.KEYS if self._allowed(action)]
+        note = Text("Keys: " + " · ".join(keys) + " · Esc back\n")
+        if not rules.may_authorise(self.me.role):
+            who = ", ".join(f"{p.name} ({role_label(p.role)})"
+                            for p in self.managers) or "no team or service manager is on " \
+                                                       "this store yet"
+            note.append("Authorising the assessment and the CIN plan is the line manager's "
+                        f"(TRA): {who}. They open cintui as themselves to authorise.",
+                        style="dark_orange")
+        self.query_one("#steps-keys", Static).update(note)
+
+    def _show_assessment(self) -> None:
+        s = self.state
+        f = s.facts
+        text = Text()
+        if f.assessment_started is None:
+            self.query_one("#steps-assessment", Static).update(text)
+            return
+        text.append("\nThe assessment record (WIR 1.1, TRA)\n", style="bold")
+        for h in rules.HEADINGS:
+            written = (f.record.get(h.key) or "").strip()
+            text.append("  ✓ " if written else "  ✗ ", style="green" if written else "red")
+            text.append(f"{h.title}: ")
+            text.append((written[:70] + ("…" if len(written) > 70 else "")) if written
+                        else "not written", style="" if written else "dim")
+            text.append("\n")
+        factors = "; ".join(f"{n} ({c})" for c, n in s.factor_names) or "none chosen"
+        text.append(f"Factors: {factors}; to the census: {', '.join(s.census_factors) or '—'}\n")
+        text.append(f"Level of need: {f.level or '—'} · Outcome: "
+                    f"{rules.OUTCOME_LABELS.get(f.outcome, '—')}\n")
+        if f.assessment_submitted is None:
+            for p in s.missing:
+                text.append(f"  Before completing: {p.message}\n", style="dark_orange")
+        self.query_one("#steps-assessment", Static).update(text)
+
+    # ------------------------------------------------------------ the steps
+
+    def _saved(self, result: object) -> None:
+        if result:
+            self.load()
+
+    def _open(self, form: FormScreen) -> None:
+        self.app.push_screen(form, self._saved)
+
+    def _dated(self, title: str, label: str, check, save, info: str = "") -> None:
+        today, f, child_id = self.app.today, self.state.facts, self.child_id
+        self._open(DateStepFormScreen(
+            child_id, f, title, label, lambda on_: check(on_, f, today),
+            lambda session, on_: save(session, child_id, on_, today), info))
+
+    def action_referral(self) -> None:
+        s = self.state
+        self._open(ReferralFormScreen(self.child_id, s.facts, s.source, s.need,
+                                      self.me.name or self.app.actor))
+
+    def action_start(self) -> None:
+        self._dated("The assessment started", "Started on", rules.check_assessment_start,
+                    cs.start_assessment, "The assessment clock runs from the referral until "
+                    "the line manager authorises it.")
+
+    def action_record(self) -> None:
+        s = self.state
+        self._open(RecordFormScreen(self.child_id, s.facts, s.levels, dict(s.circumstances)))
+
+    def action_factors(self) -> None:
+        s = self.state
+        self._open(FactorsFormScreen(self.child_id, s.facts, dict(s.circumstances)))
+
+    def action_complete(self) -> None:
+        s = self.state
+        levels, current = s.levels, dict(s.circumstances)
+        self._dated("Complete the assessment: it goes to the line manager (TRA)",
+                    "Completed on",
+                    lambda on_, f, today: rules.check_completion(on_, f, current, levels,
+                                                                 today),
+                    cs.complete_assessment)
+
+    def action_authorise(self) -> None:
+        self._open(AuthoriseFormScreen(self.child_id, self.state.facts, "assessment",
+                                       self.managers, self.me))
+
+    def action_plan(self) -> None:
+        self._open(AuthoriseFormScreen(self.child_id, self.state.facts, "plan",
+                                       self.managers, self.me))
+
+    def action_home_visit(self) -> None:
+        self._dated("The initial home visit (WAR 4.4.2)", "Visited on",
+                    rules.check_home_visit, cs.record_home_visit,
+                    "Support starts within 20 working days of it (WAR 4.4.2).")
+
+    def action_support(self) -> None:
+        self._dated("CIN support started (WAR 4.4.2)", "Started on",
+                    rules.check_support_start, cs.start_support)
+
+    def action_circumstances(self) -> None:
+        s = self.state
+        self._open(CircumstancesFormScreen(self.child_id, dict(s.circumstances),
+                                           s.disabilities))
+
+    def action_direct_payments(self) -> None:
+        s = self.state
+        if all(c == "NONE" for c in codes.split_multi(s.disabilities)):
+            self.notify("Direct payments here are for a disabled child (WAR 7.2): record the "
+                        "child's disability first (i)", severity="warning")
+            return
+        self._open(DirectPaymentsFormScreen(self.child_id, s.direct_payments_started))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+__all__ = ["AuthoriseFormScreen", "CaseStepsScreen", "CircumstancesFormScreen",
+           "DateStepFormScreen", "DirectPaymentsFormScreen", "FactorsFormScreen",
+           "RecordFormScreen", "ReferralFormScreen"]

@@ -1,0 +1,235 @@
+"""`cintui referral record`, `cintui assessment start|record|factors|outcome|complete|
+authorise|show`, `cintui plan start`, `cintui support home-visit|start`, `cintui child
+steps|circumstances|direct-payments|consent`, `cintui person add|list`, `cintui visit
+record`, `cintui meeting hold`. Every refusal is one line on stderr, exit 2, and writes
+nothing (the store file is byte for byte the same)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli.test_case_journey import ASSESSMENT, add_team
+from tests.cli.test_cli import one_line_error, sha
+
+DAY = "2026-11-23"
+
+
+@pytest.fixture
+def db(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("CINTUI_USER", "amira")
+    path = tmp_path / "team.db"
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    add_team(cli, path)
+    assert cli("child", "add", "--db", path, "--first-name", "Leo", "--last-name", "Ward",
+               "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--sex", "M",
+               "--worker", "amira").code == 0
+    return path
+
+
+def run(cli, db, *args, day=DAY):
+    return cli(*args, "--db", db, "--today", day)
+
+
+def ok(cli, db, *args, day=DAY) -> dict:
+    result = run(cli, db, *args, "--json", day=day)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def refused(cli, db, *args, says: tuple[str, ...] = (), day=DAY) -> None:
+    before = sha(db)
+    one_line_error(run(cli, db, *args, day=day), *says)
+    assert sha(db) == before, "a refused command wrote to the store"
+
+
+def to_completed(cli, db, tmp_path) -> None:
+    ok(cli, db, "referral", "record", "CIN000001", "--source", "GP", "--route", "marat",
+       "--decision", "assessment", "--decided-on", "2026-09-01", "--by", "tom")
+    ok(cli, db, "assessment", "start", "CIN000001", "--on", "2026-09-02")
+    record = tmp_path / "a.md"
+    record.write_text(ASSESSMENT, encoding="utf-8")
+    ok(cli, db, "assessment", "record", "CIN000001", "--file", record)
+    ok(cli, db, "assessment", "factors", "CIN000001", "--factor", "neglect")
+    ok(cli, db, "assessment", "outcome", "CIN000001", "cin-plan")
+    ok(cli, db, "assessment", "complete", "CIN000001", "--on", "2026-10-12")
+
+
+@pytest.mark.parametrize("args, says", [
+    ((), ("give what to record",)),
+    (("--on", "2026-11-24"), ("in the future",)),
+    (("--on", "1/9/2026"), ("--on", "not a date")),
+    (("--source", "the moon"), ("no referral source matches 'the moon'",)),
+    (("--source", "school"), ("matches 2 referral sources", "add a word")),
+    (("--need", "N12"), ("no primary need matches",)),
+    (("--route", "carrier pigeon"), ("not a route",)),
+    (("--route", "early-help-step-up"), ("date of the early help plan",)),
+    (("--decision", "assessment"), ("say who made the decision",)),
+    (("--decision", "assessment", "--by", "tom", "--decided-on", "2026-08-31"),
+     ("before the referral",)),
+])
+def test_referral_refusals(cli, db, args, says):
+    refused(cli, db, "referral", "record", "CIN000001", *args, says=says)
+
+
+def test_a_step_up_from_early_help_with_its_plan_date(cli, db):
+    out = ok(cli, db, "referral", "record", "CIN000001", "--route", "early-help-step-up",
+             "--early-help-plan", "2026-06-10", "--source", "early help", "--decision",
+             "assessment", "--by", "Duty Manager (not on the store)", "--decided-on",
+             "2026-09-03")
+    r = out["referral"]
+    assert (r["route"], r["early_help_plan_on"], r["source"]) == (
+        "early_help_step_up", "2026-06-10", "LA SERVICES – early help")
+    assert r["decided_by"] == "Duty Manager (not on the store)"
+    assert r["timeliness"] == "late: due by 2 Sep 2026, 1 working day, Working Together 2023"
+
+
+def test_steps_out_of_order_are_refused(cli, db):
+    refused(cli, db, "assessment", "start", "CIN000001", says=("record it first",))
+    refused(cli, db, "assessment", "record", "CIN000001", "--analysis", "x",
+            says=("has not started",))
+    refused(cli, db, "assessment", "complete", "CIN000001", says=("has not started",))
+    refused(cli, db, "plan", "start", "CIN000001", "--authorised-by", "tom",
+            says=("a CIN plan follows an assessment authorised",))
+    refused(cli, db, "support", "start", "CIN000001",
+            says=("record the initial home visit first (WAR 4.4.2)",))
+
+
+def test_assessment_refusals(cli, db, tmp_path):
+    ok(cli, db, "referral", "record", "CIN000001", "--decision", "assessment", "--by", "tom",
+       "--decided-on", "2026-09-01")
+    ok(cli, db, "assessment", "start", "CIN000001", "--on", "2026-09-02")
+    bad = tmp_path / "bad.md"
+    bad.write_text("## Housing\nDamp\n", encoding="utf-8")
+    refused(cli, db, "assessment", "record", "CIN000001", says=("give --file or a heading",))
+    refused(cli, db, "assessment", "record", "CIN000001", "--file", bad,
+            says=("no heading of the assessment record matches 'Housing'",))
+    refused(cli, db, "assessment", "factors", "CIN000001", "--factor", "sexual abuse",
+            says=("matches 2 assessment factors",))
+    refused(cli, db, "assessment", "factors", "CIN000001", "--factor", "domestc violence",
+            says=("did you mean: domestic violence",))
+    refused(cli, db, "assessment", "factors", "CIN000001", "--none", "--factor", "neglect",
+            says=("cannot go with --factor",))
+    refused(cli, db, "assessment", "factors", "CIN000001", says=("give --factor",))
+    refused(cli, db, "assessment", "outcome", "CIN000001", "maybe", says=("not an outcome",))
+    refused(cli, db, "assessment", "complete", "CIN000001",
+            says=("still empty: The child's developmental needs",))
+
+
+def test_authorisation_needs_the_line_manager(cli, db, tmp_path):
+    to_completed(cli, db, tmp_path)
+    # TRA: the line manager authorises; the worker using cintui (CINTUI_USER) is not one.
+    refused(cli, db, "assessment", "authorise", "CIN000001",
+            says=("TRA: authorising the assessment needs a team manager or service "
+                  "manager; Amira Khan is a social worker",))
+    refused(cli, db, "assessment", "authorise", "CIN000001", "--by", "Nobody",
+            says=("Nobody is not a worker on this store",))
+    refused(cli, db, "assessment", "authorise", "CIN000001", "--by", "tom", "--on",
+            "2026-10-11", says=("before its completion",))
+    out = ok(cli, db, "assessment", "authorise", "CIN000001", "--by", "tom", "--on",
+             "2026-10-13")
+    assert (out["assessment"]["authorised"], out["assessment"]["authorised_by"]) == (
+        "2026-10-13", "Tom Hale")
+    refused(cli, db, "assessment", "record", "CIN000001", "--analysis", "more",
+            says=("it is final",))
+    refused(cli, db, "plan", "start", "CIN000001", "--on", "2026-10-14",
+            says=("TRA: authorising the CIN plan needs a team manager",))
+    out = ok(cli, db, "plan", "start", "CIN000001", "--on", "2026-10-14", "--authorised-by",
+             "tom")
+    assert (out["status"], out["cin_plan"]) == ("cin_plan", {"start": "2026-10-14",
+                                                             "authorised_by": "Tom Hale"})
+
+
+def test_show_the_steps_and_the_assessment(cli, db, tmp_path):
+    to_completed(cli, db, tmp_path)
+    text = run(cli, db, "child", "steps", "CIN000001")
+    assert text.code == 0
+    assert "✓ Assessment completed (sent for authorisation) 2026-10-12" in text.out
+    assert "Next: The line manager authorises the assessment (TRA)." in text.out
+    shown = run(cli, db, "assessment", "show", "CIN000001")
+    assert "## Analysis [WIR 1.1; TRA]" in shown.out
+    assert "Factors: neglect (16A)" in shown.out
+
+
+def test_circumstances_and_their_refusals(cli, db):
+    out = ok(cli, db, "child", "circumstances", "CIN000001", "--young-carer", "yes",
+             "--private-fostering", "family-arrangement", "--disability", "mobility, AUT",
+             "--on", "2026-10-01")
+    assert out == {"reference": "CIN000001", "disabilities": "MOB AUT",
+                   "circumstances": {"young_carer": "yes",
+                                     "private_fostering": "family_arrangement"},
+                   "census_factors": ["7A", "8E"]}
+    shown = run(cli, db, "child", "circumstances", "CIN000001")
+    assert "Young carer; Privately fostered: UK child, alternative family arrangement" \
+        in shown.out
+    refused(cli, db, "child", "circumstances", "CIN000001", "--asylum", "yes",
+            says=("answer unaccompanied, accompanied, no",))
+    refused(cli, db, "child", "circumstances", "CIN000001", "--disability", "wings",
+            says=("no disability matches 'wings'",))
+    refused(cli, db, "child", "circumstances", "CIN000001", "--sen", "ehcp", "--on",
+            "2026-12-01", says=("in the future",))
+
+
+def test_direct_payments(cli, db):
+    refused(cli, db, "child", "direct-payments", "CIN000001", says=("give --started",))
+    refused(cli, db, "child", "direct-payments", "CIN000001", "--started", "2026-01-05",
+            says=("for a disabled child (WAR 7.2)",))
+    ok(cli, db, "child", "circumstances", "CIN000001", "--disability", "MOB")
+    out = ok(cli, db, "child", "direct-payments", "CIN000001", "--started", "2026-01-05")
+    assert out["next_review_due"] == "2027-01-05"  # WAR 7.2.1: annually
+    refused(cli, db, "child", "direct-payments", "CIN000001", "--reviewed", "2025-12-01",
+            says=("before direct payments started",))
+    out = ok(cli, db, "child", "direct-payments", "CIN000001", "--reviewed", "2026-11-02")
+    assert (out["last_review"], out["next_review_due"]) == ("2026-11-02", "2027-11-02")
+
+
+def test_people_consent_visits_and_meetings(cli, db):
+    refused(cli, db, "person", "add", "CIN000001", "--name", "Layla Ward", "--email", "nope",
+            says=("email",))
+    ok(cli, db, "person", "add", "CIN000001", "--name", "Layla Ward", "--relationship",
+       "Mother", "--pr")
+    assert [p["name"] for p in ok(cli, db, "person", "list", "CIN000001")] == ["Layla Ward"]
+    refused(cli, db, "child", "consent", "CIN000001", "--decision", "given", "--person",
+            "Zed", says=("not one of the child's People",))
+    refused(cli, db, "child", "consent", "CIN000001", "--decision", "given", "--on",
+            "2026-11-24", says=("future",))
+    out = ok(cli, db, "child", "consent", "CIN000001", "--decision", "given", "--person",
+             "layla")
+    assert (out["who"], out["scope"]) == ("Layla Ward (Mother)", "service")
+    refused(cli, db, "visit", "record", "CIN000001", "--at", "2026-11-30 10:00", "--purpose",
+            "p", "--analysis", "a", says=("in the future",))
+    refused(cli, db, "visit", "record", "CIN000001", "--at", "2026-11-20 10:00", "--purpose",
+            "p", "--analysis", "a", "--not-seen", says=("not seen: say why",))
+    ok(cli, db, "visit", "record", "CIN000001", "--at", "2026-11-20 10:00", "--purpose",
+       "Home visit", "--analysis", "Seen alone, bedroom seen.")
+    booked = ok(cli, db, "meeting", "schedule", "CIN000001", "--kind", "initial", "--at",
+                "2026-11-25 16:00", "--venue", "Home", "--chair", "Tom Hale")
+    refused(cli, db, "meeting", "hold", booked["id"], "--still-in-need", "yes",
+            "--recommendation", "continue", "--next-review", "2027-02-01", "--present",
+            "Layla Ward", says=("minute it on the day",))
+    refused(cli, db, "meeting", "hold", "not-an-id", "--still-in-need", "yes",
+            "--recommendation", "continue", says=("not a meeting id",))
+    refused(cli, db, "meeting", "hold", booked["id"], "--still-in-need", "yes",
+            "--recommendation", "continue", day="2026-11-25", says=("tick who is present",))
+    refused(cli, db, "meeting", "hold", booked["id"], "--still-in-need", "yes",
+            "--recommendation", "continue", "--present", "Layla Ward", day="2026-11-25",
+            says=("set the next review",))
+    out = ok(cli, db, "meeting", "hold", booked["id"], "--still-in-need", "yes",
+             "--recommendation", "continue", "--next-review", "2027-02-01", "--present",
+             "Layla Ward", "--present", "Leo", day="2026-11-25")
+    assert out["held_on"] == "2026-11-25"
+    held = ok(cli, db, "meeting", "list", "CIN000001", day="2026-11-25")
+    assert [(m["status"], m["next_review"]) for m in held] == [("held", "2027-02-01")]
+
+
+def test_the_new_commands_are_in_the_help(cli):
+    top = cli("--help").out
+    for group in ("referral", "assessment", "support", "person"):
+        assert group in top
+    assert "start" in cli("plan", "--help").out
+    child = cli("child", "--help").out
+    for command in ("steps", "circumstances", "direct-payments", "consent"):
+        assert command in child
+    for command in ("start", "record", "factors", "outcome", "complete", "authorise", "show"):
+        assert command in cli("assessment", "--help").out

@@ -1,0 +1,303 @@
+"""The case's steps (cintui.domain.steps): their order, dates in order and not in the
+future, who may authorise, the status that follows the facts, the assessment record's
+headings, circumstances feeding census factors, and census codes by words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from cintui.domain import steps as s
+from cintui.reference import codes
+
+TODAY = date(2026, 11, 23)
+REFERRAL = date(2026, 9, 1)
+FULL_RECORD = {h.key: f"{h.title}: written" for h in s.HEADINGS}
+FACTORS = codes.short_names("assessment_factor")
+
+REFERRED = s.StepFacts(referral=REFERRAL, birth=date(2017, 5, 2))
+DECIDED = replace(REFERRED, referral_decision="assessment", referral_decided_on=REFERRAL,
+                  referral_decided_by="Tom Hale", referral_route="mash")
+STARTED = replace(DECIDED, assessment_started=date(2026, 9, 2))
+WRITTEN = replace(STARTED, record=FULL_RECORD, factors=("16A",), outcome="cin_plan")
+COMPLETED = replace(WRITTEN, assessment_submitted=date(2026, 10, 12))
+AUTHORISED = replace(COMPLETED, assessment_authorised=date(2026, 10, 13),
+                     assessment_authorised_by="Tom Hale")
+PLANNED = replace(AUTHORISED, cin_plan_start=date(2026, 10, 14), cin_plan_authorised_by="Tom")
+
+
+def fields(problems) -> list[str]:
+    return [p.field for p in problems]
+
+
+def words(problems) -> str:
+    return " | ".join(p.message for p in problems)
+
+
+# ---------------------------------------------------------------- status
+
+
+@pytest.mark.parametrize("facts, status", [
+    (REFERRED, "referral"), (DECIDED, "referral"), (STARTED, "assessment"),
+    (AUTHORISED, "assessment"), (PLANNED, "cin_plan"),
+    (replace(PLANNED, closed=date(2027, 1, 21)), "closed"),
+])
+def test_the_status_follows_the_steps(facts, status):
+    assert s.status_of(facts) == status
+
+
+def test_next_step_in_words_at_each_stage():
+    assert s.next_step(REFERRED).startswith("Record the decision on the referral")
+    assert s.next_step(DECIDED) == "Start the assessment."
+    assert s.next_step(STARTED).startswith("Write the assessment under its headings")
+    assert s.next_step(COMPLETED) == "The line manager authorises the assessment (TRA)."
+    assert s.next_step(AUTHORISED).startswith("Start the CIN plan")
+    assert "WAR 4.4.2" in s.next_step(PLANNED)
+    assert s.next_step(replace(AUTHORISED, outcome="escalate")).startswith("Escalated")
+
+
+def test_steps_list_each_step_done_or_not():
+    done = {st.key: st.done for st in s.steps(PLANNED)}
+    assert done == {"referral": True, "decision": True, "assessment_start": True,
+                    "assessment_record": True, "assessment_complete": True,
+                    "assessment_authorise": True, "plan_start": True, "home_visit": False,
+                    "support_start": False}
+    record = next(st for st in s.steps(STARTED) if st.key == "assessment_record")
+    assert (record.done, record.detail) == (False, "0 of 7 headings")
+
+
+# ---------------------------------------------------------------- referral
+
+
+def test_a_referral_decided_in_time_passes():
+    r = s.Referral(route="mash", decision="assessment", decided_on=REFERRAL, decided_by="Tom")
+    assert s.check_referral(r, REFERRED, TODAY) == []
+
+
+@pytest.mark.parametrize("referral, field, says", [
+    (s.Referral(on=date(2026, 11, 24)), "on", "in the future"),
+    # Census 8606: no more than 40 weeks before the birth.
+    (s.Referral(on=date(2016, 7, 1)), "on", "40 weeks before the birth"),
+    (s.Referral(route="post"), "route", "not a route"),
+    # WAR 4.4: a step-up from early help names the early help plan.
+    (s.Referral(route="early_help_step_up"), "early_help_plan", "date of the early help plan"),
+    (s.Referral(route="early_help_step_up", early_help_plan_on=date(2026, 9, 2)),
+     "early_help_plan", "after the referral"),
+    (s.Referral(route="mash", early_help_plan_on=date(2026, 8, 1)), "early_help_plan",
+     "goes with a step-up"),
+    (s.Referral(decision="maybe", decided_by="Tom"), "decision", "not a decision"),
+    (s.Referral(decision="assessment", decided_on=date(2026, 8, 31), decided_by="Tom"),
+     "decided_on", "before the referral"),
+    (s.Referral(decision="assessment", decided_by=""), "by", "who made the decision"),
+    (s.Referral(decided_by="Tom"), "decision", "say what was decided"),
+])
+def test_bad_referrals_are_refused(referral, field, says):
+    problems = s.check_referral(referral, REFERRED, TODAY)
+    assert field in fields(problems) and says in words(problems)
+
+
+def test_the_referral_is_fixed_once_the_assessment_starts_or_the_episode_closes():
+    assert "can no longer be changed" in words(s.check_referral(s.Referral(), STARTED, TODAY))
+    closed = replace(DECIDED, closed=REFERRAL)
+    assert "rerefer" in words(s.check_referral(s.Referral(), closed, TODAY))
+
+
+def test_decision_timeliness_against_the_policy():
+    # Working Together 2023: a decision within 1 working day of the referral.
+    rule = "1 working day, Working Together 2023"
+    assert s.decision_timeliness(REFERRAL, date(2026, 9, 2), date(2026, 9, 2), rule) == \
+        f"in time: {rule}"
+    assert s.decision_timeliness(REFERRAL, date(2026, 9, 4), date(2026, 9, 2), rule) == \
+        f"late: due by 2 Sep 2026, {rule}"
+
+
+# ---------------------------------------------------------------- assessment
+
+
+def test_an_assessment_follows_a_decision_to_assess():
+    assert "record it first" in words(s.check_assessment_start(REFERRAL, REFERRED, TODAY))
+    nfa = replace(REFERRED, referral_decision="nfa", referral_decided_on=REFERRAL)
+    assert "no further action" in words(s.check_assessment_start(REFERRAL, nfa, TODAY))
+    assert s.check_assessment_start(date(2026, 9, 2), DECIDED, TODAY) == []
+
+
+@pytest.mark.parametrize("on, says", [
+    (date(2026, 8, 31), "before the referral"),  # census 1103
+    (date(2026, 11, 24), "in the future"),
+    (None, "give the date the assessment started"),
+])
+def test_assessment_start_dates(on, says):
+    assert says in words(s.check_assessment_start(on, DECIDED, TODAY))
+
+
+def test_the_record_is_written_until_it_is_authorised():
+    assert s.check_record({"analysis": "x"}, STARTED) == []
+    assert "not a heading" in words(s.check_record({"feelings": "x"}, STARTED))
+    assert "has not started" in words(s.check_record({"analysis": "x"}, DECIDED))
+    assert "it is final" in words(s.check_record({"analysis": "x"}, AUTHORISED))
+
+
+def test_completion_needs_every_heading_factors_level_and_outcome():
+    """WIR 1.1 and TRA: the assessment covers every heading, including the analysis of what
+    happens if the needs are not met; the level of vulnerability; the outcome."""
+    missing = s.missing_for_completion(STARTED, {}, ("Level 3", "Level 4"))
+    assert fields(missing) == ["record", "factors", "level", "outcome"]
+    assert "The child's developmental needs" in missing[0].message
+    assert s.missing_for_completion(replace(WRITTEN, level="Level 4"), {},
+                                    ("Level 3", "Level 4")) == []
+    # A policy without levels does not ask for one.
+    assert s.missing_for_completion(WRITTEN, {}, ()) == []
+    # Census 8873: "no factors identified" goes only with no further action.
+    none = replace(WRITTEN, factors=("21",))
+    assert "census 8873" in words(s.missing_for_completion(none, {}, ()))
+    assert s.missing_for_completion(replace(none, outcome="nfa"), {}, ()) == []
+
+
+def test_completion_date_and_order():
+    assert s.check_completion(date(2026, 10, 12), WRITTEN, {}, (), TODAY) == []
+    assert "before the assessment's start" in words(
+        s.check_completion(date(2026, 9, 1), WRITTEN, {}, (), TODAY))
+    assert "waits for authorisation" in words(
+        s.check_completion(date(2026, 10, 12), COMPLETED, {}, (), TODAY))
+
+
+def test_factors_are_census_codes_and_21_stands_alone():
+    labels = codes.codes("assessment_factor")
+    assert s.check_factors(["3A", "16A"], STARTED, {}, labels) == []
+    assert "census 8869" in words(s.check_factors(["21", "3A"], STARTED, {}, labels))
+    assert "not a census assessment factor" in words(s.check_factors(["99Z"], STARTED, {},
+                                                                     labels))
+    # A young carer (WAR 2.2.2) has factor 7A, so "no factors" cannot be chosen.
+    assert "feed 7A" in words(s.check_factors(["21"], STARTED, {"young_carer": "yes"}, labels))
+
+
+def test_only_a_manager_authorises_after_completion():
+    """TRA: the assessment is sent to the line manager for authorisation."""
+    assert s.check_authorisation(date(2026, 10, 13), COMPLETED, "team_manager", "Tom",
+                                 TODAY) == []
+    assert s.check_authorisation(date(2026, 10, 13), COMPLETED, "service_manager", "Sue",
+                                 TODAY) == []
+    refused = words(s.check_authorisation(date(2026, 10, 13), COMPLETED, "social_worker",
+                                          "Amira Khan", TODAY))
+    assert "TRA: authorising the assessment needs a team manager or service manager; Amira Khan is a social worker" in refused
+    assert "not a worker on this store" in words(
+        s.check_authorisation(date(2026, 10, 13), COMPLETED, "", "Someone", TODAY))
+    assert "not completed yet" in words(
+        s.check_authorisation(date(2026, 10, 13), WRITTEN, "team_manager", "Tom", TODAY))
+    assert "before its completion" in words(
+        s.check_authorisation(date(2026, 10, 11), COMPLETED, "team_manager", "Tom", TODAY))
+
+
+# ---------------------------------------------------------------- plan and support
+
+
+def test_the_plan_follows_an_authorised_assessment_with_outcome_cin_plan():
+    on = date(2026, 10, 14)
+    assert s.check_plan_start(on, AUTHORISED, "team_manager", "Tom", TODAY) == []
+    assert "none yet" in words(s.check_plan_start(on, COMPLETED, "team_manager", "Tom", TODAY))
+    nfa = replace(AUTHORISED, outcome="nfa")
+    assert "not a CIN plan" in words(s.check_plan_start(on, nfa, "team_manager", "Tom", TODAY))
+    assert "TRA: authorising the CIN plan needs a team manager" in words(
+        s.check_plan_start(on, AUTHORISED, "senior_practitioner", "Sam", TODAY))
+    assert "before the assessment's authorisation" in words(
+        s.check_plan_start(date(2026, 10, 12), AUTHORISED, "team_manager", "Tom", TODAY))
+    assert "started on" in words(s.check_plan_start(on, PLANNED, "team_manager", "Tom", TODAY))
+
+
+def test_support_follows_the_home_visit_and_the_assessment():
+    """WAR 4.4.2: support initiated after the assessment, within 20 working days from the
+    initial home visit."""
+    assert s.check_home_visit(date(2026, 9, 3), STARTED, TODAY) == []
+    assert "before the referral" in words(s.check_home_visit(date(2026, 8, 3), STARTED, TODAY))
+    assert "initial home visit first" in words(
+        s.check_support_start(date(2026, 10, 15), AUTHORISED, TODAY))
+    visited = replace(AUTHORISED, initial_home_visit=date(2026, 9, 3))
+    assert s.check_support_start(date(2026, 10, 15), visited, TODAY) == []
+    assert "authorised assessment" in words(
+        s.check_support_start(date(2026, 10, 15), replace(visited, outcome="nfa"), TODAY))
+    assert "before the assessment's authorisation" in words(
+        s.check_support_start(date(2026, 10, 1), visited, TODAY))
+
+
+# ---------------------------------------------------------------- circumstances
+
+
+def test_circumstances_feed_their_census_factors():
+    """WAR 2.2.2 → DfE factors: young carer 7A, privately fostered 8B-8F, unaccompanied
+    asylum-seeking child 9A; those without a factor of their own go in 20 "other"."""
+    assert s.circumstance_factors({"young_carer": "yes"}) == ("7A",)
+    assert s.circumstance_factors({"private_fostering": "education"}) == ("8D",)
+    assert s.circumstance_factors({"asylum": "unaccompanied", "parent_in_prison": "yes",
+                                   "no_recourse": "yes"}) == ("9A", "20")
+    assert s.circumstance_factors({"sen": "ehcp", "young_carer": "no"}) == ()
+    assert s.census_factors(["16A"], {"young_carer": "yes"}) == ("16A", "7A")
+    assert s.census_factors(["21"], {}) == ("21",)
+    assert s.census_factors(["21"], {"asylum": "unaccompanied"}) == ("9A",)
+
+
+def test_circumstance_words():
+    assert s.circumstance_words("young_carer", "yes") == "Young carer"
+    assert s.circumstance_words("private_fostering", "overseas_stay") == \
+        "Privately fostered: from overseas, intends to stay"
+    assert s.circumstance_words("sen", "no") == "Special educational needs: no longer"
+
+
+# ---------------------------------------------------------------- direct payments
+
+
+def test_direct_payments_are_for_a_disabled_child_and_reviewed_after_they_start():
+    """WAR 7.2: direct payments for a disabled child, reviewed at least annually."""
+    start = date(2026, 1, 5)
+    assert "disabled child" in words(s.check_direct_payments_start(start, False, None, None,
+                                                                   TODAY))
+    assert s.check_direct_payments_start(start, True, date(2017, 5, 2), None, TODAY) == []
+    assert "already" in words(s.check_direct_payments_start(start, True, None, start, TODAY))
+    assert "give --started first" in words(s.check_direct_payment_review(TODAY, None, None,
+                                                                         TODAY))
+    assert "before the last review" in words(
+        s.check_direct_payment_review(date(2026, 6, 1), start, date(2026, 7, 1), TODAY))
+    assert s.check_direct_payment_review(date(2026, 11, 2), start, date(2026, 7, 1),
+                                         TODAY) == []
+
+
+# ---------------------------------------------------------------- by words
+
+
+@pytest.mark.parametrize("query, code", [
+    ("domestic violence: child", "3A"), ("Domestic violence child", "3A"),
+    ("mental health parent", "4B"), ("young carer", "7A"), ("neglect", "16A"),
+    ("other", "20"), ("3b", "3B"), ("no factors", "21"), ("unaccompanied", "9A"),
+])
+def test_factors_are_picked_by_words(query, code):
+    assert s.pick_code(query, FACTORS, "assessment factor", "factor") == code
+
+
+def test_words_that_match_several_or_none_say_which():
+    with pytest.raises(s.NoSuchCode, match="matches 2 assessment factors: sexual abuse: child "
+                       "on child; sexual abuse: adult on child; add a word"):
+        s.pick_code("sexual abuse", FACTORS, "assessment factor", "factor")
+    with pytest.raises(s.NoSuchCode, match="did you mean: domestic violence: child"):
+        s.pick_code("domestc violence child", FACTORS, "assessment factor", "factor")
+    with pytest.raises(s.NoSuchCode, match="no assessment factor matches"):
+        s.pick_code("zzz", FACTORS, "assessment factor", "factor")
+
+
+def test_referral_sources_by_words():
+    sources = codes.codes("referral_source")
+    assert s.pick_code("police", sources, "referral source", "source") == "6"
+    assert s.pick_code("health visitor", sources, "referral source", "source") == "3B"
+    assert s.pick_code("early help", sources, "referral source", "source") == "5D"
+
+
+def test_the_record_from_markdown_by_heading_words():
+    text = ("## The child's developmental needs\nHealthy.\n\n## parenting\nWarm.\n"
+            "# analysis\nIf not met: decline.\n")
+    assert s.record_from_text(text) == {"developmental_needs": "Healthy.",
+                                        "parenting_capacity": "Warm.",
+                                        "analysis": "If not met: decline."}
+    with pytest.raises(s.NoSuchCode, match="start with a heading"):
+        s.record_from_text("Some text\n## Analysis\nx")
+    with pytest.raises(s.NoSuchCode, match="heading of the assessment record"):
+        s.record_from_text("## Housing\nx")

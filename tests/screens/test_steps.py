@@ -1,0 +1,192 @@
+"""The Case steps screen (`K` on the child's record), walked by keys from an empty store:
+the referral and its decision, the assessment started, written under its headings, factors
+picked by words, completed; the authorisation offered only to a manager (and who can, said
+to a worker); the plan started with the manager's authorisation; the initial home visit and
+support started; the circumstances. Each step shows on the Summary and the chronology.
+
+Synthetic people only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import SelectionList, TextArea
+
+from cintui.casework import cases
+from cintui.casework import steps as cs
+from cintui.store import models as m
+from cintui.store.engine import create_store
+from tests.casework.test_steps import TEXTS
+from tests.conftest import TODAY
+from tests.screens.test_child import SIZE, ChildHost, cells, fill, text_of
+from tests.screens.test_shell import settle, type_text
+
+
+@pytest.fixture
+def empty_store(tmp_path):
+    path = tmp_path / "team.db"
+    store = create_store(path, None, encrypt=False)
+    with store.session("setup") as session:
+        cases.set_store_policy(session, "england")
+        session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
+        session.add(m.Worker(username="tom", name="Tom Hale", role="team_manager"))
+    with store.session("amira") as session:
+        cases.add_child(session, cases.NewChild(
+            first_name="Leo", last_name="Keys", dob=date(2017, 5, 2), reference="KEY1",
+            referral_date=date(2026, 11, 20), worker="amira"), TODAY)
+    store.close()
+    return path
+
+
+def facts(app):
+    with app.store.read() as session:
+        return cs.case_steps(session, app.child_id).facts
+
+
+async def save(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_the_case_steps_by_keys(empty_store):
+    app = ChildHost(empty_store, "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Record the decision on the referral" in text_of(app.screen, "#details")
+        await pilot.press("K")
+        await settle(pilot)
+        steps = app.screen
+        assert type(steps).__name__ == "CaseStepsScreen"
+        assert "Next: Record the decision on the referral" in text_of(steps, "#steps-state")
+        # Out of order: no assessment before the decision (the key does nothing).
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.screen is steps
+
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ReferralFormScreen"
+        form.query_one("#route").value = "early_help_step_up"
+        form.query_one("#decision").value = "assessment"
+        await settle(pilot)
+        # WAR 4.4: a step-up names the early help plan; checked as it is typed.
+        assert "date of the early help plan" in text_of(form, "#early_help_plan-error")
+        await fill(pilot, "#early_help_plan", "01/13/2026")
+        assert "is not a date" in text_of(form, "#early_help_plan-error")
+        await fill(pilot, "#early_help_plan", "10/06/2026")
+        await fill(pilot, "#by", "Tom Hale")
+        await save(pilot)
+        assert app.screen is steps
+        f = facts(app)
+        assert (f.referral_route, f.early_help_plan_on, f.referral_decision,
+                f.referral_decided_by) == ("early_help_step_up", date(2026, 6, 10),
+                                           "assessment", "Tom Hale")
+        # Decided on 23 Nov, the referral came on Fri 20 Nov: due Mon 23 Nov, in time.
+        assert "in time: 1 working day" in text_of(steps, "#steps-state")
+
+        await pilot.press("s")  # the assessment starts today
+        await settle(pilot)
+        await save(pilot)
+        assert facts(app).assessment_started == TODAY
+
+        await pilot.press("e")  # the record under its headings, in long text boxes
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RecordFormScreen"
+        assert "The child's developmental needs" in text_of(form, "#form-info")
+        for key, text in TEXTS.items():
+            box = form.query_one(f"#{key}", TextArea)
+            box.focus()
+            await type_text(pilot, text[:25])
+        form.query_one("#outcome").value = "cin_plan"
+        await settle(pilot)
+        assert "choose the assessment factors" in text_of(form, "#form-info")
+        await save(pilot)
+        f = facts(app)
+        assert f.record["analysis"] == TEXTS["analysis"][:25]
+        assert f.outcome == "cin_plan"
+
+        await pilot.press("f")  # factors, picked by words
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "domestic violence child")
+        await settle(pilot)
+        listed = form.query_one("#factors", SelectionList)
+        assert listed.option_count == 1
+        await pilot.press("enter")  # to the list
+        await pilot.press("space")
+        await settle(pilot)
+        assert "Chosen: domestic violence: child" in text_of(form, "#form-info")
+        await save(pilot)
+        assert facts(app).factors == ("3A",)
+
+        await pilot.press("c")  # completed: it goes to the line manager
+        await settle(pilot)
+        await save(pilot)
+        assert facts(app).assessment_submitted == TODAY
+        # A social worker is not offered the authorisation, and is told who can.
+        note = text_of(steps, "#steps-keys")
+        assert "a authorise" not in note
+        assert "the line manager's (TRA): Tom Hale (Team manager)" in note
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen is steps
+
+        app.actor = "tom"  # the manager opens cintui as himself
+        steps.load()
+        await settle(pilot)
+        assert "a authorise it" in text_of(steps, "#steps-keys")
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen.query_one("#by").value == "tom"
+        await save(pilot)
+        f = facts(app)
+        assert (f.assessment_authorised, f.assessment_authorised_by) == (TODAY, "Tom Hale")
+        await pilot.press("p")  # the plan, authorised by the line manager
+        await settle(pilot)
+        await save(pilot)
+        assert facts(app).cin_plan_authorised_by == "Tom Hale"
+
+        app.actor = "amira"
+        steps.load()
+        await settle(pilot)
+        await pilot.press("t")  # support before the home visit: not offered
+        await settle(pilot)
+        assert app.screen is steps
+        await pilot.press("h")
+        await settle(pilot)
+        await fill(pilot, "#on", "30/11/2026")
+        assert "in the future" in text_of(app.screen, "#on-error")
+        await fill(pilot, "#on", "23/11/2026")
+        await save(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await save(pilot)
+        assert facts(app).support_started == TODAY
+
+        await pilot.press("i")  # circumstances
+        await settle(pilot)
+        app.screen.query_one("#young_carer").value = "yes"
+        await save(pilot)
+        assert "Circumstances (WAR 2.2.2): Young carer" in text_of(steps, "#steps-child")
+        assert "All the steps are recorded" in text_of(steps, "#steps-state")
+
+        await pilot.press("escape")
+        await settle(pilot)
+        child = app.screen
+        details = text_of(child, "#details")
+        assert "Assessment:   authorised 23 Nov 2026 by Tom Hale; outcome: a CIN plan" in details
+        assert "CIN plan:     started 23 Nov 2026, authorised by Tom Hale" in details
+        # DOMAIN.md §6: the plan started the initial meeting and visit clocks.
+        due = [row[1] for row in cells(child.query_one("#deadlines"))]
+        assert "Initial CIN meeting" in due and "Next visit" in due
+        assert "Assessment completed" not in due
+        await pilot.press("7")
+        await settle(pilot)
+        chronology = [row[2] for row in cells(child.query_one("#chronology-table"))]
+        assert any(r.startswith("Assessment authorised by the line manager") for r in chronology)
+        assert any(r.startswith("Referral received") and "Step-up from early help" in r
+                   for r in chronology)
