@@ -240,6 +240,24 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
 # ---------------------------------------------------------------- timescales
 
 
+def require_child(session: Session, child_id: uuid.UUID,
+                  error: type[CaseworkError] = CaseworkError) -> Child:
+    """The child, else `error` ("no such child on this store") for the use case to raise."""
+    child = session.get(Child, child_id)
+    if child is None:
+        raise error("child", "no such child on this store")
+    return child
+
+
+def require_episode(session: Session, child_id: uuid.UUID,
+                    error: type[CaseworkError] = CaseworkError) -> Episode:
+    """The child's current episode, else `error`: a step needs a referral on record."""
+    episode = current_episode(session, child_id)
+    if episode is None:
+        raise error("child", "the child has no referral on record")
+    return episode
+
+
 def current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
     return session.exec(
         select(Episode)

@@ -52,17 +52,11 @@ def _raise(problems: list[rules.Problem]) -> None:
 
 
 def _child(session: Session, child_id: uuid.UUID) -> m.Child:
-    child = session.get(m.Child, child_id)
-    if child is None:
-        raise EndingError("child", "no such child on this store")
-    return child
+    return cases.require_child(session, child_id, EndingError)
 
 
 def _episode(session: Session, child_id: uuid.UUID) -> m.Episode:
-    episode = cases.current_episode(session, child_id)
-    if episode is None:
-        raise EndingError("child", "the child has no episode (no referral) on record")
-    return episode
+    return cases.require_episode(session, child_id, EndingError)
 
 
 def _day(d: date | None) -> str:

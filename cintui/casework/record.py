@@ -89,10 +89,7 @@ class RecordError(cases.CaseworkError):
 
 
 def _child(session: Session, child_id: uuid.UUID) -> Child:
-    child = session.get(Child, child_id)
-    if child is None:
-        raise RecordError("child", "no such child on this store")
-    return child
+    return cases.require_child(session, child_id, RecordError)
 
 
 def get_child(session: Session, child_id: uuid.UUID) -> Child:

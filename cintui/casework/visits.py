@@ -80,10 +80,7 @@ def author(session: Session, actor: str) -> tuple[uuid.UUID | None, str]:
 
 
 def _child(session: Session, child_id: uuid.UUID) -> m.Child:
-    child = session.get(m.Child, child_id)
-    if child is None:
-        raise VisitError("child", "no such child")
-    return child
+    return cases.require_child(session, child_id, VisitError)
 
 
 # ---------------------------------------------------------------- drafts
