@@ -124,10 +124,7 @@ def find_team(session: Session, text: str) -> Team:
 
 def reference_of(session: Session, child_id: uuid.UUID) -> str:
     """The child's case reference (the plain-SQL reads in `lookup` take it)."""
-    child = session.get(Child, child_id)
-    if child is None:
-        raise UnknownChild("child", "no such child on this store")
-    return child.reference
+    return require_child(session, child_id, UnknownChild).reference
 
 
 def find_child(session: Session, query: str) -> Child:

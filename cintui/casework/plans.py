@@ -34,10 +34,7 @@ def versions(session: Session, child_id: uuid.UUID) -> list[VersionInfo]:
 
 
 def _reference(session: Session, child_id: uuid.UUID) -> str:
-    child = session.get(m.Child, child_id)
-    if child is None:
-        raise PlanError("child", "no such child on this store")
-    return child.reference
+    return cases.require_child(session, child_id, PlanError).reference
 
 
 def current_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
