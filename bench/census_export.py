@@ -5,7 +5,7 @@ people), end to end, and its ratio to the same two reads run by the `sqlite3` sh
 
 The SQL file holds the queries `cintui.census` issues (the episodes open in the year and
 their children), verbatim; cintui then also applies every DfE validation rule and writes
-the XML. Whole processes are timed by `farm-bench` (start-up included), paired A/B so
+the XML. Whole processes are timed (start-up included, `_timing.py`), paired A/B so
 drift cancels out. The export exits 1 when it leaves a child out; the bench ignores that.
 """
 
@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _demo import plain_demo_store  # noqa: E402
+from _timing import report  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 YEAR = 2026
@@ -49,12 +50,11 @@ def main() -> None:
         sql.write_text(plain_sql(YEAR))
         out = Path(tmp) / "cin.xml"
         cintui = Path(sys.executable).with_name("cintui")
-        a = (f"{cintui} export census --year {YEAR} -o {out} --db {db} --today {TODAY} "
-             "> /dev/null; exit 0")
-        b = f"sh -c 'exec sqlite3 {db} < {sql} > /dev/null'"
+        a = f"{cintui} export census --year {YEAR} -o {out} --db {db} --today {TODAY}; exit 0"
+        b = f"exec sqlite3 {db} < {sql}"
         print(f"store: {db} ({args.children} children)")
-        subprocess.run(["farm-bench", "-n", str(args.runs), "--timeout", "300", "--vs", b,
-                        "--", "sh", "-c", a], check=True)
+        report(f"cintui export census --year {YEAR} (A) vs its queries in sqlite3 (B)", a, b,
+               args.runs)
         summary = subprocess.run([str(cintui), "export", "census", "--year", str(YEAR), "-o",
                                   str(out), "--db", str(db), "--today", str(TODAY), "--json"],
                                  capture_output=True, text=True)

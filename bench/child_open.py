@@ -83,14 +83,14 @@ def in_terminal(db: Path, cfg: Path, runs: int) -> None:
 
 async def measure(db: Path, runs: int) -> None:
     from cintui.app import CintuiApp
-    from cintui.casework import cases, record
+    from cintui.casework import caseload, record
     from cintui.store import access
     from cintui.store.engine import open_store
 
     store = open_store(db, None)
     today = date.today()
     with store.read() as session:
-        ids = [c.id for c in cases.list_children(session, today, open_only=True)][:runs]
+        ids = [c.id for c in caseload.list_children(session, today, open_only=True)][:runs]
     loads = []
     for child_id in ids:
         start = time.perf_counter()

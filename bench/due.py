@@ -7,14 +7,13 @@ The SQL file holds the queries `cintui due` issues (children in view, their curr
 episode, last seen visit, held meetings, consents, the plan actions with a date), verbatim
 from `cintui.caseload` / `cintui.due`: the shell reads what cintui reads; cintui then also
 works out every working-day deadline in Python and writes the JSON. Whole processes are
-timed by `farm-bench` (start-up included), paired A/B so drift cancels out.
+timed (start-up included), paired A/B so drift cancels out (`_timing.py`).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import date
@@ -22,16 +21,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _demo import plain_demo_store  # noqa: E402
+from _timing import report  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 
 
 def plain_sql(until: str) -> str:
-    from cintui.casework import caseload, due
+    from cintui.casework import caseload, due, lookup
 
     ids = caseload.ids_sql("everyone")
     queries = [
-        caseload.POLICY_SQL,
+        lookup.POLICY_SQL,
         caseload._CHILDREN.format(view="1 = 1"),
         caseload._EPISODES.format(ids=ids),
         caseload._VISITS.format(ids=ids),
@@ -55,11 +55,11 @@ def main() -> None:
         sql = Path(tmp) / "due.sql"
         sql.write_text(plain_sql("2026-12-13"))
         cintui = Path(sys.executable).with_name("cintui")
-        a = (f"sh -c 'exec {cintui} due --json --db {db} --today {TODAY} > /dev/null'")
-        b = f"sh -c 'exec sqlite3 {db} < {sql} > /dev/null'"
+        a = f"exec {cintui} due --json --db {db} --today {TODAY}"
+        b = f"exec sqlite3 {db} < {sql}"
         print(f"store: {db} ({args.children} children)")
-        subprocess.run(["farm-bench", "-n", str(args.runs), "--timeout", "300", "--vs", b,
-                        "--", "sh", "-c", a.split("'")[1]], check=True)
+        report("cintui due --json (A) vs the same reads in the sqlite3 shell (B)", a, b,
+               args.runs)
 
 
 if __name__ == "__main__":

@@ -36,14 +36,14 @@ def main() -> None:
 
 
 def fifteen_needs(db: Path):
-    from cintui.casework import cases, plans
+    from cintui.casework import caseload, plans
     from cintui.domain.plan import Need, PlanAction
     from cintui.store.engine import open_store
 
     store = open_store(db, None)
     try:
         with store.read() as session:
-            child_id = next(c.id for c in cases.list_children(session, TODAY, open_only=True)
+            child_id = next(c.id for c in caseload.list_children(session, TODAY, open_only=True)
                             if plans.versions(session, c.id))
         with store.session("bench") as session:
             vid = plans.start_version(session, child_id, TODAY)
@@ -67,7 +67,7 @@ def fifteen_needs(db: Path):
 
 async def measure(db: Path, child_id, runs: int) -> None:
     from cintui.app import CintuiApp
-    from cintui.casework import plans
+    from cintui.casework import lookup, plans
     from cintui.store import access
     from cintui.store.engine import open_store
 
@@ -77,7 +77,7 @@ async def measure(db: Path, child_id, runs: int) -> None:
     checks = []
     for _ in range(runs):
         start = time.perf_counter()
-        found = plans.check(version, TODAY)
+        found = lookup.check_plan(version, TODAY)
         checks.append((time.perf_counter() - start) * 1000)
     store.close()
     print(f"plan checks on {len(version.needs)} needs: median {statistics.median(checks):.2f} ms "

@@ -3,7 +3,7 @@ demo store (issue 7: `report performance` <= 1 s end to end).
 
     .venv/bin/python bench/reports.py [--children 5000] [--runs 7] [--db PATH]
 
-Whole processes are timed by `farm-bench` (start-up included): each report as JSON over the
+Whole processes are timed (start-up included, `_timing.py`): each report as JSON over the
 financial year to date, and the performance report for one team. Quote the medians. The
 compliance report also judges every plan in force with the plan checks (jargon search over
 each need and action), which is most of its time.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from datetime import date
@@ -21,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _demo import plain_demo_store  # noqa: E402
+from _timing import report  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 
@@ -43,10 +43,8 @@ def main() -> None:
                              ("report performance --team --json",
                               ["performance", "--team", team, "--json"]),
                              ("report compliance --json", ["compliance", "--json"])):
-            print(f"\n== cintui {label}", flush=True)
-            subprocess.run(["farm-bench", "-n", str(args.runs), "--timeout", "300", "--",
-                            str(cintui), "report", *extra, "--db", str(db),
-                            "--today", TODAY.isoformat()], check=True)
+            report(f"cintui {label}", f"{cintui} report {' '.join(extra)} --db {db} "
+                   f"--today {TODAY.isoformat()}", runs=args.runs)
 
 
 if __name__ == "__main__":

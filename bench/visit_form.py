@@ -53,14 +53,14 @@ def encrypted_demo_store(folder: Path, children: int) -> Path:
 
 async def measure(db: Path, runs: int, passphrase: str | None) -> None:
     from cintui.app import CintuiApp
-    from cintui.casework import cases
+    from cintui.casework import caseload
     from cintui.store import access
     from cintui.store.engine import open_store
 
     today = date.today()
     store = open_store(db, passphrase)
     with store.read() as session:
-        ids = [c.id for c in cases.list_children(session, today, open_only=True)][:runs]
+        ids = [c.id for c in caseload.list_children(session, today, open_only=True)][:runs]
 
     class Bench(CintuiApp):
         def on_mount(self, event) -> None:

@@ -218,11 +218,11 @@ class CintuiApp(App):
     # ---------------------------------------------------------------- navigation
 
     def child_index(self) -> list[tuple[uuid.UUID, str]]:
-        from cintui.casework import cases
+        from cintui.casework import caseload
 
-        with self.store.read() as session:
+        with caseload.reading(self.store) as rows:
             return [(c.id, f"{c.name} {c.reference}")
-                    for c in cases.list_children(session, self.today)]
+                    for c in caseload.list_children(rows, self.today)]
 
     def open_child(self, child_id: uuid.UUID) -> None:
         self.push_screen(self.make_screen("child", child_id=child_id))

@@ -428,13 +428,13 @@ class ReallocateScreen(FormScreen):
 
     @work(thread=True)
     def _load(self) -> None:
-        from cintui.casework import admin, cases
+        from cintui.casework import admin, caseload
         from cintui.domain.workforce import HOLDER_ROLES
 
         app = self.app
         with app.store.read() as session:
-            children = cases.list_children(session, self.today, worker=self.username,
-                                           open_only=True)
+            children = caseload.list_children(session, self.today, username=self.username,
+                                              open_only=True)
             workers = [w for w in admin.list_workers(session)
                        if w.username != self.username and w.role in HOLDER_ROLES]
         app.call_from_thread(self._fill, children, workers)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,15 +16,54 @@ import pytest
 
 TODAY = date(2026, 11, 23)  # a fixed Monday: tests never read the real clock
 PASSPHRASE = "correct horse battery staple"
+# The folders a home directory holds for cintui (platformdirs reads HOME and XDG_*).
+HOME_VARIABLES = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+
+
+def user_folders() -> list[Path]:
+    """cintui's config, data and cache folders as the person running the tests has them."""
+    from platformdirs import user_cache_path
+
+    from cintui.reference import config
+
+    return [config.config_dir(), config.data_dir(), user_cache_path("cintui", appauthor=False)]
+
+
+def listing(folders: list[Path]) -> set[str]:
+    """Every file and folder under `folders` (names only: cintui in real use may rewrite the
+    files already there while the tests run)."""
+    return {str(p) for folder in folders if folder.exists() for p in [folder, *folder.rglob("*")]}
+
+
+def private_env(root: Path) -> dict[str, str]:
+    """HOME and the XDG folders under `root`/home, cintui's own folders `root`/config and
+    `root`/data: nothing a process run with these can find leads to the real home folder."""
+    home = root / "home"
+    env = {"HOME": str(home), "CINTUI_CONFIG_DIR": str(root / "config"),
+           "CINTUI_DATA_DIR": str(root / "data")}
+    return env | {var: str(home / var.lower()) for var in HOME_VARIABLES}
+
+
+# Read the real folders at collection, before anything runs, then point the whole session
+# (module-scoped fixtures and subprocesses included) at a scratch home; each test then gets
+# its own (`private_dirs`). tests/test_home.py checks the real folders are left as they were.
+# The first process to get here names them (pytest-xdist's workers inherit its environment,
+# already redirected, so they read the names it left).
+os.environ.setdefault("CINTUI_TESTS_REAL_FOLDERS", os.pathsep.join(map(str, user_folders())))
+REAL_USER_FOLDERS = [Path(p) for p in os.environ["CINTUI_TESTS_REAL_FOLDERS"].split(os.pathsep)]
+REAL_USER_LISTING = listing(REAL_USER_FOLDERS)
+_SESSION_ROOT = Path(tempfile.mkdtemp(prefix="cintui-tests-"))
+atexit.register(shutil.rmtree, _SESSION_ROOT, ignore_errors=True)
+os.environ.update(private_env(_SESSION_ROOT))
 
 
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path, monkeypatch):
-    """No test touches the real user folders, the real clock or a real passphrase."""
+    """No test touches the real home folder, the real clock or a real passphrase."""
     for var in ("CINTUI_DB", "CINTUI_DATABASE_URL", "CINTUI_PASSPHRASE", "CINTUI_TODAY"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("CINTUI_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("CINTUI_DATA_DIR", str(tmp_path / "data"))
+    for var, value in private_env(tmp_path).items():
+        monkeypatch.setenv(var, value)
     monkeypatch.setenv("CINTUI_USER", "test.worker")
     try:
         from cintui.reference import policies

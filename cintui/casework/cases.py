@@ -14,58 +14,31 @@ from datetime import date
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from cintui.casework import lookup
+from cintui.casework.lookup import (  # noqa: F401 (re-export: the errors of every use case)
+    AmbiguousChild,
+    CaseworkError,
+    UnknownChild,
+)
 from cintui.domain import child as child_rules
-from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
-    ChildEvents,
     Deadline,
-    EnquiryFact,
-    MeetingFact,
-    VisitFact,
     compute_deadlines,
-    plan_visits,
 )
 from cintui.domain.workforce import WorkerSummary, typical_worker  # noqa: F401 (re-export)
 from cintui.reference import codes, policies
 from cintui.store import fast
 from cintui.store.models import (
-    OPEN_STATUSES,
-    Authority,
     Child,
-    ChildProtectionEnquiry,
     Episode,
-    Meeting,
-    PlanVersion,
     StoreMeta,
     Team,
-    Visit,
     Worker,
 )
 
 POLICY_META_KEY = "policy"
 DEMO_META_KEY = "demo"
-
-
-class CaseworkError(ValueError):
-    """A request that cannot be carried out, in words a worker understands."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{field}: {problem}" if field else problem)
-
-
-class UnknownChild(CaseworkError):
-    pass
-
-
-class AmbiguousChild(CaseworkError):
-    def __init__(self, query: str, candidates: list[Child]) -> None:
-        self.candidates = candidates
-        listed = "; ".join(f"{c.reference} {c.full_name}" for c in candidates[:10])
-        more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
-        super().__init__("child", f"{query!r} matches {len(candidates)} children: {listed}{more}")
 
 
 # ---------------------------------------------------------------- policy of this store
@@ -91,9 +64,9 @@ def set_store_policy(session: Session, name: str) -> PolicyProfile:
 
 
 def authority_name(session: Session) -> str:
-    """The authority's name as set up (`cintui authority set`), else its policy profile's."""
-    row = session.exec(select(Authority)).first()
-    return row.name if row else store_policy(session).authority
+    """The authority's name as set up (`cintui authority set`), else its policy profile's
+    (`lookup.authority_name`)."""
+    return lookup.authority_name(session)
 
 
 def is_demo_store(session: Session) -> bool:
@@ -149,97 +122,14 @@ def find_team(session: Session, text: str) -> Team:
 # ---------------------------------------------------------------- children
 
 
-@dataclass(frozen=True)
-class ChildSummary:
-    id: uuid.UUID
-    reference: str
-    name: str
-    dob: date | None
-    expected_dob: date | None
-    age: str
-    sex: str
-    worker: str
-    worker_username: str
-    team: str
-    status: str
-    level: str
-    service: str
-
-    def as_json(self) -> dict:
-        return {
-            "reference": self.reference,
-            "name": self.name,
-            "dob": self.dob.isoformat() if self.dob else None,
-            "expected_dob": self.expected_dob.isoformat() if self.expected_dob else None,
-            "worker": self.worker_username or None,
-            "team": self.team or None,
-            "status": self.status,
-            "level": self.level,
-            "service": self.service,
-        }
-
-
-def list_children(
-    session: Session,
-    today: date,
-    *,
-    worker: str | None = None,
-    team: str | None = None,
-    open_only: bool = False,
-) -> list[ChildSummary]:
-    """One query, however many children (never a query per row)."""
-    stmt = (
-        select(Child, Worker.name, Worker.username, Team.name)
-        .join(Worker, col(Child.worker_id) == col(Worker.id), isouter=True)
-        .join(Team, col(Child.team_id) == col(Team.id), isouter=True)
-        .order_by(Child.last_name, Child.first_name, Child.reference)
-    )
-    if worker:
-        stmt = stmt.where(col(Child.worker_id) == find_worker(session, worker).id)
-    if team:
-        stmt = stmt.where(col(Child.team_id) == find_team(session, team).id)
-    if open_only:
-        stmt = stmt.where(col(Child.status).in_(OPEN_STATUSES))
-    return [
-        ChildSummary(
-            id=c.id,
-            reference=c.reference,
-            name=c.full_name,
-            dob=c.dob,
-            expected_dob=c.expected_dob,
-            age=child_rules.describe_age(c.dob, c.expected_dob, today),
-            sex=c.sex,
-            worker=w_name or "",
-            worker_username=w_user or "",
-            team=t_name or "",
-            status=c.status,
-            level=c.level,
-            service=c.service,
-        )
-        for c, w_name, w_user, t_name in session.exec(stmt).all()
-    ]
+def reference_of(session: Session, child_id: uuid.UUID) -> str:
+    """The child's case reference (the plain-SQL reads in `lookup` take it)."""
+    return require_child(session, child_id, UnknownChild).reference
 
 
 def find_child(session: Session, query: str) -> Child:
-    """A case reference, or a name that matches exactly one child."""
-    text = query.strip()
-    if not text:
-        raise UnknownChild("child", "give a case reference or a name")
-    by_ref = session.exec(select(Child).where(func.lower(Child.reference) == text.lower())).first()
-    if by_ref is not None:
-        return by_ref
-    full = func.lower(Child.first_name + " " + Child.last_name)
-    matches = session.exec(
-        select(Child).where(or_(full == text.lower(), full.contains(text.lower()))).limit(51)
-    ).all()
-    exact = [c for c in matches if c.full_name.lower() == text.lower()]
-    if len(exact) == 1:
-        return exact[0]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise UnknownChild("child", f"no child with reference or name {query!r}")
-    raise AmbiguousChild(query, list(exact or matches))
+    """A case reference, or a name that matches exactly one child (`lookup.find_child`)."""
+    return session.get(Child, lookup.find_child(session, query).id)
 
 
 def _next_reference(session: Session) -> str:
@@ -347,6 +237,24 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
 # ---------------------------------------------------------------- timescales
 
 
+def require_child(session: Session, child_id: uuid.UUID,
+                  error: type[CaseworkError] = CaseworkError) -> Child:
+    """The child, else `error` ("no such child on this store") for the use case to raise."""
+    child = session.get(Child, child_id)
+    if child is None:
+        raise error("child", "no such child on this store")
+    return child
+
+
+def require_episode(session: Session, child_id: uuid.UUID,
+                    error: type[CaseworkError] = CaseworkError) -> Episode:
+    """The child's current episode, else `error`: a step needs a referral on record."""
+    episode = current_episode(session, child_id)
+    if episode is None:
+        raise error("child", "the child has no referral on record")
+    return episode
+
+
 def current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
     return session.exec(
         select(Episode)
@@ -355,92 +263,8 @@ def current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
     ).first()
 
 
-def child_events(session: Session, child: Child) -> ChildEvents:
-    """The dated facts the timescale engine needs, from the child's current episode."""
-    episode = current_episode(session, child.id)
-    if episode is None:
-        return ChildEvents()
-    since = episode.referral_date
-    visits = session.exec(
-        select(Visit.visited_at, Visit.child_seen, Visit.seen_alone, Visit.kind).where(
-            Visit.child_id == child.id, Visit.status == "final"
-        )
-    ).all()
-    meetings = session.exec(
-        select(Meeting).where(Meeting.child_id == child.id, Meeting.held_on >= since)
-    ).all()
-    # The visit frequency agreed in the plan in force in this episode (BEX 3, TRA).
-    plan = session.exec(
-        select(PlanVersion.visit_every_amount, PlanVersion.visit_every_unit)
-        .where(PlanVersion.child_id == child.id, PlanVersion.status == "agreed",
-               PlanVersion.agreed_on >= since)
-        .order_by(col(PlanVersion.number).desc())
-    ).first()
-    enquiries = session.exec(
-        select(ChildProtectionEnquiry).where(ChildProtectionEnquiry.episode_id == episode.id)
-        .order_by(ChildProtectionEnquiry.strategy_on)
-    ).all()
-    return ChildEvents(
-        referral=episode.referral_date,
-        assessment_started=episode.assessment_started,
-        assessment_completed=episode.assessment_completed,
-        initial_home_visit=episode.initial_home_visit,
-        support_started=episode.support_started,
-        cin_plan_start=episode.cin_plan_start,
-        dob=child.dob,
-        plan_visit_every=plan_visits(*plan) if plan else None,
-        visits=tuple(
-            VisitFact(date=day, child_seen=seen, seen_alone=alone, virtual=kind == "virtual")
-            for day, seen, alone, kind in (
-                (england_time(at).date(), seen, alone, kind) for at, seen, alone, kind in visits)
-            if day >= since
-        ),
-        meetings=tuple(
-            MeetingFact(
-                date=m.held_on,
-                kind=m.kind,
-                next_review=m.next_review,
-                minutes_circulated=m.minutes_circulated,
-                plan_circulated=m.plan_circulated,
-                held=m.held,
-            )
-            for m in meetings
-        ),
-        closure_decided=episode.closure_decided,
-        family_told_of_closure=episode.family_told_of_closure,
-        step_down_decided=episode.step_down_decided,
-        step_down_completed=episode.step_down_completed,
-        moved_in=episode.moved_in,
-        disabled_with_direct_payments=child.direct_payments_started is not None,
-        direct_payments_started=child.direct_payments_started,
-        last_direct_payment_review=child.last_direct_payment_review,
-        closed=episode.closure_date,
-        enquiries=tuple(
-            EnquiryFact(strategy_on=q.strategy_on, decided_s47=q.strategy_outcome == "s47",
-                        s47_started=q.s47_started, icpc_held=q.icpc_held,
-                        icpc_not_required=q.s47_outcome == "no_icpc")
-            for q in enquiries
-        ),
-    )
-
-
 def child_deadlines(
     session: Session, child: Child, today: date, profile: PolicyProfile | None = None
 ) -> list[Deadline]:
     profile = profile or store_policy(session)
-    return compute_deadlines(child_events(session, child), profile, today)
-
-
-def deadline_json(d: Deadline) -> dict:
-    return {
-        "key": d.key,
-        "label": d.label,
-        "due": d.due.isoformat(),
-        "state": str(d.state),
-        "working_days_left": d.working_days_left,
-        "rule": d.rule,
-        "source": d.source,
-        "anchor": d.anchor.isoformat(),
-        "anchor_label": d.anchor_label,
-        "policy": d.policy,
-    }
+    return compute_deadlines(lookup.child_events(session, child), profile, today)

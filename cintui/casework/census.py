@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 
-from cintui.casework.caseload import _date, rows_from
+from cintui.casework.lookup import _date, rows_from
 from cintui.domain.census import (
     CensusChild,
     CensusEpisode,

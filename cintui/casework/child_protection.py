@@ -45,9 +45,7 @@ def record_strategy(session: Session, child_id: uuid.UUID, on: date, outcome: st
                     today: date) -> ChildProtectionEnquiry:
     """A strategy discussion held on `on` that decided a section 47 enquiry (`s47`) or
     not (`no_s47`), on the child's current episode."""
-    episode = cases.current_episode(session, child_id)
-    if episode is None:
-        raise InvalidChildProtection("child", "the child has no referral on record")
+    episode = cases.require_episode(session, child_id, InvalidChildProtection)
     latest = _latest(session, child_id)
     rules.check_strategy(on, outcome, episode.referral_date, episode.closure_date, today,
                          fact(latest) if latest else None)

@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from cintui.casework.caseload import (
-    as_uuid,
-    consent_for,
-    deadlines_for,
-    ids_sql,
-    load_facts,
-    rows_from,
-)
+from cintui.casework.caseload import consent_for, deadlines_for, ids_sql, load_facts
+from cintui.casework.lookup import as_uuid, rows_from
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.due import (
     ActionFact,

@@ -20,7 +20,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, drafts, plans, record
+from cintui.casework import cases, drafts, lookup, plans, record
+from cintui.casework.lookup import EpisodeRow
 from cintui.domain import endings as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years, is_unborn
@@ -51,17 +52,11 @@ def _raise(problems: list[rules.Problem]) -> None:
 
 
 def _child(session: Session, child_id: uuid.UUID) -> m.Child:
-    child = session.get(m.Child, child_id)
-    if child is None:
-        raise EndingError("child", "no such child on this store")
-    return child
+    return cases.require_child(session, child_id, EndingError)
 
 
 def _episode(session: Session, child_id: uuid.UUID) -> m.Episode:
-    episode = cases.current_episode(session, child_id)
-    if episode is None:
-        raise EndingError("child", "the child has no episode (no referral) on record")
-    return episode
+    return cases.require_episode(session, child_id, EndingError)
 
 
 def _day(d: date | None) -> str:
@@ -145,8 +140,8 @@ def record_decision(session: Session, child_id: uuid.UUID, new: NewDecision, *, 
 
 
 def list_decisions(session: Session, child_id: uuid.UUID) -> list[rules.DecisionFact]:
-    """Oldest first."""
-    return record.decision_facts(session, child_id)
+    """Oldest first (`lookup.decision_facts`)."""
+    return lookup.decision_facts(session, cases.reference_of(session, child_id))
 
 
 # ---------------------------------------------------------------- the closure ending
@@ -524,41 +519,9 @@ def rerefer(session: Session, child_id: uuid.UUID, *, on: date, source: str,
     return episode
 
 
-@dataclass(frozen=True)
-class EpisodeRow:
-    number: int
-    referral_date: date
-    referral_source: str
-    primary_need: str
-    closure_date: date | None
-    closure_reason: str | None
-    unmet_need_stepped_down: bool
-    days_since_last_closure: int | None
-    band: str | None
-
-    def as_json(self) -> dict:
-        return {"number": self.number, "referral_date": _iso(self.referral_date),
-                "referral_source": self.referral_source, "primary_need": self.primary_need,
-                "closure_date": _iso(self.closure_date), "closure_reason": self.closure_reason,
-                "closure_reason_label": codes.label("closure_reason", self.closure_reason)
-                or None, "unmet_need_stepped_down": self.unmet_need_stepped_down,
-                "days_since_last_closure": self.days_since_last_closure,
-                "rereferral_band": self.band}
-
-
 def episodes(session: Session, child_id: uuid.UUID) -> list[EpisodeRow]:
-    """Every episode, oldest first, with the interval since the closure before it."""
-    rows = session.exec(select(m.Episode).where(m.Episode.child_id == child_id)
-                        .order_by(m.Episode.referral_date, m.Episode.created_at)).all()
-    out, last = [], None
-    for i, e in enumerate(rows, start=1):
-        out.append(EpisodeRow(
-            i, e.referral_date, e.referral_source, e.primary_need, e.closure_date,
-            e.closure_reason, e.unmet_need_stepped_down,
-            (e.referral_date - last).days if last else None,
-            rules.rereferral_band(last, e.referral_date) if last else None))
-        last = e.closure_date or last
-    return out
+    """Every episode, oldest first (`lookup.episodes`)."""
+    return lookup.episodes(session, cases.reference_of(session, child_id))
 
 
 # ---------------------------------------------------------------- letters and summary

@@ -20,59 +20,26 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases
+from cintui.casework import cases, lookup
+from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
 from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
 from cintui.domain.timescales import plan_visit_problem, plan_visits
 from cintui.store import models as m
 
 
-class PlanError(cases.CaseworkError):
-    """A plan request that cannot be carried out, in a worker's words (field, problem)."""
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    id: uuid.UUID
-    number: int
-    status: str
-    created_on: date
-    agreed_on: date | None
-    agreed_at: str
-    agreed_by: str
-    needs: int
-
-    @property
-    def label(self) -> str:
-        if self.status == "agreed":
-            where = self.agreed_at or self.agreed_by
-            return f"v{self.number} agreed {self.agreed_on:%d %b %Y}" + (
-                f" ({where})" if where else "")
-        return f"v{self.number} {self.status}, started {self.created_on:%d %b %Y}"
-
-
-# ---------------------------------------------------------------- reading
-
-
 def versions(session: Session, child_id: uuid.UUID) -> list[VersionInfo]:
     """Every version of the child's plans, newest first."""
-    rows = session.exec(select(m.PlanVersion).where(m.PlanVersion.child_id == child_id)
-                        .order_by(col(m.PlanVersion.number).desc())).all()
-    counts: dict[uuid.UUID, int] = {}
-    if rows:
-        for vid in session.exec(select(m.PlanNeed.version_id).where(
-                col(m.PlanNeed.version_id).in_([v.id for v in rows]))).all():
-            counts[vid] = counts.get(vid, 0) + 1
-    return [VersionInfo(v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at,
-                        v.agreed_by, counts.get(v.id, 0)) for v in rows]
+    return lookup.plan_versions(session, _reference(session, child_id))
+
+
+def _reference(session: Session, child_id: uuid.UUID) -> str:
+    return cases.require_child(session, child_id, PlanError).reference
 
 
 def current_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
-    """The plan in force: the newest agreed version, else the newest draft (a first plan
-    not yet agreed)."""
-    found = versions(session, child_id)
-    agreed = [v for v in found if v.status == "agreed"]
-    chosen = agreed[0] if agreed else next((v for v in found if v.status == "draft"), None)
+    """The plan in force (`lookup.in_force`)."""
+    chosen = lookup.in_force(versions(session, child_id))
     return chosen.id if chosen else None
 
 
@@ -82,42 +49,8 @@ def draft_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
 
 def load_version(session: Session, version_id: uuid.UUID) -> PlanVersion:
     """A version with its services, needs (in order), actions and each need's RAG history."""
-    v = session.get(m.PlanVersion, version_id)
-    if v is None:
-        raise PlanError("plan", "no such plan version on this store")
-    needs = session.exec(select(m.PlanNeed).where(m.PlanNeed.version_id == version_id)
-                         .order_by(m.PlanNeed.position)).all()
-    actions = session.exec(select(m.PlanAction).where(m.PlanAction.version_id == version_id)
-                           .order_by(m.PlanAction.position)).all()
-    services = session.exec(select(m.PlanService).where(m.PlanService.version_id == version_id)
-                            .order_by(m.PlanService.position)).all()
-    keys = [n.key for n in needs]
-    history: dict[uuid.UUID, list[RagChange]] = {}
-    if keys:
-        for r in session.exec(select(m.RagChange).where(col(m.RagChange.need_key).in_(keys))
-                              .order_by(m.RagChange.rated_on, m.RagChange.created_at)).all():
-            history.setdefault(r.need_key, []).append(RagChange(
-                on=r.rated_on, rating=r.rating, previous=r.previous, by=r.by, reason=r.reason,
-                maintained_for=r.maintained_for, agreed_at=r.agreed_at,
-                cp_discussion=r.cp_discussion))
-    by_need: dict[uuid.UUID, list[PlanAction]] = {}
-    for a in actions:
-        by_need.setdefault(a.need_id, []).append(PlanAction(
-            what=a.what, who=a.who, by_when=a.by_when, status=a.status, notes=a.notes,
-            person_id=a.person_id, key=a.key))
-    return PlanVersion(
-        id=v.id, number=v.number, status=v.status, created_on=v.created_on,
-        agreed_on=v.agreed_on, agreed_at=v.agreed_at, agreed_by=v.agreed_by,
-        objectives=v.objectives, lead_professional=v.lead_professional,
-        review_arrangements=v.review_arrangements, next_review=v.next_review,
-        childs_views=v.childs_views, lived_experience=v.lived_experience,
-        visit_every=plan_visits(v.visit_every_amount, v.visit_every_unit),
-        services=tuple(Service(s.name, s.purpose) for s in services),
-        needs=tuple(Need(now=n.now, outcome=n.outcome, evidence=n.evidence, rag=n.rag,
-                         kind=n.kind, actions=tuple(by_need.get(n.id, ())),
-                         rag_history=tuple(history.get(n.key, ())), key=n.key)
-                    for n in needs),
-    )
+    v = _version_row(session, version_id)
+    return lookup.plan_version(session, _reference(session, v.child_id), v.number)
 
 
 def current_plan(session: Session, child_id: uuid.UUID) -> PlanVersion | None:
@@ -419,38 +352,13 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
 # ---------------------------------------------------------------- checks and exports
 
 
-def check(version: PlanVersion, today: date) -> list:
-    """The plan checks (`domain.plan_checks`) with the shipped plain-words list."""
-    from cintui.domain.plan_checks import check_plan
-    from cintui.reference import plain_words
-
-    return check_plan(version, today, plain_words.load_plain_words())
-
-
 def plan_document(session: Session, child_id: uuid.UUID, today: date, *,
                   version_id: uuid.UUID | None = None, final: bool = False):
-    """What an export of the child's plan holds (`cintui.export.plan.PlanDocument`): the
-    plan in force unless `version_id`, its check results, the child's details."""
-    from cintui.domain.child import describe_age, spoken_age
-    from cintui.export.plan import PlanDocument
-
-    child = session.get(m.Child, child_id)
-    if child is None:
-        raise PlanError("child", "no such child on this store")
-    version_id = version_id or current_version_id(session, child_id)
-    if version_id is None:
-        raise PlanError("plan", f"{child.full_name} ({child.reference}) has no plan yet")
-    version = load_version(session, version_id)
-    worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
-    if child.dob:
-        born = f"{child.dob:%d %b %Y} ({spoken_age(describe_age(child.dob, None, today))})"
-    else:
-        born = f"expected {child.expected_dob:%d %b %Y}" if child.expected_dob else ""
-    problems = tuple(p.message for p in check(version, today))
-    return PlanDocument(
-        child_name=child.full_name, child_reference=child.reference, dob_text=born,
-        worker=worker.name if worker else "", authority=cases.authority_name(session),
-        version=version, problems=problems, generated_on=today, final=final)
+    """What an export of the child's plan holds (`lookup.plan_document`): the plan in force
+    unless `version_id`."""
+    number = _version_row(session, version_id).number if version_id else None
+    return lookup.plan_document(session, _reference(session, child_id), today, number=number,
+                                final=final)
 
 
 def children_with_plans(session: Session, *, worker: str | None = None,

@@ -24,7 +24,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, child_protection, meetings, plans, visits
+from cintui.casework import cases, child_protection, lookup, meetings, plans, visits
 from cintui.casework import steps as case_steps
 from cintui.domain import child as child_rules
 from cintui.domain import steps as step_rules
@@ -65,7 +65,6 @@ from cintui.store.models import (
     ChildPerson,
     Circumstance,
     Consent,
-    Decision,
     Episode,
     Person,
     Reallocation,
@@ -90,10 +89,7 @@ class RecordError(cases.CaseworkError):
 
 
 def _child(session: Session, child_id: uuid.UUID) -> Child:
-    child = session.get(Child, child_id)
-    if child is None:
-        raise RecordError("child", "no such child on this store")
-    return child
+    return cases.require_child(session, child_id, RecordError)
 
 
 def get_child(session: Session, child_id: uuid.UUID) -> Child:
@@ -289,11 +285,8 @@ def episode_lines(session: Session, child_id: uuid.UUID) -> list[str]:
 
 
 def decision_facts(session: Session, child_id: uuid.UUID) -> list[DecisionFact]:
-    """BEX 4: the child's recorded decisions, oldest first."""
-    rows = session.exec(select(Decision).where(Decision.child_id == child_id)
-                        .order_by(Decision.made_on, Decision.created_at)).all()
-    return [DecisionFact(d.made_on, d.kind, d.decision, d.rationale, d.made_by,
-                         d.made_by_role, str(d.id)) for d in rows]
+    """BEX 4: the child's recorded decisions, oldest first (`lookup.decision_facts`)."""
+    return lookup.decision_facts(session, cases.reference_of(session, child_id))
 
 
 def reallocation_facts(session: Session, child_id: uuid.UUID) -> list[ReallocationFact]:

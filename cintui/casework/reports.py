@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from cintui.casework.caseload import _date, _visit_day, rows_from, store_policy
+from cintui.casework.caseload import store_policy
+from cintui.casework.lookup import _date, _visit_day, rows_from
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
 from cintui.domain.policy import PolicyProfile

@@ -46,17 +46,11 @@ def _day(d: date | None) -> str:
 
 
 def _child(session: Session, child_id: uuid.UUID) -> m.Child:
-    child = session.get(m.Child, child_id)
-    if child is None:
-        raise StepError("child", "no such child on this store")
-    return child
+    return cases.require_child(session, child_id, StepError)
 
 
 def _episode(session: Session, child_id: uuid.UUID) -> m.Episode:
-    episode = cases.current_episode(session, child_id)
-    if episode is None:
-        raise StepError("child", "the child has no referral on record")
-    return episode
+    return cases.require_episode(session, child_id, StepError)
 
 
 def assessment_record(episode: m.Episode) -> dict[str, str]:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cintui.casework import reports
-from cintui.casework.caseload import as_uuid, ids_sql, load_facts, rows_from
+from cintui.casework.caseload import ids_sql, load_facts
 from cintui.casework.due import _day, child_items, child_ref, load_actions
+from cintui.casework.lookup import as_uuid, rows_from
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind
 from cintui.domain.oversight import (

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, drafts, plans
+from cintui.casework import cases, drafts, lookup, plans
 from cintui.domain import visit as rules
 from cintui.domain.calendar import (
     WorkingCalendar,
@@ -80,10 +80,7 @@ def author(session: Session, actor: str) -> tuple[uuid.UUID | None, str]:
 
 
 def _child(session: Session, child_id: uuid.UUID) -> m.Child:
-    child = session.get(m.Child, child_id)
-    if child is None:
-        raise VisitError("child", "no such child")
-    return child
+    return cases.require_child(session, child_id, VisitError)
 
 
 # ---------------------------------------------------------------- drafts
@@ -356,7 +353,7 @@ def _counted(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
     """The current episode's facts and the days of its visits that restart the visit clock
     (WIR 2.11: seen alone, in person, unless the policy says otherwise; from the plan's
     start), as the timescale engine counts them."""
-    events = cases.child_events(session, _child(session, child_id))
+    events = lookup.child_events(session, _child(session, child_id))
     start = events.cin_plan_start
     return events, [v.date for v in events.visits if start and v.date >= start
                     and restarts_visit_clock(v, policy.visits, events.dob)]

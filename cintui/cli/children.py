@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cintui.cli.common import (
+    CliError,
     DbOption,
     JsonOption,
     TodayOption,
@@ -15,6 +16,7 @@ from cintui.cli.common import (
     _echo_json,
     _open,
     _parse_date,
+    _reading,
     _today,
     access,
     child_app,
@@ -34,10 +36,15 @@ def child_list(
     today: TodayOption = None,
 ) -> None:
     """List children: reference, name, DOB, worker, status, level."""
-    from cintui.casework import cases
+    from cintui.casework import caseload
+    from cintui.casework import due as due_cases
 
-    with _open(ctx, db) as store, store.read() as session:
-        rows = cases.list_children(session, _today(today), worker=worker, team=team,
+    with _reading(ctx, db) as read:
+        try:
+            username, team_name = due_cases.resolve_scope(read, worker=worker, team=team)
+        except due_cases.UnknownScope as exc:
+            raise CliError(str(exc)) from None
+        rows = caseload.list_children(read, _today(today), username=username, team=team_name,
                                       open_only=open_only)
     if as_json:
         _echo_json([r.as_json() for r in rows])
@@ -125,24 +132,40 @@ def child_show(
     today: TodayOption = None,
 ) -> None:
     """A child's details and every timescale running for them."""
-    from cintui.casework import cases
+    from cintui.casework import caseload, lookup
+    from cintui.domain.timescales import compute_deadlines
 
     now = _today(today)
-    with _open(ctx, db) as store, store.read() as session:
-        record = cases.find_child(session, child)
-        profile = cases.store_policy(session)
-        deadlines = cases.child_deadlines(session, record, now, profile)
-        details = {
-            "reference": record.reference, "name": record.full_name,
-            "dob": record.dob.isoformat() if record.dob else None,
-            "expected_dob": record.expected_dob.isoformat() if record.expected_dob else None,
-            "status": record.status, "level": record.level, "service": record.service,
-            "policy": profile.name,
-        }
+    with _reading(ctx, db) as read:
+        record = lookup.find_child(read, child)
+        profile = caseload.store_policy(read)
+        deadlines = compute_deadlines(lookup.child_events(read, record), profile, now)
+    details = {
+        "reference": record.reference, "name": record.full_name,
+        "dob": record.dob.isoformat() if record.dob else None,
+        "expected_dob": record.expected_dob.isoformat() if record.expected_dob else None,
+        "status": record.status, "level": record.level, "service": record.service,
+        "policy": profile.name,
+    }
     if as_json:
-        _echo_json({**details, "deadlines": [cases.deadline_json(d) for d in deadlines]})
+        _echo_json({**details, "deadlines": [_deadline_json(d) for d in deadlines]})
         return
     _print_deadlines(details, deadlines, now)
+
+
+def _deadline_json(d) -> dict:
+    return {
+        "key": d.key,
+        "label": d.label,
+        "due": d.due.isoformat(),
+        "state": str(d.state),
+        "working_days_left": d.working_days_left,
+        "rule": d.rule,
+        "source": d.source,
+        "anchor": d.anchor.isoformat(),
+        "anchor_label": d.anchor_label,
+        "policy": d.policy,
+    }
 
 
 def _print_deadlines(details: dict, deadlines: list, today: date) -> None:

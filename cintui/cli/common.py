@@ -1,11 +1,12 @@
-"""What every command group shares: the root Typer app and the groups several modules add to,
-the common options, store access, date parsing and output helpers.
+"""What every command group shares: `app`, where the groups register their commands, the
+groups several modules add to, the common options, store access, date parsing and output.
 
-The `cintui` command line (Typer). With no subcommand it opens the TUI.
+The `cintui` command line (Typer); `main` serves `app` lazily: a group's module is imported
+only when one of its commands runs. With no subcommand it opens the TUI.
 
 Every error a user can cause is one line on stderr and exit code 2: no traceback, nothing
-written. Heavy imports (the store, exports) happen inside commands so `--version`,
-`deadline` and `policy` stay quick.
+written. Heavy imports (the store, the ORM, exports) happen inside commands, so a command
+loads only what it uses: `--help`, `deadline` and `policy` never load the store.
 """
 
 from __future__ import annotations
@@ -25,14 +26,9 @@ from cintui.store import access
 
 EXIT_USAGE = 2
 
-app = typer.Typer(
-    name="cintui",
-    help="Children in Need casework, offline, in the terminal. Run with no command to open the app.",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+# Each module registers its commands here (`@app.command()`, `app.add_typer(...)`); the
+# root group in `main` takes a command from here once its module is imported.
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 child_app = typer.Typer(help="Children on the store.", no_args_is_help=True)
 export_app = typer.Typer(help="Exports for families, agencies and managers.",
                          no_args_is_help=True)
@@ -146,9 +142,10 @@ def _open(ctx: typer.Context, db: Path | None) -> Iterator:
 
 @contextmanager
 def _reading(ctx: typer.Context, db: Path | None) -> Iterator:
-    """Plain SQL rows for a read-only report: the first-paint reader (no ORM, so ~300 ms
-    less to start) when the store is a file at this cintui's revision, else the full store
-    (which upgrades an older one, after a backup)."""
+    """Plain SQL rows for a command that only reads (`due`, `child list/show`, `plan show`,
+    the reports): the first-paint reader (no ORM, so ~300 ms less to start) when the store
+    is a file at this cintui's revision, else the full store (which upgrades an older one,
+    after a backup). Commands that write use `_open`."""
     loc = _location(ctx, db)
     if loc.url is None and loc.exists():
         from cintui.store import fast

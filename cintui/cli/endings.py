@@ -24,6 +24,7 @@ from cintui.cli.common import (
     _echo_json,
     _open,
     _parse_date,
+    _reading,
     _today,
     _yes_no,
     app,
@@ -93,13 +94,13 @@ def decision_add(
 def decision_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                   as_json: JsonOption = False, today: TodayOption = None) -> None:
     """The child's decisions, oldest first, each with who, when and the rationale."""
-    from cintui.casework import cases, endings
+    from cintui.casework import lookup
     from cintui.domain.endings import DECISION_KIND_LABELS
 
-    with _open(ctx, db) as store, store.read() as session:
-        record = cases.find_child(session, child)
+    with _reading(ctx, db) as read:
+        record = lookup.find_child(read, child)
         ref, name = record.reference, record.full_name
-        rows = endings.list_decisions(session, record.id)
+        rows = lookup.decision_facts(read, ref)
     if as_json:
         _echo_json([{"made_on": d.made_on.isoformat(), "kind": d.kind, "decision": d.decision,
                      "rationale": d.rationale, "made_by": d.made_by,
@@ -420,13 +421,13 @@ def child_rerefer(
 def child_episodes(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                    as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Every episode of the child, oldest first, with re-referral intervals (WAR 3.4)."""
-    from cintui.casework import cases, endings
+    from cintui.casework import lookup
     from cintui.reference import codes
 
-    with _open(ctx, db) as store, store.read() as session:
-        record = cases.find_child(session, child)
-        rows = endings.episodes(session, record.id)
+    with _reading(ctx, db) as read:
+        record = lookup.find_child(read, child)
         ref, name = record.reference, record.full_name
+        rows = lookup.episodes(read, ref)
     if as_json:
         _echo_json({"reference": ref, "episodes": [r.as_json() for r in rows]})
         return

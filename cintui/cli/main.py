@@ -1,24 +1,97 @@
-"""The `cintui` command line: the root callback, every command group wired in, and the
-entry point that turns user errors into one line and exit 2."""
+"""The `cintui` command line: the table of commands, the root callback, and the entry point
+that turns user errors into one line and exit 2."""
 
 from __future__ import annotations
 
 import os
 import sys
+from difflib import get_close_matches
 from importlib import import_module
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from cintui import __version__
-from cintui.cli.common import (
-    EXIT_USAGE,
-    CliError,
-    DbOption,
-    _state,
-    access,
-    app,
+from cintui.cli.common import EXIT_USAGE, CliError, DbOption, _state, access, app
+
+if TYPE_CHECKING:
+    from typer._click import Command, HelpFormatter
+
+# The command line's table of contents: each command `cintui --help` lists, the line it shows
+# there, and the modules of cintui/cli that define it. A module is imported only when one of
+# its commands runs (or shows its own help), so `cintui deadline` never loads the store.
+# A new command group: write cintui/cli/NAME.py (its commands registered on `common.app`, as
+# in audit.py), add its line here and its module to the cli layers contract in
+# pyproject.toml. tests/cli/test_commands.py checks that this table and the modules agree.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    # name: (short help, module, more modules adding to the same group ...)
+    "deadline": ("Print the date a timescale ends", "deadline"),
+    "demo": ("Create a store full of synthetic children", "demo"),
+    "due": ("Everything due or overdue", "due"),
+    "child": ("Children on the store.", "children", "endings", "admin", "steps"),
+    "export": ("Exports for families, agencies and managers.",
+               "census", "meetings", "plans", "visits", "transfer"),
+    "policy": ("Policy profiles: each authority's timescales.", "policy"),
+    "db": ("The store itself: create, upgrade, back up.", "db"),
+    "audit": ("The audit trail.", "audit"),
+    "plan": ("CIN plans: start (with the manager's authorisation), show and check.",
+             "plans", "steps"),
+    "visit": ("Visits: record one, list a child's visits.", "visits"),
+    "meeting": ("CIN meetings: list a child's meetings, book one.", "meetings"),
+    "report": ("Reports for managers and committees", "reports"),
+    "decision": ("Decisions on a child's record, with their rationale (BEX 4).", "endings"),
+    "close": ("Closing a case (TRA, BEX 3)", "endings"),
+    "stepdown": ("Step-down to early help / TAF (WIR 3)", "transfer"),
+    "transfer": ("Transfer to another authority (BEX 4)", "transfer"),
+    "import": ("Imports: another authority's transfer pack, an existing caseload.",
+               "transfer", "imports"),
+    "authority": ("Your local authority: name, DfE LA number, policy profile.", "admin"),
+    "team": ("Teams: name, service, manager.", "admin"),
+    "worker": ("Workers who use cintui: add, list, edit, leave.", "admin"),
+    "cp": ("Child protection: strategy discussion, section 47 enquiry", "child_protection"),
+    "referral": ("The referral: when and where from, the primary need", "steps"),
+    "assessment": ("The assessment: start, the record under its headings", "steps"),
+    "support": ("The initial home visit and the start of CIN support", "steps"),
+    "person": ("People around a child: family and professionals", "people"),
+}
+
+
+class Commands(TyperGroup):
+    """The root group, served from `COMMANDS`: a command is built from its modules when it
+    is looked up; `cintui --help` lists the table without importing any of them."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            for module in COMMANDS[cmd_name][1:]:
+                import_module(f"cintui.cli.{module}")
+            self.commands[cmd_name] = typer.main.get_group(app).commands[cmd_name]
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            near = ", ".join(repr(m) for m in get_close_matches(name, COMMANDS))
+            ctx.fail(f"No such command {name!r}." + (f" Did you mean {near}?" if near else ""))
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry[0]) for name, entry in COMMANDS.items()])
+
+
+cli = typer.Typer(
+    cls=Commands,
+    name="cintui",
+    help="Children in Need casework, offline, in the terminal. Run with no command to open the app.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
 
 # ------------------------------------------------------------------ root
 
@@ -29,7 +102,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
+@cli.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     db: DbOption = None,
@@ -56,36 +129,34 @@ def root(
 # ------------------------------------------------------------------ entry point
 
 
+# Exceptions that are the user's to fix (one line, exit 2), by the module defining them: only a
+# module already imported can have raised one, so catching them never imports (the ORM) more.
+USER_ERRORS = {
+    "cintui.store.access": ("AccessError",),
+    "cintui.store.base": ("StoreError",),
+    "cintui.store.models": ("InvalidRow",),
+    "cintui.reference.codes": ("InvalidCode",),
+    "cintui.reference.policies": ("UnknownPolicy",),
+    "cintui.domain.policy": ("PolicyError",),
+    "cintui.domain.child": ("InvalidChildDetails",),
+    "cintui.domain.people": ("InvalidContact",),
+    "cintui.domain.child_protection": ("InvalidChildProtection",),
+    "cintui.casework.lookup": ("CaseworkError",),
+}
+
+
 def _user_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions that are the user's to fix: shown as one line, exit 2."""
-    errors: list[type[BaseException]] = [CliError, access.AccessError]
-    from cintui.domain.child import InvalidChildDetails
-    from cintui.domain.people import InvalidContact
-    from cintui.domain.policy import PolicyError
-    from cintui.reference import codes, policies
-
-    errors += [codes.InvalidCode, policies.UnknownPolicy, PolicyError, InvalidChildDetails,
-               InvalidContact]
-    if "cintui.store.engine" in sys.modules:
-        from cintui.store.engine import StoreError
-        from cintui.store.models import InvalidRow
-
-        errors += [StoreError, InvalidRow]
-    if "cintui.domain.child_protection" in sys.modules:
-        from cintui.domain.child_protection import InvalidChildProtection
-
-        errors.append(InvalidChildProtection)
-    if "cintui.casework.cases" in sys.modules:
-        from cintui.casework.cases import CaseworkError
-
-        errors.append(CaseworkError)
+    errors: list[type[BaseException]] = [CliError]
+    for module, names in USER_ERRORS.items():
+        if (loaded := sys.modules.get(module)) is not None:
+            errors += [getattr(loaded, name) for name in names]
     return tuple(errors)
 
 
 def run(argv: list[str] | None = None) -> None:
     """Entry point: usage errors and our own become one line and exit 2."""
     os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(cli)
     try:
         result = command.main(args=argv, prog_name="cintui", standalone_mode=False)
     except typer.Abort:
@@ -111,12 +182,3 @@ def run(argv: list[str] | None = None) -> None:
         sys.exit(1)
     if isinstance(result, int) and result:
         sys.exit(result)
-
-
-# Importing each group's module registers its commands on `app` (and on the shared
-# `child` and `export` groups).
-GROUPS = ("deadline", "policy", "children", "demo", "db", "audit", "plans", "visits",
-          "meetings", "due", "reports", "census", "endings", "transfer", "imports", "admin",
-          "child_protection", "steps", "people")
-for _group in GROUPS:
-    import_module(f"cintui.cli.{_group}")

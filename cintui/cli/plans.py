@@ -20,6 +20,7 @@ from cintui.cli.common import (
     _console,
     _echo_json,
     _open,
+    _reading,
     _today,
     export_app,
     plan_app,
@@ -36,23 +37,13 @@ FinalOption = Annotated[bool, typer.Option(
     "--final", help="No DRAFT mark: only when the plan passes every check.")]
 
 
-def _version_id(session, child_id, number: int | None):
-    from cintui.casework import plans
+def _plan_document(read, child: str, now: date, number: int | None, final: bool):
+    """The child's plan (version `number`, else the one in force) as an export holds it,
+    read through the light reader."""
+    from cintui.casework import lookup
 
-    if number is None:
-        return None
-    found = next((v for v in plans.versions(session, child_id) if v.number == number), None)
-    if found is None:
-        raise CliError(f"no version {number} of this plan")
-    return found.id
-
-
-def _plan_document(session, child: str, now: date, number: int | None, final: bool):
-    from cintui.casework import cases, plans
-
-    record = cases.find_child(session, child)
-    doc = plans.plan_document(session, record.id, now, final=final,
-                              version_id=_version_id(session, record.id, number))
+    record = lookup.find_child(read, child)
+    doc = lookup.plan_document(read, record.reference, now, number=number, final=final)
     if final and doc.problems:
         raise CliError(f"{record.reference}: not final, the plan fails {len(doc.problems)} "
                        f"check(s), e.g. {doc.problems[0]} (export without --final for a "
@@ -68,8 +59,8 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     from cintui.export import plan as plan_export
 
     now = _today(today)
-    with _open(ctx, db) as store, store.read() as session:
-        doc = _plan_document(session, child, now, version, final=False)
+    with _reading(ctx, db) as read:
+        doc = _plan_document(read, child, now, version, final=False)
     if as_json:
         typer.echo(plan_export.to_json(doc))
         return
@@ -100,8 +91,8 @@ def plan_check(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                today: TodayOption = None) -> None:
     """The plan checks (plain words, SMART, every Amber owned and dated); exit 1 if any fail."""
     now = _today(today)
-    with _open(ctx, db) as store, store.read() as session:
-        doc = _plan_document(session, child, now, version, final=False)
+    with _reading(ctx, db) as read:
+        doc = _plan_document(read, child, now, version, final=False)
     if as_json:
         _echo_json({"reference": doc.child_reference, "version": doc.version.number,
                     "passes": not doc.problems, "problems": list(doc.problems)})
@@ -126,8 +117,8 @@ def export_plan(ctx: typer.Context, child: ChildArg,
     fmt = _check_format(fmt, FORMATS)
     now = _today(today)
     _check_folder(output)
-    with _open(ctx, db) as store, store.read() as session:
-        doc = _plan_document(session, child, now, version, final)
+    with _reading(ctx, db) as read:
+        doc = _plan_document(read, child, now, version, final)
     plan_export.write(doc, output, fmt)
     mark = "" if not doc.draft else " (DRAFT)"
     typer.echo(f"Wrote {doc.child_reference} plan v{doc.version.number}{mark} to {output}")

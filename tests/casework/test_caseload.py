@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from cintui.casework import cases
+from cintui.casework import caseload, cases
 from cintui.casework.caseload import filter_rows, load_caseload
 from cintui.reference import policies
 from cintui.store import fast
@@ -30,7 +30,7 @@ def load(reader, **kw):
 def workers(path):
     store = open_store(path, None)
     with store.read() as session:
-        out = cases.list_workers(session), cases.list_children(session, TODAY,
+        out = cases.list_workers(session), caseload.list_children(session, TODAY,
                                                                       open_only=True)
     store.close()
     return out

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui.casework import cases, drafts, endings, record
+from cintui.casework import caseload, cases, drafts, endings, record
 from cintui.store import models as m
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
@@ -174,7 +174,7 @@ def test_a_complete_closure_sets_the_episode_and_takes_the_child_off_the_caseloa
     with store.read() as session:
         episode = cases.current_episode(session, child_id)
         ending = endings.closure_ending(session, child_id)
-        open_refs = {c.reference for c in cases.list_children(session, TODAY,
+        open_refs = {c.reference for c in caseload.list_children(session, TODAY,
                                                                    open_only=True)}
         child = session.get(m.Child, child_id)
     assert (episode.closure_date, episode.closure_reason, episode.cin_plan_end,

@@ -223,6 +223,8 @@ def test_unknown_and_ambiguous_children_get_clear_messages(cli, demo_store):
     one_line_error(cli("child", "show", "Sam Twinning", "--db", demo_store),
                    "matches 2 children", "TWIN-1", "TWIN-2")
     assert cli("child", "show", "twin-2", "--db", demo_store).code == 0
+    one_line_error(cli("child", "show", "twinn", "--db", demo_store), "matches 2 children")
+    one_line_error(cli("child", "show", "S_m%", "--db", demo_store), "no child")  # literally
 
 
 # ------------------------------------------------------------------ demo, db, audit

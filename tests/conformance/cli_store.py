@@ -2,7 +2,8 @@
 ages and situations, strategy discussions and section 47 enquiries (one to its conference,
 one needing none, one still open), for the conformance test (synthetic people only).
 
-The case steps (assessment, CIN plan) have no CLI on main yet: these children are at
+Two children go through the case steps by the CLI (referral decision, assessment recorded,
+completed and authorised by the line manager, CIN plan started); the others stay at
 referral, so the DfE queries a section 47 with no assessment (2991Q), which cintui lists too.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from tests.cli.test_case_journey import ASSESSMENT, add_team
 from tests.conftest import TODAY
 
 
@@ -58,4 +60,19 @@ def build_cli_store(cli, db: Path, today: date = TODAY) -> Path:
     run("cp", "s47", "CIN000002", "--started", weekday(9))
     # Cal: a strategy discussion that decided no enquiry.
     run("cp", "strategy", "CIN000004", "--on", weekday(30), "--outcome", "no-s47")
+
+    # Ava and Ben: the assessment and the plan, step by step, the manager authorising.
+    add_team(cli, db)
+    record = db.with_name("assessment.md")
+    record.write_text(ASSESSMENT, encoding="utf-8")
+    for child, referred in (("CIN000001", 700), ("CIN000002", 120)):
+        run("referral", "record", child, "--decision", "assessment", "--by", "tom",
+            "--on", ago(referred), "--decided-on", ago(referred))
+        run("assessment", "start", child, "--on", ago(referred - 1))
+        run("assessment", "record", child, "--file", record)
+        run("assessment", "factors", child, "--factor", "neglect")
+        run("assessment", "outcome", child, "cin-plan")
+        run("assessment", "complete", child, "--on", ago(referred - 20))
+        run("assessment", "authorise", child, "--by", "tom", "--on", ago(referred - 21))
+        run("plan", "start", child, "--authorised-by", "tom", "--on", ago(referred - 22))
     return db

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cintui.casework import cases, endings
+from cintui.casework import caseload, cases, endings
 from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.casework.test_endings import (
@@ -142,7 +142,7 @@ async def test_the_closure_path_by_keys(demo_store):
         with store.read() as session:
             child = cases.find_child(session, ref)
             episode = cases.current_episode(session, child.id)
-            open_refs = {c.reference for c in cases.list_children(session, TODAY,
+            open_refs = {c.reference for c in caseload.list_children(session, TODAY,
                                                                        open_only=True)}
         assert child.status == "closed" and ref not in open_refs  # off the caseload
         assert (episode.closure_reason, episode.unmet_need_stepped_down) == ("RC7", False)

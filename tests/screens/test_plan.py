@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import select
 
 from cintui.app import CintuiApp
-from cintui.casework import cases, plans
+from cintui.casework import caseload, plans
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
@@ -36,7 +36,7 @@ class PlanHost(CintuiApp):
 def child_with(demo_store, status: str):
     """A demo child whose plan in force is a version with `status` (and no other draft)."""
     def find(session):
-        for c in cases.list_children(session, TODAY, open_only=True):
+        for c in caseload.list_children(session, TODAY, open_only=True):
             found = plans.versions(session, c.id)
             if found and found[0].status == status and len(found) >= 2 - (status == "draft"):
                 return c.id

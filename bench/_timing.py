@@ -1,0 +1,38 @@
+"""Whole-process timing for the bench scripts (start-up included), standard library only.
+
+`report(label, a, b=None, runs)` runs the shell command `a` (and `b`, alternately, so the
+machine's drift touches both alike) `runs` times and prints min / median / max seconds, and
+with `b` the median of the paired ratios a/b.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+
+
+def _once(command: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(["sh", "-c", command], check=True, stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, timeout=300)
+    return time.perf_counter() - start
+
+
+def _line(name: str, times: list[float]) -> str:
+    return (f"  {name}: median {statistics.median(times):.3f} s "
+            f"(min {min(times):.3f}, max {max(times):.3f}, {len(times)} runs)")
+
+
+def report(label: str, a: str, b: str | None = None, runs: int = 7) -> None:
+    first, second, ratios = [], [], []
+    for _ in range(runs):
+        first.append(_once(a))
+        if b is not None:
+            second.append(_once(b))
+            ratios.append(first[-1] / second[-1])
+    print(f"== {label}")
+    print(_line("A", first))
+    if b is not None:
+        print(_line("B (floor)", second))
+        print(f"  A/B: median of paired ratios {statistics.median(ratios):.2f}x")

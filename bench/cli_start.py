@@ -1,0 +1,103 @@
+"""Benchmark: `cintui COMMAND` from the shell, start to exit, against `python -c "import typer"`
+(the floor: any Typer command line pays it) in the same run. Targets (issue "Instant from the
+shell"): commands that need no store <= 1.3x the floor, reads <= 2.0x, a write <= 2.5x.
+
+    .venv/bin/python bench/cli_start.py [--children 300] [--runs 5] [--plain] [--cintui PATH]
+
+Builds a demo store (encrypted unless --plain) in a scratch folder, then runs each command
+right after a run of the floor, round after round, so a machine that slows down slows both.
+Prints each command's median wall time and the median of its ratios to the floor run beside
+it (on a shared machine, quote the ratios). `--cintui` times another
+install (e.g. an older checkout's `.venv/bin/cintui`) against the same floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TODAY = "2026-11-23"
+PASSPHRASE = "benchmark passphrase"
+TARGETS = {"no store": 1.3, "read": 2.0, "write": 2.5}
+
+
+def commands(db: Path, child: str) -> list[tuple[str, str, list[str]]]:
+    """(label, kind, arguments) for each command timed."""
+    on_db = ["--db", str(db)]
+    return [
+        ("--help", "no store", ["--help"]),
+        ("deadline", "no store", ["deadline", TODAY, "--working-days", "15"]),
+        ("policy show", "no store", ["policy", "show", "england"]),
+        ("child list --json", "read", ["child", "list", "--json", *on_db]),
+        ("child show", "read", ["child", "show", child, *on_db]),
+        ("due --json", "read", ["due", "--json", *on_db]),
+        ("plan show", "read", ["plan", "show", child, *on_db]),
+        ("transfer status", "read", ["transfer", "status", child, *on_db]),
+        ("decision add", "write", ["decision", "add", child, "--kind", "other", "--decision",
+                                   "Carry on", "--rationale", "Benchmark", *on_db]),
+    ]
+
+
+def timed(argv: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if done.returncode:
+        sys.exit(f"{' '.join(argv)} failed: {done.stderr.decode().strip()}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--plain", action="store_true", help="an unencrypted store")
+    parser.add_argument("--cintui", type=Path, default=Path(sys.executable).with_name("cintui"))
+    args = parser.parse_args()
+    python = args.cintui.with_name("python")  # the floor runs on the install being timed
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "CINTUI_CONFIG_DIR": f"{tmp}/cfg", "CINTUI_DATA_DIR": f"{tmp}/data",
+               "CINTUI_TODAY": TODAY, "CINTUI_USER": "bench.worker",
+               "CINTUI_PASSPHRASE": PASSPHRASE}
+        db = Path(tmp) / "bench.db"
+        subprocess.run([args.cintui, "demo", "--children", str(args.children), "--seed", "7",
+                        "--db", db, *(["--no-encrypt"] if args.plain else [])],
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+        listed = subprocess.run([args.cintui, "child", "list", "--open", "--json", "--db", db],
+                                check=True, env=env, capture_output=True, text=True).stdout
+        child = json.loads(listed)[0]["reference"]
+        floor = [str(python), "-c", "import typer"]
+        runs = [(label, kind, [str(args.cintui), *argv])
+                for label, kind, argv in commands(db, child)]
+        timed(floor, env)
+        for _, _, argv in runs:  # warm-up: byte-code and the file cache
+            timed(argv, env)
+        floors: list[float] = []
+        times: dict[str, list[float]] = {label: [] for label, _, _ in runs}
+        ratios: dict[str, list[float]] = {label: [] for label, _, _ in runs}
+        for _ in range(args.runs):
+            for label, _, argv in runs:  # each run paired with a floor run just before it
+                floors.append(timed(floor, env))
+                times[label].append(timed(argv, env))
+                ratios[label].append(times[label][-1] / floors[-1])
+    store = "plain" if args.plain else "encrypted"
+    print(f"{args.children}-child {store} demo store, {args.runs} runs of each; floor "
+          f"`python -c \"import typer\"` median {statistics.median(floors):.3f} s")
+    print(f"{'command':<20} {'kind':<9} {'median s':>9} {'ratio':>7} {'target':>7}")
+    for label, kind, _ in runs:
+        ratio = statistics.median(ratios[label])
+        mark = "ok" if ratio <= TARGETS[kind] else "over"
+        print(f"{label:<20} {kind:<9} {statistics.median(times[label]):>9.3f} {ratio:>6.1f}x "
+              f"{TARGETS[kind]:>6.1f}x {mark}")
+
+
+if __name__ == "__main__":
+    main()

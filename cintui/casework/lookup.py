@@ -1,0 +1,474 @@
+"""One child read with plain SQL, no ORM: finding them by reference or name, the dated facts
+the timescale engine counts from, their plan's versions; and the plumbing the readers share.
+
+Everything here takes anything `rows_from` takes: the light reader (`cintui.store.fast`), a
+store session, a DB-API connection. So a command that only reads never builds the ORM, and a
+use case on a session gives the same answer from the same queries.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from cintui.domain.calendar import england_time
+from cintui.domain.policy import PolicyProfile
+from cintui.domain.timescales import (
+    ChildEvents,
+    EnquiryFact,
+    MeetingFact,
+    VisitFact,
+    plan_visits,
+)
+
+if TYPE_CHECKING:
+    from cintui.domain.plan import PlanVersion
+
+Rows = Callable[[str, dict], list[tuple]]  # run SQL with :named parameters, return tuples
+
+
+class CaseworkError(ValueError):
+    """A request that cannot be carried out, in words a worker understands."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+
+class UnknownChild(CaseworkError):
+    pass
+
+
+class PlanError(CaseworkError):
+    """A plan request that cannot be carried out, in a worker's words (field, problem)."""
+
+
+class AmbiguousChild(CaseworkError):
+    def __init__(self, query: str, candidates: list[ChildRow]) -> None:
+        self.candidates = candidates
+        listed = "; ".join(f"{c.reference} {c.full_name}" for c in candidates[:10])
+        more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+        super().__init__("child", f"{query!r} matches {len(candidates)} children: {listed}{more}")
+
+
+_DATES: dict = {}  # ISO text -> date: the same few thousand dates recur across 5,000 children
+
+
+def _date(value) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        d = _DATES.get(value)
+        if d is None:
+            d = _DATES[value] = date.fromisoformat(value[:10])
+        return d
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _visit_day(value) -> date:
+    """The day in England of a stored visit instant (SQLite: text without its UTC zone)."""
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return england_time(at).date()
+
+
+def as_uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def rows_from(source) -> Rows:
+    """A `Rows` function over what the caller holds: a `Rows` callable already, the
+    first-paint reader (`.rows`), a SQLAlchemy session or connection, or a DB-API connection."""
+    if hasattr(source, "rows"):
+        return source.rows
+    if hasattr(source, "cursor"):  # DB-API (also SQLAlchemy's pooled raw connection)
+        def rows(sql: str, params: dict) -> list[tuple]:
+            cursor = source.cursor()
+            try:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+
+        return rows
+    if type(source).__module__.startswith(("sqlalchemy", "sqlmodel")):  # Session, Connection
+        from sqlalchemy import text
+
+        return lambda sql, params: source.execute(text(sql), params).all()
+    if callable(source):
+        return source
+    raise TypeError(f"cannot read a caseload from {type(source).__name__}")
+
+
+POLICY_SQL = "SELECT value FROM store_meta WHERE key = 'policy'"
+
+
+def store_policy(source) -> PolicyProfile:
+    """The store's policy profile (the default when the store names none)."""
+    from cintui.reference import policies
+
+    named = rows_from(source)(POLICY_SQL, {})
+    return policies.load_policy(named[0][0] if named and named[0][0] else
+                                policies.DEFAULT_POLICY)
+
+
+def authority_name(source) -> str:
+    """The authority's name as set up (`cintui authority set`), else its policy profile's."""
+    named = rows_from(source)("SELECT name FROM authority", {})
+    return named[0][0] if named else store_policy(source).authority
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    id: uuid.UUID
+    reference: str
+    first_name: str
+    last_name: str
+    dob: date | None
+    expected_dob: date | None
+    status: str
+    level: str
+    service: str
+    direct_payments_started: date | None
+    last_direct_payment_review: date | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+_CHILD = """
+SELECT id, reference, first_name, last_name, dob, expected_dob, status, level, service,
+       direct_payments_started, last_direct_payment_review
+FROM child
+"""
+_BY_REFERENCE = _CHILD + "WHERE lower(reference) = :text"
+_BY_NAME = _CHILD + "WHERE lower(first_name || ' ' || last_name) LIKE :text ESCAPE '!' LIMIT 51"
+
+
+def _child_row(row: tuple) -> ChildRow:
+    cid, ref, first, last, dob, due, status, level, service, started, review = row
+    return ChildRow(as_uuid(cid), ref, first, last, _date(dob), _date(due), status, level,
+                    service, _date(started), _date(review))
+
+
+def find_child(source, query: str) -> ChildRow:
+    """A case reference, or a name that matches exactly one child."""
+    rows = rows_from(source)
+    text = query.strip()
+    if not text:
+        raise UnknownChild("child", "give a case reference or a name")
+    by_ref = rows(_BY_REFERENCE, {"text": text.lower()})
+    if by_ref:
+        return _child_row(by_ref[0])
+    pattern = "%" + re.sub(r"([!%_])", r"!\1", text.lower()) + "%"  # the text, no wildcards
+    matches = [_child_row(r) for r in rows(_BY_NAME, {"text": pattern})]
+    exact = [c for c in matches if c.full_name.lower() == text.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UnknownChild("child", f"no child with reference or name {query!r}")
+    raise AmbiguousChild(query, exact or matches)
+
+
+_OF_CHILD = "child_id = (SELECT id FROM child WHERE reference = :reference)"
+_CURRENT_EPISODE = f"""
+SELECT id, referral_date, assessment_started, assessment_completed, initial_home_visit,
+       support_started, cin_plan_start, closure_decided, family_told_of_closure,
+       step_down_decided, step_down_completed, moved_in, closure_date
+FROM episode WHERE {_OF_CHILD}
+ORDER BY referral_date DESC, created_at DESC LIMIT 1
+"""
+_FINAL_VISITS = ("SELECT visited_at, child_seen, seen_alone, kind FROM visit "
+                 f"WHERE {_OF_CHILD} AND status = 'final'")
+# The visit frequency agreed in the plan in force in the episode (BEX 3, TRA).
+_AGREED_VISITS = f"""
+SELECT agreed_on, visit_every_amount, visit_every_unit FROM plan_version
+WHERE {_OF_CHILD} AND status = 'agreed' ORDER BY number DESC
+"""
+_MEETINGS = f"""
+SELECT held_on, kind, next_review, minutes_circulated, plan_circulated, held
+FROM meeting WHERE {_OF_CHILD}
+"""
+_ENQUIRIES = """
+SELECT strategy_on, strategy_outcome, s47_started, icpc_held, s47_outcome
+FROM cp_enquiry WHERE episode_id = :episode ORDER BY strategy_on
+"""
+
+
+def child_events(source, child) -> ChildEvents:
+    """The dated facts the timescale engine needs, from the child's current episode. `child`:
+    a `ChildRow` or the store's `Child` (its reference and direct payments are read)."""
+    rows = rows_from(source)
+    key = {"reference": child.reference}
+    episode = rows(_CURRENT_EPISODE, key)
+    if not episode:
+        return ChildEvents()
+    episode_id, *dates = episode[0]
+    (referral, assess_start, assess_done, home_visit, support, plan_start, closure_decided,
+     told, step_down, stepped_down, moved_in, closed) = (_date(v) for v in dates)
+    visits = [(_visit_day(at), bool(seen), bool(alone), kind == "virtual")
+              for at, seen, alone, kind in rows(_FINAL_VISITS, key)]
+    agreed = next(((amount, unit) for on, amount, unit in rows(_AGREED_VISITS, key)
+                   if _date(on) and _date(on) >= referral), None)
+    meetings = [(_date(held_on), *rest) for held_on, *rest in rows(_MEETINGS, key)]
+    return ChildEvents(
+        referral=referral,
+        assessment_started=assess_start,
+        assessment_completed=assess_done,
+        initial_home_visit=home_visit,
+        support_started=support,
+        cin_plan_start=plan_start,
+        dob=child.dob,
+        plan_visit_every=plan_visits(*agreed) if agreed else None,
+        visits=tuple(VisitFact(date=day, child_seen=seen, seen_alone=alone, virtual=virtual)
+                     for day, seen, alone, virtual in visits if day >= referral),
+        meetings=tuple(
+            MeetingFact(date=held_on, kind=kind, next_review=_date(next_review),
+                        minutes_circulated=_date(minutes), plan_circulated=_date(plan),
+                        held=bool(held))
+            for held_on, kind, next_review, minutes, plan, held in meetings
+            if held_on >= referral
+        ),
+        closure_decided=closure_decided,
+        family_told_of_closure=told,
+        step_down_decided=step_down,
+        step_down_completed=stepped_down,
+        moved_in=moved_in,
+        disabled_with_direct_payments=child.direct_payments_started is not None,
+        direct_payments_started=child.direct_payments_started,
+        last_direct_payment_review=child.last_direct_payment_review,
+        closed=closed,
+        enquiries=tuple(
+            EnquiryFact(strategy_on=_date(strategy_on), decided_s47=outcome == "s47",
+                        s47_started=_date(s47_started), icpc_held=_date(icpc_held),
+                        icpc_not_required=s47_outcome == "no_icpc")
+            for strategy_on, outcome, s47_started, icpc_held, s47_outcome
+            in rows(_ENQUIRIES, {"episode": episode_id})
+        ),
+    )
+
+
+# ---------------------------------------------------------------- the child's plan
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: uuid.UUID
+    number: int
+    status: str
+    created_on: date
+    agreed_on: date | None
+    agreed_at: str
+    agreed_by: str
+    needs: int
+
+    @property
+    def label(self) -> str:
+        if self.status == "agreed":
+            where = self.agreed_at or self.agreed_by
+            return f"v{self.number} agreed {self.agreed_on:%d %b %Y}" + (
+                f" ({where})" if where else "")
+        return f"v{self.number} {self.status}, started {self.created_on:%d %b %Y}"
+
+
+_VERSIONS = f"""
+SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
+       (SELECT count(*) FROM plan_need AS n WHERE n.version_id = v.id)
+FROM plan_version AS v WHERE v.{_OF_CHILD} ORDER BY v.number DESC
+"""
+# A version is the child's (by reference) with that number: versions are numbered per child.
+_VERSION = f"""
+SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
+       v.objectives, v.lead_professional, v.review_arrangements, v.next_review,
+       v.childs_views, v.lived_experience, v.visit_every_amount, v.visit_every_unit
+FROM plan_version AS v WHERE v.{_OF_CHILD} AND v.number = :number
+"""
+_OF_VERSION = ("version_id = (SELECT v.id FROM plan_version AS v "
+               f"WHERE v.{_OF_CHILD} AND v.number = :number)")
+_SERVICES = f"SELECT name, purpose FROM plan_service WHERE {_OF_VERSION} ORDER BY position"
+_NEEDS = ("SELECT id, key, now, outcome, evidence, rag, kind FROM plan_need "
+          f"WHERE {_OF_VERSION} ORDER BY position")
+_ACTIONS = ("SELECT need_id, what, who, by_when, status, notes, person_id, key "
+            f"FROM plan_action WHERE {_OF_VERSION} ORDER BY position")
+_RATINGS = f"""
+SELECT need_key, rated_on, rating, previous, "by", reason, maintained_for, agreed_at,
+       cp_discussion
+FROM rag_change WHERE need_key IN (SELECT key FROM plan_need WHERE {_OF_VERSION})
+ORDER BY rated_on, created_at
+"""
+
+
+def plan_versions(source, reference: str) -> list[VersionInfo]:
+    """Every version of the child's plans, newest first."""
+    return [VersionInfo(as_uuid(vid), number, status, _date(created), _date(agreed), at or "",
+                        by or "", needs)
+            for vid, number, status, created, agreed, at, by, needs
+            in rows_from(source)(_VERSIONS, {"reference": reference})]
+
+
+def in_force(versions: list[VersionInfo]) -> VersionInfo | None:
+    """The plan in force: the newest agreed version, else the newest draft (a first plan not
+    yet agreed)."""
+    agreed = [v for v in versions if v.status == "agreed"]
+    return agreed[0] if agreed else next((v for v in versions if v.status == "draft"), None)
+
+
+def plan_version(source, reference: str, number: int) -> PlanVersion | None:
+    """Version `number` of the child's plan with its services, needs (in order), actions and
+    each need's RAG history; None when the child has no such version."""
+    from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
+
+    rows = rows_from(source)
+    key = {"reference": reference, "number": number}
+    found = rows(_VERSION, key)
+    if not found:
+        return None
+    (vid, number, status, created, agreed, agreed_at, agreed_by, objectives, lead, review,
+     next_review, views, lived, every, unit) = found[0]
+    history: dict[uuid.UUID, list[RagChange]] = {}
+    for need_key, on, rating, previous, by, reason, kept, at, cp in rows(_RATINGS, key):
+        history.setdefault(as_uuid(need_key), []).append(RagChange(
+            on=_date(on), rating=rating, previous=previous, by=by, reason=reason,
+            maintained_for=kept, agreed_at=at, cp_discussion=cp))
+    by_need: dict = {}
+    for need_id, what, who, by_when, state, notes, person, action_key in rows(_ACTIONS, key):
+        by_need.setdefault(need_id, []).append(PlanAction(
+            what=what, who=who, by_when=_date(by_when), status=state, notes=notes,
+            person_id=as_uuid(person) if person else None, key=as_uuid(action_key)))
+    needs = []
+    for need_id, need_key, now, outcome, evidence, rag, kind in rows(_NEEDS, key):
+        need_key = as_uuid(need_key)
+        needs.append(Need(now=now, outcome=outcome, evidence=evidence, rag=rag, kind=kind,
+                          actions=tuple(by_need.get(need_id, ())),
+                          rag_history=tuple(history.get(need_key, ())), key=need_key))
+    return PlanVersion(
+        id=as_uuid(vid), number=number, status=status, created_on=_date(created),
+        agreed_on=_date(agreed), agreed_at=agreed_at, agreed_by=agreed_by,
+        objectives=objectives, lead_professional=lead, review_arrangements=review,
+        next_review=_date(next_review), childs_views=views, lived_experience=lived,
+        visit_every=plan_visits(every, unit),
+        services=tuple(Service(name, purpose) for name, purpose in rows(_SERVICES, key)),
+        needs=tuple(needs))
+
+
+def check_plan(version: PlanVersion, today: date) -> list:
+    """The plan checks (`domain.plan_checks`) with the shipped plain-words list."""
+    from cintui.domain.plan_checks import check_plan as check
+    from cintui.reference import plain_words
+
+    return check(version, today, plain_words.load_plain_words())
+
+
+_PLAN_CHILD = """
+SELECT c.first_name, c.last_name, c.dob, c.expected_dob, w.name
+FROM child AS c LEFT JOIN worker AS w ON w.id = c.worker_id WHERE c.reference = :reference
+"""
+
+
+def plan_document(source, reference: str, today: date, *, number: int | None = None,
+                  final: bool = False):
+    """What an export of the child's plan holds (`cintui.export.plan.PlanDocument`): the
+    plan in force unless version `number`, its check results, the child's details."""
+    from cintui.domain.child import describe_age, spoken_age
+    from cintui.export.plan import PlanDocument
+
+    rows = rows_from(source)
+    found = rows(_PLAN_CHILD, {"reference": reference})
+    if not found:
+        raise PlanError("child", "no such child on this store")
+    first, last, dob, expected, worker = found[0]
+    name, dob, expected = f"{first} {last}".strip(), _date(dob), _date(expected)
+    if number is None:
+        chosen = in_force(plan_versions(rows, reference))
+        if chosen is None:
+            raise PlanError("plan", f"{name} ({reference}) has no plan yet")
+        number = chosen.number
+    version = plan_version(rows, reference, number)
+    if version is None:
+        raise PlanError("plan", f"no version {number} of this plan")
+    if dob:
+        born = f"{dob:%d %b %Y} ({spoken_age(describe_age(dob, None, today))})"
+    else:
+        born = f"expected {expected:%d %b %Y}" if expected else ""
+    problems = tuple(p.message for p in check_plan(version, today))
+    return PlanDocument(
+        child_name=name, child_reference=reference, dob_text=born, worker=worker or "",
+        authority=authority_name(rows), version=version, problems=problems,
+        generated_on=today, final=final)
+
+
+# ---------------------------------------------------------------- episodes and decisions
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    number: int
+    referral_date: date
+    referral_source: str
+    primary_need: str
+    closure_date: date | None
+    closure_reason: str | None
+    unmet_need_stepped_down: bool
+    days_since_last_closure: int | None
+    band: str | None
+
+    def as_json(self) -> dict:
+        from cintui.reference import codes
+
+        return {"number": self.number, "referral_date": _iso(self.referral_date),
+                "referral_source": self.referral_source, "primary_need": self.primary_need,
+                "closure_date": _iso(self.closure_date), "closure_reason": self.closure_reason,
+                "closure_reason_label": codes.label("closure_reason", self.closure_reason)
+                or None, "unmet_need_stepped_down": self.unmet_need_stepped_down,
+                "days_since_last_closure": self.days_since_last_closure,
+                "rereferral_band": self.band}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+_EPISODES = f"""
+SELECT referral_date, referral_source, primary_need, closure_date, closure_reason,
+       unmet_need_stepped_down
+FROM episode WHERE {_OF_CHILD} ORDER BY referral_date, created_at
+"""
+
+
+def episodes(source, reference: str) -> list[EpisodeRow]:
+    """Every episode of the child, oldest first, with the interval since the closure before
+    it (WAR 3.4)."""
+    from cintui.domain.endings import rereferral_band
+
+    out, last = [], None
+    for number, (referred, referral_source, need, closed, reason, unmet) in enumerate(
+            rows_from(source)(_EPISODES, {"reference": reference}), start=1):
+        referred, closed = _date(referred), _date(closed)
+        out.append(EpisodeRow(number, referred, referral_source, need, closed, reason,
+                              bool(unmet), (referred - last).days if last else None,
+                              rereferral_band(last, referred) if last else None))
+        last = closed or last
+    return out
+
+
+_DECISIONS = f"""
+SELECT made_on, kind, decision, rationale, made_by, made_by_role, id
+FROM decision WHERE {_OF_CHILD} ORDER BY made_on, created_at
+"""
+
+
+def decision_facts(source, reference: str) -> list:
+    """BEX 4: the child's recorded decisions (`domain.endings.DecisionFact`), oldest first."""
+    from cintui.domain.endings import DecisionFact
+
+    return [DecisionFact(_date(made_on), kind, decision, rationale, made_by, role or "",
+                         str(as_uuid(did)))
+            for made_on, kind, decision, rationale, made_by, role, did
+            in rows_from(source)(_DECISIONS, {"reference": reference})]

@@ -1,0 +1,140 @@
+"""A command loads only what it uses: `cintui --help` lists every command from the table in
+cli/main.py, and a command imports its own modules, not the store or the ORM it doesn't use."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+import typer
+
+from cintui.cli import common
+from cintui.cli.main import COMMANDS
+from tests.conftest import PASSPHRASE, TODAY
+
+CLI_FOLDER = Path(common.__file__).parent
+# Never needed without a store: the ORM, its migrations, the app, the document writers.
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "sqlcipher3", "textual", "docx", "fpdf",
+         "cintui.store.models", "cintui.casework", "cintui.app", "cintui.export")
+
+
+def loaded_by(*args: str) -> tuple[set[str], str]:
+    """The modules `cintui ARGS` (a process of its own) has imported when it ends, and what
+    it printed."""
+    code = ("import json, sys\nfrom cintui.cli.main import run\ntry:\n    run(sys.argv[1:])\n"
+            "finally:\n    print('MODULES', json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode in (0, 2), done.stderr
+    out, _, modules = done.stdout.rpartition("MODULES ")
+    return set(json.loads(modules)), out + done.stderr
+
+
+def heavy(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)}
+
+
+def test_the_table_lists_every_group_module_and_every_command_they_define():
+    """A module in cli/ that the table forgets would never load; a name it lists must be
+    there, with the line `--help` shows taken from the command's own help."""
+    modules = {p.stem for p in CLI_FOLDER.glob("*.py")} - {"__init__", "common", "main"}
+    assert modules == {m for entry in COMMANDS.values() for m in entry[1:]}
+    for module in sorted(modules):
+        import_module(f"cintui.cli.{module}")
+    group = typer.main.get_group(common.app)
+    assert list(group.commands) and set(group.commands) == set(COMMANDS)
+    defined_in: dict[str, set[str]] = {}
+    for info in common.app.registered_commands:
+        name = info.name or info.callback.__name__.replace("_", "-")
+        defined_in.setdefault(name, set()).add(info.callback.__module__)
+    for info in common.app.registered_groups:
+        for sub in info.typer_instance.registered_commands:
+            defined_in.setdefault(info.name, set()).add(sub.callback.__module__)
+    for name, (short_help, *where) in COMMANDS.items():
+        assert defined_in[name] == {f"cintui.cli.{m}" for m in where}, name
+        own_help = " ".join((group.commands[name].help or "").split())
+        assert own_help.startswith(short_help.rstrip(".")), name
+
+
+def test_help_lists_every_command_without_importing_any():
+    modules, out = loaded_by("--help")
+    for name, (short_help, *_) in COMMANDS.items():
+        assert f"  {name} " in out and short_help in " ".join(out.split())
+    assert not {m for m in modules if m.startswith("cintui.cli.")} - {"cintui.cli.common",
+                                                                     "cintui.cli.main"}
+    assert not heavy(modules)
+
+
+@pytest.mark.parametrize("args", [
+    ["deadline", TODAY.isoformat(), "--working-days", "10"],
+    ["deadline", TODAY.isoformat(), "--timescale", "visit", "--policy", "wirral"],
+    ["policy", "list"],
+    ["policy", "show", "england"],
+    ["--version"],
+])
+def test_commands_without_a_store_never_load_the_store(args):
+    modules, out = loaded_by(*args)
+    assert out.strip()
+    assert not heavy(modules)
+    groups = {m for m in modules if m.startswith("cintui.cli.")} - {"cintui.cli.common",
+                                                                  "cintui.cli.main"}
+    assert groups <= {f"cintui.cli.{m}" for m in COMMANDS.get(args[0], ("", ))[1:]}
+
+
+def test_a_mistyped_command_is_one_line_with_a_suggestion(cli):
+    result = cli("chidl", "list")
+    assert result.code == 2
+    assert result.err.strip() == "cintui: No such command 'chidl'. Did you mean 'child'?"
+
+
+def orm(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.split(".")[0] in ("sqlalchemy", "sqlmodel", "alembic")
+            or m in ("cintui.store.models", "cintui.casework.cases")}
+
+
+@pytest.mark.parametrize("args", [["due", "--json"], ["child", "list", "--json"],
+                                  ["child", "show", "DEMO00001", "--json"],
+                                  ["plan", "show", "DEMO00001", "--json"],
+                                  ["decision", "list", "DEMO00001", "--json"],
+                                  ["child", "episodes", "DEMO00001", "--json"]])
+def test_reads_go_through_the_light_reader_without_the_orm(demo_store, args):
+    modules, out = loaded_by(*args, "--db", str(demo_store), "--today", TODAY.isoformat())
+    assert isinstance(json.loads(out), list | dict)
+    assert not orm(modules)
+    assert not {m for m in modules if m.split(".")[0] in ("textual", "docx", "fpdf")}
+
+
+def test_errors_of_a_light_read_are_one_line_without_importing_the_orm(demo_store):
+    for args in (["due", "--worker", "nobody.at.all"], ["child", "show", "Nobody Atall"],
+                 ["plan", "show", "DEMO00001", "--version", "99"]):
+        modules, out = loaded_by(*args, "--db", str(demo_store))
+        assert out.strip().startswith("cintui: ") and len(out.strip().splitlines()) == 1
+        assert not orm(modules)
+
+
+def test_an_encrypted_store_is_keyed_once_per_command(cli, encrypted_demo_store, monkeypatch):
+    """The passphrase's key derivation (~0.1 s each time) runs once a command: one keyed
+    connection, for a read through the light reader, a read through the store, a write."""
+    import sqlcipher3
+    from sqlcipher3 import dbapi2
+
+    keyed = []
+
+    def connect(*args, **kwargs):
+        keyed.append(args)
+        return real(*args, **kwargs)
+
+    real = dbapi2.connect
+    monkeypatch.setattr(dbapi2, "connect", connect)
+    monkeypatch.setattr(sqlcipher3, "connect", connect)
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    listed = cli("child", "list", "--json", "--open", "--db", encrypted_demo_store)
+    ref = json.loads(listed.out)[0]["reference"]
+    for args in (["transfer", "status", ref], ["decision", "add", ref, "--kind", "other",
+                 "--decision", "Carry on", "--rationale", "Going well"]):
+        assert cli(*args, "--db", encrypted_demo_store).code == 0
+    assert len(keyed) == 3
