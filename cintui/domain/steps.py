@@ -597,8 +597,10 @@ def next_step(f: StepFacts) -> str:
                 "(cintui cp strategy).")
     if f.cin_plan_start is None:
         return "Start the CIN plan with the line manager's authorisation (TRA)."
-    if f.initial_home_visit is None or f.support_started is None:
+    if f.initial_home_visit is None:
         return "Record the initial home visit and the day CIN support started (WAR 4.4.2)."
+    if f.support_started is None:
+        return "Record the day CIN support started (WAR 4.4.2: within 20 working days of the visit)."
     return ALL_RECORDED
 
 

@@ -55,6 +55,10 @@ def test_next_step_in_words_at_each_stage():
     assert s.next_step(COMPLETED) == "The line manager authorises the assessment (TRA)."
     assert s.next_step(AUTHORISED).startswith("Start the CIN plan")
     assert "WAR 4.4.2" in s.next_step(PLANNED)
+    visited = replace(PLANNED, initial_home_visit=date(2026, 10, 15))
+    # WAR 4.4.2: once the home visit is recorded, only the support start is left to do.
+    assert s.next_step(visited).startswith("Record the day CIN support started")
+    assert s.next_step(replace(visited, support_started=date(2026, 10, 20))) == s.ALL_RECORDED
     assert s.next_step(replace(AUTHORISED, outcome="escalate")).startswith("Escalated")
 
 
