@@ -75,20 +75,22 @@ def _flags(r) -> str:
     return f"{len(r.flags)}: {r.flags[0]}" if len(r.flags) > 1 else "".join(r.flags)
 
 
-# Fits 120 columns with the flags visible; the highlighted child's full details (level,
-# service, team, every flag, the rule behind each date) are in the line under the table.
+# Fits 120 columns with the flags visible; narrower, the columns with a `drop` go, highest
+# first, so 80 columns keep name, age, next visit, review and flags. The highlighted child's
+# full details (level, service, team, every flag, the rule behind each date) are in the
+# line under the table.
 COLUMNS = [
     Column("Name", 17, lambda r: r.name, sort_key=lambda r: r.name.split()[-1].lower()),
-    Column("Age", 6, lambda r: _age(r.age)),
-    Column("Ref", 9, lambda r: r.reference, sort_key=lambda r: r.reference),
-    Column("Worker", 11, lambda r: r.worker, sort_key=lambda r: r.worker.lower()),
+    Column("Age", 6, lambda r: _age(r.age), drop=1),
+    Column("Ref", 9, lambda r: r.reference, sort_key=lambda r: r.reference, drop=5),
+    Column("Worker", 11, lambda r: r.worker, sort_key=lambda r: r.worker.lower(), drop=6),
     Column("Level", 7, lambda r: f"{_initials(r.level)}/{_initials(r.service)}".strip("/"),
-           sort_key=lambda r: (r.level, r.service)),
+           sort_key=lambda r: (r.level, r.service), drop=4),
     Column("R A G", 7, _rag,
            style=lambda r: "bold red" if r.red else ("yellow" if r.amber else "dim"),
-           sort_key=lambda r: (-r.red, -r.amber, -r.green)),
+           sort_key=lambda r: (-r.red, -r.amber, -r.green), drop=2),
     Column("Seen", 6, lambda r: _day(r.last_visit),
-           sort_key=lambda r: r.last_visit.toordinal() if r.last_visit else 0),
+           sort_key=lambda r: r.last_visit.toordinal() if r.last_visit else 0, drop=3),
     Column("Next visit due", 16, lambda r: _due(r.next_visit),
            style=lambda r: _state_style(r.next_visit), sort_key=lambda r: _due_key(r.next_visit)),
     Column("Review", 12, lambda r: _review(r.next_review),
@@ -300,7 +302,11 @@ class CaseloadScreen(Screen):
         self.set_view(view)
 
     def action_sort(self) -> None:
-        self.sort_column = (self.sort_column + 1) % len(COLUMNS)
+        table = self.query_one(CaseTable)
+        step = 1
+        while not table.shown((self.sort_column + step) % len(COLUMNS)):
+            step += 1  # a column hidden on a narrow screen is skipped
+        self.sort_column = (self.sort_column + step) % len(COLUMNS)
         self._sort()
 
     def action_reverse(self) -> None:

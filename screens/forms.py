@@ -72,7 +72,7 @@ class FormScreen(ModalScreen):
 
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
-    FormScreen #form { width: 96; max-height: 95%; height: auto; border: thick $primary;
+    FormScreen #form { width: 96; max-width: 100%; max-height: 95%; height: auto; border: thick $primary;
                        background: $surface; padding: 0 1; }
     FormScreen #form-title { text-style: bold; margin: 0 0 1 0; }
     FormScreen .field { height: auto; }
@@ -646,7 +646,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen #confirm { width: 70; height: auto; border: thick $error;
+    ConfirmScreen #confirm { width: 70; max-width: 100%; height: auto; border: thick $error;
                              background: $surface; padding: 1 2; }
     ConfirmScreen #confirm-buttons { height: auto; margin: 1 0 0 0; align: right middle; }
     ConfirmScreen Button { margin: 0 0 0 2; }

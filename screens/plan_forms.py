@@ -349,7 +349,7 @@ class ActionsScreen(ModalScreen):
 
     DEFAULT_CSS = """
     ActionsScreen { align: center middle; }
-    ActionsScreen #box { width: 110; height: auto; max-height: 90%; border: thick $primary;
+    ActionsScreen #box { width: 110; max-width: 100%; height: auto; max-height: 90%; border: thick $primary;
                          background: $surface; padding: 0 1; }
     ActionsScreen #title { text-style: bold; }
     ActionsScreen DataTable { height: auto; max-height: 20; }

@@ -445,7 +445,7 @@ class VisitActionsScreen(ModalScreen[dict | None]):
 
     DEFAULT_CSS = """
     VisitActionsScreen { align: center middle; }
-    VisitActionsScreen #actions-box { width: 110; height: auto; max-height: 90%;
+    VisitActionsScreen #actions-box { width: 110; max-width: 100%; height: auto; max-height: 90%;
                                       border: thick $primary; background: $surface;
                                       padding: 0 1; }
     VisitActionsScreen DataTable { height: auto; max-height: 24; }
@@ -585,7 +585,7 @@ class AddendumScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     AddendumScreen { align: center middle; }
-    AddendumScreen #addendum-box { width: 90; height: auto; border: thick $primary;
+    AddendumScreen #addendum-box { width: 90; max-width: 100%; height: auto; border: thick $primary;
                                    background: $surface; padding: 0 1; }
     AddendumScreen TextArea { height: 8; }
     AddendumScreen #addendum-error { color: $error; height: auto; }

@@ -16,7 +16,7 @@ from cintui.screens.messages import WorkerChosen
 class WhoScreen(Screen):
     DEFAULT_CSS = """
     WhoScreen { align: center middle; }
-    WhoScreen Vertical { width: 90; height: 80%; padding: 1 2; border: round $primary; }
+    WhoScreen Vertical { width: 90; max-width: 100%; height: 80%; padding: 1 2; border: round $primary; }
     WhoScreen Static { height: auto; }
     WhoScreen OptionList { height: 1fr; }
     """

@@ -36,6 +36,7 @@ class Column:
     style: Callable[[object], str] = lambda row: ""
     sort_key: Callable[[object], object] | None = None
     fill: bool = False  # takes the width left over (at least `width`)
+    drop: int = 0  # when the table is too narrow, hidden highest first (0: always shown)
 
 
 class CaseTable(ScrollView, can_focus=True):
@@ -78,7 +79,7 @@ class CaseTable(ScrollView, can_focus=True):
         self.rows: list = []
         self._cache: dict[int, Strip] = {}
         self.widths = [c.width for c in self.columns]
-        self.total_width = sum(w + 1 for w in self.widths)
+        self.total_width = sum(w + 1 for w in self.widths if w)
         self._highlighted = object()
 
     # ---------------------------------------------------------------- data
@@ -93,15 +94,25 @@ class CaseTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         # Room for the vertical scrollbar is kept even before the rows arrive, so a fill
         # column never pushes the table into scrolling sideways once they do.
-        fixed = sum(c.width + 1 for c in self.columns if not c.fill)
-        spare = self.outer_size.width - self.styles.scrollbar_size_vertical - fixed - 1
-        widths = [max(c.width, spare) if c.fill else c.width for c in self.columns]
+        room = self.outer_size.width - self.styles.scrollbar_size_vertical - 1
+        shown = list(self.columns)
+        for column in sorted((c for c in self.columns if c.drop), key=lambda c: -c.drop):
+            if sum(c.width + 1 for c in shown) <= room:
+                break
+            shown.remove(column)
+        spare = room - sum(c.width + 1 for c in shown if not c.fill)
+        widths = [0 if c not in shown else max(c.width, spare) if c.fill else c.width
+                  for c in self.columns]
         if widths != self.widths:
             self.widths = widths
-            self.total_width = sum(w + 1 for w in widths)
+            self.total_width = sum(w + 1 for w in widths if w)
             self._cache.clear()
             self.virtual_size = Size(self.total_width, len(self.rows))
             self.post_message(self.Laid())
+
+    def shown(self, index: int) -> bool:
+        """Whether column `index` is on screen (a narrow table hides the droppable ones)."""
+        return self.widths[index] > 0
 
     @property
     def row_count(self) -> int:
@@ -116,6 +127,8 @@ class CaseTable(ScrollView, can_focus=True):
         marks = marks or {}
         titles = []
         for i, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
+            if not width:
+                continue
             mark = marks.get(i, "")
             titles.append((column.title[: width - len(mark)] + mark).ljust(width))
         return " ".join(titles)
@@ -124,6 +137,8 @@ class CaseTable(ScrollView, can_focus=True):
         """The column under screen column `x` of the header (scrolled with the table)."""
         x += self.scroll_offset.x
         for i, w in enumerate(self.widths):
+            if not w:
+                continue
             if x < w + 1:
                 return i
             x -= w + 1
@@ -147,6 +162,8 @@ class CaseTable(ScrollView, can_focus=True):
     def _render_row(self, row) -> Strip:
         segments = []
         for column, width in zip(self.columns, self.widths, strict=True):
+            if not width:
+                continue
             text = column.text(row)
             text = (text[: width - 1] + "…" if len(text) > width else text.ljust(width)) + " "
             style = column.style(row)
