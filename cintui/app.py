@@ -46,13 +46,12 @@ class CintuiApp(App):
     TITLE = "cintui"
     COMMANDS = App.COMMANDS | {partial(_palette, "ChildCommands"), partial(_palette, "WorkCommands")}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f2", "toggle_dark", "Light/dark"),
-        Binding("f3", "my_week", "My week"),
-        Binding("f4", "team", "Team"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f2", "toggle_dark", "Light/dark", show=False),
+        Binding("f3", "my_week", "My week", show=False),
+        Binding("f4", "team", "Team", show=False),
         # ? as well (key_question_mark): unless typed into a box or bound by the screen.
-        Binding("f1", "help", "Help: this screen's keys", key_display="f1 / ?", show=False,
-                priority=True),
+        Binding("f1", "help", "Help", key_display="f1 / ?", priority=True),
     ]
 
     def __init__(self, location: access.StoreLocation, *, encrypt: bool = True,

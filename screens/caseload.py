@@ -116,11 +116,11 @@ class CaseloadScreen(Screen):
         Binding("2", "view('team')", "Team"),
         Binding("3", "view('everyone')", "Everyone"),
         Binding("slash", "find", "Filter"),
-        Binding("s", "sort", "Sort column"),
-        Binding("r", "reverse", "Reverse"),
+        Binding("s", "sort", "Sort column", show=False),
+        Binding("r", "reverse", "Reverse", show=False),
         Binding("n", "new_child", "New child"),
-        Binding("v", "new_visit", "Visit"),
-        Binding("m", "app.my_week", "My week"),
+        Binding("v", "new_visit", "Visit", show=False),
+        Binding("m", "app.my_week", "My week", show=False),
         Binding("escape", "escape", "Back", show=False),
     ]
 

@@ -127,7 +127,7 @@ class ChildScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", show=False),
         Binding("u", "edit_child", "Edit child"),
         Binding("p", "open_plan", "Plan"),
         Binding("v", "new_visit", "Visit"),
@@ -149,7 +149,7 @@ class ChildScreen(Screen):
         Binding("T", "transfer", "Transfer", show=False),
         # The case's steps (DOMAIN.md §11): referral to support started, each by a form.
         Binding("K", "case_steps", "Case steps", show=False),
-        Binding("right_square_bracket", "next_tab(1)", "Next tab"),
+        Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
           for i, tab in enumerate(TABS)),

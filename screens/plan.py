@@ -67,7 +67,7 @@ class PlanScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", show=False),
         Binding("a", "add_need", "Add need"),
         Binding("e", "edit_need", "Edit need"),
         Binding("c", "actions", "Actions"),
@@ -78,10 +78,10 @@ class PlanScreen(Screen):
         Binding("v", "details", "Details"),
         Binding("g", "agree", "Agree"),
         Binding("n", "new_version", "New version"),
-        Binding("w", "what_changed", "What changed"),
-        Binding("x", "export", "Export"),
-        Binding("left_square_bracket", "other_version(1)", "Older"),
-        Binding("right_square_bracket", "other_version(-1)", "Newer"),
+        Binding("w", "what_changed", "What changed", show=False),
+        Binding("x", "export", "Export", show=False),
+        Binding("left_square_bracket", "other_version(1)", "Older", show=False),
+        Binding("right_square_bracket", "other_version(-1)", "Newer", show=False),
     ]
 
     def __init__(self, child_id: uuid.UUID, version_id: uuid.UUID | None = None,
