@@ -118,9 +118,9 @@ class MinutingScreen(Screen):
     """
     BINDINGS = [
         Binding("ctrl+n", "step(1)", "Next item", priority=True),
-        Binding("ctrl+b", "step(-1)", "Back", priority=True),
+        Binding("ctrl+b", "step(-1)", "Back", show=False, priority=True),
         Binding("ctrl+f", "finish", "Finish meeting", priority=True),
-        Binding("ctrl+l", "project", "Large / projection", priority=True),
+        Binding("ctrl+l", "project", "Large / projection", show=False, priority=True),
         Binding("escape", "close", "Pause (saved)"),
         Binding("space", "next_status", "Next attendance / action status (in the tables)",
                 show=False),
@@ -165,7 +165,7 @@ class MinutingScreen(Screen):
                                  "person's attendance. Add someone who came on the spot "
                                  "below (name, role) and press Enter.", classes="hint")
                     table = DataTable(id="attendance-table", cursor_type="row")
-                    table.add_columns("Name", "Role", "Attendance")
+                    table.add_columns("Attendance", "Name", "Role")
                     yield table
                     yield Input(id="add-person", placeholder="Someone else here: name, role")
                 with VerticalScroll(id="ground"):
@@ -307,7 +307,8 @@ class MinutingScreen(Screen):
             style = "green" if p.attendance == "present" else (
                 "dark_orange" if p.attendance == "invited" else "")
             role = p.role if len(p.role) <= 36 else p.role[:35] + "…"
-            table.add_row(p.name, role, Text(ATTENDANCE_LABELS[p.attendance], style=style))
+            # The status first: on a narrow screen a long role must not push it out of sight.
+            table.add_row(Text(ATTENDANCE_LABELS[p.attendance], style=style), p.name, role)
         if self.minutes.attendance:
             table.move_cursor(row=min(row, len(self.minutes.attendance) - 1))
 

@@ -244,7 +244,7 @@ async def test_a_childs_case_by_keys(cli, tmp_path):
         await write(pilot, "#add-person", "Leo Ward, Child")
         await press(pilot, "enter")
         assert cells(screen.query_one("#attendance-table")) == [
-            ["Layla Ward", "Mother", "Present"], ["Leo Ward", "Child", "Present"]]
+            ["Present", "Layla Ward", "Mother"], ["Present", "Leo Ward", "Child"]]
         await press(pilot, "ctrl+n")
         await type_text(pilot, "One at a time")
         await press(pilot, "ctrl+n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cintui.app import CintuiApp
+from cintui.screens.caseload import COLUMNS
 from cintui.store import access
 from tests.conftest import TODAY
 from tests.screens.test_shell import SIZE, my_open_children, screen_name, settle, type_text
@@ -284,3 +285,32 @@ async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store
         await pilot.press("enter")
         await settle(pilot)
         assert screen_name(app) == "ChildScreen"
+
+
+def test_caseload_snapshot_at_80x24(demo_store, snap_compare):
+    """A laptop terminal: name, age, next visit (late/soon), review and flags; the footer
+    has the main keys and f1 / ? for the rest."""
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+async def test_a_narrow_caseload_keeps_the_dates_and_flags_and_sorts_only_what_it_shows(
+        demo_store):
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_caseload(pilot)
+        heads = str(app.screen.query_one("#heads").render())
+        for title in ("Name", "Next visit due", "Review", "Flags"):
+            assert title in heads
+        assert "Worker" not in heads
+        seen = set()
+        for _ in range(len(COLUMNS)):
+            await pilot.press("s")
+            seen.add(app.screen.sort_column)
+        assert all(table(app).shown(i) for i in seen)

@@ -432,3 +432,16 @@ def test_child_screen_snapshot(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_child_screen_snapshot_at_80x24(demo_store, snap_compare):
+    """The Summary tab on a laptop terminal: the header wraps, the footer keeps the main
+    keys and f1 / ? for the rest."""
+    app = ChildHost(demo_store)
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)

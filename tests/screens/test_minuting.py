@@ -410,6 +410,19 @@ def test_the_minuting_screen_snapshot(demo_store, snap_compare, projecting):
     assert snap_compare(MeetingHost(demo_store), terminal_size=SIZE, run_before=run_before)
 
 
+def test_the_minuting_screen_snapshot_at_80x24(demo_store, snap_compare):
+    """A laptop terminal: the first item, attendance, is on screen with its table."""
+    meeting_id = book(demo_store)
+
+    async def run_before(pilot) -> None:
+        await open_minuting(pilot, meeting_id)
+        for area in pilot.app.screen.query(TextArea):  # a blinking cursor is not a change
+            area.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(MeetingHost(demo_store), terminal_size=(80, 24), run_before=run_before)
+
+
 # ---------------------------------------------------------------- booking and after
 
 

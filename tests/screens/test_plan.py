@@ -282,6 +282,16 @@ def test_plan_editor_snapshot(demo_store, snap_compare):
                         run_before=run_before)
 
 
+def test_plan_editor_snapshot_at_80x24(demo_store, snap_compare):
+    child_id = child_with(demo_store, "agreed")
+
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(PlanHost(demo_store, child_id), terminal_size=(80, 24),
+                        run_before=run_before)
+
+
 async def test_x_exports_the_shown_version_for_the_family(demo_store, tmp_path, monkeypatch):
     monkeypatch.setenv("CINTUI_DATA_DIR", str(tmp_path / "data"))
     child_id = child_with(demo_store, "agreed")

@@ -459,3 +459,16 @@ def test_the_visit_form_snapshot(demo_store, snap_compare):
         await settle(pilot)
 
     assert snap_compare(VisitHost(demo_store), terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_visit_form_snapshot_at_80x24(demo_store, snap_compare):
+    """A laptop terminal: the facts and the headings fit the width; the rest scrolls."""
+    async def run_before(pilot) -> None:
+        await open_form(pilot)
+        await pilot.pause(1.3)  # the autosave's timer has run: the saved line is stable
+        pilot.app.screen.saver.flush()
+        for area in pilot.app.screen.query(TextArea):  # a blinking cursor is not a change
+            area.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(VisitHost(demo_store), terminal_size=(80, 24), run_before=run_before)
