@@ -64,7 +64,12 @@ class PlanScreen(Screen):
     PlanScreen #side { width: 40; border-left: solid $primary-darken-2; padding: 0 1; }
     PlanScreen #checks-title { text-style: bold; }
     PlanScreen #checks { height: auto; }
+    PlanScreen.-narrow #side { width: 26; }
+    PlanScreen.-narrow #plan-details, PlanScreen.-narrow #need-detail { max-height: 5; }
     """
+    # A laptop terminal (80 columns): a narrower checks panel and shorter details, so
+    # the needs table keeps rows to move through.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),
@@ -72,10 +77,10 @@ class PlanScreen(Screen):
         Binding("e", "edit_need", "Edit need"),
         Binding("c", "actions", "Actions"),
         Binding("r", "rate", "Re-rate"),
-        Binding("d", "delete_need", "Delete need"),
+        Binding("d", "delete_need", "Delete need", show=False),
         Binding("ctrl+up", "move_need(-1)", "Move up", show=False),
         Binding("ctrl+down", "move_need(1)", "Move down", show=False),
-        Binding("v", "details", "Details"),
+        Binding("v", "details", "Details", show=False),
         Binding("g", "agree", "Agree"),
         Binding("n", "new_version", "New version"),
         Binding("w", "what_changed", "What changed", show=False),

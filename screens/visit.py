@@ -99,10 +99,15 @@ def _day_time(at: datetime) -> str:
 class VisitFormScreen(Screen):
     """Type up a visit: the facts on top, the WIR 2.11 headings below, saved as you type."""
 
+    # A laptop terminal (80 columns): the yes/no fact boxes go under the date and type.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     DEFAULT_CSS = """
     VisitFormScreen #visit-title { height: auto; padding: 0 1; background: $boost; }
     VisitFormScreen #saved { height: 1; padding: 0 1; color: $text-muted; }
-    VisitFormScreen #facts, VisitFormScreen #present-row { height: auto; padding: 0 1; }
+    VisitFormScreen #facts-area, VisitFormScreen #present-row { height: auto; padding: 0 1; }
+    VisitFormScreen #facts, VisitFormScreen #fact-boxes { width: auto; height: auto; }
+    VisitFormScreen.-narrow #facts-area { layout: vertical; }
+    VisitFormScreen.-narrow Checkbox { margin: 0 0 0 2; }
     VisitFormScreen #facts Label, VisitFormScreen #present-row Label { padding: 1 1 0 0; }
     VisitFormScreen #when { width: 22; }
     VisitFormScreen Input > .input--placeholder { text-style: italic; }
@@ -147,14 +152,16 @@ class VisitFormScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="visit-title")
-        with Horizontal(id="facts"):
-            yield Label("When")
-            yield Input(id="when", placeholder="dd/mm/yyyy hh:mm")
-            yield Label("Type")
-            yield Select([(KIND_LABELS[k], k) for k in VISIT_KINDS], allow_blank=False,
-                         id="kind", value="home")
-            for name in FACTS:
-                yield YesNo(_fact_label(name, False), False, id=name, compact=True)
+        with Horizontal(id="facts-area"):
+            with Horizontal(id="facts"):
+                yield Label("When")
+                yield Input(id="when", placeholder="dd/mm/yyyy hh:mm")
+                yield Label("Type")
+                yield Select([(KIND_LABELS[k], k) for k in VISIT_KINDS], allow_blank=False,
+                             id="kind", value="home")
+            with Horizontal(id="fact-boxes"):
+                for name in FACTS:
+                    yield YesNo(_fact_label(name, False), False, id=name, compact=True)
         yield Static("", id="when-error", classes="-empty")
         with Horizontal(id="present-row"):
             yield Label("Also there")
