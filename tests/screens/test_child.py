@@ -445,3 +445,20 @@ def test_child_screen_snapshot_at_80x24(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+async def test_a_form_fits_80_columns_and_scrolls_to_its_buttons(demo_store):
+    """A laptop terminal: the form is no wider than the screen, and Save and Cancel are both
+    on screen once the form is scrolled to its end (Cancel was cut off at the right)."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen.query_one("#form")
+        assert form.region.right <= 80
+        form.scroll_end(animate=False)
+        await settle(pilot)
+        for button in ("#save", "#cancel"):
+            region = app.screen.query_one(button).region
+            assert region.right <= 80 and region.bottom <= 24, button
