@@ -96,7 +96,7 @@ COLUMNS = [
     Column("Review", 12, lambda r: _review(r.next_review),
            style=lambda r: _state_style(r.next_review),
            sort_key=lambda r: _due_key(r.next_review)),
-    Column("Flags", 16, _flags, style=lambda r: "red" if r.flags else "",
+    Column("Flags", 15, _flags, style=lambda r: "red" if r.flags else "",
            sort_key=lambda r: -len(r.flags), fill=True),
 ]
 DEFAULT_SORT = 7  # next visit due: the most pressing first

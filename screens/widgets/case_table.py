@@ -94,13 +94,13 @@ class CaseTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         # Room for the vertical scrollbar is kept even before the rows arrive, so a fill
         # column never pushes the table into scrolling sideways once they do.
-        room = self.outer_size.width - self.styles.scrollbar_size_vertical - 1
+        room = self.outer_size.width - self.styles.scrollbar_size_vertical
         shown = list(self.columns)
         for column in sorted((c for c in self.columns if c.drop), key=lambda c: -c.drop):
             if sum(c.width + 1 for c in shown) <= room:
                 break
             shown.remove(column)
-        spare = room - sum(c.width + 1 for c in shown if not c.fill)
+        spare = room - sum(c.width + 1 for c in shown if not c.fill) - 1
         widths = [0 if c not in shown else max(c.width, spare) if c.fill else c.width
                   for c in self.columns]
         if widths != self.widths:
