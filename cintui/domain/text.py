@@ -21,6 +21,7 @@ _C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT",
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 _SINGLE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 _MULTI_LINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_C0_DEL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def char_name(char: str) -> str:
@@ -59,7 +60,10 @@ def _shown(found: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
-def inert(text: str) -> str:
+def inert(text: str, *, c0_only: bool = False) -> str:
     """`text` safe to print to a terminal: each control character (but line feed and tab)
-    is replaced by a visible stand-in, ESC by ␛, a C1 control or bidi override by <U+202E>."""
-    return _MULTI_LINE.sub(_shown, text)  # tab and line feed are harmless
+    is replaced by a visible stand-in, ESC by ␛, a C1 control or bidi override by <U+202E>.
+
+    `c0_only`: the C0 controls and DEL alone, the characters JSON always escapes, so that
+    JSON text (the audit trail, whose hashes cover it) reads back unchanged."""
+    return (_C0_DEL if c0_only else _MULTI_LINE).sub(_shown, text)  # tab, line feed harmless

@@ -36,3 +36,9 @@ def test_inert_shows_control_characters_visibly():
     assert inert("a\x1b[2Jb\rc\x7f") == "a␛[2Jb␍c␡"
     assert inert("x\x9by\u202ez") == "x<U+009B>y<U+202E>z"
     assert inert("two\nlines\tand a tab") == "two\nlines\tand a tab"
+
+
+def test_inert_c0_only_leaves_what_json_keeps_raw():
+    """The read boundary: JSON never holds a raw C0 control, so the audit trail's JSON,
+    which may hold a C1 or bidi character, reads back byte for byte."""
+    assert inert("a\x1b[2J\x85\u202eb", c0_only=True) == "a␛[2J\x85\u202eb"

@@ -432,3 +432,42 @@ def test_child_screen_snapshot(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+# ---------------------------------------------------------------- Trust: output is inert
+
+TITLE = "\x1b]0;pwned\x07"  # sets the terminal's title
+
+
+async def test_the_child_form_refuses_an_escape_sequence_beside_the_field(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#first_name").value = f"Priya{TITLE}"  # as pasted
+        await pilot.pause()
+        assert text_of(form, "#first_name-error") == (
+            "contains a control character (U+001B ESC); type plain text")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+    assert read(demo_store, lambda s: cases.find_child(s, REFERENCE)).first_name == "Priya"
+
+
+async def test_a_name_stored_before_never_reaches_the_terminal_raw(demo_store):
+    import sqlite3
+
+    with sqlite3.connect(demo_store) as conn:
+        conn.execute("UPDATE child SET first_name = ? WHERE reference = ?",
+                     (f"Priya{TITLE}\x1b[2J", REFERENCE))
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert "Priya" in text_of(screen, "#child-header")
+        # What the app would write to the terminal: its own styles, no escape from the data.
+        sent = screen._compositor.render_full_update().render_segments(app.console)
+        assert "Priya" in sent and "pwned" in sent
+        assert "\x1b]0;" not in sent and "\x07" not in sent and "\x1b[2J" not in sent
