@@ -564,7 +564,8 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
                 bad(ours, str(exc))
 
     for ours, value in raw.items():  # plain text only (Trust: output is inert)
-        if problem := control_problem(value):
+        lines = value.replace("\r\n", "\n").replace("\r", "\n")  # a quoted list may break
+        if problem := control_problem(lines, multiline=True):
             bad(ours, problem)
     if problems:
         return None, problems
