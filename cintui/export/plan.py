@@ -111,21 +111,32 @@ def _agreed(v: PlanVersion) -> str:
         f"by {v.agreed_by}" if v.agreed_by else "") if part)
 
 
+def _standing(doc: PlanDocument) -> tuple[str, str]:
+    """The version's status and when it was agreed, as the family's copy says them: a plan
+    that fails a check is never also called agreed."""
+    v = doc.version
+    if doc.problems:
+        return "not final: it fails a check", "not yet"
+    return v.status, _agreed(v)
+
+
 def _details(doc: PlanDocument) -> list[tuple[str, str]]:
     v = doc.version
+    status, agreed = _standing(doc)
     return [("Child", doc.child_name), ("Reference", doc.child_reference),
             ("Born", doc.dob_text or "—"), ("Social worker", doc.worker or "—"),
             ("Local authority", doc.authority or "—"),
-            ("Plan version", f"{v.number} ({v.status})"), ("Agreed", _agreed(v)),
+            ("Plan version", f"{v.number} ({status})"), ("Agreed", agreed),
             ("Lead professional", v.lead_professional or "—"),
             ("Next review", _day(v.next_review)), ("Printed", _day(doc.generated_on))]
 
 
 def _version_line(doc: PlanDocument) -> str:
     v = doc.version
-    line = f"Plan version {v.number} ({v.status})"
-    if v.agreed_on or v.agreed_at or v.agreed_by:
-        line += f", agreed {_agreed(v)}"
+    status, agreed = _standing(doc)
+    line = f"Plan version {v.number} ({status})"
+    if agreed != "not yet":
+        line += f", agreed {agreed}"
     line += f". Next review: {_day(v.next_review)}. Printed {_day(doc.generated_on)}."
     return line
 
