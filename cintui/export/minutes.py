@@ -25,6 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from cintui.domain.family_text import shorten_at_word
 from cintui.domain.meeting import (
     ATTENDANCE_LABELS,
     KIND_LABELS,
@@ -52,7 +53,6 @@ from cintui.export.plan import (
     rag_text,
     read_envelope,
 )
-from cintui.domain.family_text import shorten_at_word
 from cintui.export.visits import _md_text  # text under a heading, as in a visit record
 
 FORMAT = "cintui-minutes"
