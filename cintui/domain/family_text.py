@@ -16,7 +16,7 @@ _IN_BRACKET = re.compile(rf"[,;] ?{_CODES}(?=\))")
 # "WIR 2.6: every action…", "… as BEX 3 asks": a bare citation with a number.
 _BARE = re.compile(r"\b(?:WIR|BEX|TRA|WAR|STO) ?\d+(?:\.\d+)*\b(?: ?[,;/] ?"
                    r"(?:WIR|BEX|TRA|WAR|STO)(?: ?\d+(?:\.\d+)*)?)*:? ?")
-_ARROW = re.compile(r" *(?:→|->) *")
+_ARROW = re.compile(r" *→ *| +-> +")
 
 
 def family_text(text: str) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from cintui.domain.family_text import shorten_at_word
+from cintui.domain.family_text import family_text, shorten_at_word
 from cintui.domain.meeting import (
     ATTENDANCE_LABELS,
     KIND_LABELS,
@@ -331,7 +331,7 @@ def to_markdown(doc: MinutesDocument) -> str:
     for line in (line.rstrip() for line in out):
         if line or (lines and lines[-1]):  # one blank line between blocks
             lines.append(line)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return family_text("\n".join(lines)).rstrip("\n") + "\n"
 
 
 # ---------------------------------------------------------------- JSON
@@ -399,6 +399,9 @@ class _Docx(DocxDoc):
 
     TITLE = "Minutes of a CIN meeting"
 
+    def para(self, text: str = "", style: str | None = None):
+        return super().para(family_text(text), style)
+
     def table(self, header: tuple[str, ...] | None, rows: list[tuple[str, ...]],
               widths: tuple[int, ...]):
         from docx.oxml import OxmlElement
@@ -415,7 +418,7 @@ class _Docx(DocxDoc):
             body = body[1:]
         for row, values in zip(body, rows, strict=True):
             for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-                cell.text = _docx_text(value)
+                cell.text = _docx_text(family_text(value))
                 if header is None and i == 0:
                     cell.paragraphs[0].runs[0].bold = True
         return table

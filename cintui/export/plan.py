@@ -27,6 +27,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from cintui.domain.family_text import family_text
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
     RAG_NAMES,
@@ -573,7 +574,10 @@ _HTML_STYLE = (
 
 def to_html(doc: PlanDocument) -> str:
     """One self-contained page (no scripts, nothing fetched), every value escaped."""
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(family_text(text))
+
     v = doc.version
 
     def para(text: str) -> str:
@@ -690,13 +694,13 @@ def docx_bytes(doc: PlanDocument) -> bytes:
     d, style = t.document, t.style
     try:
         def para(text: str, style_name: str | None = None):
-            p = d.add_paragraph(_docx_text(text))
+            p = d.add_paragraph(_family_docx(text))
             if style_name:
                 p._p.style = style[style_name]
             return p
 
         def bold_cell(cell, text: str) -> None:
-            cell.text = text
+            cell.text = _family_docx(text)
             cell.paragraphs[0].runs[0].bold = True
 
         para(doc.title, "Title")
@@ -715,7 +719,7 @@ def docx_bytes(doc: PlanDocument) -> bytes:
         for row, (label, value) in zip(details.rows, _details(doc), strict=True):
             cells = row.cells
             bold_cell(cells[0], label)
-            cells[1].text = _docx_text(value)
+            cells[1].text = _family_docx(value)
         for title, text in _sections(doc):
             para(title, "Heading 1")
             para(text or "—")
@@ -732,10 +736,10 @@ def docx_bytes(doc: PlanDocument) -> bytes:
         for row, n in zip(rows[1:], needs, strict=True):
             cells = row.cells
             kind = KIND_TEXT.get(n.kind, n.kind)
-            cells[0].text = _docx_text(n.now + f"\n({kind})"
+            cells[0].text = _family_docx(n.now + f"\n({kind})"
                                        + (f"\nEvidence: {n.evidence}" if n.evidence else ""))
-            cells[1].text = _docx_text(n.outcome or "—")
-            cells[2].text = _docx_text("\n".join(f"• {_action_text(a)}" for a in n.actions)
+            cells[1].text = _family_docx(n.outcome or "—")
+            cells[2].text = _family_docx("\n".join(f"• {_action_text(a)}" for a in n.actions)
                                        or "—")
             bold_cell(cells[3], rag_text(n.rag))
             if n.rag in _DOCX_RAG_FILL:
@@ -753,8 +757,8 @@ def docx_bytes(doc: PlanDocument) -> bytes:
                 bold_cell(cell, title)
             for row, s in zip(services.rows[1:], doc.version.services, strict=True):
                 cells = row.cells
-                cells[0].text = _docx_text(s.name)
-                cells[1].text = _docx_text(s.purpose or "—")
+                cells[0].text = _family_docx(s.name)
+                cells[1].text = _family_docx(s.purpose or "—")
         else:
             para("None listed.")
         para(_REVIEW[0], "Heading 1")
@@ -788,6 +792,11 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _docx_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _family_docx(text: str) -> str:
+    """Text for a family's DOCX: `_docx_text` of `family_text`."""
+    return _docx_text(family_text(text))
 
 
 # ---------------------------------------------------------------- PDF
@@ -1014,7 +1023,8 @@ class _Pdf:
         width_of = self.widths(bold)
         scale = size / 1000 / pdf.k  # font units -> mm
         hang = width_of("•") * scale + 1.5 if bullet else 0.0
-        text = _pdf_text(text).translate(self.missing) if self.missing else _pdf_text(text)
+        text = _pdf_text(family_text(text))
+        text = text.translate(self.missing) if self.missing else text
         return self._wrap(text or "—", width_of, scale,
                           pdf.w - pdf.l_margin - pdf.r_margin - indent - hang), hang
 
