@@ -234,7 +234,7 @@ def test_export_minutes_in_every_format(cli, demo_store, store, tmp_path):
                for c in r.cells)
     text = pdf_text(files["pdf"])
     assert "CIN review meeting, 30 November 2026" in text
-    assert "Dad has lost his job -> new Amber in the plan" in text
+    assert "Dad has lost his job: added to the plan as a new Amber" in text
     latest = tmp_path / "latest.json"
     result = cli("export", "minutes", WITH_PLAN, "--latest", "--format", "json", "-o", latest,
                  "--db", demo_store, *DAY)
