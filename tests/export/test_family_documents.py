@@ -1,5 +1,5 @@
 """What a family reads: every plan (PDF, DOCX, HTML), a child's minutes (Markdown, DOCX,
-PDF) and closure letters (DOCX, PDF), from the demo store and from a store whose
+PDF), closure letters (DOCX, PDF) and a step-down pack (Markdown, DOCX, PDF), from the demo store and from a store whose
 authority is set up. No rule keys and no arrows (they stay in the worker's copy), no
 login names, the authority's own name (never "England"), need words never cut mid-word,
 and a plan that fails a check is never also called agreed."""
@@ -19,6 +19,7 @@ RULE_KEY = re.compile(r"\b(WIR|BEX|TRA|WAR|STO) ?\d")
 AUTHORITY = "Exampleshire County Council"
 CHILD = "DEMO00002"  # a child with held minutes
 CLOSED = "DEMO00015"  # a child whose closure the manager has agreed
+STEPPING_DOWN = "DEMO00033"  # a child stepping down to early help
 
 
 def _strings(value) -> list[str]:
@@ -63,10 +64,14 @@ def documents(store, cli, tmp_path):
         assert done.code == 0, done.err
     done = cli("close", "letters", CLOSED, "-o", tmp_path / "letters", *common)
     assert done.code == 0, done.err
+    for fmt in ("md", "docx", "pdf"):
+        done = cli("stepdown", "pack", STEPPING_DOWN, "-o", tmp_path / f"stepdown.{fmt}",
+                   "-f", fmt, "--db", path)
+        assert done.code == 0, done.err
     needs = [words for p in (tmp_path / "json").iterdir()
              for words in _strings(json.loads(p.read_text())["version"]["needs"])]
     family = [*(tmp_path / "pdf").iterdir(), *(tmp_path / "docx").iterdir(),
-              *(tmp_path / "html").iterdir(), *tmp_path.glob("minutes.*"),
+              *(tmp_path / "html").iterdir(), *tmp_path.glob("minutes.*"), *tmp_path.glob("stepdown.*"),
               *(tmp_path / "letters").iterdir()]
     return {p: read(p) for p in family}, needs
 
