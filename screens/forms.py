@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from cintui.casework import cases, record
 from cintui.domain import child as child_rules
@@ -36,6 +36,7 @@ from cintui.domain.consent import (
     check_withheld,
 )
 from cintui.domain.people import PERSON_KINDS, InvalidContact, check_email, normalise_phone
+from cintui.domain.text import control_problem
 from cintui.reference import codes
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
@@ -176,9 +177,21 @@ class FormScreen(ModalScreen):
         self.refresh_checks(self.touched)
 
     def refresh_checks(self, fields: Iterable[str]) -> dict[str, str]:
-        problems = self.problems()
+        problems = {**self.plain_text_problems(), **self.problems()}
         self.show_problems(problems, fields)
         self.after_check(problems)
+        return problems
+
+    def plain_text_problems(self) -> dict[str, str]:
+        """Plain text only (Trust: output is inert): a control character pasted into any
+        text field is a problem beside it, as the store would refuse it on save."""
+        problems = {}
+        for name in self.field_names():
+            for widget in self.query(f"#{name}"):
+                if isinstance(widget, Input | TextArea) and (problem := control_problem(
+                        widget.text if isinstance(widget, TextArea) else widget.value,
+                        multiline=isinstance(widget, TextArea))):
+                    problems[name] = problem
         return problems
 
     def after_check(self, problems: dict[str, str]) -> None:
@@ -615,6 +628,18 @@ class WithheldFormScreen(FormScreen):
                     f"({self.consent.decided_on.isoformat()})")
         if self.text_of("alternative_monitoring") and not self.text_of("alternative_support"):
             problems["alternative_support"] = "say what the alternative support is"
+        return problems
+
+    def plain_text_problems(self) -> dict[str, str]:
+        """Plain text only (Trust: output is inert): a control character pasted into any
+        text field is a problem beside it, as the store would refuse it on save."""
+        problems = {}
+        for name in self.field_names():
+            for widget in self.query(f"#{name}"):
+                if isinstance(widget, Input | TextArea) and (problem := control_problem(
+                        widget.text if isinstance(widget, TextArea) else widget.value,
+                        multiline=isinstance(widget, TextArea))):
+                    problems[name] = problem
         return problems
 
     def after_check(self, problems: dict[str, str]) -> None:

@@ -117,9 +117,15 @@ def store_policy(source) -> PolicyProfile:
 
 
 def authority_name(source) -> str:
-    """The authority's name as set up (`cintui authority set`), else its policy profile's."""
+    """The authority's name as set up (`cintui authority set`), else its policy profile's;
+    "" under the England default profile (England is not an authority a family deals with)."""
     named = rows_from(source)("SELECT name FROM authority", {})
-    return named[0][0] if named else store_policy(source).authority
+    if named and named[0][0]:
+        return named[0][0]
+    from cintui.reference import policies
+
+    profile = store_policy(source)
+    return "" if profile.name == policies.DEFAULT_POLICY else profile.authority
 
 
 @dataclass(frozen=True)

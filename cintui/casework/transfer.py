@@ -38,6 +38,7 @@ from cintui.domain import endings as end_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.census import SEX_FROM_GENDER
+from cintui.domain.text import control_problem
 from cintui.domain.timescales import due_date
 from cintui.domain.workforce import needs_role
 from cintui.reference import codes
@@ -733,6 +734,8 @@ def _typed(model, names, raw: dict, what: str = "") -> dict:
         if n not in raw:
             continue
         v = raw[n]
+        if isinstance(v, str) and (problem := control_problem(v, multiline=True)):
+            raise PackError("pack", f"{what}.{n}: {problem}")  # Trust: output is inert
         kind = model.model_fields[n].annotation
         text = str(kind)
         if isinstance(v, str) and "datetime" in text:

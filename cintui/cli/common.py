@@ -22,6 +22,7 @@ from typing import Annotated
 
 import typer
 
+from cintui.domain.text import inert
 from cintui.store import access
 
 EXIT_USAGE = 2
@@ -84,10 +85,41 @@ def _echo_json(data) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+class _InertStream:
+    """stdout or stderr, made inert (domain.text): stored text printed by a command cannot
+    act on the terminal (Trust: output is inert), whatever was stored before the rule."""
+
+    def __init__(self, stream) -> None:
+        self.inner = stream
+
+    def write(self, text: str) -> int:
+        return self.inner.write(inert(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+@contextmanager
+def inert_output() -> Iterator[None]:
+    """While a command runs, what it writes to stdout and stderr is made inert."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _InertStream(sys.stdout), _InertStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def _console():
+    """A Rich console writing to the real stdout (its colours must reach the terminal), that
+    makes inert every string it renders (cells, titles, lines) instead."""
     from rich.console import Console
 
-    return Console()
+    class InertConsole(Console):
+        def render_str(self, text: str, **kwargs):
+            return super().render_str(inert(text), **kwargs)
+
+    return InertConsole(file=getattr(sys.stdout, "inner", sys.stdout))
 
 
 # ------------------------------------------------------------------ store access

@@ -13,7 +13,8 @@ import typer
 from typer.core import TyperGroup
 
 from cintui import __version__
-from cintui.cli.common import EXIT_USAGE, CliError, DbOption, _state, access, app
+from cintui.cli.common import EXIT_USAGE, CliError, DbOption, _state, access, app, inert_output
+from cintui.domain.text import inert
 
 if TYPE_CHECKING:
     from typer._click import Command, HelpFormatter
@@ -117,6 +118,8 @@ def root(
     ] = False,
 ) -> None:
     _state(ctx)["db"] = db
+    if ctx.invoked_subcommand is not None:  # not the TUI, which owns the terminal
+        ctx.with_resource(inert_output())
     from cintui.reference import holiday_cache
 
     holiday_cache.install()  # bank holidays from the cache, as the app: ~100 ms sooner
@@ -173,7 +176,7 @@ def run(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except Exception as exc:
         if isinstance(exc, _user_errors()):
-            typer.echo(f"cintui: {exc}", err=True)
+            typer.echo(inert(f"cintui: {exc}"), err=True)
             sys.exit(EXIT_USAGE)
         from cintui.reference import config
 

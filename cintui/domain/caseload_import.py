@@ -33,6 +33,7 @@ from itertools import pairwise
 
 from cintui.domain.child import InvalidChildDetails, check_birth_dates, check_reference
 from cintui.domain.people import InvalidContact, check_person
+from cintui.domain.text import control_problem
 
 # ---------------------------------------------------------------------- the columns
 
@@ -562,6 +563,12 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
             except ValueError as exc:
                 bad(ours, str(exc))
 
+    for ours, value in raw.items():  # plain text only (Trust: output is inert)
+        lines = value.replace("\r\n", "\n").replace("\r", "\n")  # a quoted list may break
+        if problem := control_problem(lines, multiline=True):
+            bad(ours, problem)
+    if problems:
+        return None, problems
     if not raw.get("reference"):
         bad("reference", "no reference: every child needs their ID from the old system")
     else:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from cintui.domain.family_text import shorten_at_word
 from cintui.domain.plan import RAG_NAMES, Need, PlanAction, PlanVersion
 
 
@@ -196,7 +197,7 @@ def _quote(text: str, width: int = 48) -> str:
     text = " ".join(text.split())
     if not text:
         return "(blank)"
-    return f"“{text if len(text) <= width else text[: width - 1] + '…'}”"
+    return f"“{shorten_at_word(text, width)}”"
 
 
 def _need_name(i: int, need: Need) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.endings import ChecklistItem, Problem
+from cintui.domain.text import control_problem
 
 # WIR 3: "which documents transfer" — chosen from this list, in this order.
 STEP_DOWN_DOCUMENTS = ("assessment", "plan", "minutes", "visits")
@@ -256,6 +257,8 @@ def check_pack_child(child: object) -> list[str]:
         missing.append("child.reference: missing")
     if not (child.get("dob") or child.get("expected_dob")):
         missing.append("child.dob: missing (or expected_dob for an unborn child)")
+    missing += [f"child.{key}: {problem}" for key, value in child.items()
+                if isinstance(value, str) and (problem := control_problem(value))]
     return missing
 
 

@@ -25,6 +25,7 @@ from cintui.domain.endings import (
     DecisionFact,
     Recipient,
 )
+from cintui.domain.family_text import family_text
 from cintui.export.plan import _pdf_text, _write_private
 
 PLACEHOLDERS = frozenset({
@@ -151,7 +152,7 @@ def letters(ctx: LetterContext) -> list[Letter]:
             "decided_by": ctx.decided_by, "letter_date": _day(ctx.letter_date),
         }
         heading, paras = template(r.audience).render(values)
-        out.append(Letter(r, heading, tuple(paras), ctx))
+        out.append(Letter(r, family_text(heading), tuple(family_text(p) for p in paras), ctx))
     return out
 
 
@@ -179,8 +180,7 @@ def letter_docx(letter: Letter) -> bytes:
     d.core_properties.title = letter.heading
     d.core_properties.author = ""
     ctx = letter.context
-    d.add_paragraph(f"{ctx.authority} children's services\nOur reference: "
-                    f"{ctx.child_reference}\n{_day(ctx.letter_date)}")
+    d.add_paragraph(_letter_head(ctx))
     d.add_paragraph("\n".join(_address_lines(letter)))
     d.add_heading(letter.heading, level=1)
     for p in letter.paragraphs:
@@ -188,6 +188,13 @@ def letter_docx(letter: Letter) -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+def _letter_head(ctx: LetterContext) -> str:
+    """The authority's name as set up ("Wirral children's services"), the reference, the
+    date."""
+    service = f"{ctx.authority} children's services" if ctx.authority else "Children's services"
+    return f"{service}\nOur reference: {ctx.child_reference}\n{_day(ctx.letter_date)}"
 
 
 def _font(pdf, texts: str) -> str:
@@ -225,8 +232,7 @@ def _write_para(pdf, family: str, text: str, size: float = 12, bold: bool = Fals
 
 def letter_pdf(letter: Letter) -> bytes:
     ctx = letter.context
-    head = (f"{ctx.authority} children's services\nOur reference: {ctx.child_reference}\n"
-            f"{_day(ctx.letter_date)}")
+    head = _letter_head(ctx)
     address = "\n".join(_address_lines(letter))
     pdf, family = _pdf_page(letter.heading, "".join([head, address, letter.heading,
                                                      *letter.paragraphs]))

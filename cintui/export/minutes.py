@@ -25,6 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from cintui.domain.family_text import family_text, shorten_at_word
 from cintui.domain.meeting import (
     ATTENDANCE_LABELS,
     KIND_LABELS,
@@ -58,7 +59,6 @@ FORMAT = "cintui-minutes"
 FORMAT_VERSION = 1
 FORMATS = ("md", "docx", "pdf", "json")
 NOTHING = "Nothing recorded"
-ARROW = "→"
 # The attendance groups in the order the record gives them (WIR 2.3: absent professionals
 # send a report); "invited" only appears while someone's attendance is still unrecorded.
 GROUPS = ("present", "apologies_report", "apologies", "absent")
@@ -135,14 +135,14 @@ def to_receive_text(doc: MinutesDocument) -> str:
     who = people(doc.to_receive)
     if who == "none":
         who = "nobody (no parent or carer missed the meeting)"
-    return f"To receive the record (did not attend, WIR 2.8): {who}"
+    return f"To receive the record (did not attend): {who}"
 
 
-def rating_text(item: NeedUpdate, arrow: str = ARROW) -> str:
-    """"Amber → Green", or "Amber, unchanged"."""
+def rating_text(item: NeedUpdate) -> str:
+    """"From Amber to Green", or "Amber, unchanged"."""
     before = RAG_NAMES.get(item.rag_before, item.rag_before or "not rated")
     if item.rag_after and item.rag_after != item.rag_before:
-        return f"{before} {arrow} {RAG_NAMES.get(item.rag_after, item.rag_after)}"
+        return f"From {before} to {RAG_NAMES.get(item.rag_after, item.rag_after)}"
     return f"{before}, unchanged"
 
 
@@ -155,9 +155,9 @@ def _action_words(a: PlanAction) -> str:
     return f"{_clean(a.what) or '—'} — {_clean(a.who) or 'no one named'}, {when}"
 
 
-def action_statuses(doc: MinutesDocument, item: NeedUpdate, arrow: str = ARROW) -> list[str]:
+def action_statuses(doc: MinutesDocument, item: NeedUpdate) -> list[str]:
     """Each action under the need as it stands after the meeting, with what changed at it:
-    "Register Mia with a dentist — Sarah Thornbury, by 15 October 2026: In progress → Done";
+    "Register Mia with a dentist — Sarah Thornbury, by 15 October 2026: was In progress, now Done";
     an action agreed at the meeting says so; one in neither plan is named by its key."""
     before, after = _need(doc.plan_before, item.need_key), _need(doc.plan, item.need_key)
     minuted = {a.key: a.status for a in item.actions}
@@ -171,8 +171,8 @@ def action_statuses(doc: MinutesDocument, item: NeedUpdate, arrow: str = ARROW) 
         words = _action_words(action) if action else f"action {key.hex[:8]}"
         line = f"{words}: {ACTION_STATUS_LABELS.get(status, status)}"
         if key in was and was[key].status != status:
-            line = (f"{words}: {ACTION_STATUS_LABELS.get(was[key].status, was[key].status)} "
-                    f"{arrow} {ACTION_STATUS_LABELS.get(status, status)}")
+            line = (f"{words}: was {ACTION_STATUS_LABELS.get(was[key].status, was[key].status)}"
+                    f", now {ACTION_STATUS_LABELS.get(status, status)}")
         elif before is not None and key not in was and key in now:
             line += " (new: agreed at this meeting)"
         out.append(line)
@@ -192,15 +192,14 @@ def item_facts(item: NeedUpdate) -> list[tuple[str, str]]:
     return out
 
 
-def item_heading(number: int, item: NeedUpdate, arrow: str = ARROW) -> str:
-    need = _clean(item.need)
-    short = need if len(need) <= 60 else need[:59] + "…"
-    return f"{number}. {rating_text(item, arrow)}: {short or 'a need with no words'}"
+def item_heading(number: int, item: NeedUpdate) -> str:
+    short = shorten_at_word(item.need, 60)
+    return f"{number}. {rating_text(item)}: {short or 'a need with no words'}"
 
 
-def concern_text(text: str, outcome: str, arrow: str = ARROW) -> str:
+def concern_text(text: str, outcome: str) -> str:
     """WIR 2.4 / 2.6: a new concern is copied into column 1 of the plan as a new Amber."""
-    line = f"{_clean(text) or '(blank)'} {arrow} new Amber in the plan"
+    line = f"{_clean(text) or '(blank)'}: added to the plan as a new Amber"
     return line + (f" (outcome wanted: {_clean(outcome)})" if outcome.strip() else "")
 
 
@@ -246,30 +245,30 @@ def plan_document(doc: MinutesDocument) -> PlanDocument | None:
 # One sequence of parts, read by the Markdown and PDF writers as it stands and by the
 # DOCX writer with the items as one table: ("h", level, text), ("fields", pairs),
 # ("text", text), ("line", a sentence without its full stop), ("bullets", texts, words
-# when there are none), ("item", number, item, action statuses, arrow), ("plan", version or
+# when there are none), ("item", number, item, action statuses), ("plan", version or
 # None).
 
 
-def _outline(doc: MinutesDocument, arrow: str = ARROW) -> list[tuple]:
+def _outline(doc: MinutesDocument) -> list[tuple]:
     m = doc.minutes
-    out: list[tuple] = [("fields", details(doc)), ("h", 1, "Who came (WIR 2.3)"),
+    out: list[tuple] = [("fields", details(doc)), ("h", 1, "Who came"),
                         ("fields", attendance(doc)), ("line", to_receive_text(doc)),
                         ("h", 1, "Ground rules"), ("text", m.ground_rules),
-                        ("h", 1, "Each Amber and Red: the plan beside the update (WIR 2.6)")]
-    out += [("item", i, item, action_statuses(doc, item, arrow), arrow)
+                        ("h", 1, "Each Amber and Red: the plan beside the update")]
+    out += [("item", i, item, action_statuses(doc, item))
             for i, item in enumerate(m.items, start=1)]
     if not m.items:
         out.append(("line", "No Amber or Red needs were in the plan at this meeting"))
     out += [("h", 1, "1. Significant events"), ("text", m.significant_events),
             ("h", 1, "2. New concerns / risks"),
-            ("bullets", [concern_text(c.text, c.outcome, arrow) for c in m.new_concerns],
+            ("bullets", [concern_text(c.text, c.outcome) for c in m.new_concerns],
              "No new concerns."),
             ("h", 1, "3. Agreed actions"),
             ("bullets", [agreed_text(a.what, a.who, a.by_when) for a in m.agreed_actions],
              "No actions agreed."),
             ("h", 1, "The child’s views"), ("text", m.childs_views),
             ("h", 1, "The parents’ views"), ("text", m.parents_views),
-            ("h", 1, "Decisions (BEX 3)"), ("fields", decisions(doc))]
+            ("h", 1, "Decisions"), ("fields", decisions(doc))]
     if m.decisions.notes.strip():
         out.append(("text", m.decisions.notes))
     out += [("h", 1, "Distribution"), ("bullets", distribution(doc), ""),
@@ -279,9 +278,9 @@ def _outline(doc: MinutesDocument, arrow: str = ARROW) -> list[tuple]:
 
 def _item_parts(part: tuple) -> list[tuple]:
     """One item as the generic parts (Markdown, PDF)."""
-    _, number, item, statuses, arrow = part
+    _, number, item, statuses = part
     facts = item_facts(item)
-    return [("h", 2, item_heading(number, item, arrow)), *([("fields", facts)] if facts else []),
+    return [("h", 2, item_heading(number, item)), *([("fields", facts)] if facts else []),
             ("h", 3, ITEM_PARTS[0]), ("text", item.need),
             ("h", 3, ITEM_PARTS[1]), ("text", item.update),
             ("h", 3, ITEM_PARTS[2]), ("text", item.impact),
@@ -332,7 +331,7 @@ def to_markdown(doc: MinutesDocument) -> str:
     for line in (line.rstrip() for line in out):
         if line or (lines and lines[-1]):  # one blank line between blocks
             lines.append(line)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return family_text("\n".join(lines)).rstrip("\n") + "\n"
 
 
 # ---------------------------------------------------------------- JSON
@@ -400,6 +399,9 @@ class _Docx(DocxDoc):
 
     TITLE = "Minutes of a CIN meeting"
 
+    def para(self, text: str = "", style: str | None = None):
+        return super().para(family_text(text), style)
+
     def table(self, header: tuple[str, ...] | None, rows: list[tuple[str, ...]],
               widths: tuple[int, ...]):
         from docx.oxml import OxmlElement
@@ -416,7 +418,7 @@ class _Docx(DocxDoc):
             body = body[1:]
         for row, values in zip(body, rows, strict=True):
             for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-                cell.text = _docx_text(value)
+                cell.text = _docx_text(family_text(value))
                 if header is None and i == 0:
                     cell.paragraphs[0].runs[0].bold = True
         return table
@@ -441,15 +443,15 @@ def _docx_items(t: _Docx, parts: list[tuple]) -> None:
     """The Ambers and Reds as one table: the plan's need beside its update, the impact on
     the child (the fourth column, WIR 2.6) and the rating before and after."""
     rows = []
-    for _, _number, item, statuses, arrow in parts:
+    for _, _number, item, statuses in parts:
         update = item.update.strip() or NOTHING
         if statuses:
             update += "\n\nActions:\n" + "\n".join(f"• {s}" for s in statuses)
-        rating = "\n".join([rating_text(item, arrow),
+        rating = "\n".join([rating_text(item),
                             *(f"{label}: {value}" for label, value in item_facts(item))])
         rows.append((item.need.strip() or "—", update, item.impact.strip() or NOTHING, rating))
     table = t.table(_DOCX_ITEM_COLUMNS, rows, _DOCX_ITEM_WIDTHS)
-    for row, (*_, item, _statuses, _arrow) in zip(table.rows[1:], parts, strict=True):
+    for row, (*_, item, _statuses) in zip(table.rows[1:], parts, strict=True):
         _shade(row.cells[3], item.rag_after or item.rag_before)
 
 
@@ -524,8 +526,7 @@ def _paragraphs(text: str) -> list[str]:
 # ---------------------------------------------------------------- PDF
 #
 # The plan export's phone-sized page and fonts (`cintui.export.plan._Pdf`): the built-in
-# Helvetica when every character fits Windows-1252, else the bundled DejaVu Sans. The
-# arrow of "Amber → Green" does not fit, so a Helvetica copy writes "->".
+# Helvetica when every character fits Windows-1252, else the bundled DejaVu Sans.
 
 
 @dataclass(frozen=True)
@@ -542,9 +543,9 @@ class _PdfPage:
         return SimpleNamespace(number=0)  # read for the plan's footer, which is replaced
 
 
-def _pdf_parts(doc: MinutesDocument, arrow: str) -> list[tuple]:
+def _pdf_parts(doc: MinutesDocument) -> list[tuple]:
     parts: list[tuple] = []
-    for part in _outline(doc, arrow):
+    for part in _outline(doc):
         parts += _item_parts(part) if part[0] == "item" else [part]
     return parts
 
@@ -573,13 +574,8 @@ def _footer_text(doc: MinutesDocument) -> str:
 
 
 def _pdf(doc: MinutesDocument) -> tuple[_Pdf, list[tuple]]:
-    parts = _pdf_parts(doc, "->")
+    parts = _pdf_parts(doc)
     texts = "".join([doc.title, _footer_text(doc), *_pdf_strings(parts)])
-    try:
-        texts.encode("cp1252")
-    except UnicodeEncodeError:  # DejaVu anyway: the arrow can be itself
-        parts = _pdf_parts(doc, ARROW)
-        texts = "".join([doc.title, _footer_text(doc), *_pdf_strings(parts)])
     out = _Pdf(_PdfPage(doc.title, doc.child_reference), texts)
     pdf = out.pdf
     footer = _pdf_text(_footer_text(doc)).translate(out.missing)

@@ -27,6 +27,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from cintui.domain.family_text import family_text
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
     RAG_NAMES,
@@ -111,21 +112,32 @@ def _agreed(v: PlanVersion) -> str:
         f"by {v.agreed_by}" if v.agreed_by else "") if part)
 
 
+def _standing(doc: PlanDocument) -> tuple[str, str]:
+    """The version's status and when it was agreed, as the family's copy says them: a plan
+    that fails a check is never also called agreed."""
+    v = doc.version
+    if doc.problems:
+        return "not final: it fails a check", "not yet"
+    return v.status, _agreed(v)
+
+
 def _details(doc: PlanDocument) -> list[tuple[str, str]]:
     v = doc.version
+    status, agreed = _standing(doc)
     return [("Child", doc.child_name), ("Reference", doc.child_reference),
             ("Born", doc.dob_text or "—"), ("Social worker", doc.worker or "—"),
             ("Local authority", doc.authority or "—"),
-            ("Plan version", f"{v.number} ({v.status})"), ("Agreed", _agreed(v)),
+            ("Plan version", f"{v.number} ({status})"), ("Agreed", agreed),
             ("Lead professional", v.lead_professional or "—"),
             ("Next review", _day(v.next_review)), ("Printed", _day(doc.generated_on))]
 
 
 def _version_line(doc: PlanDocument) -> str:
     v = doc.version
-    line = f"Plan version {v.number} ({v.status})"
-    if v.agreed_on or v.agreed_at or v.agreed_by:
-        line += f", agreed {_agreed(v)}"
+    status, agreed = _standing(doc)
+    line = f"Plan version {v.number} ({status})"
+    if agreed != "not yet":
+        line += f", agreed {agreed}"
     line += f". Next review: {_day(v.next_review)}. Printed {_day(doc.generated_on)}."
     return line
 
@@ -562,7 +574,10 @@ _HTML_STYLE = (
 
 def to_html(doc: PlanDocument) -> str:
     """One self-contained page (no scripts, nothing fetched), every value escaped."""
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(family_text(text))
+
     v = doc.version
 
     def para(text: str) -> str:
@@ -679,13 +694,13 @@ def docx_bytes(doc: PlanDocument) -> bytes:
     d, style = t.document, t.style
     try:
         def para(text: str, style_name: str | None = None):
-            p = d.add_paragraph(_docx_text(text))
+            p = d.add_paragraph(_family_docx(text))
             if style_name:
                 p._p.style = style[style_name]
             return p
 
         def bold_cell(cell, text: str) -> None:
-            cell.text = text
+            cell.text = _family_docx(text)
             cell.paragraphs[0].runs[0].bold = True
 
         para(doc.title, "Title")
@@ -704,7 +719,7 @@ def docx_bytes(doc: PlanDocument) -> bytes:
         for row, (label, value) in zip(details.rows, _details(doc), strict=True):
             cells = row.cells
             bold_cell(cells[0], label)
-            cells[1].text = _docx_text(value)
+            cells[1].text = _family_docx(value)
         for title, text in _sections(doc):
             para(title, "Heading 1")
             para(text or "—")
@@ -721,10 +736,10 @@ def docx_bytes(doc: PlanDocument) -> bytes:
         for row, n in zip(rows[1:], needs, strict=True):
             cells = row.cells
             kind = KIND_TEXT.get(n.kind, n.kind)
-            cells[0].text = _docx_text(n.now + f"\n({kind})"
+            cells[0].text = _family_docx(n.now + f"\n({kind})"
                                        + (f"\nEvidence: {n.evidence}" if n.evidence else ""))
-            cells[1].text = _docx_text(n.outcome or "—")
-            cells[2].text = _docx_text("\n".join(f"• {_action_text(a)}" for a in n.actions)
+            cells[1].text = _family_docx(n.outcome or "—")
+            cells[2].text = _family_docx("\n".join(f"• {_action_text(a)}" for a in n.actions)
                                        or "—")
             bold_cell(cells[3], rag_text(n.rag))
             if n.rag in _DOCX_RAG_FILL:
@@ -742,8 +757,8 @@ def docx_bytes(doc: PlanDocument) -> bytes:
                 bold_cell(cell, title)
             for row, s in zip(services.rows[1:], doc.version.services, strict=True):
                 cells = row.cells
-                cells[0].text = _docx_text(s.name)
-                cells[1].text = _docx_text(s.purpose or "—")
+                cells[0].text = _family_docx(s.name)
+                cells[1].text = _family_docx(s.purpose or "—")
         else:
             para("None listed.")
         para(_REVIEW[0], "Heading 1")
@@ -777,6 +792,11 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _docx_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _family_docx(text: str) -> str:
+    """Text for a family's DOCX: `_docx_text` of `family_text`."""
+    return _docx_text(family_text(text))
 
 
 # ---------------------------------------------------------------- PDF
@@ -1003,7 +1023,8 @@ class _Pdf:
         width_of = self.widths(bold)
         scale = size / 1000 / pdf.k  # font units -> mm
         hang = width_of("•") * scale + 1.5 if bullet else 0.0
-        text = _pdf_text(text).translate(self.missing) if self.missing else _pdf_text(text)
+        text = _pdf_text(family_text(text))
+        text = text.translate(self.missing) if self.missing else text
         return self._wrap(text or "—", width_of, scale,
                           pdf.w - pdf.l_margin - pdf.r_margin - indent - hang), hang
 

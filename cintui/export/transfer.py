@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from cintui.domain.endings import DECISION_KIND_LABELS
+from cintui.domain.family_text import family_text
 from cintui.domain.plan import ACTION_STATUS_LABELS, PlanVersion
 from cintui.domain.transfer import CONSENT_TO_SHARE_LABELS, DOCUMENT_LABELS, moved_repeatedly
 from cintui.export import minutes as minutes_export
@@ -106,7 +107,8 @@ def _still_to_do(version: PlanVersion) -> list[str]:
     lines = []
     for need in version.needs:
         rating = plan_export.rag_text(need.rag)
-        lines.append(f"{rating}: {need.now}" + (f" → {need.outcome}" if need.outcome else ""))
+        lines.append(f"{rating}: {need.now}"
+                     + (f" What we want: {need.outcome}" if need.outcome else ""))
         for a in need.actions:
             if a.status in ("done",):
                 continue
@@ -147,7 +149,7 @@ def step_down_sections(doc: StepDownPack) -> Sections:
     return [
         ("The child", [f"{doc.child_name} ({doc.child_reference})",
                        f"Date of birth: {_day(doc.dob, 'not known')}",
-                       f"From: {doc.authority} children's social care"
+                       f"From: {doc.authority or 'the'} children's social care"
                        + (f", social worker {doc.worker}" if doc.worker else "")]),
         ("Stepping down to (WIR 3)", [
             f"Receiving service: {e.get('receiving_service') or 'not named yet'}",
@@ -192,7 +194,9 @@ def render_step_down(doc: StepDownPack, fmt: str) -> bytes:
     if fmt not in STEP_DOWN_FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of "
                          + ", ".join(STEP_DOWN_FORMATS))
-    return _render(doc.heading, step_down_sections(doc), doc.today, fmt)
+    family = [(family_text(heading), [family_text(line) for line in body])
+              for heading, body in step_down_sections(doc)]  # the family sees it too
+    return _render(family_text(doc.heading), family, doc.today, fmt)
 
 
 def write_step_down(doc: StepDownPack, path: Path, fmt: str) -> Path:

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cintui.domain.text import inert
 from cintui.store.base import (  # re-exported: callers open stores from here
     MAX_ACTOR,
     MEMORY_SECURITY,
@@ -208,10 +209,18 @@ def _quiet_cipher(dbapi_connection: Any, _record: Any, *,
         cursor.close()
 
 
+def inert_text(raw: bytes) -> str:
+    """Every text value read from a SQLite store (its connections' `text_factory`), made
+    inert: a control character stored before they were refused never reaches a terminal,
+    in the TUI or the CLI (Trust: output is inert)."""
+    return inert(raw.decode(), c0_only=True)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy's documented recipe: the driver stops issuing BEGIN itself and
     # `_sqlite_begin` does it, so SAVEPOINT and transactional DDL work as written.
     dbapi_connection.isolation_level = None
+    dbapi_connection.text_factory = inert_text
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA busy_timeout = 5000")

@@ -13,7 +13,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from cintui.store.engine import MEMORY_SECURITY, StoreError, WrongPassphrase, check_store_file
+from cintui.store.engine import (
+    MEMORY_SECURITY,
+    StoreError,
+    WrongPassphrase,
+    check_store_file,
+    inert_text,
+)
 
 
 class FastReader:
@@ -71,6 +77,7 @@ def open_reader(path: Path, passphrase: str | None) -> FastReader | None:
         module = sqlite3
     # Not `mode=ro`: a WAL store with no -shm file yet cannot be opened read-only.
     conn = module.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.text_factory = inert_text
     try:
         if encrypted:
             conn.execute("PRAGMA cipher_log_level = NONE")  # stderr would garble the TUI

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from functools import cache
 
 from sqlalchemy import ForeignKey
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 from cintui.domain import steps
+from cintui.domain.text import control_problem
 from cintui.domain.workforce import ROLES
 from cintui.reference import codes
 
@@ -708,13 +710,31 @@ def _one_of(field: str, value: str, allowed: tuple[str, ...]) -> None:
         raise InvalidRow(field, f"{value!r} is not one of: {', '.join(allowed)}")
 
 
+@cache
+def _text_columns(model: type[SQLModel]) -> tuple[tuple[str, bool], ...]:
+    """(name, multi-line) for each text column: one with a length is a line (a name, a code),
+    one without is prose (notes, analysis) and may hold line feeds and tabs."""
+    return tuple((c.name, c.type.length is None)
+                 for c in model.__table__.columns  # type: ignore[attr-defined]
+                 if isinstance(c.type, AutoString))
+
+
+def _check_text(row: object, model: type[SQLModel]) -> None:
+    """Plain text only (Trust: output is inert): no escape sequence reaches the store."""
+    for name, multiline in _text_columns(model):
+        value = getattr(row, name)
+        if value and (problem := control_problem(value, multiline)):
+            raise InvalidRow(name, problem)
+
+
 def check_row(row: object, model: type[SQLModel] | None = None) -> None:
-    """Validate coded and enumerated fields before they reach the database.
+    """Validate text, coded and enumerated fields before they reach the database.
 
     `row` is a model instance, or any object with its attributes (e.g. a SimpleNamespace
     of a plain row) when `model` names its table: bulk inserts are checked the same way.
     """
     model = model or type(row)
+    _check_text(row, model)
     if issubclass(model, Child):
         codes.check("sex", row.sex, "sex", required=True)
         codes.check("ethnicity", row.ethnicity, "ethnicity", required=True)

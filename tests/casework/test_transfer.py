@@ -383,6 +383,11 @@ def test_a_reference_already_on_the_store_is_refused_and_nothing_written(store, 
     (lambda d: d.update(format="cintui-plan"), "not a cintui transfer pack"),
     (lambda d: d["visits"][0].pop("visited_at"), "incomplete transfer pack"),
     (lambda d: d["consents"][0].update(person_key="nobody"), "not in the pack's people"),
+    # Trust: output is inert. An escape sequence in a pack is refused, naming where it is.
+    (lambda d: d["child"].update(first_name="Robin\x1b]0;pwned\x07"),
+     r"child.first_name: contains a control character \(U\+001B ESC\)"),
+    (lambda d: d["visits"][0].update(analysis="Fine\x1b[2J"),
+     r"visits.analysis: contains a control character \(U\+001B ESC\)"),
 ])
 def test_bad_or_incomplete_pack_writes_nothing(store, tmp_path, breakage, message):
     data = a_pack(store, tmp_path)

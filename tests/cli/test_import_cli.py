@@ -299,3 +299,17 @@ def test_a_good_file_gives_the_same_due_dates_as_entering_the_children_by_hand(
                  for path in (db, hand)]
         assert shown[0]["deadlines"] == shown[1]["deadlines"]
         assert shown[0]["status"] == shown[1]["status"]
+
+
+def test_a_control_character_in_a_file_is_refused_naming_its_line_and_column(cli, db, tmp_path):
+    """Trust: output is inert. An escape sequence in a cell is refused, not stored."""
+    lines = MOSAIC.read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace("Maya", "Maya\x1b]0;pwned\x07")
+    bad = tmp_path / "caseload.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = sha(db)
+    result = run(cli, db, bad)
+    assert result.code == 2 and "\x1b" not in result.err
+    assert result.err.splitlines()[0] == (
+        'line 2, column "Forename": contains a control character (U+001B ESC); type plain text')
+    assert sha(db) == before and children(db) == []

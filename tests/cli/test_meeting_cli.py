@@ -220,10 +220,10 @@ def test_export_minutes_in_every_format(cli, demo_store, store, tmp_path):
     assert md.startswith("# CIN review meeting, 30 November 2026\n")
     assert "Mornings are calmer, school says." in md
     assert "Maisie arrives on time and has eaten." in md
-    assert "- Dad has lost his job → new Amber in the plan (outcome wanted: Rent is paid)" in md
+    assert "- Dad has lost his job: added to the plan as a new Amber (outcome wanted: Rent is paid)" in md
     assert "- **Recommendation:** Continue the CIN plan" in md
     assert "- Not yet circulated: due 14 December 2026" in md
-    assert absent and f"To receive the record (did not attend, WIR 2.8): {absent[0]}" in md
+    assert absent and f"To receive the record (did not attend): {absent[0]}" in md
     assert "## Updated plan" in md and "Dad has lost his job" in md.split("## Updated plan")[1]
     doc = minutes_export.from_json(files["json"].read_text())
     assert doc.child_reference == WITH_PLAN and doc.minutes.childs_views == "I like my new teacher."
@@ -234,7 +234,7 @@ def test_export_minutes_in_every_format(cli, demo_store, store, tmp_path):
                for c in r.cells)
     text = pdf_text(files["pdf"])
     assert "CIN review meeting, 30 November 2026" in text
-    assert "Dad has lost his job -> new Amber in the plan" in text
+    assert "Dad has lost his job: added to the plan as a new Amber" in text
     latest = tmp_path / "latest.json"
     result = cli("export", "minutes", WITH_PLAN, "--latest", "--format", "json", "-o", latest,
                  "--db", demo_store, *DAY)

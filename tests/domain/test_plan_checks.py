@@ -97,7 +97,7 @@ def test_amber_without_outcome_or_action_wir_2_3():
         ("amber_no_outcome", "WIR 2.3", 0, "outcome"),
         ("amber_no_action", "WIR 2.3", 0, "actions")]
     assert problems[0].message == (
-        "Need 1 “Leo has missed 13 of the last 60 school days; a…” is Amber but has no "
+        "Need 1 “Leo has missed 13 of the last 60 school days…” is Amber but has no "
         "outcome: say what will be different for Leo and how everyone will know (WIR 2.3).")
     assert "who will do what to support change, by when (WIR 2.3)" in problems[1].message
 
@@ -237,7 +237,7 @@ def test_jargon_and_acronyms_get_a_plain_alternative_bex_2():
     problems = found(plan)
     assert [(p.check, p.rule, p.need, p.field) for p in problems] == [
         ("jargon", "BEX 2", 0, "evidence"), ("jargon", "BEX 2", 0, "evidence")]
-    assert problems[0].message == ("Need 1 “Leo has missed 13 of the last 60 school days; a…”: "
+    assert problems[0].message == ("Need 1 “Leo has missed 13 of the last 60 school days…”: "
                                    "“non-engagement” is jargon; say “not taking part (say "
                                    "what, and why if known)” (BEX 2).")
     assert "“CAMHS” is jargon; say “the children and young people's mental health service”" \

@@ -138,21 +138,21 @@ def test_markdown_attendance_grouped_and_absent_parents_receive_the_record():
         "- **Apologies, no report:** Dr Rao (GP)",
         "- **Absent:** Dan Thornbury (Father)",
         ""]
-    assert "To receive the record (did not attend, WIR 2.8): Dan Thornbury (Father)." in who
+    assert "To receive the record (did not attend): Dan Thornbury (Father)." in who
     everyone = replace(minutes(), attendance=tuple(replace(p, attendance="present")
                                                    for p in minutes().attendance))
     assert "- **Absent:** none" in export.to_markdown(mia(minutes=everyone))
-    assert "WIR 2.8): nobody" in export.to_markdown(mia(minutes=everyone))
+    assert "(did not attend): nobody" in export.to_markdown(mia(minutes=everyone))
 
 
 def test_markdown_each_amber_beside_its_update_impact_and_actions():
     """WIR 2.6: the update against each Amber is the minutes: the need, the update from
-    family and professionals, the impact on the child, the action statuses; Amber → Green
+    family and professionals, the impact on the child, the action statuses; from Amber to Green
     with how long the change has held (WIR 2.4)."""
     md = export.to_markdown(mia())
     items = _section(md, "## Each Amber and Red", "## 1. Significant events")
     headings = re.findall(r"^### (.*)$", items, re.M)
-    assert headings == ["1. Amber → Green: Mornings are chaotic and Mia is late for school",
+    assert headings == ["1. From Amber to Green: Mornings are chaotic and Mia is late for school",
                         "2. Amber, unchanged: Mia has toothache and no dentist"]
     first = _section(items, "### 1.", "### 2.")
     assert "- **Change maintained for:** 8 weeks" in first
@@ -162,10 +162,10 @@ def test_markdown_each_amber_beside_its_update_impact_and_actions():
     assert "Mia has been on time for 8 weeks, says school." in first
     assert "Mia is calmer and has breakfast before school." in first
     assert ("- Morning routine chart on the fridge — Sarah Thornbury, by 1 October 2026: "
-            "Not started → Done") in first
+            "was Not started, now Done") in first
     second = _section(items, "### 2.")
     assert ("- Register Mia with a dentist — Sarah Thornbury, by 15 October 2026: "
-            "Not started → Not done") in second
+            "was Not started, now Not done") in second
     assert "- action 00000000: In progress" in second  # not in either plan: its key
     assert "football" not in items  # Greens are not minuted item by item
 
@@ -203,7 +203,7 @@ def test_markdown_three_boxes_views_decisions_and_distribution():
     md = export.to_markdown(mia())
     assert "Gran moved in with the family in October." in _section(
         md, "## 1. Significant events", "## 2. New concerns")
-    assert ("- Dan has lost his job and the rent is behind → new Amber in the plan (outcome "
+    assert ("- Dan has lost his job and the rent is behind: added to the plan as a new Amber (outcome "
             "wanted: Rent and bills are paid each month)") in md
     assert ("- Book a Citizens Advice appointment — Dan Thornbury, by 15 January 2027"
             in _section(md, "## 3. Agreed actions"))
@@ -241,7 +241,7 @@ def test_a_move_to_red_records_the_cp_discussion():
     red = replace(minutes().items[1], rag_after="R",
                   cp_discussion="Strategy discussion held 30 Nov: no s47; review in 4 weeks")
     md = export.to_markdown(mia(minutes=replace(minutes(), items=(red,))))
-    assert "### 1. Amber → Red: Mia has toothache and no dentist" in md
+    assert "### 1. From Amber to Red: Mia has toothache and no dentist" in md
     assert ("- **CP conference / strategy discussion:** Strategy discussion held 30 Nov: no "
             "s47; review in 4 weeks") in md
 
@@ -350,8 +350,8 @@ def test_docx_has_the_items_beside_the_plan_and_the_updated_plan():
     document = Document(io.BytesIO(export.docx_bytes(mia())))
     text = "\n".join(p.text for p in document.paragraphs)
     assert document.paragraphs[0].text == "CIN review meeting, 30 November 2026"
-    assert "To receive the record (did not attend, WIR 2.8): Dan Thornbury (Father)." in text
-    assert ("Dan has lost his job and the rent is behind → new Amber in the plan (outcome "
+    assert "To receive the record (did not attend): Dan Thornbury (Father)." in text
+    assert ("Dan has lost his job and the rent is behind: added to the plan as a new Amber (outcome "
             "wanted: Rent and bills are paid each month)") in text
     tables = document.tables
     details = {r.cells[0].text: r.cells[1].text for r in tables[0].rows}
@@ -362,9 +362,9 @@ def test_docx_has_the_items_beside_the_plan_and_the_updated_plan():
     first = [c.text for c in items.rows[1].cells]
     assert first[0] == "Mornings are chaotic and Mia is late for school"
     assert ("• Morning routine chart on the fridge — Sarah Thornbury, by 1 October 2026: "
-            "Not started → Done") in first[1]
+            "was Not started, now Done") in first[1]
     assert first[2] == "Mia is calmer and has breakfast before school."
-    assert first[3].startswith("Amber → Green\nChange maintained for: 8 weeks")
+    assert first[3].startswith("From Amber to Green\nChange maintained for: 8 weeks")
     assert [c.text for c in items.rows[2].cells][3] == "Amber, unchanged"
     plan = tables[-1]
     assert plan.rows[0].cells[0].text == plan_export.COLUMNS[0]
@@ -377,15 +377,15 @@ def pdf_text(path) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(str(path)).pages).split())
 
 
-def test_pdf_reads_back_in_helvetica_with_the_arrow_as_words(tmp_path):
+def test_pdf_reads_back_in_helvetica_with_the_rating_change_in_words(tmp_path):
     path = export.write(mia(), tmp_path / "minutes.pdf", "pdf")
     text = pdf_text(path)
     for words in ("CIN review meeting, 30 November 2026", "Absent: Dan Thornbury (Father)",
-                  "To receive the record (did not attend, WIR 2.8): Dan Thornbury (Father).",
-                  "1. Amber -> Green: Mornings are chaotic", "Mia is calmer and has breakfast",
+                  "To receive the record (did not attend): Dan Thornbury (Father).",
+                  "1. From Amber to Green: Mornings are chaotic", "Mia is calmer and has breakfast",
                   "Register Mia with a dentist — Sarah Thornbury, by 15 October 2026: "
-                  "Not started -> Not done",
-                  "Dan has lost his job and the rent is behind -> new Amber in the plan",
+                  "was Not started, now Not done",
+                  "Dan has lost his job and the rent is behind: added to the plan as a new Amber",
                   "Recommendation: Continue the CIN plan", "Updated plan",
                   "Book a Citizens Advice appointment — Dan Thornbury, by 15 January 2027",
                   "CIN000123 · minutes 30 November 2026 · page 1 of"):
@@ -397,7 +397,7 @@ def test_pdf_uses_dejavu_for_names_beyond_latin_1(tmp_path):
     doc = mia(child_name="Łucja Wiśniewska (Люся)")
     path = export.write(doc, tmp_path / "minutes.pdf", "pdf")
     text = pdf_text(path)
-    assert "Łucja Wiśniewska (Люся)" in text and "1. Amber → Green: Mornings" in text
+    assert "Łucja Wiśniewska (Люся)" in text and "1. From Amber to Green: Mornings" in text
     assert b"DejaVu" in path.read_bytes()
 
 

@@ -103,8 +103,10 @@ def test_docx_details_version_services_views_and_draft_banner(tmp_path):
     text = "\n".join(p.text for p in document.paragraphs)
     assert document.paragraphs[0].text == "Child in need plan: Leo Marsh"
     assert "DRAFT: this plan fails 1 check(s)" in text
-    assert "Need 1 has no owner (WIR 2.3)." in text
-    assert "Plan version 2 (agreed), agreed 3 November 2026 at Review CIN meeting" in text
+    assert "Need 1 has no owner." in text  # the rule key stays in the worker's copy
+    # a plan that fails a check is never also called agreed
+    assert "Plan version 2 (not final: it fails a check). Next review" in text
+    assert "agreed 3 November" not in text
     assert "The child’s views\nI like football." in text
     assert "DRAFT" in document.sections[0].header.paragraphs[0].text  # on every page
     details = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
@@ -141,7 +143,7 @@ def test_pdf_text_reads_back_with_a_draft_mark_only_when_due(tmp_path):
                            tmp_path / "draft.pdf", "pdf")
     text = pdf_text(failing)
     assert "DRAFT: this plan fails 1 check(s)" in text
-    assert "Need 1 has no owner (WIR 2.3)." in text
+    assert "Need 1 has no owner." in text  # the rule key stays in the worker's copy
     assert "Leo Marsh" in text and "Amber (A)" in text and "Green (G)" in text
     assert "Leo has missed 13 of the last 60 school days — attendance 87%." in text
     assert "Leo attends at least 95% of school days, shown on the register." in text

@@ -462,3 +462,42 @@ async def test_a_form_fits_80_columns_and_scrolls_to_its_buttons(demo_store):
         for button in ("#save", "#cancel"):
             region = app.screen.query_one(button).region
             assert region.right <= 80 and region.bottom <= 24, button
+
+
+# ---------------------------------------------------------------- Trust: output is inert
+
+TITLE = "\x1b]0;pwned\x07"  # sets the terminal's title
+
+
+async def test_the_child_form_refuses_an_escape_sequence_beside_the_field(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#first_name").value = f"Priya{TITLE}"  # as pasted
+        await pilot.pause()
+        assert text_of(form, "#first_name-error") == (
+            "contains a control character (U+001B ESC); type plain text")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+    assert read(demo_store, lambda s: cases.find_child(s, REFERENCE)).first_name == "Priya"
+
+
+async def test_a_name_stored_before_never_reaches_the_terminal_raw(demo_store):
+    import sqlite3
+
+    with sqlite3.connect(demo_store) as conn:
+        conn.execute("UPDATE child SET first_name = ? WHERE reference = ?",
+                     (f"Priya{TITLE}\x1b[2J", REFERENCE))
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert "Priya" in text_of(screen, "#child-header")
+        # What the app would write to the terminal: its own styles, no escape from the data.
+        sent = screen._compositor.render_full_update().render_segments(app.console)
+        assert "Priya" in sent and "pwned" in sent
+        assert "\x1b]0;" not in sent and "\x07" not in sent and "\x1b[2J" not in sent

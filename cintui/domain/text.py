@@ -1,0 +1,69 @@
+"""Plain text only: control characters are refused on input and shown visibly on output.
+
+A name or a note holding an escape sequence (`ESC ] 0 ; … BEL` sets the terminal's title,
+`ESC [ 2 J` clears the screen) would act on the terminal of whoever prints it. So text
+entering the store must be plain (`control_problem`), and text printed from the store is
+made inert (`inert`) in case it was stored before this rule existed.
+
+Refused: the C0 controls (except line feed and tab in multi-line text), DEL, the C1
+controls (U+0080-U+009F) and the bidirectional overrides and isolates, which can make text
+read differently from what it says.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT",
+             "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+             "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_SINGLE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_MULTI_LINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_C0_DEL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def char_name(char: str) -> str:
+    """`U+001B ESC`: the code point and a short name, for messages."""
+    code = ord(char)
+    if code < 0x20:
+        name = _C0_NAMES[code]
+    elif code == 0x7F:
+        name = "DEL"
+    elif code <= 0x9F:
+        name = "C1 control"
+    else:
+        name = unicodedata.name(char, "control")
+    return f"U+{code:04X} {name}"
+
+
+def control_problem(text: str, multiline: bool = False) -> str | None:
+    """What is wrong with `text` as typed input, or None if it is plain text.
+
+    Single-line text takes no control character at all; multi-line text (notes, analysis)
+    may hold line feeds and tabs."""
+    found = (_MULTI_LINE if multiline else _SINGLE_LINE).search(text)
+    if found is None:
+        return None
+    if found.group() == "\n":
+        return "must be one line"
+    return f"contains a control character ({char_name(found.group())}); type plain text"
+
+
+def _shown(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ESC shows as ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
+def inert(text: str, *, c0_only: bool = False) -> str:
+    """`text` safe to print to a terminal: each control character (but line feed and tab)
+    is replaced by a visible stand-in, ESC by ␛, a C1 control or bidi override by <U+202E>.
+
+    `c0_only`: the C0 controls and DEL alone, the characters JSON always escapes, so that
+    JSON text (the audit trail, whose hashes cover it) reads back unchanged."""
+    return (_C0_DEL if c0_only else _MULTI_LINE).sub(_shown, text)  # tab, line feed harmless

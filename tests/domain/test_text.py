@@ -1,0 +1,44 @@
+"""Plain text only (Trust: output is inert)."""
+
+from cintui.domain.text import control_problem, inert
+
+
+def test_plain_text_is_fine_and_unchanged():
+    for text in ("Amara O'Neill", "Zoë Łukasz", "café — «ok»", "ملاك", ""):
+        assert control_problem(text) is None
+        assert inert(text) == text
+
+
+def test_an_escape_sequence_is_refused_by_name():
+    assert control_problem("\x1b]0;pwned\x07") == (
+        "contains a control character (U+001B ESC); type plain text")
+    assert control_problem("a\x1b[2J") == (
+        "contains a control character (U+001B ESC); type plain text")
+
+
+def test_del_c1_and_bidi_overrides_are_refused():
+    assert "U+007F DEL" in control_problem("a\x7fb")
+    assert "U+009B C1 control" in control_problem("a\x9b2J")
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in control_problem("invoice\u202etxt.exe")
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE" in control_problem("a\u2066b")
+
+
+def test_line_feed_and_tab_only_in_multi_line_text():
+    assert control_problem("first\nsecond\tthird", multiline=True) is None
+    assert control_problem("first\nsecond") == "must be one line"
+    assert "U+0009 HT" in control_problem("a\tb")
+    assert "U+000D CR" in control_problem("a\r\nb", multiline=True)
+    assert "U+001B ESC" in control_problem("a\n\x1b[2J", multiline=True)
+
+
+def test_inert_shows_control_characters_visibly():
+    assert inert("\x1b]0;pwned\x07") == "␛]0;pwned␇"
+    assert inert("a\x1b[2Jb\rc\x7f") == "a␛[2Jb␍c␡"
+    assert inert("x\x9by\u202ez") == "x<U+009B>y<U+202E>z"
+    assert inert("two\nlines\tand a tab") == "two\nlines\tand a tab"
+
+
+def test_inert_c0_only_leaves_what_json_keeps_raw():
+    """The read boundary: JSON never holds a raw C0 control, so the audit trail's JSON,
+    which may hold a C1 or bidi character, reads back byte for byte."""
+    assert inert("a\x1b[2J\x85\u202eb", c0_only=True) == "a␛[2J\x85\u202eb"

@@ -1,0 +1,138 @@
+"""What a family reads: every plan (PDF, DOCX, HTML), a child's minutes (Markdown, DOCX,
+PDF), closure letters (DOCX, PDF) and a step-down pack (Markdown, DOCX, PDF), from the demo store and from a store whose
+authority is set up. No rule keys and no arrows (they stay in the worker's copy), no
+login names, the authority's own name (never "England"), need words never cut mid-word,
+and a plan that fails a check is never also called agreed."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from tests.conftest import TODAY
+
+RULE_KEY = re.compile(r"\b(WIR|BEX|TRA|WAR|STO) ?\d")
+AUTHORITY = "Exampleshire County Council"
+CHILD = "DEMO00002"  # a child with held minutes
+CLOSED = "DEMO00015"  # a child whose closure the manager has agreed
+STEPPING_DOWN = "DEMO00033"  # a child stepping down to early help
+
+
+def _strings(value) -> list[str]:
+    """Every text in a JSON value (a need's words, its outcome, its actions)."""
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return [s for item in items for s in _strings(item)]
+
+
+def read(path) -> str:
+    if path.suffix == ".pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    if path.suffix == ".docx":
+        document = Document(str(path))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(params=["demo", "set up"])
+def store(request, demo_store, cli):
+    """The demo store as it comes (England default profile, no authority named), or with
+    its authority set up."""
+    if request.param == "set up":
+        done = cli("authority", "set", "--name", AUTHORITY, "--la", "999", "--db", demo_store)
+        assert done.code == 0, done.err
+    return demo_store, request.param == "set up"
+
+
+@pytest.fixture
+def documents(store, cli, tmp_path):
+    """Every family document of the store, as {path: text}, and the store's need words."""
+    path, _ = store
+    common = ("--db", path, "--today", TODAY.isoformat())
+    for fmt in ("pdf", "docx", "html", "json"):
+        done = cli("export", "plans", "--all", "-o", tmp_path / fmt, "-f", fmt, *common)
+        assert done.code == 0, done.err
+    for fmt in ("md", "docx", "pdf"):
+        done = cli("export", "minutes", CHILD, "--latest", "-o", tmp_path / f"minutes.{fmt}",
+                   "-f", fmt, *common)
+        assert done.code == 0, done.err
+    done = cli("close", "letters", CLOSED, "-o", tmp_path / "letters", *common)
+    assert done.code == 0, done.err
+    for fmt in ("md", "docx", "pdf"):
+        done = cli("stepdown", "pack", STEPPING_DOWN, "-o", tmp_path / f"stepdown.{fmt}",
+                   "-f", fmt, "--db", path)
+        assert done.code == 0, done.err
+    needs = [words for p in (tmp_path / "json").iterdir()
+             for words in _strings(json.loads(p.read_text())["version"]["needs"])]
+    family = [*(tmp_path / "pdf").iterdir(), *(tmp_path / "docx").iterdir(),
+              *(tmp_path / "html").iterdir(), *tmp_path.glob("minutes.*"), *tmp_path.glob("stepdown.*"),
+              *(tmp_path / "letters").iterdir()]
+    return {p: read(p) for p in family}, needs
+
+
+def test_no_rule_keys_or_arrows_in_what_a_family_reads(documents):
+    texts, _ = documents
+    assert len(texts) > 80  # every plan in three formats, the minutes, the letters
+    for path, text in texts.items():
+        assert not RULE_KEY.search(text), (path.name, RULE_KEY.search(text))
+        assert "→" not in text and " -> " not in text, path.name
+
+
+def test_names_never_login_names(documents, store, cli):
+    texts, _ = documents
+    workers = json.loads(cli("worker", "list", "--json", "--db", store[0]).out)
+    usernames = [w["username"] for w in workers]
+    assert usernames and all("." in u for u in usernames)
+    logins = [re.compile(rf"(?<![\w.@]){re.escape(u)}(?![\w@])") for u in usernames]
+    for path, text in texts.items():  # an email address (poppy.jessop@…) is contact detail
+        assert not [u.pattern for u in logins if u.search(text)], path.name
+    minutes = next(t for p, t in texts.items() if p.name == "minutes.md")
+    assert any(w["name"] in minutes for w in workers)  # the worker, by their name
+
+
+def test_the_authority_is_named_as_set_up_never_england(documents, store):
+    texts, set_up = documents[0], store[1]
+    for path, text in texts.items():
+        assert "England" not in text, path.name
+    letters = [t for p, t in texts.items() if p.parent.name == "letters"]
+    plans = [t for p, t in texts.items() if p.suffix in (".pdf", ".docx") and "plan" in p.name]
+    if set_up:
+        assert all(t.startswith(f"{AUTHORITY} children's services") for t in letters)
+        assert all(AUTHORITY in t for t in plans)
+    else:
+        assert all(t.startswith("Children's services") for t in letters)
+
+
+def test_need_words_are_never_cut_mid_word(documents):
+    """A need (or its action) quoted short ends at a whole word, then "…"."""
+    texts, needs = documents
+    needs = [" ".join(n.split()) for n in needs]
+    cuts = 0
+    for path, text in texts.items():
+        text = " ".join(text.split())  # a PDF's line breaks are spaces in the need
+        for cut in re.finditer("…", text):
+            start = text[: cut.start()][-25:].split("“")[-1]
+            whole = [n for n in needs if len(start) > 8 and start in n]
+            for need in whole:
+                after = need[need.index(start) + len(start):][:1]
+                assert not after.isalnum(), (path.name, start, need)
+            cuts += bool(whole)
+    assert cuts  # the demo has long needs, quoted short in check problems and headings
+
+
+def test_a_plan_failing_a_check_is_not_called_agreed(documents):
+    """Plans that fail a check carry the DRAFT mark and never say "agreed"."""
+    texts, _ = documents
+    failing = [(p, t) for p, t in texts.items() if "fails" in t and "check" in t
+               and p.parent.name in ("pdf", "docx", "html")]
+    assert failing
+    for path, text in failing:
+        assert "DRAFT" in text
+        assert not re.search(r"\bagreed\b", text.split("What this plan is for")[0]), path.name
+        assert "(agreed)" not in text and "agreed on" not in text.lower(), path.name
