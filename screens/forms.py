@@ -630,18 +630,6 @@ class WithheldFormScreen(FormScreen):
             problems["alternative_support"] = "say what the alternative support is"
         return problems
 
-    def plain_text_problems(self) -> dict[str, str]:
-        """Plain text only (Trust: output is inert): a control character pasted into any
-        text field is a problem beside it, as the store would refuse it on save."""
-        problems = {}
-        for name in self.field_names():
-            for widget in self.query(f"#{name}"):
-                if isinstance(widget, Input | TextArea) and (problem := control_problem(
-                        widget.text if isinstance(widget, TextArea) else widget.value,
-                        multiline=isinstance(widget, TextArea))):
-                    problems[name] = problem
-        return problems
-
     def after_check(self, problems: dict[str, str]) -> None:
         missing = check_withheld(self._record(), self.app.today)
         steps = self.query_one("#steps", Static)
