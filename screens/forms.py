@@ -321,6 +321,11 @@ class ChildFormScreen(FormScreen):
             (f"{w.name} ({w.username})", w.id) for w in workers
         )
         if current is None:
+            # A new child is the worker's own unless they choose someone else: otherwise it
+            # lands unallocated, off their "My caseload".
+            me = next((w.id for w in workers if w.username == self.app.worker), None)
+            if me is not None:
+                self.query_one("#worker_id", Select).value = me
             return
         with self.prevent(Input.Changed, Select.Changed):
             for name in ("first_name", "last_name", "known_as", "gender_identity",

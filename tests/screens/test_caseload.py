@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from cintui.app import CintuiApp
 from cintui.screens.caseload import COLUMNS
 from cintui.store import access
@@ -314,3 +316,32 @@ async def test_a_narrow_caseload_keeps_the_dates_and_flags_and_sorts_only_what_i
             await pilot.press("s")
             seen.add(app.screen.sort_column)
         assert all(table(app).shown(i) for i in seen)
+
+
+async def test_a_child_added_from_my_caseload_is_mine(tmp_path, cli):
+    """A social worker adding a referral with `n` holds it unless they choose someone else:
+    it shows on My caseload at once, not unallocated (WIR 2.3: the allocated worker holds
+    the plan)."""
+    path = tmp_path / "team.db"
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    assert cli("team", "add", "South", "--db", path).code == 0
+    for user, name in (("amira.ashdown", "Amira Ashdown"), ("ben.cole", "Ben Cole")):
+        assert cli("worker", "add", user, "--name", name, "--role", "social worker",
+                   "--team", "South", "--db", path).code == 0
+    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#first_name").focus()
+        await type_text(pilot, "Leo")
+        form.query_one("#last_name").focus()
+        await type_text(pilot, "Ward")
+        form.query_one("#dob").focus()
+        await type_text(pilot, "02/05/2017")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert table(app).row_count == 1
+    listed = cli("child", "list", "--worker", "amira.ashdown", "--json", "--db", path)
+    assert [c["name"] for c in json.loads(listed.out)] == ["Leo Ward"]
