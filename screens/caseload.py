@@ -172,6 +172,10 @@ class CaseloadScreen(Screen):
         # details, consent, ...), the rows may be out of date.
         if getattr(self.app, "store_commits", 0) != self._commits_seen:
             self.reload()
+        elif not self.all_rows:
+            # Focus comes back to the filter (the only focusable widget of an empty view):
+            # the next key (n, 3) belongs to the screen.
+            self.call_after_refresh(self._keys_to_the_screen)
 
     # ---------------------------------------------------------------- loading
 

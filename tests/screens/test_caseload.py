@@ -258,6 +258,15 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
         await settle(pilot)
         assert app.screen.query_one("#filter").value == ""
         assert "Everyone" in str(app.screen.query_one("#summary").render())
+        await pilot.press("n")  # a form opened and left: keys still go to the screen
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#first_name") is not None  # the form, not the filter
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("slash", "x")  # the filter is still there when asked for
         assert app.screen.query_one("#filter").value == "x"
 
