@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))  # tests/pgserver.py
+
 TODAY = date(2026, 11, 23)  # a fixed Monday: tests never read the real clock
 PASSPHRASE = "correct horse battery staple"
 # The folders a home directory holds for cintui (platformdirs reads HOME and XDG_*).
@@ -124,3 +126,86 @@ def encrypted_demo_store(tmp_path, cli, monkeypatch):
     assert result.code == 0, result.err
     monkeypatch.delenv("CINTUI_PASSPHRASE")
     return path
+
+
+# ------------------------------------------------------------------ PostgreSQL
+# The suite runs on SQLite and on PostgreSQL. `--store` chooses (default both); the
+# PostgreSQL half uses $CINTUI_TEST_PG (a superuser URL) or a throwaway cluster started
+# here on 127.0.0.1 and stopped when the run ends (tests/pgserver.py). Tests that need a
+# server ask for `pg_server` (or `pg_url`, a fresh database of their own); under
+# `--store=sqlite` they are deselected, never skipped.
+
+def pytest_addoption(parser):
+    parser.addoption("--store", choices=("sqlite", "postgresql", "both"), default="both",
+                     help="which stores the suite runs on (default: both)")
+
+
+def stores(config) -> tuple[str, ...]:
+    chosen = config.getoption("--store")
+    return ("sqlite", "postgresql") if chosen == "both" else (chosen,)
+
+
+_CLUSTER = None
+
+
+def pytest_configure(config):
+    global _CLUSTER
+    import pgserver
+
+    if "postgresql" not in stores(config) or os.environ.get(pgserver.ENV_VAR):
+        return
+    if hasattr(config, "workerinput"):  # xdist workers inherit the controller's cluster
+        return
+    try:
+        _CLUSTER = pgserver.start()
+    except pgserver.NoPostgres as exc:
+        raise pytest.UsageError(f"{exc}; or run the SQLite half only: --store=sqlite") from None
+    os.environ[pgserver.ENV_VAR] = _CLUSTER.url
+
+
+def pytest_unconfigure(config):
+    if _CLUSTER is not None:
+        _CLUSTER.stop()
+
+
+PG_FIXTURES = {"pg_server", "pg_url"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if "postgresql" in stores(config):
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if PG_FIXTURES & set(getattr(item, "fixturenames", ())) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The test cluster's superuser URL (database `postgres`)."""
+    import pgserver
+
+    return os.environ[pgserver.ENV_VAR]
+
+
+def _pg_admin(server: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database of this test's own on the test cluster (dropped after)."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    _pg_admin(pg_server, f'CREATE DATABASE "{name}"')
+    url = make_url(pg_server).set(drivername="postgresql+psycopg", database=name)
+    yield url.render_as_string(hide_password=False)
+    _pg_admin(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
