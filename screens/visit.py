@@ -203,8 +203,29 @@ class VisitFormScreen(Screen):
         self._fill(self.content)
         self._last_saved = self._read()  # opening writes nothing: only a change is saved
         self.saver = drafts.DraftSaver(self._write_draft, self._write_failed)
-        self.query_one("#purpose", TextArea).focus()
+        # The facts first, in the order they are decided (one key each, y or n); a draft
+        # reopens at the first heading still empty.
+        if draft is None:
+            self.query_one("#child_seen", Checkbox).focus()
+        else:
+            self._first_empty_heading().focus()
         self._show_status()
+
+    def _first_empty_heading(self) -> TextArea:
+        boxes = [self.query_one(f"#{h.field}", TextArea) for h in HEADINGS]
+        return next((box for box in boxes if not box.text.strip()), boxes[0])
+
+    @on(YesNo.Answered)
+    def _next_fact(self, event: YesNo.Answered) -> None:
+        """y or n answers a fact and moves to the next (seen alone only when seen); after
+        the last, to the writing."""
+        following = {"child_seen": "#seen_alone" if event.box.value else "#bedroom_seen",
+                     "seen_alone": "#bedroom_seen"}
+        target = following.get(event.box.id)
+        if target is not None:
+            self.query_one(target).focus()
+        elif event.box.id == "bedroom_seen":
+            self._first_empty_heading().focus()
 
     def _fill(self, c: VisitContent) -> None:
         self._filling = True

@@ -213,23 +213,53 @@ async def test_a_visit_where_the_child_was_not_seen_does_not_reset_the_clock(dem
 
 
 async def test_the_facts_answer_to_y_and_n(demo_store):
-    """Seen, seen alone, bedroom seen: y says yes and n says no, whatever the box held
-    (Space still toggles); the box says it in words and the draft holds it (WIR 2.11)."""
+    """Seen, seen alone, bedroom seen: a new visit opens on them, in the order they are
+    decided; y says yes and n says no, one key each, and moves to the next (seen alone only
+    when the child was seen), then to the first heading. The box says it in words and the
+    draft holds it (WIR 2.11; issue "Half the keys")."""
     app = VisitHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
         screen = app.screen
         assert "the fact boxes: y yes, n no" in text_of(screen, "#status-line")
-        box = screen.query_one("#bedroom_seen", Checkbox)
-        box.focus()
-        for key, said in (("y", "yes"), ("y", "yes"), ("n", "no"), ("n", "no"), ("y", "yes")):
+        assert app.focused.id == "child_seen"
+        for key, name, said in (("y", "child_seen", "yes"), ("n", "seen_alone", "no"),
+                                ("y", "bedroom_seen", "yes")):
+            assert app.focused.id == name
             await pilot.press(key)
-            await pilot.pause()
-            assert str(box.label) == f"Bedroom seen: {said}"
-        await write(pilot, "purpose", "Planned visit")
+            await settle(pilot)
+            assert str(screen.query_one(f"#{name}", Checkbox).label).endswith(f": {said}")
+        assert app.focused.id == "purpose"
+        while app.focused.id != "child_seen":  # back up: n now, and seen alone is skipped
+            await pilot.press("shift+tab")
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.query_one("#seen_alone", Checkbox).disabled
+        assert app.focused.id == "bedroom_seen"
+        await pilot.press("n")
+        await settle(pilot)
+        assert str(screen.query_one("#bedroom_seen", Checkbox).label) == "Bedroom seen: no"
+        assert app.focused.id == "purpose"
+        await type_text(pilot, "Planned visit")
         await pilot.pause(1.5)
         await settle(pilot)
-    assert [d["bedroom_seen"] for d in drafts_of(demo_store)] == [True]
+    assert [(d["child_seen"], d["seen_alone"], d["bedroom_seen"])
+            for d in drafts_of(demo_store)] == [(False, False, False)]
+
+
+async def test_a_draft_reopens_at_the_first_empty_heading(demo_store):
+    """Carrying on with a draft starts where the writing stopped, not on the facts."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await pilot.press("y", "y", "y")
+        await type_text(pilot, "Planned visit")
+        await pilot.press("tab")
+        await type_text(pilot, "Said school is better")
+        await pilot.press("escape")
+        await settle(pilot)
+        await open_form(pilot)
+        assert app.focused.id == "childs_welfare"
 
 
 # ---------------------------------------------------------------- drafts
