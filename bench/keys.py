@@ -135,12 +135,81 @@ def check_visit(db: Path, child_id) -> None:
     assert latest.visited_at.date() == TODAY, latest
 
 
+async def plan_change(db: Path, worker: str) -> Keys:
+    """From the caseload (the first child highlighted): the first Amber need to Green, a new
+    need with one action, the plan agreed (`p` opens the plan from the caseload)."""
+    app = app_on(db, worker)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = Keys(pilot)
+        await keys.settle()
+        child_id = app.screen.selected_child_id
+        await keys.press("p")
+        assert keys.screen() == "PlanScreen"
+        before = app.screen.version
+        amber_key = next(n.key for n in before.needs if n.rag == "A")
+        assert keys.screen() == "PlanScreen", keys.screen()
+        plan = app.screen
+        while plan.version.needs[plan._current()].key != amber_key:
+            await keys.press("down")
+        await keys.press("r")
+        assert keys.screen() == "RateFormScreen"
+        await keys.press("g")
+        while keys.focused() != "maintained_for":
+            await keys.press("tab")
+        await keys.type("8 weeks")
+        await keys.press("tab")
+        await keys.type("Mum and school")
+        await keys.press("ctrl+s")
+        assert keys.screen() == "PlanScreen", keys.screen()
+        await keys.press("a")
+        assert keys.screen() == "NeedFormScreen"
+        await keys.type("Maisie is often late for school")
+        await keys.press("tab")
+        await keys.type("Maisie is in class by 8.50 every day")
+        await keys.press("tab")  # the new need's first action, on the same form
+        assert keys.focused() == "action_what", keys.focused()
+        await keys.type("Walk Maisie to school")
+        await keys.press("tab")
+        await keys.type("Mum")
+        await keys.press("tab")
+        await keys.type("18/12")
+        await keys.press("ctrl+s")
+        assert keys.screen() == "PlanScreen", keys.screen()
+        await keys.press("g")
+        assert keys.screen() == "AgreeFormScreen"
+        if keys.focused() == "agreed_at" and not app.screen.text_of("agreed_at"):
+            await keys.type("Home visit with Mum")
+        await keys.press("ctrl+s")
+        assert keys.screen() == "PlanScreen", keys.screen()
+    check_plan(db, child_id, before, amber_key)
+    return keys
+
+
+def check_plan(db: Path, child_id, before, amber_key) -> None:
+    from cintui.casework import plans
+    from cintui.store.engine import open_store
+
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            plan = plans.current_plan(session, child_id)
+    finally:
+        store.close()
+    assert plan.number == before.number + 1 and plan.agreed_on == TODAY, plan
+    new = plan.needs[-1]
+    assert new.now == "Maisie is often late for school" and new.rag == "A"
+    assert [(a.what, a.who) for a in new.actions] == [("Walk Maisie to school", "Mum")]
+    rated = next(n for n in plan.needs if n.key == amber_key)
+    assert rated.rag == "G" and rated.rag_history[-1].maintained_for == "8 weeks"
+
+
 async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cintui-keys-") as folder:
         os.environ["CINTUI_DATA_DIR"] = str(Path(folder) / "data")
         db = plain_demo_store(Path(folder), 40, TODAY, seed=7)
         worker = first_worker(db)
-        results = [("home visit", await home_visit(db, worker), 10)]
+        results = [("home visit", await home_visit(db, worker), 10),
+                   ("plan change", await plan_change(db, worker), 15)]
     print(f"{'journey':<16}{'overhead keys':>14}{'target':>8}{'typed':>8}")
     for label, keys, target in results:
         print(f"{label:<16}{len(keys.overhead):>14}{target:>8}{keys.typed:>8}")

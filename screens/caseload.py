@@ -120,6 +120,7 @@ class CaseloadScreen(Screen):
         Binding("r", "reverse", "Reverse", show=False),
         Binding("n", "new_child", "New child"),
         Binding("v", "new_visit", "Visit", show=False),
+        Binding("p", "open_plan", "Plan", show=False),
         Binding("m", "app.my_week", "My week", show=False),
         Binding("escape", "escape", "Back", show=False),
     ]
@@ -347,6 +348,14 @@ class CaseloadScreen(Screen):
             self.notify("Choose a child first")
             return
         self.app.open_visit(child_id)  # finalised: the caseload reloads on resume
+
+    def action_open_plan(self) -> None:
+        """The highlighted child's plan: the draft in progress, else the plan in force."""
+        child_id = self.selected_child_id
+        if child_id is None:
+            self.notify("Choose a child first")
+            return
+        self.app.push_screen(self.app.make_screen("plan", child_id=child_id))
 
     def action_new_child(self) -> None:
         self.app.push_screen(self.app.make_screen("child_form"))  # saved: reload on resume

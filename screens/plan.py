@@ -64,11 +64,14 @@ class PlanScreen(Screen):
     PlanScreen #side { width: 40; border-left: solid $primary-darken-2; padding: 0 1; }
     PlanScreen #checks-title { text-style: bold; }
     PlanScreen #checks { height: auto; }
-    PlanScreen.-narrow #side { width: 26; }
+    PlanScreen #checks-brief { display: none; height: 1; padding: 0 1; }
+    PlanScreen.-narrow #side { display: none; }
+    PlanScreen.-narrow #checks-brief { display: block; }
     PlanScreen.-narrow #plan-details, PlanScreen.-narrow #need-detail { max-height: 5; }
     """
-    # A laptop terminal (80 columns): a narrower checks panel and shorter details, so
-    # the needs table keeps rows to move through.
+    # A laptop terminal (80 columns): the three columns keep their width, the checks
+    # panel becomes one line under the details, and the details are shorter, so the
+    # needs table keeps rows to move through.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
@@ -82,7 +85,7 @@ class PlanScreen(Screen):
         Binding("ctrl+down", "move_need(1)", "Move down", show=False),
         Binding("v", "details", "Details", show=False),
         Binding("g", "agree", "Agree"),
-        Binding("n", "new_version", "New version"),
+        Binding("n", "new_version", "New version", show=False),  # a change starts one
         Binding("w", "what_changed", "What changed", show=False),
         Binding("x", "export", "Export", show=False),
         Binding("left_square_bracket", "other_version(1)", "Older", show=False),
@@ -106,6 +109,7 @@ class PlanScreen(Screen):
         with Horizontal(id="plan-body"):
             with Vertical(id="plan-main"):
                 yield Static("", id="plan-details")
+                yield Static("", id="checks-brief")
                 yield DataTable(id="needs", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="need-detail")
             with VerticalScroll(id="side"):
@@ -115,8 +119,10 @@ class PlanScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#needs", DataTable)
-        # Side panel 40, cell padding 2 a column, the RAG column 7, the scrollbar 2.
-        width = max(20, (self.app.size.width - 40 - 8 - 7 - 3) // 3)
+        # Side panel 40 (none when narrow), cell padding 2 a column, the RAG column 7, the
+        # scrollbar 2.
+        side = 0 if self.app.size.width < 100 else 40
+        width = max(18, (self.app.size.width - side - 8 - 7 - 3) // 3)
         for title, w in zip(COLUMNS, (width, width, width, 7), strict=True):
             table.add_column(title, width=w)
         self.load()
@@ -147,6 +153,24 @@ class PlanScreen(Screen):
     def editable(self) -> bool:
         return self.version is not None and self.version.status == "draft"
 
+    @property
+    def _next_can_start(self) -> bool:
+        """The newest version is agreed: a change starts the next one (no need to press n)."""
+        v = self.version
+        return (v is not None and v.status != "draft"
+                and not any(i.number > v.number for i in self.versions))
+
+    def _ensure_draft(self) -> bool:
+        """An editing key on the plan in force starts the next version, a draft copied from
+        it, then goes on; on an older version it says why nothing happens."""
+        if self.editable:
+            return True
+        if not self._next_can_start:
+            self.notify("This is an older version, read-only: ] goes to the newest")
+            return False
+        self.action_new_version(self._current() or 0)
+        return self.editable
+
     def _show(self, cursor: int | None = None) -> None:
         v = self.version
         title = Text()
@@ -157,9 +181,11 @@ class PlanScreen(Screen):
             info = next(i for i in self.versions if i.id == v.id)
             title.append(f"  ·  {info.label}")
             newer = [i for i in self.versions if i.number > v.number]
-            if v.status != "draft":
-                title.append("  ·  read-only: n starts the next version from this one",
+            if v.status != "draft" and not newer:
+                title.append("  ·  agreed: a change (a e r c) starts the next version",
                              style="italic")
+            elif v.status != "draft":
+                title.append("  ·  read-only", style="italic")
             if newer:
                 title.append(f"  ·  newer: v{newer[-1].number} (])")
         self.query_one("#plan-title", Static).update(title)
@@ -217,12 +243,18 @@ class PlanScreen(Screen):
     def _show_checks(self) -> None:
         found = self.problems()
         box = self.query_one("#checks", Static)
+        brief = self.query_one("#checks-brief", Static)
         if self.version is None:
             box.update("")
+            brief.update("")
             return
         if not found:
             box.update(Text("✓ No problems: clear, SMART and in plain words.", style="green"))
+            brief.update(Text("Plan checks: ✓ no problems", style="green"))
             return
+        brief.update(Text.assemble(
+            ("Plan checks: ", "bold"), (f"{len(found)} to look at", "bold yellow"),
+            f" · {found[0].message}", no_wrap=True, overflow="ellipsis"))
         t = Text()
         t.append(f"{len(found)} to look at (exports carry a DRAFT mark until fixed)\n\n",
                  style="bold")
@@ -267,7 +299,9 @@ class PlanScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in EDITING:
-            return True if self.editable else None  # shown greyed on a read-only version
+            if self.editable or (action != "agree" and self._next_can_start):
+                return True
+            return None  # shown greyed on a read-only version
         if action == "export":
             return self.version is not None
         if action == "what_changed":
@@ -289,12 +323,14 @@ class PlanScreen(Screen):
         return getattr(self.app, "worker", None) or self.app.actor
 
     def action_add_need(self) -> None:
-        self.app.push_screen(NeedFormScreen(self.version, None, self.app.today, self._by),
+        if not self._ensure_draft():
+            return
+        self.app.push_screen(NeedFormScreen(self.version, None, self.app.today, self._by,
+                                            self.people),
                              lambda r: r and self.load(self.version_id, len(self.version.needs)))
 
     def action_edit_need(self) -> None:
-        if not self.editable:
-            self.notify("This version is agreed and read-only: press n to start the next one")
+        if not self._ensure_draft():
             return
         i = self._need_required()
         if i is not None:
@@ -302,18 +338,24 @@ class PlanScreen(Screen):
                                  self._after_form)
 
     def action_rate(self) -> None:
+        if not self._ensure_draft():
+            return
         i = self._need_required()
         if i is not None:
             self.app.push_screen(RateFormScreen(self.version, i, self.app.today, self._by),
                                  self._after_form)
 
     def action_actions(self) -> None:
+        if not self._ensure_draft():
+            return
         i = self._need_required()
         if i is not None:
             self.app.push_screen(ActionsScreen(self.version, i, self.app.today, self._by,
                                                self.people), self._after_form)
 
     def action_details(self) -> None:
+        if not self._ensure_draft():
+            return
         self.app.push_screen(DetailsFormScreen(self.version, self.app.today, self._by,
                                                self.policy),
                              self._after_form)
@@ -323,6 +365,8 @@ class PlanScreen(Screen):
                                              len(self.problems())), self._after_form)
 
     def action_delete_need(self) -> None:
+        if not self._ensure_draft():
+            return
         i = self._need_required()
         if i is None:
             return
@@ -337,6 +381,8 @@ class PlanScreen(Screen):
                                            f"“{need.now[:80]}”"), confirmed)
 
     def action_move_need(self, step: int) -> None:
+        if not self._ensure_draft():
+            return
         i = self._current()
         needs = list(self.version.needs) if self.version else []
         if i is None or not 0 <= i + step < len(needs):
@@ -354,11 +400,11 @@ class PlanScreen(Screen):
             return
         self.load(self.version_id, cursor)
 
-    def action_new_version(self) -> None:
+    def action_new_version(self, cursor: int = 0) -> None:
         app = self.app
         with app.store.session(app.actor) as session:
             vid = plans.start_version(session, self.child_id, app.today, by=self._by)
-        self.load(vid, 0)
+        self.load(vid, cursor)
         self.notify(f"Version {self.version.number}: a draft to edit, started from the last "
                     "version")
 

@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Select, Static
 
 from cintui.casework import plans
 from cintui.domain.dates import NotADay, day_text, read_day
@@ -72,8 +73,10 @@ class PlanFormScreen(FormScreen):
 class NeedFormScreen(PlanFormScreen):
     """Columns 1 and 2 of one need, its evidence and (for a new need) its first rating."""
 
-    def __init__(self, version: PlanVersion, index: int | None, today: date, by: str) -> None:
+    def __init__(self, version: PlanVersion, index: int | None, today: date, by: str,
+                 people: Iterable[str] = ()) -> None:
         super().__init__(version, today, by)
+        self.people = sorted(set(people) | {"Social worker", "Mum", "Dad", "School"})
         self.index = index
         self.need = version.needs[index] if index is not None else None
         self.TITLE_TEXT = (f"Need {index + 1}" if index is not None else "Add a need") + \
@@ -90,6 +93,13 @@ class NeedFormScreen(PlanFormScreen):
             n.now if n else "", "For the child, now: e.g. Leo has missed 13 of 60 school days"))
         yield self.row("outcome", "What will be different", self.text(
             n.outcome if n else "", "and how everyone will know: e.g. 95% attendance by March"))
+        if n is None:  # column 3 on the same form: a new worry usually comes with an action
+            yield self.row("action_what", "First action", self.text(
+                "", "what will be done (blank: add actions later with c)"))
+            who = self.text("", "a person on the record, an agency or a role")
+            who.suggester = SuggestFromList(self.people, case_sensitive=False)
+            yield self.row("action_who", "Who", who)
+            yield self.row("action_by", "By when", self.text("", "dd/mm/yyyy, or e.g. by Fri"))
         yield self.row("evidence", "Evidence (numbers)", self.text(
             n.evidence if n else "", "how many, how often, since when (WIR 2.4)"))
         if n is None:
@@ -108,7 +118,33 @@ class NeedFormScreen(PlanFormScreen):
             for field, problem in rag_change_problems(
                     None, self.value("rag") or "A", cp_discussion=self.text_of("cp_discussion")):
                 problems[field] = problem
+            problems.update(self._first_action_problems())
         return problems
+
+    def _first_action_problems(self) -> dict[str, str]:
+        """The first action is optional, but once begun it needs all three (WIR 2.3)."""
+        what, who, by = (self.text_of(f) for f in ("action_what", "action_who", "action_by"))
+        if not (what or who or by):
+            return {}
+        problems: dict[str, str] = {}
+        if not what:
+            problems["action_what"] = "say what will be done"
+        if not who:
+            problems["action_who"] = "who will do it? a person, an agency or a role (WIR 2.3)"
+        if not by:
+            problems["action_by"] = "by when? every action needs a date (WIR 2.3)"
+        else:
+            try:
+                read_day(by, self.today)
+            except NotADay as exc:
+                problems["action_by"] = exc.problem
+        return problems
+
+    def _first_action(self) -> tuple[PlanAction, ...]:
+        if not self.text_of("action_what"):
+            return ()
+        return (PlanAction(what=self.text_of("action_what"), who=self.text_of("action_who"),
+                           by_when=read_day(self.text_of("action_by"), self.today)),)
 
     def build(self):
         v = self.version
@@ -120,7 +156,7 @@ class NeedFormScreen(PlanFormScreen):
                                      self.by, cp_discussion=self.text_of("cp_discussion"))
             # A first rating has no "previous": keep the details, drop the stand-in.
             first = replace(need.rag_history[-1], previous=None)
-            need = replace(need, **fields, rag_history=(first,))
+            need = replace(need, **fields, rag_history=(first,), actions=self._first_action())
             needs = (*v.needs, need)
         else:
             needs = tuple(replace(n, **fields) if i == self.index else n
@@ -154,6 +190,18 @@ class RateFormScreen(PlanFormScreen):
     def on_mount(self) -> None:
         self.query_one("#rating").focus()
         self.refresh_checks(())
+
+    def on_key(self, event: events.Key) -> None:
+        """Tab from a new rating goes to what it needs (to Green how long and who agreed,
+        WIR 2.4; to Red the CP discussion, WIR 2.6), past the optional "why"."""
+        rating = self.query_one("#rating", Select)
+        if event.key != "tab" or not rating.has_focus or rating.expanded:
+            return
+        target = {"G": "#maintained_for", "R": "#cp_discussion"}.get(rating.value)
+        if target and rating.value != self.need.rag:
+            event.stop()
+            event.prevent_default()
+            self.query_one(target).focus()
 
     def refresh_checks(self, fields):
         # What the chosen rating needs is shown at once, not only once a field is typed in.

@@ -14,7 +14,7 @@ from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
 from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, cells, fill, read, text_of
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, type_text
 
 SIZE = (140, 45)
 
@@ -64,7 +64,8 @@ async def test_the_plan_reads_like_the_paper_plan_bex_2(demo_store):
         first_action = plan.needs[0].actions[0]
         assert first_action.what in rows[0][2]
         assert f"v{plan.number} agreed" in text_of(screen, "#plan-title")
-        assert "read-only" in text_of(screen, "#plan-title")
+        assert "agreed: a change (a e r c) starts the next version" in text_of(
+            screen, "#plan-title")
         assert "Plan checks" in text_of(screen, "#checks-title")
 
 
@@ -74,15 +75,12 @@ async def test_editing_an_agreed_plan_starts_the_next_version_and_shows_what_cha
     app = PlanHost(demo_store, child_id)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a")  # refused: agreed plans are not edited
-        await settle(pilot)
-        assert type(app.screen).__name__ == "PlanScreen"
-        await pilot.press("n")
-        await settle(pilot)
-        assert f"v{before.number + 1} draft" in text_of(app.screen, "#plan-title")
+        # An agreed plan is never edited: a change starts the next version, a draft copied
+        # from it, at once (no need to press n first).
         await pilot.press("a")
         await settle(pilot)
         assert type(app.screen).__name__ == "NeedFormScreen"
+        assert f"v{before.number + 1} draft" in text_of(app.screen_stack[-2], "#plan-title")
         await fill(pilot, "#now", "Dad has lost his job and the family worry about rent.")
         await fill(pilot, "#outcome", "The family have a budget they keep to by 14 March.")
         await fill(pilot, "#evidence", "Dad told me on 20 Nov; rent due 1 Dec.")
@@ -126,8 +124,13 @@ async def test_amber_to_green_asks_for_maintained_change_and_agreement_wir_2_4(d
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form  # nothing saved
-        await fill(pilot, "#maintained_for", "8 weeks")
-        await fill(pilot, "#agreed_at", "Review CIN meeting 23 Nov 2026")
+        form.query_one("#rating").focus()
+        await pilot.press("tab")  # from Green, straight to what Green needs (past "why")
+        assert app.focused.id == "maintained_for"
+        await type_text(pilot, "8 weeks")
+        await pilot.press("tab")
+        assert app.focused.id == "agreed_at"
+        await type_text(pilot, "Review CIN meeting 23 Nov 2026")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "PlanScreen"
@@ -389,3 +392,59 @@ async def test_an_action_date_shows_its_format_and_takes_the_forms_councils_writ
         s, plans.draft_version_id(s, child_id)))
     assert [(a.who, a.by_when) for a in draft.needs[0].actions
             if a.what == "Walk Leo to school"] == [("Mum", date(2026, 11, 27))]
+
+
+async def test_a_new_need_takes_its_first_action_on_the_same_form_wir_2_3(demo_store):
+    """A new worry usually comes with an action: what, who and by when sit under the need
+    on the same form (tab, tab, tab), checked there (WIR 2.3: an owner and a date once
+    begun), and left blank the need is saved without one."""
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "Maisie is often late for school")
+        await pilot.press("tab")
+        await type_text(pilot, "In class by 8.50 every day")
+        await pilot.press("tab")
+        assert app.focused.id == "action_what"
+        await type_text(pilot, "Walk Maisie to school")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # begun, so who and by when are asked for
+        assert "who will do it" in text_of(form, "#action_who-error")
+        assert "by when" in text_of(form, "#action_by-error")
+        await pilot.press("tab")  # the cursor went to the first problem: who
+        assert app.focused.id == "action_by"
+        await type_text(pilot, "by Fri")
+        await pilot.press("shift+tab")
+        await type_text(pilot, "Mum")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    new = draft.needs[-1]
+    assert new.now == "Maisie is often late for school"
+    assert [(a.what, a.who, a.by_when) for a in new.actions] == [
+        ("Walk Maisie to school", "Mum", date(2026, 11, 27))]  # Fri after Mon 23 Nov
+
+
+async def test_p_on_the_caseload_opens_the_highlighted_childs_plan(demo_store):
+    class Caseload(CintuiApp):
+        def on_mount(self, event) -> None:
+            event.prevent_default()
+            self.store = open_store(demo_store, None)
+            self.push_screen(self.make_screen("caseload"))
+
+    app = Caseload(access.StoreLocation(path=demo_store), today=TODAY)
+    app.actor = "test.worker"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        child_id = app.screen.selected_child_id
+        await pilot.press("p")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        assert app.screen.child_id == child_id
