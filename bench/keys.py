@@ -203,13 +203,134 @@ def check_plan(db: Path, child_id, before, amber_key) -> None:
     assert rated.rag == "G" and rated.rag_history[-1].maintained_for == "8 weeks"
 
 
+REVIEW_CHILD = "DEMO00002"  # Maisie Garside in the demo (seed 7): an agreed plan
+REVIEW_PEOPLE = (("Kerry Garside", "Mother"), ("Dean Garside", "Father"),
+                 ("Ms Patel", "School DSL"), ("Jo Bloggs", "Family support worker"),
+                 ("Sam Hart", "Health visitor"), ("Lee Ames", "Housing officer"))
+
+
+def book_review(db: Path, worker: str) -> tuple[object, int]:
+    """Maisie's plan with 5 Ambers (3 added to her 2) agreed, and a review today at 16:00
+    with 6 people invited: the set-up the journey starts from (not counted)."""
+    from dataclasses import replace
+
+    from cintui.casework import cases, meetings, plans
+    from cintui.domain.meeting import Invitee, Schedule
+    from cintui.domain.plan import Need
+    from cintui.store.engine import open_store
+
+    store = open_store(db, None)
+    try:
+        with store.session(worker) as session:
+            child_id = cases.find_child(session, REVIEW_CHILD).id
+            vid = plans.start_version(session, child_id, TODAY, by=worker)
+            v = plans.load_version(session, vid)
+            extra = [Need(now=f"Worry {i}: bedtimes are late", outcome="In bed by 8.30",
+                          rag="A") for i in range(5 - sum(n.rag == "A" for n in v.needs))]
+            plans.save_draft(session, vid, replace(v, needs=(*v.needs, *extra)), TODAY,
+                             by=worker)
+            plans.agree_version(session, vid, TODAY, agreed_by="Tom Reid, team manager")
+            ambers = sum(n.rag in "AR" for n in plans.load_version(session, vid).needs)
+            meeting_id = meetings.schedule(session, child_id, Schedule(
+                "review", datetime(2026, 11, 23, 16, 0), venue="Family home",
+                chair="Poppy Jessop", chair_role="Senior practitioner",
+                invitees=tuple(Invitee(n, r) for n, r in REVIEW_PEOPLE)),
+                now=datetime(2026, 11, 23, 9, 0))
+    finally:
+        store.close()
+    return meeting_id, ambers
+
+
+async def review_meeting(db: Path, worker: str) -> Keys:
+    """From the caseload: find Maisie, her meetings, minute the review: everyone present,
+    ground rules, an update and its impact under each Amber (all stay Amber), the child's
+    and parents' views, still in need, continue the plan, finished."""
+    meeting_id, ambers = book_review(db, worker)
+    app = app_on(db, worker)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = Keys(pilot)
+        await keys.settle()
+        await keys.press("3")  # everyone's children: Maisie may be a colleague's
+        await keys.press("slash")
+        await keys.type("Maisie")
+        await keys.press("enter")
+        if keys.screen() == "CaseloadScreen":
+            await keys.press("enter")
+        assert keys.screen() == "ChildScreen", keys.screen()
+        await keys.press("6")
+        table = app.screen.query_one("#meetings-table")
+        while table.ordered_rows[table.cursor_row].key.value != str(meeting_id):
+            await keys.press("down")
+        await keys.press("enter")
+        assert keys.screen() == "MinutingScreen", keys.screen()
+        screen = app.screen
+        await review_attendance(keys, screen)
+        await keys.press("ctrl+n")
+        await keys.type("One at a time, phones off")
+        for _ in range(ambers):
+            await keys.press("ctrl+n")
+            assert keys.focused() == "update"
+            await keys.type("Going to plan")
+            await keys.press("tab")
+            assert keys.focused() == "impact", keys.focused()
+            await keys.type("Calmer at home")
+        await keys.press("ctrl+n")  # the three boxes: nothing new
+        await keys.press("ctrl+n")
+        assert keys.focused() == "childs_views"
+        await keys.type("I like my school")
+        await keys.press("tab")
+        await keys.type("Things are better")
+        await keys.press("ctrl+n")
+        assert keys.focused() == "still_in_need"
+        await keys.press("y")
+        while keys.focused() != "recommendation":
+            await keys.press("tab")
+        if screen.query_one("#recommendation").value != "continue":
+            await keys.press("1")
+        await keys.press("ctrl+f")
+        assert keys.screen() == "ConfirmScreen", str(screen.query_one("#problems").render())
+        await keys.press("y")
+        assert keys.screen() == "ChildScreen", keys.screen()
+    check_review(db, meeting_id, ambers)
+    return keys
+
+
+async def review_attendance(keys: Keys, screen) -> None:
+    table = screen.query_one("#attendance-table")
+    if any(b.action == "all_present" for b in screen.BINDINGS):
+        await keys.press("a")
+        return
+    for i in range(table.row_count):
+        if i:
+            await keys.press("down")
+        await keys.press("space")
+
+
+def check_review(db: Path, meeting_id, ambers: int) -> None:
+    from cintui.casework import meetings
+    from cintui.store.engine import open_store
+
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            detail = meetings.load_meeting(session, meeting_id)
+    finally:
+        store.close()
+    m = detail.minutes
+    assert detail.status == "held", detail.status
+    assert [p.attendance for p in m.attendance] == ["present"] * len(REVIEW_PEOPLE)
+    assert len(m.items) == ambers and all(i.update and i.impact for i in m.items)
+    assert m.decisions.still_in_need is True and m.decisions.recommendation == "continue"
+
+
 async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cintui-keys-") as folder:
         os.environ["CINTUI_DATA_DIR"] = str(Path(folder) / "data")
         db = plain_demo_store(Path(folder), 40, TODAY, seed=7)
         worker = first_worker(db)
         results = [("home visit", await home_visit(db, worker), 10),
-                   ("plan change", await plan_change(db, worker), 15)]
+                   ("plan change", await plan_change(db, worker), 15),
+                   ("review meeting", await review_meeting(db, worker), 40)]
     print(f"{'journey':<16}{'overhead keys':>14}{'target':>8}{'typed':>8}")
     for label, keys, target in results:
         print(f"{label:<16}{len(keys.overhead):>14}{target:>8}{keys.typed:>8}")

@@ -124,6 +124,7 @@ class MinutingScreen(Screen):
         Binding("escape", "close", "Pause (saved)"),
         Binding("space", "next_status", "Next attendance / action status (in the tables)",
                 show=False),
+        Binding("a", "all_present", "All present (attendance)", show=False),
     ]
 
     class Saved(Message):
@@ -161,9 +162,10 @@ class MinutingScreen(Screen):
             yield Static("", id="agenda")
             with ContentSwitcher(id="panels", initial="attendance"):
                 with VerticalScroll(id="attendance"):
-                    yield Static("Introductions: who is here? Space changes the selected "
-                                 "person's attendance. Add someone who came on the spot "
-                                 "below (name, role) and press Enter.", classes="hint")
+                    yield Static("Introductions: who is here? a: all present (everyone "
+                                 "not yet marked). Space changes the selected person's "
+                                 "attendance. Add someone who came on the spot below (name, "
+                                 "role) and press Enter.", classes="hint")
                     table = DataTable(id="attendance-table", cursor_type="row")
                     table.add_columns("Attendance", "Name", "Role")
                     yield table
@@ -488,6 +490,17 @@ class MinutingScreen(Screen):
         elif focused is self.query_one("#item-actions", DataTable):
             self._cycle_action()
 
+    def action_all_present(self) -> None:
+        """a on the attendance table: everyone not yet marked is present (one key for the
+        usual case; Space then changes those who sent apologies)."""
+        if self.focused is not self.query_one("#attendance-table", DataTable):
+            return
+        self.minutes = replace(self.minutes, attendance=tuple(
+            replace(p, attendance="present") if p.attendance == "invited" else p
+            for p in self.minutes.attendance))
+        self._fill_attendance()
+        self._changed_now()
+
     def _cycle_attendance(self) -> None:
         table = self.query_one("#attendance-table", DataTable)
         if not self.minutes.attendance:
@@ -545,10 +558,20 @@ class MinutingScreen(Screen):
             return
         if event.control.id == "agreed_actions":
             self._show_agreed_check()
+        if event.control.id == "still_in_need":
+            self._default_recommendation(event.value)
         self._dirty = True
         if not self._pending:
             self._pending = True
             self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+
+    def _default_recommendation(self, still: object) -> None:
+        """Still in need and nothing chosen yet: continuing the plan is offered (shown,
+        and changed by its number); not in need: the worker chooses (BEX 3)."""
+        rec = self.query_one("#recommendation", Select)
+        if still == "yes" and rec.value is Select.NULL:
+            rec.value = "continue"
+            self.query_one("#recommendation").focus()
 
     def _changed_now(self) -> None:
         self._dirty = True

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import DataTable, Input, Select, TextArea
 
 from cintui.casework import cases, meetings, plans
 from cintui.domain.meeting import Decisions, Schedule
@@ -259,7 +259,7 @@ async def test_ctrl_f_lists_every_problem_and_puts_the_cursor_on_the_first(demo_
         await settle(pilot)
         assert screen.steps[screen.step][0] == "decisions"
         assert screen.focused is screen.query_one("#still_in_need")
-        await pilot.press("y")
+        await pilot.press("n")  # (y would offer "continue": nothing left to settle)
         await pilot.pause(1.3)  # the list shrinks as things are settled
         assert text_of(screen, "#problems").splitlines() == [
             "Not finished yet: 1 to settle", "• decisions: choose the recommendation"]
@@ -292,6 +292,39 @@ async def test_rating_yes_no_and_recommendation_each_take_one_key(demo_store):
     m = screen.minutes
     assert m.items[0].rag_after == "R" and m.decisions.still_in_need is False
     assert m.decisions.recommendation == "strategy_discussion"
+
+
+async def test_a_marks_everyone_present_and_still_in_need_offers_continuing(demo_store):
+    """The usual meeting in few keys (issue "Half the keys"): a on the attendance table
+    marks everyone not yet marked present, Space then changes the one who sent apologies;
+    y to "still in need" offers "Continue the CIN plan" as the recommendation, changed by
+    its number, while n leaves the choice to the worker (BEX 3)."""
+    meeting_id = book(demo_store)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        assert app.focused.id == "attendance-table"
+        await pilot.press("a")
+        await settle(pilot)
+        assert {p.attendance for p in screen.minutes.attendance} == {"present"}
+        await pilot.press("space")  # the first person: present -> apologies with a report
+        await pilot.press("a")  # a again changes no one already marked
+        await settle(pilot)
+        marks = [p.attendance for p in screen.minutes.attendance]
+        assert marks[0] != "present" and set(marks[1:]) == {"present"}
+        await pilot.press(*["ctrl+n"] * (len(screen.steps) - 1))
+        assert app.focused.id == "still_in_need"
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.query_one("#recommendation").value is Select.NULL
+        screen.query_one("#still_in_need").focus()
+        await pilot.press("y")
+        await settle(pilot)
+        assert screen.query_one("#recommendation").value == "continue"
+        assert app.focused.id == "recommendation"
+        await pilot.press("2")
+        assert screen.query_one("#recommendation").value == "step_down"
 
 
 async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store):
