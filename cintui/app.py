@@ -216,11 +216,13 @@ class CintuiApp(App):
 
     # ---------------------------------------------------------------- navigation
 
-    def child_index(self) -> list[tuple[uuid.UUID, str]]:
+    def child_index(self) -> list[tuple[uuid.UUID, str, bool]]:
+        """(id, "name reference", one of mine?) for Ctrl+P, every child on the store."""
         from cintui.casework import caseload
 
+        me = getattr(self, "worker", None)
         with caseload.reading(self.store) as rows:
-            return [(c.id, f"{c.name} {c.reference}")
+            return [(c.id, f"{c.name} {c.reference}", bool(me) and c.worker_username == me)
                     for c in caseload.list_children(rows, self.today)]
 
     def open_child(self, child_id: uuid.UUID) -> None:

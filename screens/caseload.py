@@ -169,6 +169,19 @@ class CaseloadScreen(Screen):
         self.reload()
 
     def on_screen_resume(self) -> None:
+        # Back from a child's record: the filter that found the child has done its job, so
+        # the whole view comes back, with the cursor still on that child.
+        box = self.query_one("#filter", Input)
+        if box.value:
+            table = self.query_one(CaseTable)
+            was = table.current.id if table.current is not None else None
+            with box.prevent(Input.Changed):
+                box.value = ""
+            self._refresh_table()
+            ids = [r.id for r in table.rows]
+            if was in ids:
+                table.cursor = ids.index(was)
+            table.focus()
         # Back from a child's record or a form: if anything was saved meanwhile (a child's
         # details, consent, ...), the rows may be out of date.
         if getattr(self.app, "store_commits", 0) != self._commits_seen:

@@ -17,7 +17,8 @@ from cintui.casework.caseload import VIEWS
 
 
 class ChildCommands(Provider):
-    """Ctrl+P "go to child …": fuzzy over name and reference."""
+    """Ctrl+P "go to child …": fuzzy over name and reference; the worker's own children
+    first (the palette orders hits by score: a child of mine scores above any other)."""
 
     async def startup(self) -> None:
         app = self.app
@@ -25,11 +26,13 @@ class ChildCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for child_id, label in self.children:
+        for child_id, label, mine in self.children:
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(f"Go to child {label}"),
-                          partial(self.app.open_child, child_id), help="Open the child's record")
+                yield Hit(score + (1.0 if mine else 0.0),
+                          matcher.highlight(f"Go to child {label}"),
+                          partial(self.app.open_child, child_id),
+                          help="Open the child's record" + (" (your caseload)" if mine else ""))
 
 
 # The child's record's keys kept off its footer (it is full at 120 columns): the palette

@@ -100,6 +100,51 @@ async def test_go_to_child_from_the_command_palette(demo_store):
         assert app.screen.child_id == target.id
 
 
+async def test_ctrl_p_lists_my_own_children_first(demo_store):
+    """Go to child: a query that matches every child (the reference prefix) lists the
+    worker's own caseload before anyone else's (issue "Half the keys")."""
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        mine = {label.split()[-1] for _, label, of_mine in app.child_index() if of_mine}
+        assert {r.reference for r in table(app).rows} <= mine  # closed ones of mine too
+        assert 0 < len(mine) < len(app.child_index())
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "DEMO0")
+        await pilot.pause(0.5)
+        options = app.screen.query_one("CommandList")
+        shown = [str(options.get_option_at_index(i).prompt)
+                 for i in range(options.option_count)]
+        refs = [line.splitlines()[0].split()[-1] for line in shown
+                if line.startswith("Go to child")]
+        assert set(refs[:len(mine)]) == mine
+
+
+async def test_the_filter_clears_on_coming_back_with_the_child_still_chosen(demo_store):
+    """The filter found the child; back from the record, the whole view returns with the
+    cursor on that child (issue "Half the keys")."""
+    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        everyone = table(app).row_count
+        target = table(app).rows[5]
+        await pilot.press("slash")
+        await type_text(pilot, target.reference)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert app.screen.query_one("#filter").value == ""
+        assert table(app).row_count == everyone
+        assert table(app).current.id == target.id
+        assert app.focused is table(app)
+
+
 def test_caseload_snapshot(demo_store, snap_compare):
     """My caseload at 120x40, demo seed 7, fixed TODAY (path-free subtitle)."""
     app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
