@@ -465,9 +465,7 @@ class EndingStepsScreen(Screen):
     def _exports(self):
         from cintui.reference import config
 
-        folder = config.data_dir(create=True) / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        return folder
+        return config.exports_dir()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -618,10 +616,12 @@ class ClosureScreen(EndingStepsScreen):
         app = self.app
         with app.store.read() as session:
             doc = endings.summary_document(session, self.child_id, app.today)
+        from cintui.reference import config
+
         folder = self._exports()
-        written = [summary_export.write_summary(
-            doc, folder / f"{doc.child_reference}-closure-summary.{fmt}", fmt)
-            for fmt in ("pdf", "docx")]
+        stem = config.unused_stem(folder, f"{doc.child_reference}-closure-summary")
+        written = [summary_export.write_summary(doc, folder / f"{stem}.{fmt}", fmt)
+                   for fmt in ("pdf", "docx")]
         app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written)),
                              timeout=10)
 

@@ -754,11 +754,11 @@ class MinutesViewScreen(Screen):
         from cintui.reference import config
 
         app = self.app
-        folder = config.data_dir(create=True) / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
+        folder = config.exports_dir()
         with app.store.read() as session:
             doc = meetings.minutes_document(session, self.meeting_id, app.today)
-        stem = f"{doc.child_reference}-minutes-{doc.minutes.held_on.isoformat()}"
+        stem = config.unused_stem(
+            folder, f"{doc.child_reference}-minutes-{doc.minutes.held_on.isoformat()}")
         written = [minutes_export.write(doc, folder / f"{stem}.{fmt}", fmt)
                    for fmt in ("pdf", "docx")]
         app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written)),

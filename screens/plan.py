@@ -440,15 +440,13 @@ class PlanScreen(Screen):
         from cintui.reference import config
 
         app = self.app
-        folder = config.data_dir(create=True) / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
+        folder = config.exports_dir()
         with app.store.read() as session:
             doc = plans.plan_document(session, self.child_id, app.today, version_id=version_id,
                                       final=True)
-        written = []
-        for fmt in ("pdf", "docx"):
-            path = folder / f"{doc.child_reference}-plan-v{doc.version.number}.{fmt}"
-            written.append(plan_export.write(doc, path, fmt))
+        stem = config.unused_stem(folder, f"{doc.child_reference}-plan-v{doc.version.number}")
+        written = [plan_export.write(doc, folder / f"{stem}.{fmt}", fmt)
+                   for fmt in ("pdf", "docx")]
         mark = f" (DRAFT: {len(doc.problems)} check(s) to fix)" if doc.problems else ""
         app.call_from_thread(self.notify, "Exported" + mark + ":\n" +
                              "\n".join(str(p) for p in written), timeout=10)

@@ -435,10 +435,13 @@ class StepDownScreen(EndingScreen):
         app = self.app
         with app.store.read() as session:
             doc = transfer.step_down_pack(session, self.child_id, app.today)
+        from cintui.reference import config
+
         folder = self._exports()
-        written = [pack_export.write_step_down(
-            doc, folder / f"{doc.child_reference}-step-down-pack.{fmt}", fmt)
-            for fmt in ("pdf", "docx", "json")]
+        stem = config.unused_stem(folder, f"{doc.child_reference}-step-down-pack",
+                                  ("pdf", "docx", "json"))
+        written = [pack_export.write_step_down(doc, folder / f"{stem}.{fmt}", fmt)
+                   for fmt in ("pdf", "docx", "json")]
         app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written)),
                              timeout=10)
 
@@ -495,7 +498,11 @@ class TransferScreen(EndingScreen):
         app = self.app
         with app.store.read() as session:
             docs = transfer.transfer_documents(session, self.child_id, app.today)
-        folder = self._exports() / f"{docs.data['child']['reference']}-transfer-pack"
+        from cintui.reference import config
+
+        exports = self._exports()
+        folder = exports / config.unused_stem(
+            exports, f"{docs.data['child']['reference']}-transfer-pack", ())
         written = write_transfer_pack(docs, folder)
         app.call_from_thread(self.notify, f"Transfer pack: {len(written)} files in {folder}",
                              timeout=10)

@@ -46,6 +46,25 @@ def data_dir(create: bool = False) -> Path:
     return _ensure_private_dir(path) if create else path
 
 
+def exports_dir() -> Path:
+    """Where the app writes documents (`exports/` in the data folder), 0700."""
+    folder = data_dir(create=True) / "exports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def unused_stem(folder: Path, stem: str, suffixes: tuple[str, ...] = ("pdf", "docx")) -> str:
+    """`stem`, or `stem-2`, `stem-3`… : the first for which no `stem.suffix` is in `folder`
+    (no suffixes: no file or folder `stem`), so exporting again never overwrites a document
+    already sent or open elsewhere."""
+    n, chosen = 1, stem
+    while any((folder / (f"{chosen}.{suffix}" if suffix else chosen)).exists()
+              for suffix in suffixes or ("",)):
+        n += 1
+        chosen = f"{stem}-{n}"
+    return chosen
+
+
 def default_store_path() -> Path:
     env = os.environ.get("CINTUI_DB")
     if env:

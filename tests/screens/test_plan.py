@@ -312,6 +312,28 @@ async def test_x_exports_the_shown_version_for_the_family(demo_store, tmp_path, 
     assert "Exported" in shown and files[0] in shown
 
 
+async def test_exporting_again_numbers_the_files_never_overwrites(demo_store, tmp_path,
+                                                                   monkeypatch):
+    """The first export may already have gone to the family: a second x writes -2 files
+    beside it (issue "Half the keys": re-export never overwrites)."""
+    monkeypatch.setenv("CINTUI_DATA_DIR", str(tmp_path / "data"))
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = app.screen.version.number
+        for _ in range(2):
+            await pilot.press("x")
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+        shown = " ".join(str(n.message) for n in app._notifications)
+    folder = tmp_path / "data" / "exports"
+    first = sorted(folder.glob(f"*-plan-v{number}.pdf"))
+    again = sorted(folder.glob(f"*-plan-v{number}-2.*"))
+    assert len(first) == 1 and [p.suffix for p in again] == [".docx", ".pdf"]
+    assert again[0].name in shown
+
+
 async def open_rating(pilot, rag: str) -> tuple[int, object]:
     """Start the next version and open the re-rating of its first need rated `rag`."""
     await settle(pilot)
