@@ -509,6 +509,7 @@ class ChildScreen(Screen):
         with app.store.read() as session:
             invitees = meetings.invitee_choices(session, self.child_id)
             age = meetings.child_age(session, self.child_id, app.today)
+            last = meetings.last_held(session, self.child_id)
         header = self._summary.header if self._summary else None
         # After school (WIR 2.8): today at 16:00, or the next day once that has passed.
         now = app.clock()
@@ -517,7 +518,7 @@ class ChildScreen(Screen):
             start += timedelta(days=1)
         self.app.push_screen(ScheduleFormScreen(
             self.child_id, invitees, age, chair=header.worker if header else "",
-            suggested=start), self._reload_if_saved)
+            suggested=start, last_held=last), self._reload_if_saved)
 
     def action_cancel_meeting(self) -> None:
         m = self._selected_meeting()

@@ -23,6 +23,7 @@ from cintui.domain.meeting import (
     held_at_problem,
     schedule_problems,
     school_hours_warning,
+    soon_after_warning,
 )
 
 from .forms import FormScreen, parse_date
@@ -35,8 +36,10 @@ class ScheduleFormScreen(FormScreen):
     ALIASES = {"starts_at": "when"}
 
     def __init__(self, child_id: uuid.UUID, invitees: list[Invitee], age: int | None,
-                 chair: str, suggested: datetime, kind: str = "review") -> None:
+                 chair: str, suggested: datetime, kind: str = "review",
+                 last_held: tuple[str, date, date | None] | None = None) -> None:
         super().__init__()
+        self.last_held = last_held or (None, None, None)
         self.child_id = child_id
         self.invitees = invitees
         self.age = age
@@ -85,8 +88,9 @@ class ScheduleFormScreen(FormScreen):
             return problems
         for field, problem in schedule_problems(s, self.app.clock()):
             problems.setdefault(self.ALIASES.get(field, field), problem)
-        warning = school_hours_warning(s.starts_at, self.age)
-        self.query_one("#form-info", Static).update(f"⚠ {warning}" if warning else "")
+        warnings = [w for w in (school_hours_warning(s.starts_at, self.age),
+                                soon_after_warning(s.kind, s.starts_at, *self.last_held)) if w]
+        self.query_one("#form-info", Static).update("\n".join(f"⚠ {w}" for w in warnings))
         return problems
 
     def build(self):

@@ -178,6 +178,25 @@ def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
         has_minutes=bool(r.minutes)) for r in rows]
 
 
+def last_held(session: Session, child_id: uuid.UUID) -> tuple[str, date, date | None] | None:
+    """(kind, held on, next review set there) of the child's most recent meeting held."""
+    row = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
+                                               col(m.Meeting.held).is_(True))
+                       .order_by(col(m.Meeting.held_on).desc())).first()
+    return (row.kind, row.held_on, row.next_review) if row else None
+
+
+def booking_warnings(session: Session, child_id: uuid.UUID, kind: str,
+                     starts_at: datetime) -> list[str]:
+    """What a booking should be told before it is made (never refused): a school-age child
+    in school hours (WIR 2.8); a review soon after the last meeting (BEX 3)."""
+    last = last_held(session, child_id)
+    found = [rules.school_hours_warning(starts_at, child_age(session, child_id,
+                                                            starts_at.date())),
+             rules.soon_after_warning(kind, starts_at, *(last or (None, None, None)))]
+    return [w for w in found if w]
+
+
 @dataclass(frozen=True)
 class Distribution:
     recipient: str

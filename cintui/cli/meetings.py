@@ -159,9 +159,10 @@ def meeting_schedule(
 ) -> None:
     """Book a CIN meeting (WIR 2.8-2.9): kind, when, venue, chair, invitees (all the child's
     People unless --invite picks some) and practicalities. For a school-age child a time in
-    school hours is booked with a warning (WIR 2.8)."""
+    school hours is booked with a warning (WIR 2.8), and so is a review within four weeks of
+    the last meeting held (BEX 3: early only after a significant change)."""
     from cintui.casework import cases, meetings
-    from cintui.domain.meeting import KIND_LABELS, Schedule, school_hours_warning
+    from cintui.domain.meeting import KIND_LABELS, Schedule
     from cintui.export.visits import moment
 
     starts_at = _parse_moment(at, "--at")
@@ -178,14 +179,13 @@ def meeting_schedule(
         meeting_id = meetings.schedule(session, record.id, Schedule(
             kind=kind, starts_at=starts_at, venue=venue, chair=chair,
             chair_role=chair_role, practical=practical, invitees=invitees), now=now)
-        warning = school_hours_warning(starts_at, meetings.child_age(session, record.id,
-                                                                     starts_at.date()))
-    if warning:
+        warnings = meetings.booking_warnings(session, record.id, kind, starts_at)
+    for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:
         _echo_json({"id": meeting_id.hex, "reference": ref, "kind": kind,
                     "starts_at": starts_at.isoformat(), "invited": [i.name for i in invitees],
-                    "warning": warning or None})
+                    "warning": "; ".join(warnings) or None, "warnings": warnings})
         return
     who = ", ".join(i.name for i in invitees) or "nobody yet"
     typer.echo(f"Booked: {KIND_LABELS[kind]} for {name} ({ref}), "

@@ -86,6 +86,26 @@ class Schedule:
     invitees: tuple[Invitee, ...] = ()
 
 
+SOON_AFTER_DAYS = 28  # a review booked this soon after the last meeting is worth a second look
+
+
+def soon_after_warning(kind: str, starts_at: datetime, last_kind: str | None,
+                       last_held: date | None, next_review: date | None) -> str:
+    """A review booked within four weeks of the last meeting held: reviews are 3-monthly
+    (WIR 2.3); an early one is for a significant change (BEX 3), so say so, not refuse."""
+    if kind != "review" or last_held is None:
+        return ""
+    gap = (starts_at.date() - last_held).days
+    if not 0 <= gap < SOON_AFTER_DAYS:
+        return ""
+    when = "the day after" if gap == 1 else ("the same day as" if gap == 0 else
+                                             f"{gap} days after")
+    due = f"; the next review is due by {next_review:%d %b %Y}" if next_review else ""
+    return (f"this review is {when} the {KIND_LABELS.get(last_kind or '', 'meeting')} held "
+            f"on {last_held:%d %b %Y}{due}. Book it early only after a significant change "
+            "(BEX 3)")
+
+
 def school_hours_warning(starts_at: datetime, age: int | None) -> str:
     """WIR 2.8: a school-age child's meeting should be outside school hours."""
     if age is None or not SCHOOL_AGE[0] <= age <= SCHOOL_AGE[1]:
@@ -526,6 +546,6 @@ __all__ = [
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
     "agreed_action_line", "agreed_action_problems", "circulated_on", "held_at_problem",
     "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
-    "problem_place", "school_hours_warning", "schedule_problems", "still_to_receive",
+    "problem_place", "school_hours_warning", "soon_after_warning", "schedule_problems", "still_to_receive",
     "updated_plan",
 ]

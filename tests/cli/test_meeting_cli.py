@@ -11,7 +11,7 @@ import json
 import stat
 import uuid
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from docx import Document
@@ -96,7 +96,8 @@ def test_schedule_invites_all_the_childs_people_with_the_practicalities(cli, dem
                                          ("interpreter", "Arabic, booked"))
     assert [i.name for i in detail.schedule.invitees] == [c.name for c in choices]
     text = cli("meeting", "schedule", WITH_PLAN, *BOOK, "--db", demo_store, *DAY)
-    assert text.code == 0 and text.err == ""  # 16:00: after school
+    assert text.code == 0 and "school hours" not in text.err  # 16:00: after school
+    assert "19 days after the CIN review meeting held on 11 Nov 2026" in text.err  # BEX 3
     assert text.out.startswith("Booked: CIN review meeting for ")
     assert "30 Nov 2026 16:00 at Family home, chaired by Poppy Jessop" in text.out
 
@@ -119,6 +120,23 @@ def test_schedule_invite_picks_people_and_school_hours_only_warn(cli, demo_store
                   "--db", demo_store, *DAY)
     one_line_error(unknown, "--invite 'Nobody Atall'", first)
     assert listed(cli, demo_store) == before
+
+
+def test_a_review_the_day_after_the_last_is_booked_with_a_warning_bex_3(cli, demo_store,
+                                                                      store):
+    """Booking a review the day after one was held is allowed (an early review after a
+    significant change, BEX 3) but said, on stderr and in the JSON."""
+    with store.read() as session:
+        kind, held_on, _ = meetings.last_held(session, child_id(store))
+    day_after = held_on + timedelta(days=1)
+    result = cli("meeting", "schedule", WITH_PLAN, "--kind", "review", "--at",
+                 f"{day_after:%Y-%m-%d} 17:00",
+                 "--venue", "Family home", "--chair", "Poppy Jessop", "--db", demo_store,
+                 "--json", "--today", held_on.isoformat())
+    assert result.code == 0, result.err
+    assert "Warning: this review is the day after the" in result.err
+    assert f"held on {held_on:%d %b %Y}" in result.err
+    assert "the day after" in json.loads(result.out)["warnings"][0]
 
 
 @pytest.mark.parametrize(("change", "fragment"), [

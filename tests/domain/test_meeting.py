@@ -27,6 +27,7 @@ from cintui.domain.meeting import (
     problem_place,
     schedule_problems,
     school_hours_warning,
+    soon_after_warning,
     still_to_receive,
     updated_plan,
 )
@@ -50,6 +51,22 @@ def test_school_hours_warning_for_school_age_children_on_school_days():
     assert school_hours_warning(datetime(2026, 11, 28, 11, 0), 9) == ""  # a Saturday
     assert school_hours_warning(MON_2PM, 3) == ""  # not school age
     assert school_hours_warning(MON_2PM, None) == ""  # unborn
+
+
+def test_a_review_booked_soon_after_the_last_meeting_warns_bex_3():
+    """Reviews are 3-monthly (WIR 2.3); an early one follows a significant change (BEX 3):
+    booking one within four weeks of the last meeting held says so, never refuses."""
+    held = date(2026, 11, 29)
+    warning = soon_after_warning("review", MON_2PM, "review", held, date(2027, 2, 26))
+    assert warning.startswith("this review is the day after the CIN review meeting held on "
+                              "29 Nov 2026; the next review is due by 26 Feb 2027")
+    assert "BEX 3" in warning
+    assert "27 days after" in soon_after_warning("review", datetime(2026, 12, 26, 10, 0),
+                                                 "initial", held, None)
+    assert soon_after_warning("review", datetime(2026, 12, 27, 10, 0), "review", held,
+                              None) == ""  # four weeks on: as planned
+    assert soon_after_warning("initial", MON_2PM, "review", held, None) == ""
+    assert soon_after_warning("review", MON_2PM, None, None, None) == ""  # none held yet
 
 
 def test_a_meeting_needs_a_future_time_a_venue_and_a_chair():

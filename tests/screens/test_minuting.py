@@ -479,7 +479,11 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
         when.value = "30/11/2026 16:00"
         await write(pilot, "#venue", "Family home")
         await pilot.pause()
-        assert text_of(form, "#form-info") == ""
+        # After school; but 19 days after the last review, which is said too (BEX 3).
+        assert text_of(form, "#form-info") == (
+            "⚠ this review is 19 days after the CIN review meeting held on 11 Nov 2026; the "
+            "next review is due by 11 Feb 2027. Book it early only after a significant "
+            "change (BEX 3)")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "ChildScreen"
