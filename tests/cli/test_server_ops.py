@@ -71,7 +71,7 @@ def test_db_upgrade_backs_up_with_pg_dump_into_a_new_private_file_then_upgrades(
     listed = subprocess.run(["pg_restore", "--list", str(backup)], capture_output=True,
                             text=True, check=True).stdout
     assert " TABLE public child " in listed and " TABLE DATA public alembic_version " in listed
-    assert f"pg_restore --list reads" in result.out and str(backup) in result.out
+    assert "pg_restore --list reads" in result.out and str(backup) in result.out
     assert revision(old_server) == migrate.head_revision()
     assert cli("due").code == 0  # ordinary commands open it again
 
