@@ -108,7 +108,8 @@ def first_paint(cintui: str, db: Path, url: str, env: dict, runs: int) -> str:
         "--vs", f"{cintui} --db {db}", "--vs-expect", r"DEMO\d{5}",
         "--", cintui,  # no --db: CINTUI_DATABASE_URL, the server
     ], capture_output=True, text=True)
-    return done.stdout.strip() or done.stderr.strip()
+    return (done.stdout.strip() or done.stderr.strip()
+            or f"(first paint: the timer printed nothing, exit {done.returncode})")
 
 
 def main() -> None:
