@@ -58,16 +58,18 @@ class UnlockScreen(Screen):
 
         location = self.app.location
         try:
-            if location.path is not None:
-                # The light reader first: the caseload paints without loading the ORM.
-                from cintui.store import fast
+            # The light reader first (a file, or a PostgreSQL server at the newest schema):
+            # the caseload paints without loading the ORM.
+            from cintui.store import fast
 
+            if location.path is not None:
                 reader = fast.open_reader(location.path, passphrase)
-                if reader is not None:
-                    self.app.call_from_thread(self.post_message,
-                                              ReaderOpened(reader, passphrase))
-                    return
-            store = access.open_location(location, passphrase)  # upgrades an older store
+            else:
+                reader = fast.open_server_reader(location.url)
+            if reader is not None:
+                self.app.call_from_thread(self.post_message, ReaderOpened(reader, passphrase))
+                return
+            store = access.open_location(location, passphrase)  # upgrades an older file
         except (StoreError, access.AccessError) as exc:  # one-line, user-facing
             self.app.call_from_thread(self._failed, str(exc))
             return

@@ -176,13 +176,17 @@ def _open(ctx: typer.Context, db: Path | None) -> Iterator:
 def _reading(ctx: typer.Context, db: Path | None) -> Iterator:
     """Plain SQL rows for a command that only reads (`due`, `child list/show`, `plan show`,
     the reports): the first-paint reader (no ORM, so ~300 ms less to start) when the store
-    is a file at this cintui's revision, else the full store (which upgrades an older one,
-    after a backup). Commands that write use `_open`."""
+    is a file or a PostgreSQL server at this cintui's revision, else the full store (which
+    upgrades an older file after a backup, and refuses an older server). Commands that write
+    use `_open`."""
     loc = _location(ctx, db)
-    if loc.url is None and loc.exists():
+    if loc.exists():
         from cintui.store import fast
 
-        reader = fast.open_reader(loc.path, _passphrase_for_open(loc))
+        if loc.url is None:
+            reader = fast.open_reader(loc.path, _passphrase_for_open(loc))
+        else:
+            reader = fast.open_server_reader(loc.url)
         if reader is not None:
             try:
                 yield reader.rows

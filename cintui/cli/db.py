@@ -51,15 +51,69 @@ def db_init(
 
 
 @db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
-    """Bring an older store up to this version (a backup is written first)."""
-    from cintui.store import migrate
+def db_upgrade(
+    ctx: typer.Context,
+    db: DbOption = None,
+    backup_to: Annotated[Path | None, typer.Option(
+        "--backup-to", help="Server: back up first with pg_dump -Fc into this new file.",
+        dir_okay=False)] = None,
+    backup_taken: Annotated[bool, typer.Option(
+        "--backup-taken", help="Server: you have just taken a backup yourself.")] = False,
+) -> None:
+    """Bring an older store up to this version. A file is backed up next to itself first; a
+    server only with --backup-to FILE or --backup-taken."""
+    from cintui.store import migrate, server
 
-    with _open(ctx, db) as store:
-        if store.upgraded_from is None:
-            typer.echo(f"The store is up to date (revision {migrate.head_revision()}).")
-        else:
-            typer.echo(f"Upgraded to revision {migrate.head_revision()}.")
+    loc = _location(ctx, db)
+    if not server.is_server_url(loc.url):
+        if backup_to is not None or backup_taken:
+            raise CliError("--backup-to and --backup-taken are for a database server: a store "
+                           "file is backed up next to itself before it is upgraded")
+        with _open(ctx, db) as store:
+            if store.upgraded_from is None:
+                typer.echo(f"The store is up to date (revision {migrate.head_revision()}).")
+            else:
+                typer.echo(f"Upgraded to revision {migrate.head_revision()}.")
+        return
+    _upgrade_server(loc, backup_to, backup_taken)
+
+
+def _upgrade_server(loc: access.StoreLocation, backup_to: Path | None,
+                    backup_taken: bool) -> None:
+    """UpgradeNeeded's way out: a backup (taken here, or the administrator's word), then the
+    migrations in one transaction."""
+    from cintui.store import fast, migrate, server
+    from cintui.store.engine import open_url
+
+    url, shown, head = loc.url or "", loc.describe(), migrate.head_revision()
+    conn = fast.connect_server(url)
+    try:
+        revision = fast.server_revision(conn)
+    finally:
+        conn.close()
+    if revision == head:
+        typer.echo(f"The store is up to date (revision {head}).")
+        return
+    if revision is None:
+        raise CliError(f"no cintui store at {shown} yet: `cintui db init` makes one")
+    if revision not in migrate.known_revisions():
+        raise CliError(f"{shown} was written by a newer cintui (schema {revision}); "
+                       "update cintui to open it")
+    if backup_to is not None and backup_taken:
+        raise CliError("choose one: --backup-to FILE or --backup-taken")
+    if backup_to is None and not backup_taken:
+        raise CliError(f"{shown} is at schema {revision}; back it up before upgrading to "
+                       f"{head}: `cintui db upgrade --backup-to FILE` (runs pg_dump -Fc), or "
+                       "`--backup-taken` if you have just taken one yourself")
+    if backup_to is not None:
+        backup = server.dump(url, backup_to)
+        typer.echo(f"Backed up {shown} to {backup.path} (pg_dump -Fc, {backup.size:,} bytes; "
+                   f"pg_restore --list reads {backup.entries} entries).")
+    else:
+        typer.echo(f"Upgrading {shown} on your word that a backup was just taken.")
+    store = open_url(url, upgrade=True)
+    store.close()
+    typer.echo(f"Upgraded {shown} from revision {revision} to {head}.")
 
 
 @db_app.command("backup")
@@ -83,11 +137,17 @@ def db_backup(
 
 @db_app.command("info")
 def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Where the store is, whether it is encrypted, its revision and policy."""
+    """Where the store is, whether it is encrypted, its revision and policy; on a server also
+    the server, the login and whether the connection is encrypted (TLS)."""
+    from cintui.store import server
+
+    loc = _location(ctx, db)
+    if server.is_server_url(loc.url):
+        _server_info(loc, as_json)
+        return
     from cintui.casework import cases
     from cintui.store import migrate
 
-    loc = _location(ctx, db)
     with _open(ctx, db) as store:
         with store.read() as session:
             policy = cases.store_policy_name(session)
@@ -100,3 +160,45 @@ def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
             typer.echo(f"{key}: {value}")
         if not info["encrypted"]:
             typer.echo("WARNING: this store is not encrypted.")
+
+
+def _server_info(loc: access.StoreLocation, as_json: bool) -> None:
+    """Read with a plain connection, so an administrator sees a server at an older schema
+    too (nothing is upgraded)."""
+    from cintui.store import migrate, server
+
+    about = server.server_info(loc.url or "")
+    head = migrate.head_revision()
+    if about.revision is None:
+        revision = "none: no cintui store here yet (`cintui db init` makes one)"
+    elif about.revision == head:
+        revision = f"{head} (this cintui's newest)"
+    else:
+        revision = (f"{about.revision}; this cintui needs {head}: an administrator must run "
+                    "`cintui db upgrade` after a backup")
+    tls = f"TLS ({about.tls_version})" if about.tls else "NOT encrypted (no TLS)"
+    in_transit = (f"yes, TLS {about.tls_version}" if about.tls
+                  else "NO: this connection is plain text; see the README's TLS section")
+    if as_json:
+        _echo_json(about.as_json() | {
+            "head_revision": head, "encrypted": False,
+            "encryption": {"laptops": server.ON_LAPTOPS, "at_rest": server.AT_REST,
+                           "in_transit": in_transit}})
+        return
+    lines = {
+        "store": about.store,
+        "server": f"{about.host} port {about.port}, database {about.database}, "
+                  f"PostgreSQL {about.server_version}",
+        "login": about.login,
+        "connection": f"{tls}, sslmode={about.sslmode}",
+        "revision": revision,
+        "policy": about.policy or "-",
+        "encrypted on laptops": server.ON_LAPTOPS,
+        "encrypted at rest": server.AT_REST,
+        "encrypted in transit": in_transit,
+    }
+    for key, value in lines.items():
+        typer.echo(f"{key}: {value}")
+    if not about.tls:
+        typer.echo("WARNING: children's records cross the network unencrypted: use "
+                   "sslmode=verify-full.")

@@ -43,9 +43,9 @@ class StoreLocation:
 
 
 def _redact(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    from cintui.store.base import shown_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return shown_url(url)
 
 
 def locate(db: str | os.PathLike | None = None) -> StoreLocation:

@@ -5,6 +5,7 @@ running a statement outside a transaction. Imports nothing of the project.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,17 @@ class PassphraseRequired(StoreError):
     pass
 
 
+class UpgradeNeeded(StoreError):
+    """A server database at an older schema: upgraded only by `cintui db upgrade`, after a
+    backup, never on the way to an ordinary command."""
+
+    def __init__(self, shown: str, revision: str, head: str) -> None:
+        self.revision = revision
+        super().__init__(
+            f"{shown} is at schema {revision} and this cintui needs {head}: an administrator "
+            "must run `cintui db upgrade` after a backup (nothing was changed)")
+
+
 def driver_execute(conn: Any, sql: str) -> list:
     """Run `sql` outside any transaction (through SQLAlchemy it would begin one first)."""
     cursor = conn.connection.driver_connection.cursor()
@@ -48,3 +60,15 @@ def driver_execute(conn: Any, sql: str) -> list:
         return cursor.execute(sql).fetchall()
     finally:
         cursor.close()
+
+
+_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^:@/?#]*):[^@/?#]*@")
+
+_PASSWORD_PARAM = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit to show: its password as ***, as SQLAlchemy renders it (without
+    importing SQLAlchemy, which the light readers keep off their path)."""
+    url = _USERINFO.sub(r"\g<scheme>\g<user>:***@", url, count=1)
+    return _PASSWORD_PARAM.sub(r"\g<1>***", url)

@@ -31,6 +31,7 @@ from cintui.store.base import (  # re-exported: callers open stores from here
     StoreError,
     StoreExists,
     StoreNotFound,
+    UpgradeNeeded,
     WrongPassphrase,
     driver_execute,
 )
@@ -389,8 +390,10 @@ def open_store(path: Path, passphrase: str | None) -> Store:
     return store
 
 
-def open_url(url: str) -> Store:
-    """Any SQLAlchemy URL (CINTUI_DATABASE_URL): created or upgraded to head, no file checks."""
+def open_url(url: str, *, upgrade: bool = False) -> Store:
+    """Any SQLAlchemy URL (CINTUI_DATABASE_URL), no file checks: an empty database is made a
+    store at head. A server's older schema is upgraded only with `upgrade=True` (`cintui db
+    upgrade`, once a backup is taken), else refused (UpgradeNeeded); SQLite's as before."""
     from sqlalchemy import create_engine, pool
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -415,8 +418,12 @@ def open_url(url: str) -> Store:
         _configure_sqlite(engine)
     try:
         revision = _check_revision(engine, shown)
+        head = migrate.head_revision()
+        if (revision not in (None, head) and engine.dialect.name != "sqlite"
+                and not upgrade):
+            raise UpgradeNeeded(shown, revision, head)
         _use_wal(engine)
-        if revision != migrate.head_revision():
+        if revision != head:
             migrate.upgrade(engine)
         store = Store(engine, None, engine.dialect.driver == "pysqlcipher", _store_id(engine))
     except DBAPIError as exc:

@@ -1,5 +1,8 @@
 """The first-paint read path: a keyed DB-API connection, no SQLAlchemy or SQLModel.
 
+On a team server (CINTUI_DATABASE_URL) the same reads go over a plain psycopg connection
+(`open_server_reader`): the ORM cost the same there, twice a file's start-up.
+
 Importing the ORM stack costs ~290 ms (STORE_NOTES.md: start-up speed), more than a whole
 Textual hello-world. The caseload a worker opens every morning only needs a few reads, so
 the app reads it through this connection and opens the full `Store` (for everything else,
@@ -9,10 +12,13 @@ nothing here can get past the audit trail.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cintui.store.base import shown_url
 from cintui.store.engine import (
     MEMORY_SECURITY,
     StoreError,
@@ -100,6 +106,94 @@ def open_reader(path: Path, passphrase: str | None) -> FastReader | None:
             conn.close()
             return None
         return FastReader(conn, path, encrypted)
+    except BaseException:
+        conn.close()
+        raise
+
+
+# ------------------------------------------------------------------ a team server
+
+SERVER_SCHEME = "postgresql+psycopg"  # the one driver cintui installs for PostgreSQL
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def server_conninfo(url: str) -> str | None:
+    """The libpq URI of a PostgreSQL URL as cintui takes them (`postgresql+psycopg://...`),
+    else None. SQLAlchemy hands the same parts (query options: sslmode, sslrootcert,
+    service...) to libpq, so both paths reach the same server the same way."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() != SERVER_SCHEME:
+        return None
+    return "postgresql://" + rest
+
+
+@lru_cache(maxsize=256)
+def _server_sql(sql: str) -> str:
+    """`:name` parameters (sqlite3's style, shared by every plain read) as psycopg's."""
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+class ServerReader(FastReader):
+    """The light reader over a PostgreSQL connection: autocommit, every transaction read-only
+    (the server refuses any write through it), one statement at a time as on a file."""
+
+    def __init__(self, connection: Any, shown: str) -> None:
+        super().__init__(connection, None, False)  # type: ignore[arg-type]
+        self.shown = shown
+
+    def rows(self, sql: str, params: tuple | dict = ()) -> list[tuple]:
+        if params:
+            cursor = self.connection.execute(_server_sql(sql), params)
+        else:
+            cursor = self.connection.execute(sql)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+def connect_server(url: str, *, autocommit: bool = True) -> Any:
+    """A psycopg connection to the server at `url`; errors as one line (StoreError)."""
+    import psycopg
+
+    conninfo = server_conninfo(url)
+    if conninfo is None:
+        raise StoreError(f"not a PostgreSQL URL cintui uses ({SERVER_SCHEME}://...): "
+                         f"{shown_url(url)}")
+    try:
+        return psycopg.connect(conninfo, autocommit=autocommit)
+    except psycopg.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StoreError(f"cannot use {shown_url(url)}: {first}") from None
+
+
+def server_revision(connection: Any) -> str | None:
+    """The schema revision of the database on `connection`; None for one without cintui's
+    tables (autocommit: the failed read leaves no transaction behind)."""
+    import psycopg
+
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
+    return row[0] if row else None
+
+
+def open_server_reader(url: str) -> ServerReader | None:
+    """The light reader on the PostgreSQL database at `url`; None when the URL is not one
+    psycopg serves or the schema is not this cintui's newest (the full `open_url` then
+    says what to do)."""
+    from cintui.store.migrate import head_revision
+
+    if server_conninfo(url) is None:
+        return None
+    conn = connect_server(url)
+    try:
+        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        if server_revision(conn) != head_revision():
+            conn.close()
+            return None
+        return ServerReader(conn, shown_url(url))
     except BaseException:
         conn.close()
         raise
