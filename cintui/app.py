@@ -28,10 +28,8 @@ _frozen = threading.Event()
 
 
 def _freeze_startup_objects() -> None:
-    """Take what is alive once the app has started (modules, the ORM's metadata, the
-    caseload), which lives as long as the app, out of the collector's full passes: they
-    otherwise walk it all, 80-180 ms pauses on a 5,000-child store (bench/child_open.py).
-    Once per process (tests run many apps in one)."""
+    """What lives as long as the app, out of the collector's full passes (80-180 ms pauses
+    on a 5,000-child store, bench/child_open.py). Once per process (tests run many apps)."""
     if not _frozen.is_set():
         _frozen.set()
         gc.freeze()
@@ -52,6 +50,7 @@ class CintuiApp(App):
         Binding("f4", "team", "Team", show=False),
         # ? as well (key_question_mark): unless typed into a box or bound by the screen.
         Binding("f1", "help", "Help", key_display="f1 / ?", priority=True),
+        Binding("ctrl+e", "own_editor", "Own editor", show=False, priority=True),
     ]
 
     def __init__(self, location: access.StoreLocation, *, encrypt: bool = True,
@@ -242,8 +241,7 @@ class CintuiApp(App):
         self.open_child(message.child_id)
 
     def switch_view(self, view: str) -> None:
-        caseload = self._caseload()
-        if caseload is None:
+        if (caseload := self._caseload()) is None:
             return
         while self.screen is not caseload:
             self.pop_screen()
@@ -251,9 +249,7 @@ class CintuiApp(App):
 
     def _show_once(self, name: str, cls: str) -> None:
         """Push the screen `name` unless it is already the one on top."""
-        if not self.has_store or not self.screen_stack:
-            return
-        if type(self.screen).__name__ != cls:
+        if self.has_store and self.screen_stack and type(self.screen).__name__ != cls:
             self.push_screen(self.make_screen(name))
 
     def action_help(self) -> None:
@@ -267,6 +263,11 @@ class CintuiApp(App):
         """? reaches the app only when no box typed it and no binding took it (a modal
         form's bindings stop the app's, this does not)."""
         self.action_help()
+
+    def action_own_editor(self) -> None:  # Ctrl+E in a long text box (screens/widgets/editor.py)
+        # Once the keys already sent to the box are in it: the editor gets all that was typed.
+        editor = importlib.import_module("cintui.screens.widgets.editor")
+        self.call_after_refresh(editor.edit_in_editor, self)
 
     def action_my_week(self) -> None:
         self._show_once("my_week", "MyWeekScreen")

@@ -577,6 +577,12 @@ class MinutingScreen(Screen):
         self._dirty = True
         self._submit()
 
+    def save_draft_now(self) -> None:
+        """Before the app is suspended for Ctrl+E: what is typed is in the store first."""
+        if self._dirty and not self._done:
+            self._collect()
+            self._submit()
+
     def _autosave(self) -> None:
         self._pending = False
         if self._dirty and not self._done:

@@ -126,6 +126,8 @@ class VisitFormScreen(Screen):
     """
     BINDINGS = [
         Binding("ctrl+f", "finalise", "Finalise", priority=True),
+        Binding("y", "fact(True)", "Yes", show=False, priority=True),
+        Binding("n", "fact(False)", "No", show=False, priority=True),
         Binding("ctrl+t", "plan_actions", "Plan actions", priority=True),
         Binding("ctrl+s", "close", "Save & close", priority=True),
         Binding("escape", "close", "Close (draft kept)"),
@@ -215,17 +217,29 @@ class VisitFormScreen(Screen):
         boxes = [self.query_one(f"#{h.field}", TextArea) for h in HEADINGS]
         return next((box for box in boxes if not box.text.strip()), boxes[0])
 
-    @on(YesNo.Answered)
-    def _next_fact(self, event: YesNo.Answered) -> None:
-        """y or n answers a fact and moves to the next (seen alone only when seen); after
-        the last, to the writing."""
-        following = {"child_seen": "#seen_alone" if event.box.value else "#bedroom_seen",
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "fact":  # y and n only while a fact box has the focus
+            return self.focused is not None and self.focused.id in FACTS
+        return True
+
+    def action_fact(self, answer: bool) -> None:
+        """y or n on a fact: a binding, so it runs before the next key is read (keys typed
+        fast, "y y y", each reach the box they are meant for)."""
+        box = self.focused
+        box.value = answer
+        self._next_fact(box)
+
+    def _next_fact(self, box: Checkbox) -> None:
+        """After a fact, the next (seen alone only when seen); after the last, the writing."""
+        if box.id == "child_seen":
+            self.query_one("#seen_alone", Checkbox).disabled = not box.value
+        following = {"child_seen": "#seen_alone" if box.value else "#bedroom_seen",
                      "seen_alone": "#bedroom_seen"}
-        target = following.get(event.box.id)
+        target = following.get(box.id)
         if target is not None:
-            self.query_one(target).focus()
-        elif event.box.id == "bedroom_seen":
-            self._first_empty_heading().focus()
+            self.set_focus(self.query_one(target))  # now, not after the queue
+        elif box.id == "bedroom_seen":
+            self.set_focus(self._first_empty_heading())
 
     def _fill(self, c: VisitContent) -> None:
         self._filling = True
@@ -303,6 +317,11 @@ class VisitFormScreen(Screen):
         if not self._pending:
             self._pending = True
             self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+
+    def save_draft_now(self) -> None:
+        """Before the app is suspended for Ctrl+E: what is typed is in the store first."""
+        if self._dirty and not self._done:
+            self._submit()
 
     def _autosave(self) -> None:
         self._pending = False

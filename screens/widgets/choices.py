@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual import events
-from textual.message import Message
 from textual.widgets import Checkbox, Select
 
 # The keys every yes/no choice answers to, by the option's value; and every rating.
@@ -39,21 +38,13 @@ def keyed(options: Iterable[tuple[str, object]], keys: dict[object, str]
 
 
 class YesNo(Checkbox):
-    """A yes/no box that also answers to y and n (Space still toggles it). An answer by y
-    or n is also posted as `YesNo.Answered` (after the box's own Changed), so a form that
-    asks its questions in order can move on to the next one."""
-
-    class Answered(Message):
-        def __init__(self, box: YesNo) -> None:
-            super().__init__()
-            self.box = box
+    """A yes/no box that also answers to y and n (Space still toggles it)."""
 
     def on_key(self, event: events.Key) -> None:
         if event.character in ("y", "n"):
             event.stop()
             event.prevent_default()
             self.value = event.character == "y"
-            self.post_message(self.Answered(self))
 
 
 __all__ = ["RATING_KEYS", "YES_NO_KEYS", "KeyedSelect", "YesNo", "keyed"]

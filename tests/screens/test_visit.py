@@ -502,3 +502,40 @@ def test_the_visit_form_snapshot_at_80x24(demo_store, snap_compare):
         await settle(pilot)
 
     assert snap_compare(VisitHost(demo_store), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_ctrl_e_writes_a_heading_in_your_own_editor_and_the_draft_keeps_it(
+        demo_store, tmp_path, monkeypatch):
+    """Ctrl+E in a heading's box: the app saves the draft, hands the text to $EDITOR
+    (here a script that adds a sentence), and the box and then the draft hold what the
+    editor wrote (issue "Half the keys": write in your own editor)."""
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\np = sys.argv[1]\ntext = open(p).read()\n"
+                      "open(p, 'w').write(text + ' She showed me her room.\\n')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await pilot.press("y", "y", "y")
+        assert app.focused.id == "purpose"
+        await type_text(pilot, "Planned visit.")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert app.screen.query_one("#purpose", TextArea).text == (
+            "Planned visit. She showed me her room.")
+        await pilot.pause(1.5)
+        await settle(pilot)
+    assert [d["purpose"] for d in drafts_of(demo_store)] == [
+        "Planned visit. She showed me her room."]
+    assert not list((tmp_path / "data" / "editing").glob("*"))  # the hand-over file is gone
+
+
+async def test_ctrl_e_outside_a_text_box_says_where_it_works(demo_store):
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        assert app.focused.id == "child_seen"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert "move into one first" in " ".join(str(n.message) for n in app._notifications)
