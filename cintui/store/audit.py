@@ -328,13 +328,21 @@ _SQLITE = {
 }
 
 
+# pg_advisory_xact_lock's key for "extending the audit chain" (any constant, the same for all).
+CHAIN_LOCK = 0x63696E747569  # "cintui"
+
+
 def _read_head(conn: Connection) -> tuple[int, str]:
     if conn.dialect.name == "postgresql":
-        # SQLite writers already hold the write lock (BEGIN IMMEDIATE); on a server,
-        # queue here so two writers cannot both extend the chain from the same entry.
-        conn.exec_driver_sql("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-    row = conn.execute(select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
-                       .limit(1)).first()
+        # SQLite writers already hold the write lock (BEGIN IMMEDIATE); on a server, queue
+        # here so two writers cannot both extend the chain from the same entry. An advisory
+        # lock needs no privilege on audit_log (LOCK TABLE does), and a team server's
+        # workers read the head through a function, not the table (server.audit_head_sql).
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})")
+        row = conn.exec_driver_sql("SELECT seq, hash FROM cintui_audit_head()").first()
+    else:
+        row = conn.execute(select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
+                           .limit(1)).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
