@@ -98,8 +98,11 @@ class Store:
             yield session
             session.commit()
             self.commits += 1
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            if self.server is not None and _refused(exc):
+                raise StoreError(f"the team server refused this for {self.server.login}: "
+                                 f"{_first_line(exc)}") from exc
             raise
         finally:
             session.close()
@@ -120,6 +123,17 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection (the key leaves memory with them)."""
         self.engine.dispose()
+
+
+def _refused(exc: BaseException) -> bool:
+    """The server's own refusal: no privilege, a row-level security check, a trigger's."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) in ("42501", "23000")
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return (lines[0] if lines else type(exc).__name__).removeprefix("cintui: ")
 
 
 # ------------------------------------------------------------------ files
