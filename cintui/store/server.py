@@ -206,8 +206,6 @@ def _grants(conn: Connection, server: ServerInfo) -> None:
         ex(f"GRANT SELECT ON {t} TO {audit}")
         if table == "audit_log":
             ex(f"GRANT INSERT ON {t} TO {worker}")  # no SELECT: children's data, all of it
-        elif table == "alembic_version":
-            ex(f"GRANT SELECT ON {t} TO {worker}")
         elif table in ADMIN_TABLES:
             ex(f"GRANT SELECT ON {t} TO {worker}")
             ex(f"GRANT INSERT, UPDATE, DELETE ON {t} TO {admin}")
@@ -216,8 +214,8 @@ def _grants(conn: Connection, server: ServerInfo) -> None:
             ex(f"GRANT {MANAGER_TABLES[table]} ON {t} TO {manager}")
         else:
             ex(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {worker}")
-    # The policy profile is in store_meta: setting it is set-up; store_id is written once.
-    ex(f"GRANT SELECT ON data_change TO {audit}")
+    ex("REVOKE ALL ON alembic_version FROM PUBLIC")
+    ex(f"GRANT SELECT ON alembic_version TO {worker}, {audit}")  # the revision, on opening
 
 
 def _functions(conn: Connection, server: ServerInfo) -> None:
@@ -299,7 +297,8 @@ def _triggers(conn: Connection, server: ServerInfo) -> None:
               NEW.actor, NEW.actor, session_user USING ERRCODE = 'insufficient_privilege';
           END IF;
           SELECT hash INTO prev FROM audit_log WHERE seq = NEW.seq - 1;
-          IF NOT ((NEW.seq = 1 AND NEW.prev_hash = repeat('0', 64)) OR prev = NEW.prev_hash)
+          IF NOT coalesce((NEW.seq = 1 AND NEW.prev_hash = repeat('0', 64))
+                          OR prev = NEW.prev_hash, false)
              OR EXISTS (SELECT 1 FROM audit_log WHERE seq > NEW.seq - 1) THEN
             RAISE EXCEPTION 'cintui: audit entry % does not extend the trail from its newest entry',
               NEW.seq USING ERRCODE = 'integrity_constraint_violation';
