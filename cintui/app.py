@@ -112,6 +112,8 @@ class CintuiApp(App):
         from cintui.casework import cases
 
         self.store = message.store
+        if self.store.server is not None:  # a team server: you are who you logged in as
+            self.requested_worker = self.store.server.login
         with self.store.read() as session:
             workers = cases.list_workers(session)
             demo = cases.is_demo_store(session)
