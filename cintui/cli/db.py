@@ -93,6 +93,9 @@ def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
             policy = cases.store_policy_name(session)
         info = {"store": loc.describe(), "encrypted": store.encrypted,
                 "revision": migrate.current_revision(store.engine), "policy": policy}
+        if store.server is not None:  # issue 18: who you are is who you logged in as
+            info["team_server"] = store.server.prefix
+            info["login"] = store.server.login
     if as_json:
         _echo_json(info)
     else:
