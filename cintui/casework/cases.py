@@ -153,9 +153,17 @@ def find_child(session: Session, query: str) -> Child:
 def _next_reference(session: Session) -> str:
     count = session.exec(select(func.count()).select_from(Child)).one()
     n = count + 1
-    while session.exec(select(Child.id).where(Child.reference == f"CIN{n:06d}")).first():
+    while _reference_taken(session, f"CIN{n:06d}"):
         n += 1
     return f"CIN{n:06d}"
+
+
+def _reference_taken(session: Session, reference: str) -> bool:
+    if server_login(session) is not None:  # counting the children hidden from this login
+        return session.connection().exec_driver_sql(
+            "SELECT cintui_reference_taken(%(r)s)", {"r": reference}).scalar()
+    return session.exec(select(Child.id).where(Child.reference == reference)).first() \
+        is not None
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,15 @@ def db_init(
 
     policies.load_policy(policy)
     loc = _location(ctx, db)
-    passphrase = None if no_encrypt else _passphrase_for_create(loc)
+    # A database server keeps its own files: no passphrase (PostgreSQL: see the README).
+    passphrase = None if no_encrypt or loc.url else _passphrase_for_create(loc)
     store = access.create_location(loc, passphrase, encrypt=not no_encrypt)
     try:
         with store.session(access.current_actor()) as session:
             cases.set_store_policy(session, policy)
     finally:
         store.close()
-    kind = "a plain (UNENCRYPTED)" if no_encrypt else "an encrypted"
+    kind = ("a" if loc.url else "a plain (UNENCRYPTED)" if no_encrypt else "an encrypted")
     typer.echo(f"Created {kind} store at {loc.describe()}.")
 
 

@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 
 SERVER_KEY = "team_server"  # store_meta: the group roles' prefix
 GROUPS = ("worker", "manager", "admin", "audit")
-# Tables with no `id` (or kept by cintui itself): not in the server's change log.
-UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change"}
+# Not in the server's change log: tables with no `id` or kept by cintui itself, and drafts,
+# whose autosaves are deliberately not audited (models.Draft.__audit_quiet__) and are not
+# yet part of the record.
+UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft"}
 # Written by managers only (INSERT; never changed after, bar a child's restriction).
 MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
                   "child_access": "INSERT, DELETE"}
@@ -188,10 +190,10 @@ def _change_log(conn: Connection, server: ServerInfo) -> None:
         END $$""")
         ex(f"REVOKE ALL ON FUNCTION cintui_log_{op}() FROM PUBLIC")
     for table in _data_tables(conn):
-        if table in UNLOGGED:
-            continue
         for op, ref in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
             ex(f"DROP TRIGGER IF EXISTS cintui_log_{op} ON {_q(table)}")
+            if table in UNLOGGED:
+                continue
             ex(f"CREATE TRIGGER cintui_log_{op} AFTER {op.upper()} ON {_q(table)} "
                f"REFERENCING {ref} TABLE AS {'new_rows' if ref == 'NEW' else 'old_rows'} "
                f"FOR EACH STATEMENT EXECUTE FUNCTION cintui_log_{op}()")
@@ -246,7 +248,12 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
                          'WHERE child_id = ANY($1)', tbl) INTO found USING hidden;
           RETURN found;
         END $$""")
-    for fn in ("cintui_is_manager()", "cintui_hidden_children()", "cintui_hidden_ids(text)"):
+    # A new child's reference must not be one a restricted child already has.
+    ex("""CREATE OR REPLACE FUNCTION cintui_reference_taken(ref text) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT EXISTS (SELECT 1 FROM child WHERE reference = ref) $$""")
+    for fn in ("cintui_is_manager()", "cintui_hidden_children()", "cintui_hidden_ids(text)",
+               "cintui_reference_taken(text)"):
         ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
         ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {worker}")
     # Logins: made by the owner, for the admin role (who need no CREATEROLE themselves).

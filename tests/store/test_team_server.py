@@ -154,6 +154,10 @@ def test_a_restricted_child_is_seen_only_by_the_workers_named(team, cli, monkeyp
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.other))
     shown = cli("child", "show", team.child)
     assert shown.code == 2 and team.child in shown.err and "Nell" not in shown.out
+    # A new child gets a reference of its own, though this login cannot see the first.
+    added = cli("child", "add", "--first-name", "Ola", "--last-name", "Quill", "--dob",
+                "2019-01-01", "--referral-date", "2026-11-02")
+    assert added.code == 0 and "CIN000002" in added.out, added
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
     refused = cli("child", "restrict", team.child, "--clear")
     assert refused.code == 2 and "needs a team manager" in refused.err
