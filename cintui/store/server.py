@@ -234,11 +234,18 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
                                WHERE datname = current_database())
             OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) $$""")
     # The children hidden from session_user: restricted to named workers, not them.
-    ex("""CREATE OR REPLACE FUNCTION cintui_hidden_children() RETURNS uuid[] LANGUAGE sql
-        STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        SELECT coalesce(array_agg(DISTINCT a.child_id), '{}') FROM child_access a
-        WHERE NOT EXISTS (SELECT 1 FROM child_access b JOIN worker w ON w.id = b.worker_id
-                          WHERE b.child_id = a.child_id AND w.username = session_user) $$""")
+    # PL/pgSQL, not SQL: its plans are cached (an SQL function's are made on every call,
+    # and row security calls it once per statement).
+    ex("""CREATE OR REPLACE FUNCTION cintui_hidden_children() RETURNS uuid[]
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[];
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM child_access) THEN RETURN '{}'; END IF;
+          SELECT coalesce(array_agg(DISTINCT a.child_id), '{}') INTO hidden FROM child_access a
+          WHERE NOT EXISTS (SELECT 1 FROM child_access b JOIN worker w ON w.id = b.worker_id
+                            WHERE b.child_id = a.child_id AND w.username = session_user);
+          RETURN hidden;
+        END $$""")
     ex("""CREATE OR REPLACE FUNCTION cintui_hidden_ids(tbl text) RETURNS uuid[]
         LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         DECLARE hidden uuid[] := cintui_hidden_children(); found uuid[];
@@ -297,16 +304,16 @@ def _triggers(conn: Connection, server: ServerInfo) -> None:
     # with its transaction (for verify's match against data_change).
     ex("""CREATE OR REPLACE FUNCTION cintui_audit_append() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        DECLARE prev varchar;
+        DECLARE last_seq integer; last_hash varchar;
         BEGIN
           IF NEW.actor IS DISTINCT FROM session_user::text THEN
             RAISE EXCEPTION 'cintui: an audit entry by % must be written by % itself (logged in as %)',
               NEW.actor, NEW.actor, session_user USING ERRCODE = 'insufficient_privilege';
           END IF;
-          SELECT hash INTO prev FROM audit_log WHERE seq = NEW.seq - 1;
-          IF NOT coalesce((NEW.seq = 1 AND NEW.prev_hash = repeat('0', 64))
-                          OR prev = NEW.prev_hash, false)
-             OR EXISTS (SELECT 1 FROM audit_log WHERE seq > NEW.seq - 1) THEN
+          -- The newest entry by the primary key, backwards: one index probe whatever the plan.
+          SELECT seq, hash INTO last_seq, last_hash FROM audit_log ORDER BY seq DESC LIMIT 1;
+          IF NOT coalesce((last_seq IS NULL AND NEW.seq = 1 AND NEW.prev_hash = repeat('0', 64))
+                          OR (NEW.seq = last_seq + 1 AND NEW.prev_hash = last_hash), false) THEN
             RAISE EXCEPTION 'cintui: audit entry % does not extend the trail from its newest entry',
               NEW.seq USING ERRCODE = 'integrity_constraint_violation';
           END IF;
