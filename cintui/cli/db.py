@@ -102,5 +102,7 @@ def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
     else:
         for key, value in info.items():
             typer.echo(f"{key}: {value}")
-        if not info["encrypted"]:
+        if loc.url is not None:
+            typer.echo("On a database server: its disks and backups need encrypting there.")
+        elif not info["encrypted"]:
             typer.echo("WARNING: this store is not encrypted.")

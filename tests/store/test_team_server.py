@@ -174,6 +174,11 @@ def test_a_restricted_child_is_seen_only_by_the_workers_named(team, cli, monkeyp
 def test_the_cli_as_a_workers_login_refuses_a_managers_step_in_one_line(team, cli, monkeypatch):
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
     monkeypatch.delenv("CINTUI_USER")
+    import json
+
+    info = json.loads(cli("db", "info", "--json").out)
+    assert (info["team_server"], info["login"]) == (make_url(team.owner_url).database,
+                                                    team.worker)
     steps = [
         ("child", "reallocate", team.child, "--to", team.other, "--today", "2026-11-23"),
         ("child", "reallocate", team.child, "--to", team.other, "--by", team.manager,
@@ -245,7 +250,7 @@ def test_a_plain_postgresql_store_stays_a_single_user_store(pg_url, cli, monkeyp
     """Without `server init`, CINTUI_USER is who acts, as on a laptop."""
     monkeypatch.setenv("CINTUI_DATABASE_URL", pg_url)
     monkeypatch.setenv("CINTUI_USER", "anyone.at.all")
-    _ok(cli("db", "init", "--no-encrypt"))
+    _ok(cli("db", "init"))  # a server keeps its own files: no passphrase asked
     _ok(cli("team", "add", "North"))
     with psycopg.connect(make_url(pg_url).set(drivername="postgresql")
                          .render_as_string(hide_password=False)) as conn:
