@@ -195,6 +195,14 @@ def test_the_cli_as_a_workers_login_refuses_a_managers_step_in_one_line(team, cl
         result = cli(*args)
         assert result.code == 2, result
         assert words in result.err and result.err.count("\n") == 1, result.err
+    # The same from a real process, as a worker would type it.
+    from tests.conftest import run_subprocess
+
+    done = run_subprocess("decision", "add", team.child, "--kind", "closure", "--decision",
+                          "Close", "--rationale", "Needs met", "--by", team.manager)
+    assert done.returncode == 2 and done.stderr == (
+        f"cintui: by: on the team server you act as yourself: you are logged in as "
+        f"{team.worker}, not {team.manager}\n")
     monkeypatch.setenv("CINTUI_USER", team.manager)
     result = cli("child", "reallocate", team.child, "--to", team.other)
     assert result.code == 2
@@ -257,3 +265,49 @@ def test_a_plain_postgresql_store_stays_a_single_user_store(pg_url, cli, monkeyp
         actors = {r[0] for r in conn.execute("SELECT actor FROM audit_log")}
     assert actors == {"anyone.at.all"}
     assert cli("audit", "verify").code == 0
+
+
+def test_an_owner_who_is_not_a_superuser_sets_up_a_team_server(pg_url, cli, monkeypatch,
+                                                               tmp_path):
+    """As the README says: a database owned by a CREATEROLE login, not a superuser."""
+    suffix = uuid.uuid4().hex[:8]
+    owner, worker = f"owner_{suffix}", f"amira.{suffix}"
+    url = make_url(pg_url)
+    database = url.database
+    admin = dict(host=url.host, port=url.port, dbname=database, user=url.username,
+                 password=url.password, autocommit=True)
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f"CREATE ROLE \"{owner}\" LOGIN CREATEROLE PASSWORD '{PASSWORD}'")
+        conn.execute(f'ALTER DATABASE "{database}" OWNER TO "{owner}"')
+    as_owner = url.set(username=owner, password=PASSWORD).render_as_string(hide_password=False)
+    as_worker = url.set(username=worker, password=PASSWORD).render_as_string(hide_password=False)
+    password_file = tmp_path / "pw"
+    password_file.write_text(PASSWORD)
+    try:
+        monkeypatch.setenv("CINTUI_DATABASE_URL", as_owner)
+        monkeypatch.delenv("CINTUI_USER")
+        _ok(cli("db", "init"))
+        _ok(cli("server", "init"))
+        _ok(cli("worker", "add", worker, "--name", "Amira Ashdown", "--role", "social worker",
+                "--password-file", password_file))
+        monkeypatch.setenv("CINTUI_DATABASE_URL", as_worker)
+        _ok(cli("child", "add", "--first-name", "Nell", "--last-name", "Quill", "--dob",
+                "2018-04-01", "--referral-date", "2026-11-02", "--worker", worker))
+        monkeypatch.setenv("CINTUI_DATABASE_URL", as_owner)
+        verified = cli("audit", "verify")
+        assert verified.code == 0, verified.out
+        with psycopg.connect(**admin) as conn:
+            actors = {r[0] for r in conn.execute("SELECT DISTINCT actor FROM audit_log")}
+        assert actors == {owner, worker}
+    finally:
+        groups = [f"{database}_{g}" for g in ("worker", "manager", "admin", "audit")]
+        with contextlib.suppress(psycopg.Error), psycopg.connect(**admin) as conn:
+            conn.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
+            conn.execute(f'ALTER DATABASE "{database}" OWNER TO "{url.username}"')
+            roles = [worker, *groups, owner]
+            conn.execute("REASSIGN OWNED BY " + ", ".join(f'"{r}"' for r in roles)
+                         + f' TO "{url.username}"')
+            conn.execute("DROP OWNED BY " + ", ".join(f'"{r}"' for r in roles))
+            for role in roles:
+                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
