@@ -222,7 +222,7 @@ def _grants(conn: Connection, server: ServerInfo) -> None:
 
 def _functions(conn: Connection, server: ServerInfo) -> None:
     ex = _runner(conn)
-    worker, manager, admin = (_q(server.group(g)) for g in ("worker", "manager", "admin"))
+    worker, admin = _q(server.group("worker")), _q(server.group("admin"))
     ex(audit_head_sql())
     ex("REVOKE ALL ON FUNCTION cintui_audit_head() FROM PUBLIC")
     ex(f"GRANT EXECUTE ON FUNCTION cintui_audit_head() TO {worker}")
@@ -288,7 +288,6 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
         END $$""")
     ex("REVOKE ALL ON FUNCTION cintui_login(text, text, boolean, boolean) FROM PUBLIC")
     ex(f"GRANT EXECUTE ON FUNCTION cintui_login(text, text, boolean, boolean) TO {admin}")
-    del manager
 
 
 def audit_head_sql() -> str:
