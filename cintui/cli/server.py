@@ -23,12 +23,18 @@ def server_init(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = F
     """Make this PostgreSQL store a team server (safe to run again): group roles, grants,
     triggers, row-level security and the server's log of changes. Run as the database's
     owner, who needs CREATEROLE."""
+    from sqlalchemy.exc import DBAPIError
+
     from cintui.store import server
 
-    with _open(ctx, db) as store, store.engine.begin() as conn:
-        was = server.info(conn) if conn.dialect.name == "postgresql" else None
-        info = server.init(conn)
-        shown = server.describe(conn, info)
+    try:
+        with _open(ctx, db) as store, store.engine.begin() as conn:
+            was = server.info(conn) if conn.dialect.name == "postgresql" else None
+            info = server.init(conn)
+            shown = server.describe(conn, info)
+    except DBAPIError as exc:  # e.g. tables made by another login: nothing was changed
+        raise CliError(f"the server refused: {server.first_line(exc)}; nothing was changed "
+                       "(run it as the owner of the database and its tables)") from None
     if as_json:
         _echo_json(shown)
         return

@@ -336,3 +336,15 @@ def test_on_a_team_server_the_entry_this_computer_saw_must_still_be_in_the_trail
         assert not report.ok and "rewritten" in report.problem
     finally:
         store.close()
+
+
+def test_server_init_is_the_owners_and_a_servers(team, cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
+    monkeypatch.delenv("CINTUI_USER")
+    refused = cli("server", "init")
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert f"run `cintui server init` as {make_url(team.owner_url).username}" in refused.err
+    monkeypatch.delenv("CINTUI_DATABASE_URL")
+    assert cli("db", "init", "--db", tmp_path / "laptop.db", "--no-encrypt").code == 0
+    refused = cli("server", "init", "--db", tmp_path / "laptop.db")
+    assert refused.code == 2 and "a team server is a PostgreSQL store" in refused.err
