@@ -348,3 +348,31 @@ def test_server_init_is_the_owners_and_a_servers(team, cli, monkeypatch, tmp_pat
     assert cli("db", "init", "--db", tmp_path / "laptop.db", "--no-encrypt").code == 0
     refused = cli("server", "init", "--db", tmp_path / "laptop.db")
     assert refused.code == 2 and "a team server is a PostgreSQL store" in refused.err
+
+
+def test_a_login_given_the_admin_role_adds_workers_and_their_logins(team, cli, monkeypatch,
+                                                                    tmp_path):
+    newcomer = f"cara.{team.suffix}"
+    password_file = tmp_path / "cara.pw"
+    password_file.write_text(PASSWORD + "\n")
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
+    monkeypatch.delenv("CINTUI_USER")
+    args = ("worker", "add", newcomer, "--name", "Cara Dean", "--role", "social worker",
+            "--password-file", password_file)
+    refused = cli(*args)
+    assert refused.code == 2 and "the team server refused this" in refused.err
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.owner_url)
+    _ok(cli("server", "grant", team.manager, "admin"))
+    assert team.manager in cli("server", "info").out
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
+    try:
+        _ok(cli(*args))
+        with team.psql(newcomer) as conn:
+            assert conn.execute("SELECT session_user").fetchone()[0] == newcomer
+    finally:
+        url = make_url(team.owner_url)
+        with contextlib.suppress(psycopg.Error), psycopg.connect(
+                host=url.host, port=url.port, dbname=url.database, user=url.username,
+                password=url.password, autocommit=True) as conn:
+            conn.execute(f'DROP OWNED BY "{newcomer}"')
+            conn.execute(f'DROP ROLE IF EXISTS "{newcomer}"')
