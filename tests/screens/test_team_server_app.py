@@ -21,3 +21,16 @@ async def test_the_app_on_a_team_server_opens_as_the_login(team, monkeypatch):  
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
         assert (app.worker, app.actor) == (team.worker, team.worker)
+
+
+async def test_on_a_team_server_there_is_no_one_else_to_choose(team, monkeypatch):  # noqa: F811
+    from cintui.screens.palette import choose_worker
+
+    monkeypatch.delenv("CINTUI_USER")
+    app = CintuiApp(access.StoreLocation(url=team.url(team.worker)), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        choose_worker(app)
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert app.actor == team.worker
