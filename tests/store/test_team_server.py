@@ -376,3 +376,56 @@ def test_a_login_given_the_admin_role_adds_workers_and_their_logins(team, cli, m
                 password=url.password, autocommit=True) as conn:
             conn.execute(f'DROP OWNED BY "{newcomer}"')
             conn.execute(f'DROP ROLE IF EXISTS "{newcomer}"')
+
+
+def test_a_case_from_referral_to_closure_by_each_login_leaves_nothing_unaudited(
+        team, cli, monkeypatch, tmp_path):
+    """The case journey of tests/cli/test_case_journey.py, each step by the login that takes
+    it (the worker's, the manager's): every change the server logged has its audit entry."""
+    from tests.cli.test_case_journey import ASSESSMENT
+
+    monkeypatch.delenv("CINTUI_USER")
+    ref = team.child
+
+    def as_(login: str, day: str, *args) -> None:
+        monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(login))
+        result = cli(*args, "--today", day)
+        assert result.code == 0, (args, result.err)
+
+    w, m = team.worker, team.manager
+    as_(m, "2026-11-03", "referral", "record", ref, "--source", "police", "--decision",
+        "assessment", "--by", m)
+    as_(w, "2026-11-04", "assessment", "start", ref)
+    as_(w, "2026-11-05", "support", "home-visit", ref)
+    record = tmp_path / "assessment.md"
+    record.write_text(ASSESSMENT, encoding="utf-8")
+    as_(w, "2026-11-09", "assessment", "record", ref, "--file", record)
+    as_(w, "2026-11-09", "assessment", "factors", ref, "--factor", "neglect")
+    as_(w, "2026-11-09", "assessment", "outcome", ref, "cin-plan")
+    as_(w, "2026-11-10", "assessment", "complete", ref)
+    as_(m, "2026-11-11", "assessment", "authorise", ref)
+    as_(w, "2026-11-11", "person", "add", ref, "--name", "Layla Quill", "--relationship",
+        "Mother", "--pr", "--lives-with")
+    as_(w, "2026-11-11", "child", "consent", ref, "--person", "Layla", "--decision", "given")
+    as_(m, "2026-11-12", "plan", "start", ref, "--authorised-by", m)
+    as_(w, "2026-11-13", "support", "start", ref)
+    as_(w, "2026-11-16", "visit", "record", ref, "--at", "2026-11-13 16:30", "--purpose",
+        "Meet Nell at home", "--analysis", "Seen alone; room fine.")
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(w))
+    import json
+
+    booked = json.loads(cli("meeting", "schedule", ref, "--kind", "initial", "--at",
+                            "2026-11-18 16:00", "--venue", "Family home", "--chair", "Tom Hale",
+                            "--today", "2026-11-16", "--json").out)
+    as_(w, "2026-11-19", "meeting", "hold", booked["id"], "--present", "Layla Quill",
+        "--still-in-need", "no", "--recommendation", "close")
+    as_(w, "2026-11-19", "close", "recommend", ref, "--summary", "Needs met.")
+    as_(m, "2026-11-20", "close", "decide", ref, "--approve", "--rationale", "Change held")
+    as_(w, "2026-11-20", "close", "told", ref)  # BEX 3: the family told
+    as_(w, "2026-11-23", "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no")
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.owner_url)
+    report = cli("audit", "verify")
+    assert report.code == 0, report.out
+    with team.psql(team.worker) as conn:  # the worker's own connection, as psql
+        assert conn.execute("SELECT status FROM child WHERE reference = %s",
+                            (ref,)).fetchone()[0] == "closed"
