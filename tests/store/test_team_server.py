@@ -429,3 +429,18 @@ def test_a_case_from_referral_to_closure_by_each_login_leaves_nothing_unaudited(
     with team.psql(team.worker) as conn:  # the worker's own connection, as psql
         assert conn.execute("SELECT status FROM child WHERE reference = %s",
                             (ref,)).fetchone()[0] == "closed"
+
+
+def test_a_workers_role_moves_their_login_in_and_out_of_the_managers(team, cli):
+    manager_group = f"{make_url(team.owner_url).database}_manager"
+
+    def is_manager(login: str) -> bool:
+        with team.psql(login) as conn:
+            return conn.execute("SELECT pg_has_role(session_user, %s, 'MEMBER')",
+                                (manager_group,)).fetchone()[0]
+
+    assert not is_manager(team.other)
+    _ok(cli("worker", "edit", team.other, "--role", "service manager"))
+    assert is_manager(team.other)
+    _ok(cli("worker", "edit", team.other, "--role", "social worker"))
+    assert not is_manager(team.other)
