@@ -111,6 +111,8 @@ class CintuiApp(App):
         from cintui.casework import cases
 
         self.store = message.store
+        if self.store.server is not None:  # as for the reader: the login
+            self.requested_worker = self.store.server.login
         with self.store.read() as session:
             workers = cases.list_workers(session)
             demo = cases.is_demo_store(session)
@@ -121,6 +123,8 @@ class CintuiApp(App):
         from cintui.store import fast
 
         self.reader = message.reader
+        # On a team server you are who you logged in as (store/server.py).
+        self.requested_worker = getattr(self.reader, "team_login", None) or self.requested_worker
         self._full.expect(message.passphrase)
         wanted = self.requested_worker or config.load_settings().get("worker")
         if wanted and self.reader.rows(fast.WORKER_EXISTS_SQL, {"username": wanted}):
@@ -177,8 +181,7 @@ class CintuiApp(App):
     def on_worker_chosen(self, message) -> None:  # screens.messages.WorkerChosen
         if message.username:
             self._set_worker(message.username)
-        caseload = self._caseload()
-        if caseload is None:
+        if (caseload := self._caseload()) is None:
             self.switch_screen(self.make_screen("caseload"))
             return
         while self.screen is not caseload:
@@ -228,8 +231,7 @@ class CintuiApp(App):
         self.push_screen(self.make_screen("child", child_id=child_id))
 
     def open_visit(self, child_id: uuid.UUID) -> None:
-        """The visit form for a child: this worker's own draft if there is one (offered
-        back after a crash), else a new visit."""
+        """The visit form: this worker's own draft if one is waiting (a crash), else new."""
         from cintui.casework import visits
 
         with self.store.read() as session:
@@ -260,12 +262,10 @@ class CintuiApp(App):
             self.push_screen(self.make_screen("help", screen=self.screen))
 
     def key_question_mark(self) -> None:
-        """? reaches the app only when no box typed it and no binding took it (a modal
-        form's bindings stop the app's, this does not)."""
+        """? reaches the app only when no box typed it and no binding took it."""
         self.action_help()
 
     def action_own_editor(self) -> None:  # Ctrl+E in a long text box (screens/widgets/editor.py)
-        # Once the keys already sent to the box are in it: the editor gets all that was typed.
         editor = importlib.import_module("cintui.screens.widgets.editor")
         self.call_after_refresh(editor.edit_in_editor, self)
 
@@ -276,8 +276,7 @@ class CintuiApp(App):
         self._show_once("team", "TeamScreen")
 
     def _fatal_error(self) -> None:
-        """Textual's own report shows every frame's local variables (a passphrase, a child's
-        name): say where the details are, and keep them, without locals, in crash.log."""
+        """Textual's report shows locals (a passphrase, a name): crash.log keeps it without."""
         path = config.log_crash(self._exception or RuntimeError("unknown error"))
         self._exit_renderables.append(f"cintui stopped on an internal error; details in {path}")
         self._close_messages_no_wait()

@@ -151,7 +151,11 @@ class AdminScreen(Screen):
         self.app.push_screen(TeamFormScreen(None, self._managers()), self._done("Team added."))
 
     def action_add_worker(self) -> None:
-        self.app.push_screen(WorkerFormScreen(None, self.teams), self._done("Worker added."))
+        message = "Worker added."
+        if self.app.store.server is not None:  # issue 18: their own login, no password yet
+            message += (" Their login is made on the team server without a password: the "
+                        "database's owner sets one (\\password USERNAME in psql).")
+        self.app.push_screen(WorkerFormScreen(None, self.teams), self._done(message))
 
     def action_edit(self) -> None:
         if self.focused is self.query_one("#teams"):

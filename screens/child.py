@@ -149,6 +149,7 @@ class ChildScreen(Screen):
         Binding("T", "transfer", "Transfer", show=False),
         # The case's steps (DOMAIN.md §11): referral to support started, each by a form.
         Binding("K", "case_steps", "Case steps", show=False),
+        Binding("L", "restrict", "Restrict", show=False),  # to named workers (issue 18)
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -717,6 +718,16 @@ class ChildScreen(Screen):
         with self.app.store.read() as session:
             me = endings.me(session, self.app.actor)
         self.app.push_screen(DecisionFormScreen(self.child_id, me.name, me.role_label),
+                             self._reload_if_saved)
+
+    def action_restrict(self) -> None:
+        from cintui.casework import admin
+
+        from .forms import RestrictFormScreen
+
+        with self.app.store.read() as session:
+            named = admin.restriction(session, self.child_id)
+        self.app.push_screen(RestrictFormScreen(self.child_id, named, self.app.actor),
                              self._reload_if_saved)
 
     def action_closure(self) -> None:

@@ -38,6 +38,7 @@ from cintui.domain.consent import (
 from cintui.domain.people import PERSON_KINDS, InvalidContact, check_email, normalise_phone
 from cintui.domain.text import control_problem
 from cintui.reference import codes
+from cintui.store.base import StoreError
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
 
@@ -230,8 +231,8 @@ class FormScreen(ModalScreen):
         try:
             with app.store.session(app.actor) as session:
                 result = job(session)
-        except ValueError as exc:  # RecordError, InvalidContact, InvalidCode, CaseworkError…
-            app.call_from_thread(self.show_error, exc)
+        except (ValueError, StoreError) as exc:  # RecordError, CaseworkError…; the server's
+            app.call_from_thread(self.show_error, exc)  # refusal on a team server
             return
         app.call_from_thread(self.dismiss, result or True)
 
@@ -488,6 +489,38 @@ class PersonFormScreen(FormScreen):
         if person is None:
             return lambda s: record.add_person(s, child_id, new)
         return lambda s: record.update_person(s, child_id, person.person_id, new)
+
+
+# ---------------------------------------------------------------- restricted to named workers
+
+
+class RestrictFormScreen(FormScreen):
+    """A manager restricts the child's record to named workers (issue 18): on a team server
+    no one else sees it. The manager and the child's worker are always named; no names
+    lifts the restriction."""
+
+    TITLE_TEXT = "Restrict this child's record to named workers"
+
+    def __init__(self, child_id: uuid.UUID, named: tuple[str, ...], by: str) -> None:
+        super().__init__()
+        self.child_id, self.named, self.by = child_id, named, by
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("to", "Workers (usernames)",
+                       self.text(" ".join(self.named), "e.g. amira.ashdown ben.cole; "
+                                 "empty: not restricted"))
+
+    def on_mount(self) -> None:
+        self.query_one("#to").focus()
+        self.query_one("#form-info", Static).update(
+            "You and the child's worker are always included.")
+
+    def build(self):
+        from cintui.casework import admin
+
+        names = self.text_of("to").replace(",", " ").split()
+        child_id, by = self.child_id, self.by
+        return lambda s: admin.restrict(s, child_id, names, by=by)
 
 
 # ---------------------------------------------------------------- consent

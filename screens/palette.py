@@ -45,6 +45,8 @@ RECORD_COMMANDS = (
     ("step-down to early help (S)", "step_down", "Step down to a Level 3 service (WIR 3)"),
     ("transfer to another authority (T)", "transfer", "Transfer the case out (BEX 4)"),
     ("re-refer (R)", "rerefer", "Open a new episode for a closed child (WAR 3.4)"),
+    ("restrict to named workers (L)", "restrict", "A manager restricts the record: on a team "
+     "server only the workers named see it"),
 )
 
 
@@ -61,7 +63,8 @@ class WorkCommands(Provider):
              "timeliness, for a team manager (F4)"),
             ("New visit", partial(new_visit, app), "Record a statutory visit for the child on screen"),
             ("Book a meeting", partial(book_meeting, app), "Book a CIN meeting for the child on screen"),
-            ("Who am I: choose worker", app.choose_worker, "Change the worker using cintui"),
+            ("Who am I: choose worker", partial(choose_worker, app),
+             "Change the worker using cintui"),
             ("Set-up: authority, teams and workers", partial(set_up, app),
              "Your authority, its teams and managers, the workers who use cintui"),
             ("Transfer-in: import a transfer pack", partial(import_transfer_pack, app),
@@ -92,6 +95,15 @@ def on_record(app, action: str) -> None:
         app.notify("Open a child's record first (Enter on the caseload)")
         return
     run()
+
+
+def choose_worker(app) -> None:
+    """On a team server you are who you logged in as (issue 18): there is no one to choose."""
+    server = app.store.server if app.has_store and app.store is not None else None
+    if server is not None:
+        app.notify(f"On the team server you are who you logged in as: {server.login}")
+        return
+    app.choose_worker()
 
 
 def new_visit(app) -> None:

@@ -21,7 +21,16 @@ from sqlmodel import Session, col, select
 from cintui.casework import cases
 from cintui.domain import workforce as rules
 from cintui.reference import policies
-from cintui.store.models import OPEN_STATUSES, Authority, Child, Reallocation, Team, Worker
+from cintui.store import server
+from cintui.store.models import (
+    OPEN_STATUSES,
+    Authority,
+    Child,
+    ChildAccess,
+    Reallocation,
+    Team,
+    Worker,
+)
 
 
 class AdminError(cases.CaseworkError):
@@ -271,8 +280,23 @@ def _team_of(session: Session, text: str | None) -> Team | None:
         raise AdminError("team", exc.problem) from None
 
 
-def add_worker(session: Session, username: str, new: WorkerInput) -> WorkerRow:
-    """A new worker: username (what they sign in as), name, role, team, email."""
+def _login(session: Session, worker: Worker, password: str | None = None) -> None:
+    """On a team server, the worker's own login role follows the worker: made when they are
+    added (with `password`, else none until the DBA sets one), a manager's group while they
+    are a manager, NOLOGIN once they have left. Nothing elsewhere."""
+    if cases.server_login(session) is None:
+        return
+    try:
+        server.set_login(session.connection(), worker.username, password=password,
+                         manager=worker.role in rules.MANAGER_ROLES, can_login=worker.active)
+    except server.ServerError as exc:
+        raise AdminError("username", str(exc)) from None
+
+
+def add_worker(session: Session, username: str, new: WorkerInput, *,
+               password: str | None = None) -> WorkerRow:
+    """A new worker: username (what they sign in as), name, role, team, email. On a team
+    server their login too (`password`: None for a login the DBA gives a password)."""
     username = username.strip().lower()
     role = role_code(new.role or "")
     name, email = (new.name or "").strip(), (new.email or "").strip()
@@ -286,6 +310,7 @@ def add_worker(session: Session, username: str, new: WorkerInput) -> WorkerRow:
                     team_id=team.id if team else None)
     session.add(worker)
     session.flush()
+    _login(session, worker, password)
     return _row(session, worker)
 
 
@@ -312,6 +337,7 @@ def edit_worker(session: Session, username: str, changes: WorkerInput) -> Worker
     worker.name, worker.role, worker.email = name, role, email
     session.add(worker)
     session.flush()
+    _login(session, worker)
     return _row(session, worker)
 
 
@@ -336,6 +362,7 @@ def leave(session: Session, username: str, *, on: date, today: date) -> Left:
     worker.active, worker.left_on = False, on
     session.add(worker)
     session.flush()
+    _login(session, worker)  # NOLOGIN on a team server
     return Left(_row(session, worker), tuple(t.name for t in managed))
 
 
@@ -372,6 +399,7 @@ def decider(session: Session, by: str) -> Worker:
         worker = cases.find_worker(session, by)
     except cases.CaseworkError:
         worker = None
+    cases.check_self(session, worker.username if worker else "", by)
     if worker is not None and not worker.active:
         raise AdminError("by", f"{worker.username} left on {_day(worker.left_on)}")
     refusal = rules.needs_role(worker.username if worker else by.strip(),
@@ -432,7 +460,77 @@ def reallocate(session: Session, new: ReallocationInput, *, today: date) -> list
     return moved
 
 
+# ---------------------------------------------------------------- restricted children
+
+
+@dataclass(frozen=True)
+class Restriction:
+    reference: str
+    name: str
+    workers: tuple[str, ...]  # usernames; () when the child is not restricted
+
+    def as_json(self) -> dict:
+        return {"reference": self.reference, "name": self.name,
+                "restricted": bool(self.workers), "workers": list(self.workers)}
+
+
+def restriction(session: Session, child_id: uuid.UUID) -> tuple[str, ...]:
+    """The usernames a child is restricted to; () when it is not restricted."""
+    return tuple(session.exec(select(Worker.username).join(
+        ChildAccess, col(ChildAccess.worker_id) == col(Worker.id)).where(
+        ChildAccess.child_id == child_id).order_by(Worker.username)).all())
+
+
+def restrict(session: Session, child: str | uuid.UUID, workers: Iterable[str], *,
+             by: str) -> Restriction:
+    """A manager restricts a child to named workers (a staff member's relative, a
+    high-profile family): on a team server no one else sees the child's record, nor
+    anything linked to it (row-level security). The manager who sets it and the child's
+    allocated worker are always among them. No workers: the restriction is lifted."""
+    who = decider_for(session, by, "restricting a child's record")
+    found = _children(session, [child])[0]
+    wanted: dict[uuid.UUID, Worker] = {who.id: who}
+    for text in workers:
+        if text.strip():
+            w = _worker(session, text, "to")
+            if not w.active:
+                raise AdminError("to", f"{w.username} left on {_day(w.left_on)}")
+            wanted.setdefault(w.id, w)
+    lifting = len(wanted) == 1 and not any(t.strip() for t in workers)
+    if not lifting and found.worker_id is not None:
+        allocated = session.get(Worker, found.worker_id)
+        if allocated is not None:
+            wanted.setdefault(allocated.id, allocated)
+    rows = list(session.exec(select(ChildAccess).where(ChildAccess.child_id == found.id)).all())
+    have = {r.worker_id: r for r in rows}
+    # On a team server a row naming the manager goes in first and out last: in between,
+    # the child stays visible to them (row-level security checks each statement).
+    if not lifting:
+        for w in wanted.values():
+            if w.id not in have:
+                session.add(ChildAccess(child_id=found.id, worker_id=w.id))
+                session.flush()
+    keep = set() if lifting else set(wanted)
+    for r in rows:
+        if r.worker_id not in keep and r.worker_id != who.id:
+            session.delete(r)
+    session.flush()
+    if lifting and who.id in have:
+        session.delete(have[who.id])
+        session.flush()
+    return Restriction(found.reference, found.full_name, restriction(session, found.id))
+
+
+def decider_for(session: Session, by: str, what: str) -> Worker:
+    """`decider`, naming the step in the refusal."""
+    try:
+        return decider(session, by)
+    except AdminError as exc:
+        raise AdminError(exc.field, exc.problem.replace("reallocating a child", what)) from None
+
+
 __all__ = [
+    "Restriction", "decider_for", "restrict", "restriction",
     "AdminError", "AuthorityInfo", "Left", "Moved", "ReallocationInput", "TeamInput",
     "TeamRow", "WorkerInput", "WorkerRow", "add_team", "add_worker", "authority",
     "decider", "edit_team", "edit_worker", "leave", "list_teams", "list_workers",

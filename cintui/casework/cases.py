@@ -82,6 +82,24 @@ def mark_demo_store(session: Session) -> None:
 # ---------------------------------------------------------------- workers and teams
 
 
+class NotYou(CaseworkError):
+    """On a team server, a step named as taken by someone other than the login."""
+
+
+def server_login(session: Session) -> str | None:
+    """The team server login this session writes as (store/server.py); None elsewhere."""
+    return session.info.get("login")
+
+
+def check_self(session: Session, username: str, named: str) -> None:
+    """On a team server who acts is who logged in (issue 18): a step named as taken by
+    anyone else (`--by`) is refused; elsewhere anyone may be named."""
+    login = server_login(session)
+    if login is not None and username != login:
+        raise NotYou("by", f"on the team server you act as yourself: you are logged in as "
+                     f"{login}, not {named.strip() or username}")
+
+
 def find_worker(session: Session, text: str) -> Worker:
     needle = text.strip().lower()
     rows = session.exec(
@@ -135,9 +153,17 @@ def find_child(session: Session, query: str) -> Child:
 def _next_reference(session: Session) -> str:
     count = session.exec(select(func.count()).select_from(Child)).one()
     n = count + 1
-    while session.exec(select(Child.id).where(Child.reference == f"CIN{n:06d}")).first():
+    while _reference_taken(session, f"CIN{n:06d}"):
         n += 1
     return f"CIN{n:06d}"
+
+
+def _reference_taken(session: Session, reference: str) -> bool:
+    if server_login(session) is not None:  # counting the children hidden from this login
+        return session.connection().exec_driver_sql(
+            "SELECT cintui_reference_taken(%(r)s)", {"r": reference}).scalar()
+    return session.exec(select(Child.id).where(Child.reference == reference)).first() \
+        is not None
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,12 @@ class Decider:
 def _decider(session: Session, text: str | None, actor: str) -> Decider:
     """A worker by username or name; none given: the app's own worker (`actor`)."""
     if text:
-        w = cases.find_worker(session, text)
+        try:
+            w = cases.find_worker(session, text)
+        except cases.CaseworkError:
+            cases.check_self(session, "", text)  # on a team server, no one else at all
+            raise
+        cases.check_self(session, w.username, text)
     else:
         w = session.exec(select(m.Worker).where(m.Worker.username == actor)).first()
         if w is None:
@@ -120,12 +125,19 @@ def record_decision(session: Session, child_id: uuid.UUID, new: NewDecision, *, 
     _child(session, child_id)
     try:
         who = _decider(session, new.by, actor)
+    except cases.NotYou:
+        raise
     except cases.CaseworkError:
         if new.role is None:
             raise EndingError("by", f"no worker called {new.by!r}: give their role too for "
                               "someone not on this store") from None
         who = Decider(None, (new.by or "").strip(), "")
     role = new.role.strip() if new.role else who.role_label
+    # On a team server only a manager's login records a decision (the server's grants say
+    # the same): one line here rather than the server's refusal.
+    if cases.server_login(session) is not None and \
+            (refusal := needs_role(who.username or who.name, who.role)) is not None:
+        raise EndingError("by", f"on the team server recording a decision {refusal}")
     _raise(rules.check_decision(new.kind, new.decision, new.rationale, who.name,
                                 new.made_on, today))
     episode = cases.current_episode(session, child_id)

@@ -120,7 +120,9 @@ def _who(session: Session, by: str | None, actor: str) -> Staff:
         try:
             w = cases.find_worker(session, by)
         except cases.CaseworkError:
+            cases.check_self(session, "", by)  # on a team server, no one else at all
             return Staff(by.strip())
+        cases.check_self(session, w.username, by)
     else:
         w = session.exec(select(m.Worker).where(m.Worker.username == actor)).first()
         if w is None:

@@ -4,6 +4,7 @@ so a team can start from an empty store. Bad input: one line, exit 2, nothing wr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -169,14 +170,57 @@ def worker_add(
     name: Annotated[str, typer.Option("--name", help="Full name. Required.")],
     role: Annotated[str, typer.Option("--role", help=ROLE_HELP)],
     team: TeamOption = None, email: EmailOption = None,
+    password_file: Annotated[Path | None, typer.Option(
+        "--password-file", help="Team server: the login's password, the file's first line.",
+        dir_okay=False)] = None,
+    ask_password: Annotated[bool, typer.Option(
+        "--ask-password", help="Team server: type the login's password (hidden, twice).")] = False,
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
-    """Add a worker: username, name, role, team, email."""
+    """Add a worker: username, name, role, team, email. On a team server, their own login
+    too (a password from --password-file or --ask-password; neither: the DBA sets it)."""
     from cintui.casework import admin
 
-    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        row = admin.add_worker(session, username, admin.WorkerInput(name, role, team, email))
+    password = _password(password_file, ask_password)
+    with _open(ctx, db) as store:
+        if password is not None and store.server is None:
+            raise CliError("this store is not a team server: workers have no logins of their "
+                           "own here (cintui server init)")
+        with store.session(access.current_actor()) as session:
+            row = admin.add_worker(session, username, admin.WorkerInput(name, role, team, email),
+                                   password=password)
+        on_server = store.server is not None
     _worker_done(row, as_json, "Added")
+    if on_server and not as_json:
+        typer.echo(f"Login {row.username} made on the team server"
+                   + ("." if password else ": no password yet; the database's owner sets one "
+                      f"(\\password {row.username} in psql)."))
+
+
+def _password(path: Path | None, ask: bool) -> str | None:
+    """A login's password from a file or a hidden prompt: never from the command line."""
+    if path is not None and ask:
+        raise CliError("give --password-file or --ask-password, not both")
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise CliError(f"--password-file: cannot read {path}: {exc.strerror}") from None
+        value = lines[0] if lines else ""
+    elif ask:
+        import getpass
+        import sys
+
+        if not sys.stdin.isatty():
+            raise CliError("--ask-password needs a terminal; use --password-file")
+        value = getpass.getpass("Password for the new login: ")
+        if value != getpass.getpass("Repeat it: "):
+            raise CliError("the two passwords differ; nothing was added")
+    else:
+        return None
+    if len(value) < access.MIN_PASSPHRASE:
+        raise CliError(f"a login's password needs at least {access.MIN_PASSPHRASE} characters")
+    return value
 
 
 @worker_app.command("edit")
@@ -274,9 +318,10 @@ def child_reallocate(
     from cintui.casework import admin
 
     now = _today(today)
-    new = admin.ReallocationInput(tuple(children), to, _parse_date(on, "--on") if on else now,
-                                  by or access.current_actor(), reason)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        new = admin.ReallocationInput(tuple(children), to,
+                                      _parse_date(on, "--on") if on else now,
+                                      by or access.current_actor(), reason)
         moved = admin.reallocate(session, new, today=now)
     if as_json:
         _echo_json([m.as_json() for m in moved])
@@ -285,3 +330,36 @@ def child_reallocate(
         was = f" from {m.from_worker}" if m.from_worker else ""
         typer.echo(f"{m.reference} {m.name}: reallocated{was} to {m.to_worker}"
                    + (f" ({m.team})" if m.team else "") + f" on {_day(new.on)}.")
+
+
+# ---------------------------------------------------------------- restricted children
+
+
+@child_app.command("restrict")
+def child_restrict(
+    ctx: typer.Context,
+    child: Annotated[str, typer.Argument(metavar="CHILD", help="Case reference or name.")],
+    to: Annotated[list[str] | None, typer.Option(
+        "--to", help="A worker who may see the child (repeat for each): username or name.")]
+    = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Lift the restriction.")] = False,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="The manager restricting it (default: you).")] = None,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """Restrict a child's record to named workers (a manager's step): on a team server no
+    one else sees the child or anything on their record. The manager and the child's worker
+    are always named. --clear lifts it."""
+    from cintui.casework import admin
+
+    if clear == bool(to):
+        raise CliError("name the workers (--to USERNAME, repeated) or lift it (--clear)")
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        done = admin.restrict(session, child, [] if clear else list(to or []),
+                              by=by or access.current_actor())
+    if as_json:
+        _echo_json(done.as_json())
+    elif done.workers:
+        typer.echo(f"{done.reference} {done.name}: restricted to {', '.join(done.workers)}.")
+    else:
+        typer.echo(f"{done.reference} {done.name}: not restricted.")

@@ -27,10 +27,16 @@ def audit_verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = 
         report = audit.verify(store)
     if as_json:
         _echo_json({"ok": report.ok, "entries": report.entries,
-                    "first_broken_seq": report.first_broken_seq, "problem": report.problem})
+                    "first_broken_seq": report.first_broken_seq, "problem": report.problem,
+                    "unaudited": list(report.unaudited)})
     elif report.ok:
         typer.echo(f"Audit trail intact: {report.entries} entries."
                    + (f" {report.problem}" if report.problem else ""))
+    elif report.unaudited:
+        typer.echo(f"Audit trail chain intact ({report.entries} entries), but "
+                   f"{report.problem}:")
+        for line in report.unaudited:
+            typer.echo(f"  {line}")
     else:
         typer.echo(f"Audit trail BROKEN at entry {report.first_broken_seq}: {report.problem}")
     if not report.ok:

@@ -39,14 +39,15 @@ def db_init(
 
     policies.load_policy(policy)
     loc = _location(ctx, db)
-    passphrase = None if no_encrypt else _passphrase_for_create(loc)
+    # A database server keeps its own files: no passphrase (PostgreSQL: see the README).
+    passphrase = None if no_encrypt or loc.url else _passphrase_for_create(loc)
     store = access.create_location(loc, passphrase, encrypt=not no_encrypt)
     try:
         with store.session(access.current_actor()) as session:
             cases.set_store_policy(session, policy)
     finally:
         store.close()
-    kind = "a plain (UNENCRYPTED)" if no_encrypt else "an encrypted"
+    kind = ("a" if loc.url else "a plain (UNENCRYPTED)" if no_encrypt else "an encrypted")
     typer.echo(f"Created {kind} store at {loc.describe()}.")
 
 
@@ -62,7 +63,8 @@ def db_upgrade(
 ) -> None:
     """Bring an older store up to this version. A file is backed up next to itself first; a
     server only with --backup-to FILE or --backup-taken."""
-    from cintui.store import migrate, server
+    from cintui.store import migrate
+    from cintui.store import server_ops as server
 
     loc = _location(ctx, db)
     if not server.is_server_url(loc.url):
@@ -82,7 +84,8 @@ def _upgrade_server(loc: access.StoreLocation, backup_to: Path | None,
                     backup_taken: bool) -> None:
     """UpgradeNeeded's way out: a backup (taken here, or the administrator's word), then the
     migrations in one transaction."""
-    from cintui.store import fast, migrate, server
+    from cintui.store import fast, migrate
+    from cintui.store import server_ops as server
     from cintui.store.engine import open_url
 
     url, shown, head = loc.url or "", loc.describe(), migrate.head_revision()
@@ -139,7 +142,7 @@ def db_backup(
 def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Where the store is, whether it is encrypted, its revision and policy; on a server also
     the server, the login and whether the connection is encrypted (TLS)."""
-    from cintui.store import server
+    from cintui.store import server_ops as server
 
     loc = _location(ctx, db)
     if server.is_server_url(loc.url):
@@ -153,19 +156,25 @@ def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
             policy = cases.store_policy_name(session)
         info = {"store": loc.describe(), "encrypted": store.encrypted,
                 "revision": migrate.current_revision(store.engine), "policy": policy}
+        if store.server is not None:  # issue 18: who you are is who you logged in as
+            info["team_server"] = store.server.prefix
+            info["login"] = store.server.login
     if as_json:
         _echo_json(info)
     else:
         for key, value in info.items():
             typer.echo(f"{key}: {value}")
-        if not info["encrypted"]:
+        if loc.url is not None:
+            typer.echo("On a database server: its disks and backups need encrypting there.")
+        elif not info["encrypted"]:
             typer.echo("WARNING: this store is not encrypted.")
 
 
 def _server_info(loc: access.StoreLocation, as_json: bool) -> None:
     """Read with a plain connection, so an administrator sees a server at an older schema
     too (nothing is upgraded)."""
-    from cintui.store import migrate, server
+    from cintui.store import migrate
+    from cintui.store import server_ops as server
 
     about = server.server_info(loc.url or "")
     head = migrate.head_revision()
@@ -190,6 +199,9 @@ def _server_info(loc: access.StoreLocation, as_json: bool) -> None:
         "server": f"{about.host} port {about.port}, database {about.database}, "
                   f"PostgreSQL {about.server_version}",
         "login": about.login,
+        "team server": (f"yes: logins are workers (groups {about.team_server}_worker, "
+                        "_manager, _admin, _audit)" if about.team_server else
+                        "no: one shared login (`cintui server init` gives each worker theirs)"),
         "connection": f"{tls}, sslmode={about.sslmode}",
         "revision": revision,
         "policy": about.policy or "-",

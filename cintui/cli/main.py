@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "policy": ("Policy profiles: each authority's timescales.", "policy"),
     "db": ("The store itself: create, upgrade, back up.", "db"),
     "audit": ("The audit trail.", "audit"),
+    "server": ("A team server: each worker logs in as themselves.", "server"),
     "plan": ("CIN plans: start (with the manager's authorisation), show and check.",
              "plans", "steps"),
     "visit": ("Visits: record one, list a child's visits.", "visits"),

@@ -70,18 +70,29 @@ def check_new_passphrase(first: str, second: str) -> str:
     return first
 
 
+# The login of the team server this process has open (store/server.py), else None: on a
+# team server who acts is who logged in, whatever CINTUI_USER or the app's settings say.
+_server_login: str | None = None
+
+
+def _opened(store):
+    global _server_login
+    _server_login = store.server.login if store.server is not None else None
+    return store
+
+
 def open_location(loc: StoreLocation, passphrase: str | None):
     """Open an existing store (upgrading an older one after a backup)."""
     from cintui.store import engine
 
     if loc.url:
-        return engine.open_url(loc.url)
+        return _opened(engine.open_url(loc.url))
     assert loc.path is not None
     if not loc.path.exists():
         raise AccessError(
             f"no store at {loc.path}: run `cintui` to create one, or `cintui demo --db PATH`"
         )
-    return engine.open_store(loc.path, passphrase)
+    return _opened(engine.open_store(loc.path, passphrase))
 
 
 def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool,
@@ -90,17 +101,24 @@ def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool
     from cintui.store import engine
 
     if loc.url:
-        return engine.open_url(loc.url)
+        return _opened(engine.open_url(loc.url))
     assert loc.path is not None
     if loc.path.exists():
         raise AccessError(f"{loc.path} already exists; choose another path or remove it")
-    return engine.create_store(loc.path, passphrase if encrypt else None, encrypt=encrypt,
-                               memory_security=not synthetic)
+    return _opened(engine.create_store(loc.path, passphrase if encrypt else None,
+                                       encrypt=encrypt, memory_security=not synthetic))
 
 
 def current_actor() -> str:
-    """Who is making changes: CINTUI_USER, else the worker chosen in the app, else the login."""
+    """Who is making changes: CINTUI_USER, else the worker chosen in the app, else the login.
+    On a team server, the server login, always: CINTUI_USER naming anyone else is refused."""
     env = os.environ.get("CINTUI_USER")
+    if _server_login is not None:
+        if env and env != _server_login:
+            raise AccessError(f"you are logged in to the team server as {_server_login}, not "
+                              f"{env}: cintui records what you do as {_server_login} "
+                              "(unset CINTUI_USER)")
+        return _server_login
     if env:
         return env
     worker = config.load_settings().get("worker")

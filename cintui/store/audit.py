@@ -5,7 +5,10 @@ Every insert, update and delete flushed through `Store.session(actor)` is checke
 `hash = sha256(prev_hash ‖ canonical(seq, at, actor, action, entity, entity_id, changes))`.
 A chain shows an edited or deleted middle entry but not the newest ones going missing, so
 after each commit the head (seq, hash) is also kept outside the store, in
-`config_dir()/audit-heads.json` keyed by store id (STORE_NOTES.md).
+`config_dir()/audit-heads.json` keyed by store id (STORE_NOTES.md). On a team server others
+write too: there the head a computer recorded must still be in the chain, not be its newest;
+the server refuses workers any UPDATE or DELETE of entries, and its own log of changes
+(store/server.py) shows those made around cintui.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from sqlalchemy import event, inspect, select
 from sqlmodel import SQLModel
 
 from cintui.reference import config
+from cintui.store.base import StoreError
 from cintui.store.models import AuditEntry, StoreMeta, check_row, utcnow
 
 if TYPE_CHECKING:
@@ -54,6 +58,9 @@ class AuditReport:
     entries: int
     first_broken_seq: int | None = None
     problem: str = ""  # why it is broken; when ok, a note (or "")
+    # A team server: changes the server logged that no audit entry accounts for (made
+    # around cintui, e.g. with psql), one line each, oldest first.
+    unaudited: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------ installing
@@ -328,13 +335,21 @@ _SQLITE = {
 }
 
 
+# pg_advisory_xact_lock's key for "extending the audit chain" (any constant, the same for all).
+CHAIN_LOCK = 0x63696E747569  # "cintui"
+
+
 def _read_head(conn: Connection) -> tuple[int, str]:
     if conn.dialect.name == "postgresql":
-        # SQLite writers already hold the write lock (BEGIN IMMEDIATE); on a server,
-        # queue here so two writers cannot both extend the chain from the same entry.
-        conn.exec_driver_sql("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-    row = conn.execute(select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
-                       .limit(1)).first()
+        # SQLite writers already hold the write lock (BEGIN IMMEDIATE); on a server, queue
+        # here so two writers cannot both extend the chain from the same entry. An advisory
+        # lock needs no privilege on audit_log (LOCK TABLE does), and a team server's
+        # workers read the head through a function, not the table (server.audit_head_sql).
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})")
+        row = conn.exec_driver_sql("SELECT seq, hash FROM cintui_audit_head()").first()
+    else:
+        row = conn.execute(select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
+                           .limit(1)).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
@@ -410,7 +425,51 @@ def record_head(store_id: str, seq: int, digest: str) -> None:
 
 
 def verify(store: Any) -> AuditReport:
-    """Walk the chain from the first entry; report the first broken link."""
+    """Walk the chain from the first entry; report the first broken link. On a team server,
+    also every change the server logged that no audit entry accounts for."""
+    from sqlalchemy.exc import DBAPIError
+
+    server = getattr(store, "server", None)
+    try:
+        report = _verify_chain(store, shared=server is not None)
+        if server is None or not report.ok:
+            return report
+        with store.engine.connect() as conn:
+            unaudited = tuple(unaudited_changes(conn))
+    except DBAPIError as exc:
+        if server is None or getattr(exc.orig, "sqlstate", None) != "42501":
+            raise
+        raise StoreError(f"checking the audit trail on the team server needs its audit role "
+                         f"({server.group('audit')}) or the database's owner; you are "
+                         f"{server.login}") from None
+    if not unaudited:
+        return report
+    return AuditReport(False, report.entries, None,
+                       f"{len(unaudited)} change{'s' if len(unaudited) != 1 else ''} made "
+                       "outside cintui, with no audit entry", unaudited)
+
+
+# A change the server logged (server.py: data_change) with no audit entry from the same
+# transaction for the same row and operation.
+_UNAUDITED = """
+SELECT c.tbl, c.row_id, c.op, c.login, c.at, ch.reference
+FROM data_change c
+LEFT JOIN child ch ON c.tbl = 'child' AND replace(ch.id::text, '-', '') = c.row_id
+WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.txid = c.txid AND a.entity = c.tbl
+                  AND a.entity_id = c.row_id AND a.action = c.op)
+ORDER BY c.id
+"""
+
+
+def unaudited_changes(conn: Connection) -> Iterable[str]:
+    """"child CIN000101 updated outside cintui by amira.ashdown at 2026-12-02 10:41:07 UTC"."""
+    for table, row_id, op, login, at, reference in conn.exec_driver_sql(_UNAUDITED):
+        what = f"{table} {reference or row_id}"
+        when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        yield f"{what} {op}d outside cintui by {login} at {when} UTC"
+
+
+def _verify_chain(store: Any, *, shared: bool) -> AuditReport:
     head = recorded_head(store.store_id)
     count, last_seq, prev, head_hash = 0, 0, GENESIS, None
     columns = [_TABLE.c[k] for k in ("seq", "at", "actor", "action", "entity", "entity_id",
@@ -436,11 +495,16 @@ def verify(store: Any) -> AuditReport:
             count, last_seq, prev = count + 1, row.seq, row.hash
             if head is not None and row.seq == head[0]:
                 head_hash = row.hash
-    return _compare_head(count, last_seq, head, head_hash)
+    return _compare_head(count, last_seq, head, head_hash, shared=shared)
 
 
 def _compare_head(count: int, last_seq: int, head: tuple[int, str] | None,
-                  head_hash: str | None) -> AuditReport:
+                  head_hash: str | None, *, shared: bool = False) -> AuditReport:
+    """The trail against the newest entry this computer recorded. On a team server others
+    write too: that entry must still be in the trail, not be its newest (the server itself
+    keeps workers from deleting any entry)."""
+    if head is None and shared:
+        return AuditReport(True, count, None, "")
     if head is None:
         note = ("" if count == 0 else
                 "No newest entry was recorded for this store on this computer, so deletion "
@@ -454,7 +518,7 @@ def _compare_head(count: int, last_seq: int, head: tuple[int, str] | None,
     if head_hash != recorded:
         return AuditReport(False, count, head_seq,
                            f"entry {head_seq} is not the one written: the trail was rewritten")
-    if last_seq > head_seq:
+    if last_seq > head_seq and not shared:
         return AuditReport(True, count, None,
                            f"Note: {last_seq - head_seq} newest entries were written after the "
                            f"last recorded one ({head_seq}); cintui probably stopped before "

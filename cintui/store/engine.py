@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
     from sqlmodel import Session
 
+    from cintui.store.server import ServerInfo
+
+
 @dataclass(eq=False)
 class Store:
     """An open store. `session(actor)` to write (audited), `read()` to read."""
@@ -52,6 +55,9 @@ class Store:
     encrypted: bool
     store_id: str
     upgraded_from: str | None = None  # revision before an automatic upgrade
+    # A team server (store/server.py): its group roles' prefix and the login, who is the
+    # only actor its sessions accept. None for every other store.
+    server: ServerInfo | None = None
     backup_path: Path | None = None  # written before that upgrade
     # Write transactions committed through this object: a screen that read before compares
     # it to know whether what it shows may be out of date.
@@ -82,14 +88,22 @@ class Store:
         """
         if not actor or len(actor) > MAX_ACTOR:
             raise StoreError(f"who is making the change? (a name of 1-{MAX_ACTOR} characters)")
+        if self.server is not None and actor != self.server.login:
+            raise StoreError(f"you are logged in to the team server as {self.server.login}: "
+                             f"changes are recorded as {self.server.login}, not {actor}")
         session = self._writer()
         session.info["actor"] = actor
+        if self.server is not None:
+            session.info["login"] = self.server.login
         try:
             yield session
             session.commit()
             self.commits += 1
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            if self.server is not None and _refused(exc):
+                raise StoreError(f"the team server refused this for {self.server.login}: "
+                                 f"{_first_line(exc)}") from exc
             raise
         finally:
             session.close()
@@ -110,6 +124,17 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection (the key leaves memory with them)."""
         self.engine.dispose()
+
+
+def _refused(exc: BaseException) -> bool:
+    """The server's own refusal: no privilege, a row-level security check, a trigger's."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) in ("42501", "23000")
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return (lines[0] if lines else type(exc).__name__).removeprefix("cintui: ")
 
 
 # ------------------------------------------------------------------ files
@@ -423,9 +448,11 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
                 and not upgrade):
             raise UpgradeNeeded(shown, revision, head)
         _use_wal(engine)
+        server = _server_info(engine) if revision is not None else None
         if revision != head:
-            migrate.upgrade(engine)
-        store = Store(engine, None, engine.dialect.driver == "pysqlcipher", _store_id(engine))
+            _upgrade_url(engine, revision, server)
+        store = Store(engine, None, engine.dialect.driver == "pysqlcipher", _store_id(engine),
+                      server=server)
     except DBAPIError as exc:
         engine.dispose()
         raise StoreError(f"cannot use {shown}: {str(exc.orig).splitlines()[0]}") from exc
@@ -435,6 +462,37 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
     if revision is not None and revision != migrate.head_revision():
         store.upgraded_from = revision
     return store
+
+
+def _server_info(engine: Engine) -> ServerInfo | None:
+    from cintui.store import server
+
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        return server.info(conn)
+
+
+def _upgrade_url(engine: Engine, revision: str | None, server: ServerInfo | None) -> None:
+    """Upgrade a database's schema; a team server only by its owner, who re-applies the
+    server's grants, triggers and policies to what the upgrade added."""
+    from cintui.store import migrate
+    from cintui.store import server as team
+
+    if server is not None:
+        with engine.connect() as conn:
+            owner = conn.exec_driver_sql(
+                "SELECT pg_get_userbyid(datdba) = session_user OR (SELECT rolsuper FROM "
+                "pg_roles WHERE rolname = session_user) FROM pg_database "
+                "WHERE datname = current_database()").scalar()
+        if not owner:
+            raise StoreError(f"the team server's store is at revision {revision} and this "
+                             f"cintui needs {migrate.head_revision()}: its owner runs "
+                             "`cintui db upgrade` first")
+    migrate.upgrade(engine)
+    if server is not None:
+        with engine.begin() as conn:
+            team.init(conn)
 
 
 def backup_store(store: Store, target: Path, passphrase: str | None) -> Path:

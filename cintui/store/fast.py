@@ -121,10 +121,21 @@ def server_conninfo(url: str) -> str | None:
     """The libpq URI of a PostgreSQL URL as cintui takes them (`postgresql+psycopg://...`),
     else None. SQLAlchemy hands the same parts (query options: sslmode, sslrootcert,
     service...) to libpq, so both paths reach the same server the same way."""
+    from urllib.parse import quote, unquote
+
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() != SERVER_SCHEME:
         return None
-    return "postgresql://" + rest
+    # SQLAlchemy leaves a space (and more) in the user or password as typed; libpq's URI
+    # wants every such character percent-encoded.
+    netloc, slash, tail = rest.partition("/")
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user, colon, password = userinfo.partition(":")
+        userinfo = quote(unquote(user), safe="") + (
+            colon + quote(unquote(password), safe="") if colon else "")
+        netloc = f"{userinfo}@{host}"
+    return f"postgresql://{netloc}{slash}{tail}"
 
 
 @lru_cache(maxsize=256)
@@ -137,9 +148,10 @@ class ServerReader(FastReader):
     """The light reader over a PostgreSQL connection: autocommit, every transaction read-only
     (the server refuses any write through it), one statement at a time as on a file."""
 
-    def __init__(self, connection: Any, shown: str) -> None:
+    def __init__(self, connection: Any, shown: str, team_login: str | None = None) -> None:
         super().__init__(connection, None, False)  # type: ignore[arg-type]
         self.shown = shown
+        self.team_login = team_login  # on a team server, who is logged in (store/server.py)
 
     def rows(self, sql: str, params: tuple | dict = ()) -> list[tuple]:
         if params:
@@ -193,7 +205,9 @@ def open_server_reader(url: str) -> ServerReader | None:
         if server_revision(conn) != head_revision():
             conn.close()
             return None
-        return ServerReader(conn, shown_url(url))
+        team = conn.execute("SELECT session_user FROM store_meta "
+                            "WHERE key = 'team_server'").fetchone()
+        return ServerReader(conn, shown_url(url), team[0] if team else None)
     except BaseException:
         conn.close()
         raise

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, date, datetime
 from functools import cache
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import BigInteger, ForeignKey
 from sqlmodel import AutoString, Field, SQLModel
 
 from cintui.domain import steps
@@ -682,6 +682,17 @@ class Reallocation(Row, table=True):
     reason: str = Field(default="")
 
 
+class ChildAccess(Row, table=True):
+    """A child restricted to named workers (revision 0016), set by a manager: while a child has
+    any row here, on a team server only the workers named see its record (row-level
+    security, store/server.py). One row per worker named."""
+
+    __tablename__ = "child_access"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    worker_id: uuid.UUID = Field(sa_column_args=deferred_fk("worker.id"), index=True)
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained (STORE_NOTES.md). Written in the same transaction."""
 
@@ -696,6 +707,10 @@ class AuditEntry(SQLModel, table=True):
     changes: str  # canonical JSON: {field: [before, after]}
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # Revision 0016: the server transaction that wrote it (set by the server's trigger on a
+    # team server; None elsewhere). Not hashed: `verify` matches it against the server's log
+    # of changes to find those made around cintui.
+    txid: int | None = Field(default=None, sa_type=BigInteger, index=True)
 
 
 class InvalidRow(ValueError):

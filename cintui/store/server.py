@@ -1,151 +1,443 @@
-"""A team server (PostgreSQL): what `cintui db info` tells of it, and the backup `cintui db
-upgrade` takes before changing its schema. Plain psycopg and PostgreSQL's own client
-programs (pg_dump, pg_restore): no ORM.
+"""A team server: a PostgreSQL store where each worker logs in as themselves (issue 18).
+
+`init` (`cintui server init`, run by the database's owner; safe to run again, and run again
+by every upgrade) makes a plain PostgreSQL store a team server and records it in
+`store_meta` (`team_server` = the prefix of its group roles). From then on:
+
+- who acted is the login (`session_user`): the app records changes under it and nothing
+  else, and the server's trigger on `audit_log` refuses any other actor;
+- the server repeats the app's checks, so `psql` cannot do what the app refuses:
+  group roles PREFIX_worker, PREFIX_manager (a worker too), PREFIX_admin (set-up: the
+  authority, teams, workers and their logins) and PREFIX_audit (reads the audit trail and
+  the server's own log of changes); grants (a decision, a reallocation and a child's
+  restriction are a manager's; audit entries are appended, never changed); triggers
+  (an authorisation or an ending's decision is a manager's; each audit entry extends the
+  chain from its newest entry, under the login); row-level security (a child restricted
+  to named workers, and everything linked to it, is seen by those workers only);
+- every change to a data table is also logged by the server (`data_change`: transaction,
+  login, table, row, operation, time) where only the audit role and the owner can read it;
+  `audit.verify` lists the changes no audit entry accounts for (made with psql).
+
+The owner (and a superuser) are above all of this, as PostgreSQL's owners are: the README
+says what that means. A plain PostgreSQL store without `init` behaves as a single-user store.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import subprocess
-from dataclasses import asdict, dataclass
-from pathlib import Path
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from cintui.store.base import StoreError, StoreExists, shown_url
-from cintui.store.fast import connect_server, server_conninfo, server_revision
+from cintui.store.base import StoreError
 
-AT_REST = ("only if the server's disk is encrypted: cintui does not encrypt the database "
-           "on the server")
-ON_LAPTOPS = "store files on laptops are encrypted with SQLCipher"
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
-
-def is_server_url(url: str | None) -> bool:
-    """A PostgreSQL URL as cintui takes them (not a SQLite URL, not a file)."""
-    return bool(url) and server_conninfo(url) is not None  # type: ignore[arg-type]
+SERVER_KEY = "team_server"  # store_meta: the group roles' prefix
+GROUPS = ("worker", "manager", "admin", "audit")
+# Not in the server's change log: tables with no `id` or kept by cintui itself, and drafts,
+# whose autosaves are deliberately not audited (models.Draft.__audit_quiet__) and are not
+# yet part of the record.
+UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft"}
+# Written by managers only (INSERT; never changed after, bar a child's restriction).
+MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
+                  "child_access": "INSERT, DELETE"}
+# Set-up: the admin role writes them; workers read.
+ADMIN_TABLES = ("authority", "team", "worker", "store_meta")
+# Episode columns only a manager sets (TRA: the line manager authorises the assessment and
+# the CIN plan; closure and step-down are decided by a manager).
+EPISODE_AUTHORISED = ("assessment_completed", "assessment_authorised_by", "assessment_factors",
+                      "cin_plan_start", "cin_plan_authorised_by", "closure_decided",
+                      "step_down_decided")
+ENDING_DECIDED = ("decided_on", "decided_by", "dispute_outcome",
+                  "escalated_to_service_manager_on")
+# Linked to a child through another table: (table, the column, the table it points to).
+INDIRECT = (("visit_present", "visit_id", "visit"), ("visit_addendum", "visit_id", "visit"),
+            ("visit_action", "visit_id", "visit"), ("meeting_invitee", "meeting_id", "meeting"),
+            ("meeting_distribution", "meeting_id", "meeting"),
+            ("plan_service", "version_id", "plan_version"),
+            ("plan_action", "version_id", "plan_version"))
+MAX_LOGIN = 63  # PostgreSQL's NAMEDATALEN - 1
 
 
 @dataclass(frozen=True)
 class ServerInfo:
-    store: str  # the URL, password hidden
-    host: str
-    port: int
-    database: str
-    server_version: str
-    login: str
-    tls: bool
-    tls_version: str | None
-    sslmode: str
-    revision: str | None
-    policy: str | None
+    prefix: str  # the group roles are PREFIX_worker, PREFIX_manager, ...
+    login: str  # session_user
 
-    def as_json(self) -> dict:
-        return asdict(self)
+    def group(self, name: str) -> str:
+        return f"{self.prefix}_{name}"
 
 
-_ABOUT = """
-SELECT session_user, current_setting('server_version'),
-       (SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid())
-"""
+class ServerError(StoreError):
+    """A team-server step that cannot be done, worded for the person doing it."""
 
 
-def _option(conn, keyword: bytes) -> str:
-    """A libpq connection option as in effect (given, from the environment, or default)."""
-    for option in conn.pgconn.info:
-        if option.keyword == keyword:
-            return (option.val or option.compiled or b"").decode()
-    return ""
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def server_info(url: str) -> ServerInfo:
-    """Where the store is, who is logged in, whether the connection is encrypted (TLS), its
-    schema revision and policy. Reads only: works on an older schema too."""
-    conn = connect_server(url)
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def info(conn: Connection) -> ServerInfo | None:
+    """The team server's prefix and the login, or None for any other store."""
+    if conn.dialect.name != "postgresql":
+        return None
+    row = conn.exec_driver_sql(
+        "SELECT value, session_user FROM store_meta WHERE key = %(k)s", {"k": SERVER_KEY}
+    ).first()
+    return ServerInfo(row[0], row[1]) if row else None
+
+
+def _runner(conn: Connection):
+    """`exec_driver_sql` for statements without parameters (their % signs are literal)."""
+    def run(sql: str, params: dict | None = None):
+        if params is None:
+            return conn.exec_driver_sql(sql.replace("%", "%%"))
+        return conn.exec_driver_sql(sql, params)
+    return run
+
+
+def _prefix(database: str) -> str:
+    return (re.sub(r"[^a-z0-9_]", "_", database.lower()).strip("_") or "cintui")[:40]
+
+
+def _data_tables(conn: Connection) -> list[str]:
+    from sqlmodel import SQLModel
+
+    import cintui.store.models  # noqa: F401 - the tables
+
+    present = set(conn.exec_driver_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").scalars())
+    return sorted(t for t in SQLModel.metadata.tables if t in present)
+
+
+def _child_tables(conn: Connection) -> list[str]:
+    return list(conn.exec_driver_sql(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND column_name = 'child_id' ORDER BY table_name").scalars())
+
+
+# ------------------------------------------------------------------ init
+
+
+def init(conn: Connection) -> ServerInfo:
+    """Make this PostgreSQL store a team server (idempotent). Run by the database owner,
+    who needs CREATEROLE (or is a superuser), inside the caller's transaction."""
+    if conn.dialect.name != "postgresql":
+        raise ServerError("a team server is a PostgreSQL store: set CINTUI_DATABASE_URL to a "
+                          "postgresql:// URL (a store file is one person's)")
+    me, database, owner, can_create = conn.exec_driver_sql(
+        "SELECT session_user, current_database(), pg_get_userbyid(d.datdba), "
+        "r.rolcreaterole OR r.rolsuper FROM pg_database d, pg_roles r "
+        "WHERE d.datname = current_database() AND r.rolname = session_user").one()
+    superuser = conn.exec_driver_sql(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = session_user").scalar()
+    if me != owner and not superuser:
+        raise ServerError(f"the database {database} belongs to {owner}: run `cintui server "
+                          f"init` as {owner} (you are {me})")
+    if not can_create:
+        raise ServerError(f"{me} may not create roles: ALTER ROLE {_q(me)} CREATEROLE "
+                          "(as a superuser), then run `cintui server init` again")
+    existing = conn.exec_driver_sql(
+        "SELECT value FROM store_meta WHERE key = %(k)s", {"k": SERVER_KEY}).scalar()
+    prefix = existing or _prefix(database)
+    server = ServerInfo(prefix, me)
+    ex = _runner(conn)
+    roles = set(ex("SELECT rolname FROM pg_roles").scalars())
+    for group in GROUPS:
+        if server.group(group) not in roles:
+            ex(f"CREATE ROLE {_q(server.group(group))} NOLOGIN")
+    worker, manager, admin, audit = (_q(server.group(g)) for g in GROUPS)
+    ex(f"GRANT {worker} TO {manager}")
+    ex(f"GRANT {worker} TO {admin}")
+    ex(f"REVOKE ALL ON DATABASE {_q(database)} FROM PUBLIC")
+    ex(f"GRANT CONNECT, TEMPORARY ON DATABASE {_q(database)} TO {worker}, {audit}")
+    ex("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    ex(f"GRANT USAGE ON SCHEMA public TO {worker}, {audit}")
+    _change_log(conn, server)
+    _grants(conn, server)
+    _functions(conn, server)
+    _triggers(conn, server)
+    _row_security(conn, server)
+    if existing is None:
+        ex("INSERT INTO store_meta (key, value) VALUES (%(k)s, %(v)s)",
+           {"k": SERVER_KEY, "v": prefix})
+    return server
+
+
+def _change_log(conn: Connection, server: ServerInfo) -> None:
+    ex = _runner(conn)
+    ex("CREATE TABLE IF NOT EXISTS data_change (id bigserial PRIMARY KEY, "
+       "txid bigint NOT NULL, login text NOT NULL, tbl text NOT NULL, row_id text NOT NULL, "
+       "op text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())")
+    ex("CREATE INDEX IF NOT EXISTS ix_data_change_txid ON data_change (txid)")
+    ex("REVOKE ALL ON data_change FROM PUBLIC")
+    ex("REVOKE ALL ON SEQUENCE data_change_id_seq FROM PUBLIC")
+    ex(f"GRANT SELECT ON data_change TO {_q(server.group('audit'))}")
+    # One INSERT ... SELECT per statement (transition tables), as the owner: a worker's
+    # login cannot write, read or skip it.
+    for op, rows in (("insert", "new_rows"), ("update", "new_rows"), ("delete", "old_rows")):
+        ex(f"""CREATE OR REPLACE FUNCTION cintui_log_{op}() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        BEGIN
+          INSERT INTO data_change (txid, login, tbl, row_id, op)
+          SELECT txid_current(), session_user, TG_TABLE_NAME, replace(r.id::text, '-', ''),
+                 '{op}' FROM {rows} r;
+          RETURN NULL;
+        END $$""")
+        ex(f"REVOKE ALL ON FUNCTION cintui_log_{op}() FROM PUBLIC")
+    for table in _data_tables(conn):
+        for op, ref in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
+            ex(f"DROP TRIGGER IF EXISTS cintui_log_{op} ON {_q(table)}")
+            if table in UNLOGGED:
+                continue
+            ex(f"CREATE TRIGGER cintui_log_{op} AFTER {op.upper()} ON {_q(table)} "
+               f"REFERENCING {ref} TABLE AS {'new_rows' if ref == 'NEW' else 'old_rows'} "
+               f"FOR EACH STATEMENT EXECUTE FUNCTION cintui_log_{op}()")
+
+
+def _grants(conn: Connection, server: ServerInfo) -> None:
+    ex = _runner(conn)
+    worker, manager, admin, audit = (_q(server.group(g)) for g in GROUPS)
+    for table in _data_tables(conn):
+        t = _q(table)
+        ex(f"REVOKE ALL ON {t} FROM PUBLIC, {worker}, {manager}, {admin}, {audit}")
+        ex(f"GRANT SELECT ON {t} TO {audit}")
+        if table == "audit_log":
+            ex(f"GRANT INSERT ON {t} TO {worker}")  # no SELECT: children's data, all of it
+        elif table in ADMIN_TABLES:
+            ex(f"GRANT SELECT ON {t} TO {worker}")
+            ex(f"GRANT INSERT, UPDATE, DELETE ON {t} TO {admin}")
+        elif table in MANAGER_TABLES:
+            ex(f"GRANT SELECT ON {t} TO {worker}")
+            ex(f"GRANT {MANAGER_TABLES[table]} ON {t} TO {manager}")
+        else:
+            ex(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {worker}")
+    ex("REVOKE ALL ON alembic_version FROM PUBLIC")
+    ex(f"GRANT SELECT ON alembic_version TO {worker}, {audit}")  # the revision, on opening
+
+
+def _functions(conn: Connection, server: ServerInfo) -> None:
+    ex = _runner(conn)
+    worker, admin = _q(server.group("worker")), _q(server.group("admin"))
+    ex(audit_head_sql())
+    ex("REVOKE ALL ON FUNCTION cintui_audit_head() FROM PUBLIC")
+    ex(f"GRANT EXECUTE ON FUNCTION cintui_audit_head() TO {worker}")
+    # Is session_user a manager here? (a function: the triggers and policies ask it)
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_is_manager() RETURNS boolean LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT pg_has_role(session_user, {_lit(server.group('manager'))}, 'MEMBER')
+            OR session_user = (SELECT pg_get_userbyid(datdba) FROM pg_database
+                               WHERE datname = current_database())
+            OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) $$""")
+    # The children hidden from session_user: restricted to named workers, not them.
+    # PL/pgSQL, not SQL: its plans are cached (an SQL function's are made on every call,
+    # and row security calls it once per statement).
+    ex("""CREATE OR REPLACE FUNCTION cintui_hidden_children() RETURNS uuid[]
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[];
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM child_access) THEN RETURN '{}'; END IF;
+          SELECT coalesce(array_agg(DISTINCT a.child_id), '{}') INTO hidden FROM child_access a
+          WHERE NOT EXISTS (SELECT 1 FROM child_access b JOIN worker w ON w.id = b.worker_id
+                            WHERE b.child_id = a.child_id AND w.username = session_user);
+          RETURN hidden;
+        END $$""")
+    ex("""CREATE OR REPLACE FUNCTION cintui_hidden_ids(tbl text) RETURNS uuid[]
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[] := cintui_hidden_children(); found uuid[];
+        BEGIN
+          IF cardinality(hidden) = 0 THEN RETURN '{}'; END IF;
+          EXECUTE format('SELECT coalesce(array_agg(id), ''{}'') FROM %I '
+                         'WHERE child_id = ANY($1)', tbl) INTO found USING hidden;
+          RETURN found;
+        END $$""")
+    # A new child's reference must not be one a restricted child already has.
+    ex("""CREATE OR REPLACE FUNCTION cintui_reference_taken(ref text) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT EXISTS (SELECT 1 FROM child WHERE reference = ref) $$""")
+    for fn in ("cintui_is_manager()", "cintui_hidden_children()", "cintui_hidden_ids(text)",
+               "cintui_reference_taken(text)"):
+        ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+        ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {worker}")
+    # Logins: made by the owner, for the admin role (who need no CREATEROLE themselves).
+    # The password arrives as a SCRAM verifier, hashed by the client: never in clear here.
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_login(username text, verifier text,
+            is_manager boolean, can_login boolean) RETURNS void LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = username) THEN
+            EXECUTE format('CREATE ROLE %I LOGIN', username);
+          ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = username) THEN
+            RAISE EXCEPTION 'cintui: % is a superuser: not a worker''s login', username;
+          END IF;
+          EXECUTE format('ALTER ROLE %I %s', username,
+                         CASE WHEN can_login THEN 'LOGIN' ELSE 'NOLOGIN' END);
+          IF verifier IS NOT NULL THEN
+            EXECUTE format('ALTER ROLE %I PASSWORD %L', username, verifier);
+          END IF;
+          EXECUTE format('GRANT %I TO %I', {_lit(server.group('worker'))}, username);
+          IF is_manager THEN
+            EXECUTE format('GRANT %I TO %I', {_lit(server.group('manager'))}, username);
+          ELSE
+            EXECUTE format('REVOKE %I FROM %I', {_lit(server.group('manager'))}, username);
+          END IF;
+        END $$""")
+    ex("REVOKE ALL ON FUNCTION cintui_login(text, text, boolean, boolean) FROM PUBLIC")
+    ex(f"GRANT EXECUTE ON FUNCTION cintui_login(text, text, boolean, boolean) TO {admin}")
+
+
+def audit_head_sql() -> str:
+    """The chain's newest entry, for logins that may append to the trail but not read it."""
+    return """CREATE OR REPLACE FUNCTION cintui_audit_head() RETURNS TABLE (seq integer,
+        hash varchar) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+        AS $$ SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1 $$"""
+
+
+def _triggers(conn: Connection, server: ServerInfo) -> None:
+    ex = _runner(conn)
+    # Each entry: under the login, extending the chain from its newest entry, stamped
+    # with its transaction (for verify's match against data_change).
+    ex("""CREATE OR REPLACE FUNCTION cintui_audit_append() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE last_seq integer; last_hash varchar;
+        BEGIN
+          IF NEW.actor IS DISTINCT FROM session_user::text THEN
+            RAISE EXCEPTION 'cintui: an audit entry by % must be written by % itself (logged in as %)',
+              NEW.actor, NEW.actor, session_user USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          -- The newest entry by the primary key, backwards: one index probe whatever the plan.
+          SELECT seq, hash INTO last_seq, last_hash FROM audit_log ORDER BY seq DESC LIMIT 1;
+          IF NOT coalesce((last_seq IS NULL AND NEW.seq = 1 AND NEW.prev_hash = repeat('0', 64))
+                          OR (NEW.seq = last_seq + 1 AND NEW.prev_hash = last_hash), false) THEN
+            RAISE EXCEPTION 'cintui: audit entry % does not extend the trail from its newest entry',
+              NEW.seq USING ERRCODE = 'integrity_constraint_violation';
+          END IF;
+          NEW.txid := txid_current();
+          RETURN NEW;
+        END $$""")
+    ex("DROP TRIGGER IF EXISTS cintui_audit_append ON audit_log")
+    ex("CREATE TRIGGER cintui_audit_append BEFORE INSERT ON audit_log FOR EACH ROW "
+       "EXECUTE FUNCTION cintui_audit_append()")
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in EPISODE_AUTHORISED)
+    given = " OR ".join(f"(NEW.{c} IS NOT NULL AND NEW.{c}::text <> '')"
+                        for c in EPISODE_AUTHORISED)
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_episode_authorised() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+        BEGIN
+          IF ((TG_OP = 'INSERT' AND ({given})) OR (TG_OP = 'UPDATE' AND ({changed})))
+             AND NOT cintui_is_manager() THEN
+            RAISE EXCEPTION 'cintui: authorising (an assessment, a CIN plan, a closure or a '
+              'step-down) needs a manager''s login; % is not a manager here', session_user
+              USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          RETURN NEW;
+        END $$""")
+    ex("DROP TRIGGER IF EXISTS cintui_episode_authorised ON episode")
+    ex("CREATE TRIGGER cintui_episode_authorised BEFORE INSERT OR UPDATE ON episode "
+       "FOR EACH ROW EXECUTE FUNCTION cintui_episode_authorised()")
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in ENDING_DECIDED)
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_ending_decided() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+        BEGIN
+          IF (NEW.status IN ('approved', 'declined')
+                AND (TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status)
+              OR (TG_OP = 'INSERT' AND NEW.decided_on IS NOT NULL)
+              OR (TG_OP = 'UPDATE' AND ({changed})))
+             AND NOT cintui_is_manager() THEN
+            RAISE EXCEPTION 'cintui: deciding a closure, step-down or transfer needs a '
+              'manager''s login; % is not a manager here', session_user
+              USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          RETURN NEW;
+        END $$""")
+    ex("DROP TRIGGER IF EXISTS cintui_ending_decided ON ending")
+    ex("CREATE TRIGGER cintui_ending_decided BEFORE INSERT OR UPDATE ON ending "
+       "FOR EACH ROW EXECUTE FUNCTION cintui_ending_decided()")
+
+
+def _row_security(conn: Connection, server: ServerInfo) -> None:
+    ex = _runner(conn)
+    audit = _q(server.group("audit"))
+    # A scalar subquery (an InitPlan): the hidden ids are worked out once per query.
+    children = "coalesce((SELECT cintui_hidden_children()), '{}')"
+    hidden = {"child": f"id <> ALL ({children})"}
+    for table in _child_tables(conn):
+        hidden[table] = f"child_id <> ALL ({children})"
+    for table, column, parent in INDIRECT:
+        hidden[table] = f"{column} <> ALL (coalesce((SELECT cintui_hidden_ids('{parent}')), '{{}}'))"
+    for table, visible in hidden.items():
+        t = _q(table)
+        ex(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+        ex(f"DROP POLICY IF EXISTS cintui_visible ON {t}")
+        ex(f"CREATE POLICY cintui_visible ON {t} USING ({visible}) WITH CHECK ({visible})")
+        ex(f"DROP POLICY IF EXISTS cintui_audit_reads ON {t}")
+        ex(f"CREATE POLICY cintui_audit_reads ON {t} FOR SELECT TO {audit} USING (true)")
+
+
+# ------------------------------------------------------------------ logins
+
+
+def check_login_name(username: str) -> None:
+    if len(username.encode()) > MAX_LOGIN:
+        raise ServerError(f"{username}: a login on the server is {MAX_LOGIN} characters at most")
+
+
+def password_verifier(conn: Connection, username: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of `password`, hashed here (libpq's PQencryptPasswordConn):
+    the password itself never reaches the server, its logs or its statistics."""
+    pgconn = conn.connection.driver_connection.pgconn
+    return pgconn.encrypt_password(password.encode(), username.encode(),
+                                   b"scram-sha-256").decode()
+
+
+def set_login(conn: Connection, username: str, *, password: str | None, manager: bool,
+              can_login: bool = True) -> None:
+    """Create (or update) the worker's login role: a member of PREFIX_worker, and of
+    PREFIX_manager when `manager`; a password only when given (else the DBA sets it)."""
+    from sqlalchemy.exc import DBAPIError
+
+    check_login_name(username)
+    verifier = password_verifier(conn, username, password) if password else None
     try:
-        login, version, tls_version = conn.execute(_ABOUT).fetchone()
-        revision = server_revision(conn)
-        policy = None
-        if revision is not None:
-            row = conn.execute("SELECT value FROM store_meta WHERE key = 'policy'").fetchone()
-            policy = row[0] if row and row[0] else "england"
-        return ServerInfo(
-            store=shown_url(url), host=conn.info.host, port=conn.info.port,
-            database=conn.info.dbname, server_version=version, login=login,
-            tls=bool(conn.pgconn.ssl_in_use), tls_version=tls_version,
-            sslmode=_option(conn, b"sslmode"), revision=revision, policy=policy)
-    finally:
-        conn.close()
+        with conn.begin_nested():
+            conn.exec_driver_sql(
+                "SELECT cintui_login(%(u)s, %(v)s, %(m)s, %(l)s)",
+                {"u": username, "v": verifier, "m": manager, "l": can_login})
+    except DBAPIError as exc:
+        raise ServerError(f"the login {username} could not be set up: "
+                          f"{first_line(exc)}") from None
 
 
-# ------------------------------------------------------------------ backup
+def grant(conn: Connection, server: ServerInfo, username: str, group: str,
+          revoke: bool = False) -> None:
+    """Give (or take) the admin or audit role to a worker's login (the owner does this)."""
+    if group not in ("admin", "audit"):
+        raise ServerError(f"{group!r}: choose admin or audit")
+    if not conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(u)s",
+                                {"u": username}).first():
+        raise ServerError(f"no login called {username} on this server")
+    verb = "REVOKE {g} FROM {u}" if revoke else "GRANT {g} TO {u}"
+    conn.exec_driver_sql(verb.format(g=_q(server.group(group)), u=_q(username)))
 
 
-def _program(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        raise StoreError(f"{name} not found: install PostgreSQL's client programs (Debian: "
-                         "postgresql-client), or take a backup yourself and pass --backup-taken")
-    return found
+def first_line(exc: Any) -> str:
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    return line.removeprefix("cintui: ")
 
 
-def _client_args(url: str) -> tuple[str, dict[str, str]]:
-    """The connection for pg_dump: a libpq conninfo without the password, which goes in the
-    child's environment (PGPASSWORD) rather than on a command line `ps` shows."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-    params = conninfo_to_dict(server_conninfo(url) or "")
-    password = params.pop("password", None)
-    env = dict(os.environ)
-    if password:
-        env["PGPASSWORD"] = str(password)
-    return make_conninfo(**params), env
-
-
-def _last_line(text: bytes | str) -> str:
-    if isinstance(text, bytes):
-        text = text.decode(errors="replace")
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "no message"
-
-
-@dataclass(frozen=True)
-class Backup:
-    path: Path
-    entries: int  # items pg_restore --list finds in it
-    size: int  # bytes
-
-
-def dump(url: str, target: Path) -> Backup:
-    """`pg_dump -Fc` of the database at `url` into the new file `target` (0600, refused if
-    it exists), checked by reading its table of contents back (`pg_restore --list`)."""
-    target = Path(target)
-    if not target.parent.is_dir():
-        raise StoreError(f"no such folder: {target.parent}")
-    pg_dump = _program("pg_dump")
-    pg_restore = _program("pg_restore")
-    conninfo, env = _client_args(url)
-    try:
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        raise StoreExists(f"{target} already exists; choose a new file") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            done = subprocess.run([pg_dump, "--format=custom", "--no-password",
-                                   f"--dbname={conninfo}"], stdout=out, stderr=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL, env=env)
-        if done.returncode:
-            raise StoreError(f"pg_dump failed, no backup: {_last_line(done.stderr)}")
-        listed = subprocess.run([pg_restore, "--list", str(target)], capture_output=True,
-                                text=True, stdin=subprocess.DEVNULL)
-        if listed.returncode:
-            raise StoreError(f"the backup does not read back (pg_restore --list): "
-                             f"{_last_line(listed.stderr)}")
-        entries = sum(1 for line in listed.stdout.splitlines()
-                      if line.strip() and not line.startswith(";"))
-        if entries == 0:
-            raise StoreError("the backup is empty (pg_restore --list finds nothing in it)")
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        raise
-    return Backup(target, entries, target.stat().st_size)
+def describe(conn: Connection, server: ServerInfo) -> dict[str, Any]:
+    """The server's groups and who is in each (for `cintui server info`)."""
+    members: dict[str, list[str]] = {}
+    for group in GROUPS:
+        members[group] = sorted(conn.exec_driver_sql(
+            "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+            "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = %(g)s "
+            "AND m.rolname NOT LIKE %(p)s",
+            {"g": server.group(group), "p": server.prefix + "\\_%"}).scalars())
+    return {"prefix": server.prefix, "login": server.login,
+            "groups": {server.group(g): members[g] for g in GROUPS}}

@@ -5,7 +5,8 @@ back into the box, which saves it as any change does (a visit's or the minutes' 
 second later). The screen's draft is saved before the editor opens, so nothing typed in
 the app is lost while you are away. The text goes through a 0600 file in a 0700 folder
 under cintui's data folder (`editing/`), never /tmp, removed once read back: if the
-machine dies mid-edit, what the editor had saved is still there.
+machine dies mid-edit, what the editor had saved is still there. The app calls this after
+the next refresh, so keys already sent to the box (typed fast, then Ctrl+E) are in it.
 """
 
 from __future__ import annotations
