@@ -40,7 +40,7 @@ class AdminScreen(Screen):
         Binding("w", "add_worker", "New worker"),
         Binding("e", "edit", "Edit"),
         Binding("l", "leave", "Left"),
-        Binding("h", "toggle_left", "Show/hide leavers"),
+        Binding("h", "toggle_left", "Show/hide leavers", show=False),  # said above the list
     ]
 
     def __init__(self) -> None:

@@ -72,18 +72,27 @@ class MyWeekScreen(Screen):
         self.query_one(DataTable).focus()
         self.reload()
 
+    @property
+    def _narrow(self) -> bool:
+        """A laptop terminal (under 100 columns): no Source column and no reference beside
+        the name; the line under the table gives both for the highlighted item."""
+        return self.app.size.width < 100
+
     def _column_widths(self) -> tuple[int, ...]:
         """Child and What share what the terminal has beyond the fixed columns, so a wide
         terminal shows whole names and actions."""
-        spare = self.app.size.width - (6 + 13 + 30) - 2 * 5 - 2  # cell padding, scrollbar
-        child = max(24, spare * 2 // 5)
-        return (6, child, max(34, spare - child), 13, 30)
+        fixed = 6 + 13 + (0 if self._narrow else 30)
+        columns = 4 if self._narrow else 5
+        spare = self.app.size.width - fixed - 2 * columns - 2  # cell padding, scrollbar
+        child = max(18 if self._narrow else 24, spare * 2 // 5)
+        what = max(20 if self._narrow else 34, spare - child)
+        return (6, child, what, 13) if self._narrow else (6, child, what, 13, 30)
 
     def _add_columns(self) -> None:
         self._widths = self._column_widths()
         table = self.query_one(DataTable)
         for label, width in zip(("Due", "Child", "What", "Left", "Source"), self._widths,
-                                strict=True):
+                                strict=False):
             table.add_column(label, width=width)
 
     def on_resize(self) -> None:
@@ -131,16 +140,19 @@ class MyWeekScreen(Screen):
             if not items:
                 continue
             style = "bold red" if g == "overdue" else "bold"
+            columns = len(self._widths)
             table.add_row(Text(""), Text(f"{GROUP_LABELS[g]} ({len(items)})", style=style),
-                          "", "", "", key=f"group:{g}")
+                          *[""] * (columns - 2), key=f"group:{g}")
             for n, item in enumerate(items):
                 key = f"{g}:{n}"
                 self.items[key] = item
                 state = STATE_STYLE.get(item.state, "")
+                child = item.child.name if self._narrow else \
+                    f"{item.child.name} {item.child.reference}"
                 table.add_row(
                     Text(f"{item.due:%d %b}" if item.due else "now", style=state),
-                    f"{item.child.name} {item.child.reference}", _what(item),
-                    Text(describe_left(item), style=state), item.source, key=key)
+                    child, _what(item), Text(describe_left(item), style=state),
+                    *([] if self._narrow else [item.source]), key=key)
         who = "everyone (no worker chosen: Ctrl+P → Who am I)" if worker is None \
             else f"{VIEWS[view]} ({worker})"
         counts = " · ".join(f"{GROUP_LABELS[g]} {grouped.count(g)}" for g in GROUPS[:4])

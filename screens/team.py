@@ -35,6 +35,13 @@ WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by 
                   ("No QA", 5))
 
 
+# A laptop terminal (under 100 columns): the measures narrower, and "Overdue by kind" and
+# "No QA" left out (the first is in My week's view of the worker; the quality table below
+# lists the children with no check).
+NARROW_COLUMNS = (("Worker", 14), ("Children", 8), ("Overdue", 7), ("Visits in time", 12),
+                  ("Reviews in time", 12), ("Plans pass", 12))
+
+
 def _short_kinds(overdue: dict[str, int]) -> str:
     return " ".join(f"{kind.split()[0]} {n}" for kind, n in
                     sorted(overdue.items(), key=lambda x: -x[1]))
@@ -96,9 +103,16 @@ class TeamScreen(Screen):
         self.query_one("#workers", DataTable).focus()
         self._start(getattr(self.app, "worker", None), self.team)
 
+    @property
+    def _columns(self) -> tuple[tuple[str, int], ...]:
+        return NARROW_COLUMNS if self.app.size.width < 100 else WORKER_COLUMNS
+
     def _column_widths(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """"Overdue by kind" and "Last quality check" take what a wide terminal has spare."""
         width = self.app.size.width - 2  # the scrollbar
+        if self._columns is NARROW_COLUMNS:
+            return (tuple(w for _, w in NARROW_COLUMNS),
+                    (24, 18, max(20, width - 24 - 18 - 2 * 3)))
         fixed = [w for label, w in WORKER_COLUMNS if label != "Overdue by kind"]
         by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
         workers = tuple(by_kind if label == "Overdue by kind" else w
@@ -108,7 +122,7 @@ class TeamScreen(Screen):
     def _add_columns(self) -> None:
         self._widths = self._column_widths()
         workers = self.query_one("#workers", DataTable)
-        for (label, _), width in zip(WORKER_COLUMNS, self._widths[0], strict=True):
+        for (label, _), width in zip(self._columns, self._widths[0], strict=True):
             workers.add_column(label, width=width)
         quality = self.query_one("#quality", DataTable)
         for label, width in zip(("Child", "Worker", "Last quality check"), self._widths[1],
@@ -193,9 +207,12 @@ class TeamScreen(Screen):
         for w in [*view.workers, total]:
             name = Text(w.name, style="bold" if w is total else "")
             overdue = Text(str(w.overdue_total), style="bold red" if w.overdue_total else "")
-            table.add_row(name, str(w.children), overdue, _short_kinds(w.overdue),
-                          _measure(w.visits), _measure(w.reviews), _measure(w.plans),
-                          str(w.no_quality_check), key=w.username or "")
+            cells = {"Worker": name, "Children": str(w.children), "Overdue": overdue,
+                     "Overdue by kind": _short_kinds(w.overdue),
+                     "Visits in time": _measure(w.visits),
+                     "Reviews in time": _measure(w.reviews), "Plans pass": _measure(w.plans),
+                     "No QA": str(w.no_quality_check)}
+            table.add_row(*(cells[label] for label, _ in self._columns), key=w.username or "")
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self._show_trend(view)
