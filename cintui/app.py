@@ -20,10 +20,9 @@ from textual.screen import Screen
 
 from cintui.reference import config
 from cintui.store import access
+from cintui.store.base import StoreError
 
 UNENCRYPTED = "UNENCRYPTED STORE"
-
-
 _frozen = threading.Event()
 
 
@@ -271,6 +270,11 @@ class CintuiApp(App):
 
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
+
+    def _handle_exception(self, error: Exception) -> None:  # a clash with others' saves:
+        if isinstance(cause := getattr(error, "error", error), StoreError):  # one line
+            return self.notify(f"{cause}"[:1].upper() + f"{cause}"[1:], severity="error")
+        super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
         """Textual's own report shows every frame's local variables (a passphrase, a child's

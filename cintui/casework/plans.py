@@ -20,7 +20,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, lookup
+from cintui.casework import cases, conflicts, lookup
 from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
 from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
@@ -50,7 +50,36 @@ def draft_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
 def load_version(session: Session, version_id: uuid.UUID) -> PlanVersion:
     """A version with its services, needs (in order), actions and each need's RAG history."""
     v = _version_row(session, version_id)
-    return lookup.plan_version(session, _reference(session, v.child_id), v.number)
+    version = lookup.plan_version(session, _reference(session, v.child_id), v.number)
+    return replace(version, stamp=draft_stamp(session, version_id))
+
+
+_DRAFT_ROWS = (m.PlanVersion, m.PlanService, m.PlanNeed, m.PlanAction)
+
+
+def _draft_rows(session: Session, version_id: uuid.UUID) -> list[tuple[str, uuid.UUID, object]]:
+    rows: list[tuple[str, uuid.UUID, object]] = []
+    for model in _DRAFT_ROWS:
+        owner = model.id if model is m.PlanVersion else model.version_id  # type: ignore[attr-defined]
+        rows += [(model.__tablename__, i, at) for i, at in session.exec(  # type: ignore[attr-defined]
+            select(model.id, model.updated_at).where(owner == version_id)).all()]  # type: ignore[attr-defined]
+    return rows
+
+
+def draft_stamp(session: Session, version_id: uuid.UUID) -> str:
+    """The version of a plan version's rows (itself, services, needs, actions) as stored."""
+    return conflicts.digest((i, at) for _, i, at in _draft_rows(session, version_id))
+
+
+def _check_draft(session: Session, version_id: uuid.UUID, seen: str) -> None:
+    if not seen:
+        return
+    rows = _draft_rows(session, version_id)
+    conflicts.check(
+        session, seen, conflicts.digest((i, at) for _, i, at in rows), "this plan draft",
+        ((table, i) for table, i, _ in rows),
+        again="what you typed is still here to copy; close and reopen the plan to see "
+              "their change")
 
 
 def current_plan(session: Session, child_id: uuid.UUID) -> PlanVersion | None:
@@ -139,7 +168,15 @@ def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, to
     asks for the details first: `rate_need` checks them); a new need gets its first rating.
     Returns the version as stored. A changed visit frequency is refused when less often than
     the store's policy (BEX 3, TRA)."""
+    row = _version_row(session, version_id)
+    if row.status != "draft" and version.stamp:  # agreed (or superseded) since it was opened
+        who, when = conflicts.last_change(session, [(m.PlanVersion.__tablename__, row.id)])
+        raise conflicts.EditConflict(
+            f"{who} marked version {row.number} {row.status} {when}, after you opened it: "
+            "an agreed plan is not changed; what you typed is still here to copy into a new "
+            "version", "")
     row = _draft_row(session, version_id)
+    _check_draft(session, version_id, version.stamp)
     for name in VERSION_FIELDS:
         if getattr(row, name) != getattr(version, name):
             setattr(row, name, getattr(version, name))

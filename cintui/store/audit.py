@@ -329,10 +329,9 @@ _SQLITE = {
 
 
 def _read_head(conn: Connection) -> tuple[int, str]:
-    if conn.dialect.name == "postgresql":
-        # SQLite writers already hold the write lock (BEGIN IMMEDIATE); on a server,
-        # queue here so two writers cannot both extend the chain from the same entry.
-        conn.exec_driver_sql("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+    # Every writer already holds the store's write lock, taken as its transaction began
+    # (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock, engine._pg_begin), so no other
+    # writer can extend the chain from the same entry.
     row = conn.execute(select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
                        .limit(1)).first()
     return (row.seq, row.hash) if row else (0, GENESIS)

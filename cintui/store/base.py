@@ -23,6 +23,47 @@ class StoreError(Exception):
     """A problem with the store, worded for the person using cintui (one line)."""
 
 
+class WriteConflict(StoreError):
+    """Another change, saved at the same moment, made this one impossible (a duplicate, a
+    serialization failure, a deadlock). Nothing was written; trying again is safe."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store's write lock for too long. Nothing was written."""
+
+
+# PostgreSQL SQLSTATEs a write can end with when others write at the same moment.
+_PG_CONFLICTS = {"40001": "it clashed with another change made at the same moment",
+                 "40P01": "it clashed with another change made at the same moment (deadlock)"}
+_PG_BUSY = {"55P03", "57014"}  # lock_not_available, query_canceled (a timeout)
+
+
+def write_error(exc: BaseException) -> StoreError | None:
+    """What a database error from a write transaction means for the person saving, as a
+    one-line `StoreError`; None for errors that are not about writing at the same time."""
+    from sqlalchemy import exc as sa_exc  # the store layer's own dependency, loaded by now
+
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None),
+                                                       "sqlstate", None)
+    if isinstance(exc, sa_exc.IntegrityError):
+        table = getattr(getattr(orig, "diag", None), "table_name", None)
+        if table is None and "constraint failed: " in str(orig):  # SQLite: "child.reference"
+            table = str(orig).rpartition("constraint failed: ")[2].split(".")[0].split(",")[0]
+        what = f" on {table}" if table else ""
+        return WriteConflict(f"not saved: it clashes with a record saved at the same moment"
+                             f"{what}; nothing was written, try again")
+    if state in _PG_CONFLICTS:
+        return WriteConflict(f"not saved: {_PG_CONFLICTS[state]}; nothing was written, "
+                             "try again")
+    if state in _PG_BUSY or "database is locked" in str(orig):
+        return StoreBusy("not saved: the store is busy with other people's changes; nothing "
+                         "was written, try again in a moment")
+    return None
+
+
 class WrongPassphrase(StoreError):
     def __init__(self, path: Path) -> None:
         self.path = path
