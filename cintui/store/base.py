@@ -49,12 +49,16 @@ def write_error(exc: BaseException) -> StoreError | None:
     state = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None),
                                                        "sqlstate", None)
     if isinstance(exc, sa_exc.IntegrityError):
-        table = getattr(getattr(orig, "diag", None), "table_name", None)
-        if table is None and "constraint failed: " in str(orig):  # SQLite: "child.reference"
-            table = str(orig).rpartition("constraint failed: ")[2].split(".")[0].split(",")[0]
-        what = f" on {table}" if table else ""
-        return WriteConflict(f"not saved: it clashes with a record saved at the same moment"
-                             f"{what}; nothing was written, try again")
+        # The driver's first line names the constraint, never the values (PostgreSQL puts
+        # those in its DETAIL line).
+        said = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        if state == "23505" or "UNIQUE constraint" in said:
+            what = "a record like it was saved at the same moment, or is already there"
+        elif state == "23503" or "FOREIGN KEY" in said:
+            what = "it refers to a record that is not on the store (removed meanwhile?)"
+        else:
+            what = "the store refused it"
+        return WriteConflict(f"not saved: {what} ({said}); nothing was written")
     if state in _PG_CONFLICTS:
         return WriteConflict(f"not saved: {_PG_CONFLICTS[state]}; nothing was written, "
                              "try again")
