@@ -43,7 +43,8 @@ def digest(pairs: Iterable[tuple[object, object]]) -> str:
 
 
 def check(session: Session, seen: str | None, current: str, what: str,
-          entities: Iterable[tuple[str, object]], *, again: str = "") -> None:
+          entities: Iterable[tuple[str, object]], *, again: str = "",
+          error: type[EditConflict] = EditConflict) -> None:
     """Refuse the save when the record's stamp is no longer `seen` (an empty or None `seen`:
     the caller did not read the record first, e.g. the CLI, and nothing is checked).
     `entities`: (table, id) of the rows, to find who changed them last."""
@@ -52,7 +53,7 @@ def check(session: Session, seen: str | None, current: str, what: str,
     who, when = last_change(session, entities)
     tail = again or ("what you typed is still here: save again to keep yours instead, "
                      "or Esc to leave it")
-    raise EditConflict(f"{who} changed {what} {when}, after you opened it; {tail}", current)
+    raise error(f"{who} changed {what} {when}, after you opened it; {tail}", current)
 
 
 def last_change(session: Session, entities: Iterable[tuple[str, object]]) -> tuple[str, str]:

@@ -54,6 +54,10 @@ def load_version(session: Session, version_id: uuid.UUID) -> PlanVersion:
     return replace(version, stamp=draft_stamp(session, version_id))
 
 
+class PlanConflict(conflicts.EditConflict, PlanError):
+    """The draft changed, or was agreed, after the screen read it."""
+
+
 _DRAFT_ROWS = (m.PlanVersion, m.PlanService, m.PlanNeed, m.PlanAction)
 
 
@@ -77,7 +81,7 @@ def _check_draft(session: Session, version_id: uuid.UUID, seen: str) -> None:
     rows = _draft_rows(session, version_id)
     conflicts.check(
         session, seen, conflicts.digest((i, at) for _, i, at in rows), "this plan draft",
-        ((table, i) for table, i, _ in rows),
+        ((table, i) for table, i, _ in rows), error=PlanConflict,
         again="what you typed is still here to copy; close and reopen the plan to see "
               "their change")
 
@@ -171,10 +175,10 @@ def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, to
     row = _version_row(session, version_id)
     if row.status != "draft" and version.stamp:  # agreed (or superseded) since it was opened
         who, when = conflicts.last_change(session, [(m.PlanVersion.__tablename__, row.id)])
-        raise conflicts.EditConflict(
+        raise PlanConflict(
             f"{who} marked version {row.number} {row.status} {when}, after you opened it: "
-            "an agreed plan is not changed; what you typed is still here to copy into a new "
-            "version", "")
+            "an agreed plan is not changed; what you typed is still here to copy: start a "
+            "new version from it", "")
     row = _draft_row(session, version_id)
     _check_draft(session, version_id, version.stamp)
     for name in VERSION_FIELDS:

@@ -242,7 +242,7 @@ def same_child_edit(where: dict, n: int = 4) -> None:
     winner = winners[0]
     for i, o in enumerate(outcomes):
         if i != winner:
-            assert o[0] == "EditConflict", o
+            assert o[0] in ("EditConflict", "PlanConflict"), o
             assert o[1].startswith(f"worker.{winner} changed this child's details at "), o[1]
             assert "\n" not in o[1]
     store = _open(where)
@@ -279,7 +279,7 @@ def plan_agreed_while_edited(where: dict, n: int = 3) -> None:
     assert len(saved) <= 1, outcomes  # both opened the same draft: the second is a conflict
     for i, o in enumerate(edits, start=1):
         if i not in saved:
-            assert o[0] == "EditConflict", o
+            assert o[0] in ("EditConflict", "PlanConflict"), o
             assert ("marked version 1 agreed" in o[1] or "changed this plan draft" in o[1]), o
     store = _open(where)
     try:
