@@ -108,11 +108,30 @@ def _meeting(session, child_id, i, rng):
 WRITES = {"visit": _visit, "plan": _plan, "child": _child, "meeting": _meeting}
 
 
-def _worker(where, children, barrier, results, n, seconds):  # noqa: PLR0913
+def _old_locking(store) -> None:
+    """Before issue 18, for comparison only (it lets two workers' checks interleave): no lock
+    at BEGIN, `LOCK TABLE audit_log IN EXCLUSIVE MODE` at the first flush."""
+    from sqlalchemy import event
+
+    from cintui.store import audit, engine
+
+    event.remove(store.engine, "begin", engine._pg_begin)
+    read_head = audit._read_head
+
+    def locked(conn):
+        conn.exec_driver_sql("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+        return read_head(conn)
+
+    audit._read_head = locked
+
+
+def _worker(where, children, barrier, results, n, seconds, old):
     from cintui.store.base import StoreError
 
     rng = random.Random(n)
     store = _open(where)
+    if old:
+        _old_locking(store)
     times: dict[str, list[float]] = {k: [] for k in KINDS}
     failed: dict[str, int] = {}
     for kind in KINDS:  # imports and first queries, untimed
@@ -138,11 +157,12 @@ def _worker(where, children, barrier, results, n, seconds):  # noqa: PLR0913
     results.put((times, failed))
 
 
-def run(where: str, workers: int, seconds: float) -> tuple[float, dict, dict]:
+def run(where: str, workers: int, seconds: float, old: bool = False,
+        ) -> tuple[float, dict, dict]:
     children = _children(where)
     barrier = FORK.Barrier(workers + 1)
     results = FORK.Queue()
-    procs = [FORK.Process(target=_worker, args=(where, children, barrier, results, n, seconds))
+    procs = [FORK.Process(target=_worker, args=(where, children, barrier, results, n, seconds, old))
              for n in range(workers)]
     for p in procs:
         p.start()
@@ -180,6 +200,8 @@ def main(argv: list[str] | None = None) -> None:
                         "then eight at once)")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--children", type=int, default=300)
+    parser.add_argument("--old", action="store_true", help="also PostgreSQL as it locked "
+                        "before issue 18 (at the first flush: not safe, for comparison)")
     args = parser.parse_args(argv)
     import pgserver
     import psycopg
@@ -217,6 +239,11 @@ def main(argv: list[str] | None = None) -> None:
                     every = [t for k in KINDS for t in times[k]]
                     print(_row(name, "all", every, wall)
                           + (f"   refused: {failed}" if failed else ""))
+                    if args.old and label == "postgresql":
+                        wall, times, failed = run(where, count, args.seconds, old=True)
+                        every = [t for k in KINDS for t in times[k]]
+                        print(_row(f"pg-old x{count}", "all", every, wall)
+                              + (f"   refused: {failed}" if failed else ""))
         finally:
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
