@@ -338,7 +338,10 @@ def _read_head(conn: Connection) -> tuple[int, str]:
 
 
 def _after_soft_rollback(session: Session, _previous: Any) -> None:
-    if session.is_active:  # back to a savepoint: the chain is what the database now holds
+    # Back to a savepoint: the chain is what the database now holds. After the whole
+    # transaction is rolled back there is nothing to read (`is_active` is True then too, and
+    # reading would begin a new transaction, taking the write lock again).
+    if session.in_transaction():
         session.info[_HEAD] = _read_head(session.connection())
     else:
         session.info.pop(_HEAD, None)

@@ -94,10 +94,15 @@ class Store:
             session.commit()
             self.commits += 1
         except BaseException as exc:
-            session.rollback()
             # A clash with another writer (a duplicate, a deadlock, a lock timeout) is one
             # line for the person saving, never an internal error.
-            if (said := write_error(exc)) is not None:
+            said = write_error(exc)
+            try:
+                session.rollback()
+            except Exception:
+                if said is None:
+                    raise
+            if said is not None:
                 raise said from exc
             raise
         finally:

@@ -328,3 +328,48 @@ def test_plan_agreed_while_being_edited_on_a_sqlite_file(sqlite_where):
 
 def test_plan_agreed_while_being_edited_on_postgresql(pg_where):
     plan_agreed_while_edited(pg_where)
+
+
+# ---------------------------------------------------------------- waiting too long
+
+
+def _hold_the_lock(where, held, release):
+    store = _open(where)
+    with store.session("slow.worker") as session:
+        session.add(m.Worker(username="slow.worker", name="Slow Worker", role="social_worker",
+                             email="slow@example.org"))
+        session.flush()
+        held.set()
+        release.wait(timeout=60)
+    store.close()
+
+
+def test_a_writer_kept_waiting_too_long_is_told_in_one_line_on_postgresql(
+        pg_where, cli, monkeypatch):
+    """Another process holds the write lock past the wait allowed: `child add` says the store
+    is busy, in one line, exit 2, nothing written; afterwards the trail verifies."""
+    from cintui.store import engine
+
+    monkeypatch.setattr(engine, "WRITE_LOCK_TIMEOUT", "300ms")
+    held, release = FORK.Event(), FORK.Event()
+    holder = FORK.Process(target=_hold_the_lock, args=(pg_where, held, release))
+    holder.start()
+    try:
+        assert held.wait(timeout=60)
+        monkeypatch.setenv("CINTUI_DATABASE_URL", pg_where["url"])
+        result = cli("child", "add", "--first-name", "Wren", "--last-name", "Waittest",
+                     "--dob", "2015-06-07")
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert result.code == 2, result
+    assert result.err.strip() == ("cintui: not saved: the store is busy with other people's "
+                                  "changes; nothing was written, try again in a moment")
+    store = _open(pg_where)
+    try:
+        with store.read() as session:
+            assert session.exec(select(func.count()).select_from(m.Child)).one() == 0
+            assert session.exec(select(m.Worker.username)).all() == ["slow.worker"]
+    finally:
+        store.close()
+    _verify_audit(pg_where)
