@@ -338,10 +338,10 @@ def _read_head(conn: Connection) -> tuple[int, str]:
 
 
 def _after_soft_rollback(session: Session, _previous: Any) -> None:
-    # Back to a savepoint: the chain is what the database now holds. After the whole
-    # transaction is rolled back there is nothing to read (`is_active` is True then too, and
-    # reading would begin a new transaction, taking the write lock again).
-    if session.in_transaction():
+    # Back to a savepoint: the chain is what the database now holds. Not after the whole
+    # transaction is rolled back (`is_active` is True then too, and reading would begin a
+    # new transaction, taking the write lock again), nor after a failed flush (inactive).
+    if session.is_active and session.in_transaction():
         session.info[_HEAD] = _read_head(session.connection())
     else:
         session.info.pop(_HEAD, None)
