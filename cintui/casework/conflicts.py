@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from cintui.casework.lookup import CaseworkError
@@ -43,31 +44,47 @@ def digest(pairs: Iterable[tuple[object, object]]) -> str:
 
 
 def check(session: Session, seen: str | None, current: str, what: str,
-          entities: Iterable[tuple[str, object]], *, again: str = "",
+          rows: Iterable[tuple[str, object, object]], *, again: str = "",
           error: type[EditConflict] = EditConflict) -> None:
     """Refuse the save when the record's stamp is no longer `seen` (an empty or None `seen`:
     the caller did not read the record first, e.g. the CLI, and nothing is checked).
-    `entities`: (table, id) of the rows, to find who changed them last."""
+    `rows`: (table, id, updated_at) of the record's rows, to say who changed them last."""
     if not seen or seen == current:
         return
-    who, when = last_change(session, entities)
+    who, when = last_change(session, rows)
     tail = again or ("what you typed is still here: save again to keep yours instead, "
                      "or Esc to leave it")
     raise error(f"{who} changed {what} {when}, after you opened it; {tail}", current)
 
 
-def last_change(session: Session, entities: Iterable[tuple[str, object]]) -> tuple[str, str]:
-    """Who made the newest audited change to any of these rows, and when, in words."""
-    wanted = {(table, _hex(i)) for table, i in entities}
-    rows = session.exec(
-        select(AuditEntry.actor, AuditEntry.at, AuditEntry.entity, AuditEntry.entity_id)
-        .where(col(AuditEntry.entity_id).in_([i for _, i in wanted]))
-        .order_by(col(AuditEntry.seq).desc())
-    ).all()
-    for actor, at, entity, entity_id in rows:
+def row(obj: object) -> tuple[str, object, object]:
+    """(table, id, updated_at) of an ORM row, for `check` and `last_change`."""
+    return (obj.__tablename__, obj.id, obj.updated_at)  # type: ignore[attr-defined]
+
+
+def last_change(session: Session, rows: Iterable[tuple[str, object, object]]
+                ) -> tuple[str, str]:
+    """Who made the newest audited change to any of these rows, and when, in words.
+
+    A login that may not read the audit trail (a worker's, on a team server) is told when
+    from the rows themselves, and "someone else" for who."""
+    rows = list(rows)
+    wanted = {(table, _hex(i)) for table, i, _ in rows}
+    try:
+        with session.begin_nested():  # a refused read must not end the transaction
+            found = session.exec(
+                select(AuditEntry.actor, AuditEntry.at, AuditEntry.entity,
+                       AuditEntry.entity_id)
+                .where(col(AuditEntry.entity_id).in_([i for _, i in wanted]))
+                .order_by(col(AuditEntry.seq).desc())
+            ).all()
+    except DBAPIError:
+        found = []
+    for actor, at, entity, entity_id in found:
         if (entity, entity_id) in wanted:
             return _who(session, actor), _when(at)
-    return "someone else", "just now"
+    stamps = [at for _, _, at in rows if isinstance(at, datetime)]
+    return "someone else", _when(max(stamps)) if stamps else "just now"
 
 
 def _who(session: Session, actor: str) -> str:

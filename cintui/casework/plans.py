@@ -85,7 +85,7 @@ def _check_draft(session: Session, version_id: uuid.UUID, seen: str) -> None:
     rows = _draft_rows(session, version_id)
     conflicts.check(
         session, seen, conflicts.digest((i, at) for _, i, at in rows), "this plan draft",
-        ((table, i) for table, i, _ in rows), error=PlanConflict,
+        rows, error=PlanConflict,
         again="what you typed is still here to copy; close and reopen the plan to see "
               "their change")
 
@@ -178,7 +178,7 @@ def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, to
     the store's policy (BEX 3, TRA)."""
     row = _version_row(session, version_id)
     if row.status != "draft" and version.stamp:  # agreed (or superseded) since it was opened
-        who, when = conflicts.last_change(session, [(m.PlanVersion.__tablename__, row.id)])
+        who, when = conflicts.last_change(session, [conflicts.row(row)])
         raise PlanConflict(
             f"{who} marked version {row.number} {row.status} {when}, after you opened it: "
             "an agreed plan is not changed; what you typed is still here to copy: start a "

@@ -375,7 +375,7 @@ def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: 
     """Validate everything first (as `cases.add_child` does), then change the child."""
     child = _child(session, child_id)
     conflicts.check(session, new.seen, conflicts.stamp(child), "this child's details",
-                    [(Child.__tablename__, child.id)])
+                    [conflicts.row(child)])
     check_child_input(new, today, _policy_levels(session))
     worker = None
     if new.worker_id is not None:
@@ -604,7 +604,7 @@ def update_person(
     link = _link(session, child_id, person_id)
     person = session.get(Person, person_id)
     conflicts.check(session, seen, conflicts.stamp(person, link), f"{person.name}'s details",
-                    [(Person.__tablename__, person.id), (ChildPerson.__tablename__, link.id)])
+                    [conflicts.row(person), conflicts.row(link)])
     tidy, warnings = check_person_input(new)
     _apply_person(person, link, tidy)
     session.add(person)
@@ -803,7 +803,7 @@ def record_withheld_path(
     if consent is None or consent.child_id != child_id:
         raise RecordError("consent", "no such consent decision on this child's record")
     conflicts.check(session, seen, conflicts.stamp(consent), "this withheld-consent record",
-                    [(Consent.__tablename__, consent.id)])
+                    [conflicts.row(consent)])
     if not _withholds_service(consent):
         raise RecordError("consent", "the withheld-consent path (WIR 2.2) follows a refusal or "
                           "withdrawal of consent to a CIN service")

@@ -373,3 +373,64 @@ def test_a_writer_kept_waiting_too_long_is_told_in_one_line_on_postgresql(
     finally:
         store.close()
     _verify_audit(pg_where)
+
+
+# ---------------------------------------------------------------- a worker's own login
+
+
+@pytest.fixture
+def worker_login(pg_where, pg_server):
+    """A login of this test's own with only SELECT, INSERT and UPDATE on the data tables,
+    SELECT and INSERT on the audit trail (no UPDATE: LOCK TABLE ... EXCLUSIVE would be
+    refused), and nextval on the reference sequence: as a worker's login on a team server."""
+    import secrets
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    role, password = f"w_{uuid.uuid4().hex[:12]}", secrets.token_hex(12)
+    url = make_url(pg_where["url"])
+    owner = url.render_as_string(hide_password=False).replace("+psycopg", "")
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        conn.execute(f"GRANT CONNECT ON DATABASE \"{url.database}\" TO {role}")
+        conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}")
+        conn.execute(f"REVOKE UPDATE ON audit_log FROM {role}")
+        conn.execute(f"GRANT USAGE ON SEQUENCE cin_reference TO {role}")
+    login = url.set(username=role, password=password).render_as_string(hide_password=False)
+    yield {"url": login}, owner, role
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     f"WHERE usename = '{role}'")
+        conn.execute(f"DROP OWNED BY {role}")
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"DROP ROLE {role}")
+
+
+def test_a_worker_login_without_lock_table_rights_queues_and_writes_on_postgresql(
+        worker_login):
+    """The write lock needs no privilege: logins with only SELECT/INSERT/UPDATE race for
+    references and recommend closure at once, and every rule still holds."""
+    where, _, _ = worker_login
+    child_add_race(where, n=4)
+    closure_race(where, n=3)
+
+
+def test_a_login_that_may_not_read_the_trail_is_still_told_when_on_postgresql(worker_login):
+    """Who changed a record comes from the audit trail; a login that may not read it is
+    told "someone else", and when, from the record itself, still in one line."""
+    where, owner, role = worker_login
+    import psycopg
+
+    child_id = _setup_child(where)
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute(f"REVOKE SELECT ON audit_log FROM {role}")
+    store = _open(where)
+    try:
+        with store.read() as session:
+            row = session.get(m.Child, child_id)
+            who, when = conflicts.last_change(session, [conflicts.row(row)])
+    finally:
+        store.close()
+    assert who == "someone else" and when.startswith("at ")
