@@ -20,9 +20,11 @@ from textual.screen import Screen
 
 from cintui.reference import config
 from cintui.store import access
-from cintui.store.base import StoreError
+from cintui.store.base import said as store_said
 
 UNENCRYPTED = "UNENCRYPTED STORE"
+
+
 _frozen = threading.Event()
 
 
@@ -271,9 +273,9 @@ class CintuiApp(App):
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
 
-    def _handle_exception(self, error: Exception) -> None:  # a clash with others' saves:
-        if isinstance(cause := getattr(error, "error", error), StoreError):  # one line
-            return self.notify(f"{cause}"[:1].upper() + f"{cause}"[1:], severity="error")
+    def _handle_exception(self, error: Exception) -> None:  # a clash with others' saves
+        if (line := store_said(getattr(error, "error", error))) is not None:  # is one line
+            return self.notify(line, severity="error")
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:

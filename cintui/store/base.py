@@ -68,6 +68,13 @@ def write_error(exc: BaseException) -> StoreError | None:
     return None
 
 
+def said(exc: BaseException) -> str | None:
+    """A `StoreError`, or a database error `write_error` knows, as the one line to show
+    (capitalised, for the app); None for anything else."""
+    found = exc if isinstance(exc, StoreError) else write_error(exc)
+    return None if found is None else f"{found}"[:1].upper() + f"{found}"[1:]
+
+
 class WrongPassphrase(StoreError):
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -7,8 +7,10 @@ Synthetic people only: the demo store (seed 7) at the fixed TODAY.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from cintui.casework import cases, record
@@ -83,3 +85,12 @@ async def test_a_clash_reaching_the_top_of_the_app_is_one_line_and_the_app_carri
         assert type(app.screen).__name__ == "ChildScreen"  # still running
         shown = [n.message for n in app._notifications]
         assert shown[-1].startswith("Not saved: a record like it was saved at the same moment")
+        # A driver's own error that escaped a write session: the same, not a crash.
+        app._handle_exception(IntegrityError("INSERT", {}, sqlite3.IntegrityError(
+            "UNIQUE constraint failed: child.reference")))
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        shown = [n.message for n in app._notifications]
+        assert shown[-1] == ("Not saved: a record like it was saved at the same moment, or is "
+                             "already there (UNIQUE constraint failed: child.reference); "
+                             "nothing was written")
