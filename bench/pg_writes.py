@@ -234,6 +234,11 @@ def main(argv: list[str] | None = None) -> None:
             for label, where in stores.items():
                 _demo(where, args.children, folder)
                 for count in counts:
+                    if args.old and label == "postgresql":  # first: a fresh store's own
+                        wall, times, failed = run(where, count, args.seconds, old=True)
+                        every = [t for k in KINDS for t in times[k]]  # work is not its
+                        print(_row(f"pg-old x{count}", "all", every, wall)
+                              + (f"   refused: {failed}" if failed else ""))
                     wall, times, failed = run(where, count, args.seconds)
                     name = f"{label} x{count}"
                     if count == max(counts):
@@ -242,11 +247,6 @@ def main(argv: list[str] | None = None) -> None:
                     every = [t for k in KINDS for t in times[k]]
                     print(_row(name, "all", every, wall)
                           + (f"   refused: {failed}" if failed else ""))
-                    if args.old and label == "postgresql":
-                        wall, times, failed = run(where, count, args.seconds, old=True)
-                        every = [t for k in KINDS for t in times[k]]
-                        print(_row(f"pg-old x{count}", "all", every, wall)
-                              + (f"   refused: {failed}" if failed else ""))
         finally:
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
