@@ -434,3 +434,34 @@ def test_a_login_that_may_not_read_the_trail_is_still_told_when_on_postgresql(wo
     finally:
         store.close()
     assert who == "someone else" and when.startswith("at ")
+
+
+def test_the_reference_sequence_starts_after_the_highest_reference_on_postgresql(pg_url):
+    """Migration 0015 on a server store that already has children: the next reference
+    follows the highest CIN number there (not their count), and one typed by hand is
+    skipped."""
+    from sqlalchemy import create_engine
+
+    from cintui.store import migrate
+    from cintui.store.engine import Store, _configure_postgresql, _write_store_id
+
+    engine = create_engine(pg_url)
+    _configure_postgresql(engine)
+    migrate.upgrade(engine, "0014")
+    store = Store(engine, None, False, _write_store_id(engine))
+
+    def add(reference=None):
+        with store.session(ACTOR) as session:
+            return cases.add_child(session, cases.NewChild(
+                first_name="Sky", last_name="Seqtest", dob=date(2018, 1, 1),
+                referral_date=date(2026, 1, 5), reference=reference), TODAY).reference
+
+    try:
+        add("CIN000007")
+        add("CIN000003")
+        migrate.upgrade(engine)
+        assert add() == "CIN000008"
+        add("CIN000009")  # taken by hand before the sequence reaches it
+        assert add() == "CIN000010"
+    finally:
+        store.close()
