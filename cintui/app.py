@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from cintui.reference import config
 from cintui.store import access
+from cintui.store.base import said as store_said
 
 UNENCRYPTED = "UNENCRYPTED STORE"
 
@@ -28,8 +29,7 @@ _frozen = threading.Event()
 
 
 def _freeze_startup_objects() -> None:
-    """What lives as long as the app, out of the collector's full passes (80-180 ms pauses
-    on a 5,000-child store, bench/child_open.py). Once per process (tests run many apps)."""
+    """What lives as long as the app, out of the collector's full passes; once a process."""
     if not _frozen.is_set():
         _frozen.set()
         gc.freeze()
@@ -71,8 +71,7 @@ class CintuiApp(App):
             self.theme = theme
 
     def clock(self, *, seconds: bool = False) -> datetime:
-        """Now, as a wall-clock time (to the minute unless `seconds`); on `today` when that
-        is set apart; the fixed time when the app was given one."""
+        """Now (to the minute unless `seconds`), on `today`; or the fixed time given."""
         if self._now is not None:
             return self._now
         real = datetime.now().replace(microsecond=0)
@@ -148,11 +147,8 @@ class CintuiApp(App):
         return super().push_screen(screen, *args, **kwargs)
 
     def _hold_gc_until_painted(self, screen: Screen) -> None:
-        """No cyclic garbage collection while a screen builds and paints its first frame.
-
-        A new screen's thousands of widgets set off collections; a full one stalls the paint
-        for 80-180 ms. The collector resumes once the screen has painted, as Textual does
-        around smooth scrolling (`App.PAUSE_GC_ON_SCROLL`)."""
+        """No cyclic garbage collection while a screen builds and paints its first frame (a
+        full one stalls it 80-180 ms), as Textual does around smooth scrolling."""
         if not gc.isenabled() or not _frozen.is_set():
             return  # at start-up the collector's work is better done during the unlock
         gc.disable()
@@ -274,6 +270,10 @@ class CintuiApp(App):
 
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
+
+    def _handle_exception(self, error: Exception) -> None:  # a clash with others' saves
+        line = store_said(getattr(error, "error", error))  # is one line, the app goes on
+        self.notify(line, severity="error") if line else super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
         """Textual's report shows locals (a passphrase, a name): crash.log keeps it without."""

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from cintui.casework import cases, record
+from cintui.casework.conflicts import EditConflict
 from cintui.domain import child as child_rules
 from cintui.domain.consent import (
     CONSENT_DECISIONS,
@@ -231,10 +232,24 @@ class FormScreen(ModalScreen):
         try:
             with app.store.session(app.actor) as session:
                 result = job(session)
-        except (ValueError, StoreError) as exc:  # RecordError, CaseworkError…; the server's
-            app.call_from_thread(self.show_error, exc)  # refusal on a team server
+        except EditConflict as exc:  # changed elsewhere since the form read it
+            app.call_from_thread(self.changed_elsewhere, exc)
+            return
+        except ValueError as exc:  # RecordError, InvalidContact, InvalidCode, CaseworkError…
+            app.call_from_thread(self.show_error, exc)
+            return
+        except StoreError as exc:  # a clash with a change saved at the same moment, busy
+            app.call_from_thread(self.show_error, ValueError(str(exc).removeprefix("not saved: ")))
             return
         app.call_from_thread(self.dismiss, result or True)
+
+    def changed_elsewhere(self, exc: EditConflict) -> None:
+        """Someone else saved this record after the form read it: say who and when, keep
+        what was typed. A form that can save over their change takes `exc.current` as what
+        it has now seen (`seen`), so the next Ctrl+S is a choice, not an accident."""
+        if exc.current and hasattr(self, "seen"):
+            self.seen = exc.current
+        self.show_error(exc)
 
     def show_error(self, exc: Exception) -> None:
         field, problem = _problem(exc)
@@ -270,6 +285,7 @@ class ChildFormScreen(FormScreen):
     def __init__(self, child_id: uuid.UUID | None = None) -> None:
         super().__init__()
         self.child_id = child_id
+        self.seen = ""  # the child's row as loaded (`conflicts`): saved over only knowingly
         self.levels: tuple[str, ...] = ()
         self.worker_choices: dict[uuid.UUID, record.WorkerChoice] = {}
         self.TITLE_TEXT = "Edit the child's details" if child_id else "Add a child"
@@ -328,6 +344,7 @@ class ChildFormScreen(FormScreen):
             if me is not None:
                 self.query_one("#worker_id", Select).value = me
             return
+        self.seen = current.seen
         with self.prevent(Input.Changed, Select.Changed):
             for name in ("first_name", "last_name", "known_as", "gender_identity",
                          "disabilities", "service", "upn"):
@@ -382,7 +399,7 @@ class ChildFormScreen(FormScreen):
             ethnicity=self.value("ethnicity"), disabilities=self.text_of("disabilities") or "NONE",
             primary_need=self.value("primary_need"), level=self.value("level") or "",
             service=self.text_of("service"), worker_id=self.value("worker_id"),
-            upn=self.text_of("upn") if self.query("#upn") else "",
+            upn=self.text_of("upn") if self.query("#upn") else "", seen=self.seen,
         )
 
     def build(self):
@@ -421,6 +438,7 @@ class PersonFormScreen(FormScreen):
         super().__init__()
         self.child_id = child_id
         self.person = person
+        self.seen = person.stamp if person else ""
         self.TITLE_TEXT = (f"Edit {person.name}" if person else "Add a person to the record")
         if person and person.other_children:
             self.TITLE_TEXT += (f"  (also on {person.other_children} other child's record: "
@@ -488,7 +506,8 @@ class PersonFormScreen(FormScreen):
         new, child_id, person = self._input(), self.child_id, self.person
         if person is None:
             return lambda s: record.add_person(s, child_id, new)
-        return lambda s: record.update_person(s, child_id, person.person_id, new)
+        seen = self.seen
+        return lambda s: record.update_person(s, child_id, person.person_id, new, seen=seen)
 
 
 # ---------------------------------------------------------------- restricted to named workers
@@ -606,6 +625,7 @@ class WithheldFormScreen(FormScreen):
         super().__init__()
         self.child_id = child_id
         self.consent = consent
+        self.seen = consent.stamp
         self.worker_choices = workers
         self.TITLE_TEXT = (f"Withheld consent (WIR 2.2): {consent.scope_label} "
                            f"{consent.decision} by {consent.who}")
@@ -685,8 +705,9 @@ class WithheldFormScreen(FormScreen):
             decision=self.value("decision") or "", analysis=self.text_of("analysis"),
             decided_by_id=self.value("decided_by"),
         )
-        child_id, consent_id, today = self.child_id, self.consent.id, self.app.today
-        return lambda s: record.record_withheld_path(s, child_id, consent_id, path, today)
+        child_id, consent_id, today, seen = self.child_id, self.consent.id, self.app.today, self.seen
+        return lambda s: record.record_withheld_path(s, child_id, consent_id, path, today,
+                                                     seen=seen)
 
 
 # ---------------------------------------------------------------- confirmation

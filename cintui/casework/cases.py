@@ -150,11 +150,24 @@ def find_child(session: Session, query: str) -> Child:
     return session.get(Child, lookup.find_child(session, query).id)
 
 
+REFERENCE_SEQUENCE = "cin_reference"  # PostgreSQL only (migration 0015)
+
+
 def _next_reference(session: Session) -> str:
-    count = session.exec(select(func.count()).select_from(Child)).one()
-    n = count + 1
+    """The next free CINnnnnnn. On PostgreSQL from a sequence (two workers adding a child at
+    once never draw the same number, whatever the isolation); on SQLite by counting, safe
+    under its write lock. A number taken by hand (`--reference`), or by a child hidden from
+    this login on a team server, is skipped either way."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        draw = lambda: conn.exec_driver_sql(  # noqa: E731
+            f"SELECT nextval('{REFERENCE_SEQUENCE}')").scalar_one()
+        n = draw()
+    else:
+        n = session.exec(select(func.count()).select_from(Child)).one() + 1
+        draw = None
     while _reference_taken(session, f"CIN{n:06d}"):
-        n += 1
+        n = draw() if draw else n + 1
     return f"CIN{n:06d}"
 
 

@@ -17,10 +17,10 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, lookup
+from cintui.casework import cases, conflicts, lookup
 from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
 from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
@@ -50,7 +50,44 @@ def draft_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
 def load_version(session: Session, version_id: uuid.UUID) -> PlanVersion:
     """A version with its services, needs (in order), actions and each need's RAG history."""
     v = _version_row(session, version_id)
-    return lookup.plan_version(session, _reference(session, v.child_id), v.number)
+    version = lookup.plan_version(session, _reference(session, v.child_id), v.number)
+    return replace(version, stamp=draft_stamp(session, version_id))
+
+
+class PlanConflict(conflicts.EditConflict, PlanError):
+    """The draft changed, or was agreed, after the screen read it."""
+
+
+_DRAFT_ROWS = (m.PlanVersion, m.PlanService, m.PlanNeed, m.PlanAction)
+
+
+def _draft_rows(session: Session, version_id: uuid.UUID) -> list[tuple[str, uuid.UUID, object]]:
+    """(table, id, updated_at) of a version's own row and its services, needs and actions:
+    one query (a round trip to a server costs more than the rows)."""
+    parts = []
+    for model in _DRAFT_ROWS:
+        owner = model.id if model is m.PlanVersion else model.version_id  # type: ignore[attr-defined]
+        parts.append(select(literal(model.__tablename__).label("entity"),  # type: ignore[attr-defined]
+                            model.id, model.updated_at).where(owner == version_id))  # type: ignore[attr-defined]
+    rows = session.exec(union_all(*parts)).all()  # type: ignore[call-overload]
+    return [(table, i if isinstance(i, uuid.UUID) else uuid.UUID(str(i)), at)
+            for table, i, at in rows]
+
+
+def draft_stamp(session: Session, version_id: uuid.UUID) -> str:
+    """The version of a plan version's rows (itself, services, needs, actions) as stored."""
+    return conflicts.digest((i, at) for _, i, at in _draft_rows(session, version_id))
+
+
+def _check_draft(session: Session, version_id: uuid.UUID, seen: str) -> None:
+    if not seen:
+        return
+    rows = _draft_rows(session, version_id)
+    conflicts.check(
+        session, seen, conflicts.digest((i, at) for _, i, at in rows), "this plan draft",
+        rows, error=PlanConflict,
+        again="what you typed is still here to copy; close and reopen the plan to see "
+              "their change")
 
 
 def current_plan(session: Session, child_id: uuid.UUID) -> PlanVersion | None:
@@ -139,7 +176,15 @@ def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, to
     asks for the details first: `rate_need` checks them); a new need gets its first rating.
     Returns the version as stored. A changed visit frequency is refused when less often than
     the store's policy (BEX 3, TRA)."""
+    row = _version_row(session, version_id)
+    if row.status != "draft" and version.stamp:  # agreed (or superseded) since it was opened
+        who, when = conflicts.last_change(session, [conflicts.row(row)])
+        raise PlanConflict(
+            f"{who} marked version {row.number} {row.status} {when}, after you opened it: "
+            "an agreed plan is not changed; what you typed is still here to copy: start a "
+            "new version from it", "")
     row = _draft_row(session, version_id)
+    _check_draft(session, version_id, version.stamp)
     for name in VERSION_FIELDS:
         if getattr(row, name) != getattr(version, name):
             setattr(row, name, getattr(version, name))

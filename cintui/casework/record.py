@@ -24,7 +24,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, child_protection, lookup, meetings, plans, visits
+from cintui.casework import cases, child_protection, conflicts, lookup, meetings, plans, visits
 from cintui.casework import steps as case_steps
 from cintui.domain import child as child_rules
 from cintui.domain import steps as step_rules
@@ -331,6 +331,8 @@ class ChildInput:
     service: str = ""
     worker_id: uuid.UUID | None = None
     upn: str = ""
+    # The child's row as the form read it (`conflicts.stamp`); "" checks nothing.
+    seen: str = field(default="", compare=False)
 
 
 def child_input(session: Session, child_id: uuid.UUID) -> ChildInput:
@@ -340,7 +342,7 @@ def child_input(session: Session, child_id: uuid.UUID) -> ChildInput:
         first_name=c.first_name, last_name=c.last_name, dob=c.dob, expected_dob=c.expected_dob,
         known_as=c.known_as, sex=c.sex, gender_identity=c.gender_identity, ethnicity=c.ethnicity, disabilities=c.disabilities,
         primary_need=c.primary_need, level=c.level, service=c.service, worker_id=c.worker_id,
-        upn=c.upn,
+        upn=c.upn, seen=conflicts.stamp(c),
     )
 
 
@@ -372,6 +374,8 @@ def check_child_input(new: ChildInput, today: date, levels: tuple[str, ...] = ()
 def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: date) -> Child:
     """Validate everything first (as `cases.add_child` does), then change the child."""
     child = _child(session, child_id)
+    conflicts.check(session, new.seen, conflicts.stamp(child), "this child's details",
+                    [conflicts.row(child)])
     check_child_input(new, today, _policy_levels(session))
     worker = None
     if new.worker_id is not None:
@@ -462,6 +466,7 @@ class PersonRow:
     notes: str
     other_children: int  # siblings etc. this person is also linked to
     warnings: tuple[str, ...] = ()
+    stamp: str = field(default="", compare=False)  # person and link as read (`conflicts`)
 
     @property
     def needs(self) -> str:
@@ -551,6 +556,7 @@ def _person_row(p: Person, link: ChildPerson, others: int) -> PersonRow:
         lives_with_child=link.lives_with_child,
         interpreter_language=p.interpreter_language, access_needs=p.access_needs,
         notes=link.notes, other_children=others, warnings=warnings,
+        stamp=conflicts.stamp(p, link),
     )
 
 
@@ -590,11 +596,15 @@ def add_person(session: Session, child_id: uuid.UUID, new: PersonInput) -> Perso
 
 
 def update_person(
-    session: Session, child_id: uuid.UUID, person_id: uuid.UUID, new: PersonInput
+    session: Session, child_id: uuid.UUID, person_id: uuid.UUID, new: PersonInput,
+    *, seen: str = "",
 ) -> PersonRow:
-    """Change a person's details (seen by every child they are linked to) and their link."""
+    """Change a person's details (seen by every child they are linked to) and their link.
+    `seen`: the `PersonRow.stamp` the form read; changed since, it is an `EditConflict`."""
     link = _link(session, child_id, person_id)
     person = session.get(Person, person_id)
+    conflicts.check(session, seen, conflicts.stamp(person, link), f"{person.name}'s details",
+                    [conflicts.row(person), conflicts.row(link)])
     tidy, warnings = check_person_input(new)
     _apply_person(person, link, tidy)
     session.add(person)
@@ -644,6 +654,7 @@ class ConsentRow:
     withheld: WithheldConsentRecord | None  # refusals and withdrawals (WIR 2.2)
     decided_by_id: uuid.UUID | None
     missing: tuple[Problem, ...] = ()  # what the withheld-consent path still lacks
+    stamp: str = field(default="", compare=False)  # the row as read (`conflicts`)
 
     @property
     def scope_label(self) -> str:
@@ -726,7 +737,7 @@ def _consent_rows(session: Session, child_id: uuid.UUID, today: date | None):
             decided_on=c.decided_on, method=c.method, notes=c.notes,
             override_without_consent=c.override_without_consent,
             override_rationale=c.override_rationale, withheld=withheld,
-            decided_by_id=c.decided_by_id, missing=missing,
+            decided_by_id=c.decided_by_id, missing=missing, stamp=conflicts.stamp(c),
         ))
         facts.append(ConsentFact(
             scope=c.scope, decision=c.decision, decided_on=c.decided_on,
@@ -783,7 +794,7 @@ def _one_consent(session: Session, child_id: uuid.UUID, consent_id: uuid.UUID,
 
 def record_withheld_path(
     session: Session, child_id: uuid.UUID, consent_id: uuid.UUID, path: WithheldInput,
-    today: date,
+    today: date, *, seen: str = "",
 ) -> ConsentRow:
     """WIR 2.2: save the withheld-consent path as far as it has gone; the returned row's
     `missing` lists the steps still to do. What is given must be right (a decision from
@@ -791,6 +802,8 @@ def record_withheld_path(
     consent = session.get(Consent, consent_id)
     if consent is None or consent.child_id != child_id:
         raise RecordError("consent", "no such consent decision on this child's record")
+    conflicts.check(session, seen, conflicts.stamp(consent), "this withheld-consent record",
+                    [conflicts.row(consent)])
     if not _withholds_service(consent):
         raise RecordError("consent", "the withheld-consent path (WIR 2.2) follows a refusal or "
                           "withdrawal of consent to a CIN service")

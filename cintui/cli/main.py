@@ -179,6 +179,11 @@ def run(argv: list[str] | None = None) -> None:
         if isinstance(exc, _user_errors()):
             typer.echo(inert(f"cintui: {exc}"), err=True)
             sys.exit(EXIT_USAGE)
+        from cintui.store.base import write_error
+
+        if (said := write_error(exc)) is not None:  # a clash outside a write session
+            typer.echo(f"cintui: {said}", err=True)
+            sys.exit(EXIT_USAGE)
         from cintui.reference import config
 
         log = config.log_crash(exc)

@@ -107,6 +107,9 @@ class PlanVersion:
     needs: tuple[Need, ...] = ()
     id: uuid.UUID | None = None  # the store's row, when it came from one
     visit_every: Timescale | None = None  # visits agreed (BEX 3, TRA); None: the policy's
+    # The stored draft's version when it was read: saving a stale one is refused (another
+    # worker changed the draft meanwhile). Not part of the plan's content.
+    stamp: str = field(default="", compare=False, repr=False)
 
     def rag_counts(self) -> dict[str, int]:
         """Needs per rating, e.g. {"R": 0, "A": 3, "G": 2}."""

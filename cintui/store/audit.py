@@ -341,10 +341,11 @@ CHAIN_LOCK = 0x63696E747569  # "cintui"
 
 def _read_head(conn: Connection) -> tuple[int, str]:
     if conn.dialect.name == "postgresql":
-        # SQLite writers already hold the write lock (BEGIN IMMEDIATE); on a server, queue
-        # here so two writers cannot both extend the chain from the same entry. An advisory
-        # lock needs no privilege on audit_log (LOCK TABLE does), and a team server's
-        # workers read the head through a function, not the table (server.audit_head_sql).
+        # Every writer already holds the store's write lock, taken as its transaction began
+        # (SQLite: BEGIN IMMEDIATE; PostgreSQL: this same advisory lock, engine._pg_begin;
+        # taking it again is a no-op), so no other writer can extend the chain from the
+        # same entry. A team server's workers read the head through a function, not the
+        # table (server.audit_head_sql).
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})")
         row = conn.exec_driver_sql("SELECT seq, hash FROM cintui_audit_head()").first()
     else:
@@ -354,7 +355,10 @@ def _read_head(conn: Connection) -> tuple[int, str]:
 
 
 def _after_soft_rollback(session: Session, _previous: Any) -> None:
-    if session.is_active:  # back to a savepoint: the chain is what the database now holds
+    # Back to a savepoint: the chain is what the database now holds. Not after the whole
+    # transaction is rolled back (`is_active` is True then too, and reading would begin a
+    # new transaction, taking the write lock again), nor after a failed flush (inactive).
+    if session.is_active and session.in_transaction():
         session.info[_HEAD] = _read_head(session.connection())
     else:
         session.info.pop(_HEAD, None)

@@ -24,6 +24,58 @@ class StoreError(Exception):
     """A problem with the store, worded for the person using cintui (one line)."""
 
 
+class WriteConflict(StoreError):
+    """Another change, saved at the same moment, made this one impossible (a duplicate, a
+    serialization failure, a deadlock). Nothing was written; trying again is safe."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store's write lock for too long. Nothing was written."""
+
+
+# PostgreSQL SQLSTATEs a write can end with when others write at the same moment.
+_PG_CONFLICTS = {"40001": "it clashed with another change made at the same moment",
+                 "40P01": "it clashed with another change made at the same moment (deadlock)"}
+_PG_BUSY = {"55P03", "57014"}  # lock_not_available, query_canceled (a timeout)
+
+
+def write_error(exc: BaseException) -> StoreError | None:
+    """What a database error from a write transaction means for the person saving, as a
+    one-line `StoreError`; None for errors that are not about writing at the same time."""
+    from sqlalchemy import exc as sa_exc  # the store layer's own dependency, loaded by now
+
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None),
+                                                       "sqlstate", None)
+    if isinstance(exc, sa_exc.IntegrityError):
+        # The driver's first line names the constraint, never the values (PostgreSQL puts
+        # those in its DETAIL line).
+        said = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        if state == "23505" or "UNIQUE constraint" in said:
+            what = "a record like it was saved at the same moment, or is already there"
+        elif state == "23503" or "FOREIGN KEY" in said:
+            what = "it refers to a record that is not on the store (removed meanwhile?)"
+        else:
+            what = "the store refused it"
+        return WriteConflict(f"not saved: {what} ({said}); nothing was written")
+    if state in _PG_CONFLICTS:
+        return WriteConflict(f"not saved: {_PG_CONFLICTS[state]}; nothing was written, "
+                             "try again")
+    if state in _PG_BUSY or "database is locked" in str(orig):
+        return StoreBusy("not saved: the store is busy with other people's changes; nothing "
+                         "was written, try again in a moment")
+    return None
+
+
+def said(exc: BaseException) -> str | None:
+    """A `StoreError`, or a database error `write_error` knows, as the one line to show
+    (capitalised, for the app); None for anything else."""
+    found = exc if isinstance(exc, StoreError) else write_error(exc)
+    return None if found is None else f"{found}"[:1].upper() + f"{found}"[1:]
+
+
 class WrongPassphrase(StoreError):
     def __init__(self, path: Path) -> None:
         self.path = path

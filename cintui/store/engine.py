@@ -28,12 +28,15 @@ from cintui.store.base import (  # re-exported: callers open stores from here
     STORE_ID_KEY,
     WRITE,
     PassphraseRequired,
+    StoreBusy,  # noqa: F401 (re-exported)
     StoreError,
     StoreExists,
     StoreNotFound,
     UpgradeNeeded,
+    WriteConflict,  # noqa: F401 (re-exported)
     WrongPassphrase,
     driver_execute,
+    write_error,
 )
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -81,7 +84,10 @@ class Store:
 
     @contextmanager
     def session(self, actor: str) -> Iterator[Session]:
-        """A write transaction (BEGIN IMMEDIATE on SQLite): commits on success, else rolls back.
+        """A write transaction, commits on success, else rolls back. Writers queue for one
+        lock as the transaction begins, so a use case's checks and its writes are never
+        interleaved with another writer's (on SQLite BEGIN IMMEDIATE, on PostgreSQL the
+        transaction-level advisory lock `WRITE_LOCK`: see `_pg_begin`).
 
         A deferred BEGIN that reads then writes fails with "database is locked" under WAL
         whatever the busy timeout (STORE_NOTES.md), so writers queue for the lock up front.
@@ -100,10 +106,21 @@ class Store:
             session.commit()
             self.commits += 1
         except BaseException as exc:
-            session.rollback()
+            # The team server's own refusal (no privilege, row security, a trigger) names
+            # the login; a clash with another writer (a duplicate, a deadlock, a lock
+            # timeout) is one line for the person saving, never an internal error.
+            said = None
             if self.server is not None and _refused(exc):
-                raise StoreError(f"the team server refused this for {self.server.login}: "
-                                 f"{_first_line(exc)}") from exc
+                said = StoreError(f"the team server refused this for {self.server.login}: "
+                                  f"{_first_line(exc)}")
+            said = said or write_error(exc)
+            try:
+                session.rollback()
+            except Exception:
+                if said is None:
+                    raise
+            if said is not None:
+                raise said from exc
             raise
         finally:
             session.close()
@@ -269,6 +286,37 @@ def _use_wal(engine: Engine) -> None:
 def _sqlite_begin(conn: Any) -> None:
     write = conn.get_execution_options().get(WRITE, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+# PostgreSQL: the key of the transaction-level advisory lock every write transaction takes
+# first ("cintui" in ASCII; a database holds one store). Advisory locks need no privilege,
+# so a worker's login with only SELECT/INSERT/UPDATE takes it as the owner does.
+WRITE_LOCK = 0x63696E747569
+# How long a writer waits for the others before giving up with `StoreBusy` (a CLI import
+# of thousands of rows is the longest writer).
+WRITE_LOCK_TIMEOUT = "30s"
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    from sqlalchemy import event
+
+    event.listen(engine, "begin", _pg_begin)
+
+
+def _pg_begin(conn: Any) -> None:
+    """A write transaction on PostgreSQL takes the store's write lock as it begins.
+
+    Why a lock and not SERIALIZABLE: every write appends to the one audit hash chain, so two
+    writers can never both commit anyway (they would extend the chain from the same entry);
+    under SERIALIZABLE the later one would fail at its first flush and redo the whole use case,
+    work thrown away, and a use case is Python, not SQL, so repeating it is not free of
+    surprises. Queueing at BEGIN costs the same one-writer-at-a-time and never fails.
+    READ COMMITTED (the default) is kept on purpose: each statement after the lock sees every
+    transaction committed before it (under REPEATABLE READ the snapshot would be taken by the
+    lock statement itself, before the wait)."""
+    if conn.get_execution_options().get(WRITE, False):
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITE_LOCK_TIMEOUT}'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
 
 def _open_error(exc: Exception, path: Path, encrypted: bool) -> StoreError:
@@ -441,6 +489,8 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
         raise StoreError(f"no driver installed for {parsed.drivername}: {exc}") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
     try:
         revision = _check_revision(engine, shown)
         head = migrate.head_revision()

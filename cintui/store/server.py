@@ -218,6 +218,10 @@ def _grants(conn: Connection, server: ServerInfo) -> None:
             ex(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {worker}")
     ex("REVOKE ALL ON alembic_version FROM PUBLIC")
     ex(f"GRANT SELECT ON alembic_version TO {worker}, {audit}")  # the revision, on opening
+    # Case references are drawn from a sequence (migration 0015): `child add` by a worker.
+    if conn.exec_driver_sql("SELECT to_regclass('cin_reference')").scalar() is not None:
+        ex("REVOKE ALL ON SEQUENCE cin_reference FROM PUBLIC")
+        ex(f"GRANT USAGE ON SEQUENCE cin_reference TO {worker}")
 
 
 def _functions(conn: Connection, server: ServerInfo) -> None:

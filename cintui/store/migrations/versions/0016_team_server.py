@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"  # the lead re-chains at merge
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
