@@ -445,10 +445,17 @@ def test_the_reference_sequence_starts_after_the_highest_reference_on_postgresql
     from cintui.store import migrate
     from cintui.store.engine import Store, _configure_postgresql, _write_store_id
 
+    from alembic import command
+
     engine = create_engine(pg_url)
     _configure_postgresql(engine)
-    migrate.upgrade(engine, "0014")
+    migrate.upgrade(engine)
     store = Store(engine, None, False, _write_store_id(engine))
+
+    def back_to_0014() -> None:
+        """As a store written before 0015: its schema back to 0014 (no sequence)."""
+        with engine.connect() as conn, conn.begin():
+            command.downgrade(migrate.alembic_config(conn), "0014")
 
     def add(reference=None):
         with store.session(ACTOR) as session:
@@ -459,6 +466,7 @@ def test_the_reference_sequence_starts_after_the_highest_reference_on_postgresql
     try:
         add("CIN000007")
         add("CIN000003")
+        back_to_0014()
         migrate.upgrade(engine)
         assert add() == "CIN000008"
         add("CIN000009")  # taken by hand before the sequence reaches it
