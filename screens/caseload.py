@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Input, Static
 from cintui.casework import caseload
 from cintui.domain.timescales import DueState
 from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
+from cintui.screens.widgets.loading import LoadingAfter
 
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
@@ -205,6 +206,7 @@ class CaseloadScreen(Screen):
 
     def reload(self) -> None:
         self.query_one("#summary", Static).update(f"{caseload.VIEWS[self.view]}: loading…")
+        self._loading_shown().start()
         self._generation += 1
         self._commits_seen = getattr(self.app, "store_commits", 0)
         self._load(self.view, self.for_worker or getattr(self.app, "worker", None),
@@ -226,9 +228,15 @@ class CaseloadScreen(Screen):
                 policy, rows = read(source)
         app.call_from_thread(self._show, rows, f"policy: {policy.name}", generation)
 
+    def _loading_shown(self) -> LoadingAfter:
+        if getattr(self, "_loading", None) is None:
+            self._loading = LoadingAfter(self.query_one(CaseTable))
+        return self._loading
+
     def _show(self, rows, policy_title: str, generation: int) -> None:
         if generation != self._generation:
             return  # a slower, older load (say "everyone") finishing after a newer one
+        self._loading_shown().done()
         self.all_rows = rows
         self.policy_title = policy_title
         self._sort()

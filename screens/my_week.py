@@ -18,6 +18,8 @@ from cintui.casework import due as due_cases
 from cintui.domain.due import GROUP_LABELS, GROUPS, DueGroups, DueItem, describe_left
 from cintui.domain.timescales import DueState
 
+from .widgets.loading import LoadingAfter
+
 VIEWS = {"mine": "My children", "team": "My team"}
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
@@ -118,7 +120,13 @@ class MyWeekScreen(Screen):
 
     def reload(self) -> None:
         self._commits_seen = getattr(self.app, "store_commits", 0)
+        self._loading_shown().start()
         self._load(self.view, getattr(self.app, "worker", None))
+
+    def _loading_shown(self) -> LoadingAfter:
+        if getattr(self, "_loading", None) is None:
+            self._loading = LoadingAfter(self.query_one(DataTable))
+        return self._loading
 
     @work(thread=True, exclusive=True, group="my-week")
     def _load(self, view: str, worker: str | None) -> None:
@@ -130,6 +138,7 @@ class MyWeekScreen(Screen):
         app.call_from_thread(self._show, grouped, view, worker)
 
     def _show(self, grouped: DueGroups, view: str, worker: str | None) -> None:
+        self._loading_shown().done()
         self.grouped, self._shown = grouped, (view, worker)
         table = self.query_one(DataTable)
         keep = table.cursor_row

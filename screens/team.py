@@ -29,6 +29,7 @@ from cintui.casework import team as team_cases
 from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
 from cintui.screens.forms import FormScreen, parse_date
+from cintui.screens.widgets.loading import LoadingAfter
 
 WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 30),
                   ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 12),
@@ -180,7 +181,13 @@ class TeamScreen(Screen):
     def reload(self) -> None:
         self._commits_seen = getattr(self.app, "store_commits", 0)
         self.query_one("#team-title", Static).update(f"{self.team}: loading…")
+        self._loading_shown().start()
         self._load(self.team)
+
+    def _loading_shown(self) -> LoadingAfter:
+        if getattr(self, "_loading", None) is None:
+            self._loading = LoadingAfter(self.query_one("#workers", DataTable))
+        return self._loading
 
     @work(thread=True, exclusive=True, group="team-load")
     def _load(self, team: str) -> None:
@@ -195,6 +202,7 @@ class TeamScreen(Screen):
     def _show(self, view: team_cases.TeamView) -> None:
         if view.team != self.team:
             return  # an older load, for the team shown before
+        self._loading_shown().done()
         self.view = view
         total = view.total
         self.query_one("#team-title", Static).update(

@@ -227,3 +227,35 @@ async def test_enter_on_a_step_down_goes_to_the_step_down_and_esc_to_the_record(
         await settle(pilot)
         assert type(app.screen).__name__ == "ChildScreen"
         assert app.screen.child_id == app.child_id
+
+
+async def test_a_slow_list_shows_it_is_loading_until_its_rows_arrive(demo_store, monkeypatch):
+    """Nothing looks dead (issue "Half the keys"): when My week takes longer than 150 ms to
+    read (a 5,000-child store, a busy server), its table shows the loading indicator at
+    once, and the rows replace it when they come."""
+    import threading
+
+    from textual.widgets import DataTable
+
+    from cintui.casework import due as due_cases
+
+    release = threading.Event()
+    real = due_cases.load_due
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(due_cases, "load_due", slow)
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause(0.4)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert table.loading  # Textual draws its LoadingIndicator over the table
+        release.set()
+        await settle(pilot)
+        assert not table.loading
+        assert screen.items
