@@ -313,6 +313,9 @@ def _md_field(label: str, value: str, indent: str = "") -> str:
     return f"{indent}- **{label}:** {value}"
 
 
+_NOT_FINAL = "not final: it fails a check"
+
+
 def to_markdown(doc: PlanDocument) -> str:
     """A Markdown plan a parent can read, that `from_markdown` reads back exactly."""
     v = doc.version
@@ -326,6 +329,9 @@ def to_markdown(doc: PlanDocument) -> str:
             out.append(">")
             out += [f"> - {_md_value(p, '>   ', block_start=True)}" for p in doc.problems]
         out.append("")
+    # A plan that fails a check is never also called agreed where the family reads it: its
+    # status and when it was agreed stay in comments, for `from_markdown` (BEX 2).
+    failing = bool(doc.problems)
     for label, name, kind in _MD_DETAILS:
         value = getattr(v if hasattr(v, name) else doc, name)
         if kind == "text":
@@ -334,9 +340,16 @@ def to_markdown(doc: PlanDocument) -> str:
             text = _day(value)
         elif kind == "bool":
             text = "yes" if value else "no"
+        elif failing:
+            out += [_md_field(label, f"{v.number} ({_NOT_FINAL})"),
+                    f"<!-- status: {_md_value(v.status, '')} -->"]
+            continue
         else:
             text = f"{v.number} ({_md_value(v.status, '  ')})"
-        out.append(_md_field(label, text))
+        if failing and label.startswith("Agreed"):
+            out.append(f"<!-- {_md_field(label, text)} -->")
+        else:
+            out.append(_md_field(label, text))
     for title, name in _SECTIONS:
         out += ["", f"## {title}", "", _md_value(getattr(v, name), "", block_start=True)]
     out += ["", f"## {_MD_NEEDS}"]
@@ -458,6 +471,11 @@ def from_markdown(text: str) -> PlanDocument:
         elif line.startswith("## "):
             section, part = line[3:], ""
         elif not section:
+            if line.startswith("<!-- ") and line.endswith(" -->"):
+                line = line[5:-4]  # a failing plan's status and agreement, kept out of sight
+                if line.startswith("status: "):
+                    version["status"] = _md_unvalue(line[len("status: "):])
+                    continue
             if line.startswith("> - "):
                 problems.append(_md_unvalue(line[4:]))
             elif line.startswith(">"):

@@ -253,6 +253,19 @@ def test_markdown_reads_as_a_plan_for_the_family():
     assert "DRAFT" not in export.to_markdown(leo(final=True))
 
 
+def test_markdown_of_a_plan_failing_a_check_never_calls_it_agreed():
+    """BEX 2 (issue "Half the keys"): a plan that fails a check is not also called agreed
+    where the family reads it; its status and agreement stay in comments and read back."""
+    doc = leo(problems=("One problem",))
+    assert doc.version.status == "agreed" and doc.version.agreed_on
+    md = export.to_markdown(doc)
+    shown = re.sub(r"<!--.*?-->", "", md, flags=re.S)
+    assert "- **Plan version:** 2 (not final: it fails a check)" in shown
+    assert "agreed" not in shown.lower().split("## ")[0]
+    assert export.from_markdown(md) == doc
+    assert "- **Agreed on:**" in export.to_markdown(leo(final=True))
+
+
 def test_markdown_escapes_text_that_looks_like_markdown():
     tricky = "# not a heading\n> not a quote\n- not a list\n1. no\n| a | b |\n<b>x</b> *y*"
     doc = replace(leo(), version=replace(leo().version, childs_views=tricky))
