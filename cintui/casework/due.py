@@ -11,6 +11,7 @@ from datetime import date
 
 from cintui.casework.caseload import consent_for, deadlines_for, ids_sql, load_facts
 from cintui.casework.lookup import as_uuid, rows_from
+from cintui.casework.supervision import ACTIONS_SQL as SUPERVISION_ACTIONS_SQL
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.due import (
     ActionFact,
@@ -87,14 +88,22 @@ def resolve_scope(source, *, worker: str | None = None,
 
 
 def load_actions(source, view: str, params: dict) -> dict:
-    """Per child (as the store gives its id): the open, dated actions of its plan in force,
-    due by `params["until"]`."""
+    """Per child (as the store gives its id): the open, dated actions of its plan in force
+    and of its supervisions, due by `params["until"]`."""
     actions: dict = {}
     for cid, what, who, by_when, status, need_key, need in rows_from(source)(
             ACTIONS_SQL.format(ids=ids_sql(view)), params):
         actions.setdefault(cid, []).append(ActionFact(
             what=what or "", who=who or "", by_when=_day(by_when), status=status,
             need_key=str(as_uuid(need_key)), need=need or ""))
+    # STO 8.5: actions agreed in supervision join the worker's due list.
+    for cid, what, who, by_when, status, _held in rows_from(source)(
+            SUPERVISION_ACTIONS_SQL.format(ids=ids_sql(view)), params):
+        actions.setdefault(cid, []).append(ActionFact(
+            what=what or "", who=who or "", by_when=_day(by_when), status=status,
+            need_key="", source="supervision"))
+    for found in actions.values():
+        found.sort(key=lambda a: a.by_when)
     return actions
 
 

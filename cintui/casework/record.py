@@ -24,7 +24,15 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, child_protection, lookup, meetings, plans, visits
+from cintui.casework import (
+    cases,
+    child_protection,
+    lookup,
+    meetings,
+    plans,
+    supervision,
+    visits,
+)
 from cintui.casework import steps as case_steps
 from cintui.domain import child as child_rules
 from cintui.domain import steps as step_rules
@@ -39,6 +47,7 @@ from cintui.domain.chronology import (
     decision_entries,
     direct_payment_entries,
     episode_entries,
+    supervision_entries,
 )
 from cintui.domain.consent import (
     SCOPE_LABELS,
@@ -897,6 +906,7 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
             referral_note=notes.get(e.id, ""), steps=steps,
         )
     entries += decision_entries(decisions)
+    entries += supervision_entries(supervision.facts(session, child_id))
     entries += _step_entries(session, child_id)
     entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])

@@ -55,6 +55,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "assessment": ("The assessment: start, the record under its headings", "steps"),
     "support": ("The initial home visit and the start of CIN support", "steps"),
     "person": ("People around a child: family and professionals", "people"),
+    "supervision": ("Supervision and case direction (STO 4.5, 8.5; WAR 12).", "supervision"),
 }
 
 

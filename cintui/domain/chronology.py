@@ -21,6 +21,7 @@ from cintui.domain.consent import (
     ConsentFact,
 )
 from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
+from cintui.domain.supervision import SupervisionFact
 from cintui.domain.workforce import ReallocationFact
 
 # Order on the same day: how a case moves, so a referral reads before the assessment it
@@ -35,6 +36,7 @@ KINDS: tuple[str, ...] = (
     "rag",
     "consent",
     "decision",
+    "supervision",
     "allocation",
     "closure",
     "note",
@@ -49,6 +51,7 @@ KIND_LABELS = {
     "rag": "RAG rating",
     "consent": "Consent",
     "decision": "Decision",
+    "supervision": "Supervision",
     "allocation": "Allocation",
     "closure": "Closure",
     "note": "Note",
@@ -214,6 +217,25 @@ def decision_entries(facts: Iterable[DecisionFact]) -> list[ChronologyEntry]:
                             f"{DECISION_KIND_LABELS.get(f.kind, f.kind)}: {f.decision}",
                             who=f.who, detail=f"Rationale: {f.rationale}", ref=f.ref)
             for f in facts]
+
+
+def supervision_entries(facts: Iterable[SupervisionFact]) -> list[ChronologyEntry]:
+    """STO 4.5, 8.5: each supervision of the case, the case direction decided and the
+    actions agreed (who, by when); who was there."""
+    out = []
+    for f in facts:
+        actions = "; ".join(f"{a.what} ({a.who}, by {a.by_when.day} {a.by_when:%b %Y})"
+                            if a.by_when else f"{a.what} ({a.who})" for a in f.actions)
+        detail = [f"Present: {f.present}" if f.present else "",
+                  f"Discussed: {f.discussion}" if f.discussion else "",
+                  f"Actions: {actions}" if actions else "",
+                  f"Next supervision by {f.next_due.day} {f.next_due:%b %Y}"
+                  if f.next_due else ""]
+        out.append(ChronologyEntry(f.held_on, "supervision",
+                                   f"Supervision (case direction): {f.decisions}",
+                                   who=f.manager, detail="; ".join(x for x in detail if x),
+                                   ref=f.ref))
+    return out
 
 
 def allocation_entries(facts: Iterable[ReallocationFact]) -> list[ChronologyEntry]:

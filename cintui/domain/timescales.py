@@ -49,6 +49,7 @@ LABELS = {
     "direct_payment_review": "Direct payment review",
     "s47_start": "Section 47 enquiry started",
     "icpc": "Initial child protection conference",
+    "supervision": "Next supervision",
 }
 PLAN_SOURCE = "CIN plan (BEX 3, TRA)"  # a visit frequency agreed in the child's plan
 

@@ -573,6 +573,41 @@ class QualityCheck(Row, table=True):
     )
 
 
+class Supervision(Row, table=True):
+    """A manager's supervision of a child's case (STO 4.5, 8.5; WAR 12): who was there,
+    the discussion, the decisions (case direction) and when the next is due."""
+
+    __tablename__ = "supervision"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    held_on: date
+    manager_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
+    manager: str = Field(max_length=200)
+    present: str = Field(default="")
+    discussion: str = Field(default="")
+    decisions: str = Field(default="")
+    next_due: date | None = None
+
+
+class SupervisionAction(Row, table=True):
+    """An action agreed in supervision: who does what by when (joins the worker's due list)."""
+
+    __tablename__ = "supervision_action"
+
+    supervision_id: uuid.UUID = Field(sa_column_args=deferred_fk("supervision.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    position: int = 0
+    what: str = Field(default="")
+    who: str = Field(default="", max_length=200)
+    by_when: date | None = None
+    status: str = Field(default="not_started", max_length=16)
+
+
 class ChildProtectionEnquiry(Row, table=True):
     """A strategy discussion and what followed it (Working Together; BEX 3: a Red need or a
     deteriorating case): a section 47 enquiry, its outcome, and the initial child protection
@@ -796,6 +831,10 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("rating", row.rating, RAG_RATINGS)
     elif issubclass(model, QualityCheck):
         _one_of("kind", row.kind, QUALITY_CHECK_KINDS)
+    elif issubclass(model, SupervisionAction):
+        _one_of("status", row.status, ACTION_STATUSES)
+        if not row.what.strip():
+            raise InvalidRow("what", "say what is to be done")
     elif issubclass(model, ChildProtectionEnquiry):
         _one_of("strategy_outcome", row.strategy_outcome, STRATEGY_OUTCOMES)
         _one_of("s47_outcome", row.s47_outcome, S47_OUTCOMES)
