@@ -149,6 +149,8 @@ class ChildScreen(Screen):
         Binding("T", "transfer", "Transfer", show=False),
         # The case's steps (DOMAIN.md §11): referral to support started, each by a form.
         Binding("K", "case_steps", "Case steps", show=False),
+        # Supervision and case direction (STO 4.5, 8.5; WAR 12).
+        Binding("U", "supervision", "Supervision", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -736,6 +738,9 @@ class ChildScreen(Screen):
     def action_case_steps(self) -> None:
         # Back here: reloads on resume.
         self.app.push_screen(self.app.make_screen("case_steps", child_id=self.child_id))
+
+    def action_supervision(self) -> None:
+        self.app.push_screen(self.app.make_screen("supervision", child_id=self.child_id))
 
     def action_rerefer(self) -> None:
         from .endings import RereferFormScreen

@@ -25,5 +25,6 @@ SCREENS = {
     "case_steps": ("cintui.screens.steps", "CaseStepsScreen"),
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
     "admin": ("cintui.screens.admin", "AdminScreen"),
+    "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }

@@ -11,7 +11,6 @@ from datetime import date
 
 from cintui.casework.caseload import consent_for, deadlines_for, ids_sql, load_facts
 from cintui.casework.lookup import as_uuid, rows_from
-from cintui.casework.supervision import ACTIONS_SQL as SUPERVISION_ACTIONS_SQL
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.due import (
     ActionFact,
@@ -40,6 +39,31 @@ WHERE r.pick = 1 AND a.by_when IS NOT NULL AND a.by_when <= :until
   AND a.status IN ('not_started', 'in_progress')
 ORDER BY a.by_when, n.position, a.position
 """
+
+
+def supervision_due_sql(ids: str) -> str:
+    """Per open child in `ids` (a caseload view's id query): the last supervision's date
+    and the next date the manager set there (for the team view and the reports)."""
+    return f"""
+WITH ranked AS (
+    SELECT child_id, held_on, next_due,
+           ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY held_on DESC, created_at DESC)
+               AS pick
+    FROM supervision WHERE child_id IN ({ids})
+)
+SELECT child_id, held_on, next_due FROM ranked WHERE pick = 1
+"""
+
+
+# STO 8.5: the actions agreed in supervision, still open, dated by `until`.
+SUPERVISION_ACTIONS_SQL = """
+SELECT a.child_id, a.what, a.who, a.by_when, a.status, s.held_on
+FROM supervision_action AS a JOIN supervision AS s ON s.id = a.supervision_id
+WHERE a.child_id IN ({ids}) AND a.by_when IS NOT NULL AND a.by_when <= :until
+  AND a.status IN ('not_started', 'in_progress')
+ORDER BY a.by_when, s.held_on, a.position
+"""
+
 _WORKERS = "SELECT username, name FROM worker"
 _TEAMS = "SELECT name FROM team ORDER BY name"
 

@@ -151,26 +151,3 @@ def open_action_rows(session: Session, child_id: uuid.UUID) -> list[m.Supervisio
         .where(m.SupervisionAction.child_id == child_id,
                col(m.SupervisionAction.status).in_(("not_started", "in_progress")))
         .order_by(m.Supervision.held_on, m.SupervisionAction.position)).all())
-
-
-def supervision_due_sql(ids: str) -> str:
-    """Per open child in `ids` (a caseload view's id query): the last supervision's date
-    and the next date the manager set there (for the team view and the reports)."""
-    return f"""
-WITH ranked AS (
-    SELECT child_id, held_on, next_due,
-           ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY held_on DESC, created_at DESC)
-               AS pick
-    FROM supervision WHERE child_id IN ({ids})
-)
-SELECT child_id, held_on, next_due FROM ranked WHERE pick = 1
-"""
-
-
-ACTIONS_SQL = """
-SELECT a.child_id, a.what, a.who, a.by_when, a.status, s.held_on
-FROM supervision_action AS a JOIN supervision AS s ON s.id = a.supervision_id
-WHERE a.child_id IN ({ids}) AND a.by_when IS NOT NULL AND a.by_when <= :until
-  AND a.status IN ('not_started', 'in_progress')
-ORDER BY a.by_when, s.held_on, a.position
-"""

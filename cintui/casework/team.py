@@ -14,9 +14,8 @@ from datetime import date
 
 from cintui.casework import reports
 from cintui.casework.caseload import ids_sql, load_facts
-from cintui.casework.due import _day, child_items, child_ref, load_actions
+from cintui.casework.due import _day, child_items, child_ref, load_actions, supervision_due_sql
 from cintui.casework.lookup import as_uuid, rows_from
-from cintui.casework.supervision import supervision_due_sql
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind
 from cintui.domain.oversight import (
