@@ -111,7 +111,10 @@ def due(session: Session, child_id: uuid.UUID, today: date) -> SupervisionDue | 
     """When the child's case is next due supervision (None: closed, or no referral)."""
     policy = cases.store_policy(session)
     episode = cases.current_episode(session, child_id)
-    return rules.supervision_due(rules.latest(facts(session, child_id)), _start(episode),
+    # A supervision of an earlier episode (or at another authority, BEX 4) does not count.
+    since = episode.referral_date if episode else None
+    mine = [f for f in facts(session, child_id) if since is None or f.held_on >= since]
+    return rules.supervision_due(rules.latest(mine), _start(episode),
                                  policy.timescale("supervision"), today,
                                  due_soon_working_days=policy.due_soon_working_days)
 

@@ -146,7 +146,10 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
         cid = as_uuid(child[0])
         episode = (facts or {}).get("episode")
         start = (_day(episode[6]) if episode[6] else _day(episode[1])) if episode else None
-        sup = supervision_due(last_supervision.get(child[0]), start, every, today, cal,
+        last = last_supervision.get(child[0])
+        if last is not None and episode and last.held_on < _day(episode[1]):
+            last = None  # an earlier episode's (or another authority's, BEX 4)
+        sup = supervision_due(last, start, every, today, cal,
                               policy.due_soon_working_days)
         if sup is not None and sup.overdue:
             line.supervision_overdue += 1

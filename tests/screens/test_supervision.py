@@ -10,9 +10,8 @@ from datetime import date
 
 import pytest
 
-from cintui.casework import cases
+from cintui.casework import cases, record
 from cintui.casework import due as due_cases
-from cintui.casework import record
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY
