@@ -750,7 +750,15 @@ class _Builder:
                 review_arrangements="CIN review every 3 months, chaired by the social worker.",
                 childs_views=("" if rng.random() < 0.1 or age < 0 else rng.choice(VIEWS)
                               if age >= 5 else OBSERVED.format(name=name)),
-                lived_experience=f"A typical day for {name} starts with a rushed morning.")
+                lived_experience=f"A typical day for {name} starts with a rushed morning.",
+                # BEX 3, STO 6.3: the plan's exit, in fixed words (no draw: the demo's
+                # random stream, and so every other row, stays as it was).
+                bottom_lines=f"{name} is never left alone at home overnight, and the family "
+                             "tell us at once if things get worse.",
+                if_not_met=f"If nothing has changed for {name} by the next review, we will "
+                           "talk with the family about a child protection conference.",
+                good_enough=f"When {name}'s Ambers have been Green for three months, the "
+                            "plan can end and support can step down to early help.")
             for j, (svc, purpose) in enumerate(rng.sample(SERVICES_OFFERED, 1)):
                 self.add(PlanService, version_id=version.id, position=j, name=svc,
                          purpose=purpose)

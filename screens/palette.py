@@ -42,6 +42,8 @@ RECORD_COMMANDS = (
     ("step-down to early help (S)", "step_down", "Step down to a Level 3 service (WIR 3)"),
     ("transfer to another authority (T)", "transfer", "Transfer the case out (BEX 4)"),
     ("re-refer (R)", "rerefer", "Open a new episode for a closed child (WAR 3.4)"),
+    ("bring the review forward (B)", "early_review",
+     "An early review after a significant change in the family's circumstances (BEX 3)"),
     ("supervision and case direction (U)", "supervision",
      "A manager's supervision: decisions, actions, next due (STO 4.5, 8.5; WAR 12)"),
 )

@@ -46,6 +46,7 @@ from cintui.domain.chronology import (
     consent_entries,
     decision_entries,
     direct_payment_entries,
+    early_review_entry,
     episode_entries,
     supervision_entries,
 )
@@ -905,6 +906,8 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
             family_told_of_closure=e.family_told_of_closure, ref=str(e.id),
             referral_note=notes.get(e.id, ""), steps=steps,
         )
+        entries += early_review_entry(e.early_review_asked, e.early_review_by,
+                                      e.early_review_reason, ref=str(e.id))
     entries += decision_entries(decisions)
     entries += supervision_entries(supervision.facts(session, child_id))
     entries += _step_entries(session, child_id)

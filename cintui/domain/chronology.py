@@ -238,6 +238,16 @@ def supervision_entries(facts: Iterable[SupervisionFact]) -> list[ChronologyEntr
     return out
 
 
+def early_review_entry(asked: date | None, by: date | None, reason: str,
+                       ref: str = "") -> list[ChronologyEntry]:
+    """BEX 3: a review brought forward after a significant change, and why."""
+    if asked is None or by is None:
+        return []
+    return [ChronologyEntry(asked, "meeting", f"Review brought forward to {by.day} "
+                            f"{by:%b %Y} after a significant change (BEX 3)", detail=reason,
+                            ref=ref)]
+
+
 def allocation_entries(facts: Iterable[ReallocationFact]) -> list[ChronologyEntry]:
     """Each reallocation: to whom, from whom, who moved the child and why."""
     return [ChronologyEntry(f.on, "allocation", f"Reallocated to {f.to_worker}"

@@ -214,6 +214,12 @@ class Episode(Row, table=True):
     assessment_submitted: date | None = None
     assessment_authorised_by: str = Field(default="", max_length=200, sa_column_kwargs=_BLANK)
     cin_plan_authorised_by: str = Field(default="", max_length=200, sa_column_kwargs=_BLANK)
+    # BEX 3 "If there are significant changes in the family circumstances, an early review
+    # should take place" (revision 0018): the review brought forward, when and why it was
+    # asked; a review held on or after `early_review_asked` answers it.
+    early_review_by: date | None = None
+    early_review_asked: date | None = None
+    early_review_reason: str = Field(default="", sa_column_kwargs=_BLANK)
 
 
 class Circumstance(Row, table=True):
@@ -485,6 +491,11 @@ class PlanVersion(Row, table=True):
     # The visit frequency agreed in the plan (BEX 3, TRA); None: the policy's.
     visit_every_amount: int | None = None
     visit_every_unit: str | None = Field(default=None, max_length=16)
+    # Revision 0018, the plan's exit (BEX 3, STO 6.3): the bottom lines, what happens if the
+    # plan is not successful, and what "good enough" looks like for the plan to end.
+    bottom_lines: str = Field(default="", sa_column_kwargs=_BLANK)
+    if_not_met: str = Field(default="", sa_column_kwargs=_BLANK)
+    good_enough: str = Field(default="", sa_column_kwargs=_BLANK)
 
 
 class PlanService(Row, table=True):
