@@ -758,7 +758,7 @@ class _Builder:
                 if_not_met=f"If nothing has changed for {name} by the next review, we will "
                            "talk with the family about a child protection conference.",
                 good_enough=f"When {name}'s Ambers have been Green for three months, the "
-                            "plan can end and support can step down to early help.")
+                            "plan can end and early help can support the family.")
             for j, (svc, purpose) in enumerate(rng.sample(SERVICES_OFFERED, 1)):
                 self.add(PlanService, version_id=version.id, position=j, name=svc,
                          purpose=purpose)

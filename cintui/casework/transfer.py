@@ -864,7 +864,9 @@ def _import_plan(session: Session, child: m.Child, episode: m.Episode, version, 
         agreed_by=version.agreed_by, objectives=version.objectives,
         lead_professional=version.lead_professional,
         review_arrangements=version.review_arrangements, next_review=version.next_review,
-        childs_views=version.childs_views, lived_experience=version.lived_experience)
+        childs_views=version.childs_views, lived_experience=version.lived_experience,
+        bottom_lines=version.bottom_lines, if_not_met=version.if_not_met,
+        good_enough=version.good_enough)
     session.add(row)
     needs = []
     for need in version.needs:
