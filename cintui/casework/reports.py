@@ -70,7 +70,7 @@ WITH ranked AS (
 _VERSIONS = _CURRENT + """
 SELECT v.id, v.child_id, v.number, v.status, v.created_on, v.agreed_on, v.objectives,
        v.lead_professional, v.review_arrangements, v.next_review, v.childs_views,
-       v.lived_experience
+       v.lived_experience, v.bottom_lines, v.if_not_met, v.good_enough
 FROM ranked AS r JOIN plan_version AS v ON v.id = r.id WHERE r.pick = 1
 """
 _SERVICES = _CURRENT + """
@@ -190,12 +190,15 @@ def load_versions(rows, ids: str, params: dict) -> dict:
                                key=_NO_KEY))
     out: dict = {}
     for (vid, cid, number, status, created, agreed, objectives, lead, review, nxt, views,
-         lived) in rows(_VERSIONS.format(ids=ids), params):
+         lived, bottom_lines, if_not_met, good_enough) in rows(_VERSIONS.format(ids=ids),
+                                                              params):
         out[cid] = PlanVersion(
             number=number, status=status, created_on=_date(created), agreed_on=_date(agreed),
             objectives=objectives or "", lead_professional=lead or "",
             review_arrangements=review or "", next_review=_date(nxt), childs_views=views or "",
-            lived_experience=lived or "", services=tuple(services.get(vid, ())),
+            lived_experience=lived or "", bottom_lines=bottom_lines or "",
+            if_not_met=if_not_met or "", good_enough=good_enough or "",
+            services=tuple(services.get(vid, ())),
             needs=tuple(needs.get(vid, ())), id=_uuid(vid))
     return out
 
