@@ -153,6 +153,8 @@ class ChildScreen(Screen):
         Binding("U", "supervision", "Supervision", show=False),
         # BEX 3: an early review after significant change.
         Binding("B", "early_review", "Bring review forward", show=False),
+        # Family Group Conferences (WAR 4.2, 9.3; STO 6.13).
+        Binding("F", "fgc", "Family Group Conference", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -749,6 +751,9 @@ class ChildScreen(Screen):
         with self.app.store.read() as session:
             due = meetings.review_due(session, self.child_id, self.app.today)
         self.app.push_screen(EarlyReviewFormScreen(self.child_id, due), self._reload_if_saved)
+
+    def action_fgc(self) -> None:
+        self.app.push_screen(self.app.make_screen("fgc", child_id=self.child_id))
 
     def action_supervision(self) -> None:
         self.app.push_screen(self.app.make_screen("supervision", child_id=self.child_id))

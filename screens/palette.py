@@ -44,6 +44,8 @@ RECORD_COMMANDS = (
     ("re-refer (R)", "rerefer", "Open a new episode for a closed child (WAR 3.4)"),
     ("bring the review forward (B)", "early_review",
      "An early review after a significant change in the family's circumstances (BEX 3)"),
+    ("Family Group Conference (F)", "fgc",
+     "Refer the family, the family's own plan joined to the CIN plan (WAR 4.2, STO 6.13)"),
     ("supervision and case direction (U)", "supervision",
      "A manager's supervision: decisions, actions, next due (STO 4.5, 8.5; WAR 12)"),
 )

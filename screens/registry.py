@@ -26,5 +26,6 @@ SCREENS = {
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
     "admin": ("cintui.screens.admin", "AdminScreen"),
     "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
+    "fgc": ("cintui.screens.fgc", "FgcScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }

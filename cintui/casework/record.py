@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from cintui.casework import (
     cases,
     child_protection,
+    fgc,
     lookup,
     meetings,
     plans,
@@ -48,6 +49,7 @@ from cintui.domain.chronology import (
     direct_payment_entries,
     early_review_entry,
     episode_entries,
+    fgc_entries,
     supervision_entries,
 )
 from cintui.domain.consent import (
@@ -910,6 +912,7 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
                                       e.early_review_reason, ref=str(e.id))
     entries += decision_entries(decisions)
     entries += supervision_entries(supervision.facts(session, child_id))
+    entries += fgc_entries(fgc.facts(session, child_id))
     entries += _step_entries(session, child_id)
     entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])

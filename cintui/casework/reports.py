@@ -17,6 +17,7 @@ from datetime import date
 from cintui.casework.caseload import store_policy
 from cintui.casework.lookup import _date, _visit_day, rows_from
 from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.fgc import FgcFact
 from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.reports import (
@@ -85,6 +86,11 @@ _ACTIONS = _CURRENT + """
 SELECT a.need_id, a.what, a.who, a.by_when, a.status FROM ranked AS r
 JOIN plan_action AS a ON a.version_id = r.id WHERE r.pick = 1 ORDER BY a.position
 """
+# WAR 9.3: Family Group Conferences, for their use over a period.
+_FGCS = """
+SELECT child_id, status, referred_on, held_on, declined_on FROM family_group_conference
+WHERE child_id IN ({ids}) AND referred_on <= :end ORDER BY referred_on
+"""
 _TEAMS = "SELECT name FROM team ORDER BY name"
 # Caseloads (WAR 3.5) count every active social worker, those with no children too.
 _WORKERS = """
@@ -150,6 +156,10 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
             meetings[cid].append(MeetingFact(
                 date=_date(held_on), kind=kind, next_review=_date(nxt),
                 minutes_circulated=_date(minutes), plan_circulated=_date(plan)))
+    fgcs: dict = defaultdict(list)
+    for cid, status, referred, held, declined in rows(_FGCS.format(ids=ids), params):
+        fgcs[cid].append(FgcFact(_date(referred), status, held_on=_date(held),
+                                 declined_on=_date(declined)))
     children = rows(_CHILDREN.format(scope=_scope(team)), params)
     passing: dict = {}
     if plans_on is not None:
@@ -161,7 +171,8 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
         id=str(cid), episodes=tuple(episodes.get(cid, ())), worker=user or "",
         worker_name=name or "", team=team_name or "", dob=_date(dob),
         visits=tuple(seen.get(cid, ())), plan_visits=tuple(agreed.get(cid, ())),
-        meetings=tuple(meetings.get(cid, ())), plan_passes=passing.get(cid))
+        meetings=tuple(meetings.get(cid, ())), plan_passes=passing.get(cid),
+        fgcs=tuple(fgcs.get(cid, ())))
         for cid, _first, user, name, team_name, dob in children]
 
 

@@ -56,6 +56,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "support": ("The initial home visit and the start of CIN support", "steps"),
     "person": ("People around a child: family and professionals", "people"),
     "supervision": ("Supervision and case direction (STO 4.5, 8.5; WAR 12).", "supervision"),
+    "fgc": ("Family Group Conferences (WAR 4.2, 9.3; STO 6.13, 7.5).", "fgc"),
 }
 
 

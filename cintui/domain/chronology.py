@@ -21,6 +21,7 @@ from cintui.domain.consent import (
     ConsentFact,
 )
 from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
+from cintui.domain.fgc import FgcFact
 from cintui.domain.supervision import SupervisionFact
 from cintui.domain.workforce import ReallocationFact
 
@@ -235,6 +236,27 @@ def supervision_entries(facts: Iterable[SupervisionFact]) -> list[ChronologyEntr
                                    f"Supervision (case direction): {f.decisions}",
                                    who=f.manager, detail="; ".join(x for x in detail if x),
                                    ref=f.ref))
+    return out
+
+
+def fgc_entries(facts: Iterable[FgcFact]) -> list[ChronologyEntry]:
+    """WAR 4.2, 9.3; STO 6.13: each Family Group Conference referred, held (the family's own
+    plan, joined to the CIN plan) or declined."""
+    out = []
+    for f in facts:
+        to = f" (coordinator {f.coordinator})" if f.coordinator else ""
+        out.append(ChronologyEntry(f.referred_on, "note",
+                                   f"Referred for a Family Group Conference{to}",
+                                   who=f.referred_by, ref=f.ref))
+        if f.held_on:
+            joined = f"; joined to CIN plan v{f.plan_version}" if f.plan_version else ""
+            out.append(ChronologyEntry(f.held_on, "meeting",
+                                       f"Family Group Conference held: the family's own "
+                                       f"plan{joined}", detail=f.family_plan, ref=f.ref))
+        if f.declined_on:
+            out.append(ChronologyEntry(f.declined_on, "note",
+                                       "Family Group Conference declined by the family",
+                                       detail=f.reason, ref=f.ref))
     return out
 
 

@@ -46,6 +46,7 @@ CONSENT_TO_SHARE = ("", "given", "refused", "not_sought")  # BEX 4, transfer to 
 # Child protection enquiries (revision 0014): domain.child_protection.
 STRATEGY_OUTCOMES = ("s47", "no_s47")
 S47_OUTCOMES = ("", "icpc", "no_icpc")
+FGC_STATUSES = ("referred", "held", "declined")  # domain.fgc.STATUSES (revision 0018)
 
 
 _BLANK = {"server_default": ""}
@@ -619,6 +620,29 @@ class SupervisionAction(Row, table=True):
     status: str = Field(default="not_started", max_length=16)
 
 
+class FamilyGroupConference(Row, table=True):
+    """A Family Group Conference (WAR 4.2, 9.3; STO 6.13, 7.5): referred, then held (the
+    family's own plan, its actions joined to the CIN plan) or declined (revision 0018)."""
+
+    __tablename__ = "family_group_conference"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    status: str = Field(default="referred", max_length=16)
+    referred_on: date
+    referred_by: str = Field(default="", max_length=200)
+    coordinator: str = Field(default="", max_length=200)
+    held_on: date | None = None
+    declined_on: date | None = None
+    family_plan: str = Field(default="")
+    reason: str = Field(default="")
+    plan_version_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("plan_version.id"), index=True,
+    )
+
+
 class ChildProtectionEnquiry(Row, table=True):
     """A strategy discussion and what followed it (Working Together; BEX 3: a Red need or a
     deteriorating case): a section 47 enquiry, its outcome, and the initial child protection
@@ -842,6 +866,8 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("rating", row.rating, RAG_RATINGS)
     elif issubclass(model, QualityCheck):
         _one_of("kind", row.kind, QUALITY_CHECK_KINDS)
+    elif issubclass(model, FamilyGroupConference):
+        _one_of("status", row.status, FGC_STATUSES)
     elif issubclass(model, SupervisionAction):
         _one_of("status", row.status, ACTION_STATUSES)
         if not row.what.strip():
