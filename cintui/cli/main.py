@@ -32,7 +32,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "due": ("Everything due or overdue", "due"),
     "child": ("Children on the store.", "children", "endings", "admin", "steps"),
     "export": ("Exports for families, agencies and managers.",
-               "census", "meetings", "plans", "visits", "transfer"),
+               "census", "meetings", "plans", "visits", "transfer", "partners"),
     "policy": ("Policy profiles: each authority's timescales.", "policy"),
     "db": ("The store itself: create, upgrade, back up.", "db"),
     "audit": ("The audit trail.", "audit"),

@@ -643,6 +643,24 @@ class FamilyGroupConference(Row, table=True):
     )
 
 
+class Disclosure(Row, table=True):
+    """What was shared outside the service, by whom, for whom and why (STO 4.5 "all agencies
+    are aware of the CIN status"; WAR 4.3): one row per export to partners (revision 0018),
+    so the audit trail holds who exported what for whom."""
+
+    __tablename__ = "disclosure"
+
+    kind: str = Field(max_length=32)  # "cin_status"
+    exported_on: date
+    exported_by: str = Field(max_length=200)
+    recipient: str = Field(max_length=200)  # for whom: the agency
+    purpose: str = Field(default="")
+    scope: str = Field(default="", max_length=200)  # the team, or "" for every team
+    children: int = 0
+    refs: str = Field(default="")  # the case references shared, one per line
+    file: str = Field(default="", max_length=400)
+
+
 class ChildProtectionEnquiry(Row, table=True):
     """A strategy discussion and what followed it (Working Together; BEX 3: a Red need or a
     deteriorating case): a section 47 enquiry, its outcome, and the initial child protection

@@ -2,6 +2,7 @@
 plan is not successful, and what "good enough" looks like for it to end; and, on the
 episode, a review brought forward after significant change (BEX 3 "an early review").
 Family Group Conferences (WAR 4.2, 9.3; STO 6.13, 7.5): the `family_group_conference` table.
+Disclosures to partners (STO 4.5, WAR 4.3): the `disclosure` table, one row per export.
 
 Revision 0018, after 0017. Written by hand: portable across SQLite and PostgreSQL, no
 imports from cintui (models change; a revision must not).
@@ -41,6 +42,21 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(), nullable=False),
         _ref("plan_version_id", "plan_version"),
     )
+    op.create_table(
+        "disclosure",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("exported_on", sa.Date(), nullable=False),
+        sa.Column("exported_by", sa.String(200), nullable=False),
+        sa.Column("recipient", sa.String(200), nullable=False),
+        sa.Column("purpose", sa.String(), nullable=False),
+        sa.Column("scope", sa.String(200), nullable=False),
+        sa.Column("children", sa.Integer(), nullable=False),
+        sa.Column("refs", sa.String(), nullable=False),
+        sa.Column("file", sa.String(400), nullable=False),
+    )
     for column in ("child_id", "episode_id", "plan_version_id"):
         op.create_index(f"ix_family_group_conference_{column}", "family_group_conference",
                         [column])
@@ -55,6 +71,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("disclosure")
     op.drop_table("family_group_conference")
     with op.batch_alter_table("episode") as batch:
         for name in EARLY:
