@@ -71,6 +71,8 @@ class WorkCommands(Provider):
              "Create a child from another authority's transfer pack (BEX 4)"),
             ("Import a caseload (CSV)", partial(import_caseload, app),
              "Bring the team's caseload over from LCS, Mosaic or a spreadsheet"),
+            ("Export CIN status for partners", partial(export_cin_status, app),
+             "Children on a CIN plan, for the police, GPs and schools (STO 4.5); audited"),
         ]
         out += [(f"Record: {label}", partial(on_record, app, action), help_text)
                 for label, action, help_text in RECORD_COMMANDS]
@@ -143,6 +145,20 @@ def import_caseload(app) -> None:
                        "dates (My week, F3).", timeout=8)
 
     app.push_screen(app.make_screen("caseload_import"), imported)
+
+
+def export_cin_status(app) -> None:
+    """STO 4.5: the CIN status for partners, written and recorded in the audit trail."""
+    if not app.has_store:
+        app.notify("Open a store first")
+        return
+
+    def written(count) -> None:
+        if count:
+            n = 0 if count == -1 else count
+            app.notify(f"Exported the CIN status of {n} children (in the audit trail).")
+
+    app.push_screen(app.make_screen("partners_export"), written)
 
 
 def book_meeting(app) -> None:

@@ -27,5 +27,6 @@ SCREENS = {
     "admin": ("cintui.screens.admin", "AdminScreen"),
     "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
     "fgc": ("cintui.screens.fgc", "FgcScreen"),
+    "partners_export": ("cintui.screens.partners", "PartnersExportScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }
