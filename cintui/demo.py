@@ -47,6 +47,7 @@ from cintui.store.models import (
     PlanVersion,
     QualityCheck,
     RagChange,
+    Supervision,
     Team,
     Visit,
     VisitAction,
@@ -164,7 +165,7 @@ def _defaults(model: type) -> dict:
 WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting,
                MeetingInvitee, MeetingDistribution, Plan, PlanVersion, PlanService, PlanNeed,
                PlanAction, RagChange, VisitPresent, VisitAddendum, VisitAction, QualityCheck,
-               Ending, Decision)
+               Ending, Decision, Supervision)
 # Drafts go in through the ORM (a handful): its audit leaves out the draft's text
 # (`Draft.__audit_quiet__`), as it does for a draft a worker starts.
 
@@ -749,7 +750,15 @@ class _Builder:
                 review_arrangements="CIN review every 3 months, chaired by the social worker.",
                 childs_views=("" if rng.random() < 0.1 or age < 0 else rng.choice(VIEWS)
                               if age >= 5 else OBSERVED.format(name=name)),
-                lived_experience=f"A typical day for {name} starts with a rushed morning.")
+                lived_experience=f"A typical day for {name} starts with a rushed morning.",
+                # BEX 3, STO 6.3: the plan's exit, in fixed words (no draw: the demo's
+                # random stream, and so every other row, stays as it was).
+                bottom_lines=f"{name} is never left alone at home overnight, and the family "
+                             "tell us at once if things get worse.",
+                if_not_met=f"If nothing has changed for {name} by the next review, we will "
+                           "talk with the family about a child protection conference.",
+                good_enough=f"When {name}'s Ambers have been Green for three months, the "
+                            "plan can end and early help can support the family.")
             for j, (svc, purpose) in enumerate(rng.sample(SERVICES_OFFERED, 1)):
                 self.add(PlanService, version_id=version.id, position=j, name=svc,
                          purpose=purpose)
@@ -1274,6 +1283,7 @@ def history(b: _Builder, workers: list, seed: int, closed: int) -> None:
         _closed_child(b, hr, team, worker, start, f"RC{n + 1}" if n < 9 else None, band)
     _quality_checks(b, hr)
     _endings(b, hr)
+    _supervisions(b, random.Random(seed + SUPERVISION_SEED))
 
 
 def _tidy_open_history(b: _Builder, hr: random.Random) -> None:
@@ -1457,6 +1467,43 @@ CLOSURE_RATIONALE = {
     "RC8": "The assessment found no need for services from children's social care.",
     "RC9": "The assessment found needs Early Help can meet; the family agreed to the referral.",
 }
+
+
+SUPERVISION_SEED = 5_000_011
+SUPERVISION_DECISIONS = (
+    "Plan continues as agreed; the worker to bring the school's attendance figures to the "
+    "next review.",
+    "Health needs are not improving: escalate to the GP and consider an early review.",
+    "Progress held for two months: at the review, consider whether the child is still in "
+    "need and what a step-down would look like.",
+    "Father not yet engaged: the worker to invite him to the next meeting and visit him.",
+)
+
+
+def _supervisions(b: _Builder, sr: random.Random) -> None:
+    """STO 4.5, 8.5: most open cases supervised in the last four weeks by the team's manager;
+    about one in eight overdue. Its own random stream: the rest of the demo stays as it was."""
+    managers = {row.team_id: row for row in b.out.rows
+                if row.model is Worker and row.role == "team_manager"}
+    current: dict = {}
+    for row in b.out.rows:
+        if row.model is Episode and not row.closure_date:
+            current[row.child_id] = row
+    for row in list(b.out.rows):
+        if row.model is not Child or row.status == "closed" or row.id not in current:
+            continue
+        manager = managers.get(row.team_id)
+        start = current[row.id].cin_plan_start or current[row.id].referral_date
+        days = (b.today - start).days
+        if manager is None or days < 10 or sr.random() < 0.12:
+            continue
+        held = b.today - timedelta(days=sr.randrange(1, min(days, 26)))
+        b.add(Supervision, child_id=row.id, episode_id=current[row.id].id, held_on=held,
+              manager_id=manager.id, manager=manager.name,
+              present=f"{manager.name}, the allocated worker",
+              discussion="Progress against each Amber; what the child has said since the "
+                         "last supervision; visits and the next review.",
+              decisions=sr.choice(SUPERVISION_DECISIONS), next_due=None)
 
 
 def _endings(b: _Builder, hr: random.Random) -> None:

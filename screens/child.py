@@ -150,6 +150,12 @@ class ChildScreen(Screen):
         # The case's steps (DOMAIN.md §11): referral to support started, each by a form.
         Binding("K", "case_steps", "Case steps", show=False),
         Binding("L", "restrict", "Restrict", show=False),  # to named workers (issue 18)
+        # Supervision and case direction (STO 4.5, 8.5; WAR 12).
+        Binding("U", "supervision", "Supervision", show=False),
+        # BEX 3: an early review after significant change.
+        Binding("B", "early_review", "Bring review forward", show=False),
+        # Family Group Conferences (WAR 4.2, 9.3; STO 6.13).
+        Binding("F", "fgc", "Family Group Conference", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -748,6 +754,21 @@ class ChildScreen(Screen):
     def action_case_steps(self) -> None:
         # Back here: reloads on resume.
         self.app.push_screen(self.app.make_screen("case_steps", child_id=self.child_id))
+
+    def action_early_review(self) -> None:
+        from cintui.casework import meetings
+
+        from .meeting_forms import EarlyReviewFormScreen
+
+        with self.app.store.read() as session:
+            due = meetings.review_due(session, self.child_id, self.app.today)
+        self.app.push_screen(EarlyReviewFormScreen(self.child_id, due), self._reload_if_saved)
+
+    def action_fgc(self) -> None:
+        self.app.push_screen(self.app.make_screen("fgc", child_id=self.child_id))
+
+    def action_supervision(self) -> None:
+        self.app.push_screen(self.app.make_screen("supervision", child_id=self.child_id))
 
     def action_rerefer(self) -> None:
         from .endings import RereferFormScreen

@@ -207,3 +207,40 @@ class SentFormScreen(FormScreen):
 
 
 __all__ = ["CancelFormScreen", "HeldWhenFormScreen", "ScheduleFormScreen", "SentFormScreen"]
+
+
+class EarlyReviewFormScreen(FormScreen):
+    """BEX 3: "If there are significant changes in the family circumstances, an early review
+    should take place": the review brought forward to a date, and what changed."""
+
+    ALIASES = {"reason": "reason", "by": "by"}
+
+    def __init__(self, child_id: uuid.UUID, due: date | None, why: str = "") -> None:
+        super().__init__()
+        self.child_id, self.due, self.why = child_id, due, why
+        now = f" (due now {day_text(due)})" if due else ""
+        self.TITLE_TEXT = f"Bring the review forward{now} (BEX 3)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("by", "Review by", self.text("", "dd/mm/yyyy"))
+        yield self.row("reason", "What has changed", self.text(
+            self.why, "the significant change in the family's circumstances"))
+
+    def on_mount(self) -> None:
+        self.query_one("#by").focus()
+
+    def problems(self) -> dict[str, str]:
+        from cintui.domain.plan import early_review_problems
+
+        try:
+            by = parse_date(self.value("by") or "")
+        except ValueError as exc:
+            return {"by": str(exc)}
+        return dict(early_review_problems(by, self.text_of("reason"), self.app.today,
+                                          self.due))
+
+    def build(self):
+        by, reason = parse_date(self.value("by") or ""), self.text_of("reason")
+        child_id, today = self.child_id, self.app.today
+        return lambda session: meetings.bring_review_forward(
+            session, child_id, by=by, reason=reason, today=today) and True

@@ -27,7 +27,8 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
          "plan": "Enter: the plan, at this need", "consent": "Enter: the child's consent",
          "summary": "Enter: the child's record",
          "closure": "Enter: the child's closure (t: family told)",
-         "step_down": "Enter: the child's step-down (x: complete)"}
+         "step_down": "Enter: the child's step-down (x: complete)",
+         "supervision": "Enter: the child's supervision (STO 8.5)"}
 
 
 def _what(item: DueItem) -> str:
@@ -35,6 +36,8 @@ def _what(item: DueItem) -> str:
         return "No valid consent to a CIN service"  # why, in full: the line underneath
     if item.key == "plan_action" and item.detail:
         return f"Action: {item.detail}"
+    if item.key == "supervision_action" and item.detail:
+        return f"Supervision action: {item.detail}"
     return item.label
 
 
@@ -217,7 +220,7 @@ class MyWeekScreen(Screen):
             app.open_visit(child_id)
         elif item.target == "plan":
             app.push_screen(app.make_screen("plan", child_id=child_id, need_key=item.need_key))
-        elif item.target in ("closure", "step_down"):
+        elif item.target in ("closure", "step_down", "supervision"):
             # the record underneath, so Esc from the ending lands on the child
             app.push_screen(app.make_screen("child", child_id=child_id))
             app.push_screen(app.make_screen(item.target, child_id=child_id))

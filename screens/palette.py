@@ -47,6 +47,12 @@ RECORD_COMMANDS = (
     ("re-refer (R)", "rerefer", "Open a new episode for a closed child (WAR 3.4)"),
     ("restrict to named workers (L)", "restrict", "A manager restricts the record: on a team "
      "server only the workers named see it"),
+    ("bring the review forward (B)", "early_review",
+     "An early review after a significant change in the family's circumstances (BEX 3)"),
+    ("Family Group Conference (F)", "fgc",
+     "Refer the family, the family's own plan joined to the CIN plan (WAR 4.2, STO 6.13)"),
+    ("supervision and case direction (U)", "supervision",
+     "A manager's supervision: decisions, actions, next due (STO 4.5, 8.5; WAR 12)"),
 )
 
 
@@ -71,6 +77,8 @@ class WorkCommands(Provider):
              "Create a child from another authority's transfer pack (BEX 4)"),
             ("Import a caseload (CSV)", partial(import_caseload, app),
              "Bring the team's caseload over from LCS, Mosaic or a spreadsheet"),
+            ("Export CIN status for partners", partial(export_cin_status, app),
+             "Children on a CIN plan, for the police, GPs and schools (STO 4.5); audited"),
         ]
         out += [(f"Record: {label}", partial(on_record, app, action), help_text)
                 for label, action, help_text in RECORD_COMMANDS]
@@ -152,6 +160,20 @@ def import_caseload(app) -> None:
                        "dates (My week, F3).", timeout=8)
 
     app.push_screen(app.make_screen("caseload_import"), imported)
+
+
+def export_cin_status(app) -> None:
+    """STO 4.5: the CIN status for partners, written and recorded in the audit trail."""
+    if not app.has_store:
+        app.notify("Open a store first")
+        return
+
+    def written(count) -> None:
+        if count:
+            n = 0 if count == -1 else count
+            app.notify(f"Exported the CIN status of {n} children (in the audit trail).")
+
+    app.push_screen(app.make_screen("partners_export"), written)
 
 
 def book_meeting(app) -> None:

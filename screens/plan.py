@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cintui.casework import cases, plans, record
-from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion
+from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
 
 from .forms import ConfirmScreen
 from .plan_forms import (
@@ -88,6 +88,7 @@ class PlanScreen(Screen):
         Binding("n", "new_version", "New version", show=False),  # a change starts one
         Binding("w", "what_changed", "What changed", show=False),
         Binding("x", "export", "Export", show=False),
+        Binding("b", "early_review", "Bring review forward", show=False),  # BEX 3
         Binding("left_square_bracket", "other_version(1)", "Older", show=False),
         Binding("right_square_bracket", "other_version(-1)", "Newer", show=False),
     ]
@@ -216,7 +217,9 @@ class PlanScreen(Screen):
                 ("Visits", self._visits(v)),
                 ("Services", "; ".join(f"{s.name} ({s.purpose})" if s.purpose else s.name
                                        for s in v.services)),
-                ("Child's views", v.childs_views), ("Lived experience", v.lived_experience))
+                ("Child's views", v.childs_views), ("Lived experience", v.lived_experience),
+                ("Bottom lines", v.bottom_lines), ("If not successful", v.if_not_met),
+                ("Good enough to end", v.good_enough))
         for label, value in rows:
             t.append(f"{label}: ", style="bold")
             t.append(f"{value or '—'}\n")
@@ -342,8 +345,30 @@ class PlanScreen(Screen):
             return
         i = self._need_required()
         if i is not None:
+            before = self.version.needs[i].rag
             self.app.push_screen(RateFormScreen(self.version, i, self.app.today, self._by),
-                                 self._after_form)
+                                 lambda result: self._after_rating(result, i, before))
+
+    def _after_rating(self, result, i: int, before: str) -> None:
+        self._after_form(result)
+        after = getattr(result, "needs", None)
+        if after and i < len(after) and (prompt := red_prompt(before, after[i].rag)):
+            self.notify(f"{prompt} Press b.", severity="warning", timeout=10)
+
+    def action_early_review(self) -> None:
+        """BEX 3: bring the review forward after a significant change."""
+        from cintui.casework import meetings
+
+        from .meeting_forms import EarlyReviewFormScreen
+
+        with self.app.store.read() as session:
+            due = meetings.review_due(session, self.child_id, self.app.today)
+        self.app.push_screen(EarlyReviewFormScreen(self.child_id, due), self._early_saved)
+
+    def _early_saved(self, result) -> None:
+        if result:
+            self.notify("Review brought forward: the review is due then (BEX 3); book it "
+                        "from the child's Meetings tab (m).")
 
     def action_actions(self) -> None:
         if not self._ensure_draft():

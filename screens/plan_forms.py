@@ -322,6 +322,13 @@ class DetailsFormScreen(PlanFormScreen):
             v.childs_views, "in the child's words, or what was observed"))
         yield self.row("lived_experience", "Daily lived experience", self.text(
             v.lived_experience, "a day in the child's life; the parent's too"))
+        # BEX 3, STO 6.3: the plan's exit.
+        yield self.row("bottom_lines", "Bottom lines", self.text(
+            v.bottom_lines, "what is essential, not negotiable, and why (BEX 3)"))
+        yield self.row("if_not_met", "If not successful", self.text(
+            v.if_not_met, "what will happen if the needs are not met (BEX 3)"))
+        yield self.row("good_enough", "Good enough to end", self.text(
+            v.good_enough, "what good enough looks like, so the plan can end (STO 6.3)"))
 
     def on_mount(self) -> None:
         self.query_one("#objectives").focus()
@@ -354,7 +361,10 @@ class DetailsFormScreen(PlanFormScreen):
                       next_review=self.date_of("next_review"), services=tuple(services),
                       visit_every=self._visit_every(),
                       childs_views=self.text_of("childs_views"),
-                      lived_experience=self.text_of("lived_experience"))
+                      lived_experience=self.text_of("lived_experience"),
+                      bottom_lines=self.text_of("bottom_lines"),
+                      if_not_met=self.text_of("if_not_met"),
+                      good_enough=self.text_of("good_enough"))
         return self.save_version(new)
 
 

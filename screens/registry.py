@@ -25,5 +25,8 @@ SCREENS = {
     "case_steps": ("cintui.screens.steps", "CaseStepsScreen"),
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
     "admin": ("cintui.screens.admin", "AdminScreen"),
+    "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
+    "fgc": ("cintui.screens.fgc", "FgcScreen"),
+    "partners_export": ("cintui.screens.partners", "PartnersExportScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }

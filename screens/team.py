@@ -71,6 +71,7 @@ class TeamScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("q", "quality_check", "Record QA check"),
+        Binding("u", "supervision", "Supervision"),
         Binding("a", "reallocate", "Reallocate"),
         Binding("r", "reload", "Refresh"),
     ]
@@ -118,7 +119,7 @@ class TeamScreen(Screen):
         by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
         workers = tuple(by_kind if label == "Overdue by kind" else w
                         for label, w in WORKER_COLUMNS)
-        return workers, (28, 22, max(60, width - 28 - 22 - 2 * 3))
+        return workers, (28, 22, max(40, width - 28 - 22 - 26 - 2 * 4), 26)
 
     def _add_columns(self) -> None:
         self._widths = self._column_widths()
@@ -126,8 +127,8 @@ class TeamScreen(Screen):
         for (label, _), width in zip(self._columns, self._widths[0], strict=True):
             workers.add_column(label, width=width)
         quality = self.query_one("#quality", DataTable)
-        for label, width in zip(("Child", "Worker", "Last quality check"), self._widths[1],
-                                strict=True):
+        for label, width in zip(("Child", "Worker", "Last quality check", "Supervision"),
+                                self._widths[1], strict=True):
             quality.add_column(label, width=width)
         census = self.query_one("#census", DataTable)
         for label, width in (("Worker", 28), ("Left out", 9), ("Queried", 8)):
@@ -208,7 +209,7 @@ class TeamScreen(Screen):
         self.query_one("#team-title", Static).update(
             f"[b]{view.team}[/b] · {view.today:%a %d %b %Y} · {total.children} open children"
             f" · {total.overdue_total} overdue items · {total.no_quality_check} plans with no "
-            "quality check")
+            f"quality check · {total.supervision_overdue} overdue supervision (STO 8.5)")
         table = self.query_one("#workers", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -230,7 +231,11 @@ class TeamScreen(Screen):
         for q in view.quality:
             state = Text(q.status.describe(),
                          style="" if q.status.checked else "bold red")
-            quality.add_row(f"{q.name} {q.reference}", q.worker, state, key=str(q.child_id))
+            supervision = Text(q.supervision.describe() if q.supervision else "—",
+                               style="bold red" if q.supervision and q.supervision.overdue
+                               else "")
+            quality.add_row(f"{q.name} {q.reference}", q.worker, state, supervision,
+                            key=str(q.child_id))
         if quality.row_count:
             quality.move_cursor(row=min(keep, quality.row_count - 1))
 
@@ -276,6 +281,14 @@ class TeamScreen(Screen):
         username = event.row_key.value
         if username:
             self.app.push_screen(self.app.make_screen("caseload", worker=username))
+
+    def action_supervision(self) -> None:
+        """STO 4.5, 8.5: the supervision of the child under the cursor (the plans' list)."""
+        table = self.query_one("#quality", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.push_screen(self.app.make_screen("supervision", child_id=uuid.UUID(key)))
 
     def action_quality_check(self) -> None:
         quality = self.query_one("#quality", DataTable)

@@ -52,7 +52,8 @@ _EPISODES = """
 SELECT e.child_id, e.referral_date, e.assessment_started, e.assessment_completed,
        e.initial_home_visit, e.support_started, e.cin_plan_start, e.closure_decided,
        e.family_told_of_closure, e.step_down_decided, e.step_down_completed, e.moved_in,
-       e.closure_date, v.visit_every_amount, v.visit_every_unit
+       e.closure_date, v.visit_every_amount, v.visit_every_unit, e.early_review_by,
+       e.early_review_asked
 FROM episode AS e
 LEFT JOIN plan_version AS v ON v.id = (
     SELECT p.id FROM plan_version AS p
@@ -291,7 +292,8 @@ def _events(child, facts, today: date) -> ChildEvents:
     if not facts or facts["episode"] is None:
         return ChildEvents()
     (_, referral, a_start, a_done, home_visit, support, plan, closure_decided, told,
-     step_decided, step_done, moved_in, closed, every, unit) = facts["episode"]
+     step_decided, step_done, moved_in, closed, every, unit, early_by,
+     early_asked) = facts["episode"]
     since = _date(referral)
     return ChildEvents(
         referral=since, assessment_started=_date(a_start), assessment_completed=_date(a_done),
@@ -303,7 +305,8 @@ def _events(child, facts, today: date) -> ChildEvents:
         step_down_decided=_date(step_decided), step_down_completed=_date(step_done),
         moved_in=_date(moved_in), disabled_with_direct_payments=child[9] is not None,
         direct_payments_started=_date(child[9]), last_direct_payment_review=_date(child[10]),
-        closed=_date(closed),
+        closed=_date(closed), early_review_by=_date(early_by),
+        early_review_asked=_date(early_asked),
     )
 
 

@@ -39,6 +39,31 @@ WHERE r.pick = 1 AND a.by_when IS NOT NULL AND a.by_when <= :until
   AND a.status IN ('not_started', 'in_progress')
 ORDER BY a.by_when, n.position, a.position
 """
+
+
+def supervision_due_sql(ids: str) -> str:
+    """Per open child in `ids` (a caseload view's id query): the last supervision's date
+    and the next date the manager set there (for the team view and the reports)."""
+    return f"""
+WITH ranked AS (
+    SELECT child_id, held_on, next_due,
+           ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY held_on DESC, created_at DESC)
+               AS pick
+    FROM supervision WHERE child_id IN ({ids})
+)
+SELECT child_id, held_on, next_due FROM ranked WHERE pick = 1
+"""
+
+
+# STO 8.5: the actions agreed in supervision, still open, dated by `until`.
+SUPERVISION_ACTIONS_SQL = """
+SELECT a.child_id, a.what, a.who, a.by_when, a.status, s.held_on
+FROM supervision_action AS a JOIN supervision AS s ON s.id = a.supervision_id
+WHERE a.child_id IN ({ids}) AND a.by_when IS NOT NULL AND a.by_when <= :until
+  AND a.status IN ('not_started', 'in_progress')
+ORDER BY a.by_when, s.held_on, a.position
+"""
+
 _WORKERS = "SELECT username, name FROM worker"
 _TEAMS = "SELECT name FROM team ORDER BY name"
 
@@ -87,14 +112,22 @@ def resolve_scope(source, *, worker: str | None = None,
 
 
 def load_actions(source, view: str, params: dict) -> dict:
-    """Per child (as the store gives its id): the open, dated actions of its plan in force,
-    due by `params["until"]`."""
+    """Per child (as the store gives its id): the open, dated actions of its plan in force
+    and of its supervisions, due by `params["until"]`."""
     actions: dict = {}
     for cid, what, who, by_when, status, need_key, need in rows_from(source)(
             ACTIONS_SQL.format(ids=ids_sql(view)), params):
         actions.setdefault(cid, []).append(ActionFact(
             what=what or "", who=who or "", by_when=_day(by_when), status=status,
             need_key=str(as_uuid(need_key)), need=need or ""))
+    # STO 8.5: actions agreed in supervision join the worker's due list.
+    for cid, what, who, by_when, status, _held in rows_from(source)(
+            SUPERVISION_ACTIONS_SQL.format(ids=ids_sql(view)), params):
+        actions.setdefault(cid, []).append(ActionFact(
+            what=what or "", who=who or "", by_when=_day(by_when), status=status,
+            need_key="", source="supervision"))
+    for found in actions.values():
+        found.sort(key=lambda a: a.by_when)
     return actions
 
 

@@ -187,7 +187,8 @@ _OF_CHILD = "child_id = (SELECT id FROM child WHERE reference = :reference)"
 _CURRENT_EPISODE = f"""
 SELECT id, referral_date, assessment_started, assessment_completed, initial_home_visit,
        support_started, cin_plan_start, closure_decided, family_told_of_closure,
-       step_down_decided, step_down_completed, moved_in, closure_date
+       step_down_decided, step_down_completed, moved_in, closure_date, early_review_by,
+       early_review_asked
 FROM episode WHERE {_OF_CHILD}
 ORDER BY referral_date DESC, created_at DESC LIMIT 1
 """
@@ -218,7 +219,8 @@ def child_events(source, child) -> ChildEvents:
         return ChildEvents()
     episode_id, *dates = episode[0]
     (referral, assess_start, assess_done, home_visit, support, plan_start, closure_decided,
-     told, step_down, stepped_down, moved_in, closed) = (_date(v) for v in dates)
+     told, step_down, stepped_down, moved_in, closed, early_by, early_asked) = \
+        (_date(v) for v in dates)
     visits = [(_visit_day(at), bool(seen), bool(alone), kind == "virtual")
               for at, seen, alone, kind in rows(_FINAL_VISITS, key)]
     agreed = next(((amount, unit) for on, amount, unit in rows(_AGREED_VISITS, key)
@@ -251,6 +253,7 @@ def child_events(source, child) -> ChildEvents:
         direct_payments_started=child.direct_payments_started,
         last_direct_payment_review=child.last_direct_payment_review,
         closed=closed,
+        early_review_by=early_by, early_review_asked=early_asked,
         enquiries=tuple(
             EnquiryFact(strategy_on=_date(strategy_on), decided_s47=outcome == "s47",
                         s47_started=_date(s47_started), icpc_held=_date(icpc_held),
@@ -293,7 +296,8 @@ FROM plan_version AS v WHERE v.{_OF_CHILD} ORDER BY v.number DESC
 _VERSION = f"""
 SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
        v.objectives, v.lead_professional, v.review_arrangements, v.next_review,
-       v.childs_views, v.lived_experience, v.visit_every_amount, v.visit_every_unit
+       v.childs_views, v.lived_experience, v.visit_every_amount, v.visit_every_unit,
+       v.bottom_lines, v.if_not_met, v.good_enough
 FROM plan_version AS v WHERE v.{_OF_CHILD} AND v.number = :number
 """
 _OF_VERSION = ("version_id = (SELECT v.id FROM plan_version AS v "
@@ -337,7 +341,7 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
     if not found:
         return None
     (vid, number, status, created, agreed, agreed_at, agreed_by, objectives, lead, review,
-     next_review, views, lived, every, unit) = found[0]
+     next_review, views, lived, every, unit, bottom_lines, if_not_met, good_enough) = found[0]
     history: dict[uuid.UUID, list[RagChange]] = {}
     for need_key, on, rating, previous, by, reason, kept, at, cp in rows(_RATINGS, key):
         history.setdefault(as_uuid(need_key), []).append(RagChange(
@@ -359,7 +363,8 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
         agreed_on=_date(agreed), agreed_at=agreed_at, agreed_by=agreed_by,
         objectives=objectives, lead_professional=lead, review_arrangements=review,
         next_review=_date(next_review), childs_views=views, lived_experience=lived,
-        visit_every=plan_visits(every, unit),
+        visit_every=plan_visits(every, unit), bottom_lines=bottom_lines or "",
+        if_not_met=if_not_met or "", good_enough=good_enough or "",
         services=tuple(Service(name, purpose) for name, purpose in rows(_SERVICES, key)),
         needs=tuple(needs))
 

@@ -441,3 +441,35 @@ __all__ = [
     "minutes_document", "minutes_drafts", "minutes_due", "rebook", "record_distribution", "save_minutes",
     "schedule", "start_minutes", "status_of", "suggested_next_review",
 ]
+
+
+# ---------------------------------------------------------------- an early review (BEX 3)
+
+
+def review_due(session: Session, child_id: uuid.UUID, today: date) -> date | None:
+    """When the child's next review is due now (the engine's first_review or review)."""
+    child = cases.require_child(session, child_id, MeetingError)
+    due = [d.due for d in cases.child_deadlines(session, child, today)
+           if d.key in ("first_review", "review")]
+    return min(due) if due else None
+
+
+def bring_review_forward(session: Session, child_id: uuid.UUID, *, by: date | None,
+                         reason: str, today: date) -> m.Episode:
+    """BEX 3: after a significant change in the family's circumstances, the review is
+    brought forward to `by`: the review clock is due then until a meeting is held."""
+    from cintui.domain.plan import early_review_problems
+
+    episode = cases.require_episode(session, child_id, MeetingError)
+    if episode.cin_plan_start is None or episode.closure_date is not None:
+        raise MeetingError("child", "an early review is of a CIN plan: the child has none "
+                           "open")
+    current = review_due(session, child_id, today)
+    problems = early_review_problems(by, reason, today, current)
+    if problems:
+        raise MeetingError(*problems[0])
+    episode.early_review_by, episode.early_review_asked = by, today
+    episode.early_review_reason = reason.strip()
+    session.add(episode)
+    session.flush()
+    return episode

@@ -143,7 +143,9 @@ def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = 
         lead_professional=latest.lead_professional,
         review_arrangements=latest.review_arrangements, next_review=latest.next_review,
         childs_views=latest.childs_views, lived_experience=latest.lived_experience,
-        visit_every_amount=latest.visit_every_amount, visit_every_unit=latest.visit_every_unit)
+        visit_every_amount=latest.visit_every_amount, visit_every_unit=latest.visit_every_unit,
+        bottom_lines=latest.bottom_lines, if_not_met=latest.if_not_met,
+        good_enough=latest.good_enough)
     session.add(draft)
     _write_content(session, draft, source)
     session.flush()
@@ -165,7 +167,8 @@ def _write_content(session: Session, row: m.PlanVersion, version: PlanVersion) -
 
 
 VERSION_FIELDS = ("objectives", "lead_professional", "review_arrangements", "next_review",
-                  "childs_views", "lived_experience")
+                  "childs_views", "lived_experience", "bottom_lines", "if_not_met",
+                  "good_enough")
 
 
 def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, today: date,

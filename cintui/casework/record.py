@@ -24,7 +24,17 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, child_protection, conflicts, lookup, meetings, plans, visits
+from cintui.casework import (
+    cases,
+    child_protection,
+    conflicts,
+    fgc,
+    lookup,
+    meetings,
+    plans,
+    supervision,
+    visits,
+)
 from cintui.casework import steps as case_steps
 from cintui.domain import child as child_rules
 from cintui.domain import steps as step_rules
@@ -38,7 +48,10 @@ from cintui.domain.chronology import (
     consent_entries,
     decision_entries,
     direct_payment_entries,
+    early_review_entry,
     episode_entries,
+    fgc_entries,
+    supervision_entries,
 )
 from cintui.domain.consent import (
     SCOPE_LABELS,
@@ -909,7 +922,11 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
             family_told_of_closure=e.family_told_of_closure, ref=str(e.id),
             referral_note=notes.get(e.id, ""), steps=steps,
         )
+        entries += early_review_entry(e.early_review_asked, e.early_review_by,
+                                      e.early_review_reason, ref=str(e.id))
     entries += decision_entries(decisions)
+    entries += supervision_entries(supervision.facts(session, child_id))
+    entries += fgc_entries(fgc.facts(session, child_id))
     entries += _step_entries(session, child_id)
     entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])

@@ -17,6 +17,7 @@ from datetime import date
 from cintui.casework.caseload import store_policy
 from cintui.casework.lookup import _date, _visit_day, rows_from
 from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.fgc import FgcFact
 from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.reports import (
@@ -70,7 +71,7 @@ WITH ranked AS (
 _VERSIONS = _CURRENT + """
 SELECT v.id, v.child_id, v.number, v.status, v.created_on, v.agreed_on, v.objectives,
        v.lead_professional, v.review_arrangements, v.next_review, v.childs_views,
-       v.lived_experience
+       v.lived_experience, v.bottom_lines, v.if_not_met, v.good_enough
 FROM ranked AS r JOIN plan_version AS v ON v.id = r.id WHERE r.pick = 1
 """
 _SERVICES = _CURRENT + """
@@ -84,6 +85,11 @@ JOIN plan_need AS n ON n.version_id = r.id WHERE r.pick = 1 ORDER BY n.position
 _ACTIONS = _CURRENT + """
 SELECT a.need_id, a.what, a.who, a.by_when, a.status FROM ranked AS r
 JOIN plan_action AS a ON a.version_id = r.id WHERE r.pick = 1 ORDER BY a.position
+"""
+# WAR 9.3: Family Group Conferences, for their use over a period.
+_FGCS = """
+SELECT child_id, status, referred_on, held_on, declined_on FROM family_group_conference
+WHERE child_id IN ({ids}) AND referred_on <= :end ORDER BY referred_on
 """
 _TEAMS = "SELECT name FROM team ORDER BY name"
 # Caseloads (WAR 3.5) count every active social worker, those with no children too.
@@ -150,6 +156,10 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
             meetings[cid].append(MeetingFact(
                 date=_date(held_on), kind=kind, next_review=_date(nxt),
                 minutes_circulated=_date(minutes), plan_circulated=_date(plan)))
+    fgcs: dict = defaultdict(list)
+    for cid, status, referred, held, declined in rows(_FGCS.format(ids=ids), params):
+        fgcs[cid].append(FgcFact(_date(referred), status, held_on=_date(held),
+                                 declined_on=_date(declined)))
     children = rows(_CHILDREN.format(scope=_scope(team)), params)
     passing: dict = {}
     if plans_on is not None:
@@ -161,7 +171,8 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
         id=str(cid), episodes=tuple(episodes.get(cid, ())), worker=user or "",
         worker_name=name or "", team=team_name or "", dob=_date(dob),
         visits=tuple(seen.get(cid, ())), plan_visits=tuple(agreed.get(cid, ())),
-        meetings=tuple(meetings.get(cid, ())), plan_passes=passing.get(cid))
+        meetings=tuple(meetings.get(cid, ())), plan_passes=passing.get(cid),
+        fgcs=tuple(fgcs.get(cid, ())))
         for cid, _first, user, name, team_name, dob in children]
 
 
@@ -190,12 +201,15 @@ def load_versions(rows, ids: str, params: dict) -> dict:
                                key=_NO_KEY))
     out: dict = {}
     for (vid, cid, number, status, created, agreed, objectives, lead, review, nxt, views,
-         lived) in rows(_VERSIONS.format(ids=ids), params):
+         lived, bottom_lines, if_not_met, good_enough) in rows(_VERSIONS.format(ids=ids),
+                                                              params):
         out[cid] = PlanVersion(
             number=number, status=status, created_on=_date(created), agreed_on=_date(agreed),
             objectives=objectives or "", lead_professional=lead or "",
             review_arrangements=review or "", next_review=_date(nxt), childs_views=views or "",
-            lived_experience=lived or "", services=tuple(services.get(vid, ())),
+            lived_experience=lived or "", bottom_lines=bottom_lines or "",
+            if_not_met=if_not_met or "", good_enough=good_enough or "",
+            services=tuple(services.get(vid, ())),
             needs=tuple(needs.get(vid, ())), id=_uuid(vid))
     return out
 

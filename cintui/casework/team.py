@@ -14,7 +14,7 @@ from datetime import date
 
 from cintui.casework import reports
 from cintui.casework.caseload import ids_sql, load_facts
-from cintui.casework.due import _day, child_items, child_ref, load_actions
+from cintui.casework.due import _day, child_items, child_ref, load_actions, supervision_due_sql
 from cintui.casework.lookup import as_uuid, rows_from
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind
@@ -25,6 +25,7 @@ from cintui.domain.oversight import (
     quality_status,
 )
 from cintui.domain.reports import NONE, Measure, TrendPoint, visit_trend
+from cintui.domain.supervision import SupervisionDue, SupervisionFact, supervision_due
 from cintui.domain.timescales import DueState
 from cintui.domain.workforce import CASE_HOLDING_ROLES
 
@@ -52,6 +53,7 @@ class WorkerLine:
     reviews: Measure = NONE  # children whose review clock is not overdue today
     plans: Measure = NONE  # children with a CIN plan whose plan in force passes its checks
     no_quality_check: int = 0
+    supervision_overdue: int = 0  # STO 4.5, 8.5: children overdue supervision
 
     @property
     def overdue_total(self) -> int:
@@ -65,6 +67,7 @@ class QualityRow:
     name: str
     worker: str
     status: QualityStatus
+    supervision: SupervisionDue | None = None  # STO 4.5, 8.5
 
 
 @dataclass
@@ -74,6 +77,8 @@ class TeamView:
     workers: list[WorkerLine]
     quality: list[QualityRow]  # children with a CIN plan: none checked first
     trend: list[TrendPoint] = field(default_factory=list)  # visits in timescale, weekly
+    # STO 4.5, 8.5: every open child overdue supervision, the longest overdue first.
+    supervision_overdue: list[QualityRow] = field(default_factory=list)
 
     @property
     def total(self) -> WorkerLine:
@@ -86,6 +91,7 @@ class TeamView:
             line.reviews += w.reviews
             line.plans += w.plans
             line.no_quality_check += w.no_quality_check
+            line.supervision_overdue += w.supervision_overdue
         return line
 
 
@@ -113,10 +119,15 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
             _CHECKS.format(ids=ids_sql("team_named")), params):
         checks[cid].append(QualityCheckFact(kind, _day(held_on), facilitator or "",
                                             None if needs_met is None else bool(needs_met)))
+    last_supervision = {cid: SupervisionFact(_day(held), "", next_due=_day(nxt) if nxt else None)
+                        for cid, held, nxt in rows(supervision_due_sql(
+                            ids_sql("team_named")), params)}
+    every = policy.timescale("supervision")
     cal = england_calendar()
     with_plan = [as_uuid(c[0]) for c, _f in children if c[8] == "cin_plan"]
     passing = plans_passing(with_plan) if plans_passing else {}
-    quality = []
+    quality: list[QualityRow] = []
+    overdue: list[QualityRow] = []
     for child, facts in children:
         ref = child_ref(child)
         line = lines.setdefault(ref.worker_username or "", WorkerLine(
@@ -133,20 +144,32 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
         if review is not None:
             line.reviews = _add(line.reviews, review.state is not DueState.OVERDUE)
         cid = as_uuid(child[0])
+        episode = (facts or {}).get("episode")
+        start = (_day(episode[6]) if episode[6] else _day(episode[1])) if episode else None
+        last = last_supervision.get(child[0])
+        if last is not None and episode and last.held_on < _day(episode[1]):
+            last = None  # an earlier episode's (or another authority's, BEX 4)
+        sup = supervision_due(last, start, every, today, cal,
+                              policy.due_soon_working_days)
+        if sup is not None and sup.overdue:
+            line.supervision_overdue += 1
+            overdue.append(QualityRow(cid, ref.reference, ref.name, ref.worker,
+                                      quality_status(None, []), sup))
         if child[8] == "cin_plan" and plans_passing:
             line.plans = _add(line.plans, passing.get(cid, False))  # no agreed plan: fails
         if child[8] == "cin_plan":
-            episode = (facts or {}).get("episode")
             plan_start = _day(episode[6]) if episode and episode[6] else None
             status = quality_status(plan_start, checks.get(child[0], []))
             if not status.checked:
                 line.no_quality_check += 1
-            quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status))
+            quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status, sup))
     quality.sort(key=lambda q: (q.status.checked, q.name.split()[-1].lower()))
     # A manager or business support officer holding no children has no line of their own.
     workers = sorted((w for w in lines.values() if w.children or w.role in CASE_HOLDING_ROLES),
                      key=lambda w: (w.username == "", w.name.lower()))
-    return TeamView(team=team, today=today, workers=workers, quality=quality)
+    overdue.sort(key=lambda q: (q.supervision.due, q.name.split()[-1].lower()))
+    return TeamView(team=team, today=today, workers=workers, quality=quality,
+                    supervision_overdue=overdue)
 
 
 def _add(m: Measure, met: bool) -> Measure:

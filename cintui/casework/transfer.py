@@ -568,6 +568,7 @@ MEETING_FIELDS = ("kind", "held_on", "held", "next_review", "minutes_circulated"
                   "plan_circulated", "status", "starts_at", "venue", "chair", "chair_role",
                   "cancelled_reason", "still_in_need", "recommendation")
 DECISION_FIELDS = ("kind", "made_on", "made_by", "made_by_role", "decision", "rationale")
+SUPERVISION_FIELDS = ("held_on", "manager", "present", "discussion", "decisions", "next_due")
 CHILD_FIELDS = ("reference", "first_name", "last_name", "known_as", "dob", "expected_dob",
                 "sex", "gender_identity", "ethnicity", "disabilities", "upn", "upn_unknown", "primary_need")
 EPISODE_FIELDS = ("referral_date", "referral_source", "primary_need", "assessment_started",
@@ -621,6 +622,9 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
         .order_by(m.Meeting.held_on, m.Meeting.created_at)).all()
     decision_rows = session.exec(select(m.Decision).where(m.Decision.child_id == child_id)
                                  .order_by(m.Decision.made_on, m.Decision.created_at)).all()
+    supervision_rows = session.exec(select(m.Supervision)
+                                    .where(m.Supervision.child_id == child_id)
+                                    .order_by(m.Supervision.held_on)).all()
     plan = plans.current_plan(session, child_id)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     chronology = record.chronology(session, child_id, today)
@@ -643,6 +647,8 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
                     "addenda": addenda.get(v.id, [])} for v in visit_rows],
         "meetings": [_fields(r, MEETING_FIELDS) for r in meeting_rows],
         "decisions": [_fields(d, DECISION_FIELDS) for d in decision_rows],
+        # STO 4.5, 8.5: the case direction decided in supervision goes with the child.
+        "supervisions": [_fields(r, SUPERVISION_FIELDS) for r in supervision_rows],
         "chronology": [{"when": _iso(c.when), "kind": c.kind, "summary": c.summary,
                         "who": c.who, "detail": c.detail} for c in chronology],
     }
@@ -694,7 +700,7 @@ def check_pack(data: object) -> dict:
     for key in ("episode", "transfer"):
         if not isinstance(data.get(key), dict):
             missing.append(f"{key}: missing or not an object")
-    for key in ("people", "consents", "visits", "meetings", "decisions"):
+    for key in ("people", "consents", "visits", "meetings", "decisions", "supervisions"):
         if not isinstance(data.get(key, []), list):
             missing.append(f"{key}: not a list")
     if isinstance(data.get("transfer"), dict) and not data["transfer"].get("move_date"):
@@ -718,6 +724,7 @@ def _dt(value) -> datetime | None:
 
 REQUIRED = {"visits": ("visited_at",), "meetings": ("kind", "held_on"),
             "decisions": ("kind", "made_on", "made_by", "decision"),
+            "supervisions": ("held_on", "manager", "decisions"),
             "consents": ("scope", "decision", "decided_on")}
 
 
@@ -823,6 +830,10 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         for raw in data.get("decisions", []):
             session.add(m.Decision(child_id=child.id, episode_id=None,
                                    **_typed(m.Decision, DECISION_FIELDS, raw, "decisions")))
+        for raw in data.get("supervisions", []):
+            session.add(m.Supervision(child_id=child.id, episode_id=None,
+                                      **_typed(m.Supervision, SUPERVISION_FIELDS, raw,
+                                               "supervisions")))
         if data.get("plan"):
             _import_plan(session, child, episode, _version_from(data["plan"]), authority,
                          move)
@@ -853,7 +864,9 @@ def _import_plan(session: Session, child: m.Child, episode: m.Episode, version, 
         agreed_by=version.agreed_by, objectives=version.objectives,
         lead_professional=version.lead_professional,
         review_arrangements=version.review_arrangements, next_review=version.next_review,
-        childs_views=version.childs_views, lived_experience=version.lived_experience)
+        childs_views=version.childs_views, lived_experience=version.lived_experience,
+        bottom_lines=version.bottom_lines, if_not_met=version.if_not_met,
+        good_enough=version.good_enough)
     session.add(row)
     needs = []
     for need in version.needs:

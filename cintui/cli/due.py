@@ -106,7 +106,7 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
         for i in grouped.groups[g]:
             due_day = f"{i.due:%d %b}" if i.due else "now"
             what = i.label
-            if i.key in ("plan_action", "consent") and i.detail:
+            if i.key in ("plan_action", "supervision_action", "consent") and i.detail:
                 what += f": {i.detail.split('; ')[0]}"
             table.add_row(due_day, escape(f"{i.child.name} {i.child.reference}"),
                           f"{escape(what)}\n[dim]{escape(i.rule)}[/]", describe_left(i),

@@ -335,3 +335,35 @@ def export_minutes(
         doc = meetings.minutes_document(session, meeting_id, now)
     minutes_export.write(doc, output, fmt)
     typer.echo(f"Wrote the minutes of the {doc.title} for {doc.child_reference} to {output}")
+
+
+@meeting_app.command("bring-forward")
+def meeting_bring_forward(
+    ctx: typer.Context, child: ChildArg,
+    by: Annotated[str, typer.Option("--by", help="The review brought forward to, YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option(
+        "--reason", help="The significant change in the family's circumstances.")] = "",
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """An early review after a significant change in the family's circumstances (BEX 3):
+    the review clock is due on --by until a review is held; a need going Red is one."""
+    from cintui.casework import cases, meetings
+    from cintui.store import access
+
+    now = _today(today)
+    day = _parse_date(by, "--by")
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        record = cases.find_child(session, child)
+        try:
+            meetings.bring_review_forward(session, record.id, by=day, reason=reason,
+                                          today=now)
+        except meetings.MeetingError as exc:
+            raise CliError(f"{exc.field}: {exc.problem}") from None
+        due = meetings.review_due(session, record.id, now)
+        ref = record.reference
+    if as_json:
+        _echo_json({"reference": ref, "review_due": due.isoformat() if due else None,
+                    "source": "BEX 3"})
+        return
+    typer.echo(f"{ref}: review brought forward to {day:%d %b %Y} (BEX 3); book it with "
+               f"`cintui meeting schedule {ref}`.")

@@ -178,3 +178,51 @@ def export_plans(ctx: typer.Context,
             if pool is not None:
                 pool.shutdown()
     typer.echo(f"Wrote {len(ids)} plans to {output} ({drafts} marked DRAFT: they fail checks)")
+
+
+# ------------------------------------------------------------------ the plan's exit (BEX 3)
+
+
+@plan_app.command("exit")
+def plan_exit(
+    ctx: typer.Context, child: ChildArg,
+    bottom_lines: Annotated[str | None, typer.Option(
+        "--bottom-lines", help="What is essential, not negotiable, and why (BEX 3).")] = None,
+    if_not_met: Annotated[str | None, typer.Option(
+        "--if-not-met", help="What will happen if the plan is not successful (BEX 3).")]
+    = None,
+    good_enough: Annotated[str | None, typer.Option(
+        "--good-enough", help="What good enough looks like, so the plan can end (STO 6.3).")]
+    = None,
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """The plan's exit, on its draft (started from the plan in force if there is none):
+    the bottom lines, what happens if it is not successful, what good enough looks like.
+    The draft is agreed as any other (g in the plan editor)."""
+    from dataclasses import replace
+
+    from cintui.casework import cases, plans
+    from cintui.store import access
+
+    given = {k: v for k, v in (("bottom_lines", bottom_lines), ("if_not_met", if_not_met),
+                               ("good_enough", good_enough)) if v is not None}
+    if not given:
+        raise CliError("give --bottom-lines, --if-not-met or --good-enough")
+    now = _today(today)
+    actor = access.current_actor()
+    with _open(ctx, db) as store, store.session(actor) as session:
+        record = cases.find_child(session, child)
+        draft = plans.draft_version_id(session, record.id)
+        if draft is None:
+            draft = plans.start_version(session, record.id, now, by=actor)
+        version = plans.load_version(session, draft)
+        saved = plans.save_draft(session, draft, replace(version, **{
+            k: v.strip() for k, v in given.items()}), now, by=actor)
+        ref = record.reference
+    if as_json:
+        _echo_json({"reference": ref, "version": saved.number, "status": saved.status,
+                    "bottom_lines": saved.bottom_lines, "if_not_met": saved.if_not_met,
+                    "good_enough": saved.good_enough})
+        return
+    typer.echo(f"{ref} plan v{saved.number} (draft): the plan's exit saved; agree the draft "
+               "for it to be the plan in force.")

@@ -21,6 +21,8 @@ from cintui.domain.consent import (
     ConsentFact,
 )
 from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
+from cintui.domain.fgc import FgcFact
+from cintui.domain.supervision import SupervisionFact
 from cintui.domain.workforce import ReallocationFact
 
 # Order on the same day: how a case moves, so a referral reads before the assessment it
@@ -35,6 +37,7 @@ KINDS: tuple[str, ...] = (
     "rag",
     "consent",
     "decision",
+    "supervision",
     "allocation",
     "closure",
     "note",
@@ -49,6 +52,7 @@ KIND_LABELS = {
     "rag": "RAG rating",
     "consent": "Consent",
     "decision": "Decision",
+    "supervision": "Supervision",
     "allocation": "Allocation",
     "closure": "Closure",
     "note": "Note",
@@ -214,6 +218,56 @@ def decision_entries(facts: Iterable[DecisionFact]) -> list[ChronologyEntry]:
                             f"{DECISION_KIND_LABELS.get(f.kind, f.kind)}: {f.decision}",
                             who=f.who, detail=f"Rationale: {f.rationale}", ref=f.ref)
             for f in facts]
+
+
+def supervision_entries(facts: Iterable[SupervisionFact]) -> list[ChronologyEntry]:
+    """STO 4.5, 8.5: each supervision of the case, the case direction decided and the
+    actions agreed (who, by when); who was there."""
+    out = []
+    for f in facts:
+        actions = "; ".join(f"{a.what} ({a.who}, by {a.by_when.day} {a.by_when:%b %Y})"
+                            if a.by_when else f"{a.what} ({a.who})" for a in f.actions)
+        detail = [f"Present: {f.present}" if f.present else "",
+                  f"Discussed: {f.discussion}" if f.discussion else "",
+                  f"Actions: {actions}" if actions else "",
+                  f"Next supervision by {f.next_due.day} {f.next_due:%b %Y}"
+                  if f.next_due else ""]
+        out.append(ChronologyEntry(f.held_on, "supervision",
+                                   f"Supervision (case direction): {f.decisions}",
+                                   who=f.manager, detail="; ".join(x for x in detail if x),
+                                   ref=f.ref))
+    return out
+
+
+def fgc_entries(facts: Iterable[FgcFact]) -> list[ChronologyEntry]:
+    """WAR 4.2, 9.3; STO 6.13: each Family Group Conference referred, held (the family's own
+    plan, joined to the CIN plan) or declined."""
+    out = []
+    for f in facts:
+        to = f" (coordinator {f.coordinator})" if f.coordinator else ""
+        out.append(ChronologyEntry(f.referred_on, "note",
+                                   f"Referred for a Family Group Conference{to}",
+                                   who=f.referred_by, ref=f.ref))
+        if f.held_on:
+            joined = f"; joined to CIN plan v{f.plan_version}" if f.plan_version else ""
+            out.append(ChronologyEntry(f.held_on, "meeting",
+                                       f"Family Group Conference held: the family's own "
+                                       f"plan{joined}", detail=f.family_plan, ref=f.ref))
+        if f.declined_on:
+            out.append(ChronologyEntry(f.declined_on, "note",
+                                       "Family Group Conference declined by the family",
+                                       detail=f.reason, ref=f.ref))
+    return out
+
+
+def early_review_entry(asked: date | None, by: date | None, reason: str,
+                       ref: str = "") -> list[ChronologyEntry]:
+    """BEX 3: a review brought forward after a significant change, and why."""
+    if asked is None or by is None:
+        return []
+    return [ChronologyEntry(asked, "meeting", f"Review brought forward to {by.day} "
+                            f"{by:%b %Y} after a significant change (BEX 3)", detail=reason,
+                            ref=ref)]
 
 
 def allocation_entries(facts: Iterable[ReallocationFact]) -> list[ChronologyEntry]:

@@ -24,6 +24,7 @@ TARGETS = {
     "consent": "consent",
     "closure_notification": "closure",  # the closure screen: `t` family told (BEX 3)
     "step_down": "step_down",  # the step-down screen: `x` complete (WIR 3)
+    "supervision_action": "supervision",  # the child's supervision (STO 8.5)
 }
 GROUPS = ("overdue", "today", "this_week", "next_two_weeks", "later")
 GROUP_LABELS = {
@@ -37,6 +38,7 @@ KIND_LABELS = {  # short names for counting items by kind (the team view, `cintu
     "consent": "Consent", "assessment": "Assessments", "support_start": "Support start",
     "closure_notification": "Closure letters", "step_down": "Step-downs",
     "direct_payment_review": "Direct payments",
+    "supervision_action": "Supervision actions",
 }
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
 
@@ -63,6 +65,7 @@ class ActionFact:
     status: str
     need_key: str
     need: str = ""  # the worry it answers, for context
+    source: str = "plan"  # "plan", or "supervision": agreed in supervision (STO 8.5)
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,8 @@ def from_deadline(child: ChildRef, d: Deadline) -> DueItem:
 
 def action_items(child: ChildRef, actions: Iterable[ActionFact], today: date,
                  cal: WorkingCalendar, due_soon_working_days: int) -> list[DueItem]:
-    """Actions in the plan in force still open (not started or in progress) with a date."""
+    """Actions in the plan in force, and those agreed in supervision (STO 8.5), still open
+    (not started or in progress) with a date."""
     out = []
     for a in actions:
         if a.status not in OPEN_ACTION_STATUSES:
@@ -117,6 +121,13 @@ def action_items(child: ChildRef, actions: Iterable[ActionFact], today: date,
                  if a.by_when == today else DueState.DUE_SOON
                  if left <= due_soon_working_days else DueState.UPCOMING)
         who = f" ({a.who})" if a.who else ""
+        if a.source == "supervision":  # STO 8.5: care planning in supervision, no drift
+            out.append(DueItem(
+                child=child, key="supervision_action", label="Supervision action",
+                due=a.by_when, state=state, working_days_left=left,
+                rule="by the date agreed in supervision", source="STO 8.5",
+                detail=f"{a.what.strip()}{who}"))
+            continue
         out.append(DueItem(
             child=child, key="plan_action", label="Plan action", due=a.by_when, state=state,
             working_days_left=left, rule="by the date agreed in the plan", source="WIR 2.3",

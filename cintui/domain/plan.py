@@ -110,6 +110,12 @@ class PlanVersion:
     # The stored draft's version when it was read: saving a stale one is refused (another
     # worker changed the draft meanwhile). Not part of the plan's content.
     stamp: str = field(default="", compare=False, repr=False)
+    # BEX 3: the "bottom lines" (what is essential, non-negotiable, to stay at support rather
+    # than safety) and "what action may be taken if the plan is not successful"; STO 6.3:
+    # the exit: what "good enough" looks like for the plan to end.
+    bottom_lines: str = ""
+    if_not_met: str = ""
+    good_enough: str = ""
 
     def rag_counts(self) -> dict[str, int]:
         """Needs per rating, e.g. {"R": 0, "A": 3, "G": 2}."""
@@ -159,3 +165,33 @@ def rag_change_problems(previous: str | None, rating: str, *, maintained_for: st
         problems.append(("cp_discussion", "record the discussion about a Child Protection "
                          "conference or strategy discussion (WIR 2.6, BEX 3)"))
     return problems
+
+
+# ---------------------------------------------------------------- an early review (BEX 3)
+
+
+def early_review_problems(by: date | None, reason: str, today: date,
+                          review_due: date | None) -> list[tuple[str, str]]:
+    """BEX 3: "If there are significant changes in the family circumstances, an early review
+    should take place." A review brought forward names the date and what changed; the date
+    is not past, and comes before the review already due (else it is not early)."""
+    out = []
+    if by is None:
+        out.append(("by", "give the date the review is brought forward to"))
+    elif by < today:
+        out.append(("by", f"{by.day} {by:%b %Y} is in the past"))
+    elif review_due is not None and by >= review_due:
+        out.append(("by", f"the review is already due by {review_due.day} {review_due:%b %Y}:"
+                          " an early review comes before that (BEX 3)"))
+    if not reason.strip():
+        out.append(("reason", "say what has changed in the family's circumstances (BEX 3)"))
+    return out
+
+
+def red_prompt(previous: str | None, rating: str) -> str | None:
+    """BEX 3: a need going Red is a significant change: the worker is prompted to bring the
+    review forward (and, WIR 2.6, to consider a child protection conference)."""
+    if rating == "R" and previous != "R":
+        return ("A need has gone Red: consider bringing the review forward (BEX 3: an early "
+                "review after significant change).")
+    return None

@@ -9,6 +9,8 @@ change? Pure rules over `cintui.domain.plan` values; each problem names its sour
   in by the caller so this module reads no files).
 - WIR 2.7, TRA: objectives, a lead professional and a review date.
 - WIR 2.5: the child's views.
+- BEX 3: the bottom lines and "what action may be taken if the plan is not successful";
+  STO 6.3: an exit strategy (what "good enough" looks like for the plan to end).
 
 Also the difference between two versions (`diff_versions`), for "what changed".
 """
@@ -231,9 +233,25 @@ def check_plan(version: PlanVersion, today: date, jargon: Mapping[str, str] | No
         out.append(PlanProblem("no_childs_voice", "WIR 2.5", f"{who[0].upper() + who[1:]}'s "
                                f"views are missing: what {who} said, or what was observed "
                                "for a young child (WIR 2.5).", field="childs_views"))
+    if not version.bottom_lines.strip():
+        out.append(PlanProblem("no_bottom_lines", "BEX 3", "No bottom lines: say what is "
+                               "essential, and not negotiable, for the help to stay support "
+                               "and not become protection, and why (BEX 3).",
+                               field="bottom_lines"))
+    if not version.if_not_met.strip():
+        out.append(PlanProblem("no_contingency", "BEX 3", "The plan does not say what will "
+                               "happen if it is not successful and the needs are not met "
+                               "(BEX 3).", field="if_not_met"))
+    if not version.good_enough.strip():
+        out.append(PlanProblem("no_exit", "STO 6.3", "No exit: say what “good enough” will "
+                               f"look like for {who}, so everyone knows when the plan can end "
+                               "(STO 6.3).", field="good_enough"))
     plan_wide = [("objectives", "Objectives", version.objectives),
                  ("lived_experience", "Lived experience", version.lived_experience),
-                 ("review_arrangements", "Review arrangements", version.review_arrangements)]
+                 ("review_arrangements", "Review arrangements", version.review_arrangements),
+                 ("bottom_lines", "Bottom lines", version.bottom_lines),
+                 ("if_not_met", "If the plan does not work", version.if_not_met),
+                 ("good_enough", "Good enough", version.good_enough)]
     plan_wide += [("services", f"Service {_quote(s.name, 30)}", s.purpose)
                   for s in version.services]
     for field, place, text in plan_wide:

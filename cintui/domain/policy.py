@@ -29,6 +29,7 @@ TIMESCALE_KEYS: tuple[str, ...] = (
     "direct_payment_review",
     "s47_start",
     "icpc",
+    "supervision",
 )
 UNITS: tuple[str, ...] = ("working_days", "days", "weeks", "months")
 

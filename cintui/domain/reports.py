@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from cintui.domain.calendar import WorkingCalendar, add_months, england_calendar
+from cintui.domain.fgc import FgcFact, FgcUse, fgc_use
 from cintui.domain.policy import PolicyProfile, Timescale
 from cintui.domain.timescales import (
     PLANNING_KINDS,
@@ -67,6 +68,7 @@ class ChildFacts:
     plan_visits: tuple[tuple[date, Timescale | None], ...] = ()
     meetings: tuple[MeetingFact, ...] = ()  # held meetings
     plan_passes: bool | None = None
+    fgcs: tuple[FgcFact, ...] = ()  # Family Group Conferences (WAR 9.3)
 
 
 class Measure(NamedTuple):
@@ -436,6 +438,7 @@ class Performance:
     rereferral_rate: Measure  # re-referrals within 12 months of a closure / all referrals
     open_by_month: list[MonthCount]
     caseload: Caseload
+    fgc: FgcUse | None = None  # WAR 9.3 "Increased use of Family Group Conference"
 
 
 def financial_quarter(day: date) -> tuple[int, int, date, date]:
@@ -539,6 +542,11 @@ def performance(children: Iterable[ChildFacts], start: date, end: date, *,
             label, q_start, q_end, count, before, count - before,
             round(100 * (count - before) / before, 1) if before else None))
     stepped = sum(1 for e in closures if e.unmet_need_stepped_down)  # STO 3.3
+    fgc = fgc_use(((c.fgcs, _episode_start(c, start, end), any(
+        e.cin_plan_start is not None and e.cin_plan_start <= end
+        and (e.cin_plan_end is None or e.cin_plan_end >= start)
+        and (e.closure is None or e.closure >= start) for e in c.episodes))
+        for c in children), start, end, (_shift_year(start), _shift_year(end)))
     loads = list(caseload.values())
     rereferrals = sum(rebands.values())
     return Performance(
@@ -553,4 +561,13 @@ def performance(children: Iterable[ChildFacts], start: date, end: date, *,
             by_worker={u: (names.get(u, ""), n) for u, n in sorted(caseload.items())},
             unallocated=unallocated,
             mean=round(sum(loads) / len(loads), 1) if loads else None,
-            min=min(loads) if loads else None, max=max(loads) if loads else None))
+            min=min(loads) if loads else None, max=max(loads) if loads else None),
+        fgc=fgc)
+
+
+def _episode_start(child: ChildFacts, start: date, end: date) -> date | None:
+    """The referral of the child's latest episode open in `[start, end]` (FGCs count within
+    it, WAR 9.3)."""
+    found = [e.referral for e in child.episodes if e.referral <= end
+             and (e.closure is None or e.closure >= start)]
+    return max(found) if found else None

@@ -49,6 +49,7 @@ LABELS = {
     "direct_payment_review": "Direct payment review",
     "s47_start": "Section 47 enquiry started",
     "icpc": "Initial child protection conference",
+    "supervision": "Next supervision",
 }
 PLAN_SOURCE = "CIN plan (BEX 3, TRA)"  # a visit frequency agreed in the child's plan
 
@@ -105,6 +106,11 @@ class ChildEvents:
     last_direct_payment_review: date | None = None
     closed: date | None = None  # episode closed: only the closure notification can be due
     enquiries: tuple[EnquiryFact, ...] = ()  # strategy discussions, oldest first
+    # BEX 3: "If there are significant changes in the family circumstances, an early review
+    # should take place": the review brought forward to this date, asked on that one; a
+    # review (or planning) meeting held since it was asked answers it.
+    early_review_by: date | None = None
+    early_review_asked: date | None = None
 
 
 class DueState(StrEnum):
@@ -385,6 +391,14 @@ def _state(due: date, today: date, left: int, policy: PolicyProfile) -> DueState
     return DueState.UPCOMING
 
 
+def _early_review(e: ChildEvents) -> date | None:
+    """BEX 3: the date a review was brought forward to, until a meeting answers it."""
+    if e.early_review_by is None or e.early_review_asked is None:
+        return None
+    answered = _held(e, PLANNING_KINDS + REVIEW_KINDS, since=e.early_review_asked)
+    return None if answered else e.early_review_by
+
+
 def _last_review_date_set(e: ChildEvents) -> MeetingFact | None:
     meetings = _held(e, PLANNING_KINDS + REVIEW_KINDS)
     return meetings[-1] if meetings and meetings[-1].next_review else None
@@ -420,6 +434,11 @@ def compute_deadlines(
             due = setter.next_review
             rule = (f"on the review date set at the meeting of {_day(setter.date)} "
                     f"(sooner than {ts.describe()})")
+        early = _early_review(events) if key in ("first_review", "review") else None
+        if early is not None and early < due:
+            due, source = early, "BEX 3"
+            rule = (f"brought forward on {_day(events.early_review_asked)} after a "
+                    "significant change in the family's circumstances (an early review)")
         left = cal.working_days_between(today, due)
         out.append(Deadline(
             key=key, label=LABELS[key], due=due, anchor=anchor, anchor_label=anchor_label,

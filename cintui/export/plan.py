@@ -143,7 +143,10 @@ def _version_line(doc: PlanDocument) -> str:
 
 
 _SECTIONS = (("What this plan is for", "objectives"), ("The child’s views", "childs_views"),
-             ("A day in the child’s life", "lived_experience"))
+             ("A day in the child’s life", "lived_experience"),
+             ("What must not happen (our bottom lines)", "bottom_lines"),
+             ("If the plan does not work", "if_not_met"),
+             ("When the plan can end: what “good enough” looks like", "good_enough"))
 _REVIEW = ("How the plan is reviewed", "review_arrangements")
 
 
@@ -200,7 +203,8 @@ def _version_from(data: dict) -> PlanVersion:
         services=tuple(Service(**s) for s in data["services"]),
         childs_views=data["childs_views"], lived_experience=data["lived_experience"],
         visit_every=Timescale(**data["visit_every"]) if data.get("visit_every") else None,
-        needs=needs, id=_u(data["id"]))
+        bottom_lines=data.get("bottom_lines", ""), if_not_met=data.get("if_not_met", ""),
+        good_enough=data.get("good_enough", ""), needs=needs, id=_u(data["id"]))
 
 
 def read_envelope(text: str, fmt: str, version: int, what: str) -> dict:

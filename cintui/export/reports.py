@@ -81,7 +81,19 @@ def performance_data(report: Performance, *, team: str | None = None) -> dict:
                           for u, (name, n) in c.by_worker.items()],
             "unallocated": c.unallocated, "mean": c.mean, "min": c.min, "max": c.max,
         },
+        "family_group_conferences": _fgc(report.fgc),
     }
+
+
+def _fgc(f) -> dict | None:
+    """WAR 9.3 "Increased use of Family Group Conference"."""
+    if f is None:
+        return None
+    return {"referred": f.referred, "held": f.held, "declined": f.declined,
+            "held_year_before": f.held_year_before, "change": f.change,
+            "children_with_plan": f.children_in_need,
+            "children_with_plan_and_fgc": _measure(Measure.of(f.children_with_fgc,
+                                                              f.children_in_need))}
 
 
 def to_json(data: dict) -> str:
@@ -145,6 +157,14 @@ def _performance_rows(data: dict):
     for w in cl["by_worker"]:
         yield "caseload", w["worker"], w["children"], None, None, None, None, None
     yield "caseload", "unallocated", cl["unallocated"], None, None, None, None, None
+    f = data.get("family_group_conferences")
+    if f:  # WAR 9.3
+        yield "fgc", "referred", f["referred"], None, None, None, None, None
+        yield "fgc", "held", f["held"], None, None, f["held_year_before"], f["change"], None
+        yield "fgc", "declined", f["declined"], None, None, None, None, None
+        m = f["children_with_plan_and_fgc"]
+        yield "fgc", "children with a CIN plan who had one", m["met"], m["total"], \
+            m["percent"], None, None, None
 
 
 def _pct(n: int, total: int) -> float | None:
@@ -204,5 +224,13 @@ def performance_md(data: dict) -> str:
             f"{cl['unallocated']}.", ""]
     out += _table(["Worker", "Open children"],
                   [[w["name"] or w["worker"], w["children"]] for w in cl["by_worker"]])
+    f = data.get("family_group_conferences")
+    if f:
+        m = f["children_with_plan_and_fgc"]
+        out += ["## Family Group Conferences (WAR 9.3: increased use)", "",
+                f"Referred {f['referred']}, held {f['held']} (the same days a year before: "
+                f"{f['held_year_before']}, {f['change']:+d}), declined {f['declined']}.", "",
+                f"Children with a CIN plan in the period who had a Family Group Conference: "
+                f"{m['met']} of {m['total']} ({_p(m['percent'])}).", ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -266,6 +266,10 @@ def case_summary_sections(data: dict) -> Sections:
             f"Manager's decision: {_iso_day(tr.get('decided_on'))} by "
             f"{tr.get('decided_by') or '—'}: {tr.get('rationale') or '—'}"]),
         ("Decisions (BEX 4)", decisions or ["None recorded."]),
+        ("Supervision and case direction (STO 4.5, 8.5)", [
+            f"{_iso_day(s['held_on'])} · {s['manager']}: {s['decisions']}"
+            + (f" (present: {s['present']})" if s.get("present") else "")
+            for s in data.get("supervisions", [])] or ["None recorded."]),
         ("Chronology", [f"{_iso_day(c['when'])} · {c['summary']}"
                         + (f" ({c['who']})" if c.get("who") else "")
                         + (f" — {c['detail']}" if c.get("detail") else "")

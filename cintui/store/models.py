@@ -46,6 +46,7 @@ CONSENT_TO_SHARE = ("", "given", "refused", "not_sought")  # BEX 4, transfer to 
 # Child protection enquiries (revision 0014): domain.child_protection.
 STRATEGY_OUTCOMES = ("s47", "no_s47")
 S47_OUTCOMES = ("", "icpc", "no_icpc")
+FGC_STATUSES = ("referred", "held", "declined")  # domain.fgc.STATUSES (revision 0018)
 
 
 _BLANK = {"server_default": ""}
@@ -214,6 +215,12 @@ class Episode(Row, table=True):
     assessment_submitted: date | None = None
     assessment_authorised_by: str = Field(default="", max_length=200, sa_column_kwargs=_BLANK)
     cin_plan_authorised_by: str = Field(default="", max_length=200, sa_column_kwargs=_BLANK)
+    # BEX 3 "If there are significant changes in the family circumstances, an early review
+    # should take place" (revision 0018): the review brought forward, when and why it was
+    # asked; a review held on or after `early_review_asked` answers it.
+    early_review_by: date | None = None
+    early_review_asked: date | None = None
+    early_review_reason: str = Field(default="", sa_column_kwargs=_BLANK)
 
 
 class Circumstance(Row, table=True):
@@ -485,6 +492,11 @@ class PlanVersion(Row, table=True):
     # The visit frequency agreed in the plan (BEX 3, TRA); None: the policy's.
     visit_every_amount: int | None = None
     visit_every_unit: str | None = Field(default=None, max_length=16)
+    # Revision 0018, the plan's exit (BEX 3, STO 6.3): the bottom lines, what happens if the
+    # plan is not successful, and what "good enough" looks like for the plan to end.
+    bottom_lines: str = Field(default="", sa_column_kwargs=_BLANK)
+    if_not_met: str = Field(default="", sa_column_kwargs=_BLANK)
+    good_enough: str = Field(default="", sa_column_kwargs=_BLANK)
 
 
 class PlanService(Row, table=True):
@@ -571,6 +583,82 @@ class QualityCheck(Row, table=True):
     recorded_by_id: uuid.UUID | None = Field(
         default=None, sa_column_args=deferred_fk("worker.id"), index=True,
     )
+
+
+class Supervision(Row, table=True):
+    """A manager's supervision of a child's case (STO 4.5, 8.5; WAR 12): who was there,
+    the discussion, the decisions (case direction) and when the next is due."""
+
+    __tablename__ = "supervision"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    held_on: date
+    manager_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("worker.id"), index=True,
+    )
+    manager: str = Field(max_length=200)
+    present: str = Field(default="")
+    discussion: str = Field(default="")
+    decisions: str = Field(default="")
+    next_due: date | None = None
+
+
+class SupervisionAction(Row, table=True):
+    """An action agreed in supervision: who does what by when (joins the worker's due list)."""
+
+    __tablename__ = "supervision_action"
+
+    supervision_id: uuid.UUID = Field(sa_column_args=deferred_fk("supervision.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    position: int = 0
+    what: str = Field(default="")
+    who: str = Field(default="", max_length=200)
+    by_when: date | None = None
+    status: str = Field(default="not_started", max_length=16)
+
+
+class FamilyGroupConference(Row, table=True):
+    """A Family Group Conference (WAR 4.2, 9.3; STO 6.13, 7.5): referred, then held (the
+    family's own plan, its actions joined to the CIN plan) or declined (revision 0018)."""
+
+    __tablename__ = "family_group_conference"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    status: str = Field(default="referred", max_length=16)
+    referred_on: date
+    referred_by: str = Field(default="", max_length=200)
+    coordinator: str = Field(default="", max_length=200)
+    held_on: date | None = None
+    declined_on: date | None = None
+    family_plan: str = Field(default="")
+    reason: str = Field(default="")
+    plan_version_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("plan_version.id"), index=True,
+    )
+
+
+class Disclosure(Row, table=True):
+    """What was shared outside the service, by whom, for whom and why (STO 4.5 "all agencies
+    are aware of the CIN status"; WAR 4.3): one row per export to partners (revision 0018),
+    so the audit trail holds who exported what for whom."""
+
+    __tablename__ = "disclosure"
+
+    kind: str = Field(max_length=32)  # "cin_status"
+    exported_on: date
+    exported_by: str = Field(max_length=200)
+    recipient: str = Field(max_length=200)  # for whom: the agency
+    purpose: str = Field(default="")
+    scope: str = Field(default="", max_length=200)  # the team, or "" for every team
+    children: int = 0
+    refs: str = Field(default="")  # the case references shared, one per line
+    file: str = Field(default="", max_length=400)
 
 
 class ChildProtectionEnquiry(Row, table=True):
@@ -811,6 +899,12 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("rating", row.rating, RAG_RATINGS)
     elif issubclass(model, QualityCheck):
         _one_of("kind", row.kind, QUALITY_CHECK_KINDS)
+    elif issubclass(model, FamilyGroupConference):
+        _one_of("status", row.status, FGC_STATUSES)
+    elif issubclass(model, SupervisionAction):
+        _one_of("status", row.status, ACTION_STATUSES)
+        if not row.what.strip():
+            raise InvalidRow("what", "say what is to be done")
     elif issubclass(model, ChildProtectionEnquiry):
         _one_of("strategy_outcome", row.strategy_outcome, STRATEGY_OUTCOMES)
         _one_of("s47_outcome", row.s47_outcome, S47_OUTCOMES)

@@ -41,7 +41,8 @@ GROUPS = ("worker", "manager", "admin", "audit")
 UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft"}
 # Written by managers only (INSERT; never changed after, bar a child's restriction).
 MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
-                  "child_access": "INSERT, DELETE"}
+                  "child_access": "INSERT, DELETE",
+                  "supervision": "INSERT"}  # its actions' progress: anyone (STO 4.5)
 # Set-up: the admin role writes them; workers read.
 ADMIN_TABLES = ("authority", "team", "worker", "store_meta")
 # Episode columns only a manager sets (TRA: the line manager authorises the assessment and

@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui.casework import plans, record, transfer
+from cintui.casework import plans, record, supervision, transfer
 from cintui.export.transfer import write_transfer_pack
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
@@ -99,12 +99,18 @@ def test_pack_round_trips_plan_and_chronology(source, tmp_path):
             got_people = sorted((p.name, p.relationship) for p in
                                 record.list_people(session, new_id))
             child = session.get(m.Child, new_id)
+            got_supervision = supervision.due(session, new_id, TODAY)
+            move = session.exec(select(m.Episode).where(m.Episode.child_id == new_id)
+                                ).one().referral_date
     finally:
         fresh.close()
     assert plan_facts(got_plan) == want_plan
     assert (got_plan.number, got_plan.status) == (1, "agreed")
     assert got_chronology == want_chronology
     kinds = {k for _, k, *_ in want_chronology}
-    assert {"visit", "meeting", "rag", "decision"} <= kinds  # the test carries something
+    assert {"visit", "meeting", "rag", "decision", "supervision"} <= kinds  # carries something
+    # STO 4.5, 8.5: the case direction decided in supervision travels (in the chronology
+    # above); the receiving authority's own supervision clock starts with its episode.
+    assert docs.data["supervisions"] and got_supervision.anchor == move
     assert got_people == want_people
     assert child.reference == docs.data["child"]["reference"]

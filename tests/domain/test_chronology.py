@@ -32,7 +32,7 @@ def entry(when: date, kind: str, summary: str = "x", **kw) -> ChronologyEntry:
 
 def test_kinds_in_case_order_each_with_a_label():
     assert KINDS == ("referral", "assessment", "protection", "plan", "visit", "meeting", "rag",
-                     "consent", "decision", "allocation", "closure", "note")
+                     "consent", "decision", "supervision", "allocation", "closure", "note")
     assert set(KIND_LABELS) == set(KINDS)
     assert entry(MAR3, "rag").label == "RAG rating"
 

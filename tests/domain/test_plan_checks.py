@@ -48,6 +48,11 @@ def good_plan() -> PlanVersion:
                        next_review=date(2027, 2, 23), childs_views="I like it when Mum walks me.",
                        review_arrangements="Review meeting every 3 months at school.",
                        services=(Service("Family support worker", "Bedtime routines"),),
+                       bottom_lines="Leo is not left alone in the flat at night.",
+                       if_not_met="If Leo's attendance and sleep have not changed by the "
+                                  "review, we will talk about a child protection conference.",
+                       good_enough="Leo in school 95% of days and in bed on time for three "
+                                   "months: then the plan can end.",
                        needs=(school, sleep, gran))
 
 
@@ -361,3 +366,27 @@ def test_checks_never_fail_on_any_text_and_point_at_real_needs(needs, views, obj
                 assert f"Need {p.need + 1}" in p.message
                 if p.action is not None:
                     assert 0 <= p.action < len(version.needs[p.need].actions)
+
+
+# ---------------------------------------------------------------- the plan's exit
+
+
+def test_a_plan_without_bottom_lines_contingency_or_exit_is_flagged_bex_3_sto_6_3():
+    """BEX 3: "the social worker must clearly explain to a family any 'bottom lines' … and
+    what action may be taken if the plan is not successful"; STO 6.3: "clearer plans with
+    exit strategies"."""
+    bare = replace(good_plan(), bottom_lines=" ", if_not_met="", good_enough="")
+    got = {p.check: p for p in found(bare)}
+    assert set(got) == {"no_bottom_lines", "no_contingency", "no_exit"}
+    assert (got["no_bottom_lines"].rule, got["no_bottom_lines"].field) == ("BEX 3",
+                                                                          "bottom_lines")
+    assert (got["no_contingency"].rule, got["no_contingency"].field) == ("BEX 3", "if_not_met")
+    assert (got["no_exit"].rule, got["no_exit"].field) == ("STO 6.3", "good_enough")
+    assert "good enough" in got["no_exit"].message and "Leo" in found(
+        bare, child="Leo")[-1].message
+    assert "not successful" in got["no_contingency"].message
+
+
+def test_jargon_in_the_exit_is_flagged_bex_2():
+    plan = replace(good_plan(), if_not_met="We will hold an ICPC.")
+    assert [(p.check, p.field) for p in found(plan)] == [("jargon", "if_not_met")]

@@ -92,6 +92,7 @@ def test_england_default_values():
         "direct_payment_review": (12, "months"),
         "s47_start": (1, "working_days"),
         "icpc": (15, "working_days"),  # Working Together 2023
+        "supervision": (4, "weeks"),  # no seed gives a figure (STO 4.5, 8.5; WAR 12)
     }
     england = policies.load_policy("england")
     assert england.timescale("assessment").source == "Working Together 2023"
@@ -275,3 +276,13 @@ def test_a_missing_user_folder_is_fine(tmp_path, monkeypatch):
     policies.clear_cache()
     assert [p.name for p in policies.list_policies()] == SHIPPED
     assert policies.DEFAULT_POLICY == "england"
+
+
+def test_supervision_default_applies_where_no_seed_gives_a_figure(user_dir):
+    """STO 4.5 ("Improve the quality of supervision"), STO 8.5 and WAR 12 ask for supervision
+    of the case but give no interval: every shipped profile has the England default of 4
+    weeks, and says where it comes from."""
+    for name in SHIPPED:
+        ts = policies.load_policy(name).timescale("supervision")
+        assert (ts.amount, ts.unit) == (4, "weeks"), name
+        assert "STO 4.5" in ts.source and "WAR 12" in ts.source

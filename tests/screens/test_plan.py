@@ -470,3 +470,46 @@ async def test_p_on_the_caseload_opens_the_highlighted_childs_plan(demo_store):
         await settle(pilot)
         assert type(app.screen).__name__ == "PlanScreen"
         assert app.screen.child_id == child_id
+
+
+async def test_a_need_going_red_prompts_an_early_review_and_b_brings_it_forward(demo_store):
+    """BEX 3: a need going Red is a significant change: the editor prompts an early review;
+    b brings the review forward (a date before the one due, and what changed); the review
+    clock is then due on that date, from BEX 3. The plan's exit is shown with the plan
+    (BEX 3 bottom lines and contingency, STO 6.3 good enough)."""
+    from cintui.casework import cases
+
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        details = text_of(app.screen, "#plan-details")
+        assert "Bottom lines:" in details and "Good enough to end:" in details
+        index, form = await open_rating(pilot, "A")
+        await pilot.press("r")
+        await fill(pilot, "#cp_discussion", "Discussed with the team manager: no strategy "
+                                             "discussion yet")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "consider bringing the review forward (BEX 3" in shown and "Press b" in shown
+        await pilot.press("b")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "EarlyReviewFormScreen"
+        await fill(pilot, "#by", "20/11/2026")
+        assert "is in the past" in text_of(form, "#by-error")
+        await fill(pilot, "#by", "04/12/2026")
+        await fill(pilot, "#reason", "Mum's partner has moved back in")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+
+    def clock(session):
+        child = session.get(VersionRow, plans.current_version_id(session, child_id))
+        found = cases.child_deadlines(session, cases.require_child(session, child.child_id),
+                                      TODAY)
+        return next(d for d in found if d.key in ("first_review", "review"))
+    d = read(demo_store, clock)
+    assert (d.due, d.source) == (date(2026, 12, 4), "BEX 3")

@@ -164,3 +164,30 @@ async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
         await pilot.press("escape")
         await settle(pilot)
         assert type(app.screen).__name__ == "TeamScreen"
+
+
+async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(demo_store):
+    """STO 4.5, 8.5: the team view counts the children overdue supervision (the manager's
+    list against drift) and shows each plan's next supervision; u opens that child's
+    supervision screen, Esc comes back."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        view = screen.view
+        title = str(screen.query_one("#team-title").render())
+        overdue = view.total.supervision_overdue
+        assert f"{overdue} overdue supervision (STO 8.5)" in title
+        assert overdue == len(view.supervision_overdue) > 0  # the demo has some
+        assert all(q.supervision.overdue for q in view.supervision_overdue)
+        quality = screen.query_one("#quality")
+        first = view.quality[0]
+        assert str(quality.get_row_at(0)[3]) == first.supervision.describe()
+        quality.focus()
+        quality.move_cursor(row=0)
+        await pilot.press("u")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SupervisionScreen"
+        assert app.screen.child_id == first.child_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen

@@ -1,0 +1,182 @@
+"""Supervision and case direction (DOMAIN.md §11; STO 4.5 "Improve the quality of
+supervision", STO 8.5 "Sharper focus on care planning during supervision preventing drift";
+WAR 12, the Supervision Policy).
+
+A manager records each supervision of a child's case: the date, who was there, what was
+discussed, the decisions (the case direction), the actions with an owner and a date, and
+when the next supervision is due: the policy's `supervision` timescale from this one, or
+sooner when the manager sets a date. Before the first supervision the clock runs from the
+CIN plan's start (or the referral while there is no plan). Only a team or service manager
+records supervision (`workforce.needs_role`).
+
+Pure: plain values in, problems and due dates out; `today` is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.policy import Timescale
+from cintui.domain.timescales import DueState, due_date, moved_note
+from cintui.domain.workforce import MANAGER_ROLES, needs_role
+
+SOURCE = "STO 4.5, 8.5; WAR 12"
+ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
+MAX_ACTIONS = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a supervision about to be recorded; `field` names the input."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SupervisionAction:
+    """An action agreed in supervision: who does what by when (as a plan's, WIR 2.3)."""
+
+    what: str
+    who: str
+    by_when: date | None
+    status: str = "not_started"
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class SupervisionFact:
+    """One supervision of the child's case, as recorded."""
+
+    held_on: date
+    manager: str  # who supervised (the manager's name)
+    present: str = ""  # who else was there
+    discussion: str = ""
+    decisions: str = ""
+    actions: tuple[SupervisionAction, ...] = ()
+    next_due: date | None = None  # the date the manager set, if any
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class SupervisionDue:
+    """When the child's case is next due supervision, and why."""
+
+    due: date
+    anchor: date
+    anchor_label: str  # "the last supervision (3 Nov 2026)"
+    rule: str
+    source: str
+    state: DueState
+    working_days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.state is DueState.OVERDUE
+
+    def describe(self) -> str:
+        when = f"{self.due.day} {self.due:%b %Y}"
+        if self.overdue:
+            return f"overdue since {when}"
+        return f"{self.state.value}: {when}" if self.state is not DueState.UPCOMING \
+            else f"due {when}"
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def policy_due(held_on: date, ts: Timescale, cal: WorkingCalendar | None = None) -> date:
+    """The latest the next supervision may be: the policy's timescale from `held_on`."""
+    return due_date(held_on, ts, cal or england_calendar())
+
+
+def check_supervision(*, manager: str, manager_role: str, held_on: date | None,
+                      present: str, discussion: str, decisions: str,
+                      actions: Iterable[SupervisionAction], next_due: date | None,
+                      today: date, referral: date | None, timescale: Timescale,
+                      cal: WorkingCalendar | None = None) -> list[Problem]:
+    """Every problem with a supervision about to be recorded, in the form's order."""
+    out: list[Problem] = []
+    if (refusal := needs_role(manager, manager_role, MANAGER_ROLES)) is not None:
+        out.append(Problem("by", f"recording supervision {refusal} (STO 4.5, 8.5)"))
+    if held_on is None:
+        out.append(Problem("on", "give the date of the supervision"))
+    elif held_on > today:
+        out.append(Problem("on", f"{_day(held_on)} is in the future: record a supervision "
+                                 "once it has taken place"))
+    elif referral is not None and held_on < referral:
+        out.append(Problem("on", f"{_day(held_on)} is before the referral ({_day(referral)})"))
+    if not present.strip():
+        out.append(Problem("present", "say who was there (the worker, and anyone else)"))
+    if not discussion.strip():
+        out.append(Problem("discussion", "say what was discussed: the plan's progress, what "
+                                         "is changing for the child (STO 8.5)"))
+    if not decisions.strip():
+        out.append(Problem("decisions", "record the case direction decided, with the reason "
+                                        "(BEX 4: management decisions and their rationale)"))
+    actions = list(actions)
+    if len(actions) > MAX_ACTIONS:
+        out.append(Problem("actions", f"at most {MAX_ACTIONS} actions in one supervision"))
+    for i, a in enumerate(actions, start=1):
+        out.extend(_action_problems(i, a, held_on))
+    if next_due is not None and held_on is not None:
+        latest = policy_due(held_on, timescale, cal)
+        if next_due <= held_on:
+            out.append(Problem("next_due", "the next supervision comes after this one"))
+        elif next_due > latest:
+            out.append(Problem("next_due", f"the policy says every {timescale.describe()} "
+                                           f"({timescale.source}): by {_day(latest)} at the "
+                                           "latest"))
+    return out
+
+
+def _action_problems(i: int, a: SupervisionAction, held_on: date | None) -> list[Problem]:
+    out = []
+    field = f"action{i}"
+    if not a.what.strip():
+        out.append(Problem(field, f"action {i}: say what is to be done"))
+    if not a.who.strip():
+        out.append(Problem(f"{field}_who", f"action {i}: name who will do it (WIR 2.3)"))
+    if a.by_when is None:
+        out.append(Problem(f"{field}_by", f"action {i}: give the date it is due by (WIR 2.3)"))
+    elif held_on is not None and a.by_when < held_on:
+        out.append(Problem(f"{field}_by", f"action {i}: {_day(a.by_when)} is before the "
+                                          "supervision"))
+    if a.status not in ACTION_STATUSES:
+        out.append(Problem(f"{field}_status", f"action {i}: {a.status!r} is not one of "
+                                              + ", ".join(ACTION_STATUSES)))
+    return out
+
+
+def supervision_due(last: SupervisionFact | None, start: date | None, ts: Timescale,
+                    today: date, cal: WorkingCalendar | None = None,
+                    due_soon_working_days: int = 5) -> SupervisionDue | None:
+    """When the next supervision is due: `ts` from the last one (or the date the manager
+    set then, when sooner); before the first, `ts` from `start` (the CIN plan's start, or
+    the referral). None: no supervision and nothing to count from."""
+    cal = cal or england_calendar()
+    if last is None:
+        if start is None:
+            return None
+        anchor, label = start, f"the start of the case ({_day(start)}); no supervision yet"
+    else:
+        anchor, label = last.held_on, f"the last supervision ({_day(last.held_on)})"
+    due = due_date(anchor, ts, cal)
+    rule = f"within {ts.describe()} of {label}{moved_note(anchor, ts, due, cal)}"
+    source = ts.source
+    if last is not None and last.next_due is not None and last.next_due < due:
+        due = last.next_due
+        rule = f"on the date set at the supervision of {_day(last.held_on)} " \
+               f"(sooner than {ts.describe()})"
+    left = cal.working_days_between(today, due)
+    state = (DueState.OVERDUE if due < today else DueState.DUE_TODAY if due == today
+             else DueState.DUE_SOON if left <= due_soon_working_days else DueState.UPCOMING)
+    return SupervisionDue(due, anchor, label, rule, source, state, left)
+
+
+def latest(facts: Iterable[SupervisionFact]) -> SupervisionFact | None:
+    return max(facts, key=lambda f: f.held_on, default=None)

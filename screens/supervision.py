@@ -1,0 +1,226 @@
+"""Supervision and case direction on the child's record (STO 4.5, 8.5; WAR 12): `U` on the
+record (or Ctrl+P "Record: supervision"). The screen lists the case's supervisions, newest
+first, with when the next is due; `n` records one (a team or service manager only): who
+was there, the discussion, the decisions, up to three actions with an owner and a date,
+and the next supervision (the policy's timescale unless the manager sets it sooner)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cintui.casework import endings
+from cintui.casework import supervision as sup
+from cintui.domain.supervision import SupervisionAction
+from cintui.domain.workforce import MANAGER_ROLES, needs_role
+
+from .forms import FormScreen
+
+ACTION_ROWS = 3
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+class SupervisionScreen(Screen):
+    """The child's supervisions and the next one due."""
+
+    DEFAULT_CSS = """
+    SupervisionScreen #sup-header { height: auto; padding: 0 1; background: $boost; }
+    SupervisionScreen #sup-table { height: 1fr; }
+    SupervisionScreen #sup-detail { height: auto; max-height: 14; padding: 0 1;
+                                    background: $boost; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "new_supervision", "New supervision"),
+    ]
+
+    def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.child_id = child_id
+        self.shown: sup.SupervisionView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="sup-header")
+        table = DataTable(id="sup-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Date", "Manager", "Case direction", "Actions")
+        yield table
+        yield Static("", id="sup-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sup-table", DataTable).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="supervision")
+    def load(self) -> None:
+        app = self.app
+        with app.store.read() as session:
+            shown = sup.view(session, self.child_id, app.today)
+        app.call_from_thread(self._show, shown)
+
+    def _show(self, shown: sup.SupervisionView) -> None:
+        self.shown = shown
+        head = Text()
+        head.append(f"Supervision: {shown.child} ({shown.reference})", style="bold")
+        head.append(f" · worker {shown.worker or 'none'} · {shown.policy}\n")
+        if shown.due is None:
+            head.append("No supervision clock: the case is closed.")
+        else:
+            head.append(f"Next supervision {shown.due.describe()}",
+                        style="bold red" if shown.due.overdue else "")
+            head.append(f" — {shown.due.rule}")
+        self.query_one("#sup-header", Static).update(head)
+        table = self.query_one("#sup-table", DataTable)
+        table.clear()
+        for i, f in enumerate(shown.facts):
+            open_ = sum(a.status in ("not_started", "in_progress") for a in f.actions)
+            table.add_row(_day(f.held_on), f.manager, f.decisions[:60],
+                          f"{len(f.actions)} ({open_} open)" if f.actions else "none",
+                          key=str(i))
+        if not shown.facts:
+            self.query_one("#sup-detail", Static).update(
+                "No supervision recorded yet. n records one (a team or service manager).")
+        else:
+            self._detail(0)
+
+    @on(DataTable.RowHighlighted, "#sup-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            self._detail(int(event.row_key.value))
+
+    def _detail(self, index: int) -> None:
+        if self.shown is None or index >= len(self.shown.facts):
+            return
+        f = self.shown.facts[index]
+        text = Text()
+        text.append(f"{_day(f.held_on)}, {f.manager}. ", style="bold")
+        text.append(f"Present: {f.present}\n")
+        text.append("Discussed: ", style="bold")
+        text.append(f"{f.discussion}\n")
+        text.append("Decided: ", style="bold")
+        text.append(f"{f.decisions}\n")
+        for i, a in enumerate(f.actions, start=1):
+            text.append(f"Action {i}: {a.what} ({a.who}, by {_day(a.by_when)}) — "
+                        f"{a.status.replace('_', ' ')}\n")
+        if f.next_due:
+            text.append(f"Next supervision set for {_day(f.next_due)}")
+        self.query_one("#sup-detail", Static).update(text)
+
+    def action_new_supervision(self) -> None:
+        app = self.app
+        with app.store.read() as session:
+            me = endings.me(session, app.actor)
+            referral = _referral(session, self.child_id)
+        refusal = needs_role(me.username or me.name, me.role, MANAGER_ROLES)
+        if refusal is not None:
+            app.notify(f"Recording supervision {refusal} (STO 4.5, 8.5).", severity="warning",
+                       timeout=8)
+            return
+        app.push_screen(SupervisionFormScreen(self.child_id, me.name, referral),
+                        self._saved)
+
+    def _saved(self, result: object) -> None:
+        if result:
+            self.app.notify("Supervision recorded: its actions are on the worker's due list.")
+            self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _referral(session, child_id: uuid.UUID):
+    from cintui.casework import cases
+
+    episode = cases.current_episode(session, child_id)
+    return episode.referral_date if episode else None
+
+
+class SupervisionFormScreen(FormScreen):
+    """STO 4.5, 8.5: one supervision of the child's case, by a manager."""
+
+    def __init__(self, child_id: uuid.UUID, by: str, referral=None) -> None:
+        super().__init__()
+        self.child_id, self.by, self.referral = child_id, by, referral
+        self.TITLE_TEXT = "Record supervision and case direction (STO 4.5, 8.5)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", "Date", self.text(f"{self.app.today:%d/%m/%Y}"))
+        yield self.row("by", "Manager", self.text(self.by))
+        yield self.row("present", "Who was there", self.text(
+            "", "The worker, and anyone else"))
+        yield self.row("discussion", "Discussed", self.text(
+            "", "The plan's progress; what is changing for the child"))
+        yield self.row("decisions", "Decided", self.text(
+            "", "The case direction, and why"))
+        for i in range(1, ACTION_ROWS + 1):
+            yield self.row(f"action{i}", f"Action {i}", self.text("", "What (optional)"))
+            yield self.row(f"action{i}_who", "  who", self.text(""))
+            yield self.row(f"action{i}_by", "  by", self.text("", "dd/mm/yyyy"))
+        yield self.row("next_due", "Next supervision", self.text(
+            "", "blank: the policy's timescale"))
+
+    def on_mount(self) -> None:
+        self.query_one("#present").focus()
+
+    def _actions(self, problems: dict[str, str] | None = None) -> list[SupervisionAction]:
+        out = []
+        for i in range(1, ACTION_ROWS + 1):
+            what, who = self.text_of(f"action{i}"), self.text_of(f"action{i}_who")
+            try:
+                by = self.date_of(f"action{i}_by")
+            except ValueError as exc:
+                if problems is not None:
+                    problems[f"action{i}_by"] = str(exc)
+                by = None
+            if what or who or by or self.text_of(f"action{i}_by"):
+                out.append(SupervisionAction(what, who, by))
+                if problems is not None:
+                    if not what:
+                        problems[f"action{i}"] = "say what is to be done"
+                    if not who:
+                        problems.setdefault(f"action{i}_who", "name who will do it (WIR 2.3)")
+                    if by is None:
+                        problems.setdefault(f"action{i}_by", "give the date it is due by")
+        return out
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        for name in ("on", "next_due"):
+            try:
+                when = self.date_of(name)
+            except ValueError as exc:
+                problems[name] = str(exc)
+                continue
+            if name == "on" and when is None:
+                problems["on"] = "give the date of the supervision"
+            elif name == "on" and when > self.app.today:
+                problems["on"] = f"{_day(when)} is in the future"
+        for name, why in (("by", "name the manager"), ("present", "say who was there"),
+                          ("discussion", "say what was discussed (STO 8.5)"),
+                          ("decisions", "record the case direction decided (BEX 4)")):
+            if not self.text_of(name):
+                problems[name] = why
+        self._actions(problems)
+        return problems
+
+    def build(self):
+        new = sup.NewSupervision(
+            held_on=self.date_of("on"), present=self.text_of("present"),
+            discussion=self.text_of("discussion"), decisions=self.text_of("decisions"),
+            actions=tuple(self._actions()), next_due=self.date_of("next_due"),
+            by=self.text_of("by") or None)
+        child_id, actor, today = self.child_id, self.app.actor, self.app.today
+        return lambda session: sup.record_supervision(session, child_id, new, actor=actor,
+                                                      today=today) and True

@@ -1,0 +1,122 @@
+"""Supervision and case direction from the command line, from an empty store (`cintui db
+init`, then only what a user can do): STO 4.5 "Improve the quality of supervision", STO 8.5
+"Sharper focus on care planning during supervision preventing drift", WAR 12 (Supervision
+Policy). Only a manager records it; its actions join the worker's due list; the team's
+children overdue supervision are listed."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.test_case_journey import add_team
+
+
+def _store(cli, tmp_path, monkeypatch):
+    db = tmp_path / "team.db"
+    monkeypatch.setenv("CINTUI_USER", "amira")
+    assert cli("db", "init", "--db", db, "--no-encrypt").code == 0
+    add_team(cli, db)
+    caseload = tmp_path / "caseload.csv"
+    caseload.write_text(
+        "reference,first_name,last_name,dob,worker,referral_date,assessment_started,"
+        "assessment_completed,cin_plan_start\n"
+        "CIN000001,Leo,Ward,02/05/2017,amira,01/09/2026,02/09/2026,12/10/2026,14/10/2026\n"
+        "CIN000002,Mia,Cole,04/03/2019,amira,01/09/2026,,,\n", encoding="utf-8")
+    result = cli("import", "caseload", caseload, "--db", db, "--today", "2026-10-14")
+    assert result.code == 0, result.err
+    return db
+
+
+RECORD = ("supervision", "record", "CIN000001", "--on", "2026-11-02",
+          "--present", "Amira Khan (social worker), Tom Hale",
+          "--discussion", "School attendance up to 91%; dental check still not booked.",
+          "--decisions", "Plan continues; escalate health to the GP as mum has not booked.",
+          "--action", "Ask the GP to book Leo's dental check | Amira Khan | 2026-11-09")
+
+
+def test_only_a_manager_records_supervision_sto_4_5(cli, tmp_path, monkeypatch):
+    """STO 4.5, 8.5: supervision is the manager's: a social worker is refused with the role
+    needed, in one line, and nothing is written."""
+    db = _store(cli, tmp_path, monkeypatch)
+    refused = cli(*RECORD, "--db", db, "--today", "2026-11-02")
+    assert refused.code == 2
+    assert "recording supervision needs a team manager or service manager; amira is a " \
+           "social worker" in refused.err
+    assert "Traceback" not in refused.err
+    listed = json.loads(cli("supervision", "list", "CIN000001", "--db", db, "--json",
+                            "--today", "2026-11-02").out)
+    assert listed["supervisions"] == []
+    audit = cli("audit", "verify", "--db", db)
+    assert audit.code == 0, audit.err
+
+
+def test_supervision_recorded_its_action_due_and_next_supervision_sto_8_5(
+        cli, tmp_path, monkeypatch):
+    """STO 8.5: the manager's supervision, with its action, is on the record; the action is
+    on the worker's due list (`cintui due`); the next supervision is due by the policy's
+    4 weeks (England default: no seed gives a figure) from this one."""
+    db = _store(cli, tmp_path, monkeypatch)
+    monkeypatch.setenv("CINTUI_USER", "tom")
+    done = cli(*RECORD, "--db", db, "--today", "2026-11-02")
+    assert done.code == 0, done.err
+    assert "next supervision by 30 Nov 2026" in done.out
+    listed = json.loads(cli("supervision", "list", "CIN000001", "--db", db, "--json",
+                            "--today", "2026-11-03").out)
+    (one,) = listed["supervisions"]
+    assert one["manager"] == "Tom Hale" and one["held_on"] == "2026-11-02"
+    assert one["actions"] == [{"what": "Ask the GP to book Leo's dental check",
+                               "who": "Amira Khan", "by": "2026-11-09",
+                               "status": "not_started"}]
+    assert listed["next"]["due"] == "2026-11-30"
+    assert "STO 4.5" in listed["next"]["source"]
+
+    due = json.loads(cli("due", "--worker", "amira", "--db", db, "--json",
+                         "--today", "2026-11-03").out)
+    actions = [i for i in due["items"] if i["key"] == "supervision_action"]
+    assert [(a["due"], a["source"]) for a in actions] == [("2026-11-09", "STO 8.5")]
+    assert "dental check" in actions[0]["detail"]
+
+    # Done: it leaves the due list.
+    monkeypatch.setenv("CINTUI_USER", "amira")
+    assert cli("supervision", "action", "CIN000001", "1", "--db", db).code == 0
+    due = json.loads(cli("due", "--worker", "amira", "--db", db, "--json",
+                         "--today", "2026-11-03").out)
+    assert not [i for i in due["items"] if i["key"] == "supervision_action"]
+
+    assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_team_children_overdue_supervision_sto_8_5(cli, tmp_path, monkeypatch):
+    """STO 8.5 "preventing drift": with no supervision, the clock runs from the CIN plan's
+    start (or the referral while there is no plan); the team's overdue children are listed,
+    the longest overdue first; a supervision takes the child off the list."""
+    db = _store(cli, tmp_path, monkeypatch)
+    out = json.loads(cli("supervision", "overdue", "--team", "south", "--db", db, "--json",
+                         "--today", "2026-11-20").out)
+    # Mia: referral 1 Sep + 4 weeks = 29 Sep; Leo: plan 14 Oct + 4 weeks = 11 Nov.
+    assert [(c["reference"], c["next"]["due"]) for c in out["children"]] == [
+        ("CIN000002", "2026-09-29"), ("CIN000001", "2026-11-11")]
+    monkeypatch.setenv("CINTUI_USER", "tom")
+    assert cli(*RECORD, "--db", db, "--today", "2026-11-20").code == 0
+    out = json.loads(cli("supervision", "overdue", "--team", "south", "--db", db, "--json",
+                         "--today", "2026-11-20").out)
+    assert [c["reference"] for c in out["children"]] == ["CIN000002"]
+
+
+def test_bad_supervision_input_is_one_line_and_nothing_written(cli, tmp_path, monkeypatch):
+    """A date later than the policy allows for the next supervision, an action without a
+    date, a date in the future: one line each, exit 2, nothing written."""
+    db = _store(cli, tmp_path, monkeypatch)
+    monkeypatch.setenv("CINTUI_USER", "tom")
+    late = cli(*RECORD, "--next", "2027-01-31", "--db", db, "--today", "2026-11-02")
+    assert late.code == 2 and "by 30 Nov 2026 at the latest" in late.err
+    no_date = cli(*RECORD[:-2], "--action", "Call school | Amira |", "--db", db,
+                  "--today", "2026-11-02")
+    assert no_date.code == 2 and "action 1: give the date" in no_date.err
+    future = cli(*RECORD, "--db", db, "--today", "2026-10-30")
+    assert future.code == 2 and "is in the future" in future.err
+    for result in (late, no_date, future):
+        assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    listed = json.loads(cli("supervision", "list", "CIN000001", "--db", db, "--json",
+                            "--today", "2026-11-02").out)
+    assert listed["supervisions"] == []

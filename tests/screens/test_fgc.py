@@ -1,0 +1,83 @@
+"""The Family Group Conference screen (`F` on the child's record), by keys, from a store
+with one referred child (WAR 4.2 "strengths of wider family and friends are utilised
+through family group conferences"; STO 6.13 families "formulate their own safety plan";
+BEX 2 one coordinated plan). Synthetic people only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cintui.casework import cases, plans, record
+from cintui.store.engine import open_store
+from tests.conftest import TODAY
+from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
+from tests.screens.test_shell import settle
+from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
+
+
+async def test_fgc_referred_held_and_its_actions_join_the_cin_plan(empty_store):  # noqa: F811
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "FgcScreen"
+        assert "r refers the family" in text_of(screen, "#fgc-detail")
+        await pilot.press("h")  # nothing referred yet: told to refer first
+        await settle(pilot)
+        assert app.screen is screen
+
+        await pilot.press("r")
+        await settle(pilot)
+        await fill(pilot, "#coordinator", "Sam Reed (FGC service)")
+        await fill(pilot, "#on", "09/11/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert cells(screen.query_one("#fgc-table"))[0][:3] == [
+            "9 Nov 2026", "Sam Reed (FGC service)", "referred 9 Nov 2026 to Sam Reed (FGC "
+            "service)"]
+
+        await pilot.press("h")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "FgcHeldFormScreen"
+        await fill(pilot, "#on", "20/11/2026")
+        await fill(pilot, "#family_plan", "Gran has Leo two nights a week; Uncle Joe does "
+                                          "the school run")
+        await fill(pilot, "#action1", "Leo stays at Gran's Tuesday and Thursday")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # the action has no owner or date
+        assert "name who will do it" in text_of(form, "#action1_who-error")
+        await fill(pilot, "#action1_who", "Gran")
+        await fill(pilot, "#action1_by", "27/11/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert cells(screen.query_one("#fgc-table"))[0][2:] == ["held 20 Nov 2026", "v1"]
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "joined CIN plan v1" in shown
+
+    store = open_store(empty_store, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, "SUP1")
+            draft = plans.load_version(session, plans.draft_version_id(session, child.id))
+            (need,) = draft.needs
+            assert need.now.startswith("The family made their own plan at a Family Group "
+                                       "Conference on 20 Nov 2026: Gran has Leo")
+            assert [(a.what, a.who, a.by_when) for a in need.actions] == [
+                ("Leo stays at Gran's Tuesday and Thursday", "Gran", date(2026, 11, 27))]
+            chron = [e.summary for e in record.chronology(session, child.id, TODAY)]
+            assert "Referred for a Family Group Conference (coordinator Sam Reed (FGC " \
+                   "service))" in chron
+            assert "Family Group Conference held: the family's own plan; joined to CIN " \
+                   "plan v1" in chron
+    finally:
+        store.close()
+    entities = {(a, e) for a, e, _c, _who in audit_entities(empty_store)}
+    assert ("insert", "family_group_conference") in entities
+    assert ("update", "family_group_conference") in entities
