@@ -440,12 +440,11 @@ def test_the_reference_sequence_starts_after_the_highest_reference_on_postgresql
     """Migration 0015 on a server store that already has children: the next reference
     follows the highest CIN number there (not their count), and one typed by hand is
     skipped."""
+    from alembic import command
     from sqlalchemy import create_engine
 
     from cintui.store import migrate
     from cintui.store.engine import Store, _configure_postgresql, _write_store_id
-
-    from alembic import command
 
     engine = create_engine(pg_url)
     _configure_postgresql(engine)
