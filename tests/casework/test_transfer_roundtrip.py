@@ -30,7 +30,7 @@ SKIP_VERSION = {"id", "number", "status", "agreed_at", "needs"}
 
 def plan_facts(version) -> tuple:
     head = tuple((f.name, getattr(version, f.name)) for f in fields(version)
-                 if f.name not in SKIP_VERSION)
+                 if f.name not in SKIP_VERSION and f.compare)  # not the store's stamp
     needs = tuple((n.now, n.outcome, n.evidence, n.rag, n.kind, n.rag_history,
                    tuple((a.what, a.who, a.by_when, a.status, a.notes) for a in n.actions))
                   for n in version.needs)
