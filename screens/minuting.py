@@ -618,11 +618,26 @@ class MinutingScreen(Screen):
         self._stop_saver()
 
     def action_close(self) -> None:
-        """Pause: everything is saved; the meeting can be picked up again."""
+        """Pause: everything is saved; the meeting can be picked up again. While the store
+        is busy the minutes are retried in the background and closing offers to wait."""
         self._collect()
         self._submit()
+        if self.saver is not None and not self.saver.flush(timeout=1.0):
+            self.app.push_screen(ConfirmScreen(
+                "Not saved yet: the store is busy (another cintui may be importing). The "
+                "minutes stay here and saving is retried every few seconds.\n"
+                "Close anyway and lose what is not saved? (y close, n keep waiting)"),
+                self._close_unsaved)
+            return
         self._stop_saver()
         self.app.pop_screen()
+
+    def _close_unsaved(self, yes: bool | None) -> None:
+        if yes:
+            if self.saver is not None:
+                self.saver.close(timeout=0)
+                self.saver = None
+            self.app.pop_screen()
 
     # ------------------------------------------------------------ finishing
 

@@ -352,7 +352,8 @@ class VisitFormScreen(Screen):
         self.post_message(self.Saved(f"Draft saved {stamp}"))
 
     def _write_failed(self, exc: BaseException) -> None:
-        self.post_message(self.Saved(f"NOT SAVED: {exc}. Keep this screen open and try again"))
+        self.post_message(self.Saved(f"NOT SAVED YET: {exc}. Retrying by itself; keep this "
+                                     "screen open"))
 
     class Saved(Message):
         """The saver's thread wrote (or failed to write) the draft."""
@@ -381,10 +382,27 @@ class VisitFormScreen(Screen):
     # ------------------------------------------------------------ closing
 
     def action_close(self) -> None:
+        """Esc or Ctrl+S: the draft written, then the form closes. While the store is busy
+        (another cintui's long import) the draft is retried in the background; closing then
+        says so and offers to wait: nothing typed is lost without the worker choosing it."""
         if self._dirty:
             self._submit()
+        if self.saver is not None and not self.saver.flush(timeout=1.0):
+            self.app.push_screen(ConfirmScreen(
+                "Not saved yet: the store is busy (another cintui may be importing). What "
+                "you typed stays here and saving is retried every few seconds.\n"
+                "Close anyway and lose what is not saved? (y close, n keep waiting)"),
+                self._close_unsaved)
+            return
         self._stop_saver()
         self.app.pop_screen()
+
+    def _close_unsaved(self, yes: bool | None) -> None:
+        if yes:
+            if self.saver is not None:
+                self.saver.close(timeout=0)
+                self.saver = None
+            self.app.pop_screen()
 
     def _stop_saver(self) -> None:
         if self.saver is not None:

@@ -96,8 +96,12 @@ class DraftSaver:
 
     `submit` never blocks (the UI thread calls it); `flush` waits until everything
     submitted so far is written (closing a form). States are coalesced: if three arrive
-    while one is being written, only the last is written next. A failed write is kept in
-    `error` (and passed to `on_error`) and retried with the next submit."""
+    while one is being written, only the last is written next. A failed write (the store
+    busy with another cintui's long import, say) is kept in `error`, passed to `on_error`,
+    and retried on its own, sooner if a newer state arrives, until it is written or the
+    saver is closed: nothing typed is dropped because one save failed."""
+
+    RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)  # then every 4 s
 
     def __init__(self, write: Callable[[Any], None],
                  on_error: Callable[[BaseException], None] | None = None) -> None:
@@ -121,12 +125,21 @@ class DraftSaver:
             self._cond.notify_all()
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Wait for every submitted state to be written; False on timeout or failure."""
+        """Wait for every submitted state to be written; False on timeout or when a write
+        has failed (it is still retried)."""
         with self._cond:
             target = self._submitted
-            done = self._cond.wait_for(lambda: self._written >= target or self._closed,
-                                       timeout)
+            failed = self.error
+            done = self._cond.wait_for(
+                lambda: self._written >= target or self._closed
+                or (self.error is not None and self.error is not failed), timeout)
             return bool(done) and self._written >= target and self.error is None
+
+    @property
+    def unsaved(self) -> bool:
+        """Something submitted is not written yet (being written, or waiting to retry)."""
+        with self._cond:
+            return self._written < self._submitted
 
     def close(self, timeout: float = 10.0) -> bool:
         ok = self.flush(timeout)
@@ -137,6 +150,7 @@ class DraftSaver:
         return ok
 
     def _run(self) -> None:
+        failures = 0
         while True:
             with self._cond:
                 self._cond.wait_for(lambda: self._has_pending or self._closed)
@@ -149,11 +163,18 @@ class DraftSaver:
             except BaseException as exc:  # noqa: BLE001 - kept for the screen to show
                 with self._cond:
                     self.error = exc
-                    self._written = seq  # not retried until the next submit
-                    self._cond.notify_all()
+                    self._cond.notify_all()  # a flush waiting on it gives up: not written
                 if self._on_error is not None:
                     self._on_error(exc)
+                delay = self.RETRY_SECONDS[min(failures, len(self.RETRY_SECONDS) - 1)]
+                failures += 1
+                with self._cond:
+                    # Retry this state, unless a newer one (which replaces it) arrives first.
+                    self._cond.wait_for(lambda: self._has_pending or self._closed, delay)
+                    if not self._has_pending and not self._closed:
+                        self._pending, self._has_pending = state, True
                 continue
+            failures = 0
             with self._cond:
                 self.error = None
                 self.saves += 1

@@ -93,6 +93,28 @@ def test_a_failed_save_is_reported_and_the_next_one_retries():
     assert attempts == [1, 2] and len(errors) == 1
 
 
+def test_a_failed_save_is_retried_by_itself_until_it_is_written():
+    """Issue "Trust": a save that fails (the store busy with another cintui's import) is
+    tried again on its own, with nothing new typed, until it is written."""
+    attempts: list[int] = []
+
+    def busy_twice(state: int) -> None:
+        attempts.append(state)
+        if len(attempts) <= 2:
+            raise OSError("database is locked")
+
+    saver = drafts.DraftSaver(busy_twice)
+    saver.RETRY_SECONDS = (0.05,)
+    saver.submit(7)
+    assert saver.flush(5) is False and saver.unsaved  # the first try failed
+    deadline = time.monotonic() + 5
+    while saver.unsaved and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not saver.unsaved and saver.error is None
+    saver.close()
+    assert attempts == [7, 7, 7]
+
+
 # ---------------------------------------------------------------- drafts and finalising
 
 

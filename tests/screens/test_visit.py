@@ -539,3 +539,42 @@ async def test_ctrl_e_outside_a_text_box_says_where_it_works(demo_store):
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert "move into one first" in " ".join(str(n.message) for n in app._notifications)
+
+
+async def test_a_busy_store_loses_nothing_typed_and_closing_offers_to_wait(demo_store):
+    """Issue "Trust": another cintui holds the store's write lock (a long import) while a
+    visit is typed: the draft is not saved and says so, Esc offers to wait rather than
+    close, saving is retried by itself, and once the lock goes the draft holds every word."""
+    import sqlite3
+
+    holder = sqlite3.connect(demo_store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, as a long import holds it
+    app = VisitHost(demo_store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_form(pilot)
+            await pilot.press("y", "y", "y")
+            await type_text(pilot, "Planned visit while the import runs")
+            await pilot.pause(1.2)  # the autosave starts, and waits for the lock
+            await pilot.press("escape")
+            await pilot.pause(1.5)
+            assert type(app.screen).__name__ == "ConfirmScreen"
+            assert "Not saved yet" in text_of(app.screen, "#confirm-message")
+            await pilot.press("n")  # keep waiting
+            await pilot.pause()
+            assert type(app.screen).__name__ == "VisitFormScreen"
+            await pilot.pause(5)
+            assert "NOT SAVED YET" in text_of(app.screen, "#saved")
+            holder.rollback()  # the import ends
+            for _ in range(40):
+                await pilot.pause(0.25)
+                if "Draft saved" in text_of(app.screen, "#saved"):
+                    break
+            assert "Draft saved" in text_of(app.screen, "#saved")
+            await pilot.press("escape")
+            await settle(pilot)
+            assert type(app.screen).__name__ != "VisitFormScreen"
+    finally:
+        holder.close()
+    assert [d["purpose"] for d in drafts_of(demo_store)] == [
+        "Planned visit while the import runs"]
