@@ -20,7 +20,8 @@ app.add_typer(audit_app, name="audit")
 
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Check the audit trail's hash chain; report the first broken link."""
+    """Check the audit trail: its hash chain (the first broken link), then a replay of it
+    against every table (each record changed, added or deleted outside cintui)."""
     from cintui.store import audit
 
     with _open(ctx, db) as store:
@@ -34,7 +35,7 @@ def audit_verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = 
                    + (f" {report.problem}" if report.problem else ""))
     elif report.unaudited:
         typer.echo(f"Audit trail chain intact ({report.entries} entries), but "
-                   f"{report.problem}:")
+                   f"{report.problem}:")  # a team server's psql edits, or the replay's
         for line in report.unaudited:
             typer.echo(f"  {line}")
     else:

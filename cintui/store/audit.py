@@ -436,10 +436,16 @@ def verify(store: Any) -> AuditReport:
     server = getattr(store, "server", None)
     try:
         report = _verify_chain(store, shared=server is not None)
-        if server is None or not report.ok:
+        if not report.ok:
             return report
+        differences = tuple(replay_differences(store))
+        if server is None:
+            if not differences:
+                return report
+            return AuditReport(False, report.entries, None, _differ(len(differences)),
+                               differences)
         with store.engine.connect() as conn:
-            unaudited = tuple(unaudited_changes(conn))
+            unaudited = tuple(unaudited_changes(conn)) + differences
     except DBAPIError as exc:
         if server is None or getattr(exc.orig, "sqlstate", None) != "42501":
             raise
@@ -451,6 +457,107 @@ def verify(store: Any) -> AuditReport:
     return AuditReport(False, report.entries, None,
                        f"{len(unaudited)} change{'s' if len(unaudited) != 1 else ''} made "
                        "outside cintui, with no audit entry", unaudited)
+
+
+def _differ(n: int) -> str:
+    return ("1 record differs from its audit history" if n == 1 else
+            f"{n} records differ from their audit history") + \
+        " (changed, added or deleted outside cintui)"
+
+
+def _norm(value: Any) -> Any:
+    """A value as the audit trail holds it (dates ISO, instants UTC, ids hex)."""
+    return json.loads(canonical(value))
+
+
+def _audited_tables() -> dict[str, tuple[Any, frozenset[str]]]:
+    """Every table whose rows the audit trail records: name -> (table, columns it leaves
+    out: `updated_at`, stamped by the store, and a class's `__audit_quiet__`)."""
+    from cintui.store import models  # noqa: F401 - every table registered on the metadata
+
+    out = {}
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        cls = mapper.class_
+        table = getattr(cls, "__table__", None)
+        if table is None or cls in (StoreMeta, AuditEntry) or "id" not in table.c:
+            continue
+        out[table.name] = (table, frozenset({"updated_at", *_quiet(cls)}))
+    return out
+
+
+def replay_differences(store: Any, limit: int = 500) -> Iterable[str]:
+    """Replay the audit trail and compare it with every table: each record that differs from
+    its history, one line: changed (the column, what it holds, what its history says),
+    added with no audit entry, or deleted with no audit entry (issue "Trust": verify means
+    verify). Only columns the history recorded are compared: a column a later schema added
+    is not a difference."""
+    tables = _audited_tables()
+    history: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in tables}
+    found = 0
+    with store.engine.connect() as conn:
+        entries = conn.execution_options(yield_per=5000).execute(
+            select(_TABLE.c.entity, _TABLE.c.entity_id, _TABLE.c.action, _TABLE.c.changes)
+            .order_by(_TABLE.c.seq))
+        for entity, entity_id, action, changes in entries:
+            rows = history.get(entity)
+            if rows is None:
+                continue
+            if action == "delete":
+                rows.pop(entity_id, None)
+                continue
+            values = {key: pair[1] for key, pair in json.loads(changes).items()}
+            if action == "insert":
+                rows[entity_id] = values
+            else:
+                rows.setdefault(entity_id, {}).update(values)
+        child_table = tables["child"][0] if "child" in tables else None
+        references = {} if child_table is None else {
+            row.id.hex: row.reference for row in conn.execute(
+                select(child_table.c.id, child_table.c.reference))}
+
+        def label(name: str, row_id: str, child: Any = None) -> str:
+            if name == "child" and row_id in references:
+                return f"child {references[row_id]}"
+            child = getattr(child, "hex", child)  # a row's id, or the history's hex
+            of = f" (child {references.get(child, child[:8])})" if child else ""
+            return f"{name.replace('_', ' ')} {row_id[:8]}{of}"
+
+        for name, (table, skipped) in tables.items():
+            rows = history[name]
+            seen: set[str] = set()
+            for row in conn.execute(select(table)):
+                row_id = row.id.hex
+                seen.add(row_id)
+                want = rows.get(row_id)
+                if want is None:
+                    yield (f"{label(name, row_id, getattr(row, 'child_id', None))} added "
+                           "outside cintui (no audit entry)")
+                    found += 1
+                else:
+                    mapping = row._mapping
+                    for key, was in want.items():
+                        if key in skipped or key not in mapping:
+                            continue
+                        now = _norm(mapping[key])
+                        if now != _norm(was):
+                            yield (f"{label(name, row_id, want.get('child_id'))} changed "
+                                   f"outside cintui: {key} is {_shown(now)}, its history "
+                                   f"says {_shown(was)}")
+                            found += 1
+                            break
+                if found >= limit:
+                    return
+            for row_id in rows.keys() - seen:
+                yield (f"{label(name, row_id, rows[row_id].get('child_id'))} deleted outside "
+                       "cintui (no audit entry)")
+                found += 1
+                if found >= limit:
+                    return
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 # A change the server logged (server.py: data_change) with no audit entry from the same

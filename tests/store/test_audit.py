@@ -213,6 +213,38 @@ def test_an_untouched_trail_verifies(store):
     assert verify(store) == AuditReport(True, 5, None, "")
 
 
+def behind_the_apps_back(store, sql: str) -> None:
+    """Change a table directly, as someone holding the key could (sqlite3, psql)."""
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+
+
+def test_verify_replays_the_trail_and_names_a_record_changed_behind_its_back(store):
+    """Issue "Trust": a child's name changed directly in the store passes the hash chain;
+    replaying the trail against the table catches it, and says which record and what."""
+    fill(store)
+    behind_the_apps_back(store, "UPDATE child SET last_name = 'Tampered' "
+                                "WHERE reference = 'CIN000002'")
+    report = verify(store)
+    assert not report.ok and report.first_broken_seq is None
+    assert report.problem.startswith("1 record differs from its audit history")
+    assert report.unaudited == (
+        'child CIN000002 changed outside cintui: last_name is "Tampered", its history says '
+        '"Child2"',)
+
+
+def test_verify_names_records_deleted_or_added_behind_its_back(store):
+    fill(store)
+    behind_the_apps_back(store, "DELETE FROM child WHERE reference = 'CIN000003'")
+    with store.engine.begin() as conn:
+        conn.execute(Child.__table__.insert(), [make_child(99).model_dump()])
+    lines = verify(store).unaudited
+    assert any(line.endswith("deleted outside cintui (no audit entry)")
+               and line.startswith("child ") for line in lines)
+    assert "child CIN000099 added outside cintui (no audit entry)" in lines
+    assert len(lines) == 2
+
+
 def test_verify_finds_an_edited_entry(store):
     fill(store)
     tamper(store, "UPDATE audit_log SET actor = 'someone else' WHERE seq = 3")
