@@ -138,6 +138,41 @@ def db_backup(
     typer.echo(f"Backed up to {output}.")
 
 
+@db_app.command("check")
+def db_check(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Is the store sound? Its pages and indexes (SQLite's integrity check), its audit
+    trail's chain, and every record against its history (the trail replayed). Exit 1 and
+    what is wrong, in words, when it is not."""
+    from cintui.store import audit
+
+    with _open(ctx, db) as store:
+        pages = audit.page_problems(store)
+        report = audit.verify(store) if not pages else None
+    problems = [f"the file is damaged: {p}" for p in pages]
+    if report is not None and not report.ok:
+        if report.first_broken_seq is not None:
+            problems.append(f"the audit trail is broken at entry {report.first_broken_seq}: "
+                            f"{report.problem}")
+        else:
+            problems += [f"{line}" for line in report.unaudited] or [report.problem]
+    if as_json:
+        _echo_json({"ok": not problems, "pages_ok": not pages,
+                    "audit_entries": report.entries if report else None,
+                    "problems": problems})
+    elif not problems:
+        typer.echo(f"The store is sound: every page and index checked, the audit trail "
+                   f"intact ({report.entries} entries), every record matches its history.")
+    else:
+        what = ("The store is DAMAGED: restore the latest backup (`cintui db backup` makes "
+                "one; keep this file aside for the IT team)." if pages else
+                "The store's records and their audit trail disagree:")
+        typer.echo(what)
+        for line in problems:
+            typer.echo(f"  {line}")
+    if problems:
+        raise typer.Exit(1)
+
+
 @db_app.command("info")
 def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Where the store is, whether it is encrypted, its revision and policy; on a server also

@@ -459,6 +459,17 @@ def verify(store: Any) -> AuditReport:
                        "outside cintui, with no audit entry", unaudited)
 
 
+def page_problems(store: Any, limit: int = 20) -> list[str]:
+    """SQLite's own check of every page and index of the file (`PRAGMA integrity_check`),
+    in its words; [] when sound. A server checks its own pages (pg_amcheck): []."""
+    if store.engine.dialect.name != "sqlite":
+        return []
+    with store.engine.connect() as conn:
+        found = [row[0] for row in conn.exec_driver_sql(
+            f"PRAGMA integrity_check({int(limit)})")]
+    return [] if found == ["ok"] else found
+
+
 def _differ(n: int) -> str:
     return ("1 record differs from its audit history" if n == 1 else
             f"{n} records differ from their audit history") + \

@@ -326,6 +326,9 @@ def _open_error(exc: Exception, path: Path, encrypted: bool) -> StoreError:
         if encrypted:
             return WrongPassphrase(path)
         return StoreError(f"damaged file or not a database: {path}")
+    if code == 11 or "malformed" in str(orig):  # SQLITE_CORRUPT
+        return StoreError(f"{path} is damaged ({orig}): restore the latest backup "
+                          "(`cintui db backup` makes them) and keep this file aside")
     return StoreError(f"cannot open {path}: {orig}")
 
 

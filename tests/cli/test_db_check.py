@@ -1,0 +1,43 @@
+"""`cintui db check` (issue "Trust"): is the store sound? Its pages (SQLite's own check),
+its audit chain, and every record against its history, said in words."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+
+def test_a_sound_store_says_so(cli, demo_store):
+    result = cli("db", "check", "--db", demo_store)
+    assert result.code == 0, result.err
+    assert result.out.startswith("The store is sound: every page and index checked")
+
+
+def test_records_changed_behind_the_apps_back_are_named_and_exit_1(cli, demo_store):
+    with sqlite3.connect(demo_store) as conn:
+        conn.execute("UPDATE child SET first_name = 'Changed' WHERE reference = 'DEMO00002'")
+        conn.execute("DELETE FROM decision WHERE rowid = (SELECT min(rowid) FROM decision)")
+    result = cli("db", "check", "--db", demo_store, "--json")
+    assert result.code == 1
+    report = json.loads(result.out)
+    assert report["ok"] is False and report["pages_ok"] is True
+    assert any(p.startswith("child DEMO00002 changed outside cintui: first_name is "
+                            '"Changed"') for p in report["problems"])
+    assert any(p.startswith("decision ") and "deleted outside cintui" in p
+               for p in report["problems"])
+
+
+def test_a_damaged_file_says_damaged_and_what_to_do(cli, demo_store):
+    """A damaged page: the store either cannot be opened (one line, exit 2) or opens and
+    its pages fail SQLite's check (exit 1); both say it is damaged and to restore."""
+    with open(demo_store, "r+b") as fh:
+        fh.seek(4096 * 20 + 100)
+        fh.write(bytes(range(256)) * 8)
+    result = cli("db", "check", "--db", demo_store)
+    if result.code == 2:
+        assert result.out == "" and result.err.count("\n") == 1
+        assert "is damaged" in result.err and "restore the latest backup" in result.err
+    else:
+        assert result.code == 1, (result.code, result.err)
+        assert result.out.startswith("The store is DAMAGED: restore the latest backup")
+        assert "the file is damaged:" in result.out
