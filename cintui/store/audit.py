@@ -203,7 +203,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         check_row(obj)
         changes = _update_changes(session, obj)
         if changes:
-            obj.updated_at = now  # type: ignore[attr-defined]
+            if not isinstance(obj, StoreMeta):  # a setting has no updated_at
+                obj.updated_at = now  # type: ignore[attr-defined]
             entries.append(("update", obj, changes))
     for obj in session.deleted:
         if not _skip(obj):
@@ -215,13 +216,15 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 def _skip(obj: object) -> bool:
     if isinstance(obj, AuditEntry):
         raise AuditError("audit entries are written by the store, never by hand")
-    return isinstance(obj, StoreMeta)
+    return False  # store settings too (the policy in force, …): issue "Trust"
 
 
 def _append(session: Session, actor: str, at: datetime,
             entries: list[tuple[str, SQLModel, dict[str, list]]]) -> None:
     _append_entries(session, actor, at, (
-        (action, obj.__tablename__, obj.id.hex, changes)  # type: ignore[attr-defined]
+        (action, obj.__tablename__,  # type: ignore[attr-defined]
+         obj.key if isinstance(obj, StoreMeta) else obj.id.hex,  # type: ignore[attr-defined]
+         changes)
         for action, obj, changes in entries
     ))
 

@@ -107,10 +107,20 @@ def test_saving_without_changes_records_nothing(store):
     assert len(entries(store)) == 1
 
 
-def test_store_settings_are_not_audited_rows(store):
+def test_a_store_setting_changed_is_audited_like_any_record(store):
+    """Issue "Trust": `cintui policy use` changes every statutory clock: who changed the
+    store's policy, when, and from what, is in the trail."""
     with store.session("sw.lee") as session:
         session.add(StoreMeta(key="policy", value="england"))
-    assert entries(store) == []
+    with store.session("tm.khan") as session:
+        session.get(StoreMeta, "policy").value = "bexley"
+    found = [(e.actor, e.action, e.entity, e.entity_id, json.loads(e.changes))
+             for e in entries(store)]
+    assert found == [("sw.lee", "insert", "store_meta", "policy",
+                      {"key": [None, "policy"], "value": [None, "england"]}),
+                     ("tm.khan", "update", "store_meta", "policy",
+                      {"value": ["england", "bexley"]})]
+    assert verify(store).ok
 
 
 # ------------------------------------------------------------------ what is refused
