@@ -64,6 +64,9 @@ def private_dirs(tmp_path, monkeypatch):
     """No test touches the real home folder, the real clock or a real passphrase."""
     for var in ("CINTUI_DB", "CINTUI_DATABASE_URL", "CINTUI_PASSPHRASE", "CINTUI_TODAY"):
         monkeypatch.delenv(var, raising=False)
+    # Set (empty: unset) rather than deleted, so that what `--passphrase-file` puts in the
+    # environment of an in-process run is taken away after the test.
+    monkeypatch.setenv("CINTUI_PASSPHRASE_FILE", "")
     for var, value in private_env(tmp_path).items():
         monkeypatch.setenv(var, value)
     monkeypatch.setenv("CINTUI_USER", "test.worker")

@@ -136,7 +136,8 @@ def _passphrase_for_open(loc: access.StoreLocation) -> str | None:
     if value is not None:
         return value
     if not sys.stdin.isatty():
-        raise CliError(f"{loc.describe()} is encrypted: set CINTUI_PASSPHRASE or run in a terminal")
+        raise CliError(f"{loc.describe()} is encrypted: give --passphrase-file FILE (or "
+                       "CINTUI_PASSPHRASE_FILE), or run in a terminal")
     import getpass
 
     return getpass.getpass(f"Passphrase for {loc.describe()}: ")
@@ -147,8 +148,9 @@ def _passphrase_for_create(loc: access.StoreLocation) -> str:
     if value is not None:
         return access.check_new_passphrase(value, value)
     if not sys.stdin.isatty():
-        raise CliError("a new encrypted store needs a passphrase: set CINTUI_PASSPHRASE "
-                       "or run in a terminal (or pass --no-encrypt)")
+        raise CliError("a new encrypted store needs a passphrase: give --passphrase-file "
+                       "FILE (or CINTUI_PASSPHRASE_FILE), or run in a terminal (or pass "
+                       "--no-encrypt)")
     import getpass
 
     first = getpass.getpass(f"New passphrase for {loc.describe()}: ")

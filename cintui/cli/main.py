@@ -7,6 +7,7 @@ import os
 import sys
 from difflib import get_close_matches
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -116,11 +117,18 @@ def root(
     as_worker: Annotated[
         str | None, typer.Option("--as", help="Open the app as this worker (username).")
     ] = None,
+    passphrase_file: Annotated[
+        Path | None, typer.Option(
+            "--passphrase-file", help="Read the passphrase from this 0600 file's first line "
+            "(or /dev/fd/N); also CINTUI_PASSPHRASE_FILE.", dir_okay=False)
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     _state(ctx)["db"] = db
+    if passphrase_file is not None:  # read where a passphrase is wanted (access.env_passphrase)
+        os.environ["CINTUI_PASSPHRASE_FILE"] = str(passphrase_file)
     if ctx.invoked_subcommand is not None:  # not the TUI, which owns the terminal
         ctx.with_resource(inert_output())
     from cintui.reference import holiday_cache

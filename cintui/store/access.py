@@ -58,8 +58,35 @@ def locate(db: str | os.PathLike | None = None) -> StoreLocation:
 
 
 def env_passphrase() -> str | None:
+    """For batch use: the first line of CINTUI_PASSPHRASE_FILE (`--passphrase-file`; a 0600
+    file, or a descriptor as /dev/fd/N), else CINTUI_PASSPHRASE; None to ask."""
+    path = os.environ.get("CINTUI_PASSPHRASE_FILE")
+    if path:
+        return read_passphrase_file(Path(path))
     value = os.environ.get("CINTUI_PASSPHRASE")
     return value if value else None
+
+
+def read_passphrase_file(path: Path) -> str:
+    """The passphrase from a file only its owner can read (it opens children's records)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISREG(mode) and mode & 0o077:
+            raise AccessError(f"{path} can be read by others (mode {stat.S_IMODE(mode):o}): "
+                              f"`chmod 600 {path}` first; the passphrase opens children's "
+                              "records")
+        with open(path, encoding="utf-8") as fh:
+            line = fh.readline().rstrip("\r\n")
+    except FileNotFoundError:
+        raise AccessError(f"no passphrase file at {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AccessError(f"cannot read the passphrase file {path}: {exc}") from None
+    if not line:
+        raise AccessError(f"the passphrase file {path} is empty: the passphrase is its first "
+                          "line")
+    return line
 
 
 def check_new_passphrase(first: str, second: str) -> str:

@@ -254,12 +254,31 @@ def test_demo_store_is_encrypted_by_default(cli, encrypted_demo_store):
 
 def test_encrypted_store_needs_the_passphrase(cli, encrypted_demo_store, monkeypatch):
     before = sha(encrypted_demo_store)
-    one_line_error(cli("child", "list", "--db", encrypted_demo_store), "CINTUI_PASSPHRASE")
+    one_line_error(cli("child", "list", "--db", encrypted_demo_store), "--passphrase-file")
     monkeypatch.setenv("CINTUI_PASSPHRASE", "not the passphrase")
     one_line_error(cli("child", "list", "--db", encrypted_demo_store), "wrong passphrase")
     assert sha(encrypted_demo_store) == before
     monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
     assert len(children(cli, encrypted_demo_store)) == 25 + 12  # and 12 closed earlier
+
+
+def test_the_passphrase_from_a_private_file_never_the_environment(cli, encrypted_demo_store,
+                                                                    tmp_path):
+    """Issue "Trust": for batch use the passphrase comes from a 0600 file's first line
+    (`--passphrase-file`, or CINTUI_PASSPHRASE_FILE; /dev/fd/N too), not the environment
+    (readable in /proc/PID/environ) nor shell history. A file others can read is refused."""
+    secret = tmp_path / "pass"
+    secret.write_text(PASSPHRASE + "\n")
+    secret.chmod(0o644)
+    one_line_error(cli("--passphrase-file", secret, "child", "list", "--db",
+                       encrypted_demo_store), "chmod 600")
+    secret.chmod(0o600)
+    listed = cli("--passphrase-file", secret, "child", "list", "--db", encrypted_demo_store,
+                 "--json")
+    assert listed.code == 0, listed.err
+    assert len(json.loads(listed.out)) == 25 + 12
+    one_line_error(cli("--passphrase-file", tmp_path / "none", "child", "list", "--db",
+                       encrypted_demo_store), "no passphrase file")
 
 
 def test_db_init_creates_an_empty_encrypted_store(cli, tmp_path, monkeypatch):
