@@ -158,10 +158,35 @@ def _passphrase_for_create(loc: access.StoreLocation) -> str:
     return access.check_new_passphrase(first, second)
 
 
+# `cintui each`: the stores and readers its commands open, kept open for all its children
+# (one key derivation per process), closed when it ends. None: each command opens its own.
+_KEPT: dict[tuple[str, str], object] | None = None
+
+
+@contextmanager
+def keep_open() -> Iterator[None]:
+    global _KEPT
+    _KEPT = {}
+    try:
+        yield
+    finally:
+        kept, _KEPT = _KEPT, None
+        for held in kept.values():
+            held.close()  # type: ignore[attr-defined]
+
+
 @contextmanager
 def _open(ctx: typer.Context, db: Path | None) -> Iterator:
     loc = _location(ctx, db)
+    key = ("store", loc.describe())
+    if _KEPT is not None and key in _KEPT:
+        yield _KEPT[key]
+        return
     store = access.open_location(loc, _passphrase_for_open(loc))
+    if _KEPT is not None:
+        _KEPT[key] = store
+        yield store
+        return
     try:
         if store.upgraded_from:
             typer.echo(
@@ -182,6 +207,10 @@ def _reading(ctx: typer.Context, db: Path | None) -> Iterator:
     upgrades an older file after a backup, and refuses an older server). Commands that write
     use `_open`."""
     loc = _location(ctx, db)
+    key = ("reader", loc.describe())
+    if _KEPT is not None and key in _KEPT:
+        yield _KEPT[key].rows  # type: ignore[attr-defined]
+        return
     if loc.exists():
         from cintui.store import fast
 
@@ -190,6 +219,10 @@ def _reading(ctx: typer.Context, db: Path | None) -> Iterator:
         else:
             reader = fast.open_server_reader(loc.url)
         if reader is not None:
+            if _KEPT is not None:
+                _KEPT[key] = reader
+                yield reader.rows
+                return
             try:
                 yield reader.rows
             finally:

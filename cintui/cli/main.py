@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, tuple[str, ...]] = {
     # name: (short help, module, more modules adding to the same group ...)
     "deadline": ("Print the date a timescale ends", "deadline"),
+    "each": ("Run one command for many children, in one process", "batch"),
     "demo": ("Create a store full of synthetic children", "demo"),
     "due": ("Everything due or overdue", "due"),
     "child": ("Children on the store.", "children", "endings", "admin", "steps"),
