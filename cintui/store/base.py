@@ -5,6 +5,7 @@ running a statement outside a transaction. Imports nothing of the project.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,14 @@ MAX_ACTOR = 64  # audit_log.actor
 # ON. Measured here: single edits 2.7 -> 3.3 ms and reads unchanged, but bulk INSERTs ~25x
 # slower (a 5,000-child demo, 96,707 audited rows: 12.6 s -> 39 s).
 MEMORY_SECURITY = True
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(location: object) -> bool:
+    """True for a database URL (`postgresql+psycopg://...`), False for a path to a file."""
+    return isinstance(location, str) and _URL.match(location) is not None
 
 
 class StoreError(Exception):

@@ -33,6 +33,7 @@ from cintui.store.base import (  # re-exported: callers open stores from here
     StoreNotFound,
     WrongPassphrase,
     driver_execute,
+    is_url,
 )
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -361,10 +362,13 @@ def check_store_file(path: Path, passphrase: str | None) -> bool:
     return encrypted
 
 
-def open_store(path: Path, passphrase: str | None) -> Store:
-    """Open an existing store file; an older schema is backed up next to it, then upgraded."""
+def open_store(path: Path | str, passphrase: str | None) -> Store:
+    """Open an existing store file; an older schema is backed up next to it, then upgraded.
+    A database URL (`postgresql+psycopg://...`) is opened with `open_url`."""
     from cintui.store import migrate
 
+    if is_url(path):
+        return open_url(str(path))
     path = Path(path)
     encrypted = check_store_file(path, passphrase)
     key = passphrase if encrypted else None

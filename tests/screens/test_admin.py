@@ -69,7 +69,7 @@ async def save(pilot) -> None:
 
 
 async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(tmp_path, cli):
-    app = CintuiApp(access.StoreLocation(path=empty_store(tmp_path, cli)), today=TODAY)
+    app = CintuiApp(access.locate(empty_store(tmp_path, cli)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(pilot)
         assert "No authority set up yet" in str(screen.query_one("#authority").render())
@@ -148,7 +148,7 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(tmp_path, c
 
 async def test_a_worker_leaves_only_once_their_children_are_reallocated(tmp_path, cli):
     path = team_store(tmp_path, cli)
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+    app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(pilot)
         table = screen.query_one("#workers")
@@ -198,7 +198,7 @@ async def open_reallocation(pilot, worker: str):
 
 async def test_the_team_manager_reallocates_several_children_in_one_go(tmp_path, cli):
     path = team_store(tmp_path, cli)
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+    app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
     async with app.run_test(size=(140, 45)) as pilot:
         team, form = await open_reallocation(pilot, "amira.ashdown")
         children = cells(form, "#children")
@@ -239,7 +239,7 @@ async def test_the_team_manager_reallocates_several_children_in_one_go(tmp_path,
 
 async def test_a_social_worker_is_told_a_reallocation_needs_a_manager(tmp_path, cli):
     path = team_store(tmp_path, cli)
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=(140, 45)) as pilot:
         _team, form = await open_reallocation(pilot, "amira.ashdown")
         await pilot.press("space")
@@ -255,7 +255,7 @@ class SetupHost(CintuiApp):
     """The real app on the set-up store, as Tom, on the set-up screen."""
 
     def __init__(self, path) -> None:
-        super().__init__(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+        super().__init__(access.locate(path), today=TODAY, worker="tom.hale")
 
 
 def test_setup_screen_snapshot(tmp_path, cli, snap_compare):

@@ -45,7 +45,7 @@ def set_up(cli, path) -> None:
 async def day(path, on: date, worker: str, at: str = "09:00"):
     """cintui opened on the plain store by `worker` on the day `on` (the clock at `at`)."""
     now = datetime.combine(on, datetime.strptime(at, "%H:%M").time())
-    app = CintuiApp(access.StoreLocation(path=path), today=on, worker=worker, now=now)
+    app = CintuiApp(access.locate(path), today=on, worker=worker, now=now)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"

@@ -21,7 +21,7 @@ async def open_caseload(pilot) -> None:
 
 
 async def test_views_switch_between_mine_team_and_everyone(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         mine = table(app).row_count
@@ -37,7 +37,7 @@ async def test_views_switch_between_mine_team_and_everyone(demo_store):
 
 
 async def test_typing_filters_and_a_miss_says_so(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("3")
@@ -54,7 +54,7 @@ async def test_typing_filters_and_a_miss_says_so(demo_store):
 
 
 async def test_sort_cycles_columns_and_reverses(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("3")
@@ -71,7 +71,7 @@ async def test_sort_cycles_columns_and_reverses(demo_store):
 
 
 async def test_enter_opens_the_highlighted_child_and_escape_comes_back(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("down", "down")
@@ -86,7 +86,7 @@ async def test_enter_opens_the_highlighted_child_and_escape_comes_back(demo_stor
 
 
 async def test_go_to_child_from_the_command_palette(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         target = table(app).rows[0]
@@ -102,7 +102,7 @@ async def test_go_to_child_from_the_command_palette(demo_store):
 
 def test_caseload_snapshot(demo_store, snap_compare):
     """My caseload at 120x40, demo seed 7, fixed TODAY (path-free subtitle)."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
 
     async def ready(pilot) -> None:
         await settle(pilot)
@@ -125,7 +125,7 @@ class RecordingApp(CintuiApp):
 
 
 async def test_enter_posts_child_chosen_for_the_highlighted_child(demo_store):
-    app = RecordingApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = RecordingApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("down", "down", "down")
@@ -137,7 +137,7 @@ async def test_enter_posts_child_chosen_for_the_highlighted_child(demo_store):
 
 
 async def test_clicking_a_title_sorts_by_it_and_again_reverses(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         heads = app.screen.query_one("#heads")
@@ -151,7 +151,7 @@ async def test_clicking_a_title_sorts_by_it_and_again_reverses(demo_store):
 
 
 async def test_without_a_known_worker_it_shows_everyone_and_says_so(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         app.worker = None
@@ -163,7 +163,7 @@ async def test_without_a_known_worker_it_shows_everyone_and_says_so(demo_store):
 
 
 async def test_escape_in_the_filter_clears_it(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         everyone = table(app).row_count
@@ -177,7 +177,7 @@ async def test_escape_in_the_filter_clears_it(demo_store):
 
 async def test_a_slow_older_load_does_not_replace_a_newer_view(demo_store):
     """Press 3 then 1 at once: whichever load finishes last, 'My caseload' stays shown."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         mine = table(app).row_count
@@ -194,7 +194,7 @@ async def test_a_slow_older_load_does_not_replace_a_newer_view(demo_store):
 async def test_a_change_saved_in_the_childs_record_shows_on_return(demo_store):
     from tests.screens.test_child import fill
 
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         child = table(app).current
@@ -228,7 +228,7 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
     collection cannot stall the paint); it must always come back on, or memory grows."""
     import gc
 
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         assert app.store is not None  # started up: the store opened after the first paint
@@ -251,7 +251,7 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
     assert cli("team", "add", "South", "--db", path).code == 0
     assert cli("worker", "add", "amira.ashdown", "--name", "Amira Ashdown", "--role",
                "social worker", "--team", "South", "--db", path).code == 0
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("3")
@@ -286,7 +286,7 @@ async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store
             session.add(Worker(username="new.starter", name="New Starter", team_id=team.id))
     finally:
         store.close()
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker="new.starter")
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker="new.starter")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         assert table(app).row_count == 0 or not table(app).display
@@ -301,7 +301,7 @@ async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store
 def test_caseload_snapshot_at_80x24(demo_store, snap_compare):
     """A laptop terminal: name, age, next visit (late/soon), review and flags; the footer
     has the main keys and f1 / ? for the rest."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
 
     async def ready(pilot) -> None:
         await settle(pilot)
@@ -313,7 +313,7 @@ def test_caseload_snapshot_at_80x24(demo_store, snap_compare):
 
 async def test_a_narrow_caseload_keeps_the_dates_and_flags_and_sorts_only_what_it_shows(
         demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_caseload(pilot)
         heads = str(app.screen.query_one("#heads").render())
@@ -337,7 +337,7 @@ async def test_a_child_added_from_my_caseload_is_mine(tmp_path, cli):
     for user, name in (("amira.ashdown", "Amira Ashdown"), ("ben.cole", "Ben Cole")):
         assert cli("worker", "add", user, "--name", name, "--role", "social worker",
                    "--team", "South", "--db", path).code == 0
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("n")

@@ -30,7 +30,7 @@ class ChildHost(CintuiApp):
     """The real app with the store opened directly and the child's record on top."""
 
     def __init__(self, path, reference: str = REFERENCE) -> None:
-        super().__init__(access.StoreLocation(path=path), today=TODAY)
+        super().__init__(access.locate(path), today=TODAY)
         self.path = path
         self.reference = reference
         self.actor = "test.worker"

@@ -31,7 +31,7 @@ class WeekHost(CintuiApp):
     record: F3 must work from there."""
 
     def __init__(self, path, reference: str = REFERENCE) -> None:
-        super().__init__(access.StoreLocation(path=path), today=TODAY)
+        super().__init__(access.locate(path), today=TODAY)
         self.path = path
         self.reference = reference
 

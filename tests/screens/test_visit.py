@@ -437,7 +437,7 @@ async def test_v_on_the_caseload_opens_the_form_for_the_highlighted_child(demo_s
             self.store = open_store(demo_store, None)
             self.push_screen(self.make_screen("caseload"))
 
-    app = Caseload(access.StoreLocation(path=demo_store), today=TODAY)
+    app = Caseload(access.locate(demo_store), today=TODAY)
     app.actor = "test.worker"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
