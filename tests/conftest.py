@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -390,7 +391,7 @@ class StoreFactory:
             _build(args, path)
             with connect(path) as conn:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                head = _newest_entry(conn.rows)
+                head = _newest_entry(conn.all)
             template = {"path": path, "head": head}
         else:
             template = _pg_template(args)
@@ -427,7 +428,7 @@ def _pg_template(args: tuple | None) -> dict:
                 _build(args, _server_url(server, building))
                 conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
             with connect(_server_url(server, name)) as db:
-                head = _newest_entry(db.rows)
+                head = _newest_entry(db.all)
         finally:
             conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
     return {"name": name, "head": head}
@@ -517,7 +518,7 @@ class Connection:
             sql = sql.replace("%", "%%").replace("?", "%s")
         return self.raw.execute(sql, params)
 
-    def rows(self, sql: str, params=()) -> list[tuple]:
+    def all(self, sql: str, params=()) -> list[tuple]:
         return self.execute(sql, params).fetchall()
 
     def commit(self) -> None:
@@ -542,3 +543,18 @@ class Connection:
 def connect(location) -> Connection:
     """SQL straight to a test store (a path or a URL), outside cintui and its audit trail."""
     return Connection(location)
+
+
+@contextmanager
+def reading(location):
+    """Plain SQL rows over a test store (a path or a URL), as the casework readers take them
+    (`caseload.reading`: the file's own connection, or a read-only session on a server)."""
+    from cintui.casework import caseload
+    from cintui.store.engine import open_store
+
+    store = open_store(location, None)
+    try:
+        with caseload.reading(store) as rows:
+            yield rows
+    finally:
+        store.close()

@@ -6,16 +6,15 @@ census return are tried on (issue 7 "Done when"; DOMAIN.md §8, §10)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 from cintui.demo import UPN_LETTERS
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect, reading
 
 
 def rows(path, sql: str) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchall()
+    with connect(path) as conn:
+        return conn.all(sql)
 
 
 def test_closures_cover_every_census_reason_and_both_collection_years(demo_store):
@@ -104,7 +103,7 @@ def test_the_demo_census_returns_of_both_years_break_no_dfe_rule(demo_store, tmp
 
     for year in (2025, 2026, 2027):
         schema = year_schema(year)
-        with sqlite3.connect(demo_store) as conn:
+        with reading(demo_store) as conn:
             ret = census.build_return(conn, year, today=TODAY)
         assert ret.excluded == (), (year, ret.excluded[:3])
         assert ret.children

@@ -3,7 +3,6 @@ numbers, and the demo store (synthetic people) where the numbers must reconcile.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,7 +14,7 @@ from cintui.domain.reports import ComplianceLine, Measure
 from cintui.reference.plain_words import load_plain_words
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
-from tests.conftest import TODAY
+from tests.conftest import TODAY, reading
 
 FY = (date(2025, 4, 1), date(2026, 3, 31))
 
@@ -71,9 +70,8 @@ def small(tmp_path):
 
 @pytest.fixture
 def conn(small):
-    c = sqlite3.connect(small)
-    yield c
-    c.close()
+    with reading(small) as rows:
+        yield rows
 
 
 def test_compliance_on_a_small_store(conn):
@@ -130,9 +128,8 @@ def test_visit_trend_on_a_small_store(conn):
 
 @pytest.fixture
 def demo(demo_store):
-    c = sqlite3.connect(demo_store)
-    yield c
-    c.close()
+    with reading(demo_store) as rows:
+        yield rows
 
 
 def _sum(lines) -> ComplianceLine:

@@ -3,7 +3,6 @@ demo store (synthetic people)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from datetime import date
 
@@ -13,14 +12,13 @@ from cintui.casework import caseload, cases, due, team
 from cintui.domain.timescales import DueState
 from cintui.domain.workforce import CASE_HOLDING_ROLES
 from cintui.store.engine import open_store
-from tests.conftest import TODAY
+from tests.conftest import TODAY, reading
 
 
 @pytest.fixture
 def conn(demo_store):
-    c = sqlite3.connect(demo_store)
-    yield c
-    c.close()
+    with reading(demo_store) as rows:
+        yield rows
 
 
 def test_each_workers_line_matches_their_caseload_and_due_list(conn):

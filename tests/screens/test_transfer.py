@@ -13,7 +13,7 @@ from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.casework.test_endings import MANAGER, add_staff, new_child
 from tests.casework.test_transfer import final_meeting, with_plan
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
 from tests.screens.test_shell import settle
 
@@ -274,9 +274,7 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
 def test_step_down_screen_snapshot(demo_store, snap_compare):
     """The demo's step-down under way at 120x40: the form, the decision, the due date and
     the checklist (demo seed 7, fixed TODAY)."""
-    import sqlite3
-
-    with sqlite3.connect(demo_store) as conn:
+    with connect(demo_store) as conn:
         (reference,) = conn.execute(
             "SELECT c.reference FROM ending e JOIN child c ON c.id = e.child_id "
             "WHERE e.kind = 'step_down' AND e.status = 'approved'").fetchone()
