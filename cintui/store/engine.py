@@ -10,6 +10,7 @@ are wanted before anyone has typed a passphrase, and the unlock screen should pa
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import uuid
 from collections.abc import Iterator
@@ -235,6 +236,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _configure_psycopg(engine: Engine) -> None:
+    """Text read from PostgreSQL is made inert as SQLite's `text_factory` makes it."""
+    from sqlalchemy import event
+
+    event.listen(engine, "connect", _psycopg_inert_text)
+
+
+@functools.cache
+def _inert_loaders() -> tuple[type, ...]:
+    from psycopg.types.string import TextBinaryLoader, TextLoader
+
+    class InertText(TextLoader):
+        def load(self, data: Any) -> str:
+            return inert(super().load(data), c0_only=True)
+
+    class InertTextBinary(TextBinaryLoader):
+        def load(self, data: Any) -> str:
+            return inert(super().load(data), c0_only=True)
+
+    return InertText, InertTextBinary
+
+
+def _psycopg_inert_text(dbapi_connection: Any, _record: Any) -> None:
+    adapters = dbapi_connection.adapters
+    for name in ("text", "varchar", "bpchar", "name"):
+        for loader in _inert_loaders():
+            adapters.register_loader(name, loader)
+
+
 def _use_wal(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
@@ -417,6 +447,8 @@ def open_url(url: str) -> Store:
         raise StoreError(f"no driver installed for {parsed.drivername}: {exc}") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.driver == "psycopg":
+        _configure_psycopg(engine)
     try:
         revision = _check_revision(engine, shown)
         _use_wal(engine)

@@ -180,17 +180,17 @@ def test_demo_performance_reconciles(demo):
     assert sum(p.rereferral_bands.values()) == p.rereferrals
     assert sum(q.count for q in p.quarters) == p.referrals
     assert p.stepped_down_unmet_need.total == p.closures
-    (referrals,) = demo.execute("SELECT count(*) FROM episode WHERE referral_date "
-                                "BETWEEN ? AND ?", (start.isoformat(), TODAY.isoformat())
-                                ).fetchone()
+    ((referrals,),) = demo("SELECT count(*) FROM episode WHERE referral_date "
+                           "BETWEEN :start AND :end", {"start": start.isoformat(),
+                                                       "end": TODAY.isoformat()})
     assert p.referrals == referrals
-    (open_now,) = demo.execute(
-        "SELECT count(DISTINCT child_id) FROM episode WHERE referral_date <= ? AND "
-        "(closure_date IS NULL OR closure_date > ?)", (TODAY.isoformat(),) * 2).fetchone()
+    ((open_now,),) = demo(
+        "SELECT count(DISTINCT child_id) FROM episode WHERE referral_date <= :day AND "
+        "(closure_date IS NULL OR closure_date > :day)", {"day": TODAY.isoformat()})
     cl = p.caseload
     assert sum(n for _name, n in cl.by_worker.values()) + cl.unallocated == open_now
     # Every team's report adds up to the whole store's.
-    teams = [n for (n,) in demo.execute("SELECT name FROM team")]
+    teams = [n for (n,) in demo("SELECT name FROM team", {})]
     parts = [reports.performance_report(demo, start, TODAY, team=t) for t in teams]
     assert sum(x.referrals for x in parts) == p.referrals
     assert sum(x.closures for x in parts) == p.closures

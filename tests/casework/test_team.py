@@ -95,9 +95,9 @@ def test_the_views_plans_and_trend_come_from_the_report_rules(conn):
 def test_the_team_manager_without_children_has_no_line(conn):
     """A manager sees the workers holding cases; their own empty line would only say 0."""
     name = team.team_names(conn)[0]
-    managers = {u for (u,) in conn.execute(
+    managers = {u for (u,) in conn(
         "SELECT w.username FROM worker w JOIN team t ON t.id = w.team_id "
-        "WHERE t.name = ? AND w.role = 'team_manager'", (name,))}
+        "WHERE t.name = :name AND w.role = 'team_manager'", {"name": name})}
     assert managers
     view = team.load_team(conn, TODAY, name)
     assert view.workers and not {w.username for w in view.workers} & managers
