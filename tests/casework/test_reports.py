@@ -13,19 +13,19 @@ from cintui.domain.plan_checks import check_plan
 from cintui.domain.reports import ComplianceLine, Measure
 from cintui.reference.plain_words import load_plain_words
 from cintui.store import models as m
-from cintui.store.engine import create_store, open_store
+from cintui.store.engine import open_store
 from tests.conftest import TODAY, reading
 
 FY = (date(2025, 4, 1), date(2026, 3, 31))
 
 
 @pytest.fixture
-def small(tmp_path):
+def small(new_db):
     """Team North: child A with a CIN plan from Mon 7 Sep 2026, seen 2 Oct and 3 Nov.
     Team South: child B referred 10 May 2025, closed 9 Jul, back 1 Aug, closed 1 Feb 2026
     with unmet need stepped down; child C closed 1 Sep 2024, back 15 Oct 2025, open."""
-    path = tmp_path / "small.db"
-    store = create_store(path, None, encrypt=False)
+    path = new_db("small.db")
+    store = open_store(path, None)
     with store.session("test.setup") as s:
         north, south = m.Team(name="North Strengthening Families"), m.Team(name="South Team")
         s.add_all([north, south])

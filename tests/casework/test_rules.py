@@ -43,10 +43,10 @@ def opened(path):
 
 
 @pytest.fixture
-def new_store(tmp_path, cli):
+def new_store(new_location, cli):
     """An empty store following the named policy profile."""
     def make(policy: str):
-        path = tmp_path / f"{policy}.db"
+        path = new_location(f"{policy}.db")
         result = cli("db", "init", "--db", path, "--no-encrypt", "--policy", policy)
         assert result.code == 0, result.err
         return path

@@ -15,8 +15,8 @@ from tests.export.test_census_export import build_small_store, year_schema
 
 
 @pytest.fixture
-def store(tmp_path):
-    return build_small_store(tmp_path / "census.db")
+def store(new_db):
+    return build_small_store(new_db("census.db"))
 
 
 def _census(cli, store, out, *args):
