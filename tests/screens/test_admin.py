@@ -19,17 +19,17 @@ from tests.screens.test_shell import settle, type_text
 SIZE = (120, 40)
 
 
-def empty_store(tmp_path, cli):
-    path = tmp_path / "team.db"
+def empty_store(new_location, cli):
+    path = new_location("team.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     return path
 
 
-def team_store(tmp_path, cli):
+def team_store(new_location, cli):
     """South set up as in tests/casework/test_admin.py; Amira holds Nell, Otto and Pia."""
     from cintui.store.engine import open_store
 
-    path = empty_store(tmp_path, cli)
+    path = empty_store(new_location, cli)
     store = open_store(path, None)
     try:
         set_up_team(store)
@@ -68,8 +68,8 @@ async def save(pilot) -> None:
     await settle(pilot)
 
 
-async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(tmp_path, cli):
-    app = CintuiApp(access.locate(empty_store(tmp_path, cli)), today=TODAY)
+async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_location, cli):
+    app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(pilot)
         assert "No authority set up yet" in str(screen.query_one("#authority").render())
@@ -146,8 +146,8 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(tmp_path, c
     assert actors == {"test.worker"}  # CINTUI_USER: nobody on the store chosen yet
 
 
-async def test_a_worker_leaves_only_once_their_children_are_reallocated(tmp_path, cli):
-    path = team_store(tmp_path, cli)
+async def test_a_worker_leaves_only_once_their_children_are_reallocated(new_location, cli):
+    path = team_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(pilot)
@@ -196,8 +196,8 @@ async def open_reallocation(pilot, worker: str):
     return team, form
 
 
-async def test_the_team_manager_reallocates_several_children_in_one_go(tmp_path, cli):
-    path = team_store(tmp_path, cli)
+async def test_the_team_manager_reallocates_several_children_in_one_go(new_location, cli):
+    path = team_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
     async with app.run_test(size=(140, 45)) as pilot:
         team, form = await open_reallocation(pilot, "amira.ashdown")
@@ -237,8 +237,8 @@ async def test_the_team_manager_reallocates_several_children_in_one_go(tmp_path,
     assert actors == {"tom.hale"}
 
 
-async def test_a_social_worker_is_told_a_reallocation_needs_a_manager(tmp_path, cli):
-    path = team_store(tmp_path, cli)
+async def test_a_social_worker_is_told_a_reallocation_needs_a_manager(new_location, cli):
+    path = team_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=(140, 45)) as pilot:
         _team, form = await open_reallocation(pilot, "amira.ashdown")
@@ -258,10 +258,10 @@ class SetupHost(CintuiApp):
         super().__init__(access.locate(path), today=TODAY, worker="tom.hale")
 
 
-def test_setup_screen_snapshot(tmp_path, cli, snap_compare):
+def test_setup_screen_snapshot(new_location, cli, snap_compare):
     """The set-up screen at 120x40: the authority, the teams (one without a manager), the
     workers with their roles and caseloads."""
-    path = team_store(tmp_path, cli)
+    path = team_store(new_location, cli)
     app = SetupHost(path)
 
     async def ready(pilot) -> None:
@@ -272,9 +272,9 @@ def test_setup_screen_snapshot(tmp_path, cli, snap_compare):
     assert snap_compare(app, terminal_size=(120, 40), run_before=ready)
 
 
-def test_setup_screen_snapshot_small(tmp_path, cli, snap_compare):
+def test_setup_screen_snapshot_small(new_location, cli, snap_compare):
     """The same at 80x24: the tables scroll sideways, the keys stay in the footer."""
-    path = team_store(tmp_path, cli)
+    path = team_store(new_location, cli)
     app = SetupHost(path)
 
     async def ready(pilot) -> None:

@@ -87,8 +87,8 @@ async def save(pilot) -> None:
     await press(pilot, "ctrl+s")
 
 
-async def test_a_childs_case_by_keys(cli, tmp_path):
-    db = tmp_path / "team.db"
+async def test_a_childs_case_by_keys(cli, new_location):
+    db = new_location("team.db")
     set_up(cli, db)
 
     # Tuesday 1 September 2026: a referral from the police through the MASH.

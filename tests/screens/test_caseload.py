@@ -243,10 +243,10 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
         assert gc.isenabled()
 
 
-async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter(tmp_path, cli):
+async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter(new_location, cli):
     """A new team's first look: "Press 3 to see everyone" must do that, not type a 3 into
     the filter (issue 20, small things)."""
-    path = tmp_path / "empty.db"
+    path = new_location("empty.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     assert cli("team", "add", "South", "--db", path).code == 0
     assert cli("worker", "add", "amira.ashdown", "--name", "Amira Ashdown", "--role",
@@ -327,11 +327,11 @@ async def test_a_narrow_caseload_keeps_the_dates_and_flags_and_sorts_only_what_i
         assert all(table(app).shown(i) for i in seen)
 
 
-async def test_a_child_added_from_my_caseload_is_mine(tmp_path, cli):
+async def test_a_child_added_from_my_caseload_is_mine(new_location, cli):
     """A social worker adding a referral with `n` holds it unless they choose someone else:
     it shows on My caseload at once, not unallocated (WIR 2.3: the allocated worker holds
     the plan)."""
-    path = tmp_path / "team.db"
+    path = new_location("team.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     assert cli("team", "add", "South", "--db", path).code == 0
     for user, name in (("amira.ashdown", "Amira Ashdown"), ("ben.cole", "Ben Cole")):
