@@ -558,3 +558,25 @@ def reading(location):
             yield rows
     finally:
         store.close()
+
+
+def _one_snapshot_for_both_stores() -> None:
+    """A screen looks the same on either store: `test_x[sqlite]` and `test_x[postgresql]`
+    compare with the one snapshot `test_x.svg` (pytest-textual-snapshot names it by test)."""
+    import re
+
+    try:
+        from pytest_textual_snapshot import SVGImageExtension
+    except ImportError:  # pragma: no cover - the plugin is a test dependency
+        return
+    named = SVGImageExtension.get_snapshot_name.__func__
+    store = re.compile(r"\[(?:sqlite|postgresql)\]|(?<=\[)(?:sqlite|postgresql)-"
+                       r"|-(?:sqlite|postgresql)(?=\])")
+
+    def get_snapshot_name(cls, *, test_location, index=0) -> str:
+        return store.sub("", named(cls, test_location=test_location, index=index))
+
+    SVGImageExtension.get_snapshot_name = classmethod(get_snapshot_name)
+
+
+_one_snapshot_for_both_stores()

@@ -139,7 +139,7 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
                 [(w.username, w.role, w.email) for w in admin.list_workers(session)],
                 {e.actor for e in session.exec(select(m.AuditEntry)).all()})
 
-    teams, workers, actors = read(app.location.path, stored)
+    teams, workers, actors = read(app.location.url or app.location.path, stored)
     assert teams == [("Safeguarding South", "Safeguarding and Support")]
     assert workers == [("amira.ashdown", "social_worker", "amira.ashdown@example.org"),
                        ("tom.hale", "team_manager", "tom.hale@example.org")]

@@ -112,8 +112,8 @@ async def test_passphrase_from_environment_opens_straight_on_the_caseload(
         assert screen_name(app) == "CaseloadScreen"
 
 
-async def test_a_plain_store_is_flagged_unencrypted_in_the_header(demo_store):
-    app = CintuiApp(access.locate(demo_store), today=TODAY)
+async def test_a_plain_store_is_flagged_unencrypted_in_the_header(sqlite_demo_store):
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"

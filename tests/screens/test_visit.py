@@ -290,7 +290,7 @@ from tests.screens.test_child import ChildHost
 from tests.screens.test_shell import settle, type_text
 
 async def main():
-    app = ChildHost(Path(sys.argv[1]), "DEMO00001")
+    app = ChildHost(sys.argv[1], "DEMO00001")
     app._now = datetime(2026, 11, 23, 14, 5)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
