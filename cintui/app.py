@@ -116,6 +116,7 @@ class CintuiApp(App):
             workers = cases.list_workers(session)
             demo = cases.is_demo_store(session)
         self._start(workers, demo, encrypted=self.store.encrypted)
+        self.call_after_refresh(_freeze_startup_objects)  # a server's store: no reader first
 
     def on_reader_opened(self, message) -> None:  # screens.messages.ReaderOpened
         from cintui.domain.workforce import WorkerSummary
