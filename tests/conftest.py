@@ -332,11 +332,16 @@ def _build(args: tuple | None, location) -> None:
         migrate.upgrade(engine)
         engine.dispose()
         return
+    import contextlib
+    import io
+
     command = (["db", "init"] if args is None else ["demo", *args])
+    said = io.StringIO()  # not into the output of the test that happens to build it
     try:
-        cli_mod.run([*command, "--db", str(location), "--no-encrypt"])
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            cli_mod.run([*command, "--db", str(location), "--no-encrypt"])
     except SystemExit as exc:
-        assert not exc.code, f"could not build a test store: {command}"
+        assert not exc.code, f"could not build a test store: {command}: {said.getvalue()}"
 
 
 def _newest_entry(rows) -> tuple[int, str] | None:
