@@ -43,7 +43,12 @@ def main() -> None:
     from cintui.app import run_app
     from cintui.store import access
 
-    run_app(access.locate(opts["db"]), encrypt=opts["encrypt"], worker=opts["as"])
+    try:
+        location = access.locate(opts["db"])
+    except access.AccessError as exc:  # a password in a --db URL: one line, as the CLI
+        print(f"cintui: {exc}", file=sys.stderr)
+        sys.exit(2)
+    run_app(location, encrypt=opts["encrypt"], worker=opts["as"])
 
 
 if __name__ == "__main__":

@@ -98,8 +98,7 @@ class CintuiApp(App):
     # ---------------------------------------------------------------- store and worker
 
     @property
-    def store(self):
-        """The open store; waits if it is still being opened in the background."""
+    def store(self):  # the open store; waits if it is still being opened in the background
         return self._full.get()
 
     @store.setter
@@ -110,12 +109,13 @@ class CintuiApp(App):
         from cintui.casework import cases
 
         self.store = message.store
-        if self.store.server is not None:  # as for the reader: the login
+        if self.store.server is not None:  # a team server: the login
             self.requested_worker = self.store.server.login
         with self.store.read() as session:
             workers = cases.list_workers(session)
             demo = cases.is_demo_store(session)
         self._start(workers, demo, encrypted=self.store.encrypted)
+        self.call_after_refresh(_freeze_startup_objects)  # a server's store: no reader first
 
     def on_reader_opened(self, message) -> None:  # screens.messages.ReaderOpened
         from cintui.domain.workforce import WorkerSummary

@@ -279,6 +279,8 @@ class CaseloadScreen(Screen):
             empty.update(f"No children match {text!r}. Esc or clear the filter to see all "
                          f"{len(self.all_rows)}.")
         empty.display = not shown
+        if not self.all_rows and not text and self.focused is table:
+            self.set_focus(None)  # before hiding it, or focus moves on to the filter
         table.display = bool(shown)
         if not self.all_rows and not text:
             self.call_after_refresh(self._keys_to_the_screen)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -110,12 +111,21 @@ def run_subprocess(*args: str, env: dict | None = None, cwd: Path | None = None,
                           text=True, env=full_env, cwd=cwd, timeout=120, stdin=subprocess.DEVNULL)
 
 
+DEMO_ARGS = ("--children", "40", "--seed", "7", "--today", TODAY.isoformat())
+
+
 @pytest.fixture
-def demo_store(tmp_path, cli):
-    """A small plain demo store (synthetic people) at a fixed today."""
+def demo_store(make_demo):
+    """A small plain demo store (synthetic people) at a fixed today: a file under SQLite, a
+    database URL of the test's own under PostgreSQL (`store_kind`)."""
+    return make_demo(*DEMO_ARGS)
+
+
+@pytest.fixture
+def sqlite_demo_store(tmp_path, cli):
+    """The demo store as a file, for tests of the file itself (bytes, modes, SQLite SQL)."""
     path = tmp_path / "demo.db"
-    result = cli("demo", "--children", "40", "--seed", "7", "--db", path, "--no-encrypt",
-                 "--today", TODAY.isoformat())
+    result = cli("demo", *DEMO_ARGS, "--db", path, "--no-encrypt")
     assert result.code == 0, result.err
     return path
 
@@ -143,6 +153,19 @@ def pytest_addoption(parser):
                      help="which stores the suite runs on (default: both)")
 
 
+def pytest_generate_tests(metafunc):
+    """Every test using a store fixture (`demo_store`, `new_db`, `new_store`, ... all ask for
+    `store_kind`) runs once per chosen store."""
+    if "store_kind" in metafunc.fixturenames:
+        metafunc.parametrize("store_kind", stores(metafunc.config), indirect=True)
+
+
+@pytest.fixture
+def store_kind(request) -> str:
+    """"sqlite" or "postgresql": the store this run of the test uses."""
+    return request.param
+
+
 def stores(config) -> tuple[str, ...]:
     chosen = config.getoption("--store")
     return ("sqlite", "postgresql") if chosen == "both" else (chosen,)
@@ -155,31 +178,63 @@ def pytest_configure(config):
     global _CLUSTER
     import pgserver
 
-    if "postgresql" not in stores(config) or os.environ.get(pgserver.ENV_VAR):
+    if "postgresql" not in stores(config):
         return
     if hasattr(config, "workerinput"):  # xdist workers inherit the controller's cluster
         return
-    try:
-        _CLUSTER = pgserver.start()
-    except pgserver.NoPostgres as exc:
-        raise pytest.UsageError(f"{exc}; or run the SQLite half only: --store=sqlite") from None
-    os.environ[pgserver.ENV_VAR] = _CLUSTER.url
+    if not os.environ.get(pgserver.ENV_VAR):
+        try:
+            _CLUSTER = pgserver.start()
+        except pgserver.NoPostgres as exc:
+            raise pytest.UsageError(f"{exc}; or run the SQLite half only: --store=sqlite") \
+                from None
+        os.environ[pgserver.ENV_VAR] = _CLUSTER.url
+    _password_file(os.environ[pgserver.ENV_VAR])
+    # Templates built in this run are named for it (a server of your own may keep others').
+    os.environ.setdefault("CINTUI_TEST_RUN", os.urandom(4).hex())
+
+
+def _password_file(server: str) -> None:
+    """The tests' store URLs carry no password (`--db` refuses one, as for any user): libpq
+    finds it in this pgpass file, as a worker's would in ~/.pgpass."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server)
+    if not url.password:
+        return  # your own server, reached through your own ~/.pgpass or service file
+    path = _SESSION_ROOT / "pgpass"
+    escaped = str(url.password).replace("\\", "\\\\").replace(":", "\\:")
+    path.write_text(f"{url.host or '*'}:{url.port or 5432}:*:{url.username}:{escaped}\n")
+    path.chmod(0o600)
+    os.environ["PGPASSFILE"] = str(path)
 
 
 def pytest_unconfigure(config):
     if _CLUSTER is not None:
         _CLUSTER.stop()
+    elif "postgresql" in stores(config) and not hasattr(config, "workerinput"):
+        _drop_templates()
 
 
 PG_FIXTURES = {"pg_server", "pg_url"}
 
 
+def uses_postgresql(item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("store_kind") == "postgresql":
+        return True
+    return bool(PG_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
-    if "postgresql" in stores(config):
+    """`--store=sqlite` leaves out the tests needing a server; `--store=postgresql` (the
+    PostgreSQL half) keeps only the tests running on one."""
+    chosen = stores(config)
+    if len(chosen) == 2:
         return
     keep, drop = [], []
     for item in items:
-        (drop if PG_FIXTURES & set(getattr(item, "fixturenames", ())) else keep).append(item)
+        (keep if uses_postgresql(item) == (chosen == ("postgresql",)) else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -212,3 +267,324 @@ def pg_url(pg_server):
     url = make_url(pg_server).set(drivername="postgresql+psycopg", database=name)
     yield url.render_as_string(hide_password=False)
     _pg_admin(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ------------------------------------------------------------------ stores on both
+# `demo_store`, `make_demo`, `new_db` and `new_store` give a file under SQLite and a
+# database of the test's own under PostgreSQL. Each kind of store is built once per session
+# (a demo takes ~1 s) and copied for each test: SQLite copies the file, PostgreSQL clones a
+# template database (CREATE DATABASE ... TEMPLATE, ~50 ms). Each copy gets a store_id of its
+# own, and its newest audit entry is noted on this test's computer as if written here.
+
+TEMPLATE_PREFIX = "tpl_"
+
+
+def _admin_connection(server: str):
+    import psycopg
+
+    return psycopg.connect(server, autocommit=True)
+
+
+def _server_url(server: str, database: str) -> str:
+    """A psycopg URL to `database` on the test server, without the password (PGPASSFILE)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server).set(drivername="postgresql+psycopg", database=database)
+    url = url._replace(password=None)
+    return url.render_as_string(hide_password=False)
+
+
+def _template_name(key: tuple) -> str:
+    import hashlib
+
+    digest = hashlib.sha1(repr(key).encode()).hexdigest()[:12]
+    return f"{TEMPLATE_PREFIX}{os.environ.get('CINTUI_TEST_RUN', 'x')}_{digest}"
+
+
+def _drop_templates() -> None:
+    import pgserver
+
+    server = os.environ.get(pgserver.ENV_VAR)
+    if not server:
+        return
+    run = os.environ.get("CINTUI_TEST_RUN", "x")
+    try:
+        with _admin_connection(server) as conn:
+            names = [r[0] for r in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                (f"{TEMPLATE_PREFIX}{run}_%",))]
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception:  # noqa: BLE001 - a server of your own gone away: nothing to tidy
+        pass
+
+
+SCHEMA = ("schema",)  # template key: cintui's tables at head, not yet a store (no store_id)
+
+
+def _build(args: tuple | None, location) -> None:
+    """`cintui demo ARGS --db LOCATION --no-encrypt`, or `db init` when ARGS is None."""
+    from cintui import cli as cli_mod
+
+    if args == SCHEMA:
+        from sqlalchemy import create_engine
+
+        from cintui.store import migrate
+
+        engine = create_engine(location)
+        migrate.upgrade(engine)
+        engine.dispose()
+        return
+    import contextlib
+    import io
+
+    command = (["db", "init"] if args is None else ["demo", *args])
+    said = io.StringIO()  # not into the output of the test that happens to build it
+    try:
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            cli_mod.run([*command, "--db", str(location), "--no-encrypt"])
+    except SystemExit as exc:
+        assert not exc.code, f"could not build a test store: {command}: {said.getvalue()}"
+
+
+def _newest_entry(rows) -> tuple[int, str] | None:
+    row = rows("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    return (int(row[0][0]), row[0][1]) if row else None
+
+
+class StoreFactory:
+    """Copies of session-built stores for one test."""
+
+    def __init__(self, kind: str, tmp_path: Path, templates: dict) -> None:
+        self.kind, self.tmp_path, self.templates = kind, tmp_path, templates
+        self.made: list[str] = []
+
+    def copy(self, args: tuple | None, name: str):
+        template = self.templates.get(args) or self._template(args)
+        if self.kind == "sqlite":
+            target = self.tmp_path / name
+            assert not target.exists(), target
+            shutil.copy2(template["path"], target)
+            location = target
+        else:
+            import pgserver
+
+            server = os.environ[pgserver.ENV_VAR]
+            database = f"t_{os.urandom(8).hex()}"
+            with _admin_connection(server) as conn:
+                conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template["name"]}"')
+            self.made.append(database)
+            location = _server_url(server, database)
+        self._own_identity(location, template["head"])
+        return location
+
+    def _own_identity(self, location, head) -> None:
+        """A store_id of the copy's own; its newest audit entry noted here (as `cintui demo`
+        in this test would have)."""
+        import uuid
+
+        from cintui.store import audit
+        from cintui.store.base import STORE_ID_KEY
+
+        store_id = uuid.uuid4().hex
+        with connect(location) as conn:
+            conn.execute("UPDATE store_meta SET value = ? WHERE key = ?", (store_id, STORE_ID_KEY))
+        if head is not None:
+            audit.record_head(store_id, *head)
+
+    def _template(self, args: tuple | None) -> dict:
+        if self.kind == "sqlite":
+            folder = Path(tempfile.mkdtemp(prefix="template-", dir=_SESSION_ROOT))
+            path = folder / "template.db"
+            _build(args, path)
+            with connect(path) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                head = _newest_entry(conn.all)
+            template = {"path": path, "head": head}
+        else:
+            template = _pg_template(args)
+        self.templates[args] = template
+        return template
+
+    def drop(self) -> None:
+        if not self.made:
+            return
+        import pgserver
+
+        with _admin_connection(os.environ[pgserver.ENV_VAR]) as conn:
+            for database in self.made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _pg_template(args: tuple | None) -> dict:
+    """Built once per run whichever xdist worker first needs it (an advisory lock)."""
+    import pgserver
+
+    server = os.environ[pgserver.ENV_VAR]
+    name = _template_name(("demo", args) if args is not None else ("empty",))
+    if args == SCHEMA:
+        name = _template_name(SCHEMA)
+    with _admin_connection(server) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (name,))
+        try:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (name,)).fetchone()
+            if not exists:
+                building = f"{name}_building"
+                conn.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{building}"')
+                _build(args, _server_url(server, building))
+                conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+            with connect(_server_url(server, name)) as db:
+                head = _newest_entry(db.all)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
+    return {"name": name, "head": head}
+
+
+_TEMPLATES: dict[str, dict] = {"sqlite": {}, "postgresql": {}}
+
+
+@pytest.fixture
+def store_factory(store_kind, tmp_path):
+    factory = StoreFactory(store_kind, tmp_path, _TEMPLATES[store_kind])
+    yield factory
+    factory.drop()
+
+
+@pytest.fixture
+def make_demo(store_factory):
+    """`make_demo(*ARGS, name=...)`: the store `cintui demo ARGS --no-encrypt` makes, as a
+    path or a URL (`--today` among ARGS keeps it fixed)."""
+    def make(*args: str, name: str = "demo.db"):
+        return store_factory.copy(tuple(map(str, args)), name)
+
+    return make
+
+
+@pytest.fixture
+def new_location(store_factory, store_kind, tmp_path):
+    """`new_location(name)`: where a test creates a store itself (`db init`, `demo`): a path
+    not yet there under SQLite; under PostgreSQL a database with cintui's tables but no store
+    yet (the migrations are run once per session: PostgreSQL's DDL is slow)."""
+    def make(name: str = "store.db"):
+        if store_kind == "sqlite":
+            return tmp_path / name
+        return store_factory.copy(SCHEMA, name)
+
+    return make
+
+
+@pytest.fixture
+def new_db(store_factory):
+    """`new_db(name)`: a new empty store at head (`cintui db init --no-encrypt`, England's
+    policy), as a path or a URL."""
+    def make(name: str = "store.db"):
+        return store_factory.copy(None, name)
+
+    return make
+
+
+@pytest.fixture
+def new_store(new_db):
+    """`new_store(name)`: a new empty store, open (closed after the test)."""
+    from cintui.store.engine import open_store
+
+    opened = []
+
+    def make(name: str = "store.db"):
+        store = open_store(new_db(name), None)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+class Connection:
+    """A plain DB-API connection to a test store, file or server: `execute` takes SQLite's
+    `?` placeholders on both; committed and closed when the `with` block ends."""
+
+    def __init__(self, location) -> None:
+        from cintui.store.base import is_url
+
+        self.postgresql = is_url(location)
+        if self.postgresql:
+            import psycopg
+            from sqlalchemy.engine import make_url
+
+            url = make_url(str(location)).set(drivername="postgresql")
+            self.raw = psycopg.connect(url.render_as_string(hide_password=False))
+        else:
+            import sqlite3
+
+            self.raw = sqlite3.connect(location)
+
+    def execute(self, sql: str, params=()):
+        if self.postgresql:
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        return self.raw.execute(sql, params)
+
+    def all(self, sql: str, params=()) -> list[tuple]:
+        return self.execute(sql, params).fetchall()
+
+    def commit(self) -> None:
+        self.raw.commit()
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *_):
+        try:
+            if kind is None:
+                self.raw.commit()
+            else:
+                self.raw.rollback()
+        finally:
+            self.raw.close()
+
+
+def connect(location) -> Connection:
+    """SQL straight to a test store (a path or a URL), outside cintui and its audit trail."""
+    return Connection(location)
+
+
+@contextmanager
+def reading(location):
+    """Plain SQL rows over a test store (a path or a URL), as the casework readers take them
+    (`caseload.reading`: the file's own connection, or a read-only session on a server)."""
+    from cintui.casework import caseload
+    from cintui.store.engine import open_store
+
+    store = open_store(location, None)
+    try:
+        with caseload.reading(store) as rows:
+            yield rows
+    finally:
+        store.close()
+
+
+def _one_snapshot_for_both_stores() -> None:
+    """A screen looks the same on either store: `test_x[sqlite]` and `test_x[postgresql]`
+    compare with the one snapshot `test_x.svg` (pytest-textual-snapshot names it by test)."""
+    import re
+
+    try:
+        from pytest_textual_snapshot import SVGImageExtension
+    except ImportError:  # pragma: no cover - the plugin is a test dependency
+        return
+    named = SVGImageExtension.get_snapshot_name.__func__
+    store = re.compile(r"\[(?:sqlite|postgresql)\]|(?<=\[)(?:sqlite|postgresql)-"
+                       r"|-(?:sqlite|postgresql)(?=\])")
+
+    def get_snapshot_name(cls, *, test_location, index=0) -> str:
+        return store.sub("", named(cls, test_location=test_location, index=index))
+
+    SVGImageExtension.get_snapshot_name = classmethod(get_snapshot_name)
+
+
+_one_snapshot_for_both_stores()

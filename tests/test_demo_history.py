@@ -6,16 +6,17 @@ census return are tried on (issue 7 "Done when"; DOMAIN.md §8, §10)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 from cintui.demo import UPN_LETTERS
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect, reading
 
 
 def rows(path, sql: str) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchall()
+    """Dates as ISO text whichever store (SQLite keeps them as text)."""
+    with connect(path) as conn:
+        return [tuple(v.isoformat() if isinstance(v, date) else v for v in row)
+                for row in conn.all(sql)]
 
 
 def test_closures_cover_every_census_reason_and_both_collection_years(demo_store):
@@ -104,7 +105,7 @@ def test_the_demo_census_returns_of_both_years_break_no_dfe_rule(demo_store, tmp
 
     for year in (2025, 2026, 2027):
         schema = year_schema(year)
-        with sqlite3.connect(demo_store) as conn:
+        with reading(demo_store) as conn:
             ret = census.build_return(conn, year, today=TODAY)
         assert ret.excluded == (), (year, ret.excluded[:3])
         assert ret.children
@@ -128,12 +129,13 @@ def test_every_ending_has_a_managers_decision_and_closed_cases_a_completed_one(d
     decided = {e for (e,) in rows(demo_store, "SELECT ending_id FROM decision "
                                               "WHERE rationale <> ''")}
     assert {e for e, *_ in endings} <= decided
-    closed = rows(demo_store, "SELECT ep.id, ep.closure_reason, (SELECT group_concat("
-                              "e.kind || ':' || e.status) FROM ending e WHERE e.episode_id = ep.id)"
-                              " FROM episode ep WHERE ep.closure_date IS NOT NULL "
-                              "AND NOT ep.referral_nfa")
-    for _, reason, kinds in closed:
-        done = set((kinds or "").split(","))
+    closed = rows(demo_store, "SELECT ep.id, ep.closure_reason FROM episode ep "
+                              "WHERE ep.closure_date IS NOT NULL AND NOT ep.referral_nfa")
+    kinds: dict = {}
+    for episode, kind, status in rows(demo_store, "SELECT episode_id, kind, status FROM ending"):
+        kinds.setdefault(episode, set()).add(f"{kind}:{status}")
+    for episode, reason in closed:
+        done = kinds.get(episode, set())
         if reason == "RC5":
             assert "transfer_out:completed" in done
         else:

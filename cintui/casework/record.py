@@ -728,7 +728,9 @@ def _consent_query(session: Session, child_id: uuid.UUID):
               & (col(ChildPerson.child_id) == col(Consent.child_id)), isouter=True)
         .join(Worker, col(Consent.decided_by_id) == col(Worker.id), isouter=True)
         .where(Consent.child_id == child_id)
-        .order_by(Consent.decided_on, Consent.created_at)
+        # The id last: rows written together tie on the rest, and PostgreSQL (unlike SQLite)
+        # returns ties in a different order once one is updated.
+        .order_by(Consent.decided_on, Consent.created_at, Consent.id)
     ).all()
 
 

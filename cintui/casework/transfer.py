@@ -605,7 +605,7 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
                           .where(m.ChildPerson.child_id == child_id)
                           .order_by(m.Person.kind, m.Person.name)).all()
     consents = session.exec(select(m.Consent).where(m.Consent.child_id == child_id)
-                            .order_by(m.Consent.decided_on, m.Consent.created_at)).all()
+                            .order_by(m.Consent.decided_on, m.Consent.created_at, m.Consent.id)).all()
     visit_rows = session.exec(select(m.Visit).where(m.Visit.child_id == child_id,
                                                     m.Visit.status == "final")
                               .order_by(m.Visit.visited_at)).all()

@@ -48,9 +48,11 @@ class CliError(Exception):
 
 
 DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Store file (default: CINTUI_DB or the user data folder).",
-                 dir_okay=False),
+    str | None,
+    typer.Option("--db", metavar="PATH|URL",
+                 help="Store file, or a database URL such as postgresql+psycopg://user@host/db "
+                 "(password in ~/.pgpass) (default: CINTUI_DATABASE_URL, CINTUI_DB or the user "
+                 "data folder)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 TodayOption = Annotated[
@@ -125,7 +127,7 @@ def _console():
 # ------------------------------------------------------------------ store access
 
 
-def _location(ctx: typer.Context, db: Path | None) -> access.StoreLocation:
+def _location(ctx: typer.Context, db: str | None) -> access.StoreLocation:
     return access.locate(db or _state(ctx).get("db"))
 
 
@@ -176,7 +178,7 @@ def keep_open() -> Iterator[None]:
 
 
 @contextmanager
-def _open(ctx: typer.Context, db: Path | None) -> Iterator:
+def _open(ctx: typer.Context, db: str | None) -> Iterator:
     loc = _location(ctx, db)
     key = ("store", loc.describe())
     if _KEPT is not None and key in _KEPT:
@@ -200,7 +202,7 @@ def _open(ctx: typer.Context, db: Path | None) -> Iterator:
 
 
 @contextmanager
-def _reading(ctx: typer.Context, db: Path | None) -> Iterator:
+def _reading(ctx: typer.Context, db: str | None) -> Iterator:
     """Plain SQL rows for a command that only reads (`due`, `child list/show`, `plan show`,
     the reports): the first-paint reader (no ORM, so ~300 ms less to start) when the store
     is a file or a PostgreSQL server at this cintui's revision, else the full store (which

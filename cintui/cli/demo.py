@@ -40,6 +40,9 @@ def demo(
     loc = _location(ctx, db)
     if loc.path is not None and loc.path.exists():
         raise CliError(f"{loc.path} already exists; demo data is only written to a new store")
+    if loc.url is not None and access.url_holds_store(loc.url):
+        raise CliError(f"a store already exists at {loc.describe()}; demo data is only written "
+                       "to a new store")
     passphrase = None if no_encrypt else _passphrase_for_create(loc)
     started = perf_counter()
     store = access.create_location(loc, passphrase, encrypt=not no_encrypt, synthetic=True)

@@ -1,7 +1,8 @@
 """Finding and opening the store, shared by the TUI and the CLI.
 
-Where: `--db PATH`, else `CINTUI_DATABASE_URL` (any SQLAlchemy URL), else `CINTUI_DB`,
-else the platformdirs user data folder. Who: the worker using cintui, for the audit trail.
+Where: `--db PATH` or `--db URL` (a database URL), else `CINTUI_DATABASE_URL` (any
+SQLAlchemy URL), else `CINTUI_DB`, else the platformdirs user data folder. Who: the worker
+using cintui, for the audit trail.
 """
 
 from __future__ import annotations
@@ -48,7 +49,29 @@ def _redact(url: str) -> str:
     return shown_url(url)
 
 
+def check_no_password(url: str) -> None:
+    """A password typed in a URL on the command line is seen by anyone listing processes and
+    kept in shell history: refuse it (libpq reads ~/.pgpass or a service file instead)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise AccessError(f"not a database URL: {exc}") from None
+    if parsed.password:
+        raise AccessError("no password in a --db URL (anyone can see a command line): put it "
+                          "in ~/.pgpass or a PostgreSQL service file")
+
+
 def locate(db: str | os.PathLike | None = None) -> StoreLocation:
+    """Where the store is: `db` (a path or a database URL, from `--db`), else the
+    environment, else the user data folder."""
+    from cintui.store.base import is_url
+
+    if db and is_url(db):
+        check_no_password(str(db))
+        return StoreLocation(url=str(db))
     if db:
         return StoreLocation(path=Path(db).expanduser())
     url = os.environ.get("CINTUI_DATABASE_URL")
@@ -120,6 +143,29 @@ def open_location(loc: StoreLocation, passphrase: str | None):
             f"no store at {loc.path}: run `cintui` to create one, or `cintui demo --db PATH`"
         )
     return _opened(engine.open_store(loc.path, passphrase))
+
+
+def url_holds_store(url: str) -> bool:
+    """True when the database at `url` is already a store (it has an id: it was opened as
+    one); cintui's tables alone (made by running the migrations) are not."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.exc import DBAPIError
+
+    from cintui.store import migrate
+    from cintui.store.base import STORE_ID_KEY
+    from cintui.store.models import StoreMeta
+
+    engine = create_engine(url, hide_parameters=True)
+    try:
+        if migrate.current_revision(engine) is None:
+            return False
+        with engine.connect() as conn:
+            return conn.execute(select(StoreMeta.value).where(
+                StoreMeta.key == STORE_ID_KEY)).first() is not None  # type: ignore[arg-type]
+    except DBAPIError as exc:
+        raise AccessError(f"cannot use {_redact(url)}: {str(exc.orig).splitlines()[0]}") from None
+    finally:
+        engine.dispose()
 
 
 def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool,

@@ -20,6 +20,14 @@ MAX_ACTOR = 64  # audit_log.actor
 MEMORY_SECURITY = True
 
 
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(location: object) -> bool:
+    """True for a database URL (`postgresql+psycopg://...`), False for a path to a file."""
+    return isinstance(location, str) and _URL.match(location) is not None
+
+
 class StoreError(Exception):
     """A problem with the store, worded for the person using cintui (one line)."""
 

@@ -10,6 +10,7 @@ are wanted before anyone has typed a passphrase, and the unlock screen should pa
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import uuid
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from cintui.store.base import (  # re-exported: callers open stores from here
     WriteConflict,  # noqa: F401 (re-exported)
     WrongPassphrase,
     driver_execute,
+    is_url,
     write_error,
 )
 
@@ -277,6 +279,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _configure_psycopg(engine: Engine) -> None:
+    """Text read from PostgreSQL is made inert as SQLite's `text_factory` makes it."""
+    from sqlalchemy import event
+
+    event.listen(engine, "connect", _psycopg_inert_text)
+
+
+@functools.cache
+def _inert_loaders() -> tuple[type, ...]:
+    from psycopg.types.string import TextBinaryLoader, TextLoader
+
+    class InertText(TextLoader):
+        def load(self, data: Any) -> str:
+            return inert(super().load(data), c0_only=True)
+
+    class InertTextBinary(TextBinaryLoader):
+        def load(self, data: Any) -> str:
+            return inert(super().load(data), c0_only=True)
+
+    return InertText, InertTextBinary
+
+
+def _psycopg_inert_text(dbapi_connection: Any, _record: Any) -> None:
+    adapters = dbapi_connection.adapters
+    for name in ("text", "varchar", "bpchar", "name"):
+        for loader in _inert_loaders():
+            adapters.register_loader(name, loader)
+
+
 def _use_wal(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
@@ -438,10 +469,13 @@ def check_store_file(path: Path, passphrase: str | None) -> bool:
     return encrypted
 
 
-def open_store(path: Path, passphrase: str | None) -> Store:
-    """Open an existing store file; an older schema is backed up next to it, then upgraded."""
+def open_store(path: Path | str, passphrase: str | None) -> Store:
+    """Open an existing store file; an older schema is backed up next to it, then upgraded.
+    A database URL (`postgresql+psycopg://...`) is opened with `open_url`."""
     from cintui.store import migrate
 
+    if is_url(path):
+        return open_url(str(path))
     path = Path(path)
     encrypted = check_store_file(path, passphrase)
     key = passphrase if encrypted else None
@@ -494,6 +528,8 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
         _configure_sqlite(engine)
     elif engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
+        if engine.dialect.driver == "psycopg":
+            _configure_psycopg(engine)
     try:
         revision = _check_revision(engine, shown)
         head = migrate.head_revision()

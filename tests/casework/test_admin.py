@@ -19,8 +19,8 @@ ACTOR = "priya.bs"
 
 
 @pytest.fixture
-def store(tmp_path, cli):
-    path = tmp_path / "team.db"
+def store(new_location, cli):
+    path = new_location("team.db")
     result = cli("db", "init", "--db", path, "--no-encrypt")
     assert result.code == 0, result.err
     s = open_store(path, None)

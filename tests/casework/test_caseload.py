@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlmodel import select
@@ -13,11 +14,16 @@ from cintui.reference import policies
 from cintui.store import fast
 from cintui.store.engine import open_store
 from cintui.store.models import Consent, Meeting, Visit
-from tests.conftest import TODAY
+from tests.conftest import TODAY, reading
 
 
 @pytest.fixture
-def reader(demo_store):
+def reader(demo_store, store_kind):
+    """The first-paint reader on a file; on a server (which it cannot read) the store's."""
+    if store_kind == "postgresql":
+        with reading(demo_store) as rows:
+            yield SimpleNamespace(rows=lambda sql, params=None: rows(sql, params or {}))
+        return
     r = fast.open_reader(demo_store, None)
     yield r
     r.close()

@@ -3,7 +3,6 @@ numbers, and the demo store (synthetic people) where the numbers must reconcile.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,19 +13,19 @@ from cintui.domain.plan_checks import check_plan
 from cintui.domain.reports import ComplianceLine, Measure
 from cintui.reference.plain_words import load_plain_words
 from cintui.store import models as m
-from cintui.store.engine import create_store, open_store
-from tests.conftest import TODAY
+from cintui.store.engine import open_store
+from tests.conftest import TODAY, reading
 
 FY = (date(2025, 4, 1), date(2026, 3, 31))
 
 
 @pytest.fixture
-def small(tmp_path):
+def small(new_db):
     """Team North: child A with a CIN plan from Mon 7 Sep 2026, seen 2 Oct and 3 Nov.
     Team South: child B referred 10 May 2025, closed 9 Jul, back 1 Aug, closed 1 Feb 2026
     with unmet need stepped down; child C closed 1 Sep 2024, back 15 Oct 2025, open."""
-    path = tmp_path / "small.db"
-    store = create_store(path, None, encrypt=False)
+    path = new_db("small.db")
+    store = open_store(path, None)
     with store.session("test.setup") as s:
         north, south = m.Team(name="North Strengthening Families"), m.Team(name="South Team")
         s.add_all([north, south])
@@ -71,9 +70,8 @@ def small(tmp_path):
 
 @pytest.fixture
 def conn(small):
-    c = sqlite3.connect(small)
-    yield c
-    c.close()
+    with reading(small) as rows:
+        yield rows
 
 
 def test_compliance_on_a_small_store(conn):
@@ -130,9 +128,8 @@ def test_visit_trend_on_a_small_store(conn):
 
 @pytest.fixture
 def demo(demo_store):
-    c = sqlite3.connect(demo_store)
-    yield c
-    c.close()
+    with reading(demo_store) as rows:
+        yield rows
 
 
 def _sum(lines) -> ComplianceLine:
@@ -183,17 +180,17 @@ def test_demo_performance_reconciles(demo):
     assert sum(p.rereferral_bands.values()) == p.rereferrals
     assert sum(q.count for q in p.quarters) == p.referrals
     assert p.stepped_down_unmet_need.total == p.closures
-    (referrals,) = demo.execute("SELECT count(*) FROM episode WHERE referral_date "
-                                "BETWEEN ? AND ?", (start.isoformat(), TODAY.isoformat())
-                                ).fetchone()
+    ((referrals,),) = demo("SELECT count(*) FROM episode WHERE referral_date "
+                           "BETWEEN :start AND :end", {"start": start.isoformat(),
+                                                       "end": TODAY.isoformat()})
     assert p.referrals == referrals
-    (open_now,) = demo.execute(
-        "SELECT count(DISTINCT child_id) FROM episode WHERE referral_date <= ? AND "
-        "(closure_date IS NULL OR closure_date > ?)", (TODAY.isoformat(),) * 2).fetchone()
+    ((open_now,),) = demo(
+        "SELECT count(DISTINCT child_id) FROM episode WHERE referral_date <= :day AND "
+        "(closure_date IS NULL OR closure_date > :day)", {"day": TODAY.isoformat()})
     cl = p.caseload
     assert sum(n for _name, n in cl.by_worker.values()) + cl.unallocated == open_now
     # Every team's report adds up to the whole store's.
-    teams = [n for (n,) in demo.execute("SELECT name FROM team")]
+    teams = [n for (n,) in demo("SELECT name FROM team", {})]
     parts = [reports.performance_report(demo, start, TODAY, team=t) for t in teams]
     assert sum(x.referrals for x in parts) == p.referrals
     assert sum(x.closures for x in parts) == p.closures

@@ -29,6 +29,7 @@ from cintui.domain.meeting import Decisions, Invitee, Schedule
 from cintui.domain.timescales import parse_plan_visits
 from cintui.store import fast
 from cintui.store.engine import open_store
+from tests.conftest import reading
 
 ACTOR = "test.worker"
 
@@ -43,10 +44,10 @@ def opened(path):
 
 
 @pytest.fixture
-def new_store(tmp_path, cli):
+def new_store(new_location, cli):
     """An empty store following the named policy profile."""
     def make(policy: str):
-        path = tmp_path / f"{policy}.db"
+        path = new_location(f"{policy}.db")
         result = cli("db", "init", "--db", path, "--no-encrypt", "--policy", policy)
         assert result.code == 0, result.err
         return path
@@ -107,6 +108,9 @@ def summary_deadlines(cli, path, today: date, ref: str) -> dict[str, dict]:
 
 
 def caseload_row(path, today: date, ref: str):
+    if isinstance(path, str):  # a database URL: the app reads it through the store
+        with reading(path) as rows:
+            return next(r for r in load_caseload(rows, today) if r.reference == ref)
     reader = fast.open_reader(path, None)
     try:
         return next(r for r in load_caseload(reader, today) if r.reference == ref)

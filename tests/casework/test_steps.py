@@ -15,7 +15,6 @@ from cintui.casework import cases, record
 from cintui.casework import steps as cs
 from cintui.domain.steps import Referral
 from cintui.store import models as m
-from cintui.store.engine import create_store
 from tests.conftest import TODAY
 
 ACTOR = "amira"
@@ -30,14 +29,13 @@ TEXTS = {"developmental_needs": "Attendance 87%, down from 94%.",
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = create_store(tmp_path / "empty.db", None, encrypt=False)
+def store(new_store):
+    s = new_store("empty.db")
     with s.session("setup") as session:
         cases.set_store_policy(session, "england")
         session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
         session.add(m.Worker(username="tom", name="Tom Hale", role="team_manager"))
-    yield s
-    s.close()
+    return s
 
 
 @pytest.fixture

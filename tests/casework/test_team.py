@@ -3,7 +3,6 @@ demo store (synthetic people)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from datetime import date
 
@@ -13,14 +12,13 @@ from cintui.casework import caseload, cases, due, team
 from cintui.domain.timescales import DueState
 from cintui.domain.workforce import CASE_HOLDING_ROLES
 from cintui.store.engine import open_store
-from tests.conftest import TODAY
+from tests.conftest import TODAY, reading
 
 
 @pytest.fixture
 def conn(demo_store):
-    c = sqlite3.connect(demo_store)
-    yield c
-    c.close()
+    with reading(demo_store) as rows:
+        yield rows
 
 
 def test_each_workers_line_matches_their_caseload_and_due_list(conn):
@@ -97,9 +95,9 @@ def test_the_views_plans_and_trend_come_from_the_report_rules(conn):
 def test_the_team_manager_without_children_has_no_line(conn):
     """A manager sees the workers holding cases; their own empty line would only say 0."""
     name = team.team_names(conn)[0]
-    managers = {u for (u,) in conn.execute(
+    managers = {u for (u,) in conn(
         "SELECT w.username FROM worker w JOIN team t ON t.id = w.team_id "
-        "WHERE t.name = ? AND w.role = 'team_manager'", (name,))}
+        "WHERE t.name = :name AND w.role = 'team_manager'", {"name": name})}
     assert managers
     view = team.load_team(conn, TODAY, name)
     assert view.workers and not {w.username for w in view.workers} & managers

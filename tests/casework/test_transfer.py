@@ -331,15 +331,13 @@ def a_pack(store, tmp_path) -> dict:
         return transfer.pack_data(session, child_id, TODAY)
 
 
-def fresh_store(tmp_path):
-    from cintui.store.engine import create_store
-
-    return create_store(tmp_path / "fresh.db", None, encrypt=False)
+def fresh_store(new_store):
+    return new_store("fresh.db")
 
 
-def test_import_starts_the_transfer_in_meeting_clock(store, tmp_path):
+def test_import_starts_the_transfer_in_meeting_clock(store, tmp_path, new_store):
     data = a_pack(store, tmp_path)
-    other = fresh_store(tmp_path)
+    other = fresh_store(new_store)
     try:
         with other.session(ACTOR) as session:
             team = m.Team(name="Receiving Team")
@@ -389,10 +387,10 @@ def test_a_reference_already_on_the_store_is_refused_and_nothing_written(store, 
     (lambda d: d["visits"][0].update(analysis="Fine\x1b[2J"),
      r"visits.analysis: contains a control character \(U\+001B ESC\)"),
 ])
-def test_bad_or_incomplete_pack_writes_nothing(store, tmp_path, breakage, message):
+def test_bad_or_incomplete_pack_writes_nothing(store, tmp_path, breakage, message, new_store):
     data = a_pack(store, tmp_path)
     breakage(data)
-    other = fresh_store(tmp_path)
+    other = fresh_store(new_store)
     try:
         with pytest.raises(transfer.PackError, match=message), other.session(ACTOR) as session:
             transfer.import_pack(session, data, today=TODAY)

@@ -21,7 +21,7 @@ from sqlmodel import select
 from cintui.casework import plans, record, supervision, transfer
 from cintui.export.transfer import write_transfer_pack
 from cintui.store import models as m
-from cintui.store.engine import create_store, open_store
+from cintui.store.engine import open_store
 from tests.casework.test_endings import ACTOR, MANAGER, add_staff
 from tests.conftest import TODAY
 
@@ -70,7 +70,7 @@ def richest_child(store):
     return choices[0][1]
 
 
-def test_pack_round_trips_plan_and_chronology(source, tmp_path):
+def test_pack_round_trips_plan_and_chronology(source, tmp_path, new_db):
     child_id = richest_child(source)
     with source.session(ACTOR) as session:
         transfer.record_transfer(session, child_id, transfer.TransferInput(
@@ -88,7 +88,7 @@ def test_pack_round_trips_plan_and_chronology(source, tmp_path):
     written = {p.name for p in write_transfer_pack(docs, tmp_path / "pack")}
     assert {"cin-plan.pdf", "latest-review-minutes.docx", "transfer-pack.json"} <= written
 
-    fresh = create_store(tmp_path / "receiving.db", None, encrypt=False)
+    fresh = open_store(new_db("receiving.db"), None)
     try:
         with fresh.session(ACTOR) as session:
             new_id = transfer.import_pack(session, transfer.read_pack(tmp_path / "pack"),

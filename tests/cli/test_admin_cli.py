@@ -18,8 +18,8 @@ DAY = ("--today", TODAY.isoformat())
 
 
 @pytest.fixture
-def db(tmp_path, cli):
-    path = tmp_path / "team.db"
+def db(new_location, cli):
+    path = new_location("team.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     return path
 

@@ -53,9 +53,9 @@ def add_team(cli, path) -> None:
         assert result.code == 0, result.err
 
 
-def test_a_childs_case_from_referral_to_closure(cli, tmp_path, monkeypatch):
+def test_a_childs_case_from_referral_to_closure(cli, tmp_path, monkeypatch, new_location):
     monkeypatch.setenv("CINTUI_USER", "amira")
-    db = tmp_path / "team.db"
+    db = new_location("team.db")
 
     def run(day: str, *args: str):
         return cli(*args, "--db", db, "--today", day)

@@ -5,19 +5,18 @@ an encrypted store opened with CINTUI_PASSPHRASE. Synthetic people only."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import stat
 
 import pytest
 from lxml import etree
 
-from tests.conftest import PASSPHRASE, TODAY, run_subprocess
+from tests.conftest import PASSPHRASE, TODAY, connect, run_subprocess
 from tests.export.test_census_export import build_small_store, year_schema
 
 
 @pytest.fixture
-def store(tmp_path):
-    return build_small_store(tmp_path / "census.db")
+def store(new_db):
+    return build_small_store(new_db("census.db"))
 
 
 def _census(cli, store, out, *args):
@@ -26,7 +25,7 @@ def _census(cli, store, out, *args):
 
 def _drop(store, *refs: str) -> None:
     marks = ", ".join("?" for _ in refs)
-    with sqlite3.connect(store) as conn:
+    with connect(store) as conn:
         conn.execute(f"DELETE FROM episode WHERE child_id IN "
                      f"(SELECT id FROM child WHERE reference IN ({marks}))", refs)
 
@@ -74,7 +73,7 @@ def test_queries_are_warnings_the_child_stays_in_the_file(cli, store, tmp_path):
     # DfE 8770Q: A1 (born 2015, of school age) with no UPN nor a reason: a query, not an
     # error. The child is in the file, the query listed, and the exit code 0.
     _drop(store, "F1", "G1")
-    with sqlite3.connect(store) as conn:
+    with connect(store) as conn:
         conn.execute("UPDATE child SET upn = '' WHERE reference = 'A1'")
     out = tmp_path / "cin.xml"
     result = _census(cli, store, out, "--year", "2026")

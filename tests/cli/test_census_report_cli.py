@@ -10,8 +10,8 @@ from tests.conformance.cli_store import build_cli_store
 from tests.conftest import TODAY
 
 
-def test_per_worker_what_would_be_left_out_or_queried_and_what_to_fix(cli, tmp_path):
-    db = build_cli_store(cli, tmp_path / "cli.db")
+def test_per_worker_what_would_be_left_out_or_queried_and_what_to_fix(cli, tmp_path, new_location):
+    db = build_cli_store(cli, new_location("cli.db"))
     result = cli("report", "census", "--year", "2027", "--db", db, "--today", TODAY.isoformat())
     assert result.code == 0, result.err
     lines = result.out.splitlines()
@@ -27,8 +27,8 @@ def test_per_worker_what_would_be_left_out_or_queried_and_what_to_fix(cli, tmp_p
     assert not list(tmp_path.glob("*.xml"))  # writes no file
 
 
-def test_json_groups_items_by_worker(cli, tmp_path):
-    db = build_cli_store(cli, tmp_path / "cli.db")
+def test_json_groups_items_by_worker(cli, new_location):
+    db = build_cli_store(cli, new_location("cli.db"))
     data = json.loads(cli("report", "census", "--year", "2027", "--db", db, "--json",
                           "--today", TODAY.isoformat()).out)
     assert data["format"] == "cintui-census-completeness" and data["collection"] == "2026-27"
@@ -40,7 +40,7 @@ def test_json_groups_items_by_worker(cli, tmp_path):
     assert {i["rule"] for i in data["return"]} >= {"2887Q"}
 
 
-def test_a_bad_year_is_one_line_and_exit_2(cli, tmp_path):
-    db = build_cli_store(cli, tmp_path / "cli.db")
+def test_a_bad_year_is_one_line_and_exit_2(cli, new_location):
+    db = build_cli_store(cli, new_location("cli.db"))
     result = cli("report", "census", "--year", "2030", "--db", db, "--today", TODAY.isoformat())
     assert result.code == 2 and result.err.startswith("cintui: --year: 2030 is not a collection")

@@ -101,17 +101,17 @@ def orm(modules: set[str]) -> set[str]:
                                   ["plan", "show", "DEMO00001", "--json"],
                                   ["decision", "list", "DEMO00001", "--json"],
                                   ["child", "episodes", "DEMO00001", "--json"]])
-def test_reads_go_through_the_light_reader_without_the_orm(demo_store, args):
-    modules, out = loaded_by(*args, "--db", str(demo_store), "--today", TODAY.isoformat())
+def test_reads_go_through_the_light_reader_without_the_orm(sqlite_demo_store, args):
+    modules, out = loaded_by(*args, "--db", str(sqlite_demo_store), "--today", TODAY.isoformat())
     assert isinstance(json.loads(out), list | dict)
     assert not orm(modules)
     assert not {m for m in modules if m.split(".")[0] in ("textual", "docx", "fpdf")}
 
 
-def test_errors_of_a_light_read_are_one_line_without_importing_the_orm(demo_store):
+def test_errors_of_a_light_read_are_one_line_without_importing_the_orm(sqlite_demo_store):
     for args in (["due", "--worker", "nobody.at.all"], ["child", "show", "Nobody Atall"],
                  ["plan", "show", "DEMO00001", "--version", "99"]):
-        modules, out = loaded_by(*args, "--db", str(demo_store))
+        modules, out = loaded_by(*args, "--db", str(sqlite_demo_store))
         assert out.strip().startswith("cintui: ") and len(out.strip().splitlines()) == 1
         assert not orm(modules)
 

@@ -4,10 +4,9 @@ JSON; bad input is one line and exit 2. Synthetic people (the demo store)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
-from tests.conftest import PASSPHRASE, TODAY
+from tests.conftest import PASSPHRASE, TODAY, connect
 
 
 def _due(cli, store, *args):
@@ -16,7 +15,7 @@ def _due(cli, store, *args):
 
 
 def _workers(store) -> list[tuple[str, str]]:
-    with sqlite3.connect(store) as conn:
+    with connect(store) as conn:
         return conn.execute(
             "SELECT w.username, t.name FROM worker w JOIN team t ON t.id = w.team_id "
             "WHERE EXISTS (SELECT 1 FROM child c WHERE c.worker_id = w.id) ORDER BY 1").fetchall()

@@ -28,7 +28,7 @@ DAY = ("--today", TODAY.isoformat())
 ACTOR = "test.worker"
 
 
-def empty_store(cli, path: Path) -> Path:
+def empty_store(cli, path):
     """`cintui db init`, then the team and its worker (as `cintui worker add` will)."""
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     store = open_store(path, None)
@@ -44,8 +44,8 @@ def empty_store(cli, path: Path) -> Path:
 
 
 @pytest.fixture
-def db(cli, tmp_path) -> Path:
-    return empty_store(cli, tmp_path / "team.db")
+def db(cli, new_location):
+    return empty_store(cli, new_location("team.db"))
 
 
 def run(cli, db, *args):
@@ -280,12 +280,12 @@ def due_dates(cli, db) -> list[tuple]:
 
 
 def test_a_good_file_gives_the_same_due_dates_as_entering_the_children_by_hand(
-        cli, db, tmp_path):
+        cli, db, new_location):
     """Clocks right on the first day (DOMAIN.md §6): the assessment from the referral, the
     visit from the last visit where the child was seen (WIR 2.11), the review from the last
     meeting and the date it set (WIR 2.3), an overdue review overdue."""
     assert run(cli, db, MOSAIC).code == 0
-    hand = empty_store(cli, tmp_path / "by-hand.db")
+    hand = empty_store(cli, new_location("by-hand.db"))
     by_hand(hand)
     imported = due_dates(cli, db)
     assert imported == due_dates(cli, hand)

@@ -4,12 +4,11 @@ the rule is printed with its escape sequences made visible, never acted on."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from tests.cli.test_cli import audit_entries, children, one_line_error
 from tests.cli.test_endings_cli import ref  # noqa: F401 - a fixture: a child with staff
 from tests.cli.test_plan_cli import first_planned
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect
 
 DAY = ("--today", TODAY.isoformat())
 TITLE = "\x1b]0;pwned\x07"  # sets the terminal's title
@@ -18,7 +17,7 @@ CLEAR = "\x1b[2J"  # clears the screen
 
 def stored_before(db, sql: str, *params) -> None:
     """Write straight to the database, as a store written before the rule could hold it."""
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         assert conn.execute(sql, params).rowcount == 1
 
 
@@ -59,7 +58,7 @@ def test_a_decision_stored_before_prints_inert_in_decision_list(cli, demo_store,
 
 def test_a_plan_stored_before_prints_inert_in_plan_show(cli, demo_store):
     reference = first_planned(demo_store)
-    with sqlite3.connect(demo_store) as conn:
+    with connect(demo_store) as conn:
         conn.execute("UPDATE plan_need SET now = ?", (f"{CLEAR}Worried",))
     result = cli("plan", "show", reference, "--db", demo_store, *DAY)
     assert result.code == 0, result.err

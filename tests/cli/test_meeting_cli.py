@@ -194,7 +194,7 @@ def test_list_newest_first_with_minutes_due_overdue_and_cancellations(cli, demo_
     assert text.out.index("7 Dec 2026") < text.out.index("30 Nov 2026")
 
 
-def test_list_for_a_child_with_no_meetings(cli, demo_store):
+def test_list_for_a_child_with_no_meetings(cli, demo_store, tmp_path):
     added = cli("child", "add", "--first-name", "Bo", "--last-name", "Quillfeather",
                 "--dob", "2019-06-30", "--referral-date", "2026-11-02", "--db", demo_store,
                 "--json", *DAY)
@@ -202,7 +202,7 @@ def test_list_for_a_child_with_no_meetings(cli, demo_store):
     result = cli("meeting", "list", ref, "--db", demo_store, *DAY)
     assert result.code == 0 and "No meetings yet" in result.out
     assert json.loads(cli("meeting", "list", ref, "--db", demo_store, "--json", *DAY).out) == []
-    out = demo_store.parent / "none.md"
+    out = tmp_path / "none.md"
     one_line_error(cli("export", "minutes", ref, "--latest", "-o", out, "--db", demo_store,
                        *DAY), "no held meeting with minutes yet")
     assert not out.exists()

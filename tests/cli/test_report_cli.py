@@ -15,7 +15,7 @@ from cintui.domain.reports import COMPLIANCE_MEASURES, DURATION_BANDS, REREFERRA
 from cintui.export import reports as report_export
 from cintui.export.plan import read_envelope
 from tests.cli.test_cli import one_line_error
-from tests.conftest import TODAY, run_subprocess
+from tests.conftest import TODAY, connect, run_subprocess
 
 DAY = ("--today", TODAY.isoformat())
 PERIOD = ("--from", "2025-04-01", "--to", "2026-11-23")
@@ -120,11 +120,8 @@ def test_performance_csv_and_markdown_agree_with_json(cli, demo_store, performan
 
 
 def test_performance_for_each_team_adds_up_to_everyone(cli, demo_store, performance):
-    import sqlite3
-
-    conn = sqlite3.connect(demo_store)
-    teams = [n for (n,) in conn.execute("SELECT name FROM team")]
-    conn.close()
+    with connect(demo_store) as conn:
+        teams = [n for (n,) in conn.all("SELECT name FROM team")]
     parts = [json.loads(run(cli, demo_store, "performance", *PERIOD, "--team", t, "--json"))
              for t in teams]
     for key in ("referrals", "closures", "rereferrals"):

@@ -17,9 +17,9 @@ DAY = "2026-11-23"
 
 
 @pytest.fixture
-def db(cli, tmp_path, monkeypatch):
+def db(cli, new_location, monkeypatch):
     monkeypatch.setenv("CINTUI_USER", "amira")
-    path = tmp_path / "team.db"
+    path = new_location("team.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     add_team(cli, path)
     assert cli("child", "add", "--db", path, "--first-name", "Leo", "--last-name", "Ward",

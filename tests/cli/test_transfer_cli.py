@@ -11,7 +11,7 @@ import stat
 import pytest
 from docx import Document
 
-from cintui.store.engine import create_store, open_store
+from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.casework.test_endings import MANAGER, add_staff, new_child
 from tests.casework.test_transfer import final_meeting, with_plan
@@ -131,7 +131,7 @@ def test_bad_input_is_one_line(cli, demo_store, ref, tmp_path, args, words):
     assert ok(cli, demo_store, "transfer", "status", ref)["ending"] is None
 
 
-def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path):
+def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path, new_db):
     out = ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
              "--contact", "Duty team", "--move-date", "2026-11-16", "--consent", "not_sought",
              "--reason", "Seeking it would alert the father", "--moves", "3", "--on",
@@ -152,8 +152,7 @@ def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path):
     assert out["child_status"] == "closed"
 
     # The receiving authority: a fresh store.
-    receiving = tmp_path / "receiving.db"
-    create_store(receiving, None, encrypt=False).close()
+    receiving = new_db("receiving.db")
     result = run(cli, receiving, "import", "transfer-pack", tmp_path / "pack", "--worker",
                  "nobody.here")
     one_line_error(result, "nobody.here")
@@ -166,9 +165,8 @@ def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path):
                    "already a child on this store")
 
 
-def test_import_bad_pack_is_one_line_and_writes_nothing(cli, tmp_path):
-    receiving = tmp_path / "receiving.db"
-    create_store(receiving, None, encrypt=False).close()
+def test_import_bad_pack_is_one_line_and_writes_nothing(cli, tmp_path, new_db):
+    receiving = new_db("receiving.db")
     one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "none"),
                    "no such file")
     (tmp_path / "bad").mkdir()

@@ -9,6 +9,7 @@ referral, so the DfE queries a section 47 with no assessment (2991Q), which cint
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -63,7 +64,10 @@ def build_cli_store(cli, db: Path, today: date = TODAY) -> Path:
 
     # Ava and Ben: the assessment and the plan, step by step, the manager authorising.
     add_team(cli, db)
-    record = db.with_name("assessment.md")
+    # Beside a store file; for a database URL, in this test's own data folder.
+    folder = db.parent if isinstance(db, Path) else Path(os.environ["CINTUI_DATA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    record = folder / "assessment.md"
     record.write_text(ASSESSMENT, encoding="utf-8")
     for child, referred in (("CIN000001", 700), ("CIN000002", 120)):
         run("referral", "record", child, "--decision", "assessment", "--by", "tom",

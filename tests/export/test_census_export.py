@@ -5,7 +5,6 @@ codes, dates, the year, section 47 enquiries, and the children left out and why.
 
 from __future__ import annotations
 
-import sqlite3
 import stat
 from dataclasses import replace
 from datetime import date, timedelta
@@ -20,7 +19,8 @@ from cintui.casework import census
 from cintui.domain import census as rules
 from cintui.export.census import to_xml, write_xml
 from cintui.store import models as m
-from cintui.store.engine import create_store
+from cintui.store.engine import open_store
+from tests.conftest import connect, reading
 
 # The DfE's schemas, as shipped in the package (2024: the copy in ../shared/reference, byte
 # for byte; the later years derived from it: data/CIN_census_schemas.md).
@@ -64,11 +64,11 @@ def test_each_later_year_changes_the_2024_schema_only_as_its_specification_does(
 
 
 @pytest.fixture
-def store(tmp_path) -> Path:
-    return build_small_store(tmp_path / "census.db")
+def store(new_db):
+    return build_small_store(new_db("census.db"))
 
 
-def build_small_store(path: Path) -> Path:
+def build_small_store(path):
     """Seven children (synthetic):
     A1 on a CIN plan since 1 Jul 2025 (assessed 8 May - 20 Jun 2025);
     B1 unborn (due 1 Jun 2026), referred 10 Jan 2026, assessment from 20 Mar 2026
@@ -77,7 +77,7 @@ def build_small_store(path: Path) -> Path:
     D1 closed 1 Dec 2024 (before the 2026 year); E1 referred 2 Apr 2026 (the 2027 year);
     F1 assessed before it was referred (rule 1103); G1 a UPN with the wrong check letter (1510).
     """
-    st = create_store(path, None, encrypt=False)
+    st = open_store(path, None)
     kids = {
         "A1": dict(dob=date(2015, 9, 1), sex="F", ethnicity="WBRI", disabilities="MOB LD",
                    upn="U820100000001"),
@@ -123,8 +123,8 @@ def build_small_store(path: Path) -> Path:
     return path
 
 
-def _return(path: Path, year: int):
-    with sqlite3.connect(path) as conn:
+def _return(path, year: int):
+    with reading(path) as conn:
         return census.build_return(conn, year)
 
 
@@ -235,7 +235,7 @@ def test_a_child_that_breaks_a_rule_is_left_out_and_listed_with_the_reason(store
 
 
 def test_a_bad_code_that_reached_the_store_is_listed_not_written(store):
-    with sqlite3.connect(store) as conn:
+    with connect(store) as conn:
         conn.execute("UPDATE child SET ethnicity = 'WXYZ' WHERE reference = 'A1'")
     ret = _return(store, 2026)
     assert ("A1", "4220") in [(e.reference, e.rule) for e in ret.excluded]

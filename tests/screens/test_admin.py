@@ -19,17 +19,17 @@ from tests.screens.test_shell import settle, type_text
 SIZE = (120, 40)
 
 
-def empty_store(tmp_path, cli):
-    path = tmp_path / "team.db"
+def empty_store(new_location, cli):
+    path = new_location("team.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     return path
 
 
-def team_store(tmp_path, cli):
+def team_store(new_location, cli):
     """South set up as in tests/casework/test_admin.py; Amira holds Nell, Otto and Pia."""
     from cintui.store.engine import open_store
 
-    path = empty_store(tmp_path, cli)
+    path = empty_store(new_location, cli)
     store = open_store(path, None)
     try:
         set_up_team(store)
@@ -68,8 +68,8 @@ async def save(pilot) -> None:
     await settle(pilot)
 
 
-async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(tmp_path, cli):
-    app = CintuiApp(access.StoreLocation(path=empty_store(tmp_path, cli)), today=TODAY)
+async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_location, cli):
+    app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(pilot)
         assert "No authority set up yet" in str(screen.query_one("#authority").render())
@@ -139,16 +139,16 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(tmp_path, c
                 [(w.username, w.role, w.email) for w in admin.list_workers(session)],
                 {e.actor for e in session.exec(select(m.AuditEntry)).all()})
 
-    teams, workers, actors = read(app.location.path, stored)
+    teams, workers, actors = read(app.location.url or app.location.path, stored)
     assert teams == [("Safeguarding South", "Safeguarding and Support")]
     assert workers == [("amira.ashdown", "social_worker", "amira.ashdown@example.org"),
                        ("tom.hale", "team_manager", "tom.hale@example.org")]
     assert actors == {"test.worker"}  # CINTUI_USER: nobody on the store chosen yet
 
 
-async def test_a_worker_leaves_only_once_their_children_are_reallocated(tmp_path, cli):
-    path = team_store(tmp_path, cli)
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+async def test_a_worker_leaves_only_once_their_children_are_reallocated(new_location, cli):
+    path = team_store(new_location, cli)
+    app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(pilot)
         table = screen.query_one("#workers")
@@ -196,9 +196,9 @@ async def open_reallocation(pilot, worker: str):
     return team, form
 
 
-async def test_the_team_manager_reallocates_several_children_in_one_go(tmp_path, cli):
-    path = team_store(tmp_path, cli)
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+async def test_the_team_manager_reallocates_several_children_in_one_go(new_location, cli):
+    path = team_store(new_location, cli)
+    app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
     async with app.run_test(size=(140, 45)) as pilot:
         team, form = await open_reallocation(pilot, "amira.ashdown")
         children = cells(form, "#children")
@@ -237,9 +237,9 @@ async def test_the_team_manager_reallocates_several_children_in_one_go(tmp_path,
     assert actors == {"tom.hale"}
 
 
-async def test_a_social_worker_is_told_a_reallocation_needs_a_manager(tmp_path, cli):
-    path = team_store(tmp_path, cli)
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+async def test_a_social_worker_is_told_a_reallocation_needs_a_manager(new_location, cli):
+    path = team_store(new_location, cli)
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=(140, 45)) as pilot:
         _team, form = await open_reallocation(pilot, "amira.ashdown")
         await pilot.press("space")
@@ -255,13 +255,13 @@ class SetupHost(CintuiApp):
     """The real app on the set-up store, as Tom, on the set-up screen."""
 
     def __init__(self, path) -> None:
-        super().__init__(access.StoreLocation(path=path), today=TODAY, worker="tom.hale")
+        super().__init__(access.locate(path), today=TODAY, worker="tom.hale")
 
 
-def test_setup_screen_snapshot(tmp_path, cli, snap_compare):
+def test_setup_screen_snapshot(new_location, cli, snap_compare):
     """The set-up screen at 120x40: the authority, the teams (one without a manager), the
     workers with their roles and caseloads."""
-    path = team_store(tmp_path, cli)
+    path = team_store(new_location, cli)
     app = SetupHost(path)
 
     async def ready(pilot) -> None:
@@ -272,9 +272,9 @@ def test_setup_screen_snapshot(tmp_path, cli, snap_compare):
     assert snap_compare(app, terminal_size=(120, 40), run_before=ready)
 
 
-def test_setup_screen_snapshot_small(tmp_path, cli, snap_compare):
+def test_setup_screen_snapshot_small(new_location, cli, snap_compare):
     """The same at 80x24: the tables scroll sideways, the keys stay in the footer."""
-    path = team_store(tmp_path, cli)
+    path = team_store(new_location, cli)
     app = SetupHost(path)
 
     async def ready(pilot) -> None:

@@ -45,7 +45,7 @@ def set_up(cli, path) -> None:
 async def day(path, on: date, worker: str, at: str = "09:00"):
     """cintui opened on the plain store by `worker` on the day `on` (the clock at `at`)."""
     now = datetime.combine(on, datetime.strptime(at, "%H:%M").time())
-    app = CintuiApp(access.StoreLocation(path=path), today=on, worker=worker, now=now)
+    app = CintuiApp(access.locate(path), today=on, worker=worker, now=now)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
@@ -87,8 +87,8 @@ async def save(pilot) -> None:
     await press(pilot, "ctrl+s")
 
 
-async def test_a_childs_case_by_keys(cli, tmp_path):
-    db = tmp_path / "team.db"
+async def test_a_childs_case_by_keys(cli, new_location):
+    db = new_location("team.db")
     set_up(cli, db)
 
     # Tuesday 1 September 2026: a referral from the police through the MASH.

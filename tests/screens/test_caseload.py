@@ -21,7 +21,7 @@ async def open_caseload(pilot) -> None:
 
 
 async def test_views_switch_between_mine_team_and_everyone(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         mine = table(app).row_count
@@ -37,7 +37,7 @@ async def test_views_switch_between_mine_team_and_everyone(demo_store):
 
 
 async def test_typing_filters_and_a_miss_says_so(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("3")
@@ -54,7 +54,7 @@ async def test_typing_filters_and_a_miss_says_so(demo_store):
 
 
 async def test_sort_cycles_columns_and_reverses(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("3")
@@ -71,7 +71,7 @@ async def test_sort_cycles_columns_and_reverses(demo_store):
 
 
 async def test_enter_opens_the_highlighted_child_and_escape_comes_back(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("down", "down")
@@ -86,7 +86,7 @@ async def test_enter_opens_the_highlighted_child_and_escape_comes_back(demo_stor
 
 
 async def test_go_to_child_from_the_command_palette(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         target = table(app).rows[0]
@@ -147,7 +147,7 @@ async def test_the_filter_clears_on_coming_back_with_the_child_still_chosen(demo
 
 def test_caseload_snapshot(demo_store, snap_compare):
     """My caseload at 120x40, demo seed 7, fixed TODAY (path-free subtitle)."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
 
     async def ready(pilot) -> None:
         await settle(pilot)
@@ -170,7 +170,7 @@ class RecordingApp(CintuiApp):
 
 
 async def test_enter_posts_child_chosen_for_the_highlighted_child(demo_store):
-    app = RecordingApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = RecordingApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("down", "down", "down")
@@ -182,7 +182,7 @@ async def test_enter_posts_child_chosen_for_the_highlighted_child(demo_store):
 
 
 async def test_clicking_a_title_sorts_by_it_and_again_reverses(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         heads = app.screen.query_one("#heads")
@@ -196,7 +196,7 @@ async def test_clicking_a_title_sorts_by_it_and_again_reverses(demo_store):
 
 
 async def test_without_a_known_worker_it_shows_everyone_and_says_so(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         app.worker = None
@@ -208,7 +208,7 @@ async def test_without_a_known_worker_it_shows_everyone_and_says_so(demo_store):
 
 
 async def test_escape_in_the_filter_clears_it(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         everyone = table(app).row_count
@@ -222,7 +222,7 @@ async def test_escape_in_the_filter_clears_it(demo_store):
 
 async def test_a_slow_older_load_does_not_replace_a_newer_view(demo_store):
     """Press 3 then 1 at once: whichever load finishes last, 'My caseload' stays shown."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         mine = table(app).row_count
@@ -239,7 +239,7 @@ async def test_a_slow_older_load_does_not_replace_a_newer_view(demo_store):
 async def test_a_change_saved_in_the_childs_record_shows_on_return(demo_store):
     from tests.screens.test_child import fill
 
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         child = table(app).current
@@ -273,7 +273,7 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
     collection cannot stall the paint); it must always come back on, or memory grows."""
     import gc
 
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         assert app.store is not None  # started up: the store opened after the first paint
@@ -288,15 +288,15 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
         assert gc.isenabled()
 
 
-async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter(tmp_path, cli):
+async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter(new_location, cli):
     """A new team's first look: "Press 3 to see everyone" must do that, not type a 3 into
     the filter (issue 20, small things)."""
-    path = tmp_path / "empty.db"
+    path = new_location("empty.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     assert cli("team", "add", "South", "--db", path).code == 0
     assert cli("worker", "add", "amira.ashdown", "--name", "Amira Ashdown", "--role",
                "social worker", "--team", "South", "--db", path).code == 0
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("3")
@@ -331,7 +331,7 @@ async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store
             session.add(Worker(username="new.starter", name="New Starter", team_id=team.id))
     finally:
         store.close()
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker="new.starter")
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker="new.starter")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         assert table(app).row_count == 0 or not table(app).display
@@ -346,7 +346,7 @@ async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store
 def test_caseload_snapshot_at_80x24(demo_store, snap_compare):
     """A laptop terminal: name, age, next visit (late/soon), review and flags; the footer
     has the main keys and f1 / ? for the rest."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
 
     async def ready(pilot) -> None:
         await settle(pilot)
@@ -358,7 +358,7 @@ def test_caseload_snapshot_at_80x24(demo_store, snap_compare):
 
 async def test_a_narrow_caseload_keeps_the_dates_and_flags_and_sorts_only_what_it_shows(
         demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_caseload(pilot)
         heads = str(app.screen.query_one("#heads").render())
@@ -372,17 +372,17 @@ async def test_a_narrow_caseload_keeps_the_dates_and_flags_and_sorts_only_what_i
         assert all(table(app).shown(i) for i in seen)
 
 
-async def test_a_child_added_from_my_caseload_is_mine(tmp_path, cli):
+async def test_a_child_added_from_my_caseload_is_mine(new_location, cli):
     """A social worker adding a referral with `n` holds it unless they choose someone else:
     it shows on My caseload at once, not unallocated (WIR 2.3: the allocated worker holds
     the plan)."""
-    path = tmp_path / "team.db"
+    path = new_location("team.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     assert cli("team", "add", "South", "--db", path).code == 0
     for user, name in (("amira.ashdown", "Amira Ashdown"), ("ben.cole", "Ben Cole")):
         assert cli("worker", "add", user, "--name", name, "--role", "social worker",
                    "--team", "South", "--db", path).code == 0
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY, worker="amira.ashdown")
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("n")

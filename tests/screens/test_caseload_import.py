@@ -13,9 +13,9 @@ from tests.screens.test_child import SIZE, fill, text_of
 from tests.screens.test_shell import screen_name, settle, type_text
 
 
-async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_path):
-    db = empty_store(cli, tmp_path / "team.db")
-    app = CintuiApp(access.StoreLocation(path=db), today=TODAY, worker="wendy.worker")
+async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_path, new_location):
+    db = empty_store(cli, new_location("team.db"))
+    app = CintuiApp(access.locate(db), today=TODAY, worker="wendy.worker")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"

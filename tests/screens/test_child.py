@@ -18,7 +18,7 @@ from cintui.screens.forms import ChildFormScreen
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry, Child, ChildPerson, Consent, Person
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect
 from tests.screens.test_shell import settle, type_text
 
 SIZE = (120, 40)
@@ -30,7 +30,7 @@ class ChildHost(CintuiApp):
     """The real app with the store opened directly and the child's record on top."""
 
     def __init__(self, path, reference: str = REFERENCE) -> None:
-        super().__init__(access.StoreLocation(path=path), today=TODAY)
+        super().__init__(access.locate(path), today=TODAY)
         self.path = path
         self.reference = reference
         self.actor = "test.worker"
@@ -487,9 +487,7 @@ async def test_the_child_form_refuses_an_escape_sequence_beside_the_field(demo_s
 
 
 async def test_a_name_stored_before_never_reaches_the_terminal_raw(demo_store):
-    import sqlite3
-
-    with sqlite3.connect(demo_store) as conn:
+    with connect(demo_store) as conn:
         conn.execute("UPDATE child SET first_name = ? WHERE reference = ?",
                      (f"Priya{TITLE}\x1b[2J", REFERENCE))
     app = ChildHost(demo_store)

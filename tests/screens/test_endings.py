@@ -17,7 +17,7 @@ from tests.casework.test_endings import (
     new_child,
     walk_to_approved,
 )
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, read, text_of
 from tests.screens.test_shell import settle, type_text
 
@@ -190,13 +190,11 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
     """BEX 3: the demo's disputed closure, by keys: the team manager refers it on (a
     decision with its rationale), then only a service manager can settle it; upheld, the
     closure stands again and both steps are on the record (BEX 4)."""
-    import sqlite3
-
     from sqlmodel import select
 
     from cintui.store.models import Decision, Ending
 
-    with sqlite3.connect(demo_store) as conn:
+    with connect(demo_store) as conn:
         ref, manager, service = conn.execute(
             "SELECT c.reference, tm.username, sm.username FROM ending e "
             "JOIN child c ON c.id = e.child_id "

@@ -385,7 +385,7 @@ from tests.screens.test_shell import settle, type_text
 import uuid
 
 async def main():
-    app = MeetingHost(Path(sys.argv[1]))
+    app = MeetingHost(sys.argv[1])
     async with app.run_test(size=(120, 40)) as pilot:
         await open_minuting(pilot, uuid.UUID(sys.argv[2]))
         await pilot.press("ctrl+n", "ctrl+n")

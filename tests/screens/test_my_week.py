@@ -11,7 +11,7 @@ from cintui.domain.due import GROUP_LABELS
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import Child, Worker
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect
 from tests.screens.test_child import read
 from tests.screens.test_shell import settle
 
@@ -31,7 +31,7 @@ class WeekHost(CintuiApp):
     record: F3 must work from there."""
 
     def __init__(self, path, reference: str = REFERENCE) -> None:
-        super().__init__(access.StoreLocation(path=path), today=TODAY)
+        super().__init__(access.locate(path), today=TODAY)
         self.path = path
         self.reference = reference
 
@@ -208,9 +208,7 @@ def test_my_week_snapshot(demo_store, snap_compare):
 async def test_enter_on_a_step_down_goes_to_the_step_down_and_esc_to_the_record(demo_store):
     """WIR 3: a step-down agreed and not completed is on My week until it is done; Enter
     opens the step-down (where `x` completes it); Esc lands on the child's record."""
-    import sqlite3
-
-    with sqlite3.connect(demo_store) as conn:
+    with connect(demo_store) as conn:
         (reference,) = conn.execute(
             "SELECT c.reference FROM ending e JOIN child c ON c.id = e.child_id "
             "WHERE e.kind = 'step_down' AND e.status = 'approved'").fetchone()

@@ -23,7 +23,7 @@ class PlanHost(CintuiApp):
     """The real app with the store opened directly and one child's plan on top."""
 
     def __init__(self, path, child_id) -> None:
-        super().__init__(access.StoreLocation(path=path), today=TODAY)
+        super().__init__(access.locate(path), today=TODAY)
         self.path, self.child_id = path, child_id
         self.actor = "test.worker"
 

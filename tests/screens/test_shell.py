@@ -37,7 +37,7 @@ def my_open_children(app) -> int:
 
 async def test_first_run_creates_an_encrypted_store(tmp_path):
     path = tmp_path / "new.db"
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY)
+    app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "WelcomeScreen"
@@ -54,7 +54,7 @@ async def test_first_run_creates_an_encrypted_store(tmp_path):
 
 async def test_first_run_with_mismatched_passphrases_creates_nothing(tmp_path):
     path = tmp_path / "new.db"
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY)
+    app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, UI_PASSPHRASE)
@@ -69,7 +69,7 @@ async def test_first_run_with_mismatched_passphrases_creates_nothing(tmp_path):
 
 async def test_first_run_demo_store_shows_children(tmp_path):
     path = tmp_path / "demo.db"
-    app = CintuiApp(access.StoreLocation(path=path), today=TODAY)
+    app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, UI_PASSPHRASE)
@@ -85,7 +85,7 @@ async def test_first_run_demo_store_shows_children(tmp_path):
 
 async def test_unlock_with_wrong_then_right_passphrase(encrypted_demo_store):
     before = hashlib.sha256(encrypted_demo_store.read_bytes()).hexdigest()
-    app = CintuiApp(access.StoreLocation(path=encrypted_demo_store), today=TODAY)
+    app = CintuiApp(access.locate(encrypted_demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "UnlockScreen"
@@ -106,14 +106,14 @@ async def test_passphrase_from_environment_opens_straight_on_the_caseload(
     encrypted_demo_store, monkeypatch
 ):
     monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
-    app = CintuiApp(access.StoreLocation(path=encrypted_demo_store), today=TODAY)
+    app = CintuiApp(access.locate(encrypted_demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
 
 
-async def test_a_plain_store_is_flagged_unencrypted_in_the_header(demo_store):
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+async def test_a_plain_store_is_flagged_unencrypted_in_the_header(sqlite_demo_store):
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
@@ -130,7 +130,7 @@ async def test_a_crash_never_shows_the_passphrase(tmp_path, monkeypatch, capsys)
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(access, "create_location", broken)
-    app = CintuiApp(access.StoreLocation(path=tmp_path / "new.db"), today=TODAY)
+    app = CintuiApp(access.locate(tmp_path / "new.db"), today=TODAY)
     with pytest.raises(Exception, match="disk on fire"):  # re-raised by the test harness
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)

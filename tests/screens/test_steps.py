@@ -16,7 +16,7 @@ from textual.widgets import SelectionList, TextArea
 from cintui.casework import cases
 from cintui.casework import steps as cs
 from cintui.store import models as m
-from cintui.store.engine import create_store
+from cintui.store.engine import open_store
 from tests.casework.test_steps import TEXTS
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, text_of
@@ -24,9 +24,9 @@ from tests.screens.test_shell import settle, type_text
 
 
 @pytest.fixture
-def empty_store(tmp_path):
-    path = tmp_path / "team.db"
-    store = create_store(path, None, encrypt=False)
+def empty_store(new_db):
+    path = new_db("team.db")
+    store = open_store(path, None)
     with store.session("setup") as session:
         cases.set_store_policy(session, "england")
         session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from cintui.store.models import AuditEntry, QualityCheck
+from tests.conftest import reading
 from tests.screens.test_child import read
 from tests.screens.test_my_week import WeekHost
 from tests.screens.test_shell import settle, type_text
@@ -144,9 +145,7 @@ async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
         rows = {str(table.get_row_at(i)[0]): (int(str(table.get_row_at(i)[1])),
                                               int(str(table.get_row_at(i)[2])))
                 for i in range(table.row_count)}
-        import sqlite3
-
-        with sqlite3.connect(demo_store) as conn:
+        with reading(demo_store) as conn:
             expected, _ = completeness(census.build_return(conn, 2027))
         assert rows == {w.worker: (len({f.reference for f in w.left_out}),
                                    len({f.reference for f in w.queried}))

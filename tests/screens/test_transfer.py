@@ -9,11 +9,12 @@ from datetime import date
 from sqlmodel import select
 
 from cintui.casework import cases, transfer
+from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import Child
 from tests.casework.test_endings import MANAGER, add_staff, new_child
 from tests.casework.test_transfer import final_meeting, with_plan
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
 from tests.screens.test_shell import settle
 
@@ -198,7 +199,7 @@ async def test_the_palette_lists_the_records_hidden_keys_and_runs_them(demo_stor
 
 
 async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child(
-        demo_store, tmp_path):
+        demo_store, tmp_path, new_db):
     """BEX 4, the receiving worker: Ctrl+P → "Transfer-in", a wrong folder is refused with
     the reason and nothing written; the pack's folder creates the child, whose record opens
     with the transfer-in meeting clock running."""
@@ -207,8 +208,6 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
     from cintui.app import CintuiApp
     from cintui.export.transfer import write_transfer_pack
     from cintui.store import models as m
-    from cintui.store.access import StoreLocation
-    from cintui.store.engine import create_store
     from tests.casework.test_transfer_roundtrip import richest_child
     from tests.screens.test_shell import type_text
 
@@ -231,8 +230,7 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
     finally:
         store.close()
     write_transfer_pack(docs, tmp_path / "pack")
-    receiving = tmp_path / "receiving.db"
-    create_store(receiving, None, encrypt=False).close()
+    receiving = new_db("receiving.db")
 
     class Receiving(CintuiApp):
         def on_mount(self, event) -> None:
@@ -240,7 +238,7 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
             self.store = open_store(receiving, None)
             self.push_screen(Screen())
 
-    app = Receiving(StoreLocation(path=receiving), today=TODAY)
+    app = Receiving(access.locate(receiving), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -274,9 +272,7 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
 def test_step_down_screen_snapshot(demo_store, snap_compare):
     """The demo's step-down under way at 120x40: the form, the decision, the due date and
     the checklist (demo seed 7, fixed TODAY)."""
-    import sqlite3
-
-    with sqlite3.connect(demo_store) as conn:
+    with connect(demo_store) as conn:
         (reference,) = conn.execute(
             "SELECT c.reference FROM ending e JOIN child c ON c.id = e.child_id "
             "WHERE e.kind = 'step_down' AND e.status = 'approved'").fetchone()

@@ -320,7 +320,7 @@ from tests.screens.test_child import ChildHost
 from tests.screens.test_shell import settle, type_text
 
 async def main():
-    app = ChildHost(Path(sys.argv[1]), "DEMO00001")
+    app = ChildHost(sys.argv[1], "DEMO00001")
     app._now = datetime(2026, 11, 23, 14, 5)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -467,7 +467,7 @@ async def test_v_on_the_caseload_opens_the_form_for_the_highlighted_child(demo_s
             self.store = open_store(demo_store, None)
             self.push_screen(self.make_screen("caseload"))
 
-    app = Caseload(access.StoreLocation(path=demo_store), today=TODAY)
+    app = Caseload(access.locate(demo_store), today=TODAY)
     app.actor = "test.worker"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -22,7 +22,7 @@ def forget_demo_marker(path) -> None:
 
 async def test_a_demo_store_opens_as_a_worker_with_a_typical_caseload(demo_store):
     """WAR 3.5: 15-21 children per worker; the demo opens as one of them."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
@@ -39,7 +39,7 @@ async def test_first_run_on_a_real_store_asks_who_you_are_and_remembers(demo_sto
     with store.read() as session:
         target = cases.list_workers(session)[-1]
     store.close()
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "WhoScreen"
@@ -48,7 +48,7 @@ async def test_first_run_on_a_real_store_asks_who_you_are_and_remembers(demo_sto
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
         assert app.worker == target.username
-    again = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    again = CintuiApp(access.locate(demo_store), today=TODAY)
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(again) == "CaseloadScreen"
@@ -57,7 +57,7 @@ async def test_first_run_on_a_real_store_asks_who_you_are_and_remembers(demo_sto
 
 async def test_as_an_unknown_worker_says_so_and_asks(demo_store):
     forget_demo_marker(demo_store)
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker="no.such.person")
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker="no.such.person")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "WhoScreen"
@@ -73,7 +73,7 @@ async def test_as_a_known_worker_switches_and_is_kept(demo_store):
     with store.read() as session:
         other = cases.list_workers(session)[0].username
     store.close()
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY, worker=other)
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=other)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.worker == other
