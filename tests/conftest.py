@@ -71,6 +71,11 @@ def private_dirs(tmp_path, monkeypatch):
     for var, value in private_env(tmp_path).items():
         monkeypatch.setenv(var, value)
     monkeypatch.setenv("CINTUI_USER", "test.worker")
+    # The team server's login that this process last opened (a process opens one store;
+    # a test worker opens many): never carried from one test into the next.
+    from cintui.store import access
+
+    monkeypatch.setattr(access, "_server_login", None)
     try:
         from cintui.reference import policies
 

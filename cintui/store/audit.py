@@ -480,7 +480,11 @@ def _differ(n: int) -> str:
 
 
 def _norm(value: Any) -> Any:
-    """A value as the audit trail holds it (dates ISO, instants UTC, ids hex)."""
+    """A value as the audit trail holds it (dates ISO, instants UTC, ids hex); an instant in
+    SQLite's text form ("2026-11-23 08:00:00.000000", as older entries hold some) as one."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in " T":
+        with contextlib.suppress(ValueError):
+            value = datetime.fromisoformat(value)
     return json.loads(canonical(value))
 
 

@@ -207,6 +207,9 @@ def open_server_reader(url: str) -> ServerReader | None:
             return None
         team = conn.execute("SELECT session_user FROM store_meta "
                             "WHERE key = 'team_server'").fetchone()
+        from cintui.store.engine import _psycopg_inert_text
+
+        _psycopg_inert_text(conn, None)  # text read is made inert, as on every other path
         return ServerReader(conn, shown_url(url), team[0] if team else None)
     except BaseException:
         conn.close()

@@ -80,9 +80,11 @@ def test_setting_up_the_authority_teams_and_workers(store):
 
 
 def test_every_set_up_change_is_audited_with_who_did_it(store):
+    with store.read() as session:
+        before = len(session.exec(select(m.AuditEntry)).all())  # the new store's own
     set_up_team(store)
     with store.read() as session:
-        entries = session.exec(select(m.AuditEntry)).all()
+        entries = session.exec(select(m.AuditEntry).order_by(m.AuditEntry.seq)).all()[before:]
     assert {e.entity for e in entries} == {"authority", "team", "worker"}
     assert {e.actor for e in entries} == {ACTOR}
 

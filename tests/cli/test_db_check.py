@@ -13,7 +13,8 @@ def test_a_sound_store_says_so(cli, demo_store):
     assert result.out.startswith("The store is sound: every page and index checked")
 
 
-def test_records_changed_behind_the_apps_back_are_named_and_exit_1(cli, demo_store):
+def test_records_changed_behind_the_apps_back_are_named_and_exit_1(cli, sqlite_demo_store):
+    demo_store = sqlite_demo_store
     with sqlite3.connect(demo_store) as conn:
         conn.execute("UPDATE child SET first_name = 'Changed' WHERE reference = 'DEMO00002'")
         conn.execute("DELETE FROM decision WHERE rowid = (SELECT min(rowid) FROM decision)")
@@ -27,13 +28,13 @@ def test_records_changed_behind_the_apps_back_are_named_and_exit_1(cli, demo_sto
                for p in report["problems"])
 
 
-def test_a_damaged_file_says_damaged_and_what_to_do(cli, demo_store):
+def test_a_damaged_file_says_damaged_and_what_to_do(cli, sqlite_demo_store):
     """A damaged page: the store either cannot be opened (one line, exit 2) or opens and
     its pages fail SQLite's check (exit 1); both say it is damaged and to restore."""
-    with open(demo_store, "r+b") as fh:
+    with open(sqlite_demo_store, "r+b") as fh:
         fh.seek(4096 * 20 + 100)
         fh.write(bytes(range(256)) * 8)
-    result = cli("db", "check", "--db", demo_store)
+    result = cli("db", "check", "--db", sqlite_demo_store)
     if result.code == 2:
         assert result.out == "" and result.err.count("\n") == 1
         assert "is damaged" in result.err and "restore the latest backup" in result.err

@@ -95,8 +95,8 @@ def test_backup_taken_upgrades_on_the_administrators_word(cli, old_server):
     assert "up to date" in cli("db", "upgrade").out
 
 
-def test_backup_options_are_for_servers_only(cli, demo_store, tmp_path):
-    result = cli("db", "upgrade", "--backup-taken", "--db", demo_store)
+def test_backup_options_are_for_servers_only(cli, sqlite_demo_store, tmp_path):
+    result = cli("db", "upgrade", "--backup-taken", "--db", sqlite_demo_store)
     assert result.code == 2 and "store file is backed up" in one_line(result.err)
 
 
