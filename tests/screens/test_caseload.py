@@ -103,7 +103,7 @@ async def test_go_to_child_from_the_command_palette(demo_store):
 async def test_ctrl_p_lists_my_own_children_first(demo_store):
     """Go to child: a query that matches every child (the reference prefix) lists the
     worker's own caseload before anyone else's (issue "Half the keys")."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         mine = {label.split()[-1] for _, label, of_mine in app.child_index() if of_mine}
@@ -124,7 +124,7 @@ async def test_ctrl_p_lists_my_own_children_first(demo_store):
 async def test_the_filter_clears_on_coming_back_with_the_child_still_chosen(demo_store):
     """The filter found the child; back from the record, the whole view returns with the
     cursor on that child (issue "Half the keys")."""
-    app = CintuiApp(access.StoreLocation(path=demo_store), today=TODAY)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         await pilot.press("3")

@@ -461,7 +461,7 @@ async def test_p_on_the_caseload_opens_the_highlighted_childs_plan(demo_store):
             self.store = open_store(demo_store, None)
             self.push_screen(self.make_screen("caseload"))
 
-    app = Caseload(access.StoreLocation(path=demo_store), today=TODAY)
+    app = Caseload(access.locate(demo_store), today=TODAY)
     app.actor = "test.worker"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -541,12 +541,13 @@ async def test_ctrl_e_outside_a_text_box_says_where_it_works(demo_store):
         assert "move into one first" in " ".join(str(n.message) for n in app._notifications)
 
 
-async def test_a_busy_store_loses_nothing_typed_and_closing_offers_to_wait(demo_store):
+async def test_a_busy_store_loses_nothing_typed_and_closing_offers_to_wait(sqlite_demo_store):
     """Issue "Trust": another cintui holds the store's write lock (a long import) while a
     visit is typed: the draft is not saved and says so, Esc offers to wait rather than
     close, saving is retried by itself, and once the lock goes the draft holds every word."""
     import sqlite3
 
+    demo_store = sqlite_demo_store  # the write lock held as a second SQLite process holds it
     holder = sqlite3.connect(demo_store, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # the write lock, as a long import holds it
     app = VisitHost(demo_store)
