@@ -14,7 +14,7 @@ from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
 from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, cells, fill, read, text_of
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import caseload_app, settle, type_text
 
 SIZE = (140, 45)
 
@@ -455,14 +455,7 @@ async def test_a_new_need_takes_its_first_action_on_the_same_form_wir_2_3(demo_s
 
 
 async def test_p_on_the_caseload_opens_the_highlighted_childs_plan(demo_store):
-    class Caseload(CintuiApp):
-        def on_mount(self, event) -> None:
-            event.prevent_default()
-            self.store = open_store(demo_store, None)
-            self.push_screen(self.make_screen("caseload"))
-
-    app = Caseload(access.locate(demo_store), today=TODAY)
-    app.actor = "test.worker"
+    app = caseload_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         child_id = app.screen.selected_child_id

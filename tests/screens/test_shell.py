@@ -26,6 +26,22 @@ def screen_name(app) -> str:
     return type(app.screen).__name__
 
 
+def caseload_app(location, actor: str = "test.worker") -> CintuiApp:
+    """The real app on the caseload of the store at `location` (a file or a URL), opened
+    directly (no unlock, no "who are you"), acting as `actor`."""
+    from cintui.store.engine import open_store
+
+    class Caseload(CintuiApp):
+        def on_mount(self, event) -> None:
+            event.prevent_default()
+            self.store = open_store(location, None)
+            self.push_screen(self.make_screen("caseload"))
+
+    app = Caseload(access.locate(location), today=TODAY)
+    app.actor = actor
+    return app
+
+
 def my_open_children(app) -> int:
     """What "My caseload" must list: the open children allocated to the app's worker."""
     from cintui.casework import cases

@@ -25,7 +25,7 @@ from cintui.domain.visit import HEADINGS, TEXT_FIELDS
 from cintui.store.models import AuditEntry, Draft, Visit, VisitAddendum
 from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, cells, read, text_of
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import caseload_app, settle, type_text
 
 SIZE = (120, 40)
 NOW = datetime(2026, 11, 23, 14, 5)
@@ -457,18 +457,7 @@ async def test_plan_actions_ticked_at_a_visit_are_recorded_on_the_plan(demo_stor
 
 
 async def test_v_on_the_caseload_opens_the_form_for_the_highlighted_child(demo_store):
-    from cintui.app import CintuiApp
-    from cintui.store import access
-    from cintui.store.engine import open_store
-
-    class Caseload(CintuiApp):
-        def on_mount(self, event) -> None:
-            event.prevent_default()
-            self.store = open_store(demo_store, None)
-            self.push_screen(self.make_screen("caseload"))
-
-    app = Caseload(access.locate(demo_store), today=TODAY)
-    app.actor = "test.worker"
+    app = caseload_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         expected = app.screen.selected_child_id
