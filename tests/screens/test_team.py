@@ -123,6 +123,12 @@ def test_team_view_snapshot(demo_store, snap_compare):
     async def ready(pilot) -> None:
         await open_team(pilot)
         app.sub_title = "UNENCRYPTED STORE · demo.db"
+        # On a busy machine the census table and the loading indicator settle a frame later.
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if not any(t.loading for t in app.screen.query("DataTable")):
+                break
+        await app.workers.wait_for_complete()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
