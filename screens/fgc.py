@@ -180,27 +180,14 @@ class FgcHeldFormScreen(_Dated):
         yield self.row("on", "Held on", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("family_plan", "The family's plan", self.text(
             "", "as the family made it, in their words"))
-        for i in range(1, ACTION_ROWS + 1):
-            yield self.row(f"action{i}", f"Action {i}", self.text("", "what"))
-            yield self.row(f"action{i}_who", "  who", self.text(""))
-            yield self.row(f"action{i}_by", "  by", self.text("", "dd/mm/yyyy"))
+        yield from self.action_rows(ACTION_ROWS, "what")
 
     def on_mount(self) -> None:
         self.query_one("#family_plan").focus()
 
     def _actions(self, problems: dict[str, str] | None = None) -> list[PlanAction]:
-        out = []
-        for i in range(1, ACTION_ROWS + 1):
-            what, who = self.text_of(f"action{i}"), self.text_of(f"action{i}_who")
-            try:
-                by = self.date_of(f"action{i}_by")
-            except ValueError as exc:
-                if problems is not None:
-                    problems[f"action{i}_by"] = str(exc)
-                by = None
-            if what or who or by or self.text_of(f"action{i}_by"):
-                out.append(PlanAction(what, who, by))
-        return out
+        return [PlanAction(what, who, by)
+                for what, who, by in self.read_action_rows(ACTION_ROWS, problems)]
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -208,13 +195,6 @@ class FgcHeldFormScreen(_Dated):
         actions = self._actions(problems)
         if not self.text_of("family_plan"):
             problems["family_plan"] = "write the family's plan as they made it (STO 6.13)"
-        for i, a in enumerate(actions, start=1):
-            if not a.what:
-                problems.setdefault(f"action{i}", "say what is to be done")
-            if not a.who:
-                problems.setdefault(f"action{i}_who", "name who will do it (WIR 2.3)")
-            if a.by_when is None:
-                problems.setdefault(f"action{i}_by", "give the date (WIR 2.3)")
         if not actions and self.touched:
             problems.setdefault("action1", "give at least one action of the family's plan")
         return problems

@@ -152,6 +152,38 @@ class FormScreen(ModalScreen):
     def date_of(self, name: str) -> date | None:
         return parse_date(self.value(name) or "")
 
+    def action_rows(self, rows: int, placeholder: str = "what") -> Iterable[Widget]:
+        """`rows` actions as what / who / by rows (`action1`, `action1_who`, `action1_by`)."""
+        for i in range(1, rows + 1):
+            yield self.row(f"action{i}", f"Action {i}", self.text("", placeholder))
+            yield self.row(f"action{i}_who", "  who", self.text(""))
+            yield self.row(f"action{i}_by", "  by", self.text("", "dd/mm/yyyy"))
+
+    def read_action_rows(self, rows: int, problems: dict[str, str] | None = None
+                         ) -> list[tuple[str, str, date | None]]:
+        """The begun action rows as (what, who, by); into `problems` (when given) a date
+        that is not one, and what a begun action lacks (WIR 2.3: an owner and a date)."""
+        out = []
+        for i in range(1, rows + 1):
+            what, who = self.text_of(f"action{i}"), self.text_of(f"action{i}_who")
+            try:
+                by = self.date_of(f"action{i}_by")
+            except ValueError as exc:
+                if problems is not None:
+                    problems[f"action{i}_by"] = str(exc)
+                by = None
+            if not (what or who or by or self.text_of(f"action{i}_by")):
+                continue
+            out.append((what, who, by))
+            if problems is not None:
+                if not what:
+                    problems.setdefault(f"action{i}", "say what is to be done")
+                if not who:
+                    problems.setdefault(f"action{i}_who", "name who will do it (WIR 2.3)")
+                if by is None:
+                    problems.setdefault(f"action{i}_by", "give the date it is due by")
+        return out
+
     # ------------------------------------------------------------ checking
 
     def problems(self) -> dict[str, str]:

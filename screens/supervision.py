@@ -164,10 +164,7 @@ class SupervisionFormScreen(FormScreen):
             "", "The plan's progress; what is changing for the child"))
         yield self.row("decisions", "Decided", self.text(
             "", "The case direction, and why"))
-        for i in range(1, ACTION_ROWS + 1):
-            yield self.row(f"action{i}", f"Action {i}", self.text("", "What (optional)"))
-            yield self.row(f"action{i}_who", "  who", self.text(""))
-            yield self.row(f"action{i}_by", "  by", self.text("", "dd/mm/yyyy"))
+        yield from self.action_rows(ACTION_ROWS, "What (optional)")
         yield self.row("next_due", "Next supervision", self.text(
             "", "blank: the policy's timescale"))
 
@@ -175,25 +172,8 @@ class SupervisionFormScreen(FormScreen):
         self.query_one("#present").focus()
 
     def _actions(self, problems: dict[str, str] | None = None) -> list[SupervisionAction]:
-        out = []
-        for i in range(1, ACTION_ROWS + 1):
-            what, who = self.text_of(f"action{i}"), self.text_of(f"action{i}_who")
-            try:
-                by = self.date_of(f"action{i}_by")
-            except ValueError as exc:
-                if problems is not None:
-                    problems[f"action{i}_by"] = str(exc)
-                by = None
-            if what or who or by or self.text_of(f"action{i}_by"):
-                out.append(SupervisionAction(what, who, by))
-                if problems is not None:
-                    if not what:
-                        problems[f"action{i}"] = "say what is to be done"
-                    if not who:
-                        problems.setdefault(f"action{i}_who", "name who will do it (WIR 2.3)")
-                    if by is None:
-                        problems.setdefault(f"action{i}_by", "give the date it is due by")
-        return out
+        return [SupervisionAction(what, who, by)
+                for what, who, by in self.read_action_rows(ACTION_ROWS, problems)]
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
