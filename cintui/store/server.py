@@ -260,11 +260,36 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
                          'WHERE child_id = ANY($1)', tbl) INTO found USING hidden;
           RETURN found;
         END $$""")
+    # The people and households known only through hidden children: a sibling's mother
+    # stays visible while one of her children is (row security asks once per statement).
+    ex("""CREATE OR REPLACE FUNCTION cintui_hidden_people() RETURNS uuid[]
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[] := cintui_hidden_children(); found uuid[];
+        BEGIN
+          IF cardinality(hidden) = 0 THEN RETURN '{}'; END IF;
+          SELECT coalesce(array_agg(DISTINCT a.person_id), '{}') INTO found
+          FROM child_person a WHERE a.child_id = ANY(hidden)
+            AND NOT EXISTS (SELECT 1 FROM child_person b WHERE b.person_id = a.person_id
+                            AND b.child_id <> ALL(hidden));
+          RETURN found;
+        END $$""")
+    ex("""CREATE OR REPLACE FUNCTION cintui_hidden_families() RETURNS uuid[]
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE hidden uuid[] := cintui_hidden_children(); found uuid[];
+        BEGIN
+          IF cardinality(hidden) = 0 THEN RETURN '{}'; END IF;
+          SELECT coalesce(array_agg(DISTINCT a.family_id), '{}') INTO found
+          FROM child a WHERE a.id = ANY(hidden) AND a.family_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM child b WHERE b.family_id = a.family_id
+                            AND b.id <> ALL(hidden));
+          RETURN found;
+        END $$""")
     # A new child's reference must not be one a restricted child already has.
     ex("""CREATE OR REPLACE FUNCTION cintui_reference_taken(ref text) RETURNS boolean
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         SELECT EXISTS (SELECT 1 FROM child WHERE reference = ref) $$""")
     for fn in ("cintui_is_manager()", "cintui_hidden_children()", "cintui_hidden_ids(text)",
+               "cintui_hidden_people()", "cintui_hidden_families()",
                "cintui_reference_taken(text)"):
         ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
         ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {worker}")
@@ -372,6 +397,8 @@ def _row_security(conn: Connection, server: ServerInfo) -> None:
     hidden = {"child": f"id <> ALL ({children})"}
     for table in _child_tables(conn):
         hidden[table] = f"child_id <> ALL ({children})"
+    hidden["person"] = "id <> ALL (coalesce((SELECT cintui_hidden_people()), '{}'))"
+    hidden["family"] = "id <> ALL (coalesce((SELECT cintui_hidden_families()), '{}'))"
     for table, column, parent in INDIRECT:
         hidden[table] = f"{column} <> ALL (coalesce((SELECT cintui_hidden_ids('{parent}')), '{{}}'))"
     for table, visible in hidden.items():

@@ -138,9 +138,14 @@ def test_a_restricted_child_is_seen_only_by_the_workers_named(team, cli, monkeyp
     anything on their record, even with psql; the CLI finds no such child for them."""
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
     monkeypatch.delenv("CINTUI_USER")
+    _ok(cli("person", "add", team.child, "--name", "Rhian Quill", "--relationship", "mother",
+            "--pr"))
     _ok(cli("child", "restrict", team.child, "--to", team.worker))
     child_id = _child_id(team)
     with team.psql(team.other) as conn:
+        # Nor the people known only through the child.
+        assert conn.execute("SELECT count(*) FROM person WHERE name = 'Rhian Quill'"
+                            ).fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM child WHERE reference = %s",
                             (team.child,)).fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM episode WHERE child_id = %s",
@@ -151,6 +156,8 @@ def test_a_restricted_child_is_seen_only_by_the_workers_named(team, cli, monkeyp
     with team.psql(team.worker) as conn:
         assert conn.execute("SELECT first_name FROM child WHERE id = %s",
                             (child_id,)).fetchone()[0] == "Nell"
+        assert conn.execute("SELECT count(*) FROM person WHERE name = 'Rhian Quill'"
+                            ).fetchone()[0] == 1
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.other))
     shown = cli("child", "show", team.child)
     assert shown.code == 2 and team.child in shown.err and "Nell" not in shown.out
