@@ -87,7 +87,7 @@ class SignsOfSafetyScreen(Screen):
     def _show(self, found: sos_cases.SafetyView, meetings) -> None:
         self.view, self.meetings = found, meetings
         self.query_one("#sos-header", Static).update(
-            f"{found.child} ({found.reference}) · Signs of Safety map of the {found.map.plan} "
+            f"{found.child} ({found.reference}) · {found.map.heading} "
             "(STO 6.3) · d danger statement · g safety goal · s scaling · Esc back")
         for (wid, _title), lines in zip(COLUMNS, (found.map.worried, found.map.working_well,
                                                  found.map.needs_to_happen), strict=True):

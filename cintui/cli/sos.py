@@ -169,7 +169,7 @@ def sos_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     if as_json:
         _echo_json(view_json(v))
         return
-    typer.echo(f"{v.reference} {v.child}: Signs of Safety map of the {v.map.plan}")
+    typer.echo(f"{v.reference} {v.child}: {v.map.heading}")
     for title, found in (("What are we worried about", v.map.worried),
                          ("What's working well", v.map.working_well),
                          ("What needs to happen", v.map.needs_to_happen)):

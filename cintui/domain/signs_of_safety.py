@@ -188,6 +188,13 @@ class SafetyMap:
     needs_to_happen: tuple[MapLine, ...]
     latest: tuple[Scaling, ...]  # each person's latest score, newest first
 
+    @property
+    def heading(self) -> str:
+        """'Signs of Safety map of the CIN plan v2 (agreed 3 Nov 2026)'."""
+        if self.plan.startswith("CIN plan"):
+            return f"Signs of Safety map of the {self.plan}"
+        return f"Signs of Safety map ({self.plan})"
+
 
 def _plan_label(plan: PlanVersion | None) -> str:
     if plan is None:

@@ -32,7 +32,7 @@ def test_sto_6_3_the_map_is_the_same_plan_in_three_columns():
     goal = Statement("goal", 1, date(2026, 11, 3), "Leo has food and a sober adult every "
                      "weekend", danger=1)
     found = sos.safety_map(_plan(), [danger, goal], [])
-    assert found.plan == "CIN plan v2 (agreed 3 Nov 2026)"
+    assert found.heading == "Signs of Safety map of the CIN plan v2 (agreed 3 Nov 2026)"
     # Worries: the danger statement first, then Red before Amber; Green is not a worry.
     assert [(line.source, line.text) for line in found.worried] == [
         ("D1", danger.text),
@@ -51,7 +51,7 @@ def test_sto_6_3_a_replaced_statement_leaves_the_map():
     old = Statement("danger", 1, date(2026, 10, 5), "old words", replaced_by=2)
     new = Statement("danger", 2, date(2026, 11, 3), "new words", replaces=1)
     found = sos.safety_map(None, [old, new], [])
-    assert found.plan == "no CIN plan yet"
+    assert found.heading == "Signs of Safety map (no CIN plan yet)"
     assert [line.text for line in found.worried] == ["new words"]
 
 
