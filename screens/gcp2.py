@@ -22,6 +22,9 @@ from cintui.domain import gcp2 as rules
 
 from .forms import FormScreen
 
+HEADER = ("Graded Care Profile 2 (STO 4.3, 6.11, 7.1): grades 1 (best care) to 5 (poorest) · "
+          "n new · Esc back")
+
 
 def _day(d) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
@@ -48,8 +51,7 @@ class Gcp2Screen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Graded Care Profile 2 (STO 4.3, 6.11, 7.1): grades 1 (best care) to 5 "
-                     "(poorest) · n new · Esc back", id="gcp2-header")
+        yield Static(HEADER, id="gcp2-header")
         table = DataTable(id="gcp2-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Date", "Assessor", *(rules.AREA_LABELS[a] for a in rules.AREAS),
                           "Needs")
@@ -71,6 +73,8 @@ class Gcp2Screen(Screen):
 
     def _show(self, found: gcp2_cases.Gcp2View) -> None:
         self.view = found
+        self.query_one("#gcp2-header", Static).update(
+            f"{found.child} ({found.reference}) · {HEADER}")
         table = self.query_one("#gcp2-table", DataTable)
         table.clear()
         for i, f in enumerate(reversed(found.facts)):

@@ -135,6 +135,8 @@ async def test_sto_7_1_graded_care_profile_2_by_keys(planned_store):
         screen = app.screen
         assert type(screen).__name__ == "Gcp2Screen"
         assert "No GCP2 yet: n records one." in text_of(screen, "#gcp2-detail")
+        assert text_of(screen, "#gcp2-header").startswith("Leo Keys (SUP1) · Graded Care "
+                                                          "Profile 2")
 
         await pilot.press("n")
         await settle(pilot)
