@@ -118,7 +118,7 @@ def sos_scale(ctx: typer.Context, child: ChildArg, score: ScoreOption = None,
                                                else now)
     entries = []
     for n, text in enumerate(score or [], start=1):
-        parts = [p.strip() for p in text.split("|")]
+        parts = [p.strip() for p in text.split("|", 3)]  # the why may hold a "|"
         if len(parts) not in (3, 4):
             raise CliError(f"--score {n}: {text!r}: write 'who | role | 0-10 | why'")
         value, problem = rules.parse_score(parts[2])
