@@ -41,9 +41,6 @@ def _grade(text: str | None, option: str) -> int | None:
     return value
 
 
-GradeOption = Annotated[str | None, typer.Option(metavar="1-5")]
-
-
 @gcp2_app.command("record")
 def gcp2_record(
     ctx: typer.Context, child: ChildArg,
@@ -63,14 +60,13 @@ def gcp2_record(
     on: OnOption = None, db: DbOption = None, today: TodayOption = None,
 ) -> None:
     """Record a GCP2: 1 is the best care, 5 the poorest, for each area."""
+    from cintui.casework import cases
     from cintui.casework import gcp2 as gcp2_cases
 
     now = _today(today)
     day = _parse_date(on, "--on") if on else now
     grades = {"physical": _grade(physical, "--physical"), "safety": _grade(safety, "--safety"),
               "love": _grade(love, "--love"), "esteem": _grade(esteem, "--esteem")}
-    from cintui.casework import cases
-
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         record = cases.find_child(session, child)
         try:

@@ -42,7 +42,7 @@ def _day(d) -> str | None:
 
 
 def _run(ctx, db, child: str, do):
-    """`do(session, child_id, today-checked meeting id finder)` in one audited session."""
+    """`do(session, child_id)` in one audited session; a refusal is one line."""
     from cintui.casework import cases
     from cintui.casework import signs_of_safety as sos_cases
 
