@@ -156,6 +156,9 @@ class ChildScreen(Screen):
         Binding("B", "early_review", "Bring review forward", show=False),
         # Family Group Conferences (WAR 4.2, 9.3; STO 6.13).
         Binding("F", "fgc", "Family Group Conference", show=False),
+        # Signs of Safety mapping (STO 6.3); Graded Care Profile 2 (STO 4.3, 6.11, 7.1).
+        Binding("M", "signs_of_safety", "Signs of Safety map", show=False),
+        Binding("G", "gcp2", "Graded Care Profile 2", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -766,6 +769,12 @@ class ChildScreen(Screen):
 
     def action_fgc(self) -> None:
         self.app.push_screen(self.app.make_screen("fgc", child_id=self.child_id))
+
+    def action_signs_of_safety(self) -> None:
+        self.app.push_screen(self.app.make_screen("signs_of_safety", child_id=self.child_id))
+
+    def action_gcp2(self) -> None:
+        self.app.push_screen(self.app.make_screen("gcp2", child_id=self.child_id))
 
     def action_supervision(self) -> None:
         self.app.push_screen(self.app.make_screen("supervision", child_id=self.child_id))

@@ -51,6 +51,11 @@ RECORD_COMMANDS = (
      "An early review after a significant change in the family's circumstances (BEX 3)"),
     ("Family Group Conference (F)", "fgc",
      "Refer the family, the family's own plan joined to the CIN plan (WAR 4.2, STO 6.13)"),
+    ("Signs of Safety map (M)", "signs_of_safety",
+     "The plan as worries / working well / needs to happen; danger statements, safety goals, "
+     "scaling (STO 6.3)"),
+    ("Graded Care Profile 2 (G)", "gcp2",
+     "Grades 1-5 per area and your summary, attached to needs; grades over time (STO 7.1)"),
     ("supervision and case direction (U)", "supervision",
      "A manager's supervision: decisions, actions, next due (STO 4.5, 8.5; WAR 12)"),
 )

@@ -27,6 +27,8 @@ SCREENS = {
     "admin": ("cintui.screens.admin", "AdminScreen"),
     "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
     "fgc": ("cintui.screens.fgc", "FgcScreen"),
+    "signs_of_safety": ("cintui.screens.sos", "SignsOfSafetyScreen"),
+    "gcp2": ("cintui.screens.gcp2", "Gcp2Screen"),
     "partners_export": ("cintui.screens.partners", "PartnersExportScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }

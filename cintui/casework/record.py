@@ -29,9 +29,11 @@ from cintui.casework import (
     child_protection,
     conflicts,
     fgc,
+    gcp2,
     lookup,
     meetings,
     plans,
+    signs_of_safety,
     supervision,
     visits,
 )
@@ -929,6 +931,9 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     entries += decision_entries(decisions)
     entries += supervision_entries(supervision.facts(session, child_id))
     entries += fgc_entries(fgc.facts(session, child_id))
+    # STO 6.3 Signs of Safety; STO 4.3, 6.11, 7.1 Graded Care Profile 2.
+    entries += signs_of_safety.chronology(session, child_id)
+    entries += gcp2.chronology(session, child_id)
     entries += _step_entries(session, child_id)
     entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])

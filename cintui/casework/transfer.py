@@ -542,7 +542,33 @@ def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
         worker=worker.name if worker else "", ending=ending_json(e), why=tuple(why),
         plan=plan, minutes_decisions=tuple(minutes_export.decisions(minutes)) if minutes
         else (), minutes_held_on=minutes.minutes.held_on if minutes else None,
-        visits=tuple(_visits_summary(session, child_id)), today=today)
+        visits=tuple(_visits_summary(session, child_id)), today=today,
+        practice=practice_json(session, child_id))
+
+
+# ---------------------------------------------------------------- named practice tools
+
+
+def practice_json(session: Session, child_id: uuid.UUID) -> dict:
+    """The Signs of Safety statements and scalings (STO 6.3) and the GCP2s (STO 4.3, 7.1),
+    as the step-down and transfer packs carry them (grades and words only: no scale text)."""
+    from cintui.casework import gcp2, signs_of_safety
+
+    return {
+        "signs_of_safety": {
+            "statements": [{"kind": st.kind, "number": st.number, "on": _iso(st.on),
+                            "text": st.text, "by": st.by, "danger": st.danger,
+                            "replaces": st.replaces, "current": st.current,
+                            "meeting": st.meeting}
+                           for st in signs_of_safety.statements(session, child_id)],
+            "scalings": [{"on": _iso(sc.on), "score": sc.score, "who": sc.who,
+                          "role": sc.role, "why": sc.why, "meeting": sc.meeting,
+                          "recorded_by": sc.recorded_by}
+                         for sc in signs_of_safety.scalings(session, child_id)]},
+        "gcp2": [{"on": _iso(f.on), "assessor": f.assessor, "grades": dict(f.grades),
+                  "summary": f.summary, "needs": list(f.needs), "recorded_by": f.recorded_by}
+                 for f in gcp2.facts(session, child_id)],
+    }
 
 
 # ---------------------------------------------------------------- the transfer pack
@@ -649,6 +675,8 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
         "decisions": [_fields(d, DECISION_FIELDS) for d in decision_rows],
         # STO 4.5, 8.5: the case direction decided in supervision goes with the child.
         "supervisions": [_fields(r, SUPERVISION_FIELDS) for r in supervision_rows],
+        # STO 6.3 Signs of Safety; STO 4.3, 7.1 GCP2: they go with the child (BEX 4).
+        **practice_json(session, child_id),
         "chronology": [{"when": _iso(c.when), "kind": c.kind, "summary": c.summary,
                         "who": c.who, "detail": c.detail} for c in chronology],
     }
@@ -700,9 +728,12 @@ def check_pack(data: object) -> dict:
     for key in ("episode", "transfer"):
         if not isinstance(data.get(key), dict):
             missing.append(f"{key}: missing or not an object")
-    for key in ("people", "consents", "visits", "meetings", "decisions", "supervisions"):
+    for key in ("people", "consents", "visits", "meetings", "decisions", "supervisions",
+                "gcp2"):
         if not isinstance(data.get(key, []), list):
             missing.append(f"{key}: not a list")
+    if not isinstance(data.get("signs_of_safety", {}), dict):
+        missing.append("signs_of_safety: not an object")
     if isinstance(data.get("transfer"), dict) and not data["transfer"].get("move_date"):
         missing.append("transfer.move_date: missing")
     if missing:
@@ -837,6 +868,7 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         if data.get("plan"):
             _import_plan(session, child, episode, _version_from(data["plan"]), authority,
                          move)
+        _import_practice(session, child, data)
         session.flush()
     except PackError:
         raise
@@ -849,6 +881,54 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PackError("pack", f"bad transfer pack: {first}") from None
     return child
+
+
+def _text(raw: dict, name: str, what: str) -> str:
+    value = raw.get(name) or ""
+    if not isinstance(value, str):
+        raise PackError("pack", f"{what}.{name}: not text")
+    if problem := control_problem(value, multiline=True):
+        raise PackError("pack", f"{what}.{name}: {problem}")  # Trust: output is inert
+    return value
+
+
+def _import_practice(session: Session, child: m.Child, data: dict) -> None:
+    """Signs of Safety statements and scalings (STO 6.3) and GCP2s (STO 4.3, 7.1) from the
+    pack: the same numbers and replacements; a GCP2's needs found again in the plan received
+    (by their words). Where they were written (a meeting there) is kept in the words only."""
+    sos = data.get("signs_of_safety") or {}
+    rows: dict[tuple[str, int], m.SafetyStatement] = {}
+    for raw in sorted(sos.get("statements", []), key=lambda st: (st["kind"], st["number"])):
+        row = m.SafetyStatement(
+            child_id=child.id, kind=raw["kind"], number=int(raw["number"]),
+            written_on=_d(raw["on"]), text=_text(raw, "text", "statements"),
+            by=_text(raw, "by", "statements")[:200],
+            danger_id=rows[("danger", raw["danger"])].id if raw.get("danger") else None,
+            replaces_id=rows[(raw["kind"], raw["replaces"])].id if raw.get("replaces")
+            else None)
+        session.add(row)
+        rows[(row.kind, row.number)] = row
+    for raw in sos.get("scalings", []):
+        where = _text(raw, "meeting", "scalings")
+        session.add(m.SafetyScaling(
+            child_id=child.id, scaled_on=_d(raw["on"]), score=int(raw["score"]),
+            who=_text(raw, "who", "scalings")[:200], role=_text(raw, "role", "scalings")[:200],
+            why=_text(raw, "why", "scalings") + (f" (at the {where})" if where else ""),
+            recorded_by=_text(raw, "recorded_by", "scalings")[:200]))
+    plan = plans.current_plan(session, child.id)
+    keys = {n.now: n.key for n in plan.needs} if plan else {}
+    for raw in data.get("gcp2", []):
+        grades = raw["grades"]
+        row = m.Gcp2Assessment(
+            child_id=child.id, assessed_on=_d(raw["on"]),
+            assessor=_text(raw, "assessor", "gcp2")[:200], summary=_text(raw, "summary", "gcp2"),
+            recorded_by=_text(raw, "recorded_by", "gcp2")[:200],
+            **{a: int(grades[a]) for a in ("physical", "safety", "love", "esteem")})
+        session.add(row)
+        for text in raw.get("needs", []):
+            if text in keys:
+                session.add(m.Gcp2Need(gcp2_id=row.id, child_id=child.id, need_key=keys[text],
+                                       need_text=text))
 
 
 def _import_plan(session: Session, child: m.Child, episode: m.Episode, version, authority: str,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cintui.domain.endings import DECISION_KIND_LABELS
 from cintui.domain.family_text import family_text
+from cintui.domain.gcp2 import AREA_LABELS as GCP2_AREAS
 from cintui.domain.plan import ACTION_STATUS_LABELS, PlanVersion
 from cintui.domain.transfer import CONSENT_TO_SHARE_LABELS, DOCUMENT_LABELS, moved_repeatedly
 from cintui.export import minutes as minutes_export
@@ -118,6 +119,39 @@ def _still_to_do(version: PlanVersion) -> list[str]:
     return lines or ["The plan names no needs."]
 
 
+# ---------------------------------------------------------------- named practice tools
+
+
+def practice_sections(data: dict) -> Sections:
+    """Signs of Safety (STO 6.3): the current danger statements and safety goals and each
+    person's scaling over time; GCP2 (STO 4.3, 7.1): each one's grades and summary. Nothing
+    shown when none is recorded (not every authority uses them)."""
+    out: Sections = []
+    sos = data.get("signs_of_safety") or {}
+    statements = [st for st in sos.get("statements", []) if st.get("current", True)]
+    people: dict[tuple[str, str], list[dict]] = {}
+    for sc in sorted(sos.get("scalings", []), key=lambda sc: sc["on"]):
+        people.setdefault((sc["who"], sc["role"]), []).append(sc)
+    if statements or people:
+        lines = [f"{'Danger statement D' if st['kind'] == 'danger' else 'Safety goal G'}"
+                 f"{st['number']}" + (f" (for D{st['danger']})" if st.get("danger") else "")
+                 + f": {st['text']}" for st in statements]
+        lines += [f"Scaling by {who} ({role}), 0-10: "
+                  + " → ".join(f"{sc['score']} ({_iso_day(sc['on'])})" for sc in found)
+                  + (f". Latest why: {found[-1]['why']}" if found[-1].get("why") else "")
+                  for (who, role), found in people.items()]
+        out.append(("Signs of Safety (STO 6.3)", lines))
+    gcp2 = data.get("gcp2") or []
+    if gcp2:
+        out.append(("Graded Care Profile 2 (1 best care, 5 poorest)", [
+            f"{_iso_day(g['on'])} · {g['assessor']}: "
+            + ", ".join(f"{GCP2_AREAS.get(a, a)} {n}" for a, n in g["grades"].items())
+            + f". {g['summary']}"
+            + (" Attached to: " + "; ".join(g["needs"]) if g.get("needs") else "")
+            for g in gcp2]))
+    return out
+
+
 # ---------------------------------------------------------------- the step-down pack
 
 
@@ -136,6 +170,7 @@ class StepDownPack:
     visits: tuple[str, ...]
     today: date
     title: str = field(default="Step-down to early help")
+    practice: dict = field(default_factory=dict)  # cintui.transfer.practice_json
 
     @property
     def heading(self) -> str:
@@ -169,6 +204,7 @@ def step_down_sections(doc: StepDownPack) -> Sections:
                                               if doc.minutes_held_on else ""),
          [f"{k}: {v}" for k, v in doc.minutes_decisions] or ["No minutes on record."]),
         ("Visits", list(doc.visits)),
+        *practice_sections(doc.practice),
         ("The documents that go", [DOCUMENT_LABELS.get(d, d) for d in e.get("documents", [])]
          or ["None chosen yet."]),
     ]
@@ -185,6 +221,7 @@ def step_down_json(doc: StepDownPack) -> str:
                            if doc.minutes_held_on else None,
                            "decisions": dict(doc.minutes_decisions)},
         "visits": list(doc.visits), "produced": doc.today.isoformat(),
+        **doc.practice,
     }, indent=2, ensure_ascii=False)
 
 
@@ -270,6 +307,7 @@ def case_summary_sections(data: dict) -> Sections:
             f"{_iso_day(s['held_on'])} · {s['manager']}: {s['decisions']}"
             + (f" (present: {s['present']})" if s.get("present") else "")
             for s in data.get("supervisions", [])] or ["None recorded."]),
+        *practice_sections(data),
         ("Chronology", [f"{_iso_day(c['when'])} · {c['summary']}"
                         + (f" ({c['who']})" if c.get("who") else "")
                         + (f" — {c['detail']}" if c.get("detail") else "")

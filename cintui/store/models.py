@@ -47,6 +47,7 @@ CONSENT_TO_SHARE = ("", "given", "refused", "not_sought")  # BEX 4, transfer to 
 STRATEGY_OUTCOMES = ("s47", "no_s47")
 S47_OUTCOMES = ("", "icpc", "no_icpc")
 FGC_STATUSES = ("referred", "held", "declined")  # domain.fgc.STATUSES (revision 0018)
+SAFETY_KINDS = ("danger", "goal")  # domain.signs_of_safety.KINDS (revision 0019)
 
 
 _BLANK = {"server_default": ""}
@@ -643,6 +644,86 @@ class FamilyGroupConference(Row, table=True):
     )
 
 
+class SafetyStatement(Row, table=True):
+    """Signs of Safety (STO 6.3): a danger statement or a safety goal beside the child's CIN
+    plan (revision 0019); one rewritten replaces the earlier (`replaces_id`), kept."""
+
+    __tablename__ = "safety_statement"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    kind: str = Field(max_length=16)  # domain.signs_of_safety.KINDS
+    number: int  # D1, D2 … / G1 … per child and kind, in the order recorded
+    written_on: date
+    text: str = Field(default="")
+    by: str = Field(default="", max_length=200)
+    danger_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("safety_statement.id"), index=True,
+    )
+    replaces_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("safety_statement.id"), index=True,
+    )
+    meeting_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("meeting.id"), index=True,
+    )
+
+
+class SafetyScaling(Row, table=True):
+    """Signs of Safety (STO 6.3): one person's score (0-10) of how safe the child is, with
+    who gave it and their role or relationship, at a meeting or not (revision 0019)."""
+
+    __tablename__ = "safety_scaling"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    scaled_on: date
+    score: int
+    who: str = Field(max_length=200)
+    role: str = Field(max_length=200)
+    why: str = Field(default="")
+    question: str = Field(default="")
+    recorded_by: str = Field(default="", max_length=200)
+    meeting_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("meeting.id"), index=True,
+    )
+
+
+class Gcp2Assessment(Row, table=True):
+    """A Graded Care Profile 2 (STO 4.3, 6.11, 7.1; TRA): the date, the assessor, a grade
+    1-5 per area and the worker's summary; never the scale's licensed text (revision 0019)."""
+
+    __tablename__ = "gcp2_assessment"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    assessed_on: date
+    assessor: str = Field(max_length=200)
+    physical: int
+    safety: int
+    love: int
+    esteem: int
+    summary: str = Field(default="")
+    recorded_by: str = Field(default="", max_length=200)
+
+
+class Gcp2Need(Row, table=True):
+    """A GCP2 attached to a need of the CIN plan (by the need's key, the same in every
+    version of it)."""
+
+    __tablename__ = "gcp2_need"
+
+    gcp2_id: uuid.UUID = Field(sa_column_args=deferred_fk("gcp2_assessment.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    need_key: uuid.UUID = Field(index=True)
+    need_text: str = Field(default="")  # column 1 as it read when attached
+
+
 class Disclosure(Row, table=True):
     """What was shared outside the service, by whom, for whom and why (STO 4.5 "all agencies
     are aware of the CIN status"; WAR 4.3): one row per export to partners (revision 0018),
@@ -901,6 +982,15 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("kind", row.kind, QUALITY_CHECK_KINDS)
     elif issubclass(model, FamilyGroupConference):
         _one_of("status", row.status, FGC_STATUSES)
+    elif issubclass(model, SafetyStatement):
+        _one_of("kind", row.kind, SAFETY_KINDS)
+    elif issubclass(model, SafetyScaling):
+        if not 0 <= row.score <= 10:  # STO 6.3: the scale runs from 0 to 10
+            raise InvalidRow("score", f"{row.score} is not a score from 0 to 10")
+    elif issubclass(model, Gcp2Assessment):
+        for area in ("physical", "safety", "love", "esteem"):  # domain.gcp2.AREAS
+            if getattr(row, area) not in (1, 2, 3, 4, 5):
+                raise InvalidRow(area, f"{getattr(row, area)} is not a grade from 1 to 5")
     elif issubclass(model, SupervisionAction):
         _one_of("status", row.status, ACTION_STATUSES)
         if not row.what.strip():

@@ -43,6 +43,11 @@ UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft"
 MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
                   "child_access": "INSERT, DELETE",
                   "supervision": "INSERT"}  # its actions' progress: anyone (STO 4.5)
+# Written once and never changed, by any worker (INSERT, no UPDATE or DELETE): a Signs of
+# Safety statement (a rewritten one is a new row that replaces it) or scaling (STO 6.3), a
+# Graded Care Profile 2 and the needs it is attached to (STO 4.3, 7.1). Like every table
+# with a `child_id`, row security hides them with a restricted child.
+APPEND_TABLES = ("safety_statement", "safety_scaling", "gcp2_assessment", "gcp2_need")
 # Set-up: the admin role writes them; workers read.
 ADMIN_TABLES = ("authority", "team", "worker", "store_meta")
 # Episode columns only a manager sets (TRA: the line manager authorises the assessment and
@@ -212,6 +217,8 @@ def _grants(conn: Connection, server: ServerInfo) -> None:
         elif table in ADMIN_TABLES:
             ex(f"GRANT SELECT ON {t} TO {worker}")
             ex(f"GRANT INSERT, UPDATE, DELETE ON {t} TO {admin}")
+        elif table in APPEND_TABLES:
+            ex(f"GRANT SELECT, INSERT ON {t} TO {worker}")
         elif table in MANAGER_TABLES:
             ex(f"GRANT SELECT ON {t} TO {worker}")
             ex(f"GRANT {MANAGER_TABLES[table]} ON {t} TO {manager}")

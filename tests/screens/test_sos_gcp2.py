@@ -1,0 +1,207 @@
+"""The Signs of Safety map (`M` on the child's record; STO 6.3) and the Graded Care Profile 2
+screen (`G`; STO 4.3, 6.11, 7.1; TRA), by keys, from a store with one child whose plan draft
+the worker wrote in the plan editor. Synthetic people only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from cintui.casework import cases, plans, record
+from cintui.domain.plan import Need, PlanAction
+from cintui.store.engine import open_store
+from tests.conftest import TODAY
+from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
+from tests.screens.test_shell import settle
+from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def planned_store(empty_store):  # noqa: F811
+    """The child's plan draft as the plan editor saves it: a Red worry with an action, and a
+    strength."""
+    store = open_store(empty_store, None)
+    try:
+        with store.session("amira") as session:
+            child = cases.find_child(session, "SUP1")
+            draft = plans.start_version(session, child.id, TODAY, by="amira")
+            version = plans.load_version(session, draft)
+            plans.save_draft(session, draft, replace(version, needs=(
+                plans.with_rating(Need("No food in the house at weekends", actions=(
+                    PlanAction("Food bank referral", "Amira Khan", date(2026, 11, 30)),)),
+                    "R", TODAY, "amira", cp_discussion="Discussed with Tom Hale: no "
+                    "strategy discussion while the food bank is in place"),
+                Need("Gran visits every Sunday", kind="strength", rag="G"))), TODAY, by="amira")
+    finally:
+        store.close()
+    return empty_store
+
+
+async def until(pilot, check) -> None:
+    """Settle until `check()` holds: a save's reload runs in a worker started after the form
+    closes, which a loaded machine may not have finished by the first settle."""
+    for _ in range(100):
+        await settle(pilot)
+        if check():
+            return
+    assert check()
+
+
+def _chronology(path) -> list[str]:
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, "SUP1")
+            return [e.summary for e in record.chronology(session, child.id, TODAY)]
+    finally:
+        store.close()
+
+
+async def test_sto_6_3_signs_of_safety_map_by_keys(planned_store):
+    app = ChildHost(planned_store, "SUP1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "SignsOfSafetyScreen"
+        await until(pilot, lambda: "Signs of Safety map of the CIN plan v1 (draft)" in text_of(
+            screen, "#sos-header"))
+        # The same plan, in three columns.
+        assert "[need 1 (Red)] No food in the house at weekends" in text_of(screen,
+                                                                           "#sos-worried")
+        assert "[need 2 (strength)] Gran visits every Sunday" in text_of(screen, "#sos-well")
+        assert "Food bank referral — Amira Khan by 30 Nov 2026" in text_of(screen,
+                                                                           "#sos-happen")
+
+        await pilot.press("d")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "StatementFormScreen"
+        await fill(pilot, "#text", "If there is no food at weekends, Leo may go hungry")
+        await fill(pilot, "#on", "20/11/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await until(pilot, lambda: "[D1] If there is no food at weekends" in text_of(
+            screen, "#sos-worried"))
+
+        await pilot.press("g")
+        await settle(pilot)
+        form = app.screen
+        await fill(pilot, "#text", "Leo has three meals every weekend day")
+        form.query_one("#danger").value = 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await until(pilot, lambda: "[G1 (for D1)] Leo has three meals" in text_of(
+            screen, "#sos-happen"))
+
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ScalingFormScreen"
+        await fill(pilot, "#who1", "Sara Keys")
+        await fill(pilot, "#role1", "Mum")
+        await fill(pilot, "#score1", "11")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # refused beside the field
+        assert "not a score: a whole number from 0 to 10" in text_of(form, "#score1-error")
+        await fill(pilot, "#score1", "6")
+        await fill(pilot, "#why1", "Gran brings food on Saturdays")
+        await fill(pilot, "#who2", "Amira Khan")
+        await fill(pilot, "#score2", "4")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # who is Amira to the child?
+        assert "their role or relationship" in text_of(form, "#role2-error")
+        await fill(pilot, "#role2", "social worker")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await until(pilot, lambda: screen.query_one("#sos-scaling").row_count == 2)
+        assert cells(screen.query_one("#sos-scaling")) == [
+            ["Sara Keys", "Mum", "6", "6 (23 Nov 2026)", "Gran brings food on Saturdays"],
+            ["Amira Khan", "social worker", "4", "4 (23 Nov 2026)", "—"]]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+
+    chron = _chronology(planned_store)
+    assert "Signs of Safety: danger statement D1" in chron
+    assert "Signs of Safety scaling: Sara Keys (Mum) 6; Amira Khan (social worker) 4" in chron
+    entities = {(a, e) for a, e, _c, _who in audit_entities(planned_store)}
+    assert ("insert", "safety_statement") in entities
+    assert ("insert", "safety_scaling") in entities
+
+
+async def test_sto_7_1_graded_care_profile_2_by_keys(planned_store):
+    app = ChildHost(planned_store, "SUP1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "Gcp2Screen"
+        await until(pilot, lambda: "No GCP2 yet: n records one." in text_of(screen,
+                                                                            "#gcp2-detail"))
+        assert text_of(screen, "#gcp2-header").startswith("Leo Keys (SUP1) · Graded Care "
+                                                          "Profile 2")
+
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "Gcp2FormScreen"
+        await fill(pilot, "#on", "02/11/2026")
+        await fill(pilot, "#assessor", "Amira Khan")
+        await fill(pilot, "#physical", "6")
+        assert "not a grade" in text_of(form, "#physical-error")
+        await fill(pilot, "#physical", "5")
+        await fill(pilot, "#safety", "3")
+        await fill(pilot, "#love", "2")
+        await fill(pilot, "#esteem", "3")
+        await fill(pilot, "#summary", "Cupboards empty at weekends; Leo hungry on Mondays")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await until(pilot, lambda: screen.query_one("#gcp2-table").row_count == 1)
+        # A poor grade attached to no need: told, not refused.
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "Physical care graded 4 or 5 and the GCP2 is attached to no need" in shown
+
+        await pilot.press("n")
+        await settle(pilot)
+        await fill(pilot, "#assessor", "Amira Khan")
+        for area, grade in (("physical", "3"), ("safety", "2"), ("love", "2"),
+                            ("esteem", "3")):
+            await fill(pilot, f"#{area}", grade)
+        await fill(pilot, "#summary", "Food bank and Gran: meals most weekends")
+        await fill(pilot, "#needs", "3")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "Gcp2FormScreen"  # the plan has two needs
+        assert "need 3 is not in the plan in force" in text_of(form, "#needs-error")
+        await fill(pilot, "#needs", "1")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await until(pilot, lambda: screen.query_one("#gcp2-table").row_count == 2)
+        assert cells(screen.query_one("#gcp2-table")) == [
+            ["23 Nov 2026", "Amira Khan", "3", "2", "2", "3", "1"],
+            ["2 Nov 2026", "Amira Khan", "5", "3", "2", "3", "—"]]
+        history = text_of(screen, "#gcp2-history")
+        assert "Physical care 5 → 3" in history and "Safety 3 → 2" in history
+        assert "Attached to: No food in the house at weekends" in text_of(screen,
+                                                                          "#gcp2-detail")
+
+    assert any(s.startswith("Graded Care Profile 2 by Amira Khan: Physical care 5")
+               for s in _chronology(planned_store))
+    entities = {(a, e) for a, e, _c, _who in audit_entities(planned_store)}
+    assert ("insert", "gcp2_assessment") in entities
+    assert ("insert", "gcp2_need") in entities
