@@ -156,6 +156,8 @@ class ChildScreen(Screen):
         Binding("B", "early_review", "Bring review forward", show=False),
         # Family Group Conferences (WAR 4.2, 9.3; STO 6.13).
         Binding("F", "fgc", "Family Group Conference", show=False),
+        # Disabled children: short breaks and direct payments (WAR 7, 7.2.1).
+        Binding("H", "short_breaks", "Short breaks", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -766,6 +768,9 @@ class ChildScreen(Screen):
 
     def action_fgc(self) -> None:
         self.app.push_screen(self.app.make_screen("fgc", child_id=self.child_id))
+
+    def action_short_breaks(self) -> None:
+        self.app.push_screen(self.app.make_screen("short_breaks", child_id=self.child_id))
 
     def action_supervision(self) -> None:
         self.app.push_screen(self.app.make_screen("supervision", child_id=self.child_id))

@@ -27,6 +27,7 @@ SCREENS = {
     "admin": ("cintui.screens.admin", "AdminScreen"),
     "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
     "fgc": ("cintui.screens.fgc", "FgcScreen"),
+    "short_breaks": ("cintui.screens.short_breaks", "ShortBreaksScreen"),
     "partners_export": ("cintui.screens.partners", "PartnersExportScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }

@@ -32,6 +32,7 @@ from cintui.casework import (
     lookup,
     meetings,
     plans,
+    short_breaks,
     supervision,
     visits,
 )
@@ -51,6 +52,7 @@ from cintui.domain.chronology import (
     early_review_entry,
     episode_entries,
     fgc_entries,
+    package_entries,
     supervision_entries,
 )
 from cintui.domain.consent import (
@@ -929,6 +931,8 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     entries += decision_entries(decisions)
     entries += supervision_entries(supervision.facts(session, child_id))
     entries += fgc_entries(fgc.facts(session, child_id))
+    entries += package_entries([*short_breaks.short_break_facts(session, child_id),
+                                *short_breaks.direct_payment_facts(session, child_id)])
     entries += _step_entries(session, child_id)
     entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])
