@@ -43,6 +43,12 @@ UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft"
 MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
                   "child_access": "INSERT, DELETE",
                   "supervision": "INSERT"}  # its actions' progress: anyone (STO 4.5)
+# What a worker may do to a child's table, where it is less than everything: a short break
+# or a direct payment is ended, never deleted, and a review of one is never changed
+# (WAR 7.2.1: the review history is the record that it was reviewed).
+WORKER_TABLES = {"short_break": "SELECT, INSERT, UPDATE",
+                 "direct_payment": "SELECT, INSERT, UPDATE",
+                 "support_review": "SELECT, INSERT"}
 # Set-up: the admin role writes them; workers read.
 ADMIN_TABLES = ("authority", "team", "worker", "store_meta")
 # Episode columns only a manager sets (TRA: the line manager authorises the assessment and
@@ -216,7 +222,8 @@ def _grants(conn: Connection, server: ServerInfo) -> None:
             ex(f"GRANT SELECT ON {t} TO {worker}")
             ex(f"GRANT {MANAGER_TABLES[table]} ON {t} TO {manager}")
         else:
-            ex(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {worker}")
+            ex(f"GRANT {WORKER_TABLES.get(table, 'SELECT, INSERT, UPDATE, DELETE')} ON {t} "
+               f"TO {worker}")
     ex("REVOKE ALL ON alembic_version FROM PUBLIC")
     ex(f"GRANT SELECT ON alembic_version TO {worker}, {audit}")  # the revision, on opening
     # Case references are drawn from a sequence (migration 0015): `child add` by a worker.
