@@ -215,16 +215,14 @@ def direct_payment_entries(started: date | None,
 
 def package_entries(facts: Iterable[ShortBreakFact | DirectPaymentFact]
                     ) -> list[ChronologyEntry]:
-    """WAR 7, 7.2.1: each short break and direct payment started (its review date), each
-    review (who, what was found, the next review) and its end (why)."""
+    """WAR 7, 7.2.1: each short break and direct payment started, each review (who, what
+    was found, the next review set) and its end (why)."""
     out = []
     for f in facts:
         what = f.describe()
         word = "Short break" if isinstance(f, ShortBreakFact) else "Direct payment"
         out.append(ChronologyEntry(f.started_on, "plan", f"{what}: started", who=f.recorded_by,
-                                   detail=" ".join(x for x in (
-                                       f"Review due {_d(f.review_due)}." if not f.reviews
-                                       else "", f.notes) if x), ref=f.ref))
+                                   detail=f.notes, ref=f.ref))
         for r in f.reviews:
             out.append(ChronologyEntry(
                 r.on, "plan", f"{word} reviewed (WAR 7.2.1): {what}", who=r.by,
