@@ -85,6 +85,7 @@ class ShortBreaksScreen(Screen):
             f"{found.direct_payment_policy}. b short break · p direct payment · e edit · "
             "r review · x end")
         table = self.query_one("#sb-table", DataTable)
+        keep = table.cursor_row  # the row the worker was on stays highlighted
         table.clear()
         self.rows = [("short_break", i, f) for i, f in enumerate(found.short_breaks, 1)] + \
                     [("direct_payment", i, f) for i, f in enumerate(found.direct_payments, 1)]
@@ -104,7 +105,8 @@ class ShortBreaksScreen(Screen):
                           "direct payment." + ("" if found.disabled else " They are for a "
                           "disabled child (WAR 7.1): record the child's disability first."))
         else:
-            self._detail(min(table.cursor_row, len(self.rows) - 1))
+            table.move_cursor(row=min(max(keep, 0), len(self.rows) - 1))
+            self._detail(table.cursor_row)
 
     @on(DataTable.RowHighlighted, "#sb-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
