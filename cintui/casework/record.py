@@ -200,7 +200,9 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     if episode is not None:
         rows += _step_rows(session, episode)
     rows += _circumstance_rows(session, child)
-    deadlines = tuple(cases.child_deadlines(session, child, today))
+    deadlines = tuple(sorted([*cases.child_deadlines(session, child, today),
+                              *short_breaks.deadlines(session, child_id, today)],  # WAR 7.2.1
+                             key=lambda d: d.due))
     next_step = ""  # while a step of the open case remains
     if episode is not None and episode.closure_date is None:
         next_step = step_rules.next_step(case_steps.facts(child, episode))

@@ -118,6 +118,18 @@ def direct_payment_facts(session: Session, child_id: uuid.UUID) -> list[DirectPa
     return [_dp_fact(r, reviews) for r in _rows(session, child_id, "direct_payment")]
 
 
+def deadlines(session: Session, child_id: uuid.UUID, today: date) -> list:
+    """The open packages' reviews as the record's clocks (WAR 7.2.1)."""
+    policy = cases.store_policy(session)
+    out = []
+    for kind, found in (("short_break", short_break_facts(session, child_id)),
+                        ("direct_payment", direct_payment_facts(session, child_id))):
+        source = timescale(session, kind).source
+        out += [d for f in found if (d := rules.package_deadline(
+            f, source, today, policy.name, due_soon_working_days=policy.due_soon_working_days))]
+    return out
+
+
 def disabled(child: m.Child) -> bool:
     return any(c != "NONE" for c in codes.split_multi(child.disabilities))
 

@@ -24,7 +24,7 @@ from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.policy import Timescale
-from cintui.domain.timescales import DueState, due_date
+from cintui.domain.timescales import Deadline, DueState, due_date
 
 SHORT_BREAK_SOURCE = "WAR 7; TRA CAN team; BEX short breaks"
 DIRECT_PAYMENT_SOURCE = "WAR 7.2.1"
@@ -297,6 +297,26 @@ def package_line(f: ShortBreakFact | DirectPaymentFact) -> str:
     return line + f", next review by {_day(f.review_due)}"
 
 
+def package_deadline(f: ShortBreakFact | DirectPaymentFact, source: str, today: date,
+                     policy: str = "", cal: WorkingCalendar | None = None,
+                     due_soon_working_days: int = 5) -> Deadline | None:
+    """An open package's review as one of the record's clocks (WAR 7.2.1); None: ended."""
+    if not f.open:
+        return None
+    short = isinstance(f, ShortBreakFact)
+    state = review_state(f.review_due, today, cal, due_soon_working_days)
+    last = f.reviews[-1].on if f.reviews else None
+    anchor_label = f"the last review ({_day(last)})" if last else \
+        f"the start ({_day(f.started_on)})"
+    return Deadline(
+        key="short_break_review" if short else "direct_payment_review",
+        label=("Short break review: " if short else "Direct payment review: ")
+        + (f.provider if short else f.managed_by),
+        due=f.review_due, anchor=last or f.started_on, anchor_label=anchor_label,
+        rule=f"by the review date set at {anchor_label}", source=source,
+        state=state.state, working_days_left=state.working_days_left, policy=policy)
+
+
 def open_ones(facts: Iterable[ShortBreakFact | DirectPaymentFact]):
     return [f for f in facts if f.open]
 
@@ -306,5 +326,5 @@ __all__ = [
     "PERIOD_WORDS", "Problem", "ReviewDue", "ReviewFact", "SHORT_BREAK_KINDS",
     "SHORT_BREAK_SOURCE", "ShortBreakFact", "check_direct_payment", "check_disabled",
     "check_end", "check_review", "check_short_break", "hours_text", "latest_review_due",
-    "money_text", "open_ones", "package_line", "parse_hours", "parse_money", "review_state",
+    "money_text", "open_ones", "package_deadline", "package_line", "parse_hours", "parse_money", "review_state",
 ]

@@ -23,6 +23,7 @@ from tests.casework.test_transfer import (
     ready_step_down,
     record_move,
     store,  # noqa: F401 (fixture)
+    summary_keys,
     visit,
     with_plan,
 )
@@ -66,6 +67,8 @@ def test_war_7_2_1_packages_run_review_clocks_on_the_due_list(store):  # noqa: F
     keys = due_keys(store, child_id)
     assert keys["direct_payment_review"] == date(2026, 11, 3)
     assert keys["short_break_review"] == date(2026, 12, 1)
+    # The record's own clocks show them too (the Summary's "Next due").
+    assert summary_keys(store, child_id)["direct_payment_review"] == date(2026, 11, 3)
 
     write(store, sb.record_review, child_id, "direct_payment", None, on=date(2026, 11, 20),
           by="Wendy Worker", notes="Paying for a PA two evenings a week", today=TODAY)
