@@ -60,7 +60,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "person": ("People around a child: family and professionals", "people"),
     "supervision": ("Supervision and case direction (STO 4.5, 8.5; WAR 12).", "supervision"),
     "fgc": ("Family Group Conferences (WAR 4.2, 9.3; STO 6.13, 7.5).", "fgc"),
-    "short-break": ("A disabled child's short breaks (WAR 7; TRA; BEX).", "short_breaks"),
+    "short-break": ("A disabled child's short breaks (WAR 7; TRA CAN team; BEX).",
+                    "short_breaks"),
     "direct-payment": ("A disabled child's direct payments (WAR 4.2, 7.2.1).",
                        "short_breaks"),
 }

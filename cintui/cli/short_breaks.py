@@ -27,8 +27,8 @@ from cintui.cli.common import (
 from cintui.store import access
 
 short_break_app = typer.Typer(
-    help="A disabled child's short breaks (WAR 7; TRA CAN team; BEX): provider, type, hours, "
-         "start, review, end.", no_args_is_help=True)
+    help="A disabled child's short breaks (WAR 7; TRA CAN team; BEX): provider, type, "
+         "hours, start, review, end.", no_args_is_help=True)
 direct_payment_app = typer.Typer(
     help="A disabled child's direct payments (WAR 4.2, 7.2.1): amount, period, who manages "
          "it, start, annual review, end.", no_args_is_help=True)
