@@ -128,3 +128,33 @@ async def test_short_breaks_and_direct_payments_by_keys_war_7_2_1(disabled_store
     entities = {(a, e) for a, e, _c, who in audit_entities(disabled_store) if who == "amira"}
     assert {("insert", "short_break"), ("update", "short_break"), ("insert", "direct_payment"),
             ("update", "direct_payment"), ("insert", "support_review")} <= entities
+
+
+async def test_my_week_lists_the_overdue_annual_review_and_enter_opens_the_screen(
+        disabled_store):
+    """WAR 7.2.1: a direct payment started Mon 3 Nov 2025, not reviewed, is overdue on My
+    week (F3); Enter opens the child's short breaks and direct payments; Esc, the record."""
+    from tests.screens.test_my_week import WeekHost, move_to, open_week
+
+    store = open_store(disabled_store, None)
+    try:
+        with store.session("amira") as session:
+            child = cases.find_child(session, "SB1")
+            sb.add_direct_payment(session, child.id, sb.DirectPaymentInput(
+                12050, "month", "Jo Keys (mother)", date(2025, 11, 3)), by="amira")
+    finally:
+        store.close()
+    app = WeekHost(disabled_store, "SB1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "direct_payment_review")
+        item = next(i for i in screen.items.values() if i.key == "direct_payment_review")
+        assert (item.due, item.state.value) == (date(2026, 11, 3), "overdue")
+        assert "short breaks and direct payments (WAR 7.2.1)" in text_of(screen,
+                                                                       "#week-detail")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ShortBreaksScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
