@@ -4,8 +4,9 @@ and its ratio to the same reads written as plain SQL and run by the `sqlite3` sh
     .venv/bin/python bench/due.py [--children 5000] [--runs 7] [--db PATH]
 
 The SQL file holds the queries `cintui due` issues (children in view, their current
-episode, last seen visit, held meetings, consents, the plan actions with a date), verbatim
-from `cintui.caseload` / `cintui.due`: the shell reads what cintui reads; cintui then also
+episode, last seen visit, held meetings, consents, the plan and supervision actions with a
+date, the short breaks' and direct payments' reviews), verbatim from `cintui.caseload` /
+`cintui.due`: the shell reads what cintui reads; cintui then also
 works out every working-day deadline in Python and writes the JSON. Whole processes are
 timed (start-up included), paired A/B so drift cancels out (`_timing.py`).
 """
@@ -38,6 +39,8 @@ def plain_sql(until: str) -> str:
         caseload._MEETINGS.format(ids=ids),
         caseload._CONSENTS.format(ids=ids),
         due.ACTIONS_SQL.format(ids=ids).replace(":until", f"'{until}'"),
+        due.SUPERVISION_ACTIONS_SQL.format(ids=ids).replace(":until", f"'{until}'"),
+        due.PACKAGES_SQL.format(ids=ids).replace(":until", f"'{until}'"),  # WAR 7.2.1
     ]
     return ";\n".join(q.strip() for q in queries) + ";\n"
 

@@ -159,6 +159,8 @@ class ChildScreen(Screen):
         # Signs of Safety mapping (STO 6.3); Graded Care Profile 2 (STO 4.3, 6.11, 7.1).
         Binding("M", "signs_of_safety", "Signs of Safety map", show=False),
         Binding("G", "gcp2", "Graded Care Profile 2", show=False),
+        # Disabled children: short breaks and direct payments (WAR 7, 7.2.1).
+        Binding("H", "short_breaks", "Short breaks", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -775,6 +777,8 @@ class ChildScreen(Screen):
 
     def action_gcp2(self) -> None:
         self.app.push_screen(self.app.make_screen("gcp2", child_id=self.child_id))
+    def action_short_breaks(self) -> None:
+        self.app.push_screen(self.app.make_screen("short_breaks", child_id=self.child_id))
 
     def action_supervision(self) -> None:
         self.app.push_screen(self.app.make_screen("supervision", child_id=self.child_id))

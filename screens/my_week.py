@@ -28,7 +28,8 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
          "summary": "Enter: the child's record",
          "closure": "Enter: the child's closure (t: family told)",
          "step_down": "Enter: the child's step-down (x: complete)",
-         "supervision": "Enter: the child's supervision (STO 8.5)"}
+         "supervision": "Enter: the child's supervision (STO 8.5)",
+         "short_breaks": "Enter: the child's short breaks and direct payments (WAR 7.2.1)"}
 
 
 def _what(item: DueItem) -> str:
@@ -38,6 +39,8 @@ def _what(item: DueItem) -> str:
         return f"Action: {item.detail}"
     if item.key == "supervision_action" and item.detail:
         return f"Supervision action: {item.detail}"
+    if item.key in ("short_break_review", "direct_payment_review") and item.detail:
+        return f"Review: {item.detail}"  # WAR 7.2.1
     return item.label
 
 
@@ -220,7 +223,7 @@ class MyWeekScreen(Screen):
             app.open_visit(child_id)
         elif item.target == "plan":
             app.push_screen(app.make_screen("plan", child_id=child_id, need_key=item.need_key))
-        elif item.target in ("closure", "step_down", "supervision"):
+        elif item.target in ("closure", "step_down", "supervision", "short_breaks"):
             # the record underneath, so Esc from the ending lands on the child
             app.push_screen(app.make_screen("child", child_id=child_id))
             app.push_screen(app.make_screen(item.target, child_id=child_id))

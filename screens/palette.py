@@ -58,6 +58,8 @@ RECORD_COMMANDS = (
      "Grades 1-5 per area and your summary, attached to needs; grades over time (STO 7.1)"),
     ("supervision and case direction (U)", "supervision",
      "A manager's supervision: decisions, actions, next due (STO 4.5, 8.5; WAR 12)"),
+    ("short breaks and direct payments (H)", "short_breaks",
+     "A disabled child's short breaks and direct payments, reviewed (WAR 7, 7.2.1)"),
 )
 
 

@@ -29,6 +29,7 @@ SCREENS = {
     "fgc": ("cintui.screens.fgc", "FgcScreen"),
     "signs_of_safety": ("cintui.screens.sos", "SignsOfSafetyScreen"),
     "gcp2": ("cintui.screens.gcp2", "Gcp2Screen"),
+    "short_breaks": ("cintui.screens.short_breaks", "ShortBreaksScreen"),
     "partners_export": ("cintui.screens.partners", "PartnersExportScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }

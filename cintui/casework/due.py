@@ -17,13 +17,21 @@ from cintui.domain.due import (
     ChildRef,
     DueGroups,
     DueItem,
+    PackageReview,
     action_items,
     consent_item,
     from_deadline,
     group_items,
     horizon,
+    package_items,
 )
 from cintui.domain.policy import PolicyProfile
+from cintui.domain.short_breaks import (
+    KIND_LABELS,
+    PERIOD_WORDS,
+    hours_text,
+    money_text,
+)
 
 # The actions of the plan in force (the newest agreed version), still open, dated by `until`.
 ACTIONS_SQL = """
@@ -62,6 +70,15 @@ FROM supervision_action AS a JOIN supervision AS s ON s.id = a.supervision_id
 WHERE a.child_id IN ({ids}) AND a.by_when IS NOT NULL AND a.by_when <= :until
   AND a.status IN ('not_started', 'in_progress')
 ORDER BY a.by_when, s.held_on, a.position
+"""
+
+# WAR 7.2.1: each open short break and direct payment, with the date its review is due.
+PACKAGES_SQL = """
+SELECT child_id, 'short_break_review', review_due, provider, kind, hours, per
+FROM short_break WHERE child_id IN ({ids}) AND ended_on IS NULL AND review_due <= :until
+UNION ALL
+SELECT child_id, 'direct_payment_review', review_due, managed_by, period, amount_pence, ''
+FROM direct_payment WHERE child_id IN ({ids}) AND ended_on IS NULL AND review_due <= :until
 """
 
 _WORKERS = "SELECT username, name FROM worker"
@@ -131,12 +148,33 @@ def load_actions(source, view: str, params: dict) -> dict:
     return actions
 
 
+def load_packages(source, view: str, params: dict, policy: PolicyProfile) -> dict:
+    """Per child (as the store gives its id): its open short breaks' and direct payments'
+    reviews due by `params["until"]` (WAR 7.2.1)."""
+    out: dict = {}
+    sb_source = policy.timescale("short_break_review").source
+    dp_source = policy.timescale("direct_payment_review").source
+    for cid, key, due, who, kind, amount, per in rows_from(source)(
+            PACKAGES_SQL.format(ids=ids_sql(view)), params):
+        if key == "short_break_review":
+            what = f"{KIND_LABELS.get(kind, kind).capitalize()} short break, " \
+                   f"{hours_text(float(amount))} a {per}, {who}"
+            found = PackageReview(key, _day(due), what, sb_source)
+        else:
+            what = f"Direct payment of {money_text(int(amount))} " \
+                   f"{PERIOD_WORDS.get(kind, kind)}, managed by {who}"
+            found = PackageReview(key, _day(due), what, dp_source)
+        out.setdefault(cid, []).append(found)
+    return out
+
+
 def child_items(child: tuple, facts: dict | None, actions, today: date,
-                policy: PolicyProfile, cal: WorkingCalendar) -> list[DueItem]:
+                policy: PolicyProfile, cal: WorkingCalendar, packages=()) -> list[DueItem]:
     """Everything due for one child of `caseload.load_facts`."""
     ref = child_ref(child)
     out = [from_deadline(ref, d) for d in deadlines_for(child, facts, today, policy)]
     out += action_items(ref, actions, today, cal, policy.due_soon_working_days)
+    out += package_items(ref, packages, today, cal, policy.due_soon_working_days)
     valid, why = consent_for(child, facts, today)
     if not valid:
         out.append(consent_item(ref, why))
@@ -152,11 +190,13 @@ def load_items(source, today: date, *, view: str = "everyone", username: str | N
     policy, children = load_facts(source, view=view, username=username, team=team,
                                   policy=policy, caseload=False)
     until = until or horizon(today, cal, None)
-    actions = load_actions(source, view, {"username": username or "", "team": team or "",
-                                          "until": until.isoformat()})
+    params = {"username": username or "", "team": team or "", "until": until.isoformat()}
+    actions = load_actions(source, view, params)
+    packages = load_packages(source, view, params, policy)
     out: list[DueItem] = []
     for child, facts in children:
-        out += child_items(child, facts, actions.get(child[0], ()), today, policy, cal)
+        out += child_items(child, facts, actions.get(child[0], ()), today, policy, cal,
+                           packages.get(child[0], ()))
     return out
 
 

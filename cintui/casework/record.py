@@ -33,6 +33,7 @@ from cintui.casework import (
     lookup,
     meetings,
     plans,
+    short_breaks,
     signs_of_safety,
     supervision,
     visits,
@@ -53,6 +54,7 @@ from cintui.domain.chronology import (
     early_review_entry,
     episode_entries,
     fgc_entries,
+    package_entries,
     supervision_entries,
 )
 from cintui.domain.consent import (
@@ -200,7 +202,9 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     if episode is not None:
         rows += _step_rows(session, episode)
     rows += _circumstance_rows(session, child)
-    deadlines = tuple(cases.child_deadlines(session, child, today))
+    deadlines = tuple(sorted([*cases.child_deadlines(session, child, today),
+                              *short_breaks.deadlines(session, child_id, today)],  # WAR 7.2.1
+                             key=lambda d: d.due))
     next_step = ""  # while a step of the open case remains
     if episode is not None and episode.closure_date is None:
         next_step = step_rules.next_step(case_steps.facts(child, episode))
@@ -934,6 +938,8 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     # STO 6.3 Signs of Safety; STO 4.3, 6.11, 7.1 Graded Care Profile 2.
     entries += signs_of_safety.chronology(session, child_id)
     entries += gcp2.chronology(session, child_id)
+    entries += package_entries([*short_breaks.short_break_facts(session, child_id),
+                                *short_breaks.direct_payment_facts(session, child_id)])
     entries += _step_entries(session, child_id)
     entries += allocation_entries(reallocation_facts(session, child_id))
     entries += consent_entries(_consent_rows(session, child_id, today)[1])

@@ -14,7 +14,14 @@ from datetime import date
 
 from cintui.casework import reports
 from cintui.casework.caseload import ids_sql, load_facts
-from cintui.casework.due import _day, child_items, child_ref, load_actions, supervision_due_sql
+from cintui.casework.due import (
+    _day,
+    child_items,
+    child_ref,
+    load_actions,
+    load_packages,
+    supervision_due_sql,
+)
 from cintui.casework.lookup import as_uuid, rows_from
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind
@@ -114,6 +121,7 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
     lines = {u: WorkerLine(username=u, name=n, role=r)
              for u, n, r in rows(_WORKERS, params)}
     actions = load_actions(rows, "team_named", params)
+    packages = load_packages(rows, "team_named", params, policy)  # WAR 7.2.1 reviews
     checks: dict = defaultdict(list)
     for cid, kind, held_on, facilitator, needs_met in rows(
             _CHECKS.format(ids=ids_sql("team_named")), params):
@@ -133,7 +141,8 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
         line = lines.setdefault(ref.worker_username or "", WorkerLine(
             username=ref.worker_username or "", name=ref.worker or "(unallocated)"))
         line.children += 1
-        items = child_items(child, facts, actions.get(child[0], ()), today, policy, cal)
+        items = child_items(child, facts, actions.get(child[0], ()), today, policy, cal,
+                            packages.get(child[0], ()))
         for kind, n in counts_by_kind(items).items():
             line.overdue[kind] = line.overdue.get(kind, 0) + n
         by_key = {i.key: i for i in items if i.key in ("visit", "review", "first_review")}

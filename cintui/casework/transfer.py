@@ -32,12 +32,22 @@ from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, drafts, endings, meetings, plans, record, visits
+from cintui.casework import (
+    cases,
+    drafts,
+    endings,
+    meetings,
+    plans,
+    record,
+    short_breaks,
+    visits,
+)
 from cintui.casework.endings import EndingError
 from cintui.domain import endings as end_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.census import SEX_FROM_GENDER
+from cintui.domain.short_breaks import package_line
 from cintui.domain.text import control_problem
 from cintui.domain.timescales import due_date
 from cintui.domain.workforce import needs_role
@@ -543,7 +553,10 @@ def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
         plan=plan, minutes_decisions=tuple(minutes_export.decisions(minutes)) if minutes
         else (), minutes_held_on=minutes.minutes.held_on if minutes else None,
         visits=tuple(_visits_summary(session, child_id)), today=today,
-        practice=practice_json(session, child_id))
+        practice=practice_json(session, child_id),
+        packages=tuple(package_line(f) for f in (
+            *short_breaks.short_break_facts(session, child_id),
+            *short_breaks.direct_payment_facts(session, child_id)) if f.open))
 
 
 # ---------------------------------------------------------------- named practice tools
@@ -595,6 +608,10 @@ MEETING_FIELDS = ("kind", "held_on", "held", "next_review", "minutes_circulated"
                   "cancelled_reason", "still_in_need", "recommendation")
 DECISION_FIELDS = ("kind", "made_on", "made_by", "made_by_role", "decision", "rationale")
 SUPERVISION_FIELDS = ("held_on", "manager", "present", "discussion", "decisions", "next_due")
+PACKAGE_FIELDS = ("started_on", "review_due", "ended_on", "end_reason", "notes", "recorded_by")
+SHORT_BREAK_FIELDS = ("provider", "kind", "hours", "per", *PACKAGE_FIELDS)
+DIRECT_PAYMENT_FIELDS = ("amount_pence", "period", "managed_by", *PACKAGE_FIELDS)
+REVIEW_FIELDS = ("reviewed_on", "reviewed_by", "notes", "next_due")
 CHILD_FIELDS = ("reference", "first_name", "last_name", "known_as", "dob", "expected_dob",
                 "sex", "gender_identity", "ethnicity", "disabilities", "upn", "upn_unknown", "primary_need")
 EPISODE_FIELDS = ("referral_date", "referral_source", "primary_need", "assessment_started",
@@ -654,6 +671,17 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
     plan = plans.current_plan(session, child_id)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     chronology = record.chronology(session, child_id, today)
+    reviews: dict[uuid.UUID, list[dict]] = {}
+    for r in session.exec(select(m.SupportReview).where(m.SupportReview.child_id == child_id)
+                          .order_by(m.SupportReview.reviewed_on)).all():
+        reviews.setdefault(r.short_break_id or r.direct_payment_id, []).append(
+            _fields(r, REVIEW_FIELDS))
+    packages = {kind: [{**_fields(r, names), "reviews": reviews.get(r.id, [])}
+                       for r in session.exec(select(model).where(model.child_id == child_id)
+                                             .order_by(model.started_on)).all()]
+                for kind, model, names in (
+                    ("short_breaks", m.ShortBreak, SHORT_BREAK_FIELDS),
+                    ("direct_payments", m.DirectPayment, DIRECT_PAYMENT_FIELDS))}
     return {
         "format": PACK_FORMAT, "format_version": PACK_VERSION, "produced": today.isoformat(),
         "from_authority": cases.authority_name(session),
@@ -677,6 +705,9 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
         "supervisions": [_fields(r, SUPERVISION_FIELDS) for r in supervision_rows],
         # STO 6.3 Signs of Safety; STO 4.3, 7.1 GCP2: they go with the child (BEX 4).
         **practice_json(session, child_id),
+        # WAR 7, 7.2.1: the disabled child's short breaks and direct payments, with their
+        # reviews, so the receiving authority's review clocks run on.
+        **packages,
         "chronology": [{"when": _iso(c.when), "kind": c.kind, "summary": c.summary,
                         "who": c.who, "detail": c.detail} for c in chronology],
     }
@@ -729,7 +760,7 @@ def check_pack(data: object) -> dict:
         if not isinstance(data.get(key), dict):
             missing.append(f"{key}: missing or not an object")
     for key in ("people", "consents", "visits", "meetings", "decisions", "supervisions",
-                "gcp2"):
+                "gcp2", "short_breaks", "direct_payments"):
         if not isinstance(data.get(key, []), list):
             missing.append(f"{key}: not a list")
     if not isinstance(data.get("signs_of_safety", {}), dict):
@@ -756,6 +787,10 @@ def _dt(value) -> datetime | None:
 REQUIRED = {"visits": ("visited_at",), "meetings": ("kind", "held_on"),
             "decisions": ("kind", "made_on", "made_by", "decision"),
             "supervisions": ("held_on", "manager", "decisions"),
+            "short_breaks": ("provider", "kind", "hours", "per", "started_on", "review_due"),
+            "direct_payments": ("amount_pence", "period", "managed_by", "started_on",
+                                "review_due"),
+            "reviews": ("reviewed_on", "next_due"),
             "consents": ("scope", "decision", "decided_on")}
 
 
@@ -865,6 +900,15 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
             session.add(m.Supervision(child_id=child.id, episode_id=None,
                                       **_typed(m.Supervision, SUPERVISION_FIELDS, raw,
                                                "supervisions")))
+        for key, model, names in (("short_breaks", m.ShortBreak, SHORT_BREAK_FIELDS),
+                                  ("direct_payments", m.DirectPayment, DIRECT_PAYMENT_FIELDS)):
+            for raw in data.get(key, []):
+                row = model(child_id=child.id, **_typed(model, names, raw, key))
+                session.add(row)
+                for r in raw.get("reviews", []):
+                    session.add(m.SupportReview(
+                        child_id=child.id, **{f"{key[:-1]}_id": row.id},
+                        **_typed(m.SupportReview, REVIEW_FIELDS, r, "reviews")))
         if data.get("plan"):
             _import_plan(session, child, episode, _version_from(data["plan"]), authority,
                          move)

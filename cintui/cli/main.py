@@ -62,6 +62,10 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "fgc": ("Family Group Conferences (WAR 4.2, 9.3; STO 6.13, 7.5).", "fgc"),
     "sos": ("Signs of Safety mapping of the CIN plan (STO 6.3).", "sos"),
     "gcp2": ("Graded Care Profile 2 (STO 4.3, 6.11, 7.1; TRA).", "gcp2"),
+    "short-break": ("A disabled child's short breaks (WAR 7; TRA CAN team; BEX).",
+                    "short_breaks"),
+    "direct-payment": ("A disabled child's direct payments (WAR 4.2, 7.2.1).",
+                       "short_breaks"),
 }
 
 

@@ -22,6 +22,7 @@ from cintui.domain.consent import (
 )
 from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
 from cintui.domain.fgc import FgcFact
+from cintui.domain.short_breaks import DirectPaymentFact, ShortBreakFact
 from cintui.domain.supervision import SupervisionFact
 from cintui.domain.workforce import ReallocationFact
 
@@ -210,6 +211,31 @@ def direct_payment_entries(started: date | None,
         if started else []
     return out + [ChronologyEntry(on, "plan", "Direct payments reviewed (WAR 7.2.1)", who=who,
                                   detail=notes) for on, who, notes in reviews]
+
+
+def package_entries(facts: Iterable[ShortBreakFact | DirectPaymentFact]
+                    ) -> list[ChronologyEntry]:
+    """WAR 7, 7.2.1: each short break and direct payment started, each review (who, what
+    was found, the next review set) and its end (why)."""
+    out = []
+    for f in facts:
+        what = f.describe()
+        word = "Short break" if isinstance(f, ShortBreakFact) else "Direct payment"
+        out.append(ChronologyEntry(f.started_on, "plan", f"{what}: started", who=f.recorded_by,
+                                   detail=f.notes, ref=f.ref))
+        for r in f.reviews:
+            out.append(ChronologyEntry(
+                r.on, "plan", f"{word} reviewed (WAR 7.2.1): {what}", who=r.by,
+                detail=" ".join(x for x in (r.notes, f"Next review by {_d(r.next_due)}."
+                                            if r.next_due else "") if x), ref=r.ref))
+        if f.ended_on:
+            out.append(ChronologyEntry(f.ended_on, "plan", f"{what}: ended",
+                                       detail=f.end_reason, ref=f.ref))
+    return out
+
+
+def _d(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
 
 
 def decision_entries(facts: Iterable[DecisionFact]) -> list[ChronologyEntry]:

@@ -25,6 +25,8 @@ TARGETS = {
     "closure_notification": "closure",  # the closure screen: `t` family told (BEX 3)
     "step_down": "step_down",  # the step-down screen: `x` complete (WIR 3)
     "supervision_action": "supervision",  # the child's supervision (STO 8.5)
+    # WAR 7.2.1: short breaks and direct payments, on the child's short-breaks screen.
+    "short_break_review": "short_breaks", "direct_payment_review": "short_breaks",
 }
 GROUPS = ("overdue", "today", "this_week", "next_two_weeks", "later")
 GROUP_LABELS = {
@@ -37,7 +39,7 @@ KIND_LABELS = {  # short names for counting items by kind (the team view, `cintu
     "plan_circulation": "Plan circulation", "plan_action": "Plan actions",
     "consent": "Consent", "assessment": "Assessments", "support_start": "Support start",
     "closure_notification": "Closure letters", "step_down": "Step-downs",
-    "direct_payment_review": "Direct payments",
+    "direct_payment_review": "Direct payments", "short_break_review": "Short breaks",
     "supervision_action": "Supervision actions",
 }
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
@@ -132,6 +134,37 @@ def action_items(child: ChildRef, actions: Iterable[ActionFact], today: date,
             child=child, key="plan_action", label="Plan action", due=a.by_when, state=state,
             working_days_left=left, rule="by the date agreed in the plan", source="WIR 2.3",
             detail=f"{a.what.strip()}{who}", need_key=a.need_key))
+    return out
+
+
+@dataclass(frozen=True)
+class PackageReview:
+    """An open short break or direct payment and the date its review is due (WAR 7.2.1)."""
+
+    key: str  # "short_break_review" or "direct_payment_review"
+    due: date
+    what: str  # "Overnight short break, 8 h a month, Rainbow House"
+    source: str
+
+
+PACKAGE_LABELS = {"short_break_review": "Short break review",
+                  "direct_payment_review": "Direct payment review"}
+
+
+def package_items(child: ChildRef, reviews: Iterable[PackageReview], today: date,
+                  cal: WorkingCalendar, due_soon_working_days: int) -> list[DueItem]:
+    """Each open package's review, by the date set at its start or its last review, counted
+    as every other clock is (WAR 7.2.1: at least annually)."""
+    out = []
+    for r in reviews:
+        left = cal.working_days_between(today, r.due)
+        state = (DueState.OVERDUE if r.due < today else DueState.DUE_TODAY
+                 if r.due == today else DueState.DUE_SOON
+                 if left <= due_soon_working_days else DueState.UPCOMING)
+        out.append(DueItem(child=child, key=r.key, label=PACKAGE_LABELS[r.key], due=r.due,
+                           state=state, working_days_left=left,
+                           rule="by the review date set at the start or the last review",
+                           source=r.source, detail=r.what))
     return out
 
 

@@ -30,6 +30,7 @@ TIMESCALE_KEYS: tuple[str, ...] = (
     "s47_start",
     "icpc",
     "supervision",
+    "short_break_review",
 )
 UNITS: tuple[str, ...] = ("working_days", "days", "weeks", "months")
 

@@ -50,6 +50,7 @@ LABELS = {
     "s47_start": "Section 47 enquiry started",
     "icpc": "Initial child protection conference",
     "supervision": "Next supervision",
+    "short_break_review": "Short break review",
 }
 PLAN_SOURCE = "CIN plan (BEX 3, TRA)"  # a visit frequency agreed in the child's plan
 

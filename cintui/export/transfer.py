@@ -22,6 +22,12 @@ from cintui.domain.endings import DECISION_KIND_LABELS
 from cintui.domain.family_text import family_text
 from cintui.domain.gcp2 import AREA_LABELS as GCP2_AREAS
 from cintui.domain.plan import ACTION_STATUS_LABELS, PlanVersion
+from cintui.domain.short_breaks import (
+    DirectPaymentFact,
+    ReviewFact,
+    ShortBreakFact,
+    package_line,
+)
 from cintui.domain.transfer import CONSENT_TO_SHARE_LABELS, DOCUMENT_LABELS, moved_repeatedly
 from cintui.export import minutes as minutes_export
 from cintui.export import plan as plan_export
@@ -171,6 +177,7 @@ class StepDownPack:
     today: date
     title: str = field(default="Step-down to early help")
     practice: dict = field(default_factory=dict)  # cintui.transfer.practice_json
+    packages: tuple[str, ...] = ()  # WAR 7: short breaks and direct payments still running
 
     @property
     def heading(self) -> str:
@@ -205,6 +212,8 @@ def step_down_sections(doc: StepDownPack) -> Sections:
          [f"{k}: {v}" for k, v in doc.minutes_decisions] or ["No minutes on record."]),
         ("Visits", list(doc.visits)),
         *practice_sections(doc.practice),
+        *([("Short breaks and direct payments continuing (WAR 7, 7.2.1)",
+            list(doc.packages))] if doc.packages else []),
         ("The documents that go", [DOCUMENT_LABELS.get(d, d) for d in e.get("documents", [])]
          or ["None chosen yet."]),
     ]
@@ -220,7 +229,8 @@ def step_down_json(doc: StepDownPack) -> str:
         "latest_minutes": {"held_on": doc.minutes_held_on.isoformat()
                            if doc.minutes_held_on else None,
                            "decisions": dict(doc.minutes_decisions)},
-        "visits": list(doc.visits), "produced": doc.today.isoformat(),
+        "visits": list(doc.visits), "short_breaks_and_direct_payments": list(doc.packages),
+        "produced": doc.today.isoformat(),
         **doc.practice,
     }, indent=2, ensure_ascii=False)
 
@@ -289,6 +299,25 @@ def assessment_sections(data: dict, visits: tuple[str, ...] = ()) -> Sections:
     ]
 
 
+def _opt_day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def package_lines(data: dict) -> list[str]:
+    """WAR 7, 7.2.1: the pack's short breaks and direct payments, one line each."""
+    out = []
+    for key, make, names in (
+            ("short_breaks", ShortBreakFact, ("provider", "kind", "hours", "per")),
+            ("direct_payments", DirectPaymentFact, ("amount_pence", "period", "managed_by"))):
+        for p in data.get(key, []):
+            reviews = tuple(ReviewFact(_opt_day(r["reviewed_on"]), r.get("reviewed_by", ""))
+                            for r in p.get("reviews", []))
+            out.append(package_line(make(
+                *(p[n] for n in names), _opt_day(p["started_on"]), _opt_day(p["review_due"]),
+                _opt_day(p.get("ended_on")), p.get("end_reason") or "", reviews=reviews)))
+    return out
+
+
 def case_summary_sections(data: dict) -> Sections:
     tr = data["transfer"]
     decisions = [
@@ -308,6 +337,8 @@ def case_summary_sections(data: dict) -> Sections:
             + (f" (present: {s['present']})" if s.get("present") else "")
             for s in data.get("supervisions", [])] or ["None recorded."]),
         *practice_sections(data),
+        ("Short breaks and direct payments (WAR 7, 7.2.1)",
+         package_lines(data) or ["None recorded."]),
         ("Chronology", [f"{_iso_day(c['when'])} · {c['summary']}"
                         + (f" ({c['who']})" if c.get("who") else "")
                         + (f" — {c['detail']}" if c.get("detail") else "")

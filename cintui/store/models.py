@@ -48,6 +48,9 @@ STRATEGY_OUTCOMES = ("s47", "no_s47")
 S47_OUTCOMES = ("", "icpc", "no_icpc")
 FGC_STATUSES = ("referred", "held", "declined")  # domain.fgc.STATUSES (revision 0018)
 SAFETY_KINDS = ("danger", "goal")  # domain.signs_of_safety.KINDS (revision 0019)
+SHORT_BREAK_KINDS = ("overnight", "day", "community", "other")  # domain.short_breaks (0021)
+HOURS_PER = ("week", "month")
+PAY_PERIODS = ("week", "four_weeks", "month", "year")
 
 
 _BLANK = {"server_default": ""}
@@ -247,6 +250,62 @@ class DirectPaymentReview(Row, table=True):
     reviewed_on: date
     reviewed_by: str = Field(default="", max_length=200)
     notes: str = Field(default="")
+
+
+class ShortBreak(Row, table=True):
+    """A disabled child's short-break package (WAR 7; TRA CAN team; BEX short breaks): the
+    provider, its type, hours a week or a month, start, next review, end (revision 0021)."""
+
+    __tablename__ = "short_break"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    provider: str = Field(max_length=200)
+    kind: str = Field(max_length=16)  # domain.short_breaks.SHORT_BREAK_KINDS
+    hours: float
+    per: str = Field(max_length=8)  # "week" or "month"
+    started_on: date
+    review_due: date
+    ended_on: date | None = None
+    end_reason: str = Field(default="")
+    notes: str = Field(default="")
+    recorded_by: str = Field(default="", max_length=200)
+
+
+class DirectPayment(Row, table=True):
+    """A disabled child's direct payment (WAR 4.2, 7.2.1): the amount (in pence) a period,
+    who manages it, start, next review (at least annually), end (revision 0021)."""
+
+    __tablename__ = "direct_payment"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    amount_pence: int
+    period: str = Field(max_length=12)  # domain.short_breaks.PAY_PERIODS
+    managed_by: str = Field(max_length=200)
+    started_on: date
+    review_due: date
+    ended_on: date | None = None
+    end_reason: str = Field(default="")
+    notes: str = Field(default="")
+    recorded_by: str = Field(default="", max_length=200)
+
+
+class SupportReview(Row, table=True):
+    """A review of a short break or a direct payment: when, by whom, what was found, the
+    next review set. Never edited (revision 0021)."""
+
+    __tablename__ = "support_review"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    short_break_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("short_break.id"), index=True,
+    )
+    direct_payment_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("direct_payment.id"), index=True,
+    )
+    reviewed_on: date
+    reviewed_by: str = Field(default="", max_length=200)
+    notes: str = Field(default="")
+    next_due: date
 
 
 class Person(Row, table=True):
@@ -991,6 +1050,18 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         for area in ("physical", "safety", "love", "esteem"):  # domain.gcp2.AREAS
             if getattr(row, area) not in (1, 2, 3, 4, 5):
                 raise InvalidRow(area, f"{getattr(row, area)} is not a grade from 1 to 5")
+    elif issubclass(model, ShortBreak):
+        _one_of("kind", row.kind, SHORT_BREAK_KINDS)
+        _one_of("per", row.per, HOURS_PER)
+        if not row.provider.strip():
+            raise InvalidRow("provider", "name the provider")
+    elif issubclass(model, DirectPayment):
+        _one_of("period", row.period, PAY_PERIODS)
+        if row.amount_pence is None or row.amount_pence <= 0:
+            raise InvalidRow("amount", "give the amount paid (more than £0)")
+    elif issubclass(model, SupportReview):
+        if (row.short_break_id is None) == (row.direct_payment_id is None):
+            raise InvalidRow("review", "a review is of one short break or one direct payment")
     elif issubclass(model, SupervisionAction):
         _one_of("status", row.status, ACTION_STATUSES)
         if not row.what.strip():

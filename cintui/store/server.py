@@ -43,11 +43,19 @@ UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft"
 MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
                   "child_access": "INSERT, DELETE",
                   "supervision": "INSERT"}  # its actions' progress: anyone (STO 4.5)
-# Written once and never changed, by any worker (INSERT, no UPDATE or DELETE): a Signs of
-# Safety statement (a rewritten one is a new row that replaces it) or scaling (STO 6.3), a
-# Graded Care Profile 2 and the needs it is attached to (STO 4.3, 7.1). Like every table
-# with a `child_id`, row security hides them with a restricted child.
-APPEND_TABLES = ("safety_statement", "safety_scaling", "gcp2_assessment", "gcp2_need")
+# What a worker may do to a child's table, where it is less than everything (row security
+# hides all of them with a restricted child):
+# - written once, never changed or deleted: a Signs of Safety statement (a rewritten one is
+#   a new row that replaces it) or scaling (STO 6.3), a Graded Care Profile 2 and the needs
+#   it is attached to (STO 4.3, 7.1), a review of a short break or direct payment (WAR
+#   7.2.1: the review history is the record that it was reviewed);
+# - ended, never deleted: a short break or a direct payment.
+APPEND_ONLY = "SELECT, INSERT"
+WORKER_TABLES = {"safety_statement": APPEND_ONLY, "safety_scaling": APPEND_ONLY,
+                 "gcp2_assessment": APPEND_ONLY, "gcp2_need": APPEND_ONLY,
+                 "support_review": APPEND_ONLY,
+                 "short_break": "SELECT, INSERT, UPDATE",
+                 "direct_payment": "SELECT, INSERT, UPDATE"}
 # Set-up: the admin role writes them; workers read.
 ADMIN_TABLES = ("authority", "team", "worker", "store_meta")
 # Episode columns only a manager sets (TRA: the line manager authorises the assessment and
@@ -217,13 +225,12 @@ def _grants(conn: Connection, server: ServerInfo) -> None:
         elif table in ADMIN_TABLES:
             ex(f"GRANT SELECT ON {t} TO {worker}")
             ex(f"GRANT INSERT, UPDATE, DELETE ON {t} TO {admin}")
-        elif table in APPEND_TABLES:
-            ex(f"GRANT SELECT, INSERT ON {t} TO {worker}")
         elif table in MANAGER_TABLES:
             ex(f"GRANT SELECT ON {t} TO {worker}")
             ex(f"GRANT {MANAGER_TABLES[table]} ON {t} TO {manager}")
         else:
-            ex(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {worker}")
+            ex(f"GRANT {WORKER_TABLES.get(table, 'SELECT, INSERT, UPDATE, DELETE')} ON {t} "
+               f"TO {worker}")
     ex("REVOKE ALL ON alembic_version FROM PUBLIC")
     ex(f"GRANT SELECT ON alembic_version TO {worker}, {audit}")  # the revision, on opening
     # Case references are drawn from a sequence (migration 0015): `child add` by a worker.

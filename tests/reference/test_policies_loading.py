@@ -93,6 +93,7 @@ def test_england_default_values():
         "s47_start": (1, "working_days"),
         "icpc": (15, "working_days"),  # Working Together 2023
         "supervision": (4, "weeks"),  # no seed gives a figure (STO 4.5, 8.5; WAR 12)
+        "short_break_review": (12, "months"),  # WAR 7.2.1's annual review (no other figure)
     }
     england = policies.load_policy("england")
     assert england.timescale("assessment").source == "Working Together 2023"

@@ -1,0 +1,330 @@
+"""Disabled children: short breaks and direct payments on the child's record (DOMAIN.md §11;
+WAR 7 the Children with Disability Team; TRA the Complex and Additional Needs team and its
+Short Break Duty statement; BEX "For children who are in receipt of Short Breaks, see also
+the Short Breaks Procedure").
+
+A *short break* is a package from a provider: its type (overnight, day, community), how
+many hours a week or a month, when it started, when it is next reviewed, and when it ended.
+A *direct payment* is money paid so the family arrange the support themselves (WAR 4.2
+"families will be supported through direct payments to take control of the support they
+need"): the amount and its period, who manages it, when it started, the next review, the
+end. Each has a review clock (WAR 7.2.1 "an annual review of the direct payment"): the
+review date set is never later than the policy's interval (`direct_payment_review`,
+`short_break_review`) from the start or the last review; a review sets the next.
+
+Pure: plain values in, problems, amounts and due states out; `today` is passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.policy import Timescale
+from cintui.domain.timescales import Deadline, DueState, due_date
+
+SHORT_BREAK_SOURCE = "WAR 7; TRA CAN team; BEX short breaks"
+DIRECT_PAYMENT_SOURCE = "WAR 7.2.1"
+SHORT_BREAK_KINDS = ("overnight", "day", "community", "other")
+KIND_LABELS = {"overnight": "overnight", "day": "day care", "community": "community",
+               "other": "other"}
+HOURS_PER = ("week", "month")
+MAX_HOURS = {"week": 168, "month": 744}  # every hour of a week / a 31-day month
+PAY_PERIODS = ("week", "four_weeks", "month", "year")
+PERIOD_WORDS = {"week": "a week", "four_weeks": "every 4 weeks", "month": "a month",
+                "year": "a year"}
+MAX_PENCE = 10_000_000  # £100,000 a period: beyond it, a typing slip
+_MONEY = re.compile(r"^£?\s*(\d{1,7})(?:\.(\d{1,2}))?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with what is about to be recorded; `field` names the input."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReviewFact:
+    """One review of a short break or a direct payment (never edited)."""
+
+    on: date
+    by: str = ""
+    notes: str = ""
+    next_due: date | None = None
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class ShortBreakFact:
+    provider: str
+    kind: str  # SHORT_BREAK_KINDS
+    hours: float
+    per: str  # HOURS_PER
+    started_on: date
+    review_due: date
+    ended_on: date | None = None
+    end_reason: str = ""
+    notes: str = ""
+    recorded_by: str = ""
+    reviews: tuple[ReviewFact, ...] = ()
+    ref: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.ended_on is None
+
+    def describe(self) -> str:
+        """"Overnight short break, 8 h a month, Rainbow House"."""
+        return f"{KIND_LABELS.get(self.kind, self.kind).capitalize()} short break, " \
+               f"{hours_text(self.hours)} a {self.per}, {self.provider}"
+
+
+@dataclass(frozen=True)
+class DirectPaymentFact:
+    amount_pence: int
+    period: str  # PAY_PERIODS
+    managed_by: str
+    started_on: date
+    review_due: date
+    ended_on: date | None = None
+    end_reason: str = ""
+    notes: str = ""
+    recorded_by: str = ""
+    reviews: tuple[ReviewFact, ...] = ()
+    ref: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.ended_on is None
+
+    def describe(self) -> str:
+        """"Direct payment of £120.00 a week, managed by Jo Smith (mother)"."""
+        return f"Direct payment of {money_text(self.amount_pence)} " \
+               f"{PERIOD_WORDS.get(self.period, self.period)}, managed by {self.managed_by}"
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def hours_text(hours: float) -> str:
+    return f"{hours:g} h"
+
+
+def money_text(pence: int) -> str:
+    return f"£{pence // 100:,}.{pence % 100:02d}"
+
+
+def parse_money(text: str) -> int:
+    """"120", "£120.50", "45.5" -> pence; anything else is a ValueError in plain words."""
+    match = _MONEY.match(text.strip().replace(",", ""))
+    if not match:
+        raise ValueError(f"{text.strip()!r} is not an amount of money: write it as 120.50")
+    pounds, pence = match.groups()
+    return int(pounds) * 100 + int((pence or "0").ljust(2, "0"))
+
+
+def parse_hours(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a number of hours: write it as 8 or "
+                         "7.5") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text.strip()!r} is not a number of hours")
+    return value
+
+
+def latest_review_due(anchor: date, ts: Timescale, cal: WorkingCalendar | None = None) -> date:
+    """The latest the next review may be: the policy's interval from `anchor` (the start
+    or the last review), on a working day (DOMAIN.md §11)."""
+    return due_date(anchor, ts, cal or england_calendar())
+
+
+def _check_dates(started: date | None, birth: date | None, review_due: date | None,
+                 ts: Timescale, cal: WorkingCalendar | None, what: str) -> list[Problem]:
+    out = []
+    if started is None:
+        out.append(Problem("start", f"give the date the {what} started (or starts)"))
+        return out
+    if birth is not None and started < birth:
+        out.append(Problem("start", f"{_day(started)} is before the child's birth "
+                                    f"({_day(birth)})"))
+    if review_due is not None:
+        latest = latest_review_due(started, ts, cal)
+        if review_due <= started:
+            out.append(Problem("review", "the review comes after the start"))
+        elif review_due > latest:
+            out.append(Problem("review", f"reviewed at least every {ts.describe()} "
+                                         f"({ts.source}): by {_day(latest)} at the latest"))
+    return out
+
+
+def check_disabled(disabled: bool, what: str) -> list[Problem]:
+    """WAR 7.1 "CwDT will work with children and families where a child has a disability";
+    short breaks and direct payments here are the disabled child's (TRA, BEX)."""
+    if disabled:
+        return []
+    return [Problem("child", f"{what} here are for a disabled child (WAR 7.1): record the "
+                             "child's disability first (cintui child circumstances "
+                             "--disability)")]
+
+
+def check_short_break(*, provider: str, kind: str, hours: float | None, per: str,
+                      started: date | None, review_due: date | None, birth: date | None,
+                      timescale: Timescale,
+                      cal: WorkingCalendar | None = None) -> list[Problem]:
+    """A short-break package: who provides it, its type, how many hours a week or a month
+    (at most the hours there are), its start, and a review within the policy's interval."""
+    out = []
+    if not provider.strip():
+        out.append(Problem("provider", "name the provider (a unit, a carer, a scheme)"))
+    if kind not in SHORT_BREAK_KINDS:
+        out.append(Problem("kind", f"{kind!r} is not one of " + ", ".join(SHORT_BREAK_KINDS)))
+    if per not in HOURS_PER:
+        out.append(Problem("per", f"{per!r}: hours are a week or a month"))
+    if hours is None or hours <= 0:
+        out.append(Problem("hours", "give the hours of short breaks (more than 0)"))
+    elif per in MAX_HOURS and hours > MAX_HOURS[per]:
+        out.append(Problem("hours", f"{hours:g} hours a {per} is more than there are "
+                                    f"({MAX_HOURS[per]})"))
+    out += _check_dates(started, birth, review_due, timescale, cal, "short break")
+    return out
+
+
+def check_direct_payment(*, amount_pence: int | None, period: str, managed_by: str,
+                         started: date | None, review_due: date | None, birth: date | None,
+                         timescale: Timescale,
+                         cal: WorkingCalendar | None = None) -> list[Problem]:
+    """A direct payment: the amount and its period, who manages it, its start, and a review
+    at least every 12 months (WAR 7.2.1, the policy's `direct_payment_review`)."""
+    out = []
+    if amount_pence is None or amount_pence <= 0:
+        out.append(Problem("amount", "give the amount paid (more than £0)"))
+    elif amount_pence > MAX_PENCE:
+        out.append(Problem("amount", f"{money_text(amount_pence)} is more than "
+                                     f"{money_text(MAX_PENCE)}: check the amount"))
+    if period not in PAY_PERIODS:
+        out.append(Problem("period", f"{period!r} is not one of " + ", ".join(PAY_PERIODS)))
+    if not managed_by.strip():
+        out.append(Problem("managed_by", "say who manages the payment (a parent, the young "
+                                         "person, a managed account)"))
+    out += _check_dates(started, birth, review_due, timescale, cal, "direct payment")
+    return out
+
+
+def check_review(*, on: date | None, started: date, last: date | None, ended: date | None,
+                 next_due: date | None, today: date, timescale: Timescale,
+                 cal: WorkingCalendar | None = None) -> list[Problem]:
+    """A review: held (not in the future), after the start and the last review, while the
+    package is open; the next review after it and within the policy's interval."""
+    if ended is not None:
+        return [Problem("child", f"it ended on {_day(ended)}: nothing to review")]
+    out = []
+    if on is None:
+        out.append(Problem("on", "give the date of the review"))
+    elif on > today:
+        out.append(Problem("on", f"{_day(on)} is in the future: record a review once held"))
+    elif on < started:
+        out.append(Problem("on", f"{_day(on)} is before the start ({_day(started)})"))
+    elif last is not None and on < last:
+        out.append(Problem("on", f"{_day(on)} is before the last review ({_day(last)})"))
+    if on is not None and next_due is not None:
+        latest = latest_review_due(on, timescale, cal)
+        if next_due <= on:
+            out.append(Problem("next", "the next review comes after this one"))
+        elif next_due > latest:
+            out.append(Problem("next", f"reviewed at least every {timescale.describe()} "
+                                       f"({timescale.source}): by {_day(latest)} at the "
+                                       "latest"))
+    return out
+
+
+def check_end(*, on: date | None, started: date, ended: date | None, reason: str,
+              today: date) -> list[Problem]:
+    """An end: dated (not in the future, not before the start), with the reason."""
+    if ended is not None:
+        return [Problem("child", f"it ended on {_day(ended)} already")]
+    out = []
+    if on is None:
+        out.append(Problem("on", "give the date it ended"))
+    elif on > today:
+        out.append(Problem("on", f"{_day(on)} is in the future: end it on the day"))
+    elif on < started:
+        out.append(Problem("on", f"{_day(on)} is before the start ({_day(started)})"))
+    if not reason.strip():
+        out.append(Problem("reason", "say why it ended (e.g. no longer needed, moved to "
+                                     "adult services, family's choice)"))
+    return out
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """When a package is next reviewed, and how near that is."""
+
+    due: date
+    state: DueState
+    working_days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.state is DueState.OVERDUE
+
+
+def review_state(due: date, today: date, cal: WorkingCalendar | None = None,
+                 due_soon_working_days: int = 5) -> ReviewDue:
+    """The review clock's state, counted as every other clock is (DOMAIN.md §6)."""
+    cal = cal or england_calendar()
+    left = cal.working_days_between(today, due)
+    state = (DueState.OVERDUE if due < today else DueState.DUE_TODAY if due == today
+             else DueState.DUE_SOON if left <= due_soon_working_days else DueState.UPCOMING)
+    return ReviewDue(due, state, left)
+
+
+def package_line(f: ShortBreakFact | DirectPaymentFact) -> str:
+    """One line for a pack or a list: what, since when, the review due or the end."""
+    line = f"{f.describe()}: from {_day(f.started_on)}"
+    if f.reviews:
+        line += f", last reviewed {_day(f.reviews[-1].on)}"
+    if f.ended_on:
+        return line + f", ended {_day(f.ended_on)}" + (f" ({f.end_reason})"
+                                                       if f.end_reason else "")
+    return line + f", next review by {_day(f.review_due)}"
+
+
+def package_deadline(f: ShortBreakFact | DirectPaymentFact, source: str, today: date,
+                     policy: str = "", cal: WorkingCalendar | None = None,
+                     due_soon_working_days: int = 5) -> Deadline | None:
+    """An open package's review as one of the record's clocks (WAR 7.2.1); None: ended."""
+    if not f.open:
+        return None
+    short = isinstance(f, ShortBreakFact)
+    state = review_state(f.review_due, today, cal, due_soon_working_days)
+    last = f.reviews[-1].on if f.reviews else None
+    anchor_label = f"the last review ({_day(last)})" if last else \
+        f"the start ({_day(f.started_on)})"
+    return Deadline(
+        key="short_break_review" if short else "direct_payment_review",
+        label=("Short break review: " if short else "Direct payment review: ")
+        + (f.provider if short else f.managed_by),
+        due=f.review_due, anchor=last or f.started_on, anchor_label=anchor_label,
+        rule=f"by the review date set at {anchor_label}", source=source,
+        state=state.state, working_days_left=state.working_days_left, policy=policy)
+
+
+def open_ones(facts: Iterable[ShortBreakFact | DirectPaymentFact]):
+    return [f for f in facts if f.open]
+
+
+__all__ = [
+    "DIRECT_PAYMENT_SOURCE", "DirectPaymentFact", "HOURS_PER", "KIND_LABELS", "PAY_PERIODS",
+    "PERIOD_WORDS", "Problem", "ReviewDue", "ReviewFact", "SHORT_BREAK_KINDS",
+    "SHORT_BREAK_SOURCE", "ShortBreakFact", "check_direct_payment", "check_disabled",
+    "check_end", "check_review", "check_short_break", "hours_text", "latest_review_due",
+    "money_text", "open_ones", "package_deadline", "package_line", "parse_hours", "parse_money", "review_state",
+]

@@ -1,0 +1,160 @@
+"""Short breaks and direct payments (`H` on the child's record), by keys: WAR 7.1 (a
+disabled child's), WAR 7.2.1 (reviewed at least annually: the review's state as on the due
+list), TRA CAN team, BEX short breaks. Synthetic people only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cintui.casework import cases, record
+from cintui.casework import short_breaks as sb
+from cintui.store import models as m
+from cintui.store.engine import create_store, open_store
+from tests.conftest import TODAY
+from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
+from tests.screens.test_shell import settle
+
+
+@pytest.fixture
+def disabled_store(tmp_path):
+    path = tmp_path / "team.db"
+    store = create_store(path, None, encrypt=False)
+    with store.session("setup") as session:
+        cases.set_store_policy(session, "england")
+        session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
+    with store.session("amira") as session:
+        cases.add_child(session, cases.NewChild(
+            first_name="Leo", last_name="Keys", dob=date(2017, 5, 2), reference="SB1",
+            referral_date=date(2026, 10, 1), worker="amira", disabilities="AUT"), TODAY)
+    store.close()
+    return path
+
+
+async def test_short_breaks_and_direct_payments_by_keys_war_7_2_1(disabled_store):
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ShortBreaksScreen"
+        assert "b adds a short break, p a direct payment" in text_of(screen, "#sb-detail")
+        assert "direct payments every 12 months" in text_of(screen, "#sb-header")
+        await pilot.press("r")  # nothing to review yet: told so, no form
+        await settle(pilot)
+        assert app.screen is screen
+
+        await pilot.press("b")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ShortBreakFormScreen"
+        await fill(pilot, "#provider", "Rainbow House")
+        await fill(pilot, "#hours", "200")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # more hours than a week holds
+        assert "more than there are in a week (168)" in text_of(form, "#hours-error")
+        await fill(pilot, "#hours", "8")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert cells(screen.query_one("#sb-table"))[0] == [
+            "SB1", "Overnight short break, 8 h a week, Rainbow House", "23 Nov 2026",
+            "23 Nov 2027", "upcoming"]
+
+        await pilot.press("p")
+        await settle(pilot)
+        await fill(pilot, "#amount", "120.50")
+        await fill(pilot, "#managed_by", "Jo Keys (mother)")
+        await fill(pilot, "#start", "03/11/2025")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        # WAR 7.2.1: 12 months from Mon 3 Nov 2025 is Tue 3 Nov 2026: overdue on 23 Nov.
+        assert cells(screen.query_one("#sb-table"))[1] == [
+            "DP1", "Direct payment of £120.50 a week, managed by Jo Keys (mother)",
+            "3 Nov 2025", "3 Nov 2026", "overdue"]
+
+        await pilot.press("down", "r")
+        await settle(pilot)
+        review = app.screen
+        assert type(review).__name__ == "ReviewFormScreen"
+        await fill(pilot, "#notes", "Paying for a PA two evenings a week")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert cells(screen.query_one("#sb-table"))[1][3:] == ["23 Nov 2027", "upcoming"]
+        assert "Reviewed 23 Nov 2026 by amira: Paying for a PA" in text_of(screen,
+                                                                         "#sb-detail")
+
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # no reason: not ended
+        await settle(pilot)
+        assert "say why it ended" in text_of(app.screen, "#reason-error")
+        await fill(pilot, "#reason", "Moved to a managed account")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert cells(screen.query_one("#sb-table"))[1][3:] == ["—", "ended 23 Nov 2026"]
+
+        await pilot.press("up", "e")
+        await settle(pilot)
+        edit = app.screen
+        assert type(edit).__name__ == "ShortBreakFormScreen"
+        assert edit.query_one("#provider").value == "Rainbow House"
+        await fill(pilot, "#hours", "10")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert cells(screen.query_one("#sb-table"))[0][1] == \
+            "Overnight short break, 10 h a week, Rainbow House"
+
+    store = open_store(disabled_store, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, "SB1")
+            (dp,) = sb.direct_payment_facts(session, child.id)
+            assert (dp.amount_pence, dp.ended_on, dp.end_reason) == (
+                12050, TODAY, "Moved to a managed account")
+            chron = [e.summary for e in record.chronology(session, child.id, TODAY)]
+            assert "Direct payment reviewed (WAR 7.2.1): Direct payment of £120.50 a week, " \
+                   "managed by Jo Keys (mother)" in chron
+    finally:
+        store.close()
+    entities = {(a, e) for a, e, _c, who in audit_entities(disabled_store) if who == "amira"}
+    assert {("insert", "short_break"), ("update", "short_break"), ("insert", "direct_payment"),
+            ("update", "direct_payment"), ("insert", "support_review")} <= entities
+
+
+async def test_my_week_lists_the_overdue_annual_review_and_enter_opens_the_screen(
+        disabled_store):
+    """WAR 7.2.1: a direct payment started Mon 3 Nov 2025, not reviewed, is overdue on My
+    week (F3); Enter opens the child's short breaks and direct payments; Esc, the record."""
+    from tests.screens.test_my_week import WeekHost, move_to, open_week
+
+    store = open_store(disabled_store, None)
+    try:
+        with store.session("amira") as session:
+            child = cases.find_child(session, "SB1")
+            sb.add_direct_payment(session, child.id, sb.DirectPaymentInput(
+                12050, "month", "Jo Keys (mother)", date(2025, 11, 3)), by="amira")
+    finally:
+        store.close()
+    app = WeekHost(disabled_store, "SB1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "direct_payment_review")
+        item = next(i for i in screen.items.values() if i.key == "direct_payment_review")
+        assert (item.due, item.state.value) == (date(2026, 11, 3), "overdue")
+        assert "short breaks and direct payments (WAR 7.2.1)" in text_of(screen,
+                                                                       "#week-detail")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ShortBreaksScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
