@@ -19,7 +19,19 @@ async def settle(pilot) -> None:
 
 
 async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+    """Type `text` as a quick typist does: each character a key event through the app, in
+    order, then one wait for the screen to settle. (`pilot.press` waits for the process to
+    go idle after every key, 40 ms or more a character; the events and their order are
+    the same.)"""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for ch in text:
+        key = _character_to_key(ch) if ch == " " or not ch.isalnum() else ch
+        pilot.app.post_message(events.Key("space" if ch == " " else key, ch))
+    await pilot.pause()
+    await pilot._wait_for_screen()
+    await pilot.pause()
 
 
 def screen_name(app) -> str:
