@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "due": ("Everything due or overdue", "due"),
     "child": ("Children on the store.", "children", "endings", "admin", "steps"),
     "export": ("Exports for families, agencies and managers.",
-               "census", "meetings", "plans", "visits", "transfer", "partners"),
+               "census", "meetings", "plans", "visits", "transfer", "partners", "privacy"),
     "policy": ("Policy profiles: each authority's timescales.", "policy"),
     "db": ("The store itself: create, upgrade, back up.", "db"),
     "audit": ("The audit trail.", "audit"),
@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "person": ("People around a child: family and professionals", "people"),
     "supervision": ("Supervision and case direction (STO 4.5, 8.5; WAR 12).", "supervision"),
     "fgc": ("Family Group Conferences (WAR 4.2, 9.3; STO 6.13, 7.5).", "fgc"),
+    "retention": ("Retention: closed records due for review, erased by a manager", "privacy"),
 }
 
 
