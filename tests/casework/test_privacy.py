@@ -220,7 +220,8 @@ def test_erasure_removes_the_childs_data_everywhere_and_the_trail_verifies_priv_
 
     with store.engine.connect() as conn:
         kept = [(r.changes, r.action) for r in conn.execute(select(m.AuditEntry.__table__).where(
-            m.AuditEntry.__table__.c.entity_id == child.id.hex))]
+            m.AuditEntry.__table__.c.entity_id == child.id.hex).order_by(
+            m.AuditEntry.__table__.c.seq))]
     # The child's entries stay in the chain with nothing recorded in them.
     assert kept and all(c in (audit.ERASED, "{}") for c, _ in kept) and kept[-1][1] == "delete"
     everything, others = _everything(store), _other_values(store)
