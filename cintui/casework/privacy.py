@@ -26,7 +26,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as orm_select
 
@@ -170,12 +169,8 @@ def _can_read_trail(session: Session) -> bool:
     """False on a team server for a login without the audit role (no SELECT on the trail)."""
     if not session.info.get("login"):
         return True
-    try:
-        with session.begin_nested():
-            session.connection().exec_driver_sql("SELECT 1 FROM audit_log LIMIT 1")
-        return True
-    except DBAPIError:
-        return False
+    return bool(session.connection().exec_driver_sql(
+        "SELECT has_table_privilege(current_user, 'audit_log', 'SELECT')").scalar())
 
 
 # ------------------------------------------------------------------ subject access

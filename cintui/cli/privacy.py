@@ -56,8 +56,7 @@ def export_subject_access(
     if not output.is_dir():
         raise CliError(f"no such folder: {output}")
     now = _now(today)
-    actor = access.current_actor()
-    with _open(ctx, db) as store, store.session(actor) as session:
+    with _open(ctx, db) as store, store.session(actor := access.current_actor()) as session:
         try:
             record = cases.find_child(session, child)
             doc = privacy.subject_access(session, record.id, requested_by=requested_by,
@@ -132,8 +131,7 @@ def retention_erase(
     from cintui.casework import cases, privacy
 
     now = _today(today)
-    actor = access.current_actor()
-    with _open(ctx, db) as store, store.session(actor) as session:
+    with _open(ctx, db) as store, store.session(actor := access.current_actor()) as session:
         try:
             record = cases.find_child(session, child)
             done = privacy.erase(session, record.id, reason=reason, actor=actor, today=now)
