@@ -28,5 +28,8 @@ SCREENS = {
     "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
     "fgc": ("cintui.screens.fgc", "FgcScreen"),
     "partners_export": ("cintui.screens.partners", "PartnersExportScreen"),
+    "subject_access": ("cintui.screens.privacy", "SubjectAccessScreen"),
+    "retention": ("cintui.screens.privacy", "RetentionScreen"),
+    "retention_erase": ("cintui.screens.privacy", "RetentionEraseScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }
