@@ -26,9 +26,8 @@ from cintui.cli.common import (
 )
 from cintui.store import access
 
-retention_app = typer.Typer(help="Retention: closed records past the policy's retention, "
-                                 "reviewed and erased by a manager (UK GDPR storage "
-                                 "limitation).", no_args_is_help=True)
+retention_app = typer.Typer(help="Retention: closed records due for review, erased by a "
+                                 "manager (UK GDPR storage limitation).", no_args_is_help=True)
 app.add_typer(retention_app, name="retention")
 
 

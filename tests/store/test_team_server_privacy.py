@@ -19,7 +19,7 @@ from tests.store.test_team_server import Team, team  # noqa: F401 - the fixture
 LATER = "2044-01-02"  # past Nell's 25th birthday (born 1 April 2018)
 
 
-def _build_and_close(team: Team, cli, monkeypatch) -> None:
+def _build_and_close(team: Team, cli, monkeypatch) -> None:  # noqa: F811
     monkeypatch.delenv("CINTUI_USER")  # on a team server, who logged in
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
     for args in (("person", "add", team.child, "--name", "Layla Quill", "--relationship",
