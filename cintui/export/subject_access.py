@@ -9,6 +9,7 @@ changed what and when. The JSON holds the same, with the ids, for a reviewer's t
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,27 @@ def heading(table: str) -> str:
     return HEADINGS.get(table, table.replace("_", " ").capitalize())
 
 
+LABELS = {"created_at": "Recorded", "dob": "Date of birth", "expected_dob": "Expected date of birth",
+          "upn": "UPN", "upn_unknown": "UPN unknown", "childs_comments": "Child's comments",
+          "childs_welfare": "Child's welfare", "childs_views": "Child's views",
+          "parents_comments": "Parents' comments"}
+
+
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _when(text: str) -> str:
+    """"2026-11-23T08:00:00+00:00" as "23/11/2026 08:00"; a date as "23/11/2026"."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) == 10:
+        return f"{value:%d/%m/%Y}"
+    if value.utcoffset() is not None:
+        value = value.astimezone(UTC)
+    return f"{value:%d/%m/%Y %H:%M}" + (" UTC" if value.utcoffset() is not None else "")
 
 
 def _shown(key: str, value: Any) -> str | None:
@@ -50,6 +70,8 @@ def _shown(key: str, value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        return _when(value)
     return str(value)
 
 
@@ -74,7 +96,7 @@ def _history_line(entry: dict) -> str:
             parts.append(f"{_label(key)}: {before if before not in (None, '') else '(blank)'}"
                          f" -> {after if after not in (None, '') else '(blank)'}")
         what += ": " + "; ".join(parts)
-    return f"{entry['at'][:16].replace('T', ' ')} {entry['actor']} {what}"
+    return f"{_when(entry['at'])} {entry['actor']} {what}"
 
 
 def sections(doc) -> list[tuple[str, list[str]]]:

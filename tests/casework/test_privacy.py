@@ -205,7 +205,7 @@ def test_erasure_removes_the_childs_data_everywhere_and_the_trail_verifies_priv_
     shared = [name for pid, name in mine.items() if pid in theirs]
     traces = {child.id.hex, child.upn, *(v.id.hex for v in visits),
               *(v.purpose for v in visits), *only_mine} - {""}
-    assert traces <= _everything(store) and only_mine
+    assert traces <= _everything(store) and only_mine and shared  # a parent they share
 
     later = (child.dob or child.expected_dob).replace(day=1).replace(
         year=(child.dob or child.expected_dob).year + 26).isoformat()

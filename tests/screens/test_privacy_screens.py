@@ -15,6 +15,16 @@ from tests.screens.test_shell import caseload_app, settle, type_text
 SIZE = (120, 40)
 
 
+async def until(pilot, screen: str) -> None:
+    """Wait for the form's save to finish and `screen` to be in front (a dismissed form's
+    worker may be cancelled as it closes: `settle` would raise)."""
+    for _ in range(400):
+        if type(pilot.app.screen).__name__ == screen:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
 async def palette(pilot, words: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
@@ -41,7 +51,7 @@ async def test_subject_access_from_the_childs_record_wir_2_10(demo_store, tmp_pa
         await type_text(pilot, "Her father")
         app.screen.query_one("#folder", Input).value = str(tmp_path)
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         files = sorted(p.suffix for p in tmp_path.glob("subject-access-*"))
         assert files == [".json", ".pdf"]
@@ -71,7 +81,7 @@ async def test_a_manager_reviews_and_erases_a_record_past_retention_priv_1(demo_
         assert type(app.screen).__name__ == "RetentionEraseScreen"
         await type_text(pilot, "Retention ended")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, "RetentionScreen")
         assert type(app.screen).__name__ == "RetentionScreen"
         assert app.screen.query_one(DataTable).row_count == before - 1
         with app.store.read() as session:
