@@ -209,8 +209,9 @@ class LockScreen(UnlockScreen):
         field.focus()
 
     @on(Input.Submitted, "#passphrase")
-    def submitted(self, event: Input.Submitted) -> None:
+    def locked_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        event.prevent_default()  # not the unlock screen's own handler too
         if self._plain_file:
             self._open(None)
         elif not event.value:

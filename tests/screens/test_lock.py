@@ -101,3 +101,29 @@ async def test_idle_app_locks_saves_the_draft_and_comes_back_to_it_priv_2(encryp
         assert app.screen.query_one("#purpose", TextArea).text.startswith(TYPED)
         assert app.screen.draft_id == saved[0].id  # the same draft, not a new one
         assert lock.locked is False and name in shown(app)
+
+
+async def test_a_plain_file_locks_too_and_opens_again_with_enter_priv_2(sqlite_demo_store):
+    """PRIV 2: an unencrypted store has no secret to ask for, but its screens are cleared
+    and its store closed all the same."""
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        child_id, label, _ = app.child_index()[0]
+        app.open_child(child_id)
+        await settle(pilot)
+        lock = app.idle_lock
+        lock.clock, lock.minutes = Clock(), 1
+        lock.touch()
+        lock.clock.now += 61
+        assert lock.check() is True
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LockScreen"
+        assert label.rsplit(" ", 1)[0] not in shown(app) and "Press Enter" in shown(app)
+        assert app.reader is None and app._full.store is None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == [
+            "CaseloadScreen", "ChildScreen"]
+        assert app.screen.child_id == child_id
