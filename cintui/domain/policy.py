@@ -132,8 +132,8 @@ class PrivacyRules:
     lock_after_idle_minutes: int = 10
     retain_until_age: int = 25
     retain_years_after_closure: int = 0
-    retention_source: str = "England default (common council retention schedules: " \
-        "children in need records until the child's 25th birthday)"
+    retention_source: str = "England default: council retention schedules commonly keep " \
+        "children in need records until the child's 25th birthday"
 
 
 @dataclass(frozen=True)
