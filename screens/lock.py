@@ -99,6 +99,7 @@ class IdleLock:
         if not self.restore or self.restore[0][0] != "caseload":
             self.restore.insert(0, ("caseload", {}))  # home, below whatever was open
         self.locked = True
+        app.clear_notifications()  # a toast may name a child
         while len(app.screen_stack) > 2:  # Textual's own first screen, and ours
             app.pop_screen()
         app.switch_screen(LockScreen(self))
