@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from cintui.casework import caseload
 from cintui.domain.timescales import DueState
+from cintui.screens import lock
 from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
 from cintui.screens.widgets.loading import LoadingAfter
 
@@ -168,6 +169,7 @@ class CaseloadScreen(Screen):
             self.note = "no worker chosen, so everyone (Ctrl+P → Who am I)"
         self.query_one(CaseTable).focus()
         self.reload()
+        lock.watch(self.app)  # auto-lock after the policy's idle time (issue 24)
 
     def on_screen_resume(self) -> None:
         # Back from a child's record: the filter that found the child has done its job, so

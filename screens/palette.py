@@ -86,6 +86,11 @@ class WorkCommands(Provider):
              "Bring the team's caseload over from LCS, Mosaic or a spreadsheet"),
             ("Export CIN status for partners", partial(export_cin_status, app),
              "Children on a CIN plan, for the police, GPs and schools (STO 4.5); audited"),
+            ("Subject access: everything held about the child", partial(subject_access, app),
+             "The child on screen and their family: records and history as a PDF and a "
+             "JSON; who asked is recorded (UK GDPR Art. 15)"),
+            ("Retention: closed records due for review", partial(retention, app),
+             "Closed records past the policy's retention; a manager erases them (PRIV 1)"),
         ]
         out += [(f"Record: {label}", partial(on_record, app, action), help_text)
                 for label, action, help_text in RECORD_COMMANDS]
@@ -181,6 +186,28 @@ def export_cin_status(app) -> None:
             app.notify(f"Exported the CIN status of {n} children (in the audit trail).")
 
     app.push_screen(app.make_screen("partners_export"), written)
+
+
+def subject_access(app) -> None:
+    """Issue 24: a subject access export for the child on screen (their record, or the one
+    chosen on the caseload)."""
+    child_id = getattr(app.screen, "child_id", None) or getattr(
+        app.screen, "selected_child_id", None)
+    if child_id is None or not app.has_store:
+        app.notify("Choose a child first (on the caseload or their record)")
+        return
+
+    def written(path) -> None:
+        if path:
+            app.notify(f"Subject access written to {path} and its JSON (in the audit trail).",
+                       timeout=8)
+
+    app.push_screen(app.make_screen("subject_access", child_id=child_id), written)
+
+
+def retention(app) -> None:
+    if app.has_store and type(app.screen).__name__ != "RetentionScreen":
+        app.push_screen(app.make_screen("retention"))
 
 
 def book_meeting(app) -> None:

@@ -31,5 +31,8 @@ SCREENS = {
     "gcp2": ("cintui.screens.gcp2", "Gcp2Screen"),
     "short_breaks": ("cintui.screens.short_breaks", "ShortBreaksScreen"),
     "partners_export": ("cintui.screens.partners", "PartnersExportScreen"),
+    "subject_access": ("cintui.screens.privacy", "SubjectAccessScreen"),
+    "retention": ("cintui.screens.privacy", "RetentionScreen"),
+    "retention_erase": ("cintui.screens.privacy", "RetentionEraseScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }

@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "due": ("Everything due or overdue", "due"),
     "child": ("Children on the store.", "children", "endings", "admin", "steps"),
     "export": ("Exports for families, agencies and managers.",
-               "census", "meetings", "plans", "visits", "transfer", "partners"),
+               "census", "meetings", "plans", "visits", "transfer", "partners", "privacy"),
     "policy": ("Policy profiles: each authority's timescales.", "policy"),
     "db": ("The store itself: create, upgrade, back up.", "db"),
     "audit": ("The audit trail.", "audit"),
@@ -66,6 +66,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
                     "short_breaks"),
     "direct-payment": ("A disabled child's direct payments (WAR 4.2, 7.2.1).",
                        "short_breaks"),
+    "retention": ("Retention: closed records due for review, erased by a manager", "privacy"),
 }
 
 

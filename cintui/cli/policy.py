@@ -55,6 +55,7 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
             "timescales": {k: {"amount": ts.amount, "unit": ts.unit, "source": ts.source,
                                "from": ts.anchor} for k, ts in profile.timescales.items()},
             "visits": dataclasses.asdict(profile.visits),
+            "privacy": dataclasses.asdict(profile.privacy),
         })
         return
     from rich.table import Table
@@ -69,6 +70,12 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
     _console().print(
         f"Visits restart the visit clock when the child was {v.describe()} (WIR 2.11); "
         f"unborn children and those under {v.seen_alone_from_age} need only be seen.")
+    from cintui.domain import retention
+
+    p = profile.privacy
+    _console().print(
+        f"The app locks after {p.lock_after_idle_minutes} minutes without use; closed records "
+        f"are kept {retention.describe(p)} ({p.retention_source}).")
 
 
 @policy_app.command("use")

@@ -41,7 +41,9 @@ ANCHORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 _TOP_KEYS = ("name", "title", "authority", "extends", "due_soon_working_days", "levels",
-             "services", "visits", "timescales")
+             "services", "visits", "timescales", "privacy")
+_PRIVACY_FIELDS = ("lock_after_idle_minutes", "retain_until_age", "retain_years_after_closure",
+                   "retention_source")
 _VISIT_FIELDS = ("virtual_restarts_clock", "not_alone_restarts_clock", "seen_alone_from_age")
 _TIMESCALE_FIELDS = ("amount", "unit", "source", "from", "note")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -120,6 +122,22 @@ class VisitRules:
 
 
 @dataclass(frozen=True)
+class PrivacyRules:
+    """Keeping the data safe (issue 24): the app locks itself after `lock_after_idle_minutes`
+    without a key or a click; a closed record is due for review (and erasure, on a manager's
+    decision: UK GDPR Art. 5(1)(e), storage limitation) from the later of the child's
+    `retain_until_age` birthday and `retain_years_after_closure` after the case closed.
+    The default, the 25th birthday, is what council retention schedules commonly set for
+    children in need records; it is not in the seeds: each authority sets its own."""
+
+    lock_after_idle_minutes: int = 10
+    retain_until_age: int = 25
+    retain_years_after_closure: int = 0
+    retention_source: str = "England default: council retention schedules commonly keep " \
+        "children in need records until the child's 25th birthday"
+
+
+@dataclass(frozen=True)
 class PolicyProfile:
     name: str
     title: str
@@ -129,6 +147,7 @@ class PolicyProfile:
     levels: tuple[str, ...] = ()  # the authority's own names for its thresholds (DOMAIN.md §1)
     services: tuple[str, ...] = ()  # teams a child in need may be supported by (WAR 4.4.3)
     visits: VisitRules = VisitRules()  # which visits restart the visit clock (WIR 2.11)
+    privacy: PrivacyRules = PrivacyRules()  # auto-lock and retention (issue 24)
     origin: str = ""  # the file it came from
 
     def timescale(self, key: str) -> Timescale:
@@ -205,6 +224,24 @@ class _Parser:
             seen_alone_from_age=base.seen_alone_from_age if age is None
             else self.whole(age, "visits.seen_alone_from_age", minimum=0),
         )
+
+    def privacy(self, table: Any, base: PrivacyRules) -> PrivacyRules:
+        if not isinstance(table, Mapping):
+            raise self.fail("privacy", f"must be a table, got {_type_name(table)}")
+        self.check_keys(table, _PRIVACY_FIELDS, "privacy")
+
+        def number(key: str, minimum: int) -> int:
+            value = table.get(key)
+            return getattr(base, key) if value is None else \
+                self.whole(value, f"privacy.{key}", minimum=minimum)
+
+        source = self.text(table, "retention_source", "privacy.retention_source",
+                           required=False)
+        return PrivacyRules(
+            lock_after_idle_minutes=number("lock_after_idle_minutes", 1),
+            retain_until_age=number("retain_until_age", 0),
+            retain_years_after_closure=number("retain_years_after_closure", 0),
+            retention_source=source or base.retention_source)
 
     def timescale(self, key: str, table: Any) -> Timescale:
         where = f"timescales.{key}"
@@ -284,5 +321,6 @@ def parse_policy(
         services=p.words(data["services"], "services") if "services" in data
         else (base.services if base else ()),
         visits=p.visits(data.get("visits", {}), base.visits if base else VisitRules()),
+        privacy=p.privacy(data.get("privacy", {}), base.privacy if base else PrivacyRules()),
         origin=origin,
     )

@@ -41,6 +41,12 @@ if TYPE_CHECKING:
 
 
 GENESIS = "0" * 64
+# What an entry's recorded values become when the record they were about is erased (issue 24,
+# retention): its hash stays, so the chain still links, and `verify` accepts the entry when a
+# later erasure entry (itself hashed into the chain) names its number and hash. The store's
+# append-only trigger allows this one change and no other (migration 0023).
+ERASED = '{"erased":"personal data erased after its retention: see the erasure record"}'
+ERASURE_TABLE = "erasure"
 HEADS_FILE = "audit-heads.json"
 _HEAD = "cintui.audit.head"  # session.info: (seq, hash) of the newest entry in this transaction
 _UNRECORDED = "cintui.audit.unrecorded"  # session.info: entries written, head not yet recorded
@@ -523,6 +529,8 @@ def replay_differences(store: Any, limit: int = 500) -> Iterable[str]:
             if action == "delete":
                 rows.pop(entity_id, None)
                 continue
+            if changes == ERASED:  # erased: its row went, with an audited delete
+                continue
             values = {key: pair[1] for key, pair in json.loads(changes).items()}
             if action == "insert":
                 rows[entity_id] = values
@@ -601,6 +609,8 @@ def unaudited_changes(conn: Connection) -> Iterable[str]:
 def _verify_chain(store: Any, *, shared: bool) -> AuditReport:
     head = recorded_head(store.store_id)
     count, last_seq, prev, head_hash = 0, 0, GENESIS, None
+    blanked: dict[int, str] = {}  # erased entries: their recorded values blanked
+    named: dict[int, str] = {}  # the entries erasure decisions name
     columns = [_TABLE.c[k] for k in ("seq", "at", "actor", "action", "entity", "entity_id",
                                      "changes", "prev_hash", "hash")]
     with store.engine.connect() as conn:
@@ -619,12 +629,74 @@ def _verify_chain(store: Any, *, shared: bool) -> AuditReport:
             digest = entry_hash(prev, row.seq, row.at, row.actor, row.action, row.entity,
                                 row.entity_id, row.changes)
             if digest != row.hash:
-                return AuditReport(False, count, row.seq,
-                                   f"entry {row.seq} was changed after it was written")
+                if row.changes != ERASED:
+                    return AuditReport(False, count, row.seq,
+                                       f"entry {row.seq} was changed after it was written")
+                blanked[row.seq] = row.hash
+            if row.entity == ERASURE_TABLE and row.action == "insert":
+                named.update(erasure_entries(row.changes))
             count, last_seq, prev = count + 1, row.seq, row.hash
             if head is not None and row.seq == head[0]:
                 head_hash = row.hash
+    for seq, digest in blanked.items():
+        if named.get(seq) != digest:
+            return AuditReport(False, count, seq,
+                               f"entry {seq} was blanked with no erasure decision naming it")
     return _compare_head(count, last_seq, head, head_hash, shared=shared)
+
+
+def erasure_entries(changes: str) -> dict[int, str]:
+    """The entries (number -> hash) an erasure's audited insert names as blanked."""
+    try:
+        text = json.loads(changes).get("entries", [None, ""])[1] or ""
+    except (ValueError, AttributeError, IndexError, TypeError):
+        return {}
+    found = {}
+    for line in str(text).splitlines():
+        seq, _, digest = line.partition(" ")
+        if seq.isdigit():
+            found[int(seq)] = digest
+    return found
+
+
+# ------------------------------------------------------------------ erasing
+
+
+def blank_entries(session: Session, entity_ids: Iterable[str]) -> list[tuple[int, str]]:
+    """Blank the recorded values of every entry about these records (their ids, hex), for an
+    erasure; (number, hash) of each, oldest first. On a team server the store's function
+    does it, for a manager's login only (store/server.py: cintui_blank_entries)."""
+    ids = sorted(set(entity_ids))
+    conn = session.connection()
+    found: list[tuple[int, str]] = []
+    if session.info.get("login"):  # a team server (Store.session)
+        for chunk in _chunks(ids):
+            found += [(r[0], r[1]) for r in conn.exec_driver_sql(
+                "SELECT seq, hash FROM cintui_blank_entries(%(ids)s, %(m)s)",
+                {"ids": chunk, "m": ERASED})]
+        return sorted(found)
+    for chunk in _chunks(ids):
+        where = _TABLE.c.entity_id.in_(chunk) & (_TABLE.c.changes != ERASED)
+        found += [(r.seq, r.hash) for r in conn.execute(
+            select(_TABLE.c.seq, _TABLE.c.hash).where(where))]
+        conn.execute(_TABLE.update().where(where).values(changes=ERASED))
+    return sorted(found)
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def record_erased_rows(session: Session, rows: Iterable[tuple[str, str]]) -> None:
+    """An audited delete, with no values, for each erased row (table, id hex): replay and a
+    team server's log of changes account for each row that went."""
+    actor = session.info.get("actor")
+    if not actor:
+        raise AuditError("an audited write needs an actor: use store.session(actor)")
+    session.flush()
+    _append_entries(session, actor, utcnow(),
+                    (("delete", table, row_id, {}) for table, row_id in rows))
 
 
 def _compare_head(count: int, last_seq: int, head: tuple[int, str] | None,

@@ -921,6 +921,26 @@ class ChildAccess(Row, table=True):
     worker_id: uuid.UUID = Field(sa_column_args=deferred_fk("worker.id"), index=True)
 
 
+class Erasure(Row, table=True):
+    """A manager's decision to erase a closed record past its retention (UK GDPR Art. 5(1)(e);
+    revision 0023): the case reference, when, by whom and why, and how much went, without
+    the personal data. `entries` lists the audit entries whose recorded values were blanked
+    ("seq hash" a line): `audit.verify` accepts a blanked entry only when an erasure names it.
+    """
+
+    __tablename__ = "erasure"
+
+    reference: str = Field(max_length=32, index=True)
+    erased_on: date
+    erased_by: str = Field(max_length=200)
+    erased_by_role: str = Field(default="", max_length=120)
+    reason: str
+    closed_on: date | None = None
+    kept_until: date | None = None
+    records: int = 0
+    entries: str = Field(default="")
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained (STORE_NOTES.md). Written in the same transaction."""
 
@@ -1074,6 +1094,9 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("status", row.status, ENDING_STATUSES)
         _one_of("consent_to_share", row.consent_to_share, CONSENT_TO_SHARE)
         codes.check("closure_reason", row.closure_reason, "closure_reason")
+    elif issubclass(model, Erasure):
+        if not row.reason.strip():
+            raise InvalidRow("reason", "give the reason for erasing the record")
     elif issubclass(model, Decision):
         _one_of("kind", row.kind, DECISION_KINDS)
         if not (row.decision or "").strip():

@@ -42,7 +42,11 @@ UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft"
 # Written by managers only (INSERT; never changed after, bar a child's restriction).
 MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
                   "child_access": "INSERT, DELETE",
-                  "supervision": "INSERT"}  # its actions' progress: anyone (STO 4.5)
+                  "supervision": "INSERT",  # its actions' progress: anyone (STO 4.5)
+                  "erasure": "INSERT"}  # a closed record erased after its retention (0023)
+# Never erased with a child's record (cintui_erase_rows refuses them).
+KEPT_TABLES = ("authority", "team", "worker", "store_meta", "audit_log", "data_change",
+               "erasure", "alembic_version")
 # What a worker may do to a child's table, where it is less than everything (row security
 # hides all of them with a restricted child):
 # - written once, never changed or deleted: a Signs of Safety statement (a rewritten one is
@@ -302,6 +306,7 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
     ex("""CREATE OR REPLACE FUNCTION cintui_reference_taken(ref text) RETURNS boolean
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         SELECT EXISTS (SELECT 1 FROM child WHERE reference = ref) $$""")
+    _erasing(conn, server)
     for fn in ("cintui_is_manager()", "cintui_hidden_children()", "cintui_hidden_ids(text)",
                "cintui_hidden_people()", "cintui_hidden_families()",
                "cintui_reference_taken(text)"):
@@ -332,6 +337,44 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
         END $$""")
     ex("REVOKE ALL ON FUNCTION cintui_login(text, text, boolean, boolean) FROM PUBLIC")
     ex(f"GRANT EXECUTE ON FUNCTION cintui_login(text, text, boolean, boolean) TO {admin}")
+
+
+def _erasing(conn: Connection, server: ServerInfo) -> None:
+    """Erasing a closed record after its retention (issue 24), a manager's decision: its rows
+    go (from tables a manager may otherwise only add to) and the recorded values of the audit
+    entries about them are blanked, their hashes kept (store/audit.py: ERASED). Each is for a
+    manager's login only; `audit.verify` accepts a blanked entry only when an erasure entry
+    names it, and the server's log of changes shows every row deleted."""
+    ex = _runner(conn)
+    manager = _q(server.group("manager"))
+    refuse = ("IF NOT cintui_is_manager() THEN RAISE EXCEPTION 'cintui: erasing a record needs "
+              "a manager''s login; % is not a manager here', session_user USING ERRCODE = "
+              "'insufficient_privilege'; END IF;")
+    kept = ", ".join(_lit(t) for t in KEPT_TABLES)
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_blank_entries(ids text[], marker text)
+        RETURNS TABLE (seq integer, hash varchar) LANGUAGE plpgsql SECURITY DEFINER
+        SET search_path = pg_catalog, public AS $$
+        BEGIN
+          {refuse}
+          RETURN QUERY UPDATE audit_log a SET changes = marker
+            WHERE a.entity_id = ANY(ids) AND a.changes <> marker RETURNING a.seq, a.hash;
+        END $$""")
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_erase_rows(tbl text, ids uuid[]) RETURNS integer
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE n integer;
+        BEGIN
+          {refuse}
+          IF tbl IN ({kept}) THEN
+            RAISE EXCEPTION 'cintui: % is not erased with a record', tbl
+              USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          EXECUTE format('DELETE FROM %I WHERE id = ANY($1)', tbl) USING ids;
+          GET DIAGNOSTICS n = ROW_COUNT;
+          RETURN n;
+        END $$""")
+    for fn in ("cintui_blank_entries(text[], text)", "cintui_erase_rows(text, uuid[])"):
+        ex(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+        ex(f"GRANT EXECUTE ON FUNCTION {fn} TO {manager}")
 
 
 def audit_head_sql() -> str:

@@ -1,0 +1,129 @@
+"""PRIV 2, auto-lock (issue 24): after the policy's idle time the app saves the draft, clears
+its screens, drops the key and asks for the passphrase; after unlocking the worker is back
+where they were, with what they typed. The idle clock is injected: no real waiting."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from textual.widgets import TextArea
+
+from cintui.app import CintuiApp
+from cintui.casework import drafts
+from cintui.store import access
+from cintui.store.engine import open_store
+from tests.conftest import PASSPHRASE, TODAY
+from tests.screens.test_shell import settle, type_text
+
+SIZE = (120, 40)
+NOW = datetime(2026, 11, 23, 14, 5)
+TYPED = "Talked with Sam about school"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def shown(app) -> str:
+    """Everything on screen, as text (the screenshot's text, tags left out)."""
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))).replace(
+        "\xa0", " ")
+
+
+async def test_idle_app_locks_saves_the_draft_and_comes_back_to_it_priv_2(encrypted_demo_store):
+    """PRIV 2: idle past the policy's time: draft saved, screens cleared, key dropped, the
+    unlock screen; the passphrase again brings back the visit form with the text typed."""
+    app = CintuiApp(access.locate(encrypted_demo_store), today=TODAY, now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        lock = app.idle_lock
+        assert lock.limit_seconds == 10 * 60  # the England profile's default
+        child_id, label, _ = next(c for c in app.child_index() if c[2])
+        name = label.rsplit(" ", 1)[0]
+        app.open_child(child_id)
+        await settle(pilot)
+        app.open_visit(child_id)
+        await settle(pilot)
+        area = app.screen.query_one("#purpose", TextArea)
+        area.focus()
+        await type_text(pilot, TYPED)
+        await pilot.pause()
+        assert name in shown(app) and TYPED in shown(app)
+
+        clock = Clock()
+        lock.clock, lock.minutes = clock, 2  # a short idle time for the test
+        await pilot.press("end")  # a key: the idle time starts again
+        clock.now += 119
+        assert lock.check() is False  # not yet
+        clock.now += 2
+        assert lock.check() is True
+        await settle(pilot)
+
+        assert type(app.screen).__name__ == "LockScreen"
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["LockScreen"]
+        assert app.reader is None and app._full.store is None
+        assert app._full._passphrase is None
+        screen = shown(app)
+        assert "Locked" in screen and name not in screen and TYPED not in screen
+        assert lock.check() is False  # locked already: nothing more
+
+        # The draft was saved before the key went.
+        store = open_store(encrypted_demo_store, PASSPHRASE)
+        try:
+            with store.read() as session:
+                saved = drafts.for_child(session, child_id, "visit")
+        finally:
+            store.close()
+        assert TYPED in saved[0].payload["purpose"]
+
+        await type_text(pilot, "not-the-passphrase")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LockScreen"
+        assert "wrong passphrase" in str(app.screen.query_one("#error").render())
+
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == [
+            "CaseloadScreen", "ChildScreen", "VisitFormScreen"]
+        assert app.screen.query_one("#purpose", TextArea).text.startswith(TYPED)
+        assert app.screen.draft_id == saved[0].id  # the same draft, not a new one
+        assert lock.locked is False and name in shown(app)
+
+
+async def test_a_plain_file_locks_too_and_opens_again_with_enter_priv_2(sqlite_demo_store):
+    """PRIV 2: an unencrypted store has no secret to ask for, but its screens are cleared
+    and its store closed all the same."""
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        child_id, label, _ = app.child_index()[0]
+        app.open_child(child_id)
+        await settle(pilot)
+        lock = app.idle_lock
+        lock.clock, lock.minutes = Clock(), 1
+        lock.touch()
+        lock.clock.now += 61
+        assert lock.check() is True
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LockScreen"
+        assert label.rsplit(" ", 1)[0] not in shown(app) and "Press Enter" in shown(app)
+        assert app.reader is None and app._full.store is None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == [
+            "CaseloadScreen", "ChildScreen"]
+        assert app.screen.child_id == child_id
