@@ -23,6 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import compiled  # noqa: E402
+
 TODAY = "2026-11-23"
 PASSPHRASE = "benchmark passphrase"
 TARGETS = {"no store": 1.3, "read": 2.0, "write": 2.5}
@@ -63,6 +66,7 @@ def main() -> None:
     parser.add_argument("--cintui", type=Path, default=Path(sys.executable).with_name("cintui"))
     args = parser.parse_args()
     python = args.cintui.with_name("python")  # the floor runs on the install being timed
+    compiled(python)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "CINTUI_CONFIG_DIR": f"{tmp}/cfg", "CINTUI_DATA_DIR": f"{tmp}/data",
                "CINTUI_TODAY": TODAY, "CINTUI_USER": "bench.worker",

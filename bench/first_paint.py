@@ -16,6 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import compiled  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = REPO.parent / "shared" / "tools"
 PASSPHRASE = "benchmark passphrase"
@@ -28,6 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (TOOLS / "tui_first_paint.py").exists():
         sys.exit(f"needs {TOOLS}/tui_first_paint.py")
+    compiled(sys.executable)
     with tempfile.TemporaryDirectory() as tmp:
         db, cfg = Path(tmp) / "bench.db", Path(tmp) / "cfg"
         env = {**os.environ, "CINTUI_PASSPHRASE": PASSPHRASE, "CINTUI_CONFIG_DIR": str(cfg)}

@@ -36,6 +36,8 @@ PASSPHRASE = "benchmark passphrase"
 TARGET = 1.3
 NO_STORE = {"deadline"}  # the same on both: how a command that needs no store fares
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "bench"))
+from _timing import compiled  # noqa: E402
 
 
 def commands(child: str) -> list[tuple[str, list[str]]]:
@@ -120,6 +122,7 @@ def main() -> None:
     parser.add_argument("--encrypted", action="store_true", help="an encrypted file")
     args = parser.parse_args()
     cintui = str(Path(sys.executable).with_name("cintui"))
+    compiled(sys.executable)
     holder: list = []
     superuser = server(holder)
     name, url = make_database(superuser)
