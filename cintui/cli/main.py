@@ -255,9 +255,44 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+# The commands that read through the light reader (common._reading), by their first words:
+# their encrypted store is keyed on a thread while they start (`_open_ahead`).
+LIGHT_READS = {("due",), ("child", "list"), ("child", "show"), ("child", "episodes"),
+               ("decision", "list"), ("plan", "show"), ("plan", "check"), ("report",),
+               ("supervision", "overdue"), ("export", "census"), ("export", "plan")}
+
+
+def _open_ahead(argv: list[str]) -> None:
+    """For a light read of an encrypted file whose passphrase is in the environment, start
+    opening the reader now (store.fast.prefetch_reader): the key derivation then runs beside
+    the command's imports. Only a guess from the words: `--db` as the command has it, else
+    the store the environment names; anything unusual and the command opens as usual."""
+    if not argv or (tuple(argv[:1]) not in LIGHT_READS and tuple(argv[:2]) not in LIGHT_READS):
+        return
+    if os.environ.get("CINTUI_PASSPHRASE_FILE") or not os.environ.get("CINTUI_PASSPHRASE"):
+        return  # a passphrase file may be a pipe, read once: left to the command
+    db = None
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--db" and i + 1 < len(argv):
+            db = argv[i + 1]
+        elif word.startswith("--db="):
+            db = word[len("--db="):]
+    try:
+        loc = access.locate(db)
+        if loc.url is None and loc.path is not None and loc.path.is_file() and loc.is_encrypted():
+            from cintui.store import fast
+
+            fast.prefetch_reader(loc.path, os.environ["CINTUI_PASSPHRASE"])
+    except Exception:  # the command itself will say what is wrong
+        return
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point: usage errors and our own become one line and exit 2."""
     os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
+    _open_ahead(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(cli)
     try:
         result = command.main(args=argv, prog_name="cintui", standalone_mode=False)
