@@ -129,6 +129,7 @@ def _light_coercion() -> None:
         return light
 
     build.light = True  # type: ignore[attr-defined]
+    build.typers = typers  # type: ignore[attr-defined]
     typer.core.build_runtime_param = build
 
 

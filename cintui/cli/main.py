@@ -116,6 +116,9 @@ class _LazyCommands(MutableMapping):
         del self._make[name]
         self._made.pop(name, None)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._make
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._make)
 
@@ -289,13 +292,21 @@ def _open_ahead(argv: list[str]) -> None:
         return
 
 
+def _main(command, argv: list[str] | None):
+    try:
+        return command.main(args=argv, prog_name="cintui", standalone_mode=False)
+    finally:
+        if (fast := sys.modules.get("cintui.store.fast")) is not None:
+            fast.drop_ahead()
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point: usage errors and our own become one line and exit 2."""
     os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
     _open_ahead(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(cli)
     try:
-        result = command.main(args=argv, prog_name="cintui", standalone_mode=False)
+        result = _main(command, argv)
     except typer.Abort:
         typer.echo("cintui: cancelled", err=True)
         sys.exit(1)

@@ -91,6 +91,16 @@ def prefetch_reader(path: Path, passphrase: str | None) -> None:
     thread.start()
 
 
+def drop_ahead() -> None:
+    """Close the readers opened ahead that no command took (it failed first, or only showed
+    its help), so none outlives its command."""
+    while _AHEAD:
+        thread, result = _AHEAD.popitem()[1]
+        thread.join()
+        if result.get("reader") is not None:
+            result["reader"].close()
+
+
 def open_reader(path: Path, passphrase: str | None) -> FastReader | None:
     """Open `path` for reading, checking the passphrase and the schema revision.
 
