@@ -104,6 +104,8 @@ def first_paint(cintui: str, db: Path, url: str, env: dict, runs: int) -> str:
                 "--env", f"CINTUI_TODAY={TODAY}", "--env", f"CINTUI_DATABASE_URL={url}"]
     if env.get("CINTUI_PASSPHRASE"):
         pass_env += ["--env", f"CINTUI_PASSPHRASE={env['CINTUI_PASSPHRASE']}"]
+    if env.get("PYTHONPATH"):  # another checkout timed
+        pass_env += ["--env", f"PYTHONPATH={env['PYTHONPATH']}"]
     done = subprocess.run([
         sys.executable, str(tool), "-n", str(runs), *pass_env,
         "--expect", r"DEMO\d{5}", "--min-matches", "5",
