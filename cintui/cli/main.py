@@ -262,7 +262,8 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 # their encrypted store is keyed on a thread while they start (`_open_ahead`).
 LIGHT_READS = {("due",), ("child", "list"), ("child", "show"), ("child", "episodes"),
                ("decision", "list"), ("plan", "show"), ("plan", "check"), ("report",),
-               ("supervision", "overdue"), ("export", "census"), ("export", "plan")}
+               ("supervision", "overdue"), ("export", "census"), ("export", "plan"),
+               ("transfer", "status")}
 
 
 def _open_ahead(argv: list[str]) -> None:

@@ -100,7 +100,8 @@ def orm(modules: set[str]) -> set[str]:
                                   ["child", "show", "DEMO00001", "--json"],
                                   ["plan", "show", "DEMO00001", "--json"],
                                   ["decision", "list", "DEMO00001", "--json"],
-                                  ["child", "episodes", "DEMO00001", "--json"]])
+                                  ["child", "episodes", "DEMO00001", "--json"],
+                                  ["transfer", "status", "DEMO00001", "--json"]])
 def test_reads_go_through_the_light_reader_without_the_orm(sqlite_demo_store, args):
     modules, out = loaded_by(*args, "--db", str(sqlite_demo_store), "--today", TODAY.isoformat())
     assert isinstance(json.loads(out), list | dict)
