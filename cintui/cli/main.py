@@ -273,8 +273,6 @@ def _open_ahead(argv: list[str]) -> None:
     the store the environment names; anything unusual and the command opens as usual."""
     if not argv or (tuple(argv[:1]) not in LIGHT_READS and tuple(argv[:2]) not in LIGHT_READS):
         return
-    if os.environ.get("CINTUI_PASSPHRASE_FILE") or not os.environ.get("CINTUI_PASSPHRASE"):
-        return  # a passphrase file may be a pipe, read once: left to the command
     db = None
     for i, word in enumerate(argv):
         if word == "--":
@@ -284,11 +282,7 @@ def _open_ahead(argv: list[str]) -> None:
         elif word.startswith("--db="):
             db = word[len("--db="):]
     try:
-        loc = access.locate(db)
-        if loc.url is None and loc.path is not None and loc.path.is_file() and loc.is_encrypted():
-            from cintui.store import fast
-
-            fast.prefetch_reader(loc.path, os.environ["CINTUI_PASSPHRASE"])
+        access.open_ahead(access.locate(db))
     except Exception:  # the command itself will say what is wrong
         return
 
