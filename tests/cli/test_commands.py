@@ -144,11 +144,11 @@ def test_an_encrypted_store_is_keyed_once_per_command(cli, encrypted_demo_store,
 # ------------------------------------------------------------------ option values
 
 LIGHT_SAMPLES = {
-    "str": ["abc", "", "DEMO00001", "  spaced  ", "élan"],
+    "str": ["abc", "", "DEMO00001", "  spaced  ", "élan", "a\udcffb"],  # undecodable byte
     "bool": [True, False],
     "int": ["12", "-3", "+4", "007", "0", "1", "100000", "100001", "260", "261", "abc", "1.5",
             " 5", "1_000", "", "9" * 30],
-    "Path": ["out.csv", "/", ".", "no/such/folder/file.pdf"],
+    "Path": ["out.csv", "/", ".", "no/such/folder/file.pdf", "a\udcffb.csv"],
     "list[str]": [("a", "b"), ["x"], "one"],
 }
 
