@@ -228,14 +228,12 @@ def test_a_command_group_builds_only_the_command_that_runs():
 
 def test_an_encrypted_light_read_is_opened_ahead_and_refuses_a_wrong_passphrase(
         encrypted_demo_store, monkeypatch):
-    """The reader keyed on a thread while the command starts is the one the command reads
-    through; a wrong passphrase is still one line, and nothing is left open."""
-    from cintui.store import fast
-
+    """A light read of an encrypted store, its reader keyed on a thread while the command
+    starts (tests/store/test_fast.py checks it is the reader handed out), reads as before; a
+    wrong passphrase is still one line."""
     monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
     modules, out = loaded_by("child", "list", "--json", "--db", str(encrypted_demo_store))
     assert json.loads(out)
     monkeypatch.setenv("CINTUI_PASSPHRASE", "not the passphrase")
     modules, out = loaded_by("due", "--json", "--db", str(encrypted_demo_store))
     assert out.strip() == f"cintui: wrong passphrase or damaged file: {encrypted_demo_store}"
-    assert fast._AHEAD == {}
