@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import time
+from pathlib import Path
 
 
 def _once(command: str) -> float:
@@ -36,3 +37,15 @@ def report(label: str, a: str, b: str | None = None, runs: int = 7) -> None:
     if b is not None:
         print(_line("B (floor)", second))
         print(f"  A/B: median of paired ratios {statistics.median(ratios):.2f}x")
+
+
+def compiled(python: str | Path) -> None:
+    """Byte-compile the cintui that `python` imports (the package and its screens), as pip
+    does when it installs a wheel. An editable checkout run with PYTHONDONTWRITEBYTECODE set
+    (as on this project's machines) otherwise compiles every module it imports on every
+    start (~0.1-0.2 s a command), which no installed cintui does; the floor's Typer is
+    compiled. Run before any timing, by every bench that times a whole process."""
+    code = ("import compileall, os, cintui, cintui.screens as s\n"
+            "for m in (cintui, s):\n"
+            "    compileall.compile_dir(os.path.dirname(m.__file__), quiet=1)\n")
+    subprocess.run([str(python), "-c", code], check=True, stdout=subprocess.DEVNULL)

@@ -19,6 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import compiled  # noqa: E402
+
 
 def one_run(children: int, encrypt: bool, folder: Path) -> float:
     db = folder / f"bench-{time.monotonic_ns()}.db"
@@ -44,6 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     kinds = [k for k in (True, False)
              if args.only is None or args.only == ("encrypted" if k else "plain")]
+    compiled(sys.executable)
     with tempfile.TemporaryDirectory() as tmp:
         for encrypt in kinds:
             label = "encrypted" if encrypt else "plain"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _demo import plain_demo_store  # noqa: E402
-from _timing import report  # noqa: E402
+from _timing import compiled, report  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 
@@ -53,6 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("sqlite3"):
         sys.exit("the sqlite3 shell is needed for the ratio (Debian: apt install sqlite3)")
+    compiled(sys.executable)
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or plain_demo_store(Path(tmp), args.children, TODAY, seed=7)
         sql = Path(tmp) / "due.sql"

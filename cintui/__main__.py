@@ -40,7 +40,6 @@ def main() -> None:
         run()
         return
     os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
-    from cintui.app import run_app
     from cintui.store import access
 
     try:
@@ -48,6 +47,9 @@ def main() -> None:
     except access.AccessError as exc:  # a password in a --db URL: one line, as the CLI
         print(f"cintui: {exc}", file=sys.stderr)
         sys.exit(2)
+    access.open_ahead(location)  # the unlock screen's reader, keyed while Textual loads
+    from cintui.app import run_app
+
     run_app(location, encrypt=opts["encrypt"], worker=opts["as"])
 
 

@@ -503,9 +503,7 @@ def closure_state(session: Session, child_id: uuid.UUID, today: date) -> Closure
         prefill=closure_prefill(session, child_id), decisions=decisions)
 
 
-def checklist_json(items) -> list[dict]:
-    return [{"key": i.key, "text": i.text, "rule": i.rule, "met": i.met,
-             "problem": i.problem or None} for i in items]
+checklist_json = lookup.checklist_json
 
 
 # ---------------------------------------------------------------- re-referral (WAR 3.4)

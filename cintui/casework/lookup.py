@@ -483,3 +483,133 @@ def decision_facts(source, reference: str) -> list:
                          str(as_uuid(did)))
             for made_on, kind, decision, rationale, made_by, role, did
             in rows_from(source)(_DECISIONS, {"reference": reference})]
+
+
+# ---------------------------------------------------------------- step-down and transfer
+
+
+def checklist_json(items) -> list[dict]:
+    return [{"key": i.key, "text": i.text, "rule": i.rule, "met": i.met,
+             "problem": i.problem or None} for i in items]
+
+
+@dataclass(frozen=True)
+class EndingState:
+    """The step-down or transfer screen, and `cintui stepdown|transfer status`."""
+
+    kind: str
+    child_id: uuid.UUID
+    reference: str
+    name: str
+    child_status: str
+    ending: dict | None
+    due: date | None  # step-down: to complete by (WIR 3)
+    checklist: tuple  # of domain.endings.ChecklistItem
+    decisions: tuple  # of domain.endings.DecisionFact
+    prefill: object | None = None  # casework.endings.Prefill
+    remaining: tuple = ()  # the closure still to do
+
+    @property
+    def status(self) -> str | None:
+        return self.ending["status"] if self.ending else None
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "reference": self.reference, "name": self.name,
+                "child_status": self.child_status, "ending": self.ending,
+                "due": _iso(self.due), "checklist": checklist_json(self.checklist),
+                "decisions": [{"made_on": d.made_on.isoformat(), "kind": d.kind,
+                               "decision": d.decision, "rationale": d.rationale,
+                               "made_by": d.made_by, "made_by_role": d.made_by_role}
+                              for d in self.decisions],
+                "closure_remaining": checklist_json(self.remaining)}
+
+
+_TRANSFER_FIELDS = (
+    "id", "kind", "status", "recommended_on", "recommended_by", "meeting_id", "decided_on",
+    "decided_by", "rationale", "family_told_on", "closure_reason", "unmet_need",
+    "closure_summary", "dispute_raised_on", "dispute_raised_by", "dispute_details",
+    "escalated_to_service_manager_on", "dispute_outcome", "receiving_authority",
+    "receiving_contact", "move_date", "consent_to_share", "consent_not_sought_reason",
+    "moves_count", "trafficking_considered", "completed_on")
+# The latest ending of a kind in the child's current episode (casework.transfer.latest_ending).
+_LATEST_ENDING = f"""
+SELECT {", ".join(_TRANSFER_FIELDS)} FROM ending
+WHERE episode_id = (SELECT id FROM episode WHERE {_OF_CHILD}
+                    ORDER BY referral_date DESC, created_at DESC LIMIT 1)
+  AND kind = :kind
+ORDER BY recommended_on DESC, created_at DESC LIMIT 1
+"""
+_ENDING_DECISIONS = """
+SELECT made_on, kind, decision, rationale, made_by, made_by_role, id
+FROM decision WHERE ending_id = :ending ORDER BY made_on, created_at
+"""
+_DRAFTS = f"SELECT count(*) FROM draft WHERE {_OF_CHILD}"
+_DRAFT_PLANS = f"SELECT count(*) FROM plan_version WHERE {_OF_CHILD} AND status = 'draft'"
+
+
+def _flag(value) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _ending_json(e: dict) -> dict:
+    """`casework.endings.ending_json` and the transfer's fields, from a row."""
+    from cintui.domain import endings as rules
+    from cintui.domain.transfer import moved_repeatedly
+    from cintui.reference import codes
+
+    day = lambda name: _iso(_date(e[name]))  # noqa: E731
+    return {
+        "id": as_uuid(e["id"]).hex, "kind": e["kind"], "status": e["status"],
+        "status_label": rules.ENDING_STATUS_LABELS[e["status"]],
+        "recommended_on": day("recommended_on"), "recommended_by": e["recommended_by"],
+        "meeting_id": as_uuid(e["meeting_id"]).hex if e["meeting_id"] else None,
+        "decided_on": day("decided_on"), "decided_by": e["decided_by"] or None,
+        "rationale": e["rationale"] or None, "family_told_on": day("family_told_on"),
+        "closure_reason": e["closure_reason"],
+        "closure_reason_label": codes.label("closure_reason", e["closure_reason"]) or None,
+        "unmet_need": _flag(e["unmet_need"]), "closure_summary": e["closure_summary"],
+        "dispute": None if e["dispute_raised_on"] is None else {
+            "raised_on": day("dispute_raised_on"), "raised_by": e["dispute_raised_by"],
+            "details": e["dispute_details"],
+            "escalated_to_service_manager_on": day("escalated_to_service_manager_on"),
+            "outcome": e["dispute_outcome"] or None},
+        "completed_on": day("completed_on"),
+        "receiving_authority": e["receiving_authority"] or None,
+        "receiving_contact": e["receiving_contact"] or None,
+        "move_date": day("move_date"),
+        "consent_to_share": e["consent_to_share"] or None,
+        "consent_reason": e["consent_not_sought_reason"] or None,
+        "moves_count": e["moves_count"],
+        "moved_repeatedly": moved_repeatedly(e["moves_count"]),
+        "trafficking_considered": e["trafficking_considered"] or None,
+    }
+
+
+def transfer_state(source, child: ChildRow, today: date) -> EndingState:
+    """`casework.transfer.transfer_state` in plain SQL: the transfer out (BEX 4) of the
+    child's current episode, its decisions and the checklist for sending the pack."""
+    from cintui.domain import transfer as rules
+    from cintui.domain.endings import DecisionFact
+
+    rows = rows_from(source)
+    ref = {"reference": child.reference}
+    found = rows(_LATEST_ENDING, {**ref, "kind": "transfer_out"})
+    if not found:
+        return EndingState("transfer_out", child.id, child.reference, child.full_name,
+                           child.status, None, None, (), ())
+    e = dict(zip(_TRANSFER_FIELDS, found[0], strict=True))
+    decisions = tuple(
+        DecisionFact(_date(made_on), kind, decision, rationale, made_by, role, str(as_uuid(i)))
+        for made_on, kind, decision, rationale, made_by, role, i
+        in rows(_ENDING_DECISIONS, {"ending": e["id"]}))
+    facts = rules.TransferFacts(
+        receiving_authority=e["receiving_authority"], receiving_contact=e["receiving_contact"],
+        move_date=_date(e["move_date"]), consent_to_share=e["consent_to_share"],
+        consent_reason=e["consent_not_sought_reason"], moves_count=e["moves_count"],
+        trafficking_considered=e["trafficking_considered"],
+        approved=e["status"] in ("approved", "completed"), decided_on=_date(e["decided_on"]),
+        sent_on=today, drafts=rows(_DRAFTS, ref)[0][0],
+        draft_plan=rows(_DRAFT_PLANS, ref)[0][0] > 0)
+    return EndingState("transfer_out", child.id, child.reference, child.full_name,
+                       child.status, _ending_json(e), None,
+                       tuple(rules.transfer_checklist(facts, today)), decisions)

@@ -43,6 +43,7 @@ from cintui.casework import (
     visits,
 )
 from cintui.casework.endings import EndingError
+from cintui.casework.lookup import EndingState
 from cintui.domain import endings as end_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
@@ -352,37 +353,6 @@ def complete_step_down(session: Session, child_id: uuid.UUID, *, on: date, today
         endings.complete_closure(session, child_id, endings.CloseInput(
             closure_date=max(on, family_told_on or on), summary=summary), today)
     return ending
-
-
-@dataclass(frozen=True)
-class EndingState:
-    """The step-down or transfer screen, and `cintui stepdown|transfer status`."""
-
-    kind: str
-    child_id: uuid.UUID
-    reference: str
-    name: str
-    child_status: str
-    ending: dict | None
-    due: date | None  # step-down: to complete by (WIR 3)
-    checklist: tuple[end_rules.ChecklistItem, ...]
-    decisions: tuple[end_rules.DecisionFact, ...]
-    prefill: endings.Prefill | None = None
-    remaining: tuple[end_rules.ChecklistItem, ...] = ()  # the closure still to do
-
-    @property
-    def status(self) -> str | None:
-        return self.ending["status"] if self.ending else None
-
-    def as_json(self) -> dict:
-        return {"kind": self.kind, "reference": self.reference, "name": self.name,
-                "child_status": self.child_status, "ending": self.ending,
-                "due": _iso(self.due), "checklist": endings.checklist_json(self.checklist),
-                "decisions": [{"made_on": d.made_on.isoformat(), "kind": d.kind,
-                               "decision": d.decision, "rationale": d.rationale,
-                               "made_by": d.made_by, "made_by_role": d.made_by_role}
-                              for d in self.decisions],
-                "closure_remaining": endings.checklist_json(self.remaining)}
 
 
 def step_down_state(session: Session, child_id: uuid.UUID, today: date) -> EndingState:

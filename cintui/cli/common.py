@@ -47,6 +47,95 @@ class CliError(Exception):
     """One line for the user; exit code 2."""
 
 
+# ------------------------------------------------------------------ option values
+
+# Typer (0.29) turns every option's text into its type through a pydantic TypeAdapter:
+# importing pydantic and building the adapters costs about the whole of `import typer`
+# again, for each command given an option. The values cintui's options take (str, bool,
+# int, Path, list[str]) are converted here instead when the text is plainly valid; anything
+# else (a bad number, a number out of range, an unusual type) goes to Typer's own adapter,
+# so its result and its error messages are Typer's. tests/cli/test_commands.py checks both
+# give the same values.
+_SLOW = object()
+_INT = frozenset("0123456789")
+
+
+def _plain_int(value, info) -> object:
+    if isinstance(value, str):
+        digits = value[1:] if value[:1] in "+-" else value
+        if not digits or len(digits) > 18 or not set(digits) <= _INT:
+            return _SLOW
+        value = int(value)
+    elif type(value) is not int:
+        return _SLOW
+    if (info.min is not None and value < info.min) or (info.max is not None
+                                                       and value > info.max):
+        return _SLOW
+    return value
+
+
+def light_value(annotation, info, value, param=None, ctx=None) -> object:
+    """`value` as Typer would give it for `annotation`, or `_SLOW` when only Typer's own
+    adapter can say (bad input, unusual types)."""
+    if getattr(info, "parser", None) is not None:
+        return _SLOW
+    if annotation is str:
+        return value if isinstance(value, str) else _SLOW
+    if annotation is bool:
+        return value if isinstance(value, bool) else _SLOW
+    if annotation is int:
+        return _plain_int(value, info)
+    if isinstance(annotation, type) and issubclass(annotation, Path):
+        if isinstance(value, str) and value and "\x00" not in value:
+            value = annotation(value)
+        if not isinstance(value, Path) or getattr(info, "path_type", None) is not None:
+            return _SLOW
+        from typer._param_types import coerce_cli_path
+
+        return coerce_cli_path(value, info, path_type=annotation, param=param, ctx=ctx)
+    if getattr(annotation, "__origin__", None) is list and annotation.__args__ == (str,):
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return list(value)
+    return _SLOW
+
+
+def _light_coercion() -> None:
+    """Put `light_value` before Typer's adapters (where this Typer has them)."""
+    import typer.core
+
+    try:
+        from typer._coercion import RuntimeParam
+    except ImportError:  # another Typer: its own conversion, unchanged
+        return
+    typers = typer.core.build_runtime_param
+    if getattr(typers, "light", False):
+        return
+
+    class LightParam(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            done = light_value(self.annotation, self.parameter_info, value, param, ctx)
+            if done is _SLOW:
+                return typers(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+            return done
+
+    def build(descriptor):
+        if descriptor.file_annotation is not None:
+            return typers(descriptor)
+        light = LightParam(parameter_info=descriptor.parameter_info,
+                           annotation=descriptor.annotation)
+        object.__setattr__(light, "descriptor", descriptor)
+        return light
+
+    build.light = True  # type: ignore[attr-defined]
+    build.typers = typers  # type: ignore[attr-defined]
+    typer.core.build_runtime_param = build
+
+
+_light_coercion()
+
+
 DbOption = Annotated[
     str | None,
     typer.Option("--db", metavar="PATH|URL",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator, MutableMapping
 from difflib import get_close_matches
 from importlib import import_module
 from pathlib import Path
@@ -81,7 +82,7 @@ class Commands(TyperGroup):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             for module in COMMANDS[cmd_name][1:]:
                 import_module(f"cintui.cli.{module}")
-            self.commands[cmd_name] = typer.main.get_group(app).commands[cmd_name]
+            self.commands[cmd_name] = _built(app, cmd_name)
         return self.commands.get(cmd_name)
 
     def resolve_command(self, ctx: typer.Context, args: list[str]):
@@ -94,6 +95,95 @@ class Commands(TyperGroup):
     def format_commands(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, entry[0]) for name, entry in COMMANDS.items()])
+
+
+class _LazyCommands(MutableMapping):
+    """A group's commands, each built (its options read from its function's signature and
+    type hints, ~5 ms a command) the first time it is looked up: `cintui child list` builds
+    `list`, not the group's forty other commands. Listing them (help) builds them all."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, Command] = {}
+        self._make: dict[str, Callable[[], Command]] = {}
+
+    def later(self, name: str, make: Callable[[], Command]) -> None:
+        self._made.pop(name, None)
+        self._make[name] = make
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._made:
+            self._made[name] = self._make[name]()
+        return self._made[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._make[name] = lambda: command
+        self._made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._make[name]
+        self._made.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._make
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._make)
+
+    def __len__(self) -> int:
+        return len(self._make)
+
+
+def _built(typer_app: typer.Typer, name: str) -> Command:
+    """`typer.main.get_group(typer_app).commands[name]`, building only that command (and, for
+    a group, its commands only when each is looked up)."""
+    from functools import partial
+
+    from typer.main import (
+        TyperInfo,
+        get_command_from_info,
+        get_command_name,
+        get_group_from_info,
+        solve_typer_info_defaults,
+    )
+
+    options = {"pretty_exceptions_short": typer_app.pretty_exceptions_short,
+               "rich_markup_mode": typer_app.rich_markup_mode}
+    group_options = {**options, "suggest_commands": typer_app.suggest_commands}
+
+    def group(info: TyperInfo):
+        inner = info.typer_instance
+        assert inner is not None
+        makers = _makers(inner)
+        if makers is None:  # a group merged without a name: as Typer builds it
+            return get_group_from_info(info, **group_options)
+        saved = inner.registered_commands, inner.registered_groups
+        inner.registered_commands, inner.registered_groups = [], []
+        try:
+            built = get_group_from_info(info, **group_options)  # its own options only
+        finally:
+            inner.registered_commands, inner.registered_groups = saved
+        commands = _LazyCommands()
+        for each, make in makers:
+            commands.later(each, make)
+        built.commands = commands
+        return built
+
+    def _makers(inner: typer.Typer) -> list[tuple[str, Callable[[], Command]]] | None:
+        makers: list[tuple[str, Callable[[], Command]]] = [
+            (info.name or get_command_name(info.callback.__name__),  # type: ignore[union-attr]
+             partial(get_command_from_info, info, **options))
+            for info in inner.registered_commands]
+        for info in inner.registered_groups:
+            solved = solve_typer_info_defaults(info).name
+            if not solved:
+                return None
+            makers.append((solved, partial(group, info)))
+        return makers
+
+    makers = _makers(typer_app)
+    if makers is None:
+        return typer.main.get_group(typer_app).commands[name]
+    return dict(makers)[name]()
 
 
 cli = typer.Typer(
@@ -175,12 +265,50 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+# The commands that read through the light reader (common._reading), by their first words:
+# their encrypted store is keyed on a thread while they start (`_open_ahead`).
+LIGHT_READS = {("due",), ("child", "list"), ("child", "show"), ("child", "episodes"),
+               ("decision", "list"), ("plan", "show"), ("plan", "check"), ("report",),
+               ("supervision", "overdue"), ("export", "census"), ("export", "plan"),
+               ("transfer", "status")}
+
+
+def _open_ahead(argv: list[str]) -> None:
+    """For a light read of an encrypted file whose passphrase is in the environment, start
+    opening the reader now (store.fast.prefetch_reader): the key derivation then runs beside
+    the command's imports. Only a guess from the words: `--db` as the command has it, else
+    the store the environment names; anything unusual and the command opens as usual."""
+    if not argv or (tuple(argv[:1]) not in LIGHT_READS and tuple(argv[:2]) not in LIGHT_READS):
+        return
+    db = None
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--db" and i + 1 < len(argv):
+            db = argv[i + 1]
+        elif word.startswith("--db="):
+            db = word[len("--db="):]
+    try:
+        access.open_ahead(access.locate(db))
+    except Exception:  # the command itself will say what is wrong
+        return
+
+
+def _main(command, argv: list[str] | None):
+    try:
+        return command.main(args=argv, prog_name="cintui", standalone_mode=False)
+    finally:
+        if (fast := sys.modules.get("cintui.store.fast")) is not None:
+            fast.drop_ahead()
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point: usage errors and our own become one line and exit 2."""
     os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
+    _open_ahead(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(cli)
     try:
-        result = command.main(args=argv, prog_name="cintui", standalone_mode=False)
+        result = _main(command, argv)
     except typer.Abort:
         typer.echo("cintui: cancelled", err=True)
         sys.exit(1)

@@ -25,6 +25,7 @@ from cintui.cli.common import (
     _echo_json,
     _open,
     _parse_date,
+    _reading,
     _today,
     _yes_no,
     app,
@@ -302,9 +303,14 @@ def export_stepdown_pack(ctx: typer.Context, child: ChildArg, output: OutputFile
 def transfer_status(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                     as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Where the transfer stands: the form, the decision and the checklist for sending."""
-    from cintui.casework import transfer
+    from cintui.casework import lookup
 
-    _show_state(ctx, db, child, as_json, today, transfer.transfer_state, "transfer")
+    with _reading(ctx, db) as read:  # plain SQL: no ORM for a read (issue 21)
+        state = lookup.transfer_state(read, lookup.find_child(read, child), _today(today))
+    if as_json:
+        _echo_json(state.as_json())
+    else:
+        _print_state(state, "transfer")
 
 
 @transfer_app.command("record")

@@ -90,6 +90,24 @@ def env_passphrase() -> str | None:
     return value if value else None
 
 
+def open_ahead(loc: StoreLocation) -> None:
+    """Start opening the light reader of an encrypted file whose passphrase is in the
+    environment (`fast.prefetch_reader`), so its key derivation runs beside the imports of
+    whatever then asks for it. Not with a passphrase file, which may be a pipe read once."""
+    passphrase = os.environ.get("CINTUI_PASSPHRASE")
+    if os.environ.get("CINTUI_PASSPHRASE_FILE") or not passphrase:
+        return
+    try:
+        if loc.url is not None or loc.path is None or not loc.path.is_file() or \
+                not loc.is_encrypted():
+            return
+    except OSError:  # said by whatever opens it next
+        return
+    from cintui.store import fast
+
+    fast.prefetch_reader(loc.path, passphrase)
+
+
 def read_passphrase_file(path: Path) -> str:
     """The passphrase from a file only its owner can read (it opens children's records)."""
     import stat

@@ -399,3 +399,27 @@ def test_bad_or_incomplete_pack_writes_nothing(store, tmp_path, breakage, messag
             assert session.exec(select(m.Person)).all() == []
     finally:
         other.close()
+
+
+def test_transfer_status_in_plain_sql_is_the_use_cases_answer(demo_store):
+    """BEX 4: `cintui transfer status` reads with plain SQL (no ORM); for every child of the
+    demo (transfers recorded, approved, sent; none) it says what the use case says: the
+    ending, its decisions, the checklist for sending the pack."""
+    from cintui.casework import lookup
+
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            children = session.exec(select(m.Child)).all()
+            want = {c.reference: transfer.transfer_state(session, c.id, TODAY).as_json()
+                    for c in children}
+        with reading(store) as rows:
+            got = {c.reference: lookup.transfer_state(
+                rows, lookup.find_child(rows, c.reference), TODAY).as_json() for c in children}
+    finally:
+        store.close()
+    assert got == want
+    assert json.dumps(got, sort_keys=False) == json.dumps(want, sort_keys=False)  # key order
+    with_ending = [s for s in want.values() if s["ending"]]
+    assert with_ending and any(s["decisions"] for s in with_ending)
+    assert any(s["checklist"] for s in with_ending)

@@ -100,7 +100,8 @@ def orm(modules: set[str]) -> set[str]:
                                   ["child", "show", "DEMO00001", "--json"],
                                   ["plan", "show", "DEMO00001", "--json"],
                                   ["decision", "list", "DEMO00001", "--json"],
-                                  ["child", "episodes", "DEMO00001", "--json"]])
+                                  ["child", "episodes", "DEMO00001", "--json"],
+                                  ["transfer", "status", "DEMO00001", "--json"]])
 def test_reads_go_through_the_light_reader_without_the_orm(sqlite_demo_store, args):
     modules, out = loaded_by(*args, "--db", str(sqlite_demo_store), "--today", TODAY.isoformat())
     assert isinstance(json.loads(out), list | dict)
@@ -138,3 +139,101 @@ def test_an_encrypted_store_is_keyed_once_per_command(cli, encrypted_demo_store,
                  "--decision", "Carry on", "--rationale", "Going well"]):
         assert cli(*args, "--db", encrypted_demo_store).code == 0
     assert len(keyed) == 3
+
+
+# ------------------------------------------------------------------ option values
+
+LIGHT_SAMPLES = {
+    "str": ["abc", "", "DEMO00001", "  spaced  ", "élan", "a\udcffb"],  # undecodable byte
+    "bool": [True, False],
+    "int": ["12", "-3", "+4", "007", "0", "1", "100000", "100001", "260", "261", "abc", "1.5",
+            " 5", "1_000", "", "9" * 30],
+    "Path": ["out.csv", "/", ".", "no/such/folder/file.pdf", "a\udcffb.csv"],
+    "list[str]": [("a", "b"), ["x"], "one"],
+}
+
+
+def _sample_kind(annotation) -> str:
+    return getattr(annotation, "__name__", None) if isinstance(annotation, type) else str(
+        annotation)
+
+
+def _outcome(runtime, value, param, ctx):
+    try:
+        return ("value", runtime.coerce(value, param=param, ctx=ctx))
+    except typer.BadParameter as exc:
+        return ("error", exc.format_message())
+
+
+def test_option_values_are_what_typer_itself_makes_of_them(tmp_path, monkeypatch):
+    """Every option and argument of every command, given typical and bad text: the light
+    conversion (no pydantic) gives Typer's own value, or Typer's own error message."""
+    import typer.core
+
+    monkeypatch.chdir(tmp_path)
+    for module in {m for entry in COMMANDS.values() for m in entry[1:]}:
+        import_module(f"cintui.cli.{module}")
+    light = typer.core.build_runtime_param
+    typers = light.typers
+    commands: list = []
+
+    def walk(command) -> None:
+        commands.append(command)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(typer.main.get_group(common.app))
+    checked = 0
+    for command in commands:
+        ctx = typer.Context(command)
+        for param in command.params:
+            desc = param.type_descriptor
+            for value in LIGHT_SAMPLES.get(_sample_kind(desc.annotation), []):
+                got = _outcome(light(desc), value, param, ctx)
+                want = _outcome(typers(desc), value, param, ctx)
+                assert got == want, (command.name, param.name, value)
+                checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize("args", [["deadline", TODAY.isoformat(), "--working-days", "10"],
+                                  ["policy", "show", "england", "--json"]])
+def test_plain_option_values_never_load_pydantic(args):
+    modules, out = loaded_by(*args)
+    assert out.strip()
+    assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")}
+
+
+def test_a_bad_option_value_is_still_typers_one_line(cli):
+    result = cli("deadline", TODAY.isoformat(), "--working-days", "ten")
+    assert result.code == 2
+    assert result.err.strip() == ("cintui: Invalid value for '--working-days': Input should "
+                                  "be a valid integer, unable to parse string as an integer")
+
+
+def test_a_command_group_builds_only_the_command_that_runs():
+    """`cintui child list` reads the options of `child list`, not of the group's other forty
+    commands; the group's help still lists them all, in their order."""
+    from cintui.cli.main import _built
+
+    import_module("cintui.cli.children")
+    group = _built(common.app, "child")
+    assert "list" in group.commands and len(group.commands) > 5
+    assert group.commands._made == {}  # nothing built yet
+    assert group.get_command(typer.Context(group), "list").name == "list"
+    assert set(group.commands._made) == {"list"}
+    full = typer.main.get_group(common.app).commands["child"]
+    assert list(group.commands) == list(full.commands)
+
+
+def test_an_encrypted_light_read_is_opened_ahead_and_refuses_a_wrong_passphrase(
+        encrypted_demo_store, monkeypatch):
+    """A light read of an encrypted store, its reader keyed on a thread while the command
+    starts (tests/store/test_fast.py checks it is the reader handed out), reads as before; a
+    wrong passphrase is still one line."""
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    modules, out = loaded_by("child", "list", "--json", "--db", str(encrypted_demo_store))
+    assert json.loads(out)
+    monkeypatch.setenv("CINTUI_PASSPHRASE", "not the passphrase")
+    modules, out = loaded_by("due", "--json", "--db", str(encrypted_demo_store))
+    assert out.strip() == f"cintui: wrong passphrase or damaged file: {encrypted_demo_store}"

@@ -35,3 +35,9 @@ def test_the_calendar_uses_an_installed_source_and_counts_the_same():
             2026, 12, 29)
     finally:
         calendar.set_holiday_source(calendar.package_holidays)
+
+
+def test_the_cache_is_keyed_by_the_installed_package_version():
+    from importlib.metadata import version
+
+    assert holiday_cache._package_version() == version("holidays")

@@ -55,3 +55,31 @@ def test_opening_the_reader_loads_no_orm(encrypted_store, store_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_reader_opened_ahead_is_the_one_handed_out_with_the_same_checks(
+        encrypted_store, store_path, monkeypatch):
+    """With the passphrase in the environment, the app and the light reads key the reader on
+    a thread from the start (access.open_ahead); the reader handed out then reads as any
+    other, is read-only, and a wrong passphrase is refused the same way."""
+    from cintui.store import access
+
+    add_child(encrypted_store)
+    encrypted_store.close()
+    monkeypatch.delenv("CINTUI_PASSPHRASE_FILE", raising=False)
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    access.open_ahead(access.locate(store_path))
+    assert list(fast._AHEAD) == [(str(store_path), PASSPHRASE)]
+    reader = fast.open_reader(store_path, PASSPHRASE)
+    assert fast._AHEAD == {}
+    assert reader.rows("SELECT first_name FROM child") == [("Ada",)]
+    with pytest.raises(Exception, match="readonly"):
+        reader.rows("DELETE FROM child")
+    reader.close()
+    monkeypatch.setenv("CINTUI_PASSPHRASE", "not it")
+    access.open_ahead(access.locate(store_path))
+    with pytest.raises(WrongPassphrase, match="wrong passphrase or damaged file"):
+        fast.open_reader(store_path, "not it")
+    monkeypatch.setenv("CINTUI_PASSPHRASE_FILE", str(store_path.parent / "pass"))
+    access.open_ahead(access.locate(store_path))  # a passphrase file: left to the command
+    assert fast._AHEAD == {}
