@@ -14,6 +14,7 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
+    RequestOption,
     TodayOption,
     _echo_json,
     _open,
@@ -41,7 +42,9 @@ def import_caseload(
     columns: Annotated[bool, typer.Option(
         "--columns", help="List the columns, what each means and the other names "
         "accepted for it, and stop.")] = False,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Import an existing caseload: children, their worker, referral, assessment and plan
     dates, meetings held and the next review, the last visit, their people. Dates day first
