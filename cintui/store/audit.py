@@ -428,17 +428,46 @@ def record_head(store_id: str, seq: int, digest: str) -> None:
             raise
 
 
+def accept_head(store_id: str, seq: int, digest: str) -> None:
+    """A restored backup's head becomes the one this computer holds the store to, even though
+    it is older (`cintui db restore`, after checking the backup against its own head)."""
+    folder = config.config_dir(create=True)
+    path = folder / HEADS_FILE
+    with _HEADS_LOCK:
+        heads = _load_heads(path)
+        heads[store_id] = {"seq": seq, "hash": digest}
+        _write_private_json(folder, path, heads)
+
+
+def _write_private_json(folder: Path, path: Path, data: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, sort_keys=True, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 # ------------------------------------------------------------------ checking
 
 
-def verify(store: Any) -> AuditReport:
+def verify(store: Any, *, head: tuple[int, str] | None = None) -> AuditReport:
     """Walk the chain from the first entry; report the first broken link. On a team server,
-    also every change the server logged that no audit entry accounts for."""
+    also every change the server logged that no audit entry accounts for.
+
+    `head`: a backup's, recorded when it was taken (store/keeping.py): the trail must end
+    exactly there (a copy has nothing after its head), instead of at this computer's."""
     from sqlalchemy.exc import DBAPIError
 
     server = getattr(store, "server", None)
     try:
-        report = _verify_chain(store, shared=server is not None)
+        report = _verify_chain(store, shared=server is not None, head=head)
         if not report.ok:
             return report
         differences = tuple(replay_differences(store))
@@ -598,8 +627,10 @@ def unaudited_changes(conn: Connection) -> Iterable[str]:
         yield f"{what} {op}d outside cintui by {login} at {when} UTC"
 
 
-def _verify_chain(store: Any, *, shared: bool) -> AuditReport:
-    head = recorded_head(store.store_id)
+def _verify_chain(store: Any, *, shared: bool,
+                  head: tuple[int, str] | None = None) -> AuditReport:
+    exact = head is not None
+    head = head or recorded_head(store.store_id)
     count, last_seq, prev, head_hash = 0, 0, GENESIS, None
     columns = [_TABLE.c[k] for k in ("seq", "at", "actor", "action", "entity", "entity_id",
                                      "changes", "prev_hash", "hash")]
@@ -624,6 +655,10 @@ def _verify_chain(store: Any, *, shared: bool) -> AuditReport:
             count, last_seq, prev = count + 1, row.seq, row.hash
             if head is not None and row.seq == head[0]:
                 head_hash = row.hash
+    if exact and head is not None and last_seq > head[0]:
+        return AuditReport(False, count, head[0] + 1,
+                           f"the trail goes on past entry {head[0]}, where it ended when the "
+                           "backup was taken: entries were added to the copy since")
     return _compare_head(count, last_seq, head, head_hash, shared=shared)
 
 
