@@ -44,6 +44,7 @@ GENESIS = "0" * 64
 HEADS_FILE = "audit-heads.json"
 _HEAD = "cintui.audit.head"  # session.info: (seq, hash) of the newest entry in this transaction
 _UNRECORDED = "cintui.audit.unrecorded"  # session.info: entries written, head not yet recorded
+_CUT = "cintui.audit.cut"  # session.info: the trail no longer holds the recorded head
 _HEADS_LOCK = threading.Lock()
 _TABLE = AuditEntry.__table__
 
@@ -235,7 +236,12 @@ def _append_entries(session: Session, actor: str, at: datetime,
     """Chain and insert the entries. `raw`: SQLite, and the changes hold JSON values only,
     so the rows go straight to the driver."""
     conn = session.connection()
-    seq, prev = session.info.get(_HEAD) or _read_head(conn)
+    if _HEAD in session.info:
+        seq, prev = session.info[_HEAD]
+    else:
+        seq, prev = _read_head(conn)
+        if _CUT not in session.info:
+            session.info[_CUT] = _cut_short(conn, session.info.get("store_id"), seq, prev)
     at_text = _iso_instant(at)
     rows = []
     for action, entity, entity_id, changes in entries:
@@ -366,17 +372,39 @@ def _after_soft_rollback(session: Session, _previous: Any) -> None:
     else:
         session.info.pop(_HEAD, None)
         session.info.pop(_UNRECORDED, None)
+        session.info.pop(_CUT, None)
 
 
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint released: not committed yet
         return
     head = session.info.pop(_HEAD, None)
-    if session.info.pop(_UNRECORDED, False) and head is not None:
+    cut = session.info.pop(_CUT, False)
+    if session.info.pop(_UNRECORDED, False) and head is not None and not cut:
         # The commit has happened; failing to note the head only weakens `verify`
         # (it reports entries beyond the recorded head), so it must not fail the write.
         with contextlib.suppress(OSError):
             record_head(session.info["store_id"], *head)
+
+
+def _cut_short(conn: Connection, store_id: str | None, seq: int, digest: str) -> bool:
+    """Does the trail this transaction extends (its newest entry `seq`, `digest`) still hold
+    the head this computer recorded? Not when it ends before it, or holds another entry
+    there: the newest entries were deleted (and maybe others written in their place). The
+    head is then not moved on, so `verify` keeps naming the entry that went (issue "Trust":
+    truncation followed by new writes). A team server keeps its own trail whole."""
+    if store_id is None or conn.dialect.name != "sqlite":
+        return False
+    recorded = recorded_head(store_id)
+    if recorded is None or recorded[0] == 0:
+        return False
+    head_seq, head_hash = recorded
+    if seq < head_seq:
+        return True
+    if seq == head_seq:
+        return digest != head_hash
+    found = conn.execute(select(_TABLE.c.hash).where(_TABLE.c.seq == head_seq)).scalar()
+    return found != head_hash
 
 
 # ------------------------------------------------------------------ heads kept outside
