@@ -683,11 +683,12 @@ def _verify_chain(store: Any, *, shared: bool,
             count, last_seq, prev = count + 1, row.seq, row.hash
             if head is not None and row.seq == head[0]:
                 head_hash = row.hash
-    if exact and head is not None and last_seq > head[0]:
+    report = _compare_head(count, last_seq, head, head_hash, shared=shared)
+    if report.ok and exact and head is not None and last_seq > head[0]:
         return AuditReport(False, count, head[0] + 1,
                            f"the trail goes on past entry {head[0]}, where it ended when the "
                            "backup was taken: entries were added to the copy since")
-    return _compare_head(count, last_seq, head, head_hash, shared=shared)
+    return report
 
 
 def _compare_head(count: int, last_seq: int, head: tuple[int, str] | None,
