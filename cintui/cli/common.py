@@ -227,9 +227,12 @@ def _open(ctx: typer.Context, db: str | None) -> Iterator:
 # ------------------------------------------------------------------ --request-id
 
 
-def note_request_content(ctx: typer.Context, content: bytes) -> None:
-    """A command reading a file: its content is part of what the request asked."""
+def note_request_content(ctx: typer.Context, content: bytes,
+                         ignore: tuple[str, ...] = ()) -> None:
+    """A command reading a file: its content is part of what the request asked (and the
+    options in `ignore` are not: the file's name, the output's format)."""
     _state(ctx)["request_content"] = _state(ctx).get("request_content", b"") + content
+    _state(ctx)["request_ignore"] = ignore
 
 
 class _Tee:
@@ -256,7 +259,8 @@ def _request_for(ctx: typer.Context):
     from cintui.store import requests
 
     command = ctx.command_path.split(" ", 1)[-1]
-    options = {k: v for k, v in ctx.params.items() if k not in ("request_id", "db")}
+    ignore = ("request_id", "db", *_state(ctx).get("request_ignore", ()))
+    options = {k: v for k, v in ctx.params.items() if k not in ignore}
     content = _state(ctx).get("request_content", b"")
     return requests.Request(request_id, command,
                             requests.fingerprint(command, options, content))

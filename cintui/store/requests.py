@@ -128,11 +128,15 @@ def claim(session: Session, actor: str, request: Request) -> bool:
     False when it wrote nothing (the request stays unclaimed)."""
     from cintui.store import audit
 
-    session.flush()
-    head = session.info.get(audit._HEAD)
-    if not session.info.get(audit._UNRECORDED) or head is None:
+    if request.extra.get("batching"):  # a batch of an import: `mark_progress` records it
         return False
+    session.flush()
     start = request.extra.get("start", (0, ""))[0]
+    head = session.info.get(audit._HEAD) if session.info.get(audit._UNRECORDED) else None
+    if head is None:
+        if not request.extra.get("finishing"):
+            return False
+        head = (start, "")  # an import's last transaction, its rows all written before
     first = request.first_seq if request.first_seq is not None else start + 1
     values = {"command": request.command, "fingerprint": request.fingerprint,
               "applied_at": utcnow(), "first_seq": first, "last_seq": head[0], "done": True}
