@@ -11,10 +11,11 @@ their record saying the case was imported (BEX 4: the chronology shows it).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from time import monotonic
 
 from sqlmodel import Session, select
 
@@ -182,9 +183,11 @@ def apply(session: Session, data: bytes, *, today: date, actor: str,
 
 # ---------------------------------------------------------------- in batches
 
-# Rows per write transaction: short enough that no other writer waits for seconds (a
-# visit saved in the app meanwhile), long enough to cost little.
-BATCH_ROWS = 10
+# A write transaction ends after this long (or this many rows), whichever comes first:
+# short enough that no other writer waits for long (a visit saved in the app meanwhile),
+# long enough to cost little.
+BATCH_SECONDS = 0.25
+BATCH_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -216,16 +219,18 @@ def _units(rows: tuple[CaseRow, ...]) -> list[list[CaseRow]]:
 
 def apply_in_batches(store, data: bytes, request, *, today: date, actor: str,
                      file: str = "caseload.csv", mapping: dict[str, str] | None = None,
-                     ignore: tuple[str, ...] = (), batch_rows: int = BATCH_ROWS) -> Batched:
+                     ignore: tuple[str, ...] = (), batch_rows: int = BATCH_ROWS,
+                     batch_seconds: float = BATCH_SECONDS) -> Batched:
     """Import every child in the file, or none that the file gets wrong, in batches.
 
     All of it is checked first (`plan`): one bad row and nothing is written, as `apply`.
-    Then the children go in batches of about `batch_rows`, each its own write transaction,
-    so the store's write lock is never held for long. Each batch records the file's lines it
-    wrote in the request's row (`store.requests`, same transaction); the last batch marks the
-    request done. Stopped part-way (killed, the power cut), the same import run again (the
-    same file: the same request) checks the file again, leaves the lines already written,
-    and writes the rest. `request` is the store's request (`Store.request`)."""
+    Then the children go in batches (a quarter of a second's worth, at most `batch_rows`),
+    each its own write transaction, so the store's write lock is never held for long. Each
+    batch records the file's lines it wrote in the request's row (`store.requests`, in the
+    same transaction); the last batch marks the request done. Stopped part-way (killed, the
+    power cut), the same import run again (the same file: the same request) checks the
+    file again, leaves the lines already written, and writes the rest. `request` is the
+    store's request (`Store.request`)."""
     from cintui.store import requests
 
     with store.read() as session:
@@ -236,33 +241,34 @@ def apply_in_batches(store, data: bytes, request, *, today: date, actor: str,
                        ours=frozenset(progress["references"]))
     if checked.problems:
         raise ImportRefused(checked)
-    units = [u for u in _units(checked.rows) if u[0].line not in done]
-    batches: list[list[CaseRow]] = []
-    for unit in units:
-        if not batches or len(batches[-1]) >= batch_rows:
-            batches.append([])
-        batches[-1].extend(unit)
-    if not batches:  # every row written before, the request not yet marked done
-        batches = [[]]
-    for n, batch in enumerate(batches):
-        last = n == len(batches) - 1
-        # Each batch's transaction records its lines; the last one marks the request done
-        # (store/requests.claim), in the same transaction as its rows.
-        request.extra["batching"], request.extra["finishing"] = not last, last
+    queue = deque(u for u in _units(checked.rows) if u[0].line not in done)
+    batches = 0
+    while True:
         with store.session(actor) as session:
-            written = _write_batch(session, checked, batch, today=today, actor=actor,
-                                   file=file)
+            began, lines, written = monotonic(), [], []
+            while queue and (not lines or (len(lines) < batch_rows and
+                                           monotonic() - began < batch_seconds)):
+                unit = queue.popleft()
+                written += _write_batch(session, checked, unit, today=today, actor=actor,
+                                        file=file)
+                lines += [r.line for r in unit]
+            # The last batch marks the request done (store/requests.claim), the others
+            # record their lines; each in the same transaction as its rows.
+            last = not queue
+            request.extra["batching"], request.extra["finishing"] = not last, last
             if not last:
-                requests.mark_progress(session, actor, request, [r.line for r in batch],
-                                       written)
+                requests.mark_progress(session, actor, request, lines, written)
+        batches += bool(lines)
+        if last:
+            break
     for key in ("batching", "finishing"):
         request.extra.pop(key, None)
-    return Batched(checked, len([b for b in batches if b]), len(done))
+    return Batched(checked, batches, len(done))
 
 
 def _write_batch(session: Session, checked: ImportPlan, batch: list[CaseRow], *,
                  today: date, actor: str, file: str) -> list[str]:
-    """Write the batch's rows; the references they were given."""
+    """Write the rows (siblings: one household); the references they were given."""
     people: dict[tuple, object] = {}
     written = []
     for row in batch:

@@ -113,13 +113,14 @@ def test_an_import_killed_part_way_is_completed_by_running_it_again(new_db, tmp_
     db = new_db()
     path = caseload(tmp_path / "caseload.csv", 35)
     args = ("import", "caseload", path, "--db", db, "--today", TODAY.isoformat())
-    killed = _killed(2, *args)  # after two batches of ten
+    killed = _killed(2, *args)  # after two batches
     assert killed.returncode == -signal.SIGKILL and killed.stdout == ""
-    assert counts(db)[0] == 20  # part of it is in: the batches that committed
+    written = counts(db)[0]
+    assert 2 <= written < 35  # part of it is in: the batches that committed
     again = run_subprocess(*args)
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Went on with an import of caseload.csv that had stopped "
-                                   "part-way: 20 of its rows were already in.\n"
+                                   f"part-way: {written} of its rows were already in.\n"
                                    "Imported 35 children and ")
     assert counts(db)[0] == 35  # each row once
     check = run_subprocess("db", "check", "--db", db)
@@ -132,7 +133,10 @@ def test_an_import_killed_after_its_last_batch_says_it_is_done(new_db, tmp_path)
     path = caseload(tmp_path / "caseload.csv", 15)
     args = ("import", "caseload", path, "--db", db, "--today", TODAY.isoformat(),
             "--request-id", "monday-import")
-    assert _killed(2, *args).returncode == -signal.SIGKILL  # two batches: all of it
+    killed = _killed(1, *args)
+    while killed.returncode == -signal.SIGKILL and counts(db)[0] < 15:  # each batch, then
+        killed = _killed(1, *args)  # the last one, killed just after its commit
+    assert killed.returncode == -signal.SIGKILL and counts(db)[0] == 15
     again = run_subprocess(*args)
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Already done: request monday-import (`import caseload`)")
