@@ -256,14 +256,17 @@ def _request_for(ctx: typer.Context):
     request_id = _state(ctx).get("request")
     if request_id is None:
         return None
+    if (made := _state(ctx).get("request_made")) is not None:
+        return made  # a command opening the store twice: one request
     from cintui.store import requests
 
     command = ctx.command_path.split(" ", 1)[-1]
     ignore = ("request_id", "db", *_state(ctx).get("request_ignore", ()))
     options = {k: v for k, v in ctx.params.items() if k not in ignore}
     content = _state(ctx).get("request_content", b"")
-    return requests.Request(request_id, command,
-                            requests.fingerprint(command, options, content))
+    made = _state(ctx)["request_made"] = requests.Request(
+        request_id, command, requests.fingerprint(command, options, content))
+    return made
 
 
 @contextmanager
@@ -279,10 +282,11 @@ def _requested(ctx: typer.Context, store) -> Iterator[bool]:
     from cintui.store import requests
 
     actor = access.current_actor()
-    with store.engine.connect() as conn:
-        found = requests.find(conn, actor, request)
-    if found is not None and found.done:
-        _print_applied(store, found)
+    if not request.claimed:
+        with store.engine.connect() as conn:
+            found = requests.find(conn, actor, request)
+        if found is not None and found.done:
+            _print_applied(store, found)
     store.request = request
     tee = _Tee(sys.stdout)
     sys.stdout = tee

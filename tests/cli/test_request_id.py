@@ -15,6 +15,7 @@ import time
 import pytest
 
 from tests.conftest import run_subprocess
+from tests.store.test_team_server import team  # noqa: F401 - the fixture
 
 CHILD = ("--first-name", "Ada", "--last-name", "Retry", "--dob", "2016-03-04",
          "--referral-date", "2026-11-20")
@@ -164,3 +165,29 @@ def test_writes_killed_at_any_moment_then_retried_apply_once_each(cli, tmp_path)
     names = sorted(c["name"] for c in children(cli, db))
     assert names == sorted(f"Kid{n} Killed" for n in range(12))
     assert cli("db", "check", "--db", db).code == 0
+
+
+# ------------------------------------------------------------------ a team server
+
+
+def test_on_a_team_server_each_workers_requests_are_their_own(team, cli, monkeypatch):  # noqa: F811
+    """A worker's login applies their request once; another worker cannot read it (row
+    security: its record holds what the command printed) and may use the same id."""
+    visit = ("visit", "record", team.child, "--at", "2026-11-20 10:00", "--purpose",
+             "Check in", "--analysis", "Seen alone.", "--today", "2026-11-23",
+             "--request-id", "shared-id", "--json")
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
+    monkeypatch.delenv("CINTUI_USER")
+    first = cli(*visit)
+    assert first.code == 0, first.err
+    again = cli(*visit)
+    assert (again.code, again.out) == (0, first.out) and "Already done" in again.err
+    with team.psql(team.other) as conn:
+        assert conn.execute("SELECT count(*) FROM applied_request").fetchone()[0] == 0
+    with team.psql(team.worker) as conn:
+        assert conn.execute("SELECT count(*) FROM applied_request").fetchone()[0] == 1
+    # The same id from the other worker is their own request: it applies.
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.other))
+    other = cli(*visit)
+    assert other.code == 0, other.err
+    assert "Already done" not in other.err
