@@ -12,7 +12,6 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
-    _check_folder,
     _echo_json,
     _location,
     _open,
@@ -146,7 +145,6 @@ def db_backup(
     loc = _location(ctx, db)
     if loc.url:
         raise CliError(SERVER_BACKUPS)
-    _check_folder(output)
     with _open(ctx, db) as store:
         key = store.engine.url.password if store.encrypted else None
         anchor = keeping.take_backup(store, output, key)

@@ -660,6 +660,8 @@ def _verify_chain(store: Any, *, shared: bool,
     exact = head is not None
     head = head or recorded_head(store.store_id)
     count, last_seq, prev, head_hash = 0, 0, GENESIS, None
+    if head is not None and head[0] == 0:  # a copy of a store with no entries yet
+        head_hash = GENESIS
     columns = [_TABLE.c[k] for k in ("seq", "at", "actor", "action", "entity", "entity_id",
                                      "changes", "prev_hash", "hash")]
     with store.engine.connect() as conn:

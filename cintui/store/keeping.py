@@ -155,19 +155,34 @@ def _head_of(engine: Any) -> tuple[int, str, int]:
 def take_backup(store: Any, target: Path, passphrase: str | None) -> Anchor:
     """`engine.backup_store`, then the head it was taken at, read from the copy itself and
     recorded beside it and in the config folder."""
-    from cintui.store.engine import _sqlite_engine, backup_store, is_encrypted_file
+    from cintui.store.engine import backup_store, is_encrypted_file
 
     target = backup_store(store, Path(target), passphrase)
     key = (passphrase or store.engine.url.password) if is_encrypted_file(target) else None
+    return anchor_copy(target, key)
+
+
+def anchor_copy(target: Path, key: str | None) -> Anchor:
+    """Record the head a just-written copy of a store ends at (also the copy an upgrade
+    takes first: `engine.open_store`)."""
+    from sqlalchemy import select
+
+    from cintui.store.base import STORE_ID_KEY
+    from cintui.store.engine import _sqlite_engine
+    from cintui.store.models import StoreMeta
+
     engine = _sqlite_engine(target, key)
     try:
         seq, digest, entries = _head_of(engine)
+        with engine.connect() as conn:
+            store_id = conn.execute(select(StoreMeta.value).where(
+                StoreMeta.key == STORE_ID_KEY)).scalar() or ""  # type: ignore[arg-type]
     finally:
         engine.dispose()
     for suffix in ("-wal", "-shm"):  # none once closed; never left beside a backup
         with contextlib.suppress(FileNotFoundError):
             target.with_name(target.name + suffix).unlink()
-    anchor = Anchor(store.store_id, seq, digest, entries, file_sha256(target),
+    anchor = Anchor(store_id, seq, digest, entries, file_sha256(target),
                     datetime.now(UTC).isoformat(timespec="seconds"))
     record_anchor(target, anchor)
     return anchor
@@ -226,6 +241,10 @@ def check_copy(copy: Path, passphrase: str | None, anchor: Anchor | None,
     except StoreError as exc:
         said = str(exc).replace(str(copy), str(shown))
         raise StoreError(f"the backup {shown} cannot be opened: {said}") from None
+    if store.backup_path is not None:  # an older schema, upgraded in the copy: its own
+        _remove_set(store.backup_path)  # backup is a copy of a copy
+        with contextlib.suppress(FileNotFoundError):
+            side_file(store.backup_path).unlink()
     try:
         problems = [f"the file is damaged: {p}" for p in audit.page_problems(store)]
         seq, digest, entries = _head_of(store.engine)
@@ -388,4 +407,4 @@ def rekey(store: Any, new_passphrase: str) -> None:
 
 
 __all__ = ["Anchor", "BackupReport", "Restored", "check_backup", "file_sha256", "find_anchor",
-           "record_anchor", "rekey", "restore", "side_file", "take_backup"]
+           "anchor_copy", "record_anchor", "rekey", "restore", "side_file", "take_backup"]

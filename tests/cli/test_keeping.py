@@ -305,3 +305,24 @@ def test_rekey_killed_at_the_rename_leaves_a_store_that_opens(cli, encrypted_dem
                                                          NEW_PASSPHRASE: PASSPHRASE}[now])
     key = secret if when == "before" else new
     assert references(cli, db, "--passphrase-file", key) == refs
+
+
+def test_the_backup_an_upgrade_takes_is_anchored_and_restores(cli, tmp_path):
+    """An older store is backed up next to itself before it is upgraded: that backup is
+    anchored too, and restoring it upgrades the private copy, never the backup."""
+    from cintui.store.engine import _create_store_at
+
+    db = tmp_path / "old.db"
+    _create_store_at(db, None, encrypt=False, revision="0018").close()
+    upgraded = cli("child", "add", "--first-name", "Up", "--last-name", "Graded", "--dob",
+                   "2015-01-01", "--db", db)
+    assert upgraded.code == 0, upgraded.err
+    backup = next(tmp_path.glob("old.db.before-0018-*.bak"))
+    assert backup.with_name(backup.name + ".head").is_file()
+    before = sha(backup)
+    restored = cli("db", "restore", backup, "--db", db)
+    assert restored.code == 0, restored.err
+    assert sha(backup) == before and references(cli, db) == set()
+    assert cli("db", "check", "--db", db).code == 0
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
