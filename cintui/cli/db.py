@@ -213,6 +213,8 @@ def db_restore(
     if done.kept_aside is not None:
         typer.echo(f"The store that was there is kept at {done.kept_aside} (0600): remove it "
                    "once you are sure, or give it to the IT team.")
+    if not store.encrypted:
+        typer.echo("WARNING: the restored store is not encrypted (nor was the backup).")
 
 
 @db_app.command("rekey")

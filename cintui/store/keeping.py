@@ -312,7 +312,9 @@ def restore(backup: Path, live: Path, passphrase: str | None, *,
             f"changed since), and no {SIDE_SUFFIX} file beside it matches it, so entries cut "
             "from its audit trail could not be seen; --accept-unanchored restores it anyway, "
             "checking the chain only")
-    live.parent.mkdir(parents=True, exist_ok=True)
+    from cintui.store.engine import _make_private_folder
+
+    _make_private_folder(live.parent)
     copy = _private_copy(backup, live.parent, "restoring")
     try:
         report, store = check_copy(copy, passphrase, anchor, backup)
