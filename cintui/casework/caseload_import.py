@@ -219,8 +219,8 @@ def _units(rows: tuple[CaseRow, ...]) -> list[list[CaseRow]]:
 
 def apply_in_batches(store, data: bytes, request, *, today: date, actor: str,
                      file: str = "caseload.csv", mapping: dict[str, str] | None = None,
-                     ignore: tuple[str, ...] = (), batch_rows: int = BATCH_ROWS,
-                     batch_seconds: float = BATCH_SECONDS) -> Batched:
+                     ignore: tuple[str, ...] = (), batch_rows: int | None = None,
+                     batch_seconds: float | None = None) -> Batched:
     """Import every child in the file, or none that the file gets wrong, in batches.
 
     All of it is checked first (`plan`): one bad row and nothing is written, as `apply`.
@@ -233,6 +233,8 @@ def apply_in_batches(store, data: bytes, request, *, today: date, actor: str,
     store's request (`Store.request`)."""
     from cintui.store import requests
 
+    batch_rows = batch_rows or BATCH_ROWS
+    batch_seconds = batch_seconds or BATCH_SECONDS
     with store.read() as session:
         progress = requests.progress(session.connection(), actor, request) or {
             "lines": [], "references": []}

@@ -94,6 +94,8 @@ def session(self, actor):
     if left[0] == 0:
         os.kill(os.getpid(), signal.SIGKILL)
 engine.Store.session = session
+from cintui.casework import caseload_import
+caseload_import.BATCH_ROWS = 10  # at most: a 35-row file takes four batches or more
 from cintui.cli.main import run
 run(sys.argv[1:])
 """
