@@ -503,7 +503,6 @@ def open_store(path: Path | str, passphrase: str | None) -> Store:
         if revision != migrate.head_revision():
             backup = _upgrade_backup_path(path, revision)
             _backup_sqlite(engine, backup, key)
-            _anchor(backup, key)
             migrate.upgrade(engine)
         store = Store(engine, path, encrypted, _store_id(engine))
     except BaseException:
@@ -617,15 +616,6 @@ def backup_store(store: Store, target: Path, passphrase: str | None) -> Path:
         raise StoreError(f"{store.path} is not encrypted, so neither is its backup")
     _backup_sqlite(store.engine, target, key)
     return target
-
-
-def _anchor(backup: Path, key: str | None) -> None:
-    """The upgrade's backup is anchored to its audit head as `cintui db backup`'s are, so
-    `db restore` takes it (store/keeping.py). Best effort: the backup itself is what counts."""
-    from cintui.store import keeping
-
-    with contextlib.suppress(OSError, StoreError):
-        keeping.anchor_copy(backup, key)
 
 
 def _upgrade_backup_path(path: Path, revision: str) -> Path:
