@@ -28,9 +28,15 @@ from cintui.store.models import (
     Child,
     ChildAccess,
     Reallocation,
+    StoreMeta,
     Team,
     Worker,
 )
+
+# The keeper's steps, kept in the store's settings so the audit trail shows who took them
+# and when (issue "Trust": every change of store metadata is audited).
+PASSPHRASE_CHANGED = "passphrase_changed"
+RESTORED_FROM = "restored_from"
 
 
 class AdminError(cases.CaseworkError):
@@ -529,7 +535,21 @@ def decider_for(session: Session, by: str, what: str) -> Worker:
         raise AdminError(exc.field, exc.problem.replace("reallocating a child", what)) from None
 
 
+def note_keeping(session: Session, key: str, value: str) -> None:
+    """Record a keeper's step (`PASSPHRASE_CHANGED`, `RESTORED_FROM`) in the store's
+    settings: audited as any change of a setting."""
+    if key not in (PASSPHRASE_CHANGED, RESTORED_FROM):
+        raise AdminError("key", f"{key!r} is not a keeper's step")
+    meta = session.get(StoreMeta, key)
+    if meta is None:
+        session.add(StoreMeta(key=key, value=value))
+    else:
+        meta.value = value
+        session.add(meta)
+
+
 __all__ = [
+    "PASSPHRASE_CHANGED", "RESTORED_FROM", "note_keeping",
     "Restriction", "decider_for", "restrict", "restriction",
     "AdminError", "AuthorityInfo", "Left", "Moved", "ReallocationInput", "TeamInput",
     "TeamRow", "WorkerInput", "WorkerRow", "add_team", "add_worker", "authority",

@@ -11,10 +11,11 @@ their record saying the case was imported (BEX 4: the chronology shows it).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from time import monotonic
 
 from sqlmodel import Session, select
 
@@ -96,9 +97,12 @@ def read_mapping(path: Path) -> tuple[dict[str, str], tuple[str, ...]]:
 
 
 def plan(session: Session, data: bytes, *, today: date, file: str = "caseload.csv",
-         mapping: dict[str, str] | None = None, ignore: tuple[str, ...] = ()) -> ImportPlan:
-    """Every row checked against the rules and the store; nothing written."""
-    existing = session.exec(select(m.Child.reference)).all()
+         mapping: dict[str, str] | None = None, ignore: tuple[str, ...] = (),
+         ours: frozenset[str] = frozenset()) -> ImportPlan:
+    """Every row checked against the rules and the store; nothing written. `ours`: the
+    references this very import wrote before it was stopped (not a clash)."""
+    existing = [ref for ref in session.exec(select(m.Child.reference)).all()
+                if ref not in ours]
     read = rules.read_caseload(data, today=today, mapping=mapping, ignore=ignore,
                                code_lists={n: codes.codes(n) for n in CODE_LISTS},
                                existing=existing)
@@ -177,8 +181,112 @@ def apply(session: Session, data: bytes, *, today: date, actor: str,
     return checked
 
 
+# ---------------------------------------------------------------- in batches
+
+# A write transaction ends after this long (or this many rows), whichever comes first:
+# short enough that no other writer waits for long (a visit saved in the app meanwhile),
+# long enough to cost little.
+BATCH_SECONDS = 0.25
+BATCH_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Batched:
+    """What `apply_in_batches` did: the plan, the batches it wrote now, and how many rows an
+    earlier run of the same import had already written (it was stopped)."""
+
+    plan: ImportPlan
+    batches: int
+    resumed: int
+
+
+def _units(rows: tuple[CaseRow, ...]) -> list[list[CaseRow]]:
+    """Rows in file order, siblings (one household) together: a batch never splits them,
+    since they share their people records."""
+    units: list[list[CaseRow]] = []
+    households: dict[str, list[CaseRow]] = {}
+    for row in rows:
+        key = row.household.casefold()
+        if key and key in households:
+            households[key].append(row)
+            continue
+        unit = [row]
+        units.append(unit)
+        if key:
+            households[key] = unit
+    return units
+
+
+def apply_in_batches(store, data: bytes, request, *, today: date, actor: str,
+                     file: str = "caseload.csv", mapping: dict[str, str] | None = None,
+                     ignore: tuple[str, ...] = (), batch_rows: int | None = None,
+                     batch_seconds: float | None = None) -> Batched:
+    """Import every child in the file, or none that the file gets wrong, in batches.
+
+    All of it is checked first (`plan`): one bad row and nothing is written, as `apply`.
+    Then the children go in batches (a quarter of a second's worth, at most `batch_rows`),
+    each its own write transaction, so the store's write lock is never held for long. Each
+    batch records the file's lines it wrote in the request's row (`store.requests`, in the
+    same transaction); the last batch marks the request done. Stopped part-way (killed, the
+    power cut), the same import run again (the same file: the same request) checks the
+    file again, leaves the lines already written, and writes the rest. `request` is the
+    store's request (`Store.request`)."""
+    from cintui.store import requests
+
+    batch_rows = batch_rows or BATCH_ROWS
+    batch_seconds = batch_seconds or BATCH_SECONDS
+    with store.read() as session:
+        progress = requests.progress(session.connection(), actor, request) or {
+            "lines": [], "references": []}
+        done = set(progress["lines"])
+        checked = plan(session, data, today=today, file=file, mapping=mapping, ignore=ignore,
+                       ours=frozenset(progress["references"]))
+    if checked.problems:
+        raise ImportRefused(checked)
+    queue = deque(u for u in _units(checked.rows) if u[0].line not in done)
+    batches = 0
+    while True:
+        with store.session(actor) as session:
+            began, lines, written = monotonic(), [], []
+            while queue and (not lines or (len(lines) < batch_rows and
+                                           monotonic() - began < batch_seconds)):
+                unit = queue.popleft()
+                written += _write_batch(session, checked, unit, today=today, actor=actor,
+                                        file=file)
+                lines += [r.line for r in unit]
+            # The last batch marks the request done (store/requests.claim), the others
+            # record their lines; each in the same transaction as its rows.
+            last = not queue
+            request.extra["batching"], request.extra["finishing"] = not last, last
+            if not last:
+                requests.mark_progress(session, actor, request, lines, written)
+        batches += bool(lines)
+        if last:
+            break
+    for key in ("batching", "finishing"):
+        request.extra.pop(key, None)
+    return Batched(checked, batches, len(done))
+
+
+def _write_batch(session: Session, checked: ImportPlan, batch: list[CaseRow], *,
+                 today: date, actor: str, file: str) -> list[str]:
+    """Write the rows (siblings: one household); the references they were given."""
+    people: dict[tuple, object] = {}
+    written = []
+    for row in batch:
+        try:
+            written.append(_write(session, row, people, today=today, actor=actor,
+                                  file=file))
+        except ValueError as exc:  # the store changed since the check: a rule it now breaks
+            name = getattr(exc, "field", "")
+            problem = Problem(row.line, checked.columns.get(name, name),
+                              getattr(exc, "problem", str(exc)))
+            raise ImportRefused(replace(checked, problems=(problem,))) from None
+    return written
+
+
 def _write(session: Session, row: CaseRow, people: dict, *, today: date, actor: str,
-           file: str) -> None:
+           file: str) -> str:
     child = cases.add_child(session, cases.NewChild(
         first_name=row.first_name, last_name=row.last_name, referral_date=row.referral_date,
         dob=row.dob, expected_dob=row.expected_dob, reference=row.reference,
@@ -201,6 +309,7 @@ def _write(session: Session, row: CaseRow, people: dict, *, today: date, actor: 
         rationale="The team's existing caseload moved from its previous system; the dates "
         "of the referral, assessment, plan, meetings and last visit are as recorded there.",
         made_on=today), actor=actor, today=today)
+    return child.reference
 
 
 def _meetings(session: Session, child: m.Child, episode: m.Episode, row: CaseRow) -> None:
@@ -249,6 +358,7 @@ def _person(session: Session, child_id, p: rules.PersonEntry, people: dict,
 
 
 __all__ = [
+    "BATCH_ROWS", "Batched", "apply_in_batches",
     "CaseloadImportError", "ImportPlan", "ImportRefused", "NOT_ALLOCATED", "apply", "plan",
     "read_file", "read_mapping",
 ]

@@ -14,6 +14,7 @@ from cintui.cli.common import (
     DbOption,
     JsonOption,
     OnOption,
+    RequestOption,
     TodayOption,
     _console,
     _echo_json,
@@ -67,7 +68,7 @@ def authority_set(
                                            help="DfE LA number, three digits.")] = None,
     policy: Annotated[str | None, typer.Option("--policy", help="Policy profile (cintui "
                                                "policy list).")] = None,
-    db: DbOption = None, as_json: JsonOption = False,
+    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
 ) -> None:
     """Set the authority's name, DfE LA number and policy profile (what is not given stays
     as it is). The name goes on letters and packs, the LA number on the census return."""
@@ -103,7 +104,9 @@ def authority_show(ctx: typer.Context, db: DbOption = None, as_json: JsonOption 
 @team_app.command("add")
 def team_add(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")],
              service: ServiceOption = None, manager: ManagerOption = None,
-             db: DbOption = None, as_json: JsonOption = False) -> None:
+             db: DbOption = None,
+             request_id: RequestOption = None,
+             as_json: JsonOption = False) -> None:
     """Add a team, with its service and manager."""
     from cintui.casework import admin
 
@@ -118,7 +121,9 @@ def team_edit(ctx: typer.Context, team: Annotated[str, typer.Argument(metavar="T
               service: ServiceOption = None,
               manager: Annotated[str | None, typer.Option(
                   "--manager", help="The team manager's username ('' for none).")] = None,
-              db: DbOption = None, as_json: JsonOption = False) -> None:
+              db: DbOption = None,
+              request_id: RequestOption = None,
+              as_json: JsonOption = False) -> None:
     """Rename a team, change its service or its manager."""
     from cintui.casework import admin
 
@@ -175,7 +180,7 @@ def worker_add(
         dir_okay=False)] = None,
     ask_password: Annotated[bool, typer.Option(
         "--ask-password", help="Team server: type the login's password (hidden, twice).")] = False,
-    db: DbOption = None, as_json: JsonOption = False,
+    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
 ) -> None:
     """Add a worker: username, name, role, team, email. On a team server, their own login
     too (a password from --password-file or --ask-password; neither: the DBA sets it)."""
@@ -229,7 +234,9 @@ def worker_edit(
     name: NameOption = None,
     role: Annotated[str | None, typer.Option("--role", help=ROLE_HELP)] = None,
     team: Annotated[str | None, typer.Option("--team", help="Team name ('' for none).")] = None,
-    email: EmailOption = None, db: DbOption = None, as_json: JsonOption = False,
+    email: EmailOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Change a worker's name, role, team or email."""
     from cintui.casework import admin
@@ -278,7 +285,9 @@ def worker_list(ctx: typer.Context, team: TeamOption = None,
 
 @worker_app.command("leave")
 def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(metavar="USERNAME")],
-                 on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+                 on: OnOption = None, db: DbOption = None,
+                 request_id: RequestOption = None,
+                 as_json: JsonOption = False,
                  today: TodayOption = None) -> None:
     """A worker leaves: their history stays theirs; their open children must be
     reallocated first (cintui child reallocate)."""
@@ -311,7 +320,9 @@ def child_reallocate(
     by: Annotated[str | None, typer.Option(
         "--by", help="The manager reallocating: username or name (default: you, "
         "CINTUI_USER).")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Reallocate one or several children to another worker (a manager's step): dated,
     audited, in each child's chronology; the child's team follows the new worker's."""
@@ -345,7 +356,7 @@ def child_restrict(
     clear: Annotated[bool, typer.Option("--clear", help="Lift the restriction.")] = False,
     by: Annotated[str | None, typer.Option(
         "--by", help="The manager restricting it (default: you).")] = None,
-    db: DbOption = None, as_json: JsonOption = False,
+    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
 ) -> None:
     """Restrict a child's record to named workers (a manager's step): on a team server no
     one else sees the child or anything on their record. The manager and the child's worker

@@ -15,6 +15,7 @@ from cintui.cli.common import (
     DbOption,
     JsonOption,
     OnOption,
+    RequestOption,
     TodayOption,
     _echo_json,
     _open,
@@ -66,7 +67,9 @@ def cp_strategy(
         "--outcome", help="s47 (a section 47 enquiry) or no-s47.")],
     on: OnOption = None,
     notes: Annotated[str, typer.Option("--notes", help="Who took part, what was decided.")] = "",
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """A strategy discussion and its outcome (Working Together 2023; BEX 3: a Red need or a
     deteriorating case)."""
@@ -86,7 +89,9 @@ def cp_s47(
     started: Annotated[str | None, typer.Option(
         "--started", help="The date the enquiry started, YYYY-MM-DD (default: today).")] = None,
     target: TargetOption = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The section 47 enquiry the strategy discussion decided starts; its ICPC target date is
     set (the policy's clock unless --target)."""
@@ -108,7 +113,9 @@ def cp_icpc(
         "--not-required", help="The enquiry concluded on this date, YYYY-MM-DD, with no "
         "conference needed.")] = None,
     target: TargetOption = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The enquiry's outcome: the initial child protection conference held (--held), or no
     conference needed (--not-required); or a new target date only (--target)."""

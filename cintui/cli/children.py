@@ -11,6 +11,7 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
+    RequestOption,
     TodayOption,
     _console,
     _echo_json,
@@ -94,7 +95,7 @@ def child_add(
                    ] = "",
     upn_unknown: Annotated[str | None, typer.Option(
         "--upn-unknown", help="Census reason the UPN is unknown, UN1-UN7.")] = None,
-    db: DbOption = None,
+    db: DbOption = None, request_id: RequestOption = None,
     as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:

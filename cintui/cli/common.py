@@ -153,6 +153,23 @@ TodayOption = Annotated[
 ChildArg = Annotated[str, typer.Argument(metavar="CHILD", help="Case reference or name.")]
 
 
+def _request_option(ctx: typer.Context, value: str | None) -> str | None:
+    if value is not None:
+        from cintui.store.requests import check_id
+
+        _state(ctx)["request"] = check_id(value)
+    return value
+
+
+# A retry never duplicates (issue "Trust"): every command that writes takes it.
+RequestOption = Annotated[
+    str | None,
+    typer.Option("--request-id", metavar="ID", callback=_request_option,
+                 help="An id for this write (e.g. a UUID): run again with the same id (after "
+                 "a crash, a timeout), it is applied once and prints what it printed then."),
+]
+
+
 def _state(ctx: typer.Context) -> dict:
     ctx.ensure_object(dict)
     return ctx.obj
@@ -276,7 +293,8 @@ def _open(ctx: typer.Context, db: str | None) -> Iterator:
     store = access.open_location(loc, _passphrase_for_open(loc))
     if _KEPT is not None:
         _KEPT[key] = store
-        yield store
+        with _requested(ctx, store):
+            yield store
         return
     try:
         if store.upgraded_from:
@@ -285,9 +303,128 @@ def _open(ctx: typer.Context, db: str | None) -> Iterator:
                 f"backup at {store.backup_path}",
                 err=True,
             )
-        yield store
-    finally:
+        with _requested(ctx, store) as later:
+            yield store
+        if later:  # the request's output is recorded once the command has printed it
+            return
+    except BaseException:
         store.close()
+        raise
+    store.close()
+
+
+# ------------------------------------------------------------------ --request-id
+
+
+def note_request_content(ctx: typer.Context, content: bytes,
+                         ignore: tuple[str, ...] = ()) -> None:
+    """A command reading a file: its content is part of what the request asked (and the
+    options in `ignore` are not: the file's name, the output's format)."""
+    _state(ctx)["request_content"] = _state(ctx).get("request_content", b"") + content
+    _state(ctx)["request_ignore"] = ignore
+
+
+class _Tee:
+    """stdout, also kept in `seen`: what a command prints, recorded for a retry."""
+
+    def __init__(self, stream) -> None:
+        self._under = stream
+        self.seen: list[str] = []
+
+    def write(self, text: str) -> int:
+        written = self._under.write(text)  # first: Click probes with bytes, refused
+        self.seen.append(text)
+        return written
+
+    def __getattr__(self, name: str):
+        return getattr(self._under, name)
+
+
+def _request_for(ctx: typer.Context):
+    """The command's request (`--request-id`), or None."""
+    request_id = _state(ctx).get("request")
+    if request_id is None:
+        return None
+    if (made := _state(ctx).get("request_made")) is not None:
+        return made  # a command opening the store twice: one request
+    from cintui.store import requests
+
+    command = ctx.command_path.split(" ", 1)[-1]
+    ignore = ("request_id", "db", *_state(ctx).get("request_ignore", ()))
+    options = {k: v for k, v in ctx.params.items() if k not in ignore}
+    content = _state(ctx).get("request_content", b"")
+    made = _state(ctx)["request_made"] = requests.Request(
+        request_id, command, requests.fingerprint(command, options, content))
+    return made
+
+
+@contextmanager
+def _requested(ctx: typer.Context, store) -> Iterator[bool]:
+    """With `--request-id`: a request applied before prints what it printed then and stops
+    (exit as then); else the first write transaction records it, and what the command
+    prints is kept once it ends (`ctx.with_resource`). Yields whether the store is closed
+    later, by that."""
+    request = _request_for(ctx)
+    if request is None or store.request is not None:
+        yield False
+        return
+    from cintui.store import requests
+
+    actor = access.current_actor()
+    if not request.claimed:
+        with store.engine.connect() as conn:
+            found = requests.find(conn, actor, request)
+        if found is not None and found.done:
+            _print_applied(store, found)
+    store.request = request
+    tee = _Tee(sys.stdout)
+    sys.stdout = tee
+    kept = _KEPT is not None
+
+    @contextmanager
+    def finish() -> Iterator[None]:
+        code = 0
+        try:
+            yield
+        except typer.Exit as exc:
+            code = exc.exit_code
+            raise
+        except BaseException:
+            code = 1
+            raise
+        finally:
+            if sys.stdout is tee:
+                sys.stdout = tee._under
+            store.request = None
+            try:
+                if request.claimed:
+                    requests.record_result(store.engine, actor, request.request_id,
+                                           "".join(tee.seen), code)
+            finally:
+                if not kept:
+                    store.close()
+
+    ctx.with_resource(finish())
+    try:
+        yield not kept
+    except requests.AlreadyApplied as done:  # applied meanwhile, by another run
+        _print_applied(store, done.applied)
+
+
+def _print_applied(store, applied) -> None:
+    """A retry of an applied request: what it printed then, and a line saying so."""
+    from cintui.store import requests
+
+    when = applied.applied_at.strftime("%Y-%m-%d %H:%M")
+    if applied.result is not None:
+        typer.echo(applied.result, nl=False)
+        typer.echo(f"Already done: request {applied.request_id} was applied at {when} UTC; "
+                   "nothing was written again.", err=True)
+        raise typer.Exit(applied.exit_code or 0)
+    typer.echo(f"Already done: request {applied.request_id} (`{applied.command}`) was "
+               f"applied at {when} UTC ({requests.summary(store.engine, applied)}); cintui "
+               "stopped before reporting it. Nothing was written again.")
+    raise typer.Exit(0)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -119,23 +120,153 @@ def _upgrade_server(loc: access.StoreLocation, backup_to: Path | None,
     typer.echo(f"Upgraded {shown} from revision {revision} to {head}.")
 
 
+SERVER_BACKUPS = ("a team server is backed up with pg_dump and restored with pg_restore, on "
+                  "the server: see the README, \"Keeping the data safe\"")
+
+
 @db_app.command("backup")
 def db_backup(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", help="Backup file to write.",
                                          dir_okay=False)],
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Then open the backup and check it: every page, the audit trail "
+        "up to the head it was taken at, every record against its history, the counts.")]
+        = False,
     db: DbOption = None,
 ) -> None:
-    """Copy the store to a file (same encryption and passphrase), safely while in use."""
-    from cintui.store.engine import backup_store
+    """Copy the store to a file (same encryption and passphrase), safely while in use. The
+    audit head it was taken at is kept beside it (BACKUP.head) and in your config folder, so
+    `db restore` can tell the trail was not cut short since."""
+    from cintui.store import keeping
 
     if output.exists():
         raise CliError(f"{output} already exists; choose a new file")
     loc = _location(ctx, db)
-    passphrase = _passphrase_for_open(loc)
+    if loc.url:
+        raise CliError(SERVER_BACKUPS)
     with _open(ctx, db) as store:
-        backup_store(store, output, passphrase)
-    typer.echo(f"Backed up to {output}.")
+        key = store.engine.url.password if store.encrypted else None
+        anchor = keeping.take_backup(store, output, key)
+    typer.echo(f"Backed up to {output} ({anchor.entries:,} audit entries; its head, entry "
+               f"{anchor.seq}, recorded in {keeping.side_file(output).name} and your config "
+               "folder).")
+    if verify:
+        report = keeping.check_backup(output, key)
+        _say_checked(report)
+        if not report.ok:
+            raise typer.Exit(1)
+
+
+def _say_checked(report) -> None:
+    if report.ok:
+        typer.echo(f"Checked {report.path}: it opens with the passphrase, every page and "
+                   f"index is sound, its audit trail is whole ({report.entries:,} entries) and "
+                   f"ends at entry {report.head[0]}, the head recorded when it was taken; "
+                   f"every record matches its history ({report.children:,} children, "
+                   f"{report.records:,} records).")
+        return
+    typer.echo(f"The backup {report.path} is NOT sound:")
+    for line in report.problems:
+        typer.echo(f"  {line}")
+
+
+@db_app.command("restore")
+def db_restore(
+    ctx: typer.Context,
+    backup: Annotated[Path, typer.Argument(metavar="BACKUP", help="A backup file "
+                                           "(`cintui db backup` makes them).", dir_okay=False)],
+    accept_unanchored: Annotated[bool, typer.Option(
+        "--accept-unanchored", help="Restore a backup whose head was not recorded (taken "
+        "on another computer, its .head file lost): its chain is checked, but newest "
+        "entries cut from it could not be seen.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Put a backup in place of the store: checked first (opens with its passphrase, every
+    page sound, its audit trail whole up to the head recorded when it was taken, every
+    record against its history); the store that was there is kept aside, renamed, never
+    deleted. Close cintui everywhere first."""
+    from cintui.casework import admin
+    from cintui.store import keeping
+
+    loc = _location(ctx, db)
+    if loc.url:
+        raise CliError(SERVER_BACKUPS)
+    assert loc.path is not None
+    passphrase = _passphrase_for_open(access.StoreLocation(path=backup)) \
+        if backup.is_file() else None
+    done = keeping.restore(backup, loc.path, passphrase, accept_unanchored=accept_unanchored)
+    report = done.report
+    store = access.open_location(loc, passphrase)
+    try:
+        taken = report.anchor.taken_at if report.anchor else "unknown"
+        with store.session(access.current_actor()) as session:
+            admin.note_keeping(session, admin.RESTORED_FROM,
+                               f"{backup.name} (taken {taken}, audit entry {report.head[0]})")
+    finally:
+        store.close()
+    anchored = ("the head recorded when it was taken" if report.anchor is not None
+                else "its own newest entry (no head was recorded: --accept-unanchored)")
+    typer.echo(f"Restored {backup} to {loc.path}: {report.children:,} children, "
+               f"{report.records:,} records, the audit trail whole to entry {report.head[0]}, "
+               f"{anchored}.")
+    if done.kept_aside is not None:
+        typer.echo(f"The store that was there is kept at {done.kept_aside} (0600): remove it "
+                   "once you are sure, or give it to the IT team.")
+    if not store.encrypted:
+        typer.echo("WARNING: the restored store is not encrypted (nor was the backup).")
+
+
+@db_app.command("rekey")
+def db_rekey(
+    ctx: typer.Context,
+    new_passphrase_file: Annotated[Path | None, typer.Option(
+        "--new-passphrase-file", help="Read the new passphrase from this 0600 file's first "
+        "line (or /dev/fd/N); also CINTUI_NEW_PASSPHRASE_FILE. Else asked twice.",
+        dir_okay=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """Change the store's passphrase. The store is re-encrypted into a copy, checked, then
+    renamed over it: stopped at any moment, it opens with the old passphrase or the new one.
+    Backups taken before keep the old one. Close cintui everywhere first."""
+    import os
+
+    from cintui.casework import admin
+    from cintui.store import keeping
+
+    loc = _location(ctx, db)
+    if loc.url:
+        raise CliError("a database server has no passphrase here: its logins' passwords are "
+                       "the server's (ALTER ROLE ... PASSWORD)")
+    if not loc.exists():
+        raise CliError(f"no store at {loc.describe()}")
+    if not loc.is_encrypted():
+        raise CliError(f"{loc.describe()} is not encrypted: it has no passphrase to change")
+    with _open(ctx, db) as store:
+        path = new_passphrase_file or os.environ.get("CINTUI_NEW_PASSPHRASE_FILE") or None
+        if path:
+            value = access.read_passphrase_file(Path(path))
+            new = access.check_new_passphrase(value, value)
+        elif sys.stdin.isatty():
+            import getpass
+
+            first = getpass.getpass(f"New passphrase for {loc.describe()}: ")
+            new = access.check_new_passphrase(first, getpass.getpass("Repeat it: "))
+        else:
+            raise CliError("give the new passphrase with --new-passphrase-file FILE (a 0600 "
+                           "file), or run in a terminal to be asked; never on the command line")
+        keeping.rekey(store, new)
+    from datetime import UTC, datetime
+
+    store = access.open_location(loc, new)
+    try:
+        with store.session(access.current_actor()) as session:
+            admin.note_keeping(session, admin.PASSPHRASE_CHANGED,
+                               datetime.now(UTC).isoformat(timespec="seconds"))
+    finally:
+        store.close()
+    typer.echo(f"The passphrase of {loc.describe()} is changed: open it with the new one from "
+               "now on. Backups taken before still open with the old one.")
 
 
 @db_app.command("check")

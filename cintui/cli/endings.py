@@ -17,6 +17,7 @@ from cintui.cli.common import (
     ManagerOption,
     OnOption,
     RationaleOption,
+    RequestOption,
     TodayOption,
     UnmetOption,
     _check_folder,
@@ -66,7 +67,9 @@ def decision_add(
     by: Annotated[str | None, typer.Option("--by", help="Who decided: a worker's username or "
                                            "name, or anyone with --role (default: you).")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Their role, in words.")] = None,
-    on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+    on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """Record a decision on the child's record with its rationale, who and when (BEX 4). It
@@ -186,7 +189,9 @@ def close_recommend(
                                            "child's worker).")] = None,
     summary: Annotated[str, typer.Option("--summary", help="A first closure summary.")] = "",
     reason: ReasonOption = None, unmet_need: UnmetOption = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Recommend closure (TRA, BEX 3). A final meeting recommending closure or step-down
     pre-fills the reason and the unmet-need answer."""
@@ -213,6 +218,7 @@ def close_decide(
     approve: Annotated[bool | None, typer.Option("--approve/--decline",
                                                  help="The manager's decision.")] = None,
     by: ManagerOption = None, on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
     as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The team manager (or service manager) approves or declines the closure, with the
@@ -236,6 +242,7 @@ def close_decide(
 
 @close_app.command("told")
 def close_told(ctx: typer.Context, child: ChildArg, on: OnOption = None, db: DbOption = None,
+request_id: RequestOption = None,
                as_json: JsonOption = False, today: TodayOption = None) -> None:
     """The family was told of the closure decision on this date (BEX 3)."""
     from cintui.casework import endings
@@ -253,7 +260,9 @@ def close_dispute(
     ctx: typer.Context, child: ChildArg,
     by: Annotated[str, typer.Option("--by", help="Who disputes it: a parent, a professional.")],
     details: Annotated[str, typer.Option("--details", help="What is disputed and why.")],
-    on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+    on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """The family or a professional disputes the closure decision (BEX 3): it goes to the
@@ -275,7 +284,9 @@ def close_settle(
     outcome: Annotated[str, typer.Option("--outcome", help="upheld, overturned, or escalated "
                                          "(team manager: to the service manager).")],
     rationale: RationaleOption, by: ManagerOption = None, on: OnOption = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The manager's decision on a dispute (BEX 3), with the rationale (BEX 4)."""
     from cintui.casework import endings
@@ -296,7 +307,9 @@ def close_complete(
     ctx: typer.Context, child: ChildArg, on: OnOption = None, reason: ReasonOption = None,
     unmet_need: UnmetOption = None,
     summary: Annotated[str | None, typer.Option("--summary", help="The closure summary.")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Close the case. Refused, listing each missing item with its rule, until the record is
     complete: manager's approval, no drafts, plan final, consent, family told, a summary,
@@ -396,7 +409,9 @@ def child_rerefer(
     source: Annotated[str, typer.Option("--source", help="Referral source, census 1A-10.")],
     need: Annotated[str | None, typer.Option("--need", help="Primary need N0-N9 (default: "
                                              "as before).")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Re-open a closed child as a new episode (WAR 3.4); the earlier episodes stay on the
     record. Prints the interval since the last closure."""

@@ -15,6 +15,7 @@ from cintui.cli.common import (
     DbOption,
     JsonOption,
     OnOption,
+    RequestOption,
     TodayOption,
     _echo_json,
     _open,
@@ -62,7 +63,9 @@ def fgc_refer(
     ctx: typer.Context, child: ChildArg,
     coordinator: Annotated[str, typer.Option(
         "--coordinator", help="The FGC coordinator, if known.")] = "",
-    on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+    on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """Refer the family to the FGC service (WAR 4.2: the wider family's strengths)."""
@@ -84,7 +87,9 @@ def fgc_held(
     family_plan: Annotated[str, typer.Option(
         "--family-plan", help="The family's own plan, as they made it (STO 6.13).")] = "",
     action: ActionOption = None,
-    on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+    on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """The conference held: the family's plan, its actions joined to the CIN plan's draft
@@ -116,7 +121,9 @@ def fgc_held(
 def fgc_declined(
     ctx: typer.Context, child: ChildArg,
     reason: Annotated[str, typer.Option("--reason", help="Why, in the family's words.")] = "",
-    on: OnOption = None, db: DbOption = None, today: TodayOption = None,
+    on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
+    today: TodayOption = None,
 ) -> None:
     """The family declined the conference."""
     from cintui.casework import fgc as fgc_cases

@@ -5,6 +5,7 @@ column, reason), then one line saying nothing was imported; exit 2.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Annotated
 
@@ -14,11 +15,14 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
+    RequestOption,
     TodayOption,
     _echo_json,
     _open,
+    _state,
     _today,
     import_app,
+    note_request_content,
 )
 from cintui.store import access
 
@@ -41,7 +45,9 @@ def import_caseload(
     columns: Annotated[bool, typer.Option(
         "--columns", help="List the columns, what each means and the other names "
         "accepted for it, and stop.")] = False,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Import an existing caseload: children, their worker, referral, assessment and plan
     dates, meetings held and the next review, the last visit, their people. Dates day first
@@ -64,6 +70,14 @@ def import_caseload(
     data = importing.read_file(file)
     columns_map, ignore = importing.read_mapping(mapping) if mapping else ({}, ())
     options = {"today": now, "file": file.name, "mapping": columns_map, "ignore": ignore}
+    if not dry_run:
+        # The same file imported again is the same request (whatever its name), unless
+        # --request-id names it: a run stopped part-way goes on, a finished one says so.
+        content = data + b"\0" + (importing.read_file(mapping) if mapping else b"")
+        note_request_content(ctx, content, ignore=("file", "mapping", "as_json"))
+        if request_id is None:
+            _state(ctx)["request"] = "import-" + hashlib.sha256(content).hexdigest()[:24]
+    resumed = 0
     try:
         with _open(ctx, db) as store:
             if dry_run:
@@ -72,14 +86,17 @@ def import_caseload(
                 if plan.problems:
                     raise importing.ImportRefused(plan)
             else:
-                with store.session(access.current_actor()) as session:
-                    plan = importing.apply(session, data, actor=access.current_actor(),
-                                           **options)
+                done = importing.apply_in_batches(store, data, store.request,
+                                                  actor=access.current_actor(), **options)
+                plan, resumed = done.plan, done.resumed
     except importing.ImportRefused as refused:
         _refuse(refused, as_json, dry_run)
     if as_json:
-        _echo_json({**plan.as_json(), "dry_run": dry_run})
+        _echo_json({**plan.as_json(), "dry_run": dry_run, "resumed": resumed})
         return
+    if resumed:
+        typer.echo(f"Went on with an import of {plan.file} that had stopped part-way: "
+                   f"{resumed} of its rows were already in.")
     _print_plan(plan, dry_run)
 
 

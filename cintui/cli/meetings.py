@@ -13,6 +13,7 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
+    RequestOption,
     TodayOption,
     _check_folder,
     _check_format,
@@ -155,7 +156,9 @@ def meeting_schedule(
     transport: Annotated[str, typer.Option("--transport", help="Transport arranged.")] = "",
     childcare: Annotated[str, typer.Option("--childcare", help="Childcare / crèche.")] = "",
     access_: Annotated[str, typer.Option("--access", help="Disability access.")] = "",
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Book a CIN meeting (WIR 2.8-2.9): kind, when, venue, chair, invitees (all the child's
     People unless --invite picks some) and practicalities. For a school-age child a time in
@@ -225,7 +228,9 @@ def meeting_hold(
     parents_views: Annotated[str, typer.Option("--parents-views")] = "",
     on: Annotated[str | None, typer.Option("--on", help="The day it was held (default: the "
                                            "day it was booked for).")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record a booked meeting as held, with its minutes in brief: who came, the views of the
     child and parents, significant events and the decisions (still in need, the
@@ -343,7 +348,9 @@ def meeting_bring_forward(
     by: Annotated[str, typer.Option("--by", help="The review brought forward to, YYYY-MM-DD.")],
     reason: Annotated[str, typer.Option(
         "--reason", help="The significant change in the family's circumstances.")] = "",
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """An early review after a significant change in the family's circumstances (BEX 3):
     the review clock is due on --by until a review is held; a need going Red is one."""

@@ -13,6 +13,7 @@ import typer
 from cintui.cli.common import (
     CliError,
     DbOption,
+    RequestOption,
     TodayOption,
     _check_folder,
     _check_format,
@@ -36,7 +37,7 @@ def export_cin_status(
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
     team: Annotated[str | None, typer.Option("--team", help="One team (default: all).")]
     = None,
-    db: DbOption = None, today: TodayOption = None,
+    db: DbOption = None, request_id: RequestOption = None, today: TodayOption = None,
 ) -> None:
     """Children subject to a CIN plan: reference, name, date of birth, address where held,
     worker, team and the plan's start date; nothing else. Recorded in the audit trail."""

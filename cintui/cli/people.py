@@ -12,6 +12,7 @@ from cintui.cli.common import (
     ChildArg,
     DbOption,
     JsonOption,
+    RequestOption,
     TodayOption,
     _echo_json,
     _open,
@@ -51,7 +52,9 @@ def person_add(
                           ] = False,
     interpreter: Annotated[str, typer.Option("--interpreter", help="Interpreter language "
                                              "(WIR 2.8).")] = "",
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Add someone to the child's People: the meeting contact list, parents who consent and
     are invited, professionals who get the minutes and closure letters."""

@@ -14,6 +14,7 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
+    RequestOption,
     TodayOption,
     _check_folder,
     _check_format,
@@ -194,7 +195,9 @@ def plan_exit(
     good_enough: Annotated[str | None, typer.Option(
         "--good-enough", help="What good enough looks like, so the plan can end (STO 6.3).")]
     = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The plan's exit, on its draft (started from the plan in force if there is none):
     the bottom lines, what happens if it is not successful, what good enough looks like.

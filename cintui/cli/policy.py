@@ -9,6 +9,7 @@ import typer
 from cintui.cli.common import (
     DbOption,
     JsonOption,
+    RequestOption,
     _console,
     _echo_json,
     _open,
@@ -79,7 +80,8 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
 
 
 @policy_app.command("use")
-def policy_use(ctx: typer.Context, name: str, db: DbOption = None) -> None:
+def policy_use(ctx: typer.Context, name: str, db: DbOption = None,
+               request_id: RequestOption = None) -> None:
     """Set the policy profile the store works to."""
     from cintui.casework import cases
 

@@ -17,6 +17,7 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
+    RequestOption,
     TodayOption,
     _echo_json,
     _open,
@@ -93,7 +94,9 @@ def referral_record(
     by: Annotated[str | None, typer.Option(
         "--by", help="Who made the decision: a worker's username or name, or anyone's "
         "name.")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record the referral and how it came (MASH, MARAT, self-referral, step-up from early
     help with the plan's date) and the decision on it, who made it and when; the decision
@@ -128,7 +131,9 @@ def referral_record(
 
 @assessment_app.command("start")
 def assessment_start(ctx: typer.Context, child: ChildArg, on: OnOption = None,
-                     db: DbOption = None, as_json: JsonOption = False,
+                     db: DbOption = None,
+                     request_id: RequestOption = None,
+                     as_json: JsonOption = False,
                      today: TodayOption = None) -> None:
     """The assessment started (after a decision to assess). The assessment clock runs from
     the referral until the line manager authorises the assessment (DOMAIN.md §6)."""
@@ -168,7 +173,9 @@ def assessment_record(
     level: Annotated[str | None, typer.Option(
         "--level", help="Level of need, in the policy's names (TRA: level of "
         "vulnerability).")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Write the assessment record under its headings (WIR 1.1, TRA): the child's
     developmental needs, parenting capacity, family and environment, the child's voice and
@@ -203,7 +210,9 @@ def assessment_factors(
         "'mental health: parent', 'young carer'; repeat for several.")] = None,
     none: Annotated[bool, typer.Option("--none", help="No factors identified (census 21).")
                     ] = False,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The assessment factors (census), chosen by words; they replace those chosen before.
     The child's circumstances feed theirs as well (young carer 7A, privately fostered
@@ -225,7 +234,9 @@ def assessment_outcome(
     outcome: Annotated[str, typer.Argument(
         metavar="OUTCOME", help="cin-plan, nfa (no further action), early-help (step down) "
         "or escalate (strategy discussion / s47).")],
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The outcome the assessment recommends. On the manager's authorisation, nfa closes the
     episode (RC8) and early-help closes it referred to early help (RC9)."""
@@ -238,7 +249,9 @@ def assessment_outcome(
 
 @assessment_app.command("complete")
 def assessment_complete(ctx: typer.Context, child: ChildArg, on: OnOption = None,
-                        db: DbOption = None, as_json: JsonOption = False,
+                        db: DbOption = None,
+                        request_id: RequestOption = None,
+                        as_json: JsonOption = False,
                         today: TodayOption = None) -> None:
     """The worker completes the assessment and sends it to the line manager (TRA). Refused,
     saying what is missing, until every heading is written and the factors, level of need
@@ -252,6 +265,7 @@ def assessment_complete(ctx: typer.Context, child: ChildArg, on: OnOption = None
 @assessment_app.command("authorise")
 def assessment_authorise(ctx: typer.Context, child: ChildArg, on: OnOption = None,
                          by: ByManager = None, db: DbOption = None,
+                         request_id: RequestOption = None,
                          as_json: JsonOption = False, today: TodayOption = None) -> None:
     """The line manager authorises the completed assessment (TRA): its date stops the
     assessment clock and is the census authorisation date."""
@@ -298,7 +312,9 @@ def plan_start(
     authorised_by: Annotated[str | None, typer.Option(
         "--authorised-by", help="The line manager authorising the plan: username or name "
         "(default: you). A team manager or service manager (TRA).")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The CIN plan starts, authorised by the line manager (TRA), after an authorised
     assessment whose outcome is a CIN plan. Starts the initial meeting clock (WIR 2.3) and
@@ -312,7 +328,9 @@ def plan_start(
 
 @support_app.command("home-visit")
 def support_home_visit(ctx: typer.Context, child: ChildArg, on: OnOption = None,
-                       db: DbOption = None, as_json: JsonOption = False,
+                       db: DbOption = None,
+                       request_id: RequestOption = None,
+                       as_json: JsonOption = False,
                        today: TodayOption = None) -> None:
     """The initial home visit: starts the clock for CIN support to begin (WAR 4.4.2)."""
     from cintui.casework import steps as case_steps
@@ -323,7 +341,9 @@ def support_home_visit(ctx: typer.Context, child: ChildArg, on: OnOption = None,
 
 @support_app.command("start")
 def support_start(ctx: typer.Context, child: ChildArg, on: OnOption = None,
-                  db: DbOption = None, as_json: JsonOption = False,
+                  db: DbOption = None,
+                  request_id: RequestOption = None,
+                  as_json: JsonOption = False,
                   today: TodayOption = None) -> None:
     """CIN support started (WAR 4.4.2), after the initial home visit and an authorised
     assessment agreeing a CIN service: stops the support clock."""
@@ -381,7 +401,9 @@ def child_circumstances(
     disability: Annotated[str | None, typer.Option(
         "--disability", help="The child's disabilities, census codes or words separated by "
         "commas (MOB, 'learning', AUT), or NONE.")] = None,
-    on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+    on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """The child's circumstances as dated facts (WAR 2.2.2), each feeding its census factor
@@ -427,7 +449,9 @@ def child_direct_payments(
     reviewed: Annotated[str | None, typer.Option("--reviewed", help="Reviewed on this date "
                                                  "(WAR 7.2.1: at least annually).")] = None,
     notes: Annotated[str, typer.Option("--notes", help="What the review found.")] = "",
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Direct payments for a disabled child (WAR 7.2): when they started, and each review;
     the next review is due within 12 months (WAR 7.2.1)."""
@@ -474,7 +498,9 @@ def child_consent(
         "child or young person).")] = None,
     method: Annotated[str, typer.Option("--method", help="written or verbal.")] = "written",
     notes: Annotated[str, typer.Option("--notes")] = "",
-    on: OnOption = None, db: DbOption = None, as_json: JsonOption = False,
+    on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """A consent decision (WAR 4.2, WIR 2.1): parents consent to a CIN service; young

@@ -16,6 +16,7 @@ from cintui.cli.common import (
     JsonOption,
     ManagerOption,
     OnOption,
+    RequestOption,
     TodayOption,
     _echo_json,
     _open,
@@ -77,7 +78,9 @@ def supervision_record(
         "--next", help="Next supervision by, YYYY-MM-DD (default: the policy's timescale).")]
     = None,
     on: OnOption = None, by: ManagerOption = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record a supervision of the child's case (a team or service manager only)."""
     from cintui.casework import cases
@@ -146,7 +149,7 @@ def supervision_action(
                                                "them, oldest first (1 = the first open).")],
     status: Annotated[str, typer.Option(
         "--status", help="not_started, in_progress, done or not_done.")] = "done",
-    db: DbOption = None,
+    db: DbOption = None, request_id: RequestOption = None,
 ) -> None:
     """Update an open supervision action (done: it leaves the due list)."""
     from cintui.casework import cases

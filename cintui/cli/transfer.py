@@ -18,6 +18,7 @@ from cintui.cli.common import (
     ManagerOption,
     OnOption,
     RationaleOption,
+    RequestOption,
     TodayOption,
     UnmetOption,
     _check_folder,
@@ -175,7 +176,9 @@ def stepdown_record(
         "--documents", help="Which go, comma-separated: assessment, plan, minutes, "
         "visits.")] = None,
     unmet_need: UnmetOption = None, on: OnOption = None, by: ByOption = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record (or update) the step-down form (WIR 3). A final meeting recommending the
     step-down pre-fills the unmet-need answer (STO 3.3)."""
@@ -201,7 +204,9 @@ def stepdown_record(
 def stepdown_decide(
     ctx: typer.Context, child: ChildArg, rationale: RationaleOption,
     approve: ApproveOption = None, by: ManagerOption = None, on: OnOption = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The team manager agrees or declines the step-down, with the rationale (WIR 3, BEX 4).
     Agreement starts the 5 working days to complete it."""
@@ -222,7 +227,9 @@ def stepdown_complete(
     summary: Annotated[str | None, typer.Option(
         "--summary", help="The closure summary: with --family-told, closes the case "
         "too.")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The step-down done (WIR 3): the clock stops and the closure is approved with the
     step-down decision (RC9 or RC7). With --family-told and --summary the case closes."""
@@ -250,6 +257,7 @@ def stepdown_complete(
 
 @stepdown_app.command("withdraw")
 def stepdown_withdraw(ctx: typer.Context, child: ChildArg, db: DbOption = None,
+request_id: RequestOption = None,
                       as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Stop a step-down not yet completed: the case stays open."""
     from cintui.casework import transfer
@@ -330,7 +338,7 @@ def transfer_record(
     trafficking: Annotated[str | None, typer.Option(
         "--trafficking", help="The consideration of trafficking and modern slavery "
         "(required when the family has moved repeatedly).")] = None,
-    on: OnOption = None, by: ByOption = None, db: DbOption = None,
+    on: OnOption = None, by: ByOption = None, db: DbOption = None, request_id: RequestOption = None,
     as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record (or update) the transfer to another authority (BEX 4)."""
@@ -360,7 +368,9 @@ def transfer_record(
 def transfer_decide(
     ctx: typer.Context, child: ChildArg, rationale: RationaleOption,
     approve: ApproveOption = None, by: ManagerOption = None, on: OnOption = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """The team manager agrees or declines the transfer, with the rationale (BEX 4)."""
     from cintui.casework import transfer
@@ -374,7 +384,9 @@ def transfer_decide(
 
 @transfer_app.command("sent")
 def transfer_sent(ctx: typer.Context, child: ChildArg, on: OnOption = None,
-                  db: DbOption = None, as_json: JsonOption = False,
+                  db: DbOption = None,
+                  request_id: RequestOption = None,
+                  as_json: JsonOption = False,
                   today: TodayOption = None) -> None:
     """The pack was sent to the receiving authority (BEX 4): the episode closes (RC5)."""
     from cintui.casework import transfer
@@ -389,6 +401,7 @@ def transfer_sent(ctx: typer.Context, child: ChildArg, on: OnOption = None,
 
 @transfer_app.command("withdraw")
 def transfer_withdraw(ctx: typer.Context, child: ChildArg, db: DbOption = None,
+request_id: RequestOption = None,
                       as_json: JsonOption = False, today: TodayOption = None) -> None:
     """Stop a transfer not yet sent: the case stays open."""
     from cintui.casework import transfer
@@ -437,7 +450,9 @@ def import_transfer_pack(
     worker: Annotated[str | None, typer.Option("--worker", help="The receiving worker "
                                                "(username or name).")] = None,
     team: Annotated[str | None, typer.Option("--team", help="The receiving team.")] = None,
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Transfer-in (BEX 4): create the child from another authority's pack, with their
     people, consents, plan (an agreed v1, received), past visits, meetings and decisions.

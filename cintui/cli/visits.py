@@ -13,6 +13,7 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
+    RequestOption,
     TodayOption,
     _check_folder,
     _check_format,
@@ -65,7 +66,9 @@ def visit_record(
     health: Annotated[str, typer.Option("--health")] = "",
     education: Annotated[str, typer.Option("--education")] = "",
     care_and_support: Annotated[str, typer.Option("--care-and-support")] = "",
-    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record a visit that has happened, under the WIR 2.11 headings, and finalise it (it is
     locked; corrections are addenda). A visit where the child was seen moves the visit

@@ -160,7 +160,22 @@ def open_location(loc: StoreLocation, passphrase: str | None):
         raise AccessError(
             f"no store at {loc.path}: run `cintui` to create one, or `cintui demo --db PATH`"
         )
-    return _opened(engine.open_store(loc.path, passphrase))
+    store = engine.open_store(loc.path, passphrase)
+    if store.backup_path is not None:
+        _anchor(store.backup_path, passphrase if store.encrypted else None)
+    return _opened(store)
+
+
+def _anchor(backup: Path, key: str | None) -> None:
+    """The backup an upgrade takes is anchored to its audit head as `cintui db backup`'s are,
+    so `db restore` takes it (store/keeping.py). Best effort: the backup is what counts."""
+    import contextlib
+
+    from cintui.store import keeping
+    from cintui.store.base import StoreError
+
+    with contextlib.suppress(OSError, StoreError):
+        keeping.anchor_copy(backup, key)
 
 
 def url_holds_store(url: str) -> bool:

@@ -50,6 +50,7 @@ ERASURE_TABLE = "erasure"
 HEADS_FILE = "audit-heads.json"
 _HEAD = "cintui.audit.head"  # session.info: (seq, hash) of the newest entry in this transaction
 _UNRECORDED = "cintui.audit.unrecorded"  # session.info: entries written, head not yet recorded
+_CUT = "cintui.audit.cut"  # session.info: the trail no longer holds the recorded head
 _HEADS_LOCK = threading.Lock()
 _TABLE = AuditEntry.__table__
 
@@ -241,7 +242,12 @@ def _append_entries(session: Session, actor: str, at: datetime,
     """Chain and insert the entries. `raw`: SQLite, and the changes hold JSON values only,
     so the rows go straight to the driver."""
     conn = session.connection()
-    seq, prev = session.info.get(_HEAD) or _read_head(conn)
+    if _HEAD in session.info:
+        seq, prev = session.info[_HEAD]
+    else:
+        seq, prev = _read_head(conn)
+        if _CUT not in session.info:
+            session.info[_CUT] = _cut_short(conn, session.info.get("store_id"), seq, prev)
     at_text = _iso_instant(at)
     rows = []
     for action, entity, entity_id, changes in entries:
@@ -372,17 +378,39 @@ def _after_soft_rollback(session: Session, _previous: Any) -> None:
     else:
         session.info.pop(_HEAD, None)
         session.info.pop(_UNRECORDED, None)
+        session.info.pop(_CUT, None)
 
 
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint released: not committed yet
         return
     head = session.info.pop(_HEAD, None)
-    if session.info.pop(_UNRECORDED, False) and head is not None:
+    cut = session.info.pop(_CUT, False)
+    if session.info.pop(_UNRECORDED, False) and head is not None and not cut:
         # The commit has happened; failing to note the head only weakens `verify`
         # (it reports entries beyond the recorded head), so it must not fail the write.
         with contextlib.suppress(OSError):
             record_head(session.info["store_id"], *head)
+
+
+def _cut_short(conn: Connection, store_id: str | None, seq: int, digest: str) -> bool:
+    """Does the trail this transaction extends (its newest entry `seq`, `digest`) still hold
+    the head this computer recorded? Not when it ends before it, or holds another entry
+    there: the newest entries were deleted (and maybe others written in their place). The
+    head is then not moved on, so `verify` keeps naming the entry that went (issue "Trust":
+    truncation followed by new writes). A team server keeps its own trail whole."""
+    if store_id is None or conn.dialect.name != "sqlite":
+        return False
+    recorded = recorded_head(store_id)
+    if recorded is None or recorded[0] == 0:
+        return False
+    head_seq, head_hash = recorded
+    if seq < head_seq:
+        return True
+    if seq == head_seq:
+        return digest != head_hash
+    found = conn.execute(select(_TABLE.c.hash).where(_TABLE.c.seq == head_seq)).scalar()
+    return found != head_hash
 
 
 # ------------------------------------------------------------------ heads kept outside
@@ -434,17 +462,46 @@ def record_head(store_id: str, seq: int, digest: str) -> None:
             raise
 
 
+def accept_head(store_id: str, seq: int, digest: str) -> None:
+    """A restored backup's head becomes the one this computer holds the store to, even though
+    it is older (`cintui db restore`, after checking the backup against its own head)."""
+    folder = config.config_dir(create=True)
+    path = folder / HEADS_FILE
+    with _HEADS_LOCK:
+        heads = _load_heads(path)
+        heads[store_id] = {"seq": seq, "hash": digest}
+        _write_private_json(folder, path, heads)
+
+
+def _write_private_json(folder: Path, path: Path, data: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, sort_keys=True, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 # ------------------------------------------------------------------ checking
 
 
-def verify(store: Any) -> AuditReport:
+def verify(store: Any, *, head: tuple[int, str] | None = None) -> AuditReport:
     """Walk the chain from the first entry; report the first broken link. On a team server,
-    also every change the server logged that no audit entry accounts for."""
+    also every change the server logged that no audit entry accounts for.
+
+    `head`: a backup's, recorded when it was taken (store/keeping.py): the trail must end
+    exactly there (a copy has nothing after its head), instead of at this computer's."""
     from sqlalchemy.exc import DBAPIError
 
     server = getattr(store, "server", None)
     try:
-        report = _verify_chain(store, shared=server is not None)
+        report = _verify_chain(store, shared=server is not None, head=head)
         if not report.ok:
             return report
         differences = tuple(replay_differences(store))
@@ -606,11 +663,15 @@ def unaudited_changes(conn: Connection) -> Iterable[str]:
         yield f"{what} {op}d outside cintui by {login} at {when} UTC"
 
 
-def _verify_chain(store: Any, *, shared: bool) -> AuditReport:
-    head = recorded_head(store.store_id)
+def _verify_chain(store: Any, *, shared: bool,
+                  head: tuple[int, str] | None = None) -> AuditReport:
+    exact = head is not None
+    head = head or recorded_head(store.store_id)
     count, last_seq, prev, head_hash = 0, 0, GENESIS, None
     blanked: dict[int, str] = {}  # erased entries: their recorded values blanked
     named: dict[int, str] = {}  # the entries erasure decisions name
+    if head is not None and head[0] == 0:  # a copy of a store with no entries yet
+        head_hash = GENESIS
     columns = [_TABLE.c[k] for k in ("seq", "at", "actor", "action", "entity", "entity_id",
                                      "changes", "prev_hash", "hash")]
     with store.engine.connect() as conn:
@@ -642,7 +703,12 @@ def _verify_chain(store: Any, *, shared: bool) -> AuditReport:
         if named.get(seq) != digest:
             return AuditReport(False, count, seq,
                                f"entry {seq} was blanked with no erasure decision naming it")
-    return _compare_head(count, last_seq, head, head_hash, shared=shared)
+    report = _compare_head(count, last_seq, head, head_hash, shared=shared)
+    if report.ok and exact and head is not None and last_seq > head[0]:
+        return AuditReport(False, count, head[0] + 1,
+                           f"the trail goes on past entry {head[0]}, where it ended when the "
+                           "backup was taken: entries were added to the copy since")
+    return report
 
 
 def erasure_entries(changes: str) -> dict[int, str]:

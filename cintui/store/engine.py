@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
     from sqlmodel import Session
 
+    from cintui.store.requests import Request
     from cintui.store.server import ServerInfo
 
 
@@ -67,6 +68,9 @@ class Store:
     # Write transactions committed through this object: a screen that read before compares
     # it to know whether what it shows may be out of date.
     commits: int = field(default=0, init=False)
+    # A CLI write asked for with `--request-id` (store/requests.py): the first write
+    # transaction checks it was not applied before and records it as it commits.
+    request: Request | None = field(default=None, init=False)
     _writer: sessionmaker = field(init=False, repr=False)
     _reader: sessionmaker = field(init=False, repr=False)
 
@@ -103,10 +107,19 @@ class Store:
         session.info["actor"] = actor
         if self.server is not None:
             session.info["login"] = self.server.login
+        request = self.request if self.request is not None and not self.request.claimed \
+            else None
         try:
+            if request is not None:
+                from cintui.store import requests
+
+                requests.check(session, actor, request)
             yield session
+            claimed = request is not None and requests.claim(session, actor, request)
             session.commit()
             self.commits += 1
+            if claimed:
+                request.claimed = True  # type: ignore[union-attr]
         except BaseException as exc:
             # The team server's own refusal (no privilege, row security, a trigger) names
             # the login; a clash with another writer (a duplicate, a deadlock, a lock

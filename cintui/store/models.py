@@ -961,6 +961,25 @@ class AuditEntry(SQLModel, table=True):
     txid: int | None = Field(default=None, sa_type=BigInteger, index=True)
 
 
+class AppliedRequest(SQLModel, table=True):
+    """A CLI write made with `--request-id` (revision 0022): written in the same transaction
+    as the write itself, so a retry of the same request applies once (store/requests.py).
+    Not a record of the child: no `id`, not audited (the write it names is), not synced."""
+
+    __tablename__ = "applied_request"
+
+    actor: str = Field(primary_key=True, max_length=64)
+    request_id: str = Field(primary_key=True, max_length=100)
+    command: str = Field(max_length=200)  # "child add", "import caseload", ...
+    fingerprint: str = Field(max_length=64)  # sha256 of the command and its options
+    applied_at: datetime
+    first_seq: int | None = None  # the audit entries the write made
+    last_seq: int | None = None
+    done: bool = False  # a batched write (an import) is finished
+    exit_code: int | None = None
+    result: str | None = None  # what the command printed (stdout), once it had printed it
+
+
 class InvalidRow(ValueError):
     def __init__(self, field: str, problem: str) -> None:
         self.field = field

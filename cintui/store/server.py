@@ -38,7 +38,8 @@ GROUPS = ("worker", "manager", "admin", "audit")
 # Not in the server's change log: tables with no `id` or kept by cintui itself, and drafts,
 # whose autosaves are deliberately not audited (models.Draft.__audit_quiet__) and are not
 # yet part of the record.
-UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft"}
+UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft",
+            "applied_request"}  # a retry's record (store/requests.py): the write is logged
 # Written by managers only (INSERT; never changed after, bar a child's restriction).
 MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
                   "child_access": "INSERT, DELETE",
@@ -458,6 +459,10 @@ def _row_security(conn: Connection, server: ServerInfo) -> None:
     hidden["family"] = "id <> ALL (coalesce((SELECT cintui_hidden_families()), '{}'))"
     for table, column, parent in INDIRECT:
         hidden[table] = f"{column} <> ALL (coalesce((SELECT cintui_hidden_ids('{parent}')), '{{}}'))"
+    # A request's record (revision 0022) holds what the command printed, children's names
+    # among it: each worker sees only their own.
+    if conn.exec_driver_sql("SELECT to_regclass('applied_request')").scalar() is not None:
+        hidden["applied_request"] = "actor = session_user::text"
     for table, visible in hidden.items():
         t = _q(table)
         ex(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")

@@ -108,9 +108,16 @@ def test_a_good_file_imports_every_child_with_their_people_and_history(cli, db):
 
 
 def test_an_import_is_refused_the_second_time(cli, db):
-    assert run(cli, db, MOSAIC).code == 0
+    """The same file again is the same request (issue 24: a retry never duplicates): it
+    says it was done, as it said then; asked as another request, its rows are refused."""
+    first = run(cli, db, MOSAIC)
+    assert first.code == 0
     before = sha(db)
-    result = run(cli, db, MOSAIC)
+    again = run(cli, db, MOSAIC)
+    assert (again.code, again.out) == (0, first.out)
+    assert again.err.startswith("Already done: request import-")
+    assert sha(db) == before
+    result = run(cli, db, MOSAIC, "--request-id", "second-import")
     assert result.code == 2
     assert 'line 2, column "Person ID": M100201 is already a child on this store' in result.err
     assert result.err.splitlines()[-1] == ("cintui: caseload_mosaic.csv refused, nothing "

@@ -16,7 +16,7 @@ APPEND_ONLY = "the audit trail is append-only"
 KEPT = ("seq", "at", "actor", "action", "entity", "entity_id", "prev_hash", "hash", "txid")
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
