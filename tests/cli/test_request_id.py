@@ -42,12 +42,17 @@ def test_the_same_request_applies_once_and_says_so(cli, new_db):
 
 @pytest.mark.parametrize("command", [
     ("visit", "record", "{ref}", "--at", "2026-11-21 10:00", "--purpose", "Check in",
-     "--analysis", "Seen alone.", *DAY),
+     "--analysis", "Seen alone.", *DAY, "--json"),
     ("decision", "add", "{ref}", "--kind", "other", "--decision", "Keep open", "--rationale",
-     "Still in need", "--on", "2026-11-22", *DAY),
+     "Still in need", "--on", "2026-11-22", *DAY, "--json"),
     ("meeting", "schedule", "{ref}", "--kind", "initial", "--at", "2026-11-30 10:00",
-     "--venue", "School", "--chair", "Tess Manager", *DAY),
-    ("person", "add", "{ref}", "--name", "Mo Retry", "--relationship", "Father"),
+     "--venue", "School", "--chair", "Tess Manager", *DAY, "--json"),
+    ("person", "add", "{ref}", "--name", "Mo Retry", "--relationship", "Father", "--json"),
+    ("sos", "danger", "{ref}", "If no adult is sober at weekends, Ada may be left alone",
+     "--on", "2026-11-22", *DAY),
+    ("gcp2", "record", "{ref}", "--assessor", "Amira Khan", "--physical", "3", "--safety",
+     "3", "--love", "2", "--esteem", "2", "--summary", "Warm home, little food at weekends",
+     "--on", "2026-11-22", *DAY),
 ])
 def test_each_kind_of_write_applies_once_on_a_retry(cli, new_db, command):
     db = new_db()
@@ -55,10 +60,10 @@ def test_each_kind_of_write_applies_once_on_a_retry(cli, new_db, command):
     assert added.code == 0, added.err
     ref = json.loads(added.out)["reference"]
     args = [part.format(ref=ref) for part in command]
-    first = cli(*args, "--db", db, "--request-id", "req-1", "--json")
+    first = cli(*args, "--db", db, "--request-id", "req-1")
     assert first.code == 0, first.err
     entries = cli("audit", "verify", "--db", db, "--json")
-    again = cli(*args, "--db", db, "--request-id", "req-1", "--json")
+    again = cli(*args, "--db", db, "--request-id", "req-1")
     assert (again.code, again.out) == (0, first.out)
     assert "Already done" in again.err
     # Nothing more in the audit trail: the retry wrote nothing at all.
