@@ -1,6 +1,7 @@
 """What is due for a set of children ("My week", `cintui due`, the team view's overdue counts).
 
-The caseload's queries (`caseload.load_facts`) plus one for the plan actions with a date:
+The caseload's queries (`caseload.load_facts`) plus one each for the plan actions with a
+date, the supervision actions and the agreement visits owed after a review (TRA):
 eight queries whatever the number of children, never one per child. The rules are the pure
 ones in `cintui.domain.due` and the timescale engine.
 """
@@ -62,6 +63,14 @@ FROM supervision_action AS a JOIN supervision AS s ON s.id = a.supervision_id
 WHERE a.child_id IN ({ids}) AND a.by_when IS NOT NULL AND a.by_when <= :until
   AND a.status IN ('not_started', 'in_progress')
 ORDER BY a.by_when, s.held_on, a.position
+"""
+
+# TRA: parents absent from a review, not yet visited to gain their agreement.
+AGREEMENTS_SQL = """
+SELECT a.child_id, a.name, a.due, m.held_on, m.kind
+FROM meeting_agreement AS a JOIN meeting AS m ON m.id = a.meeting_id
+WHERE a.child_id IN ({ids}) AND a.visited_on IS NULL AND a.due <= :until
+ORDER BY a.due, a.name
 """
 
 _WORKERS = "SELECT username, name FROM worker"
@@ -126,6 +135,13 @@ def load_actions(source, view: str, params: dict) -> dict:
         actions.setdefault(cid, []).append(ActionFact(
             what=what or "", who=who or "", by_when=_day(by_when), status=status,
             need_key="", source="supervision"))
+    for cid, name, due, held_on, kind in rows_from(source)(
+            AGREEMENTS_SQL.format(ids=ids_sql(view)), params):
+        held = _day(held_on)
+        actions.setdefault(cid, []).append(ActionFact(
+            what=f"Visit {name} to gain agreement to the {kind} of {held.day} {held:%b %Y}",
+            who="", by_when=_day(due), status="not_started", need_key="",
+            source="agreement_visit"))
     for found in actions.values():
         found.sort(key=lambda a: a.by_when)
     return actions
