@@ -92,7 +92,7 @@ def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetim
     episode = cases.current_episode(session, child_id)
     invitees = tuple(s.invitees)
     if s.child_invited and not any(_is_child(i) for i in invitees):
-        invitees = (Invitee(child.full_name, CHILD_ROLE), *invitees)
+        invitees = (*invitees, Invitee(child.full_name, CHILD_ROLE))  # after the parents
     row = m.Meeting(child_id=child_id, episode_id=episode.id if episode else None,
                     kind=s.kind, held_on=s.starts_at.date(), held=False, status="scheduled",
                     starts_at=from_england_time(s.starts_at), venue=s.venue.strip(),

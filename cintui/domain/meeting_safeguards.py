@@ -121,7 +121,7 @@ def chair_problem(kind: str, role: str, rules: MeetingRules) -> str:
     (`domain.workforce.ROLES`), "" when unknown."""
     allowed, source = chair_rule(kind, rules)
     label = KIND_LABELS.get(kind, "Meeting")
-    label = label[:1].lower() + label[1:]
+    label = label if label[1:2].isupper() else label[:1].lower() + label[1:]
     roles = _names([a_role(r) for r in allowed]).replace(" and ", " or ")
     if not role:
         return (f"{source}: the {label} is chaired by {roles}: say the chair's role "
@@ -138,14 +138,21 @@ def chair_problem(kind: str, role: str, rules: MeetingRules) -> str:
 def left_out(choices: Iterable[Invitee], invited: Iterable[Invitee], child_invited: bool,
              child_age: int | None, child_name: str = "the child") -> list[str]:
     """Who of the child, the parents and the network is not invited (BEX 3, WIR 2.3)."""
-    chosen = {(i.person_id, " ".join(i.name.split()).casefold()) for i in invited}
+    invited = list(invited)
     out = []
     if not child_invited and child_age is not None and child_age >= CHILD_INVITE_AGE:
         out.append(f"{child_name} (the child)")
     for c in choices:
-        if (c.person_id, " ".join(c.name.split()).casefold()) not in chosen:
+        if not any(_same(c, i) for i in invited):
             out.append(f"{c.name} ({c.role})" if c.role else c.name)
     return out
+
+
+def _same(a: Invitee, b: Invitee) -> bool:
+    """The same person: by their id where both have one, else by name."""
+    if a.person_id is not None and b.person_id is not None:
+        return a.person_id == b.person_id
+    return " ".join(a.name.split()).casefold() == " ".join(b.name.split()).casefold()
 
 
 def invitation_problem(missing: list[str], reason: str) -> str:
