@@ -1055,6 +1055,8 @@ class ChildRecord:
     chronology: list[ChronologyEntry]
     workers: list[WorkerChoice] = field(default_factory=list)
     plan: PlanVersion | None = None  # the plan in force (plans.current_plan)
+    agreements: list[safeguards.Agreement] = field(default_factory=list)  # TRA
+    non_engagement: safeguards.NonEngagementRow | None = None  # WIR 2.10
 
     @property
     def header(self) -> ChildHeader:
@@ -1073,6 +1075,8 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
         chronology=chronology(session, child_id, today),
         workers=list_workers(session),
         plan=plans.current_plan(session, child_id),
+        agreements=safeguards.agreements(session, child_id),
+        non_engagement=safeguards.non_engagement(session, child_id),
     )
 
 
