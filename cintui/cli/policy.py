@@ -55,6 +55,7 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
             "timescales": {k: {"amount": ts.amount, "unit": ts.unit, "source": ts.source,
                                "from": ts.anchor} for k, ts in profile.timescales.items()},
             "visits": dataclasses.asdict(profile.visits),
+            "meetings": dataclasses.asdict(profile.meetings),
         })
         return
     from rich.table import Table
@@ -69,6 +70,16 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
     _console().print(
         f"Visits restart the visit clock when the child was {v.describe()} (WIR 2.11); "
         f"unborn children and those under {v.seen_alone_from_age} need only be seen.")
+    from cintui.domain.workforce import role_label
+
+    mr = profile.meetings
+    _console().print(
+        f"Initial meetings chaired by: {', '.join(role_label(r) for r in mr.initial_chairs)} "
+        f"({mr.initial_source}); reviews by: "
+        f"{', '.join(role_label(r) for r in mr.review_chairs)} ({mr.review_source}). A parent "
+        f"absent from a review is visited for agreement within "
+        f"{mr.agreement_visit_working_days} working days ({mr.agreement_visit_source}).",
+        highlight=False)
 
 
 @policy_app.command("use")
