@@ -1,9 +1,9 @@
 """What is due for a set of children ("My week", `cintui due`, the team view's overdue counts).
 
 The caseload's queries (`caseload.load_facts`) plus one each for the plan actions with a
-date, the supervision actions and the agreement visits owed after a review (TRA):
-eight queries whatever the number of children, never one per child. The rules are the pure
-ones in `cintui.domain.due` and the timescale engine.
+date, the supervision actions and the agreement visits owed after a review (TRA): a fixed
+number of queries whatever the number of children, never one per child. The rules are the
+pure ones in `cintui.domain.due` and the timescale engine.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ from cintui.domain.consent import (
 )
 from cintui.domain.meeting import KIND_LABELS, Invitee
 from cintui.domain.policy import MeetingRules
-from cintui.domain.workforce import a_role, role_label
+from cintui.domain.workforce import a_role
 
 CHILD_INVITE_AGE = 5  # under this (or unborn) a child need not be invited
 PLANNING = ("initial", "transfer_in")  # chaired under the initial meeting's rule
@@ -275,14 +275,10 @@ def non_engagement_missing(path: NonEngagement) -> list[tuple[str, str]]:
             if not getattr(path, f.name).strip()]
 
 
-def describe_role(role: str) -> str:
-    return role_label(role) if role else ""
-
-
 __all__ = [
     "AGREEMENT_KINDS", "AGREEMENT_LABELS", "AGREEMENT_OUTCOMES", "CHILD_INVITE_AGE",
     "NON_ENGAGEMENT_STEPS", "NonEngagement", "absent_parents", "agreement_problem",
-    "cancel_problem", "chair_problem", "chair_rule", "consent_problem", "describe_role",
+    "cancel_problem", "chair_problem", "chair_rule", "consent_problem",
     "invitation_problem", "left_out", "non_engagement_missing", "papers_flag",
     "papers_problem",
 ]
