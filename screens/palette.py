@@ -53,6 +53,8 @@ RECORD_COMMANDS = (
      "Refer the family, the family's own plan joined to the CIN plan (WAR 4.2, STO 6.13)"),
     ("supervision and case direction (U)", "supervision",
      "A manager's supervision: decisions, actions, next due (STO 4.5, 8.5; WAR 12)"),
+    ("non-engagement by the family (N)", "non_engagement",
+     "The steps with a family who is uncooperative, as a guided path (WIR 2.10)"),
 )
 
 
