@@ -234,7 +234,8 @@ def book_review(db: Path, worker: str) -> tuple[object, int]:
             meeting_id = meetings.schedule(session, child_id, Schedule(
                 "review", datetime(2026, 11, 23, 16, 0), venue="Family home",
                 chair="Poppy Jessop", chair_role="Senior practitioner",
-                invitees=tuple(Invitee(n, r) for n, r in REVIEW_PEOPLE)),
+                invitees=tuple(Invitee(n, r) for n, r in REVIEW_PEOPLE),
+                not_invited_reason="bench: the people the bench minutes"),  # BEX 3
                 now=datetime(2026, 11, 23, 9, 0))
     finally:
         store.close()

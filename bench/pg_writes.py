@@ -96,13 +96,18 @@ def _child(session, child_id, i, rng):
 
 
 def _meeting(session, child_id, i, rng):
-    from cintui.casework import meetings
+    from cintui.casework import meetings, record, safeguards
     from cintui.domain.meeting import Schedule
 
     starts = datetime(2026, 12, 1, 16) + timedelta(days=rng.randrange(60))
+    if safeguards.consent_problem(session, child_id, TODAY):  # WIR 2.1, 2.3: why without
+        record.record_consent(session, child_id, record.ConsentInput(
+            scope="meeting", decision="given", decided_on=TODAY,
+            override_without_consent=True, override_rationale="bench: exceptional"), TODAY)
     meetings.schedule(session, child_id, Schedule(
         kind="review", starts_at=starts, venue="Family home", chair="Tess Manager",
-        chair_role="Team manager", practical=(), invitees=()), now=datetime(2026, 11, 23, 12))
+        chair_role="Team manager", practical=(), invitees=(),
+        not_invited_reason="bench: a professionals' meeting"), now=datetime(2026, 11, 23, 12))
 
 
 WRITES = {"visit": _visit, "plan": _plan, "child": _child, "meeting": _meeting}

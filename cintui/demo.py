@@ -23,7 +23,10 @@ from cintui.domain.calendar import (
     england_calendar,
     from_england_time,
 )
+from cintui.domain.child import age_years
+from cintui.domain.consent import YOUNG_PERSON_AGE
 from cintui.domain.meeting import Decisions, Invitee, Minutes, NeedUpdate
+from cintui.domain.meeting_safeguards import CHILD_INVITE_AGE
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.visit import Present, VisitContent
 from cintui.store import audit
@@ -579,6 +582,11 @@ class _Builder:
         for scope in ("service", "information_sharing", "meeting"):
             self.add(Consent, child_id=child.id, person_id=mother.id, scope=scope,
                              decision="given", decided_on=when, method="written")
+        if child.dob and age_years(child.dob, self.today) >= YOUNG_PERSON_AGE:
+            # WIR 2.1, 2.3: a young person of 16 or 17 consents to meetings too (no draw
+            # from `rng`, so the rest of the demo is as before).
+            self.add(Consent, child_id=child.id, person_id=None, scope="meeting",
+                     decision="given", decided_on=when, method="verbal")
         if roll > 0.95:
             self.add(Consent, child_id=child.id, person_id=mother.id, scope="information_sharing",
                              decision="withdrawn", decided_on=when + timedelta(days=10),
@@ -848,12 +856,19 @@ class _Builder:
             m.chair, m.chair_role = chair, "Social worker"
             m.venue = mr.choice(MEETING_VENUES)
             m.starts_at = from_england_time(datetime.combine(m.held_on, time(16)))
+            # WIR 2.3: the papers went out a week before (no draw: the demo is as before).
+            m.papers_sent_on = self.cal.add_working_days(m.held_on, -5)
         if booked is not None:
             booked.chair, booked.chair_role = chair, "Social worker"
             for i, (person, relationship, _) in enumerate(people):
                 self.add(MeetingInvitee, meeting_id=booked.id, person_id=person.id,
                          position=i, name=person.name, role=relationship,
                          is_parent=relationship in ("Mother", "Father"))
+            # BEX 3: the child invited from the age of 5 (meeting_safeguards).
+            if child.dob and age_years(child.dob, booked.held_on) >= CHILD_INVITE_AGE:
+                booked.child_invited = True
+                self.add(MeetingInvitee, meeting_id=booked.id, position=len(people),
+                         name=f"{child.first_name} {child.last_name}", role="Child")
         if not held:
             return
         last = held[-1]

@@ -76,6 +76,8 @@ TAB_ACTIONS = {
     "discard_draft": "visits",
     "cancel_meeting": "meetings",
     "minutes_sent": "meetings",
+    "papers": "meetings",
+    "agreement": "meetings",
 }
 
 
@@ -161,6 +163,11 @@ class ChildScreen(Screen):
         Binding("G", "gcp2", "Graded Care Profile 2", show=False),
         # Disabled children: short breaks and direct payments (WAR 7, 7.2.1).
         Binding("H", "short_breaks", "Short breaks", show=False),
+        # Meeting safeguards: papers (WIR 2.3), agreement visits (TRA), non-engagement
+        # (WIR 2.10).
+        Binding("P", "papers", "Papers sent", show=False),
+        Binding("A", "agreement", "Agreement visit", show=False),
+        Binding("N", "non_engagement", "Non-engagement", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -212,10 +219,12 @@ class ChildScreen(Screen):
                            "Bedroom", "By", "Addenda", "Gap before", zebra=False)]
         if tab == "meetings":
             return [Static("m book a meeting · Enter: minute a booked meeting live (or read "
-                           "the minutes of a held one) · c cancel or rebook · s minutes sent",
-                           classes="note"),
+                           "the minutes of a held one) · c cancel or rebook · s minutes sent "
+                           "· P papers sent (WIR 2.3) · A agreement visit (TRA) · "
+                           "N non-engagement (WIR 2.10)", classes="note"),
                     _table("meetings-table", "Date", "Time", "Meeting", "Status", "Venue",
-                           "Chair", "Next review", "Minutes", zebra=False)]
+                           "Chair", "Next review", "Minutes", "Papers", zebra=False),
+                    Static("", id="meetings-safeguards", classes="note")]
         if tab == "chronology":  # the filters are mounted into #chron-filters by _build_tab
             return [Horizontal(id="chron-filters"),
                     _table("chronology-table", "Date", "Kind", "What happened", "Who")]
@@ -468,11 +477,37 @@ class ChildScreen(Screen):
             status = {"held": Text("held", style="green"),
                       "cancelled": Text(f"cancelled: {m.cancelled_reason[:20]}", style="dim"),
                       "scheduled": Text("booked", style="bold")}[m.status]
+            # WIR 2.3: papers circulated beforehand; never colour alone.
+            papers = (Text(f"out {_short_day(m.papers_sent_on)}", style="green")
+                      if m.papers_sent_on else
+                      Text("NOT SENT", style="bold red" if m.status == "held"
+                           else "dark_orange") if m.papers_flag else Text(""))
             table.add_row(_day(m.held_on), f"{m.starts_at:%H:%M}" if m.starts_at else "",
                           m.label, status, m.venue[:18], m.chair[:18], _day(m.next_review),
-                          minutes, key=str(m.id))
+                          minutes, papers, key=str(m.id))
         if rec.meetings:
             table.move_cursor(row=min(row, len(rec.meetings) - 1))
+        self.query_one("#meetings-safeguards", Static).update(self._safeguards_note(rec))
+
+    def _safeguards_note(self, rec: record.ChildRecord) -> Text:
+        """Agreement visits owed after a review (TRA) and the non-engagement path
+        (WIR 2.10)."""
+        text = Text()
+        today = self.app.today
+        for a in rec.agreements:
+            if a.done:
+                continue
+            late = a.due < today
+            text.append(f"{'OVERDUE: ' if late else ''}Visit {a.name} to gain agreement to "
+                        f"the review, by {_day(a.due)} (TRA; A records it)\n",
+                        style="bold red" if late else "dark_orange")
+        path = rec.non_engagement
+        if path is not None:
+            state = ("every step recorded" if not path.missing else
+                     f"{len(path.missing)} step{'s' if len(path.missing) > 1 else ''} to do")
+            text.append(f"Non-engagement path (WIR 2.10), started {_day(path.started_on)}: "
+                        f"{state} (N)")
+        return text
 
     def _selected_meeting(self):
         key = self._selected_key("#meetings-table")
@@ -513,15 +548,20 @@ class ChildScreen(Screen):
                             lambda held_at: held_at and minute(held_at))
 
     def action_book_meeting(self) -> None:
-        from cintui.casework import meetings
+        from cintui.casework import cases, meetings, safeguards
 
-        from .meeting_forms import ScheduleFormScreen
+        from .meeting_forms import BookingContext, ScheduleFormScreen
 
         app = self.app
         with app.store.read() as session:
             invitees = meetings.invitee_choices(session, self.child_id)
             age = meetings.child_age(session, self.child_id, app.today)
             last = meetings.last_held(session, self.child_id)
+            context = BookingContext(  # the safeguards (WIR 2.1, 2.3; BEX 3; TRA)
+                consent=safeguards.consent_problem(session, self.child_id, app.today),
+                chairs=tuple(safeguards.chair_choices(session)),
+                rules=cases.store_policy(session).meetings,
+                child_name=record.get_child(session, self.child_id).first_name)
         header = self._summary.header if self._summary else None
         # After school (WIR 2.8): today at 16:00, or the next day once that has passed.
         now = app.clock()
@@ -530,16 +570,50 @@ class ChildScreen(Screen):
             start += timedelta(days=1)
         self.app.push_screen(ScheduleFormScreen(
             self.child_id, invitees, age, chair=header.worker if header else "",
-            suggested=start, last_held=last), self._reload_if_saved)
+            suggested=start, last_held=last, context=context), self._reload_if_saved)
 
     def action_cancel_meeting(self) -> None:
         m = self._selected_meeting()
         if m is None or m.status != "scheduled":
             self.notify("Choose a booked meeting to cancel or rebook")
             return
+        from cintui.casework import meetings
+
         from .meeting_forms import CancelFormScreen
 
-        self.app.push_screen(CancelFormScreen(m.id, m.label.lower()), self._reload_if_saved)
+        with self.app.store.read() as session:
+            invitees = meetings.load_meeting(session, m.id).schedule.invitees
+        self.app.push_screen(CancelFormScreen(m.id, m.label.lower(), invitees),
+                             self._reload_if_saved)
+
+    def action_papers(self) -> None:
+        m = self._selected_meeting()
+        if m is None or m.status == "cancelled":
+            self.notify("Choose a booked or held meeting to record its papers (WIR 2.3)")
+            return
+        from .meeting_safeguards import PapersFormScreen
+
+        self.app.push_screen(PapersFormScreen(m.id, m.label, m.held_on),
+                             self._reload_if_saved)
+
+    def action_agreement(self) -> None:
+        m = self._selected_meeting()
+        owed = [a for a in (self.record.agreements if self.record else [])
+                if m is not None and a.meeting_id == m.id and not a.done]
+        if not owed:
+            self.notify("Choose a held review with a parent still to visit for their "
+                        "agreement (TRA)")
+            return
+        from .meeting_safeguards import AgreementFormScreen
+
+        self.app.push_screen(AgreementFormScreen(owed, m.held_on), self._reload_if_saved)
+
+    def action_non_engagement(self) -> None:
+        from .meeting_safeguards import NonEngagementFormScreen
+
+        current = self.record.non_engagement if self.record else None
+        self.app.push_screen(NonEngagementFormScreen(self.child_id, current),
+                             self._reload_if_saved)
 
     def action_minutes_sent(self) -> None:
         m = self._selected_meeting()

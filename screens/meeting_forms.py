@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from textual import on
 from textual.widget import Widget
 from textual.widgets import SelectionList, Static
 
-from cintui.casework import meetings
+from cintui.casework import meetings, safeguards
 from cintui.domain.dates import day_text
 from cintui.domain.meeting import (
     KIND_LABELS,
@@ -25,19 +27,44 @@ from cintui.domain.meeting import (
     school_hours_warning,
     soon_after_warning,
 )
+from cintui.domain.meeting_safeguards import (
+    CHILD_INVITE_AGE,
+    cancel_problem,
+    chair_problem,
+    invitation_problem,
+    left_out,
+)
+from cintui.domain.policy import MeetingRules
+from cintui.domain.workforce import parse_role
 
 from .forms import FormScreen, parse_date
 from .visit import parse_when, show_when
+from .widgets.choices import YesNo
+
+
+@dataclass(frozen=True)
+class BookingContext:
+    """What the booking form checks the safeguards against, read when it opens: the consent
+    problem (WIR 2.1, 2.3; "" when consent is in place), the store's workers who may be
+    named as chair with their roles, and the policy's chair rules (BEX 3, TRA)."""
+
+    consent: str = ""
+    chairs: tuple[safeguards.ChairChoice, ...] = ()
+    rules: MeetingRules = MeetingRules()
+    child_name: str = "the child"
 
 
 class ScheduleFormScreen(FormScreen):
-    """Book a meeting: kind, when, where, chair, who is invited, practical arrangements."""
+    """Book a meeting: kind, when, where, chair, who is invited, practical arrangements; the
+    safeguards (consent WIR 2.1/2.3, the chair BEX 3/TRA, the child, parents and network
+    invited or why not BEX 3) checked as the form is filled, each beside its field."""
 
     ALIASES = {"starts_at": "when"}
 
     def __init__(self, child_id: uuid.UUID, invitees: list[Invitee], age: int | None,
                  chair: str, suggested: datetime, kind: str = "review",
-                 last_held: tuple[str, date, date | None] | None = None) -> None:
+                 last_held: tuple[str, date, date | None] | None = None,
+                 context: BookingContext | None = None) -> None:
         super().__init__()
         self.last_held = last_held or (None, None, None)
         self.child_id = child_id
@@ -46,9 +73,14 @@ class ScheduleFormScreen(FormScreen):
         self.chair = chair
         self.suggested = suggested
         self.kind = kind
+        self.context = context or BookingContext()
         self.TITLE_TEXT = "Book a CIN meeting (invite the family and the professionals, WIR 2.3)"
 
     def fields(self) -> Iterable[Widget]:
+        consent = Static(self.context.consent and "✗ not in place (see below)"
+                         or "✓ in place (WIR 2.1, 2.3)")
+        consent.can_focus = True  # the cursor goes here when consent stops the booking
+        yield self.row("consent", "Consent to meet", consent)
         yield self.row("kind", "Kind", self.choice(
             [(KIND_LABELS[k], k) for k in MEETING_KINDS], self.kind))
         yield self.row("when", "When", self.text(show_when(self.suggested),
@@ -62,12 +94,18 @@ class ScheduleFormScreen(FormScreen):
                                        for i, p in enumerate(self.invitees)),
                                      compact=True)
         yield self.row("invitees", "Invite", invited)
+        of_age = self.age is not None and self.age >= CHILD_INVITE_AGE
+        yield self.row("child_invited", "Invite the child",
+                       YesNo(f"{self.context.child_name} (y/n)", of_age, compact=True))
+        yield self.row("not_invited_reason", "Not invited: why",
+                       self.text("", "why the child, a parent or anyone unticked is not "
+                                 "invited (BEX 3)"))
         for key in PRACTICAL:
             yield self.row(f"practical_{key}", PRACTICAL_LABELS[key], self.text(""))
 
     def on_mount(self) -> None:
         self.query_one("#venue").focus()
-        self.refresh_checks([])
+        self.refresh_checks(["consent"])
 
     def _schedule(self) -> Schedule:
         when = parse_when(self.value("when") or "")
@@ -77,7 +115,36 @@ class ScheduleFormScreen(FormScreen):
         return Schedule(kind=self.value("kind") or "review", starts_at=when,
                         venue=self.text_of("venue"), chair=self.text_of("chair"),
                         chair_role=self.text_of("chair_role"), practical=practical,
-                        invitees=tuple(self.invitees[i] for i in sorted(chosen)))
+                        invitees=tuple(self.invitees[i] for i in sorted(chosen)),
+                        child_invited=bool(self.value("child_invited")),
+                        not_invited_reason=self.text_of("not_invited_reason"))
+
+    @on(SelectionList.SelectedChanged)
+    def _invited(self, event: SelectionList.SelectedChanged) -> None:
+        self.touched.add("not_invited_reason")  # BEX 3: unticking someone asks why
+        self.refresh_checks(self.touched)
+
+    def _chair_role(self, s: Schedule) -> str:
+        """A worker of the store named as chair: their role; else the role typed."""
+        wanted = " ".join(s.chair.split()).lower()
+        found = next((c.role for c in self.context.chairs if c.name.lower() == wanted), "")
+        return found or (parse_role(s.chair_role) or "" if s.chair_role else "")
+
+    def _safeguards(self, s: Schedule) -> dict[str, str]:
+        """The booking's safeguards, by field (as `casework.safeguards.booking_problems`)."""
+        out = {}
+        if self.context.consent:
+            out["consent"] = self.context.consent
+        role = self._chair_role(s)
+        chair = chair_problem(s.kind, role, self.context.rules) if s.chair else ""
+        if chair:
+            out["chair_role" if not role else "chair"] = chair
+        missing = left_out(self.invitees, s.invitees, s.child_invited, self.age,
+                           self.context.child_name)
+        invited = invitation_problem(missing, s.not_invited_reason)
+        if invited:
+            out["not_invited_reason"] = invited
+        return out
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -86,6 +153,7 @@ class ScheduleFormScreen(FormScreen):
         except ValueError as exc:
             problems["when"] = str(exc)
             return problems
+        problems.update(self._safeguards(s))
         for field, problem in schedule_problems(s, self.app.clock()):
             problems.setdefault(self.ALIASES.get(field, field), problem)
         warnings = [w for w in (school_hours_warning(s.starts_at, self.age),
@@ -99,25 +167,46 @@ class ScheduleFormScreen(FormScreen):
 
 
 class CancelFormScreen(FormScreen):
-    """WIR 2.9: tell everyone and rebook as soon as possible; the reason is kept."""
+    """WIR 2.9: tell everyone and rebook as soon as possible; the reason is kept, and who
+    was told (the family and every agency invited: tick each one told)."""
 
-    def __init__(self, meeting_id: uuid.UUID, label: str) -> None:
+    def __init__(self, meeting_id: uuid.UUID, label: str,
+                 invitees: tuple[Invitee, ...] = ()) -> None:
         super().__init__()
         self.meeting_id = meeting_id
+        self.invitees = invitees
         self.TITLE_TEXT = f"Cancel the {label}, and rebook it (WIR 2.9)"
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("reason", "Why", self.text("", "e.g. mum in hospital; chair unwell"))
+        yield self.row("told", "Told (WIR 2.9)", SelectionList[int](
+            *((f"{p.name} ({p.role})" if p.role else p.name, i, False)
+              for i, p in enumerate(self.invitees)), compact=True))
+        yield self.row("told_others", "Also told",
+                       self.text("", "names, separated by commas"))
         yield self.row("rebook", "Rebook for",
                        self.text("", "dd/mm/yyyy hh:mm (blank: rebook later)"))
 
     def on_mount(self) -> None:
         self.query_one("#reason").focus()
 
+    @on(SelectionList.SelectedChanged)
+    def _ticked(self, event: SelectionList.SelectedChanged) -> None:
+        self.touched.add("told")
+        self.refresh_checks(self.touched)
+
+    def _told(self) -> list[str]:
+        ticked = sorted(self.query_one("#told", SelectionList).selected)
+        others = [n.strip() for n in self.text_of("told_others").split(",") if n.strip()]
+        return [self.invitees[i].name for i in ticked] + others
+
     def problems(self) -> dict[str, str]:
         problems = {}
         if not self.text_of("reason"):
             problems["reason"] = "say why the meeting is cancelled"
+        told = cancel_problem(self._told(), self.invitees)
+        if told:
+            problems["told"] = told
         if self.text_of("rebook"):
             try:
                 parse_when(self.text_of("rebook"))
@@ -127,10 +216,13 @@ class CancelFormScreen(FormScreen):
 
     def build(self):
         reason, meeting_id, now = self.text_of("reason"), self.meeting_id, self.app.clock()
+        told = self._told()
         when = parse_when(self.text_of("rebook")) if self.text_of("rebook") else None
         if when is None:
-            return lambda session: meetings.cancel(session, meeting_id, reason) or True
-        return lambda session: meetings.rebook(session, meeting_id, when, reason, now=now)
+            return lambda session: meetings.cancel(session, meeting_id, reason,
+                                                   told=told) or True
+        return lambda session: meetings.rebook(session, meeting_id, when, reason, now=now,
+                                               told=told)
 
 
 class HeldWhenFormScreen(FormScreen):
@@ -206,7 +298,8 @@ class SentFormScreen(FormScreen):
             session, meeting_id, recipients, sent_on, method)] or True
 
 
-__all__ = ["CancelFormScreen", "HeldWhenFormScreen", "ScheduleFormScreen", "SentFormScreen"]
+__all__ = ["BookingContext", "CancelFormScreen", "HeldWhenFormScreen", "ScheduleFormScreen",
+           "SentFormScreen"]
 
 
 class EarlyReviewFormScreen(FormScreen):

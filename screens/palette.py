@@ -60,6 +60,8 @@ RECORD_COMMANDS = (
      "A manager's supervision: decisions, actions, next due (STO 4.5, 8.5; WAR 12)"),
     ("short breaks and direct payments (H)", "short_breaks",
      "A disabled child's short breaks and direct payments, reviewed (WAR 7, 7.2.1)"),
+    ("non-engagement by the family (N)", "non_engagement",
+     "The steps with a family who is uncooperative, as a guided path (WIR 2.10)"),
 )
 
 

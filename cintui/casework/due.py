@@ -1,8 +1,9 @@
 """What is due for a set of children ("My week", `cintui due`, the team view's overdue counts).
 
-The caseload's queries (`caseload.load_facts`) plus one for the plan actions with a date:
-eight queries whatever the number of children, never one per child. The rules are the pure
-ones in `cintui.domain.due` and the timescale engine.
+The caseload's queries (`caseload.load_facts`) plus one each for the plan actions with a
+date, the supervision actions and the agreement visits owed after a review (TRA): a fixed
+number of queries whatever the number of children, never one per child. The rules are the
+pure ones in `cintui.domain.due` and the timescale engine.
 """
 
 from __future__ import annotations
@@ -81,6 +82,14 @@ SELECT child_id, 'direct_payment_review', review_due, managed_by, period, amount
 FROM direct_payment WHERE child_id IN ({ids}) AND ended_on IS NULL AND review_due <= :until
 """
 
+# TRA: parents absent from a review, not yet visited to gain their agreement.
+AGREEMENTS_SQL = """
+SELECT a.child_id, a.name, a.due, m.held_on, m.kind
+FROM meeting_agreement AS a JOIN meeting AS m ON m.id = a.meeting_id
+WHERE a.child_id IN ({ids}) AND a.visited_on IS NULL AND a.due <= :until
+ORDER BY a.due, a.name
+"""
+
 _WORKERS = "SELECT username, name FROM worker"
 _TEAMS = "SELECT name FROM team ORDER BY name"
 
@@ -143,6 +152,13 @@ def load_actions(source, view: str, params: dict) -> dict:
         actions.setdefault(cid, []).append(ActionFact(
             what=what or "", who=who or "", by_when=_day(by_when), status=status,
             need_key="", source="supervision"))
+    for cid, name, due, held_on, kind in rows_from(source)(
+            AGREEMENTS_SQL.format(ids=ids_sql(view)), params):
+        held = _day(held_on)
+        actions.setdefault(cid, []).append(ActionFact(
+            what=f"Visit {name} to gain agreement to the {kind} of {held.day} {held:%b %Y}",
+            who="", by_when=_day(due), status="not_started", need_key="",
+            source="agreement_visit"))
     for found in actions.values():
         found.sort(key=lambda a: a.by_when)
     return actions

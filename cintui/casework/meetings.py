@@ -17,8 +17,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, drafts, plans
+from cintui.casework import cases, drafts, plans, safeguards
 from cintui.domain import meeting as rules
+from cintui.domain import meeting_safeguards as safeguards_rules
 from cintui.domain.calendar import england_time, from_england_time
 from cintui.domain.child import age_years
 from cintui.domain.meeting import Invitee, Minutes, Schedule
@@ -82,19 +83,34 @@ def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetim
     if child is None:
         raise MeetingError("child", "no such child")
     problems = rules.schedule_problems(s, now)
+    # The safeguards (WIR 2.1, 2.3; BEX 3; TRA): consent, the chair, who is invited.
+    problems += safeguards.booking_problems(session, child_id, s,
+                                            invitee_choices(session, child_id), now.date(),
+                                            cases.store_policy(session))
     if problems:
         raise MeetingError(*problems[0])
     episode = cases.current_episode(session, child_id)
+    invitees = tuple(s.invitees)
+    if s.child_invited and not any(_is_child(i) for i in invitees):
+        invitees = (*invitees, Invitee(child.full_name, CHILD_ROLE))  # after the parents
     row = m.Meeting(child_id=child_id, episode_id=episode.id if episode else None,
                     kind=s.kind, held_on=s.starts_at.date(), held=False, status="scheduled",
                     starts_at=from_england_time(s.starts_at), venue=s.venue.strip(),
-                    chair=s.chair.strip(), chair_role=s.chair_role.strip(),
+                    chair=s.chair.strip(), chair_role=safeguards.chair_role_text(session, s),
                     practical=json.dumps([[k, v] for k, v in s.practical]),
-                    rebooked_from_id=rebook_of)
+                    rebooked_from_id=rebook_of, child_invited=s.child_invited,
+                    not_invited_reason=s.not_invited_reason.strip())
     session.add(row)
-    _write_invitees(session, row.id, s.invitees)
+    _write_invitees(session, row.id, invitees)
     session.flush()
     return row.id
+
+
+CHILD_ROLE = "Child"  # the child's own invitation (BEX 3, WIR 2.3): no person row
+
+
+def _is_child(i: Invitee) -> bool:
+    return i.person_id is None and i.role == CHILD_ROLE
 
 
 def _write_invitees(session: Session, meeting_id: uuid.UUID, invitees) -> None:
@@ -108,24 +124,31 @@ def _write_invitees(session: Session, meeting_id: uuid.UUID, invitees) -> None:
                                      added_on_the_day=p.added_on_the_day))
 
 
-def cancel(session: Session, meeting_id: uuid.UUID, reason: str) -> None:
-    """WIR 2.9: tell everyone and rebook as soon as possible; the reason is kept."""
+def cancel(session: Session, meeting_id: uuid.UUID, reason: str, *,
+           told: list[str] | tuple[str, ...]) -> None:
+    """WIR 2.9: tell everyone and rebook as soon as possible; the reason is kept, and who
+    was told (the family and every agency invited)."""
     row = _meeting(session, meeting_id)
     if status_of(row) != "scheduled":
         raise MeetingError("meeting", f"this meeting is {status_of(row)}: only a scheduled "
                            "meeting can be cancelled")
     if not reason.strip():
         raise MeetingError("reason", "say why the meeting is cancelled")
+    problem = safeguards_rules.cancel_problem(told, load_meeting(session,
+                                                                 meeting_id).schedule.invitees)
+    if problem:
+        raise MeetingError("told", problem)
     row.status, row.cancelled_reason = "cancelled", reason.strip()
+    row.cancel_told = "\n".join(" ".join(t.split()) for t in told if t.strip())
     session.add(row)
     session.flush()
 
 
 def rebook(session: Session, meeting_id: uuid.UUID, starts_at: datetime, reason: str, *,
-           now: datetime) -> uuid.UUID:
+           now: datetime, told: list[str] | tuple[str, ...]) -> uuid.UUID:
     """Cancel with a reason and book the same meeting again (same invitees and details)."""
     detail = load_meeting(session, meeting_id)
-    cancel(session, meeting_id, reason)
+    cancel(session, meeting_id, reason, told=told)
     return schedule(session, detail.child_id, replace(detail.schedule, starts_at=starts_at),
                     now=now, rebook_of=meeting_id)
 
@@ -150,10 +173,17 @@ class MeetingRow:
     recommendation: str
     cancelled_reason: str
     has_minutes: bool
+    papers_sent_on: date | None = None  # WIR 2.3
+    cancel_told: tuple[str, ...] = ()  # WIR 2.9
 
     @property
     def label(self) -> str:
         return rules.KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def papers_flag(self) -> str:
+        """WIR 2.3: "" or why this meeting's papers are a worry."""
+        return safeguards_rules.papers_flag(self.status, self.papers_sent_on)
 
 
 def minutes_due(held_on: date, policy: PolicyProfile) -> date | None:
@@ -175,7 +205,8 @@ def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
         minutes_due=minutes_due(r.held_on, policy) if r.held and not r.minutes_circulated
         else None,
         recommendation=r.recommendation, cancelled_reason=r.cancelled_reason,
-        has_minutes=bool(r.minutes)) for r in rows]
+        has_minutes=bool(r.minutes), papers_sent_on=r.papers_sent_on,
+        cancel_told=tuple(t for t in r.cancel_told.split("\n") if t)) for r in rows]
 
 
 def last_held(session: Session, child_id: uuid.UUID) -> tuple[str, date, date | None] | None:
@@ -242,7 +273,9 @@ def load_meeting(session: Session, meeting_id: uuid.UUID) -> MeetingDetail:
     return MeetingDetail(
         id=row.id, child_id=row.child_id, status=status_of(row),
         schedule=Schedule(kind=row.kind, starts_at=starts, venue=row.venue, chair=row.chair,
-                          chair_role=row.chair_role, practical=practical, invitees=invitees),
+                          chair_role=row.chair_role, practical=practical, invitees=invitees,
+                          child_invited=row.child_invited,
+                          not_invited_reason=row.not_invited_reason),
         held_on=row.held_on,
         minutes=minutes, distribution=sent, cancelled_reason=row.cancelled_reason, plan_version_id=version)
 
@@ -364,6 +397,8 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
     row.minutes = json.dumps(minutes.to_dict(), ensure_ascii=False)
     session.add(row)
     _write_invitees(session, meeting_id, minutes.attendance)
+    # TRA: a parent absent from a review is visited to gain agreement (the due list).
+    safeguards.add_agreements(session, row, minutes.attendance, cases.store_policy(session))
     if draft_id is not None:
         drafts.discard(session, draft_id)
     session.flush()

@@ -33,6 +33,7 @@ from cintui.casework import (
     lookup,
     meetings,
     plans,
+    safeguards,
     short_breaks,
     signs_of_safety,
     supervision,
@@ -70,6 +71,7 @@ from cintui.domain.consent import (
 )
 from cintui.domain.endings import DecisionFact, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
+from cintui.domain.meeting_safeguards import AGREEMENT_LABELS
 from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.timescales import Deadline
@@ -710,7 +712,9 @@ class WithheldInput:
 
 
 def _withholds_service(c: Consent) -> bool:
-    return (c.scope == "service" and c.decision in ("refused", "withdrawn")
+    # WIR 2.2 for a s17 service; a meeting refused too: WIR 2.3 needs consent to hold one,
+    # and the path records why one goes ahead without it (domain.meeting_safeguards).
+    return (c.scope in ("service", "meeting") and c.decision in ("refused", "withdrawn")
             and not c.override_without_consent)
 
 
@@ -827,7 +831,7 @@ def record_withheld_path(
                     [conflicts.row(consent)])
     if not _withholds_service(consent):
         raise RecordError("consent", "the withheld-consent path (WIR 2.2) follows a refusal or "
-                          "withdrawal of consent to a CIN service")
+                          "withdrawal of consent to a CIN service or meeting")
     if path.decision and path.decision not in WITHHELD_DECISIONS:
         raise RecordError("decision", f"{path.decision!r} is not one of: "
                           + ", ".join(WITHHELD_DECISIONS))
@@ -891,7 +895,12 @@ def _meeting_entries(m: meetings.MeetingRow) -> list[ChronologyEntry]:
     else:
         summary = f"{m.label} scheduled"
     when = m.starts_at or m.held_on
-    entries = [ChronologyEntry(when, "meeting", summary, who=m.chair, ref=str(m.id))]
+    told = f"Told: {', '.join(m.cancel_told)} (WIR 2.9)" if m.cancel_told else ""
+    entries = [ChronologyEntry(when, "meeting", summary, who=m.chair, ref=str(m.id),
+                               detail=told if m.status == "cancelled" else "")]
+    if m.papers_sent_on:  # WIR 2.3: circulated beforehand
+        entries.append(ChronologyEntry(m.papers_sent_on, "meeting",
+                                       f"Papers for the {m.label} circulated", ref=str(m.id)))
     if m.minutes_circulated:
         entries.append(ChronologyEntry(m.minutes_circulated, "meeting",
                                        f"Minutes of the {m.label} circulated",
@@ -946,11 +955,35 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
     entries += _visits_entries(session, child_id)
     for m in meetings.list_meetings(session, child_id, cases.store_policy(session)):
         entries += _meeting_entries(m)
+    entries += _safeguard_entries(session, child_id)
     entries += _plan_entries(session, child_id)
     entries += enquiry_entries(
         (child_protection.fact(q), q.recorded_by, q.strategy_notes, str(q.id))
         for q in child_protection.enquiries(session, child_id))
     return build_chronology(entries)
+
+
+def _safeguard_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:
+    """TRA: visits to parents absent from a review; WIR 2.10: the non-engagement path."""
+    out = []
+    for a in safeguards.agreements(session, child_id):
+        if a.visited_on is None:
+            continue
+        said = AGREEMENT_LABELS.get(a.outcome, a.outcome)
+        out.append(ChronologyEntry(a.visited_on, "meeting",
+                                   f"{a.name} visited after the review (TRA): {said}",
+                                   who=a.recorded_by, detail=a.notes, ref=str(a.meeting_id)))
+    path = safeguards.non_engagement(session, child_id)
+    if path is not None:
+        out.append(ChronologyEntry(path.started_on, "note",
+                                   "Non-engagement path started (WIR 2.10)",
+                                   who=path.recorded_by, detail=path.path.why,
+                                   ref=str(path.id)))
+        if path.completed_on:
+            out.append(ChronologyEntry(path.completed_on, "note",
+                                       "Non-engagement path: every step recorded (WIR 2.10)",
+                                       ref=str(path.id)))
+    return out
 
 
 def _step_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:
@@ -1033,6 +1066,8 @@ class ChildRecord:
     chronology: list[ChronologyEntry]
     workers: list[WorkerChoice] = field(default_factory=list)
     plan: PlanVersion | None = None  # the plan in force (plans.current_plan)
+    agreements: list[safeguards.Agreement] = field(default_factory=list)  # TRA
+    non_engagement: safeguards.NonEngagementRow | None = None  # WIR 2.10
 
     @property
     def header(self) -> ChildHeader:
@@ -1051,6 +1086,8 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
         chronology=chronology(session, child_id, today),
         workers=list_workers(session),
         plan=plans.current_plan(session, child_id),
+        agreements=safeguards.agreements(session, child_id),
+        non_engagement=safeguards.non_engagement(session, child_id),
     )
 
 

@@ -575,7 +575,9 @@ VISIT_FIELDS = ("visited_at", "kind", "child_seen", "seen_alone", "bedroom_seen"
                 "parents_comments", "health", "education", "care_and_support", "analysis")
 MEETING_FIELDS = ("kind", "held_on", "held", "next_review", "minutes_circulated",
                   "plan_circulated", "status", "starts_at", "venue", "chair", "chair_role",
-                  "cancelled_reason", "still_in_need", "recommendation")
+                  "cancelled_reason", "still_in_need", "recommendation",
+                  # the meeting safeguards (revision 0020): WIR 2.3, 2.9; BEX 3
+                  "papers_sent_on", "cancel_told", "child_invited", "not_invited_reason")
 DECISION_FIELDS = ("kind", "made_on", "made_by", "made_by_role", "decision", "rationale")
 SUPERVISION_FIELDS = ("held_on", "manager", "present", "discussion", "decisions", "next_due")
 PACKAGE_FIELDS = ("started_on", "review_due", "ended_on", "end_reason", "notes", "recorded_by")

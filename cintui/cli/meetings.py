@@ -64,7 +64,9 @@ def _meeting_json(row, today: date) -> dict:
             "minutes_overdue": bool(row.minutes_due and row.minutes_due < today),
             "has_minutes": row.has_minutes, "recommendation": row.recommendation or None,
             "recommendation_label": RECOMMENDATION_LABELS.get(row.recommendation),
-            "cancelled_reason": row.cancelled_reason or None}
+            "cancelled_reason": row.cancelled_reason or None,
+            "cancel_told": list(row.cancel_told),
+            "papers_sent_on": iso(row.papers_sent_on), "papers_flag": row.papers_flag or None}
 
 
 @meeting_app.command("list")
@@ -74,17 +76,27 @@ def meeting_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     whether the minutes are out or when they are due (overdue marked; BEX 10 working days,
     TRA 5, WIR 14 days), the recommendation; cancelled ones with their reason (WIR 2.9).
     The id is what `cintui export minutes` takes."""
-    from cintui.casework import cases, meetings
+    from cintui.casework import cases, meetings, safeguards
 
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
         record = cases.find_child(session, child)
         name, ref = record.full_name, record.reference
         rows = meetings.list_meetings(session, record.id, cases.store_policy(session))
+        owed = [a for a in safeguards.agreements(session, record.id) if not a.done]
     if as_json:
         _echo_json([_meeting_json(r, now) for r in rows])
         return
     _print_meetings(name, ref, rows, now)
+    for r in rows:
+        if r.papers_flag:
+            typer.echo(f"{r.label} of {r.held_on:%d %b %Y}: {r.papers_flag}; record them with "
+                       f"`cintui meeting papers {r.id.hex} --on DATE`")
+    for a in owed:
+        late = " OVERDUE" if a.due < now else ""
+        typer.echo(f"Agreement visit owed (TRA): {a.name}, by {a.due:%d %b %Y}{late}; "
+                   f"record it with `cintui meeting agreement {a.meeting_id.hex} --parent "
+                   f"'{a.name}' --on DATE --outcome agreed`")
 
 
 def _print_meetings(name: str, ref: str, rows, today: date) -> None:
@@ -156,16 +168,27 @@ def meeting_schedule(
     transport: Annotated[str, typer.Option("--transport", help="Transport arranged.")] = "",
     childcare: Annotated[str, typer.Option("--childcare", help="Childcare / crèche.")] = "",
     access_: Annotated[str, typer.Option("--access", help="Disability access.")] = "",
-    db: DbOption = None,
-    request_id: RequestOption = None,
+    child_invited: Annotated[bool | None, typer.Option(
+        "--child/--no-child", help="Invite the child (default: from age 5; BEX 3).")] = None,
+    not_invited_reason: Annotated[str, typer.Option(
+        "--not-invited-reason", help="Why the child, a parent or anyone of the network is "
+        "not invited (BEX 3, WIR 2.3).")] = "",
+    db: DbOption = None, request_id: RequestOption = None,
     as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Book a CIN meeting (WIR 2.8-2.9): kind, when, venue, chair, invitees (all the child's
     People unless --invite picks some) and practicalities. For a school-age child a time in
     school hours is booked with a warning (WIR 2.8), and so is a review within four weeks of
-    the last meeting held (BEX 3: early only after a significant change)."""
+    the last meeting held (BEX 3: early only after a significant change).
+
+    Refused (one line naming the rule) without consent to a CIN meeting from a parent with
+    parental responsibility and a young person of 16-17, unless the record says why
+    (WIR 2.1, 2.3); with a chair whose role may not chair this kind of meeting (the policy:
+    BEX 3 initial by a manager, TRA reviews); or with the child (from 5), a parent or anyone
+    of the network not invited and no --not-invited-reason (BEX 3)."""
     from cintui.casework import cases, meetings
     from cintui.domain.meeting import KIND_LABELS, Schedule
+    from cintui.domain.meeting_safeguards import CHILD_INVITE_AGE
     from cintui.export.visits import moment
 
     starts_at = _parse_moment(at, "--at")
@@ -179,18 +202,24 @@ def meeting_schedule(
         name, ref = record.full_name, record.reference
         choices = meetings.invitee_choices(session, record.id)
         invitees = _pick_invitees(choices, invite) if invite else tuple(choices)
+        if child_invited is None:
+            age = meetings.child_age(session, record.id, starts_at.date())
+            child_invited = age is not None and age >= CHILD_INVITE_AGE
         meeting_id = meetings.schedule(session, record.id, Schedule(
             kind=kind, starts_at=starts_at, venue=venue, chair=chair,
-            chair_role=chair_role, practical=practical, invitees=invitees), now=now)
+            chair_role=chair_role, practical=practical, invitees=invitees,
+            child_invited=child_invited, not_invited_reason=not_invited_reason), now=now)
         warnings = meetings.booking_warnings(session, record.id, kind, starts_at)
     for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:
         _echo_json({"id": meeting_id.hex, "reference": ref, "kind": kind,
                     "starts_at": starts_at.isoformat(), "invited": [i.name for i in invitees],
+                    "child_invited": child_invited,
                     "warning": "; ".join(warnings) or None, "warnings": warnings})
         return
-    who = ", ".join(i.name for i in invitees) or "nobody yet"
+    who = ", ".join(([name] if child_invited else []) + [i.name for i in invitees]) \
+        or "nobody yet"
     typer.echo(f"Booked: {KIND_LABELS[kind]} for {name} ({ref}), "
                f"{moment(starts_at)} at {venue.strip()}, chaired by {chair.strip()}; "
                f"invited: {who}. Meeting id {meeting_id.hex}")
@@ -374,3 +403,191 @@ def meeting_bring_forward(
         return
     typer.echo(f"{ref}: review brought forward to {day:%d %b %Y} (BEX 3); book it with "
                f"`cintui meeting schedule {ref}`.")
+
+
+# ------------------------------------------------------------------ safeguards (issue 23)
+
+
+def _fail(exc) -> CliError:
+    return CliError(f"{exc.field}: {exc.problem}")
+
+
+@meeting_app.command("cancel")
+def meeting_cancel(
+    ctx: typer.Context,
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="The booked meeting's id "
+                                           "(from `cintui meeting list CHILD`).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is cancelled.")],
+    told: Annotated[list[str] | None, typer.Option(
+        "--told", help="Someone invited who was told; repeat for each, or `everyone` for "
+        "all of them (WIR 2.9).")] = None,
+    rebook_at: Annotated[str | None, typer.Option(
+        "--rebook-at", help="Book it again for 'YYYY-MM-DD HH:MM' (WIR 2.9: as soon as "
+        "possible).")] = None,
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """Cancel a booked meeting (WIR 2.9): why, and who was told (the family and every agency
+    invited); with --rebook-at, book it again with the same invitees."""
+    from cintui.casework import meetings
+
+    meeting_id = _meeting_id(meeting)
+    now = _now(today)
+    again = _parse_moment(rebook_at, "--rebook-at") if rebook_at else None
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        detail = meetings.load_meeting(session, meeting_id)
+        names = list(told or [])
+        if any(n.strip().lower() == "everyone" for n in names):
+            names = [i.name for i in detail.schedule.invitees] or names
+        try:
+            if again is None:
+                meetings.cancel(session, meeting_id, reason, told=names)
+                new_id = None
+            else:
+                new_id = meetings.rebook(session, meeting_id, again, reason, now=now,
+                                         told=names)
+        except meetings.MeetingError as exc:
+            raise _fail(exc) from None
+    if as_json:
+        _echo_json({"id": meeting_id.hex, "status": "cancelled", "told": names,
+                    "rebooked": new_id.hex if new_id else None, "source": "WIR 2.9"})
+        return
+    typer.echo(f"Cancelled; told: {', '.join(names)} (WIR 2.9)."
+               + (f" Rebooked for {again:%d %b %Y %H:%M}: meeting id {new_id.hex}"
+                  if new_id else " Rebook it as soon as possible (WIR 2.9)."))
+
+
+@meeting_app.command("papers")
+def meeting_papers(
+    ctx: typer.Context,
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="The meeting's id.")],
+    on: Annotated[str | None, typer.Option("--on", help="When the papers went out, "
+                                           "YYYY-MM-DD (default: today).")] = None,
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """Record when the papers for a meeting were circulated (WIR 2.3: relevant information
+    circulated beforehand). A meeting without them is flagged in `cintui meeting list`."""
+    from cintui.casework import safeguards
+
+    meeting_id = _meeting_id(meeting)
+    now = _today(today)
+    sent_on = _parse_date(on, "--on") if on else now
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        try:
+            row = safeguards.record_papers(session, meeting_id, sent_on, now)
+        except safeguards.SafeguardError as exc:
+            raise _fail(exc) from None
+        held_on = row.held_on
+    if as_json:
+        _echo_json({"id": meeting_id.hex, "papers_sent_on": sent_on.isoformat(),
+                    "source": "WIR 2.3"})
+        return
+    typer.echo(f"Papers for the meeting of {held_on:%d %b %Y} sent on {sent_on:%d %b %Y} "
+               "(WIR 2.3).")
+
+
+@meeting_app.command("agreement")
+def meeting_agreement(
+    ctx: typer.Context,
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="The review's id.")],
+    parent: Annotated[str, typer.Option("--parent", help="The parent visited (absent from "
+                                        "the review).")],
+    on: Annotated[str, typer.Option("--on", help="The day of the visit, YYYY-MM-DD.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="agreed or not-agreed.")],
+    notes: Annotated[str, typer.Option("--notes", help="What they said; what they do not "
+                                       "agree to, and why.")] = "",
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """TRA: a parent who did not attend a review is visited as soon as possible after it to
+    gain their agreement to its decisions. Holding a review puts the visit on the due list
+    (`cintui due`); this records it."""
+    from cintui.casework import meetings, safeguards
+
+    meeting_id = _meeting_id(meeting)
+    now = _today(today)
+    visited = _parse_date(on, "--on")
+    wanted = " ".join(parent.lower().split())
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        detail = meetings.load_meeting(session, meeting_id)
+        owed = [a for a in safeguards.agreements(session, detail.child_id, meeting_id)
+                if not a.done]
+        found = [a for a in owed if wanted and wanted in " ".join(a.name.lower().split())]
+        if not found:
+            known = ", ".join(a.name for a in owed) or "nobody: no parent was absent, or all "
+            raise CliError(f"--parent {parent!r}: not owed an agreement visit for this "
+                           f"meeting (owed: {known}{'' if owed else 'are recorded'})")
+        try:
+            done = safeguards.record_agreement(
+                session, found[0].id, visited_on=visited,
+                outcome=outcome.strip().lower().replace("-", "_"), notes=notes,
+                by=access.current_actor(), today=now)
+        except safeguards.SafeguardError as exc:
+            raise _fail(exc) from None
+    if as_json:
+        _echo_json({"meeting": meeting_id.hex, "parent": done.name,
+                    "visited_on": visited.isoformat(), "outcome": done.outcome,
+                    "source": "TRA"})
+        return
+    typer.echo(f"{done.name} visited on {visited:%d %b %Y}: {done.outcome.replace('_', ' ')} "
+               "(TRA).")
+
+
+@meeting_app.command("non-engagement")
+def meeting_non_engagement(
+    ctx: typer.Context, child: ChildArg,
+    why: Annotated[str | None, typer.Option("--why", help="1. Why the family may be "
+                                            "uncooperative (trauma, past services).")] = None,
+    history: Annotated[str | None, typer.Option("--history", help="2. What is known: "
+                                                "EHAT, co-operation with TAF.")] = None,
+    culture: Annotated[str | None, typer.Option("--culture", help="3. Cultural factors: "
+                                                "advice sought, or why none.")] = None,
+    requirements: Annotated[str | None, typer.Option(
+        "--requirements", help="4. What the parents were told is required, and the "
+        "consequences.")] = None,
+    communication: Annotated[str | None, typer.Option(
+        "--communication", help="5. Literacy, interpretation, a summary at each "
+        "contact.")] = None,
+    records: Annotated[str | None, typer.Option(
+        "--records", help="6. Told what is recorded and that they can see it.")] = None,
+    db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """WIR 2.10, non-engagement by the family, as a guided path: each step given is
+    recorded (the others kept as they were), then the steps still to do are listed. With no
+    step given, shows where the path stands."""
+    from cintui.casework import cases, safeguards
+    from cintui.domain.meeting_safeguards import NON_ENGAGEMENT_STEPS, NonEngagement
+
+    now = _today(today)
+    given = {"why": why, "history": history, "culture": culture,
+             "requirements": requirements, "communication": communication,
+             "records": records}
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        record = cases.find_child(session, child)
+        current = safeguards.non_engagement(session, record.id)
+        if any(v is not None for v in given.values()):
+            base = current.path if current else NonEngagement()
+            path = NonEngagement(**{k: (v if v is not None else getattr(base, k))
+                                    for k, v in given.items()})
+            try:
+                current = safeguards.save_non_engagement(session, record.id, path,
+                                                         by=access.current_actor(), today=now)
+            except safeguards.SafeguardError as exc:
+                raise _fail(exc) from None
+        ref = record.reference
+    if as_json:
+        _echo_json(None if current is None else {
+            "reference": ref, "started_on": current.started_on.isoformat(),
+            "completed_on": current.completed_on.isoformat() if current.completed_on else None,
+            "steps": {k: getattr(current.path, k) for k in given},
+            "missing": [text for _, text in current.missing], "source": "WIR 2.10"})
+        return
+    if current is None:
+        typer.echo(f"{ref}: no non-engagement path started (WIR 2.10); start it with --why.")
+        return
+    for key, (label, _) in NON_ENGAGEMENT_STEPS.items():
+        typer.echo(f"{label}: {getattr(current.path, key) or '—'}")
+    if current.missing:
+        typer.echo("Still to do:")
+        for _, text in current.missing:
+            typer.echo(f"  • {text}")
+    else:
+        typer.echo(f"Every step recorded (WIR 2.10), {current.completed_on:%d %b %Y}.")

@@ -57,6 +57,7 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
                                "from": ts.anchor} for k, ts in profile.timescales.items()},
             "visits": dataclasses.asdict(profile.visits),
             "privacy": dataclasses.asdict(profile.privacy),
+            "meetings": dataclasses.asdict(profile.meetings),
         })
         return
     from rich.table import Table
@@ -76,7 +77,18 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
     p = profile.privacy
     _console().print(
         f"The app locks after {p.lock_after_idle_minutes} minutes without use; closed records "
-        f"are kept {retention.describe(p)} ({p.retention_source}).")
+        f"are kept {retention.describe(p)} ({p.retention_source}).", highlight=False)
+
+    from cintui.domain.workforce import role_label
+
+    mr = profile.meetings
+    _console().print(
+        f"Initial meetings chaired by: {', '.join(role_label(r) for r in mr.initial_chairs)} "
+        f"({mr.initial_source}); reviews by: "
+        f"{', '.join(role_label(r) for r in mr.review_chairs)} ({mr.review_source}). A parent "
+        f"absent from a review is visited for agreement within "
+        f"{mr.agreement_visit_working_days} working days ({mr.agreement_visit_source}).",
+        highlight=False)
 
 
 @policy_app.command("use")

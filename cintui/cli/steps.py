@@ -498,14 +498,18 @@ def child_consent(
         "child or young person).")] = None,
     method: Annotated[str, typer.Option("--method", help="written or verbal.")] = "written",
     notes: Annotated[str, typer.Option("--notes")] = "",
-    on: OnOption = None, db: DbOption = None,
-    request_id: RequestOption = None,
+    without_consent: Annotated[str, typer.Option(
+        "--without-consent", help="Why information is shared, or a meeting held, without "
+        "consent (BEX 4; WIR 2.3 'very exceptional circumstances').")] = "",
+    on: OnOption = None, db: DbOption = None, request_id: RequestOption = None,
     as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """A consent decision (WAR 4.2, WIR 2.1): parents consent to a CIN service; young
     people of age and understanding are asked too. A refusal opens the withheld-consent
-    path (WIR 2.2) on the child's record."""
+    path (WIR 2.2) on the child's record. `--scope meeting` is consent to CIN meetings, which
+    are not booked without it (WIR 2.1, 2.3); with --without-consent REASON the record says
+    why one goes ahead without it."""
     from cintui.casework import cases, record
 
     now = _today(today)
@@ -524,7 +528,9 @@ def child_consent(
         row = record.record_consent(session, child_row.id, record.ConsentInput(
             scope=scope.strip().lower(), decision=decision.strip().lower(),
             decided_on=_date(on, "--on", now), person_id=person_id,
-            method=method.strip().lower(), notes=notes), now)
+            method=method.strip().lower(), notes=notes,
+            override_without_consent=bool(without_consent.strip()),
+            override_rationale=without_consent), now)
         out = {"reference": child_row.reference, "who": row.who, "scope": row.scope,
                "decision": row.decision, "decided_on": row.decided_on.isoformat(),
                "method": row.method}

@@ -27,6 +27,7 @@ TARGETS = {
     "supervision_action": "supervision",  # the child's supervision (STO 8.5)
     # WAR 7.2.1: short breaks and direct payments, on the child's short-breaks screen.
     "short_break_review": "short_breaks", "direct_payment_review": "short_breaks",
+    "agreement_visit": "meetings",  # TRA: a parent absent from a review, visited
 }
 GROUPS = ("overdue", "today", "this_week", "next_two_weeks", "later")
 GROUP_LABELS = {
@@ -41,6 +42,7 @@ KIND_LABELS = {  # short names for counting items by kind (the team view, `cintu
     "closure_notification": "Closure letters", "step_down": "Step-downs",
     "direct_payment_review": "Direct payments", "short_break_review": "Short breaks",
     "supervision_action": "Supervision actions",
+    "agreement_visit": "Agreement visits",
 }
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
 
@@ -67,7 +69,8 @@ class ActionFact:
     status: str
     need_key: str
     need: str = ""  # the worry it answers, for context
-    source: str = "plan"  # "plan", or "supervision": agreed in supervision (STO 8.5)
+    source: str = "plan"  # "plan"; "supervision": agreed in supervision (STO 8.5);
+    # "agreement_visit": a parent absent from a review, visited to gain agreement (TRA)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,13 @@ def action_items(child: ChildRef, actions: Iterable[ActionFact], today: date,
                 due=a.by_when, state=state, working_days_left=left,
                 rule="by the date agreed in supervision", source="STO 8.5",
                 detail=f"{a.what.strip()}{who}"))
+            continue
+        if a.source == "agreement_visit":  # TRA: visit to gain agreement after a review
+            out.append(DueItem(
+                child=child, key="agreement_visit", label="Agreement visit", due=a.by_when,
+                state=state, working_days_left=left,
+                rule="a parent absent from a review is visited to gain their agreement to "
+                "its decisions", source="TRA", detail=a.what.strip()))
             continue
         out.append(DueItem(
             child=child, key="plan_action", label="Plan action", due=a.by_when, state=state,

@@ -84,6 +84,8 @@ class Schedule:
     chair_role: str = ""
     practical: tuple[tuple[str, str], ...] = ()  # (PRACTICAL key, what is arranged)
     invitees: tuple[Invitee, ...] = ()
+    child_invited: bool = False  # BEX 3, WIR 2.3 (domain.meeting_safeguards)
+    not_invited_reason: str = ""  # why the child, a parent or the network is not invited
 
 
 SOON_AFTER_DAYS = 28  # a review booked this soon after the last meeting is worth a second look

@@ -41,9 +41,11 @@ ANCHORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 _TOP_KEYS = ("name", "title", "authority", "extends", "due_soon_working_days", "levels",
-             "services", "visits", "timescales", "privacy")
+             "services", "visits", "timescales", "privacy", "meetings")
 _PRIVACY_FIELDS = ("lock_after_idle_minutes", "retain_until_age", "retain_years_after_closure",
                    "retention_source")
+_MEETING_FIELDS = ("initial_chairs", "initial_source", "review_chairs", "review_source",
+                   "agreement_visit_working_days", "agreement_visit_source")
 _VISIT_FIELDS = ("virtual_restarts_clock", "not_alone_restarts_clock", "seen_alone_from_age")
 _TIMESCALE_FIELDS = ("amount", "unit", "source", "from", "note")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -138,6 +140,25 @@ class PrivacyRules:
 
 
 @dataclass(frozen=True)
+class MeetingRules:
+    """Who may chair a CIN meeting, by worker role (`domain.workforce.ROLES`), and how soon
+    a parent absent from a review is visited to gain their agreement. BEX 3: "The initial
+    child in need planning meeting should be chaired by a manager"; reviews "by a qualified
+    and experienced social worker, or a manager"; TRA: reviews by "the relevant Senior
+    Practitioner, Area Team Leader or Operational Manager"; WIR 2.3: the social worker
+    chairs. TRA: a parent unable to attend a review is visited "as soon as possible after
+    the review meeting to gain their agreement" (cintui's default: 5 working days)."""
+
+    initial_chairs: tuple[str, ...] = ("team_manager", "service_manager")
+    initial_source: str = "BEX 3"
+    review_chairs: tuple[str, ...] = ("social_worker", "senior_practitioner", "team_manager",
+                                      "service_manager")
+    review_source: str = "BEX 3"
+    agreement_visit_working_days: int = 5
+    agreement_visit_source: str = "TRA"
+
+
+@dataclass(frozen=True)
 class PolicyProfile:
     name: str
     title: str
@@ -148,6 +169,7 @@ class PolicyProfile:
     services: tuple[str, ...] = ()  # teams a child in need may be supported by (WAR 4.4.3)
     visits: VisitRules = VisitRules()  # which visits restart the visit clock (WIR 2.11)
     privacy: PrivacyRules = PrivacyRules()  # auto-lock and retention (issue 24)
+    meetings: MeetingRules = MeetingRules()  # who chairs; the agreement visit (BEX 3, TRA)
     origin: str = ""  # the file it came from
 
     def timescale(self, key: str) -> Timescale:
@@ -243,6 +265,38 @@ class _Parser:
             retain_years_after_closure=number("retain_years_after_closure", 0),
             retention_source=source or base.retention_source)
 
+    def roles(self, value: Any, where: str) -> tuple[str, ...]:
+        from cintui.domain.workforce import ROLES
+
+        roles = self.words(value, where)
+        if not roles:
+            raise self.fail(where, "name at least one role")
+        for i, role in enumerate(roles):
+            if role not in ROLES:
+                raise self.fail(f"{where}[{i}]", f"unknown role {role!r}; use one of: "
+                                + ", ".join(ROLES))
+        return roles
+
+    def meetings(self, table: Any, base: MeetingRules) -> MeetingRules:
+        if not isinstance(table, Mapping):
+            raise self.fail("meetings", f"must be a table, got {_type_name(table)}")
+        self.check_keys(table, _MEETING_FIELDS, "meetings")
+        days = table.get("agreement_visit_working_days")
+
+        def text(key: str) -> str:
+            return self.text(table, key, f"meetings.{key}", required=False) or getattr(base, key)
+
+        def roles(key: str) -> tuple[str, ...]:
+            return self.roles(table[key], f"meetings.{key}") if key in table \
+                else getattr(base, key)
+
+        return MeetingRules(
+            initial_chairs=roles("initial_chairs"), initial_source=text("initial_source"),
+            review_chairs=roles("review_chairs"), review_source=text("review_source"),
+            agreement_visit_working_days=base.agreement_visit_working_days if days is None
+            else self.whole(days, "meetings.agreement_visit_working_days", minimum=1),
+            agreement_visit_source=text("agreement_visit_source"))
+
     def timescale(self, key: str, table: Any) -> Timescale:
         where = f"timescales.{key}"
         if not isinstance(table, Mapping):
@@ -322,5 +376,6 @@ def parse_policy(
         else (base.services if base else ()),
         visits=p.visits(data.get("visits", {}), base.visits if base else VisitRules()),
         privacy=p.privacy(data.get("privacy", {}), base.privacy if base else PrivacyRules()),
+        meetings=p.meetings(data.get("meetings", {}), base.meetings if base else MeetingRules()),
         origin=origin,
     )

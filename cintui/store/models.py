@@ -483,6 +483,54 @@ class Meeting(Row, table=True):
     still_in_need: bool | None = None
     recommendation: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
     # The plan version it produced links back to it (plan_version.meeting_id).
+    # Safeguards (revision 0020): the child invited, or why anyone is not (BEX 3, WIR 2.3);
+    # when the papers went out (WIR 2.3); who was told of a cancellation (WIR 2.9), a line
+    # each.
+    child_invited: bool = False
+    not_invited_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    papers_sent_on: date | None = None
+    cancel_told: str = Field(default="", sa_column_kwargs={"server_default": ""})
+
+
+class MeetingAgreement(Row, table=True):
+    """TRA: a parent who did not attend a review, visited to gain their agreement to its
+    decisions: due by the policy's working days, then the visit and what they said
+    (revision 0020)."""
+
+    __tablename__ = "meeting_agreement"
+
+    meeting_id: uuid.UUID = Field(sa_column_args=deferred_fk("meeting.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    person_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("person.id"), index=True,
+    )
+    name: str = Field(max_length=200)
+    due: date
+    visited_on: date | None = None
+    outcome: str = Field(default="", max_length=16)  # "", AGREEMENT_OUTCOMES
+    notes: str = Field(default="")
+    recorded_by: str = Field(default="", max_length=200)
+
+
+class NonEngagement(Row, table=True):
+    """WIR 2.10: the steps taken with a family who is uncooperative or hostile, recorded as
+    a guided path per episode (revision 0020); `completed_on` once every step is."""
+
+    __tablename__ = "non_engagement"
+
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    episode_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("episode.id"), index=True,
+    )
+    started_on: date
+    recorded_by: str = Field(default="", max_length=200)
+    why: str = Field(default="")
+    history: str = Field(default="")
+    culture: str = Field(default="")
+    requirements: str = Field(default="")
+    communication: str = Field(default="")
+    records: str = Field(default="")
+    completed_on: date | None = None
 
 
 class MeetingInvitee(Row, table=True):
@@ -1065,6 +1113,8 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("recommendation", row.recommendation, RECOMMENDATIONS)
     elif issubclass(model, MeetingInvitee):
         _one_of("attendance", row.attendance, ATTENDANCE)
+    elif issubclass(model, MeetingAgreement):
+        _one_of("outcome", row.outcome, ("", "agreed", "not_agreed"))
     elif issubclass(model, PlanVersion):
         _one_of("status", row.status, PLAN_VERSION_STATUSES)
     elif issubclass(model, PlanNeed):

@@ -47,7 +47,7 @@ def book(store, cid, when=datetime(2026, 11, 30, 16, 0)):
         return meetings.schedule(session, cid, Schedule(
             "review", when, venue="Family home", chair="Poppy Jessop",
             chair_role="Senior practitioner", practical=(("interpreter", "Arabic booked"),),
-            invitees=invitees), now=NOW)
+            invitees=invitees, child_invited=True), now=NOW)
 
 
 def test_a_meeting_is_booked_with_its_invitees_and_practicalities(store):
@@ -76,14 +76,15 @@ def test_cancel_and_rebook_keeps_the_reason_and_the_invitees(store):
     cid = child_id(store)
     first = book(store, cid)
     with store.session(ACTOR) as session:
+        told = [i.name for i in meetings.load_meeting(session, first).schedule.invitees]
         again = meetings.rebook(session, first, datetime(2026, 12, 7, 16, 0),
-                                "Mum in hospital", now=NOW)
+                                "Mum in hospital", now=NOW, told=told)
     with store.read() as session:
         old, new = meetings.load_meeting(session, first), meetings.load_meeting(session, again)
     assert (old.status, old.cancelled_reason) == ("cancelled", "Mum in hospital")
     assert new.status == "scheduled" and new.schedule.invitees == old.schedule.invitees
     with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError, match="cancelled"):
-        meetings.cancel(session, first, "again")
+        meetings.cancel(session, first, "again", told=told)
 
 
 def test_a_whole_review_produces_minutes_and_the_next_plan_version(store):

@@ -30,6 +30,7 @@ from cintui.domain.timescales import parse_plan_visits
 from cintui.store import fast
 from cintui.store.engine import open_store
 from tests.conftest import reading
+from tests.meeting_consent import consent_to_meetings
 
 ACTOR = "test.worker"
 
@@ -82,8 +83,10 @@ def hold_meeting(path, child_id, kind: str, at: datetime, attendance: dict[str, 
     invited = tuple(Invitee(name, "Parent" if name in parents else "Professional",
                             is_parent=name in parents) for name in attendance)
     with opened(path) as store, store.session(ACTOR) as session:
+        consent_to_meetings(session, child_id, at.date(), parent=parents[0])  # WIR 2.1, 2.3
         meeting_id = meetings.schedule(session, child_id, Schedule(
-            kind, at, venue="Family home", chair="Tom Reid", invitees=invited),
+            kind, at, venue="Family home", chair="Tom Reid", chair_role="Team manager",
+            invitees=invited, not_invited_reason="Leo is at school"),
             now=at.replace(hour=8))
         draft = meetings.start_minutes(session, meeting_id, ACTOR, at)
         minutes = replace(draft.minutes, decisions=Decisions(True, next_review, "continue"),

@@ -120,6 +120,9 @@ def test_a_childs_case_from_referral_to_closure(cli, tmp_path, monkeypatch, new_
        "Mother", "--pr", "--lives-with", "--phone", "07700 900123")
     ok("2026-10-13", "child", "consent", "CIN000001", "--person", "Layla", "--decision",
        "given")
+    # WIR 2.1, 2.3: and to CIN meetings, without which none is booked.
+    ok("2026-10-13", "child", "consent", "CIN000001", "--person", "Layla", "--decision",
+       "given", "--scope", "meeting")
     ok("2026-10-14", "plan", "start", "CIN000001", "--authorised-by", "tom")
     assert status("2026-10-14") == "cin_plan"
     assert clocks("2026-10-14") == {"support_start": "2026-10-01",

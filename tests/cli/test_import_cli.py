@@ -19,6 +19,7 @@ from cintui.store import models as m
 from cintui.store.engine import open_store
 from tests.cli.test_cli import one_line_error, sha
 from tests.conftest import TODAY
+from tests.meeting_consent import consent_to_meetings
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 MOSAIC = SAMPLES / "caseload_mosaic.csv"
@@ -265,9 +266,11 @@ def hold_meeting(store, child_id, kind: str, on: date, next_review: date) -> Non
     with store.read() as session:
         invitees = tuple(meetings.invitee_choices(session, child_id))
     with store.session(ACTOR) as session:
+        consent_to_meetings(session, child_id, date(2026, 3, 1))  # WIR 2.1, 2.3
         meeting_id = meetings.schedule(session, child_id, Schedule(
             kind, datetime.combine(on, datetime.min.time()).replace(hour=16), venue="Office",
-            chair="Tess Manager", invitees=invitees), now=datetime(2026, 3, 1, 9))
+            chair="Tess Manager", chair_role="Team manager", invitees=invitees,
+            not_invited_reason="The child is at school"), now=datetime(2026, 3, 1, 9))
         held = datetime.combine(on, datetime.min.time()).replace(hour=16)  # as booked
         draft = meetings.start_minutes(session, meeting_id, ACTOR, held)
         minutes = replace(draft.minutes, held_on=on, attendance=tuple(

@@ -94,7 +94,10 @@ def test_schedule_invites_all_the_childs_people_with_the_practicalities(cli, dem
         "Poppy Jessop", "Senior practitioner")
     assert detail.schedule.practical == (("transport", "Taxi for Mum"),
                                          ("interpreter", "Arabic, booked"))
-    assert [i.name for i in detail.schedule.invitees] == [c.name for c in choices]
+    # BEX 3: the child (of school age) is invited too, after their People.
+    assert [i.name for i in detail.schedule.invitees] == [c.name for c in choices] + [
+        detail.schedule.invitees[-1].name]
+    assert detail.schedule.child_invited and detail.schedule.invitees[-1].role == "Child"
     text = cli("meeting", "schedule", WITH_PLAN, *BOOK, "--db", demo_store, *DAY)
     assert text.code == 0 and "school hours" not in text.err  # 16:00: after school
     assert "19 days after the CIN review meeting held on 11 Nov 2026" in text.err  # BEX 3
@@ -110,7 +113,9 @@ def test_schedule_invite_picks_people_and_school_hours_only_warn(cli, demo_store
     first = choices[0].name
     result = cli("meeting", "schedule", WITH_PLAN, "--kind", "initial", "--at",
                  "2026-12-01 10:00", "--venue", "Room 2", "--chair", "Ann Manager",
-                 "--invite", first.upper(), "--db", demo_store, "--json", *DAY)
+                 "--chair-role", "Team manager", "--invite", first.upper(),
+                 "--not-invited-reason", "Dad asked that only Mum comes to the first one",
+                 "--db", demo_store, "--json", *DAY)
     assert result.code == 0, result.err
     assert result.err.startswith("Warning: 10:00 on a school day") and "WIR 2.8" in result.err
     data = json.loads(result.out)
@@ -171,7 +176,9 @@ def test_list_newest_first_with_minutes_due_overdue_and_cancellations(cli, demo_
     hold(store, held)
     later = book(cli, demo_store, "--at", "2026-12-07 16:30")
     with store.session(ACTOR) as session:
-        meetings.cancel(session, uuid.UUID(later), "Mum in hospital")
+        told = [i.name for i in meetings.load_meeting(session, uuid.UUID(later))
+                .schedule.invitees]
+        meetings.cancel(session, uuid.UUID(later), "Mum in hospital", told=told)
     rows = listed(cli, demo_store)
     dates = [r["held_on"] for r in rows]
     assert dates == sorted(dates, reverse=True)

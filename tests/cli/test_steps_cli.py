@@ -203,8 +203,12 @@ def test_people_consent_visits_and_meetings(cli, db):
             "p", "--analysis", "a", "--not-seen", says=("not seen: say why",))
     ok(cli, db, "visit", "record", "CIN000001", "--at", "2026-11-20 10:00", "--purpose",
        "Home visit", "--analysis", "Seen alone, bedroom seen.")
-    booked = ok(cli, db, "meeting", "schedule", "CIN000001", "--kind", "initial", "--at",
-                "2026-11-25 16:00", "--venue", "Home", "--chair", "Tom Hale")
+    book = ("meeting", "schedule", "CIN000001", "--kind", "initial", "--at",
+            "2026-11-25 16:00", "--venue", "Home", "--chair", "Tom Hale")
+    refused(cli, db, *book, says=("WIR 2.1, 2.3: no meeting without consent",))
+    ok(cli, db, "child", "consent", "CIN000001", "--decision", "given", "--person", "layla",
+       "--scope", "meeting")
+    booked = ok(cli, db, *book)
     refused(cli, db, "meeting", "hold", booked["id"], "--still-in-need", "yes",
             "--recommendation", "continue", "--next-review", "2027-02-01", "--present",
             "Layla Ward", says=("minute it on the day",))

@@ -206,6 +206,10 @@ async def test_a_childs_case_by_keys(cli, new_location):
         assert screen_name(app) == "ConsentFormScreen"
         await save(pilot)
         assert "CIN service GIVEN" in text_of(child, "#consent-status")
+        await press(pilot, "a")  # and to CIN meetings (WIR 2.1, 2.3): none without it
+        app.screen.query_one("#scope").value = "meeting"
+        await save(pilot)
+        assert "CIN meeting GIVEN" in text_of(child, "#consent-status")
         await press(pilot, "v")
         assert screen_name(app) == "VisitFormScreen"
         await fill(pilot, "#when", "20/10/2026 16:30")
@@ -238,11 +242,9 @@ async def test_a_childs_case_by_keys(cli, new_location):
         await press(pilot, "6", "enter")
         screen = app.screen
         assert screen_name(app) == "MinutingScreen"
-        # Introductions: mum, invited, is here (Space); Leo joins on the day.
+        # Introductions: mum and Leo, both invited (BEX 3), are here (a: all present).
         screen.query_one("#attendance-table").focus()
-        await press(pilot, "space")
-        await write(pilot, "#add-person", "Leo Ward, Child")
-        await press(pilot, "enter")
+        await press(pilot, "a")
         assert cells(screen.query_one("#attendance-table")) == [
             ["Present", "Layla Ward", "Mother"], ["Present", "Leo Ward", "Child"]]
         await press(pilot, "ctrl+n")
@@ -307,7 +309,7 @@ async def test_a_childs_case_by_keys(cli, new_location):
         screen = app.screen
         assert screen_name(app) == "MinutingScreen"
         screen.query_one("#attendance-table").focus()
-        await press(pilot, "space", "ctrl+n")  # mum is here
+        await press(pilot, "a", "ctrl+n")  # mum and Leo are here
         await type_text(pilot, "One at a time")
         await press(pilot, "ctrl+n")  # the Amber: damp in Leo's room
         await type_text(pilot, "Landlord fixed the damp in November")

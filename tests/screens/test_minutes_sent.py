@@ -12,6 +12,7 @@ from textual.widgets import SelectionList
 from cintui.casework import cases, meetings
 from cintui.domain.meeting import Decisions, Invitee, Schedule
 from cintui.store.engine import open_store
+from tests.meeting_consent import consent_to_meetings
 from tests.screens.test_child import REFERENCE, SIZE, ChildHost, read
 from tests.screens.test_shell import settle
 
@@ -25,11 +26,15 @@ def held_review(path) -> object:
         with store.session(ACTOR) as session:
             child_id = cases.find_child(session, REFERENCE).id
             at = datetime(2026, 11, 20, 16, 0)
+            consent_to_meetings(session, child_id, at.date())  # WIR 2.1, 2.3
             meeting_id = meetings.schedule(session, child_id, Schedule(
-                "review", at, venue="Family home", chair="Tom Reid", invitees=(
+                "review", at, venue="Family home", chair="Tom Reid", chair_role="Team manager",
+                invitees=(
                     Invitee("Sam Synthetic", "Mother", is_parent=True),
                     Invitee("Joe Synthetic", "Father", is_parent=True),
-                    Invitee("Ms Class", "School DSL"))), now=at.replace(hour=8))
+                    Invitee("Ms Class", "School DSL")),
+                not_invited_reason="The rest of the network sent reports"),
+                now=at.replace(hour=8))
             draft = meetings.start_minutes(session, meeting_id, ACTOR, at)
             came = {"Sam Synthetic": "absent", "Joe Synthetic": "present", "Ms Class": "present"}
             minutes = replace(draft.minutes, decisions=Decisions(True, date(2027, 2, 19),

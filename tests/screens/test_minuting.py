@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Select, TextArea
+from textual.widgets import DataTable, Input, Select, SelectionList, TextArea
 
 from cintui.casework import cases, meetings, plans
 from cintui.domain.meeting import Decisions, Schedule
@@ -40,7 +40,8 @@ def book(path) -> object:
         with store.session("test.worker") as session:
             return meetings.schedule(session, child_id, Schedule(
                 "review", datetime(2026, 11, 23, 16, 0), venue="Family home",
-                chair="Poppy Jessop", chair_role="Senior practitioner", invitees=invitees),
+                chair="Poppy Jessop", chair_role="Senior practitioner", invitees=invitees,
+                not_invited_reason="Chloe asked mum to speak for her"),  # BEX 3
                 now=datetime(2026, 11, 23, 9, 0))
     finally:
         store.close()
@@ -338,7 +339,9 @@ async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store)
         with store.session("test.worker") as session:
             meeting_id = meetings.schedule(session, child_id, Schedule(
                 "review", datetime(2027, 1, 6, 16, 0), venue="Family home",
-                chair="Poppy Jessop"), now=datetime(2026, 11, 23, 9, 0))
+                chair="Poppy Jessop", chair_role="Senior practitioner",
+                not_invited_reason="A professionals' review: the family are visited after"),
+                now=datetime(2026, 11, 23, 9, 0))
     finally:
         store.close()
     app = MeetingHost(demo_store)
@@ -501,7 +504,8 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
 
 
 async def test_cancel_with_a_reason_and_rebook(demo_store):
-    """WIR 2.9: cancelled with the reason kept, and rebooked."""
+    """WIR 2.9: cancelled with the reason kept and who was told (everyone invited: until
+    each is ticked, the form says who is not, with the cursor on the list), and rebooked."""
     meeting_id = book(demo_store)
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -513,13 +517,27 @@ async def test_cancel_with_a_reason_and_rebook(demo_store):
         table.move_cursor(row=keys.index(str(meeting_id)))
         await pilot.press("c")
         await settle(pilot)
+        form = app.screen
         await type_text(pilot, "Mum in hospital")
         await write(pilot, "#rebook", "07/12/2026 16:00")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert form is app.screen and form.focused is form.query_one("#told")
+        assert text_of(form, "#told-error").startswith("WIR 2.9: record who was told")
+        form.query_one("#told", SelectionList).select(0)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "WIR 2.9: tell everyone invited: not yet told" in text_of(form, "#told-error")
+        form.query_one("#told", SelectionList).select_all()
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "ChildScreen"
     detail = read(demo_store, lambda s: meetings.load_meeting(s, meeting_id))
     assert (detail.status, detail.cancelled_reason) == ("cancelled", "Mum in hospital")
+    row = read(demo_store, lambda s: next(
+        r for r in meetings.list_meetings(s, cases.find_child(s, CHILD).id,
+                                          cases.store_policy(s)) if r.id == meeting_id))
+    assert list(row.cancel_told) == [i.name for i in detail.schedule.invitees]
 
 
 async def test_enter_on_a_held_meeting_reads_its_minutes_and_x_exports_them(demo_store):

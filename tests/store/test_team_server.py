@@ -417,6 +417,8 @@ def test_a_case_from_referral_to_closure_by_each_login_leaves_nothing_unaudited(
     as_(w, "2026-11-11", "person", "add", ref, "--name", "Layla Quill", "--relationship",
         "Mother", "--pr", "--lives-with")
     as_(w, "2026-11-11", "child", "consent", ref, "--person", "Layla", "--decision", "given")
+    as_(w, "2026-11-11", "child", "consent", ref, "--person", "Layla", "--decision", "given",
+        "--scope", "meeting")  # WIR 2.1, 2.3: none booked without it
     as_(m, "2026-11-12", "plan", "start", ref, "--authorised-by", m)
     as_(w, "2026-11-13", "support", "start", ref)
     as_(w, "2026-11-16", "visit", "record", ref, "--at", "2026-11-13 16:30", "--purpose",
@@ -426,7 +428,8 @@ def test_a_case_from_referral_to_closure_by_each_login_leaves_nothing_unaudited(
 
     booked = json.loads(cli("meeting", "schedule", ref, "--kind", "initial", "--at",
                             "2026-11-18 16:00", "--venue", "Family home", "--chair", "Tom Hale",
-                            "--today", "2026-11-16", "--json").out)
+                            "--chair-role", "Team manager", "--today", "2026-11-16",
+                            "--json").out)
     as_(w, "2026-11-19", "meeting", "hold", booked["id"], "--present", "Layla Quill",
         "--still-in-need", "no", "--recommendation", "close")
     as_(w, "2026-11-19", "close", "recommend", ref, "--summary", "Needs met.")

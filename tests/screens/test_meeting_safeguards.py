@@ -1,0 +1,190 @@
+"""The meeting safeguards from the child's record (issue 23 item 3): the booking form (m)
+refusing without consent or the right chair, with the cursor on the field (WIR 2.1, 2.3;
+BEX 3); papers sent (P, WIR 2.3); the agreement visit after a review (A, TRA); the
+non-engagement path (N, WIR 2.10). Demo store (seed 7) at the fixed TODAY."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from textual.widgets import DataTable
+
+from cintui.casework import cases, meetings, record, safeguards
+from cintui.domain.meeting import Decisions, Schedule
+from cintui.store.engine import open_store
+from tests.conftest import TODAY
+from tests.screens.test_child import SIZE, read, text_of
+from tests.screens.test_minuting import CHILD, MeetingHost
+from tests.screens.test_shell import settle, type_text
+
+ACTOR = "test.worker"
+
+
+def with_store(path, fn):
+    store = open_store(path, None)
+    try:
+        with store.session(ACTOR) as session:
+            return fn(session, cases.find_child(session, CHILD).id)
+    finally:
+        store.close()
+
+
+def book(path, at=datetime(2026, 11, 23, 16, 0)):
+    def go(session, cid):
+        return meetings.schedule(session, cid, Schedule(
+            "review", at, venue="Family home", chair="Poppy Jessop",
+            chair_role="Senior practitioner",
+            invitees=tuple(meetings.invitee_choices(session, cid)), child_invited=True),
+            now=datetime(2026, 11, 23, 9, 0))
+    return with_store(path, go)
+
+
+async def meetings_tab(pilot, meeting_id=None):
+    await settle(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+    if meeting_id is not None:
+        table = pilot.app.screen.query_one("#meetings-table", DataTable)
+        table.move_cursor(row=table.get_row_index(str(meeting_id)))
+
+
+async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(demo_store):
+    def withdraw(session, cid):
+        mum = next(p for p in record.list_people(session, cid) if p.parental_responsibility)
+        record.record_consent(session, cid, record.ConsentInput(
+            scope="meeting", decision="withdrawn", decided_on=TODAY,
+            person_id=mum.person_id), TODAY)
+    with_store(demo_store, withdraw)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ScheduleFormScreen"
+        assert text_of(form, "#consent-error").startswith("WIR 2.1, 2.3: consent to the "
+                                                          "meeting")
+        await type_text(pilot, "Family home")  # the venue has the cursor
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and form.focused is form.query_one("#consent")
+        assert "Not saved" in text_of(form, "#form-error")
+
+
+async def test_bex_3_an_initial_meeting_needs_a_manager_in_the_chair(demo_store):
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot)
+        before = app.screen.query_one("#meetings-table", DataTable).row_count
+        await pilot.press("m")
+        await settle(pilot)
+        form = app.screen
+        assert text_of(form, "#consent-error") == ""  # mum has consented to meetings
+        form.query_one("#kind").value = "initial"
+        await type_text(pilot, "Family home")
+        form.query_one("#chair").value = "Ann Chair"
+        form.query_one("#chair_role").value = "social worker"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert form.focused is form.query_one("#chair")
+        assert text_of(form, "#chair-error").startswith(
+            "BEX 3: the initial CIN planning meeting is chaired by a team manager")
+        form.query_one("#chair_role").value = "team manager"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        table = app.screen.query_one("#meetings-table", DataTable)
+        assert table.row_count == before + 1
+        assert any("NOT SENT" in str(row[-1]) for row in
+                   (table.get_row_at(i) for i in range(table.row_count)))  # WIR 2.3
+
+
+async def test_wir_2_3_papers_sent_are_recorded_with_p(demo_store):
+    meeting_id = book(demo_store, datetime(2026, 11, 30, 16, 0))
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot, meeting_id)
+        await pilot.press("P")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "PapersFormScreen"
+        form.query_one("#sent_on").value = "24/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "still to come" in text_of(form, "#sent_on-error")
+        form.query_one("#sent_on").value = "23/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        table = app.screen.query_one("#meetings-table", DataTable)
+        assert str(table.get_row(str(meeting_id))[-1]) == "out 23 Nov"
+    row = read(demo_store, lambda s: next(
+        r for r in meetings.list_meetings(s, cases.find_child(s, CHILD).id,
+                                          cases.store_policy(s)) if r.id == meeting_id))
+    assert row.papers_sent_on == date(2026, 11, 23)
+
+
+async def test_tra_a_parent_absent_from_the_review_is_visited_with_a(demo_store):
+    meeting_id = book(demo_store)
+
+    def hold(session, cid):
+        draft = meetings.start_minutes(session, meeting_id, ACTOR, datetime(2026, 11, 23, 16))
+        minutes = replace(
+            draft.minutes, decisions=Decisions(True, date(2027, 2, 22), "continue"),
+            attendance=tuple(replace(p, attendance="absent" if p.is_parent else "present")
+                             for p in draft.minutes.attendance))
+        meetings.finish(session, meeting_id, minutes, actor=ACTOR,
+                        now=datetime(2026, 11, 23, 18), draft_id=draft.id)
+        return [a.name for a in safeguards.agreements(session, cid, meeting_id)]
+    parents = with_store(demo_store, hold)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot, meeting_id)
+        note = text_of(app.screen, "#meetings-safeguards")
+        assert f"Visit {parents[0]} to gain agreement to the review" in note and "TRA" in note
+        await pilot.press("A")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "AgreementFormScreen"
+        form.query_one("#outcome").value = "not_agreed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert form.focused is form.query_one("#notes")
+        assert text_of(form, "#notes-error").startswith("TRA: record what the parent")
+        form.query_one("#notes").value = "Does not want the school involved"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        await settle(pilot)
+        assert f"Visit {parents[0]} " not in text_of(app.screen, "#meetings-safeguards")
+    done = read(demo_store, lambda s: safeguards.agreements(
+        s, cases.find_child(s, CHILD).id, meeting_id))
+    assert (done[0].visited_on, done[0].outcome) == (TODAY, "not_agreed")
+
+
+async def test_wir_2_10_the_non_engagement_path_step_by_step_with_n(demo_store):
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "NonEngagementFormScreen"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert form.focused is form.query_one("#why")
+        assert text_of(form, "#why-error").startswith("WIR 2.10: record why the family")
+        await type_text(pilot, "Mum's own time in care")
+        await settle(pilot)
+        steps = text_of(form, "#steps")
+        assert "Still to do" in steps and "EHAT" in steps and "why the family" not in steps
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        await settle(pilot)
+        assert "Non-engagement path (WIR 2.10), started 23 Nov 2026: 5 steps to do" in \
+            text_of(app.screen, "#meetings-safeguards")
+    path = read(demo_store, lambda s: safeguards.non_engagement(
+        s, cases.find_child(s, CHILD).id))
+    assert path.path.why == "Mum's own time in care" and len(path.missing) == 5
