@@ -139,8 +139,6 @@ class ChildRow:
     status: str
     level: str
     service: str
-    direct_payments_started: date | None
-    last_direct_payment_review: date | None
 
     @property
     def full_name(self) -> str:
@@ -148,8 +146,7 @@ class ChildRow:
 
 
 _CHILD = """
-SELECT id, reference, first_name, last_name, dob, expected_dob, status, level, service,
-       direct_payments_started, last_direct_payment_review
+SELECT id, reference, first_name, last_name, dob, expected_dob, status, level, service
 FROM child
 """
 _BY_REFERENCE = _CHILD + "WHERE lower(reference) = :text"
@@ -157,9 +154,9 @@ _BY_NAME = _CHILD + "WHERE lower(first_name || ' ' || last_name) LIKE :text ESCA
 
 
 def _child_row(row: tuple) -> ChildRow:
-    cid, ref, first, last, dob, due, status, level, service, started, review = row
+    cid, ref, first, last, dob, due, status, level, service = row
     return ChildRow(as_uuid(cid), ref, first, last, _date(dob), _date(due), status, level,
-                    service, _date(started), _date(review))
+                    service)
 
 
 def find_child(source, query: str) -> ChildRow:
@@ -249,9 +246,6 @@ def child_events(source, child) -> ChildEvents:
         step_down_decided=step_down,
         step_down_completed=stepped_down,
         moved_in=moved_in,
-        disabled_with_direct_payments=child.direct_payments_started is not None,
-        direct_payments_started=child.direct_payments_started,
-        last_direct_payment_review=child.last_direct_payment_review,
         closed=closed,
         early_review_by=early_by, early_review_asked=early_asked,
         enquiries=tuple(
