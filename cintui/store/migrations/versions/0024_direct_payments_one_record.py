@@ -177,10 +177,20 @@ def _move_old_records(conn) -> None:
     _audit_inserts(conn, entries, now)
 
 
+def _check_links_now(conn) -> None:
+    """PostgreSQL: the deferred foreign-key checks of the rows just written run now; it
+    will not alter a table with checks still pending. Deferred again after, as cintui's
+    links are (models.deferred_fk), for whatever runs next in the same transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
+        conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
+
+
 def upgrade() -> None:
     with op.batch_alter_table("direct_payment") as batch:
         batch.alter_column("amount_pence", existing_type=sa.Integer(), nullable=True)
     _move_old_records(op.get_bind())
+    _check_links_now(op.get_bind())
     op.drop_table("direct_payment_review")
     with op.batch_alter_table("child") as batch:
         batch.drop_column("last_direct_payment_review")
@@ -223,6 +233,7 @@ def downgrade() -> None:
             last_direct_payment_review=held[-1].reviewed_on if held else None))
         conn.execute(_review.delete().where(_review.c.direct_payment_id == payment_id))
         conn.execute(_payment.delete().where(_payment.c.id == payment_id))
+    _check_links_now(conn)
     with op.batch_alter_table("direct_payment") as batch:
         batch.alter_column("amount_pence", existing_type=sa.Integer(), nullable=False)
 
