@@ -196,6 +196,10 @@ def test_direct_payments_are_recorded_once_war_7_2_1(cli, db):
     steps = ok(cli, db, "child", "steps", "CIN000001")
     assert [(p["started"], p["reviews"], p["review_due"]) for p in steps["direct_payments"]] \
         == [("2026-01-05", ["2026-11-02"], "2027-11-02")]
+    shown = ok(cli, db, "child", "show", "CIN000001")  # every timescale running: once
+    assert [(d["due"], d["source"], d["anchor_label"]) for d in shown["deadlines"]
+            if d["key"] == "direct_payment_review"] == [
+        ("2027-11-02", "England default (cf. WAR 7.2.1)", "the last review (2 Nov 2026)")]
 
 
 def test_people_consent_visits_and_meetings(cli, db):
