@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from cintui.domain import short_breaks as packages
 from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
@@ -477,3 +478,48 @@ def decision_facts(source, reference: str) -> list:
                          str(as_uuid(did)))
             for made_on, kind, decision, rationale, made_by, role, did
             in rows_from(source)(_DECISIONS, {"reference": reference})]
+
+
+_OPEN_PACKAGES = """
+SELECT 'short_break', p.id, p.started_on, p.review_due, p.provider, p.kind, p.hours, p.per
+FROM short_break AS p JOIN child AS c ON c.id = p.child_id
+WHERE c.reference = :reference AND p.ended_on IS NULL
+UNION ALL
+SELECT 'direct_payment', p.id, p.started_on, p.review_due, p.managed_by, p.period,
+       p.amount_pence, ''
+FROM direct_payment AS p JOIN child AS c ON c.id = p.child_id
+WHERE c.reference = :reference AND p.ended_on IS NULL
+"""
+_LAST_REVIEWS = """
+SELECT r.short_break_id, r.direct_payment_id, MAX(r.reviewed_on)
+FROM support_review AS r JOIN child AS c ON c.id = r.child_id
+WHERE c.reference = :reference
+GROUP BY r.short_break_id, r.direct_payment_id
+"""
+
+
+def package_deadlines(source, reference: str, today: date, policy: PolicyProfile) -> list:
+    """As `short_breaks.deadlines`, from plain SQL rows (the first-paint reader of
+    `cintui child show`): each open package's review clock (WAR 7.2.1)."""
+    rows = rows_from(source)
+    key = {"reference": reference}
+    last = {as_uuid(sb or dp): _date(on) for sb, dp, on in rows(_LAST_REVIEWS, key)}
+    out = []
+    for kind, pid, started, due, who, what, amount, per in rows(_OPEN_PACKAGES, key):
+        reviewed = last.get(as_uuid(pid))
+        reviews = (packages.ReviewFact(reviewed),) if reviewed else ()
+        started, due = _date(started), _date(due)
+        if kind == "short_break":
+            fact = packages.ShortBreakFact(who, what, float(amount), per, started, due,
+                                           reviews=reviews)
+        else:
+            fact = packages.DirectPaymentFact(None if amount is None else int(amount),
+                                              what or "", who or "", started, due,
+                                              reviews=reviews)
+        source_key = policy.timescale(f"{kind}_review").source
+        found = packages.package_deadline(
+            fact, source_key, today, policy.name,
+            due_soon_working_days=policy.due_soon_working_days)
+        if found is not None:
+            out.append(found)
+    return out

@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, lookup
+from cintui.casework import cases
 from cintui.domain import short_breaks as rules
 from cintui.domain.policy import Timescale
 from cintui.domain.short_breaks import DirectPaymentFact, ReviewFact, ShortBreakFact
@@ -127,48 +127,6 @@ def deadlines(session: Session, child_id: uuid.UUID, today: date) -> list:
         source = timescale(session, kind).source
         out += [d for f in found if (d := rules.package_deadline(
             f, source, today, policy.name, due_soon_working_days=policy.due_soon_working_days))]
-    return out
-
-
-_OPEN_PACKAGES = """
-SELECT 'short_break', p.id, p.started_on, p.review_due, p.provider, p.kind, p.hours, p.per
-FROM short_break AS p JOIN child AS c ON c.id = p.child_id
-WHERE c.reference = :reference AND p.ended_on IS NULL
-UNION ALL
-SELECT 'direct_payment', p.id, p.started_on, p.review_due, p.managed_by, p.period,
-       p.amount_pence, ''
-FROM direct_payment AS p JOIN child AS c ON c.id = p.child_id
-WHERE c.reference = :reference AND p.ended_on IS NULL
-"""
-_LAST_REVIEWS = """
-SELECT r.short_break_id, r.direct_payment_id, MAX(r.reviewed_on)
-FROM support_review AS r JOIN child AS c ON c.id = r.child_id
-WHERE c.reference = :reference
-GROUP BY r.short_break_id, r.direct_payment_id
-"""
-
-
-def light_deadlines(source, reference: str, today: date, policy) -> list:
-    """As `deadlines`, from plain SQL rows (the first-paint reader of `cintui child
-    show`): each open package's review clock (WAR 7.2.1)."""
-    rows = lookup.rows_from(source)
-    key = {"reference": reference}
-    last = {lookup.as_uuid(sb or dp): lookup._date(on) for sb, dp, on in rows(_LAST_REVIEWS, key)}
-    out = []
-    for kind, pid, started, due, who, what, amount, per in rows(_OPEN_PACKAGES, key):
-        reviewed = last.get(lookup.as_uuid(pid))
-        reviews = (ReviewFact(reviewed),) if reviewed else ()
-        started, due = lookup._date(started), lookup._date(due)
-        if kind == "short_break":
-            fact = ShortBreakFact(who, what, float(amount), per, started, due, reviews=reviews)
-        else:
-            fact = DirectPaymentFact(None if amount is None else int(amount), what or "",
-                                     who or "", started, due, reviews=reviews)
-        source_key = policy.timescale(TIMESCALES[kind]).source
-        found = rules.package_deadline(fact, source_key, today, policy.name,
-                                       due_soon_working_days=policy.due_soon_working_days)
-        if found is not None:
-            out.append(found)
     return out
 
 
@@ -363,7 +321,6 @@ def end(session: Session, child_id: uuid.UUID, kind: str, number: int | None, *,
 __all__ = [
     "DirectPaymentInput", "KINDS", "ShortBreakInput", "SupportError", "SupportView",
     "add_direct_payment", "add_short_break", "direct_payment_facts", "disabled",
-    "edit_direct_payment", "edit_short_break", "end", "light_deadlines", "record_review",
-    "short_break_facts",
+    "edit_direct_payment", "edit_short_break", "end", "record_review", "short_break_facts",
     "timescale", "view",
 ]

@@ -132,7 +132,7 @@ def child_show(
     today: TodayOption = None,
 ) -> None:
     """A child's details and every timescale running for them."""
-    from cintui.casework import caseload, lookup, short_breaks
+    from cintui.casework import caseload, lookup
     from cintui.domain.timescales import compute_deadlines
 
     now = _today(today)
@@ -141,7 +141,7 @@ def child_show(
         profile = caseload.store_policy(read)
         deadlines = sorted([  # WAR 7.2.1: each open package's review, once
             *compute_deadlines(lookup.child_events(read, record), profile, now),
-            *short_breaks.light_deadlines(read, record.reference, now, profile)],
+            *lookup.package_deadlines(read, record.reference, now, profile)],
             key=lambda d: d.due)
     details = {
         "reference": record.reference, "name": record.full_name,
