@@ -653,10 +653,12 @@ class CaseStepsScreen(Screen):
 
     def action_direct_payments(self) -> None:
         """WAR 7.2: the one record of direct payments (add p, review r, end x there)."""
+        self._from_payments = True
         self.app.push_screen(self.app.make_screen("short_breaks", child_id=self.child_id))
 
     def on_screen_resume(self) -> None:
-        if self.state is not None:  # back from a form or the direct payments: as saved
+        if getattr(self, "_from_payments", False):  # back from them: as saved there
+            self._from_payments = False
             self.load()
 
     def action_back(self) -> None:
