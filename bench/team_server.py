@@ -43,8 +43,7 @@ def _row(n: int) -> dict:
             "known_as": "", "dob": date(2015, 1, 1), "expected_dob": None, "sex": "U",
             "gender_identity": "", "ethnicity": "NOBT", "disabilities": "NONE", "upn": "",
             "upn_unknown": None, "primary_need": "N0", "level": "", "service": "",
-            "team_id": None, "worker_id": None, "family_id": None, "status": "referral",
-            "direct_payments_started": None, "last_direct_payment_review": None}
+            "team_id": None, "worker_id": None, "family_id": None, "status": "referral"}
 
 
 def _single(store, actor: str) -> float:

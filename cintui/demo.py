@@ -35,6 +35,7 @@ from cintui.store.models import (
     ChildPerson,
     Consent,
     Decision,
+    DirectPayment,
     Draft,
     Ending,
     Episode,
@@ -51,6 +52,7 @@ from cintui.store.models import (
     QualityCheck,
     RagChange,
     Supervision,
+    SupportReview,
     Team,
     Visit,
     VisitAction,
@@ -90,6 +92,9 @@ LAST = ["Ashdown", "Brierley", "Calder", "Dunmore", "Elswick", "Fenwick", "Garsi
 PRIMARY_NEEDS = ("N1",) * 5 + ("N2", "N3", "N4", "N4", "N5", "N5", "N6", "N7", "N8")
 DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "AUT", "DDA")
 REFERRAL_SOURCES = ("1A", "2A", "2A", "3A", "3B", "3E", "4", "5D", "6", "6", "8", "1C")
+# WAR 7.2: the demo's direct payments (pence, period, who manages it).
+DIRECT_PAYMENTS = ((12_000, "week", "Mother"), (45_000, "four_weeks", "Father"),
+                   (9_550, "week", "A managed account (Independent Living Trust)"))
 CLOSURE_REASONS = ("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC7", "RC7", "RC8", "RC9")
 AGENCIES = {
     "school": ("Designated safeguarding lead", "{area} Primary School"),
@@ -168,7 +173,7 @@ def _defaults(model: type) -> dict:
 WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consent, Visit, Meeting,
                MeetingInvitee, MeetingDistribution, Plan, PlanVersion, PlanService, PlanNeed,
                PlanAction, RagChange, VisitPresent, VisitAddendum, VisitAction, QualityCheck,
-               Ending, Decision, Supervision)
+               Ending, Decision, Supervision, DirectPayment, SupportReview)
 # Drafts go in through the ORM (a handful): its audit leaves out the draft's text
 # (`Draft.__audit_quiet__`), as it does for a draft a worker starts.
 
@@ -439,6 +444,20 @@ class _Builder:
         self.out.rows.append(row)
         return row
 
+    def direct_payment(self, child: Child, started: date, reviewed: date) -> None:
+        """WAR 7.2, 7.2.1: a direct payment, reviewed once, its next review 12 months on
+        (no random draws: the rest of the demo stays as it was)."""
+        amount, period, manager = DIRECT_PAYMENTS[self.n_child % len(DIRECT_PAYMENTS)]
+        anchor = reviewed if started < reviewed <= self.today else started
+        due = self.cal.working_day_for(add_months(anchor, 12), anchor)
+        payment = self.add(DirectPayment, child_id=child.id, amount_pence=amount,
+                           period=period, managed_by=manager, started_on=started,
+                           review_due=due)
+        if anchor == reviewed:
+            self.add(SupportReview, child_id=child.id, direct_payment_id=payment.id,
+                     reviewed_on=reviewed, notes="Meeting the child's needs; continue.",
+                     next_due=due)
+
     def wd_ago(self, n: int) -> date:
         return self.cal.add_working_days(self.today, -n)
 
@@ -633,8 +652,8 @@ class _Builder:
         self.meetings_and_visits(child, ep, scenario)
         self.plan(child, ep)
         if child.disabilities != "NONE" and rng.random() < 0.5:
-            child.direct_payments_started = ep.cin_plan_start
-            child.last_direct_payment_review = add_months(self.today, -rng.randrange(1, 14))
+            self.direct_payment(child, ep.cin_plan_start,
+                                add_months(self.today, -rng.randrange(1, 14)))
         if scenario == "closing":
             ep.closure_decided = wd(rng.randrange(0, 9))
         elif scenario == "step_down":

@@ -264,9 +264,11 @@ class DirectPaymentFormScreen(_Form):
     def fields(self) -> Iterable[Widget]:
         f = self.fact
         yield self.row("amount", "Amount (£)", self.text(
-            f"{f.amount_pence / 100:.2f}" if f else "", "e.g. 120.50"))
+            f"{f.amount_pence / 100:.2f}" if f and f.amount_pence is not None else "",
+            "e.g. 120.50"))
         yield self.row("period", "  paid", self.choice(
-            [(rules.PERIOD_WORDS[p], p) for p in rules.PAY_PERIODS], f.period if f else "week",
+            [(rules.PERIOD_WORDS[p], p) for p in rules.PAY_PERIODS],
+            (f.period if f else "") or "week",
             keys={"week": "w", "four_weeks": "4", "month": "m", "year": "y"}))
         yield self.row("managed_by", "Managed by", self.text(
             f.managed_by if f else "", "a parent, the young person, a managed account"))

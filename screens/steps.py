@@ -3,8 +3,9 @@ steps done and the next one, and a form for each: the referral and the decision 
 assessment (start, the record under its headings in long text boxes, factors picked by
 words, level of need and outcome, completion), the line manager's authorisation of the
 assessment and of the CIN plan (offered only to a manager; who can is said when not), the
-initial home visit and support start (WAR 4.4.2), the child's circumstances (WAR 2.2.2) and
-direct payments (WAR 7.2).
+initial home visit and support start (WAR 4.4.2) and the child's circumstances (WAR 2.2.2).
+Direct payments (WAR 7.2) are shown here from their one record; `d` opens it (the short
+breaks and direct payments screen, `H` on the child's record).
 
 Every form checks as it is typed with the domain's own rules and writes nothing until they
 pass; saving runs the use case in an audited store session."""
@@ -28,6 +29,7 @@ from textual.widgets.selection_list import Selection
 
 from cintui.casework import steps as cs
 from cintui.casework.record import STATUS_LABELS
+from cintui.domain import short_breaks
 from cintui.domain import steps as rules
 from cintui.domain.workforce import role_label
 from cintui.reference import codes
@@ -436,47 +438,6 @@ class CircumstancesFormScreen(FormScreen):
             disabilities=disabilities or "NONE") is not None
 
 
-# ---------------------------------------------------------------- direct payments (WAR 7.2)
-
-
-class DirectPaymentsFormScreen(FormScreen):
-    """WAR 7.2: direct payments for a disabled child, when they started; each review
-    (WAR 7.2.1: at least annually)."""
-
-    def __init__(self, child_id: uuid.UUID, started: date | None) -> None:
-        super().__init__()
-        self.child_id, self.started = child_id, started
-        self.TITLE_TEXT = ("Direct payments: a review (WAR 7.2.1)" if started
-                           else "Direct payments started (WAR 7.2)")
-
-    def fields(self) -> Iterable[Widget]:
-        yield self.row("on", "Reviewed on" if self.started else "Started on",
-                       self.text(_dmy(self.app.today)))
-        if self.started:
-            yield self.row("notes", "What the review found", self.text())
-
-    def on_mount(self) -> None:
-        self.query_one("#on").focus()
-
-    def problems(self) -> dict[str, str]:
-        try:
-            on_ = self.date_of("on")
-        except ValueError as exc:
-            return {"on": str(exc)}
-        found = rules.check_date("on", on_, self.app.today,
-                                 [(self.started, "direct payments started")])
-        return {"on": found[0].message} if found else {}
-
-    def build(self):
-        child_id, today, on_, by = self.child_id, self.app.today, self.date_of("on"), \
-            self.app.actor
-        if self.started:
-            notes = self.text_of("notes")
-            return lambda s: cs.review_direct_payments(s, child_id, on_, today=today, by=by,
-                                                       notes=notes) and True
-        return lambda s: cs.start_direct_payments(s, child_id, on_, today) and True
-
-
 # ---------------------------------------------------------------- the screen
 
 
@@ -588,10 +549,8 @@ class CaseStepsScreen(Screen):
         words = "; ".join(rules.circumstance_words(k, v) for k, v in s.circumstances.items())
         child.append("Circumstances (WAR 2.2.2): ", style="bold")
         child.append(f"{words or 'none recorded'}; disabilities: {s.disabilities}\n")
-        if s.direct_payments_started:
-            reviews = ", ".join(_day(d) for d in s.direct_payment_reviews) or "none yet"
-            child.append(f"Direct payments since {_day(s.direct_payments_started)}; "
-                         f"reviews: {reviews}\n")
+        for p in s.direct_payments:  # WAR 7.2: from the one record (d opens it)
+            child.append(f"{short_breaks.package_line(p)}\n")
         self.query_one("#steps-child", Static).update(child)
         keys = [f"{k} {label}" for k, action, label in self.KEYS if self._allowed(action)]
         note = Text("Keys: " + " · ".join(keys) + " · Esc back\n")
@@ -693,17 +652,19 @@ class CaseStepsScreen(Screen):
                                            s.disabilities))
 
     def action_direct_payments(self) -> None:
-        s = self.state
-        if all(c == "NONE" for c in codes.split_multi(s.disabilities)):
-            self.notify("Direct payments here are for a disabled child (WAR 7.2): record the "
-                        "child's disability first (i)", severity="warning")
-            return
-        self._open(DirectPaymentsFormScreen(self.child_id, s.direct_payments_started))
+        """WAR 7.2: the one record of direct payments (add p, review r, end x there)."""
+        self._from_payments = True
+        self.app.push_screen(self.app.make_screen("short_breaks", child_id=self.child_id))
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_from_payments", False):  # back from them: as saved there
+            self._from_payments = False
+            self.load()
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
 __all__ = ["AuthoriseFormScreen", "CaseStepsScreen", "CircumstancesFormScreen",
-           "DateStepFormScreen", "DirectPaymentsFormScreen", "FactorsFormScreen",
+           "DateStepFormScreen", "FactorsFormScreen",
            "RecordFormScreen", "ReferralFormScreen"]

@@ -38,8 +38,7 @@ _IN_VIEW = {
 }
 _CHILDREN = """
 SELECT c.id, c.reference, c.first_name, c.last_name, c.dob, c.expected_dob, c.level,
-       c.service, c.status, c.direct_payments_started, c.last_direct_payment_review,
-       w.name, w.username, t.name
+       c.service, c.status, w.name, w.username, t.name
 FROM child AS c
 LEFT JOIN worker AS w ON w.id = c.worker_id
 LEFT JOIN team AS t ON t.id = c.team_id
@@ -303,16 +302,15 @@ def _events(child, facts, today: date) -> ChildEvents:
         meetings=tuple(m for m in facts["meetings"] if m.date >= since),
         closure_decided=_date(closure_decided), family_told_of_closure=_date(told),
         step_down_decided=_date(step_decided), step_down_completed=_date(step_done),
-        moved_in=_date(moved_in), disabled_with_direct_payments=child[9] is not None,
-        direct_payments_started=_date(child[9]), last_direct_payment_review=_date(child[10]),
+        moved_in=_date(moved_in),
         closed=_date(closed), early_review_by=_date(early_by),
         early_review_asked=_date(early_asked),
     )
 
 
 def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
-    (cid, reference, first, last, dob, expected, level, service, status, _dp, _dpr,
-     w_name, w_user, team) = child
+    (cid, reference, first, last, dob, expected, level, service, status, w_name, w_user,
+     team) = child
     dob, expected = _date(dob), _date(expected)
     due = {d.key: d for d in deadlines_for(child, facts, today, policy)}
     seen = [v.date for v in (facts or {}).get("visits", ()) if v.child_seen]

@@ -29,9 +29,8 @@ from cintui.domain.due import (
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.short_breaks import (
     KIND_LABELS,
-    PERIOD_WORDS,
+    direct_payment_words,
     hours_text,
-    money_text,
 )
 
 # The actions of the plan in force (the newest agreed version), still open, dated by `until`.
@@ -177,8 +176,8 @@ def load_packages(source, view: str, params: dict, policy: PolicyProfile) -> dic
                    f"{hours_text(float(amount))} a {per}, {who}"
             found = PackageReview(key, _day(due), what, sb_source)
         else:
-            what = f"Direct payment of {money_text(int(amount))} " \
-                   f"{PERIOD_WORDS.get(kind, kind)}, managed by {who}"
+            what = direct_payment_words(None if amount is None else int(amount), kind or "",
+                                        who or "")
             found = PackageReview(key, _day(due), what, dp_source)
         out.setdefault(cid, []).append(found)
     return out

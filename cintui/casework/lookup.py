@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from cintui.domain import short_breaks as packages
 from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
@@ -139,8 +140,6 @@ class ChildRow:
     status: str
     level: str
     service: str
-    direct_payments_started: date | None
-    last_direct_payment_review: date | None
 
     @property
     def full_name(self) -> str:
@@ -148,8 +147,7 @@ class ChildRow:
 
 
 _CHILD = """
-SELECT id, reference, first_name, last_name, dob, expected_dob, status, level, service,
-       direct_payments_started, last_direct_payment_review
+SELECT id, reference, first_name, last_name, dob, expected_dob, status, level, service
 FROM child
 """
 _BY_REFERENCE = _CHILD + "WHERE lower(reference) = :text"
@@ -157,9 +155,9 @@ _BY_NAME = _CHILD + "WHERE lower(first_name || ' ' || last_name) LIKE :text ESCA
 
 
 def _child_row(row: tuple) -> ChildRow:
-    cid, ref, first, last, dob, due, status, level, service, started, review = row
+    cid, ref, first, last, dob, due, status, level, service = row
     return ChildRow(as_uuid(cid), ref, first, last, _date(dob), _date(due), status, level,
-                    service, _date(started), _date(review))
+                    service)
 
 
 def find_child(source, query: str) -> ChildRow:
@@ -249,9 +247,6 @@ def child_events(source, child) -> ChildEvents:
         step_down_decided=step_down,
         step_down_completed=stepped_down,
         moved_in=moved_in,
-        disabled_with_direct_payments=child.direct_payments_started is not None,
-        direct_payments_started=child.direct_payments_started,
-        last_direct_payment_review=child.last_direct_payment_review,
         closed=closed,
         early_review_by=early_by, early_review_asked=early_asked,
         enquiries=tuple(
@@ -613,3 +608,48 @@ def transfer_state(source, child: ChildRow, today: date) -> EndingState:
     return EndingState("transfer_out", child.id, child.reference, child.full_name,
                        child.status, _ending_json(e), None,
                        tuple(rules.transfer_checklist(facts, today)), decisions)
+
+
+_OPEN_PACKAGES = """
+SELECT 'short_break', p.id, p.started_on, p.review_due, p.provider, p.kind, p.hours, p.per
+FROM short_break AS p JOIN child AS c ON c.id = p.child_id
+WHERE c.reference = :reference AND p.ended_on IS NULL
+UNION ALL
+SELECT 'direct_payment', p.id, p.started_on, p.review_due, p.managed_by, p.period,
+       p.amount_pence, ''
+FROM direct_payment AS p JOIN child AS c ON c.id = p.child_id
+WHERE c.reference = :reference AND p.ended_on IS NULL
+"""
+_LAST_REVIEWS = """
+SELECT r.short_break_id, r.direct_payment_id, MAX(r.reviewed_on)
+FROM support_review AS r JOIN child AS c ON c.id = r.child_id
+WHERE c.reference = :reference
+GROUP BY r.short_break_id, r.direct_payment_id
+"""
+
+
+def package_deadlines(source, reference: str, today: date, policy: PolicyProfile) -> list:
+    """As `short_breaks.deadlines`, from plain SQL rows (the first-paint reader of
+    `cintui child show`): each open package's review clock (WAR 7.2.1)."""
+    rows = rows_from(source)
+    key = {"reference": reference}
+    last = {as_uuid(sb or dp): _date(on) for sb, dp, on in rows(_LAST_REVIEWS, key)}
+    out = []
+    for kind, pid, started, due, who, what, amount, per in rows(_OPEN_PACKAGES, key):
+        reviewed = last.get(as_uuid(pid))
+        reviews = (packages.ReviewFact(reviewed),) if reviewed else ()
+        started, due = _date(started), _date(due)
+        if kind == "short_break":
+            fact = packages.ShortBreakFact(who, what, float(amount), per, started, due,
+                                           reviews=reviews)
+        else:
+            fact = packages.DirectPaymentFact(None if amount is None else int(amount),
+                                              what or "", who or "", started, due,
+                                              reviews=reviews)
+        source_key = policy.timescale(f"{kind}_review").source
+        found = packages.package_deadline(
+            fact, source_key, today, policy.name,
+            due_soon_working_days=policy.due_soon_working_days)
+        if found is not None:
+            out.append(found)
+    return out

@@ -51,7 +51,6 @@ from cintui.domain.chronology import (
     circumstance_entries,
     consent_entries,
     decision_entries,
-    direct_payment_entries,
     early_review_entry,
     episode_entries,
     fgc_entries,
@@ -257,16 +256,18 @@ def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:
 
 
 def _circumstance_rows(session: Session, child: Child) -> list[tuple[str, str]]:
-    """WAR 2.2.2: the child's circumstances now; WAR 7.2: direct payments."""
+    """WAR 2.2.2: the child's circumstances now; WAR 7.2: the direct payments running."""
     now = case_steps.current_circumstances(session, child.id)
     rows = []
     if now:
         rows.append(("Circumstances", "; ".join(step_rules.circumstance_words(k, v)
                                                 for k, v in now.items())))
-    if child.direct_payments_started:
-        last = child.last_direct_payment_review
-        rows.append(("Direct payments", f"since {_day(child.direct_payments_started)}"
-                     + (f"; last reviewed {_day(last)}" if last else "")))
+    running = [f for f in short_breaks.direct_payment_facts(session, child.id) if f.open]
+    if running:
+        rows.append(("Direct payments", "; ".join(
+            f"since {_day(f.started_on)}"
+            + (f", last reviewed {_day(f.reviews[-1].on)}" if f.reviews else "")
+            + f", next review by {_day(f.review_due)}" for f in running)))
     return rows
 
 
@@ -987,15 +988,12 @@ def _safeguard_entries(session: Session, child_id: uuid.UUID) -> list[Chronology
 
 
 def _step_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:
-    """The child's circumstances as they changed (WAR 2.2.2) and direct payments (WAR 7.2)."""
-    child = _child(session, child_id)
+    """The child's circumstances as they changed (WAR 2.2.2); direct payments (WAR 7.2) are
+    `package_entries`."""
     rows = session.exec(select(Circumstance).where(Circumstance.child_id == child_id)
                         .order_by(Circumstance.recorded_on, Circumstance.created_at)).all()
-    reviews = case_steps.direct_payment_reviews(session, child_id)
-    return [*circumstance_entries((r.recorded_on, step_rules.circumstance_words(r.kind, r.value),
-                                   r.recorded_by) for r in rows),
-            *direct_payment_entries(child.direct_payments_started,
-                                    ((r.reviewed_on, r.reviewed_by, r.notes) for r in reviews))]
+    return circumstance_entries((r.recorded_on, step_rules.circumstance_words(r.kind, r.value),
+                                 r.recorded_by) for r in rows)
 
 
 def _visits_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:

@@ -2,7 +2,8 @@
 referral and the decision on it, the assessment (start, record under its headings, factors,
 level of need, outcome, completion, the line manager's authorisation), the CIN plan's start
 with the manager's authorisation, the initial home visit and support start (WAR 4.4.2), the
-child's circumstances (WAR 2.2.2) and direct payments (WAR 7.2).
+child's circumstances (WAR 2.2.2). Direct payments (WAR 7.2) are recorded in
+`casework.short_breaks`; the case steps show them from there.
 
 One function per step. Each checks everything first and writes nothing when a check fails
 (`StepError`: field and problem); writes go through the caller's `Store.session(actor)`, so
@@ -10,8 +11,7 @@ each step is audited. The child's status is set from the facts after every step,
 typed. The clocks (DOMAIN.md §6) read the episode's dates: the referral starts the
 assessment clock, the manager's authorisation stops it (and starts Bexley's initial meeting
 clock), the plan's start starts the initial meeting (WIR 2.3) and visit clocks, the initial
-home visit starts the support clock and support starting stops it (WAR 4.4.2), direct
-payments start the annual review clock (WAR 7.2.1).
+home visit starts the support clock and support starting stops it (WAR 4.4.2).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases
+from cintui.casework import cases, short_breaks
 from cintui.domain import steps as rules
 from cintui.domain.calendar import england_calendar
+from cintui.domain.short_breaks import DirectPaymentFact
 from cintui.domain.timescales import due_date
 from cintui.reference import codes
 from cintui.store import models as m
@@ -387,45 +388,6 @@ def record_circumstances(session: Session, child_id: uuid.UUID, changes: Mapping
     return current_circumstances(session, child_id)
 
 
-# ---------------------------------------------------------------- direct payments (WAR 7.2)
-
-
-def _disabled(child: m.Child) -> bool:
-    return any(c != "NONE" for c in codes.split_multi(child.disabilities))
-
-
-def start_direct_payments(session: Session, child_id: uuid.UUID, on: date,
-                          today: date) -> m.Child:
-    """WAR 7.2: direct payments for a disabled child; starts the annual review clock."""
-    child = _child(session, child_id)
-    _raise(rules.check_direct_payments_start(on, _disabled(child), child.dob,
-                                             child.direct_payments_started, today))
-    child.direct_payments_started = on
-    session.add(child)
-    session.flush()
-    return child
-
-
-def review_direct_payments(session: Session, child_id: uuid.UUID, on: date, *, today: date,
-                           by: str = "", notes: str = "") -> m.DirectPaymentReview:
-    """WAR 7.2.1: a review of the direct payments (the next one is due within 12 months)."""
-    child = _child(session, child_id)
-    _raise(rules.check_direct_payment_review(on, child.direct_payments_started,
-                                             child.last_direct_payment_review, today))
-    row = m.DirectPaymentReview(child_id=child_id, reviewed_on=on, reviewed_by=by[:200],
-                                notes=notes.strip())
-    child.last_direct_payment_review = on
-    session.add_all([row, child])
-    session.flush()
-    return row
-
-
-def direct_payment_reviews(session: Session, child_id: uuid.UUID) -> list[m.DirectPaymentReview]:
-    return list(session.exec(select(m.DirectPaymentReview)
-                             .where(m.DirectPaymentReview.child_id == child_id)
-                             .order_by(m.DirectPaymentReview.reviewed_on)).all())
-
-
 # ---------------------------------------------------------------- where the case stands
 
 
@@ -448,8 +410,8 @@ class CaseSteps:
     circumstances: Mapping[str, str]
     disabilities: str
     levels: tuple[str, ...]
-    direct_payments_started: date | None
-    direct_payment_reviews: tuple[date, ...]
+    # WAR 7.2: the child's direct payments, oldest first (casework.short_breaks).
+    direct_payments: tuple[DirectPaymentFact, ...]
     missing: tuple[rules.Problem, ...]  # what completing the assessment still needs
 
 
@@ -468,9 +430,8 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
         referral_timeliness=referral_timeliness(session, episode),
         factor_names=tuple((c, names.get(c, c)) for c in f.factors),
         census_factors=census, circumstances=current, disabilities=child.disabilities,
-        levels=levels, direct_payments_started=child.direct_payments_started,
-        direct_payment_reviews=tuple(r.reviewed_on for r in
-                                     direct_payment_reviews(session, child_id)),
+        levels=levels,
+        direct_payments=tuple(short_breaks.direct_payment_facts(session, child_id)),
         missing=tuple(rules.missing_for_completion(f, current, levels)))
 
 
@@ -507,8 +468,11 @@ def steps_json(s: CaseSteps) -> dict:
         "support_started": _iso(f.support_started),
         "closed": _iso(f.closed), "closure_reason": f.closure_reason,
         "circumstances": dict(s.circumstances), "disabilities": s.disabilities,
-        "direct_payments": {"started": _iso(s.direct_payments_started),
-                            "reviews": [_iso(d) for d in s.direct_payment_reviews]},
+        # WAR 7.2, 7.2.1: one object per direct payment (`cintui direct-payment list`).
+        "direct_payments": [{"started": _iso(p.started_on), "review_due": _iso(p.review_due),
+                             "ended": _iso(p.ended_on), "describe": p.describe(),
+                             "reviews": [_iso(r.on) for r in p.reviews]}
+                            for p in s.direct_payments],
         "steps": [{"key": st.key, "title": st.title, "done": st.done,
                    "done_on": _iso(st.done_on),
                    "who": st.who or None, "detail": st.detail or None} for st in s.steps],
@@ -517,9 +481,9 @@ def steps_json(s: CaseSteps) -> dict:
 
 __all__ = [
     "CaseSteps", "Staff", "StepError", "assessment_record", "authorise_assessment",
-    "case_steps", "complete_assessment", "current_circumstances", "direct_payment_reviews",
+    "case_steps", "complete_assessment", "current_circumstances",
     "facts", "find_code", "managers", "me", "parse_record", "record_circumstances",
-    "record_home_visit", "record_referral", "referral_timeliness", "review_direct_payments",
-    "set_factors", "set_level", "set_outcome", "start_assessment", "start_direct_payments",
+    "record_home_visit", "record_referral", "referral_timeliness",
+    "set_factors", "set_level", "set_outcome", "start_assessment",
     "start_plan", "start_support", "steps_json", "write_record",
 ]

@@ -760,8 +760,9 @@ REQUIRED = {"visits": ("visited_at",), "meetings": ("kind", "held_on"),
             "decisions": ("kind", "made_on", "made_by", "decision"),
             "supervisions": ("held_on", "manager", "decisions"),
             "short_breaks": ("provider", "kind", "hours", "per", "started_on", "review_due"),
-            "direct_payments": ("amount_pence", "period", "managed_by", "started_on",
-                                "review_due"),
+            # WAR 7.2: amount, period and manager may be "not recorded" (moved from the
+            # case steps' record by revision 0024): null and "" travel as they are.
+            "direct_payments": ("started_on", "review_due"),
             "reviews": ("reviewed_on", "next_due"),
             "consents": ("scope", "decision", "decided_on")}
 

@@ -140,7 +140,10 @@ def child_show(
     with _reading(ctx, db) as read:
         record = lookup.find_child(read, child)
         profile = caseload.store_policy(read)
-        deadlines = compute_deadlines(lookup.child_events(read, record), profile, now)
+        deadlines = sorted([  # WAR 7.2.1: each open package's review, once
+            *compute_deadlines(lookup.child_events(read, record), profile, now),
+            *lookup.package_deadlines(read, record.reference, now, profile)],
+            key=lambda d: d.due)
     details = {
         "reference": record.reference, "name": record.full_name,
         "dob": record.dob.isoformat() if record.dob else None,

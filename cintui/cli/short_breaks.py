@@ -66,8 +66,10 @@ def fact_json(f) -> dict:
     if hasattr(f, "provider"):
         return {"provider": f.provider, "type": f.kind, "hours": f.hours, "per": f.per,
                 **common}
-    return {"amount": f"{f.amount_pence / 100:.2f}", "amount_pence": f.amount_pence,
-            "period": f.period, "managed_by": f.managed_by, **common}
+    # null: not recorded (a payment moved from the case steps' record, revision 0024)
+    return {"amount": None if f.amount_pence is None else f"{f.amount_pence / 100:.2f}",
+            "amount_pence": f.amount_pence, "period": f.period or None,
+            "managed_by": f.managed_by or None, **common}
 
 
 def _facts(session, child_id, kind: str):

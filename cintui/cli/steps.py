@@ -1,7 +1,7 @@
 """The case's steps, every one recordable (DOMAIN.md §11; WAR 4.4, TRA, WIR 1.1):
 `cintui referral record`, `cintui assessment start|record|factors|outcome|complete|
 authorise|show`, `cintui plan start`, `cintui support home-visit|start`, and on the child
-`cintui child steps|circumstances|direct-payments`. Each step is checked first (dates in
+`cintui child steps|circumstances` (direct payments: `cintui direct-payment`). Each step is checked first (dates in
 order, not in the future; the order of the steps; the line manager for authorisations):
 bad input is one line on stderr, exit 2, nothing written."""
 
@@ -441,49 +441,14 @@ def child_circumstances(
                + (f"; census factors: {', '.join(factors)}" if factors else ""))
 
 
-@child_app.command("direct-payments")
-def child_direct_payments(
-    ctx: typer.Context, child: ChildArg,
-    started: Annotated[str | None, typer.Option("--started", help="Direct payments started "
-                                                "on this date.")] = None,
-    reviewed: Annotated[str | None, typer.Option("--reviewed", help="Reviewed on this date "
-                                                 "(WAR 7.2.1: at least annually).")] = None,
-    notes: Annotated[str, typer.Option("--notes", help="What the review found.")] = "",
-    db: DbOption = None,
-    request_id: RequestOption = None,
-    as_json: JsonOption = False, today: TodayOption = None,
-) -> None:
-    """Direct payments for a disabled child (WAR 7.2): when they started, and each review;
-    the next review is due within 12 months (WAR 7.2.1)."""
-    from cintui.casework import cases
-    from cintui.casework import steps as case_steps
-
-    if started is None and reviewed is None:
-        raise CliError("give --started DATE or --reviewed DATE")
-    now = _today(today)
-    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        record = cases.find_child(session, child)
-        if started is not None:
-            case_steps.start_direct_payments(session, record.id,
-                                             _parse_date(started, "--started"), now)
-        if reviewed is not None:
-            case_steps.review_direct_payments(session, record.id,
-                                              _parse_date(reviewed, "--reviewed"), today=now,
-                                              by=access.current_actor(), notes=notes)
-        due = next((d for d in cases.child_deadlines(session, record, now)
-                    if d.key == "direct_payment_review"), None)
-        out = {"reference": record.reference,
-               "started": record.direct_payments_started.isoformat(),
-               "last_review": record.last_direct_payment_review.isoformat()
-               if record.last_direct_payment_review else None,
-               "next_review_due": due.due.isoformat() if due else None}
-    if as_json:
-        _echo_json(out)
-        return
-    typer.echo(f"Direct payments for {out['reference']}: started {out['started']}"
-               + (f", last reviewed {out['last_review']}" if out["last_review"] else "")
-               + (f"; next review due by {out['next_review_due']} (WAR 7.2.1)"
-                  if out["next_review_due"] else ""))
+@child_app.command("direct-payments", hidden=True, add_help_option=False,
+                   context_settings={"allow_extra_args": True,
+                                     "ignore_unknown_options": True})
+def child_direct_payments(ctx: typer.Context) -> None:
+    """Gone: direct payments are recorded once, with `cintui direct-payment` (WAR 7.2)."""
+    raise CliError("direct payments are now recorded with `cintui direct-payment` (add, "
+                   "review, end, list); `cintui child direct-payments` has gone, nothing "
+                   "was written")
 
 
 @child_app.command("consent")

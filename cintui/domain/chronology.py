@@ -204,15 +204,6 @@ def circumstance_entries(facts: Iterable[tuple[date, str, str]]) -> list[Chronol
             for on, words, who in facts]
 
 
-def direct_payment_entries(started: date | None,
-                           reviews: Iterable[tuple[date, str, str]]) -> list[ChronologyEntry]:
-    """WAR 7.2: direct payments started, and each review (date, who, notes)."""
-    out = [ChronologyEntry(started, "plan", "Direct payments started (WAR 7.2)")] \
-        if started else []
-    return out + [ChronologyEntry(on, "plan", "Direct payments reviewed (WAR 7.2.1)", who=who,
-                                  detail=notes) for on, who, notes in reviews]
-
-
 def package_entries(facts: Iterable[ShortBreakFact | DirectPaymentFact]
                     ) -> list[ChronologyEntry]:
     """WAR 7, 7.2.1: each short break and direct payment started, each review (who, what

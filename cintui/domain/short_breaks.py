@@ -84,11 +84,14 @@ class ShortBreakFact:
                f"{hours_text(self.hours)} a {self.per}, {self.provider}"
 
 
+NOT_RECORDED = "not recorded"
+
+
 @dataclass(frozen=True)
 class DirectPaymentFact:
-    amount_pence: int
-    period: str  # PAY_PERIODS
-    managed_by: str
+    amount_pence: int | None  # None: not recorded (moved from the case steps, 0024)
+    period: str  # PAY_PERIODS; "": not recorded
+    managed_by: str  # "": not recorded
     started_on: date
     review_due: date
     ended_on: date | None = None
@@ -102,10 +105,15 @@ class DirectPaymentFact:
     def open(self) -> bool:
         return self.ended_on is None
 
+    @property
+    def manager(self) -> str:
+        return self.managed_by or f"manager {NOT_RECORDED}"
+
     def describe(self) -> str:
-        """"Direct payment of £120.00 a week, managed by Jo Smith (mother)"."""
-        return f"Direct payment of {money_text(self.amount_pence)} " \
-               f"{PERIOD_WORDS.get(self.period, self.period)}, managed by {self.managed_by}"
+        """"Direct payment of £120.00 a week, managed by Jo Smith (mother)"; one moved from
+        the case steps' record: "Direct payment (amount not recorded), manager not
+        recorded"."""
+        return direct_payment_words(self.amount_pence, self.period, self.managed_by)
 
 
 def _day(d: date) -> str:
@@ -118,6 +126,16 @@ def hours_text(hours: float) -> str:
 
 def money_text(pence: int) -> str:
     return f"£{pence // 100:,}.{pence % 100:02d}"
+
+
+def direct_payment_words(amount_pence: int | None, period: str, managed_by: str) -> str:
+    """One direct payment in words; what the record does not hold says "not recorded"."""
+    if amount_pence is None:
+        what = f"Direct payment (amount {NOT_RECORDED})"
+    else:
+        what = f"Direct payment of {money_text(amount_pence)}"
+        what += f" {PERIOD_WORDS.get(period, period)}" if period else f" (period {NOT_RECORDED})"
+    return what + (f", managed by {managed_by}" if managed_by else f", manager {NOT_RECORDED}")
 
 
 def parse_money(text: str) -> int:
@@ -311,7 +329,7 @@ def package_deadline(f: ShortBreakFact | DirectPaymentFact, source: str, today: 
     return Deadline(
         key="short_break_review" if short else "direct_payment_review",
         label=("Short break review: " if short else "Direct payment review: ")
-        + (f.provider if short else f.managed_by),
+        + (f.provider if short else f.manager),
         due=f.review_due, anchor=last or f.started_on, anchor_label=anchor_label,
         rule=f"by the review date set at {anchor_label}", source=source,
         state=state.state, working_days_left=state.working_days_left, policy=policy)
@@ -322,7 +340,8 @@ def open_ones(facts: Iterable[ShortBreakFact | DirectPaymentFact]):
 
 
 __all__ = [
-    "DIRECT_PAYMENT_SOURCE", "DirectPaymentFact", "HOURS_PER", "KIND_LABELS", "PAY_PERIODS",
+    "DIRECT_PAYMENT_SOURCE", "DirectPaymentFact", "HOURS_PER", "KIND_LABELS", "NOT_RECORDED",
+    "PAY_PERIODS", "direct_payment_words",
     "PERIOD_WORDS", "Problem", "ReviewDue", "ReviewFact", "SHORT_BREAK_KINDS",
     "SHORT_BREAK_SOURCE", "ShortBreakFact", "check_direct_payment", "check_disabled",
     "check_end", "check_review", "check_short_break", "hours_text", "latest_review_due",

@@ -508,28 +508,7 @@ def check_support_start(on: date | None, f: StepFacts, today: date) -> list[Prob
                       what="the date support started")
 
 
-# ---------------------------------------------------------------- direct payments (WAR 7.2)
-
-
-def check_direct_payments_start(on: date | None, disabled: bool, birth: date | None,
-                                started: date | None, today: date) -> list[Problem]:
-    if not disabled:
-        return [Problem("child", "direct payments here are for a disabled child (WAR 7.2): "
-                        "record the child's disability first")]
-    if started is not None:
-        return [Problem("started", f"direct payments started on {_day(started)} already")]
-    return check_date("started", on, today, [(birth, "the child's birth")],
-                      what="the date direct payments started")
-
-
-def check_direct_payment_review(on: date | None, started: date | None, last: date | None,
-                                today: date) -> list[Problem]:
-    """WAR 7.2.1: reviewed at least annually; a review follows the start and the last."""
-    if started is None:
-        return [Problem("reviewed", "no direct payments have started: give --started first")]
-    return check_date("reviewed", on, today, [(started, "direct payments started"),
-                                              (last, "the last review")],
-                      what="the date of the review")
+# Direct payments (WAR 7.2, 7.2.1) are recorded and checked in domain.short_breaks.
 
 
 # ---------------------------------------------------------------- where the case stands
@@ -692,7 +671,7 @@ __all__ = [
     "OUTCOME_LABELS", "Problem", "REFERRAL_DECISIONS", "REFERRAL_DECISION_LABELS", "ROUTES",
     "ROUTE_LABELS", "Referral", "Step", "StepFacts", "census_factors",
     "check_assessment_start", "check_authorisation", "check_completion", "check_date",
-    "check_direct_payment_review", "check_direct_payments_start", "check_factors",
+    "check_factors",
     "check_home_visit", "check_level", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
     "circumstance_words", "decision_timeliness", "manager_problem", "match_codes",

@@ -102,9 +102,6 @@ class ChildEvents:
     step_down_decided: date | None = None
     step_down_completed: date | None = None
     moved_in: date | None = None  # transfer-in: residence in this authority began
-    disabled_with_direct_payments: bool = False
-    direct_payments_started: date | None = None
-    last_direct_payment_review: date | None = None
     closed: date | None = None  # episode closed: only the closure notification can be due
     enquiries: tuple[EnquiryFact, ...] = ()  # strategy discussions, oldest first
     # BEX 3: "If there are significant changes in the family circumstances, an early review
@@ -338,15 +335,6 @@ def _transfer_in(e: ChildEvents) -> Iterator[_Clock]:
                "the family becoming resident here")
 
 
-def _direct_payments(e: ChildEvents) -> Iterator[_Clock]:
-    # WAR 7.2.1: direct payments reviewed at least annually.
-    last = e.last_direct_payment_review or e.direct_payments_started
-    if e.disabled_with_direct_payments and last:
-        label = "last direct payment review" if e.last_direct_payment_review \
-            else "direct payments started"
-        yield "direct_payment_review", last, label, f"the {label}"
-
-
 def _child_protection(e: ChildEvents) -> Iterator[_Clock]:
     # Working Together 2023: a strategy discussion that decides on a section 47 enquiry
     # starts it as soon as possible, and the ICPC is held within 15 working days of it.
@@ -375,7 +363,7 @@ def _clocks(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
     yield from _circulation(e, "plan_circulation", lambda m: m.plan_circulated)
     yield from _step_down(e)
     yield from _transfer_in(e)
-    yield from _direct_payments(e)
+    # WAR 7.2.1: a direct payment's review is its own clock (domain.short_breaks).
     yield from _child_protection(e)
 
 

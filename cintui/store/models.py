@@ -166,9 +166,7 @@ class Child(Row, table=True):
         default=None, sa_column_args=deferred_fk("family.id"), index=True,
     )
     status: str = Field(default="referral", max_length=16, index=True)
-    # WAR 7.2: disabled children with direct payments are reviewed at least annually.
-    direct_payments_started: date | None = None
-    last_direct_payment_review: date | None = None
+    # WAR 7.2: a disabled child's direct payments are `DirectPayment` rows (revision 0024).
 
     @property
     def full_name(self) -> str:
@@ -241,17 +239,6 @@ class Circumstance(Row, table=True):
     recorded_by: str = Field(default="", max_length=200)
 
 
-class DirectPaymentReview(Row, table=True):
-    """WAR 7.2.1: a disabled child's direct payments, reviewed at least annually."""
-
-    __tablename__ = "direct_payment_review"
-
-    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
-    reviewed_on: date
-    reviewed_by: str = Field(default="", max_length=200)
-    notes: str = Field(default="")
-
-
 class ShortBreak(Row, table=True):
     """A disabled child's short-break package (WAR 7; TRA CAN team; BEX short breaks): the
     provider, its type, hours a week or a month, start, next review, end (revision 0021)."""
@@ -273,13 +260,15 @@ class ShortBreak(Row, table=True):
 
 class DirectPayment(Row, table=True):
     """A disabled child's direct payment (WAR 4.2, 7.2.1): the amount (in pence) a period,
-    who manages it, start, next review (at least annually), end (revision 0021)."""
+    who manages it, start, next review (at least annually), end (revision 0021). Moved from
+    the case steps' record (revision 0024), the amount is None and the period and the
+    manager "": not recorded there."""
 
     __tablename__ = "direct_payment"
 
     child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
-    amount_pence: int
-    period: str = Field(max_length=12)  # domain.short_breaks.PAY_PERIODS
+    amount_pence: int | None = None  # None: not recorded (moved by revision 0024)
+    period: str = Field(max_length=12)  # domain.short_breaks.PAY_PERIODS, "" not recorded
     managed_by: str = Field(max_length=200)
     started_on: date
     review_due: date
@@ -1145,8 +1134,10 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         if not row.provider.strip():
             raise InvalidRow("provider", "name the provider")
     elif issubclass(model, DirectPayment):
-        _one_of("period", row.period, PAY_PERIODS)
-        if row.amount_pence is None or row.amount_pence <= 0:
+        # "" and None: not recorded (a payment moved from the case steps, revision 0024);
+        # `domain.short_breaks.check_direct_payment` asks for them on every add and edit.
+        _one_of("period", row.period, ("", *PAY_PERIODS))
+        if row.amount_pence is not None and row.amount_pence <= 0:
             raise InvalidRow("amount", "give the amount paid (more than £0)")
     elif issubclass(model, SupportReview):
         if (row.short_break_id is None) == (row.direct_payment_id is None):

@@ -164,6 +164,38 @@ def test_the_transfer_pack_carries_them_and_the_import_runs_their_clocks_on(
         other.close()
 
 
+def test_a_payment_moved_from_the_case_steps_travels_with_not_recorded_war_7_2_1(
+        store, new_store):  # noqa: F811
+    """WAR 7.2.1 with BEX 4: a direct payment moved from the case steps' record (revision
+    0024: amount, period and manager not recorded) is in the transfer pack saying so, and
+    the receiving store takes it with its review date unchanged, not refusing the pack."""
+    child_id = disabled_child(store, first="Robin")
+    with_plan(store, child_id)
+    visit(store, child_id)
+    with store.session(ACTOR) as session:  # as the upgrade writes it
+        session.add(m.DirectPayment(child_id=child_id, amount_pence=None, period="",
+                                    managed_by="", started_on=date(2025, 1, 6),
+                                    review_due=date(2026, 12, 4)))
+    record_move(store, child_id)
+    agree_move(store, child_id)
+    with store.read() as session:
+        data = json.loads(json.dumps(transfer.pack_data(session, child_id, TODAY)))
+    assert dict(case_summary_sections(data))[
+        "Short breaks and direct payments (WAR 7, 7.2.1)"] == [
+        "Direct payment (amount not recorded), manager not recorded: from 6 Jan 2025, next "
+        "review by 4 Dec 2026"]
+    other = new_store("fresh.db")
+    try:
+        with other.session(ACTOR) as session:
+            new_id = transfer.import_pack(session, data, today=TODAY).id
+        with other.read() as session:
+            (dp,) = sb.direct_payment_facts(session, new_id)
+        assert (dp.amount_pence, dp.period, dp.managed_by, dp.review_due) == (
+            None, "", "", date(2026, 12, 4))
+    finally:
+        other.close()
+
+
 def test_the_step_down_pack_lists_what_continues(store):  # noqa: F811
     """WIR 3 with WAR 7: the early help service is told which short breaks and direct
     payments continue, and when each is next reviewed; an ended one is not listed."""

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from cintui.casework import cases, record
+from cintui.casework import short_breaks as sb
 from cintui.casework import steps as cs
 from cintui.domain.steps import Referral
 from cintui.store import models as m
@@ -237,22 +238,39 @@ def test_bad_circumstances_are_refused(store, child_id, changes, says):
         assert cs.current_circumstances(session, child_id) == {}
 
 
-def test_direct_payments_start_and_reviews_run_the_annual_clock(store, child_id):
-    """WAR 7.2.1: direct payments reviewed at least every 12 months."""
-    with pytest.raises(cs.StepError, match="disabled child"):
-        step(store, cs.start_direct_payments, child_id, date(2025, 12, 1), TODAY)
+def test_direct_payments_start_and_reviews_run_the_annual_clock_war_7_2_1(store, child_id):
+    """WAR 7.2, 7.2.1: direct payments, recorded once (casework.short_breaks), are reviewed
+    at least every 12 months: started Tue 1 Dec 2025, due by Tue 1 Dec 2026; reviewed on
+    2 Nov 2026, due by 2 Nov 2027. The case steps show them; the chronology has the start
+    and the review; one clock on the record, not two."""
+    payment = sb.DirectPaymentInput(9000, "week", "Layla Steps (mother)", date(2025, 12, 1))
+    with pytest.raises(sb.SupportError, match="disabled child"):
+        step(store, sb.add_direct_payment, child_id, payment, by="Amira Khan")
     step(store, cs.record_circumstances, child_id, {}, on=TODAY, today=TODAY,
          disabilities="MOB")
-    step(store, cs.start_direct_payments, child_id, date(2025, 12, 1), TODAY)
-    assert clocks(store, child_id)["direct_payment_review"] == date(2026, 12, 1)
-    step(store, cs.review_direct_payments, child_id, date(2026, 11, 2), today=TODAY,
-         by="Amira Khan", notes="Short breaks working well")
-    assert clocks(store, child_id)["direct_payment_review"] == date(2027, 11, 2)
+    step(store, sb.add_direct_payment, child_id, payment, by="Amira Khan")
+    assert summary_clocks(store, child_id) == [("direct_payment_review", date(2026, 12, 1))]
+    step(store, sb.record_review, child_id, "direct_payment", None, on=date(2026, 11, 2),
+         by="Amira Khan", notes="Short breaks working well", today=TODAY)
+    assert summary_clocks(store, child_id) == [("direct_payment_review", date(2027, 11, 2))]
+    assert "direct_payment_review" not in clocks(store, child_id)  # the episode's: none
+    (shown,) = state(store, child_id).direct_payments
+    assert (shown.started_on, [r.on for r in shown.reviews]) == (
+        date(2025, 12, 1), [date(2026, 11, 2)])
     with store.read() as session:
         chron = [(e.summary, e.detail) for e in record.chronology(session, child_id)
-                 if "Direct payments" in e.summary]
-    assert chron == [("Direct payments started (WAR 7.2)", ""),
-                     ("Direct payments reviewed (WAR 7.2.1)", "Short breaks working well")]
+                 if "Direct payment" in e.summary]
+    assert chron == [
+        ("Direct payment of £90.00 a week, managed by Layla Steps (mother): started", ""),
+        ("Direct payment reviewed (WAR 7.2.1): Direct payment of £90.00 a week, managed by "
+         "Layla Steps (mother)", "Short breaks working well Next review by 2 Nov 2027.")]
+
+
+def summary_clocks(store, child_id) -> list[tuple[str, date]]:
+    """The record's clocks for direct payments (the Summary's "Next due")."""
+    with store.read() as session:
+        return [(d.key, d.due) for d in record.child_summary(session, child_id, TODAY).deadlines
+                if "direct_payment" in d.key]
 
 
 def test_a_step_up_keeps_its_early_help_plan_date_until_the_route_changes(store, child_id):

@@ -1,6 +1,7 @@
 """`cintui referral record`, `cintui assessment start|record|factors|outcome|complete|
 authorise|show`, `cintui plan start`, `cintui support home-visit|start`, `cintui child
-steps|circumstances|direct-payments|consent`, `cintui person add|list`, `cintui visit
+steps|circumstances|consent` (the old `child direct-payments` points to `cintui
+direct-payment`), `cintui person add|list`, `cintui visit
 record`, `cintui meeting hold`. Every refusal is one line on stderr, exit 2, and writes
 nothing (the store file is byte for byte the same)."""
 
@@ -171,17 +172,34 @@ def test_circumstances_and_their_refusals(cli, db):
             "2026-12-01", says=("in the future",))
 
 
-def test_direct_payments(cli, db):
-    refused(cli, db, "child", "direct-payments", "CIN000001", says=("give --started",))
-    refused(cli, db, "child", "direct-payments", "CIN000001", "--started", "2026-01-05",
-            says=("for a disabled child (WAR 7.2)",))
+def test_direct_payments_are_recorded_once_war_7_2_1(cli, db):
+    """WAR 7.2, 7.2.1: the old `cintui child direct-payments` is gone: one line points to
+    `cintui direct-payment`, exit 2, nothing written, whatever it is given. There, direct
+    payments for a disabled child start, are reviewed at least annually (started 5 Jan
+    2026: due 5 Jan 2027; reviewed 2 Nov 2026: due 2 Nov 2027), and `child steps` shows
+    them."""
+    for args in ((), ("--started", "2026-01-05"), ("--reviewed", "2026-11-02", "--json"),
+                 ("--help",)):
+        refused(cli, db, "child", "direct-payments", "CIN000001", *args,
+                says=("cintui direct-payment", "nothing was written"))
+    refused(cli, db, "direct-payment", "add", "CIN000001", "--amount", "90", "--managed-by",
+            "Mother", "--start", "2026-01-05", says=("for a disabled child (WAR 7.1)",))
     ok(cli, db, "child", "circumstances", "CIN000001", "--disability", "MOB")
-    out = ok(cli, db, "child", "direct-payments", "CIN000001", "--started", "2026-01-05")
-    assert out["next_review_due"] == "2027-01-05"  # WAR 7.2.1: annually
-    refused(cli, db, "child", "direct-payments", "CIN000001", "--reviewed", "2025-12-01",
-            says=("before direct payments started",))
-    out = ok(cli, db, "child", "direct-payments", "CIN000001", "--reviewed", "2026-11-02")
-    assert (out["last_review"], out["next_review_due"]) == ("2026-11-02", "2027-11-02")
+    out = ok(cli, db, "direct-payment", "add", "CIN000001", "--amount", "90", "--managed-by",
+             "Mother", "--start", "2026-01-05")
+    assert out["direct_payment"]["review_due"] == "2027-01-05"  # WAR 7.2.1: annually
+    refused(cli, db, "direct-payment", "review", "CIN000001", "--on", "2025-12-01",
+            says=("before the start",))
+    out = ok(cli, db, "direct-payment", "review", "CIN000001", "--on", "2026-11-02")
+    assert ([r["on"] for r in out["direct_payment"]["reviews"]],
+            out["direct_payment"]["review_due"]) == (["2026-11-02"], "2027-11-02")
+    steps = ok(cli, db, "child", "steps", "CIN000001")
+    assert [(p["started"], p["reviews"], p["review_due"]) for p in steps["direct_payments"]] \
+        == [("2026-01-05", ["2026-11-02"], "2027-11-02")]
+    shown = ok(cli, db, "child", "show", "CIN000001")  # every timescale running: once
+    assert [(d["due"], d["source"], d["anchor_label"]) for d in shown["deadlines"]
+            if d["key"] == "direct_payment_review"] == [
+        ("2027-11-02", "England default (cf. WAR 7.2.1)", "the last review (2 Nov 2026)")]
 
 
 def test_people_consent_visits_and_meetings(cli, db):
@@ -233,7 +251,8 @@ def test_the_new_commands_are_in_the_help(cli):
         assert group in top
     assert "start" in cli("plan", "--help").out
     child = cli("child", "--help").out
-    for command in ("steps", "circumstances", "direct-payments", "consent"):
+    for command in ("steps", "circumstances", "consent"):
         assert command in child
+    assert "direct-payments" not in child  # gone: `cintui direct-payment` (WAR 7.2)
     for command in ("start", "record", "factors", "outcome", "complete", "authorise", "show"):
         assert command in cli("assessment", "--help").out

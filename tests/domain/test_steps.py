@@ -252,18 +252,27 @@ def test_circumstance_words():
 
 
 def test_direct_payments_are_for_a_disabled_child_and_reviewed_after_they_start():
-    """WAR 7.2: direct payments for a disabled child, reviewed at least annually."""
-    start = date(2026, 1, 5)
-    assert "disabled child" in words(s.check_direct_payments_start(start, False, None, None,
-                                                                   TODAY))
-    assert s.check_direct_payments_start(start, True, date(2017, 5, 2), None, TODAY) == []
-    assert "already" in words(s.check_direct_payments_start(start, True, None, start, TODAY))
-    assert "give --started first" in words(s.check_direct_payment_review(TODAY, None, None,
-                                                                         TODAY))
-    assert "before the last review" in words(
-        s.check_direct_payment_review(date(2026, 6, 1), start, date(2026, 7, 1), TODAY))
-    assert s.check_direct_payment_review(date(2026, 11, 2), start, date(2026, 7, 1),
-                                         TODAY) == []
+    """WAR 7.2, 7.2.1: direct payments for a disabled child, reviewed at least annually; a
+    review follows the start and the last review (the one record: domain.short_breaks)."""
+    from cintui.domain import short_breaks as dp
+    from cintui.domain.policy import Timescale
+
+    start, year = date(2026, 1, 5), Timescale("direct_payment_review", 12, "months",
+                                                "WAR 7.2.1")
+    assert "disabled child" in words(dp.check_disabled(False, "direct payments"))
+    assert dp.check_disabled(True, "direct payments") == []
+    payment = {"amount_pence": 9000, "period": "week", "managed_by": "Mother",
+               "review_due": None, "timescale": year}
+    assert dp.check_direct_payment(started=start, birth=date(2017, 5, 2), **payment) == []
+    assert "before the child's birth" in words(dp.check_direct_payment(
+        started=start, birth=date(2026, 2, 1), **payment))
+    review = {"started": start, "ended": None, "next_due": None, "today": TODAY,
+              "timescale": year}
+    assert "before the start" in words(dp.check_review(on=date(2025, 12, 1), last=None,
+                                                       **review))
+    assert "before the last review" in words(dp.check_review(
+        on=date(2026, 6, 1), last=date(2026, 7, 1), **review))
+    assert dp.check_review(on=date(2026, 11, 2), last=date(2026, 7, 1), **review) == []
 
 
 # ---------------------------------------------------------------- by words

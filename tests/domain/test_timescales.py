@@ -350,8 +350,7 @@ def test_a_closed_episode_owes_only_the_closure_notification():
     events = ChildEvents(
         referral=date(2026, 6, 1), cin_plan_start=date(2026, 7, 1),
         meetings=(MeetingFact(date(2026, 8, 3), "initial"),),
-        closure_decided=date(2026, 11, 16), closed=date(2026, 11, 20),
-        disabled_with_direct_payments=True, direct_payments_started=date(2025, 1, 6))
+        closure_decided=date(2026, 11, 16), closed=date(2026, 11, 20))
     assert keys(events, "bexley") == ["closure_notification"]
     told = ChildEvents(closure_decided=date(2026, 11, 16), family_told_of_closure=date(
         2026, 11, 17), closed=date(2026, 11, 20), cin_plan_start=date(2026, 7, 1))
@@ -402,20 +401,27 @@ def test_a_child_who_moved_in_with_a_plan_has_one_planning_meeting_clock():
 
 
 def test_direct_payments_reviewed_annually():
-    """WAR 7.2.1: an annual review of the direct payment: last reviewed Fri 15 Jan 2026 ->
-    Fri 15 Jan 2027; started Thu 29 Feb 2024 with no review since -> Fri 28 Feb 2025."""
-    reviewed = ChildEvents(disabled_with_direct_payments=True,
-                           direct_payments_started=date(2024, 2, 29),
-                           last_direct_payment_review=date(2026, 1, 15))
-    d = only(reviewed, "warwickshire", "direct_payment_review")
-    assert (d.due, d.source, d.anchor_label) == (date(2027, 1, 15), "WAR 7.2.1",
-                                                 "last direct payment review")
-    never = ChildEvents(disabled_with_direct_payments=True,
-                        direct_payments_started=date(2024, 2, 29))
-    d = only(never, "warwickshire", "direct_payment_review")
+    """WAR 7.2.1: an annual review of the direct payment (its one record, a package of
+    domain.short_breaks): last reviewed Fri 15 Jan 2026 -> Fri 15 Jan 2027; started Thu 29
+    Feb 2024 with no review since -> Fri 28 Feb 2025. Never a clock of the episode's."""
+    from cintui.domain import short_breaks as dp
+
+    ts = profile("warwickshire").timescale("direct_payment_review")
+    started = date(2024, 2, 29)
+    last = dp.ReviewFact(date(2026, 1, 15), next_due=dp.latest_review_due(date(2026, 1, 15),
+                                                                           ts))
+    reviewed = dp.DirectPaymentFact(9000, "week", "Mother", started, last.next_due,
+                                    reviews=(last,))
+    d = dp.package_deadline(reviewed, ts.source, TODAY)
+    assert (d.key, d.due, d.source, d.anchor_label) == (
+        "direct_payment_review", date(2027, 1, 15), "WAR 7.2.1",
+        "the last review (15 Jan 2026)")
+    never = dp.DirectPaymentFact(9000, "week", "Mother", started,
+                                 dp.latest_review_due(started, ts))
+    d = dp.package_deadline(never, ts.source, TODAY)
     assert (d.due, d.state) == (date(2025, 2, 28), DueState.OVERDUE)
-    assert "direct_payment_review" not in keys(
-        ChildEvents(direct_payments_started=date(2024, 2, 29)), "warwickshire")
+    assert "direct_payment_review" not in keys(ChildEvents(cin_plan_start=started),
+                                               "warwickshire")
 
 
 # ---------------------------------------------------------------------- states and order
@@ -693,8 +699,7 @@ any_events = st.builds(
                     max_size=5).map(tuple),
     meetings=st.lists(meetings, max_size=5).map(tuple),
     closure_decided=maybe, family_told_of_closure=maybe, step_down_decided=maybe,
-    step_down_completed=maybe, moved_in=maybe, disabled_with_direct_payments=st.booleans(),
-    direct_payments_started=maybe, last_direct_payment_review=maybe, closed=maybe,
+    step_down_completed=maybe, moved_in=maybe, closed=maybe,
 )
 
 

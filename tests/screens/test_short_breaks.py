@@ -158,3 +158,64 @@ async def test_my_week_lists_the_overdue_annual_review_and_enter_opens_the_scree
         await pilot.press("escape")
         await settle(pilot)
         assert type(app.screen).__name__ == "ChildScreen"
+
+
+async def test_d_on_the_case_steps_opens_the_one_record_of_direct_payments_war_7_2(
+        disabled_store):
+    """WAR 7.2, 7.2.1: `d` on the case steps (where direct payments used to be recorded)
+    opens this screen. A payment moved from the old record (revision 0024) says its amount
+    and manager were not recorded; editing it asks for them; reviewed, the next review is a
+    year on; back on the case steps (Esc) it shows as now recorded."""
+    store = open_store(disabled_store, None)
+    try:
+        with store.session("amira") as session:  # as revision 0024 moves an old record
+            child = cases.find_child(session, "SB1")
+            session.add(m.DirectPayment(child_id=child.id, amount_pence=None, period="",
+                                        managed_by="", started_on=date(2025, 11, 3),
+                                        review_due=date(2026, 11, 3)))
+    finally:
+        store.close()
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        steps = app.screen
+        assert type(steps).__name__ == "CaseStepsScreen"
+        assert "Direct payment (amount not recorded), manager not recorded: from 3 Nov " \
+               "2025, next review by 3 Nov 2026" in text_of(steps, "#steps-child")
+        await pilot.press("d")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ShortBreaksScreen"
+        assert cells(screen.query_one("#sb-table"))[0] == [
+            "DP1", "Direct payment (amount not recorded), manager not recorded",
+            "3 Nov 2025", "3 Nov 2026", "overdue"]
+        await pilot.press("e")
+        await settle(pilot)
+        edit = app.screen
+        assert edit.query_one("#amount").value == ""
+        await pilot.press("ctrl+s")  # not recorded is not an amount: asked for
+        await settle(pilot)
+        assert app.screen is edit
+        assert "give the amount paid" in text_of(edit, "#amount-error")
+        await fill(pilot, "#amount", "95")
+        await fill(pilot, "#managed_by", "Jo Keys (mother)")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("r")
+        await settle(pilot)
+        await fill(pilot, "#notes", "Going well")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert cells(screen.query_one("#sb-table"))[0] == [
+            "DP1", "Direct payment of £95.00 a week, managed by Jo Keys (mother)",
+            "3 Nov 2025", "23 Nov 2027", "upcoming"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is steps
+        assert "Direct payment of £95.00 a week, managed by Jo Keys (mother): from 3 Nov " \
+               "2025, last reviewed 23 Nov 2026, next review by 23 Nov 2027" in text_of(
+                   steps, "#steps-child")

@@ -7,6 +7,8 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import uuid
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from sqlmodel import SQLModel, select
 from cintui.store import migrate
 from cintui.store.audit import verify
 from cintui.store.engine import StoreError, _create_store_at, open_store
-from cintui.store.models import Child, Consent
+from cintui.store.models import Child, Consent, Worker
 from tests.store.conftest import PASSPHRASE, add_child, add_old_child, sha256
 
 
@@ -43,7 +45,7 @@ def test_revisions_are_one_line_named_after_their_files():
     walked = [rev.revision for rev in script.walk_revisions()][::-1]
     assert walked == list(migrate.known_revisions()) == [
         "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0012",
-        "0014", "0015", "0016", "0017", "0018", "0019", "0020", "0021", "0022", "0023"]
+        "0014", "0015", "0016", "0017", "0018", "0019", "0020", "0021", "0022", "0023", "0024"]
     assert script.get_heads() == [migrate.head_revision()]
     for rev in script.walk_revisions():
         assert Path(rev.path).name.startswith(rev.revision + "_")
@@ -189,3 +191,107 @@ def test_upgrading_to_0014_moves_gender_codes_to_the_census_sex_and_back(tmp_pat
         assert back == {"G1": "1", "G2": "2", "G0": "0", "G9": "0"}  # 9 was not kept
     finally:
         store.close()
+
+
+def test_upgrading_to_0024_moves_direct_payments_into_the_one_record_war_7_2_1(new_store):
+    """WAR 7.2, 7.2.1: a store whose direct payments were kept on the case steps (a start
+    date, a last-review date and review rows) upgrades with each child's direct payment in
+    `direct_payment`, its reviews in `support_review`, and its review clock unchanged: 12
+    months from the last review (or the start), on a working day. The amount, its period
+    and who manages it were never recorded: they say so. One due item each, the moved rows
+    audited (verify passes); undone, the old record is back. SQLite and PostgreSQL."""
+    import sqlalchemy as sa
+
+    from cintui.casework import cases, due
+    from cintui.casework import short_breaks as sb
+    from tests.conftest import TODAY
+
+    store = new_store("old.db")
+    with store.session("setup") as session:
+        cases.set_store_policy(session, "england")
+        session.add(Worker(username="amira", name="Amira Khan", role="social_worker"))
+    ids = {}
+    with store.session("amira") as session:
+        for name in ("Ada", "Ben", "Cal", "Dot"):
+            ids[name] = cases.add_child(session, cases.NewChild(
+                first_name=name, last_name="Old", dob=date(2015, 3, 1), disabilities="MOB",
+                referral_date=date(2024, 1, 8), worker="amira"), TODAY).id
+    child = sa.table("child", sa.column("id", sa.Uuid()),
+                     sa.column("direct_payments_started", sa.Date()),
+                     sa.column("last_direct_payment_review", sa.Date()))
+    old_review = sa.table("direct_payment_review", sa.column("id", sa.Uuid()),
+                          sa.column("created_at", sa.DateTime(timezone=True)),
+                          sa.column("updated_at", sa.DateTime(timezone=True)),
+                          sa.column("child_id", sa.Uuid()),
+                          sa.column("reviewed_on", sa.Date()),
+                          sa.column("reviewed_by", sa.String()), sa.column("notes", sa.String()))
+    now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    down_to_0021(store)
+    with store.engine.connect() as conn, conn.begin():
+        # Ada: started 6 Jan 2025, reviewed Fri 5 Dec 2025 (5 Dec 2026 is a Saturday).
+        # Ben: as the demo wrote them, a last review (3 Nov 2025) with no review row.
+        # Cal: started Mon 2 Feb 2026, never reviewed. Dot: no direct payments.
+        for name, started, last in (("Ada", date(2025, 1, 6), date(2025, 12, 5)),
+                                    ("Ben", date(2024, 3, 1), date(2025, 11, 3)),
+                                    ("Cal", date(2026, 2, 2), None)):
+            conn.execute(child.update().where(child.c.id == ids[name]).values(
+                direct_payments_started=started, last_direct_payment_review=last))
+        conn.execute(old_review.insert(), [
+            {"id": uuid.uuid4(), "created_at": now, "updated_at": now,
+             "child_id": ids["Ada"], "reviewed_on": on, "reviewed_by": "Amira Khan",
+             "notes": notes}
+            for on, notes in ((date(2025, 6, 2), "Early check"),
+                              (date(2025, 12, 5), "Working well"))])
+    assert migrate.upgrade(store.engine) == "0021"  # as opening the store does
+
+    with store.read() as session:
+        moved = {name: sb.direct_payment_facts(session, cid) for name, cid in ids.items()}
+    assert {n: [(p.started_on, p.review_due, p.open, p.amount_pence, p.period, p.managed_by)
+                for p in found] for n, found in moved.items()} == {
+        "Ada": [(date(2025, 1, 6), date(2026, 12, 4), True, None, "", "")],
+        "Ben": [(date(2024, 3, 1), date(2026, 11, 3), True, None, "", "")],
+        "Cal": [(date(2026, 2, 2), date(2027, 2, 2), True, None, "", "")],
+        "Dot": []}
+    assert [(r.on, r.by, r.notes, r.next_due) for r in moved["Ada"][0].reviews] == [
+        (date(2025, 6, 2), "Amira Khan", "Early check", date(2026, 6, 2)),
+        (date(2025, 12, 5), "Amira Khan", "Working well", date(2026, 12, 4))]
+    ((ben_review,),) = [p.reviews for p in moved["Ben"]]
+    assert (ben_review.on, ben_review.next_due) == (date(2025, 11, 3), date(2026, 11, 3))
+    assert "no review notes" in ben_review.notes
+    assert moved["Cal"][0].describe() == (
+        "Direct payment (amount not recorded), manager not recorded")
+
+    with store.read() as session:
+        items = due.load_items(session, TODAY, until=date(2027, 12, 31))
+    found = sorted((i.child.name, i.due) for i in items if i.key == "direct_payment_review")
+    assert found == [("Ada Old", date(2026, 12, 4)), ("Ben Old", date(2026, 11, 3)),
+                     ("Cal Old", date(2027, 2, 2))]  # one each, never two
+    assert verify(store).ok
+
+    down_to_0021(store)
+    with store.engine.connect() as conn:
+        back = {r[0]: r[1:] for r in conn.execute(sa.text(
+            "SELECT first_name, direct_payments_started, last_direct_payment_review "
+            "FROM child")).all()}
+        reviews = conn.execute(sa.select(sa.func.count()).select_from(old_review)).scalar()
+    norm = {n: tuple(str(d)[:10] if d else None for d in v) for n, v in back.items()}
+    assert norm == {"Ada": ("2025-01-06", "2025-12-05"), "Ben": ("2024-03-01", "2025-11-03"),
+                    "Cal": ("2026-02-02", None), "Dot": (None, None)}
+    assert reviews == 2  # Ada's two; Ben's carried-over date was never a review row
+
+
+def down_to_0021(store) -> None:
+    """Back to revision 0021, as `migrate.upgrade` goes forward (SQLite: foreign keys off
+    outside the transaction, for batch mode's copy of the child table)."""
+    from cintui.store.base import driver_execute
+
+    with store.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            driver_execute(conn, "PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                command.downgrade(migrate.alembic_config(conn), "0021")
+        finally:
+            if sqlite:
+                driver_execute(conn, "PRAGMA foreign_keys = ON")
