@@ -46,7 +46,8 @@ def test_the_same_request_applies_once_and_says_so(cli, new_db):
     ("decision", "add", "{ref}", "--kind", "other", "--decision", "Keep open", "--rationale",
      "Still in need", "--on", "2026-11-22", *DAY, "--json"),
     ("meeting", "schedule", "{ref}", "--kind", "initial", "--at", "2026-11-30 10:00",
-     "--venue", "School", "--chair", "Tess Manager", *DAY, "--json"),
+     "--venue", "School", "--chair", "Tess Manager", "--chair-role", "Team manager", *DAY,
+     "--json"),
     ("person", "add", "{ref}", "--name", "Mo Retry", "--relationship", "Father", "--json"),
     ("sos", "danger", "{ref}", "If no adult is sober at weekends, Ada may be left alone",
      "--on", "2026-11-22", *DAY),
@@ -59,6 +60,13 @@ def test_each_kind_of_write_applies_once_on_a_retry(cli, new_db, command):
     added = cli("child", "add", *CHILD, "--db", db, "--json")
     assert added.code == 0, added.err
     ref = json.loads(added.out)["reference"]
+    # WIR 2.1, 2.3: a meeting is booked with a parent's consent.
+    for step in (("person", "add", ref, "--name", "Rae Retry", "--relationship", "Mother",
+                  "--pr"),
+                 ("child", "consent", ref, "--scope", "meeting", "--decision", "given",
+                  "--person", "Rae Retry", *DAY)):
+        done = cli(*step, "--db", db)
+        assert done.code == 0, done.err
     args = [part.format(ref=ref) for part in command]
     first = cli(*args, "--db", db, "--request-id", "req-1")
     assert first.code == 0, first.err
