@@ -46,7 +46,7 @@ def parse_action(text: str, n: int):
     if len(parts) != 3:
         raise CliError(f"--action {n}: {text!r}: write 'what | who | YYYY-MM-DD'")
     what, who, by = parts
-    return SupervisionAction(what, who, _parse_date(by, f"--action {n}") if by else None)
+    return SupervisionAction(what, who, _parse_date(by, f"--action {n}") if by is not None else None)
 
 
 def fact_json(f) -> dict:
@@ -85,10 +85,10 @@ def supervision_record(
 
     now = _today(today)
     new = sup.NewSupervision(
-        held_on=_parse_date(on, "--on") if on else now, present=present,
+        held_on=_parse_date(on, "--on") if on is not None else now, present=present,
         discussion=discussion, decisions=decisions,
         actions=tuple(parse_action(a, i) for i, a in enumerate(action or [], start=1)),
-        next_due=_parse_date(next_due, "--next") if next_due else None, by=by)
+        next_due=_parse_date(next_due, "--next") if next_due is not None else None, by=by)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         record = cases.find_child(session, child)
         try:
