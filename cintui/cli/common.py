@@ -89,7 +89,7 @@ def _today(value: str | None) -> date:
     if value:
         return _parse_date(value, "--today")
     env = os.environ.get("CINTUI_TODAY")
-    return _parse_date(env, "CINTUI_TODAY") if env is not None else date.today()
+    return _parse_date(env, "CINTUI_TODAY") if env else date.today()
 
 
 def _echo_json(data) -> None:

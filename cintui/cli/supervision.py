@@ -46,7 +46,7 @@ def parse_action(text: str, n: int):
     if len(parts) != 3:
         raise CliError(f"--action {n}: {text!r}: write 'what | who | YYYY-MM-DD'")
     what, who, by = parts
-    return SupervisionAction(what, who, _parse_date(by, f"--action {n}") if by is not None else None)
+    return SupervisionAction(what, who, _parse_date(by, f"--action {n}") if by else None)
 
 
 def fact_json(f) -> dict:

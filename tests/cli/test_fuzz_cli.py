@@ -11,6 +11,7 @@ The harness is tests/fuzzing.py; what it found is kept below as explicit regress
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -55,7 +56,10 @@ def test_each_command_is_done_or_refused_in_one_plain_line_writing_nothing(fresh
 
 
 def test_any_command_line_is_done_or_refused_in_one_plain_line_writing_nothing(fresh):
-    """Any command, any options, values from the store, from what they mean, and junk."""
+    """Any command, any options, values from the store, from what they mean, and junk. A
+    file named by a relative path (`-o yes`) lands in the world's folder, never here."""
+    here = set(os.listdir())
+
     @fuzzing.fuzz_settings(60)
     @given(st.sampled_from(LEAVES).flatmap(lambda leaf: fuzzing.arguments(leaf, fresh)))
     def case(args):
@@ -63,6 +67,7 @@ def test_any_command_line_is_done_or_refused_in_one_plain_line_writing_nothing(f
         assert not found, fuzzing.explain(args, found, fuzzing.LAST.err or fuzzing.LAST.out)
 
     case()
+    assert set(os.listdir()) == here
 
 
 @pytest.mark.parametrize("label", ["import caseload (damaged)",
