@@ -112,11 +112,16 @@ def _documents(e: m.Ending) -> tuple[str, ...]:
 
 
 def _start(session: Session, child_id: uuid.UUID, kind: str, *, on: date, by: str,
-           today: date) -> m.Ending:
-    """The active ending of `kind`, else a new one recommended `on` by `by`."""
+           today: date, on_given: bool = False) -> m.Ending:
+    """The active ending of `kind`, else a new one recommended `on` by `by`. Updating an
+    active one keeps its date: a date given that differs is refused, never ignored."""
     child = _child(session, child_id)
     current = latest_ending(session, child_id, kind)
     if current is not None and current.status in ACTIVE:
+        if on_given and current.recommended_on is not None and on != current.recommended_on:
+            raise EndingError("on", f"the {WORDS[kind]} was recorded on "
+                              f"{_day(current.recommended_on)}; an update keeps that date "
+                              "(withdraw it and record it again to change it)")
         return current
     if child.status == "closed":
         raise EndingError("child", "the case is closed")
@@ -248,9 +253,10 @@ def step_down_prefill(session: Session, child_id: uuid.UUID) -> endings.Prefill 
 
 
 def record_step_down(session: Session, child_id: uuid.UUID, inp: StepDownInput, *, on: date,
-                     by: str, today: date) -> m.Ending:
+                     by: str, today: date, on_given: bool = False) -> m.Ending:
     """Start (or update, until it is completed) the step-down: WIR 3's form."""
-    ending = _start(session, child_id, "step_down", on=on, by=by, today=today)
+    ending = _start(session, child_id, "step_down", on=on, by=by, today=today,
+                    on_given=on_given)
     prefill = step_down_prefill(session, child_id)
     if ending.meeting_id is None and prefill is not None:
         ending.meeting_id = prefill.meeting_id
@@ -385,9 +391,10 @@ class TransferInput:
 
 
 def record_transfer(session: Session, child_id: uuid.UUID, inp: TransferInput, *, on: date,
-                    by: str, today: date) -> m.Ending:
+                    by: str, today: date, on_given: bool = False) -> m.Ending:
     """Start (or update, until the pack is sent) the transfer to another authority."""
-    ending = _start(session, child_id, "transfer_out", on=on, by=by, today=today)
+    ending = _start(session, child_id, "transfer_out", on=on, by=by, today=today,
+                    on_given=on_given)
     for name in ("receiving_authority", "receiving_contact"):
         value = getattr(inp, name)
         if value is not None:
@@ -715,9 +722,20 @@ def read_pack(path: Path) -> dict:
         raise PackError("pack", f"{file}: no such file (a transfer pack folder holds "
                         f"{PACK_JSON})")
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise PackError("pack", f"{file.name}: not valid JSON ({exc})") from None
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError("pack", f"{file.name}: not valid JSON (not UTF-8 text: byte "
+                        f"{exc.start + 1} is not)") from None
+    except OSError as exc:
+        raise PackError("pack", f"{file.name}: cannot be read ({exc.strerror})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PackError("pack", f"{file.name}: not valid JSON (broken at line {exc.lineno}, "
+                        f"column {exc.colno})") from None
+    except (ValueError, RecursionError):  # a number too long, a value nested too deep
+        raise PackError("pack", f"{file.name}: not valid JSON for a transfer pack (nested "
+                        "too deep, or a number too long)") from None
     return check_pack(data)
 
 
@@ -784,12 +802,34 @@ def _typed(model, names, raw: dict, what: str = "") -> dict:
             raise PackError("pack", f"{what}.{n}: {problem}")  # Trust: output is inert
         kind = model.model_fields[n].annotation
         text = str(kind)
-        if isinstance(v, str) and "datetime" in text:
-            v = _dt(v)
-        elif isinstance(v, str) and "date" in text:
-            v = _d(v)
+        _check_kind(v, text, f"{what}.{n}" if what else n)
+        try:
+            if isinstance(v, str) and "datetime" in text:
+                v = _dt(v)
+            elif isinstance(v, str) and "date" in text:
+                v = _d(v)
+        except ValueError:
+            raise PackError("pack", f"{what}.{n}: {v[:40]!r} is not a date") from None
         out[n] = v
     return out
+
+
+def _check_kind(value, annotation: str, where: str) -> None:
+    """A pack's value of the kind its column holds (text, a date, yes/no, a whole number),
+    else a PackError naming where: never the database's own words about binding types."""
+    if value is None or "UUID" in annotation:
+        return
+    if "date" in annotation or "str" in annotation:
+        wanted, ok = "text", isinstance(value, str)
+    elif "bool" in annotation:
+        wanted, ok = "true or false", isinstance(value, bool)
+    elif "int" in annotation:
+        wanted = "a whole number"
+        ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2 ** 62
+    else:
+        return
+    if not ok:
+        raise PackError("pack", f"incomplete transfer pack: {where}: should be {wanted}")
 
 
 def import_pack(session: Session, data: dict, *, today: date, worker: str | None = None,
@@ -894,9 +934,11 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
                         exc.args[1] if len(exc.args) > 1 else str(exc)) from None
     except KeyError as exc:
         raise PackError("pack", f"incomplete transfer pack: {exc} is missing") from None
-    except (TypeError, ValueError, AttributeError, SQLAlchemyError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PackError("pack", f"bad transfer pack: {first}") from None
+    except (TypeError, ValueError, AttributeError, OverflowError, RecursionError,
+            SQLAlchemyError):
+        # Python's or the database's words would name types, not what is wrong: say it.
+        raise PackError("pack", "bad transfer pack: a value in it is of the wrong kind or out "
+                        "of range (text where a date or a number belongs?)") from None
     return child
 
 

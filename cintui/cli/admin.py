@@ -294,7 +294,7 @@ def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(met
     from cintui.casework import admin
 
     now = _today(today)
-    when = _parse_date(on, "--on") if on else now
+    when = _parse_date(on, "--on") if on is not None else now
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         left = admin.leave(session, username, on=when, today=now)
     if as_json:
@@ -331,7 +331,7 @@ def child_reallocate(
     now = _today(today)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         new = admin.ReallocationInput(tuple(children), to,
-                                      _parse_date(on, "--on") if on else now,
+                                      _parse_date(on, "--on") if on is not None else now,
                                       by or access.current_actor(), reason)
         moved = admin.reallocate(session, new, today=now)
     if as_json:

@@ -76,7 +76,7 @@ def cp_strategy(
     from cintui.casework import child_protection
 
     now = _today(today)
-    day = _parse_date(on, "--on") if on else now
+    day = _parse_date(on, "--on") if on is not None else now
     who = access.current_actor()
     _write(ctx, db, child, as_json, lambda s, cid: child_protection.record_strategy(
         s, cid, day, outcome.strip().lower().replace("-", "_"), notes=notes,
@@ -98,8 +98,8 @@ def cp_s47(
     from cintui.casework import child_protection
 
     now = _today(today)
-    day = _parse_date(started, "--started") if started else now
-    due = _parse_date(target, "--target") if target else None
+    day = _parse_date(started, "--started") if started is not None else now
+    due = _parse_date(target, "--target") if target is not None else None
     _write(ctx, db, child, as_json, lambda s, cid: child_protection.start_s47(
         s, cid, day, today=now, target=due))
 
@@ -127,7 +127,7 @@ def cp_icpc(
         raise CliError("give --held or --not-required, not both")
     if not given and not target:
         raise CliError("give --held DATE, --not-required DATE or --target DATE")
-    due = _parse_date(target, "--target") if target else None
+    due = _parse_date(target, "--target") if target is not None else None
 
     def do(s, cid):
         row = child_protection.set_target(s, cid, due) if due else None

@@ -103,15 +103,21 @@ def child_add(
     from cintui.casework import cases
 
     now = _today(today)
+    for flag, value in (("--first-name", first_name), ("--last-name", last_name),
+                        ("--team", team), ("--worker", worker)):
+        if value is not None and not value.strip():  # typed, but empty: not "not given"
+            raise CliError(f"{flag} is blank: give it, or leave the option out"
+                           if flag in ("--team", "--worker") else
+                           f"{flag} is blank: give the child's name as the family gives it")
     new = cases.NewChild(
         first_name=first_name, last_name=last_name,
-        dob=_parse_date(dob, "--dob") if dob else None,
-        expected_dob=_parse_date(expected_dob, "--expected-dob") if expected_dob else None,
+        dob=_parse_date(dob, "--dob") if dob is not None else None,
+        expected_dob=_parse_date(expected_dob, "--expected-dob") if expected_dob is not None else None,
         reference=reference, sex=sex.upper(), gender_identity=gender_identity,
         ethnicity=ethnicity.upper(),
         disabilities=" ".join(d.upper() for d in disability or ["NONE"]),
         primary_need=primary_need.upper(), referral_source=referral_source.upper(),
-        referral_date=_parse_date(referral_date, "--referral-date") if referral_date else now,
+        referral_date=_parse_date(referral_date, "--referral-date") if referral_date is not None else now,
         level=level, service=service, team=team, worker=worker, upn=upn.upper(),
         upn_unknown=upn_unknown.upper() if upn_unknown else None,
     )

@@ -175,11 +175,20 @@ def _state(ctx: typer.Context) -> dict:
     return ctx.obj
 
 
+# The years a date on a child's record can fall in: an older or later one is a slip of the
+# keys (0001-01-01, 9999-12-31), and would take the calendar past its ends.
+YEARS = (1900, 2199)
+
+
 def _parse_date(value: str, what: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise CliError(f"{what}: {value!r} is not a date; use YYYY-MM-DD") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise CliError(f"{what}: {value!r} is not a date cintui can use: give a year from "
+                       f"{YEARS[0]} to {YEARS[1]}")
+    return day
 
 
 def _today(value: str | None) -> date:
@@ -494,6 +503,9 @@ def _parse_moment(value: str, what: str):
     except ValueError:
         raise CliError(f"{what}: {value!r} is not a date and time; use "
                        "'YYYY-MM-DD HH:MM'") from None
+    if not YEARS[0] <= at.year <= YEARS[1]:
+        raise CliError(f"{what}: {value!r} is not a date cintui can use: give a year from "
+                       f"{YEARS[0]} to {YEARS[1]}")
     if at.tzinfo is not None:
         raise CliError(f"{what}: give the time in England without a zone, 'YYYY-MM-DD HH:MM'")
     return at.replace(second=0, microsecond=0)

@@ -47,7 +47,7 @@ ReasonOption = Annotated[str | None, typer.Option(
 
 
 def _on(value: str | None, today) -> object:
-    return _parse_date(value, "--on") if value else today
+    return _parse_date(value, "--on") if value is not None else today
 
 
 def _day(d) -> str:
@@ -355,7 +355,7 @@ def close_letters(
     if output.exists() and not output.is_dir():
         raise CliError(f"{output} is a file: give a folder")
     now = _today(today)
-    planned = _parse_date(date_, "--date") if date_ else None
+    planned = _parse_date(date_, "--date") if date_ is not None else None
     try:
         letters_export.check_templates()
     except letters_export.TemplateError as exc:

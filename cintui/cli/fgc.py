@@ -72,7 +72,7 @@ def fgc_refer(
     from cintui.casework import fgc as fgc_cases
 
     now = _today(today)
-    day = _parse_date(on, "--on") if on else now
+    day = _parse_date(on, "--on") if on is not None else now
     ref, _row, facts = _run(ctx, db, child, lambda s, cid: fgc_cases.refer(
         s, cid, on=day, by=access.current_actor(), coordinator=coordinator, today=now))
     if as_json:
@@ -98,7 +98,7 @@ def fgc_held(
     from cintui.domain.plan import PlanAction
 
     now = _today(today)
-    day = _parse_date(on, "--on") if on else now
+    day = _parse_date(on, "--on") if on is not None else now
     actions = []
     for n, text in enumerate(action or [], start=1):
         parts = [p.strip() for p in text.split("|")]
@@ -129,7 +129,7 @@ def fgc_declined(
     from cintui.casework import fgc as fgc_cases
 
     now = _today(today)
-    day = _parse_date(on, "--on") if on else now
+    day = _parse_date(on, "--on") if on is not None else now
     ref, _row, _facts = _run(ctx, db, child, lambda s, cid: fgc_cases.record_declined(
         s, cid, on=day, reason=reason, today=now))
     typer.echo(f"{ref}: Family Group Conference declined ({day:%d %b %Y}).")

@@ -300,6 +300,49 @@ def _main(command, argv: list[str] | None):
     finally:
         if (fast := sys.modules.get("cintui.store.fast")) is not None:
             fast.drop_ahead()
+# What the operating system says about a file, in words (errno names, as `errno` has them).
+_FILE_ERRORS = {
+    "ENOENT": "there is no such file or folder", "EACCES": "you may not open it (permission "
+    "denied)", "EPERM": "you may not open it (not permitted)", "EISDIR": "it is a folder, "
+    "not a file", "ENOTDIR": "part of the path is not a folder", "ENAMETOOLONG": "the name "
+    "is too long", "EROFS": "the disk is read-only", "ENOSPC": "the disk is full",
+    "EEXIST": "it is already there", "ELOOP": "it links to itself", "EINVAL": "the name is "
+    "not allowed here", "EXDEV": "it is on another disk", "EFBIG": "the file is too big",
+}
+LONGEST = 296  # a message is one line under 300 characters (Trust: plain words)
+
+
+def _plain(exc: BaseException) -> str | None:
+    """A mistake in what was given (a file that cannot be read or written, text that is not
+    text, a number or nesting beyond reason) in plain words; None for anything else."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno is not None:
+        reason = _FILE_ERRORS.get(errno.errorcode.get(exc.errno, ""))
+        if reason is None:
+            reason = (exc.strerror or "it cannot be used").lower()
+        where = exc.filename if exc.filename is not None else "a file"
+        return f"{where}: {reason}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "a file given is not text (not UTF-8): save it as plain text"
+    if isinstance(exc, RecursionError):
+        return "what was given is nested too deep to read"
+    if isinstance(exc, OverflowError):
+        return "a number or date given is too large"
+    return None
+
+
+def one_line(message: str) -> str:
+    """`message` as one line under 300 characters, safe to print: a long value it quotes is
+    cut short (an echoed 1 MB value helps nobody), line breaks become spaces."""
+    import re
+
+    text = " ".join(inert(str(message)).split())
+    if len(text) > LONGEST:
+        text = re.sub(r"('[^']{60,}'|\"[^\"]{60,}\"|\S{80,})",
+                      lambda m: m.group(0)[:40] + "…" + (
+                          m.group(0)[0] if m.group(0)[0] in "'\"" else ""), text)
+    return text if len(text) <= LONGEST else text[:LONGEST - 1] + "…"
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -317,18 +360,21 @@ def run(argv: list[str] | None = None) -> None:
             typer.echo(exc.format_message())
             sys.exit(0)
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        typer.echo(f"cintui: {message}", err=True)
+        typer.echo(one_line(f"cintui: {message}"), err=True)
         sys.exit(EXIT_USAGE)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:
         if isinstance(exc, _user_errors()):
-            typer.echo(inert(f"cintui: {exc}"), err=True)
+            typer.echo(one_line(f"cintui: {exc}"), err=True)
             sys.exit(EXIT_USAGE)
         from cintui.store.base import write_error
 
         if (said := write_error(exc)) is not None:  # a clash outside a write session
-            typer.echo(f"cintui: {said}", err=True)
+            typer.echo(one_line(f"cintui: {said}"), err=True)
+            sys.exit(EXIT_USAGE)
+        if (said := _plain(exc)) is not None:  # a file or a value the user gave
+            typer.echo(one_line(f"cintui: {said}; nothing was written"), err=True)
             sys.exit(EXIT_USAGE)
         from cintui.reference import config
 

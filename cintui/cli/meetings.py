@@ -281,7 +281,7 @@ def meeting_hold(
     sorry = {key(n) for n in apologies or []}
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         detail = meetings.load_meeting(session, meeting_id)
-        held_on = _parse_date(on, "--on") if on else detail.held_on
+        held_on = _parse_date(on, "--on") if on is not None else detail.held_on
         invited = {key(i.name) for i in detail.schedule.invitees}
         unknown = sorry - invited
         if unknown:

@@ -44,8 +44,8 @@ def financial_year_start(day: date) -> date:
 
 def _period(start: str | None, end: str | None, today: str | None) -> tuple[date, date]:
     now = _today(today)
-    last = _parse_date(end, "--to") if end else now
-    first = _parse_date(start, "--from") if start else financial_year_start(last)
+    last = _parse_date(end, "--to") if end is not None else now
+    first = _parse_date(start, "--from") if start is not None else financial_year_start(last)
     if first > last:
         raise CliError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
     return first, last

@@ -48,7 +48,7 @@ ByManager = Annotated[str | None, typer.Option(
 
 
 def _date(value: str | None, what: str, today):
-    return _parse_date(value, what) if value else today
+    return _parse_date(value, what) if value is not None else today
 
 
 def _step(ctx, db, child: str, today: str | None, fn, as_json: bool, message: str) -> None:
@@ -113,12 +113,12 @@ def referral_record(
         from cintui.casework import steps as case_steps
 
         r = Referral(
-            on=_parse_date(on, "--on") if on else None, source=source, need=need,
+            on=_parse_date(on, "--on") if on is not None else None, source=source, need=need,
             route=route.strip().lower().replace("-", "_") if route else None,
             early_help_plan_on=_parse_date(early_help_plan, "--early-help-plan")
             if early_help_plan else None,
             decision=decision.strip().lower().replace("-", "_") if decision else None,
-            decided_on=_parse_date(decided_on, "--decided-on") if decided_on else None,
+            decided_on=_parse_date(decided_on, "--decided-on") if decided_on is not None else None,
             decided_by=by)
         case_steps.record_referral(session, record.id, r, today=now,
                                    actor=access.current_actor())
@@ -189,7 +189,12 @@ def assessment_record(
         "risks_strengths": risks_strengths, "analysis": analysis,
         "how_needs_met": how_needs_met}.items() if v is not None}
     if file is not None:
-        texts = {**case_steps.parse_record(file.read_text(encoding="utf-8")), **texts}
+        try:
+            written = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise CliError(f"--file: {file.name} is not a text file (not UTF-8): save it as "
+                           "plain text or Markdown") from None
+        texts = {**case_steps.parse_record(written), **texts}
     if not texts and level is None:
         raise CliError(f"give --file or a heading ({_heading_options()}), or --level")
 

@@ -88,10 +88,10 @@ def supervision_record(
 
     now = _today(today)
     new = sup.NewSupervision(
-        held_on=_parse_date(on, "--on") if on else now, present=present,
+        held_on=_parse_date(on, "--on") if on is not None else now, present=present,
         discussion=discussion, decisions=decisions,
         actions=tuple(parse_action(a, i) for i, a in enumerate(action or [], start=1)),
-        next_due=_parse_date(next_due, "--next") if next_due else None, by=by)
+        next_due=_parse_date(next_due, "--next") if next_due is not None else None, by=by)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         record = cases.find_child(session, child)
         try:

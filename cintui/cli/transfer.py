@@ -59,7 +59,7 @@ def _iso_day(value: str | None) -> str:
 
 
 def _on(value: str | None, today):
-    return _parse_date(value, "--on") if value else today
+    return _parse_date(value, "--on") if value is not None else today
 
 
 def _who(session, record, by: str | None) -> str:
@@ -193,7 +193,8 @@ def stepdown_record(
 
     def step(session, record, now):
         transfer.record_step_down(session, record.id, inp, on=_on(on, now),
-                                  by=_who(session, record, by), today=now)
+                                  on_given=on is not None, by=_who(session, record, by),
+                                  today=now)
 
     state = _step(ctx, db, child, today, step, transfer.step_down_state)
     _report(state, as_json, f"Step-down recorded for {state.name} ({state.reference}); "
@@ -235,7 +236,7 @@ def stepdown_complete(
     step-down decision (RC9 or RC7). With --family-told and --summary the case closes."""
     from cintui.casework import transfer
 
-    told = _parse_date(family_told, "--family-told") if family_told else None
+    told = _parse_date(family_told, "--family-told") if family_told is not None else None
 
     def step(session, record, now):
         transfer.complete_step_down(session, record.id, on=_on(on, now), today=now,
@@ -346,13 +347,14 @@ def transfer_record(
 
     inp = transfer.TransferInput(
         receiving_authority=to, receiving_contact=contact,
-        move_date=_parse_date(move_date, "--move-date") if move_date else None,
+        move_date=_parse_date(move_date, "--move-date") if move_date is not None else None,
         consent_to_share=consent, consent_reason=reason, moves_count=moves,
         trafficking_considered=trafficking)
 
     def step(session, record, now):
         transfer.record_transfer(session, record.id, inp, on=_on(on, now),
-                                 by=_who(session, record, by), today=now)
+                                 on_given=on is not None, by=_who(session, record, by),
+                                 today=now)
 
     state = _step(ctx, db, child, today, step, transfer.transfer_state)
     message = f"Transfer recorded for {state.name} ({state.reference})"

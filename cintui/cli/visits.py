@@ -174,8 +174,8 @@ def export_visits(ctx: typer.Context, child: ChildArg,
 
     fmt = _check_visit_format(fmt)
     now = _today(today)
-    first = _parse_date(start, "--from") if start else None
-    last = _parse_date(end, "--to") if end else None
+    first = _parse_date(start, "--from") if start is not None else None
+    last = _parse_date(end, "--to") if end is not None else None
     if first and last and first > last:
         raise CliError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
     _check_folder(output)

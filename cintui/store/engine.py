@@ -274,6 +274,12 @@ def inert_text(raw: bytes) -> str:
     return inert(raw.decode(), c0_only=True)
 
 
+# How long a write waits for another process's write lock before it says the store is busy
+# (a draft is then retried by itself, casework.drafts.DraftSaver; a command says so in one
+# line). Tests shorten it to run a long lock's many retries in little time.
+BUSY_TIMEOUT_MS = 5000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy's documented recipe: the driver stops issuing BEGIN itself and
     # `_sqlite_begin` does it, so SAVEPOINT and transactional DDL work as written.
@@ -281,7 +287,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.text_factory = inert_text
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
         # A wrong key (or a damaged file) shows only on the first read. Nothing here
         # writes to the file: WAL, which is kept in the file, is set by `_use_wal` once
         # the file is known to be a store.
