@@ -30,8 +30,13 @@ def _child_tables() -> list:
     return [t for t in SQLModel.metadata.tables.values() if "child_id" in t.c]
 
 
+EVERY_KIND = {"visit", "plan_version", "meeting", "decision", "child_person", "consent",
+              "episode"}
+
+
 def _rich_child_with_a_sibling(store) -> tuple[m.Child, m.Child]:
-    """The open child with the most kinds of record who has a brother or sister."""
+    """The open child with a brother or sister and every kind of record the test reads, and
+    the most kinds besides."""
     with store.read() as session:
         children = session.exec(select(m.Child)).all()
         by_family: dict = {}
@@ -43,10 +48,11 @@ def _rich_child_with_a_sibling(store) -> tuple[m.Child, m.Child]:
             siblings = [s for s in by_family.get(c.family_id, []) if s.id != c.id]
             if c.status == "closed" or not siblings:
                 continue
-            kinds = sum(1 for t in _child_tables() if session.connection().execute(
-                select(t.c.id).where(t.c.child_id == c.id).limit(1)).first())
-            if best is None or kinds > best[0]:
-                best = (kinds, c, siblings[0])
+            kinds = {t.name for t in _child_tables() if session.connection().execute(
+                select(t.c.id).where(t.c.child_id == c.id).limit(1)).first()}
+            rank = (EVERY_KIND <= kinds, len(kinds))  # the kinds the test needs, then most
+            if best is None or rank > best[0]:
+                best = (rank, c, siblings[0])
         return best[1], best[2]
 
 
@@ -78,8 +84,7 @@ def test_subject_access_holds_every_kind_of_record_and_no_other_childs_wir_2_10(
     child, sibling = _rich_child_with_a_sibling(store)
     other = _someone_else(store, child.id, sibling.id)
     held = _rows_of(store, child.id)
-    for kind in ("visit", "plan_version", "meeting", "decision", "child_person", "consent",
-                 "episode"):
+    for kind in sorted(EVERY_KIND):
         assert kind in held, f"the demo child has no {kind}"
     done = cli("export", "subject-access", child.reference, "--requested-by",
                "Her mother, in writing", "-o", tmp_path, "--db", demo_store, "--json")

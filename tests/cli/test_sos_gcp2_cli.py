@@ -27,7 +27,14 @@ def _chronology(db) -> list[str]:
 
 
 def _with_meeting(cli, db):
-    """The child's review meeting on 20 Nov 2026, booked and held (WIR 2.3)."""
+    """The child's review meeting on 20 Nov 2026, booked with the mother's consent (WIR
+    2.1, 2.3) and held."""
+    mother = cli("person", "add", "CIN000001", "--name", "Layla Ward", "--relationship",
+                 "Mother", "--pr", "--db", db)
+    assert mother.code == 0, mother.err
+    consent = cli("child", "consent", "CIN000001", "--scope", "meeting", "--decision", "given",
+                  "--person", "Layla Ward", "--db", db, "--today", "2026-11-16")
+    assert consent.code == 0, consent.err
     booked = cli("meeting", "schedule", "CIN000001", "--kind", "review", "--at",
                  "2026-11-20 16:00", "--venue", "Family home", "--chair", "Tom Hale",
                  "--json", "--db", db, "--today", "2026-11-16")
