@@ -50,7 +50,7 @@ def _rich_child_with_a_sibling(store) -> tuple[m.Child, m.Child]:
                 continue
             kinds = {t.name for t in _child_tables() if session.connection().execute(
                 select(t.c.id).where(t.c.child_id == c.id).limit(1)).first()}
-            rank = (EVERY_KIND <= kinds, len(kinds))  # the kinds the test needs, then most
+            rank = (kinds >= EVERY_KIND, len(kinds))  # the kinds the test needs, then most
             if best is None or rank > best[0]:
                 best = (rank, c, siblings[0])
         return best[1], best[2]

@@ -13,13 +13,13 @@ SIZE = (120, 40)
 
 
 async def settle(pilot) -> None:
+    from contextlib import suppress
+
     from textual.worker import WorkerCancelled
 
     await pilot.pause()
-    try:
+    with suppress(WorkerCancelled):  # a form's save worker goes with the form it closed
         await pilot.app.workers.wait_for_complete()
-    except WorkerCancelled:  # a form's save worker goes with the form it has just closed
-        pass
     await pilot.pause()
 
 
