@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from cintui.casework import caseload_import as importing
 from cintui.screens.forms import FormScreen
+from cintui.store.base import StoreError
 
 
 class CaseloadImportScreen(FormScreen):
@@ -65,16 +66,34 @@ class CaseloadImportScreen(FormScreen):
         self.reading = (data, columns, ignore)
         self.options = {"today": app.today, "file": path.name, "mapping": columns,
                         "ignore": ignore}
-        options = self.options
+        return None  # no one write session: `_import` writes in batches
 
-        def job(session) -> int:
-            return len(importing.apply(session, data, actor=app.actor, **options).rows)
-        return job
+    @work(thread=True, exclusive=True, group="form-save")
+    def _import(self) -> None:
+        """Imported in batches (`apply_in_batches`), as `cintui import caseload` does: the
+        store's write lock is never held for long (a visit autosaved meanwhile waits a
+        quarter of a second at most), and an import stopped part-way goes on from where it
+        stopped when the same file is imported again."""
+        from cintui.store import requests
+
+        app, data, options = self.app, self.reading[0], self.options
+        said = requests.fingerprint("import caseload", options, data)
+        request = requests.Request(f"app-import-{said[:24]}", "import caseload", said)
+        try:
+            done = importing.apply_in_batches(app.store, data, request, actor=app.actor,
+                                              **options)
+        except ValueError as exc:
+            app.call_from_thread(self.show_error, exc)
+            return
+        except StoreError as exc:  # busy, or this very import already done
+            app.call_from_thread(self.show_error, ValueError(str(exc)))
+            return
+        app.call_from_thread(self.dismiss, len(done.plan.rows))
 
     def _save(self, job) -> None:
         if self.checked is not None and self.checked == self.reading:
             self.query_one("#report", Static).update(f"Importing {self.options['file']}…")
-            super()._save(job)
+            self._import()
         else:
             report = self.query_one("#report", Static)
             report.set_class(False, "-problems")

@@ -246,7 +246,7 @@ def apply_in_batches(store, data: bytes, request, *, today: date, actor: str,
     queue = deque(u for u in _units(checked.rows) if u[0].line not in done)
     batches = 0
     while True:
-        with store.session(actor) as session:
+        with store.session(actor, request) as session:
             began, lines, written = monotonic(), [], []
             while queue and (not lines or (len(lines) < batch_rows and
                                            monotonic() - began < batch_seconds)):

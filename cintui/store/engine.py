@@ -89,7 +89,7 @@ class Store:
         audit.install_read_only(self._reader)
 
     @contextmanager
-    def session(self, actor: str) -> Iterator[Session]:
+    def session(self, actor: str, request: Request | None = None) -> Iterator[Session]:
         """A write transaction, commits on success, else rolls back. Writers queue for one
         lock as the transaction begins, so a use case's checks and its writes are never
         interleaved with another writer's (on SQLite BEGIN IMMEDIATE, on PostgreSQL the
@@ -107,8 +107,8 @@ class Store:
         session.info["actor"] = actor
         if self.server is not None:
             session.info["login"] = self.server.login
-        request = self.request if self.request is not None and not self.request.claimed \
-            else None
+        request = request or self.request  # one of the app's (an import), or the CLI's
+        request = request if request is not None and not request.claimed else None
         try:
             if request is not None:
                 from cintui.store import requests

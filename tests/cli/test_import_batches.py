@@ -87,8 +87,8 @@ from cintui.store import engine
 real = engine.Store.session.__wrapped__
 left = [int(os.environ["KILL_AFTER_COMMITS"])]
 @contextlib.contextmanager
-def session(self, actor):
-    with contextlib.contextmanager(real)(self, actor) as s:
+def session(self, actor, request=None):
+    with contextlib.contextmanager(real)(self, actor, request) as s:
         yield s
     left[0] -= 1
     if left[0] == 0:

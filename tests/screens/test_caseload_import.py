@@ -61,3 +61,12 @@ async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_pat
         table = app.screen.query_one("#children")
         assert table.row_count == 3  # my caseload: Wendy's three
     assert children(db) == ["M100201", "M100202", "M100203", "M100204"]
+    # Written in batches as `cintui import caseload` writes (issue 24: long imports never
+    # hold the write lock for seconds): the import's request is recorded as done, so the
+    # same file imported again is not imported twice.
+    from tests.conftest import connect
+
+    with connect(db) as conn:
+        done = conn.all("SELECT request_id, command, done FROM applied_request")
+    assert [(r[0][:11], r[1], bool(r[2])) for r in done] == [
+        ("app-import-", "import caseload", True)]
