@@ -6,13 +6,7 @@ sound. ~15 kills here; `bench/crash.py` runs 400 and more (tests/crashing.py).""
 
 from __future__ import annotations
 
-import sys
-
-import pytest
-
 from tests import crashing
-
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 
 def test_killed_writers_lose_nothing_they_confirmed_and_the_store_stays_sound(tmp_path):
