@@ -103,7 +103,8 @@ def consent_problem(facts: Iterable[ConsentFact], child_age: int | None) -> str:
               "consent from a parent with parental responsibility"
               + (" and the young person" if young else ""))
     return (f"WIR 2.1, 2.3: no meeting without consent: record {needed} to a CIN meeting "
-            "(Consent tab), or why it goes ahead without")
+            "(the record's Consent tab, or `cintui child consent CHILD --scope meeting`), "
+            "or why it goes ahead without")
 
 
 # ------------------------------------------------------------------ the chair (BEX 3, TRA)
