@@ -58,7 +58,8 @@ def gcp2_record(
                                                            "child, in your words.")] = "",
     need: Annotated[list[int] | None, typer.Option(
         "--need", help="Attach it to this need of the plan in force (1 first; repeat).")] = None,
-    on: OnOption = None, db: DbOption = None, request_id: RequestOption = None, today: TodayOption = None,
+    on: OnOption = None, db: DbOption = None,
+    request_id: RequestOption = None, today: TodayOption = None,
 ) -> None:
     """Record a GCP2: 1 is the best care, 5 the poorest, for each area."""
     from cintui.casework import cases

@@ -46,7 +46,8 @@ def export_subject_access(
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Folder to write the PDF and JSON into (default: here).",
         file_okay=False)] = Path("."),
-    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Everything held about a child and their family members (records, history, audit
     entries) as a readable PDF and a JSON; who asked and when is recorded and audited."""
@@ -122,7 +123,8 @@ def retention_erase(
     ctx: typer.Context, child: ChildArg,
     reason: Annotated[str, typer.Option(
         "--reason", help="Why: the decision kept with the erasure (name no one).")] = "",
-    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Erase a closed record past its retention (a team or service manager only): every
     record of the child, their people unless another child's record holds them, and the

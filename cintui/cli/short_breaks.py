@@ -179,7 +179,8 @@ def short_break_add(
     ctx: typer.Context, child: ChildArg, provider: ProviderOption = None,
     kind: KindOption = None, hours: HoursOption = None, per: PerOption = "week",
     start: StartOption = None, review: ReviewOption = None, notes: NotesOption = None,
-    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Add a short-break package; its review is due the date given or the policy's interval
     from its start (`cintui policy show`: short_break_review)."""
@@ -198,7 +199,8 @@ def short_break_edit(
     ctx: typer.Context, child: ChildArg, number: NumberArg = None,
     provider: ProviderOption = None, kind: KindOption = None, hours: HoursOption = None,
     per: PerOption = None, start: StartOption = None, review: ReviewOption = None,
-    notes: NotesOption = None, db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
+    notes: NotesOption = None, db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False,
 ) -> None:
     """Change an open short break: only what is given changes."""
     from cintui.casework import short_breaks as sb
@@ -228,7 +230,8 @@ def _current(session, child_id, kind: str, number: int | None):
 def short_break_review(
     ctx: typer.Context, child: ChildArg, number: NumberArg = None, on: OnOption = None,
     by: ByOption = None, notes: NotesOption = None, next_due: NextOption = None,
-    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record a review of a short break; the next review is set (WAR 7.2.1)."""
     _review(ctx, db, child, "short_break", number, on, by, notes, next_due, today, as_json)
@@ -237,7 +240,8 @@ def short_break_review(
 @short_break_app.command("end")
 def short_break_end(
     ctx: typer.Context, child: ChildArg, number: NumberArg = None, on: OnOption = None,
-    reason: ReasonOption = "", db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
+    reason: ReasonOption = "", db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """End a short break (its review clock stops)."""
@@ -282,7 +286,8 @@ def direct_payment_add(
     ctx: typer.Context, child: ChildArg, amount: AmountOption = None,
     period: PeriodOption = "week", managed_by: ManagedOption = None,
     start: StartOption = None, review: ReviewOption = None, notes: NotesOption = None,
-    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Add a direct payment; reviewed at least every 12 months (WAR 7.2.1): its review is
     due the date given or the policy's interval from its start."""
@@ -302,7 +307,8 @@ def direct_payment_edit(
     ctx: typer.Context, child: ChildArg, number: NumberArg = None,
     amount: AmountOption = None, period: PeriodOption = None,
     managed_by: ManagedOption = None, start: StartOption = None, review: ReviewOption = None,
-    notes: NotesOption = None, db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
+    notes: NotesOption = None, db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False,
 ) -> None:
     """Change an open direct payment: only what is given changes."""
     from cintui.casework import short_breaks as sb
@@ -324,7 +330,8 @@ def direct_payment_edit(
 def direct_payment_review(
     ctx: typer.Context, child: ChildArg, number: NumberArg = None, on: OnOption = None,
     by: ByOption = None, notes: NotesOption = None, next_due: NextOption = None,
-    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
+    db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Record the review of a direct payment (WAR 7.2.1: at least annually); the next is
     set."""
@@ -334,7 +341,8 @@ def direct_payment_review(
 @direct_payment_app.command("end")
 def direct_payment_end(
     ctx: typer.Context, child: ChildArg, number: NumberArg = None, on: OnOption = None,
-    reason: ReasonOption = "", db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
+    reason: ReasonOption = "", db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False,
     today: TodayOption = None,
 ) -> None:
     """End a direct payment (its review clock stops)."""

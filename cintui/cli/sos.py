@@ -87,7 +87,8 @@ def sos_danger(ctx: typer.Context, child: ChildArg,
                text: Annotated[str, typer.Argument(help="What are we worried will happen to "
                                                         "the child if nothing changes?")],
                replaces: ReplacesOption = None, meeting: MeetingOption = None,
-               on: OnOption = None, db: DbOption = None, request_id: RequestOption = None, today: TodayOption = None) -> None:
+               on: OnOption = None, db: DbOption = None,
+               request_id: RequestOption = None, today: TodayOption = None) -> None:
     """A danger statement, in plain words the family can read (STO 6.3)."""
     _statement(ctx, db, child, "danger", text, on, meeting, today, replaces=replaces)
 
@@ -99,7 +100,8 @@ def sos_goal(ctx: typer.Context, child: ChildArg,
              danger: Annotated[int | None, typer.Option(
                  "--danger", help="The danger statement it answers (1 for D1).")] = None,
              replaces: ReplacesOption = None, meeting: MeetingOption = None,
-             on: OnOption = None, db: DbOption = None, request_id: RequestOption = None, today: TodayOption = None) -> None:
+             on: OnOption = None, db: DbOption = None,
+             request_id: RequestOption = None, today: TodayOption = None) -> None:
     """A safety goal, for a danger statement where one is named (STO 6.3)."""
     _statement(ctx, db, child, "goal", text, on, meeting, today, danger=danger,
                replaces=replaces)
@@ -107,7 +109,8 @@ def sos_goal(ctx: typer.Context, child: ChildArg,
 
 @sos_app.command("scale")
 def sos_scale(ctx: typer.Context, child: ChildArg, score: ScoreOption = None,
-              meeting: MeetingOption = None, on: OnOption = None, db: DbOption = None, request_id: RequestOption = None,
+              meeting: MeetingOption = None, on: OnOption = None, db: DbOption = None,
+              request_id: RequestOption = None,
               today: TodayOption = None) -> None:
     """A round of scaling: each person's score 0-10 of how safe the child is (0: the child
     cannot stay safely at home as things are; 10: safe and well enough for us to close)."""
