@@ -459,7 +459,10 @@ def _apply_one(session: Any, device: str, model: type[SQLModel], entry: dict[str
             return _conflict(session, device, entry, model, changes, "refused",
                              reason=f"it refers to a {missing} that is not on the server")
         if model is m.Child:
-            values["reference"] = _free_reference(session, values.get("reference", ""))
+            wanted = values.get("reference", "")
+            values["reference"] = _free_reference(session, wanted)
+            if values["reference"] != wanted:  # stamped now: the laptop's next pull takes it
+                values["updated_at"] = m.utcnow()
         session.add(model(**values))
         return "taken"
     obj = session.get(model, ident)
@@ -763,9 +766,7 @@ def _take(session: Any, model: type[SQLModel], rows: list[dict[str, Any]],
     present = set(conn.execute(select(table.c.id).where(
         table.c.id.in_([r["id"] for r in rows]))).scalars())
     new = [r for r in rows if r["id"] not in present]
-    if new:
-        audit.insert_rows(session, model, new)
-    stamps = []
+    stamps = []  # changed rows first: a new row may take a unique value one of them gives up
     for row in rows:
         if row["id"] not in present:
             continue
@@ -781,6 +782,8 @@ def _take(session: Any, model: type[SQLModel], rows: list[dict[str, Any]],
         session.add(obj)
         stamps.append(row)
     session.flush()
+    if new:
+        audit.insert_rows(session, model, new)
     for row in stamps:
         conn.execute(table.update().where(table.c.id == row["id"]).values(
             updated_at=row["updated_at"]))
@@ -945,3 +948,16 @@ def verify_devices(conn: Any) -> list[ChainReport]:
         reports.append(ChainReport(dev.device, dev.login, dev.label, count, not problem,
                                    problem, first, last, arrived))
     return reports
+
+
+def laptop_entries(conn: Any, *, device: str | None = None, limit: int = 50) -> list[Any]:
+    """The newest laptop entries on the server, with each laptop's label: who recorded
+    what, where, when, and when it arrived (the audit role reads them)."""
+    d, e = _tables()["sync_device"], _tables()["device_entry"]
+    query = (select(e.c.device, e.c.seq, e.c.at, e.c.actor, e.c.action, e.c.entity,
+                    e.c.entity_id, e.c.arrived_at, d.c.label)
+             .join(d, d.c.device == e.c.device)
+             .order_by(e.c.arrived_at.desc(), e.c.device, e.c.seq.desc()).limit(limit))
+    if device:
+        query = query.where(e.c.device.startswith(device) | (d.c.label == device))
+    return list(conn.execute(query))

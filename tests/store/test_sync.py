@@ -292,3 +292,98 @@ def test_sync_on_a_store_that_is_not_a_replica_says_so(tmp_path, cli, monkeypatc
 
 
 _ = uuid  # ids in messages are hex
+
+
+def _as(url: str):
+    import os
+
+    class _Env:
+        def __enter__(self):
+            os.environ["CINTUI_DATABASE_URL"] = url
+
+        def __exit__(self, *_exc):
+            os.environ.pop("CINTUI_DATABASE_URL", None)
+
+    return _Env()
+
+
+def test_a_child_added_offline_gets_a_free_reference_from_the_server(team, laptops, cli):
+    path = laptops(team.worker)
+    added = cli("child", "add", "--first-name", "Ivy", "--last-name", "Offline", "--dob",
+                "2019-05-05", "--referral-date", "2026-11-30", "--worker", team.worker,
+                "--db", path, "--today", TODAY.isoformat(), "--json")
+    assert added.code == 0, added.err
+    offline = json.loads(added.out)["reference"]
+    with _as(team.url(team.other)):  # meanwhile a colleague adds a child on the server
+        made = cli("child", "add", "--first-name", "Sol", "--last-name", "Online", "--dob",
+                   "2016-02-02", "--referral-date", "2026-11-30", "--worker", team.other,
+                   "--json")
+        assert made.code == 0, made.err
+    assert json.loads(made.out)["reference"] == offline  # the same number, drawn twice
+    sync_now(path, team, team.worker)
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        references = {c.first_name: c.reference for c in session.exec(select(Child)).all()}
+    server.close()
+    assert len(set(references.values())) == 3  # every child's reference its own
+    laptop = open_laptop(path)
+    with laptop.read() as session:  # and the laptop learns the one the server gave
+        ivy = session.exec(select(Child).where(Child.first_name == "Ivy")).one()
+    laptop.close()
+    assert ivy.reference == references["Ivy"] != references["Sol"]
+
+
+def test_a_change_the_server_refuses_is_kept_as_a_conflict_and_the_rest_arrives(
+        team, laptops, cli):
+    """TRA: authorising an assessment is a manager's; a worker's laptop cannot slip it in."""
+    from cintui.store.models import Episode
+
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    with laptop.session(team.worker) as session:  # around the app's own check
+        episode = session.exec(select(Episode)).one()
+        episode.assessment_authorised_by = "Amira Ashdown"
+        session.add(episode)
+    laptop.close()
+    assert cli("visit", "record", team.child, "--at", "2026-12-01 09:00", "--purpose",
+               "Home visit", "--analysis", "Fine", "--db", path,
+               "--today", TODAY.isoformat()).code == 0
+    result = sync_now(path, team, team.worker)
+    assert result.conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
+    assert conflict["kind"] == "refused" and "manager" in conflict["reason"]
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        assert session.exec(select(Episode)).one().assessment_authorised_by in ("", None)
+        assert [v.purpose for v in session.exec(select(Visit)).all()] == ["Home visit"]
+    server.close()
+    assert cli("sync", "resolve", conflict["id"], "theirs", "--db", path).code == 0
+    sync_now(path, team, team.worker)
+    laptop = open_laptop(path)
+    with laptop.read() as session:
+        assert session.exec(select(Episode)).one().assessment_authorised_by in ("", None)
+    laptop.close()
+
+
+def test_the_server_checks_every_laptops_chain_and_says_who_recorded_what_where(
+        team, laptops, cli):
+    path = laptops(team.worker)
+    assert cli("visit", "record", team.child, "--at", "2026-12-01 09:00", "--purpose",
+               "Home visit", "--analysis", "Fine", "--db", path,
+               "--today", TODAY.isoformat()).code == 0
+    sync_now(path, team, team.worker)
+    with _as(team.owner_url):
+        checked = cli("audit", "verify")
+        assert checked.code == 0, checked.out + checked.err
+        assert f"Laptop {team.worker}'s laptop ({team.worker}): chain intact" in checked.out
+        listed = json.loads(cli("audit", "laptops", "--json").out)
+        assert {"who": team.worker, "action": "insert", "record": "visit"}.items() <= \
+            next(r for r in listed if r["record"] == "visit").items()
+        import psycopg
+
+        with psycopg.connect(make_url(team.owner_url).set(drivername="postgresql")
+                             .render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute("UPDATE device_entry SET changes = replace(changes, 'Home visit', "
+                         "'Office visit') WHERE entity = 'visit'")
+        broken = cli("audit", "verify")
+    assert broken.code == 1 and "chain BROKEN" in broken.out and "was changed" in broken.out
