@@ -419,6 +419,7 @@ def _apply(session: Any, device: str, entries: list[dict[str, Any]]) -> tuple[in
         try:
             made = _apply_one(session, device, model, entry, changes, inserted)
             session.flush()
+            _still_holds(session, model, entry["entity_id"])
             nested.commit()
         except Exception as exc:  # the server refused it: kept as a conflict
             nested.rollback()
@@ -431,10 +432,50 @@ def _apply(session: Any, device: str, entries: list[dict[str, Any]]) -> tuple[in
     return taken, conflicts
 
 
+class RuleBroken(Exception):
+    """A laptop's change that would break, on the server, a rule its use case checks (each
+    laptop checked it against what it held, offline)."""
+
+
+def _still_holds(session: Any, model: type[SQLModel], entity_id: str) -> None:
+    """The rules across records that two laptops, each right on its own, could break
+    together: one closure (or step-down, transfer) in progress for a child at a time (TRA,
+    BEX 3); one agreed version of a plan, and one draft (a plan agreed on the server while
+    it was being changed offline)."""
+    conn = session.connection()
+    if model is m.Ending:
+        e = m.Ending.__table__  # type: ignore[attr-defined]
+        row = conn.execute(select(e.c.child_id, e.c.kind, e.c.status).where(
+            e.c.id == uuid.UUID(entity_id))).first()
+        if row is None or row.status not in m.ACTIVE_ENDINGS:
+            return
+        others = conn.execute(select(e.c.status).where(
+            (e.c.child_id == row.child_id) & (e.c.kind == row.kind)
+            & e.c.status.in_(m.ACTIVE_ENDINGS) & (e.c.id != uuid.UUID(entity_id)))).first()
+        if others is not None:
+            raise RuleBroken(f"a {row.kind.replace('_', ' ')} for this child is already "
+                             f"{others.status} on the team server")
+    elif model is m.PlanVersion:
+        v = m.PlanVersion.__table__  # type: ignore[attr-defined]
+        row = conn.execute(select(v.c.plan_id, v.c.status).where(
+            v.c.id == uuid.UUID(entity_id))).first()
+        if row is None or row.status not in ("agreed", "draft"):
+            return
+        others = conn.execute(select(v.c.number).where(
+            (v.c.plan_id == row.plan_id) & (v.c.status == row.status)
+            & (v.c.id != uuid.UUID(entity_id)))).first()
+        if others is not None:
+            raise RuleBroken(
+                f"version {others.number} of this plan was agreed on the team server meanwhile"
+                if row.status == "agreed" else
+                f"version {others.number} of this plan is already being changed on the team "
+                "server")
+
+
 def _refusal(exc: BaseException) -> str | None:
     from sqlalchemy.exc import DBAPIError
 
-    if isinstance(exc, m.InvalidRow):
+    if isinstance(exc, m.InvalidRow | RuleBroken):
         return str(exc)
     if isinstance(exc, DBAPIError):
         state = getattr(exc.orig, "sqlstate", None) or ""

@@ -387,3 +387,85 @@ def test_the_server_checks_every_laptops_chain_and_says_who_recorded_what_where(
                          "'Office visit') WHERE entity = 'visit'")
         broken = cli("audit", "verify")
     assert broken.code == 1 and "chain BROKEN" in broken.out and "was changed" in broken.out
+
+
+def test_db_info_on_a_laptop_says_whose_replica_it_is(team, laptops, cli):
+    path = laptops(team.worker)
+    shown = json.loads(cli("db", "info", "--db", path, "--json").out)
+    assert shown["encrypted"] is True
+    assert shown["syncs_as"] == team.worker and shown["replica_of"] == server_url(team,
+                                                                                   team.worker)
+    assert shown["last_sync"] and shown["waiting_to_send"] == 0 and shown["conflicts"] == 0
+
+
+def test_a_managers_laptop_holds_the_team_they_manage(team, laptops, cli):
+    with _as(team.url(team.worker)):
+        assert cli("child", "add", "--first-name", "Kit", "--last-name", "Team", "--dob",
+                   "2015-06-06", "--referral-date", "2026-11-30", "--worker", team.other,
+                   "--json").code == 0
+    manager = laptops(team.manager)
+    laptop = open_laptop(manager)
+    with laptop.read() as session:
+        names = {c.first_name for c in session.exec(select(Child)).all()}
+    laptop.close()
+    assert names == {"Nell", "Kit"}
+
+
+def test_a_record_deleted_on_the_server_while_changed_offline_is_a_conflict(team, laptops,
+                                                                           cli):
+    from cintui.store.models import Person
+
+    with _as(team.url(team.worker)):
+        assert cli("person", "add", team.child, "--name", "Rosa Quill", "--relationship",
+                   "mother").code == 0
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    with laptop.session(team.worker) as session:
+        rosa = session.exec(select(Person)).one()
+        rosa.phone = "07700 900123"
+        session.add(rosa)
+    laptop.close()
+    server = open_server(team, team.other)
+    with server.session(team.other) as session:
+        from cintui.store.models import ChildPerson
+
+        for link in session.exec(select(ChildPerson)).all():
+            session.delete(link)
+        session.delete(session.exec(select(Person)).one())
+    server.close()
+    result = sync_now(path, team, team.worker)
+    assert result.conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
+    assert conflict["kind"] == "deleted_on_server" and "07700 900123" in conflict["mine"]
+    laptop = open_laptop(path)  # kept here until the worker chooses
+    with laptop.read() as session:
+        assert session.exec(select(Person)).one().phone == "07700 900123"
+    laptop.close()
+
+
+def test_closure_recommended_on_two_laptops_offline_stays_one_recommendation(
+        team, laptops, cli):
+    """TRA, BEX 3: one closure in progress at a time, however many laptops recommend it."""
+    from cintui.store.models import Ending
+
+    first, second = laptops(team.worker), laptops(team.other)  # colleagues: both hold Nell
+    for path in (first, second):
+        done = cli("close", "recommend", team.child, "--on", "2026-12-01", "--reason", "RC8",
+                   "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+    assert sync_now(first, team, team.worker).conflicts == 0
+    later = sync_now(second, team, team.other)
+    assert later.conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", second, "--json").out)
+    assert conflict["kind"] == "refused" and "already recommended" in conflict["reason"]
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        active = [e for e in session.exec(select(Ending)).all() if e.status == "recommended"]
+    server.close()
+    assert len(active) == 1
+    assert cli("sync", "resolve", conflict["id"], "theirs", "--db", second).code == 0
+    sync_now(second, team, team.other)
+    laptop = open_laptop(second)
+    with laptop.read() as session:  # the laptop now shows the one on the server
+        assert [e.id for e in session.exec(select(Ending)).all()] == [a.id for a in active]
+    laptop.close()
