@@ -469,3 +469,44 @@ def test_closure_recommended_on_two_laptops_offline_stays_one_recommendation(
     with laptop.read() as session:  # the laptop now shows the one on the server
         assert [e.id for e in session.exec(select(Ending)).all()] == [a.id for a in active]
     laptop.close()
+
+
+def test_three_laptops_syncing_at_once_lose_nothing_and_surface_each_clash(
+        team, laptops, cli):
+    """Real processes at the same moment: every visit arrives once; the same field changed on
+    all three laptops is taken from one and a conflict on each of the others."""
+    import os
+    import subprocess
+    import sys
+
+    logins = (team.manager, team.worker, team.other)
+    paths = [laptops(login) for login in logins]
+    for n, (login, path) in enumerate(zip(logins, paths, strict=True)):
+        assert cli("visit", "record", team.child, "--at", f"2026-11-2{n + 1} 10:00",
+                   "--purpose", f"Visit by {login}", "--analysis", "Fine", "--db", path,
+                   "--today", TODAY.isoformat()).code == 0
+        laptop = open_laptop(path)
+        _rename(laptop, login, team.child, f"Nell-{n}")
+        laptop.close()
+    runs = [subprocess.Popen([sys.executable, "-m", "cintui", "sync", "--db", str(path),
+                              "--json", "--today", TODAY.isoformat()],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ), stdin=subprocess.DEVNULL)
+            for path in paths]
+    results = []
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        results.append(json.loads(out))
+    assert sum(r["conflicts"] for r in results) == 2
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        purposes = sorted(v.purpose for v in session.exec(select(Visit)).all())
+        name = session.exec(select(Child)).one().first_name
+    server.close()
+    assert purposes == sorted(f"Visit by {login}" for login in logins)
+    assert name in {"Nell-0", "Nell-1", "Nell-2"}
+    owner = engine.open_url(team.owner_url)
+    with owner.engine.connect() as conn:
+        assert all(chain.ok for chain in sync.verify_devices(conn))
+    owner.close()
