@@ -19,7 +19,9 @@ called by the caseload (the first screen once the store is open), starts it.
 
 from __future__ import annotations
 
+import importlib
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -28,13 +30,19 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from cintui.casework import laptop as offline
-from cintui.casework.lookup import CaseworkError
 from cintui.domain import laptop as rules
-from cintui.store.base import said
+
+if TYPE_CHECKING:
+    from cintui.casework import laptop as offline_module
 
 CHECK_SECONDS = 1.0  # how often the header looks for a save, a new minute or a new width
 CHROME = 18  # the header's icon and clock space, either side of its title
+
+
+def _offline():
+    """The use case, imported when the store is open (the caseload's first paint on a
+    server loads no ORM: tests/screens/test_server_caseload.py)."""
+    return importlib.import_module("cintui.casework.laptop")
 
 
 class LaptopStatus:
@@ -42,7 +50,7 @@ class LaptopStatus:
 
     def __init__(self, app) -> None:
         self.app = app
-        self.where: offline.Where | None = None
+        self.where: offline_module.Where | None = None
         self.commits = -1
         self.busy = ""  # the step a running sync is at
         self.running = False
@@ -58,7 +66,13 @@ class LaptopStatus:
             return
         if self.where is None or store.commits != self.commits:
             self.commits = store.commits
-            self.where = offline.where(store)
+            offline = _offline()
+            try:
+                self.where = offline.where(store)
+            except Exception:  # noqa: BLE001 - a store that cannot say is not a laptop's
+                self.where = offline.NOT_A_LAPTOP
+            if not self.replica:  # a store does not become a replica while it is open
+                self.timer.stop()
         self.show()
 
     def show(self) -> None:
@@ -115,6 +129,7 @@ def refresh(app) -> None:
 def _replica(app) -> LaptopStatus | None:
     if not app.has_store:
         return None
+    offline = _offline()
     status = watch(app)
     if status.where is None:
         status.where = offline.where(app.store)
@@ -153,6 +168,10 @@ def _work(app, status: LaptopStatus, password: str | None) -> None:
     def progress(text: str) -> None:
         app.call_from_thread(status.progress, text)
 
+    from cintui.casework.lookup import CaseworkError
+    from cintui.store.base import said
+
+    offline = _offline()
     try:
         result = offline.run(app.store, today=app.today, password=password, progress=progress)
     except offline.PasswordNeeded as exc:
@@ -170,7 +189,7 @@ def _work(app, status: LaptopStatus, password: str | None) -> None:
     app.call_from_thread(status.finished, offline.summary(result))
 
 
-def _ask(app, status: LaptopStatus, need: offline.PasswordNeeded) -> None:
+def _ask(app, status: LaptopStatus, need: offline_module.PasswordNeeded) -> None:
     status.progress("Waiting for your password")
 
     def answered(password: str | None) -> None:

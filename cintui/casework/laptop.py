@@ -53,6 +53,9 @@ class Where:
                                                       today, self.limit))
 
 
+NOT_A_LAPTOP = Where(sync.Standing(False), 0)
+
+
 def where(store) -> Where:
     with store.engine.connect() as conn:
         standing = sync.standing(conn)

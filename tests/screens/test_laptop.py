@@ -307,8 +307,16 @@ async def test_a_conflict_resolved_on_the_screen_reaches_the_team_server(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         assert "1 change waiting to send · no conflicts" in header(app)
+        steps = []
+        status = app.laptop_status
+        show = status.show
+        status.show = lambda: (show(), steps.append(app.title))  # what the header said
         await pilot.press("f5")
         await settle(pilot)
+        for step in ("Connecting to the team server", "Sending what this laptop recorded",
+                     "Fetching what changed on the server",
+                     "Bringing the changes onto this laptop"):
+            assert f"Syncing: {step}…" in steps, steps
         assert any(n.startswith("Synced: ") and "1 new conflict to resolve (F6)" in n
                    for n in notes(app)), notes(app)
         top = header(app)
