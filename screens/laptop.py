@@ -100,12 +100,13 @@ class LaptopStatus:
         self.busy = text
         self.show()
 
-    def finished(self, message: str, *, severity: str = "information") -> None:
+    def finished(self, message: str, *, severity: str = "information",
+                 left: bool = False) -> None:
         self.running, self.busy = False, ""
         self.commits = -1  # read the standing again
         self.check()
         self.app.notify(message, severity=severity, timeout=12)
-        refresh(self.app)
+        refresh(self.app, left)
 
 
 def watch(app) -> LaptopStatus:
@@ -117,12 +118,25 @@ def watch(app) -> LaptopStatus:
     return status
 
 
-def refresh(app) -> None:
-    """The screen in front shows the store as it is after a sync."""
+def refresh(app, left: bool = False) -> None:
+    """The screen in front shows the store as it is after a sync; a child's screen whose
+    case left the laptop goes, back to the caseload."""
+    caseload = app._caseload()
+    if left and caseload is not None:
+        shown = {s.child_id for s in app.screen_stack if getattr(s, "child_id", None)}
+        if shown - _offline().present(app.store, shown):
+            while app.screen is not caseload:
+                app.pop_screen()
     for name in ("reload", "load"):
         method = getattr(app.screen, name, None)
         if callable(method):
-            method()
+            try:
+                method()
+            except Exception:  # noqa: BLE001 - the record is no longer here
+                if caseload is not None:
+                    while app.screen is not caseload:
+                        app.pop_screen()
+                    caseload.reload()
             return
 
 
@@ -186,7 +200,8 @@ def _work(app, status: LaptopStatus, password: str | None) -> None:
         app.call_from_thread(status.finished, f"the sync did not finish ({line}); nothing "
                              "was half-done", severity="error")
         return
-    app.call_from_thread(status.finished, offline.summary(result))
+    app.call_from_thread(partial(status.finished, offline.summary(result),
+                                 left=bool(result.left)))
 
 
 def _ask(app, status: LaptopStatus, need: offline_module.PasswordNeeded) -> None:

@@ -123,6 +123,16 @@ def summary(result: sync.SyncResult) -> str:
     return text
 
 
+def present(store, child_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these children are on the laptop still (a case that left is not)."""
+    if not child_ids:
+        return set()
+    c = Child.__table__  # type: ignore[attr-defined]
+    with store.engine.connect() as conn:
+        return set(conn.execute(c.select().with_only_columns(c.c.id).where(
+            c.c.id.in_(sorted(child_ids)))).scalars())
+
+
 # ------------------------------------------------------------------ conflicts
 
 

@@ -31,6 +31,7 @@ from tests.store.teams import (
 )
 from tests.store.test_sync import TODAY as SYNC_DAY
 from tests.store.test_sync import (
+    _pw,
     laptops,  # noqa: F401 - the fixture
     open_laptop,
     open_server,
@@ -417,3 +418,31 @@ async def test_a_password_libpq_cannot_find_is_asked_for_and_never_kept(
     laptop.close()
     assert all(PASSWORD not in v for v in values.values())
     assert make_url(values[sync.META_SERVER]).password is None
+
+
+async def test_a_case_that_left_takes_its_open_record_with_it(
+        team, laptops, cli, monkeypatch):  # noqa: F811
+    """Reallocated to another team on the server: after F5 the laptop no longer holds it, the
+    message names it, and its record, open on screen, gives way to the caseload."""
+    path = laptops(team.worker)
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.owner_url)
+    _ok(cli("team", "add", "North", "--service", "Safeguarding"))
+    _ok(cli("worker", "add", f"zed.{team.suffix}", "--name", "Zed North", "--role",
+            "social worker", "--team", "North", "--password-file", _pw(path.parent)))
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
+    _ok(cli("child", "reallocate", team.child, "--to", f"zed.{team.suffix}", "--reason",
+            "Moved to the north of the borough"))
+    monkeypatch.delenv("CINTUI_DATABASE_URL")
+    app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        [(child_id, _label, _mine)] = app.child_index()
+        app.open_child(child_id)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert any(f"Left this laptop (no longer your case or your team's): {team.child}."
+                   in n for n in notes(app)), notes(app)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        assert "Nell" not in shown(app)
