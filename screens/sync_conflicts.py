@@ -97,7 +97,8 @@ class SyncConflictsScreen(Screen):
             for widget in (mine, theirs, why):
                 widget.update("")
             return
-        why.update(Text(f"{row.child or 'No child'} · {row.what} · {row.why}"))
+        when = f" · changed here {row.recorded}" if row.recorded else ""
+        why.update(Text(f"{row.child or 'No child'} · {row.what} · {row.why}{when}"))
         mine.update(Text("\n".join(row.mine)))
         theirs.update(Text("\n".join(row.theirs)))
 

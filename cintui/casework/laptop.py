@@ -145,6 +145,7 @@ class Conflict:
     mine: list[str]  # "On this laptop", as lines
     theirs: list[str]  # "On the team server", as lines
     reason: str
+    recorded: str = ""  # when the laptop's change was made, as read in England
 
     @property
     def kind_words(self) -> str:
@@ -166,7 +167,9 @@ def conflicts(store) -> list[Conflict]:
                  for r in conn.execute(c.select().where(c.c.id.in_(ids)))} if ids else {}
     return [Conflict(r.id, r.kind, names.get(r.child_id, ""), laptop.what(r.entity, r.field),
                      laptop.version(r.mine, server=False),
-                     laptop.version(r.theirs, server=True), r.reason) for r in rows]
+                     laptop.version(r.theirs, server=True), r.reason,
+                     laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "")
+            for r in rows]
 
 
 def resolve(store, conflict_id: uuid.UUID, choice: str, actor: str) -> str:

@@ -200,7 +200,7 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
         for words in ("3 conflicts to resolve", "CIN", "Nell Quill",
                       "Child's details: first name", "Child's details: date of birth",
                       "Visit", "On this laptop", "On the team server", "Nelly", "Eleanor",
-                      "changed on both"):
+                      "changed on both", "changed here 20/11/2026 10:00"):
             assert words in text, words
         await pilot.press("down")  # the date of birth
         await pilot.pause()
