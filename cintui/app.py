@@ -24,7 +24,6 @@ from cintui.store.base import said as store_said
 
 UNENCRYPTED = "UNENCRYPTED STORE"
 
-
 _frozen = threading.Event()
 
 
@@ -48,6 +47,8 @@ class CintuiApp(App):
         Binding("f2", "toggle_dark", "Light/dark", show=False),
         Binding("f3", "my_week", "My week", show=False),
         Binding("f4", "team", "Team", show=False),
+        Binding("f5", "laptop('sync')", "Sync this laptop with the team server", show=False),
+        Binding("f6", "laptop('conflicts')", "Sync conflicts to resolve", show=False),
         # ? as well (key_question_mark): unless typed into a box or bound by the screen.
         Binding("f1", "help", "Help", key_display="f1 / ?", priority=True),
         Binding("ctrl+e", "own_editor", "Own editor", show=False, priority=True),
@@ -271,6 +272,9 @@ class CintuiApp(App):
     def action_team(self) -> None:
         self._show_once("team", "TeamScreen")
 
+    def action_laptop(self, what: str) -> None:  # F5 sync, F6 conflicts (screens/laptop.py)
+        getattr(importlib.import_module("cintui.screens.laptop"), what)(self)
+
     def _handle_exception(self, error: Exception) -> None:  # a clash with others' saves
         line = store_said(getattr(error, "error", error))  # is one line, the app goes on
         self.notify(line, severity="error") if line else super()._handle_exception(error)
@@ -286,15 +290,11 @@ class CintuiApp(App):
         config.save_setting("theme", self.theme)
 
     def on_unmount(self) -> None:
-        if self.reader is not None:
-            self.reader.close()
-        if self._full.store is not None:
-            self._full.store.close()
+        for opened in filter(None, (self.reader, self._full.store)):
+            opened.close()
 
 
 def run_app(location: access.StoreLocation, *, encrypt: bool = True,
             worker: str | None = None) -> None:
-    from cintui.reference import holiday_cache
-
-    holiday_cache.install()  # bank holidays from a cache: the app starts ~60 ms sooner
+    importlib.import_module("cintui.reference.holiday_cache").install()  # bank holidays, cached
     CintuiApp(location, encrypt=encrypt, worker=worker).run()

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from cintui.casework import caseload
 from cintui.domain.timescales import DueState
-from cintui.screens import lock
+from cintui.screens import laptop, lock
 from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
 from cintui.screens.widgets.loading import LoadingAfter
 
@@ -170,6 +170,7 @@ class CaseloadScreen(Screen):
         self.query_one(CaseTable).focus()
         self.reload()
         lock.watch(self.app)  # auto-lock after the policy's idle time (issue 24)
+        laptop.watch(self.app)  # a laptop replica: where it stands, in the header (issue 19)
 
     def on_screen_resume(self) -> None:
         # Back from a child's record: the filter that found the child has done its job, so

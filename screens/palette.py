@@ -93,6 +93,11 @@ class WorkCommands(Provider):
              "JSON; who asked is recorded (UK GDPR Art. 15)"),
             ("Retention: closed records due for review", partial(retention, app),
              "Closed records past the policy's retention; a manager erases them (PRIV 1)"),
+            ("Sync this laptop with the team server", partial(app.action_laptop, "sync"),
+             "Send what this laptop recorded, bring down what changed (F5)"),
+            ("Sync conflicts to resolve", partial(app.action_laptop, "conflicts"),
+             "Changes the team server could not take as they were: keep yours or take "
+             "theirs, field by field (F6)"),
         ]
         out += [(f"Record: {label}", partial(on_record, app, action), help_text)
                 for label, action, help_text in RECORD_COMMANDS]

@@ -34,5 +34,6 @@ SCREENS = {
     "subject_access": ("cintui.screens.privacy", "SubjectAccessScreen"),
     "retention": ("cintui.screens.privacy", "RetentionScreen"),
     "retention_erase": ("cintui.screens.privacy", "RetentionEraseScreen"),
+    "sync_conflicts": ("cintui.screens.sync_conflicts", "SyncConflictsScreen"),
     "help": ("cintui.screens.help", "HelpScreen"),
 }

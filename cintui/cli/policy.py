@@ -58,6 +58,7 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
             "visits": dataclasses.asdict(profile.visits),
             "privacy": dataclasses.asdict(profile.privacy),
             "meetings": dataclasses.asdict(profile.meetings),
+            "sync": dataclasses.asdict(profile.sync),
         })
         return
     from rich.table import Table
@@ -89,6 +90,10 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
         f"absent from a review is visited for agreement within "
         f"{mr.agreement_visit_working_days} working days ({mr.agreement_visit_source}).",
         highlight=False)
+    sr = profile.sync
+    _console().print(
+        f"A laptop not synced with the team server for {sr.overdue_after_working_days} "
+        f"working days says so in the app's header ({sr.overdue_source}).", highlight=False)
 
 
 @policy_app.command("use")

@@ -41,11 +41,12 @@ ANCHORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 _TOP_KEYS = ("name", "title", "authority", "extends", "due_soon_working_days", "levels",
-             "services", "visits", "timescales", "privacy", "meetings")
+             "services", "visits", "timescales", "privacy", "meetings", "sync")
 _PRIVACY_FIELDS = ("lock_after_idle_minutes", "retain_until_age", "retain_years_after_closure",
                    "retention_source")
 _MEETING_FIELDS = ("initial_chairs", "initial_source", "review_chairs", "review_source",
                    "agreement_visit_working_days", "agreement_visit_source")
+_SYNC_FIELDS = ("overdue_after_working_days", "overdue_source")
 _VISIT_FIELDS = ("virtual_restarts_clock", "not_alone_restarts_clock", "seen_alone_from_age")
 _TIMESCALE_FIELDS = ("amount", "unit", "source", "from", "note")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -159,6 +160,17 @@ class MeetingRules:
 
 
 @dataclass(frozen=True)
+class SyncRules:
+    """A laptop that works offline (issue 19): one not synced with the team server for
+    `overdue_after_working_days` working days (the authority's calendar) says so plainly
+    in the app's header, since what it holds may be stale and what it recorded is not yet
+    on the record. Not in the seeds: cintui's default is 2 working days."""
+
+    overdue_after_working_days: int = 2
+    overdue_source: str = "cintui default: a laptop syncs at least every 2 working days"
+
+
+@dataclass(frozen=True)
 class PolicyProfile:
     name: str
     title: str
@@ -170,6 +182,7 @@ class PolicyProfile:
     visits: VisitRules = VisitRules()  # which visits restart the visit clock (WIR 2.11)
     privacy: PrivacyRules = PrivacyRules()  # auto-lock and retention (issue 24)
     meetings: MeetingRules = MeetingRules()  # who chairs; the agreement visit (BEX 3, TRA)
+    sync: SyncRules = SyncRules()  # when a laptop is overdue a sync (issue 19)
     origin: str = ""  # the file it came from
 
     def timescale(self, key: str) -> Timescale:
@@ -297,6 +310,17 @@ class _Parser:
             else self.whole(days, "meetings.agreement_visit_working_days", minimum=1),
             agreement_visit_source=text("agreement_visit_source"))
 
+    def sync(self, table: Any, base: SyncRules) -> SyncRules:
+        if not isinstance(table, Mapping):
+            raise self.fail("sync", f"must be a table, got {_type_name(table)}")
+        self.check_keys(table, _SYNC_FIELDS, "sync")
+        days = table.get("overdue_after_working_days")
+        source = self.text(table, "overdue_source", "sync.overdue_source", required=False)
+        return SyncRules(
+            overdue_after_working_days=base.overdue_after_working_days if days is None
+            else self.whole(days, "sync.overdue_after_working_days", minimum=1),
+            overdue_source=source or base.overdue_source)
+
     def timescale(self, key: str, table: Any) -> Timescale:
         where = f"timescales.{key}"
         if not isinstance(table, Mapping):
@@ -377,5 +401,6 @@ def parse_policy(
         visits=p.visits(data.get("visits", {}), base.visits if base else VisitRules()),
         privacy=p.privacy(data.get("privacy", {}), base.privacy if base else PrivacyRules()),
         meetings=p.meetings(data.get("meetings", {}), base.meetings if base else MeetingRules()),
+        sync=p.sync(data.get("sync", {}), base.sync if base else SyncRules()),
         origin=origin,
     )

@@ -249,4 +249,4 @@ def test_profile_fields_are_the_documented_ones():
     """The TUI, CLI and exports read these names."""
     assert set(PolicyProfile.__dataclass_fields__) == {
         "name", "title", "authority", "timescales", "due_soon_working_days", "levels",
-        "services", "visits", "privacy", "meetings", "origin"}  # meetings: BEX 3, TRA (issue 23)
+        "services", "visits", "privacy", "meetings", "sync", "origin"}  # sync: issue 19

@@ -1,0 +1,182 @@
+"""A laptop that works offline (issue 19), for the app: where it stands, one sync with the
+team server, and its conflicts in plain words (store/sync.py does the work; the CLI's
+`cintui sync` is the same pass).
+
+The team server is reached with the worker's own login; its password comes from libpq
+(~/.pgpass, PGPASSFILE, a service file) or, when libpq finds none, from the worker for this
+one sync (`PasswordNeeded`): it is used for the connection and never kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from cintui.casework import cases
+from cintui.casework.lookup import CaseworkError
+from cintui.domain import laptop
+from cintui.domain.policy import SyncRules
+from cintui.store import engine, sync
+from cintui.store.base import StoreError, said
+from cintui.store.models import Child
+
+NOT_A_REPLICA = "this store is not a laptop replica (cintui sync setup)"
+
+
+class PasswordNeeded(CaseworkError):
+    """The team server wants a password and libpq found none (or the one given was wrong)."""
+
+    def __init__(self, login: str, problem: str) -> None:
+        super().__init__("", problem)
+        self.login = login
+
+
+class SyncFailed(CaseworkError):
+    """The sync did not happen or did not finish; nothing was half-done (store/sync.py)."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where the laptop stands, with the policy's limit: for the header."""
+
+    standing: sync.Standing
+    limit: int  # working days without a sync before the header says so (policy)
+
+    def header_lines(self, today: date) -> list[str]:
+        s = self.standing
+        return laptop.header_lines(laptop.HeaderState(s.last_sync, s.waiting, s.conflicts,
+                                                      today, self.limit))
+
+
+NOT_A_LAPTOP = Where(sync.Standing(False), 0)
+
+
+def where(store) -> Where:
+    with store.engine.connect() as conn:
+        standing = sync.standing(conn)
+    limit = SyncRules().overdue_after_working_days
+    if standing.replica:
+        with store.read() as session:
+            limit = cases.store_policy(session).sync.overdue_after_working_days
+    return Where(standing, limit)
+
+
+def server_url(store) -> str:
+    with store.engine.connect() as conn:
+        values = sync.meta(conn)
+    if sync.META_LOGIN not in values:
+        raise SyncFailed("", NOT_A_REPLICA)
+    return values[sync.META_SERVER]
+
+
+def connect(url: str, password: str | None = None):
+    """The team server as the worker's own login (a password only if libpq has none)."""
+    login = make_url(url).username or "you"
+    try:
+        if password is None:
+            return engine.open_url(url)
+        return engine.open_url(make_url(url).set(password=password)
+                               .render_as_string(hide_password=False))
+    except StoreError as exc:
+        if "password" in str(exc).lower():
+            raise PasswordNeeded(login, "that password was not accepted" if password
+                                 else f"the team server asks for {login}'s password") from None
+        raise SyncFailed("", f"cannot reach the team server: {exc}") from None
+
+
+def run(local, *, today: date, password: str | None = None,
+        progress: Callable[[str], None] | None = None) -> sync.SyncResult:
+    """One sync (store/sync.py): push, then pull. A dropped connection is one line."""
+    server = connect(server_url(local), password)
+    try:
+        return sync.run(local, server, today=today, progress=progress)
+    except sync.SyncError as exc:
+        raise SyncFailed("", str(exc)) from None
+    except (DBAPIError, OSError) as exc:
+        line = (said(exc) if isinstance(exc, DBAPIError) else None) or \
+            (str(getattr(exc, "orig", exc)).strip().splitlines() or [type(exc).__name__])[0]
+        raise SyncFailed("", f"the sync did not finish ({line}); nothing was half-done: "
+                             f"{laptop.SYNC_KEY} syncs again") from None
+    finally:
+        server.close()
+
+
+def summary(result: sync.SyncResult) -> str:
+    """What a sync changed, in one paragraph."""
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}" + ("" if count == 1 else "s")
+
+    text = (f"Synced: {n(result.pushed, 'change')} sent, "
+            f"{n(result.pulled, 'record')} brought down"
+            + (f", {result.deleted} deleted on the server" if result.deleted else "") + ".")
+    if result.left:
+        text += (" Left this laptop (no longer your case or your team's): "
+                 f"{', '.join(result.left)}.")
+    if result.conflicts:
+        text += (f" {n(result.conflicts, 'new conflict')} to resolve "
+                 f"({laptop.CONFLICTS_KEY}).")
+    return text
+
+
+def present(store, child_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these children are on the laptop still (a case that left is not)."""
+    if not child_ids:
+        return set()
+    c = Child.__table__  # type: ignore[attr-defined]
+    with store.engine.connect() as conn:
+        return set(conn.execute(c.select().with_only_columns(c.c.id).where(
+            c.c.id.in_(sorted(child_ids)))).scalars())
+
+
+# ------------------------------------------------------------------ conflicts
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: uuid.UUID
+    kind: str  # both_changed | deleted_on_server | refused
+    child: str  # "CIN000101 Nell Quill", or "" for a record of no child
+    what: str  # "Child's details: first name"
+    mine: list[str]  # "On this laptop", as lines
+    theirs: list[str]  # "On the team server", as lines
+    reason: str
+    recorded: str = ""  # when the laptop's change was made, as read in England
+
+    @property
+    def kind_words(self) -> str:
+        return laptop.SHORT_KINDS.get(self.kind, self.kind)
+
+    @property
+    def why(self) -> str:
+        return laptop.KINDS.get(self.kind, self.kind) + (f": {self.reason}" if self.reason
+                                                         else "")
+
+
+def conflicts(store) -> list[Conflict]:
+    """The laptop's open conflicts, oldest first, in plain words."""
+    with store.engine.connect() as conn:
+        rows = sync.conflicts(conn)
+        ids = sorted({r.child_id for r in rows if r.child_id})
+        c = Child.__table__  # type: ignore[attr-defined]
+        names = {r.id: f"{r.reference} {r.first_name} {r.last_name}".strip()
+                 for r in conn.execute(c.select().where(c.c.id.in_(ids)))} if ids else {}
+    return [Conflict(r.id, r.kind, names.get(r.child_id, ""), laptop.what(r.entity, r.field),
+                     laptop.version(r.mine, server=False),
+                     laptop.version(r.theirs, server=True), r.reason,
+                     laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "")
+            for r in rows]
+
+
+def resolve(store, conflict_id: uuid.UUID, choice: str, actor: str) -> str:
+    """Keep mine (the server takes it at the next sync) or take theirs (here, now)."""
+    try:
+        sync.resolve(store, conflict_id, choice, actor)
+    except sync.SyncError as exc:
+        raise SyncFailed("", str(exc)) from None
+    return (f"Kept your version: the team server takes it at the next sync "
+            f"({laptop.SYNC_KEY})." if choice == "mine" else "Took the team server's version.")

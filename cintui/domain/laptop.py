@@ -1,0 +1,184 @@
+"""A laptop that works offline and syncs with the team server (issue 19): the rules the app
+shows where it stands by. Pure: the caller passes the laptop's standing, now, the policy's
+limit and the calendar.
+
+- **Overdue.** A laptop not synced for the policy's `sync.overdue_after_working_days`
+  (default 2) working days, counted as the rest of cintui counts them (the authority's
+  calendar: weekends and bank holidays left out; the day of the last sync not counted),
+  says so plainly. A laptop never synced is overdue.
+- **The header line.** Last sync, changes waiting to be sent, conflicts to resolve: the
+  longest wording that fits the width, each shorter one keeping all three.
+- **Conflicts in plain words.** "Child's details: first name", not `child.first_name`;
+  values as a worker reads them (dates as 01/04/2018, yes/no, "(blank)").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from cintui.domain.calendar import WorkingCalendar, england_calendar, england_time
+
+SYNC_KEY = "F5"
+CONFLICTS_KEY = "F6"
+
+
+def unsynced_working_days(last_sync: datetime | None, today: date,
+                          calendar: WorkingCalendar | None = None) -> int | None:
+    """Working days since the day of the last sync (that day not counted; None: never)."""
+    if last_sync is None:
+        return None
+    cal = calendar or england_calendar()
+    return max(0, cal.working_days_between(england_time(last_sync).date(), today))
+
+
+def overdue(last_sync: datetime | None, today: date, limit: int,
+            calendar: WorkingCalendar | None = None) -> bool:
+    """Whether the laptop has gone `limit` working days or more without a sync."""
+    days = unsynced_working_days(last_sync, today, calendar)
+    return days is None or days >= limit
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "S" if word.isupper() else "s")
+
+
+def when(at: datetime, today: date) -> str:
+    """A sync's time as read in England: "today 09:14", "yesterday 16:02", "27 Nov 16:02"."""
+    local = england_time(at)
+    day = local.date()
+    if day == today:
+        return f"today {local:%H:%M}"
+    if (today - day).days == 1:
+        return f"yesterday {local:%H:%M}"
+    return f"{day.day} {local:%b} {local:%H:%M}" + ("" if day.year == today.year
+                                                     else f" {day.year}")
+
+
+@dataclass(frozen=True)
+class HeaderState:
+    last_sync: datetime | None  # when the last sync finished (a UTC instant)
+    waiting: int  # changes recorded here and not yet sent
+    conflicts: int  # open conflicts to resolve
+    today: date
+    limit: int  # the policy's working days
+
+
+def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) -> list[str]:
+    """Where the laptop stands, from the longest wording to the shortest; every one says
+    when it last synced (or that it is overdue), what waits to be sent and the conflicts."""
+    days = unsynced_working_days(state.last_sync, state.today, calendar)
+    late = overdue(state.last_sync, state.today, state.limit, calendar)
+    last = when(state.last_sync, state.today) if state.last_sync else ""
+    if state.last_sync is None:
+        long_when = short_when = "NEVER SYNCED"
+    elif late:
+        short_when = f"NOT SYNCED FOR {_plural(days or 0, 'WORKING DAY')}"
+        long_when = f"{short_when} (last {last})"
+    else:
+        long_when = short_when = f"Synced {last}"
+    w, c = state.waiting, state.conflicts
+    send_long = _plural(w, "change") + " waiting to send" if w else "nothing waiting to send"
+    send = _plural(w, "change") + " to send" if w else "nothing to send"
+    send_short = f"{w} to send"
+    hint = f" ({CONFLICTS_KEY})" if c else ""
+    fix_long = _plural(c, "conflict") + f" to resolve{hint}" if c else "no conflicts"
+    fix = _plural(c, "conflict") + hint if c else "no conflicts"
+    return [f"{long_when} · {send_long} · {fix_long} · {SYNC_KEY} sync",
+            f"{long_when} · {send} · {fix_long}",
+            f"{short_when} · {send} · {fix}",
+            f"{short_when} · {send_short} · {fix}",
+            f"{short_when} · {send_short} · {_plural(c, 'conflict')}"]
+
+
+def fitting(lines: list[str], width: int) -> str:
+    """The longest of `lines` (longest first) no wider than `width`, else the shortest."""
+    return next((line for line in lines if len(line) <= width), lines[-1])
+
+
+# ------------------------------------------------------------------ conflicts in plain words
+
+RECORDS = {
+    "child": "Child's details", "family": "Household", "person": "Person",
+    "child_person": "Person's relationship to the child", "consent": "Consent",
+    "episode": "Case (referral to closure)", "circumstance": "Circumstances",
+    "short_break": "Short break", "direct_payment": "Direct payment",
+    "support_review": "Support review", "visit": "Visit", "visit_present": "Visit: others present",
+    "visit_addendum": "Visit addendum", "visit_action": "Visit: plan actions",
+    "meeting": "Meeting", "meeting_agreement": "Meeting agreement",
+    "non_engagement": "Non-engagement", "meeting_invitee": "Meeting invitee",
+    "meeting_distribution": "Minutes sent", "plan": "CIN plan", "plan_version": "Plan version",
+    "plan_service": "Plan service", "plan_need": "Plan need", "plan_action": "Plan action",
+    "rag_change": "Rating change", "quality_check": "Quality check",
+    "supervision": "Supervision", "supervision_action": "Supervision action",
+    "family_group_conference": "Family Group Conference",
+    "safety_statement": "Signs of Safety statement", "safety_scaling": "Signs of Safety scaling",
+    "gcp2_assessment": "Graded Care Profile 2", "gcp2_need": "Graded Care Profile 2: need",
+    "cp_enquiry": "Child protection enquiry", "ending": "Ending", "decision": "Decision",
+    "reallocation": "Reallocation", "child_access": "Who may see the record",
+}
+FIELDS = {
+    "dob": "date of birth", "expected_dob": "expected date of birth", "upn": "UPN",
+    "upn_unknown": "UPN unknown", "worker_id": "worker", "team_id": "team",
+    "family_id": "household", "child_id": "child", "person_id": "person",
+    "created_at": "recorded", "updated_at": "last changed", "rag": "rating",
+    "cin_plan_start": "CIN plan start", "cin_plan_end": "CIN plan end",
+    "childs_comments": "child's comments", "childs_views": "child's views",
+    "childs_welfare": "child's welfare", "parents_comments": "parents' comments",
+}
+KINDS = {"both_changed": "changed on both", "deleted_on_server": "deleted on the team server",
+         "refused": "refused by the team server"}
+SHORT_KINDS = {"both_changed": "changed on both", "deleted_on_server": "deleted on server",
+               "refused": "refused by server"}
+HIDDEN = ("id", "created_at", "updated_at")
+
+
+def record_name(entity: str) -> str:
+    return RECORDS.get(entity, entity.replace("_", " ").capitalize())
+
+
+def field_name(name: str) -> str:
+    if name in FIELDS:
+        return FIELDS[name]
+    return name.removesuffix("_id").replace("_", " ")
+
+
+def what(entity: str, field: str) -> str:
+    """"Child's details: first name"; the record alone when the whole record conflicts."""
+    return f"{record_name(entity)}: {field_name(field)}" if field else record_name(entity)
+
+
+def show(value: Any) -> str:
+    """One value as a worker reads it."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        if not value.strip():
+            return "(blank)"
+        try:
+            if len(value) == 10:
+                return f"{date.fromisoformat(value):%d/%m/%Y}"
+            if len(value) > 18 and value[10] == "T":
+                return f"{england_time(datetime.fromisoformat(value)):%d/%m/%Y %H:%M}"
+        except ValueError:
+            pass
+    return str(value)
+
+
+def version(text: str, *, server: bool) -> list[str]:
+    """One side of a conflict (its canonical JSON) as lines: the value; a whole record
+    field by field ("first name: Nell"); a record that is not there, said so."""
+    value = json.loads(text)
+    if value is None:
+        return ["(deleted on the team server)" if server else "(not on this laptop)"]
+    if isinstance(value, dict):
+        if value.get("action") == "delete":
+            return ["(deleted on this laptop)"]
+        fields = value.get("values", value)
+        return [f"{field_name(k)}: {show(v)}" for k, v in sorted(fields.items())
+                if k not in HIDDEN] or ["(no fields)"]
+    return [show(value)]

@@ -1,0 +1,123 @@
+"""Sync conflicts (issue 19): changes made on this laptop that the team server could not take
+as they were, field by field, both versions side by side.
+
+Each open conflict names the child (reference and name), the record and field in plain words
+("Child's details: first name") and why (changed on both, deleted on the team server, or
+refused by it). m keeps the laptop's version (the server takes it at the next sync, F5);
+t takes the team server's here, now.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cintui.casework import laptop as offline
+from cintui.casework.lookup import CaseworkError
+
+
+class SyncConflictsScreen(Screen):
+    """Changes made on this laptop that the team server could not take as they were: for
+    each field, the version on this laptop and the one on the team server; keep yours (m)
+    or take the server's (t)."""
+
+    DEFAULT_CSS = """
+    SyncConflictsScreen #about { height: auto; padding: 0 1; color: $text-muted; }
+    SyncConflictsScreen #conflicts { height: 1fr; min-height: 4; }
+    SyncConflictsScreen #sides { height: 2fr; min-height: 6; }
+    SyncConflictsScreen .side { width: 1fr; height: 100%; border: round $primary;
+                                padding: 0 1; overflow-y: auto; }
+    SyncConflictsScreen #why { height: auto; padding: 0 1; color: $warning; }
+    """
+    BINDINGS = [
+        Binding("m", "keep('mine')", "Keep mine"),
+        Binding("t", "keep('theirs')", "Take theirs"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[offline.Conflict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="about")
+        table = DataTable(id="conflicts", cursor_type="row")
+        table.add_columns("Child", "Record: field", "Why")
+        yield table
+        yield Static("", id="why")
+        with Horizontal(id="sides"):
+            yield Static("", id="mine", classes="side")
+            yield Static("", id="theirs", classes="side")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#mine", Static).border_title = "On this laptop"
+        self.query_one("#theirs", Static).border_title = "On the team server"
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def reload(self) -> None:
+        self.rows = offline.conflicts(self.app.store)
+        table = self.query_one(DataTable)
+        at = table.cursor_row
+        table.clear()
+        for row in self.rows:
+            table.add_row(row.child or "-", row.what, row.kind_words,
+                          key=row.id.hex)
+        n = len(self.rows)
+        self.query_one("#about", Static).update(
+            "No conflicts to resolve." if not n else
+            f"{n} conflict{'s' if n != 1 else ''} to resolve. m keeps the version on this "
+            "laptop (the team server takes it at the next sync, F5); t takes the team "
+            "server's.")
+        if n:
+            table.move_cursor(row=min(at, n - 1))
+        self._show(self.current())
+
+    def current(self) -> offline.Conflict | None:
+        table = self.query_one(DataTable)
+        if not self.rows or not (0 <= table.cursor_row < len(self.rows)):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show(self.current())
+
+    def _show(self, row: offline.Conflict | None) -> None:
+        mine, theirs = self.query_one("#mine", Static), self.query_one("#theirs", Static)
+        why = self.query_one("#why", Static)
+        if row is None:
+            for widget in (mine, theirs, why):
+                widget.update("")
+            return
+        when = f" · changed here {row.recorded}" if row.recorded else ""
+        why.update(Text(f"{row.child or 'No child'} · {row.what} · {row.why}{when}"))
+        mine.update(Text("\n".join(row.mine)))
+        theirs.update(Text("\n".join(row.theirs)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "keep":
+            return bool(self.rows)
+        return True
+
+    def action_keep(self, choice: str) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            said = offline.resolve(self.app.store, row.id, choice, self.app.actor)
+        except CaseworkError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"{row.what}: {said}")
+        self.reload()
+        status = getattr(self.app, "laptop_status", None)
+        if status is not None:
+            status.check()

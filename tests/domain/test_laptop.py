@@ -1,0 +1,111 @@
+"""A laptop that works offline (issue 19): when it is overdue a sync, counted in the
+authority's working days, and the header line that says where it stands; conflicts in plain
+words."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from cintui.domain import laptop
+from cintui.domain.calendar import WorkingCalendar
+from cintui.domain.policy import PolicyError, parse_policy
+from cintui.reference.policies import load_policy
+
+MONDAY = date(2026, 11, 23)
+
+
+def at(day: date, hour: int = 9, minute: int = 14) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def test_every_profile_says_when_a_laptop_is_overdue_a_sync():
+    for name in ("england", "wirral", "bexley", "trafford", "warwickshire", "stockton"):
+        assert load_policy(name).sync.overdue_after_working_days == 2
+
+
+def test_an_authority_sets_its_own_limit_and_a_bad_one_is_named():
+    base = load_policy("england")
+    data = {"name": "mine", "title": "t", "authority": "a", "extends": "england",
+            "sync": {"overdue_after_working_days": 0}}
+    with pytest.raises(PolicyError, match=r"sync.overdue_after_working_days.*positive"):
+        parse_policy(data, origin="mine.toml", base=base)
+    data["sync"] = {"overdue_after": 3}
+    with pytest.raises(PolicyError, match="unknown key"):
+        parse_policy(data, origin="mine.toml", base=base)
+    data["sync"] = {"overdue_after_working_days": 5, "overdue_source": "Our ICT policy"}
+    mine = parse_policy(data, origin="mine.toml", base=base).sync
+    assert (mine.overdue_after_working_days, mine.overdue_source) == (5, "Our ICT policy")
+
+
+def test_overdue_counts_working_days_after_the_day_of_the_last_sync():
+    # Synced Thursday 19/11: Friday is 1 working day, the weekend nothing, Monday 2.
+    thursday = date(2026, 11, 19)
+    assert laptop.unsynced_working_days(at(thursday), date(2026, 11, 20)) == 1
+    assert not laptop.overdue(at(thursday), date(2026, 11, 22), 2)
+    assert laptop.unsynced_working_days(at(thursday), MONDAY) == 2
+    assert laptop.overdue(at(thursday), MONDAY, 2)
+    assert not laptop.overdue(at(thursday), MONDAY, 3)
+    assert not laptop.overdue(at(MONDAY), MONDAY, 1)  # synced today
+
+
+def test_bank_holidays_and_the_authoritys_closures_are_not_counted():
+    # Christmas 2026: Friday 25/12 and Monday 28/12 (Boxing Day's substitute) are holidays.
+    christmas_eve = date(2026, 12, 24)
+    assert laptop.unsynced_working_days(at(christmas_eve), date(2026, 12, 29)) == 1
+    assert not laptop.overdue(at(christmas_eve), date(2026, 12, 29), 2)
+    closed = WorkingCalendar([date(2026, 12, 29)])  # the authority's own closure day
+    assert laptop.unsynced_working_days(at(christmas_eve), date(2026, 12, 30), closed) == 1
+
+
+def test_the_day_of_a_sync_is_englands_not_utcs():
+    # 23:30 UTC on 19/11 is 23:30 in England (GMT); in summer it is the next day there.
+    assert laptop.unsynced_working_days(at(date(2026, 6, 11), 23, 30),
+                                        date(2026, 6, 12)) == 0
+    assert laptop.unsynced_working_days(at(date(2026, 11, 19), 23, 30),
+                                        date(2026, 11, 20)) == 1
+
+
+def test_a_laptop_never_synced_is_overdue():
+    assert laptop.overdue(None, MONDAY, 2)
+    lines = laptop.header_lines(laptop.HeaderState(None, 0, 0, MONDAY, 2))
+    assert all(line.startswith("NEVER SYNCED") for line in lines)
+
+
+def test_every_wording_of_the_header_keeps_the_three_facts():
+    state = laptop.HeaderState(at(MONDAY), 3, 1, MONDAY, 2)
+    lines = laptop.header_lines(state)
+    assert lines[0] == ("Synced today 09:14 · 3 changes waiting to send · 1 conflict to "
+                        "resolve (F6) · F5 sync")
+    assert lines == sorted(lines, key=len, reverse=True)
+    for line in lines:
+        assert "09:14" in line and "3 " in line and "1 conflict" in line
+    assert laptop.fitting(lines, 40) == "Synced today 09:14 · 3 to send · 1 conflict"
+    assert laptop.fitting(lines, 10) == lines[-1]
+
+
+def test_an_overdue_laptop_says_so_plainly():
+    state = laptop.HeaderState(at(date(2026, 11, 18)), 0, 0, MONDAY, 2)
+    lines = laptop.header_lines(state)
+    assert lines[0].startswith("NOT SYNCED FOR 3 WORKING DAYS (last 18 Nov 09:14)")
+    assert all(line.startswith("NOT SYNCED FOR 3 WORKING DAYS") for line in lines)
+    assert "nothing waiting to send · no conflicts" in lines[0]
+    yesterday = laptop.HeaderState(at(date(2026, 11, 22)), 1, 2, MONDAY, 2)
+    assert laptop.header_lines(yesterday)[1] == ("Synced yesterday 09:14 · 1 change to send · "
+                                                 "2 conflicts to resolve (F6)")
+
+
+def test_conflicts_are_named_in_plain_words():
+    assert laptop.what("child", "first_name") == "Child's details: first name"
+    assert laptop.what("child", "dob") == "Child's details: date of birth"
+    assert laptop.what("plan_action", "") == "Plan action"
+    assert laptop.version(json.dumps("2018-04-01"), server=False) == ["01/04/2018"]
+    assert laptop.version("true", server=True) == ["yes"]
+    assert laptop.version('""', server=True) == ["(blank)"]
+    assert laptop.version("null", server=True) == ["(deleted on the team server)"]
+    whole = {"action": "insert", "values": {"id": "ab", "purpose": "After school",
+                                            "visited_at": "2026-11-20T10:00:00+00:00"}}
+    assert laptop.version(json.dumps(whole), server=False) == [
+        "purpose: After school", "visited at: 20/11/2026 10:00"]

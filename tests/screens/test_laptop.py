@@ -1,0 +1,448 @@
+"""A laptop that works offline (issue 19), in the app: where it stands in the header on every
+screen (last sync, changes waiting, conflicts; overdue after the policy's working days), F5
+to sync with the team server, F6 for the conflicts, field by field.
+
+The header cases use an encrypted store that `sync.mark_replica` made a replica (its
+store_meta says so, with a fixed last sync); the sync cases a real one: a PostgreSQL team
+server (tests/store/teams.py) and a laptop made with `cintui sync setup`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import select
+from textual.widgets import DataTable, Input
+
+from cintui.app import CintuiApp
+from cintui.store import access, engine, sync
+from cintui.store import models as m
+from cintui.store.models import Child, Visit
+from tests.conftest import PASSPHRASE, TODAY
+from tests.screens.test_lock import shown
+from tests.screens.test_shell import settle, type_text
+from tests.store.teams import (
+    PASSWORD,
+    team,  # noqa: F401 - the fixture
+)
+from tests.store.test_sync import TODAY as SYNC_DAY
+from tests.store.test_sync import (
+    _pw,
+    laptops,  # noqa: F401 - the fixture
+    open_laptop,
+    open_server,
+)
+
+LOGIN = "amira.ashdown"
+URL = f"postgresql+psycopg://{LOGIN}@team-server/cintui"
+MORNING = datetime(2026, 11, 23, 9, 14, tzinfo=UTC)  # TODAY, a Monday
+THURSDAY = datetime(2026, 11, 19, 16, 2, tzinfo=UTC)  # 2 working days before TODAY
+FRIDAY = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # the conflicting changes
+
+
+def _ok(result) -> None:
+    assert result.code == 0, result.err
+
+
+def replica_file(tmp_path: Path, cli, monkeypatch, *, last_sync: datetime, waiting: int = 3,
+                 conflicts: bool = False) -> Path:
+    """An encrypted store with one team, Amira and her child Nell, that store_meta makes
+    Amira's laptop replica: last synced at `last_sync`, `waiting` changes not yet sent."""
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    path = tmp_path / "laptop.db"
+    _ok(cli("db", "init", "--db", path))
+    _ok(cli("team", "add", "South", "--service", "Safeguarding", "--db", path))
+    _ok(cli("worker", "add", LOGIN, "--name", "Amira Ashdown", "--role", "social worker",
+            "--team", "South", "--db", path))
+    made = cli("child", "add", "--first-name", "Nell", "--last-name", "Quill", "--dob",
+               "2018-04-01", "--referral-date", "2026-11-02", "--worker", LOGIN, "--db", path,
+               "--json")
+    _ok(made)
+    store = engine.open_store(path, PASSPHRASE)
+    try:
+        sync.mark_replica(store, URL, LOGIN)
+        with store.session(sync.SYNC_ACTOR) as session:
+            seqs = [e.seq for e in session.exec(select(m.AuditEntry).order_by(m.AuditEntry.seq))
+                    if e.actor != sync.SYNC_ACTOR]
+            sync._set_meta(session, {sync.META_AT: last_sync.isoformat(),
+                                     sync.META_PUSHED: str(seqs[-waiting - 1])})
+            if conflicts:
+                _conflicts(session, store.store_id)
+    finally:
+        store.close()
+    monkeypatch.setenv("CINTUI_USER", LOGIN)
+    return path
+
+
+def _conflicts(session, device: str) -> None:
+    child = session.exec(select(Child)).one()
+    common = {"device": device, "child_id": child.id, "entity_id": child.id.hex}
+    session.add(m.SyncConflict(**common, kind="both_changed", entity="child",
+                               field="first_name", base='"Nell"', mine='"Nelly"',
+                               theirs='"Eleanor"', recorded_at=FRIDAY))
+    session.add(m.SyncConflict(**common, kind="both_changed", entity="child", field="dob",
+                               base='"2018-04-01"', mine='"2018-04-01"',
+                               theirs='"2018-04-10"', recorded_at=FRIDAY.replace(minute=1)))
+    visit = {"action": "insert", "values": {"purpose": "After school", "child_id": child.id.hex,
+                                            "visited_at": "2026-11-20T15:30:00+00:00"}}
+    session.add(m.SyncConflict(
+        device=device, child_id=child.id, kind="refused", entity="visit",
+        entity_id="0" * 32, mine=json.dumps(visit), theirs="null",
+        reason="it refers to a meeting that is not on the server",
+        recorded_at=FRIDAY.replace(minute=2)))
+
+
+def header(app) -> str:
+    """The header line as it is on screen (after the icon; ellipsis where it was cut)."""
+    return shown(app).split("⭘", 1)[1][:app.size.width]
+
+
+async def ready(pilot) -> None:
+    """The caseload up, the full store open, the header read."""
+    await settle(pilot)
+    app = pilot.app
+    assert app.store is not None
+    app.laptop_status.check()
+    await pilot.pause()
+
+
+# ------------------------------------------------------------------ the header
+
+
+async def test_the_header_says_when_the_laptop_last_synced_and_what_waits(
+        tmp_path, cli, monkeypatch):
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        top = header(app)
+        assert "Synced today 09:14 · 3 changes waiting to send · no conflicts · F5 sync" in top
+        app.open_child(next(c for c in app.child_index())[0])  # on every screen
+        await settle(pilot)
+        assert "Synced today 09:14" in header(app)
+        await pilot.resize_terminal(80, 24)
+        app.laptop_status.check()
+        await pilot.pause()
+        top = header(app)
+        assert "Synced today 09:14 · 3 changes to send · no conflicts" in top
+
+
+async def test_a_laptop_not_synced_for_two_working_days_says_so(tmp_path, cli, monkeypatch):
+    """The England profile's limit: 2 working days (`[sync] overdue_after_working_days`).
+    Synced on Thursday: on Monday, Friday and Monday have passed without a sync."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=THURSDAY, waiting=1,
+                        conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        top = header(app)
+        assert "NOT SYNCED FOR 2 WORKING DAYS · 1 to send · 3 conflicts (F6)" in top
+    friday = CintuiApp(access.locate(path), today=TODAY.replace(day=20), worker=LOGIN)
+    async with friday.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        top = header(friday)
+        assert "Synced yesterday 16:02 · 1 change to send · 3 conflicts to resolve (F6)" in top
+        assert "NOT SYNCED" not in top
+
+
+async def test_an_authority_with_a_longer_limit_is_not_overdue_yet(tmp_path, cli, monkeypatch):
+    from cintui.reference.config import user_policies_dir
+
+    folder = user_policies_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "slow.toml").write_text('name = "slow"\ntitle = "Slow"\nauthority = "Slow"\n'
+                                      'extends = "england"\n[sync]\n'
+                                      'overdue_after_working_days = 3\n')
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=THURSDAY)
+    store = engine.open_store(path, PASSPHRASE)
+    with store.session(sync.SYNC_ACTOR) as session:
+        sync._set_meta(session, {"policy": "slow"})
+    store.close()
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert "Synced 19 Nov 16:02" in header(app)
+
+
+async def test_a_store_that_is_not_a_replica_shows_nothing_of_it_and_f5_says_so(demo_store):
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.title.startswith("cintui · ")
+        assert "Synced" not in shown(app) and "to send" not in shown(app)
+        await pilot.press("f5")
+        await settle(pilot)
+        notes = [str(n.message) for n in app._notifications]
+        assert "This store is not a laptop replica (cintui sync setup)" in notes
+        await pilot.press("f6")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+
+
+# ------------------------------------------------------------------ the conflicts screen
+
+
+async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
+        tmp_path, cli, monkeypatch):
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SyncConflictsScreen"
+        text = shown(app)
+        for words in ("3 conflicts to resolve", "CIN", "Nell Quill",
+                      "Child's details: first name", "Child's details: date of birth",
+                      "Visit", "On this laptop", "On the team server", "Nelly", "Eleanor",
+                      "changed on both", "changed here 20/11/2026 10:00"):
+            assert words in text, words
+        await pilot.press("down")  # the date of birth
+        await pilot.pause()
+        assert "01/04/2018" in shown(app) and "10/04/2018" in shown(app)
+        await pilot.press("down")  # the visit the server refused
+        await pilot.pause()
+        text = shown(app)
+        assert "purpose: After school" in text and "(deleted on the team server)" in text
+        assert "refers to a meeting that is not on the server" in text
+        await pilot.press("up", "up", "t")  # the server's first name
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 2
+        assert "2 conflicts to resolve" in shown(app)
+    store = engine.open_store(path, PASSPHRASE)
+    with store.read() as session:
+        assert session.exec(select(Child)).one().first_name == "Eleanor"
+    store.close()
+
+
+async def test_the_conflicts_screens_help_lists_its_keys(tmp_path, cli, monkeypatch):
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = shown(app)
+        for words in ("Keep mine", "Take theirs", "Sync this laptop with the team server",
+                      "Sync conflicts to resolve"):
+            assert words in text, words
+
+
+async def test_the_conflicts_are_in_the_command_palette(tmp_path, cli, monkeypatch):
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "sync conflicts")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SyncConflictsScreen"
+
+
+def test_replica_header_snapshot(tmp_path, cli, monkeypatch, snap_compare):
+    """The caseload on a laptop replica at 120x40: where it stands, in the header."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=ready)
+
+
+def test_replica_header_overdue_snapshot_small(tmp_path, cli, monkeypatch, snap_compare):
+    """The same at 80x24, overdue: the warning and the counts still fit."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=THURSDAY, conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+async def _on_conflicts(pilot) -> None:
+    await ready(pilot)
+    await pilot.press("f6")
+    await settle(pilot)
+
+
+def test_conflicts_screen_snapshot(tmp_path, cli, monkeypatch, snap_compare):
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_on_conflicts)
+
+
+def test_conflicts_screen_snapshot_small(tmp_path, cli, monkeypatch, snap_compare):
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_on_conflicts)
+
+
+# ------------------------------------------------------------------ F5: a sync, for real
+
+
+def _rename(store, actor: str, reference: str, first_name: str) -> None:
+    with store.session(actor) as session:
+        child = session.exec(select(Child).where(Child.reference == reference)).one()
+        child.first_name = first_name
+        session.add(child)
+
+
+def notes(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_a_conflict_resolved_on_the_screen_reaches_the_team_server(
+        team, laptops, monkeypatch):  # noqa: F811
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    _rename(laptop, team.worker, team.child, "Nelly")  # offline, on the laptop
+    laptop.close()
+    server = open_server(team, team.other)  # a colleague, on the server meanwhile
+    _rename(server, team.other, team.child, "Eleanor")
+    server.close()
+    app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert "1 change waiting to send · no conflicts" in header(app)
+        steps = []
+        status = app.laptop_status
+        show = status.show
+        status.show = lambda: (show(), steps.append(app.title))  # what the header said
+        await pilot.press("f5")
+        await settle(pilot)
+        for step in ("Connecting to the team server", "Sending what this laptop recorded",
+                     "Fetching what changed on the server",
+                     "Bringing the changes onto this laptop"):
+            assert f"Syncing: {step}…" in steps, steps
+        assert any(n.startswith("Synced: ") and "1 new conflict to resolve (F6)" in n
+                   for n in notes(app)), notes(app)
+        top = header(app)
+        # The sync's time is the real clock's (store/sync.py), the app's day a fixed one.
+        assert top.startswith("Synced ") and "1 conflict to resolve (F6)" in top
+        await pilot.press("f6")
+        await settle(pilot)
+        text = shown(app)
+        assert f"{team.child} Nelly Quill" in text and "Child's details: first name" in text
+        assert "Nelly" in text and "Eleanor" in text
+        await pilot.press("m")
+        await settle(pilot)
+        assert "No conflicts to resolve." in shown(app)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert sum(n.startswith("Synced: ") for n in notes(app)) == 2
+        assert "nothing waiting to send · no conflicts" in header(app)
+    server = open_server(team, team.other)
+    with server.read() as session:
+        assert session.exec(select(Child)).one().first_name == "Nelly"
+    server.close()
+
+
+async def test_a_dropped_connection_is_one_line_and_the_next_sync_finishes(
+        team, laptops, cli, monkeypatch):  # noqa: F811
+    path = laptops(team.worker)
+    assert cli("visit", "record", team.child, "--at", "2026-11-25 15:30", "--purpose",
+               "After school", "--analysis", "Settled", "--db", path,
+               "--today", SYNC_DAY.isoformat()).code == 0
+    real = sync.run
+
+    def dropping(*args, **kwargs):
+        def drop(phase: str) -> None:
+            if phase == "gathered":
+                raise OperationalError("SELECT", {}, ConnectionError(
+                    "server closed the connection unexpectedly"))
+        return real(*args, **kwargs, fault=drop)
+
+    monkeypatch.setattr(sync, "run", dropping)
+    app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        [line] = [n for n in notes(app) if "did not finish" in n]
+        assert line.startswith("the sync did not finish (server closed the connection "
+                               "unexpectedly); nothing was half-done")
+        assert "\n" not in line
+        assert "change waiting to send" in header(app)  # still waiting
+        await pilot.press("f3")  # the app goes on
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MyWeekScreen"
+        monkeypatch.setattr(sync, "run", real)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert any(n.startswith("Synced: ") for n in notes(app)), notes(app)
+    server = open_server(team, team.worker)
+    with server.read() as session:
+        assert [v.purpose for v in session.exec(select(Visit)).all()] == ["After school"]
+    server.close()
+
+
+async def test_a_password_libpq_cannot_find_is_asked_for_and_never_kept(
+        team, laptops, tmp_path, monkeypatch):  # noqa: F811
+    path = laptops(team.worker)
+    empty = tmp_path / "no-pgpass"
+    empty.write_text("")
+    empty.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(empty))
+    app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PasswordScreen"
+        assert f"Password for {team.worker} on the team server" in shown(app)
+        await type_text(pilot, "not the password")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PasswordScreen"  # asked again, said why
+        assert "That password was not accepted" in shown(app)
+        box = app.screen.query_one(Input)
+        box.value = ""
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        assert any(n.startswith("Synced: ") for n in notes(app)), notes(app)
+        await pilot.press("f5")  # asked again: nothing was kept
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PasswordScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "No sync: nothing was sent or brought down." in notes(app)
+    laptop = open_laptop(path)
+    with laptop.engine.connect() as conn:
+        values = sync.meta(conn)
+    laptop.close()
+    assert all(PASSWORD not in v for v in values.values())
+    assert make_url(values[sync.META_SERVER]).password is None
+
+
+async def test_a_case_that_left_takes_its_open_record_with_it(
+        team, laptops, cli, monkeypatch):  # noqa: F811
+    """Reallocated to another team on the server: after F5 the laptop no longer holds it, the
+    message names it, and its record, open on screen, gives way to the caseload."""
+    path = laptops(team.worker)
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.owner_url)
+    _ok(cli("team", "add", "North", "--service", "Safeguarding"))
+    _ok(cli("worker", "add", f"zed.{team.suffix}", "--name", "Zed North", "--role",
+            "social worker", "--team", "North", "--password-file", _pw(path.parent)))
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
+    _ok(cli("child", "reallocate", team.child, "--to", f"zed.{team.suffix}", "--reason",
+            "Moved to the north of the borough"))
+    monkeypatch.delenv("CINTUI_DATABASE_URL")
+    app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        [(child_id, _label, _mine)] = app.child_index()
+        app.open_child(child_id)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert any(f"Left this laptop (no longer your case or your team's): {team.child}."
+                   in n for n in notes(app)), notes(app)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        assert "Nell" not in shown(app)
