@@ -90,9 +90,12 @@ def connect(url: str, password: str | None = None):
 
 
 def run(local, *, today: date, password: str | None = None,
-        progress: Callable[[str], None] | None = None) -> sync.SyncResult:
-    """One sync (store/sync.py): push, then pull. A dropped connection is one line."""
-    server = connect(server_url(local), password)
+        progress: Callable[[str], None] | None = None, server=None,
+        again: str = f"{laptop.SYNC_KEY} syncs again") -> sync.SyncResult:
+    """One sync (store/sync.py): push, then pull. A dropped connection is one line, ending
+    with how to try again (`again`). `server`: one already open (kept open)."""
+    opened = server is None
+    server = connect(server_url(local), password) if opened else server
     try:
         return sync.run(local, server, today=today, progress=progress)
     except sync.SyncError as exc:
@@ -101,12 +104,13 @@ def run(local, *, today: date, password: str | None = None,
         line = (said(exc) if isinstance(exc, DBAPIError) else None) or \
             (str(getattr(exc, "orig", exc)).strip().splitlines() or [type(exc).__name__])[0]
         raise SyncFailed("", f"the sync did not finish ({line}); nothing was half-done: "
-                             f"{laptop.SYNC_KEY} syncs again") from None
+                             f"{again}") from None
     finally:
-        server.close()
+        if opened:
+            server.close()
 
 
-def summary(result: sync.SyncResult) -> str:
+def summary(result: sync.SyncResult, conflicts_hint: str = laptop.CONFLICTS_KEY) -> str:
     """What a sync changed, in one paragraph."""
     def n(count: int, word: str) -> str:
         return f"{count} {word}" + ("" if count == 1 else "s")
@@ -118,8 +122,7 @@ def summary(result: sync.SyncResult) -> str:
         text += (" Left this laptop (no longer your case or your team's): "
                  f"{', '.join(result.left)}.")
     if result.conflicts:
-        text += (f" {n(result.conflicts, 'new conflict')} to resolve "
-                 f"({laptop.CONFLICTS_KEY}).")
+        text += f" {n(result.conflicts, 'new conflict')} to resolve ({conflicts_hint})."
     return text
 
 
@@ -146,6 +149,7 @@ class Conflict:
     theirs: list[str]  # "On the team server", as lines
     reason: str
     recorded: str = ""  # when the laptop's change was made, as read in England
+    row: object = None  # the stored conflict (sync.conflicts), for scripts
 
     @property
     def kind_words(self) -> str:
@@ -168,7 +172,7 @@ def conflicts(store) -> list[Conflict]:
     return [Conflict(r.id, r.kind, names.get(r.child_id, ""), laptop.what(r.entity, r.field),
                      laptop.version(r.mine, server=False),
                      laptop.version(r.theirs, server=True), r.reason,
-                     laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "")
+                     laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "", r)
             for r in rows]
 
 

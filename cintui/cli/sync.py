@@ -54,38 +54,26 @@ def _laptop(ctx: typer.Context, db: str | None) -> access.StoreLocation:
 @contextlib.contextmanager
 def _server(url: str) -> Iterator:
     """The team server as the worker's own login; a password is asked for in a terminal
-    when libpq finds none (~/.pgpass, PGPASSFILE, a service file)."""
-    from sqlalchemy.engine import make_url
-
-    from cintui.store import engine
-    from cintui.store.base import StoreError
+    when libpq finds none (~/.pgpass, PGPASSFILE, a service file), and never kept."""
+    from cintui.casework import laptop
 
     try:
-        store = engine.open_url(url)
-    except StoreError as exc:
-        if "password" not in str(exc).lower() or not sys.stdin.isatty():
-            raise CliError(f"cannot reach the team server: {exc}") from None
+        store = laptop.connect(url)
+    except laptop.PasswordNeeded as exc:
+        if not sys.stdin.isatty():
+            raise CliError(f"{exc.problem}: put it in ~/.pgpass (or PGPASSFILE, a service "
+                           "file), or run in a terminal") from None
         import getpass
 
-        login = make_url(url).username or "you"
-        secret = getpass.getpass(f"Password for {login} on the team server: ")
-        try:
-            store = engine.open_url(make_url(url).set(password=secret)
-                                    .render_as_string(hide_password=False))
-        except StoreError as again:
-            raise CliError(f"cannot reach the team server: {again}") from None
+        store = laptop.connect(url, getpass.getpass(
+            f"Password for {exc.login} on the team server: "))
     try:
         yield store
     finally:
         store.close()
 
 
-def _dropped(exc: BaseException) -> CliError:
-    from cintui.store.base import said
-
-    line = said(exc) or str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-    return CliError(f"the sync did not finish ({line}); nothing was half-done: run `cintui "
-                    "sync` again")
+AGAIN = "run `cintui sync` again"
 
 
 @sync_app.callback()
@@ -95,23 +83,12 @@ def sync_main(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = Fal
     one pass (a dropped connection leaves nothing half-done: run it again)."""
     if ctx.invoked_subcommand is not None:
         return
-    from sqlalchemy.exc import DBAPIError
+    from cintui.casework import laptop
 
-    from cintui.store import sync
-
-    loc = _laptop(ctx, db)
-    with _open(ctx, db) as local:
-        with local.engine.connect() as conn:
-            values = sync.meta(conn)
-        if sync.META_LOGIN not in values:
-            raise CliError(f"{loc.describe()} is not a laptop replica: `cintui sync setup "
-                           "SERVER-URL` makes one (on a new store)")
-        try:
-            with _server(values[sync.META_SERVER]) as server:
-                result = sync.run(local, server, today=_today(today),
-                                  progress=None if as_json else _progress)
-        except DBAPIError as exc:
-            raise _dropped(exc) from None
+    _laptop(ctx, db)
+    with _open(ctx, db) as local, _server(laptop.server_url(local)) as server:
+        result = laptop.run(local, server=server, today=_today(today), again=AGAIN,
+                            progress=None if as_json else _progress)
     _report(result, as_json)
 
 
@@ -120,22 +97,14 @@ def _progress(text: str) -> None:
 
 
 def _report(result, as_json: bool) -> None:
-    shown = {"sent": result.sent, "taken": result.pushed, "conflicts": result.conflicts,
-             "pulled": result.pulled, "deleted": result.deleted, "left": result.left,
-             "at": result.at.isoformat() if result.at else None}
+    from cintui.casework import laptop
+
     if as_json:
-        _echo_json(shown)
+        _echo_json({"sent": result.sent, "taken": result.pushed, "conflicts": result.conflicts,
+                    "pulled": result.pulled, "deleted": result.deleted, "left": result.left,
+                    "at": result.at.isoformat() if result.at else None})
         return
-    typer.echo(f"Synced: {result.pushed} change{'s' if result.pushed != 1 else ''} sent, "
-               f"{result.pulled} record{'s' if result.pulled != 1 else ''} brought down"
-               + (f", {result.deleted} deleted on the server" if result.deleted else "")
-               + ".")
-    if result.left:
-        typer.echo(f"Left this laptop (no longer your case or your team's): "
-                   f"{', '.join(result.left)}.")
-    if result.conflicts:
-        typer.echo(f"{result.conflicts} conflict{'s' if result.conflicts != 1 else ''} to "
-                   "resolve: cintui sync conflicts")
+    typer.echo(laptop.summary(result, "cintui sync conflicts"))
 
 
 @sync_app.command("setup")
@@ -148,8 +117,7 @@ def sync_setup(ctx: typer.Context, url: UrlArg,
     """Make this laptop's encrypted store a replica of your cases on the team server: your
     caseload and your team's open children (a manager: their teams'), the people in them,
     and the teams, workers and policy. Then `cintui sync` keeps it in step."""
-    from sqlalchemy.exc import DBAPIError
-
+    from cintui.casework import laptop
     from cintui.store import sync
 
     access.check_no_password(url)
@@ -174,10 +142,8 @@ def sync_setup(ctx: typer.Context, url: UrlArg,
                 side.unlink(missing_ok=True)
             raise
         try:
-            result = sync.run(local, server, today=_today(today),
-                              progress=None if as_json else _progress)
-        except DBAPIError as exc:
-            raise _dropped(exc) from None
+            result = laptop.run(local, server=server, today=_today(today), again=AGAIN,
+                                progress=None if as_json else _progress)
         finally:
             local.close()
     if not as_json:
@@ -210,57 +176,31 @@ def sync_status(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = F
                "resolve.")
 
 
-def _value(text: str) -> str:
-    import json
-
-    value = json.loads(text)
-    if value is None:
-        return "(not there)"
-    if isinstance(value, dict):
-        values = value.get("values", value)
-        return ", ".join(f"{k}={v}" for k, v in sorted(values.items())
-                         if k not in ("id", "created_at", "updated_at"))[:200]
-    return str(value)
-
-
 @sync_app.command("conflicts")
 def sync_conflicts(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Changes made here that the server could not take as they were: both versions."""
-    from cintui.store import sync
+    import json
+
+    from cintui.casework import laptop
 
     _laptop(ctx, db)
-    with _open(ctx, db) as local, local.engine.connect() as conn:
-        rows = sync.conflicts(conn)
-        names = _children(conn, {r.child_id for r in rows if r.child_id})
-    shown = [{"id": r.id.hex, "kind": r.kind, "child": names.get(r.child_id, ""),
-              "record": r.entity, "record_id": r.entity_id, "field": r.field,
-              "mine": _value(r.mine), "theirs": _value(r.theirs), "reason": r.reason}
-             for r in rows]
+    with _open(ctx, db) as local:
+        found = laptop.conflicts(local)
     if as_json:
-        _echo_json(shown)
+        _echo_json([{"id": c.id.hex, "kind": c.kind, "child": c.child, "what": c.what,
+                     "record": c.row.entity, "record_id": c.row.entity_id,
+                     "field": c.row.field, "mine": json.loads(c.row.mine),
+                     "theirs": json.loads(c.row.theirs), "reason": c.reason,
+                     "recorded": c.recorded} for c in found])
         return
-    if not shown:
+    if not found:
         typer.echo("No conflicts to resolve.")
         return
-    for row in shown:
-        what = f"{row['record']}.{row['field']}" if row["field"] else row["record"]
-        typer.echo(f"{row['id'][:8]}  {row['child'] or '-'}  {what}: mine {row['mine']!r}, "
-                   f"the server's {row['theirs']!r}"
-                   + (f" ({row['reason']})" if row["reason"] else ""))
+    for c in found:
+        typer.echo(f"{c.id.hex[:8]}  {c.child or '-'}  {c.what} ({c.why})")
+        typer.echo(f"    On this laptop:      {'; '.join(c.mine)}")
+        typer.echo(f"    On the team server:  {'; '.join(c.theirs)}")
     typer.echo("Resolve each: cintui sync resolve ID mine|theirs")
-
-
-def _children(conn, ids: set) -> dict:
-    from sqlalchemy import select
-
-    from cintui.store.models import Child
-
-    if not ids:
-        return {}
-    c = Child.__table__  # type: ignore[attr-defined]
-    return {r.id: f"{r.reference} {r.first_name} {r.last_name}".strip() for r in conn.execute(
-        select(c.c.id, c.c.reference, c.c.first_name, c.c.last_name).where(
-            c.c.id.in_(sorted(ids))))}
 
 
 @sync_app.command("resolve")
@@ -272,6 +212,8 @@ def sync_resolve(ctx: typer.Context,
                  db: DbOption = None) -> None:
     """Choose a version: `theirs` takes the server's here now; `mine` keeps yours, and the
     server takes it at the next sync."""
+    from cintui.casework import laptop
+    from cintui.domain.laptop import SYNC_KEY
     from cintui.store import sync
 
     if choice not in ("mine", "theirs"):
@@ -285,9 +227,9 @@ def sync_resolve(ctx: typer.Context,
             raise CliError(f"no open conflict {conflict!r} (cintui sync conflicts lists them)"
                            if not matches else f"{conflict!r} matches {len(matches)} "
                            "conflicts: give more of its id")
-        sync.resolve(local, uuid.UUID(str(matches[0])), choice, access.current_actor())
-    typer.echo("Kept your version: the server takes it at the next sync." if choice == "mine"
-               else "Took the server's version.")
+        said = laptop.resolve(local, uuid.UUID(str(matches[0])), choice,
+                              access.current_actor())
+    typer.echo(said.replace(f"({SYNC_KEY})", "(cintui sync)"))
 
 
 @sync_app.command("devices")
