@@ -1,5 +1,5 @@
-"""No last writer wins (issue 18): a team, a worker, a short break and a direct payment
-edited from forms that read the same version are saved once; every other save is refused in
+"""No last writer wins (issue 18): a team, a worker, a short break, a direct payment and the
+WIR 2.10 non-engagement path edited from forms that read the same version are saved once; every other save is refused in
 one line naming who changed it and when, and nothing is overwritten. Real processes released
 together (tests/casework/test_concurrency.py's harness), on a SQLite file and on PostgreSQL;
 then a form saved after the CLI (a process of its own) changed the record is refused too.
@@ -14,8 +14,9 @@ from datetime import date
 
 import pytest
 
-from cintui.casework import admin, cases, conflicts
+from cintui.casework import admin, cases, conflicts, safeguards
 from cintui.casework import short_breaks as sb
+from cintui.domain.meeting_safeguards import NonEngagement
 from cintui.store import models as m
 from tests.casework import test_concurrency as race
 from tests.casework.test_concurrency import (
@@ -29,6 +30,7 @@ from tests.casework.test_concurrency import (
     sqlite_where,  # noqa: F401 (fixture)
     together,
 )
+from tests.conftest import TODAY
 
 TEAM = "Race Team"
 OPENED = "after you opened it"
@@ -63,7 +65,9 @@ def _stamps(where: dict, child_id: uuid.UUID) -> dict[str, str]:
             view = sb.view(session, child_id)
             return {"team": admin.team_stamp(team), "worker": admin.worker_stamp(worker),
                     "short_break": sb.fact_stamp(view.short_breaks[0]),
-                    "direct_payment": sb.fact_stamp(view.direct_payments[0])}
+                    "direct_payment": sb.fact_stamp(view.direct_payments[0]),
+                    "non_engagement": safeguards.non_engagement_stamp(
+                        safeguards.non_engagement(session, child_id))}
     finally:
         store.close()
 
@@ -81,9 +85,12 @@ def _save(store, i: int, kind: str, child_id: uuid.UUID, seen: str) -> None:
         elif kind == "short_break":
             sb.edit_short_break(session, child_id, 1, sb.ShortBreakInput(
                 f"Provider {i}", "overnight", 8, "month", date(2026, 10, 1)), seen=seen)
-        else:
+        elif kind == "direct_payment":
             sb.edit_direct_payment(session, child_id, 1, sb.DirectPaymentInput(
                 12000 + i, "four_weeks", "Robin's mother", date(2025, 11, 3)), seen=seen)
+        else:
+            safeguards.save_non_engagement(session, child_id, NonEngagement(why=f"Reason {i}"),
+                                           by=f"Worker {i}", today=TODAY, seen=seen)
 
 
 race.JOBS["edit_record"] = _save  # forked children find it in the harness's table
@@ -98,6 +105,8 @@ def _saved(where: dict, kind: str, child_id: uuid.UUID) -> str:
             if kind == "worker":
                 return next(w.email for w in admin.list_workers(session)
                             if w.username == WORKER)
+            if kind == "non_engagement":
+                return safeguards.non_engagement(session, child_id).path.why
             view = sb.view(session, child_id)
             if kind == "short_break":
                 return view.short_breaks[0].provider
@@ -107,15 +116,17 @@ def _saved(where: dict, kind: str, child_id: uuid.UUID) -> str:
 
 
 EXPECTED = {"team": "Service {i}", "worker": "wendy.{i}@example.org",
-            "short_break": "Provider {i}", "direct_payment": "{amount}"}
+            "short_break": "Provider {i}", "direct_payment": "{amount}",
+            "non_engagement": "Reason {i}"}
 WHAT = {"team": f"the team {TEAM}", "worker": "Wendy Race's details",
-        "short_break": "this short break", "direct_payment": "this direct payment"}
+        "short_break": "this short break", "direct_payment": "this direct payment",
+        "non_engagement": "this child's non-engagement record (WIR 2.10)"}
 
 
 def saved_once_each(where: dict, n: int = 3) -> None:
     child_id = _setup(where)
     seen = _stamps(where, child_id)
-    for kind in ("team", "worker", "short_break", "direct_payment"):
+    for kind in ("team", "worker", "short_break", "direct_payment", "non_engagement"):
         outcomes = together(where, n, "edit_record", kind, child_id, seen[kind])
         _no_internal_error(outcomes)
         winners = [i for i, o in enumerate(outcomes) if o[0] == "ok"]
@@ -136,9 +147,11 @@ CLI_EDITS = {
     "worker": ["worker", "edit", WORKER, "--email", "cli@example.org"],
     "short_break": ["short-break", "edit", "{ref}", "1", "--provider", "Changed by the CLI"],
     "direct_payment": ["direct-payment", "edit", "{ref}", "1", "--amount", "99.00"],
+    "non_engagement": ["meeting", "non-engagement", "{ref}", "--why", "Changed by the CLI"],
 }
 AFTER_CLI = {"team": "Changed by the CLI", "worker": "cli@example.org",
-             "short_break": "Changed by the CLI", "direct_payment": "9900"}
+             "short_break": "Changed by the CLI", "direct_payment": "9900",
+             "non_engagement": "Changed by the CLI"}
 
 
 def saved_after_the_cli_changed_it(where: dict) -> None:
