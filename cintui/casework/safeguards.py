@@ -83,7 +83,7 @@ class ChairChoice:
 
 def chair_choices(session: Session) -> list[ChairChoice]:
     rows = session.exec(select(m.Worker.name, m.Worker.role)
-                        .where(col(m.Worker.active).is_(True)).order_by(m.Worker.name)).all()
+                        .where(col(m.Worker.active).is_(True)).order_by(m.Worker.name, m.Worker.username)).all()
     return [ChairChoice(name, role) for name, role in rows]
 
 
@@ -201,7 +201,8 @@ def agreements(session: Session, child_id: uuid.UUID,
     if meeting_id is not None:
         q = q.where(m.MeetingAgreement.meeting_id == meeting_id)
     return [_agreement(r) for r in session.exec(
-        q.order_by(m.MeetingAgreement.due, m.MeetingAgreement.name)).all()]
+        q.order_by(m.MeetingAgreement.due, m.MeetingAgreement.name,
+                   m.MeetingAgreement.created_at)).all()]
 
 
 def record_agreement(session: Session, agreement_id: uuid.UUID, *, visited_on: date | None,
@@ -246,7 +247,8 @@ def non_engagement(session: Session, child_id: uuid.UUID) -> NonEngagementRow | 
     q = select(m.NonEngagement).where(m.NonEngagement.child_id == child_id)
     if episode is not None:
         q = q.where(m.NonEngagement.episode_id == episode.id)
-    row = session.exec(q.order_by(col(m.NonEngagement.started_on).desc())).first()
+    row = session.exec(q.order_by(col(m.NonEngagement.started_on).desc(),
+                                 col(m.NonEngagement.created_at).desc())).first()
     if row is None:
         return None
     path = rules.NonEngagement(**{f: getattr(row, f) for f in STEP_FIELDS})

@@ -220,7 +220,8 @@ def _last_review(session: Session, row) -> date | None:
     column = (m.SupportReview.short_break_id if isinstance(row, m.ShortBreak)
               else m.SupportReview.direct_payment_id)
     return session.exec(select(m.SupportReview.reviewed_on).where(column == row.id)
-                        .order_by(col(m.SupportReview.reviewed_on).desc())).first()
+                        .order_by(col(m.SupportReview.reviewed_on).desc(),
+                                  col(m.SupportReview.created_at).desc())).first()
 
 
 def fact_stamp(fact: ShortBreakFact | DirectPaymentFact) -> str:

@@ -140,7 +140,7 @@ def managers(session: Session) -> list[Staff]:
     """Who may authorise (TRA: the line manager): active team and service managers."""
     rows = session.exec(select(m.Worker).where(col(m.Worker.role).in_(rules.MANAGER_ROLES),
                                                m.Worker.active == True)  # noqa: E712
-                        .order_by(m.Worker.name)).all()
+                        .order_by(m.Worker.name, m.Worker.username)).all()
     return [Staff(w.name, w.role, w.username) for w in rows]
 
 

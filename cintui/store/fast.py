@@ -55,7 +55,7 @@ LEFT JOIN team AS t ON t.id = w.team_id
 LEFT JOIN child AS c ON c.worker_id = w.id AND c.status IN ('referral', 'assessment', 'cin_plan')
 WHERE w.active
 GROUP BY w.id, w.username, w.name, w.role, t.name
-ORDER BY w.name
+ORDER BY w.name, w.username
 """
 DEMO_SQL = "SELECT count(*) FROM store_meta WHERE key = 'demo'"
 WORKER_EXISTS_SQL = "SELECT 1 FROM worker WHERE username = :username AND active"
