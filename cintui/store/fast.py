@@ -1,7 +1,8 @@
 """The first-paint read path: a keyed DB-API connection, no SQLAlchemy or SQLModel.
 
-On a team server (CINTUI_DATABASE_URL) the same reads go over a plain psycopg connection
-(`open_server_reader`): the ORM cost the same there, twice a file's start-up.
+On a team server (CINTUI_DATABASE_URL) the same reads go over libpq itself
+(`open_server_reader`, store/pq.py): neither the ORM nor psycopg, whose import alone cost a
+server read more than a file's whole start-up; psycopg only when no libpq is found.
 
 Importing the ORM stack costs ~290 ms (STORE_NOTES.md: start-up speed), more than a whole
 Textual hello-world. The caseload a worker opens every morning only needs a few reads, so
