@@ -76,6 +76,7 @@ def private_dirs(tmp_path, monkeypatch):
     from cintui.store import access
 
     monkeypatch.setattr(access, "_server_login", None)
+    monkeypatch.setattr(access, "_replica_login", None)
     try:
         from cintui.reference import policies
 

@@ -31,7 +31,7 @@ from cintui.domain.workforce import needs_role
 from cintui.reference import codes
 from cintui.store import models as m
 
-ACTIVE = ("recommended", "approved", "disputed")
+ACTIVE = m.ACTIVE_ENDINGS  # one closure (or step-down, ...) in progress at a time
 
 
 class EndingError(cases.CaseworkError):

@@ -325,6 +325,17 @@ def db_info(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
         if store.server is not None:  # issue 18: who you are is who you logged in as
             info["team_server"] = store.server.prefix
             info["login"] = store.server.login
+        else:  # issue 19: a laptop's replica of the worker's cases
+            from cintui.store import sync
+
+            with store.engine.connect() as conn:
+                where = sync.standing(conn)
+            if where.replica:
+                info["replica_of"] = where.server
+                info["syncs_as"] = where.login
+                info["last_sync"] = where.last_sync.isoformat() if where.last_sync else None
+                info["waiting_to_send"] = where.waiting
+                info["conflicts"] = where.conflicts
     if as_json:
         _echo_json(info)
     else:

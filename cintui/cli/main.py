@@ -67,6 +67,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
                     "short_breaks"),
     "direct-payment": ("A disabled child's direct payments (WAR 4.2, 7.2.1).",
                        "short_breaks"),
+    "sync": ("Laptops: work offline, sync with the team server.", "sync"),
     "retention": ("Retention: closed records due for review, erased by a manager", "privacy"),
 }
 

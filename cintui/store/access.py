@@ -149,11 +149,19 @@ def check_new_passphrase(first: str, second: str) -> str:
 # The login of the team server this process has open (store/server.py), else None: on a
 # team server who acts is who logged in, whatever CINTUI_USER or the app's settings say.
 _server_login: str | None = None
+# A laptop replica (store/sync.py) acts as the login it syncs as: what it records arrives on
+# the server under that login, so it is recorded here under the same name.
+_replica_login: str | None = None
 
 
 def _opened(store):
-    global _server_login
+    global _server_login, _replica_login
     _server_login = store.server.login if store.server is not None else None
+    _replica_login = None
+    if store.server is None and store.path is not None:
+        with store.engine.connect() as conn:
+            _replica_login = conn.exec_driver_sql(
+                "SELECT value FROM store_meta WHERE key = 'sync_login'").scalar()
     return store
 
 
@@ -233,6 +241,12 @@ def current_actor() -> str:
                               f"{env}: cintui records what you do as {_server_login} "
                               "(unset CINTUI_USER)")
         return _server_login
+    if _replica_login is not None:
+        if env and env != _replica_login:
+            raise AccessError(f"this laptop syncs with the team server as {_replica_login}, "
+                              f"not {env}: cintui records what you do as {_replica_login} "
+                              "(unset CINTUI_USER)")
+        return _replica_login
     if env:
         return env
     worker = config.load_settings().get("worker")

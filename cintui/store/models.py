@@ -42,6 +42,7 @@ ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
 DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction", "other")
 ENDING_KINDS = ("closure", "step_down", "transfer_out")
 ENDING_STATUSES = ("recommended", "approved", "declined", "disputed", "completed", "withdrawn")
+ACTIVE_ENDINGS = ("recommended", "approved", "disputed")  # one at a time, of a kind
 CONSENT_TO_SHARE = ("", "given", "refused", "not_sought")  # BEX 4, transfer to another LA
 # Child protection enquiries (revision 0014): domain.child_protection.
 STRATEGY_OUTCOMES = ("s47", "no_s47")
@@ -978,6 +979,76 @@ class Erasure(Row, table=True):
     entries: str = Field(default="")
 
 
+SYNC_CONFLICT_KINDS = ("both_changed", "deleted_on_server", "refused")
+SYNC_CHOICES = ("", "mine", "theirs")
+
+
+class SyncDevice(Row, table=True):
+    """A laptop that keeps a replica of its worker's cases and syncs with the team server
+    (revision 0025; store/sync.py). On the server only: one row a laptop, written by the
+    worker's own login as it syncs; a manager revokes one (a lost laptop)."""
+
+    __tablename__ = "sync_device"
+
+    device: str = Field(max_length=64, unique=True, index=True)  # the laptop store's id
+    login: str = Field(max_length=64, index=True)
+    label: str = Field(default="", max_length=200)  # the laptop's name, as it said
+    received_seq: int = 0  # the laptop's audit entries the server holds: 1..received_seq
+    received_hash: str = Field(default="0" * 64, max_length=64)
+    last_sync_at: datetime | None = None
+    revoked_at: datetime | None = None
+    revoked_by: str = Field(default="", max_length=64)
+
+
+class DeviceEntry(SQLModel, table=True):
+    """A laptop's audit entry as it arrived on the team server (revision 0025): the laptop's
+    own chain, kept whole and in order, so `audit verify` on the server checks every
+    laptop's chain besides its own, and shows who recorded what, where, and when it
+    arrived. Written once by the worker's login; read by the audit role."""
+
+    __tablename__ = "device_entry"
+
+    device: str = Field(primary_key=True, max_length=64)
+    seq: int = Field(primary_key=True)
+    at: datetime
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=8)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=64)
+    changes: str
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    arrived_at: datetime = Field(default_factory=utcnow)
+
+
+class SyncConflict(Row, table=True):
+    """A change recorded on a laptop that the team server could not take as it was
+    (revision 0025): both sides changed the same field (`both_changed`), the record was
+    deleted on the server (`deleted_on_server`), or the server refused it (`refused`, with
+    its reason). Both versions are kept (values as canonical JSON) until the worker
+    chooses: `mine` or `theirs`. Made by the server as a laptop syncs; resolved on the
+    laptop, and the choice travels back as any change does."""
+
+    __tablename__ = "sync_conflict"
+
+    device: str = Field(max_length=64, index=True)
+    child_id: uuid.UUID | None = Field(
+        default=None, sa_column_args=deferred_fk("child.id"), index=True)
+    kind: str = Field(max_length=20)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=64, index=True)
+    field: str = Field(default="", max_length=64)  # "" for the whole record
+    base: str = Field(default="null")  # what the laptop had before its change
+    mine: str = Field(default="null")  # the laptop's version (a whole row: an object)
+    theirs: str = Field(default="null")  # the server's version (null: not on the server)
+    reason: str = Field(default="")
+    recorded_at: datetime = Field(default_factory=utcnow)  # when the laptop made its change
+    status: str = Field(default="open", max_length=10)  # open | resolved
+    chosen: str = Field(default="", max_length=10)
+    resolved_by: str = Field(default="", max_length=64)
+    resolved_at: datetime | None = None
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained (STORE_NOTES.md). Written in the same transaction."""
 
@@ -1154,6 +1225,10 @@ def check_row(row: object, model: type[SQLModel] | None = None) -> None:
         _one_of("status", row.status, ENDING_STATUSES)
         _one_of("consent_to_share", row.consent_to_share, CONSENT_TO_SHARE)
         codes.check("closure_reason", row.closure_reason, "closure_reason")
+    elif issubclass(model, SyncConflict):
+        _one_of("kind", row.kind, SYNC_CONFLICT_KINDS)
+        _one_of("status", row.status, ("open", "resolved"))
+        _one_of("chosen", row.chosen, SYNC_CHOICES)
     elif issubclass(model, Erasure):
         if not row.reason.strip():
             raise InvalidRow("reason", "give the reason for erasing the record")

@@ -39,7 +39,8 @@ GROUPS = ("worker", "manager", "admin", "audit")
 # whose autosaves are deliberately not audited (models.Draft.__audit_quiet__) and are not
 # yet part of the record.
 UNLOGGED = {"store_meta", "alembic_version", "audit_log", "data_change", "draft",
-            "applied_request"}  # a retry's record (store/requests.py): the write is logged
+            "applied_request",  # a retry's record (store/requests.py): the write is logged
+            "device_entry"}  # a laptop's own audit chain as it arrived (store/sync.py)
 # Written by managers only (INSERT; never changed after, bar a child's restriction).
 MANAGER_TABLES = {"decision": "INSERT", "reallocation": "INSERT",
                   "child_access": "INSERT, DELETE",
@@ -225,8 +226,10 @@ def _grants(conn: Connection, server: ServerInfo) -> None:
         t = _q(table)
         ex(f"REVOKE ALL ON {t} FROM PUBLIC, {worker}, {manager}, {admin}, {audit}")
         ex(f"GRANT SELECT ON {t} TO {audit}")
-        if table == "audit_log":
+        if table in ("audit_log", "device_entry"):
             ex(f"GRANT INSERT ON {t} TO {worker}")  # no SELECT: children's data, all of it
+        elif table == "sync_device":  # a laptop's own row (row security: its login's)
+            ex(f"GRANT SELECT, INSERT, UPDATE ON {t} TO {worker}")
         elif table in ADMIN_TABLES:
             ex(f"GRANT SELECT ON {t} TO {worker}")
             ex(f"GRANT INSERT, UPDATE, DELETE ON {t} TO {admin}")
@@ -463,6 +466,8 @@ def _row_security(conn: Connection, server: ServerInfo) -> None:
     # among it: each worker sees only their own.
     if conn.exec_driver_sql("SELECT to_regclass('applied_request')").scalar() is not None:
         hidden["applied_request"] = "actor = session_user::text"
+    if "sync_conflict" in hidden:  # one about a team or a worker names no child
+        hidden["sync_conflict"] = f"child_id IS NULL OR {hidden['sync_conflict']}"
     for table, visible in hidden.items():
         t = _q(table)
         ex(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
@@ -470,6 +475,35 @@ def _row_security(conn: Connection, server: ServerInfo) -> None:
         ex(f"CREATE POLICY cintui_visible ON {t} USING ({visible}) WITH CHECK ({visible})")
         ex(f"DROP POLICY IF EXISTS cintui_audit_reads ON {t}")
         ex(f"CREATE POLICY cintui_audit_reads ON {t} FOR SELECT TO {audit} USING (true)")
+    _device_security(conn, audit)
+
+
+def _device_security(conn: Connection, audit: str) -> None:
+    """A laptop's row and chain (store/sync.py) are its own login's: a worker registers and
+    syncs their own laptops only, and a revoked laptop (lost) can no longer sync: its row is
+    hidden from its login, so neither its chain nor its changes are taken. A manager sees
+    every laptop and revokes one; the audit role reads them all."""
+    if conn.exec_driver_sql("SELECT to_regclass('sync_device')").scalar() is None:
+        return
+    ex = _runner(conn)
+    mine = "login = session_user::text AND revoked_at IS NULL"
+    ex("ALTER TABLE sync_device ENABLE ROW LEVEL SECURITY")
+    for name, rule in (
+            ("cintui_visible", f"FOR ALL USING ({mine}) WITH CHECK ({mine})"),
+            ("cintui_manager_reads", "FOR SELECT USING (cintui_is_manager())"),
+            ("cintui_manager_revokes", "FOR UPDATE USING (cintui_is_manager()) "
+                                       "WITH CHECK (cintui_is_manager())"),
+            ("cintui_audit_reads", f"FOR SELECT TO {audit} USING (true)")):
+        ex(f"DROP POLICY IF EXISTS {name} ON sync_device")
+        ex(f"CREATE POLICY {name} ON sync_device {rule}")
+    ex("ALTER TABLE device_entry ENABLE ROW LEVEL SECURITY")
+    for name, rule in (
+            ("cintui_visible", "FOR INSERT WITH CHECK (EXISTS (SELECT 1 FROM sync_device d "
+                               "WHERE d.device = device_entry.device "
+                               "AND d.login = session_user::text AND d.revoked_at IS NULL))"),
+            ("cintui_audit_reads", f"FOR SELECT TO {audit} USING (true)")):
+        ex(f"DROP POLICY IF EXISTS {name} ON device_entry")
+        ex(f"CREATE POLICY {name} ON device_entry {rule}")
 
 
 # ------------------------------------------------------------------ logins

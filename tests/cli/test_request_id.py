@@ -15,7 +15,7 @@ import time
 import pytest
 
 from tests.conftest import run_subprocess
-from tests.store.test_team_server import team  # noqa: F401 - the fixture
+from tests.store.teams import team  # noqa: F401 - the fixture
 
 CHILD = ("--first-name", "Ada", "--last-name", "Retry", "--dob", "2016-03-04",
          "--referral-date", "2026-11-20")

@@ -8,7 +8,7 @@ from cintui.store import access
 from tests.conftest import TODAY
 from tests.screens.test_lock import Clock, shown
 from tests.screens.test_shell import settle, type_text
-from tests.store.test_team_server import PASSWORD, team  # noqa: F401 - the fixture
+from tests.store.teams import PASSWORD, team  # noqa: F401 - the fixture
 
 SIZE = (120, 40)
 

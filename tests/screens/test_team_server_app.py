@@ -9,7 +9,7 @@ from cintui.store import access
 from tests.conftest import TODAY
 from tests.screens.test_shell import settle
 from tests.screens.test_who import SIZE, screen_name
-from tests.store.test_team_server import team  # noqa: F401 - the fixture
+from tests.store.teams import team  # noqa: F401 - the fixture
 
 
 async def test_the_app_on_a_team_server_opens_as_the_login(team, monkeypatch):  # noqa: F811

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cintui.store.models import Child
+from tests.store.teams import team  # noqa: F401 - a team server with logins, for any test here
 
 PASSPHRASE = "correct horse battery staple"
 NAME = "Zebediah Quillfeather"  # distinctive: searched for in the raw file bytes

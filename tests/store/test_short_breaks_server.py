@@ -9,7 +9,8 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.store.test_team_server import _child_id, _ok, team  # noqa: F401 (fixture)
+from tests.store.teams import _ok
+from tests.store.test_team_server import _child_id
 
 DAY = ("--today", "2026-11-23")
 

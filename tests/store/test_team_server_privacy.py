@@ -14,7 +14,7 @@ from sqlmodel import select
 from cintui.store import audit
 from cintui.store import models as m
 from cintui.store.engine import open_store
-from tests.store.test_team_server import Team, team  # noqa: F401 - the fixture
+from tests.store.teams import Team, team  # noqa: F401 - the fixture
 
 LATER = "2044-01-02"  # past Nell's 25th birthday (born 1 April 2018)
 

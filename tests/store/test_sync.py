@@ -1,0 +1,515 @@
+"""Laptops that work offline and sync with the team server (issue 19): a replica of what the
+worker may hold, one pass that pushes and pulls, conflicts shown and never overwritten, one
+audit story, and nothing half-done when the connection drops.
+
+Each test has a team server of its own (tests/store/test_team_server.py's `team`: a manager,
+two social workers with logins, one child of the first worker's) and laptops made with
+`cintui sync setup`, as a worker would.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlmodel import select
+
+from cintui.store import audit, engine, sync
+from cintui.store.models import Child, Visit
+from tests.store.teams import PASSWORD, Team
+
+TODAY = date(2026, 12, 2)
+LAPTOP_PASSPHRASE = "laptop passphrase, long enough"
+
+
+@pytest.fixture
+def laptops(team: Team, tmp_path, monkeypatch, cli):
+    """Make a laptop for a login: `cintui sync setup` as that worker would run it."""
+    pgpass = tmp_path / "pgpass"
+    url = make_url(team.owner_url)
+    lines = [f"{url.host}:{url.port}:*:{login}:{PASSWORD}"
+             for login in (team.manager, team.worker, team.other)]
+    pgpass.write_text("\n".join(lines) + "\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_text(LAPTOP_PASSPHRASE + "\n")
+    passphrase.chmod(0o600)
+    monkeypatch.delenv("CINTUI_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CINTUI_PASSPHRASE_FILE", str(passphrase))
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+
+    def make(login: str, name: str | None = None) -> Path:
+        path = tmp_path / f"{name or login}.db"
+        done = cli("sync", "setup", server_url(team, login), "--db", path, "--label",
+                   f"{login}'s laptop", "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+        return path
+
+    return make
+
+
+def server_url(team: Team, login: str) -> str:
+    url = make_url(team.owner_url).set(username=login)
+    return url._replace(password=None).render_as_string(hide_password=False)
+
+
+def open_laptop(path: Path):
+    return engine.open_store(path, LAPTOP_PASSPHRASE)
+
+
+def open_server(team: Team, login: str):
+    return engine.open_url(team.url(login))
+
+
+def children_on(store) -> set[str]:
+    with store.read() as session:
+        return {c.reference for c in session.exec(select(Child)).all()}
+
+
+def sync_now(path: Path, team: Team, login: str, **kwargs) -> sync.SyncResult:
+    local, server = open_laptop(path), open_server(team, login)
+    try:
+        return sync.run(local, server, today=TODAY, **kwargs)
+    finally:
+        local.close()
+        server.close()
+
+
+def test_setup_fills_the_laptop_with_the_workers_cases_only(team, laptops, cli):
+    # A child in another team, allocated to no one here: not on Amira's laptop.
+    owner_env = {"CINTUI_DATABASE_URL": team.owner_url}
+    import os
+
+    os.environ.update(owner_env)
+    try:
+        assert cli("team", "add", "North", "--service", "Safeguarding").code == 0
+        other = cli("child", "add", "--first-name", "Ola", "--last-name", "Far", "--dob",
+                    "2017-01-01", "--referral-date", "2026-11-02", "--team", "North",
+                    "--json")
+        assert other.code == 0, other.err
+    finally:
+        os.environ.pop("CINTUI_DATABASE_URL")
+    path = laptops(team.worker)
+    assert path.exists() and engine.is_encrypted_file(path)
+    assert (path.stat().st_mode & 0o777) == 0o600
+    laptop = open_laptop(path)
+    try:
+        assert children_on(laptop) == {team.child}
+        with laptop.read() as session:
+            from cintui.store.models import Team as TeamRow
+            from cintui.store.models import Worker
+
+            assert {t.name for t in session.exec(select(TeamRow)).all()} == {"South", "North"}
+            assert team.worker in {w.username for w in session.exec(select(Worker)).all()}
+        assert audit.verify(laptop).ok
+    finally:
+        laptop.close()
+
+
+def test_a_visit_recorded_offline_arrives_once_and_counts_from_the_day_it_happened(
+        team, laptops, cli):
+    """WIR 2.11: the visit clock runs from the visit, not from the sync."""
+    path = laptops(team.worker)
+    recorded = cli("visit", "record", team.child, "--at", "2026-11-20 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell is doing well", "--db", path,
+                   "--today", TODAY.isoformat(), "--json")
+    assert recorded.code == 0, recorded.err
+    status = cli("sync", "status", "--db", path, "--json")
+    assert json.loads(status.out)["waiting"] > 0
+    first = sync_now(path, team, team.worker)
+    assert first.pushed > 0 and first.conflicts == 0
+    again = sync_now(path, team, team.worker)
+    assert again.pushed == 0
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.read() as session:
+            visits = session.exec(select(Visit)).all()
+    finally:
+        server.close()
+    assert [v.visited_at.date() for v in visits] == [date(2026, 11, 20)]
+    assert visits[0].purpose == "Check on Nell"
+    assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 0
+
+
+def _rename(store, actor: str, reference: str, first_name: str) -> None:
+    with store.session(actor) as session:
+        child = session.exec(select(Child).where(Child.reference == reference)).one()
+        child.first_name = first_name
+        session.add(child)
+
+
+def test_both_sides_changing_a_field_is_a_conflict_shown_never_overwritten(team, laptops, cli):
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    _rename(laptop, team.worker, team.child, "Nelly")  # offline, on the laptop
+    laptop.close()
+    server = open_server(team, team.other)  # a colleague, on the server meanwhile
+    _rename(server, team.other, team.child, "Eleanor")
+    server.close()
+    result = sync_now(path, team, team.worker)
+    assert result.conflicts == 1
+    laptop = open_laptop(path)
+    with laptop.read() as session:  # the laptop keeps its own until the worker chooses
+        assert session.exec(select(Child)).one().first_name == "Nelly"
+    laptop.close()
+    server = open_server(team, team.other)
+    with server.read() as session:  # and the server its own
+        assert session.exec(select(Child)).one().first_name == "Eleanor"
+    server.close()
+    shown = cli("sync", "conflicts", "--db", path, "--json")
+    [conflict] = json.loads(shown.out)
+    assert (conflict["field"], conflict["mine"], conflict["theirs"]) == \
+        ("first_name", "Nelly", "Eleanor")
+    assert conflict["child"].startswith(team.child)
+    kept = cli("sync", "resolve", conflict["id"][:8], "mine", "--db", path)
+    assert kept.code == 0, kept.err
+    sync_now(path, team, team.worker)
+    server = open_server(team, team.other)
+    with server.read() as session:
+        assert session.exec(select(Child)).one().first_name == "Nelly"
+    server.close()
+    assert json.loads(cli("sync", "conflicts", "--db", path, "--json").out) == []
+
+
+def test_taking_the_servers_version_puts_it_on_the_laptop(team, laptops, cli):
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    _rename(laptop, team.worker, team.child, "Nelly")
+    laptop.close()
+    server = open_server(team, team.other)
+    _rename(server, team.other, team.child, "Eleanor")
+    server.close()
+    sync_now(path, team, team.worker)
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
+    assert cli("sync", "resolve", conflict["id"], "theirs", "--db", path).code == 0
+    sync_now(path, team, team.worker)
+    for store in (open_laptop(path), open_server(team, team.other)):
+        with store.read() as session:
+            assert session.exec(select(Child)).one().first_name == "Eleanor"
+        store.close()
+
+
+PHASES = ("push", "pushed", "gathered", "server committed", "laptop applied")
+
+
+def test_a_connection_dropped_at_any_step_loses_nothing_and_doubles_nothing(
+        team, laptops, cli):
+    path = laptops(team.worker)
+    for day, phase in enumerate(PHASES, start=23):
+        assert cli("visit", "record", team.child, "--at", f"2026-11-{day} 15:30", "--purpose",
+                   f"After school ({phase})", "--analysis", "Settled", "--db", path,
+                   "--today", TODAY.isoformat()).code == 0
+
+        def drop(at: str, phase: str = phase) -> None:
+            if at == phase:
+                raise ConnectionError(f"dropped at {at}")
+
+        with pytest.raises(ConnectionError):
+            sync_now(path, team, team.worker, fault=drop)
+        sync_now(path, team, team.worker)
+    sync_now(path, team, team.worker)
+    wanted = sorted(f"After school ({phase})" for phase in PHASES)
+    server = open_server(team, team.worker)
+    with server.read() as session:
+        assert sorted(v.purpose for v in session.exec(select(Visit)).all()) == wanted
+    server.close()
+    laptop = open_laptop(path)
+    with laptop.read() as session:
+        assert sorted(v.purpose for v in session.exec(select(Visit)).all()) == wanted
+    assert audit.verify(laptop).ok
+    laptop.close()
+    owner = engine.open_url(team.owner_url)
+    try:
+        with owner.engine.connect() as conn:
+            [chain] = sync.verify_devices(conn)
+    finally:
+        owner.close()
+    assert chain.ok, chain.problem
+
+
+def test_a_case_reallocated_away_leaves_the_laptop_with_its_history(team, laptops, cli):
+    path = laptops(team.worker)
+    import os
+
+    os.environ["CINTUI_DATABASE_URL"] = team.owner_url
+    try:
+        assert cli("team", "add", "North", "--service", "Safeguarding").code == 0
+        assert cli("worker", "add", f"zed.{team.suffix}", "--name", "Zed North", "--role",
+                   "social worker", "--team", "North", "--password-file",
+                   _pw(path.parent)).code == 0
+        os.environ["CINTUI_DATABASE_URL"] = team.url(team.manager)  # a manager's decision
+        moved = cli("child", "reallocate", team.child, "--to", f"zed.{team.suffix}",
+                    "--reason", "Moved to the north of the borough")
+        assert moved.code == 0, moved.err + moved.out
+    finally:
+        os.environ.pop("CINTUI_DATABASE_URL")
+    result = sync_now(path, team, team.worker)
+    laptop = open_laptop(path)
+    try:
+        if team.child in children_on(laptop):
+            pytest.fail(f"the case stayed on the laptop: {result}")
+        assert result.left == [team.child]
+        with laptop.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT count(*) FROM audit_log WHERE changes LIKE '%Nell%'").scalar()
+        assert rows == 0  # its recorded values went with it
+        assert audit.verify(laptop).ok
+    finally:
+        laptop.close()
+
+
+def _pw(folder: Path) -> Path:
+    path = folder / "zed-pw"
+    path.write_text(PASSWORD + "\n")
+    path.chmod(0o600)
+    return path
+
+
+def test_a_revoked_laptop_can_no_longer_sync(team, laptops, cli):
+    path = laptops(team.worker)
+    import os
+
+    os.environ["CINTUI_DATABASE_URL"] = team.url(team.manager)
+    try:
+        listed = cli("sync", "devices", "--json")
+        [device] = json.loads(listed.out)
+        revoked = cli("sync", "revoke", device["device"][:10])
+        assert revoked.code == 0, revoked.err
+    finally:
+        os.environ.pop("CINTUI_DATABASE_URL")
+    refused = cli("sync", "--db", path)
+    assert refused.code == 2
+    assert "revoked" in refused.err and "Traceback" not in refused.err
+
+
+def test_sync_on_a_store_that_is_not_a_replica_says_so(tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("CINTUI_PASSPHRASE", "a passphrase long enough")
+    assert cli("db", "init", "--db", tmp_path / "own.db").code == 0
+    refused = cli("sync", "--db", tmp_path / "own.db")
+    assert refused.code == 2 and "not a laptop replica" in refused.err
+
+
+_ = uuid  # ids in messages are hex
+
+
+def _as(url: str):
+    import os
+
+    class _Env:
+        def __enter__(self):
+            os.environ["CINTUI_DATABASE_URL"] = url
+
+        def __exit__(self, *_exc):
+            os.environ.pop("CINTUI_DATABASE_URL", None)
+
+    return _Env()
+
+
+def test_a_child_added_offline_gets_a_free_reference_from_the_server(team, laptops, cli):
+    path = laptops(team.worker)
+    added = cli("child", "add", "--first-name", "Ivy", "--last-name", "Offline", "--dob",
+                "2019-05-05", "--referral-date", "2026-11-30", "--worker", team.worker,
+                "--db", path, "--today", TODAY.isoformat(), "--json")
+    assert added.code == 0, added.err
+    offline = json.loads(added.out)["reference"]
+    with _as(team.url(team.other)):  # meanwhile a colleague adds a child on the server
+        made = cli("child", "add", "--first-name", "Sol", "--last-name", "Online", "--dob",
+                   "2016-02-02", "--referral-date", "2026-11-30", "--worker", team.other,
+                   "--json")
+        assert made.code == 0, made.err
+    assert json.loads(made.out)["reference"] == offline  # the same number, drawn twice
+    sync_now(path, team, team.worker)
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        references = {c.first_name: c.reference for c in session.exec(select(Child)).all()}
+    server.close()
+    assert len(set(references.values())) == 3  # every child's reference its own
+    laptop = open_laptop(path)
+    with laptop.read() as session:  # and the laptop learns the one the server gave
+        ivy = session.exec(select(Child).where(Child.first_name == "Ivy")).one()
+    laptop.close()
+    assert ivy.reference == references["Ivy"] != references["Sol"]
+
+
+def test_a_change_the_server_refuses_is_kept_as_a_conflict_and_the_rest_arrives(
+        team, laptops, cli):
+    """TRA: authorising an assessment is a manager's; a worker's laptop cannot slip it in."""
+    from cintui.store.models import Episode
+
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    with laptop.session(team.worker) as session:  # around the app's own check
+        episode = session.exec(select(Episode)).one()
+        episode.assessment_authorised_by = "Amira Ashdown"
+        session.add(episode)
+    laptop.close()
+    assert cli("visit", "record", team.child, "--at", "2026-12-01 09:00", "--purpose",
+               "Home visit", "--analysis", "Fine", "--db", path,
+               "--today", TODAY.isoformat()).code == 0
+    result = sync_now(path, team, team.worker)
+    assert result.conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
+    assert conflict["kind"] == "refused" and "manager" in conflict["reason"]
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        assert session.exec(select(Episode)).one().assessment_authorised_by in ("", None)
+        assert [v.purpose for v in session.exec(select(Visit)).all()] == ["Home visit"]
+    server.close()
+    assert cli("sync", "resolve", conflict["id"], "theirs", "--db", path).code == 0
+    sync_now(path, team, team.worker)
+    laptop = open_laptop(path)
+    with laptop.read() as session:
+        assert session.exec(select(Episode)).one().assessment_authorised_by in ("", None)
+    laptop.close()
+
+
+def test_the_server_checks_every_laptops_chain_and_says_who_recorded_what_where(
+        team, laptops, cli):
+    path = laptops(team.worker)
+    assert cli("visit", "record", team.child, "--at", "2026-12-01 09:00", "--purpose",
+               "Home visit", "--analysis", "Fine", "--db", path,
+               "--today", TODAY.isoformat()).code == 0
+    sync_now(path, team, team.worker)
+    with _as(team.owner_url):
+        checked = cli("audit", "verify")
+        assert checked.code == 0, checked.out + checked.err
+        assert f"Laptop {team.worker}'s laptop ({team.worker}): chain intact" in checked.out
+        listed = json.loads(cli("audit", "laptops", "--json").out)
+        assert {"who": team.worker, "action": "insert", "record": "visit"}.items() <= \
+            next(r for r in listed if r["record"] == "visit").items()
+        import psycopg
+
+        with psycopg.connect(make_url(team.owner_url).set(drivername="postgresql")
+                             .render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute("UPDATE device_entry SET changes = replace(changes, 'Home visit', "
+                         "'Office visit') WHERE entity = 'visit'")
+        broken = cli("audit", "verify")
+    assert broken.code == 1 and "chain BROKEN" in broken.out and "was changed" in broken.out
+
+
+def test_db_info_on_a_laptop_says_whose_replica_it_is(team, laptops, cli):
+    path = laptops(team.worker)
+    shown = json.loads(cli("db", "info", "--db", path, "--json").out)
+    assert shown["encrypted"] is True
+    assert shown["syncs_as"] == team.worker and shown["replica_of"] == server_url(team,
+                                                                                   team.worker)
+    assert shown["last_sync"] and shown["waiting_to_send"] == 0 and shown["conflicts"] == 0
+
+
+def test_a_managers_laptop_holds_the_team_they_manage(team, laptops, cli):
+    with _as(team.url(team.worker)):
+        assert cli("child", "add", "--first-name", "Kit", "--last-name", "Team", "--dob",
+                   "2015-06-06", "--referral-date", "2026-11-30", "--worker", team.other,
+                   "--json").code == 0
+    manager = laptops(team.manager)
+    laptop = open_laptop(manager)
+    with laptop.read() as session:
+        names = {c.first_name for c in session.exec(select(Child)).all()}
+    laptop.close()
+    assert names == {"Nell", "Kit"}
+
+
+def test_a_record_deleted_on_the_server_while_changed_offline_is_a_conflict(team, laptops,
+                                                                           cli):
+    from cintui.store.models import Person
+
+    with _as(team.url(team.worker)):
+        assert cli("person", "add", team.child, "--name", "Rosa Quill", "--relationship",
+                   "mother").code == 0
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    with laptop.session(team.worker) as session:
+        rosa = session.exec(select(Person)).one()
+        rosa.phone = "07700 900123"
+        session.add(rosa)
+    laptop.close()
+    server = open_server(team, team.other)
+    with server.session(team.other) as session:
+        from cintui.store.models import ChildPerson
+
+        for link in session.exec(select(ChildPerson)).all():
+            session.delete(link)
+        session.delete(session.exec(select(Person)).one())
+    server.close()
+    result = sync_now(path, team, team.worker)
+    assert result.conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
+    assert conflict["kind"] == "deleted_on_server" and "07700 900123" in conflict["mine"]
+    laptop = open_laptop(path)  # kept here until the worker chooses
+    with laptop.read() as session:
+        assert session.exec(select(Person)).one().phone == "07700 900123"
+    laptop.close()
+
+
+def test_closure_recommended_on_two_laptops_offline_stays_one_recommendation(
+        team, laptops, cli):
+    """TRA, BEX 3: one closure in progress at a time, however many laptops recommend it."""
+    from cintui.store.models import Ending
+
+    first, second = laptops(team.worker), laptops(team.other)  # colleagues: both hold Nell
+    for path in (first, second):
+        done = cli("close", "recommend", team.child, "--on", "2026-12-01", "--reason", "RC8",
+                   "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+    assert sync_now(first, team, team.worker).conflicts == 0
+    later = sync_now(second, team, team.other)
+    assert later.conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", second, "--json").out)
+    assert conflict["kind"] == "refused" and "already recommended" in conflict["reason"]
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        active = [e for e in session.exec(select(Ending)).all() if e.status == "recommended"]
+    server.close()
+    assert len(active) == 1
+    assert cli("sync", "resolve", conflict["id"], "theirs", "--db", second).code == 0
+    sync_now(second, team, team.other)
+    laptop = open_laptop(second)
+    with laptop.read() as session:  # the laptop now shows the one on the server
+        assert [e.id for e in session.exec(select(Ending)).all()] == [a.id for a in active]
+    laptop.close()
+
+
+def test_three_laptops_syncing_at_once_lose_nothing_and_surface_each_clash(
+        team, laptops, cli):
+    """Real processes at the same moment: every visit arrives once; the same field changed on
+    all three laptops is taken from one and a conflict on each of the others."""
+    import os
+    import subprocess
+    import sys
+
+    logins = (team.manager, team.worker, team.other)
+    paths = [laptops(login) for login in logins]
+    for n, (login, path) in enumerate(zip(logins, paths, strict=True)):
+        assert cli("visit", "record", team.child, "--at", f"2026-11-2{n + 1} 10:00",
+                   "--purpose", f"Visit by {login}", "--analysis", "Fine", "--db", path,
+                   "--today", TODAY.isoformat()).code == 0
+        laptop = open_laptop(path)
+        _rename(laptop, login, team.child, f"Nell-{n}")
+        laptop.close()
+    runs = [subprocess.Popen([sys.executable, "-m", "cintui", "sync", "--db", str(path),
+                              "--json", "--today", TODAY.isoformat()],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ), stdin=subprocess.DEVNULL)
+            for path in paths]
+    results = []
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        results.append(json.loads(out))
+    assert sum(r["conflicts"] for r in results) == 2
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        purposes = sorted(v.purpose for v in session.exec(select(Visit)).all())
+        name = session.exec(select(Child)).one().first_name
+    server.close()
+    assert purposes == sorted(f"Visit by {login}" for login in logins)
+    assert name in {"Nell-0", "Nell-1", "Nell-2"}
+    owner = engine.open_url(team.owner_url)
+    with owner.engine.connect() as conn:
+        assert all(chain.ok for chain in sync.verify_devices(conn))
+    owner.close()
