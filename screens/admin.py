@@ -246,6 +246,7 @@ class TeamFormScreen(FormScreen):
         super().__init__()
         self.team = team
         self.managers = managers
+        self.seen = admin.team_stamp(team) if team else ""  # saved over only knowingly
         self.TITLE_TEXT = f"Edit the team {team.name}" if team else "Add a team"
 
     def fields(self) -> Iterable[Widget]:
@@ -270,8 +271,8 @@ class TeamFormScreen(FormScreen):
                               self.value("manager") or "")
         if self.team is None:
             return lambda session: admin.add_team(session, new)
-        name = self.team.name
-        return lambda session: admin.edit_team(session, name, new)
+        name, seen = self.team.name, self.seen
+        return lambda session: admin.edit_team(session, name, new, seen=seen)
 
 
 class WorkerFormScreen(FormScreen):
@@ -282,6 +283,7 @@ class WorkerFormScreen(FormScreen):
         super().__init__()
         self.worker = worker
         self.teams = teams
+        self.seen = admin.worker_stamp(worker) if worker else ""  # saved over only knowingly
         self.TITLE_TEXT = f"Edit {worker.name} ({worker.username})" if worker else \
             "Add a worker"
 
@@ -316,8 +318,8 @@ class WorkerFormScreen(FormScreen):
         if self.worker is None:
             username = self.text_of("username")
             return lambda session: admin.add_worker(session, username, new)
-        username = self.worker.username
-        return lambda session: admin.edit_worker(session, username, new)
+        username, seen = self.worker.username, self.seen
+        return lambda session: admin.edit_worker(session, username, new, seen=seen)
 
 
 class LeaveFormScreen(FormScreen):

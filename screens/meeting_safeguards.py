@@ -112,6 +112,7 @@ class NonEngagementFormScreen(FormScreen):
                  current: safeguards.NonEngagementRow | None) -> None:
         super().__init__()
         self.child_id, self.current = child_id, current
+        self.seen = safeguards.non_engagement_stamp(current)  # saved over only knowingly
         started = f", started {current.started_on:%d %b %Y}" if current else ""
         self.TITLE_TEXT = f"Non-engagement by the family (WIR 2.10){started}"
 
@@ -144,9 +145,9 @@ class NonEngagementFormScreen(FormScreen):
 
     def build(self):
         path, child_id = self._path(), self.child_id
-        by, today = self.app.actor, self.app.today
-        return lambda session: safeguards.save_non_engagement(session, child_id, path, by=by,
-                                                               today=today) and True
+        by, today, seen = self.app.actor, self.app.today, self.seen
+        return lambda session: safeguards.save_non_engagement(
+            session, child_id, path, by=by, today=today, seen=seen) and True
 
 
 __all__ = ["AgreementFormScreen", "NonEngagementFormScreen", "PapersFormScreen"]

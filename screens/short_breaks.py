@@ -189,6 +189,7 @@ class ShortBreakFormScreen(_Form):
                  fact: rules.ShortBreakFact | None = None) -> None:
         super().__init__()
         self.child_id, self.number, self.fact = child_id, number, fact
+        self.seen = sb.fact_stamp(fact) if fact else ""  # saved over only knowingly
         self.TITLE_TEXT = ("Change the short break" if fact else "Add a short break") + \
             " (WAR 7; TRA; BEX)"
 
@@ -248,7 +249,8 @@ class ShortBreakFormScreen(_Form):
         child_id, actor, number = self.child_id, self.app.actor, self.number
         if self.fact is None:
             return lambda s: sb.add_short_break(s, child_id, new, by=actor) and True
-        return lambda s: sb.edit_short_break(s, child_id, number, new) and True
+        seen = self.seen
+        return lambda s: sb.edit_short_break(s, child_id, number, new, seen=seen) and True
 
 
 class DirectPaymentFormScreen(_Form):
@@ -258,6 +260,7 @@ class DirectPaymentFormScreen(_Form):
                  fact: rules.DirectPaymentFact | None = None) -> None:
         super().__init__()
         self.child_id, self.number, self.fact = child_id, number, fact
+        self.seen = sb.fact_stamp(fact) if fact else ""  # saved over only knowingly
         self.TITLE_TEXT = ("Change the direct payment" if fact else "Add a direct payment") \
             + " (WAR 4.2, 7.2.1)"
 
@@ -305,7 +308,8 @@ class DirectPaymentFormScreen(_Form):
         child_id, actor, number = self.child_id, self.app.actor, self.number
         if self.fact is None:
             return lambda s: sb.add_direct_payment(s, child_id, new, by=actor) and True
-        return lambda s: sb.edit_direct_payment(s, child_id, number, new) and True
+        seen = self.seen
+        return lambda s: sb.edit_direct_payment(s, child_id, number, new, seen=seen) and True
 
 
 class ReviewFormScreen(_Form):

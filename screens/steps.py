@@ -247,6 +247,7 @@ class RecordFormScreen(_StepForm):
                  circumstances: dict[str, str]) -> None:
         super().__init__(child_id, facts)
         self.levels, self.circumstances = levels, circumstances
+        self.seen = cs.record_stamp(facts)  # saved over only knowingly
         self.TITLE_TEXT = "The assessment record (WIR 1.1, TRA)"
 
     def fields(self) -> Iterable[Widget]:
@@ -301,10 +302,10 @@ class RecordFormScreen(_StepForm):
 
     def build(self):
         texts, level, outcome = self._texts(), self.value("level"), self.value("outcome")
-        child_id = self.child_id
+        child_id, seen = self.child_id, self.seen
 
         def save(session):
-            cs.write_record(session, child_id, texts)
+            cs.write_record(session, child_id, texts, seen=seen)
             if level is not None:
                 cs.set_level(session, child_id, level)
             if outcome:
@@ -330,6 +331,7 @@ class FactorsFormScreen(_StepForm):
         self.circumstances = circumstances
         self.names = codes.short_names("assessment_factor")
         self.chosen: list[str] = list(facts.factors)
+        self.seen = cs.factors_stamp(facts)  # saved over only knowingly
         self.TITLE_TEXT = "Assessment factors (census), by words"
 
     def fields(self) -> Iterable[Widget]:
@@ -380,8 +382,8 @@ class FactorsFormScreen(_StepForm):
         return problems
 
     def build(self):
-        chosen, child_id = list(self.chosen), self.child_id
-        return lambda s: cs.set_factors(s, child_id, chosen) is not None
+        chosen, child_id, seen = list(self.chosen), self.child_id, self.seen
+        return lambda s: cs.set_factors(s, child_id, chosen, seen=seen) is not None
 
 
 # ---------------------------------------------------------------- circumstances (WAR 2.2.2)

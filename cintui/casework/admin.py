@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases
+from cintui.casework import cases, conflicts
 from cintui.domain import workforce as rules
 from cintui.reference import policies
 from cintui.store import server
@@ -180,8 +180,18 @@ def add_team(session: Session, new: TeamInput) -> TeamRow:
     return _team_row(session, team)
 
 
-def edit_team(session: Session, team_name: str, changes: TeamInput) -> TeamRow:
+def team_stamp(row: TeamRow) -> str:
+    """The version of a team as a form read it: what the form edits (not its counts)."""
+    return conflicts.values(row.id, row.name, row.service, row.manager_username)
+
+
+def edit_team(session: Session, team_name: str, changes: TeamInput, *,
+              seen: str = "") -> TeamRow:
+    """`seen`: `team_stamp` of the team as the form read it; changed since, an
+    `EditConflict` and nothing saved ("": the CLI, which reads and writes at once)."""
     team = cases.find_team(session, team_name)
+    conflicts.check(session, seen, team_stamp(_team_row(session, team)),
+                    f"the team {team.name}", [conflicts.row(team)])
     name = changes.name.strip() if changes.name is not None else team.name
     service = changes.service.strip() if changes.service is not None else team.service
     _raise(rules.check_team(name, service))
@@ -325,8 +335,19 @@ def _managed(session: Session, worker: Worker) -> list[Team]:
                              .order_by(Team.name)).all())
 
 
-def edit_worker(session: Session, username: str, changes: WorkerInput) -> WorkerRow:
+def worker_stamp(row: WorkerRow) -> str:
+    """The version of a worker as a form read it: what the form edits, and whether they
+    left (not their caseload)."""
+    return conflicts.values(row.id, row.name, row.role, row.team, row.email, row.left_on)
+
+
+def edit_worker(session: Session, username: str, changes: WorkerInput, *,
+                seen: str = "") -> WorkerRow:
+    """`seen`: `worker_stamp` of the worker as the form read them; changed since, an
+    `EditConflict` and nothing saved ("": the CLI, which reads and writes at once)."""
     worker = _worker(session, username)
+    conflicts.check(session, seen, worker_stamp(_row(session, worker)),
+                    f"{worker.name}'s details", [conflicts.row(worker)])
     role = role_code(changes.role) if changes.role is not None else worker.role
     name = changes.name.strip() if changes.name is not None else worker.name
     email = changes.email.strip() if changes.email is not None else worker.email

@@ -43,7 +43,7 @@ _ENQUIRIES = f"""
 SELECT episode_id, s47_started, icpc_target, icpc_held, s47_outcome, s47_concluded
 FROM cp_enquiry
 WHERE s47_started IS NOT NULL AND episode_id IN (SELECT id FROM episode WHERE {_IN_YEAR})
-ORDER BY s47_started
+ORDER BY s47_started, created_at
 """
 _CHILDREN = f"""
 SELECT c.id, c.reference, c.upn, c.upn_unknown, c.dob, c.expected_dob, c.sex, c.ethnicity,

@@ -43,6 +43,12 @@ def digest(pairs: Iterable[tuple[object, object]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def values(*parts: object) -> str:
+    """The version of a record as a form showed it, by its values (for records a screen
+    reads as a summary, without their `updated_at`): changes when any of them does."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def check(session: Session, seen: str | None, current: str, what: str,
           rows: Iterable[tuple[str, object, object]], *, again: str = "",
           error: type[EditConflict] = EditConflict) -> None:

@@ -86,7 +86,7 @@ AGREEMENTS_SQL = """
 SELECT a.child_id, a.name, a.due, m.held_on, m.kind
 FROM meeting_agreement AS a JOIN meeting AS m ON m.id = a.meeting_id
 WHERE a.child_id IN ({ids}) AND a.visited_on IS NULL AND a.due <= :until
-ORDER BY a.due, a.name
+ORDER BY a.due, a.name, a.created_at
 """
 
 _WORKERS = "SELECT username, name FROM worker"

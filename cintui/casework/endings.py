@@ -98,7 +98,7 @@ def managers(session: Session) -> list[Decider]:
     """Workers who may decide a closure (TRA, BEX 3): team and service managers."""
     rows = session.exec(select(m.Worker).where(col(m.Worker.role).in_(rules.DECIDER_ROLES),
                                                m.Worker.active == True)  # noqa: E712
-                        .order_by(m.Worker.name)).all()
+                        .order_by(m.Worker.name, m.Worker.username)).all()
     return [Decider(w.id, w.name, w.role, w.username) for w in rows]
 
 
@@ -195,7 +195,7 @@ def closure_prefill(session: Session, child_id: uuid.UUID) -> Prefill | None:
     episode = cases.current_episode(session, child_id)
     rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
                                                 m.Meeting.status == "held")
-                        .order_by(col(m.Meeting.held_on).desc())).all()
+                        .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.created_at).desc())).all()
     latest = rows[0] if rows else None
     if (latest is None or latest.kind != "final"
             or latest.recommendation not in rules.CLOSING_RECOMMENDATIONS):
@@ -541,7 +541,7 @@ def _people(session: Session, child_id: uuid.UUID) -> list[rules.PersonFact]:
     rows = session.exec(select(m.Person, m.ChildPerson)
                         .join(m.ChildPerson, col(m.ChildPerson.person_id) == col(m.Person.id))
                         .where(m.ChildPerson.child_id == child_id)
-                        .order_by(m.Person.kind, m.Person.name)).all()
+                        .order_by(m.Person.kind, m.Person.name, m.Person.created_at)).all()
     return [rules.PersonFact(p.name, p.kind, link.relationship, link.parental_responsibility,
                              link.lives_with_child, p.agency, p.role, p.address, p.email)
             for p, link in rows]

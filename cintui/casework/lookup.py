@@ -203,7 +203,7 @@ FROM meeting WHERE {_OF_CHILD}
 """
 _ENQUIRIES = """
 SELECT strategy_on, strategy_outcome, s47_started, icpc_held, s47_outcome
-FROM cp_enquiry WHERE episode_id = :episode ORDER BY strategy_on
+FROM cp_enquiry WHERE episode_id = :episode ORDER BY strategy_on, created_at
 """
 
 

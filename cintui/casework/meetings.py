@@ -197,7 +197,7 @@ def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
     """Newest first: scheduled, held and cancelled."""
     rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id)
                         .order_by(col(m.Meeting.held_on).desc(),
-                                  col(m.Meeting.starts_at).desc())).all()
+                                  col(m.Meeting.starts_at).desc(), col(m.Meeting.created_at).desc())).all()
     return [MeetingRow(
         id=r.id, kind=r.kind, status=status_of(r), starts_at=_local(r.starts_at),
         held_on=r.held_on, venue=r.venue, chair=r.chair, next_review=r.next_review,
@@ -264,7 +264,8 @@ def load_meeting(session: Session, meeting_id: uuid.UUID) -> MeetingDetail:
     sent = tuple(Distribution(d.recipient, d.sent_on, d.method, d.person_id)
                  for d in session.exec(select(m.MeetingDistribution)
                                        .where(m.MeetingDistribution.meeting_id == meeting_id)
-                                       .order_by(m.MeetingDistribution.sent_on)).all())
+                                       .order_by(m.MeetingDistribution.sent_on,
+                                                 m.MeetingDistribution.created_at)).all())
     version = session.exec(select(m.PlanVersion.id)
                            .where(m.PlanVersion.meeting_id == meeting_id)).first()
     minutes = Minutes.from_dict(json.loads(row.minutes)) if row.minutes else None

@@ -1001,7 +1001,7 @@ def _visits_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEnt
                                VisitAddendum.author_name, VisitAddendum.text)
                         .join(Visit, Visit.id == VisitAddendum.visit_id)
                         .where(Visit.child_id == child_id)
-                        .order_by(VisitAddendum.written_at)).all()
+                        .order_by(VisitAddendum.written_at, VisitAddendum.created_at)).all()
     addenda: dict[uuid.UUID, list] = {}
     for visit_id, at, by, text in rows:
         addenda.setdefault(visit_id, []).append(visits.Addendum(visits.local_time(at), by, text))

@@ -89,7 +89,7 @@ JOIN plan_action AS a ON a.version_id = r.id WHERE r.pick = 1 ORDER BY a.positio
 # WAR 9.3: Family Group Conferences, for their use over a period.
 _FGCS = """
 SELECT child_id, status, referred_on, held_on, declined_on FROM family_group_conference
-WHERE child_id IN ({ids}) AND referred_on <= :end ORDER BY referred_on
+WHERE child_id IN ({ids}) AND referred_on <= :end ORDER BY referred_on, created_at
 """
 _TEAMS = "SELECT name FROM team ORDER BY name"
 # Caseloads (WAR 3.5) count every active social worker, those with no children too.

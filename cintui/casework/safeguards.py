@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from cintui.casework import cases
+from cintui.casework import cases, conflicts
 from cintui.domain import meeting_safeguards as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years
@@ -83,7 +83,7 @@ class ChairChoice:
 
 def chair_choices(session: Session) -> list[ChairChoice]:
     rows = session.exec(select(m.Worker.name, m.Worker.role)
-                        .where(col(m.Worker.active).is_(True)).order_by(m.Worker.name)).all()
+                        .where(col(m.Worker.active).is_(True)).order_by(m.Worker.name, m.Worker.username)).all()
     return [ChairChoice(name, role) for name, role in rows]
 
 
@@ -201,7 +201,8 @@ def agreements(session: Session, child_id: uuid.UUID,
     if meeting_id is not None:
         q = q.where(m.MeetingAgreement.meeting_id == meeting_id)
     return [_agreement(r) for r in session.exec(
-        q.order_by(m.MeetingAgreement.due, m.MeetingAgreement.name)).all()]
+        q.order_by(m.MeetingAgreement.due, m.MeetingAgreement.name,
+                   m.MeetingAgreement.created_at)).all()]
 
 
 def record_agreement(session: Session, agreement_id: uuid.UUID, *, visited_on: date | None,
@@ -246,7 +247,8 @@ def non_engagement(session: Session, child_id: uuid.UUID) -> NonEngagementRow | 
     q = select(m.NonEngagement).where(m.NonEngagement.child_id == child_id)
     if episode is not None:
         q = q.where(m.NonEngagement.episode_id == episode.id)
-    row = session.exec(q.order_by(col(m.NonEngagement.started_on).desc())).first()
+    row = session.exec(q.order_by(col(m.NonEngagement.started_on).desc(),
+                                 col(m.NonEngagement.created_at).desc())).first()
     if row is None:
         return None
     path = rules.NonEngagement(**{f: getattr(row, f) for f in STEP_FIELDS})
@@ -254,15 +256,28 @@ def non_engagement(session: Session, child_id: uuid.UUID) -> NonEngagementRow | 
                             tuple(rules.non_engagement_missing(path)))
 
 
+def non_engagement_stamp(current: NonEngagementRow | None) -> str:
+    """The version of the WIR 2.10 path as a form read it (none yet is a version too: two
+    people starting it at once do not overwrite each other)."""
+    if current is None:
+        return conflicts.values(None)
+    return conflicts.values(current.id, current.path, current.completed_on)
+
+
 def save_non_engagement(session: Session, child_id: uuid.UUID, path: rules.NonEngagement, *,
-                        by: str, today: date) -> NonEngagementRow:
+                        by: str, today: date, seen: str = "") -> NonEngagementRow:
     """Start or carry on the WIR 2.10 path: the steps recorded so far; an unfinished path
-    is saved, and it is complete once every step is recorded."""
+    is saved, and it is complete once every step is recorded. `seen`: the
+    `non_engagement_stamp` the form read; changed since, an `EditConflict` and nothing saved
+    ("": the CLI, which reads and writes at once)."""
     cases.require_child(session, child_id, SafeguardError)
     if not any(getattr(path, f).strip() for f in STEP_FIELDS):
         raise SafeguardError("why", rules.NON_ENGAGEMENT_STEPS["why"][1])
     current = non_engagement(session, child_id)
     row = session.get(m.NonEngagement, current.id) if current else None
+    conflicts.check(session, seen, non_engagement_stamp(current),
+                    "this child's non-engagement record (WIR 2.10)",
+                    [conflicts.row(row)] if row is not None else [])
     if row is None:
         episode = cases.current_episode(session, child_id)
         row = m.NonEngagement(child_id=child_id, episode_id=episode.id if episode else None,
@@ -280,5 +295,6 @@ __all__ = [
     "Agreement", "ChairChoice", "NonEngagementRow", "SafeguardError", "add_agreements",
     "agreement_due", "agreements", "booking_problems", "chair_choices", "chair_role",
     "chair_role_text", "child_age", "consent_problem", "meeting_consents", "non_engagement",
+    "non_engagement_stamp",
     "record_agreement", "record_papers", "save_non_engagement",
 ]

@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases
+from cintui.casework import cases, conflicts
 from cintui.domain import short_breaks as rules
 from cintui.domain.policy import Timescale
 from cintui.domain.short_breaks import DirectPaymentFact, ReviewFact, ShortBreakFact
@@ -220,15 +220,36 @@ def _last_review(session: Session, row) -> date | None:
     column = (m.SupportReview.short_break_id if isinstance(row, m.ShortBreak)
               else m.SupportReview.direct_payment_id)
     return session.exec(select(m.SupportReview.reviewed_on).where(column == row.id)
-                        .order_by(col(m.SupportReview.reviewed_on).desc())).first()
+                        .order_by(col(m.SupportReview.reviewed_on).desc(),
+                                  col(m.SupportReview.created_at).desc())).first()
+
+
+def fact_stamp(fact: ShortBreakFact | DirectPaymentFact) -> str:
+    """The version of a package as a form read it (`conflicts.values`): its row, what it
+    says, its reviews."""
+    return conflicts.values(fact)
+
+
+def _check_seen(session: Session, child_id: uuid.UUID, kind: str, row, seen: str) -> None:
+    """Refuse to save over a change made since the form read the package (or a package the
+    number now means that is not the one the form read: one added with an earlier start)."""
+    if not seen:
+        return
+    reviews = _reviews(session, child_id)
+    fact = _sb_fact(row, reviews) if kind == "short_break" else _dp_fact(row, reviews)
+    conflicts.check(session, seen, fact_stamp(fact), f"this {WORDS[kind]}",
+                    [conflicts.row(row)])
 
 
 def edit_short_break(session: Session, child_id: uuid.UUID, number: int | None,
-                     new: ShortBreakInput) -> m.ShortBreak:
+                     new: ShortBreakInput, *, seen: str = "") -> m.ShortBreak:
     """Change an open package (the provider, type, hours, start, the review date set);
-    its review date stays within the interval of its last review, or of its start."""
+    its review date stays within the interval of its last review, or of its start.
+    `seen`: `fact_stamp` of the package as the form read it; changed since, an
+    `EditConflict` and nothing saved ("": the CLI, which reads and writes at once)."""
     child = _child(session, child_id, "short_break")
     row = _row(session, child_id, "short_break", number)
+    _check_seen(session, child_id, "short_break", row, seen)
     _raise(_still_open(row))
     ts = timescale(session, "short_break")
     _raise(rules.check_short_break(
@@ -245,9 +266,10 @@ def edit_short_break(session: Session, child_id: uuid.UUID, number: int | None,
 
 
 def edit_direct_payment(session: Session, child_id: uuid.UUID, number: int | None,
-                        new: DirectPaymentInput) -> m.DirectPayment:
+                        new: DirectPaymentInput, *, seen: str = "") -> m.DirectPayment:
     child = _child(session, child_id, "direct_payment")
     row = _row(session, child_id, "direct_payment", number)
+    _check_seen(session, child_id, "direct_payment", row, seen)
     _raise(_still_open(row))
     ts = timescale(session, "direct_payment")
     _raise(rules.check_direct_payment(

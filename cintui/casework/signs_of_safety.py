@@ -68,7 +68,7 @@ def meeting_choices(session: Session, child_id: uuid.UUID, today: date) -> list[
     rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
                                                 m.Meeting.status != "cancelled",
                                                 m.Meeting.held_on <= today)
-                        .order_by(col(m.Meeting.held_on).desc())).all()
+                        .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.created_at).desc())).all()
     return [MeetingChoice(r.id, r.held_on, _label(r)) for r in rows]
 
 

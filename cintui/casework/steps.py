@@ -24,7 +24,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, short_breaks
+from cintui.casework import cases, conflicts, short_breaks
 from cintui.domain import steps as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.short_breaks import DirectPaymentFact
@@ -140,7 +140,7 @@ def managers(session: Session) -> list[Staff]:
     """Who may authorise (TRA: the line manager): active team and service managers."""
     rows = session.exec(select(m.Worker).where(col(m.Worker.role).in_(rules.MANAGER_ROLES),
                                                m.Worker.active == True)  # noqa: E712
-                        .order_by(m.Worker.name)).all()
+                        .order_by(m.Worker.name, m.Worker.username)).all()
     return [Staff(w.name, w.role, w.username) for w in rows]
 
 
@@ -203,10 +203,25 @@ def start_assessment(session: Session, child_id: uuid.UUID, on: date, today: dat
     return episode
 
 
-def write_record(session: Session, child_id: uuid.UUID, texts: Mapping[str, str]) -> m.Episode:
+def record_stamp(f: rules.StepFacts) -> str:
+    """The version of the assessment record a form read: its text, level and outcome."""
+    return conflicts.values(sorted(f.record.items()), f.level, f.outcome)
+
+
+def factors_stamp(f: rules.StepFacts) -> str:
+    """The version of the assessment factors a form read."""
+    return conflicts.values(f.factors)
+
+
+def write_record(session: Session, child_id: uuid.UUID, texts: Mapping[str, str], *,
+                 seen: str = "") -> m.Episode:
     """Text under the assessment record's headings (WIR 1.1, TRA); a heading given blank
-    is cleared, one not given is kept. Written until the manager authorises it."""
+    is cleared, one not given is kept. Written until the manager authorises it. `seen`:
+    the `record_stamp` the form read; changed since, an `EditConflict` and nothing saved
+    ("": the CLI, which reads and writes at once)."""
     child, episode, f = _load(session, child_id)
+    conflicts.check(session, seen, record_stamp(f), "this child's assessment record",
+                    [conflicts.row(episode)])
     _raise(rules.check_record(texts, f))
     record = assessment_record(episode)
     for key, text in texts.items():
@@ -245,10 +260,13 @@ def current_circumstances(session: Session, child_id: uuid.UUID) -> dict[str, st
     return {k: v for k, v in latest.items() if v != rules.NOT_APPLICABLE}
 
 
-def set_factors(session: Session, child_id: uuid.UUID, wanted: Iterable[str]) -> tuple[str, ...]:
+def set_factors(session: Session, child_id: uuid.UUID, wanted: Iterable[str], *,
+                seen: str = "") -> tuple[str, ...]:
     """The assessment factors, each by words or code ("domestic violence: child"); replaces
-    those chosen before. Returns the codes."""
+    those chosen before. Returns the codes. `seen`: the `factors_stamp` the form read."""
     child, episode, f = _load(session, child_id)
+    conflicts.check(session, seen, factors_stamp(f), "this child's assessment factors",
+                    [conflicts.row(episode)])
     chosen = list(dict.fromkeys(
         find_code(w, "assessment_factor", "assessment factor", "factor") for w in wanted))
     _raise(rules.check_factors(chosen, f, current_circumstances(session, child_id),

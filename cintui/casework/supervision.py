@@ -153,4 +153,5 @@ def open_action_rows(session: Session, child_id: uuid.UUID) -> list[m.Supervisio
         .join(m.Supervision, m.Supervision.id == m.SupervisionAction.supervision_id)
         .where(m.SupervisionAction.child_id == child_id,
                col(m.SupervisionAction.status).in_(("not_started", "in_progress")))
-        .order_by(m.Supervision.held_on, m.SupervisionAction.position)).all())
+        .order_by(m.Supervision.held_on, m.Supervision.created_at,
+                  m.SupervisionAction.position)).all())

@@ -41,11 +41,11 @@ MY_TEAM_SQL = ("SELECT t.name FROM worker AS w JOIN team AS t ON t.id = w.team_i
                "WHERE w.username = :username")
 _WORKERS = """
 SELECT w.username, w.name, w.role FROM worker AS w JOIN team AS t ON t.id = w.team_id
-WHERE t.name = :team AND w.active ORDER BY w.name
+WHERE t.name = :team AND w.active ORDER BY w.name, w.username
 """
 _CHECKS = """
 SELECT child_id, kind, held_on, facilitator, needs_met FROM quality_check
-WHERE child_id IN ({ids}) ORDER BY held_on
+WHERE child_id IN ({ids}) ORDER BY held_on, created_at
 """
 
 

@@ -625,17 +625,17 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
     people = session.exec(select(m.Person, m.ChildPerson)
                           .join(m.ChildPerson, col(m.ChildPerson.person_id) == col(m.Person.id))
                           .where(m.ChildPerson.child_id == child_id)
-                          .order_by(m.Person.kind, m.Person.name)).all()
+                          .order_by(m.Person.kind, m.Person.name, m.Person.created_at)).all()
     consents = session.exec(select(m.Consent).where(m.Consent.child_id == child_id)
                             .order_by(m.Consent.decided_on, m.Consent.created_at, m.Consent.id)).all()
     visit_rows = session.exec(select(m.Visit).where(m.Visit.child_id == child_id,
                                                     m.Visit.status == "final")
-                              .order_by(m.Visit.visited_at)).all()
+                              .order_by(m.Visit.visited_at, m.Visit.created_at)).all()
     addenda: dict[uuid.UUID, list[dict]] = {}
     if visit_rows:
         for a in session.exec(select(m.VisitAddendum).where(
                 col(m.VisitAddendum.visit_id).in_([v.id for v in visit_rows]))
-                .order_by(m.VisitAddendum.written_at)).all():
+                .order_by(m.VisitAddendum.written_at, m.VisitAddendum.created_at)).all():
             addenda.setdefault(a.visit_id, []).append(
                 {"written_at": _iso(a.written_at), "author_name": a.author_name,
                  "text": a.text})
@@ -646,18 +646,18 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
                                  .order_by(m.Decision.made_on, m.Decision.created_at)).all()
     supervision_rows = session.exec(select(m.Supervision)
                                     .where(m.Supervision.child_id == child_id)
-                                    .order_by(m.Supervision.held_on)).all()
+                                    .order_by(m.Supervision.held_on, m.Supervision.created_at)).all()
     plan = plans.current_plan(session, child_id)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     chronology = record.chronology(session, child_id, today)
     reviews: dict[uuid.UUID, list[dict]] = {}
     for r in session.exec(select(m.SupportReview).where(m.SupportReview.child_id == child_id)
-                          .order_by(m.SupportReview.reviewed_on)).all():
+                          .order_by(m.SupportReview.reviewed_on, m.SupportReview.created_at)).all():
         reviews.setdefault(r.short_break_id or r.direct_payment_id, []).append(
             _fields(r, REVIEW_FIELDS))
     packages = {kind: [{**_fields(r, names), "reviews": reviews.get(r.id, [])}
                        for r in session.exec(select(model).where(model.child_id == child_id)
-                                             .order_by(model.started_on)).all()]
+                                             .order_by(model.started_on, model.created_at)).all()]
                 for kind, model, names in (
                     ("short_breaks", m.ShortBreak, SHORT_BREAK_FIELDS),
                     ("direct_payments", m.DirectPayment, DIRECT_PAYMENT_FIELDS))}

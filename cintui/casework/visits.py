@@ -244,7 +244,7 @@ def _records(session: Session, rows: list[m.Visit]) -> list[VisitRecord]:
         present.setdefault(p.visit_id, []).append(p)
     addenda: dict[uuid.UUID, list[Addendum]] = {}
     for a in session.exec(select(m.VisitAddendum).where(col(m.VisitAddendum.visit_id).in_(ids))
-                          .order_by(m.VisitAddendum.written_at)).all():
+                          .order_by(m.VisitAddendum.written_at, m.VisitAddendum.created_at)).all():
         addenda.setdefault(a.visit_id, []).append(
             Addendum(local_time(a.written_at), a.author_name, a.text))
     progressed: dict[uuid.UUID, list[tuple[str, str]]] = {}
@@ -285,7 +285,8 @@ def child_visits(session: Session, child_id: uuid.UUID, start: date | None = Non
                  end: date | None = None) -> list[VisitRecord]:
     """The child's finalised visits, oldest first, optionally within [start, end]."""
     query = select(m.Visit).where(m.Visit.child_id == child_id, m.Visit.status == "final")
-    rows = [v for v in session.exec(query.order_by(m.Visit.visited_at)).all()
+    rows = [v for v in session.exec(query.order_by(
+        m.Visit.visited_at, m.Visit.created_at)).all()
             if (start is None or local_time(v.visited_at).date() >= start)
             and (end is None or local_time(v.visited_at).date() <= end)]
     return _records(session, rows)
@@ -331,7 +332,7 @@ def summaries(session: Session, child_id: uuid.UUID,
     """The child's finalised visits, newest first, with the over-long gap each one ended."""
     rows = session.exec(select(m.Visit).where(m.Visit.child_id == child_id,
                                               m.Visit.status == "final")
-                        .order_by(col(m.Visit.visited_at).desc())).all()
+                        .order_by(col(m.Visit.visited_at).desc(), col(m.Visit.created_at).desc())).all()
     counts: dict[uuid.UUID, int] = {}
     if rows:
         for visit_id in session.exec(select(m.VisitAddendum.visit_id).where(

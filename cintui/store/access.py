@@ -93,7 +93,15 @@ def env_passphrase() -> str | None:
 def open_ahead(loc: StoreLocation) -> None:
     """Start opening the light reader of an encrypted file whose passphrase is in the
     environment (`fast.prefetch_reader`), so its key derivation runs beside the imports of
-    whatever then asks for it. Not with a passphrase file, which may be a pipe read once."""
+    whatever then asks for it. Not with a passphrase file, which may be a pipe read once.
+    A team server's light reader is connected ahead the same way (libpq connects and
+    authenticates while the command's modules import)."""
+    if loc.url is not None:
+        from cintui.store import fast
+
+        if fast.server_conninfo(loc.url) is not None:
+            fast.prefetch_server_reader(loc.url)
+        return
     passphrase = os.environ.get("CINTUI_PASSPHRASE")
     if os.environ.get("CINTUI_PASSPHRASE_FILE") or not passphrase:
         return

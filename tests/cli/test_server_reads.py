@@ -1,5 +1,6 @@
-"""Reads on a team server go the light way too (plain psycopg, no ORM) and say exactly what
-the same reads say on a store file made by the same `cintui demo --seed`."""
+"""Reads on a team server go the light way too (libpq itself, store/pq.py: no ORM, not even
+psycopg) and say exactly what the same reads say on a store file made by the same
+`cintui demo --seed`."""
 
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ PER_CHILD = [
     ["child", "show", "{ref}"], ["child", "show", "{ref}", "--json"],
     ["plan", "show", "{ref}"], ["plan", "show", "{ref}", "--json"], ["plan", "check", "{ref}"],
     ["child", "episodes", "{ref}", "--json"], ["decision", "list", "{ref}", "--json"],
+    ["decision", "list", "{ref}"], ["transfer", "status", "{ref}"],
+    ["transfer", "status", "{ref}", "--json"],
 ]
 
 
@@ -88,24 +91,72 @@ def test_every_light_read_says_the_same_on_a_server_as_on_a_file(cli, monkeypatc
 @pytest.mark.parametrize("args", [["due", "--json"], ["child", "list", "--json"],
                                   ["plan", "show", "DEMO00001", "--json"],
                                   ["child", "show", "DEMO00001", "--json"],
-                                  ["child", "episodes", "DEMO00001", "--json"]])
-def test_reads_on_a_server_never_load_the_orm(twins, monkeypatch, args):
+                                  ["child", "episodes", "DEMO00001", "--json"],
+                                  ["decision", "list", "DEMO00001", "--json"],
+                                  ["transfer", "status", "DEMO00001", "--json"]])
+def test_reads_on_a_server_load_neither_the_orm_nor_psycopg(twins, monkeypatch, args):
+    """Issue 18 item 5: `import psycopg` alone cost a server read more than a file's whole
+    start; libpq is reached through ctypes, on a thread while the command imports."""
     monkeypatch.setenv("CINTUI_DATABASE_URL", twins[1])
     modules, out = loaded_by(*args, "--today", TODAY.isoformat())
+    monkeypatch.setenv("CINTUI_DB", str(twins[0]))
+    monkeypatch.delenv("CINTUI_DATABASE_URL")
+    _, on_file = loaded_by(*args, "--today", TODAY.isoformat())
+    assert UUID.sub("ID", out) == UUID.sub("ID", on_file)
     assert isinstance(json.loads(out), list | dict)
     assert not orm(modules)
-    assert "psycopg" in modules
+    assert not {m for m in modules if m.split(".")[0] in ("psycopg", "psycopg_binary")}
+    assert "cintui.store.pq" in modules
 
 
 def test_the_server_reader_cannot_write(twins):
+    from cintui.store import pq
+
     reader = fast.open_server_reader(twins[1])
     try:
-        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        assert isinstance(reader, fast.LightServerReader)
+        with pytest.raises(pq.PqError) as refused:
             reader.rows("INSERT INTO store_meta (key, value) VALUES (:key, 'y')", {"key": "x"})
+        assert refused.value.sqlstate == "25006"  # read_only_sql_transaction
         assert reader.rows("SELECT count(*) FROM store_meta WHERE key = :key",
                            {"key": "x"}) == [(0,)]
     finally:
         reader.close()
+
+
+def test_the_light_server_reader_gives_what_psycopg_gives(twins):
+    """Each type the schema holds (and the parameters a read sends) comes back as the psycopg
+    reader it replaces gives it: text made inert, dates, instants in the session's zone,
+    uuids, booleans, numbers, NULL."""
+    light = fast.open_server_reader(twins[1])
+    full = fast._psycopg_server_reader(twins[1])
+    try:
+        assert type(full) is fast.ServerReader and isinstance(light, fast.LightServerReader)
+        assert light.team_login == full.team_login
+        queries = [
+            ("SELECT * FROM child ORDER BY reference", {}),
+            ("SELECT * FROM visit ORDER BY id", {}),
+            ("SELECT * FROM plan_need ORDER BY id", {}),
+            ("SELECT * FROM worker WHERE username <> :u ORDER BY username", {"u": "x"}),
+            ("SELECT :a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :a",
+             {"a": "t\x1b[31mred", "b": 7, "c": 70000, "d": 2**40, "e": True, "f": 1.25,
+              "g": TODAY, "h": uuid.UUID(int=5), "i": None, "j": 10**30}),
+            ("SELECT CAST(:d AS date) + 3, 'a''b:c'::text, 2::numeric / 3, chr(7), "
+             "CAST('2026-11-23 10:15:00.5+01' AS timestamptz), CAST('2026-11-23' AS timestamp)",
+             {"d": TODAY}),
+            ("SELECT c.reference FROM child AS c WHERE c.reference = :r OR c.id::text = :r",
+             {"r": "DEMO00001"}),
+        ]
+        for sql, params in queries:
+            got, want = light.rows(sql, params), full.rows(sql, params)
+            assert got == want, sql
+            assert [[type(v) for v in row] for row in got] == \
+                [[type(v) for v in row] for row in want], sql
+            assert all(str(a) == str(b) for row, other in zip(got, want, strict=True)
+                       for a, b in zip(row, other, strict=True)), sql
+    finally:
+        light.close()
+        full.close()
 
 
 def test_an_empty_or_older_server_database_is_left_to_the_full_open(pg_url):

@@ -104,6 +104,15 @@ def test_a_server_over_verified_tls_from_a_service_file_works_and_db_info_says_s
     assert info["encrypted in transit"].startswith("yes, TLS")
     assert "WARNING" not in result.out
     assert cli("due").code == 0  # the light reader goes the same way
+    from cintui.store import fast
+
+    reader = fast.open_server_reader(info["store"])
+    try:  # libpq itself (store/pq.py), over TLS from the same service file
+        assert isinstance(reader, fast.LightServerReader)
+        assert reader.rows("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()") == \
+            [(True,)]
+    finally:
+        reader.close()
 
 
 def test_a_server_whose_certificate_the_ca_did_not_sign_is_refused_in_one_line(

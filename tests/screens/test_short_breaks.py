@@ -219,3 +219,63 @@ async def test_d_on_the_case_steps_opens_the_one_record_of_direct_payments_war_7
         assert "Direct payment of £95.00 a week, managed by Jo Keys (mother): from 3 Nov " \
                "2025, last reviewed 23 Nov 2026, next review by 23 Nov 2027" in text_of(
                    steps, "#steps-child")
+
+
+async def test_a_change_made_elsewhere_while_the_form_is_open_is_not_overwritten(
+        disabled_store, tmp_path):
+    """Issue 18, no last writer wins: the package changed by another process (the CLI) while
+    its form is open; Ctrl+S says who changed it, in one line, and saves nothing; a second
+    Ctrl+S saves over it knowingly."""
+    import subprocess
+    import sys
+
+    from tests.conftest import private_env
+
+    store = open_store(disabled_store, None)
+    with store.session("amira") as session:
+        child = cases.find_child(session, "SB1")
+        sb.add_short_break(session, child.id, sb.ShortBreakInput(
+            "Rainbow House", "overnight", 8, "month", date(2026, 10, 1)), by="Amira Khan")
+    store.close()
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ShortBreakFormScreen"
+        done = subprocess.run(
+            [sys.executable, "-m", "cintui", "short-break", "edit", "SB1", "1", "--provider",
+             "Sunflower Lodge", "--db", str(disabled_store)],
+            env={**private_env(tmp_path), "CINTUI_USER": "amira",
+                 "CINTUI_TODAY": TODAY.isoformat()},
+            capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        await fill(pilot, "#hours", "10")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        said = text_of(form, "#form-error")
+        assert said.startswith("Not saved: Amira Khan (amira) changed this short break at ")
+        assert "after you opened it" in said
+        other = open_store(disabled_store, None)
+        try:
+            with other.read() as session:  # nothing of the form's saved
+                (fact,) = sb.short_break_facts(session, child.id)
+                assert (fact.provider, fact.hours) == ("Sunflower Lodge", 8)
+        finally:
+            other.close()
+        await pilot.press("ctrl+s")  # knowingly, over theirs
+        await settle(pilot)
+        assert app.screen is screen
+    store = open_store(disabled_store, None)
+    try:
+        with store.read() as session:
+            (fact,) = sb.short_break_facts(session, child.id)
+            assert (fact.provider, fact.hours) == ("Rainbow House", 10)
+    finally:
+        store.close()
