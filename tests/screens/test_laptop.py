@@ -13,6 +13,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
@@ -35,6 +36,7 @@ from tests.store.test_sync import (
     laptops,  # noqa: F401 - the fixture
     open_laptop,
     open_server,
+    rename_child,
 )
 
 LOGIN = "amira.ashdown"
@@ -249,18 +251,14 @@ async def test_the_conflicts_are_in_the_command_palette(tmp_path, cli, monkeypat
         assert type(app.screen).__name__ == "SyncConflictsScreen"
 
 
-def test_replica_header_snapshot(tmp_path, cli, monkeypatch, snap_compare):
-    """The caseload on a laptop replica at 120x40: where it stands, in the header."""
-    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
+@pytest.mark.parametrize(("size", "last_sync"), [((120, 40), MORNING), ((80, 24), THURSDAY)],
+                         ids=["120x40", "80x24-overdue"])
+def test_replica_header_snapshot(tmp_path, cli, monkeypatch, snap_compare, size, last_sync):
+    """The caseload on a laptop replica: where it stands, in the header (at 80x24,
+    overdue: the warning and the counts still fit)."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=last_sync, conflicts=True)
     app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
-    assert snap_compare(app, terminal_size=(120, 40), run_before=ready)
-
-
-def test_replica_header_overdue_snapshot_small(tmp_path, cli, monkeypatch, snap_compare):
-    """The same at 80x24, overdue: the warning and the counts still fit."""
-    path = replica_file(tmp_path, cli, monkeypatch, last_sync=THURSDAY, conflicts=True)
-    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
 async def _on_conflicts(pilot) -> None:
@@ -269,26 +267,14 @@ async def _on_conflicts(pilot) -> None:
     await settle(pilot)
 
 
-def test_conflicts_screen_snapshot(tmp_path, cli, monkeypatch, snap_compare):
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_conflicts_screen_snapshot(tmp_path, cli, monkeypatch, snap_compare, size):
     path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
     app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
-    assert snap_compare(app, terminal_size=(120, 40), run_before=_on_conflicts)
-
-
-def test_conflicts_screen_snapshot_small(tmp_path, cli, monkeypatch, snap_compare):
-    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
-    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_on_conflicts)
+    assert snap_compare(app, terminal_size=size, run_before=_on_conflicts)
 
 
 # ------------------------------------------------------------------ F5: a sync, for real
-
-
-def _rename(store, actor: str, reference: str, first_name: str) -> None:
-    with store.session(actor) as session:
-        child = session.exec(select(Child).where(Child.reference == reference)).one()
-        child.first_name = first_name
-        session.add(child)
 
 
 def notes(app) -> list[str]:
@@ -299,10 +285,10 @@ async def test_a_conflict_resolved_on_the_screen_reaches_the_team_server(
         team, laptops, monkeypatch):  # noqa: F811
     path = laptops(team.worker)
     laptop = open_laptop(path)
-    _rename(laptop, team.worker, team.child, "Nelly")  # offline, on the laptop
+    rename_child(laptop, team.worker, team.child, "Nelly")  # offline, on the laptop
     laptop.close()
     server = open_server(team, team.other)  # a colleague, on the server meanwhile
-    _rename(server, team.other, team.child, "Eleanor")
+    rename_child(server, team.other, team.child, "Eleanor")
     server.close()
     app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
     async with app.run_test(size=(120, 40)) as pilot:

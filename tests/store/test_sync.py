@@ -136,7 +136,7 @@ def test_a_visit_recorded_offline_arrives_once_and_counts_from_the_day_it_happen
     assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 0
 
 
-def _rename(store, actor: str, reference: str, first_name: str) -> None:
+def rename_child(store, actor: str, reference: str, first_name: str) -> None:
     with store.session(actor) as session:
         child = session.exec(select(Child).where(Child.reference == reference)).one()
         child.first_name = first_name
@@ -146,10 +146,10 @@ def _rename(store, actor: str, reference: str, first_name: str) -> None:
 def test_both_sides_changing_a_field_is_a_conflict_shown_never_overwritten(team, laptops, cli):
     path = laptops(team.worker)
     laptop = open_laptop(path)
-    _rename(laptop, team.worker, team.child, "Nelly")  # offline, on the laptop
+    rename_child(laptop, team.worker, team.child, "Nelly")  # offline, on the laptop
     laptop.close()
     server = open_server(team, team.other)  # a colleague, on the server meanwhile
-    _rename(server, team.other, team.child, "Eleanor")
+    rename_child(server, team.other, team.child, "Eleanor")
     server.close()
     result = sync_now(path, team, team.worker)
     assert result.conflicts == 1
@@ -179,10 +179,10 @@ def test_both_sides_changing_a_field_is_a_conflict_shown_never_overwritten(team,
 def test_taking_the_servers_version_puts_it_on_the_laptop(team, laptops, cli):
     path = laptops(team.worker)
     laptop = open_laptop(path)
-    _rename(laptop, team.worker, team.child, "Nelly")
+    rename_child(laptop, team.worker, team.child, "Nelly")
     laptop.close()
     server = open_server(team, team.other)
-    _rename(server, team.other, team.child, "Eleanor")
+    rename_child(server, team.other, team.child, "Eleanor")
     server.close()
     sync_now(path, team, team.worker)
     [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
@@ -490,7 +490,7 @@ def test_three_laptops_syncing_at_once_lose_nothing_and_surface_each_clash(
                    "--purpose", f"Visit by {login}", "--analysis", "Fine", "--db", path,
                    "--today", TODAY.isoformat()).code == 0
         laptop = open_laptop(path)
-        _rename(laptop, login, team.child, f"Nell-{n}")
+        rename_child(laptop, login, team.child, f"Nell-{n}")
         laptop.close()
     runs = [subprocess.Popen([sys.executable, "-m", "cintui", "sync", "--db", str(path),
                               "--json", "--today", TODAY.isoformat()],
