@@ -521,6 +521,10 @@ def test_a_fortnight_of_twenty_laptops_offline_loses_nothing_and_hides_no_confli
                 laptops = {w.store.store_id for w in world.workers if w.login in d.laptops}
                 assert laptops <= devices, (SEED, d)
             assert all(c.status == "resolved" for c in kept), SEED
+            # And no other conflict: edits nobody else made, and records that are only ever
+            # added, merged without one.
+            deliberate = {(d.child_id.hex, "known_as") for d in world.deliberate}
+            assert [c for c in kept if (c.entity_id, c.field) not in deliberate] == [], SEED
             final = {d.child: session.get(Child, d.child_id).known_as for d in world.deliberate}
         for d in world.deliberate:
             assert final[d.child] in {d.server_value, *d.laptops.values()}, (SEED, d)
