@@ -50,6 +50,7 @@ TEAMS = ("South", "North", "East")
 WORKERS = 20
 CHILDREN_EACH = 2
 CONFLICT_DAYS = (1, 4, 7)  # indexes into DAYS: a deliberate concurrent edit that morning
+MOVE_DAY = 5  # a manager reallocates a child to another team that morning
 PHASES = ("push", "pushed", "gathered", "server committed", "laptop applied")
 LAPTOP_PASSPHRASE = "laptop passphrase, long enough"
 
@@ -92,6 +93,7 @@ class World:
         "visit": set(), "meeting": set(), "plan_version": set()})
     booked: dict[str, tuple[str, str, str, date]] = field(default_factory=dict)
     deliberate: list[Deliberate] = field(default_factory=list)
+    moved: tuple[str, str, str] | None = None  # (child, from team, to team)
     servers: dict[str, object] = field(default_factory=dict)
     ref_store: object = None  # the reference store, open for the fortnight
     syncs: int = 0
@@ -178,6 +180,14 @@ class World:
                     f"seed {SEED}: {w.login}'s {d.child} known_as overwrote the server's"
 
 
+def _own(w: Worker) -> list[str]:
+    """The worker's own children that their laptop holds (one just reallocated to them
+    arrives at their next sync)."""
+    with w.store.read() as session:
+        held = set(session.exec(select(Child.reference)).all())
+    return [c for c in w.children if c in held]
+
+
 def _resolved_mine(w: Worker, d: Deliberate) -> bool:
     with w.store.read() as session:
         return any(c.chosen == "mine" for c in session.exec(select(SyncConflict)).all()
@@ -194,8 +204,11 @@ def _child(session, reference: str) -> Child:
 def visit(world: World, w: Worker, rng: random.Random) -> None:
     """A visit: to one of their own children mostly, else to a team colleague's; a third
     typed at `cintui visit record`, the others through the visit form's use case."""
-    team_children = [c for o in world.workers if o.team == w.team for c in o.children]
-    child = rng.choice(w.children if rng.random() < 0.7 else team_children)
+    with w.store.read() as session:
+        held = set(session.exec(select(Child.reference)).all())
+    team_children = [c for o in world.workers if o.team == w.team for c in o.children
+                     if c in held]
+    child = rng.choice(_own(w) if rng.random() < 0.7 else team_children)
     hour, minute = rng.randint(9, 16), rng.choice((0, 30))
     seen = rng.random() < 0.85
     analysis = "Recorded offline" if seen else "Away at school: to be seen on Friday"
@@ -220,7 +233,7 @@ def visit(world: World, w: Worker, rng: random.Random) -> None:
 
 
 def book_meeting(world: World, w: Worker, rng: random.Random) -> None:
-    child = rng.choice([c for c in w.children if c not in world.booked] or [None])
+    child = rng.choice([c for c in _own(w) if c not in world.booked] or [None])
     if child is None:
         return
     later = [d for d in DAYS if d > world.today]
@@ -250,7 +263,7 @@ def hold_meetings(world: World, w: Worker) -> None:
 
 def change_plan(world: World, w: Worker, rng: random.Random) -> None:
     """A new plan version: a need with an action due within the fortnight, agreed."""
-    child = rng.choice(w.children)
+    child = rng.choice(_own(w))
     by_when = world.today + timedelta(days=rng.randint(3, 12))
     what = f"Action {rng.randint(1, 999)} agreed by {w.name}"
     made = []
@@ -270,7 +283,7 @@ def change_plan(world: World, w: Worker, rng: random.Random) -> None:
 
 def edit_child(world: World, w: Worker, rng: random.Random) -> None:
     """The worker corrects their own child's first name (no one else edits it)."""
-    child = rng.choice(w.children)
+    child = rng.choice(_own(w))
     first = rng.choice(("Ada", "Bea", "Cal", "Dov", "Eli", "Fen", "Gus", "Hal"))
     for store in (w.store, world.ref_store):
         with store.session(w.login) as session:
@@ -282,7 +295,7 @@ def edit_child(world: World, w: Worker, rng: random.Random) -> None:
 
 def edit_person(world: World, w: Worker, rng: random.Random) -> None:
     """A parent's new phone number, on the worker's own child's record."""
-    child = rng.choice(w.children)
+    child = rng.choice(_own(w))
     phone = f"07700 9{rng.randint(0, 99999):05d}"
     for store in (w.store, world.ref_store):
         with store.session(w.login) as session:
@@ -296,7 +309,7 @@ def edit_person(world: World, w: Worker, rng: random.Random) -> None:
 
 def deliberate_conflict(world: World, rng: random.Random, n: int) -> None:
     """The server and two colleagues' laptops change one child's known_as at once."""
-    used = {d.child for d in world.deliberate}
+    used = {d.child for d in world.deliberate} | {world.moved[0] if world.moved else ""}
     team = rng.choice(TEAMS)
     members = [w for w in world.workers if w.team == team]
     child = rng.choice([c for w in members for c in w.children if c not in used])
@@ -321,6 +334,30 @@ def deliberate_conflict(world: World, rng: random.Random, n: int) -> None:
             session.add(found)
         typed[w.login] = value
     world.deliberate.append(Deliberate(child, child_id, server_value, typed))
+
+
+def reallocate(world: World, rng: random.Random) -> None:
+    """A manager moves a child to a worker in another team, on the server; the child's
+    worker, not knowing yet, records a visit to them offline before their next sync."""
+    used = {d.child for d in world.deliberate} | set(world.booked)
+    old = rng.choice([w for w in world.workers if not w.manager])
+    child = rng.choice([c for c in old.children if c not in used])
+    new = rng.choice([w for w in world.workers if w.team != old.team and not w.manager])
+    manager = next(w for w in world.workers if w.team == old.team and w.manager)
+    args = ("child", "reallocate", child, "--to", new.login, "--reason", "Family moved",
+            "--today", world.today.isoformat())
+    url = make_url(world.owner_url).set(username=manager.login, password=PASSWORD)
+    world.run(*args, env={"CINTUI_DATABASE_URL": url.render_as_string(hide_password=False),
+                          "CINTUI_USER": None})
+    world.on_reference(*args, login=manager.login)
+    old.children.remove(child)
+    new.children.append(child)
+    world.booked[child] = ("", "", "", date.max)  # no meeting booked for them from now
+    world.moved = (child, old.team, new.team)
+    mine, _ref = world.both(old, "visit", "record", child, "--at",
+                            f"{world.today.isoformat()} 09:00", "--purpose", "Before the move",
+                            "--analysis", "Seen alone in her bedroom")
+    world.recorded["visit"].add(uuid.UUID(mine["id"]))
 
 
 def resolve_all(world: World, w: Worker, rng: random.Random) -> int:
@@ -461,6 +498,8 @@ def test_a_fortnight_of_twenty_laptops_offline_loses_nothing_and_hides_no_confli
         world.today = today
         if index in CONFLICT_DAYS:
             deliberate_conflict(world, rng, index)
+        if index == MOVE_DAY:
+            reallocate(world, rng)
         for w in rng.sample(world.workers, len(world.workers)):
             hold_meetings(world, w)
             done = [action for action, chance in (
@@ -541,6 +580,13 @@ def test_a_fortnight_of_twenty_laptops_offline_loses_nothing_and_hides_no_confli
                 here = session.exec(select(Child).where(Child.id == d.child_id)).first()
                 if here is not None:
                     assert here.known_as == final[d.child], (SEED, w.login, d.child)
+
+    # The child moved to another team left the old team's laptops and is on the new one's.
+    child, was, now = world.moved
+    for w in world.workers:
+        with w.store.read() as session:
+            held = session.exec(select(Child).where(Child.reference == child)).first()
+        assert (held is not None) == (w.team == now), (SEED, w.login, child, was)
 
     # The reference typed the same records; the resolved values are the server's.
     with world.ref_store.session("admin") as session:
