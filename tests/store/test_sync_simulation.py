@@ -3,14 +3,18 @@ when"): each working day each worker records on their laptop what they did (visi
 `cintui visit record`, meetings booked and minuted through `cintui meeting`, plan changes,
 edits of a child's or a person's details through the casework use cases), and syncs at
 random moments over a connection that drops at random steps. Some days a child's detail is
-changed on the server and, offline, on two colleagues' laptops at once. Alongside, a plain
-SQLite reference store receives exactly the same records typed directly, in the same order.
+changed on the server and, offline, on two colleagues' laptops at once; one day a manager
+reallocates a child to another team while its worker, offline, records a visit. Alongside,
+a plain SQLite reference store receives exactly the same records typed directly, in the
+same order.
 
 At the end every laptop syncs cleanly; nothing recorded on a laptop is lost or doubled on the
 server; every deliberate concurrent edit surfaced as a conflict (never overwritten), was
 resolved and synced; every laptop's trail verifies there and on the server; and the server's
 due list is the reference store's.
 
+Twenty laptop stores are made by `cintui sync setup`; the empty encrypted store it starts
+from is built once and copied (`quick_stores`), as the suite's store templates are.
 The random seed is printed: CINTUI_SYNC_SEED=N replays a failure.
 """
 
@@ -101,8 +105,8 @@ class World:
 
     # ---------------------------------------------------------------- running things
 
-    def run(self, *args, login: str | None = None, env: dict | None = None):
-        """The CLI in-process, as `login` (the reference store's actor), else as the owner."""
+    def run(self, *args, env: dict | None = None):
+        """The CLI in-process, with `env` set (a value None: unset) for the call only."""
         saved = {k: os.environ.get(k) for k in ("CINTUI_USER", "CINTUI_DATABASE_URL")}
         try:
             for key, value in (env or {}).items():
