@@ -9,6 +9,8 @@ one sync (`PasswordNeeded`): it is used for the connection and never kept.
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,10 +24,11 @@ from cintui.casework.lookup import CaseworkError
 from cintui.domain import laptop
 from cintui.domain.policy import SyncRules
 from cintui.store import engine, sync
-from cintui.store.base import StoreError, said
+from cintui.store.base import StoreBusy, StoreError, said
 from cintui.store.models import Child
 
 NOT_A_REPLICA = "this store is not a laptop replica (cintui sync setup)"
+BUSY_TRIES = 3  # a sync the team server was too busy to take is tried this many times
 
 
 class PasswordNeeded(CaseworkError):
@@ -97,7 +100,17 @@ def run(local, *, today: date, password: str | None = None,
     opened = server is None
     server = connect(server_url(local), password) if opened else server
     try:
-        return sync.run(local, server, today=today, progress=progress)
+        tries = 1
+        while True:
+            try:
+                return sync.run(local, server, today=today, progress=progress)
+            except StoreBusy:  # many laptops at once: nothing was written; queue again
+                if tries == BUSY_TRIES:
+                    raise
+                tries += 1
+                if progress is not None:
+                    progress("The team server is busy with other laptops: trying again")
+                time.sleep(random.uniform(1, 3))
     except sync.SyncError as exc:
         raise SyncFailed("", str(exc)) from None
     except (DBAPIError, OSError) as exc:

@@ -344,8 +344,7 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
                             f"the server login is {login}: cintui sync setup made it for "
                             "one worker")
         say("Sending what this laptop recorded")
-        with server.session(login) as ssession:
-            sconn = ssession.connection()
+        with server.session(login) as ssession:  # the server's write lock: the push only
             row = ssession.scalars(select(m.SyncDevice).where(
                 m.SyncDevice.device == device)).first()
             if row is None:
@@ -353,7 +352,7 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
                                 "(lost or replaced): ask your manager; nothing was sent")
             entries = _entries_after(lconn, row.received_seq, row.received_hash)
             hit("push")
-            _keep_entries(sconn, device, entries)
+            _keep_entries(ssession.connection(), device, entries)
             pushed, conflicts = _apply(ssession, device, entries)
             result.sent, result.pushed, result.conflicts = len(entries), pushed, conflicts
             if entries:
@@ -362,10 +361,14 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
             ssession.add(row)
             ssession.flush()
             hit("pushed")
-            say("Fetching what changed on the server")
-            pull = _gather(sconn, login, device, lconn)
-            hit("gathered")
         hit("server committed")
+        say("Fetching what changed on the server")
+        # Read-only and outside the write lock (other laptops' pushes go on meanwhile): one
+        # snapshot of the server, taken after this laptop's push committed.
+        with server.engine.connect().execution_options(
+                isolation_level="REPEATABLE READ") as sconn, sconn.begin():
+            pull = _gather(sconn, login, device, lconn)
+        hit("gathered")
         say("Bringing the changes onto this laptop")
         _apply_pull(lsession, pull, result, today=today, login=login)
         result.at = m.utcnow()
@@ -406,29 +409,119 @@ def _keep_entries(conn: Any, device: str, entries: list[dict[str, Any]]) -> None
 
 
 def _apply(session: Any, device: str, entries: list[dict[str, Any]]) -> tuple[int, int]:
-    """Apply the laptop's own changes under the login; (changes taken, new conflicts)."""
+    """Apply the laptop's own changes under the login; (changes taken, new conflicts).
+    All at once first (the usual case: few round trips while the write lock is held); if
+    the server refuses one, again one by one, each refusal kept as a conflict. Rules across
+    records are checked once the whole push is in (a laptop's own transaction may pass
+    through a state they forbid: a new plan version agreed before the old is superseded);
+    a record that breaks one is refused, and the push applied again without it."""
     models = _models()
     mine = [e for e in entries if e["actor"] != SYNC_ACTOR and e["entity"] in models
             and e["entity"] not in NOT_SYNCED and e["changes"] != audit.ERASED]
-    inserted = {e["entity_id"] for e in mine if e["action"] == "insert"}
+    if not mine:
+        return 0, 0
+    refused: dict[str, str] = {}  # entity id (hex) -> why the server cannot take it
+    one_by_one = False
+    while True:
+        known = _Known.of(session, models, mine, refused)
+        nested = session.begin_nested()
+        try:
+            counts = _apply_all(session, device, models, mine, known, refused,
+                                one_by_one=one_by_one)
+            broken = _broken_rules(session, models, mine, refused)
+        except Exception as exc:
+            nested.rollback()
+            if one_by_one or _refusal(exc) is None:
+                raise
+            one_by_one = True
+            continue
+        if broken:
+            nested.rollback()
+            refused.update(broken)
+            continue
+        nested.commit()
+        return counts
+
+
+def _broken_rules(session: Any, models: dict[str, type[SQLModel]],
+                  mine: list[dict[str, Any]], refused: dict[str, str]) -> dict[str, str]:
+    session.flush()
+    found: dict[str, str] = {}
+    for entry in mine:
+        model = models[entry["entity"]]
+        key = entry["entity_id"]
+        if model in (m.Ending, m.PlanVersion) and key not in refused and key not in found:
+            try:
+                _still_holds(session, model, key)
+            except RuleBroken as exc:
+                found[key] = str(exc)
+    return found
+
+
+@dataclass
+class _Known:
+    """What the push needs to know of the server before applying it, asked once: which of
+    the records it inserts are there already (sent before), and which records they point
+    at exist."""
+
+    inserted: set[str]  # ids (hex) the push inserts
+    present: set[uuid.UUID]  # ids already on the server, of those and of what they point at
+
+    @classmethod
+    def of(cls, session: Any, models: dict[str, type[SQLModel]],
+           entries: list[dict[str, Any]], refused: dict[str, str]) -> _Known:
+        inserted = {e["entity_id"] for e in entries if e["action"] == "insert"} - set(refused)
+        wanted: dict[str, set[uuid.UUID]] = {}
+        for entry in entries:
+            if entry["action"] != "insert":
+                continue
+            table = models[entry["entity"]].__table__  # type: ignore[attr-defined]
+            wanted.setdefault(table.name, set()).add(uuid.UUID(entry["entity_id"]))
+            for name, (_before, after) in json.loads(entry["changes"]).items():
+                column = table.c.get(name)
+                if after is None or column is None:
+                    continue
+                for fk in column.foreign_keys:
+                    wanted.setdefault(fk.column.table.name, set()).add(uuid.UUID(str(after)))
+        conn = session.connection()
+        tables = _tables()
+        present: set[uuid.UUID] = set()
+        for name, ids in wanted.items():
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), 1000):
+                present.update(conn.execute(select(tables[name].c.id).where(
+                    tables[name].c.id.in_(ordered[start:start + 1000]))).scalars())
+        return cls(inserted, present)
+
+
+def _apply_all(session: Any, device: str, models: dict[str, type[SQLModel]],
+               mine: list[dict[str, Any]], known: _Known, refused: dict[str, str], *,
+               one_by_one: bool) -> tuple[int, int]:
     taken = conflicts = 0
     for entry in mine:
         model = models[entry["entity"]]
         changes = json.loads(entry["changes"])
-        nested = session.begin_nested()
-        try:
-            made = _apply_one(session, device, model, entry, changes, inserted)
-            session.flush()
-            _still_holds(session, model, entry["entity_id"])
-            nested.commit()
-        except Exception as exc:  # the server refused it: kept as a conflict
-            nested.rollback()
-            reason = _refusal(exc)
-            if reason is None:
-                raise
-            made = _conflict(session, device, entry, model, changes, "refused", reason=reason)
+        if entry["entity_id"] in refused:
+            made = _conflict(session, device, entry, model, changes, "refused",
+                             reason=refused[entry["entity_id"]])
+        elif not one_by_one:
+            made = _apply_one(session, device, model, entry, changes, known)
+        else:
+            nested = session.begin_nested()
+            try:
+                made = _apply_one(session, device, model, entry, changes, known)
+                session.flush()
+                nested.commit()
+            except Exception as exc:  # the server refused it: kept as a conflict
+                nested.rollback()
+                reason = _refusal(exc)
+                if reason is None:
+                    raise
+                made = _conflict(session, device, entry, model, changes, "refused",
+                                 reason=reason)
         taken += made == "taken"
         conflicts += made == "conflict"
+    session.flush()
     return taken, conflicts
 
 
@@ -486,16 +579,16 @@ def _refusal(exc: BaseException) -> str | None:
 
 
 def _apply_one(session: Any, device: str, model: type[SQLModel], entry: dict[str, Any],
-               changes: dict[str, list], inserted: set[str]) -> str:
+               changes: dict[str, list], known: _Known) -> str:
     table = model.__table__  # type: ignore[attr-defined]
     key = entry["entity_id"]
     ident = uuid.UUID(key)
     action = entry["action"]
     if action == "insert":
-        if session.get(model, ident) is not None:
+        if ident in known.present:
             return "same"  # sent before (a resumed sync): merged by id
         values = {k: from_json(table.c[k], v[1]) for k, v in changes.items() if k in table.c}
-        missing = _dangling(session, table, values, inserted)
+        missing = _dangling(table, values, known)
         if missing:
             return _conflict(session, device, entry, model, changes, "refused",
                              reason=f"it refers to a {missing} that is not on the server")
@@ -535,20 +628,15 @@ def _apply_one(session: Any, device: str, model: type[SQLModel], entry: dict[str
     return made
 
 
-def _dangling(session: Any, table: sa.Table, values: dict[str, Any],
-              inserted: set[str]) -> str | None:
+def _dangling(table: sa.Table, values: dict[str, Any], known: _Known) -> str | None:
     """The kind of record a new row points at that is neither on the server nor arriving."""
     for column in table.c:
         value = values.get(column.name)
         if value is None:
             continue
         for fk in column.foreign_keys:
-            target = fk.column.table
-            if value.hex in inserted:
-                continue
-            if session.connection().execute(select(target.c.id).where(
-                    target.c.id == value)).first() is None:
-                return target.name.replace("_", " ")
+            if value.hex not in known.inserted and value not in known.present:
+                return fk.column.table.name.replace("_", " ")
     return None
 
 
