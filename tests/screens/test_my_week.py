@@ -13,7 +13,7 @@ from cintui.store.engine import open_store
 from cintui.store.models import Child, Worker
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import read
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, until
 
 SIZE = (120, 40)
 REFERENCE = "DEMO00002"  # Maisie: an agreed plan with actions, visits, meetings
@@ -153,7 +153,7 @@ async def test_a_meeting_item_opens_the_childs_meetings_and_esc_comes_back(demo_
         await move_to(pilot, screen, lambda i: i.target == "meetings")
         item = screen.current
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ != "MyWeekScreen")
         child = app.screen
         assert type(child).__name__ == "ChildScreen"
         assert str(child.child_id) == item.child.id and child.active_tab == "meetings"

@@ -11,18 +11,14 @@ from textual.widgets import DataTable, Input
 
 from cintui.store import models as m
 from tests.screens.test_shell import caseload_app, settle, type_text
+from tests.screens.test_shell import until as until_check
 
 SIZE = (120, 40)
 
 
 async def until(pilot, screen: str) -> None:
-    """Wait for the form's save to finish and `screen` to be in front (a dismissed form's
-    worker may be cancelled as it closes: `settle` would raise)."""
-    for _ in range(400):
-        if type(pilot.app.screen).__name__ == screen:
-            break
-        await pilot.pause(0.05)
-    await pilot.pause()
+    """Wait for the form's save to finish and `screen` to be in front."""
+    await until_check(pilot, lambda: type(pilot.app.screen).__name__ == screen)
 
 
 async def palette(pilot, words: str) -> None:

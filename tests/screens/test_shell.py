@@ -23,6 +23,16 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def until(pilot, check, rounds: int = 200) -> None:
+    """Settle until `check()` holds: what a key starts (a screen loaded by name, a save's
+    reload in a worker) may not be done by the first settle on a loaded machine."""
+    for _ in range(rounds):
+        await settle(pilot)
+        if check():
+            return
+    assert check()
+
+
 async def type_text(pilot, text: str) -> None:
     """Type `text` as a quick typist does: each character a key event through the app, in
     order, then one wait for the screen to settle. (`pilot.press` waits for the process to

@@ -14,7 +14,7 @@ from cintui.domain.plan import Need, PlanAction
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, until
 from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
 
 
@@ -37,16 +37,6 @@ def planned_store(empty_store):  # noqa: F811
     finally:
         store.close()
     return empty_store
-
-
-async def until(pilot, check) -> None:
-    """Settle until `check()` holds: a save's reload runs in a worker started after the form
-    closes, which a loaded machine may not have finished by the first settle."""
-    for _ in range(100):
-        await settle(pilot)
-        if check():
-            return
-    assert check()
 
 
 def _chronology(path) -> list[str]:
