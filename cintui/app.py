@@ -110,8 +110,8 @@ class CintuiApp(App):
         from cintui.casework import cases
 
         self.store = message.store
-        if self.store.server is not None:  # a team server: the login
-            self.requested_worker = self.store.server.login
+        if (login := access.acting_login()) is not None:  # a team server, a laptop: the login
+            self.requested_worker = login
         with self.store.read() as session:
             workers = cases.list_workers(session)
             demo = cases.is_demo_store(session)
@@ -123,7 +123,7 @@ class CintuiApp(App):
         from cintui.store import fast
 
         self.reader = message.reader
-        # On a team server you are who you logged in as (store/server.py).
+        # On a team server (and a laptop replica) you are who you logged in as.
         self.requested_worker = getattr(self.reader, "team_login", None) or self.requested_worker
         self._full.expect(message.passphrase)
         wanted = self.requested_worker or config.load_settings().get("worker")

@@ -88,6 +88,9 @@ def audit_laptops(
     device: Annotated[str | None, typer.Option(
         "--device", help="One laptop (its id's first characters, or its label).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="The newest N entries.")] = 50,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Also what the laptop's syncs wrote there (what they brought down, "
+        "their bookkeeping).")] = False,
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """On a team server (its audit role or owner): who recorded what on which laptop, when,
@@ -98,7 +101,7 @@ def audit_laptops(
         if getattr(store, "server", None) is None:
             raise CliError("laptops sync with a team server: run this there (--db URL)")
         with store.engine.connect() as conn:
-            rows = sync.laptop_entries(conn, device=device, limit=limit)
+            rows = sync.laptop_entries(conn, device=device, limit=limit, everything=everything)
     shown = [{"laptop": r.label, "device": r.device, "seq": r.seq, "who": r.actor,
               "action": r.action, "record": r.entity, "record_id": r.entity_id,
               "recorded": r.at.isoformat(), "arrived": r.arrived_at.isoformat()}

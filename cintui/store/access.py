@@ -231,6 +231,12 @@ def create_location(loc: StoreLocation, passphrase: str | None, *, encrypt: bool
                                        encrypt=encrypt, memory_security=not synthetic))
 
 
+def acting_login() -> str | None:
+    """The team server's login this process acts as: the server's, or the one a laptop
+    replica syncs as (store/sync.py); None for a store of one's own."""
+    return _server_login or _replica_login
+
+
 def current_actor() -> str:
     """Who is making changes: CINTUI_USER, else the worker chosen in the app, else the login.
     On a team server, the server login, always: CINTUI_USER naming anyone else is refused."""

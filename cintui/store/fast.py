@@ -32,6 +32,9 @@ from cintui.store.engine import (
 class FastReader:
     """A read-only connection for the first screen; shareable with one worker thread."""
 
+    # A laptop replica's login on the team server (store/sync.py), else None: who acts.
+    team_login: str | None = None
+
     def __init__(self, connection: Any, path: Path, encrypted: bool) -> None:
         self.connection = connection
         self.path = path
@@ -152,7 +155,10 @@ def _open_reader(path: Path, passphrase: str | None) -> FastReader | None:
         if row is None or row[0] != head_revision():
             conn.close()
             return None
-        return FastReader(conn, path, encrypted)
+        reader = FastReader(conn, path, encrypted)
+        row = conn.execute("SELECT value FROM store_meta WHERE key = 'sync_login'").fetchone()
+        reader.team_login = row[0] if row else None
+        return reader
     except BaseException:
         conn.close()
         raise

@@ -1079,9 +1079,11 @@ def verify_devices(conn: Any) -> list[ChainReport]:
     return reports
 
 
-def laptop_entries(conn: Any, *, device: str | None = None, limit: int = 50) -> list[Any]:
+def laptop_entries(conn: Any, *, device: str | None = None, limit: int = 50,
+                   everything: bool = False) -> list[Any]:
     """The newest laptop entries on the server, with each laptop's label: who recorded
-    what, where, when, and when it arrived (the audit role reads them)."""
+    what, where, when, and when it arrived (the audit role reads them). `everything`: also
+    what the laptop's syncs wrote there (what they brought down, their bookkeeping)."""
     d, e = _tables()["sync_device"], _tables()["device_entry"]
     query = (select(e.c.device, e.c.seq, e.c.at, e.c.actor, e.c.action, e.c.entity,
                     e.c.entity_id, e.c.arrived_at, d.c.label)
@@ -1089,4 +1091,6 @@ def laptop_entries(conn: Any, *, device: str | None = None, limit: int = 50) -> 
              .order_by(e.c.arrived_at.desc(), e.c.device, e.c.seq.desc()).limit(limit))
     if device:
         query = query.where(e.c.device.startswith(device) | (d.c.label == device))
+    if not everything:  # what a sync itself wrote there (its own bookkeeping): with --all
+        query = query.where(e.c.actor != SYNC_ACTOR)
     return list(conn.execute(query))

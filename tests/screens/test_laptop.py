@@ -432,3 +432,16 @@ async def test_a_case_that_left_takes_its_open_record_with_it(
                    in n for n in notes(app)), notes(app)
         assert type(app.screen).__name__ == "CaseloadScreen"
         assert "Nell" not in shown(app)
+
+
+async def test_a_laptop_opens_as_the_login_it_syncs_as_without_asking_who(
+        tmp_path, cli, monkeypatch):
+    """Changes on a laptop arrive on the team server under the worker's login: the app does
+    not ask "who are you" there, and records what is done as that login."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING)
+    monkeypatch.delenv("CINTUI_USER")
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        assert app.worker == LOGIN and access.current_actor() == LOGIN
