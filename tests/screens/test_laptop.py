@@ -33,10 +33,10 @@ from tests.store.teams import (
 from tests.store.test_sync import TODAY as SYNC_DAY
 from tests.store.test_sync import (
     _pw,
+    clash,
     laptops,  # noqa: F401 - the fixture
     open_laptop,
     open_server,
-    rename_child,
 )
 
 LOGIN = "amira.ashdown"
@@ -284,12 +284,7 @@ def notes(app) -> list[str]:
 async def test_a_conflict_resolved_on_the_screen_reaches_the_team_server(
         team, laptops, monkeypatch):  # noqa: F811
     path = laptops(team.worker)
-    laptop = open_laptop(path)
-    rename_child(laptop, team.worker, team.child, "Nelly")  # offline, on the laptop
-    laptop.close()
-    server = open_server(team, team.other)  # a colleague, on the server meanwhile
-    rename_child(server, team.other, team.child, "Eleanor")
-    server.close()
+    clash(team, path)  # Nelly on the laptop, Eleanor on the server
     app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)

@@ -67,7 +67,12 @@ def team(pg_url, pg_server, cli, monkeypatch, tmp_path):
 
     reference = json.loads(made.out)["reference"]
     yield Team(pg_url, suffix, *names, reference)
-    # Roles outlive databases: drop this test's (their grants in this database first).
+    drop_roles(pg_url, names)
+
+
+def drop_roles(pg_url: str, logins: list[str]) -> None:
+    """Roles outlive databases: drop a test's logins and its database's group roles (their
+    grants in that database first)."""
     database = make_url(pg_url).database
     groups = [f"{database}_{g}" for g in ("worker", "manager", "admin", "audit")]
     with contextlib.suppress(psycopg.Error), \
@@ -75,7 +80,7 @@ def team(pg_url, pg_server, cli, monkeypatch, tmp_path):
                             .render_as_string(hide_password=False), autocommit=True) as conn:
         conn.execute(f'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
                      f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
-        roles = ", ".join(f'"{r}"' for r in [*names, *groups])
+        roles = ", ".join(f'"{r}"' for r in [*logins, *groups])
         conn.execute(f"DROP OWNED BY {roles}")
-        for role in [*names, *groups]:
+        for role in [*logins, *groups]:
             conn.execute(f'DROP ROLE IF EXISTS "{role}"')

@@ -143,14 +143,20 @@ def rename_child(store, actor: str, reference: str, first_name: str) -> None:
         session.add(child)
 
 
-def test_both_sides_changing_a_field_is_a_conflict_shown_never_overwritten(team, laptops, cli):
-    path = laptops(team.worker)
+def clash(team: Team, path: Path) -> None:
+    """The child renamed "Nelly" offline on the laptop at `path`, and "Eleanor" on the server
+    by a colleague meanwhile."""
     laptop = open_laptop(path)
-    rename_child(laptop, team.worker, team.child, "Nelly")  # offline, on the laptop
+    rename_child(laptop, team.worker, team.child, "Nelly")
     laptop.close()
-    server = open_server(team, team.other)  # a colleague, on the server meanwhile
+    server = open_server(team, team.other)
     rename_child(server, team.other, team.child, "Eleanor")
     server.close()
+
+
+def test_both_sides_changing_a_field_is_a_conflict_shown_never_overwritten(team, laptops, cli):
+    path = laptops(team.worker)
+    clash(team, path)
     result = sync_now(path, team, team.worker)
     assert result.conflicts == 1
     laptop = open_laptop(path)
@@ -178,12 +184,7 @@ def test_both_sides_changing_a_field_is_a_conflict_shown_never_overwritten(team,
 
 def test_taking_the_servers_version_puts_it_on_the_laptop(team, laptops, cli):
     path = laptops(team.worker)
-    laptop = open_laptop(path)
-    rename_child(laptop, team.worker, team.child, "Nelly")
-    laptop.close()
-    server = open_server(team, team.other)
-    rename_child(server, team.other, team.child, "Eleanor")
-    server.close()
+    clash(team, path)
     sync_now(path, team, team.worker)
     [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
     assert cli("sync", "resolve", conflict["id"], "theirs", "--db", path).code == 0

@@ -20,7 +20,6 @@ The random seed is printed: CINTUI_SYNC_SEED=N replays a failure.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import random
@@ -30,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -45,7 +43,7 @@ from cintui.store import audit, engine, sync
 from cintui.store.base import STORE_ID_KEY
 from cintui.store.models import Child, Meeting, PlanVersion, SyncConflict, Visit
 from tests.meeting_consent import consent_to_meetings
-from tests.store.teams import PASSWORD
+from tests.store.teams import PASSWORD, drop_roles
 
 SEED = int(os.environ.get("CINTUI_SYNC_SEED", "190219"))
 START = date(2026, 11, 23)  # a Monday
@@ -428,21 +426,7 @@ def world(pg_url, pg_server, cli, tmp_path, monkeypatch, quick_stores):
             store.close()
         if w.ref_store is not None:
             w.ref_store.close()
-        _drop_roles(pg_url, [x.login for x in workers])
-
-
-def _drop_roles(pg_url: str, logins: list[str]) -> None:
-    database = make_url(pg_url).database
-    groups = [f"{database}_{g}" for g in ("worker", "manager", "admin", "audit")]
-    with contextlib.suppress(psycopg.Error), \
-            psycopg.connect(make_url(pg_url).set(drivername="postgresql")
-                            .render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                     f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
-        roles = ", ".join(f'"{r}"' for r in [*logins, *groups])
-        conn.execute(f"DROP OWNED BY {roles}")
-        for role in [*logins, *groups]:
-            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+        drop_roles(pg_url, [x.login for x in workers])
 
 
 def build(world: World) -> None:
