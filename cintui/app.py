@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from cintui.domain.dates import wall_clock
 from cintui.reference import config
 from cintui.store import access
 from cintui.store.base import said as store_said
@@ -76,9 +77,7 @@ class CintuiApp(App):
         if self._now is not None:
             return self._now
         real = datetime.now().replace(microsecond=0)
-        if not seconds:
-            real = real.replace(second=0)
-        return real if real.date() == self.today else datetime.combine(self.today, real.time())
+        return wall_clock(self.today, real if seconds else real.replace(second=0))
 
     def make_screen(self, name: str, **kwargs):
         """A screen by its name in `screens/registry.py`, imported when first shown."""

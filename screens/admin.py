@@ -13,11 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from cintui.casework import admin
 from cintui.domain import workforce as rules
 from cintui.screens.forms import FormScreen
+
+from .widgets.footer import Footer
 
 TEAM_COLUMNS = (("Team", 28), ("Service", 30), ("Manager", 28), ("Workers", 7),
                 ("Open children", 13))

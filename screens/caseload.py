@@ -7,13 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from cintui.casework import caseload
 from cintui.domain.timescales import DueState
 from cintui.screens import laptop, lock
 from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
 from cintui.screens.widgets.loading import LoadingAfter
+
+from .widgets.footer import Footer
 
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}

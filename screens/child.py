@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Input,
     Select,
@@ -44,6 +43,7 @@ from .forms import (
     PersonFormScreen,
     WithheldFormScreen,
 )
+from .widgets.footer import Footer
 
 TABS = ("summary", "people", "consent", "plan", "visits", "meetings", "chronology")
 # The widget that takes the focus when a tab is shown (none: the tab strip).

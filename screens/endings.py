@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Select, Static
+from textual.widgets import Header, Select, Static
 
 from cintui.casework import endings
 from cintui.domain.endings import (
@@ -28,6 +28,7 @@ from cintui.domain.endings import (
 from cintui.reference import codes
 
 from .forms import FormScreen
+from .widgets.footer import Footer
 
 YES_NO = [("Not answered", ""), ("Yes", "yes"), ("No", "no")]
 

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import fgc as fgc_cases
 from cintui.domain import fgc as rules
 from cintui.domain.plan import PlanAction
 
 from .forms import FormScreen
+from .widgets.footer import Footer
 
 ACTION_ROWS = 3
 

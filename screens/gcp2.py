@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as rules
 
 from .forms import FormScreen
+from .widgets.footer import Footer
 
 HEADER = ("Graded Care Profile 2 (STO 4.3, 6.11, 7.1): grades 1 (best care) to 5 (poorest) · "
           "n new · Esc back")

@@ -31,7 +31,6 @@ from textual.screen import Screen
 from textual.widgets import (
     ContentSwitcher,
     DataTable,
-    Footer,
     Input,
     Select,
     Static,
@@ -64,6 +63,7 @@ from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
 
 from .forms import ConfirmScreen, parse_date
 from .widgets.choices import RATING_KEYS, KeyedSelect
+from .widgets.footer import Footer
 
 AUTOSAVE_SECONDS = 1.0
 RAG_STYLES = {"R": "bold white on red", "A": "bold black on dark_orange",

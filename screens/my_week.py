@@ -11,13 +11,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import caseload
 from cintui.casework import due as due_cases
 from cintui.domain.due import GROUP_LABELS, GROUPS, DueGroups, DueItem, describe_left
 from cintui.domain.timescales import DueState
 
+from .widgets.footer import Footer
 from .widgets.loading import LoadingAfter
 
 VIEWS = {"mine": "My children", "team": "My team"}

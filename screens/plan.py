@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import cases, plans, record
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
@@ -30,6 +30,7 @@ from .plan_forms import (
     NeedFormScreen,
     RateFormScreen,
 )
+from .widgets.footer import Footer
 
 # Never colour alone: the letter and the word are always there too.
 RAG_STYLES = {"R": "bold white on dark_red", "A": "bold black on dark_orange",

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from cintui.casework import plans
 from cintui.domain.dates import NotADay, day_text, read_day
@@ -38,6 +38,7 @@ from cintui.domain.timescales import parse_plan_visits, plan_visit_problem
 
 from .forms import FormScreen, _check
 from .widgets.choices import RATING_KEYS
+from .widgets.footer import Footer
 
 # SFEF framing (WIR 2.4-2.5), shown as guidance while writing a need.
 SFEF = ("What is going well? · What are we worried about? · What needs to change — what "

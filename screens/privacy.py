@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import privacy
 
 from .forms import FormScreen
+from .widgets.footer import Footer
 
 
 class SubjectAccessScreen(FormScreen):

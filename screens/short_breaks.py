@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import short_breaks as sb
 from cintui.domain import short_breaks as rules
 from cintui.domain.timescales import DueState
 
 from .forms import FormScreen
+from .widgets.footer import Footer
 
 
 def _day(d) -> str:

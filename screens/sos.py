@@ -16,12 +16,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from cintui.casework import signs_of_safety as sos_cases
 from cintui.domain import signs_of_safety as rules
 
 from .forms import FormScreen
+from .widgets.footer import Footer
 
 SCORE_ROWS = 4
 COLUMNS = (("sos-worried", "What are we worried about?"),

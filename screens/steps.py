@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from cintui.casework import steps as cs
@@ -35,6 +35,7 @@ from cintui.domain.workforce import role_label
 from cintui.reference import codes
 
 from .forms import FormScreen
+from .widgets.footer import Footer
 
 
 def _day(d: date | None) -> str:

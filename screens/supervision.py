@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import endings
 from cintui.casework import supervision as sup
@@ -23,6 +23,7 @@ from cintui.domain.supervision import SupervisionAction
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
 
 from .forms import FormScreen
+from .widgets.footer import Footer
 
 ACTION_ROWS = 3
 

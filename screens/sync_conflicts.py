@@ -15,10 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import laptop as offline
 from cintui.casework.lookup import CaseworkError
+
+from .widgets.footer import Footer
 
 
 class SyncConflictsScreen(Screen):

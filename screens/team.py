@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Select, Sparkline, Static, TextArea
+from textual.widgets import DataTable, Header, Select, Sparkline, Static, TextArea
 
 from cintui.casework import caseload
 from cintui.casework import census as census_cases
@@ -30,6 +30,8 @@ from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
 from cintui.screens.forms import FormScreen, parse_date
 from cintui.screens.widgets.loading import LoadingAfter
+
+from .widgets.footer import Footer
 
 WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 30),
                   ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 12),

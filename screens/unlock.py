@@ -6,10 +6,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from cintui.screens.messages import ReaderOpened, StoreOpened
 from cintui.store import access
+
+from .widgets.footer import Footer
 
 
 class UnlockScreen(Screen):

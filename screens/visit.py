@@ -26,7 +26,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -54,6 +53,7 @@ from cintui.domain.visit import (
 
 from .forms import ConfirmScreen
 from .widgets.choices import YesNo
+from .widgets.footer import Footer
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")

@@ -7,10 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from cintui.screens.messages import StoreOpened
 from cintui.store import access
+
+from .widgets.footer import Footer
 
 DEMO_CHILDREN = 120
 

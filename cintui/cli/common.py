@@ -487,12 +487,12 @@ def _check_folder(output: Path) -> None:
 
 def _now(today: str | None):
     """Now, as a wall-clock time to the minute; on `--today` (or CINTUI_TODAY) when that is
-    set apart, as the app's clock does."""
+    set apart, as the app's clock does (`dates.wall_clock`)."""
     from datetime import datetime
 
-    day = _today(today)
-    real = datetime.now().replace(second=0, microsecond=0)
-    return real if real.date() == day else datetime.combine(day, real.time())
+    from cintui.domain.dates import wall_clock
+
+    return wall_clock(_today(today), datetime.now().replace(second=0, microsecond=0))
 
 
 def _parse_moment(value: str, what: str):

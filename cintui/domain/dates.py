@@ -18,7 +18,7 @@ Anything else ("end of term", "ASAP", "next week") is refused with `NotADay`, wh
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -123,4 +123,16 @@ def day_text(d: date) -> str:
            f"{d.year}"
 
 
-__all__ = ["EXAMPLES", "MONTHS", "NotADay", "WEEKDAYS", "day_text", "read_day"]
+def wall_clock(day: date, real: datetime) -> datetime:
+    """Now, when the app or a command is told the day is `day` (`--today`) and the real
+    clock reads `real`: the real time on the real day; the end of `day` when it is already
+    past (the whole day has happened, so anything recorded on it happened before "now",
+    whatever the real time of day); on a day still to come, the real time of day on it."""
+    if real.date() == day:
+        return real
+    if day < real.date():
+        return datetime.combine(day, time(23, 59))
+    return datetime.combine(day, real.time())
+
+
+__all__ = ["EXAMPLES", "MONTHS", "NotADay", "WEEKDAYS", "day_text", "read_day", "wall_clock"]

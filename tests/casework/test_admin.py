@@ -19,10 +19,8 @@ ACTOR = "priya.bs"
 
 
 @pytest.fixture
-def store(new_location, cli):
-    path = new_location("team.db")
-    result = cli("db", "init", "--db", path, "--no-encrypt")
-    assert result.code == 0, result.err
+def store(new_db):
+    path = new_db("team.db")
     s = open_store(path, None)
     yield s
     s.close()

@@ -18,10 +18,8 @@ DAY = ("--today", TODAY.isoformat())
 
 
 @pytest.fixture
-def db(new_location, cli):
-    path = new_location("team.db")
-    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
-    return path
+def db(new_db):
+    return new_db("team.db")
 
 
 def run(cli, db, *args):

@@ -14,9 +14,8 @@ from tests.conftest import TODAY  # Monday 23 November 2026
 
 
 @pytest.fixture
-def store(cli, new_location):
-    db = new_location("cp.db")
-    assert cli("db", "init", "--no-encrypt", "--db", db).code == 0
+def store(cli, new_db):
+    db = new_db("cp.db")
     added = cli("child", "add", "--db", db, "--first-name", "Ava", "--last-name", "Stone",
                 "--dob", "2014-05-01", "--sex", "F", "--referral-date", "2026-10-01",
                 "--today", TODAY.isoformat())

@@ -18,10 +18,9 @@ DAY = "2026-11-23"
 
 
 @pytest.fixture
-def db(cli, new_location, monkeypatch):
+def db(cli, new_db, monkeypatch):
     monkeypatch.setenv("CINTUI_USER", "amira")
-    path = new_location("team.db")
-    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    path = new_db("team.db")
     add_team(cli, path)
     assert cli("child", "add", "--db", path, "--first-name", "Leo", "--last-name", "Ward",
                "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--sex", "M",

@@ -208,3 +208,21 @@ def test_a_real_process_exits_2_with_one_line_and_writes_nothing(demo_store, zep
                           "--db", demo_store, *DAY)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE((tmp_path / "v.docx").stat().st_mode) == 0o600
+
+
+def test_a_visit_late_on_the_day_given_with_today_is_recorded_whatever_the_real_hour(
+        cli, demo_store, zephyrine):
+    """`--today` a day already past: a visit at 23:30 on it has happened, so it is recorded
+    (WIR 2.11) however early in the real day the command runs; one on the next day is
+    still in the future."""
+    late = cli("visit", "record", zephyrine, "--at", f"{TODAY.isoformat()} 23:30", "--purpose",
+               "Evening visit after a call from the school", "--analysis", "Settled at home.",
+               "--seen", "--db", demo_store, "--json", *DAY)
+    assert late.code == 0, late.err
+    tomorrow = cli("visit", "record", zephyrine, "--at",
+                   f"{(TODAY + timedelta(days=1)).isoformat()} 00:10", "--purpose", "Early",
+                   "--analysis", "Not yet", "--seen", "--db", demo_store, *DAY)
+    assert tomorrow.code == 2 and "in the future" in tomorrow.err
+    listed = json.loads(cli("visit", "list", zephyrine, "--db", demo_store, "--json",
+                            *DAY).out)
+    assert sum(v["visited_at"].startswith(f"{TODAY.isoformat()}T23:30") for v in listed) == 1

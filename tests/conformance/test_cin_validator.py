@@ -57,6 +57,7 @@ def assert_conforms(found: dict, ours: dict) -> None:
     assert {i["rule"] for i in found["return_level"]} <= our_return
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("today", list(DEMO_YEARS), ids=str)
 def test_the_demo_returns_pass_the_dfe_rules(cli, tmp_path, today):
     db = tmp_path / "demo.db"
@@ -70,6 +71,7 @@ def test_the_demo_returns_pass_the_dfe_rules(cli, tmp_path, today):
         assert_conforms(validate(out), ours)
 
 
+@pytest.mark.slow
 def test_a_store_built_through_the_cli_passes_the_dfe_rules(cli, tmp_path):
     from tests.conformance.cli_store import build_cli_store
 

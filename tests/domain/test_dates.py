@@ -6,13 +6,13 @@ is a Tuesday), so "Fri" is Friday 4 December and "18/12" is 18 December 2026.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cintui.domain.dates import NotADay, day_text, read_day
+from cintui.domain.dates import NotADay, day_text, read_day, wall_clock
 
 MEETING = date(2026, 12, 2)  # a Wednesday
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2098, 12, 31))
@@ -95,3 +95,21 @@ def test_a_weekday_is_the_next_one_after_the_meeting(on, weekday):
     name = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[weekday]
     found = read_day(f"by {name}", on)
     assert found.weekday() == weekday and on < found <= on + timedelta(days=7)
+
+
+@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1)),
+       st.integers(-400, 400))
+def test_now_on_a_day_given_with_today_does_not_depend_on_the_real_time_of_day(real, apart):
+    """`--today` a past day: anything at any time on it has happened (a visit recorded
+    for it is never "in the future" because the command ran before that hour); the real
+    day: the real time; a day to come: the real time of day on it."""
+    day = real.date() + timedelta(days=apart)
+    now = wall_clock(day, real)
+    assert now.date() == day
+    if apart == 0:
+        assert now == real
+    elif apart < 0:
+        assert now == datetime.combine(day, time(23, 59))
+        assert all(datetime.combine(day, time(h, m)) <= now for h in range(24) for m in (0, 59))
+    else:
+        assert now.time() == real.time()

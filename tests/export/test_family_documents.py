@@ -52,9 +52,21 @@ def store(request, demo_store, cli):
     return demo_store, request.param == "set up"
 
 
+_MADE: dict[tuple[str, bool], tuple[dict, list[str]]] = {}
+
+
 @pytest.fixture
-def documents(store, cli, tmp_path):
-    """Every family document of the store, as {path: text}, and the store's need words."""
+def documents(store, store_kind, cli, tmp_path_factory):
+    """Every family document of the store, as {path: text}, and the store's need words.
+    Made once per kind of store in a test process (the tests below only read them; the
+    store each starts from is the same demo, set up or not)."""
+    key = (store_kind, store[1])
+    if key not in _MADE:
+        _MADE[key] = _make_documents(store, cli, tmp_path_factory.mktemp("documents"))
+    return _MADE[key]
+
+
+def _make_documents(store, cli, tmp_path):
     path, _ = store
     common = ("--db", path, "--today", TODAY.isoformat())
     for fmt in ("pdf", "docx", "html", "md", "json"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 
+import pytest
 from textual.widgets import TextArea
 
 from cintui.app import CintuiApp
@@ -87,6 +88,7 @@ async def save(pilot) -> None:
     await press(pilot, "ctrl+s")
 
 
+@pytest.mark.slow
 async def test_a_childs_case_by_keys(cli, new_location):
     db = new_location("team.db")
     set_up(cli, db)

@@ -71,6 +71,7 @@ async def write(pilot, selector: str, text: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_a_whole_review_by_keyboard_updates_the_plan(demo_store):
     """WIR 2.6 agenda: attendance; ground rules; each Amber in turn with its update and the
     impact on the child; one re-rated Amber → Green (maintained 8 weeks, WIR 2.4); a new
@@ -401,6 +402,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.slow
 async def test_a_crash_mid_meeting_resumes_where_it_stopped(demo_store, tmp_path):
     """Nothing lost: the process is killed (SIGKILL) mid-item; reopening the meeting
     resumes at the same Amber with the words typed."""

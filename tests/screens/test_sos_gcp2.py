@@ -49,6 +49,7 @@ def _chronology(path) -> list[str]:
         store.close()
 
 
+@pytest.mark.slow
 async def test_sto_6_3_signs_of_safety_map_by_keys(planned_store):
     app = ChildHost(planned_store, "SUP1")
     app.actor = "amira"

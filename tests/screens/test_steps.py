@@ -49,6 +49,7 @@ async def save(pilot) -> None:
     await settle(pilot)
 
 
+@pytest.mark.slow
 async def test_the_case_steps_by_keys(empty_store):
     app = ChildHost(empty_store, "KEY1")
     app.actor = "amira"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from cintui.casework import cases, transfer
@@ -45,6 +46,7 @@ def episode_of(path, ref):
         store.close()
 
 
+@pytest.mark.slow
 async def test_the_step_down_path_by_keys(demo_store):
     ref = prepared(demo_store)
     app = ChildHost(demo_store, ref)
@@ -124,6 +126,7 @@ async def test_the_step_down_path_by_keys(demo_store):
     assert (episode.step_down_decided, episode.step_down_completed) == (TODAY, TODAY)
 
 
+@pytest.mark.slow
 async def test_the_transfer_path_by_keys_with_the_multiple_moves_prompt(demo_store):
     ref = prepared(demo_store, meeting=False)
     app = ChildHost(demo_store, ref)

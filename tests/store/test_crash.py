@@ -6,9 +6,12 @@ sound. ~15 kills here; `bench/crash.py` runs 400 and more (tests/crashing.py).""
 
 from __future__ import annotations
 
+import pytest
+
 from tests import crashing
 
 
+@pytest.mark.slow
 def test_killed_writers_lose_nothing_they_confirmed_and_the_store_stays_sound(tmp_path):
     tally = crashing.run(tmp_path / "crash", kills=15, seed=24)
     assert tally.kills >= 15

@@ -198,6 +198,7 @@ def test_taking_the_servers_version_puts_it_on_the_laptop(team, laptops, cli):
 PHASES = ("push", "pushed", "gathered", "server committed", "laptop applied")
 
 
+@pytest.mark.slow
 def test_a_connection_dropped_at_any_step_loses_nothing_and_doubles_nothing(
         team, laptops, cli):
     path = laptops(team.worker)
@@ -476,6 +477,7 @@ def test_closure_recommended_on_two_laptops_offline_stays_one_recommendation(
     laptop.close()
 
 
+@pytest.mark.slow
 def test_three_laptops_syncing_at_once_lose_nothing_and_surface_each_clash(
         team, laptops, cli):
     """Real processes at the same moment: every visit arrives once; the same field changed on

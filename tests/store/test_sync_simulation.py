@@ -479,6 +479,7 @@ def build(world: World) -> None:
 # ------------------------------------------------------------------ the fortnight
 
 
+@pytest.mark.slow
 def test_a_fortnight_of_twenty_laptops_offline_loses_nothing_and_hides_no_conflict(world):
     rng = world.rng
     build(world)
