@@ -146,7 +146,8 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 TodayOption = Annotated[
     str | None,
-    typer.Option("--today", help="Treat this ISO date as today (for reports and tests).",
+    typer.Option("--today", help="Treat this ISO date as today, or 'YYYY-MM-DD HH:MM' as now "
+                 "(for reports and tests).",
                  hidden=True),
 ]
 
@@ -191,11 +192,21 @@ def _parse_date(value: str, what: str) -> date:
     return day
 
 
+def _given_today(value: str | None):
+    """`--today` (else CINTUI_TODAY) as (day, moment): a date gives (day, None); a date and
+    time, 'YYYY-MM-DD HH:MM', stops the clock there; neither gives the real day."""
+    what = "--today" if value else "CINTUI_TODAY"
+    text = (value or os.environ.get("CINTUI_TODAY") or "").strip()
+    if not text:
+        return date.today(), None
+    if len(text) > 10:  # more than YYYY-MM-DD: a time as well
+        moment = _parse_moment(text, what)
+        return moment.date(), moment
+    return _parse_date(text, what), None
+
+
 def _today(value: str | None) -> date:
-    if value:
-        return _parse_date(value, "--today")
-    env = os.environ.get("CINTUI_TODAY")
-    return _parse_date(env, "CINTUI_TODAY") if env else date.today()
+    return _given_today(value)[0]
 
 
 def _echo_json(data) -> None:
@@ -486,13 +497,14 @@ def _check_folder(output: Path) -> None:
 
 
 def _now(today: str | None):
-    """Now, as a wall-clock time to the minute; on `--today` (or CINTUI_TODAY) when that is
-    set apart, as the app's clock does (`dates.wall_clock`)."""
+    """Now, as a wall-clock time to the minute: the time `--today` (or CINTUI_TODAY) gives;
+    else on the day it gives, as the app's clock does (`dates.wall_clock`)."""
     from datetime import datetime
 
     from cintui.domain.dates import wall_clock
 
-    return wall_clock(_today(today), datetime.now().replace(second=0, microsecond=0))
+    day, moment = _given_today(today)
+    return moment or wall_clock(day, datetime.now().replace(second=0, microsecond=0))
 
 
 def _parse_moment(value: str, what: str):

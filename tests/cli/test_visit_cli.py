@@ -226,3 +226,19 @@ def test_a_visit_late_on_the_day_given_with_today_is_recorded_whatever_the_real_
     listed = json.loads(cli("visit", "list", zephyrine, "--db", demo_store, "--json",
                             *DAY).out)
     assert sum(v["visited_at"].startswith(f"{TODAY.isoformat()}T23:30") for v in listed) == 1
+
+
+def test_today_with_a_time_is_now_for_the_command(cli, demo_store, zephyrine):
+    """`--today 'DAY HH:MM'` stops the clock there (scripts and simulations never depend on
+    the real hour): a visit after it is in the future (WIR 2.11), one before it is recorded;
+    a time that is no time is one line, exit 2."""
+    now = ("--today", f"{TODAY.isoformat()} 10:00")
+    visit = ("visit", "record", zephyrine, "--purpose", "Planned visit", "--analysis",
+             "Settled.", "--seen", "--db", demo_store)
+    later = cli(*visit, "--at", f"{TODAY.isoformat()} 10:30", *now)
+    assert later.code == 2 and "in the future" in later.err
+    earlier = cli(*visit, "--at", f"{TODAY.isoformat()} 09:30", *now)
+    assert earlier.code == 0, earlier.err
+    bad = cli(*visit, "--at", f"{TODAY.isoformat()} 09:30", "--today",
+              f"{TODAY.isoformat()} 25:00")
+    one_line_error(bad, "--today")

@@ -98,6 +98,12 @@ class World:
     moved: tuple[str, str, str] | None = None  # (child, from team, to team)
     servers: dict[str, object] = field(default_factory=dict)
     ref_store: object = None  # the reference store, open for the fortnight
+
+    @property
+    def now(self) -> str:
+        """The simulated day's evening, as every command is told it (`--today` with a time):
+        never the real clock, so the fortnight runs the same at any hour."""
+        return f"{self.today.isoformat()} 18:00"
     syncs: int = 0
     drops: int = 0
 
@@ -136,7 +142,7 @@ class World:
 
     def both(self, w: Worker, *args) -> tuple[dict, dict]:
         """The same command on the worker's laptop and on the reference store."""
-        day = ("--today", self.today.isoformat())
+        day = ("--today", self.now)
         mine = json.loads(self.on_laptop(w, *args, *day, "--json").out)
         ref = json.loads(self.on_reference(*args, *day, "--json", login=w.login).out)
         return mine, ref
@@ -225,7 +231,7 @@ def visit(world: World, w: Worker, rng: random.Random) -> None:
         visited_at=datetime(world.today.year, world.today.month, world.today.day, hour,
                             minute), kind="home", child_seen=seen, seen_alone=seen,
         bedroom_seen=True, purpose=f"Visit by {w.name}", analysis=analysis)
-    now = datetime(world.today.year, world.today.month, world.today.day, 18, 0)
+    now = datetime.fromisoformat(world.now)
     made = []
     for store in (w.store, world.ref_store):
         with store.session(w.login) as session:
@@ -256,7 +262,7 @@ def hold_meetings(world: World, w: Worker) -> None:
         minutes = ("--present", "Sam Synthetic", "--still-in-need", "yes", "--recommendation",
                    "continue", "--next-review", (on + timedelta(days=84)).isoformat(),
                    "--childs-views", "Wants things to stay calm")
-        day = ("--today", world.today.isoformat(), "--json")
+        day = ("--today", world.now, "--json")
         world.on_laptop(w, "meeting", "hold", mine_id, *minutes, *day)
         world.on_reference("meeting", "hold", ref_id, *minutes, *day, login=w.login)
         world.recorded["meeting"].add(uuid.UUID(mine_id))
@@ -347,7 +353,7 @@ def reallocate(world: World, rng: random.Random) -> None:
     new = rng.choice([w for w in world.workers if w.team != old.team and not w.manager])
     manager = next(w for w in world.workers if w.team == old.team and w.manager)
     args = ("child", "reallocate", child, "--to", new.login, "--reason", "Family moved",
-            "--today", world.today.isoformat())
+            "--today", world.now)
     url = make_url(world.owner_url).set(username=manager.login, password=PASSWORD)
     world.run(*args, env={"CINTUI_DATABASE_URL": url.render_as_string(hide_password=False),
                           "CINTUI_USER": None})
