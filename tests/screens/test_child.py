@@ -19,7 +19,7 @@ from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry, Child, ChildPerson, Consent, Person
 from tests.conftest import TODAY, connect
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 
 SIZE = (120, 40)
 REFERENCE = "DEMO00001"  # Priya Kenyon, 19 months, CIN plan, mother gave consent
@@ -160,7 +160,7 @@ async def test_adding_a_person_is_saved_and_audited(demo_store):
         await fill(pilot, "#email", "dsl@Example.ORG")
         await fill(pilot, "#relationship", "Class teacher")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         rows = cells(app.screen.query_one("#people-table"))
         dana = next(r for r in rows if r[0] == "Dana Test")
@@ -222,7 +222,7 @@ async def test_removing_a_person_asks_first(demo_store):
         await pilot.press("2", "down", "down", "down")  # the health visitor, last row
         name = cells(app.screen.query_one("#people-table"))[-1][0]
         await pilot.press("d")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("n")
         await settle(pilot)
@@ -358,7 +358,7 @@ async def test_editing_the_child_rejects_a_future_dob_and_saves_when_valid(demo_
         await fill(pilot, "#known_as", "Pri")
         assert text_of(form, "#dob-error") == ""
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         assert "known as Pri" in text_of(app.screen, "#child-header")
     child = read(demo_store, lambda s: cases.find_child(s, REFERENCE))

@@ -19,7 +19,7 @@ from cintui.store.engine import open_store
 from cintui.store.models import Worker
 from tests.conftest import TODAY
 from tests.screens.test_child import REFERENCE, ChildHost, audit_entities, fill, read, text_of
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, until
 
 SIZE = (120, 40)
 
@@ -65,7 +65,7 @@ async def test_a_child_changed_since_the_form_opened_is_named_and_nothing_typed_
         child = read(demo_store, lambda s: cases.find_child(s, REFERENCE))
         assert child.known_as != "Pri" and child.service == "Early help"  # theirs stands
         await pilot.press("ctrl+s")  # knowingly, the second time
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
     child = read(demo_store, lambda s: cases.find_child(s, REFERENCE))
     assert child.known_as == "Pri"
@@ -81,14 +81,14 @@ async def test_a_clash_reaching_the_top_of_the_app_is_one_line_and_the_app_carri
         await settle(pilot)
         app._handle_exception(WriteConflict("not saved: a record like it was saved at the same "
                                             "moment, or is already there; nothing was written"))
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"  # still running
         shown = [n.message for n in app._notifications]
         assert shown[-1].startswith("Not saved: a record like it was saved at the same moment")
         # A driver's own error that escaped a write session: the same, not a crash.
         app._handle_exception(IntegrityError("INSERT", {}, sqlite3.IntegrityError(
             "UNIQUE constraint failed: child.reference")))
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         shown = [n.message for n in app._notifications]
         assert shown[-1] == ("Not saved: a record like it was saved at the same moment, or is "

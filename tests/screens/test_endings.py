@@ -19,7 +19,7 @@ from tests.casework.test_endings import (
 )
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, read, text_of
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 
 
 def prepared(path, **kw) -> str:
@@ -70,7 +70,7 @@ async def test_a_decision_without_rationale_is_not_saved(demo_store):
         await settle(pilot)
         await type_text(pilot, "Something")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
         assert type(app.screen).__name__ == "DecisionFormScreen"
         assert "BEX 4" in text_of(app.screen, "#rationale-error")
 
@@ -109,7 +109,7 @@ async def test_the_closure_path_by_keys(demo_store):
         form = app.screen
         form.query_one("#unmet").value = ""
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CloseFormScreen")
         assert type(app.screen).__name__ == "CloseFormScreen"
         missing = text_of(form, "#form-error")
         assert "Not closed. Still to do" in missing

@@ -15,7 +15,7 @@ import cintui.screens
 from cintui.screens.help import purpose
 from tests.screens.test_child import ChildHost, text_of
 from tests.screens.test_minuting import MeetingHost, book, open_minuting
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, until
 
 SIZE = (120, 40)
 
@@ -46,7 +46,7 @@ async def test_f1_on_the_minuting_screen_lists_its_keys_and_what_it_is_for(demo_
         await open_minuting(pilot, meeting_id)
         minuting = app.screen
         await pilot.press("f1")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         assert type(app.screen).__name__ == "HelpScreen"
         shown = text_of(app.screen, "#help-text")
         assert "Chair and minute a meeting live; the minutes become the updated plan." in shown
@@ -74,7 +74,7 @@ async def test_keys_on_another_tab_are_shown_as_not_here_now(demo_store):
         edit = next(line for line in lines if "Edit child" in line)
         assert "not here now" not in edit
         await pilot.press("question_mark")  # ? again closes it
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         await pilot.press("6", "f1")  # on the Meetings tab, c cancels or rebooks
         await settle(pilot)
@@ -104,5 +104,5 @@ async def test_question_mark_in_a_text_box_is_typed_and_f1_still_helps(demo_stor
         assert app.screen is form and form.query_one("#name", Input).value == "?"
         form.query_one("#kind").focus()  # a choice, not a text box: ? is help
         await pilot.press("question_mark")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         assert type(app.screen).__name__ == "HelpScreen"

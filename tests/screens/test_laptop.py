@@ -25,7 +25,7 @@ from cintui.store import models as m
 from cintui.store.models import Child, Visit
 from tests.conftest import PASSPHRASE, TODAY
 from tests.screens.test_lock import shown
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 from tests.store.teams import (
     PASSWORD,
     team,  # noqa: F401 - the fixture
@@ -182,7 +182,7 @@ async def test_a_store_that_is_not_a_replica_shows_nothing_of_it_and_f5_says_so(
         notes = [str(n.message) for n in app._notifications]
         assert "This store is not a laptop replica (cintui sync setup)" in notes
         await pilot.press("f6")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
 
 
@@ -196,7 +196,7 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("f6")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
         assert type(app.screen).__name__ == "SyncConflictsScreen"
         text = shown(app)
         for words in ("3 conflicts to resolve", "CIN", "Nell Quill",
@@ -247,7 +247,7 @@ async def test_the_conflicts_are_in_the_command_palette(tmp_path, cli, monkeypat
         await type_text(pilot, "sync conflicts")
         await settle(pilot)
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
         assert type(app.screen).__name__ == "SyncConflictsScreen"
 
 
@@ -349,7 +349,7 @@ async def test_a_dropped_connection_is_one_line_and_the_next_sync_finishes(
         assert "\n" not in line
         assert "change waiting to send" in header(app)  # still waiting
         await pilot.press("f3")  # the app goes on
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "MyWeekScreen")
         assert type(app.screen).__name__ == "MyWeekScreen"
         monkeypatch.setattr(sync, "run", real)
         await pilot.press("f5")
@@ -372,23 +372,23 @@ async def test_a_password_libpq_cannot_find_is_asked_for_and_never_kept(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("f5")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PasswordScreen")
         assert type(app.screen).__name__ == "PasswordScreen"
         assert f"Password for {team.worker} on the team server" in shown(app)
         await type_text(pilot, "not the password")
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PasswordScreen")
         assert type(app.screen).__name__ == "PasswordScreen"  # asked again, said why
         assert "That password was not accepted" in shown(app)
         box = app.screen.query_one(Input)
         box.value = ""
         await type_text(pilot, PASSWORD)
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
         assert any(n.startswith("Synced: ") for n in notes(app)), notes(app)
         await pilot.press("f5")  # asked again: nothing was kept
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PasswordScreen")
         assert type(app.screen).__name__ == "PasswordScreen"
         await pilot.press("escape")
         await settle(pilot)
@@ -419,7 +419,7 @@ async def test_a_case_that_left_takes_its_open_record_with_it(
         await ready(pilot)
         [(child_id, _label, _mine)] = app.child_index()
         app.open_child(child_id)
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         await pilot.press("f5")
         await settle(pilot)

@@ -15,7 +15,7 @@ from cintui.casework import drafts
 from cintui.store import access
 from cintui.store.engine import open_store
 from tests.conftest import PASSPHRASE, TODAY
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 
 SIZE = (120, 40)
 NOW = datetime(2026, 11, 23, 14, 5)
@@ -45,7 +45,7 @@ async def test_idle_app_locks_saves_the_draft_and_comes_back_to_it_priv_2(encryp
         await settle(pilot)
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
         lock = app.idle_lock
         assert lock.limit_seconds == 10 * 60  # the England profile's default
@@ -89,7 +89,7 @@ async def test_idle_app_locks_saves_the_draft_and_comes_back_to_it_priv_2(encryp
 
         await type_text(pilot, "not-the-passphrase")
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
         assert type(app.screen).__name__ == "LockScreen"
         assert "wrong passphrase" in str(app.screen.query_one("#error").render())
 
@@ -108,7 +108,7 @@ async def test_a_plain_file_locks_too_and_opens_again_with_enter_priv_2(sqlite_d
     and its store closed all the same."""
     app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
         child_id, label, _ = app.child_index()[0]
         app.open_child(child_id)
@@ -118,7 +118,7 @@ async def test_a_plain_file_locks_too_and_opens_again_with_enter_priv_2(sqlite_d
         lock.touch()
         lock.clock.now += 61
         assert lock.check() is True
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
         assert type(app.screen).__name__ == "LockScreen"
         assert label.rsplit(" ", 1)[0] not in shown(app) and "Press Enter" in shown(app)
         assert app.reader is None and app._full.store is None

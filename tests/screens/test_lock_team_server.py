@@ -7,7 +7,7 @@ from cintui.app import CintuiApp
 from cintui.store import access
 from tests.conftest import TODAY
 from tests.screens.test_lock import Clock, shown
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 from tests.store.teams import PASSWORD, team  # noqa: F401 - the fixture
 
 SIZE = (120, 40)
@@ -18,7 +18,7 @@ async def test_on_a_team_server_the_lock_asks_for_the_logins_password_priv_2(
     monkeypatch.delenv("CINTUI_USER")
     app = CintuiApp(access.StoreLocation(url=team.url(team.worker)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
         child_id, _, _ = app.child_index()[0]
         app.open_child(child_id)
@@ -28,14 +28,14 @@ async def test_on_a_team_server_the_lock_asks_for_the_logins_password_priv_2(
         lock.touch()
         lock.clock.now += 61
         assert lock.check() is True
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
         assert type(app.screen).__name__ == "LockScreen"
         title = str(app.screen.query_one("#title").render())
         assert f"The password of {team.worker} on the team server" in title
         assert "Quill" not in shown(app) and app.reader is None and app._full.store is None
         await type_text(pilot, "not the password")
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
         assert type(app.screen).__name__ == "LockScreen"
         assert "not right" in str(app.screen.query_one("#error").render())
         await type_text(pilot, PASSWORD)

@@ -16,7 +16,7 @@ from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, read, text_of
 from tests.screens.test_minuting import CHILD, MeetingHost
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 
 ACTOR = "test.worker"
 
@@ -92,7 +92,7 @@ async def test_bex_3_an_initial_meeting_needs_a_manager_in_the_chair(demo_store)
             "BEX 3: the initial CIN planning meeting is chaired by a team manager")
         form.query_one("#chair_role").value = "team manager"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         table = app.screen.query_one("#meetings-table", DataTable)
         assert table.row_count == before + 1
@@ -115,7 +115,7 @@ async def test_wir_2_3_papers_sent_are_recorded_with_p(demo_store):
         assert "still to come" in text_of(form, "#sent_on-error")
         form.query_one("#sent_on").value = "23/11/2026"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         table = app.screen.query_one("#meetings-table", DataTable)
         assert str(table.get_row(str(meeting_id))[-1]) == "out 23 Nov"
@@ -154,7 +154,7 @@ async def test_tra_a_parent_absent_from_the_review_is_visited_with_a(demo_store)
         assert text_of(form, "#notes-error").startswith("TRA: record what the parent")
         form.query_one("#notes").value = "Does not want the school involved"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         await settle(pilot)
         assert f"Visit {parents[0]} " not in text_of(app.screen, "#meetings-safeguards")
@@ -180,7 +180,7 @@ async def test_wir_2_10_the_non_engagement_path_step_by_step_with_n(demo_store):
         steps = text_of(form, "#steps")
         assert "Still to do" in steps and "EHAT" in steps and "why the family" not in steps
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         await settle(pilot)
         assert "Non-engagement path (WIR 2.10), started 23 Nov 2026: 5 steps to do" in \

@@ -14,7 +14,7 @@ from cintui.domain.meeting import Decisions, Invitee, Schedule
 from cintui.store.engine import open_store
 from tests.meeting_consent import consent_to_meetings
 from tests.screens.test_child import REFERENCE, SIZE, ChildHost, read
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, until
 
 ACTOR = "test.worker"
 
@@ -58,11 +58,11 @@ async def test_minutes_sent_to_some_say_who_is_still_owed_them(demo_store):
         table = app.screen.query_one("#meetings-table")
         table.move_cursor(row=table.get_row_index(str(meeting_id)))
         await pilot.press("s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "SentFormScreen")
         assert type(app.screen).__name__ == "SentFormScreen"
         app.screen.query_one("#recipients", SelectionList).deselect(0)  # not Mum yet
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         shown = " ".join(str(n.message) for n in app._notifications)
         assert "Not circulated yet: still to send to Sam Synthetic" in shown

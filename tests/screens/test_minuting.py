@@ -23,7 +23,7 @@ from cintui.casework import cases, meetings, plans
 from cintui.domain.meeting import Decisions, Schedule
 from cintui.store.engine import open_store
 from tests.screens.test_child import ChildHost, read, text_of
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 
 SIZE = (120, 40)
 CHILD = "DEMO00002"  # Maisie Garside, 12: an agreed plan with two Ambers and their actions
@@ -61,7 +61,7 @@ async def open_minuting(pilot, meeting_id) -> None:
     keys = [r.key.value for r in table.ordered_rows]
     table.move_cursor(row=keys.index(str(meeting_id)))
     await pilot.press("enter")
-    await settle(pilot)
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "MinutingScreen")
     assert type(pilot.app.screen).__name__ == "MinutingScreen"
 
 
@@ -122,10 +122,10 @@ async def test_a_whole_review_by_keyboard_updates_the_plan(demo_store):
         await pilot.press("1")  # 1 Continue the CIN plan
         assert screen.query_one("#next_review", Input).value == "23/02/2027"  # 3 months
         await pilot.press("ctrl+f")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen", text_of(screen, "#problems")
         await pilot.press("y")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
     def after(session):
         child_id = cases.find_child(session, CHILD).id
@@ -158,7 +158,7 @@ async def test_finishing_with_gaps_is_refused_with_what_to_settle(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
         await pilot.press("ctrl+f")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "MinutingScreen")
         assert type(app.screen).__name__ == "MinutingScreen"
         problems = text_of(app.screen, "#problems")
         assert "tick who is present" in problems
@@ -210,7 +210,7 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
             "18 Dec or Fri"]
         screen.query_one("#childs_views", TextArea).focus()  # the cursor elsewhere
         await pilot.press("ctrl+f")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "MinutingScreen")
         assert type(app.screen).__name__ == "MinutingScreen"
         box = screen.query_one("#agreed_actions", TextArea)
         assert screen.focused is box and box.cursor_location == (3, 35)
@@ -221,7 +221,7 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
         await pilot.press(*["backspace"] * len("end of term"))
         await type_text(pilot, "by 18/12/2026")
         await pilot.press("ctrl+f")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen", text_of(screen, "#problems")
         await pilot.press("y")
         await settle(pilot)
@@ -371,7 +371,7 @@ async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store)
         await pilot.press("escape")  # pause: reopening does not ask again
         await settle(pilot)
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "MinutingScreen")
         assert type(app.screen).__name__ == "MinutingScreen"
         await pilot.press("escape")
         await settle(pilot)
@@ -385,7 +385,7 @@ import asyncio, sys
 from datetime import datetime
 from pathlib import Path
 from tests.screens.test_minuting import MeetingHost, open_minuting
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 import uuid
 
 async def main():
@@ -490,7 +490,7 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
             "next review is due by 11 Feb 2027. Book it early only after a significant "
             "change (BEX 3)")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         table = app.screen.query_one("#meetings-table", DataTable)
         assert table.row_count == before + 1
@@ -532,7 +532,7 @@ async def test_cancel_with_a_reason_and_rebook(demo_store):
         assert "WIR 2.9: tell everyone invited: not yet told" in text_of(form, "#told-error")
         form.query_one("#told", SelectionList).select_all()
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
     detail = read(demo_store, lambda s: meetings.load_meeting(s, meeting_id))
     assert (detail.status, detail.cancelled_reason) == ("cancelled", "Mum in hospital")

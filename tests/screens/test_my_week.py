@@ -71,7 +71,7 @@ async def move_to(pilot, screen, predicate) -> int:
 async def open_week(pilot):
     await settle(pilot)
     await pilot.press("f3")
-    await settle(pilot)
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "MyWeekScreen")
     assert type(pilot.app.screen).__name__ == "MyWeekScreen"
     return pilot.app.screen
 
@@ -124,7 +124,7 @@ async def test_a_visit_item_opens_the_visit_form_for_that_child(demo_store):
         await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
         assert str(app.screen.child_id) == item.child.id
         await pilot.press("escape")  # keeps an (empty) draft, back to the list
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "MyWeekScreen")
         assert type(app.screen).__name__ == "MyWeekScreen"
 
 
@@ -219,10 +219,10 @@ async def test_enter_on_a_step_down_goes_to_the_step_down_and_esc_to_the_record(
                       and i.child.reference == reference)
         assert "x: complete" in str(screen.query_one("#week-detail").render())
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "StepDownScreen")
         assert type(app.screen).__name__ == "StepDownScreen"
         await pilot.press("escape")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         assert app.screen.child_id == app.child_id
 

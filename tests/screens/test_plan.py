@@ -14,7 +14,7 @@ from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
 from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, cells, fill, read, text_of
-from tests.screens.test_shell import caseload_app, settle, type_text
+from tests.screens.test_shell import caseload_app, settle, type_text, until
 
 SIZE = (140, 45)
 
@@ -78,14 +78,14 @@ async def test_editing_an_agreed_plan_starts_the_next_version_and_shows_what_cha
         # An agreed plan is never edited: a change starts the next version, a draft copied
         # from it, at once (no need to press n first).
         await pilot.press("a")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "NeedFormScreen")
         assert type(app.screen).__name__ == "NeedFormScreen"
         assert f"v{before.number + 1} draft" in text_of(app.screen_stack[-2], "#plan-title")
         await fill(pilot, "#now", "Dad has lost his job and the family worry about rent.")
         await fill(pilot, "#outcome", "The family have a budget they keep to by 14 March.")
         await fill(pilot, "#evidence", "Dad told me on 20 Nov; rent due 1 Dec.")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         rows = cells(app.screen.query_one("#needs"))
         assert rows[-1][0] == "Dad has lost his job and the family worry about rent."
@@ -132,7 +132,7 @@ async def test_amber_to_green_asks_for_maintained_change_and_agreement_wir_2_4(d
         assert app.focused.id == "agreed_at"
         await type_text(pilot, "Review CIN meeting 23 Nov 2026")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         assert cells(app.screen.query_one("#needs"))[amber][3].strip() == "G Green"
         assert "maintained 8 weeks" in text_of(app.screen, "#need-detail")
@@ -203,7 +203,7 @@ async def test_reorder_and_delete_needs_then_agree_the_version(demo_store):
         rows = cells(app.screen.query_one("#needs"))
         assert len(rows) == count - 1 and first not in [r[0] for r in rows]
         await pilot.press("g")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "AgreeFormScreen")
         assert type(app.screen).__name__ == "AgreeFormScreen"
         await fill(pilot, "#agreed_at", "Review CIN meeting 23 Nov 2026")
         await pilot.press("ctrl+s")
@@ -224,7 +224,7 @@ async def test_p_on_the_child_record_opens_the_plan_and_changes_show_on_return(d
         await settle(pilot)
         assert "R" in text_of(app.screen, "#plan-view")
         await pilot.press("p")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         await pilot.press("v")
         await settle(pilot)
@@ -233,7 +233,7 @@ async def test_p_on_the_child_record_opens_the_plan_and_changes_show_on_return(d
         await settle(pilot)
         assert "I like it when Mum sings to me." in text_of(app.screen, "#plan-details")
         await pilot.press("escape")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         await pilot.press("7")
         await settle(pilot)
@@ -255,18 +255,18 @@ async def test_v_sets_the_visit_frequency_agreed_in_the_plan_never_less_often(de
         await pilot.press("n")
         await settle(pilot)
         await pilot.press("v")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
         assert type(app.screen).__name__ == "DetailsFormScreen"
         await fill(pilot, "#visit_every", "6 weeks")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
         assert type(app.screen).__name__ == "DetailsFormScreen"  # nothing saved
         problem = text_of(app.screen, "#visit_every-error")
         assert "less often than the policy's every 20 working days" in problem
         assert "never less (BEX 3, TRA)" in problem
         await fill(pilot, "#visit_every", "every 2 weeks")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         assert "Visits: every 2 weeks (agreed in the plan)" in text_of(app.screen,
                                                                       "#plan-details")
@@ -374,7 +374,7 @@ async def test_re_rating_opens_on_the_current_rating_and_r_a_g_choose(demo_store
         await pilot.press("r")
         await fill(pilot, "#cp_discussion", "Strategy discussion with the MASH: no s47")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         assert cells(app.screen.query_one("#needs"))[index][3].strip() == "R Red"
 
@@ -444,7 +444,7 @@ async def test_a_new_need_takes_its_first_action_on_the_same_form_wir_2_3(demo_s
         await pilot.press("shift+tab")
         await type_text(pilot, "Mum")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
     draft = read(demo_store, lambda s: plans.load_version(
         s, plans.draft_version_id(s, child_id)))
@@ -460,7 +460,7 @@ async def test_p_on_the_caseload_opens_the_highlighted_childs_plan(demo_store):
         await settle(pilot)
         child_id = app.screen.selected_child_id
         await pilot.press("p")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         assert app.screen.child_id == child_id
 
@@ -483,7 +483,7 @@ async def test_a_need_going_red_prompts_an_early_review_and_b_brings_it_forward(
         await fill(pilot, "#cp_discussion", "Discussed with the team manager: no strategy "
                                              "discussion yet")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         shown = " ".join(str(n.message) for n in app._notifications)
         assert "consider bringing the review forward (BEX 3" in shown and "Press b" in shown
@@ -496,7 +496,7 @@ async def test_a_need_going_red_prompts_an_early_review_and_b_brings_it_forward(
         await fill(pilot, "#by", "04/12/2026")
         await fill(pilot, "#reason", "Mum's partner has moved back in")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
 
     def clock(session):

@@ -73,7 +73,7 @@ async def test_a_manager_reviews_and_erases_a_record_past_retention_priv_1(demo_
         assert before > 0
         reference = str(table.get_row_at(0)[0])
         await pilot.press("e")
-        await settle(pilot)
+        await until(pilot, "RetentionEraseScreen")
         assert type(app.screen).__name__ == "RetentionEraseScreen"
         await type_text(pilot, "Retention ended")
         await pilot.press("ctrl+s")
@@ -97,7 +97,7 @@ async def test_a_social_worker_is_refused_erasing(demo_store):
         await settle(pilot)
         await type_text(pilot, "Retention ended")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, "RetentionEraseScreen")
         assert type(app.screen).__name__ == "RetentionEraseScreen"
         assert "needs a team manager or service manager" in str(
             app.screen.query_one("#form-error").render())

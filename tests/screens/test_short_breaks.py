@@ -14,7 +14,7 @@ from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, until
 
 
 @pytest.fixture
@@ -153,10 +153,10 @@ async def test_my_week_lists_the_overdue_annual_review_and_enter_opens_the_scree
         assert "short breaks and direct payments (WAR 7.2.1)" in text_of(screen,
                                                                        "#week-detail")
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
         assert type(app.screen).__name__ == "ShortBreaksScreen"
         await pilot.press("escape")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
 
 

@@ -119,7 +119,7 @@ async def test_sto_6_3_signs_of_safety_map_by_keys(planned_store):
             ["Sara Keys", "Mum", "6", "6 (23 Nov 2026)", "Gran brings food on Saturdays"],
             ["Amira Khan", "social worker", "4", "4 (23 Nov 2026)", "—"]]
         await pilot.press("escape")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
 
     chron = _chronology(planned_store)

@@ -16,7 +16,7 @@ from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, until
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ async def test_supervision_by_keys(empty_store):
         assert "Next supervision due 21 Dec 2026" in text_of(screen, "#sup-header")
         assert "Ask the GP to book the dental check" in text_of(screen, "#sup-detail")
         await pilot.press("escape")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
 
     store = open_store(empty_store, None)

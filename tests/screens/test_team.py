@@ -9,7 +9,7 @@ from cintui.store.models import AuditEntry, QualityCheck
 from tests.conftest import reading
 from tests.screens.test_child import read
 from tests.screens.test_my_week import WeekHost
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 
 SIZE = (140, 45)
 
@@ -167,7 +167,7 @@ async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
         found = (*first.left_out, *first.queried)[0]
         assert row[:2] == [found.reference, found.rule] and row[3] == found.message
         await pilot.press("escape")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
         assert type(app.screen).__name__ == "TeamScreen"
 
 
@@ -190,7 +190,7 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         quality.focus()
         quality.move_cursor(row=0)
         await pilot.press("u")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
         assert type(app.screen).__name__ == "SupervisionScreen"
         assert app.screen.child_id == first.child_id
         await pilot.press("escape")

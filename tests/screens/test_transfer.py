@@ -17,7 +17,7 @@ from tests.casework.test_endings import MANAGER, add_staff, new_child
 from tests.casework.test_transfer import final_meeting, with_plan
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import settle, until
 
 HUB = "Exampleton Early Help Hub"
 
@@ -68,7 +68,7 @@ async def test_the_step_down_path_by_keys(demo_store):
         form.query_one("#conversation").value = "yes"
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "StepDownFormScreen")
         assert type(app.screen).__name__ == "StepDownFormScreen"  # notes needed
         assert "note what was said" in text_of(form, "#notes-error")
         await fill(pilot, "#notes", "Hub will hold a TAF meeting")
@@ -94,7 +94,7 @@ async def test_the_step_down_path_by_keys(demo_store):
         await pilot.press("x")  # refused: the family's consent is missing
         await settle(pilot)
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CompleteStepDownFormScreen")
         assert type(app.screen).__name__ == "CompleteStepDownFormScreen"
         assert "cannot complete yet: record the family's consent to the Level 3 service " \
             "(WIR 3)" in text_of(app.screen, "#form-error")
@@ -164,7 +164,7 @@ async def test_the_transfer_path_by_keys_with_the_multiple_moves_prompt(demo_sto
         await pilot.press("x")  # refused: trafficking not yet considered
         await settle(pilot)
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "SentFormScreen")
         assert type(app.screen).__name__ == "SentFormScreen"
         assert "moved 3 times" in text_of(app.screen, "#form-error")
         await pilot.press("escape")
@@ -197,7 +197,7 @@ async def test_the_palette_lists_the_records_hidden_keys_and_runs_them(demo_stor
         await type_text(pilot, "transfer to another")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "TransferScreen")
         assert type(app.screen).__name__ == "TransferScreen"
 
 
@@ -259,7 +259,7 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
         await fill(pilot, "#folder", str(tmp_path / "pack"))
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         assert reference in str(app.screen.query_one("#child-header").render())
     check = open_store(receiving, None)

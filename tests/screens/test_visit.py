@@ -25,7 +25,7 @@ from cintui.domain.visit import HEADINGS, TEXT_FIELDS
 from cintui.store.models import AuditEntry, Draft, Visit, VisitAddendum
 from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, cells, read, text_of
-from tests.screens.test_shell import caseload_app, settle, type_text
+from tests.screens.test_shell import caseload_app, settle, type_text, until
 
 SIZE = (120, 40)
 NOW = datetime(2026, 11, 23, 14, 5)
@@ -43,7 +43,7 @@ class VisitHost(ChildHost):
 async def open_form(pilot) -> None:
     await settle(pilot)
     await pilot.press("v")
-    await settle(pilot)
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "VisitFormScreen")
     assert type(pilot.app.screen).__name__ == "VisitFormScreen"
 
 
@@ -119,7 +119,7 @@ async def test_fill_and_finalise_resets_the_next_visit_due_everywhere(demo_store
         await tick(pilot, "seen_alone")
         await tick(pilot, "bedroom_seen")
         await pilot.press("ctrl+f")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("y")
         await settle(pilot)
@@ -164,7 +164,7 @@ async def test_not_seen_alone_or_bedroom_needs_a_reason_in_analysis(demo_store):
         await write(pilot, "analysis", ". Mum stayed as Priya is 19 months, so not alone. "
                                        "Bedroom not seen: Mum was unwell")
         await pilot.press("ctrl+f")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("y")
         await settle(pilot)
@@ -187,7 +187,7 @@ async def test_dates_in_the_future_or_before_birth_are_refused(demo_store):
             box = screen.query_one("#when", Input)
             box.value = typed
             await pilot.press("ctrl+f")
-            await settle(pilot)
+            await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
             assert type(app.screen).__name__ == "VisitFormScreen"
             assert expected in text_of(screen, "#when-error")
     assert all(v.purpose != "Visit" for v in visit_rows(demo_store))
@@ -317,7 +317,7 @@ import asyncio, sys
 from datetime import datetime
 from pathlib import Path
 from tests.screens.test_child import ChildHost
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 
 async def main():
     app = ChildHost(sys.argv[1], "DEMO00001")
@@ -372,7 +372,7 @@ async def test_an_addendum_is_added_under_a_finalised_visit_never_an_edit(demo_s
         first = cells(table)[row]
         table.move_cursor(row=row)
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "VisitViewScreen")
         assert type(app.screen).__name__ == "VisitViewScreen"
         body = text_of(app.screen, "#visit-read")
         assert "Purpose of visit" in body and "locked" in body
@@ -406,7 +406,7 @@ async def test_an_empty_addendum_is_refused(demo_store):
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "AddendumScreen")
         assert type(app.screen).__name__ == "AddendumScreen"
         assert "Write what the addendum adds" in text_of(app.screen, "#addendum-error")
     assert read(demo_store, lambda s: s.exec(select(VisitAddendum).where(
@@ -427,7 +427,7 @@ async def test_plan_actions_ticked_at_a_visit_are_recorded_on_the_plan(demo_stor
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
         await pilot.press("ctrl+t")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "VisitActionsScreen")
         assert type(app.screen).__name__ == "VisitActionsScreen"
         order = (None, "in_progress", "done", "not_done", "not_started")
         wanted = next(s for s in order[1:] if s != before.status)
@@ -462,7 +462,7 @@ async def test_v_on_the_caseload_opens_the_form_for_the_highlighted_child(demo_s
         await settle(pilot)
         expected = app.screen.selected_child_id
         await pilot.press("v")
-        await settle(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
         assert type(app.screen).__name__ == "VisitFormScreen"
         assert app.screen.child_id == expected
 
