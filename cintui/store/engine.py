@@ -274,10 +274,13 @@ def inert_text(raw: bytes) -> str:
     return inert(raw.decode(), c0_only=True)
 
 
-# How long a write waits for another process's write lock before it says the store is busy
-# (a draft is then retried by itself, casework.drafts.DraftSaver; a command says so in one
-# line). Tests shorten it to run a long lock's many retries in little time.
-BUSY_TIMEOUT_MS = 5000
+# How long a write waits for the others before it says the store is busy (a draft is then
+# retried by itself, casework.drafts.DraftSaver; a command says so in one line): the same
+# on a SQLite file and on a server. A CLI import of thousands of rows is the longest writer;
+# eight people saving at once on a busy laptop wait a few seconds, never this long. Tests
+# shorten it to run a long lock's many retries in little time.
+WRITE_WAIT_SECONDS = 30
+BUSY_TIMEOUT_MS = WRITE_WAIT_SECONDS * 1000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -342,9 +345,8 @@ def _sqlite_begin(conn: Any) -> None:
 # first ("cintui" in ASCII; a database holds one store). Advisory locks need no privilege,
 # so a worker's login with only SELECT/INSERT/UPDATE takes it as the owner does.
 WRITE_LOCK = 0x63696E747569
-# How long a writer waits for the others before giving up with `StoreBusy` (a CLI import
-# of thousands of rows is the longest writer).
-WRITE_LOCK_TIMEOUT = "30s"
+# How long a writer waits for the others before giving up with `StoreBusy`.
+WRITE_LOCK_TIMEOUT = f"{WRITE_WAIT_SECONDS}s"
 
 
 def _configure_postgresql(engine: Engine) -> None:

@@ -344,35 +344,50 @@ def _hold_the_lock(where, held, release):
     store.close()
 
 
-def test_a_writer_kept_waiting_too_long_is_told_in_one_line_on_postgresql(
-        pg_where, cli, monkeypatch):
+def _told_busy(where, cli, monkeypatch) -> None:
     """Another process holds the write lock past the wait allowed: `child add` says the store
     is busy, in one line, exit 2, nothing written; afterwards the trail verifies."""
-    from cintui.store import engine
-
-    monkeypatch.setattr(engine, "WRITE_LOCK_TIMEOUT", "300ms")
     held, release = FORK.Event(), FORK.Event()
-    holder = FORK.Process(target=_hold_the_lock, args=(pg_where, held, release))
+    holder = FORK.Process(target=_hold_the_lock, args=(where, held, release))
     holder.start()
     try:
         assert held.wait(timeout=60)
-        monkeypatch.setenv("CINTUI_DATABASE_URL", pg_where["url"])
+        extra, env = _cli_args(where)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
         result = cli("child", "add", "--first-name", "Wren", "--last-name", "Waittest",
-                     "--dob", "2015-06-07")
+                     "--dob", "2015-06-07", *extra)
     finally:
         release.set()
         holder.join(timeout=60)
     assert result.code == 2, result
     assert result.err.strip() == ("cintui: not saved: the store is busy with other people's "
                                   "changes; nothing was written, try again in a moment")
-    store = _open(pg_where)
+    store = _open(where)
     try:
         with store.read() as session:
             assert session.exec(select(func.count()).select_from(m.Child)).one() == 0
             assert session.exec(select(m.Worker.username)).all() == ["slow.worker"]
     finally:
         store.close()
-    _verify_audit(pg_where)
+    _verify_audit(where)
+
+
+def test_a_writer_kept_waiting_too_long_is_told_in_one_line_on_postgresql(
+        pg_where, cli, monkeypatch):
+    from cintui.store import engine
+
+    monkeypatch.setattr(engine, "WRITE_LOCK_TIMEOUT", "300ms")
+    _told_busy(pg_where, cli, monkeypatch)
+
+
+def test_a_writer_kept_waiting_too_long_is_told_in_one_line_on_a_sqlite_file(
+        sqlite_where, cli, monkeypatch):
+    """The same wait on a file as on a server (30 s, shortened here)."""
+    from cintui.store import engine
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
+    _told_busy(sqlite_where, cli, monkeypatch)
 
 
 # ---------------------------------------------------------------- a worker's own login
