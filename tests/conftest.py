@@ -128,23 +128,18 @@ def demo_store(make_demo):
 
 
 @pytest.fixture
-def sqlite_demo_store(tmp_path, cli):
-    """The demo store as a file, for tests of the file itself (bytes, modes, SQLite SQL)."""
-    path = tmp_path / "demo.db"
-    result = cli("demo", *DEMO_ARGS, "--db", path, "--no-encrypt")
-    assert result.code == 0, result.err
-    return path
+def sqlite_demo_store(tmp_path):
+    """The demo store as a file, for tests of the file itself (bytes, modes, SQLite SQL): a
+    copy of the one `cintui demo DEMO_ARGS --no-encrypt` made for the session."""
+    return StoreFactory("sqlite", tmp_path, _TEMPLATES["sqlite"]).copy(DEMO_ARGS, "demo.db")
 
 
 @pytest.fixture
-def encrypted_demo_store(tmp_path, cli, monkeypatch):
-    path = tmp_path / "secret.db"
-    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
-    result = cli("demo", "--children", "25", "--seed", "3", "--db", path,
-                 "--today", TODAY.isoformat())
-    assert result.code == 0, result.err
-    monkeypatch.delenv("CINTUI_PASSPHRASE")
-    return path
+def encrypted_demo_store(tmp_path):
+    """`cintui demo --children 25 --seed 3` encrypted with PASSPHRASE (a copy of the session's)."""
+    return StoreFactory("sqlite", tmp_path, _TEMPLATES["sqlite"]).copy(
+        ("--children", "25", "--seed", "3", "--today", TODAY.isoformat()), "secret.db",
+        passphrase=PASSPHRASE)
 
 
 # ------------------------------------------------------------------ PostgreSQL
@@ -331,8 +326,9 @@ def _drop_templates() -> None:
 SCHEMA = ("schema",)  # template key: cintui's tables at head, not yet a store (no store_id)
 
 
-def _build(args: tuple | None, location) -> None:
-    """`cintui demo ARGS --db LOCATION --no-encrypt`, or `db init` when ARGS is None."""
+def _build(args: tuple | None, location, passphrase: str | None = None) -> None:
+    """`cintui demo ARGS --db LOCATION --no-encrypt`, or `db init` when ARGS is None;
+    encrypted with `passphrase` if one is given."""
     from cintui import cli as cli_mod
 
     if args == SCHEMA:
@@ -349,11 +345,16 @@ def _build(args: tuple | None, location) -> None:
 
     command = (["db", "init"] if args is None else ["demo", *args])
     said = io.StringIO()  # not into the output of the test that happens to build it
+    encrypt = ["--no-encrypt"] if passphrase is None else []
+    if passphrase is not None:
+        os.environ["CINTUI_PASSPHRASE"] = passphrase
     try:
         with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-            cli_mod.run([*command, "--db", str(location), "--no-encrypt"])
+            cli_mod.run([*command, "--db", str(location), *encrypt])
     except SystemExit as exc:
         assert not exc.code, f"could not build a test store: {command}: {said.getvalue()}"
+    finally:
+        os.environ.pop("CINTUI_PASSPHRASE", None)
 
 
 def _newest_entry(rows) -> tuple[int, str] | None:
@@ -368,8 +369,10 @@ class StoreFactory:
         self.kind, self.tmp_path, self.templates = kind, tmp_path, templates
         self.made: list[str] = []
 
-    def copy(self, args: tuple | None, name: str):
-        template = self.templates.get(args) or self._template(args)
+    def copy(self, args: tuple | None, name: str, passphrase: str | None = None):
+        """A copy of the store `_build(args)` makes (encrypted with `passphrase`: files only)."""
+        key = args if passphrase is None else ("encrypted", passphrase, args)
+        template = self.templates.get(key) or self._template(args, key, passphrase)
         if self.kind == "sqlite":
             target = self.tmp_path / name
             assert not target.exists(), target
@@ -384,10 +387,10 @@ class StoreFactory:
                 conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template["name"]}"')
             self.made.append(database)
             location = _server_url(server, database)
-        self._own_identity(location, template["head"])
+        self._own_identity(location, template["head"], passphrase)
         return location
 
-    def _own_identity(self, location, head) -> None:
+    def _own_identity(self, location, head, passphrase: str | None) -> None:
         """A store_id of the copy's own; its newest audit entry noted here (as `cintui demo`
         in this test would have)."""
         import uuid
@@ -396,23 +399,23 @@ class StoreFactory:
         from cintui.store.base import STORE_ID_KEY
 
         store_id = uuid.uuid4().hex
-        with connect(location) as conn:
+        with connect(location, passphrase) as conn:
             conn.execute("UPDATE store_meta SET value = ? WHERE key = ?", (store_id, STORE_ID_KEY))
         if head is not None:
             audit.record_head(store_id, *head)
 
-    def _template(self, args: tuple | None) -> dict:
+    def _template(self, args: tuple | None, key, passphrase: str | None) -> dict:
         if self.kind == "sqlite":
             folder = Path(tempfile.mkdtemp(prefix="template-", dir=_SESSION_ROOT))
             path = folder / "template.db"
-            _build(args, path)
-            with connect(path) as conn:
+            _build(args, path, passphrase)
+            with connect(path, passphrase) as conn:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 head = _newest_entry(conn.all)
             template = {"path": path, "head": head}
         else:
             template = _pg_template(args)
-        self.templates[args] = template
+        self.templates[key] = template
         return template
 
     def drop(self) -> None:
@@ -515,7 +518,7 @@ class Connection:
     """A plain DB-API connection to a test store, file or server: `execute` takes SQLite's
     `?` placeholders on both; committed and closed when the `with` block ends."""
 
-    def __init__(self, location) -> None:
+    def __init__(self, location, passphrase: str | None = None) -> None:
         from cintui.store.base import is_url
 
         self.postgresql = is_url(location)
@@ -525,6 +528,11 @@ class Connection:
 
             url = make_url(str(location)).set(drivername="postgresql")
             self.raw = psycopg.connect(url.render_as_string(hide_password=False))
+        elif passphrase is not None:
+            import sqlcipher3
+
+            self.raw = sqlcipher3.connect(str(location))
+            self.raw.execute("PRAGMA key = '{}'".format(passphrase.replace("'", "''")))
         else:
             import sqlite3
 
@@ -557,9 +565,9 @@ class Connection:
             self.raw.close()
 
 
-def connect(location) -> Connection:
+def connect(location, passphrase: str | None = None) -> Connection:
     """SQL straight to a test store (a path or a URL), outside cintui and its audit trail."""
-    return Connection(location)
+    return Connection(location, passphrase)
 
 
 @contextmanager
