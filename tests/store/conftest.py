@@ -71,19 +71,41 @@ def store_path(tmp_path) -> Path:
     return tmp_path / "private" / "cin.db"
 
 
+_MADE: dict[str | None, Path] = {}  # passphrase -> a store `create_store` made this session
+
+
+def new_store(path: Path, passphrase: str | None):
+    """A new, empty store at `path`, as `create_store` makes it (folder 0700, file 0600, a
+    store id of its own), open. A copy of one it made for the session: the migrations take
+    seconds on an encrypted file, one key derivation per connection."""
+    import shutil
+    import tempfile
+
+    from cintui.store.base import STORE_ID_KEY
+    from cintui.store.engine import create_store, open_store
+    from tests.conftest import _SESSION_ROOT, connect
+
+    if passphrase not in _MADE:
+        made = Path(tempfile.mkdtemp(prefix="store-", dir=_SESSION_ROOT)) / "private" / "cin.db"
+        create_store(made, passphrase, encrypt=passphrase is not None).close()
+        _MADE[passphrase] = made
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shutil.copy2(_MADE[passphrase], path)
+    with connect(path, passphrase) as conn:
+        conn.execute("UPDATE store_meta SET value = ? WHERE key = ?",
+                     (uuid.uuid4().hex, STORE_ID_KEY))
+    return open_store(path, passphrase)
+
+
 @pytest.fixture
 def encrypted_store(store_path):
-    from cintui.store.engine import create_store
-
-    store = create_store(store_path, PASSPHRASE)
+    store = new_store(store_path, PASSPHRASE)
     yield store
     store.close()
 
 
 @pytest.fixture
 def plain_store(tmp_path):
-    from cintui.store.engine import create_store
-
-    store = create_store(tmp_path / "plain.db", None, encrypt=False)
+    store = new_store(tmp_path / "plain.db", None)
     yield store
     store.close()
