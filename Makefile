@@ -33,7 +33,7 @@ run: $(STAMP)
 
 test: $(STAMP) $(CINV_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 3 --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

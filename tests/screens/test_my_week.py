@@ -257,3 +257,26 @@ async def test_a_slow_list_shows_it_is_loading_until_its_rows_arrive(demo_store,
         await settle(pilot)
         assert not table.loading
         assert screen.items
+
+
+async def test_a_loading_timer_that_fires_as_the_rows_arrive_does_not_cover_them(demo_store):
+    """Nothing looks dead: when the 150 ms timer has already fired as the rows arrive (a load
+    of about 150 ms, a busy machine), its queued callback must not put the loading indicator
+    back over the rows. Before, the list stayed covered and Enter did nothing (seen on
+    PostgreSQL under load: Enter on a step-down left My week in front)."""
+    from textual.widgets import DataTable
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        loading = screen._loading_shown()
+        loading.start()       # a reload begins
+        stale = loading._show  # its timer fires: the callback is queued...
+        loading.done()        # ...the rows are shown first...
+        stale()               # ...then the queued callback runs
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        assert not table.loading
+        await pilot.press("down")
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ != "MyWeekScreen")
