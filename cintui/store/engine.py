@@ -270,8 +270,11 @@ def _quiet_cipher(dbapi_connection: Any, _record: Any, *,
 def inert_text(raw: bytes) -> str:
     """Every text value read from a SQLite store (its connections' `text_factory`), made
     inert: a control character stored before they were refused never reaches a terminal,
-    in the TUI or the CLI (Trust: output is inert)."""
-    return inert(raw.decode(), c0_only=True)
+    in the TUI or the CLI (Trust: output is inert). Printable text, nearly every value,
+    is taken as it is: `str.isprintable` is false for every character `inert` replaces, and
+    checking it costs a third of the replacement (258,000 values for `due` on 5,000 children)."""
+    text = raw.decode()
+    return text if text.isprintable() else inert(text, c0_only=True)
 
 
 # How long a write waits for the others before it says the store is busy (a draft is then

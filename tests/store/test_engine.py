@@ -8,9 +8,12 @@ import threading
 import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import event, func
 from sqlmodel import select
 
+from cintui.domain.text import inert
 from cintui.store.audit import AuditError, verify
 from cintui.store.engine import (
     PassphraseRequired,
@@ -20,6 +23,7 @@ from cintui.store.engine import (
     WrongPassphrase,
     backup_store,
     create_store,
+    inert_text,
     is_encrypted_file,
     open_store,
     open_url,
@@ -333,3 +337,12 @@ def test_a_refused_write_never_puts_a_childs_details_in_the_error(plain_store):
     message = str(refused.value)
     assert "UNIQUE" in message  # the reason is still there
     assert "Quillon" not in message and "REF-1" not in message
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",))))
+def test_text_read_from_a_store_is_made_inert_whatever_it_holds(text):
+    """Trust: a value read back shows every control character as a stand-in (ESC as ␛),
+    keeps tab and line feed, and is otherwise the text stored, printable or not."""
+    read = inert_text(text.encode())
+    assert read == inert(text, c0_only=True)
+    assert not any(ord(ch) < 0x20 and ch not in "\t\n" or ch == "\x7f" for ch in read)
