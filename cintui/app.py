@@ -182,8 +182,8 @@ class CintuiApp(App):
             return
         while self.screen is not caseload:
             self.pop_screen()
-        if hasattr(caseload, "reload"):
-            caseload.reload()
+        # "Your caseload opens first", as the question said
+        caseload.set_view("mine") if message.username else caseload.reload()
 
     def _caseload(self):
         return next((s for s in self.screen_stack if type(s).__name__ == "CaseloadScreen"), None)

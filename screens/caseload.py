@@ -19,6 +19,11 @@ from .widgets.footer import Footer
 
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
+NO_WORKER = "no worker chosen: Ctrl+P → Who am I"  # the view's note: everyone is shown
+
+
+def _count(n: int, thing: str, things: str) -> str:
+    return f"{n} {thing if n == 1 else things}"
 
 
 def _day(d) -> str:
@@ -168,7 +173,7 @@ class CaseloadScreen(Screen):
             self.note = f"of {self.for_worker}, from the team view: Esc goes back"
         elif not getattr(self.app, "worker", None):
             self.view = "everyone"
-            self.note = "no worker chosen, so everyone (Ctrl+P → Who am I)"
+            self.note = NO_WORKER
         self.query_one(CaseTable).focus()
         self.reload()
         lock.watch(self.app)  # auto-lock after the policy's idle time (issue 24)
@@ -203,7 +208,7 @@ class CaseloadScreen(Screen):
         if view != "everyone" and not getattr(self.app, "worker", None):
             self.notify("No worker chosen: showing everyone. Ctrl+P → 'Who am I'.")
             view = "everyone"
-            self.note = "no worker chosen, so everyone (Ctrl+P → Who am I)"
+            self.note = NO_WORKER
         else:
             self.note = ""
         self.view = view
@@ -269,8 +274,10 @@ class CaseloadScreen(Screen):
         note = f" ({self.note})" if self.note else ""
         matching = f" · {len(shown)} match" if text.strip() and shown else ""
         self.query_one("#summary", Static).update(
-            f"[b]{caseload.VIEWS[self.view]}[/b]{note} · {len(self.all_rows)} open children"
-            f"{matching} · {overdue} visits overdue · sorted by {order} · {self.policy_title}"
+            f"[b]{caseload.VIEWS[self.view]}[/b]{note} · "
+            f"{_count(len(self.all_rows), 'open child', 'open children')}{matching} · "
+            f"{_count(overdue, 'visit', 'visits')} overdue · sorted by {order} · "
+            f"{self.policy_title}"
         )
         empty = self.query_one("#empty", Static)
         if not self.all_rows:
@@ -314,9 +321,9 @@ class CaseloadScreen(Screen):
                 f"{visit.source}, {visit.rule})" if visit else "no visit clock running")
         age = row.age if not row.age[:1].isdigit() or " " in row.age else f"age {row.age}"
         flags = f"{'; '.join(row.flags)} · " if row.flags else ""
-        detail.update(
-            f"{row.name} · {age} · {row.reference} · {row.service or row.level} · "
-            f"{row.worker or 'unallocated'} ({row.team or 'no team'})\n{flags}{when}")
+        parts = [row.name, age, row.reference, row.service or row.level,
+                 f"{row.worker or 'unallocated'} ({row.team or 'no team'})"]
+        detail.update(f"{' · '.join(filter(None, parts))}\n{flags}{when}")
 
     # ---------------------------------------------------------------- actions
 

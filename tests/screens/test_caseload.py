@@ -8,7 +8,14 @@ from cintui.app import CintuiApp
 from cintui.screens.caseload import COLUMNS
 from cintui.store import access
 from tests.conftest import TODAY
-from tests.screens.test_shell import SIZE, my_open_children, screen_name, settle, type_text
+from tests.screens.test_shell import (
+    SIZE,
+    my_open_children,
+    screen_name,
+    settle,
+    type_text,
+    until,
+)
 
 
 def table(app):
@@ -314,6 +321,41 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
         await settle(pilot)
         await pilot.press("slash", "x")  # the filter is still there when asked for
         assert app.screen.query_one("#filter").value == "x"
+
+
+async def test_choosing_who_you_are_opens_your_caseload_and_drops_the_note(new_location, cli):
+    """A new team's store opened before anyone chose who they are shows everyone, and says
+    why. Ctrl+P → Who am I → Enter: "your caseload opens first", as the question says, and
+    the note is gone (it used to stay, saying no worker was chosen)."""
+    path = new_location("first-week.db")
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    assert cli("team", "add", "South", "--db", path).code == 0
+    for username, name in (("amira.ashdown", "Amira Ashdown"), ("ben.oduya", "Ben Oduya")):
+        assert cli("worker", "add", username, "--name", name, "--role", "social worker",
+                   "--team", "South", "--db", path).code == 0
+    for first, worker in (("Tilly", "amira.ashdown"), ("Noah", "ben.oduya")):
+        assert cli("child", "add", "--first-name", first, "--last-name", "Marsh", "--dob",
+                   "2018-03-12", "--worker", worker, "--db", path).code == 0
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "WhoScreen"
+        await pilot.press("escape")  # not listed: everyone, with the reason said
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        summary = str(app.screen.query_one("#summary").render())
+        assert "Everyone (no worker chosen: Ctrl+P → Who am I) · 2 open children" in summary
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "who am i")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_name(app) == "WhoScreen")
+        await type_text(pilot, "amira")
+        await pilot.press("enter")
+        await until(pilot, lambda: "loading" not in str(
+            app.screen.query_one("#summary").render()))
+        summary = str(app.screen.query_one("#summary").render())
+        assert summary.startswith("My caseload · 1 open child · 0 visits overdue")
+        assert "no worker chosen" not in summary
+        assert [r.name for r in table(app).rows] == ["Tilly Marsh"]
 
 
 async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store):
