@@ -280,7 +280,16 @@ class CaseloadScreen(Screen):
             f"{self.policy_title}"
         )
         empty = self.query_one("#empty", Static)
-        if not self.all_rows:
+        if not self.all_rows and self.view == "everyone":
+            empty.update(
+                "No open children on this store yet.\n\n"
+                "A new team: Ctrl+P → Set up (the authority, its teams and workers), then n "
+                "to add a child, or Ctrl+P → Import a caseload (CSV) to bring the team's "
+                "caseload over. From the command line:\n"
+                "  cintui child add --first-name … --last-name … --dob YYYY-MM-DD\n"
+                "  cintui demo --db demo.db      (a store of synthetic children to try)"
+            )
+        elif not self.all_rows:
             empty.update(
                 "No open children in this view.\n\n"
                 "Press 3 to see everyone, n to add a child, or from the command line:\n"

@@ -80,7 +80,7 @@ class WorkCommands(Provider):
             ("Book a meeting", partial(book_meeting, app), "Book a CIN meeting for the child on screen"),
             ("Who am I: choose worker", partial(choose_worker, app),
              "Change the worker using cintui"),
-            ("Set-up: authority, teams and workers", partial(set_up, app),
+            ("Set up: authority, teams and workers", partial(set_up, app),
              "Your authority, its teams and managers, the workers who use cintui"),
             ("Transfer-in: import a transfer pack", partial(import_transfer_pack, app),
              "Create a child from another authority's transfer pack (BEX 4)"),

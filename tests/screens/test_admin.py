@@ -1,4 +1,4 @@
-"""Set-up by keyboard, from an empty store: the palette's "Set-up: authority, teams and
+"""Set-up by keyboard, from an empty store: the palette's "Set up: authority, teams and
 workers", the forms checking as you type, a worker marked as left once their children are
 reallocated; and in the team view (F4), several children marked with space and reallocated
 in one go. Synthetic people only."""
@@ -53,7 +53,7 @@ async def open_setup(pilot):
     await settle(pilot)
     await pilot.press("ctrl+p")
     await pilot.pause()
-    await type_text(pilot, "Set-up")
+    await type_text(pilot, "set up")  # as a new team would type it
     await pilot.pause(0.3)
     await pilot.press("enter")
     await settle(pilot)

@@ -90,7 +90,9 @@ async def test_first_run_creates_an_encrypted_store(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
-        assert "No open children" in str(app.screen.query_one("#empty").render())
+        empty = str(app.screen.query_one("#empty").render())
+        assert "No open children on this store yet" in empty
+        assert "Ctrl+P → Set up" in empty  # where a new team starts, found by "set up"
         assert UNENCRYPTED not in app.sub_title
     assert path.read_bytes()[:16] != b"SQLite format 3\x00"
 
