@@ -298,9 +298,11 @@ class WorkerFormScreen(FormScreen):
         yield self.row("role", "Role", self.choice(
             [(label, code) for code, label in rules.ROLE_LABELS.items()],
             w.role if w else "social_worker"))
+        # A new worker on a store of one team is in that team (it can still be cleared).
+        only = self.teams[0].name if w is None and len(self.teams) == 1 else Select.NULL
         yield self.row("team", "Team", self.choice(
             [(t.name, t.name) for t in self.teams],
-            w.team if w and w.team else Select.NULL, blank=True))
+            w.team if w and w.team else only, blank=True))
         yield self.row("email", "Email", self.text(w.email if w else ""))
 
     def on_mount(self) -> None:
