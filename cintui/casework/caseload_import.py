@@ -130,7 +130,10 @@ def _store_checks(session: Session, row: CaseRow, columns: dict[str, str],
                   levels: tuple[str, ...]) -> CaseRow:
     """The row with its worker as a username, its team and level as the store names them."""
     def bad(column: str, exc: cases.CaseworkError) -> None:
-        found.append(Problem(row.line, columns.get(column, column), exc.problem))
+        problem = exc.problem
+        if problem.startswith(("no worker called", "no team called")):  # a team new to cintui
+            problem += f": add the {column} in set-up first (or `cintui {column} add`)"
+        found.append(Problem(row.line, columns.get(column, column), problem))
 
     worker, team, level = "", row.team, row.level
     if row.worker:

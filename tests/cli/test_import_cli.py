@@ -141,7 +141,8 @@ def test_a_bad_file_is_refused_whole_each_bad_row_named_and_nothing_written(cli,
         'line 4, column "Person ID": M200001 is also on line 2: each child once',
         'line 5, column "Referral Date": 03/25/2026 is not a date: 25 is not a month (dates '
         "are day first, as 31/12/2026)",
-        "line 6, column \"Allocated Worker\": no worker called 'Nobody Known'",
+        "line 6, column \"Allocated Worker\": no worker called 'Nobody Known': add the "
+        "worker in set-up first (or `cintui worker add`)",
         'line 7, column "Assessment Completion Date": 4 Mar 2026 is before the Asessment '
         "Start Date (10 Apr 2026)",
         'line 9, column "Last Visit Date": 30 Nov 2026 is in the future',
