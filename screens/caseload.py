@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from cintui.casework import caseload
+from cintui.domain.text import counted
 from cintui.domain.timescales import DueState
 from cintui.screens import laptop, lock
 from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
@@ -20,10 +21,6 @@ from .widgets.footer import Footer
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
 NO_WORKER = "no worker chosen: Ctrl+P → Who am I"  # the view's note: everyone is shown
-
-
-def _count(n: int, thing: str, things: str) -> str:
-    return f"{n} {thing if n == 1 else things}"
 
 
 def _day(d) -> str:
@@ -275,24 +272,20 @@ class CaseloadScreen(Screen):
         matching = f" · {len(shown)} match" if text.strip() and shown else ""
         self.query_one("#summary", Static).update(
             f"[b]{caseload.VIEWS[self.view]}[/b]{note} · "
-            f"{_count(len(self.all_rows), 'open child', 'open children')}{matching} · "
-            f"{_count(overdue, 'visit', 'visits')} overdue · sorted by {order} · "
+            f"{counted(len(self.all_rows), 'open child', 'open children')}{matching} · "
+            f"{counted(overdue, 'visit')} overdue · sorted by {order} · "
             f"{self.policy_title}"
         )
         empty = self.query_one("#empty", Static)
-        if not self.all_rows and self.view == "everyone":
+        if not self.all_rows:
+            start = ("No open children on this store yet.\n\nA new team: Ctrl+P → Set up (the "
+                     "authority, its teams and workers), then n to add a child, or Ctrl+P → "
+                     "Import a caseload (CSV) to bring the team's caseload over. From"
+                     if self.view == "everyone" else
+                     "No open children in this view.\n\nPress 3 to see everyone, n to add a "
+                     "child, or from")
             empty.update(
-                "No open children on this store yet.\n\n"
-                "A new team: Ctrl+P → Set up (the authority, its teams and workers), then n "
-                "to add a child, or Ctrl+P → Import a caseload (CSV) to bring the team's "
-                "caseload over. From the command line:\n"
-                "  cintui child add --first-name … --last-name … --dob YYYY-MM-DD\n"
-                "  cintui demo --db demo.db      (a store of synthetic children to try)"
-            )
-        elif not self.all_rows:
-            empty.update(
-                "No open children in this view.\n\n"
-                "Press 3 to see everyone, n to add a child, or from the command line:\n"
+                f"{start} the command line:\n"
                 "  cintui child add --first-name … --last-name … --dob YYYY-MM-DD\n"
                 "  cintui demo --db demo.db      (a store of synthetic children to try)"
             )

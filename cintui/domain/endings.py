@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.reports import REREFERRAL_BANDS, rereferral_band  # WAR 3.2-3.4: one rule
+from cintui.domain.text import counted
 from cintui.domain.workforce import MANAGER_ROLES, ROLE_LABELS, needs_role
 
 DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction", "other")
@@ -166,7 +167,7 @@ def closure_checklist(f: ClosureFacts, today: date,
               "no manager's decision to close yet"),
         _item("no_drafts", "No visit or minutes drafts left unfinished", "TRA; DOMAIN §9",
               drafts == 0, " and ".join(
-                  _count(n, what) for n, what in ((f.visit_drafts, "visit draft"),
+                  counted(n, what) for n, what in ((f.visit_drafts, "visit draft"),
                                                   (f.minutes_drafts, "minutes draft")) if n)
               + " still unfinished: finalise or discard"),
         _item("plan_final", "The plan is final: no plan version left in draft",
@@ -315,10 +316,6 @@ def check_rereferral(status: str, last_closure: date | None, referral: date | No
 
 def _day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar, england_time
+from cintui.domain.text import counted
 
 SYNC_KEY = "F5"
 CONFLICTS_KEY = "F6"
@@ -39,10 +40,6 @@ def overdue(last_sync: datetime | None, today: date, limit: int,
     """Whether the laptop has gone `limit` working days or more without a sync."""
     days = unsynced_working_days(last_sync, today, calendar)
     return days is None or days >= limit
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "S" if word.isupper() else "s")
 
 
 def when(at: datetime, today: date) -> str:
@@ -75,22 +72,22 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
     if state.last_sync is None:
         long_when = short_when = "NEVER SYNCED"
     elif late:
-        short_when = f"NOT SYNCED FOR {_plural(days or 0, 'WORKING DAY')}"
+        short_when = f"NOT SYNCED FOR {counted(days or 0, 'WORKING DAY')}"
         long_when = f"{short_when} (last {last})"
     else:
         long_when = short_when = f"Synced {last}"
     w, c = state.waiting, state.conflicts
-    send_long = _plural(w, "change") + " waiting to send" if w else "nothing waiting to send"
-    send = _plural(w, "change") + " to send" if w else "nothing to send"
+    send_long = counted(w, "change") + " waiting to send" if w else "nothing waiting to send"
+    send = counted(w, "change") + " to send" if w else "nothing to send"
     send_short = f"{w} to send"
     hint = f" ({CONFLICTS_KEY})" if c else ""
-    fix_long = _plural(c, "conflict") + f" to resolve{hint}" if c else "no conflicts"
-    fix = _plural(c, "conflict") + hint if c else "no conflicts"
+    fix_long = counted(c, "conflict") + f" to resolve{hint}" if c else "no conflicts"
+    fix = counted(c, "conflict") + hint if c else "no conflicts"
     return [f"{long_when} · {send_long} · {fix_long} · {SYNC_KEY} sync",
             f"{long_when} · {send} · {fix_long}",
             f"{short_when} · {send} · {fix}",
             f"{short_when} · {send_short} · {fix}",
-            f"{short_when} · {send_short} · {_plural(c, 'conflict')}"]
+            f"{short_when} · {send_short} · {counted(c, 'conflict')}"]
 
 
 def fitting(lines: list[str], width: int) -> str:

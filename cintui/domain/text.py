@@ -15,6 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """'1 visit', '2 visits' ('2 WORKING DAYS' for a word in capitals); `plural` where an
+    s is wrong ('open children')."""
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {plural or word + ('S' if word.isupper() else 's')}"
+
 _C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT",
              "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
              "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.people import InvalidContact, check_email
+from cintui.domain.text import counted
 
 TYPICAL_CASELOAD = range(15, 22)  # WAR 3.5 / 6.2.1: about 15, county average 16-21
 
@@ -194,9 +195,10 @@ def check_leaving(username: str, left_on: date | None, today: date,
     elif left_on > today:
         problems.append(Problem("on", f"{_day(left_on)} is in the future"))
     if open_children:
-        problems.append(Problem("worker", f"{username} still holds {_count(open_children)}: "
-                                "reallocate them first (cintui child reallocate CHILD --to "
-                                "WORKER, or a in the team view)"))
+        held = counted(open_children, "open child", "open children")
+        problems.append(Problem("worker", f"{username} still holds {held}: reallocate them "
+                                "first (cintui child reallocate CHILD --to WORKER, or a in the "
+                                "team view)"))
     return problems
 
 
@@ -243,7 +245,3 @@ def check_reallocation(on: date | None, today: date, *, referral: date | None,
 
 def _day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
-
-
-def _count(n: int) -> str:
-    return f"{n} open child{'' if n == 1 else 'ren'}"

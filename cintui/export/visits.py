@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from cintui.domain.text import counted
 from cintui.domain.visit import (
     HEADINGS,
     KIND_LABELS,
@@ -72,10 +73,6 @@ def period(history: VisitHistory) -> str:
     return "all visits"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def counts(history: VisitHistory) -> str:
     """"6 visits; child seen at 5, seen alone at 4; bedroom seen at 3" (WIR 2.11)."""
     visits = [v.content for v in history.visits]
@@ -84,7 +81,7 @@ def counts(history: VisitHistory) -> str:
     seen = sum(c.child_seen for c in visits)
     alone = sum(c.child_seen and c.seen_alone for c in visits)
     bedroom = sum(c.bedroom_seen for c in visits)
-    return (f"{_plural(len(visits), 'visit')}; child seen at {seen}, seen alone at {alone}; "
+    return (f"{counted(len(visits), 'visit')}; child seen at {seen}, seen alone at {alone}; "
             f"bedroom seen at {bedroom}")
 
 
@@ -97,7 +94,7 @@ def _as_of(history: VisitHistory) -> date | None:
 
 def gap_text(gap: VisitGap, as_of: date | None = None) -> str:
     """"Gap: 15 Sep 2026 to 23 Nov 2026, due 13 Oct 2026, 29 working days late"."""
-    late = _plural(gap.days_late, "working day") + " late"
+    late = counted(gap.days_late, "working day") + " late"
     if gap.until is None:
         when = f" by {day(as_of)}" if as_of else ""
         return f"Gap: since {day(gap.after)}, still open, due {day(gap.due)}, {late}{when}"

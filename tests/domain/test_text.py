@@ -1,6 +1,6 @@
 """Plain text only (Trust: output is inert)."""
 
-from cintui.domain.text import control_problem, inert
+from cintui.domain.text import control_problem, counted, inert
 
 
 def test_plain_text_is_fine_and_unchanged():
@@ -42,3 +42,12 @@ def test_inert_c0_only_leaves_what_json_keeps_raw():
     """The read boundary: JSON never holds a raw C0 control, so the audit trail's JSON,
     which may hold a C1 or bidi character, reads back byte for byte."""
     assert inert("a\x1b[2J\x85\u202eb", c0_only=True) == "a␛[2J\x85\u202eb"
+
+
+def test_counts_are_said_in_the_singular_for_one():
+    """What the caseload, the laptop's header and the exports say: '1 open child'."""
+    assert counted(1, "visit") == "1 visit"
+    assert counted(0, "visit") == "0 visits"
+    assert counted(2, "WORKING DAY") == "2 WORKING DAYS"
+    assert counted(1, "open child", "open children") == "1 open child"
+    assert counted(3, "open child", "open children") == "3 open children"
