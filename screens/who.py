@@ -38,6 +38,10 @@ class WhoScreen(Screen):
         with Vertical():
             yield Static("[b]Who are you?[/b] Your caseload opens first, and your changes are "
                          "recorded under your name.")
+            if not self.staff:  # a new store: someone sets up the team first
+                yield Static("No workers on this store yet. Esc, then Ctrl+P → Set up adds "
+                             "the authority, teams and workers (or `cintui worker add`).",
+                             id="none")
             yield Input(placeholder="Type to find your name", id="find")
             yield OptionList(id="workers")
         yield Footer()

@@ -9,7 +9,7 @@ from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import StoreMeta
 from tests.conftest import TODAY
-from tests.screens.test_shell import SIZE, screen_name, settle, type_text
+from tests.screens.test_shell import SIZE, screen_name, settle, type_text, until
 
 
 def forget_demo_marker(path) -> None:
@@ -78,3 +78,23 @@ async def test_as_a_known_worker_switches_and_is_kept(demo_store):
         await settle(pilot)
         assert app.worker == other
     assert config.load_settings()["worker"] == other
+
+
+async def test_on_a_store_with_no_workers_it_says_to_set_up_the_team_first(new_location, cli):
+    """A new team's empty store: "Who am I" has no one to list, and says where workers are
+    added, rather than showing an empty list."""
+    path = new_location("empty.db")
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"  # no one to ask about
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "who am i")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_name(app) == "WhoScreen")
+        said = str(app.screen.query_one("#none").render())
+        assert "No workers on this store yet" in said and "Ctrl+P → Set up" in said
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
