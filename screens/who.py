@@ -47,6 +47,8 @@ class WhoScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        me = getattr(self.app, "actor", None)  # the login (or CINTUI_USER) cintui runs as
+        self.staff.sort(key=lambda w: w.username != me)  # their worker first: Enter is you
         self._fill("")
         self.query_one("#find", Input).focus()
 

@@ -98,3 +98,21 @@ async def test_on_a_store_with_no_workers_it_says_to_set_up_the_team_first(new_l
         await pilot.press("escape")
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
+
+
+async def test_the_worker_named_as_your_login_is_offered_first(demo_store, monkeypatch):
+    """First run on a team's store: the worker whose username is the login cintui runs as
+    comes first, so Enter alone says who you are."""
+    forget_demo_marker(demo_store)
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        target = cases.list_workers(session)[-1]
+    store.close()
+    monkeypatch.setenv("CINTUI_USER", target.username)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "WhoScreen"
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        assert app.worker == target.username
