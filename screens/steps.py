@@ -91,6 +91,11 @@ class _StepForm(FormScreen):
 # ---------------------------------------------------------------- the referral
 
 
+# One key chooses (the key shows beside each choice): the route, then the decision.
+ROUTE_KEYS = {"mash": "m", "marat": "r", "self_referral": "s", "early_help_step_up": "e"}
+DECISION_KEYS = {"assessment": "a", "strategy_discussion": "s", "early_help": "e", "nfa": "n"}
+
+
 class ReferralFormScreen(_StepForm):
     """WAR 4.4, TRA: the referral, how it came, and the decision on it, who made it and
     when (the policy's time: Working Together, 1 working day)."""
@@ -108,12 +113,12 @@ class ReferralFormScreen(_StepForm):
         yield self.row("need", "Primary need", self.choice(_census("primary_need"), self.need))
         yield self.row("route", "How it came", self.choice(
             [(rules.ROUTE_LABELS[r], r) for r in rules.ROUTES],
-            f.referral_route or Select.NULL, blank=True))
+            f.referral_route or Select.NULL, blank=True, keys=ROUTE_KEYS))
         yield self.row("early_help_plan", "Early help plan of", self.text(
             _dmy(f.early_help_plan_on), "a step-up: the plan's date"))
         decisions = [(rules.REFERRAL_DECISION_LABELS[d], d) for d in rules.REFERRAL_DECISIONS]
         yield self.row("decision", "Decision", self.choice(
-            decisions, f.referral_decision or Select.NULL, blank=True))
+            decisions, f.referral_decision or Select.NULL, blank=True, keys=DECISION_KEYS))
         yield self.row("decided_on", "Decided on", self.text(
             _dmy(f.referral_decided_on or self.app.today)))
         yield self.row("by", "Decided by", self.text(f.referral_decided_by or self.me,

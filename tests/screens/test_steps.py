@@ -70,9 +70,12 @@ async def test_the_case_steps_by_keys(empty_store):
         await settle(pilot)
         form = app.screen
         assert type(form).__name__ == "ReferralFormScreen"
-        form.query_one("#route").value = "early_help_step_up"
-        form.query_one("#decision").value = "assessment"
+        await pilot.press("e")  # the form opens on "How it came": e, a step-up from early help
+        form.query_one("#decision").focus()
+        await pilot.press("a")  # the decision: a, an assessment (each key shown beside it)
         await settle(pilot)
+        assert (form.value("route"), form.value("decision")) == ("early_help_step_up",
+                                                                 "assessment")
         # WAR 4.4: a step-up names the early help plan; checked as it is typed.
         assert "date of the early help plan" in text_of(form, "#early_help_plan-error")
         await fill(pilot, "#early_help_plan", "01/13/2026")
