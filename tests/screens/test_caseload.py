@@ -27,6 +27,18 @@ async def open_caseload(pilot) -> None:
     assert screen_name(pilot.app) == "CaseloadScreen"
 
 
+def team_store(new_location, cli, name: str, workers: dict[str, str]):
+    """A store as a new team makes it: `db init`, the team South, its social workers
+    (username: full name), through the command line only."""
+    path = new_location(name)
+    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    assert cli("team", "add", "South", "--db", path).code == 0
+    for username, full_name in workers.items():
+        assert cli("worker", "add", username, "--name", full_name, "--role", "social worker",
+                   "--team", "South", "--db", path).code == 0
+    return path
+
+
 async def test_views_switch_between_mine_team_and_everyone(demo_store):
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -298,11 +310,7 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
 async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter(new_location, cli):
     """A new team's first look: "Press 3 to see everyone" must do that, not type a 3 into
     the filter (issue 20, small things)."""
-    path = new_location("empty.db")
-    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
-    assert cli("team", "add", "South", "--db", path).code == 0
-    assert cli("worker", "add", "amira.ashdown", "--name", "Amira Ashdown", "--role",
-               "social worker", "--team", "South", "--db", path).code == 0
+    path = team_store(new_location, cli, "empty.db", {"amira.ashdown": "Amira Ashdown"})
     app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
@@ -327,12 +335,8 @@ async def test_choosing_who_you_are_opens_your_caseload_and_drops_the_note(new_l
     """A new team's store opened before anyone chose who they are shows everyone, and says
     why. Ctrl+P → Who am I → Enter: "your caseload opens first", as the question says, and
     the note is gone (it used to stay, saying no worker was chosen)."""
-    path = new_location("first-week.db")
-    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
-    assert cli("team", "add", "South", "--db", path).code == 0
-    for username, name in (("amira.ashdown", "Amira Ashdown"), ("ben.oduya", "Ben Oduya")):
-        assert cli("worker", "add", username, "--name", name, "--role", "social worker",
-                   "--team", "South", "--db", path).code == 0
+    path = team_store(new_location, cli, "first-week.db",
+                      {"amira.ashdown": "Amira Ashdown", "ben.oduya": "Ben Oduya"})
     for first, worker in (("Tilly", "amira.ashdown"), ("Noah", "ben.oduya")):
         assert cli("child", "add", "--first-name", first, "--last-name", "Marsh", "--dob",
                    "2018-03-12", "--worker", worker, "--db", path).code == 0
@@ -418,12 +422,8 @@ async def test_a_child_added_from_my_caseload_is_mine(new_location, cli):
     """A social worker adding a referral with `n` holds it unless they choose someone else:
     it shows on My caseload at once, not unallocated (WIR 2.3: the allocated worker holds
     the plan)."""
-    path = new_location("team.db")
-    assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
-    assert cli("team", "add", "South", "--db", path).code == 0
-    for user, name in (("amira.ashdown", "Amira Ashdown"), ("ben.cole", "Ben Cole")):
-        assert cli("worker", "add", user, "--name", name, "--role", "social worker",
-                   "--team", "South", "--db", path).code == 0
+    path = team_store(new_location, cli, "team.db",
+                      {"amira.ashdown": "Amira Ashdown", "ben.cole": "Ben Cole"})
     app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
