@@ -131,7 +131,7 @@ def _store_checks(session: Session, row: CaseRow, columns: dict[str, str],
     """The row with its worker as a username, its team and level as the store names them."""
     def bad(column: str, exc: cases.CaseworkError) -> None:
         problem = exc.problem
-        if problem.startswith(("no worker called", "no team called")):  # a team new to cintui
+        if isinstance(exc, cases.NotOnStore):  # a team new to cintui: set-up first
             problem += f": add the {column} in set-up first (or `cintui {column} add`)"
         found.append(Problem(row.line, columns.get(column, column), problem))
 

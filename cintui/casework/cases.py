@@ -18,6 +18,7 @@ from cintui.casework import lookup
 from cintui.casework.lookup import (  # noqa: F401 (re-export: the errors of every use case)
     AmbiguousChild,
     CaseworkError,
+    NotOnStore,
     UnknownChild,
 )
 from cintui.domain import child as child_rules
@@ -110,7 +111,7 @@ def find_worker(session: Session, text: str) -> Worker:
     if len(rows) == 1:
         return rows[0]
     if not rows:
-        raise CaseworkError("worker", f"no worker called {text!r}")
+        raise NotOnStore("worker", f"no worker called {text!r}")
     raise CaseworkError("worker", f"{text!r} matches {len(rows)} workers; use their username")
 
 
@@ -134,7 +135,7 @@ def find_team(session: Session, text: str) -> Team:
     if found:
         names = "; ".join(t.name for t in found[:8]) + (" …" if len(found) > 8 else "")
         raise CaseworkError("team", f"{text!r} matches {len(found)} teams: {names}")
-    raise CaseworkError("team", f"no team called {text!r}")
+    raise NotOnStore("team", f"no team called {text!r}")
 
 
 # ---------------------------------------------------------------- children

@@ -45,6 +45,10 @@ class UnknownChild(CaseworkError):
     pass
 
 
+class NotOnStore(CaseworkError):
+    """No worker (or team) of that name on this store: a new team adds them in set-up."""
+
+
 class PlanError(CaseworkError):
     """A plan request that cannot be carried out, in a worker's words (field, problem)."""
 
