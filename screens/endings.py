@@ -43,10 +43,6 @@ def _iso_day(value: str | None) -> str:
     return _day(date.fromisoformat(value)) if value else ""
 
 
-def _reasons() -> list[tuple[str, str]]:
-    return [(f"{code} {label}", code) for code, label in codes.codes("closure_reason").items()]
-
-
 def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
@@ -127,7 +123,7 @@ class RecommendFormScreen(_DatedForm):
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("by", "Recommended by", self.text(self.by))
         yield self.row("reason", "Reason (census)", self.choice(
-            _reasons(), p.reason if p else Select.NULL, blank=True))
+            codes.choices("closure_reason"), p.reason if p else Select.NULL, blank=True))
         yield self.row("unmet", "Unmet need stepped down", self.choice(
             YES_NO, "" if p is None or p.unmet_need is None else
             ("yes" if p.unmet_need else "no")))
@@ -330,7 +326,7 @@ class CloseFormScreen(_DatedForm):
         unmet = e.get("unmet_need")
         yield self.row("on", "Closure date", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("reason", "Reason (census)", self.choice(
-            _reasons(), e.get("closure_reason") or Select.NULL, blank=True))
+            codes.choices("closure_reason"), e.get("closure_reason") or Select.NULL, blank=True))
         yield self.row("unmet", "Unmet need stepped down", self.choice(
             YES_NO, "" if unmet is None else ("yes" if unmet else "no")))
         yield self.row("summary", "Closure summary", self.text(
@@ -374,10 +370,10 @@ class RereferFormScreen(_DatedForm):
     def fields(self) -> Iterable[Widget]:
         yield self.row("on", "Referral date", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("source", "Source", self.choice(
-            [(f"{c} {label}", c) for c, label in codes.codes("referral_source").items()],
+            codes.choices("referral_source"),
             Select.NULL, blank=True))
         yield self.row("need", "Primary need", self.choice(
-            [(f"{c} {label}", c) for c, label in codes.codes("primary_need").items()],
+            codes.choices("primary_need"),
             self.need or "N0"))
 
     def problems(self) -> dict[str, str]:

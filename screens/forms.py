@@ -340,7 +340,6 @@ class ChildFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         today = self.app.today
-        census = lambda name: [(f"{c} {lbl}", c) for c, lbl in codes.codes(name).items()]  # noqa: E731
         yield self.row("first_name", "First name", self.text())
         yield self.row("last_name", "Last name", self.text())
         yield self.row("known_as", "Known as", self.text())
@@ -350,13 +349,13 @@ class ChildFormScreen(FormScreen):
             yield self.row("referral_date", "Referral date",
                            self.text(today.strftime("%d/%m/%Y")))
             yield self.row("referral_source", "Referral source",
-                           self.choice(census("referral_source"), "10"))
-        yield self.row("sex", "Sex", self.choice(census("sex"), "U"))
+                           self.choice(codes.choices("referral_source"), "10"))
+        yield self.row("sex", "Sex", self.choice(codes.choices("sex"), "U"))
         yield self.row("gender_identity", "Gender identity",
                        self.text(placeholder="only if the child or family has said"))
-        yield self.row("ethnicity", "Ethnicity", self.choice(census("ethnicity"), "NOBT"))
+        yield self.row("ethnicity", "Ethnicity", self.choice(codes.choices("ethnicity"), "NOBT"))
         yield self.row("disabilities", "Disability codes", self.text("NONE"))
-        yield self.row("primary_need", "Primary need", self.choice(census("primary_need"), "N0"))
+        yield self.row("primary_need", "Primary need", self.choice(codes.choices("primary_need"), "N0"))
         yield self.row("level", "Level of need", self.choice([], blank=True))
         yield self.row("service", "Service", self.text())
         yield self.row("worker_id", "Allocated worker", self.choice([], blank=True))

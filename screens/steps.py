@@ -46,10 +46,6 @@ def _dmy(d: date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else ""
 
 
-def _census(name: str, blank: bool = False) -> list[tuple[str, str]]:
-    return [(f"{c} {label}", c) for c, label in codes.codes(name).items()]
-
-
 class _StepForm(FormScreen):
     """A form over the case's facts: dates typed as 23/11/2026, each problem beside its
     field, from the domain's checks (`place`); a problem with no field of its own shows
@@ -108,9 +104,9 @@ class ReferralFormScreen(_StepForm):
     def fields(self) -> Iterable[Widget]:
         f = self.facts
         yield self.row("on", "Referral date", self.text(_dmy(f.referral)))
-        yield self.row("source", "Referral source", self.choice(_census("referral_source"),
+        yield self.row("source", "Referral source", self.choice(codes.choices("referral_source"),
                                                                 self.source))
-        yield self.row("need", "Primary need", self.choice(_census("primary_need"), self.need))
+        yield self.row("need", "Primary need", self.choice(codes.choices("primary_need"), self.need))
         yield self.row("route", "How it came", self.choice(
             [(rules.ROUTE_LABELS[r], r) for r in rules.ROUTES],
             f.referral_route or Select.NULL, blank=True, keys=ROUTE_KEYS))

@@ -8,6 +8,7 @@ a year's return is checked against that year's lists (`codes(name, year=...)`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
@@ -41,11 +42,29 @@ class InvalidCode(ValueError):
         super().__init__(f"{field}: {value!r} is not a census {code_list} code (one of: {allowed})")
 
 
+# Capitals the DfE prints that are names, kept when a label is put in sentence case.
+_KEEP_CAPITALS = frozenset({"LA"})
+
+
+def sentence_case(label: str) -> str:
+    """A label as a worker reads it: the DfE prints the referral sources' headings in
+    capitals ("HEALTH SERVICES – health visitor", "UNKNOWN"); shown as "Health services –
+    health visitor" and "Unknown". Labels without a capitalised heading are unchanged."""
+    head, tail = re.fullmatch(r"(.+?)(?: [–-] (.+))?", label, re.DOTALL).groups()
+    words = head.split()
+    if not all(w.isupper() for w in words) or all(w in _KEEP_CAPITALS for w in words):
+        return label
+    words = [w if w in _KEEP_CAPITALS else w.lower() for w in words]
+    words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words) + (f" – {tail}" if tail else "")
+
+
 @cache
 def _all() -> Mapping[int, Mapping[str, Mapping[str, str]]]:
     raw = json.loads((files("cintui.data") / "census_codes.json").read_text(encoding="utf-8"))
     return MappingProxyType({
-        year: MappingProxyType({k: MappingProxyType(v) for k, v in raw[str(year)].items()})
+        year: MappingProxyType({k: MappingProxyType({c: sentence_case(lbl) for c, lbl in v.items()})
+                                for k, v in raw[str(year)].items()})
         for year in YEARS})
 
 
@@ -57,6 +76,11 @@ def year_lists(year: int) -> Mapping[str, Mapping[str, str]]:
 def codes(code_list: str, year: int = CURRENT_YEAR) -> Mapping[str, str]:
     """Code -> label for one list, in the census order (the current year's unless given)."""
     return _all()[year][code_list]
+
+
+def choices(code_list: str) -> list[tuple[str, str]]:
+    """A list's codes as a form offers them: ("1C Individual – self", "1C"), in census order."""
+    return [(f"{code} {lbl}", code) for code, lbl in codes(code_list).items()]
 
 
 def label(code_list: str, code: str | None) -> str:

@@ -100,7 +100,7 @@ def test_the_referral_records_how_it_came_and_the_decision(store, child_id):
     with store.read() as session:
         summary = dict(record.child_summary(session, child_id, TODAY).details)
         chron = [(e.summary, e.who) for e in record.chronology(session, child_id)]
-    assert summary["Referral"] == "1 Sep 2026 from POLICE via MASH (multi-agency safeguarding hub)"
+    assert summary["Referral"] == "1 Sep 2026 from Police via MASH (multi-agency safeguarding hub)"
     assert summary["Decision"].startswith("Single assessment (s17) — Tom Hale, 1 Sep 2026")
     assert ("Decision on the referral: Single assessment (s17)", "Tom Hale") in chron
 

@@ -80,7 +80,7 @@ def test_a_step_up_from_early_help_with_its_plan_date(cli, db):
              "2026-09-03")
     r = out["referral"]
     assert (r["route"], r["early_help_plan_on"], r["source"]) == (
-        "early_help_step_up", "2026-06-10", "LA SERVICES – early help")
+        "early_help_step_up", "2026-06-10", "LA services – early help")
     assert r["decided_by"] == "Duty Manager (not on the store)"
     assert r["timeliness"] == "late: due by 2 Sep 2026, 1 working day, Working Together 2023"
 
