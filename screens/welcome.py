@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,10 +28,17 @@ class WelcomeScreen(Screen):
     WelcomeScreen Horizontal { height: auto; margin-top: 1; }
     WelcomeScreen Button { margin-right: 2; }
     """
-    # Priority: these must work while the passphrase fields have focus.
+    # Priority: these must work while the passphrase fields have focus. Tab, and Enter in
+    # the first box, too: a password manager types "passphrase Tab passphrase Enter" faster
+    # than an Input's own handling moves focus, and the keys after Tab would land in the
+    # first box. Handled here, focus moves before the next key is passed on. (The last
+    # Enter goes to the repeat box, after the keys typed into it.)
     BINDINGS = [
         Binding("ctrl+n", "create(False)", "New empty store", priority=True),
         Binding("ctrl+t", "create(True)", "Try a demo store", priority=True),
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+        Binding("enter", "next_field", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -65,9 +73,11 @@ class WelcomeScreen(Screen):
         else:
             self.query_one("#passphrase", Input).focus()
 
-    @on(Input.Submitted, "#passphrase")
-    def next_field(self) -> None:
-        self.query_one("#repeat", Input).focus()
+    def action_next_field(self) -> None:
+        """Enter in the passphrase box: on to its repeat (elsewhere Enter is the widget's)."""
+        if self.focused is None or self.focused.id != "passphrase":
+            raise SkipAction()
+        self.set_focus(self.query_one("#repeat", Input))  # at once (Widget.focus waits)
 
     @on(Input.Submitted, "#repeat")
     def submit_repeat(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from cintui.app import UNENCRYPTED, CintuiApp
 from cintui.store import access
 from tests.conftest import PASSPHRASE, TODAY
@@ -95,6 +97,27 @@ async def test_first_run_creates_an_encrypted_store(tmp_path):
         assert "Ctrl+P → Set up" in empty  # where a new team starts, found by "set up"
         assert UNENCRYPTED not in app.sub_title
     assert path.read_bytes()[:16] != b"SQLite format 3\x00"
+
+
+@pytest.mark.parametrize("between", ["tab", "enter"])
+async def test_first_run_takes_a_password_managers_burst_of_keys(tmp_path, between):
+    """A password manager types "passphrase Tab passphrase Enter" faster than the screen
+    moves focus: every key lands where it was meant to, and the store opens with it."""
+    from textual import events
+
+    path = tmp_path / "new.db"
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst = [*UI_PASSPHRASE, between, *UI_PASSPHRASE, "enter"]
+        for key in burst:  # all queued before the first is handled
+            named = {"tab": ("tab", "\t"), "enter": ("enter", "\r"), "-": ("minus", "-")}
+            app.post_message(events.Key(*named.get(key, (key, key))))
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+    from cintui.store.engine import open_store
+
+    with open_store(path, UI_PASSPHRASE).read() as session:  # the passphrase, whole
+        assert session.connection() is not None
 
 
 async def test_first_run_with_mismatched_passphrases_creates_nothing(tmp_path):
