@@ -326,8 +326,18 @@ def add_worker(session: Session, username: str, new: WorkerInput, *,
                     team_id=team.id if team else None)
     session.add(worker)
     session.flush()
+    if team is not None and role == "team_manager" and team.manager_id is None:
+        # Set-up adds a team before its people: its first team manager manages it.
+        team.manager_id = worker.id
+        session.add(team)
+        session.flush()
     _login(session, worker, password)
     return _row(session, worker)
+
+
+def managed_teams(session: Session, username: str) -> list[str]:
+    """The names of the teams `username` manages."""
+    return [t.name for t in _managed(session, _worker(session, username))]
 
 
 def _managed(session: Session, worker: Worker) -> list[Team]:
@@ -574,6 +584,7 @@ __all__ = [
     "Restriction", "decider_for", "restrict", "restriction",
     "AdminError", "AuthorityInfo", "Left", "Moved", "ReallocationInput", "TeamInput",
     "TeamRow", "WorkerInput", "WorkerRow", "add_team", "add_worker", "authority",
+    "managed_teams",
     "decider", "edit_team", "edit_worker", "leave", "list_teams", "list_workers",
     "open_children", "policy_choices", "reallocate", "role_code", "set_authority",
 ]

@@ -139,7 +139,7 @@ def _team_done(row, as_json: bool, verb: str) -> None:
         _echo_json(row.as_json())
         return
     manager = f", managed by {row.manager} ({row.manager_username})" if row.manager else \
-        ", no manager yet"
+        ", no manager yet (the first team manager added to it manages it)"
     typer.echo(f"{verb} the team {row.name}{f' ({row.service})' if row.service else ''}"
                f"{manager}.")
 
@@ -194,8 +194,9 @@ def worker_add(
         with store.session(access.current_actor()) as session:
             row = admin.add_worker(session, username, admin.WorkerInput(name, role, team, email),
                                    password=password)
+            manages = admin.managed_teams(session, row.username)
         on_server = store.server is not None
-    _worker_done(row, as_json, "Added")
+    _worker_done(row, as_json, "Added", manages)
     if on_server and not as_json:
         typer.echo(f"Login {row.username} made on the team server"
                    + ("." if password else ": no password yet; the database's owner sets one "
@@ -248,12 +249,13 @@ def worker_edit(
     _worker_done(row, as_json, "Changed")
 
 
-def _worker_done(row, as_json: bool, verb: str) -> None:
+def _worker_done(row, as_json: bool, verb: str, manages: list[str] | None = None) -> None:
     if as_json:
-        _echo_json(row.as_json())
+        _echo_json(row.as_json() | ({"manages": manages} if manages is not None else {}))
         return
     team = f" in {row.team}" if row.team else ", no team"
-    typer.echo(f"{verb} {row.name} ({row.username}), {row.role_label.lower()}{team}.")
+    managing = ", and its manager (it had none)" if row.team in (manages or ()) else ""
+    typer.echo(f"{verb} {row.name} ({row.username}), {row.role_label.lower()}{team}{managing}.")
 
 
 @worker_app.command("list")

@@ -77,6 +77,24 @@ def test_setting_up_the_authority_teams_and_workers(store):
         ("tom.hale", "team_manager", "Team manager")]
 
 
+def test_a_teams_first_team_manager_manages_it(store):
+    """Set-up adds a team, then its people: the team manager among them manages it without
+    a third step; a second one, or a service manager, leaves the manager as it was."""
+    with store.session(ACTOR) as session:
+        admin.add_team(session, admin.TeamInput("Safeguarding South"))
+        admin.add_team(session, admin.TeamInput("Disability North"))
+        for username, role, team in (("amira.ashdown", "social worker", "south"),
+                                     ("tom.hale", "team manager", "south"),
+                                     ("una.vale", "team manager", "south"),
+                                     ("sam.reid", "service manager", "north")):
+            admin.add_worker(session, username, admin.WorkerInput(username, role, team))
+    with store.read() as session:
+        managers = {t.name: t.manager_username for t in admin.list_teams(session)}
+        assert admin.managed_teams(session, "tom.hale") == ["Safeguarding South"]
+        assert admin.managed_teams(session, "una.vale") == []
+    assert managers == {"Safeguarding South": "tom.hale", "Disability North": ""}
+
+
 def test_every_set_up_change_is_audited_with_who_did_it(store):
     with store.read() as session:
         before = len(session.exec(select(m.AuditEntry)).all())  # the new store's own

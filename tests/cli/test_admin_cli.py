@@ -80,10 +80,15 @@ def test_the_texts_say_what_was_done(cli, db):
         "Exampleshire (LA 820) follows England default (Working Together 2023 and common "
         "local practice) (england).\n")
     assert run(cli, db, "team", "add", "North").out == (
-        "Added the team North, no manager yet.\n")
+        "Added the team North, no manager yet (the first team manager added to it manages "
+        "it).\n")
     assert run(cli, db, "worker", "add", "cara.dune", "--name", "Cara Dune", "--role",
                "SP", "--team", "north").out == (
         "Added Cara Dune (cara.dune), senior practitioner in North.\n")
+    assert run(cli, db, "worker", "add", "tom.hale", "--name", "Tom Hale", "--role",
+               "team manager", "--team", "north").out == (
+        "Added Tom Hale (tom.hale), team manager in North, and its manager (it had none).\n")
+    assert ok(cli, db, "team", "list")[0]["manager"] == "tom.hale"
     assert "No teams yet" not in run(cli, db, "team", "list").out
 
 

@@ -120,15 +120,17 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
             assert error(form, "email") == ""
             await save(pilot)
             assert app.screen is screen
+        # The team's first team manager manages it: no third step.
+        assert cells(screen, "#teams")[0][2] == "Tom Hale (tom.hale)"
 
-        # The team's manager: a team manager (the form offers only managers).
+        # The team's manager can be changed to another manager (the form offers only them).
         screen.query_one("#teams").focus()
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
         assert [v for _label, v in form.query_one("#manager")._options
                 if isinstance(v, str)] == ["tom.hale"]
-        form.query_one("#manager").value = "tom.hale"
+        assert form.query_one("#manager").value == "tom.hale"
         await save(pilot)
         assert cells(screen, "#teams")[0][2] == "Tom Hale (tom.hale)"
         assert [row[:4] for row in cells(screen, "#workers")] == [
