@@ -278,12 +278,17 @@ class CaseloadScreen(Screen):
         )
         empty = self.query_one("#empty", Static)
         if not self.all_rows:
-            start = ("No open children on this store yet.\n\nA new team: Ctrl+P → Set up (the "
-                     "authority, its teams and workers), then n to add a child, or Ctrl+P → "
-                     "Import a caseload (CSV) to bring the team's caseload over. From"
-                     if self.view == "everyone" else
-                     "No open children in this view.\n\nPress 3 to see everyone, n to add a "
-                     "child, or from")
+            start = {
+                "everyone": "No open children on this store yet.\n\nA new team: Ctrl+P → Set up "
+                            "(the authority, its teams and workers), then n to add a child, or "
+                            "Ctrl+P → Import a caseload (CSV) to bring the team's caseload "
+                            "over. From",
+                # A manager, or a worker new to the team, holds none: where to look instead.
+                "mine": "You hold no open children.\n\nPress 2 for your team's, 3 for "
+                        "everyone's, n to add a child, or from",
+                "team": "No open children in your team.\n\nPress 3 to see everyone, n to add "
+                        "a child, or from",
+            }[self.view]
             empty.update(
                 f"{start} the command line:\n"
                 "  cintui child add --first-name … --last-name … --dob YYYY-MM-DD\n"

@@ -314,6 +314,8 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
     app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
+        assert str(app.screen.query_one("#empty").render()).startswith(
+            "You hold no open children.\n\nPress 2 for your team's, 3 for everyone's")
         await pilot.press("3")
         await settle(pilot)
         assert app.screen.query_one("#filter").value == ""
