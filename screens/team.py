@@ -114,9 +114,9 @@ class TeamScreen(Screen):
     def _column_widths(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """"Overdue by kind" and "Last quality check" take what a wide terminal has spare."""
         width = self.app.size.width - 2  # the scrollbar
-        if self._columns is NARROW_COLUMNS:
+        if self._columns is NARROW_COLUMNS:  # child, worker, quality check, supervision
             return (tuple(w for _, w in NARROW_COLUMNS),
-                    (24, 18, max(20, width - 24 - 18 - 2 * 3)))
+                    (22, 14, max(16, width - 22 - 14 - 20 - 2 * 4), 20))
         fixed = [w for label, w in WORKER_COLUMNS if label != "Overdue by kind"]
         by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
         workers = tuple(by_kind if label == "Overdue by kind" else w

@@ -3,6 +3,7 @@ to a worker's caseload, recording a quality check (BEX 3). Synthetic people only
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from cintui.store.models import AuditEntry, QualityCheck
@@ -115,9 +116,11 @@ async def test_recording_a_case_mapping_discussion_takes_the_child_off_the_none_
     assert len(audited) == 1 and audited[0].actor == app.actor
 
 
-def test_team_view_snapshot(demo_store, snap_compare):
-    """The team view at 120x40: worker lines, the Team line, the 12-week trend and the
-    quality checks (demo seed 7, fixed TODAY)."""
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["140x45", "80x24"])
+def test_team_view_snapshot(demo_store, snap_compare, size):
+    """The team view at 140x45 and on a laptop's 80x24 (narrower measures; it once failed
+    to open there): worker lines, the Team line, the 12-week trend and the quality checks
+    with supervision (demo seed 7, fixed TODAY)."""
     app = WeekHost(demo_store)
 
     async def ready(pilot) -> None:
@@ -131,7 +134,7 @@ def test_team_view_snapshot(demo_store, snap_compare):
         await app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
 async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
