@@ -36,6 +36,7 @@ from cintui.domain.consent import (
     WithheldConsentRecord,
     check_withheld,
 )
+from cintui.domain.dates import NotADay, read_day
 from cintui.domain.people import PERSON_KINDS, InvalidContact, check_email, normalise_phone
 from cintui.domain.text import control_problem
 from cintui.reference import codes
@@ -152,6 +153,22 @@ class FormScreen(ModalScreen):
     def date_of(self, name: str) -> date | None:
         return parse_date(self.value(name) or "")
 
+    def action_by(self, name: str) -> date | None:
+        """An action's date as councils write it ("18/12", "Fri", "by 18 Dec": the plan's
+        and the minutes' reading, `dates.read_day`), from the form's own date (its "on")
+        or today; blank is None."""
+        raw = self.text_of(name)
+        if not raw:
+            return None
+        try:
+            written = self.date_of("on") if self.query("#on") else None
+        except ValueError:  # the form's date has its own problem
+            written = None
+        try:
+            return read_day(raw, written or self.app.today)
+        except NotADay as exc:
+            raise ValueError(exc.problem) from None
+
     def action_rows(self, rows: int, placeholder: str = "what") -> Iterable[Widget]:
         """`rows` actions as what / who / by rows (`action1`, `action1_who`, `action1_by`)."""
         for i in range(1, rows + 1):
@@ -167,7 +184,7 @@ class FormScreen(ModalScreen):
         for i in range(1, rows + 1):
             what, who = self.text_of(f"action{i}"), self.text_of(f"action{i}_who")
             try:
-                by = self.date_of(f"action{i}_by")
+                by = self.action_by(f"action{i}_by")
             except ValueError as exc:
                 if problems is not None:
                     problems[f"action{i}_by"] = str(exc)

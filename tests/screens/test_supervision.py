@@ -66,7 +66,15 @@ async def test_supervision_by_keys(empty_store):
         assert app.screen is form
         assert "name who will do it" in text_of(form, "#action1_who-error")
         await fill(pilot, "#action1_who", "Amira Khan")
-        await fill(pilot, "#action1_by", "27/11/2026")
+        await fill(pilot, "#action1_by", "end of term")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "“end of term” is not a date: write the day, e.g. 18/12/2026, 18/12, 18 Dec " \
+            "or Fri" in text_of(form, "#action1_by-error")
+        # WIR 2.3: an owner and a date, written as councils write it, as in the plan and the
+        # minutes: "by Fri" from the supervision's Monday 23 Nov is Friday 27 Nov.
+        await fill(pilot, "#action1_by", "by Fri")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
