@@ -1,0 +1,53 @@
+"""Every palette command on a laptop's 80x24 terminal: each opens what it opens, and takes
+a key, without the app stopping (issue 20: 80x24 is the size of many laptop
+terminals; the team view once stopped the app there). Synthetic people only."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from cintui.app import CintuiApp
+from cintui.screens.palette import WorkCommands
+from cintui.store import access
+from tests.conftest import TODAY
+from tests.screens.test_shell import screen_name, settle
+
+LAPTOP = (80, 24)
+
+
+def palette(app) -> dict[str, object]:
+    """Ctrl+P's work commands, by their text, as the palette lists them."""
+    provider = SimpleNamespace(app=app)  # the list reads only `self.app`
+    return {text: run for text, run, _help in WorkCommands.commands(provider)}
+
+
+async def test_every_palette_command_opens_at_80x24_without_stopping_the_app(
+        sqlite_demo_store):
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, worker="")
+    opened: dict[str, str] = {}
+    async with app.run_test(size=LAPTOP) as pilot:
+        await settle(pilot)
+        record = None
+        for text in palette(app):
+            if record in app.screen_stack:  # back to the child's record
+                while app.screen is not record:
+                    app.pop_screen()
+            else:  # a command that left it (a caseload view, Who am I): open it again
+                while len(app.screen_stack) > 2:
+                    app.pop_screen()
+                app.switch_view("everyone")
+                await settle(pilot)
+                await pilot.press("enter")
+                record = app.screen
+            await settle(pilot)
+            assert screen_name(app) == "ChildScreen", text
+            palette(app)[text]()
+            await settle(pilot)
+            opened[text] = screen_name(app)
+            await pilot.press("down")  # a first look around
+            await settle(pilot)
+            assert app.is_running, f"the app stopped after {text!r}"
+    assert opened["Team view"] == "TeamScreen"
+    assert opened["Record: supervision and case direction (U)"] == "SupervisionScreen"
+    assert opened["Set up: authority, teams and workers"] == "AdminScreen"
+    assert len(opened) == len(palette(app)) >= 30
