@@ -22,7 +22,8 @@ def palette(app) -> dict[str, object]:
 
 
 async def test_every_palette_command_opens_at_80x24_without_stopping_the_app(
-        sqlite_demo_store):
+        sqlite_demo_store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where an export the keys may start would be written
     app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, worker="")
     opened: dict[str, str] = {}
     async with app.run_test(size=LAPTOP) as pilot:
