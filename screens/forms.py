@@ -153,7 +153,7 @@ class FormScreen(ModalScreen):
     def date_of(self, name: str) -> date | None:
         return parse_date(self.value(name) or "")
 
-    def action_by(self, name: str) -> date | None:
+    def date_by(self, name: str) -> date | None:
         """An action's date as councils write it ("18/12", "Fri", "by 18 Dec": the plan's
         and the minutes' reading, `dates.read_day`), from the form's own date (its "on")
         or today; blank is None."""
@@ -174,7 +174,7 @@ class FormScreen(ModalScreen):
         for i in range(1, rows + 1):
             yield self.row(f"action{i}", f"Action {i}", self.text("", placeholder))
             yield self.row(f"action{i}_who", "  who", self.text(""))
-            yield self.row(f"action{i}_by", "  by", self.text("", "dd/mm/yyyy"))
+            yield self.row(f"action{i}_by", "  by", self.text("", "dd/mm/yyyy, or e.g. by Fri"))
 
     def read_action_rows(self, rows: int, problems: dict[str, str] | None = None
                          ) -> list[tuple[str, str, date | None]]:
@@ -184,7 +184,7 @@ class FormScreen(ModalScreen):
         for i in range(1, rows + 1):
             what, who = self.text_of(f"action{i}"), self.text_of(f"action{i}_who")
             try:
-                by = self.action_by(f"action{i}_by")
+                by = self.date_by(f"action{i}_by")
             except ValueError as exc:
                 if problems is not None:
                     problems[f"action{i}_by"] = str(exc)
