@@ -14,15 +14,31 @@ UI_PASSPHRASE = "tulip-harbour-77"
 SIZE = (120, 40)
 
 
-async def settle(pilot) -> None:
+async def settle(pilot, rounds: int = 100) -> None:
+    """Wait until what the last key started is done: its workers finished and no message
+    left in any queue. A key's effect can take several hops (a table's Enter posts a message
+    the screen turns into one for the app, which pushes a screen); on a loaded machine one
+    pause can end between two hops, so this pauses again while any queue holds a message."""
     from contextlib import suppress
 
     from textual.worker import WorkerCancelled
 
+    app = pilot.app
     await pilot.pause()
-    with suppress(WorkerCancelled):  # a form's save worker goes with the form it closed
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(rounds):
+        with suppress(WorkerCancelled):  # a form's save worker goes with the form it closed
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not _messages_waiting(app):
+            return
+
+
+def _messages_waiting(app) -> bool:
+    """Whether the app, a screen or a widget of the screen in front has a message queued."""
+    pumps = [app, *app.screen_stack]
+    if app.screen_stack:
+        pumps.extend(app.screen_stack[-1].walk_children())
+    return any(pump.message_queue_size for pump in pumps)
 
 
 async def until(pilot, check, rounds: int = 200) -> None:
