@@ -1,8 +1,10 @@
 """The team view (F4), for a team manager: per worker the caseload, overdue items by kind,
 visits and reviews in timescale, plans passing their checks, children with no quality check
 (BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload;
-q records a quality-assurance audit or case-mapping discussion for a child; a reallocates
-several of a worker's children (space marks each) to another worker in one go. The CIN
+q records a quality-assurance audit or case-mapping discussion for a child; u opens the
+supervision of the child under the cursor, o lists every child of the team overdue
+supervision, with a plan or not (STO 4.5, 8.5); a reallocates several of a worker's
+children (space marks each) to another worker in one go. The CIN
 census for the collection in progress: per worker, how many children would be left out of
 the return or queried; Enter on a worker lists them and what to fix (as `cintui report
 census`)."""
@@ -40,9 +42,24 @@ WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by 
 
 # A laptop terminal (under 100 columns): the measures narrower, and "Overdue by kind" and
 # "No QA" left out (the first is in My week's view of the worker; the quality table below
-# lists the children with no check).
-NARROW_COLUMNS = (("Worker", 14), ("Children", 8), ("Overdue", 7), ("Visits in time", 12),
-                  ("Reviews in time", 12), ("Plans pass", 12))
+# lists the children with no check). "Children" is headed "Open" (the title says "open
+# children") so that every heading is whole in 80 columns.
+NARROW_COLUMNS = (("Worker", 14), ("Children", 4), ("Overdue", 7), ("Visits in time", 14),
+                  ("Reviews in time", 15), ("Plans pass", 12))
+NARROW_LABELS = {"Children": "Open"}
+QUALITY_COLUMNS = ("Child", "Worker", "Last quality check", "Supervision")
+NARROW_QUALITY_LABELS = {"Last quality check": "Last QA check"}
+
+# A short terminal (under 30 lines) keeps each section's heading to a line, so that the
+# quality table, which q and u act on, shows several children (at 80x24 it showed none).
+SECTIONS = {
+    "quality": ("Quality checks of each plan (BEX 3): an audit or a case-mapping reflective "
+                "discussion. Children with none come first; q records one.",
+                "Quality checks (BEX 3): children with none first; q records one."),
+    "census": ("CIN census{year}: children who would be left out of the return or queried. "
+               "Enter lists them and what to fix.",
+               "CIN census{year}: left out or queried; Enter lists what to fix."),
+}
 
 
 def _short_kinds(overdue: dict[str, int]) -> str:
@@ -67,21 +84,27 @@ class TeamScreen(Screen):
     TeamScreen #trend-label { width: 44; }
     TeamScreen #trend { width: 1fr; height: 2; }
     TeamScreen .section { text-style: bold; padding: 1 1 0 1; height: auto; }
-    TeamScreen #quality { height: 1fr; }
+    TeamScreen #quality { height: 1fr; min-height: 6; }
     TeamScreen #census { height: auto; max-height: 8; }
+    TeamScreen.-short #trend-row { height: 2; }
+    TeamScreen.-short .section { padding: 0 1; }
+    TeamScreen.-short #census { max-height: 4; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("q", "quality_check", "Record QA check"),
         Binding("u", "supervision", "Supervision"),
         Binding("a", "reallocate", "Reallocate"),
-        Binding("r", "reload", "Refresh"),
+        Binding("o", "overdue_supervision", "Overdue supervision"),
+        Binding("r", "reload", "Refresh", show=False),  # in ? help
     ]
 
     def __init__(self, team: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.team = team
         self.view: team_cases.TeamView | None = None
+        self.census: list | None = None  # each worker's census findings, once loaded
+        self.census_year: int | None = None
         self._commits_seen = -1
 
     def compose(self) -> ComposeResult:
@@ -93,17 +116,16 @@ class TeamScreen(Screen):
         with Horizontal(id="trend-row"):
             yield Static("Visits in timescale, last 12 weeks", id="trend-label")
             yield Sparkline([], id="trend")
-        yield Static("Quality checks of each plan (BEX 3): an audit or a case-mapping "
-                     "reflective discussion. Children with none come first; q records one.",
-                     classes="section")
+        yield Static(SECTIONS["quality"][0], id="quality-title", classes="section")
         yield DataTable(id="quality", cursor_type="row")
-        yield Static("CIN census: children who would be left out of the return or queried. "
-                     "Enter lists them and what to fix.", id="census-title", classes="section")
+        yield Static(SECTIONS["census"][0].format(year=""), id="census-title",
+                     classes="section")
         yield DataTable(id="census", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         self._add_columns()
+        self._section_titles()
         self.query_one("#workers", DataTable).focus()
         self._start(getattr(self.app, "worker", None), self.team)
 
@@ -116,7 +138,7 @@ class TeamScreen(Screen):
         width = self.app.size.width - 2  # the scrollbar
         if self._columns is NARROW_COLUMNS:  # child, worker, quality check, supervision
             return (tuple(w for _, w in NARROW_COLUMNS),
-                    (22, 14, max(16, width - 22 - 14 - 20 - 2 * 4), 20))
+                    (22, 14, max(13, width - 22 - 14 - 20 - 2 * 4), 20))
         fixed = [w for label, w in WORKER_COLUMNS if label != "Overdue by kind"]
         by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
         workers = tuple(by_kind if label == "Overdue by kind" else w
@@ -125,18 +147,36 @@ class TeamScreen(Screen):
 
     def _add_columns(self) -> None:
         self._widths = self._column_widths()
+        narrow = self._columns is NARROW_COLUMNS
         workers = self.query_one("#workers", DataTable)
         for (label, _), width in zip(self._columns, self._widths[0], strict=True):
-            workers.add_column(label, width=width)
+            workers.add_column(NARROW_LABELS.get(label, label) if narrow else label,
+                               width=width)
         quality = self.query_one("#quality", DataTable)
-        for label, width in zip(("Child", "Worker", "Last quality check", "Supervision"),
-                                self._widths[1], strict=True):
-            quality.add_column(label, width=width)
+        for label, width in zip(QUALITY_COLUMNS, self._widths[1], strict=True):
+            quality.add_column(NARROW_QUALITY_LABELS.get(label, label) if narrow else label,
+                               width=width)
         census = self.query_one("#census", DataTable)
         for label, width in (("Worker", 28), ("Left out", 9), ("Queried", 8)):
             census.add_column(label, width=width)
 
+    @property
+    def _short(self) -> bool:
+        return self.app.size.height < 30
+
+    def _section_titles(self) -> None:
+        self.set_class(self._short, "-short")
+        which = 1 if self._short else 0
+        self.query_one("#quality-title", Static).update(SECTIONS["quality"][which])
+        year = self.census_year
+        if self.census == []:
+            return  # "nothing to fix", said the same at any size
+        self.query_one("#census-title", Static).update(SECTIONS["census"][which].format(
+            year=f" {year - 1}-{year % 100:02d}" + ("" if self._short else f" (--year {year})")
+            if year else ""))
+
     def on_resize(self) -> None:
+        self._section_titles()
         if self._column_widths() == getattr(self, "_widths", None):
             return
         for table in self.query(DataTable):
@@ -144,6 +184,8 @@ class TeamScreen(Screen):
         self._add_columns()
         if getattr(self, "view", None) is not None:
             self._show(self.view)
+        if self.census_year is not None:
+            self._show_census(self.team, self.census_year, self.census)  # cleared above
 
     def on_screen_resume(self) -> None:
         if getattr(self.app, "store_commits", 0) != self._commits_seen and self.team:
@@ -230,9 +272,10 @@ class TeamScreen(Screen):
         quality = self.query_one("#quality", DataTable)
         keep = quality.cursor_row
         quality.clear()
+        narrow = self._columns is NARROW_COLUMNS
         for q in view.quality:
-            state = Text(q.status.describe(),
-                         style="" if q.status.checked else "bold red")
+            state = Text(q.status.describe() if q.status.checked or not narrow
+                         else "none yet", style="" if q.status.checked else "bold red")
             supervision = Text(q.supervision.describe() if q.supervision else "—",
                                style="bold red" if q.supervision and q.supervision.overdue
                                else "")
@@ -255,11 +298,12 @@ class TeamScreen(Screen):
     def _show_census(self, team: str, year: int, workers: list) -> None:
         if team != self.team:
             return
-        self.census = workers
-        self.query_one("#census-title", Static).update(
-            f"CIN census {year - 1}-{year % 100:02d} (--year {year}): children who would be "
-            "left out of the return or queried. Enter lists them and what to fix."
-            if workers else f"CIN census {year - 1}-{year % 100:02d}: nothing to fix.")
+        self.census, self.census_year = workers, year
+        if workers:
+            self._section_titles()
+        else:
+            self.query_one("#census-title", Static).update(
+                f"CIN census {year - 1}-{year % 100:02d}: nothing to fix.")
         table = self.query_one("#census", DataTable)
         table.clear()
         for w in workers:
@@ -273,7 +317,7 @@ class TeamScreen(Screen):
 
     @on(DataTable.RowSelected, "#census")
     def _census_chosen(self, event: DataTable.RowSelected) -> None:
-        found = next((w for w in getattr(self, "census", []) if w.worker == event.row_key.value),
+        found = next((w for w in self.census or [] if w.worker == event.row_key.value),
                      None)
         if found is not None:
             self.app.push_screen(CensusWorkerScreen(found))
@@ -291,6 +335,20 @@ class TeamScreen(Screen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.push_screen(self.app.make_screen("supervision", child_id=uuid.UUID(key)))
+
+    def action_overdue_supervision(self) -> None:
+        """STO 4.5, 8.5: every child of the team overdue supervision, with or without a plan
+        (the quality table lists only plans), the longest overdue first; Enter opens one."""
+        if self.view is None:
+            return
+        if not self.view.supervision_overdue:
+            self.notify("No child in this team is overdue supervision.")
+            return
+        self.app.push_screen(SupervisionOverdueScreen(self.view), self._supervise)
+
+    def _supervise(self, child_id: object) -> None:
+        if isinstance(child_id, uuid.UUID):
+            self.app.push_screen(self.app.make_screen("supervision", child_id=child_id))
 
     def action_quality_check(self) -> None:
         quality = self.query_one("#quality", DataTable)
@@ -365,6 +423,41 @@ class CensusWorkerScreen(ModalScreen):
                           Text("query", style="yellow") if f.query
                           else Text("left out", style="bold red"), f.message, fix_for(f.rule))
         table.focus()
+
+
+class SupervisionOverdueScreen(ModalScreen):
+    """The team's children overdue supervision (STO 4.5, 8.5), the longest overdue first,
+    with a CIN plan or not. Enter opens the child's supervision, to record one; Esc goes
+    back to the team view."""
+
+    DEFAULT_CSS = """
+    SupervisionOverdueScreen { align: center middle; }
+    SupervisionOverdueScreen > DataTable { width: 90%; height: 80%; border: round $accent; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Close")]
+
+    def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="supervision-overdue", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        rows = self.view.supervision_overdue
+        table.border_title = f"{len(rows)} overdue supervision (STO 8.5): Enter opens one"
+        for label, width in (("Child", 24), ("Worker", 14), ("Supervision", 26)):
+            table.add_column(label, width=width)
+        for q in rows:
+            table.add_row(f"{q.name} {q.reference}", q.worker,
+                          Text(q.supervision.describe(), style="bold red"), key=str(q.child_id))
+        table.focus()
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(uuid.UUID(event.row_key.value))
 
 
 class QualityCheckFormScreen(FormScreen):

@@ -137,6 +137,33 @@ def test_team_view_snapshot(demo_store, snap_compare, size):
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
+async def test_on_a_laptops_80x24_every_heading_is_whole_and_several_children_show(
+        demo_store):
+    """At 80x24 the team view once cut its headings ("Visits in ti", "Last quality che") and
+    left the quality table, which q and u act on, no line for a child; a resize lost the
+    census lines. Now every heading is whole, five or more children show, and the census
+    comes back after a resize."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.query_one("#census").row_count > 0)
+        census = screen.query_one("#census").row_count
+        for name in ("#workers", "#quality", "#census"):
+            for column in screen.query_one(name).columns.values():
+                assert len(str(column.label)) <= column.width, (name, str(column.label))
+        quality = screen.query_one("#quality")
+        assert quality.row_count >= 5
+        assert quality.size.height - 1 >= 5  # lines for children under the heading
+        cells = [str(c) for c in quality.get_row_at(0)]
+        assert all(len(c) <= col.width for c, col in zip(cells[2:3], list(
+            quality.columns.values())[2:3], strict=True)), cells  # "none yet", not cut
+        await pilot.resize_terminal(140, 45)
+        await settle(pilot)
+        assert screen.query_one("#census").row_count == census
+        assert "Reviews in time" in [str(c.label) for c in screen.query_one("#workers")
+                                     .columns.values()]
+
+
 async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
     """Issue: completeness before the deadline: per worker, how many children would be
     left out of the census return or queried; Enter lists them with the DfE rule and what
@@ -196,6 +223,32 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
         assert type(app.screen).__name__ == "SupervisionScreen"
         assert app.screen.child_id == first.child_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_store):
+    """STO 4.5, 8.5: the title counts every child of the team overdue supervision, but the
+    quality table lists only children with a plan; o lists them all (the longest overdue
+    first) and Enter opens the chosen child's supervision, to record one."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        view = screen.view
+        with_plan = {q.child_id for q in view.quality}
+        without = [q for q in view.supervision_overdue if q.child_id not in with_plan]
+        assert without, "the demo team has a child overdue supervision before any plan"
+        await pilot.press("o")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
+        listed = app.screen.query_one("#supervision-overdue")
+        assert listed.row_count == view.total.supervision_overdue
+        names = [str(listed.get_row_at(i)[0]) for i in range(listed.row_count)]
+        assert f"{without[0].name} {without[0].reference}" in names
+        listed.move_cursor(row=names.index(f"{without[0].name} {without[0].reference}"))
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        assert app.screen.child_id == without[0].child_id
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
