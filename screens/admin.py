@@ -26,6 +26,10 @@ TEAM_COLUMNS = (("Team", 28), ("Service", 30), ("Manager", 28), ("Workers", 7),
 # The email takes what a wide terminal has spare (None).
 WORKER_COLUMNS = (("Username", 16), ("Name", 20), ("Role", 24), ("Team", 18),
                   ("Children", 8), ("Email", None))
+# One key per role in the worker form, shown in each option ("Team manager (t)"): the
+# two managers and the two case holders share first letters, so worker and practitioner.
+ROLE_KEYS = {"social_worker": "w", "senior_practitioner": "p", "team_manager": "t",
+             "service_manager": "s", "reviewing_officer": "r", "business_support": "b"}
 
 
 class AdminScreen(Screen):
@@ -297,7 +301,7 @@ class WorkerFormScreen(FormScreen):
         yield self.row("name", "Full name", self.text(w.name if w else ""))
         yield self.row("role", "Role", self.choice(
             [(label, code) for code, label in rules.ROLE_LABELS.items()],
-            w.role if w else "social_worker"))
+            w.role if w else "social_worker", keys=ROLE_KEYS))
         # A new worker on a store of one team is in that team (it can still be cleared).
         only = self.teams[0].name if w is None and len(self.teams) == 1 else Select.NULL
         yield self.row("team", "Team", self.choice(

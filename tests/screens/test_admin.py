@@ -100,8 +100,9 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
         assert cells(screen, "#teams") == [
             ["Safeguarding South", "Safeguarding and Support", "none", "0", "0"]]
 
-        for username, name, role in (("tom.hale", "Tom Hale", "team_manager"),
-                                     ("amira.ashdown", "Amira Ashdown", "social_worker")):
+        for username, name, role, key in (
+                ("tom.hale", "Tom Hale", "team_manager", "t"),
+                ("amira.ashdown", "Amira Ashdown", "social_worker", "w")):
             await pilot.press("w")
             await settle(pilot)
             form = app.screen
@@ -110,7 +111,11 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
             form.query_one("#username").value = username
             form.query_one("#name").focus()
             await type_text(pilot, name)
-            form.query_one("#role").value = role
+            # The role by one key, as a rating or a yes/no is chosen (the list stays shut).
+            await pilot.press("tab", key)
+            await settle(pilot)
+            assert form.query_one("#role").value == role
+            assert not form.query_one("#role").expanded
             # The store's only team is already chosen for a new worker.
             assert form.query_one("#team").value == "Safeguarding South"
             form.query_one("#email").focus()
