@@ -332,6 +332,8 @@ class TeamScreen(Screen):
         """STO 4.5, 8.5: the supervision of the child under the cursor (the plans' list)."""
         table = self.query_one("#quality", DataTable)
         if not table.row_count:
+            self.notify("No child with a CIN plan in this team: o lists every child overdue "
+                        "supervision; U on a child's record opens theirs.")
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.push_screen(self.app.make_screen("supervision", child_id=uuid.UUID(key)))

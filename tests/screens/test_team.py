@@ -252,3 +252,25 @@ async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_a_new_teams_view_says_why_u_and_o_have_nothing_to_open(cli, new_location):
+    """A team just set up (no children yet): u and o do nothing, and say why rather than
+    look dead (issue 20, "nothing looks dead")."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+    from tests.screens.test_case_journey import MANAGER, set_up
+
+    db = new_location("team.db")
+    set_up(cli, db)
+    app = CintuiApp(access.locate(db), worker=MANAGER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        assert screen.view.quality == [] and screen.view.supervision_overdue == []
+        await pilot.press("u", "o")
+        await settle(pilot)
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "No child with a CIN plan in this team: o lists every child overdue" in said
+        assert "No child in this team is overdue supervision." in said
+        assert app.screen is screen
