@@ -94,6 +94,12 @@ class FormScreen(ModalScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        # Priority, so focus moves when Tab is read, before the keys typed after it are
+        # passed on: a box hands Tab back only once it gets to it, and in a quick burst
+        # ("Leo Tab Ward", a password manager's or a fast typist's) the keys after Tab
+        # landed in the box before it.
+        Binding("tab", "next_box(1)", "Next box", show=False, priority=True),
+        Binding("shift+tab", "next_box(-1)", "Previous box", show=False, priority=True),
     ]
     TITLE_TEXT = ""
     # Use-case field names that live in a differently named widget.
@@ -117,6 +123,19 @@ class FormScreen(ModalScreen):
 
     def fields(self) -> Iterable[Widget]:
         return ()
+
+    def action_next_box(self, step: int) -> None:
+        target = self.tab_target() if step > 0 else None
+        if target is not None:
+            self.set_focus(target)
+        elif step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def tab_target(self) -> Widget | None:
+        """Where Tab goes instead of the next box, if a form's field says (None: the next)."""
+        return None
 
     @staticmethod
     def row(name: str, label: str, widget: Widget) -> Widget:

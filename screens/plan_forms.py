@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -192,17 +191,16 @@ class RateFormScreen(PlanFormScreen):
         self.query_one("#rating").focus()
         self.refresh_checks(())
 
-    def on_key(self, event: events.Key) -> None:
+    def tab_target(self) -> Widget | None:
         """Tab from a new rating goes to what it needs (to Green how long and who agreed,
         WIR 2.4; to Red the CP discussion, WIR 2.6), past the optional "why"."""
         rating = self.query_one("#rating", Select)
-        if event.key != "tab" or not rating.has_focus or rating.expanded:
-            return
+        if not rating.has_focus or rating.expanded:
+            return None
         target = {"G": "#maintained_for", "R": "#cp_discussion"}.get(rating.value)
         if target and rating.value != self.need.rag:
-            event.stop()
-            event.prevent_default()
-            self.query_one(target).focus()
+            return self.query_one(target)
+        return None
 
     def refresh_checks(self, fields):
         # What the chosen rating needs is shown at once, not only once a field is typed in.

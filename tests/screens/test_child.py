@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import pytest
 from sqlmodel import select
 from textual.widgets import Input
 
@@ -391,6 +392,34 @@ async def test_adding_a_child_from_the_form(demo_store):
     assert child.dob is None and str(child.expected_dob) == "2027-02-01"
     assert read(demo_store, lambda s: s.exec(select(ChildPerson).where(
         ChildPerson.child_id == child.id)).all()) == []
+
+
+@pytest.mark.parametrize("back", [False, True], ids=["tab", "shift+tab"])
+async def test_a_quick_burst_of_keys_lands_each_word_in_its_own_box(demo_store, back):
+    """A fast typist's (or a text expander's) "Leo Tab Ward Tab Tab 02/05/2017" (past Known
+    as), every key queued before the first is handled: each word lands in its own box, none
+    in the box before. Shift+Tab, as quick, goes back a box (whose text is selected on the
+    way in, as Textual does, so what is typed replaces it)."""
+    from textual import events
+
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ChildFormScreen())
+        await settle(pilot)
+        form = app.screen
+        assert form.focused is form.query_one("#first_name")
+        burst = [*"Leo", "tab", *"Ward", "tab", "tab", *"02/05/2017"]
+        if back:
+            burst += ["shift+tab", *"Lee"]
+        named = {"tab": ("tab", "\t"), "shift+tab": ("shift+tab", None), "/": ("slash", "/"),
+                 "-": ("minus", "-")}
+        for key in burst:  # all queued before the first is handled
+            app.post_message(events.Key(*named.get(key, (key, key))))
+        await settle(pilot)
+        values = [form.query_one(f"#{name}").value for name in ("first_name", "last_name",
+                                                                  "known_as", "dob")]
+        assert values == ["Leo", "Ward", "Lee" if back else "", "02/05/2017"]
 
 
 async def test_examples_in_the_person_form_read_as_examples_and_y_n_answer(demo_store):
