@@ -43,6 +43,7 @@ from cintui.reference import codes
 from cintui.store.base import StoreError
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, wait_for_typing
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -71,7 +72,7 @@ def _problem(exc: Exception) -> tuple[str, str]:
     return field, problem
 
 
-class FormScreen(ModalScreen):
+class FormScreen(TabMovesAtOnce, ModalScreen):
     """A modal form: one row per field, its problem on the line below it."""
 
     DEFAULT_CSS = """
@@ -94,12 +95,7 @@ class FormScreen(ModalScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
-        # Priority, so focus moves when Tab is read, before the keys typed after it are
-        # passed on: a box hands Tab back only once it gets to it, and in a quick burst
-        # ("Leo Tab Ward", a password manager's or a fast typist's) the keys after Tab
-        # landed in the box before it.
-        Binding("tab", "next_box(1)", "Next box", show=False, priority=True),
-        Binding("shift+tab", "next_box(-1)", "Previous box", show=False, priority=True),
+        *TAB_BINDINGS,  # focus moves when Tab is read, before the keys after it (typed.py)
     ]
     TITLE_TEXT = ""
     # Use-case field names that live in a differently named widget.
@@ -124,18 +120,6 @@ class FormScreen(ModalScreen):
     def fields(self) -> Iterable[Widget]:
         return ()
 
-    def action_next_box(self, step: int) -> None:
-        target = self.tab_target() if step > 0 else None
-        if target is not None:
-            self.set_focus(target)
-        elif step > 0:
-            self.focus_next()
-        else:
-            self.focus_previous()
-
-    def tab_target(self) -> Widget | None:
-        """Where Tab goes instead of the next box, if a form's field says (None: the next)."""
-        return None
 
     @staticmethod
     def row(name: str, label: str, widget: Widget) -> Widget:
@@ -291,6 +275,9 @@ class FormScreen(ModalScreen):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        # Read once the keys typed just ahead of Ctrl+S are in their boxes (typed.py).
+        if not self.is_active or wait_for_typing(self, self.action_save):
+            return  # closed meanwhile (Esc in the same burst), or called again
         problems = self.refresh_checks(self.field_names())
         if problems:
             first = next(iter(problems))

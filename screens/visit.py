@@ -54,6 +54,7 @@ from cintui.domain.visit import (
 from .forms import ConfirmScreen
 from .widgets.choices import YesNo
 from .widgets.footer import Footer
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, wait_for_typing
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
@@ -96,7 +97,7 @@ def _day_time(at: datetime) -> str:
 # ------------------------------------------------------------------ the form
 
 
-class VisitFormScreen(Screen):
+class VisitFormScreen(TabMovesAtOnce, Screen):
     """Type up a visit: the facts on top, the WIR 2.11 headings below, saved as you type."""
 
     # A laptop terminal (80 columns): the yes/no fact boxes go under the date and type.
@@ -131,6 +132,7 @@ class VisitFormScreen(Screen):
         Binding("ctrl+t", "plan_actions", "Plan actions", priority=True),
         Binding("ctrl+s", "close", "Save & close", priority=True),
         Binding("escape", "close", "Close (draft kept)"),
+        *TAB_BINDINGS,  # focus moves when Tab is read, before the keys after it (typed.py)
     ]
 
     def __init__(self, child_id: uuid.UUID, draft_id: uuid.UUID | None = None) -> None:
@@ -385,6 +387,8 @@ class VisitFormScreen(Screen):
         """Esc or Ctrl+S: the draft written, then the form closes. While the store is busy
         (another cintui's long import) the draft is retried in the background; closing then
         says so and offers to wait: nothing typed is lost without the worker choosing it."""
+        if not self.is_active or wait_for_typing(self, self.action_close):
+            return  # the keys typed just ahead of it first (typed.py)
         if self._dirty:
             self._submit()
         if self.saver is not None and not self.saver.flush(timeout=1.0):
@@ -427,6 +431,8 @@ class VisitFormScreen(Screen):
         self._when_problem("\n".join(by_field.get("when", [])))
 
     def action_finalise(self) -> None:
+        if not self.is_active or wait_for_typing(self, self.action_finalise):
+            return  # the keys typed just ahead of it first (typed.py)
         self.content = self._read()
         if self._when_unreadable:
             self.query_one("#when", Input).focus()

@@ -247,6 +247,35 @@ async def test_the_facts_answer_to_y_and_n(demo_store):
             for d in drafts_of(demo_store)] == [(False, False, False)]
 
 
+async def test_a_visit_typed_in_one_burst_puts_each_sentence_under_its_heading(demo_store):
+    """WIR 2.11: the standard visit as one burst of keys, every key queued before the first
+    is handled (a fast typist, a text expander): "y y y", a sentence under each of the
+    eight headings with Tab between, Ctrl+F. Each sentence is under its own heading (the
+    keys after Tab once landed in the heading before), and Ctrl+F reads them all."""
+    from textual import events
+
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        screen = app.screen
+        said = {field: f"Under {field} today" for field in TEXT_FIELDS}
+        burst: list[tuple[str, str | None]] = [("y", "y")] * 3
+        for i, field in enumerate(TEXT_FIELDS):
+            if i:
+                burst.append(("tab", "\t"))
+            burst += [("space", " ") if ch == " " else (ch, ch) for ch in said[field]]
+        burst.append(("ctrl+f", None))
+        for key, character in burst:  # all queued before the first is handled
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        assert {f: screen.query_one(f"#{f}", TextArea).text for f in TEXT_FIELDS} == said
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+    visit = visit_rows(demo_store)[-1]
+    assert (visit.child_seen, visit.seen_alone, visit.bedroom_seen) == (True, True, True)
+    assert {f: getattr(visit, f) for f in TEXT_FIELDS} == said
+
+
 async def test_a_draft_reopens_at_the_first_empty_heading(demo_store):
     """Carrying on with a draft starts where the writing stopped, not on the facts."""
     app = VisitHost(demo_store)
