@@ -396,66 +396,66 @@ class TeamScreen(Screen):
         self.app.pop_screen()
 
 
-class CensusWorkerScreen(ModalScreen):
+class _ListOverTeam(ModalScreen):
+    """A list over the team view, in a bordered table; Esc closes."""
+
+    DEFAULT_CSS = """
+    _ListOverTeam { align: center middle; }
+    _ListOverTeam > DataTable { width: 90%; height: 80%; border: round $accent; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Close")]
+    TABLE_ID = ""
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id=self.TABLE_ID, cursor_type="row")
+        yield Footer()
+
+    def table(self, title: str, columns: tuple[tuple[str, int], ...]) -> DataTable:
+        table = self.query_one(DataTable)
+        table.border_title = title
+        for label, width in columns:
+            table.add_column(label, width=width)
+        table.focus()
+        return table
+
+
+class CensusWorkerScreen(_ListOverTeam):
     """One worker's children who would be left out of the census return or queried, each
     with the DfE rule and what to fix. Esc closes."""
 
-    DEFAULT_CSS = """
-    CensusWorkerScreen { align: center middle; }
-    CensusWorkerScreen > DataTable { width: 90%; height: 80%; border: round $accent; }
-    """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Close")]
+    TABLE_ID = "census-items"
 
     def __init__(self, found, **kwargs) -> None:
         super().__init__(**kwargs)
         self.found = found
 
-    def compose(self) -> ComposeResult:
-        yield DataTable(id="census-items", cursor_type="row")
-        yield Footer()
-
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.border_title = f"{self.found.worker or '(no worker)'}: census items to clear"
-        for label, width in (("Child", 12), ("Rule", 6), ("", 8), ("What is wrong", 60),
-                             ("What to fix", 50)):
-            table.add_column(label, width=width)
+        table = self.table(f"{self.found.worker or '(no worker)'}: census items to clear", (
+            ("Child", 12), ("Rule", 6), ("", 8), ("What is wrong", 60), ("What to fix", 50)))
         for f in (*self.found.left_out, *self.found.queried):
             table.add_row(f.reference, f.rule,
                           Text("query", style="yellow") if f.query
                           else Text("left out", style="bold red"), f.message, fix_for(f.rule))
-        table.focus()
 
 
-class SupervisionOverdueScreen(ModalScreen):
+class SupervisionOverdueScreen(_ListOverTeam):
     """The team's children overdue supervision (STO 4.5, 8.5), the longest overdue first,
     with a CIN plan or not. Enter opens the child's supervision, to record one; Esc goes
     back to the team view."""
 
-    DEFAULT_CSS = """
-    SupervisionOverdueScreen { align: center middle; }
-    SupervisionOverdueScreen > DataTable { width: 90%; height: 80%; border: round $accent; }
-    """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Close")]
+    TABLE_ID = "supervision-overdue"
 
     def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
 
-    def compose(self) -> ComposeResult:
-        yield DataTable(id="supervision-overdue", cursor_type="row")
-        yield Footer()
-
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
         rows = self.view.supervision_overdue
-        table.border_title = f"{len(rows)} overdue supervision (STO 8.5): Enter opens one"
-        for label, width in (("Child", 24), ("Worker", 14), ("Supervision", 26)):
-            table.add_column(label, width=width)
+        table = self.table(f"{len(rows)} overdue supervision (STO 8.5): Enter opens one",
+                           (("Child", 24), ("Worker", 14), ("Supervision", 26)))
         for q in rows:
             table.add_row(f"{q.name} {q.reference}", q.worker,
                           Text(q.supervision.describe(), style="bold red"), key=str(q.child_id))
-        table.focus()
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
