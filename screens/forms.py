@@ -120,7 +120,6 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def fields(self) -> Iterable[Widget]:
         return ()
 
-
     @staticmethod
     def row(name: str, label: str, widget: Widget) -> Widget:
         widget.id = name
@@ -275,9 +274,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        # Read once the keys typed just ahead of Ctrl+S are in their boxes (typed.py).
-        if not self.is_active or wait_for_typing(self, self.action_save):
-            return  # closed meanwhile (Esc in the same burst), or called again
+        if wait_for_typing(self, self.action_save):
+            return  # read once the keys typed just ahead of Ctrl+S are in (typed.py)
         problems = self.refresh_checks(self.field_names())
         if problems:
             first = next(iter(problems))

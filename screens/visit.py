@@ -387,7 +387,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         """Esc or Ctrl+S: the draft written, then the form closes. While the store is busy
         (another cintui's long import) the draft is retried in the background; closing then
         says so and offers to wait: nothing typed is lost without the worker choosing it."""
-        if not self.is_active or wait_for_typing(self, self.action_close):
+        if wait_for_typing(self, self.action_close):
             return  # the keys typed just ahead of it first (typed.py)
         if self._dirty:
             self._submit()
@@ -431,7 +431,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         self._when_problem("\n".join(by_field.get("when", [])))
 
     def action_finalise(self) -> None:
-        if not self.is_active or wait_for_typing(self, self.action_finalise):
+        if wait_for_typing(self, self.action_finalise):
             return  # the keys typed just ahead of it first (typed.py)
         self.content = self._read()
         if self._when_unreadable:

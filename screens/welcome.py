@@ -14,11 +14,12 @@ from cintui.screens.messages import StoreOpened
 from cintui.store import access
 
 from .widgets.footer import Footer
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, wait_for_typing
 
 DEMO_CHILDREN = 120
 
 
-class WelcomeScreen(Screen):
+class WelcomeScreen(TabMovesAtOnce, Screen):
     DEFAULT_CSS = """
     WelcomeScreen { align: center middle; }
     WelcomeScreen Vertical { width: 76; height: auto; padding: 1 2; border: round $primary; }
@@ -28,16 +29,14 @@ class WelcomeScreen(Screen):
     WelcomeScreen Horizontal { height: auto; margin-top: 1; }
     WelcomeScreen Button { margin-right: 2; }
     """
-    # Priority: these must work while the passphrase fields have focus. Tab, and Enter in
-    # the first box, too: a password manager types "passphrase Tab passphrase Enter" faster
-    # than an Input's own handling moves focus, and the keys after Tab would land in the
-    # first box. Handled here, focus moves before the next key is passed on. (The last
-    # Enter goes to the repeat box, after the keys typed into it.)
+    # Priority: these must work while the passphrase fields have focus. A password manager
+    # types "passphrase Tab passphrase Enter" faster than a box handles its keys: Tab, and
+    # Enter in the first box, move focus before the next key is passed on (typed.py). The
+    # last Enter goes to the repeat box, after the keys typed into it.
     BINDINGS = [
         Binding("ctrl+n", "create(False)", "New empty store", priority=True),
         Binding("ctrl+t", "create(True)", "Try a demo store", priority=True),
-        Binding("tab", "app.focus_next", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+        *TAB_BINDINGS,
         Binding("enter", "next_field", show=False, priority=True),
     ]
 
@@ -92,6 +91,8 @@ class WelcomeScreen(Screen):
         self.action_create(True)
 
     def action_create(self, demo: bool) -> None:
+        if wait_for_typing(self, lambda: self.action_create(demo)):
+            return  # the passphrase's last keys first (typed.py)
         passphrase = None
         if self.app.encrypt:
             try:

@@ -39,8 +39,11 @@ class TabMovesAtOnce:
 
 
 def wait_for_typing(screen: Screen, again: Callable[[], object]) -> bool:
-    """Whether a box of `screen` still has keys to handle; if so `again` is called once it
-    has, and the caller returns (it is called again then)."""
+    """Whether `screen` must not act yet: it is no longer in front (closed in the same
+    burst), or a box of it still has keys to handle (`again` is then called once it has).
+    The caller returns when this is true."""
+    if not screen.is_active:
+        return True
     waiting = next((w for w in screen.query("Input, TextArea, Select") if w.message_queue_size),
                    None)
     if waiting is None:

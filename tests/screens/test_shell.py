@@ -115,19 +115,22 @@ async def test_first_run_creates_an_encrypted_store(tmp_path):
     assert path.read_bytes()[:16] != b"SQLite format 3\x00"
 
 
-@pytest.mark.parametrize("between", ["tab", "enter"])
-async def test_first_run_takes_a_password_managers_burst_of_keys(tmp_path, between):
+@pytest.mark.parametrize(("between", "last"), [("tab", "enter"), ("enter", "enter"),
+                                               ("tab", "ctrl+n")])
+async def test_first_run_takes_a_password_managers_burst_of_keys(tmp_path, between, last):
     """A password manager types "passphrase Tab passphrase Enter" faster than the screen
-    moves focus: every key lands where it was meant to, and the store opens with it."""
+    moves focus: every key lands where it was meant to, and the store opens with it. Ctrl+N
+    at the end of the burst, too, reads the whole repeated passphrase."""
     from textual import events
 
     path = tmp_path / "new.db"
     app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        burst = [*UI_PASSPHRASE, between, *UI_PASSPHRASE, "enter"]
+        burst = [*UI_PASSPHRASE, between, *UI_PASSPHRASE, last]
         for key in burst:  # all queued before the first is handled
-            named = {"tab": ("tab", "\t"), "enter": ("enter", "\r"), "-": ("minus", "-")}
+            named = {"tab": ("tab", "\t"), "enter": ("enter", "\r"), "-": ("minus", "-"),
+                     "ctrl+n": ("ctrl+n", None)}
             app.post_message(events.Key(*named.get(key, (key, key))))
         await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
     from cintui.store.engine import open_store
