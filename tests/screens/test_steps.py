@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual import events
 from textual.widgets import SelectionList, TextArea
 
 from cintui.casework import cases
@@ -20,7 +21,7 @@ from cintui.store.engine import open_store
 from tests.casework.test_steps import TEXTS
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, text_of
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, type_text, until
 
 
 @pytest.fixture
@@ -81,9 +82,14 @@ async def test_the_case_steps_by_keys(empty_store):
         await fill(pilot, "#early_help_plan", "01/13/2026")
         assert "is not a date" in text_of(form, "#early_help_plan-error")
         await fill(pilot, "#early_help_plan", "10/06/2026")
-        await fill(pilot, "#by", "Tom Hale")
-        await save(pilot)
-        assert app.screen is steps
+        # Who decided, and Ctrl+S, in one quick burst: saved with every key typed before it.
+        form.query_one("#by").value = ""
+        form.query_one("#by").focus()
+        await settle(pilot)
+        for key, character in [*((c, c) if c != " " else ("space", c) for c in "Tom Hale"),
+                               ("ctrl+s", None)]:
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: app.screen is steps)
         f = facts(app)
         assert (f.referral_route, f.early_help_plan_on, f.referral_decision,
                 f.referral_decided_by) == ("early_help_step_up", date(2026, 6, 10),
