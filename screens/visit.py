@@ -57,6 +57,9 @@ from .widgets.footer import Footer
 from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, wait_for_typing
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
+# How long closing waits for the draft's last write before saying the store is busy (the
+# UI waits meanwhile): a write held up longer is another cintui's lock, or a slow server.
+CLOSE_WAIT_SECONDS = 1.0
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
 _ISO_WHEN = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?\s*$")
 
@@ -391,7 +394,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
             return  # the keys typed just ahead of it first (typed.py)
         if self._dirty:
             self._submit()
-        if self.saver is not None and not self.saver.flush(timeout=1.0):
+        if self.saver is not None and not self.saver.flush(timeout=CLOSE_WAIT_SECONDS):
             self.app.push_screen(ConfirmScreen(
                 "Not saved yet: the store is busy (another cintui may be importing). What "
                 "you typed stays here and saving is retried every few seconds.\n"
