@@ -30,6 +30,7 @@ from cintui.casework import census as census_cases
 from cintui.casework import team as team_cases
 from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
+from cintui.domain.text import counted
 from cintui.screens.forms import FormScreen, parse_date
 from cintui.screens.widgets.loading import LoadingAfter
 
@@ -169,11 +170,11 @@ class TeamScreen(Screen):
         which = 1 if self._short else 0
         self.query_one("#quality-title", Static).update(SECTIONS["quality"][which])
         year = self.census_year
-        if self.census == []:
-            return  # "nothing to fix", said the same at any size
-        self.query_one("#census-title", Static).update(SECTIONS["census"][which].format(
-            year=f" {year - 1}-{year % 100:02d}" + ("" if self._short else f" (--year {year})")
-            if year else ""))
+        collection = f" {year - 1}-{year % 100:02d}" if year else ""
+        self.query_one("#census-title", Static).update(
+            f"CIN census{collection}: nothing to fix." if self.census == [] else
+            SECTIONS["census"][which].format(year=collection + (
+                f" (--year {year})" if year and not self._short else "")))
 
     def on_resize(self) -> None:
         self._section_titles()
@@ -251,9 +252,11 @@ class TeamScreen(Screen):
         self.view = view
         total = view.total
         self.query_one("#team-title", Static).update(
-            f"[b]{view.team}[/b] · {view.today:%a %d %b %Y} · {total.children} open children"
-            f" · {total.overdue_total} overdue items · {total.no_quality_check} plans with no "
-            f"quality check · {total.supervision_overdue} overdue supervision (STO 8.5)")
+            f"[b]{view.team}[/b] · {view.today:%a %d %b %Y} · "
+            f"{counted(total.children, 'open child', 'open children')} · "
+            f"{counted(total.overdue_total, 'overdue item')} · "
+            f"{counted(total.no_quality_check, 'plan')} with no quality check · "
+            f"{total.supervision_overdue} overdue supervision (STO 8.5)")
         table = self.query_one("#workers", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -299,11 +302,7 @@ class TeamScreen(Screen):
         if team != self.team:
             return
         self.census, self.census_year = workers, year
-        if workers:
-            self._section_titles()
-        else:
-            self.query_one("#census-title", Static).update(
-                f"CIN census {year - 1}-{year % 100:02d}: nothing to fix.")
+        self._section_titles()
         table = self.query_one("#census", DataTable)
         table.clear()
         for w in workers:

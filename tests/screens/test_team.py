@@ -268,6 +268,8 @@ async def test_a_new_teams_view_says_why_u_and_o_have_nothing_to_open(cli, new_l
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
         assert screen.view.quality == [] and screen.view.supervision_overdue == []
+        title = str(screen.query_one("#team-title").render())
+        assert "0 open children · 0 overdue items · 0 plans with no quality check" in title
         await pilot.press("u", "o")
         await settle(pilot)
         said = " ".join(str(n.message) for n in app._notifications)
