@@ -1259,7 +1259,7 @@ def _generate(store, children: int, seed: int, today: date, profile) -> DemoCoun
             drafts.append(Draft(**row))
         else:
             by_model[row.model].append(row)
-    with store.session(ACTOR) as session:
+    with store.loading_new_file(), store.session(ACTOR) as session:
         cases.set_store_policy(session, profile.name)
         cases.mark_demo_store(session)
         for model in WRITE_ORDER:

@@ -59,6 +59,12 @@ def control_problem(text: str, multiline: bool = False) -> str | None:
     return f"contains a control character ({char_name(found.group())}); type plain text"
 
 
+def all_plain(texts: list[str], multiline: bool = False) -> bool:
+    """True when `control_problem` finds nothing in any of `texts`: one search of them all
+    joined by a space (plain in every kind of text), for checking many rows at once."""
+    return (_MULTI_LINE if multiline else _SINGLE_LINE).search(" ".join(texts)) is None
+
+
 def _shown(found: re.Match[str]) -> str:
     code = ord(found.group())
     if code < 0x20:

@@ -24,8 +24,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from json.encoder import encode_basestring
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect, select
@@ -33,7 +33,7 @@ from sqlmodel import SQLModel
 
 from cintui.reference import config
 from cintui.store.base import StoreError
-from cintui.store.models import AuditEntry, StoreMeta, check_row, utcnow
+from cintui.store.models import AuditEntry, StoreMeta, check_row, check_rows, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -121,6 +121,7 @@ def _jsonable(value: Any) -> Any:
 # One encoder, not one per call (json.dumps with options builds a new one each time).
 canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                              default=_jsonable).encode
+_quote = encode_basestring  # how `canonical` writes a string (ensure_ascii=False)
 
 
 def entry_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str, entity: str,
@@ -130,7 +131,11 @@ def entry_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str, 
 
 def _link(prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str,
           entity_id: str, changes: str) -> str:
-    body = canonical([seq, at, actor, action, entity, entity_id, changes])
+    # canonical([seq, at, actor, action, entity, entity_id, changes]), written out: the
+    # same text (`_quote` is the escaping `canonical` uses), three times faster, which a
+    # bulk write of 260,000 entries and `audit verify` both feel.
+    body = (f"[{int(seq)},{_quote(at)},{_quote(actor)},{_quote(action)},{_quote(entity)},"
+            f"{_quote(entity_id)},{_quote(changes)}]")
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
@@ -231,16 +236,19 @@ def _append(session: Session, actor: str, at: datetime,
     _append_entries(session, actor, at, (
         (action, obj.__tablename__,  # type: ignore[attr-defined]
          obj.key if isinstance(obj, StoreMeta) else obj.id.hex,  # type: ignore[attr-defined]
-         changes)
+         canonical(changes))
         for action, obj, changes in entries
     ))
 
 
+_AUDIT_KEYS = ("seq", "at", "actor", "action", "entity", "entity_id", "changes", "prev_hash",
+               "hash")
+
+
 def _append_entries(session: Session, actor: str, at: datetime,
-                    entries: Iterable[tuple[str, str, str, dict[str, list]]],
-                    raw: bool = False) -> None:
-    """Chain and insert the entries. `raw`: SQLite, and the changes hold JSON values only,
-    so the rows go straight to the driver."""
+                    entries: Iterable[tuple[str, str, str, str]]) -> None:
+    """Chain and insert the entries: (action, entity, entity_id, the changes' canonical
+    JSON). On SQLite the rows go straight to the driver."""
     conn = session.connection()
     if _HEAD in session.info:
         seq, prev = session.info[_HEAD]
@@ -249,24 +257,20 @@ def _append_entries(session: Session, actor: str, at: datetime,
         if _CUT not in session.info:
             session.info[_CUT] = _cut_short(conn, session.info.get("store_id"), seq, prev)
     at_text = _iso_instant(at)
+    sqlite = conn.dialect.name == "sqlite"
+    at_db = _sqlite_datetime(at)[0] if sqlite else at
     rows = []
-    for action, entity, entity_id, changes in entries:
+    for action, entity, entity_id, body in entries:
         seq += 1
-        body = canonical(changes)
         digest = _link(prev, seq, at_text, actor, action, entity, entity_id, body)
-        rows.append({"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
-                     "entity_id": entity_id, "changes": body, "prev_hash": prev, "hash": digest})
+        rows.append((seq, at_db, actor, action, entity, entity_id, body, prev, digest))
         prev = digest
-    if raw and rows:
-        at_db = _sqlite_datetime(at)[0]
-        keys = ("seq", "at", "actor", "action", "entity", "entity_id", "changes", "prev_hash",
-                "hash")
-        conn.exec_driver_sql(
-            f"INSERT INTO audit_log ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
-            [(r["seq"], at_db, actor, r["action"], r["entity"], r["entity_id"], r["changes"],
-              r["prev_hash"], r["hash"]) for r in rows])
-    elif rows:
-        conn.execute(_TABLE.insert(), rows)  # one executemany, not one ORM object per entry
+    if rows and sqlite:
+        conn.exec_driver_sql(f"INSERT INTO audit_log ({', '.join(_AUDIT_KEYS)}) "
+                             f"VALUES ({', '.join('?' * len(_AUDIT_KEYS))})", rows)
+    elif rows:  # one executemany, not one ORM object per entry
+        conn.execute(_TABLE.insert(), [dict(zip(_AUDIT_KEYS, row, strict=True))
+                                       for row in rows])
     session.info[_HEAD] = (seq, prev)
     session.info[_UNRECORDED] = True
 
@@ -276,8 +280,8 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
 
     For bulk writers (the demo generator, imports): building tens of thousands of SQLModel
     objects costs more than writing them. Each row must carry every column; it is checked
-    with `check_row`, inserted with one executemany, and gets its own insert entry in the
-    chain, in the same transaction.
+    as `check_row` checks one (`check_rows`), inserted with one executemany, and gets its
+    own insert entry in the chain, in the same transaction.
     """
     actor = session.info.get("actor")
     if not actor:
@@ -287,47 +291,66 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     keys = _columns(model)
     quiet = _quiet(model)  # as an ORM insert: a draft's text stays out of the log
     entity = model.__tablename__  # type: ignore[attr-defined]
+    wanted = set(keys)
     for row in rows:
-        if row.keys() != set(keys):
+        if row.keys() != wanted:
             raise AuditError(f"{entity}: a bulk row must give exactly the columns {keys}")
-        check_row(SimpleNamespace(**row), model)
+    check_rows(rows, model)
     session.flush()  # anything pending goes first, keeping the chain in write order
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         conn.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
         _append_entries(session, actor, utcnow(), (
             ("insert", entity, row["id"].hex,
-             {key: [None, row[key]] for key in keys if key not in quiet})
+             canonical({key: [None, row[key]] for key in keys if key not in quiet}))
             for row in rows
         ))
         return
     # SQLite (and SQLCipher): each value is converted once, to what SQLAlchemy would store
-    # and to its canonical JSON form, and both inserts go straight to the driver. Four times
-    # cheaper than the typed path for the demo's 200,000 rows; the same rows and entries.
-    stored, changes = [], []
-    for row in rows:
-        db_values, audit_values = [], {}
-        for key in keys:
-            value = row[key]
-            convert = _SQLITE.get(type(value))
-            if convert is None:
-                db_values.append(value)
-                json_value = value
-            else:
-                db_value, json_value = convert(value)
-                db_values.append(db_value)
-            if key not in quiet:
-                audit_values[key] = [None, json_value]
-        stored.append(tuple(db_values))
-        changes.append(audit_values)
+    # and to its canonical JSON text, and both inserts go straight to the driver. The same
+    # rows and entries as the typed path, many times cheaper for the demo's 260,000 rows.
+    stored, bodies = _sqlite_rows(model, rows)
     table = model.__table__  # type: ignore[attr-defined]
     conn.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
         stored)
+    at = keys.index("id")
     _append_entries(session, actor, utcnow(), (
-        ("insert", entity, row["id"].hex, change) for row, change in zip(rows, changes,
-                                                                        strict=True)
-    ), raw=True)
+        ("insert", entity, values[at], body) for values, body in zip(stored, bodies,
+                                                                     strict=True)))
+
+
+def _sqlite_rows(model: type[SQLModel], rows: list[dict[str, Any]]
+                 ) -> tuple[list[tuple], list[str]]:
+    """Each row as SQLite stores it, and its insert entry's changes as `canonical` writes
+    them ({"column": [null, value], ...}, columns sorted, quiet ones left out)."""
+    keys = _columns(model)
+    quiet = _quiet(model)
+    place = {key: n for n, key in enumerate(keys)}
+    shown = [(place[key], _quote(key) + ":[null,") for key in sorted(keys) if key not in quiet]
+    convert = _SQLITE.get
+    stored, bodies = [], []
+    for row in rows:
+        db_values, texts = [], []
+        for key in keys:
+            value = row[key]
+            kind = type(value)
+            if kind is str:
+                db_values.append(value)
+                texts.append(_quote(value))
+            elif value is None:
+                db_values.append(None)
+                texts.append("null")
+            elif (to := convert(kind)) is not None:
+                db_value, text = to(value)
+                db_values.append(db_value)
+                texts.append(text)
+            else:
+                db_values.append(value)
+                texts.append(canonical(value))
+        stored.append(tuple(db_values))
+        bodies.append("{" + ",".join([name + texts[n] + "]" for n, name in shown]) + "}")
+    return stored, bodies
 
 
 @functools.lru_cache(maxsize=4096)  # rows share stamps: most conversions repeat
@@ -337,16 +360,29 @@ def _sqlite_datetime(value: datetime) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=4096)
+def _sqlite_instant(value: datetime) -> tuple[str, str]:
+    stored, text = _sqlite_datetime(value)
+    return stored, _quote(text)
+
+
+@functools.lru_cache(maxsize=4096)
 def _sqlite_date(value: date) -> tuple[str, str]:
     text = value.isoformat()
-    return text, text
+    return text, _quote(text)
 
 
+def _sqlite_uuid(value: uuid.UUID) -> tuple[str, str]:
+    text = value.hex
+    return text, f'"{text}"'
+
+
+# type -> (what SQLite stores, the value's canonical JSON text)
 _SQLITE = {
-    uuid.UUID: lambda v: (v.hex, v.hex),
+    uuid.UUID: _sqlite_uuid,
     date: _sqlite_date,
-    datetime: _sqlite_datetime,
-    bool: lambda v: (int(v), v),
+    datetime: _sqlite_instant,
+    bool: lambda v: (int(v), "true" if v else "false"),
+    int: lambda v: (v, int.__repr__(v)),
 }
 
 
@@ -762,7 +798,7 @@ def record_erased_rows(session: Session, rows: Iterable[tuple[str, str]]) -> Non
         raise AuditError("an audited write needs an actor: use store.session(actor)")
     session.flush()
     _append_entries(session, actor, utcnow(),
-                    (("delete", table, row_id, {}) for table, row_id in rows))
+                    (("delete", table, row_id, "{}") for table, row_id in rows))
 
 
 def _compare_head(count: int, last_seq: int, head: tuple[int, str] | None,

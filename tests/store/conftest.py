@@ -54,7 +54,8 @@ def add_old_child(store, first_name: str, gender: str = "0",
         conn.exec_driver_sql(f"INSERT INTO child ({', '.join(row)}) VALUES "
                              f"({', '.join('?' * len(row))})", tuple(row.values()))
         audit._append_entries(session, actor, now, [(
-            "insert", "child", cid.hex, {k: [None, v] for k, v in row.items()})], raw=True)
+            "insert", "child", cid.hex,
+            audit.canonical({k: [None, v] for k, v in row.items()}))])
     return cid
 
 
