@@ -43,7 +43,7 @@ from cintui.reference import codes
 from cintui.store.base import StoreError
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
-from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, wait_for_typing
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, press, wait_for_typing
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -796,10 +796,12 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, message: str, yes: str = "Yes, remove (y)") -> None:
+    def __init__(self, message: str, yes: str = "Yes, remove (y)",
+                 typed_ahead: list | None = None) -> None:
         super().__init__()
         self.message = message
         self.yes = yes
+        self.typed_ahead = typed_ahead or []  # keys typed before it showed (typed.keys_after)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
@@ -810,6 +812,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no").focus()
+        press(self, self.typed_ahead)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

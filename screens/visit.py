@@ -54,12 +54,15 @@ from cintui.domain.visit import (
 from .forms import ConfirmScreen
 from .widgets.choices import YesNo
 from .widgets.footer import Footer
-from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, wait_for_typing
+from .widgets.typed import (
+    TAB_BINDINGS,
+    HoldingTextArea,
+    TabMovesAtOnce,
+    keys_after,
+    wait_for_typing,
+)
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
-# How long closing waits for the draft's last write before saying the store is busy (the
-# UI waits meanwhile): a write held up longer is another cintui's lock, or a slow server.
-CLOSE_WAIT_SECONDS = 1.0
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
 _ISO_WHEN = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?\s*$")
 
@@ -182,8 +185,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
                 group = h.group
                 # The heading also carries its box's problems (fewer widgets: opens faster).
                 yield Static(h.title, id=f"{h.field}-problem", classes="heading")
-                yield TextArea(id=h.field, placeholder=h.prompt, soft_wrap=True,
-                               show_line_numbers=False, tab_behavior="focus")
+                yield HoldingTextArea(id=h.field, placeholder=h.prompt, soft_wrap=True,
+                                      show_line_numbers=False, tab_behavior="focus")
         yield Static("", id="status-line")
         yield Static("", id="saved")
         yield Footer()
@@ -394,7 +397,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
             return  # the keys typed just ahead of it first (typed.py)
         if self._dirty:
             self._submit()
-        if self.saver is not None and not self.saver.flush(timeout=CLOSE_WAIT_SECONDS):
+        if self.saver is not None and not self.saver.flush(timeout=drafts.CLOSE_WAIT_SECONDS):
             self.app.push_screen(ConfirmScreen(
                 "Not saved yet: the store is busy (another cintui may be importing). What "
                 "you typed stays here and saving is retried every few seconds.\n"
@@ -434,7 +437,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         self._when_problem("\n".join(by_field.get("when", [])))
 
     def action_finalise(self) -> None:
-        if wait_for_typing(self, self.action_finalise):
+        typed_ahead = keys_after(self, self.action_finalise)
+        if typed_ahead is None:
             return  # the keys typed just ahead of it first (typed.py)
         self.content = self._read()
         if self._when_unreadable:
@@ -456,7 +460,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         when = _day_time(self.content.visited_at)
         self.app.push_screen(ConfirmScreen(
             f"Finalise the visit of {when}? It is then locked: later corrections are added "
-            "as dated addenda.", yes="Yes, finalise (y)"), self._confirmed)
+            "as dated addenda.", yes="Yes, finalise (y)", typed_ahead=typed_ahead),
+            self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
         if yes:

@@ -91,6 +91,13 @@ def discard(session: Session, draft_id: uuid.UUID) -> None:
         session.flush()
 
 
+# How long closing a visit or a meeting's minutes waits for the draft's last write before
+# saying the store is busy (the screen waits meanwhile): a write held up longer is another
+# cintui's lock, or a slow server. A write that fails (the lock outlasting the store's
+# busy timeout) ends the wait at once.
+CLOSE_WAIT_SECONDS = 1.0
+
+
 class DraftSaver:
     """Writes the newest submitted state with `write(state)` on a background thread.
 
