@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from cintui.domain.dates import wall_clock
+from cintui.held_keys import HoldsKeys
 from cintui.reference import config
 from cintui.store import access
 from cintui.store.base import said as store_said
@@ -40,7 +41,7 @@ def _palette(name: str):
     return getattr(importlib.import_module("cintui.screens.palette"), name)
 
 
-class CintuiApp(App):
+class CintuiApp(HoldsKeys, App):
     TITLE = "cintui"
     COMMANDS = App.COMMANDS | {partial(_palette, "ChildCommands"), partial(_palette, "WorkCommands")}
     BINDINGS = [

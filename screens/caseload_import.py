@@ -28,6 +28,8 @@ class CaseloadImportScreen(FormScreen):
     CaseloadImportScreen #report.-problems { color: $error; }
     """
 
+    HOLDS_KEYS_WHILE_SAVING = False  # it stays open: checks first, then imports
+
     def __init__(self) -> None:
         super().__init__()
         self.checked: tuple | None = None  # what the last clean check read

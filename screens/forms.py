@@ -43,7 +43,7 @@ from cintui.reference import codes
 from cintui.store.base import StoreError
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
-from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, press, wait_for_typing
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, let_go, refused
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -100,6 +100,9 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     TITLE_TEXT = ""
     # Use-case field names that live in a differently named widget.
     ALIASES: dict[str, str] = {}
+    # Ctrl+S closes the form once saved (`_save`): the keys typed after it are kept until
+    # then, for the screen in front (typed.py). False for a form that stays open.
+    HOLDS_KEYS_WHILE_SAVING = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -274,10 +277,11 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        if wait_for_typing(self, self.action_save):
+        if not after_typing(self, self.action_save):
             return  # read once the keys typed just ahead of Ctrl+S are in (typed.py)
         problems = self.refresh_checks(self.field_names())
         if problems:
+            refused(self)
             first = next(iter(problems))
             self.query_one(f"#{first}").focus()
             self.query_one("#form-error", Static).update(
@@ -287,9 +291,11 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         try:
             job = self.build()
         except ValueError as exc:
-            self.show_error(exc)
+            self._not_saved(self.show_error, exc)
             return
         self._save(job)
+        if not self.HOLDS_KEYS_WHILE_SAVING:
+            let_go(self)  # a form that stays open after Ctrl+S: the keys typed after it
 
     def build(self) -> Callable[[object], object]:
         """What to save: a function of a write session, made from the widgets' values."""
@@ -302,15 +308,20 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             with app.store.session(app.actor) as session:
                 result = job(session)
         except EditConflict as exc:  # changed elsewhere since the form read it
-            app.call_from_thread(self.changed_elsewhere, exc)
+            app.call_from_thread(self._not_saved, self.changed_elsewhere, exc)
             return
         except ValueError as exc:  # RecordError, InvalidContact, InvalidCode, CaseworkError…
-            app.call_from_thread(self.show_error, exc)
+            app.call_from_thread(self._not_saved, self.show_error, exc)
             return
         except StoreError as exc:  # a clash with a change saved at the same moment, busy
-            app.call_from_thread(self.show_error, ValueError(str(exc).removeprefix("not saved: ")))
+            app.call_from_thread(self._not_saved, self.show_error,
+                                 ValueError(str(exc).removeprefix("not saved: ")))
             return
         app.call_from_thread(self.dismiss, result or True)
+
+    def _not_saved(self, say: Callable[[Exception], object], exc: Exception) -> None:
+        refused(self)  # the keys typed after Ctrl+S were meant for what saving would open
+        say(exc)
 
     def changed_elsewhere(self, exc: EditConflict) -> None:
         """Someone else saved this record after the form read it: say who and when, keep
@@ -796,12 +807,10 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, message: str, yes: str = "Yes, remove (y)",
-                 typed_ahead: list | None = None) -> None:
+    def __init__(self, message: str, yes: str = "Yes, remove (y)") -> None:
         super().__init__()
         self.message = message
         self.yes = yes
-        self.typed_ahead = typed_ahead or []  # keys typed before it showed (typed.keys_after)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
@@ -812,7 +821,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no").focus()
-        press(self, self.typed_ahead)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

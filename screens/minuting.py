@@ -64,7 +64,7 @@ from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
 from .forms import ConfirmScreen, parse_date
 from .widgets.choices import RATING_KEYS, KeyedSelect
 from .widgets.footer import Footer
-from .widgets.typed import HoldingTextArea, keys_after
+from .widgets.typed import after_typing, refused
 
 AUTOSAVE_SECONDS = 1.0
 RAG_STYLES = {"R": "bold white on red", "A": "bold black on dark_orange",
@@ -173,17 +173,17 @@ class MinutingScreen(Screen):
                     yield Input(id="add-person", placeholder="Someone else here: name, role")
                 with VerticalScroll(id="ground"):
                     yield Static("Ground rules agreed at the start (WIR 2.6)", classes="label")
-                    yield HoldingTextArea(id="ground_rules", soft_wrap=True, tab_behavior="focus",
+                    yield TextArea(id="ground_rules", soft_wrap=True, tab_behavior="focus",
                                    placeholder="e.g. respect, one person at a time, phones off")
                 with VerticalScroll(id="item"):
                     yield Static("", id="item-need")
                     yield Static("Update from the family and professionals", classes="label")
-                    yield HoldingTextArea(id="update", soft_wrap=True, tab_behavior="focus",
+                    yield TextArea(id="update", soft_wrap=True, tab_behavior="focus",
                                    placeholder="What has happened on each task since the "
                                    "last meeting")
                     yield Static("Impact on the child of the tasks done or not done "
                                  "(the fourth column)", classes="label")
-                    yield HoldingTextArea(id="impact", soft_wrap=True, tab_behavior="focus",
+                    yield TextArea(id="impact", soft_wrap=True, tab_behavior="focus",
                                    placeholder="What is different for the child")
                     yield Static("Actions (Space: next status)", classes="label")
                     actions = DataTable(id="item-actions", cursor_type="row")
@@ -201,24 +201,24 @@ class MinutingScreen(Screen):
                                 "strategy discussion considered (WIR 2.6, BEX 3)")
                 with VerticalScroll(id="boxes"):
                     yield Static("1 Significant events", classes="label")
-                    yield HoldingTextArea(id="significant_events", soft_wrap=True,
+                    yield TextArea(id="significant_events", soft_wrap=True,
                                    tab_behavior="focus")
                     yield Static("2 New concerns / risks: one per line, 'concern -> outcome'; "
                                  "each becomes a new Amber in the plan", classes="label")
-                    yield HoldingTextArea(id="new_concerns", soft_wrap=True, tab_behavior="focus")
+                    yield TextArea(id="new_concerns", soft_wrap=True, tab_behavior="focus")
                     yield Static(f"3 Agreed actions: one per line, '{AGREED_FORMAT}'; added "
                                  "to the plan's column 3", classes="label")
                     yield Static("By when can also be 18/12, 18 Dec, 18-Dec-2026 or by Fri "
                                  "(the next Friday after the meeting)", classes="hint")
-                    yield HoldingTextArea(id="agreed_actions", soft_wrap=True, tab_behavior="focus",
+                    yield TextArea(id="agreed_actions", soft_wrap=True, tab_behavior="focus",
                                    placeholder="e.g. Citizens Advice appointment ; Dad ; "
                                    "by 14/03/2027")
                     yield Static("", id="agreed-check")
                 with VerticalScroll(id="views"):
                     yield Static("The child's views (in their words)", classes="label")
-                    yield HoldingTextArea(id="childs_views", soft_wrap=True, tab_behavior="focus")
+                    yield TextArea(id="childs_views", soft_wrap=True, tab_behavior="focus")
                     yield Static("The parents' views", classes="label")
-                    yield HoldingTextArea(id="parents_views", soft_wrap=True, tab_behavior="focus")
+                    yield TextArea(id="parents_views", soft_wrap=True, tab_behavior="focus")
                 with VerticalScroll(id="decisions"):
                     yield Static("Is the child still in need? (BEX 3)", classes="label")
                     yield KeyedSelect([("y", "Yes", "yes"), ("n", "No", "no")],
@@ -230,7 +230,7 @@ class MinutingScreen(Screen):
                                        for i, r in enumerate(RECOMMENDATIONS, start=1)],
                                       id="recommendation", prompt="choose: 1 to 4")
                     yield Static("Notes", classes="label")
-                    yield HoldingTextArea(id="decision_notes", soft_wrap=True, tab_behavior="focus")
+                    yield TextArea(id="decision_notes", soft_wrap=True, tab_behavior="focus")
         yield Static("", id="problems")
         yield Static("", id="saved")
         yield Footer()
@@ -643,14 +643,14 @@ class MinutingScreen(Screen):
     # ------------------------------------------------------------ finishing
 
     def action_finish(self) -> None:
-        typed_ahead = keys_after(self, self.action_finish)
-        if typed_ahead is None:
+        if not after_typing(self, self.action_finish):
             return  # the keys typed just ahead of Ctrl+F first (typed.py)
         self._collect()
         problems = minutes_problems(self.minutes, self.app.clock().date())
         self._checked = True
         self._show_problems(problems)
         if problems:
+            refused(self)
             self._go_to(problems[0][0])
             self.notify(f"{len(problems)} thing{'s' if len(problems) > 1 else ''} to settle "
                         "before the meeting ends: the cursor is on the first",
@@ -667,8 +667,7 @@ class MinutingScreen(Screen):
         self.app.push_screen(ConfirmScreen(
             f"End the meeting? The minutes are stored and the plan's next version is agreed "
             f"at this meeting, with {concerns} new concern(s) as Ambers and {actions} agreed "
-            f"action(s).{basis}", yes="Yes, finish (y)", typed_ahead=typed_ahead),
-            self._confirmed)
+            f"action(s).{basis}", yes="Yes, finish (y)"), self._confirmed)
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:
         """Every problem left, with where it is (Ctrl+F moves the cursor to the first)."""

@@ -54,13 +54,7 @@ from cintui.domain.visit import (
 from .forms import ConfirmScreen
 from .widgets.choices import YesNo
 from .widgets.footer import Footer
-from .widgets.typed import (
-    TAB_BINDINGS,
-    HoldingTextArea,
-    TabMovesAtOnce,
-    keys_after,
-    wait_for_typing,
-)
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused, wait_for_typing
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
@@ -185,8 +179,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
                 group = h.group
                 # The heading also carries its box's problems (fewer widgets: opens faster).
                 yield Static(h.title, id=f"{h.field}-problem", classes="heading")
-                yield HoldingTextArea(id=h.field, placeholder=h.prompt, soft_wrap=True,
-                                      show_line_numbers=False, tab_behavior="focus")
+                yield TextArea(id=h.field, placeholder=h.prompt, soft_wrap=True,
+                               show_line_numbers=False, tab_behavior="focus")
         yield Static("", id="status-line")
         yield Static("", id="saved")
         yield Footer()
@@ -437,16 +431,17 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         self._when_problem("\n".join(by_field.get("when", [])))
 
     def action_finalise(self) -> None:
-        typed_ahead = keys_after(self, self.action_finalise)
-        if typed_ahead is None:
+        if not after_typing(self, self.action_finalise):
             return  # the keys typed just ahead of it first (typed.py)
         self.content = self._read()
         if self._when_unreadable:
+            refused(self)
             self.query_one("#when", Input).focus()
             return
         problems = visit_problems(self.content, self.app.clock(), self.dob)
         self._show_problems(problems)
         if problems:
+            refused(self)
             first = problems[0].field
             target = f"#{first}" if first in TEXT_FIELDS else (
                 f"#{first}" if first in ("kind", "seen_alone") else "#when")
@@ -460,8 +455,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         when = _day_time(self.content.visited_at)
         self.app.push_screen(ConfirmScreen(
             f"Finalise the visit of {when}? It is then locked: later corrections are added "
-            "as dated addenda.", yes="Yes, finalise (y)", typed_ahead=typed_ahead),
-            self._confirmed)
+            "as dated addenda.", yes="Yes, finalise (y)"), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
         if yes:

@@ -7,21 +7,19 @@ box before; and a Ctrl+S read the boxes before the keys ahead of it had reached 
 A screen's priority Tab moves focus when the key is read (`TAB_BINDINGS`), and a save
 waits until no box has a key left (`wait_for_typing`).
 
-The keys after a command that asks a question ("Ctrl+F y": finalise, yes) reached the box
-too, and the "y" was typed into the last heading while the question waited for it. A
-`HoldingTextArea` holds back the keys read after the command (`keys_after`), and the
-question presses them once it is shown (`ConfirmScreen(typed_ahead=…)`).
+The keys typed after such a command reached the boxes too, and the save waited for them:
+"Ctrl+F y" typed the "y" into the last heading while the question waited for it, and
+"Ctrl+S a" saved the "a" into the form. The app now keeps the keys read after the command
+until the screen has acted (`cintui.held_keys`, `after_typing`): they are pressed in the question
+it asks or on the screen in front once it has closed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import events
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import TextArea
 
 TAB_BINDINGS = [
     Binding("tab", "next_box(1)", "Next box", show=False, priority=True),
@@ -60,51 +58,31 @@ def wait_for_typing(screen: Screen, again: Callable[[], object]) -> bool:
     return True
 
 
-class HoldKeys(Message, bubble=False):
-    """To a text box, behind the keys typed before a command: hold back the keys after it."""
+def after_typing(screen: Screen, again: Callable[[], object]) -> bool:
+    """For a command key (Ctrl+S, Ctrl+F): whether the screen acts now. From the first
+    call the app keeps the keys read after the command for what it opens (`cintui.held_keys`);
+    False while the keys typed before it are still reaching their boxes (`again` is called
+    once they have: `wait_for_typing`)."""
+    hold = getattr(screen.app, "hold_keys", None)
+    if hold is not None and screen.is_active:
+        hold(screen)
+    return not wait_for_typing(screen, again)
 
 
-class HoldingTextArea(TextArea):
-    """A TextArea that can hold back the keys read after a command (`keys_after`)."""
-
-    held: list[events.Key] | None = None
-
-    def on_hold_keys(self, _message: HoldKeys) -> None:
-        self.held = []
-
-    async def _on_key(self, event: events.Key) -> None:
-        if self.held is not None:  # TextArea's own handler (typing) is not called then
-            self.held.append(event)
-            event.stop()
-            event.prevent_default()
+def let_go(screen: Screen) -> None:
+    """The screen has acted and stays in front: the keys read after the command are
+    pressed now, where a key goes."""
+    let_go_of_keys = getattr(screen.app, "let_go_of_keys", None)
+    if let_go_of_keys is not None:
+        let_go_of_keys(screen)
 
 
-def keys_after(screen: Screen, again: Callable[[], object]) -> list[events.Key] | None:
-    """For a command key that asks a question (Ctrl+F): None while the screen must not act
-    yet (`wait_for_typing`: `again` is called once the keys typed before the command are in
-    their boxes); then the keys typed after it, held back from the focused box, for the
-    question to take (`ConfirmScreen(typed_ahead=…)`)."""
-    box = getattr(screen, "_holding_box", None)
-    if box is None and screen.is_active and isinstance(screen.focused, HoldingTextArea):
-        box = screen._holding_box = screen.focused  # type: ignore[attr-defined]
-        box.post_message(HoldKeys())  # queued behind the keys typed before the command
-    if wait_for_typing(screen, again):
-        return None
-    screen._holding_box = None  # type: ignore[attr-defined]
-    if box is None:
-        return []
-    held, box.held = box.held or [], None
-    return held
+def refused(screen: Screen) -> None:
+    """The command was refused (its problems shown): the keys read after it are dropped."""
+    drop = getattr(screen.app, "drop_held_keys", None)
+    if drop is not None:
+        drop(screen)
 
 
-def press(screen: Screen, keys: list[events.Key]) -> None:
-    """Press `keys` again, as typed, now that `screen` is in front (they go where a key
-    pressed now goes)."""
-    app = screen.app
-    for key in keys:  # sent by the app, as a key read from the terminal (else it would stop
-        # bubbling at its sender, short of the app, which runs the screen's key bindings)
-        app.post_message(events.Key(key.key, key.character).set_sender(app))
-
-
-__all__ = ["TAB_BINDINGS", "HoldKeys", "HoldingTextArea", "TabMovesAtOnce", "keys_after", "press",
+__all__ = ["TAB_BINDINGS", "TabMovesAtOnce", "after_typing", "let_go", "refused",
            "wait_for_typing"]

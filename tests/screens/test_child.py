@@ -400,7 +400,9 @@ async def test_a_quick_burst_of_keys_lands_each_word_in_its_own_box(demo_store, 
     as), every key queued before the first is handled: each word lands in its own box, none
     in the box before. Shift+Tab, as quick, goes back a box (whose text is selected on the
     way in, as Textual does, so what is typed replaces it). Ctrl+S at the end of the burst
-    saves every key typed before it, however far behind each box is."""
+    saves every key typed before it, however far behind each box is, and the key typed after
+    it ("2", the People tab) acts on the record once the form has closed: it was once typed
+    into the last box, which then failed its check or was saved with it."""
     from textual import events
 
     app = ChildHost(demo_store)
@@ -413,16 +415,48 @@ async def test_a_quick_burst_of_keys_lands_each_word_in_its_own_box(demo_store, 
         burst = [*"Leo", "tab", *"Ward", "tab", "tab", *"02/05/2017"]
         if back:
             burst += ["shift+tab", *"Lee"]
-        burst.append("ctrl+s")  # saved with every key before it in its box
+        burst += ["ctrl+s", "2"]  # saved with every key before it in its box; then People
         named = {"tab": ("tab", "\t"), "shift+tab": ("shift+tab", None), "/": ("slash", "/"),
                  "ctrl+s": ("ctrl+s", None)}
         for key in burst:  # all queued before the first is handled
             app.post_message(events.Key(*named.get(key, (key, key))))
-        await until(pilot, lambda: app.screen is not form)
+        await until(pilot, lambda: app.screen is not form
+                    and getattr(app.screen, "active_tab", "") == "people")
+        assert app.screen.active_tab == "people"
     leo = read(demo_store, lambda s: s.exec(select(Child).where(Child.last_name == "Ward")
                                               ).one())
     assert (leo.first_name, leo.known_as, str(leo.dob)) == (
         "Leo", "Lee" if back else "", "2017-05-02")
+
+
+async def test_keys_typed_after_a_refused_ctrl_s_are_dropped_and_the_form_types_again(
+        demo_store):
+    """Ctrl+S that cannot save (31 February) says why and keeps the form: the key typed
+    straight after it, meant for the screen saving would have opened, is dropped rather
+    than added to the date, and the next key typed goes into the box as usual."""
+    from textual import events
+
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ChildFormScreen())
+        await settle(pilot)
+        form = app.screen
+        named = {"tab": ("tab", "\t"), "/": ("slash", "/"), "ctrl+s": ("ctrl+s", None)}
+        for key in [*"Leo", "tab", *"Ward", "tab", "tab", *"31/02/2017", "ctrl+s", "2"]:
+            app.post_message(events.Key(*named.get(key, (key, key))))
+        await settle(pilot)
+        dob = form.query_one("#dob", Input)
+        assert "31/02/2017 is not a date" in text_of(form, "#dob-error")
+        assert app.screen is form and dob.value == "31/02/2017" and form.focused is dob
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace",
+                          "backspace", "backspace", "backspace", "backspace", "backspace")
+        await type_text(pilot, "28/02/2017")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is not form)
+    leo = read(demo_store, lambda s: s.exec(select(Child).where(Child.last_name == "Ward")
+                                              ).one())
+    assert str(leo.dob) == "2017-02-28"
 
 
 async def test_examples_in_the_person_form_read_as_examples_and_y_n_answer(demo_store):

@@ -1,0 +1,88 @@
+"""The keys typed after a command, kept for what it opens (the app's part of
+`screens/widgets/typed.py`, which says why)."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.message import Message
+from textual.screen import Screen
+
+# The longest a screen keeps the keys typed after a command (a save waiting for a busy
+# store): the keys are then pressed where a key goes.
+HOLD_LIMIT_SECONDS = 5.0
+
+
+class KeysHeld(Message):
+    """To the app: the screen its held keys were for has moved on (`HoldsKeys`)."""
+
+
+class HoldsKeys:
+    """For the app: while a screen acts on a command key (Ctrl+S, Ctrl+F; `after_typing`),
+    the keys read after the command are kept, not handed to the screen's boxes, and pressed
+    once it has moved on: in the question it asks, or on the screen in front once it has
+    closed. When it refuses (a problem shown), they are dropped (`refused`): they were meant
+    for what it would have opened."""
+
+    _key_holder: Screen | None = None
+    _keys_held: tuple | list = ()
+    _holds = 0
+
+    def hold_keys(self, screen: Screen) -> None:
+        if self._key_holder is None:
+            self._key_holder, self._keys_held = screen, [*self._keys_held]
+            self._holds += 1
+            hold = self._holds
+            # Never a dead keyboard: a screen that neither moves on nor says so lets go.
+            self.set_timer(HOLD_LIMIT_SECONDS,  # type: ignore[attr-defined]
+                           lambda: self._holds == hold and self.let_go_of_keys(screen))
+
+    def drop_held_keys(self, screen: Screen) -> None:
+        if self._key_holder is screen:
+            self._key_holder, self._keys_held = None, ()
+
+    def let_go_of_keys(self, screen: Screen) -> None:
+        """Stop holding for `screen`: the keys held are pressed now, where a key goes."""
+        if self._key_holder is screen:
+            self._key_holder = None
+            self.post_message(KeysHeld())  # type: ignore[attr-defined]
+
+    def _holding(self) -> bool:
+        stack = self.screen_stack  # type: ignore[attr-defined]
+        return self._key_holder is not None and bool(stack) and stack[-1] is self._key_holder
+
+    async def _press_held(self) -> None:
+        keys, self._key_holder, self._keys_held = self._keys_held, None, ()
+        for key in keys:  # as read, in order, before any key read after them
+            await super().on_event(key)  # type: ignore[misc]
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._holding():
+                self._keys_held.append(event)  # type: ignore[union-attr]
+                return
+            if self._keys_held:
+                await self._press_held()
+        await super().on_event(event)  # type: ignore[misc]
+
+    async def on_keys_held(self, _message: KeysHeld) -> None:
+        if not self._holding() and self._keys_held:
+            await self._press_held()
+        elif not self._holding():
+            self._key_holder = None
+
+    def _screens_changed(self, result):
+        if self._key_holder is not None:
+            self.post_message(KeysHeld())  # type: ignore[attr-defined]
+        return result
+
+    def push_screen(self, *args, **kwargs):
+        return self._screens_changed(super().push_screen(*args, **kwargs))  # type: ignore[misc]
+
+    def pop_screen(self):
+        return self._screens_changed(super().pop_screen())  # type: ignore[misc]
+
+    def switch_screen(self, screen):
+        return self._screens_changed(super().switch_screen(screen))  # type: ignore[misc]
+
+
+__all__ = ["HoldsKeys", "KeysHeld"]
