@@ -394,6 +394,24 @@ async def test_adding_a_child_from_the_form(demo_store):
         ChildPerson.child_id == child.id)).all()) == []
 
 
+async def child_form_burst(pilot, keys: list[str]):
+    """The new-child form, opened, then `keys` as one burst: every key queued before the
+    first is handled (a fast typist's, or a text expander's). Returns the form."""
+    from textual import events
+
+    app = pilot.app
+    await settle(pilot)
+    app.push_screen(ChildFormScreen())
+    await settle(pilot)
+    form = app.screen
+    assert form.focused is form.query_one("#first_name")
+    named = {"tab": ("tab", "\t"), "shift+tab": ("shift+tab", None), "/": ("slash", "/"),
+             "ctrl+s": ("ctrl+s", None)}
+    for key in keys:
+        app.post_message(events.Key(*named.get(key, (key, key))))
+    return form
+
+
 @pytest.mark.parametrize("back", [False, True], ids=["tab", "shift+tab"])
 async def test_a_quick_burst_of_keys_lands_each_word_in_its_own_box(demo_store, back):
     """A fast typist's (or a text expander's) "Leo Tab Ward Tab Tab 02/05/2017" (past Known
@@ -403,23 +421,13 @@ async def test_a_quick_burst_of_keys_lands_each_word_in_its_own_box(demo_store, 
     saves every key typed before it, however far behind each box is, and the key typed after
     it ("2", the People tab) acts on the record once the form has closed: it was once typed
     into the last box, which then failed its check or was saved with it."""
-    from textual import events
-
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(ChildFormScreen())
-        await settle(pilot)
-        form = app.screen
-        assert form.focused is form.query_one("#first_name")
         burst = [*"Leo", "tab", *"Ward", "tab", "tab", *"02/05/2017"]
         if back:
             burst += ["shift+tab", *"Lee"]
-        burst += ["ctrl+s", "2"]  # saved with every key before it in its box; then People
-        named = {"tab": ("tab", "\t"), "shift+tab": ("shift+tab", None), "/": ("slash", "/"),
-                 "ctrl+s": ("ctrl+s", None)}
-        for key in burst:  # all queued before the first is handled
-            app.post_message(events.Key(*named.get(key, (key, key))))
+        # Saved with every key before it in its box; then People.
+        form = await child_form_burst(pilot, [*burst, "ctrl+s", "2"])
         await until(pilot, lambda: app.screen is not form
                     and getattr(app.screen, "active_tab", "") == "people")
         assert app.screen.active_tab == "people"
@@ -434,17 +442,10 @@ async def test_keys_typed_after_a_refused_ctrl_s_are_dropped_and_the_form_types_
     """Ctrl+S that cannot save (31 February) says why and keeps the form: the key typed
     straight after it, meant for the screen saving would have opened, is dropped rather
     than added to the date, and the next key typed goes into the box as usual."""
-    from textual import events
-
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(ChildFormScreen())
-        await settle(pilot)
-        form = app.screen
-        named = {"tab": ("tab", "\t"), "/": ("slash", "/"), "ctrl+s": ("ctrl+s", None)}
-        for key in [*"Leo", "tab", *"Ward", "tab", "tab", *"31/02/2017", "ctrl+s", "2"]:
-            app.post_message(events.Key(*named.get(key, (key, key))))
+        form = await child_form_burst(
+            pilot, [*"Leo", "tab", *"Ward", "tab", "tab", *"31/02/2017", "ctrl+s", "2"])
         await settle(pilot)
         dob = form.query_one("#dob", Input)
         assert "31/02/2017 is not a date" in text_of(form, "#dob-error")
