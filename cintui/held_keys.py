@@ -65,10 +65,8 @@ class HoldsKeys:
         await super().on_event(event)  # type: ignore[misc]
 
     async def on_keys_held(self, _message: KeysHeld) -> None:
-        if not self._holding() and self._keys_held:
+        if not self._holding():
             await self._press_held()
-        elif not self._holding():
-            self._key_holder = None
 
     def _screens_changed(self, result):
         if self._key_holder is not None:

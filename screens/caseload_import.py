@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from cintui.casework import caseload_import as importing
 from cintui.screens.forms import FormScreen
+from cintui.screens.widgets.typed import let_go
 from cintui.store.base import StoreError
 
 
@@ -27,8 +28,6 @@ class CaseloadImportScreen(FormScreen):
     CaseloadImportScreen #report { height: auto; margin: 1 0 0 0; }
     CaseloadImportScreen #report.-problems { color: $error; }
     """
-
-    HOLDS_KEYS_WHILE_SAVING = False  # it stays open: checks first, then imports
 
     def __init__(self) -> None:
         super().__init__()
@@ -93,6 +92,7 @@ class CaseloadImportScreen(FormScreen):
         app.call_from_thread(self.dismiss, len(done.plan.rows))
 
     def _save(self, job) -> None:
+        let_go(self)  # it stays open (checks, then imports): keys typed after Ctrl+S act now
         if self.checked is not None and self.checked == self.reading:
             self.query_one("#report", Static).update(f"Importing {self.options['file']}…")
             self._import()

@@ -43,7 +43,7 @@ from cintui.reference import codes
 from cintui.store.base import StoreError
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
-from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, let_go, refused
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -100,9 +100,6 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     TITLE_TEXT = ""
     # Use-case field names that live in a differently named widget.
     ALIASES: dict[str, str] = {}
-    # Ctrl+S closes the form once saved (`_save`): the keys typed after it are kept until
-    # then, for the screen in front (typed.py). False for a form that stays open.
-    HOLDS_KEYS_WHILE_SAVING = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -288,14 +285,20 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
                 "Not saved: correct the problems shown beside the fields."
             )
             return
+        if why := self.refusal():
+            refused(self)
+            self.query_one("#form-error", Static).update(f"Not saved: {why}")
+            return
         try:
             job = self.build()
         except ValueError as exc:
             self._not_saved(self.show_error, exc)
             return
         self._save(job)
-        if not self.HOLDS_KEYS_WHILE_SAVING:
-            let_go(self)  # a form that stays open after Ctrl+S: the keys typed after it
+
+    def refusal(self) -> str | None:
+        """A reason not to save that no field shows beside it (None: there is none)."""
+        return None
 
     def build(self) -> Callable[[object], object]:
         """What to save: a function of a write session, made from the widgets' values."""

@@ -122,7 +122,9 @@ class MinutingScreen(Screen):
         Binding("ctrl+b", "step(-1)", "Back", show=False, priority=True),
         Binding("ctrl+f", "finish", "Finish meeting", priority=True),
         Binding("ctrl+l", "project", "Large / projection", show=False, priority=True),
-        Binding("escape", "close", "Pause (saved)"),
+        # Priority, so the keys typed after Esc are read after it has acted (typed.py); not
+        # while a list is open (Esc closes the list).
+        Binding("escape", "close", "Pause (saved)", priority=True),
         Binding("space", "next_status", "Next attendance / action status (in the tables)",
                 show=False),
         Binding("a", "all_present", "All present (attendance)", show=False),
@@ -132,6 +134,11 @@ class MinutingScreen(Screen):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close":
+            return not any(select.expanded for select in self.query(Select))
+        return True
 
     def __init__(self, meeting_id: uuid.UUID, held_at: datetime | None = None) -> None:
         super().__init__()
@@ -621,9 +628,12 @@ class MinutingScreen(Screen):
     def action_close(self) -> None:
         """Pause: everything is saved; the meeting can be picked up again. While the store
         is busy the minutes are retried in the background and closing offers to wait."""
+        if not after_typing(self, self.action_close):
+            return  # the keys typed just ahead of Esc first (typed.py)
         self._collect()
         self._submit()
         if self.saver is not None and not self.saver.flush(timeout=drafts.CLOSE_WAIT_SECONDS):
+            refused(self)  # a key typed ahead never answers "lose what is not saved?"
             self.app.push_screen(ConfirmScreen(
                 "Not saved yet: the store is busy (another cintui may be importing). The "
                 "minutes stay here and saving is retried every few seconds.\n"

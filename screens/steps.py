@@ -36,7 +36,6 @@ from cintui.reference import codes
 
 from .forms import FormScreen
 from .widgets.footer import Footer
-from .widgets.typed import after_typing, refused
 
 
 def _day(d: date | None) -> str:
@@ -77,15 +76,8 @@ class _StepForm(FormScreen):
         self.query_one("#form-info", Static).update(
             "\n".join(f"⚠ {m}" for m in self.general) or self.info)
 
-    def action_save(self) -> None:
-        if not after_typing(self, self.action_save):
-            return  # the keys typed just ahead of it first (typed.py)
-        problems = self.refresh_checks(self.field_names())
-        if self.general and not problems:
-            refused(self)
-            self.query_one("#form-error", Static).update(f"Not saved: {self.general[0]}")
-            return
-        super().action_save()
+    def refusal(self) -> str | None:
+        return self.general[0] if self.general else None
 
 
 # ---------------------------------------------------------------- the referral

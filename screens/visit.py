@@ -54,7 +54,7 @@ from cintui.domain.visit import (
 from .forms import ConfirmScreen
 from .widgets.choices import YesNo
 from .widgets.footer import Footer
-from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused, wait_for_typing
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
@@ -131,7 +131,9 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         Binding("n", "fact(False)", "No", show=False, priority=True),
         Binding("ctrl+t", "plan_actions", "Plan actions", priority=True),
         Binding("ctrl+s", "close", "Save & close", priority=True),
-        Binding("escape", "close", "Close (draft kept)"),
+        # Priority, so the keys typed after Esc are read after it has acted (typed.py)
+        # and never reach the draft; not while the visit type's list is open (Esc closes it).
+        Binding("escape", "close", "Close (draft kept)", priority=True),
         *TAB_BINDINGS,  # focus moves when Tab is read, before the keys after it (typed.py)
     ]
 
@@ -222,6 +224,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "fact":  # y and n only while a fact box has the focus
             return self.focused is not None and self.focused.id in FACTS
+        if action == "close":
+            return not self.query_one("#kind", Select).expanded
         return True
 
     def action_fact(self, answer: bool) -> None:
@@ -387,11 +391,12 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         """Esc or Ctrl+S: the draft written, then the form closes. While the store is busy
         (another cintui's long import) the draft is retried in the background; closing then
         says so and offers to wait: nothing typed is lost without the worker choosing it."""
-        if wait_for_typing(self, self.action_close):
+        if not after_typing(self, self.action_close):
             return  # the keys typed just ahead of it first (typed.py)
-        if self._dirty:
+        if not self._done:  # what the boxes hold now: their Changed messages may be queued
             self._submit()
         if self.saver is not None and not self.saver.flush(timeout=drafts.CLOSE_WAIT_SECONDS):
+            refused(self)  # a key typed ahead never answers "lose what is not saved?"
             self.app.push_screen(ConfirmScreen(
                 "Not saved yet: the store is busy (another cintui may be importing). What "
                 "you typed stays here and saving is retried every few seconds.\n"

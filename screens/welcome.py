@@ -14,7 +14,7 @@ from cintui.screens.messages import StoreOpened
 from cintui.store import access
 
 from .widgets.footer import Footer
-from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, wait_for_typing
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
 DEMO_CHILDREN = 120
 
@@ -91,7 +91,7 @@ class WelcomeScreen(TabMovesAtOnce, Screen):
         self.action_create(True)
 
     def action_create(self, demo: bool) -> None:
-        if wait_for_typing(self, lambda: self.action_create(demo)):
+        if not after_typing(self, lambda: self.action_create(demo)):
             return  # the passphrase's last keys first (typed.py)
         passphrase = None
         if self.app.encrypt:
@@ -101,6 +101,7 @@ class WelcomeScreen(TabMovesAtOnce, Screen):
                     self.query_one("#repeat", Input).value,
                 )
             except access.AccessError as exc:
+                refused(self)
                 self.query_one("#error", Static).update(str(exc))
                 return
         self.query_one("#error", Static).update("")
@@ -132,6 +133,7 @@ class WelcomeScreen(TabMovesAtOnce, Screen):
         app.call_from_thread(self.post_message, StoreOpened(store))
 
     def _failed(self, message: str) -> None:
+        refused(self)
         self.query_one("#status", Static).update("")
         self.query_one("#error", Static).update(message)
         for button in self.query(Button):

@@ -10,8 +10,8 @@ waits until no box has a key left (`wait_for_typing`).
 The keys typed after such a command reached the boxes too, and the save waited for them:
 "Ctrl+F y" typed the "y" into the last heading while the question waited for it, and
 "Ctrl+S a" saved the "a" into the form. The app now keeps the keys read after the command
-until the screen has acted (`cintui.held_keys`, `after_typing`): they are pressed in the question
-it asks or on the screen in front once it has closed.
+until the screen has acted (`cintui.held_keys`, `after_typing`): they are pressed in the
+question it asks or on the screen in front once it has closed.
 """
 
 from __future__ import annotations

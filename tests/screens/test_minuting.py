@@ -385,6 +385,35 @@ async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store)
         date(2026, 11, 23), datetime(2026, 11, 23, 16, 5), datetime(2027, 1, 6, 16, 0))
 
 
+async def test_escape_pauses_with_every_word_and_the_key_after_it_acts_on_the_record(
+        demo_store):
+    """Esc pauses the meeting with the minutes saved as typed. Typed in one burst ("…rules
+    Esc 5"), the key after Esc opens the record's Visits tab and never reaches the minutes;
+    on an open list Esc closes the list first."""
+    meeting_id = book(demo_store)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        recommendation = screen.query_one("#recommendation", Select)
+        recommendation.expanded = True
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and not recommendation.expanded
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        screen.query_one("#ground_rules", TextArea).focus()
+        burst = [("space", " ") if ch == " " else (ch, ch) for ch in "One at a time"]
+        for key, character in [*burst, ("escape", None), ("5", "5")]:
+            app.post_message(events.Key(key, character))  # all queued before the first
+        await until(pilot, lambda: getattr(app.screen, "active_tab", "") == "visits")
+        assert getattr(app.screen, "active_tab", "") == "visits"
+    child_id = read(demo_store, lambda s: cases.find_child(s, CHILD).id)
+    draft = read(demo_store, lambda s: meetings.minutes_drafts(s, child_id))[0]
+    assert draft.minutes.ground_rules == "One at a time"
+
+
 CRASH_SCRIPT = """
 import asyncio, sys
 from datetime import datetime
