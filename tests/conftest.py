@@ -395,14 +395,14 @@ class StoreFactory:
         in this test would have)."""
         import uuid
 
-        from cintui.store import audit
+        from cintui.store import chain
         from cintui.store.base import STORE_ID_KEY
 
         store_id = uuid.uuid4().hex
         with connect(location, passphrase) as conn:
             conn.execute("UPDATE store_meta SET value = ? WHERE key = ?", (store_id, STORE_ID_KEY))
         if head is not None:
-            audit.record_head(store_id, *head)
+            chain.record_head(store_id, *head)
 
     def _template(self, args: tuple | None, key, passphrase: str | None) -> dict:
         if self.kind == "sqlite":

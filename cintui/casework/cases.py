@@ -19,6 +19,7 @@ from cintui.casework.lookup import (  # noqa: F401 (re-export: the errors of eve
     AmbiguousChild,
     CaseworkError,
     NotOnStore,
+    NotYou,
     UnknownChild,
 )
 from cintui.domain import child as child_rules
@@ -83,22 +84,14 @@ def mark_demo_store(session: Session) -> None:
 # ---------------------------------------------------------------- workers and teams
 
 
-class NotYou(CaseworkError):
-    """On a team server, a step named as taken by someone other than the login."""
-
-
 def server_login(session: Session) -> str | None:
     """The team server login this session writes as (store/server.py); None elsewhere."""
     return session.info.get("login")
 
 
 def check_self(session: Session, username: str, named: str) -> None:
-    """On a team server who acts is who logged in (issue 18): a step named as taken by
-    anyone else (`--by`) is refused; elsewhere anyone may be named."""
-    login = server_login(session)
-    if login is not None and username != login:
-        raise NotYou("by", f"on the team server you act as yourself: you are logged in as "
-                     f"{login}, not {named.strip() or username}")
+    """`lookup.check_self` for the login this session writes as."""
+    lookup.check_self(server_login(session), username, named)
 
 
 def find_worker(session: Session, text: str) -> Worker:

@@ -20,7 +20,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, drafts, lookup, plans, record
+from cintui.casework import cases, decisions, drafts, lookup, plans, record
+from cintui.casework.decisions import Decider, EndingError, NewDecision  # noqa: F401 (re-export)
 from cintui.casework.lookup import EpisodeRow
 from cintui.domain import endings as rules
 from cintui.domain.calendar import england_calendar
@@ -30,12 +31,9 @@ from cintui.domain.timescales import due_date
 from cintui.domain.workforce import needs_role
 from cintui.reference import codes
 from cintui.store import models as m
+from cintui.store.quick import SessionWriter
 
 ACTIVE = m.ACTIVE_ENDINGS  # one closure (or step-down, ...) in progress at a time
-
-
-class EndingError(cases.CaseworkError):
-    """An ending request that cannot be carried out, in a worker's words (field, problem)."""
 
 
 class ClosureBlocked(EndingError):
@@ -66,32 +64,9 @@ def _day(d: date | None) -> str:
 # ---------------------------------------------------------------- people who decide
 
 
-@dataclass(frozen=True)
-class Decider:
-    id: uuid.UUID | None
-    name: str
-    role: str  # Worker.role code, or "" for someone not on the store
-    username: str = ""
-
-    @property
-    def role_label(self) -> str:
-        return rules.ROLE_LABELS.get(self.role, self.role)
-
-
 def _decider(session: Session, text: str | None, actor: str) -> Decider:
     """A worker by username or name; none given: the app's own worker (`actor`)."""
-    if text:
-        try:
-            w = cases.find_worker(session, text)
-        except cases.CaseworkError:
-            cases.check_self(session, "", text)  # on a team server, no one else at all
-            raise
-        cases.check_self(session, w.username, text)
-    else:
-        w = session.exec(select(m.Worker).where(m.Worker.username == actor)).first()
-        if w is None:
-            return Decider(None, actor, "")
-    return Decider(w.id, w.name, w.role, w.username)
+    return decisions.decider(session, text, actor, cases.server_login(session))
 
 
 def managers(session: Session) -> list[Decider]:
@@ -109,46 +84,13 @@ def me(session: Session, actor: str) -> Decider:
 # ---------------------------------------------------------------- decisions (BEX 4)
 
 
-@dataclass(frozen=True)
-class NewDecision:
-    kind: str
-    decision: str
-    rationale: str
-    made_on: date
-    by: str | None = None  # a worker's username or name; None: the app's worker
-    role: str | None = None  # the role in words, for someone not on the store
-
-
 def record_decision(session: Session, child_id: uuid.UUID, new: NewDecision, *, actor: str,
                     today: date, ending_id: uuid.UUID | None = None) -> m.Decision:
-    """BEX 4: record a decision on the child's record with its rationale, who and when."""
-    _child(session, child_id)
-    try:
-        who = _decider(session, new.by, actor)
-    except cases.NotYou:
-        raise
-    except cases.CaseworkError:
-        if new.role is None:
-            raise EndingError("by", f"no worker called {new.by!r}: give their role too for "
-                              "someone not on this store") from None
-        who = Decider(None, (new.by or "").strip(), "")
-    role = new.role.strip() if new.role else who.role_label
-    # On a team server only a manager's login records a decision (the server's grants say
-    # the same): one line here rather than the server's refusal.
-    if cases.server_login(session) is not None and \
-            (refusal := needs_role(who.username or who.name, who.role)) is not None:
-        raise EndingError("by", f"on the team server recording a decision {refusal}")
-    _raise(rules.check_decision(new.kind, new.decision, new.rationale, who.name,
-                                new.made_on, today))
-    episode = cases.current_episode(session, child_id)
-    row = m.Decision(child_id=child_id, episode_id=episode.id if episode else None,
-                     kind=new.kind, made_on=new.made_on, made_by=who.name[:200],
-                     made_by_role=role[:120], made_by_id=who.id,
-                     decision=new.decision.strip(), rationale=new.rationale.strip(),
-                     ending_id=ending_id)
-    session.add(row)
-    session.flush()
-    return row
+    """BEX 4: record a decision on the child's record with its rationale, who and when
+    (`decisions.record`, which the light writer shares)."""
+    row = decisions.record(SessionWriter(session, cases.server_login(session)), child_id, new,
+                           actor=actor, today=today, ending_id=ending_id)
+    return session.get(m.Decision, row["id"])
 
 
 def list_decisions(session: Session, child_id: uuid.UUID) -> list[rules.DecisionFact]:

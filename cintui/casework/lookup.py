@@ -49,6 +49,18 @@ class NotOnStore(CaseworkError):
     """No worker (or team) of that name on this store: a new team adds them in set-up."""
 
 
+class NotYou(CaseworkError):
+    """On a team server, a step named as taken by someone other than the login."""
+
+
+def check_self(server_login: str | None, username: str, named: str) -> None:
+    """On a team server who acts is who logged in (issue 18): a step named as taken by
+    anyone else (`--by`) is refused; elsewhere anyone may be named."""
+    if server_login is not None and username != server_login:
+        raise NotYou("by", f"on the team server you act as yourself: you are logged in as "
+                     f"{server_login}, not {named.strip() or username}")
+
+
 class PlanError(CaseworkError):
     """A plan request that cannot be carried out, in a worker's words (field, problem)."""
 

@@ -448,6 +448,34 @@ def _print_applied(store, applied) -> None:
 
 
 @contextmanager
+def _writing(ctx: typer.Context, db: str | None) -> Iterator:
+    """One write transaction for a command that adds a row or two (`decision add`), as a
+    writer (`rows`, `insert`, `actor`, `server_login`; `casework.decisions`). On a store
+    file at this cintui's revision, the light writer (store/quick.py): no ORM, about a
+    second less to start, the same checks, audit entries and errors. Anywhere else (a team
+    server, an older file to upgrade, `--request-id`, `cintui each`) a `Store.session`
+    behind the same interface."""
+    loc = _location(ctx, db)
+    if _KEPT is None and _request_for(ctx) is None and loc.url is None and loc.exists():
+        from cintui.store import quick
+
+        writer = quick.open_writer(loc.path, _passphrase_for_open(loc))
+        if writer is not None:
+            try:
+                access.opened_file(writer.reader.team_login)
+                with writer.write(access.current_actor()) as tx:
+                    yield tx
+            finally:
+                writer.close()
+            return
+    from cintui.casework import cases
+    from cintui.store.quick import SessionWriter
+
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        yield SessionWriter(session, cases.server_login(session))
+
+
+@contextmanager
 def _reading(ctx: typer.Context, db: str | None) -> Iterator:
     """Plain SQL rows for a command that only reads (`due`, `child list/show`, `plan show`,
     the reports): the first-paint reader (no ORM, so ~300 ms less to start) when the store

@@ -27,6 +27,7 @@ from cintui.cli.common import (
     _parse_date,
     _reading,
     _today,
+    _writing,
     _yes_no,
     app,
     child_app,
@@ -74,23 +75,23 @@ def decision_add(
 ) -> None:
     """Record a decision on the child's record with its rationale, who and when (BEX 4). It
     shows in the chronology and on the Summary."""
-    from cintui.casework import cases, endings
+    from cintui.casework import decisions, lookup
 
     now = _today(today)
-    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        record = cases.find_child(session, child)
-        row = endings.record_decision(session, record.id, endings.NewDecision(
-            kind.strip().lower(), decision, rationale, _on(on, now), by, role),
-            actor=access.current_actor(), today=now)
-        out = {"id": row.id.hex, "reference": record.reference, "kind": row.kind,
-               "made_on": row.made_on.isoformat(), "made_by": row.made_by,
-               "made_by_role": row.made_by_role, "decision": row.decision,
-               "rationale": row.rationale}
+    new = decisions.NewDecision(kind.strip().lower(), decision, rationale, _on(on, now), by,
+                                role)
+    with _writing(ctx, db) as writer:
+        record = lookup.find_child(writer, child)
+        row = decisions.record(writer, record.id, new, actor=writer.actor, today=now)
+    out = {"id": row["id"].hex, "reference": record.reference, "kind": row["kind"],
+           "made_on": row["made_on"].isoformat(), "made_by": row["made_by"],
+           "made_by_role": row["made_by_role"], "decision": row["decision"],
+           "rationale": row["rationale"]}
     if as_json:
         _echo_json(out)
         return
     typer.echo(f"Recorded for {out['reference']}: {out['decision']} "
-               f"({out['made_by']}, {_day(row.made_on)}).")
+               f"({out['made_by']}, {_day(row['made_on'])}).")
 
 
 @decision_app.command("list")

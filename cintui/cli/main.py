@@ -246,8 +246,7 @@ def root(
 # module already imported can have raised one, so catching them never imports (the ORM) more.
 USER_ERRORS = {
     "cintui.store.access": ("AccessError",),
-    "cintui.store.base": ("StoreError",),
-    "cintui.store.models": ("InvalidRow",),
+    "cintui.store.base": ("StoreError", "InvalidRow"),
     "cintui.reference.codes": ("InvalidCode",),
     "cintui.reference.policies": ("UnknownPolicy",),
     "cintui.domain.policy": ("PolicyError",),
@@ -266,8 +265,10 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-# The commands that read through the light reader (common._reading), by their first words:
-# their encrypted store is keyed on a thread while they start (`_open_ahead`).
+# The commands that read through the light reader (common._reading), or write through the
+# light writer (common._writing), by their first words: their encrypted store is keyed on a
+# thread while they start (`_open_ahead`).
+LIGHT_WRITES = {("decision", "add")}
 LIGHT_READS = {("due",), ("child", "list"), ("child", "show"), ("child", "episodes"),
                ("decision", "list"), ("plan", "show"), ("plan", "check"), ("report",),
                ("supervision", "overdue"), ("export", "census"), ("export", "plan"),
@@ -279,7 +280,10 @@ def _open_ahead(argv: list[str]) -> None:
     opening the reader now (store.fast.prefetch_reader): the key derivation then runs beside
     the command's imports. Only a guess from the words: `--db` as the command has it, else
     the store the environment names; anything unusual and the command opens as usual."""
-    if not argv or (tuple(argv[:1]) not in LIGHT_READS and tuple(argv[:2]) not in LIGHT_READS):
+    if not argv:
+        return
+    write = tuple(argv[:2]) in LIGHT_WRITES
+    if not write and tuple(argv[:1]) not in LIGHT_READS and tuple(argv[:2]) not in LIGHT_READS:
         return
     db = None
     for i, word in enumerate(argv):
@@ -290,7 +294,9 @@ def _open_ahead(argv: list[str]) -> None:
         elif word.startswith("--db="):
             db = word[len("--db="):]
     try:
-        access.open_ahead(access.locate(db))
+        loc = access.locate(db)
+        if not (write and loc.url is not None):  # a server write goes through `Store`
+            access.open_ahead(loc)
     except Exception:  # the command itself will say what is wrong
         return
 

@@ -165,6 +165,12 @@ def _opened(store):
     return store
 
 
+def opened_file(replica_login: str | None) -> None:
+    """A store file opened without `Store` (the light writer): who acts on it, as `_opened`."""
+    global _server_login, _replica_login
+    _server_login, _replica_login = None, replica_login
+
+
 def open_location(loc: StoreLocation, passphrase: str | None):
     """Open an existing store (upgrading an older one after a backup)."""
     from cintui.store import engine

@@ -14,25 +14,24 @@ the server refuses workers any UPDATE or DELETE of entries, and its own log of c
 from __future__ import annotations
 
 import contextlib
-import functools
-import hashlib
 import json
-import os
-import tempfile
-import threading
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from json.encoder import encode_basestring
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect, select
 from sqlmodel import SQLModel
 
-from cintui.reference import config
+from cintui.store import chain
 from cintui.store.base import StoreError
+from cintui.store.chain import (  # re-exported: the chain's arithmetic lives in chain.py
+    GENESIS,
+    canonical,
+    entry_hash,
+    record_head,
+    recorded_head,
+)
 from cintui.store.models import AuditEntry, StoreMeta, check_row, check_rows, utcnow
 
 if TYPE_CHECKING:
@@ -40,18 +39,15 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 
-GENESIS = "0" * 64
 # What an entry's recorded values become when the record they were about is erased (issue 24,
 # retention): its hash stays, so the chain still links, and `verify` accepts the entry when a
 # later erasure entry (itself hashed into the chain) names its number and hash. The store's
 # append-only trigger allows this one change and no other (migration 0023).
 ERASED = '{"erased":"personal data erased after its retention: see the erasure record"}'
 ERASURE_TABLE = "erasure"
-HEADS_FILE = "audit-heads.json"
 _HEAD = "cintui.audit.head"  # session.info: (seq, hash) of the newest entry in this transaction
 _UNRECORDED = "cintui.audit.unrecorded"  # session.info: entries written, head not yet recorded
 _CUT = "cintui.audit.cut"  # session.info: the trail no longer holds the recorded head
-_HEADS_LOCK = threading.Lock()
 _TABLE = AuditEntry.__table__
 
 
@@ -100,43 +96,6 @@ def _refuse_bulk_writes(state: Any) -> None:
 
 
 # ------------------------------------------------------------------ canonical form
-
-
-def _iso_instant(value: datetime) -> str:
-    if value.utcoffset() is None:  # a database without time zones hands back UTC, naive
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return _iso_instant(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    raise TypeError(f"cannot audit a {type(value).__name__}")
-
-
-# One encoder, not one per call (json.dumps with options builds a new one each time).
-canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                             default=_jsonable).encode
-_quote = encode_basestring  # how `canonical` writes a string (ensure_ascii=False)
-
-
-def entry_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str, entity: str,
-               entity_id: str, changes: str) -> str:
-    return _link(prev_hash, seq, _iso_instant(at), actor, action, entity, entity_id, changes)
-
-
-def _link(prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str,
-          entity_id: str, changes: str) -> str:
-    # canonical([seq, at, actor, action, entity, entity_id, changes]), written out: the
-    # same text (`_quote` is the escaping `canonical` uses), three times faster, which a
-    # bulk write of 260,000 entries and `audit verify` both feel.
-    body = (f"[{int(seq)},{_quote(at)},{_quote(actor)},{_quote(action)},{_quote(entity)},"
-            f"{_quote(entity_id)},{_quote(changes)}]")
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
 # ------------------------------------------------------------------ writing
@@ -256,13 +215,13 @@ def _append_entries(session: Session, actor: str, at: datetime,
         seq, prev = _read_head(conn)
         if _CUT not in session.info:
             session.info[_CUT] = _cut_short(conn, session.info.get("store_id"), seq, prev)
-    at_text = _iso_instant(at)
+    at_text = chain.iso_instant(at)
     sqlite = conn.dialect.name == "sqlite"
-    at_db = _sqlite_datetime(at)[0] if sqlite else at
+    at_db = chain.sqlite_datetime(at)[0] if sqlite else at
     rows = []
     for action, entity, entity_id, body in entries:
         seq += 1
-        digest = _link(prev, seq, at_text, actor, action, entity, entity_id, body)
+        digest = chain.link(prev, seq, at_text, actor, action, entity, entity_id, body)
         rows.append((seq, at_db, actor, action, entity, entity_id, body, prev, digest))
         prev = digest
     if rows and sqlite:
@@ -309,7 +268,7 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     # SQLite (and SQLCipher): each value is converted once, to what SQLAlchemy would store
     # and to its canonical JSON text, and both inserts go straight to the driver. The same
     # rows and entries as the typed path, many times cheaper for the demo's 260,000 rows.
-    stored, bodies = _sqlite_rows(model, rows)
+    stored, bodies = chain.sqlite_rows(keys, quiet, rows)
     table = model.__table__  # type: ignore[attr-defined]
     conn.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
@@ -318,72 +277,6 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     _append_entries(session, actor, utcnow(), (
         ("insert", entity, values[at], body) for values, body in zip(stored, bodies,
                                                                      strict=True)))
-
-
-def _sqlite_rows(model: type[SQLModel], rows: list[dict[str, Any]]
-                 ) -> tuple[list[tuple], list[str]]:
-    """Each row as SQLite stores it, and its insert entry's changes as `canonical` writes
-    them ({"column": [null, value], ...}, columns sorted, quiet ones left out)."""
-    keys = _columns(model)
-    quiet = _quiet(model)
-    place = {key: n for n, key in enumerate(keys)}
-    shown = [(place[key], _quote(key) + ":[null,") for key in sorted(keys) if key not in quiet]
-    convert = _SQLITE.get
-    stored, bodies = [], []
-    for row in rows:
-        db_values, texts = [], []
-        for key in keys:
-            value = row[key]
-            kind = type(value)
-            if kind is str:
-                db_values.append(value)
-                texts.append(_quote(value))
-            elif value is None:
-                db_values.append(None)
-                texts.append("null")
-            elif (to := convert(kind)) is not None:
-                db_value, text = to(value)
-                db_values.append(db_value)
-                texts.append(text)
-            else:
-                db_values.append(value)
-                texts.append(canonical(value))
-        stored.append(tuple(db_values))
-        bodies.append("{" + ",".join([name + texts[n] + "]" for n, name in shown]) + "}")
-    return stored, bodies
-
-
-@functools.lru_cache(maxsize=4096)  # rows share stamps: most conversions repeat
-def _sqlite_datetime(value: datetime) -> tuple[str, str]:
-    # SQLAlchemy's SQLite DATETIME stores the wall time as given, microseconds always.
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f"), _iso_instant(value)
-
-
-@functools.lru_cache(maxsize=4096)
-def _sqlite_instant(value: datetime) -> tuple[str, str]:
-    stored, text = _sqlite_datetime(value)
-    return stored, _quote(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _sqlite_date(value: date) -> tuple[str, str]:
-    text = value.isoformat()
-    return text, _quote(text)
-
-
-def _sqlite_uuid(value: uuid.UUID) -> tuple[str, str]:
-    text = value.hex
-    return text, f'"{text}"'
-
-
-# type -> (what SQLite stores, the value's canonical JSON text)
-_SQLITE = {
-    uuid.UUID: _sqlite_uuid,
-    date: _sqlite_date,
-    datetime: _sqlite_instant,
-    bool: lambda v: (int(v), "true" if v else "false"),
-    int: lambda v: (v, int.__repr__(v)),
-}
 
 
 # pg_advisory_xact_lock's key for "extending the audit chain" (any constant, the same for all).
@@ -430,98 +323,11 @@ def _after_commit(session: Session) -> None:
 
 
 def _cut_short(conn: Connection, store_id: str | None, seq: int, digest: str) -> bool:
-    """Does the trail this transaction extends (its newest entry `seq`, `digest`) still hold
-    the head this computer recorded? Not when it ends before it, or holds another entry
-    there: the newest entries were deleted (and maybe others written in their place). The
-    head is then not moved on, so `verify` keeps naming the entry that went (issue "Trust":
-    truncation followed by new writes). A team server keeps its own trail whole."""
+    """`chain.cut_short` on a file (a team server keeps its own trail whole)."""
     if store_id is None or conn.dialect.name != "sqlite":
         return False
-    recorded = recorded_head(store_id)
-    if recorded is None or recorded[0] == 0:
-        return False
-    head_seq, head_hash = recorded
-    if seq < head_seq:
-        return True
-    if seq == head_seq:
-        return digest != head_hash
-    found = conn.execute(select(_TABLE.c.hash).where(_TABLE.c.seq == head_seq)).scalar()
-    return found != head_hash
-
-
-# ------------------------------------------------------------------ heads kept outside
-
-
-def heads_path() -> Path:
-    return config.config_dir() / HEADS_FILE
-
-
-def _load_heads(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def recorded_head(store_id: str) -> tuple[int, str] | None:
-    head = _load_heads(heads_path()).get(store_id)
-    if not isinstance(head, dict):
-        return None
-    try:
-        return int(head["seq"]), str(head["hash"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def record_head(store_id: str, seq: int, digest: str) -> None:
-    """Atomically note the newest entry (never moving backwards), in a 0600 file."""
-    folder = config.config_dir(create=True)
-    path = folder / HEADS_FILE
-    with _HEADS_LOCK:
-        heads = _load_heads(path)
-        old = heads.get(store_id)
-        if isinstance(old, dict) and isinstance(old.get("seq"), int) and old["seq"] >= seq:
-            return  # another writer has already recorded a later entry
-        heads[store_id] = {"seq": seq, "hash": digest}
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".audit-heads.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(heads, fh, sort_keys=True, indent=1)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-
-
-def accept_head(store_id: str, seq: int, digest: str) -> None:
-    """A restored backup's head becomes the one this computer holds the store to, even though
-    it is older (`cintui db restore`, after checking the backup against its own head)."""
-    folder = config.config_dir(create=True)
-    path = folder / HEADS_FILE
-    with _HEADS_LOCK:
-        heads = _load_heads(path)
-        heads[store_id] = {"seq": seq, "hash": digest}
-        _write_private_json(folder, path, heads)
-
-
-def _write_private_json(folder: Path, path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, sort_keys=True, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    return chain.cut_short(store_id, seq, digest, lambda at: conn.execute(
+        select(_TABLE.c.hash).where(_TABLE.c.seq == at)).scalar())
 
 
 # ------------------------------------------------------------------ checking

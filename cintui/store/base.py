@@ -32,6 +32,15 @@ class StoreError(Exception):
     """A problem with the store, worded for the person using cintui (one line)."""
 
 
+class InvalidRow(ValueError):
+    """A value the store refuses (`models.check_row`), whichever path writes it."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
 class WriteConflict(StoreError):
     """Another change, saved at the same moment, made this one impossible (a duplicate, a
     serialization failure, a deadlock). Nothing was written; trying again is safe."""
@@ -54,10 +63,15 @@ def write_error(exc: BaseException) -> StoreError | None:
 
     if not isinstance(exc, sa_exc.DBAPIError):
         return None
-    orig = exc.orig
+    return driver_write_error(exc.orig, integrity=isinstance(exc, sa_exc.IntegrityError))
+
+
+def driver_write_error(orig: BaseException, *, integrity: bool) -> StoreError | None:
+    """`write_error` for the driver's own exception (the light writer, store/quick.py, has
+    no SQLAlchemy around it); `integrity`: a constraint refused the write."""
     state = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None),
                                                        "sqlstate", None)
-    if isinstance(exc, sa_exc.IntegrityError):
+    if integrity:
         # The driver's first line names the constraint, never the values (PostgreSQL puts
         # those in its DETAIL line).
         said = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

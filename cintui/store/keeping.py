@@ -113,14 +113,14 @@ def _anchor_from(data: Any, source: str) -> Anchor | None:
 
 def record_anchor(backup: Path, anchor: Anchor) -> None:
     """Beside the backup and in the config folder (0600 both)."""
-    from cintui.store.audit import _HEADS_LOCK, _write_private_json
+    from cintui.store.chain import HEADS_LOCK, write_private_json
 
-    _write_private_json(backup.parent, side_file(backup), anchor.as_json())
+    write_private_json(backup.parent, side_file(backup), anchor.as_json())
     folder = config.config_dir(create=True)
-    with _HEADS_LOCK:
+    with HEADS_LOCK:
         heads = _load(folder / BACKUP_HEADS)
         heads[anchor.sha256] = anchor.as_json() | {"file": str(backup)}
-        _write_private_json(folder, folder / BACKUP_HEADS, heads)
+        write_private_json(folder, folder / BACKUP_HEADS, heads)
 
 
 def find_anchor(backup: Path, sha256: str | None = None) -> Anchor | None:
@@ -297,7 +297,7 @@ def restore(backup: Path, live: Path, passphrase: str | None, *,
     the head recorded when it was taken, every record matching its history), then put it in
     place of `live`, which is renamed aside (0600), and accept its head as this computer's.
     Nothing is changed unless every check passes."""
-    from cintui.store import audit
+    from cintui.store import chain
 
     backup, live = Path(backup), Path(live)
     if not backup.is_file():
@@ -326,7 +326,7 @@ def restore(backup: Path, live: Path, passphrase: str | None, *,
         os.chmod(live, 0o600)
     finally:
         _remove_set(copy)
-    audit.accept_head(report.store_id, *report.head)
+    chain.accept_head(report.store_id, *report.head)
     return Restored(report, aside)
 
 

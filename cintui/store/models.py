@@ -20,6 +20,7 @@ from cintui.domain import steps
 from cintui.domain.text import all_plain, control_problem
 from cintui.domain.workforce import ROLES
 from cintui.reference import codes
+from cintui.store.base import InvalidRow  # noqa: F401 (re-exported: m.InvalidRow)
 
 CHILD_STATUSES = ("referral", "assessment", "cin_plan", "closed")
 OPEN_STATUSES = ("referral", "assessment", "cin_plan")
@@ -1087,13 +1088,6 @@ class AppliedRequest(SQLModel, table=True):
     done: bool = False  # a batched write (an import) is finished
     exit_code: int | None = None
     result: str | None = None  # what the command printed (stdout), once it had printed it
-
-
-class InvalidRow(ValueError):
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{field}: {problem}")
 
 
 def _one_of(field: str, value: str, allowed: tuple[str, ...]) -> None:

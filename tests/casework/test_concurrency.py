@@ -295,6 +295,42 @@ def plan_agreed_while_edited(where: dict, n: int = 3) -> None:
     _verify_audit(where)
 
 
+def decisions_at_once(where: dict, n: int = 8) -> None:
+    """BEX 4: `cintui decision add` from n processes at once. On a file half go through the
+    light writer (store/quick.py) and half through the full store (`--request-id` takes
+    that path), so both kinds of writer queue for the same lock: every decision is recorded
+    once, each with its own audit entry, and the chain verifies."""
+    child_id = _setup_child(where)
+    store = _open(where)
+    try:
+        with store.read() as session:
+            ref = session.get(m.Child, child_id).reference
+    finally:
+        store.close()
+    argv = [["decision", "add", ref, "--kind", "other", "--decision", f"Decision {i}",
+             "--rationale", f"Reason {i}", "--json",
+             *(["--request-id", f"decide-{i}"] if i % 2 else [])] for i in range(n)]
+    outcomes = together(where, n, "cli", *argv)
+    _no_internal_error(outcomes)
+    assert [o[1] for o in outcomes] == [0] * n, outcomes
+    import json
+
+    ids = {json.loads(o[2])["id"] for o in outcomes}
+    assert len(ids) == n
+    store = _open(where)
+    try:
+        with store.read() as session:
+            made = session.exec(select(m.Decision.decision).where(
+                m.Decision.child_id == child_id)).all()
+            entries = session.exec(select(m.AuditEntry.entity_id).where(
+                m.AuditEntry.entity == "decision")).all()
+    finally:
+        store.close()
+    assert sorted(made) == sorted(f"Decision {i}" for i in range(n))
+    assert sorted(entries) == sorted(ids)
+    _verify_audit(where)
+
+
 # ---------------------------------------------------------------- on both stores
 
 
@@ -487,3 +523,11 @@ def test_the_reference_sequence_starts_after_the_highest_reference_on_postgresql
         assert add() == "CIN000010"
     finally:
         store.close()
+
+
+def test_decisions_added_at_once_on_a_sqlite_file(sqlite_where):
+    decisions_at_once(sqlite_where)
+
+
+def test_decisions_added_at_once_on_postgresql(pg_where):
+    decisions_at_once(pg_where)

@@ -152,7 +152,8 @@ def test_restore_of_an_encrypted_store_needs_the_backups_passphrase(
 def _cut_and_write_on(path: Path, keep: int, writes: int) -> None:
     """As someone holding the file would: delete the newest audit entries past `keep`, then
     make ordinary-looking writes, each chained properly onto the shortened trail."""
-    from cintui.store.audit import GENESIS, _link
+    from cintui.store.chain import GENESIS
+    from cintui.store.chain import link as _link
 
     conn = sqlite3.connect(path)
     conn.execute("DROP TRIGGER audit_log_no_delete")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from cintui.reference.codes import InvalidCode
-from cintui.store import audit
+from cintui.store import audit, chain
 from cintui.store.audit import AuditError, AuditReport, verify
 from cintui.store.models import AuditEntry, Child, InvalidRow, StoreMeta
 from tests.store.conftest import add_child, make_child
@@ -168,8 +168,8 @@ def test_a_kept_step_is_noted_outside_the_store_only_once_committed(store):
         session.add(make_child(1))
         with session.begin_nested():
             session.add(make_child(2))
-        assert audit.recorded_head(store.store_id) is None
-    assert audit.recorded_head(store.store_id) == (2, entries(store)[-1].hash)
+        assert chain.recorded_head(store.store_id) is None
+    assert chain.recorded_head(store.store_id) == (2, entries(store)[-1].hash)
 
 
 def test_audit_entries_cannot_be_written_changed_or_deleted_through_the_store(store):
@@ -293,10 +293,10 @@ def test_verify_finds_a_rewritten_newest_entry(store):
 def test_entries_written_after_the_last_recorded_head_are_a_note_not_a_fault(
         store, config_dir):
     fill(store, 3)
-    heads = json.loads((config_dir / audit.HEADS_FILE).read_text())
+    heads = json.loads((config_dir / chain.HEADS_FILE).read_text())
     second = entries(store)[1]
     heads[store.store_id] = {"seq": 2, "hash": second.hash}  # as if we died before noting 3
-    (config_dir / audit.HEADS_FILE).write_text(json.dumps(heads))
+    (config_dir / chain.HEADS_FILE).write_text(json.dumps(heads))
     report = verify(store)
     assert report.ok and report.entries == 3
     assert "after the last recorded one" in report.problem
@@ -304,14 +304,14 @@ def test_entries_written_after_the_last_recorded_head_are_a_note_not_a_fault(
 
 def test_without_a_recorded_head_verify_says_what_it_cannot_check(store, config_dir):
     fill(store, 2)
-    (config_dir / audit.HEADS_FILE).unlink()
+    (config_dir / chain.HEADS_FILE).unlink()
     report = verify(store)
     assert report.ok and "cannot be ruled out" in report.problem
 
 
 def test_the_head_is_kept_outside_the_store_in_a_private_file(store, config_dir):
     fill(store, 2)
-    path = config_dir / audit.HEADS_FILE
+    path = config_dir / chain.HEADS_FILE
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     head = json.loads(path.read_text())[store.store_id]
     assert head == {"seq": 2, "hash": entries(store)[-1].hash}
@@ -320,8 +320,8 @@ def test_the_head_is_kept_outside_the_store_in_a_private_file(store, config_dir)
 
 def test_an_older_head_never_replaces_a_newer_one(store, config_dir):
     fill(store, 2)
-    audit.record_head(store.store_id, 1, "0" * 64)
-    assert audit.recorded_head(store.store_id)[0] == 2
+    chain.record_head(store.store_id, 1, "0" * 64)
+    assert chain.recorded_head(store.store_id)[0] == 2
 
 
 def test_the_report_cannot_be_altered():

@@ -262,7 +262,7 @@ def test_on_a_team_server_the_entry_this_computer_saw_must_still_be_in_the_trail
         team, cli, monkeypatch):
     """Others write too: the newest entry noted here need not be the trail's newest (no
     "cintui probably stopped" note), but it must still be there, unchanged."""
-    from cintui.store import audit
+    from cintui.store import audit, chain
     from cintui.store.engine import open_url
 
     store = open_url(team.owner_url)
@@ -270,13 +270,13 @@ def test_on_a_team_server_the_entry_this_computer_saw_must_still_be_in_the_trail
         with store.engine.connect() as conn:
             seq, digest = conn.exec_driver_sql(
                 "SELECT seq, hash FROM audit_log ORDER BY seq LIMIT 1 OFFSET 2").one()
-        heads = audit.heads_path()
+        heads = chain.heads_path()
         heads.unlink()
-        audit.record_head(store.store_id, seq, digest)  # what this laptop last saw
+        chain.record_head(store.store_id, seq, digest)  # what this laptop last saw
         report = audit.verify(store)
         assert report.ok and report.problem == "", report
         heads.unlink()
-        audit.record_head(store.store_id, seq, "f" * 64)
+        chain.record_head(store.store_id, seq, "f" * 64)
         report = audit.verify(store)
         assert not report.ok and "rewritten" in report.problem
     finally:
