@@ -174,7 +174,7 @@ def main() -> None:
             kind = "encrypted" if args.encrypted else "plain"
             print(f"{args.children}-child demo (seed 7) on PostgreSQL and on a {kind} SQLite "
                   f"file, {args.runs} rounds; floor `python -c \"import typer\"` median "
-                  f"{floor_median:.3f} s; * = a write, through the ORM on both")
+                  f"{floor_median:.3f} s; * = a write (the light writer on both)")
             print(f"{'command':<20} {'file s':>7} {'server s':>8} {'file/floor':>10} "
                   f"{'server/floor':>12} {'server/file':>11}")
             for label, _ in runs:

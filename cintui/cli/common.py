@@ -451,18 +451,21 @@ def _print_applied(store, applied) -> None:
 def _writing(ctx: typer.Context, db: str | None) -> Iterator:
     """One write transaction for a command that adds a row or two (`decision add`), as a
     writer (`rows`, `insert`, `actor`, `server_login`; `casework.decisions`). On a store
-    file at this cintui's revision, the light writer (store/quick.py): no ORM, about a
-    second less to start, the same checks, audit entries and errors. Anywhere else (a team
-    server, an older file to upgrade, `--request-id`, `cintui each`) a `Store.session`
-    behind the same interface."""
+    file or a PostgreSQL server at this cintui's revision, the light writer
+    (store/quick.py): no ORM, about a second less to start, the same checks, audit entries
+    and errors. Anywhere else (an older file or server, no libpq here, `--request-id`,
+    `cintui each`) a `Store.session` behind the same interface."""
     loc = _location(ctx, db)
-    if _KEPT is None and _request_for(ctx) is None and loc.url is None and loc.exists():
+    if _KEPT is None and _request_for(ctx) is None and (loc.url is not None or loc.exists()):
         from cintui.store import quick
 
-        writer = quick.open_writer(loc.path, _passphrase_for_open(loc))
+        if loc.url is not None:
+            writer = quick.open_server_writer(loc.url)
+        else:
+            writer = quick.open_writer(loc.path, _passphrase_for_open(loc))
         if writer is not None:
             try:
-                access.opened_file(writer.reader.team_login)
+                access.opened_light(writer.server_login, writer.reader.team_login)
                 with writer.write(access.current_actor()) as tx:
                     yield tx
             finally:

@@ -165,10 +165,12 @@ def _opened(store):
     return store
 
 
-def opened_file(replica_login: str | None) -> None:
-    """A store file opened without `Store` (the light writer): who acts on it, as `_opened`."""
+def opened_light(server_login: str | None, replica_login: str | None) -> None:
+    """A store opened without `Store` (the light writer): who acts on it, as `_opened` says
+    for a store (a team server's login; a laptop replica's sync login)."""
     global _server_login, _replica_login
-    _server_login, _replica_login = None, replica_login
+    _server_login = server_login
+    _replica_login = None if server_login is not None else replica_login
 
 
 def open_location(loc: StoreLocation, passphrase: str | None):

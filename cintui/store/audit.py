@@ -26,6 +26,7 @@ from sqlmodel import SQLModel
 from cintui.store import chain
 from cintui.store.base import StoreError
 from cintui.store.chain import (  # re-exported: the chain's arithmetic lives in chain.py
+    CHAIN_LOCK,
     GENESIS,
     canonical,
     entry_hash,
@@ -279,8 +280,6 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
                                                                      strict=True)))
 
 
-# pg_advisory_xact_lock's key for "extending the audit chain" (any constant, the same for all).
-CHAIN_LOCK = 0x63696E747569  # "cintui"
 
 
 def _read_head(conn: Connection) -> tuple[int, str]:

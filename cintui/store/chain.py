@@ -25,6 +25,8 @@ from typing import Any
 from cintui.reference import config
 
 GENESIS = "0" * 64
+# pg_advisory_xact_lock's key for "extending the audit chain" (any constant, the same for all).
+CHAIN_LOCK = 0x63696E747569  # "cintui"
 HEADS_FILE = "audit-heads.json"
 HEADS_LOCK = threading.Lock()
 

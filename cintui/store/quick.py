@@ -1,23 +1,29 @@
-"""The light writer: a short audited write to a store file with no SQLAlchemy or SQLModel.
+"""The light writer: a short audited write with no SQLAlchemy or SQLModel, to a store file
+(SQLite or SQLCipher) or a PostgreSQL server (over libpq, store/pq.py).
 
 Building the ORM (SQLAlchemy, SQLModel with pydantic, the table classes, their mappers)
 costs about a second before a command writes anything: ten times `import typer`. A command
-that adds one row (`cintui decision add`) writes it here instead, on the first-paint
-reader's connection (`fast.open_reader`, keyed on a thread while the command imports) made
-writable, with the same guarantees as `Store.session(actor)`:
+that adds one row (`cintui decision add`) writes it here instead. On a file it uses the
+first-paint reader's connection (`fast.open_reader`, keyed on a thread while the command
+imports) made writable; on a server a libpq connection of its own. The guarantees are
+`Store.session(actor)`'s:
 
-- **one writer at a time**: BEGIN IMMEDIATE, waiting `engine.BUSY_TIMEOUT_MS` for the lock,
-  so the checks a use case reads and the row it writes are never interleaved with another
-  writer's;
+- **one writer at a time**: the same lock with the same wait (a file: BEGIN IMMEDIATE and
+  `engine.BUSY_TIMEOUT_MS`; a server: the advisory `WRITE_LOCK` under
+  `WRITE_LOCK_TIMEOUT`), so the checks a use case reads and the row it writes are never
+  interleaved with another writer's;
 - **audited the same way**: each insert is checked as `models.check_row` checks it (plain
   text, every column given) and gets its insert entry in the chain, in the same
   transaction, through `chain` (the same canonical text and hash as the ORM's flush, which
-  a test compares); the head is noted in `audit-heads.json` after the commit;
-- **the same errors**: a busy store or a clash is the one line `write_error` gives.
+  a test compares); the head is noted in `audit-heads.json` after the commit (on a file,
+  not when the trail no longer holds the head noted before);
+- **who acts**: on a team server the login, never anyone else (as `Store.session`);
+- **the same errors**: a busy store, a clash or the team server's refusal is the one line
+  the full store gives.
 
 Only tables whose rows `models.check_row` checks for plain text alone are written here
-(`TABLES`: name -> columns the audit trail leaves out). A file at an older revision, a team
-server, a `--request-id` or a batch goes the full way (`Store`).
+(`TABLES`: name -> columns the audit trail leaves out). An older file or server, no libpq,
+a `--request-id` or a batch goes the full way (`Store`).
 """
 
 from __future__ import annotations
@@ -38,20 +44,18 @@ from cintui.store.base import MAX_ACTOR, STORE_ID_KEY, InvalidRow, StoreError, d
 # `models.check_row` has nothing for them but the plain-text check done here.
 TABLES: dict[str, tuple[str, ...]] = {"decision": ()}
 
-_HEAD_SQL = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-_AUDIT_SQL = ("INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, changes, "
-              "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_AUDIT_KEYS = ("seq", "at", "actor", "action", "entity", "entity_id", "changes", "prev_hash",
+               "hash")
 
 
 class QuickWrite:
     """One write transaction: `rows` reads (as the light reader does), `insert` writes."""
 
-    server_login = None  # a file is never the team server
-
     def __init__(self, writer: QuickWriter, actor: str, at: datetime) -> None:
         self._writer = writer
         self.actor = actor
         self.at = at
+        self.server_login = writer.server_login
         self._head: tuple[int, str] | None = None
         self._cut = False
 
@@ -73,45 +77,42 @@ class QuickWrite:
             if multiline is not None and value and (problem := control_problem(value,
                                                                                multiline)):
                 raise InvalidRow(name, problem)
-        stored, bodies = chain.sqlite_rows(keys, quiet, [row])
-        conn = self._writer.connection
-        conn.execute(f"INSERT INTO {table} ({', '.join(keys)}) "
-                     f"VALUES ({', '.join('?' * len(keys))})", stored[0])
+        stored, bodies = chain.sqlite_rows(keys, quiet, [row])  # the body is the same text
+        self._writer.put(table, keys, stored[0] if self._writer.sqlite else
+                         tuple(row[k] for k in keys))
         self._append(table, row["id"].hex, bodies[0])
 
     def _append(self, entity: str, entity_id: str, body: str) -> None:
-        conn = self._writer.connection
+        writer = self._writer
         if self._head is None:
-            found = conn.execute(_HEAD_SQL).fetchone()
-            self._head = (found[0], found[1]) if found else (0, chain.GENESIS)
-            self._cut = chain.cut_short(self._writer.store_id, *self._head,
-                                        lambda seq: _one(conn, seq))
+            self._head = writer.head()
+            self._cut = writer.sqlite and chain.cut_short(writer.store_id, *self._head,
+                                                          writer.hash_at)
         seq, prev = self._head
         seq += 1
         at_db, at_text = chain.sqlite_datetime(self.at)
         digest = chain.link(prev, seq, at_text, self.actor, "insert", entity, entity_id, body)
-        conn.execute(_AUDIT_SQL, (seq, at_db, self.actor, "insert", entity, entity_id, body,
-                                  prev, digest))
+        writer.put("audit_log", _AUDIT_KEYS, (
+            seq, at_db if writer.sqlite else self.at, self.actor, "insert", entity, entity_id,
+            body, prev, digest))
         self._head = (seq, digest)
-
-
-def _one(conn: Any, seq: int) -> str | None:
-    found = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
-    return found[0] if found else None
 
 
 class QuickWriter:
     """A store file open for light writes (`open_writer`)."""
 
-    def __init__(self, reader: fast.FastReader, store_id: str) -> None:
+    sqlite = True
+    server_login: str | None = None  # a file is never the team server
+
+    def __init__(self, reader: Any, store_id: str) -> None:
         self.reader = reader
         self.connection = reader.connection
         self.store_id = store_id
         self._columns: dict[str, dict[str, bool | None]] = {}
 
     def columns(self, table: str) -> dict[str, bool | None]:
-        """Each column of `table`, in order: None for a value that is not text, else whether
-        it is prose (may hold line feeds and tabs): a text column without a length, as
+        """Each column of `table`: None for a value that is not text, else whether it is
+        prose (may hold line feeds and tabs): a text column without a length, as
         `models._text_columns` has it from the table classes."""
         found = self._columns.get(table)
         if found is None:
@@ -121,24 +122,54 @@ class QuickWriter:
                     f"PRAGMA table_info({table})").fetchall()}
         return found
 
+    def put(self, table: str, keys: tuple[str, ...], values: tuple) -> None:
+        self.connection.execute(f"INSERT INTO {table} ({', '.join(keys)}) "
+                                f"VALUES ({', '.join('?' * len(keys))})", values)
+
+    def head(self) -> tuple[int, str]:
+        found = self.connection.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        return (found[0], found[1]) if found else (0, chain.GENESIS)
+
+    def hash_at(self, seq: int) -> str | None:
+        found = self.connection.execute("SELECT hash FROM audit_log WHERE seq = ?",
+                                        (seq,)).fetchone()
+        return found[0] if found else None
+
+    def begin(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def end(self, commit: bool) -> None:
+        if commit:
+            self.connection.execute("COMMIT")
+        elif self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
+
+    def said(self, exc: BaseException) -> StoreError | None:
+        if not type(exc).__module__.startswith(("sqlite3", "sqlcipher3")):
+            return None
+        return driver_write_error(exc, integrity=type(exc).__name__ == "IntegrityError")
+
     @contextmanager
     def write(self, actor: str) -> Iterator[QuickWrite]:
         """A write transaction, committed when the block ends, else rolled back."""
         if not actor or len(actor) > MAX_ACTOR:
             raise StoreError(f"who is making the change? (a name of 1-{MAX_ACTOR} characters)")
-        conn = self.connection
-        tx = None
+        if self.server_login is not None and actor != self.server_login:
+            raise StoreError(f"you are logged in to the team server as {self.server_login}: "
+                             f"changes are recorded as {self.server_login}, not {actor}")
+        began = False
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self.begin()
+            began = True
             tx = QuickWrite(self, actor, datetime.now(UTC))
             yield tx
-            conn.execute("COMMIT")
+            self.end(commit=True)
         except BaseException as exc:
-            if conn.in_transaction:
+            if began:
                 with contextlib.suppress(Exception):
-                    conn.execute("ROLLBACK")
-            said = driver_write_error(exc, integrity=type(exc).__name__ == "IntegrityError") \
-                if type(exc).__module__.startswith(("sqlite3", "sqlcipher3")) else None
+                    self.end(commit=False)
+            said = self.said(exc)
             if said is not None:
                 raise said from exc
             raise
@@ -151,10 +182,65 @@ class QuickWriter:
         self.reader.close()
 
 
+class ServerQuickWriter(QuickWriter):
+    """A PostgreSQL store (a team server or not) open for light writes over libpq
+    (`open_server_writer`): the same write lock, chain lock and audit head function as
+    `Store.session` takes there (engine._pg_begin, audit._read_head)."""
+
+    sqlite = False
+
+    def __init__(self, reader: Any, store_id: str, server_login: str | None) -> None:
+        super().__init__(reader, store_id)
+        self.server_login = server_login
+
+    def columns(self, table: str) -> dict[str, bool | None]:
+        found = self._columns.get(table)
+        if found is None:
+            found = self._columns[table] = {
+                name: (None if kind != "character varying" else length is None)
+                for name, kind, length in self.reader.rows(
+                    "SELECT column_name, data_type, character_maximum_length "
+                    "FROM information_schema.columns WHERE table_schema = current_schema() "
+                    "AND table_name = :table ORDER BY ordinal_position", {"table": table})}
+        return found
+
+    def put(self, table: str, keys: tuple[str, ...], values: tuple) -> None:
+        self.connection.execute(
+            f"INSERT INTO {table} ({', '.join(keys)}) "
+            f"VALUES ({', '.join(f'${n}' for n in range(1, len(keys) + 1))})", values)
+
+    def head(self) -> tuple[int, str]:
+        self.connection.execute(f"SELECT pg_advisory_xact_lock({chain.CHAIN_LOCK})")
+        found = self.connection.execute("SELECT seq, hash FROM cintui_audit_head()")
+        return (found[0][0], found[0][1]) if found else (0, chain.GENESIS)
+
+    def begin(self) -> None:
+        from cintui.store.engine import WRITE_LOCK, WRITE_LOCK_TIMEOUT
+
+        self.connection.execute(f"BEGIN; SET LOCAL lock_timeout = '{WRITE_LOCK_TIMEOUT}'; "
+                                f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    def end(self, commit: bool) -> None:
+        self.connection.execute("COMMIT" if commit else "ROLLBACK")
+
+    def said(self, exc: BaseException) -> StoreError | None:
+        from cintui.store.pq import PqError
+
+        if not isinstance(exc, PqError):
+            return None
+        state = exc.sqlstate or ""
+        # libpq's message starts "ERROR:  "; psycopg's, which the full store words, does not.
+        first = (str(exc).strip().splitlines() or [state])[0].removeprefix("ERROR:").strip()
+        if self.server_login is not None and state in ("42501", "23000"):
+            return StoreError(f"the team server refused this for {self.server_login}: "
+                              f"{first.removeprefix('cintui: ')}")
+        return driver_write_error(PqError(first, exc.sqlstate), integrity=state.startswith("23"))
+
+
 def open_writer(path: Path, passphrase: str | None) -> QuickWriter | None:
     """`path` open for light writes, checked as the reader checks it (passphrase, revision);
     None when the file is not at this cintui's newest revision (the full `open_store` then
-    upgrades it after a backup)."""
+    upgrades it after a backup) or has no store id yet."""
     reader = fast.open_reader(path, passphrase)  # the one opened ahead, when there is one
     if reader is None:
         return None
@@ -210,3 +296,34 @@ def _model(table: str) -> type:
         if getattr(mapper.class_, "__tablename__", None) == table:
             return mapper.class_
     raise StoreError(f"no table {table}")
+
+
+# One round trip: dates in ISO, the schema's revision, the team server's login (None on a
+# plain server) and the store's id.
+_SERVER_SETUP = ("{datestyle}SELECT (SELECT version_num FROM alembic_version), "
+                 "(SELECT session_user FROM store_meta WHERE key = 'team_server'), "
+                 f"(SELECT value FROM store_meta WHERE key = '{STORE_ID_KEY}')")
+
+
+def open_server_writer(url: str) -> ServerQuickWriter | None:
+    """The PostgreSQL store at `url` open for light writes over libpq; None when libpq is not
+    here, the connection or the first read fails, or the schema is not this cintui's newest:
+    the full `open_url` then connects through psycopg and says why in its words."""
+    from cintui.store import pq
+    from cintui.store.base import shown_url
+    from cintui.store.migrate import head_revision
+
+    conninfo = fast.server_conninfo(url)
+    conn = pq.connect(conninfo) if conninfo is not None else None
+    if conn is None:
+        return None
+    datestyle = "" if (conn.parameter("DateStyle") or "").startswith("ISO") else \
+        "SET DateStyle = 'ISO'; "
+    try:
+        revision, team, store_id = conn.execute(_SERVER_SETUP.format(datestyle=datestyle))[0]
+    except pq.PqError:
+        revision = store_id = None
+    if revision != head_revision() or store_id is None:
+        conn.close()
+        return None
+    return ServerQuickWriter(fast.LightServerReader(conn, shown_url(url), team), store_id, team)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from cintui.store import audit, engine, sync
-from cintui.store.models import Child, Visit
+from cintui.store.models import AuditEntry, Child, Decision, Visit
 from tests.store.teams import PASSWORD, Team
 
 TODAY = date(2026, 12, 2)
@@ -134,6 +134,38 @@ def test_a_visit_recorded_offline_arrives_once_and_counts_from_the_day_it_happen
     assert [v.visited_at.date() for v in visits] == [date(2026, 11, 20)]
     assert visits[0].purpose == "Check on Nell"
     assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 0
+
+
+def test_a_decision_added_offline_without_the_orm_arrives_as_the_laptops_login(
+        team, laptops, cli):
+    """BEX 4 on a laptop: `decision add` writes through the light writer (store/quick.py) on
+    the encrypted replica, as its sync login whatever else is named; the sync takes it to
+    the server once, and both trails verify."""
+    path = laptops(team.manager)
+    added = cli("decision", "add", team.child, "--kind", "case_direction", "--decision",
+                "Carry on with the plan", "--rationale", "Going well", "--db", path,
+                "--today", TODAY.isoformat(), "--json")
+    assert added.code == 0, added.err
+    made = json.loads(added.out)
+    first = sync_now(path, team, team.manager)
+    assert first.pushed > 0 and first.conflicts == 0
+    assert sync_now(path, team, team.manager).pushed == 0
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.read() as session:
+            [decision] = session.exec(select(Decision)).all()
+            [entry] = session.exec(select(AuditEntry).where(
+                AuditEntry.entity == "decision")).all()
+        assert audit.verify(server).ok
+    finally:
+        server.close()
+    assert (decision.id.hex, decision.decision) == (made["id"], "Carry on with the plan")
+    assert entry.actor == team.manager and entry.entity_id == made["id"]
+    laptop = open_laptop(path)
+    try:
+        assert audit.verify(laptop).ok
+    finally:
+        laptop.close()
 
 
 def rename_child(store, actor: str, reference: str, first_name: str) -> None:
