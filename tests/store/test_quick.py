@@ -160,26 +160,58 @@ def test_bad_input_through_the_light_writer_is_one_line_and_writes_nothing(
     assert _counts(sqlite_demo_store) == before
 
 
-def test_a_busy_file_is_said_in_one_line_and_nothing_is_written(
-        sqlite_demo_store, cli, monkeypatch):
-    """Another writer holds the file's write lock past the wait: the same line as the full
-    store's, exit 2, nothing written."""
+def _hold_write_lock(location):
+    """Another writer holding the store's write lock (a file's, or the server's advisory
+    lock), as a context manager."""
+    import contextlib
+
+    from cintui.store.engine import WRITE_LOCK
+
+    @contextlib.contextmanager
+    def held():
+        if isinstance(location, str) and "://" in location:
+            import psycopg
+
+            with psycopg.connect(location.replace("+psycopg", "")) as conn:
+                conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                yield
+                conn.rollback()
+            return
+        holder = sqlite3.connect(location, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+    return held()
+
+
+def test_a_busy_store_is_said_in_one_line_and_nothing_is_written(demo_store, cli, monkeypatch):
+    """Another writer holds the write lock past the wait (a file's lock, or the server's):
+    the same line as the full store's, exit 2, nothing written."""
     from cintui.store import engine
 
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
-    ref = _child(sqlite_demo_store)
-    before = _counts(sqlite_demo_store)
-    holder = sqlite3.connect(sqlite_demo_store, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(engine, "WRITE_LOCK_TIMEOUT", "200ms")
+    store = open_store(demo_store, None)
     try:
-        result = cli("decision", "add", ref, *DECIDED, "--db", sqlite_demo_store, *DAY)
+        ref = _store_rows(store, "SELECT reference FROM child WHERE status = 'cin_plan' "
+                                 "ORDER BY reference LIMIT 1")[0]["reference"]
+        before = _store_rows(store, "SELECT count(*) AS n FROM audit_log")
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        store.close()
+    with _hold_write_lock(demo_store):
+        result = cli("decision", "add", ref, *DECIDED, "--db", demo_store, *DAY)
     assert result.code == 2, result
     assert result.err.strip() == ("cintui: not saved: the store is busy with other people's "
                                   "changes; nothing was written, try again in a moment")
-    assert _counts(sqlite_demo_store) == before
+    store = open_store(demo_store, None)
+    try:
+        assert _store_rows(store, "SELECT count(*) AS n FROM audit_log") == before
+    finally:
+        store.close()
 
 
 def test_the_audit_head_is_noted_after_a_light_write(encrypted_demo_store, cli, monkeypatch):
