@@ -53,13 +53,14 @@ def child_list(
     if not rows:
         typer.echo("No children on this store yet: `cintui child add --help` or `cintui demo`.")
         return
-    from rich.table import Table
+    from cintui.export.table import Column, print_table
 
-    table = Table("reference", "name", "age", "DOB / due", "worker", "status", "level")
-    for r in rows:
-        born = r.dob.isoformat() if r.dob else (f"due {r.expected_dob}" if r.expected_dob else "")
-        table.add_row(r.reference, r.name, r.age, born, r.worker, r.status, r.level)
-    _console().print(table)
+    print_table(_console(), (Column("reference", no_wrap=True), Column("name"), Column("age"),
+                             Column("DOB / due", no_wrap=True), Column("worker"),
+                             Column("status", no_wrap=True), Column("level")),
+                [(r.reference, r.name, r.age, r.dob.isoformat() if r.dob else
+                  (f"due {r.expected_dob}" if r.expected_dob else ""), r.worker, r.status,
+                  r.level) for r in rows])
 
 
 @child_app.command("add")

@@ -83,9 +83,9 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
 
 def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     from cintui.domain.due import describe_left
+    from cintui.export.table import Column, print_table
 
     console = _console()
     total = sum(grouped.count(g) for g in shown)
@@ -94,21 +94,18 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
                   f"{grouped.count('overdue')} overdue")
     if not shown:
         console.print("Nothing due in this window.")
+    columns = (Column("due", no_wrap=True), Column("child", ratio=2),
+               Column("what · rule", ratio=4), Column("left", no_wrap=True),
+               Column("source", ratio=2))
     for g in shown:
-        style = "bold red" if g == "overdue" else "bold"
-        table = Table(title=f"[{style}]{labels[g]}[/] ({grouped.count(g)})",
-                      title_justify="left", expand=True)
-        table.add_column("due", no_wrap=True)
-        table.add_column("child", ratio=2)
-        table.add_column("what · rule", ratio=4)
-        table.add_column("left", no_wrap=True)
-        table.add_column("source", ratio=2)
+        rows = []
         for i in grouped.groups[g]:
-            due_day = f"{i.due:%d %b}" if i.due else "now"
             what = i.label
             if i.key in ("plan_action", "supervision_action", "consent") and i.detail:
                 what += f": {i.detail.split('; ')[0]}"
-            table.add_row(due_day, escape(f"{i.child.name} {i.child.reference}"),
-                          f"{escape(what)}\n[dim]{escape(i.rule)}[/]", describe_left(i),
-                          escape(i.source))
-        console.print(table)
+            rows.append((f"{i.due:%d %b}" if i.due else "now",
+                         f"{i.child.name} {i.child.reference}", ((what, ""), (i.rule, "dim")),
+                         describe_left(i), i.source))
+        style = "bold red" if g == "overdue" else "bold"
+        print_table(console, columns, rows, expand=True,
+                    title=((labels[g], style), (f" ({grouped.count(g)})", "")))
