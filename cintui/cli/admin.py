@@ -50,12 +50,6 @@ def _day(d) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
-def _table(*columns):
-    from rich.table import Table
-
-    return Table(*columns)
-
-
 # ---------------------------------------------------------------- authority
 
 
@@ -157,11 +151,12 @@ def team_list(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = Fal
     if not rows:
         typer.echo("No teams yet: cintui team add NAME --service SERVICE.")
         return
-    table = _table("team", "service", "manager", "workers", "open children")
-    for r in rows:
-        table.add_row(r.name, r.service, r.manager_username or "—", str(r.workers),
-                      str(r.open_children))
-    _console().print(table)
+    from cintui.cli.table import Column, print_table
+
+    print_table(_console(), (Column("team"), Column("service"), Column("manager"),
+                             Column("workers", right=True), Column("open children", right=True)),
+                [(r.name, r.service, r.manager_username or "—", str(r.workers),
+                  str(r.open_children)) for r in rows])
 
 
 # ---------------------------------------------------------------- workers
@@ -274,15 +269,15 @@ def worker_list(ctx: typer.Context, team: TeamOption = None,
     if not rows:
         typer.echo("No workers yet: cintui worker add USERNAME --name NAME --role ROLE.")
         return
-    from rich.table import Column
+    from cintui.cli.table import Column, print_table
 
     left = [Column("left", no_wrap=True)] if include_left else []
-    table = _table(Column("username", no_wrap=True), "name", "role", "team", "email",
-                   Column("children", justify="right"), *left)
-    for r in rows:
-        table.add_row(r.username, r.name, r.role_label, r.team, r.email, str(r.open_children),
-                      *([r.left_on.isoformat() if r.left_on else ""] if include_left else []))
-    _console().print(table)
+    print_table(_console(), (Column("username", no_wrap=True), Column("name"), Column("role"),
+                             Column("team"), Column("email"), Column("children", right=True),
+                             *left),
+                [(r.username, r.name, r.role_label, r.team, r.email, str(r.open_children),
+                  *([r.left_on.isoformat() if r.left_on else ""] if include_left else []))
+                 for r in rows])
 
 
 @worker_app.command("leave")

@@ -53,7 +53,7 @@ def child_list(
     if not rows:
         typer.echo("No children on this store yet: `cintui child add --help` or `cintui demo`.")
         return
-    from cintui.export.table import Column, print_table
+    from cintui.cli.table import Column, print_table
 
     print_table(_console(), (Column("reference", no_wrap=True), Column("name"), Column("age"),
                              Column("DOB / due", no_wrap=True), Column("worker"),
@@ -180,7 +180,7 @@ def _deadline_json(d) -> dict:
 
 
 def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
-    from rich.table import Table
+    from cintui.cli.table import Column, print_table
 
     console = _console()
     console.print(f"[bold]{details['name']}[/] {details['reference']} · {details['status']} · "
@@ -188,10 +188,8 @@ def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
     if not deadlines:
         console.print("Nothing is due: no timescale is running.")
         return
-    table = Table("due", "what", "state", "working days", "rule", "source")
     colours = {"overdue": "bold red", "due today": "bold yellow", "due soon": "yellow"}
-    for d in deadlines:
-        style = colours.get(str(d.state), "")
-        table.add_row(d.due.isoformat(), d.label, f"[{style}]{d.state}[/]" if style else str(d.state),
-                      str(d.working_days_left), d.rule, d.source)
-    console.print(table)
+    print_table(console, (Column("due", no_wrap=True), Column("what"), Column("state"),
+                          Column("working days", right=True), Column("rule"), Column("source")),
+                [(d.due.isoformat(), d.label, ((str(d.state), colours.get(str(d.state), "")),),
+                  str(d.working_days_left), d.rule, d.source) for d in deadlines])

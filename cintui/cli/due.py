@@ -84,8 +84,8 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
 def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     from rich.markup import escape
 
+    from cintui.cli.table import Column, print_table
     from cintui.domain.due import describe_left
-    from cintui.export.table import Column, print_table
 
     console = _console()
     total = sum(grouped.count(g) for g in shown)

@@ -101,8 +101,8 @@ def meeting_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 
 def _print_meetings(name: str, ref: str, rows, today: date) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
+    from cintui.cli.table import Column, print_table
     from cintui.domain.meeting import RECOMMENDATION_LABELS
     from cintui.export.visits import day
 
@@ -112,18 +112,18 @@ def _print_meetings(name: str, ref: str, rows, today: date) -> None:
     if not rows:
         console.print("No meetings yet: `cintui meeting schedule --help`.")
         return
-    table = Table("date", "time", "meeting", "status", "venue", "chair", "next review",
-                  "minutes", "recommendation")
+    lines = []
     for r in rows:
         status = r.status if r.status != "cancelled" else f"cancelled: {r.cancelled_reason}"
         minutes = _minutes_state(r, today)
-        if minutes.endswith("OVERDUE"):
-            minutes = f"[bold red]{minutes}[/]"
-        table.add_row(day(r.held_on), f"{r.starts_at:%H:%M}" if r.starts_at else "",
-                      escape(r.label), escape(status), escape(r.venue), escape(r.chair),
-                      day(r.next_review, ""), minutes,
-                      escape(RECOMMENDATION_LABELS.get(r.recommendation, r.recommendation)))
-    console.print(table)
+        lines.append((day(r.held_on), f"{r.starts_at:%H:%M}" if r.starts_at else "", r.label,
+                      status, r.venue, r.chair, day(r.next_review, ""),
+                      ((minutes, "bold red" if minutes.endswith("OVERDUE") else ""),),
+                      RECOMMENDATION_LABELS.get(r.recommendation, r.recommendation)))
+    print_table(console, (Column("date", no_wrap=True), Column("time", no_wrap=True),
+                          Column("meeting"), Column("status"), Column("venue"), Column("chair"),
+                          Column("next review"), Column("minutes"), Column("recommendation")),
+                lines)
     for r in rows:
         if r.has_minutes:
             console.print(f"Minutes of {day(r.held_on)}: cintui export minutes {r.id.hex} "

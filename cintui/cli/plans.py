@@ -65,7 +65,7 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     if as_json:
         typer.echo(plan_export.to_json(doc))
         return
-    from rich.table import Table
+    from cintui.cli.table import Column, print_table
 
     v = doc.version
     console = _console()
@@ -74,14 +74,15 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                   f"{v.next_review.isoformat() if v.next_review else 'not set'}"
                   + (f" · visits every {v.visit_every.describe()} (agreed in the plan)"
                      if v.visit_every else ""))
-    table = Table("What is happening now", "What will be different", "Who does what, by when",
-                  "RAG", show_lines=True)
+    rows = []
     for n in v.needs:
         actions = "\n".join(f"{a.what} — {a.who or 'NO OWNER'}, "
                              f"{a.by_when.isoformat() if a.by_when else 'NO DATE'} ({a.status})"
                              for a in n.actions)
-        table.add_row(n.now, n.outcome, actions, n.rag)
-    console.print(table)
+        rows.append((n.now, n.outcome, actions, n.rag))
+    print_table(console, (Column("What is happening now"), Column("What will be different"),
+                          Column("Who does what, by when"), Column("RAG", no_wrap=True)),
+                rows, lines=True)
     for problem in doc.problems:
         console.print(f"• {problem}")
 

@@ -33,12 +33,11 @@ def policy_list(as_json: JsonOption = False) -> None:
         _echo_json([{"name": p.name, "title": p.title, "authority": p.authority,
                      "origin": str(p.origin)} for p in profiles])
         return
-    from rich.table import Table
+    from cintui.cli.table import Column, print_table
 
-    table = Table("name", "authority", "title", "from")
-    for p in profiles:
-        table.add_row(p.name, p.authority, p.title, str(p.origin))
-    _console().print(table)
+    print_table(_console(), (Column("name", no_wrap=True), Column("authority"), Column("title"),
+                             Column("from")),
+                [(p.name, p.authority, p.title, str(p.origin)) for p in profiles])
 
 
 @policy_app.command("show")
@@ -61,12 +60,11 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
             "sync": dataclasses.asdict(profile.sync),
         })
         return
-    from rich.table import Table
+    from cintui.cli.table import Column, print_table
 
-    table = Table("timescale", "limit", "from", "source", title=f"{profile.title} ({profile.name})")
-    for row in rows:
-        table.add_row(*row)
-    _console().print(table)
+    print_table(_console(), (Column("timescale", no_wrap=True), Column("limit"), Column("from"),
+                             Column("source")), rows,
+                title=((f"{profile.title} ({profile.name})", ""),))
     if profile.levels:
         _console().print("Levels of need: " + " → ".join(profile.levels))
     v = profile.visits

@@ -121,28 +121,28 @@ def visit_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 
 def _print_visits(name: str, ref: str, listing, today: date) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     from cintui.casework.visits import local_time
+    from cintui.cli.table import Column, print_table
     from cintui.domain.visit import KIND_LABELS
     from cintui.export.visits import day, gap_text, moment
 
-    def yes(value: bool) -> str:
-        return "yes" if value else "[bold red]no[/]"
+    def yes(value: bool) -> tuple:
+        return (("yes", ""),) if value else (("no", "bold red"),)
 
     console = _console()
     rule = f"visits {listing.rule}" if listing.rule.startswith("every") else listing.rule
     console.print(f"[bold]{escape(name)}[/] {escape(ref)} · {escape(rule)}")
     if listing.visits:
-        table = Table("date", "time", "type", "seen", "alone", "bedroom", "author", "addenda",
-                      "gap before")
-        for v in listing.visits:
-            gap = f"[bold red]{v.gap.days_late} wd late[/]" if v.gap else ""
-            table.add_row(day(v.visited_at.date()), f"{v.visited_at:%H:%M}",
-                          KIND_LABELS.get(v.kind, v.kind), yes(v.child_seen),
-                          yes(v.child_seen and v.seen_alone), yes(v.bedroom_seen),
-                          escape(v.author), str(v.addenda or ""), gap)
-        console.print(table)
+        print_table(console, (
+            Column("date", no_wrap=True), Column("time", no_wrap=True), Column("type"),
+            Column("seen"), Column("alone"), Column("bedroom"), Column("author"),
+            Column("addenda", right=True), Column("gap before")), [
+            (day(v.visited_at.date()), f"{v.visited_at:%H:%M}", KIND_LABELS.get(v.kind, v.kind),
+             yes(v.child_seen), yes(v.child_seen and v.seen_alone), yes(v.bedroom_seen),
+             v.author, str(v.addenda or ""),
+             ((f"{v.gap.days_late} wd late", "bold red"),) if v.gap else "")
+            for v in listing.visits])
     else:
         console.print("No visits recorded yet.")
     for draft in listing.drafts:

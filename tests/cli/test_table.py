@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 
-from cintui.export.table import Column, print_table
+from cintui.cli.table import Column, print_table
 
 
 def drawn(columns, rows, *, width=80, colour=False, **kwargs) -> list[str]:

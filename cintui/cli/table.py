@@ -31,6 +31,7 @@ class Column:
     header: str
     ratio: int | None = None  # with `expand`: its share of the width the others leave
     no_wrap: bool = False  # never wrapped (a reference, a date): the others give way
+    right: bool = False  # a number: aligned on the right
 
 
 def _lines(cell: Cell) -> list[tuple[str, str]]:
@@ -97,10 +98,13 @@ def _widths(columns: Sequence[Column], cells: list[list[list[tuple[str, str]]]],
             if widths == least:
                 break  # narrower than a character a column: the terminal wraps the lines
             continue
-        # The widest column that may give way, down to the next width (or its floor).
-        widest = max(shrinkable, key=lambda n: widths[n])
-        below = [widths[n] for n in shrinkable if widths[n] < widths[widest]]
-        widths[widest] = max(floors[widest], max(below, default=0), widths[widest] - excess)
+        # The widest columns that may give way, evenly, down to the next width (or a floor).
+        top = max(widths[n] for n in shrinkable)
+        tied = [n for n in shrinkable if widths[n] == top]
+        below = max((widths[n] for n in shrinkable if widths[n] < top), default=0)
+        each, extra = divmod(min(excess, (top - below) * len(tied)), len(tied))
+        for i, n in enumerate(tied):
+            widths[n] = max(floors[n], top - each - (1 if i < extra else 0))
     return widths
 
 
@@ -109,25 +113,18 @@ def _wrap(text: str, width: int) -> list[str]:
     line is folded."""
     if _len(text) <= width:
         return [text]
-    if not text.isascii():
-        out, line = [], ""
-        for char in text:  # wide characters: fold by cells
-            if _len(line + char) > width:
-                out.append(line)
-                line = ""
-            line += char
-        return [*out, line]
     out, line = [], ""
     for word in text.split():
-        while len(word) > width:
+        while _len(word) > width:
             if line:
                 out.append(line)
                 line = ""
-            out.append(word[:width])
-            word = word[width:]
+            head = _fold(word, width)
+            out.append(head)
+            word = word[len(head):]
         if not line:
             line = word
-        elif len(line) + 1 + len(word) <= width:
+        elif _len(line) + 1 + _len(word) <= width:
             line += " " + word
         else:
             out.append(line)
@@ -137,13 +134,25 @@ def _wrap(text: str, width: int) -> list[str]:
     return out
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - (len(text) if text.isascii() else _len(text)))
+def _fold(word: str, width: int) -> str:
+    """The longest start of `word` that fits `width` cells (at least one character)."""
+    if word.isascii():
+        return word[:width]
+    end = 1
+    while end < len(word) and _len(word[:end + 1]) <= width:
+        end += 1
+    return word[:end]
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * (width - (len(text) if text.isascii() else _len(text)))
+    return space + text if right else text + space
 
 
 def print_table(console: Any, columns: Sequence[Column], rows: Iterable[Sequence[Cell]], *,
-                title: Lines = (), expand: bool = False) -> None:
-    """Write the table to the console's file, in colour only where Rich would use colour."""
+                title: Lines = (), expand: bool = False, lines: bool = False) -> None:
+    """Write the table to the console's file, in colour only where Rich would use colour;
+    `lines`: a rule between rows (a plan's needs)."""
     cells = [[_lines(cell) for cell in row] for row in rows]
     ncols = len(columns)
     widths = _widths(columns, cells, console.width - 3 * ncols - 1, expand)
@@ -153,26 +162,30 @@ def print_table(console: Any, columns: Sequence[Column], rows: Iterable[Sequence
         out.append("".join(paint(inert(text), f"italic {style}".strip())
                            for text, style in title))
     out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
+    right = [c.right for c in columns]
     header = [[(inert(c.header), "bold")] for c in columns]
-    out.extend(_row_lines(header, widths, paint, "┃"))
+    out.extend(_row_lines(header, widths, right, paint, "┃"))
     out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
-    for row in cells:
-        out.extend(_row_lines(row, widths, paint, "│"))
+    rule = "├" + "┼".join("─" * (w + 2) for w in widths) + "┤"
+    for n, row in enumerate(cells):
+        if lines and n:
+            out.append(rule)
+        out.extend(_row_lines(row, widths, right, paint, "│"))
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
     console.file.write("\n".join(out) + "\n")
 
 
-def _row_lines(row: list[list[tuple[str, str]]], widths: list[int], paint, bar: str
-               ) -> list[str]:
+def _row_lines(row: list[list[tuple[str, str]]], widths: list[int], right: list[bool], paint,
+               bar: str) -> list[str]:
     """A row's cells wrapped to their widths, side by side, as lines of the table."""
     wrapped = [[(part, style) for text, style in cell for part in _wrap(text, w)]
                for cell, w in zip(row, widths, strict=True)]
     lines = []
     for i in range(max(len(c) for c in wrapped)):
         parts = []
-        for cell, w in zip(wrapped, widths, strict=True):
+        for cell, w, r in zip(wrapped, widths, right, strict=True):
             text, style = cell[i] if i < len(cell) else ("", "")
-            parts.append(f" {paint(_pad(text, w), style)} ")
+            parts.append(f" {paint(_pad(text, w, r), style)} ")
         lines.append(bar + bar.join(parts) + bar)
     return lines
 
