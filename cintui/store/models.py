@@ -20,6 +20,7 @@ from cintui.domain import steps
 from cintui.domain.text import all_plain, control_problem
 from cintui.domain.workforce import ROLES
 from cintui.reference import codes
+from cintui.store import row_rules
 from cintui.store.base import InvalidRow  # noqa: F401 (re-exported: m.InvalidRow)
 
 CHILD_STATUSES = ("referral", "assessment", "cin_plan", "closed")
@@ -41,7 +42,7 @@ RAG_RATINGS = ("R", "A", "G")
 QUALITY_CHECK_KINDS = ("audit", "case_mapping")  # BEX 3
 ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
 # Endings (DOMAIN.md §7, BEX 3-4, WIR 3, TRA): revision 0008.
-DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction", "other")
+DECISION_KINDS = row_rules.DECISION_KINDS  # domain/endings.py
 ENDING_KINDS = ("closure", "step_down", "transfer_out")
 ENDING_STATUSES = ("recommended", "approved", "declined", "disputed", "completed", "withdrawn")
 ACTIVE_ENDINGS = ("recommended", "approved", "disputed")  # one at a time, of a kind
@@ -1246,10 +1247,4 @@ def check_row(row: object, model: type[SQLModel] | None = None, *, texts: bool =
         if not row.reason.strip():
             raise InvalidRow("reason", "give the reason for erasing the record")
     elif issubclass(model, Decision):
-        _one_of("kind", row.kind, DECISION_KINDS)
-        if not (row.decision or "").strip():
-            raise InvalidRow("decision", "say what was decided")
-        if not (row.rationale or "").strip():  # BEX 4
-            raise InvalidRow("rationale", "give the rationale for the decision (BEX 4)")
-        if not (row.made_by or "").strip():
-            raise InvalidRow("made_by", "say who made the decision")
+        row_rules.check_decision(row)  # the light writer's check too

@@ -21,8 +21,9 @@ imports) made writable; on a server a libpq connection of its own. The guarantee
 - **the same errors**: a busy store, a clash or the team server's refusal is the one line
   the full store gives.
 
-Only tables whose rows `models.check_row` checks for plain text alone are written here
-(`TABLES`: name -> columns the audit trail leaves out). An older file or server, no libpq,
+Only tables whose row checks need no ORM are written here (`TABLES`: name -> the columns
+the audit trail leaves out, and the table's check in store/row_rules.py, which
+`models.check_row` runs too). An older file or server, no libpq,
 a `--request-id` or a batch goes the full way (`Store`).
 """
 
@@ -30,19 +31,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from cintui.domain.text import control_problem
-from cintui.store import chain, fast
+from cintui.store import chain, fast, row_rules
 from cintui.store.base import MAX_ACTOR, STORE_ID_KEY, InvalidRow, StoreError, driver_write_error
 
-# Tables the light writer inserts into, with their `__audit_quiet__` columns (none so far).
-# `models.check_row` has nothing for them but the plain-text check done here.
-TABLES: dict[str, tuple[str, ...]] = {"decision": ()}
+# Tables the light writer inserts into: their `__audit_quiet__` columns (none so far) and the
+# row check `models.check_row` runs for them besides plain text (store/row_rules.py).
+TABLES: dict[str, tuple[tuple[str, ...], Callable[[object], None]]] = {
+    "decision": ((), row_rules.check_decision)}
 
 _AUDIT_KEYS = ("seq", "at", "actor", "action", "entity", "entity_id", "changes", "prev_hash",
                "hash")
@@ -65,9 +68,9 @@ class QuickWrite:
     def insert(self, table: str, row: dict[str, Any]) -> None:
         """Insert `row` (every column of `table`, Python values as the ORM takes them),
         with its audit entry."""
-        quiet = TABLES.get(table)
-        if quiet is None:
+        if table not in TABLES:
             raise StoreError(f"the light writer does not write {table} rows")
+        quiet, check = TABLES[table]
         columns = self._writer.columns(table)
         keys = tuple(columns)
         if row.keys() != set(keys):
@@ -77,6 +80,7 @@ class QuickWrite:
             if multiline is not None and value and (problem := control_problem(value,
                                                                                multiline)):
                 raise InvalidRow(name, problem)
+        check(SimpleNamespace(**row))
         stored, bodies = chain.sqlite_rows(keys, quiet, [row])  # the body is the same text
         self._writer.put(table, keys, stored[0] if self._writer.sqlite else
                          tuple(row[k] for k in keys))

@@ -128,12 +128,43 @@ def test_the_light_writer_checks_text_as_the_store_does(sqlite_demo_store):
                      if multiline is not None}
             assert found == dict(m._text_columns(model)), table.name
             assert set(writer.columns(table.name)) == {c.name for c in table.columns}
-        for table, quiet in quick.TABLES.items():
+        for table, (quiet, _check) in quick.TABLES.items():
             model = next(c.class_ for c in m.SQLModel._sa_registry.mappers
                          if getattr(c.class_, "__tablename__", None) == table)
             assert quiet == audit._quiet(model)
     finally:
         writer.close()
+
+
+def test_a_row_the_store_refuses_the_light_writer_refuses(sqlite_demo_store):
+    """BEX 4 at the store, whichever writer: a decision row without its rationale (or with a
+    kind that is not one) is refused by `models.check_row` and by the light writer alike, in
+    the same words, and nothing is written."""
+    import uuid
+    from datetime import UTC, date, datetime
+    from types import SimpleNamespace
+
+    now = datetime.now(UTC)
+    with sqlite3.connect(sqlite_demo_store) as conn:
+        child = conn.execute("SELECT id FROM child LIMIT 1").fetchone()[0]
+    good = {"id": uuid.uuid4(), "created_at": now, "updated_at": now,
+            "child_id": uuid.UUID(child), "episode_id": None, "kind": "other",
+            "made_on": date(2026, 11, 20), "made_by": "Tess Manager", "made_by_role": "",
+            "made_by_id": None, "decision": "Carry on", "rationale": "Going well",
+            "ending_id": None}
+    before = _counts(sqlite_demo_store)
+    for bad, field in (({"rationale": "  "}, "rationale"), ({"kind": "whim"}, "kind")):
+        row = {**good, **bad}
+        with pytest.raises(m.InvalidRow) as by_store:
+            m.check_row(SimpleNamespace(**row), m.Decision)
+        writer = quick.open_writer(sqlite_demo_store, None)
+        try:
+            with pytest.raises(m.InvalidRow) as by_light, writer.write("test.worker") as tx:
+                tx.insert("decision", row)
+        finally:
+            writer.close()
+        assert str(by_light.value) == str(by_store.value) and by_light.value.field == field
+    assert _counts(sqlite_demo_store) == before
 
 
 @pytest.mark.parametrize("args, words", [
