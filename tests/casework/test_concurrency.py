@@ -135,6 +135,15 @@ def together(where: dict, n: int, job: str, *args) -> list:
     return [got[i] for i in range(n)]
 
 
+def reference_of(where: dict, child_id: uuid.UUID) -> str:
+    store = _open(where)
+    try:
+        with store.read() as session:
+            return session.get(m.Child, child_id).reference
+    finally:
+        store.close()
+
+
 def _no_internal_error(outcomes: list) -> None:
     for outcome in outcomes:
         assert "internal error" not in repr(outcome)
@@ -301,12 +310,7 @@ def decisions_at_once(where: dict, n: int = 8) -> None:
     that path), so both kinds of writer queue for the same lock: every decision is recorded
     once, each with its own audit entry, and the chain verifies."""
     child_id = _setup_child(where)
-    store = _open(where)
-    try:
-        with store.read() as session:
-            ref = session.get(m.Child, child_id).reference
-    finally:
-        store.close()
+    ref = reference_of(where, child_id)
     argv = [["decision", "add", ref, "--kind", "other", "--decision", f"Decision {i}",
              "--rationale", f"Reason {i}", "--json",
              *(["--request-id", f"decide-{i}"] if i % 2 else [])] for i in range(n)]

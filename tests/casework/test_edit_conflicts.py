@@ -181,12 +181,7 @@ def saved_after_the_cli_changed_it(where: dict) -> None:
     """A form opened, the same record changed by `cintui ... edit` in another process, then
     the form saved: refused in one line; the CLI's change stands."""
     child_id = _setup(where)
-    store = _open(where)
-    try:
-        with store.read() as session:
-            ref = session.get(m.Child, child_id).reference
-    finally:
-        store.close()
+    ref = race.reference_of(where, child_id)
     seen = _stamps(where, child_id)
     for kind, argv in CLI_EDITS.items():
         done = together(where, 1, "cli", [a.format(ref=ref) for a in argv])[0]
