@@ -239,6 +239,18 @@ def inert_output() -> Iterator[None]:
 
 
 def _console():
+    """The console a command prints through: Rich's (`_rich_console`) in a terminal; where
+    Rich would print no colour (a file, a pipe: scripts), the same text without importing
+    Rich (`table.PlainConsole`: ~30 ms a command). Strings and `table.print_table` only."""
+    out = getattr(sys.stdout, "inner", sys.stdout)
+    if _rich_terminal(out):
+        return _rich_console()
+    from cintui.cli.table import PlainConsole, console_width
+
+    return PlainConsole(out, console_width())
+
+
+def _rich_console():
     """A Rich console writing to the real stdout (its colours must reach the terminal), that
     makes inert every string it renders (cells, titles, lines) instead."""
     from rich.console import Console
@@ -248,6 +260,21 @@ def _console():
             return super().render_str(inert(text), **kwargs)
 
     return InertConsole(file=getattr(sys.stdout, "inner", sys.stdout))
+
+
+def _rich_terminal(file) -> bool:
+    """Would Rich treat `file` as a terminal (`Console.is_terminal`: TTY_COMPATIBLE, then
+    FORCE_COLOR, then isatty)?"""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    try:
+        return bool(getattr(file, "isatty", lambda: False)())
+    except ValueError:  # closed
+        return False
 
 
 # ------------------------------------------------------------------ store access

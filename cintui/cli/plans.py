@@ -22,6 +22,7 @@ from cintui.cli.common import (
     _echo_json,
     _open,
     _reading,
+    _rich_console,
     _today,
     export_app,
     plan_app,
@@ -159,7 +160,7 @@ def export_plans(ctx: typer.Context,
         workers = min(os.cpu_count() or 1, 4) if len(ids) > 20 else 1
         pool = ProcessPoolExecutor(workers) if workers > 1 else None
         try:
-            with Progress(console=_console(), transient=True) as progress:
+            with Progress(console=_rich_console(), transient=True) as progress:
                 task = progress.add_task(f"Exporting {len(ids)} plans ({fmt})", total=len(ids))
                 pending = []
                 for child_id in ids:

@@ -14,10 +14,10 @@ from cintui.cli.common import (
     DbOption,
     JsonOption,
     TodayOption,
-    _console,
     _echo_json,
     _parse_date,
     _reading,
+    _rich_console,
     _today,
     app,
 )
@@ -133,7 +133,7 @@ def _print_compliance(data: dict) -> None:
 
     from cintui.domain.reports import COMPLIANCE_MEASURES
 
-    console = _console()
+    console = _rich_console()
     scope = f" — {escape(data['team'])}" if data["team"] else ""
     console.print(f"[bold]Compliance{scope}[/] {data['from']} to {data['to']} "
                   f"(policy: {escape(data['policy'])})")
@@ -163,7 +163,7 @@ def _print_performance(data: dict) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    console = _console()
+    console = _rich_console()
     r, c, rr, cl = data["referrals"], data["closures"], data["rereferrals"], data["caseload"]
     scope = f" — {escape(data['team'])}" if data["team"] else ""
     console.print(f"[bold]Performance{scope}[/] {data['from']} to {data['to']}")

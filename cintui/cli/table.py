@@ -1,5 +1,8 @@
-"""Long tables for the command line (`due`, `child list`), drawn as Rich draws a table (its
-heavy-head box, a bold header, the title above) in one pass of string work.
+"""The command line's output without Rich's cost: tables drawn as Rich draws them (its
+heavy-head box, a bold header, the title above) in one pass of string work, and, where Rich
+would print no colour (output to a file or a pipe: scripts), a console that prints what Rich
+would print there without importing it (`PlainConsole`, ~30 ms a command: half `import
+typer`).
 
 Rich's `Table` measures and renders every cell through its layout engine, about 0.15 ms a
 cell: `cintui due` for everyone on a 5,000-child store printed 10,000 lines in 7.2 s where
@@ -15,6 +18,7 @@ a `ratio` share what the others leave of the console's width, as Rich's do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -212,3 +216,143 @@ def _painter(console: Any):
         return parsed.render(text, color_system=colours)
 
     return paint
+
+
+# ------------------------------------------------------------------ printing as Rich does
+
+# Rich's markup tags (rich/markup.py): `[bold]`, `[/]`, `[bold red]`; `\[` is a bracket.
+_TAG = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
+_WORD = re.compile(r"\s*\S+\s*")  # a word and the spaces after it (rich/_wrap.py)
+_TRAILING = re.compile(r"\s+$")
+
+
+def plain_markup(markup: str) -> str:
+    """The text Rich prints for `markup` (rich/markup.py `render`): its tags dropped, escaped
+    brackets kept, emoji codes (`:smile:`) replaced."""
+    if "[" not in markup:
+        return _emoji(markup)
+    out, position = [], 0
+    for match in _TAG.finditer(markup):
+        full, escapes, _tag = match.groups()
+        start, end = match.span()
+        out.append(_emoji(markup[position:start].replace("\\[", "[")))
+        position = end
+        if escapes:
+            pairs, escaped = divmod(len(escapes), 2)
+            out.append("\\" * pairs)
+            if escaped:
+                out.append(full[len(escapes):])  # a literal `[...]`
+    out.append(_emoji(markup[position:].replace("\\[", "[")))
+    return "".join(out)
+
+
+_EMOJI_CODE = re.compile(r":\S+?:")
+
+
+def _emoji(text: str) -> str:
+    if _EMOJI_CODE.search(text) is None:
+        return text
+    from rich._emoji_replace import _emoji_replace
+
+    return _emoji_replace(text)
+
+
+def rich_wrap(line: str, width: int) -> list[str]:
+    """`line` broken into lines as Rich breaks text for a console `width` cells wide
+    (rich/_wrap.py: a word keeps the spaces after it; a word wider than a line is folded),
+    each line's trailing spaces beyond the width dropped, then cut to the width."""
+    if _len(line) <= width:
+        return [line]
+    breaks, offset = [], 0
+    for match in _WORD.finditer(line):
+        start, word = match.start(), match.group(0)
+        length = _len(word.rstrip())
+        if width - offset >= length:
+            offset += _len(word)
+        elif length > width:
+            pieces = _chop(word, width)
+            for n, piece in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if n == len(pieces) - 1:
+                    offset = _len(piece)
+                else:
+                    start += len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = _len(word)
+    lines = [line[a:b] for a, b in zip([0, *breaks], [*breaks, len(line)], strict=True)]
+    out = []
+    for text in lines:
+        if len(text) > width and (spaces := _TRAILING.search(text)) is not None:
+            text = text[:len(text) - min(len(spaces.group(0)), len(text) - width)]
+        if _len(text) > width:  # wide characters: cropped to the width, as Rich does
+            from rich.cells import set_cell_size
+
+            text = set_cell_size(text, width)
+        out.append(text)
+    return out
+
+
+def _chop(word: str, width: int) -> list[str]:
+    """`word` in pieces of at most `width` cells (rich.cells.chop_cells)."""
+    pieces, line = [], ""
+    for char in word:
+        if line and _len(line + char) > width:
+            pieces.append(line)
+            line = ""
+        line += char
+    return [*pieces, line]
+
+
+def _expand_tabs(line: str, size: int = 8) -> str:
+    """Tabs to the next stop of `size` cells (Rich's `Text.expand_tabs`, wide characters
+    counting two)."""
+    if "\t" not in line:
+        return line
+    parts = line.split("\t")
+    out, column = [], 0
+    for part in parts[:-1]:
+        column += _len(part)
+        spaces = size - column % size
+        out.append(part + " " * spaces)
+        column += spaces
+    return "".join(out) + parts[-1]
+
+
+class PlainConsole:
+    """What Rich's console prints to a file that is not a terminal, for the strings cintui
+    prints (markup, tabs, wrapping at the width), with no colour and no Rich imported. Text
+    is made inert before its markup is read, as `common._console`'s console does."""
+
+    color_system = None
+
+    def __init__(self, file: Any, width: int) -> None:
+        self.file = file
+        self.width = width
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", soft_wrap: bool = False,
+              **_options: Any) -> None:
+        text = plain_markup(inert(sep.join(str(o) for o in objects)))
+        lines = [_expand_tabs(line) for line in text.split("\n")]
+        if not soft_wrap:
+            lines = [part for line in lines for part in rich_wrap(line, self.width)]
+        self.file.write("\n".join(lines) + end)
+
+
+def console_width() -> int:
+    """The width Rich gives a console: the terminal's (any of stdin, stdout, stderr), else
+    80; COLUMNS wins."""
+    import os
+
+    width = None
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    return width or 80
