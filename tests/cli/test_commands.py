@@ -110,6 +110,21 @@ def test_reads_go_through_the_light_reader_without_the_orm(sqlite_demo_store, ar
     assert not {m for m in modules if m.split(".")[0] in ("textual", "docx", "fpdf")}
 
 
+@pytest.mark.parametrize("args", [["child", "show", "DEMO00001"], ["plan", "show", "DEMO00001"],
+                                  ["child", "list"], ["policy", "show", "england"]])
+def test_tables_printed_to_a_pipe_need_no_rich(sqlite_demo_store, args):
+    """A script reading a table from a pipe gets the same text a terminal shows, without
+    the ~30 ms of importing Rich (cli/table.py)."""
+    store = [] if args[0] == "policy" else ["--db", str(sqlite_demo_store), "--today",
+                                            TODAY.isoformat()]
+    modules, out = loaded_by(*args, *store)
+    assert "┏" in out and "└" in out and "\x1b" not in out
+    # rich.cells (measuring wide characters, ~1 ms) is all of Rich it may load.
+    assert not {m for m in modules if m.split(".")[0] == "rich"} - {
+        "rich", "rich.cells", "rich._extension"} - {m for m in modules
+                                                     if m.startswith("rich._unicode_data")}
+
+
 def test_errors_of_a_light_read_are_one_line_without_importing_the_orm(sqlite_demo_store):
     for args in (["due", "--worker", "nobody.at.all"], ["child", "show", "Nobody Atall"],
                  ["plan", "show", "DEMO00001", "--version", "99"]):
