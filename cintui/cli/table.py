@@ -94,13 +94,13 @@ def _widths(columns: Sequence[Column], cells: list[list[list[tuple[str, str]]]],
     while (excess := sum(widths) - room) > 0:
         shrinkable = [n for n in range(len(widths)) if widths[n] > floors[n]]
         if not shrinkable:
+            if floors == least:
+                break  # narrower than a character a column: the terminal wraps the lines
             # Nothing fits whole: long words are folded, in the columns that may wrap first,
             # then (narrower still) in every column.
             wrapping = [least[n] if not c.no_wrap else f
                         for n, (f, c) in enumerate(zip(floors, columns, strict=True))]
             floors = wrapping if wrapping != floors else least
-            if widths == least:
-                break  # narrower than a character a column: the terminal wraps the lines
             continue
         # The widest columns that may give way, evenly, down to the next width (or a floor).
         top = max(widths[n] for n in shrinkable)

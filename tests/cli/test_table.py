@@ -138,3 +138,13 @@ def test_printed_to_a_file_as_rich_prints_it(name, words, width, soft_wrap):
     markup = f"[bold]{escape(name)}[/] · {escape(words)} [bold red]no[/]"
     assert printed(PlainConsole, width, markup, soft_wrap=soft_wrap) == \
         printed(InertRich, width, markup, soft_wrap=soft_wrap)
+
+
+def test_a_terminal_too_narrow_for_the_table_still_gets_all_of_it():
+    """Narrower than the columns can go (an empty column, a reference wider than the room):
+    the table is still drawn, whole, with nothing dropped."""
+    lines = drawn((Column(""), Column("abc"), Column("ref", no_wrap=True)),
+                  [("", "hello world", "DEMO00001" * 3)], width=20)
+    assert len({cell_len(line) for line in lines}) == 1
+    assert "".join(line.split("│")[3].strip() for line in lines if line.startswith("│")) == \
+        "DEMO00001" * 3
