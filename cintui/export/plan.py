@@ -20,11 +20,9 @@ import re
 import threading
 import unicodedata
 import uuid
-import zipfile
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 from cintui.domain.family_text import family_text
@@ -681,6 +679,8 @@ class _DocxTemplate:
         self.body = d.element.body
         self.style = {name: d.styles[name].style_id for name in (
             "Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid")}
+        import zipfile  # here: `plan show` builds a PlanDocument and writes no DOCX
+
         package = io.BytesIO()
         d.save(package)
         rest = io.BytesIO()
@@ -788,6 +788,8 @@ def docx_bytes(doc: PlanDocument) -> bytes:
         xml = serialize_part_xml(d.element)
     finally:
         t.clear()
+    import zipfile
+
     out = io.BytesIO(t.package)
     out.seek(0, io.SEEK_END)
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
@@ -831,6 +833,8 @@ def _family_docx(text: str) -> str:
 
 
 def _font(name: str) -> str:
+    from importlib.resources import files
+
     return str(files("cintui.data") / "fonts" / name)
 
 
