@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from cintui.casework import lookup
@@ -95,17 +95,9 @@ def check_self(session: Session, username: str, named: str) -> None:
 
 
 def find_worker(session: Session, text: str) -> Worker:
-    needle = text.strip().lower()
-    rows = session.exec(
-        select(Worker).where(
-            or_(func.lower(Worker.username) == needle, func.lower(Worker.name) == needle)
-        )
-    ).all()
-    if len(rows) == 1:
-        return rows[0]
-    if not rows:
-        raise NotOnStore("worker", f"no worker called {text!r}")
-    raise CaseworkError("worker", f"{text!r} matches {len(rows)} workers; use their username")
+    """`lookup.find_worker` (the same query and words), as the worker's row object."""
+    session.flush()  # a worker added in this session is found, as a query would autoflush
+    return session.get(Worker, lookup.find_worker(session, text).id)
 
 
 def list_workers(session: Session) -> list[WorkerSummary]:

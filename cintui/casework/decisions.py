@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from cintui.casework import lookup
-from cintui.casework.lookup import CaseworkError, NotOnStore, NotYou, check_self
+from cintui.casework.lookup import CaseworkError, NotYou, check_self
 from cintui.domain import endings as rules
 from cintui.domain.workforce import needs_role
 
@@ -55,20 +55,7 @@ class NewDecision:
     role: str | None = None  # the role in words, for someone not on the store
 
 
-_WORKERS = ("SELECT id, name, role, username FROM worker "
-            "WHERE lower(username) = :needle OR lower(name) = :needle")
 _ACTOR = "SELECT id, name, role, username FROM worker WHERE username = :actor"
-
-
-def find_worker(source: Any, text: str) -> Decider:
-    """A worker by username or name (any case), else NotOnStore or "use their username"."""
-    found = lookup.rows_from(source)(_WORKERS, {"needle": text.strip().lower()})
-    if len(found) == 1:
-        wid, name, role, username = found[0]
-        return Decider(lookup.as_uuid(wid), name, role, username)
-    if not found:
-        raise NotOnStore("worker", f"no worker called {text!r}")
-    raise CaseworkError("worker", f"{text!r} matches {len(found)} workers; use their username")
 
 
 def decider(source: Any, text: str | None, actor: str, server_login: str | None) -> Decider:
@@ -76,7 +63,7 @@ def decider(source: Any, text: str | None, actor: str, server_login: str | None)
     actor by name when they are not a worker on the store."""
     if text:
         try:
-            who = find_worker(source, text)
+            who = Decider(*lookup.find_worker(source, text))
         except CaseworkError:
             check_self(server_login, "", text)  # on a team server, no one else at all
             raise

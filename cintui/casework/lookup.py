@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cintui.domain import short_breaks as packages
 from cintui.domain.calendar import england_time
@@ -59,6 +59,28 @@ def check_self(server_login: str | None, username: str, named: str) -> None:
     if server_login is not None and username != server_login:
         raise NotYou("by", f"on the team server you act as yourself: you are logged in as "
                      f"{server_login}, not {named.strip() or username}")
+
+
+class WorkerRow(NamedTuple):
+    id: uuid.UUID
+    name: str
+    role: str
+    username: str
+
+
+_WORKERS = ("SELECT id, name, role, username FROM worker "
+            "WHERE lower(username) = :needle OR lower(name) = :needle")
+
+
+def find_worker(source, text: str) -> WorkerRow:
+    """A worker by username or name (any case), else NotOnStore or "use their username"."""
+    found = rows_from(source)(_WORKERS, {"needle": text.strip().lower()})
+    if len(found) == 1:
+        wid, name, role, username = found[0]
+        return WorkerRow(as_uuid(wid), name, role, username)
+    if not found:
+        raise NotOnStore("worker", f"no worker called {text!r}")
+    raise CaseworkError("worker", f"{text!r} matches {len(found)} workers; use their username")
 
 
 class PlanError(CaseworkError):

@@ -10,9 +10,9 @@ its `--json` took 0.9 s, and `child list` 5.8 s against 0.3 s. Here a cell is sp
 lines, wrapped at word boundaries to its column's width and padded, nothing more. Every
 text is made inert first (Trust: output is inert), as `common._console` does for Rich.
 
-Widths: a column is as wide as its widest line unless the table would not fit the console;
-then the widest columns that may wrap give way first, down to their longest word, so a
-case reference or a date in a `no_wrap` column is never cut. With `expand`, the columns with
+A cell's text is wrapped as Rich wraps it (`rich_wrap`). Widths: a column is as wide as its
+widest line unless the table would not fit the console; then the widest columns that may
+wrap give way first, down to their longest word, so a case reference or a date in a `no_wrap` column is never cut. With `expand`, the columns with
 a `ratio` share what the others leave of the console's width, as Rich's do.
 """
 
@@ -112,42 +112,6 @@ def _widths(columns: Sequence[Column], cells: list[list[list[tuple[str, str]]]],
     return widths
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` cells, broken between words; a word longer than a
-    line is folded."""
-    if _len(text) <= width:
-        return [text]
-    out, line = [], ""
-    for word in text.split():
-        while _len(word) > width:
-            if line:
-                out.append(line)
-                line = ""
-            head = _fold(word, width)
-            out.append(head)
-            word = word[len(head):]
-        if not line:
-            line = word
-        elif _len(line) + 1 + _len(word) <= width:
-            line += " " + word
-        else:
-            out.append(line)
-            line = word
-    if line or not out:
-        out.append(line)
-    return out
-
-
-def _fold(word: str, width: int) -> str:
-    """The longest start of `word` that fits `width` cells (at least one character)."""
-    if word.isascii():
-        return word[:width]
-    end = 1
-    while end < len(word) and _len(word[:end + 1]) <= width:
-        end += 1
-    return word[:end]
-
-
 def _pad(text: str, width: int, right: bool = False) -> str:
     space = " " * (width - (len(text) if text.isascii() else _len(text)))
     return space + text if right else text + space
@@ -182,7 +146,7 @@ def print_table(console: Any, columns: Sequence[Column], rows: Iterable[Sequence
 def _row_lines(row: list[list[tuple[str, str]]], widths: list[int], right: list[bool], paint,
                bar: str) -> list[str]:
     """A row's cells wrapped to their widths, side by side, as lines of the table."""
-    wrapped = [[(part, style) for text, style in cell for part in _wrap(text, w)]
+    wrapped = [[(part, style) for text, style in cell for part in rich_wrap(text, w)]
                for cell, w in zip(row, widths, strict=True)]
     lines = []
     for i in range(max(len(c) for c in wrapped)):

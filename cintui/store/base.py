@@ -91,6 +91,18 @@ def driver_write_error(orig: BaseException, *, integrity: bool) -> StoreError | 
     return None
 
 
+def server_refusal(login: str, orig: BaseException | None) -> StoreError | None:
+    """A team server's own refusal of a write (no privilege, a row-level security check, a
+    trigger's: the driver's error `orig`), naming the login; None for any other error."""
+    if getattr(orig, "sqlstate", None) not in ("42501", "23000"):
+        return None
+    # libpq's own message begins "ERROR:  " (store/pq.py); psycopg's does not.
+    lines = str(orig).strip().splitlines()
+    first = (lines[0] if lines else type(orig).__name__).removeprefix("ERROR:").strip()
+    return StoreError(f"the team server refused this for {login}: "
+                      f"{first.removeprefix('cintui: ')}")
+
+
 def said(exc: BaseException) -> str | None:
     """A `StoreError`, or a database error `write_error` knows, as the one line to show
     (capitalised, for the app); None for anything else."""

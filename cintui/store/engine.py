@@ -38,6 +38,7 @@ from cintui.store.base import (  # re-exported: callers open stores from here
     WrongPassphrase,
     driver_execute,
     is_url,
+    server_refusal,
     write_error,
 )
 
@@ -125,9 +126,8 @@ class Store:
             # the login; a clash with another writer (a duplicate, a deadlock, a lock
             # timeout) is one line for the person saving, never an internal error.
             said = None
-            if self.server is not None and _refused(exc):
-                said = StoreError(f"the team server refused this for {self.server.login}: "
-                                  f"{_first_line(exc)}")
+            if self.server is not None:
+                said = server_refusal(self.server.login, getattr(exc, "orig", None))
             said = said or write_error(exc)
             try:
                 session.rollback()
@@ -173,17 +173,6 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection (the key leaves memory with them)."""
         self.engine.dispose()
-
-
-def _refused(exc: BaseException) -> bool:
-    """The server's own refusal: no privilege, a row-level security check, a trigger's."""
-    orig = getattr(exc, "orig", None)
-    return getattr(orig, "sqlstate", None) in ("42501", "23000")
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
-    return (lines[0] if lines else type(exc).__name__).removeprefix("cintui: ")
 
 
 # ------------------------------------------------------------------ files

@@ -290,10 +290,8 @@ def _light_server_reader(conn: Any, url: str) -> ServerReader | None:
     from cintui.store import pq
     from cintui.store.migrate import head_revision
 
-    datestyle = "" if (conn.parameter("DateStyle") or "").startswith("ISO") else \
-        "SET DateStyle = 'ISO'; "
     try:
-        revision, team = conn.execute(_LIGHT_SETUP.format(datestyle=datestyle))[0]
+        revision, team = conn.execute(_LIGHT_SETUP.format(datestyle=iso_dates(conn)))[0]
     except pq.PqError as exc:
         if exc.sqlstate != "42P01":  # undefined_table: not (yet) a cintui store
             raise StoreError(f"cannot use {shown_url(url)}: {exc}") from None
@@ -302,6 +300,12 @@ def _light_server_reader(conn: Any, url: str) -> ServerReader | None:
         conn.close()
         return None
     return LightServerReader(conn, shown_url(url), team)
+
+
+def iso_dates(conn: Any) -> str:
+    """What a libpq connection must be told for dates to come back in ISO ("" if nothing)."""
+    return "" if (conn.parameter("DateStyle") or "").startswith("ISO") else \
+        "SET DateStyle = 'ISO'; "
 
 
 class LightServerReader(ServerReader):

@@ -1248,3 +1248,10 @@ def check_row(row: object, model: type[SQLModel] | None = None, *, texts: bool =
             raise InvalidRow("reason", "give the reason for erasing the record")
     elif issubclass(model, Decision):
         row_rules.check_decision(row)  # the light writer's check too
+
+
+@cache
+def table_models() -> dict[str, type[SQLModel]]:
+    """Every table's class, by the table's name."""
+    return {mp.class_.__tablename__: mp.class_  # type: ignore[attr-defined]
+            for mp in SQLModel._sa_registry.mappers}  # type: ignore[attr-defined]

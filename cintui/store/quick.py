@@ -30,7 +30,6 @@ a `--request-id` or a batch goes the full way (`Store`).
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,7 +39,14 @@ from typing import Any
 
 from cintui.domain.text import control_problem
 from cintui.store import chain, fast, row_rules
-from cintui.store.base import MAX_ACTOR, STORE_ID_KEY, InvalidRow, StoreError, driver_write_error
+from cintui.store.base import (
+    MAX_ACTOR,
+    STORE_ID_KEY,
+    InvalidRow,
+    StoreError,
+    driver_write_error,
+    server_refusal,
+)
 
 # Tables the light writer inserts into: their `__audit_quiet__` columns (none so far) and the
 # row check `models.check_row` runs for them besides plain text (store/row_rules.py).
@@ -232,13 +238,13 @@ class ServerQuickWriter(QuickWriter):
 
         if not isinstance(exc, PqError):
             return None
-        state = exc.sqlstate or ""
-        # libpq's message starts "ERROR:  "; psycopg's, which the full store words, does not.
-        first = (str(exc).strip().splitlines() or [state])[0].removeprefix("ERROR:").strip()
-        if self.server_login is not None and state in ("42501", "23000"):
-            return StoreError(f"the team server refused this for {self.server_login}: "
-                              f"{first.removeprefix('cintui: ')}")
-        return driver_write_error(PqError(first, exc.sqlstate), integrity=state.startswith("23"))
+        if self.server_login is not None and (
+                refused := server_refusal(self.server_login, exc)) is not None:
+            return refused
+        # libpq's message begins "ERROR:  "; psycopg's, which the full store words, does not.
+        first = (str(exc).strip().splitlines() or [""])[0].removeprefix("ERROR:").strip()
+        return driver_write_error(PqError(first, exc.sqlstate),
+                                  integrity=(exc.sqlstate or "").startswith("23"))
 
 
 def open_writer(path: Path, passphrase: str | None) -> QuickWriter | None:
@@ -273,11 +279,11 @@ class SessionWriter:
     plain SQL reads in its transaction, inserts audited as its flush audits them
     (`audit.insert_rows`). Any table."""
 
-    def __init__(self, session: Any, server_login: str | None, actor: str = "") -> None:
+    def __init__(self, session: Any, server_login: str | None) -> None:
         session.flush()  # plain SQL sees what the session holds so far
         self.session = session
         self.server_login = server_login
-        self.actor = actor or session.info.get("actor", "")
+        self.actor = session.info.get("actor", "")
 
     def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
         from sqlalchemy import text
@@ -285,21 +291,9 @@ class SessionWriter:
         return [tuple(r) for r in self.session.execute(text(sql), params or {}).all()]
 
     def insert(self, table: str, row: dict[str, Any]) -> None:
-        from cintui.store import audit
+        from cintui.store import audit, models
 
-        audit.insert_rows(self.session, _model(table), [row])
-
-
-@functools.cache
-def _model(table: str) -> type:
-    from sqlmodel import SQLModel
-
-    from cintui.store import models  # noqa: F401 - every table class registered
-
-    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
-        if getattr(mapper.class_, "__tablename__", None) == table:
-            return mapper.class_
-    raise StoreError(f"no table {table}")
+        audit.insert_rows(self.session, models.table_models()[table], [row])
 
 
 # One round trip: dates in ISO, the schema's revision, the team server's login (None on a
@@ -321,10 +315,9 @@ def open_server_writer(url: str) -> ServerQuickWriter | None:
     conn = pq.connect(conninfo) if conninfo is not None else None
     if conn is None:
         return None
-    datestyle = "" if (conn.parameter("DateStyle") or "").startswith("ISO") else \
-        "SET DateStyle = 'ISO'; "
     try:
-        revision, team, store_id = conn.execute(_SERVER_SETUP.format(datestyle=datestyle))[0]
+        revision, team, store_id = conn.execute(
+            _SERVER_SETUP.format(datestyle=fast.iso_dates(conn)))[0]
     except pq.PqError:
         revision = store_id = None
     if revision != head_revision() or store_id is None:

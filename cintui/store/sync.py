@@ -82,11 +82,6 @@ Fault = Callable[[str], None]
 # ------------------------------------------------------------------ tables and values
 
 
-def _models() -> dict[str, type[SQLModel]]:
-    return {mp.class_.__tablename__: mp.class_  # type: ignore[attr-defined]
-            for mp in SQLModel._sa_registry.mappers}  # type: ignore[attr-defined]
-
-
 def _tables() -> dict[str, sa.Table]:
     return dict(SQLModel.metadata.tables)
 
@@ -415,7 +410,7 @@ def _apply(session: Any, device: str, entries: list[dict[str, Any]]) -> tuple[in
     records are checked once the whole push is in (a laptop's own transaction may pass
     through a state they forbid: a new plan version agreed before the old is superseded);
     a record that breaks one is refused, and the push applied again without it."""
-    models = _models()
+    models = m.table_models()
     mine = [e for e in entries if e["actor"] != SYNC_ACTOR and e["entity"] in models
             and e["entity"] not in NOT_SYNCED and e["changes"] != audit.ERASED]
     if not mine:
@@ -726,7 +721,7 @@ def _field_conflict(session: Any, device: str, entry: dict[str, Any], model: typ
 def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
     """The worker kept their version: apply it over the server's, if the server still holds
     what the worker saw; else the conflict opens again with the server's newer value."""
-    model = _models().get(conflict.entity)
+    model = m.table_models().get(conflict.entity)
     if model is None:
         return None
     table = model.__table__  # type: ignore[attr-defined]
@@ -846,7 +841,7 @@ def _open_conflicts(conn: Any) -> dict[str, set[str]]:
 def _apply_pull(session: Any, pull: Pull, result: SyncResult, *, today: date,
                 login: str) -> None:
     conn = session.connection()
-    models = _models()
+    models = m.table_models()
     tables = _tables()
     order = [RESOLVE, *REFERENCE, *(n for n in synced_tables() if n != RESOLVE)]
     # Conflicts first: a field in conflict keeps the laptop's value until the worker chooses.
@@ -988,7 +983,7 @@ def resolve(local: Any, conflict_id: uuid.UUID, choice: str, actor: str) -> m.Sy
 
 
 def _take_theirs(session: Any, conflict: m.SyncConflict) -> None:
-    model = _models().get(conflict.entity)
+    model = m.table_models().get(conflict.entity)
     if model is None:
         return
     table = model.__table__  # type: ignore[attr-defined]

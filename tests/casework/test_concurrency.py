@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import multiprocessing
 import os
 import traceback
@@ -144,6 +145,15 @@ def reference_of(where: dict, child_id: uuid.UUID) -> str:
         store.close()
 
 
+def all_done(where: dict, argv: list[list[str]], key: str) -> set:
+    """Each command line (`--json`) run in its own process at the same instant: none failed,
+    and the set of what each printed under `key`."""
+    outcomes = together(where, len(argv), "cli", *argv)
+    _no_internal_error(outcomes)
+    assert [o[1] for o in outcomes] == [0] * len(argv), outcomes
+    return {json.loads(o[2])[key] for o in outcomes}
+
+
 def _no_internal_error(outcomes: list) -> None:
     for outcome in outcomes:
         assert "internal error" not in repr(outcome)
@@ -197,13 +207,7 @@ def child_add_race(where: dict, n: int = 6) -> None:
     """`cintui child add` from n processes at once: n children, n different references."""
     argv = [["child", "add", "--first-name", f"Alex{i}", "--last-name", "Racetest",
              "--dob", "2016-04-05", "--json"] for i in range(n)]
-    outcomes = together(where, n, "cli", *argv)
-    _no_internal_error(outcomes)
-    assert [o[1] for o in outcomes] == [0] * n, outcomes
-    import json
-
-    refs = {json.loads(o[2])["reference"] for o in outcomes}
-    assert len(refs) == n
+    assert len(all_done(where, argv, "reference")) == n
     store = _open(where)
     try:
         with store.read() as session:
@@ -314,12 +318,7 @@ def decisions_at_once(where: dict, n: int = 8) -> None:
     argv = [["decision", "add", ref, "--kind", "other", "--decision", f"Decision {i}",
              "--rationale", f"Reason {i}", "--json",
              *(["--request-id", f"decide-{i}"] if i % 2 else [])] for i in range(n)]
-    outcomes = together(where, n, "cli", *argv)
-    _no_internal_error(outcomes)
-    assert [o[1] for o in outcomes] == [0] * n, outcomes
-    import json
-
-    ids = {json.loads(o[2])["id"] for o in outcomes}
+    ids = all_done(where, argv, "id")
     assert len(ids) == n
     store = _open(where)
     try:

@@ -122,16 +122,13 @@ def test_the_light_writer_checks_text_as_the_store_does(sqlite_demo_store):
     writer = quick.open_writer(sqlite_demo_store, None)
     try:
         for table in m.SQLModel.metadata.sorted_tables:
-            model = next(c.class_ for c in m.SQLModel._sa_registry.mappers
-                         if getattr(c.class_, "__tablename__", None) == table.name)
+            model = m.table_models()[table.name]
             found = {name: multiline for name, multiline in writer.columns(table.name).items()
                      if multiline is not None}
             assert found == dict(m._text_columns(model)), table.name
             assert set(writer.columns(table.name)) == {c.name for c in table.columns}
         for table, (quiet, _check) in quick.TABLES.items():
-            model = next(c.class_ for c in m.SQLModel._sa_registry.mappers
-                         if getattr(c.class_, "__tablename__", None) == table)
-            assert quiet == audit._quiet(model)
+            assert quiet == audit._quiet(m.table_models()[table])
     finally:
         writer.close()
 
