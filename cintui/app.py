@@ -66,6 +66,7 @@ class CintuiApp(HoldsKeys, App):
         self.today = today or date.today()
         self._full = access.BackgroundStore(location, on_open=_freeze_startup_objects)
         self.reader = None  # the first-paint reader (cintui.store.fast), if used
+        self.first_rows = None  # the caseload read with it (screens.messages.FirstRows)
         self.requested_worker = worker
         self.worker: str | None = None  # username of the worker using cintui, if known
         self.actor = access.current_actor()
@@ -122,13 +123,12 @@ class CintuiApp(HoldsKeys, App):
         from cintui.domain.workforce import WorkerSummary
         from cintui.store import fast
 
-        self.reader = message.reader
+        self.reader, self.first_rows = message.reader, message.first_rows
         # On a team server (and a laptop replica) you are who you logged in as.
         self.requested_worker = getattr(self.reader, "team_login", None) or self.requested_worker
         self._full.expect(message.passphrase)
-        wanted = self.requested_worker or config.load_settings().get("worker")
-        if wanted and self.reader.rows(fast.WORKER_EXISTS_SQL, {"username": wanted}):
-            workers = [WorkerSummary(wanted, "", "", "", 0)]  # known: no need to list them all
+        if (first := message.first_rows) is not None:  # a known worker's caseload, read ahead
+            workers = [WorkerSummary(first.worker, "", "", "", 0)]  # no need to list them all
             demo = False
         else:
             workers = [WorkerSummary(u, n, r, t or "", c or 0)

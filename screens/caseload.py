@@ -216,8 +216,13 @@ class CaseloadScreen(Screen):
         self._loading_shown().start()
         self._generation += 1
         self._commits_seen = getattr(self.app, "store_commits", 0)
-        self._load(self.view, self.for_worker or getattr(self.app, "worker", None),
-                   self._generation)
+        worker = self.for_worker or getattr(self.app, "worker", None)
+        first, self.app.first_rows = getattr(self.app, "first_rows", None), None
+        if first is not None and self.view == "mine" and first.worker == worker:
+            # Read with the store as the app opened: shown in this screen's first frame.
+            self._show(first.rows, f"policy: {first.policy.name}", self._generation)
+            return
+        self._load(self.view, worker, self._generation)
 
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self, view: str, worker: str | None, generation: int) -> None:

@@ -20,10 +20,21 @@ class ReaderOpened(Message):
     The full store (ORM, writes) is opened in the background meanwhile (`CintuiApp.store`
     waits for it if something needs it first)."""
 
-    def __init__(self, reader, passphrase: str | None) -> None:
+    def __init__(self, reader, passphrase: str | None, first_rows=None) -> None:
         super().__init__()
         self.reader = reader
         self.passphrase = passphrase
+        self.first_rows = first_rows  # a FirstRows read with it, or None
+
+
+class FirstRows:
+    """The worker's own caseload, read on the thread that opened the store, before its
+    screen exists: the caseload then paints once, with its rows (the first paint)."""
+
+    def __init__(self, worker: str, policy, rows: list) -> None:
+        self.worker = worker
+        self.policy = policy
+        self.rows = rows
 
 
 class WorkerChosen(Message):

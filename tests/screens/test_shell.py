@@ -199,6 +199,54 @@ async def test_passphrase_from_environment_opens_straight_on_the_caseload(
         assert screen_name(app) == "CaseloadScreen"
 
 
+async def test_a_wrong_passphrase_in_the_environment_asks_for_the_right_one(
+    encrypted_demo_store, monkeypatch
+):
+    """The screen of a given passphrase is one line ("Opening…"); when the passphrase is
+    wrong, the form appears with the reason, and the right one typed there opens the store."""
+    monkeypatch.setenv("CINTUI_PASSPHRASE", "not-the-passphrase")
+    app = CintuiApp(access.locate(encrypted_demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "UnlockScreen"
+        assert "wrong passphrase" in str(app.screen.query_one("#error").render())
+        assert app.focused is app.screen.query_one("#passphrase")
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert app.screen.query_one("#children").row_count == my_open_children(app) > 0
+
+
+async def test_the_caseload_opens_with_its_rows_read_with_the_store(
+    encrypted_demo_store, monkeypatch
+):
+    """A known worker's own caseload is read on the thread that opens the store, so the
+    caseload's first frame has its rows: no second load, and the rows are that worker's
+    (`--as` over the worker saved last time). A later view change reads afresh."""
+    from cintui.casework import cases
+    from cintui.store.engine import open_store
+
+    with open_store(encrypted_demo_store, PASSPHRASE).read() as session:
+        workers = cases.list_workers(session)
+    holder = next(w for w in workers if w.open_children)
+    manager = next(w for w in workers if not w.open_children)
+    monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
+    for worker in (holder, manager):  # the holder is saved, then the manager asked for
+        app = CintuiApp(access.locate(encrypted_demo_store), today=TODAY, worker=worker.username)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert screen_name(app) == "CaseloadScreen" and app.worker == worker.username
+            assert not [w for w in app.workers if w.group == "caseload"]  # shown as read
+            table = app.screen.query_one("#children")
+            assert table.row_count == worker.open_children
+            assert {r.worker_username for r in table.rows} <= {worker.username}
+            assert app.first_rows is None  # used once: a reload reads the store again
+            if worker is manager:
+                await pilot.press("3")  # everyone
+                await until(pilot, lambda t=table: t.row_count == holder.open_children)
+
+
 async def test_a_plain_store_is_flagged_unencrypted_in_the_header(sqlite_demo_store):
     app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
