@@ -32,8 +32,6 @@ def deadline(
 ) -> None:
     """Print the date a timescale ends: working days skip weekends and England bank holidays."""
     from cintui.domain import calendar
-    from cintui.domain.policy import Timescale
-    from cintui.domain.timescales import due_date
 
     begin = _parse_date(start, "FROM")
     chosen = {k: v for k, v in
@@ -41,23 +39,22 @@ def deadline(
               if v is not None}
     if len(chosen) + (timescale is not None) != 1:
         raise CliError("give exactly one of --working-days, --days, --weeks, --months, --timescale")
-    if timescale is not None:
+    if timescale is not None or policy is not None:  # the policy module only when named
         from cintui.reference import policies
 
-        ts = policies.load_policy(policy or policies.DEFAULT_POLICY).timescale(timescale)
+        profile = policies.load_policy(policy or policies.DEFAULT_POLICY)  # a wrong name: error
+    if timescale is not None:
+        ts = profile.timescale(timescale)
+        unit, amount, source = ts.unit, ts.amount, ts.source
     else:
-        if policy is not None:
-            from cintui.reference import policies
-
-            policies.load_policy(policy)  # a wrong name is still an error
         unit, amount = next(iter(chosen.items()))
+        source = ""
         if amount < 0:
             raise CliError(f"--{unit.replace('_', '-')}: {amount} is negative; "
                            "a timescale counts forward from FROM")
-        ts = Timescale(key="custom", amount=amount, unit=unit, source="")
-    due = due_date(begin, ts, calendar.england_calendar())
+    due = calendar.due_after(begin, amount, unit, calendar.england_calendar())
     if as_json:
-        _echo_json({"from": begin.isoformat(), "amount": ts.amount, "unit": ts.unit,
-                    "source": ts.source or None, "due": due.isoformat()})
+        _echo_json({"from": begin.isoformat(), "amount": amount, "unit": unit,
+                    "source": source or None, "due": due.isoformat()})
     else:
         typer.echo(due.isoformat())

@@ -78,7 +78,7 @@ def policy_show(name: str, as_json: JsonOption = False) -> None:
         f"The app locks after {p.lock_after_idle_minutes} minutes without use; closed records "
         f"are kept {retention.describe(p)} ({p.retention_source}).", highlight=False)
 
-    from cintui.domain.workforce import role_label
+    from cintui.domain.roles import role_label
 
     mr = profile.meetings
     _console().print(

@@ -174,6 +174,33 @@ def add_months(d: date, n: int) -> date:
     return d.replace(year=year, month=month, day=min(d.day, _month_days(year, month)))
 
 
+def counted_end(start: date, amount: int, unit: str) -> date | None:
+    """The calendar end of `amount` days, weeks or months from `start` (None: working days,
+    which only a calendar counts)."""
+    if unit == "working_days":
+        return None
+    if unit == "days":
+        return add_days(start, amount)
+    if unit == "weeks":
+        return add_weeks(start, amount)
+    if unit == "months":
+        return add_months(start, amount)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def due_after(start: date, amount: int, unit: str,
+              calendar: WorkingCalendar | None = None) -> date:
+    """The day `amount` `unit` (working_days, days, weeks, months) from `start` ends
+    (DOMAIN.md §6). One counted in calendar days, weeks or months that lands on a weekend
+    or bank holiday is due on the working day before it (DOMAIN.md §11: no review is due on
+    Christmas Day)."""
+    cal = calendar or england_calendar()
+    counted = counted_end(start, amount, unit)
+    if counted is None:
+        return cal.add_working_days(start, amount)
+    return cal.working_day_for(counted, start)
+
+
 def _month_days(year: int, month: int) -> int:
     if month == 2:
         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28

@@ -142,7 +142,7 @@ class PrivacyRules:
 
 @dataclass(frozen=True)
 class MeetingRules:
-    """Who may chair a CIN meeting, by worker role (`domain.workforce.ROLES`), and how soon
+    """Who may chair a CIN meeting, by worker role (`domain.roles.ROLES`), and how soon
     a parent absent from a review is visited to gain their agreement. BEX 3: "The initial
     child in need planning meeting should be chaired by a manager"; reviews "by a qualified
     and experienced social worker, or a manager"; TRA: reviews by "the relevant Senior
@@ -279,7 +279,7 @@ class _Parser:
             retention_source=source or base.retention_source)
 
     def roles(self, value: Any, where: str) -> tuple[str, ...]:
-        from cintui.domain.workforce import ROLES
+        from cintui.domain.roles import ROLES
 
         roles = self.words(value, where)
         if not roles:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
+from cintui.domain.calendar import add_months
 from cintui.domain.policy import PrivacyRules
 
 
@@ -38,8 +37,8 @@ def keep_until(born: date | None, closed_on: date | None, rules: PrivacyRules) -
     in other years); None for a record that is not closed or has no date of birth."""
     if closed_on is None or born is None:
         return None
-    birthday = born + relativedelta(years=rules.retain_until_age)
-    after_closure = closed_on + relativedelta(years=rules.retain_years_after_closure)
+    birthday = add_months(born, 12 * rules.retain_until_age)  # as relativedelta(years=n)
+    after_closure = add_months(closed_on, 12 * rules.retain_years_after_closure)
     return max(birthday, after_closure)
 
 

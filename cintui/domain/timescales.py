@@ -15,9 +15,8 @@ from itertools import pairwise
 
 from cintui.domain.calendar import (
     WorkingCalendar,
-    add_days,
-    add_months,
-    add_weeks,
+    counted_end,
+    due_after,
     england_calendar,
 )
 from cintui.domain.child import age_years
@@ -134,26 +133,13 @@ class Deadline:
 
 def _counted(start: date, ts: Timescale) -> date | None:
     """The calendar end of a timescale in days, weeks or months (None: working days)."""
-    if ts.unit == "working_days":
-        return None
-    if ts.unit == "days":
-        return add_days(start, ts.amount)
-    if ts.unit == "weeks":
-        return add_weeks(start, ts.amount)
-    if ts.unit == "months":
-        return add_months(start, ts.amount)
-    raise ValueError(f"unknown unit {ts.unit!r}")
+    return counted_end(start, ts.amount, ts.unit)
 
 
 def due_date(start: date, ts: Timescale, calendar: WorkingCalendar | None = None) -> date:
-    """The day a timescale of `ts.amount` `ts.unit` from `start` ends (DOMAIN.md §6). One
-    counted in calendar days, weeks or months that lands on a weekend or bank holiday is due
-    on the working day before it (DOMAIN.md §11: no review is due on Christmas Day)."""
-    cal = calendar or england_calendar()
-    counted = _counted(start, ts)
-    if counted is None:
-        return cal.add_working_days(start, ts.amount)
-    return cal.working_day_for(counted, start)
+    """The day a timescale of `ts.amount` `ts.unit` from `start` ends (`calendar.due_after`:
+    DOMAIN.md §6 and §11)."""
+    return due_after(start, ts.amount, ts.unit, calendar)
 
 
 def moved_note(start: date, ts: Timescale, due: date,

@@ -10,20 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.people import InvalidContact, check_email
+from cintui.domain.roles import ROLE_LABELS, ROLES, role_label
 from cintui.domain.text import counted
 
 TYPICAL_CASELOAD = range(15, 22)  # WAR 3.5 / 6.2.1: about 15, county average 16-21
 
-# The one list of roles (store codes, in the order a form offers them) and their names.
-ROLE_LABELS = {
-    "social_worker": "Social worker",
-    "senior_practitioner": "Senior practitioner",
-    "team_manager": "Team manager",
-    "service_manager": "Service manager",
-    "reviewing_officer": "Independent reviewing / QA officer",
-    "business_support": "Business support officer",
-}
-ROLES = tuple(ROLE_LABELS)
 # TRA, BEX 3, WIR 3, BEX 4: the team manager decides (closure, step-down, transfer,
 # reallocation); a service manager may too, and settles a dispute escalated to them.
 MANAGER_ROLES = ("team_manager", "service_manager")
@@ -86,10 +77,6 @@ def parse_role(text: str) -> str | None:
 
 def role_choices() -> str:
     return ", ".join(_words(code) for code in ROLES)
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role.replace("_", " "))
 
 
 def _in_a_sentence(role: str) -> str:

@@ -7,7 +7,6 @@ keyed by the package's version, and the package is asked again after an upgrade.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from importlib.util import find_spec
@@ -19,6 +18,8 @@ CACHE_FILE = "bank-holidays.json"
 
 
 def cached_holidays(first: int, last: int) -> dict[date, str]:
+    import json  # here: installed by every command, asked by those that count working days
+
     path = config.config_dir() / CACHE_FILE
     current = _package_version()
     try:
@@ -55,6 +56,8 @@ def _package_version() -> str:
 
 
 def _write(path, data: dict) -> None:
+    import json
+
     try:
         folder = config.config_dir(create=True)
         tmp = folder / f".{CACHE_FILE}.tmp"

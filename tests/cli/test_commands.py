@@ -86,6 +86,15 @@ def test_commands_without_a_store_never_load_the_store(args):
     assert groups <= {f"cintui.cli.{m}" for m in COMMANDS.get(args[0], ("", ))[1:]}
 
 
+def test_a_deadline_in_plain_units_needs_no_policy_profile():
+    """`deadline FROM --working-days N` counts on the calendar alone (DOMAIN.md §6), without
+    building the policy profiles' classes; Christmas and the substitute Boxing Day of 2026
+    are skipped."""
+    modules, out = loaded_by("deadline", "2026-12-21", "--working-days", "5")
+    assert out.strip() == "2026-12-30"
+    assert not {"cintui.domain.policy", "cintui.domain.timescales"} & modules
+
+
 def test_a_mistyped_command_is_one_line_with_a_suggestion(cli):
     result = cli("chidl", "list")
     assert result.code == 2
