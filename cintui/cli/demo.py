@@ -45,12 +45,30 @@ def demo(
                        "to a new store")
     passphrase = None if no_encrypt else _passphrase_for_create(loc)
     started = perf_counter()
-    store = access.create_location(loc, passphrase, encrypt=not no_encrypt, synthetic=True)
+    day = _today(today)
+    # On a file, the rows are made in another process while this one creates the store.
+    feed = demo_mod.start_feed(children, seed, day, policy) if loc.path is not None else None
     try:
-        counts = demo_mod.generate(store, children=children, seed=seed, today=_today(today),
-                                   policy=policy)
+        store = access.create_location(loc, passphrase, encrypt=not no_encrypt, synthetic=True)
+        try:
+            counts = demo_mod.generate(store, children=children, seed=seed, today=day,
+                                       policy=policy, feed=feed)
+        finally:
+            store.close()
+    except BaseException as exc:
+        if feed is not None:
+            feed.close()
+            feed = None
+        if loc.path is not None:  # a demo only ever goes into a new file: none is left half made
+            for leftover in (loc.path, *(loc.path.with_name(loc.path.name + end)
+                                         for end in ("-journal", "-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        if isinstance(exc, demo_mod.DemoFailed):
+            raise CliError(f"the demo was not written: {exc}") from None
+        raise
     finally:
-        store.close()
+        if feed is not None:
+            feed.close()
     seconds = perf_counter() - started
     typer.echo(f"Demo store at {loc.describe()}: {counts.everyone} children "
                f"({counts.everyone - counts.closed} open cases, {counts.closed} closed), "

@@ -243,43 +243,70 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     as `check_row` checks one (`check_rows`), inserted with one executemany, and gets its
     own insert entry in the chain, in the same transaction.
     """
-    actor = session.info.get("actor")
-    if not actor:
-        raise AuditError("an audited write needs an actor: use store.session(actor)")
+    _actor(session)
     if not rows:
         return
-    keys = _columns(model)
-    quiet = _quiet(model)  # as an ORM insert: a draft's text stays out of the log
-    entity = model.__tablename__  # type: ignore[attr-defined]
-    wanted = set(keys)
-    for row in rows:
-        if row.keys() != wanted:
-            raise AuditError(f"{entity}: a bulk row must give exactly the columns {keys}")
-    check_rows(rows, model)
-    session.flush()  # anything pending goes first, keeping the chain in write order
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
+    keys = _checked(model, rows)
+    if session.connection().dialect.name != "sqlite":
+        session.flush()  # anything pending goes first, keeping the chain in write order
+        conn = session.connection()
         conn.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
-        _append_entries(session, actor, utcnow(), (
-            ("insert", entity, row["id"].hex,
+        quiet = _quiet(model)  # as an ORM insert: a draft's text stays out of the log
+        _append_entries(session, _actor(session), utcnow(), (
+            ("insert", model.__tablename__, row["id"].hex,  # type: ignore[attr-defined]
              canonical({key: [None, row[key]] for key in keys if key not in quiet}))
             for row in rows
         ))
         return
-    # SQLite (and SQLCipher): each value is converted once, to what SQLAlchemy would store
-    # and to its canonical JSON text, and both inserts go straight to the driver. The same
-    # rows and entries as the typed path, many times cheaper for the demo's 260,000 rows.
-    stored, bodies = chain.sqlite_rows(keys, quiet, rows)
-    table = model.__table__  # type: ignore[attr-defined]
+    insert_converted(session, model, *chain.sqlite_rows(keys, _quiet(model), rows))
+
+
+def converted(model: type[SQLModel], rows: list[dict[str, Any]]) -> tuple[list[tuple], list[str]]:
+    """`insert_rows`'s work that needs no store, for SQLite: the rows checked, as SQLite
+    stores them, and their insert entries' changes (`chain.sqlite_rows`). The demo does
+    this in another process while the store is written (`insert_converted`)."""
+    return chain.sqlite_rows(_checked(model, rows), _quiet(model), rows) if rows else ([], [])
+
+
+def insert_converted(session: Session, model: type[SQLModel], stored: list[tuple],
+                     bodies: list[str]) -> None:
+    """Write rows `converted` made, into a SQLite store, each with its insert entry in the
+    chain: one executemany each, straight to the driver. The same rows and entries as the
+    typed path, many times cheaper for the demo's 260,000 rows."""
+    actor = _actor(session)
+    if not stored:
+        return
+    session.flush()  # anything pending goes first, keeping the chain in write order
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        raise AuditError("converted rows are written to SQLite only: use insert_rows")
+    keys = _columns(model)
     conn.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
-        stored)
-    at = keys.index("id")
+        f"INSERT INTO {model.__tablename__} ({', '.join(keys)}) "  # type: ignore[attr-defined]
+        f"VALUES ({', '.join('?' * len(keys))})", stored)
+    at, entity = keys.index("id"), model.__tablename__  # type: ignore[attr-defined]
     _append_entries(session, actor, utcnow(), (
         ("insert", entity, values[at], body) for values, body in zip(stored, bodies,
                                                                      strict=True)))
 
 
+def _actor(session: Session) -> str:
+    actor = session.info.get("actor")
+    if not actor:
+        raise AuditError("an audited write needs an actor: use store.session(actor)")
+    return actor
+
+
+def _checked(model: type[SQLModel], rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The model's columns, once every row gives exactly those and passes `check_rows`."""
+    keys = _columns(model)
+    wanted = set(keys)
+    for row in rows:
+        if row.keys() != wanted:
+            raise AuditError(f"{model.__tablename__}: a bulk row must give exactly "  # type: ignore[attr-defined]
+                             f"the columns {keys}")
+    check_rows(rows, model)
+    return keys
 
 
 def _read_head(conn: Connection) -> tuple[int, str]:

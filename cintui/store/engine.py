@@ -161,9 +161,12 @@ class Store:
             return
         with self.engine.connect() as conn:
             driver_execute(conn, "PRAGMA journal_mode = DELETE")
+            driver_execute(conn, "PRAGMA cache_size = -262144")
         try:
             yield
         finally:
+            with self.engine.connect() as conn:
+                driver_execute(conn, "PRAGMA cache_size = -2000")
             _use_wal(self.engine)
 
     def raw_connection(self) -> Any:
