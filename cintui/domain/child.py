@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from cintui.domain.calendar import add_months
+
 ADULT_AGE = 18  # s17(10) Children Act 1989: a child is under 18
 
 
@@ -20,18 +22,21 @@ def age_years(dob: date, today: date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
+def whole_months(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (a month is complete on the day of the month
+    `start` fell on: 31 January to 28 February is 0, to 1 March 1)."""
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
 def describe_age(dob: date | None, expected_dob: date | None, today: date) -> str:
     """What a worker says: "unborn (due 3 Mar 2027)", "7 weeks", "10 months", "9"."""
     if dob is None:
         if expected_dob is None:
             return "?"
         return f"unborn (due {expected_dob:%-d %b %Y})"
-    from dateutil.relativedelta import relativedelta  # ~8 ms: only where an age is shown
-
-    delta = relativedelta(today, dob)
-    if delta.years >= 2:
-        return str(delta.years)
-    months = delta.years * 12 + delta.months
+    months = whole_months(dob, today)
+    if months >= 24:
+        return str(months // 12)  # as age_years: a 29 February birthday comes on 1 March
     if months >= 3:
         return f"{months} months"
     weeks = (today - dob).days // 7
@@ -60,9 +65,7 @@ def check_birth_dates(dob: date | None, expected_dob: date | None, today: date) 
             )
         if age_years(dob, today) >= ADULT_AGE:
             raise InvalidChildDetails("dob", f"{dob.isoformat()} makes them 18 or over: not a child")
-    from dateutil.relativedelta import relativedelta
-
-    if expected_dob is not None and expected_dob < today - relativedelta(months=1):
+    if expected_dob is not None and expected_dob < add_months(today, -1):
         raise InvalidChildDetails(
             "expected_dob", f"{expected_dob.isoformat()} has passed; record the date of birth"
         )

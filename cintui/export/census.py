@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 from lxml import etree
 
 from cintui.domain.census import CensusChild, CensusEpisode, CensusPeriod, CensusReturn
 from cintui.export.files import write_private
+from cintui.reference.shipped import shipped
 
 
 def _add(parent, tag: str, text: str | None = None):
@@ -126,7 +126,7 @@ class SchemaInvalid(ValueError):
 
 @cache
 def schema(year: int) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.fromstring((files("cintui.data") / schema_file(year))
+    return etree.XMLSchema(etree.fromstring(shipped(schema_file(year))
                                             .read_bytes()))
 
 

@@ -15,7 +15,6 @@ import string
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 from cintui.domain.endings import (
@@ -27,6 +26,7 @@ from cintui.domain.endings import (
 )
 from cintui.domain.family_text import family_text
 from cintui.export.plan import _pdf_text, _write_private
+from cintui.reference.shipped import shipped
 
 PLACEHOLDERS = frozenset({
     "recipient_name", "recipient_role", "child_name", "child_first_name", "child_reference",
@@ -89,7 +89,7 @@ def template(audience: str) -> Template:
     if audience not in LETTER_AUDIENCES:
         raise TemplateError(audience, "no such letter")
     name = f"closure_{audience}.md"
-    text = (files("cintui.data") / "templates" / name).read_text(encoding="utf-8")
+    text = shipped("templates", name).read_text(encoding="utf-8")
     return parse_template(name, text)
 
 
@@ -201,7 +201,7 @@ def _font(pdf, texts: str) -> str:
     try:
         texts.encode("cp1252")
     except UnicodeEncodeError:
-        fonts = files("cintui.data") / "fonts"
+        fonts = shipped("fonts")
         pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
         pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
         return "DejaVu"

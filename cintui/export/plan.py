@@ -833,9 +833,9 @@ def _family_docx(text: str) -> str:
 
 
 def _font(name: str) -> str:
-    from importlib.resources import files
+    from cintui.reference.shipped import shipped
 
-    return str(files("cintui.data") / "fonts" / name)
+    return str(shipped("fonts", name))
 
 
 # Most names beyond Windows-1252 are European: a font of these characters (a third of the

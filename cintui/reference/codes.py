@@ -11,8 +11,9 @@ import json
 import re
 from collections.abc import Mapping
 from functools import cache
-from importlib.resources import files
 from types import MappingProxyType
+
+from cintui.reference.shipped import shipped
 
 YEARS = (2024, 2025, 2026, 2027)  # collection years, named for the 31 March they end on
 CURRENT_YEAR = YEARS[-1]  # the lists the store checks against
@@ -61,7 +62,7 @@ def sentence_case(label: str) -> str:
 
 @cache
 def _all() -> Mapping[int, Mapping[str, Mapping[str, str]]]:
-    raw = json.loads((files("cintui.data") / "census_codes.json").read_text(encoding="utf-8"))
+    raw = json.loads(shipped("census_codes.json").read_text(encoding="utf-8"))
     return MappingProxyType({
         year: MappingProxyType({k: MappingProxyType({c: sentence_case(lbl) for c, lbl in v.items()})
                                 for k, v in raw[str(year)].items()})
@@ -113,7 +114,7 @@ def check_multi(field: str, value: str | None, code_list: str) -> None:
 
 @cache
 def _words() -> Mapping[str, Mapping[str, str]]:
-    raw = json.loads((files("cintui.data") / "census_words.json").read_text(encoding="utf-8"))
+    raw = json.loads(shipped("census_words.json").read_text(encoding="utf-8"))
     return MappingProxyType({k: MappingProxyType(v) for k, v in raw.items() if k != "_source"})
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import cache
-from importlib.resources import files
 from types import MappingProxyType
+
+from cintui.reference.shipped import shipped
 
 
 @cache
 def load_plain_words() -> Mapping[str, str]:
     """term -> plain alternative (read-only)."""
-    raw = json.loads((files("cintui.data") / "plain_words.json").read_text(encoding="utf-8"))
+    raw = json.loads(shipped("plain_words.json").read_text(encoding="utf-8"))
     return MappingProxyType(dict(raw))

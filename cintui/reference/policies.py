@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cintui.domain.policy import PolicyError, PolicyProfile, parse_policy
 from cintui.reference.config import user_policies_dir
+from cintui.reference.shipped import shipped
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -32,17 +33,7 @@ class UnknownPolicy(LookupError):
 
 
 def shipped_policies_dir() -> Path | Traversable:
-    """The shipped profiles' folder: a plain folder beside the code when cintui is installed
-    as files (`importlib.resources` and the modules it pulls in cost ~8 ms of the caseload's
-    first load), else wherever `importlib.resources` finds it (a zip)."""
-    import cintui.data
-
-    folder = Path(next(iter(cintui.data.__path__), "")) / "policies"
-    if folder.is_dir():
-        return folder
-    from importlib.resources import files
-
-    return files("cintui.data") / "policies"
+    return shipped("policies")
 
 
 def _toml_files(folder: Traversable | Path) -> dict[str, Traversable | Path]:

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from cintui.domain.child import (
     InvalidChildDetails,
+    age_years,
     check_birth_dates,
     check_dates_in_order,
     check_reference,
     describe_age,
     spoken_age,
+    whole_months,
 )
 
 TODAY = date(2026, 11, 23)
@@ -79,3 +81,25 @@ def test_an_age_in_years_reads_as_age_n_on_its_own():
     assert spoken_age("9") == "age 9"
     assert spoken_age("10 months") == "10 months"
     assert spoken_age("unborn (due 3 Mar 2027)") == "unborn (due 3 Mar 2027)"
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+       st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)))
+def test_an_age_in_years_is_the_one_the_rules_count(dob, today):
+    """The age shown ("9") is the age the rules count (`age_years`: under 18, seen alone
+    from 4, a young person of 16), on every pair of days, 29 February birthdays included."""
+    if dob > today:
+        dob, today = today, dob
+    shown = describe_age(dob, None, today)
+    if shown.isdigit():
+        assert int(shown) == age_years(dob, today) >= 2
+    else:
+        assert age_years(dob, today) < 2
+
+
+@pytest.mark.parametrize(("start", "end", "months"), [
+    (date(2026, 1, 31), date(2026, 2, 28), 0), (date(2026, 1, 31), date(2026, 3, 1), 1),
+    (date(2024, 2, 29), date(2025, 2, 28), 11), (date(2024, 2, 29), date(2025, 3, 1), 12),
+    (date(2026, 11, 23), date(2026, 11, 23), 0), (date(2025, 11, 23), date(2026, 11, 22), 11)])
+def test_whole_months_are_complete_on_the_day_of_the_month(start, end, months):
+    assert whole_months(start, end) == months
