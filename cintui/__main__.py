@@ -35,6 +35,9 @@ def tui_arguments(argv: list[str]) -> dict | None:
 def main() -> None:
     opts = tui_arguments(sys.argv[1:])
     if opts is None:
+        from cintui.cli.ahead import open_ahead
+
+        open_ahead(sys.argv[1:])  # an encrypted store's key derived while Typer loads
         from cintui.cli.main import run
 
         run()

@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from cintui import __version__
+from cintui.cli.ahead import open_ahead
 from cintui.cli.common import EXIT_USAGE, CliError, DbOption, _state, access, app, inert_output
 from cintui.domain.text import inert
 
@@ -265,42 +266,6 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-# The commands that read through the light reader (common._reading), or write through the
-# light writer (common._writing), by their first words: their encrypted store is keyed on a
-# thread while they start (`_open_ahead`).
-LIGHT_WRITES = {("decision", "add")}
-LIGHT_READS = {("due",), ("child", "list"), ("child", "show"), ("child", "episodes"),
-               ("decision", "list"), ("plan", "show"), ("plan", "check"), ("report",),
-               ("supervision", "overdue"), ("export", "census"), ("export", "plan"),
-               ("transfer", "status")}
-
-
-def _open_ahead(argv: list[str]) -> None:
-    """For a light read of an encrypted file whose passphrase is in the environment, start
-    opening the reader now (store.fast.prefetch_reader): the key derivation then runs beside
-    the command's imports. Only a guess from the words: `--db` as the command has it, else
-    the store the environment names; anything unusual and the command opens as usual."""
-    if not argv:
-        return
-    write = tuple(argv[:2]) in LIGHT_WRITES
-    if not write and tuple(argv[:1]) not in LIGHT_READS and tuple(argv[:2]) not in LIGHT_READS:
-        return
-    db = None
-    for i, word in enumerate(argv):
-        if word == "--":
-            break
-        if word == "--db" and i + 1 < len(argv):
-            db = argv[i + 1]
-        elif word.startswith("--db="):
-            db = word[len("--db="):]
-    try:
-        loc = access.locate(db)
-        if not (write and loc.url is not None):  # a server write goes through `Store`
-            access.open_ahead(loc)
-    except Exception:  # the command itself will say what is wrong
-        return
-
-
 def _main(command, argv: list[str] | None):
     try:
         return command.main(args=argv, prog_name="cintui", standalone_mode=False)
@@ -355,7 +320,7 @@ def one_line(message: str) -> str:
 def run(argv: list[str] | None = None) -> None:
     """Entry point: usage errors and our own become one line and exit 2."""
     os.umask(0o077)  # stores, backups and exports are the owner's alone (0600)
-    _open_ahead(sys.argv[1:] if argv is None else argv)
+    open_ahead(sys.argv[1:] if argv is None else argv)  # done already by `cintui`: a no-op
     command = typer.main.get_command(cli)
     try:
         result = _main(command, argv)

@@ -83,6 +83,8 @@ def prefetch_reader(path: Path, passphrase: str | None) -> None:
     import contextlib
     import threading
 
+    if (str(path), passphrase) in _AHEAD:  # on its way already (`cintui`, then `run`)
+        return
     result: dict = {}
 
     def work() -> None:
