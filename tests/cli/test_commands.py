@@ -24,9 +24,10 @@ HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "sqlcipher3", "textual", "docx", "
 
 
 def loaded_by(*args: str) -> tuple[set[str], str]:
-    """The modules `cintui ARGS` (a process of its own) has imported when it ends, and what
-    it printed."""
-    code = ("import json, sys\nfrom cintui.cli.main import run\ntry:\n    run(sys.argv[1:])\n"
+    """The modules `cintui ARGS` (a process of its own, through the console script's entry)
+    has imported when it ends, and what it printed."""
+    code = ("import json, sys\nsys.argv = ['cintui', *sys.argv[1:]]\n"
+            "from cintui.__main__ import main\ntry:\n    main()\n"
             "finally:\n    print('MODULES', json.dumps(sorted(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           timeout=120, stdin=subprocess.DEVNULL)
