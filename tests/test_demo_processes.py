@@ -81,30 +81,23 @@ def forking(monkeypatch):
     monkeypatch.setattr(threading, "active_count", lambda: 1)
 
 
-def test_a_failure_making_the_rows_is_one_line_and_leaves_no_store(cli, tmp_path, monkeypatch,
-                                                                  forking):
-    def broken(*args, **kwargs):
-        raise ValueError("no names left to draw")
+def _broken(*args, **kwargs):
+    raise ValueError("no names left to draw")
 
+
+@pytest.mark.parametrize(("making", "said"), [
+    (_broken, "ValueError: no names left to draw"),
+    (lambda *a, **k: os._exit(3),  # killed, as by the OOM killer
+     "the process making the demo's rows stopped (exit code 3)")])
+def test_a_failure_making_the_rows_is_one_line_and_leaves_no_store(cli, tmp_path, monkeypatch,
+                                                                  forking, making, said):
     made = demo.build
-    monkeypatch.setattr(demo, "build", broken)  # inherited by the forked process
+    monkeypatch.setattr(demo, "build", making)  # inherited by the forked process
     path = tmp_path / "demo.db"
     result = cli("demo", *ARGS, "--db", path, "--no-encrypt")
     assert result.code == 2
-    assert result.err.strip() == ("cintui: the demo was not written: "
-                                  "ValueError: no names left to draw")
+    assert result.err.strip() == f"cintui: the demo was not written: {said}"
     assert not list(tmp_path.glob("demo.db*"))
     monkeypatch.setattr(demo, "build", made)
     again = cli("demo", *ARGS, "--db", path, "--no-encrypt")  # and it can be made after
     assert again.code == 0 and path.exists()
-
-
-def test_a_second_process_that_dies_is_said_and_leaves_no_store(cli, tmp_path, monkeypatch,
-                                                                forking):
-    monkeypatch.setattr(demo, "build", lambda *a, **k: os._exit(3))  # killed, as by the OOM
-    path = tmp_path / "demo.db"
-    result = cli("demo", *ARGS, "--db", path, "--no-encrypt")
-    assert result.code == 2
-    assert result.err.strip() == ("cintui: the demo was not written: the process making the "
-                                  "demo's rows stopped (exit code 3)")
-    assert not list(tmp_path.glob("demo.db*"))

@@ -182,11 +182,17 @@ async def test_unlock_with_wrong_then_right_passphrase(encrypted_demo_store):
         assert screen_name(app) == "UnlockScreen"
         assert "wrong passphrase" in str(app.screen.query_one("#error").render())
         assert hashlib.sha256(encrypted_demo_store.read_bytes()).hexdigest() == before
-        await type_text(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen_name(app) == "CaseloadScreen"
-        assert app.screen.query_one("#children").row_count == my_open_children(app) > 0
+        await right_passphrase_opens_the_caseload(pilot)
+
+
+async def right_passphrase_opens_the_caseload(pilot) -> None:
+    """Type the store's passphrase into the unlock form: the caseload, with its rows."""
+    app = pilot.app
+    await type_text(pilot, PASSPHRASE)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert screen_name(app) == "CaseloadScreen"
+    assert app.screen.query_one("#children").row_count == my_open_children(app) > 0
 
 
 async def test_passphrase_from_environment_opens_straight_on_the_caseload(
@@ -211,11 +217,7 @@ async def test_a_wrong_passphrase_in_the_environment_asks_for_the_right_one(
         assert screen_name(app) == "UnlockScreen"
         assert "wrong passphrase" in str(app.screen.query_one("#error").render())
         assert app.focused is app.screen.query_one("#passphrase")
-        await type_text(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen_name(app) == "CaseloadScreen"
-        assert app.screen.query_one("#children").row_count == my_open_children(app) > 0
+        await right_passphrase_opens_the_caseload(pilot)
 
 
 async def test_the_caseload_opens_with_its_rows_read_with_the_store(
