@@ -22,6 +22,7 @@ from typing import Any
 from cintui.store.base import shown_url
 from cintui.store.engine import (
     MEMORY_SECURITY,
+    PAGE_CACHE_KIB,
     StoreError,
     WrongPassphrase,
     check_store_file,
@@ -150,6 +151,7 @@ def _open_reader(path: Path, passphrase: str | None) -> FastReader | None:
             if encrypted:
                 raise WrongPassphrase(path) from None
             raise StoreError(f"{path} is damaged or not a cintui store ({exc})") from None
+        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")  # read: the key is right
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except module.DatabaseError:
