@@ -162,7 +162,7 @@ class CintuiApp(HoldsKeys, App):
         if not encrypted and self.location.url is None:
             self.sub_title = f"{UNENCRYPTED} · {self.location.describe()}"
         known = {w.username for w in workers}
-        wanted = self.requested_worker or config.load_settings().get("worker")
+        wanted = access.wanted_worker(self.requested_worker)
         if self.requested_worker and self.requested_worker not in known:
             self.notify(f"No worker {self.requested_worker!r} on this store: choose who you are.",
                         severity="warning")

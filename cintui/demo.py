@@ -1304,8 +1304,9 @@ class RowFeed:
                 return
 
     def close(self) -> None:
+        """Stop the process if it still runs (the store failed first); again is harmless."""
         self.conn.close()
-        if self.process.is_alive():  # the store failed first: the rows are not wanted
+        if self.process.is_alive():
             self.process.terminate()
         self.process.join()
 

@@ -8,7 +8,6 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from cintui.reference import config
 from cintui.screens.messages import FirstRows, ReaderOpened, StoreOpened
 from cintui.store import access
 
@@ -27,19 +26,20 @@ class UnlockScreen(Screen):
         super().__init__()
         self._initial = passphrase
         self._plain = plain
+        # Nothing to type (a plain store, or CINTUI_PASSPHRASE): this screen shows for a
+        # blink before the caseload, as one line, drawn at a third of the cost of the form
+        # (~25 ms of the first paint). The form is built only if the store will not open.
+        self._lean = plain or bool(passphrase)
 
     def compose(self) -> ComposeResult:
-        # With the passphrase given (CINTUI_PASSPHRASE) this screen shows for a blink before
-        # the caseload: one line, drawn at a third of the cost of the form (~25 ms of the
-        # first paint). The form is built only if the passphrase turns out wrong.
-        if not self._initial:
+        if not self._lean:
             yield Header()
         with Vertical():
             yield Static(f"[b]Unlock[/b] {self.app.location.describe()}", id="title")
-            if not self._initial:
+            if not self._lean:
                 yield from self._form()
             yield Static("", id="status")
-        if not self._initial:
+        if not self._lean:
             yield Footer()
 
     @staticmethod
@@ -48,11 +48,8 @@ class UnlockScreen(Screen):
         yield Static("", id="error")
 
     def on_mount(self) -> None:
-        if self._plain:
-            self.query_one("#passphrase").display = False
-            self._start(None)
-        elif self._initial:
-            self._start(self._initial)
+        if self._lean:
+            self._start(None if self._plain else self._initial)
         else:
             self.query_one("#passphrase", Input).focus()
 
@@ -101,8 +98,7 @@ class UnlockScreen(Screen):
         from cintui.store import fast
 
         app = self.app
-        wanted = (getattr(reader, "team_login", None) or app.requested_worker
-                  or config.load_settings().get("worker"))
+        wanted = access.wanted_worker(app.requested_worker, reader)  # as the app will
         if not wanted or not reader.rows(fast.WORKER_EXISTS_SQL, {"username": wanted}):
             return None
         from cintui.casework import caseload
@@ -116,12 +112,13 @@ class UnlockScreen(Screen):
 
     def _failed(self, message: str) -> None:
         self._status("")
-        if not self.query("#passphrase"):  # the lean screen of a given passphrase: the form
+        if not self.query("#passphrase"):  # the lean screen: the form, now it is wanted
             self.mount(Header(), before=0)
             self.query_one(Vertical).mount_all(self._form(), before="#status")
             self.mount(Footer())
         self.query_one("#error", Static).update(message)
         field = self.query_one("#passphrase", Input)
-        field.display = True
         field.value = ""
-        field.focus()
+        field.display = not self._plain  # a plain file takes no passphrase: only the reason
+        if not self._plain:
+            field.focus()

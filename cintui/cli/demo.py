@@ -57,8 +57,7 @@ def demo(
             store.close()
     except BaseException as exc:
         if feed is not None:
-            feed.close()
-            feed = None
+            feed.close()  # the other process is gone before its file is removed
         if loc.path is not None:  # a demo only ever goes into a new file: none is left half made
             for leftover in (loc.path, *(loc.path.with_name(loc.path.name + end)
                                          for end in ("-journal", "-wal", "-shm"))):

@@ -131,11 +131,6 @@ class Deadline:
     policy: str  # profile name
 
 
-def _counted(start: date, ts: Timescale) -> date | None:
-    """The calendar end of a timescale in days, weeks or months (None: working days)."""
-    return counted_end(start, ts.amount, ts.unit)
-
-
 def due_date(start: date, ts: Timescale, calendar: WorkingCalendar | None = None) -> date:
     """The day a timescale of `ts.amount` `ts.unit` from `start` ends (`calendar.due_after`:
     DOMAIN.md §6 and §11)."""
@@ -146,7 +141,7 @@ def moved_note(start: date, ts: Timescale, due: date,
                calendar: WorkingCalendar | None = None) -> str:
     """Why `due` is not the counted calendar date (DOMAIN.md §11), or "": e.g.
     " (25 Dec 2026 is Christmas Day: due the working day before)"."""
-    counted = _counted(start, ts)
+    counted = counted_end(start, ts.amount, ts.unit)
     if counted is None or counted == due:
         return ""
     names = dict((calendar or england_calendar()).holidays_between(counted, counted))

@@ -245,6 +245,14 @@ def acting_login() -> str | None:
     return _server_login or _replica_login
 
 
+def wanted_worker(requested: str | None, reader: object = None) -> str | None:
+    """Whose caseload the app opens on: the login of a team server's (or a laptop's) reader,
+    else the worker asked for (`--as`), else the one saved last time; None: ask."""
+    worker = (getattr(reader, "team_login", None) or requested
+              or config.load_settings().get("worker"))
+    return worker if isinstance(worker, str) and worker else None
+
+
 def current_actor() -> str:
     """Who is making changes: CINTUI_USER, else the worker chosen in the app, else the login.
     On a team server, the server login, always: CINTUI_USER naming anyone else is refused."""

@@ -243,7 +243,7 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
     as `check_row` checks one (`check_rows`), inserted with one executemany, and gets its
     own insert entry in the chain, in the same transaction.
     """
-    _actor(session)
+    actor = _actor(session)
     if not rows:
         return
     keys = _checked(model, rows)
@@ -252,7 +252,7 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, An
         conn = session.connection()
         conn.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
         quiet = _quiet(model)  # as an ORM insert: a draft's text stays out of the log
-        _append_entries(session, _actor(session), utcnow(), (
+        _append_entries(session, actor, utcnow(), (
             ("insert", model.__tablename__, row["id"].hex,  # type: ignore[attr-defined]
              canonical({key: [None, row[key]] for key in keys if key not in quiet}))
             for row in rows

@@ -157,21 +157,32 @@ class Store:
         the 5,000-child demo's 18. A write cut short is still rolled back; WAL comes back
         at the end, as on every open (`_use_wal`). Nothing changes on a server.
 
-        And a 64 MB page cache (`PAGE_CACHE_KIB` after) on the pooled connection the load
-        then uses: with SQLite's 2 MB the indexes' pages are spilled and read back again and again,
-        on an encrypted file each time encrypted and decrypted (the encrypted 5,000-child
-        demo: 15.6 s with 2 MB, 9.1-9.3 s with 16-64 MB, no faster with 128-256 MB)."""
+        And a larger page cache (`LOAD_CACHE_KIB`) on every connection the load checks out
+        of the pool, back to `PAGE_CACHE_KIB` when it is returned: with SQLite's 2 MB the
+        indexes' pages are spilled and read back again and again, on an encrypted file each
+        time encrypted and decrypted (the encrypted 5,000-child demo: 15.6 s with 2 MB,
+        9.1-9.3 s with 16-64 MB, no faster with 128-256 MB)."""
         if self.engine.dialect.name != "sqlite":
             yield
             return
+        from sqlalchemy import event
+
         with self.engine.connect() as conn:
             driver_execute(conn, "PRAGMA journal_mode = DELETE")
-            driver_execute(conn, "PRAGMA cache_size = -65536")
+
+        def loading(dbapi_connection: Any, *_: Any) -> None:
+            set_cache_size(dbapi_connection, LOAD_CACHE_KIB)
+
+        def usual(dbapi_connection: Any, *_: Any) -> None:
+            set_cache_size(dbapi_connection, PAGE_CACHE_KIB)
+
+        event.listen(self.engine, "checkout", loading)
+        event.listen(self.engine, "checkin", usual)
         try:
             yield
         finally:
-            with self.engine.connect() as conn:
-                driver_execute(conn, f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+            event.remove(self.engine, "checkout", loading)
+            event.remove(self.engine, "checkin", usual)
             _use_wal(self.engine)
 
     def raw_connection(self) -> Any:
@@ -305,6 +316,11 @@ BUSY_TIMEOUT_MS = WRITE_WAIT_SECONDS * 1000
 # loads in 1.05 s against 2.0 s (32 MB: 1.0 s). The cache fills only as pages are read: a
 # worker's twenty children use a fraction of it.
 PAGE_CACHE_KIB = 16384
+LOAD_CACHE_KIB = 65536  # while a new file is loaded (`Store.loading_new_file`)
+
+
+def set_cache_size(dbapi_connection: Any, kib: int) -> None:
+    dbapi_connection.execute(f"PRAGMA cache_size = -{int(kib)}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -319,7 +335,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # writes to the file: WAL, which is kept in the file, is set by `_use_wal` once
         # the file is known to be a store.
         cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
-        cursor.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+        set_cache_size(dbapi_connection, PAGE_CACHE_KIB)  # once the key is known to be right
         cursor.execute("PRAGMA synchronous = FULL")  # NORMAL may lose a commit on power loss
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:

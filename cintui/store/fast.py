@@ -27,6 +27,7 @@ from cintui.store.engine import (
     WrongPassphrase,
     check_store_file,
     inert_text,
+    set_cache_size,
 )
 
 
@@ -151,7 +152,7 @@ def _open_reader(path: Path, passphrase: str | None) -> FastReader | None:
             if encrypted:
                 raise WrongPassphrase(path) from None
             raise StoreError(f"{path} is damaged or not a cintui store ({exc})") from None
-        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")  # read: the key is right
+        set_cache_size(conn, PAGE_CACHE_KIB)  # once the key is known to be right
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except module.DatabaseError:

@@ -220,6 +220,22 @@ async def test_a_wrong_passphrase_in_the_environment_asks_for_the_right_one(
         await right_passphrase_opens_the_caseload(pilot)
 
 
+async def test_a_damaged_plain_file_says_why_and_asks_no_passphrase(tmp_path):
+    """A plain file that is not a store (a copy cut short) is not asked a passphrase it
+    cannot take: the screen says why it will not open, and nothing is written to it."""
+    path = tmp_path / "cut.db"
+    path.write_bytes(b"SQLite format 3\x00" + bytes(8176))
+    before = path.read_bytes()
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "UnlockScreen"
+        said = str(app.screen.query_one("#error").render())
+        assert "is damaged or not a cintui store" in said and str(path) in said
+        assert not app.screen.query_one("#passphrase").display
+    assert path.read_bytes() == before
+
+
 async def test_the_caseload_opens_with_its_rows_read_with_the_store(
     encrypted_demo_store, monkeypatch
 ):
