@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, ForeignKey
+from sqlalchemy import BigInteger, ForeignKey, Index
 from sqlmodel import AutoString, Field, SQLModel
 
 from cintui.domain import steps
@@ -363,8 +363,11 @@ class Visit(Row, table=True):
     """A statutory visit (WIR 2.11). The visit-logging issue adds the recorded headings."""
 
     __tablename__ = "visit"
+    # Revision 0026: the caseload reads these columns from the index alone.
+    __table_args__ = (Index("ix_visit_seen", "child_id", "status", "child_seen", "seen_alone",
+                            "kind", "visited_at"),)
 
-    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"))  # indexed: __table_args__
     episode_id: uuid.UUID | None = Field(
         default=None, sa_column_args=deferred_fk("episode.id"), index=True,
     )
@@ -449,8 +452,11 @@ class Meeting(Row, table=True):
     """A CIN meeting (DOMAIN.md §5). The meetings issue adds minutes and attendance."""
 
     __tablename__ = "meeting"
+    # Revision 0026: the caseload reads these columns from the index alone.
+    __table_args__ = (Index("ix_meeting_held", "child_id", "held", "kind", "held_on",
+                            "next_review", "minutes_circulated", "plan_circulated"),)
 
-    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"))  # indexed: __table_args__
     episode_id: uuid.UUID | None = Field(
         default=None, sa_column_args=deferred_fk("episode.id"), index=True,
     )
@@ -572,9 +578,11 @@ class PlanVersion(Row, table=True):
     """One version: draft → agreed (at a meeting, or by a named person) → superseded."""
 
     __tablename__ = "plan_version"
+    # Revision 0026: the caseload reads these columns from the index alone.
+    __table_args__ = (Index("ix_plan_version_in_force", "child_id", "status", "number", "id"),)
 
     plan_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan.id"), index=True)
-    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"))  # indexed: __table_args__
     number: int
     status: str = Field(default="draft", max_length=16)
     created_on: date
@@ -615,8 +623,10 @@ class PlanNeed(Row, table=True):
     """One row of the three-column plan (BEX 2). `key` is the same in every version of it."""
 
     __tablename__ = "plan_need"
+    # Revision 0026: the caseload reads these columns from the index alone.
+    __table_args__ = (Index("ix_plan_need_rag", "version_id", "rag", "id"),)
 
-    version_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_version.id"), index=True)
+    version_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_version.id"))  # indexed: __table_args__
     child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
     key: uuid.UUID = Field(index=True)
     position: int = 0
@@ -631,8 +641,10 @@ class PlanAction(Row, table=True):
     """Column 3: who does what by when; `key` is the same in every version of it."""
 
     __tablename__ = "plan_action"
+    # Revision 0026: the caseload reads these columns from the index alone.
+    __table_args__ = (Index("ix_plan_action_owner", "need_id", "who", "by_when"),)
 
-    need_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_need.id"), index=True)
+    need_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_need.id"))  # indexed: __table_args__
     version_id: uuid.UUID = Field(sa_column_args=deferred_fk("plan_version.id"), index=True)
     key: uuid.UUID
     position: int = 0

@@ -181,6 +181,25 @@ def test_an_unknown_view_is_refused(reader):
         load(reader, view="somebody")
 
 
+def test_the_caseload_reads_visits_meetings_and_plans_from_their_indexes(sqlite_demo_store):
+    """Issue 21: the everyone view of 5,000 children read every visit's recorded headings and
+    every need's text, decrypting each page, to count dates and ratings. Revision 0026's
+    indexes hold what the caseload reads, so SQLite never opens those rows."""
+    reader = fast.open_reader(sqlite_demo_store, None)
+    ids = caseload.ids_sql("everyone")
+    wide = ("visit", "meeting", "plan_version", "plan_need", "plan_action")
+    try:
+        for sql in (caseload._VISITS, caseload._MEETINGS, caseload._PLANS):
+            steps = [row[-1] for row in reader.rows("EXPLAIN QUERY PLAN " + sql.format(ids=ids),
+                                                    {"username": "", "team": ""})]
+            opened = [step for step in steps if step.split()[:2] in (["SCAN", t] for t in wide)
+                      or (step.startswith("SEARCH") and step.split()[1] in wide
+                          and "COVERING INDEX" not in step)]
+            assert opened == [], (sql, steps)
+    finally:
+        reader.close()
+
+
 def test_rag_counts_come_from_the_plan_in_force(demo_store, reader):
     from cintui.casework import plans
 
