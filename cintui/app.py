@@ -20,12 +20,12 @@ from textual.screen import Screen
 
 from cintui.domain.dates import wall_clock
 from cintui.held_keys import HoldsKeys
+from cintui.plain_notices import PlainNotices
 from cintui.reference import config
 from cintui.store import access
 from cintui.store.base import said as store_said
 
 UNENCRYPTED = "UNENCRYPTED STORE"
-
 _frozen = threading.Event()
 
 
@@ -41,7 +41,7 @@ def _palette(name: str):
     return getattr(importlib.import_module("cintui.screens.palette"), name)
 
 
-class CintuiApp(HoldsKeys, App):
+class CintuiApp(HoldsKeys, PlainNotices, App):
     TITLE = "cintui"
     COMMANDS = App.COMMANDS | {partial(_palette, "ChildCommands"), partial(_palette, "WorkCommands")}
     BINDINGS = [

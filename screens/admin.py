@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Header, Select, Static
 from cintui.casework import admin
 from cintui.domain import workforce as rules
 from cintui.screens.forms import FormScreen
+from cintui.screens.widgets.plain import plain
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
 
@@ -60,9 +62,9 @@ class AdminScreen(Screen):
         yield Header()
         yield Static("Loading…", id="authority")
         yield Static("Teams", classes="section")
-        yield DataTable(id="teams", cursor_type="row")
+        yield PlainTable(id="teams", cursor_type="row")
         yield Static("Workers", id="workers-title", classes="section")
-        yield DataTable(id="workers", cursor_type="row")
+        yield PlainTable(id="workers", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -107,7 +109,7 @@ class AdminScreen(Screen):
     def _show(self, info: admin.AuthorityInfo, teams: list[admin.TeamRow],
               workers: list[admin.WorkerRow]) -> None:
         self.info, self.teams, self.staff = info, teams, workers
-        name = (f"[b]{info.name}[/b] · DfE LA number {info.la_number}" if info.name
+        name = (f"[b]{plain(info.name)}[/b] · DfE LA number {info.la_number}" if info.name
                 else "[b]No authority set up yet[/b]: press a")
         self.query_one("#authority", Static).update(
             f"{name}\nPolicy profile: {info.policy_title} ({info.policy})")

@@ -15,6 +15,7 @@ from cintui.domain.timescales import DueState
 from cintui.screens import laptop, lock
 from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
 from cintui.screens.widgets.loading import LoadingAfter
+from cintui.screens.widgets.plain import plain
 
 from .widgets.footer import Footer
 
@@ -167,7 +168,7 @@ class CaseloadScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
         if self.for_worker:
-            self.note = f"of {self.for_worker}, from the team view: Esc goes back"
+            self.note = f"of {plain(self.for_worker)}, from the team view: Esc goes back"
         elif not getattr(self.app, "worker", None):
             self.view = "everyone"
             self.note = NO_WORKER
@@ -300,7 +301,7 @@ class CaseloadScreen(Screen):
                 "  cintui demo --db demo.db      (a store of synthetic children to try)"
             )
         elif not shown:
-            empty.update(f"No children match {text!r}. Esc or clear the filter to see all "
+            empty.update(f"No children match {plain(repr(text))}. Esc or clear the filter to see all "
                          f"{len(self.all_rows)}.")
         empty.display = not shown
         if not self.all_rows and not text and self.focused is table:

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from cintui.casework import caseload_import as importing
 from cintui.screens.forms import FormScreen
+from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.typed import let_go
 from cintui.store.base import StoreError
 
@@ -94,12 +95,12 @@ class CaseloadImportScreen(FormScreen):
     def _save(self, job) -> None:
         let_go(self)  # it stays open (checks, then imports): keys typed after Ctrl+S act now
         if self.checked is not None and self.checked == self.reading:
-            self.query_one("#report", Static).update(f"Importing {self.options['file']}…")
+            self.query_one("#report", Static).update(f"Importing {plain(self.options['file'])}…")
             self._import()
         else:
             report = self.query_one("#report", Static)
             report.set_class(False, "-problems")
-            report.update(f"Checking {self.options['file']}…")
+            report.update(f"Checking {plain(self.options['file'])}…")
             self._check(self.reading, self.options)
 
     @work(thread=True, exclusive=True, group="caseload-check")
@@ -118,9 +119,9 @@ class CaseloadImportScreen(FormScreen):
         if plan.problems:
             self.checked = None
             report.set_class(True, "-problems")
-            report.update(f"{plan.file} cannot be imported: nothing will be written until "
+            report.update(f"{plain(plan.file)} cannot be imported: nothing will be written until "
                           "every problem is put right.\n"
-                          + "\n".join(f"• {p}" for p in plan.problems))
+                          + "\n".join(f"• {plain(p)}" for p in plan.problems))
             self.query_one("#form-error", Static).update(
                 f"Not imported: {len(plan.problems)} problems (listed above).")
             return

@@ -35,6 +35,8 @@ from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import SCOPE_LABELS, ConsentStatus
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
+from cintui.screens.widgets.plain import plain
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import (
     ChildFormScreen,
@@ -103,7 +105,7 @@ def _tick(flag: bool) -> Text:
 
 
 def _table(table_id: str, *columns: str, zebra: bool = True) -> DataTable:
-    table = DataTable(id=table_id, cursor_type="row", zebra_stripes=zebra)
+    table = PlainTable(id=table_id, cursor_type="row", zebra_stripes=zebra)
     table.add_columns(*columns)
     return table
 
@@ -346,7 +348,7 @@ class ChildScreen(Screen):
             )
         if not summary.deadlines:
             table.add_row("", "Nothing due: no clock running", "", "", "")
-        self.query_one("#plan-headline", Static).update(f"Plan: {summary.plan_headline}")
+        self.query_one("#plan-headline", Static).update(f"Plan: {plain(summary.plan_headline)}")
 
     def _show_plan(self, plan) -> None:
         from .plan import rag_badge

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Header, Static
 from cintui.casework import fgc as fgc_cases
 from cintui.domain import fgc as rules
 from cintui.domain.plan import PlanAction
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -56,7 +57,7 @@ class FgcScreen(Screen):
         yield Static("Family Group Conferences (WAR 4.2, 9.3; STO 6.13): the family make "
                      "their own plan; held, its actions join the CIN plan. r refer · h held "
                      "· x declined", id="fgc-header")
-        table = DataTable(id="fgc-table", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="fgc-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Referred", "Coordinator", "State", "CIN plan")
         yield table
         yield Static("", id="fgc-detail")

@@ -40,6 +40,7 @@ from cintui.domain.dates import NotADay, read_day
 from cintui.domain.people import PERSON_KINDS, InvalidContact, check_email, normalise_phone
 from cintui.domain.text import control_problem
 from cintui.reference import codes
+from cintui.screens.widgets.plain import plain
 from cintui.store.base import StoreError
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
@@ -109,7 +110,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
-            yield Static(self.TITLE_TEXT, id="form-title")
+            yield Static(plain(self.TITLE_TEXT), id="form-title")
             yield from self.fields()
             yield Static("", id="form-info")
             yield Static("", id="form-error")
@@ -287,7 +288,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             return
         if why := self.refusal():
             refused(self)
-            self.query_one("#form-error", Static).update(f"Not saved: {why}")
+            self.query_one("#form-error", Static).update(f"Not saved: {plain(why)}")
             return
         try:
             job = self.build()
@@ -342,7 +343,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             self.query_one(f"#{field}").focus()
             self.query_one("#form-error", Static).update("Not saved: see the field above.")
         else:
-            self.query_one("#form-error", Static).update(f"Not saved: {problem}")
+            self.query_one("#form-error", Static).update(f"Not saved: {plain(problem)}")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -415,9 +416,9 @@ class ChildFormScreen(FormScreen):
             levels = (*levels, current.level)  # kept as it was, even if no longer listed
         self.levels = levels
         self.worker_choices = {w.id: w for w in workers}
-        self.query_one("#level", Select).set_options((lv, lv) for lv in levels)
+        self.query_one("#level", Select).set_options((plain(lv), lv) for lv in levels)
         self.query_one("#worker_id", Select).set_options(
-            (f"{w.name} ({w.username})", w.id) for w in workers
+            (plain(f"{w.name} ({w.username})"), w.id) for w in workers
         )
         if current is None:
             # A new child is the worker's own unless they choose someone else: otherwise it
@@ -776,7 +777,7 @@ class WithheldFormScreen(FormScreen):
         if not missing:
             steps.update("[green]All steps of the withheld-consent path are recorded.[/]")
         else:
-            steps.update("[b]Still to do:[/b]\n" + "\n".join(f"• {p.message}" for p in missing))
+            steps.update("[b]Still to do:[/b]\n" + "\n".join(f"• {plain(p.message)}" for p in missing))
 
     def build(self):
         path = record.WithheldInput(

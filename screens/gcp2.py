@@ -19,6 +19,8 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as rules
+from cintui.screens.widgets.plain import plain
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -53,7 +55,7 @@ class Gcp2Screen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(HEADER, id="gcp2-header")
-        table = DataTable(id="gcp2-table", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="gcp2-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Date", "Assessor", *(rules.AREA_LABELS[a] for a in rules.AREAS),
                           "Needs")
         yield table
@@ -75,7 +77,7 @@ class Gcp2Screen(Screen):
     def _show(self, found: gcp2_cases.Gcp2View) -> None:
         self.view = found
         self.query_one("#gcp2-header", Static).update(
-            f"{found.child} ({found.reference}) · {HEADER}")
+            f"{plain(found.child)} ({plain(found.reference)}) · {HEADER}")
         table = self.query_one("#gcp2-table", DataTable)
         table.clear()
         for i, f in enumerate(reversed(found.facts)):

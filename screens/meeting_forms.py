@@ -36,6 +36,7 @@ from cintui.domain.meeting_safeguards import (
 )
 from cintui.domain.policy import MeetingRules
 from cintui.domain.workforce import parse_role
+from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen, parse_date
 from .visit import parse_when, show_when
@@ -90,13 +91,13 @@ class ScheduleFormScreen(FormScreen):
         yield self.row("chair", "Chair", self.text(self.chair))
         yield self.row("chair_role", "Chair's role",
                        self.text("", "e.g. team manager, senior practitioner"))
-        invited = SelectionList[int](*((f"{p.name} ({p.role})", i, True)
+        invited = SelectionList[int](*((plain(f"{p.name} ({p.role})"), i, True)
                                        for i, p in enumerate(self.invitees)),
                                      compact=True)
         yield self.row("invitees", "Invite", invited)
         of_age = self.age is not None and self.age >= CHILD_INVITE_AGE
         yield self.row("child_invited", "Invite the child",
-                       YesNo(f"{self.context.child_name} (y/n)", of_age, compact=True))
+                       YesNo(f"{plain(self.context.child_name)} (y/n)", of_age, compact=True))
         yield self.row("not_invited_reason", "Not invited: why",
                        self.text("", "why the child, a parent or anyone unticked is not "
                                  "invited (BEX 3)"))
@@ -158,7 +159,7 @@ class ScheduleFormScreen(FormScreen):
             problems.setdefault(self.ALIASES.get(field, field), problem)
         warnings = [w for w in (school_hours_warning(s.starts_at, self.age),
                                 soon_after_warning(s.kind, s.starts_at, *self.last_held)) if w]
-        self.query_one("#form-info", Static).update("\n".join(f"⚠ {w}" for w in warnings))
+        self.query_one("#form-info", Static).update("\n".join(f"⚠ {plain(w)}" for w in warnings))
         return problems
 
     def build(self):
@@ -180,7 +181,7 @@ class CancelFormScreen(FormScreen):
     def fields(self) -> Iterable[Widget]:
         yield self.row("reason", "Why", self.text("", "e.g. mum in hospital; chair unwell"))
         yield self.row("told", "Told (WIR 2.9)", SelectionList[int](
-            *((f"{p.name} ({p.role})" if p.role else p.name, i, False)
+            *((plain(f"{p.name} ({p.role})" if p.role else p.name), i, False)
               for i, p in enumerate(self.invitees)), compact=True))
         yield self.row("told_others", "Also told",
                        self.text("", "names, separated by commas"))
@@ -271,7 +272,7 @@ class SentFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("recipients", "Sent to", SelectionList[int](
-            *((f"{p.name} ({p.role}){' — did not attend' if p.is_parent and p.attendance != 'present' else ''}",
+            *((plain(f"{p.name} ({p.role})") + (" — did not attend" if p.is_parent and p.attendance != "present" else ""),
                i, True) for i, p in enumerate(self.people)), compact=True))
         yield self.row("sent_on", "Sent on", self.text(f"{self.today:%d/%m/%Y}"))
         yield self.row("method", "How", self.choice(

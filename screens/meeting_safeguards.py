@@ -21,6 +21,7 @@ from cintui.domain.meeting_safeguards import (
     non_engagement_missing,
     papers_problem,
 )
+from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen
 
@@ -140,7 +141,7 @@ class NonEngagementFormScreen(FormScreen):
         if not missing:
             steps.update("[green]Every step of the non-engagement path is recorded.[/]")
         else:
-            steps.update("[b]Still to do:[/b]\n" + "\n".join(f"• {text}"
+            steps.update("[b]Still to do:[/b]\n" + "\n".join(f"• {plain(text)}"
                                                             for _, text in missing))
 
     def build(self):

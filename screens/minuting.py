@@ -60,6 +60,7 @@ from cintui.domain.meeting import (
     problem_place,
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen, parse_date
 from .widgets.choices import RATING_KEYS, KeyedSelect
@@ -174,7 +175,7 @@ class MinutingScreen(Screen):
                                  "not yet marked). Space changes the selected person's "
                                  "attendance. Add someone who came on the spot below (name, "
                                  "role) and press Enter.", classes="hint")
-                    table = DataTable(id="attendance-table", cursor_type="row")
+                    table = PlainTable(id="attendance-table", cursor_type="row")
                     table.add_columns("Attendance", "Name", "Role")
                     yield table
                     yield Input(id="add-person", placeholder="Someone else here: name, role")
@@ -193,7 +194,7 @@ class MinutingScreen(Screen):
                     yield TextArea(id="impact", soft_wrap=True, tab_behavior="focus",
                                    placeholder="What is different for the child")
                     yield Static("Actions (Space: next status)", classes="label")
-                    actions = DataTable(id="item-actions", cursor_type="row")
+                    actions = PlainTable(id="item-actions", cursor_type="row")
                     actions.add_columns("Action", "Who", "By", "Status")
                     yield actions
                     yield Static("Rating agreed today", classes="label")

@@ -17,6 +17,7 @@ from cintui.casework import caseload
 from cintui.casework import due as due_cases
 from cintui.domain.due import GROUP_LABELS, GROUPS, DueGroups, DueItem, describe_left
 from cintui.domain.timescales import DueState
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
 from .widgets.loading import LoadingAfter
@@ -69,7 +70,7 @@ class MyWeekScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading…", id="week-title")
-        table = DataTable(id="week-table", cursor_type="row", zebra_stripes=False)
+        table = PlainTable(id="week-table", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static("", id="week-empty")
         yield Static("", id="week-detail")

@@ -14,6 +14,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from cintui.casework.caseload import VIEWS
+from cintui.screens.widgets.plain import plain
 
 
 class ChildCommands(Provider):
@@ -30,7 +31,7 @@ class ChildCommands(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score + (1.0 if mine else 0.0),
-                          matcher.highlight(f"Go to child {label}"),
+                          matcher.highlight(f"Go to child {plain(label)}"),
                           partial(self.app.open_child, child_id),
                           help="Open the child's record" + (" (your caseload)" if mine else ""))
 

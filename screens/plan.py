@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import cases, plans, record
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen
 from .plan_forms import (
@@ -112,7 +113,7 @@ class PlanScreen(Screen):
             with Vertical(id="plan-main"):
                 yield Static("", id="plan-details")
                 yield Static("", id="checks-brief")
-                yield DataTable(id="needs", cursor_type="row", zebra_stripes=True)
+                yield PlainTable(id="needs", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="need-detail")
             with VerticalScroll(id="side"):
                 yield Static("Plan checks", id="checks-title")

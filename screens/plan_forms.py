@@ -34,6 +34,7 @@ from cintui.domain.plan import (
 )
 from cintui.domain.policy import PolicyProfile, Timescale
 from cintui.domain.timescales import parse_plan_visits, plan_visit_problem
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen, _check
 from .widgets.choices import RATING_KEYS
@@ -431,7 +432,7 @@ class ActionsScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Static("", id="title")
-            yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="actions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import privacy
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -102,7 +103,7 @@ class RetentionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="rule")
-        table = DataTable(id="retention", cursor_type="row")
+        table = PlainTable(id="retention", cursor_type="row")
         table.add_columns("Reference", "Child", "Closed", "Kept until", "Worker", "")
         yield table
         yield Footer()

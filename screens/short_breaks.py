@@ -20,6 +20,8 @@ from textual.widgets import DataTable, Header, Static
 from cintui.casework import short_breaks as sb
 from cintui.domain import short_breaks as rules
 from cintui.domain.timescales import DueState
+from cintui.screens.widgets.plain import plain
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -60,7 +62,7 @@ class ShortBreaksScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading…", id="sb-header")
-        table = DataTable(id="sb-table", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="sb-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("#", "What", "Since", "Next review", "State")
         yield table
         yield Static("", id="sb-detail")
@@ -81,7 +83,7 @@ class ShortBreaksScreen(Screen):
         self.shown = found
         today = self.app.today
         self.query_one("#sb-header", Static).update(
-            f"Short breaks and direct payments: {found.child} ({found.reference}). Reviewed "
+            f"Short breaks and direct payments: {plain(found.child)} ({plain(found.reference)}). Reviewed "
             f"at least: short breaks {found.short_break_policy}; direct payments "
             f"{found.direct_payment_policy}. b short break · p direct payment · e edit · "
             "r review · x end")

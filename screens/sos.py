@@ -20,6 +20,8 @@ from textual.widgets import DataTable, Header, Select, Static
 
 from cintui.casework import signs_of_safety as sos_cases
 from cintui.domain import signs_of_safety as rules
+from cintui.screens.widgets.plain import plain
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -66,7 +68,7 @@ class SignsOfSafetyScreen(Screen):
                 column = Vertical(Static("", id=wid), classes="sos-column")
                 column.border_title = title
                 yield column
-        table = DataTable(id="sos-scaling", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="sos-scaling", cursor_type="row", zebra_stripes=True)
         table.add_columns("Who", "Role or relationship", "Scores over time (0-10)", "Latest",
                           "Why (latest)")
         yield table
@@ -88,7 +90,7 @@ class SignsOfSafetyScreen(Screen):
     def _show(self, found: sos_cases.SafetyView, meetings) -> None:
         self.view, self.meetings = found, meetings
         self.query_one("#sos-header", Static).update(
-            f"{found.child} ({found.reference}) · {found.map.heading} "
+            f"{plain(found.child)} ({plain(found.reference)}) · {found.map.heading} "
             "(STO 6.3) · d danger statement · g safety goal · s scaling · Esc back")
         for (wid, _title), lines in zip(COLUMNS, (found.map.worried, found.map.working_well,
                                                  found.map.needs_to_happen), strict=True):

@@ -33,6 +33,7 @@ from cintui.domain import short_breaks
 from cintui.domain import steps as rules
 from cintui.domain.workforce import role_label
 from cintui.reference import codes
+from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -74,7 +75,7 @@ class _StepForm(FormScreen):
             else:
                 self.general.append(p.message)
         self.query_one("#form-info", Static).update(
-            "\n".join(f"⚠ {m}" for m in self.general) or self.info)
+            "\n".join(f"⚠ {plain(m)}" for m in self.general) or plain(self.info))
 
     def refusal(self) -> str | None:
         return self.general[0] if self.general else None
@@ -295,7 +296,7 @@ class RecordFormScreen(_StepForm):
                         outcome=self.value("outcome") or "")
         missing = rules.missing_for_completion(would, self.circumstances, self.levels)
         self.query_one("#form-info", Static).update(
-            "Before completing: " + "; ".join(p.message for p in missing) if missing
+            "Before completing: " + "; ".join(plain(p.message) for p in missing) if missing
             else "Ready to complete (c on the Case steps).")
 
     def build(self):
@@ -337,7 +338,7 @@ class FactorsFormScreen(_StepForm):
         yield self.row("factors", "Factors", SelectionList(*self._options(self.names)))
 
     def _options(self, codes_: Iterable[str]) -> list[Selection]:
-        return [Selection(f"{self.names[c]} ({c})", c, c in self.chosen) for c in codes_]
+        return [Selection(plain(f"{self.names[c]} ({c})"), c, c in self.chosen) for c in codes_]
 
     def on_mount(self) -> None:
         self.query_one("#filter").focus()

@@ -21,6 +21,7 @@ from cintui.casework import endings
 from cintui.casework import supervision as sup
 from cintui.domain.supervision import SupervisionAction
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -54,7 +55,7 @@ class SupervisionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading…", id="sup-header")
-        table = DataTable(id="sup-table", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="sup-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Date", "Manager", "Case direction", "Actions")
         yield table
         yield Static("", id="sup-detail")

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import laptop as offline
 from cintui.casework.lookup import CaseworkError
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
 
@@ -49,7 +50,7 @@ class SyncConflictsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="about")
-        table = DataTable(id="conflicts", cursor_type="row")
+        table = PlainTable(id="conflicts", cursor_type="row")
         table.add_columns("Child", "Record: field", "Why")
         yield table
         yield Static("", id="why")

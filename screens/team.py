@@ -33,6 +33,8 @@ from cintui.domain.oversight import KINDS
 from cintui.domain.text import counted
 from cintui.screens.forms import FormScreen, parse_date
 from cintui.screens.widgets.loading import LoadingAfter
+from cintui.screens.widgets.plain import plain
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
 
@@ -113,15 +115,15 @@ class TeamScreen(Screen):
         with Horizontal(id="team-bar"):
             yield Select([], prompt="Team", id="team-choice", allow_blank=True)
             yield Static("Loading…", id="team-title")
-        yield DataTable(id="workers", cursor_type="row")
+        yield PlainTable(id="workers", cursor_type="row")
         with Horizontal(id="trend-row"):
             yield Static("Visits in timescale, last 12 weeks", id="trend-label")
             yield Sparkline([], id="trend")
         yield Static(SECTIONS["quality"][0], id="quality-title", classes="section")
-        yield DataTable(id="quality", cursor_type="row")
+        yield PlainTable(id="quality", cursor_type="row")
         yield Static(SECTIONS["census"][0].format(year=""), id="census-title",
                      classes="section")
-        yield DataTable(id="census", cursor_type="row")
+        yield PlainTable(id="census", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -205,7 +207,7 @@ class TeamScreen(Screen):
     def _teams_known(self, names: list[str], team: str | None) -> None:
         choice = self.query_one("#team-choice", Select)
         with choice.prevent(Select.Changed):
-            choice.set_options([(n, n) for n in names])
+            choice.set_options([(plain(n), n) for n in names])
             if team:
                 choice.value = team
         self.team = team
@@ -226,7 +228,7 @@ class TeamScreen(Screen):
 
     def reload(self) -> None:
         self._commits_seen = getattr(self.app, "store_commits", 0)
-        self.query_one("#team-title", Static).update(f"{self.team}: loading…")
+        self.query_one("#team-title", Static).update(f"{plain(self.team)}: loading…")
         self._loading_shown().start()
         self._load(self.team)
 
@@ -252,7 +254,7 @@ class TeamScreen(Screen):
         self.view = view
         total = view.total
         self.query_one("#team-title", Static).update(
-            f"[b]{view.team}[/b] · {view.today:%a %d %b %Y} · "
+            f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · "
             f"{counted(total.children, 'open child', 'open children')} · "
             f"{counted(total.overdue_total, 'overdue item')} · "
             f"{counted(total.no_quality_check, 'plan')} with no quality check · "
@@ -406,7 +408,7 @@ class _ListOverTeam(ModalScreen):
     TABLE_ID = ""
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id=self.TABLE_ID, cursor_type="row")
+        yield PlainTable(id=self.TABLE_ID, cursor_type="row")
         yield Footer()
 
     def table(self, title: str, columns: tuple[tuple[str, int], ...]) -> DataTable:
@@ -511,7 +513,7 @@ class QualityCheckFormScreen(FormScreen):
             findings=findings, needs_met=needs_met, recorded_by=actor, today=today)
 
 
-class MarkTable(DataTable):
+class MarkTable(PlainTable):
     """Rows marked with space (✓ in the first column); `marked` holds their keys."""
 
     BINDINGS = [Binding("space", "toggle_mark", "Mark / unmark")]
@@ -579,7 +581,7 @@ class ReallocateScreen(FormScreen):
             table.add_row("", c.name, c.reference, c.age, c.status.replace("_", " "),
                           key=str(c.id))
         self.query_one("#to", Select).set_options(
-            (f"{w.name} ({w.team or 'no team'}, {w.open_children} open)", w.username)
+            (plain(f"{w.name} ({w.team or 'no team'}, {w.open_children} open)"), w.username)
             for w in workers)
 
     @on(MarkTable.Changed)

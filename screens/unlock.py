@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from cintui.screens.messages import FirstRows, ReaderOpened, StoreOpened
+from cintui.screens.widgets.plain import plain
 from cintui.store import access
 
 from .widgets.footer import Footer
@@ -35,7 +36,7 @@ class UnlockScreen(Screen):
         if not self._lean:
             yield Header()
         with Vertical():
-            yield Static(f"[b]Unlock[/b] {self.app.location.describe()}", id="title")
+            yield Static(f"[b]Unlock[/b] {plain(self.app.location.describe())}", id="title")
             if not self._lean:
                 yield from self._form()
             yield Static("", id="status")

@@ -50,6 +50,8 @@ from cintui.domain.visit import (
     visit_problems,
     with_facts,
 )
+from cintui.screens.widgets.plain import plain
+from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen
 from .widgets.choices import YesNo
@@ -257,7 +259,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
             box.label = _fact_label(name, box.value)
         self.query_one("#seen_alone", Checkbox).disabled = not c.child_seen
         chosen = {p.person_id for p in c.present if p.person_id}
-        options = [(f"{p.name} ({p.relationship or p.role or p.kind})", str(p.person_id),
+        options = [(plain(f"{p.name} ({p.relationship or p.role or p.kind})"), str(p.person_id),
                     p.person_id in chosen) for p in self.people]
         box = self.query_one("#present", SelectionList)
         box.add_options(options)
@@ -545,7 +547,7 @@ class VisitActionsScreen(ModalScreen[dict | None]):
             yield Static("Plan actions progressed at this visit", classes="heading")
             yield Static("Space changes the status for this visit; Enter keeps it. Saved on "
                          "the plan in force when the visit is finalised.", classes="note")
-            table = DataTable(id="visit-actions", cursor_type="row")
+            table = PlainTable(id="visit-actions", cursor_type="row")
             table.add_columns("Need", "Action", "Who", "By", "Status now", "At this visit")
             yield table
 

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
 from cintui.screens.messages import StoreOpened
+from cintui.screens.widgets.plain import plain
 from cintui.store import access
 
 from .widgets.footer import Footer
@@ -46,7 +47,7 @@ class WelcomeScreen(TabMovesAtOnce, Screen):
         with Vertical():
             yield Static("[b]Welcome to cintui[/b]")
             yield Static(
-                f"There is no store at {app.location.describe()} yet. The store holds "
+                f"There is no store at {plain(app.location.describe())} yet. The store holds "
                 "children's personal data, so it is encrypted with a passphrase only you "
                 "know: if it is lost, so is the data."
                 if app.encrypt

@@ -11,6 +11,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cintui.screens.messages import WorkerChosen
+from cintui.screens.widgets.plain import plain
 
 from .widgets.footer import Footer
 
@@ -57,8 +58,8 @@ class WhoScreen(Screen):
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(
-            Option(f"{w.name}  ·  {w.team or 'no team'}  ·  {w.open_children} open  ·  "
-                   f"{w.username}", id=w.username)
+            Option(plain(f"{w.name}  ·  {w.team or 'no team'}  ·  {w.open_children} open  ·  "
+                         f"{w.username}"), id=w.username)
             for w in self.staff
             if needle in f"{w.name} {w.username} {w.team}".lower()
         )

@@ -180,11 +180,11 @@ def _deadline_json(d) -> dict:
 
 
 def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
-    from cintui.cli.table import Column, print_table
+    from cintui.cli.table import Column, escape, print_table
 
     console = _console()
-    console.print(f"[bold]{details['name']}[/] {details['reference']} · {details['status']} · "
-                  f"policy {details['policy']}")
+    console.print(f"[bold]{escape(details['name'])}[/] {escape(details['reference'])} · "
+                  f"{details['status']} · policy {escape(details['policy'])}")
     if not deadlines:
         console.print("Nothing is due: no timescale is running.")
         return

@@ -66,11 +66,11 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     if as_json:
         typer.echo(plan_export.to_json(doc))
         return
-    from cintui.cli.table import Column, print_table
+    from cintui.cli.table import Column, escape, print_table
 
     v = doc.version
     console = _console()
-    console.print(f"[bold]{doc.child_name}[/] {doc.child_reference} · plan version {v.number} "
+    console.print(f"[bold]{escape(doc.child_name)}[/] {escape(doc.child_reference)} · plan version {v.number} "
                   f"({v.status}) · next review "
                   f"{v.next_review.isoformat() if v.next_review else 'not set'}"
                   + (f" · visits every {v.visit_every.describe()} (agreed in the plan)"
@@ -85,7 +85,7 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                           Column("Who does what, by when"), Column("RAG", no_wrap=True)),
                 rows, lines=True)
     for problem in doc.problems:
-        console.print(f"• {problem}")
+        console.print(f"• {escape(problem)}")
 
 
 @plan_app.command("check")

@@ -190,6 +190,17 @@ _WORD = re.compile(r"\s*\S+\s*")  # a word and the spaces after it (rich/_wrap.p
 _TRAILING = re.compile(r"\s+$")
 
 
+_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+
+
+def escape(text: str) -> str:
+    """`text` for a string that has markup, shown as typed: what `rich.markup.escape` gives,
+    without importing Rich (a name or a need holding `[/i]` stopped a command in a
+    terminal, and a pipe's output lost it)."""
+    text = _ESCAPE.sub(lambda m: f"{m[1]}{m[1]}\\{m[2]}", text)
+    return text + "\\" if text.endswith("\\") and not text.endswith("\\\\") else text
+
+
 def plain_markup(markup: str) -> str:
     """The text Rich prints for `markup` (rich/markup.py `render`): its tags dropped, escaped
     brackets kept, emoji codes (`:smile:`) replaced."""

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from textual import events
 from textual.widgets import Checkbox, Select
 
+from cintui.screens.widgets.plain import plain
+
 # The keys every yes/no choice answers to, by the option's value; and every rating.
 YES_NO_KEYS = {"yes": "y", "no": "n"}
 RATING_KEYS = {"R": "r", "A": "a", "G": "g"}
@@ -21,7 +23,7 @@ class KeyedSelect(Select):
     def __init__(self, options: Iterable[tuple[str, str, object]], **kwargs) -> None:
         options = list(options)
         self.keys = {key: value for key, _, value in options if key}
-        super().__init__([(f"{label} ({key})" if key else label, value)
+        super().__init__([(plain(f"{label} ({key})" if key else label), value)
                           for key, label, value in options], **kwargs)
 
     def on_key(self, event: events.Key) -> None:

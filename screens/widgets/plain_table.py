@@ -1,0 +1,30 @@
+"""A DataTable whose string cells are plain text, never markup (see `plain`)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+
+def _cell(value: object, height: int | None) -> object:
+    """A string cell as plain Text, laid out as DataTable lays a string out (one line
+    cut at the column's width; wrapped in a taller row)."""
+    if isinstance(value, str):
+        return Text(value, no_wrap=height == 1, end="")
+    return value
+
+
+class PlainTable(DataTable):
+    """A DataTable whose string cells are plain text, never markup (they hold names and
+    texts from the store). Cells read back (`get_row_at`) are `Text`; `str()` gives the
+    text."""
+
+    def add_row(self, *cells, height: int | None = 1, key: str | None = None,
+                label=None):
+        return super().add_row(*(_cell(c, height) for c in cells), height=height, key=key,
+                               label=_cell(label, height) if label is not None else None)
+
+    def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
+        height = self.rows[row_key].height if row_key in self.rows else 1
+        super().update_cell(row_key, column_key, _cell(value, height),
+                            update_width=update_width)
