@@ -378,7 +378,7 @@ class ChildScreen(Screen):
         if people:
             table.move_cursor(row=min(row, len(people) - 1))
         warnings = [w for p in people for w in p.warnings]
-        text = "\n".join(f"⚠ {w}" for w in warnings) if warnings else ""
+        text = "\n".join(f"⚠ {plain(w)}" for w in warnings) if warnings else ""
         if not people:
             text = "No one recorded yet: press a to add a parent, carer or professional."
         self.query_one("#people-warnings", Static).update(text)

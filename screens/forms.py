@@ -217,7 +217,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             box = next((w for w in ids.get(f"{name}-error", ()) if isinstance(w, Static)), None)
             if box is not None:
                 message = problems.get(name, "")
-                box.update(message)
+                box.update(plain(message))  # it may quote what was typed
                 box.set_class(not message, "-empty")
 
     def field_names(self, ids: dict[str, list[Widget]] | None = None) -> list[str]:
@@ -818,7 +818,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static(self.message, id="confirm-message")
+            yield Static(plain(self.message), id="confirm-message")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button("No (n)", id="no")

@@ -60,6 +60,7 @@ from cintui.domain.meeting import (
     problem_place,
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
+from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen, parse_date
@@ -616,7 +617,7 @@ class MinutingScreen(Screen):
 
     def on_minuting_screen_saved(self, message: Saved) -> None:
         if self.is_mounted:
-            self.query_one("#saved", Static).update(message.text)
+            self.query_one("#saved", Static).update(plain(message.text))
 
     def _stop_saver(self) -> None:
         if self.saver is not None:
@@ -742,7 +743,7 @@ class MinutingScreen(Screen):
     def _refused(self, exc: cases.CaseworkError) -> None:
         self._done = False
         self.query_one("#problems", Static).update(
-            f"Not finished: {problem_place(exc.field)}: {exc.problem}")
+            f"Not finished: {problem_place(exc.field)}: {plain(exc.problem)}")
 
     def _finished(self, version_id) -> None:
         self._stop_saver()

@@ -34,6 +34,7 @@ from cintui.domain.plan import (
 )
 from cintui.domain.policy import PolicyProfile, Timescale
 from cintui.domain.timescales import parse_plan_visits, plan_visit_problem
+from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen, _check
@@ -447,7 +448,7 @@ class ActionsScreen(ModalScreen):
 
     def _fill(self, cursor: int | None = None) -> None:
         self.query_one("#title", Static).update(
-            f"Who will do what, by when — need {self.need_index + 1}: {self.need.now[:70]}")
+            f"Who will do what, by when — need {self.need_index + 1}: {plain(self.need.now[:70])}")
         table = self.query_one(DataTable)
         table.clear()
         for a in self.need.actions:

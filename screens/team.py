@@ -413,7 +413,7 @@ class _ListOverTeam(ModalScreen):
 
     def table(self, title: str, columns: tuple[tuple[str, int], ...]) -> DataTable:
         table = self.query_one(DataTable)
-        table.border_title = title
+        table.border_title = plain(title)
         for label, width in columns:
             table.add_column(label, width=width)
         table.focus()

@@ -117,7 +117,7 @@ class UnlockScreen(Screen):
             self.mount(Header(), before=0)
             self.query_one(Vertical).mount_all(self._form(), before="#status")
             self.mount(Footer())
-        self.query_one("#error", Static).update(message)
+        self.query_one("#error", Static).update(plain(message))
         field = self.query_one("#passphrase", Input)
         field.value = ""
         field.display = not self._plain  # a plain file takes no passphrase: only the reason

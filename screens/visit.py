@@ -301,7 +301,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
     def _when_problem(self, text: str) -> None:
         self._when_unreadable = False
         box = self.query_one("#when-error", Static)
-        box.update(text)
+        box.update(plain(text))
         box.set_class(not text, "-empty")
 
     # ------------------------------------------------------------ autosave

@@ -103,7 +103,7 @@ class WelcomeScreen(TabMovesAtOnce, Screen):
                 )
             except access.AccessError as exc:
                 refused(self)
-                self.query_one("#error", Static).update(str(exc))
+                self.query_one("#error", Static).update(plain(exc))
                 return
         self.query_one("#error", Static).update("")
         self.query_one("#status", Static).update(
@@ -136,6 +136,6 @@ class WelcomeScreen(TabMovesAtOnce, Screen):
     def _failed(self, message: str) -> None:
         refused(self)
         self.query_one("#status", Static).update("")
-        self.query_one("#error", Static).update(message)
+        self.query_one("#error", Static).update(plain(message))
         for button in self.query(Button):
             button.disabled = False
