@@ -14,7 +14,7 @@ from tests.conftest import TODAY
 from tests.markup_store import MARK, mark_store
 from tests.screens.test_lock import shown
 from tests.screens.test_shell import screen_name, settle
-from tests.screens.test_small_terminal import palette
+from tests.screens.test_small_terminal import each_palette_command
 
 SIZE = (120, 40)
 
@@ -37,31 +37,13 @@ async def test_markup_in_what_was_written_is_shown_as_typed_on_every_screen(
         assert MARK in shown(app)  # the caseload: names, workers
         await pilot.press("enter")
         await settle(pilot)
-        record = app.screen
         assert screen_name(app) == "ChildScreen"
         for tab in "1234567":  # each tab of the child's record
             await pilot.press(tab)
             await settle(pilot)
             marked[f"record tab {tab}"] = MARK in shown(app)
-        for text in palette(app):
-            while app.screen is not record:
-                if record not in app.screen_stack:  # a command that left the record
-                    while len(app.screen_stack) > 2:
-                        app.pop_screen()
-                    app.switch_view("everyone")
-                    await settle(pilot)
-                    await pilot.press("enter")
-                    await settle(pilot)
-                    record = app.screen
-                    break
-                app.pop_screen()
-            await settle(pilot)
-            palette(app)[text]()
-            await settle(pilot)
+        async for text in each_palette_command(app, pilot):
             marked[text] = MARK in shown(app)
-            await pilot.press("down")
-            await settle(pilot)
-            assert app.is_running, f"the app stopped after {text!r}"
     # What the record shows of the child, people, plan, visits and meetings is as typed.
     assert all(marked[f"record tab {tab}"] for tab in "1234567"), marked
     assert marked["My week"] and marked["Team view"], marked

@@ -21,6 +21,32 @@ def palette(app) -> dict[str, object]:
     return {text: run for text, run, _help in WorkCommands.commands(provider)}
 
 
+async def each_palette_command(app, pilot):
+    """Run every Ctrl+P work command from the child's record (the first child of the
+    everyone view), one after another, and yield each one's text once it has run and taken
+    a first key (Down); the app must still be running."""
+    record = None
+    for text in palette(app):
+        if record in app.screen_stack:  # back to the child's record
+            while app.screen is not record:
+                app.pop_screen()
+        else:  # a command that left it (a caseload view, Who am I): open it again
+            while len(app.screen_stack) > 2:
+                app.pop_screen()
+            app.switch_view("everyone")
+            await settle(pilot)
+            await pilot.press("enter")
+            record = app.screen
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen", text
+        palette(app)[text]()
+        await settle(pilot)
+        yield text
+        await pilot.press("down")  # a first look around
+        await settle(pilot)
+        assert app.is_running, f"the app stopped after {text!r}"
+
+
 async def test_every_palette_command_opens_at_80x24_without_stopping_the_app(
         sqlite_demo_store, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # where an export the keys may start would be written
@@ -28,26 +54,8 @@ async def test_every_palette_command_opens_at_80x24_without_stopping_the_app(
     opened: dict[str, str] = {}
     async with app.run_test(size=LAPTOP) as pilot:
         await settle(pilot)
-        record = None
-        for text in palette(app):
-            if record in app.screen_stack:  # back to the child's record
-                while app.screen is not record:
-                    app.pop_screen()
-            else:  # a command that left it (a caseload view, Who am I): open it again
-                while len(app.screen_stack) > 2:
-                    app.pop_screen()
-                app.switch_view("everyone")
-                await settle(pilot)
-                await pilot.press("enter")
-                record = app.screen
-            await settle(pilot)
-            assert screen_name(app) == "ChildScreen", text
-            palette(app)[text]()
-            await settle(pilot)
+        async for text in each_palette_command(app, pilot):
             opened[text] = screen_name(app)
-            await pilot.press("down")  # a first look around
-            await settle(pilot)
-            assert app.is_running, f"the app stopped after {text!r}"
     assert opened["Team view"] == "TeamScreen"
     assert opened["Record: supervision and case direction (U)"] == "SupervisionScreen"
     assert opened["Set up: authority, teams and workers"] == "AdminScreen"
