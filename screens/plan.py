@@ -432,8 +432,10 @@ class PlanScreen(Screen):
         with app.store.session(app.actor) as session:
             vid = plans.start_version(session, self.child_id, app.today, by=self._by)
         self.load(vid, cursor)
-        self.notify(f"Version {self.version.number}: a draft to edit, started from the last "
-                    "version")
+        self.notify("Version 1: the child's first plan, a draft to edit" if
+                    self.version.number == 1 else
+                    f"Version {self.version.number}: a draft to edit, started from version "
+                    f"{self.version.number - 1}")
 
     def action_other_version(self, step: int) -> None:
         if not self.versions or self.version is None:

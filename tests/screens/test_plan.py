@@ -110,6 +110,8 @@ async def test_amber_to_green_asks_for_maintained_change_and_agreement_wir_2_4(d
         await pilot.press("n")
         await settle(pilot)
         plan = app.screen.version
+        assert str(list(app._notifications)[-1].message) == (
+            f"Version {plan.number}: a draft to edit, started from version {plan.number - 1}")
         amber = next(i for i, n in enumerate(plan.needs) if n.rag == "A")
         for _ in range(amber):
             await pilot.press("down")
@@ -506,3 +508,24 @@ async def test_a_need_going_red_prompts_an_early_review_and_b_brings_it_forward(
         return next(d for d in found if d.key in ("first_review", "review"))
     d = read(demo_store, clock)
     assert (d.due, d.source) == (date(2026, 12, 4), "BEX 3")
+
+
+async def test_a_childs_first_plan_is_said_to_be_the_first(demo_store):
+    """n on a child with no plan: version 1, the first (it was "started from the last
+    version", which a new worker read as a plan they could not find)."""
+    from cintui.casework import cases
+
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        child_id = cases.add_child(session, cases.NewChild(
+            first_name="Leo", last_name="New", dob=date(2017, 5, 2), reference="NEW1",
+            referral_date=TODAY), TODAY).id
+    store.close()
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.version.number == 1
+        assert str(list(app._notifications)[-1].message) == (
+            "Version 1: the child's first plan, a draft to edit")
