@@ -798,8 +798,12 @@ class MinutesViewScreen(Screen):
             folder, f"{doc.child_reference}-minutes-{doc.minutes.held_on.isoformat()}")
         written = [minutes_export.write(doc, folder / f"{stem}.{fmt}", fmt)
                    for fmt in ("pdf", "docx")]
-        app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written)),
-                             timeout=10)
+        from cintui.export.plan import unshown_note
+
+        note = unshown_note(minutes_export.pdf_unshown(doc))
+        app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written))
+                             + (f"\n{note}" if note else ""), timeout=10,
+                             severity="warning" if note else "information")
 
 
 __all__ = ["MinutesViewScreen", "MinutingScreen"]

@@ -477,8 +477,10 @@ class PlanScreen(Screen):
         written = [plan_export.write(doc, folder / f"{stem}.{fmt}", fmt)
                    for fmt in ("pdf", "docx")]
         mark = f" (DRAFT: {len(doc.problems)} check(s) to fix)" if doc.problems else ""
+        note = plan_export.unshown_note(plan_export.pdf_unshown(doc))
         app.call_from_thread(self.notify, "Exported" + mark + ":\n" +
-                             "\n".join(str(p) for p in written), timeout=10)
+                             "\n".join(str(p) for p in written) + (f"\n{note}" if note else ""),
+                             timeout=10, severity="warning" if note else "information")
 
     def action_back(self) -> None:
         self.app.pop_screen()

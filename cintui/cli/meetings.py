@@ -369,6 +369,11 @@ def export_minutes(
         doc = meetings.minutes_document(session, meeting_id, now)
     minutes_export.write(doc, output, fmt)
     typer.echo(f"Wrote the minutes of the {doc.title} for {doc.child_reference} to {output}")
+    if fmt == "pdf":
+        from cintui.export.plan import unshown_note
+
+        if note := unshown_note(minutes_export.pdf_unshown(doc)):
+            typer.echo(note, err=True)
 
 
 @meeting_app.command("bring-forward")

@@ -125,6 +125,8 @@ def export_plan(ctx: typer.Context, child: ChildArg,
     plan_export.write(doc, output, fmt)
     mark = "" if not doc.draft else " (DRAFT)"
     typer.echo(f"Wrote {doc.child_reference} plan v{doc.version.number}{mark} to {output}")
+    if fmt == "pdf" and (note := plan_export.unshown_note(plan_export.pdf_unshown(doc))):
+        typer.echo(note, err=True)
 
 
 @export_app.command("plans")
@@ -151,7 +153,7 @@ def export_plans(ctx: typer.Context,
     output.mkdir(parents=True, exist_ok=True)
     from concurrent.futures import ProcessPoolExecutor
 
-    drafts = 0
+    drafts, boxes = 0, []  # boxes: the children whose PDF shows □ for a character
     with _open(ctx, db) as store:
         with store.read() as session:
             ids = plans.children_with_plans(session, worker=worker, team=team)
@@ -168,6 +170,8 @@ def export_plans(ctx: typer.Context,
                         doc = plans.plan_document(session, child_id, now)
                     path = output / f"{doc.child_reference}-plan-v{doc.version.number}.{fmt}"
                     drafts += bool(doc.problems)
+                    if fmt == "pdf" and plan_export.pdf_unshown(doc):
+                        boxes.append(doc.child_reference)
                     if pool is None:
                         plan_export.write(doc, path, fmt)
                         progress.advance(task)
@@ -181,6 +185,11 @@ def export_plans(ctx: typer.Context,
             if pool is not None:
                 pool.shutdown()
     typer.echo(f"Wrote {len(ids)} plans to {output} ({drafts} marked DRAFT: they fail checks)")
+    if boxes:
+        typer.echo(f"{len(boxes)} PDF{'s' if len(boxes) > 1 else ''} show □ for characters "
+                   f"the font does not have ({', '.join(boxes[:10])}"
+                   f"{', …' if len(boxes) > 10 else ''}): their DOCX shows them "
+                   "(--format docx).", err=True)
 
 
 # ------------------------------------------------------------------ the plan's exit (BEX 3)

@@ -573,9 +573,18 @@ def _footer_text(doc: MinutesDocument) -> str:
     return f"{doc.child_reference} · minutes {_day(doc.minutes.held_on)}"
 
 
+def _pdf_all_text(doc: MinutesDocument, parts: list[tuple]) -> str:
+    return "".join([doc.title, _footer_text(doc), *_pdf_strings(parts)])
+
+
+def pdf_unshown(doc: MinutesDocument) -> str:
+    """The characters the minutes' PDF shows as □ (`plan.unshown`)."""
+    return plan_export.unshown(_pdf_all_text(doc, _pdf_parts(doc)))
+
+
 def _pdf(doc: MinutesDocument) -> tuple[_Pdf, list[tuple]]:
     parts = _pdf_parts(doc)
-    texts = "".join([doc.title, _footer_text(doc), *_pdf_strings(parts)])
+    texts = _pdf_all_text(doc, parts)
     out = _Pdf(_PdfPage(doc.title, doc.child_reference), texts)
     pdf = out.pdf
     footer = _pdf_text(_footer_text(doc)).translate(out.missing)
@@ -664,7 +673,7 @@ def write(doc: MinutesDocument, path: Path, fmt: str) -> Path:
     return _write_private(Path(path), render(doc, fmt))
 
 
-__all__ = ["FORMAT", "FORMATS", "FORMAT_VERSION", "NOTHING", "action_statuses",
+__all__ = ["FORMAT", "FORMATS", "FORMAT_VERSION", "NOTHING", "action_statuses", "pdf_unshown",
            "attendance", "decisions", "details", "distribution", "docx_bytes", "from_json",
            "pdf_bytes", "plan_document", "rating_text", "render", "to_json", "to_markdown",
            "to_receive_text", "write"]

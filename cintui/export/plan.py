@@ -1115,6 +1115,38 @@ def _pdf_texts(doc: PlanDocument) -> str:
     return "".join(parts)
 
 
+def unshown(texts: str) -> str:
+    """The characters a PDF of `texts` shows as □, each once: those the bundled font does
+    not have (Arabic, Chinese and other scripts beyond European ones, emoji). The DOCX
+    shows them (Word takes them from the computer's fonts)."""
+    texts = _pdf_text(texts)
+    try:
+        texts.encode("cp1252")
+        return ""
+    except UnicodeEncodeError:
+        pass
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    chars = (_cached_font(pdf, "", "DejaVuSans.ttf")[2]
+             & _cached_font(pdf, "B", "DejaVuSans-Bold.ttf")[2])
+    return "".join(ch for ch in dict.fromkeys(texts) if ch not in chars and ch != "\n")
+
+
+def pdf_unshown(doc: PlanDocument) -> str:
+    """`unshown` for the plan's PDF."""
+    return unshown(_pdf_texts(doc))
+
+
+def unshown_note(missing: str) -> str:
+    """One line saying what a PDF could not show, or ""."""
+    if not missing:
+        return ""
+    n = len(missing)
+    return (f"The PDF shows □ for {n} character{'s' if n > 1 else ''} its font does not "
+            f"have ({missing}): the DOCX shows {'them' if n > 1 else 'it'}.")
+
+
 def pdf_bytes(doc: PlanDocument) -> bytes:
     out = _Pdf(doc, _pdf_texts(doc))
     pdf = out.pdf
@@ -1203,6 +1235,6 @@ def write_pdf(doc: PlanDocument, path: Path) -> Path:
     return write(doc, path, "pdf")
 
 
-__all__ = ["COLUMNS", "FORMATS", "PlanDocument", "from_json", "from_markdown", "rag_text",
-           "render", "replace", "to_html", "to_json", "to_markdown", "write", "write_docx",
-           "write_pdf"]
+__all__ = ["COLUMNS", "FORMATS", "PlanDocument", "from_json", "from_markdown", "pdf_unshown",
+           "rag_text", "render", "replace", "to_html", "to_json", "to_markdown", "unshown",
+           "unshown_note", "write", "write_docx", "write_pdf"]

@@ -394,3 +394,33 @@ def test_exports_make_no_network_calls(monkeypatch, tmp_path):
     monkeypatch.setattr(socket, "create_connection", refuse)
     for fmt in export.FORMATS:
         export.write(leo(problems=("p",)), tmp_path / f"p.{fmt}", fmt)
+
+
+def test_a_pdf_that_cannot_show_a_name_says_so_and_the_docx_shows_it(demo_store, cli,
+                                                                      tmp_path):
+    """The PDF's bundled font has European scripts only: a name in Chinese script prints
+    as □. The command says which characters, and that the DOCX shows them; the same for the
+    minutes and for a batch of plans."""
+    from tests.conftest import connect
+
+    with connect(demo_store) as conn:
+        (reference,) = conn.execute(
+            "SELECT c.reference FROM child c WHERE c.status = 'cin_plan' "
+            "AND EXISTS (SELECT 1 FROM plan_version v WHERE v.child_id = c.id "
+            "            AND v.status = 'agreed') "
+            "AND EXISTS (SELECT 1 FROM meeting m WHERE m.child_id = c.id AND m.held "
+            "            AND m.minutes <> '') ORDER BY c.reference").fetchone()
+        conn.execute("UPDATE child SET first_name = ? WHERE reference = ?", ("小明", reference))
+    note = "The PDF shows □ for 2 characters its font does not have (小明): the DOCX shows them."
+    pdf = cli("export", "plan", reference, "-o", tmp_path / "plan.pdf", "--db", demo_store)
+    assert pdf.code == 0 and note in pdf.err
+    assert "□" in "".join(page.extract_text() for page in PdfReader(tmp_path / "plan.pdf").pages)
+    docx = cli("export", "plan", reference, "-o", tmp_path / "plan.docx", "--format", "docx",
+               "--db", demo_store)
+    assert docx.code == 0 and docx.err == ""
+    assert any("小明" in p.text for p in Document(tmp_path / "plan.docx").paragraphs)
+    minutes = cli("export", "minutes", reference, "--latest", "-o", tmp_path / "minutes.pdf",
+                  "--db", demo_store)
+    assert minutes.code == 0 and note in minutes.err
+    batch = cli("export", "plans", "--all", "-o", tmp_path / "all", "--db", demo_store)
+    assert batch.code == 0 and reference in batch.err and "□" in batch.err

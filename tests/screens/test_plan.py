@@ -12,7 +12,7 @@ from cintui.casework import caseload, plans
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
-from tests.conftest import TODAY
+from tests.conftest import TODAY, connect
 from tests.screens.test_child import ChildHost, cells, fill, read, text_of
 from tests.screens.test_shell import caseload_app, settle, type_text, until
 
@@ -312,6 +312,25 @@ async def test_x_exports_the_shown_version_for_the_family(demo_store, tmp_path, 
     assert files == [f"{p}-plan-v{number}.{f}" for p in [files[0].split("-plan")[0]]
                      for f in ("docx", "pdf")]
     assert "Exported" in shown and files[0] in shown
+
+
+async def test_x_says_when_the_pdf_cannot_show_a_name(demo_store, tmp_path, monkeypatch):
+    """A child named in Chinese script: the PDF's font has no such characters and shows □;
+    the notice says which, and that the DOCX shows them."""
+    monkeypatch.setenv("CINTUI_DATA_DIR", str(tmp_path / "data"))
+    child_id = child_with(demo_store, "agreed")
+    reference = read(demo_store, lambda s: plans._reference(s, child_id))
+    with connect(demo_store) as conn:
+        conn.execute("UPDATE child SET first_name = ? WHERE reference = ?", ("小明", reference))
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        shown = " ".join(str(n.message) for n in app._notifications)
+    assert ("The PDF shows □ for 2 characters its font does not have (小明): the DOCX shows "
+            "them.") in shown
 
 
 async def test_exporting_again_numbers_the_files_never_overwrites(demo_store, tmp_path,
