@@ -26,9 +26,12 @@ class ChildCommands(Provider):
         self.children = await asyncio.to_thread(app.child_index) if app.has_store else []
 
     async def search(self, query: str) -> Hits:
+        from cintui.domain.text import folded
+
         matcher = self.matcher(query)
         for child_id, label, mine in self.children:
-            score = matcher.match(label)
+            # "zoe" finds Zoë, "lukasiewicz" Łukasiewicz: as typed on an English keyboard
+            score = max(matcher.match(label), matcher.match(folded(label)))
             if score > 0:
                 yield Hit(score + (1.0 if mine else 0.0),
                           matcher.highlight(f"Go to child {plain(label)}"),

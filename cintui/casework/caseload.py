@@ -18,6 +18,7 @@ from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from, 
 from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, service_consent
 from cintui.domain.policy import PolicyProfile
+from cintui.domain.text import folded
 from cintui.domain.timescales import (
     ChildEvents,
     Deadline,
@@ -135,7 +136,7 @@ class CaseloadRow:
     next_visit: Deadline | None
     next_review: Deadline | None
     flags: tuple[str, ...]
-    search: str  # lower-case name, reference and worker, for filter-as-you-type
+    search: str  # name, reference and worker, `folded`, for filter-as-you-type
 
 
 @contextmanager
@@ -338,13 +339,14 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
         team=team or "", level=level or "", service=service or "", status=status,
         red=red, amber=amber, green=green, last_visit=max(seen) if seen else None,
         next_visit=due.get("visit"), next_review=due.get("first_review") or due.get("review"),
-        flags=tuple(flags), search=f"{name} {reference} {w_name or ''} {w_user or ''}".lower(),
+        flags=tuple(flags), search=folded(f"{name} {reference} {w_name or ''} {w_user or ''}"),
     )
 
 
 def filter_rows(rows: list[CaseloadRow], text: str) -> list[CaseloadRow]:
-    """Every word must match somewhere in name, reference or worker."""
-    words = text.lower().split()
+    """Every word must match somewhere in name, reference or worker, as typed on an English
+    keyboard: "zoe nguyen" finds Zoë Nguyễn (`text.folded`)."""
+    words = folded(text).split()
     if not words:
         return rows
     return [r for r in rows if all(w in r.search for w in words)]

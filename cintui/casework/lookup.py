@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cintui.domain.calendar import england_time
 from cintui.domain.policy import PolicyProfile
+from cintui.domain.text import folded
 from cintui.domain.timescales import (
     ChildEvents,
     EnquiryFact,
@@ -208,7 +209,14 @@ def find_child(source, query: str) -> ChildRow:
         return _child_row(by_ref[0])
     pattern = "%" + re.sub(r"([!%_])", r"!\1", text.lower()) + "%"  # the text, no wildcards
     matches = [_child_row(r) for r in rows(_BY_NAME, {"text": pattern})]
-    exact = [c for c in matches if c.full_name.lower() == text.lower()]
+    if not matches:
+        # "Zoe Nguyen" for Zoë Nguyễn (and the other way round): as typed on an English
+        # keyboard (`text.folded`), read in Python as SQL cannot fold on every store.
+        want = folded(text)
+        matches = [_child_row(r) for r in rows(_CHILD, {})
+                   if want in folded(f"{r[2]} {r[3]}")][:51]
+    exact = ([c for c in matches if c.full_name.lower() == text.lower()]
+             or [c for c in matches if folded(c.full_name) == folded(text)])
     if len(exact) == 1:
         return exact[0]
     if len(matches) == 1:

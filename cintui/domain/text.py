@@ -81,3 +81,22 @@ def inert(text: str, *, c0_only: bool = False) -> str:
     `c0_only`: the C0 controls and DEL alone, the characters JSON always escapes, so that
     JSON text (the audit trail, whose hashes cover it) reads back unchanged."""
     return (_C0_DEL if c0_only else _MULTI_LINE).sub(_shown, text)  # tab, line feed harmless
+
+
+# Letters with no decomposition to a base letter and a mark, written as English keyboards
+# type them (the rest, é ñ ő ș ễ…, lose their marks through NFKD).
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŀ": "l",
+                       "æ": "ae", "œ": "oe", "ß": "ss", "þ": "th", "ð": "d"})
+
+
+def folded(text: str) -> str:
+    """`text` for searching as people type names on an English keyboard: lower case, without
+    accents ("Zoë Nguyễn-Wójcik" → "zoe nguyen-wojcik", "Łukasiewicz" → "lukasiewicz",
+    "Straße" → "strasse"), in one normal form (a name imported decomposed matches one typed
+    composed). Other scripts are kept as they are. Not `anyascii`: its import (15 ms, with
+    importlib.resources) would sit on the first paint, which reads the caseload."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_FOLD)

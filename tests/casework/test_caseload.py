@@ -14,7 +14,7 @@ from cintui.reference import policies
 from cintui.store import fast
 from cintui.store.engine import open_store
 from cintui.store.models import Consent, Meeting, Visit
-from tests.conftest import TODAY, reading
+from tests.conftest import TODAY, connect, reading
 
 
 @pytest.fixture
@@ -130,6 +130,19 @@ def test_filter_matches_every_word_in_name_reference_or_worker(reader):
     assert target in filter_rows(rows, f"{last.upper()} {first.lower()}")
     assert filter_rows(rows, target.reference) == [target]
     assert filter_rows(rows, "zzzz-nobody") == []
+
+
+def test_the_filter_finds_names_as_typed_on_an_english_keyboard(reader, demo_store):
+    """ "zoe lukasiewicz" finds Zoë Łukasiewicz; a name imported decomposed (e + ◌̈) is
+    found as typed composed."""
+    target = load(reader, view="everyone")[3]
+    with connect(demo_store) as conn:
+        conn.execute("UPDATE child SET first_name = ?, last_name = ? WHERE reference = ?",
+                     ("Zoe\u0308", "Łukasiewicz", target.reference))
+    rows = load(reader, view="everyone")
+    found = filter_rows(rows, "zoe lukasiewicz")
+    assert [r.reference for r in found] == [target.reference]
+    assert filter_rows(rows, "Zo\u00eb ŁUKASIEWICZ") == found
 
 
 def test_a_fixed_number_of_sql_statements_through_sqlalchemy(demo_store):

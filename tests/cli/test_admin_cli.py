@@ -226,3 +226,15 @@ def test_the_census_return_takes_the_la_number_from_the_authority(cli, demo_stor
     from lxml import etree
 
     assert etree.parse(str(out)).findtext("Header/Source/LEA") == "820"
+
+
+def test_a_child_is_found_by_name_as_typed_on_an_english_keyboard(cli, team):
+    """`child show "Zoe Lukasiewicz"` finds Zoë Łukasiewicz; the name as written still
+    wins over one that only folds to it."""
+    ok(cli, team, "child", "add", "--first-name", "Zoë", "--last-name", "Łukasiewicz",
+       "--dob", "2016-05-06", *DAY)
+    shown = run(cli, team, "child", "show", "zoe lukasiewicz")
+    assert shown.code == 0 and "Zoë Łukasiewicz" in shown.out
+    ok(cli, team, "child", "add", "--first-name", "Zoe", "--last-name", "Lukasiewicz",
+       "--dob", "2016-05-06", *DAY)
+    assert "Zoë Łukasiewicz CIN" in run(cli, team, "child", "show", "Zoë Łukasiewicz").out

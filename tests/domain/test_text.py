@@ -1,6 +1,6 @@
 """Plain text only (Trust: output is inert)."""
 
-from cintui.domain.text import control_problem, counted, inert
+from cintui.domain.text import control_problem, counted, folded, inert
 
 
 def test_plain_text_is_fine_and_unchanged():
@@ -51,3 +51,16 @@ def test_counts_are_said_in_the_singular_for_one():
     assert counted(2, "WORKING DAY") == "2 WORKING DAYS"
     assert counted(1, "open child", "open children") == "1 open child"
     assert counted(3, "open child", "open children") == "3 open children"
+
+
+def test_names_are_searched_as_typed_on_an_english_keyboard():
+    """A worker types "zoe nguyen" for Zoë Nguyễn: the marks go, the letters that have no
+    mark to lose are spelt as typed, one normal form (imported decomposed or typed
+    composed), other scripts kept."""
+    assert folded("Zoë Nguyễn-Wójcik") == "zoe nguyen-wojcik"
+    assert folded("Łukasiewicz-Ó'Brien") == "lukasiewicz-o'brien"
+    assert folded("Søren Æbelø Straße") == "soren aebelo strasse"
+    assert folded("Ștefan Țurcan İlkay Işık") == "stefan turcan ilkay isik"
+    assert folded("Zoe\u0308") == folded("Zo\u00eb") == "zoe"
+    assert folded("王小明 محمد") == "王小明 محمد"
+    assert folded("DEMO00001 Amy") == "demo00001 amy"
