@@ -602,9 +602,13 @@ class ClosureScreen(EndingStepsScreen):
         except ValueError as exc:
             app.call_from_thread(self.notify, f"No letters: {exc}", severity="error")
             return
+        from cintui.export.plan import unshown_note
+
+        note = unshown_note(letters_export.letters_unshown(ctx))
         app.call_from_thread(self.notify, f"{len(written)} letter files for "
-                             f"{len(ctx.recipients)} recipients in {self._exports()}",
-                             timeout=10)
+                             f"{len(ctx.recipients)} recipients in {self._exports()}"
+                             + (f"\n{note}" if note else ""), timeout=10,
+                             severity="warning" if note else "information")
 
     @work(thread=True, exclusive=True, group="closure-export")
     def action_summary(self) -> None:

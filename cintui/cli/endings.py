@@ -348,6 +348,7 @@ def close_letters(
     and to each professional in People. Files are 0600."""
     from cintui.casework import cases, endings
     from cintui.export import endings as letters_export
+    from cintui.export.plan import unshown_note
 
     formats = tuple(f.lower().lstrip(".") for f in fmt or letters_export.LETTER_FORMATS)
     for f in formats:
@@ -372,6 +373,8 @@ def close_letters(
                                    for r in letter_ctx.recipients],
                     "files": [str(p) for p in written]})
         return
+    if "pdf" in formats and (note := unshown_note(letters_export.letters_unshown(letter_ctx))):
+        typer.echo(note, err=True)
     typer.echo(f"Wrote {len(written)} file{'' if len(written) == 1 else 's'} for "
                f"{len(letter_ctx.recipients)} recipients to {output}")
     for r in letter_ctx.recipients:

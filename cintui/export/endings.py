@@ -198,12 +198,19 @@ def _letter_head(ctx: LetterContext) -> str:
 
 
 def _font(pdf, texts: str) -> str:
+    """The family for `texts`; a character the bundled font does not have (Arabic, Chinese,
+    emoji) is printed as □ (`pdf.cintui_missing`), as in the plan's PDF: fpdf2 left it out,
+    so a letter read "Dear  and ," for a family named in another script."""
+    pdf.cintui_missing = {}
     try:
         texts.encode("cp1252")
     except UnicodeEncodeError:
+        from cintui.export.plan import unshown
+
         fonts = shipped("fonts")
         pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
         pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+        pdf.cintui_missing = dict.fromkeys(map(ord, unshown(texts)), "□")
         return "DejaVu"
     pdf.core_fonts_encoding = "windows-1252"
     return "helvetica"
@@ -226,16 +233,28 @@ def _pdf_page(title: str, texts: str):
 def _write_para(pdf, family: str, text: str, size: float = 12, bold: bool = False,
                 gap: float = 3) -> None:
     pdf.set_font(family, "B" if bold else "", size)
-    pdf.multi_cell(0, size * 0.5, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, _pdf_text(text).translate(pdf.cintui_missing),
+                   new_x="LMARGIN", new_y="NEXT")
     pdf.ln(gap)
+
+
+def _letter_texts(letter: Letter) -> str:
+    return "".join([_letter_head(letter.context), "\n".join(_address_lines(letter)),
+                    letter.heading, *letter.paragraphs])
+
+
+def letters_unshown(ctx: LetterContext) -> str:
+    """The characters the letters' PDFs show as □ (`plan.unshown`), each once."""
+    from cintui.export.plan import unshown
+
+    return "".join(dict.fromkeys("".join(unshown(_letter_texts(x)) for x in letters(ctx))))
 
 
 def letter_pdf(letter: Letter) -> bytes:
     ctx = letter.context
     head = _letter_head(ctx)
     address = "\n".join(_address_lines(letter))
-    pdf, family = _pdf_page(letter.heading, "".join([head, address, letter.heading,
-                                                     *letter.paragraphs]))
+    pdf, family = _pdf_page(letter.heading, _letter_texts(letter))
     _write_para(pdf, family, head, 10)
     _write_para(pdf, family, address, 12, gap=6)
     _write_para(pdf, family, letter.heading, 14, bold=True)
@@ -408,6 +427,6 @@ __all__ = [
     "LETTER_FORMATS", "PLACEHOLDERS", "SUMMARY_FORMATS", "ClosureSummary", "Letter",
     "LetterContext", "Template", "TemplateError", "check_templates", "letter_docx",
     "letter_pdf", "letters", "parse_template", "summary_docx", "summary_json",
-    "summary_markdown", "summary_pdf", "summary_sections", "template", "write_letters",
+    "letters_unshown", "summary_markdown", "summary_pdf", "summary_sections", "template", "write_letters",
     "write_summary",
 ]

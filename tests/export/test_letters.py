@@ -78,6 +78,22 @@ def test_a_young_person_gets_their_own_letter_and_a_toddler_none(store, tmp_path
     assert "young_person" not in {r.audience for r in little.recipients}
 
 
+def test_a_name_the_pdf_font_cannot_show_is_a_box_never_left_out(store, tmp_path):
+    """A young person named in Chinese script: the bundled font has no such characters.
+    The letter's PDF shows □ where the name is ("Dear □□,"), as the plan's PDF does; it
+    read "Dear ," before. The DOCX has the name."""
+    ctx = closed_child(store, first="小明", dob=date(2012, 1, 9))
+    (letter,) = [x for x in letters_export.letters(ctx) if x.recipient.audience
+                 == "young_person"]
+    path = tmp_path / "xm.pdf"
+    path.write_bytes(letters_export.letter_pdf(letter))
+    assert "Dear □□," in pdf_text(path)
+    assert letters_export.letters_unshown(ctx) == "小明"  # said where letters are written
+    path = tmp_path / "xm.docx"
+    path.write_bytes(letters_export.letter_docx(letter))
+    assert "Dear 小明," in docx_text(path)
+
+
 def test_a_template_with_an_unknown_placeholder_is_refused():
     with pytest.raises(letters_export.TemplateError, match=r"unknown placeholder \{child_nmae\}"):
         letters_export.parse_template("x.md", "# Hi\n\nDear {child_nmae},")
