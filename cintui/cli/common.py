@@ -555,6 +555,17 @@ def _check_folder(output: Path) -> None:
         raise CliError(f"no such folder: {output.parent}")
 
 
+def _output_file(output: Path, stem: str, fmt: str) -> Path:
+    """`output`, or, when it is a folder, a file in it named `stem.fmt` (`stem-2.fmt` if
+    that is taken: a document already sent is never overwritten), as `export plans -o DIR`
+    and the app name theirs."""
+    if not output.is_dir():
+        return output
+    from cintui.reference.config import unused_stem
+
+    return output / f"{unused_stem(output, stem, (fmt,))}.{fmt}"
+
+
 def _now(today: str | None):
     """Now, as a wall-clock time to the minute: the time `--today` (or CINTUI_TODAY) gives;
     else on the day it gives, as the app's clock does (`dates.wall_clock`)."""

@@ -21,6 +21,7 @@ from cintui.cli.common import (
     _echo_json,
     _now,
     _open,
+    _output_file,
     _parse_date,
     _parse_moment,
     _today,
@@ -343,8 +344,9 @@ def export_minutes(
     meeting: Annotated[str, typer.Argument(
         metavar="MEETING", help="A meeting id (from `cintui meeting list CHILD`), or with "
         "--latest a child's case reference or name.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.",
-                                         dir_okay=False)],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="File to write, or a folder (the file named after the child "
+        "and the day, never overwriting one there).")],
     fmt: MinutesFormatOption = "pdf",
     latest: Annotated[bool, typer.Option(
         "--latest", help="MEETING is a child: their latest held meeting with minutes.")
@@ -363,10 +365,13 @@ def export_minutes(
 
     fmt = _check_minutes_format(fmt)
     now = _today(today)
-    _check_folder(output)
+    if not output.is_dir():
+        _check_folder(output)
     with _open(ctx, db) as store, store.read() as session:
         meeting_id = _meeting_to_export(session, meeting, latest)
         doc = meetings.minutes_document(session, meeting_id, now)
+    output = _output_file(
+        output, f"{doc.child_reference}-minutes-{doc.minutes.held_on.isoformat()}", fmt)
     minutes_export.write(doc, output, fmt)
     typer.echo(f"Wrote the minutes of the {doc.title} for {doc.child_reference} to {output}")
     if fmt == "pdf":

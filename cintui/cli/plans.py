@@ -21,6 +21,7 @@ from cintui.cli.common import (
     _console,
     _echo_json,
     _open,
+    _output_file,
     _reading,
     _rich_console,
     _today,
@@ -110,8 +111,9 @@ def plan_check(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 
 @export_app.command("plan")
 def export_plan(ctx: typer.Context, child: ChildArg,
-                output: Annotated[Path, typer.Option("--output", "-o", help="File to write.",
-                                                     dir_okay=False)],
+                output: Annotated[Path, typer.Option(
+                    "--output", "-o", help="File to write, or a folder (the file named "
+                    "after the child and the version, never overwriting one there).")],
                 fmt: FormatOption = "pdf", db: DbOption = None, version: VersionOption = None,
                 final: FinalOption = False, today: TodayOption = None) -> None:
     """One child's plan as DOCX, PDF, Markdown, HTML or JSON (DRAFT-marked unless --final)."""
@@ -119,9 +121,11 @@ def export_plan(ctx: typer.Context, child: ChildArg,
 
     fmt = _check_format(fmt, FORMATS)
     now = _today(today)
-    _check_folder(output)
+    if not output.is_dir():
+        _check_folder(output)
     with _reading(ctx, db) as read:
         doc = _plan_document(read, child, now, version, final)
+    output = _output_file(output, f"{doc.child_reference}-plan-v{doc.version.number}", fmt)
     plan_export.write(doc, output, fmt)
     mark = "" if not doc.draft else " (DRAFT)"
     typer.echo(f"Wrote {doc.child_reference} plan v{doc.version.number}{mark} to {output}")

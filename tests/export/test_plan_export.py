@@ -424,3 +424,27 @@ def test_a_pdf_that_cannot_show_a_name_says_so_and_the_docx_shows_it(demo_store,
     assert minutes.code == 0 and note in minutes.err
     batch = cli("export", "plans", "--all", "-o", tmp_path / "all", "--db", demo_store)
     assert batch.code == 0 and reference in batch.err and "□" in batch.err
+
+
+def test_a_folder_given_to_export_plan_or_minutes_gets_a_named_file_never_overwritten(
+        demo_store, cli, tmp_path):
+    """`-o FOLDER` as `export plans` takes it: the file is named after the child and the
+    version (the minutes: the day), and a second export sits beside the first."""
+    from tests.conftest import connect
+
+    with connect(demo_store) as conn:
+        (reference,) = conn.execute(
+            "SELECT c.reference FROM child c WHERE EXISTS (SELECT 1 FROM meeting m "
+            "WHERE m.child_id = c.id AND m.held AND m.minutes <> '') "
+            "AND EXISTS (SELECT 1 FROM plan_version v WHERE v.child_id = c.id "
+            "AND v.status = 'agreed') ORDER BY c.reference").fetchone()
+    for _ in range(2):
+        assert cli("export", "plan", reference, "-o", tmp_path, "--db", demo_store).code == 0
+    assert cli("export", "minutes", reference, "--latest", "-o", tmp_path, "--format", "docx",
+               "--db", demo_store).code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    first = min((n for n in names if "-plan-v" in n), key=len)
+    assert first.startswith(f"{reference}-plan-v") and first.endswith(".pdf")
+    assert [n for n in names if "-plan-v" in n] == sorted(
+        [first, first.replace(".pdf", "-2.pdf")])
+    assert [n for n in names if "-minutes-" in n][0].startswith(f"{reference}-minutes-")
