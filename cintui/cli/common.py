@@ -550,8 +550,9 @@ def _check_format(fmt: str, formats: tuple[str, ...]) -> str:
 
 
 def _check_folder(output: Path) -> None:
-    """The folder an output file goes in must exist (one line, else)."""
-    if not output.parent.is_dir():
+    """The folder an output file goes in must exist (one line, else). A folder given as the
+    output is taken as it is: the command names the file (`_output_file`)."""
+    if not output.is_dir() and not output.parent.is_dir():
         raise CliError(f"no such folder: {output.parent}")
 
 

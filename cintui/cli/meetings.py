@@ -365,8 +365,7 @@ def export_minutes(
 
     fmt = _check_minutes_format(fmt)
     now = _today(today)
-    if not output.is_dir():
-        _check_folder(output)
+    _check_folder(output)
     with _open(ctx, db) as store, store.read() as session:
         meeting_id = _meeting_to_export(session, meeting, latest)
         doc = meetings.minutes_document(session, meeting_id, now)

@@ -71,8 +71,8 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 
     v = doc.version
     console = _console()
-    console.print(f"[bold]{escape(doc.child_name)}[/] {escape(doc.child_reference)} · plan version {v.number} "
-                  f"({v.status}) · next review "
+    console.print(f"[bold]{escape(doc.child_name)}[/] {escape(doc.child_reference)} · "
+                  f"plan version {v.number} ({v.status}) · next review "
                   f"{v.next_review.isoformat() if v.next_review else 'not set'}"
                   + (f" · visits every {v.visit_every.describe()} (agreed in the plan)"
                      if v.visit_every else ""))
@@ -121,8 +121,7 @@ def export_plan(ctx: typer.Context, child: ChildArg,
 
     fmt = _check_format(fmt, FORMATS)
     now = _today(today)
-    if not output.is_dir():
-        _check_folder(output)
+    _check_folder(output)
     with _reading(ctx, db) as read:
         doc = _plan_document(read, child, now, version, final)
     output = _output_file(output, f"{doc.child_reference}-plan-v{doc.version.number}", fmt)

@@ -426,7 +426,7 @@ def write_summary(doc: ClosureSummary, path: Path, fmt: str) -> Path:
 __all__ = [
     "LETTER_FORMATS", "PLACEHOLDERS", "SUMMARY_FORMATS", "ClosureSummary", "Letter",
     "LetterContext", "Template", "TemplateError", "check_templates", "letter_docx",
-    "letter_pdf", "letters", "parse_template", "summary_docx", "summary_json",
-    "letters_unshown", "summary_markdown", "summary_pdf", "summary_sections", "template", "write_letters",
-    "write_summary",
+    "letter_pdf", "letters", "letters_unshown", "parse_template", "summary_docx",
+    "summary_json", "summary_markdown", "summary_pdf", "summary_sections", "template",
+    "write_letters", "write_summary",
 ]
