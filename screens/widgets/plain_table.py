@@ -7,10 +7,12 @@ from textual.widgets import DataTable
 
 
 def _cell(value: object, height: int | None) -> object:
-    """A string cell as plain Text, laid out as DataTable lays a string out (one line
-    cut at the column's width; wrapped in a taller row)."""
+    """A string cell as plain Text, laid out as DataTable lays a string out (wrapped in a
+    taller row), but cut with "…" at a one-line row's column width: cut bare, "DEMO00123"
+    read "DEMO0" and "No valid consent to a CIN service" "… a CIN servi"."""
     if isinstance(value, str):
-        return Text(value, no_wrap=height == 1, end="")
+        return Text(value, no_wrap=height == 1, end="",
+                    overflow="ellipsis" if height == 1 else None)
     return value
 
 
