@@ -26,6 +26,7 @@ from cintui.domain.endings import (
     ENDING_STATUS_LABELS,
 )
 from cintui.reference import codes
+from cintui.screens.widgets.exported import tell_written
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -602,13 +603,8 @@ class ClosureScreen(EndingStepsScreen):
         except ValueError as exc:
             app.call_from_thread(self.notify, f"No letters: {exc}", severity="error")
             return
-        from cintui.export.plan import unshown_note
-
-        note = unshown_note(letters_export.letters_unshown(ctx))
-        app.call_from_thread(self.notify, f"{len(written)} letter files for "
-                             f"{len(ctx.recipients)} recipients in {self._exports()}"
-                             + (f"\n{note}" if note else ""), timeout=10,
-                             severity="warning" if note else "information")
+        tell_written(self, f"{len(written)} letter files for {len(ctx.recipients)} "
+                     f"recipients in {self._exports()}", letters_export.letters_unshown(ctx))
 
     @work(thread=True, exclusive=True, group="closure-export")
     def action_summary(self) -> None:

@@ -60,6 +60,7 @@ from cintui.domain.meeting import (
     problem_place,
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
+from cintui.screens.widgets.exported import tell_written
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
@@ -798,12 +799,8 @@ class MinutesViewScreen(Screen):
             folder, f"{doc.child_reference}-minutes-{doc.minutes.held_on.isoformat()}")
         written = [minutes_export.write(doc, folder / f"{stem}.{fmt}", fmt)
                    for fmt in ("pdf", "docx")]
-        from cintui.export.plan import unshown_note
-
-        note = unshown_note(minutes_export.pdf_unshown(doc))
-        app.call_from_thread(self.notify, "Exported:\n" + "\n".join(map(str, written))
-                             + (f"\n{note}" if note else ""), timeout=10,
-                             severity="warning" if note else "information")
+        tell_written(self, "Exported:\n" + "\n".join(map(str, written)),
+                     minutes_export.pdf_unshown(doc))
 
 
 __all__ = ["MinutesViewScreen", "MinutingScreen"]

@@ -14,6 +14,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from cintui.casework.caseload import VIEWS
+from cintui.domain.text import folded
 from cintui.screens.widgets.plain import plain
 
 
@@ -26,8 +27,6 @@ class ChildCommands(Provider):
         self.children = await asyncio.to_thread(app.child_index) if app.has_store else []
 
     async def search(self, query: str) -> Hits:
-        from cintui.domain.text import folded
-
         matcher = self.matcher(query)
         for child_id, label, mine in self.children:
             # "zoe" finds Zoë, "lukasiewicz" Łukasiewicz: as typed on an English keyboard

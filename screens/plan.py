@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import cases, plans, record
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
+from cintui.screens.widgets.exported import tell_written
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen
@@ -477,10 +478,8 @@ class PlanScreen(Screen):
         written = [plan_export.write(doc, folder / f"{stem}.{fmt}", fmt)
                    for fmt in ("pdf", "docx")]
         mark = f" (DRAFT: {len(doc.problems)} check(s) to fix)" if doc.problems else ""
-        note = plan_export.unshown_note(plan_export.pdf_unshown(doc))
-        app.call_from_thread(self.notify, "Exported" + mark + ":\n" +
-                             "\n".join(str(p) for p in written) + (f"\n{note}" if note else ""),
-                             timeout=10, severity="warning" if note else "information")
+        tell_written(self, "Exported" + mark + ":\n" + "\n".join(str(p) for p in written),
+                     plan_export.pdf_unshown(doc))
 
     def action_back(self) -> None:
         self.app.pop_screen()
