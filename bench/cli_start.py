@@ -2,9 +2,12 @@
 (the floor: any Typer command line pays it) in the same run. Targets (issue "Instant from the
 shell"): commands that need no store <= 1.3x the floor, reads <= 2.0x, a write <= 2.5x.
 
-    .venv/bin/python bench/cli_start.py [--children 300] [--runs 5] [--plain] [--cintui PATH]
+    .venv/bin/python bench/cli_start.py [--children 300] [--runs 5] [--plain | --unlocked]
+                                        [--cintui PATH]
 
-Builds a demo store (encrypted unless --plain) in a scratch folder, then runs each command
+Builds a demo store (encrypted unless --plain) in a scratch folder; with --unlocked the
+commands open it through an unlock session (`eval "$(cintui unlock)"`: no key derivation
+a command) rather than the passphrase in the environment, then runs each command
 right after a run of the floor, round after round, so a machine that slows down slows both.
 Prints each command's median wall time and the median of its ratios to the floor run beside
 it (on a shared machine, quote the ratios). `--cintui` times another
@@ -70,6 +73,8 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--plain", action="store_true", help="an unencrypted store")
+    parser.add_argument("--unlocked", action="store_true",
+                        help="the encrypted store opened through `cintui unlock`")
     parser.add_argument("--cintui", type=Path, default=Path(sys.executable).with_name("cintui"))
     args = parser.parse_args()
     python = args.cintui.with_name("python")  # the floor runs on the install being timed
@@ -85,6 +90,12 @@ def main() -> None:
         listed = subprocess.run([args.cintui, "child", "list", "--open", "--json", "--db", db],
                                 check=True, env=env, capture_output=True, text=True).stdout
         child = json.loads(listed)[0]["reference"]
+        if args.unlocked and not args.plain:
+            env["CINTUI_RUNTIME_DIR"] = f"{tmp}/run"
+            said = subprocess.run([args.cintui, "unlock", "--db", db], check=True, env=env,
+                                  capture_output=True, text=True).stdout
+            env["CINTUI_SESSION"] = said.strip().partition("=")[2]
+            del env["CINTUI_PASSPHRASE"]  # the session alone opens it
         floor = [str(python), "-c", "import typer"]
         runs = [(label, kind, [str(args.cintui), *argv])
                 for label, kind, argv in commands(db, child)]
@@ -103,7 +114,7 @@ def main() -> None:
                 times[label].append(wall)
                 ratios[label].append(wall / floor_wall)
                 cpu_ratios[label].append(cpu / floor_cpu)
-    store = "plain" if args.plain else "encrypted"
+    store = "plain" if args.plain else "unlocked encrypted" if args.unlocked else "encrypted"
     print(f"{args.children}-child {store} demo store, {args.runs} runs of each; floor "
           f"`python -c \"import typer\"` median {statistics.median(floors):.3f} s; load "
           f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -28,8 +28,10 @@ def user_folders() -> list[Path]:
     from platformdirs import user_cache_path
 
     from cintui.reference import config
+    from cintui.store import unlocked
 
-    return [config.config_dir(), config.data_dir(), user_cache_path("cintui", appauthor=False)]
+    return [config.config_dir(), config.data_dir(), user_cache_path("cintui", appauthor=False),
+            unlocked.runtime_dir()]
 
 
 def listing(folders: list[Path]) -> set[str]:
@@ -43,7 +45,7 @@ def private_env(root: Path) -> dict[str, str]:
     `root`/data: nothing a process run with these can find leads to the real home folder."""
     home = root / "home"
     env = {"HOME": str(home), "CINTUI_CONFIG_DIR": str(root / "config"),
-           "CINTUI_DATA_DIR": str(root / "data")}
+           "CINTUI_DATA_DIR": str(root / "data"), "CINTUI_RUNTIME_DIR": str(root / "run")}
     return env | {var: str(home / var.lower()) for var in HOME_VARIABLES}
 
 
@@ -63,7 +65,8 @@ os.environ.update(private_env(_SESSION_ROOT))
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path, monkeypatch):
     """No test touches the real home folder, the real clock or a real passphrase."""
-    for var in ("CINTUI_DB", "CINTUI_DATABASE_URL", "CINTUI_PASSPHRASE", "CINTUI_TODAY"):
+    for var in ("CINTUI_DB", "CINTUI_DATABASE_URL", "CINTUI_PASSPHRASE", "CINTUI_TODAY",
+                "CINTUI_SESSION"):
         monkeypatch.delenv(var, raising=False)
     # Set (empty: unset) rather than deleted, so that what `--passphrase-file` puts in the
     # environment of an in-process run is taken away after the test.
@@ -230,7 +233,7 @@ def uses_postgresql(item) -> bool:
 def pytest_collection_modifyitems(config, items):
     """`--store=sqlite` leaves out the tests needing a server; `--store=postgresql` (the
     PostgreSQL half) keeps only the tests running on one. The long tests (marked `slow`) go
-    first, so that the two workers of `make test` finish together: a minute-long test
+    first, so that the workers of `make test` finish together: a minute-long test
     handed out last would keep one worker busy alone at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
     chosen = stores(config)

@@ -285,15 +285,28 @@ def _location(ctx: typer.Context, db: str | None) -> access.StoreLocation:
     return access.locate(db or _state(ctx).get("db"))
 
 
-def _passphrase_for_open(loc: access.StoreLocation) -> str | None:
+def _passphrase_for_open(loc: access.StoreLocation, *, session: bool = True) -> str | None:
+    """What opens an encrypted file: its unlock session's raw key (`cintui unlock`), else
+    the passphrase (a file, the environment, else asked in a terminal)."""
     if not loc.is_encrypted():
         return None
+    ended = None
+    if session and loc.path is not None:
+        key, ended = access.session_key(loc.path)
+        if key is not None:
+            return key
     value = access.env_passphrase()
     if value is not None:
         return value
     if not sys.stdin.isatty():
+        if ended:
+            raise CliError(f"{loc.describe()} is encrypted and {ended}: `cintui unlock` it "
+                           "again, give --passphrase-file FILE (or CINTUI_PASSPHRASE_FILE), "
+                           "or run in a terminal")
         raise CliError(f"{loc.describe()} is encrypted: give --passphrase-file FILE (or "
-                       "CINTUI_PASSPHRASE_FILE), or run in a terminal")
+                       "CINTUI_PASSPHRASE_FILE), `cintui unlock` it, or run in a terminal")
+    if ended:
+        typer.echo(f"{loc.describe()}: {ended}.", err=True)
     import getpass
 
     return getpass.getpass(f"Passphrase for {loc.describe()}: ")

@@ -256,6 +256,9 @@ def db_rekey(
             raise CliError("give the new passphrase with --new-passphrase-file FILE (a 0600 "
                            "file), or run in a terminal to be asked; never on the command line")
         keeping.rekey(store, new)
+    from cintui.store import unlocked
+
+    unlocked.end(loc.path)  # its key is the old passphrase's
     from datetime import UTC, datetime
 
     store = access.open_location(loc, new)

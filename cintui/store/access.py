@@ -90,6 +90,16 @@ def env_passphrase() -> str | None:
     return value if value else None
 
 
+def session_key(path: Path) -> tuple[str | None, str | None]:
+    """The raw key of `path`'s unlock session in this environment (`cintui unlock`), or
+    (None, why not: None when CINTUI_SESSION is not set)."""
+    if not os.environ.get("CINTUI_SESSION"):
+        return None, None
+    from cintui.store import unlocked
+
+    return unlocked.key_for(path)
+
+
 def open_ahead(loc: StoreLocation) -> None:
     """Start opening the light reader of an encrypted file whose passphrase is in the
     environment (`fast.prefetch_reader`), so its key derivation runs beside the imports of
@@ -103,7 +113,8 @@ def open_ahead(loc: StoreLocation) -> None:
             fast.prefetch_server_reader(loc.url)
         return
     passphrase = os.environ.get("CINTUI_PASSPHRASE")
-    if os.environ.get("CINTUI_PASSPHRASE_FILE") or not passphrase:
+    unlocked = bool(os.environ.get("CINTUI_SESSION"))
+    if not unlocked and (os.environ.get("CINTUI_PASSPHRASE_FILE") or not passphrase):
         return
     try:
         if loc.url is not None or loc.path is None or not loc.path.is_file() or \
@@ -111,6 +122,11 @@ def open_ahead(loc: StoreLocation) -> None:
             return
     except OSError:  # said by whatever opens it next
         return
+    if unlocked:  # its raw key, when it has a session here (`cintui unlock`)
+        passphrase = session_key(loc.path)[0] or (
+            None if os.environ.get("CINTUI_PASSPHRASE_FILE") else passphrase)
+        if not passphrase:
+            return
     from cintui.store import fast
 
     fast.prefetch_reader(loc.path, passphrase)
