@@ -11,7 +11,12 @@ from __future__ import annotations
 from datetime import date
 
 from cintui.casework.caseload import consent_for, deadlines_for, ids_sql, load_facts
-from cintui.casework.lookup import as_uuid, rows_from
+from cintui.casework.lookup import (  # noqa: F401 - resolve_scope, UnknownScope: here too
+    UnknownScope,
+    as_uuid,
+    resolve_scope,
+    rows_from,
+)
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.due import (
     ActionFact,
@@ -89,13 +94,6 @@ WHERE a.child_id IN ({ids}) AND a.visited_on IS NULL AND a.due <= :until
 ORDER BY a.due, a.name, a.created_at
 """
 
-_WORKERS = "SELECT username, name FROM worker"
-_TEAMS = "SELECT name FROM team ORDER BY name"
-
-
-class UnknownScope(ValueError):
-    """A worker or team named that the store does not hold."""
-
 
 def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
@@ -105,35 +103,6 @@ def child_ref(child: tuple) -> ChildRef:
     (cid, reference, first, last, *_rest, w_name, w_user, team) = child
     return ChildRef(id=str(as_uuid(cid)), reference=reference, name=f"{first} {last}".strip(),
                     worker=w_name or "", worker_username=w_user or "", team=team or "")
-
-
-def resolve_scope(source, *, worker: str | None = None,
-                  team: str | None = None) -> tuple[str | None, str | None]:
-    """The worker's username and the team's name meant: a worker by username or full name,
-    a team by its name or a word only one team's name has ("south"), as `child list` and
-    `export plans` take them."""
-    rows = rows_from(source)
-    username = name = None
-    if worker:
-        wanted = worker.strip().lower()
-        found = [u for u, n in rows(_WORKERS, {}) if wanted in (u.lower(), n.lower())]
-        if not found:
-            raise UnknownScope(f"no worker called {worker!r} on this store")
-        if len(found) > 1:
-            raise UnknownScope(f"{worker!r} matches {len(found)} workers; use their username")
-        username = found[0]
-    if team:
-        wanted = team.strip().lower()
-        names = [n for (n,) in rows(_TEAMS, {})]
-        found = [n for n in names if n.lower() == wanted] or [
-            n for n in names if wanted and wanted in n.lower()]
-        if not found:
-            raise UnknownScope(f"no team called {team!r} on this store")
-        if len(found) > 1:
-            shown = "; ".join(found[:8]) + (" …" if len(found) > 8 else "")
-            raise UnknownScope(f"{team!r} matches {len(found)} teams: {shown}")
-        name = found[0]
-    return username, name
 
 
 def load_actions(source, view: str, params: dict) -> dict:

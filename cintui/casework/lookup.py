@@ -700,3 +700,42 @@ def package_deadlines(source, reference: str, today: date, policy: PolicyProfile
         if found is not None:
             out.append(found)
     return out
+
+
+# ------------------------------------------------------------------ workers and teams named
+
+_WORKER_NAMES = "SELECT username, name FROM worker"
+_TEAM_NAMES = "SELECT name FROM team ORDER BY name"
+
+
+class UnknownScope(ValueError):
+    """A worker or team named that the store does not hold."""
+
+
+def resolve_scope(source, *, worker: str | None = None,
+                  team: str | None = None) -> tuple[str | None, str | None]:
+    """The worker's username and the team's name meant: a worker by username or full name,
+    a team by its name or a word only one team's name has ("south"), as `child list` and
+    `export plans` take them."""
+    rows = rows_from(source)
+    username = name = None
+    if worker:
+        wanted = worker.strip().lower()
+        found = [u for u, n in rows(_WORKER_NAMES, {}) if wanted in (u.lower(), n.lower())]
+        if not found:
+            raise UnknownScope(f"no worker called {worker!r} on this store")
+        if len(found) > 1:
+            raise UnknownScope(f"{worker!r} matches {len(found)} workers; use their username")
+        username = found[0]
+    if team:
+        wanted = team.strip().lower()
+        names = [n for (n,) in rows(_TEAM_NAMES, {})]
+        found = [n for n in names if n.lower() == wanted] or [
+            n for n in names if wanted and wanted in n.lower()]
+        if not found:
+            raise UnknownScope(f"no team called {team!r} on this store")
+        if len(found) > 1:
+            shown = "; ".join(found[:8]) + (" …" if len(found) > 8 else "")
+            raise UnknownScope(f"{team!r} matches {len(found)} teams: {shown}")
+        name = found[0]
+    return username, name

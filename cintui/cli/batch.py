@@ -84,11 +84,10 @@ def _children(ctx: typer.Context, db: Path | None, all_: bool, team: str | None,
         return child
     from datetime import date
 
-    from cintui.casework import caseload
-    from cintui.casework import due as due_cases
+    from cintui.casework import caseload, lookup
 
     with _reading(ctx, db) as rows:  # a worker or team as `child list` takes them
-        username, team_name = (due_cases.resolve_scope(rows, worker=worker, team=team)
+        username, team_name = (lookup.resolve_scope(rows, worker=worker, team=team)
                                if worker or team else (None, None))
         found = caseload.list_children(rows, date.today(), username=username,
                                        team=team_name, open_only=True)

@@ -186,3 +186,12 @@ def test_eval_in_a_shell_then_commands_in_their_own_processes(encrypted_demo_sto
     assert len(json.loads(listed + "]")) == 25 + 12
     assert "Locked" in rest
     assert "is encrypted and it is not unlocked" in done.stderr
+
+
+def test_a_session_file_others_could_read_or_write_is_never_trusted(cli, encrypted_demo_store,
+                                                                    unlock):
+    found = unlock(encrypted_demo_store)
+    found.chmod(0o644)
+    one_line_error(cli("child", "list", "--db", encrypted_demo_store), "it is not unlocked")
+    found.chmod(0o600)
+    assert cli("child", "list", "--db", encrypted_demo_store).code == 0

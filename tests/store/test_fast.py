@@ -83,3 +83,23 @@ def test_a_reader_opened_ahead_is_the_one_handed_out_with_the_same_checks(
     monkeypatch.setenv("CINTUI_PASSPHRASE_FILE", str(store_path.parent / "pass"))
     access.open_ahead(access.locate(store_path))  # a passphrase file: left to the command
     assert fast._AHEAD == {}
+
+
+def test_text_stored_with_control_characters_is_read_inert(plain_store, tmp_path):
+    """Trust (output is inert): a name stored before control characters were refused reaches
+    the caseload as visible stand-ins, never as an escape sequence the terminal would obey;
+    line feeds and tabs, which notes hold, are kept; every other value comes back as it is."""
+    add_child(plain_store, 1)
+    add_child(plain_store, 2, first_name="Cy", last_name="Dee")
+    with sqlite3.connect(tmp_path / "plain.db") as raw:  # as an older cintui let it in
+        raw.execute("UPDATE child SET first_name = ?, last_name = ? WHERE reference = ?",
+                    ("Ada\x1b[2J", "Bell\x07", "CIN000001"))
+    reader = fast.open_reader(tmp_path / "plain.db", None)
+    try:
+        names = reader.rows("SELECT first_name, last_name, dob FROM child ORDER BY reference")
+        assert names[0][0] == "Ada␛[2J" and names[0][1] == "Bell␇"
+        assert names[1] == ("Cy", "Dee", "2015-03-01")
+        kept = reader.rows("SELECT 'line one' || char(10) || char(9) || 'two', 7, NULL")
+        assert kept == [("line one\n\ttwo", 7, None)]
+    finally:
+        reader.close()
