@@ -62,7 +62,10 @@ def unlock(
     key = unlocked.raw_key(loc.path, passphrase)
     if not unlocked.opens(loc.path, key):
         raise CliError(f"wrong passphrase or damaged file: {loc.describe()}; nothing unlocked")
-    session = unlocked.start(loc.path, key, minutes, token=os.environ.get(unlocked.ENV))
+    try:
+        session = unlocked.start(loc.path, key, minutes, token=os.environ.get(unlocked.ENV))
+    except (unlocked.UnlockError, OSError) as exc:
+        raise CliError(f"cannot keep the unlock session: {exc}") from None
     ends = time.strftime("%H:%M", time.localtime(session.until))
     typer.echo(f"export {unlocked.ENV}={shlex.quote(session.token)}")
     typer.echo(f"Unlocked {session.store} until {ends}, for the shell that runs "

@@ -153,18 +153,31 @@ def start(store: Path, pragma_key: str, minutes: int, *, token: str | None = Non
     record = {"store": str(store), "salt": salt.hex(), "key": _xor(key, pad).hex(),
               "check": _check(key), "until": until}
     path = _file_for(store)
-    folder = path.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for each in (folder.parent, folder):
-        with contextlib.suppress(OSError):
-            each.chmod(0o700)
+    folder = _private_folder(path.parent)
     _sweep(folder, until - minutes * 60)
     partial = folder / f".{path.name}.{os.getpid()}"
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL, 0o600)
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()  # left by a process killed mid-write with this pid
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(record, fh)
     os.replace(partial, path)
     return Session(store, until, pad.hex())
+
+
+def _private_folder(folder: Path) -> Path:
+    """`folder` (the sessions folder), made 0700 if new; refused if someone else could
+    reach into it. Only it is changed: the runtime folder above may be shared
+    (CINTUI_RUNTIME_DIR=/tmp)."""
+    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.lstat()
+    if hasattr(os, "getuid"):
+        if folder.is_symlink() or info.st_uid != os.getuid():
+            raise UnlockError(f"{folder} is not a folder of yours: nothing unlocked")
+        if info.st_mode & 0o077:
+            folder.chmod(0o700)
+    return folder
 
 
 def _sweep(folder: Path, now: float) -> None:

@@ -195,3 +195,16 @@ def test_a_session_file_others_could_read_or_write_is_never_trusted(cli, encrypt
     one_line_error(cli("child", "list", "--db", encrypted_demo_store), "it is not unlocked")
     found.chmod(0o600)
     assert cli("child", "list", "--db", encrypted_demo_store).code == 0
+
+
+def test_a_shared_runtime_folder_is_left_as_it_was(cli, encrypted_demo_store, unlock,
+                                                   tmp_path, monkeypatch):
+    """CINTUI_RUNTIME_DIR may name a folder others use (/tmp): only cintui's own sessions
+    folder inside it is made private, never the folder itself."""
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o1777)
+    monkeypatch.setenv("CINTUI_RUNTIME_DIR", str(shared))
+    found = unlock(encrypted_demo_store)
+    assert shared.stat().st_mode & 0o7777 == 0o1777
+    assert found.parent == shared / "sessions" and found.parent.stat().st_mode & 0o777 == 0o700
