@@ -44,7 +44,7 @@ class UnlockError(Exception):
 
 class Session:
     """An unlock session begun: the store, when it ends (seconds since the epoch), and the
-    token for CINTUI_SESSION. (Not a dataclass: building one costs every command ~1.5 ms.)"""
+    token for CINTUI_SESSION. (Not a dataclass: building a frozen one costs every command ~0.4 ms.)"""
 
     __slots__ = ("store", "until", "token")
 
@@ -149,12 +149,13 @@ def start(store: Path, pragma_key: str, minutes: int, *, token: str | None = Non
     import secrets
 
     pad = _token_bytes(token) or secrets.token_bytes(KEY_BYTES)
-    until = (time.time() if now is None else now) + minutes * 60
+    now = time.time() if now is None else now
+    until = now + minutes * 60
     record = {"store": str(store), "salt": salt.hex(), "key": _xor(key, pad).hex(),
               "check": _check(key), "until": until}
     path = _file_for(store)
     folder = _private_folder(path.parent)
-    _sweep(folder, until - minutes * 60)
+    _sweep(folder, now)
     partial = folder / f".{path.name}.{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         partial.unlink()  # left by a process killed mid-write with this pid
