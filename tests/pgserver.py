@@ -29,6 +29,7 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 TEMP_ROOT = CHECKOUT / ".tmp"
 SUPERUSER = "cintui_test"
 ENV_VAR = "CINTUI_TEST_PG"  # postgresql://cintui_test:PW@127.0.0.1:PORT/postgres
+ROOM_NEEDED = 2 * 1024**3  # the templates and four tests' clones need a few hundred MB
 
 
 class NoPostgres(RuntimeError):
@@ -47,6 +48,21 @@ def bindir() -> Path:
     if pg_ctl:
         return Path(pg_ctl).resolve().parent
     raise NoPostgres("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+
+
+def _data_root() -> Path:
+    """Where the cluster's files go: memory (/dev/shm) where there is one. Every test's
+    database is a clone of a template, a few hundred files: on ext4, creating files where
+    many were just deleted costs the kernel ~0.6 s of CPU a clone (its inode allocator
+    skips recently deleted inodes), ~30 ms in memory. Else the checkout's temp folder."""
+    shm = Path(os.environ.get("CINTUI_TEST_PG_ROOT", "/dev/shm"))
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        room = os.statvfs(shm)
+        if room.f_bavail * room.f_frsize >= ROOM_NEEDED:  # not a container's 64 MB
+            return shm
+    TEMP_ROOT.mkdir(exist_ok=True)
+    TEMP_ROOT.chmod(0o755)  # the server's user must reach its folder
+    return TEMP_ROOT
 
 
 def _free_port() -> int:
@@ -93,9 +109,7 @@ class Cluster:
 def start() -> Cluster:
     """initdb (scram passwords over TCP) and start on a free 127.0.0.1 port."""
     bins = bindir()
-    TEMP_ROOT.mkdir(exist_ok=True)
-    TEMP_ROOT.chmod(0o755)  # the server's user must reach its folder
-    folder = Path(tempfile.mkdtemp(prefix="pg-", dir=TEMP_ROOT))
+    folder = Path(tempfile.mkdtemp(prefix="pg-", dir=_data_root()))
     cluster = Cluster(folder, _free_port(), secrets.token_hex(16), os.getpid())
     pwfile = folder / "pw"
     pwfile.write_text(cluster.password + "\n")
