@@ -138,7 +138,28 @@ def start() -> Cluster:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    _watch(cluster, bins)
     return cluster
+
+
+# Waits for the process that started the cluster to end, however it ends (SIGKILL included),
+# then stops the cluster and removes its folder (kept in memory: it would stay until reboot).
+_WATCHDOG = """
+pid=$1; folder=$2; shift 2
+while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+"$@" >/dev/null 2>&1
+rm -rf "$folder"
+"""
+
+
+def _watch(cluster: Cluster, bins: Path) -> None:
+    """After a normal end `Cluster.stop` has done it all; the watchdog then finds nothing."""
+    subprocess.Popen(
+        ["sh", "-c", _WATCHDOG, "cintui-test-pg-watchdog", str(cluster.pid),
+         str(cluster.folder), *_as_server_user(), str(bins / "pg_ctl"), "stop", "-D",
+         str(cluster.data), "-m", "immediate", "-w"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
 
 
 def main(argv: list[str]) -> int:
