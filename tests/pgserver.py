@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL cluster for the tests: 127.0.0.1 only, a free port, a data folder
-under the checkout's temp folder, stopped and removed at the end.
+in memory (/dev/shm; else under the checkout's temp folder), stopped and removed at the end
+(by a watchdog, if the run that started it is killed).
 
     python tests/pgserver.py run -- CMD ARGS...   # CINTUI_TEST_PG set for CMD
     python tests/pgserver.py bindir               # where initdb and pg_ctl were found
@@ -54,7 +55,7 @@ def _data_root() -> Path:
     """Where the cluster's files go: memory (/dev/shm) where there is one. Every test's
     database is a clone of a template, a few hundred files: on ext4, creating files where
     many were just deleted costs the kernel ~0.6 s of CPU a clone (its inode allocator
-    skips recently deleted inodes), ~30 ms in memory. Else the checkout's temp folder."""
+    skips recently deleted inodes), ~50 ms in memory. Else the checkout's temp folder."""
     shm = Path(os.environ.get("CINTUI_TEST_PG_ROOT", "/dev/shm"))
     if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
         room = os.statvfs(shm)

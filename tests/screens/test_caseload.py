@@ -301,8 +301,9 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
         await until(pilot, gc.isenabled)
         app.open_child(table(app).current.id)
         assert not gc.isenabled()  # held from the push...
+        # ...to the first paint:
         await until(pilot, lambda: screen_name(app) == "ChildScreen" and gc.isenabled())
-        await pilot.press("escape")  # ...to the first paint
+        await pilot.press("escape")
         await until(pilot, lambda: screen_name(app) == "CaseloadScreen" and gc.isenabled())
 
 
