@@ -303,8 +303,9 @@ def _passphrase_for_open(loc: access.StoreLocation, *, session: bool = True) -> 
             raise CliError(f"{loc.describe()} is encrypted and {ended}: `cintui unlock` it "
                            "again, give --passphrase-file FILE (or CINTUI_PASSPHRASE_FILE), "
                            "or run in a terminal")
+        unlock = ", `cintui unlock` it," if session else ""  # not the advice `unlock` gives
         raise CliError(f"{loc.describe()} is encrypted: give --passphrase-file FILE (or "
-                       "CINTUI_PASSPHRASE_FILE), `cintui unlock` it, or run in a terminal")
+                       f"CINTUI_PASSPHRASE_FILE){unlock} or run in a terminal")
     if ended:
         typer.echo(f"{loc.describe()}: {ended}.", err=True)
     import getpass

@@ -87,6 +87,15 @@ def test_the_file_with_another_shells_variable_opens_nothing(cli, encrypted_demo
                    "CINTUI_SESSION is not a cintui session")
 
 
+def test_unlock_without_a_passphrase_says_how_to_give_one_never_to_unlock_it(
+        cli, encrypted_demo_store):
+    done = cli("unlock", "--db", encrypted_demo_store)
+    one_line_error(done, "is encrypted: give --passphrase-file FILE", "or run in a terminal")
+    assert "cintui unlock" not in done.err
+    sessions = Path(os.environ["CINTUI_RUNTIME_DIR"]) / "sessions"
+    assert not sessions.exists() or not any(sessions.iterdir())  # nothing kept
+
+
 def test_lock_ends_it_and_the_store_asks_for_its_passphrase_again(
         cli, encrypted_demo_store, unlock):
     found = unlock(encrypted_demo_store)
