@@ -130,17 +130,20 @@ def _print_visits(name: str, ref: str, listing, today: date) -> None:
     def yes(value: bool) -> tuple:
         return (("yes", ""),) if value else (("no", "bold red"),)
 
+    def seen(v) -> tuple:  # WIR 2.11: seen, and seen alone, in one column
+        return (("alone", ""),) if v.child_seen and v.seen_alone else yes(v.child_seen)
+
     console = _console()
     rule = f"visits {listing.rule}" if listing.rule.startswith("every") else listing.rule
     console.print(f"[bold]{escape(name)}[/] {escape(ref)} · {escape(rule)}")
     if listing.visits:
+        # Seven columns, so that at 80 columns every word stays whole (nine did not fit).
         print_table(console, (
-            Column("date", no_wrap=True), Column("time", no_wrap=True), Column("type"),
-            Column("seen"), Column("alone"), Column("bedroom"), Column("author"),
-            Column("addenda", right=True), Column("gap before")), [
-            (day(v.visited_at.date()), f"{v.visited_at:%H:%M}", KIND_LABELS.get(v.kind, v.kind),
-             yes(v.child_seen), yes(v.child_seen and v.seen_alone), yes(v.bedroom_seen),
-             v.author, str(v.addenda or ""),
+            Column("when", no_wrap=True), Column("type"), Column("child seen"),
+            Column("bedroom"), Column("author"), Column("addenda", right=True),
+            Column("gap before")), [
+            (f"{day(v.visited_at.date())} {v.visited_at:%H:%M}", KIND_LABELS.get(v.kind, v.kind),
+             seen(v), yes(v.bedroom_seen), v.author, str(v.addenda or ""),
              ((f"{v.gap.days_late} wd late", "bold red"),) if v.gap else "")
             for v in listing.visits])
     else:

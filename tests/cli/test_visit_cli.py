@@ -102,6 +102,19 @@ def test_visit_list_table_marks_gaps_drafts_and_the_open_gap(cli, demo_store, ze
     assert "still open" not in today.out
 
 
+def test_visit_list_keeps_every_word_whole_at_80_columns(cli, demo_store, zephyrine,
+                                                         monkeypatch):
+    """WIR 2.11's facts on a laptop's terminal: seen, seen alone and the bedroom, without a
+    heading or a name cut in two ("bedroo" over "m")."""
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli("visit", "list", zephyrine, "--db", demo_store, *DAY).out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    for word in ("when", "type", "child", "seen", "bedroom", "author", "addenda", "before",
+                 "20 Nov 2026 09:15"):
+        assert word in out, word
+    assert "alone" in out  # seen alone: the visit that restarts the clock
+
+
 def test_visit_list_for_a_child_with_no_visits(cli, demo_store):
     added = cli("child", "add", "--first-name", "Bo", "--last-name", "Quillfeather",
                 "--dob", "2019-06-30", "--referral-date", "2026-11-02", "--db", demo_store,
