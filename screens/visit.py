@@ -131,6 +131,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         Binding("ctrl+f", "finalise", "Finalise", priority=True),
         Binding("y", "fact(True)", "Yes", show=False, priority=True),
         Binding("n", "fact(False)", "No", show=False, priority=True),
+        # WIR 2.11: seen, and seen alone, answered at once on "Child seen" (the usual visit).
+        Binding("a", "seen_alone", "Child seen alone", show=False, priority=True),
         Binding("ctrl+t", "plan_actions", "Plan actions", priority=True),
         Binding("ctrl+s", "close", "Save & close", priority=True),
         # Priority, so the keys typed after Esc are read after it has acted (typed.py)
@@ -226,6 +228,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "fact":  # y and n only while a fact box has the focus
             return self.focused is not None and self.focused.id in FACTS
+        if action == "seen_alone":  # a only on "Child seen": elsewhere it is a letter typed
+            return self.focused is not None and self.focused.id == "child_seen"
         if action == "close":
             return not self.query_one("#kind", Select).expanded
         return True
@@ -236,6 +240,15 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         box = self.focused
         box.value = answer
         self._next_fact(box)
+
+    def action_seen_alone(self) -> None:
+        """a on "Child seen": seen, and seen alone (WIR 2.11), in one key; then the bedroom."""
+        seen = self.query_one("#child_seen", Checkbox)
+        seen.value = True
+        alone = self.query_one("#seen_alone", Checkbox)
+        alone.disabled = False
+        alone.value = True
+        self.set_focus(self.query_one("#bedroom_seen"))
 
     def _next_fact(self, box: Checkbox) -> None:
         """After a fact, the next (seen alone only when seen); after the last, the writing."""
@@ -384,7 +397,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
                 "(ctrl+t)" if self.actions else "No agreed plan: no actions to tick")
         there = ", ".join(p.name for p in c.present) or "no one else recorded"
         self.query_one("#status-line", Static).update(
-            f"Also there: {there}  ·  the fact boxes: y yes, n no\n"
+            f"Also there: {there}  ·  facts: y yes, n no, a seen alone\n"
             f"{plan}  ·  ctrl+f finalise (checks WIR 2.11)  ·  esc close: the draft is kept")
 
     # ------------------------------------------------------------ closing

@@ -221,7 +221,7 @@ async def test_the_facts_answer_to_y_and_n(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
         screen = app.screen
-        assert "the fact boxes: y yes, n no" in text_of(screen, "#status-line")
+        assert "facts: y yes, n no, a seen alone" in text_of(screen, "#status-line")
         assert app.focused.id == "child_seen"
         for key, name, said in (("y", "child_seen", "yes"), ("n", "seen_alone", "no"),
                                 ("y", "bedroom_seen", "yes")):
@@ -245,6 +245,38 @@ async def test_the_facts_answer_to_y_and_n(demo_store):
         await settle(pilot)
     assert [(d["child_seen"], d["seen_alone"], d["bedroom_seen"])
             for d in drafts_of(demo_store)] == [(False, False, False)]
+
+
+async def test_a_on_child_seen_records_seen_and_seen_alone_in_one_key(demo_store):
+    """WIR 2.11: the child seen, and seen alone, is the usual visit: "a" on "Child seen"
+    answers both and moves to the bedroom, so the standard visit's facts take two keys
+    (a, y). Anywhere else "a" is only a letter: in a heading it is typed as one."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        screen = app.screen
+        assert app.focused.id == "child_seen"
+        await pilot.press("a")
+        await settle(pilot)
+        assert str(screen.query_one("#child_seen", Checkbox).label) == "Child seen: yes"
+        alone = screen.query_one("#seen_alone", Checkbox)
+        assert not alone.disabled and str(alone.label) == "Seen alone: yes"
+        assert app.focused.id == "bedroom_seen"
+        await pilot.press("a")  # not on "Child seen": the bedroom box does not take it
+        await settle(pilot)
+        assert str(screen.query_one("#bedroom_seen", Checkbox).label) == "Bedroom seen: no"
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.focused.id == "purpose"
+        await type_text(pilot, "a planned visit")
+        assert screen.query_one("#purpose", TextArea).text == "a planned visit"
+        await write(pilot, "analysis", "Priya seen alone in her room; all well")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    visit = visit_rows(demo_store)[-1]
+    assert (visit.child_seen, visit.seen_alone, visit.bedroom_seen) == (True, True, True)
 
 
 async def test_a_visit_typed_in_one_burst_puts_each_sentence_under_its_heading(demo_store):
