@@ -24,7 +24,7 @@ from textual.widgets import Static
 EVERYWHERE = (("tab / shift+tab", "Next / previous box"),
               ("ctrl+p", "Command palette: find a child, go anywhere"),
               ("r a g, y n", "In a choice, the letter beside an option chooses it: r a g "
-                             "a rating, y n yes or no (Enter opens the list)"))
+                             "a rating, y n yes or no, the list shut or open (Enter opens it)"))
 
 
 def purpose(screen: Screen) -> str:

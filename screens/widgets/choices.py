@@ -1,6 +1,6 @@
 """One key per choice: a rating is r, a or g; a yes/no is y or n; a recommendation its
 number. The key shows in each option's label ("Amber (a)") and chooses it at once, with
-the list closed; Enter still opens the list.
+the list closed or open (Enter opens it; in the open list, other letters still search).
 """
 
 from __future__ import annotations
@@ -8,13 +8,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual import events
+from textual.app import ComposeResult
 from textual.widgets import Checkbox, Select
+from textual.widgets._select import SelectCurrent, SelectOverlay
 
 from cintui.screens.widgets.plain import plain
 
 # The keys every yes/no choice answers to, by the option's value; and every rating.
 YES_NO_KEYS = {"yes": "y", "no": "n"}
 RATING_KEYS = {"R": "r", "A": "a", "G": "g"}
+
+
+class _KeyedOverlay(SelectOverlay):
+    """The open list of a `KeyedSelect`: an option's key chooses it and closes the list, as
+    the label promises ("Team manager (t)"); Textual's own list would only move the
+    highlight to the first option with a "t" in it, and Tab then left the old value."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        select = self.parent
+        if isinstance(select, KeyedSelect) and event.character in select.keys:
+            event.stop()
+            event.prevent_default()  # not the type-to-search of SelectOverlay._on_key
+            wanted = select.keys[event.character]
+            index = next(i for i, (_, value) in enumerate(select._options) if value == wanted)
+            self.post_message(self.UpdateSelection(index))
 
 
 class KeyedSelect(Select):
@@ -25,6 +42,11 @@ class KeyedSelect(Select):
         self.keys = {key: value for key, _, value in options if key}
         super().__init__([(plain(f"{label} ({key})" if key else label), value)
                           for key, label, value in options], **kwargs)
+
+    def compose(self) -> ComposeResult:  # Select's own, with the keyed list
+        yield SelectCurrent(self.prompt)
+        yield _KeyedOverlay(type_to_search=self._type_to_search).data_bind(
+            compact=Select.compact)
 
     def on_key(self, event: events.Key) -> None:
         if not self.expanded and event.character in self.keys:

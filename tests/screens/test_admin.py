@@ -154,6 +154,58 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
     assert actors == {"test.worker"}  # CINTUI_USER: nobody on the store chosen yet
 
 
+async def test_a_letter_in_an_open_list_chooses_its_option_and_others_still_search(
+        new_location, cli):
+    """A choice shows its key ("Team manager (t)") and the key chooses it with the list
+    open too: Enter opens the role list, t chooses Team manager and shuts it (it once only
+    moved the highlight, and the Tab after it left "Social worker": a manager saved as a
+    worker). In a list without keys, letters still find an option: "wi" then Enter is
+    Wirral's policy."""
+    app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "Wirral Council")
+        form.query_one("#la_number").focus()
+        await type_text(pilot, "344")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert form.query_one("#policy").expanded
+        await pilot.press("w", "i", "enter")
+        await settle(pilot)
+        assert form.query_one("#policy").value == "wirral"
+        await save(pilot)
+        assert app.screen is screen
+
+        await pilot.press("t")
+        await settle(pilot)
+        await type_text(pilot, "CIN North")
+        await save(pilot)
+
+        await pilot.press("w")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#username").value = "kay.moss"
+        form.query_one("#name").focus()
+        await type_text(pilot, "Kay Moss")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        role = form.query_one("#role")
+        assert role.expanded
+        await pilot.press("t")
+        await settle(pilot)
+        assert role.value == "team_manager" and not role.expanded
+        assert app.focused is role  # back on the choice: Tab goes on to the team
+        await pilot.press("tab")
+        await settle(pilot)
+        assert role.value == "team_manager"
+        await save(pilot)
+        assert app.screen is screen
+        assert cells(screen, "#workers")[0][:3] == ["kay.moss", "Kay Moss", "Team manager"]
+
+
 async def test_a_worker_leaves_only_once_their_children_are_reallocated(new_location, cli):
     path = team_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
