@@ -27,10 +27,25 @@ TAB_BINDINGS = [
 ]
 
 
+def chosen_in_open_list(focused) -> None:
+    """Tab (or Shift+Tab) in a choice's open list takes the option it highlights, as a
+    browser's list does: letters typed there find an option ("wi": Wirral), and Tab once
+    left the old value while the list had shown the new one."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    if not isinstance(focused, SelectOverlay) or focused.highlighted is None:
+        return
+    select = focused.parent
+    if isinstance(select, Select):
+        select.value = select._options[focused.highlighted][1]
+
+
 class TabMovesAtOnce:
     """For a screen with `TAB_BINDINGS`: Tab to the next box (or to `tab_target()`)."""
 
     def action_next_box(self, step: int) -> None:
+        chosen_in_open_list(self.focused)
         target = self.tab_target() if step > 0 else None
         if target is not None:
             self.set_focus(target)

@@ -159,8 +159,8 @@ async def test_a_letter_in_an_open_list_chooses_its_option_and_others_still_sear
     """A choice shows its key ("Team manager (t)") and the key chooses it with the list
     open too: Enter opens the role list, t chooses Team manager and shuts it (it once only
     moved the highlight, and the Tab after it left "Social worker": a manager saved as a
-    worker). In a list without keys, letters still find an option: "wi" then Enter is
-    Wirral's policy."""
+    worker). In a list without keys, letters still find an option, and Tab takes it as a
+    browser's list does: "wi" then Tab is Wirral's policy."""
     app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(pilot)
@@ -173,9 +173,10 @@ async def test_a_letter_in_an_open_list_chooses_its_option_and_others_still_sear
         await pilot.press("tab", "enter")
         await settle(pilot)
         assert form.query_one("#policy").expanded
-        await pilot.press("w", "i", "enter")
+        await pilot.press("w", "i", "tab")  # Tab takes what the open list highlights
         await settle(pilot)
         assert form.query_one("#policy").value == "wirral"
+        assert not form.query_one("#policy").expanded and app.focused.id == "save"
         await save(pilot)
         assert app.screen is screen
 
