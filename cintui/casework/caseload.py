@@ -80,12 +80,15 @@ _MEETINGS = """
 SELECT child_id, kind, held_on, held, next_review, minutes_circulated, plan_circulated
 FROM meeting WHERE held AND child_id IN ({ids})
 """
+# Consent to the CIN service only: the caseload's flag and the due list's item are about it
+# alone (`consent.service_consent` reads no other scope), so the decisions on sharing
+# information and on meetings, two in three of the rows, are not read.
 _CONSENTS = """
 SELECT s.child_id, s.scope, s.decision, s.decided_on, s.person_id, cp.parental_responsibility,
        s.override_without_consent, s.override_rationale
 FROM consent AS s
 LEFT JOIN child_person AS cp ON cp.child_id = s.child_id AND cp.person_id = s.person_id
-WHERE s.child_id IN ({ids})
+WHERE s.child_id IN ({ids}) AND s.scope = 'service'
 ORDER BY s.decided_on, s.created_at
 """
 # The plan in force per child (the newest agreed version, else the newest draft: a first
@@ -235,8 +238,8 @@ def load_facts(source, *, view: str = "everyone", username: str | None = None,
                team: str | None = None, policy: PolicyProfile | None = None,
                caseload: bool = True) -> tuple[PolicyProfile, list[tuple[tuple, dict]]]:
     """The store's policy and, per open child in view, its row and dated facts (the current
-    episode, seen visits, held meetings, consents; with `caseload`, the plan's counts and
-    visit drafts too), for the timescale engine. Views: those of `VIEWS`, or "team_named"
+    episode, seen visits, held meetings, consents to the service; with `caseload`, the
+    plan's counts and visit drafts too), for the timescale engine. Views: those of `VIEWS`, or "team_named"
     (`team`: a team's name)."""
     rows = rows_from(source)
     if policy is None:

@@ -107,6 +107,33 @@ def test_flags_for_missing_consent_and_overdue_minutes(reader, demo_store):
     assert "Minutes overdue" in after.flags
 
 
+def test_consent_to_the_service_alone_decides_the_flag_as_on_the_record(reader, demo_store):
+    """WAR 4.2: the caseload's "No valid consent" is about consent to a CIN service, as the
+    child's record says it, for every child (the caseload reads only that scope). Consent
+    to share information or to a meeting does not stand in for it."""
+    from cintui.casework import record
+
+    rows = load(reader, view="everyone")
+    row = next(r for r in rows if "No valid consent" not in r.flags)
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            for r in rows:
+                valid = record.consent_status(session, r.id, TODAY).valid_for_service
+                assert ("No valid consent" not in r.flags) == valid, r.reference
+        with store.session("test.worker") as session:
+            kept = session.exec(select(Consent).where(Consent.child_id == row.id)).all()
+            for consent in kept:
+                if consent.scope == "service":
+                    session.delete(consent)
+            left = {c.scope for c in kept if c.scope != "service"}
+    finally:
+        store.close()
+    assert left  # the child still has its other consents
+    after = next(r for r in load(reader, view="everyone") if r.id == row.id)
+    assert "No valid consent" in after.flags
+
+
 def test_a_fixed_number_of_queries_whatever_the_size(reader):
     calls = []
 
