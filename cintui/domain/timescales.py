@@ -216,8 +216,13 @@ _MEETING_WORDS = {"initial": "initial meeting", "transfer_in": "transfer-in meet
                   "review": "review meeting", "final": "final meeting"}
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"  # "2 Mar 2026" (no %-d: not portable)
+    """"2 Mar 2026", in English whatever the locale (and without strftime: a due list
+    writes thousands)."""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 def _held(
@@ -374,6 +379,9 @@ def _last_review_date_set(e: ChildEvents) -> MeetingFact | None:
     return meetings[-1] if meetings and meetings[-1].next_review else None
 
 
+_ORDER = {key: i for i, key in enumerate(TIMESCALE_KEYS)}  # deadlines on one day: this order
+
+
 def compute_deadlines(
     events: ChildEvents,
     policy: PolicyProfile,
@@ -415,8 +423,7 @@ def compute_deadlines(
             rule=rule, source=source, state=_state(due, today, left, policy),
             working_days_left=left, policy=policy.name,
         ))
-    order = {key: i for i, key in enumerate(TIMESCALE_KEYS)}
-    return sorted(out, key=lambda d: (d.due, order[d.key]))
+    return sorted(out, key=lambda d: (d.due, _ORDER[d.key]))
 
 
 def next_deadline(
