@@ -262,6 +262,18 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         """? reaches the app only when no box typed it and no binding took it."""
         self.action_help()
 
+    def action_focus_next(self) -> None:
+        """Tab on a screen without its own (`TAB_BINDINGS`): an open list's highlighted
+        option is taken first, as there (screens/widgets/typed.py)."""
+        importlib.import_module("cintui.screens.widgets.typed").chosen_in_open_list(
+            self.focused)
+        super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        importlib.import_module("cintui.screens.widgets.typed").chosen_in_open_list(
+            self.focused)
+        super().action_focus_previous()
+
     def action_own_editor(self) -> None:  # Ctrl+E in a long text box (screens/widgets/editor.py)
         editor = importlib.import_module("cintui.screens.widgets.editor")
         self.call_after_refresh(editor.edit_in_editor, self)
