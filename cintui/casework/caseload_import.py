@@ -112,10 +112,14 @@ def plan(session: Session, data: bytes, *, today: date, file: str = "caseload.cs
     levels = cases.store_policy(session).levels
     for row in read.rows:
         found: list[Problem] = []
-        checked = _store_checks(session, row, read.columns, found, names, levels)
+        worker, team, level = _store_checks(session, row.line, row.worker, row.team, row.level,
+                                            read.columns, found, names, levels)
         problems += found
         if not found:
-            rows.append(checked)
+            rows.append(replace(row, worker=worker, team=team, level=level))
+    for line, worker, team, level in read.refused:  # every problem of a row in one pass
+        _store_checks(session, line, worker, team, level, read.columns, problems, names,
+                      levels)
     counts = Counter(names[r.worker] if r.worker else NOT_ALLOCATED for r in rows)
     return ImportPlan(
         file=file, rows=tuple(rows),
@@ -125,34 +129,35 @@ def plan(session: Session, data: bytes, *, today: date, file: str = "caseload.cs
         columns=dict(read.columns))
 
 
-def _store_checks(session: Session, row: CaseRow, columns: dict[str, str],
-                  found: list[Problem], names: dict[str, str],
-                  levels: tuple[str, ...]) -> CaseRow:
-    """The row with its worker as a username, its team and level as the store names them."""
+def _store_checks(session: Session, line: int, worker: str, team: str, level: str,
+                  columns: dict[str, str], found: list[Problem], names: dict[str, str],
+                  levels: tuple[str, ...]) -> tuple[str, str, str]:
+    """A row's worker as a username, its team and level as the store names them; what the
+    store does not know goes in `found`."""
     def bad(column: str, exc: cases.CaseworkError) -> None:
         problem = exc.problem
         if isinstance(exc, cases.NotOnStore):  # a team new to cintui: set-up first
             problem += f": add the {column} in set-up first (or `cintui {column} add`)"
-        found.append(Problem(row.line, columns.get(column, column), problem))
+        found.append(Problem(line, columns.get(column, column), problem))
 
-    worker, team, level = "", row.team, row.level
-    if row.worker:
+    username, team_name, level_name = "", team, level
+    if worker:
         try:
-            w = cases.find_worker(session, row.worker)
-            worker, names[w.username] = w.username, f"{w.name} ({w.username})"
+            w = cases.find_worker(session, worker)
+            username, names[w.username] = w.username, f"{w.name} ({w.username})"
         except cases.CaseworkError as exc:
             bad("worker", exc)
-    if row.team:
+    if team:
         try:
-            team = cases.find_team(session, row.team).name
+            team_name = cases.find_team(session, team).name
         except cases.CaseworkError as exc:
             bad("team", exc)
-    if row.level and levels:
-        level = next((lv for lv in levels if lv.casefold() == row.level.casefold()), "")
-        if not level:
-            bad("level", cases.CaseworkError("level", f"{row.level!r} is not a level of this "
+    if level and levels:
+        level_name = next((lv for lv in levels if lv.casefold() == level.casefold()), "")
+        if not level_name:
+            bad("level", cases.CaseworkError("level", f"{level!r} is not a level of this "
                                              f"store's policy: {', '.join(levels)}"))
-    return replace(row, worker=worker, team=team, level=level)
+    return username, team_name, level_name
 
 
 def _people_keys(row: CaseRow) -> list[tuple]:

@@ -339,6 +339,9 @@ class Caseload:
     problems: tuple[Problem, ...]
     columns: Mapping[str, str] = field(default_factory=dict)  # ours -> the file's header
     ignored: tuple[str, ...] = ()  # the file's columns not imported
+    # (line, worker, team, level) as written on each row refused here, so the store's own
+    # checks (is there such a worker?) name those rows' other problems in the same pass.
+    refused: tuple[tuple[int, str, str, str], ...] = ()
 
 
 # ---------------------------------------------------------------------- the mapping
@@ -510,6 +513,7 @@ def read_caseload(
     taken = {ref.casefold() for ref in existing}
     seen: dict[str, int] = {}
     rows: list[CaseRow] = []
+    refused: list[tuple[int, str, str, str]] = []
     for line, cells in records:
         if len(cells) > len(headers):
             problems.append(Problem(line, "", f"{len(cells)} values but the header has "
@@ -530,9 +534,12 @@ def read_caseload(
         problems += found
         if row is not None and not found:
             rows.append(row)
+        elif not control_problem(" ".join(raw.get(k, "") for k in ("worker", "team", "level"))):
+            refused.append((line, raw.get("worker", ""), raw.get("team", ""),
+                            raw.get("level", "")))
     if not rows and not problems:
         problems.append(Problem(HEADER, "", "no children in the file: only a header"))
-    return Caseload(tuple(rows), tuple(problems), names, tuple(ignored))
+    return Caseload(tuple(rows), tuple(problems), names, tuple(ignored), tuple(refused))
 
 
 def _code(value: str, code_list: Mapping[str, str], what: str,

@@ -153,6 +153,27 @@ def test_a_bad_file_is_refused_whole_each_bad_row_named_and_nothing_written(cli,
     assert sha(db) == before and children(db) == []
 
 
+def test_a_row_with_a_bad_date_and_an_unknown_worker_names_both_at_once(cli, db, tmp_path):
+    """Every problem of a row in one run: a row refused for its dates still has its worker
+    looked up, so a typo in a name is not found only after the dates are mended."""
+    bad = tmp_path / "caseload.csv"
+    bad.write_text("reference,first_name,last_name,dob,worker,team,referral_date\n"
+                   "LCS1,Ava,Brook,12/31/2016,wendy.wroker,North,02/03/2026\n"
+                   "LCS2,Ben,Carr,05/06/2019,wendy.worker,Southh,02/03/2026\n")
+    result = run(cli, db, bad, "--dry-run")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        'line 2, column "dob": 12/31/2016 is not a date: 31 is not a month (dates are day '
+        "first, as 31/12/2026)",
+        "line 2, column \"worker\": no worker called 'wendy.wroker': add the worker in "
+        "set-up first (or `cintui worker add`)",
+        "line 3, column \"team\": no team called 'Southh': add the team in set-up first "
+        "(or `cintui team add`)",
+        "cintui: caseload.csv refused, nothing imported: 3 problems on 2 lines",
+    ]
+    assert children(db) == []
+
+
 def test_a_dry_run_of_a_bad_file_lists_the_problems_as_json(cli, db):
     result = run(cli, db, MESSY, "--dry-run", "--json")
     assert result.code == 2
