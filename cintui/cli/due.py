@@ -101,7 +101,9 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
         rows = []
         for i in grouped.groups[g]:
             what = i.label
-            if i.key in ("plan_action", "supervision_action", "consent") and i.detail:
+            if i.key == "consent":  # what is missing, in full (WAR 4.2; WIR 2.1: the young
+                what = i.detail or i.label  # person's own), not the label said twice
+            elif i.key in ("plan_action", "supervision_action") and i.detail:
                 what += f": {i.detail.split('; ')[0]}"
             rows.append((f"{i.due:%d %b}" if i.due else "now",
                          f"{i.child.name} {i.child.reference}", ((what, ""), (i.rule, "dim")),

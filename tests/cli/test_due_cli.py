@@ -75,6 +75,18 @@ def test_the_table_shows_the_groups_and_the_rules(cli, demo_store):
     assert "Overdue (" in result.out and "WIR 2.3" in result.out
 
 
+def test_a_missing_consent_reads_once_in_the_table(cli, demo_store, monkeypatch):
+    """WAR 4.2: a child without valid consent to a CIN service is one line saying so, not
+    the label and the same words again ("Consent to a CIN service: No valid consent to a
+    CIN service")."""
+    monkeypatch.setenv("COLUMNS", "250")  # one line a row: the words are not wrapped
+    items = json.loads(_due(cli, demo_store, "--json").out)["items"]
+    assert any(i["key"] == "consent" for i in items)
+    table = _due(cli, demo_store).out
+    assert "No valid consent to a CIN service" in table
+    assert "Consent to a CIN service:" not in table
+
+
 def test_bad_input_is_one_line_and_exit_2(cli, demo_store):
     for args, words in ((("--worker", "nobody.here"), "no worker called 'nobody.here'"),
                         (("--team", "Nowhere"), "no team called 'Nowhere'"),
