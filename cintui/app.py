@@ -262,6 +262,14 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         """? reaches the app only when no box typed it and no binding took it."""
         self.action_help()
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P: cintui's palette keeps an Enter typed before its search has answered."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            palette = importlib.import_module("cintui.screens.palette")
+            self.push_screen(palette.TypedAheadPalette(id="--command-palette"))
+
     def action_focus_next(self) -> None:
         """Tab on a screen without its own (`TAB_BINDINGS`): an open list's highlighted
         option is taken first, as there (screens/widgets/typed.py)."""

@@ -11,11 +11,40 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual import on
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Input
 
 from cintui.casework.caseload import VIEWS
 from cintui.domain.text import folded
 from cintui.screens.widgets.plain import plain
+
+
+class TypedAheadPalette(CommandPalette):
+    """The palette, with an Enter typed before the search has answered kept until it has:
+    "Ctrl+P set up Enter" in one go (a fast typist, a text expander) runs the first command
+    found, where Textual's own palette let that Enter do nothing."""
+
+    WAIT_SECONDS = 2.0  # a search that has not answered by then is not waited for
+
+    @on(Input.Submitted)
+    def _enter_ahead(self, event: Input.Submitted) -> None:
+        """Enter on text with nothing listed yet: wait for the search, then take the first.
+        (Handled before the palette's own Enter, which then does not run.)"""
+        if event.value.strip() and not self._list_visible and self._selected_command is None:
+            event.stop()
+            event.prevent_default()
+            self._take_first_when_found(self.WAIT_SECONDS)
+
+    def _take_first_when_found(self, left: float) -> None:
+        searching = any(w.group == self._GATHER_COMMANDS_GROUP and not w.is_finished
+                        for w in self.workers)
+        if searching and left > 0:
+            self.set_timer(0.02, lambda: self._take_first_when_found(left - 0.02))
+            return
+        if self._list_visible and self._selected_command is None:
+            self.query_one(CommandList).highlighted = 0
+            self._action_command_list("select")
 
 
 class ChildCommands(Provider):

@@ -119,6 +119,25 @@ async def test_go_to_child_from_the_command_palette(demo_store):
         assert app.screen.child_id == target.id
 
 
+async def test_ctrl_p_a_reference_and_enter_in_one_burst_open_the_child(demo_store):
+    """Nothing looks dead: "Ctrl+P, a reference, Enter" typed in one go (every key queued
+    before the first is handled: a fast typist, a text expander) opens the child. The Enter
+    arrives before the palette's search has answered; it once did nothing, and the palette
+    stayed open with the child listed."""
+    from textual import events
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        target = table(app).rows[-1]
+        burst = [("ctrl+p", None), *((c, c) for c in target.reference),
+                 ("enter", "\r")]
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: screen_name(app) == "ChildScreen")
+        assert app.screen.child_id == target.id
+
+
 async def test_ctrl_p_lists_my_own_children_first(demo_store):
     """Go to child: a query that matches every child (the reference prefix) lists the
     worker's own caseload before anyone else's (issue "Half the keys")."""
