@@ -653,8 +653,9 @@ class ConsentFormScreen(FormScreen):
         yield self.row("method", "How", self.choice(((m, m) for m in CONSENT_METHODS), "written"))
         yield self.row("notes", "Notes", self.text())
         yield self.row("override_without_consent", "Without consent (BEX 4)",
-                       YesNo("shared without consent: seeking it would put the child at "
-                             "risk (y/n)", False, compact=True))
+                       # Whole at 80 columns: the row's own label says "without consent".
+                       YesNo("seeking it would put the child at risk (y/n)", False,
+                             compact=True))
         yield self.row("override_rationale", "Why (BEX 4)", self.text())
 
     def on_mount(self) -> None:
