@@ -676,13 +676,16 @@ GROUP BY r.short_break_id, r.direct_payment_id
 def package_deadlines(source, reference: str, today: date, policy: PolicyProfile) -> list:
     """As `short_breaks.deadlines`, from plain SQL rows (the first-paint reader of
     `cintui child show`): each open package's review clock (WAR 7.2.1)."""
-    from cintui.domain import short_breaks as packages  # ~6 ms: not for the other lookups
-
     rows = rows_from(source)
     key = {"reference": reference}
+    found_open = rows(_OPEN_PACKAGES, key)
+    if not found_open:  # most children: no package, and no rules module to load for them
+        return []
+    from cintui.domain import short_breaks as packages  # ~3-6 ms: only for a package
+
     last = {as_uuid(sb or dp): _date(on) for sb, dp, on in rows(_LAST_REVIEWS, key)}
     out = []
-    for kind, pid, started, due, who, what, amount, per in rows(_OPEN_PACKAGES, key):
+    for kind, pid, started, due, who, what, amount, per in found_open:
         reviewed = last.get(as_uuid(pid))
         reviews = (packages.ReviewFact(reviewed),) if reviewed else ()
         started, due = _date(started), _date(due)

@@ -104,6 +104,11 @@ def test_war_7_2_1_the_annual_review_is_due_reviewed_edited_and_ended(cli, tmp_p
         "Direct payment of £120.50 every 4 weeks, managed by Jo Ward (mother)")
     assert (mine["short_break_review"]["due"], mine["short_break_review"]["group"]) == (
         "2026-12-01", "next_two_weeks")
+    # `child show` lists each open package's review among the child's clocks, once.
+    shown = json.loads(cli("child", "show", *base, "--json").out)["deadlines"]
+    assert [(d["key"], d["due"]) for d in shown if d["key"].endswith("_review")
+            and d["key"] != "review"] == [("direct_payment_review", "2026-11-03"),
+                                          ("short_break_review", "2026-12-01")]
 
     late = cli("direct-payment", "review", *base, "--on", "2026-11-20", "--next", "2028-01-01")
     assert late.code == 2 and "by 19 Nov 2027 at the latest" in late.err
@@ -123,6 +128,9 @@ def test_war_7_2_1_the_annual_review_is_due_reviewed_edited_and_ended(cli, tmp_p
     due = json.loads(cli("due", "--json", "--db", db, "--within", "260", *DAY).out)
     keys = {i["key"] for i in due["items"] if i["child"]["reference"] == "CIN000001"}
     assert "direct_payment_review" not in keys and "short_break_review" in keys
+    shown = json.loads(cli("child", "show", *base, "--json").out)["deadlines"]
+    assert {d["key"] for d in shown} & {"direct_payment_review", "short_break_review"} == {
+        "short_break_review"}
     assert cli("audit", "verify", "--db", db).code == 0
 
 
