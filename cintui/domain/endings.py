@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from cintui.domain.reports import REREFERRAL_BANDS, rereferral_band  # WAR 3.2-3.4: one rule
+from cintui.domain.calendar import add_months
 from cintui.domain.text import counted
 from cintui.domain.workforce import MANAGER_ROLES, ROLE_LABELS, needs_role
 
@@ -287,6 +287,20 @@ def letter_recipients(child_name: str, age: int | None, unborn: bool,
 
 
 # ---------------------------------------------------------------- re-referral (WAR 3.4)
+# Here rather than in `reports` (which counts them for the committee, WAR 3.2-3.4): a
+# closure or transfer needs the rule without the reports' modules (~8 ms a command).
+
+REREFERRAL_BANDS = ("within 1 month", "1 to 3 months", "3 to 6 months", "6 to 12 months",
+                    "over 12 months")
+
+
+def rereferral_band(closed: date, referral: date) -> str:
+    """WAR 3.4: the interval from the previous closure to the new referral; "within N months"
+    includes the day N calendar months after the closure."""
+    for months, band in zip((1, 3, 6, 12), REREFERRAL_BANDS, strict=False):
+        if referral <= add_months(closed, months):
+            return band
+    return REREFERRAL_BANDS[-1]
 
 
 def describe_interval(closed: date, referral: date) -> str:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from cintui.domain.calendar import WorkingCalendar, add_months, england_calendar
+from cintui.domain.endings import REREFERRAL_BANDS, rereferral_band  # WAR 3.2-3.4: one rule
 from cintui.domain.fgc import FgcFact, FgcUse, fgc_use
 from cintui.domain.policy import PolicyProfile, Timescale
 from cintui.domain.timescales import (
@@ -395,8 +396,6 @@ def visit_trend(children: Iterable[ChildFacts], end: date, weeks: int = 12,
 # ---------------------------------------------------------------------- performance
 
 DURATION_BANDS = ("under 3 months", "3 to 6 months", "6 to 9 months", "9 months and over")
-REREFERRAL_BANDS = ("within 1 month", "1 to 3 months", "3 to 6 months", "6 to 12 months",
-                    "over 12 months")
 
 
 class QuarterCount(NamedTuple):
@@ -475,15 +474,6 @@ def duration_band(referral: date, closure: date) -> str:
         if closure < add_months(referral, months):
             return band
     return DURATION_BANDS[-1]
-
-
-def rereferral_band(closed: date, referral: date) -> str:
-    """WAR 3.4: the interval from the previous closure to the new referral; "within N months"
-    includes the day N calendar months after the closure."""
-    for months, band in zip((1, 3, 6, 12), REREFERRAL_BANDS, strict=False):
-        if referral <= add_months(closed, months):
-            return band
-    return REREFERRAL_BANDS[-1]
 
 
 def _shift_year(d: date) -> date:
