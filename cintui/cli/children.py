@@ -139,13 +139,13 @@ def child_show(
     today: TodayOption = None,
 ) -> None:
     """A child's details and every timescale running for them."""
-    from cintui.casework import caseload, lookup
+    from cintui.casework import lookup
     from cintui.domain.timescales import compute_deadlines
 
     now = _today(today)
     with _reading(ctx, db) as read:
         record = lookup.find_child(read, child)
-        profile = caseload.store_policy(read)
+        profile = lookup.store_policy(read)
         deadlines = sorted([  # WAR 7.2.1: each open package's review, once
             *compute_deadlines(lookup.child_events(read, record), profile, now),
             *lookup.package_deadlines(read, record.reference, now, profile)],
