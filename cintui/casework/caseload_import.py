@@ -306,6 +306,7 @@ def _write(session: Session, row: CaseRow, people: dict, *, today: date, actor: 
     for name in ("assessment_started", "assessment_completed", "initial_home_visit",
                  "support_started", "cin_plan_start"):
         setattr(episode, name, getattr(row, name))
+    episode.recorded_from = today  # what came before is the old system's (reports judge after)
     session.add_all([child, episode])
     _meetings(session, child, episode, row)
     if row.last_visit:

@@ -40,6 +40,14 @@ class EpisodeFacts:
     cin_plan_end: date | None = None
     assessment_completed: date | None = None
     unmet_need_stepped_down: bool = False  # STO 3.3: closed with unmet need, to Early Help
+    # An imported case: held in full in cintui from this day. Its earlier dates are the old
+    # system's few (the last visit, the last review), so a gap that began before it cannot
+    # be judged (the visits or reviews in it were not carried over), nor minutes sent then.
+    recorded_from: date | None = None
+
+    def known_from(self, day: date) -> bool:
+        """Whether cintui holds everything that happened from `day` on."""
+        return self.recorded_from is None or day >= self.recorded_from
 
     def open_on(self, day: date) -> bool:
         return self.referral <= day and (self.closure is None or self.closure > day)
@@ -205,8 +213,9 @@ def _visit_due(child: ChildFacts, ep: EpisodeFacts, anchor: date, day: date,
 
 def _visit_overdue(child: ChildFacts, seen: list[date], ep: EpisodeFacts, day: date,
                    ctx: _Ctx) -> bool | None:
-    """Whether the visit clock is overdue on `day` (None: not subject to a plan that day)."""
-    if not ep.plan_on(day):
+    """Whether the visit clock is overdue on `day` (None: not subject to a plan that day, or
+    a day before an imported case's record in cintui began)."""
+    if not ep.plan_on(day) or not ep.known_from(day):
         return None
     anchor = max((d for d in seen if d <= day), default=ep.cin_plan_start)
     due = _visit_due(child, ep, anchor, day, ctx)
@@ -239,7 +248,7 @@ def _visits(child, ep, before, start, end, ctx) -> tuple[int, int]:
     met = total = 0
     previous = ep.cin_plan_start
     for day in seen:
-        if _in(day, start, end):
+        if _in(day, start, end) and ep.known_from(previous):  # an imported gap: not known
             total += 1
             met += day <= _visit_due(child, ep, previous, day, ctx)
         previous = day
@@ -253,14 +262,14 @@ def _reviews(child, ep, before, start, end, ctx) -> tuple[int, int]:
     meetings = _meetings(child, ep, before, PLANNING_KINDS + REVIEW_KINDS)
     met = total = 0
     for prev, m in zip(meetings, meetings[1:], strict=False):
-        if m.kind in REVIEW_KINDS and _in(m.date, start, end):
+        if m.kind in REVIEW_KINDS and _in(m.date, start, end) and ep.known_from(prev.date):
             due = _review_due(prev, ctx)
             if due is not None:
                 total += 1
                 met += m.date <= due
     # A review overdue at the end of the period counts once (BEX 3, TRA: reviews in timescale).
     held = [m for m in meetings if m.date <= end]
-    if held and ep.open_on(end):
+    if held and ep.open_on(end) and ep.known_from(end):
         due = _review_due(held[-1], ctx)
         if due is not None and due < end:
             total += 1
@@ -272,7 +281,7 @@ def _minutes(child, ep, before, start, end, ctx) -> tuple[int, int]:
     # meetings whose deadline has passed by the end of the period are judged.
     met = total = 0
     for m in _meetings(child, ep, before, PLANNING_KINDS + REVIEW_KINDS):
-        if not _in(m.date, start, end):
+        if not _in(m.date, start, end) or not ep.known_from(m.date):  # imported: assumed sent
             continue
         due = ctx.due("minutes", m.date)
         if due is None or due > end:

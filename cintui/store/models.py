@@ -227,6 +227,10 @@ class Episode(Row, table=True):
     early_review_by: date | None = None
     early_review_asked: date | None = None
     early_review_reason: str = Field(default="", sa_column_kwargs=_BLANK)
+    # Revision 0027: a case imported from another system (`cintui import caseload`) is
+    # recorded in full in cintui from this day; its dates before it are the old system's
+    # few (the last visit, the last review), so the reports judge no gap that began before.
+    recorded_from: date | None = None
 
 
 class Circumstance(Row, table=True):

@@ -174,6 +174,33 @@ def test_a_row_with_a_bad_date_and_an_unknown_worker_names_both_at_once(cli, db,
     assert children(db) == []
 
 
+def test_the_reports_judge_an_imported_caseload_only_from_the_day_it_came(cli, db, tmp_path):
+    """WIR 2.11, BEX 3: an imported case brings its last visit and last review, not the
+    ones between, and its meetings' minutes are taken as sent. The compliance report does
+    not call the last visit late against a plan start months before (the team's first
+    report once said 0% of visits in time), nor count the minutes; what is overdue today,
+    as `cintui due` and the app show it, still counts."""
+    good = tmp_path / "caseload.csv"
+    good.write_text(
+        "reference,first_name,last_name,dob,worker,referral_date,assessment_started,"
+        "assessment_completed,cin_plan_start,initial_meeting,last_review,next_review,"
+        "last_visit\n"
+        "LCS1,Ava,Brook,31/12/2016,wendy.worker,02/03/2026,04/03/2026,10/04/2026,"
+        "14/04/2026,24/04/2026,17/09/2026,17/12/2026,13/11/2026\n"
+        "LCS2,Ben,Carr,05/06/2019,wendy.worker,02/06/2026,04/06/2026,10/07/2026,"
+        "14/07/2026,24/07/2026,,,02/10/2026\n")
+    assert run(cli, db, good).code == 0
+    report = json.loads(cli("report", "compliance", "--db", db, "--from", "2026-04-01",
+                            "--to", TODAY.isoformat(), "--json").out)["total"]
+    due = json.loads(cli("due", "--db", db, *DAY, "--json").out)["items"]
+    late = {i["key"] for i in due if i["state"] == "overdue"}
+    assert {"visit", "first_review"} <= late  # Ben: no visit since 2 Oct, no review
+    assert (report["visits"]["met"], report["visits"]["total"]) == (0, 1)  # Ben's, now
+    assert (report["reviews"]["met"], report["reviews"]["total"]) == (0, 1)  # Ben's, now
+    assert report["minutes"]["total"] == 0  # taken as sent in the old system: no fact
+    assert (report["initial_meetings"]["met"], report["initial_meetings"]["total"]) == (2, 2)
+
+
 def test_a_dry_run_of_a_bad_file_lists_the_problems_as_json(cli, db):
     result = run(cli, db, MESSY, "--dry-run", "--json")
     assert result.code == 2

@@ -254,6 +254,34 @@ def test_visit_trend_is_a_weekly_snapshot_of_clocks_not_overdue():
         == Measure(0, 0, None)
 
 
+def test_an_imported_case_is_judged_only_from_the_day_its_record_began():
+    """A case imported on Mon 30 Nov (`cintui import caseload`) brings its plan start (7 Sep),
+    its initial meeting (14 Sep, no review since) and its last visit (Tue 3 Nov): the visits
+    and reviews between were not carried over. WIR 2.11, BEX 3: no gap that began before 30 Nov is judged (the 3 Nov
+    visit is not "late" against the plan start), the minutes assumed sent are not counted;
+    a clock running at the end is judged as the app shows it; the trend has no point for
+    the child before 30 Nov."""
+    imported = replace(PLAN, recorded_from=date(2026, 11, 30))
+    c = child(episodes=(imported,), visits=seen(date(2026, 11, 3)),
+              meetings=(MeetingFact(date(2026, 9, 14), "initial",
+                                    minutes_circulated=date(2026, 9, 14)),))
+    before = line(c, date(2026, 9, 1), date(2026, 11, 30))
+    assert before.visits == Measure(0, 0, None)  # the 3 Nov visit: its gap is not known
+    assert before.minutes == Measure(0, 0, None)  # assumed sent on the day: not a fact
+    assert before.initial_meetings == Measure(1, 1, 100.0)  # two real dates: judged
+    # At 31 Dec the first review (due 14 Dec) is overdue and the visit clock (due 1 Dec)
+    # too: both running after the record began, both counted, as the app shows them.
+    after = line(c, date(2026, 9, 1), date(2026, 12, 31))
+    assert after.visits == Measure(0, 1, 0.0) and after.reviews == Measure(0, 1, 0.0)
+    # The same case entered in cintui from the start: the 3 Nov visit was late.
+    assert line(child(episodes=(PLAN,), visits=seen(date(2026, 11, 3))), date(2026, 9, 1),
+                date(2026, 11, 30)).visits == Measure(0, 1, 0.0)
+    trend = visit_trend([c], date(2026, 12, 4), 4, ENGLAND)
+    assert [(p.day, p.measure.total) for p in trend] == [
+        (date(2026, 11, 13), 0), (date(2026, 11, 20), 0), (date(2026, 11, 27), 0),
+        (date(2026, 12, 4), 1)]
+
+
 # ---------------------------------------------------------------------- performance
 
 
