@@ -294,7 +294,10 @@ class TeamScreen(Screen):
         spark = self.query_one("#trend", Sparkline)
         spark.data = [p.measure.percent for p in known]
         label = f"Visits in timescale, last {len(view.trend)} weeks (Fridays)"
-        if known:
+        if len(known) == 1:  # e.g. a caseload imported this week: judged from that day on
+            only = known[0]
+            label += f"\n{only.day:%d %b}: {only.measure.percent:.0f}% (the only week known)"
+        elif known:
             first, last = known[0], known[-1]
             label += (f"\n{first.day:%d %b}: {first.measure.percent:.0f}% → "
                       f"{last.day:%d %b}: {last.measure.percent:.0f}%")

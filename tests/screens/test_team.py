@@ -3,6 +3,8 @@ to a worker's caseload, recording a quality check (BEX 3). Synthetic people only
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
@@ -276,3 +278,29 @@ async def test_a_new_teams_view_says_why_u_and_o_have_nothing_to_open(cli, new_l
         assert "No child with a CIN plan in this team: o lists every child overdue" in said
         assert "No child in this team is overdue supervision." in said
         assert app.screen is screen
+
+
+async def test_a_caseload_imported_this_week_has_one_known_week_in_the_trend(
+        cli, new_location, tmp_path):
+    """An imported case is judged only from the day it came (revision 0027): the team's
+    12-week visit trend has this week alone, and says so, where it once drew eleven weeks
+    of 0% from the visits the old system did not carry over."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+    from tests.cli.test_import_cli import empty_store
+
+    friday = date(2026, 11, 20)  # imported on a Friday: the trend's last point is that day
+    db = empty_store(cli, new_location("team.db"))
+    csv = tmp_path / "caseload.csv"
+    csv.write_text("reference,first_name,last_name,dob,worker,referral_date,cin_plan_start,"
+                   "last_visit\nLCS1,Ava,Brook,31/12/2016,wendy.worker,02/03/2026,14/04/2026,"
+                   "13/11/2026\n")
+    assert cli("import", "caseload", csv, "--db", db, "--today", friday.isoformat()).code == 0
+    app = CintuiApp(access.locate(db), today=friday, worker="wendy.worker")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        assert [p.measure.total for p in screen.view.trend] == [0] * 11 + [1]
+        label = str(screen.query_one("#trend-label").render())
+        assert "20 Nov: 100% (the only week known)" in label
+
