@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import textwrap
 import uuid
-from datetime import timedelta
 
 from rich.text import Text
 from textual import on, work
@@ -565,11 +564,11 @@ class ChildScreen(Screen):
                 rules=cases.store_policy(session).meetings,
                 child_name=record.get_child(session, self.child_id).first_name)
         header = self._summary.header if self._summary else None
-        # After school (WIR 2.8): today at 16:00, or the next day once that has passed.
-        now = app.clock()
-        start = now.replace(hour=16, minute=0)
-        if start <= now:
-            start += timedelta(days=1)
+        from cintui.domain.calendar import england_calendar
+        from cintui.domain.meeting import suggested_start
+
+        # After school (WIR 2.8), today or the next working day.
+        start = suggested_start(app.clock(), england_calendar().is_working_day)
         self.app.push_screen(ScheduleFormScreen(
             self.child_id, invitees, age, chair=header.worker if header else "",
             suggested=start, last_held=last, context=context), self._reload_if_saved)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cintui.domain.dates import EXAMPLES, NotADay, read_day
@@ -106,6 +106,21 @@ def soon_after_warning(kind: str, starts_at: datetime, last_kind: str | None,
     return (f"this review is {when} the {KIND_LABELS.get(last_kind or '', 'meeting')} held "
             f"on {last_held:%d %b %Y}{due}. Book it early only after a significant change "
             "(BEX 3)")
+
+
+AFTER_SCHOOL = time(16)  # a suggested start: after school (WIR 2.8)
+
+
+def suggested_start(now: datetime, is_working_day) -> datetime:
+    """When a new meeting is first offered: after school (WIR 2.8) today, or on the next
+    working day once that has passed or today is not one (a weekend, a bank holiday: the
+    office and the professionals invited are not there). `is_working_day`: the calendar's."""
+    start = datetime.combine(now.date(), AFTER_SCHOOL, tzinfo=now.tzinfo)
+    if start <= now:
+        start += timedelta(days=1)
+    while not is_working_day(start.date()):
+        start += timedelta(days=1)
+    return start
 
 
 def school_hours_warning(starts_at: datetime, age: int | None) -> str:

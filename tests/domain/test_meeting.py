@@ -29,6 +29,7 @@ from cintui.domain.meeting import (
     school_hours_warning,
     soon_after_warning,
     still_to_receive,
+    suggested_start,
     updated_plan,
 )
 from cintui.domain.plan import Need, PlanAction, PlanVersion
@@ -247,3 +248,20 @@ def test_a_meeting_minuted_off_its_booked_day_asks_when_it_was_held():
     assert held_at_problem(booked, booked, now) == (
         "06/01/2027 16:00 is still to come: minute the meeting when it is held (it is "
         "booked for 06/01/2027 16:00)")
+
+
+def test_a_new_meeting_is_offered_after_school_on_a_working_day():
+    """WIR 2.8: after school (16:00) today; once that has passed, or on a weekend or a bank
+    holiday, the next working day (a meeting booked for Saturday once came up by default)."""
+    from cintui.domain.calendar import england_calendar
+
+    working = england_calendar().is_working_day
+    assert suggested_start(datetime(2026, 11, 30, 9, 5), working) == \
+        datetime(2026, 11, 30, 16, 0)  # Monday morning: today
+    assert suggested_start(datetime(2026, 12, 4, 17, 30), working) == \
+        datetime(2026, 12, 7, 16, 0)  # Friday evening: Monday, not Saturday
+    assert suggested_start(datetime(2026, 12, 5, 10, 0), working) == \
+        datetime(2026, 12, 7, 16, 0)  # Saturday: Monday
+    assert suggested_start(datetime(2026, 12, 24, 16, 0), working) == \
+        datetime(2026, 12, 29, 16, 0)  # Christmas Eve at four: past Christmas and Boxing Day
+
