@@ -39,6 +39,8 @@ RAG_STYLES = {"R": "bold white on dark_red", "A": "bold black on dark_orange",
               "G": "bold white on dark_green"}
 COLUMNS = ("1 What is happening now", "2 What will be different", "3 Who does what, by when",
            "RAG")
+# The same headings whole at 80 columns (20 a column there), never cut mid-word.
+SHORT_COLUMNS = ("1 Happening now", "2 What will change", "3 Who, what, by when", "RAG")
 EDITING = ("add_need", "edit_need", "delete_need", "move_need", "rate", "actions", "details",
            "agree")
 
@@ -127,8 +129,9 @@ class PlanScreen(Screen):
         # scrollbar 2.
         side = 0 if self.app.size.width < 100 else 40
         width = max(18, (self.app.size.width - side - 8 - 7 - 3) // 3)
-        for title, w in zip(COLUMNS, (width, width, width, 7), strict=True):
-            table.add_column(title, width=w)
+        for title, short, w in zip(COLUMNS, SHORT_COLUMNS, (width, width, width, 7),
+                                   strict=True):
+            table.add_column(title if len(title) <= w else short, width=w)
         self.load()
         table.focus()
 

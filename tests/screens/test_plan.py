@@ -297,6 +297,22 @@ def test_plan_editor_snapshot_at_80x24(demo_store, snap_compare):
                         run_before=run_before)
 
 
+async def test_the_three_columns_headings_are_whole_at_80_and_at_140_columns(demo_store):
+    """WIR 2.3's three columns: at 80 columns (20 a column) a heading was cut mid-word ("2
+    What will be diffe"); there they are shorter, whole; wide, in full."""
+    from cintui.screens.plan import COLUMNS, SHORT_COLUMNS
+
+    child_id = child_with(demo_store, "agreed")
+    for size, wanted in (((80, 24), SHORT_COLUMNS), ((140, 45), COLUMNS)):
+        app = PlanHost(demo_store, child_id)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#needs")
+            shown = [(str(c.label), c.width) for c in table.columns.values()]
+        assert [label for label, _ in shown] == list(wanted)
+        assert all(len(label) <= width for label, width in shown)
+
+
 async def test_x_exports_the_shown_version_for_the_family(demo_store, tmp_path, monkeypatch):
     monkeypatch.setenv("CINTUI_DATA_DIR", str(tmp_path / "data"))
     child_id = child_with(demo_store, "agreed")
