@@ -106,6 +106,28 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         super().__init__()
         self.touched: set[str] = set()
 
+    # ------------------------------------------------------------ examples that fit
+
+    def _on_mount(self) -> None:
+        self.call_after_refresh(self._fit_examples)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_examples)
+
+    def _fit_examples(self) -> None:
+        """Each box's example (its placeholder) in whole words at the box's width, with "…"
+        when cut: at 80 columns an example once ended "strategy discussio"."""
+        import textwrap
+
+        for box in self.query(Input):
+            full = getattr(box, "full_example", None)
+            if full is None:
+                full = box.full_example = box.placeholder
+            width = box.content_region.width
+            if full and width > 0:
+                box.placeholder = full if len(full) <= width else textwrap.shorten(
+                    full, width, placeholder="…")
+
     # ------------------------------------------------------------ building
 
     def compose(self) -> ComposeResult:

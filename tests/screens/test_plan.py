@@ -313,6 +313,31 @@ async def test_the_three_columns_headings_are_whole_at_80_and_at_140_columns(dem
         assert all(len(label) <= width for label, width in shown)
 
 
+async def test_a_forms_examples_are_whole_words_at_80_columns(demo_store):
+    """An example too long for its box at 80 columns ends in whole words and "…" (it once
+    ended "strategy discussio"); wide, each is in full. The add-need form has the longest."""
+    from textual.widgets import Input
+
+    child_id = child_with(demo_store, "agreed")
+    for size in ((80, 24), (140, 45)):
+        app = PlanHost(demo_store, child_id)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("a")
+            await settle(pilot)
+            boxes = [b for b in app.screen.query(Input) if b.full_example]
+            assert len(boxes) >= 5
+            for box in boxes:
+                shown, full = box.placeholder, box.full_example
+                assert len(shown) <= box.content_region.width, (shown, size)
+                if shown != full:
+                    assert size == (80, 24) and shown.endswith("…"), (shown, size)
+                    assert full.startswith(shown[:-1].rstrip()), shown
+                    assert full[len(shown[:-1].rstrip())] == " ", shown  # a whole word
+            cut = [b.placeholder for b in boxes if b.placeholder != b.full_example]
+            assert bool(cut) == (size == (80, 24))
+
+
 async def test_x_exports_the_shown_version_for_the_family(demo_store, tmp_path, monkeypatch):
     monkeypatch.setenv("CINTUI_DATA_DIR", str(tmp_path / "data"))
     child_id = child_with(demo_store, "agreed")
