@@ -60,6 +60,7 @@ from cintui.domain.meeting import (
     problem_place,
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
+from cintui.domain.text import counted
 from cintui.screens.widgets.exported import tell_written
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
@@ -679,8 +680,8 @@ class MinutingScreen(Screen):
                  "and is agreed with it." if number else "")
         self.app.push_screen(ConfirmScreen(
             f"End the meeting? The minutes are stored and the plan's next version is agreed "
-            f"at this meeting, with {concerns} new concern(s) as Ambers and {actions} agreed "
-            f"action(s).{basis}", yes="Yes, finish (y)"), self._confirmed)
+            f"at this meeting, with {counted(concerns, 'new concern')} as Ambers and "
+            f"{counted(actions, 'agreed action')}.{basis}", yes="Yes, finish (y)"), self._confirmed)
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:
         """Every problem left, with where it is (Ctrl+F moves the cursor to the first)."""

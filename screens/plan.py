@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import cases, plans, record
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
+from cintui.domain.text import counted
 from cintui.screens.widgets.exported import tell_written
 from cintui.screens.widgets.plain_table import PlainTable
 
@@ -480,7 +481,7 @@ class PlanScreen(Screen):
         stem = config.unused_stem(folder, f"{doc.child_reference}-plan-v{doc.version.number}")
         written = [plan_export.write(doc, folder / f"{stem}.{fmt}", fmt)
                    for fmt in ("pdf", "docx")]
-        mark = f" (DRAFT: {len(doc.problems)} check(s) to fix)" if doc.problems else ""
+        mark = f" (DRAFT: {counted(len(doc.problems), 'check')} to fix)" if doc.problems else ""
         tell_written(self, "Exported" + mark + ":\n" + "\n".join(str(p) for p in written),
                      plan_export.pdf_unshown(doc))
 

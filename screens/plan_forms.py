@@ -33,6 +33,7 @@ from cintui.domain.plan import (
     rag_change_problems,
 )
 from cintui.domain.policy import PolicyProfile, Timescale
+from cintui.domain.text import counted
 from cintui.domain.timescales import parse_plan_visits, plan_visit_problem
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
@@ -379,7 +380,7 @@ class AgreeFormScreen(PlanFormScreen):
 
     def fields(self) -> Iterable[Widget]:
         if self.open_problems:
-            yield Static(f"⚠ The plan checks found {self.open_problems} problem(s): it can be "
+            yield Static(f"⚠ The plan checks found {counted(self.open_problems, 'problem')}: it can be "
                          "agreed, and exports will carry a DRAFT mark until they are fixed.",
                          classes="note")
         yield self.row("agreed_on", "Agreed on", self.text(_day(self.today)))

@@ -112,9 +112,11 @@ def fgc_held(
     if as_json:
         _echo_json({"reference": ref, "fgc": fact_json(facts[-1]), "plan_version": version})
     else:
+        from cintui.domain.text import counted
+
         typer.echo(f"{ref}: Family Group Conference held {day:%d %b %Y}; the family's plan "
-                   f"and its {len(actions)} action(s) joined CIN plan v{version} (draft: "
-                   "agree it in the plan editor).")
+                   f"and its {counted(len(actions), 'action')} joined CIN plan v{version} "
+                   "(draft: agree it in the plan editor).")
 
 
 @fgc_app.command("declined")

@@ -80,7 +80,8 @@ def gcp2_record(
             raise CliError(f"{exc.field}: {exc.problem}") from None
         fact = gcp2_cases.facts(session, record.id)[-1]
     typer.echo(f"{record.reference}: GCP2 recorded ({day:%d %b %Y}, {fact.assessor}): "
-               f"{fact.describe()}" + (f"; attached to need(s) {', '.join(map(str, need))}"
+               f"{fact.describe()}" + (f"; attached to need{'s' if len(need) > 1 else ''} "
+                                        f"{', '.join(map(str, need))}"
                                        if need else "") + ".")
     for w in warnings:
         typer.echo(f"Note: {w}")

@@ -48,9 +48,11 @@ def _plan_document(read, child: str, now: date, number: int | None, final: bool)
     record = lookup.find_child(read, child)
     doc = lookup.plan_document(read, record.reference, now, number=number, final=final)
     if final and doc.problems:
-        raise CliError(f"{record.reference}: not final, the plan fails {len(doc.problems)} "
-                       f"check(s), e.g. {doc.problems[0]} (export without --final for a "
-                       "DRAFT)")
+        from cintui.domain.text import counted
+
+        raise CliError(f"{record.reference}: not final, the plan fails "
+                       f"{counted(len(doc.problems), 'check')}, e.g. {doc.problems[0]} (export "
+                       "without --final for a DRAFT)")
     return doc
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.chronology import ChronologyEntry
+from cintui.domain.text import counted
 
 SOURCE = "STO 4.3, 6.11, 7.1; TRA"
 AREAS = ("physical", "safety", "love", "esteem")
@@ -133,7 +134,7 @@ def trend(points: Iterable[tuple[date, int]]) -> str:
 def chronology_entries(facts: Iterable[Gcp2Fact]) -> list[ChronologyEntry]:
     out = []
     for f in facts:
-        attached = f"; attached to {len(f.needs)} need(s)" if f.needs else ""
+        attached = f"; attached to {counted(len(f.needs), 'need')}" if f.needs else ""
         out.append(ChronologyEntry(f.on, "assessment",
                                    f"Graded Care Profile 2 by {f.assessor}: {f.describe()}"
                                    f"{attached}", who=f.recorded_by, detail=f.summary,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.endings import ChecklistItem, Problem
-from cintui.domain.text import control_problem
+from cintui.domain.text import control_problem, counted
 
 # WIR 3: "which documents transfer" — chosen from this list, in this order.
 STEP_DOWN_DOCUMENTS = ("assessment", "plan", "minutes", "visits")
@@ -233,7 +233,7 @@ def transfer_checklist(f: TransferFacts, today: date) -> list[ChecklistItem]:
               "trafficking and modern slavery"),
         _item("no_drafts", "No visit, minutes or plan drafts left unfinished",
               "TRA; DOMAIN §9", f.drafts == 0 and not f.draft_plan, "; ".join(
-                  x for x in (f"{f.drafts} visit or minutes draft(s) still unfinished: "
+                  x for x in (f"{counted(f.drafts, 'visit or minutes draft')} still unfinished: "
                               "finalise or discard" if f.drafts else "",
                               "a plan version is still a draft: agree or delete it (only the "
                               "plan in force travels)" if f.draft_plan else "") if x)),

@@ -36,6 +36,7 @@ from cintui.domain.plan import (
     Service,
 )
 from cintui.domain.policy import Timescale
+from cintui.domain.text import counted
 from cintui.export.files import write_private
 
 FORMAT = "cintui-plan"
@@ -79,7 +80,7 @@ class PlanDocument:
     @property
     def draft_reason(self) -> str:
         if self.problems:
-            return f"DRAFT: this plan fails {len(self.problems)} check(s)"
+            return f"DRAFT: this plan fails {counted(len(self.problems), 'check')}"
         return "DRAFT: not yet exported as final"
 
 

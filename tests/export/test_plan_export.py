@@ -71,7 +71,7 @@ def pdf_text(path) -> str:
 def test_draft_unless_final_and_clean():
     assert leo().draft and leo(problems=("x",), final=True).draft
     assert not leo(final=True).draft
-    assert leo(problems=("a", "b")).draft_reason == "DRAFT: this plan fails 2 check(s)"
+    assert leo(problems=("a", "b")).draft_reason == "DRAFT: this plan fails 2 checks"
 
 
 # ---------------------------------------------------------------- DOCX
@@ -102,7 +102,7 @@ def test_docx_details_version_services_views_and_draft_banner(tmp_path):
     document = Document(str(path))
     text = "\n".join(p.text for p in document.paragraphs)
     assert document.paragraphs[0].text == "Child in need plan: Leo Marsh"
-    assert "DRAFT: this plan fails 1 check(s)" in text
+    assert "DRAFT: this plan fails 1 check" in text
     assert "Need 1 has no owner." in text  # the rule key stays in the worker's copy
     # a plan that fails a check is never also called agreed
     assert "Plan version 2 (not final: it fails a check). Next review" in text
@@ -142,7 +142,7 @@ def test_pdf_text_reads_back_with_a_draft_mark_only_when_due(tmp_path):
     failing = export.write(leo(problems=("Need 1 has no owner (WIR 2.3).",)),
                            tmp_path / "draft.pdf", "pdf")
     text = pdf_text(failing)
-    assert "DRAFT: this plan fails 1 check(s)" in text
+    assert "DRAFT: this plan fails 1 check" in text
     assert "Need 1 has no owner." in text  # the rule key stays in the worker's copy
     assert "Leo Marsh" in text and "Amber (A)" in text and "Green (G)" in text
     assert "Leo has missed 13 of the last 60 school days — attendance 87%." in text
@@ -239,7 +239,7 @@ def test_markdown_and_json_round_trip_the_whole_plan():
 def test_markdown_reads_as_a_plan_for_the_family():
     md = export.to_markdown(leo(problems=("One problem",)))
     assert md.startswith("# Child in need plan: Leo Marsh\n")
-    assert "> **DRAFT: this plan fails 1 check(s).**" in md and "> - One problem" in md
+    assert "> **DRAFT: this plan fails 1 check.**" in md and "> - One problem" in md
     assert "### Need 1: Amber (A), a worry to change" in md
     assert "### Need 2: Green (G), a strength to keep" in md
     for label in ("#### What is happening now", "#### What we want to change / how we will know",
@@ -357,7 +357,7 @@ def test_html_escapes_and_shows_the_rating_as_words():
     doc = replace(doc, version=replace(doc.version, childs_views="<script>alert(1)</script>"))
     page = export.to_html(doc)
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<img" not in page and "DRAFT: this plan fails 1 check(s)" in page
+    assert "<img" not in page and "DRAFT: this plan fails 1 check" in page
     assert "<table>" in page and "Amber (A)" in page and "Green (G)" in page
     assert all(f">{c}</th>" in page for c in HEADER)
     assert "http://" not in page and "https://" not in page  # nothing fetched
