@@ -343,6 +343,7 @@ def _visit(session: Session, child: m.Child, episode: m.Episode, day: date,
         child_id=child.id, episode_id=episode.id, kind="other", status="final",
         visited_at=from_england_time(datetime.combine(day, time.min)), child_seen=True,
         seen_alone=True, finalised_at=from_england_time(datetime.combine(day, time.min)),
+        author_name=f"imported ({file})",  # who visited is not in the file
         purpose="The last visit at which the child was seen, as recorded in the previous "
         "system.",
         analysis=f"Imported from {file}: only the date was carried over, not whether the "

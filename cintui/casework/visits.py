@@ -360,13 +360,22 @@ def _counted(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
                     and restarts_visit_clock(v, policy.visits, events.dob)]
 
 
+def _known(session: Session, child_id: uuid.UUID, found: list) -> list:
+    """The gaps cintui can judge: for an imported case (`episode.recorded_from`), not the
+    one that ended with its imported last visit (the visits before were not carried over)."""
+    episode = cases.current_episode(session, child_id)
+    since = episode.recorded_from if episode is not None else None
+    return [g for g in found if since is None or g.until is None or g.until >= since]
+
+
 def list_visits(session: Session, child_id: uuid.UUID, policy: PolicyProfile, today: date,
                 calendar: WorkingCalendar | None = None) -> VisitList:
     """The Visits tab: finalised visits newest first with gaps marked, drafts, the rule."""
     plain = summaries(session, child_id)
     events, seen = _counted(session, child_id, policy)
     start, every = events.cin_plan_start, events.plan_visit_every
-    found = gaps(seen, policy, None if events.closed else today, start, calendar, every) \
+    found = _known(session, child_id, gaps(
+        seen, policy, None if events.closed else today, start, calendar, every)) \
         if start else []
     marked = [replace(v, gap=rules.gap_before(found, v.visited_at.date()) if v.child_seen
                       else None) for v in plain]
@@ -384,7 +393,8 @@ def history(session: Session, child_id: uuid.UUID, start: date | None, end: date
     events, seen = _counted(session, child_id, policy)
     plan_start, every = events.cin_plan_start, events.plan_visit_every
     until = None if events.closed else min(today, end or today)  # a closed case: no open gap
-    found = [g for g in gaps(seen, policy, until, plan_start, every=every)
+    found = [g for g in _known(session, child_id, gaps(seen, policy, until, plan_start,
+                                                       every=every))
              if (start is None or (g.until or today) >= start)
              and (end is None or g.after <= end)] if plan_start else []
     return rules.VisitHistory(

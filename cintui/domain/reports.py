@@ -41,8 +41,9 @@ class EpisodeFacts:
     assessment_completed: date | None = None
     unmet_need_stepped_down: bool = False  # STO 3.3: closed with unmet need, to Early Help
     # An imported case: held in full in cintui from this day. Its earlier dates are the old
-    # system's few (the last visit, the last review), so a gap that began before it cannot
-    # be judged (the visits or reviews in it were not carried over), nor minutes sent then.
+    # system's few (the last visit, the last review): the gap that ended with one of them
+    # cannot be judged (the visits or reviews in it were not carried over), nor the minutes
+    # taken as sent. A gap that ends on or after this day runs from a known last one.
     recorded_from: date | None = None
 
     def known_from(self, day: date) -> bool:
@@ -248,7 +249,7 @@ def _visits(child, ep, before, start, end, ctx) -> tuple[int, int]:
     met = total = 0
     previous = ep.cin_plan_start
     for day in seen:
-        if _in(day, start, end) and ep.known_from(previous):  # an imported gap: not known
+        if _in(day, start, end) and ep.known_from(day):  # the imported visit: its gap unknown
             total += 1
             met += day <= _visit_due(child, ep, previous, day, ctx)
         previous = day
@@ -262,7 +263,7 @@ def _reviews(child, ep, before, start, end, ctx) -> tuple[int, int]:
     meetings = _meetings(child, ep, before, PLANNING_KINDS + REVIEW_KINDS)
     met = total = 0
     for prev, m in zip(meetings, meetings[1:], strict=False):
-        if m.kind in REVIEW_KINDS and _in(m.date, start, end) and ep.known_from(prev.date):
+        if m.kind in REVIEW_KINDS and _in(m.date, start, end) and ep.known_from(m.date):
             due = _review_due(prev, ctx)
             if due is not None:
                 total += 1

@@ -201,6 +201,26 @@ def test_the_reports_judge_an_imported_caseload_only_from_the_day_it_came(cli, d
     assert (report["initial_meetings"]["met"], report["initial_meetings"]["total"]) == (2, 2)
 
 
+def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from_it(
+        cli, db, tmp_path):
+    """WIR 2.11: the file gives the last visit, not those before it, so `visit list` marks
+    no gap before the imported visit (it once showed "37 wd late" against the plan start)
+    and names it as imported; the first visit recorded in cintui is judged from it."""
+    good = tmp_path / "caseload.csv"
+    good.write_text("reference,first_name,last_name,dob,worker,referral_date,cin_plan_start,"
+                    "last_visit\nLCS2,Ben,Carr,05/06/2019,wendy.worker,02/06/2026,14/07/2026,"
+                    "02/10/2026\n")
+    assert run(cli, db, good).code == 0
+    assert cli("visit", "record", "LCS2", "--at", "2026-11-23 09:00", "--purpose",
+               "Planned visit", "--analysis", "Ben seen alone, all well", "--db", db,
+               *DAY).code == 0
+    newer, imported = json.loads(cli("visit", "list", "LCS2", "--db", db, *DAY,
+                                     "--json").out)
+    assert imported["visited_at"].startswith("2026-10-02") and imported["gap"] is None
+    assert imported["author"] == "imported (caseload.csv)"
+    assert newer["gap"]["after"] == "2026-10-02" and newer["gap"]["working_days_late"] > 0
+
+
 def test_a_dry_run_of_a_bad_file_lists_the_problems_as_json(cli, db):
     result = run(cli, db, MESSY, "--dry-run", "--json")
     assert result.code == 2

@@ -257,9 +257,10 @@ def test_visit_trend_is_a_weekly_snapshot_of_clocks_not_overdue():
 def test_an_imported_case_is_judged_only_from_the_day_its_record_began():
     """A case imported on Mon 30 Nov (`cintui import caseload`) brings its plan start (7 Sep),
     its initial meeting (14 Sep, no review since) and its last visit (Tue 3 Nov): the visits
-    and reviews between were not carried over. WIR 2.11, BEX 3: no gap that began before 30 Nov is judged (the 3 Nov
-    visit is not "late" against the plan start), the minutes assumed sent are not counted;
-    a clock running at the end is judged as the app shows it; the trend has no point for
+    and reviews between were not carried over. WIR 2.11, BEX 3: the gap that ended with the
+    3 Nov visit is not judged (it is not "late" against the plan start), the minutes taken
+    as sent are not counted; a clock running at the end, and a visit after the import
+    (against the 3 Nov one), are judged as the app shows them; the trend has no point for
     the child before 30 Nov."""
     imported = replace(PLAN, recorded_from=date(2026, 11, 30))
     c = child(episodes=(imported,), visits=seen(date(2026, 11, 3)),
@@ -273,6 +274,10 @@ def test_an_imported_case_is_judged_only_from_the_day_its_record_began():
     # too: both running after the record began, both counted, as the app shows them.
     after = line(c, date(2026, 9, 1), date(2026, 12, 31))
     assert after.visits == Measure(0, 1, 0.0) and after.reviews == Measure(0, 1, 0.0)
+    # A visit in cintui after the import is judged against the imported last one: seen Wed
+    # 2 Dec, within 20 working days of 3 Nov (due 1 Dec)? No: one day late.
+    visited = replace(c, visits=seen(date(2026, 11, 3), date(2026, 12, 2)))
+    assert line(visited, date(2026, 9, 1), date(2026, 12, 4)).visits == Measure(0, 1, 0.0)
     # The same case entered in cintui from the start: the 3 Nov visit was late.
     assert line(child(episodes=(PLAN,), visits=seen(date(2026, 11, 3))), date(2026, 9, 1),
                 date(2026, 11, 30)).visits == Measure(0, 1, 0.0)
