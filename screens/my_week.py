@@ -35,8 +35,8 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
 
 
 def _what(item: DueItem) -> str:
-    if item.key == "consent":
-        return "No valid consent to a CIN service"  # why, in full: the line underneath
+    if item.key == "consent":  # whole at 80 columns; why, in full: the line underneath
+        return "No valid consent (CIN service)"
     if item.key == "plan_action" and item.detail:
         return f"Action: {item.detail}"
     if item.key == "supervision_action" and item.detail:

@@ -193,6 +193,26 @@ async def test_a_wider_terminal_gives_names_and_actions_the_room(demo_store):
         assert rows(screen) == before
 
 
+async def test_every_what_is_whole_at_80_columns_consent_included(demo_store):
+    """At 80 columns a missing consent read "No valid consent to a CIN serv…": every item's
+    What that is ours (not a plan action's own words) fits its column, on my team's list."""
+    from textual.widgets import DataTable
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_week(pilot)
+        await pilot.press("2")  # my team: more children, a missing consent among them
+        await settle(pilot)
+        width = list(screen.query_one(DataTable).columns.values())[2].width
+        items = [screen.items[key] for key, _ in rows(screen) if key in screen.items]
+        assert any(i.key == "consent" for i in items)
+        whats = {cells[2] for key, cells in rows(screen)
+                 if key in screen.items and screen.items[key].key in ("consent", "visit",
+                                                                     "review", "minutes")}
+        assert "No valid consent (CIN service)" in whats
+        assert all(len(w) <= width and not w.endswith("…") for w in whats), (whats, width)
+
+
 def test_my_week_snapshot(demo_store, snap_compare):
     """My week at 120x40 for the worker holding DEMO00002 (demo seed 7, fixed TODAY)."""
     app = WeekHost(demo_store)
