@@ -330,7 +330,17 @@ class PlanScreen(Screen):
 
     @property
     def _by(self) -> str:
-        return getattr(self.app, "worker", None) or self.app.actor
+        """Who rates and edits, by name (a rating's `by`, as the chronology, the minutes and
+        the demo say it: "rated Amber by Sam Reed", never a login); the login where the
+        store has no worker by it."""
+        login = getattr(self.app, "worker", None) or self.app.actor
+        if getattr(self, "_by_for", None) != login:
+            from cintui.casework import visits
+
+            with self.app.store.read() as session:
+                self._by_name = visits.author(session, login)[1]
+            self._by_for = login
+        return self._by_name
 
     def action_add_need(self) -> None:
         if not self._ensure_draft():

@@ -145,6 +145,36 @@ async def test_amber_to_green_asks_for_maintained_change_and_agreement_wir_2_4(d
     assert (change.previous, change.rating, change.maintained_for) == ("A", "G", "8 weeks")
 
 
+async def test_a_rating_is_recorded_by_the_workers_name_not_their_login(demo_store):
+    """WIR 2.3, 2.6: each rating is dated and attributed, by name as the minutes and the
+    chronology say it ("rated Amber by Alex Smith"); the plan editor once stored the login."""
+    from cintui.store.models import Worker
+
+    child_id = child_with(demo_store, "agreed")
+    username, name = read(demo_store, lambda s: next(
+        (w.username, w.name) for w in s.exec(select(Worker)).all()))
+    app = PlanHost(demo_store, child_id)
+    app.worker = username
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "Ben is often late to school")
+        await pilot.press("tab")
+        await type_text(pilot, "On time every day for a month")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        plan = app.screen.version
+        added = len(plan.needs) - 1
+        assert plan.needs[added].rag_history[-1].by == name
+        app.screen.query_one("#needs").move_cursor(row=added)
+        await settle(pilot)
+        assert f"by {name}" in text_of(app.screen, "#need-detail")
+        assert username not in text_of(app.screen, "#need-detail")
+
+
 async def test_actions_by_keyboard_need_an_owner_and_a_date_wir_2_3(demo_store):
     child_id = child_with(demo_store, "agreed")
     app = PlanHost(demo_store, child_id)
