@@ -27,19 +27,24 @@ class TypedAheadPalette(CommandPalette):
 
     WAIT_SECONDS = 2.0  # a search that has not answered by then is not waited for
 
+    def _searching(self) -> bool:
+        return any(w.group == self._GATHER_COMMANDS_GROUP and not w.is_finished
+                   for w in self.workers)
+
     @on(Input.Submitted)
     def _enter_ahead(self, event: Input.Submitted) -> None:
-        """Enter on text with nothing listed yet: wait for the search, then take the first.
-        (Handled before the palette's own Enter, which then does not run.)"""
-        if event.value.strip() and not self._list_visible and self._selected_command is None:
+        """Enter on text with nothing listed yet, or while a search still runs (what is
+        listed then is an older search's, e.g. the commands offered before any typing,
+        whose first the palette's own Enter would run): wait for the search, then take the
+        first it found. (Handled before the palette's own Enter, which then does not run.)"""
+        if event.value.strip() and self._selected_command is None and (
+                not self._list_visible or self._searching()):
             event.stop()
             event.prevent_default()
             self._take_first_when_found(self.WAIT_SECONDS)
 
     def _take_first_when_found(self, left: float) -> None:
-        searching = any(w.group == self._GATHER_COMMANDS_GROUP and not w.is_finished
-                        for w in self.workers)
-        if searching and left > 0:
+        if self._searching() and left > 0:
             self.set_timer(0.02, lambda: self._take_first_when_found(left - 0.02))
             return
         if self._list_visible and self._selected_command is None:

@@ -136,6 +136,12 @@ async def test_ctrl_p_a_reference_and_enter_in_one_burst_open_the_child(demo_sto
             app.post_message(events.Key(key, character))
         await until(pilot, lambda: screen_name(app) == "ChildScreen")
         assert app.screen.child_id == target.id
+        # While the commands offered before any typing are still listed, Enter runs the
+        # first found for what was typed, never the first of that older list.
+        for key, character in [("ctrl+p", None), *((c, c) for c in "set"),
+                               ("space", " "), *((c, c) for c in "up"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: screen_name(app) == "AdminScreen")
 
 
 async def test_ctrl_p_lists_my_own_children_first(demo_store):
