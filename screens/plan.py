@@ -109,6 +109,8 @@ class PlanScreen(Screen):
         self.versions: list[plans.VersionInfo] = []
         self.child_name = ""
         self.people: list[str] = []
+        self._by_for: str | None = None  # the login whose name `_by` holds
+        self._by_name = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -334,7 +336,7 @@ class PlanScreen(Screen):
         the demo say it: "rated Amber by Sam Reed", never a login); the login where the
         store has no worker by it."""
         login = getattr(self.app, "worker", None) or self.app.actor
-        if getattr(self, "_by_for", None) != login:
+        if self._by_for != login:
             from cintui.casework import visits
 
             with self.app.store.read() as session:
