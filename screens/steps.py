@@ -572,6 +572,11 @@ class CaseStepsScreen(Screen):
             self.query_one("#steps-assessment", Static).update(text)
             return
         text.append("\nThe assessment record (WIR 1.1, TRA)\n", style="bold")
+        if rules.record_in_old_system(f):
+            text.append("  In the old system: the assessment was authorised before the case "
+                        "was imported.\n", style="dim")
+            self.query_one("#steps-assessment", Static).update(text)
+            return
         for h in rules.HEADINGS:
             written = (f.record.get(h.key) or "").strip()
             text.append("  ✓ " if written else "  ✗ ", style="green" if written else "red")

@@ -79,7 +79,8 @@ def facts(child: m.Child, episode: m.Episode) -> rules.StepFacts:
         cin_plan_start=episode.cin_plan_start,
         cin_plan_authorised_by=episode.cin_plan_authorised_by,
         initial_home_visit=episode.initial_home_visit, support_started=episode.support_started,
-        closed=episode.closure_date, closure_reason=episode.closure_reason)
+        closed=episode.closure_date, closure_reason=episode.closure_reason,
+        recorded_from=episode.recorded_from)
 
 
 def _load(session: Session, child_id: uuid.UUID) -> tuple[m.Child, m.Episode, rules.StepFacts]:

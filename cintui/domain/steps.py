@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
@@ -230,6 +230,9 @@ class StepFacts:
     support_started: date | None = None
     closed: date | None = None
     closure_reason: str | None = None
+    # An imported episode (`cintui import caseload`): what came before this day is the old
+    # system's record, and the steps its file did not give were taken there.
+    recorded_from: date | None = None
 
 
 def status_of(f: StepFacts) -> str:
@@ -522,10 +525,12 @@ class Step:
     who: str = ""
     detail: str = ""
     written: bool = False  # done without a date of its own (the record under every heading)
+    # Taken in the old system before the case was imported, its date not in the file.
+    before_import: bool = False
 
     @property
     def done(self) -> bool:
-        return self.done_on is not None or self.written
+        return self.done_on is not None or self.written or self.before_import
 
 
 def steps(f: StepFacts) -> list[Step]:
@@ -535,7 +540,7 @@ def steps(f: StepFacts) -> list[Step]:
     if f.early_help_plan_on:
         route += f", early help plan of {_day(f.early_help_plan_on)}"
     written = sum(1 for k in HEADING_KEYS if (f.record.get(k) or "").strip())
-    return [
+    return _before_import(f, [
         Step("referral", "Referral received", f.referral, detail=route),
         Step("decision", "Decision on the referral", f.referral_decided_on,
              f.referral_decided_by, decision),
@@ -552,7 +557,38 @@ def steps(f: StepFacts) -> list[Step]:
              f.cin_plan_start, f.cin_plan_authorised_by),
         Step("home_visit", "Initial home visit", f.initial_home_visit),
         Step("support_start", "CIN support started", f.support_started),
-    ]
+    ])
+
+
+def record_in_old_system(f: StepFacts) -> bool:
+    """An imported episode's assessment, authorised before the import with nothing written
+    under its headings here: its record is the old system's."""
+    return (_imported_before(f, f.assessment_authorised)
+            and not any((f.record.get(k) or "").strip() for k in HEADING_KEYS))
+
+
+IMPORTED_DETAIL = "before the import; its date not in the file"
+
+
+def _imported_before(f: StepFacts, day: date | None) -> bool:
+    return f.recorded_from is not None and day is not None and day < f.recorded_from
+
+
+def _before_import(f: StepFacts, found: list[Step]) -> list[Step]:
+    """On an imported episode, a step not recorded but followed by one that is was taken
+    in the old system (an assessment authorised was completed; a decision led to it); and
+    a CIN plan that started before the import had its initial home visit and its support
+    started there too (WAR 4.4.2). Such steps are shown as taken, never as to do."""
+    if f.recorded_from is None:
+        return found
+    last = max((i for i, st in enumerate(found) if st.done), default=-1)
+    plan_before = _imported_before(f, f.cin_plan_start)
+    return [replace(st, before_import=True, detail=IMPORTED_DETAIL)
+            if not st.done and (i < last or (plan_before and st.key in WAR_442)) else st
+            for i, st in enumerate(found)]
+
+
+WAR_442 = frozenset({"home_visit", "support_start"})
 
 
 ALL_RECORDED = "All the steps are recorded: the plan, visits and meetings carry the case on."
@@ -576,6 +612,8 @@ def next_step(f: StepFacts) -> str:
                 "(cintui cp strategy).")
     if f.cin_plan_start is None:
         return "Start the CIN plan with the line manager's authorisation (TRA)."
+    if _imported_before(f, f.cin_plan_start):
+        return ALL_RECORDED
     if f.initial_home_visit is None:
         return "Record the initial home visit and the day CIN support started (WAR 4.4.2)."
     if f.support_started is None:

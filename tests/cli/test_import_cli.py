@@ -221,6 +221,27 @@ def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from
     assert newer["gap"]["after"] == "2026-10-02" and newer["gap"]["working_days_late"] > 0
 
 
+def test_an_imported_case_on_a_plan_has_no_step_left_to_do_that_the_old_system_took(
+        cli, db, tmp_path):
+    """WAR 4.4.2, TRA: `child steps` on a case imported on a CIN plan shows the steps its
+    file left out (the referral decision, the initial home visit, support starting) as
+    taken before the import, not as to do, and no next step to chase."""
+    good = tmp_path / "caseload.csv"
+    good.write_text("reference,first_name,last_name,dob,worker,referral_date,"
+                    "assessment_started,assessment_completed,cin_plan_start,last_visit\n"
+                    "LCS2,Ben,Carr,05/06/2019,wendy.worker,02/06/2026,04/06/2026,10/07/2026,"
+                    "14/07/2026,02/10/2026\n")
+    assert run(cli, db, good).code == 0
+    shown = cli("child", "steps", "LCS2", "--db", db)
+    assert shown.code == 0
+    assert "  · " not in shown.out  # nothing to do
+    assert "Decision on the referral (before the import; its date not in the file)" in shown.out
+    assert shown.out.strip().endswith("Next: All the steps are recorded: the plan, visits and "
+                                      "meetings carry the case on.")
+    steps = json.loads(cli("child", "steps", "LCS2", "--db", db, "--json").out)["steps"]
+    assert all(st["done"] for st in steps)
+
+
 def test_a_dry_run_of_a_bad_file_lists_the_problems_as_json(cli, db):
     result = run(cli, db, MESSY, "--dry-run", "--json")
     assert result.code == 2

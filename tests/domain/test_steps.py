@@ -72,6 +72,45 @@ def test_steps_list_each_step_done_or_not():
     assert (record.done, record.detail) == (False, "0 of 7 headings")
 
 
+def test_an_imported_case_shows_the_steps_its_file_left_out_as_taken_before_it():
+    """WAR 4.4.2, TRA: a caseload file gives a case on a CIN plan its referral, assessment
+    and plan dates, seldom the referral decision, the date the assessment was sent for
+    authorisation, the initial home visit or the day support started. Those were taken in
+    the old system: the steps say so, and the next step is not "record the initial home
+    visit" for a plan months old (every imported child once said so)."""
+    imported = s.StepFacts(referral=REFERRAL, assessment_started=date(2026, 9, 2),
+                           assessment_authorised=date(2026, 10, 13),
+                           cin_plan_start=date(2026, 10, 14), recorded_from=TODAY)
+    found = {st.key: st for st in s.steps(imported)}
+    assert all(st.done for st in found.values())
+    assert {k for k, st in found.items() if st.before_import} == {
+        "decision", "assessment_record", "assessment_complete", "home_visit", "support_start"}
+    assert found["decision"].detail == s.IMPORTED_DETAIL
+    assert s.next_step(imported) == s.ALL_RECORDED
+    assert s.record_in_old_system(imported)
+    # Entered in cintui, the same facts still leave those steps to do.
+    typed = replace(imported, recorded_from=None)
+    assert not any(st.before_import for st in s.steps(typed))
+    assert "WAR 4.4.2" in s.next_step(typed) and not s.record_in_old_system(typed)
+
+
+def test_an_imported_case_still_in_assessment_has_only_what_follows_to_do():
+    """TRA: a case imported mid-assessment had its referral decided in the old system; the
+    assessment itself is still to write here, and the steps after it are still to come."""
+    imported = s.StepFacts(referral=REFERRAL, assessment_started=date(2026, 11, 2),
+                           recorded_from=TODAY)
+    found = {st.key: st for st in s.steps(imported)}
+    assert found["decision"].before_import
+    assert not any(found[k].done for k in ("assessment_record", "assessment_complete",
+                                           "home_visit", "support_start"))
+    assert s.next_step(imported).startswith("Write the assessment under its headings")
+    # A plan started after the import day is cintui's to follow: WAR 4.4.2 still asked.
+    later = replace(imported, assessment_authorised=TODAY, outcome="cin_plan",
+                    cin_plan_start=date(2026, 11, 24))
+    assert "WAR 4.4.2" in s.next_step(later)
+    assert not {st.key: st for st in s.steps(later)}["home_visit"].done
+
+
 # ---------------------------------------------------------------- referral
 
 
