@@ -44,6 +44,7 @@ from cintui.screens.widgets.plain import plain
 from cintui.store.base import StoreError
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
+from .widgets.footer import Footer
 from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -139,6 +140,9 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+        # The form's own keys at the foot, not the keys of the screen under it (which a
+        # letter would only type into the form).
+        yield Footer()
 
     def fields(self) -> Iterable[Widget]:
         return ()
@@ -654,10 +658,12 @@ class ConsentFormScreen(FormScreen):
     """WAR 4.2, WIR 2.1: one person's consent decision for one scope; BEX 4: information
     shared without consent, with the rationale, where seeking it would put the child at risk."""
 
-    def __init__(self, child_id: uuid.UUID, people: list[record.PersonRow]) -> None:
+    def __init__(self, child_id: uuid.UUID, people: list[record.PersonRow],
+                 scope: str = "service") -> None:
         super().__init__()
         self.child_id = child_id
         self.people = people
+        self.scope = scope
         self.TITLE_TEXT = "Record a consent decision"
 
     def fields(self) -> Iterable[Widget]:
@@ -668,7 +674,7 @@ class ConsentFormScreen(FormScreen):
                        "child")
         yield self.row("person", "Whose decision", self.choice(who, default))
         yield self.row("scope", "Consent to",
-                       self.choice(((SCOPE_LABELS[s], s) for s in CONSENT_SCOPES), "service"))
+                       self.choice(((SCOPE_LABELS[s], s) for s in CONSENT_SCOPES), self.scope))
         yield self.row("decision", "Decision",
                        self.choice(((d, d) for d in CONSENT_DECISIONS), "given"))
         yield self.row("decided_on", "Date", self.text(self.app.today.strftime("%d/%m/%Y")))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from textual import on
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import SelectionList, Static
 
@@ -40,7 +41,7 @@ from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen, parse_date
 from .visit import parse_when, show_when
-from .widgets.choices import YesNo
+from .widgets.choices import TickList, YesNo
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,18 @@ class BookingContext:
     chairs: tuple[safeguards.ChairChoice, ...] = ()
     rules: MeetingRules = MeetingRules()
     child_name: str = "the child"
+
+
+NO_CONSENT = "✗ not in place: Enter here records a decision"
+
+
+class ConsentLine(Static):
+    """The booking's consent (WIR 2.1, 2.3). The cursor comes here when consent stops the
+    booking; Enter records a decision without leaving the form, which is then checked
+    again: the form's other fields are kept."""
+
+    can_focus = True
+    BINDINGS = [Binding("enter", "screen.record_consent", "Record consent")]
 
 
 class ScheduleFormScreen(FormScreen):
@@ -78,9 +91,7 @@ class ScheduleFormScreen(FormScreen):
         self.TITLE_TEXT = "Book a CIN meeting (invite the family and the professionals, WIR 2.3)"
 
     def fields(self) -> Iterable[Widget]:
-        consent = Static(self.context.consent and "✗ not in place (see below)"
-                         or "✓ in place (WIR 2.1, 2.3)")
-        consent.can_focus = True  # the cursor goes here when consent stops the booking
+        consent = ConsentLine(self._consent_words())
         yield self.row("consent", "Consent to meet", consent)
         yield self.row("kind", "Kind", self.choice(
             [(KIND_LABELS[k], k) for k in MEETING_KINDS], self.kind))
@@ -91,7 +102,7 @@ class ScheduleFormScreen(FormScreen):
         yield self.row("chair", "Chair", self.text(self.chair))
         yield self.row("chair_role", "Chair's role",
                        self.text("", "e.g. team manager, senior practitioner"))
-        invited = SelectionList[int](*((plain(f"{p.name} ({p.role})"), i, True)
+        invited = TickList(*((plain(f"{p.name} ({p.role})"), i, True)
                                        for i, p in enumerate(self.invitees)),
                                      compact=True)
         yield self.row("invitees", "Invite", invited)
@@ -107,6 +118,35 @@ class ScheduleFormScreen(FormScreen):
     def on_mount(self) -> None:
         self.query_one("#venue").focus()
         self.refresh_checks(["consent"])
+
+    def _consent_words(self) -> str:
+        return NO_CONSENT if self.context.consent else "✓ in place (WIR 2.1, 2.3)"
+
+    def action_record_consent(self) -> None:
+        """The consent form over this one, on the meeting's scope; on saving, consent is
+        checked again and the booking goes on where it was."""
+        if not self.context.consent:
+            self.notify("Consent to meet is in place (WIR 2.1, 2.3)")
+            return
+        from cintui.casework import record
+
+        from .forms import ConsentFormScreen
+
+        with self.app.store.read() as session:
+            people = record.list_people(session, self.child_id)
+        self.app.push_screen(ConsentFormScreen(self.child_id, people, scope="meeting"),
+                             self._consent_saved)
+
+    def _consent_saved(self, saved: object) -> None:
+        if not saved:
+            return
+        with self.app.store.read() as session:
+            problem = safeguards.consent_problem(session, self.child_id, self.app.today)
+        self.context = replace(self.context, consent=problem)
+        self.query_one("#consent", ConsentLine).update(self._consent_words())
+        self.refresh_checks(self.touched | {"consent"})
+        if not problem:
+            self.query_one("#venue").focus()
 
     def _schedule(self) -> Schedule:
         when = parse_when(self.value("when") or "")
@@ -180,7 +220,7 @@ class CancelFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("reason", "Why", self.text("", "e.g. mum in hospital; chair unwell"))
-        yield self.row("told", "Told (WIR 2.9)", SelectionList[int](
+        yield self.row("told", "Told (WIR 2.9)", TickList(
             *((plain(f"{p.name} ({p.role})" if p.role else p.name), i, False)
               for i, p in enumerate(self.invitees)), compact=True))
         yield self.row("told_others", "Also told",
@@ -271,7 +311,7 @@ class SentFormScreen(FormScreen):
         self.TITLE_TEXT = "Minutes and plan sent"
 
     def fields(self) -> Iterable[Widget]:
-        yield self.row("recipients", "Sent to", SelectionList[int](
+        yield self.row("recipients", "Sent to", TickList(
             *((plain(f"{p.name} ({p.role})") + (" — did not attend" if p.is_parent and p.attendance != "present" else ""),
                i, True) for i, p in enumerate(self.people)), compact=True))
         yield self.row("sent_on", "Sent on", self.text(f"{self.today:%d/%m/%Y}"))

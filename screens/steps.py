@@ -36,6 +36,7 @@ from cintui.reference import codes
 from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen
+from .widgets.choices import TickList
 from .widgets.footer import Footer
 
 
@@ -335,7 +336,7 @@ class FactorsFormScreen(_StepForm):
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("filter", "Find", self.text("", "type words: domestic violence child"))
-        yield self.row("factors", "Factors", SelectionList(*self._options(self.names)))
+        yield self.row("factors", "Factors", TickList(*self._options(self.names)))
 
     def _options(self, codes_: Iterable[str]) -> list[Selection]:
         return [Selection(plain(f"{self.names[c]} ({c})"), c, c in self.chosen) for c in codes_]

@@ -54,7 +54,7 @@ from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen
-from .widgets.choices import YesNo
+from .widgets.choices import TickList, YesNo
 from .widgets.footer import Footer
 from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
@@ -175,7 +175,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         yield Static("", id="when-error", classes="-empty")
         with Horizontal(id="present-row"):
             yield Label("Also there")
-            yield SelectionList[str](id="present")
+            yield TickList(id="present")
             yield Input(id="present-other", placeholder="Someone else: name, role")
         with VerticalScroll(id="sections"):
             group = ""

@@ -214,6 +214,9 @@ def _password_file(server: str) -> None:
 
 
 def pytest_unconfigure(config):
+    # An xdist worker ends without running atexit: its scratch home (and the demo templates
+    # built there, 8 MB a worker) would be left in /tmp after every run.
+    shutil.rmtree(_SESSION_ROOT, ignore_errors=True)
     if _CLUSTER is not None:
         _CLUSTER.stop()
     elif "postgresql" in stores(config) and not hasattr(config, "workerinput"):

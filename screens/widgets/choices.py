@@ -6,13 +6,21 @@ the list closed or open (Enter opens it; in the open list, other letters still s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Select
+from textual.strip import Strip
+from textual.widgets import Checkbox, Select, SelectionList
+from textual.widgets._option_list import OptionDoesNotExist
 from textual.widgets._select import SelectCurrent, SelectOverlay
+from textual.widgets._toggle_button import ToggleButton
 
 from cintui.screens.widgets.plain import plain
+
+if TYPE_CHECKING:
+    from textual.content import Content
 
 # The keys every yes/no choice answers to, by the option's value; and every rating.
 YES_NO_KEYS = {"yes": "y", "no": "n"}
@@ -62,7 +70,14 @@ def keyed(options: Iterable[tuple[str, object]], keys: dict[object, str]
 
 
 class YesNo(Checkbox):
-    """A yes/no box that also answers to y and n (Space still toggles it)."""
+    """A yes/no box that also answers to y and n (Space still toggles it). Its box is
+    empty when the answer is no: Textual's shows an X either way, told apart only by its
+    colour, so "Without consent" read as ticked on a terminal with few colours."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
 
     def on_key(self, event: events.Key) -> None:
         if event.character in ("y", "n"):
@@ -71,4 +86,23 @@ class YesNo(Checkbox):
             self.value = event.character == "y"
 
 
-__all__ = ["RATING_KEYS", "YES_NO_KEYS", "KeyedSelect", "YesNo", "keyed"]
+class TickList(SelectionList):
+    """A list of boxes to tick whose unticked boxes are empty (as `YesNo`): Textual's shows
+    an X in both, told apart only by colour."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return line
+        if option.value in self._selected:
+            return line
+        segments = list(line)
+        if len(segments) > 1 and segments[1].text == ToggleButton.BUTTON_INNER:
+            segments[1] = Segment(" ", segments[1].style)
+            return Strip(segments, line.cell_length)
+        return line
+
+
+__all__ = ["RATING_KEYS", "YES_NO_KEYS", "KeyedSelect", "TickList", "YesNo", "keyed"]

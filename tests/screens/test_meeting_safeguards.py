@@ -8,10 +8,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+from sqlmodel import select
 from textual.widgets import DataTable
+from textual.widgets._footer import FooterKey
 
 from cintui.casework import cases, meetings, record, safeguards
 from cintui.domain.meeting import Decisions, Schedule
+from cintui.screens.widgets.choices import TickList, YesNo
+from cintui.store import models as m
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, read, text_of
@@ -38,6 +42,10 @@ def book(path, at=datetime(2026, 11, 23, 16, 0)):
             invitees=tuple(meetings.invitee_choices(session, cid)), child_invited=True),
             now=datetime(2026, 11, 23, 9, 0))
     return with_store(path, go)
+
+
+def booked(session, cid):
+    return session.exec(select(m.Meeting.id).where(m.Meeting.child_id == cid)).all()
 
 
 async def meetings_tab(pilot, meeting_id=None):
@@ -70,6 +78,22 @@ async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(de
         await settle(pilot)
         assert app.screen is form and form.focused is form.query_one("#consent")
         assert "Not saved" in text_of(form, "#form-error")
+        assert "Enter here records a decision" in text_of(form, "#consent")
+        # Enter records consent to meet without leaving the booking; the form keeps what
+        # was typed, says consent is in place, and books.
+        before = len(with_store(demo_store, booked))
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
+        assert app.screen.query_one("#scope").value == "meeting"
+        assert app.screen.query_one("#person").value != "child"  # mum, who has PR
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is form)
+        assert text_of(form, "#consent") == "✓ in place (WIR 2.1, 2.3)"
+        assert text_of(form, "#consent-error") == ""
+        assert form.query_one("#venue").value == "Family home"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert len(with_store(demo_store, booked)) == before + 1
 
 
 async def test_bex_3_an_initial_meeting_needs_a_manager_in_the_chair(demo_store):
@@ -188,3 +212,27 @@ async def test_wir_2_10_the_non_engagement_path_step_by_step_with_n(demo_store):
     path = read(demo_store, lambda s: safeguards.non_engagement(
         s, cases.find_child(s, CHILD).id))
     assert path.path.why == "Mum's own time in care" and len(path.missing) == 5
+
+
+async def test_a_form_shows_its_own_keys_and_an_empty_box_for_no(demo_store):
+    """At its foot a form names its own keys (the child's "Book meeting" and "Plan" there
+    once, which a letter would only type into the form); a box answered no, or a person
+    not ticked to invite (BEX 3), is empty, not an X told apart by colour alone."""
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        form = app.screen
+        keys = [k.description for k in form.query(FooterKey)]
+        assert keys[:2] == ["Save", "Cancel"] and "Book meeting" not in keys
+        invited = form.query_one("#invitees", TickList)
+        assert invited.render_line(0).text.startswith("▐X▌")
+        await pilot.press("tab", "tab", "tab", "space")  # venue → chair → role → the list
+        await settle(pilot)
+        assert invited.render_line(0).text.startswith("▐ ▌")
+        child = form.query_one("#child_invited", YesNo)
+        assert str(child.render()).startswith("▐X▌")
+        await pilot.press("tab", "n")
+        await settle(pilot)
+        assert child.value is False and str(child.render()).startswith("▐ ▌")
