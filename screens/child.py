@@ -223,8 +223,10 @@ class ChildScreen(Screen):
                            "the minutes of a held one) · c cancel or rebook · s minutes sent "
                            "· P papers sent (WIR 2.3) · A agreement visit (TRA) · "
                            "N non-engagement (WIR 2.10)", classes="note"),
-                    _table("meetings-table", "Date", "Time", "Meeting", "Status", "Venue",
-                           "Chair", "Next review", "Minutes", "Papers", zebra=False),
+                    # What the rules time (minutes WIR 2.3, 2.8; papers WIR 2.3) first: at
+                    # 80 columns they once scrolled out of sight behind venue and chair.
+                    _table("meetings-table", "Date", "Time", "Meeting", "Status", "Minutes",
+                           "Papers", "Next review", "Venue", "Chair", zebra=False),
                     Static("", id="meetings-safeguards", classes="note")]
         if tab == "chronology":  # the filters are mounted into #chron-filters by _build_tab
             return [Horizontal(id="chron-filters"),
@@ -467,7 +469,9 @@ class ChildScreen(Screen):
         table.clear()
         today = self.app.today
         for m in rec.meetings:
-            if m.status == "held" and m.minutes_circulated:
+            if m.imported:  # the old system's: taken as sent when the case came in
+                minutes = Text("before import", style="dim")
+            elif m.status == "held" and m.minutes_circulated:
                 minutes = Text(f"out {_short_day(m.minutes_circulated)}", style="green")
             elif m.status == "held" and m.minutes_due:
                 late = m.minutes_due < today
@@ -484,8 +488,8 @@ class ChildScreen(Screen):
                       Text("NOT SENT", style="bold red" if m.status == "held"
                            else "dark_orange") if m.papers_flag else Text(""))
             table.add_row(_day(m.held_on), f"{m.starts_at:%H:%M}" if m.starts_at else "",
-                          m.label, status, m.venue[:18], m.chair[:18], _day(m.next_review),
-                          minutes, papers, key=str(m.id))
+                          m.short_label, status, minutes, papers, _day(m.next_review),
+                          m.venue[:18], m.chair[:18], key=str(m.id))
         if rec.meetings:
             table.move_cursor(row=min(row, len(rec.meetings) - 1))
         self.query_one("#meetings-safeguards", Static).update(self._safeguards_note(rec))

@@ -175,14 +175,23 @@ class MeetingRow:
     has_minutes: bool
     papers_sent_on: date | None = None  # WIR 2.3
     cancel_told: tuple[str, ...] = ()  # WIR 2.9
+    # Held before its case was imported (`episode.recorded_from`): its papers and minutes
+    # are the old system's, taken as sent, neither flagged nor counted here.
+    imported: bool = False
 
     @property
     def label(self) -> str:
         return rules.KIND_LABELS.get(self.kind, self.kind)
 
     @property
+    def short_label(self) -> str:
+        return rules.SHORT_KIND_LABELS.get(self.kind, self.kind)
+
+    @property
     def papers_flag(self) -> str:
         """WIR 2.3: "" or why this meeting's papers are a worry."""
+        if self.imported:
+            return ""
         return safeguards_rules.papers_flag(self.status, self.papers_sent_on)
 
 
@@ -198,6 +207,9 @@ def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
     rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id)
                         .order_by(col(m.Meeting.held_on).desc(),
                                   col(m.Meeting.starts_at).desc(), col(m.Meeting.created_at).desc())).all()
+    imported_from = dict(session.exec(
+        select(m.Episode.id, m.Episode.recorded_from).where(
+            m.Episode.child_id == child_id, col(m.Episode.recorded_from).is_not(None))).all())
     return [MeetingRow(
         id=r.id, kind=r.kind, status=status_of(r), starts_at=_local(r.starts_at),
         held_on=r.held_on, venue=r.venue, chair=r.chair, next_review=r.next_review,
@@ -206,7 +218,9 @@ def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
         else None,
         recommendation=r.recommendation, cancelled_reason=r.cancelled_reason,
         has_minutes=bool(r.minutes), papers_sent_on=r.papers_sent_on,
-        cancel_told=tuple(t for t in r.cancel_told.split("\n") if t)) for r in rows]
+        cancel_told=tuple(t for t in r.cancel_told.split("\n") if t),
+        imported=r.held and r.held_on < imported_from.get(r.episode_id, r.held_on))
+        for r in rows]
 
 
 def last_held(session: Session, child_id: uuid.UUID) -> tuple[str, date, date | None] | None:

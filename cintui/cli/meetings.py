@@ -43,9 +43,12 @@ MinutesFormatOption = Annotated[str, typer.Option("--format", "-f",
 
 
 def _minutes_state(row, today: date) -> str:
-    """"out 2 Dec 2026", "due 14 Dec 2026", "due 14 Dec 2026 OVERDUE" or ""."""
+    """"out 2 Dec 2026", "due 14 Dec 2026", "due 14 Dec 2026 OVERDUE", "before import" (the
+    old system's minutes) or ""."""
     from cintui.export.visits import day
 
+    if row.imported:
+        return "before import"
     if row.minutes_circulated:
         return f"out {day(row.minutes_circulated)}"
     if row.minutes_due:
@@ -100,10 +103,14 @@ def meeting_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                    f"'{a.name}' --on DATE --outcome agreed`")
 
 
+def _lines_of(cell) -> bool:
+    return any(text for text, _ in cell) if isinstance(cell, tuple) else bool(cell)
+
+
 def _print_meetings(name: str, ref: str, rows, today: date) -> None:
     from rich.markup import escape
 
-    from cintui.cli.table import Column, print_table
+    from cintui.cli.table import Column, fitting, print_table
     from cintui.domain.meeting import RECOMMENDATION_LABELS
     from cintui.export.visits import day
 
@@ -115,16 +122,27 @@ def _print_meetings(name: str, ref: str, rows, today: date) -> None:
         return
     lines = []
     for r in rows:
-        status = r.status if r.status != "cancelled" else f"cancelled: {r.cancelled_reason}"
+        status = (f"cancelled: {r.cancelled_reason}" if r.status == "cancelled"
+                  else "booked" if r.status == "scheduled" else r.status)
         minutes = _minutes_state(r, today)
-        lines.append((day(r.held_on), f"{r.starts_at:%H:%M}" if r.starts_at else "", r.label,
-                      status, r.venue, r.chair, day(r.next_review, ""),
+        lines.append((day(r.held_on), f"{r.starts_at:%H:%M}" if r.starts_at else "",
+                      r.short_label, status,
                       ((minutes, "bold red" if minutes.endswith("OVERDUE") else ""),),
-                      RECOMMENDATION_LABELS.get(r.recommendation, r.recommendation)))
-    print_table(console, (Column("date", no_wrap=True), Column("time", no_wrap=True),
-                          Column("meeting"), Column("status"), Column("venue"), Column("chair"),
-                          Column("next review"), Column("minutes"), Column("recommendation")),
-                lines)
+                      day(r.next_review, ""),
+                      RECOMMENDATION_LABELS.get(r.recommendation, r.recommendation),
+                      r.venue, r.chair))
+    columns = (Column("date", no_wrap=True), Column("time", no_wrap=True), Column("meeting"),
+               Column("status"), Column("minutes"), Column("next review"),
+               Column("recommendation"), Column("venue"), Column("chair"))
+    # What the rules time first; what does not fit is named, not folded ("meeti ng").
+    shown = fitting(console, columns, lines, keep=6)
+    print_table(console, [columns[n] for n in shown],
+                [[line[n] for n in shown] for line in lines])
+    left = [columns[n].header for n in range(len(columns)) if n not in shown
+            and any(_lines_of(line[n]) for line in lines)]
+    if left:
+        console.print(f"Not shown at this width: {', '.join(left)} (wider, or --json)",
+                      highlight=False)
     for r in rows:
         if r.has_minutes:
             console.print(f"Minutes of {day(r.held_on)}: cintui export minutes {r.id.hex} "

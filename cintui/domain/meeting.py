@@ -37,6 +37,9 @@ from cintui.domain.plan import (
 MEETING_KINDS = ("initial", "review", "final", "transfer_in")
 KIND_LABELS = {"initial": "Initial CIN planning meeting", "review": "CIN review meeting",
                "final": "Final CIN meeting", "transfer_in": "Transfer-in CIN meeting"}
+# In a list of one child's CIN meetings, where "CIN meeting" goes without saying.
+SHORT_KIND_LABELS = {"initial": "Initial planning", "review": "Review", "final": "Final",
+                     "transfer_in": "Transfer-in"}
 STATUSES = ("scheduled", "held", "cancelled")
 ATTENDANCE = ("invited", "present", "apologies_report", "apologies", "absent")
 ATTENDANCE_LABELS = {"invited": "Invited", "present": "Present",

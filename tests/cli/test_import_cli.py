@@ -242,6 +242,23 @@ def test_an_imported_case_on_a_plan_has_no_step_left_to_do_that_the_old_system_t
     assert all(st["done"] for st in steps)
 
 
+def test_meetings_held_before_the_import_are_not_flagged_for_their_papers(cli, db, tmp_path):
+    """WIR 2.3: the file gives the days meetings were held, never whether their papers went
+    out beforehand; the old system's meetings are not called "papers not circulated" (the
+    Meetings tab once showed NOT SENT in red on every imported one) and their minutes read
+    as the old system's."""
+    good = tmp_path / "caseload.csv"
+    good.write_text("reference,first_name,last_name,dob,worker,referral_date,cin_plan_start,"
+                    "initial_meeting,last_review,next_review\n"
+                    "LCS1,Ava,Brook,31/12/2016,wendy.worker,02/03/2026,14/04/2026,24/04/2026,"
+                    "17/09/2026,17/12/2026\n")
+    assert run(cli, db, good).code == 0
+    listed = json.loads(cli("meeting", "list", "LCS1", "--db", db, *DAY, "--json").out)
+    assert [m["papers_flag"] for m in listed] == [None, None]
+    text = cli("meeting", "list", "LCS1", "--db", db, *DAY).out
+    assert text.count("before import") == 2 and "papers not circulated" not in text
+
+
 def test_a_dry_run_of_a_bad_file_lists_the_problems_as_json(cli, db):
     result = run(cli, db, MESSY, "--dry-run", "--json")
     assert result.code == 2

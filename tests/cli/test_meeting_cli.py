@@ -201,6 +201,26 @@ def test_list_newest_first_with_minutes_due_overdue_and_cancellations(cli, demo_
     assert text.out.index("7 Dec 2026") < text.out.index("30 Nov 2026")
 
 
+def test_the_list_at_80_columns_folds_no_word_and_names_what_it_leaves_out(
+        cli, demo_store, monkeypatch):
+    """At 80 columns the nine columns once folded every word ("meeti ng", "Initi al",
+    "sched uled"). What the rules time comes first (minutes: BEX 10 working days) and
+    what does not fit unwrapped is named, not cut; a booked meeting reads "booked", as in
+    the app."""
+    monkeypatch.setenv("COLUMNS", "80")
+    text = cli("meeting", "list", WITH_PLAN, "--db", demo_store, *DAY)
+    assert text.code == 0, text.err
+    table = text.out.split("Not shown at this width")[0]
+    assert max(map(len, table.splitlines())) <= 80
+    header = table.splitlines()[2]
+    assert [h.strip() for h in header.strip("┃").split("┃")] == [
+        "date", "time", "meeting", "status", "minutes", "next review"]
+    words = {w for line in table.splitlines() for w in line.strip("│┃ ").split()}
+    assert {"Review", "booked"} <= words and not {"Revie", "meeti", "sched"} & words
+    assert "Not shown at this width: recommendation, venue, chair (wider, or --json)" in \
+        text.out
+
+
 def test_list_for_a_child_with_no_meetings(cli, demo_store, tmp_path):
     added = cli("child", "add", "--first-name", "Bo", "--last-name", "Quillfeather",
                 "--dob", "2019-06-30", "--referral-date", "2026-11-02", "--db", demo_store,

@@ -235,7 +235,7 @@ async def test_a_childs_case_by_keys(cli, new_location):
         await save(pilot)
         assert app.screen is child
         assert cells(child.query_one("#meetings-table"))[0][:4] == [
-            "28 Oct 2026", "16:00", "Initial CIN planning meeting", "booked"]
+            "28 Oct 2026", "16:00", "Initial planning", "booked"]
 
     # Wednesday 28 October, after the meeting: the worker minutes it (WIR 2.6).
     async with day(db, date(2026, 10, 28), WORKER, at="17:00") as pilot:
@@ -306,7 +306,7 @@ async def test_a_childs_case_by_keys(cli, new_location):
         child = app.screen
         await press(pilot, "6")
         assert cells(child.query_one("#meetings-table"))[0][:4] == [
-            "18 Jan 2027", "16:00", "CIN review meeting", "booked"]
+            "18 Jan 2027", "16:00", "Review", "booked"]
         await press(pilot, "enter")  # the first row: the review
         screen = app.screen
         assert screen_name(app) == "MinutingScreen"

@@ -10,7 +10,7 @@ from tests.cli.test_cli import sha
 from tests.cli.test_import_cli import MESSY, MOSAIC, children, empty_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, fill, text_of
-from tests.screens.test_shell import screen_name, settle, type_text
+from tests.screens.test_shell import screen_name, settle, type_text, until
 
 
 async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_path, new_location):
@@ -60,6 +60,30 @@ async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_pat
         assert screen_name(app) == "CaseloadScreen"
         table = app.screen.query_one("#children")
         assert table.row_count == 3  # my caseload: Wendy's three
+
+        # Maya (imported on a CIN plan): her case steps have nothing "to do" that the old
+        # system did (WAR 4.4.2, TRA), and her meetings there are not flagged for papers
+        # (WIR 2.3); their minutes read as the old system's.
+        await pilot.press("slash")
+        await type_text(pilot, "Maya")
+        await pilot.press("enter")  # to the table
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen"
+        await pilot.press("K")
+        await settle(pilot)
+        steps = text_of(app.screen, "#steps-state")
+        assert "to do" not in steps and "before the import; its date not in the file" in steps
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("6")
+        meetings = app.screen.query_one("#meetings-table")
+        await until(pilot, lambda: meetings.row_count == 2)
+        rows = [[str(c) for c in meetings.get_row_at(i)]
+                for i in range(2)]
+        assert [r[2:6] for r in rows] == [["Review", "held", "before import", ""],
+                                          ["Initial planning", "held", "before import", ""]]
     assert children(db) == ["M100201", "M100202", "M100203", "M100204"]
     # Written in batches as `cintui import caseload` writes (issue 24: long imports never
     # hold the write lock for seconds): the import's request is recorded as done, so the
