@@ -50,10 +50,19 @@ def main() -> None:
     except access.AccessError as exc:  # a password in a --db URL: one line, as the CLI
         print(f"cintui: {exc}", file=sys.stderr)
         sys.exit(2)
+    today = now = None
+    if given := os.environ.get("CINTUI_TODAY", "").strip():  # as `--today` for a command
+        from cintui.domain.dates import given_today
+
+        try:
+            today, now = given_today(given, "CINTUI_TODAY")
+        except ValueError as exc:
+            print(f"cintui: {exc}", file=sys.stderr)
+            sys.exit(2)
     access.open_ahead(location)  # the unlock screen's reader, keyed while Textual loads
     from cintui.app import run_app
 
-    run_app(location, encrypt=opts["encrypt"], worker=opts["as"])
+    run_app(location, encrypt=opts["encrypt"], worker=opts["as"], today=today, now=now)
 
 
 if __name__ == "__main__":

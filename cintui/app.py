@@ -315,6 +315,8 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
 
 
 def run_app(location: access.StoreLocation, *, encrypt: bool = True,
-            worker: str | None = None) -> None:
+            worker: str | None = None, today: date | None = None,
+            now: datetime | None = None) -> None:
+    """The app; `today`/`now` as CINTUI_TODAY gives them (README: a day just gone)."""
     importlib.import_module("cintui.reference.holiday_cache").install()  # bank holidays, cached
-    CintuiApp(location, encrypt=encrypt, worker=worker).run()
+    CintuiApp(location, encrypt=encrypt, worker=worker, today=today, now=now).run()

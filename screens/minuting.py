@@ -680,7 +680,8 @@ class MinutingScreen(Screen):
                  "and is agreed with it." if number else "")
         self.app.push_screen(ConfirmScreen(
             f"End the meeting? The minutes are stored and the plan's next version is agreed "
-            f"at this meeting, with {counted(concerns, 'new concern')} as Ambers and "
+            f"at this meeting, with {counted(concerns, 'new concern')} as "
+            f"{'an Amber' if concerns == 1 else 'Ambers'} and "
             f"{counted(actions, 'agreed action')}.{basis}", yes="Yes, finish (y)"), self._confirmed)
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:

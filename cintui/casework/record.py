@@ -73,6 +73,7 @@ from cintui.domain.meeting import RECOMMENDATION_LABELS
 from cintui.domain.meeting_safeguards import AGREEMENT_LABELS
 from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
 from cintui.domain.plan import RAG_NAMES, PlanVersion
+from cintui.domain.text import counted
 from cintui.domain.timescales import Deadline
 from cintui.domain.visit import KIND_LABELS
 from cintui.domain.workforce import ReallocationFact
@@ -1022,7 +1023,7 @@ def _plan_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry
     entries = []
     for v in plans.versions(session, child_id):
         entries.append(ChronologyEntry(v.created_on, "plan",
-                                       f"CIN plan v{v.number} started ({v.needs} needs)",
+                                       f"CIN plan v{v.number} started ({counted(v.needs, 'need')})",
                                        ref=str(v.id)))
         if v.agreed_on:
             entries.append(ChronologyEntry(

@@ -239,8 +239,11 @@ def root(
     holiday_cache.install()  # bank holidays from the cache, as the app: ~100 ms sooner
     if ctx.invoked_subcommand is None:
         from cintui.app import run_app
+        from cintui.cli.common import _given_today
 
-        run_app(access.locate(db), encrypt=not no_encrypt, worker=as_worker)
+        today, now = _given_today(None) if os.environ.get("CINTUI_TODAY") else (None, None)
+        run_app(access.locate(db), encrypt=not no_encrypt, worker=as_worker, today=today,
+                now=now)
 
 
 # ------------------------------------------------------------------ entry point

@@ -483,10 +483,12 @@ def import_transfer_pack(
     if as_json:
         _echo_json(out)
         return
+    from cintui.domain.text import counted
+
     typer.echo(f"Imported {out['name']} ({out['reference']}) from "
                f"{out['from_authority'] or 'another authority'}: {out['people']} people, "
                f"{out['visits']} visits, {out['meetings']} meetings, a plan of "
-               f"{out['plan_needs']} needs.")
+               f"{counted(out['plan_needs'], 'need')}.")
     if meeting_by:
         typer.echo(f"Hold the transfer-in meeting by {_day(meeting_by)} (BEX 4: 20 working "
                    "days from the move).")

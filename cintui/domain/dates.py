@@ -136,3 +136,32 @@ def wall_clock(day: date, real: datetime) -> datetime:
 
 
 __all__ = ["EXAMPLES", "MONTHS", "NotADay", "WEEKDAYS", "day_text", "read_day", "wall_clock"]
+
+
+YEARS = (1900, 2199)  # the dates cintui takes (a census year, a date of birth)
+
+
+def given_today(text: str, what: str) -> tuple[date, datetime | None]:
+    """`--today` or CINTUI_TODAY as (day, moment): a date (YYYY-MM-DD) gives (day, None);
+    a date and time ('YYYY-MM-DD HH:MM', in England, no zone) stops the clock there. Raises
+    `ValueError` with one line naming `what`."""
+    text = text.strip()
+    if len(text) > 10:  # more than YYYY-MM-DD: a time as well
+        try:
+            at = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{what}: {text!r} is not a date and time; use "
+                             "'YYYY-MM-DD HH:MM'") from None
+        if at.tzinfo is not None:
+            raise ValueError(f"{what}: give the time in England without a zone, "
+                             "'YYYY-MM-DD HH:MM'")
+        day, moment = at.date(), at.replace(second=0, microsecond=0)
+    else:
+        try:
+            day, moment = date.fromisoformat(text), None
+        except ValueError:
+            raise ValueError(f"{what}: {text!r} is not a date; use YYYY-MM-DD") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"{what}: {text!r} is not a date cintui can use: give a year from "
+                         f"{YEARS[0]} to {YEARS[1]}")
+    return day, moment

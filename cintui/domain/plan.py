@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cintui.domain.policy import Timescale
+from cintui.domain.text import counted
 
 RAG_RATINGS = ("R", "A", "G")
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green"}
@@ -137,7 +138,7 @@ class PlanVersion:
             state = f"agreed {self.agreed_on:%d %b %Y}"
         review = f", next review {self.next_review:%d %b %Y}" if self.next_review else ""
         visits = f", visits every {self.visit_every.describe()}" if self.visit_every else ""
-        return (f"version {self.number} ({state}): {needs} needs, "
+        return (f"version {self.number} ({state}): {counted(needs, 'need')}, "
                 f"R{counts['R']} A{counts['A']} G{counts['G']}{review}{visits}")
 
 

@@ -390,3 +390,10 @@ def test_a_plan_without_bottom_lines_contingency_or_exit_is_flagged_bex_3_sto_6_
 def test_jargon_in_the_exit_is_flagged_bex_2():
     plan = replace(good_plan(), if_not_met="We will hold an ICPC.")
     assert [(p.check, p.field) for p in found(plan)] == [("jargon", "if_not_met")]
+
+
+def test_the_headline_counts_its_needs_in_words():
+    """A first plan from a review with one new concern read "1 needs" on the Plan tab."""
+    one = PlanVersion(number=1, status="agreed", agreed_on=date(2026, 12, 7))
+    assert one.headline_for({"A": 1}, 1) == "version 1 (agreed 07 Dec 2026): 1 need, R0 A1 G0"
+    assert one.headline_for({"A": 2}, 2).startswith("version 1 (agreed 07 Dec 2026): 2 needs")
