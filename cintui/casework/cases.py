@@ -94,6 +94,13 @@ def check_self(session: Session, username: str, named: str) -> None:
     lookup.check_self(server_login(session), username, named)
 
 
+def author(session: Session, actor: str) -> tuple[uuid.UUID | None, str]:
+    """The worker writing as `actor` (a username), by id and name; else the actor's name.
+    A record says who by name (a visit's author, a rating's "by"), never by login."""
+    row = session.exec(select(Worker).where(Worker.username == actor)).first()
+    return (row.id, row.name) if row else (None, actor)
+
+
 def find_worker(session: Session, text: str) -> Worker:
     """`lookup.find_worker` (the same query and words), as the worker's row object."""
     session.flush()  # a worker added in this session is found, as a query would autoflush

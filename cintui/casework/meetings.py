@@ -398,8 +398,8 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
     if plans.current_version_id(session, row.child_id) is not None or minutes.new_concerns:
         version_id = plans.start_version(session, row.child_id, minutes.held_on, by=actor)
         draft = plans.load_version(session, version_id)
-        updated = rules.updated_plan(draft, minutes, on=minutes.held_on, by=actor,
-                                     meeting_label=label)
+        updated = rules.updated_plan(draft, minutes, on=minutes.held_on,
+                                     by=cases.author(session, actor)[1], meeting_label=label)
         plans.save_draft(session, version_id, updated, minutes.held_on, by=actor)
         plans.agree_version(session, version_id, minutes.held_on, agreed_at=label,
                             meeting_id=meeting_id)

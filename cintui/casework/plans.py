@@ -179,6 +179,7 @@ def save_draft(session: Session, version_id: uuid.UUID, version: PlanVersion, to
     asks for the details first: `rate_need` checks them); a new need gets its first rating.
     Returns the version as stored. A changed visit frequency is refused when less often than
     the store's policy (BEX 3, TRA)."""
+    by = cases.author(session, by)[1] if by else by  # a rating says who by name, not login
     row = _version_row(session, version_id)
     if row.status != "draft" and version.stamp:  # agreed (or superseded) since it was opened
         who, when = conflicts.last_change(session, [conflicts.row(row)])

@@ -19,7 +19,7 @@ from cintui.domain.meeting import (
     Schedule,
 )
 from cintui.store.engine import open_store
-from cintui.store.models import AuditEntry, Meeting
+from cintui.store.models import AuditEntry, Meeting, Worker
 
 ACTOR = "test.worker"
 NOW = datetime(2026, 11, 23, 9, 0)
@@ -140,6 +140,32 @@ def test_a_whole_review_produces_minutes_and_the_next_plan_version(store):
     assert detail.plan_version_id == version_id
     audit = [json.loads(a.changes) for a in store_audit(store, "meeting", meeting_id)]
     assert any("minutes" in c for c in audit)
+
+
+def test_ratings_made_at_a_meeting_name_the_worker_not_their_login(store):
+    """WIR 2.6: each rating is dated and attributed. A new concern promoted at a review
+    said "rated Amber by sam.reed" where the plan editor, the minutes and the chronology
+    name the worker; so does a rating made through any other path (`save_draft`)."""
+    cid = child_id(store)
+    with store.read() as session:
+        worker = session.exec(select(Worker).where(Worker.active)).first()
+        login, name = worker.username, worker.name
+    meeting_id = book(store, cid)
+    with store.session(login) as session:
+        draft = meetings.start_minutes(session, meeting_id, login, STARTED)
+    m = replace(draft.minutes, held_on=date(2026, 11, 30),
+                attendance=tuple(replace(p, attendance="present")
+                                 for p in draft.minutes.attendance),
+                new_concerns=(NewConcern("Dad has lost his job", "Rent and bills are paid"),),
+                agreed_actions=(AgreedAction("Citizens Advice appointment", "Dad",
+                                             date(2027, 3, 14)),),
+                decisions=Decisions(True, date(2027, 2, 28), "continue"))
+    with store.session(login) as session:
+        version_id = meetings.finish(session, meeting_id, m, actor=login, now=AFTER,
+                                     draft_id=draft.id)
+    with store.read() as session:
+        concern = plans.load_version(session, version_id).needs[-1]
+    assert login != name and concern.rag_history[-1].by == name
 
 
 def store_audit(store, entity, entity_id):
