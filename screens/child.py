@@ -175,10 +175,12 @@ class ChildScreen(Screen):
           for i, tab in enumerate(TABS)),
     ]
 
-    def __init__(self, child_id: uuid.UUID, tab: str | None = None, **kwargs) -> None:
+    def __init__(self, child_id: uuid.UUID, tab: str | None = None, then: str | None = None,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.child_id = child_id
         self.first_tab = tab if tab in TABS else None  # opened at this tab ("My week")
+        self.then = then  # an action run once the record is shown (a palette command)
         self.record: record.ChildRecord | None = None
         self._built = {"summary"}  # tabs whose widgets exist (the rest: on first showing)
         self._summary: record.ChildDetails | None = None  # as shown
@@ -280,6 +282,9 @@ class ChildScreen(Screen):
                 self._fill_tab(tab)
         if self.focused is None:
             self._focus_tab(self.active_tab)
+        if self.then:
+            then, self.then = self.then, None
+            getattr(self, f"action_{then}")()
 
     def _fill_tab(self, tab: str) -> None:
         rec = self.record

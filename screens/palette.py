@@ -153,12 +153,17 @@ class WorkCommands(Provider):
 
 
 def on_record(app, action: str) -> None:
-    """A record command from the palette: on the child's record only."""
+    """A record command from the palette: on the child's record, or for the child
+    highlighted on the caseload (their record opens, then the command runs there)."""
     run = getattr(app.screen, f"action_{action}", None)
-    if run is None or getattr(app.screen, "child_id", None) is None:
-        app.notify("Open a child's record first (Enter on the caseload)")
+    if run is not None and getattr(app.screen, "child_id", None) is not None:
+        run()
         return
-    run()
+    chosen = getattr(app.screen, "selected_child_id", None)
+    if chosen is None:
+        app.notify("Choose a child first (on the caseload or their record)")
+        return
+    app.push_screen(app.make_screen("child", child_id=chosen, then=action))
 
 
 def choose_worker(app) -> None:

@@ -116,7 +116,8 @@ def due(session: Session, child_id: uuid.UUID, today: date) -> SupervisionDue | 
     mine = [f for f in facts(session, child_id) if since is None or f.held_on >= since]
     return rules.supervision_due(rules.latest(mine), _start(episode),
                                  policy.timescale("supervision"), today,
-                                 due_soon_working_days=policy.due_soon_working_days)
+                                 due_soon_working_days=policy.due_soon_working_days,
+                                 recorded_from=episode.recorded_from if episode else None)
 
 
 def view(session: Session, child_id: uuid.UUID, today: date) -> SupervisionView:

@@ -102,6 +102,13 @@ class TeamView:
         return line
 
 
+# The open episodes imported from a caseload file, with the day they came in.
+_IMPORTED = """
+SELECT child_id, recorded_from FROM episode
+WHERE recorded_from IS NOT NULL AND closure_date IS NULL AND child_id IN ({ids})
+"""
+
+
 def team_names(source) -> list[str]:
     return [name for (name,) in rows_from(source)(TEAMS_SQL, {})]
 
@@ -130,6 +137,8 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
     last_supervision = {cid: SupervisionFact(_day(held), "", next_due=_day(nxt) if nxt else None)
                         for cid, held, nxt in rows(supervision_due_sql(
                             ids_sql("team_named")), params)}
+    imported = {cid: _day(day) for cid, day in rows(_IMPORTED.format(
+        ids=ids_sql("team_named")), params)}  # supervision before the import: not carried
     every = policy.timescale("supervision")
     cal = england_calendar()
     with_plan = [as_uuid(c[0]) for c, _f in children if c[8] == "cin_plan"]
@@ -159,7 +168,7 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
         if last is not None and episode and last.held_on < _day(episode[1]):
             last = None  # an earlier episode's (or another authority's, BEX 4)
         sup = supervision_due(last, start, every, today, cal,
-                              policy.due_soon_working_days)
+                              policy.due_soon_working_days, imported.get(child[0]))
         if sup is not None and sup.overdue:
             line.supervision_overdue += 1
             overdue.append(QualityRow(cid, ref.reference, ref.name, ref.worker,

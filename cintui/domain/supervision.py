@@ -154,15 +154,22 @@ def _action_problems(i: int, a: SupervisionAction, held_on: date | None) -> list
 
 def supervision_due(last: SupervisionFact | None, start: date | None, ts: Timescale,
                     today: date, cal: WorkingCalendar | None = None,
-                    due_soon_working_days: int = 5) -> SupervisionDue | None:
+                    due_soon_working_days: int = 5,
+                    recorded_from: date | None = None) -> SupervisionDue | None:
     """When the next supervision is due: `ts` from the last one (or the date the manager
     set then, when sooner); before the first, `ts` from `start` (the CIN plan's start, or
-    the referral). None: no supervision and nothing to count from."""
+    the referral), or from `recorded_from` for a case imported after it started (its
+    supervisions in the old system were not carried over). None: no supervision and
+    nothing to count from."""
     cal = cal or england_calendar()
     if last is None:
         if start is None:
             return None
-        anchor, label = start, f"the start of the case ({_day(start)}); no supervision yet"
+        if recorded_from is not None and recorded_from > start:
+            anchor, label = recorded_from, (f"the case's import ({_day(recorded_from)}); "
+                                            "none recorded here yet")
+        else:
+            anchor, label = start, f"the start of the case ({_day(start)}); no supervision yet"
     else:
         anchor, label = last.held_on, f"the last supervision ({_day(last.held_on)})"
     due = due_date(anchor, ts, cal)

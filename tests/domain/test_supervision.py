@@ -96,6 +96,24 @@ def test_before_the_first_supervision_the_clock_runs_from_the_start_of_the_case(
     assert supervision_due(None, None, EVERY_4_WEEKS, TODAY) is None
 
 
+def test_an_imported_case_is_due_supervision_from_the_day_it_came_in():
+    """STO 4.5, 8.5: a caseload file carries no supervision history, so a case imported
+    months after its plan began is not "overdue since May" the day it arrives; its first
+    supervision here is due within the timescale of the import. A supervision recorded
+    since counts as ever, and a case imported before its start runs from its start."""
+    due = supervision_due(None, date(2026, 4, 14), EVERY_4_WEEKS, TODAY,
+                          recorded_from=date(2026, 11, 20))
+    assert (due.due, due.overdue) == (date(2026, 12, 18), False)
+    assert due.anchor_label.startswith("the case's import (20 Nov 2026)")
+    assert supervision_due(None, date(2026, 4, 14), EVERY_4_WEEKS, TODAY).overdue
+    after = supervision_due(SupervisionFact(date(2026, 11, 21), ""), date(2026, 4, 14),
+                            EVERY_4_WEEKS, TODAY, recorded_from=date(2026, 11, 20))
+    assert after.due == date(2026, 12, 18) and "last supervision" in after.anchor_label
+    early = supervision_due(None, date(2026, 11, 21), EVERY_4_WEEKS, TODAY,
+                            recorded_from=date(2026, 11, 20))
+    assert "start of the case" in early.anchor_label
+
+
 def test_a_due_date_on_a_bank_holiday_moves_to_the_working_day_before():
     """DOMAIN.md §11: 28 Nov + 4 weeks = 26 Dec 2026 (Boxing Day, a Saturday; the 28th is
     its substitute) is due on Thursday 24 Dec."""

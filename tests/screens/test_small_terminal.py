@@ -60,3 +60,24 @@ async def test_every_palette_command_opens_at_80x24_without_stopping_the_app(
     assert opened["Record: supervision and case direction (U)"] == "SupervisionScreen"
     assert opened["Set up: authority, teams and workers"] == "AdminScreen"
     assert len(opened) == len(palette(app)) >= 30
+
+
+async def test_a_record_command_from_the_caseload_opens_the_highlighted_childs_record(
+        sqlite_demo_store):
+    """Ctrl+P "supervision" on the caseload once said "Open a child's record first" with a
+    child highlighted there; now that child's record opens and the command runs on it (Esc
+    goes back to the record, whose name was highlighted)."""
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, worker="")
+    async with app.run_test(size=LAPTOP) as pilot:
+        await settle(pilot)
+        app.switch_view("everyone")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        chosen = app.screen.selected_child_id
+        palette(app)["Record: supervision and case direction (U)"]()
+        await settle(pilot)
+        assert screen_name(app) == "SupervisionScreen" and app.screen.child_id == chosen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(app) == "ChildScreen" and app.screen.child_id == chosen

@@ -284,7 +284,8 @@ async def test_a_caseload_imported_this_week_has_one_known_week_in_the_trend(
         cli, new_location, tmp_path):
     """An imported case is judged only from the day it came (revision 0027): the team's
     12-week visit trend has this week alone, and says so, where it once drew eleven weeks
-    of 0% from the visits the old system did not carry over."""
+    of 0% from the visits the old system did not carry over; its supervision is due from
+    the import, not overdue from the plan's start."""
     from cintui.app import CintuiApp
     from cintui.store import access
     from tests.cli.test_import_cli import empty_store
@@ -303,4 +304,9 @@ async def test_a_caseload_imported_this_week_has_one_known_week_in_the_trend(
         assert [p.measure.total for p in screen.view.trend] == [0] * 11 + [1]
         label = str(screen.query_one("#trend-label").render())
         assert "20 Nov: 100% (the only week known)" in label
+        # STO 4.5, 8.5: no supervision came with the file, so none is "overdue since May":
+        # the first here is due within 4 weeks of the import.
+        assert screen.view.supervision_overdue == []
+        assert [(q.supervision.due, q.supervision.overdue) for q in screen.view.quality] == [
+            (date(2026, 12, 18), False)]
 
