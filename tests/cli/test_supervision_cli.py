@@ -88,14 +88,16 @@ def test_supervision_recorded_its_action_due_and_next_supervision_sto_8_5(
 
 def test_team_children_overdue_supervision_sto_8_5(cli, tmp_path, monkeypatch):
     """STO 8.5 "preventing drift": with no supervision, the clock runs from the CIN plan's
-    start (or the referral while there is no plan); the team's overdue children are listed,
-    the longest overdue first; a supervision takes the child off the list."""
+    start (or the referral while there is no plan), or, for a case imported after that,
+    from the day it came in (the file carries no supervision); the team's overdue children
+    are listed; a supervision takes the child off the list."""
     db = _store(cli, tmp_path, monkeypatch)
     out = json.loads(cli("supervision", "overdue", "--team", "south", "--db", db, "--json",
                          "--today", "2026-11-20").out)
-    # Mia: referral 1 Sep + 4 weeks = 29 Sep; Leo: plan 14 Oct + 4 weeks = 11 Nov.
-    assert [(c["reference"], c["next"]["due"]) for c in out["children"]] == [
-        ("CIN000002", "2026-09-29"), ("CIN000001", "2026-11-11")]
+    # Imported 14 Oct: Mia (referred 1 Sep, once "due 29 Sep") from the import, + 4 weeks
+    # = 11 Nov; Leo from his plan's start the same day, 14 Oct + 4 weeks = 11 Nov.
+    assert sorted((c["reference"], c["next"]["due"]) for c in out["children"]) == [
+        ("CIN000001", "2026-11-11"), ("CIN000002", "2026-11-11")]
     monkeypatch.setenv("CINTUI_USER", "tom")
     assert cli(*RECORD, "--db", db, "--today", "2026-11-20").code == 0
     out = json.loads(cli("supervision", "overdue", "--team", "south", "--db", db, "--json",
