@@ -27,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
+from cintui.casework import drafts
 from cintui.casework import steps as cs
 from cintui.casework.record import STATUS_LABELS
 from cintui.domain import short_breaks
@@ -244,27 +245,87 @@ class RecordFormScreen(_StepForm):
     """
 
     def __init__(self, child_id, facts, levels: tuple[str, ...],
-                 circumstances: dict[str, str]) -> None:
+                 circumstances: dict[str, str], draft: drafts.DraftRow | None = None) -> None:
         super().__init__(child_id, facts)
         self.levels, self.circumstances = levels, circumstances
         self.seen = cs.record_stamp(facts)  # saved over only knowingly
+        # Saved as typed (nothing typed is ever lost): the draft this form goes on with.
+        self.draft_id = draft.id if draft is not None else None
+        self.restored: dict = dict(draft.payload) if draft is not None else {}
+        if self.restored.get("seen"):
+            self.seen = self.restored["seen"]  # another's save since: a conflict, not lost
+        self.saver: drafts.DraftSaver | None = None
+        self._kept: dict | None = None
         self.TITLE_TEXT = "The assessment record (WIR 1.1, TRA)"
 
     def fields(self) -> Iterable[Widget]:
-        for h in rules.HEADINGS:
-            yield self.row(h.key, h.title, TextArea(self.facts.record.get(h.key, ""),
-                                                    compact=True))
-            yield Static(f"{h.prompt} [{h.source}]", classes="prompt")
         f = self.facts
-        levels = list(dict.fromkeys([*self.levels, *([f.level] if f.level else [])]))
+        texts = self.restored.get("texts") or f.record
+        for h in rules.HEADINGS:
+            yield self.row(h.key, h.title, TextArea(texts.get(h.key, ""), compact=True))
+            yield Static(f"{h.prompt} [{h.source}]", classes="prompt")
+        level = self.restored.get("level", f.level) or ""
+        outcome = self.restored.get("outcome", f.outcome) or ""
+        levels = list(dict.fromkeys([*self.levels, *([level] if level else [])]))
         if levels:
             yield self.row("level", "Level of need", self.choice(
-                [(lv, lv) for lv in levels], f.level or Select.NULL, blank=True))
+                [(lv, lv) for lv in levels], level or Select.NULL, blank=True))
         else:
-            yield self.row("level", "Level of need", self.text(f.level, "in your words"))
+            yield self.row("level", "Level of need", self.text(level, "in your words"))
         outcomes = [(rules.OUTCOME_LABELS[o].capitalize(), o) for o in rules.OUTCOMES]
-        yield self.row("outcome", "Outcome", self.choice(outcomes, f.outcome or Select.NULL,
+        yield self.row("outcome", "Outcome", self.choice(outcomes, outcome or Select.NULL,
                                                          blank=True))
+
+    # ------------------------------------------------------------ saved as typed
+
+    def _payload(self) -> dict:
+        return {"texts": self._texts(), "level": self.value("level") or "",
+                "outcome": self.value("outcome") or "", "seen": self.seen}
+
+    def _keep(self) -> None:
+        """Hand what the form holds now to the saver (a draft, written on its thread)."""
+        payload = self._payload()
+        if payload == self._kept:
+            return
+        f = self.facts
+        if self.draft_id is None and self._kept is None and (
+                {k: v.strip() for k, v in payload["texts"].items() if v.strip()}
+                == {k: v for k, v in f.record.items() if v}
+                and (payload["level"], payload["outcome"]) == (f.level or "", f.outcome or "")):
+            return  # as stored: nothing typed yet
+        self._kept = payload
+        if self.saver is None:
+            self.saver = drafts.DraftSaver(self._write_draft)
+        self.saver.submit(payload)
+
+    def _write_draft(self, payload: dict) -> None:
+        """On the saver's thread: one committed transaction a save."""
+        app = self.app
+        with app.store.session(app.actor) as session:
+            self.draft_id = cs.save_record_draft(session, self.child_id, app.actor,
+                                                 self.draft_id, payload)
+
+    def _close_saver(self) -> None:
+        if self.saver is not None:
+            self.saver.close(timeout=drafts.CLOSE_WAIT_SECONDS)
+            self.saver = None
+
+    @on(Select.Changed)
+    @on(Input.Changed)
+    def _chosen(self) -> None:
+        if self.is_mounted:
+            self._keep()
+
+    def action_cancel(self) -> None:
+        self._close_saver()
+        kept = self.draft_id is not None
+        super().action_cancel()
+        if kept:
+            self.app.notify("What you typed is kept as a draft, not yet the record: e on the "
+                            "Case steps opens it again.")
+
+    def on_unmount(self) -> None:
+        self._close_saver()
 
     def on_mount(self) -> None:
         self.query_one(f"#{rules.HEADINGS[0].key}").focus()
@@ -277,6 +338,7 @@ class RecordFormScreen(_StepForm):
     @on(TextArea.Changed)
     def _typed(self, event: TextArea.Changed) -> None:
         self._changed(event)
+        self._keep()
 
     def _texts(self) -> dict[str, str]:
         return {h.key: self.value(h.key) for h in rules.HEADINGS}
@@ -303,6 +365,9 @@ class RecordFormScreen(_StepForm):
     def build(self):
         texts, level, outcome = self._texts(), self.value("level"), self.value("outcome")
         child_id, seen = self.child_id, self.seen
+        self._close_saver()  # its last write in, so the draft ends with the save
+        self._kept = None
+        draft_id = self.draft_id
 
         def save(session):
             cs.write_record(session, child_id, texts, seen=seen)
@@ -310,6 +375,8 @@ class RecordFormScreen(_StepForm):
                 cs.set_level(session, child_id, level)
             if outcome:
                 cs.set_outcome(session, child_id, outcome)
+            if draft_id is not None:
+                drafts.discard(session, draft_id)  # in the same transaction as the record
             return True
 
         return save
@@ -621,7 +688,13 @@ class CaseStepsScreen(Screen):
 
     def action_record(self) -> None:
         s = self.state
-        self._open(RecordFormScreen(self.child_id, s.facts, s.levels, dict(s.circumstances)))
+        with self.app.store.read() as session:
+            draft = cs.record_draft(session, self.child_id, self.app.actor)
+        self._open(RecordFormScreen(self.child_id, s.facts, s.levels, dict(s.circumstances),
+                                    draft=draft))
+        if draft is not None:
+            self.notify("What you typed before and did not save is back: Ctrl+S saves it to "
+                        "the record.")
 
     def action_factors(self) -> None:
         s = self.state

@@ -24,7 +24,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, conflicts, short_breaks
+from cintui.casework import cases, conflicts, drafts, short_breaks
 from cintui.domain import steps as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.short_breaks import DirectPaymentFact
@@ -234,6 +234,26 @@ def write_record(session: Session, child_id: uuid.UUID, texts: Mapping[str, str]
                                             if k in record}, ensure_ascii=False)
     _save(session, child, episode)
     return episode
+
+
+# The assessment record typed in the app is saved as typed (`drafts`), one draft per
+# worker and child: a flat battery mid-assessment loses nothing; saving the record ends it.
+RECORD_DRAFT = "assessment"
+
+
+def record_draft(session: Session, child_id: uuid.UUID, owner: str) -> drafts.DraftRow | None:
+    """`owner`'s unsaved assessment record for the child, if any: its payload is
+    {"texts": {heading key: text}, "level", "outcome", "seen": the record_stamp it began on}."""
+    return next((d for d in drafts.for_child(session, child_id, RECORD_DRAFT)
+                 if d.owner == owner), None)
+
+
+def save_record_draft(session: Session, child_id: uuid.UUID, owner: str,
+                      draft_id: uuid.UUID | None, payload: dict) -> uuid.UUID:
+    """Write the draft's newest state (made on the first save); returns its id."""
+    if draft_id is not None and drafts.save(session, draft_id, payload):
+        return draft_id
+    return drafts.create(session, RECORD_DRAFT, child_id, owner, payload).id
 
 
 def parse_record(text: str) -> dict[str, str]:

@@ -31,7 +31,7 @@ CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
 CONSENT_DECISIONS = ("given", "refused", "withdrawn")
 CONSENT_METHODS = ("written", "verbal")
 VISIT_KINDS = ("home", "school", "office", "virtual", "other")
-DRAFT_KINDS = ("visit", "minutes")
+DRAFT_KINDS = ("visit", "minutes", "assessment")
 MEETING_KINDS = ("initial", "review", "final", "transfer_in")
 MEETING_STATUSES = ("scheduled", "held", "cancelled")
 ATTENDANCE = ("invited", "present", "apologies_report", "apologies", "absent")
@@ -436,7 +436,8 @@ class VisitAction(Row, table=True):
 
 
 class Draft(Row, table=True):
-    """Work in progress saved as it is typed (a visit, minutes): survives a killed process.
+    """Work in progress saved as it is typed (a visit, minutes, the assessment record):
+    survives a killed process.
 
     Not yet part of the record: starting and ending a draft are audited, the autosaves of
     its text are not (`__audit_quiet__`); finalising writes the record, audited in full."""

@@ -200,3 +200,139 @@ async def test_the_case_steps_by_keys(empty_store):
         assert any(r.startswith("Assessment authorised by the line manager") for r in chronology)
         assert any(r.startswith("Referral received") and "Step-up from early help" in r
                    for r in chronology)
+
+
+# ---------------------------------------------------------------- the record saved as typed
+
+RECORD_CRASH = """
+import asyncio, sys
+from tests.screens.test_child import ChildHost
+from tests.screens.test_shell import settle, type_text
+from textual.widgets import TextArea
+
+async def main():
+    app = ChildHost(sys.argv[1], "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#analysis", TextArea).focus()
+        await type_text(pilot, "Mum is tired, not neglectful")
+        print("TYPED", flush=True)
+        await asyncio.sleep(120)  # killed long before this ends
+
+asyncio.run(main())
+"""
+
+
+def assessing(path) -> None:
+    """KEY1's referral decided (to assess) and the assessment started, as the keys above."""
+    from cintui.domain.steps import Referral
+
+    store = open_store(path, None)
+    try:
+        with store.session("amira") as session:
+            child_id = cases.find_child(session, "KEY1").id
+            cs.record_referral(session, child_id, Referral(
+                decision="assessment", decided_on=TODAY, decided_by="Tom Hale"),
+                today=TODAY, actor="amira")
+            cs.start_assessment(session, child_id, TODAY, today=TODAY)
+    finally:
+        store.close()
+
+
+def record_drafts(path) -> list[dict]:
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, "KEY1")
+            return [d.payload["texts"] for d in cs.drafts.for_child(session, child.id)
+                    if d.kind == cs.RECORD_DRAFT]
+    finally:
+        store.close()
+
+
+def test_the_assessment_record_typed_survives_a_killed_process(empty_store, tmp_path):
+    """Nothing typed is ever lost (WIR 1.1, TRA: the assessment is the longest thing a
+    worker writes): a real process is killed (SIGKILL: no clean-up) 2.5 s after the last
+    key, before any save; what was typed under the heading is in the store."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    assessing(empty_store)
+    script = tmp_path / "crash.py"
+    script.write_text(RECORD_CRASH)
+    proc = subprocess.Popen([sys.executable, str(script), str(empty_store)], cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        line = proc.stdout.readline()
+        assert line.strip() == "TYPED", proc.stderr.read()
+        time.sleep(2.5)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert [t["analysis"] for t in record_drafts(empty_store)] == [
+        "Mum is tired, not neglectful"]
+
+
+async def test_the_assessment_record_comes_back_as_typed_and_ends_with_the_save(empty_store):
+    """Typed and left (Esc, or the app closed) without saving: the text is a draft, not the
+    record; the form opens with it next time, says so, and saving writes the record and
+    ends the draft in one go."""
+    assessing(empty_store)
+    app = ChildHost(empty_store, "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert record_drafts(empty_store) == []  # opening writes nothing
+        app.screen.query_one("#analysis", TextArea).focus()
+        await type_text(pilot, "Mum is tired, not neglectful")
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "kept as a draft, not yet the record" in said
+    assert facts_of(empty_store).record == {}
+    assert [t["analysis"] for t in record_drafts(empty_store)] == [
+        "Mum is tired, not neglectful"]
+
+    app = ChildHost(empty_store, "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#analysis", TextArea).text == "Mum is tired, not neglectful"
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "What you typed before and did not save is back" in said
+        await save(pilot)
+        assert type(app.screen).__name__ == "CaseStepsScreen"
+    assert facts_of(empty_store).record == {"analysis": "Mum is tired, not neglectful"}
+    assert record_drafts(empty_store) == []
+
+
+def facts_of(path):
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            return cs.case_steps(session, cases.find_child(session, "KEY1").id).facts
+    finally:
+        store.close()
