@@ -66,7 +66,7 @@ class StepDownFormScreen(_DatedForm):
         yield self.row("conversation", "Spoke with that team", self.choice(
             YES_NO, _answer(e.get("conversation_held"))))
         yield self.row("notes", "What was said", self.text(e.get("conversation_notes") or ""))
-        yield self.row("consent", "Family consents (Level 3)", self.choice(
+        yield self.row("consent", "Family consents", self.choice(  # to the Level 3 service
             YES_NO, _answer(e.get("family_consent"))))
         yield self.row("documents", "Documents that go", self.text(
             ", ".join(chosen), ", ".join(STEP_DOWN_DOCUMENTS)))
