@@ -50,6 +50,27 @@ for n in range(start, start + 400):
 """
 
 
+def kill_after_typing(script_text: str, store, folder: Path, wait: float = 2.5) -> None:
+    """Run `script_text` (an app driven by keys that prints TYPED once it has typed, then
+    waits) on `store`, and SIGKILL it `wait` seconds after: no clean-up runs, so what the
+    store holds afterwards is what the app had saved as it was typed."""
+    script = folder / "crash.py"
+    script.write_text(script_text)
+    proc = subprocess.Popen([sys.executable, str(script), str(store)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = proc.stdout.readline()
+        assert line.strip() == "TYPED", proc.stderr.read()
+        time.sleep(wait)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+
+
 @dataclass
 class Tally:
     kills: int = 0

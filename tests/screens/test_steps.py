@@ -259,30 +259,10 @@ def test_the_assessment_record_typed_survives_a_killed_process(empty_store, tmp_
     """Nothing typed is ever lost (WIR 1.1, TRA: the assessment is the longest thing a
     worker writes): a real process is killed (SIGKILL: no clean-up) 2.5 s after the last
     key, before any save; what was typed under the heading is in the store."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
+    from tests.crashing import kill_after_typing
 
-    root = Path(__file__).resolve().parents[2]
     assessing(empty_store)
-    script = tmp_path / "crash.py"
-    script.write_text(RECORD_CRASH)
-    proc = subprocess.Popen([sys.executable, str(script), str(empty_store)], cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(root)})
-    try:
-        line = proc.stdout.readline()
-        assert line.strip() == "TYPED", proc.stderr.read()
-        time.sleep(2.5)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    kill_after_typing(RECORD_CRASH, empty_store, tmp_path)
     assert [t["analysis"] for t in record_drafts(empty_store)] == [
         "Mum is tired, not neglectful"]
 
@@ -295,11 +275,7 @@ async def test_the_assessment_record_comes_back_as_typed_and_ends_with_the_save(
     app = ChildHost(empty_store, "KEY1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await open_record_form(pilot)
         assert record_drafts(empty_store) == []  # opening writes nothing
         app.screen.query_one("#analysis", TextArea).focus()
         await type_text(pilot, "Mum is tired, not neglectful")
@@ -314,11 +290,7 @@ async def test_the_assessment_record_comes_back_as_typed_and_ends_with_the_save(
     app = ChildHost(empty_store, "KEY1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await open_record_form(pilot)
         form = app.screen
         assert form.query_one("#analysis", TextArea).text == "Mum is tired, not neglectful"
         said = " ".join(str(n.message) for n in app._notifications)
@@ -327,6 +299,15 @@ async def test_the_assessment_record_comes_back_as_typed_and_ends_with_the_save(
         assert type(app.screen).__name__ == "CaseStepsScreen"
     assert facts_of(empty_store).record == {"analysis": "Mum is tired, not neglectful"}
     assert record_drafts(empty_store) == []
+
+
+async def open_record_form(pilot) -> None:
+    """The record, its Case steps (K), the assessment record's form (e)."""
+    await settle(pilot)
+    await pilot.press("K")
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
 
 
 def facts_of(path):

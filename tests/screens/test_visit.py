@@ -9,11 +9,7 @@ Synthetic people only: the demo store (seed 7) at the fixed TODAY, with the cloc
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -418,21 +414,9 @@ asyncio.run(main())
 def test_killing_the_process_mid_draft_loses_nothing_typed_2s_before(demo_store, tmp_path):
     """A real process is killed (SIGKILL: no clean-up runs) two and a half seconds after the
     last keystroke; the text is in the store and the reopened child offers it."""
-    script = tmp_path / "crash.py"
-    script.write_text(CRASH_SCRIPT)
-    proc = subprocess.Popen([sys.executable, str(script), str(demo_store)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        line = proc.stdout.readline()
-        assert line.strip() == "TYPED", proc.stderr.read()
-        time.sleep(2.5)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    from tests.crashing import kill_after_typing
+
+    kill_after_typing(CRASH_SCRIPT, demo_store, tmp_path)
     assert [d["childs_welfare"] for d in drafts_of(demo_store)] == ["Tired but smiling"]
 
 
