@@ -96,19 +96,19 @@ def help_text(screen: Screen) -> Text:
     return text
 
 
-class HelpScreen(ModalScreen):
-    """Help: what the screen behind is for and every key it has. Esc, F1 or ? closes it."""
+class ReadScreen(ModalScreen):
+    """A text to read over the screen, scrolled by the arrow keys; Esc closes it."""
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen #help { width: 100; max-width: 95%; height: auto; max-height: 90%;
+    ReadScreen { align: center middle; }
+    ReadScreen #help { width: 100; max-width: 95%; height: auto; max-height: 90%;
                        border: thick $primary; background: $surface; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape", "close", "Close help")]  # F1 and ? close it too (app)
+    BINDINGS = [Binding("escape", "close", "Close")]
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, text: Text) -> None:
         super().__init__()
-        self.text = help_text(screen)
+        self.text = text
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
@@ -118,4 +118,13 @@ class HelpScreen(ModalScreen):
         self.dismiss(None)
 
 
-__all__ = ["HelpScreen", "help_text", "keys", "purpose", "title"]
+class HelpScreen(ReadScreen):
+    """Help: what the screen behind is for and every key it has. Esc, F1 or ? closes it."""
+
+    BINDINGS = [Binding("escape", "close", "Close help")]  # F1 and ? close it too (app)
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__(help_text(screen))
+
+
+__all__ = ["HelpScreen", "ReadScreen", "help_text", "keys", "purpose", "title"]

@@ -95,6 +95,7 @@ class PlanScreen(Screen):
         Binding("w", "what_changed", "What changed", show=False),
         Binding("x", "export", "Export", show=False),
         Binding("b", "early_review", "Bring review forward", show=False),  # BEX 3
+        Binding("k", "checks", "Plan checks, all of them", show=False),
         Binding("left_square_bracket", "other_version(1)", "Older", show=False),
         Binding("right_square_bracket", "other_version(-1)", "Newer", show=False),
     ]
@@ -266,14 +267,32 @@ class PlanScreen(Screen):
             return
         brief.update(Text.assemble(
             ("Plan checks: ", "bold"), (f"{len(found)} to look at", "bold yellow"),
+            (" (k lists them)" if len(found) > 1 else ""),
             f" · {found[0].message}", no_wrap=True, overflow="ellipsis"))
+        box.update(self._checks_text(found))
+
+    @staticmethod
+    def _checks_text(found) -> Text:
         t = Text()
         t.append(f"{len(found)} to look at (exports carry a DRAFT mark until fixed)\n\n",
                  style="bold")
         for p in found:
             t.append("• ", style="bold yellow")
             t.append(f"{p.message}\n")
-        box.update(t)
+        return t
+
+    def action_checks(self) -> None:
+        """Every plan check to look at, to read whatever the width (at 80 columns the panel
+        is one line, the first of them)."""
+        if self.version is None:
+            return
+        found = self.problems()
+        text = Text("Plan checks (WIR 2.3, BEX 3): ", style="bold")
+        text.append_text(self._checks_text(found) if found else Text(
+            "✓ No problems: clear, SMART and in plain words.", style="green"))
+        from .help import ReadScreen
+
+        self.app.push_screen(ReadScreen(text))
 
     def _show_need_detail(self) -> None:
         i = self._current()

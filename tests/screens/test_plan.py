@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import select
 
 from cintui.app import CintuiApp
-from cintui.casework import caseload, plans
+from cintui.casework import caseload, cases, plans
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
@@ -341,6 +341,43 @@ async def test_the_three_columns_headings_are_whole_at_80_and_at_140_columns(dem
             shown = [(str(c.label), c.width) for c in table.columns.values()]
         assert [label for label, _ in shown] == list(wanted)
         assert all(len(label) <= width for label, width in shown)
+
+
+async def test_every_plan_check_can_be_read_at_80_columns_with_k(demo_store):
+    """WIR 2.3, BEX 3: at 80 columns the checks panel is one line, the first check cut to
+    the width ("6 to look at · No overall objectives: say what the"): the others could
+    not be read there at all. `k` lists every one, whole; Esc goes back to the plan."""
+    from dataclasses import replace
+
+    from cintui.domain.plan import Need
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    try:
+        with store.session("test.worker") as session:  # a first plan, one need, little else
+            child_id = cases.add_child(session, cases.NewChild(
+                first_name="Kit", last_name="Checks", dob=date(2016, 3, 1),
+                referral_date=TODAY), TODAY).id
+            draft = plans.start_version(session, child_id, TODAY)
+            plans.save_draft(session, draft, replace(
+                plans.load_version(session, draft),
+                needs=(Need("School is hard", "Kit goes to school"),)), TODAY)
+    finally:
+        store.close()
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        plan = app.screen
+        found = [p.message for p in plan.problems()]
+        assert len(found) >= 2
+        assert f"{len(found)} to look at (k lists them)" in text_of(plan, "#checks-brief")
+        await pilot.press("k")
+        await settle(pilot)
+        shown = " ".join(text_of(app.screen, "#help-text").split())
+        assert all(" ".join(m.split()) in shown for m in found)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is plan
 
 
 async def test_a_forms_examples_are_whole_words_at_80_columns(demo_store):
