@@ -31,7 +31,7 @@ from textual.widgets import (
 from cintui.casework import record, visits
 from cintui.domain.child import spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
-from cintui.domain.consent import SCOPE_LABELS, ConsentStatus
+from cintui.domain.consent import SCOPE_LABELS, ConsentStatus, missing_service_hint
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
 from cintui.screens.widgets.plain import plain
@@ -398,6 +398,10 @@ class ChildScreen(Screen):
             status.append("   ")
         for flag in rec.consent.flags:
             status.append(f"\n⚠ {flag}")
+        hint = missing_service_hint(rec.consent, sum(
+            1 for p in rec.people if p.parental_responsibility))
+        if hint:
+            status.append(f"\n{hint}", style="dim")
         self.query_one("#consent-status", Static).update(status)
         table = self.query_one("#consents", DataTable)
         row = table.cursor_row

@@ -344,6 +344,25 @@ def _service_flags(
     return flags
 
 
+def missing_service_hint(summary: ConsentSummary, pr_people: int) -> str:
+    """Why consent to the service is still missing and what makes it valid (WAR 4.2), "" when
+    it is not missing: a child's own decision under 16 is shown but does not decide (module
+    docstring), so a worker who recorded it was left with "No valid consent" and no why."""
+    service = [f for f in summary.current if f.scope == "service"]
+    if summary.status.get("service") is not ConsentStatus.MISSING or any(
+            _is_given(f) and f.person_has_pr and not f.is_child for f in service):
+        return ""  # given; or a parent has, and the young person's own is flagged (WIR 2.1)
+    own = any(f.is_child for f in service)
+    text = "Consent to a CIN service comes from a parent or carer with parental responsibility"
+    text += (" (WAR 4.2): record their decision with a" if pr_people else
+             " (WAR 4.2): no one on the child's People has it yet; add them there (a on "
+             "People), then record their decision here with a")
+    if own:
+        text += ". The child's own decision is recorded: under 16 it is shown, and a " \
+                "parent's consent decides"
+    return text + "."
+
+
 def _fact_flags(fact: ConsentFact, today: date | None) -> list[str]:
     if fact.override_without_consent:
         return _override_flags(fact)

@@ -28,6 +28,7 @@ from cintui.domain.consent import (
     consent_summary,
     current_consents,
     is_complete,
+    missing_service_hint,
 )
 from cintui.store import models
 
@@ -134,6 +135,21 @@ def test_consent_without_parental_responsibility_is_not_enough():
     summary = consent_summary([gran(), dad(pr=False)], child_age=9)
     assert not summary.valid_for_service
     assert summary.status["service"] is ConsentStatus.MISSING
+
+
+def test_what_makes_service_consent_valid_is_said_where_it_is_missing():
+    """WAR 4.2: a 7-year-old's own "given" was recorded and the tab still said "No valid
+    consent" with no why. The hint says who consents, and whether they are on the record
+    yet; it is silent once consent is given, and when a parent has and the young person's
+    own consent is what is missing (WIR 2.1 flags that)."""
+    own = consent_summary([child()], child_age=7)
+    nobody = missing_service_hint(own, pr_people=0)
+    assert "parental responsibility (WAR 4.2): no one on the child's People has it" in nobody
+    assert "under 16 it is shown, and a parent's consent decides" in nobody
+    listed = missing_service_hint(consent_summary([gran()], child_age=7), pr_people=1)
+    assert "record their decision with a." in listed and "child's own" not in listed
+    assert missing_service_hint(consent_summary([mum()], child_age=7), pr_people=1) == ""
+    assert missing_service_hint(consent_summary([mum()], child_age=16), pr_people=1) == ""
 
 
 def test_withdrawn_service_consent_is_no_longer_valid():
