@@ -70,6 +70,7 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         typer.echo(plan_export.to_json(doc))
         return
     from cintui.cli.table import Column, escape, print_table
+    from cintui.domain.plan import ACTION_STATUS_LABELS
 
     v = doc.version
     console = _console()
@@ -81,7 +82,8 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     rows = []
     for n in v.needs:
         actions = "\n".join(f"{a.what} — {a.who or 'NO OWNER'}, "
-                             f"{a.by_when.isoformat() if a.by_when else 'NO DATE'} ({a.status})"
+                             f"{a.by_when.isoformat() if a.by_when else 'NO DATE'} "
+                             f"({ACTION_STATUS_LABELS.get(a.status, a.status)})"
                              for a in n.actions)
         rows.append((n.now, n.outcome, actions, n.rag))
     print_table(console, (Column("What is happening now"), Column("What will be different"),

@@ -8,6 +8,7 @@ import stat
 from docx import Document
 
 from cintui.casework import cases, plans
+from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.export import plan as export
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
@@ -36,6 +37,11 @@ def test_plan_show_json_is_the_export_format(cli, demo_store):
     assert doc.child_reference == ref and doc.version.needs
     table = cli("plan", "show", ref, "--db", demo_store, *DAY)
     assert table.code == 0 and doc.version.needs[0].now[:20] in table.out
+    # An action's status in words, as the app and the family's copy say it (once the raw
+    # "(not_started)").
+    statuses = {a.status for n in doc.version.needs for a in n.actions}
+    assert statuses and not any(f"({s})" in table.out for s in statuses if "_" in s)
+    assert any(f"({ACTION_STATUS_LABELS[s]})" in " ".join(table.out.split()) for s in statuses)
 
 
 def test_plan_check_exits_1_with_the_problems_and_0_when_clean(cli, demo_store):
