@@ -456,9 +456,11 @@ class ChildScreen(Screen):
         for v in listing.visits:
             gap = (Text(f"{v.gap.days_late} wd late (due {_day(v.gap.due)})", style="bold red")
                    if v.gap else "")
-            table.add_row(_day(v.visited_at), f"{v.visited_at:%H:%M}",
+            unknown = Text("—", style="dim")  # an imported visit: not in the file
+            table.add_row(_day(v.visited_at), "" if v.imported else f"{v.visited_at:%H:%M}",
                           VISIT_KIND_LABELS.get(v.kind, v.kind), _tick(v.child_seen),
-                          _tick(v.seen_alone), _tick(v.bedroom_seen), v.author,
+                          unknown if v.imported else _tick(v.seen_alone),
+                          unknown if v.imported else _tick(v.bedroom_seen), v.author,
                           str(v.addenda or ""), gap, key=f"visit:{v.id}")
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))

@@ -255,12 +255,25 @@ def _records(session: Session, rows: list[m.Visit]) -> list[VisitRecord]:
                 (texts.get((link.version_id, link.action_key), "(action)"),
                  ACTION_STATUS_LABELS.get(link.status, link.status)))
     names = _author_names(session, rows)
+    imported_from = _imported_from(session, rows[0].child_id)
     return [VisitRecord(
         id=v.id, content=_content(v, present.get(v.id, [])),
         author=v.author_name or names.get(v.author_id, ""),
         finalised_at=local_time(v.finalised_at),
         addenda=tuple(addenda.get(v.id, ())), progressed=tuple(progressed.get(v.id, ())),
+        imported=_before_import(v, imported_from),
     ) for v in rows]
+
+
+def _imported_from(session: Session, child_id: uuid.UUID) -> dict[uuid.UUID, date]:
+    """Each imported episode of the child, with the day it came in (`recorded_from`)."""
+    return dict(session.exec(select(m.Episode.id, m.Episode.recorded_from).where(
+        m.Episode.child_id == child_id, col(m.Episode.recorded_from).is_not(None))).all())
+
+
+def _before_import(v: m.Visit, imported_from: dict[uuid.UUID, date]) -> bool:
+    day = local_time(v.visited_at).date()
+    return day < imported_from.get(v.episode_id, day)
 
 
 def _author_names(session: Session, rows: list[m.Visit]) -> dict[uuid.UUID, str]:
@@ -302,6 +315,10 @@ class VisitSummary:
     author: str
     addenda: int
     gap: VisitGap | None  # the over-long gap this visit ended (WIR 2.11 / BEX 3)
+    # Before its case was imported (`episode.recorded_from`): the old system's last visit,
+    # its day alone carried over: no time, and whether the child was seen alone or the
+    # bedroom seen is not known (the clock takes it as seen alone, WIR 2.11).
+    imported: bool = False
 
 
 @dataclass(frozen=True)
@@ -336,13 +353,15 @@ def summaries(session: Session, child_id: uuid.UUID,
                 col(m.VisitAddendum.visit_id).in_([v.id for v in rows]))).all():
             counts[visit_id] = counts.get(visit_id, 0) + 1
     names = _author_names(session, list(rows))
+    imported_from = _imported_from(session, child_id)
     out = []
     for v in rows:
         at = local_time(v.visited_at)
         out.append(VisitSummary(
             v.id, at, v.kind, v.child_seen, v.seen_alone, v.bedroom_seen,
             v.author_name or names.get(v.author_id, ""), counts.get(v.id, 0),
-            rules.gap_before(found or [], at.date()) if v.child_seen else None))
+            rules.gap_before(found or [], at.date()) if v.child_seen else None,
+            imported=_before_import(v, imported_from)))
     return out
 
 

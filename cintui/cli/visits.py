@@ -112,8 +112,11 @@ def visit_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                                           now)
     if as_json:
         _echo_json([{"id": str(v.id), "visited_at": v.visited_at.isoformat(), "kind": v.kind,
-                     "child_seen": v.child_seen, "seen_alone": v.seen_alone,
-                     "bedroom_seen": v.bedroom_seen, "author": v.author, "addenda": v.addenda,
+                     "child_seen": v.child_seen,
+                     # an imported visit: not in the file (null), as the table's "—"
+                     "seen_alone": None if v.imported else v.seen_alone,
+                     "bedroom_seen": None if v.imported else v.bedroom_seen,
+                     "imported": v.imported, "author": v.author, "addenda": v.addenda,
                      "gap": _gap_json(v.gap)} for v in listing.visits])
         return
     _print_visits(name, ref, listing, now)
@@ -131,6 +134,8 @@ def _print_visits(name: str, ref: str, listing, today: date) -> None:
         return (("yes", ""),) if value else (("no", "bold red"),)
 
     def seen(v) -> tuple:  # WIR 2.11: seen, and seen alone, in one column
+        if v.imported:  # the old system's: whether alone is not in the file
+            return (("seen", ""),)
         return (("alone", ""),) if v.child_seen and v.seen_alone else yes(v.child_seen)
 
     console = _console()
@@ -142,8 +147,9 @@ def _print_visits(name: str, ref: str, listing, today: date) -> None:
             Column("when", no_wrap=True), Column("type"), Column("child seen"),
             Column("bedroom"), Column("author"), Column("addenda", right=True),
             Column("gap before")), [
-            (f"{day(v.visited_at.date())} {v.visited_at:%H:%M}", KIND_LABELS.get(v.kind, v.kind),
-             seen(v), yes(v.bedroom_seen), v.author, str(v.addenda or ""),
+            (day(v.visited_at.date()) + ("" if v.imported else f" {v.visited_at:%H:%M}"),
+             KIND_LABELS.get(v.kind, v.kind), seen(v),
+             (("—", ""),) if v.imported else yes(v.bedroom_seen), v.author, str(v.addenda or ""),
              ((f"{v.gap.days_late} wd late", "bold red"),) if v.gap else "")
             for v in listing.visits])
     else:

@@ -143,6 +143,9 @@ class VisitRecord:
     finalised_at: datetime | None
     addenda: tuple[Addendum, ...] = ()
     progressed: tuple[tuple[str, str], ...] = ()  # (action text, status label) ticked here
+    # The old system's last visit, from a caseload file: its day alone is known (no time,
+    # not whether the child was seen alone or the bedroom seen).
+    imported: bool = False
 
     @property
     def visited_at(self) -> datetime:

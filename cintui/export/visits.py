@@ -79,8 +79,9 @@ def counts(history: VisitHistory) -> str:
     if not visits:
         return "No visits recorded in this period"
     seen = sum(c.child_seen for c in visits)
-    alone = sum(c.child_seen and c.seen_alone for c in visits)
-    bedroom = sum(c.bedroom_seen for c in visits)
+    known = [v.content for v in history.visits if not v.imported]  # alone, bedroom: unknown
+    alone = sum(c.child_seen and c.seen_alone for c in known)
+    bedroom = sum(c.bedroom_seen for c in known)
     return (f"{counted(len(visits), 'visit')}; child seen at {seen}, seen alone at {alone}; "
             f"bedroom seen at {bedroom}")
 
@@ -103,7 +104,8 @@ def gap_text(gap: VisitGap, as_of: date | None = None) -> str:
 
 def visit_title(record: VisitRecord) -> str:
     kind = KIND_LABELS.get(record.content.kind, record.content.kind)
-    return f"{moment(record.visited_at)}, {kind}"
+    when = day(record.visited_at.date()) if record.imported else moment(record.visited_at)
+    return f"{when}, {kind}"
 
 
 def present_text(content: VisitContent) -> str:
@@ -114,6 +116,13 @@ def present_text(content: VisitContent) -> str:
 def facts(record: VisitRecord) -> list[tuple[str, str]]:
     """The facts beside the text (DOMAIN.md §4), as label and value."""
     c = record.content
+    if record.imported:  # the old system's last visit: its day alone came over
+        unknown = "not known (only the date was imported)"
+        return [("Date", day(c.visited_at.date())),
+                ("Type", KIND_LABELS.get(c.kind, c.kind)),
+                ("Child seen", yes_no(c.child_seen)),
+                ("Seen alone", unknown), ("Bedroom seen", unknown),
+                ("Recorded by", " ".join(record.author.split()) or "the previous system")]
     return [("Date and time", moment(c.visited_at)),
             ("Type", KIND_LABELS.get(c.kind, c.kind)),
             ("Child seen", yes_no(c.child_seen)),
@@ -220,7 +229,7 @@ def _visit_json(r: VisitRecord) -> dict[str, Any]:
         "present": [{"name": p.name, "person_id": _uuid(p.person_id)} for p in c.present],
         "headings": {h.field: c.text(h.field) for h in HEADINGS},
         "progress": [[str(key), status] for key, status in c.progress],
-        "author": r.author, "finalised_at": _iso(r.finalised_at),
+        "author": r.author, "finalised_at": _iso(r.finalised_at), "imported": r.imported,
         "progressed": [{"action": what, "status": status} for what, status in r.progressed],
         "addenda": [{"written_at": _iso(a.written_at), "author": a.author, "text": a.text}
                     for a in r.addenda],
@@ -268,6 +277,7 @@ def _visit_from(data: dict[str, Any]) -> VisitRecord:
         addenda=tuple(Addendum(datetime.fromisoformat(a["written_at"]), a["author"], a["text"])
                       for a in data["addenda"]),
         progressed=tuple((p["action"], p["status"]) for p in data["progressed"]),
+        imported=bool(data.get("imported", False)),
     )
 
 

@@ -219,6 +219,20 @@ def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from
     assert imported["visited_at"].startswith("2026-10-02") and imported["gap"] is None
     assert imported["author"] == "imported (caseload.csv)"
     assert newer["gap"]["after"] == "2026-10-02" and newer["gap"]["working_days_late"] > 0
+    # Only its day came over: no time, and whether alone or the bedroom seen is not known
+    # (it once read "00:00" and "bedroom: no" in red, as if the file had said so).
+    assert (imported["imported"], imported["seen_alone"], imported["bedroom_seen"]) == (
+        True, None, None)
+    assert (newer["imported"], newer["seen_alone"]) == (False, True)
+    table = cli("visit", "list", "LCS2", "--db", db, *DAY).out
+    line = next(row for row in table.splitlines() if "2 Oct 2026" in row)
+    assert "00:00" not in line and "—" in line and " no " not in line
+    out = tmp_path / "visits.md"
+    assert cli("export", "visits", "LCS2", "-o", out, "--db", db, *DAY).code == 0
+    text = out.read_text()
+    assert "## Visit 1: 2 Oct 2026, Other" in text
+    assert "**Bedroom seen:** not known (only the date was imported)" in text
+    assert "child seen at 2, seen alone at 1" in text
 
 
 def test_an_imported_case_on_a_plan_has_no_step_left_to_do_that_the_old_system_took(

@@ -84,6 +84,12 @@ async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_pat
                 for i in range(2)]
         assert [r[2:6] for r in rows] == [["Review", "held", "before import", ""],
                                           ["Initial planning", "held", "before import", ""]]
+        # Her last visit there: its day, seen; the time, alone and bedroom not known.
+        await pilot.press("5")
+        visits = app.screen.query_one("#visits-table")
+        await until(pilot, lambda: visits.row_count == 1)
+        assert [str(c) for c in visits.get_row_at(0)][:6] == [
+            "13 Nov 2026", "", "Other", "✓ yes", "—", "—"]
     assert children(db) == ["M100201", "M100202", "M100203", "M100204"]
     # Written in batches as `cintui import caseload` writes (issue 24: long imports never
     # hold the write lock for seconds): the import's request is recorded as done, so the
