@@ -869,13 +869,15 @@ def record_withheld_path(
 
 def _visit_entries(v: visits.VisitSummary, addenda: list) -> list[ChronologyEntry]:
     # WIR 2.11: the child must be seen, and seen alone.
-    if not v.child_seen:
+    if v.imported:  # the old system's last visit: its day alone came over
+        seen = "child seen (imported: whether alone and the bedroom not known)"
+    elif not v.child_seen:
         seen = "child not seen"
     elif v.seen_alone:
         seen = "child seen alone"
     else:
         seen = "child seen, not alone"
-    bedroom = "; bedroom seen" if v.bedroom_seen else ""
+    bedroom = "; bedroom seen" if v.bedroom_seen and not v.imported else ""
     label = KIND_LABELS.get(v.kind, v.kind)
     entries = [ChronologyEntry(v.visited_at, "visit", f"{label} visit: {seen}{bedroom}",
                                who=v.author, ref=str(v.id))]
@@ -903,7 +905,7 @@ def _meeting_entries(m: meetings.MeetingRow) -> list[ChronologyEntry]:
     if m.papers_sent_on:  # WIR 2.3: circulated beforehand
         entries.append(ChronologyEntry(m.papers_sent_on, "meeting",
                                        f"Papers for the {m.label} circulated", ref=str(m.id)))
-    if m.minutes_circulated:
+    if m.minutes_circulated and not m.imported:  # imported: taken as sent, not a fact
         entries.append(ChronologyEntry(m.minutes_circulated, "meeting",
                                        f"Minutes of the {m.label} circulated",
                                        ref=str(m.id)))

@@ -105,6 +105,11 @@ def test_a_good_file_imports_every_child_with_their_people_and_history(cli, db):
         store.close()
     assert "Other: Case imported into cintui from caseload_mosaic.csv (line 2)" in chronology
     assert "CIN review meeting held; next review 10 Dec 2026" in chronology
+    # What the file did not give is not told as a fact: no "minutes circulated" on the day
+    # of each meeting, no "seen alone" at the last visit (WIR 2.3, 2.11).
+    assert not any(e.startswith("Minutes of the") for e in chronology)
+    assert "Other visit: child seen (imported: whether alone and the bedroom not known)" \
+        in chronology
     assert audited and audited[0].actor == ACTOR
 
 
