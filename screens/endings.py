@@ -80,7 +80,7 @@ class DecisionFormScreen(_DatedForm):
         yield self.row("kind", "Kind", self.choice(
             [(DECISION_KIND_LABELS[k], k) for k in DECISION_KINDS], "case_direction"))
         yield self.row("decision", "Decision", self.text("", "What was decided"))
-        yield self.row("rationale", "Rationale", self.text("", "Why (required)"))
+        yield self.row("rationale", "Rationale", self.prose("", "Why (required)"))
         yield self.row("by", "Decided by", self.text(self.by))
         yield self.row("role", "Role", self.text(self.role, "Team manager"))
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
@@ -128,7 +128,7 @@ class RecommendFormScreen(_DatedForm):
         yield self.row("unmet", "Unmet need stepped down", self.choice(
             YES_NO, "" if p is None or p.unmet_need is None else
             ("yes" if p.unmet_need else "no")))
-        yield self.row("summary", "Closure summary", self.text("", "A first draft (optional)"))
+        yield self.row("summary", "Closure summary", self.prose("", "A first draft (optional)"))
 
     def on_mount(self) -> None:
         p = self.prefill
@@ -181,7 +181,7 @@ class DecideFormScreen(_DatedForm):
             "approve"))
         yield self.row("by", "Manager", self.choice(choices, first or Select.NULL,
                                                     blank=not choices))
-        yield self.row("rationale", "Rationale", self.text("", "Why (BEX 4, required)"))
+        yield self.row("rationale", "Rationale", self.prose("", "Why (BEX 4, required)"))
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
 
     def on_mount(self) -> None:
@@ -290,7 +290,7 @@ class SettleFormScreen(_DatedForm):
             [(DISPUTE_OUTCOME_LABELS[o].capitalize(), o) for o in outcomes], "upheld"))
         yield self.row("by", "Manager", self.choice(
             choices, choices[0][1] if choices else Select.NULL, blank=not choices))
-        yield self.row("rationale", "Rationale", self.text("", "Why (BEX 4, required)"))
+        yield self.row("rationale", "Rationale", self.prose("", "Why (BEX 4, required)"))
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
 
     def problems(self) -> dict[str, str]:
@@ -330,7 +330,7 @@ class CloseFormScreen(_DatedForm):
             codes.choices("closure_reason"), e.get("closure_reason") or Select.NULL, blank=True))
         yield self.row("unmet", "Unmet need stepped down", self.choice(
             YES_NO, "" if unmet is None else ("yes" if unmet else "no")))
-        yield self.row("summary", "Closure summary", self.text(
+        yield self.row("summary", "Closure summary", self.prose(
             e.get("closure_summary") or "", "What was achieved; what happens next"))
 
     def on_mount(self) -> None:

@@ -86,6 +86,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     FormScreen .field Label { width: 24; padding: 0 1 0 0; }
     FormScreen .field Horizontal { height: auto; }
     FormScreen .field Input, FormScreen .field Select { width: 1fr; }
+    FormScreen .field TextArea.prose { width: 1fr; height: auto; max-height: 6; padding: 0; }
+    FormScreen TextArea.prose > .text-area--placeholder { text-style: italic; }
     FormScreen Input > .input--placeholder { text-style: italic; }
     FormScreen .error { color: $error; height: auto; padding: 0 0 0 24; }
     FormScreen .error.-empty { display: none; }
@@ -120,7 +122,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         when cut: at 80 columns an example once ended "strategy discussio"."""
         import textwrap
 
-        for box in self.query(Input):
+        for box in [*self.query(Input), *self.query("TextArea.prose")]:
             full = getattr(box, "full_example", None)
             if full is None:
                 full = box.full_example = box.placeholder
@@ -161,6 +163,14 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         return Input(value, placeholder=placeholder, compact=True)
 
     @staticmethod
+    def prose(value: str = "", placeholder: str = "") -> TextArea:
+        """A box for a few sentences (a closure summary, a rationale, what supervision
+        discussed): it wraps and grows, Enter starts a new line, Tab moves on, and Ctrl+E
+        opens it in your own editor. A one-line box scrolled a paragraph out of sight."""
+        return TextArea(value, placeholder=placeholder, compact=True, soft_wrap=True,
+                        tab_behavior="focus", show_line_numbers=False, classes="prose")
+
+    @staticmethod
     def choice(options: Iterable[tuple[str, object]], value: object = Select.NULL,
                blank: bool = False, keys: dict[object, str] | None = None) -> Select:
         """A choice; an option with a key (`keys` by value; yes and no are always y and n)
@@ -174,6 +184,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         widget = self.query_one(f"#{name}")
         if isinstance(widget, Select):
             return None if widget.value is Select.NULL else widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
         return widget.value
 
     def text_of(self, name: str) -> str:
@@ -264,6 +276,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
+    @on(TextArea.Changed)
     def _changed(self, event) -> None:
         if event.control.id:
             self.touched.add(event.control.id)

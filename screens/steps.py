@@ -336,8 +336,7 @@ class RecordFormScreen(_StepForm):
         return widget.text if isinstance(widget, TextArea) else super().value(name)
 
     @on(TextArea.Changed)
-    def _typed(self, event: TextArea.Changed) -> None:
-        self._changed(event)
+    def _typed(self) -> None:  # checked as every field is (FormScreen._changed)
         self._keep()
 
     def _texts(self) -> dict[str, str]:

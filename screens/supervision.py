@@ -162,9 +162,9 @@ class SupervisionFormScreen(FormScreen):
         yield self.row("by", "Manager", self.text(self.by))
         yield self.row("present", "Who was there", self.text(
             "", "The worker, and anyone else"))
-        yield self.row("discussion", "Discussed", self.text(
+        yield self.row("discussion", "Discussed", self.prose(
             "", "The plan's progress; what is changing for the child"))
-        yield self.row("decisions", "Decided", self.text(
+        yield self.row("decisions", "Decided", self.prose(
             "", "The case direction, and why"))
         yield from self.action_rows(ACTION_ROWS, "What (optional)")
         yield self.row("next_due", "Next supervision", self.text(

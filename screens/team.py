@@ -23,7 +23,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Select, Sparkline, Static, TextArea
+from textual.widgets import DataTable, Header, Select, Sparkline, Static
 
 from cintui.casework import caseload
 from cintui.casework import census as census_cases
@@ -483,15 +483,8 @@ class QualityCheckFormScreen(FormScreen):
             placeholder="the independent professional standards practitioner"))
         yield self.row("needs_met", "Plan meets needs?", self.choice(
             [("Yes", "yes"), ("No", "no"), ("Not decided", "unknown")], "unknown"))
-        area = TextArea("")
-        area.styles.height = 6
-        yield self.row("findings", "What it found", area)
-
-    def value(self, name: str):
-        widget = self.query_one(f"#{name}")
-        if isinstance(widget, TextArea):
-            return widget.text
-        return super().value(name)
+        yield self.row("findings", "What it found", self.prose(
+            "", "What the check found, and what is to change"))
 
     def problems(self) -> dict[str, str]:
         from cintui.domain.oversight import check_quality_check

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from sqlmodel import select
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from cintui.app import CintuiApp
 from cintui.casework import cases
@@ -69,7 +69,10 @@ def audit_entities(path) -> list[tuple[str, str, dict]]:
 async def fill(pilot, selector: str, text: str) -> None:
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
-    widget.value = ""
+    if isinstance(widget, TextArea):  # a box for a few sentences (FormScreen.prose)
+        widget.text = ""
+    else:
+        widget.value = ""
     await type_text(pilot, text)
     await pilot.pause()
 

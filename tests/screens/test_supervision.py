@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from cintui.casework import cases, record
 from cintui.casework import due as due_cases
@@ -16,7 +17,7 @@ from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import settle, until
+from tests.screens.test_shell import settle, type_text, until
 
 
 @pytest.fixture
@@ -57,7 +58,12 @@ async def test_supervision_by_keys(empty_store):
         form = app.screen
         assert type(form).__name__ == "SupervisionFormScreen"
         await fill(pilot, "#present", "Amira Khan, Tom Hale")
-        await fill(pilot, "#discussion", "Attendance 91%; dental check not booked")
+        # A few sentences in a box that wraps and grows: Enter starts a new line there, it
+        # does not move on (a one-line box scrolled a paragraph out of sight).
+        await fill(pilot, "#discussion", "Attendance 91%.")
+        await pilot.press("enter")
+        await type_text(pilot, "Dental check not booked.")
+        assert form.focused is form.query_one("#discussion")
         await fill(pilot, "#decisions", "Plan continues; GP to be asked to book the check")
         await fill(pilot, "#action1", "Ask the GP to book the dental check")
         await pilot.press("ctrl+s")
@@ -96,6 +102,8 @@ async def test_supervision_by_keys(empty_store):
                 ("Tom Hale", "Supervision (case direction): Plan continues; GP to be asked "
                              "to book the check")]
             assert "Amira Khan, by 27 Nov 2026" in chron[0].detail
+            assert session.exec(select(m.Supervision.discussion)).one() == (
+                "Attendance 91%.\nDental check not booked.")
         with store.read() as session:
             items = due_cases.load_items(session.connection(), TODAY, view="mine",
                                          username="amira", until=date(2026, 12, 4))
