@@ -305,6 +305,11 @@ class RecordFormScreen(_StepForm):
             self.draft_id = cs.save_record_draft(session, self.child_id, app.actor,
                                                  self.draft_id, payload)
 
+    def save_draft_now(self) -> None:
+        """Before Ctrl+E suspends the app, or the idle lock closes the form (its saver is
+        then flushed): what is typed is in the store first."""
+        self._keep()
+
     def _close_saver(self) -> None:
         if self.saver is not None:
             self.saver.close(timeout=drafts.CLOSE_WAIT_SECONDS)
