@@ -69,6 +69,8 @@ class _DatedForm(FormScreen):
 class DecisionFormScreen(_DatedForm):
     """BEX 4: what was decided, why, by whom and when; shown in the chronology."""
 
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
+
     ALIASES = {"made_on": "on", "made_by": "by"}
 
     def __init__(self, child_id: uuid.UUID, by: str, role: str) -> None:
@@ -113,6 +115,8 @@ class DecisionFormScreen(_DatedForm):
 
 class RecommendFormScreen(_DatedForm):
     """TRA, BEX 3: the recommendation to close; a final meeting's pre-fills it."""
+
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
     def __init__(self, child_id: uuid.UUID, by: str, prefill: endings.Prefill | None) -> None:
         super().__init__()
@@ -160,6 +164,8 @@ def _manager_choices(managers: list[endings.Decider]) -> list[tuple[str, str]]:
 class DecideFormScreen(_DatedForm):
     """TRA, BEX 3-4: the team manager approves or declines, with the rationale. The
     step-down and transfer decisions (screens/transfer.py) are this form too."""
+
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
     WHAT = "closure"  # what is decided: the words in the title, the choices and messages
     AGREE = "Approve closure"
@@ -314,6 +320,8 @@ class SettleFormScreen(_DatedForm):
 class CloseFormScreen(_DatedForm):
     """Close the case: refused, with every missing item and its rule, until the record is
     complete (TRA, BEX 3, STO 3.3)."""
+
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
     ALIASES = {"closure": "on", "date": "on"}
 

@@ -9,6 +9,7 @@ a problem the use case finds (e.g. a reference already in use) is shown beside i
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from cintui.casework import cases, record
+from cintui.casework import cases, drafts, record
 from cintui.casework.conflicts import EditConflict
 from cintui.domain import child as child_rules
 from cintui.domain.consent import (
@@ -105,14 +106,81 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     # Use-case field names that live in a differently named widget.
     ALIASES: dict[str, str] = {}
 
+    # A form adding to one child's record (`self.child_id`) that keeps what was typed when
+    # the idle lock closes it (PRIV 2): saved as a draft, back when the form opens again.
+    KEEP_TYPED = False
+
     def __init__(self) -> None:
         super().__init__()
         self.touched: set[str] = set()
+        self._opened: dict | None = None  # the values it opened with (kept: only if typed)
+        self._kept_id: uuid.UUID | None = None
 
     # ------------------------------------------------------------ examples that fit
 
     def _on_mount(self) -> None:
         self.call_after_refresh(self._fit_examples)
+        if self.KEEP_TYPED:
+            self.call_after_refresh(self._restore_kept)
+
+    # ------------------------------------------------------------ kept through the lock
+
+    def _values(self) -> dict:
+        """Each field's value as typed or chosen (what JSON holds: text, yes/no, a code)."""
+        ids = self._ids()
+        out: dict = {}
+        for name in self.field_names(ids):
+            for widget in ids.get(name, ()):
+                if isinstance(widget, TextArea):
+                    out[name] = widget.text
+                elif isinstance(widget, Input | Checkbox) or (
+                        isinstance(widget, Select) and isinstance(widget.value, str | int)):
+                    out[name] = widget.value
+        return out
+
+    def save_draft_now(self) -> bool | None:
+        """The idle lock is about to close this form: what was typed into it goes to the
+        store as a draft first. False when it could not be written (the lock waits)."""
+        if not self.KEEP_TYPED or self._opened is None:
+            return None
+        values = self._values()
+        if values == self._opened and self._kept_id is None:
+            return None  # nothing typed
+        app = self.app
+        try:
+            with app.store.session(app.actor) as session:
+                self._kept_id = drafts.keep_form(session, self.child_id, app.actor,
+                                                 type(self).__name__, values, self._kept_id)
+        except Exception:  # noqa: BLE001 - the lock tries again; nothing is lost
+            return False
+        return True
+
+    def _restore_kept(self) -> None:
+        self._opened = self._values()
+        app = self.app
+        with app.store.read() as session:
+            kept = drafts.kept_form(session, self.child_id, app.actor, type(self).__name__)
+        if kept is None:
+            return
+        self._kept_id = kept.id
+        ids = self._ids()
+        for name, value in (kept.payload.get("values") or {}).items():
+            for widget in ids.get(name, ()):
+                with contextlib.suppress(Exception):  # an option gone since: left as it is
+                    if isinstance(widget, TextArea):
+                        widget.text = value
+                    elif isinstance(widget, Input | Checkbox | Select):
+                        widget.value = value
+        self.notify("What you typed before the app locked is back: Ctrl+S saves it, Esc "
+                    "discards it.")
+
+    def _discard_kept(self) -> None:
+        if self._kept_id is None:
+            return
+        app = self.app
+        with contextlib.suppress(Exception), app.store.session(app.actor) as session:
+            drafts.discard(session, self._kept_id)
+        self._kept_id = None
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_examples)
@@ -347,9 +415,12 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     @work(thread=True, exclusive=True, group="form-save")
     def _save(self, job: Callable[[object], object]) -> None:
         app = self.app
+        kept = self._kept_id
         try:
             with app.store.session(app.actor) as session:
                 result = job(session)
+                if kept is not None:  # saved: what was kept through the lock goes with it
+                    drafts.discard(session, kept)
         except EditConflict as exc:  # changed elsewhere since the form read it
             app.call_from_thread(self._not_saved, self.changed_elsewhere, exc)
             return
@@ -386,6 +457,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        self._discard_kept()
         self.dismiss(None)
 
 

@@ -126,6 +126,8 @@ class Gcp2Screen(Screen):
 class Gcp2FormScreen(FormScreen):
     """STO 7.1: a GCP2 as grades and the worker's words, attached to needs of the plan."""
 
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
+
     def __init__(self, child_id: uuid.UUID, needs: list[str]) -> None:
         super().__init__()
         self.child_id = child_id

@@ -108,8 +108,8 @@ class IdleLock:
 
     def _drafts_saved(self) -> bool:
         for screen in self.app.screen_stack:
-            if hasattr(screen, "save_draft_now"):
-                screen.save_draft_now()
+            if hasattr(screen, "save_draft_now") and screen.save_draft_now() is False:
+                return False  # a form's typed values not written yet: retried next check
             saver = getattr(screen, "saver", None)
             if saver is not None and not saver.flush(timeout=5.0):
                 return False

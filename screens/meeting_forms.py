@@ -73,6 +73,8 @@ class ScheduleFormScreen(FormScreen):
     safeguards (consent WIR 2.1/2.3, the chair BEX 3/TRA, the child, parents and network
     invited or why not BEX 3) checked as the form is filled, each beside its field."""
 
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
+
     ALIASES = {"starts_at": "when"}
 
     def __init__(self, child_id: uuid.UUID, invitees: list[Invitee], age: int | None,

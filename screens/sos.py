@@ -167,6 +167,8 @@ class _SosForm(FormScreen):
 class StatementFormScreen(_SosForm):
     """STO 6.3: a danger statement, or a safety goal (for a danger statement)."""
 
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
+
     def __init__(self, child_id: uuid.UUID, kind: str, current: list[rules.Statement],
                  meetings: list[sos_cases.MeetingChoice]) -> None:
         super().__init__(child_id, meetings)
@@ -211,6 +213,8 @@ class StatementFormScreen(_SosForm):
 
 class ScalingFormScreen(_SosForm):
     """STO 6.3: a round of scaling: each person's score 0-10, who they are to the child."""
+
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
     def __init__(self, child_id: uuid.UUID, meetings: list[sos_cases.MeetingChoice]) -> None:
         super().__init__(child_id, meetings)

@@ -152,6 +152,8 @@ def _referral(session, child_id: uuid.UUID):
 class SupervisionFormScreen(FormScreen):
     """STO 4.5, 8.5: one supervision of the child's case, by a manager."""
 
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
+
     def __init__(self, child_id: uuid.UUID, by: str, referral=None) -> None:
         super().__init__()
         self.child_id, self.by, self.referral = child_id, by, referral

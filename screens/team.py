@@ -469,6 +469,8 @@ class SupervisionOverdueScreen(_ListOverTeam):
 class QualityCheckFormScreen(FormScreen):
     """A quality-assurance audit or case-mapping reflective discussion of a plan (BEX 3)."""
 
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
+
     def __init__(self, child_id: uuid.UUID, name: str, today: date) -> None:
         super().__init__()
         self.child_id = child_id

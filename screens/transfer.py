@@ -47,6 +47,8 @@ class StepDownFormScreen(_DatedForm):
     """WIR 3: the step-down form (the receiving service, the lead professional, the
     conversation with that team, the family's consent, the documents that go)."""
 
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
+
     ALIASES = {"receiving_service": "service", "lead_professional": "lead"}
 
     def __init__(self, child_id: uuid.UUID, by: str, ending: dict | None,
@@ -174,6 +176,8 @@ class CompleteStepDownFormScreen(_DatedForm):
 class TransferFormScreen(_DatedForm):
     """BEX 4: the receiving authority, the move, permission to share, and the multiple-moves
     prompt to consider trafficking and modern slavery."""
+
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
     ALIASES = {"receiving_authority": "authority", "move_date": "move",
                "consent_to_share": "consent", "consent_reason": "reason",

@@ -91,6 +91,28 @@ def discard(session: Session, draft_id: uuid.UUID) -> None:
         session.flush()
 
 
+# A form about one child, kept when the idle lock closes it (PRIV 2): its fields' values
+# as typed, by form, one draft per worker, child and form ("form" kind).
+FORM = "form"
+
+
+def kept_form(session: Session, child_id: uuid.UUID, owner: str, form: str) -> DraftRow | None:
+    return next((d for d in for_child(session, child_id, FORM)
+                 if d.owner == owner and d.payload.get("form") == form), None)
+
+
+def keep_form(session: Session, child_id: uuid.UUID, owner: str, form: str,
+              values: dict[str, Any], draft_id: uuid.UUID | None) -> uuid.UUID:
+    """Write what the form holds (made on the first keep); returns the draft's id."""
+    payload = {"form": form, "values": values}
+    if draft_id is not None and save(session, draft_id, payload):
+        return draft_id
+    found = kept_form(session, child_id, owner, form)
+    if found is not None and save(session, found.id, payload):
+        return found.id
+    return create(session, FORM, child_id, owner, payload).id
+
+
 # How long closing a visit or a meeting's minutes waits for the draft's last write before
 # saying the store is busy (the screen waits meanwhile): a write held up longer is another
 # cintui's lock, or a slow server. A write that fails (the lock outlasting the store's
@@ -189,5 +211,5 @@ class DraftSaver:
                 self._cond.notify_all()
 
 
-__all__ = ["DraftRow", "DraftSaver", "create", "discard", "for_child", "get",
-           "save"]
+__all__ = ["FORM", "DraftRow", "DraftSaver", "create", "discard", "for_child", "get",
+           "keep_form", "kept_form", "save"]

@@ -127,3 +127,65 @@ async def test_a_plain_file_locks_too_and_opens_again_with_enter_priv_2(sqlite_d
         assert [type(s).__name__ for s in app.screen_stack[1:]] == [
             "CaseloadScreen", "ChildScreen"]
         assert app.screen.child_id == child_id
+
+
+async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_store):
+    """Nothing typed is ever lost: the lock closes every screen, forms too. A supervision
+    half typed (STO 4.5, 8.5) is saved as a draft first and is back when the form opens
+    again, said so; saving it ends the draft. (It was gone after the lock.)"""
+    from sqlmodel import select
+
+    from cintui.store import models as m
+
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        with app.store.read() as session:
+            app.actor = session.exec(select(m.Worker.username).where(
+                m.Worker.role == "team_manager")).first()
+        child_id = next(c for c in app.child_index() if c[2])[0]
+        app.open_child(child_id)
+        await settle(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        app.screen.query_one("#discussion").focus()
+        await type_text(pilot, "Attendance up; dental check booked")
+        assert kept_supervision(sqlite_demo_store, child_id) == []
+
+        lock = app.idle_lock
+        lock.clock, lock.minutes = Clock(), 1
+        lock.touch()
+        lock.clock.now += 61
+        assert lock.check() is True
+        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
+        assert "Attendance up" not in shown(app)
+        assert [d["discussion"] for d in kept_supervision(sqlite_demo_store, child_id)] \
+            == ["Attendance up; dental check booked"]
+
+        await pilot.press("enter")  # a plain file: no passphrase
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SupervisionScreen"  # where it was, less the form
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#discussion").text == "Attendance up; dental check booked"
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "What you typed before the app locked is back" in said
+        form.query_one("#present").value = "The worker"
+        form.query_one("#decisions").text = "Plan continues"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+    assert kept_supervision(sqlite_demo_store, child_id) == []
+
+
+def kept_supervision(path, child_id) -> list[dict]:
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            return [d.payload["values"] for d in drafts.for_child(session, child_id, "form")
+                    if d.payload.get("form") == "SupervisionFormScreen"]
+    finally:
+        store.close()
