@@ -37,6 +37,16 @@ def shown(app) -> str:
         "\xa0", " ")
 
 
+async def locked_after_a_minute_idle(app, pilot) -> None:
+    """The idle lock set to a minute, a minute and a second gone: it locks (no waiting)."""
+    lock = app.idle_lock
+    lock.clock, lock.minutes = Clock(), 1
+    lock.touch()
+    lock.clock.now += 61
+    assert lock.check() is True
+    await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
+
+
 async def test_idle_app_locks_saves_the_draft_and_comes_back_to_it_priv_2(encrypted_demo_store):
     """PRIV 2: idle past the policy's time: draft saved, screens cleared, key dropped, the
     unlock screen; the passphrase again brings back the visit form with the text typed."""
@@ -113,12 +123,7 @@ async def test_a_plain_file_locks_too_and_opens_again_with_enter_priv_2(sqlite_d
         child_id, label, _ = app.child_index()[0]
         app.open_child(child_id)
         await settle(pilot)
-        lock = app.idle_lock
-        lock.clock, lock.minutes = Clock(), 1
-        lock.touch()
-        lock.clock.now += 61
-        assert lock.check() is True
-        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
+        await locked_after_a_minute_idle(app, pilot)
         assert type(app.screen).__name__ == "LockScreen"
         assert label.rsplit(" ", 1)[0] not in shown(app) and "Press Enter" in shown(app)
         assert app.reader is None and app._full.store is None
@@ -154,12 +159,7 @@ async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_sto
         await type_text(pilot, "Attendance up; dental check booked")
         assert kept_supervision(sqlite_demo_store, child_id) == []
 
-        lock = app.idle_lock
-        lock.clock, lock.minutes = Clock(), 1
-        lock.touch()
-        lock.clock.now += 61
-        assert lock.check() is True
-        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
+        await locked_after_a_minute_idle(app, pilot)
         assert "Attendance up" not in shown(app)
         assert [d["discussion"] for d in kept_supervision(sqlite_demo_store, child_id)] \
             == ["Attendance up; dental check booked"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from cintui.app import CintuiApp
 from cintui.store import access
 from tests.conftest import TODAY
-from tests.screens.test_lock import Clock, shown
+from tests.screens.test_lock import locked_after_a_minute_idle, shown
 from tests.screens.test_shell import settle, type_text, until
 from tests.store.teams import PASSWORD, team  # noqa: F401 - the fixture
 
@@ -23,12 +23,7 @@ async def test_on_a_team_server_the_lock_asks_for_the_logins_password_priv_2(
         child_id, _, _ = app.child_index()[0]
         app.open_child(child_id)
         await settle(pilot)
-        lock = app.idle_lock
-        lock.clock, lock.minutes = Clock(), 1
-        lock.touch()
-        lock.clock.now += 61
-        assert lock.check() is True
-        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
+        await locked_after_a_minute_idle(app, pilot)
         assert type(app.screen).__name__ == "LockScreen"
         title = str(app.screen.query_one("#title").render())
         assert f"The password of {team.worker} on the team server" in title
