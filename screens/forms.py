@@ -115,6 +115,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self.touched: set[str] = set()
         self._opened: dict | None = None  # the values it opened with (kept: only if typed)
         self._kept_id: uuid.UUID | None = None
+        self.saver: drafts.DraftSaver | None = None  # KEEP_TYPED: writes the draft as typed
 
     # ------------------------------------------------------------ examples that fit
 
@@ -123,7 +124,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         if self.KEEP_TYPED:
             self.call_after_refresh(self._restore_kept)
 
-    # ------------------------------------------------------------ kept through the lock
+    # ------------------------------------------------------------ kept as typed
 
     def _values(self) -> dict:
         """Each field's value as typed or chosen (what JSON holds: text, yes/no, a code)."""
@@ -138,22 +139,36 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
                     out[name] = widget.value
         return out
 
-    def save_draft_now(self) -> bool | None:
-        """The idle lock is about to close this form: what was typed into it goes to the
-        store as a draft first. False when it could not be written (the lock waits)."""
+    def _keep(self) -> None:
+        """What the form holds now to the store as a draft, on the saver's thread, once
+        something was typed: a killed process, a flat battery or the idle lock loses
+        nothing (the visit form's `DraftSaver`)."""
         if not self.KEEP_TYPED or self._opened is None:
-            return None
+            return
         values = self._values()
         if values == self._opened and self._kept_id is None:
-            return None  # nothing typed
+            return  # as it opened: nothing typed
+        if self.saver is None:
+            self.saver = drafts.DraftSaver(self._write_kept)
+        self.saver.submit(values)
+
+    def _write_kept(self, values: dict) -> None:
         app = self.app
-        try:
-            with app.store.session(app.actor) as session:
-                self._kept_id = drafts.keep_form(session, self.child_id, app.actor,
-                                                 type(self).__name__, values, self._kept_id)
-        except Exception:  # noqa: BLE001 - the lock tries again; nothing is lost
-            return False
-        return True
+        with app.store.session(app.actor) as session:
+            self._kept_id = drafts.keep_form(session, self.child_id, app.actor,
+                                             type(self).__name__, values, self._kept_id)
+
+    def save_draft_now(self) -> None:
+        """Before the idle lock closes the form (it then flushes `saver`) or Ctrl+E."""
+        self._keep()
+
+    def _close_saver(self) -> None:
+        if self.saver is not None:
+            self.saver.close(timeout=drafts.CLOSE_WAIT_SECONDS)
+            self.saver = None
+
+    def on_unmount(self) -> None:
+        self._close_saver()
 
     def _restore_kept(self) -> None:
         self._opened = self._values()
@@ -171,10 +186,11 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
                         widget.text = value
                     elif isinstance(widget, Input | Checkbox | Select):
                         widget.value = value
-        self.notify("What you typed before the app locked is back: Ctrl+S saves it, Esc "
-                    "discards it.")
+        self.notify("What you typed here before and did not save is back: Ctrl+S saves "
+                    "it, Esc discards it.")
 
     def _discard_kept(self) -> None:
+        self._close_saver()
         if self._kept_id is None:
             return
         app = self.app
@@ -350,6 +366,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             self.touched.add(event.control.id)
         self.query_one("#form-error", Static).update("")
         self.refresh_checks(self.touched)
+        self._keep()
 
     def refresh_checks(self, fields: Iterable[str]) -> dict[str, str]:
         ids = self._ids()
@@ -402,6 +419,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         except ValueError as exc:
             self._not_saved(self.show_error, exc)
             return
+        self._close_saver()  # its last write in, so the draft ends with the save
         self._save(job)
 
     def refusal(self) -> str | None:

@@ -254,7 +254,6 @@ class RecordFormScreen(_StepForm):
         self.restored: dict = dict(draft.payload) if draft is not None else {}
         if self.restored.get("seen"):
             self.seen = self.restored["seen"]  # another's save since: a conflict, not lost
-        self.saver: drafts.DraftSaver | None = None
         self._kept: dict | None = None
         self.TITLE_TEXT = "The assessment record (WIR 1.1, TRA)"
 
@@ -305,22 +304,6 @@ class RecordFormScreen(_StepForm):
             self.draft_id = cs.save_record_draft(session, self.child_id, app.actor,
                                                  self.draft_id, payload)
 
-    def save_draft_now(self) -> None:
-        """Before Ctrl+E suspends the app, or the idle lock closes the form (its saver is
-        then flushed): what is typed is in the store first."""
-        self._keep()
-
-    def _close_saver(self) -> None:
-        if self.saver is not None:
-            self.saver.close(timeout=drafts.CLOSE_WAIT_SECONDS)
-            self.saver = None
-
-    @on(Select.Changed)
-    @on(Input.Changed)
-    def _chosen(self) -> None:
-        if self.is_mounted:
-            self._keep()
-
     def action_cancel(self) -> None:
         self._close_saver()
         kept = self.draft_id is not None
@@ -329,20 +312,9 @@ class RecordFormScreen(_StepForm):
             self.app.notify("What you typed is kept as a draft, not yet the record: e on the "
                             "Case steps opens it again.")
 
-    def on_unmount(self) -> None:
-        self._close_saver()
-
     def on_mount(self) -> None:
         self.query_one(f"#{rules.HEADINGS[0].key}").focus()
         self.refresh_checks(())
-
-    def value(self, name: str):
-        widget = self.query_one(f"#{name}")
-        return widget.text if isinstance(widget, TextArea) else super().value(name)
-
-    @on(TextArea.Changed)
-    def _typed(self) -> None:  # checked as every field is (FormScreen._changed)
-        self._keep()
 
     def _texts(self) -> dict[str, str]:
         return {h.key: self.value(h.key) for h in rules.HEADINGS}

@@ -243,3 +243,58 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
     status, outcome, roles = read(demo_store, saved)
     assert status == "approved" and "upheld" in outcome
     assert roles == ["Service manager", "Team manager"]
+
+
+DECISION_CRASH = """
+import asyncio, sys
+from tests.screens.test_child import ChildHost
+from tests.screens.test_shell import settle, type_text
+
+async def main():
+    app = ChildHost(sys.argv[1], "{ref}")
+    app.actor = "{actor}"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        await type_text(pilot, "Ask for a health assessment")
+        app.screen.query_one("#rationale").focus()
+        await type_text(pilot, "Missed the dentist twice")
+        print("TYPED", flush=True)
+        await asyncio.sleep(120)  # killed long before this ends
+
+asyncio.run(main())
+"""
+
+
+async def test_a_decision_typed_survives_a_killed_process_and_comes_back(demo_store, tmp_path):
+    """Nothing typed is ever lost (BEX 4: a decision and its rationale): a real process is
+    killed (SIGKILL) 2.5 s after the last key, before any save; what was typed is in the
+    store, the form has it back when opened again for the child, and saving ends it."""
+    from cintui.casework import drafts
+    from tests.crashing import kill_after_typing
+
+    ref = prepared(demo_store)
+    kill_after_typing(DECISION_CRASH.replace("{ref}", ref).replace("{actor}", MANAGER),
+                      demo_store, tmp_path)
+
+    def kept(session):
+        child = cases.find_child(session, ref)
+        return [d.payload["values"] for d in drafts.for_child(session, child.id, "form")]
+
+    assert [(v["decision"], v["rationale"]) for v in read(demo_store, kept)] == [
+        ("Ask for a health assessment", "Missed the dentist twice")]
+    app = ChildHost(demo_store, ref)
+    app.actor = MANAGER
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#decision").value == "Ask for a health assessment"
+        assert form.query_one("#rationale").text == "Missed the dentist twice"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert "Ask for a health assessment — Tess Manager" in text_of(app.screen, "#details")
+    assert read(demo_store, kept) == []

@@ -136,8 +136,9 @@ async def test_a_plain_file_locks_too_and_opens_again_with_enter_priv_2(sqlite_d
 
 async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_store):
     """Nothing typed is ever lost: the lock closes every screen, forms too. A supervision
-    half typed (STO 4.5, 8.5) is saved as a draft first and is back when the form opens
-    again, said so; saving it ends the draft. (It was gone after the lock.)"""
+    half typed (STO 4.5, 8.5) is in the store as a draft (written as typed, and flushed
+    before the lock) and is back when the form opens again, said so; saving it ends the
+    draft. (It was gone after the lock.)"""
     from sqlmodel import select
 
     from cintui.store import models as m
@@ -157,7 +158,9 @@ async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_sto
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
         app.screen.query_one("#discussion").focus()
         await type_text(pilot, "Attendance up; dental check booked")
-        assert kept_supervision(sqlite_demo_store, child_id) == []
+        assert app.screen.saver.flush()  # written as typed, a second or so behind
+        assert [d["discussion"] for d in kept_supervision(sqlite_demo_store, child_id)] \
+            == ["Attendance up; dental check booked"]
 
         await locked_after_a_minute_idle(app, pilot)
         assert "Attendance up" not in shown(app)
@@ -173,7 +176,7 @@ async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_sto
         form = app.screen
         assert form.query_one("#discussion").text == "Attendance up; dental check booked"
         said = " ".join(str(n.message) for n in app._notifications)
-        assert "What you typed before the app locked is back" in said
+        assert "What you typed here before and did not save is back" in said
         form.query_one("#present").value = "The worker"
         form.query_one("#decisions").text = "Plan continues"
         await pilot.press("ctrl+s")
