@@ -116,6 +116,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self._opened: dict | None = None  # the values it opened with (kept: only if typed)
         self._kept_id: uuid.UUID | None = None
         self.saver: drafts.DraftSaver | None = None  # KEEP_TYPED: writes the draft as typed
+        self._saving = False  # Ctrl+S is writing the record: no draft is kept meanwhile
 
     # ------------------------------------------------------------ examples that fit
 
@@ -143,7 +144,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         """What the form holds now to the store as a draft, on the saver's thread, once
         something was typed: a killed process, a flat battery or the idle lock loses
         nothing (the visit form's `DraftSaver`)."""
-        if not self.KEEP_TYPED or self._opened is None:
+        if not self.KEEP_TYPED or self._opened is None or self._saving:
             return
         values = self._values()
         if values == self._opened and self._kept_id is None:
@@ -419,7 +420,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         except ValueError as exc:
             self._not_saved(self.show_error, exc)
             return
-        self._close_saver()  # its last write in, so the draft ends with the save
+        self._saving = True  # a change arriving from now on is not kept (it would outlive
+        self._close_saver()  # the save); the saver's last write in, ended with the save
         self._save(job)
 
     def refusal(self) -> str | None:
@@ -454,6 +456,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def _not_saved(self, say: Callable[[Exception], object], exc: Exception) -> None:
         refused(self)  # the keys typed after Ctrl+S were meant for what saving would open
         say(exc)
+        self._saving = False
+        self._keep()  # not saved: what the form holds is kept again, as typed
 
     def changed_elsewhere(self, exc: EditConflict) -> None:
         """Someone else saved this record after the form read it: say who and when, keep

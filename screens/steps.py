@@ -283,6 +283,8 @@ class RecordFormScreen(_StepForm):
 
     def _keep(self) -> None:
         """Hand what the form holds now to the saver (a draft, written on its thread)."""
+        if self._saving:
+            return  # Ctrl+S is writing the record, which ends the draft
         payload = self._payload()
         if payload == self._kept:
             return

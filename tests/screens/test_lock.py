@@ -179,8 +179,11 @@ async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_sto
         assert "What you typed here before and did not save is back" in said
         form.query_one("#present").value = "The worker"
         form.query_one("#decisions").text = "Plan continues"
-        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form.action_save()
+        form._keep()  # a change that arrives once saving has begun (seen in CI) keeps nothing
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        await settle(pilot)
     assert kept_supervision(sqlite_demo_store, child_id) == []
 
 
