@@ -116,7 +116,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self._opened: dict | None = None  # the values it opened with (kept: only if typed)
         self._kept_id: uuid.UUID | None = None
         self.saver: drafts.DraftSaver | None = None  # KEEP_TYPED: writes the draft as typed
-        self._saving = False  # Ctrl+S is writing the record: no draft is kept meanwhile
+        self._saving = False  # saving or cancelling: no draft is kept from then on
 
     # ------------------------------------------------------------ examples that fit
 
@@ -191,6 +191,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
                     "it, Esc discards it.")
 
     def _discard_kept(self) -> None:
+        self._saving = True  # closing without saving: a late change must not keep it again
         self._close_saver()
         if self._kept_id is None:
             return

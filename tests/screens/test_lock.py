@@ -195,3 +195,35 @@ def kept_supervision(path, child_id) -> list[dict]:
                     if d.payload.get("form") == "SupervisionFormScreen"]
     finally:
         store.close()
+
+
+async def test_esc_discards_what_a_form_kept_and_a_late_change_does_not_keep_it_again(
+        sqlite_demo_store):
+    """Esc on a form adding to the record is a choice to drop what was typed: its draft
+    goes, and a change arriving as the form closes does not write it back."""
+    from sqlmodel import select
+
+    from cintui.store import models as m
+
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        with app.store.read() as session:
+            app.actor = session.exec(select(m.Worker.username).where(
+                m.Worker.role == "team_manager")).first()
+        child_id = next(c for c in app.child_index() if c[2])[0]
+        app.open_child(child_id)
+        await settle(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        form = app.screen
+        form.query_one("#discussion").focus()
+        await type_text(pilot, "Attendance up")
+        assert form.saver.flush() and kept_supervision(sqlite_demo_store, child_id)
+        form.action_cancel()
+        form._keep()  # a change arriving as it closes
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        await settle(pilot)
+    assert kept_supervision(sqlite_demo_store, child_id) == []
