@@ -139,23 +139,9 @@ async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_sto
     half typed (STO 4.5, 8.5) is in the store as a draft (written as typed, and flushed
     before the lock) and is back when the form opens again, said so; saving it ends the
     draft. (It was gone after the lock.)"""
-    from sqlmodel import select
-
-    from cintui.store import models as m
-
     app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
-        with app.store.read() as session:
-            app.actor = session.exec(select(m.Worker.username).where(
-                m.Worker.role == "team_manager")).first()
-        child_id = next(c for c in app.child_index() if c[2])[0]
-        app.open_child(child_id)
-        await settle(pilot)
-        await pilot.press("U")
-        await settle(pilot)
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        child_id = await supervision_form(app, pilot)
         app.screen.query_one("#discussion").focus()
         await type_text(pilot, "Attendance up; dental check booked")
         assert app.screen.saver.flush()  # written as typed, a second or so behind
@@ -187,6 +173,27 @@ async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_sto
     assert kept_supervision(sqlite_demo_store, child_id) == []
 
 
+async def supervision_form(app, pilot):
+    """A team manager on the first child with a plan: their supervision form (U, n).
+    Returns the child's id."""
+    from sqlmodel import select
+
+    from cintui.store import models as m
+
+    await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+    with app.store.read() as session:
+        app.actor = session.exec(select(m.Worker.username).where(
+            m.Worker.role == "team_manager")).first()
+    child_id = next(c for c in app.child_index() if c[2])[0]
+    app.open_child(child_id)
+    await settle(pilot)
+    await pilot.press("U")
+    await settle(pilot)
+    await pilot.press("n")
+    await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+    return child_id
+
+
 def kept_supervision(path, child_id) -> list[dict]:
     store = open_store(path, None)
     try:
@@ -201,23 +208,9 @@ async def test_esc_discards_what_a_form_kept_and_a_late_change_does_not_keep_it_
         sqlite_demo_store):
     """Esc on a form adding to the record is a choice to drop what was typed: its draft
     goes, and a change arriving as the form closes does not write it back."""
-    from sqlmodel import select
-
-    from cintui.store import models as m
-
     app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
-        with app.store.read() as session:
-            app.actor = session.exec(select(m.Worker.username).where(
-                m.Worker.role == "team_manager")).first()
-        child_id = next(c for c in app.child_index() if c[2])[0]
-        app.open_child(child_id)
-        await settle(pilot)
-        await pilot.press("U")
-        await settle(pilot)
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        child_id = await supervision_form(app, pilot)
         form = app.screen
         form.query_one("#discussion").focus()
         await type_text(pilot, "Attendance up")
