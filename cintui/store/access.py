@@ -311,6 +311,7 @@ class BackgroundStore:
         self._ready.set()  # nothing to wait for until a background open starts
         self._opening = False
         self._passphrase: str | None = None
+        self.error: Exception | None = None  # why the background open failed, if it did
 
     def expect(self, passphrase: str | None) -> None:
         """The reader is open: the full store will be opened later with this passphrase."""
@@ -333,6 +334,8 @@ class BackgroundStore:
         if not self._ready.is_set():
             self.open_soon()
             self._ready.wait(timeout=60)
+        if self.store is None and self.error is not None:
+            raise self.error  # said where the store was wanted (one line), not a None
         return self.store
 
     def _open(self) -> None:
@@ -340,6 +343,8 @@ class BackgroundStore:
             self.store = open_location(self.location, self._passphrase)
             if self._on_open is not None:
                 self._on_open()
+        except Exception as exc:  # noqa: BLE001 - a server gone away, a file moved meanwhile
+            self.error = exc  # (it once escaped the thread: an unhandled thread exception)
         finally:
             self._passphrase = None
             self._ready.set()
