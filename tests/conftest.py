@@ -57,9 +57,15 @@ def private_env(root: Path) -> dict[str, str]:
 os.environ.setdefault("CINTUI_TESTS_REAL_FOLDERS", os.pathsep.join(map(str, user_folders())))
 REAL_USER_FOLDERS = [Path(p) for p in os.environ["CINTUI_TESTS_REAL_FOLDERS"].split(os.pathsep)]
 REAL_USER_LISTING = listing(REAL_USER_FOLDERS)
-_SESSION_ROOT = Path(tempfile.mkdtemp(prefix="cintui-tests-"))
-atexit.register(shutil.rmtree, _SESSION_ROOT, ignore_errors=True)
-os.environ.update(private_env(_SESSION_ROOT))
+if os.environ.get("PYTEST_CURRENT_TEST") and os.environ.get("CINTUI_CONFIG_DIR"):
+    # A script a test started (tests/crashing.py's, killed by SIGKILL) that imports the
+    # tests' modules: its folders are the test's own, inherited. A root of its own would be
+    # left in /tmp by every kill (79 in one session), and it must not remove the test's.
+    _SESSION_ROOT, _OWN_ROOT = Path(os.environ["CINTUI_CONFIG_DIR"]).parent, False
+else:
+    _SESSION_ROOT, _OWN_ROOT = Path(tempfile.mkdtemp(prefix="cintui-tests-")), True
+    atexit.register(shutil.rmtree, _SESSION_ROOT, ignore_errors=True)
+    os.environ.update(private_env(_SESSION_ROOT))
 
 
 @pytest.fixture(autouse=True)
@@ -216,7 +222,8 @@ def _password_file(server: str) -> None:
 def pytest_unconfigure(config):
     # An xdist worker ends without running atexit: its scratch home (and the demo templates
     # built there, 8 MB a worker) would be left in /tmp after every run.
-    shutil.rmtree(_SESSION_ROOT, ignore_errors=True)
+    if _OWN_ROOT:
+        shutil.rmtree(_SESSION_ROOT, ignore_errors=True)
     if _CLUSTER is not None:
         _CLUSTER.stop()
     elif "postgresql" in stores(config) and not hasattr(config, "workerinput"):
