@@ -356,10 +356,8 @@ class PlanScreen(Screen):
         store has no worker by it."""
         login = getattr(self.app, "worker", None) or self.app.actor
         if self._by_for != login:
-            from cintui.casework import visits
-
             with self.app.store.read() as session:
-                self._by_name = visits.author(session, login)[1]
+                self._by_name = cases.author(session, login)[1]
             self._by_for = login
         return self._by_name
 

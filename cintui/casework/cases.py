@@ -101,6 +101,13 @@ def author(session: Session, actor: str) -> tuple[uuid.UUID | None, str]:
     return (row.id, row.name) if row else (None, actor)
 
 
+def imported_from(session: Session, child_id: uuid.UUID) -> dict[uuid.UUID, date]:
+    """Each of the child's episodes imported from a caseload file, with the day it came in
+    (`episode.recorded_from`): what is dated before it is the old system's record."""
+    return dict(session.exec(select(Episode.id, Episode.recorded_from).where(
+        Episode.child_id == child_id, col(Episode.recorded_from).is_not(None))).all())
+
+
 def find_worker(session: Session, text: str) -> Worker:
     """`lookup.find_worker` (the same query and words), as the worker's row object."""
     session.flush()  # a worker added in this session is found, as a query would autoflush

@@ -207,9 +207,7 @@ def list_meetings(session: Session, child_id: uuid.UUID, policy: PolicyProfile,
     rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id)
                         .order_by(col(m.Meeting.held_on).desc(),
                                   col(m.Meeting.starts_at).desc(), col(m.Meeting.created_at).desc())).all()
-    imported_from = dict(session.exec(
-        select(m.Episode.id, m.Episode.recorded_from).where(
-            m.Episode.child_id == child_id, col(m.Episode.recorded_from).is_not(None))).all())
+    imported_from = cases.imported_from(session, child_id)
     return [MeetingRow(
         id=r.id, kind=r.kind, status=status_of(r), starts_at=_local(r.starts_at),
         held_on=r.held_on, venue=r.venue, chair=r.chair, next_review=r.next_review,

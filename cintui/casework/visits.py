@@ -73,7 +73,6 @@ def new_content(now: datetime) -> VisitContent:
                         bedroom_seen=False)
 
 
-author = cases.author  # who writes a visit: the worker's id and name
 
 
 def _child(session: Session, child_id: uuid.UUID) -> m.Child:
@@ -163,7 +162,7 @@ def finalise(session: Session, child_id: uuid.UUID, content: VisitContent, *, ac
     found = rules.visit_problems(content, _naive(now), child.dob)
     if found:
         raise VisitError(found[0].field, str(found[0]))
-    author_id, author_name = author(session, actor)
+    author_id, author_name = cases.author(session, actor)
     episode = session.exec(select(m.Episode).where(m.Episode.child_id == child_id)
                            .order_by(col(m.Episode.referral_date).desc())).first()
     row = m.Visit(
@@ -212,7 +211,7 @@ def add_addendum(session: Session, visit_id: uuid.UUID, text: str, *, actor: str
         cleaned = rules.check_addendum(text)
     except rules.InvalidVisit as exc:
         raise VisitError(exc.field, exc.problem) from None
-    author_id, author_name = author(session, actor)
+    author_id, author_name = cases.author(session, actor)
     session.add(m.VisitAddendum(visit_id=visit_id, written_at=_stored(now), author_id=author_id,
                                 author_name=author_name, text=cleaned))
     session.flush()
@@ -255,7 +254,7 @@ def _records(session: Session, rows: list[m.Visit]) -> list[VisitRecord]:
                 (texts.get((link.version_id, link.action_key), "(action)"),
                  ACTION_STATUS_LABELS.get(link.status, link.status)))
     names = _author_names(session, rows)
-    imported_from = _imported_from(session, rows[0].child_id)
+    imported_from = cases.imported_from(session, rows[0].child_id)
     return [VisitRecord(
         id=v.id, content=_content(v, present.get(v.id, [])),
         author=v.author_name or names.get(v.author_id, ""),
@@ -263,12 +262,6 @@ def _records(session: Session, rows: list[m.Visit]) -> list[VisitRecord]:
         addenda=tuple(addenda.get(v.id, ())), progressed=tuple(progressed.get(v.id, ())),
         imported=_before_import(v, imported_from),
     ) for v in rows]
-
-
-def _imported_from(session: Session, child_id: uuid.UUID) -> dict[uuid.UUID, date]:
-    """Each imported episode of the child, with the day it came in (`recorded_from`)."""
-    return dict(session.exec(select(m.Episode.id, m.Episode.recorded_from).where(
-        m.Episode.child_id == child_id, col(m.Episode.recorded_from).is_not(None))).all())
 
 
 def _before_import(v: m.Visit, imported_from: dict[uuid.UUID, date]) -> bool:
@@ -353,7 +346,7 @@ def summaries(session: Session, child_id: uuid.UUID,
                 col(m.VisitAddendum.visit_id).in_([v.id for v in rows]))).all():
             counts[visit_id] = counts.get(visit_id, 0) + 1
     names = _author_names(session, list(rows))
-    imported_from = _imported_from(session, child_id)
+    imported_from = cases.imported_from(session, child_id)
     out = []
     for v in rows:
         at = local_time(v.visited_at)
@@ -423,7 +416,7 @@ def history(session: Session, child_id: uuid.UUID, start: date | None, end: date
 
 __all__ = [
     "ActionChoice", "Addendum", "VisitDraft", "VisitError", "VisitList", "VisitSummary",
-    "add_addendum", "author", "child_drafts", "child_visits", "discard_draft", "finalise",
+    "add_addendum", "child_drafts", "child_visits", "discard_draft", "finalise",
     "gaps", "history", "list_visits", "load_draft", "load_visit", "local_time",
     "new_content", "plan_actions", "save_draft", "start_draft", "summaries", "with_facts",
 ]

@@ -103,10 +103,6 @@ def meeting_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                    f"'{a.name}' --on DATE --outcome agreed`")
 
 
-def _lines_of(cell) -> bool:
-    return any(text for text, _ in cell) if isinstance(cell, tuple) else bool(cell)
-
-
 def _print_meetings(name: str, ref: str, rows, today: date) -> None:
     from rich.markup import escape
 
@@ -135,13 +131,12 @@ def _print_meetings(name: str, ref: str, rows, today: date) -> None:
                Column("status"), Column("minutes"), Column("next review"),
                Column("recommendation"), Column("venue"), Column("chair"))
     # What the rules time first; what does not fit is named, not folded ("meeti ng").
-    shown = fitting(console, columns, lines, keep=6)
+    shown, left = fitting(console, columns, lines, keep=6)
     print_table(console, [columns[n] for n in shown],
                 [[line[n] for n in shown] for line in lines])
-    left = [columns[n].header for n in range(len(columns)) if n not in shown
-            and any(_lines_of(line[n]) for line in lines)]
     if left:
-        console.print(f"Not shown at this width: {', '.join(left)} (wider, or --json)",
+        console.print("Not shown at this width: "
+                      f"{', '.join(columns[n].header for n in left)} (wider, or --json)",
                       highlight=False)
     for r in rows:
         if r.has_minutes:

@@ -113,11 +113,12 @@ def _widths(columns: Sequence[Column], cells: list[list[list[tuple[str, str]]]],
 
 
 def fitting(console: Any, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
-            keep: int) -> list[int]:
-    """The columns to print, by index: every one that is not empty on every row, and then,
-    while they cannot fit the console's width unwrapped, the last ones after the first
-    `keep` left out (rightmost first). A table of nine columns at 80 otherwise folded every
-    word ("meeti ng", "Initi al"); what is left out is the caller's to name."""
+            keep: int) -> tuple[list[int], list[int]]:
+    """(the columns to print, those left out), by index. Every column empty on every row
+    is dropped (and not named); then, while the rest cannot fit the console's width
+    unwrapped, the last after the first `keep` are left out, rightmost first, for the
+    caller to name. A table of nine columns at 80 otherwise folded every word ("meeti ng",
+    "Initi al")."""
     cells = [[_lines(cell) for cell in row] for row in rows]
     shown = [n for n in range(len(columns))
              if n < keep or any(text for row in cells for text, _ in row[n])]
@@ -125,10 +126,11 @@ def fitting(console: Any, columns: Sequence[Column], rows: Sequence[Sequence[Cel
     def natural(n: int) -> int:
         return max([_len(columns[n].header)] + [_len(t) for row in cells for t, _ in row[n]])
 
+    left: list[int] = []
     while len(shown) > keep and (sum(natural(n) for n in shown)
                                  > console.width - 3 * len(shown) - 1):
-        shown.pop()
-    return shown
+        left.insert(0, shown.pop())
+    return shown, left
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
