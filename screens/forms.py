@@ -172,6 +172,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self._close_saver()
 
     def _restore_kept(self) -> None:
+        # Read here, not in a worker: a key typed before the draft arrived would be kept
+        # over it and then overwritten by it. One indexed read of the child's drafts.
         self._opened = self._values()
         app = self.app
         with app.store.read() as session:
@@ -195,10 +197,14 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self._close_saver()
         if self._kept_id is None:
             return
-        app = self.app
-        with contextlib.suppress(Exception), app.store.session(app.actor) as session:
-            drafts.discard(session, self._kept_id)
+        app, kept = self.app, self._kept_id
         self._kept_id = None
+
+        def discard() -> None:  # off the UI thread: a busy store must not hold up Esc
+            with contextlib.suppress(Exception), app.store.session(app.actor) as session:
+                drafts.discard(session, kept)
+
+        app.run_worker(discard, thread=True, group="form-discard")
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_examples)
