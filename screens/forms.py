@@ -182,13 +182,20 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             return
         self._kept_id = kept.id
         ids = self._ids()
-        for name, value in (kept.payload.get("values") or {}).items():
-            for widget in ids.get(name, ()):
-                with contextlib.suppress(Exception):  # an option gone since: left as it is
-                    if isinstance(widget, TextArea):
-                        widget.text = value
-                    elif isinstance(widget, Input | Checkbox | Select):
-                        widget.value = value
+        values = kept.payload.get("values") or {}
+        # Put back quietly, then checked as typed fields: an empty box the worker had not
+        # reached yet is not called wrong (it once said "say what was discussed" at once).
+        with self.prevent(Input.Changed, TextArea.Changed, Select.Changed, Checkbox.Changed):
+            for name, value in values.items():
+                for widget in ids.get(name, ()):
+                    with contextlib.suppress(Exception):  # an option gone since: left as is
+                        if isinstance(widget, TextArea):
+                            widget.text = value
+                        elif isinstance(widget, Input | Checkbox | Select):
+                            widget.value = value
+        self.touched |= {name for name, value in values.items()
+                         if value not in ("", None) and value != self._opened.get(name)}
+        self.refresh_checks(self.touched)
         self.notify("What you typed here before and did not save is back: Ctrl+S saves "
                     "it, Esc discards it.")
 

@@ -161,6 +161,8 @@ async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_sto
         await settle(pilot)
         form = app.screen
         assert form.query_one("#discussion").text == "Attendance up; dental check booked"
+        # What was not reached yet is not called wrong on coming back (STO 8.5's decisions).
+        assert str(form.query_one("#decisions-error").render()) == ""
         said = " ".join(str(n.message) for n in app._notifications)
         assert "What you typed here before and did not save is back" in said
         form.query_one("#present").value = "The worker"
