@@ -29,9 +29,9 @@ from textual.widgets.selection_list import Selection
 
 from cintui.casework import drafts
 from cintui.casework import steps as cs
-from cintui.casework.record import STATUS_LABELS
 from cintui.domain import short_breaks
 from cintui.domain import steps as rules
+from cintui.domain.child import STATUS_LABELS
 from cintui.domain.workforce import role_label
 from cintui.reference import codes
 from cintui.screens.widgets.plain import plain

@@ -94,12 +94,6 @@ from cintui.store.models import (
 )
 
 PLAN_HEADLINE = "No plan yet"
-STATUS_LABELS = {
-    "referral": "Referral",
-    "assessment": "Assessment",
-    "cin_plan": "CIN plan",
-    "closed": "Closed",
-}
 
 
 class RecordError(cases.CaseworkError):
@@ -165,7 +159,7 @@ def child_header(session: Session, child_id: uuid.UUID, today: date) -> ChildHea
         expected_dob=child.expected_dob,
         worker=worker.name if worker else "unallocated",
         team=team.name if team else "",
-        status=STATUS_LABELS.get(child.status, child.status),
+        status=child_rules.STATUS_LABELS.get(child.status, child.status),
         level=child.level,
         service=child.service,
     )

@@ -53,13 +53,14 @@ def child_list(
         typer.echo("No children on this store yet: `cintui child add --help` or `cintui demo`.")
         return
     from cintui.cli.table import Column, print_table
+    from cintui.domain.child import STATUS_LABELS
 
     print_table(_console(), (Column("reference", no_wrap=True), Column("name"), Column("age"),
                              Column("DOB / due", no_wrap=True), Column("worker"),
                              Column("status", no_wrap=True), Column("level")),
                 [(r.reference, r.name, r.age, r.dob.isoformat() if r.dob else
-                  (f"due {r.expected_dob}" if r.expected_dob else ""), r.worker, r.status,
-                  r.level) for r in rows])
+                  (f"due {r.expected_dob}" if r.expected_dob else ""), r.worker,
+                  STATUS_LABELS.get(r.status, r.status), r.level) for r in rows])
 
 
 @child_app.command("add")
@@ -179,16 +180,37 @@ def _deadline_json(d) -> dict:
 
 
 def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
-    from cintui.cli.table import Column, escape, print_table
+    from cintui.cli.table import Column, escape, fitting, print_table
+    from cintui.domain.child import STATUS_LABELS
 
     console = _console()
+    status = STATUS_LABELS.get(details["status"], details["status"])
     console.print(f"[bold]{escape(details['name'])}[/] {escape(details['reference'])} · "
-                  f"{details['status']} · policy {escape(details['policy'])}")
+                  f"{status} · policy {escape(details['policy'])}")
     if not deadlines:
         console.print("Nothing is due: no timescale is running.")
         return
     colours = {"overdue": "bold red", "due today": "bold yellow", "due soon": "yellow"}
-    print_table(console, (Column("due", no_wrap=True), Column("what"), Column("state"),
-                          Column("working days", right=True), Column("rule"), Column("source")),
-                [(d.due.isoformat(), d.label, ((str(d.state), colours.get(str(d.state), "")),),
-                  str(d.working_days_left), d.rule, d.source) for d in deadlines])
+
+    def state(d) -> tuple:
+        return ((str(d.state), colours.get(str(d.state), "")),)
+
+    columns = (Column("due", no_wrap=True), Column("what"), Column("state", no_wrap=True),
+               Column("working days", right=True), Column("rule"), Column("source"))
+    rows = [(d.due.isoformat(), d.label, state(d), str(d.working_days_left), d.rule, d.source)
+            for d in deadlines]
+    if fitting(console, columns, rows, keep=4)[1]:
+        # Too narrow for six columns (80, a laptop's terminal): the rule and its source go
+        # under what is due, in one column as wide as the others leave, rather than in two
+        # strips a word wide.
+        columns = (columns[0], Column("what · rule (source)"), columns[2],
+                   Column("days", right=True))
+        rows = [(d.due.isoformat(), ((d.label, "bold"), (_rule_and_source(d), "")),
+                 state(d), str(d.working_days_left)) for d in deadlines]
+    print_table(console, columns, rows)
+
+
+def _rule_and_source(d) -> str:
+    """"within 14 days of the meeting (WIR 2.3)"; a source with its own brackets after a
+    dot ("… · England default (cf. BEX 3)")."""
+    return f"{d.rule} · {d.source}" if "(" in d.source else f"{d.rule} ({d.source})"

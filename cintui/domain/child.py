@@ -9,6 +9,14 @@ from cintui.domain.calendar import add_months
 
 ADULT_AGE = 18  # s17(10) Children Act 1989: a child is under 18
 
+# A case's status (`child.status`) as a worker reads it; the codes stay in JSON.
+STATUS_LABELS = {
+    "referral": "Referral",
+    "assessment": "Assessment",
+    "cin_plan": "CIN plan",
+    "closed": "Closed",
+}
+
 
 class InvalidChildDetails(ValueError):
     def __init__(self, field: str, problem: str) -> None:

@@ -222,6 +222,36 @@ def test_child_show_lists_timescales_with_rule_and_source(cli, demo_store):
             "overdue", "due today", "due soon", "upcoming"}
 
 
+@pytest.mark.parametrize("width", [80, 200])
+def test_child_show_reads_whole_words_at_a_laptops_width(cli, demo_store, monkeypatch, width):
+    """At 80 columns the six columns folded each rule into a strip eleven characters wide;
+    the rule (WIR 2.11) now goes under what is due, with its source. Wide, six columns. The
+    status reads as a worker says it, in the list too."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    open_child = next(r for r in children(cli, demo_store) if r["status"] == "cin_plan")
+    shown = cli("child", "show", open_child["reference"], "--db", demo_store,
+                "--today", TODAY.isoformat())
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    assert all(len(line) <= width for line in lines)
+    assert f"{open_child['reference']} · CIN plan · policy" in lines[0]
+    words = " ".join(" ".join(cell.strip() for cell in line.split("│")) for line in lines)
+    words = " ".join(words.split())
+    timescales = json.loads(cli("child", "show", open_child["reference"], "--db", demo_store,
+                                "--json", "--today", TODAY.isoformat()).out)["deadlines"]
+    assert any(d["key"] == "visit" for d in timescales)
+    for d in timescales:
+        assert d["rule"] in words and d["label"] in words
+    header = lines[2]
+    if width == 80:
+        assert "what · rule (source)" in header and "source ┃" not in header
+        assert all(d["source"] in words for d in timescales)
+    else:
+        assert "┃ rule " in header and "┃ source" in header
+    listed = cli("child", "list", "--db", demo_store, "--today", TODAY.isoformat())
+    assert "CIN plan" in listed.out and "cin_plan" not in listed.out
+
+
 def test_unknown_and_ambiguous_children_get_clear_messages(cli, demo_store):
     one_line_error(cli("child", "show", "Nobody Atall", "--db", demo_store), "no child")
     for ref in ("TWIN-1", "TWIN-2"):
