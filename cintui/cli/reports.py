@@ -48,6 +48,11 @@ def _period(start: str | None, end: str | None, today: str | None) -> tuple[date
     first = _parse_date(start, "--from") if start is not None else financial_year_start(last)
     if first > last:
         raise CliError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+    if last > now:
+        # A report counts what has happened: a visit due after today was counted as missed
+        # and children "open" at a month end still to come.
+        raise CliError(f"--to {last.isoformat()} is after today ({now:%-d %b %Y}): a report "
+                       "counts what has happened; leave --to out for the period to today")
     return first, last
 
 

@@ -143,6 +143,11 @@ def test_defaults_to_the_financial_year_to_date(cli, demo_store):
     (("compliance", "--team", "Nowhere"), "no team called 'Nowhere'"),
     (("performance", "--team", "Nowhere", "--md"), "no team called 'Nowhere'"),
     (("performance", "--json", "--csv"), "choose one output"),
+    # A report counts what has happened: with --to after today, visits not yet due were
+    # counted as missed and children "open" at month ends still to come.
+    (("compliance", "--from", "2026-10-01", "--to", "2026-12-31"),
+     "--to 2026-12-31 is after today (23 Nov 2026)"),
+    (("performance", "--to", "2026-11-24", "--md"), "leave --to out for the period to today"),
 ])
 def test_bad_input_is_one_line_and_exit_2(cli, demo_store, args, fragment):
     result = cli("report", *args, "--db", demo_store, *DAY)
