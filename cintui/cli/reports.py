@@ -132,6 +132,12 @@ def _p(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
+def _title(console, text: str) -> None:
+    """A table's title on a line of its own, at the console's width: as a Rich table's
+    title it was wrapped to the table's width ("unmet need stepped down to Early / Help")."""
+    console.print(f"[italic]{text}[/]")
+
+
 def _print_compliance(data: dict) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -142,7 +148,8 @@ def _print_compliance(data: dict) -> None:
     scope = f" — {escape(data['team'])}" if data["team"] else ""
     console.print(f"[bold]Compliance{scope}[/] {data['from']} to {data['to']} "
                   f"(policy: {escape(data['policy'])})")
-    table = Table(title="In total", title_justify="left")
+    _title(console, "In total")
+    table = Table()
     table.add_column("measure")
     table.add_column("in policy", justify="right")
     table.add_column("source")
@@ -154,7 +161,8 @@ def _print_compliance(data: dict) -> None:
              "initial_meetings": "initial mtgs", "plans": "plans"}
     for title, key, lines in (("By team", "team", data["by_team"]),
                               ("By worker", "name", data["by_worker"])):
-        table = Table(title=title, title_justify="left")
+        _title(console, title)
+        table = Table()
         table.add_column(key if key == "team" else "worker")
         for k in COMPLIANCE_MEASURES:
             table.add_column(short[k], justify="right")
@@ -172,7 +180,8 @@ def _print_performance(data: dict) -> None:
     r, c, rr, cl = data["referrals"], data["closures"], data["rereferrals"], data["caseload"]
     scope = f" — {escape(data['team'])}" if data["team"] else ""
     console.print(f"[bold]Performance{scope}[/] {data['from']} to {data['to']}")
-    t = Table(title=f"New referrals: {r['total']} (STO 3.1)", title_justify="left")
+    _title(console, f"New referrals: {r['total']} (STO 3.1)")
+    t = Table()
     for col in ("quarter", "referrals", "a year before", "change", "change %"):
         t.add_column(col, justify="left" if col == "quarter" else "right")
     for q in r["by_quarter"]:
@@ -180,21 +189,24 @@ def _print_performance(data: dict) -> None:
                   _p(q["change_percent"]))
     console.print(t)
     s = c["stepped_down_unmet_need"]
-    t = Table(title=f"Closures: {c['total']} by duration (STO 3.2); unmet need stepped down "
-                    f"to Early Help {_m(s)} (STO 3.3)", title_justify="left")
+    _title(console, f"Closures: {c['total']} by duration (STO 3.2); unmet need stepped down "
+                    f"to Early Help {_m(s)} (STO 3.3)")
+    t = Table()
     t.add_column("referral to closure")
     t.add_column("closures", justify="right")
     for band, n in c["by_duration"].items():
         t.add_row(band, str(n))
     console.print(t)
-    t = Table(title=f"Re-referrals: {rr['total']} by interval since closure; rate "
-                    f"{_m(rr['rate'])} within 12 months (WAR 3.2-3.4)", title_justify="left")
+    _title(console, f"Re-referrals: {rr['total']} by interval since closure; rate "
+                    f"{_m(rr['rate'])} within 12 months (WAR 3.2-3.4)")
+    t = Table()
     t.add_column("interval")
     t.add_column("re-referrals", justify="right")
     for band, n in rr["by_interval"].items():
         t.add_row(band, str(n))
     console.print(t)
-    t = Table(title="Open episodes at each month end (WAR 3.1)", title_justify="left")
+    _title(console, "Open episodes at each month end (WAR 3.1)")
+    t = Table()
     t.add_column("month end")
     t.add_column("open", justify="right")
     for m in data["open_by_month"]:
