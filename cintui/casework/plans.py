@@ -416,8 +416,25 @@ def children_with_plans(session: Session, *, worker: str | None = None,
     query = (select(m.Child.id).where(m.Child.status != "closed")
              .where(col(m.Child.id).in_(select(m.PlanVersion.child_id)))
              .order_by(m.Child.reference))
+    return list(session.exec(_whose(session, query, worker, team)).all())
+
+
+def children_without_plans(session: Session, *, worker: str | None = None,
+                           team: str | None = None) -> list[tuple[str, str]]:
+    """(reference, name) of each child on a CIN plan with no plan written yet (a caseload
+    imported without plans), optionally one worker's or one team's, by reference: what a
+    batch export of plans cannot write."""
+    query = (select(m.Child.reference, m.Child.first_name, m.Child.last_name)
+             .where(m.Child.status == "cin_plan")
+             .where(col(m.Child.id).not_in(select(m.PlanVersion.child_id)))
+             .order_by(m.Child.reference))
+    return [(ref, f"{first} {last}")
+            for ref, first, last in session.exec(_whose(session, query, worker, team)).all()]
+
+
+def _whose(session: Session, query, worker: str | None, team: str | None):
     if worker:
         query = query.where(m.Child.worker_id == cases.find_worker(session, worker).id)
     if team:
         query = query.where(m.Child.team_id == cases.find_team(session, team).id)
-    return list(session.exec(query).all())
+    return query

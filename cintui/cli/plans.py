@@ -164,12 +164,16 @@ def export_plans(ctx: typer.Context,
     with _open(ctx, db) as store:
         with store.read() as session:
             ids = plans.children_with_plans(session, worker=worker, team=team)
+            unwritten = plans.children_without_plans(session, worker=worker, team=team)
         # The store is read here; writing the files (the slow part for DOCX and PDF) runs in
         # one process per core.
         workers = min(os.cpu_count() or 1, 4) if len(ids) > 20 else 1
         pool = ProcessPoolExecutor(workers) if workers > 1 else None
         try:
-            with Progress(console=_rich_console(), transient=True) as progress:
+            # Not on a terminal (a script, a pipe): no bar, nor the empty line it left.
+            console = _rich_console()
+            with Progress(console=console, transient=True,
+                          disable=not console.is_terminal) as progress:
                 task = progress.add_task(f"Exporting {len(ids)} plans ({fmt})", total=len(ids))
                 pending = []
                 for child_id in ids:
@@ -191,7 +195,15 @@ def export_plans(ctx: typer.Context,
         finally:
             if pool is not None:
                 pool.shutdown()
-    typer.echo(f"Wrote {len(ids)} plans to {output} ({drafts} marked DRAFT: they fail checks)")
+    from cintui.domain.text import counted, inert
+
+    typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output} ({drafts} marked DRAFT: "
+               "they fail checks)")
+    if unwritten:
+        named = ", ".join(f"{ref} {inert(name)}" for ref, name in unwritten[:10])
+        typer.echo(f"{counted(len(unwritten), 'child', 'children')} on a CIN plan "
+                   f"{'has' if len(unwritten) == 1 else 'have'} no plan written yet, so none "
+                   f"exported: {named}{', …' if len(unwritten) > 10 else ''}")
     if boxes:
         typer.echo(f"{len(boxes)} PDF{'s' if len(boxes) > 1 else ''} show □ for characters "
                    f"the font does not have ({', '.join(boxes[:10])}"

@@ -449,3 +449,20 @@ def test_a_control_character_in_a_file_is_refused_naming_its_line_and_column(cli
     assert result.err.splitlines()[0] == (
         'line 2, column "Forename": contains a control character (U+001B ESC); type plain text')
     assert sha(db) == before and children(db) == []
+
+
+def test_a_batch_export_names_the_imported_children_with_no_plan_written(cli, db, tmp_path):
+    """WIR 2.7: a caseload comes in with children on CIN plans but no plans in the file.
+    `export plans --all` wrote the plans it had and said nothing of the rest: business
+    support circulating plans did not know whose were missing."""
+    good = tmp_path / "caseload.csv"
+    good.write_text("reference,first_name,last_name,dob,worker,referral_date,cin_plan_start\n"
+                    "LCS1,Ava,Brook,31/12/2016,wendy.worker,02/03/2026,14/04/2026\n"
+                    "LCS2,Ben,Carr,05/06/2019,wendy.worker,02/06/2026,\n")
+    assert run(cli, db, good).code == 0
+    out = cli("export", "plans", "--all", "-o", tmp_path / "out", "--db", db, *DAY)
+    assert out.code == 0, out.err
+    assert out.out.splitlines() == [
+        "Wrote 0 plans to " + str(tmp_path / "out") + " (0 marked DRAFT: they fail checks)",
+        "1 child on a CIN plan has no plan written yet, so none exported: LCS1 Ava Brook"]
+    assert list((tmp_path / "out").iterdir()) == []
