@@ -23,7 +23,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Select, Sparkline, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from cintui.casework import caseload
 from cintui.casework import census as census_cases
@@ -32,6 +32,7 @@ from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
 from cintui.domain.text import counted
 from cintui.screens.forms import FormScreen, parse_date
+from cintui.screens.widgets.bars import Bars
 from cintui.screens.widgets.loading import LoadingAfter
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
@@ -85,13 +86,14 @@ class TeamScreen(Screen):
     TeamScreen #workers { height: auto; max-height: 14; }
     TeamScreen #trend-row { height: 3; padding: 0 1; }
     TeamScreen #trend-label { width: 44; }
-    TeamScreen #trend { width: 1fr; height: 2; }
+    TeamScreen #trend { width: 1fr; height: 2; margin-left: 1; }
     TeamScreen .section { text-style: bold; padding: 1 1 0 1; height: auto; }
     TeamScreen #quality { height: 1fr; min-height: 6; }
     TeamScreen #census { height: auto; max-height: 8; }
     TeamScreen.-short #trend-row { height: 2; }
     TeamScreen.-short .section { padding: 0 1; }
     TeamScreen.-short #census { max-height: 4; }
+    TeamScreen.-narrow #team-choice { width: 34; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -118,7 +120,7 @@ class TeamScreen(Screen):
         yield PlainTable(id="workers", cursor_type="row")
         with Horizontal(id="trend-row"):
             yield Static("Visits in timescale, last 12 weeks", id="trend-label")
-            yield Sparkline([], id="trend")
+            yield Bars(id="trend")
         yield Static(SECTIONS["quality"][0], id="quality-title", classes="section")
         yield PlainTable(id="quality", cursor_type="row")
         yield Static(SECTIONS["census"][0].format(year=""), id="census-title",
@@ -141,7 +143,7 @@ class TeamScreen(Screen):
         width = self.app.size.width - 2  # the scrollbar
         if self._columns is NARROW_COLUMNS:  # child, worker, quality check, supervision
             return (tuple(w for _, w in NARROW_COLUMNS),
-                    (22, 14, max(13, width - 22 - 14 - 20 - 2 * 4), 20))
+                    (18, 14, max(18, width - 18 - 14 - 20 - 2 * 4), 20))
         fixed = [w for label, w in WORKER_COLUMNS if label != "Overdue by kind"]
         by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
         workers = tuple(by_kind if label == "Overdue by kind" else w
@@ -169,6 +171,7 @@ class TeamScreen(Screen):
 
     def _section_titles(self) -> None:
         self.set_class(self._short, "-short")
+        self.set_class(self.app.size.width < 100, "-narrow")
         which = 1 if self._short else 0
         self.query_one("#quality-title", Static).update(SECTIONS["quality"][which])
         year = self.census_year
@@ -178,8 +181,26 @@ class TeamScreen(Screen):
             SECTIONS["census"][which].format(year=collection + (
                 f" (--year {year})" if year and not self._short else "")))
 
+    def _show_title(self) -> None:
+        """The team's totals beside the team chosen; on a laptop's 80 columns without the
+        team's name (the choice shows it) and the day, which cut off the supervision count
+        (STO 8.5) and the plans with no quality check."""
+        view = self.view
+        if view is None:
+            return
+        total = view.total
+        narrow = self.app.size.width < 100
+        self.query_one("#team-title", Static).update(
+            ("" if narrow else f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · ")
+            + f"{counted(total.children, 'open child', 'open children')} · "
+            f"{counted(total.overdue_total, 'overdue item')} · "
+            + (f"{counted(total.no_quality_check, 'plan')} with no QA · " if narrow else
+               f"{counted(total.no_quality_check, 'plan')} with no quality check · ")
+            + f"{total.supervision_overdue} overdue supervision (STO 8.5)")
+
     def on_resize(self) -> None:
         self._section_titles()
+        self._show_title()
         if self._column_widths() == getattr(self, "_widths", None):
             return
         for table in self.query(DataTable):
@@ -253,12 +274,7 @@ class TeamScreen(Screen):
         self._loading_shown().done()
         self.view = view
         total = view.total
-        self.query_one("#team-title", Static).update(
-            f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · "
-            f"{counted(total.children, 'open child', 'open children')} · "
-            f"{counted(total.overdue_total, 'overdue item')} · "
-            f"{counted(total.no_quality_check, 'plan')} with no quality check · "
-            f"{total.supervision_overdue} overdue supervision (STO 8.5)")
+        self._show_title()
         table = self.query_one("#workers", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -279,20 +295,21 @@ class TeamScreen(Screen):
         quality.clear()
         narrow = self._columns is NARROW_COLUMNS
         for q in view.quality:
-            state = Text(q.status.describe() if q.status.checked or not narrow
-                         else "none yet", style="" if q.status.checked else "bold red")
-            supervision = Text(q.supervision.describe() if q.supervision else "—",
+            unmet = not q.status.checked or q.status.last.needs_met is False
+            state = Text(q.status.describe(short=narrow), style="bold red" if unmet else "")
+            supervision = Text(q.supervision.describe(short=narrow) if q.supervision else "—",
                                style="bold red" if q.supervision and q.supervision.overdue
                                else "")
-            quality.add_row(f"{q.name} {q.reference}", q.worker, state, supervision,
+            quality.add_row(q.name if narrow else f"{q.name} {q.reference}", q.worker, state,
+                            supervision,
                             key=str(q.child_id))
         if quality.row_count:
             quality.move_cursor(row=min(keep, quality.row_count - 1))
 
     def _show_trend(self, view: team_cases.TeamView) -> None:
         known = [p for p in view.trend if p.measure.percent is not None]
-        spark = self.query_one("#trend", Sparkline)
-        spark.data = [p.measure.percent for p in known]
+        # Every week in its place, on a 0-100% scale; a week with no visit to judge a dot.
+        self.query_one("#trend", Bars).show([p.measure.percent for p in view.trend])
         label = f"Visits in timescale, last {len(view.trend)} weeks (Fridays)"
         if len(known) == 1:  # e.g. a caseload imported this week: judged from that day on
             only = known[0]

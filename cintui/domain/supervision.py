@@ -77,8 +77,14 @@ class SupervisionDue:
     def overdue(self) -> bool:
         return self.state is DueState.OVERDUE
 
-    def describe(self) -> str:
+    def describe(self, short: bool = False) -> str:
+        """"overdue since 4 Dec 2026", "due soon: …", "due …"; `short` (a narrow column,
+        at most 20 characters): "overdue: 4 Dec 2026", "soon: …", "today: …"."""
         when = f"{self.due.day} {self.due:%b %Y}"
+        if short:
+            word = {DueState.OVERDUE: "overdue", DueState.DUE_TODAY: "today",
+                    DueState.DUE_SOON: "soon"}.get(self.state, "due")
+            return f"{word}{':' if word != 'due' else ''} {when}"
         if self.overdue:
             return f"overdue since {when}"
         return f"{self.state.value}: {when}" if self.state is not DueState.UPCOMING \

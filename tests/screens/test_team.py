@@ -3,6 +3,7 @@ to a worker's caseload, recording a quality check (BEX 3). Synthetic people only
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -156,9 +157,14 @@ async def test_on_a_laptops_80x24_every_heading_is_whole_and_several_children_sh
         quality = screen.query_one("#quality")
         assert quality.row_count >= 5
         assert quality.size.height - 1 >= 5  # lines for children under the heading
-        cells = [str(c) for c in quality.get_row_at(0)]
-        assert all(len(c) <= col.width for c, col in zip(cells[2:3], list(
-            quality.columns.values())[2:3], strict=True)), cells  # "none yet", not cut
+        columns = list(quality.columns.values())
+        for row in range(quality.row_count):
+            # "none yet", and the supervision's date whole (STO 8.5: "due soon: 27 Nov 202"
+            # lost its year's last digit)
+            cells = [str(c) for c in quality.get_row_at(row)]
+            assert all(len(c) <= col.width for c, col in zip(cells[2:], columns[2:],
+                                                             strict=True)), cells
+            assert re.search(r" \d{4}$", cells[3]), cells
         await pilot.resize_terminal(140, 45)
         await settle(pilot)
         assert screen.query_one("#census").row_count == census
@@ -271,7 +277,8 @@ async def test_a_new_teams_view_says_why_u_and_o_have_nothing_to_open(cli, new_l
         await until(pilot, lambda: screen.view is not None)
         assert screen.view.quality == [] and screen.view.supervision_overdue == []
         title = str(screen.query_one("#team-title").render())
-        assert "0 open children · 0 overdue items · 0 plans with no quality check" in title
+        assert ("0 open children · 0 overdue items · 0 plans with no QA · 0 overdue "
+                "supervision (STO 8.5)") in title
         await pilot.press("u", "o")
         await settle(pilot)
         said = " ".join(str(n.message) for n in app._notifications)
@@ -304,9 +311,25 @@ async def test_a_caseload_imported_this_week_has_one_known_week_in_the_trend(
         assert [p.measure.total for p in screen.view.trend] == [0] * 11 + [1]
         label = str(screen.query_one("#trend-label").render())
         assert "20 Nov: 100% (the only week known)" in label
+        # The one week is one full bar in its place, the eleven unjudged weeks dots; a
+        # sparkline once filled the whole width with a block for a single week.
+        bars = str(screen.query_one("#trend").render()).splitlines()
+        assert bars == [" " * 33 + "██", " ".join(["··"] * 11 + ["██"])]
         # STO 4.5, 8.5: no supervision came with the file, so none is "overdue since May":
         # the first here is due within 4 weeks of the import.
         assert screen.view.supervision_overdue == []
         assert [(q.supervision.due, q.supervision.overdue) for q in screen.view.quality] == [
             (date(2026, 12, 18), False)]
 
+
+
+def test_the_trend_bars_are_on_a_fixed_scale_not_the_datas_own():
+    """A manager reads the visit trend (WAR 8.1, 9.3) against 100%, not against the team's own
+    best and worst weeks: Textual's sparkline drew 96% then 95% as a full bar and an empty
+    one. Here 100% is always full, 50% half, 0% a bottom eighth, a week with nothing to
+    judge a dot; and they narrow to fit a laptop's width."""
+    from cintui.screens.widgets.bars import bar_lines, fitting
+
+    top, bottom = bar_lines([100, 96, 95, 50, 0, None], height=2, width=1)
+    assert (top, bottom) == ("█ ▇ ▇      ", "█ █ █ █ ▁ ·")
+    assert fitting(12, 35) == (2, 1) and fitting(12, 34) == (1, 1) and fitting(12, 20) == (1, 0)
