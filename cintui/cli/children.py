@@ -180,7 +180,7 @@ def _deadline_json(d) -> dict:
 
 
 def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
-    from cintui.cli.table import Column, escape, fitting, print_table
+    from cintui.cli.table import Column, escape, fitting, print_table, rule_with_source
     from cintui.domain.child import STATUS_LABELS
 
     console = _console()
@@ -205,12 +205,7 @@ def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
         # strips a word wide.
         columns = (columns[0], Column("what · rule (source)"), columns[2],
                    Column("days", right=True))
-        rows = [(d.due.isoformat(), ((d.label, "bold"), (_rule_and_source(d), "")),
+        rows = [(d.due.isoformat(), ((d.label, "bold"), (rule_with_source(d.rule, d.source), "")),
                  state(d), str(d.working_days_left)) for d in deadlines]
     print_table(console, columns, rows)
 
-
-def _rule_and_source(d) -> str:
-    """"within 14 days of the meeting (WIR 2.3)"; a source with its own brackets after a
-    dot ("… · England default (cf. BEX 3)")."""
-    return f"{d.rule} · {d.source}" if "(" in d.source else f"{d.rule} ({d.source})"

@@ -84,7 +84,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
 def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     from rich.markup import escape
 
-    from cintui.cli.table import Column, print_table
+    from cintui.cli.table import Column, print_table, rule_with_source
     from cintui.domain.due import describe_left
 
     console = _console()
@@ -94,9 +94,12 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
                   f"{grouped.count('overdue')} overdue")
     if not shown:
         console.print("Nothing due in this window.")
+    # Under 110 columns (80, a laptop's terminal) the source goes after the rule, not in a
+    # column of its own that left the rule a strip three words wide.
+    narrow = console.width < 110
     columns = (Column("due", no_wrap=True), Column("child", ratio=2),
-               Column("what · rule", ratio=4), Column("left", no_wrap=True),
-               Column("source", ratio=2))
+               Column("what · rule (source)" if narrow else "what · rule", ratio=4),
+               Column("left", no_wrap=True), *(() if narrow else (Column("source", ratio=2),)))
     for g in shown:
         rows = []
         for i in grouped.groups[g]:
@@ -105,9 +108,10 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
                 what = i.detail or i.label  # person's own), not the label said twice
             elif i.key in ("plan_action", "supervision_action") and i.detail:
                 what += f": {i.detail.split('; ')[0]}"
+            rule = rule_with_source(i.rule, i.source) if narrow else i.rule
             rows.append((f"{i.due:%d %b}" if i.due else "now",
-                         f"{i.child.name} {i.child.reference}", ((what, ""), (i.rule, "dim")),
-                         describe_left(i), i.source))
+                         f"{i.child.name} {i.child.reference}", ((what, ""), (rule, "dim")),
+                         describe_left(i), *(() if narrow else (i.source,))))
         style = "bold red" if g == "overdue" else "bold"
         print_table(console, columns, rows, expand=True,
                     title=((labels[g], style), (f" ({grouped.count(g)})", "")))

@@ -133,6 +133,13 @@ def fitting(console: Any, columns: Sequence[Column], rows: Sequence[Sequence[Cel
     return shown, left
 
 
+def rule_with_source(rule: str, source: str) -> str:
+    """A timescale's rule and its source on one line, for a table too narrow for a source
+    column: "within 14 days of the meeting (WIR 2.3)"; a source with its own brackets after
+    a dot ("… · England default (cf. BEX 3)")."""
+    return f"{rule} · {source}" if "(" in source else f"{rule} ({source})"
+
+
 def _pad(text: str, width: int, right: bool = False) -> str:
     space = " " * (width - (len(text) if text.isascii() else _len(text)))
     return space + text if right else text + space

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from tests.conftest import PASSPHRASE, TODAY, connect
 
 
@@ -85,6 +87,28 @@ def test_a_missing_consent_reads_once_in_the_table(cli, demo_store, monkeypatch)
     table = _due(cli, demo_store).out
     assert "No valid consent to a CIN service" in table
     assert "Consent to a CIN service:" not in table
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_at_a_laptops_width_the_source_follows_the_rule(cli, demo_store, monkeypatch, width):
+    """At 80 columns a source column of its own left each rule a strip three words wide;
+    there the source (WIR 2.11, WAR 4.2) follows the rule in brackets. Wide, its own
+    column."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    (worker, _team), *_ = _workers(demo_store)
+    items = json.loads(_due(cli, demo_store, "--worker", worker, "--json").out)["items"]
+    table = _due(cli, demo_store, "--worker", worker).out
+    assert all(len(line) <= width for line in table.splitlines())
+    header = next(line for line in table.splitlines() if line.startswith("┃"))
+    words = " ".join(" ".join(cell.strip() for cell in line.split("│"))
+                     for line in table.splitlines())
+    words = " ".join(words.split())
+    if width == 80:
+        assert "what · rule (source)" in header and "source ┃" not in header
+        assert all(f"({i['source']})" in words or f"· {i['source']}" in words for i in items)
+    else:
+        assert "┃ source" in header
+        assert all(i["rule"] in words for i in items)
 
 
 def test_bad_input_is_one_line_and_exit_2(cli, demo_store):
