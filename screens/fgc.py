@@ -136,6 +136,7 @@ class FgcScreen(Screen):
 
 
 class _Dated(FormScreen):
+    KEEP_TYPED = True  # what was typed, back after a crash or the idle lock
     def date_problem(self, problems: dict[str, str]) -> None:
         try:
             when = self.date_of("on")

@@ -106,9 +106,16 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     # Use-case field names that live in a differently named widget.
     ALIASES: dict[str, str] = {}
 
-    # A form adding to one child's record (`self.child_id`) that keeps what was typed when
-    # the idle lock closes it (PRIV 2): saved as a draft, back when the form opens again.
+    # A form on one child's record (`self.child_id`) that keeps what was typed as it is
+    # typed (a killed process, the idle lock, PRIV 2): saved as a draft, back when the same
+    # form opens again for the same child and subject (`kept_as`).
     KEEP_TYPED = False
+
+    def kept_as(self) -> str:
+        """Which form this is, for its kept draft: its class, and for a form about one thing
+        on the record (a person, a need, an action: `kept_key`) that thing too, so that what
+        was typed about one never comes back in the form about another."""
+        return getattr(self, "kept_key", None) or type(self).__name__
 
     def __init__(self) -> None:
         super().__init__()
@@ -144,7 +151,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         """What the form holds now to the store as a draft, on the saver's thread, once
         something was typed: a killed process, a flat battery or the idle lock loses
         nothing (the visit form's `DraftSaver`)."""
-        if not self.KEEP_TYPED or self._opened is None or self._saving:
+        if (not self.KEEP_TYPED or self._opened is None or self._saving
+                or getattr(self, "child_id", None) is None):
             return
         values = self._values()
         if values == self._opened and self._kept_id is None:
@@ -157,7 +165,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         app = self.app
         with app.store.session(app.actor) as session:
             self._kept_id = drafts.keep_form(session, self.child_id, app.actor,
-                                             type(self).__name__, values, self._kept_id)
+                                             self.kept_as(), values, self._kept_id,
+                                             opened=self._opened)
 
     def save_draft_now(self) -> None:
         """Before the idle lock closes the form (it then flushes `saver`) or Ctrl+E."""
@@ -176,13 +185,24 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         # over it and then overwritten by it. One indexed read of the child's drafts.
         self._opened = self._values()
         app = self.app
+        if getattr(self, "child_id", None) is None:
+            return
         with app.store.read() as session:
-            kept = drafts.kept_form(session, self.child_id, app.actor, type(self).__name__)
+            kept = drafts.kept_form(session, self.child_id, app.actor, self.kept_as())
         if kept is None:
             return
         self._kept_id = kept.id
         ids = self._ids()
         values = kept.payload.get("values") or {}
+        if "opened" in kept.payload:
+            # Only what was typed: a field left as the form opened then (a date defaulting
+            # to that day, a person's details another worker has changed since) is left as
+            # it opens now.
+            was = kept.payload["opened"]
+            values = {name: value for name, value in values.items()
+                      if name not in was or value != was[name]}
+        if not values:
+            return
         # Put back quietly, then checked as typed fields: an empty box the worker had not
         # reached yet is not called wrong (it once said "say what was discussed" at once).
         with self.prevent(Input.Changed, TextArea.Changed, Select.Changed, Checkbox.Changed):
@@ -516,6 +536,8 @@ class ChildFormScreen(FormScreen):
     def __init__(self, child_id: uuid.UUID | None = None) -> None:
         super().__init__()
         self.child_id = child_id
+        # Editing a child keeps what was typed (a new child has no record to keep it on).
+        self.KEEP_TYPED = child_id is not None
         self.seen = ""  # the child's row as loaded (`conflicts`): saved over only knowingly
         self.levels: tuple[str, ...] = ()
         self.worker_choices: dict[uuid.UUID, record.WorkerChoice] = {}
@@ -668,8 +690,10 @@ class PersonFormScreen(FormScreen):
         super().__init__()
         self.child_id = child_id
         self.person = person
+        self.KEEP_TYPED = True
         self.seen = person.stamp if person else ""
         self.TITLE_TEXT = (f"Edit {person.name}" if person else "Add a person to the record")
+        self.kept_key = f"PersonFormScreen:{person.person_id if person else 'new'}"
         if person and person.other_children:
             self.TITLE_TEXT += (f"  (also on {person.other_children} other child's record: "
                                 "contact details change there too)")
@@ -785,6 +809,8 @@ class ConsentFormScreen(FormScreen):
         self.child_id = child_id
         self.people = people
         self.scope = scope
+        self.KEEP_TYPED = True
+        self.kept_key = f"ConsentFormScreen:{scope}"
         self.TITLE_TEXT = "Record a consent decision"
 
     def fields(self) -> Iterable[Widget]:
@@ -858,6 +884,8 @@ class WithheldFormScreen(FormScreen):
         super().__init__()
         self.child_id = child_id
         self.consent = consent
+        self.KEEP_TYPED = True
+        self.kept_key = f"WithheldFormScreen:{consent.id}"
         self.seen = consent.stamp
         self.worker_choices = workers
         self.TITLE_TEXT = (f"Withheld consent (WIR 2.2): {consent.scope_label} "

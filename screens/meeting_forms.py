@@ -354,6 +354,7 @@ class EarlyReviewFormScreen(FormScreen):
     def __init__(self, child_id: uuid.UUID, due: date | None, why: str = "") -> None:
         super().__init__()
         self.child_id, self.due, self.why = child_id, due, why
+        self.KEEP_TYPED = True  # the reason, back after a crash or the idle lock
         now = f" (due now {day_text(due)})" if due else ""
         self.TITLE_TEXT = f"Bring the review forward{now} (BEX 3)"
 

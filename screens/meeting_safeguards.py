@@ -114,6 +114,7 @@ class NonEngagementFormScreen(FormScreen):
         super().__init__()
         self.child_id, self.current = child_id, current
         self.seen = safeguards.non_engagement_stamp(current)  # saved over only knowingly
+        self.KEEP_TYPED = True  # what was typed, back after a crash or the lock
         started = f", started {current.started_on:%d %b %Y}" if current else ""
         self.TITLE_TEXT = f"Non-engagement by the family (WIR 2.10){started}"
 

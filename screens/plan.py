@@ -361,11 +361,17 @@ class PlanScreen(Screen):
             self._by_for = login
         return self._by_name
 
+    def _on_record(self, form):
+        """A form or screen over this child's plan, told whose it is: a form keeps what is
+        typed on the child's record as it is typed (`FormScreen.KEEP_TYPED`)."""
+        form.child_id = self.child_id
+        return form
+
     def action_add_need(self) -> None:
         if not self._ensure_draft():
             return
-        self.app.push_screen(NeedFormScreen(self.version, None, self.app.today, self._by,
-                                            self.people),
+        self.app.push_screen(self._on_record(NeedFormScreen(self.version, None, self.app.today,
+                                                            self._by, self.people)),
                              lambda r: r and self.load(self.version_id, len(self.version.needs)))
 
     def action_edit_need(self) -> None:
@@ -373,7 +379,8 @@ class PlanScreen(Screen):
             return
         i = self._need_required()
         if i is not None:
-            self.app.push_screen(NeedFormScreen(self.version, i, self.app.today, self._by),
+            self.app.push_screen(self._on_record(NeedFormScreen(self.version, i, self.app.today,
+                                                                self._by)),
                                  self._after_form)
 
     def action_rate(self) -> None:
@@ -382,7 +389,8 @@ class PlanScreen(Screen):
         i = self._need_required()
         if i is not None:
             before = self.version.needs[i].rag
-            self.app.push_screen(RateFormScreen(self.version, i, self.app.today, self._by),
+            self.app.push_screen(self._on_record(RateFormScreen(self.version, i, self.app.today,
+                                                                self._by)),
                                  lambda result: self._after_rating(result, i, before))
 
     def _after_rating(self, result, i: int, before: str) -> None:
@@ -411,19 +419,21 @@ class PlanScreen(Screen):
             return
         i = self._need_required()
         if i is not None:
-            self.app.push_screen(ActionsScreen(self.version, i, self.app.today, self._by,
-                                               self.people), self._after_form)
+            self.app.push_screen(self._on_record(ActionsScreen(self.version, i, self.app.today,
+                                                               self._by, self.people)),
+                                 self._after_form)
 
     def action_details(self) -> None:
         if not self._ensure_draft():
             return
-        self.app.push_screen(DetailsFormScreen(self.version, self.app.today, self._by,
-                                               self.policy),
+        self.app.push_screen(self._on_record(DetailsFormScreen(self.version, self.app.today,
+                                                               self._by, self.policy)),
                              self._after_form)
 
     def action_agree(self) -> None:
-        self.app.push_screen(AgreeFormScreen(self.version, self.app.today, self._by,
-                                             len(self.problems())), self._after_form)
+        self.app.push_screen(self._on_record(AgreeFormScreen(self.version, self.app.today,
+                                                             self._by, len(self.problems()))),
+                             self._after_form)
 
     def action_delete_need(self) -> None:
         if not self._ensure_draft():

@@ -8,6 +8,7 @@ written. Problems show beside the field as the worker types; nothing is saved un
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -61,13 +62,17 @@ def _save_job(version: PlanVersion, new: PlanVersion, today: date, by: str):
 
 
 class PlanFormScreen(FormScreen):
-    """A form over one draft version."""
+    """A form over one draft version. What is typed is kept as typed, on the child's record
+    (`child_id`, set by the plan screen that opens it), by form and need or action."""
+
+    KEEP_TYPED = True
 
     def __init__(self, version: PlanVersion, today: date, by: str) -> None:
         super().__init__()
         self.version = version
         self.today = today
         self.by = by
+        self.child_id: uuid.UUID | None = None
 
     def save_version(self, new: PlanVersion):
         return _save_job(self.version, new, self.today, self.by)
@@ -82,6 +87,7 @@ class NeedFormScreen(PlanFormScreen):
         self.people = sorted(set(people) | {"Social worker", "Mum", "Dad", "School"})
         self.index = index
         self.need = version.needs[index] if index is not None else None
+        self.kept_key = f"NeedFormScreen:{self.need.key if self.need else 'new'}"
         self.TITLE_TEXT = (f"Need {index + 1}" if index is not None else "Add a need") + \
             " — write it so the family can read it (BEX 2)"
 
@@ -176,6 +182,7 @@ class RateFormScreen(PlanFormScreen):
         super().__init__(version, today, by)
         self.index = index
         self.need = version.needs[index]
+        self.kept_key = f"RateFormScreen:{self.need.key}"
         self.TITLE_TEXT = (f"Re-rate need {index + 1} (now {RAG_NAMES[self.need.rag]}): "
                            f"{self.need.now[:60]}")
 
@@ -238,6 +245,8 @@ class ActionFormScreen(PlanFormScreen):
         self.index = index
         self.people = sorted(set(people) | {"Social worker", "Mum", "Dad", "School"})
         self.action = version.needs[need].actions[index] if index is not None else None
+        self.kept_key = (f"ActionFormScreen:{version.needs[need].key}:"
+                         f"{'new' if index is None else index}")
         self.TITLE_TEXT = ("Edit the action" if self.action else "Add an action") + \
             f" — need {need + 1}: {version.needs[need].now[:50]}"
 
@@ -429,6 +438,7 @@ class ActionsScreen(ModalScreen):
         super().__init__()
         self.version, self.need_index, self.today, self.by = version, need, today, by
         self.people = list(people)
+        self.child_id: uuid.UUID | None = None  # set by the plan screen
         self.changed = False
 
     def compose(self) -> ComposeResult:
@@ -487,10 +497,14 @@ class ActionsScreen(ModalScreen):
             self.changed = True
             self._fill(self._current() if cursor is None else cursor)
 
+    def _on_record(self, form):
+        form.child_id = self.child_id  # the action form keeps what is typed on the record
+        return form
+
     def action_add(self) -> None:
         self.app.push_screen(  # the new action is the last: keep it chosen
-            ActionFormScreen(self.version, self.need_index, None, self.today, self.by,
-                             self.people),
+            self._on_record(ActionFormScreen(self.version, self.need_index, None, self.today,
+                                             self.by, self.people)),
             lambda result: self._form_closed(result, len(self.need.actions)))
 
     def action_edit(self) -> None:
@@ -498,8 +512,9 @@ class ActionsScreen(ModalScreen):
         if i is None:
             self.action_add()
             return
-        self.app.push_screen(ActionFormScreen(self.version, self.need_index, i, self.today,
-                                              self.by, self.people), self._form_closed)
+        self.app.push_screen(self._on_record(ActionFormScreen(
+            self.version, self.need_index, i, self.today, self.by, self.people)),
+            self._form_closed)
 
     def action_delete(self) -> None:
         i = self._current()

@@ -174,6 +174,11 @@ class ShortBreaksScreen(Screen):
 
 
 class _Form(FormScreen):
+    KEEP_TYPED = True  # what was typed, back after a crash or the idle lock
+
+    def kept_as(self) -> str:  # which package or payment (None: a new one)
+        return f"{type(self).__name__}:{getattr(self, 'kind', '')}:{self.number}"
+
     def dated(self, problems: dict[str, str], name: str, required: bool = True):
         try:
             when = self.date_of(name)

@@ -52,7 +52,12 @@ def _dmy(d: date | None) -> str:
 class _StepForm(FormScreen):
     """A form over the case's facts: dates typed as 23/11/2026, each problem beside its
     field, from the domain's checks (`place`); a problem with no field of its own shows
-    under the form and stops the save too."""
+    under the form and stops the save too. What is typed is kept as typed (`KEEP_TYPED`)."""
+
+    KEEP_TYPED = True
+
+    def kept_as(self) -> str:
+        return f"{type(self).__name__}:{self.TITLE_TEXT}"  # one form, several steps
 
     def __init__(self, child_id: uuid.UUID, facts: rules.StepFacts, info: str = "") -> None:
         super().__init__()
@@ -237,6 +242,8 @@ class RecordFormScreen(_StepForm):
     """WIR 1.1, TRA: the assessment under its headings, each a long text box with the seeds'
     prompt; the level of need (the policy's levels) and the outcome. What completing it
     still needs is listed as the worker types."""
+
+    KEEP_TYPED = False  # kept as an "assessment" draft of its own, as typed
 
     DEFAULT_CSS = """
     RecordFormScreen #form { width: 110; }
@@ -442,6 +449,8 @@ class CircumstancesFormScreen(FormScreen):
         super().__init__()
         self.child_id, self.current, self.disabilities = child_id, current, disabilities
         self.TITLE_TEXT = "The child's circumstances (WAR 2.2.2)"
+
+    KEEP_TYPED = True
 
     def fields(self) -> Iterable[Widget]:
         for c in rules.CIRCUMSTANCES:

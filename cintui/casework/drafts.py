@@ -102,9 +102,12 @@ def kept_form(session: Session, child_id: uuid.UUID, owner: str, form: str) -> D
 
 
 def keep_form(session: Session, child_id: uuid.UUID, owner: str, form: str,
-              values: dict[str, Any], draft_id: uuid.UUID | None) -> uuid.UUID:
-    """Write what the form holds (made on the first keep); returns the draft's id."""
-    payload = {"form": form, "values": values}
+              values: dict[str, Any], draft_id: uuid.UUID | None,
+              opened: dict[str, Any] | None = None) -> uuid.UUID:
+    """Write what the form holds (made on the first keep), and what it opened with (so that
+    only what was typed comes back); returns the draft's id."""
+    payload = {"form": form, "values": values,
+               **({"opened": opened} if opened is not None else {})}
     if draft_id is not None and save(session, draft_id, payload):
         return draft_id
     found = kept_form(session, child_id, owner, form)

@@ -656,3 +656,61 @@ async def test_a_childs_first_plan_is_said_to_be_the_first(demo_store):
         assert app.screen.version.number == 1
         assert str(list(app._notifications)[-1].message) == (
             "Version 1: the child's first plan, a draft to edit")
+
+
+NEED_CRASH = """
+import asyncio, sys, uuid
+from tests.screens.test_plan import PlanHost
+from tests.screens.test_shell import settle, type_text
+
+async def main():
+    app = PlanHost(sys.argv[1], uuid.UUID("{child}"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "Dad has lost his job")
+        app.screen.query_one("#outcome").focus()
+        await type_text(pilot, "A budget they keep to")
+        print("TYPED", flush=True)
+        await asyncio.sleep(120)  # killed long before this ends
+
+asyncio.run(main())
+"""
+
+
+async def test_a_need_half_written_survives_a_killed_process_and_comes_back(demo_store,
+                                                                           tmp_path):
+    """Nothing typed is ever lost (BEX 2: the need in the family's words, the plan's core):
+    a real process is SIGKILLed 2.5 s after the last key of a new need, before Ctrl+S. The
+    words are on the child's record; Add need brings them back; saving adds the need and
+    ends what was kept."""
+    from cintui.casework import drafts
+    from tests.crashing import kill_after_typing
+
+    child_id = child_with(demo_store, "agreed")
+    before = current(demo_store, child_id)
+    kill_after_typing(NEED_CRASH.replace("{child}", str(child_id)), demo_store, tmp_path)
+
+    def kept(session):
+        return [d.payload["values"] for d in drafts.for_child(session, child_id, "form")]
+
+    assert [(v["now"], v["outcome"]) for v in read(demo_store, kept)] == [
+        ("Dad has lost his job", "A budget they keep to")]
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "NeedFormScreen")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#now").value == "Dad has lost his job"
+        assert form.query_one("#outcome").value == "A budget they keep to"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        rows = cells(app.screen.query_one("#needs"))
+        assert rows[-1][0] == "Dad has lost his job"
+    assert read(demo_store, kept) == []
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    assert len(draft.needs) == len(before.needs) + 1
