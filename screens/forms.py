@@ -194,6 +194,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self._kept_id = kept.id
         ids = self._ids()
         values = kept.payload.get("values") or {}
+        clashes: list[str] = []
         if "opened" in kept.payload:
             # Only what was typed: a field left as the form opened then (a date defaulting
             # to that day, a person's details another worker has changed since) is left as
@@ -201,6 +202,10 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             was = kept.payload["opened"]
             values = {name: value for name, value in values.items()
                       if name not in was or value != was[name]}
+            # A field typed here that the record has changed since, elsewhere: what was
+            # typed is shown, and the worker is told, so that saving is a choice.
+            clashes = [name for name in values
+                       if name in was and self._opened.get(name, was[name]) != was[name]]
         if not values:
             return
         # Put back quietly, then checked as typed fields: an empty box the worker had not
@@ -218,6 +223,20 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self.refresh_checks(self.touched)
         self.notify("What you typed here before and did not save is back: Ctrl+S saves "
                     "it, Esc discards it.")
+        if clashes:
+            said = ", ".join(f"{self._label_of(name)} (now “{plain(str(self._opened[name]))}”)"
+                             for name in clashes)
+            self.notify(f"Changed on the record since you typed: {said}. What you typed is "
+                        "shown: Ctrl+S saves yours over it, Esc keeps the record's.",
+                        severity="warning", timeout=15)
+
+    def _label_of(self, name: str) -> str:
+        """The label a field is shown under ("Phone"), for messages about it."""
+        for widget in self._ids().get(name, ()):
+            if widget.parent is not None:
+                for label in widget.parent.query(Label):
+                    return str(label.render()).strip() or name
+        return name.replace("_", " ")
 
     def _discard_kept(self) -> None:
         self._saving = True  # closing without saving: a late change must not keep it again

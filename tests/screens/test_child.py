@@ -584,8 +584,9 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
     phone number typed into Edit <person> is kept as it is typed, and the app ends (as a
     flat battery or the idle lock ends it) before Ctrl+S. Opened again for that person the
     number is back, while a detail another worker changed meanwhile (the email) is theirs,
-    not the old one the form first showed; the form for another person opens clean; Esc
-    discards what was kept."""
+    not the old one the form first showed, and a change of theirs to the number itself is
+    named, so that saving over it is a choice; the form for another person opens clean;
+    Esc discards what was kept."""
     from cintui.casework import drafts
 
     def kept(session):
@@ -610,6 +611,7 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
     with store.session("other.worker") as session:
         person = session.exec(select(Person).where(Person.name == first)).first()
         person.email = "new.address@example.org"
+        person.phone = "0161 496 0111"  # and the number the worker was typing, too
         session.add(person)
     store.close()
 
@@ -632,6 +634,8 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
         assert form.query_one("#name").value == first
         assert form.query_one("#phone").value == "0161 496 0999"
         assert form.query_one("#email").value == "new.address@example.org"
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "Changed on the record since you typed: Phone (now “0161 496 0111”)" in said
         await pilot.press("escape")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         await until(pilot, lambda: read(demo_store, kept) == [])
