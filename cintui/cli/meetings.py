@@ -138,9 +138,12 @@ def _print_meetings(name: str, ref: str, rows, today: date) -> None:
         console.print("Not shown at this width: "
                       f"{', '.join(columns[n].header for n in left)} (wider, or --json)",
                       highlight=False)
+    newest = True  # the newest held meeting with minutes: by the child's reference
     for r in rows:
         if r.has_minutes:
-            console.print(f"Minutes of {day(r.held_on)}: cintui export minutes {r.id.hex} "
+            which = f"{ref} --latest" if newest else r.id.hex
+            newest = False
+            console.print(f"Minutes of {day(r.held_on)}: cintui export minutes {which} "
                           "-o FILE", soft_wrap=True, highlight=False)
 
 

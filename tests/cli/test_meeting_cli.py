@@ -169,7 +169,7 @@ def test_schedule_for_an_unknown_child_is_one_line(cli, demo_store):
 
 
 def test_list_newest_first_with_minutes_due_overdue_and_cancellations(cli, demo_store, store,
-                                                                      monkeypatch):
+                                                                      monkeypatch, tmp_path):
     """BEX 3: minutes out within the policy's time (England default: 10 working days, so
     30 Nov → 14 Dec 2026), overdue marked after; WIR 2.9: a cancellation keeps its reason."""
     held = book(cli, demo_store)
@@ -197,7 +197,14 @@ def test_list_newest_first_with_minutes_due_overdue_and_cancellations(cli, demo_
     assert "due 14 Dec 2026 OVERDUE" in text.out
     assert "cancelled: Mum in hospital" in text.out
     assert "Continue the CIN plan" in text.out and "Poppy Jessop" in text.out
-    assert f"cintui export minutes {held} -o FILE" in text.out
+    # The newest minutes by the child's reference, as a person would type it; running
+    # what the line says exports that meeting.
+    line = next(x for x in text.out.splitlines() if x.startswith("Minutes of"))
+    assert line == f"Minutes of 30 Nov 2026: cintui export minutes {WITH_PLAN} --latest -o FILE"
+    out = tmp_path / "m.md"
+    assert cli(*line.split(": ", 1)[1].split()[1:-1], str(out), "--format", "md",
+               "--db", demo_store, "--today", "2026-12-15").code == 0
+    assert out.read_text().startswith("# CIN review meeting, 30 November 2026\n")
     assert text.out.index("7 Dec 2026") < text.out.index("30 Nov 2026")
 
 
