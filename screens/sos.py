@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from cintui.casework import signs_of_safety as sos_cases
 from cintui.domain import signs_of_safety as rules
@@ -230,7 +230,30 @@ class ScalingFormScreen(_SosForm):
             yield self.row(f"why{i}", "  why", self.text("", "why that number, in their words"))
 
     def on_mount(self) -> None:
+        from textual.suggester import SuggestFromList
+
+        from cintui.casework import record
+
+        # Who gave a score: one of the child's People, suggested as typed (Right accepts),
+        # their relationship or role then filled in (a name typed in full does it too).
+        with self.app.store.read() as session:
+            people = record.list_people(session, self.child_id)
+        self.roles = {p.name.casefold(): p.relationship or p.role for p in people}
+        names = sorted(p.name for p in people)
+        for i in range(1, SCORE_ROWS + 1):
+            self.query_one(f"#who{i}", Input).suggester = SuggestFromList(
+                names, case_sensitive=False)
         self.query_one("#who1").focus()
+
+    @on(Input.Changed)
+    def _role_of_who(self, event: Input.Changed) -> None:
+        name = event.input.id or ""
+        if not name.startswith("who"):
+            return
+        role = self.roles.get(event.value.strip().casefold())
+        box = self.query_one(f"#role{name.removeprefix('who')}", Input)
+        if role and not box.value:
+            box.value = role
 
     def _entries(self, problems: dict[str, str] | None = None) -> list[sos_cases.ScoreEntry]:
         out = []

@@ -196,3 +196,32 @@ async def test_sto_7_1_graded_care_profile_2_by_keys(planned_store):
     entities = {(a, e) for a, e, _c, _who in audit_entities(planned_store)}
     assert ("insert", "gcp2_assessment") in entities
     assert ("insert", "gcp2_need") in entities
+
+
+async def test_who_gave_a_score_is_chosen_from_the_childs_people(demo_store):
+    """STO 6.3: each person's scaling, who they are to the child. The child's People are
+    suggested as a name is typed (Right accepts, as in the plan's Who), and their
+    relationship fills the role: typed out in full for each score before."""
+    from tests.screens.test_child import REFERENCE, read
+
+    def first_person(session):
+        child = cases.find_child(session, REFERENCE)
+        person = record.list_people(session, child.id)[0]
+        return person.name, person.relationship or person.role
+
+    name, role = read(demo_store, first_person)
+    assert role
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ScalingFormScreen")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press(*[("space" if c == " " else c) for c in name[:4]])
+        await pilot.press("right")
+        await settle(pilot)
+        assert form.query_one("#who1").value == name
+        assert form.query_one("#role1").value == role
