@@ -145,10 +145,43 @@ class ShortBreaksScreen(Screen):
         return current
 
     def action_add_short_break(self) -> None:
-        self.app.push_screen(ShortBreakFormScreen(self.child_id), self._saved)
+        self._disabled_first(lambda: self.app.push_screen(ShortBreakFormScreen(self.child_id),
+                                                          self._saved))
 
     def action_add_direct_payment(self) -> None:
-        self.app.push_screen(DirectPaymentFormScreen(self.child_id), self._saved)
+        self._disabled_first(lambda: self.app.push_screen(
+            DirectPaymentFormScreen(self.child_id), self._saved))
+
+    def _disabled_first(self, then) -> None:
+        """WAR 7.1: short breaks and direct payments are for a disabled child. With no
+        disability recorded the form was refused on Ctrl+S, naming a command line to run;
+        now the child's circumstances open first, the disability box ready, and once it is
+        saved the form asked for opens."""
+        if self.shown is None or self.shown.disabled:
+            then()
+            return
+        from cintui.casework import steps as cs
+
+        from .steps import CircumstancesFormScreen
+
+        with self.app.store.read() as session:
+            current, disabilities = cs.circumstances_now(session, self.child_id)
+        form = CircumstancesFormScreen(self.child_id, current,
+                                       "" if disabilities == "NONE" else disabilities,
+                                       focus="disability")
+        self.notify("Short breaks and direct payments are for a disabled child (WAR 7.1): "
+                    "record the child's disability first (census codes or words).")
+
+        def saved(result: object) -> None:
+            if not result:
+                return
+            self.load()
+            with self.app.store.read() as session:
+                disabled = sb.view(session, self.child_id).disabled
+            if disabled:
+                then()
+
+        self.app.push_screen(form, saved)
 
     def action_edit(self) -> None:
         if (current := self._open_one()) is None:

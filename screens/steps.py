@@ -445,9 +445,11 @@ class CircumstancesFormScreen(FormScreen):
     """WAR 2.2.2: the child's circumstances as dated facts, each feeding its census factor;
     the child's disabilities as census codes."""
 
-    def __init__(self, child_id: uuid.UUID, current: dict[str, str], disabilities: str) -> None:
+    def __init__(self, child_id: uuid.UUID, current: dict[str, str], disabilities: str,
+                 focus: str = "") -> None:
         super().__init__()
         self.child_id, self.current, self.disabilities = child_id, current, disabilities
+        self.first = focus or rules.CIRCUMSTANCES[0].key  # the field the cursor starts in
         self.TITLE_TEXT = "The child's circumstances (WAR 2.2.2)"
 
     KEEP_TYPED = True
@@ -464,7 +466,7 @@ class CircumstancesFormScreen(FormScreen):
         yield self.row("on", "From", self.text(_dmy(self.app.today)))
 
     def on_mount(self) -> None:
-        self.query_one(f"#{rules.CIRCUMSTANCES[0].key}").focus()
+        self.query_one(f"#{self.first}").focus()
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}

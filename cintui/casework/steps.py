@@ -454,6 +454,15 @@ class CaseSteps:
     missing: tuple[rules.Problem, ...]  # what completing the assessment still needs
 
 
+def circumstances_now(session: Session, child_id: uuid.UUID) -> tuple[dict[str, str], str]:
+    """The child's circumstances now and their disabilities (census codes), as the
+    circumstances form opens with them."""
+    child = session.get(m.Child, child_id)
+    if child is None:
+        raise StepError("child", "no such child")
+    return current_circumstances(session, child_id), child.disabilities or ""
+
+
 def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
     child, episode, f = _load(session, child_id)
     current = current_circumstances(session, child_id)

@@ -279,3 +279,46 @@ async def test_a_change_made_elsewhere_while_the_form_is_open_is_not_overwritten
             assert (fact.provider, fact.hours) == ("Rainbow House", 10)
     finally:
         store.close()
+
+
+async def test_with_no_disability_recorded_b_asks_for_it_first_then_opens_the_form(tmp_path):
+    """WAR 7.1: short breaks are for a disabled child. With no disability recorded, b once
+    opened the form and refused it on Ctrl+S, naming a command line to run in another
+    terminal; now the child's circumstances open first with the cursor in Disabilities, and
+    once the disability is saved the short-break form opens."""
+    path = tmp_path / "team.db"
+    store = create_store(path, None, encrypt=False)
+    with store.session("setup") as session:
+        cases.set_store_policy(session, "england")
+        session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
+    with store.session("amira") as session:
+        cases.add_child(session, cases.NewChild(
+            first_name="Ada", last_name="Keys", dob=date(2016, 3, 2), reference="SB2",
+            referral_date=date(2026, 10, 1), worker="amira"), TODAY)
+    store.close()
+    app = ChildHost(path, "SB2")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        screen = app.screen
+        await until(pilot, lambda: screen.shown is not None)
+        await pilot.press("b")
+        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        assert app.focused.id == "disability" and app.focused.value == ""
+        await pilot.press(*"autism")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreakFormScreen")
+        assert type(app.screen).__name__ == "ShortBreakFormScreen"
+        await fill(pilot, "#provider", "Rainbow House")
+        await fill(pilot, "#hours", "8")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: screen.query_one("#sb-table").row_count == 1)
+    store = open_store(path, None)
+    with store.read() as session:
+        child = cases.find_child(session, "SB2")
+        assert child.disabilities == "AUT"
+        assert [f.provider for f in sb.short_break_facts(session, child.id)] == ["Rainbow House"]
+    store.close()
