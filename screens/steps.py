@@ -27,8 +27,10 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
+from cintui.casework import child_protection as cp_cases
 from cintui.casework import drafts
 from cintui.casework import steps as cs
+from cintui.domain import child_protection as cp_rules
 from cintui.domain import short_breaks
 from cintui.domain import steps as rules
 from cintui.domain.child import STATUS_LABELS
@@ -438,6 +440,86 @@ class FactorsFormScreen(_StepForm):
         return lambda s: cs.set_factors(s, child_id, chosen, seen=seen) is not None
 
 
+# ---------------------------------------------------------------- child protection
+
+
+class ChildProtectionFormScreen(FormScreen):
+    """Working Together 2023, BEX 3 (a Red need, a deteriorating case): the next thing to
+    record of child protection on the current episode, one form for each: a strategy
+    discussion and its outcome; the section 47 enquiry it decided starting (and the ICPC's
+    target, the policy's clock unless another is given); the enquiry's outcome, the ICPC
+    held or no conference needed. It was the command line's alone (`cintui cp`)."""
+
+    KEEP_TYPED = True
+
+    TITLES = {"strategy": "Strategy discussion (Working Together 2023)",
+              "s47": "The section 47 enquiry starts",
+              "outcome": "The section 47 enquiry's outcome"}
+
+    def __init__(self, child_id: uuid.UUID, stage: str, latest, target: date | None) -> None:
+        super().__init__()
+        self.child_id, self.stage, self.latest, self.target = child_id, stage, latest, target
+        self.kept_key = f"ChildProtectionFormScreen:{stage}"
+        self.TITLE_TEXT = self.TITLES[stage]
+        if latest is not None and stage != "strategy":
+            self.TITLE_TEXT += f": {latest.describe()}"
+
+    def fields(self) -> Iterable[Widget]:
+        today = _dmy(self.app.today)
+        if self.stage == "strategy":  # what was decided first (the day defaults to today)
+            yield self.row("outcome", "Outcome", self.choice(
+                [("Section 47 enquiry (s)", "s47"), ("No section 47 enquiry (n)", "no_s47")],
+                keys={"s47": "s", "no_s47": "n"}, blank=True))
+            yield self.row("on", "Held on", self.text(today))
+            yield self.row("notes", "Notes", self.prose(
+                "", "who took part, what was decided and why"))
+        elif self.stage == "s47":
+            yield self.row("started", "Started on", self.text(today))
+            yield self.row("target", "ICPC by", self.text(
+                "", f"blank: {self.target:%d/%m/%Y}, the policy's clock" if self.target
+                else "blank: the policy's clock"))
+        else:
+            yield self.row("outcome", "Outcome", self.choice(
+                [("Initial child protection conference held (h)", "icpc"),
+                 ("No conference needed (n)", "no_icpc")],
+                keys={"icpc": "h", "no_icpc": "n"}, blank=True))
+            yield self.row("on", "On", self.text(today))
+
+    def on_mount(self) -> None:
+        self.query_one("#started" if self.stage == "s47" else "#outcome").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        for name in ("on", "started", "target"):
+            if self.query(f"#{name}"):
+                try:
+                    when = self.date_of(name)
+                except ValueError as exc:
+                    problems[name] = str(exc)
+                    continue
+                if when is None and name != "target":
+                    problems[name] = "give the date"
+        if self.query("#outcome") and self.value("outcome") is None:
+            problems["outcome"] = "choose the outcome"
+        return problems
+
+    def build(self):
+        from cintui.casework import child_protection as cp
+
+        child_id, today, actor = self.child_id, self.app.today, self.app.actor
+        if self.stage == "strategy":
+            on_, outcome, notes = self.date_of("on"), self.value("outcome"), self.value("notes")
+            return lambda s: cp.record_strategy(s, child_id, on_, outcome, notes=notes,
+                                                recorded_by=actor, today=today)
+        if self.stage == "s47":
+            started, target = self.date_of("started"), self.date_of("target")
+            return lambda s: cp.start_s47(s, child_id, started, today=today, target=target)
+        outcome, on_ = self.value("outcome"), self.date_of("on")
+        return lambda s: cp.record_outcome(s, child_id, outcome, on_, today=today)
+
+    ALIASES = {"held": "on", "not-required": "on"}
+
+
 # ---------------------------------------------------------------- circumstances (WAR 2.2.2)
 
 
@@ -519,18 +601,21 @@ class CaseStepsScreen(Screen):
         Binding("t", "support", "Support started"),
         Binding("i", "circumstances", "Circumstances"),
         Binding("d", "direct_payments", "Direct payments"),
+        Binding("x", "child_protection", "Child protection"),
     ]
     KEYS = (("r", "referral", "referral and decision"), ("s", "start", "start the assessment"),
             ("e", "record", "write the assessment"), ("f", "factors", "factors"),
             ("c", "complete", "complete it"), ("a", "authorise", "authorise it"),
             ("p", "plan", "start the CIN plan"), ("h", "home_visit", "initial home visit"),
             ("t", "support", "support started"), ("i", "circumstances", "circumstances"),
-            ("d", "direct_payments", "direct payments"))
+            ("d", "direct_payments", "direct payments"),
+            ("x", "child_protection", "child protection"))
 
     def __init__(self, child_id: uuid.UUID) -> None:
         super().__init__()
         self.child_id = child_id
         self.state: cs.CaseSteps | None = None
+        self.protection: list = []  # the current episode's strategy discussions (rules.Enquiry)
         self.me = cs.Staff("")
         self.managers: list[cs.Staff] = []
 
@@ -549,6 +634,7 @@ class CaseStepsScreen(Screen):
     def load(self) -> None:
         with self.app.store.read() as session:
             self.state = cs.case_steps(session, self.child_id)
+            self.protection = cp_cases.current_facts(session, self.child_id)
             self.me = cs.me(session, self.app.actor)
             self.managers = cs.managers(session)
         self._show()
@@ -577,7 +663,7 @@ class CaseStepsScreen(Screen):
             "support": open_ and f.initial_home_visit is not None
             and f.assessment_authorised is not None and f.outcome == "cin_plan"
             and f.support_started is None,
-            "circumstances": True, "direct_payments": True,
+            "circumstances": True, "direct_payments": True, "child_protection": open_,
         }.get(action, True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -609,6 +695,9 @@ class CaseStepsScreen(Screen):
         child.append(f"{words or 'none recorded'}; disabilities: {s.disabilities}\n")
         for p in s.direct_payments:  # WAR 7.2: from the one record (d opens it)
             child.append(f"{short_breaks.package_line(p)}\n")
+        if self.protection:  # Working Together 2023: what x records next follows the last
+            child.append("Child protection: ", style="bold")
+            child.append("; then ".join(e.describe() for e in self.protection) + "\n")
         self.query_one("#steps-child", Static).update(child)
         keys = [f"{k} {label}" for k, action, label in self.KEYS if self._allowed(action)]
         note = Text("Keys: " + " · ".join(keys) + " · Esc back\n")
@@ -714,6 +803,15 @@ class CaseStepsScreen(Screen):
     def action_support(self) -> None:
         self._dated("CIN support started (WAR 4.4.2)", "Started on",
                     rules.check_support_start, cs.start_support)
+
+    def action_child_protection(self) -> None:
+        latest = self.protection[-1] if self.protection else None
+        stage = cp_rules.next_record(latest)
+        target = None
+        if stage == "s47":
+            with self.app.store.read() as session:
+                target = cp_cases.icpc_due(session, latest.strategy_on)
+        self._open(ChildProtectionFormScreen(self.child_id, stage, latest, target))
 
     def action_circumstances(self) -> None:
         s = self.state

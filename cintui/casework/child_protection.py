@@ -34,6 +34,14 @@ def enquiries(session: Session, child_id: uuid.UUID) -> list[ChildProtectionEnqu
                                        col(ChildProtectionEnquiry.created_at))))
 
 
+def current_facts(session: Session, child_id: uuid.UUID) -> list[rules.Enquiry]:
+    """The strategy discussions on the child's current episode and what followed each,
+    oldest first (the case steps screen lists them; the last is what is recorded next)."""
+    episode = cases.current_episode(session, child_id)
+    return [fact(r) for r in enquiries(session, child_id)
+            if episode and r.episode_id == episode.id]
+
+
 def _latest(session: Session, child_id: uuid.UUID) -> ChildProtectionEnquiry | None:
     episode = cases.current_episode(session, child_id)
     rows = [r for r in enquiries(session, child_id) if episode and r.episode_id == episode.id]

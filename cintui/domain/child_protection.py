@@ -65,6 +65,15 @@ def _day(d: date | None) -> str:
     return d.isoformat() if d else "—"
 
 
+def next_record(latest: Enquiry | None) -> str:
+    """What a worker records next about child protection on the current episode, from its
+    latest strategy discussion: "strategy" (a discussion; none open), "s47" (the enquiry a
+    discussion decided starts) or "outcome" (the ICPC held, or that none is needed)."""
+    if latest is None or not latest.open:
+        return "strategy"
+    return "s47" if latest.s47_started is None else "outcome"
+
+
 def _not_future(field: str, d: date, today: date) -> None:
     if d > today:
         raise InvalidChildProtection(field, f"{d.isoformat()} is in the future")
@@ -101,7 +110,8 @@ def check_s47_start(enquiry: Enquiry | None, started: date, today: date) -> None
     """The enquiry starts on or after the strategy discussion that decided it (2889)."""
     if enquiry is None or enquiry.strategy_outcome != "s47":
         raise InvalidChildProtection("child", "no strategy discussion has decided a section 47 "
-                                     "enquiry: record it first (cintui cp strategy)")
+                                     "enquiry: record it first (x on the case steps, or "
+                                     "cintui cp strategy)")
     if enquiry.s47_started is not None:
         raise InvalidChildProtection("started", "the section 47 enquiry decided on "
                                      f"{enquiry.strategy_on.isoformat()} started on "
@@ -125,7 +135,8 @@ def check_outcome(enquiry: Enquiry | None, outcome: str, on: date, today: date) 
     start (8615, 8875), or no conference needed; one or the other, once (8868)."""
     if enquiry is None or enquiry.s47_started is None:
         raise InvalidChildProtection("child", "no section 47 enquiry has started: record its "
-                                     "start first (cintui cp s47)")
+                                     "start first (x on the case steps, or cintui cp "
+                                     "s47)")
     if enquiry.s47_outcome:
         raise InvalidChildProtection("child", "the enquiry started on "
                                      f"{enquiry.s47_started.isoformat()} already has its "

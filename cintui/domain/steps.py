@@ -608,8 +608,8 @@ def next_step(f: StepFacts) -> str:
                     "of need and the outcome, then complete it.")
         return "The line manager authorises the assessment (TRA)."
     if f.outcome == "escalate":
-        return ("Escalated: record the strategy discussion and any s47 enquiry "
-                "(cintui cp strategy).")
+        return ("Escalated: record the strategy discussion and any s47 enquiry (x on the "
+                "case steps, or cintui cp strategy).")
     if f.cin_plan_start is None:
         return "Start the CIN plan with the line manager's authorisation (TRA)."
     if _imported_before(f, f.cin_plan_start):

@@ -317,3 +317,65 @@ def facts_of(path):
             return cs.case_steps(session, cases.find_child(session, "KEY1").id).facts
     finally:
         store.close()
+
+
+async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_steps(
+        empty_store):
+    """Working Together 2023 (BEX 3: a Red need or a deteriorating case): the strategy
+    discussion, the section 47 enquiry it decides and the ICPC, each the next x on the case
+    steps (they were the command line's alone). The ICPC's target is the policy's clock
+    (15 working days from the discussion) unless given; a date in the future is refused
+    beside the field; what is recorded reads as `cintui cp list` reads it."""
+    from cintui.casework import child_protection as cp
+
+    app = ChildHost(empty_store, "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        steps = app.screen
+        assert "x child protection" in text_of(steps, "#steps-keys")
+        await pilot.press("x")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildProtectionFormScreen")
+        form = app.screen
+        assert "Strategy discussion" in text_of(form, "#form-title")
+        assert app.focused.id == "outcome"  # the decision first, the day is today's
+        await pilot.press("s")
+        await fill(pilot, "#on", "24/11/2026")  # tomorrow
+        await pilot.press("tab")
+        await type_text(pilot, "Police and health: bruising seen at school")
+        await save(pilot)
+        assert app.screen is form
+        assert "is in the future" in text_of(form, "#on-error")
+        await fill(pilot, "#on", "23/11/2026")
+        await save(pilot)
+        await until(pilot, lambda: app.screen is steps)
+        assert ("Child protection: strategy discussion 2026-11-23: section 47 enquiry"
+                in text_of(steps, "#steps-child"))
+
+        await pilot.press("x")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildProtectionFormScreen")
+        assert "The section 47 enquiry starts" in text_of(app.screen, "#form-title")
+        await save(pilot)  # started today, the ICPC by the policy's clock
+        await until(pilot, lambda: app.screen is steps)
+        assert "s47 started 2026-11-23; ICPC due by 2026-12-14" in text_of(steps, "#steps-child")
+
+        await pilot.press("x")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildProtectionFormScreen")
+        assert "outcome" in text_of(app.screen, "#form-title")
+        await pilot.press("h")
+        await save(pilot)
+        await until(pilot, lambda: app.screen is steps)
+        assert "ICPC held 2026-11-23" in text_of(steps, "#steps-child")
+
+    store = open_store(empty_store, None)
+    with store.read() as session:
+        (row,) = cp.enquiries(session, cases.find_child(session, "KEY1").id)
+        enquiry = cp.fact(row)
+    store.close()
+    assert row.strategy_notes == "Police and health: bruising seen at school"
+    assert row.recorded_by == "amira"
+    assert (enquiry.strategy_outcome, enquiry.s47_started, enquiry.icpc_target,
+            enquiry.s47_outcome, enquiry.icpc_held) == (
+        "s47", TODAY, date(2026, 12, 14), "icpc", TODAY)
