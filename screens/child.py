@@ -336,6 +336,8 @@ class ChildScreen(Screen):
         if summary.next_step:
             details.append(f"{'Next step:':<14}", style="bold")
             details.append(f"{summary.next_step} (K: case steps)\n")
+        if summary.no_change:  # WIR 2.3
+            details.append(f"⚠ {summary.no_change}\n", style="bold dark_orange")
         if summary.decisions:
             details.append("Decisions (BEX 4; D records one):\n", style="bold")
             for d in summary.decisions[:5]:
@@ -818,7 +820,10 @@ class ChildScreen(Screen):
 
         with self.app.store.read() as session:
             me = endings.me(session, self.app.actor)
-        self.app.push_screen(DecisionFormScreen(self.child_id, me.name, me.role_label),
+        # WIR 2.3 prompted on the Summary: the decision it asks for is the one offered
+        kind = "cp_conference" if self._summary and self._summary.no_change else \
+            "case_direction"
+        self.app.push_screen(DecisionFormScreen(self.child_id, me.name, me.role_label, kind),
                              self._reload_if_saved)
 
     def action_restrict(self) -> None:

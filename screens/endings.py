@@ -73,14 +73,15 @@ class DecisionFormScreen(_DatedForm):
 
     ALIASES = {"made_on": "on", "made_by": "by"}
 
-    def __init__(self, child_id: uuid.UUID, by: str, role: str) -> None:
+    def __init__(self, child_id: uuid.UUID, by: str, role: str,
+                 kind: str = "case_direction") -> None:
         super().__init__()
-        self.child_id, self.by, self.role = child_id, by, role
+        self.child_id, self.by, self.role, self.kind = child_id, by, role, kind
         self.TITLE_TEXT = "Record a decision, with its rationale (BEX 4)"
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("kind", "Kind", self.choice(
-            [(DECISION_KIND_LABELS[k], k) for k in DECISION_KINDS], "case_direction"))
+            [(DECISION_KIND_LABELS[k], k) for k in DECISION_KINDS], self.kind))
         yield self.row("decision", "Decision", self.text("", "What was decided"))
         yield self.row("rationale", "Rationale", self.prose("", "Why (required)"))
         yield self.row("by", "Decided by", self.text(self.by))

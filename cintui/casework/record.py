@@ -177,6 +177,7 @@ class ChildDetails:
     episodes: tuple[str, ...] = ()  # every episode, oldest first, in words (re-referrals)
     decisions: tuple[DecisionFact, ...] = ()  # BEX 4: newest first
     next_step: str = ""  # the case's next step (domain.steps), while it is open
+    no_change: str = ""  # WIR 2.3: the plan has brought no positive change (a prompt)
 
 
 def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
@@ -202,15 +203,35 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
                               *short_breaks.deadlines(session, child_id, today)],  # WAR 7.2.1
                              key=lambda d: d.due))
     next_step = ""  # while a step of the open case remains
+    decisions = decision_facts(session, child_id)
+    no_change = ""
     if episode is not None and episode.closure_date is None:
         next_step = step_rules.next_step(case_steps.facts(child, episode))
         next_step = "" if next_step == step_rules.ALL_RECORDED else next_step
+        no_change = _no_change(session, child_id, episode, decisions, today)
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
-                        next_step=next_step,
+                        next_step=next_step, no_change=no_change,
                         plan_headline=plans.headline(session, child_id),
                         visit_drafts=tuple(visits.child_drafts(session, child_id)),
                         episodes=tuple(episode_lines(session, child_id)),
-                        decisions=tuple(reversed(decision_facts(session, child_id))))
+                        decisions=tuple(reversed(decisions)))
+
+
+def _no_change(session: Session, child_id: uuid.UUID, episode: Episode,
+               decisions: list[DecisionFact], today: date) -> str:
+    """WIR 2.3's prompt when the plan in force has brought no positive change for two
+    reviews' worth of time and no child protection conference has been considered since
+    (a decision of that kind, or a strategy discussion)."""
+    from cintui.casework import child_protection
+    from cintui.domain.plan import no_change_prompt, no_positive_change
+
+    plan = plans.current_plan(session, child_id)
+    if plan is None or episode.cin_plan_start is None:
+        return ""
+    considered = [d.made_on for d in decisions if d.kind == "cp_conference"]
+    considered += [e.strategy_on for e in child_protection.current_facts(session, child_id)]
+    since = no_positive_change(plan.needs, episode.cin_plan_start, today, considered)
+    return no_change_prompt(since) if since else ""
 
 
 def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:

@@ -62,7 +62,8 @@ def _day(d) -> str:
 def decision_add(
     ctx: typer.Context, child: ChildArg,
     kind: Annotated[str, typer.Option("--kind", help="closure, step_down, transfer, dispute, "
-                                      "case_direction or other.")],
+                                      "case_direction, cp_conference (a child protection "
+                                      "conference considered, WIR 2.3) or other.")],
     decision: Annotated[str, typer.Option("--decision", help="What was decided.")],
     rationale: RationaleOption,
     by: Annotated[str | None, typer.Option("--by", help="Who decided: a worker's username or "

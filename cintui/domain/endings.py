@@ -16,13 +16,15 @@ from cintui.domain.calendar import add_months
 from cintui.domain.text import counted
 from cintui.domain.workforce import MANAGER_ROLES, ROLE_LABELS, needs_role
 
-DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction", "other")
+DECISION_KINDS = ("closure", "step_down", "transfer", "dispute", "case_direction",
+                  "cp_conference", "other")
 DECISION_KIND_LABELS = {
     "closure": "Closure",
     "step_down": "Step-down",
     "transfer": "Transfer to another authority",
     "dispute": "Dispute",
     "case_direction": "Case direction",
+    "cp_conference": "Child protection conference considered",  # WIR 2.3
     "other": "Other",
 }
 # TRA, BEX 3: "the team manager decides"; disputes go on to the service manager.

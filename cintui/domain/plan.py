@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from cintui.domain.calendar import add_months
 from cintui.domain.policy import Timescale
 from cintui.domain.text import counted
 
@@ -187,6 +188,38 @@ def early_review_problems(by: date | None, reason: str, today: date,
     if not reason.strip():
         out.append(("reason", "say what has changed in the family's circumstances (BEX 3)"))
     return out
+
+
+# WIR 2.3: "If a Child in Need Plan fails to bring about significant positive change in a
+# child's circumstances ... the professionals involved should discuss convening a Child
+# Protection Case Conference." Read here as: two reviews' worth of the plan (3 months each,
+# the usual interval) with a worry still Red or Amber and no need's rating better.
+NO_CHANGE_MONTHS = 6
+_SEVERITY = {"R": 2, "A": 1, "G": 0}
+
+
+def no_positive_change(needs: tuple[Need, ...] | list[Need], plan_started: date | None,
+                       today: date, considered: list[date] | tuple[date, ...] = ()
+                       ) -> date | None:
+    """WIR 2.3: the day since which the plan has brought no positive change (no need's
+    rating better, a worry still Red or Amber) when that is `NO_CHANGE_MONTHS` or more and a
+    child protection conference has not been considered since (`considered`: the days a
+    conference was considered or a strategy discussion held); else None."""
+    if plan_started is None or not any(n.kind == "worry" and n.rag in ("R", "A")
+                                       for n in needs):
+        return None
+    better = [c.on for n in needs for c in n.rag_history
+              if c.previous in _SEVERITY and c.rating in _SEVERITY
+              and _SEVERITY[c.rating] < _SEVERITY[c.previous]]
+    since = max([plan_started, *better, *considered])
+    return since if add_months(since, NO_CHANGE_MONTHS) <= today else None
+
+
+def no_change_prompt(since: date) -> str:
+    return (f"No need has improved since {since.day} {since:%b %Y} (WIR 2.3: a plan that "
+            "fails to bring about significant positive change): discuss convening a child "
+            "protection conference with the professionals, and record it (D: a decision, "
+            "\"Child protection conference considered\").")
 
 
 def red_prompt(previous: str | None, rating: str) -> str | None:

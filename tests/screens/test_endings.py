@@ -298,3 +298,37 @@ async def test_a_decision_typed_survives_a_killed_process_and_comes_back(demo_st
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert "Ask for a health assessment — Tess Manager" in text_of(app.screen, "#details")
     assert read(demo_store, kept) == []
+
+
+async def test_a_plan_with_no_positive_change_prompts_a_conference_considered_wir_2_3(
+        demo_store):
+    """WIR 2.3: a plan that fails to bring about significant positive change leads the
+    professionals to discuss convening a child protection conference. A demo child whose
+    needs have not improved in over six months has the prompt on the Summary; D offers
+    the decision it asks for ("Child protection conference considered"), and once that is
+    recorded the prompt goes, for six months."""
+    from tests.screens.test_child import REFUSED
+
+    store = open_store(demo_store, None)
+    add_staff(store)  # the team manager who decides
+    store.close()
+    app = ChildHost(demo_store, REFUSED)
+    app.actor = MANAGER
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: "No need has improved" in text_of(app.screen, "#details"))
+        details = text_of(app.screen, "#details")
+        assert "(WIR 2.3: a plan that fails to bring about significant positive change)" in \
+            " ".join(details.split())
+        await pilot.press("D")
+        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        form = app.screen
+        assert form.query_one("#kind").value == "cp_conference"
+        await fill(pilot, "#decision", "No conference: the food bank and school plan hold")
+        await fill(pilot, "#rationale", "Discussed with the school and health visitor")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert type(app.screen).__name__ == "ChildScreen", text_of(form, "#form-error")
+        await until(pilot, lambda: "No conference: the food bank" in text_of(
+            app.screen, "#details"))
+        assert "No need has improved" not in text_of(app.screen, "#details")

@@ -1,0 +1,57 @@
+"""WIR 2.3: "If a Child in Need Plan fails to bring about significant positive change in a
+child's circumstances ... the professionals involved should discuss convening a Child
+Protection Case Conference." The prompt's rule: two reviews' worth of the plan (6 months)
+with a worry still Red or Amber and no need's rating better, and no conference considered
+since."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cintui.domain.plan import Need, RagChange, no_change_prompt, no_positive_change
+
+START = date(2026, 4, 14)
+
+
+def need(*changes: tuple[date, str, str | None], kind: str = "worry") -> Need:
+    history = tuple(RagChange(on, rating, previous) for on, rating, previous in changes)
+    return Need("School attendance is low", rag=history[-1].rating, kind=kind,
+                rag_history=history)
+
+
+AMBER = need((START, "A", None))
+
+
+def test_six_months_of_a_plan_with_no_need_better_prompts_from_its_start_wir_2_3():
+    assert no_positive_change([AMBER], START, date(2026, 10, 14)) == START
+    assert no_positive_change([AMBER], START, date(2026, 10, 13)) is None  # a day short
+    words = no_change_prompt(START)
+    assert words.startswith("No need has improved since 14 Apr 2026 (WIR 2.3")
+    assert "child protection conference" in words
+
+
+def test_a_need_rated_better_restarts_the_six_months():
+    better = need((START, "A", None), (date(2026, 8, 3), "G", "A"))
+    assert no_positive_change([AMBER, better], START, date(2026, 11, 23)) is None
+    assert no_positive_change([AMBER, better], START, date(2027, 2, 3)) == date(2026, 8, 3)
+    worse = need((START, "A", None), (date(2026, 8, 3), "R", "A"))  # not better
+    assert no_positive_change([worse], START, date(2026, 11, 23)) == START
+
+
+def test_a_conference_considered_restarts_it_and_nothing_open_never_prompts():
+    considered = [date(2026, 9, 30)]
+    assert no_positive_change([AMBER], START, date(2026, 11, 23), considered) is None
+    assert no_positive_change([AMBER], START, date(2027, 3, 30), considered) == date(2026, 9, 30)
+    green = need((START, "G", None))
+    strength = need((START, "A", None), kind="strength")
+    assert no_positive_change([green, strength], START, date(2027, 1, 1)) is None
+    assert no_positive_change([AMBER], None, date(2027, 1, 1)) is None  # no plan started
+
+
+@given(st.dates(min_value=START, max_value=date(2030, 1, 1)))
+def test_the_prompt_never_comes_before_six_months_of_the_plan(today):
+    since = no_positive_change([AMBER], START, today)
+    assert (since is not None) == (today >= date(2026, 10, 14))
