@@ -43,7 +43,8 @@ WHERE {scope}
 _IDS = "SELECT c.id FROM child AS c WHERE {scope}"
 _EPISODES = """
 SELECT child_id, referral_date, closure_date, cin_plan_start, cin_plan_end,
-       assessment_completed, unmet_need_stepped_down, recorded_from
+       assessment_completed, unmet_need_stepped_down, recorded_from, step_down_completed,
+       closure_reason
 FROM episode WHERE child_id IN ({ids})
 """
 # WIR 2.11: only final visits where the child was seen are facts for the visit clock (which
@@ -137,12 +138,15 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
               "until": _next_day(end)}
     ids = _IDS.format(scope=_scope(team))
     episodes: dict = defaultdict(list)
-    for cid, ref, closed, plan, plan_end, assessed, unmet, recorded in rows(
-            _EPISODES.format(ids=ids), params):
+    for (cid, ref, closed, plan, plan_end, assessed, unmet, recorded, stepped,
+         reason) in rows(_EPISODES.format(ids=ids), params):
         episodes[cid].append(EpisodeFacts(
             referral=_date(ref), closure=_date(closed), cin_plan_start=_date(plan),
             cin_plan_end=_date(plan_end), assessment_completed=_date(assessed),
-            unmet_need_stepped_down=bool(unmet), recorded_from=_date(recorded)))
+            unmet_need_stepped_down=bool(unmet), recorded_from=_date(recorded),
+            # to Early Help: a step-down completed (WIR 3), closed to early help after the
+            # assessment (RC9), or closed with unmet need stepped down (STO 3.3)
+            stepped_down=bool(stepped) or reason == "RC9" or bool(unmet)))
     seen: dict = defaultdict(list)
     agreed: dict = defaultdict(list)
     meetings: dict = defaultdict(list)

@@ -197,6 +197,9 @@ def _print_performance(data: dict) -> None:
     for band, n in c["by_duration"].items():
         t.add_row(band, str(n))
     console.print(t)
+    sd = c["sustained_step_downs"]
+    console.print(f"Sustainable step-downs to Early Help (WAR 9.3): {_m(sd)} not re-referred "
+                  f"within 12 months; {sd['too_recent']} too recent to tell")
     _title(console, f"Re-referrals: {rr['total']} by interval since closure; rate "
                     f"{_m(rr['rate'])} within 12 months (WAR 3.2-3.4)")
     t = Table()

@@ -40,6 +40,7 @@ class EpisodeFacts:
     cin_plan_end: date | None = None
     assessment_completed: date | None = None
     unmet_need_stepped_down: bool = False  # STO 3.3: closed with unmet need, to Early Help
+    stepped_down: bool = False  # closed stepping down to Early Help (WIR 3 step-down, RC9)
     # An imported case: held in full in cintui from this day. Its earlier dates are the old
     # system's few (the last visit, the last review): the gap that ended with one of them
     # cannot be judged (the visits or reviews in it were not carried over), nor the minutes
@@ -448,6 +449,11 @@ class Performance:
     open_by_month: list[MonthCount]
     caseload: Caseload
     fgc: FgcUse | None = None  # WAR 9.3 "Increased use of Family Group Conference"
+    # WAR 9.3 "Increase in the number of sustainable step downs to Early Help": of the
+    # step-downs closed in the period whose 12 months have passed, those not re-referred in
+    # them; the rest are too recent to tell.
+    sustained_step_downs: Measure = field(default_factory=lambda: Measure.of(0, 0))
+    step_downs_too_recent: int = 0
 
 
 def financial_quarter(day: date) -> tuple[int, int, date, date]:
@@ -465,6 +471,33 @@ def _quarters(start: date, end: date) -> Iterator[tuple[str, date, date]]:
         fy, q, _first, last = financial_quarter(day)
         yield f"{fy}-{(fy + 1) % 100:02d} Q{q}", day, min(last, end)
         day = last + timedelta(days=1)
+
+
+SUSTAINED_MONTHS = 12  # a step-down is sustained when no re-referral follows in 12 months
+
+
+def step_down_outcomes(children: Iterable[ChildFacts], start: date,
+                       end: date) -> tuple[int, int, int]:
+    """WAR 9.3, sustainable step-downs to Early Help: of the episodes closed in
+    `[start, end]` stepping down to Early Help, (sustained: no referral of the child within
+    `SUSTAINED_MONTHS` of the closure, judged: those whose months have passed by `end` or
+    that were re-referred within them, too recent: the rest). The same 12 months as the
+    re-referral rate (WAR 3.2-3.4)."""
+    sustained = judged = recent = 0
+    for child in children:
+        referrals = sorted(e.referral for e in child.episodes)
+        for e in child.episodes:
+            if not e.stepped_down or e.closure is None or not _in(e.closure, start, end):
+                continue
+            horizon = add_months(e.closure, SUSTAINED_MONTHS)
+            if any(e.closure <= r <= min(horizon, end) and r > e.referral for r in referrals):
+                judged += 1  # back within the 12 months: not sustained
+            elif horizon <= end:
+                judged += 1
+                sustained += 1
+            else:
+                recent += 1
+    return sustained, judged, recent
 
 
 def month_ends(start: date, end: date) -> list[date]:
@@ -542,6 +575,7 @@ def performance(children: Iterable[ChildFacts], start: date, end: date, *,
             label, q_start, q_end, count, before, count - before,
             round(100 * (count - before) / before, 1) if before else None))
     stepped = sum(1 for e in closures if e.unmet_need_stepped_down)  # STO 3.3
+    sustained, judged, recent = step_down_outcomes(children, start, end)  # WAR 9.3
     fgc = fgc_use(((c.fgcs, _episode_start(c, start, end), any(
         e.cin_plan_start is not None and e.cin_plan_start <= end
         and (e.cin_plan_end is None or e.cin_plan_end >= start)
@@ -553,6 +587,7 @@ def performance(children: Iterable[ChildFacts], start: date, end: date, *,
         start=start, end=end, referrals=len(in_period), quarters=quarters,
         closures=len(closures), duration_bands=bands,
         stepped_down_unmet_need=Measure.of(stepped, len(closures)),
+        sustained_step_downs=Measure.of(sustained, judged), step_downs_too_recent=recent,
         rereferrals=rereferrals, rereferral_bands=rebands,
         rereferrals_within_12_months=within_12,
         rereferral_rate=Measure.of(within_12, len(in_period)),

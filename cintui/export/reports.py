@@ -67,6 +67,9 @@ def performance_data(report: Performance, *, team: str | None = None) -> dict:
         "closures": {
             "total": report.closures, "by_duration": dict(report.duration_bands),
             "stepped_down_unmet_need": _measure(report.stepped_down_unmet_need),
+            # WAR 9.3: step-downs to Early Help not re-referred within 12 months
+            "sustained_step_downs": {**_measure(report.sustained_step_downs),
+                                     "too_recent": report.step_downs_too_recent},
         },
         "rereferrals": {
             "total": report.rereferrals, "by_interval": dict(report.rereferral_bands),
@@ -144,6 +147,11 @@ def _performance_rows(data: dict):
     s = c["stepped_down_unmet_need"]
     yield "stepped_down_unmet_need", "closures", s["met"], s["total"], s["percent"], None, \
         None, None
+    sd = c["sustained_step_downs"]
+    yield "sustained_step_downs", "not re-referred within 12 months", sd["met"], sd["total"], \
+        sd["percent"], None, None, None
+    yield "sustained_step_downs", "too recent to tell", sd["too_recent"], None, None, None, \
+        None, None
     yield "rereferrals", "total", rr["total"], None, None, None, None, None
     for band, n in rr["by_interval"].items():
         yield "rereferrals_by_interval", band, n, rr["total"], _pct(n, rr["total"]), None, \
@@ -205,8 +213,12 @@ def performance_md(data: dict) -> str:
     out += _table(["Duration", "Closures", "%"],
                   [[b, n, _p(_pct(n, c["total"]))] for b, n in c["by_duration"].items()])
     s = c["stepped_down_unmet_need"]
+    sd = c["sustained_step_downs"]
     out += [f"Closed with unmet need stepped down to Early Help (STO 3.3): {s['met']} of "
             f"{s['total']} closures ({_p(s['percent'])}).", "",
+            f"Sustainable step-downs to Early Help (WAR 9.3): {sd['met']} of {sd['total']} "
+            f"not re-referred within 12 months ({_p(sd['percent'])}); "
+            f"{sd['too_recent']} too recent to tell.", "",
             f"## Re-referrals by interval since the previous closure (WAR 3.2-3.4): "
             f"{rr['total']}", ""]
     out += _table(["Interval", "Re-referrals", "%"],

@@ -117,6 +117,14 @@ def test_performance_csv_and_markdown_agree_with_json(cli, demo_store, performan
     assert f"(STO 3.2): {performance['closures']['total']}" in md
     table = run(cli, demo_store, "performance", *PERIOD)
     assert f"New referrals: {performance['referrals']['total']}" in table
+    # WAR 9.3: sustainable step-downs, the same in every format
+    sd = performance["closures"]["sustained_step_downs"]
+    assert sd["total"] > 0 and 0 <= sd["met"] <= sd["total"]  # the demo has step-downs
+    assert got[("sustained_step_downs", "not re-referred within 12 months")] == sd["met"]
+    assert got[("sustained_step_downs", "too recent to tell")] == sd["too_recent"]
+    assert (f"Sustainable step-downs to Early Help (WAR 9.3): {sd['met']} of {sd['total']} "
+            f"not re-referred within 12 months") in md
+    assert f"{sd['too_recent']} too recent to tell" in " ".join(table.split())
 
 
 def test_performance_for_each_team_adds_up_to_everyone(cli, demo_store, performance):

@@ -31,6 +31,7 @@ from cintui.domain.reports import (
     month_ends,
     performance,
     rereferral_band,
+    step_down_outcomes,
     visit_trend,
 )
 from cintui.domain.timescales import MeetingFact, VisitFact
@@ -403,3 +404,29 @@ def test_reports_reconcile_over_random_histories(case):
     assert sum(child_compliance(ch, start, end, ENGLAND).plans.total for ch in children) \
         == c.total.plans.total == sum(any(e.plan_on(end) for e in ch.episodes)
                                       for ch in children)
+
+
+def test_a_step_down_is_sustained_when_no_referral_follows_within_12_months_war_9_3():
+    """WAR 9.3 "Increase in the number of sustainable step downs to Early Help": of the
+    step-downs closed in the period, those whose 12 months have passed with no re-referral
+    are sustained; one re-referred within them is not; the rest are too recent to tell. A
+    closure that is not a step-down is not counted."""
+    def stepped(closed: date, again: date | None = None, down: bool = True) -> ChildFacts:
+        first = EpisodeFacts(referral=closed - timedelta(days=60), closure=closed,
+                             stepped_down=down)
+        later = (EpisodeFacts(referral=again),) if again else ()
+        return child(id=f"c{closed}{again}{down}", episodes=(first, *later))
+
+    children = [
+        stepped(date(2025, 3, 3)),  # 12 months passed by the end: sustained
+        stepped(date(2025, 3, 3), again=date(2026, 3, 2)),  # back a day short of 12 months
+        stepped(date(2025, 3, 3), again=date(2026, 3, 4)),  # back after: still sustained
+        stepped(date(2025, 9, 1), again=date(2025, 10, 1)),  # back in a month: judged now
+        stepped(date(2025, 10, 1)),  # not 12 months by the end: too recent
+        stepped(date(2025, 3, 3), down=False),  # an ordinary closure
+        stepped(date(2024, 12, 2)),  # closed before the period
+    ]
+    assert step_down_outcomes(children, date(2025, 1, 1), date(2026, 6, 30)) == (2, 4, 1)
+    report = performance(children, date(2025, 1, 1), date(2026, 6, 30))
+    assert (report.sustained_step_downs, report.step_downs_too_recent) == (
+        Measure.of(2, 4), 1)
