@@ -575,11 +575,13 @@ class ChildScreen(Screen):
             invitees = meetings.invitee_choices(session, self.child_id)
             age = meetings.child_age(session, self.child_id, app.today)
             last = meetings.last_held(session, self.child_id)
-            context = BookingContext(  # the safeguards (WIR 2.1, 2.3; BEX 3; TRA)
+            factors, prison = safeguards.partner_findings(session, self.child_id)
+            context = BookingContext(  # the safeguards (WIR 2.1, 2.3; BEX 3; TRA; STO 4.4)
                 consent=safeguards.consent_problem(session, self.child_id, app.today),
                 chairs=tuple(safeguards.chair_choices(session)),
                 rules=cases.store_policy(session).meetings,
-                child_name=record.get_child(session, self.child_id).first_name)
+                child_name=record.get_child(session, self.child_id).first_name,
+                factors=factors, parent_in_prison=prison)
         header = self._summary.header if self._summary else None
         from cintui.domain.calendar import england_calendar
         from cintui.domain.meeting import suggested_start

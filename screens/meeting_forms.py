@@ -34,6 +34,7 @@ from cintui.domain.meeting_safeguards import (
     chair_problem,
     invitation_problem,
     left_out,
+    partner_prompts,
 )
 from cintui.domain.policy import MeetingRules
 from cintui.domain.workforce import parse_role
@@ -54,6 +55,8 @@ class BookingContext:
     chairs: tuple[safeguards.ChairChoice, ...] = ()
     rules: MeetingRules = MeetingRules()
     child_name: str = "the child"
+    factors: tuple[str, ...] = ()  # the assessment's (census codes): STO 4.4's partners
+    parent_in_prison: bool = False
 
 
 NO_CONSENT = "✗ not in place: Enter here records a decision"
@@ -201,6 +204,8 @@ class ScheduleFormScreen(FormScreen):
             problems.setdefault(self.ALIASES.get(field, field), problem)
         warnings = [w for w in (school_hours_warning(s.starts_at, self.age),
                                 soon_after_warning(s.kind, s.starts_at, *self.last_held)) if w]
+        warnings += partner_prompts(self.context.factors, self.context.parent_in_prison,
+                                    s.invitees)  # STO 4.4: a prompt, not a refusal
         self.query_one("#form-info", Static).update("\n".join(f"⚠ {plain(w)}" for w in warnings))
         return problems
 

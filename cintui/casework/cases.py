@@ -307,3 +307,15 @@ def child_deadlines(
 ) -> list[Deadline]:
     profile = profile or store_policy(session)
     return compute_deadlines(lookup.child_events(session, child), profile, today)
+
+
+def current_circumstances(session: Session, child_id: uuid.UUID) -> dict[str, str]:
+    """The child's circumstances now (WAR 2.2.2): kind -> value, the latest of each ("no"
+    left out)."""
+    from cintui.domain.steps import NOT_APPLICABLE
+    from cintui.store.models import Circumstance
+
+    rows = session.exec(select(Circumstance).where(Circumstance.child_id == child_id)
+                        .order_by(Circumstance.recorded_on, Circumstance.created_at)).all()
+    latest = {r.kind: r.value for r in rows}
+    return {k: v for k, v in latest.items() if v != NOT_APPLICABLE}

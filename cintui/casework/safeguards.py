@@ -17,12 +17,14 @@ from sqlmodel import Session, col, func, select
 
 from cintui.casework import cases, conflicts
 from cintui.domain import meeting_safeguards as rules
+from cintui.domain import steps as step_rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years
 from cintui.domain.consent import ConsentFact, WithheldConsentRecord
 from cintui.domain.meeting import Invitee, Schedule
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.workforce import parse_role, role_label
+from cintui.reference import codes
 from cintui.store import models as m
 
 
@@ -291,10 +293,30 @@ def save_non_engagement(session: Session, child_id: uuid.UUID, path: rules.NonEn
     return non_engagement(session, child_id)
 
 
+
+# ------------------------------------------------------------------ partners (STO 4.4)
+
+
+def partner_findings(session: Session, child_id: uuid.UUID) -> tuple[tuple[str, ...], bool]:
+    """What STO 4.4's partners follow from, for booking a meeting: the assessment's factors
+    (chosen, and those the census takes from the circumstances) on the current episode, and
+    whether a parent is in prison. Nothing for a child with no episode open."""
+    circumstances = cases.current_circumstances(session, child_id)
+    prison = circumstances.get("parent_in_prison") == "yes"
+    episode = cases.current_episode(session, child_id)
+    if episode is None:
+        return (), prison
+    chosen = tuple(codes.split_multi(episode.factors_chosen))
+    codes_ = set(chosen) | set(step_rules.census_factors(chosen, circumstances))
+    if episode.assessment_factors:
+        codes_ |= set(codes.split_multi(episode.assessment_factors))
+    return tuple(sorted(codes_)), prison
+
+
 __all__ = [
     "Agreement", "ChairChoice", "NonEngagementRow", "SafeguardError", "add_agreements",
     "agreement_due", "agreements", "booking_problems", "chair_choices", "chair_role",
     "chair_role_text", "child_age", "consent_problem", "meeting_consents", "non_engagement",
     "non_engagement_stamp",
-    "record_agreement", "record_papers", "save_non_engagement",
+    "partner_findings", "record_agreement", "record_papers", "save_non_engagement",
 ]

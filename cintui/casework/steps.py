@@ -25,6 +25,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from cintui.casework import cases, conflicts, drafts, short_breaks
+from cintui.casework.cases import current_circumstances
 from cintui.domain import steps as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.short_breaks import DirectPaymentFact
@@ -271,14 +272,6 @@ def set_level(session: Session, child_id: uuid.UUID, level: str) -> m.Episode:
     episode.assessment_level = level.strip()
     _save(session, child, episode)
     return episode
-
-
-def current_circumstances(session: Session, child_id: uuid.UUID) -> dict[str, str]:
-    """The child's circumstances now: kind -> value, the latest of each ("no" left out)."""
-    rows = session.exec(select(m.Circumstance).where(m.Circumstance.child_id == child_id)
-                        .order_by(m.Circumstance.recorded_on, m.Circumstance.created_at)).all()
-    latest = {r.kind: r.value for r in rows}
-    return {k: v for k, v in latest.items() if v != rules.NOT_APPLICABLE}
 
 
 def set_factors(session: Session, child_id: uuid.UUID, wanted: Iterable[str], *,

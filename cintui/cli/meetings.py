@@ -226,7 +226,7 @@ def meeting_schedule(
             kind=kind, starts_at=starts_at, venue=venue, chair=chair,
             chair_role=chair_role, practical=practical, invitees=invitees,
             child_invited=child_invited, not_invited_reason=not_invited_reason), now=now)
-        warnings = meetings.booking_warnings(session, record.id, kind, starts_at)
+        warnings = meetings.booking_warnings(session, record.id, kind, starts_at, invitees)
     for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:

@@ -23,6 +23,10 @@ The rules, from the seeds:
   decisions". (`absent_parents`, `agreement_problem`)
 - WIR 2.10: non-engagement by the family, as a guided path. (`NonEngagement`,
   `non_engagement_missing`)
+- STO 4.4: inspectors found probation and adult mental health "often omitted from the list
+  of invitees to children's meetings, where they could add significant value", and "no
+  current systematic information-sharing about domestic abuse incidents with key health
+  providers, such as GPs". (`partner_prompts`: a prompt, never a refusal)
 
 Decisions where the seeds are silent (tests pin each one):
 - Consent to a meeting is the `meeting` scope of `domain.consent` (a parent with parental
@@ -44,6 +48,7 @@ Pure: no Textual, no SQL, no clock reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -75,6 +80,37 @@ def _names(people: Iterable[str]) -> str:
 
 
 # ------------------------------------------------------------------ consent (WIR 2.1, 2.3)
+
+
+# STO 4.4: who the assessment's findings call to a child's meeting, and the words that name
+# them in an invitee's role or agency ("Care coordinator (CMHT)", "GP (Northgate Surgery)").
+_PARTNERS = (
+    (("4B", "4C"), "a parent's mental health", "adult mental health services (the parent's "
+     "care coordinator or mental health worker)",
+     re.compile(r"mental health|\bcmht\b|\bamhs\b|psychiatr|care co-?ordinator", re.I)),
+    (("3B", "3C"), "domestic abuse", "the GP and community health (invite them, or send them "
+     "the minutes)", re.compile(r"\bgp\b|general practi|surgery|community health", re.I)),
+)
+_PROBATION = re.compile(r"probation|\bnps\b|\bcrc\b|offender manager", re.I)
+
+
+def partner_prompts(factors: Iterable[str], parent_in_prison: bool,
+                    invitees: Iterable[Invitee]) -> list[str]:
+    """STO 4.4: the partners a child's meeting should hear from, given the assessment's
+    factors (a parent's mental health 4B/4C, domestic abuse 3B/3C) and a parent in prison,
+    who are not among `invitees` (matched by the words of their role and agency)."""
+    found = set(factors)
+    said = " · ".join(f"{i.role} {i.name}" for i in invitees)
+    out = []
+    for codes, finding, whom, words in _PARTNERS:
+        hit = sorted(found & set(codes))
+        if hit and not words.search(said):
+            out.append(f"STO 4.4: the assessment found {finding} ({', '.join(hit)}): invite "
+                       f"{whom}; add them on People first")
+    if parent_in_prison and not _PROBATION.search(said):
+        out.append("STO 4.4: a parent is in prison: invite probation (the parent's offender "
+                   "manager); add them on People first")
+    return out
 
 
 def consent_problem(facts: Iterable[ConsentFact], child_age: int | None) -> str:

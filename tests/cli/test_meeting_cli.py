@@ -321,3 +321,25 @@ def test_a_real_process_exits_2_with_one_line_and_help_documents_latest(demo_sto
     helped = run_subprocess("export", "minutes", "--help", env={"COLUMNS": "100"})
     assert helped.returncode == 0 and "--latest" in helped.stdout
     assert "cintui export minutes DEMO00002 --latest" in " ".join(helped.stdout.split())
+
+
+def test_sto_4_4_a_booking_warns_of_the_partner_the_findings_call_and_books(cli, demo_store):
+    """STO 4.4: the booking is made, with a warning naming adult mental health for a child
+    whose assessment found a parent's mental health (4B) and nobody of theirs invited."""
+    from cintui.casework import caseload, record, safeguards
+
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        reference = next(
+            c.reference for c in caseload.list_children(session, TODAY, open_only=True)
+            if "4B" in safeguards.partner_findings(session, c.id)[0] and "mental health" not in
+            " ".join(p.role + p.agency for p in record.list_people(session, c.id)).lower())
+    store.close()
+    result = cli("meeting", "schedule", reference, "--kind", "review", "--at",
+                 "2026-11-30 16:00", "--venue", "Family home", "--chair", "Poppy Jessop",
+                 "--chair-role", "Senior practitioner", "--not-invited-reason", "n/a",
+                 "--db", demo_store, "--json", *DAY)
+    assert result.code == 0, result.err
+    assert ("Warning: STO 4.4: the assessment found a parent's mental health (4B): invite "
+            "adult mental health services") in result.err
+    assert any(w.startswith("STO 4.4") for w in json.loads(result.out)["warnings"])

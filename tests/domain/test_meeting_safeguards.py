@@ -211,3 +211,27 @@ def test_wir_2_10_non_engagement_steps_are_walked_in_order():
     assert all(text.startswith("WIR 2.10:") for _, text in missing)
     done = NonEngagement(*("recorded",) * 6)
     assert non_engagement_missing(done) == []
+
+
+def test_sto_4_4_partners_the_findings_call_to_the_meeting_are_prompted_until_invited():
+    """STO 4.4: probation and adult mental health were "often omitted from the list of
+    invitees to children's meetings, where they could add significant value", and domestic
+    abuse was not shared with GPs. A prompt for each finding, until someone whose role or
+    agency names that partner is among the invitees; nothing for findings about the child
+    alone."""
+    from cintui.domain.meeting_safeguards import partner_prompts
+
+    mum = Invitee("Layla Ward", "Mother", is_parent=True)
+    said = partner_prompts(("4B", "3C", "16A"), True, [mum])
+    assert [p.split(":")[1].strip() for p in said] == [
+        "the assessment found a parent's mental health (4B)",
+        "the assessment found domestic abuse (3C)",
+        "a parent is in prison"]
+    assert all(p.startswith("STO 4.4: ") for p in said)
+    network = [mum, Invitee("Sam Okoro", "Care coordinator (CMHT)"),
+               Invitee("Dr Patel", "GP (Northgate Surgery)"),
+               Invitee("Jo Hart", "Offender manager (Probation Service)")]
+    assert partner_prompts(("4B", "3C"), True, network) == []
+    assert partner_prompts(("4A", "3A"), False, [mum]) == []  # the child's own: not these
+    # "gp" as a word, not inside one ("Gpx"), nor "surgery" missing: still prompted
+    assert partner_prompts(("3B",), False, [Invitee("Ann Gpx", "Neighbour")])

@@ -25,11 +25,11 @@ from tests.screens.test_shell import settle, type_text, until
 ACTOR = "test.worker"
 
 
-def with_store(path, fn):
+def with_store(path, fn, child: str = CHILD):
     store = open_store(path, None)
     try:
         with store.session(ACTOR) as session:
-            return fn(session, cases.find_child(session, CHILD).id)
+            return fn(session, cases.find_child(session, child).id)
     finally:
         store.close()
 
@@ -236,3 +236,41 @@ async def test_a_form_shows_its_own_keys_and_an_empty_box_for_no(demo_store):
         await pilot.press("tab", "n")
         await settle(pilot)
         assert child.value is False and str(child.render()).startswith("▐ ▌")
+
+
+async def test_sto_4_4_booking_prompts_adult_mental_health_until_they_are_invited(demo_store):
+    """STO 4.4: adult mental health "not always invited to children's meetings when their
+    presence could add value". Booking a meeting for a child whose assessment found a
+    parent's mental health (4B) says so under the form, without stopping the booking;
+    with the parent's care coordinator on People (and so invited) it says nothing."""
+    from cintui.casework import caseload
+    from tests.screens.test_child import ChildHost
+
+    def found(session):
+        for c in caseload.list_children(session, TODAY, open_only=True):
+            factors, _prison = safeguards.partner_findings(session, c.id)
+            people = " ".join(p.role + p.agency for p in record.list_people(session, c.id))
+            if "4B" in factors and "mental health" not in people.lower():
+                return c.reference
+        raise AssertionError("no demo child whose assessment found 4B")
+
+    reference = read(demo_store, found)
+
+    async def booking_info() -> str:
+        app = ChildHost(demo_store, reference)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("m")
+            await until(pilot, lambda: type(app.screen).__name__ == "ScheduleFormScreen")
+            await settle(pilot)
+            return " ".join(text_of(app.screen, "#form-info").split())
+
+    assert ("STO 4.4: the assessment found a parent's mental health (4B): invite adult "
+            "mental health services") in await booking_info()
+
+    def add_coordinator(session, cid):
+        record.add_person(session, cid, record.PersonInput(
+            name="Sam Okoro", kind="professional", role="Care coordinator",
+            agency="Community Mental Health Team"))
+    with_store(demo_store, add_coordinator, reference)
+    assert "STO 4.4" not in await booking_info()
