@@ -32,6 +32,7 @@ from cintui.casework import record, visits
 from cintui.domain.child import spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import SCOPE_LABELS, ConsentStatus, missing_service_hint
+from cintui.domain.people import father_hint
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
 from cintui.screens.widgets.plain import plain
@@ -386,6 +387,8 @@ class ChildScreen(Screen):
         if people:
             table.move_cursor(row=min(row, len(people) - 1))
         warnings = [w for p in people for w in p.warnings]
+        if people and (hint := father_hint(p.relationship for p in people)):
+            warnings.append(hint)  # WAR 4.2
         text = "\n".join(f"⚠ {plain(w)}" for w in warnings) if warnings else ""
         if not people:
             text = "No one recorded yet: press a to add a parent, carer or professional."

@@ -13,6 +13,7 @@ No phone-number library is installed, so the UK numbering rules are written out 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 PERSON_KINDS = ("family", "professional")  # as cintui.store.models.PERSON_KINDS
 
@@ -258,3 +259,17 @@ def _professional_warnings(who: str, phone: str, email: str, role: str) -> tuple
     if not role:
         warnings.append(f"No role for {who} (e.g. DSL, health visitor, GP)")
     return tuple(warnings)
+
+
+# WAR 4.2: "In particular to improve engagement of fathers". The words that name a father,
+# or a man in that place, in a person's relationship to the child.
+_FATHER = re.compile(r"\b(father|dad|daddy|stepfather|step-father|step dad|stepdad)\b", re.I)
+
+
+def father_hint(relationships: Iterable[str]) -> str:
+    """WAR 4.2's prompt for a child whose People name no father ("" when one is named): a
+    father not involved is still recorded, with that said, so that he is thought about."""
+    if any(_FATHER.search(r or "") for r in relationships):
+        return ""
+    return ("No father on the record (WAR 4.2: improve the engagement of fathers): add him "
+            "(a), even if he is not involved, with how to reach him or why he is not")

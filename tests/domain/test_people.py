@@ -324,3 +324,16 @@ def test_values_longer_than_the_store_holds_are_refused():
         check_person("Sam Lee", "professional", agency="x" * 201)
     with pytest.raises(InvalidContact, match="^role:"):
         check_person("Sam Lee", "professional", agency="Oak", role="x" * 121)
+
+
+def test_war_4_2_a_child_whose_people_name_no_father_is_prompted_to_add_him():
+    """WAR 4.2: "In particular to improve engagement of fathers". The People tab prompts
+    while no one is the child's father (or stepfather, dad) by relationship; a father not
+    involved is still recorded, so the prompt says to add him even then."""
+    from cintui.domain.people import father_hint
+
+    assert father_hint(["Mother", "Maternal grandmother", "Class teacher"]).startswith(
+        "No father on the record (WAR 4.2: improve the engagement of fathers)")
+    for named in ("Father", "Dad (not involved)", "Stepfather", "step-father", "birth father"):
+        assert father_hint(["Mother", named]) == "", named
+    assert father_hint(["Godfather"]) != ""  # not a father by that word

@@ -640,3 +640,37 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         await until(pilot, lambda: read(demo_store, kept) == [])
     assert read(demo_store, kept) == []
+
+
+async def test_war_4_2_the_people_tab_prompts_for_a_father_until_one_is_recorded(demo_store):
+    """WAR 4.2 (engaging fathers): a child whose People name no father has a prompt on the
+    People tab to add him; once a father is on the record, even one not involved, it goes."""
+    from datetime import date
+
+    from cintui.casework import record
+
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        child = cases.add_child(session, cases.NewChild(
+            first_name="Ada", last_name="Example", dob=date(2019, 4, 2), reference="FA1",
+            referral_date=date(2026, 11, 2)), TODAY)
+        child_id = child.id
+        record.add_person(session, child_id, record.PersonInput(
+            name="Jo Example", relationship="Mother", parental_responsibility=True))
+    store.close()
+
+    async def people_warnings() -> str:
+        app = ChildHost(demo_store, "FA1")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("2")
+            await settle(pilot)
+            return " ".join(text_of(app.screen, "#people-warnings").split())
+
+    assert "No father on the record (WAR 4.2" in await people_warnings()
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        record.add_person(session, child_id, record.PersonInput(
+            name="Tom Example", relationship="Father (not involved)"))
+    store.close()
+    assert "WAR 4.2" not in await people_warnings()
