@@ -611,6 +611,9 @@ class CaseStepsScreen(Screen):
             ("d", "direct_payments", "direct payments"),
             ("x", "child_protection", "child protection"))
 
+    CP_NEXT = {"s47": "the section 47 enquiry's start",
+               "outcome": "its outcome: the ICPC held, or none needed"}
+
     def __init__(self, child_id: uuid.UUID) -> None:
         super().__init__()
         self.child_id = child_id
@@ -687,6 +690,13 @@ class CaseStepsScreen(Screen):
                         style="bold red" if s.referral_timeliness.startswith("late")
                         else "green")
         text.append(f"Next: {s.next_step}\n", style="bold")
+        if self.protection:  # Working Together 2023: what x records next follows the last
+            text.append("Child protection: ", style="bold")
+            text.append("; then ".join(e.describe() for e in self.protection))
+            nxt = cp_rules.next_record(self.protection[-1])
+            if nxt != "strategy":
+                text.append(f" · x records {self.CP_NEXT[nxt]}", style="bold dark_orange")
+            text.append("\n")
         self.query_one("#steps-state", Static).update(text)
         self._show_assessment()
         child = Text()
@@ -695,9 +705,7 @@ class CaseStepsScreen(Screen):
         child.append(f"{words or 'none recorded'}; disabilities: {s.disabilities}\n")
         for p in s.direct_payments:  # WAR 7.2: from the one record (d opens it)
             child.append(f"{short_breaks.package_line(p)}\n")
-        if self.protection:  # Working Together 2023: what x records next follows the last
-            child.append("Child protection: ", style="bold")
-            child.append("; then ".join(e.describe() for e in self.protection) + "\n")
+
         self.query_one("#steps-child", Static).update(child)
         keys = [f"{k} {label}" for k, action, label in self.KEYS if self._allowed(action)]
         note = Text("Keys: " + " · ".join(keys) + " · Esc back\n")

@@ -351,15 +351,16 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
         await fill(pilot, "#on", "23/11/2026")
         await save(pilot)
         await until(pilot, lambda: app.screen is steps)
-        assert ("Child protection: strategy discussion 2026-11-23: section 47 enquiry"
-                in text_of(steps, "#steps-child"))
+        assert ("Child protection: strategy discussion 2026-11-23: section 47 enquiry · x "
+                "records the section 47 enquiry's start" in text_of(steps, "#steps-state"))
 
         await pilot.press("x")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildProtectionFormScreen")
         assert "The section 47 enquiry starts" in text_of(app.screen, "#form-title")
         await save(pilot)  # started today, the ICPC by the policy's clock
         await until(pilot, lambda: app.screen is steps)
-        assert "s47 started 2026-11-23; ICPC due by 2026-12-14" in text_of(steps, "#steps-child")
+        assert ("s47 started 2026-11-23; ICPC due by 2026-12-14 · x records its outcome"
+                in text_of(steps, "#steps-state"))
 
         await pilot.press("x")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildProtectionFormScreen")
@@ -367,7 +368,8 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
         await pilot.press("h")
         await save(pilot)
         await until(pilot, lambda: app.screen is steps)
-        assert "ICPC held 2026-11-23" in text_of(steps, "#steps-child")
+        shown = text_of(steps, "#steps-state")
+        assert "ICPC held 2026-11-23" in shown and "x records" not in shown
 
     store = open_store(empty_store, None)
     with store.read() as session:
