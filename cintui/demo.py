@@ -1209,10 +1209,60 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
             dropped = _drop_last_children(b.out, extra)
     b.drafts(workers, dropped)
     history(b, workers, seed, closed=children // 2)
+    _case_steps(b.out.rows)
     b.out.children = children
     kids = [row for row in b.out.rows if row.model is Child]
     b.out.everyone, b.out.closed = len(kids), sum(row.status == "closed" for row in kids)
     return b.out
+
+
+# The assessment under its headings, as the demo writes it (synthetic, the same for all).
+DEMO_RECORD = {
+    "developmental_needs": "Meeting most milestones; school attendance has dipped this term.",
+    "parenting_capacity": "Warm and caring; routines and boundaries slip when under stress.",
+    "family_environment": "Rented flat, one income; grandparents nearby and supportive.",
+    "childs_voice": "Says home is 'mostly OK' and wants more time with Dad.",
+    "risks_strengths": "Worried about school days missed; going well: family support.",
+    "analysis": "A child in need: without help, missed school and low mood are likely.",
+    "how_needs_met": "A CIN plan: school, health and family support, reviewed in 3 months.",
+}
+
+
+def _case_steps(rows: list) -> None:
+    """Each demo episode's case steps as a worker records them (WAR 4.4, TRA, WIR 1.1): the
+    decision on the referral (an assessment, the day it came, by the child's worker), and
+    for an assessment authorised, its record under the headings, its factors, level and
+    outcome, sent the day it was authorised by the team's manager. Without them every demo
+    child's case steps said "to do" for steps its plan had long passed. No random draws:
+    the rest of the demo stays as it was."""
+    names = {r["id"]: r["name"] for r in rows if r.model is Worker}
+    managers = {r["team_id"]: r["name"] for r in rows
+                if r.model is Worker and r.get("role") == "team_manager"}
+    children = {r["id"]: r for r in rows if r.model is Child}
+    record = json.dumps(DEMO_RECORD)
+    for ep in rows:
+        if ep.model is not Episode or not ep.get("assessment_started") \
+                or ep.get("referral_decision"):
+            continue
+        child = children.get(ep["child_id"])
+        if child is None:
+            continue
+        worker = names.get(child.get("worker_id"), "")
+        manager = managers.get(child.get("team_id"), "") or worker
+        ep.update(referral_decision="assessment", referral_decided_on=ep["referral_date"],
+                  referral_decided_by=worker)
+        if not ep.get("assessment_completed"):
+            continue
+        outcome = ("cin_plan" if ep.get("cin_plan_start") else
+                   "early_help" if ep.get("closure_reason") == "RC9" else "nfa")
+        ep.update(assessment_submitted=ep["assessment_completed"],
+                  assessment_authorised_by=ep.get("assessment_authorised_by") or manager,
+                  assessment_record=record, assessment_outcome=outcome,
+                  factors_chosen=ep.get("factors_chosen") or ep.get("assessment_factors")
+                  or "", assessment_level=ep.get("assessment_level")
+                  or child.get("level") or "")
+        if ep.get("cin_plan_start") and not ep.get("cin_plan_authorised_by"):
+            ep.update(cin_plan_authorised_by=manager)
 
 
 def _drop_last_children(out: DemoCounts, extra: int) -> set:

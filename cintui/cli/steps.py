@@ -374,7 +374,10 @@ def child_steps(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     if as_json:
         _echo_json(case_steps.steps_json(state))
         return
-    typer.echo(f"{state.name} ({state.reference}) · status {state.status}")
+    from cintui.domain.child import STATUS_LABELS
+
+    typer.echo(f"{state.name} ({state.reference}) · "
+               f"{STATUS_LABELS.get(state.status, state.status)}")
     for st in state.steps:
         mark = "✓" if st.done else "·"
         when = f" {st.done_on}" if st.done_on else ""

@@ -339,7 +339,9 @@ async def test_chronology_filter_by_kind_and_text(demo_store):
         await pilot.press("slash")
         await type_text(pilot, "assessment completed")
         await pilot.pause()
-        assert [r[2] for r in cells(table)] == ["Assessment completed"]
+        assert [r[2] for r in cells(table)] == [
+            "Assessment completed and sent to the line manager for authorisation (TRA) — "
+            "outcome: a CIN plan; level of need: Child in need (s17)"]
         await pilot.press("escape")  # leaves the filter, not the record
         assert type(app.screen).__name__ == "ChildScreen"
         assert table.has_focus
