@@ -104,6 +104,7 @@ class MinutingScreen(Screen):
     MinutingScreen #panels { width: 1fr; padding: 0 1; }
     MinutingScreen .label { text-style: bold; margin: 1 0 0 0; height: auto; }
     MinutingScreen .hint { color: $text-muted; height: auto; }
+    MinutingScreen #no-change { color: $warning; height: auto; }
     MinutingScreen TextArea { height: auto; min-height: 4; max-height: 12; }
     MinutingScreen DataTable { height: auto; max-height: 12; }
     MinutingScreen #body { height: 1fr; }
@@ -231,6 +232,7 @@ class MinutingScreen(Screen):
                     yield Static("The parents' views", classes="label")
                     yield TextArea(id="parents_views", soft_wrap=True, tab_behavior="focus")
                 with VerticalScroll(id="decisions"):
+                    yield Static("", id="no-change")  # WIR 2.3
                     yield Static("Is the child still in need? (BEX 3)", classes="label")
                     yield KeyedSelect([("y", "Yes", "yes"), ("n", "No", "no")],
                                       id="still_in_need", prompt="choose: y or n")
@@ -262,7 +264,11 @@ class MinutingScreen(Screen):
             plan = plans.load_version(session, version_id) if version_id else None
             self.child_name = record.get_child(session, detail.child_id).full_name
             policy = cases.store_policy(session)
+            no_change = record.no_change_prompt(session, detail.child_id, app.today)
         self.detail = detail
+        # WIR 2.3, said where the meeting decides: the plan has brought no positive change
+        self.query_one("#no-change", Static).update(f"⚠ {no_change}" if no_change else "")
+        self.query_one("#no-change").display = bool(no_change)
         for need in plan.needs if plan else ():
             self._by_need[need.key] = [a.key for a in need.actions]
             for a in need.actions:

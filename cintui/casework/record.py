@@ -208,7 +208,7 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     if episode is not None and episode.closure_date is None:
         next_step = step_rules.next_step(case_steps.facts(child, episode))
         next_step = "" if next_step == step_rules.ALL_RECORDED else next_step
-        no_change = _no_change(session, child_id, episode, decisions, today)
+        no_change = no_change_prompt(session, child_id, today, episode, decisions)
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
                         next_step=next_step, no_change=no_change,
                         plan_headline=plans.headline(session, child_id),
@@ -217,21 +217,27 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
                         decisions=tuple(reversed(decisions)))
 
 
-def _no_change(session: Session, child_id: uuid.UUID, episode: Episode,
-               decisions: list[DecisionFact], today: date) -> str:
-    """WIR 2.3's prompt when the plan in force has brought no positive change for two
-    reviews' worth of time and no child protection conference has been considered since
-    (a decision of that kind, or a strategy discussion)."""
+def no_change_prompt(session: Session, child_id: uuid.UUID, today: date,
+                     episode: Episode | None = None,
+                     decisions: list[DecisionFact] | None = None) -> str:
+    """WIR 2.3's prompt ("" for none) when the plan in force has brought no positive change
+    for two reviews' worth of time and no child protection conference has been considered
+    since (a decision of that kind, or a strategy discussion): on the Summary and at a
+    meeting's decisions."""
     from cintui.casework import child_protection
-    from cintui.domain.plan import no_change_prompt, no_positive_change
+    from cintui.domain import plan as plan_rules
 
+    episode = episode or _current_episode(session, child_id)
+    decisions = decision_facts(session, child_id) if decisions is None else decisions
     plan = plans.current_plan(session, child_id)
-    if plan is None or episode.cin_plan_start is None:
+    if plan is None or episode is None or episode.cin_plan_start is None \
+            or episode.closure_date is not None:
         return ""
     considered = [d.made_on for d in decisions if d.kind == "cp_conference"]
     considered += [e.strategy_on for e in child_protection.current_facts(session, child_id)]
-    since = no_positive_change(plan.needs, episode.cin_plan_start, today, considered)
-    return no_change_prompt(since) if since else ""
+    since = plan_rules.no_positive_change(plan.needs, episode.cin_plan_start, today,
+                                          considered)
+    return plan_rules.no_change_prompt(since) if since else ""
 
 
 def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:
@@ -1113,7 +1119,7 @@ __all__ = [
     "WithheldInput", "WorkerChoice", "add_person", "check_child_input",
     "check_person_input", "child_header", "child_input", "child_summary", "chronology",
     "consent_status", "decision_facts", "episode_lines", "get_child", "list_consents",
-    "level_choices", "list_people", "list_workers", "load_record",
+    "level_choices", "list_people", "list_workers", "load_record", "no_change_prompt",
     "policy_levels", "reallocation_facts",
     "record_consent", "record_withheld_path", "remove_person",
     "update_child", "update_person",

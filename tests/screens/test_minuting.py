@@ -22,7 +22,9 @@ from textual.widgets import DataTable, Input, Select, SelectionList, TextArea
 
 from cintui.casework import cases, meetings, plans
 from cintui.domain.meeting import Decisions, Schedule
+from cintui.store import models as m
 from cintui.store.engine import open_store
+from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, read, text_of
 from tests.screens.test_shell import settle, type_text, until
 
@@ -620,3 +622,54 @@ async def test_enter_on_a_held_meeting_reads_its_minutes_and_x_exports_them(demo
     written = sorted(p.suffix for p in exports.glob("DEMO00002-minutes-*"))
     assert written == [".docx", ".pdf"]
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in exports.glob("DEMO00002-minutes-*"))
+
+
+async def test_wir_2_3_the_decisions_step_says_when_the_plan_has_brought_no_change(demo_store):
+    """WIR 2.3: "If a Child in Need Plan fails to bring about significant positive change
+    ... the professionals involved should discuss convening a Child Protection Case
+    Conference": said at the meeting's decisions, where they decide, for a demo child
+    whose needs have not improved in six months; not for one whose have."""
+    from cintui.casework import caseload, record
+
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            stalled = [c for c in caseload.list_children(session, TODAY, open_only=True)
+                       if record.no_change_prompt(session, c.id, TODAY)]
+            invitees = {c.id: tuple(meetings.invitee_choices(session, c.id)) for c in stalled}
+        meeting_id = None
+        for c in stalled:
+            try:
+                with store.session("test.worker") as session:
+                    meeting_id = meetings.schedule(session, c.id, Schedule(
+                        "review", datetime(2026, 11, 23, 16, 0), venue="Family home",
+                        chair="Poppy Jessop", chair_role="Senior practitioner",
+                        invitees=invitees[c.id], not_invited_reason="n/a"),
+                        now=datetime(2026, 11, 23, 9, 0))
+                break
+            except ValueError:
+                continue  # no consent to a meeting, say: the next child
+        assert meeting_id is not None, "no stalled demo child could have a review booked"
+        with store.read() as session:
+            reference = session.get(m.Child, c.id).reference
+    finally:
+        store.close()
+
+    class Host(MeetingHost):
+        def __init__(self, path) -> None:
+            ChildHost.__init__(self, path, reference)
+            self._now = NOW
+
+    app = Host(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        said = " ".join(text_of(screen, "#no-change").split())
+        assert said.startswith("⚠ No need has improved since")
+        assert "discuss convening a child protection conference" in said
+        assert screen.query_one("#no-change").display
+    booked = book(demo_store)
+    app = MeetingHost(demo_store)  # DEMO00002: needs improving, nothing said
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, booked)
+        assert not app.screen.query_one("#no-change").display
