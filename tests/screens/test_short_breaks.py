@@ -17,19 +17,24 @@ from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fil
 from tests.screens.test_shell import settle, until
 
 
-@pytest.fixture
-def disabled_store(tmp_path):
-    path = tmp_path / "team.db"
+def store_with_child(path, reference: str, **child) -> object:
+    """A plain store with Amira Khan and one child of hers (`child`: NewChild's details)."""
     store = create_store(path, None, encrypt=False)
     with store.session("setup") as session:
         cases.set_store_policy(session, "england")
         session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
     with store.session("amira") as session:
         cases.add_child(session, cases.NewChild(
-            first_name="Leo", last_name="Keys", dob=date(2017, 5, 2), reference="SB1",
-            referral_date=date(2026, 10, 1), worker="amira", disabilities="AUT"), TODAY)
+            reference=reference, referral_date=date(2026, 10, 1), worker="amira", **child),
+            TODAY)
     store.close()
     return path
+
+
+@pytest.fixture
+def disabled_store(tmp_path):
+    return store_with_child(tmp_path / "team.db", "SB1", first_name="Leo", last_name="Keys",
+                            dob=date(2017, 5, 2), disabilities="AUT")
 
 
 async def test_short_breaks_and_direct_payments_by_keys_war_7_2_1(disabled_store):
@@ -286,16 +291,8 @@ async def test_with_no_disability_recorded_b_asks_for_it_first_then_opens_the_fo
     opened the form and refused it on Ctrl+S, naming a command line to run in another
     terminal; now the child's circumstances open first with the cursor in Disabilities, and
     once the disability is saved the short-break form opens."""
-    path = tmp_path / "team.db"
-    store = create_store(path, None, encrypt=False)
-    with store.session("setup") as session:
-        cases.set_store_policy(session, "england")
-        session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
-    with store.session("amira") as session:
-        cases.add_child(session, cases.NewChild(
-            first_name="Ada", last_name="Keys", dob=date(2016, 3, 2), reference="SB2",
-            referral_date=date(2026, 10, 1), worker="amira"), TODAY)
-    store.close()
+    path = store_with_child(tmp_path / "team.db", "SB2", first_name="Ada", last_name="Keys",
+                            dob=date(2016, 3, 2))
     app = ChildHost(path, "SB2")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
