@@ -39,9 +39,10 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
 
+# "No change": plans with no positive change in six months (WIR 2.3, drift).
 WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 30),
                   ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 12),
-                  ("No QA", 5))
+                  ("No QA", 5), ("No change", 9))
 
 
 # A laptop terminal (under 100 columns): the measures narrower, and "Overdue by kind" and
@@ -82,7 +83,7 @@ class TeamScreen(Screen):
     DEFAULT_CSS = """
     TeamScreen #team-bar { height: 3; padding: 0 1; }
     TeamScreen #team-choice { width: 48; }
-    TeamScreen #team-title { width: 1fr; padding: 1 1 0 1; }
+    TeamScreen #team-title { width: 1fr; padding: 0 1; }  /* three lines beside the choice */
     TeamScreen #workers { height: auto; max-height: 14; }
     TeamScreen #trend-row { height: 3; padding: 0 1; }
     TeamScreen #trend-label { width: 44; }
@@ -190,13 +191,19 @@ class TeamScreen(Screen):
             return
         total = view.total
         narrow = self.app.size.width < 100
+        if narrow:  # two lines beside the team's choice: the counts alone
+            self.query_one("#team-title", Static).update(
+                f"{total.children} open · {total.overdue_total} overdue · "
+                f"{total.no_quality_check} no QA · {total.supervision_overdue} overdue "
+                f"supervision (STO 8.5) · {total.no_change} no change in 6 months (WIR 2.3)")
+            return
         self.query_one("#team-title", Static).update(
-            ("" if narrow else f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · ")
-            + f"{counted(total.children, 'open child', 'open children')} · "
+            f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · "
+            f"{counted(total.children, 'open child', 'open children')} · "
             f"{counted(total.overdue_total, 'overdue item')} · "
-            + (f"{counted(total.no_quality_check, 'plan')} with no QA · " if narrow else
-               f"{counted(total.no_quality_check, 'plan')} with no quality check · ")
-            + f"{total.supervision_overdue} overdue supervision (STO 8.5)")
+            f"{counted(total.no_quality_check, 'plan')} with no quality check · "
+            f"{total.supervision_overdue} overdue supervision (STO 8.5) · "
+            f"{counted(total.no_change, 'plan')} with no change in 6 months (WIR 2.3)")
 
     def on_resize(self) -> None:
         self._section_titles()
@@ -285,7 +292,9 @@ class TeamScreen(Screen):
                      "Overdue by kind": _short_kinds(w.overdue),
                      "Visits in time": _measure(w.visits),
                      "Reviews in time": _measure(w.reviews), "Plans pass": _measure(w.plans),
-                     "No QA": str(w.no_quality_check)}
+                     "No QA": str(w.no_quality_check),
+                     "No change": Text(str(w.no_change),
+                                       style="bold dark_orange" if w.no_change else "")}
             table.add_row(*(cells[label] for label, _ in self._columns), key=w.username or "")
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))

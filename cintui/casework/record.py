@@ -229,14 +229,18 @@ def no_change_prompt(session: Session, child_id: uuid.UUID, today: date,
 
     episode = episode or _current_episode(session, child_id)
     decisions = decision_facts(session, child_id) if decisions is None else decisions
+    from cintui.store.models import RagChange
+
     plan = plans.current_plan(session, child_id)
     if plan is None or episode is None or episode.cin_plan_start is None \
             or episode.closure_date is not None:
         return ""
-    considered = [d.made_on for d in decisions if d.kind == "cp_conference"]
-    considered += [e.strategy_on for e in child_protection.current_facts(session, child_id)]
-    since = plan_rules.no_positive_change(plan.needs, episode.cin_plan_start, today,
-                                          considered)
+    changes = [d.made_on for d in decisions if d.kind == "cp_conference"]
+    changes += [e.strategy_on for e in child_protection.current_facts(session, child_id)]
+    changes += [r.rated_on for r in session.exec(select(RagChange).where(
+        RagChange.child_id == child_id)) if plan_rules.improved(r.previous, r.rating)]
+    since = plan_rules.no_positive_change(plan_rules.open_worries(plan.needs),
+                                          episode.cin_plan_start, today, changes)
     return plan_rules.no_change_prompt(since) if since else ""
 
 

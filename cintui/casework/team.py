@@ -31,6 +31,7 @@ from cintui.domain.oversight import (
     check_quality_check,
     quality_status,
 )
+from cintui.domain.plan import no_positive_change
 from cintui.domain.reports import NONE, Measure, TrendPoint, visit_trend
 from cintui.domain.supervision import SupervisionDue, SupervisionFact, supervision_due
 from cintui.domain.timescales import DueState
@@ -61,6 +62,7 @@ class WorkerLine:
     plans: Measure = NONE  # children with a CIN plan whose plan in force passes its checks
     no_quality_check: int = 0
     supervision_overdue: int = 0  # STO 4.5, 8.5: children overdue supervision
+    no_change: int = 0  # WIR 2.3: plans with no positive change in six months
 
     @property
     def overdue_total(self) -> int:
@@ -99,8 +101,33 @@ class TeamView:
             line.plans += w.plans
             line.no_quality_check += w.no_quality_check
             line.supervision_overdue += w.supervision_overdue
+            line.no_change += w.no_change
         return line
 
+
+# WIR 2.3, for the plans with no positive change: the children whose plan in force has a
+# worry still Red or Amber, and each child's latest change: a need rated better
+# (`domain.plan.improved`), a child protection conference considered, a strategy
+# discussion. As `record.no_change_prompt` reads them for one child.
+_OPEN_WORRIES = """
+WITH ranked AS (
+    SELECT id, child_id, ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY number DESC) AS pick
+    FROM plan_version WHERE status = 'agreed' AND child_id IN ({ids})
+)
+SELECT DISTINCT r.child_id FROM ranked AS r JOIN plan_need AS n ON n.version_id = r.id
+WHERE r.pick = 1 AND n.kind = 'worry' AND n.rag IN ('R', 'A')
+"""
+_LATEST_CHANGE = """
+SELECT child_id, MAX(day) FROM (
+    SELECT child_id, rated_on AS day FROM rag_change
+    WHERE ((previous = 'R' AND rating IN ('A', 'G')) OR (previous = 'A' AND rating = 'G'))
+      AND child_id IN ({ids})
+    UNION ALL
+    SELECT child_id, made_on FROM decision WHERE kind = 'cp_conference' AND child_id IN ({ids})
+    UNION ALL
+    SELECT child_id, strategy_on FROM cp_enquiry WHERE child_id IN ({ids})
+) AS changes GROUP BY child_id
+"""
 
 # The open episodes imported from a caseload file, with the day they came in.
 _IMPORTED = """
@@ -139,6 +166,9 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
                             ids_sql("team_named")), params)}
     imported = {cid: _day(day) for cid, day in rows(_IMPORTED.format(
         ids=ids_sql("team_named")), params)}  # supervision before the import: not carried
+    worried = {cid for (cid,) in rows(_OPEN_WORRIES.format(ids=ids_sql("team_named")), params)}
+    changed = {cid: _day(day) for cid, day in rows(_LATEST_CHANGE.format(
+        ids=ids_sql("team_named")), params)}
     every = policy.timescale("supervision")
     cal = england_calendar()
     with_plan = [as_uuid(c[0]) for c, _f in children if c[8] == "cin_plan"]
@@ -180,6 +210,9 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
             status = quality_status(plan_start, checks.get(child[0], []))
             if not status.checked:
                 line.no_quality_check += 1
+            if no_positive_change(child[0] in worried, plan_start, today,  # WIR 2.3
+                                  [changed[child[0]]] if child[0] in changed else []):
+                line.no_change += 1
             quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status, sup))
     quality.sort(key=lambda q: (q.status.checked, q.name.split()[-1].lower()))
     # A manager or business support officer holding no children has no line of their own.

@@ -198,20 +198,27 @@ NO_CHANGE_MONTHS = 6
 _SEVERITY = {"R": 2, "A": 1, "G": 0}
 
 
-def no_positive_change(needs: tuple[Need, ...] | list[Need], plan_started: date | None,
-                       today: date, considered: list[date] | tuple[date, ...] = ()
-                       ) -> date | None:
-    """WIR 2.3: the day since which the plan has brought no positive change (no need's
-    rating better, a worry still Red or Amber) when that is `NO_CHANGE_MONTHS` or more and a
-    child protection conference has not been considered since (`considered`: the days a
-    conference was considered or a strategy discussion held); else None."""
-    if plan_started is None or not any(n.kind == "worry" and n.rag in ("R", "A")
-                                       for n in needs):
+def improved(previous: str | None, rating: str) -> bool:
+    """A rating better than the one before it (Red to Amber or Green, Amber to Green)."""
+    return previous in _SEVERITY and rating in _SEVERITY and \
+        _SEVERITY[rating] < _SEVERITY[previous]
+
+
+def open_worries(needs: tuple[Need, ...] | list[Need]) -> bool:
+    """A worry of the plan still Red or Amber."""
+    return any(n.kind == "worry" and n.rag in ("R", "A") for n in needs)
+
+
+def no_positive_change(worries: bool, plan_started: date | None, today: date,
+                       changes: list[date] | tuple[date, ...] = ()) -> date | None:
+    """WIR 2.3: the day since which the plan has brought no positive change when that is
+    `NO_CHANGE_MONTHS` or more and a worry is still Red or Amber (`worries`); else None.
+    `changes`: the days a need was rated better (`improved`, any need of the child's, one
+    since removed from the plan too), and the days a child protection conference was
+    considered or a strategy discussion held: each starts the months again."""
+    if plan_started is None or not worries:
         return None
-    better = [c.on for n in needs for c in n.rag_history
-              if c.previous in _SEVERITY and c.rating in _SEVERITY
-              and _SEVERITY[c.rating] < _SEVERITY[c.previous]]
-    since = max([plan_started, *better, *considered])
+    since = max([plan_started, *changes])
     return since if add_months(since, NO_CHANGE_MONTHS) <= today else None
 
 

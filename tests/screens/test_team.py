@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from cintui.domain.text import counted
 from cintui.store.models import AuditEntry, QualityCheck
-from tests.conftest import reading
+from tests.conftest import TODAY, reading
 from tests.screens.test_child import read
 from tests.screens.test_my_week import WeekHost
 from tests.screens.test_shell import settle, type_text, until
@@ -277,8 +278,8 @@ async def test_a_new_teams_view_says_why_u_and_o_have_nothing_to_open(cli, new_l
         await until(pilot, lambda: screen.view is not None)
         assert screen.view.quality == [] and screen.view.supervision_overdue == []
         title = str(screen.query_one("#team-title").render())
-        assert ("0 open children · 0 overdue items · 0 plans with no QA · 0 overdue "
-                "supervision (STO 8.5)") in title
+        assert ("0 open · 0 overdue · 0 no QA · 0 overdue supervision (STO 8.5) · 0 no "
+                "change in 6 months (WIR 2.3)") in title
         await pilot.press("u", "o")
         await settle(pilot)
         said = " ".join(str(n.message) for n in app._notifications)
@@ -333,3 +334,37 @@ def test_the_trend_bars_are_on_a_fixed_scale_not_the_datas_own():
     top, bottom = bar_lines([100, 96, 95, 50, 0, None], height=2, width=1)
     assert (top, bottom) == ("█ ▇ ▇      ", "█ █ █ █ ▁ ·")
     assert fitting(12, 35) == (2, 1) and fitting(12, 34) == (1, 1) and fitting(12, 20) == (1, 0)
+
+
+async def test_plans_with_no_positive_change_are_counted_per_worker_wir_2_3(demo_store):
+    """WIR 2.3 (drift): a plan with a worry still Red or Amber and no need rated better in
+    six months, nor a conference considered, leads to discussing a child protection
+    conference. The team view counts such plans per worker (the same children whose
+    Summary says so) in a "No change" column, and the team's total in its title."""
+    from cintui.casework import caseload, record
+
+    def stalled(session):
+        out: dict = {}
+        for c in caseload.list_children(session, TODAY, open_only=True):
+            if record.no_change_prompt(session, c.id, TODAY):
+                out[c.worker] = out.get(c.worker, 0) + 1
+        return out
+
+    expected = read(demo_store, stalled)
+    assert sum(expected.values()) > 0  # the demo has drift to find
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        assert {w.name: w.no_change for w in screen.view.workers if w.no_change} == expected
+        table = screen.query_one("#workers")
+        labels = [str(c.label) for c in table.columns.values()]
+        column = labels.index("No change")
+        shown = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[column])
+                 for i in range(table.row_count)}
+        for name, n in expected.items():
+            assert shown[name] == str(n)
+        total = sum(expected.values())
+        assert shown["Team"] == str(total)
+        assert (f"{counted(total, 'plan')} with no change in 6 months (WIR 2.3)"
+                in str(screen.query_one("#team-title").render()))
