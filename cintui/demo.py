@@ -479,8 +479,9 @@ class _Builder:
                                                role="social_worker",
                                                email=f"{username}@example.invalid"))
             name, username = self.worker_name(used)
-            self.add(Worker, username=username, name=name, team_id=team.id, role="team_manager",
-                            email=f"{username}@example.invalid")
+            manager = self.add(Worker, username=username, name=name, team_id=team.id,
+                               role="team_manager", email=f"{username}@example.invalid")
+            team.update(manager_id=manager["id"])  # the team's manager, as `team edit` sets
             teams.append((team, members))
         self.out.teams = len(teams)
         self.workers_by_id = {w.id: w for _, members in teams for w in members}

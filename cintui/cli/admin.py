@@ -269,15 +269,17 @@ def worker_list(ctx: typer.Context, team: TeamOption = None,
     if not rows:
         typer.echo("No workers yet: cintui worker add USERNAME --name NAME --role ROLE.")
         return
-    from cintui.cli.table import Column, print_table
+    from cintui.cli.table import Column, print_fitting
 
+    # Who, and their children, first; at 80 columns the email is left out (and named),
+    # not folded into strips ("felix.shac / kleton@exa").
     left = [Column("left", no_wrap=True)] if include_left else []
-    print_table(_console(), (Column("username", no_wrap=True), Column("name"), Column("role"),
-                             Column("team"), Column("email"), Column("children", right=True),
-                             *left),
-                [(r.username, r.name, r.role_label, r.team, r.email, str(r.open_children),
-                  *([r.left_on.isoformat() if r.left_on else ""] if include_left else []))
-                 for r in rows])
+    print_fitting(_console(), (Column("username", no_wrap=True), Column("name"),
+                               Column("role"), Column("children", right=True), *left,
+                               Column("team"), Column("email")),
+                  [(r.username, r.name, r.role_label, str(r.open_children),
+                    *([r.left_on.isoformat() if r.left_on else ""] if include_left else []),
+                    r.team, r.email) for r in rows], keep=4 + bool(left))
 
 
 @worker_app.command("leave")

@@ -106,7 +106,7 @@ def meeting_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 def _print_meetings(name: str, ref: str, rows, today: date) -> None:
     from rich.markup import escape
 
-    from cintui.cli.table import Column, fitting, print_table
+    from cintui.cli.table import Column, print_fitting
     from cintui.domain.meeting import RECOMMENDATION_LABELS
     from cintui.export.visits import day
 
@@ -131,13 +131,7 @@ def _print_meetings(name: str, ref: str, rows, today: date) -> None:
                Column("status"), Column("minutes"), Column("next review"),
                Column("recommendation"), Column("venue"), Column("chair"))
     # What the rules time first; what does not fit is named, not folded ("meeti ng").
-    shown, left = fitting(console, columns, lines, keep=6)
-    print_table(console, [columns[n] for n in shown],
-                [[line[n] for n in shown] for line in lines])
-    if left:
-        console.print("Not shown at this width: "
-                      f"{', '.join(columns[n].header for n in left)} (wider, or --json)",
-                      highlight=False)
+    print_fitting(console, columns, lines, keep=6)
     newest = True  # the newest held meeting with minutes: by the child's reference
     for r in rows:
         if r.has_minutes:

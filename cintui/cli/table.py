@@ -133,6 +133,19 @@ def fitting(console: Any, columns: Sequence[Column], rows: Sequence[Sequence[Cel
     return shown, left
 
 
+def print_fitting(console: Any, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
+                  keep: int) -> None:
+    """`print_table` with only the columns that fit the console's width unwrapped (the
+    first `keep` always: `fitting`), and a line naming those left out, so that no word is
+    folded ("Strengthen ing") in a laptop's 80 columns."""
+    shown, left = fitting(console, columns, rows, keep)
+    print_table(console, [columns[n] for n in shown], [[row[n] for n in shown] for row in rows])
+    if left:
+        console.print("Not shown at this width: "
+                      f"{', '.join(columns[n].header for n in left)} (wider, or --json)",
+                      highlight=False)
+
+
 def rule_with_source(rule: str, source: str) -> str:
     """A timescale's rule and its source on one line, for a table too narrow for a source
     column: "within 14 days of the meeting (WIR 2.3)"; a source with its own brackets after

@@ -75,6 +75,26 @@ def test_a_team_starts_from_an_empty_store(cli, team):
     assert "Safeguarding South" in run(cli, team, "team", "list").out
 
 
+@pytest.mark.parametrize("width", [80, 200])
+def test_worker_list_folds_no_word_at_a_laptops_width(cli, team, monkeypatch, width):
+    """At 80 columns `worker list` folded every word ("Strengthen ing", "amira.ashd own@ex").
+    Now who they are and their children come first; what does not fit whole is left out and
+    named. Wide, every column."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = run(cli, team, "worker", "list").out
+    lines = out.splitlines()
+    assert all(len(line) <= width for line in lines)
+    header = [h.strip() for h in lines[1].strip("┃").split("┃")]
+    assert header[:4] == ["username", "name", "role", "children"]
+    words = {w for line in lines for w in line.strip("│┃ ").replace("│", " ").split()}
+    assert {"amira.ashdown", "Amira", "Ashdown", "tom.hale", "Tom", "Hale"} <= words
+    if width == 80:
+        assert header == ["username", "name", "role", "children"]
+        assert lines[-1] == "Not shown at this width: team, email (wider, or --json)"
+    else:
+        assert header[-2:] == ["team", "email"] and "Not shown" not in out
+
+
 def test_the_texts_say_what_was_done(cli, db):
     assert run(cli, db, "authority", "set", "--name", "Exampleshire", "--la", "820").out == (
         "Exampleshire (LA 820) follows England default (Working Together 2023 and common "
