@@ -52,15 +52,19 @@ def child_list(
     if not rows:
         typer.echo("No children on this store yet: `cintui child add --help` or `cintui demo`.")
         return
-    from cintui.cli.table import Column, print_table
+    from cintui.cli.table import Column, print_fitting
     from cintui.domain.child import STATUS_LABELS
 
-    print_table(_console(), (Column("reference", no_wrap=True), Column("name"), Column("age"),
-                             Column("DOB / due", no_wrap=True), Column("worker"),
-                             Column("status", no_wrap=True), Column("level")),
-                [(r.reference, r.name, r.age, r.dob.isoformat() if r.dob else
-                  (f"due {r.expected_dob}" if r.expected_dob else ""), r.worker,
-                  STATUS_LABELS.get(r.status, r.status), r.level) for r in rows])
+    # Who the child is and where the case stands first; at 80 columns what does not fit
+    # whole (the worker, the level) is left out and named: each row was three lines.
+    print_fitting(_console(), (Column("reference", no_wrap=True), Column("name"),
+                               Column("age"), Column("status", no_wrap=True),
+                               Column("DOB / due", no_wrap=True), Column("worker"),
+                               Column("level")),
+                  [(r.reference, r.name, r.age, STATUS_LABELS.get(r.status, r.status),
+                    r.dob.isoformat() if r.dob else
+                    (f"due {r.expected_dob}" if r.expected_dob else ""), r.worker, r.level)
+                   for r in rows], keep=4)
 
 
 @child_app.command("add")

@@ -231,18 +231,20 @@ def _print_performance(data: dict) -> None:
 @report_app.command("census")
 def report_census(
     ctx: typer.Context,
-    year: Annotated[str, typer.Option(
+    year: Annotated[str | None, typer.Option(
         "--year", metavar="YYYY", help="The collection year, named for the 31 March it ends "
-        "on (2026: the 2025-26 collection). 2024 to 2027.")],
+        "on (2026: the 2025-26 collection). 2024 to 2027. Default: the one in progress today, "
+        "as the team view shows.")] = None,
     db: DbOption = None, as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
     """Census completeness, per worker: each child who would be left out of the year's CIN
     census return (an error) or queried by the DfE, and what to fix, so the team can clear
     them before the return is due. Writes no file."""
     from cintui.casework import census
-    from cintui.domain.census import completeness, fix_for
+    from cintui.domain.census import completeness, current_collection, fix_for
 
     now = _today(today)
+    year = year if year is not None else str(current_collection(now))
     try:
         census.census_period(year, now)
     except census.InvalidCensusInput as exc:

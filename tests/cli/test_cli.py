@@ -250,6 +250,17 @@ def test_child_show_reads_whole_words_at_a_laptops_width(cli, demo_store, monkey
         assert "┃ rule " in header and "┃ source" in header
     listed = cli("child", "list", "--db", demo_store, "--today", TODAY.isoformat())
     assert "CIN plan" in listed.out and "cin_plan" not in listed.out
+    # The list too: who and where the case stands first, each child one line, what does
+    # not fit whole named (each row was three lines at 80, "Child / in need / (s17)")
+    table = listed.out.splitlines()
+    assert all(len(line) <= width for line in table)
+    header = [h.strip() for h in table[1].strip("┃").split("┃")]
+    assert header[:4] == ["reference", "name", "age", "status"]
+    rows = [line for line in table if line.startswith("│")]
+    assert len(rows) == len(children(cli, demo_store))  # one line a child
+    if width == 80:
+        assert table[-1].startswith("Not shown at this width: ")
+        assert {"worker", "level"} <= set(table[-1].split(": ")[1].split(" (")[0].split(", "))
 
 
 def test_unknown_and_ambiguous_children_get_clear_messages(cli, demo_store):

@@ -166,3 +166,12 @@ def test_bad_input_is_one_line_and_exit_2(cli, demo_store, args, fragment):
 def test_unknown_option_is_exit_2_in_a_real_process(demo_store):
     done = run_subprocess("report", "compliance", "--md", "--db", demo_store, *DAY)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_the_census_report_defaults_to_the_collection_in_progress(cli, demo_store):
+    """`report census` once stopped at "Missing option '--year'"; without it, the report
+    is the collection in progress today (23 Nov 2026: 2026-27, --year 2027), as the team
+    view's census lines are."""
+    out = json.loads(run(cli, demo_store, "census", "--json"))
+    assert (out["year"], out["collection"]) == (2027, "2026-27")
+    assert out == json.loads(run(cli, demo_store, "census", "--year", "2027", "--json"))
