@@ -127,9 +127,14 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
 
     # ------------------------------------------------------------ examples that fit
 
+    # A form whose fields are filled from the store after it opens (on a worker thread)
+    # calls `_restore_kept` itself once they are: what was typed goes over the record's
+    # values, not under them, and what it opened with is the record's.
+    FILLED_LATER = False
+
     def _on_mount(self) -> None:
         self.call_after_refresh(self._fit_examples)
-        if self.KEEP_TYPED:
+        if self.KEEP_TYPED and not self.FILLED_LATER:
             self.call_after_refresh(self._restore_kept)
 
     # ------------------------------------------------------------ kept as typed
@@ -551,6 +556,7 @@ class ChildFormScreen(FormScreen):
     18 (s17(10)), referral not in the future, census codes (DOMAIN.md §10)."""
 
     ALIASES = {"name": "first_name", "worker": "worker_id", "worker_username": "worker_id"}
+    FILLED_LATER = True  # the child's details arrive from `_load`: kept text after them
 
     def __init__(self, child_id: uuid.UUID | None = None) -> None:
         super().__init__()
@@ -629,6 +635,8 @@ class ChildFormScreen(FormScreen):
                 self.query_one("#level", Select).value = current.level
             if current.worker_id in self.worker_choices:
                 self.query_one("#worker_id", Select).value = current.worker_id
+        if self.KEEP_TYPED:  # the record's details are in: what was typed goes over them
+            self.call_after_refresh(self._restore_kept)
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}

@@ -676,3 +676,62 @@ async def test_war_4_2_the_people_tab_prompts_for_a_father_until_one_is_recorded
             name="Tom Example", relationship="Father (not involved)"))
     store.close()
     assert "WAR 4.2" not in await people_warnings()
+
+
+async def test_editing_a_child_keeps_what_was_typed_over_the_details_it_loads(demo_store,
+                                                                                 monkeypatch):
+    """Nothing typed is ever lost: a "known as" typed into Edit the child's details (u) is
+    kept as typed, and the app ends before Ctrl+S. The form fills itself from the store
+    after it opens (here slowly, as a busy server would); the kept text goes over those
+    details, not under them, and a detail another worker changed meanwhile (the UPN) is
+    theirs."""
+    import time
+
+    from cintui.casework import drafts, record
+
+    loaded = record.child_input
+
+    def slowly(session, child_id):
+        time.sleep(0.5)
+        return loaded(session, child_id)
+
+    monkeypatch.setattr(record, "child_input", slowly)
+
+    def kept(session):
+        return [d.payload for d in drafts.for_child(
+            session, cases.find_child(session, REFERENCE).id, "form")]
+
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildFormScreen")
+        await until(pilot, lambda: app.screen.query_one("#first_name").value != "")
+        await settle(pilot)
+        await fill(pilot, "#known_as", "Pri")
+        await until(pilot, lambda: any(p["values"].get("known_as") == "Pri"
+                                       for p in read(demo_store, kept)))
+    store = open_store(demo_store, None)
+    with store.session("other.worker") as session:
+        child = session.exec(select(Child).where(Child.reference == REFERENCE)).one()
+        child.upn, first = "A123456789012", child.first_name
+        session.add(child)
+    store.close()
+
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildFormScreen")
+        form = app.screen
+        await until(pilot, lambda: form.query_one("#known_as").value == "Pri")
+        await settle(pilot)
+        assert form.query_one("#known_as").value == "Pri"  # not replaced by the load
+        assert form.query_one("#first_name").value == first
+        assert form.query_one("#upn").value == "A123456789012"  # the other worker's
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+    assert read(demo_store, kept) == []
+    saved = read(demo_store, lambda s: s.exec(select(Child).where(
+        Child.reference == REFERENCE)).one())
+    assert (saved.known_as, saved.upn) == ("Pri", "A123456789012")
