@@ -252,6 +252,45 @@ FROM cp_enquiry WHERE episode_id = :episode ORDER BY strategy_on, created_at
 """
 
 
+# WIR 2.3, for the plans with no positive change: the children whose plan in force has a
+# worry still Red or Amber, and each child's latest change: a need rated better
+# (`domain.plan.improved`), a child protection conference considered, a strategy
+# discussion. As `record.no_change_prompt` reads them for one child; `{ids}` selects the children.
+OPEN_WORRIES = """
+WITH ranked AS (
+    SELECT id, child_id, ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY number DESC) AS pick
+    FROM plan_version WHERE status = 'agreed' AND child_id IN ({ids})
+)
+SELECT DISTINCT r.child_id FROM ranked AS r JOIN plan_need AS n ON n.version_id = r.id
+WHERE r.pick = 1 AND n.kind = 'worry' AND n.rag IN ('R', 'A')
+"""
+LATEST_CHANGE = """
+SELECT child_id, MAX(day) FROM (
+    SELECT child_id, rated_on AS day FROM rag_change
+    WHERE ((previous = 'R' AND rating IN ('A', 'G')) OR (previous = 'A' AND rating = 'G'))
+      AND child_id IN ({ids})
+    UNION ALL
+    SELECT child_id, made_on FROM decision WHERE kind = 'cp_conference' AND child_id IN ({ids})
+    UNION ALL
+    SELECT child_id, strategy_on FROM cp_enquiry WHERE child_id IN ({ids})
+) AS changes GROUP BY child_id
+"""
+
+
+
+def no_positive_change(source, child, plan_start: date | None, today: date) -> date | None:
+    """WIR 2.3: the day since which the child's plan in force has brought no positive
+    change, when that is six months or more (`domain.plan.no_positive_change`); the same
+    reading as the team view's, for one child (`child_show`)."""
+    from cintui.domain.plan import no_positive_change as rule
+
+    rows = rows_from(source)
+    ids, key = "SELECT id FROM child WHERE reference = :reference", {"reference": child.reference}
+    worried = bool(rows(OPEN_WORRIES.format(ids=ids), key))
+    changed = [_date(day) for _cid, day in rows(LATEST_CHANGE.format(ids=ids), key) if day]
+    return rule(worried, plan_start, today, changed)
+
+
 def child_events(source, child) -> ChildEvents:
     """The dated facts the timescale engine needs, from the child's current episode. `child`:
     a `ChildRow` or the store's `Child` (its reference and direct payments are read)."""

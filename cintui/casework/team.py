@@ -22,7 +22,7 @@ from cintui.casework.due import (
     load_packages,
     supervision_due_sql,
 )
-from cintui.casework.lookup import as_uuid, rows_from
+from cintui.casework.lookup import LATEST_CHANGE, OPEN_WORRIES, as_uuid, rows_from
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind
 from cintui.domain.oversight import (
@@ -105,30 +105,6 @@ class TeamView:
         return line
 
 
-# WIR 2.3, for the plans with no positive change: the children whose plan in force has a
-# worry still Red or Amber, and each child's latest change: a need rated better
-# (`domain.plan.improved`), a child protection conference considered, a strategy
-# discussion. As `record.no_change_prompt` reads them for one child.
-_OPEN_WORRIES = """
-WITH ranked AS (
-    SELECT id, child_id, ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY number DESC) AS pick
-    FROM plan_version WHERE status = 'agreed' AND child_id IN ({ids})
-)
-SELECT DISTINCT r.child_id FROM ranked AS r JOIN plan_need AS n ON n.version_id = r.id
-WHERE r.pick = 1 AND n.kind = 'worry' AND n.rag IN ('R', 'A')
-"""
-_LATEST_CHANGE = """
-SELECT child_id, MAX(day) FROM (
-    SELECT child_id, rated_on AS day FROM rag_change
-    WHERE ((previous = 'R' AND rating IN ('A', 'G')) OR (previous = 'A' AND rating = 'G'))
-      AND child_id IN ({ids})
-    UNION ALL
-    SELECT child_id, made_on FROM decision WHERE kind = 'cp_conference' AND child_id IN ({ids})
-    UNION ALL
-    SELECT child_id, strategy_on FROM cp_enquiry WHERE child_id IN ({ids})
-) AS changes GROUP BY child_id
-"""
-
 # The open episodes imported from a caseload file, with the day they came in.
 _IMPORTED = """
 SELECT child_id, recorded_from FROM episode
@@ -166,8 +142,8 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
                             ids_sql("team_named")), params)}
     imported = {cid: _day(day) for cid, day in rows(_IMPORTED.format(
         ids=ids_sql("team_named")), params)}  # supervision before the import: not carried
-    worried = {cid for (cid,) in rows(_OPEN_WORRIES.format(ids=ids_sql("team_named")), params)}
-    changed = {cid: _day(day) for cid, day in rows(_LATEST_CHANGE.format(
+    worried = {cid for (cid,) in rows(OPEN_WORRIES.format(ids=ids_sql("team_named")), params)}
+    changed = {cid: _day(day) for cid, day in rows(LATEST_CHANGE.format(
         ids=ids_sql("team_named")), params)}
     every = policy.timescale("supervision")
     cal = england_calendar()

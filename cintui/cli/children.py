@@ -151,16 +151,20 @@ def child_show(
     with _reading(ctx, db) as read:
         record = lookup.find_child(read, child)
         profile = lookup.store_policy(read)
+        events = lookup.child_events(read, record)
         deadlines = sorted([  # WAR 7.2.1: each open package's review, once
-            *compute_deadlines(lookup.child_events(read, record), profile, now),
+            *compute_deadlines(events, profile, now),
             *lookup.package_deadlines(read, record.reference, now, profile)],
             key=lambda d: d.due)
+        stalled = None if events.closed else lookup.no_positive_change(  # WIR 2.3
+            read, record, events.cin_plan_start, now)
     details = {
         "reference": record.reference, "name": record.full_name,
         "dob": record.dob.isoformat() if record.dob else None,
         "expected_dob": record.expected_dob.isoformat() if record.expected_dob else None,
         "status": record.status, "level": record.level, "service": record.service,
         "policy": profile.name,
+        "no_positive_change_since": stalled.isoformat() if stalled else None,  # WIR 2.3
     }
     if as_json:
         _echo_json({**details, "deadlines": [_deadline_json(d) for d in deadlines]})
@@ -191,6 +195,12 @@ def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
     status = STATUS_LABELS.get(details["status"], details["status"])
     console.print(f"[bold]{escape(details['name'])}[/] {escape(details['reference'])} · "
                   f"{status} · policy {escape(details['policy'])}")
+    if details.get("no_positive_change_since"):  # WIR 2.3, as the Summary says it
+        from cintui.domain.plan import no_change_prompt
+
+        since = date.fromisoformat(details["no_positive_change_since"])
+        command = f"cintui decision add {details['reference']} --kind cp_conference"
+        console.print(f"[bold yellow]⚠ {escape(no_change_prompt(since, command))}[/]")
     if not deadlines:
         console.print("Nothing is due: no timescale is running.")
         return

@@ -222,11 +222,14 @@ def no_positive_change(worries: bool, plan_started: date | None, today: date,
     return since if add_months(since, NO_CHANGE_MONTHS) <= today else None
 
 
-def no_change_prompt(since: date) -> str:
+def no_change_prompt(since: date,
+                     record_it: str = "D: a decision, \"Child protection conference "
+                                      "considered\"") -> str:
+    """The words of WIR 2.3's prompt; `record_it`: how to record the discussion where the
+    prompt is read (the app's key, or a command)."""
     return (f"No need has improved since {since.day} {since:%b %Y} (WIR 2.3: a plan that "
             "fails to bring about significant positive change): discuss convening a child "
-            "protection conference with the professionals, and record it (D: a decision, "
-            "\"Child protection conference considered\").")
+            f"protection conference with the professionals, and record it ({record_it}).")
 
 
 def red_prompt(previous: str | None, rating: str) -> str | None:

@@ -242,7 +242,7 @@ def test_child_show_reads_whole_words_at_a_laptops_width(cli, demo_store, monkey
     assert any(d["key"] == "visit" for d in timescales)
     for d in timescales:
         assert d["rule"] in words and d["label"] in words
-    header = lines[2]
+    header = next(line for line in lines if line.startswith("┃"))
     if width == 80:
         assert "what · rule (source)" in header and "source ┃" not in header
         assert all(d["source"] in words for d in timescales)
@@ -379,3 +379,34 @@ def test_python_dash_m_and_errors_as_a_real_process(tmp_path):
     bad = run_subprocess("child", "list", "--db", tmp_path / "missing.db")
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_child_show_says_when_the_plan_has_brought_no_change_wir_2_3(cli, demo_store):
+    """WIR 2.3, from the shell as on the Summary: `child show` says when the plan in force
+    has brought no positive change in six months, and how to record the conference
+    considered; recording it ends that. The same children as the app's Summary."""
+    from cintui.casework import caseload, record
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        stalled = {c.reference for c in caseload.list_children(session, TODAY, open_only=True)
+                   if record.no_change_prompt(session, c.id, TODAY)}
+        others = {c.reference for c in caseload.list_children(session, TODAY, open_only=True)}
+    store.close()
+    assert stalled and others - stalled
+
+    def shown(ref: str) -> dict:
+        return json.loads(cli("child", "show", ref, "--db", demo_store, "--json",
+                              "--today", TODAY.isoformat()).out)
+
+    assert {ref for ref in others if shown(ref)["no_positive_change_since"]} == stalled
+    ref = sorted(stalled)[0]
+    text = cli("child", "show", ref, "--db", demo_store, "--today", TODAY.isoformat()).out
+    assert "No need has improved since" in text
+    assert f"cintui decision add {ref} --kind cp_conference" in " ".join(text.split())
+    added = cli("decision", "add", ref, "--kind", "cp_conference", "--decision",
+                "No conference: the plan is holding", "--rationale", "Discussed with school",
+                "--db", demo_store, "--today", TODAY.isoformat())
+    assert added.code == 0, added.err
+    assert shown(ref)["no_positive_change_since"] is None
