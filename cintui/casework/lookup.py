@@ -282,7 +282,7 @@ def no_positive_change(source, child, plan_start: date | None, today: date) -> d
     """WIR 2.3: the day since which the child's plan in force has brought no positive
     change, when that is six months or more (`domain.plan.no_positive_change`); the same
     reading as the team view's, for one child (`child_show`)."""
-    from cintui.domain.plan import no_positive_change as rule
+    from cintui.domain.no_change import no_positive_change as rule
 
     rows = rows_from(source)
     ids, key = "SELECT id FROM child WHERE reference = :reference", {"reference": child.reference}

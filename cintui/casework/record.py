@@ -225,7 +225,8 @@ def no_change_prompt(session: Session, child_id: uuid.UUID, today: date,
     since (a decision of that kind, or a strategy discussion): on the Summary and at a
     meeting's decisions."""
     from cintui.casework import child_protection
-    from cintui.domain import plan as plan_rules
+    from cintui.domain import no_change as rules
+    from cintui.domain.plan import open_worries
 
     episode = episode or _current_episode(session, child_id)
     decisions = decision_facts(session, child_id) if decisions is None else decisions
@@ -238,10 +239,10 @@ def no_change_prompt(session: Session, child_id: uuid.UUID, today: date,
     changes = [d.made_on for d in decisions if d.kind == "cp_conference"]
     changes += [e.strategy_on for e in child_protection.current_facts(session, child_id)]
     changes += [r.rated_on for r in session.exec(select(RagChange).where(
-        RagChange.child_id == child_id)) if plan_rules.improved(r.previous, r.rating)]
-    since = plan_rules.no_positive_change(plan_rules.open_worries(plan.needs),
-                                          episode.cin_plan_start, today, changes)
-    return plan_rules.no_change_prompt(since) if since else ""
+        RagChange.child_id == child_id)) if rules.improved(r.previous, r.rating)]
+    since = rules.no_positive_change(open_worries(plan.needs), episode.cin_plan_start, today,
+                                     changes)
+    return rules.no_change_prompt(since) if since else ""
 
 
 def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:

@@ -25,13 +25,13 @@ from cintui.casework.due import (
 from cintui.casework.lookup import LATEST_CHANGE, OPEN_WORRIES, as_uuid, rows_from
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind
+from cintui.domain.no_change import no_positive_change
 from cintui.domain.oversight import (
     QualityCheckFact,
     QualityStatus,
     check_quality_check,
     quality_status,
 )
-from cintui.domain.plan import no_positive_change
 from cintui.domain.reports import NONE, Measure, TrendPoint, visit_trend
 from cintui.domain.supervision import SupervisionDue, SupervisionFact, supervision_due
 from cintui.domain.timescales import DueState

@@ -196,7 +196,7 @@ def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
     console.print(f"[bold]{escape(details['name'])}[/] {escape(details['reference'])} · "
                   f"{status} · policy {escape(details['policy'])}")
     if details.get("no_positive_change_since"):  # WIR 2.3, as the Summary says it
-        from cintui.domain.plan import no_change_prompt
+        from cintui.domain.no_change import no_change_prompt
 
         since = date.fromisoformat(details["no_positive_change_since"])
         command = f"cintui decision add {details['reference']} --kind cp_conference"

@@ -11,14 +11,8 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cintui.domain.plan import (
-    Need,
-    RagChange,
-    improved,
-    no_change_prompt,
-    no_positive_change,
-    open_worries,
-)
+from cintui.domain.no_change import improved, no_change_prompt, no_positive_change
+from cintui.domain.plan import Need, RagChange, open_worries
 
 START = date(2026, 4, 14)
 
