@@ -208,7 +208,7 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     if episode is not None and episode.closure_date is None:
         next_step = step_rules.next_step(case_steps.facts(child, episode))
         next_step = "" if next_step == step_rules.ALL_RECORDED else next_step
-        no_change = no_change_prompt(session, child_id, today, episode, decisions)
+        no_change = no_change_prompt(session, child_id, today, episode)
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
                         next_step=next_step, no_change=no_change,
                         plan_headline=plans.headline(session, child_id),
@@ -218,31 +218,19 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
 
 
 def no_change_prompt(session: Session, child_id: uuid.UUID, today: date,
-                     episode: Episode | None = None,
-                     decisions: list[DecisionFact] | None = None) -> str:
+                     episode: Episode | None = None) -> str:
     """WIR 2.3's prompt ("" for none) when the plan in force has brought no positive change
     for two reviews' worth of time and no child protection conference has been considered
-    since (a decision of that kind, or a strategy discussion): on the Summary and at a
-    meeting's decisions."""
-    from cintui.casework import child_protection
-    from cintui.domain import no_change as rules
-    from cintui.domain.plan import open_worries
+    since: on the Summary and at a meeting's decisions. The reading is the team view's and
+    `child show`'s (`lookup.no_positive_change`)."""
+    from cintui.domain.no_change import no_change_prompt as words
 
     episode = episode or _current_episode(session, child_id)
-    decisions = decision_facts(session, child_id) if decisions is None else decisions
-    from cintui.store.models import RagChange
-
-    plan = plans.current_plan(session, child_id)
-    if plan is None or episode is None or episode.cin_plan_start is None \
-            or episode.closure_date is not None:
+    if episode is None or episode.closure_date is not None:
         return ""
-    changes = [d.made_on for d in decisions if d.kind == "cp_conference"]
-    changes += [e.strategy_on for e in child_protection.current_facts(session, child_id)]
-    changes += [r.rated_on for r in session.exec(select(RagChange).where(
-        RagChange.child_id == child_id)) if rules.improved(r.previous, r.rating)]
-    since = rules.no_positive_change(open_worries(plan.needs), episode.cin_plan_start, today,
-                                     changes)
-    return rules.no_change_prompt(since) if since else ""
+    since = lookup.no_positive_change(session, _child(session, child_id),
+                                      episode.cin_plan_start, today)
+    return words(since) if since else ""
 
 
 def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:
