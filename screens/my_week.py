@@ -31,7 +31,8 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
          "closure": "Enter: the child's closure (t: family told)",
          "step_down": "Enter: the child's step-down (x: complete)",
          "supervision": "Enter: the child's supervision (STO 8.5)",
-         "short_breaks": "Enter: the child's short breaks and direct payments (WAR 7.2.1)"}
+         "short_breaks": "Enter: the child's short breaks and direct payments (WAR 7.2.1)",
+         "no_change": "Enter: the child's record (D there: the conference considered)"}
 
 
 def _what(item: DueItem) -> str:
@@ -51,7 +52,7 @@ class MyWeekScreen(Screen):
     MyWeekScreen #week-title { height: auto; padding: 0 1; background: $boost; }
     MyWeekScreen #week-table { height: 1fr; }
     MyWeekScreen #week-empty { padding: 1 2; height: auto; }
-    MyWeekScreen #week-detail { height: 3; padding: 0 1; background: $boost; }
+    MyWeekScreen #week-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -91,12 +92,12 @@ class MyWeekScreen(Screen):
     def _column_widths(self) -> tuple[int, ...]:
         """Child and What share what the terminal has beyond the fixed columns, so a wide
         terminal shows whole names and actions."""
-        fixed = 6 + 13 + (0 if self._narrow else 30)
+        fixed = 6 + 14 + (0 if self._narrow else 30)
         columns = 4 if self._narrow else 5
         spare = self.app.size.width - fixed - 2 * columns - 2  # cell padding, scrollbar
         child = max(18 if self._narrow else 24, spare * 2 // 5)
         what = max(20 if self._narrow else 34, spare - child)
-        return (6, child, what, 13) if self._narrow else (6, child, what, 13, 30)
+        return (6, child, what, 14) if self._narrow else (6, child, what, 14, 30)
 
     def _add_columns(self) -> None:
         self._widths = self._column_widths()
@@ -230,7 +231,7 @@ class MyWeekScreen(Screen):
             app.push_screen(app.make_screen("child", child_id=child_id))
             app.push_screen(app.make_screen(item.target, child_id=child_id))
         else:
-            tab = item.target if item.target != "summary" else None
+            tab = item.target if item.target not in ("summary", "no_change") else None
             app.push_screen(app.make_screen("child", child_id=child_id, tab=tab))
 
     def action_back(self) -> None:

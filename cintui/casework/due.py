@@ -12,6 +12,8 @@ from datetime import date
 
 from cintui.casework.caseload import consent_for, deadlines_for, ids_sql, load_facts
 from cintui.casework.lookup import (  # noqa: F401 - resolve_scope, UnknownScope: here too
+    LATEST_CHANGE,
+    OPEN_WORRIES,
     UnknownScope,
     as_uuid,
     resolve_scope,
@@ -29,8 +31,10 @@ from cintui.domain.due import (
     from_deadline,
     group_items,
     horizon,
+    no_change_item,
     package_items,
 )
+from cintui.domain.no_change import no_positive_change
 from cintui.domain.policy import PolicyProfile
 
 # The actions of the plan in force (the newest agreed version), still open, dated by `until`.
@@ -164,6 +168,29 @@ def child_items(child: tuple, facts: dict | None, actions, today: date,
     return out
 
 
+def no_change_facts(rows, view: str, params: dict) -> tuple[set, dict]:
+    """WIR 2.3, for the open children in `view`: those whose plan in force still has a Red
+    or Amber worry, and each child's latest change (a need rated better, a conference
+    considered, a strategy discussion). Two queries whatever the number of children."""
+    ids = ids_sql(view)
+    worried = {cid for (cid,) in rows(OPEN_WORRIES.format(ids=ids), params)}
+    changed = {cid: _day(day) for cid, day in rows(LATEST_CHANGE.format(ids=ids), params)
+               if day}
+    return worried, changed
+
+
+def no_change_since(child: tuple, facts: dict | None, worried: set, changed: dict,
+                    today: date) -> date | None:
+    """WIR 2.3: the day since which the plan of one child of `load_facts` has brought no
+    positive change, when that is six months or more (`domain.no_change`)."""
+    if child[8] != "cin_plan":
+        return None
+    episode = (facts or {}).get("episode")
+    plan_start = _day(episode[6]) if episode and episode[6] else None
+    return no_positive_change(child[0] in worried, plan_start, today,
+                              [changed[child[0]]] if child[0] in changed else [])
+
+
 def load_items(source, today: date, *, view: str = "everyone", username: str | None = None,
                team: str | None = None, until: date | None = None,
                policy: PolicyProfile | None = None,
@@ -176,10 +203,14 @@ def load_items(source, today: date, *, view: str = "everyone", username: str | N
     params = {"username": username or "", "team": team or "", "until": until.isoformat()}
     actions = load_actions(source, view, params)
     packages = load_packages(source, view, params, policy)
+    worried, changed = no_change_facts(rows_from(source), view, params)
     out: list[DueItem] = []
     for child, facts in children:
         out += child_items(child, facts, actions.get(child[0], ()), today, policy, cal,
                            packages.get(child[0], ()))
+        since = no_change_since(child, facts, worried, changed, today)
+        if since is not None:  # WIR 2.3
+            out.append(no_change_item(child_ref(child), since, today, cal))
     return out
 
 

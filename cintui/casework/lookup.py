@@ -254,15 +254,19 @@ FROM cp_enquiry WHERE episode_id = :episode ORDER BY strategy_on, created_at
 
 # WIR 2.3, for the plans with no positive change: the children whose plan in force has a
 # worry still Red or Amber, and each child's latest change: a need rated better
-# (`domain.plan.improved`), a child protection conference considered, a strategy
-# discussion. As `record.no_change_prompt` reads them for one child; `{ids}` selects the children.
+# (`domain.no_change.improved`), a child protection conference considered, a strategy
+# discussion. As `record.no_change_prompt` reads them for one child; `{ids}` selects the
+# children; the plan in force is picked per child from its index, as the caseload picks it.
 OPEN_WORRIES = """
-WITH ranked AS (
-    SELECT id, child_id, ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY number DESC) AS pick
-    FROM plan_version WHERE status = 'agreed' AND child_id IN ({ids})
+WITH pick AS (
+    SELECT c.id AS child_id,
+           (SELECT p.id FROM plan_version AS p WHERE p.child_id = c.id AND p.status = 'agreed'
+            ORDER BY p.number DESC LIMIT 1) AS version_id
+    FROM child AS c WHERE c.id IN ({ids})
 )
-SELECT DISTINCT r.child_id FROM ranked AS r JOIN plan_need AS n ON n.version_id = r.id
-WHERE r.pick = 1 AND n.kind = 'worry' AND n.rag IN ('R', 'A')
+SELECT k.child_id FROM pick AS k
+WHERE EXISTS (SELECT 1 FROM plan_need AS n WHERE n.version_id = k.version_id
+              AND n.kind = 'worry' AND n.rag IN ('R', 'A'))
 """
 LATEST_CHANGE = """
 SELECT child_id, MAX(day) FROM (

@@ -20,12 +20,13 @@ from cintui.casework.due import (
     child_ref,
     load_actions,
     load_packages,
+    no_change_facts,
+    no_change_since,
     supervision_due_sql,
 )
-from cintui.casework.lookup import LATEST_CHANGE, OPEN_WORRIES, as_uuid, rows_from
+from cintui.casework.lookup import as_uuid, rows_from
 from cintui.domain.calendar import england_calendar
-from cintui.domain.due import counts_by_kind
-from cintui.domain.no_change import no_positive_change
+from cintui.domain.due import counts_by_kind, no_change_item
 from cintui.domain.oversight import (
     QualityCheckFact,
     QualityStatus,
@@ -142,9 +143,7 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
                             ids_sql("team_named")), params)}
     imported = {cid: _day(day) for cid, day in rows(_IMPORTED.format(
         ids=ids_sql("team_named")), params)}  # supervision before the import: not carried
-    worried = {cid for (cid,) in rows(OPEN_WORRIES.format(ids=ids_sql("team_named")), params)}
-    changed = {cid: _day(day) for cid, day in rows(LATEST_CHANGE.format(
-        ids=ids_sql("team_named")), params)}
+    worried, changed = no_change_facts(rows, "team_named", params)
     every = policy.timescale("supervision")
     cal = england_calendar()
     with_plan = [as_uuid(c[0]) for c, _f in children if c[8] == "cin_plan"]
@@ -158,6 +157,9 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
         line.children += 1
         items = child_items(child, facts, actions.get(child[0], ()), today, policy, cal,
                             packages.get(child[0], ()))
+        stalled = no_change_since(child, facts, worried, changed, today)  # WIR 2.3
+        if stalled is not None:  # as on the worker's due list
+            items.append(no_change_item(ref, stalled, today, cal))
         for kind, n in counts_by_kind(items).items():
             line.overdue[kind] = line.overdue.get(kind, 0) + n
         by_key = {i.key: i for i in items if i.key in ("visit", "review", "first_review")}
@@ -186,8 +188,7 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
             status = quality_status(plan_start, checks.get(child[0], []))
             if not status.checked:
                 line.no_quality_check += 1
-            if no_positive_change(child[0] in worried, plan_start, today,  # WIR 2.3
-                                  [changed[child[0]]] if child[0] in changed else []):
+            if stalled is not None:  # WIR 2.3
                 line.no_change += 1
             quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status, sup))
     quality.sort(key=lambda q: (q.status.checked, q.name.split()[-1].lower()))

@@ -55,7 +55,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
         within: WithinOption = None, db: DbOption = None, as_json: JsonOption = False,
         today: TodayOption = None) -> None:
     """Everything due or overdue (visits, reviews, meetings, minutes, plan actions, closure
-    letters, step-downs, consent), grouped overdue / today / this week / next two weeks,
+    letters, step-downs, consent, a CP conference to consider), grouped overdue / today / this week / next two weeks,
     each with its rule and source. Everyone on the store unless --worker or --team."""
     from cintui.casework import due as due_cases
     from cintui.domain.due import GROUP_LABELS, GROUPS
@@ -108,7 +108,11 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
                 what = i.detail or i.label  # person's own), not the label said twice
             elif i.key in ("plan_action", "supervision_action") and i.detail:
                 what += f": {i.detail.split('; ')[0]}"
-            rule = rule_with_source(i.rule, i.source) if narrow else i.rule
+            rule = i.rule
+            if i.key == "no_change":  # WIR 2.3: since when, and how to record it
+                what += f": {i.detail}"
+                rule += f"; then: cintui decision add {i.child.reference} --kind cp_conference"
+            rule = rule_with_source(rule, i.source) if narrow else rule
             rows.append((f"{i.due:%d %b}" if i.due else "now",
                          f"{i.child.name} {i.child.reference}", ((what, ""), (rule, "dim")),
                          describe_left(i), *(() if narrow else (i.source,))))

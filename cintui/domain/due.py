@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cintui.domain.calendar import WorkingCalendar
+from cintui.domain.calendar import WorkingCalendar, add_months
+from cintui.domain.no_change import NO_CHANGE_MONTHS
 from cintui.domain.timescales import Deadline, DueState
 
 # Where Enter takes the worker for each kind of item: the visit form, the child's meetings,
@@ -28,6 +29,8 @@ TARGETS = {
     # WAR 7.2.1: short breaks and direct payments, on the child's short-breaks screen.
     "short_break_review": "short_breaks", "direct_payment_review": "short_breaks",
     "agreement_visit": "meetings",  # TRA: a parent absent from a review, visited
+    # WIR 2.3: the record's Summary says it, and `D` records the conference considered.
+    "no_change": "no_change",
 }
 GROUPS = ("overdue", "today", "this_week", "next_two_weeks", "later")
 GROUP_LABELS = {
@@ -43,6 +46,7 @@ KIND_LABELS = {  # short names for counting items by kind (the team view, `cintu
     "direct_payment_review": "Direct payments", "short_break_review": "Short breaks",
     "supervision_action": "Supervision actions",
     "agreement_visit": "Agreement visits",
+    "no_change": "Conferences to consider",  # WIR 2.3: child protection conferences
 }
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
 
@@ -185,6 +189,21 @@ def consent_item(child: ChildRef, flags: tuple[str, ...]) -> DueItem:
         state=DueState.OVERDUE, working_days_left=0,
         rule="consent to the service recorded before support is given", source="WAR 4.2",
         detail="; ".join(flags))
+
+
+def no_change_item(child: ChildRef, since: date, today: date,
+                   cal: WorkingCalendar) -> DueItem:
+    """WIR 2.3: the plan in force has brought no positive change for six months
+    (`domain.no_change`): discussing a child protection conference was due the day the six
+    months ran out, and stays overdue until it is recorded (a decision, "Child protection
+    conference considered") or a need is rated better."""
+    due = add_months(since, NO_CHANGE_MONTHS)
+    return DueItem(
+        child=child, key="no_change", label="CP conference to consider", due=due,
+        state=DueState.OVERDUE if due < today else DueState.DUE_TODAY,
+        working_days_left=cal.working_days_between(today, due),
+        rule="discuss convening a child protection conference with the professionals",
+        source="WIR 2.3", detail=f"no need rated better since {since.day} {since:%b %Y}")
 
 
 def week_end(day: date) -> date:

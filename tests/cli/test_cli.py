@@ -410,3 +410,41 @@ def test_child_show_says_when_the_plan_has_brought_no_change_wir_2_3(cli, demo_s
                 "--db", demo_store, "--today", TODAY.isoformat())
     assert added.code == 0, added.err
     assert shown(ref)["no_positive_change_since"] is None
+
+
+def test_due_lists_each_conference_to_consider_until_it_is_recorded_wir_2_3(cli, demo_store):
+    """WIR 2.3 on `cintui due`: each plan with no positive change in six months is a "CP
+    conference to consider", overdue from the day the six months ran out, for the same
+    children as the Summary; the table says how to record it, and recording it ends it."""
+    from cintui.casework import caseload, record
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        stalled = {c.reference for c in caseload.list_children(session, TODAY, open_only=True)
+                   if record.no_change_prompt(session, c.id, TODAY)}
+    store.close()
+
+    def items() -> list[dict]:
+        out = cli("due", "--db", demo_store, "--json", "--today", TODAY.isoformat())
+        assert out.code == 0, out.err
+        return [i for i in json.loads(out.out)["items"] if i["key"] == "no_change"]
+
+    found = items()
+    assert {i["child"]["reference"] for i in found} == stalled
+    assert all(i["group"] == "overdue" and i["due"] < TODAY.isoformat()
+               and i["working_days_left"] < 0 and i["source"] == "WIR 2.3" for i in found)
+    ref = sorted(stalled)[0]
+    table = cli("due", "--db", demo_store, "--today", TODAY.isoformat()).out
+    cells = [line.split("│") for line in table.splitlines() if line.startswith("│")]
+    starts = [n for n, c in enumerate(cells) if c[1].strip()] + [len(cells)]
+    table_rows = [[" ".join(" ".join(c[i] for c in cells[a:b]).split()) for i in (2, 3)]
+                  for a, b in zip(starts, starts[1:], strict=False)]  # (child, what · rule)
+    what = next(what for child, what in table_rows if ref in child and "CP conf" in what)
+    assert what.startswith("CP conference to consider: no need rated better since")
+    assert f"then: cintui decision add {ref} --kind cp_conference (WIR 2.3)" in what
+    added = cli("decision", "add", ref, "--kind", "cp_conference", "--decision",
+                "No conference: the plan is holding", "--rationale", "Discussed with school",
+                "--db", demo_store, "--today", TODAY.isoformat())
+    assert added.code == 0, added.err
+    assert {i["child"]["reference"] for i in items()} == stalled - {ref}

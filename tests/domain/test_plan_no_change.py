@@ -63,3 +63,20 @@ def test_a_conference_considered_restarts_it_and_nothing_open_never_prompts():
 def test_the_prompt_never_comes_before_six_months_of_the_plan(today):
     since = stalled([AMBER], today)
     assert (since is not None) == (today >= date(2026, 10, 14))
+
+
+def test_on_the_due_list_a_conference_to_consider_is_due_when_the_six_months_ran_out_wir_2_3():
+    """My week and `cintui due`: the item is due the day the six months ran out (due today
+    on that day, overdue after it, in working days), with the day since which nothing
+    improved."""
+    from cintui.domain.calendar import england_calendar
+    from cintui.domain.due import ChildRef, describe_left, no_change_item
+    from cintui.domain.timescales import DueState
+
+    cal, child = england_calendar(), ChildRef("1", "CIN000001", "Ava Brook")
+    on_the_day = no_change_item(child, START, date(2026, 10, 14), cal)
+    assert (on_the_day.due, on_the_day.state) == (date(2026, 10, 14), DueState.DUE_TODAY)
+    later = no_change_item(child, START, date(2026, 10, 21), cal)  # Wed to the next Wed
+    assert later.state is DueState.OVERDUE and describe_left(later) == "5 wd overdue"
+    assert later.detail == "no need rated better since 14 Apr 2026"
+    assert later.source == "WIR 2.3" and later.target == "no_change"

@@ -12,7 +12,7 @@ from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import Child, Worker
 from tests.conftest import TODAY, connect
-from tests.screens.test_child import read
+from tests.screens.test_child import read, text_of
 from tests.screens.test_shell import settle, until
 
 SIZE = (120, 40)
@@ -245,6 +245,40 @@ async def test_enter_on_a_step_down_goes_to_the_step_down_and_esc_to_the_record(
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         assert app.screen.child_id == app.child_id
+
+
+async def test_a_plan_with_no_positive_change_is_a_conference_to_consider_wir_2_3(demo_store):
+    """WIR 2.3 on the worker's own list: a plan with no need rated better in six months is
+    "CP conference to consider", overdue since the six months ran out; Enter opens the
+    record, whose Summary says why, and D there records the conference considered."""
+    from cintui.casework import caseload, record
+
+    def stalled(session):
+        return sorted(c.reference for c in caseload.list_children(session, TODAY,
+                                                                   open_only=True)
+                      if record.no_change_prompt(session, c.id, TODAY))
+
+    reference = read(demo_store, stalled)[0]
+    app = WeekHost(demo_store, reference)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        mine = {i.child.reference for i in screen.items.values() if i.key == "no_change"}
+        assert reference in mine and mine <= set(read(demo_store, stalled))
+        await move_to(pilot, screen, lambda i: i.key == "no_change"
+                      and i.child.reference == reference)
+        item = screen.current
+        assert item.due < TODAY and item.source == "WIR 2.3"
+        left = list(screen.query_one("#week-table").columns.values())[3].width
+        assert all(len(cells[3]) <= left for _key, cells in rows(screen))  # "150 wd overdue"
+        detail = " ".join(str(screen.query_one("#week-detail").render()).split())
+        assert "no need rated better since" in detail and "D there: the conference considered" in detail
+        await pilot.press("enter")
+        await until(pilot, lambda: "No need has improved" in text_of(app.screen, "#details"))
+        assert type(app.screen).__name__ == "ChildScreen"
+        assert str(app.screen.child_id) == item.child.id
+        await pilot.press("D")
+        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        assert app.screen.query_one("#kind").value == "cp_conference"
 
 
 async def test_a_slow_list_shows_it_is_loading_until_its_rows_arrive(demo_store, monkeypatch):
