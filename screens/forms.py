@@ -432,7 +432,27 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         problems = {**self.plain_text_problems(ids), **self.problems()}
         self.show_problems(problems, fields, ids)
         self.after_check(problems)
+        self.call_after_refresh(self._say_hidden_warnings)
         return problems
+
+    def _say_hidden_warnings(self) -> None:
+        """A warning under the form ("⚠ …") is below the fold on a laptop's 80x24 when the
+        form is long: each new one is also said as a notice, once, when it appears out of
+        view (one in view is read where it is)."""
+        infos, forms = self.query("#form-info"), self.query("#form")
+        if not self.is_attached or not infos or not forms:
+            return
+        info = infos.first()
+        said = self.__dict__.setdefault("_warned", set())
+        new = [line for line in str(info.render()).splitlines()
+               if line.startswith("⚠") and line not in said]
+        if not new:
+            return
+        said.update(new)
+        if forms.first().scrollable_content_region.contains_region(info.region):
+            return
+        for line in new:
+            self.notify(line.removeprefix("⚠").strip(), severity="warning", timeout=12)
 
     def plain_text_problems(self, ids: dict[str, list[Widget]] | None = None) -> dict[str, str]:
         """Plain text only (Trust: output is inert): a control character pasted into any

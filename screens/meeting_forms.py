@@ -122,12 +122,9 @@ class ScheduleFormScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#venue").focus()
+        # STO 4.4's partners, and every other warning, are under the form: below the fold
+        # on a laptop's 80x24, they are said as notices too (`_say_hidden_warnings`).
         self.refresh_checks(["consent"])
-        # STO 4.4's partners are said at once too: under the form they are below the fold
-        # on a laptop's 80x24, and they are about who to invite, the next thing decided.
-        for prompt in partner_prompts(self.context.factors, self.context.parent_in_prison,
-                                      self.invitees):
-            self.notify(prompt, severity="warning", timeout=12)
 
     def _consent_words(self) -> str:
         return NO_CONSENT if self.context.consent else "✓ in place (WIR 2.1, 2.3)"

@@ -176,6 +176,35 @@ async def test_adding_a_person_is_saved_and_audited(demo_store):
     assert entries[-1][3] == "test.worker"
 
 
+async def test_a_warning_below_the_fold_of_a_long_form_is_also_said_once(demo_store):
+    """On a laptop's 80x24 the person form is longer than the screen and its warnings
+    (WIR 2.9: a professional with no phone or email) are under it, out of view: each is
+    also said as a notice, once, however many keys are typed after it. At 120x40 they
+    are in view under the form, and nothing else is said."""
+    async def told(size) -> tuple[str, list[str]]:
+        app = ChildHost(demo_store)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("2", "a")
+            await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+            form = app.screen
+            await fill(pilot, "#name", "Dana Test")
+            form.query_one("#kind").value = "professional"
+            await fill(pilot, "#agency", "Northgate Primary")
+            await fill(pilot, "#role", "DSL")
+            await pilot.press(*"Year 5")  # more keys: the same warnings, not said again
+            await settle(pilot)
+            return (" ".join(text_of(form, "#form-info").split()),
+                    [str(n.message) for n in app._notifications if n.severity == "warning"])
+
+    under, said = await told((80, 24))
+    phone = "No phone or email for Dana Test: the meeting contact list needs both (WIR 2.9)"
+    assert f"⚠ {phone}" in under
+    assert said.count(phone) == 1 and len(said) == len(set(said))  # once, not at each key
+    under, said = await told(SIZE)
+    assert "⚠" in under and said == []
+
+
 async def test_bad_phone_and_email_shown_beside_the_field_and_nothing_saved(demo_store):
     before = read(demo_store, lambda s: len(s.exec(select(Person)).all()))
     app = ChildHost(demo_store)
