@@ -1873,6 +1873,15 @@ def _transfer(b: _Builder, hr: random.Random, ep, child, by: str, manager,
             moves_count=moves,
             trafficking_considered=considered if moves >= 2 and (done or hr.random() < 0.5)
             else "",
+            # BEX 4's principles for the move (no draws: the rest of the demo is unchanged);
+            # one under way has the first two recorded and the rest still to do.
+            move_impact="Gran's daily help after school stops; the new area has no one known "
+                        "to us who poses a risk.",
+            responsibilities_told=f"Told at the visit before the move: register "
+                                  f"the children with a school and a GP in {authority.split(',')[0]}.",
+            service_gaps="None known: the same family support is offered there." if done else "",
+            agencies_asked="The school and the GP asked to send their records on." if done
+            else "",
             closure_reason="RC5" if done else None, completed_on=done)
 
 

@@ -20,6 +20,7 @@ from cintui.domain.transfer import (
     CONSENT_TO_SHARE,
     CONSENT_TO_SHARE_LABELS,
     DOCUMENT_LABELS,
+    MOVE_WORDS,
     STEP_DOWN_DOCUMENTS,
     moved_repeatedly,
 )
@@ -181,7 +182,20 @@ class TransferFormScreen(_DatedForm):
 
     ALIASES = {"receiving_authority": "authority", "move_date": "move",
                "consent_to_share": "consent", "consent_reason": "reason",
-               "trafficking_considered": "trafficking"}
+               "trafficking_considered": "trafficking", "move_impact": "impact",
+               "responsibilities_told": "told", "service_gaps": "gaps",
+               "agencies_asked": "agencies", "sharing_advice": "advice"}
+    # BEX 4's principles for the move: each a few words, needed before the pack goes.
+    WORDS = (("impact", "move_impact", "Impact on the child",
+              "protective factors it changes; risk from people known to us"),
+             ("told", "responsibilities_told", "Parents told: school/GP",
+              "when and how they were told to register the child with a school and a GP"),
+             ("gaps", "service_gaps", "Gaps in services there",
+              "needs the new area cannot meet, or none known"),
+             ("agencies", "agencies_asked", "Agencies asked",
+              "who was asked to pass their records on: school, GP…"),
+             ("advice", "sharing_advice", "Caldicott/legal advice",
+              "needed when the parents refused permission to share"))
 
     def __init__(self, child_id: uuid.UUID, by: str, ending: dict | None) -> None:
         super().__init__()
@@ -206,6 +220,8 @@ class TransferFormScreen(_DatedForm):
             str(moves) if moves is not None else "1"))
         yield self.row("trafficking", "Trafficking considered", self.text(
             e.get("trafficking_considered") or "", "Required after repeated moves"))
+        for name, key, label, example in self.WORDS:
+            yield self.row(name, label, self.text(e.get(key) or "", example))
         if not e:
             yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
 
@@ -221,13 +237,16 @@ class TransferFormScreen(_DatedForm):
 
     def after_check(self, problems: dict[str, str]) -> None:
         moves = self._moves()
-        info = self.query_one("#form-info", Static)
+        said = []
         if moved_repeatedly(moves) and not self.text_of("trafficking"):
-            info.update(f"The family has moved {moves} times: consider trafficking and modern "
-                        "slavery and record it (BEX 4). The pack cannot be marked sent "
-                        "until you do.")
-        else:
-            info.update("")
+            said.append(f"⚠ The family has moved {moves} times: consider trafficking and "
+                        "modern slavery and record it (BEX 4). The pack cannot be marked "
+                        "sent until you do.")
+        if self.value("consent") == "refused" and not self.text_of("advice"):
+            said.append("⚠ The parents refused permission to share: seek the Caldicott "
+                        "Guardian's or legal services' advice and record it (BEX 4) before "
+                        "the pack goes.")
+        self.query_one("#form-info", Static).update("\n".join(said))
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -251,7 +270,8 @@ class TransferFormScreen(_DatedForm):
             receiving_authority=self.text_of("authority"),
             receiving_contact=self.text_of("contact"), move_date=self.date_of("move"),
             consent_to_share=self.value("consent") or "", consent_reason=self.text_of("reason"),
-            moves_count=self._moves(), trafficking_considered=self.text_of("trafficking"))
+            moves_count=self._moves(), trafficking_considered=self.text_of("trafficking"),
+            **{key: self.text_of(name) for name, key, _label, _example in self.WORDS})
         child_id, today, by = self.child_id, self.app.today, self.by
         on = self.date_of("on") if not self.ending else today
         return lambda session: transfer.record_transfer(session, child_id, inp, on=on, by=by,
@@ -483,6 +503,11 @@ class TransferScreen(EndingScreen):
             text.append(f"Moves known: {e['moves_count']}. Trafficking and modern slavery "
                         "considered (BEX 4): " + (considered or "NOT YET RECORDED") + "\n",
                         style="" if considered else "bold red")
+        for key, label in MOVE_WORDS:  # BEX 4's principles for the move
+            if key == "sharing_advice" and consent != "refused":
+                continue
+            text.append(f"{label}: " + (e.get(key) or "NOT YET RECORDED") + "\n",
+                        style="" if e.get(key) else "bold red")
         if e["completed_on"]:
             text.append(f"Pack sent {_iso_day(e['completed_on'])}; closed here (RC5)\n")
 

@@ -613,7 +613,11 @@ _TRANSFER_FIELDS = (
     "closure_summary", "dispute_raised_on", "dispute_raised_by", "dispute_details",
     "escalated_to_service_manager_on", "dispute_outcome", "receiving_authority",
     "receiving_contact", "move_date", "consent_to_share", "consent_not_sought_reason",
-    "moves_count", "trafficking_considered", "completed_on")
+    "moves_count", "trafficking_considered", "move_impact", "responsibilities_told",
+    "service_gaps", "agencies_asked", "sharing_advice", "completed_on")
+# The transfer's words, each recorded once it is not empty (BEX 4; `casework.transfer`).
+TRANSFER_WORDS = ("trafficking_considered", "move_impact", "responsibilities_told",
+                   "service_gaps", "agencies_asked", "sharing_advice")
 # The latest ending of a kind in the child's current episode (casework.transfer.latest_ending).
 _LATEST_ENDING = f"""
 SELECT {", ".join(_TRANSFER_FIELDS)} FROM ending
@@ -664,7 +668,7 @@ def _ending_json(e: dict) -> dict:
         "consent_reason": e["consent_not_sought_reason"] or None,
         "moves_count": e["moves_count"],
         "moved_repeatedly": moved_repeatedly(e["moves_count"]),
-        "trafficking_considered": e["trafficking_considered"] or None,
+        **{name: e[name] or None for name in TRANSFER_WORDS},
     }
 
 
@@ -689,7 +693,7 @@ def transfer_state(source, child: ChildRow, today: date) -> EndingState:
         receiving_authority=e["receiving_authority"], receiving_contact=e["receiving_contact"],
         move_date=_date(e["move_date"]), consent_to_share=e["consent_to_share"],
         consent_reason=e["consent_not_sought_reason"], moves_count=e["moves_count"],
-        trafficking_considered=e["trafficking_considered"],
+        **{name: e[name] for name in TRANSFER_WORDS},
         approved=e["status"] in ("approved", "completed"), decided_on=_date(e["decided_on"]),
         sent_on=today, drafts=rows(_DRAFTS, ref)[0][0],
         draft_plan=rows(_DRAFT_PLANS, ref)[0][0] > 0)

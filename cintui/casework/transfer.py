@@ -43,7 +43,7 @@ from cintui.casework import (
     visits,
 )
 from cintui.casework.endings import EndingError
-from cintui.casework.lookup import EndingState
+from cintui.casework.lookup import TRANSFER_WORDS, EndingState
 from cintui.domain import endings as end_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
@@ -215,7 +215,7 @@ def ending_json(e: m.Ending) -> dict:
                     "consent_reason": e.consent_not_sought_reason or None,
                     "moves_count": e.moves_count,
                     "moved_repeatedly": rules.moved_repeatedly(e.moves_count),
-                    "trafficking_considered": e.trafficking_considered or None})
+                    **{name: getattr(e, name) or None for name in TRANSFER_WORDS}})
     return out
 
 
@@ -388,6 +388,13 @@ class TransferInput:
     consent_reason: str | None = None
     moves_count: int | None = None
     trafficking_considered: str | None = None
+    move_impact: str | None = None  # BEX 4: the move's impact on the child
+    responsibilities_told: str | None = None  # parents told: school and GP there
+    service_gaps: str | None = None  # gaps in the new area's services
+    agencies_asked: str | None = None  # agencies asked to pass records on
+    sharing_advice: str | None = None  # Caldicott Guardian or legal advice
+
+
 
 
 def record_transfer(session: Session, child_id: uuid.UUID, inp: TransferInput, *, on: date,
@@ -413,8 +420,10 @@ def record_transfer(session: Session, child_id: uuid.UUID, inp: TransferInput, *
         if inp.moves_count < 1:
             raise EndingError("moves", "count the moves, this one included (1 or more)")
         ending.moves_count = inp.moves_count
-    if inp.trafficking_considered is not None:
-        ending.trafficking_considered = inp.trafficking_considered.strip()
+    for name in TRANSFER_WORDS:
+        value = getattr(inp, name)
+        if value is not None:
+            setattr(ending, name, value.strip())
     problems = rules.check_transfer(_transfer_facts(session, ending, None), today)
     if problems:
         raise EndingError(problems[0].field, problems[0].message)
@@ -434,7 +443,7 @@ def _transfer_facts(session: Session, e: m.Ending, when: date | None) -> rules.T
         receiving_authority=e.receiving_authority, receiving_contact=e.receiving_contact,
         move_date=e.move_date, consent_to_share=e.consent_to_share,
         consent_reason=e.consent_not_sought_reason, moves_count=e.moves_count,
-        trafficking_considered=e.trafficking_considered,
+        **{name: getattr(e, name) for name in TRANSFER_WORDS},
         approved=e.status in ("approved", "completed"), decided_on=e.decided_on,
         sent_on=when or e.completed_on, drafts=len(drafts.for_child(session, e.child_id)),
         draft_plan=plans.draft_version_id(session, e.child_id) is not None)

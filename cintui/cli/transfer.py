@@ -339,17 +339,36 @@ def transfer_record(
     trafficking: Annotated[str | None, typer.Option(
         "--trafficking", help="The consideration of trafficking and modern slavery "
         "(required when the family has moved repeatedly).")] = None,
+    impact: Annotated[str | None, typer.Option(
+        "--impact", help="The move's impact on the child: the protective factors it changes, "
+        "any risk from people known to us.")] = None,
+    told: Annotated[str | None, typer.Option(
+        "--told", help="When and how the parents were told they must register the child "
+        "with a school and a GP (and any specialist service) there.")] = None,
+    gaps: Annotated[str | None, typer.Option(
+        "--gaps", help="The child's needs the new area's services cannot meet (\"none "
+        "known\" if none).")] = None,
+    agencies: Annotated[str | None, typer.Option(
+        "--agencies", help="The agencies asked to pass their records to their counterparts "
+        "there (school, GP ...).")] = None,
+    advice: Annotated[str | None, typer.Option(
+        "--advice", help="The Caldicott Guardian's or legal services' advice (required "
+        "when the parents refused permission to share).")] = None,
     on: OnOption = None, by: ByOption = None, db: DbOption = None, request_id: RequestOption = None,
     as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
-    """Record (or update) the transfer to another authority (BEX 4)."""
+    """Record (or update) the transfer to another authority (BEX 4). Before the pack can be
+    marked sent: the move's impact on the child, the parents told to register with a school
+    and a GP there, gaps in the new area's services, the agencies asked to pass their
+    records on, and (permission refused) the advice taken."""
     from cintui.casework import transfer
 
     inp = transfer.TransferInput(
         receiving_authority=to, receiving_contact=contact,
         move_date=_parse_date(move_date, "--move-date") if move_date is not None else None,
         consent_to_share=consent, consent_reason=reason, moves_count=moves,
-        trafficking_considered=trafficking)
+        trafficking_considered=trafficking, move_impact=impact, responsibilities_told=told,
+        service_gaps=gaps, agencies_asked=agencies, sharing_advice=advice)
 
     def step(session, record, now):
         transfer.record_transfer(session, record.id, inp, on=_on(on, now),

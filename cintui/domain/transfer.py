@@ -9,8 +9,12 @@ the family need not tell their story again (TRA).
 
 Transfer (BEX 4): notify the receiving authority and share the assessment, the CIN plan,
 the latest review minutes and a case summary; seek the parents' permission unless seeking
-it would increase the risk (record why); consider trafficking and modern slavery where
-the family has moved repeatedly; record every decision with its rationale.
+it would increase the risk (record why), and take the Caldicott Guardian's or legal advice
+before sharing against a refusal; consider trafficking and modern slavery where the family
+has moved repeatedly; assess the move's impact on the child; tell the parents they must
+register the child with a school and a GP there; note gaps in the new area's services; ask
+the other agencies to pass their records to their counterparts; record every decision with
+its rationale.
 
 Everything here works on plain values; `today` is passed in.
 """
@@ -43,6 +47,14 @@ CONSENT_TO_SHARE_LABELS = {
 # `moves_count` counts the family's house moves known to us, this one included: two or
 # more is "moved repeatedly".
 MULTIPLE_MOVES = 2
+# BEX 4's principles for the move, as the pack's case summary and the screens name them.
+MOVE_WORDS = (
+    ("move_impact", "The move's impact on the child"),
+    ("responsibilities_told", "Parents told to register the child with a school and a GP"),
+    ("service_gaps", "Gaps in the new area's services"),
+    ("agencies_asked", "Agencies asked to pass their records on"),
+    ("sharing_advice", "Advice before sharing without permission"),
+)
 # What a closure after a step-down is recorded as (data/census_codes.json): RC9 "Case
 # closed after assessment, referred to early help" when no CIN plan was started, else RC7
 # "Services ceased for any other reason, including child no longer in need".
@@ -182,6 +194,12 @@ class TransferFacts:
     consent_reason: str = ""
     moves_count: int | None = None
     trafficking_considered: str = ""
+    # BEX 4's principles for a child in need moving away, each recorded in words:
+    move_impact: str = ""  # the move's impact on the child, in respect of their vulnerability
+    responsibilities_told: str = ""  # the parents told to register with a school and a GP
+    service_gaps: str = ""  # deficits in the new area's services ("none known")
+    agencies_asked: str = ""  # agencies asked to pass records to their counterparts
+    sharing_advice: str = ""  # Caldicott Guardian or legal advice (permission refused)
     approved: bool = False
     decided_on: date | None = None
     sent_on: date | None = None
@@ -231,6 +249,27 @@ def transfer_checklist(f: TransferFacts, today: date) -> list[ChecklistItem]:
               not repeated or bool(f.trafficking_considered.strip()),
               f"the family has moved {f.moves_count} times: record the consideration of "
               "trafficking and modern slavery"),
+        _item("impact", "The move's impact on the child is assessed (protective factors "
+              "changed, risk from people known to us)", "BEX 4", bool(f.move_impact.strip()),
+              "record how the move affects the child: the protective factors it changes, "
+              "any risk from people known to us"),
+        _item("responsibilities", "The parents are told to register the child with a school "
+              "and a GP in the new area", "BEX 4", bool(f.responsibilities_told.strip()),
+              "record that the parents were told they must arrange the child's school, GP "
+              "and any specialist service there (when, and how)"),
+        _item("gaps", "Gaps in the new area's services for the child's needs are noted",
+              "BEX 4", bool(f.service_gaps.strip()),
+              "note any of the child's needs the receiving authority cannot meet "
+              "(\"none known\" if none)"),
+        _item("agencies", "The other agencies are asked to pass their records to their "
+              "counterparts there (school, GP …)", "BEX 4", bool(f.agencies_asked.strip()),
+              "record which agencies were asked to pass their records on (the school, the "
+              "GP …)"),
+        *([_item("advice", "Advice taken before sharing without the parents' permission "
+                 "(the Caldicott Guardian or legal services)", "BEX 4",
+                 bool(f.sharing_advice.strip()),
+                 "the parents refused permission to share: record the Caldicott Guardian's "
+                 "or legal services' advice")] if f.consent_to_share == "refused" else []),
         _item("no_drafts", "No visit, minutes or plan drafts left unfinished",
               "TRA; DOMAIN §9", f.drafts == 0 and not f.draft_plan, "; ".join(
                   x for x in (f"{counted(f.drafts, 'visit or minutes draft')} still unfinished: "
@@ -263,7 +302,8 @@ def check_pack_child(child: object) -> list[str]:
 
 
 __all__ = [
-    "CONSENT_TO_SHARE", "CONSENT_TO_SHARE_LABELS", "DOCUMENT_LABELS", "MULTIPLE_MOVES",
+    "CONSENT_TO_SHARE", "CONSENT_TO_SHARE_LABELS", "DOCUMENT_LABELS", "MOVE_WORDS",
+    "MULTIPLE_MOVES",
     "STEP_DOWN_DOCUMENTS", "STEP_DOWN_REASON_AFTER_ASSESSMENT", "STEP_DOWN_REASON_AFTER_PLAN",
     "TRANSFER_REASON", "StepDownFacts", "TransferFacts", "check_consent_to_share",
     "check_pack_child", "check_transfer", "moved_repeatedly", "parse_documents",

@@ -28,7 +28,12 @@ from cintui.domain.short_breaks import (
     ShortBreakFact,
     package_line,
 )
-from cintui.domain.transfer import CONSENT_TO_SHARE_LABELS, DOCUMENT_LABELS, moved_repeatedly
+from cintui.domain.transfer import (
+    CONSENT_TO_SHARE_LABELS,
+    DOCUMENT_LABELS,
+    MOVE_WORDS,
+    moved_repeatedly,
+)
 from cintui.export import minutes as minutes_export
 from cintui.export import plan as plan_export
 from cintui.export.endings import _pdf_page, _write_para
@@ -288,7 +293,9 @@ def assessment_sections(data: dict, visits: tuple[str, ...] = ()) -> Sections:
             f"Moves known: {tr.get('moves_count') if tr.get('moves_count') is not None else '—'}"
             + ("; trafficking and modern slavery considered: "
                + (tr.get("trafficking_considered") or "NOT YET RECORDED")
-               if moved_repeatedly(tr.get("moves_count")) else "")]),
+               if moved_repeatedly(tr.get("moves_count")) else ""),
+            *(f"{label}: {tr.get(key) or 'NOT YET RECORDED'}" for key, label in MOVE_WORDS
+              if key != "sharing_advice" or tr.get("consent_to_share") == "refused")]),
         ("People around the child", [
             f"{p['name']}: {p.get('relationship') or p.get('role') or p['kind']}"
             + (f" ({p['agency']})" if p.get("agency") else "")

@@ -925,6 +925,14 @@ class Ending(Row, table=True):
     consent_not_sought_reason: str = Field(default="")
     moves_count: int | None = None
     trafficking_considered: str = Field(default="")
+    # Revision 0028, BEX 4: the move's impact on the child; the parents told to register
+    # the child with a school and a GP there; gaps in the new area's services; the agencies
+    # asked to pass records to their counterparts; advice before sharing without permission.
+    move_impact: str = Field(default="")
+    responsibilities_told: str = Field(default="")
+    service_gaps: str = Field(default="")
+    agencies_asked: str = Field(default="")
+    sharing_advice: str = Field(default="")
     completed_on: date | None = None
 
 

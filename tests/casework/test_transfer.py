@@ -219,9 +219,18 @@ def test_step_down_pack_reads_back_in_every_format(store, tmp_path):
 # ---------------------------------------------------------------- transfer (BEX 4)
 
 
+# BEX 4's principles, as a worker records them.
+PRACTICE = dict(
+    move_impact="Gran's daily help stops; no known risk from anyone in the new area",
+    responsibilities_told="Told Mum at the visit on 12 Nov: school place and GP there",
+    service_gaps="None known: the county runs the same family support",
+    agencies_asked="School and GP asked to send their records on")
+
+
 def record_move(store, child_id, **kw) -> None:
     values = dict(receiving_authority=COUNTY, receiving_contact="Duty team 01234 567890",
-                  move_date=date(2026, 11, 16), consent_to_share="given", moves_count=1)
+                  move_date=date(2026, 11, 16), consent_to_share="given", moves_count=1,
+                  **PRACTICE)
     values.update(kw)
     with store.session(ACTOR) as session:
         transfer.record_transfer(session, child_id, transfer.TransferInput(**values),
@@ -259,6 +268,44 @@ def test_multiple_moves_block_sending_until_trafficking_is_considered(store):
             store.session(ACTOR) as session:
         transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
     record_move(store, child_id, trafficking_considered="No indicators; discussed with MASH")
+    with store.session(ACTOR) as session:
+        transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
+
+
+def test_the_pack_goes_only_once_bex_4s_principles_for_the_move_are_recorded(store):
+    """BEX 4, a child in need moving away: the move's impact on the child assessed, the
+    parents told to register the child with a school and a GP there, gaps in the new area's
+    services noted, the other agencies asked to pass their records to their counterparts.
+    Each missing one is named, and the pack cannot be marked sent until all are there."""
+    child_id = new_child(store)
+    record_move(store, child_id, **{k: "" for k in PRACTICE})
+    agree_move(store, child_id)
+    with store.read() as session:
+        left = [i.key for i in transfer.transfer_checklist(session, child_id, TODAY) if not i.met]
+    assert left == ["impact", "responsibilities", "gaps", "agencies"]
+    with pytest.raises(endings.EndingError, match="how the move affects the child"), \
+            store.session(ACTOR) as session:
+        transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    for name, words in PRACTICE.items():
+        record_move(store, child_id, **{name: words})
+    with store.session(ACTOR) as session:
+        transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    with store.read() as session:
+        e = transfer.transfer_state(session, child_id, TODAY).ending
+    assert {k: e[k] for k in PRACTICE} == PRACTICE
+
+
+def test_sharing_against_a_refusal_needs_the_caldicott_guardians_or_legal_advice(store):
+    """BEX 4: parents who refuse permission to share: the worker or manager seeks the
+    Caldicott Guardian's or legal services' advice, and records it, before the pack goes."""
+    child_id = new_child(store)
+    record_move(store, child_id, consent_to_share="refused",
+                consent_reason="Risk to the child outweighs the refusal")
+    agree_move(store, child_id)
+    with pytest.raises(endings.EndingError, match="Caldicott Guardian"), \
+            store.session(ACTOR) as session:
+        transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    record_move(store, child_id, sharing_advice="Caldicott Guardian (J. Hale), 18 Nov: share")
     with store.session(ACTOR) as session:
         transfer.mark_sent(session, child_id, on=date(2026, 11, 20), today=TODAY)
 
@@ -301,6 +348,10 @@ def test_transfer_pack_folder_files_and_json(store, tmp_path):
     summary = "\n".join(p.text for p in Document(folder / "assessment-summary.docx").paragraphs)
     assert f"Receiving authority: {COUNTY}, contact Duty team 01234 567890" in summary
     assert "Permission to share: given" in summary
+    assert f"The move's impact on the child: {PRACTICE['move_impact']}" in summary  # BEX 4
+    assert ("Agencies asked to pass their records on: School and GP asked to send their "
+            "records on") in summary
+    assert "Advice before sharing" not in summary  # permission was given
     assert "Layla Endingtest: Mother; parental responsibility; lives with the child" in summary
     chron = "".join(p.extract_text() for p in
                     PdfReader(folder / "case-summary-chronology.pdf").pages)

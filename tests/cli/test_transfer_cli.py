@@ -148,6 +148,15 @@ def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path, new_d
     assert stat.S_IMODE((tmp_path / "pack").stat().st_mode) == 0o700
     ok(cli, demo_store, "transfer", "record", ref, "--trafficking", "No indicators; MASH "
        "consulted")
+    one_line_error(run(cli, demo_store, "transfer", "sent", ref, "--on", "2026-11-20"),
+                   "how the move affects the child", "the parents were told", "BEX 4")
+    ok(cli, demo_store, "transfer", "record", ref,
+       "--impact", "Gran's daily help stops; no known risk there",
+       "--told", "Told Mum on 12 Nov: school place and GP there",
+       "--gaps", "None known", "--agencies", "School and GP asked to send records on")
+    out = ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack2")
+    summary = (tmp_path / "pack2" / "transfer-pack.json").read_text()
+    assert "Gran's daily help stops" in summary and "School and GP asked" in summary
     out = ok(cli, demo_store, "transfer", "sent", ref, "--on", "2026-11-20")
     assert out["child_status"] == "closed"
 

@@ -95,7 +95,27 @@ def test_the_closure_reason_after_a_step_down():
 SENDABLE = rules.TransferFacts(
     receiving_authority="Exampleshire County Council", receiving_contact="Duty team",
     move_date=date(2026, 11, 16), consent_to_share="given", moves_count=1, approved=True,
-    decided_on=date(2026, 11, 17), sent_on=date(2026, 11, 20))
+    decided_on=date(2026, 11, 17), sent_on=date(2026, 11, 20),
+    move_impact="Gran's help stops", responsibilities_told="Told Mum on 12 Nov",
+    service_gaps="None known", agencies_asked="School and GP")
+
+
+def test_bex_4s_principles_for_the_move_each_block_sending_until_recorded():
+    """BEX 4: the move's impact on the child, the parents told to register with a school
+    and a GP, gaps in the new area's services, the agencies asked to pass records on; and
+    only where the parents refused permission to share, the advice taken."""
+    from dataclasses import replace
+
+    assert keys(rules.transfer_checklist(SENDABLE, TODAY)) == []
+    words = ("move_impact", "responsibilities_told", "service_gaps", "agencies_asked")
+    bare = replace(SENDABLE, **{w: " " for w in words})
+    assert keys(rules.transfer_checklist(bare, TODAY)) == [
+        "impact", "responsibilities", "gaps", "agencies"]
+    refused = replace(SENDABLE, consent_to_share="refused", consent_reason="Risk to Sam")
+    assert keys(rules.transfer_checklist(refused, TODAY)) == ["advice"]
+    assert "advice" not in [i.key for i in rules.transfer_checklist(SENDABLE, TODAY)]
+    advised = replace(refused, sharing_advice="Caldicott Guardian: share")
+    assert keys(rules.transfer_checklist(advised, TODAY)) == []
 
 
 def test_moved_repeatedly_is_two_moves_or_more():
