@@ -102,6 +102,7 @@ class TeamScreen(Screen):
         Binding("u", "supervision", "Supervision"),
         Binding("a", "reallocate", "Reallocate"),
         Binding("o", "overdue_supervision", "Overdue supervision"),
+        Binding("s", "step_audits", "Step audits (STO 7.13)", show=False),  # in ? help
         Binding("r", "reload", "Refresh", show=False),  # in ? help
     ]
 
@@ -378,6 +379,12 @@ class TeamScreen(Screen):
             return
         self.app.push_screen(SupervisionOverdueScreen(self.view), self._supervise)
 
+    def action_step_audits(self) -> None:
+        """STO 7.13: this month's cases that stepped down to early help or up from it, to
+        audit for learning; [ and ] go a month back and forward."""
+        if self.view is not None:
+            self.app.push_screen(StepAuditScreen(self.view.team, self.app.today))
+
     def _supervise(self, child_id: object) -> None:
         if isinstance(child_id, uuid.UUID):
             self.app.push_screen(self.app.make_screen("supervision", child_id=child_id))
@@ -492,6 +499,137 @@ class SupervisionOverdueScreen(_ListOverTeam):
         self.dismiss(uuid.UUID(event.row_key.value))
 
 
+STEP_WORDS = {"down": "down to early help", "up": "up from early help"}
+
+
+def first_per_field(found: list[tuple[str, str]]) -> dict[str, str]:
+    """Each field's first problem, the fields in the form's order (the cursor goes to the
+    first: a reversed dict once sent it to the last)."""
+    out: dict[str, str] = {}
+    for field, problem in found:
+        out.setdefault(field, problem)
+    return out
+
+
+class StepAuditScreen(_ListOverTeam):
+    """STO 7.13: the team's cases that stepped down to early help or up from it in a month,
+    not yet audited first. Enter on one records its audit (what was learned); [ and ] go a
+    month back and forward; Esc goes back to the team view."""
+
+    TABLE_ID = "step-audits"
+    BINDINGS = [Binding("left_square_bracket", "month(-1)", "Month before"),
+                Binding("right_square_bracket", "month(1)", "Month after")]
+
+    def __init__(self, team: str, today: date, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.team, self.today = team, today
+        self.first = date(today.year, today.month, 1)
+        self.cases: dict[str, object] = {}
+
+    def on_mount(self) -> None:
+        self.table("", (("Child", 24), ("Worker", 14), ("Step", 18), ("On", 6),
+                        ("Audit", 60)))
+        self.load()
+
+    def load(self) -> None:
+        from cintui.casework import step_audits
+        from cintui.domain.oversight import month_of
+
+        first, last = month_of(f"{self.first:%Y-%m}", self.today)
+        with caseload.reading(self.app.store) as rows:
+            found = step_audits.month_cases(rows, first, last, team=self.team)
+        table = self.query_one(DataTable)
+        table.clear()
+        self.cases = {}
+        for n, c in enumerate(found):
+            self.cases[str(n)] = c
+            audit = Text(f"{c.audit.held_on:%d %b}, {c.audit.facilitator}: {c.learning}")\
+                if c.audit else Text("not yet audited", style="bold yellow")
+            table.add_row(f"{c.name} {c.reference}", c.worker, STEP_WORDS[c.direction],
+                          f"{c.stepped_on:%d %b}", audit, key=str(n))
+        done = sum(1 for c in found if c.audited)
+        table.border_title = plain(  # whole at 80 columns; [ ] are in the footer
+            f"{first:%b %Y}: {done} of {len(found)} step-downs/ups audited (STO 7.13) · "
+            "Enter: audit" if found else
+            f"{first:%b %Y}: no case stepped down to early help or up from it (STO 7.13)")
+
+    def action_month(self, step: int) -> None:
+        month = self.first.month - 1 + step
+        first = date(self.first.year + month // 12, month % 12 + 1, 1)
+        if first > self.today:
+            self.notify(f"{first:%B %Y} has not begun.")
+            return
+        self.first = first
+        self.load()
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        case = self.cases.get(event.row_key.value or "")
+        if case is None:
+            return
+        if case.audited:
+            self.notify(f"Audited on {case.audit.held_on.day} {case.audit.held_on:%b %Y} by "
+                        f"{case.audit.facilitator}: {case.learning}")
+            return
+        self.app.push_screen(StepAuditFormScreen(case, self.today), self._recorded)
+
+    def _recorded(self, result: object) -> None:
+        if result:
+            self.notify("Step audit recorded.")
+            self.load()
+
+
+class StepAuditFormScreen(FormScreen):
+    """STO 7.13: the audit of one case that stepped down or up: who audited it, whether the
+    step was right for the child, and what was learned (for the workforce)."""
+
+    KEEP_TYPED = True  # through the idle lock (PRIV 2)
+
+    def __init__(self, case, today: date) -> None:
+        super().__init__()
+        self.case, self.today = case, today
+        self.child_id = uuid.UUID(case.child_id)
+        self.kept_key = f"StepAuditFormScreen:{case.episode_id}"
+        way = "stepped down to early help" if case.direction == "down" \
+            else "stepped up from early help"
+        self.TITLE_TEXT = (f"Audit of {case.name}'s case, {way} on "
+                           f"{case.stepped_on:%d %b %Y} (STO 7.13)")
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("held_on", "Audited on", self.text(f"{self.today:%d/%m/%Y}"))
+        yield self.row("facilitator", "Audited by", self.text(placeholder="name and role"))
+        yield self.row("right", "Was the step right?", self.choice(
+            [("Yes", "yes"), ("No", "no"), ("Not decided", "unknown")], "unknown"))
+        yield self.row("findings", "What was learned", self.prose(
+            "", "What went well or not, to share with the workforce"))
+
+    def on_mount(self) -> None:
+        self.query_one("#facilitator").focus()
+
+    def problems(self) -> dict[str, str]:
+        from cintui.domain.oversight import check_step_audit
+
+        try:
+            held_on = self.date_of("held_on")
+        except ValueError as exc:
+            return {"held_on": str(exc)}
+        found = check_step_audit(held_on, self.text_of("facilitator"),
+                                 self.value("findings") or "", self.today, self.case.stepped_on)
+        return first_per_field(found)
+
+    def build(self):
+        from cintui.casework import step_audits
+
+        case, today, actor = self.case, self.today, self.app.actor
+        held_on, auditor = self.date_of("held_on"), self.text_of("facilitator")
+        learning = self.value("findings") or ""
+        right = {"yes": True, "no": False}.get(self.value("right"))
+        return lambda session: step_audits.record_step_audit(
+            session, case.episode_id, held_on=held_on, auditor=auditor, learning=learning,
+            step_was_right=right, today=today, stepped_on=case.stepped_on,
+            recorded_by=actor) and True
+
+
 class QualityCheckFormScreen(FormScreen):
     """A quality-assurance audit or case-mapping reflective discussion of a plan (BEX 3)."""
 
@@ -524,7 +662,7 @@ class QualityCheckFormScreen(FormScreen):
         found = check_quality_check(self.value("kind") or "", held_on,
                                     self.text_of("facilitator"), self.value("findings") or "",
                                     self.today, None)
-        return dict(reversed(found))  # the first problem of a field wins
+        return first_per_field(found)
 
     def build(self):
         child_id, today = self.child_id, self.today

@@ -47,7 +47,7 @@ WHERE t.name = :team AND w.active ORDER BY w.name, w.username
 """
 _CHECKS = """
 SELECT child_id, kind, held_on, facilitator, needs_met FROM quality_check
-WHERE child_id IN ({ids}) ORDER BY held_on, created_at
+WHERE child_id IN ({ids}) AND kind <> 'step_audit' ORDER BY held_on, created_at
 """
 
 

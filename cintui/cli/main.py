@@ -64,6 +64,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "support": ("The initial home visit and the start of CIN support", "steps"),
     "person": ("People around a child: family and professionals", "people"),
     "supervision": ("Supervision and case direction (STO 4.5, 8.5; WAR 12).", "supervision"),
+    "step-audit": ("Monthly audits of the cases that stepped down to early help or up from "
+                   "it, for learning (STO 7.13).", "reports"),
     "fgc": ("Family Group Conferences (WAR 4.2, 9.3; STO 6.13, 7.5).", "fgc"),
     "sos": ("Signs of Safety mapping of the CIN plan (STO 6.3).", "sos"),
     "gcp2": ("Graded Care Profile 2 (STO 4.3, 6.11, 7.1; TRA).", "gcp2"),

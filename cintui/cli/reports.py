@@ -1,5 +1,7 @@
 """`cintui report compliance|performance`: the manager's and committee's reports (DOMAIN.md
-§6, §8). Registered on the Typer app when `cintui.cli` is imported."""
+§6, §8); `cintui step-audit list|record`: the monthly audits of the cases that stepped down
+to early help or up from it (STO 7.13). Registered on the Typer app when `cintui.cli` is
+imported."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from typing import Annotated
 import typer
 
 from cintui.cli.common import (
+    ChildArg,
     CliError,
     DbOption,
     JsonOption,
+    OnOption,
     TodayOption,
     _echo_json,
+    _open,
     _parse_date,
     _reading,
     _rich_console,
@@ -295,3 +300,118 @@ def report_census(
         typer.echo("The return as a whole (a reason for the DfE, or records to check):")
         for q in whole:
             typer.echo(f"  {q.rule:<6} {q.message}")
+
+
+# ---------------------------------------------------------------- STO 7.13: step audits
+
+step_audit_app = typer.Typer(help="Monthly audits of the cases that stepped down to early "
+                                  "help or up from it, for learning (STO 7.13).",
+                             no_args_is_help=True)
+app.add_typer(step_audit_app, name="step-audit")
+MonthOption = Annotated[str | None, typer.Option(
+    "--month", help="The month, YYYY-MM (default: this month).")]
+
+
+def _month(month: str | None, today: date) -> tuple[date, date]:
+    from cintui.domain.oversight import month_of
+
+    try:
+        return month_of(month, today)
+    except ValueError as exc:
+        raise CliError(f"--month: {exc}") from None
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _case_json(c) -> dict:
+    a = c.audit
+    return {"reference": c.reference, "name": c.name, "worker": c.worker,
+            "direction": c.direction, "stepped_on": c.stepped_on.isoformat(),
+            "audited": None if a is None else {
+                "held_on": a.held_on.isoformat(), "by": a.facilitator,
+                "step_was_right": a.needs_met, "learning": c.learning}}
+
+
+@step_audit_app.command("list")
+def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOption = None,
+                    db: DbOption = None, as_json: JsonOption = False,
+                    today: TodayOption = None) -> None:
+    """The month's cases stepped down to early help or up from it (STO 7.13), those not
+    yet audited first, each with its audit and what was learned."""
+    from cintui.casework import step_audits
+    from cintui.cli.table import Column, print_table
+    from cintui.domain.oversight import DIRECTIONS
+
+    now = _today(today)
+    first, last = _month(month, now)
+    with _reading(ctx, db) as rows:
+        cases = step_audits.month_cases(rows, first, last, team=_team(rows, team))
+    done = sum(1 for c in cases if c.audited)
+    if as_json:
+        _echo_json({"month": f"{first:%Y-%m}", "team": team, "cases": len(cases),
+                    "audited": done, "items": [_case_json(c) for c in cases]})
+        return
+    console = _rich_console()
+    console.print(f"[bold]Step-down and step-up audits, {first:%B %Y}[/] (STO 7.13): "
+                  f"{done} of {len(cases)} audited")
+    if not cases:
+        console.print("No case stepped down to early help or up from it in this month.")
+        return
+    print_table(console, (Column("child", ratio=2), Column("step", ratio=2),
+                          Column("on", no_wrap=True), Column("audit", ratio=3)),
+                [(f"{c.name} {c.reference}", DIRECTIONS[c.direction],
+                  f"{c.stepped_on:%d %b}",
+                  f"{c.audit.held_on:%d %b} by {c.audit.facilitator}: {c.learning}"
+                  if c.audit else f"not yet: cintui step-audit record {c.reference} "
+                  f"--month {first:%Y-%m} --by NAME --learning TEXT")
+                 for c in cases], expand=True)
+
+
+@step_audit_app.command("record")
+def step_audit_record(
+    ctx: typer.Context, child: ChildArg,
+    by: Annotated[str, typer.Option("--by", help="Who audited the case.")],
+    learning: Annotated[str, typer.Option(
+        "--learning", help="What was learned, to share with the workforce.")],
+    right: Annotated[str | None, typer.Option(
+        "--right", help="Was the step right for the child? yes or no.")] = None,
+    month: MonthOption = None, on: OnOption = None, db: DbOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """Record the audit of a case that stepped down or up in the month (STO 7.13)."""
+    from cintui.casework import cases, step_audits
+    from cintui.store import access
+
+    now = _today(today)
+    first, last = _month(month, now)
+    held = _parse_date(on, "--on") if on is not None else now
+    if right is not None and right.lower() not in ("yes", "no"):
+        raise CliError(f"--right: {right!r}: give yes or no")
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        record = cases.find_child(session, child)
+        found = step_audits.month_cases(session, first, last, reference=record.reference)
+        if not found:
+            raise CliError(f"{record.reference} did not step down to early help or up from "
+                           f"it in {first:%B %Y} (--month)")
+        case = found[0]
+        if case.audited:
+            raise CliError(f"{record.reference}'s step in {first:%B %Y} was audited on "
+                           f"{_day(case.audit.held_on)} by {case.audit.facilitator}")
+        try:
+            step_audits.record_step_audit(
+                session, case.episode_id, held_on=held, auditor=by, learning=learning,
+                step_was_right=None if right is None else right.lower() == "yes", today=now,
+                stepped_on=case.stepped_on, recorded_by=access.current_actor())
+        except step_audits.StepAuditError as exc:
+            raise CliError(f"{exc.field}: {exc.problem}") from None
+        (case,) = [c for c in step_audits.month_cases(session, first, last,
+                                                      reference=record.reference)
+                   if c.episode_id == case.episode_id][:1]
+    if as_json:
+        _echo_json(_case_json(case))
+    else:
+        typer.echo(f"Audit recorded for {case.name} ({case.reference}), "
+                   f"{'stepped down' if case.direction == 'down' else 'stepped up'} on "
+                   f"{_day(case.stepped_on)} (STO 7.13)")

@@ -71,3 +71,70 @@ def check_quality_check(kind: str, held_on: date | None, facilitator: str, findi
         out.append(("findings", "say what it found: is the plan meeting the child's needs, "
                                 "are outcomes progressing?"))
     return out
+
+
+# ---------------------------------------------------------------- STO 7.13: step audits
+
+# "An audit tool ... auditing cases that have recently stepped down to Early Help or stepped
+# up from Early Help to Children's Services with an aim to identify any learning ... on a
+# monthly basis." Recorded as a quality check of this kind, on the episode that stepped.
+STEP_AUDIT = "step_audit"
+STEP_AUDIT_LABEL = "Step-down / step-up audit (STO 7.13)"
+DIRECTIONS = {"down": "Stepped down to early help", "up": "Stepped up from early help"}
+
+
+@dataclass(frozen=True)
+class StepAuditCase:
+    """One case that stepped in the month, and its audit (None: not yet audited)."""
+
+    episode_id: str
+    child_id: str
+    reference: str
+    name: str
+    worker: str
+    direction: str  # "down" | "up"
+    stepped_on: date
+    audit: QualityCheckFact | None = None
+    learning: str = ""
+
+    @property
+    def audited(self) -> bool:
+        return self.audit is not None
+
+
+def month_of(text: str | None, today: date) -> tuple[date, date]:
+    """The first and last day of the month `YYYY-MM` (this month when empty); a ValueError
+    in a worker's words otherwise."""
+    import calendar
+
+    if not text:
+        year, month = today.year, today.month
+    else:
+        try:
+            year, month = (int(part) for part in text.strip().split("-"))
+            date(year, month, 1)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a month: give it as YYYY-MM (2026-11)") from None
+    first = date(year, month, 1)
+    if first > today:
+        raise ValueError(f"{first:%B %Y} has not begun: audit a month that has")
+    return first, date(year, month, calendar.monthrange(year, month)[1])
+
+
+def check_step_audit(held_on: date | None, auditor: str, learning: str, today: date,
+                     stepped_on: date | None) -> list[tuple[str, str]]:
+    """(field, problem) for each thing wrong with a step audit about to be recorded."""
+    out = []
+    if held_on is None:
+        out.append(("held_on", "give the date of the audit"))
+    elif held_on > today:
+        out.append(("held_on", "it cannot be in the future: record it once it has taken place"))
+    elif stepped_on is not None and held_on < stepped_on:
+        out.append(("held_on", f"the case stepped on {stepped_on:%d %b %Y}: its audit comes "
+                               "after that"))
+    if not auditor.strip():
+        out.append(("facilitator", "name who audited the case"))
+    if not learning.strip():
+        out.append(("findings", "say what was learned (STO 7.13: the audit is for learning, "
+                                "shared with the workforce)"))
+    return out

@@ -39,7 +39,7 @@ RECOMMENDATIONS = ("", "continue", "step_down", "close", "strategy_discussion")
 PLAN_VERSION_STATUSES = ("draft", "agreed", "superseded")  # domain.plan.VERSION_STATUSES
 NEED_KINDS = ("worry", "strength")
 RAG_RATINGS = ("R", "A", "G")
-QUALITY_CHECK_KINDS = ("audit", "case_mapping")  # BEX 3
+QUALITY_CHECK_KINDS = ("audit", "case_mapping", "step_audit")  # BEX 3; STO 7.13
 ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
 # Endings (DOMAIN.md §7, BEX 3-4, WIR 3, TRA): revision 0008.
 DECISION_KINDS = row_rules.DECISION_KINDS  # domain/endings.py

@@ -19,6 +19,11 @@ DAY = "2026-11-23"
 
 @pytest.fixture
 def db(cli, new_db, monkeypatch):
+    return leo_store(cli, new_db, monkeypatch)
+
+
+def leo_store(cli, new_db, monkeypatch):
+    """A team's store with one child, Leo, referred on 1 September 2026."""
     monkeypatch.setenv("CINTUI_USER", "amira")
     path = new_db("team.db")
     add_team(cli, path)

@@ -120,6 +120,57 @@ async def test_recording_a_case_mapping_discussion_takes_the_child_off_the_none_
     assert len(audited) == 1 and audited[0].actor == app.actor
 
 
+async def test_the_months_step_downs_are_audited_from_the_team_view_sto_7_13(demo_store):
+    """STO 7.13, monthly: `s` lists the team's cases that stepped down to early help (or up
+    from it) this month; `[` goes back a month; Enter on one not yet audited records its
+    audit (who, whether the step was right, what was learned), and the list says so. An
+    audit of a step is not the plan's quality check (BEX 3): the QA counts do not move."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        no_qa = screen.view.total.no_quality_check
+        await pilot.press("s")
+        await until(pilot, lambda: type(app.screen).__name__ == "StepAuditScreen")
+        audits = app.screen
+        assert "Nov 2026" in str(audits.query_one("#step-audits").border_title)
+        for _ in range(12):  # back to the latest month with a case that stepped
+            if audits.cases:
+                break
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+        assert audits.cases, "the demo steps a case down in the last year"
+        title = str(audits.query_one("#step-audits").border_title)
+        assert re.search(r"0 of \d+ step-downs/ups audited \(STO 7\.13\)", title), title
+        case = audits.cases["0"]
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "StepAuditFormScreen")
+        form = app.screen
+        await pilot.press("ctrl+s")  # nothing said: refused where the cursor is
+        await settle(pilot)
+        assert app.screen is form
+        assert "name who audited" in str(form.query_one("#facilitator-error").render())
+        assert form.focused.id == "facilitator"  # the first problem, where the cursor goes
+        await type_text(pilot, "Sam Okoro (IPSS)")
+        await pilot.press("tab", "y", "tab")
+        await type_text(pilot, "The TAF plan carried the school actions")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is audits, (str(form.query_one("#form-error").render()),
+                                      form.focused, form.value("findings"))
+        await settle(pilot)
+        assert audits.cases["0"].audited or any(
+            c.audited and c.reference == case.reference for c in audits.cases.values())
+        assert re.search(r"1 of \d+ step-downs/ups audited",
+                         str(audits.query_one("#step-audits").border_title))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and screen.view.total.no_quality_check == no_qa
+    saved = read(demo_store, lambda s: s.exec(
+        select(QualityCheck).where(QualityCheck.kind == "step_audit")).all())
+    assert [(q.facilitator, q.needs_met, q.findings) for q in saved] == [
+        ("Sam Okoro (IPSS)", True, "The TAF plan carried the school actions")]
+
+
 @pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["140x45", "80x24"])
 def test_team_view_snapshot(demo_store, snap_compare, size):
     """The team view at 140x45 and on a laptop's 80x24 (narrower measures; it once failed
