@@ -51,19 +51,28 @@ def quality_status(plan_start: date | None, checks: list[QualityCheckFact]) -> Q
     return QualityStatus(plan_start, max(mine, key=lambda c: c.held_on) if mine else None)
 
 
+def _held_on(missing: str, held_on: date | None, today: date, after: date | None,
+             too_soon: str) -> list[tuple[str, str]]:
+    """The day a check or an audit took place: given, not in the future, not before what
+    it looks at (`after`)."""
+    if held_on is None:
+        return [("held_on", missing)]
+    if held_on > today:
+        return [("held_on", "it cannot be in the future: record it once it has taken place")]
+    if after is not None and held_on < after:
+        return [("held_on", too_soon)]
+    return []
+
+
 def check_quality_check(kind: str, held_on: date | None, facilitator: str, findings: str,
                         today: date, plan_start: date | None) -> list[tuple[str, str]]:
     """(field, problem) for each thing wrong with a quality check about to be recorded."""
     out = []
     if kind not in KINDS:
         out.append(("kind", f"choose one of: {', '.join(KINDS.values())}"))
-    if held_on is None:
-        out.append(("held_on", "give the date it took place"))
-    elif held_on > today:
-        out.append(("held_on", "it cannot be in the future: record it once it has taken place"))
-    elif plan_start is not None and held_on < plan_start:
-        out.append(("held_on", f"the plan started on {plan_start:%d %b %Y}: a check of this "
-                               "plan comes after that"))
+    out += _held_on("give the date it took place", held_on, today, plan_start,
+                    f"the plan started on {plan_start:%d %b %Y}: a check of this plan comes "
+                    "after that" if plan_start else "")
     if not facilitator.strip():
         out.append(("facilitator", "name the practitioner who facilitated it (BEX 3: from "
                                    "the independent professional standards service)"))
@@ -124,14 +133,9 @@ def month_of(text: str | None, today: date) -> tuple[date, date]:
 def check_step_audit(held_on: date | None, auditor: str, learning: str, today: date,
                      stepped_on: date | None) -> list[tuple[str, str]]:
     """(field, problem) for each thing wrong with a step audit about to be recorded."""
-    out = []
-    if held_on is None:
-        out.append(("held_on", "give the date of the audit"))
-    elif held_on > today:
-        out.append(("held_on", "it cannot be in the future: record it once it has taken place"))
-    elif stepped_on is not None and held_on < stepped_on:
-        out.append(("held_on", f"the case stepped on {stepped_on:%d %b %Y}: its audit comes "
-                               "after that"))
+    out = _held_on("give the date of the audit", held_on, today, stepped_on,
+                   f"the case stepped on {stepped_on:%d %b %Y}: its audit comes after that"
+                   if stepped_on else "")
     if not auditor.strip():
         out.append(("facilitator", "name who audited the case"))
     if not learning.strip():
