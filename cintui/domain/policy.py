@@ -41,7 +41,8 @@ ANCHORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 _TOP_KEYS = ("name", "title", "authority", "extends", "due_soon_working_days", "levels",
-             "services", "visits", "timescales", "privacy", "meetings", "sync")
+             "services", "disability_service", "visits", "timescales", "privacy", "meetings",
+             "sync")
 _PRIVACY_FIELDS = ("lock_after_idle_minutes", "retain_until_age", "retain_years_after_closure",
                    "retention_source")
 _MEETING_FIELDS = ("initial_chairs", "initial_source", "review_chairs", "review_source",
@@ -179,6 +180,9 @@ class PolicyProfile:
     due_soon_working_days: int = 5
     levels: tuple[str, ...] = ()  # the authority's own names for its thresholds (DOMAIN.md §1)
     services: tuple[str, ...] = ()  # teams a child in need may be supported by (WAR 4.4.3)
+    # WAR 4.4.1: "If a child has a disability the assessment will be completed by the CwDT":
+    # the service that assesses a disabled child, where the authority names one.
+    disability_service: str = ""
     visits: VisitRules = VisitRules()  # which visits restart the visit clock (WIR 2.11)
     privacy: PrivacyRules = PrivacyRules()  # auto-lock and retention (issue 24)
     meetings: MeetingRules = MeetingRules()  # who chairs; the agreement visit (BEX 3, TRA)
@@ -398,6 +402,8 @@ def parse_policy(
         else (base.levels if base else ()),
         services=p.words(data["services"], "services") if "services" in data
         else (base.services if base else ()),
+        disability_service=p.text(data, "disability_service", "disability_service",
+                                  required=False) or (base.disability_service if base else ""),
         visits=p.visits(data.get("visits", {}), base.visits if base else VisitRules()),
         privacy=p.privacy(data.get("privacy", {}), base.privacy if base else PrivacyRules()),
         meetings=p.meetings(data.get("meetings", {}), base.meetings if base else MeetingRules()),

@@ -594,6 +594,22 @@ WAR_442 = frozenset({"home_visit", "support_start"})
 ALL_RECORDED = "All the steps are recorded: the plan, visits and meetings carry the case on."
 
 
+def disability_assessment_prompt(f: StepFacts, disabilities: str, service: str,
+                                 disability_service: str) -> str:
+    """WAR 4.4.1: "If a child has a disability the assessment will be completed by the
+    CwDT." Where the policy names that service (`disability_service`), a disabled child
+    (census disability codes other than NONE) whose assessment is still to be authorised,
+    and who is with another service, is prompted to it; "" otherwise. Never a refusal."""
+    disabled = any(code != "NONE" for code in disabilities.split())
+    if not (disability_service and disabled) or f.closed or f.assessment_authorised:
+        return ""
+    if service.strip().casefold() == disability_service.strip().casefold():
+        return ""
+    return (f"The child has a disability: their assessment is completed by the "
+            f"{disability_service} (WAR 4.4.1); their service is "
+            f"{service.strip() or 'not recorded'}")
+
+
 def next_step(f: StepFacts) -> str:
     """What comes next, in words (the Case steps screen and `cintui child steps`)."""
     if f.closed is not None:
@@ -712,7 +728,8 @@ __all__ = [
     "check_factors",
     "check_home_visit", "check_level", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
-    "circumstance_words", "decision_timeliness", "manager_problem", "match_codes",
+    "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
+    "manager_problem", "match_codes",
     "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
     "status_of", "steps",
 ]

@@ -78,3 +78,4 @@ def test_the_demos_step_downs_are_the_months_cases_and_an_audit_is_not_a_plans_q
     text = cli("step-audit", "list", "--month", month, "--db", demo_store, "--today",
                TODAY.isoformat()).out
     assert "Step-down and step-up audits" in text and "STO 7.13" in text
+

@@ -260,3 +260,30 @@ def test_the_new_commands_are_in_the_help(cli):
     assert "direct-payments" not in child  # gone: `cintui direct-payment` (WAR 7.2)
     for command in ("start", "record", "factors", "outcome", "complete", "authorise", "show"):
         assert command in cli("assessment", "--help").out
+
+
+def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(cli, db):
+    """WAR 4.4.1: "If a child has a disability the assessment will be completed by the
+    CwDT." On Warwickshire's policy, a disabled child with another service is prompted to
+    the Children with Disability Team at each step until the assessment is authorised;
+    never refused. A child with no disability, or already with the CwDT, is not."""
+    def policy(name: str) -> None:
+        assert cli("authority", "set", "--policy", name, "--db", db).code == 0
+
+    policy("warwickshire")
+    assert ok(cli, db, "child", "steps", "CIN000001")["prompts"] == []  # no disability
+    ok(cli, db, "child", "circumstances", "CIN000001", "--disability", "autism")
+    (prompt,) = ok(cli, db, "child", "steps", "CIN000001")["prompts"]
+    assert prompt == ("The child has a disability: their assessment is completed by the "
+                      "Children with Disability Team (WAR 4.4.1); their service is "
+                      "Safeguarding and Support")
+    said = cli("referral", "record", "CIN000001", "--route", "mash", "--decision",
+               "assessment", "--by", "tom", "--decided-on", "2026-09-01", "--db", db,
+               "--today", "2026-11-23")
+    assert said.code == 0 and f"⚠ {prompt}" in said.out  # said, not refused
+    cli("child", "add", "--db", db, "--first-name", "Mia", "--last-name", "Ward", "--dob",
+        "2015-03-02", "--referral-date", "2026-09-01", "--sex", "F", "--worker", "amira",
+        "--disability", "LD", "--service", "Children with Disability Team")
+    assert ok(cli, db, "child", "steps", "CIN000002")["prompts"] == []
+    policy("england")  # names no such service
+    assert ok(cli, db, "child", "steps", "CIN000001")["prompts"] == []

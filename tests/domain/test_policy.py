@@ -249,4 +249,17 @@ def test_profile_fields_are_the_documented_ones():
     """The TUI, CLI and exports read these names."""
     assert set(PolicyProfile.__dataclass_fields__) == {
         "name", "title", "authority", "timescales", "due_soon_working_days", "levels",
-        "services", "visits", "privacy", "meetings", "sync", "origin"}  # sync: issue 19
+        "services", "visits", "privacy", "meetings", "sync", "origin",  # sync: issue 19
+        "disability_service"}  # WAR 4.4.1
+
+
+def test_warwickshire_names_the_service_that_assesses_a_disabled_child_war_4_4_1():
+    """WAR 4.4.1: "If a child has a disability the assessment will be completed by the
+    CwDT": Warwickshire's profile names it, among its three services (WAR 4.4.3); England's
+    names none, so nothing is prompted there."""
+    from cintui.reference import policies
+
+    warwickshire = policies.load_policy("warwickshire")
+    assert warwickshire.disability_service == "Children with Disability Team"
+    assert warwickshire.disability_service in warwickshire.services
+    assert policies.load_policy("england").disability_service == ""

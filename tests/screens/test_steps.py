@@ -381,3 +381,31 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
     assert (enquiry.strategy_outcome, enquiry.s47_started, enquiry.icpc_target,
             enquiry.s47_outcome, enquiry.icpc_held) == (
         "s47", TODAY, date(2026, 12, 14), "icpc", TODAY)
+
+
+async def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(new_db):
+    """WAR 4.4.1 on the case steps: on Warwickshire's policy a disabled child whose service
+    is not the Children with Disability Team is prompted to it under "Next:", with the key
+    that changes the service; never a refusal (the referral is recorded as ever)."""
+    path = new_db("team.db")
+    store = open_store(path, None)
+    with store.session("setup") as session:
+        cases.set_store_policy(session, "warwickshire")
+        session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
+    with store.session("amira") as session:
+        cases.add_child(session, cases.NewChild(
+            first_name="Leo", last_name="Keys", dob=date(2017, 5, 2), reference="KEY1",
+            referral_date=date(2026, 11, 20), worker="amira", disabilities="AUT",
+            service="Strengthening Families"), TODAY)
+    store.close()
+    app = ChildHost(path, "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        said = " ".join(text_of(app.screen, "#steps-state").split())
+        assert ("⚠ The child has a disability: their assessment is completed by the Children "
+                "with Disability Team (WAR 4.4.1); their service is Strengthening Families "
+                "(u on the record changes it)") in said
+        assert "Next: Record the decision on the referral" in said
