@@ -85,7 +85,8 @@ def child_add(
         "--gender-identity", help="Only if the child or family has said.")] = "",
     ethnicity: Annotated[str, typer.Option("--ethnicity", help="Census code, e.g. WBRI.")] = "NOBT",
     disability: Annotated[
-        list[str] | None, typer.Option("--disability", help="Census code; repeat for several.")
+        list[str] | None, typer.Option("--disability", help="Census code or words (AUT, "
+                                       "autism); repeat for several.")
     ] = None,
     primary_need: Annotated[str, typer.Option("--primary-need", help="N0-N9.")] = "N0",
     referral_date: Annotated[
@@ -120,7 +121,7 @@ def child_add(
         expected_dob=_parse_date(expected_dob, "--expected-dob") if expected_dob is not None else None,
         reference=reference, sex=sex.upper(), gender_identity=gender_identity,
         ethnicity=ethnicity.upper(),
-        disabilities=" ".join(d.upper() for d in disability or ["NONE"]),
+        disabilities=" ".join(_disability_codes(disability or ["NONE"])),
         primary_need=primary_need.upper(), referral_source=referral_source.upper(),
         referral_date=_parse_date(referral_date, "--referral-date") if referral_date is not None else now,
         level=level, service=service, team=team, worker=worker, upn=upn.upper(),
@@ -133,6 +134,20 @@ def child_add(
         _echo_json({"reference": ref, "name": name})
     else:
         typer.echo(f"Added {name} as {ref}.")
+
+
+def _disability_codes(given: list[str]) -> list[str]:
+    """Each `--disability` as its census code, from the code or from words (as `child
+    circumstances --disability` takes them); one line naming the choices otherwise."""
+    from cintui.domain.steps import NoSuchCode, pick_code
+    from cintui.reference import codes
+
+    names = codes.short_names("disability")
+    try:
+        return list(dict.fromkeys(pick_code(d, names, "disability", "disability")
+                                  for d in given))
+    except NoSuchCode as exc:
+        raise CliError(f"--disability: {exc.problem}") from None
 
 
 @child_app.command("show")

@@ -283,7 +283,11 @@ def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(cli, db)
     assert said.code == 0 and f"⚠ {prompt}" in said.out  # said, not refused
     cli("child", "add", "--db", db, "--first-name", "Mia", "--last-name", "Ward", "--dob",
         "2015-03-02", "--referral-date", "2026-09-01", "--sex", "F", "--worker", "amira",
-        "--disability", "LD", "--service", "Children with Disability Team")
-    assert ok(cli, db, "child", "steps", "CIN000002")["prompts"] == []
+        "--disability", "autism", "--service", "Children with Disability Team")
+    mia = ok(cli, db, "child", "steps", "CIN000002")
+    assert mia["disabilities"] == "AUT" and mia["prompts"] == []  # words, as circumstances
+    refused(cli, db, "child", "add", "--first-name", "Bo", "--last-name", "Ward", "--dob",
+            "2015-03-02", "--disability", "flying",
+            says=("--disability: no disability matches 'flying'",))
     policy("england")  # names no such service
     assert ok(cli, db, "child", "steps", "CIN000001")["prompts"] == []
