@@ -551,7 +551,7 @@ class StepAuditScreen(_ListOverTeam):
         table.border_title = plain(  # whole at 80 columns; [ ] are in the footer
             f"{first:%b %Y}: {done} of {len(found)} step-downs/ups audited (STO 7.13) · "
             "Enter: audit" if found else
-            f"{first:%b %Y}: no case stepped down to early help or up from it (STO 7.13)")
+            f"{first:%b %Y}: no step-downs or step-ups to audit (STO 7.13)")
 
     def action_month(self, step: int) -> None:
         month = self.first.month - 1 + step
