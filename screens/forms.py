@@ -124,6 +124,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self._kept_id: uuid.UUID | None = None
         self.saver: drafts.DraftSaver | None = None  # KEEP_TYPED: writes the draft as typed
         self._saving = False  # saving or cancelling: no draft is kept from then on
+        self._warned: set[str] = set()  # the warnings said as notices (`_say_hidden_warnings`)
 
     # ------------------------------------------------------------ examples that fit
 
@@ -443,12 +444,11 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         if not self.is_attached or not infos or not forms:
             return
         info = infos.first()
-        said = self.__dict__.setdefault("_warned", set())
         new = [line for line in str(info.render()).splitlines()
-               if line.startswith("⚠") and line not in said]
+               if line.startswith("⚠") and line not in self._warned]
         if not new:
             return
-        said.update(new)
+        self._warned.update(new)
         if forms.first().scrollable_content_region.contains_region(info.region):
             return
         for line in new:
