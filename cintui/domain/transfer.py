@@ -244,11 +244,11 @@ def transfer_checklist(f: TransferFacts, today: date) -> list[ChecklistItem]:
               f.move_date is not None, "give the date of the move"),
         _item("consent", "Permission to share is recorded, or why it was not sought",
               "BEX 4", not consent, consent[0].message if consent else ""),
-        _item("trafficking", "Trafficking and modern slavery considered (the family has "
-              "moved repeatedly)", "BEX 4",
-              not repeated or bool(f.trafficking_considered.strip()),
-              f"the family has moved {f.moves_count} times: record the consideration of "
-              "trafficking and modern slavery"),
+        # Only for a family that has moved repeatedly: listed otherwise, it read as done.
+        *([_item("trafficking", "Trafficking and modern slavery considered (the family has "
+                 "moved repeatedly)", "BEX 4", bool(f.trafficking_considered.strip()),
+                 f"the family has moved {f.moves_count} times: record the consideration of "
+                 "trafficking and modern slavery")] if repeated else []),
         _item("impact", "The move's impact on the child is assessed (protective factors "
               "changed, risk from people known to us)", "BEX 4", bool(f.move_impact.strip()),
               "record how the move affects the child: the protective factors it changes, "

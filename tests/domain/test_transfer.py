@@ -107,13 +107,15 @@ def test_bex_4s_principles_for_the_move_each_block_sending_until_recorded():
     from dataclasses import replace
 
     assert keys(rules.transfer_checklist(SENDABLE, TODAY)) == []
+    # Not applicable is not listed: a ✓ read as considered, or as advice taken.
+    listed = [i.key for i in rules.transfer_checklist(SENDABLE, TODAY)]
+    assert "trafficking" not in listed and "advice" not in listed
     words = ("move_impact", "responsibilities_told", "service_gaps", "agencies_asked")
     bare = replace(SENDABLE, **{w: " " for w in words})
     assert keys(rules.transfer_checklist(bare, TODAY)) == [
         "impact", "responsibilities", "gaps", "agencies"]
     refused = replace(SENDABLE, consent_to_share="refused", consent_reason="Risk to Sam")
     assert keys(rules.transfer_checklist(refused, TODAY)) == ["advice"]
-    assert "advice" not in [i.key for i in rules.transfer_checklist(SENDABLE, TODAY)]
     advised = replace(refused, sharing_advice="Caldicott Guardian: share")
     assert keys(rules.transfer_checklist(advised, TODAY)) == []
 
