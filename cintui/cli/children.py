@@ -136,6 +136,52 @@ def child_add(
         typer.echo(f"Added {name} as {ref}.")
 
 
+@child_app.command("edit")
+def child_edit(
+    ctx: typer.Context, child: Annotated[str, typer.Argument(help="Reference or name.")],
+    service: Annotated[str | None, typer.Option(
+        "--service", help="The service supporting the child (e.g. the Children with "
+        "Disability Team, WAR 4.4.1).")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="Level of need (policy's "
+                                              "names).")] = None,
+    known_as: Annotated[str | None, typer.Option("--known-as")] = None,
+    primary_need: Annotated[str | None, typer.Option("--primary-need", help="N0-N9.")] = None,
+    ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Census code.")] = None,
+    upn: Annotated[str | None, typer.Option("--upn", help="Unique pupil number.")] = None,
+    db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """Change a child's details, as `u` on the record does: only what is given changes, and
+    nothing unless all of it is valid. The worker changes with `child reallocate`, the
+    disabilities with `child circumstances`."""
+    from dataclasses import replace
+
+    from cintui.casework import cases, record
+
+    changes = {name: value.strip() for name, value in (
+        ("service", service), ("level", level), ("known_as", known_as),
+        ("primary_need", primary_need and primary_need.upper()),
+        ("ethnicity", ethnicity and ethnicity.upper()), ("upn", upn and upn.upper()))
+        if value is not None}
+    if not changes:
+        raise CliError("give what to change: --service, --level, --known-as, --primary-need, "
+                       "--ethnicity or --upn")
+    now = _today(today)
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        found = cases.find_child(session, child)
+        try:
+            record.update_child(session, found.id,
+                                replace(record.child_input(session, found.id), **changes), now)
+        except record.RecordError as exc:
+            raise CliError(f"{exc.field}: {exc.problem}") from None
+        ref, name = found.reference, found.full_name
+    if as_json:
+        _echo_json({"reference": ref, "name": name, "changed": changes})
+    else:
+        typer.echo(f"Changed {', '.join(k.replace('_', ' ') for k in changes)} for {name} "
+                   f"({ref}).")
+
+
 def _disability_codes(given: list[str]) -> list[str]:
     """Each `--disability` as its census code, from the code or from words (as `child
     circumstances --disability` takes them); one line naming the choices otherwise."""

@@ -68,7 +68,7 @@ def _step(ctx, db, child: str, today: str | None, fn, as_json: bool, message: st
     typer.echo(f"{message} for {state.name} ({state.reference}); status: {state.status}. "
                f"Next: {state.next_step}")
     for prompt in state.prompts:  # WAR 4.4.1: who assesses a disabled child
-        typer.echo(f"⚠ {prompt}")
+        typer.echo(f"⚠ {prompt} (cintui child edit {state.reference} --service … changes it)")
 
 
 # ---------------------------------------------------------------- referral
@@ -389,7 +389,7 @@ def child_steps(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         typer.echo(f"Decision on the referral: {state.referral_timeliness}")
     typer.echo(f"Next: {state.next_step}")
     for prompt in state.prompts:  # WAR 4.4.1
-        typer.echo(f"⚠ {prompt}")
+        typer.echo(f"⚠ {prompt} (cintui child edit {state.reference} --service … changes it)")
 
 
 YesNo = "yes or no"

@@ -281,6 +281,14 @@ def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(cli, db)
                "assessment", "--by", "tom", "--decided-on", "2026-09-01", "--db", db,
                "--today", "2026-11-23")
     assert said.code == 0 and f"⚠ {prompt}" in said.out  # said, not refused
+    assert "cintui child edit CIN000001 --service" in said.out  # and how to act on it
+    refused(cli, db, "child", "edit", "CIN000001", "--level", "Mega",
+            says=("level: 'Mega' is not a level in this store's policy",))
+    changed = ok(cli, db, "child", "edit", "CIN000001", "--service",
+                 "Children with Disability Team")
+    assert changed["changed"] == {"service": "Children with Disability Team"}
+    assert ok(cli, db, "child", "steps", "CIN000001")["prompts"] == []
+    ok(cli, db, "child", "edit", "CIN000001", "--service", "Strengthening Families")
     cli("child", "add", "--db", db, "--first-name", "Mia", "--last-name", "Ward", "--dob",
         "2015-03-02", "--referral-date", "2026-09-01", "--sex", "F", "--worker", "amira",
         "--disability", "autism", "--service", "Children with Disability Team")
