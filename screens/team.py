@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Header, Select, Static
 from cintui.casework import caseload
 from cintui.casework import census as census_cases
 from cintui.casework import team as team_cases
+from cintui.domain.calendar import add_months
 from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
 from cintui.domain.text import counted
@@ -554,8 +555,7 @@ class StepAuditScreen(_ListOverTeam):
             f"{first:%b %Y}: no step-downs or step-ups to audit (STO 7.13)")
 
     def action_month(self, step: int) -> None:
-        month = self.first.month - 1 + step
-        first = date(self.first.year + month // 12, month % 12 + 1, 1)
+        first = add_months(self.first, step)
         if first > self.today:
             self.notify(f"{first:%B %Y} has not begun.")
             return

@@ -607,17 +607,16 @@ class EndingState:
                 "closure_remaining": checklist_json(self.remaining)}
 
 
+# The transfer's words, each recorded once it is not empty (BEX 4; `casework.transfer`).
+TRANSFER_WORDS = ("trafficking_considered", "move_impact", "responsibilities_told",
+                  "service_gaps", "agencies_asked", "sharing_advice")
 _TRANSFER_FIELDS = (
     "id", "kind", "status", "recommended_on", "recommended_by", "meeting_id", "decided_on",
     "decided_by", "rationale", "family_told_on", "closure_reason", "unmet_need",
     "closure_summary", "dispute_raised_on", "dispute_raised_by", "dispute_details",
     "escalated_to_service_manager_on", "dispute_outcome", "receiving_authority",
     "receiving_contact", "move_date", "consent_to_share", "consent_not_sought_reason",
-    "moves_count", "trafficking_considered", "move_impact", "responsibilities_told",
-    "service_gaps", "agencies_asked", "sharing_advice", "completed_on")
-# The transfer's words, each recorded once it is not empty (BEX 4; `casework.transfer`).
-TRANSFER_WORDS = ("trafficking_considered", "move_impact", "responsibilities_told",
-                   "service_gaps", "agencies_asked", "sharing_advice")
+    "moves_count", *TRANSFER_WORDS, "completed_on")
 # The latest ending of a kind in the child's current episode (casework.transfer.latest_ending).
 _LATEST_ENDING = f"""
 SELECT {", ".join(_TRANSFER_FIELDS)} FROM ending

@@ -26,16 +26,22 @@ from tests.screens.test_shell import settle, type_text, until
 
 @pytest.fixture
 def empty_store(new_db):
+    return one_child_store(new_db)
+
+
+def one_child_store(new_db, policy: str = "england", **child) -> object:
+    """A store set up as a team would: the policy, a worker and her manager, and Leo
+    (KEY1), referred on 20 November 2026 (`child`: more of his details)."""
     path = new_db("team.db")
     store = open_store(path, None)
     with store.session("setup") as session:
-        cases.set_store_policy(session, "england")
+        cases.set_store_policy(session, policy)
         session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
         session.add(m.Worker(username="tom", name="Tom Hale", role="team_manager"))
     with store.session("amira") as session:
         cases.add_child(session, cases.NewChild(
             first_name="Leo", last_name="Keys", dob=date(2017, 5, 2), reference="KEY1",
-            referral_date=date(2026, 11, 20), worker="amira"), TODAY)
+            referral_date=date(2026, 11, 20), worker="amira", **child), TODAY)
     store.close()
     return path
 
@@ -387,17 +393,8 @@ async def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(ne
     """WAR 4.4.1 on the case steps: on Warwickshire's policy a disabled child whose service
     is not the Children with Disability Team is prompted to it under "Next:", with the key
     that changes the service; never a refusal (the referral is recorded as ever)."""
-    path = new_db("team.db")
-    store = open_store(path, None)
-    with store.session("setup") as session:
-        cases.set_store_policy(session, "warwickshire")
-        session.add(m.Worker(username="amira", name="Amira Khan", role="social_worker"))
-    with store.session("amira") as session:
-        cases.add_child(session, cases.NewChild(
-            first_name="Leo", last_name="Keys", dob=date(2017, 5, 2), reference="KEY1",
-            referral_date=date(2026, 11, 20), worker="amira", disabilities="AUT",
-            service="Strengthening Families"), TODAY)
-    store.close()
+    path = one_child_store(new_db, "warwickshire", disabilities="AUT",
+                           service="Strengthening Families")
     app = ChildHost(path, "KEY1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
