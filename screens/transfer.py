@@ -227,7 +227,20 @@ class TransferFormScreen(_DatedForm):
 
     def on_mount(self) -> None:
         self.after_check({})
-        self.query_one("#authority").focus()
+        self.query_one(f"#{self._first_to_do()}").focus()
+
+    def _first_to_do(self) -> str:
+        """Where the cursor opens: on a transfer already recorded, the first thing the pack
+        still waits for (r and type, not nine Tabs); else the receiving authority."""
+        e = self.ending
+        if not e:
+            return "authority"
+        waiting = [("trafficking", "trafficking_considered", moved_repeatedly(e.get("moves_count"))),
+                   *((name, key, key != "sharing_advice"
+                      or e.get("consent_to_share") == "refused")
+                     for name, key, _label, _example in self.WORDS)]
+        return next((name for name, key, applies in waiting if applies and not e.get(key)),
+                    "authority")
 
     def _moves(self) -> int | None:
         try:

@@ -171,6 +171,7 @@ async def test_the_transfer_path_by_keys_with_the_multiple_moves_prompt(demo_sto
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
+        assert app.screen.focused.id == "trafficking"  # what the pack waits for first
         await fill(pilot, "#trafficking", "No indicators; discussed with the MASH")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -185,6 +186,7 @@ async def test_the_transfer_path_by_keys_with_the_multiple_moves_prompt(demo_sto
             screen, "#ending-state")
         await pilot.press("r")
         await settle(pilot)
+        assert app.screen.focused.id == "impact"  # the first thing the pack waits for
         await fill(pilot, "#impact", "Gran's daily help stops; no known risk there")
         await fill(pilot, "#told", "Told Mum on 16 Nov: school place and GP there")
         await fill(pilot, "#gaps", "None known")
