@@ -20,10 +20,11 @@ from cintui.cli.common import (
     export_app,
 )
 
-YearOption = Annotated[str, typer.Option(
+YearOption = Annotated[str | None, typer.Option(
     "--year", metavar="YYYY",
     help="The collection year, named for the 31 March it ends on: 2026 is 1 April 2025 to "
-         "31 March 2026 (the 2025-26 collection). 2024 to 2027.")]
+         "31 March 2026 (the 2025-26 collection). 2024 to 2027. Default: the newest year "
+         "that has ended (the one the DfE collects from April).")]
 LaOption = Annotated[str | None, typer.Option(
     "--la", metavar="NNN", help="Your authority's three-digit DfE LA number, written in the "
     "return's Source header (default: the one set with `cintui authority set --la`).")]
@@ -32,7 +33,7 @@ OutputOption = Annotated[Path, typer.Option("--output", "-o", help="XML file to 
 
 
 @export_app.command("census")
-def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
+def export_census(ctx: typer.Context, output: OutputOption, year: YearOption = None,
                   la: LaOption = None, db: DbOption = None, as_json: JsonOption = False,
                   today: TodayOption = None) -> None:
     """The DfE Children in Need census return (XML, in the year's layout, checked against
@@ -43,7 +44,10 @@ def export_census(ctx: typer.Context, year: YearOption, output: OutputOption,
     from cintui.casework import census
     from cintui.export.census import SchemaInvalid, write_xml
 
+    from cintui.domain.census import last_collection
+
     now = _today(today)
+    year = year if year is not None else str(last_collection(now))
     try:
         census.census_period(year, now)
         la = census.la_number(la) if la is not None else None

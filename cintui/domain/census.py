@@ -163,6 +163,12 @@ def current_collection(today: date) -> int:
     return min(max(year, YEARS[0]), YEARS[-1])
 
 
+def last_collection(today: date) -> int:
+    """The newest collection year that has ended by `today`: the one the DfE collects (its
+    window opens in April), and the one `cintui export census` returns unless told."""
+    return today.year if today.month >= 4 else today.year - 1
+
+
 def la_number(value: str) -> str:
     """The authority's three-digit DfE LA number, for the return's `Source` header."""
     problem = check_la_number(value)

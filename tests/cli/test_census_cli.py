@@ -123,9 +123,24 @@ def test_the_la_number_goes_in_the_header_and_a_bad_one_is_exit_2(cli, store, tm
     assert not (tmp_path / "x.xml").exists()
 
 
-def test_missing_year_or_folder_is_exit_2(cli, store, tmp_path):
-    result = cli("export", "census", "--db", store, "-o", tmp_path / "x.xml")
-    assert result.code == 2 and "--year" in result.err
+def test_without_a_year_the_newest_year_ended_is_returned(cli, store, tmp_path):
+    # 23 Nov 2026: the 2025-26 collection (to 31 March 2026) is the newest that has ended.
+    said = json.loads(_census(cli, store, tmp_path / "d.xml", "--json").out)
+    named = json.loads(_census(cli, store, tmp_path / "n.xml", "--year", "2026", "--json").out)
+    assert said["year"] == 2026 and said["reference_date"] == "2026-03-31"
+    assert (tmp_path / "d.xml").read_bytes() == (tmp_path / "n.xml").read_bytes()
+    # From 1 April the year just ended is the one the DfE collects.
+    result = cli("export", "census", "--db", store, "-o", tmp_path / "a.xml", "--today",
+                 "2027-04-01")
+    assert "the 2027 CIN census return (2026-27" in result.out and (tmp_path / "a.xml").exists()
+    result = cli("export", "census", "--db", store, "-o", tmp_path / "m.xml", "--today",
+                 "2027-03-31")
+    assert "the 2026 CIN census return (2025-26" in result.out and (tmp_path / "m.xml").exists()
+
+
+def test_missing_output_or_folder_is_exit_2(cli, store, tmp_path):
+    result = cli("export", "census", "--db", store, "--year", "2026")
+    assert result.code == 2 and "--output" in result.err
     result = _census(cli, store, tmp_path / "no" / "x.xml", "--year", "2026")
     assert result.code == 2 and result.err.strip() == f"cintui: no such folder: {tmp_path / 'no'}"
 
