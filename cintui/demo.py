@@ -1233,7 +1233,8 @@ def _case_steps(rows: list) -> None:
     """Each demo episode's case steps as a worker records them (WAR 4.4, TRA, WIR 1.1): the
     decision on the referral (an assessment, the day it came, by the child's worker), and
     for an assessment authorised, its record under the headings, its factors, level and
-    outcome, sent the day it was authorised by the team's manager. Without them every demo
+    outcome, sent the day it was authorised by the team's manager; a referral from early help
+    (source 5D) a step-up, its early help plan 12 weeks before. Without them every demo
     child's case steps said "to do" for steps its plan had long passed. No random draws:
     the rest of the demo stays as it was."""
     names = {r["id"]: r["name"] for r in rows if r.model is Worker}
@@ -1252,6 +1253,10 @@ def _case_steps(rows: list) -> None:
         manager = managers.get(child.get("team_id"), "") or worker
         ep.update(referral_decision="assessment", referral_decided_on=ep["referral_date"],
                   referral_decided_by=worker)
+        if ep.get("referral_source") == "5D":  # from early help: a step-up (STO 7.13)
+            ep.update(referral_route="early_help_step_up", early_help_plan_on=max(
+                ep["referral_date"] - timedelta(weeks=12),
+                child.get("dob") or ep["referral_date"]))
         if not ep.get("assessment_completed"):
             continue
         outcome = ("cin_plan" if ep.get("cin_plan_start") else

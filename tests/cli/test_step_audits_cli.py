@@ -54,8 +54,8 @@ def test_bad_months_and_answers_are_one_line(cli, db):
 
 def test_the_demos_step_downs_are_the_months_cases_and_an_audit_is_not_a_plans_qa(
         cli, demo_store):
-    """A closure to early help (a WIR 3 step-down, RC9) is listed in the month it happened;
-    its audit is not counted as the plan's quality check (BEX 3) in the team view."""
+    """A closure to early help (a WIR 3 step-down, RC9) and a step-up are listed in the month
+    they happened; an audit is not counted as the plan's quality check (BEX 3)."""
     def listed(month: str) -> dict:
         out = cli("step-audit", "list", "--month", month, "--db", demo_store, "--json",
                   "--today", TODAY.isoformat())
@@ -67,6 +67,9 @@ def test_the_demos_step_downs_are_the_months_cases_and_an_audit_is_not_a_plans_q
     found = {m: listed(m) for m in months}
     downs = [(m, c) for m, f in found.items() for c in f["items"] if c["direction"] == "down"]
     assert downs and all(c["stepped_on"].startswith(m) for m, c in downs)
+    # A demo referral from early help (source 5D) is a step-up, in its referral's month.
+    ups = [(m, c) for m, f in found.items() for c in f["items"] if c["direction"] == "up"]
+    assert ups and all(c["stepped_on"].startswith(m) for m, c in ups)
     month, case = downs[0]
     out = cli("step-audit", "record", case["reference"], "--month", month, "--by", "Sam Okoro",
               "--learning", "The TAF plan carried the school actions", "--db", demo_store,
