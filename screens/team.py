@@ -514,7 +514,8 @@ def first_per_field(found: list[tuple[str, str]]) -> dict[str, str]:
 
 class StepAuditScreen(_ListOverTeam):
     """STO 7.13: the team's cases that stepped down to early help or up from it in a month,
-    not yet audited first. Enter on one records its audit (what was learned); [ and ] go a
+    not yet audited first. It opens on the newest of this month and the two before with a
+    case not yet audited. Enter on one records its audit (what was learned); [ and ] go a
     month back and forward; Esc goes back to the team view."""
 
     TABLE_ID = "step-audits"
@@ -526,10 +527,16 @@ class StepAuditScreen(_ListOverTeam):
         self.team, self.today = team, today
         self.first = date(today.year, today.month, 1)
         self.cases: dict[str, object] = {}
+        self.auditor = ""
 
     def on_mount(self) -> None:
+        from cintui.casework import step_audits
+
         self.table("", (("Child", 24), ("Worker", 14), ("Step", 18), ("On", 6),
                         ("Audit", 60)))
+        with caseload.reading(self.app.store) as rows:  # ~0.1 ms a month for a team
+            self.first = step_audits.month_to_audit(rows, self.today, team=self.team)
+            self.auditor = step_audits.auditor(rows, self.app.worker or self.app.actor)
         self.load()
 
     def load(self) -> None:
@@ -571,7 +578,8 @@ class StepAuditScreen(_ListOverTeam):
             self.notify(f"Audited on {case.audit.held_on.day} {case.audit.held_on:%b %Y} by "
                         f"{case.audit.facilitator}: {case.learning}")
             return
-        self.app.push_screen(StepAuditFormScreen(case, self.today), self._recorded)
+        self.app.push_screen(StepAuditFormScreen(case, self.today, self.auditor),
+                             self._recorded)
 
     def _recorded(self, result: object) -> None:
         if result:
@@ -585,9 +593,9 @@ class StepAuditFormScreen(FormScreen):
 
     KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
-    def __init__(self, case, today: date) -> None:
+    def __init__(self, case, today: date, auditor: str = "") -> None:
         super().__init__()
-        self.case, self.today = case, today
+        self.case, self.today, self.auditor = case, today, auditor
         self.child_id = uuid.UUID(case.child_id)
         self.kept_key = f"StepAuditFormScreen:{case.episode_id}"
         way = "stepped down to early help" if case.direction == "down" \
@@ -597,14 +605,15 @@ class StepAuditFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("held_on", "Audited on", self.text(f"{self.today:%d/%m/%Y}"))
-        yield self.row("facilitator", "Audited by", self.text(placeholder="name and role"))
+        yield self.row("facilitator", "Audited by", self.text(self.auditor,
+                                                             placeholder="name and role"))
         yield self.row("right", "Was the step right?", self.choice(
             [("Yes", "yes"), ("No", "no"), ("Not decided", "unknown")], "unknown"))
         yield self.row("findings", "What was learned", self.prose(
             "", "What went well or not, to share with the workforce"))
 
-    def on_mount(self) -> None:
-        self.query_one("#facilitator").focus()
+    def on_mount(self) -> None:  # the auditor offered (the user): the answer comes first
+        self.query_one("#right" if self.auditor else "#facilitator").focus()
 
     def problems(self) -> dict[str, str]:
         from cintui.domain.oversight import check_step_audit

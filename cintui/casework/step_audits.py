@@ -73,6 +73,31 @@ def month_cases(source, start: date, end: date, *, team: str | None = None,
     return out
 
 
+def month_to_audit(source, today: date, *, team: str | None = None, back: int = 2) -> date:
+    """The first day of the month to open on: the newest of this month and the `back`
+    before it with a case not yet audited (at the start of a month, last month's audits are
+    the work), else this month."""
+    from cintui.domain.calendar import add_months
+    from cintui.domain.oversight import month_of
+
+    this = date(today.year, today.month, 1)
+    for step in range(back + 1):
+        first = add_months(this, -step)
+        start, end = month_of(f"{first:%Y-%m}", today)
+        if any(not c.audited for c in month_cases(source, start, end, team=team)):
+            return first
+    return this
+
+
+def auditor(source, username: str | None) -> str:
+    """Who audits, as the form offers it: the worker at the keyboard, "Name (Role)"."""
+    from cintui.domain.roles import role_label
+
+    found = rows_from(source)("SELECT name, role FROM worker WHERE username = :u",
+                              {"u": username or ""}) if username else []
+    return f"{found[0][0]} ({role_label(found[0][1])})" if found else ""
+
+
 class StepAuditError(ValueError):
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(problem)

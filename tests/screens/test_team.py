@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from cintui.domain.roles import ROLE_LABELS
 from cintui.domain.text import counted
-from cintui.store.models import AuditEntry, QualityCheck
+from cintui.store.models import AuditEntry, QualityCheck, Worker
 from tests.conftest import TODAY, reading
 from tests.screens.test_child import read
 from tests.screens.test_my_week import WeekHost
@@ -122,9 +123,11 @@ async def test_recording_a_case_mapping_discussion_takes_the_child_off_the_none_
 
 async def test_the_months_step_downs_are_audited_from_the_team_view_sto_7_13(demo_store):
     """STO 7.13, monthly: `s` lists the team's cases that stepped down to early help (or up
-    from it) this month; `[` goes back a month; Enter on one not yet audited records its
-    audit (who, whether the step was right, what was learned), and the list says so. An
-    audit of a step is not the plan's quality check (BEX 3): the QA counts do not move."""
+    from it) in a month, opening on the newest of this month and the two before with one
+    not yet audited (at the start of a month, last month's are the work); Enter on one
+    records its audit, offered as audited by the user (who, whether the step was right,
+    what was learned), and the list says so. An audit of a step is not the plan's quality
+    check (BEX 3): the QA counts do not move."""
     app = WeekHost(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot)
@@ -132,34 +135,42 @@ async def test_the_months_step_downs_are_audited_from_the_team_view_sto_7_13(dem
         await pilot.press("s")
         await until(pilot, lambda: type(app.screen).__name__ == "StepAuditScreen")
         audits = app.screen
-        assert "Nov 2026" in str(audits.query_one("#step-audits").border_title)
-        for _ in range(12):  # back to the latest month with a case that stepped
-            if audits.cases:
-                break
+        title = str(audits.query_one("#step-audits").border_title)
+        assert title.split(":")[0] in ("Nov 2026", "Oct 2026", "Sep 2026"), title
+        assert re.search(r"0 of \d+ step-downs/ups audited \(STO 7\.13\)", title), title
+        opened = audits.first
+        later = [audits.first]
+        while later[-1].month != 11:  # the months after it have nothing left to audit
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            later.append(audits.first)
+            assert all(c.audited for c in audits.cases.values()), later
+        for _ in later[1:]:
             await pilot.press("left_square_bracket")
             await settle(pilot)
-        assert audits.cases, "the demo steps a case down in the last year"
-        title = str(audits.query_one("#step-audits").border_title)
-        assert re.search(r"0 of \d+ step-downs/ups audited \(STO 7\.13\)", title), title
+        assert audits.first == opened and audits.cases
         case = audits.cases["0"]
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "StepAuditFormScreen")
         form = app.screen
-        await pilot.press("ctrl+s")  # nothing said: refused where the cursor is
+        me = read(demo_store, lambda s: s.exec(
+            select(Worker).where(Worker.username == app.worker)).one())
+        assert form.value("facilitator") == f"{me.name} ({ROLE_LABELS[me.role]})"
+        assert form.focused.id == "right"  # who audited is offered: the answer comes first
+        await pilot.press("ctrl+s")  # nothing learned said: refused where the cursor goes
         await settle(pilot)
         assert app.screen is form
-        assert "name who audited" in str(form.query_one("#facilitator-error").render())
-        assert form.focused.id == "facilitator"  # the first problem, where the cursor goes
-        await type_text(pilot, "Sam Okoro (IPSS)")
-        await pilot.press("tab", "y", "tab")
+        assert "say what was learned" in str(form.query_one("#findings-error").render())
+        assert form.focused.id == "findings"
+        form.query_one("#right").focus()
+        await pilot.press("y", "tab")
         await type_text(pilot, "The TAF plan carried the school actions")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is audits, (str(form.query_one("#form-error").render()),
                                       form.focused, form.value("findings"))
         await settle(pilot)
-        assert audits.cases["0"].audited or any(
-            c.audited and c.reference == case.reference for c in audits.cases.values())
+        assert any(c.audited and c.reference == case.reference for c in audits.cases.values())
         assert re.search(r"1 of \d+ step-downs/ups audited",
                          str(audits.query_one("#step-audits").border_title))
         await pilot.press("escape")
@@ -168,7 +179,7 @@ async def test_the_months_step_downs_are_audited_from_the_team_view_sto_7_13(dem
     saved = read(demo_store, lambda s: s.exec(
         select(QualityCheck).where(QualityCheck.kind == "step_audit")).all())
     assert [(q.facilitator, q.needs_met, q.findings) for q in saved] == [
-        ("Sam Okoro (IPSS)", True, "The TAF plan carried the school actions")]
+        (f"{me.name} ({ROLE_LABELS[me.role]})", True, "The TAF plan carried the school actions")]
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["140x45", "80x24"])
