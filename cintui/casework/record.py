@@ -235,10 +235,9 @@ def no_change_prompt(session: Session, child_id: uuid.UUID, today: date,
 
 def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:
     """The case's steps as recorded (domain.steps), one line each."""
-    route = step_rules.ROUTE_LABELS.get(e.referral_route)
-    rows = [("Referral", f"{_day(e.referral_date)} from "
-             f"{codes.label('referral_source', e.referral_source)}"
-             + (f" via {route}" if route else ""))]
+    rows = [("Referral", f"{_day(e.referral_date)}" + step_rules.referral_came(
+        e.referral_source, codes.label("referral_source", e.referral_source),
+        e.referral_route, e.early_help_plan_on))]
     if e.referral_decided_on:
         rows.append(("Decision", f"{step_rules.REFERRAL_DECISION_LABELS[e.referral_decision]}"
                      f" — {e.referral_decided_by}, {_day(e.referral_decided_on)}; "
@@ -938,7 +937,7 @@ def chronology(session: Session, child_id: uuid.UUID, today: date | None = None)
         closure_decided = None if e.closure_decided in decided else e.closure_decided
         outcome = step_rules.OUTCOME_LABELS.get(e.assessment_outcome, "")
         steps = StepWords(
-            route=step_rules.ROUTE_LABELS.get(e.referral_route, ""),
+            route=e.referral_route or "", source=e.referral_source or "",
             early_help_plan_on=e.early_help_plan_on,
             decision=step_rules.REFERRAL_DECISION_LABELS.get(e.referral_decision, ""),
             decided_on=e.referral_decided_on, decided_by=e.referral_decided_by,

@@ -42,9 +42,8 @@ def export_census(ctx: typer.Context, output: OutputOption, year: YearOption = N
     listed with the rule (the exit code is then 1); a DfE query is listed as a warning and
     the child stays in the file."""
     from cintui.casework import census
-    from cintui.export.census import SchemaInvalid, write_xml
-
     from cintui.domain.census import last_collection
+    from cintui.export.census import SchemaInvalid, write_xml
 
     now = _today(today)
     year = year if year is not None else str(last_collection(now))

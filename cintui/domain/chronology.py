@@ -23,6 +23,7 @@ from cintui.domain.consent import (
 from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
 from cintui.domain.fgc import FgcFact
 from cintui.domain.short_breaks import DirectPaymentFact, ShortBreakFact
+from cintui.domain.steps import referral_came
 from cintui.domain.supervision import SupervisionFact
 from cintui.domain.workforce import ReallocationFact
 
@@ -120,7 +121,8 @@ class StepWords:
     the caller): how the referral came, the decision on it, the worker's completion of the
     assessment, who authorised the assessment and the plan (TRA), and the outcome."""
 
-    route: str = ""
+    route: str = ""  # domain.steps.ROUTES
+    source: str = ""  # the referral's census source code (5D: early help)
     early_help_plan_on: date | None = None
     decision: str = ""
     decided_on: date | None = None
@@ -158,8 +160,7 @@ def episode_entries(
     """One episode's milestones (a store Episode row's dates), each a dated entry.
     `referral_note` follows the referral ("re-referral, 40 days after the last closure");
     `steps` adds how the referral came, the decision and the authorisations."""
-    source = f" from {referral_source_label}" if referral_source_label else ""
-    source += f" via {steps.route}" if steps.route else ""
+    source = referral_came(steps.source, referral_source_label, steps.route)
     source += f" ({referral_note})" if referral_note else ""
     plan = (f"early help plan of {steps.early_help_plan_on.day} "
             f"{steps.early_help_plan_on:%b %Y}" if steps.early_help_plan_on else "")

@@ -32,6 +32,23 @@ ROUTE_LABELS = {
     "self_referral": "Self-referral (a parent, carer or the child)",
     "early_help_step_up": "Step-up from early help",
 }
+EARLY_HELP_SOURCE = "5D"  # census referral source: LA services - early help
+
+
+def referral_came(source: str, source_label: str, route: str,
+                  plan_on: date | None = None) -> str:
+    """How a referral came, to follow its date: " from Schools via MASH (...)"; a step-up
+    says so once (": a step-up from early help"), not "from LA services - early help via
+    Step-up from early help"."""
+    if route == "early_help_step_up":
+        where = "" if source == EARLY_HELP_SOURCE or not source_label else \
+            f" (from {source_label})"
+        plan = f", its plan {plan_on.day} {plan_on:%b %Y}" if plan_on else ""
+        return f": a step-up from early help{plan}{where}"
+    came = f" from {source_label}" if source_label else ""
+    return came + (f" via {ROUTE_LABELS[route]}" if route in ROUTE_LABELS else "")
+
+
 REFERRAL_DECISIONS = ("assessment", "strategy_discussion", "early_help", "nfa")
 REFERRAL_DECISION_LABELS = {
     "assessment": "Single assessment (s17)",
@@ -722,7 +739,7 @@ __all__ = [
     "ALL_RECORDED", "CIRCUMSTANCES", "CIRCUMSTANCE_KEYS", "Circumstance", "HEADINGS",
     "HEADING_KEYS", "Heading", "MANAGER_ROLES", "NFA_CLOSURE_REASON", "NFA_DECISIONS",
     "NOT_APPLICABLE", "NO_FACTORS", "NoSuchCode", "OUTCOMES", "OUTCOME_CLOSURE",
-    "OUTCOME_LABELS", "Problem", "REFERRAL_DECISIONS", "REFERRAL_DECISION_LABELS", "ROUTES",
+    "EARLY_HELP_SOURCE", "OUTCOME_LABELS", "Problem", "REFERRAL_DECISIONS", "REFERRAL_DECISION_LABELS", "ROUTES",
     "ROUTE_LABELS", "Referral", "Step", "StepFacts", "census_factors",
     "check_assessment_start", "check_authorisation", "check_completion", "check_date",
     "check_factors",

@@ -353,3 +353,18 @@ def test_the_record_from_markdown_by_heading_words():
         s.record_from_text("Some text\n## Analysis\nx")
     with pytest.raises(s.NoSuchCode, match="heading of the assessment record"):
         s.record_from_text("## Housing\nx")
+
+
+def test_how_a_referral_came_names_a_step_up_once_war_2_4():
+    """The record and chronology say how a referral came. A step-up from early help (its
+    census source 5D) once, with its plan's date; any other route after the source."""
+    from cintui.domain.steps import referral_came
+
+    assert referral_came("5D", "LA services – early help", "early_help_step_up",
+                         date(2026, 7, 17)) == ": a step-up from early help, its plan 17 Jul 2026"
+    assert referral_came("2A", "Schools", "early_help_step_up") == \
+        ": a step-up from early help (from Schools)"
+    assert referral_came("6", "Police", "mash") == \
+        " from Police via MASH (multi-agency safeguarding hub)"
+    assert referral_came("6", "Police", "") == " from Police"
+    assert referral_came("", "", "") == ""

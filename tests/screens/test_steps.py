@@ -204,7 +204,7 @@ async def test_the_case_steps_by_keys(empty_store):
         await settle(pilot)
         chronology = [row[2] for row in cells(child.query_one("#chronology-table"))]
         assert any(r.startswith("Assessment authorised by the line manager") for r in chronology)
-        assert any(r.startswith("Referral received") and "Step-up from early help" in r
+        assert any(r.startswith("Referral received") and "a step-up from early help" in r
                    for r in chronology)
 
 
