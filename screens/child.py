@@ -35,6 +35,7 @@ from cintui.domain.consent import SCOPE_LABELS, ConsentStatus, missing_service_h
 from cintui.domain.people import father_hint
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
+from cintui.screens.widgets.hanging import HangingLines
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
@@ -194,7 +195,7 @@ class ChildScreen(Screen):
         yield Static("Loading…", id="child-header")
         with TabbedContent(id="tabs"):
             with TabPane("Summary", id="summary"), VerticalScroll():
-                yield Static("", id="details")
+                yield HangingLines("", id="details")
                 yield Static("Next due (timescale engine: rule and source)", classes="section")
                 yield _table("deadlines", "Due", "What", "State", "Source", "Rule", zebra=False)
                 yield Static("", id="plan-headline", classes="section")
@@ -326,25 +327,19 @@ class ChildScreen(Screen):
             return  # as on screen already: keep the cursor where the worker left it
         self._summary = summary
         self._show_header(summary.header, summary.visit_drafts)
-        details = Text()
-        for label, value in summary.details:
-            details.append(f"{label + ':':<14}", style="bold")
-            details.append(f"{value}\n")
+        parts: list = list(summary.details)
         if len(summary.episodes) > 1 or summary.header.status == "Closed":
-            details.append("Episodes:\n", style="bold")  # re-referrals (WAR 3.4)
-            for line in summary.episodes:
-                details.append(f"  {line}\n")
+            parts.append(Text("Episodes:\n", style="bold"))  # re-referrals (WAR 3.4)
+            parts += [Text(f"  {line}\n") for line in summary.episodes]
         if summary.next_step:
-            details.append(f"{'Next step:':<14}", style="bold")
-            details.append(f"{summary.next_step} (K: case steps)\n")
+            parts.append(("Next step", f"{summary.next_step} (K: case steps)"))
         if summary.no_change:  # WIR 2.3
-            details.append(f"⚠ {summary.no_change}\n", style="bold dark_orange")
+            parts.append(Text(f"⚠ {summary.no_change}\n", style="bold dark_orange"))
         if summary.decisions:
-            details.append("Decisions (BEX 4; D records one):\n", style="bold")
-            for d in summary.decisions[:5]:
-                details.append(f"  {_day(d.made_on)} {d.decision} — {d.who}. "
-                               f"Rationale: {d.rationale}\n")
-        self.query_one("#details", Static).update(details)
+            parts.append(Text("Decisions (BEX 4; D records one):\n", style="bold"))
+            parts += [Text(f"  {_day(d.made_on)} {d.decision} — {d.who}. "
+                           f"Rationale: {d.rationale}\n") for d in summary.decisions[:5]]
+        self.query_one("#details", HangingLines).show(parts)
         table = self.query_one("#deadlines", DataTable)
         table.clear()
         for d in summary.deadlines:

@@ -99,6 +99,32 @@ async def test_opening_a_child_shows_the_header_and_summary(demo_store):
         assert "Primary need" in text_of(screen, "#details")
 
 
+def shown_lines(widget) -> list[str]:
+    """The widget's lines as drawn on the screen, at its size now."""
+    from textual.geometry import Region
+
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return [strip.text.rstrip() for strip in widget.render_lines(region)]
+
+
+async def test_a_long_summary_line_wraps_under_its_value_at_80_columns(demo_store):
+    """On a laptop's 80 columns the Summary reads as two columns: a value too long for the
+    line goes on under itself, not back under the labels; wider, it is one line again."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        details = app.screen.query_one("#details")
+        lines = shown_lines(details)
+        at = next(i for i, line in enumerate(lines) if line.startswith("Decision:"))
+        assert lines[at + 1].startswith(" " * 14) and lines[at + 1][14] != " ", lines[at:at + 2]
+        said = " ".join(lines[at][14:].split() + lines[at + 1].split())
+        assert said in " ".join(text_of(app.screen, "#details").split())
+        await pilot.resize_terminal(160, 40)
+        await settle(pilot)
+        whole = next(line for line in shown_lines(details) if line.startswith("Decision:"))
+        assert " ".join(whole[14:].split()) == said
+
+
 async def test_each_tab_by_number_keys(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
