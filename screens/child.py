@@ -327,12 +327,12 @@ class ChildScreen(Screen):
             return  # as on screen already: keep the cursor where the worker left it
         self._summary = summary
         self._show_header(summary.header, summary.visit_drafts)
-        parts: list = list(summary.details)
+        parts: list = [(f"{label}:", value) for label, value in summary.details]
         if len(summary.episodes) > 1 or summary.header.status == "Closed":
             parts.append(Text("Episodes:\n", style="bold"))  # re-referrals (WAR 3.4)
             parts += [Text(f"  {line}\n") for line in summary.episodes]
         if summary.next_step:
-            parts.append(("Next step", f"{summary.next_step} (K: case steps)"))
+            parts.append(("Next step:", f"{summary.next_step} (K: case steps)"))
         if summary.no_change:  # WIR 2.3
             parts.append(Text(f"⚠ {summary.no_change}\n", style="bold dark_orange"))
         if summary.decisions:

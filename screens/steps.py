@@ -36,6 +36,7 @@ from cintui.domain import steps as rules
 from cintui.domain.child import STATUS_LABELS
 from cintui.domain.workforce import role_label
 from cintui.reference import codes
+from cintui.screens.widgets.hanging import HangingLines
 from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen
@@ -625,8 +626,8 @@ class CaseStepsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="steps-body"):
-            yield Static("Loading…", id="steps-state")
-            yield Static("", id="steps-assessment")
+            yield HangingLines("Loading…", id="steps-state")
+            yield HangingLines("", id="steps-assessment")
             yield Static("", id="steps-child")
             yield Static("", id="steps-keys")
         yield Footer()
@@ -676,15 +677,15 @@ class CaseStepsScreen(Screen):
 
     def _show(self) -> None:
         s = self.state
-        text = Text()
-        text.append(f"Case steps: {s.name} ({s.reference}) · {STATUS_LABELS.get(s.status, s.status)}\n",
-                    style="bold")
-        for st in s.steps:
-            text.append("  ✓ done  " if st.done else "  · to do ",
-                        style="green" if st.done else "dim")
-            text.append(st.title + (f" {_day(st.done_on)}" if st.done_on else ""))
+        parts: list = [Text(f"Case steps: {s.name} ({s.reference}) · "
+                            f"{STATUS_LABELS.get(s.status, s.status)}\n", style="bold")]
+        for st in s.steps:  # each step's words wrap under themselves (a hanging indent)
             extra = "; ".join(x for x in (st.who, st.detail) if x)
-            text.append(f" ({extra})\n" if extra else "\n")
+            parts.append((Text("  ✓ done" if st.done else "  · to do",
+                               style="green" if st.done else "dim"),
+                          st.title + (f" {_day(st.done_on)}" if st.done_on else "")
+                          + (f" ({extra})" if extra else "")))
+        text = Text()
         if s.referral_timeliness:
             text.append(f"Decision on the referral: {s.referral_timeliness}\n",
                         style="bold red" if s.referral_timeliness.startswith("late")
@@ -700,7 +701,8 @@ class CaseStepsScreen(Screen):
             if nxt != "strategy":
                 text.append(f" · x records {self.CP_NEXT[nxt]}", style="bold dark_orange")
             text.append("\n")
-        self.query_one("#steps-state", Static).update(text)
+        self.query_one("#steps-state", HangingLines).show([*parts, text], width=10,
+                                                          label_style="")
         self._show_assessment()
         child = Text()
         words = "; ".join(rules.circumstance_words(k, v) for k, v in s.circumstances.items())
@@ -724,23 +726,26 @@ class CaseStepsScreen(Screen):
     def _show_assessment(self) -> None:
         s = self.state
         f = s.facts
-        text = Text()
+        shown = self.query_one("#steps-assessment", HangingLines)
         if f.assessment_started is None:
-            self.query_one("#steps-assessment", Static).update(text)
+            shown.show([])
             return
-        text.append("\nThe assessment record (WIR 1.1, TRA)\n", style="bold")
+        text = Text("\nThe assessment record (WIR 1.1, TRA)\n", style="bold")
         if rules.record_in_old_system(f):
             text.append("  In the old system: the assessment was authorised before the case "
                         "was imported.\n", style="dim")
-            self.query_one("#steps-assessment", Static).update(text)
+            shown.show([text])
             return
-        for h in rules.HEADINGS:
+        parts: list = [text]
+        for h in rules.HEADINGS:  # each heading's words wrap under themselves
             written = (f.record.get(h.key) or "").strip()
-            text.append("  ✓ " if written else "  ✗ ", style="green" if written else "red")
-            text.append(f"{h.title}: ")
-            text.append((written[:70] + ("…" if len(written) > 70 else "")) if written
-                        else "not written", style="" if written else "dim")
-            text.append("\n")
+            words = Text(f"{h.title}: ")
+            words.append((written[:70] + ("…" if len(written) > 70 else "")) if written
+                         else "not written", style="" if written else "dim")
+            parts.append((Text("  ✓" if written else "  ✗", style="green" if written else "red"),
+                          words))
+        text = Text()
+        parts.append(text)
         factors = "; ".join(f"{n} ({c})" for c, n in s.factor_names) or "none chosen"
         text.append(f"Factors: {factors}; to the census: {', '.join(s.census_factors) or '—'}\n")
         text.append(f"Level of need: {f.level or '—'} · Outcome: "
@@ -748,7 +753,7 @@ class CaseStepsScreen(Screen):
         if f.assessment_submitted is None:
             for p in s.missing:
                 text.append(f"  Before completing: {p.message}\n", style="dark_orange")
-        self.query_one("#steps-assessment", Static).update(text)
+        shown.show(parts, width=4, label_style="")
 
     # ------------------------------------------------------------ the steps
 

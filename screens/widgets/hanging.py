@@ -1,7 +1,7 @@
-"""`Label:  value` lines whose long values wrap under themselves (a hanging indent), so a
-record's Summary reads as two columns at 80 columns too, followed by free text. Laid out
-by Rich at the width it is drawn at (a grid a run of rows), so there is nothing to redo
-when the terminal is resized."""
+"""`Label  value` lines whose long values wrap under themselves (a hanging indent), so a
+record's Summary or a case's steps read as two columns at 80 columns too, with free text
+between them. Laid out by Rich at the width it is drawn at (a grid a run of rows), so
+there is nothing to redo when the terminal is resized."""
 
 from __future__ import annotations
 
@@ -10,34 +10,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-LABEL_WIDTH = 14
+Part = tuple[str | Text, str | Text] | Text
 
 
-class Hanging:
-    """A Rich renderable: each part a (label, value) line or a Text as it is. `str()` is
-    the plain text, one line a part, as it would read unwrapped."""
-
-    def __init__(self, parts: list[tuple[str, str] | Text]) -> None:
-        self.parts = parts
-
-    def __rich_console__(self, console, options):
-        pieces, grid = [], None
-        for part in self.parts:
-            if isinstance(part, Text):
-                grid = None
-                pieces.append(part)
-                continue
-            if grid is None:
-                grid = Table.grid(expand=True)
-                grid.add_column(width=LABEL_WIDTH, no_wrap=True, style="bold")
-                grid.add_column(ratio=1)
-                pieces.append(grid)
-            grid.add_row(Text(f"{part[0]}:"), Text(part[1]))  # as typed: never markup
-        yield Group(*(_one_line_each(p) if isinstance(p, Text) else p for p in pieces))
-
-    def __str__(self) -> str:
-        return "".join(p.plain if isinstance(p, Text) else
-                       f"{p[0] + ':':<{LABEL_WIDTH}}{p[1]}\n" for p in self.parts)
+def _text(value: str | Text) -> Text:
+    return value if isinstance(value, Text) else Text(value)  # as typed: never markup
 
 
 def _one_line_each(text: Text) -> Text:
@@ -49,16 +26,44 @@ def _one_line_each(text: Text) -> Text:
     return text
 
 
+class Hanging:
+    """A Rich renderable: each part a (label, value) line, the labels `width` wide, or a
+    Text as it is. `str()` is the plain text, a part a line, as it reads unwrapped."""
+
+    def __init__(self, parts: list[Part], width: int = 14, label_style: str = "bold") -> None:
+        self.parts, self.width, self.label_style = parts, width, label_style
+
+    def __rich_console__(self, console, options):
+        pieces, grid = [], None
+        for part in self.parts:
+            if isinstance(part, Text):
+                grid = None
+                pieces.append(_one_line_each(part))
+                continue
+            if grid is None:
+                grid = Table.grid(expand=True)
+                grid.add_column(width=self.width, no_wrap=True, style=self.label_style)
+                grid.add_column(ratio=1)
+                pieces.append(grid)
+            grid.add_row(_text(part[0]), _one_line_each(_text(part[1])))
+        yield Group(*pieces)
+
+    def __str__(self) -> str:
+        return "".join(p.plain if isinstance(p, Text) else
+                       f"{_text(p[0]).plain:<{self.width}}{_text(p[1]).plain}\n"
+                       for p in self.parts)
+
+
 class HangingLines(Static):
     """Shows a `Hanging` of its parts; `render()` gives it back (its `str()` is the text)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._hanging = Hanging([])
+        self._hanging: Hanging | None = None  # till shown: what it was made with ("Loading…")
 
-    def show(self, parts: list[tuple[str, str] | Text]) -> None:
-        self._hanging = Hanging(parts)
+    def show(self, parts: list[Part], width: int = 14, label_style: str = "bold") -> None:
+        self._hanging = Hanging(parts, width, label_style)
         self.update(self._hanging)
 
     def render(self):
-        return self._hanging
+        return super().render() if self._hanging is None else self._hanging

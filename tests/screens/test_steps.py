@@ -406,3 +406,25 @@ async def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(ne
                 "with Disability Team (WAR 4.4.1); their service is Strengthening Families "
                 "(u on the record changes it)") in said
         assert "Next: Record the decision on the referral" in said
+
+
+async def test_each_steps_words_wrap_under_themselves_at_80_columns(demo_store):
+    """On 80 columns the case steps read as a list: a step (or an assessment heading) too
+    long for its line goes on under its own words, not back under the ✓ marks."""
+    from tests.screens.test_child import shown_lines
+
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await settle(pilot)
+        for selector, indent in (("#steps-state", 10), ("#steps-assessment", 4)):
+            lines = shown_lines(app.screen.query_one(selector))
+            marked = [i for i, line in enumerate(lines) if line.lstrip().startswith("✓")]
+            wrapped = [lines[i + 1] for i in marked
+                       if i + 1 < len(lines) and lines[i + 1].startswith(" " * indent)
+                       and not lines[i + 1].lstrip().startswith(("✓", "·", "✗"))]
+            assert wrapped, lines  # some step is longer than a line at 80 columns
+            assert all(w[indent] != " " for w in wrapped), wrapped
+            assert all(line.startswith(" ") for line in lines[marked[0]:marked[-1]])
