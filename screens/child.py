@@ -35,7 +35,7 @@ from cintui.domain.consent import SCOPE_LABELS, ConsentStatus, missing_service_h
 from cintui.domain.people import father_hint
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
-from cintui.screens.widgets.hanging import HangingLines
+from cintui.screens.widgets.hanging import Hanging, HangingLines
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
@@ -330,15 +330,18 @@ class ChildScreen(Screen):
         parts: list = [(f"{label}:", value) for label, value in summary.details]
         if len(summary.episodes) > 1 or summary.header.status == "Closed":
             parts.append(Text("Episodes:\n", style="bold"))  # re-referrals (WAR 3.4)
-            parts += [Text(f"  {line}\n") for line in summary.episodes]
+            numbered = [line.partition(" ") for line in summary.episodes]  # "1." "referred …"
+            parts.append(Hanging([(f"  {n}", rest) for n, _, rest in numbered],
+                                 width=max(len(n) for n, _, _ in numbered) + 3, label_style=""))
         if summary.next_step:
             parts.append(("Next step:", f"{summary.next_step} (K: case steps)"))
         if summary.no_change:  # WIR 2.3
             parts.append(Text(f"⚠ {summary.no_change}\n", style="bold dark_orange"))
         if summary.decisions:
             parts.append(Text("Decisions (BEX 4; D records one):\n", style="bold"))
-            parts += [Text(f"  {_day(d.made_on)} {d.decision} — {d.who}. "
-                           f"Rationale: {d.rationale}\n") for d in summary.decisions[:5]]
+            parts.append(Hanging([("", f"{_day(d.made_on)} {d.decision} — {d.who}. "
+                                   f"Rationale: {d.rationale}") for d in summary.decisions[:5]],
+                                 width=2, label_style=""))
         self.query_one("#details", HangingLines).show(parts)
         table = self.query_one("#deadlines", DataTable)
         table.clear()

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-Part = tuple[str | Text, str | Text] | Text
+Part = "tuple[str | Text, str | Text] | Text | Hanging"
 
 
 def _text(value: str | Text) -> Text:
@@ -27,8 +27,8 @@ def _one_line_each(text: Text) -> Text:
 
 
 class Hanging:
-    """A Rich renderable: each part a (label, value) line, the labels `width` wide, or a
-    Text as it is. `str()` is the plain text, a part a line, as it reads unwrapped."""
+    """A Rich renderable: each part a (label, value) line, the labels `width` wide, a Text
+    as it is, or a Hanging of its own. `str()` is the plain text, a part a line, as it reads unwrapped."""
 
     def __init__(self, parts: list[Part], width: int = 14, label_style: str = "bold") -> None:
         self.parts, self.width, self.label_style = parts, width, label_style
@@ -36,9 +36,9 @@ class Hanging:
     def __rich_console__(self, console, options):
         pieces, grid = [], None
         for part in self.parts:
-            if isinstance(part, Text):
+            if isinstance(part, Text | Hanging):  # a Hanging inside: labels of its own width
                 grid = None
-                pieces.append(_one_line_each(part))
+                pieces.append(_one_line_each(part) if isinstance(part, Text) else part)
                 continue
             if grid is None:
                 grid = Table.grid(expand=True)
@@ -49,8 +49,8 @@ class Hanging:
         yield Group(*pieces)
 
     def __str__(self) -> str:
-        return "".join(p.plain if isinstance(p, Text) else
-                       f"{_text(p[0]).plain:<{self.width}}{_text(p[1]).plain}\n"
+        return "".join(p.plain if isinstance(p, Text) else str(p) if isinstance(p, Hanging)
+                       else f"{_text(p[0]).plain:<{self.width}}{_text(p[1]).plain}\n"
                        for p in self.parts)
 
 
