@@ -125,6 +125,23 @@ async def test_a_long_summary_line_wraps_under_its_value_at_80_columns(demo_stor
         assert " ".join(whole[14:].split()) == said
 
 
+async def test_a_closed_childs_episodes_wrap_under_their_numbers_at_80_columns(demo_store):
+    """A closed child's episodes (WAR 3.4) list on the Summary; one too long for its line
+    goes on under its own words, past its number."""
+    with connect(demo_store) as conn:
+        reference = conn.all(
+            "SELECT c.reference FROM child AS c JOIN episode AS e ON e.child_id = c.id "
+            "WHERE e.closure_reason = 'RC7' ORDER BY c.reference LIMIT 1")[0][0]
+    app = ChildHost(demo_store, reference)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one("#details"))
+        at = lines.index("Episodes:")
+        closed = next(i for i in range(at + 1, len(lines)) if "RC7" in lines[i])
+        assert lines[closed].lstrip()[0].isdigit() and lines[closed + 1].startswith(" " * 5)
+        assert lines[closed + 1][5] != " " and not lines[closed + 1].lstrip()[0].isdigit()
+
+
 async def test_each_tab_by_number_keys(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
