@@ -23,6 +23,7 @@ from cintui.casework import cases, plans, record
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
 from cintui.domain.text import counted
 from cintui.screens.widgets.exported import tell_written
+from cintui.screens.widgets.hanging import Hanging, HangingLines
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen
@@ -121,7 +122,7 @@ class PlanScreen(Screen):
                 yield Static("", id="plan-details")
                 yield Static("", id="checks-brief")
                 yield PlainTable(id="needs", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="need-detail")
+                yield HangingLines("", id="need-detail")
             with VerticalScroll(id="side"):
                 yield Static("Plan checks", id="checks-title")
                 yield Static("", id="checks")
@@ -296,14 +297,14 @@ class PlanScreen(Screen):
 
     def _show_need_detail(self) -> None:
         i = self._current()
-        box = self.query_one("#need-detail", Static)
+        box = self.query_one("#need-detail", HangingLines)
         if i is None:
-            box.update("" if self.version is None else "No needs yet: press a to add one.")
+            box.show([Text("" if self.version is None else "No needs yet: press a to add one.")])
             return
         n = self.version.needs[i]
-        t = Text()
-        t.append(f"Need {i + 1}: ", style="bold")
-        t.append(f"evidence: {n.evidence or '—'}\n")
+        label = f"Need {i + 1}:"  # the evidence, then each rating, wrap under their words
+        t = Hanging([(label, f"evidence: {n.evidence or '—'}")], width=len(label) + 1)
+        ratings = []
         for h in n.rag_history:
             move = f"{RAG_NAMES[h.previous]} → {RAG_NAMES[h.rating]}" if h.previous else \
                 f"rated {RAG_NAMES[h.rating]}"
@@ -311,9 +312,9 @@ class PlanScreen(Screen):
                 h.reason, f"maintained {h.maintained_for}" if h.maintained_for else "",
                 f"agreed: {h.agreed_at}" if h.agreed_at else "",
                 f"CP discussion: {h.cp_discussion}" if h.cp_discussion else "") if x)
-            t.append(f"  {h.on:%d %b %Y} {move}" + (f" by {h.by}" if h.by else "")
-                     + (f" — {extra}" if extra else "") + "\n")
-        box.update(t)
+            ratings.append(("", f"{h.on:%d %b %Y} {move}" + (f" by {h.by}" if h.by else "")
+                            + (f" — {extra}" if extra else "")))
+        box.show([t, *ratings], width=2, label_style="")
 
     def _current(self) -> int | None:
         if self.version is None or not self.version.needs:
