@@ -691,9 +691,8 @@ class CaseStepsScreen(Screen):
                         style="bold red" if s.referral_timeliness.startswith("late")
                         else "green")
         text.append(f"Next: {s.next_step}\n", style="bold")
-        for prompt in s.prompts:  # WAR 4.4.1: who assesses a disabled child
-            text.append(f"⚠ {prompt} (u on the record changes it)\n",
-                        style="bold dark_orange")
+        for prompt in s.prompts:  # WAR 4.4.1, STO 7.13 (rules.case_prompts)
+            text.append(f"⚠ {prompt.text} ({prompt.app})\n", style="bold dark_orange")
         if self.protection:  # Working Together 2023: what x records next follows the last
             text.append("Child protection: ", style="bold")
             text.append("; then ".join(e.describe() for e in self.protection))

@@ -445,7 +445,7 @@ class CaseSteps:
     # WAR 7.2: the child's direct payments, oldest first (casework.short_breaks).
     direct_payments: tuple[DirectPaymentFact, ...]
     missing: tuple[rules.Problem, ...]  # what completing the assessment still needs
-    prompts: tuple[str, ...] = ()  # WAR 4.4.1: who assesses a disabled child
+    prompts: tuple[rules.Prompt, ...] = ()  # WAR 4.4.1, STO 7.13 (rules.case_prompts)
 
 
 def circumstances_now(session: Session, child_id: uuid.UUID) -> tuple[dict[str, str], str]:
@@ -463,8 +463,8 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
     names = codes.short_names("assessment_factor")
     policy = cases.store_policy(session)
     levels = policy.levels
-    prompt = rules.disability_assessment_prompt(f, child.disabilities or "", child.service or "",
-                                                policy.disability_service)
+    prompts = rules.case_prompts(f, episode.referral_source or "", child.disabilities or "",
+                                 child.service or "", policy.disability_service)
     census = (tuple(codes.split_multi(episode.assessment_factors)) if f.assessment_authorised
               else rules.census_factors(f.factors, current))
     return CaseSteps(
@@ -478,7 +478,7 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
         levels=levels,
         direct_payments=tuple(short_breaks.direct_payment_facts(session, child_id)),
         missing=tuple(rules.missing_for_completion(f, current, levels)),
-        prompts=(prompt,) if prompt else ())
+        prompts=prompts)
 
 
 def _iso(d: date | None) -> str | None:
@@ -489,7 +489,7 @@ def steps_json(s: CaseSteps) -> dict:
     f = s.facts
     return {
         "reference": s.reference, "name": s.name, "status": s.status,
-        "next_step": s.next_step, "prompts": list(s.prompts),
+        "next_step": s.next_step, "prompts": [p.text for p in s.prompts],
         "referral": {"date": _iso(f.referral),
                      "source": codes.label("referral_source", s.source),
                      "primary_need": codes.label("primary_need", s.need),

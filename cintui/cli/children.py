@@ -127,13 +127,18 @@ def child_add(
         level=level, service=service, team=team, worker=worker, upn=upn.upper(),
         upn_unknown=upn_unknown.upper() if upn_unknown else None,
     )
+    from cintui.casework import steps as case_steps
+
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         child = cases.add_child(session, new, now)
         ref, name = child.reference, child.full_name
+        prompts = case_steps.case_steps(session, child.id).prompts  # WAR 4.4.1, STO 7.13
     if as_json:
-        _echo_json({"reference": ref, "name": name})
+        _echo_json({"reference": ref, "name": name, "prompts": [p.text for p in prompts]})
     else:
         typer.echo(f"Added {name} as {ref}.")
+        for prompt in prompts:
+            typer.echo(prompt.for_shell(ref))
 
 
 @child_app.command("edit")

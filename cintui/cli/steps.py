@@ -67,8 +67,8 @@ def _step(ctx, db, child: str, today: str | None, fn, as_json: bool, message: st
         return
     typer.echo(f"{message} for {state.name} ({state.reference}); status: {state.status}. "
                f"Next: {state.next_step}")
-    for prompt in state.prompts:  # WAR 4.4.1: who assesses a disabled child
-        typer.echo(f"⚠ {prompt} (cintui child edit {state.reference} --service … changes it)")
+    for prompt in state.prompts:  # WAR 4.4.1, STO 7.13
+        typer.echo(prompt.for_shell(state.reference))
 
 
 # ---------------------------------------------------------------- referral
@@ -388,8 +388,8 @@ def child_steps(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     if state.referral_timeliness:
         typer.echo(f"Decision on the referral: {state.referral_timeliness}")
     typer.echo(f"Next: {state.next_step}")
-    for prompt in state.prompts:  # WAR 4.4.1
-        typer.echo(f"⚠ {prompt} (cintui child edit {state.reference} --service … changes it)")
+    for prompt in state.prompts:  # WAR 4.4.1, STO 7.13
+        typer.echo(prompt.for_shell(state.reference))
 
 
 YesNo = "yes or no"

@@ -627,6 +627,39 @@ def disability_assessment_prompt(f: StepFacts, disabilities: str, service: str,
             f"{service.strip() or 'not recorded'}")
 
 
+@dataclass(frozen=True)
+class Prompt:
+    """Something the record should say and does not yet: never a refusal. `app` and
+    `shell` say how to act on it from each (`{ref}`: the child's reference)."""
+
+    text: str
+    app: str
+    shell: str
+
+    def for_shell(self, reference: str) -> str:
+        return f"⚠ {self.text} ({self.shell.format(ref=reference)})"
+
+
+def case_prompts(f: StepFacts, source: str, disabilities: str, service: str,
+                 disability_service: str) -> tuple[Prompt, ...]:
+    """What the case steps prompt: who assesses a disabled child (WAR 4.4.1); a referral
+    from early help not yet recorded as a step-up, which the month's audit of step-ups
+    would then miss (STO 7.13)."""
+    out = []
+    if text := disability_assessment_prompt(f, disabilities, service, disability_service):
+        out.append(Prompt(text, "u on the record changes it",
+                          "cintui child edit {ref} --service … changes it"))
+    if source == EARLY_HELP_SOURCE and not f.referral_route and f.closed is None \
+            and f.assessment_started is None:  # how it came is kept from then on
+        out.append(Prompt(
+            "The referral came from early help: if it is a step-up, record it, with the "
+            "early help plan's date, before the assessment starts, so the month's audit of "
+            "step-ups lists it (STO 7.13)",
+            "r, then e and the plan's date", "cintui referral record {ref} --route "
+            "early-help-step-up --early-help-plan YYYY-MM-DD"))
+    return tuple(out)
+
+
 def next_step(f: StepFacts) -> str:
     """What comes next, in words (the Case steps screen and `cintui child steps`)."""
     if f.closed is not None:
@@ -739,7 +772,7 @@ __all__ = [
     "ALL_RECORDED", "CIRCUMSTANCES", "CIRCUMSTANCE_KEYS", "Circumstance", "HEADINGS",
     "HEADING_KEYS", "Heading", "MANAGER_ROLES", "NFA_CLOSURE_REASON", "NFA_DECISIONS",
     "NOT_APPLICABLE", "NO_FACTORS", "NoSuchCode", "OUTCOMES", "OUTCOME_CLOSURE",
-    "EARLY_HELP_SOURCE", "OUTCOME_LABELS", "Problem", "REFERRAL_DECISIONS", "REFERRAL_DECISION_LABELS", "ROUTES",
+    "EARLY_HELP_SOURCE", "OUTCOME_LABELS", "Problem", "Prompt", "case_prompts", "REFERRAL_DECISIONS", "REFERRAL_DECISION_LABELS", "ROUTES",
     "ROUTE_LABELS", "Referral", "Step", "StepFacts", "census_factors",
     "check_assessment_start", "check_authorisation", "check_completion", "check_date",
     "check_factors",

@@ -299,3 +299,26 @@ def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(cli, db)
             says=("--disability: no disability matches 'flying'",))
     policy("england")  # names no such service
     assert ok(cli, db, "child", "steps", "CIN000001")["prompts"] == []
+
+
+def test_a_referral_from_early_help_is_prompted_as_a_step_up_until_recorded_sto_7_13(cli, db):
+    """STO 7.13: a referral from early help (census source 5D) not recorded as a step-up
+    would be missed by the month's step-up audit. Each step from the shell says so, with
+    the command that records it, until it is recorded; then `step-audit list` has it."""
+    said = run(cli, db, "referral", "record", "CIN000001", "--source", "5D")
+    assert said.code == 0
+    assert ("(cintui referral record CIN000001 --route early-help-step-up "
+            "--early-help-plan YYYY-MM-DD)") in said.out
+    (prompt,) = ok(cli, db, "child", "steps", "CIN000001")["prompts"]
+    assert "from early help" in prompt and "STO 7.13" in prompt
+    assert "step-up" in run(cli, db, "child", "steps", "CIN000001").out
+    said = run(cli, db, "referral", "record", "CIN000001", "--route", "early-help-step-up",
+               "--early-help-plan", "2026-06-10")
+    assert said.code == 0 and "⚠" not in said.out
+    assert ok(cli, db, "child", "steps", "CIN000001")["prompts"] == []
+    audits = ok(cli, db, "step-audit", "list", "--month", "2026-09")
+    assert [(c["reference"], c["direction"]) for c in audits["items"]] == [("CIN000001", "up")]
+    added = run(cli, db, "child", "add", "--first-name", "Ada", "--last-name", "Ward", "--dob",
+                "2018-01-02", "--sex", "F", "--referral-source", "5D", "--worker", "amira")
+    assert added.code == 0 and added.out.startswith("Added Ada Ward as CIN000002.\n⚠ ")
+    assert "cintui referral record CIN000002 --route early-help-step-up" in added.out

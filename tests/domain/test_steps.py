@@ -368,3 +368,24 @@ def test_how_a_referral_came_names_a_step_up_once_war_2_4():
         " from Police via MASH (multi-agency safeguarding hub)"
     assert referral_came("6", "Police", "") == " from Police"
     assert referral_came("", "", "") == ""
+
+
+def test_a_referral_from_early_help_is_prompted_as_a_step_up_until_recorded_sto_7_13():
+    """STO 7.13 audits the month's step-ups from early help; a referral whose source is
+    early help (census 5D) but not recorded as a step-up would be missed, so the case steps
+    prompt it (never refuse) while how it came can still be recorded: before the
+    assessment starts."""
+    def said(f, source="5D"):
+        return [p.text for p in s.case_prompts(f, source, "NONE", "", "")]
+
+    (text,) = said(REFERRED)
+    assert "step-up" in text and "STO 7.13" in text
+    (prompt,) = s.case_prompts(REFERRED, "5D", "NONE", "", "")
+    assert prompt.for_shell("CIN000007").endswith(
+        "(cintui referral record CIN000007 --route early-help-step-up "
+        "--early-help-plan YYYY-MM-DD)")
+    assert said(replace(REFERRED, referral_route="early_help_step_up")) == []
+    assert said(replace(REFERRED, referral_route="mash")) == []  # the worker said how
+    assert said(REFERRED, source="2A") == []
+    assert said(replace(REFERRED, assessment_started=date(2026, 11, 3))) == []
+    assert said(replace(REFERRED, closed=date(2026, 11, 3))) == []

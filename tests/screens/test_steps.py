@@ -428,3 +428,30 @@ async def test_each_steps_words_wrap_under_themselves_at_80_columns(demo_store):
             assert wrapped, lines  # some step is longer than a line at 80 columns
             assert all(w[indent] != " " for w in wrapped), wrapped
             assert all(line.startswith(" ") for line in lines[marked[0]:marked[-1]])
+
+
+async def test_a_referral_from_early_help_is_prompted_as_a_step_up_by_keys_sto_7_13(new_db):
+    """STO 7.13 on the case steps: a referral from early help (census 5D) not recorded as a
+    step-up is prompted, with the keys that record it: `r`, then `e` and the plan's date.
+    Done so, the prompt goes and the referral reads as a step-up."""
+    path = one_child_store(new_db, referral_source="5D")
+    app = ChildHost(path, "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("K")
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        steps = app.screen
+        said = " ".join(text_of(steps, "#steps-state").split())
+        assert "⚠ The referral came from early help: if it is a step-up" in said
+        assert "(r, then e and the plan's date)" in said
+        await pilot.press("r")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReferralFormScreen")
+        await pilot.press("e", "tab")
+        await type_text(pilot, "10/08/2026")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is steps)
+        await settle(pilot)
+        said = " ".join(text_of(steps, "#steps-state").split())
+        assert "⚠" not in said and "Step-up from early help" in said
+    assert facts(app).referral_route == "early_help_step_up"
