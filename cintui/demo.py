@@ -88,6 +88,24 @@ SERVICES = ("Strengthening Families", "Safeguarding and Support", "Children with
 AREAS = ("North", "South", "East", "West", "Central", "Riverside", "Hillside", "Coastal")
 
 FIRST = ["Amira", "Leo", "Maya", "Noah", "Zara", "Oliver", "Isla", "Theo", "Ava", "Arlo", "Freya", "Ezra", "Layla", "Finn", "Ruby", "Kai", "Esme", "Idris", "Nia", "Jude", "Poppy", "Ravi", "Elsie", "Tariq", "Mila", "Felix", "Hana", "Omar", "Iris", "Sami", "Edie", "Yusuf", "Cora", "Otis", "Anya", "Reggie", "Lola", "Alfie", "Nell", "Kofi", "Priya", "Tom", "Sofia", "Harvey", "Aisha", "Rory", "Daisy", "Bilal", "Erin", "Luca", "Maisie", "Ayaan", "Ivy", "Caleb", "Phoebe", "Dev", "Niamh", "Ellis", "Sana", "Jonah"]
+# A parent's first name drawn as FIRST's is (one draw of the same length: the demo's other
+# draws stay as they were), from names a mother or a father would have.
+MOTHER_FIRST = ["Sarah", "Emma", "Laura", "Rachel", "Hannah", "Gemma", "Claire", "Natalie",
+    "Kerry", "Leanne", "Amy", "Jade", "Chloe", "Danielle", "Stacey", "Zoe", "Katie", "Lucy",
+    "Charlotte", "Sophie", "Fatima", "Ayesha", "Shazia", "Nadia", "Agnieszka", "Magdalena",
+    "Ioana", "Elena", "Grace", "Joy", "Chantelle", "Kirsty", "Nicola", "Lisa", "Michelle",
+    "Joanne", "Samantha", "Victoria", "Rebecca", "Jenna", "Carly", "Holly", "Megan", "Bethany",
+    "Lauren", "Abbie", "Shannon", "Courtney", "Naomi", "Ruth", "Yasmin", "Hina", "Sadia",
+    "Roxana", "Monika", "Beata", "Adaeze", "Chipo", "Tanya", "Donna"]
+FATHER_FIRST = ["Daniel", "James", "Ryan", "Craig", "Lee", "Mark", "Paul", "Wayne", "Dean",
+    "Scott", "Jamie", "Liam", "Jordan", "Kyle", "Adam", "Ben", "Chris", "Matthew", "Michael",
+    "Steven", "Imran", "Asif", "Tariq", "Bilal", "Piotr", "Tomasz", "Andrei", "Mihai", "Kwame",
+    "Tunde", "Darren", "Gary", "Shaun", "Stuart", "Neil", "Richard", "Simon", "Anthony", "Kevin",
+    "Jason", "Aaron", "Luke", "Connor", "Callum", "Nathan", "Josh", "Reece", "Brandon", "David",
+    "Peter", "Adnan", "Kamran", "Faisal", "Marek", "Pawel", "Florin", "Chinedu", "Tendai", "Sean",
+    "Carl"]
+assert len(MOTHER_FIRST) == len(FATHER_FIRST) == len(FIRST)
+
 LAST = ["Ashdown", "Brierley", "Calder", "Dunmore", "Elswick", "Fenwick", "Garside", "Holloway", "Inchley", "Jessop", "Kirkby", "Lowther", "Marsden", "Netherby", "Oakley", "Pennington", "Quayle", "Radcliffe", "Sowerby", "Thackeray", "Underwood", "Varley", "Wetherall", "Yarwood", "Abbiss", "Bramall", "Cottam", "Dearden", "Eastham", "Fairclough", "Greenhalgh", "Hesketh", "Ibbotson", "Jagger", "Kenyon", "Lumb", "Midgley", "Nuttall", "Ormerod", "Pickup", "Ramsden", "Shackleton", "Tattersall", "Uttley", "Wadsworth", "Bhatti", "Chowdhury", "Mensah", "Okafor", "Nowak", "Kowalczyk", "Haddad"]
 PRIMARY_NEEDS = ("N1",) * 5 + ("N2", "N3", "N4", "N4", "N5", "N5", "N6", "N7", "N8")
 DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "AUT", "DDA")
@@ -514,10 +532,10 @@ class _Builder:
                               address=f"{rng.randrange(1, 200)} {rng.choice(LAST)} Road, {area}")
         self.out.families += 1
         language = rng.choice(("",) * 8 + ("Polish", "Arabic", "Urdu", "Romanian"))
-        mother = self.person(f"{rng.choice(FIRST)} {surname}", "family", phone=self.phone(),
+        mother = self.person(f"{rng.choice(MOTHER_FIRST)} {surname}", "family", phone=self.phone(),
                              email=f"parent{self.out.people}@example.invalid",
                              interpreter_language=language)
-        father = self.person(f"{rng.choice(FIRST)} {rng.choice((surname, rng.choice(LAST)))}",
+        father = self.person(f"{rng.choice(FATHER_FIRST)} {rng.choice((surname, rng.choice(LAST)))}",
                              "family", phone=self.phone(),
                              access_needs=rng.choice(("",) * 6 + ("Wheelchair user",)))
         gp = self.person(f"Dr {rng.choice(LAST)}", "professional", agency=f"{area} Medical Practice",

@@ -279,14 +279,14 @@ async def test_editing_a_person(demo_store):
         await pilot.press("2", "down")  # Mother
         await pilot.press("e")
         await settle(pilot)
-        assert app.screen.query_one("#name").value == "Noah Kenyon"
+        assert app.screen.query_one("#name").value == "Rachel Kenyon"
         await fill(pilot, "#access_needs", "Hearing loop")
         await pilot.press("ctrl+s")
         await settle(pilot)
         mother = cells(app.screen.query_one("#people-table"))[1]
         assert mother[7] == "Interpreter: Arabic; Hearing loop"
     person = read(demo_store, lambda s: s.exec(select(Person).where(
-        Person.name == "Noah Kenyon")).one())
+        Person.name == "Rachel Kenyon")).one())
     assert person.access_needs == "Hearing loop"
     assert any(e[0] == "update" and e[1] == "person" and "access_needs" in e[2]
                for e in audit_entities(demo_store))

@@ -610,7 +610,7 @@ async def test_enter_on_a_held_meeting_reads_its_minutes_and_x_exports_them(demo
         await settle(pilot)
         screen = app.screen
         assert type(screen).__name__ == "MinutesViewScreen"
-        for part in ("Much better at school", "Isla Garside", "Updated plan"):
+        for part in ("Much better at school", "Paul Garside", "Updated plan"):
             assert part in screen.markdown
         assert "No actions under this need" not in screen.markdown
         for need in (n for n in before.needs if n.rag in "AR"):
