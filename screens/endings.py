@@ -27,6 +27,7 @@ from cintui.domain.endings import (
 )
 from cintui.reference import codes
 from cintui.screens.widgets.exported import tell_written
+from cintui.screens.widgets.hanging import HangingLines
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -47,6 +48,20 @@ def _iso_day(value: str | None) -> str:
 def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
+
+
+def checklist_parts(title: str, items, *, problems_only: bool = False) -> list:
+    """A checklist under its title: each item's mark, then its words, which wrap under
+    themselves (HangingLines, labels 10 wide); a problem said after it in red."""
+    parts: list = [Text(f"{title}\n", style="bold")]
+    for item in items:
+        met = item.met and not problems_only
+        mark = Text("  ✓ done" if met else "  ✗ to do", style="green" if met else "bold red")
+        words = Text(f"{item.text} [{item.rule}]")
+        if item.problem:
+            words.append(f": {item.problem}", style="red")
+        parts.append((mark, words))
+    return parts
 
 class _DatedForm(FormScreen):
     """A form with an `on` date field: a date, not in the future."""
@@ -421,7 +436,7 @@ class EndingStepsScreen(Screen):
         yield Header()
         with VerticalScroll(id=f"{self.PREFIX}-body"):
             yield Static("Loading…", id=f"{self.PREFIX}-state")
-            yield Static("", id=f"{self.PREFIX}-checklist")
+            yield HangingLines("", id=f"{self.PREFIX}-checklist")
             yield Static("", id=f"{self.PREFIX}-keys")
         yield Footer()
 
@@ -552,17 +567,10 @@ class ClosureScreen(EndingStepsScreen):
             text.append(f"  · {_day(dec.made_on)} {dec.decision} — {dec.who}. "
                         f"Rationale: {dec.rationale}\n", style="dim")
         self.query_one("#closure-state", Static).update(text)
-        checklist = Text()
-        if s.child_status != "closed":
-            checklist.append("Before closing (TRA: records complete)\n", style="bold")
-            for item in s.checklist:
-                mark, style = ("✓ done", "green") if item.met else ("✗ to do", "bold red")
-                checklist.append(f"  {mark:<8}", style=style)
-                checklist.append(f"{item.text} [{item.rule}]")
-                if item.problem:
-                    checklist.append(f": {item.problem}", style="red")
-                checklist.append("\n")
-        self.query_one("#closure-checklist", Static).update(checklist)
+        parts = checklist_parts("Before closing (TRA: records complete)", s.checklist) \
+            if s.child_status != "closed" else []
+        self.query_one("#closure-checklist", HangingLines).show(parts, width=10,
+                                                                label_style="")
         keys = [f"{key} {label}" for key, action, label in (
             ("r", "recommend", "recommend"), ("a", "decide", "manager's decision"),
             ("t", "told", "family told"), ("x", "close", "close the case"),

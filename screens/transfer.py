@@ -24,6 +24,7 @@ from cintui.domain.transfer import (
     STEP_DOWN_DOCUMENTS,
     moved_repeatedly,
 )
+from cintui.screens.widgets.hanging import HangingLines
 
 from .endings import (
     YES_NO,
@@ -33,6 +34,7 @@ from .endings import (
     _day,
     _iso_day,
     _yes_no,
+    checklist_parts,
 )
 from .forms import FormScreen
 
@@ -367,27 +369,16 @@ class EndingScreen(EndingStepsScreen):
             text.append(f"  · {_day(dec.made_on)} {dec.decision} — {dec.who}. "
                         f"Rationale: {dec.rationale}\n", style="dim")
         self.query_one("#ending-state", Static).update(text)
-        checklist = Text()
+        parts: list = []
         if e is not None and e["status"] in ("recommended", "approved"):
-            checklist.append(f"Before the {self.WHAT} is done\n", style="bold")
-            for item in s.checklist:
-                mark, style = ("✓ done", "green") if item.met else ("✗ to do", "bold red")
-                checklist.append(f"  {mark:<8}", style=style)
-                checklist.append(f"{item.text} [{item.rule}]")
-                if item.problem:
-                    checklist.append(f": {item.problem}", style="red")
-                checklist.append("\n")
+            parts += checklist_parts(f"Before the {self.WHAT} is done", s.checklist)
         if s.remaining:
-            checklist.append("The closure that follows still needs (C, the closure screen)\n",
-                             style="bold")
-            for item in s.remaining:
-                checklist.append("  ✗ to do  ", style="bold red")
-                checklist.append(f"{item.text} [{item.rule}]: ")
-                checklist.append(item.problem, style="red")
-                checklist.append("\n")
+            parts += checklist_parts("The closure that follows still needs (C, the closure "
+                                     "screen)", s.remaining, problems_only=True)
         elif e is not None and e["status"] == "completed" and s.child_status == "closed":
-            checklist.append("The case is closed.\n", style="green")
-        self.query_one("#ending-checklist", Static).update(checklist)
+            parts.append(Text("The case is closed.\n", style="green"))
+        self.query_one("#ending-checklist", HangingLines).show(parts, width=10,
+                                                               label_style="")
         keys = [f"{key} {label}" for key, action, label in self.KEYS if self._allowed(action)]
         self.query_one("#ending-keys", Static).update("Next: " + " · ".join(keys))
 

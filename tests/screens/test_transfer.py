@@ -308,3 +308,28 @@ def test_step_down_screen_snapshot(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
+    """BEX 4 on a laptop's 80 columns: a checklist item too long for its line (the
+    transfer's "Permission to share ...", "The move's impact ...") goes on under its own
+    words, never back under the ✓ / ✗ marks."""
+    from tests.screens.test_child import shown_lines
+
+    with connect(demo_store) as conn:
+        reference = conn.all("SELECT c.reference FROM ending AS e JOIN child AS c ON "
+                             "c.id = e.child_id WHERE e.kind = 'transfer_out' AND "
+                             "e.status = 'approved' ORDER BY c.reference LIMIT 1")[0][0]
+    app = ChildHost(demo_store, reference)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        await until(pilot, lambda: type(app.screen).__name__ == "TransferScreen")
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one("#ending-checklist"))
+        marks = [i for i, line in enumerate(lines) if line.startswith(("  ✓ done", "  ✗ to do"))]
+        assert len(marks) >= 6, lines
+        between = [line for line in lines[marks[0]:marks[-1]] if not line.startswith("  ✓")
+                   and not line.startswith("  ✗")]
+        assert between and all(line.startswith(" " * 10) and line[10] != " "
+                               for line in between), between
