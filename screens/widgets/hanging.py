@@ -28,7 +28,8 @@ def _one_line_each(text: Text) -> Text:
 
 class Hanging:
     """A Rich renderable: each part a (label, value) line, the labels `width` wide, a Text
-    as it is, or a Hanging of its own. `str()` is the plain text, a part a line, as it reads unwrapped."""
+    as it is, or a Hanging of its own. `str()` is the plain text, a part a line, as it
+    reads unwrapped."""
 
     def __init__(self, parts: list[Part], width: int = 14, label_style: str = "bold") -> None:
         self.parts, self.width, self.label_style = parts, width, label_style
