@@ -46,6 +46,13 @@ def one_child_store(new_db, policy: str = "england", **child) -> object:
     return path
 
 
+async def open_steps(pilot):
+    """From the child's record, settled: K, and wait for the case steps."""
+    await settle(pilot)
+    await pilot.press("K")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "CaseStepsScreen")
+
+
 def facts(app):
     with app.store.read() as session:
         return cs.case_steps(session, app.child_id).facts
@@ -337,9 +344,7 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
     app = ChildHost(empty_store, "KEY1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await open_steps(pilot)
         steps = app.screen
         assert "x child protection" in text_of(steps, "#steps-keys")
         await pilot.press("x")
@@ -398,9 +403,7 @@ async def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(ne
     app = ChildHost(path, "KEY1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await open_steps(pilot)
         said = " ".join(text_of(app.screen, "#steps-state").split())
         assert ("⚠ The child has a disability: their assessment is completed by the Children "
                 "with Disability Team (WAR 4.4.1); their service is Strengthening Families "
@@ -415,9 +418,7 @@ async def test_each_steps_words_wrap_under_themselves_at_80_columns(demo_store):
 
     app = ChildHost(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await open_steps(pilot)
         await settle(pilot)
         for selector, indent in (("#steps-state", 10), ("#steps-assessment", 4)):
             lines = shown_lines(app.screen.query_one(selector))
@@ -438,9 +439,7 @@ async def test_a_referral_from_early_help_is_prompted_as_a_step_up_by_keys_sto_7
     app = ChildHost(path, "KEY1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("K")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await open_steps(pilot)
         steps = app.screen
         said = " ".join(text_of(steps, "#steps-state").split())
         assert "⚠ The referral came from early help: if it is a step-up" in said
