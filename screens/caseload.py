@@ -318,9 +318,11 @@ class CaseloadScreen(Screen):
 
     def _keys_to_the_screen(self) -> None:
         """An empty view hides the table, and focus would fall to the filter, eating the
-        first key ("Press 3 to see everyone"): with nothing to filter, keys go to the screen."""
-        box = self.query_one("#filter", Input)
-        if self.focused is box and not box.value:
+        first key ("Press 3 to see everyone"): with nothing to filter, keys go to the screen.
+        Called after a refresh: the screen may have gone by then (the idle lock shows it
+        for a moment as it clears the screens above it, then replaces it)."""
+        box = next(iter(self.query("#filter").results(Input)), None)
+        if box is not None and self.focused is box and not box.value:
             self.set_focus(None)
 
     def _detail(self, row) -> None:
