@@ -839,20 +839,16 @@ class ChildScreen(Screen):
         self.app.push_screen(RestrictFormScreen(self.child_id, named, self.app.actor),
                              self._reload_if_saved)
 
+    # By name (screens/registry.py), so the idle lock opens them again after unlocking;
+    # back here, the record reloads on resume.
     def action_closure(self) -> None:
-        from .endings import ClosureScreen
-
-        self.app.push_screen(ClosureScreen(self.child_id))  # back here: reloads on resume
+        self.app.push_screen(self.app.make_screen("closure", child_id=self.child_id))
 
     def action_step_down(self) -> None:
-        from .transfer import StepDownScreen
-
-        self.app.push_screen(StepDownScreen(self.child_id))  # back here: reloads on resume
+        self.app.push_screen(self.app.make_screen("step_down", child_id=self.child_id))
 
     def action_transfer(self) -> None:
-        from .transfer import TransferScreen
-
-        self.app.push_screen(TransferScreen(self.child_id))
+        self.app.push_screen(self.app.make_screen("transfer", child_id=self.child_id))
 
     def action_case_steps(self) -> None:
         # Back here: reloads on resume.

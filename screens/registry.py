@@ -24,6 +24,7 @@ SCREENS = {
     "closure": ("cintui.screens.endings", "ClosureScreen"),
     "case_steps": ("cintui.screens.steps", "CaseStepsScreen"),
     "step_down": ("cintui.screens.transfer", "StepDownScreen"),
+    "transfer": ("cintui.screens.transfer", "TransferScreen"),
     "admin": ("cintui.screens.admin", "AdminScreen"),
     "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
     "fgc": ("cintui.screens.fgc", "FgcScreen"),

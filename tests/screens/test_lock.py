@@ -8,6 +8,7 @@ import html
 import re
 from datetime import datetime
 
+import pytest
 from textual.widgets import TextArea
 
 from cintui.app import CintuiApp
@@ -249,3 +250,25 @@ async def test_a_manager_with_no_children_of_their_own_locks_and_opens_again_pri
         assert app.is_running and app._exception is None
         assert [type(s).__name__ for s in app.screen_stack[1:3]] == ["CaseloadScreen",
                                                                       "TeamScreen"]
+
+
+@pytest.mark.parametrize(("key", "screen"), [("C", "ClosureScreen"), ("S", "StepDownScreen"),
+                                             ("T", "TransferScreen")])
+async def test_the_closure_step_down_and_transfer_screens_come_back_after_the_lock_priv_2(
+        sqlite_demo_store, key, screen):
+    """PRIV 2: "after unlocking the worker is back where they were": on a case's closure,
+    step-down or transfer screen too (they were left out: the record came back, not them)."""
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        child_id, _, _ = app.child_index()[0]
+        app.open_child(child_id)
+        await settle(pilot)
+        await pilot.press(key)
+        await until(pilot, lambda: type(app.screen).__name__ == screen)
+        await locked_after_a_minute_idle(app, pilot)
+        await pilot.press("enter")  # a plain file: no passphrase
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == [
+            "CaseloadScreen", "ChildScreen", screen]
+        assert app.screen.child_id == child_id
