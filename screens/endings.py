@@ -49,7 +49,6 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-
 def checklist_parts(title: str, items, *, problems_only: bool = False) -> list:
     """A checklist under its title: each item's mark, then its words, which wrap under
     themselves (HangingLines, labels 10 wide); a problem said after it in red."""
@@ -62,6 +61,7 @@ def checklist_parts(title: str, items, *, problems_only: bool = False) -> list:
             words.append(f": {item.problem}", style="red")
         parts.append((mark, words))
     return parts
+
 
 class _DatedForm(FormScreen):
     """A form with an `on` date field: a date, not in the future."""

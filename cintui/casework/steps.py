@@ -457,14 +457,26 @@ def circumstances_now(session: Session, child_id: uuid.UUID) -> tuple[dict[str, 
     return current_circumstances(session, child_id), child.disabilities or ""
 
 
+def _prompts(child: m.Child, episode: m.Episode, f: rules.StepFacts,
+             policy) -> tuple[rules.Prompt, ...]:
+    return rules.case_prompts(f, episode.referral_source or "", child.disabilities or "",
+                              child.service or "", policy.disability_service)
+
+
+def prompts(session: Session, child_id: uuid.UUID) -> tuple[rules.Prompt, ...]:
+    """What the case steps prompt (WAR 4.4.1, STO 7.13), without the rest of them: for a
+    command that only says them (`cintui child add`)."""
+    child, episode, f = _load(session, child_id)
+    return _prompts(child, episode, f, cases.store_policy(session))
+
+
 def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
     child, episode, f = _load(session, child_id)
     current = current_circumstances(session, child_id)
     names = codes.short_names("assessment_factor")
     policy = cases.store_policy(session)
     levels = policy.levels
-    prompts = rules.case_prompts(f, episode.referral_source or "", child.disabilities or "",
-                                 child.service or "", policy.disability_service)
+    said = _prompts(child, episode, f, policy)
     census = (tuple(codes.split_multi(episode.assessment_factors)) if f.assessment_authorised
               else rules.census_factors(f.factors, current))
     return CaseSteps(
@@ -478,7 +490,7 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
         levels=levels,
         direct_payments=tuple(short_breaks.direct_payment_facts(session, child_id)),
         missing=tuple(rules.missing_for_completion(f, current, levels)),
-        prompts=prompts)
+        prompts=said)
 
 
 def _iso(d: date | None) -> str | None:
@@ -528,7 +540,7 @@ def steps_json(s: CaseSteps) -> dict:
 __all__ = [
     "CaseSteps", "Staff", "StepError", "assessment_record", "authorise_assessment",
     "case_steps", "complete_assessment", "current_circumstances",
-    "facts", "find_code", "managers", "me", "parse_record", "record_circumstances",
+    "facts", "find_code", "managers", "me", "parse_record", "prompts", "record_circumstances",
     "record_home_visit", "record_referral", "referral_timeliness",
     "set_factors", "set_level", "set_outcome", "start_assessment",
     "start_plan", "start_support", "steps_json", "write_record",

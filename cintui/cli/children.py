@@ -132,7 +132,7 @@ def child_add(
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         child = cases.add_child(session, new, now)
         ref, name = child.reference, child.full_name
-        prompts = case_steps.case_steps(session, child.id).prompts  # WAR 4.4.1, STO 7.13
+        prompts = case_steps.prompts(session, child.id)  # WAR 4.4.1, STO 7.13
     if as_json:
         _echo_json({"reference": ref, "name": name, "prompts": [p.text for p in prompts]})
     else:
