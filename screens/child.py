@@ -12,7 +12,7 @@ import textwrap
 import uuid
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -26,6 +26,7 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 
 from cintui.casework import record, visits
@@ -710,6 +711,21 @@ class ChildScreen(Screen):
             self.query_one(target).focus()
         else:
             self.query_one(TabbedContent).query_one("Tabs").focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Down or Enter on the tab strip goes into the tab (its table, as Tab does): the
+        arrows choose a tab, and the key after them should act on what it shows. On the
+        plan, Enter opens the editor, as `p` does."""
+        if event.key not in ("down", "enter") or not isinstance(self.focused, Tabs):
+            return
+        target = TAB_FOCUS.get(self.active_tab)
+        if target:
+            self.query_one(target).focus()
+        elif self.active_tab == "plan" and event.key == "enter":
+            self.action_open_plan()
+        else:
+            return
+        event.stop()
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input | Select) and self.active_tab == "chronology":

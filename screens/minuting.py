@@ -681,6 +681,8 @@ class MinutingScreen(Screen):
         with self.app.store.read() as session:
             draft = plans.draft_version_id(session, self.detail.child_id)
             number = plans.load_version(session, draft).number if draft else None
+            checks = meetings.plan_checks_after(session, self.meeting_id, self.minutes,
+                                                self.app.today)
         # A plan draft in progress is the basis of the new version: say so before agreeing it.
         basis = (f" Your plan draft v{number}, not yet agreed, is the basis of that version "
                  "and is agreed with it." if number else "")
@@ -688,7 +690,8 @@ class MinutingScreen(Screen):
             f"End the meeting? The minutes are stored and the plan's next version is agreed "
             f"at this meeting, with {counted(concerns, 'new concern')} as "
             f"{'an Amber' if concerns == 1 else 'Ambers'} and "
-            f"{counted(actions, 'agreed action')}.{basis}", yes="Yes, finish (y)"), self._confirmed)
+            f"{counted(actions, 'agreed action')}.{basis}{_checks_left(checks)}",
+            yes="Yes, finish (y)"), self._confirmed)
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:
         """Every problem left, with where it is (Ctrl+F moves the cursor to the first)."""
@@ -812,3 +815,17 @@ class MinutesViewScreen(Screen):
 
 
 __all__ = ["MinutesViewScreen", "MinutingScreen"]
+
+
+def _checks_left(checks: list[str]) -> str:
+    """The plan checks the agreed version would still fail, said while the family is in the
+    room: n goes back to settle them (an action's status is Space on its row), y agrees it
+    as it is, and its exports say DRAFT until they are fixed."""
+    if not checks:
+        return ""
+    shown = 3 if len(checks) <= 3 else 2  # the dialog fits 80x24 with three
+    more = len(checks) - shown
+    return (f"\n\nThe plan would still fail {counted(len(checks), 'check')} (its exports say "
+            "DRAFT until fixed; n goes back to settle them now):\n"
+            + "\n".join(f"• {c}" for c in checks[:shown])
+            + (f"\n• and {more} more (k on the plan lists them)" if more > 0 else ""))

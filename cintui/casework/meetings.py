@@ -395,8 +395,7 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
     if problems:
         raise MeetingError(*problems[0])
     minutes = replace(minutes, ended_at=now.replace(microsecond=0))
-    label = f"{rules.KIND_LABELS.get(row.kind, row.kind)} {minutes.held_on.day} " \
-            f"{minutes.held_on:%b %Y}"
+    label = _agreed_at(row, minutes)
     version_id = None
     if plans.current_version_id(session, row.child_id) is not None or minutes.new_concerns:
         version_id = plans.start_version(session, row.child_id, minutes.held_on, by=actor)
@@ -421,6 +420,34 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
         drafts.discard(session, draft_id)
     session.flush()
     return version_id
+
+
+def _agreed_at(row: m.Meeting, minutes: Minutes) -> str:
+    """The meeting the plan version was agreed at: "CIN review meeting 23 Nov 2026"."""
+    return f"{rules.KIND_LABELS.get(row.kind, row.kind)} {minutes.held_on.day} " \
+           f"{minutes.held_on:%b %Y}"
+
+
+def plan_checks_after(session: Session, meeting_id: uuid.UUID, minutes: Minutes,
+                      today: date) -> list[str]:
+    """What the plan version agreed at this meeting would fail of the plan checks (WIR 2.3,
+    BEX 3, TRA): said before the meeting ends, while the family is in the room to settle it.
+    The version is the one `finish` makes (the draft in progress, else the newest version,
+    updated from the minutes), built here and not stored. Empty when the child has no plan:
+    a first plan made at a meeting is written in the plan editor."""
+    row = _meeting(session, meeting_id)
+    basis = plans.draft_version_id(session, row.child_id)
+    if basis is None:
+        basis = session.exec(select(m.PlanVersion.id)
+                             .where(m.PlanVersion.child_id == row.child_id)
+                             .order_by(col(m.PlanVersion.number).desc())).first()
+    if basis is None:
+        return []
+    updated = rules.updated_plan(plans.load_version(session, basis), minutes,
+                                 on=minutes.held_on, by="", meeting_label=_agreed_at(row, minutes))
+    from cintui.casework.lookup import check_plan
+
+    return [p.message for p in check_plan(updated, today)]
 
 
 # ---------------------------------------------------------------- distribution

@@ -177,6 +177,37 @@ async def test_each_tab_by_number_keys(demo_store):
         assert type(app.screen).__name__ != "ChildScreen"
 
 
+async def test_the_arrows_choose_a_tab_and_down_goes_into_it(demo_store):
+    """The record opens on its tab strip: the arrows choose a tab, and Down (or Enter) then
+    goes into what it shows, so Enter on a meeting opens it; on the plan, Enter opens the
+    editor, as `p` does."""
+    with connect(demo_store) as conn:  # a child whose newest meeting is booked, not held
+        reference = conn.all(
+            "SELECT c.reference FROM child AS c JOIN meeting AS m ON m.child_id = c.id "
+            "GROUP BY c.id HAVING MAX(m.held_on) = MAX(CASE WHEN m.status = "
+            "'scheduled' THEN m.held_on END) ORDER BY c.reference LIMIT 1")[0][0]
+    app = ChildHost(demo_store, reference)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press(*["right"] * 5)
+        assert screen.active_tab == "meetings"
+        await pilot.press("down")
+        assert app.focused is screen.query_one("#meetings-table")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ in ("MinutingScreen", "HeldWhenFormScreen")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("shift+tab")
+        while screen.active_tab != "plan":
+            await pilot.press("left")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+
+
 async def test_footer_bindings_follow_the_tab(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:

@@ -239,6 +239,39 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
         date(2026, 11, 27), date(2026, 12, 18), date(2026, 12, 18), date(2026, 12, 18)]
 
 
+async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(demo_store):
+    """WIR 2.3, BEX 3, TRA: the plan agreed at the meeting is checked before it ends, while
+    the family is in the room: a new concern with nothing to observe and no action is named
+    in the question, n goes back to settle it, and what is settled is no longer named."""
+    meeting_id = book(demo_store)
+    prepare(demo_store, meeting_id)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        boxes = next(i for i, (panel, _) in enumerate(screen.steps) if panel == "boxes")
+        await pilot.press(*["ctrl+n"] * boxes)
+        await write(pilot, "#new_concerns", "Dad has lost his job -> Things get better")
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        asked = " ".join(text_of(app.screen, "#confirm-message").split())
+        assert "The plan would still fail" in asked
+        assert "“Dad has lost his job” is Amber but has no action" in asked
+        assert "the outcome “Things get better” has nothing to observe or count" in asked
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen
+        await write(pilot, "#agreed_actions", "Citizens Advice appointment ; Dad ; by Fri")
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        asked = " ".join(text_of(app.screen, "#confirm-message").split())
+        assert "is Amber but has no action" not in asked
+        assert "“Things get better” has nothing to observe" in asked
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+    assert read(demo_store, lambda s: meetings.load_meeting(s, meeting_id).status) == "held"
+
+
 async def test_ctrl_f_lists_every_problem_and_puts_the_cursor_on_the_first(demo_store):
     """From the last step: the attendance step opens on the first person whose attendance
     is not said; every problem is listed, each with where it is."""
