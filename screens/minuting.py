@@ -68,7 +68,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 from .forms import ConfirmScreen, parse_date
 from .widgets.choices import RATING_KEYS, KeyedSelect
 from .widgets.footer import Footer
-from .widgets.typed import after_typing, refused
+from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
 AUTOSAVE_SECONDS = 1.0
 RAG_STYLES = {"R": "bold white on red", "A": "bold black on dark_orange",
@@ -95,7 +95,7 @@ def _step_title(m: Minutes, panel: str, index: int) -> str:
             "views": "Child's and parents' views", "decisions": "Decisions"}[panel]
 
 
-class MinutingScreen(Screen):
+class MinutingScreen(TabMovesAtOnce, Screen):
     """Chair and minute a meeting live; the minutes become the updated plan."""
 
     DEFAULT_CSS = """
@@ -123,6 +123,7 @@ class MinutingScreen(Screen):
     MinutingScreen.-projecting Footer { display: none; }
     """
     BINDINGS = [
+        *TAB_BINDINGS,  # focus moves when Tab is read, before the keys after it (typed.py)
         Binding("ctrl+n", "step(1)", "Next item", priority=True),
         Binding("ctrl+b", "step(-1)", "Back", show=False, priority=True),
         Binding("ctrl+f", "finish", "Finish meeting", priority=True),

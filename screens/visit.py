@@ -712,11 +712,17 @@ class AddendumScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        if not after_typing(self, self.action_save):
+            return  # read once the keys typed just ahead of Ctrl+S are in (typed.py)
         self._save(self.query_one(TextArea).text)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+    def _refused(self, problem: str) -> None:
+        self.query_one("#addendum-error", Static).update(problem)
+        refused(self)
 
     @work(thread=True, exclusive=True, group="addendum")
     def _save(self, text: str) -> None:
@@ -726,8 +732,7 @@ class AddendumScreen(ModalScreen[bool]):
                 visits.add_addendum(session, self.visit_id, text, actor=app.actor,
                                     now=app.clock())
         except cases.CaseworkError as exc:
-            app.call_from_thread(self.query_one("#addendum-error", Static).update,
-                                 getattr(exc, "problem", str(exc)))
+            app.call_from_thread(self._refused, getattr(exc, "problem", str(exc)))
             return
         app.call_from_thread(self.dismiss, True)
 

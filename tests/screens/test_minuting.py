@@ -272,6 +272,27 @@ async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(dem
     assert read(demo_store, lambda s: meetings.load_meeting(s, meeting_id).status) == "held"
 
 
+async def test_an_amber_typed_in_one_burst_puts_each_part_in_its_box(demo_store):
+    """WIR 2.6: the update, Tab, the impact on the child, as one burst of keys (a fast typist,
+    or keys over a slow link), every key queued before the first is handled: the words after
+    Tab go to the impact, not on the end of the update (Tab once moved only once the update
+    box got to it)."""
+    meeting_id = book(demo_store)
+    prepare(demo_store, meeting_id)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert app.focused.id == "update"
+        burst = [*[(ch, ch) for ch in "Better"], ("tab", "\t"), *[(ch, ch) for ch in "Calmer"]]
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert screen.query_one("#update", TextArea).text == "Better"
+        assert screen.query_one("#impact", TextArea).text == "Calmer"
+
+
 async def test_ctrl_f_lists_every_problem_and_puts_the_cursor_on_the_first(demo_store):
     """From the last step: the attendance step opens on the first person whose attendance
     is not said; every problem is listed, each with where it is."""
