@@ -111,7 +111,7 @@ class MinutingScreen(TabMovesAtOnce, Screen):
     MinutingScreen #rating-row { height: auto; }
     MinutingScreen Input { width: 1fr; }
     MinutingScreen Select { width: 24; }
-    MinutingScreen #recommendation { width: 60; }
+    MinutingScreen #recommendation { width: 60; max-width: 100%; }
     MinutingScreen #problems { color: $error; height: auto; max-height: 12; padding: 0 1; }
     MinutingScreen #agreed-check { height: auto; padding: 0 1; }
     MinutingScreen Input > .input--placeholder { text-style: italic; }
