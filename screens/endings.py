@@ -51,15 +51,16 @@ def _yes_no(value: str | None) -> bool | None:
 
 def checklist_parts(title: str, items, *, problems_only: bool = False) -> list:
     """A checklist under its title: each item's mark, then its words, which wrap under
-    themselves (HangingLines, labels 10 wide); a problem said after it in red."""
+    themselves (HangingLines, labels 10 wide), and its rule's key in the right margin; a
+    problem said after the words in red."""
     parts: list = [Text(f"{title}\n", style="bold")]
     for item in items:
         met = item.met and not problems_only
         mark = Text("  ✓ done" if met else "  ✗ to do", style="green" if met else "bold red")
-        words = Text(f"{item.text} [{item.rule}]")
+        words = Text(item.text)
         if item.problem:
             words.append(f": {item.problem}", style="red")
-        parts.append((mark, words))
+        parts.append((mark, words, f"[{item.rule}]"))
     return parts
 
 
@@ -435,7 +436,7 @@ class EndingStepsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id=f"{self.PREFIX}-body"):
-            yield Static("Loading…", id=f"{self.PREFIX}-state")
+            yield HangingLines("Loading…", id=f"{self.PREFIX}-state")
             yield HangingLines("", id=f"{self.PREFIX}-checklist")
             yield Static("", id=f"{self.PREFIX}-keys")
         yield Footer()

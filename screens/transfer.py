@@ -38,6 +38,8 @@ from .endings import (
 )
 from .forms import FormScreen
 
+LABELS = 22  # the state's label column: "Receiving authority:" and a space
+
 
 def _answer(value: bool | None) -> str:
     return "" if value is None else "yes" if value else "no"
@@ -342,34 +344,38 @@ class EndingScreen(EndingStepsScreen):
     WHAT = "step-down"
     KEYS: tuple[tuple[str, str, str], ...] = ()
 
-    def details(self, text: Text, e: dict) -> None:
-        """The kind's own lines."""
+    def details(self, e: dict) -> list:
+        """The kind's own lines: (label, value) parts."""
+        return []
 
     def _show(self) -> None:
         s = self.state
         e = s.ending
-        text = Text()
-        text.append(f"{self.TITLE}: {s.name} ({s.reference})\n", style="bold")
+        parts: list = [Text(f"{self.TITLE}: {s.name} ({s.reference})\n", style="bold")]
         if e is None:
-            text.append(f"No {self.WHAT} recorded. Press r to record one.\n")
+            parts.append(Text(f"No {self.WHAT} recorded. Press r to record one.\n"))
         else:
             label = ENDING_STATUS_LABELS[e["status"]].replace(
                 "completed: the case is closed", "completed")
-            text.append(f"Status: {label}\n",
-                        style="bold green" if e["status"] == "completed" else "bold")
-            text.append(f"Recorded {_iso_day(e['recommended_on'])} by {e['recommended_by']}\n")
-            self.details(text, e)
+            parts.append(("Status:", Text(label, style="bold green" if e["status"] ==
+                                          "completed" else "bold")))
+            parts.append(("Recorded:", f"{_iso_day(e['recommended_on'])} by "
+                                       f"{e['recommended_by']}"))
+            parts += self.details(e)
             if e["decided_on"]:
-                text.append(f"Decided {_iso_day(e['decided_on'])} by {e['decided_by']}: "
-                            f"{e['rationale']}\n")
+                parts.append(("Decided:", f"{_iso_day(e['decided_on'])} by {e['decided_by']}: "
+                                          f"{e['rationale']}"))
         shown = (e["decided_on"], e["rationale"]) if e is not None else None
         for dec in s.decisions:
             if shown == (dec.made_on.isoformat(), dec.rationale):
                 continue  # the decision above, not twice
-            text.append(f"  · {_day(dec.made_on)} {dec.decision} — {dec.who}. "
-                        f"Rationale: {dec.rationale}\n", style="dim")
-        self.query_one("#ending-state", Static).update(text)
-        parts: list = []
+            parts.append(("", Text(f"· {_day(dec.made_on)} {dec.decision} — {dec.who}. "
+                                   f"Rationale: {dec.rationale}", style="dim")))
+        parts.append(Text("\n"))
+        # Labels as a form's questions, wrapping in their column; values under themselves.
+        self.query_one("#ending-state", HangingLines).show(parts, width=LABELS, label_style="",
+                                                           wrap_labels=True)
+        parts = []
         if e is not None and e["status"] in ("recommended", "approved"):
             parts += checklist_parts(f"Before the {self.WHAT} is done", s.checklist)
         if s.remaining:
@@ -422,29 +428,30 @@ class StepDownScreen(EndingScreen):
     def state_of(self, session) -> transfer.EndingState:
         return transfer.step_down_state(session, self.child_id, self.app.today)
 
-    def details(self, text: Text, e: dict) -> None:
-        text.append(f"Receiving service: {e['receiving_service'] or '—'}\n")
-        text.append(f"Lead professional: {e['lead_professional'] or '—'}"
-                    + (f" ({e['lead_contact']})" if e["lead_contact"] else "") + "\n")
-        conv = e["conversation_held"]
-        text.append("Conversation with that team: "
-                    + ("not recorded" if conv is None else "yes" if conv else "no")
-                    + (f" — {e['conversation_notes']}" if e["conversation_notes"] else "")
-                    + "\n")
-        fc = e["family_consent"]
-        text.append("Family consents to the Level 3 service: "
-                    + ("not recorded" if fc is None else "yes" if fc else "no") + "\n")
-        text.append("Documents that go: " + (", ".join(
-            DOCUMENT_LABELS[d][:1].lower() + DOCUMENT_LABELS[d][1:] for d in e["documents"])
-            or "none chosen") + "\n")
+    def details(self, e: dict) -> list:
+        conv, fc = e["conversation_held"], e["family_consent"]
+        parts: list = [
+            ("Receiving service:", e["receiving_service"] or "—"),
+            ("Lead professional:", (e["lead_professional"] or "—")
+             + (f" ({e['lead_contact']})" if e["lead_contact"] else "")),
+            ("Conversation with that team:",
+             ("not recorded" if conv is None else "yes" if conv else "no")
+             + (f" — {e['conversation_notes']}" if e["conversation_notes"] else "")),
+            ("Family consents to the Level 3 service:",
+             "not recorded" if fc is None else "yes" if fc else "no"),
+            ("Documents that go:", ", ".join(
+                DOCUMENT_LABELS[d][:1].lower() + DOCUMENT_LABELS[d][1:] for d in e["documents"])
+             or "none chosen"),
+        ]
         due = self.state.due
         if due and e["status"] == "approved":
             late = due < self.app.today
-            text.append(f"Complete by {_day(due)} (WIR 3: 5 working days)"
-                        + (" — OVERDUE" if late else "") + "\n",
-                        style="bold red" if late else "dark_orange")
+            parts.append(("Complete by:", Text(
+                f"{_day(due)} (WIR 3: 5 working days)" + (" — OVERDUE" if late else ""),
+                style="bold red" if late else "dark_orange")))
         if e["completed_on"]:
-            text.append(f"Completed {_iso_day(e['completed_on'])}\n")
+            parts.append(("Completed:", _iso_day(e["completed_on"])))
+        return parts
 
     def action_record(self) -> None:
         self.app.push_screen(StepDownFormScreen(self.child_id, self._by(), self.state.ending
@@ -494,26 +501,29 @@ class TransferScreen(EndingScreen):
     def state_of(self, session) -> transfer.EndingState:
         return transfer.transfer_state(session, self.child_id, self.app.today)
 
-    def details(self, text: Text, e: dict) -> None:
-        text.append(f"Receiving authority: {e['receiving_authority'] or '—'}"
-                    + (f" ({e['receiving_contact']})" if e["receiving_contact"] else "") + "\n")
-        text.append(f"Date of move: {_iso_day(e['move_date']) or '—'}\n")
+    def details(self, e: dict) -> list:
         consent = e["consent_to_share"]
-        text.append("Permission to share: "
-                    + (CONSENT_TO_SHARE_LABELS[consent] if consent else "not recorded")
-                    + (f" — {e['consent_reason']}" if e["consent_reason"] else "") + "\n")
+        parts: list = [
+            ("Receiving authority:", (e["receiving_authority"] or "—")
+             + (f" ({e['receiving_contact']})" if e["receiving_contact"] else "")),
+            ("Date of move:", _iso_day(e["move_date"]) or "—"),
+            ("Permission to share:",
+             (CONSENT_TO_SHARE_LABELS[consent] if consent else "not recorded")
+             + (f" — {e['consent_reason']}" if e["consent_reason"] else "")),
+        ]
         if e["moved_repeatedly"]:
             considered = e["trafficking_considered"]
-            text.append(f"Moves known: {e['moves_count']}. Trafficking and modern slavery "
-                        "considered (BEX 4): " + (considered or "NOT YET RECORDED") + "\n",
-                        style="" if considered else "bold red")
+            parts.append(("Moves known:", Text(
+                f"{e['moves_count']}. Trafficking and modern slavery considered (BEX 4): "
+                + (considered or "NOT YET RECORDED"), style="" if considered else "bold red")))
         for key, label in MOVE_WORDS:  # BEX 4's principles for the move
             if key == "sharing_advice" and consent != "refused":
                 continue
-            text.append(f"{label}: " + (e.get(key) or "NOT YET RECORDED") + "\n",
-                        style="" if e.get(key) else "bold red")
+            parts.append((f"{label}:", Text(e.get(key) or "NOT YET RECORDED",
+                                            style="" if e.get(key) else "bold red")))
         if e["completed_on"]:
-            text.append(f"Pack sent {_iso_day(e['completed_on'])}; closed here (RC5)\n")
+            parts.append(("Pack sent:", f"{_iso_day(e['completed_on'])}; closed here (RC5)"))
+        return parts
 
     def action_record(self) -> None:
         self.app.push_screen(TransferFormScreen(self.child_id, self._by(), self.state.ending

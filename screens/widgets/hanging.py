@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-Part = "tuple[str | Text, str | Text] | Text | Hanging"
+Part = "tuple[str | Text, str | Text] | tuple[str | Text, str | Text, str | Text] | Text | Hanging"
 
 
 def _text(value: str | Text) -> Text:
@@ -27,12 +27,16 @@ def _one_line_each(text: Text) -> Text:
 
 
 class Hanging:
-    """A Rich renderable: each part a (label, value) line, the labels `width` wide, a Text
-    as it is, or a Hanging of its own. `str()` is the plain text, a part a line, as it
-    reads unwrapped."""
+    """A Rich renderable: each part a (label, value) line, the labels `width` wide, or a
+    (label, value, note) line with the note in a right margin that never wraps (a rule's
+    key), a Text as it is, or a Hanging of its own. `str()` is the plain text, a part a line, as it
+    reads unwrapped. With `wrap_labels`, a label too long for its column wraps in it (a
+    form's questions: "Family consents to / the Level 3 service"), a space before the value."""
 
-    def __init__(self, parts: list[Part], width: int = 14, label_style: str = "bold") -> None:
+    def __init__(self, parts: list[Part], width: int = 14, label_style: str = "bold",
+                 wrap_labels: bool = False) -> None:
         self.parts, self.width, self.label_style = parts, width, label_style
+        self.wrap_labels = wrap_labels
 
     def __rich_console__(self, console, options):
         pieces, grid = [], None
@@ -41,17 +45,21 @@ class Hanging:
                 grid = None
                 pieces.append(_one_line_each(part) if isinstance(part, Text) else part)
                 continue
-            if grid is None:
-                grid = Table.grid(expand=True)
-                grid.add_column(width=self.width, no_wrap=True, style=self.label_style)
+            if grid is None or len(grid.columns) != len(part):
+                grid = Table.grid(expand=True, padding=(0, 1, 0, 0) if self.wrap_labels else 0)
+                grid.add_column(width=self.width - self.wrap_labels, no_wrap=not self.wrap_labels,
+                                style=self.label_style)
                 grid.add_column(ratio=1)
+                if len(part) == 3:  # a note in a margin of its own, never broken ("[WIR 3]")
+                    grid.add_column(no_wrap=True, justify="right")
                 pieces.append(grid)
-            grid.add_row(_text(part[0]), _one_line_each(_text(part[1])))
+            grid.add_row(*(_one_line_each(_text(p)) for p in part))
         yield Group(*pieces)
 
     def __str__(self) -> str:
         return "".join(p.plain if isinstance(p, Text) else str(p) if isinstance(p, Hanging)
-                       else f"{_text(p[0]).plain:<{self.width}}{_text(p[1]).plain}\n"
+                       else _text(p[0]).plain.ljust(self.width - 1) + " "
+                            + " ".join(_text(q).plain for q in p[1:]) + "\n"
                        for p in self.parts)
 
 
@@ -62,8 +70,9 @@ class HangingLines(Static):
         super().__init__(*args, **kwargs)
         self._hanging: Hanging | None = None  # till shown: what it was made with ("Loading…")
 
-    def show(self, parts: list[Part], width: int = 14, label_style: str = "bold") -> None:
-        self._hanging = Hanging(parts, width, label_style)
+    def show(self, parts: list[Part], width: int = 14, label_style: str = "bold",
+             wrap_labels: bool = False) -> None:
+        self._hanging = Hanging(parts, width, label_style, wrap_labels)
         self.update(self._hanging)
 
     def render(self):
