@@ -314,7 +314,8 @@ def test_step_down_screen_snapshot(demo_store, snap_compare):
 async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
     """BEX 4 on a laptop's 80 columns: a checklist item too long for its line (the
     transfer's "Permission to share ...", "The move's impact ...") goes on under its own
-    words, never back under the ✓ / ✗ marks."""
+    words, never back under the ✓ / ✗ marks, with its rule's key whole in the margin; the
+    details above it read as a form."""
     from tests.screens.test_child import shown_lines
 
     with connect(demo_store) as conn:
@@ -334,3 +335,13 @@ async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
                    and not line.startswith("  ✗")]
         assert between and all(line.startswith(" " * 10) and line[10] != " "
                                for line in between), between
+        # Each item's rule key whole, at the end of its first line ("[WIR" / "3]" once).
+        keys = [lines[i].rsplit("[", 1)[-1] for i in marks]
+        assert all(key.endswith("]") and key[:3] in ("BEX", "WIR", "TRA") for key in keys), keys
+        assert not any("[" in line or "]" in line for line in between), between
+        # The details read as a form: a question too long for its column wraps in it, and
+        # its answer goes on under itself beside it, never back under the questions.
+        state = shown_lines(app.screen.query_one("#ending-state"))
+        at = next(i for i, line in enumerate(state) if line.startswith("The move's impact"))
+        assert state[at][21] == " " and state[at][22] != " ", state
+        assert state[at + 1].startswith("the child:") and state[at + 1][22] != " ", state
