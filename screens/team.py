@@ -1,7 +1,7 @@
 """The team view (F4), for a team manager: per worker the caseload, overdue items by kind,
 visits and reviews in timescale, plans passing their checks, children with no quality check
-(BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload;
-q records a quality-assurance audit or case-mapping discussion for a child; u opens the
+(BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload,
+and on a child of the quality checks their record; q records a quality-assurance audit or case-mapping discussion for a child; u opens the
 supervision of the child under the cursor, o lists every child of the team overdue
 supervision, with a plan or not (STO 4.5, 8.5); a reallocates several of a worker's
 children (space marks each) to another worker in one go. The CIN
@@ -353,6 +353,13 @@ class TeamScreen(Screen):
                      None)
         if found is not None:
             self.app.push_screen(CensusWorkerScreen(found))
+
+    @on(DataTable.RowSelected, "#quality")
+    def _child_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a child of the quality checks opens their record, as on a caseload."""
+        key = event.row_key.value
+        if key:
+            self.app.push_screen(self.app.make_screen("child", child_id=uuid.UUID(key)))
 
     @on(DataTable.RowSelected, "#workers")
     def _worker_chosen(self, event: DataTable.RowSelected) -> None:

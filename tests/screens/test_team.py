@@ -76,6 +76,25 @@ async def test_enter_on_a_worker_opens_their_caseload_and_esc_returns(demo_store
         assert app.screen is screen
 
 
+async def test_enter_on_a_child_of_the_quality_checks_opens_their_record(demo_store):
+    """BEX 3: a manager looking down the children with no quality check opens one with
+    Enter, as on a caseload; Esc comes back to the team view."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        await pilot.press("tab")  # from the workers to the quality checks
+        quality = screen.query_one("#quality")
+        assert app.focused is quality
+        first = screen.view.quality[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        assert app.screen.child_id == first.child_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
 async def test_recording_a_case_mapping_discussion_takes_the_child_off_the_none_list(
         demo_store):
     """BEX 3: every child with a plan has an audit or case-mapping discussion."""
