@@ -28,8 +28,7 @@ YearOption = Annotated[str | None, typer.Option(
 LaOption = Annotated[str | None, typer.Option(
     "--la", metavar="NNN", help="Your authority's three-digit DfE LA number, written in the "
     "return's Source header (default: the one set with `cintui authority set --la`).")]
-OutputOption = Annotated[Path, typer.Option("--output", "-o", help="XML file to write.",
-                                            dir_okay=False)]
+OutputOption = Annotated[str, typer.Option("--output", "-o", help="XML file to write.")]
 
 
 @export_app.command("census")
@@ -52,7 +51,7 @@ def export_census(ctx: typer.Context, output: OutputOption, year: YearOption = N
         la = census.la_number(la) if la is not None else None
     except census.InvalidCensusInput as exc:
         raise CliError(str(exc)) from None
-    _check_folder(output)
+    output = _check_folder(output)
     with _reading(ctx, db) as rows:
         ret = census.build_return(rows, year, today=now)
         la = la or census.store_la_number(rows)

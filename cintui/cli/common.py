@@ -565,22 +565,40 @@ def _check_format(fmt: str, formats: tuple[str, ...]) -> str:
     return fmt
 
 
-def _check_folder(output: Path) -> None:
-    """The folder an output file goes in must exist (one line, else). A folder given as the
-    output is taken as it is: the command names the file (`_output_file`)."""
-    if not output.is_dir() and not output.parent.is_dir():
-        raise CliError(f"no such folder: {output.parent}")
+def _names_a_folder(output: str) -> bool:
+    """`-o` names a folder: one that is there, or a path ending in a slash ("out/", which
+    pathlib would read as the file "out")."""
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
 
 
-def _output_file(output: Path, stem: str, fmt: str) -> Path:
-    """`output`, or, when it is a folder, a file in it named `stem.fmt` (`stem-2.fmt` if
+def _check_folder(output: str, *, folder_ok: bool = False) -> Path:
+    """`-o` as a path, checked before anything is read: the folder it goes in must exist;
+    a folder ("out/", or one that is there) only where the command names the file in it
+    (`folder_ok`, `_output_file`), and then one to be made needs its parent. One line,
+    else, and nothing written."""
+    path = Path(output)
+    if _names_a_folder(output):
+        if not folder_ok:
+            raise CliError(f"{output} is a folder: give the name of the file to write in it")
+        if not path.is_dir() and not path.parent.is_dir():
+            raise CliError(f"no such folder: {path.parent}")
+    elif not path.parent.is_dir():
+        raise CliError(f"no such folder: {path.parent}")
+    return path
+
+
+def _output_file(output: str, stem: str, fmt: str) -> Path:
+    """`output`, or, when it names a folder, a file in it named `stem.fmt` (`stem-2.fmt` if
     that is taken: a document already sent is never overwritten), as `export plans -o DIR`
-    and the app name theirs."""
-    if not output.is_dir():
-        return output
+    and the app name theirs. A folder given as "out/" is made (its parent is there:
+    `_check_folder`)."""
+    path = Path(output)
+    if not _names_a_folder(output):
+        return path
     from cintui.reference.config import unused_stem
 
-    return output / f"{unused_stem(output, stem, (fmt,))}.{fmt}"
+    path.mkdir(exist_ok=True)
+    return path / f"{unused_stem(path, stem, (fmt,))}.{fmt}"
 
 
 def _now(today: str | None):

@@ -385,8 +385,7 @@ def close_letters(
 @close_app.command("summary")
 def close_summary(
     ctx: typer.Context, child: ChildArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.",
-                                         dir_okay=False)],
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="md, docx, pdf or json.")] = "pdf",
     db: DbOption = None, today: TodayOption = None,
 ) -> None:
@@ -396,7 +395,7 @@ def close_summary(
     from cintui.export import endings as summary_export
 
     fmt = _check_format(fmt, summary_export.SUMMARY_FORMATS)
-    _check_folder(output)
+    output = _check_folder(output)
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
         doc = endings.summary_document(session, cases.find_child(session, child).id, now)

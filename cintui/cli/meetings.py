@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -354,9 +353,9 @@ def export_minutes(
     meeting: Annotated[str, typer.Argument(
         metavar="MEETING", help="A meeting id (from `cintui meeting list CHILD`), or with "
         "--latest a child's case reference or name.")],
-    output: Annotated[Path, typer.Option(
+    output: Annotated[str, typer.Option(
         "--output", "-o", help="File to write, or a folder (the file named after the child "
-        "and the day, never overwriting one there).")],
+        "and the day, never overwriting one there; \"out/\" is made if it is not there).")],
     fmt: MinutesFormatOption = "pdf",
     latest: Annotated[bool, typer.Option(
         "--latest", help="MEETING is a child: their latest held meeting with minutes.")
@@ -375,14 +374,14 @@ def export_minutes(
 
     fmt = _check_minutes_format(fmt)
     now = _today(today)
-    _check_folder(output)
+    _check_folder(output, folder_ok=True)
     with _open(ctx, db) as store, store.read() as session:
         meeting_id = _meeting_to_export(session, meeting, latest)
         doc = meetings.minutes_document(session, meeting_id, now)
-    output = _output_file(
+    written = _output_file(
         output, f"{doc.child_reference}-minutes-{doc.minutes.held_on.isoformat()}", fmt)
-    minutes_export.write(doc, output, fmt)
-    typer.echo(f"Wrote the minutes of the {doc.title} for {doc.child_reference} to {output}")
+    minutes_export.write(doc, written, fmt)
+    typer.echo(f"Wrote the minutes of the {doc.title} for {doc.child_reference} to {written}")
     if fmt == "pdf":
         from cintui.export.plan import unshown_note
 

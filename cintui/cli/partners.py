@@ -5,7 +5,6 @@ exported which children, for whom and why."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,8 +26,7 @@ from cintui.store import access
 @export_app.command("cin-status")
 def export_cin_status(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (0600).",
-                                         dir_okay=False)],
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write (0600).")],
     recipient: Annotated[str, typer.Option(
         "--for", help="Who it is for: the agency (e.g. 'Cleveland Police, NICHE flags').")]
     = "",
@@ -45,7 +43,7 @@ def export_cin_status(
     from cintui.export.files import write_private
 
     fmt = _check_format(fmt, partners.FORMATS)
-    _check_folder(output)
+    output = _check_folder(output)
     now = _today(today)
     actor = access.current_actor()
     with _open(ctx, db) as store, store.session(actor) as session:

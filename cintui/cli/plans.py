@@ -115,9 +115,10 @@ def plan_check(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 
 @export_app.command("plan")
 def export_plan(ctx: typer.Context, child: ChildArg,
-                output: Annotated[Path, typer.Option(
+                output: Annotated[str, typer.Option(
                     "--output", "-o", help="File to write, or a folder (the file named "
-                    "after the child and the version, never overwriting one there).")],
+                    "after the child and the version, never overwriting one there; "
+                    "\"out/\" is made if it is not there).")],
                 fmt: FormatOption = "pdf", db: DbOption = None, version: VersionOption = None,
                 final: FinalOption = False, today: TodayOption = None) -> None:
     """One child's plan as DOCX, PDF, Markdown, HTML or JSON (DRAFT-marked unless --final)."""
@@ -125,13 +126,13 @@ def export_plan(ctx: typer.Context, child: ChildArg,
 
     fmt = _check_format(fmt, FORMATS)
     now = _today(today)
-    _check_folder(output)
+    _check_folder(output, folder_ok=True)
     with _reading(ctx, db) as read:
         doc = _plan_document(read, child, now, version, final)
-    output = _output_file(output, f"{doc.child_reference}-plan-v{doc.version.number}", fmt)
-    plan_export.write(doc, output, fmt)
+    written = _output_file(output, f"{doc.child_reference}-plan-v{doc.version.number}", fmt)
+    plan_export.write(doc, written, fmt)
     mark = "" if not doc.draft else " (DRAFT)"
-    typer.echo(f"Wrote {doc.child_reference} plan v{doc.version.number}{mark} to {output}")
+    typer.echo(f"Wrote {doc.child_reference} plan v{doc.version.number}{mark} to {written}")
     if fmt == "pdf" and (note := plan_export.unshown_note(plan_export.pdf_unshown(doc))):
         typer.echo(note, err=True)
 

@@ -269,12 +269,12 @@ request_id: RequestOption = None,
     _report(state, as_json, f"Step-down withdrawn for {state.name} ({state.reference})")
 
 
-def _write_step_down_pack(ctx, db, child, output: Path, fmt: str, today) -> None:
+def _write_step_down_pack(ctx, db, child, output: str, fmt: str, today) -> None:
     from cintui.casework import cases, transfer
     from cintui.export import transfer as pack_export
 
     fmt = _check_format(fmt, pack_export.STEP_DOWN_FORMATS)
-    _check_folder(output)
+    output = _check_folder(output)
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
         doc = transfer.step_down_pack(session, cases.find_child(session, child).id, now)
@@ -282,8 +282,7 @@ def _write_step_down_pack(ctx, db, child, output: Path, fmt: str, today) -> None
     typer.echo(f"Wrote the step-down pack for {doc.child_reference} to {output}")
 
 
-OutputFile = Annotated[Path, typer.Option("--output", "-o", help="File to write.",
-                                          dir_okay=False)]
+OutputFile = Annotated[str, typer.Option("--output", "-o", help="File to write.")]
 PackFormat = Annotated[str, typer.Option("--format", "-f", help="docx, pdf, md or json.")]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -167,8 +166,8 @@ def _check_visit_format(fmt: str) -> str:
 
 @export_app.command("visits")
 def export_visits(ctx: typer.Context, child: ChildArg,
-                  output: Annotated[Path, typer.Option("--output", "-o", help="File to write.",
-                                                       dir_okay=False)],
+                  output: Annotated[str, typer.Option("--output", "-o",
+                                                      help="File to write.")],
                   fmt: VisitFormatOption = "md",
                   start: Annotated[str | None, typer.Option(
                       "--from", help="First day, YYYY-MM-DD (default: the first visit).")] = None,
@@ -187,7 +186,7 @@ def export_visits(ctx: typer.Context, child: ChildArg,
     last = _parse_date(end, "--to") if end is not None else None
     if first and last and first > last:
         raise CliError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
-    _check_folder(output)
+    output = _check_folder(output)
     with _open(ctx, db) as store, store.read() as session:
         record = cases.find_child(session, child)
         history = visit_cases.history(session, record.id, first, last,

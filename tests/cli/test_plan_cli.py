@@ -100,6 +100,29 @@ def test_bad_plan_commands_are_one_line(cli, demo_store, tmp_path):
         assert len(result.err.strip().splitlines()) == 1
 
 
+def test_a_folder_written_with_a_slash_is_a_folder_never_a_file_named_like_it(
+        cli, demo_store, tmp_path):
+    """`-o out/` (a script's usual way to say a folder) names the file in it, making the
+    folder, and never overwrites one there; a command that writes one named file refuses
+    a folder in one line, writing nothing (pathlib reads "out/" as the file "out")."""
+    ref = first_planned(demo_store)
+    for n in (1, 2):
+        result = cli("export", "plan", ref, "-f", "md", "-o", f"{tmp_path}/out/",
+                     "--db", demo_store, *DAY)
+        assert result.code == 0, result.err
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert (tmp_path / "out").is_dir() and len(names) == 2
+    assert names[0].startswith(f"{ref}-plan-v") and names[0].endswith("-2.md")
+    for args in (("export", "census"), ("export", "visits", ref)):
+        for folder in (f"{tmp_path}/xml/", str(tmp_path / "out")):
+            result = cli(*args, "-o", folder, "--db", demo_store, *DAY)
+            assert result.code == 2 and result.err.strip() == (
+                f"cintui: {folder} is a folder: give the name of the file to write in it")
+    assert not (tmp_path / "xml").exists() and len(list((tmp_path / "out").iterdir())) == 2
+    missing = cli("export", "plan", ref, "-o", f"{tmp_path}/no/such/", "--db", demo_store, *DAY)
+    assert missing.code == 2 and missing.err.strip() == f"cintui: no such folder: {tmp_path}/no"
+
+
 def test_batch_export_of_everyone_uses_every_core_and_reads_back(cli, demo_store, tmp_path):
     store = open_store(demo_store, None)
     with store.read() as session:
