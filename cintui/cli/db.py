@@ -12,6 +12,7 @@ from cintui.cli.common import (
     CliError,
     DbOption,
     JsonOption,
+    _check_folder,
     _echo_json,
     _location,
     _open,
@@ -127,8 +128,7 @@ SERVER_BACKUPS = ("a team server is backed up with pg_dump and restored with pg_
 @db_app.command("backup")
 def db_backup(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Backup file to write.",
-                                         dir_okay=False)],
+    output: Annotated[str, typer.Option("-o", "--output", help="Backup file to write.")],
     verify: Annotated[bool, typer.Option(
         "--verify", help="Then open the backup and check it: every page, the audit trail "
         "up to the head it was taken at, every record against its history, the counts.")]
@@ -140,6 +140,7 @@ def db_backup(
     `db restore` can tell the trail was not cut short since."""
     from cintui.store import keeping
 
+    output = _check_folder(output)
     if output.exists():
         raise CliError(f"{output} already exists; choose a new file")
     loc = _location(ctx, db)

@@ -93,6 +93,14 @@ def test_backup_verify_opens_and_checks_the_copy_and_leaves_it_untouched(
     again = cli("--passphrase-file", secret, "db", "backup", "--db", encrypted_demo_store,
                 "-o", tmp_path / "backups" / "tuesday.db", "--verify")
     assert again.code == 0 and sha(backup) == before
+    # A folder ("backups/", as a script writes it) or a missing one: one line, nothing written.
+    for where, said in ((f"{backup.parent}/", f"{backup.parent}/ is a folder: give the name "
+                         "of the file to write in it"),
+                        (f"{tmp_path}/gone/wed.db", f"no such folder: {tmp_path}/gone")):
+        refused = cli("--passphrase-file", secret, "db", "backup", "--db",
+                      encrypted_demo_store, "-o", where)
+        assert refused.code == 2 and refused.err.strip() == f"cintui: {said}"
+    assert len(list(backup.parent.iterdir())) == 4 and not (tmp_path / "gone").exists()
 
 
 def test_a_server_store_is_backed_up_with_pg_dump_in_one_line(cli, tmp_path):

@@ -106,7 +106,7 @@ def test_a_folder_written_with_a_slash_is_a_folder_never_a_file_named_like_it(
     folder, and never overwrites one there; a command that writes one named file refuses
     a folder in one line, writing nothing (pathlib reads "out/" as the file "out")."""
     ref = first_planned(demo_store)
-    for n in (1, 2):
+    for _ in (1, 2):
         result = cli("export", "plan", ref, "-f", "md", "-o", f"{tmp_path}/out/",
                      "--db", demo_store, *DAY)
         assert result.code == 0, result.err
