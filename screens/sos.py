@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Select, Static
@@ -44,7 +44,7 @@ class SignsOfSafetyScreen(Screen):
     SignsOfSafetyScreen #sos-columns { height: 1fr; }
     SignsOfSafetyScreen .sos-column { width: 1fr; border: round $primary; padding: 0 1;
                                       overflow-y: auto; }
-    SignsOfSafetyScreen #sos-scaling { height: 10; }
+    SignsOfSafetyScreen #sos-scaling { height: auto; max-height: 10; }
     SignsOfSafetyScreen #sos-replaced { height: auto; max-height: 4; padding: 0 1; }
     """
     BINDINGS = [
@@ -65,7 +65,8 @@ class SignsOfSafetyScreen(Screen):
         yield Static("Signs of Safety (STO 6.3): loading…", id="sos-header")
         with Horizontal(id="sos-columns"):
             for wid, title in COLUMNS:
-                column = Vertical(Static("", id=wid), classes="sos-column")
+                # Scrolled by keys (Tab to it, then the arrows): a long map at 80x24.
+                column = VerticalScroll(Static("", id=wid), classes="sos-column")
                 column.border_title = title
                 yield column
         table = PlainTable(id="sos-scaling", cursor_type="row", zebra_stripes=True)

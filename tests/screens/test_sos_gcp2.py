@@ -49,6 +49,31 @@ def _chronology(path) -> list[str]:
         store.close()
 
 
+async def test_sto_6_3_the_map_has_the_room_at_80x24_and_each_column_scrolls_by_keys(
+        demo_store):
+    """On a laptop's 80x24 the map's three columns take the screen while no one has been
+    scaled yet (the empty scalings' table kept nine blank lines once), and a column longer
+    than its box is reached with Tab and read with the arrows."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("M")
+        await until(pilot, lambda: "loading" not in text_of(app.screen, "#sos-header"))
+        await settle(pilot)
+        screen = app.screen
+        columns = list(screen.query(".sos-column"))
+        assert screen.query_one("#sos-scaling").row_count == 0
+        assert screen.query_one("#sos-scaling").size.height <= 2
+        assert all(c.size.height >= 14 for c in columns), [c.size for c in columns]
+        longest = max(columns, key=lambda c: c.virtual_size.height)
+        assert longest.virtual_size.height > longest.size.height  # more than fits
+        while app.focused is not longest:
+            await pilot.press("tab")
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        assert longest.scroll_y == 3
+
+
 @pytest.mark.slow
 async def test_sto_6_3_signs_of_safety_map_by_keys(planned_store):
     app = ChildHost(planned_store, "SUP1")
