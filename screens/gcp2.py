@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
 
+from cintui.casework import cases
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as rules
 from cintui.screens.widgets.plain import plain
@@ -111,7 +112,10 @@ class Gcp2Screen(Screen):
 
     def action_new(self) -> None:
         needs = self.view.needs if self.view else []
-        self.app.push_screen(Gcp2FormScreen(self.child_id, needs), self._saved)
+        with self.app.store.read() as session:  # the worker at the keyboard, by name
+            known, name = cases.author(session, self.app.worker or self.app.actor)
+        self.app.push_screen(Gcp2FormScreen(self.child_id, needs, name if known else ""),
+                             self._saved)
 
     def _saved(self, result: object) -> None:
         if result:
@@ -128,16 +132,17 @@ class Gcp2FormScreen(FormScreen):
 
     KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
-    def __init__(self, child_id: uuid.UUID, needs: list[str]) -> None:
+    def __init__(self, child_id: uuid.UUID, needs: list[str], assessor: str = "") -> None:
         super().__init__()
         self.child_id = child_id
         self.needs = needs
+        self.assessor = assessor  # offered: the worker at the keyboard, changed if another
         self.TITLE_TEXT = ("Graded Care Profile 2: a grade for each area, 1 (best care) to 5 "
                            "(poorest), and your summary (STO 4.3, 7.1)")
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("on", "Date", self.text(f"{self.app.today:%d/%m/%Y}"))
-        yield self.row("assessor", "Assessor", self.text("", "who completed it"))
+        yield self.row("assessor", "Assessor", self.text(self.assessor, "who completed it"))
         for area in rules.AREAS:
             yield self.row(area, rules.AREA_LABELS[area], self.text("", "1 to 5"))
         yield self.row("summary", "Summary", self.text(
@@ -147,7 +152,7 @@ class Gcp2FormScreen(FormScreen):
             "", f"numbers, e.g. 1, 3 — {listed}" if listed else "the plan has no needs yet"))
 
     def on_mount(self) -> None:
-        self.query_one("#assessor").focus()
+        self.query_one(f"#{rules.AREAS[0]}" if self.assessor else "#assessor").focus()
 
     def _grades(self, problems: dict[str, str] | None = None) -> dict[str, int | None]:
         grades = {}

@@ -192,7 +192,10 @@ async def test_sto_7_1_graded_care_profile_2_by_keys(planned_store):
 
         await pilot.press("n")
         await settle(pilot)
-        await fill(pilot, "#assessor", "Amira Khan")
+        # The worker at the keyboard is offered as the assessor, and the cursor starts on
+        # the first grade.
+        assert app.screen.query_one("#assessor").value == "Amira Khan"
+        assert app.focused.id == "physical"
         for area, grade in (("physical", "3"), ("safety", "2"), ("love", "2"),
                             ("esteem", "3")):
             await fill(pilot, f"#{area}", grade)
