@@ -146,10 +146,14 @@ class WorkCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        typed = query.strip().lower()
         for text, callback, help_text in self.commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+                # A command whose name starts with the words typed first: "import" is
+                # "Import a caseload", not "Transfer-in: import a transfer pack" (a tie).
+                first = 1.0 if typed and text.lower().startswith(typed) else 0.0
+                yield Hit(score + first, matcher.highlight(text), callback, help=help_text)
 
 
 def on_record(app, action: str) -> None:
