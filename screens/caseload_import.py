@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from cintui.casework import caseload_import as importing
+from cintui.domain.caseload_import import report as problem_lines
 from cintui.screens.forms import FormScreen
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.typed import let_go
@@ -121,7 +122,7 @@ class CaseloadImportScreen(FormScreen):
             report.set_class(True, "-problems")
             report.update(f"{plain(plan.file)} cannot be imported: nothing will be written until "
                           "every problem is put right.\n"
-                          + "\n".join(f"• {plain(p)}" for p in plan.problems))
+                          + "\n".join(f"• {plain(line)}" for line in problem_lines(plan.problems)))
             self.query_one("#form-error", Static).update(
                 f"Not imported: {len(plan.problems)} problems (listed above).")
             return

@@ -134,11 +134,12 @@ def _store_checks(session: Session, line: int, worker: str, team: str, level: st
                   levels: tuple[str, ...]) -> tuple[str, str, str]:
     """A row's worker as a username, its team and level as the store names them; what the
     store does not know goes in `found`."""
-    def bad(column: str, exc: cases.CaseworkError) -> None:
-        problem = exc.problem
-        if isinstance(exc, cases.NotOnStore):  # a team new to cintui: set-up first
+    def bad(column: str, exc: cases.CaseworkError, named: str = "") -> None:
+        problem, unknown = exc.problem, None
+        if isinstance(exc, cases.NotOnStore) and not exc.close:  # new to cintui: set-up first
             problem += f": add the {column} in set-up first (or `cintui {column} add`)"
-        found.append(Problem(line, columns.get(column, column), problem))
+            unknown = (column, named)
+        found.append(Problem(line, columns.get(column, column), problem, unknown))
 
     username, team_name, level_name = "", team, level
     if worker:
@@ -146,12 +147,12 @@ def _store_checks(session: Session, line: int, worker: str, team: str, level: st
             w = cases.find_worker(session, worker)
             username, names[w.username] = w.username, f"{w.name} ({w.username})"
         except cases.CaseworkError as exc:
-            bad("worker", exc)
+            bad("worker", exc, worker)
     if team:
         try:
             team_name = cases.find_team(session, team).name
         except cases.CaseworkError as exc:
-            bad("team", exc)
+            bad("team", exc, team)
     if level and levels:
         level_name = next((lv for lv in levels if lv.casefold() == level.casefold()), "")
         if not level_name:

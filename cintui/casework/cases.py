@@ -134,7 +134,7 @@ def find_team(session: Session, text: str) -> Team:
     if found:
         names = "; ".join(t.name for t in found[:8]) + (" …" if len(found) > 8 else "")
         raise CaseworkError("team", f"{text!r} matches {len(found)} teams: {names}")
-    raise NotOnStore("team", f"no team called {text!r}")
+    raise NotOnStore("team", text, [t.name for t in session.exec(select(Team)).all()])
 
 
 # ---------------------------------------------------------------- children

@@ -46,7 +46,16 @@ class UnknownChild(CaseworkError):
 
 
 class NotOnStore(CaseworkError):
-    """No worker (or team) of that name on this store: a new team adds them in set-up."""
+    """No worker (or team) of that name on this store: a new team adds them in set-up, or,
+    when a name on the store is close (`close`), it was mistyped."""
+
+    def __init__(self, field: str, text: str, known: list[str] | None = None) -> None:
+        import difflib
+
+        matches = difflib.get_close_matches(text.strip(), known or [], n=1, cutoff=0.8)
+        self.close = matches[0] if matches else None
+        super().__init__(field, f"no {field} called {text!r}"
+                         + (f" (did you mean {self.close!r}?)" if self.close else ""))
 
 
 class NotYou(CaseworkError):
@@ -79,7 +88,9 @@ def find_worker(source, text: str) -> WorkerRow:
         wid, name, role, username = found[0]
         return WorkerRow(as_uuid(wid), name, role, username)
     if not found:
-        raise NotOnStore("worker", f"no worker called {text!r}")
+        known = [n for row in rows_from(source)("SELECT username, name FROM worker", {})
+                 for n in row]
+        raise NotOnStore("worker", text, known)
     raise CaseworkError("worker", f"{text!r} matches {len(found)} workers; use their username")
 
 

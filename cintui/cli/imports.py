@@ -108,8 +108,10 @@ def _refuse(refused, as_json: bool, dry_run: bool) -> None:
     if len(problems) == 1 and not problems[0].line:  # the file as a whole: one line
         raise CliError(f"{refused.plan.file}: {problems[0].reason}; nothing imported")
     if not as_json:
-        for problem in problems:
-            typer.echo(str(problem), err=True)
+        from cintui.domain.caseload_import import report
+
+        for line in report(problems):
+            typer.echo(line, err=True)
     raise CliError(refused.problem)
 
 

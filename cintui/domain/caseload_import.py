@@ -157,6 +157,9 @@ class Problem:
     line: int
     column: str
     reason: str
+    # A worker or team the store does not have yet ("worker", "Wendy Worker"): a new team
+    # sets them up first, and the report says each once (`not_set_up`), not row by row.
+    unknown: tuple[str, str] | None = None
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "the file"
@@ -165,6 +168,50 @@ class Problem:
 
     def as_json(self) -> dict:
         return {"line": self.line or None, "column": self.column or None, "reason": self.reason}
+
+
+def lines_text(lines: list[int], shown: int = 6) -> str:
+    """"line 4", "lines 2, 5 and 9", "lines 2, 5, 9, 12, 14, 20 and 31 more"."""
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    if len(lines) <= shown:
+        return f"lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}"
+    return f"lines {', '.join(map(str, lines[:shown]))} and {len(lines) - shown} more"
+
+
+def _missing(problems: Iterable[Problem]) -> dict[tuple[str, str], list[int]]:
+    """Each worker or team not on the store named on more than one line, with its lines."""
+    missing: dict[tuple[str, str], list[int]] = {}
+    for p in problems:
+        if p.unknown is not None:
+            missing.setdefault(p.unknown, []).append(p.line)
+    return {k: lines for k, lines in missing.items() if len(lines) > 1}
+
+
+def not_set_up(problems: Iterable[Problem]) -> list[str]:
+    """The workers and teams the rows name that the store does not have yet, each once with
+    the lines naming it, in the order first named (a new team's usual first check: every
+    row of one worker's children said it again). Named on one line only, it is said on
+    that line, as any other problem."""
+    missing = _missing(problems)
+    out = []
+    for kind in ("worker", "team"):
+        named = [(name, lines) for (k, name), lines in missing.items() if k == kind]
+        if named:
+            who = "; ".join(f"{name!r} ({lines_text(lines)})" for name, lines in named)
+            plural = f"{len(named)} {kind}s" if len(named) > 1 else f"1 {kind}"
+            out.append(f"{plural} not set up yet: {who}. Add "
+                       f"{'them' if len(named) > 1 else 'it'} in set-up first "
+                       f"(Ctrl+P → Set up, or `cintui {kind} add`), then import again.")
+    return out
+
+
+def report(problems: Iterable[Problem]) -> list[str]:
+    """Every problem as a line for a person to read: the workers and teams not set up yet
+    and named on several lines first, each once (`not_set_up`), then the rest row by row."""
+    problems = list(problems)
+    grouped = _missing(problems)
+    return not_set_up(problems) + [str(p) for p in problems if p.unknown not in grouped]
 
 
 class MappingError(ValueError):

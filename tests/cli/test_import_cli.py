@@ -170,11 +170,35 @@ def test_a_row_with_a_bad_date_and_an_unknown_worker_names_both_at_once(cli, db,
     assert result.err.splitlines() == [
         'line 2, column "dob": 12/31/2016 is not a date: 31 is not a month (dates are day '
         "first, as 31/12/2026)",
-        "line 2, column \"worker\": no worker called 'wendy.wroker': add the worker in "
-        "set-up first (or `cintui worker add`)",
+        # A name close to one on the store was mistyped, not left out of set-up.
+        "line 2, column \"worker\": no worker called 'wendy.wroker' (did you mean "
+        "'wendy.worker'?)",
         "line 3, column \"team\": no team called 'Southh': add the team in set-up first "
         "(or `cintui team add`)",
         "cintui: caseload.csv refused, nothing imported: 3 problems on 2 lines",
+    ]
+    assert children(db) == []
+
+
+def test_a_worker_not_set_up_is_said_once_with_the_lines_naming_them(cli, db, tmp_path):
+    """A new team's first import, before every worker is set up: each name the store does
+    not have is said once, with its lines (not once per child), and how to put it right;
+    a name on one line only is said on that line, as any other problem."""
+    rows = ["reference,first_name,last_name,dob,worker,team,referral_date"]
+    rows += [f"LCS{i},Child,Number{i},05/06/2019,Priya Newstarter,North,02/03/2026"
+             for i in range(1, 9)]
+    rows += ["LCS9,Child,Nine,05/06/2019,Sam Agency,North,02/03/2026"]
+    bad = tmp_path / "caseload.csv"
+    bad.write_text("\n".join(rows) + "\n")
+    result = run(cli, db, bad, "--dry-run")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        "1 worker not set up yet: 'Priya Newstarter' (lines 2, 3, 4, 5, 6, 7 and 2 more). "
+        "Add it in set-up first (Ctrl+P → Set up, or `cintui worker add`), then import "
+        "again.",
+        "line 10, column \"worker\": no worker called 'Sam Agency': add the worker in "
+        "set-up first (or `cintui worker add`)",
+        "cintui: caseload.csv refused, nothing imported: 9 problems on 9 lines",
     ]
     assert children(db) == []
 
