@@ -48,10 +48,27 @@ class WhoScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._commits = getattr(self.app, "store_commits", 0)
         me = getattr(self.app, "actor", None)  # the login (or CINTUI_USER) cintui runs as
         self.staff.sort(key=lambda w: w.username != me)  # their worker first: Enter is you
         self._fill("")
         self.query_one("#find", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from something opened over it (Ctrl+P → Set up, Import a caseload): the
+        workers and their children as they are now."""
+        if self._commits == getattr(self.app, "store_commits", 0):
+            return
+        from cintui.casework import cases
+
+        self._commits = self.app.store_commits
+        with self.app.store.read() as session:
+            me = getattr(self.app, "actor", None)
+            self.staff = sorted((w for w in cases.list_workers(session) if w.username),
+                                key=lambda w: w.username != me)
+        for none in self.query("#none"):  # "No workers on this store yet": set up since
+            none.display = not self.staff
+        self._fill(self.query_one("#find", Input).value)
 
     def _fill(self, text: str) -> None:
         needle = text.lower()

@@ -116,3 +116,28 @@ async def test_the_worker_named_as_your_login_is_offered_first(demo_store, monke
         await pilot.press("enter")
         await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
         assert app.worker == target.username
+
+
+async def test_the_list_is_as_the_store_is_after_something_opened_over_it(demo_store):
+    """Set-up or a caseload import opened over the question (Ctrl+P) adds workers and
+    children: back at the question, they are listed as they are now, not as at start."""
+    from cintui.casework import admin
+
+    forget_demo_marker(demo_store)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        who = app.screen
+        assert screen_name(app) == "WhoScreen"
+        await pilot.press("f1")  # something over it (help, set-up, an import)
+        await settle(pilot)
+        with app.store.session("test.worker") as session:
+            admin.add_worker(session, "new.starter", admin.WorkerInput(
+                name="Nia Newstarter", role="social worker"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is who
+        await type_text(pilot, "nia")
+        options = who.query_one("#workers")
+        assert options.option_count == 1
+        assert "Nia Newstarter  ·  no team  ·  0 open" in str(options.get_option_at_index(0).prompt)
