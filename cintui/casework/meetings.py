@@ -501,12 +501,16 @@ def minutes_document(session: Session, meeting_id: uuid.UUID, today: date,
     due = None if row.minutes_circulated else minutes_due(
         detail.held_on, policy or cases.store_policy(session))
     s = detail.schedule
+    worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
+    from cintui.casework.lookup import authority_name
+
     return rules.MinutesDocument(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
         kind=s.kind, starts_at=_local(row.starts_at), venue=s.venue, chair=s.chair,
         chair_role=s.chair_role, minutes=detail.minutes, plan=plan, plan_before=before,
         sent_to=tuple((d.recipient, d.sent_on) for d in detail.distribution),
-        minutes_due=due, produced_on=today)
+        minutes_due=due, produced_on=today, worker=worker.name if worker else "",
+        authority=authority_name(session))
 
 
 def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:

@@ -421,6 +421,8 @@ class MinutesDocument:
     sent_to: tuple[tuple[str, date], ...] = ()  # (recipient, sent on)
     minutes_due: date | None = None
     produced_on: date | None = None
+    worker: str = ""  # the child's social worker, by name
+    authority: str = ""  # the authority as set up ("" under the England default)
 
     @property
     def title(self) -> str:

@@ -109,7 +109,10 @@ def when_text(doc: MinutesDocument) -> str:
 def details(doc: MinutesDocument) -> list[tuple[str, str]]:
     m = doc.minutes
     out = [("Child", _clean(doc.child_name) or "—"), ("Reference", doc.child_reference or "—"),
-           ("Born", _day(doc.dob, "not known")), ("Meeting", KIND_LABELS.get(doc.kind, doc.kind)),
+           ("Born", _day(doc.dob, "not known")),
+           *((("Social worker", _clean(doc.worker)),) if doc.worker else ()),
+           *((("Local authority", _clean(doc.authority)),) if doc.authority else ()),
+           ("Meeting", KIND_LABELS.get(doc.kind, doc.kind)),
            ("When", when_text(doc)), ("Where", _clean(doc.venue) or "not recorded"),
            ("Chair", chair_text(doc))]
     if m.started_at or m.ended_at:
@@ -236,7 +239,8 @@ def plan_document(doc: MinutesDocument) -> PlanDocument | None:
         return None
     return PlanDocument(
         child_name=doc.child_name, child_reference=doc.child_reference,
-        dob_text=_day(doc.dob, ""), worker="", authority="", version=doc.plan,
+        dob_text=_day(doc.dob, ""), worker=doc.worker, authority=doc.authority,
+        version=doc.plan,
         generated_on=doc.produced_on or doc.minutes.held_on, final=doc.plan.status != "draft")
 
 
@@ -354,6 +358,7 @@ def to_json(doc: MinutesDocument) -> str:
         "plan_before": plan_export._jsonable(doc.plan_before) if doc.plan_before else None,
         "sent_to": [{"recipient": name, "sent_on": on.isoformat()} for name, on in doc.sent_to],
         "minutes_due": _iso(doc.minutes_due), "produced_on": _iso(doc.produced_on),
+        "worker": doc.worker, "authority": doc.authority,
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -377,7 +382,8 @@ def from_json(text: str) -> MinutesDocument:
             if data["plan_before"] else None,
             sent_to=tuple((s["recipient"], date.fromisoformat(s["sent_on"]))
                           for s in data["sent_to"]),
-            minutes_due=_date(data["minutes_due"]), produced_on=_date(data["produced_on"]))
+            minutes_due=_date(data["minutes_due"]), produced_on=_date(data["produced_on"]),
+            worker=data.get("worker", ""), authority=data.get("authority", ""))
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a complete cintui minutes export: {exc!r}") from None
 

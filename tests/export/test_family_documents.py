@@ -119,9 +119,18 @@ def test_the_authority_is_named_as_set_up_never_england(documents, store):
         assert "England" not in text, path.name
     letters = [t for p, t in texts.items() if p.parent.name == "letters"]
     plans = [t for p, t in texts.items() if p.suffix in (".pdf", ".docx") and "plan" in p.name]
+    # The minutes name the child's social worker and the authority, and so does the plan
+    # attached to them (it said "Social worker: —" and "Local authority: —" once).
+    minutes = [t for p, t in texts.items() if p.name.startswith("minutes.")]
+    assert len(minutes) == 3
+    md = next(t for p, t in texts.items() if p.name == "minutes.md")
+    workers = re.findall(r"\*\*Social worker:\*\* (.+)", md)
+    assert len(workers) == 2 and workers[0] == workers[1] and workers[0] != "—", workers
     if set_up:
         assert all(t.startswith(f"{AUTHORITY} children's services") for t in letters)
         assert all(AUTHORITY in t for t in plans)
+        assert all(AUTHORITY in t for t in minutes)
+        assert md.count(AUTHORITY) == 2  # the minutes, and the plan attached in full
     else:
         assert all(t.startswith("Children's services") for t in letters)
 
