@@ -25,7 +25,7 @@ from cintui.domain.calendar import (
 )
 from cintui.domain.child import age_years
 from cintui.domain.consent import YOUNG_PERSON_AGE
-from cintui.domain.meeting import Decisions, Invitee, Minutes, NeedUpdate
+from cintui.domain.meeting import KIND_LABELS, Decisions, Invitee, Minutes, NeedUpdate
 from cintui.domain.meeting_safeguards import CHILD_INVITE_AGE
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.visit import Present, VisitContent
@@ -454,6 +454,9 @@ class _Builder:
         self.visited: set = set()  # children with visits
         self.booked: dict = {}  # child id -> the review booked for the coming weeks
         self.force_needs: dict = {}  # child id -> the need rows of the agreed plan in force
+        # meeting id -> the rows that name it as where they were agreed (plan versions, a
+        # rating to Green): a meeting made the final one later is named so in them too
+        self.agreed_at: dict = {}
 
     def add(self, model: type, **values) -> _Row:
         row = _Row(_defaults(model))
@@ -785,8 +788,10 @@ class _Builder:
             if status == "agreed" and number < len([s for s in stages if s[2] == "agreed"]):
                 status = "superseded"
             stage = min(number - 1, 1)
-            where = (f"{'Initial' if meeting.kind == 'initial' else 'Review'} CIN meeting "
-                     f"{meeting.held_on:%d %b %Y}") if meeting else ""
+            # As the app says it when a meeting agrees the plan ("Final CIN meeting 23 Aug
+            # 2026"; a final meeting was once called a review here).
+            where = (f"{KIND_LABELS[meeting.kind]} {meeting.held_on.day} "
+                     f"{meeting.held_on:%b %Y}") if meeting else ""
             version = self.add(
                 PlanVersion, plan_id=plan.id, child_id=child.id, number=number, status=status,
                 created_on=on, agreed_on=on if meeting else None, agreed_at=where,
@@ -805,6 +810,8 @@ class _Builder:
                            "talk with the family about a child protection conference.",
                 good_enough=f"When {name}'s Ambers have been Green for three months, the "
                             "plan can end and early help can support the family.")
+            if meeting:
+                self.agreed_at.setdefault(meeting.id, []).append(version)
             for j, (svc, purpose) in enumerate(rng.sample(SERVICES_OFFERED, 1)):
                 self.add(PlanService, version_id=version.id, position=j, name=svc,
                          purpose=purpose)
@@ -854,8 +861,10 @@ class _Builder:
         if rag == "R":
             detail = {"cp_discussion": "Discussed with the team manager: threshold for a CP "
                                        "conference not met; review in 4 weeks."}
-        self.add(RagChange, child_id=child.id, need_key=key, version_id=version.id, rated_on=on,
-                 rating=rag, previous=previous, by=by, **detail)
+        row = self.add(RagChange, child_id=child.id, need_key=key, version_id=version.id,
+                       rated_on=on, rating=rag, previous=previous, by=by, **detail)
+        if where and detail.get("agreed_at") == where:
+            self.agreed_at.setdefault(version.meeting_id, []).append(row)
 
     def visit(self, child, ep, day: date, seen: bool, alone: bool) -> None:
         at = datetime.combine(day, time(hour=self.rng.randrange(9, 17)), tzinfo=UTC)
@@ -1846,6 +1855,9 @@ def _step_down(b: _Builder, hr: random.Random, ep, child, by: str, manager,
             minutes = json.loads(meeting.minutes)
             still = bool(ep.unmet_need_stepped_down)
             minutes["kind"] = meeting.kind = "final"
+            for row in b.agreed_at.get(meeting.id, ()):  # "Final CIN meeting 23 Aug 2026"
+                row.agreed_at = f"{KIND_LABELS['final']} {meeting.held_on.day} " \
+                                f"{meeting.held_on:%b %Y}"
             minutes["decisions"].update(still_in_need=still, next_review=None,
                                         recommendation="step_down",
                                         notes="Step down to a Level 3 service; the lead "

@@ -66,3 +66,19 @@ def test_circulated_minutes_record_who_they_went_to(store):
     assert details and all(d.distribution for d in details)
     assert all(s.sent_on == m.minutes_circulated for d, m in zip(details, held, strict=True)
                for s in d.distribution)
+
+
+def test_a_plan_agreed_at_a_meeting_names_the_meeting_as_the_app_does(store):
+    """WIR 2.6: the demo's plans say where they were agreed in the words minuting a meeting
+    writes ("Final CIN meeting 23 Aug 2026"); a final meeting was once called a review."""
+    from cintui.domain.meeting import KIND_LABELS
+    from cintui.store.models import PlanVersion
+
+    with store.read() as session:
+        pairs = session.exec(select(PlanVersion.agreed_at, Meeting.kind, Meeting.held_on)
+                             .join(Meeting, Meeting.id == PlanVersion.meeting_id)).all()
+    assert {kind for _, kind, _ in pairs} >= {"initial", "review", "final"}
+    for agreed_at, kind, held_on in pairs:
+        if agreed_at.startswith("received from"):  # a transfer-in's plan (BEX 4)
+            continue
+        assert agreed_at == f"{KIND_LABELS[kind]} {held_on.day} {held_on:%b %Y}", agreed_at
