@@ -25,6 +25,7 @@ from cintui.domain.transfer import (
     moved_repeatedly,
 )
 from cintui.screens.widgets.hanging import HangingLines
+from cintui.screens.widgets.plain import plain
 
 from .endings import (
     YES_NO,
@@ -168,6 +169,15 @@ class CompleteStepDownFormScreen(_DatedForm):
         if self.text_of("summary") and not self.text_of("told"):
             problems["told"] = "give the date the family was told, to close the case too"
         return problems
+
+    def show_error(self, exc: Exception) -> None:
+        """The closure refused: the step-down itself can still be completed now, without
+        the two closure fields, and the case closed later (C) once what is missing is done."""
+        super().show_error(exc)
+        if isinstance(exc, endings.ClosureBlocked):
+            self.query_one("#form-error", Static).update(
+                f"Not saved: {plain(exc.problem)}. To complete the step-down now and close "
+                "the case later (C), empty the family-told date and the closure summary.")
 
     def build(self):
         child_id, today, on = self.child_id, self.app.today, self.date_of("on")

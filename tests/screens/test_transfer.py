@@ -292,6 +292,42 @@ async def test_transfer_in_from_the_palette_imports_the_pack_and_opens_the_child
         check.close()
 
 
+async def test_a_step_down_whose_closure_is_not_ready_is_completed_without_closing(
+        demo_store):
+    """WIR 3: completing the step-down with the family-told date and a summary closes the
+    case too; when the closure is not ready (a draft left, TRA), the refusal says what is
+    missing and that the step-down alone can be completed now, which it then is."""
+    with connect(demo_store) as conn:
+        (reference,) = conn.execute(
+            "SELECT c.reference FROM ending e JOIN child c ON c.id = e.child_id "
+            "WHERE e.kind = 'step_down' AND e.status = 'approved'").fetchone()
+    app = ChildHost(demo_store, reference)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("x")
+        await settle(pilot)
+        form = app.screen
+        await fill(pilot, "#told", TODAY.strftime("%d/%m/%Y"))
+        await fill(pilot, "#summary", "Needs met; early help carries on")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Not saved" in text_of(form, "#form-error"))
+        said = " ".join(text_of(form, "#form-error").split())
+        assert "cannot close yet" in said and "draft still unfinished" in said
+        assert said.endswith("To complete the step-down now and close the case later (C), "
+                             "empty the family-told date and the closure summary.")
+        await fill(pilot, "#told", "")
+        await fill(pilot, "#summary", "")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        await settle(pilot)
+        assert "Status: completed" in " ".join(text_of(screen, "#ending-state").split())
+    status, _ = episode_of(demo_store, reference)
+    assert status != "closed"  # closed later, on the closure screen
+
+
 def test_step_down_screen_snapshot(demo_store, snap_compare):
     """The demo's step-down under way at 120x40: the form, the decision, the due date and
     the checklist (demo seed 7, fixed TODAY)."""
