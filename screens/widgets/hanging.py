@@ -46,8 +46,11 @@ class Hanging:
                 pieces.append(_one_line_each(part) if isinstance(part, Text) else part)
                 continue
             if grid is None or len(grid.columns) != len(part):
-                grid = Table.grid(expand=True, padding=(0, 1, 0, 0) if self.wrap_labels else 0)
-                grid.add_column(width=self.width - self.wrap_labels, no_wrap=not self.wrap_labels,
+                # A space after each column where one could run into the next: a wrapped
+                # label, and the words before a note ("…, with [TRA; BEX 3]" once touched).
+                pad = self.wrap_labels or len(part) == 3
+                grid = Table.grid(expand=True, padding=(0, 1, 0, 0) if pad else 0)
+                grid.add_column(width=self.width - pad, no_wrap=not self.wrap_labels,
                                 style=self.label_style)
                 grid.add_column(ratio=1)
                 if len(part) == 3:  # a note in a margin of its own, never broken ("[WIR 3]")

@@ -374,6 +374,7 @@ async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
         # Each item's rule key whole, at the end of its first line ("[WIR" / "3]" once).
         keys = [lines[i].rsplit("[", 1)[-1] for i in marks]
         assert all(key.endswith("]") and key[:3] in ("BEX", "WIR", "TRA") for key in keys), keys
+        assert all(lines[i][lines[i].rindex("[") - 1] == " " for i in marks), lines  # apart
         assert not any("[" in line or "]" in line for line in between), between
         # The details read as a form: a question too long for its column wraps in it, and
         # its answer goes on under itself beside it, never back under the questions.
