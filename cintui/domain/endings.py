@@ -171,7 +171,11 @@ def closure_checklist(f: ClosureFacts, today: date,
               drafts == 0, " and ".join(
                   counted(n, what) for n, what in ((f.visit_drafts, "visit draft"),
                                                   (f.minutes_drafts, "minutes draft")) if n)
-              + " still unfinished: finalise or discard"),
+              + " still unfinished: finalise or discard "
+              + ("them" if f.visit_drafts + f.minutes_drafts > 1 else "it")
+              + " (" + " and ".join(where for n, where in (
+                  (f.visit_drafts, "a visit on the Visits tab"),
+                  (f.minutes_drafts, "the minutes on the Meetings tab")) if n) + ")"),
         _item("plan_final", "The plan is final: no plan version left in draft",
               "TRA; DOMAIN §9", not f.draft_plan,
               "a plan version is still a draft: agree or delete it"),

@@ -273,7 +273,8 @@ def transfer_checklist(f: TransferFacts, today: date) -> list[ChecklistItem]:
         _item("no_drafts", "No visit, minutes or plan drafts left unfinished",
               "TRA; DOMAIN §9", f.drafts == 0 and not f.draft_plan, "; ".join(
                   x for x in (f"{counted(f.drafts, 'visit or minutes draft')} still unfinished: "
-                              "finalise or discard" if f.drafts else "",
+                              "finalise or discard (visits on the Visits tab, minutes on the "
+                              "Meetings tab)" if f.drafts else "",
                               "a plan version is still a draft: agree or delete it (only the "
                               "plan in force travels)" if f.draft_plan else "") if x)),
         _item("date", "The date sent is not in the future, nor before the decision", "BEX 4",

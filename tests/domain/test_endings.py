@@ -76,8 +76,14 @@ def test_an_incomplete_record_lists_each_missing_item_with_its_rule():  # TRA, Â
     missing = {i.key: i for i in rules.blockers(rules.closure_checklist(facts, TODAY))}
     assert list(missing) == ["approved", "no_drafts", "plan_final", "consent", "family_told",
                              "summary", "reason", "unmet_need"]
-    assert missing["no_drafts"].problem == ("1 visit draft and 2 minutes drafts still "
-                                            "unfinished: finalise or discard")
+    assert missing["no_drafts"].problem == (  # and where each is
+        "1 visit draft and 2 minutes drafts still unfinished: finalise or discard them (a "
+        "visit on the Visits tab and the minutes on the Meetings tab)")
+    one = ClosureFacts(approved=False, minutes_drafts=1, closure_date=TODAY)
+    (drafts,) = [i for i in rules.blockers(rules.closure_checklist(one, TODAY))
+                 if i.key == "no_drafts"]
+    assert drafts.problem == ("1 minutes draft still unfinished: finalise or discard it (the "
+                              "minutes on the Meetings tab)")
     assert missing["unmet_need"].rule == "STO 3.3"
     assert missing["family_told"].rule == "BEX 3"
     line = rules.describe_blockers(missing.values())
