@@ -157,6 +157,10 @@ class CaseTable(ScrollView, can_focus=True):
         if index == self.cursor:
             cursor = self.get_component_rich_style("case-table--cursor")
             strip = strip.apply_style(cursor)
+        # The theme's colours under every cell, applied as drawn (not cached with the row),
+        # so F2 repaints the rows: cells without a style of their own once took the
+        # terminal's default background, dark rows in the light theme.
+        strip = strip.apply_style(self.rich_style)
         return strip.crop_extend(scroll_x, scroll_x + self.size.width, self.rich_style)
 
     def _render_row(self, row) -> Strip:

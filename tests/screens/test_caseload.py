@@ -55,6 +55,25 @@ async def test_views_switch_between_mine_team_and_everyone(demo_store):
         assert table(app).row_count == mine
 
 
+async def test_f2_repaints_every_row_in_the_light_theme(demo_store):
+    """F2 (light / dark) repaints the rows with the theme's colours under every cell: cells
+    without a colour of their own once took the terminal's default background, dark rows
+    in the light theme."""
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        rows = table(app)
+        for _ in range(2):  # whichever theme it starts in, both
+            await pilot.press("f2")
+            await settle(pilot)
+            ground = rows.rich_style.bgcolor
+            assert ground is not None
+            for y in range(1, min(rows.row_count, rows.size.height)):  # 0 is the cursor
+                cells = [seg for seg in rows.render_line(y) if seg.text.strip()]
+                assert cells and all(seg.style and seg.style.bgcolor == ground
+                                     for seg in cells), (app.theme, y, cells[:3])
+
+
 async def test_typing_filters_and_a_miss_says_so(demo_store):
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
