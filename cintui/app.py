@@ -41,6 +41,25 @@ def _palette(name: str):
     return getattr(importlib.import_module("cintui.screens.palette"), name)
 
 
+def _light_ansi():
+    """Textual's light ANSI colours (Alabaster) with yellow, green and cyan darkened to 4.5:1
+    or more on the light theme's background (#E0E0E0; WCAG 2.2 AA, which councils' software
+    must meet): "soon" in yellow was 2.1:1 there, a Green rating 3.2:1. The rest as they are."""
+    from rich.terminal_theme import TerminalTheme
+    from textual._ansi_theme import ALABASTER
+
+    def rgb(c) -> tuple[int, int, int]:
+        return c.red, c.green, c.blue
+
+    colours = [rgb(ALABASTER.ansi_colors[i]) for i in range(16)]
+    colours[2], colours[3], colours[6] = LIGHT_GREEN, LIGHT_YELLOW, LIGHT_CYAN
+    return TerminalTheme(rgb(ALABASTER.background_color), rgb(ALABASTER.foreground_color),
+                         colours[:8], colours[8:])
+
+
+LIGHT_GREEN, LIGHT_YELLOW, LIGHT_CYAN = (0x2B, 0x6A, 0x18), (0x7A, 0x57, 0x00), (0x00, 0x66, 0x8C)
+
+
 class CintuiApp(HoldsKeys, PlainNotices, App):
     TITLE = "cintui"
     COMMANDS = App.COMMANDS | {partial(_palette, "ChildCommands"), partial(_palette, "WorkCommands")}
@@ -60,6 +79,7 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
                  today: date | None = None, worker: str | None = None,
                  now: datetime | None = None) -> None:
         super().__init__()
+        self.ansi_theme_light = _light_ansi()  # readable warnings in the light theme (F2)
         self._now = now  # a fixed clock (tests, demos); else the real one
         self.location = location
         self.encrypt = encrypt

@@ -59,14 +59,14 @@ TAB_FOCUS = {
 # Never colour alone: each state is also a word.
 DUE_STYLES = {
     DueState.OVERDUE: "bold red",
-    DueState.DUE_TODAY: "bold dark_orange",
-    DueState.DUE_SOON: "dark_orange",
+    DueState.DUE_TODAY: "bold yellow",
+    DueState.DUE_SOON: "yellow",
     DueState.UPCOMING: "green",
 }
 CONSENT_STYLES = {
     ConsentStatus.GIVEN: "green",
-    ConsentStatus.OVERRIDDEN: "dark_orange",
-    ConsentStatus.MISSING: "dark_orange",
+    ConsentStatus.OVERRIDDEN: "yellow",
+    ConsentStatus.MISSING: "yellow",
     ConsentStatus.REFUSED: "bold red",
     ConsentStatus.WITHDRAWN: "bold red",
 }
@@ -317,10 +317,10 @@ class ChildScreen(Screen):
             saved = visits.local_time(d.saved_at)
             if d.owner == self.app.actor:
                 text.append(f"\n✎ Your unfinished visit (draft saved {_day(saved)} "
-                            f"{saved:%H:%M}): press v to carry on", style="bold dark_orange")
+                            f"{saved:%H:%M}): press v to carry on", style="bold yellow")
             else:
                 text.append(f"\n✎ {d.owner} has an unfinished visit draft "
-                            f"({_day(saved)})", style="dark_orange")
+                            f"({_day(saved)})", style="yellow")
         self.query_one("#child-header", Static).update(text)
 
     def _show_summary(self, summary: record.ChildDetails) -> None:
@@ -337,7 +337,7 @@ class ChildScreen(Screen):
         if summary.next_step:
             parts.append(("Next step:", f"{summary.next_step} (K: case steps)"))
         if summary.no_change:  # WIR 2.3
-            parts.append(Text(f"⚠ {summary.no_change}\n", style="bold dark_orange"))
+            parts.append(Text(f"⚠ {summary.no_change}\n", style="bold yellow"))
         if summary.decisions:
             parts.append(Text("Decisions (BEX 4; D records one):\n", style="bold"))
             parts.append(Hanging([("", f"{_day(d.made_on)} {d.decision} — {d.who}. "
@@ -453,10 +453,10 @@ class ChildScreen(Screen):
             mine = d.owner == self.app.actor
             c = d.content
             table.add_row(
-                Text("DRAFT", style="bold dark_orange"), f"{c.visited_at:%H:%M}",
+                Text("DRAFT", style="bold yellow"), f"{c.visited_at:%H:%M}",
                 VISIT_KIND_LABELS.get(c.kind, c.kind), "", "", "", d.owner,
                 "", Text("v to carry on · x discard" if mine else "someone else's draft",
-                         style="dark_orange"), key=f"draft:{d.id}")
+                         style="yellow"), key=f"draft:{d.id}")
         for v in listing.visits:
             gap = (Text(f"{v.gap.days_late} wd late (due {_day(v.gap.due)})", style="bold red")
                    if v.gap else "")
@@ -491,7 +491,7 @@ class ChildScreen(Screen):
             elif m.status == "held" and m.minutes_due:
                 late = m.minutes_due < today
                 minutes = Text(f"{'OVERDUE' if late else 'due'} {_short_day(m.minutes_due)}",
-                               style="bold red" if late else "dark_orange")
+                               style="bold red" if late else "yellow")
             else:
                 minutes = Text("")
             status = {"held": Text("held", style="green"),
@@ -501,7 +501,7 @@ class ChildScreen(Screen):
             papers = (Text(f"out {_short_day(m.papers_sent_on)}", style="green")
                       if m.papers_sent_on else
                       Text("NOT SENT", style="bold red" if m.status == "held"
-                           else "dark_orange") if m.papers_flag else Text(""))
+                           else "yellow") if m.papers_flag else Text(""))
             table.add_row(_day(m.held_on), f"{m.starts_at:%H:%M}" if m.starts_at else "",
                           m.short_label, status, minutes, papers, _day(m.next_review),
                           m.venue[:18], m.chair[:18], key=str(m.id))
@@ -520,7 +520,7 @@ class ChildScreen(Screen):
             late = a.due < today
             text.append(f"{'OVERDUE: ' if late else ''}Visit {a.name} to gain agreement to "
                         f"the review, by {_day(a.due)} (TRA; A records it)\n",
-                        style="bold red" if late else "dark_orange")
+                        style="bold red" if late else "yellow")
         path = rec.non_engagement
         if path is not None:
             state = ("every step recorded" if not path.missing else

@@ -551,7 +551,7 @@ class ClosureScreen(EndingStepsScreen):
                 late = s.notify_by < self.app.today
                 text.append(f"Tell the family by {_day(s.notify_by)} (BEX 3)"
                             + (" — OVERDUE" if late else "") + "\n",
-                            style="bold red" if late else "dark_orange")
+                            style="bold red" if late else "yellow")
             d = e["dispute"]
             if d:
                 text.append(f"Dispute raised {_iso_day(d['raised_on'])} by {d['raised_by']}: "

@@ -326,7 +326,7 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         table.clear()
         for p in self.minutes.attendance:
             style = "green" if p.attendance == "present" else (
-                "dark_orange" if p.attendance == "invited" else "")
+                "yellow" if p.attendance == "invited" else "")
             role = p.role if len(p.role) <= 36 else p.role[:35] + "…"
             # The status first: on a narrow screen a long role must not push it out of sight.
             table.add_row(Text(ATTENDANCE_LABELS[p.attendance], style=style), p.name, role)

@@ -692,13 +692,13 @@ class CaseStepsScreen(Screen):
                         else "green")
         text.append(f"Next: {s.next_step}\n", style="bold")
         for prompt in s.prompts:  # WAR 4.4.1, STO 7.13 (rules.case_prompts)
-            text.append(f"⚠ {prompt.text} ({prompt.app})\n", style="bold dark_orange")
+            text.append(f"⚠ {prompt.text} ({prompt.app})\n", style="bold yellow")
         if self.protection:  # Working Together 2023: what x records next follows the last
             text.append("Child protection: ", style="bold")
             text.append("; then ".join(e.describe() for e in self.protection))
             nxt = cp_rules.next_record(self.protection[-1])
             if nxt != "strategy":
-                text.append(f" · x records {self.CP_NEXT[nxt]}", style="bold dark_orange")
+                text.append(f" · x records {self.CP_NEXT[nxt]}", style="bold yellow")
             text.append("\n")
         self.query_one("#steps-state", HangingLines).show([*parts, text], width=10,
                                                           label_style="")
@@ -719,7 +719,7 @@ class CaseStepsScreen(Screen):
                                                        "this store yet"
             note.append("Authorising the assessment and the CIN plan is the line manager's "
                         f"(TRA): {who}. They open cintui as themselves to authorise.",
-                        style="dark_orange")
+                        style="yellow")
         self.query_one("#steps-keys", Static).update(note)
 
     def _show_assessment(self) -> None:
@@ -751,7 +751,7 @@ class CaseStepsScreen(Screen):
                     f"{rules.OUTCOME_LABELS.get(f.outcome, '—')}\n")
         if f.assessment_submitted is None:
             for p in s.missing:
-                text.append(f"  Before completing: {p.message}\n", style="dark_orange")
+                text.append(f"  Before completing: {p.message}\n", style="yellow")
         shown.show(parts, width=4, label_style="")
 
     # ------------------------------------------------------------ the steps

@@ -296,7 +296,7 @@ class TeamScreen(Screen):
                      "Reviews in time": _measure(w.reviews), "Plans pass": _measure(w.plans),
                      "No QA": str(w.no_quality_check),
                      "No change": Text(str(w.no_change),
-                                       style="bold dark_orange" if w.no_change else "")}
+                                       style="bold yellow" if w.no_change else "")}
             table.add_row(*(cells[label] for label, _ in self._columns), key=w.username or "")
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))

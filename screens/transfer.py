@@ -458,7 +458,7 @@ class StepDownScreen(EndingScreen):
             late = due < self.app.today
             parts.append(("Complete by:", Text(
                 f"{_day(due)} (WIR 3: 5 working days)" + (" — OVERDUE" if late else ""),
-                style="bold red" if late else "dark_orange")))
+                style="bold red" if late else "yellow")))
         if e["completed_on"]:
             parts.append(("Completed:", _iso_day(e["completed_on"])))
         return parts

@@ -74,6 +74,44 @@ async def test_f2_repaints_every_row_in_the_light_theme(demo_store):
                                      for seg in cells), (app.theme, y, cells[:3])
 
 
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2.2's contrast ratio of two colours "#RRGGBB"."""
+    def luminance(colour: str) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        r, g, b = (channel(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_the_light_theme_says_late_soon_and_today_at_aa_contrast(demo_store):
+    """WCAG 2.2 AA (4.5:1), which a council's software must meet: in the light theme the
+    caseload's "late", "soon" and "TODAY" and its flags, as drawn, stand out from the
+    background ("soon" in yellow was 2.1:1 on it)."""
+    import re
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        app.theme = "textual-light"
+        await settle(pilot)
+        svg = app.export_screenshot()
+        background = app.theme_variables["background"].lower()
+    fills = dict(re.findall(r"\.(terminal-[\w-]+-r\d+) \{ fill: (#[0-9a-f]{6})", svg))
+    said = {}
+    for cls, text in re.findall(r'<text class="(terminal-[\w-]+-r\d+)"[^>]*>([^<]*)</text>',
+                                svg):
+        words = text.replace("&#160;", " ")
+        for word in ("late", "soon", "TODAY", "No valid consent", "Amber without"):
+            if word in words and cls in fills:
+                said.setdefault(word, set()).add(fills[cls])
+    assert {"late", "soon"} <= set(said), said
+    for word, colours in said.items():
+        for colour in colours:
+            assert _contrast(colour, background) >= 4.5, (word, colour, background)
+
+
 async def test_typing_filters_and_a_miss_says_so(demo_store):
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
