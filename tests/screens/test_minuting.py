@@ -68,6 +68,12 @@ async def open_minuting(pilot, meeting_id) -> None:
     assert type(pilot.app.screen).__name__ == "MinutingScreen"
 
 
+async def to_step(pilot, panel: str) -> None:
+    """Ctrl+N to the first step showing `panel` ("boxes": the three boxes)."""
+    steps = pilot.app.screen.steps
+    await pilot.press(*["ctrl+n"] * next(i for i, (p, _) in enumerate(steps) if p == panel))
+
+
 async def write(pilot, selector: str, text: str) -> None:
     pilot.app.screen.query_one(selector).focus()
     await type_text(pilot, text)
@@ -199,8 +205,7 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
         screen = app.screen
-        boxes = next(i for i, (panel, _) in enumerate(screen.steps) if panel == "boxes")
-        await pilot.press(*["ctrl+n"] * boxes)
+        await to_step(pilot, "boxes")
         await write(pilot, "#agreed_actions", "Citizens Advice appointment ; Dad ; by Fri")
         await pilot.press("enter")
         await type_text(pilot, "Dentist check ; Mum ; 18/12")
@@ -249,8 +254,7 @@ async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(dem
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
         screen = app.screen
-        boxes = next(i for i, (panel, _) in enumerate(screen.steps) if panel == "boxes")
-        await pilot.press(*["ctrl+n"] * boxes)
+        await to_step(pilot, "boxes")
         await write(pilot, "#new_concerns", "Dad has lost his job -> Things get better")
         await pilot.press("ctrl+f")
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
