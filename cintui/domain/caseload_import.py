@@ -33,7 +33,7 @@ from itertools import pairwise
 
 from cintui.domain.child import InvalidChildDetails, check_birth_dates, check_reference
 from cintui.domain.people import InvalidContact, check_person
-from cintui.domain.text import control_problem
+from cintui.domain.text import control_problem, counted
 
 # ---------------------------------------------------------------------- the columns
 
@@ -199,8 +199,7 @@ def not_set_up(problems: Iterable[Problem]) -> list[str]:
         named = [(name, lines) for (k, name), lines in missing.items() if k == kind]
         if named:
             who = "; ".join(f"{name!r} ({lines_text(lines)})" for name, lines in named)
-            plural = f"{len(named)} {kind}s" if len(named) > 1 else f"1 {kind}"
-            out.append(f"{plural} not set up yet: {who}. Add "
+            out.append(f"{counted(len(named), kind)} not set up yet: {who}. Add "
                        f"{'them' if len(named) > 1 else 'it'} in set-up first "
                        f"(Ctrl+P → Set up, or `cintui {kind} add`), then import again.")
     return out
