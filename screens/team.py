@@ -352,7 +352,7 @@ class TeamScreen(Screen):
         found = next((w for w in self.census or [] if w.worker == event.row_key.value),
                      None)
         if found is not None:
-            self.app.push_screen(CensusWorkerScreen(found))
+            self.app.push_screen(self.app.make_screen("census_worker", found=found))
 
     @on(DataTable.RowSelected, "#quality")
     def _child_chosen(self, event: DataTable.RowSelected) -> None:
@@ -385,17 +385,15 @@ class TeamScreen(Screen):
         if not self.view.supervision_overdue:
             self.notify("No child in this team is overdue supervision.")
             return
-        self.app.push_screen(SupervisionOverdueScreen(self.view), self._supervise)
+        # By name, as every list over the team view: the idle lock (PRIV 2) reopens it.
+        self.app.push_screen(self.app.make_screen("supervision_overdue", view=self.view))
 
     def action_step_audits(self) -> None:
         """STO 7.13: this month's cases that stepped down to early help or up from it, to
         audit for learning; [ and ] go a month back and forward."""
         if self.view is not None:
-            self.app.push_screen(StepAuditScreen(self.view.team, self.app.today))
-
-    def _supervise(self, child_id: object) -> None:
-        if isinstance(child_id, uuid.UUID):
-            self.app.push_screen(self.app.make_screen("supervision", child_id=child_id))
+            self.app.push_screen(self.app.make_screen("step_audits", team=self.view.team,
+                                                      today=self.app.today))
 
     def action_quality_check(self) -> None:
         quality = self.query_one("#quality", DataTable)
@@ -504,7 +502,10 @@ class SupervisionOverdueScreen(_ListOverTeam):
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(uuid.UUID(event.row_key.value))
+        """The child's supervision, in this list's place (Esc from it: the team view)."""
+        app = self.app
+        app.pop_screen()
+        app.push_screen(app.make_screen("supervision", child_id=uuid.UUID(event.row_key.value)))
 
 
 STEP_WORDS = {"down": "down to early help", "up": "up from early help"}

@@ -252,6 +252,34 @@ async def test_a_manager_with_no_children_of_their_own_locks_and_opens_again_pri
                                                                       "TeamScreen"]
 
 
+@pytest.mark.parametrize(("key", "screen"), [("o", "SupervisionOverdueScreen"),
+                                             ("s", "StepAuditScreen")])
+async def test_a_list_over_the_team_view_comes_back_after_the_lock_priv_2(
+        sqlite_demo_store, key, screen):
+    """PRIV 2: a manager locked out while reading the overdue supervisions (STO 8.5) or the
+    month's step audits (STO 7.13) is back on that list after unlocking, not on the team
+    view under it; Enter on an overdue child still opens their supervision."""
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW,
+                    worker="noah.elswick")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        await settle(pilot)
+        await pilot.press(key)
+        await until(pilot, lambda: type(app.screen).__name__ == screen)
+        await locked_after_a_minute_idle(app, pilot)
+        await pilot.press("enter")  # a plain file: no passphrase
+        await until(pilot, lambda: type(app.screen).__name__ == screen)
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == [
+            "CaseloadScreen", "TeamScreen", screen]
+        if screen == "SupervisionOverdueScreen":
+            await pilot.press("enter")
+            await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+            assert type(app.screen).__name__ == "SupervisionScreen"
+
+
 @pytest.mark.parametrize(("key", "screen"), [("C", "ClosureScreen"), ("S", "StepDownScreen"),
                                              ("T", "TransferScreen")])
 async def test_the_closure_step_down_and_transfer_screens_come_back_after_the_lock_priv_2(
