@@ -179,12 +179,20 @@ def lines_text(lines: list[int], shown: int = 6) -> str:
     return f"lines {', '.join(map(str, lines[:shown]))} and {len(lines) - shown} more"
 
 
+def _same(unknown: tuple[str, str]) -> tuple[str, str]:
+    """One worker or team however a file spells it ("Wendy Worker", "wendy  worker")."""
+    return unknown[0], " ".join(unknown[1].split()).casefold()
+
+
 def _missing(problems: Iterable[Problem]) -> dict[tuple[str, str], list[int]]:
-    """Each worker or team not on the store named on more than one line, with its lines."""
+    """Each worker or team not on the store named on more than one line, with its lines,
+    under the spelling first met."""
     missing: dict[tuple[str, str], list[int]] = {}
+    spelt: dict[tuple[str, str], tuple[str, str]] = {}
     for p in problems:
         if p.unknown is not None:
-            missing.setdefault(p.unknown, []).append(p.line)
+            first = spelt.setdefault(_same(p.unknown), p.unknown)
+            missing.setdefault(first, []).append(p.line)
     return {k: lines for k, lines in missing.items() if len(lines) > 1}
 
 
@@ -209,8 +217,9 @@ def report(problems: Iterable[Problem]) -> list[str]:
     """Every problem as a line for a person to read: the workers and teams not set up yet
     and named on several lines first, each once (`not_set_up`), then the rest row by row."""
     problems = list(problems)
-    grouped = _missing(problems)
-    return not_set_up(problems) + [str(p) for p in problems if p.unknown not in grouped]
+    grouped = {_same(k) for k in _missing(problems)}
+    return not_set_up(problems) + [str(p) for p in problems
+                                   if p.unknown is None or _same(p.unknown) not in grouped]
 
 
 class MappingError(ValueError):

@@ -185,8 +185,9 @@ def test_a_worker_not_set_up_is_said_once_with_the_lines_naming_them(cli, db, tm
     not have is said once, with its lines (not once per child), and how to put it right;
     a name on one line only is said on that line, as any other problem."""
     rows = ["reference,first_name,last_name,dob,worker,team,referral_date"]
-    rows += [f"LCS{i},Child,Number{i},05/06/2019,Priya Newstarter,North,02/03/2026"
-             for i in range(1, 9)]
+    priya = ["Priya Newstarter"] * 7 + ["PRIYA  NEWSTARTER"]  # one as another system spells her
+    rows += [f"LCS{i},Child,Number{i},05/06/2019,{name},North,02/03/2026"
+             for i, name in enumerate(priya, start=1)]
     rows += ["LCS9,Child,Nine,05/06/2019,Sam Agency,North,02/03/2026"]
     bad = tmp_path / "caseload.csv"
     bad.write_text("\n".join(rows) + "\n")
