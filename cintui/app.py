@@ -41,19 +41,19 @@ def _palette(name: str):
     return getattr(importlib.import_module("cintui.screens.palette"), name)
 
 
-def _light_ansi():
-    """Textual's light ANSI colours (Alabaster) with yellow, green and cyan darkened to 4.5:1
-    or more on the light theme's background (#E0E0E0; WCAG 2.2 AA, which councils' software
-    must meet): "soon" in yellow was 2.1:1 there, a Green rating 3.2:1. The rest as they are."""
+def _light_ansi(base):
+    """`base` (Textual's light ANSI colours, Alabaster) with yellow, green and cyan darkened
+    to 4.5:1 or more on the light theme's background (#E0E0E0; WCAG 2.2 AA, which councils'
+    software must meet): "soon" in yellow was 2.1:1 there, a Green rating 3.2:1. The rest
+    as they are."""
     from rich.terminal_theme import TerminalTheme
-    from textual._ansi_theme import ALABASTER
 
     def rgb(c) -> tuple[int, int, int]:
         return c.red, c.green, c.blue
 
-    colours = [rgb(ALABASTER.ansi_colors[i]) for i in range(16)]
+    colours = [rgb(base.ansi_colors[i]) for i in range(16)]
     colours[2], colours[3], colours[6] = LIGHT_GREEN, LIGHT_YELLOW, LIGHT_CYAN
-    return TerminalTheme(rgb(ALABASTER.background_color), rgb(ALABASTER.foreground_color),
+    return TerminalTheme(rgb(base.background_color), rgb(base.foreground_color),
                          colours[:8], colours[8:])
 
 
@@ -79,7 +79,8 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
                  today: date | None = None, worker: str | None = None,
                  now: datetime | None = None) -> None:
         super().__init__()
-        self.ansi_theme_light = _light_ansi()  # readable warnings in the light theme (F2)
+        # Readable warnings in the light theme (F2), from Textual's own light colours.
+        self.ansi_theme_light = _light_ansi(self.ansi_theme_light)
         self._now = now  # a fixed clock (tests, demos); else the real one
         self.location = location
         self.encrypt = encrypt
