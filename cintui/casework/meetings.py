@@ -436,11 +436,7 @@ def plan_checks_after(session: Session, meeting_id: uuid.UUID, minutes: Minutes,
     updated from the minutes), built here and not stored. Empty when the child has no plan:
     a first plan made at a meeting is written in the plan editor."""
     row = _meeting(session, meeting_id)
-    basis = plans.draft_version_id(session, row.child_id)
-    if basis is None:
-        basis = session.exec(select(m.PlanVersion.id)
-                             .where(m.PlanVersion.child_id == row.child_id)
-                             .order_by(col(m.PlanVersion.number).desc())).first()
+    basis = plans.next_version_basis(session, row.child_id)
     if basis is None:
         return []
     updated = rules.updated_plan(plans.load_version(session, basis), minutes,

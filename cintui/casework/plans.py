@@ -113,6 +113,21 @@ def _draft_row(session: Session, version_id: uuid.UUID) -> m.PlanVersion:
     return v
 
 
+def _newest_version(session: Session, child_id: uuid.UUID) -> m.PlanVersion | None:
+    return session.exec(select(m.PlanVersion).where(m.PlanVersion.child_id == child_id)
+                        .order_by(col(m.PlanVersion.number).desc())).first()
+
+
+def next_version_basis(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
+    """What the next version is made from (`start_version`): the draft, else the newest
+    version; None when the child has no plan yet."""
+    draft = draft_version_id(session, child_id)
+    if draft is not None:
+        return draft
+    newest = _newest_version(session, child_id)
+    return newest.id if newest is not None else None
+
+
 def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = "",
                   ) -> uuid.UUID:
     """The draft to edit: the existing draft, else a new version copied from the latest
@@ -121,8 +136,7 @@ def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = 
     existing = draft_version_id(session, child_id)
     if existing:
         return existing
-    latest = session.exec(select(m.PlanVersion).where(m.PlanVersion.child_id == child_id)
-                          .order_by(col(m.PlanVersion.number).desc())).first()
+    latest = _newest_version(session, child_id)
     if latest is None:
         child = session.get(m.Child, child_id)
         if child is None:
