@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -66,6 +67,20 @@ async def open_minuting(pilot, meeting_id) -> None:
     await pilot.press("enter")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "MinutingScreen")
     assert type(pilot.app.screen).__name__ == "MinutingScreen"
+
+
+@asynccontextmanager
+async def begun(path, step: str | None = None):
+    """The meeting booked and its minutes begun (`prepare`), the minuting screen open (on
+    `step`'s panel if given): yields the app, the pilot and the meeting's id."""
+    meeting_id = book(path)
+    prepare(path, meeting_id)
+    app = MeetingHost(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        if step:
+            await to_step(pilot, step)
+        yield app, pilot, meeting_id
 
 
 async def to_step(pilot, panel: str) -> None:
@@ -199,13 +214,8 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
     write it ("by Fri", "18/12", "18-Dec-2026"), read from the day of the meeting (Monday
     23 November 2026); "end of term" is refused on the spot with the reason, and Ctrl+F puts
     the cursor on that line with every problem listed."""
-    meeting_id = book(demo_store)
-    prepare(demo_store, meeting_id)
-    app = MeetingHost(demo_store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_minuting(pilot, meeting_id)
+    async with begun(demo_store, "boxes") as (app, pilot, _):
         screen = app.screen
-        await to_step(pilot, "boxes")
         await write(pilot, "#agreed_actions", "Citizens Advice appointment ; Dad ; by Fri")
         await pilot.press("enter")
         await type_text(pilot, "Dentist check ; Mum ; 18/12")
@@ -248,13 +258,8 @@ async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(dem
     """WIR 2.3, BEX 3, TRA: the plan agreed at the meeting is checked before it ends, while
     the family is in the room: a new concern with nothing to observe and no action is named
     in the question, n goes back to settle it, and what is settled is no longer named."""
-    meeting_id = book(demo_store)
-    prepare(demo_store, meeting_id)
-    app = MeetingHost(demo_store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_minuting(pilot, meeting_id)
+    async with begun(demo_store, "boxes") as (app, pilot, meeting_id):
         screen = app.screen
-        await to_step(pilot, "boxes")
         await write(pilot, "#new_concerns", "Dad has lost his job -> Things get better")
         await pilot.press("ctrl+f")
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
@@ -281,11 +286,7 @@ async def test_an_amber_typed_in_one_burst_puts_each_part_in_its_box(demo_store)
     or keys over a slow link), every key queued before the first is handled: the words after
     Tab go to the impact, not on the end of the update (Tab once moved only once the update
     box got to it)."""
-    meeting_id = book(demo_store)
-    prepare(demo_store, meeting_id)
-    app = MeetingHost(demo_store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_minuting(pilot, meeting_id)
+    async with begun(demo_store) as (app, pilot, _):
         screen = app.screen
         await pilot.press("ctrl+n", "ctrl+n")
         assert app.focused.id == "update"
