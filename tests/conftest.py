@@ -161,13 +161,35 @@ def encrypted_demo_store(tmp_path):
 def pytest_addoption(parser):
     parser.addoption("--store", choices=("sqlite", "postgresql", "both"), default="both",
                      help="which stores the suite runs on (default: both)")
+    parser.addoption("--screens-on-both", action="store_true",
+                     help="every screen test on both stores, not only those marked "
+                          "both_stores (scripts/pg_only_lines.py)")
+
+
+SCREENS = Path(__file__).parent / "screens"
 
 
 def pytest_generate_tests(metafunc):
     """Every test using a store fixture (`demo_store`, `new_db`, `new_store`, ... all ask for
-    `store_kind`) runs once per chosen store."""
+    `store_kind`) runs once per chosen store; a screen test on SQLite alone unless marked
+    `both_stores` (`screen_stores`)."""
     if "store_kind" in metafunc.fixturenames:
-        metafunc.parametrize("store_kind", stores(metafunc.config), indirect=True)
+        kinds = stores(metafunc.config)
+        if not (screen_stores(metafunc.definition)
+                or metafunc.config.getoption("--screens-on-both")):
+            kinds = ("sqlite",)  # under --store=postgresql, deselected as SQLite's below
+        metafunc.parametrize("store_kind", kinds, indirect=True)
+
+
+def screen_stores(definition) -> bool:
+    """Whether a test runs on both stores. A screen test runs on SQLite alone: the screens
+    reach a store only through `cintui.casework` and `cintui.store`, whose own tests (and the
+    command line's) run on both, and a screen draws the same on either. A screen test that
+    runs store code no test below the screens runs on PostgreSQL is marked `both_stores`
+    (found with `scripts/pg_only_lines.py`), as is one the store changes (a server's)."""
+    if SCREENS not in definition.path.parents:
+        return True
+    return definition.get_closest_marker("both_stores") is not None
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ in one go. Synthetic people only."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from cintui.app import CintuiApp
@@ -68,6 +69,7 @@ async def save(pilot) -> None:
     await settle(pilot)
 
 
+@pytest.mark.both_stores
 async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_location, cli):
     app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -257,6 +259,7 @@ async def open_reallocation(pilot, worker: str):
     return team, form
 
 
+@pytest.mark.both_stores
 async def test_the_team_manager_reallocates_several_children_in_one_go(new_location, cli):
     path = team_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")

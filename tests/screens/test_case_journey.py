@@ -89,6 +89,7 @@ async def save(pilot) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.both_stores
 async def test_a_childs_case_by_keys(cli, new_location):
     db = new_location("team.db")
     set_up(cli, db)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cintui.app import CintuiApp
 from cintui.screens.caseload import COLUMNS
 from cintui.store import access
@@ -337,6 +339,7 @@ async def test_a_slow_older_load_does_not_replace_a_newer_view(demo_store):
         assert "My caseload" in str(screen.query_one("#summary").render())
 
 
+@pytest.mark.both_stores
 async def test_a_change_saved_in_the_childs_record_shows_on_return(demo_store):
     from tests.screens.test_child import fill
 

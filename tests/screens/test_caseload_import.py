@@ -4,6 +4,8 @@ on the second Ctrl+S and the caseload lists the children."""
 
 from __future__ import annotations
 
+import pytest
+
 from cintui.app import CintuiApp
 from cintui.store import access
 from tests.cli.test_cli import sha
@@ -13,6 +15,7 @@ from tests.screens.test_child import SIZE, fill, text_of
 from tests.screens.test_shell import screen_name, settle, type_text, until
 
 
+@pytest.mark.both_stores
 async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_path, new_location):
     db = empty_store(cli, new_location("team.db"))
     app = CintuiApp(access.locate(db), today=TODAY, worker="wendy.worker")

@@ -303,6 +303,7 @@ async def test_bad_phone_and_email_shown_beside_the_field_and_nothing_saved(demo
     assert read(demo_store, lambda s: len(s.exec(select(Person)).all())) == before
 
 
+@pytest.mark.both_stores
 async def test_editing_a_person(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -323,6 +324,7 @@ async def test_editing_a_person(demo_store):
                for e in audit_entities(demo_store))
 
 
+@pytest.mark.both_stores
 async def test_removing_a_person_asks_first(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:

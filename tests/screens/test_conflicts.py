@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
+import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -43,6 +44,7 @@ def edit_elsewhere(path, **changes) -> None:
 ADMIN, OTHER = "test.admin", "olu.other"
 
 
+@pytest.mark.both_stores
 async def test_a_child_changed_since_the_form_opened_is_named_and_nothing_typed_is_lost(
         demo_store):
     app = ChildHost(demo_store)

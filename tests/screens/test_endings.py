@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from cintui.casework import caseload, cases, endings
 from cintui.store.engine import open_store
 from cintui.store.models import Child
@@ -61,6 +63,7 @@ async def test_a_decision_is_recorded_and_shown_in_the_chronology(demo_store):
         assert decision[3] == "Tess Manager (Team manager)"
 
 
+@pytest.mark.both_stores
 async def test_a_decision_without_rationale_is_not_saved(demo_store):
     ref = prepared(demo_store)
     app = ChildHost(demo_store, ref)
@@ -267,6 +270,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.both_stores
 async def test_a_decision_typed_survives_a_killed_process_and_comes_back(demo_store, tmp_path):
     """Nothing typed is ever lost (BEX 4: a decision and its rationale): a real process is
     killed (SIGKILL) 2.5 s after the last key, before any save; what was typed is in the

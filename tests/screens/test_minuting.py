@@ -254,6 +254,7 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
         date(2026, 11, 27), date(2026, 12, 18), date(2026, 12, 18), date(2026, 12, 18)]
 
 
+@pytest.mark.both_stores
 async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(demo_store):
     """WIR 2.3, BEX 3, TRA: the plan agreed at the meeting is checked before it ends, while
     the family is in the room: a new concern with nothing to observe and no action is named
@@ -497,6 +498,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.both_stores
 @pytest.mark.slow
 async def test_a_crash_mid_meeting_resumes_where_it_stopped(demo_store, tmp_path):
     """Nothing lost: the process is killed (SIGKILL) mid-item; reopening the meeting

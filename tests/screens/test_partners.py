@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from sqlmodel import select
 
 from cintui.app import CintuiApp
@@ -18,6 +19,7 @@ from tests.screens.test_child import SIZE, fill, text_of
 from tests.screens.test_shell import screen_name, settle, type_text
 
 
+@pytest.mark.both_stores
 async def test_cin_status_exported_from_the_palette_and_audited(demo_store, tmp_path):
     app = CintuiApp(access.locate(demo_store), today=TODAY, worker="t.manager")
     out = tmp_path / "cin-status.csv"

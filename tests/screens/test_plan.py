@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from cintui.app import CintuiApp
@@ -214,6 +215,7 @@ async def test_actions_by_keyboard_need_an_owner_and_a_date_wir_2_3(demo_store):
                "(In progress)" in cells(app.screen.query_one("#needs"))[0][2]
 
 
+@pytest.mark.both_stores
 async def test_reorder_and_delete_needs_then_agree_the_version(demo_store):
     child_id = child_with(demo_store, "agreed")
     app = PlanHost(demo_store, child_id)
@@ -679,6 +681,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.both_stores
 async def test_a_need_half_written_survives_a_killed_process_and_comes_back(demo_store,
                                                                            tmp_path):
     """Nothing typed is ever lost (BEX 2: the need in the family's words, the plan's core):

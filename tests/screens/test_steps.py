@@ -268,6 +268,7 @@ def record_drafts(path) -> list[dict]:
         store.close()
 
 
+@pytest.mark.both_stores
 def test_the_assessment_record_typed_survives_a_killed_process(empty_store, tmp_path):
     """Nothing typed is ever lost (WIR 1.1, TRA: the assessment is the longest thing a
     worker writes): a real process is killed (SIGKILL: no clean-up) 2.5 s after the last
@@ -280,6 +281,7 @@ def test_the_assessment_record_typed_survives_a_killed_process(empty_store, tmp_
         "Mum is tired, not neglectful"]
 
 
+@pytest.mark.both_stores
 async def test_the_assessment_record_comes_back_as_typed_and_ends_with_the_save(empty_store):
     """Typed and left (Esc, or the app closed) without saving: the text is a draft, not the
     record; the form opens with it next time, says so, and saving writes the record and
@@ -411,6 +413,7 @@ async def test_a_disabled_childs_assessment_is_prompted_to_the_cwdt_war_4_4_1(ne
         assert "Next: Record the decision on the referral" in said
 
 
+@pytest.mark.both_stores
 async def test_each_steps_words_wrap_under_themselves_at_80_columns(demo_store):
     """On 80 columns the case steps read as a list: a step (or an assessment heading) too
     long for its line goes on under its own words, not back under the ✓ marks."""

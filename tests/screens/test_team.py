@@ -140,6 +140,7 @@ async def test_recording_a_case_mapping_discussion_takes_the_child_off_the_none_
     assert len(audited) == 1 and audited[0].actor == app.actor
 
 
+@pytest.mark.both_stores
 async def test_the_months_step_downs_are_audited_from_the_team_view_sto_7_13(demo_store):
     """STO 7.13, monthly: `s` lists the team's cases that stepped down to early help (or up
     from it) in a month, opening on the newest of this month and the two before with one
@@ -291,6 +292,7 @@ async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
         assert type(app.screen).__name__ == "TeamScreen"
 
 
+@pytest.mark.both_stores
 async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(demo_store):
     """STO 4.5, 8.5: the team view counts the children overdue supervision (the manager's
     list against drift) and shows each plan's next supervision; u opens that child's

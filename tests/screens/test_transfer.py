@@ -47,6 +47,7 @@ def episode_of(path, ref):
 
 
 @pytest.mark.slow
+@pytest.mark.both_stores
 async def test_the_step_down_path_by_keys(demo_store):
     ref = prepared(demo_store)
     app = ChildHost(demo_store, ref)

@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 from textual import events
 from textual.widgets import Checkbox, Input, Select, TextArea
@@ -190,6 +191,7 @@ async def test_dates_in_the_future_or_before_birth_are_refused(demo_store):
     assert all(v.purpose != "Visit" for v in visit_rows(demo_store))
 
 
+@pytest.mark.both_stores
 async def test_a_visit_where_the_child_was_not_seen_does_not_reset_the_clock(demo_store):
     """WIR 2.11: only a visit where the child was seen counts."""
     due = next_visit(demo_store)
@@ -347,6 +349,7 @@ async def test_a_draft_is_saved_as_typed_and_offered_again(demo_store):
         assert app.screen.query_one("#childs_comments", TextArea).text == "Wants to see Gran"
 
 
+@pytest.mark.both_stores
 async def test_escape_keeps_the_draft_and_x_discards_it(demo_store):
     """Esc keeps the draft, saved at once on close. Typed in one burst ("…written Esc 5"),
     the key after Esc opens the record's Visits tab and is never typed into the draft."""
@@ -412,6 +415,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.both_stores
 def test_killing_the_process_mid_draft_loses_nothing_typed_2s_before(demo_store, tmp_path):
     """A real process is killed (SIGKILL: no clean-up runs) two and a half seconds after the
     last keystroke; the text is in the store and the reopened child offers it."""
@@ -463,6 +467,7 @@ async def test_an_addendum_is_added_under_a_finalised_visit_never_an_edit(demo_s
     assert [a.text for a in added] == ["Correction: Dad was also there"]
 
 
+@pytest.mark.both_stores
 async def test_an_empty_addendum_is_refused(demo_store):
     app = VisitHost(demo_store, WITH_PLAN)
     async with app.run_test(size=SIZE) as pilot:
@@ -486,6 +491,7 @@ async def test_an_empty_addendum_is_refused(demo_store):
 # ---------------------------------------------------------------- plan actions
 
 
+@pytest.mark.both_stores
 async def test_plan_actions_ticked_at_a_visit_are_recorded_on_the_plan(demo_store):
     """The plan seam: an action progressed at a visit is saved on the agreed plan in force
     when the visit is finalised, and shown with the visit."""
