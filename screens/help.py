@@ -54,7 +54,9 @@ def _own_bindings(screen: Screen) -> list[Binding]:
 
 
 def _words(binding: Binding) -> str:
-    return binding.description or parse(binding.action)[1].replace("_", " ").capitalize()
+    """What a key does, in full: its tooltip where the footer's words are short."""
+    return (binding.tooltip or binding.description
+            or parse(binding.action)[1].replace("_", " ").capitalize())
 
 
 def keys(screen: Screen, bindings: list[Binding]) -> list[tuple[str, str, bool]]:

@@ -46,11 +46,13 @@ class ShortBreaksScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("b", "add_short_break", "Add short break"),
-        Binding("p", "add_direct_payment", "Add direct payment"),
-        Binding("e", "edit", "Edit"),
-        Binding("r", "review", "Review"),
-        Binding("x", "end", "End"),
+        Binding("b", "add_short_break", "Add break", tooltip="Add a short break"),
+        # Short words in the footer (80 columns), the whole in ? help (the tooltip).
+        Binding("p", "add_direct_payment", "Add payment", tooltip="Add a direct payment"),
+        Binding("e", "edit", "Edit", tooltip="Edit the highlighted short break or payment"),
+        Binding("r", "review", "Review",
+                tooltip="Record a review of the highlighted one (WAR 7.2.1)"),
+        Binding("x", "end", "End", tooltip="End the highlighted short break or payment"),
     ]
 
     def __init__(self, child_id: uuid.UUID, **kwargs) -> None:

@@ -99,10 +99,15 @@ class TeamScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("q", "quality_check", "Record QA check"),
-        Binding("u", "supervision", "Supervision"),
-        Binding("a", "reallocate", "Reallocate"),
-        Binding("o", "overdue_supervision", "Overdue supervision"),
+        # Short words in the footer (80 columns), the whole in ? help (the tooltip).
+        Binding("q", "quality_check", "QA check",
+                tooltip="Record a QA check of the highlighted child's record (BEX 3)"),
+        Binding("u", "supervision", "Supervision",
+                tooltip="Supervision and case direction for the highlighted child (STO 8.5)"),
+        Binding("o", "overdue_supervision", "Overdue",
+                tooltip="Children overdue supervision, most overdue first (STO 8.5)"),
+        Binding("a", "reallocate", "Reallocate",
+                tooltip="Reallocate several of the highlighted worker's children"),
         Binding("s", "step_audits", "Step audits (STO 7.13)", show=False),  # in ? help
         Binding("r", "reload", "Refresh", show=False),  # in ? help
     ]

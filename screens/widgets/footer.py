@@ -14,7 +14,24 @@ from textual.widgets import Footer as TextualFooter
 
 
 class Footer(TextualFooter):
+    """Under 100 columns (a laptop's 80) the keys sit closer (Textual's compact footer) and
+    Help is shown as `?` alone (F1 still opens it, and the help lists both), so that a
+    screen's main keys, Help and Ctrl+P fit."""
+
+    NARROW = 100
     _shown: tuple | None = None
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < self.NARROW
+        if narrow != self.compact:
+            self.compact = narrow
+            self.call_after_refresh(self.recompose)
+
+    def compose(self):
+        for widget in super().compose():
+            if self.compact and getattr(widget, "action", None) == "help":  # a FooterKey
+                widget.key_display = "?"
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True

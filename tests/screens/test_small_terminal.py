@@ -47,15 +47,31 @@ async def each_palette_command(app, pilot):
         assert app.is_running, f"the app stopped after {text!r}"
 
 
+def footer_keys_cut(app) -> list[str]:
+    """The footer's keys (F1 / ? Help among them) cut by the terminal's edge or hidden under
+    the Ctrl+P key at its right."""
+    footer = app.screen.query_one("Footer")
+    keys = list(footer.query("FooterKey"))
+    edge = min([footer.scrollable_content_region.right,
+                *(k.region.x for k in keys if k.has_class("-command-palette"))])
+    return [f"{key.key_display} {key.description}" for key in keys
+            if not key.has_class("-command-palette")
+            and (key.region.right > edge or not key.region.width)]
+
+
 async def test_every_palette_command_opens_at_80x24_without_stopping_the_app(
         sqlite_demo_store, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # where an export the keys may start would be written
     app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, worker="")
     opened: dict[str, str] = {}
+    cut: dict[str, list[str]] = {}
     async with app.run_test(size=LAPTOP) as pilot:
         await settle(pilot)
         async for text in each_palette_command(app, pilot):
             opened[text] = screen_name(app)
+            if keys := footer_keys_cut(app):
+                cut[screen_name(app)] = keys
+    assert cut == {}  # issue 20: the footer keeps the screen's main keys at 80x24
     assert opened["Team view"] == "TeamScreen"
     assert opened["Record: supervision and case direction (U)"] == "SupervisionScreen"
     assert opened["Set up: authority, teams and workers"] == "AdminScreen"

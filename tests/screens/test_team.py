@@ -13,7 +13,7 @@ from cintui.domain.roles import ROLE_LABELS
 from cintui.domain.text import counted
 from cintui.store.models import AuditEntry, QualityCheck, Worker
 from tests.conftest import TODAY, reading
-from tests.screens.test_child import read
+from tests.screens.test_child import read, text_of
 from tests.screens.test_my_week import WeekHost
 from tests.screens.test_shell import settle, type_text, until
 
@@ -253,6 +253,30 @@ async def test_on_a_laptops_80x24_every_heading_is_whole_and_several_children_sh
         assert screen.query_one("#census").row_count == census
         assert "Reviews in time" in [str(c.label) for c in screen.query_one("#workers")
                                      .columns.values()]
+
+
+async def test_at_80x24_the_footer_keeps_every_key_and_help_says_them_in_full(demo_store):
+    """Issue 20: at 80x24 the footer keeps the screen's main keys. The team view's footer
+    once ended "o Overd": Help and the rest were cut off. The footer's words are now short
+    ("o Overdue"), and ? says each in full (STO 8.5)."""
+    from tests.screens.test_small_terminal import footer_keys_cut
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_team(pilot)
+        keys = [str(k.render()) for k in app.screen.query("FooterKey")]
+        assert keys == ["esc Back", "q QA check", "u Supervision", "o Overdue",
+                        "a Reallocate", "? Help", "^p palette"]
+        assert footer_keys_cut(app) == []
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        shown = text_of(app.screen, "#help-text")
+        assert "Children overdue supervision, most overdue first (STO 8.5)" in shown
+        assert "Record a QA check of the highlighted child's record (BEX 3)" in shown
+        await pilot.press("escape")
+        await pilot.resize_terminal(140, 45)  # room again: F1 is named beside ?
+        await settle(pilot)
+        assert "f1 / ? Help" in [str(k.render()).strip() for k in app.screen.query("FooterKey")]
 
 
 async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
