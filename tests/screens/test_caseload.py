@@ -114,6 +114,27 @@ async def test_the_light_theme_says_late_soon_and_today_at_aa_contrast(demo_stor
             assert _contrast(colour, background) >= 4.5, (word, colour, background)
 
 
+async def test_the_highlighted_row_reads_at_aa_contrast_in_both_themes(demo_store):
+    """WCAG 2.2 AA (4.5:1) on the cursor's row too: a late visit's red on the dark theme's
+    cursor was 1.8:1. The highlighted row is drawn in the cursor's own colour, bold kept,
+    for the child with the latest visit (the first row)."""
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        rows = table(app)
+        assert rows.cursor == 0
+        for _ in range(2):  # whichever theme it starts in, both
+            await pilot.press("f2")
+            await settle(pilot)
+            cells = [seg for seg in rows.render_line(0) if seg.text.strip()]
+            late = [seg for seg in cells if "late" in seg.text]
+            assert late and late[0].style.bold, cells
+            for seg in cells:
+                fore, back = (c.get_truecolor().hex for c in (seg.style.color,
+                                                               seg.style.bgcolor))
+                assert _contrast(fore, back) >= 4.5, (app.theme, seg.text, fore, back)
+
+
 async def test_typing_filters_and_a_miss_says_so(demo_store):
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
