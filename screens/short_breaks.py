@@ -46,8 +46,8 @@ class ShortBreaksScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("b", "add_short_break", "Add break", tooltip="Add a short break"),
         # Short words in the footer (80 columns), the whole in ? help (the tooltip).
+        Binding("b", "add_short_break", "Add break", tooltip="Add a short break"),
         Binding("p", "add_direct_payment", "Add payment", tooltip="Add a direct payment"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted short break or payment"),
         Binding("r", "review", "Review",

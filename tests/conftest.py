@@ -186,7 +186,8 @@ def screen_stores(definition) -> bool:
     reach a store only through `cintui.casework` and `cintui.store`, whose own tests (and the
     command line's) run on both, and a screen draws the same on either. A screen test that
     runs store code no test below the screens runs on PostgreSQL is marked `both_stores`
-    (found with `scripts/pg_only_lines.py`), as is one the store changes (a server's)."""
+    (found with `scripts/pg_only_lines.py`), as is one where the store is the point (a
+    killed process's draft, another login's change while a form is open)."""
     if SCREENS not in definition.path.parents:
         return True
     return definition.get_closest_marker("both_stores") is not None
