@@ -113,9 +113,11 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
                 what += f": {i.detail}"
                 rule += f"; then: cintui decision add {i.child.reference} --kind cp_conference"
             rule = rule_with_source(rule, i.source) if narrow else rule
+            left = describe_left(i)  # narrow: "134 wd" over "overdue", the words wider
             rows.append((f"{i.due:%d %b}" if i.due else "now",
                          f"{i.child.name} {i.child.reference}", ((what, ""), (rule, "dim")),
-                         describe_left(i), *(() if narrow else (i.source,))))
+                         left.replace(" wd ", " wd\n") if narrow else left,
+                         *(() if narrow else (i.source,))))
         style = "bold red" if g == "overdue" else "bold"
         print_table(console, columns, rows, expand=True,
                     title=((labels[g], style), (f" ({grouped.count(g)})", "")))

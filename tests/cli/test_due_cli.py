@@ -106,6 +106,10 @@ def test_at_a_laptops_width_the_source_follows_the_rule(cli, demo_store, monkeyp
     if width == 80:
         assert "what · rule (source)" in header and "source ┃" not in header
         assert all(f"({i['source']})" in words or f"· {i['source']}" in words for i in items)
+        # "left" takes two lines ("134 wd" over "overdue"), not 14 columns of the 80
+        left = header.rstrip("┃").rsplit("┃", 1)[-1]
+        assert left.strip() == "left" and len(left) <= 11, header
+        assert "wd overdue" not in table and "wd left" not in table
     else:
         assert "┃ source" in header
         assert all(i["rule"] in words for i in items)
