@@ -20,6 +20,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from cintui.screens.widgets.hanging import Hanging, HangingLines
+
 # Keys Textual gives every screen, and keys inside widgets rather than bindings.
 EVERYWHERE = (("tab / shift+tab", "Next / previous box"),
               ("ctrl+p", "Command palette: find a child, go anywhere"),
@@ -76,26 +78,25 @@ def keys(screen: Screen, bindings: list[Binding]) -> list[tuple[str, str, bool]]
     return out
 
 
-def help_text(screen: Screen) -> Text:
-    """The help for `screen`: its title, what it is for, its keys, the keys everywhere."""
+def help_text(screen: Screen) -> Hanging:
+    """The help for `screen`: its title, what it is for, its keys, the keys everywhere; what
+    a key does wraps under itself, beside the keys (`str()` is the plain text)."""
     own = keys(screen, _own_bindings(screen))
     everywhere = [(key, words, True) for key, words, _ in keys(
         screen, list(Binding.make_bindings(screen.app.BINDINGS)))]
     everywhere += [(key, words, True) for key, words in EVERYWHERE]
-    width = max(len(key) for key, _, _ in own + everywhere) + 2
-    text = Text()
-    text.append(f"{title(screen)}\n", style="bold")
-    text.append(f"{purpose(screen) or 'No description.'}\n")
+    width = max(len(key) for key, _, _ in own + everywhere) + 4  # two spaces either side
+    parts: list = [Text(f"{title(screen)}\n", style="bold"),  # a Text part ends its line
+                   Text(f"{purpose(screen) or 'No description.'}\n")]
     for heading, rows in (("Keys on this screen", own), ("Everywhere", everywhere)):
-        text.append(f"\n{heading}\n", style="bold underline")
+        parts.extend((Text("\n"), Text(f"{heading}\n", style="bold underline")))
         for key, words, offered in rows:
             style = "" if offered else "dim"
-            text.append(f"  {key:<{width}}", style=f"bold {style}".strip())
-            text.append(words + ("" if offered else " (not here now)") + "\n", style=style)
+            parts.append((Text(f"  {key}", style=style),
+                          Text(words + ("" if offered else " (not here now)"), style=style)))
         if not rows:
-            text.append("  none of its own: the keys below\n")
-    text.rstrip()
-    return text
+            parts.append(Text("  none of its own: the keys below\n"))
+    return Hanging(parts, width=width)
 
 
 class ReadScreen(ModalScreen):
@@ -126,7 +127,14 @@ class HelpScreen(ReadScreen):
     BINDINGS = [Binding("escape", "close", "Close help")]  # F1 and ? close it too (app)
 
     def __init__(self, screen: Screen) -> None:
-        super().__init__(help_text(screen))
+        super().__init__(Text())
+        self.help = help_text(screen)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            lines = HangingLines(id="help-text")
+            lines.show(self.help.parts, self.help.width)
+            yield lines
 
 
 __all__ = ["HelpScreen", "ReadScreen", "help_text", "keys", "purpose", "title"]

@@ -3,6 +3,7 @@ to a worker's caseload, recording a quality check (BEX 3). Synthetic people only
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
@@ -255,6 +256,16 @@ async def test_on_a_laptops_80x24_every_heading_is_whole_and_several_children_sh
                                      .columns.values()]
 
 
+def help_lines(app) -> list[str]:
+    """The help as drawn on the screen, a line each, at its widget's width."""
+    from rich.console import Console
+
+    widget = app.screen.query_one("#help-text")
+    console = Console(width=widget.content_region.width, record=True, file=io.StringIO())
+    console.print(widget.render())
+    return console.export_text().splitlines()
+
+
 async def test_at_80x24_the_footer_keeps_every_key_and_help_says_them_in_full(demo_store):
     """Issue 20: at 80x24 the footer keeps the screen's main keys. The team view's footer
     once ended "o Overd": Help and the rest were cut off. The footer's words are now short
@@ -273,6 +284,12 @@ async def test_at_80x24_the_footer_keeps_every_key_and_help_says_them_in_full(de
         shown = text_of(app.screen, "#help-text")
         assert "Children overdue supervision, most overdue first (STO 8.5)" in shown
         assert "Record a QA check of the highlighted child's record (BEX 3)" in shown
+        # Drawn at 80 columns, a key's words too long for a line wrap under themselves,
+        # beside the keys ("(BEX 3)" once went back to the left edge).
+        drawn = [line.rstrip() for line in help_lines(app)]
+        qa = next(n for n, line in enumerate(drawn) if line.strip().startswith("q "))
+        assert drawn[qa + 1].strip() == "(BEX 3)", drawn[qa:qa + 2]
+        assert drawn[qa + 1].index("(") == drawn[qa].index("Record")
         await pilot.press("escape")
         await pilot.resize_terminal(140, 45)  # room again: F1 is named beside ?
         await settle(pilot)
