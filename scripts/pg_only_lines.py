@@ -27,7 +27,7 @@ STORE_SIDE = tuple(f"/cintui/{part}/" for part in ("casework", "store", "export"
 
 
 def measure(data: Path) -> None:
-    rc = data.with_suffix(".rc")
+    rc = data.parent / "pg_only_lines.ini"  # not data's name + ".*": pytest-cov erases those
     rc.write_text(f"[run]\nsource = cintui\ndata_file = {data}\n")
     workers = str(2 * (os.cpu_count() or 1))
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", workers, "--dist", "worksteal",
