@@ -109,13 +109,19 @@ class ReadScreen(ModalScreen):
     """
     BINDINGS = [Binding("escape", "close", "Close")]
 
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: Text | Hanging) -> None:
         super().__init__()
         self.text = text
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(self.text, id="help-text")
+            if isinstance(self.text, Hanging):  # its `render()` keeps the plain text
+                lines = HangingLines(id="help-text")
+                text = self.text
+                lines.show(text.parts, text.width, text.label_style, text.wrap_labels)
+                yield lines
+            else:
+                yield Static(self.text, id="help-text")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -127,14 +133,7 @@ class HelpScreen(ReadScreen):
     BINDINGS = [Binding("escape", "close", "Close help")]  # F1 and ? close it too (app)
 
     def __init__(self, screen: Screen) -> None:
-        super().__init__(Text())
-        self.help = help_text(screen)
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
-            lines = HangingLines(id="help-text")
-            lines.show(self.help.parts, self.help.width)
-            yield lines
+        super().__init__(help_text(screen))
 
 
 __all__ = ["HelpScreen", "ReadScreen", "help_text", "keys", "purpose", "title"]
