@@ -21,7 +21,13 @@ class HoldsKeys:
     the keys read after the command are kept, not handed to the screen's boxes, and pressed
     once it has moved on: in the question it asks, or on the screen in front once it has
     closed. When it refuses (a problem shown), they are dropped (`refused`): they were meant
-    for what it would have opened."""
+    for what it would have opened.
+
+    A screen opened (pushed or switched to) holds the keys read until it has painted once,
+    with its boxes and its focus in place: "v a y Planned" typed faster than the visit form
+    opens is the visit seen, seen alone, bedroom seen and "Planned" under its first
+    heading, where the keys after "v" once reached a screen with nothing focused and were
+    lost. Keys held for a command and not dropped are held on for what it opens."""
 
     _key_holder: Screen | None = None
     _keys_held: tuple | list = ()
@@ -29,12 +35,22 @@ class HoldsKeys:
 
     def hold_keys(self, screen: Screen) -> None:
         if self._key_holder is None:
-            self._key_holder, self._keys_held = screen, [*self._keys_held]
-            self._holds += 1
-            hold = self._holds
-            # Never a dead keyboard: a screen that neither moves on nor says so lets go.
-            self.set_timer(HOLD_LIMIT_SECONDS,  # type: ignore[attr-defined]
-                           lambda: self._holds == hold and self.let_go_of_keys(screen))
+            self._hold_for(screen)
+
+    def _hold_for(self, screen: Screen) -> None:
+        if self._key_holder is None:
+            self._keys_held = [*self._keys_held]
+        self._key_holder = screen
+        self._holds += 1
+        hold = self._holds
+        # Never a dead keyboard: a screen that neither moves on nor says so lets go.
+        self.set_timer(HOLD_LIMIT_SECONDS,  # type: ignore[attr-defined]
+                       lambda: self._holds == hold and self.let_go_of_keys(screen))
+
+    def _hold_until_painted(self, screen) -> None:
+        if isinstance(screen, Screen) and not screen.is_mounted:
+            self._hold_for(screen)
+            screen.call_after_refresh(self.let_go_of_keys, screen)
 
     def drop_held_keys(self, screen: Screen) -> None:
         if self._key_holder is screen:
@@ -51,9 +67,12 @@ class HoldsKeys:
         return self._key_holder is not None and bool(stack) and stack[-1] is self._key_holder
 
     async def _press_held(self) -> None:
-        keys, self._key_holder, self._keys_held = self._keys_held, None, ()
-        for key in keys:  # as read, in order, before any key read after them
-            await super().on_event(key)  # type: ignore[misc]
+        keys, self._key_holder, self._keys_held = [*self._keys_held], None, ()
+        while keys:  # as read, in order, before any key read after them
+            await super().on_event(keys.pop(0))  # type: ignore[misc]
+            if self._key_holder is not None:  # it opened a screen: the rest wait for it
+                self._keys_held = [*keys, *self._keys_held]
+                return
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -73,14 +92,18 @@ class HoldsKeys:
             self.post_message(KeysHeld())  # type: ignore[attr-defined]
         return result
 
-    def push_screen(self, *args, **kwargs):
-        return self._screens_changed(super().push_screen(*args, **kwargs))  # type: ignore[misc]
+    def push_screen(self, screen, *args, **kwargs):
+        result = super().push_screen(screen, *args, **kwargs)  # type: ignore[misc]
+        self._hold_until_painted(screen)
+        return self._screens_changed(result)
 
     def pop_screen(self):
         return self._screens_changed(super().pop_screen())  # type: ignore[misc]
 
     def switch_screen(self, screen):
-        return self._screens_changed(super().switch_screen(screen))  # type: ignore[misc]
+        result = super().switch_screen(screen)  # type: ignore[misc]
+        self._hold_until_painted(screen)
+        return self._screens_changed(result)
 
 
 __all__ = ["HoldsKeys", "KeysHeld"]

@@ -228,7 +228,7 @@ class AuthorityFormScreen(FormScreen):
     def fields(self) -> Iterable[Widget]:
         info = self.info
         yield self.row("name", "Name", self.text(info.name if info else "",
-                                                 "Exampleshire County Council"))
+                                                 "e.g. Exampleshire County Council"))
         yield self.row("la_number", "DfE LA number", self.text(info.la_number if info else "",
                                                               "three digits, e.g. 820"))
         choices = [(f"{title} ({name})", name) for name, title in admin.policy_choices()]
@@ -259,9 +259,9 @@ class TeamFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         t = self.team
-        yield self.row("name", "Team name", self.text(t.name if t else "", "Safeguarding South"))
+        yield self.row("name", "Team name", self.text(t.name if t else "", "e.g. Safeguarding South"))
         yield self.row("service", "Service", self.text(t.service if t else "",
-                                                       "Safeguarding and Support"))
+                                                       "e.g. Safeguarding and Support"))
         choices = [(f"{w.name} ({w.role_label.lower()})", w.username) for w in self.managers]
         current = t.manager_username if t and t.manager_username else Select.NULL
         if t and t.manager_username and current not in {w.username for w in self.managers}:
@@ -297,7 +297,7 @@ class WorkerFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         w = self.worker
-        username = self.text(w.username if w else "", "amira.ashdown")
+        username = self.text(w.username if w else "", "e.g. amira.ashdown")
         username.disabled = w is not None
         yield self.row("username", "Username", username)
         yield self.row("name", "Full name", self.text(w.name if w else ""))

@@ -18,6 +18,10 @@ from cintui.screens.widgets.loading import LoadingAfter
 from cintui.screens.widgets.plain import plain
 
 from .widgets.footer import Footer
+from .widgets.typed import opening, typing_in_a_box
+
+# Keys that open a screen: they act as read, except while the filter is typed in.
+OPENING = {"new_child", "new_visit", "open_plan"}
 
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
@@ -125,9 +129,9 @@ class CaseloadScreen(Screen):
         Binding("slash", "find", "Filter"),
         Binding("s", "sort", "Sort column", show=False),
         Binding("r", "reverse", "Reverse", show=False),
-        Binding("n", "new_child", "New child"),
-        Binding("v", "new_visit", "Visit", show=False),
-        Binding("p", "open_plan", "Plan", show=False),
+        opening("n", "new_child", "New child"),
+        opening("v", "new_visit", "Visit", show=False),
+        opening("p", "open_plan", "Plan", show=False),
         Binding("m", "app.my_week", "My week", show=False),
         Binding("escape", "escape", "Back", show=False),
     ]
@@ -390,6 +394,9 @@ class CaseloadScreen(Screen):
     def selected_child_id(self):
         row = self.query_one(CaseTable).current
         return row.id if row is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in OPENING or not typing_in_a_box(self)
 
     def action_new_visit(self) -> None:
         """The visit form for the highlighted child (their draft, if one is waiting)."""

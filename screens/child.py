@@ -48,6 +48,7 @@ from .forms import (
     WithheldFormScreen,
 )
 from .widgets.footer import Footer
+from .widgets.typed import opening, typing_in_a_box
 
 TABS = ("summary", "people", "consent", "plan", "visits", "meetings", "chronology")
 # The widget that takes the focus when a tab is shown (none: the tab strip).
@@ -70,6 +71,8 @@ CONSENT_STYLES = {
     ConsentStatus.REFUSED: "bold red",
     ConsentStatus.WITHDRAWN: "bold red",
 }
+# Keys that open a screen: they act as read (`opening`), except while a box is typed in.
+OPENING = {"edit_child", "open_plan", "new_visit", "book_meeting"}
 TAB_ACTIONS = {
     "add_person": "people",
     "edit_person": "people",
@@ -134,11 +137,11 @@ class ChildScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),
-        Binding("u", "edit_child", "Edit child"),
-        Binding("p", "open_plan", "Plan"),
-        Binding("v", "new_visit", "Visit"),
+        opening("u", "edit_child", "Edit child"),
+        opening("p", "open_plan", "Plan"),
+        opening("v", "new_visit", "Visit"),
         Binding("x", "discard_draft", "Discard draft"),
-        Binding("m", "book_meeting", "Book meeting"),
+        opening("m", "book_meeting", "Book meeting"),
         Binding("c", "cancel_meeting", "Cancel/rebook"),
         Binding("s", "minutes_sent", "Minutes sent"),
         Binding("a", "add_person", "Add person"),
@@ -692,6 +695,8 @@ class ChildScreen(Screen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in OPENING and typing_in_a_box(self):
+            return False
         tab = TAB_ACTIONS.get(action)
         return tab is None or tab == self.active_tab
 

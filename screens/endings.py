@@ -101,7 +101,7 @@ class DecisionFormScreen(_DatedForm):
         yield self.row("decision", "Decision", self.text("", "What was decided"))
         yield self.row("rationale", "Rationale", self.prose("", "Why (required)"))
         yield self.row("by", "Decided by", self.text(self.by))
-        yield self.row("role", "Role", self.text(self.role, "Team manager"))
+        yield self.row("role", "Role", self.text(self.role, "e.g. Team manager"))
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
 
     def on_mount(self) -> None:

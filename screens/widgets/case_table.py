@@ -52,7 +52,8 @@ class CaseTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "choose", "Open", show=False),
+        # As read, so the keys typed after it wait for the child's record (`opening`).
+        Binding("enter", "choose", "Open", show=False, priority=True),
     ]
     cursor = reactive(0, always_update=True)
 
@@ -200,6 +201,8 @@ class CaseTable(ScrollView, can_focus=True):
 
     def action_choose(self) -> None:
         if self.current is not None:
+            if (hold := getattr(self.app, "hold_keys", None)) is not None:
+                hold(self.screen)  # for the record it opens (`cintui.held_keys`)
             self.post_message(self.Chosen(self.current))
 
 

@@ -1,11 +1,14 @@
 """One key per choice: a rating is r, a or g; a yes/no is y or n; a recommendation its
 number. The key shows in each option's label ("Amber (a)") and chooses it at once, with
 the list closed or open (Enter opens it; in the open list, other letters still search).
+A list without keys (a team, a policy profile) is searched by typing, shut or open, as a
+browser's list is: "wi" chooses Wirral.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -42,8 +45,35 @@ class _KeyedOverlay(SelectOverlay):
             self.post_message(self.UpdateSelection(index))
 
 
+# Letters typed on a shut list within this long of each other are one search ("wi").
+SEARCH_PAUSE_SECONDS = 1.0
+
+
+def typed_match(labels: list[str], current: int | None, typed: str) -> int | None:
+    """The option a browser's shut list goes to when `typed` is typed on it: the first
+    label starting with it (case aside), else the first with a word starting with it; one
+    letter typed again and again goes round the labels starting with it, from `current`."""
+    typed = typed.casefold()
+    folded = [label.casefold() for label in labels]
+    if len(typed) > 1 and typed == typed[0] * len(typed):  # "ww": the next "w"
+        starts = [i for i, label in enumerate(folded) if label.startswith(typed[0])]
+        later = [i for i in starts if current is None or i > current]
+        return (later or starts or [None])[0]
+    for i, label in enumerate(folded):
+        if label.startswith(typed):
+            return i
+    for i, label in enumerate(folded):
+        if any(word.startswith(typed) for word in label.split()):
+            return i
+    return None
+
+
 class KeyedSelect(Select):
-    """A Select whose options are (key, label, value): the key chooses the option."""
+    """A Select whose options are (key, label, value): the key chooses the option. One
+    without keys is searched by typing with the list shut too (`typed_match`)."""
+
+    _typed = ""
+    _typed_at = 0.0
 
     def __init__(self, options: Iterable[tuple[str, str, object]], **kwargs) -> None:
         options = list(options)
@@ -57,10 +87,29 @@ class KeyedSelect(Select):
             compact=Select.compact)
 
     def on_key(self, event: events.Key) -> None:
-        if not self.expanded and event.character in self.keys:
+        if self.expanded:
+            return
+        if event.character in self.keys:
             event.stop()
             event.prevent_default()
             self.value = self.keys[event.character]
+        elif not self.keys and event.is_printable and not event.character.isspace():
+            self._search(event)
+
+    def _search(self, event: events.Key) -> None:
+        now = monotonic()
+        typed = (self._typed if now - self._typed_at < SEARCH_PAUSE_SECONDS else "") \
+            + event.character
+        self._typed, self._typed_at = typed, now
+        options = [(str(label), value) for label, value in self._options
+                   if value is not Select.NULL]
+        values = [value for _, value in options]
+        current = values.index(self.value) if self.value in values else None
+        found = typed_match([label for label, _ in options], current, typed)
+        if found is not None:  # a letter that finds nothing goes on to the screen's keys
+            event.stop()
+            event.prevent_default()
+            self.value = values[found]
 
 
 def keyed(options: Iterable[tuple[str, object]], keys: dict[object, str]

@@ -27,6 +27,23 @@ TAB_BINDINGS = [
 ]
 
 
+def opening(key: str, action: str, description: str, **kwargs) -> Binding:
+    """A key that opens a screen (a visit, a plan): a priority binding, so it acts when the
+    key is read and the keys typed after it wait for the screen it opens
+    (`cintui.held_keys`). As an ordinary binding it acted only once the focused table
+    had handled it, and the keys read meanwhile ("v a y Planned", faster than the form
+    opens) had gone to that table and were lost. Not while a box is being typed in: the
+    screen's `check_action` asks `typing_in_a_box` for those actions (`OPENING`)."""
+    return Binding(key, action, description, priority=True, **kwargs)
+
+
+def typing_in_a_box(screen: Screen) -> bool:
+    """Whether the focus is in a box that takes letters (a filter, a note)."""
+    from textual.widgets import Input, TextArea
+
+    return isinstance(screen.focused, (Input, TextArea))
+
+
 def chosen_in_open_list(focused) -> None:
     """Tab (or Shift+Tab) in a choice's open list takes the option it highlights, as a
     browser's list does: letters typed there find an option ("wi": Wirral), and Tab once

@@ -209,6 +209,73 @@ async def test_a_letter_in_an_open_list_chooses_its_option_and_others_still_sear
         assert cells(screen, "#workers")[0][:3] == ["kay.moss", "Kay Moss", "Team manager"]
 
 
+async def test_a_shut_list_without_keys_is_searched_by_typing_as_a_browsers_is(
+        new_location, cli):
+    """A first-time user Tabs to the policy profile and types "wi": the shut list chooses
+    Wirral's, as a browser's does (it once did nothing until Enter had opened it, and the
+    authority was saved on England's timescales). A team is found by the start of any word
+    of its name ("no": Disability North); a letter that finds nothing is left alone."""
+    path = team_store(new_location, cli)
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("tab", "tab", "w", "i")
+        await settle(pilot)
+        policy = form.query_one("#policy")
+        assert app.focused is policy and not policy.expanded
+        assert policy.value == "wirral"
+        await save(pilot)
+        assert app.screen is screen
+        assert read(path, lambda session: admin.authority(session).policy) == "wirral"
+
+        await pilot.press("w")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#username").value = "lee.park"
+        form.query_one("#name").value = "Lee Park"
+        form.query_one("#team").focus()
+        await pilot.press("n", "o")
+        await settle(pilot)
+        assert form.query_one("#team").value == "Disability North"
+        await pilot.press("q")  # no team has a word starting "noq": nothing changes
+        await settle(pilot)
+        assert form.query_one("#team").value == "Disability North"
+
+
+def test_typing_on_a_shut_list_goes_round_the_options_starting_with_a_letter():
+    """"w" is the first option starting with it; "w" again the next, then round again."""
+    from cintui.screens.widgets.choices import typed_match
+
+    labels = ["Bexley", "England", "Warwickshire", "Wirral", "Stockton-on-Tees"]
+    assert typed_match(labels, None, "w") == 2
+    assert typed_match(labels, 2, "ww") == 3
+    assert typed_match(labels, 3, "www") == 2
+    assert typed_match(labels, None, "wi") == 3
+    assert typed_match(labels, None, "x") is None
+    assert typed_match(["Safeguarding South", "Disability North"], None, "NO") == 1
+
+
+async def test_set_up_examples_read_as_examples_never_as_values(new_location, cli):
+    """Issue 20: a grey example that looks like a value ("Exampleshire County Council",
+    "amira.ashdown") reads as filled in. Every example in the set-up forms says "e.g.",
+    or is a hint in lower case ("three digits, e.g. 820")."""
+    app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_setup(pilot)
+        shown = []
+        for key in ("a", "t", "w"):
+            await pilot.press(key)
+            await settle(pilot)
+            shown += [box.placeholder for box in app.screen.query("Input") if box.placeholder]
+            await pilot.press("escape")
+            await settle(pilot)
+        assert len(shown) >= 5
+        assert all(hint.startswith("e.g. ") or hint[0].islower() for hint in shown), shown
+
+
 async def test_a_worker_leaves_only_once_their_children_are_reallocated(new_location, cli):
     path = team_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")

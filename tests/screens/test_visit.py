@@ -543,6 +543,54 @@ async def test_v_on_the_caseload_opens_the_form_for_the_highlighted_child(demo_s
         assert app.screen.child_id == expected
 
 
+async def test_keys_typed_faster_than_the_screens_open_each_reach_their_place(demo_store):
+    """WIR 2.11, nothing typed is lost: from the caseload, Enter (the child's record), v (a
+    visit), the facts and a sentence under each heading, Ctrl+F and y, all read before the
+    record has opened (a fast typist, a text expander). The keys after Enter and after v
+    once reached a screen with nothing focused yet, or the caseload's table, and were lost:
+    each now waits for the screen it was typed for."""
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        child_id = app.screen.selected_child_id
+        said = {field: f"Under {field} today" for field in TEXT_FIELDS}
+        burst: list[tuple[str, str | None]] = [("enter", None), ("v", "v"), ("a", "a"),
+                                               ("y", "y")]
+        for i, field in enumerate(TEXT_FIELDS):
+            if i:
+                burst.append(("tab", "\t"))
+            burst += [("space", " ") if ch == " " else (ch, ch) for ch in said[field]]
+        burst += [("ctrl+f", None), ("y", "y")]
+        for key, character in burst:  # all queued before the first is handled
+            app.post_message(events.Key(key, character))
+        def visits() -> list[Visit]:
+            return read(demo_store, lambda session: session.exec(
+                select(Visit).where(Visit.child_id == child_id)
+                .order_by(Visit.visited_at)).all())
+
+        before = len(visits())
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen"
+                    and len(visits()) > before)
+        assert [type(s).__name__ for s in app.screen_stack[-2:]] == ["CaseloadScreen",
+                                                                      "ChildScreen"]
+        assert app.screen.child_id == child_id
+    visit = visits()[-1]
+    assert (visit.child_seen, visit.seen_alone, visit.bedroom_seen) == (True, True, True)
+    assert {f: getattr(visit, f) for f in TEXT_FIELDS} == said
+
+
+async def test_letters_typed_in_the_caseload_filter_are_typed_not_keys(demo_store):
+    """v, p and n open a visit, a plan and a new child as soon as they are read, but not
+    while the filter is being typed in: "vip" there is a search."""
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "v", "i", "p", "n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        assert app.screen.query_one("#filter", Input).value == "vipn"
+
+
 def test_the_visit_form_snapshot(demo_store, snap_compare):
     async def run_before(pilot) -> None:
         await open_form(pilot)
