@@ -71,8 +71,6 @@ CONSENT_STYLES = {
     ConsentStatus.REFUSED: "bold red",
     ConsentStatus.WITHDRAWN: "bold red",
 }
-# Keys that open a screen: they act as read (`opening`), except while a box is typed in.
-OPENING = {"edit_child", "open_plan", "new_visit", "book_meeting"}
 TAB_ACTIONS = {
     "add_person": "people",
     "edit_person": "people",
@@ -140,41 +138,41 @@ class ChildScreen(Screen):
         opening("u", "edit_child", "Edit child"),
         opening("p", "open_plan", "Plan"),
         opening("v", "new_visit", "Visit"),
-        Binding("x", "discard_draft", "Discard draft"),
+        opening("x", "discard_draft", "Discard draft"),
         opening("m", "book_meeting", "Book meeting"),
-        Binding("c", "cancel_meeting", "Cancel/rebook"),
-        Binding("s", "minutes_sent", "Minutes sent"),
-        Binding("a", "add_person", "Add person"),
-        Binding("e", "edit_person", "Edit person"),
-        Binding("d", "remove_person", "Remove person"),
-        Binding("a", "add_consent", "Add consent"),
-        Binding("w", "withheld", "Withheld path"),
+        opening("c", "cancel_meeting", "Cancel/rebook"),
+        opening("s", "minutes_sent", "Minutes sent"),
+        opening("a", "add_person", "Add person"),
+        opening("e", "edit_person", "Edit person"),
+        opening("d", "remove_person", "Remove person"),
+        opening("a", "add_consent", "Add consent"),
+        opening("w", "withheld", "Withheld path"),
         Binding("slash", "filter", "Filter"),
         # Endings (DOMAIN.md §7); off the footer, which is full at 120 columns.
-        Binding("D", "decision", "Decision", show=False),
-        Binding("C", "closure", "Closure", show=False),
-        Binding("R", "rerefer", "Re-refer", show=False),
-        Binding("S", "step_down", "Step-down", show=False),
-        Binding("T", "transfer", "Transfer", show=False),
+        opening("D", "decision", "Decision", show=False),
+        opening("C", "closure", "Closure", show=False),
+        opening("R", "rerefer", "Re-refer", show=False),
+        opening("S", "step_down", "Step-down", show=False),
+        opening("T", "transfer", "Transfer", show=False),
         # The case's steps (DOMAIN.md §11): referral to support started, each by a form.
-        Binding("K", "case_steps", "Case steps", show=False),
-        Binding("L", "restrict", "Restrict", show=False),  # to named workers (issue 18)
+        opening("K", "case_steps", "Case steps", show=False),
+        opening("L", "restrict", "Restrict", show=False),  # to named workers (issue 18)
         # Supervision and case direction (STO 4.5, 8.5; WAR 12).
-        Binding("U", "supervision", "Supervision", show=False),
+        opening("U", "supervision", "Supervision", show=False),
         # BEX 3: an early review after significant change.
-        Binding("B", "early_review", "Bring review forward", show=False),
+        opening("B", "early_review", "Bring review forward", show=False),
         # Family Group Conferences (WAR 4.2, 9.3; STO 6.13).
-        Binding("F", "fgc", "Family Group Conference", show=False),
+        opening("F", "fgc", "Family Group Conference", show=False),
         # Signs of Safety mapping (STO 6.3); Graded Care Profile 2 (STO 4.3, 6.11, 7.1).
-        Binding("M", "signs_of_safety", "Signs of Safety map", show=False),
-        Binding("G", "gcp2", "Graded Care Profile 2", show=False),
+        opening("M", "signs_of_safety", "Signs of Safety map", show=False),
+        opening("G", "gcp2", "Graded Care Profile 2", show=False),
         # Disabled children: short breaks and direct payments (WAR 7, 7.2.1).
-        Binding("H", "short_breaks", "Short breaks", show=False),
+        opening("H", "short_breaks", "Short breaks", show=False),
         # Meeting safeguards: papers (WIR 2.3), agreement visits (TRA), non-engagement
         # (WIR 2.10).
-        Binding("P", "papers", "Papers sent", show=False),
-        Binding("A", "agreement", "Agreement visit", show=False),
-        Binding("N", "non_engagement", "Non-engagement", show=False),
+        opening("P", "papers", "Papers sent", show=False),
+        opening("A", "agreement", "Agreement visit", show=False),
+        opening("N", "non_engagement", "Non-engagement", show=False),
         Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
         *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
@@ -958,3 +956,7 @@ class ChildScreen(Screen):
         workers = self.record.workers if self.record else []
         self.app.push_screen(WithheldFormScreen(self.child_id, consent, workers),
                              self._reload_if_saved)
+
+
+# Keys that open a screen: they act as read (`opening`), except while a box is typed in.
+OPENING = {b.action for b in ChildScreen.BINDINGS if isinstance(b, Binding) and b.priority}

@@ -35,6 +35,7 @@ from .plan_forms import (
     RateFormScreen,
 )
 from .widgets.footer import Footer
+from .widgets.typed import opening
 
 # Never colour alone: the letter and the word are always there too.
 RAG_STYLES = {"R": "bold white on dark_red", "A": "bold black on dark_orange",
@@ -83,20 +84,23 @@ class PlanScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),
-        Binding("a", "add_need", "Add need"),
-        Binding("e", "edit_need", "Edit need"),
-        Binding("c", "actions", "Actions"),
-        Binding("r", "rate", "Re-rate"),
-        Binding("d", "delete_need", "Delete need", show=False),
+        # The highlight moves as read too, so "↓ r" typed fast re-rates the need below.
+        opening("down", "move_highlight(1)", "Next need", show=False),
+        opening("up", "move_highlight(-1)", "Previous need", show=False),
+        opening("a", "add_need", "Add need"),
+        opening("e", "edit_need", "Edit need"),
+        opening("c", "actions", "Actions"),
+        opening("r", "rate", "Re-rate"),
+        opening("d", "delete_need", "Delete need", show=False),
         Binding("ctrl+up", "move_need(-1)", "Move up", show=False),
         Binding("ctrl+down", "move_need(1)", "Move down", show=False),
-        Binding("v", "details", "Details", show=False),
-        Binding("g", "agree", "Agree"),
-        Binding("n", "new_version", "New version", show=False),  # a change starts one
-        Binding("w", "what_changed", "What changed", show=False),
-        Binding("x", "export", "Export", show=False),
-        Binding("b", "early_review", "Bring review forward", show=False),  # BEX 3
-        Binding("k", "checks", "Plan checks, all of them", show=False),
+        opening("v", "details", "Details", show=False),
+        opening("g", "agree", "Agree"),
+        opening("n", "new_version", "New version", show=False),  # a change starts one
+        opening("w", "what_changed", "What changed", show=False),
+        opening("x", "export", "Export", show=False),
+        opening("b", "early_review", "Bring review forward", show=False),  # BEX 3
+        opening("k", "checks", "Plan checks, all of them", show=False),
         Binding("left_square_bracket", "other_version(1)", "Older", show=False),
         Binding("right_square_bracket", "other_version(-1)", "Newer", show=False),
     ]
@@ -330,6 +334,8 @@ class PlanScreen(Screen):
     # ------------------------------------------------------------ keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move_highlight":  # in the needs; elsewhere the arrow is the box's own
+            return isinstance(self.focused, DataTable)
         if action in EDITING:
             if self.editable or (action != "agree" and self._next_can_start):
                 return True
@@ -339,6 +345,10 @@ class PlanScreen(Screen):
         if action == "what_changed":
             return self.version is not None and self.version.number > 1
         return True
+
+    def action_move_highlight(self, step: int) -> None:
+        table = self.focused
+        table.action_cursor_down() if step > 0 else table.action_cursor_up()
 
     def _need_required(self) -> int | None:
         i = self._current()

@@ -205,7 +205,9 @@ class RateFormScreen(PlanFormScreen):
         """Tab from a new rating goes to what it needs (to Green how long and who agreed,
         WIR 2.4; to Red the CP discussion, WIR 2.6), past the optional "why"."""
         rating = self.query_one("#rating", Select)
-        if not rating.has_focus or rating.expanded:
+        # The focus now, not `has_focus`: that changes only once the box has handled its
+        # Blur, after a Tab read straight after this one (a burst) has asked.
+        if self.focused is not rating or rating.expanded:
             return None
         target = {"G": "#maintained_for", "R": "#cp_discussion"}.get(rating.value)
         if target and rating.value != self.need.rag:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.strip import Strip
 from textual.widgets import Checkbox, Select, SelectionList
 from textual.widgets._option_list import OptionDoesNotExist
@@ -33,16 +34,15 @@ RATING_KEYS = {"R": "r", "A": "a", "G": "g"}
 class _KeyedOverlay(SelectOverlay):
     """The open list of a `KeyedSelect`: an option's key chooses it and closes the list, as
     the label promises ("Team manager (t)"); Textual's own list would only move the
-    highlight to the first option with a "t" in it, and Tab then left the old value."""
+    highlight to the first option with a "t" in it, and Tab then left the old value. (A
+    list that searches as letters are typed keeps them from the box's own bindings.)"""
 
     async def _on_key(self, event: events.Key) -> None:
         select = self.parent
         if isinstance(select, KeyedSelect) and event.character in select.keys:
             event.stop()
             event.prevent_default()  # not the type-to-search of SelectOverlay._on_key
-            wanted = select.keys[event.character]
-            index = next(i for i, (_, value) in enumerate(select._options) if value == wanted)
-            self.post_message(self.UpdateSelection(index))
+            select.action_choose(event.character)
 
 
 # Letters typed on a shut list within this long of each other are one search ("wi").
@@ -69,8 +69,11 @@ def typed_match(labels: list[str], current: int | None, typed: str) -> int | Non
 
 
 class KeyedSelect(Select):
-    """A Select whose options are (key, label, value): the key chooses the option. One
-    without keys is searched by typing with the list shut too (`typed_match`)."""
+    """A Select whose options are (key, label, value): the key chooses the option. Shut, as
+    soon as it is read (a priority binding of this box), so a Tab typed straight after it
+    ("g Tab") moves on from the new choice, not the old: Tab acts when read too
+    (`typed.TAB_BINDINGS`); open, in the list (`_KeyedOverlay`). One without keys is
+    searched by typing with the list shut too (`typed_match`)."""
 
     _typed = ""
     _typed_at = 0.0
@@ -80,20 +83,23 @@ class KeyedSelect(Select):
         self.keys = {key: value for key, _, value in options if key}
         super().__init__([(plain(f"{label} ({key})" if key else label), value)
                           for key, label, value in options], **kwargs)
+        for key in self.keys:
+            self._bindings.bind(key, f"choose({key!r})", show=False, priority=True)
 
     def compose(self) -> ComposeResult:  # Select's own, with the keyed list
         yield SelectCurrent(self.prompt)
         yield _KeyedOverlay(type_to_search=self._type_to_search).data_bind(
             compact=Select.compact)
 
-    def on_key(self, event: events.Key) -> None:
+    def action_choose(self, key: str) -> None:
+        self.value = self.keys[key]
         if self.expanded:
-            return
-        if event.character in self.keys:
-            event.stop()
-            event.prevent_default()
-            self.value = self.keys[event.character]
-        elif not self.keys and event.is_printable and not event.character.isspace():
+            self.focus()
+            self.expanded = False
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.expanded and not self.keys and event.is_printable \
+                and not event.character.isspace():
             self._search(event)
 
     def _search(self, event: events.Key) -> None:
@@ -123,16 +129,17 @@ class YesNo(Checkbox):
     empty when the answer is no: Textual's shows an X either way, told apart only by its
     colour, so "Without consent" read as ticked on a terminal with few colours."""
 
+    # As read (priority), as a choice's key is (`KeyedSelect`): "y Tab" moves on from yes.
+    BINDINGS = [Binding("y", "answer(True)", show=False, priority=True),
+                Binding("n", "answer(False)", show=False, priority=True)]
+
     @property
     def _button(self) -> Content:
         self.BUTTON_INNER = "X" if self.value else " "
         return super()._button
 
-    def on_key(self, event: events.Key) -> None:
-        if event.character in ("y", "n"):
-            event.stop()
-            event.prevent_default()
-            self.value = event.character == "y"
+    def action_answer(self, yes: bool) -> None:
+        self.value = yes
 
 
 class TickList(SelectionList):

@@ -596,6 +596,46 @@ async def test_p_on_the_caseload_opens_the_highlighted_childs_plan(demo_store):
         assert app.screen.child_id == child_id
 
 
+async def test_a_re_rating_typed_faster_than_the_plan_opens_is_recorded_whole(demo_store):
+    """WIR 2.4, nothing typed is lost: p, ↓ to an Amber, r, g, the change maintained and
+    where it was agreed, and Ctrl+S, all read before the plan has opened (a fast typist).
+    The keys after p once reached the caseload, the "g" after r reached the plan (Agree)
+    instead of the rating, and r re-rated the need above the one ↓ moved to: each now acts
+    in order, on the screen it was typed for."""
+    from textual import events
+
+    def amber_below_the_first(session):
+        for c in caseload.list_children(session, TODAY, open_only=True):
+            plan = plans.current_plan(session, c.id)
+            if plan and plan.status == "agreed" and any(n.rag == "A" for n in plan.needs[1:]):
+                return c.id, next(i for i, n in enumerate(plan.needs) if i and n.rag == "A")
+        raise AssertionError("no demo child with an agreed plan with an Amber below need 1")
+
+    child_id, amber = read(demo_store, amber_below_the_first)
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.set_view("everyone")
+        await until(pilot, lambda: any(r.id == child_id for r in app.screen.query_one(
+            "#children").rows))
+        table = app.screen.query_one("#children")
+        table.cursor = next(i for i, r in enumerate(table.rows) if r.id == child_id)
+        burst = [("p", "p"), *[("down", None)] * amber, ("r", "r"), ("g", "g"), ("tab", "\t")]
+        burst += [(c, c) if c != " " else ("space", " ") for c in "8 weeks"]
+        burst += [("tab", "\t"), *[(c, c) if c != " " else ("space", " ")
+                                    for c in "CIN review"], ("ctrl+s", None)]
+        for key, character in burst:  # all queued before the first is handled
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: [type(s).__name__ for s in app.screen_stack][-2:] == [
+            "CaseloadScreen", "PlanScreen"] and app.screen.version.needs[amber].rag == "G")
+        key = app.screen.version.needs[amber].key
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    change = next(n for n in draft.needs if n.key == key).rag_history[-1]
+    assert (change.previous, change.rating, change.maintained_for, change.agreed_at) == (
+        "A", "G", "8 weeks", "CIN review")
+
+
 async def test_a_need_going_red_prompts_an_early_review_and_b_brings_it_forward(demo_store):
     """BEX 3: a need going Red is a significant change: the editor prompts an early review;
     b brings the review forward (a date before the one due, and what changed); the review
