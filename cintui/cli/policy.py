@@ -34,10 +34,15 @@ def policy_list(as_json: JsonOption = False) -> None:
                      "origin": str(p.origin)} for p in profiles])
         return
     from cintui.cli.table import Column, print_table
+    from cintui.reference.shipped import shipped
 
+    # A shipped profile says so; a path is worth its width only for your own profiles.
+    ours = str(shipped("policies"))
     print_table(_console(), (Column("name", no_wrap=True), Column("authority"), Column("title"),
                              Column("from")),
-                [(p.name, p.authority, p.title, str(p.origin)) for p in profiles])
+                [(p.name, p.authority, p.title,
+                  "shipped" if str(p.origin).startswith(ours) else str(p.origin))
+                 for p in profiles])
 
 
 @policy_app.command("show")
