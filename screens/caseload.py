@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
@@ -18,10 +17,7 @@ from cintui.screens.widgets.loading import LoadingAfter
 from cintui.screens.widgets.plain import plain
 
 from .widgets.footer import Footer
-from .widgets.typed import opening, typing_in_a_box
-
-# Keys that open a screen: they act as read, except while the filter is typed in.
-OPENING = {"new_child", "new_visit", "open_plan"}
+from .widgets.typed import opening, typed_keys, typing_in_a_box
 
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
@@ -122,18 +118,20 @@ class CaseloadScreen(Screen):
     CaseloadScreen #detail { height: 2; padding: 0 1; background: $boost;
                          text-wrap: nowrap; text-overflow: ellipsis; }
     """
+    # Every key as read, in the order typed (`typed.opening`), but the letters and digits
+    # not while the filter is typed in.
     BINDINGS = [
-        Binding("1", "view('mine')", "Mine"),
-        Binding("2", "view('team')", "Team"),
-        Binding("3", "view('everyone')", "Everyone"),
-        Binding("slash", "find", "Filter"),
-        Binding("s", "sort", "Sort column", show=False),
-        Binding("r", "reverse", "Reverse", show=False),
+        opening("1", "view('mine')", "Mine"),
+        opening("2", "view('team')", "Team"),
+        opening("3", "view('everyone')", "Everyone"),
+        opening("slash", "find", "Filter"),
+        opening("s", "sort", "Sort column", show=False),
+        opening("r", "reverse", "Reverse", show=False),
         opening("n", "new_child", "New child"),
         opening("v", "new_visit", "Visit", show=False),
         opening("p", "open_plan", "Plan", show=False),
-        Binding("m", "app.my_week", "My week", show=False),
-        Binding("escape", "escape", "Back", show=False),
+        opening("m", "my_week", "My week", show=False),
+        opening("escape", "escape", "Back", show=False),
     ]
 
     class ChildChosen(Message):
@@ -396,7 +394,10 @@ class CaseloadScreen(Screen):
         return row.id if row is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action not in OPENING or not typing_in_a_box(self)
+        return action not in TYPED or not typing_in_a_box(self)
+
+    def action_my_week(self) -> None:
+        self.app.action_my_week()
 
     def action_new_visit(self) -> None:
         """The visit form for the highlighted child (their draft, if one is waiting)."""
@@ -429,3 +430,6 @@ class CaseloadScreen(Screen):
         elif self.for_worker:
             self.app.pop_screen()  # a worker's caseload opened from the team view
 
+
+# The actions of keys that are letters or digits: typed, not acted on, in the filter.
+TYPED = typed_keys(CaseloadScreen.BINDINGS)

@@ -14,7 +14,6 @@ import uuid
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -48,7 +47,7 @@ from .forms import (
     WithheldFormScreen,
 )
 from .widgets.footer import Footer
-from .widgets.typed import opening, typing_in_a_box
+from .widgets.typed import opening, typed_keys, typing_in_a_box
 
 TABS = ("summary", "people", "consent", "plan", "visits", "meetings", "chronology")
 # The widget that takes the focus when a tab is shown (none: the tab strip).
@@ -134,7 +133,15 @@ class ChildScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back", show=False),
+        # Every key as read, in the order typed (`typed.opening`), the tables' arrows and
+        # Enter too; the letters and digits not while a box (the chronology's filter) is
+        # typed in.
+        opening("escape", "back", "Back", show=False),
+        opening("up", "row(-1)", "Previous row", show=False),
+        opening("down", "row(1)", "Next row", show=False),
+        opening("pageup", "row(-10)", "Page up", show=False),
+        opening("pagedown", "row(10)", "Page down", show=False),
+        opening("enter", "open_row", "Open the row", show=False),
         opening("u", "edit_child", "Edit child"),
         opening("p", "open_plan", "Plan"),
         opening("v", "new_visit", "Visit"),
@@ -147,7 +154,7 @@ class ChildScreen(Screen):
         opening("d", "remove_person", "Remove person"),
         opening("a", "add_consent", "Add consent"),
         opening("w", "withheld", "Withheld path"),
-        Binding("slash", "filter", "Filter"),
+        opening("slash", "filter", "Filter"),
         # Endings (DOMAIN.md §7); off the footer, which is full at 120 columns.
         opening("D", "decision", "Decision", show=False),
         opening("C", "closure", "Closure", show=False),
@@ -173,9 +180,9 @@ class ChildScreen(Screen):
         opening("P", "papers", "Papers sent", show=False),
         opening("A", "agreement", "Agreement visit", show=False),
         opening("N", "non_engagement", "Non-engagement", show=False),
-        Binding("right_square_bracket", "next_tab(1)", "Next tab", show=False),
-        Binding("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
-        *(Binding(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
+        opening("right_square_bracket", "next_tab(1)", "Next tab", show=False),
+        opening("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
+        *(opening(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
           for i, tab in enumerate(TABS)),
     ]
 
@@ -693,10 +700,26 @@ class ChildScreen(Screen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in OPENING and typing_in_a_box(self):
+        if action in TYPED and typing_in_a_box(self):
             return False
+        if action == "row":  # in a table; elsewhere the arrow is the widget's own
+            return isinstance(self.focused, DataTable)
+        if action == "open_row":
+            table = self.focused
+            return isinstance(table, DataTable) and table.id in ROW_OPENS and table.row_count > 0
         tab = TAB_ACTIONS.get(action)
         return tab is None or tab == self.active_tab
+
+    def action_row(self, step: int) -> None:
+        table = self.focused
+        if abs(step) > 1:
+            table.action_page_down() if step > 0 else table.action_page_up()
+        else:
+            table.action_cursor_down() if step > 0 else table.action_cursor_up()
+
+    def action_open_row(self) -> None:
+        """Enter on a row, handled as read (what it opens holds the keys typed after it)."""
+        getattr(self, ROW_OPENS[self.focused.id])()
 
     def action_show_tab(self, tab: str) -> None:
         self._build_tab(tab)
@@ -708,12 +731,14 @@ class ChildScreen(Screen):
         self.action_show_tab(TABS[i])
 
     def _focus_tab(self, tab: str) -> None:
+        """Focus now, not after the queue (`Widget.focus`): a key read straight after the
+        tab's ("2 ↓ e") is for what the tab shows."""
         self._build_tab(tab)
         target = TAB_FOCUS.get(tab)
         if target:
-            self.query_one(target).focus()
+            self.set_focus(self.query_one(target))
         else:
-            self.query_one(TabbedContent).query_one("Tabs").focus()
+            self.set_focus(self.query_one(TabbedContent).query_one("Tabs"))
 
     def on_key(self, event: events.Key) -> None:
         """Down or Enter on the tab strip goes into the tab (its table, as Tab does): the
@@ -958,5 +983,8 @@ class ChildScreen(Screen):
                              self._reload_if_saved)
 
 
-# Keys that open a screen: they act as read (`opening`), except while a box is typed in.
-OPENING = {b.action for b in ChildScreen.BINDINGS if isinstance(b, Binding) and b.priority}
+# The actions of keys that are letters or digits: typed, not acted on, in a box.
+TYPED = typed_keys(ChildScreen.BINDINGS)
+# Enter on a row of these tables opens it (their `RowSelected`).
+ROW_OPENS = {"meetings-table": "_meeting_selected", "people-table": "_person_selected",
+             "consents": "_consent_selected", "visits-table": "_visit_selected"}

@@ -14,7 +14,6 @@ from dataclasses import replace
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
@@ -82,8 +81,9 @@ class PlanScreen(Screen):
     # needs table keeps rows to move through.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
+    # Every key as read, in the order typed (`typed.opening`); no box types here.
     BINDINGS = [
-        Binding("escape", "back", "Back", show=False),
+        opening("escape", "back", "Back", show=False),
         # The highlight moves as read too, so "↓ r" typed fast re-rates the need below.
         opening("down", "move_highlight(1)", "Next need", show=False),
         opening("up", "move_highlight(-1)", "Previous need", show=False),
@@ -92,8 +92,8 @@ class PlanScreen(Screen):
         opening("c", "actions", "Actions"),
         opening("r", "rate", "Re-rate"),
         opening("d", "delete_need", "Delete need", show=False),
-        Binding("ctrl+up", "move_need(-1)", "Move up", show=False),
-        Binding("ctrl+down", "move_need(1)", "Move down", show=False),
+        opening("ctrl+up", "move_need(-1)", "Move up", show=False),
+        opening("ctrl+down", "move_need(1)", "Move down", show=False),
         opening("v", "details", "Details", show=False),
         opening("g", "agree", "Agree"),
         opening("n", "new_version", "New version", show=False),  # a change starts one
@@ -101,8 +101,8 @@ class PlanScreen(Screen):
         opening("x", "export", "Export", show=False),
         opening("b", "early_review", "Bring review forward", show=False),  # BEX 3
         opening("k", "checks", "Plan checks, all of them", show=False),
-        Binding("left_square_bracket", "other_version(1)", "Older", show=False),
-        Binding("right_square_bracket", "other_version(-1)", "Newer", show=False),
+        opening("left_square_bracket", "other_version(1)", "Older", show=False),
+        opening("right_square_bracket", "other_version(-1)", "Newer", show=False),
     ]
 
     def __init__(self, child_id: uuid.UUID, version_id: uuid.UUID | None = None,

@@ -45,14 +45,15 @@ class CaseTable(ScrollView, can_focus=True):
     CaseTable > .case-table--cursor { background: $accent 40%; color: $text; }
     """
     COMPONENT_CLASSES = {"case-table--cursor"}
+    # As read, in the order typed, with the screen's keys (`typed.opening`): "↓ v" typed
+    # fast is a visit for the child below, and the keys after Enter wait for the record.
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        # As read, so the keys typed after it wait for the child's record (`opening`).
+        Binding("up", "move(-1)", "Up", show=False, priority=True),
+        Binding("down", "move(1)", "Down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("home", "jump(0)", "First", show=False, priority=True),
+        Binding("end", "jump(-1)", "Last", show=False, priority=True),
         Binding("enter", "choose", "Open", show=False, priority=True),
     ]
     cursor = reactive(0, always_update=True)

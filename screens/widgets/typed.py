@@ -28,13 +28,25 @@ TAB_BINDINGS = [
 
 
 def opening(key: str, action: str, description: str, **kwargs) -> Binding:
-    """A key that opens a screen (a visit, a plan): a priority binding, so it acts when the
-    key is read and the keys typed after it wait for the screen it opens
-    (`cintui.held_keys`). As an ordinary binding it acted only once the focused table
-    had handled it, and the keys read meanwhile ("v a y Planned", faster than the form
-    opens) had gone to that table and were lost. Not while a box is being typed in: the
-    screen's `check_action` asks `typing_in_a_box` for those actions (`OPENING`)."""
+    """A key of a screen that opens others (the caseload, a record, a plan): a priority
+    binding, so it acts when the key is read and the keys typed after it wait for the
+    screen it opens (`cintui.held_keys`). As an ordinary binding it acted only once the
+    focused table had handled it, and the keys read meanwhile ("v a y Planned", faster
+    than the form opens) had gone to that table and were lost. Such a screen has all its
+    keys act as read, its table's arrows too, so a burst keeps its order ("↓ v" is a visit
+    for the child below, never the one above). Not while a box is being typed in: the
+    screen's `check_action` asks `typing_in_a_box` for the keys a box types
+    (`typed_keys`)."""
     return Binding(key, action, description, priority=True, **kwargs)
+
+
+def typed_keys(bindings) -> set[str]:
+    """The actions of `bindings` whose key a box types (a letter, a digit, "/")."""
+    from textual.keys import key_to_character
+
+    return {b.action.split("(")[0] for b in bindings
+            if isinstance(b, Binding)
+            and (key_to_character(b.key) or {"slash": "/"}.get(b.key, "\n")).isprintable()}
 
 
 def typing_in_a_box(screen: Screen) -> bool:

@@ -579,6 +579,42 @@ async def test_keys_typed_faster_than_the_screens_open_each_reach_their_place(de
     assert {f: getattr(visit, f) for f in TEXT_FIELDS} == said
 
 
+async def test_a_burst_keeps_its_order_down_then_v_is_the_child_below(demo_store):
+    """WIR 2.11: "↓ v" typed faster than the table moves is a visit for the child below,
+    never the one above: every key of the caseload acts as read, its table's arrows too
+    (the opening keys alone acting as read once put v before the ↓ typed ahead of it)."""
+    from textual import events
+
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#children")
+        second = table.rows[1].id
+        for key in ("down", "v"):
+            app.post_message(events.Key(key, "v" if key == "v" else None))
+        await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
+        assert app.screen.child_id == second
+
+
+async def test_on_a_record_a_burst_keeps_its_order_down_then_e_edits_the_person_below(
+        demo_store):
+    """The same on a child's record: "2 ↓ e" typed at once is the People tab, the second
+    person, and the form to edit them, not the first."""
+    from textual import events
+
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        record = app.screen
+        for key in ("2", "down", "e"):
+            app.post_message(events.Key(key, None if key == "down" else key))
+        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        people = record.query_one("#people-table")
+        assert people.cursor_row == 1
+        second = people.coordinate_to_cell_key((1, 0)).row_key.value
+        assert str(app.screen.person.person_id) == str(second)
+
+
 async def test_letters_typed_in_the_caseload_filter_are_typed_not_keys(demo_store):
     """v, p and n open a visit, a plan and a new child as soon as they are read, but not
     while the filter is being typed in: "vip" there is a search."""
