@@ -17,7 +17,7 @@ from cintui.screens.widgets.loading import LoadingAfter
 from cintui.screens.widgets.plain import plain
 
 from .widgets.footer import Footer
-from .widgets.typed import opening, typed_keys, typing_in_a_box
+from .widgets.typed import after_typing, let_go, opening, typed_keys, typing_in_a_box
 
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
@@ -132,6 +132,7 @@ class CaseloadScreen(Screen):
         opening("p", "open_plan", "Plan", show=False),
         opening("m", "my_week", "My week", show=False),
         opening("escape", "escape", "Back", show=False),
+        opening("enter", "rows", "To the children", show=False),  # from the filter
     ]
 
     class ChildChosen(Message):
@@ -174,7 +175,7 @@ class CaseloadScreen(Screen):
         elif not getattr(self.app, "worker", None):
             self.view = "everyone"
             self.note = NO_WORKER
-        self.query_one(CaseTable).focus()
+        self.set_focus(self.query_one(CaseTable))
         self.reload()
         lock.watch(self.app)  # auto-lock after the policy's idle time (issue 24)
         laptop.watch(self.app)  # a laptop replica: where it stands, in the header (issue 19)
@@ -192,7 +193,7 @@ class CaseloadScreen(Screen):
             ids = [r.id for r in table.rows]
             if was in ids:
                 table.cursor = ids.index(was)
-            table.focus()
+            self.set_focus(table)
         # Back from a child's record or a form: if anything was saved meanwhile (a child's
         # details, consent, ...), the rows may be out of date.
         if getattr(self.app, "store_commits", 0) != self._commits_seen:
@@ -314,7 +315,7 @@ class CaseloadScreen(Screen):
         elif shown and (self.focused is None or first_rows):
             # children to show again (another view), or the first child just added (focus
             # had fallen to the filter while the view was empty): keys go to the table
-            table.focus()
+            self.set_focus(table)
         self.query_one(CaseHeader).display = bool(shown)
         self._detail(table.current)
 
@@ -350,10 +351,10 @@ class CaseloadScreen(Screen):
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
-        self.query_one(CaseTable).focus()
+        self.set_focus(self.query_one(CaseTable))
 
     def action_find(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_view(self, view: str) -> None:
         self.set_view(view)
@@ -394,7 +395,20 @@ class CaseloadScreen(Screen):
         return row.id if row is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rows":
+            return self.focused is self.query_one("#filter", Input)
         return action not in TYPED or not typing_in_a_box(self)
+
+    def action_rows(self) -> None:
+        """Enter in the filter: to the children it leaves. Read at once, it waits for the
+        letters typed before it to reach the filter, and the keys after it wait for the
+        rows (`after_typing`): "/sami Enter v" typed fast is a visit for the first child
+        found, never for the child highlighted before the filter."""
+        if not after_typing(self, self.action_rows):
+            return
+        self._refresh_table()  # the filter's words now, not when its Changed comes round
+        self.set_focus(self.query_one(CaseTable))
+        let_go(self)
 
     def action_my_week(self) -> None:
         self.app.action_my_week()
@@ -425,8 +439,13 @@ class CaseloadScreen(Screen):
     def action_escape(self) -> None:
         box = self.query_one("#filter", Input)
         if self.focused is box:
-            box.value = ""  # Esc in the filter: clear it and go back to the rows
-            self.query_one(CaseTable).focus()
+            # Esc in the filter: clear it (once the letters typed before Esc have reached
+            # it, or they would come back) and go back to the rows.
+            if not after_typing(self, self.action_escape):
+                return
+            box.value = ""
+            self.set_focus(self.query_one(CaseTable))
+            let_go(self)
         elif self.for_worker:
             self.app.pop_screen()  # a worker's caseload opened from the team view
 

@@ -47,7 +47,7 @@ from .forms import (
     WithheldFormScreen,
 )
 from .widgets.footer import Footer
-from .widgets.typed import opening, typed_keys, typing_in_a_box
+from .widgets.typed import after_typing, let_go, opening, typed_keys, typing_in_a_box
 
 TABS = ("summary", "people", "consent", "plan", "visits", "meetings", "chronology")
 # The widget that takes the focus when a tab is shown (none: the tab strip).
@@ -686,7 +686,7 @@ class ChildScreen(Screen):
 
     @on(Input.Submitted, "#chron-text")
     def _to_table(self) -> None:
-        self.query_one("#chronology-table", DataTable).focus()
+        self.set_focus(self.query_one("#chronology-table", DataTable))
 
     # ------------------------------------------------------------ tabs and keys
 
@@ -748,7 +748,7 @@ class ChildScreen(Screen):
             return
         target = TAB_FOCUS.get(self.active_tab)
         if target:
-            self.query_one(target).focus()
+            self.set_focus(self.query_one(target))
         elif self.active_tab == "plan" and event.key == "enter":
             self.action_open_plan()
         else:
@@ -757,12 +757,15 @@ class ChildScreen(Screen):
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input | Select) and self.active_tab == "chronology":
-            self.query_one("#chronology-table", DataTable).focus()
+            if not after_typing(self, self.action_back):  # the words typed before Esc first
+                return
+            self.set_focus(self.query_one("#chronology-table", DataTable))
+            let_go(self)
             return
         self.app.pop_screen()
 
     def action_filter(self) -> None:
-        self.query_one("#chron-text", Input).focus()
+        self.set_focus(self.query_one("#chron-text", Input))
 
     @on(DataTable.RowHighlighted, "#consents")
     def _consent_highlighted(self) -> None:

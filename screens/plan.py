@@ -142,7 +142,7 @@ class PlanScreen(Screen):
                                    strict=True):
             table.add_column(title if len(title) <= w else short, width=w)
         self.load()
-        table.focus()
+        self.set_focus(table)
 
     # ------------------------------------------------------------ data
 

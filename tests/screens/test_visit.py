@@ -596,6 +596,26 @@ async def test_a_burst_keeps_its_order_down_then_v_is_the_child_below(demo_store
         assert app.screen.child_id == second
 
 
+async def test_a_filter_typed_then_enter_and_v_is_a_visit_for_the_child_found(demo_store):
+    """"/ name Enter v", typed faster than the filter applies, is a visit for the child the
+    filter finds, never for the one highlighted before it: Enter waits for the letters
+    typed before it to reach the filter, and the keys after it for the rows."""
+    from textual import events
+
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = app.screen.query_one("#children").rows
+        wanted = rows[-1]
+        assert rows[0].id != wanted.id
+        keys = [("slash", "/"), *((c, c) for c in wanted.name.split()[0].lower()),
+                ("enter", None), ("v", "v")]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
+        assert app.screen.child_id == wanted.id
+
+
 async def test_on_a_record_a_burst_keeps_its_order_down_then_e_edits_the_person_below(
         demo_store):
     """The same on a child's record: "2 ↓ e" typed at once is the People tab, the second
