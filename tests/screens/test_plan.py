@@ -15,7 +15,14 @@ from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import ChildHost, cells, fill, read, text_of
-from tests.screens.test_shell import caseload_app, settle, type_text, until
+from tests.screens.test_shell import (
+    caseload_app,
+    post_burst,
+    settle,
+    type_text,
+    until,
+    words,
+)
 
 SIZE = (140, 45)
 
@@ -602,7 +609,6 @@ async def test_a_re_rating_typed_faster_than_the_plan_opens_is_recorded_whole(de
     The keys after p once reached the caseload, the "g" after r reached the plan (Agree)
     instead of the rating, and r re-rated the need above the one ↓ moved to: each now acts
     in order, on the screen it was typed for."""
-    from textual import events
 
     def amber_below_the_first(session):
         for c in caseload.list_children(session, TODAY, open_only=True):
@@ -620,12 +626,9 @@ async def test_a_re_rating_typed_faster_than_the_plan_opens_is_recorded_whole(de
             "#children").rows))
         table = app.screen.query_one("#children")
         table.cursor = next(i for i, r in enumerate(table.rows) if r.id == child_id)
-        burst = [("p", "p"), *[("down", None)] * amber, ("r", "r"), ("g", "g"), ("tab", "\t")]
-        burst += [(c, c) if c != " " else ("space", " ") for c in "8 weeks"]
-        burst += [("tab", "\t"), *[(c, c) if c != " " else ("space", " ")
-                                    for c in "CIN review"], ("ctrl+s", None)]
-        for key, character in burst:  # all queued before the first is handled
-            app.post_message(events.Key(key, character))
+        post_burst(app, [("p", "p"), *[("down", None)] * amber, ("r", "r"), ("g", "g"),
+                         ("tab", "\t"), *words("8 weeks"), ("tab", "\t"),
+                         *words("CIN review"), ("ctrl+s", None)])
         await until(pilot, lambda: [type(s).__name__ for s in app.screen_stack][-2:] == [
             "CaseloadScreen", "PlanScreen"] and app.screen.version.needs[amber].rag == "G")
         key = app.screen.version.needs[amber].key

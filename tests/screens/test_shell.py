@@ -67,6 +67,22 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
+def words(text: str) -> list[tuple[str, str]]:
+    """`text` as (key, character) pairs, for `post_burst`."""
+    from textual.keys import _character_to_key
+
+    return [("space" if ch == " " else _character_to_key(ch) if not ch.isalnum() else ch, ch)
+            for ch in text]
+
+
+def post_burst(app, keys: list[tuple[str, str | None]]) -> None:
+    """Every key queued before the first is handled: a fast typist, a text expander."""
+    from textual import events
+
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
+
+
 def screen_name(app) -> str:
     return type(app.screen).__name__
 

@@ -23,7 +23,14 @@ from cintui.domain.visit import HEADINGS, TEXT_FIELDS
 from cintui.store.models import AuditEntry, Draft, Visit, VisitAddendum
 from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, cells, read, text_of
-from tests.screens.test_shell import caseload_app, settle, type_text, until
+from tests.screens.test_shell import (
+    caseload_app,
+    post_burst,
+    settle,
+    type_text,
+    until,
+    words,
+)
 
 SIZE = (120, 40)
 NOW = datetime(2026, 11, 23, 14, 5)
@@ -63,6 +70,18 @@ def drafts_of(path) -> list[dict]:
     """The test worker's drafts (the demo leaves one per demo worker too)."""
     return read(path, lambda s: [json.loads(d.payload) for d in s.exec(
         select(Draft).where(Draft.owner == "test.worker")).all()])
+
+
+def standard_visit(first: list[tuple[str, str | None]]):
+    """WIR 2.11's standard visit as one burst after the keys `first`: a sentence under each
+    of the eight headings with Tab between, Ctrl+F, y. Returns (what was said, the keys)."""
+    said = {field: f"Under {field} today" for field in TEXT_FIELDS}
+    burst = list(first)
+    for i, field in enumerate(TEXT_FIELDS):
+        if i:
+            burst.append(("tab", "\t"))
+        burst += words(said[field])
+    return said, [*burst, ("ctrl+f", None), ("y", "y")]
 
 
 def visit_rows(path, reference: str = BABY) -> list[Visit]:
@@ -284,20 +303,12 @@ async def test_a_visit_typed_in_one_burst_puts_each_sentence_under_its_heading(d
     eight headings with Tab between, Ctrl+F, y. Each sentence is under its own heading (the
     keys after Tab once landed in the heading before), Ctrl+F reads them all, and the "y"
     after it answers the question (it was once typed into the last heading)."""
-    from textual import events
 
     app = VisitHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
-        said = {field: f"Under {field} today" for field in TEXT_FIELDS}
-        burst: list[tuple[str, str | None]] = [("y", "y")] * 3
-        for i, field in enumerate(TEXT_FIELDS):
-            if i:
-                burst.append(("tab", "\t"))
-            burst += [("space", " ") if ch == " " else (ch, ch) for ch in said[field]]
-        burst += [("ctrl+f", None), ("y", "y")]
-        for key, character in burst:  # all queued before the first is handled
-            app.post_message(events.Key(key, character))
+        said, burst = standard_visit([("y", "y")] * 3)
+        post_burst(app, burst)
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
     visit = visit_rows(demo_store)[-1]
     assert (visit.child_seen, visit.seen_alone, visit.bedroom_seen) == (True, True, True)
@@ -553,16 +564,8 @@ async def test_keys_typed_faster_than_the_screens_open_each_reach_their_place(de
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         child_id = app.screen.selected_child_id
-        said = {field: f"Under {field} today" for field in TEXT_FIELDS}
-        burst: list[tuple[str, str | None]] = [("enter", None), ("v", "v"), ("a", "a"),
-                                               ("y", "y")]
-        for i, field in enumerate(TEXT_FIELDS):
-            if i:
-                burst.append(("tab", "\t"))
-            burst += [("space", " ") if ch == " " else (ch, ch) for ch in said[field]]
-        burst += [("ctrl+f", None), ("y", "y")]
-        for key, character in burst:  # all queued before the first is handled
-            app.post_message(events.Key(key, character))
+        said, burst = standard_visit([("enter", None), ("v", "v"), ("a", "a"), ("y", "y")])
+        post_burst(app, burst)
         def visits() -> list[Visit]:
             return read(demo_store, lambda session: session.exec(
                 select(Visit).where(Visit.child_id == child_id)
@@ -583,15 +586,13 @@ async def test_a_burst_keeps_its_order_down_then_v_is_the_child_below(demo_store
     """WIR 2.11: "↓ v" typed faster than the table moves is a visit for the child below,
     never the one above: every key of the caseload acts as read, its table's arrows too
     (the opening keys alone acting as read once put v before the ↓ typed ahead of it)."""
-    from textual import events
 
     app = caseload_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#children")
         second = table.rows[1].id
-        for key in ("down", "v"):
-            app.post_message(events.Key(key, "v" if key == "v" else None))
+        post_burst(app, [("down", None), ("v", "v")])
         await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
         assert app.screen.child_id == second
 
@@ -600,7 +601,6 @@ async def test_a_filter_typed_then_enter_and_v_is_a_visit_for_the_child_found(de
     """"/ name Enter v", typed faster than the filter applies, is a visit for the child the
     filter finds, never for the one highlighted before it: Enter waits for the letters
     typed before it to reach the filter, and the keys after it for the rows."""
-    from textual import events
 
     app = caseload_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -608,10 +608,8 @@ async def test_a_filter_typed_then_enter_and_v_is_a_visit_for_the_child_found(de
         rows = app.screen.query_one("#children").rows
         wanted = rows[-1]
         assert rows[0].id != wanted.id
-        keys = [("slash", "/"), *((c, c) for c in wanted.name.split()[0].lower()),
-                ("enter", None), ("v", "v")]
-        for key, character in keys:
-            app.post_message(events.Key(key, character))
+        post_burst(app, [("slash", "/"), *words(wanted.name.split()[0].lower()),
+                         ("enter", None), ("v", "v")])
         await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
         assert app.screen.child_id == wanted.id
 
@@ -620,14 +618,12 @@ async def test_on_a_record_a_burst_keeps_its_order_down_then_e_edits_the_person_
         demo_store):
     """The same on a child's record: "2 ↓ e" typed at once is the People tab, the second
     person, and the form to edit them, not the first."""
-    from textual import events
 
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         record = app.screen
-        for key in ("2", "down", "e"):
-            app.post_message(events.Key(key, None if key == "down" else key))
+        post_burst(app, [("2", "2"), ("down", None), ("e", "e")])
         await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
         people = record.query_one("#people-table")
         assert people.cursor_row == 1
