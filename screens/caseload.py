@@ -17,7 +17,7 @@ from cintui.screens.widgets.loading import LoadingAfter
 from cintui.screens.widgets.plain import plain
 
 from .widgets.footer import Footer
-from .widgets.typed import after_typing, let_go, opening, typed_keys, typing_in_a_box
+from .widgets.typed import KeysAsRead, after_typing, as_read, let_go
 
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
@@ -109,7 +109,7 @@ COLUMNS = [
 DEFAULT_SORT = 7  # next visit due: the most pressing first
 
 
-class CaseloadScreen(Screen):
+class CaseloadScreen(KeysAsRead, Screen):
     DEFAULT_CSS = """
     CaseloadScreen #summary { height: auto; padding: 0 1; }
     CaseloadScreen #filter { margin: 0 1; }
@@ -118,21 +118,21 @@ class CaseloadScreen(Screen):
     CaseloadScreen #detail { height: 2; padding: 0 1; background: $boost;
                          text-wrap: nowrap; text-overflow: ellipsis; }
     """
-    # Every key as read, in the order typed (`typed.opening`), but the letters and digits
-    # not while the filter is typed in.
+    # Every key as read, in the order typed (`typed.KeysAsRead`), but the letters and digits
+    # not while the filter is typed in. The table's arrows are its own (`CaseTable`).
     BINDINGS = [
-        opening("1", "view('mine')", "Mine"),
-        opening("2", "view('team')", "Team"),
-        opening("3", "view('everyone')", "Everyone"),
-        opening("slash", "find", "Filter"),
-        opening("s", "sort", "Sort column", show=False),
-        opening("r", "reverse", "Reverse", show=False),
-        opening("n", "new_child", "New child"),
-        opening("v", "new_visit", "Visit", show=False),
-        opening("p", "open_plan", "Plan", show=False),
-        opening("m", "my_week", "My week", show=False),
-        opening("escape", "escape", "Back", show=False),
-        opening("enter", "rows", "To the children", show=False),  # from the filter
+        as_read("1", "view('mine')", "Mine"),
+        as_read("2", "view('team')", "Team"),
+        as_read("3", "view('everyone')", "Everyone"),
+        as_read("slash", "find", "Filter"),
+        as_read("s", "sort", "Sort column", show=False),
+        as_read("r", "reverse", "Reverse", show=False),
+        as_read("n", "new_child", "New child"),
+        as_read("v", "new_visit", "Visit", show=False),
+        as_read("p", "open_plan", "Plan", show=False),
+        as_read("m", "my_week", "My week", show=False),
+        as_read("escape", "escape", "Back", show=False),
+        as_read("enter", "rows", "To the children", show=False),  # from the filter
     ]
 
     class ChildChosen(Message):
@@ -349,10 +349,6 @@ class CaseloadScreen(Screen):
     def filtered(self) -> None:
         self._refresh_table()
 
-    @on(Input.Submitted, "#filter")
-    def filter_done(self) -> None:
-        self.set_focus(self.query_one(CaseTable))
-
     def action_find(self) -> None:
         self.set_focus(self.query_one("#filter", Input))
 
@@ -397,7 +393,7 @@ class CaseloadScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rows":
             return self.focused is self.query_one("#filter", Input)
-        return action not in TYPED or not typing_in_a_box(self)
+        return self.keys_as_read(action) is not False
 
     def action_rows(self) -> None:
         """Enter in the filter: to the children it leaves. Read at once, it waits for the
@@ -448,7 +444,3 @@ class CaseloadScreen(Screen):
             let_go(self)
         elif self.for_worker:
             self.app.pop_screen()  # a worker's caseload opened from the team view
-
-
-# The actions of keys that are letters or digits: typed, not acted on, in the filter.
-TYPED = typed_keys(CaseloadScreen.BINDINGS)

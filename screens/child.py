@@ -47,7 +47,7 @@ from .forms import (
     WithheldFormScreen,
 )
 from .widgets.footer import Footer
-from .widgets.typed import after_typing, let_go, opening, typed_keys, typing_in_a_box
+from .widgets.typed import KeysAsRead, after_typing, as_read, let_go
 
 TABS = ("summary", "people", "consent", "plan", "visits", "meetings", "chronology")
 # The widget that takes the focus when a tab is shown (none: the tab strip).
@@ -112,7 +112,7 @@ def _table(table_id: str, *columns: str, zebra: bool = True) -> DataTable:
     return table
 
 
-class ChildScreen(Screen):
+class ChildScreen(KeysAsRead, Screen):
     """The record a worker lives in: everything about one child, by keyboard."""
 
     DEFAULT_CSS = """
@@ -133,56 +133,53 @@ class ChildScreen(Screen):
     """
 
     BINDINGS = [
-        # Every key as read, in the order typed (`typed.opening`), the tables' arrows and
+        # Every key as read, in the order typed (`typed.KeysAsRead`), the tables' arrows and
         # Enter too; the letters and digits not while a box (the chronology's filter) is
         # typed in.
-        opening("escape", "back", "Back", show=False),
-        opening("up", "row(-1)", "Previous row", show=False),
-        opening("down", "row(1)", "Next row", show=False),
-        opening("pageup", "row(-10)", "Page up", show=False),
-        opening("pagedown", "row(10)", "Page down", show=False),
-        opening("enter", "open_row", "Open the row", show=False),
-        opening("u", "edit_child", "Edit child"),
-        opening("p", "open_plan", "Plan"),
-        opening("v", "new_visit", "Visit"),
-        opening("x", "discard_draft", "Discard draft"),
-        opening("m", "book_meeting", "Book meeting"),
-        opening("c", "cancel_meeting", "Cancel/rebook"),
-        opening("s", "minutes_sent", "Minutes sent"),
-        opening("a", "add_person", "Add person"),
-        opening("e", "edit_person", "Edit person"),
-        opening("d", "remove_person", "Remove person"),
-        opening("a", "add_consent", "Add consent"),
-        opening("w", "withheld", "Withheld path"),
-        opening("slash", "filter", "Filter"),
+        as_read("escape", "back", "Back", show=False),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("enter", "open_row", "Open the row", show=False),
+        as_read("u", "edit_child", "Edit child"),
+        as_read("p", "open_plan", "Plan"),
+        as_read("v", "new_visit", "Visit"),
+        as_read("x", "discard_draft", "Discard draft"),
+        as_read("m", "book_meeting", "Book meeting"),
+        as_read("c", "cancel_meeting", "Cancel/rebook"),
+        as_read("s", "minutes_sent", "Minutes sent"),
+        as_read("a", "add_person", "Add person"),
+        as_read("e", "edit_person", "Edit person"),
+        as_read("d", "remove_person", "Remove person"),
+        as_read("a", "add_consent", "Add consent"),
+        as_read("w", "withheld", "Withheld path"),
+        as_read("slash", "filter", "Filter"),
         # Endings (DOMAIN.md §7); off the footer, which is full at 120 columns.
-        opening("D", "decision", "Decision", show=False),
-        opening("C", "closure", "Closure", show=False),
-        opening("R", "rerefer", "Re-refer", show=False),
-        opening("S", "step_down", "Step-down", show=False),
-        opening("T", "transfer", "Transfer", show=False),
+        as_read("D", "decision", "Decision", show=False),
+        as_read("C", "closure", "Closure", show=False),
+        as_read("R", "rerefer", "Re-refer", show=False),
+        as_read("S", "step_down", "Step-down", show=False),
+        as_read("T", "transfer", "Transfer", show=False),
         # The case's steps (DOMAIN.md §11): referral to support started, each by a form.
-        opening("K", "case_steps", "Case steps", show=False),
-        opening("L", "restrict", "Restrict", show=False),  # to named workers (issue 18)
+        as_read("K", "case_steps", "Case steps", show=False),
+        as_read("L", "restrict", "Restrict", show=False),  # to named workers (issue 18)
         # Supervision and case direction (STO 4.5, 8.5; WAR 12).
-        opening("U", "supervision", "Supervision", show=False),
+        as_read("U", "supervision", "Supervision", show=False),
         # BEX 3: an early review after significant change.
-        opening("B", "early_review", "Bring review forward", show=False),
+        as_read("B", "early_review", "Bring review forward", show=False),
         # Family Group Conferences (WAR 4.2, 9.3; STO 6.13).
-        opening("F", "fgc", "Family Group Conference", show=False),
+        as_read("F", "fgc", "Family Group Conference", show=False),
         # Signs of Safety mapping (STO 6.3); Graded Care Profile 2 (STO 4.3, 6.11, 7.1).
-        opening("M", "signs_of_safety", "Signs of Safety map", show=False),
-        opening("G", "gcp2", "Graded Care Profile 2", show=False),
+        as_read("M", "signs_of_safety", "Signs of Safety map", show=False),
+        as_read("G", "gcp2", "Graded Care Profile 2", show=False),
         # Disabled children: short breaks and direct payments (WAR 7, 7.2.1).
-        opening("H", "short_breaks", "Short breaks", show=False),
+        as_read("H", "short_breaks", "Short breaks", show=False),
         # Meeting safeguards: papers (WIR 2.3), agreement visits (TRA), non-engagement
         # (WIR 2.10).
-        opening("P", "papers", "Papers sent", show=False),
-        opening("A", "agreement", "Agreement visit", show=False),
-        opening("N", "non_engagement", "Non-engagement", show=False),
-        opening("right_square_bracket", "next_tab(1)", "Next tab", show=False),
-        opening("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
-        *(opening(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
+        as_read("P", "papers", "Papers sent", show=False),
+        as_read("A", "agreement", "Agreement visit", show=False),
+        as_read("N", "non_engagement", "Non-engagement", show=False),
+        as_read("right_square_bracket", "next_tab(1)", "Next tab", show=False),
+        as_read("left_square_bracket", "next_tab(-1)", "Prev tab", show=False),
+        *(as_read(str(i + 1), f"show_tab('{tab}')", tab.capitalize(), show=False)
           for i, tab in enumerate(TABS)),
     ]
 
@@ -700,22 +697,13 @@ class ChildScreen(Screen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in TYPED and typing_in_a_box(self):
-            return False
-        if action == "row":  # in a table; elsewhere the arrow is the widget's own
-            return isinstance(self.focused, DataTable)
+        if (as_read := self.keys_as_read(action)) is not None:
+            return as_read
         if action == "open_row":
             table = self.focused
             return isinstance(table, DataTable) and table.id in ROW_OPENS and table.row_count > 0
         tab = TAB_ACTIONS.get(action)
         return tab is None or tab == self.active_tab
-
-    def action_row(self, step: int) -> None:
-        table = self.focused
-        if abs(step) > 1:
-            table.action_page_down() if step > 0 else table.action_page_up()
-        else:
-            table.action_cursor_down() if step > 0 else table.action_cursor_up()
 
     def action_open_row(self) -> None:
         """Enter on a row, handled as read (what it opens holds the keys typed after it)."""
@@ -985,9 +973,6 @@ class ChildScreen(Screen):
         self.app.push_screen(WithheldFormScreen(self.child_id, consent, workers),
                              self._reload_if_saved)
 
-
-# The actions of keys that are letters or digits: typed, not acted on, in a box.
-TYPED = typed_keys(ChildScreen.BINDINGS)
 # Enter on a row of these tables opens it (their `RowSelected`).
 ROW_OPENS = {"meetings-table": "_meeting_selected", "people-table": "_person_selected",
              "consents": "_consent_selected", "visits-table": "_visit_selected"}

@@ -34,7 +34,7 @@ from .plan_forms import (
     RateFormScreen,
 )
 from .widgets.footer import Footer
-from .widgets.typed import opening
+from .widgets.typed import KeysAsRead, as_read
 
 # Never colour alone: the letter and the word are always there too.
 RAG_STYLES = {"R": "bold white on dark_red", "A": "bold black on dark_orange",
@@ -57,7 +57,7 @@ def _action_line(a) -> str:
     return f"• {a.what} — {who}, by {when} ({ACTION_STATUS_LABELS[a.status]})"
 
 
-class PlanScreen(Screen):
+class PlanScreen(KeysAsRead, Screen):
     """One child's plan, one version at a time."""
 
     DEFAULT_CSS = """
@@ -81,28 +81,26 @@ class PlanScreen(Screen):
     # needs table keeps rows to move through.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
-    # Every key as read, in the order typed (`typed.opening`); no box types here.
+    # Every key as read, in the order typed (`typed.KeysAsRead`); no box types here.
     BINDINGS = [
-        opening("escape", "back", "Back", show=False),
-        # The highlight moves as read too, so "↓ r" typed fast re-rates the need below.
-        opening("down", "move_highlight(1)", "Next need", show=False),
-        opening("up", "move_highlight(-1)", "Previous need", show=False),
-        opening("a", "add_need", "Add need"),
-        opening("e", "edit_need", "Edit need"),
-        opening("c", "actions", "Actions"),
-        opening("r", "rate", "Re-rate"),
-        opening("d", "delete_need", "Delete need", show=False),
-        opening("ctrl+up", "move_need(-1)", "Move up", show=False),
-        opening("ctrl+down", "move_need(1)", "Move down", show=False),
-        opening("v", "details", "Details", show=False),
-        opening("g", "agree", "Agree"),
-        opening("n", "new_version", "New version", show=False),  # a change starts one
-        opening("w", "what_changed", "What changed", show=False),
-        opening("x", "export", "Export", show=False),
-        opening("b", "early_review", "Bring review forward", show=False),  # BEX 3
-        opening("k", "checks", "Plan checks, all of them", show=False),
-        opening("left_square_bracket", "other_version(1)", "Older", show=False),
-        opening("right_square_bracket", "other_version(-1)", "Newer", show=False),
+        as_read("escape", "back", "Back", show=False),
+        *KeysAsRead.TABLE_ROWS,  # so "↓ r" typed fast re-rates the need below
+        as_read("a", "add_need", "Add need"),
+        as_read("e", "edit_need", "Edit need"),
+        as_read("c", "actions", "Actions"),
+        as_read("r", "rate", "Re-rate"),
+        as_read("d", "delete_need", "Delete need", show=False),
+        as_read("ctrl+up", "move_need(-1)", "Move up", show=False),
+        as_read("ctrl+down", "move_need(1)", "Move down", show=False),
+        as_read("v", "details", "Details", show=False),
+        as_read("g", "agree", "Agree"),
+        as_read("n", "new_version", "New version", show=False),  # a change starts one
+        as_read("w", "what_changed", "What changed", show=False),
+        as_read("x", "export", "Export", show=False),
+        as_read("b", "early_review", "Bring review forward", show=False),  # BEX 3
+        as_read("k", "checks", "Plan checks, all of them", show=False),
+        as_read("left_square_bracket", "other_version(1)", "Older", show=False),
+        as_read("right_square_bracket", "other_version(-1)", "Newer", show=False),
     ]
 
     def __init__(self, child_id: uuid.UUID, version_id: uuid.UUID | None = None,
@@ -334,8 +332,8 @@ class PlanScreen(Screen):
     # ------------------------------------------------------------ keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "move_highlight":  # in the needs; elsewhere the arrow is the box's own
-            return isinstance(self.focused, DataTable)
+        if (as_read := self.keys_as_read(action)) is not None:
+            return as_read
         if action in EDITING:
             if self.editable or (action != "agree" and self._next_can_start):
                 return True
@@ -345,10 +343,6 @@ class PlanScreen(Screen):
         if action == "what_changed":
             return self.version is not None and self.version.number > 1
         return True
-
-    def action_move_highlight(self, step: int) -> None:
-        table = self.focused
-        table.action_cursor_down() if step > 0 else table.action_cursor_up()
 
     def _need_required(self) -> int | None:
         i = self._current()

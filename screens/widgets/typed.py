@@ -17,6 +17,7 @@ question it asks or on the screen in front once it has closed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -27,26 +28,57 @@ TAB_BINDINGS = [
 ]
 
 
-def opening(key: str, action: str, description: str, **kwargs) -> Binding:
-    """A key of a screen that opens others (the caseload, a record, a plan): a priority
-    binding, so it acts when the key is read and the keys typed after it wait for the
-    screen it opens (`cintui.held_keys`). As an ordinary binding it acted only once the
-    focused table had handled it, and the keys read meanwhile ("v a y Planned", faster
-    than the form opens) had gone to that table and were lost. Such a screen has all its
-    keys act as read, its table's arrows too, so a burst keeps its order ("↓ v" is a visit
-    for the child below, never the one above). Not while a box is being typed in: the
-    screen's `check_action` asks `typing_in_a_box` for the keys a box types
-    (`typed_keys`)."""
+def as_read(key: str, action: str, description: str, **kwargs) -> Binding:
+    """A key of a `KeysAsRead` screen: a priority binding, acted on when the key is read."""
     return Binding(key, action, description, priority=True, **kwargs)
 
 
-def typed_keys(bindings) -> set[str]:
-    """The actions of `bindings` whose key a box types (a letter, a digit, "/")."""
+class KeysAsRead:
+    """For a screen that opens others (the caseload, a record, a plan): every key acts when
+    it is read (`as_read`), so the keys typed after one that opens a screen wait for it
+    (`cintui.held_keys`) and a burst keeps its order. As ordinary bindings they acted only
+    once the focused table had handled the key, and the keys read meanwhile ("v a y
+    Planned", faster than the form opens) had gone to that table and were lost; with only
+    the opening keys acting as read, "↓ v" was a visit for the child above. So the tables'
+    arrows act as read too (`TABLE_ROWS`: `action_row`). While a box (a filter) is typed
+    in, the keys a box types are typed, not acted on: a screen's `check_action` starts with
+    `keys_as_read`."""
+
+    TABLE_ROWS = [
+        as_read("up", "row(-1)", "Previous row", show=False),
+        as_read("down", "row(1)", "Next row", show=False),
+        as_read("pageup", "row(-10)", "Page up", show=False),
+        as_read("pagedown", "row(10)", "Page down", show=False),
+    ]
+
+    def keys_as_read(self, action: str) -> bool | None:
+        """False for a key a box types while one is typed in, or an arrow off a table;
+        None when it is the screen's own to decide."""
+        if action == "row":  # in a table; elsewhere the arrow is the widget's own
+            from textual.widgets import DataTable  # not at the caseload's first paint
+
+            return isinstance(self.focused, DataTable)  # type: ignore[attr-defined]
+        if action in _typed_keys(type(self)) and typing_in_a_box(self):  # type: ignore[arg-type]
+            return False
+        return None
+
+    def action_row(self, step: int) -> None:
+        table = self.focused  # type: ignore[attr-defined]
+        if abs(step) > 1:
+            table.action_page_down() if step > 0 else table.action_page_up()
+        else:
+            table.action_cursor_down() if step > 0 else table.action_cursor_up()
+
+
+@cache
+def _typed_keys(screen: type) -> frozenset[str]:
+    """The actions of a screen's keys that a box types (a letter, a digit, "/")."""
     from textual.keys import key_to_character
 
-    return {b.action.split("(")[0] for b in bindings
-            if isinstance(b, Binding)
-            and (key_to_character(b.key) or {"slash": "/"}.get(b.key, "\n")).isprintable()}
+    return frozenset(
+        b.action.split("(")[0] for b in screen.BINDINGS  # type: ignore[attr-defined]
+        if isinstance(b, Binding)
+        and (key_to_character(b.key) or {"slash": "/"}.get(b.key, "\n")).isprintable())
 
 
 def typing_in_a_box(screen: Screen) -> bool:
