@@ -317,6 +317,8 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         getattr(importlib.import_module("cintui.screens.laptop"), what)(self)
 
     def _handle_exception(self, error: Exception) -> None:  # a clash with others' saves
+        if (self._exit or not self._running) and type(error).__name__ == "NoMatches":
+            return  # quitting while a screen opens: its first fill finds its widgets gone
         line = store_said(getattr(error, "error", error))  # is one line, the app goes on
         self.notify(line, severity="error") if line else super()._handle_exception(error)
 
@@ -331,6 +333,7 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         config.save_setting("theme", self.theme)
 
     def on_unmount(self) -> None:
+        gc.enable()  # if held for a screen that never painted (quit as it opened)
         for opened in filter(None, (self.reader, self._full.store)):
             opened.close()
 

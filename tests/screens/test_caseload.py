@@ -413,6 +413,22 @@ async def test_the_collector_is_held_only_while_a_screen_paints(demo_store):
         await until(pilot, lambda: screen_name(app) == "CaseloadScreen" and gc.isenabled())
 
 
+async def test_the_collector_comes_back_when_cintui_stops_before_a_screen_paints(demo_store):
+    """Quitting while a child's record is still opening stops cleanly (it once stopped "on
+    an internal error": the record's first fill found its widgets already gone) and does not
+    leave the process without garbage collection (it was held for the record's paint)."""
+    import gc
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await until(pilot, gc.isenabled)
+        app.open_child(table(app).current.id)
+        assert not gc.isenabled()
+        app.exit()  # before the child's record has painted
+    assert gc.isenabled()
+
+
 async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter(new_location, cli):
     """A new team's first look: "Press 3 to see everyone" must do that, not type a 3 into
     the filter (issue 20, small things)."""
