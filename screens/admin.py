@@ -266,7 +266,9 @@ class TeamFormScreen(FormScreen):
         current = t.manager_username if t and t.manager_username else Select.NULL
         if t and t.manager_username and current not in {w.username for w in self.managers}:
             choices.append((t.manager, t.manager_username))
-        yield self.row("manager", "Manager", self.choice(choices, current, blank=True))
+        yield self.row("manager", "Manager", self.choice(
+            choices, current, blank=True,
+            empty="none yet: add a team or service manager (w), then edit the team"))
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()
@@ -308,7 +310,8 @@ class WorkerFormScreen(FormScreen):
         only = self.teams[0].name if w is None and len(self.teams) == 1 else Select.NULL
         yield self.row("team", "Team", self.choice(
             [(t.name, t.name) for t in self.teams],
-            w.team if w and w.team else only, blank=True))
+            w.team if w and w.team else only, blank=True,
+            empty="none yet: a worker can join a team added later (t)"))
         yield self.row("email", "Email", self.text(w.email if w else ""))
 
     def on_mount(self) -> None:

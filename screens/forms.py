@@ -316,11 +316,15 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
 
     @staticmethod
     def choice(options: Iterable[tuple[str, object]], value: object = Select.NULL,
-               blank: bool = False, keys: dict[object, str] | None = None) -> Select:
+               blank: bool = False, keys: dict[object, str] | None = None,
+               empty: str | None = None) -> Select:
         """A choice; an option with a key (`keys` by value; yes and no are always y and n)
-        is chosen by pressing it."""
+        is chosen by pressing it. `empty`: what the box says when there is nothing to
+        choose from (why, and what to do)."""
+        options = list(options)
+        extra = {"prompt": empty} if empty and not options else {}
         return KeyedSelect(keyed(options, {**YES_NO_KEYS, **(keys or {})}), value=value,
-                           allow_blank=blank, compact=True)
+                           allow_blank=blank, compact=True, **extra)
 
     # ------------------------------------------------------------ values
 

@@ -12,6 +12,7 @@ from time import monotonic
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -81,6 +82,7 @@ class KeyedSelect(Select):
     def __init__(self, options: Iterable[tuple[str, str, object]], **kwargs) -> None:
         options = list(options)
         self.keys = {key: value for key, _, value in options if key}
+        kwargs.setdefault("prompt", choice_prompt(list(self.keys), bool(options)))
         super().__init__([(plain(f"{label} ({key})" if key else label), value)
                           for key, label, value in options], **kwargs)
         for key in self.keys:
@@ -90,6 +92,13 @@ class KeyedSelect(Select):
         yield SelectCurrent(self.prompt)
         yield _KeyedOverlay(type_to_search=self._type_to_search).data_bind(
             compact=Select.compact)
+
+    def _setup_options_renderables(self) -> None:
+        """In the open list the blank option says what choosing it does, not how to choose."""
+        super()._setup_options_renderables()
+        if self._allow_blank:
+            self.query_one(SelectOverlay).replace_option_prompt_at_index(
+                0, Text(BLANK_IN_LIST, style="dim"))
 
     def action_choose(self, key: str) -> None:
         self.value = self.keys[key]
@@ -116,6 +125,19 @@ class KeyedSelect(Select):
             event.stop()
             event.prevent_default()
             self.value = values[found]
+
+
+BLANK_IN_LIST = "(none)"
+
+
+def choice_prompt(keys: list[str], any_options: bool = True) -> str:
+    """What an unchosen box says: how to choose (Textual's own "Select" read as a value)."""
+    if not any_options:
+        return "nothing to choose from yet"
+    if keys:
+        said = f"{', '.join(keys[:-1])} or {keys[-1]}" if len(keys) > 1 else keys[0]
+        return f"press {said}; Enter lists them"
+    return "type to choose; Enter lists them"
 
 
 def keyed(options: Iterable[tuple[str, object]], keys: dict[object, str]

@@ -15,7 +15,7 @@ from cintui.store import models as m
 from tests.casework.test_admin import add_child, set_up_team
 from tests.conftest import TODAY
 from tests.screens.test_child import read
-from tests.screens.test_shell import settle, type_text
+from tests.screens.test_shell import settle, shown_choice, type_text
 
 SIZE = (120, 40)
 
@@ -265,15 +265,23 @@ async def test_set_up_examples_read_as_examples_never_as_values(new_location, cl
     app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_setup(pilot)
-        shown = []
+        shown, unchosen = [], {}
         for key in ("a", "t", "w"):
             await pilot.press(key)
             await settle(pilot)
             shown += [box.placeholder for box in app.screen.query("Input") if box.placeholder]
+            unchosen |= {box.id: shown_choice(box) for box in app.screen.query("Select")
+                         if box.is_blank()}
             await pilot.press("escape")
             await settle(pilot)
         assert len(shown) >= 5
         assert all(hint.startswith("e.g. ") or hint[0].islower() for hint in shown), shown
+        # An unchosen box says how to choose, never Textual's "Select" (read as a value);
+        # a team's manager, with no managers yet, says what to do first.
+        assert unchosen["manager"] == ("none yet: add a team or service manager (w), then "
+                                       "edit the team")
+        assert unchosen["team"] == "none yet: a worker can join a team added later (t)"
+        assert "Select" not in unchosen.values()
 
 
 async def test_a_worker_leaves_only_once_their_children_are_reallocated(new_location, cli):

@@ -67,6 +67,13 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
+def shown_choice(box) -> str:
+    """What a choice box shows: its option's label, or its prompt when none is chosen."""
+    from textual.widgets._select import SelectCurrent
+
+    return str(box.query_one(SelectCurrent).query_one("#label").render())
+
+
 def words(text: str) -> list[tuple[str, str]]:
     """`text` as (key, character) pairs, for `post_burst`."""
     from textual.keys import _character_to_key
