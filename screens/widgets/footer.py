@@ -9,8 +9,10 @@ their own in the footer); this footer rebuilds only when they differ.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
@@ -20,18 +22,46 @@ class Footer(TextualFooter):
 
     NARROW = 100
     _shown: tuple | None = None
+    _width = 0
 
     def on_resize(self) -> None:
-        narrow = self.app.size.width < self.NARROW
-        if narrow != self.compact:
-            self.compact = narrow
+        width = self.app.size.width
+        if width != self._width:  # which keys fit changes with the width
+            self._width = width
+            self.compact = width < self.NARROW
             self.call_after_refresh(self.recompose)
 
     def compose(self):
-        for widget in super().compose():
+        widgets = list(super().compose())
+        for widget in widgets:
             if self.compact and getattr(widget, "action", None) == "help":  # a FooterKey
                 widget.key_display = "?"
-            yield widget
+        yield from self._fitting(widgets)
+
+    def _fitting(self, widgets: list) -> list:
+        """The keys that fit the terminal's width: those that do not are left out from the
+        last one before Help, so Help and Ctrl+P always show (Help lists every key). Keys
+        past the edge were cut, or hidden under Ctrl+P, Help with them."""
+        if not all(isinstance(w, FooterKey) for w in widgets):
+            return widgets  # binding groups: Textual's own layout
+        keys = [w for w in widgets if not w.has_class("-command-palette")]
+        room = self.app.size.width - sum(self._cells(w) for w in widgets if w not in keys)
+        while keys and sum(self._cells(w) for w in keys) > room:
+            droppable = [w for w in keys if w.action != "help"]
+            if not droppable:
+                break
+            keys.remove(droppable[-1])
+        return [w for w in widgets if w in keys or w.has_class("-command-palette")]
+
+    def _cells(self, key: FooterKey) -> int:
+        """A key's width as Textual's FooterKey draws it (its CSS: padding, margin, the
+        border left of Ctrl+P)."""
+        words = cell_len(key.description)
+        if key.has_class("-command-palette"):
+            return cell_len(key.key_display) + (words + 1 if words else 0) + 3
+        if self.compact:
+            return cell_len(key.key_display) + (words + 1 if words else 0) + 1
+        return cell_len(key.key_display) + 2 + (words + 1 if words else 0)
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True

@@ -21,7 +21,7 @@ from cintui.store.engine import open_store
 from tests.casework.test_steps import TEXTS
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, text_of
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import settle, shown_choice, type_text, until
 
 
 @pytest.fixture
@@ -84,6 +84,16 @@ async def test_the_case_steps_by_keys(empty_store):
         await settle(pilot)
         form = app.screen
         assert type(form).__name__ == "ReferralFormScreen"
+        # Unchosen, a box says its keys (not Textual's "Select", which read as a value).
+        route = form.query_one("#route")
+        assert shown_choice(route) == "press m, r, s or e; Enter lists them"
+        await pilot.press("enter")  # the list: "(none)" first, then each option with its key
+        await settle(pilot)
+        listed = route.query_one("SelectOverlay")
+        assert [str(listed.get_option_at_index(i).prompt) for i in (0, 4)] == [
+            "(none)", "Step-up from early help (e)"]
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("e")  # the form opens on "How it came": e, a step-up from early help
         form.query_one("#decision").focus()
         await pilot.press("a")  # the decision: a, an assessment (each key shown beside it)
@@ -457,3 +467,27 @@ async def test_a_referral_from_early_help_is_prompted_as_a_step_up_by_keys_sto_7
         said = " ".join(text_of(steps, "#steps-state").split())
         assert "⚠" not in said and "Step-up from early help" in said
     assert facts(app).referral_route == "early_help_step_up"
+
+
+async def test_the_footer_keeps_help_when_a_steps_keys_do_not_fit_issue_20(empty_store):
+    """At a laptop's 80 columns the case steps of a new referral have more keys than fit:
+    the last ones before Help are left out (Help lists them all), not cut at the edge with
+    Help itself (it once showed "...▏^p palettei": the next key peeping out)."""
+    from tests.screens.test_small_terminal import footer_keys_cut
+
+    app = ChildHost(empty_store, "KEY1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_steps(pilot)
+        shown = [str(k.render()).strip() for k in app.screen.query("FooterKey")]
+        assert shown[0] == "esc Back" and shown[-2:] == ["? Help", "^p palette"]
+        assert footer_keys_cut(app) == []
+        await pilot.press("question_mark")
+        await settle(pilot)
+        listed = text_of(app.screen, "#help-text")
+        assert "Circumstances" in listed and "Child protection" in listed
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert len(app.screen.query("FooterKey")) > len(shown)
+        assert footer_keys_cut(app) == []
