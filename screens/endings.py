@@ -25,6 +25,7 @@ from cintui.domain.endings import (
     DISPUTE_OUTCOMES,
     ENDING_STATUS_LABELS,
 )
+from cintui.domain.text import first_upper
 from cintui.reference import codes
 from cintui.screens.widgets.exported import tell_written
 from cintui.screens.widgets.hanging import HangingLines
@@ -310,7 +311,7 @@ class SettleFormScreen(_DatedForm):
                   if not self.escalated or d.role == "service_manager"]
         choices = _manager_choices(people)
         yield self.row("outcome", "Outcome", self.choice(
-            [(DISPUTE_OUTCOME_LABELS[o].capitalize(), o) for o in outcomes], "upheld"))
+            [(first_upper(DISPUTE_OUTCOME_LABELS[o]), o) for o in outcomes], "upheld"))
         yield self.row("by", "Manager", self.choice(
             choices, choices[0][1] if choices else Select.NULL, blank=not choices))
         yield self.row("rationale", "Rationale", self.prose("", "Why (BEX 4, required)"))

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Header, Static
 from cintui.casework import fgc as fgc_cases
 from cintui.domain import fgc as rules
 from cintui.domain.plan import PlanAction
+from cintui.domain.text import first_upper
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
@@ -97,7 +98,7 @@ class FgcScreen(Screen):
             return
         f = list(reversed(self.facts))[index]
         text = Text()
-        text.append(f"{f.describe().capitalize()}. ", style="bold")
+        text.append(f"{first_upper(f.describe())}. ", style="bold")
         if f.family_plan:
             text.append(f"The family's plan: {f.family_plan}")
             if f.plan_version:

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import short_breaks as sb
 from cintui.domain import short_breaks as rules
+from cintui.domain.text import first_upper
 from cintui.domain.timescales import DueState
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
@@ -241,7 +242,7 @@ class ShortBreakFormScreen(_Form):
         yield self.row("provider", "Provider", self.text(f.provider if f else "",
                                                          "a unit, a carer, a scheme"))
         yield self.row("kind", "Type", self.choice(
-            [(rules.KIND_LABELS[k].capitalize(), k) for k in rules.SHORT_BREAK_KINDS],
+            [(first_upper(rules.KIND_LABELS[k]), k) for k in rules.SHORT_BREAK_KINDS],
             f.kind if f else "overnight",
             keys={"overnight": "o", "day": "d", "community": "c", "other": "t"}))
         yield self.row("hours", "Hours", self.text(f"{f.hours:g}" if f else "", "e.g. 8"))

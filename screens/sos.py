@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from cintui.casework import signs_of_safety as sos_cases
 from cintui.domain import signs_of_safety as rules
+from cintui.domain.text import first_upper
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
@@ -181,7 +182,7 @@ class StatementFormScreen(_SosForm):
                            "enough? (STO 6.3)")
 
     def fields(self) -> Iterable[Widget]:
-        yield self.row("text", rules.KIND_LABELS[self.kind].capitalize(),
+        yield self.row("text", first_upper(rules.KIND_LABELS[self.kind]),
                        self.text("", "in plain words the family can read"))
         yield from self.dated_fields()
         if self.kind == "goal":

@@ -34,6 +34,7 @@ from cintui.domain import child_protection as cp_rules
 from cintui.domain import short_breaks
 from cintui.domain import steps as rules
 from cintui.domain.child import STATUS_LABELS
+from cintui.domain.text import first_upper
 from cintui.domain.workforce import role_label
 from cintui.reference import codes
 from cintui.screens.widgets.hanging import HangingLines
@@ -281,7 +282,7 @@ class RecordFormScreen(_StepForm):
                 [(lv, lv) for lv in levels], level or Select.NULL, blank=True))
         else:
             yield self.row("level", "Level of need", self.text(level, "in your words"))
-        outcomes = [(rules.OUTCOME_LABELS[o].capitalize(), o) for o in rules.OUTCOMES]
+        outcomes = [(first_upper(rules.OUTCOME_LABELS[o]), o) for o in rules.OUTCOMES]
         yield self.row("outcome", "Outcome", self.choice(outcomes, outcome or Select.NULL,
                                                          blank=True))
 
@@ -540,7 +541,7 @@ class CircumstancesFormScreen(FormScreen):
     def fields(self) -> Iterable[Widget]:
         for c in rules.CIRCUMSTANCES:
             options = [("No", rules.NOT_APPLICABLE)]
-            options += [((words or "Yes").capitalize() + (f" (census {code})" if code else ""),
+            options += [(first_upper(words or "Yes") + (f" (census {code})" if code else ""),
                          value) for value, (words, code) in c.values.items()]
             yield self.row(c.key, c.label, self.choice(
                 options, self.current.get(c.key, rules.NOT_APPLICABLE)))

@@ -16,6 +16,7 @@ from textual.widgets import Select, Static
 
 from cintui.casework import endings, transfer
 from cintui.domain.endings import ENDING_STATUS_LABELS
+from cintui.domain.text import first_upper
 from cintui.domain.transfer import (
     CONSENT_TO_SHARE,
     CONSENT_TO_SHARE_LABELS,
@@ -225,7 +226,7 @@ class TransferFormScreen(_DatedForm):
         yield self.row("move", "Date of move", self.text(
             f"{_iso_to_uk(move)}" if move else "", "dd/mm/yyyy"))
         yield self.row("consent", "Permission to share", self.choice(
-            [(CONSENT_TO_SHARE_LABELS[c].capitalize(), c) for c in CONSENT_TO_SHARE],
+            [(first_upper(CONSENT_TO_SHARE_LABELS[c]), c) for c in CONSENT_TO_SHARE],
             e.get("consent_to_share") or Select.NULL, blank=True))
         yield self.row("reason", "Why (not sought/refused)", self.text(
             e.get("consent_reason") or "", "Seeking it would increase the risk because…"))
@@ -405,7 +406,7 @@ class EndingScreen(EndingStepsScreen):
     def action_withdraw(self) -> None:
         with self.app.store.session(self.app.actor) as session:
             transfer.withdraw(session, self.child_id, self.KIND)
-        self.notify(f"{self.WHAT.capitalize()} withdrawn: the case stays open")
+        self.notify(f"{first_upper(self.WHAT)} withdrawn: the case stays open")
         self.load()
 
 

@@ -36,6 +36,7 @@ from cintui.domain.due import (
 )
 from cintui.domain.no_change import no_positive_change
 from cintui.domain.policy import PolicyProfile
+from cintui.domain.text import first_upper
 
 # The actions of the plan in force (the newest agreed version), still open, dated by `until`.
 ACTIONS_SQL = """
@@ -144,7 +145,7 @@ def load_packages(source, view: str, params: dict, policy: PolicyProfile) -> dic
     dp_source = policy.timescale("direct_payment_review").source
     for cid, key, due, who, kind, amount, per in found:
         if key == "short_break_review":
-            what = f"{KIND_LABELS.get(kind, kind).capitalize()} short break, " \
+            what = f"{first_upper(KIND_LABELS.get(kind, kind))} short break, " \
                    f"{hours_text(float(amount))} a {per}, {who}"
             found = PackageReview(key, _day(due), what, sb_source)
         else:

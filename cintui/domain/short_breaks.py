@@ -24,6 +24,7 @@ from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.policy import Timescale
+from cintui.domain.text import first_upper
 from cintui.domain.timescales import Deadline, DueState, due_date
 
 SHORT_BREAK_SOURCE = "WAR 7; TRA CAN team; BEX short breaks"
@@ -80,7 +81,7 @@ class ShortBreakFact:
 
     def describe(self) -> str:
         """"Overnight short break, 8 h a month, Rainbow House"."""
-        return f"{KIND_LABELS.get(self.kind, self.kind).capitalize()} short break, " \
+        return f"{first_upper(KIND_LABELS.get(self.kind, self.kind))} short break, " \
                f"{hours_text(self.hours)} a {self.per}, {self.provider}"
 
 

@@ -441,7 +441,8 @@ def missing_for_completion(f: StepFacts, current: Mapping[str, str],
         problems.append(Problem("level", "choose the level of need (TRA: level of "
                                 "vulnerability): " + ", ".join(levels)))
     if not f.outcome:
-        problems.append(Problem("outcome", "choose the outcome: " + ", ".join(OUTCOMES)))
+        problems.append(Problem("outcome", "choose the outcome: " + ", ".join(
+            f"{OUTCOME_LABELS[o]} ({o})" for o in OUTCOMES)))
     elif f.outcome != "nfa" and NO_FACTORS in census_factors(f.factors, current):
         problems.append(Problem("outcome", "with no factors identified (21) the outcome is "
                                 "no further action (census 8873)"))

@@ -23,6 +23,13 @@ def counted(n: int, word: str, plural: str | None = None) -> str:
         return f"{n} {word}"
     return f"{n} {plural or word + ('S' if word.isupper() else 's')}"
 
+def first_upper(text: str) -> str:
+    """Words starting a sentence or a label: the first letter a capital, the rest as written.
+    (`str.capitalize` lowers the rest: "a CIN plan" became "A cin plan", "referred 3 Dec to
+    Jo Bell" "Referred 3 dec to jo bell".)"""
+    return text[:1].upper() + text[1:]
+
+
 _C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT",
              "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
              "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")

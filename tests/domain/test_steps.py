@@ -188,6 +188,9 @@ def test_completion_needs_every_heading_factors_level_and_outcome():
     missing = s.missing_for_completion(STARTED, {}, ("Level 3", "Level 4"))
     assert fields(missing) == ["record", "factors", "level", "outcome"]
     assert "The child's developmental needs" in missing[0].message
+    # The outcomes in words a worker knows, with what the command line takes.
+    assert missing[3].message.startswith("choose the outcome: a CIN plan (cin_plan), no "
+                                         "further action (nfa), step down to early help")
     assert s.missing_for_completion(replace(WRITTEN, level="Level 4"), {},
                                     ("Level 3", "Level 4")) == []
     # A policy without levels does not ask for one.
