@@ -21,6 +21,7 @@ SCREENS = {
     "team": ("cintui.screens.team", "TeamScreen"),
     "census_worker": ("cintui.screens.team", "CensusWorkerScreen"),
     "supervision_overdue": ("cintui.screens.team", "SupervisionOverdueScreen"),
+    "waiting": ("cintui.screens.team", "WaitingScreen"),
     "step_audits": ("cintui.screens.team", "StepAuditScreen"),
     "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),
     "caseload_import": ("cintui.screens.caseload_import", "CaseloadImportScreen"),

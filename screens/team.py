@@ -28,10 +28,11 @@ from textual.widgets import DataTable, Header, Select, Static
 from cintui.casework import caseload
 from cintui.casework import census as census_cases
 from cintui.casework import team as team_cases
-from cintui.domain.calendar import add_months
+from cintui.domain.calendar import add_months, england_calendar
 from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
-from cintui.domain.text import counted
+from cintui.domain.text import counted, first_upper
+from cintui.domain.waiting import OPENS, SHORT
 from cintui.screens.forms import FormScreen, parse_date
 from cintui.screens.widgets.bars import Bars
 from cintui.screens.widgets.loading import LoadingAfter
@@ -106,6 +107,9 @@ class TeamScreen(Screen):
                 tooltip="Supervision and case direction for the highlighted child (STO 8.5)"),
         Binding("o", "overdue_supervision", "Overdue",
                 tooltip="Children overdue supervision, most overdue first (STO 8.5)"),
+        Binding("w", "waiting", "To decide",
+                tooltip="Decisions waiting for a manager, the longest waiting first: "
+                        "assessments and plans to authorise, endings recommended, disputes"),
         Binding("a", "reallocate", "Reallocate",
                 tooltip="Reallocate several of the highlighted worker's children"),
         Binding("s", "step_audits", "Step audits (STO 7.13)", show=False),  # in ? help
@@ -198,14 +202,15 @@ class TeamScreen(Screen):
             return
         total = view.total
         narrow = self.app.size.width < 100
+        waiting = f"[b]{len(view.waiting)} to decide (w)[/b] · " if view.waiting else ""
         if narrow:  # two lines beside the team's choice: the counts alone
             self.query_one("#team-title", Static).update(
-                f"{total.children} open · {total.overdue_total} overdue · "
+                f"{waiting}{total.children} open · {total.overdue_total} overdue · "
                 f"{total.no_quality_check} no QA · {total.supervision_overdue} overdue "
                 f"supervision (STO 8.5) · {total.no_change} no change in 6 months (WIR 2.3)")
             return
         self.query_one("#team-title", Static).update(
-            f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · "
+            f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · {waiting}"
             f"{counted(total.children, 'open child', 'open children')} · "
             f"{counted(total.overdue_total, 'overdue item')} · "
             f"{counted(total.no_quality_check, 'plan')} with no quality check · "
@@ -393,6 +398,15 @@ class TeamScreen(Screen):
         # By name, as every list over the team view: the idle lock (PRIV 2) reopens it.
         self.app.push_screen(self.app.make_screen("supervision_overdue", view=self.view))
 
+    def action_waiting(self) -> None:
+        """What waits for a manager's decision (domain.waiting); Enter takes you to it."""
+        if self.view is None:
+            return
+        if not self.view.waiting:
+            self.notify("Nothing in this team waits for a manager's decision.")
+            return
+        self.app.push_screen(self.app.make_screen("waiting", view=self.view))
+
     def action_step_audits(self) -> None:
         """STO 7.13: this month's cases that stepped down to early help or up from it, to
         audit for learning; [ and ] go a month back and forward."""
@@ -511,6 +525,38 @@ class SupervisionOverdueScreen(_ListOverTeam):
         app = self.app
         app.pop_screen()
         app.push_screen(app.make_screen("supervision", child_id=uuid.UUID(event.row_key.value)))
+
+
+class WaitingScreen(_ListOverTeam):
+    """Decisions waiting for a manager (domain.waiting), the longest waiting first. Enter
+    opens the child's record where the decision is taken (the case steps, the closure, the
+    step-down, the transfer); Esc from there is the record."""
+
+    TABLE_ID = "waiting"
+
+    def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+
+    def on_mount(self) -> None:
+        rows, today, cal = self.view.waiting, self.view.today, england_calendar()
+        narrow = self.app.size.width < 120  # the rule's words fit from 120 columns
+        table = self.table(
+            f"{len(rows)} waiting for a manager's decision (working days): Enter opens one",
+            (("Child", 17), ("Worker", 11), ("To decide", 20), ("Since", 13)) if narrow else
+            (("Child", 24), ("Worker", 14), ("To decide", 44), ("Since", 14)))
+        for i, w in enumerate(rows):
+            table.add_row(w.name if narrow else f"{w.name} {w.reference}", w.worker,
+                          first_upper(SHORT[w.kind] if narrow else w.what),
+                          w.describe_since(today, cal, short=True), key=str(i))
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        w = self.view.waiting[int(event.row_key.value)]
+        app = self.app
+        app.pop_screen()
+        app.push_screen(app.make_screen("child", child_id=uuid.UUID(w.child_id),
+                                        then=OPENS[w.kind]))
 
 
 STEP_WORDS = {"down": "down to early help", "up": "up from early help"}

@@ -36,6 +36,7 @@ from cintui.domain.oversight import (
 from cintui.domain.reports import NONE, Measure, TrendPoint, visit_trend
 from cintui.domain.supervision import SupervisionDue, SupervisionFact, supervision_due
 from cintui.domain.timescales import DueState
+from cintui.domain.waiting import Waiting, oldest_first
 from cintui.domain.workforce import CASE_HOLDING_ROLES
 
 TEAMS_SQL = "SELECT name FROM team ORDER BY name"
@@ -89,6 +90,8 @@ class TeamView:
     trend: list[TrendPoint] = field(default_factory=list)  # visits in timescale, weekly
     # STO 4.5, 8.5: every open child overdue supervision, the longest overdue first.
     supervision_overdue: list[QualityRow] = field(default_factory=list)
+    # Decisions only a manager may take (domain.waiting), the longest waiting first.
+    waiting: list[Waiting] = field(default_factory=list)
 
     @property
     def total(self) -> WorkerLine:
@@ -236,6 +239,51 @@ def record_quality_check(session, child_id: uuid.UUID, *, kind: str, held_on: da
     return row
 
 
+_OF_TEAM = {True: "c.team_id = (SELECT id FROM team WHERE name = :team)", False: "1 = 1"}
+# The case's steps that wait for the line manager (TRA): an assessment sent, not authorised;
+# one authorised with "a CIN plan" as its outcome, the plan not started.
+_WAITING_STEPS = """
+SELECT c.id, c.reference, c.first_name, c.last_name, w.name, e.assessment_submitted,
+       e.assessment_completed
+FROM episode AS e JOIN child AS c ON c.id = e.child_id
+LEFT JOIN worker AS w ON w.id = c.worker_id
+WHERE c.status <> 'closed' AND e.closure_date IS NULL AND {team}
+  AND ((e.assessment_submitted IS NOT NULL AND e.assessment_completed IS NULL)
+       OR (e.assessment_completed IS NOT NULL AND e.assessment_outcome = 'cin_plan'
+           AND e.cin_plan_start IS NULL))
+"""
+# Endings recommended (closure, step-down, transfer) or disputed (BEX 3).
+_WAITING_ENDINGS = """
+SELECT c.id, c.reference, c.first_name, c.last_name, w.name, n.kind, n.status,
+       n.recommended_on, n.recommended_by, n.dispute_raised_on, n.dispute_raised_by
+FROM ending AS n JOIN child AS c ON c.id = n.child_id
+LEFT JOIN worker AS w ON w.id = c.worker_id
+WHERE c.status <> 'closed' AND n.status IN ('recommended', 'disputed') AND {team}
+"""
+
+
+def waiting_for_manager(source, team: str | None = None) -> list[Waiting]:
+    """Every decision waiting for a manager (domain.waiting) for the open children of `team`
+    (None: every team's), the longest waiting first. Two queries, whatever the numbers."""
+    rows = rows_from(source)
+    params = {"team": team or ""}
+    where = _OF_TEAM[team is not None]
+    found = []
+    for cid, ref, first, last, worker, sent, authorised in rows(
+            _WAITING_STEPS.format(team=where), params):
+        kind, since = ("assessment", sent) if authorised is None else ("plan_start", authorised)
+        found.append(Waiting(str(as_uuid(cid)), ref, f"{first} {last}", worker or "",
+                             kind, _day(since)))
+    for (cid, ref, first, last, worker, kind, status, on, by, raised_on,
+         raised_by) in rows(_WAITING_ENDINGS.format(team=where), params):
+        disputed = status == "disputed"
+        found.append(Waiting(str(as_uuid(cid)), ref, f"{first} {last}", worker or "",
+                             "dispute" if disputed else kind,
+                             _day(raised_on if disputed and raised_on else on),
+                             (raised_by if disputed else by) or ""))
+    return oldest_first(found)
+
+
 def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
     """The team view as the screen shows it: with the plans judged by the plan checks (BEX 2,
     WIR 2.3) and the weekly trend of visits in timescale (WIR 2.11) over `weeks` weeks."""
@@ -246,4 +294,5 @@ def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
     view = load_team(source, today, team, plans_passing=lambda _ids: judged)
     view.trend = visit_trend(facts, today, weeks, store_policy(rows_from(source)),
                              england_calendar(), team=team)
+    view.waiting = waiting_for_manager(source, team)
     return view

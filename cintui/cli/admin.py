@@ -20,6 +20,7 @@ from cintui.cli.common import (
     _echo_json,
     _open,
     _parse_date,
+    _reading,
     _today,
     access,
     app,
@@ -157,6 +158,43 @@ def team_list(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = Fal
                              Column("workers", right=True), Column("open children", right=True)),
                 [(r.name, r.service, r.manager_username or "—", str(r.workers),
                   str(r.open_children)) for r in rows])
+
+
+@team_app.command("waiting")
+def team_waiting(ctx: typer.Context, team: TeamOption = None, db: DbOption = None,
+                 as_json: JsonOption = False, today: TodayOption = None) -> None:
+    """What waits for a manager's decision, the longest waiting first: assessments sent for
+    authorisation and CIN plans to start (TRA), closures, step-downs and transfers
+    recommended (TRA, BEX 3, WIR 3, BEX 4), disputes about a closure (BEX 3). Every team's
+    unless --team."""
+    from cintui.casework import due as due_cases
+    from cintui.casework.team import waiting_for_manager
+    from cintui.domain.calendar import england_calendar
+
+    now = _today(today)
+    with _reading(ctx, db) as rows:
+        if team:
+            try:
+                _, team = due_cases.resolve_scope(rows, worker=None, team=team)
+            except due_cases.UnknownScope as exc:
+                raise CliError(str(exc)) from None
+        found = waiting_for_manager(rows, team)
+    cal = england_calendar()
+    if as_json:
+        _echo_json({"today": now.isoformat(), "team": team,
+                    "waiting": [w.as_json(now, cal) for w in found]})
+        return
+    scope = f" in {team}" if team else ""
+    if not found:
+        typer.echo(f"Nothing waits for a manager's decision{scope}.")
+        return
+    from cintui.cli.table import Column, print_table
+
+    typer.echo(f"{len(found)} waiting for a manager's decision{scope} on {now:%a %d %b %Y}:")
+    print_table(_console(), (Column("child", no_wrap=True), Column("name"), Column("worker"),
+                             Column("to decide", ratio=2), Column("since", ratio=2)),
+                [(w.reference, w.name, w.worker or "—", w.what, w.describe_since(now, cal))
+                 for w in found])
 
 
 # ---------------------------------------------------------------- workers

@@ -322,3 +322,29 @@ def test_a_referral_from_early_help_is_prompted_as_a_step_up_until_recorded_sto_
                 "2018-01-02", "--sex", "F", "--referral-source", "5D", "--worker", "amira")
     assert added.code == 0 and added.out.startswith("Added Ada Ward as CIN000002.\n⚠ ")
     assert "cintui referral record CIN000002 --route early-help-step-up" in added.out
+
+
+def test_a_manager_lists_what_waits_for_their_decision_tra(cli, db, tmp_path, monkeypatch):
+    """`cintui team waiting`: the assessment sent for authorisation, then the plan's start,
+    each until the manager has taken it (TRA); a team by a word of its name; --json for a
+    tracker; an unknown team is one line, exit 2."""
+    assert run(cli, db, "team", "waiting").out == "Nothing waits for a manager's decision.\n"
+    to_completed(cli, db, tmp_path)
+    monkeypatch.setenv("COLUMNS", "160")  # each cell on one line
+    shown = run(cli, db, "team", "waiting", "--team", "south")
+    assert shown.code == 0
+    assert shown.out.startswith("1 waiting for a manager's decision in South Safeguarding "
+                                "and Support on Mon 23 Nov 2026:")
+    (row,) = [[cell.strip() for cell in line.split("│")[1:-1]]
+              for line in shown.out.splitlines() if "CIN000001" in line]
+    assert row == ["CIN000001", "Leo Ward", "Amira Khan", "authorise the assessment (TRA)",
+                   "sent 12 Oct, 30 working days"]
+    ok(cli, db, "assessment", "authorise", "CIN000001", "--by", "tom", "--on", "2026-10-13")
+    out = ok(cli, db, "team", "waiting")
+    assert (out["team"], out["waiting"]) == (None, [{
+        "child": "CIN000001", "name": "Leo Ward", "worker": "Amira Khan",
+        "waiting_for": "plan_start", "what": "authorise the CIN plan's start (TRA)",
+        "since": "2026-10-13", "by": "", "working_days": 29}])
+    ok(cli, db, "plan", "start", "CIN000001", "--on", "2026-10-14", "--authorised-by", "tom")
+    assert ok(cli, db, "team", "waiting")["waiting"] == []
+    refused(cli, db, "team", "waiting", "--team", "north", says=("no team called 'north'",))

@@ -276,14 +276,16 @@ async def test_at_80x24_the_footer_keeps_every_key_and_help_says_them_in_full(de
     async with app.run_test(size=(80, 24)) as pilot:
         await open_team(pilot)
         keys = [str(k.render()) for k in app.screen.query("FooterKey")]
+        # What waits for a manager (w) before reallocating (a, listed in ? help).
         assert keys == ["esc Back", "q QA check", "u Supervision", "o Overdue",
-                        "a Reallocate", "? Help", "^p palette"]
+                        "w To decide", "? Help", "^p palette"]
         assert footer_keys_cut(app) == []
         await pilot.press("question_mark")
         await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         shown = text_of(app.screen, "#help-text")
         assert "Children overdue supervision, most overdue first (STO 8.5)" in shown
         assert "Record a QA check of the highlighted child's record (BEX 3)" in shown
+        assert "Reallocate several of the highlighted worker's children" in shown
         # Drawn at 80 columns, a key's words too long for a line wrap under themselves,
         # beside the keys ("(BEX 3)" once went back to the left edge).
         drawn = [line.rstrip() for line in help_lines(app)]
@@ -492,3 +494,51 @@ async def test_plans_with_no_positive_change_are_counted_per_worker_wir_2_3(demo
         assert shown["Team"] == str(total)
         assert (f"{counted(total, 'plan')} with no change in 6 months (WIR 2.3)"
                 in str(screen.query_one("#team-title").render()))
+
+
+async def test_w_lists_what_waits_for_the_manager_and_enter_takes_them_to_it_tra(
+        cli, new_location, monkeypatch, tmp_path):
+    """A team manager's first look: "1 to decide (w)" beside the team's counts; w lists the
+    assessment Amira sent for authorisation, the longest waiting first; Enter opens Leo's
+    case steps, where a authorises it (TRA); back on the team view the plan's start is what
+    waits now. At 80x24: the footer keeps w, and every word of the list is whole."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+    from tests.cli.test_steps_cli import to_completed
+    from tests.screens.test_case_journey import MANAGER, WORKER, set_up
+
+    db = new_location("team.db")
+    set_up(cli, db)
+    monkeypatch.setenv("CINTUI_USER", WORKER)
+    assert cli("child", "add", "--db", db, "--first-name", "Leo", "--last-name", "Ward",
+               "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--worker",
+               WORKER).code == 0
+    to_completed(cli, db, tmp_path)  # sent to the line manager on 12 October
+    monkeypatch.setenv("CINTUI_USER", MANAGER)
+    app = CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        assert str(screen.query_one("#team-title").render()).startswith(
+            "1 to decide (w) · 1 open · ")
+        keys = [str(k.render()) for k in app.screen.query("FooterKey")]
+        assert "w To decide" in keys and "? Help" in keys
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        table = app.screen.query_one("#waiting")
+        assert [str(c) for c in table.get_row_at(0)] == [
+            "Leo Ward", "Amira Khan", "Authorise assessment", "12 Oct, 30 days"]
+        assert "(working days)" in str(table.border_title)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "AuthoriseFormScreen")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await pilot.press("escape", "escape")  # the steps, Leo's record: the team view
+        await until(pilot, lambda: app.screen is screen and screen.view.waiting
+                    and screen.view.waiting[0].kind == "plan_start")
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        assert [str(c) for c in app.screen.query_one("#waiting").get_row_at(0)][2] == \
+            "Authorise plan start"

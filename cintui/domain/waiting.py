@@ -1,0 +1,85 @@
+"""What waits for a manager's decision: the steps of a case only a team or service manager
+may take, so that an assessment sent for authorisation, or a closure recommended, does not
+sit unseen while its clock runs (drift).
+
+- an assessment completed by the worker and sent to the line manager (TRA); its clock runs
+  until the manager authorises it;
+- an assessment authorised with "a CIN plan" as its outcome, the plan not yet started:
+  the plan's start is authorised by the line manager (TRA);
+- a closure, a step-down or a transfer recommended: the team manager decides (TRA, BEX 3;
+  WIR 3; BEX 4);
+- a dispute about a closure: the team manager, then the service manager (BEX 3).
+
+Pure: plain values in, plain values out; the store's reads are in `casework.team`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cintui.domain.calendar import WorkingCalendar
+
+KINDS = ("assessment", "plan_start", "closure", "step_down", "transfer_out", "dispute")
+WHAT = {
+    "assessment": "authorise the assessment (TRA)",
+    "plan_start": "authorise the CIN plan's start (TRA)",
+    "closure": "decide the closure recommended (TRA, BEX 3)",
+    "step_down": "decide the step-down recommended (WIR 3)",
+    "transfer_out": "decide the transfer recommended (BEX 4)",
+    "dispute": "settle the dispute about the closure (BEX 3)",
+}
+SHORT = {  # in a laptop's 80 columns
+    "assessment": "authorise assessment", "plan_start": "authorise plan start",
+    "closure": "decide closure", "step_down": "decide step-down",
+    "transfer_out": "decide transfer", "dispute": "settle dispute",
+}
+SINCE = {  # what the date it waits from is
+    "assessment": "sent", "plan_start": "assessment authorised", "closure": "recommended",
+    "step_down": "recommended", "transfer_out": "recommended", "dispute": "raised",
+}
+# The child's record's key (its action) that opens where the decision is taken.
+OPENS = {"assessment": "case_steps", "plan_start": "case_steps", "closure": "closure",
+         "step_down": "step_down", "transfer_out": "transfer", "dispute": "closure"}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One decision waiting for a manager, for one child."""
+
+    child_id: str
+    reference: str
+    name: str
+    worker: str
+    kind: str  # KINDS
+    since: date
+    by: str = ""  # who sent, recommended or disputed it
+
+    @property
+    def what(self) -> str:
+        return WHAT[self.kind]
+
+    def days(self, today: date, cal: WorkingCalendar) -> int:
+        """Working days it has waited (0 on the day it was sent)."""
+        return max(0, cal.working_days_between(self.since, today))
+
+    def describe_since(self, today: date, cal: WorkingCalendar, short: bool = False) -> str:
+        """"sent 7 Dec by Sam Worker, 2 working days"; `short`: "7 Dec, 2 days"."""
+        days = self.days(today, cal)
+        if short:
+            return f"{self.since.day} {self.since:%b}, " + (
+                "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}")
+        waited = "today" if days == 0 else f"{days} working day{'s' if days != 1 else ''}"
+        who = f" by {self.by}" if self.by else ""
+        return f"{SINCE[self.kind]} {self.since.day} {self.since:%b}{who}, {waited}"
+
+    def as_json(self, today: date, cal: WorkingCalendar) -> dict:
+        return {"child": self.reference, "name": self.name, "worker": self.worker,
+                "waiting_for": self.kind, "what": self.what, "since": self.since.isoformat(),
+                "by": self.by, "working_days": self.days(today, cal)}
+
+
+def oldest_first(found: list[Waiting]) -> list[Waiting]:
+    """The longest waiting first; then by the child's surname, then the kind's order."""
+    return sorted(found, key=lambda w: (w.since, w.name.split()[-1].lower() if w.name else "",
+                                        KINDS.index(w.kind)))

@@ -1,0 +1,121 @@
+"""What waits for a manager's decision (cintui.domain.waiting, casework.team), from an empty
+store set up as a team would: each step only a manager may take appears when the worker has
+done theirs and goes when the manager has decided. Synthetic people only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cintui.casework import admin, cases, endings
+from cintui.casework import steps as cs
+from cintui.casework.team import waiting_for_manager
+from cintui.domain.calendar import england_calendar
+from cintui.domain.steps import Referral
+from cintui.domain.waiting import Waiting, oldest_first
+from cintui.store.engine import open_store
+from tests.casework.test_steps import TEXTS
+from tests.conftest import TODAY
+
+ACTOR = "amira.ashdown"
+
+
+@pytest.fixture
+def store(new_db):
+    """South (Tom manages Amira) and North (Cara); Leo is Amira's, Mia Cara's."""
+    s = open_store(new_db("team.db"), None)
+    with s.session("setup") as session:
+        admin.add_team(session, admin.TeamInput("Safeguarding South", "Support"))
+        admin.add_team(session, admin.TeamInput("Disability North", "Disability"))
+        for username, name, role, team in (
+                ("tom.hale", "Tom Hale", "TM", "south"),
+                ("amira.ashdown", "Amira Ashdown", "social worker", "south"),
+                ("cara.dune", "Cara Dune", "social worker", "north")):
+            admin.add_worker(session, username, admin.WorkerInput(name, role, team, ""))
+    yield s
+    s.close()
+
+
+def add(store, first: str, worker: str):
+    with store.session(ACTOR) as session:
+        return cases.add_child(session, cases.NewChild(
+            first_name=first, last_name="Waits", dob=date(2017, 5, 2),
+            referral_date=date(2026, 9, 1), worker=worker), TODAY).id
+
+
+def sent(store, child_id, on: date = date(2026, 10, 12)) -> None:
+    """The worker's part of the assessment, sent to the line manager (TRA)."""
+    with store.session(ACTOR) as session:
+        cs.record_referral(session, child_id, Referral(
+            source="police", need="abuse or neglect", route="mash", decision="assessment",
+            decided_on=date(2026, 9, 1), decided_by="tom.hale"), today=TODAY, actor=ACTOR)
+        cs.start_assessment(session, child_id, date(2026, 9, 2), TODAY)
+        cs.write_record(session, child_id, TEXTS)
+        cs.set_factors(session, child_id, ["neglect"])
+        cs.set_outcome(session, child_id, "cin_plan")
+        cs.complete_assessment(session, child_id, on, TODAY)
+
+
+def waiting(store, team: str | None = None) -> list[tuple[str, str, date, str]]:
+    with store.read() as session:
+        return [(w.name, w.kind, w.since, w.by) for w in waiting_for_manager(session, team)]
+
+
+@pytest.mark.both_stores
+def test_each_managers_step_waits_until_the_manager_has_taken_it_tra_bex_3(store):
+    leo, mia = add(store, "Leo", "amira.ashdown"), add(store, "Mia", "cara.dune")
+    assert waiting(store) == []  # a referral waits for its worker, not a manager
+    sent(store, leo)
+    sent(store, mia, on=date(2026, 10, 9))
+    # Every team's, the longest waiting first; or one team's.
+    assert waiting(store) == [("Mia Waits", "assessment", date(2026, 10, 9), ""),
+                              ("Leo Waits", "assessment", date(2026, 10, 12), "")]
+    assert waiting(store, "Safeguarding South") == [
+        ("Leo Waits", "assessment", date(2026, 10, 12), "")]
+    with store.session(ACTOR) as session:  # TRA: the line manager authorises
+        cs.authorise_assessment(session, leo, date(2026, 10, 13), today=TODAY, by="tom.hale",
+                                actor=ACTOR)
+    # A CIN plan as the outcome: its start is the manager's too (TRA).
+    assert waiting(store, "Safeguarding South") == [
+        ("Leo Waits", "plan_start", date(2026, 10, 13), "")]
+    with store.session(ACTOR) as session:
+        cs.start_plan(session, leo, date(2026, 10, 14), today=TODAY, by="tom.hale",
+                      actor=ACTOR)
+    assert waiting(store, "Safeguarding South") == []
+    # TRA, BEX 3: the review (or the worker) recommends closure; the team manager decides.
+    with store.session(ACTOR) as session:
+        endings.recommend_closure(session, leo, on=date(2026, 11, 13), by="Amira Ashdown",
+                                  today=TODAY)
+    assert waiting(store, "Safeguarding South") == [
+        ("Leo Waits", "closure", date(2026, 11, 13), "Amira Ashdown")]
+    with store.session(ACTOR) as session:
+        endings.decide_closure(session, leo, approve=True, rationale="Needs met.",
+                               on=date(2026, 11, 16), today=TODAY, by="tom.hale", actor=ACTOR)
+    assert waiting(store, "Safeguarding South") == []
+    # A dispute goes back to the team manager (BEX 3).
+    with store.session(ACTOR) as session:
+        endings.raise_dispute(session, leo, by="Leo's mum", details="Not ready.",
+                              on=date(2026, 11, 18), today=TODAY)
+    assert waiting(store, "Safeguarding South") == [
+        ("Leo Waits", "dispute", date(2026, 11, 18), "Leo's mum")]
+    assert waiting(store, "Disability North") == [
+        ("Mia Waits", "assessment", date(2026, 10, 9), "")]
+
+
+def test_how_long_a_decision_has_waited_is_counted_in_working_days():
+    cal = england_calendar()
+    w = Waiting("id", "CIN1", "Leo Waits", "Amira", "closure", date(2026, 11, 13),
+                "Amira Ashdown")
+    # Fri 13 Nov to Mon 23 Nov: 6 working days (the weekends not counted).
+    assert w.days(TODAY, cal) == 6
+    assert w.describe_since(TODAY, cal) == ("recommended 13 Nov by Amira Ashdown, "
+                                            "6 working days")
+    assert w.describe_since(TODAY, cal, short=True) == "13 Nov, 6 days"
+    assert w.describe_since(date(2026, 11, 13), cal, short=True) == "13 Nov, today"
+    assert w.as_json(TODAY, cal) == {
+        "child": "CIN1", "name": "Leo Waits", "worker": "Amira", "waiting_for": "closure",
+        "what": "decide the closure recommended (TRA, BEX 3)", "since": "2026-11-13",
+        "by": "Amira Ashdown", "working_days": 6}
+    later = Waiting("id2", "CIN2", "Ada Brook", "Amira", "assessment", date(2026, 11, 20))
+    assert oldest_first([later, w]) == [w, later]
