@@ -294,7 +294,8 @@ class CaseloadScreen(KeysAsRead, Screen):
                             "over. From",
                 # A manager, or a worker new to the team, holds none: where to look instead.
                 "mine": "You hold no open children.\n\nPress 2 for your team's, 3 for "
-                        "everyone's, n to add a child, or from",
+                        "everyone's, F4 for the team view (a manager: w there lists what "
+                        "waits for your decision), n to add a child, or from",
                 "team": "No open children in your team.\n\nPress 3 to see everyone, n to add "
                         "a child, or from",
             }[self.view]

@@ -517,6 +517,10 @@ async def test_w_lists_what_waits_for_the_manager_and_enter_takes_them_to_it_tra
     monkeypatch.setenv("CINTUI_USER", MANAGER)
     app = CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        said = " ".join(text_of(app.screen, "#empty").split())  # Tom holds no children
+        assert "F4 for the team view (a manager: w there lists what waits for your " \
+               "decision)" in said
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
         assert str(screen.query_one("#team-title").render()).startswith(
