@@ -12,14 +12,17 @@ import uuid
 from dataclasses import replace
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from cintui.casework import cases, plans, record
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
+from cintui.domain.plan_checks import PlanProblem
 from cintui.domain.text import counted
 from cintui.screens.widgets.exported import tell_written
 from cintui.screens.widgets.hanging import Hanging, HangingLines
@@ -55,6 +58,54 @@ def _action_line(a) -> str:
     who = a.who or "NO OWNER"
     when = a.by_when.strftime("%d %b %Y") if a.by_when else "NO DATE"
     return f"• {a.what} — {who}, by {when} ({ACTION_STATUS_LABELS[a.status]})"
+
+
+class PlanChecksScreen(ModalScreen):
+    """The plan checks to look at (WIR 2.3, BEX 3), one to a line: Enter opens the form
+    the highlighted one is fixed in, at its field; Esc closes."""
+
+    DEFAULT_CSS = """
+    PlanChecksScreen { align: center middle; }
+    PlanChecksScreen #checks-box { width: 100; max-width: 95%; height: auto; max-height: 90%;
+                                   border: thick $primary; background: $surface;
+                                   padding: 0 1; }
+    PlanChecksScreen #checks-title { height: auto; }
+    PlanChecksScreen OptionList { height: auto; max-height: 30; border: none; }
+    """
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "fix", "Fix it")]
+
+    def __init__(self, found: list[PlanProblem]) -> None:
+        super().__init__()
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="checks-box"):
+            yield Static(Text.assemble(
+                ("Plan checks (WIR 2.3, BEX 3): ", "bold"),
+                (f"{len(self.found)} to look at", "bold yellow"),
+                " (exports carry a DRAFT mark until fixed). Enter opens the form to fix the "
+                "highlighted one, at its field."), id="checks-title")
+            yield OptionList(*(Option(Text.assemble(("• ", "bold yellow"), p.message),
+                                      id=str(i)) for i, p in enumerate(self.found)),
+                             id="checks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        checks = self.query_one(OptionList)
+        checks.highlighted = 0
+        checks.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.found[int(event.option.id)])
+
+    def action_fix(self) -> None:
+        checks = self.query_one(OptionList)
+        if checks.highlighted is not None:
+            self.dismiss(self.found[checks.highlighted])
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class PlanScreen(KeysAsRead, Screen):
@@ -285,17 +336,42 @@ class PlanScreen(KeysAsRead, Screen):
         return t
 
     def action_checks(self) -> None:
-        """Every plan check to look at, to read whatever the width (at 80 columns the panel
-        is one line, the first of them)."""
+        """Every plan check to look at, whatever the width (at 80 columns the panel is one
+        line, the first of them); Enter on one opens the form it is fixed in, at its field."""
         if self.version is None:
             return
         found = self.problems()
-        text = Text("Plan checks (WIR 2.3, BEX 3): ", style="bold")
-        text.append_text(self._checks_text(found) if found else Text(
-            "✓ No problems: clear, SMART and in plain words.", style="green"))
-        from .help import ReadScreen
+        if not found:
+            from .help import ReadScreen
 
-        self.app.push_screen(ReadScreen(text))
+            self.app.push_screen(ReadScreen(Text.assemble(
+                ("Plan checks (WIR 2.3, BEX 3): ", "bold"),
+                ("✓ No problems: clear, SMART and in plain words.", "green"))))
+            return
+        self.app.push_screen(PlanChecksScreen(found), self._fix)
+
+    def _fix(self, problem: PlanProblem | None) -> None:
+        """The form a plan check is fixed in, at its field: the plan's details, the need
+        (columns 1 and 2, its evidence) or its actions (column 3: the action's own form)."""
+        if problem is None or not self._ensure_draft():
+            return
+        if problem.field == "needs":
+            self.action_add_need()
+            return
+        if problem.need is None:
+            self.app.push_screen(self._on_record(DetailsFormScreen(
+                self.version, self.app.today, self._by, self.policy, at=problem.field)),
+                self._after_form)
+            return
+        self.query_one("#needs", DataTable).move_cursor(row=problem.need)
+        if problem.action is not None or problem.field == "actions":
+            self.app.push_screen(self._on_record(ActionsScreen(
+                self.version, problem.need, self.app.today, self._by, self.people,
+                fix=(problem.action, problem.field))), self._after_form)
+            return
+        self.app.push_screen(self._on_record(NeedFormScreen(
+            self.version, problem.need, self.app.today, self._by, at=problem.field)),
+            self._after_form)
 
     def _show_need_detail(self) -> None:
         i = self._current()

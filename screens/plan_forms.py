@@ -67,12 +67,19 @@ class PlanFormScreen(FormScreen):
 
     KEEP_TYPED = True
 
-    def __init__(self, version: PlanVersion, today: date, by: str) -> None:
+    def __init__(self, version: PlanVersion, today: date, by: str,
+                 at: str | None = None) -> None:
         super().__init__()
         self.version = version
         self.today = today
         self.by = by
+        self.at = at  # the field to start at (a plan check to fix), if the form has it
         self.child_id: uuid.UUID | None = None
+
+    def focus_first(self, default: str) -> None:
+        """Start at the field a plan check names (`at`), or at `default`."""
+        wanted = f"#{self.at}" if self.at and self.query(f"#{self.at}") else default
+        self.query_one(wanted).focus()
 
     def save_version(self, new: PlanVersion):
         return _save_job(self.version, new, self.today, self.by)
@@ -82,8 +89,8 @@ class NeedFormScreen(PlanFormScreen):
     """Columns 1 and 2 of one need, its evidence and (for a new need) its first rating."""
 
     def __init__(self, version: PlanVersion, index: int | None, today: date, by: str,
-                 people: Iterable[str] = ()) -> None:
-        super().__init__(version, today, by)
+                 people: Iterable[str] = (), at: str | None = None) -> None:
+        super().__init__(version, today, by, at)
         self.people = sorted(set(people) | {"Social worker", "Mum", "Dad", "School"})
         self.index = index
         self.need = version.needs[index] if index is not None else None
@@ -117,7 +124,7 @@ class NeedFormScreen(PlanFormScreen):
                 "", "the Child Protection conference / strategy discussion considered"))
 
     def on_mount(self) -> None:
-        self.query_one("#now").focus()
+        self.focus_first("#now")
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -241,8 +248,8 @@ class ActionFormScreen(PlanFormScreen):
     a date)."""
 
     def __init__(self, version: PlanVersion, need: int, index: int | None, today: date,
-                 by: str, people: Iterable[str] = ()) -> None:
-        super().__init__(version, today, by)
+                 by: str, people: Iterable[str] = (), at: str | None = None) -> None:
+        super().__init__(version, today, by, at)
         self.need_index = need
         self.index = index
         self.people = sorted(set(people) | {"Social worker", "Mum", "Dad", "School"})
@@ -267,7 +274,7 @@ class ActionFormScreen(PlanFormScreen):
         yield self.row("notes", "Notes", self.text(a.notes if a else ""))
 
     def on_mount(self) -> None:
-        self.query_one("#what").focus()
+        self.focus_first("#what")
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -312,8 +319,8 @@ class DetailsFormScreen(PlanFormScreen):
     TITLE_TEXT = "The plan's details (WIR 2.7) and the child's voice"
 
     def __init__(self, version: PlanVersion, today: date, by: str,
-                 policy: PolicyProfile) -> None:
-        super().__init__(version, today, by)
+                 policy: PolicyProfile, at: str | None = None) -> None:
+        super().__init__(version, today, by, at)
         self.policy = policy
 
     def fields(self) -> Iterable[Widget]:
@@ -344,7 +351,7 @@ class DetailsFormScreen(PlanFormScreen):
             v.good_enough, "what good enough looks like, so the plan can end (STO 6.3)"))
 
     def on_mount(self) -> None:
-        self.query_one("#objectives").focus()
+        self.focus_first("#objectives")
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -436,12 +443,15 @@ class ActionsScreen(ModalScreen):
     ]
 
     def __init__(self, version: PlanVersion, need: int, today: date, by: str,
-                 people: Iterable[str] = ()) -> None:
+                 people: Iterable[str] = (), fix: tuple[int | None, str] | None = None) -> None:
         super().__init__()
         self.version, self.need_index, self.today, self.by = version, need, today, by
         self.people = list(people)
         self.child_id: uuid.UUID | None = None  # set by the plan screen
         self.changed = False
+        # A plan check to fix (PlanScreen's k): (the action, or None for a new one; the
+        # field): its form opens at once, at that field.
+        self.fix = fix
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
@@ -452,8 +462,19 @@ class ActionsScreen(ModalScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("What", "Who", "By when", "Status", "Notes")
-        self._fill()
+        self._fill(self.fix[0] if self.fix else None)
         table.focus()
+        if self.fix is not None:
+            self.call_after_refresh(self._open_fix)
+
+    def _open_fix(self) -> None:
+        action, field = self.fix
+        if action is None or action >= len(self.need.actions):
+            self.action_add()
+            return
+        self.app.push_screen(self._on_record(ActionFormScreen(
+            self.version, self.need_index, action, self.today, self.by, self.people,
+            at=field)), self._form_closed)
 
     @property
     def need(self) -> Need:

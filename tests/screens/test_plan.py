@@ -382,11 +382,83 @@ async def test_every_plan_check_can_be_read_at_80_columns_with_k(demo_store):
         assert f"{len(found)} to look at (k lists them)" in text_of(plan, "#checks-brief")
         await pilot.press("k")
         await settle(pilot)
-        shown = " ".join(text_of(app.screen, "#help-text").split())
-        assert all(" ".join(m.split()) in shown for m in found)
+        assert listed_checks(app.screen) == found
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is plan
+
+
+def listed_checks(screen) -> list[str]:
+    """The checks `k` lists, as their messages (each after its bullet)."""
+    checks = screen.query_one("#checks")
+    return [str(checks.get_option_at_index(i).prompt).removeprefix("• ")
+            for i in range(checks.option_count)]
+
+
+async def test_enter_on_a_plan_check_opens_its_form_at_the_field_to_fix(demo_store):
+    """WIR 2.3, WIR 2.7, TRA: k lists the checks; Enter on one opens the form it is fixed
+    in with the cursor in its field: the review date in the plan's details, an Amber's
+    missing action (its actions, a new one's form), the need's outcome. What is typed
+    there fixes it: the list is one shorter each time."""
+    from dataclasses import replace
+
+    from cintui.domain.plan import Need
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    try:
+        with store.session("test.worker") as session:
+            child_id = cases.add_child(session, cases.NewChild(
+                first_name="Kit", last_name="Checks", dob=date(2016, 3, 1),
+                referral_date=TODAY), TODAY).id
+            draft = plans.start_version(session, child_id, TODAY)
+            plans.save_draft(session, draft, replace(
+                plans.load_version(session, draft),
+                needs=(Need("Kit misses school", "", rag="A"),)), TODAY)
+    finally:
+        store.close()
+
+    async def fix(check: str):
+        """k, down to the check, Enter: the form it opens."""
+        await pilot.press("k")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanChecksScreen")
+        at = [p.check for p in plan.problems()].index(check)
+        await pilot.press(*["down"] * at, "enter")
+        await until(pilot, lambda: type(app.screen).__name__.endswith("FormScreen"))
+        return app.screen
+
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        plan = app.screen
+        before = {p.check for p in plan.problems()}
+        assert {"no_review_date", "amber_no_action", "amber_no_outcome"} <= before
+        form = await fix("no_review_date")
+        assert type(form).__name__ == "DetailsFormScreen" and form.focused.id == "next_review"
+        await type_text(pilot, "08/03/2027")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is plan)
+        form = await fix("amber_no_action")
+        assert type(form).__name__ == "ActionFormScreen" and form.focused.id == "what"
+        await type_text(pilot, "Walk Kit to school")
+        await pilot.press("tab")
+        await type_text(pilot, "Mum")
+        await pilot.press("tab")
+        await type_text(pilot, "by Fri")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ActionsScreen")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is plan)
+        form = await fix("amber_no_outcome")
+        assert type(form).__name__ == "NeedFormScreen" and form.focused.id == "outcome"
+        await type_text(pilot, "Kit goes to school every day for 6 weeks")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is plan)
+        after = {p.check for p in plan.problems()}
+        assert after == before - {"no_review_date", "amber_no_action", "amber_no_outcome"}
+        assert plan.version.next_review == date(2027, 3, 8)
+        (need,) = plan.version.needs
+        assert [(a.what, a.who) for a in need.actions] == [("Walk Kit to school", "Mum")]
 
 
 async def test_a_forms_examples_are_whole_words_at_80_columns(demo_store):
