@@ -582,6 +582,7 @@ class ChildScreen(KeysAsRead, Screen):
             invitees = meetings.invitee_choices(session, self.child_id)
             age = meetings.child_age(session, self.child_id, app.today)
             last = meetings.last_held(session, self.child_id)
+            kind = meetings.kind_to_book(session, self.child_id)
             factors, prison = safeguards.partner_findings(session, self.child_id)
             context = BookingContext(  # the safeguards (WIR 2.1, 2.3; BEX 3; TRA; STO 4.4)
                 consent=safeguards.consent_problem(session, self.child_id, app.today),
@@ -597,7 +598,8 @@ class ChildScreen(KeysAsRead, Screen):
         start = suggested_start(app.clock(), england_calendar().is_working_day)
         self.app.push_screen(ScheduleFormScreen(
             self.child_id, invitees, age, chair=header.worker if header else "",
-            suggested=start, last_held=last, context=context), self._reload_if_saved)
+            suggested=start, kind=kind, last_held=last, context=context),
+            self._reload_if_saved)
 
     def action_cancel_meeting(self) -> None:
         m = self._selected_meeting()

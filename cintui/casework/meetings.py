@@ -230,6 +230,16 @@ def last_held(session: Session, child_id: uuid.UUID) -> tuple[str, date, date | 
     return (row.kind, row.held_on, row.next_review) if row else None
 
 
+def kind_to_book(session: Session, child_id: uuid.UUID) -> str:
+    """The kind a new booking for the child is offered (domain.meeting.kind_to_book): the
+    meetings held since the current episode's referral decide it."""
+    episode = cases.current_episode(session, child_id)
+    held = session.exec(select(m.Meeting.kind).where(
+        m.Meeting.child_id == child_id, col(m.Meeting.held).is_(True),
+        col(m.Meeting.held_on) >= (episode.referral_date if episode else date.min))).all()
+    return rules.kind_to_book(held, bool(episode and episode.moved_in))
+
+
 def booking_warnings(session: Session, child_id: uuid.UUID, kind: str,
                      starts_at: datetime, invitees: Iterable[Invitee] = ()) -> list[str]:
     """What a booking should be told before it is made (never refused): a school-age child

@@ -111,6 +111,17 @@ def soon_after_warning(kind: str, starts_at: datetime, last_kind: str | None,
             "(BEX 3)")
 
 
+def kind_to_book(held_this_episode: Iterable[str], moved_in: bool) -> str:
+    """The kind a new booking is most likely: with no meeting held since the referral, the
+    initial CIN planning meeting (WIR 2.3: within 15 working days of the plan's start), or
+    for a child who moved in from another authority the transfer-in meeting (BEX 4); after
+    one, a review (every 3 months, WIR 2.3). The form offers it; the worker may change it
+    (a final meeting is chosen, never guessed)."""
+    if any(True for _ in held_this_episode):
+        return "review"
+    return "transfer_in" if moved_in else "initial"
+
+
 AFTER_SCHOOL = time(16)  # a suggested start: after school (WIR 2.8)
 
 
@@ -563,6 +574,7 @@ def _minutes_from(data: Mapping[str, Any]) -> Minutes:
 
 __all__ = [
     "ATTENDANCE", "ATTENDANCE_LABELS", "KIND_LABELS", "MEETING_KINDS", "PRACTICAL",
+    "kind_to_book",
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
     "AGREED_FORMAT", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",

@@ -19,6 +19,7 @@ from cintui.domain.meeting import (
     agreed_action_problems,
     circulated_on,
     held_at_problem,
+    kind_to_book,
     minutes_for,
     minutes_problems,
     must_receive,
@@ -68,6 +69,16 @@ def test_a_review_booked_soon_after_the_last_meeting_warns_bex_3():
                               None) == ""  # four weeks on: as planned
     assert soon_after_warning("initial", MON_2PM, "review", held, None) == ""
     assert soon_after_warning("review", MON_2PM, None, None, None) == ""  # none held yet
+
+
+def test_the_first_meeting_offered_is_the_initial_one_then_reviews_wir_2_3_bex_4():
+    """A booking offers the kind the child's meetings so far call for: the initial CIN
+    planning meeting (WIR 2.3), or for a child who moved in the transfer-in one (BEX 4);
+    once a meeting is held this episode, a review."""
+    assert kind_to_book([], moved_in=False) == "initial"
+    assert kind_to_book([], moved_in=True) == "transfer_in"
+    assert kind_to_book(["initial"], moved_in=False) == "review"
+    assert kind_to_book(iter(["transfer_in"]), moved_in=True) == "review"
 
 
 def test_a_meeting_needs_a_future_time_a_venue_and_a_chair():

@@ -229,7 +229,8 @@ async def test_a_childs_case_by_keys(cli, new_location):
         await press(pilot, "6", "m")
         form = app.screen
         assert screen_name(app) == "ScheduleFormScreen"
-        form.query_one("#kind").value = "initial"
+        # No meeting held yet: the initial planning meeting is offered (WIR 2.3).
+        assert form.query_one("#kind").value == "initial"
         await fill(pilot, "#when", "28/10/2026 16:00")
         await fill(pilot, "#venue", "Family home")
         await fill(pilot, "#chair", "Tom Hale")
@@ -292,7 +293,7 @@ async def test_a_childs_case_by_keys(cli, new_location):
         assert clocks(child)["Next visit"] == "11 Dec 2026"
         await press(pilot, "6", "m")
         form = app.screen
-        form.query_one("#kind").value = "review"
+        assert form.query_one("#kind").value == "review"  # after the initial one (WIR 2.3)
         await fill(pilot, "#when", "18/01/2027 16:00")
         await fill(pilot, "#venue", "Family home")
         await fill(pilot, "#chair", "Tom Hale")
