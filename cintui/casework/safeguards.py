@@ -72,7 +72,10 @@ def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:
 def consent_problem(session: Session, child_id: uuid.UUID, on: date) -> str:
     """Why a meeting may not be booked for want of consent ("" when it may; WIR 2.1, 2.3)."""
     facts = [f for f in meeting_consents(session, child_id) if f.decided_on <= on]
-    return rules.consent_problem(facts, child_age(session, child_id, on))
+    parents = len(session.exec(select(m.ChildPerson.id).where(
+        m.ChildPerson.child_id == child_id,
+        col(m.ChildPerson.parental_responsibility).is_(True))).all())
+    return rules.consent_problem(facts, child_age(session, child_id, on), parents)
 
 
 @dataclass(frozen=True)

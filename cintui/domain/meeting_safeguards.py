@@ -113,10 +113,13 @@ def partner_prompts(factors: Iterable[str], parent_in_prison: bool,
     return out
 
 
-def consent_problem(facts: Iterable[ConsentFact], child_age: int | None) -> str:
+def consent_problem(facts: Iterable[ConsentFact], child_age: int | None,
+                    parents_with_pr: int | None = None) -> str:
     """Why a meeting may not be booked for want of consent ("" when it may): consent to a
     CIN meeting from a parent with parental responsibility and, at 16 or 17, the young
-    person too (WIR 2.1, 2.3); or the record of why it goes ahead without (module doc)."""
+    person too (WIR 2.1, 2.3); or the record of why it goes ahead without (module doc).
+    `parents_with_pr`: how many the child's People have (None: not known); with none, the
+    first thing to do is to add them."""
     current = [f for f in current_consents(facts).values() if f.scope == "meeting"]
     young = is_young_person(child_age)
     status = scope_status(current, young)
@@ -135,6 +138,11 @@ def consent_problem(facts: Iterable[ConsentFact], child_age: int | None) -> str:
                 "path (WIR 2.2) or record the meeting as held without consent, with why")
     parent = any(f.decision == "given" and f.person_has_pr and not f.is_child
                  and not f.override_without_consent for f in current)
+    if parents_with_pr == 0 and not parent:
+        return ("WIR 2.1, 2.3: no meeting without consent from a parent with parental "
+                "responsibility, and none is on the child's record: add them (People tab, "
+                "a, parental responsibility ticked), then record their consent to a CIN "
+                "meeting, or why it goes ahead without")
     needed = ("the young person's own consent" if parent and young else
               "consent from a parent with parental responsibility"
               + (" and the young person" if young else ""))

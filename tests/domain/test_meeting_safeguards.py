@@ -49,6 +49,18 @@ def test_wir_2_1_2_3_no_meeting_without_a_parents_consent():
     assert "parent with parental responsibility" in problem
 
 
+def test_wir_2_1_2_3_with_no_parent_on_the_record_the_first_step_is_to_add_them():
+    """A new team's child, no People yet: a 7-year-old's own "given" does not count, and
+    the form once said only "record consent from a parent" with no parent to choose."""
+    problem = consent_problem([fact(child=True)], child_age=7, parents_with_pr=0)
+    assert problem.startswith("WIR 2.1, 2.3: no meeting without consent from a parent with "
+                              "parental responsibility, and none is on the child's record: "
+                              "add them (People tab, a, parental responsibility ticked)")
+    assert "none is on the child's record" not in consent_problem([], child_age=7,
+                                                                  parents_with_pr=1)
+    assert consent_problem([fact()], child_age=9, parents_with_pr=0) == ""  # recorded before
+
+
 def test_wir_2_1_2_3_a_parents_consent_to_a_meeting_lets_it_be_booked():
     assert consent_problem([fact()], child_age=9) == ""
 
