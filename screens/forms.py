@@ -186,6 +186,10 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def on_unmount(self) -> None:
         self._close_saver()
 
+    def values_restored(self) -> None:
+        """What follows from the fields' values, once a kept draft has put them back
+        quietly (no Changed messages): a form whose fields depend on others redoes it."""
+
     def _restore_kept(self) -> None:
         # Read here, not in a worker: a key typed before the draft arrived would be kept
         # over it and then overwritten by it. One indexed read of the child's drafts.
@@ -226,6 +230,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
                             widget.value = value
         self.touched |= {name for name, value in values.items()
                          if value not in ("", None) and value != self._opened.get(name)}
+        self.values_restored()
         self.refresh_checks(self.touched)
         self.notify("What you typed here before and did not save is back: Ctrl+S saves "
                     "it, Esc discards it.")
@@ -755,7 +760,8 @@ class PersonFormScreen(FormScreen):
         yield self.row("kind", "Family or professional",
                        self.choice([("Family network", "family"),
                                     ("Professional", "professional")],
-                                   p.kind if p else "family"))
+                                   p.kind if p else "family",
+                                   keys={"family": "f", "professional": "p"}))
         yield self.row("relationship", "Relationship / role to child",
                        self.text(p.relationship if p else "",
                                  "e.g. mother, grandfather, class teacher"))
@@ -777,6 +783,18 @@ class PersonFormScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()
+        self._professional_fields()
+
+    def values_restored(self) -> None:
+        self._professional_fields()
+
+    @on(Select.Changed, "#kind")
+    def _professional_fields(self) -> None:
+        """A professional's agency and job role: for a family member they are no tab
+        stops (Tab from the relationship goes on to the phone), greyed, kept as typed."""
+        family = self.value("kind") != "professional"
+        for name in ("agency", "role"):
+            self.query_one(f"#{name}").disabled = family
 
     def _input(self) -> record.PersonInput:
         return record.PersonInput(

@@ -231,7 +231,8 @@ async def test_adding_a_person_is_saved_and_audited(demo_store):
         form = app.screen
         assert type(form).__name__ == "PersonFormScreen"
         await fill(pilot, "#name", "Dana Test")
-        form.query_one("#kind").value = "professional"
+        await pilot.press("tab", "p")  # Family or professional: p
+        await settle(pilot)
         await fill(pilot, "#agency", "Northgate Primary")
         await fill(pilot, "#role", "DSL")
         await fill(pilot, "#phone", "+44 (0)161 496 0123")
@@ -250,6 +251,29 @@ async def test_adding_a_person_is_saved_and_audited(demo_store):
     assert entries[-1][3] == "test.worker"
 
 
+async def test_a_family_members_form_skips_the_professionals_boxes(demo_store):
+    """Adding mum: her name, Tab, Tab, "mother", Tab is her phone; the agency and job role
+    (for professionals) are greyed and no tab stops, until p makes her a professional."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        form = app.screen
+        await type_text(pilot, "Rosa Rose")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "mother")
+        await pilot.press("tab")
+        await settle(pilot)
+        assert form.focused.id == "phone"
+        assert form.query_one("#agency").disabled and form.query_one("#role").disabled
+        await pilot.press("shift+tab", "shift+tab", "p")  # back to the kind: a professional
+        await settle(pilot)
+        assert not form.query_one("#agency").disabled
+        await pilot.press("tab", "tab")
+        assert form.focused.id == "agency"
+
+
 async def test_a_warning_below_the_fold_of_a_long_form_is_also_said_once(demo_store):
     """On a laptop's 80x24 the person form is longer than the screen and its warnings
     (WIR 2.9: a professional with no phone or email) are under it, out of view: each is
@@ -263,7 +287,8 @@ async def test_a_warning_below_the_fold_of_a_long_form_is_also_said_once(demo_st
             await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
             form = app.screen
             await fill(pilot, "#name", "Dana Test")
-            form.query_one("#kind").value = "professional"
+            await pilot.press("tab", "p")  # Family or professional: p
+            await settle(pilot)
             await fill(pilot, "#agency", "Northgate Primary")
             await fill(pilot, "#role", "DSL")
             await pilot.press(*"Year 5")  # more keys: the same warnings, not said again
