@@ -9,7 +9,6 @@ import uuid
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -21,6 +20,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
 from .widgets.loading import LoadingAfter
+from .widgets.typed import KeysAsRead, as_read
 
 VIEWS = {"mine": "My children", "team": "My team"}
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
@@ -47,18 +47,22 @@ def _what(item: DueItem) -> str:
     return item.label
 
 
-class MyWeekScreen(Screen):
+class MyWeekScreen(KeysAsRead, Screen):
     DEFAULT_CSS = """
     MyWeekScreen #week-title { height: auto; padding: 0 1; background: $boost; }
     MyWeekScreen #week-table { height: 1fr; }
     MyWeekScreen #week-empty { padding: 1 2; height: auto; }
     MyWeekScreen #week-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }
     """
+    # Keys act as read (`KeysAsRead`): "Enter a" typed at once is the visit form opened
+    # with its child seen alone, where the "a" once reached this list and was lost.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("1", "view('mine')", "Mine"),
-        Binding("2", "view('team')", "My team"),
-        Binding("r", "reload", "Refresh"),
+        as_read("escape", "back", "Back"),
+        as_read("1", "view('mine')", "Mine"),
+        as_read("2", "view('team')", "My team"),
+        as_read("r", "reload", "Refresh"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("enter", "open_item", "Go to it", show=False),
     ]
 
     def __init__(self, view: str = "mine", **kwargs) -> None:
@@ -215,7 +219,13 @@ class MyWeekScreen(Screen):
         text.append(f"\n{WHERE[item.target]}", style="italic")
         box.update(text)
 
-    @on(DataTable.RowSelected)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
+
+    def action_open_item(self) -> None:
+        self._selected()
+
+    @on(DataTable.RowSelected)  # a click
     def _selected(self) -> None:
         item = self.current
         if item is None:

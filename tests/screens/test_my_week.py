@@ -128,6 +128,38 @@ async def test_a_visit_item_opens_the_visit_form_for_that_child(demo_store):
         assert type(app.screen).__name__ == "MyWeekScreen"
 
 
+async def test_a_visit_typed_from_my_week_faster_than_the_form_opens_is_whole(demo_store):
+    """WIR 2.11, nothing typed is lost: on a visit item, Enter, the facts (a y), a sentence
+    under each heading, Ctrl+F and y, all read before the form has opened. The keys after
+    Enter once reached this list and were lost (the form opened with no fact ticked)."""
+    import uuid
+
+    from sqlmodel import select
+
+    from cintui.store.models import Visit
+    from tests.screens.test_shell import post_burst
+    from tests.screens.test_visit import TEXT_FIELDS, standard_visit
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "visit")
+        child_id = uuid.UUID(screen.current.child.id)
+
+        def visits() -> list:
+            return read(demo_store, lambda session: session.exec(
+                select(Visit).where(Visit.child_id == child_id)
+                .order_by(Visit.visited_at)).all())
+
+        before = len(visits())
+        said, burst = standard_visit([("enter", None), ("a", "a"), ("y", "y")])
+        post_burst(app, burst)
+        await until(pilot, lambda: app.screen is screen and len(visits()) > before)
+    visit = visits()[-1]
+    assert (visit.child_seen, visit.seen_alone, visit.bedroom_seen) == (True, True, True)
+    assert {f: getattr(visit, f) for f in TEXT_FIELDS} == said
+
+
 async def test_a_plan_action_opens_the_plan_at_its_need(demo_store):
     app = WeekHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
