@@ -16,7 +16,7 @@ from cintui.store.models import AuditEntry, QualityCheck, Worker
 from tests.conftest import TODAY, reading
 from tests.screens.test_child import read, text_of
 from tests.screens.test_my_week import WeekHost
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import post_burst, settle, type_text, until
 
 SIZE = (140, 45)
 
@@ -542,7 +542,8 @@ async def test_w_lists_what_waits_for_the_manager_and_enter_takes_them_to_it_tra
         await pilot.press("escape", "escape")  # the steps, Leo's record: the team view
         await until(pilot, lambda: app.screen is screen and screen.view.waiting
                     and screen.view.waiting[0].kind == "plan_start")
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
-        assert [str(c) for c in app.screen.query_one("#waiting").get_row_at(0)][2] == \
-            "Authorise plan start"
+        # "w Enter" typed at once: the list, then its first (the plan's start) opened.
+        post_burst(app, [("w", "w"), ("enter", None)])
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        assert [type(s).__name__ for s in app.screen_stack[-3:]] == [
+            "TeamScreen", "ChildScreen", "CaseStepsScreen"]
