@@ -356,23 +356,10 @@ async def test_every_plan_check_can_be_read_at_80_columns_with_k(demo_store):
     """WIR 2.3, BEX 3: at 80 columns the checks panel is one line, the first check cut to
     the width ("6 to look at · No overall objectives: say what the"): the others could
     not be read there at all. `k` lists every one, whole; Esc goes back to the plan."""
-    from dataclasses import replace
-
     from cintui.domain.plan import Need
-    from cintui.store.engine import open_store
 
-    store = open_store(demo_store, None)
-    try:
-        with store.session("test.worker") as session:  # a first plan, one need, little else
-            child_id = cases.add_child(session, cases.NewChild(
-                first_name="Kit", last_name="Checks", dob=date(2016, 3, 1),
-                referral_date=TODAY), TODAY).id
-            draft = plans.start_version(session, child_id, TODAY)
-            plans.save_draft(session, draft, replace(
-                plans.load_version(session, draft),
-                needs=(Need("School is hard", "Kit goes to school"),)), TODAY)
-    finally:
-        store.close()
+    # A first plan, one need, little else.
+    child_id = kit_with_a_draft(demo_store, Need("School is hard", "Kit goes to school"))
     app = PlanHost(demo_store, child_id)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -388,6 +375,24 @@ async def test_every_plan_check_can_be_read_at_80_columns_with_k(demo_store):
         assert app.screen is plan
 
 
+def kit_with_a_draft(demo_store, *needs):
+    """A new child, Kit, whose first plan is a draft with `needs` and nothing else."""
+    from dataclasses import replace
+
+    store = open_store(demo_store, None)
+    try:
+        with store.session("test.worker") as session:
+            child_id = cases.add_child(session, cases.NewChild(
+                first_name="Kit", last_name="Checks", dob=date(2016, 3, 1),
+                referral_date=TODAY), TODAY).id
+            draft = plans.start_version(session, child_id, TODAY)
+            plans.save_draft(session, draft, replace(
+                plans.load_version(session, draft), needs=needs), TODAY)
+    finally:
+        store.close()
+    return child_id
+
+
 def listed_checks(screen) -> list[str]:
     """The checks `k` lists, as their messages (each after its bullet)."""
     checks = screen.query_one("#checks")
@@ -400,23 +405,9 @@ async def test_enter_on_a_plan_check_opens_its_form_at_the_field_to_fix(demo_sto
     in with the cursor in its field: the review date in the plan's details, an Amber's
     missing action (its actions, a new one's form), the need's outcome. What is typed
     there fixes it: the list is one shorter each time."""
-    from dataclasses import replace
-
     from cintui.domain.plan import Need
-    from cintui.store.engine import open_store
 
-    store = open_store(demo_store, None)
-    try:
-        with store.session("test.worker") as session:
-            child_id = cases.add_child(session, cases.NewChild(
-                first_name="Kit", last_name="Checks", dob=date(2016, 3, 1),
-                referral_date=TODAY), TODAY).id
-            draft = plans.start_version(session, child_id, TODAY)
-            plans.save_draft(session, draft, replace(
-                plans.load_version(session, draft),
-                needs=(Need("Kit misses school", "", rag="A"),)), TODAY)
-    finally:
-        store.close()
+    child_id = kit_with_a_draft(demo_store, Need("Kit misses school", "", rag="A"))
 
     async def fix(check: str):
         """k, down to the check, Enter: the form it opens."""
