@@ -236,13 +236,13 @@ class MinutingScreen(TabMovesAtOnce, Screen):
                     yield Static("", id="no-change")  # WIR 2.3
                     yield Static("Is the child still in need? (BEX 3)", classes="label")
                     yield KeyedSelect([("y", "Yes", "yes"), ("n", "No", "no")],
-                                      id="still_in_need", prompt="choose: y or n")
+                                      id="still_in_need")
                     yield Static("Next review (suggested from the policy)", classes="label")
                     yield Input(id="next_review", placeholder="dd/mm/yyyy")
                     yield Static("Recommendation", classes="label")
                     yield KeyedSelect([(str(i), RECOMMENDATION_LABELS[r], r)
                                        for i, r in enumerate(RECOMMENDATIONS, start=1)],
-                                      id="recommendation", prompt="choose: 1 to 4")
+                                      id="recommendation")
                     yield Static("Notes", classes="label")
                     yield TextArea(id="decision_notes", soft_wrap=True, tab_behavior="focus")
         yield Static("", id="problems")

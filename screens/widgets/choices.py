@@ -135,7 +135,10 @@ def choice_prompt(keys: list[str], any_options: bool = True) -> str:
     if not any_options:
         return "nothing to choose from yet"
     if keys:
-        said = f"{', '.join(keys[:-1])} or {keys[-1]}" if len(keys) > 1 else keys[0]
+        run = len(keys) > 2 and all(k.isdigit() for k in keys) and \
+            [int(k) for k in keys] == list(range(int(keys[0]), int(keys[0]) + len(keys)))
+        said = f"{keys[0]} to {keys[-1]}" if run else \
+            f"{', '.join(keys[:-1])} or {keys[-1]}" if len(keys) > 1 else keys[0]
         return f"press {said}; Enter lists them"
     return "type to choose; Enter lists them"
 

@@ -258,6 +258,16 @@ def test_typing_on_a_shut_list_goes_round_the_options_starting_with_a_letter():
     assert typed_match(["Safeguarding South", "Disability North"], None, "NO") == 1
 
 
+def test_an_unchosen_box_says_its_keys_or_how_to_search():
+    from cintui.screens.widgets.choices import choice_prompt
+
+    assert choice_prompt(["y", "n"]) == "press y or n; Enter lists them"
+    assert choice_prompt(["m", "r", "s", "e"]) == "press m, r, s or e; Enter lists them"
+    assert choice_prompt(["1", "2", "3", "4"]) == "press 1 to 4; Enter lists them"
+    assert choice_prompt([]) == "type to choose; Enter lists them"
+    assert choice_prompt([], any_options=False) == "nothing to choose from yet"
+
+
 async def test_set_up_examples_read_as_examples_never_as_values(new_location, cli):
     """Issue 20: a grey example that looks like a value ("Exampleshire County Council",
     "amira.ashdown") reads as filled in. Every example in the set-up forms says "e.g.",
