@@ -22,6 +22,9 @@ from .widgets.typed import KeysAsRead, after_typing, as_read, let_go
 STATE_STYLE = {DueState.OVERDUE: "bold red", DueState.DUE_TODAY: "bold yellow",
                DueState.DUE_SOON: "yellow", DueState.UPCOMING: ""}
 NO_WORKER = "no worker chosen: Ctrl+P → Who am I"  # the view's note: everyone is shown
+# Opened by someone who holds no children (a team manager, a worker new to the team): their
+# team's children, not an empty list every morning; 1 is theirs.
+HOLDS_NONE = "you hold none: 1 for yours; F4 w: what waits for a manager"
 
 
 def _day(d) -> str:
@@ -154,6 +157,7 @@ class CaseloadScreen(KeysAsRead, Screen):
         self._generation = 0  # which load is the latest: only that one is shown
         self._commits_seen = 0  # the store's commit count when the shown load began
         self._had_rows = False  # whether the view had any children at the last refresh
+        self._landing = True  # the first load: "mine", or the team's if mine is empty
         self.sorted_rows: list[caseload.CaseloadRow] = []  # all rows in the current order
 
     def compose(self) -> ComposeResult:
@@ -252,6 +256,13 @@ class CaseloadScreen(KeysAsRead, Screen):
     def _show(self, rows, policy_title: str, generation: int) -> None:
         if generation != self._generation:
             return  # a slower, older load (say "everyone") finishing after a newer one
+        landing, self._landing = self._landing, False
+        if landing and self.view == "mine" and not rows and not self.for_worker:
+            self.view, self.note = "team", HOLDS_NONE
+            self.reload()
+            return
+        if self.note == HOLDS_NONE and self.view == "team" and not rows:
+            self.view, self.note = "mine", ""  # none in the team either: what to do next
         self._loading_shown().done()
         self.all_rows = rows
         self.policy_title = policy_title

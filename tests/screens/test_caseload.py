@@ -487,8 +487,9 @@ async def test_choosing_who_you_are_opens_your_caseload_and_drops_the_note(new_l
 
 
 async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store):
-    """A worker holding no children presses 3: the table has the keys again, so Enter
-    opens the highlighted child."""
+    """A worker holding no children opens cintui on their team's children, saying why
+    (every morning an empty list was a manager's first sight); 1 shows their own, none;
+    3 everyone's: the table has the keys again, so Enter opens the highlighted child."""
     from cintui.casework import cases
     from cintui.store.engine import open_store
 
@@ -504,6 +505,11 @@ async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store
     app = CintuiApp(access.locate(demo_store), today=TODAY, worker="new.starter")
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
+        assert str(app.screen.query_one("#summary").render()).startswith(
+            "My team (you hold none: 1 for yours; F4 w: what waits for a manager) · ")
+        assert table(app).row_count > 0
+        await pilot.press("1")
+        await settle(pilot)
         assert table(app).row_count == 0 or not table(app).display
         await pilot.press("3")
         await settle(pilot)

@@ -517,10 +517,11 @@ async def test_w_lists_what_waits_for_the_manager_and_enter_takes_them_to_it_tra
     monkeypatch.setenv("CINTUI_USER", MANAGER)
     app = CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
-        said = " ".join(text_of(app.screen, "#empty").split())  # Tom holds no children
-        assert "F4 for the team view (a manager: w there lists what waits for your " \
-               "decision)" in said
+        # Tom holds no children: he opens on the team's, told where to look (F4 w).
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen"
+                    and app.screen.view == "team")
+        assert "(you hold none: 1 for yours; F4 w: what waits for a manager)" in text_of(
+            app.screen, "#summary")
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
         assert str(screen.query_one("#team-title").render()).startswith(
