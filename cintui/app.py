@@ -16,6 +16,7 @@ from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from cintui.domain.dates import wall_clock
@@ -317,7 +318,7 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         getattr(importlib.import_module("cintui.screens.laptop"), what)(self)
 
     def _handle_exception(self, error: Exception) -> None:  # a clash with others' saves
-        if (self._exit or not self._running) and type(error).__name__ == "NoMatches":
+        if (self._exit or not self._running) and isinstance(error, NoMatches):
             return  # quitting while a screen opens: its first fill finds its widgets gone
         line = store_said(getattr(error, "error", error))  # is one line, the app goes on
         self.notify(line, severity="error") if line else super()._handle_exception(error)
