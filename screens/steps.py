@@ -719,7 +719,8 @@ class CaseStepsScreen(Screen):
                             for p in self.managers) or "no team or service manager is on " \
                                                        "this store yet"
             note.append("Authorising the assessment and the CIN plan is the line manager's "
-                        f"(TRA): {who}. They open cintui as themselves to authorise.",
+                        f"(TRA): {who}. They open cintui as themselves to authorise: "
+                        "what waits for them is listed on their team view (F4, w).",
                         style="yellow")
         self.query_one("#steps-keys", Static).update(note)
 

@@ -286,7 +286,7 @@ async def test_the_caseload_opens_with_its_rows_read_with_the_store(
                 assert table.row_count == worker.open_children
                 assert {r.worker_username for r in table.rows} <= {worker.username}
             if worker is manager:
-                await until(pilot, lambda: app.screen.view == "team")
+                await until(pilot, lambda a=app: a.screen.view == "team")
                 team = {w.username for w in workers if w.team == manager.team}
                 assert {r.worker_username for r in table.rows} <= team
                 await pilot.press("3")  # everyone

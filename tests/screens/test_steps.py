@@ -164,6 +164,8 @@ async def test_the_case_steps_by_keys(empty_store):
         note = text_of(steps, "#steps-keys")
         assert "a authorise" not in note
         assert "the line manager's (TRA): Tom Hale (Team manager)" in note
+        assert "what waits for them is listed on their team view (F4, w)" in " ".join(
+            note.split())
         await pilot.press("a")
         await settle(pilot)
         assert app.screen is steps
