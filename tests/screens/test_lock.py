@@ -227,14 +227,16 @@ async def test_esc_discards_what_a_form_kept_and_a_late_change_does_not_keep_it_
 
 async def test_a_manager_with_no_children_of_their_own_locks_and_opens_again_priv_2(
         sqlite_demo_store):
-    """A team manager holds no children: their own caseload is empty and hands keys to the
-    screen once drawn. Locking from the team view's overdue list brings that caseload back
+    """A team manager holds no children: their own caseload (1) is empty and hands keys to
+    the screen once drawn. Locking from the team view's overdue list brings that caseload back
     for a moment before the lock replaces it; the app used to stop there ("No nodes match
     '#filter'", found idle in a real terminal). It locks, and Enter brings it all back."""
     app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW,
                     worker="noah.elswick")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await settle(pilot)
+        await pilot.press("1")  # it opens on the team's: their own is the empty one
         await settle(pilot)
         assert app.screen.query_one("#children").display is False  # holds none
         await pilot.press("f4")
