@@ -47,6 +47,12 @@ def _what(item: DueItem) -> str:
     return item.label
 
 
+def holds_any(rows, worker: str | None) -> bool:
+    """Whether `worker` holds an open child (one indexed count)."""
+    sql = f"SELECT count(*) FROM ({caseload.ids_sql('mine')}) AS mine"
+    return bool(rows(sql, {"username": worker or ""})[0][0])
+
+
 class MyWeekScreen(KeysAsRead, Screen):
     DEFAULT_CSS = """
     MyWeekScreen #week-title { height: auto; padding: 0 1; background: $boost; }
@@ -70,6 +76,7 @@ class MyWeekScreen(KeysAsRead, Screen):
         self.view = view if view in VIEWS else "mine"
         self.grouped: DueGroups | None = None
         self.items: dict[str, DueItem] = {}  # row key -> item
+        self._landing = view == "mine"  # the first load: the team's if you hold none
         self._commits_seen = -1
 
     def compose(self) -> ComposeResult:
@@ -124,8 +131,13 @@ class MyWeekScreen(KeysAsRead, Screen):
 
     # ---------------------------------------------------------------- loading
 
+    @property
+    def _holds_none(self) -> bool:
+        return getattr(self, "_landed_on_team", False) and self.view == "team"
+
     def action_view(self, view: str) -> None:
         self.view = view
+        self._landed_on_team = False
         self.reload()
 
     def action_reload(self) -> None:
@@ -146,12 +158,18 @@ class MyWeekScreen(KeysAsRead, Screen):
         app = self.app
         if worker is None:
             view = "everyone"
+        landing, self._landing = self._landing, False
         with caseload.reading(app.store) as rows:
+            if landing and view == "mine" and not holds_any(rows, worker):
+                view = "team"  # a manager, a worker new to the team: the team's week
+                self._landed_on_team = True
             grouped = due_cases.load_due(rows, app.today, view=view, username=worker)
         app.call_from_thread(self._show, grouped, view, worker)
 
     def _show(self, grouped: DueGroups, view: str, worker: str | None) -> None:
         self._loading_shown().done()
+        if view in VIEWS:
+            self.view = view  # the team's, where the first load landed there
         self.grouped, self._shown = grouped, (view, worker)
         table = self.query_one(DataTable)
         keep = table.cursor_row
@@ -176,7 +194,8 @@ class MyWeekScreen(KeysAsRead, Screen):
                     child, _what(item), Text(describe_left(item), style=state),
                     *([] if self._narrow else [item.source]), key=key)
         who = "everyone (no worker chosen: Ctrl+P → Who am I)" if worker is None \
-            else f"{VIEWS[view]} ({worker})"
+            else f"{VIEWS[view]} ({worker})" + (
+                " (you hold no children: 1 for yours)" if self._holds_none else "")
         counts = " · ".join(f"{GROUP_LABELS[g]} {grouped.count(g)}" for g in GROUPS[:4])
         self.query_one("#week-title", Static).update(
             f"[b]My week[/b] · {who} · {grouped.today:%A %d %B %Y} · {counts}")

@@ -366,3 +366,26 @@ async def test_a_loading_timer_that_fires_as_the_rows_arrive_does_not_cover_them
         await pilot.press("down")
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ != "MyWeekScreen")
+
+
+async def test_a_manager_holding_no_children_sees_the_teams_week(demo_store):
+    """F3 for a team manager (holding no children) was an empty week every time: it opens
+    on the team's items, saying why; 1 is their own."""
+    from cintui.casework import cases as case_reads
+
+    manager = read(demo_store, lambda session: next(
+        w for w in case_reads.list_workers(session)
+        if w.role == "team_manager" and not w.open_children))
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager.username)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_week(pilot)
+        await until(pilot, lambda: screen.grouped is not None)
+        title = str(screen.query_one("#week-title").render())
+        assert f"My team ({manager.username}) (you hold no children: 1 for yours)" in title
+        assert screen.items  # the team's
+        await pilot.press("1")
+        await until(pilot, lambda: "My children" in str(
+            screen.query_one("#week-title").render()))
+        assert not screen.items and "you hold no" not in str(
+            screen.query_one("#week-title").render())
