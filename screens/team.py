@@ -402,10 +402,14 @@ class TeamScreen(Screen):
         """What waits for a manager's decision (domain.waiting); Enter takes you to it."""
         if self.view is None:
             return
-        if not self.view.waiting:
-            self.notify("Nothing in this team waits for a manager's decision.")
-            return
-        self.app.push_screen(self.app.make_screen("waiting", view=self.view))
+        every = not self.view.waiting  # none here: another team's, if any (t goes back)
+        if every:
+            with caseload.reading(self.app.store) as rows:
+                if not team_cases.waiting_for_manager(rows, None):
+                    self.notify("Nothing waits for a manager's decision, in this team or "
+                                "another.")
+                    return
+        self.app.push_screen(self.app.make_screen("waiting", view=self.view, every=every))
 
     def action_step_audits(self) -> None:
         """STO 7.13: this month's cases that stepped down to early help or up from it, to
@@ -528,31 +532,66 @@ class SupervisionOverdueScreen(_ListOverTeam):
 
 
 class WaitingScreen(_ListOverTeam):
-    """Decisions waiting for a manager (domain.waiting), the longest waiting first. Enter
-    opens the child's record where the decision is taken (the case steps, the closure, the
-    step-down, the transfer); Esc from there is the record."""
+    """Decisions waiting for a manager (domain.waiting), the longest waiting first: the
+    team's, or with t all teams' (a service manager's). Enter opens the child's record
+    where the decision is taken (the case steps, the closure, the step-down, the transfer);
+    Esc from there is the record."""
 
     TABLE_ID = "waiting"
+    BINDINGS = [Binding("t", "every_team", "All teams / this team")]
 
-    def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
+    def __init__(self, view: team_cases.TeamView, every: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
+        self.every = every
+        self.rows = [] if every else view.waiting  # every team's: read as it opens
+
+    def _read(self) -> list:
+        with caseload.reading(self.app.store) as rows:
+            return team_cases.waiting_for_manager(rows, None if self.every else self.view.team)
 
     def on_mount(self) -> None:
-        rows, today, cal = self.view.waiting, self.view.today, england_calendar()
+        if self.every:
+            self.rows = self._read()
+        self._fill()
+
+    def _fill(self) -> None:
+        rows, today, cal = self.rows, self.view.today, england_calendar()
         narrow = self.app.size.width < 120  # the rule's words fit from 120 columns
-        table = self.table(
-            f"{len(rows)} waiting for a manager's decision (working days): Enter opens one",
-            (("Child", 17), ("Worker", 11), ("To decide", 20), ("Since", 13)) if narrow else
-            (("Child", 24), ("Worker", 14), ("To decide", 44), ("Since", 14)))
+        short = narrow or self.every
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        if narrow:
+            columns = (("Child", 17), ("Team" if self.every else "Worker", 11),
+                       ("To decide", 20), ("Since", 14))
+        elif self.every:
+            columns = (("Child", 24), ("Worker", 14), ("Team", 20), ("To decide", 20),
+                       ("Since", 14))
+        else:
+            columns = (("Child", 24), ("Worker", 14), ("To decide", 44), ("Since", 14))
+        self.table(f"{len(rows)} to decide, all teams (working days) · Enter opens · "
+                   "t: this team" if self.every else
+                   f"{len(rows)} to decide (working days) · Enter opens one · t: all teams",
+                   columns)
         for i, w in enumerate(rows):
-            table.add_row(w.name if narrow else f"{w.name} {w.reference}", w.worker,
-                          first_upper(SHORT[w.kind] if narrow else w.what),
+            who = ([w.team] if narrow and self.every else
+                   [w.worker, w.team] if self.every else [w.worker])
+            table.add_row(w.name if narrow else f"{w.name} {w.reference}", *who,
+                          first_upper(SHORT[w.kind] if short else w.what),
                           w.describe_since(today, cal, short=True), key=str(i))
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._fill()
+
+    def action_every_team(self) -> None:
+        self.every = not self.every
+        self.rows = self._read()
+        self._fill()
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        w = self.view.waiting[int(event.row_key.value)]
+        w = self.rows[int(event.row_key.value)]
         app = self.app
         app.pop_screen()
         app.push_screen(app.make_screen("child", child_id=uuid.UUID(w.child_id),

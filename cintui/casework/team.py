@@ -243,10 +243,10 @@ _OF_TEAM = {True: "c.team_id = (SELECT id FROM team WHERE name = :team)", False:
 # The case's steps that wait for the line manager (TRA): an assessment sent, not authorised;
 # one authorised with "a CIN plan" as its outcome, the plan not started.
 _WAITING_STEPS = """
-SELECT c.id, c.reference, c.first_name, c.last_name, w.name, e.assessment_submitted,
-       e.assessment_completed
+SELECT c.id, c.reference, c.first_name, c.last_name, w.name, t.name,
+       e.assessment_submitted, e.assessment_completed
 FROM episode AS e JOIN child AS c ON c.id = e.child_id
-LEFT JOIN worker AS w ON w.id = c.worker_id
+LEFT JOIN worker AS w ON w.id = c.worker_id LEFT JOIN team AS t ON t.id = c.team_id
 WHERE c.status <> 'closed' AND e.closure_date IS NULL AND {team}
   AND ((e.assessment_submitted IS NOT NULL AND e.assessment_completed IS NULL)
        OR (e.assessment_completed IS NOT NULL AND e.assessment_outcome = 'cin_plan'
@@ -254,10 +254,10 @@ WHERE c.status <> 'closed' AND e.closure_date IS NULL AND {team}
 """
 # Endings recommended (closure, step-down, transfer) or disputed (BEX 3).
 _WAITING_ENDINGS = """
-SELECT c.id, c.reference, c.first_name, c.last_name, w.name, n.kind, n.status,
+SELECT c.id, c.reference, c.first_name, c.last_name, w.name, t.name, n.kind, n.status,
        n.recommended_on, n.recommended_by, n.dispute_raised_on, n.dispute_raised_by
 FROM ending AS n JOIN child AS c ON c.id = n.child_id
-LEFT JOIN worker AS w ON w.id = c.worker_id
+LEFT JOIN worker AS w ON w.id = c.worker_id LEFT JOIN team AS t ON t.id = c.team_id
 WHERE c.status <> 'closed' AND n.status IN ('recommended', 'disputed') AND {team}
 """
 
@@ -269,18 +269,18 @@ def waiting_for_manager(source, team: str | None = None) -> list[Waiting]:
     params = {"team": team or ""}
     where = _OF_TEAM[team is not None]
     found = []
-    for cid, ref, first, last, worker, sent, authorised in rows(
+    for cid, ref, first, last, worker, team_name, sent, authorised in rows(
             _WAITING_STEPS.format(team=where), params):
         kind, since = ("assessment", sent) if authorised is None else ("plan_start", authorised)
         found.append(Waiting(str(as_uuid(cid)), ref, f"{first} {last}", worker or "",
-                             kind, _day(since)))
-    for (cid, ref, first, last, worker, kind, status, on, by, raised_on,
+                             kind, _day(since), team=team_name or ""))
+    for (cid, ref, first, last, worker, team_name, kind, status, on, by, raised_on,
          raised_by) in rows(_WAITING_ENDINGS.format(team=where), params):
         disputed = status == "disputed"
         found.append(Waiting(str(as_uuid(cid)), ref, f"{first} {last}", worker or "",
                              "dispute" if disputed else kind,
                              _day(raised_on if disputed and raised_on else on),
-                             (raised_by if disputed else by) or ""))
+                             (raised_by if disputed else by) or "", team=team_name or ""))
     return oldest_first(found)
 
 

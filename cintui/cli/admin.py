@@ -191,10 +191,12 @@ def team_waiting(ctx: typer.Context, team: TeamOption = None, db: DbOption = Non
     from cintui.cli.table import Column, print_table
 
     typer.echo(f"{len(found)} waiting for a manager's decision{scope} on {now:%a %d %b %Y}:")
+    every = team is None  # every team's: each with its team
     print_table(_console(), (Column("child", no_wrap=True), Column("name"), Column("worker"),
+                             *([Column("team")] if every else []),
                              Column("to decide", ratio=2), Column("since", ratio=2)),
-                [(w.reference, w.name, w.worker or "—", w.what, w.describe_since(now, cal))
-                 for w in found])
+                [(w.reference, w.name, w.worker or "—", *([w.team or "—"] if every else []),
+                  w.what, w.describe_since(now, cal)) for w in found])
 
 
 # ---------------------------------------------------------------- workers

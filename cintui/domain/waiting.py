@@ -54,6 +54,7 @@ class Waiting:
     kind: str  # KINDS
     since: date
     by: str = ""  # who sent, recommended or disputed it
+    team: str = ""  # the child's team
 
     @property
     def what(self) -> str:
@@ -75,7 +76,7 @@ class Waiting:
 
     def as_json(self, today: date, cal: WorkingCalendar) -> dict:
         return {"child": self.reference, "name": self.name, "worker": self.worker,
-                "waiting_for": self.kind, "what": self.what, "since": self.since.isoformat(),
+                "team": self.team, "waiting_for": self.kind, "what": self.what, "since": self.since.isoformat(),
                 "by": self.by, "working_days": self.days(today, cal)}
 
 

@@ -59,7 +59,10 @@ def sent(store, child_id, on: date = date(2026, 10, 12)) -> None:
 
 def waiting(store, team: str | None = None) -> list[tuple[str, str, date, str]]:
     with store.read() as session:
-        return [(w.name, w.kind, w.since, w.by) for w in waiting_for_manager(session, team)]
+        found = waiting_for_manager(session, team)
+    assert all(w.team == {"Leo Waits": "Safeguarding South", "Mia Waits": "Disability North"}[
+        w.name] for w in found)  # each with the child's team
+    return [(w.name, w.kind, w.since, w.by) for w in found]
 
 
 @pytest.mark.both_stores
@@ -114,7 +117,8 @@ def test_how_long_a_decision_has_waited_is_counted_in_working_days():
     assert w.describe_since(TODAY, cal, short=True) == "13 Nov, 6 days"
     assert w.describe_since(date(2026, 11, 13), cal, short=True) == "13 Nov, today"
     assert w.as_json(TODAY, cal) == {
-        "child": "CIN1", "name": "Leo Waits", "worker": "Amira", "waiting_for": "closure",
+        "child": "CIN1", "name": "Leo Waits", "worker": "Amira", "team": "",
+        "waiting_for": "closure",
         "what": "decide the closure recommended (TRA, BEX 3)", "since": "2026-11-13",
         "by": "Amira Ashdown", "working_days": 6}
     later = Waiting("id2", "CIN2", "Ada Brook", "Amira", "assessment", date(2026, 11, 20))

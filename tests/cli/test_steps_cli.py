@@ -339,11 +339,15 @@ def test_a_manager_lists_what_waits_for_their_decision_tra(cli, db, tmp_path, mo
               for line in shown.out.splitlines() if "CIN000001" in line]
     assert row == ["CIN000001", "Leo Ward", "Amira Khan", "authorise the assessment (TRA)",
                    "sent 12 Oct, 30 working days"]
+    every = run(cli, db, "team", "waiting").out  # every team's: each with its team
+    (row,) = [[cell.strip() for cell in line.split("│")[1:-1]]
+              for line in every.splitlines() if "CIN000001" in line]
+    assert row[2:4] == ["Amira Khan", "South Safeguarding and Support"]
     ok(cli, db, "assessment", "authorise", "CIN000001", "--by", "tom", "--on", "2026-10-13")
     out = ok(cli, db, "team", "waiting")
     assert (out["team"], out["waiting"]) == (None, [{
         "child": "CIN000001", "name": "Leo Ward", "worker": "Amira Khan",
-        "waiting_for": "plan_start", "what": "authorise the CIN plan's start (TRA)",
+        "team": "South Safeguarding and Support", "waiting_for": "plan_start", "what": "authorise the CIN plan's start (TRA)",
         "since": "2026-10-13", "by": "", "working_days": 29}])
     ok(cli, db, "plan", "start", "CIN000001", "--on", "2026-10-14", "--authorised-by", "tom")
     assert ok(cli, db, "team", "waiting")["waiting"] == []

@@ -548,3 +548,65 @@ async def test_w_lists_what_waits_for_the_manager_and_enter_takes_them_to_it_tra
         await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
         assert [type(s).__name__ for s in app.screen_stack[-3:]] == [
             "TeamScreen", "ChildScreen", "CaseStepsScreen"]
+
+
+async def test_t_on_what_waits_shows_all_teams_then_this_one_again(demo_store):
+    """A service manager's view: w lists this team's decisions waiting; t every team's,
+    each with its team (a closure recommended in another team is there); t this team's."""
+    from cintui.app import CintuiApp
+    from cintui.casework import admin, caseload, cases, endings
+    from cintui.store import access
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    try:
+        recommended = {}  # team -> the child whose closure was recommended
+        with store.session("tests") as session:
+            (north,) = {c.team for c in caseload.list_children(session, TODAY)}
+            for child in caseload.list_children(session, TODAY, open_only=True):
+                try:
+                    endings.recommend_closure(session, child.id, on=TODAY, by="A Worker",
+                                              today=TODAY)
+                except endings.EndingError:
+                    continue  # one already under way
+                recommended[north] = child.name
+                break
+            admin.add_team(session, admin.TeamInput("Disability South", "Disability"))
+            admin.add_worker(session, "zara.south", admin.WorkerInput(
+                "Zara South", "social worker", "Disability South", ""))
+            zed = cases.add_child(session, cases.NewChild(
+                first_name="Zed", last_name="Other", dob=date(2015, 1, 5),
+                referral_date=date(2026, 11, 2), worker="zara.south"), TODAY)
+            endings.recommend_closure(session, zed.id, on=TODAY, by="Zara South", today=TODAY)
+            recommended["Disability South"] = "Zed Other"
+            teams = [north, "Disability South"]
+            manager = next(w for w in cases.list_workers(session)  # the team view's own
+                           if w.team == north)
+    finally:
+        store.close()
+    assert len(recommended) == 2
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None and screen.view.team == teams[0])
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+
+        def shown() -> tuple[str, list[list[str]]]:
+            table = app.screen.query_one("#waiting")
+            return str(table.border_title), [[str(c) for c in table.get_row_at(i)]
+                                             for i in range(table.row_count)]
+
+        title, rows = shown()
+        assert "t: all teams" in title
+        assert [r[0] for r in rows if r[0] in recommended.values()] == [recommended[teams[0]]]
+        await pilot.press("t")
+        await settle(pilot)
+        title, rows = shown()
+        assert title.startswith(f"{len(rows)} to decide, all teams (working days)")
+        (team_shown,) = [r[1] for r in rows if r[0] == recommended[teams[1]]]
+        assert teams[1].startswith(team_shown.rstrip("…"))  # its team, cut to the column
+        await pilot.press("t")
+        await settle(pilot)
+        assert recommended[teams[1]] not in [r[0] for r in shown()[1]]
