@@ -390,7 +390,7 @@ async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_
 
 
 async def test_a_new_teams_view_says_why_u_and_o_have_nothing_to_open(cli, new_location):
-    """A team just set up (no children yet): u and o do nothing, and say why rather than
+    """A team just set up (no children yet): u, o and w do nothing, and say why rather than
     look dead (issue 20, "nothing looks dead")."""
     from cintui.app import CintuiApp
     from cintui.store import access
@@ -406,11 +406,12 @@ async def test_a_new_teams_view_says_why_u_and_o_have_nothing_to_open(cli, new_l
         title = str(screen.query_one("#team-title").render())
         assert ("0 open · 0 overdue · 0 no QA · 0 overdue supervision (STO 8.5) · 0 no "
                 "change in 6 months (WIR 2.3)") in title
-        await pilot.press("u", "o")
+        await pilot.press("u", "o", "w")
         await settle(pilot)
         said = " ".join(str(n.message) for n in app._notifications)
         assert "No child with a CIN plan in this team: o lists every child overdue" in said
         assert "No child in this team is overdue supervision." in said
+        assert "Nothing waits for a manager's decision, in this team or another." in said
         assert app.screen is screen
 
 
