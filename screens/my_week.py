@@ -77,6 +77,7 @@ class MyWeekScreen(KeysAsRead, Screen):
         self.grouped: DueGroups | None = None
         self.items: dict[str, DueItem] = {}  # row key -> item
         self._landing = view == "mine"  # the first load: the team's if you hold none
+        self._landed_on_team = False  # ...as it did: the title says why
         self._commits_seen = -1
 
     def compose(self) -> ComposeResult:
@@ -130,10 +131,6 @@ class MyWeekScreen(KeysAsRead, Screen):
             self.reload()  # a visit finalised, minutes sent...: the list has changed
 
     # ---------------------------------------------------------------- loading
-
-    @property
-    def _holds_none(self) -> bool:
-        return getattr(self, "_landed_on_team", False) and self.view == "team"
 
     def action_view(self, view: str) -> None:
         self.view = view
@@ -195,7 +192,8 @@ class MyWeekScreen(KeysAsRead, Screen):
                     *([] if self._narrow else [item.source]), key=key)
         who = "everyone (no worker chosen: Ctrl+P → Who am I)" if worker is None \
             else f"{VIEWS[view]} ({worker})" + (
-                " (you hold no children: 1 for yours)" if self._holds_none else "")
+                " (you hold no children: 1 for yours)"
+                if self._landed_on_team and view == "team" else "")
         counts = " · ".join(f"{GROUP_LABELS[g]} {grouped.count(g)}" for g in GROUPS[:4])
         self.query_one("#week-title", Static).update(
             f"[b]My week[/b] · {who} · {grouped.today:%A %d %B %Y} · {counts}")
