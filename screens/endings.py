@@ -180,8 +180,10 @@ def _manager_choices(managers: list[endings.Decider]) -> list[tuple[str, str]]:
 
 
 class DecideFormScreen(_DatedForm):
-    """TRA, BEX 3-4: the team manager approves or declines, with the rationale. The
-    step-down and transfer decisions (screens/transfer.py) are this form too."""
+    """The manager's decision (TRA, BEX 3-4): the team manager approves or declines, with
+    the rationale. A step-down and a transfer are decided on this form too.
+
+    The step-down and transfer screens (screens/transfer.py) open it."""
 
     KEEP_TYPED = True  # through the idle lock (PRIV 2)
 

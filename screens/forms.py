@@ -581,8 +581,10 @@ def _check(problems: dict[str, str], field: str, fn: Callable[[], object]) -> No
 
 
 class ChildFormScreen(FormScreen):
-    """Add a child (no `child_id`) or edit one. DOB not in the future unless unborn, under
-    18 (s17(10)), referral not in the future, census codes (DOMAIN.md §10)."""
+    """Add a child or edit one: the date of birth not in the future unless unborn, under 18
+    (s17(10)); the referral not in the future; the census codes (DfE CIN census).
+
+    No `child_id`: a new child (DOMAIN.md §10)."""
 
     ALIASES = {"name": "first_name", "worker": "worker_id", "worker_username": "worker_id"}
     FILLED_LATER = True  # the child's details arrive from `_load`: kept text after them

@@ -62,8 +62,10 @@ def _save_job(version: PlanVersion, new: PlanVersion, today: date, by: str):
 
 
 class PlanFormScreen(FormScreen):
-    """A form over one draft version. What is typed is kept as typed, on the child's record
-    (`child_id`, set by the plan screen that opens it), by form and need or action."""
+    """A form over the plan's draft version. What is typed is kept as it is typed, on the
+    child's record, so nothing is lost.
+
+    `child_id` is set by the plan screen that opens it; kept by form and need or action."""
 
     KEEP_TYPED = True
 

@@ -55,8 +55,10 @@ def _dmy(d: date | None) -> str:
 
 class _StepForm(FormScreen):
     """A form over the case's facts: dates typed as 23/11/2026, each problem beside its
-    field, from the domain's checks (`place`); a problem with no field of its own shows
-    under the form and stops the save too. What is typed is kept as typed (`KEEP_TYPED`)."""
+    field; a problem with no field of its own shows under the form and stops the save too.
+    What is typed is kept as it is typed.
+
+    The problems are the domain's checks (`place`); kept as typed: `KEEP_TYPED`."""
 
     KEEP_TYPED = True
 

@@ -532,10 +532,11 @@ class SupervisionOverdueScreen(_ListOverTeam):
 
 
 class WaitingScreen(_ListOverTeam):
-    """Decisions waiting for a manager (domain.waiting), the longest waiting first: the
-    team's, or with t all teams' (a service manager's). Enter opens the child's record
-    where the decision is taken (the case steps, the closure, the step-down, the transfer);
-    Esc from there is the record."""
+    """Decisions waiting for a manager, the longest waiting first: assessments to
+    authorise and plans to start (TRA), closures, step-downs and transfers recommended,
+    disputes (BEX 3). This team's, or with t all teams' (a service manager's). Enter opens
+    the child's record where the decision is taken (the case steps, the closure, the
+    step-down, the transfer); Esc from there is the record."""
 
     TABLE_ID = "waiting"
     BINDINGS = [Binding("t", "every_team", "All teams / this team")]

@@ -37,6 +37,16 @@ def test_every_screen_says_what_it_is_for():
     assert missing == []
 
 
+def test_what_a_screen_is_for_is_said_in_words_not_code():
+    """Help (F1, ?) shows a screen's purpose to a social worker: no module paths or
+    identifiers ("(domain.waiting)", "screens/transfer.py", "child_id" once showed)."""
+    import re
+
+    code = re.compile(r"\b(domain|casework|screens|store|cintui)[./][a-z_]|\.py\b|\w_\w")
+    named = {cls.__name__: purpose(cls.__new__(cls)) for cls in every_screen()}
+    assert {name: said for name, said in named.items() if code.search(said)} == {}
+
+
 async def test_f1_on_the_minuting_screen_lists_its_keys_and_what_it_is_for(demo_store):
     """The chair can check a key in front of the family: every binding of the screen,
     hidden ones too (Space), and the keys that work everywhere; ? or Esc closes it."""
