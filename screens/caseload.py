@@ -1,4 +1,7 @@
-"""The caseload: the home screen a social worker opens every morning (issue 3 §3)."""
+"""The caseload: the home screen a social worker opens every morning, with what is due
+for each child.
+
+Issue 3 §3."""
 
 from __future__ import annotations
 

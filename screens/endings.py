@@ -423,8 +423,10 @@ class RereferFormScreen(_DatedForm):
 
 
 class EndingStepsScreen(Screen):
-    """Where an ending stands (closure, step-down, transfer) and each next step by one key:
-    a step's key works only in the statuses `STEPS` gives it; `FIRST` (the step that starts
+    """Where an ending stands (closure, step-down, transfer) and each next step by one key;
+    only the steps possible at this stage are offered.
+
+    A step's key works only in the statuses `STEPS` gives it; `FIRST` (the step that starts
     one) also needs the child's case open. Subclasses read their state and draw it."""
 
     PREFIX = "ending"  # the ids: #<prefix>-state, -checklist, -keys

@@ -839,8 +839,8 @@ class PersonFormScreen(FormScreen):
 
 
 class RestrictFormScreen(FormScreen):
-    """A manager restricts the child's record to named workers (issue 18): on a team server
-    no one else sees it. The manager and the child's worker are always named; no names
+    """A manager restricts the child's record to named workers: on a team server no one
+    else sees it. The manager and the child's worker are always named; no names
     lifts the restriction."""
 
     TITLE_TEXT = "Restrict this child's record to named workers"

@@ -168,7 +168,9 @@ class ReferralFormScreen(_StepForm):
 
 class DateStepFormScreen(_StepForm):
     """One date: the assessment's start or completion, the initial home visit, support
-    started. `check(on, facts, today)` is the domain's rule; `save(session, on)` the step."""
+    started; checked as it is typed.
+
+    `check(on, facts, today)` is the domain's rule; `save(session, on)` the step."""
 
     def __init__(self, child_id, facts, title: str, label: str,
                  check: Callable[[date | None], list[rules.Problem]],
