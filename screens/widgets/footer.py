@@ -57,8 +57,8 @@ class Footer(TextualFooter):
         """A key's width as Textual's FooterKey draws it (its CSS: padding, margin, the
         border left of Ctrl+P)."""
         words = cell_len(key.description)
-        if key.has_class("-command-palette"):
-            return cell_len(key.key_display) + (words + 1 if words else 0) + 3
+        if key.has_class("-command-palette"):  # its border; in compact, its margin
+            return cell_len(key.key_display) + (words + 1 if words else 0) + 2
         if self.compact:
             return cell_len(key.key_display) + (words + 1 if words else 0) + 1
         return cell_len(key.key_display) + 2 + (words + 1 if words else 0)
