@@ -483,6 +483,7 @@ async def test_the_footer_keeps_help_when_a_steps_keys_do_not_fit_issue_20(empty
         shown = [str(k.render()).strip() for k in app.screen.query("FooterKey")]
         assert shown[0] == "esc Back" and shown[-2:] == ["? Help", "^p palette"]
         assert footer_keys_cut(app) == []
+        assert widths_as_drawn(app)
         await pilot.press("question_mark")
         await settle(pilot)
         listed = text_of(app.screen, "#help-text")
@@ -493,3 +494,12 @@ async def test_the_footer_keeps_help_when_a_steps_keys_do_not_fit_issue_20(empty
         await settle(pilot)
         assert len(app.screen.query("FooterKey")) > len(shown)
         assert footer_keys_cut(app) == []
+        assert widths_as_drawn(app)
+
+
+def widths_as_drawn(app) -> bool:
+    """The footer's count of each key's width is the width Textual draws it (with its
+    margin): what decides which keys fit."""
+    footer = app.screen.query_one("Footer")
+    return all(footer._cells(k) == k.region.width + k.styles.margin.right
+               for k in footer.query("FooterKey"))
