@@ -402,13 +402,10 @@ class TeamScreen(Screen):
         """What waits for a manager's decision (domain.waiting); Enter takes you to it."""
         if self.view is None:
             return
-        every = not self.view.waiting  # none here: another team's, if any (t goes back)
-        if every:
-            with caseload.reading(self.app.store) as rows:
-                if not team_cases.waiting_for_manager(rows, None):
-                    self.notify("Nothing waits for a manager's decision, in this team or "
-                                "another.")
-                    return
+        if not self.view.waiting_all:
+            self.notify("Nothing waits for a manager's decision, in this team or another.")
+            return
+        every = not self.view.waiting  # none here: another team's (t goes back)
         self.app.push_screen(self.app.make_screen("waiting", view=self.view, every=every))
 
     def action_step_audits(self) -> None:
@@ -543,17 +540,14 @@ class WaitingScreen(_ListOverTeam):
 
     def __init__(self, view: team_cases.TeamView, every: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.view = view
+        self.view = view  # read with the team view, in the background: this team's and all
         self.every = every
-        self.rows = [] if every else view.waiting  # every team's: read as it opens
 
-    def _read(self) -> list:
-        with caseload.reading(self.app.store) as rows:
-            return team_cases.waiting_for_manager(rows, None if self.every else self.view.team)
+    @property
+    def rows(self) -> list:
+        return self.view.waiting_all if self.every else self.view.waiting
 
     def on_mount(self) -> None:
-        if self.every:
-            self.rows = self._read()
         self._fill()
 
     def _fill(self) -> None:
@@ -587,7 +581,6 @@ class WaitingScreen(_ListOverTeam):
 
     def action_every_team(self) -> None:
         self.every = not self.every
-        self.rows = self._read()
         self._fill()
 
     @on(DataTable.RowSelected)

@@ -90,8 +90,10 @@ class TeamView:
     trend: list[TrendPoint] = field(default_factory=list)  # visits in timescale, weekly
     # STO 4.5, 8.5: every open child overdue supervision, the longest overdue first.
     supervision_overdue: list[QualityRow] = field(default_factory=list)
-    # Decisions only a manager may take (domain.waiting), the longest waiting first.
+    # Decisions only a manager may take (domain.waiting), the longest waiting first: this
+    # team's, and every team's.
     waiting: list[Waiting] = field(default_factory=list)
+    waiting_all: list[Waiting] = field(default_factory=list)
 
     @property
     def total(self) -> WorkerLine:
@@ -294,5 +296,6 @@ def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
     view = load_team(source, today, team, plans_passing=lambda _ids: judged)
     view.trend = visit_trend(facts, today, weeks, store_policy(rows_from(source)),
                              england_calendar(), team=team)
-    view.waiting = waiting_for_manager(source, team)
+    view.waiting_all = waiting_for_manager(source)  # every team's: the list's t
+    view.waiting = [w for w in view.waiting_all if w.team == team]
     return view
