@@ -47,12 +47,6 @@ def _what(item: DueItem) -> str:
     return item.label
 
 
-def holds_any(rows, worker: str | None) -> bool:
-    """Whether `worker` holds an open child (one indexed count)."""
-    sql = f"SELECT count(*) FROM ({caseload.ids_sql('mine')}) AS mine"
-    return bool(rows(sql, {"username": worker or ""})[0][0])
-
-
 class MyWeekScreen(KeysAsRead, Screen):
     DEFAULT_CSS = """
     MyWeekScreen #week-title { height: auto; padding: 0 1; background: $boost; }
@@ -157,7 +151,7 @@ class MyWeekScreen(KeysAsRead, Screen):
             view = "everyone"
         landing, self._landing = self._landing, False
         with caseload.reading(app.store) as rows:
-            if landing and view == "mine" and not holds_any(rows, worker):
+            if landing and view == "mine" and not caseload.holds_any(rows, worker):
                 view = "team"  # a manager, a worker new to the team: the team's week
                 self._landed_on_team = True
             grouped = due_cases.load_due(rows, app.today, view=view, username=worker)

@@ -281,6 +281,12 @@ def ids_sql(view: str) -> str:
     return _IDS.format(view=_IN_VIEW[view])
 
 
+def holds_any(source, username: str | None) -> bool:
+    """Whether the worker holds an open child (one count: My week's first view)."""
+    sql = f"SELECT count(*) FROM ({ids_sql('mine')}) AS mine"
+    return bool(rows_from(source)(sql, {"username": username or ""})[0][0])
+
+
 def deadlines_for(child: tuple, facts: dict | None, today: date,
                   policy: PolicyProfile) -> list[Deadline]:
     """Every running clock for one child of `load_facts`."""
