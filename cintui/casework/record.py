@@ -206,7 +206,8 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     decisions = decision_facts(session, child_id)
     no_change = ""
     if episode is not None and episode.closure_date is None:
-        next_step = step_rules.next_step(case_steps.facts(child, episode))
+        next_step = step_rules.next_step(case_steps.facts(
+            child, episode, case_steps.ending_under_way(session, episode)))
         next_step = "" if next_step == step_rules.ALL_RECORDED else next_step
         no_change = no_change_prompt(session, child_id, today, episode)
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,

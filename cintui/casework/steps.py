@@ -64,7 +64,23 @@ def assessment_record(episode: m.Episode) -> dict[str, str]:
     return {k: str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def facts(child: m.Child, episode: m.Episode) -> rules.StepFacts:
+def ending_under_way(session: Session, episode: m.Episode) -> tuple[str, str]:
+    """The episode's closure or step-down recommended, approved or disputed, as (kind,
+    status); ("", "") when none is under way."""
+    row = session.exec(
+        select(m.Ending.kind, m.Ending.status)
+        .where(m.Ending.episode_id == episode.id,
+               col(m.Ending.kind).in_(("closure", "step_down")),
+               col(m.Ending.status).in_(("recommended", "approved", "disputed")))
+        .order_by(col(m.Ending.recommended_on).desc(), col(m.Ending.created_at).desc())
+    ).first()
+    return (row[0], row[1]) if row else ("", "")
+
+
+def facts(child: m.Child, episode: m.Episode,
+          ending: tuple[str, str] = ("", "")) -> rules.StepFacts:
+    """The episode's steps as the rules read them; `ending` from `ending_under_way`, where
+    what comes next is asked (a write's checks do not need it)."""
     return rules.StepFacts(
         referral=episode.referral_date, birth=child.dob or child.expected_dob,
         referral_route=episode.referral_route, early_help_plan_on=episode.early_help_plan_on,
@@ -81,7 +97,7 @@ def facts(child: m.Child, episode: m.Episode) -> rules.StepFacts:
         cin_plan_authorised_by=episode.cin_plan_authorised_by,
         initial_home_visit=episode.initial_home_visit, support_started=episode.support_started,
         closed=episode.closure_date, closure_reason=episode.closure_reason,
-        recorded_from=episode.recorded_from)
+        recorded_from=episode.recorded_from, ending_kind=ending[0], ending_status=ending[1])
 
 
 def _load(session: Session, child_id: uuid.UUID) -> tuple[m.Child, m.Episode, rules.StepFacts]:
@@ -482,7 +498,7 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
     return CaseSteps(
         child_id=child.id, reference=child.reference, name=child.full_name,
         status=child.status, facts=f, steps=tuple(rules.steps(f)),
-        next_step=rules.next_step(f),
+        next_step=rules.next_step(facts(child, episode, ending_under_way(session, episode))),
         source=episode.referral_source, need=episode.primary_need,
         referral_timeliness=referral_timeliness(session, episode),
         factor_names=tuple((c, names.get(c, c)) for c in f.factors),

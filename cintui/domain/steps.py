@@ -250,6 +250,31 @@ class StepFacts:
     # An imported episode (`cintui import caseload`): what came before this day is the old
     # system's record, and the steps its file did not give were taken there.
     recorded_from: date | None = None
+    # The episode's ending under way, if any (DOMAIN.md §7): a closure or step-down
+    # recommended, approved or disputed, which a plan not yet started gives way to.
+    ending_kind: str = ""  # closure | step_down
+    ending_status: str = ""  # recommended | approved | disputed
+
+
+# What comes next instead of the plan's start while an ending is under way (TRA, BEX 3,
+# WIR 3): the ending's words, and where it is taken in the app and from the shell.
+_ENDINGS_NEXT = {
+    "closure": ("Closure", "C on the record, or cintui close"),
+    "step_down": ("Step-down to early help", "S on the record, or cintui stepdown"),
+}
+
+
+def _ending_next(f: StepFacts) -> str:
+    if f.ending_kind not in _ENDINGS_NEXT or f.ending_status not in (
+            "recommended", "approved", "disputed"):
+        return ""
+    what, where = _ENDINGS_NEXT[f.ending_kind]
+    if f.ending_status == "recommended":
+        return (f"{what} recommended: the team manager decides it ({where} decide); the plan "
+                "does not start meanwhile (TRA, BEX 3).")
+    if f.ending_status == "disputed":
+        return f"{what} disputed: the team manager settles the dispute ({where} settle; BEX 3)."
+    return f"{what} approved: the plan does not start; complete it ({where} complete)."
 
 
 def status_of(f: StepFacts) -> str:
@@ -677,6 +702,8 @@ def next_step(f: StepFacts) -> str:
     if f.outcome == "escalate":
         return ("Escalated: record the strategy discussion and any s47 enquiry (x on the "
                 "case steps, or cintui cp strategy).")
+    if f.cin_plan_start is None and (ending := _ending_next(f)):
+        return ending
     if f.cin_plan_start is None:
         return "Start the CIN plan with the line manager's authorisation (TRA)."
     if _imported_before(f, f.cin_plan_start):

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from cintui.casework import admin, cases, endings
+from cintui.casework import admin, cases, endings, record
 from cintui.casework import steps as cs
 from cintui.casework.team import waiting_for_manager
 from cintui.domain.calendar import england_calendar
@@ -123,3 +123,47 @@ def test_how_long_a_decision_has_waited_is_counted_in_working_days():
         "by": "Amira Ashdown", "working_days": 6}
     later = Waiting("id2", "CIN2", "Ada Brook", "Amira", "assessment", date(2026, 11, 20))
     assert oldest_first([later, w]) == [w, later]
+
+
+@pytest.mark.both_stores
+def test_a_plan_start_is_not_asked_for_once_the_case_is_being_closed_tra_bex_3(store):
+    """TRA, BEX 3: an assessment authorised with "a CIN plan", then closure recommended before
+    the plan started (the family moved on, the need met): the manager decides the closure,
+    and once it is approved nothing is left asking to authorise a plan that will not start.
+    A closure declined asks for the plan's start again."""
+    leo = add(store, "Leo", "amira.ashdown")
+    sent(store, leo)
+    with store.session(ACTOR) as session:
+        cs.authorise_assessment(session, leo, date(2026, 10, 13), today=TODAY, by="tom.hale",
+                                actor=ACTOR)
+        endings.recommend_closure(session, leo, on=date(2026, 10, 20), by="Amira Ashdown",
+                                  today=TODAY)
+    assert waiting(store) == [("Leo Waits", "closure", date(2026, 10, 20), "Amira Ashdown")]
+    with store.session(ACTOR) as session:
+        endings.decide_closure(session, leo, approve=True, rationale="Needs met.",
+                               on=date(2026, 10, 21), today=TODAY, by="tom.hale", actor=ACTOR)
+    assert waiting(store) == []
+    with store.read() as session:  # the case steps and the record say what comes next
+        assert cs.case_steps(session, leo).next_step.startswith(
+            "Closure approved: the plan does not start")
+        assert record.child_summary(session, leo, TODAY).next_step.startswith(
+            "Closure approved: the plan does not start")
+    # Disputed: the dispute waits, still not the plan's start.
+    with store.session(ACTOR) as session:
+        endings.raise_dispute(session, leo, by="Leo's mum", details="Not ready.",
+                              on=date(2026, 10, 22), today=TODAY)
+    assert waiting(store) == [("Leo Waits", "dispute", date(2026, 10, 22), "Leo's mum")]
+
+
+@pytest.mark.both_stores
+def test_a_closure_declined_before_the_plan_started_asks_for_the_plan_start_again_tra(store):
+    leo = add(store, "Leo", "amira.ashdown")
+    sent(store, leo)
+    with store.session(ACTOR) as session:
+        cs.authorise_assessment(session, leo, date(2026, 10, 13), today=TODAY, by="tom.hale",
+                                actor=ACTOR)
+        endings.recommend_closure(session, leo, on=date(2026, 10, 20), by="Amira Ashdown",
+                                  today=TODAY)
+        endings.decide_closure(session, leo, approve=False, rationale="Needs remain.",
+                               on=date(2026, 10, 21), today=TODAY, by="tom.hale", actor=ACTOR)
+    assert waiting(store) == [("Leo Waits", "plan_start", date(2026, 10, 13), "")]

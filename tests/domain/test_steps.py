@@ -62,6 +62,28 @@ def test_next_step_in_words_at_each_stage():
     assert s.next_step(replace(AUTHORISED, outcome="escalate")).startswith("Escalated")
 
 
+def test_a_plan_not_started_gives_way_to_an_ending_under_way_tra_bex_3_wir_3():
+    """TRA, BEX 3, WIR 3: authorised with "a CIN plan", then a closure or step-down
+    recommended before the plan started. What comes next is the manager's decision on the
+    ending, then its completion; never "start the CIN plan" for a case being closed."""
+    def ending(kind, status):
+        return s.next_step(replace(AUTHORISED, ending_kind=kind, ending_status=status))
+
+    assert ending("closure", "recommended") == (
+        "Closure recommended: the team manager decides it (C on the record, or cintui close "
+        "decide); the plan does not start meanwhile (TRA, BEX 3).")
+    assert ending("closure", "approved") == (
+        "Closure approved: the plan does not start; complete it (C on the record, or "
+        "cintui close complete).")
+    assert ending("closure", "disputed").startswith("Closure disputed: the team manager settles")
+    assert ending("step_down", "approved").startswith("Step-down to early help approved")
+    assert "cintui stepdown complete" in ending("step_down", "approved")
+    # Declined or withdrawn: the plan's start is next again; a started plan goes on.
+    assert ending("closure", "declined").startswith("Start the CIN plan")
+    assert "WAR 4.4.2" in s.next_step(replace(PLANNED, ending_kind="closure",
+                                              ending_status="recommended"))
+
+
 def test_steps_list_each_step_done_or_not():
     done = {st.key: st.done for st in s.steps(PLANNED)}
     assert done == {"referral": True, "decision": True, "assessment_start": True,
