@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import SelectionList, Static
 
 from cintui.casework import meetings, safeguards
+from cintui.domain.calendar import england_calendar
 from cintui.domain.dates import day_text
 from cintui.domain.meeting import (
     KIND_LABELS,
@@ -23,6 +24,7 @@ from cintui.domain.meeting import (
     PRACTICAL_LABELS,
     Invitee,
     Schedule,
+    closed_day_warning,
     held_at_problem,
     schedule_problems,
     school_hours_warning,
@@ -204,7 +206,8 @@ class ScheduleFormScreen(FormScreen):
         problems.update(self._safeguards(s))
         for field, problem in schedule_problems(s, self.app.clock()):
             problems.setdefault(self.ALIASES.get(field, field), problem)
-        warnings = [w for w in (school_hours_warning(s.starts_at, self.age),
+        warnings = [w for w in (closed_day_warning(s.starts_at, england_calendar()),
+                                school_hours_warning(s.starts_at, self.age),
                                 soon_after_warning(s.kind, s.starts_at, *self.last_held)) if w]
         warnings += partner_prompts(self.context.factors, self.context.parent_in_prison,
                                     s.invitees)  # STO 4.4: a prompt, not a refusal

@@ -242,13 +242,16 @@ def kind_to_book(session: Session, child_id: uuid.UUID) -> str:
 
 def booking_warnings(session: Session, child_id: uuid.UUID, kind: str,
                      starts_at: datetime, invitees: Iterable[Invitee] = ()) -> list[str]:
-    """What a booking should be told before it is made (never refused): a school-age child
-    in school hours (WIR 2.8); a review soon after the last meeting (BEX 3); a partner the
-    assessment's findings call to the meeting and not invited (STO 4.4)."""
+    """What a booking should be told before it is made (never refused): a weekend or a bank
+    holiday; a school-age child in school hours (WIR 2.8); a review soon after the last
+    meeting (BEX 3); a partner the assessment's findings call to the meeting and not invited
+    (STO 4.4)."""
+    from cintui.domain.calendar import england_calendar
     from cintui.domain.meeting_safeguards import partner_prompts
 
     last = last_held(session, child_id)
-    found = [rules.school_hours_warning(starts_at, child_age(session, child_id,
+    found = [rules.closed_day_warning(starts_at, england_calendar()),
+             rules.school_hours_warning(starts_at, child_age(session, child_id,
                                                             starts_at.date())),
              rules.soon_after_warning(kind, starts_at, *(last or (None, None, None))),
              *partner_prompts(*safeguards.partner_findings(session, child_id), invitees)]

@@ -137,6 +137,19 @@ def suggested_start(now: datetime, is_working_day) -> datetime:
     return start
 
 
+def closed_day_warning(starts_at: datetime, calendar) -> str:
+    """A meeting booked on a weekend or a bank holiday: the professionals invited are
+    seldom at work, so say so (a family may have asked for a Saturday: never refused).
+    `calendar`: a WorkingCalendar (its bank holidays and local closures)."""
+    day = starts_at.date()
+    if calendar.is_working_day(day):
+        return ""
+    named = dict(calendar.holidays_between(day, day)).get(day)
+    what = f"a bank holiday ({named})" if named else f"a {day:%A}"
+    return (f"{day:%a %d %b %Y} is {what}, not a working day: book it then only if the family "
+            "and everyone invited can come")
+
+
 def school_hours_warning(starts_at: datetime, age: int | None) -> str:
     """WIR 2.8: a school-age child's meeting should be outside school hours."""
     if age is None or not SCHOOL_AGE[0] <= age <= SCHOOL_AGE[1]:
@@ -580,6 +593,6 @@ __all__ = [
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
     "agreed_action_line", "agreed_action_problems", "circulated_on", "held_at_problem",
     "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
-    "problem_place", "school_hours_warning", "soon_after_warning", "schedule_problems", "still_to_receive",
+    "problem_place", "closed_day_warning", "school_hours_warning", "soon_after_warning", "schedule_problems", "still_to_receive",
     "updated_plan",
 ]

@@ -127,6 +127,19 @@ def test_schedule_invite_picks_people_and_school_hours_only_warn(cli, demo_store
     assert listed(cli, demo_store) == before
 
 
+def test_a_meeting_on_a_bank_holiday_is_booked_with_a_warning(cli, demo_store):
+    """Boxing Day (moved to Monday 28 December 2026): few of those invited are at work;
+    the booking says so by the day's name, on stderr and in the JSON, and is still made."""
+    at = ("--at", "2026-12-28 16:00")
+    result = cli("meeting", "schedule", WITH_PLAN, *BOOK, *at, "--db", demo_store, "--json",
+                 *DAY)
+    assert result.code == 0, result.err
+    assert "Warning: Mon 28 Dec 2026 is a bank holiday (Boxing Day" in result.err
+    data = json.loads(result.out)
+    assert any(w.startswith("Mon 28 Dec 2026 is a bank holiday") for w in data["warnings"])
+    assert data["id"] in [m["id"] for m in listed(cli, demo_store)]
+
+
 def test_a_review_the_day_after_the_last_is_booked_with_a_warning_bex_3(cli, demo_store,
                                                                       store):
     """Booking a review the day after one was held is allowed (an early review after a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
+from cintui.domain.calendar import england_calendar
 from cintui.domain.meeting import (
     ActionUpdate,
     AgreedAction,
@@ -18,6 +19,7 @@ from cintui.domain.meeting import (
     agreed_action_line,
     agreed_action_problems,
     circulated_on,
+    closed_day_warning,
     held_at_problem,
     kind_to_book,
     minutes_for,
@@ -53,6 +55,18 @@ def test_school_hours_warning_for_school_age_children_on_school_days():
     assert school_hours_warning(datetime(2026, 11, 28, 11, 0), 9) == ""  # a Saturday
     assert school_hours_warning(MON_2PM, 3) == ""  # not school age
     assert school_hours_warning(MON_2PM, None) == ""  # unborn
+
+
+def test_a_meeting_on_a_weekend_or_a_bank_holiday_is_said_never_refused():
+    """The professionals invited are seldom at work on a weekend or a bank holiday (a
+    family may still ask for a Saturday): the booking says so, by the day's name."""
+    cal = england_calendar()
+    assert closed_day_warning(MON_2PM, cal) == ""
+    assert closed_day_warning(datetime(2027, 3, 7, 10, 0), cal) == (
+        "Sun 07 Mar 2027 is a Sunday, not a working day: book it then only if the family "
+        "and everyone invited can come")
+    boxing_day = closed_day_warning(datetime(2026, 12, 28, 16, 0), cal)  # Boxing Day, moved
+    assert boxing_day.startswith("Mon 28 Dec 2026 is a bank holiday (Boxing Day")
 
 
 def test_a_review_booked_soon_after_the_last_meeting_warns_bex_3():

@@ -562,8 +562,8 @@ def test_the_minuting_screen_snapshot_at_80x24(demo_store, snap_compare):
 
 
 async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_store):
-    """WIR 2.8: a school-age child's meeting outside school hours; WIR 2.3: the family and
-    professionals from People are invited; the chair is named."""
+    """WIR 2.8: a school-age child's meeting outside school hours; a weekend said; WIR 2.3:
+    the family and professionals from People are invited; the chair is named."""
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -578,6 +578,10 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
         when.value = "30/11/2026 14:00"
         await pilot.pause()
         assert "WIR 2.8" in text_of(form, "#form-info")
+        when.value = "28/11/2026 16:00"  # a Saturday: said, never refused
+        await pilot.pause()
+        assert text_of(form, "#form-info").startswith(
+            "⚠ Sat 28 Nov 2026 is a Saturday, not a working day: book it then only if")
         when.value = "30/11/2026 16:00"
         await write(pilot, "#venue", "Family home")
         await pilot.pause()
