@@ -38,7 +38,14 @@ from cintui.domain.consent import (
     check_withheld,
 )
 from cintui.domain.dates import NotADay, read_day
-from cintui.domain.people import PERSON_KINDS, InvalidContact, check_email, normalise_phone
+from cintui.domain.people import (
+    PERSON_KINDS,
+    PR_BY_LAW_NOTE,
+    InvalidContact,
+    check_email,
+    holds_pr_by_law,
+    normalise_phone,
+)
 from cintui.domain.text import control_problem
 from cintui.reference import codes
 from cintui.screens.widgets.plain import plain
@@ -789,6 +796,29 @@ class PersonFormScreen(FormScreen):
 
     def values_restored(self) -> None:
         self._professional_fields()
+        self._pr_by_law = False  # the kept draft's answer stands
+
+    _pr_by_law = False  # the PR box was ticked from the relationship, not by the worker
+
+    @on(Input.Changed, "#relationship")
+    def _parental_responsibility(self, event: Input.Changed) -> None:
+        """A new person typed as "mother" (or an adoptive parent) holds parental
+        responsibility by law: the box ticks itself, and says so, until the worker answers
+        it (y or n); a relationship changed away from those words unticks it again."""
+        box = self.query_one("#parental_responsibility", YesNo)
+        if self.person is not None or "parental_responsibility" in self.touched:
+            return
+        if not self._pr_by_law and box.value:
+            return  # ticked before this form knew why (a kept draft)
+        by_law = holds_pr_by_law(event.value)
+        if box.value == by_law:
+            self._pr_by_law = by_law
+            return
+        with box.prevent(Checkbox.Changed):
+            box.value = by_law
+        self._pr_by_law = by_law
+        self.refresh_checks(self.touched)  # the note, whichever handler ran first
+        self._keep()
 
     @on(Select.Changed, "#kind")
     def _professional_fields(self) -> None:
@@ -824,6 +854,9 @@ class PersonFormScreen(FormScreen):
         except InvalidContact as exc:
             problems.setdefault(exc.field, exc.problem)
             warnings = ()
+        if self._pr_by_law and new.parental_responsibility \
+                and "parental_responsibility" not in self.touched:
+            warnings = (*warnings, PR_BY_LAW_NOTE)
         self.query_one("#form-info", Static).update("\n".join(f"⚠ {w}" for w in warnings))
         return problems
 

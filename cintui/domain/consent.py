@@ -355,8 +355,8 @@ def missing_service_hint(summary: ConsentSummary, pr_people: int) -> str:
     own = any(f.is_child for f in service)
     text = "Consent to a CIN service comes from a parent or carer with parental responsibility"
     text += (" (WAR 4.2): record their decision with a" if pr_people else
-             " (WAR 4.2): no one on the child's People has it yet; add them there (a on "
-             "People), then record their decision here with a")
+             " (WAR 4.2): no one on the child's People has it yet; add them there (2 for "
+             "People, then a), then record their decision here (3, then a)")
     if own:
         text += ". The child's own decision is recorded: under 16 it is shown, and a " \
                 "parent's consent decides"

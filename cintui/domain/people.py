@@ -261,6 +261,22 @@ def _professional_warnings(who: str, phone: str, email: str, role: str) -> tuple
     return tuple(warnings)
 
 
+# Who holds parental responsibility by law, whatever else is true: a child's mother (Children
+# Act 1989 s2(1)-(2)) and adoptive parents (Adoption and Children Act 2002 s46). A father's
+# depends (marriage, the birth register, an order or agreement), and a birth mother's ends
+# with an adoption order, so neither is presumed.
+_PR_BY_LAW = frozenset({"mother", "mum", "mam", "mom", "mummy", "adoptive mother",
+                        "adoptive mum", "adoptive father", "adoptive dad", "adoptive parent"})
+PR_BY_LAW_NOTE = ("parental responsibility ticked: a mother or an adoptive parent holds it by "
+                  "law (Children Act 1989 s2); n on the box if she or he does not")
+
+
+def holds_pr_by_law(relationship: str) -> bool:
+    """The relationship typed ("Mum", "adoptive father") names someone who holds parental
+    responsibility by law; False for anyone whose PR depends on more than the words."""
+    return " ".join(relationship.lower().replace("-", " ").split()) in _PR_BY_LAW
+
+
 # WAR 4.2: "In particular to improve engagement of fathers". The words that name a father,
 # or a man in that place, in a person's relationship to the child.
 _FATHER = re.compile(r"\b(father|dad|daddy|stepfather|step-father|step dad|stepdad)\b", re.I)

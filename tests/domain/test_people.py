@@ -14,6 +14,7 @@ from cintui.domain.people import (
     InvalidContact,
     check_email,
     check_person,
+    holds_pr_by_law,
     normalise_phone,
 )
 from cintui.store import models
@@ -337,3 +338,15 @@ def test_war_4_2_a_child_whose_people_name_no_father_is_prompted_to_add_him():
     for named in ("Father", "Dad (not involved)", "Stepfather", "step-father", "birth father"):
         assert father_hint(["Mother", named]) == "", named
     assert father_hint(["Godfather"]) != ""  # not a father by that word
+
+
+@pytest.mark.parametrize("relationship, holds", [
+    ("mother", True), ("Mum", True), ("  MAM ", True), ("adoptive father", True),
+    ("Adoptive-Mother", True),
+    # Depends on more than the words: marriage, the birth register, an order; a birth
+    # mother's ends with an adoption order; a stepparent's needs an order or agreement.
+    ("father", False), ("dad", False), ("birth mother", False), ("stepmother", False),
+    ("step mum", False), ("foster mother", False), ("grandmother", False), ("", False),
+])
+def test_who_holds_parental_responsibility_by_law_children_act_1989_s2(relationship, holds):
+    assert holds_pr_by_law(relationship) is holds

@@ -274,6 +274,49 @@ async def test_a_family_members_form_skips_the_professionals_boxes(demo_store):
         assert form.focused.id == "agency"
 
 
+async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(demo_store):
+    """Children Act 1989 s2: a mother holds parental responsibility by law, and consent to
+    the service comes from a parent who holds it (WAR 4.2). "Mum" ticks the box, saying
+    why; "stepmum" does not; the worker's own answer (n) always stands."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        form = app.screen
+        box = form.query_one("#parental_responsibility")
+        await type_text(pilot, "Rosa Rose")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Mum")
+        await settle(pilot)
+        assert box.value is True
+        assert "a mother or an adoptive parent holds it by law (Children Act 1989 s2)" in \
+            text_of(form, "#form-info")
+        await pilot.press("backspace", "backspace", "backspace")
+        await type_text(pilot, "Stepmum")
+        await settle(pilot)
+        assert box.value is False and "Children Act" not in text_of(form, "#form-info")
+        await pilot.press(*["backspace"] * 7)
+        await type_text(pilot, "mother")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        rows = cells(app.screen.query_one("#people-table"))
+        assert next(r for r in rows if r[0] == "Rosa Rose")[2] == "yes"
+        # The worker's answer stands: "mother", then n on the box (four Tabs on).
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        await type_text(pilot, "Ida Rose")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "mother")
+        await pilot.press("tab", "tab", "tab", "tab")
+        await settle(pilot)
+        assert app.screen.focused.id == "parental_responsibility"
+        await pilot.press("n", "ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        rows = cells(app.screen.query_one("#people-table"))
+        assert next(r for r in rows if r[0] == "Ida Rose")[2] == "no"
+
+
 async def test_a_warning_below_the_fold_of_a_long_form_is_also_said_once(demo_store):
     """On a laptop's 80x24 the person form is longer than the screen and its warnings
     (WIR 2.9: a professional with no phone or email) are under it, out of view: each is
