@@ -31,7 +31,12 @@ from textual.widgets import (
 from cintui.casework import record, visits
 from cintui.domain.child import spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
-from cintui.domain.consent import SCOPE_LABELS, ConsentStatus, missing_service_hint
+from cintui.domain.consent import (
+    SCOPE_LABELS,
+    ConsentStatus,
+    missing_service_hint,
+    scope_to_record,
+)
 from cintui.domain.people import father_hint
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
@@ -963,7 +968,9 @@ class ChildScreen(KeysAsRead, Screen):
 
     def action_add_consent(self) -> None:
         people = self.record.people if self.record else []
-        self.app.push_screen(ConsentFormScreen(self.child_id, people), self._reload_if_saved)
+        scope = scope_to_record(self.record.consent) if self.record else "service"
+        self.app.push_screen(ConsentFormScreen(self.child_id, people, scope),
+                             self._reload_if_saved)
 
     def action_withheld(self) -> None:
         consent = self._selected_consent()

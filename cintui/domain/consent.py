@@ -300,6 +300,14 @@ class ConsentSummary:
     current: tuple[ConsentFact, ...]  # the decisions in force, oldest first
 
 
+def scope_to_record(summary: ConsentSummary) -> str:
+    """The scope a new consent decision is most likely for: the first still missing, in
+    the order a case needs them (the service, information sharing, the CIN meeting); a
+    transfer's only when one is under way, so it is chosen, never offered first."""
+    return next((scope for scope in CONSENT_SCOPES[:3]
+                 if summary.status.get(scope) is ConsentStatus.MISSING), "service")
+
+
 def consent_summary(
     facts: Iterable[ConsentFact], child_age: int | None, today: date | None = None
 ) -> ConsentSummary:

@@ -29,6 +29,7 @@ from cintui.domain.consent import (
     current_consents,
     is_complete,
     missing_service_hint,
+    scope_to_record,
 )
 from cintui.store import models
 
@@ -463,3 +464,21 @@ def test_the_quick_service_check_agrees_with_the_full_summary(facts, age):
     assert valid == summary.valid_for_service
     assert flags == summary.flags[:len(flags)]
     assert (not flags) == valid
+
+
+def test_a_new_decision_is_offered_for_the_first_scope_still_missing_war_4_2_wir_2_1():
+    """The service first (WAR 4.2), then information sharing, then the CIN meeting (WIR
+    2.1); a transfer's is chosen when one is under way, never offered first."""
+    def offered(*facts):
+        return scope_to_record(consent_summary(facts, 9, TODAY))
+
+    on = date(2026, 11, 2)
+    assert offered() == "service"
+    assert offered(mum("service", "given", on)) == "information_sharing"
+    assert offered(mum("service", "given", on), mum("information_sharing", "given", on)) \
+        == "meeting"
+    # A refusal is a decision recorded: the next scope is offered, not the refused one.
+    assert offered(mum("service", "refused", on)) == "information_sharing"
+    everything = [mum(scope, "given", on) for scope in ("service", "information_sharing",
+                                                        "meeting")]
+    assert offered(*everything) == "service"  # all recorded: the service, to record again

@@ -440,6 +440,40 @@ async def test_recording_consent(demo_store):
     assert len(consents) == 1 and consents[0].decision == "given"
 
 
+async def test_each_consent_decision_is_offered_for_the_next_scope_missing_war_4_2(demo_store):
+    """WAR 4.2, WIR 2.1: mum's consent to the service, to information sharing and to the CIN
+    meeting are three decisions; after each is saved, `a` offers the next scope still
+    missing, so each is a for the form, Ctrl+S."""
+    from datetime import date
+
+    from cintui.casework import record
+
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        child = cases.add_child(session, cases.NewChild(
+            first_name="Ada", last_name="Example", dob=date(2019, 4, 2), reference="CS1",
+            referral_date=date(2026, 11, 2)), TODAY)
+        record.add_person(session, child.id, record.PersonInput(
+            name="Jo Example", relationship="Mother", parental_responsibility=True))
+    store.close()
+    app = ChildHost(demo_store, "CS1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        offered = []
+        for _ in range(3):
+            await pilot.press("a")
+            await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
+            offered.append(app.screen.query_one("#scope").value)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+            await settle(pilot)
+        assert offered == ["service", "information_sharing", "meeting"]
+        status = " ".join(text_of(app.screen, "#consent-status").split())
+        assert ("CIN service GIVEN Information sharing GIVEN CIN meeting GIVEN Transfer to "
+                "another authority MISSING") in status
+
+
 async def test_withheld_consent_path_from_incomplete_to_complete(demo_store):
     app = ChildHost(demo_store, REFUSED)
     async with app.run_test(size=SIZE) as pilot:
