@@ -69,7 +69,7 @@ class HoldsKeys:
     async def _press_held(self) -> None:
         keys, self._key_holder, self._keys_held = [*self._keys_held], None, ()
         while keys:  # as read, in order, before any key read after them
-            await super().on_event(keys.pop(0))  # type: ignore[misc]
+            await self._press(keys.pop(0))
             if self._key_holder is not None:  # it opened a screen: the rest wait for it
                 self._keys_held = [*keys, *self._keys_held]
                 return
@@ -81,7 +81,47 @@ class HoldsKeys:
                 return
             if self._keys_held:
                 await self._press_held()
+            await self._press(event)
+            return
         await super().on_event(event)  # type: ignore[misc]
+
+    async def _press(self, event: events.Key) -> None:
+        """A key read, to where it goes. A text box's own editing keys (Backspace, the
+        arrows, Home, Ctrl+U, Ctrl+W, Enter) go into the box's queue with the letters
+        around them, so a burst is edited in the order typed: Textual acts on a box's
+        bindings only once the key has come back up to the app, after the letters typed
+        behind it, so "abc Backspace Y" quickly was "abc", and "hello ← ← Q" "helloQ"."""
+        own = self._own_binding(event)
+        if own is None:
+            await super().on_event(event)  # type: ignore[misc]
+            return
+        box, bindings = own
+        self.app_focus = True  # type: ignore[attr-defined]  (as Textual does for a key)
+        box.call_later(self._run_own, box, bindings)
+
+    def _own_binding(self, event: events.Key):
+        """(box, its bindings for the key) when the focus is in a text box that binds the key
+        itself and no priority key of the screen or app claims it first; else None."""
+        from textual.widgets import Input, TextArea
+
+        if event.is_printable:  # a letter: the box types it, in its queue already
+            return None
+        screen = self.screen  # type: ignore[attr-defined]
+        box = screen.focused
+        if not isinstance(box, Input | TextArea) or box.loading:
+            return None
+        chain = screen._binding_chain  # the box first; the keymap applied
+        if any(b.priority for _node, found in chain
+               for b in found.key_to_bindings.get(event.key, ())):
+            return None
+        node, found = chain[0]
+        bindings = [b for b in found.key_to_bindings.get(event.key, ()) if not b.priority]
+        return (box, bindings) if node is box and bindings else None
+
+    async def _run_own(self, box, bindings) -> None:
+        for binding in bindings:
+            if await self.run_action(binding.action, box):  # type: ignore[attr-defined]
+                return
 
     async def on_keys_held(self, _message: KeysHeld) -> None:
         if not self._holding():

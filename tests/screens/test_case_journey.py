@@ -80,8 +80,10 @@ async def write(pilot, selector: str, text: str) -> None:
 
 
 async def tick(pilot, selector: str) -> None:
+    """Answer yes (y), whatever the box held: "Mother" has ticked parental responsibility
+    already, which Space would untick."""
     pilot.app.screen.query_one(selector).focus()
-    await press(pilot, "space")
+    await press(pilot, "y")
 
 
 async def save(pilot) -> None:
@@ -201,6 +203,7 @@ async def test_a_childs_case_by_keys(cli, new_location):
         await fill(pilot, "#name", "Layla Ward")
         await fill(pilot, "#relationship", "Mother")
         await fill(pilot, "#phone", "07700 900123")
+        assert app.screen.query_one("#parental_responsibility").value  # by law (s2)
         await tick(pilot, "#parental_responsibility")
         await tick(pilot, "#lives_with_child")
         await save(pilot)

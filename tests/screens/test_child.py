@@ -20,7 +20,7 @@ from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry, Child, ChildPerson, Consent, Person
 from tests.conftest import TODAY, connect
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import post_burst, settle, type_text, until, words
 
 SIZE = (120, 40)
 REFERENCE = "DEMO00001"  # Priya Kenyon, 19 months, CIN plan, mother gave consent
@@ -272,6 +272,27 @@ async def test_a_family_members_form_skips_the_professionals_boxes(demo_store):
         assert not form.query_one("#agency").disabled
         await pilot.press("tab", "tab")
         assert form.focused.id == "agency"
+
+
+async def test_a_box_corrected_in_a_burst_keeps_each_correction_where_it_was_typed(demo_store):
+    """A one-line box, typed faster than the screen handles it: Backspace, Home, Ctrl+U
+    and Shift+Tab back to a box each act in the order typed ("Rosa Roes Backspace
+    Backspace se" was "Rosa Roes"; Ctrl+U then a phone number was an empty box)."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "a")
+        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        form = app.screen
+        post_burst(app, [*words("Rosa Roes"), ("backspace", None), ("backspace", None),
+                         *words("se"), ("home", None), *words("Mrs "), ("tab", "\t"),
+                         ("tab", "\t"), *words("aunt"), ("tab", "\t"), *words("0770"),
+                         ("ctrl+u", None), *words("07700 900123"), ("shift+tab", None),
+                         ("ctrl+u", None), *words("mother")])
+        await settle(pilot)
+        assert [form.query_one(f"#{name}").value for name in ("name", "relationship",
+                                                              "phone")] == [
+            "Mrs Rosa Rose", "mother", "07700 900123"]
 
 
 async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(demo_store):

@@ -315,6 +315,26 @@ async def test_a_visit_typed_in_one_burst_puts_each_sentence_under_its_heading(d
     assert {f: getattr(visit, f) for f in TEXT_FIELDS} == said
 
 
+async def test_corrections_typed_in_a_burst_are_made_where_they_were_typed(demo_store):
+    """Backspace, the arrows and Ctrl+W typed among the letters, faster than the screen
+    handles them (a quick typist; a laptop over a slow link): each acts where it was
+    typed. Textual acted on a box's own editing keys only after the letters typed behind
+    them, so "Mum is tierd Backspace Backspace Backspace red" under a heading came out "Mum
+    is tierd", and a word put in with ← ended up at the end."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await pilot.press("y", "y", "y")
+        area = app.screen.focused
+        assert isinstance(area, TextArea)
+        post_burst(app, [*words("Mum is tierd"), *[("backspace", None)] * 3, *words("red"),
+                         *words(" and low"), *[("left", None)] * 4, *words(" very"),
+                         ("end", None), *words(" spare"), ("ctrl+w", None),
+                         *words("today")])
+        await settle(pilot)
+        assert area.text == "Mum is tired and very low today"
+
+
 async def test_a_draft_reopens_at_the_first_empty_heading(demo_store):
     """Carrying on with a draft starts where the writing stopped, not on the facts."""
     app = VisitHost(demo_store)
