@@ -89,7 +89,7 @@ def _flags(r) -> str:
 
 
 # Fits 120 columns with the flags visible; narrower, the columns with a `drop` go, highest
-# first, so 80 columns keep name, age, next visit, review and flags. The highlighted child's
+# first, so 80 columns keep name, age, next visit, meeting and flags. The highlighted child's
 # full details (level, service, team, every flag, the rule behind each date) are in the
 # line under the table.
 COLUMNS = [
@@ -106,9 +106,9 @@ COLUMNS = [
            sort_key=lambda r: r.last_visit.toordinal() if r.last_visit else 0, drop=3),
     Column("Next visit due", 16, lambda r: _due(r.next_visit),
            style=lambda r: _state_style(r.next_visit), sort_key=lambda r: _due_key(r.next_visit)),
-    Column("Review", 12, lambda r: _review(r.next_review),
-           style=lambda r: _state_style(r.next_review),
-           sort_key=lambda r: _due_key(r.next_review)),
+    Column("Meeting", 12, lambda r: _review(r.next_meeting),
+           style=lambda r: _state_style(r.next_meeting),
+           sort_key=lambda r: _due_key(r.next_meeting)),
     Column("Flags", 15, _flags, style=lambda r: "red" if r.flags else "",
            sort_key=lambda r: -len(r.flags), fill=True),
 ]
@@ -349,9 +349,14 @@ class CaseloadScreen(KeysAsRead, Screen):
         if row is None:
             detail.update("")
             return
-        visit = row.next_visit
-        when = (f"next visit {visit.due:%a %d %b %Y} ({_due(visit).split(' ', 2)[-1]}; "
-                f"{visit.source}, {visit.rule})" if visit else "no visit clock running")
+        visit, meeting = row.next_visit, row.next_meeting
+        # Which meeting the Meeting column's date is for, after the visit's day and before
+        # the visit's rule and source (long), so 80 columns show both.
+        said = (f" · {meeting.label} by {meeting.due:%a %d %b} "
+                f"({_due(meeting).split(' ', 2)[-1]}; {meeting.source})" if meeting else "")
+        when = (f"next visit {visit.due:%a %d %b %Y} ({_due(visit).split(' ', 2)[-1]}){said}"
+                f" · visits: {visit.source}, {visit.rule}" if visit
+                else f"no visit clock running{said}")
         age = row.age if not row.age[:1].isdigit() or " " in row.age else f"age {row.age}"
         flags = f"{'; '.join(row.flags)} · " if row.flags else ""
         parts = [row.name, age, row.reference, row.service or row.level,

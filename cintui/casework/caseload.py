@@ -137,7 +137,9 @@ class CaseloadRow:
     green: int  # R/A/G counts of the needs in the plan in force
     last_visit: date | None  # last visit where the child was seen
     next_visit: Deadline | None
-    next_review: Deadline | None
+    # The next CIN meeting due: the initial (or transfer-in) planning meeting until one is
+    # held (WIR 2.3, BEX 4), then the reviews (WIR 2.3: every 3 months).
+    next_meeting: Deadline | None
     flags: tuple[str, ...]
     search: str  # name, reference and worker, `folded`, for filter-as-you-type
 
@@ -347,9 +349,18 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
         age=describe_age(dob, expected, today), worker=w_name or "", worker_username=w_user or "",
         team=team or "", level=level or "", service=service or "", status=status,
         red=red, amber=amber, green=green, last_visit=max(seen) if seen else None,
-        next_visit=due.get("visit"), next_review=due.get("first_review") or due.get("review"),
+        next_visit=due.get("visit"), next_meeting=next_meeting_due(due),
         flags=tuple(flags), search=folded(f"{name} {reference} {w_name or ''} {w_user or ''}"),
     )
+
+
+MEETING_CLOCKS = ("initial_meeting", "transfer_in_meeting", "first_review", "review")
+
+
+def next_meeting_due(due: dict[str, Deadline]) -> Deadline | None:
+    """The caseload's "Meeting" column: the child's next CIN meeting due, whichever clock
+    runs (the planning meeting before any review)."""
+    return next((due[key] for key in MEETING_CLOCKS if key in due), None)
 
 
 def filter_rows(rows: list[CaseloadRow], text: str) -> list[CaseloadRow]:

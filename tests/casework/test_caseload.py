@@ -58,20 +58,26 @@ def test_views_hold_the_right_children(reader, demo_store):
 def test_next_visit_and_review_match_the_timescale_engine_on_the_child_record(reader,
                                                                             demo_store):
     """The caseload and the child's record agree on every child's next visit (WIR 2.11: 20
-    working days; BEX 3: 4 weeks) and next review: date, working days left and state."""
+    working days; BEX 3: 4 weeks) and next meeting (WIR 2.3: the initial meeting until it is
+    held, then reviews): date, working days left and state."""
     rows = {r.reference: r for r in load(reader, view="everyone")}
     store = open_store(demo_store, None)
-    states = set()
+    states, kinds = set(), set()
     with store.read() as session:
         for ref, row in rows.items():
             child = cases.find_child(session, ref)
             due = {d.key: d for d in cases.child_deadlines(session, child, TODAY)}
             assert row.next_visit == due.get("visit"), ref
-            assert row.next_review == (due.get("first_review") or due.get("review")), ref
+            # The next CIN meeting: the planning meeting until one is held, then reviews.
+            meeting = next((due[k] for k in ("initial_meeting", "transfer_in_meeting",
+                                             "first_review", "review") if k in due), None)
+            assert row.next_meeting == meeting, ref
+            kinds.add(meeting.key if meeting else None)
             if row.next_visit:
                 states.add(row.next_visit.state)
     store.close()
     assert len(states) >= 2  # the demo store has visits both overdue and in time
+    assert {"initial_meeting", "review"} <= kinds  # a planning meeting still to hold, too
 
 
 def _child_with_visit_clock(reader):

@@ -152,6 +152,28 @@ async def test_typing_filters_and_a_miss_says_so(demo_store):
         assert "No children match" in str(app.screen.query_one("#empty").render())
 
 
+async def test_the_meeting_column_shows_an_initial_meeting_still_to_hold_wir_2_3(demo_store):
+    """WIR 2.3: a new plan's initial CIN meeting is due within its working days; until it is
+    held it is the child's next meeting, on the caseload (it once showed "—" there, the
+    column counting reviews only), and the line under the table names it."""
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        target = next(r for r in table(app).rows
+                      if r.next_meeting and r.next_meeting.key == "initial_meeting")
+        await pilot.press("slash")
+        await type_text(pilot, target.reference)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Meeting" in str(app.screen.query_one("#heads").render())
+        detail = " ".join(str(app.screen.query_one("#detail").render()).split())
+        due = target.next_meeting.due
+        assert f"Initial CIN meeting by {due:%a %d %b}" in detail, detail
+        assert f"{due:%d %b}" in " ".join(table(app).render_line(0).text.split())
+
+
 async def test_sort_cycles_columns_and_reverses(demo_store):
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -538,7 +560,7 @@ async def test_a_narrow_caseload_keeps_the_dates_and_flags_and_sorts_only_what_i
     async with app.run_test(size=(80, 24)) as pilot:
         await open_caseload(pilot)
         heads = str(app.screen.query_one("#heads").render())
-        for title in ("Name", "Next visit due", "Review", "Flags"):
+        for title in ("Name", "Next visit due", "Meeting", "Flags"):
             assert title in heads
         assert "Worker" not in heads
         seen = set()

@@ -27,7 +27,7 @@ async def everyone(location: access.StoreLocation) -> tuple[list[tuple], object]
         await settle(pilot)
         table = app.screen.query_one("#children")
         rows = [(r.reference, r.name, r.age, r.worker, r.next_visit and r.next_visit.due,
-                 r.next_review and r.next_review.due, r.flags) for r in table.rows]
+                 r.next_meeting and r.next_meeting.due, r.flags) for r in table.rows]
         return rows, reader
 
 
