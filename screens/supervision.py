@@ -130,7 +130,8 @@ class SupervisionScreen(Screen):
             app.notify(f"Recording supervision {refusal} (STO 4.5, 8.5).", severity="warning",
                        timeout=8)
             return
-        app.push_screen(SupervisionFormScreen(self.child_id, me.name, referral),
+        worker = self.shown.worker if self.shown else ""
+        app.push_screen(SupervisionFormScreen(self.child_id, me.name, referral, worker),
                         self._saved)
 
     def _saved(self, result: object) -> None:
@@ -154,16 +155,17 @@ class SupervisionFormScreen(FormScreen):
 
     KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
-    def __init__(self, child_id: uuid.UUID, by: str, referral=None) -> None:
+    def __init__(self, child_id: uuid.UUID, by: str, referral=None, worker: str = "") -> None:
         super().__init__()
         self.child_id, self.by, self.referral = child_id, by, referral
+        self.worker = worker  # the child's worker: there, in the case's supervision
         self.TITLE_TEXT = "Record supervision and case direction (STO 4.5, 8.5)"
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("on", "Date", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("by", "Manager", self.text(self.by))
         yield self.row("present", "Who was there", self.text(
-            "", "The worker, and anyone else"))
+            self.worker, "The worker, and anyone else"))
         yield self.row("discussion", "Discussed", self.prose(
             "", "The plan's progress; what is changing for the child"))
         yield self.row("decisions", "Decided", self.prose(

@@ -57,6 +57,8 @@ async def test_supervision_by_keys(empty_store):
         await settle(pilot)
         form = app.screen
         assert type(form).__name__ == "SupervisionFormScreen"
+        # The child's worker is there already (a value to keep, not a grey example).
+        assert form.query_one("#present").value == "Amira Khan"
         await fill(pilot, "#present", "Amira Khan, Tom Hale")
         # A few sentences in a box that wraps and grows: Enter starts a new line there, it
         # does not move on (a one-line box scrolled a paragraph out of sight).
