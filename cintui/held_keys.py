@@ -1,5 +1,6 @@
 """The keys typed after a command, kept for what it opens (the app's part of
-`screens/widgets/typed.py`, which says why)."""
+`screens/widgets/typed.py`, which says why); and a text box's own editing keys kept in
+order with the letters around them (`HoldsKeys._press`)."""
 
 from __future__ import annotations
 
