@@ -260,11 +260,14 @@ class CancelFormScreen(FormScreen):
         told = cancel_problem(self._told(), self.invitees)
         if told:
             problems["told"] = told
+        warning = ""
         if self.text_of("rebook"):
             try:
-                parse_when(self.text_of("rebook"))
+                warning = closed_day_warning(parse_when(self.text_of("rebook")),
+                                             england_calendar())
             except ValueError as exc:
                 problems["rebook"] = str(exc)
+        self.query_one("#form-info", Static).update(f"⚠ {warning}" if warning else "")
         return problems
 
     def build(self):

@@ -447,6 +447,8 @@ def meeting_cancel(
     """Cancel a booked meeting (WIR 2.9): why, and who was told (the family and every agency
     invited); with --rebook-at, book it again with the same invitees."""
     from cintui.casework import meetings
+    from cintui.domain.calendar import england_calendar
+    from cintui.domain.meeting import closed_day_warning
 
     meeting_id = _meeting_id(meeting)
     now = _now(today)
@@ -465,9 +467,14 @@ def meeting_cancel(
                                          told=names)
         except meetings.MeetingError as exc:
             raise _fail(exc) from None
+    warnings = [w for w in [closed_day_warning(again, england_calendar())] if w] \
+        if again else []
+    for warning in warnings:
+        typer.echo(f"Warning: {warning}", err=True)
     if as_json:
         _echo_json({"id": meeting_id.hex, "status": "cancelled", "told": names,
-                    "rebooked": new_id.hex if new_id else None, "source": "WIR 2.9"})
+                    "rebooked": new_id.hex if new_id else None, "warnings": warnings,
+                    "source": "WIR 2.9"})
         return
     typer.echo(f"Cancelled; told: {', '.join(names)} (WIR 2.9)."
                + (f" Rebooked for {again:%d %b %Y %H:%M}: meeting id {new_id.hex}"

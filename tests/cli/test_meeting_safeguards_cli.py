@@ -92,7 +92,14 @@ def test_wir_2_3_papers_and_wir_2_9_cancellation_who_was_told(cli, demo_store):
                        demo_store, *DAY), "told: WIR 2.9: record who was told")
     done = ok(cli, demo_store, "meeting", "cancel", booked, "--reason", "Chair unwell",
               "--told", "everyone", "--rebook-at", "2026-12-07 16:00")
-    assert done["rebooked"] and done["told"]
+    assert done["rebooked"] and done["told"] and done["warnings"] == []
+    # Rebooked on a Saturday: said on stderr and in the JSON, still rebooked.
+    again = cli("meeting", "cancel", done["rebooked"], "--reason", "Room double-booked",
+                "--told", "everyone", "--rebook-at", "2026-12-12 10:00", "--json",
+                "--db", demo_store, *DAY)
+    assert again.code == 0, again.err
+    assert "Warning: Sat 12 Dec 2026 is a Saturday, not a working day" in again.err
+    assert json.loads(again.out)["warnings"][0].startswith("Sat 12 Dec 2026 is a Saturday")
     mine = next(r for r in listed(cli, demo_store) if r["id"] == booked)
     assert mine["status"] == "cancelled" and mine["cancel_told"] == done["told"]
 

@@ -622,7 +622,12 @@ async def test_cancel_with_a_reason_and_rebook(demo_store):
         await settle(pilot)
         form = app.screen
         await type_text(pilot, "Mum in hospital")
+        await write(pilot, "#rebook", "25/12/2026 16:00")  # Christmas Day: said, not refused
+        assert text_of(form, "#form-info").startswith(
+            "⚠ Fri 25 Dec 2026 is a bank holiday (Christmas Day), not a working day")
+        form.query_one("#rebook", Input).value = ""
         await write(pilot, "#rebook", "07/12/2026 16:00")
+        assert text_of(form, "#form-info") == ""
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert form is app.screen and form.focused is form.query_one("#told")
