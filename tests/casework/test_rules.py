@@ -127,10 +127,10 @@ def same_everywhere(cli, path, today: date, ref: str, key: str) -> dict:
     due, shown = due_items(cli, path, today, ref)[key], summary_deadlines(cli, path, today,
                                                                           ref)[key]
     row = caseload_row(path, today, ref)
-    home = row.next_visit if key == "visit" else row.next_review
+    home = row.next_visit if key == "visit" else row.next_meeting
     assert (due["due"], due["rule"], due["source"]) == (shown["due"], shown["rule"],
                                                          shown["source"])
-    if key in ("visit", "first_review", "review"):
+    if key in ("visit", "initial_meeting", "transfer_in_meeting", "first_review", "review"):
         assert (home.due.isoformat(), home.rule, home.source) == (due["due"], due["rule"],
                                                                   due["source"])
     return due
@@ -194,6 +194,10 @@ def test_after_an_initial_meeting_the_suggested_review_is_the_first_reviews(cli,
     assert suggested == date(2027, 3, 2)
     assert meetings.suggested_next_review(date(2027, 3, 2), policy, "review") == \
         date(2027, 9, 2)
+    # Before it is held, the initial meeting is the next meeting due: the same date, rule
+    # and source on the due list, the Summary and the caseload's Meeting column.
+    initial = same_everywhere(cli, path, date(2026, 11, 23), ref, "initial_meeting")
+    assert initial["key"] == "initial_meeting" and initial["due"]
     hold_meeting(path, child_id, "initial", datetime(2026, 12, 2, 16, 0),
                  {"Sam Synthetic": "present"}, next_review=suggested)
     first = same_everywhere(cli, path, date(2026, 12, 3), ref, "first_review")
