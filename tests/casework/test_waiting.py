@@ -125,12 +125,9 @@ def test_how_long_a_decision_has_waited_is_counted_in_working_days():
     assert oldest_first([later, w]) == [w, later]
 
 
-@pytest.mark.both_stores
-def test_a_plan_start_is_not_asked_for_once_the_case_is_being_closed_tra_bex_3(store):
-    """TRA, BEX 3: an assessment authorised with "a CIN plan", then closure recommended before
-    the plan started (the family moved on, the need met): the manager decides the closure,
-    and once it is approved nothing is left asking to authorise a plan that will not start.
-    A closure declined asks for the plan's start again."""
+def closure_before_the_plan(store):
+    """Leo's assessment authorised with "a CIN plan" on 13 Oct; closure recommended on 20 Oct,
+    before the plan started (the family moved on, the need met)."""
     leo = add(store, "Leo", "amira.ashdown")
     sent(store, leo)
     with store.session(ACTOR) as session:
@@ -138,10 +135,24 @@ def test_a_plan_start_is_not_asked_for_once_the_case_is_being_closed_tra_bex_3(s
                                 actor=ACTOR)
         endings.recommend_closure(session, leo, on=date(2026, 10, 20), by="Amira Ashdown",
                                   today=TODAY)
-    assert waiting(store) == [("Leo Waits", "closure", date(2026, 10, 20), "Amira Ashdown")]
+    return leo
+
+
+def decide(store, leo, approve: bool) -> None:
     with store.session(ACTOR) as session:
-        endings.decide_closure(session, leo, approve=True, rationale="Needs met.",
-                               on=date(2026, 10, 21), today=TODAY, by="tom.hale", actor=ACTOR)
+        endings.decide_closure(session, leo, approve=approve, rationale="Needs met." if approve
+                               else "Needs remain.", on=date(2026, 10, 21), today=TODAY,
+                               by="tom.hale", actor=ACTOR)
+
+
+@pytest.mark.both_stores
+def test_a_plan_start_is_not_asked_for_once_the_case_is_being_closed_tra_bex_3(store):
+    """TRA, BEX 3: closure recommended before the plan started: the manager decides the
+    closure, and once it is approved nothing is left asking to authorise a plan that will
+    not start; the case steps and the record say the closure comes next."""
+    leo = closure_before_the_plan(store)
+    assert waiting(store) == [("Leo Waits", "closure", date(2026, 10, 20), "Amira Ashdown")]
+    decide(store, leo, approve=True)
     assert waiting(store) == []
     with store.read() as session:  # the case steps and the record say what comes next
         assert cs.case_steps(session, leo).next_step.startswith(
@@ -157,13 +168,6 @@ def test_a_plan_start_is_not_asked_for_once_the_case_is_being_closed_tra_bex_3(s
 
 @pytest.mark.both_stores
 def test_a_closure_declined_before_the_plan_started_asks_for_the_plan_start_again_tra(store):
-    leo = add(store, "Leo", "amira.ashdown")
-    sent(store, leo)
-    with store.session(ACTOR) as session:
-        cs.authorise_assessment(session, leo, date(2026, 10, 13), today=TODAY, by="tom.hale",
-                                actor=ACTOR)
-        endings.recommend_closure(session, leo, on=date(2026, 10, 20), by="Amira Ashdown",
-                                  today=TODAY)
-        endings.decide_closure(session, leo, approve=False, rationale="Needs remain.",
-                               on=date(2026, 10, 21), today=TODAY, by="tom.hale", actor=ACTOR)
+    leo = closure_before_the_plan(store)
+    decide(store, leo, approve=False)
     assert waiting(store) == [("Leo Waits", "plan_start", date(2026, 10, 13), "")]

@@ -251,15 +251,20 @@ async def test_adding_a_person_is_saved_and_audited(demo_store):
     assert entries[-1][3] == "test.worker"
 
 
+async def person_form(pilot):
+    """The People tab's `a`, from the record: the form to add a person."""
+    await settle(pilot)
+    await pilot.press("2", "a")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "PersonFormScreen")
+    return pilot.app.screen
+
+
 async def test_a_family_members_form_skips_the_professionals_boxes(demo_store):
     """Adding mum: her name, Tab, Tab, "mother", Tab is her phone; the agency and job role
     (for professionals) are greyed and no tab stops, until p makes her a professional."""
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2", "a")
-        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
-        form = app.screen
+        form = await person_form(pilot)
         await type_text(pilot, "Rosa Rose")
         await pilot.press("tab", "tab")
         await type_text(pilot, "mother")
@@ -280,10 +285,7 @@ async def test_a_box_corrected_in_a_burst_keeps_each_correction_where_it_was_typ
     Backspace se" was "Rosa Roes"; Ctrl+U then a phone number was an empty box)."""
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("2", "a")
-        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
-        form = app.screen
+        form = await person_form(pilot)
         post_burst(app, [*words("Rosa Roes"), ("backspace", None), ("backspace", None),
                          *words("se"), ("home", None), *words("Mrs "), ("tab", "\t"),
                          ("tab", "\t"), *words("aunt"), ("tab", "\t"), *words("0770"),
@@ -301,10 +303,7 @@ async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(
     why; "stepmum" does not; the worker's own answer (n) always stands."""
     app = ChildHost(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("2", "a")
-        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
-        form = app.screen
+        form = await person_form(pilot)
         box = form.query_one("#parental_responsibility")
         await type_text(pilot, "Rosa Rose")
         await pilot.press("tab", "tab")
@@ -346,10 +345,7 @@ async def test_a_warning_below_the_fold_of_a_long_form_is_also_said_once(demo_st
     async def told(size) -> tuple[str, list[str]]:
         app = ChildHost(demo_store)
         async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            await pilot.press("2", "a")
-            await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
-            form = app.screen
+            form = await person_form(pilot)
             await fill(pilot, "#name", "Dana Test")
             await pilot.press("tab", "p")  # Family or professional: p
             await settle(pilot)
