@@ -467,8 +467,8 @@ def meeting_cancel(
                                          told=names)
         except meetings.MeetingError as exc:
             raise _fail(exc) from None
-    warnings = [w for w in [closed_day_warning(again, england_calendar())] if w] \
-        if again else []
+    warning = closed_day_warning(again, england_calendar()) if again else ""
+    warnings = [warning] if warning else []
     for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:

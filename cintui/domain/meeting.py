@@ -593,6 +593,6 @@ __all__ = [
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
     "agreed_action_line", "agreed_action_problems", "circulated_on", "held_at_problem",
     "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
-    "problem_place", "closed_day_warning", "school_hours_warning", "soon_after_warning", "schedule_problems", "still_to_receive",
-    "updated_plan",
+    "problem_place", "closed_day_warning", "school_hours_warning", "soon_after_warning",
+    "schedule_problems", "still_to_receive", "updated_plan",
 ]
