@@ -810,15 +810,12 @@ class PersonFormScreen(FormScreen):
             return
         if not self._pr_by_law and box.value:
             return  # ticked before this form knew why (a kept draft)
-        by_law = holds_pr_by_law(event.value)
-        if box.value == by_law:
-            self._pr_by_law = by_law
-            return
-        with box.prevent(Checkbox.Changed):
-            box.value = by_law
-        self._pr_by_law = by_law
-        self.refresh_checks(self.touched)  # the note, whichever handler ran first
-        self._keep()
+        self._pr_by_law = by_law = holds_pr_by_law(event.value)
+        if box.value != by_law:
+            with box.prevent(Checkbox.Changed):
+                box.value = by_law
+            self.refresh_checks(self.touched)  # the note, whichever handler ran first
+            self._keep()
 
     @on(Select.Changed, "#kind")
     def _professional_fields(self) -> None:
