@@ -71,7 +71,13 @@ from cintui.domain.consent import (
 from cintui.domain.endings import DecisionFact, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
 from cintui.domain.meeting_safeguards import AGREEMENT_LABELS
-from cintui.domain.people import InvalidContact, check_email, check_person, normalise_phone
+from cintui.domain.people import (
+    InvalidContact,
+    check_email,
+    check_person,
+    normalise_phone,
+    pr_warning,
+)
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.text import counted
 from cintui.domain.timescales import Deadline
@@ -539,6 +545,8 @@ def check_person_input(p: PersonInput) -> tuple[PersonInput, tuple[str, ...]]:
     responsibility for a child in need (only parents and others named by a court do).
     """
     warnings = check_person(p.name, p.kind, p.phone, p.email, p.agency, p.role)
+    if pr := pr_warning(p.name, p.kind, p.relationship, p.parental_responsibility):
+        warnings = (*warnings, pr)
     if p.kind == "professional" and p.parental_responsibility:
         raise InvalidContact(
             "parental_responsibility", "a professional does not hold parental responsibility"
@@ -585,6 +593,8 @@ def _person_row(p: Person, link: ChildPerson, others: int) -> PersonRow:
         warnings = check_person(p.name, p.kind, p.phone, p.email, p.agency, p.role)
     except InvalidContact as exc:  # stored before the checks existed: show, don't hide
         warnings = (exc.problem,)
+    if pr := pr_warning(p.name, p.kind, link.relationship, link.parental_responsibility):
+        warnings = (*warnings, pr)
     return PersonRow(
         person_id=p.id, link_id=link.id, name=p.name, kind=p.kind,
         relationship=link.relationship, agency=p.agency, role=p.role, phone=p.phone,

@@ -277,6 +277,17 @@ def holds_pr_by_law(relationship: str) -> bool:
     return " ".join(relationship.lower().replace("-", " ").split()) in _PR_BY_LAW
 
 
+def pr_warning(name: str, kind: str, relationship: str, parental_responsibility: bool) -> str:
+    """A mother (or adoptive parent) recorded without parental responsibility: almost
+    always a box not ticked, and her consent then does not count (WAR 4.2). Said, not
+    refused: "birth mother" is the words for one whose child was adopted."""
+    if kind != "family" or parental_responsibility or not holds_pr_by_law(relationship):
+        return ""
+    return (f"{name.strip()} is recorded as the child's {relationship.strip().lower()} "
+            "without parental responsibility, which she or he holds by law (Children Act "
+            "1989 s2): record it, or write \"birth mother\" if the child was adopted")
+
+
 # WAR 4.2: "In particular to improve engagement of fathers". The words that name a father,
 # or a man in that place, in a person's relationship to the child.
 _FATHER = re.compile(r"\b(father|dad|daddy|stepfather|step-father|step dad|stepdad)\b", re.I)

@@ -206,6 +206,24 @@ def test_direct_payments_are_recorded_once_war_7_2_1(cli, db):
         ("2027-11-02", "England default (cf. WAR 7.2.1)", "the last review (2 Nov 2026)")]
 
 
+def test_a_mother_added_without_parental_responsibility_is_said_children_act_s2(cli, db):
+    """Children Act 1989 s2: a mother holds parental responsibility by law. Added without
+    --pr (a flag forgotten in a script), she is added, with a warning on stderr and in the
+    JSON, since her consent would not count (WAR 4.2); "birth mother" (of a child adopted)
+    and a father are not presumed either way."""
+    added = cli("person", "add", "CIN000001", "--name", "Layla Ward", "--relationship",
+                "Mother", "--db", db)
+    assert added.code == 0 and added.out.startswith("Added Layla Ward (Mother)")
+    assert "Warning: Layla Ward is recorded as the child's mother without parental " \
+        "responsibility, which she or he holds by law (Children Act 1989 s2)" in added.err
+    listed = ok(cli, db, "person", "list", "CIN000001")
+    assert "Children Act 1989 s2" in listed[0]["warnings"][0]
+    for relationship in ("Birth mother", "Father"):
+        other = cli("person", "add", "CIN000001", "--name", f"{relationship} Ward",
+                    "--relationship", relationship, "--db", db)
+        assert other.code == 0 and "Children Act" not in other.err
+
+
 def test_people_consent_visits_and_meetings(cli, db):
     refused(cli, db, "person", "add", "CIN000001", "--name", "Layla Ward", "--email", "nope",
             says=("email",))

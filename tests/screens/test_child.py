@@ -300,7 +300,7 @@ async def test_a_box_corrected_in_a_burst_keeps_each_correction_where_it_was_typ
 async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(demo_store):
     """Children Act 1989 s2: a mother holds parental responsibility by law, and consent to
     the service comes from a parent who holds it (WAR 4.2). "Mum" ticks the box, saying
-    why; "stepmum" does not; the worker's own answer (n) always stands."""
+    why; "stepmum" does not; the worker's own answer (n) always stands, with a warning."""
     app = ChildHost(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         form = await person_form(pilot)
@@ -331,7 +331,11 @@ async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(
         await pilot.press("tab", "tab", "tab", "tab")
         await settle(pilot)
         assert app.screen.focused.id == "parental_responsibility"
-        await pilot.press("n", "ctrl+s")
+        await pilot.press("n")
+        await settle(pilot)  # said, not refused: "birth mother" if the child was adopted
+        assert "Ida Rose is recorded as the child's mother without parental responsibility" \
+            in " ".join(text_of(app.screen, "#form-info").split())
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         rows = cells(app.screen.query_one("#people-table"))
         assert next(r for r in rows if r[0] == "Ida Rose")[2] == "no"
