@@ -12,7 +12,7 @@ from datetime import date, datetime
 from textual import on
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 
 from cintui.casework import meetings, safeguards
 from cintui.domain.calendar import england_calendar
@@ -39,12 +39,15 @@ from cintui.domain.meeting_safeguards import (
     partner_prompts,
 )
 from cintui.domain.policy import MeetingRules
+from cintui.domain.roles import role_label
 from cintui.domain.workforce import parse_role
 from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen, parse_date
 from .visit import parse_when, show_when
 from .widgets.choices import TickList, YesNo
+
+CHAIR_ROLE_EXAMPLE = "e.g. team manager, senior practitioner"
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,7 @@ class ScheduleFormScreen(FormScreen):
         yield self.row("venue", "Venue",
                        self.text("", "e.g. family home, school, office, online"))
         yield self.row("chair", "Chair", self.text(self.chair))
-        yield self.row("chair_role", "Chair's role",
-                       self.text("", "e.g. team manager, senior practitioner"))
+        yield self.row("chair_role", "Chair's role", self.text("", CHAIR_ROLE_EXAMPLE))
         invited = TickList(*((plain(f"{p.name} ({p.role})"), i, True)
                                        for i, p in enumerate(self.invitees)),
                                      compact=True)
@@ -124,6 +126,7 @@ class ScheduleFormScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#venue").focus()
+        self._chair_named()
         # STO 4.4's partners, and every other warning, are under the form: below the fold
         # on a laptop's 80x24, they are said as notices too (`_say_hidden_warnings`).
         self.refresh_checks(["consent"])
@@ -174,11 +177,28 @@ class ScheduleFormScreen(FormScreen):
         self.touched.add("not_invited_reason")  # BEX 3: unticking someone asks why
         self.refresh_checks(self.touched)
 
+    def _recorded_role(self, chair: str) -> str:
+        """The role of a worker of the store named as chair ("" for anyone else)."""
+        wanted = " ".join(chair.split()).lower()
+        return next((c.role for c in self.context.chairs if c.name.lower() == wanted), "")
+
     def _chair_role(self, s: Schedule) -> str:
         """A worker of the store named as chair: their role; else the role typed."""
-        wanted = " ".join(s.chair.split()).lower()
-        found = next((c.role for c in self.context.chairs if c.name.lower() == wanted), "")
+        found = self._recorded_role(s.chair)
         return found or (parse_role(s.chair_role) or "" if s.chair_role else "")
+
+    def values_restored(self) -> None:
+        self._chair_named()
+
+    @on(Input.Changed, "#chair")
+    def _chair_named(self) -> None:
+        """A worker of the store as chair chairs in their recorded role: it is shown in the
+        role's box, greyed and no tab stop; anyone else's role is typed there."""
+        box = self.query_one("#chair_role", Input)
+        role = self._recorded_role(self.text_of("chair"))
+        box.disabled = bool(role)
+        box.placeholder = (f"{role_label(role)} (their recorded role)" if role
+                           else CHAIR_ROLE_EXAMPLE)
 
     def _safeguards(self, s: Schedule) -> dict[str, str]:
         """The booking's safeguards, by field (as `casework.safeguards.booking_problems`)."""

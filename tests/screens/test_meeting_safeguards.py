@@ -14,6 +14,7 @@ from textual.widgets._footer import FooterKey
 
 from cintui.casework import cases, meetings, record, safeguards
 from cintui.domain.meeting import Decisions, Schedule
+from cintui.domain.roles import role_label
 from cintui.screens.widgets.choices import TickList, YesNo
 from cintui.store import models as m
 from cintui.store.engine import open_store
@@ -124,6 +125,30 @@ async def test_bex_3_an_initial_meeting_needs_a_manager_in_the_chair(demo_store)
                    (table.get_row_at(i) for i in range(table.row_count)))  # WIR 2.3
 
 
+async def test_a_worker_of_the_store_as_chair_chairs_in_their_recorded_role_bex_3(demo_store):
+    """BEX 3, TRA: a worker of the store named as chair chairs in their recorded role, so
+    the role's box shows it, greyed and no tab stop (Tab goes from the chair to who is
+    invited); anyone else's role is typed there."""
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        form = app.screen
+        worker = form.context.chairs[0]
+        form.query_one("#chair").value = worker.name
+        await settle(pilot)
+        role_box = form.query_one("#chair_role")
+        assert role_box.disabled
+        assert role_box.placeholder == f"{role_label(worker.role)} (their recorded role)"
+        form.query_one("#chair").focus()
+        await pilot.press("tab")
+        assert form.focused.id == "invitees"
+        form.query_one("#chair").value = "Ann Chair"
+        await settle(pilot)
+        assert not role_box.disabled and role_box.placeholder.startswith("e.g. team manager")
+
+
 async def test_wir_2_3_papers_sent_are_recorded_with_p(demo_store):
     meeting_id = book(demo_store, datetime(2026, 11, 30, 16, 0))
     app = MeetingHost(demo_store)
@@ -228,7 +253,9 @@ async def test_a_form_shows_its_own_keys_and_an_empty_box_for_no(demo_store):
         assert keys[:2] == ["Save", "Cancel"] and "Book meeting" not in keys
         invited = form.query_one("#invitees", TickList)
         assert invited.render_line(0).text.startswith("▐X▌")
-        await pilot.press("tab", "tab", "tab", "space")  # venue → chair → role → the list
+        # venue → chair → the list: the chair (the worker booking) chairs in their recorded
+        # role, so its box is no tab stop
+        await pilot.press("tab", "tab", "space")
         await settle(pilot)
         assert invited.render_line(0).text.startswith("▐ ▌")
         child = form.query_one("#child_invited", YesNo)
