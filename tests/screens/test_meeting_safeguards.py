@@ -58,6 +58,13 @@ async def meetings_tab(pilot, meeting_id=None):
         table.move_cursor(row=table.get_row_index(str(meeting_id)))
 
 
+async def booking_form(pilot):
+    """The Meetings tab's `m`: the booking form."""
+    await pilot.press("m")
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(demo_store):
     def withdraw(session, cid):
         mum = next(p for p in record.list_people(session, cid) if p.parental_responsibility)
@@ -68,9 +75,7 @@ async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(de
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await meetings_tab(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        form = app.screen
+        form = await booking_form(pilot)
         assert type(form).__name__ == "ScheduleFormScreen"
         assert text_of(form, "#consent-error").startswith("WIR 2.1, 2.3: consent to the "
                                                           "meeting")
@@ -102,9 +107,7 @@ async def test_bex_3_an_initial_meeting_needs_a_manager_in_the_chair(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await meetings_tab(pilot)
         before = app.screen.query_one("#meetings-table", DataTable).row_count
-        await pilot.press("m")
-        await settle(pilot)
-        form = app.screen
+        form = await booking_form(pilot)
         assert text_of(form, "#consent-error") == ""  # mum has consented to meetings
         form.query_one("#kind").value = "initial"
         await type_text(pilot, "Family home")
@@ -132,9 +135,7 @@ async def test_a_worker_of_the_store_as_chair_chairs_in_their_recorded_role_bex_
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await meetings_tab(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        form = app.screen
+        form = await booking_form(pilot)
         worker = form.context.chairs[0]
         form.query_one("#chair").value = worker.name
         await settle(pilot)
@@ -246,9 +247,7 @@ async def test_a_form_shows_its_own_keys_and_an_empty_box_for_no(demo_store):
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await meetings_tab(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        form = app.screen
+        form = await booking_form(pilot)
         keys = [k.description for k in form.query(FooterKey)]
         assert keys[:2] == ["Save", "Cancel"] and "Book meeting" not in keys
         invited = form.query_one("#invitees", TickList)
