@@ -47,7 +47,9 @@ def person_add(
     phone: Annotated[str, typer.Option("--phone")] = "",
     email: Annotated[str, typer.Option("--email")] = "",
     address: Annotated[str, typer.Option("--address")] = "",
-    pr: Annotated[bool, typer.Option("--pr", help="Holds parental responsibility.")] = False,
+    pr: Annotated[bool, typer.Option("--pr", help="Holds parental responsibility (a mother "
+                                     "or an adoptive parent does by law: Children Act 1989 "
+                                     "s2).")] = False,
     lives_with: Annotated[bool, typer.Option("--lives-with", help="Lives with the child.")
                           ] = False,
     interpreter: Annotated[str, typer.Option("--interpreter", help="Interpreter language "
