@@ -28,6 +28,7 @@ from cintui.casework import cases, conflicts, drafts, short_breaks
 from cintui.casework.cases import current_circumstances
 from cintui.domain import steps as rules
 from cintui.domain.calendar import england_calendar
+from cintui.domain.endings import ENDINGS_BEFORE_A_PLAN
 from cintui.domain.short_breaks import DirectPaymentFact
 from cintui.domain.timescales import due_date
 from cintui.reference import codes
@@ -70,8 +71,8 @@ def ending_under_way(session: Session, episode: m.Episode) -> tuple[str, str]:
     row = session.exec(
         select(m.Ending.kind, m.Ending.status)
         .where(m.Ending.episode_id == episode.id,
-               col(m.Ending.kind).in_(("closure", "step_down")),
-               col(m.Ending.status).in_(("recommended", "approved", "disputed")))
+               col(m.Ending.kind).in_(ENDINGS_BEFORE_A_PLAN),
+               col(m.Ending.status).in_(m.ACTIVE_ENDINGS))
         .order_by(col(m.Ending.recommended_on).desc(), col(m.Ending.created_at).desc())
     ).first()
     return (row[0], row[1]) if row else ("", "")
@@ -487,7 +488,8 @@ def prompts(session: Session, child_id: uuid.UUID) -> tuple[rules.Prompt, ...]:
 
 
 def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
-    child, episode, f = _load(session, child_id)
+    child, episode = _child(session, child_id), _episode(session, child_id)
+    f = facts(child, episode, ending_under_way(session, episode))  # what comes next, too
     current = current_circumstances(session, child_id)
     names = codes.short_names("assessment_factor")
     policy = cases.store_policy(session)
@@ -498,7 +500,7 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
     return CaseSteps(
         child_id=child.id, reference=child.reference, name=child.full_name,
         status=child.status, facts=f, steps=tuple(rules.steps(f)),
-        next_step=rules.next_step(facts(child, episode, ending_under_way(session, episode))),
+        next_step=rules.next_step(f),
         source=episode.referral_source, need=episode.primary_need,
         referral_timeliness=referral_timeliness(session, episode),
         factor_names=tuple((c, names.get(c, c)) for c in f.factors),

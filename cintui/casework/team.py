@@ -27,6 +27,7 @@ from cintui.casework.due import (
 from cintui.casework.lookup import as_uuid, rows_from
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind, no_change_item
+from cintui.domain.endings import ACTIVE_ENDINGS, ENDINGS_BEFORE_A_PLAN
 from cintui.domain.oversight import (
     QualityCheckFact,
     QualityStatus,
@@ -241,23 +242,28 @@ def record_quality_check(session, child_id: uuid.UUID, *, kind: str, held_on: da
     return row
 
 
+def _sql_words(words: tuple[str, ...]) -> str:
+    """Constant words (the domain's own, never typed input) as an SQL list."""
+    return ", ".join(f"'{w}'" for w in words)
+
+
 _OF_TEAM = {True: "c.team_id = (SELECT id FROM team WHERE name = :team)", False: "1 = 1"}
 # The case's steps that wait for the line manager (TRA): an assessment sent, not authorised;
 # one authorised with "a CIN plan" as its outcome, the plan not started.
 # A plan's start is not asked for once its episode is being closed or stepped down: the
 # manager decides that ending instead (TRA, BEX 3, WIR 3).
-_WAITING_STEPS = """
+_WAITING_STEPS = f"""
 SELECT c.id, c.reference, c.first_name, c.last_name, w.name, t.name,
        e.assessment_submitted, e.assessment_completed
 FROM episode AS e JOIN child AS c ON c.id = e.child_id
 LEFT JOIN worker AS w ON w.id = c.worker_id LEFT JOIN team AS t ON t.id = c.team_id
-WHERE c.status <> 'closed' AND e.closure_date IS NULL AND {team}
+WHERE c.status <> 'closed' AND e.closure_date IS NULL AND {{team}}
   AND ((e.assessment_submitted IS NOT NULL AND e.assessment_completed IS NULL)
        OR (e.assessment_completed IS NOT NULL AND e.assessment_outcome = 'cin_plan'
            AND e.cin_plan_start IS NULL
            AND NOT EXISTS (SELECT 1 FROM ending AS n WHERE n.episode_id = e.id
-                           AND n.kind IN ('closure', 'step_down')
-                           AND n.status IN ('recommended', 'approved', 'disputed'))))
+                           AND n.kind IN ({_sql_words(ENDINGS_BEFORE_A_PLAN)})
+                           AND n.status IN ({_sql_words(ACTIVE_ENDINGS)}))))
 """
 # Endings recommended (closure, step-down, transfer) or disputed (BEX 3).
 _WAITING_ENDINGS = """

@@ -37,6 +37,11 @@ ENDING_STATUS_LABELS = {
     "completed": "completed: the case is closed",
     "withdrawn": "withdrawn",
 }
+# An ending under way: one at a time, of a kind (the store's ACTIVE_ENDINGS).
+ACTIVE_ENDINGS = ("recommended", "approved", "disputed")
+# The endings a CIN plan not yet started gives way to (TRA, BEX 3, WIR 3): its start is
+# not asked for while one of these is under way.
+ENDINGS_BEFORE_A_PLAN = ("closure", "step_down")
 # What the recommendation of a final meeting means for a closure (domain.meeting).
 CLOSING_RECOMMENDATIONS = ("close", "step_down")
 DISPUTE_OUTCOMES = ("upheld", "overturned", "escalated")

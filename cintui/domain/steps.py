@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from cintui.domain.endings import ACTIVE_ENDINGS
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
 
 # ---------------------------------------------------------------- referral (WAR 2.4, 4.4)
@@ -265,8 +266,7 @@ _ENDINGS_NEXT = {
 
 
 def _ending_next(f: StepFacts) -> str:
-    if f.ending_kind not in _ENDINGS_NEXT or f.ending_status not in (
-            "recommended", "approved", "disputed"):
+    if f.ending_kind not in _ENDINGS_NEXT or f.ending_status not in ACTIVE_ENDINGS:
         return ""
     what, where = _ENDINGS_NEXT[f.ending_kind]
     if f.ending_status == "recommended":

@@ -45,7 +45,7 @@ ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
 DECISION_KINDS = row_rules.DECISION_KINDS  # domain/endings.py
 ENDING_KINDS = ("closure", "step_down", "transfer_out")
 ENDING_STATUSES = ("recommended", "approved", "declined", "disputed", "completed", "withdrawn")
-ACTIVE_ENDINGS = ("recommended", "approved", "disputed")  # one at a time, of a kind
+ACTIVE_ENDINGS = row_rules.ACTIVE_ENDINGS  # one at a time, of a kind: domain/endings.py
 CONSENT_TO_SHARE = ("", "given", "refused", "not_sought")  # BEX 4, transfer to another LA
 # Child protection enquiries (revision 0014): domain.child_protection.
 STRATEGY_OUTCOMES = ("s47", "no_s47")

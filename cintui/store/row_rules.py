@@ -4,6 +4,7 @@ words. A table the light writer writes keeps its row checks here."""
 
 from __future__ import annotations
 
+from cintui.domain.endings import ACTIVE_ENDINGS as ACTIVE_ENDINGS  # for the store's models
 from cintui.domain.endings import DECISION_KINDS
 from cintui.store.base import InvalidRow
 
