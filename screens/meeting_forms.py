@@ -27,8 +27,7 @@ from cintui.domain.meeting import (
     closed_day_warning,
     held_at_problem,
     schedule_problems,
-    school_hours_warning,
-    soon_after_warning,
+    when_warnings,
 )
 from cintui.domain.meeting_safeguards import (
     CHILD_INVITE_AGE,
@@ -226,9 +225,8 @@ class ScheduleFormScreen(FormScreen):
         problems.update(self._safeguards(s))
         for field, problem in schedule_problems(s, self.app.clock()):
             problems.setdefault(self.ALIASES.get(field, field), problem)
-        warnings = [w for w in (closed_day_warning(s.starts_at, england_calendar()),
-                                school_hours_warning(s.starts_at, self.age),
-                                soon_after_warning(s.kind, s.starts_at, *self.last_held)) if w]
+        warnings = when_warnings(s.kind, s.starts_at, self.age, self.last_held,
+                                 england_calendar())
         warnings += partner_prompts(self.context.factors, self.context.parent_in_prison,
                                     s.invitees)  # STO 4.4: a prompt, not a refusal
         self.query_one("#form-info", Static).update("\n".join(f"⚠ {plain(w)}" for w in warnings))

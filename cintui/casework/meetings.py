@@ -249,13 +249,10 @@ def booking_warnings(session: Session, child_id: uuid.UUID, kind: str,
     from cintui.domain.calendar import england_calendar
     from cintui.domain.meeting_safeguards import partner_prompts
 
-    last = last_held(session, child_id)
-    found = [rules.closed_day_warning(starts_at, england_calendar()),
-             rules.school_hours_warning(starts_at, child_age(session, child_id,
-                                                            starts_at.date())),
-             rules.soon_after_warning(kind, starts_at, *(last or (None, None, None))),
-             *partner_prompts(*safeguards.partner_findings(session, child_id), invitees)]
-    return [w for w in found if w]
+    age = child_age(session, child_id, starts_at.date())
+    return [*rules.when_warnings(kind, starts_at, age, last_held(session, child_id),
+                                 england_calendar()),
+            *partner_prompts(*safeguards.partner_findings(session, child_id), invitees)]
 
 
 @dataclass(frozen=True)

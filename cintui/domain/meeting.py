@@ -162,6 +162,17 @@ def school_hours_warning(starts_at: datetime, age: int | None) -> str:
     return ""
 
 
+def when_warnings(kind: str, starts_at: datetime, age: int | None,
+                  last_held: tuple | None, calendar) -> list[str]:
+    """What the time of a booking should be told before it is made, never refused: a
+    weekend or a bank holiday, school hours for a school-age child (WIR 2.8), a review soon
+    after the last meeting (BEX 3). `last_held`: (kind, held on, next review) or None."""
+    closed = closed_day_warning(starts_at, calendar)  # no school that day either
+    found = (closed, "" if closed else school_hours_warning(starts_at, age),
+             soon_after_warning(kind, starts_at, *(last_held or (None, None, None))))
+    return [w for w in found if w]
+
+
 def schedule_problems(s: Schedule, now: datetime) -> list[tuple[str, str]]:
     out = []
     if s.kind not in MEETING_KINDS:
@@ -594,5 +605,5 @@ __all__ = [
     "agreed_action_line", "agreed_action_problems", "circulated_on", "held_at_problem",
     "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
     "problem_place", "closed_day_warning", "school_hours_warning", "soon_after_warning",
-    "schedule_problems", "still_to_receive", "updated_plan",
+    "schedule_problems", "still_to_receive", "updated_plan", "when_warnings",
 ]

@@ -34,6 +34,7 @@ from cintui.domain.meeting import (
     still_to_receive,
     suggested_start,
     updated_plan,
+    when_warnings,
 )
 from cintui.domain.plan import Need, PlanAction, PlanVersion
 
@@ -67,6 +68,20 @@ def test_a_meeting_on_a_weekend_or_a_bank_holiday_is_said_never_refused():
         "and everyone invited can come")
     boxing_day = closed_day_warning(datetime(2026, 12, 28, 16, 0), cal)  # Boxing Day, moved
     assert boxing_day.startswith("Mon 28 Dec 2026 is a bank holiday (Boxing Day")
+
+
+def test_a_bookings_time_is_told_everything_at_once_wir_2_8_bex_3():
+    """The booking form and `meeting schedule` say the same: the closed day, school hours
+    (WIR 2.8) and a review soon after the last (BEX 3), in that order, none refused."""
+    cal, held = england_calendar(), ("review", date(2026, 11, 20), None)
+    assert when_warnings("review", MON_2PM, 9, None, cal) == [
+        school_hours_warning(MON_2PM, 9)]
+    # Boxing Day at 10:00: the closed day, and no school hours (there is no school).
+    said = when_warnings("review", datetime(2026, 12, 28, 10, 0), 9, held, cal)
+    assert len(said) == 1 and said[0].startswith("Mon 28 Dec 2026 is a bank holiday")
+    assert when_warnings("review", MON_2PM, 9, held, cal)[1].startswith(
+        "this review is 10 days after")
+    assert when_warnings("review", datetime(2026, 11, 30, 16, 0), 3, None, cal) == []
 
 
 def test_a_review_booked_soon_after_the_last_meeting_warns_bex_3():
