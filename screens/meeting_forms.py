@@ -39,6 +39,7 @@ from cintui.domain.meeting_safeguards import (
 )
 from cintui.domain.policy import MeetingRules
 from cintui.domain.roles import role_label
+from cintui.domain.text import in_sentence
 from cintui.domain.workforce import parse_role
 from cintui.screens.widgets.plain import plain
 
@@ -246,7 +247,7 @@ class CancelFormScreen(FormScreen):
         super().__init__()
         self.meeting_id = meeting_id
         self.invitees = invitees
-        self.TITLE_TEXT = f"Cancel the {label}, and rebook it (WIR 2.9)"
+        self.TITLE_TEXT = f"Cancel the {in_sentence(label)}, and rebook it (WIR 2.9)"
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("reason", "Why", self.text("", "e.g. mum in hospital; chair unwell"))

@@ -21,6 +21,7 @@ from cintui.domain.meeting_safeguards import (
     non_engagement_missing,
     papers_problem,
 )
+from cintui.domain.text import in_sentence
 from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen
@@ -35,7 +36,7 @@ class PapersFormScreen(FormScreen):
     def __init__(self, meeting_id: uuid.UUID, label: str, meeting_on: date) -> None:
         super().__init__()
         self.meeting_id, self.meeting_on = meeting_id, meeting_on
-        self.TITLE_TEXT = (f"Papers for the {label} of {meeting_on:%d %b %Y} circulated "
+        self.TITLE_TEXT = (f"Papers for the {in_sentence(label)} of {meeting_on:%d %b %Y} circulated "
                            "(WIR 2.3)")
 
     def fields(self) -> Iterable[Widget]:

@@ -79,7 +79,7 @@ from cintui.domain.people import (
     pr_warning,
 )
 from cintui.domain.plan import RAG_NAMES, PlanVersion
-from cintui.domain.text import counted
+from cintui.domain.text import counted, in_sentence
 from cintui.domain.timescales import Deadline
 from cintui.domain.visit import KIND_LABELS
 from cintui.domain.workforce import ReallocationFact
@@ -928,10 +928,10 @@ def _meeting_entries(m: meetings.MeetingRow) -> list[ChronologyEntry]:
                                detail=told if m.status == "cancelled" else "")]
     if m.papers_sent_on:  # WIR 2.3: circulated beforehand
         entries.append(ChronologyEntry(m.papers_sent_on, "meeting",
-                                       f"Papers for the {m.label} circulated", ref=str(m.id)))
+                                       f"Papers for the {in_sentence(m.label)} circulated", ref=str(m.id)))
     if m.minutes_circulated and not m.imported:  # imported: taken as sent, not a fact
         entries.append(ChronologyEntry(m.minutes_circulated, "meeting",
-                                       f"Minutes of the {m.label} circulated",
+                                       f"Minutes of the {in_sentence(m.label)} circulated",
                                        ref=str(m.id)))
     return entries
 

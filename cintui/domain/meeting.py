@@ -33,6 +33,7 @@ from cintui.domain.plan import (
     RagChange,
     rag_change_problems,
 )
+from cintui.domain.text import in_sentence
 
 MEETING_KINDS = ("initial", "review", "final", "transfer_in")
 KIND_LABELS = {"initial": "Initial CIN planning meeting", "review": "CIN review meeting",
@@ -106,7 +107,7 @@ def soon_after_warning(kind: str, starts_at: datetime, last_kind: str | None,
     when = "the day after" if gap == 1 else ("the same day as" if gap == 0 else
                                              f"{gap} days after")
     due = f"; the next review is due by {next_review:%d %b %Y}" if next_review else ""
-    return (f"this review is {when} the {KIND_LABELS.get(last_kind or '', 'meeting')} held "
+    return (f"this review is {when} the {in_sentence(KIND_LABELS.get(last_kind or '', 'meeting'))} held "
             f"on {last_held:%d %b %Y}{due}. Book it early only after a significant change "
             "(BEX 3)")
 

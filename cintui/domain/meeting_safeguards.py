@@ -64,6 +64,7 @@ from cintui.domain.consent import (
 )
 from cintui.domain.meeting import KIND_LABELS, Invitee
 from cintui.domain.policy import MeetingRules
+from cintui.domain.text import in_sentence
 from cintui.domain.workforce import a_role
 
 CHILD_INVITE_AGE = 5  # under this (or unborn) a child need not be invited
@@ -165,8 +166,7 @@ def chair_problem(kind: str, role: str, rules: MeetingRules) -> str:
     """Why the chair may not chair this meeting ("" when they may). `role` is a worker role
     (`domain.workforce.ROLES`), "" when unknown."""
     allowed, source = chair_rule(kind, rules)
-    label = KIND_LABELS.get(kind, "Meeting")
-    label = label if label[1:2].isupper() else label[:1].lower() + label[1:]
+    label = in_sentence(KIND_LABELS.get(kind, "Meeting"))
     roles = _names([a_role(r) for r in allowed]).replace(" and ", " or ")
     if not role:
         return (f"{source}: the {label} is chaired by {roles}: say the chair's role "

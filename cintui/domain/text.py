@@ -30,6 +30,14 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: its first word in lower case unless it is an acronym or a
+    name ("Initial CIN planning meeting" → "initial CIN planning meeting"; "CIN review
+    meeting" stays)."""
+    first = label.split(" ", 1)[0]
+    return label if first[1:2].isupper() or len(first) < 2 else label[:1].lower() + label[1:]
+
+
 _C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT",
              "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
              "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")

@@ -80,7 +80,10 @@ def test_a_bookings_time_is_told_everything_at_once_wir_2_8_bex_3():
     said = when_warnings("review", datetime(2026, 12, 28, 10, 0), 9, held, cal)
     assert len(said) == 1 and said[0].startswith("Mon 28 Dec 2026 is a bank holiday")
     assert when_warnings("review", MON_2PM, 9, held, cal)[1].startswith(
-        "this review is 10 days after")
+        "this review is 10 days after the CIN review meeting held")
+    after_initial = ("initial", date(2026, 11, 20), None)
+    assert "10 days after the initial CIN planning meeting held on 20 Nov 2026" in \
+        when_warnings("review", MON_2PM, 9, after_initial, cal)[1]
     assert when_warnings("review", datetime(2026, 11, 30, 16, 0), 3, None, cal) == []
 
 

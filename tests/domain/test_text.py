@@ -1,6 +1,6 @@
 """Plain text only (Trust: output is inert)."""
 
-from cintui.domain.text import control_problem, counted, folded, inert
+from cintui.domain.text import control_problem, counted, folded, in_sentence, inert
 
 
 def test_plain_text_is_fine_and_unchanged():
@@ -64,3 +64,12 @@ def test_names_are_searched_as_typed_on_an_english_keyboard():
     assert folded("Zoe\u0308") == folded("Zo\u00eb") == "zoe"
     assert folded("王小明 محمد") == "王小明 محمد"
     assert folded("DEMO00001 Amy") == "demo00001 amy"
+
+
+def test_a_label_inside_a_sentence_keeps_acronyms_and_lowers_the_rest():
+    """"this review is 5 days after the Initial CIN planning meeting" read as a title in
+    the middle of a sentence."""
+    assert in_sentence("Initial CIN planning meeting") == "initial CIN planning meeting"
+    assert in_sentence("CIN review meeting") == "CIN review meeting"
+    assert in_sentence("Transfer-in CIN meeting") == "transfer-in CIN meeting"
+    assert in_sentence("A") == "A" and in_sentence("") == ""
