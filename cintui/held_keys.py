@@ -1,6 +1,7 @@
 """The keys typed after a command, kept for what it opens (the app's part of
 `screens/widgets/typed.py`, which says why); and a text box's own editing keys kept in
-order with the letters around them (`HoldsKeys._press`)."""
+order with the letters around them (`HoldsKeys._press`); and a letter typed on a table that
+types into a box of its own (`typing_goes_to`) taken there with the letters after it."""
 
 from __future__ import annotations
 
@@ -92,6 +93,9 @@ class HoldsKeys:
         around them, so a burst is edited in the order typed: Textual acts on a box's
         bindings only once the key has come back up to the app, after the letters typed
         behind it, so "abc Backspace Y" quickly was "abc", and "hello ← ← Q" "helloQ"."""
+        box = self._typing_box(event)
+        if box is not None:  # at once: the letters read after this one follow it there
+            self.screen.set_focus(box)  # type: ignore[attr-defined]
         own = self._own_binding(event)
         if own is None:
             await super().on_event(event)  # type: ignore[misc]
@@ -99,6 +103,22 @@ class HoldsKeys:
         box, bindings = own
         self.app_focus = True  # type: ignore[attr-defined]  (as Textual does for a key)
         box.call_later(self._run_own, box, bindings)
+
+    def _typing_box(self, event: events.Key):
+        """The box a letter typed on a table goes to (the table's `typing_goes_to`, a
+        selector), when no key of the screen claims the letter: a name typed on the
+        minutes' attendance table is someone else here, where its letters once landed on
+        the table as its keys (a space changing someone's attendance) and were lost."""
+        if not (event.is_printable and event.character):
+            return None
+        screen = self.screen  # type: ignore[attr-defined]
+        selector = getattr(screen.focused, "typing_goes_to", None)
+        if selector is None:
+            return None
+        if any(found.key_to_bindings.get(event.key) for _node, found in screen._binding_chain):
+            return None
+        box = screen.query_one(selector)
+        return box if box.focusable else None
 
     def _own_binding(self, event: events.Key):
         """(box, its bindings for the key) when the focus is in a text box that binds the key

@@ -68,7 +68,14 @@ from cintui.screens.widgets.plain_table import PlainTable
 from .forms import ConfirmScreen, parse_date
 from .widgets.choices import RATING_KEYS, KeyedSelect
 from .widgets.footer import Footer
-from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
+from .widgets.typed import (
+    TAB_BINDINGS,
+    EntryBox,
+    TabMovesAtOnce,
+    after_typing,
+    let_go,
+    refused,
+)
 
 AUTOSAVE_SECONDS = 1.0
 RAG_STYLES = {"R": "bold white on red", "A": "bold black on dark_orange",
@@ -131,9 +138,11 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         # Priority, so the keys typed after Esc are read after it has acted (typed.py); not
         # while a list is open (Esc closes the list).
         Binding("escape", "close", "Pause (saved)", priority=True),
+        # The tables' keys act as read (priority), in order with a name typed after them
+        # (which goes to "someone else here": HoldsKeys._typing_box); on a table only.
         Binding("space", "next_status", "Next attendance / action status (in the tables)",
-                show=False),
-        Binding("a", "all_present", "All present (attendance)", show=False),
+                show=False, priority=True),
+        Binding("a", "all_present", "All present (attendance)", show=False, priority=True),
     ]
 
     class Saved(Message):
@@ -144,6 +153,9 @@ class MinutingScreen(TabMovesAtOnce, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close":
             return not any(select.expanded for select in self.query(Select))
+        if action in ("next_status", "all_present"):
+            tables = ("attendance-table", "item-actions")[:2 if action == "next_status" else 1]
+            return isinstance(self.focused, DataTable) and self.focused.id in tables
         return True
 
     def __init__(self, meeting_id: uuid.UUID, held_at: datetime | None = None) -> None:
@@ -178,12 +190,14 @@ class MinutingScreen(TabMovesAtOnce, Screen):
                 with VerticalScroll(id="attendance"):
                     yield Static("Introductions: who is here? a: all present (everyone "
                                  "not yet marked). Space changes the selected person's "
-                                 "attendance. Add someone who came on the spot below (name, "
-                                 "role) and press Enter.", classes="hint")
+                                 "attendance. Someone who came on the spot: type their name, "
+                                 "role and press Enter.", classes="hint")
                     table = PlainTable(id="attendance-table", cursor_type="row")
+                    # A name typed here goes into the box below (HoldsKeys._typing_box).
+                    table.typing_goes_to = "#add-person"
                     table.add_columns("Attendance", "Name", "Role")
                     yield table
-                    yield Input(id="add-person", placeholder="Someone else here: name, role")
+                    yield EntryBox(id="add-person", placeholder="Someone else here: name, role")
                 with VerticalScroll(id="ground"):
                     yield Static("Ground rules agreed at the start (WIR 2.6)", classes="label")
                     yield TextArea(id="ground_rules", soft_wrap=True, tab_behavior="focus",
@@ -200,7 +214,9 @@ class MinutingScreen(TabMovesAtOnce, Screen):
                                    placeholder="What is different for the child")
                     yield Static("Actions (Space: next status)", classes="label")
                     actions = PlainTable(id="item-actions", cursor_type="row")
-                    actions.add_columns("Action", "Who", "By", "Status")
+                    # The status first, the column Space changes: at 80 columns the
+                    # last column was off the screen.
+                    actions.add_columns("Status", "Action", "Who", "By")
                     yield actions
                     yield Static("Rating agreed today", classes="label")
                     with Horizontal(id="rating-row"):
@@ -360,7 +376,7 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         table.clear()
         for key, status in self._item_actions(item):
             what, who, by, _ = self.action_texts[key]
-            table.add_row(what[:50], who[:20], by, ACTION_STATUS_LABELS[status])
+            table.add_row(ACTION_STATUS_LABELS[status], what[:50], who[:20], by)
 
     # ------------------------------------------------------------ steps
 
@@ -375,7 +391,7 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         focus = {"attendance": "#attendance-table", "ground": "#ground_rules",
                  "item": "#update", "boxes": "#significant_events", "views": "#childs_views",
                  "decisions": "#still_in_need"}[panel]
-        self.query_one(focus).focus()
+        self.set_focus(self.query_one(focus))  # now: a key read next goes there
 
     def _draw_agenda(self) -> None:
         text = Text()
@@ -416,6 +432,12 @@ class MinutingScreen(TabMovesAtOnce, Screen):
             "  ·  Ctrl+N next  Ctrl+B back  Ctrl+F finish  Ctrl+L large"))
 
     def action_step(self, delta: int) -> None:
+        """Ctrl+N / Ctrl+B. The words typed before it are in their boxes first, and the keys
+        typed after it wait for the next step's boxes (every Amber is shown in the same
+        boxes): in a burst they reached the step before, and were lost when it was filled
+        with the next Amber."""
+        if not after_typing(self, lambda: self.action_step(delta)):
+            return
         self._collect()
         panel, index = self.steps[self.step]
         if panel == "item":
@@ -426,6 +448,7 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         self.minutes = replace(self.minutes, step=self.step)
         self._submit()
         self._show_step()
+        self.call_after_refresh(let_go, self)
 
     def action_project(self) -> None:
         self.toggle_class("-projecting")
@@ -538,11 +561,15 @@ class MinutingScreen(TabMovesAtOnce, Screen):
     def _add_person(self, event: Input.Submitted) -> None:
         name, _, role = event.value.partition(",")
         if not name.strip():
+            if event.value.strip():  # ", Dad": kept for the name to be put first
+                event.input.value = event.input.value or event.value
+                event.input.cursor_position = 0
+                self.app.notify("Not added: their name first, then a comma and their role",
+                                severity="warning")
             return
         person = Invitee(name.strip(), role.strip(), attendance="present",
                          added_on_the_day=True)
         self.minutes = replace(self.minutes, attendance=(*self.minutes.attendance, person))
-        event.input.value = ""
         self._fill_attendance()
         self._changed_now()
 

@@ -19,7 +19,10 @@ def _cell(value: object, height: int | None) -> object:
 class PlainTable(DataTable):
     """A DataTable whose string cells are plain text, never markup (they hold names and
     texts from the store). Cells read back (`get_row_at`) are `Text`; `str()` gives the
-    text."""
+    text. `typing_goes_to`: a selector of the box a letter typed on the table goes to,
+    with the letters after it (`cintui.held_keys`), when no key claims it."""
+
+    typing_goes_to: str | None = None
 
     def add_row(self, *cells, height: int | None = 1, key: str | None = None,
                 label=None):

@@ -21,6 +21,7 @@ from functools import cache
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 
 TAB_BINDINGS = [
     Binding("tab", "next_box(1)", "Next box", show=False, priority=True),
@@ -162,3 +163,14 @@ def refused(screen: Screen) -> None:
 
 __all__ = ["TAB_BINDINGS", "TabMovesAtOnce", "after_typing", "let_go", "refused",
            "wait_for_typing"]
+
+
+class EntryBox(Input):
+    """A one-line box for one entry after another (a name, Enter, the next name): it empties
+    as its Enter is handled, in order with the keys typed around it. Emptied by the screen
+    once the Submitted message reached it, it lost the next entry typed in a burst: its
+    letters were in the box by then."""
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        self.value = ""

@@ -27,7 +27,7 @@ from cintui.store import models as m
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, read, text_of
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import post_burst, settle, type_text, until, words
 
 SIZE = (120, 40)
 CHILD = "DEMO00002"  # Maisie Garside, 12: an agreed plan with two Ambers and their actions
@@ -394,6 +394,83 @@ async def test_a_marks_everyone_present_and_still_in_need_offers_continuing(demo
         assert app.focused.id == "recommendation"
         await pilot.press("2")
         assert screen.query_one("#recommendation").value == "step_down"
+
+
+async def test_a_name_typed_on_the_attendance_table_adds_someone_who_came(demo_store):
+    """WIR 2.6 introductions: "a", then the two who came on the spot typed straight away,
+    as one burst. Their names went to the table as its keys before: every space changed
+    the selected person's attendance and the names were lost. Now a letter no key of the
+    table claims starts "someone else here", and the rest of the burst follows it."""
+    meeting_id = book(demo_store)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        invited = [p.name for p in screen.minutes.attendance]
+        assert app.focused.id == "attendance-table"
+        post_burst(app, [("a", "a"), *words("Dan Rose, Dad"), ("enter", "\r"),
+                         *words("Jo Smith, School DSL"), ("enter", "\r")])
+        await settle(pilot)
+        people = screen.minutes.attendance
+        assert [p.name for p in people] == [*invited, "Dan Rose", "Jo Smith"]
+        assert {p.attendance for p in people} == {"present"}  # no space reached the table
+        assert [(p.role, p.added_on_the_day) for p in people[-2:]] == [
+            ("Dad", True), ("School DSL", True)]
+        assert app.focused.id == "add-person" and app.focused.value == ""
+        await pilot.press("shift+tab", "a")  # back on the table its own keys still act
+        await settle(pilot)
+        assert app.focused.id == "attendance-table"
+        assert len(screen.minutes.attendance) == len(people)
+
+
+async def test_at_80_columns_an_actions_status_is_seen_as_space_changes_it(demo_store):
+    """WIR 2.6, each Amber's action statuses: at 80x24 the status was the last of four
+    columns, off the screen, and Space changed what no one could see."""
+    from tests.screens.test_lock import shown
+
+    meeting_id = book(demo_store)
+    prepare(demo_store, meeting_id)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_minuting(pilot, meeting_id)
+        await to_step(pilot, "item")
+        table = app.screen.query_one("#item-actions", DataTable)
+        table.focus()
+        await settle(pilot)
+        assert "In progress" in shown(app) and "Done" not in shown(app)
+        await pilot.press("space")
+        await settle(pilot)
+        assert "Done" in shown(app)
+
+
+async def test_ctrl_n_in_a_burst_keeps_each_amber_and_box_its_own_words(demo_store):
+    """WIR 2.6, each Amber in turn, then the three boxes, typed faster than the screen
+    moves (keys arrive in bursts over tmux or SSH). Every Amber is shown in the same boxes:
+    the words typed after Ctrl+N reached the step before, were overwritten by the next
+    Amber, and only the last box kept anything."""
+    meeting_id = book(demo_store)
+    prepare(demo_store, meeting_id)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_minuting(pilot, meeting_id)
+        await to_step(pilot, "item")
+        screen = app.screen
+        screen.query_one("#maintained_for").focus()
+        await settle(pilot)
+        post_burst(app, [*words("8 weeks"), ("ctrl+n", None), *words("Arguments less often"),
+                         ("ctrl+n", None), *words("Dad lost his job"), ("tab", "\t"),
+                         *words("Dad out of work -> enough money for food and rent"),
+                         ("tab", "\t"), *words("Citizens Advice ; Dad ; by 14/03/2027")])
+        await settle(pilot)
+        screen._collect()
+        m = screen.minutes
+        assert [(i.update, i.maintained_for) for i in m.items] == [
+            ("", "8 weeks"), ("Arguments less often", "")]
+        assert m.significant_events == "Dad lost his job"
+        assert [(c.text, c.outcome) for c in m.new_concerns] == [
+            ("Dad out of work", "enough money for food and rent")]
+        assert [(a.what, a.who, a.by_when) for a in m.agreed_actions] == [
+            ("Citizens Advice", "Dad", date(2027, 3, 14))]
 
 
 async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store):
