@@ -447,7 +447,8 @@ async def test_ctrl_n_in_a_burst_keeps_each_amber_and_box_its_own_words(demo_sto
     """WIR 2.6, each Amber in turn, then the three boxes, typed faster than the screen
     moves (keys arrive in bursts over tmux or SSH). Every Amber is shown in the same boxes:
     the words typed after Ctrl+N reached the step before, were overwritten by the next
-    Amber, and only the last box kept anything."""
+    Amber, and only the last box kept anything. And Space on the actions, then Tab: the
+    Space acted only after the Tab had moved on, and changed nothing."""
     meeting_id = book(demo_store)
     prepare(demo_store, meeting_id)
     app = MeetingHost(demo_store)
@@ -455,9 +456,12 @@ async def test_ctrl_n_in_a_burst_keeps_each_amber_and_box_its_own_words(demo_sto
         await open_minuting(pilot, meeting_id)
         await to_step(pilot, "item")
         screen = app.screen
-        screen.query_one("#maintained_for").focus()
+        screen.query_one("#impact").focus()
         await settle(pilot)
-        post_burst(app, [*words("8 weeks"), ("ctrl+n", None), *words("Arguments less often"),
+        first = screen.minutes.items[0]
+        post_burst(app, [("tab", "\t"), ("space", " "), ("tab", "\t"), ("g", "g"),
+                         ("tab", "\t"), *words("8 weeks"),
+                         ("ctrl+n", None), *words("Arguments less often"),
                          ("ctrl+n", None), *words("Dad lost his job"), ("tab", "\t"),
                          *words("Dad out of work -> enough money for food and rent"),
                          ("tab", "\t"), *words("Citizens Advice ; Dad ; by 14/03/2027")])
@@ -466,6 +470,12 @@ async def test_ctrl_n_in_a_burst_keeps_each_amber_and_box_its_own_words(demo_sto
         m = screen.minutes
         assert [(i.update, i.maintained_for) for i in m.items] == [
             ("", "8 weeks"), ("Arguments less often", "")]
+        # Space on the actions, read before the Tab after it moved on: the next status
+        statuses = dict(screen._item_actions(m.items[0]))
+        before = dict(screen._item_actions(first))
+        assert list(before.values()) == ["in_progress", "in_progress"]
+        assert [statuses[k] for k in before] == ["done", "in_progress"]
+        assert m.items[0].rag_after == "G"
         assert m.significant_events == "Dad lost his job"
         assert [(c.text, c.outcome) for c in m.new_concerns] == [
             ("Dad out of work", "enough money for food and rent")]
