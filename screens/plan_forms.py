@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -185,7 +186,12 @@ class NeedFormScreen(PlanFormScreen):
 class RateFormScreen(PlanFormScreen):
     """Re-rate a need, opened on its rating (r, a, g choose the new one). Amber → Green:
     how long change has held and who agreed (WIR 2.4, 2.6); → Red: the CP conference /
-    strategy discussion (WIR 2.6, BEX 3)."""
+    strategy discussion (WIR 2.6, BEX 3). Only the boxes the chosen rating needs are shown,
+    straight under it, then "why": Tab goes down the form as it reads. (Tab from Green once
+    jumped past "why" to "maintained for", and words typed in the order the form showed
+    went in the box below: the why as how long the change had held.)"""
+
+    NEEDS = {"G": ("maintained_for", "agreed_at"), "R": ("cp_discussion",)}
 
     def __init__(self, version: PlanVersion, index: int, today: date, by: str) -> None:
         super().__init__(version, today, by)
@@ -198,30 +204,53 @@ class RateFormScreen(PlanFormScreen):
     def fields(self) -> Iterable[Widget]:
         yield self.row("rating", "New rating",
                        self.choice(RATINGS, self.need.rag, keys=RATING_KEYS))
-        yield self.row("reason", "Why", self.text("", "what has changed, in a sentence"))
         yield self.row("maintained_for", "Change maintained for",
-                       self.text("", "to Green: e.g. 8 weeks (WIR 2.4)"))
+                       self.text("", "e.g. 8 weeks: how long it has held (WIR 2.4)"))
         yield self.row("agreed_at", "Agreed at / by",
-                       self.text("", "to Green: the meeting, or who agreed it"))
+                       self.text("", "the meeting, or who agreed it (WIR 2.6)"))
         yield self.row("cp_discussion", "CP discussion",
-                       self.text("", "to Red: the CP conference / strategy discussion"))
+                       self.text("", "the CP conference / strategy discussion (WIR 2.6)"))
+        yield self.row("reason", "Why", self.text("", "what has changed, in a sentence"))
 
     def on_mount(self) -> None:
+        self._show_needed()
         self.query_one("#rating").focus()
         self.refresh_checks(())
 
+    def _needed(self) -> tuple[str, ...]:
+        """The boxes the chosen rating needs (none for a rating the need already has)."""
+        chosen = self.value("rating")
+        return self.NEEDS.get(chosen, ()) if chosen != self.need.rag else ()
+
+    def _show_needed(self) -> None:
+        needed = self._needed()
+        for names in self.NEEDS.values():
+            for name in names:
+                self.query_one(f"#{name}").parent.parent.display = name in needed
+
+    @on(Select.Changed, "#rating")
+    def _rating_chosen(self) -> None:
+        self._show_needed()
+
     def tab_target(self) -> Widget | None:
-        """Tab from a new rating goes to what it needs (to Green how long and who agreed,
-        WIR 2.4; to Red the CP discussion, WIR 2.6), past the optional "why"."""
+        """Tab down the rating, the boxes it needs and "why", in that order, shown now.
+        Textual orders Tab by where boxes are drawn, and a box just shown is not drawn
+        yet: in a burst ("g Tab 8 weeks Tab CIN review Tab why") Tab went back to the
+        rating. The rating's key acts as it is read; its Changed message comes later."""
         rating = self.query_one("#rating", Select)
+        if rating.expanded:
+            return None
+        order = ["rating", *self._needed(), "reason"]
         # The focus now, not `has_focus`: that changes only once the box has handled its
         # Blur, after a Tab read straight after this one (a burst) has asked.
-        if self.focused is not rating or rating.expanded:
+        at = self.focused.id if self.focused is not None else None
+        if at not in order[:-1]:
             return None
-        target = {"G": "#maintained_for", "R": "#cp_discussion"}.get(rating.value)
-        if target and rating.value != self.need.rag:
-            return self.query_one(target)
-        return None
+        self._show_needed()
+        return self.query_one(f"#{order[order.index(at) + 1]}")
+
+    def _needed_text(self, name: str) -> str:
+        return self.text_of(name) if name in self._needed() else ""
 
     def refresh_checks(self, fields):
         # What the chosen rating needs is shown at once, not only once a field is typed in.
@@ -230,8 +259,9 @@ class RateFormScreen(PlanFormScreen):
     def problems(self) -> dict[str, str]:
         return dict(rag_change_problems(
             self.need.rag, self.value("rating") or "A",
-            maintained_for=self.text_of("maintained_for"), agreed_at=self.text_of("agreed_at"),
-            cp_discussion=self.text_of("cp_discussion")))
+            maintained_for=self._needed_text("maintained_for"),
+            agreed_at=self._needed_text("agreed_at"),
+            cp_discussion=self._needed_text("cp_discussion")))
 
     def build(self):
         if self.value("rating") == self.need.rag:  # said on saving, not as the form opens
@@ -239,8 +269,9 @@ class RateFormScreen(PlanFormScreen):
                                   "the new rating (r Red, a Amber, g Green)")
         need = plans.with_rating(
             self.need, self.value("rating"), self.today, self.by, reason=self.text_of("reason"),
-            maintained_for=self.text_of("maintained_for"), agreed_at=self.text_of("agreed_at"),
-            cp_discussion=self.text_of("cp_discussion"))
+            maintained_for=self._needed_text("maintained_for"),
+            agreed_at=self._needed_text("agreed_at"),
+            cp_discussion=self._needed_text("cp_discussion"))
         needs = tuple(need if i == self.index else n for i, n in enumerate(self.version.needs))
         return self.save_version(replace(self.version, needs=needs))
 

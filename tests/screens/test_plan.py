@@ -135,7 +135,7 @@ async def test_amber_to_green_asks_for_maintained_change_and_agreement_wir_2_4(d
         await settle(pilot)
         assert app.screen is form  # nothing saved
         form.query_one("#rating").focus()
-        await pilot.press("tab")  # from Green, straight to what Green needs (past "why")
+        await pilot.press("tab")  # from Green, to what Green needs (shown under it)
         assert app.focused.id == "maintained_for"
         await type_text(pilot, "8 weeks")
         await pilot.press("tab")
@@ -700,6 +700,41 @@ async def test_a_re_rating_typed_faster_than_the_plan_opens_is_recorded_whole(de
     change = next(n for n in draft.needs if n.key == key).rag_history[-1]
     assert (change.previous, change.rating, change.maintained_for, change.agreed_at) == (
         "A", "G", "8 weeks", "CIN review")
+
+
+async def test_a_re_rating_shows_what_the_new_rating_needs_in_the_order_tab_goes(demo_store):
+    """WIR 2.4 and 2.6 (Green: how long the change has held, and who agreed), WIR 2.6 and
+    BEX 3 (Red: the CP discussion). Tab from Green jumped past "why" to "maintained for",
+    so a worker typing in the order the form showed put the why in "maintained for" and
+    saved "maintained Dad has a new job". Now the form shows only what the chosen rating
+    needs, under it, then "why"; typed in that order in one burst, each lands in its box."""
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        index, form = await open_rating(pilot, "A")
+
+        def shown() -> list[str]:
+            return [f.query_one("Input, Select").id for f in form.query(".field")
+                    if f.display]
+
+        assert shown() == ["rating", "reason"]  # staying Amber needs nothing more
+        await pilot.press("r")
+        await settle(pilot)
+        assert shown() == ["rating", "cp_discussion", "reason"]
+        await pilot.press("a")
+        await settle(pilot)
+        assert shown() == ["rating", "reason"]
+        post_burst(app, [("g", "g"), ("tab", "\t"), *words("8 weeks"), ("tab", "\t"),
+                         *words("CIN review"), ("tab", "\t"), *words("Dad has a new job"),
+                         ("ctrl+s", None)])
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        assert type(app.screen).__name__ == "PlanScreen"
+        key = app.screen.version.needs[index].key
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    change = next(n for n in draft.needs if n.key == key).rag_history[-1]
+    assert (change.rating, change.maintained_for, change.agreed_at, change.reason,
+            change.cp_discussion) == ("G", "8 weeks", "CIN review", "Dad has a new job", "")
 
 
 async def test_a_need_going_red_prompts_an_early_review_and_b_brings_it_forward(demo_store):
