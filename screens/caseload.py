@@ -354,7 +354,12 @@ class CaseloadScreen(KeysAsRead, Screen):
         # the visit's rule and source (long), so 80 columns show both.
         said = (f" · {meeting.label} by {meeting.due:%a %d %b} "
                 f"({_due(meeting).split(' ', 2)[-1]}; {meeting.source})" if meeting else "")
-        when = (f"next visit {visit.due:%a %d %b %Y} ({_due(visit).split(' ', 2)[-1]}){said}"
+        # A child seen since the visit the clock runs from (WIR 2.11: not alone, or not in
+        # person): why "Seen" is recent and the visit still late.
+        uncounted = (f"; the visit of {row.last_visit:%d %b} does not count"
+                     if visit and row.last_visit and row.last_visit > visit.anchor else "")
+        when = (f"next visit {visit.due:%a %d %b %Y} ({_due(visit).split(' ', 2)[-1]}"
+                f"{uncounted}){said}"
                 f" · visits: {visit.source}, {visit.rule}" if visit
                 else f"no visit clock running{said}")
         age = row.age if not row.age[:1].isdigit() or " " in row.age else f"age {row.age}"

@@ -174,6 +174,33 @@ async def test_the_meeting_column_shows_an_initial_meeting_still_to_hold_wir_2_3
         assert f"{due:%d %b}" in " ".join(table(app).render_line(0).text.split())
 
 
+async def test_a_child_seen_since_the_visit_that_counts_says_why_still_due_wir_2_11(demo_store):
+    """WIR 2.11: the child must be seen alone; a visit where they were not (or a virtual one)
+    does not restart the visit clock. The caseload's "Seen" is then later than the visit the
+    clock runs from, and the next visit is late all the same: the line under the table says
+    which visit does not count, and the rule."""
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        target = next(r for r in table(app).rows
+                      if r.next_visit and r.last_visit and r.last_visit > r.next_visit.anchor)
+        counted = next(r for r in table(app).rows
+                       if r.next_visit and r.last_visit == r.next_visit.anchor)
+        for row, said in ((target, True), (counted, False)):
+            await pilot.press("slash", "ctrl+u")
+            await type_text(pilot, row.reference)
+            await pilot.press("enter")
+            await settle(pilot)
+            detail = " ".join(str(app.screen.query_one("#detail").render()).split())
+            assert row.name in detail
+            assert ("does not count" in detail) is said, detail
+            if said:
+                assert f"the visit of {row.last_visit:%d %b} does not count" in detail
+                assert "seen alone, in person" in detail  # the rule, further on the line
+
+
 async def test_sort_cycles_columns_and_reverses(demo_store):
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
