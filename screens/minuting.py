@@ -302,6 +302,7 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         self.step = min(self.minutes.step, len(self.steps) - 1)
         resumed = self.minutes.step > 0 or any(i.update for i in self.minutes.items)
         self.saver = drafts.DraftSaver(self._write, self._write_failed)
+        self.query_one("#still_in_need", KeyedSelect).when_chosen = self._default_recommendation
         self._fill_fixed()
         self._show_step()
         self.set_interval(1.0, self._tick)
@@ -438,6 +439,10 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         with the next Amber."""
         if not after_typing(self, lambda: self.action_step(delta)):
             return
+        self._move(delta)
+        self.call_after_refresh(let_go, self)
+
+    def _move(self, delta: int) -> None:
         self._collect()
         panel, index = self.steps[self.step]
         if panel == "item":
@@ -448,7 +453,6 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         self.minutes = replace(self.minutes, step=self.step)
         self._submit()
         self._show_step()
-        self.call_after_refresh(let_go, self)
 
     def action_project(self) -> None:
         self.toggle_class("-projecting")
@@ -617,7 +621,7 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         rec = self.query_one("#recommendation", Select)
         if still == "yes" and rec.value is Select.NULL:
             rec.value = "continue"
-            self.query_one("#recommendation").focus()
+            self.set_focus(rec)  # now: "y 2" in a burst is still in need, stepping down
 
     def _changed_now(self) -> None:
         self._dirty = True
@@ -748,9 +752,9 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         else:
             step, focus = ("attendance", 0), "#attendance-table"
         if self.steps[self.step] != step:
-            self.action_step(self.steps.index(step) - self.step)
+            self._move(self.steps.index(step) - self.step)
         widget = self.query_one(focus)
-        widget.focus()
+        self.set_focus(widget)
         if isinstance(widget, TextArea):
             lines = self._concern_lines if head == "new_concerns" else self._action_lines
             row = lines[index]

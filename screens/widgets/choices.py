@@ -78,6 +78,10 @@ class KeyedSelect(Select):
 
     _typed = ""
     _typed_at = 0.0
+    # Called with the value a key has chosen, as the key is read: what follows from the
+    # choice (another box offered and focused) is in place for the key typed straight
+    # after it. The Changed message comes only after the keys already read.
+    when_chosen = None
 
     def __init__(self, options: Iterable[tuple[str, str, object]], **kwargs) -> None:
         options = list(options)
@@ -105,6 +109,8 @@ class KeyedSelect(Select):
         if self.expanded:
             self.focus()
             self.expanded = False
+        if self.when_chosen is not None:
+            self.when_chosen(self.value)
 
     def on_key(self, event: events.Key) -> None:
         if not self.expanded and not self.keys and event.is_printable \

@@ -483,6 +483,23 @@ async def test_ctrl_n_in_a_burst_keeps_each_amber_and_box_its_own_words(demo_sto
             ("Citizens Advice", "Dad", date(2027, 3, 14))]
 
 
+async def test_still_in_need_and_the_recommendation_typed_in_one_burst(demo_store):
+    """BEX 3 decisions, "y 2" typed at once: y offers "Continue the CIN plan" and moves to
+    the recommendation, whose 2 is then the step-down. The 2 once reached the yes/no box
+    before the move and was lost: the minutes said continue."""
+    meeting_id = book(demo_store)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        screen = app.screen
+        await to_step(pilot, "decisions")
+        assert app.focused.id == "still_in_need"
+        post_burst(app, [("y", "y"), ("2", "2")])
+        await settle(pilot)
+        assert screen.query_one("#still_in_need").value == "yes"
+        assert screen.query_one("#recommendation").value == "step_down"
+
+
 async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store):
     """Booked for 6 January 2027, minuted on 23 November 2026: cintui asks, defaulting to
     now; a time still to come is refused; the minutes and then the meetings list say when it
