@@ -108,6 +108,10 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
         *TAB_BINDINGS,  # focus moves when Tab is read, before the keys after it (typed.py)
+        # Enter in a one-line box moves on as Tab does, when read: as the box's own Enter
+        # (then the form's Submitted handler) it moved only after the keys typed behind it,
+        # and "Rosa Rose Enter mother" typed fast was a person called "Rosa Rosemother".
+        Binding("enter", "enter_in_box", "Next box", show=False, priority=True),
     ]
     TITLE_TEXT = ""
     # Use-case field names that live in a differently named widget.
@@ -486,9 +490,13 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def after_check(self, problems: dict[str, str]) -> None:
         """Hook: forms that show more than per-field problems (WIR 2.2 steps) update here."""
 
-    @on(Input.Submitted)
-    def _next_field(self) -> None:
-        self.focus_next()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter_in_box":  # a one-line box's Enter; elsewhere Enter is the widget's
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_enter_in_box(self) -> None:
+        self.action_next_box(1)
 
     # ------------------------------------------------------------ saving
 

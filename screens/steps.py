@@ -43,6 +43,7 @@ from cintui.screens.widgets.plain import plain
 from .forms import FormScreen
 from .widgets.choices import TickList
 from .widgets.footer import Footer
+from .widgets.typed import after_typing, let_go
 
 
 def _day(d: date | None) -> str:
@@ -405,22 +406,39 @@ class FactorsFormScreen(_StepForm):
         self.query_one("#filter").focus()
         self.refresh_checks(())
 
+    _shown_for: str | None = None
+
     @on(Input.Changed, "#filter")
-    def _filter(self, event: Input.Changed) -> None:
-        shown = rules.match_codes(event.value, self.names) if event.value.strip() \
-            else list(self.names)
+    def _filter(self) -> None:
+        # The box's words now, not the message's: Enter may have shown them already, and
+        # a Changed from a letter typed before it comes round after (a burst).
+        self._show(self.query_one("#filter", Input).value)
+
+    def _show(self, words: str) -> None:
+        """The factors `words` find (all of them when there are none)."""
+        if words == self._shown_for:
+            return  # shown already: the highlighted factor stays highlighted
+        self._shown_for = words
+        shown = rules.match_codes(words, self.names) if words.strip() else list(self.names)
         box = self.query_one("#factors", SelectionList)
         with self.prevent(SelectionList.SelectedChanged):
             box.clear_options()
             box.add_options(self._options(shown))
 
-    @on(Input.Submitted, "#filter")
-    def _to_list(self, event: Input.Submitted) -> None:
-        event.stop()  # not on to the next field: to the first factor shown
+    def action_enter_in_box(self) -> None:
+        """Enter in "Find": to the first factor it leaves, once the words typed before it
+        have filtered the list; a Space typed straight after it ticks that factor."""
+        if self.focused is not self.query_one("#filter"):
+            super().action_enter_in_box()
+            return
+        if not after_typing(self, self.action_enter_in_box):
+            return
+        self._show(self.query_one("#filter", Input).value)
         box = self.query_one("#factors", SelectionList)
-        box.focus()
+        self.set_focus(box)
         if box.option_count:
             box.highlighted = 0
+        let_go(self)
 
     @on(SelectionList.SelectionToggled, "#factors")
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:

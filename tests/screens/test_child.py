@@ -297,6 +297,27 @@ async def test_a_box_corrected_in_a_burst_keeps_each_correction_where_it_was_typ
             "Mrs Rosa Rose", "mother", "07700 900123"]
 
 
+async def test_enter_in_a_burst_moves_on_as_tab_does(demo_store):
+    """Enter in a one-line box goes to the next box, as Tab does, at any speed: "Rosa Rose
+    Enter mother" typed fast was once a person named "Rosa Rosemother" (the move came only
+    after the letters behind it). Enter on a choice still opens its list."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await person_form(pilot)
+        post_burst(app, [*words("Rosa Rose"), ("enter", "\r"), ("tab", "\t"),
+                         *words("mother"), ("enter", "\r"), *words("07700 900123"),
+                         ("enter", "\r"), *words("rosa@example.org")])
+        await settle(pilot)
+        assert [form.query_one(f"#{name}").value for name in (
+            "name", "relationship", "phone", "email")] == [
+            "Rosa Rose", "mother", "07700 900123", "rosa@example.org"]
+        assert app.focused.id == "email"
+        form.query_one("#kind").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.query_one("#kind").expanded
+
+
 async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(demo_store):
     """Children Act 1989 s2: a mother holds parental responsibility by law, and consent to
     the service comes from a parent who holds it (WAR 4.2). "Mum" ticks the box, saying
