@@ -115,7 +115,8 @@ class HoldsKeys:
         selector = getattr(screen.focused, "typing_goes_to", None)
         if selector is None:
             return None
-        if any(found.key_to_bindings.get(event.key) for _node, found in screen._binding_chain):
+        if any(_acts(node, binding) for node, found in screen._binding_chain
+               for binding in found.key_to_bindings.get(event.key, ())):
             return None
         box = screen.query_one(selector)
         return box if box.focusable else None
@@ -165,6 +166,15 @@ class HoldsKeys:
         result = super().switch_screen(screen)  # type: ignore[misc]
         self._hold_until_painted(screen)
         return self._screens_changed(result)
+
+
+def _acts(node, binding) -> bool:
+    """Whether `binding` of `node` would act now (its node's `check_action` allows it): the
+    visit's `a` is "seen alone" only on "Child seen"; elsewhere it is a letter."""
+    from textual.actions import parse
+
+    _namespace, name, parameters = parse(binding.action)
+    return bool(node.check_action(name, parameters))
 
 
 __all__ = ["HoldsKeys", "KeysHeld"]

@@ -175,7 +175,11 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         yield Static("", id="when-error", classes="-empty")
         with Horizontal(id="present-row"):
             yield Label("Also there")
-            yield TickList(id="present")
+            present = TickList(id="present")
+            # A name typed on the list goes into the box beside it (HoldsKeys._typing_box):
+            # its spaces once ticked and unticked whoever was highlighted.
+            present.typing_goes_to = "#present-other"
+            yield present
             yield Input(id="present-other", placeholder="Someone else: name, role")
         with VerticalScroll(id="sections"):
             group = ""

@@ -175,7 +175,13 @@ class YesNo(Checkbox):
 
 class TickList(SelectionList):
     """A list of boxes to tick whose unticked boxes are empty (as `YesNo`): Textual's shows
-    an X in both, told apart only by colour."""
+    an X in both, told apart only by colour. Focused with nothing highlighted, it highlights
+    its first box: Tab then Space ticks it (Textual's list waited for an arrow first, and
+    the Space did nothing)."""
+
+    def on_focus(self) -> None:
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
 
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)

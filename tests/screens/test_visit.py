@@ -335,6 +335,27 @@ async def test_corrections_typed_in_a_burst_are_made_where_they_were_typed(demo_
         assert area.text == "Mum is tired and very low today"
 
 
+async def test_a_name_typed_on_also_there_goes_in_someone_else(demo_store):
+    """WIR 2.11, who was there: on the list of the child's people, typing a name (someone
+    not on the record) starts "Someone else" beside it; its spaces once ticked and unticked
+    the highlighted person and the name was lost. Space on the list still ticks."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        form = app.screen
+        listed = form.query_one("#present")
+        listed.focus()
+        await settle(pilot)
+        assert listed.option_count and not listed.selected
+        post_burst(app, [*words("Gran Rose, grandmother")])
+        await settle(pilot)
+        assert form.query_one("#present-other", Input).value == "Gran Rose, grandmother"
+        assert not listed.selected
+        await pilot.press("shift+tab", "space")
+        await settle(pilot)
+        assert app.focused is listed and len(listed.selected) == 1
+
+
 async def test_a_draft_reopens_at_the_first_empty_heading(demo_store):
     """Carrying on with a draft starts where the writing stopped, not on the facts."""
     app = VisitHost(demo_store)
