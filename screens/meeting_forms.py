@@ -251,9 +251,10 @@ class CancelFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("reason", "Why", self.text("", "e.g. mum in hospital; chair unwell"))
-        yield self.row("told", "Told (WIR 2.9)", TickList(
-            *((plain(f"{p.name} ({p.role})" if p.role else p.name), i, False)
-              for i, p in enumerate(self.invitees)), compact=True))
+        told = TickList(*((plain(f"{p.name} ({p.role})" if p.role else p.name), i, False)
+                          for i, p in enumerate(self.invitees)), compact=True)
+        told.typing_goes_to = "#told_others"  # a name typed on the list: someone else told
+        yield self.row("told", "Told (WIR 2.9)", told)
         yield self.row("told_others", "Also told",
                        self.text("", "names, separated by commas"))
         yield self.row("rebook", "Rebook for",
