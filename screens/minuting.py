@@ -106,7 +106,8 @@ class MinutingScreen(TabMovesAtOnce, Screen):
     """Chair and minute a meeting live; the minutes become the updated plan."""
 
     DEFAULT_CSS = """
-    MinutingScreen #bar { height: 2; padding: 0 1; background: $boost; }
+    MinutingScreen #bar { height: 2; padding: 0 1; background: $boost;
+                      text-wrap: nowrap; text-overflow: ellipsis; }
     MinutingScreen #agenda { width: 34; padding: 0 1; border-right: solid $primary; }
     MinutingScreen #panels { width: 1fr; padding: 0 1; }
     MinutingScreen .label { text-style: bold; margin: 1 0 0 0; height: auto; }
@@ -427,7 +428,7 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         label = KIND_LABELS.get(self.minutes.kind, self.minutes.kind)
         self.query_one("#bar", Static).update(Text.assemble(
             (f"{label} · {self.child_name}", "bold"),
-            f"   Time: {meeting}   this item {_clock(spent)}\n",
+            f"   {meeting} · this item {_clock(spent)}\n",
             f"Step {self.step + 1} of {len(self.steps)}: "
             f"{_step_title(self.minutes, panel, index)[:48]}"
             "  ·  Ctrl+N next  Ctrl+B back  Ctrl+F finish  Ctrl+L large"))
