@@ -196,6 +196,7 @@ class ChildScreen(KeysAsRead, Screen):
         self.then = then  # an action run once the record is shown (a palette command)
         self.record: record.ChildRecord | None = None
         self._built = {"summary"}  # tabs whose widgets exist (the rest: on first showing)
+        self._chron_shown: tuple = ()  # the record, table, kind and words last listed
         self._summary: record.ChildDetails | None = None  # as shown
         self._commits = 0  # the store's commit count when the record was last read
 
@@ -680,17 +681,26 @@ class ChildScreen(KeysAsRead, Screen):
             return
         kind = self.query_one("#chron-kind", Select).value
         text = self.query_one("#chron-text", Input).value
+        table = self.query_one("#chronology-table", DataTable)
+        shown = self._chron_shown
+        if shown and shown[0] is self.record and shown[1] is table and shown[2:] == (kind, text):
+            return  # shown already (Enter filtered at once): the cursor stays where it is
+        self._chron_shown = (self.record, table, kind, text)
         kinds = None if kind in ("all", Select.NULL) else {kind}
         entries = filter_chronology(self.record.chronology, kinds, text)
-        table = self.query_one("#chronology-table", DataTable)
         table.clear()
         for e in entries:
             detail = f" — {e.detail}" if e.detail else ""
             table.add_row(_day(e.when), e.label, f"{e.summary}{detail}", e.who)
 
-    @on(Input.Submitted, "#chron-text")
     def _to_table(self) -> None:
+        """Enter in the filter: to the entries its words leave, once the words typed before
+        it are in; the keys after it (↓) move in the entries (they once went to the box)."""
+        if not after_typing(self, self._to_table):
+            return
+        self._refilter()
         self.set_focus(self.query_one("#chronology-table", DataTable))
+        let_go(self)
 
     # ------------------------------------------------------------ tabs and keys
 
@@ -708,12 +718,17 @@ class ChildScreen(KeysAsRead, Screen):
             return as_read
         if action == "open_row":
             table = self.focused
+            if table is not None and table.id == "chron-text":
+                return True  # Enter in the chronology's filter: to the entries it leaves
             return isinstance(table, DataTable) and table.id in ROW_OPENS and table.row_count > 0
         tab = TAB_ACTIONS.get(action)
         return tab is None or tab == self.active_tab
 
     def action_open_row(self) -> None:
         """Enter on a row, handled as read (what it opens holds the keys typed after it)."""
+        if self.focused.id == "chron-text":
+            self._to_table()
+            return
         getattr(self, ROW_OPENS[self.focused.id])()
 
     def action_show_tab(self, tab: str) -> None:

@@ -597,6 +597,11 @@ async def test_chronology_filter_by_kind_and_text(demo_store):
         screen.query_one("#chron-text").value = ""
         await pilot.pause()
         assert table.row_count == everything
+        # "/" a word, Enter and ↓ typed at once: the entries the word leaves, the second
+        # highlighted (the ↓ once went to the filter, Enter's move to the list after it)
+        post_burst(app, [("slash", "/"), *words("consent"), ("enter", "\r"), ("down", None)])
+        await settle(pilot)
+        assert table.has_focus and table.row_count == 3 and table.cursor_row == 1
 
 
 # ---------------------------------------------------------------- editing the child
