@@ -15,7 +15,6 @@ from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -43,6 +42,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 from .forms import FormScreen, _check
 from .widgets.choices import RATING_KEYS
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 # SFEF framing (WIR 2.4-2.5), shown as guidance while writing a need.
 SFEF = ("What is going well? · What are we worried about? · What needs to change — what "
@@ -455,8 +455,10 @@ class AgreeFormScreen(PlanFormScreen):
         return lambda s: plans.agree_version(s, vid, on, agreed_at=at, agreed_by=by) or True
 
 
-class ActionsScreen(ModalScreen):
-    """Column 3 of one need: its actions, by keyboard."""
+class ActionsScreen(KeysAsRead, ModalScreen):
+    """Column 3 of one need: its actions, by keyboard. Every key acts as read, the arrows
+    too (`typed.KeysAsRead`): "↓ Space" typed at once changes the second action, and the
+    words typed after `a` wait for its form."""
 
     DEFAULT_CSS = """
     ActionsScreen { align: center middle; }
@@ -466,14 +468,18 @@ class ActionsScreen(ModalScreen):
     ActionsScreen DataTable { height: auto; max-height: 20; }
     """
     BINDINGS = [
-        Binding("a", "add", "Add action"),
-        Binding("e,enter", "edit", "Edit"),
-        Binding("d", "delete", "Delete"),
-        Binding("space", "next_status", "Next status"),
-        Binding("ctrl+up", "move(-1)", "Move up"),
-        Binding("ctrl+down", "move(1)", "Move down"),
-        Binding("escape", "close", "Done"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("a", "add", "Add action"),
+        as_read("e,enter", "edit", "Edit"),
+        as_read("d", "delete", "Delete"),
+        as_read("space", "next_status", "Next status"),
+        as_read("ctrl+up", "move(-1)", "Move up"),
+        as_read("ctrl+down", "move(1)", "Move down"),
+        as_read("escape", "close", "Done"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self, version: PlanVersion, need: int, today: date, by: str,
                  people: Iterable[str] = (), fix: tuple[int | None, str] | None = None) -> None:

@@ -56,7 +56,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 from .forms import ConfirmScreen
 from .widgets.choices import TickList, YesNo
 from .widgets.footer import Footer
-from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
+from .widgets.typed import TAB_BINDINGS, KeysAsRead, TabMovesAtOnce, after_typing, refused
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
@@ -537,8 +537,10 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
 CYCLE = (None, "in_progress", "done", "not_done", "not_started")
 
 
-class VisitActionsScreen(ModalScreen[dict | None]):
-    """Tick the plan's actions progressed at this visit (recorded on the plan in force)."""
+class VisitActionsScreen(KeysAsRead, ModalScreen[dict | None]):
+    """Tick the plan's actions progressed at this visit (recorded on the plan in force).
+    Every key acts as read, the arrows too: "↓ Space" typed at once changed the first
+    action (the Space, as read, came before the table had moved)."""
 
     DEFAULT_CSS = """
     VisitActionsScreen { align: center middle; }
@@ -549,10 +551,14 @@ class VisitActionsScreen(ModalScreen[dict | None]):
     VisitActionsScreen .note { color: $text-muted; height: auto; }
     """
     BINDINGS = [
+        *KeysAsRead.TABLE_ROWS,
         Binding("space", "cycle", "Change status", priority=True),
         Binding("enter,ctrl+s", "done", "Done", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self, actions: list[visits.ActionChoice], progress: dict) -> None:
         super().__init__()

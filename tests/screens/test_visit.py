@@ -581,6 +581,21 @@ async def test_plan_actions_ticked_at_a_visit_are_recorded_on_the_plan(demo_stor
         == "agreed"  # progress against the agreement, not a new version
 
 
+async def test_the_second_actions_status_typed_at_once_changes_the_second(demo_store):
+    """Ctrl+T, ↓ and Space typed at once: the Space acted as read, before the ↓ had moved
+    the cursor, and changed the first action. The arrows now act as read too."""
+    app = VisitHost(demo_store, WITH_PLAN)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: type(app.screen).__name__ == "VisitActionsScreen")
+        screen = app.screen
+        assert len(screen.actions) >= 2
+        post_burst(app, [("down", None), ("space", " ")])
+        await settle(pilot)
+        assert list(screen.progress) == [screen.actions[1].key]
+
+
 # ---------------------------------------------------------------- from the caseload
 
 
