@@ -133,9 +133,9 @@ class HoldsKeys:
         if not isinstance(box, Input | TextArea) or box.loading:
             return None
         chain = screen._binding_chain  # the box first; the keymap applied
-        if any(b.priority for _node, found in chain
+        if any(b.priority and _acts(node, b) for node, found in chain
                for b in found.key_to_bindings.get(event.key, ())):
-            return None
+            return None  # (a table's arrows acting as read are not the box's to yield)
         node, found = chain[0]
         bindings = [b for b in found.key_to_bindings.get(event.key, ()) if not b.priority]
         return (box, bindings) if node is box and bindings else None

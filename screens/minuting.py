@@ -71,6 +71,7 @@ from .widgets.footer import Footer
 from .widgets.typed import (
     TAB_BINDINGS,
     EntryBox,
+    KeysAsRead,
     TabMovesAtOnce,
     after_typing,
     let_go,
@@ -102,7 +103,7 @@ def _step_title(m: Minutes, panel: str, index: int) -> str:
             "views": "Child's and parents' views", "decisions": "Decisions"}[panel]
 
 
-class MinutingScreen(TabMovesAtOnce, Screen):
+class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
     """Chair and minute a meeting live; the minutes become the updated plan."""
 
     DEFAULT_CSS = """
@@ -140,7 +141,9 @@ class MinutingScreen(TabMovesAtOnce, Screen):
         # while a list is open (Esc closes the list).
         Binding("escape", "close", "Pause (saved)", priority=True),
         # The tables' keys act as read (priority), in order with a name typed after them
-        # (which goes to "someone else here": HoldsKeys._typing_box); on a table only.
+        # (which goes to "someone else here": HoldsKeys._typing_box); on a table only; and
+        # so do the tables' arrows, or "↓ Space" changed the person above.
+        *KeysAsRead.TABLE_ROWS,
         Binding("space", "next_status", "Next attendance / action status (in the tables)",
                 show=False, priority=True),
         Binding("a", "all_present", "All present (attendance)", show=False, priority=True),
@@ -154,6 +157,8 @@ class MinutingScreen(TabMovesAtOnce, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close":
             return not any(select.expanded for select in self.query(Select))
+        if action == "row":
+            return self.keys_as_read(action)
         if action in ("next_status", "all_present"):
             tables = ("attendance-table", "item-actions")[:2 if action == "next_status" else 1]
             return isinstance(self.focused, DataTable) and self.focused.id in tables

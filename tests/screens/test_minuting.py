@@ -421,6 +421,14 @@ async def test_a_name_typed_on_the_attendance_table_adds_someone_who_came(demo_s
         await settle(pilot)
         assert app.focused.id == "attendance-table"
         assert len(screen.minutes.attendance) == len(people)
+        # ↓ and Space at once: the second person's attendance changes (the Space, acting as
+        # read, once came before the table had moved)
+        table = screen.query_one("#attendance-table", DataTable)
+        table.move_cursor(row=0)
+        post_burst(app, [("down", None), ("space", " ")])
+        await settle(pilot)
+        assert [p.attendance for p in screen.minutes.attendance][:2] == [
+            "present", "apologies_report"]
 
 
 async def test_at_80_columns_an_actions_status_is_seen_as_space_changes_it(demo_store):
