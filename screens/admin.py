@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Select, Static
@@ -22,6 +21,7 @@ from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 TEAM_COLUMNS = (("Team", 28), ("Service", 30), ("Manager", 28), ("Workers", 7),
                 ("Open children", 13))
@@ -34,22 +34,28 @@ ROLE_KEYS = {"social_worker": "w", "senior_practitioner": "p", "team_manager": "
              "service_manager": "s", "reviewing_officer": "r", "business_support": "b"}
 
 
-class AdminScreen(Screen):
+class AdminScreen(KeysAsRead, Screen):
     DEFAULT_CSS = """
     AdminScreen #authority { height: auto; padding: 1 1 0 1; }
     AdminScreen .section { text-style: bold; padding: 1 1 0 1; height: auto; }
     AdminScreen #teams { height: auto; max-height: 10; }
     AdminScreen #workers { height: 1fr; }
     """
+    # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
+    # that opens a form wait for it, and "↓ e" acts on the row moved to.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("a", "authority", "Authority"),
-        Binding("t", "add_team", "New team"),
-        Binding("w", "add_worker", "New worker"),
-        Binding("e", "edit", "Edit"),
-        Binding("l", "leave", "Left"),
-        Binding("h", "toggle_left", "Show/hide leavers", show=False),  # said above the list
+        *KeysAsRead.TABLE_ROWS,
+        as_read("escape", "back", "Back"),
+        as_read("a", "authority", "Authority"),
+        as_read("t", "add_team", "New team"),
+        as_read("w", "add_worker", "New worker"),
+        as_read("e", "edit", "Edit"),
+        as_read("l", "leave", "Left"),
+        as_read("h", "toggle_left", "Show/hide leavers", show=False),  # said above the list
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self) -> None:
         super().__init__()

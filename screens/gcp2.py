@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
@@ -25,6 +24,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 HEADER = ("Graded Care Profile 2 (STO 4.3, 6.11, 7.1): grades 1 (best care) to 5 (poorest) · "
           "n new · Esc back")
@@ -34,7 +34,7 @@ def _day(d) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
-class Gcp2Screen(Screen):
+class Gcp2Screen(KeysAsRead, Screen):
     """The child's GCP2s and each area's grades over time."""
 
     DEFAULT_CSS = """
@@ -43,10 +43,16 @@ class Gcp2Screen(Screen):
     Gcp2Screen #gcp2-history { height: auto; padding: 0 1; }
     Gcp2Screen #gcp2-detail { height: auto; max-height: 12; padding: 0 1; background: $boost; }
     """
+    # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
+    # that opens a form wait for it, and "↓ e" acts on the row moved to.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("n", "new", "New GCP2"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("escape", "back", "Back"),
+        as_read("n", "new", "New GCP2"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
@@ -18,6 +17,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 
 class SubjectAccessScreen(FormScreen):
@@ -86,14 +86,20 @@ class RetentionEraseScreen(FormScreen):
                                              today=today)
 
 
-class RetentionScreen(Screen):
+class RetentionScreen(KeysAsRead, Screen):
     """Closed records past their retention, for a manager's review (PRIV 1)."""
 
+    # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
+    # that opens a form wait for it, and "↓ e" acts on the row moved to.
     BINDINGS = [
-        Binding("e", "erase", "Erase (manager)"),
-        Binding("a", "toggle_all", "All closed / due"),
-        Binding("escape", "app.pop_screen", "Back"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("e", "erase", "Erase (manager)"),
+        as_read("a", "toggle_all", "All closed / due"),
+        as_read("escape", "app.pop_screen", "Back"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self) -> None:
         super().__init__()

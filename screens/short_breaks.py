@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
@@ -26,6 +25,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 
 def _day(d) -> str:
@@ -36,7 +36,7 @@ def _iso(d) -> str:
     return f"{d:%d/%m/%Y}" if d else ""
 
 
-class ShortBreaksScreen(Screen):
+class ShortBreaksScreen(KeysAsRead, Screen):
     """The child's short breaks and direct payments, and their reviews."""
 
     DEFAULT_CSS = """
@@ -45,16 +45,22 @@ class ShortBreaksScreen(Screen):
     ShortBreaksScreen #sb-detail { height: auto; max-height: 14; padding: 0 1;
                                    background: $boost; }
     """
+    # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
+    # that opens a form wait for it, and "↓ e" acts on the row moved to.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("escape", "back", "Back"),
         # Short words in the footer (80 columns), the whole in ? help (the tooltip).
-        Binding("b", "add_short_break", "Add break", tooltip="Add a short break"),
-        Binding("p", "add_direct_payment", "Add payment", tooltip="Add a direct payment"),
-        Binding("e", "edit", "Edit", tooltip="Edit the highlighted short break or payment"),
-        Binding("r", "review", "Review",
+        as_read("b", "add_short_break", "Add break", tooltip="Add a short break"),
+        as_read("p", "add_direct_payment", "Add payment", tooltip="Add a direct payment"),
+        as_read("e", "edit", "Edit", tooltip="Edit the highlighted short break or payment"),
+        as_read("r", "review", "Review",
                 tooltip="Record a review of the highlighted one (WAR 7.2.1)"),
-        Binding("x", "end", "End", tooltip="End the highlighted short break or payment"),
+        as_read("x", "end", "End", tooltip="End the highlighted short break or payment"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -26,6 +25,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 SCORE_ROWS = 4
 COLUMNS = (("sos-worried", "What are we worried about?"),
@@ -37,7 +37,7 @@ def _day(d) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
-class SignsOfSafetyScreen(Screen):
+class SignsOfSafetyScreen(KeysAsRead, Screen):
     """The plan as a Signs of Safety map, and the scalings over time."""
 
     DEFAULT_CSS = """
@@ -48,12 +48,18 @@ class SignsOfSafetyScreen(Screen):
     SignsOfSafetyScreen #sos-scaling { height: auto; max-height: 10; }
     SignsOfSafetyScreen #sos-replaced { height: auto; max-height: 4; padding: 0 1; }
     """
+    # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
+    # that opens a form wait for it, and "↓ e" acts on the row moved to.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("d", "statement('danger')", "Danger statement"),
-        Binding("g", "statement('goal')", "Safety goal"),
-        Binding("s", "scale", "Scaling"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("escape", "back", "Back"),
+        as_read("d", "statement('danger')", "Danger statement"),
+        as_read("g", "statement('goal')", "Safety goal"),
+        as_read("s", "scale", "Scaling"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
@@ -25,6 +24,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 ACTION_ROWS = 3
 
@@ -33,7 +33,7 @@ def _day(d) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
-class SupervisionScreen(Screen):
+class SupervisionScreen(KeysAsRead, Screen):
     """The child's supervisions and the next one due."""
 
     DEFAULT_CSS = """
@@ -42,10 +42,16 @@ class SupervisionScreen(Screen):
     SupervisionScreen #sup-detail { height: auto; max-height: 14; padding: 0 1;
                                     background: $boost; }
     """
+    # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
+    # that opens a form wait for it, and "↓ e" acts on the row moved to.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("n", "new_supervision", "New supervision"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("escape", "back", "Back"),
+        as_read("n", "new_supervision", "New supervision"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
         super().__init__(**kwargs)

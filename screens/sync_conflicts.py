@@ -12,7 +12,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
@@ -22,9 +21,10 @@ from cintui.casework.lookup import CaseworkError
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 
-class SyncConflictsScreen(Screen):
+class SyncConflictsScreen(KeysAsRead, Screen):
     """Changes made on this laptop that the team server could not take as they were: for
     each field, the version on this laptop and the one on the team server; keep yours (m)
     or take the server's (t)."""
@@ -37,10 +37,13 @@ class SyncConflictsScreen(Screen):
                                 padding: 0 1; overflow-y: auto; }
     SyncConflictsScreen #why { height: auto; padding: 0 1; color: $warning; }
     """
+    # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
+    # that opens a form wait for it, and "↓ e" acts on the row moved to.
     BINDINGS = [
-        Binding("m", "keep('mine')", "Keep mine"),
-        Binding("t", "keep('theirs')", "Take theirs"),
-        Binding("escape", "app.pop_screen", "Back"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("m", "keep('mine')", "Keep mine"),
+        as_read("t", "keep('theirs')", "Take theirs"),
+        as_read("escape", "app.pop_screen", "Back"),
     ]
 
     def __init__(self) -> None:
@@ -108,7 +111,7 @@ class SyncConflictsScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "keep":
             return bool(self.rows)
-        return True
+        return self.keys_as_read(action) is not False
 
     def action_keep(self, choice: str) -> None:
         row = self.current()

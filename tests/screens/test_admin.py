@@ -15,7 +15,7 @@ from cintui.store import models as m
 from tests.casework.test_admin import add_child, set_up_team
 from tests.conftest import TODAY
 from tests.screens.test_child import read
-from tests.screens.test_shell import settle, shown_choice, type_text
+from tests.screens.test_shell import post_burst, settle, shown_choice, type_text, words
 
 SIZE = (120, 40)
 
@@ -95,7 +95,15 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
         form = app.screen
         await save(pilot)  # no name: refused, the form stays
         assert app.screen is form and "give the team's name" in error(form, "name")
-        await type_text(pilot, "Safeguarding South")
+        await pilot.press("escape")
+        await settle(pilot)
+        # t and the team's name typed at once: the name waits for the form (it once
+        # reached the list of teams, and the "t" in "South" opened another form)
+        post_burst(app, [("t", "t"), *words("Safeguarding South")])
+        await settle(pilot)
+        form = app.screen
+        assert [type(s).__name__ for s in app.screen_stack].count("TeamFormScreen") == 1
+        assert form.query_one("#name").value == "Safeguarding South"
         form.query_one("#service").focus()
         await type_text(pilot, "Safeguarding and Support")
         await save(pilot)
