@@ -114,6 +114,10 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         Binding("enter", "enter_in_box", "Next box", show=False, priority=True),
     ]
     TITLE_TEXT = ""
+    # A form opens on its first field (a form that says otherwise focuses its own): Textual's
+    # own choice, the first focusable widget, was the scrolling form itself, so the first
+    # key typed (or a Tab) went nowhere.
+    AUTO_FOCUS = ".field > Horizontal > *"
     # Use-case field names that live in a differently named widget.
     ALIASES: dict[str, str] = {}
 

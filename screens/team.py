@@ -40,6 +40,7 @@ from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 # "No change": plans with no positive change in six months (WIR 2.3, drift).
 WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by kind", 30),
@@ -81,7 +82,7 @@ def _measure(m) -> Text:
     return Text(m.describe(), style=style)
 
 
-class TeamScreen(Screen):
+class TeamScreen(KeysAsRead, Screen):
     DEFAULT_CSS = """
     TeamScreen #team-bar { height: 3; padding: 0 1; }
     TeamScreen #team-choice { width: 48; }
@@ -98,23 +99,29 @@ class TeamScreen(Screen):
     TeamScreen.-short #census { max-height: 4; }
     TeamScreen.-narrow #team-choice { width: 34; }
     """
+    # Every key as read, the arrows too (`typed.KeysAsRead`), but the letters not while a
+    # list is searched: the keys typed after one that opens a form wait for it.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        *KeysAsRead.TABLE_ROWS,
+        as_read("escape", "back", "Back"),
         # Short words in the footer (80 columns), the whole in ? help (the tooltip).
-        Binding("q", "quality_check", "QA check",
+        as_read("q", "quality_check", "QA check",
                 tooltip="Record a QA check of the highlighted child's record (BEX 3)"),
-        Binding("u", "supervision", "Supervision",
+        as_read("u", "supervision", "Supervision",
                 tooltip="Supervision and case direction for the highlighted child (STO 8.5)"),
-        Binding("o", "overdue_supervision", "Overdue",
+        as_read("o", "overdue_supervision", "Overdue",
                 tooltip="Children overdue supervision, most overdue first (STO 8.5)"),
-        Binding("w", "waiting", "To decide",
+        as_read("w", "waiting", "To decide",
                 tooltip="Decisions waiting for a manager, the longest waiting first: "
                         "assessments and plans to authorise, endings recommended, disputes"),
-        Binding("a", "reallocate", "Reallocate",
+        as_read("a", "reallocate", "Reallocate",
                 tooltip="Reallocate several of the highlighted worker's children"),
-        Binding("s", "step_audits", "Step audits (STO 7.13)", show=False),  # in ? help
-        Binding("r", "reload", "Refresh", show=False),  # in ? help
+        as_read("s", "step_audits", "Step audits (STO 7.13)", show=False),  # in ? help
+        as_read("r", "reload", "Refresh", show=False),  # in ? help
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.keys_as_read(action) is not False
 
     def __init__(self, team: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -83,10 +83,17 @@ def _typed_keys(screen: type) -> frozenset[str]:
 
 
 def typing_in_a_box(screen: Screen) -> bool:
-    """Whether the focus is in a box that takes letters (a filter, a note)."""
+    """Whether the focus is where letters are typed: a box (a filter, a note), an open list
+    (its letters search it), or a shut list searched by typing (`KeyedSelect` without
+    keys: "wi" chooses Wirral)."""
     from textual.widgets import Input, TextArea
+    from textual.widgets._select import SelectOverlay
 
-    return isinstance(screen.focused, (Input, TextArea))
+    from .choices import KeyedSelect
+
+    focused = screen.focused
+    return isinstance(focused, (Input, TextArea, SelectOverlay)) or (
+        isinstance(focused, KeyedSelect) and not focused.keys)
 
 
 def chosen_in_open_list(focused) -> None:

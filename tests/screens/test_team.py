@@ -16,7 +16,7 @@ from cintui.store.models import AuditEntry, QualityCheck, Worker
 from tests.conftest import TODAY, reading
 from tests.screens.test_child import read, text_of
 from tests.screens.test_my_week import WeekHost
-from tests.screens.test_shell import post_burst, settle, type_text, until
+from tests.screens.test_shell import post_burst, settle, type_text, until, words
 
 SIZE = (140, 45)
 
@@ -361,6 +361,21 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+        # q and who facilitated the QA check typed at once: the words wait for its form
+        # (they once reached the list, whose "s" opened the step audits)
+        post_burst(app, [("q", "q"), ("tab", "\t"), ("tab", "\t"),
+                         *words("Jo Synthetic IPSS")])
+        await until(pilot, lambda: type(app.screen).__name__ == "QualityCheckFormScreen")
+        assert app.screen.query_one("#facilitator").value == "Jo Synthetic IPSS"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        # In the open list of teams a letter searches it, never the view's keys (u, s, …)
+        screen.query_one("#team-choice").focus()
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("escape")
 
 
 async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_store):
