@@ -54,9 +54,6 @@ class AdminScreen(KeysAsRead, Screen):
         as_read("h", "toggle_left", "Show/hide leavers", show=False),  # said above the list
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.keys_as_read(action) is not False
-
     def __init__(self) -> None:
         super().__init__()
         self.info: admin.AuthorityInfo | None = None

@@ -51,9 +51,6 @@ class Gcp2Screen(KeysAsRead, Screen):
         as_read("n", "new", "New GCP2"),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.keys_as_read(action) is not False
-
     def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
         super().__init__(**kwargs)
         self.child_id = child_id

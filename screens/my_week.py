@@ -230,9 +230,6 @@ class MyWeekScreen(KeysAsRead, Screen):
         text.append(f"\n{WHERE[item.target]}", style="italic")
         box.update(text)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.keys_as_read(action) is not False
-
     def action_open_item(self) -> None:
         self._selected()
 

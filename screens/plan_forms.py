@@ -478,9 +478,6 @@ class ActionsScreen(KeysAsRead, ModalScreen):
         as_read("escape", "close", "Done"),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.keys_as_read(action) is not False
-
     def __init__(self, version: PlanVersion, need: int, today: date, by: str,
                  people: Iterable[str] = (), fix: tuple[int | None, str] | None = None) -> None:
         super().__init__()

@@ -98,9 +98,6 @@ class RetentionScreen(KeysAsRead, Screen):
         as_read("escape", "app.pop_screen", "Back"),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.keys_as_read(action) is not False
-
     def __init__(self) -> None:
         super().__init__()
         self.show_all = False

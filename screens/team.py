@@ -120,9 +120,6 @@ class TeamScreen(KeysAsRead, Screen):
         as_read("r", "reload", "Refresh", show=False),  # in ? help
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.keys_as_read(action) is not False
-
     def __init__(self, team: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.team = team

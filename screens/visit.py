@@ -557,9 +557,6 @@ class VisitActionsScreen(KeysAsRead, ModalScreen[dict | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.keys_as_read(action) is not False
-
     def __init__(self, actions: list[visits.ActionChoice], progress: dict) -> None:
         super().__init__()
         self.actions = actions

@@ -63,6 +63,10 @@ class KeysAsRead:
             return False
         return None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A screen with keys of its own to decide starts its own with `keys_as_read`."""
+        return self.keys_as_read(action) is not False
+
     def action_row(self, step: int) -> None:
         table = self.focused  # type: ignore[attr-defined]
         if abs(step) > 1:

@@ -70,13 +70,13 @@ async def open_minuting(pilot, meeting_id) -> None:
 
 
 @asynccontextmanager
-async def begun(path, step: str | None = None):
+async def begun(path, step: str | None = None, size: tuple[int, int] = SIZE):
     """The meeting booked and its minutes begun (`prepare`), the minuting screen open (on
     `step`'s panel if given): yields the app, the pilot and the meeting's id."""
     meeting_id = book(path)
     prepare(path, meeting_id)
     app = MeetingHost(path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await open_minuting(pilot, meeting_id)
         if step:
             await to_step(pilot, step)
@@ -436,12 +436,7 @@ async def test_at_80_columns_an_actions_status_is_seen_as_space_changes_it(demo_
     columns, off the screen, and Space changed what no one could see."""
     from tests.screens.test_lock import shown
 
-    meeting_id = book(demo_store)
-    prepare(demo_store, meeting_id)
-    app = MeetingHost(demo_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_minuting(pilot, meeting_id)
-        await to_step(pilot, "item")
+    async with begun(demo_store, "item", size=(80, 24)) as (app, pilot, _meeting):
         table = app.screen.query_one("#item-actions", DataTable)
         table.focus()
         await settle(pilot)
@@ -457,12 +452,7 @@ async def test_ctrl_n_in_a_burst_keeps_each_amber_and_box_its_own_words(demo_sto
     the words typed after Ctrl+N reached the step before, were overwritten by the next
     Amber, and only the last box kept anything. And Space on the actions, then Tab: the
     Space acted only after the Tab had moved on, and changed nothing."""
-    meeting_id = book(demo_store)
-    prepare(demo_store, meeting_id)
-    app = MeetingHost(demo_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_minuting(pilot, meeting_id)
-        await to_step(pilot, "item")
+    async with begun(demo_store, "item", size=(80, 24)) as (app, pilot, _meeting):
         screen = app.screen
         screen.query_one("#impact").focus()
         await settle(pilot)
