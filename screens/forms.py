@@ -805,6 +805,11 @@ class PersonFormScreen(FormScreen):
     def on_mount(self) -> None:
         self.query_one("#name").focus()
         self._professional_fields()
+        # As `p` or `f` is read: "p Tab Tab North Medical" typed at once is the agency (the
+        # boxes stayed greyed until the Changed message, after the Tabs, and the words went
+        # in the phone).
+        self.query_one("#kind", KeyedSelect).when_chosen = lambda _kind: \
+            self._professional_fields()
 
     def values_restored(self) -> None:
         self._professional_fields()

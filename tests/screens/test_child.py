@@ -318,6 +318,22 @@ async def test_enter_in_a_burst_moves_on_as_tab_does(demo_store):
         assert form.query_one("#kind").expanded
 
 
+async def test_a_professional_typed_in_one_burst_has_their_agency_and_role(demo_store):
+    """p makes the person a professional and ungreys the agency and job role as it is read:
+    "Dr Cottam Tab p Tab Tab North Medical Tab GP" typed at once put the agency in the phone
+    and the role in the email (the boxes ungreyed only after the Tabs had gone past)."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await person_form(pilot)
+        post_burst(app, [*words("Dr Cottam"), ("tab", "\t"), ("p", "p"), ("tab", "\t"),
+                         ("tab", "\t"), *words("North Medical"), ("tab", "\t"),
+                         *words("GP")])
+        await settle(pilot)
+        assert [form.query_one(f"#{name}").value for name in (
+            "kind", "agency", "role", "phone", "email")] == [
+            "professional", "North Medical", "GP", "", ""]
+
+
 async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(demo_store):
     """Children Act 1989 s2: a mother holds parental responsibility by law, and consent to
     the service comes from a parent who holds it (WAR 4.2). "Mum" ticks the box, saying
