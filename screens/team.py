@@ -757,6 +757,10 @@ class QualityCheckFormScreen(FormScreen):
         yield self.row("findings", "What it found", self.prose(
             "", "What the check found, and what is to change"))
 
+    def on_mount(self) -> None:
+        # What is typed first: the kind and the day are filled in (a case mapping, today).
+        self.query_one("#facilitator").focus()
+
     def problems(self) -> dict[str, str]:
         from cintui.domain.oversight import check_quality_check
 

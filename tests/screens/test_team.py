@@ -362,9 +362,9 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         await settle(pilot)
         assert app.screen is screen
         # q and who facilitated the QA check typed at once: the words wait for its form
-        # (they once reached the list, whose "s" opened the step audits)
-        post_burst(app, [("q", "q"), ("tab", "\t"), ("tab", "\t"),
-                         *words("Jo Synthetic IPSS")])
+        # (they once reached the list, whose "s" opened the step audits), which opens on
+        # who facilitated it (the kind and the day are filled in)
+        post_burst(app, [("q", "q"), *words("Jo Synthetic IPSS")])
         await until(pilot, lambda: type(app.screen).__name__ == "QualityCheckFormScreen")
         assert app.screen.query_one("#facilitator").value == "Jo Synthetic IPSS"
         await pilot.press("escape")
