@@ -28,11 +28,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from textual import events, on
+from textual import events
 from textual.widgets import Input, Static
 
 from cintui.screens.messages import ReaderOpened, StoreOpened
 from cintui.screens.unlock import UnlockScreen
+from cintui.screens.widgets.typed import after_typing, refused
 
 CHECK_SECONDS = 15.0  # how often the idle time is looked at
 NOT_REMADE = {"welcome", "unlock", "who", "help"}  # never reopened after an unlock
@@ -209,19 +210,22 @@ class LockScreen(UnlockScreen):
                          "passphrase, to go on:")
         field.focus()
 
-    @on(Input.Submitted, "#passphrase")
-    def locked_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        event.prevent_default()  # not the unlock screen's own handler too
+    def action_unlock(self) -> None:
+        """Enter, as read (`UnlockScreen`): the keys typed after it act where the worker
+        was once the screen has let go."""
+        if not after_typing(self, self.action_unlock):
+            return
+        value = self.query_one("#passphrase", Input).value
         if self._plain_file:
             self._open(None)
-        elif not event.value:
+        elif not value:
+            refused(self)
             self.query_one("#error", Static).update(
                 "Type the password." if self._server else "Type the store's passphrase.")
         elif self._server:
-            self._reauthenticate(event.value)
+            self._reauthenticate(value)
         else:
-            self._open(event.value)
+            self._open(value)
 
     def _reauthenticate(self, password: str) -> None:
         self.run_worker(lambda: self._check_password(password), thread=True,

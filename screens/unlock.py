@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
@@ -13,9 +14,14 @@ from cintui.screens.widgets.plain import plain
 from cintui.store import access
 
 from .widgets.footer import Footer
+from .widgets.typed import after_typing, refused
 
 
 class UnlockScreen(Screen):
+    # Enter in the passphrase acts as it is read: the keys typed after it ("2" for the
+    # team's children, while the store opens) wait for the caseload, where they once went
+    # into the passphrase box; a wrong passphrase drops them (`typed.refused`).
+    BINDINGS = [Binding("enter", "unlock", "Open", show=False, priority=True)]
     DEFAULT_CSS = """
     UnlockScreen { align: center middle; }
     UnlockScreen Vertical { width: 64; height: auto; padding: 1 2; border: round $primary; }
@@ -54,12 +60,20 @@ class UnlockScreen(Screen):
         else:
             self.query_one("#passphrase", Input).focus()
 
-    @on(Input.Submitted, "#passphrase")
-    def submitted(self, event: Input.Submitted) -> None:
-        if not event.value:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unlock":
+            return self.focused is not None and self.focused.id == "passphrase"
+        return True
+
+    def action_unlock(self) -> None:
+        if not after_typing(self, self.action_unlock):
+            return  # the passphrase's last letters first
+        value = self.query_one("#passphrase", Input).value
+        if not value:
+            refused(self)
             self.query_one("#error", Static).update("Type the store's passphrase.")
             return
-        self._start(event.value)
+        self._start(value)
 
     def _start(self, passphrase: str | None) -> None:
         # Said here, not from the thread: `call_from_thread` would hold the opening until
@@ -112,6 +126,7 @@ class UnlockScreen(Screen):
         self.query_one("#status", Static).update(text)
 
     def _failed(self, message: str) -> None:
+        refused(self)  # the keys typed after Enter were for the caseload
         self._status("")
         if not self.query("#passphrase"):  # the lean screen: the form, now it is wanted
             self.mount(Header(), before=0)

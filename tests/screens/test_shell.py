@@ -205,7 +205,28 @@ async def test_unlock_with_wrong_then_right_passphrase(encrypted_demo_store):
         assert screen_name(app) == "UnlockScreen"
         assert "wrong passphrase" in str(app.screen.query_one("#error").render())
         assert hashlib.sha256(encrypted_demo_store.read_bytes()).hexdigest() == before
+        # A wrong one again with a key typed straight after Enter: the key is dropped, never
+        # typed into the box for the next try
+        post_burst(app, [*words("still-not-it"), ("enter", "\r"), ("2", "2")])
+        await until(pilot, lambda: "wrong passphrase" in str(
+            app.screen.query_one("#error").render()) and not app.screen.query_one(
+            "#passphrase").value)
+        assert app.screen.query_one("#passphrase").value == ""
         await right_passphrase_opens_the_caseload(pilot)
+
+
+async def test_a_key_typed_straight_after_the_passphrase_acts_on_the_caseload(
+        encrypted_demo_store):
+    """The passphrase, Enter and 2 typed at once: the store opens and 2 shows the team's
+    children (the 2 once went into the passphrase box while the store was opening)."""
+    app = CintuiApp(access.locate(encrypted_demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "UnlockScreen"
+        post_burst(app, [*words(PASSPHRASE), ("enter", "\r"), ("2", "2")])
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen"
+                    and app.screen.view == "team")
+        assert app.screen.view == "team"
 
 
 async def right_passphrase_opens_the_caseload(pilot) -> None:
