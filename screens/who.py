@@ -14,6 +14,7 @@ from cintui.screens.messages import WorkerChosen
 from cintui.screens.widgets.plain import plain
 
 from .widgets.footer import Footer
+from .widgets.typed import after_typing, refused
 
 
 class WhoScreen(Screen):
@@ -27,7 +28,15 @@ class WhoScreen(Screen):
         Binding("escape", "skip", "Not listed: show everyone"),
         Binding("down", "move(1)", "Next", show=False),
         Binding("up", "move(-1)", "Previous", show=False),
+        # Enter in the name box acts as read: the keys typed after it ("2", "/leo") wait
+        # for the caseload it opens (they once went into the box).
+        Binding("enter", "take_first", "You", show=False, priority=True),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "take_first":
+            return self.focused is not None and self.focused.id == "find"
+        return True
 
     def __init__(self, workers, switching: bool = False) -> None:
         super().__init__()
@@ -87,11 +96,17 @@ class WhoScreen(Screen):
     def find(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
-    @on(Input.Submitted, "#find")
-    def take_first(self) -> None:
+    def action_take_first(self) -> None:
+        """The highlighted worker (the first found), once the letters typed before Enter
+        have found them."""
+        if not after_typing(self, self.action_take_first):
+            return
+        self._fill(self.query_one("#find", Input).value)
         options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            self.post_message(WorkerChosen(options.get_option_at_index(options.highlighted).id))
+        if options.highlighted is None:
+            refused(self)
+            return
+        self.post_message(WorkerChosen(options.get_option_at_index(options.highlighted).id))
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

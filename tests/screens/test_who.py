@@ -9,7 +9,7 @@ from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import StoreMeta
 from tests.conftest import TODAY
-from tests.screens.test_shell import SIZE, screen_name, settle, type_text, until
+from tests.screens.test_shell import SIZE, post_burst, screen_name, settle, type_text, until, words
 
 
 def forget_demo_marker(path) -> None:
@@ -43,10 +43,11 @@ async def test_first_run_on_a_real_store_asks_who_you_are_and_remembers(demo_sto
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "WhoScreen"
-        await type_text(pilot, target.username)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen_name(app) == "CaseloadScreen"
+        # The name, Enter and 3 typed at once: you, then everyone's children (the 3 once
+        # went into the name box as the caseload opened)
+        post_burst(app, [*words(target.username), ("enter", "\r"), ("3", "3")])
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen"
+                    and app.screen.view == "everyone")
         assert app.worker == target.username
     again = CintuiApp(access.locate(demo_store), today=TODAY)
     async with again.run_test(size=SIZE) as pilot:
