@@ -47,6 +47,7 @@ from cintui.domain.visit import (
     VisitContent,
     VisitProblem,
     VisitRecord,
+    heading_from,
     visit_problems,
     with_facts,
 )
@@ -139,6 +140,10 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         # and never reach the draft; not while the visit type's list is open (Esc closes it).
         Binding("escape", "close", "Close (draft kept)", priority=True),
         *TAB_BINDINGS,  # focus moves when Tab is read, before the keys after it (typed.py)
+        # WIR 2.11's six headings: from any of the three boxes under "Progress of the CIN
+        # plan" the next heading is the analysis (one key, where Tab takes three).
+        Binding("ctrl+n", "heading(1)", "Next heading", show=False, priority=True),
+        Binding("ctrl+b", "heading(-1)", "Previous heading", show=False, priority=True),
     ]
 
     def __init__(self, child_id: uuid.UUID, draft_id: uuid.UUID | None = None) -> None:
@@ -237,6 +242,14 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         if action == "close":
             return not self.query_one("#kind", Select).expanded
         return True
+
+    def action_heading(self, step: int) -> None:
+        """The first box of the next (or previous) WIR 2.11 heading, at once (as read)."""
+        focused = self.focused
+        at = focused.id if focused is not None and focused.id in TEXT_FIELDS else None
+        target = heading_from(at, step) if at else (TEXT_FIELDS[0] if step > 0 else None)
+        if target is not None:
+            self.set_focus(self.query_one(f"#{target}"))
 
     def action_fact(self, answer: bool) -> None:
         """y or n on a fact: a binding, so it runs before the next key is read (keys typed

@@ -49,6 +49,22 @@ HEADINGS: tuple[Heading, ...] = (
 )
 TEXT_FIELDS = tuple(h.field for h in HEADINGS)
 HEADING_TITLES = {h.field: h.title for h in HEADINGS}
+
+
+def heading_from(field: str, step: int = 1) -> str | None:
+    """The first box of the WIR 2.11 heading after (`step` 1) or before (-1) the one `field`
+    is under, or None past either end. The three boxes under "Progress of the CIN plan"
+    are one heading: from any of them the next is the analysis."""
+    groups: list[list[str]] = []
+    for h in HEADINGS:
+        if groups and h.group and HEADINGS[TEXT_FIELDS.index(groups[-1][0])].group == h.group:
+            groups[-1].append(h.field)
+        else:
+            groups.append([h.field])
+    at = next(i for i, fields in enumerate(groups) if field in fields)
+    to = at + step
+    return groups[to][0] if 0 <= to < len(groups) else None
+
 MAX_TEXT = 20_000  # characters under one heading: several pages
 
 
@@ -300,5 +316,5 @@ __all__ = [
     "HEADINGS", "HEADING_TITLES", "KIND_LABELS", "PROGRESS", "TEXT_FIELDS", "VISIT_KINDS",
     "Addendum", "Heading", "InvalidVisit", "Present", "VisitContent", "VisitGap",
     "VisitHistory", "VisitProblem", "VisitRecord", "check_addendum", "check_visit", "gap_before",
-    "visit_gaps", "visit_problems", "with_facts",
+    "heading_from", "visit_gaps", "visit_problems", "with_facts",
 ]

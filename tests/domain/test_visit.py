@@ -19,6 +19,7 @@ from cintui.domain.visit import (
     check_addendum,
     check_visit,
     gap_before,
+    heading_from,
     visit_gaps,
     visit_problems,
     with_facts,
@@ -48,6 +49,22 @@ def test_the_headings_are_wir_2_11_in_order():
         "Analysis of visit & actions"]
     assert [h.group for h in HEADINGS][4:7] == ["Progress of the CIN plan"] * 3
     assert "bedroom" in HEADINGS[6].prompt  # WIR 2.11: has the bedroom been seen?
+
+
+def test_wir_2_11_six_headings_the_progress_boxes_are_one():
+    """WIR 2.11 has six headings; "Progress of the CIN plan" has three prompts under it
+    (health, education, standard of care), shown as three boxes: from any of them the next
+    heading is the analysis, and the heading before the analysis starts at health."""
+    forward = ["purpose"]
+    while (after := heading_from(forward[-1])) is not None:
+        forward.append(after)
+    assert forward == ["purpose", "childs_comments", "childs_welfare", "parents_comments",
+                       "health", "analysis"]
+    assert {heading_from(f) for f in ("health", "education", "care_and_support")} == {
+        "analysis"}
+    assert heading_from("analysis", -1) == "health"
+    assert heading_from("care_and_support", -1) == "parents_comments"
+    assert heading_from("purpose", -1) is None
 
 
 def test_a_complete_visit_has_no_problems():

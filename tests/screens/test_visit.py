@@ -356,6 +356,31 @@ async def test_a_name_typed_on_also_there_goes_in_someone_else(demo_store):
         assert app.focused is listed and len(listed.selected) == 1
 
 
+async def test_ctrl_n_goes_to_the_next_wir_2_11_heading_past_the_progress_boxes(demo_store):
+    """WIR 2.11's six headings, a sentence under each, typed at once: Ctrl+N from the
+    health box (the first under "Progress of the CIN plan") goes to the analysis, where
+    Tab takes three; Ctrl+B goes back a heading."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        form = app.screen
+        await pilot.press("a", "y")  # seen, seen alone; bedroom seen
+        burst = []
+        for i, text in enumerate(["Planned visit", "Happy at school", "Smiling, chatty",
+                                  "Mum: a good week", "Dental check booked"]):
+            burst += [*([("tab", "\t")] if i else []), *words(text)]
+        post_burst(app, [*burst, ("ctrl+n", None), *words("Plan on track")])
+        await settle(pilot)
+        texts = {name: form.query_one(f"#{name}", TextArea).text for name in TEXT_FIELDS}
+        assert texts == {"purpose": "Planned visit", "childs_comments": "Happy at school",
+                         "childs_welfare": "Smiling, chatty",
+                         "parents_comments": "Mum: a good week",
+                         "health": "Dental check booked", "education": "",
+                         "care_and_support": "", "analysis": "Plan on track"}
+        await pilot.press("ctrl+b")
+        assert app.focused.id == "health"
+
+
 async def test_a_draft_reopens_at_the_first_empty_heading(demo_store):
     """Carrying on with a draft starts where the writing stopped, not on the facts."""
     app = VisitHost(demo_store)
