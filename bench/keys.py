@@ -82,9 +82,9 @@ async def home_visit(db: Path, worker: str, six_headings: bool = False) -> Keys:
     each of the form's 8 boxes, or (`six_headings`) under each of WIR 2.11's six headings,
     the one under "Progress of the CIN plan" in its first box (health), Ctrl+N on to the
     analysis."""
-    from cintui.domain.visit import HEADINGS, heading_from
+    from cintui.domain.visit import TEXT_FIELDS, heading_from
 
-    fields = [h.field for h in HEADINGS]
+    fields = list(TEXT_FIELDS)
     if six_headings:
         fields = ["purpose"]
         while (after := heading_from(fields[-1])) is not None:
@@ -100,8 +100,8 @@ async def home_visit(db: Path, worker: str, six_headings: bool = False) -> Keys:
         await visit_facts(keys)
         for i, name in enumerate(fields):
             if i:  # Tab to the next box; Ctrl+N past the boxes left under a heading
-                tab_next = [h.field for h in HEADINGS].index(fields[i - 1]) + 1
-                await keys.press("tab" if HEADINGS[tab_next].field == name else "ctrl+n")
+                tab_next = TEXT_FIELDS[TEXT_FIELDS.index(fields[i - 1]) + 1]
+                await keys.press("tab" if tab_next == name else "ctrl+n")
             assert keys.focused() == name, (name, keys.focused())
             await keys.type(SENTENCE)
         await keys.press("ctrl+f")

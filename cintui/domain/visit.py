@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
+from itertools import groupby
 from typing import Any
 
 VISIT_KINDS = ("home", "school", "office", "virtual", "other")
@@ -49,23 +50,18 @@ HEADINGS: tuple[Heading, ...] = (
 )
 TEXT_FIELDS = tuple(h.field for h in HEADINGS)
 HEADING_TITLES = {h.field: h.title for h in HEADINGS}
+MAX_TEXT = 20_000  # characters under one heading: several pages
 
 
 def heading_from(field: str, step: int = 1) -> str | None:
     """The first box of the WIR 2.11 heading after (`step` 1) or before (-1) the one `field`
     is under, or None past either end. The three boxes under "Progress of the CIN plan"
     are one heading: from any of them the next is the analysis."""
-    groups: list[list[str]] = []
-    for h in HEADINGS:
-        if groups and h.group and HEADINGS[TEXT_FIELDS.index(groups[-1][0])].group == h.group:
-            groups[-1].append(h.field)
-        else:
-            groups.append([h.field])
-    at = next(i for i, fields in enumerate(groups) if field in fields)
+    groups = [[h.field for h in under]
+              for _key, under in groupby(HEADINGS, key=lambda h: h.group or h.field)]
+    at = next(i for i, members in enumerate(groups) if field in members)
     to = at + step
     return groups[to][0] if 0 <= to < len(groups) else None
-
-MAX_TEXT = 20_000  # characters under one heading: several pages
 
 
 class InvalidVisit(ValueError):

@@ -172,10 +172,6 @@ def refused(screen: Screen) -> None:
         drop(screen)
 
 
-__all__ = ["TAB_BINDINGS", "TabMovesAtOnce", "after_typing", "let_go", "refused",
-           "wait_for_typing"]
-
-
 class EntryBox(Input):
     """A one-line box for one entry after another (a name, Enter, the next name): it empties
     as its Enter is handled, in order with the keys typed around it. Emptied by the screen
@@ -185,3 +181,8 @@ class EntryBox(Input):
     async def action_submit(self) -> None:
         await super().action_submit()
         self.value = ""
+
+
+__all__ = ["TAB_BINDINGS", "EntryBox", "KeysAsRead", "TabMovesAtOnce", "after_typing",
+           "as_read", "let_go", "refused", "wait_for_typing"]
+
