@@ -330,7 +330,7 @@ class ChildScreen(KeysAsRead, Screen):
                 text.append(f"\n✎ Your unfinished visit (draft saved {_day(saved)} "
                             f"{saved:%H:%M}): press v to carry on", style="bold yellow")
             else:
-                text.append(f"\n✎ {d.owner} has an unfinished visit draft "
+                text.append(f"\n✎ {d.owner_name or d.owner} has an unfinished visit draft "
                             f"({_day(saved)})", style="yellow")
         self.query_one("#child-header", Static).update(text)
 
@@ -465,7 +465,7 @@ class ChildScreen(KeysAsRead, Screen):
             c = d.content
             table.add_row(
                 Text("DRAFT", style="bold yellow"), f"{c.visited_at:%H:%M}",
-                VISIT_KIND_LABELS.get(c.kind, c.kind), "", "", "", d.owner,
+                VISIT_KIND_LABELS.get(c.kind, c.kind), "", "", "", d.owner_name or d.owner,
                 "", Text("v to carry on · x discard" if mine else "someone else's draft",
                          style="yellow"), key=f"draft:{d.id}")
         for v in listing.visits:

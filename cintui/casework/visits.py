@@ -86,9 +86,10 @@ def _child(session: Session, child_id: uuid.UUID) -> m.Child:
 class VisitDraft:
     id: uuid.UUID
     child_id: uuid.UUID
-    owner: str
+    owner: str  # the login it belongs to (only they carry it on)
     saved_at: datetime
     content: VisitContent
+    owner_name: str = ""  # who, as a record says it (`child_drafts`): never the login
 
 
 def _draft(row: drafts.DraftRow) -> VisitDraft:
@@ -116,8 +117,10 @@ def load_draft(session: Session, draft_id: uuid.UUID) -> VisitDraft | None:
 
 
 def child_drafts(session: Session, child_id: uuid.UUID) -> list[VisitDraft]:
-    """The child's unfinished visits, newest first (anyone's)."""
-    return [_draft(r) for r in drafts.for_child(session, child_id, KIND)]
+    """The child's unfinished visits, newest first (anyone's), each with its owner's name."""
+    found = [_draft(r) for r in drafts.for_child(session, child_id, KIND)]
+    names = {owner: cases.author(session, owner)[1] for owner in {d.owner for d in found}}
+    return [replace(d, owner_name=names[d.owner]) for d in found]
 
 
 def discard_draft(session: Session, draft_id: uuid.UUID) -> None:

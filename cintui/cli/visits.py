@@ -155,7 +155,7 @@ def _print_visits(name: str, ref: str, listing, today: date) -> None:
         console.print("No visits recorded yet.")
     for draft in listing.drafts:
         console.print(f"Draft in progress: a visit on {moment(draft.content.visited_at)} by "
-                      f"{escape(draft.owner)}, last saved {moment(local_time(draft.saved_at))}.")
+                      f"{escape(draft.owner_name or draft.owner)}, last saved {moment(local_time(draft.saved_at))}.")
     if listing.open_gap is not None:
         console.print(f"[bold red]{escape(gap_text(listing.open_gap, today))}[/]")
 

@@ -137,6 +137,22 @@ def test_a_draft_becomes_the_visit_when_finalised(store, child_id):
         assert visits.save_draft(session, draft.id, typed) is False
 
 
+def test_a_draft_is_listed_with_its_owners_name_not_their_login(store, child_id, cli,
+                                                                 demo_store):
+    """A colleague's unfinished visit says whose it is by name (as a finalised visit's
+    author does): the Visits tab and `cintui visit list` once showed the login."""
+    with store.read() as session:
+        worker = cases.list_workers(session)[0]
+    with store.session(worker.username) as session:
+        visits.start_draft(session, child_id, worker.username, NOW)
+    with store.read() as session:
+        draft = visits.child_drafts(session, child_id)[0]
+        reference = cases.require_child(session, child_id).reference
+    assert (draft.owner, draft.owner_name) == (worker.username, worker.name)
+    listed = cli("visit", "list", reference, "--db", demo_store)
+    assert f"by {worker.name}, last saved" in " ".join(listed.out.split())
+
+
 def test_an_invalid_visit_is_refused_and_nothing_is_written(store, child_id):
     """WIR 2.11: not seen alone without a reason is refused with the field and the rule."""
     with store.session(ACTOR) as session:
