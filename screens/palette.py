@@ -14,6 +14,7 @@ from functools import partial
 from textual import on
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import Input
+from textual.worker import Worker
 
 from cintui.casework.caseload import VIEWS
 from cintui.domain.text import folded
@@ -23,9 +24,13 @@ from cintui.screens.widgets.plain import plain
 class TypedAheadPalette(CommandPalette):
     """The palette, with an Enter typed before the search has answered kept until it has:
     "Ctrl+P set up Enter" in one go (a fast typist, a text expander) runs the first command
-    found, where Textual's own palette let that Enter do nothing."""
+    found, where Textual's own palette let that Enter do nothing.
 
-    WAIT_SECONDS = 2.0  # a search that has not answered by then is not waited for
+    The Enter waits for the search however long it takes (a loaded laptop, a large team's
+    children): it once gave up after two seconds, and then did nothing or ran the first of
+    an older list. Escape still closes the palette while it waits."""
+
+    _enter_waiting = False  # an Enter was typed before the search it meant had answered
 
     def _searching(self) -> bool:
         return any(w.group == self._GATHER_COMMANDS_GROUP and not w.is_finished
@@ -41,12 +46,18 @@ class TypedAheadPalette(CommandPalette):
                 not self._list_visible or self._searching()):
             event.stop()
             event.prevent_default()
-            self._take_first_when_found(self.WAIT_SECONDS)
+            self._enter_waiting = True
+            self._take_first_when_found()
 
-    def _take_first_when_found(self, left: float) -> None:
-        if self._searching() and left > 0:
-            self.set_timer(0.02, lambda: self._take_first_when_found(left - 0.02))
+    @on(Worker.StateChanged)
+    def _search_answered(self, event: Worker.StateChanged) -> None:
+        if self._enter_waiting and event.worker.group == self._GATHER_COMMANDS_GROUP:
+            self._take_first_when_found()
+
+    def _take_first_when_found(self) -> None:
+        if not self._enter_waiting or self._searching():
             return
+        self._enter_waiting = False
         if self._list_visible and self._selected_command is None:
             self.query_one(CommandList).highlighted = 0
             self._action_command_list("select")
@@ -54,15 +65,29 @@ class TypedAheadPalette(CommandPalette):
 
 class ChildCommands(Provider):
     """Ctrl+P "go to child …": fuzzy over name and reference; the worker's own children
-    first (the palette orders hits by score: a child of mine scores above any other)."""
+    first (the palette orders hits by score: a child of mine scores above any other).
+
+    The children are listed once per palette, in a thread, and every search waits for that
+    list without being able to stop it. (Listing them in `startup` let a key typed while it
+    ran cancel it with the search Textual cancels: on a loaded laptop "Ctrl+P DEMO00034
+    Enter" then found no child at all.)"""
+
+    _listing: asyncio.Future | None = None
+
+    def _children(self) -> asyncio.Future:
+        if self._listing is None:
+            app = self.app
+            self._listing = asyncio.ensure_future(
+                asyncio.to_thread(app.child_index) if app.has_store else asyncio.sleep(0, []))
+        return self._listing
 
     async def startup(self) -> None:
-        app = self.app
-        self.children = await asyncio.to_thread(app.child_index) if app.has_store else []
+        self._children()  # started as the palette opens, not awaited here
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for child_id, label, mine in self.children:
+        children = await asyncio.shield(self._children())  # a cancelled search leaves it
+        for child_id, label, mine in children:
             # "zoe" finds Zoë, "lukasiewicz" Łukasiewicz: as typed on an English keyboard
             score = max(matcher.match(label), matcher.match(folded(label)))
             if score > 0:

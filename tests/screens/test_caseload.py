@@ -273,6 +273,36 @@ async def test_ctrl_p_a_reference_and_enter_in_one_burst_open_the_child(demo_sto
         await until(pilot, lambda: screen_name(app) == "AdminScreen")
 
 
+async def test_an_enter_typed_ahead_waits_for_a_slow_search_however_long(demo_store):
+    """Nothing typed is ever lost: on a loaded laptop the palette's search for "Ctrl+P, a
+    reference, Enter" can take seconds. The Enter waits for it, then opens the child; it
+    once gave up after two seconds and did nothing (or ran the first of an older list)."""
+    import threading
+
+    from textual import events
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        target = table(app).rows[-1]
+        released = threading.Event()
+        index = app.child_index
+
+        def slow_index():
+            released.wait(30)
+            return index()
+
+        app.child_index = slow_index  # the children listed in a thread, held until released
+        for key, character in [("ctrl+p", None), *((c, c) for c in target.reference),
+                               ("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause(2.5)  # longer than the old palette waited
+        assert screen_name(app) == "TypedAheadPalette"
+        released.set()
+        await until(pilot, lambda: screen_name(app) == "ChildScreen")
+        assert app.screen.child_id == target.id
+
+
 async def test_ctrl_p_lists_my_own_children_first(demo_store):
     """Go to child: a query that matches every child (the reference prefix) lists the
     worker's own caseload before anyone else's (issue "Half the keys")."""
