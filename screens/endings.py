@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -32,6 +31,7 @@ from cintui.screens.widgets.hanging import HangingLines
 
 from .forms import FormScreen
 from .widgets.footer import Footer
+from .widgets.typed import KeysAsRead, as_read
 
 YES_NO = [("Not answered", ""), ("Yes", "yes"), ("No", "no")]
 
@@ -422,12 +422,15 @@ class RereferFormScreen(_DatedForm):
 # ---------------------------------------------------------------- the closure screen
 
 
-class EndingStepsScreen(Screen):
+class EndingStepsScreen(KeysAsRead, Screen):
     """Where an ending stands (closure, step-down, transfer) and each next step by one key;
     only the steps possible at this stage are offered.
 
     A step's key works only in the statuses `STEPS` gives it; `FIRST` (the step that starts
-    one) also needs the child's case open. Subclasses read their state and draw it."""
+    one) also needs the child's case open. Subclasses read their state and draw it.
+
+    The keys act as read (`KeysAsRead`, `as_read`): "r" and what is typed after it at once
+    reach the form it opens, where they once reached this screen and were lost."""
 
     PREFIX = "ending"  # the ids: #<prefix>-state, -checklist, -keys
     FIRST = "record"
@@ -470,6 +473,8 @@ class EndingStepsScreen(Screen):
         return s.status in self.STEPS[step]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if (as_read := self.keys_as_read(action)) is not None:
+            return as_read
         if action in self.STEPS:
             return self._allowed(action)
         return True
@@ -508,15 +513,15 @@ class ClosureScreen(EndingStepsScreen):
     ClosureScreen Static { height: auto; }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("r", "recommend", "Recommend"),
-        Binding("a", "decide", "Manager decides"),
-        Binding("t", "told", "Family told"),
-        Binding("x", "close", "Close case"),
-        Binding("i", "dispute", "Dispute"),
-        Binding("s", "settle", "Settle dispute"),
-        Binding("l", "letters", "Letters"),
-        Binding("o", "summary", "Summary doc"),
+        as_read("escape", "back", "Back"),
+        as_read("r", "recommend", "Recommend"),
+        as_read("a", "decide", "Manager decides"),
+        as_read("t", "told", "Family told"),
+        as_read("x", "close", "Close case"),
+        as_read("i", "dispute", "Dispute"),
+        as_read("s", "settle", "Settle dispute"),
+        as_read("l", "letters", "Letters"),
+        as_read("o", "summary", "Summary doc"),
     ]
     # The ending's status each step needs (None: no closure in progress).
     STEPS = {

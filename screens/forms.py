@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
@@ -136,6 +136,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         super().__init__()
         self.touched: set[str] = set()
         self._opened: dict | None = None  # the values it opened with (kept: only if typed)
+        self._as_mounted: dict = {}  # the values it was drawn with (`typed_unsaved`)
         self._kept_id: uuid.UUID | None = None
         self.saver: drafts.DraftSaver | None = None  # KEEP_TYPED: writes the draft as typed
         self._saving = False  # saving or cancelling: no draft is kept from then on
@@ -149,6 +150,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     FILLED_LATER = False
 
     def _on_mount(self) -> None:
+        self._as_mounted = self._values()  # what nothing typed looks like (`typed_unsaved`)
         self.call_after_refresh(self._fit_examples)
         if self.KEEP_TYPED and not self.FILLED_LATER:
             self.call_after_refresh(self._restore_kept)
@@ -248,7 +250,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self.values_restored()
         self.refresh_checks(self.touched)
         self.notify("What you typed here before and did not save is back: Ctrl+S saves "
-                    "it, Esc discards it.")
+                    "it, Esc then y discards it.")
         if clashes:
             said = ", ".join(f"{self._label_of(name)} (now “{plain(str(self._opened[name]))}”)"
                              for name in clashes)
@@ -585,8 +587,39 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        """Esc: with nothing typed the form closes at once; with something typed (or a kept
+        draft brought back) it asks first, since what was typed is gone once discarded
+        (one Esc meant for a list, or pressed by habit, once lost a supervision's notes)."""
+        if not after_typing(self, self.action_cancel):
+            return  # the keys typed just ahead of Esc count as typed
+        if not self.typed_unsaved():
+            self.close_unsaved()
+            return
+        ask_to_discard(self, self.close_unsaved)
+
+    def typed_unsaved(self) -> bool:
+        """Whether a field the worker changed holds something other than it opened with."""
+        opened = self._opened if self._opened is not None else self._as_mounted
+        now = self._values()
+        return any(now.get(name) != opened.get(name) for name in self.touched if name in now)
+
+    def close_unsaved(self) -> None:
+        """Close without saving: a draft kept as typed goes with it."""
         self._discard_kept()
         self.dismiss(None)
+
+
+def ask_to_discard(screen: Screen, discard: Callable[[], None]) -> None:
+    """Esc on a form with something typed: y discards it, n or Esc goes back to it."""
+    title = getattr(screen, "TITLE_TEXT", "") or "this form"
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            discard()
+
+    screen.app.push_screen(ConfirmScreen(
+        f"Close “{title}” and discard what you typed? It is not saved: n goes back to it, "
+        "Ctrl+S there saves it.", yes="Yes, discard (y)"), answered)
 
 
 def _check(problems: dict[str, str], field: str, fn: Callable[[], object]) -> None:
@@ -669,7 +702,8 @@ class ChildFormScreen(FormScreen):
             # lands unallocated, off their "My caseload".
             me = next((w.id for w in workers if w.username == self.app.worker), None)
             if me is not None:
-                self.query_one("#worker_id", Select).value = me
+                with self.prevent(Select.Changed):  # a default, not typed (`typed_unsaved`)
+                    self.query_one("#worker_id", Select).value = me
             return
         self.seen = current.seen
         with self.prevent(Input.Changed, Select.Changed):

@@ -20,7 +20,6 @@ from datetime import date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -43,7 +42,7 @@ from cintui.screens.widgets.plain import plain
 from .forms import FormScreen
 from .widgets.choices import TickList
 from .widgets.footer import Footer
-from .widgets.typed import after_typing, let_go
+from .widgets.typed import KeysAsRead, after_typing, as_read, let_go
 
 
 def _day(d: date | None) -> str:
@@ -325,7 +324,7 @@ class RecordFormScreen(_StepForm):
     def action_cancel(self) -> None:
         self._close_saver()
         kept = self.draft_id is not None
-        super().action_cancel()
+        self.close_unsaved()  # what was typed is kept as the draft: nothing to ask
         if kept:
             self.app.notify("What you typed is kept as a draft, not yet the record: e on the "
                             "Case steps opens it again.")
@@ -605,27 +604,29 @@ class CircumstancesFormScreen(FormScreen):
 # ---------------------------------------------------------------- the screen
 
 
-class CaseStepsScreen(Screen):
-    """Where the case stands, step by step, and each next step by one key."""
+class CaseStepsScreen(KeysAsRead, Screen):
+    """Where the case stands, step by step, and each next step by one key. The keys act as
+    read (`KeysAsRead`): "r e" typed at once is the referral form with "e" (a step-up
+    from early help) chosen, where the "e" once reached this screen and was lost."""
 
     DEFAULT_CSS = """
     CaseStepsScreen #steps-body { padding: 0 1; }
     CaseStepsScreen Static { height: auto; }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("r", "referral", "Referral"),
-        Binding("s", "start", "Start assessment"),
-        Binding("e", "record", "Assessment record"),
-        Binding("f", "factors", "Factors"),
-        Binding("c", "complete", "Complete"),
-        Binding("a", "authorise", "Authorise"),
-        Binding("p", "plan", "Start plan"),
-        Binding("h", "home_visit", "Home visit"),
-        Binding("t", "support", "Support started"),
-        Binding("i", "circumstances", "Circumstances"),
-        Binding("d", "direct_payments", "Direct payments"),
-        Binding("x", "child_protection", "Child protection"),
+        as_read("escape", "back", "Back"),
+        as_read("r", "referral", "Referral"),
+        as_read("s", "start", "Start assessment"),
+        as_read("e", "record", "Assessment record"),
+        as_read("f", "factors", "Factors"),
+        as_read("c", "complete", "Complete"),
+        as_read("a", "authorise", "Authorise"),
+        as_read("p", "plan", "Start plan"),
+        as_read("h", "home_visit", "Home visit"),
+        as_read("t", "support", "Support started"),
+        as_read("i", "circumstances", "Circumstances"),
+        as_read("d", "direct_payments", "Direct payments"),
+        as_read("x", "child_protection", "Child protection"),
     ]
     KEYS = (("r", "referral", "referral and decision"), ("s", "start", "start the assessment"),
             ("e", "record", "write the assessment"), ("f", "factors", "factors"),
@@ -694,6 +695,8 @@ class CaseStepsScreen(Screen):
         }.get(action, True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if (as_read := self.keys_as_read(action)) is not None:
+            return as_read
         return self._allowed(action)
 
     # ------------------------------------------------------------ drawing

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import work
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Select, Static
 
@@ -27,6 +26,7 @@ from cintui.domain.transfer import (
 )
 from cintui.screens.widgets.hanging import HangingLines
 from cintui.screens.widgets.plain import plain
+from cintui.screens.widgets.typed import as_read
 
 from .endings import (
     YES_NO,
@@ -411,11 +411,11 @@ class EndingScreen(EndingStepsScreen):
 
 
 BASE_BINDINGS = [
-    Binding("escape", "back", "Back"),
-    Binding("r", "record", "Record / edit"),
-    Binding("a", "decide", "Manager decides"),
-    Binding("w", "withdraw", "Withdraw"),
-    Binding("o", "export", "Export pack"),
+    as_read("escape", "back", "Back"),
+    as_read("r", "record", "Record / edit"),
+    as_read("a", "decide", "Manager decides"),
+    as_read("w", "withdraw", "Withdraw"),
+    as_read("o", "export", "Export pack"),
 ]
 
 
@@ -424,7 +424,7 @@ class StepDownScreen(EndingScreen):
 
     TITLE = "Step-down to early help"
     KIND, WHAT = "step_down", "step-down"
-    BINDINGS = [*BASE_BINDINGS, Binding("x", "complete", "Complete")]
+    BINDINGS = [*BASE_BINDINGS, as_read("x", "complete", "Complete")]
     STEPS = {
         "record": (None, "recommended", "approved", "declined", "withdrawn"),
         "decide": ("recommended",),
@@ -497,7 +497,7 @@ class TransferScreen(EndingScreen):
 
     TITLE = "Transfer to another authority"
     KIND, WHAT = "transfer_out", "transfer"
-    BINDINGS = [*BASE_BINDINGS, Binding("x", "sent", "Pack sent")]
+    BINDINGS = [*BASE_BINDINGS, as_read("x", "sent", "Pack sent")]
     STEPS = {
         "record": (None, "recommended", "approved", "declined", "withdrawn"),
         "decide": ("recommended",),

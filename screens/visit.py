@@ -54,10 +54,17 @@ from cintui.domain.visit import (
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
-from .forms import ConfirmScreen
+from .forms import ConfirmScreen, ask_to_discard
 from .widgets.choices import TickList, YesNo
 from .widgets.footer import Footer
-from .widgets.typed import TAB_BINDINGS, KeysAsRead, TabMovesAtOnce, after_typing, refused
+from .widgets.typed import (
+    TAB_BINDINGS,
+    KeysAsRead,
+    TabMovesAtOnce,
+    after_typing,
+    as_read,
+    refused,
+)
 
 AUTOSAVE_SECONDS = 1.0  # a change reaches the store within ~1 s (+ one write)
 _WHEN = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?\s*$")
@@ -654,16 +661,18 @@ def visit_text(v: VisitRecord) -> Text:
     return out
 
 
-class VisitViewScreen(Screen):
-    """A finalised visit, read-only, with its addenda; `a` adds one."""
+class VisitViewScreen(KeysAsRead, Screen):
+    """A finalised visit, read-only, with its addenda; `a` adds one. Its keys act as read:
+    "a" and the words after it typed at once once lost the words (they reached this
+    screen before the addendum's box was there)."""
 
     DEFAULT_CSS = """
     VisitViewScreen #visit-body { padding: 0 1; }
     VisitViewScreen #visit-read { height: auto; }
     """
     BINDINGS = [
-        Binding("a", "addendum", "Add addendum"),
-        Binding("escape", "back", "Back"),
+        as_read("a", "addendum", "Add addendum"),
+        as_read("escape", "back", "Back"),
     ]
 
     def __init__(self, visit_id: uuid.UUID) -> None:
@@ -695,6 +704,8 @@ class VisitViewScreen(Screen):
 
 class AddendumScreen(ModalScreen[bool]):
     """An addendum: what it adds or corrects. Dated and attributed when saved."""
+
+    TITLE_TEXT = "Addendum to the visit"
 
     DEFAULT_CSS = """
     AddendumScreen { align: center middle; }
@@ -738,7 +749,13 @@ class AddendumScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        """Esc: an addendum with words in it is discarded only once the worker says so."""
+        if not after_typing(self, self.action_cancel):
+            return
+        if self.query_one(TextArea).text.strip():
+            ask_to_discard(self, lambda: self.dismiss(False))
+        else:
+            self.dismiss(False)
 
     def _refused(self, problem: str) -> None:
         self.query_one("#addendum-error", Static).update(problem)

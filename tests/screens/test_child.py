@@ -858,7 +858,7 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
     number is back, while a detail another worker changed meanwhile (the email) is theirs,
     not the old one the form first showed, and a change of theirs to the number itself is
     named, so that saving over it is a choice; the form for another person opens clean;
-    Esc discards what was kept."""
+    Esc, then y, discards what was kept."""
     from cintui.casework import drafts
 
     def kept(session):
@@ -908,7 +908,9 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
         assert form.query_one("#email").value == "new.address@example.org"
         said = " ".join(str(n.message) for n in app._notifications)
         assert "Changed on the record since you typed: Phone (now “0161 496 0111”)" in said
-        await pilot.press("escape")
+        await pilot.press("escape")  # what came back is discarded once the worker says so
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         await until(pilot, lambda: read(demo_store, kept) == [])
     assert read(demo_store, kept) == []

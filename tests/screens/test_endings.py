@@ -21,7 +21,7 @@ from tests.casework.test_endings import (
 )
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, read, text_of
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import post_burst, settle, type_text, until, words
 
 
 def prepared(path, **kw) -> str:
@@ -151,6 +151,22 @@ async def test_the_closure_path_by_keys(demo_store):
         assert (episode.closure_reason, episode.unmet_need_stepped_down) == ("RC7", False)
     finally:
         store.close()
+
+
+async def test_the_closure_keys_and_the_words_after_them_typed_at_once(demo_store):
+    """Keys at the speed of the room: "C", "r" and the summary typed as one burst reach the
+    recommendation form, every word in its box (the "r" and the words once reached the
+    closure screen before the form opened, and were lost)."""
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_burst(app, [("C", "C"), ("r", "r"), ("tab", None), ("tab", None), ("tab", None),
+                         *words("Needs met and held")])
+        await until(pilot, lambda: type(app.screen).__name__ == "RecommendFormScreen")
+        await settle(pilot)
+        assert app.screen.query_one("#summary").text == "Needs met and held"
+        assert app.screen.query_one("#by").value == "Wendy Worker"
 
 
 async def test_rerefer_a_closed_child(demo_store):

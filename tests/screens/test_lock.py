@@ -209,8 +209,8 @@ def kept_supervision(path, child_id) -> list[dict]:
 
 async def test_esc_discards_what_a_form_kept_and_a_late_change_does_not_keep_it_again(
         sqlite_demo_store):
-    """Esc on a form adding to the record is a choice to drop what was typed: its draft
-    goes, and a change arriving as the form closes does not write it back."""
+    """Esc, then y, on a form adding to the record is a choice to drop what was typed: its
+    draft goes, and a change arriving as the form closes does not write it back."""
     app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, now=NOW)
     async with app.run_test(size=SIZE) as pilot:
         child_id = await supervision_form(app, pilot)
@@ -218,7 +218,9 @@ async def test_esc_discards_what_a_form_kept_and_a_late_change_does_not_keep_it_
         form.query_one("#discussion").focus()
         await type_text(pilot, "Attendance up")
         assert form.saver.flush() and kept_supervision(sqlite_demo_store, child_id)
-        form.action_cancel()
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
         form._keep()  # a change arriving as it closes
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
         await settle(pilot)

@@ -294,6 +294,20 @@ def test_the_assessment_record_typed_survives_a_killed_process(empty_store, tmp_
 
 
 @pytest.mark.both_stores
+async def test_a_step_key_and_the_choice_after_it_typed_at_once(empty_store):
+    """"K r e" typed as one burst: the case steps, the referral form, and "e" (a step-up from
+    early help) chosen in it. The "e" once reached the case steps before the form opened
+    and was lost (the keys there now act as read)."""
+    app = ChildHost(empty_store, "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_burst(app, [("K", "K"), ("r", "r"), ("e", "e")])
+        await until(pilot, lambda: type(app.screen).__name__ == "ReferralFormScreen")
+        await settle(pilot)
+        assert app.screen.value("route") == "early_help_step_up"
+
+
 async def test_the_assessment_record_comes_back_as_typed_and_ends_with_the_save(empty_store):
     """Typed and left (Esc, or the app closed) without saving: the text is a draft, not the
     record; the form opens with it next time, says so, and saving writes the record and

@@ -117,3 +117,69 @@ async def test_supervision_by_keys(empty_store):
     entities = [(a, e, who) for a, e, _c, who in audit_entities(empty_store)]
     assert ("insert", "supervision", "tom") in entities
     assert ("insert", "supervision_action", "tom") in entities
+
+
+async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empty_store):
+    """Nothing typed is ever lost: Esc on the supervision form once closed it at once and a
+    manager's notes were gone (one Esc meant for a list, or pressed by habit). With
+    something typed, Esc asks; n goes back with every word still there; y discards, and
+    the form opens empty again. With nothing typed, Esc closes at once."""
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "tom"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_burst(app, [("U", "U"), ("n", "n")])
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        form = app.screen
+        await pilot.press("escape")  # nothing typed: closes, no question
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        form = app.screen
+        # Words, then Esc, in one burst: the words are in before Esc is read.
+        post_burst(app, [("tab", None), *words("Dad has moved in"), ("escape", None)])
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        assert "discard what you typed" in text_of(app.screen, "#confirm-message")
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is form)
+        assert form.query_one("#discussion").text == "Dad has moved in"
+
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        assert app.screen.query_one("#discussion").text == ""
+
+
+async def test_a_kept_draft_brought_back_is_not_discarded_by_one_esc(empty_store):
+    """What a killed process kept comes back in the form; Esc there asks first too (it once
+    discarded the kept words with one key)."""
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "tom"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_burst(app, [("U", "U"), ("n", "n")])
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        post_burst(app, [("tab", None), *words("School attendance up")])
+        await settle(pilot)
+        form = app.screen
+        form.save_draft_now()
+        form.saver.flush(timeout=30)
+    # the process ends with the form open (as a killed one would leave it)
+
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "tom"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_burst(app, [("U", "U"), ("n", "n")])
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        form = app.screen
+        await until(pilot, lambda: form.query_one("#discussion").text == "School attendance up")
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("escape")  # Esc again: no, back to the form
+        await until(pilot, lambda: app.screen is form)
+        assert form.query_one("#discussion").text == "School attendance up"

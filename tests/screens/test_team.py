@@ -367,7 +367,9 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         post_burst(app, [("q", "q"), *words("Jo Synthetic IPSS")])
         await until(pilot, lambda: type(app.screen).__name__ == "QualityCheckFormScreen")
         assert app.screen.query_one("#facilitator").value == "Jo Synthetic IPSS"
-        await pilot.press("escape")
+        await pilot.press("escape")  # something typed: asked first, y discards it
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is screen
         # In the open list of teams a letter searches it, never the view's keys (u, s, …)

@@ -565,6 +565,26 @@ async def test_an_empty_addendum_is_refused(demo_store):
         VisitAddendum.author_name == "test.worker")).all()) == []
 
 
+async def test_esc_on_an_addendum_with_words_asks_before_discarding_them(demo_store):
+    """Nothing typed is ever lost: Esc on an addendum with words in it asks first; n goes
+    back with the words there (one Esc once closed it and they were gone)."""
+    app = VisitHost(demo_store, WITH_PLAN)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        table = app.screen.query_one("#visits-table")
+        table.move_cursor(row=next(i for i, r in enumerate(cells(table)) if r[0] != "DRAFT"))
+        await pilot.press("enter")
+        await settle(pilot)
+        post_burst(app, [("a", "a"), *words("Mum rang: the date was 3 Dec"), ("escape", None)])
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        assert "Addendum to the visit" in text_of(app.screen, "#confirm-message")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "AddendumScreen")
+        assert app.screen.query_one("TextArea").text == "Mum rang: the date was 3 Dec"
+
+
 # ---------------------------------------------------------------- plan actions
 
 
