@@ -151,9 +151,26 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
 
     def _on_mount(self) -> None:
         self._as_mounted = self._values()  # what nothing typed looks like (`typed_unsaved`)
+        first = self._first_to_type()
+        if first is not None:  # (a form's own `on_mount` may focus elsewhere after this)
+            self.set_focus(first)
         self.call_after_refresh(self._fit_examples)
         if self.KEEP_TYPED and not self.FILLED_LATER:
             self.call_after_refresh(self._restore_kept)
+
+    def _first_to_type(self) -> Widget | None:
+        """Where the form opens: its first field, past a date filled in with today (the
+        FGC referral's "Referred on", a supervision's date), which is right as it is far
+        more often than not; Shift+Tab goes back to it. "r Jo Bloggs" on the FGC screen
+        once typed the coordinator into the date."""
+        today = f"{self.app.today:%d/%m/%Y}"
+        for widget in self.query(self.AUTO_FOCUS):
+            if not widget.focusable:
+                continue
+            if isinstance(widget, Input) and widget.value == today:
+                continue
+            return widget
+        return None
 
     # ------------------------------------------------------------ kept as typed
 

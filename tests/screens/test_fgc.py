@@ -85,3 +85,26 @@ async def test_fgc_referred_held_and_its_actions_join_the_cin_plan(empty_store):
     entities = {(a, e) for a, e, _c, _who in audit_entities(empty_store)}
     assert ("insert", "family_group_conference") in entities
     assert ("update", "family_group_conference") in entities
+
+
+async def test_a_form_opens_past_the_date_filled_in_with_today(empty_store):  # noqa: F811
+    """Half the keys: "F r" and the coordinator's name typed at once is the referral, dated
+    today, with its coordinator. The form once opened on "Referred on" (today, right as it
+    is), so the name went into the date and the save was refused."""
+    from tests.screens.test_shell import post_burst, until, words
+
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_burst(app, [("F", "F"), ("r", "r"), *words("Sam Reed"), ("ctrl+s", None)])
+        await until(pilot, lambda: type(app.screen).__name__ == "FgcScreen"
+                    and bool(cells(app.screen.query_one("#fgc-table"))))
+        assert cells(app.screen.query_one("#fgc-table"))[0][:2] == ["23 Nov 2026", "Sam Reed"]
+        # Shift+Tab goes back to the date, for a referral made on another day
+        await pilot.press("h")
+        await until(pilot, lambda: type(app.screen).__name__ == "FgcHeldFormScreen")
+        form = app.screen
+        assert form.focused is form.query_one("#family_plan")
+        await pilot.press("shift+tab")
+        assert form.focused is form.query_one("#on")
