@@ -119,6 +119,12 @@ async def test_supervision_by_keys(empty_store):
     assert ("insert", "supervision_action", "tom") in entities
 
 
+async def open_supervision_form(app, pilot) -> None:
+    """`U` then `n` typed at once, as a manager does: the new supervision form."""
+    post_burst(app, [("U", "U"), ("n", "n")])
+    await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+
+
 async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empty_store):
     """Nothing typed is ever lost: Esc on the supervision form once closed it at once and a
     manager's notes were gone (one Esc meant for a list, or pressed by habit). With
@@ -128,9 +134,7 @@ async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empt
     app.actor = "tom"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        post_burst(app, [("U", "U"), ("n", "n")])
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
-        form = app.screen
+        await open_supervision_form(app, pilot)
         await pilot.press("escape")  # nothing typed: closes, no question
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
 
@@ -161,8 +165,7 @@ async def test_a_kept_draft_brought_back_is_not_discarded_by_one_esc(empty_store
     app.actor = "tom"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        post_burst(app, [("U", "U"), ("n", "n")])
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        await open_supervision_form(app, pilot)
         post_burst(app, [("tab", None), *words("School attendance up")])
         await settle(pilot)
         form = app.screen
@@ -174,8 +177,7 @@ async def test_a_kept_draft_brought_back_is_not_discarded_by_one_esc(empty_store
     app.actor = "tom"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        post_burst(app, [("U", "U"), ("n", "n")])
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        await open_supervision_form(app, pilot)
         form = app.screen
         await until(pilot, lambda: form.query_one("#discussion").text == "School attendance up")
         await pilot.press("escape")

@@ -544,17 +544,22 @@ async def test_an_addendum_is_added_under_a_finalised_visit_never_an_edit(demo_s
     assert [a.text for a in added] == ["Correction: Dad was also there"]
 
 
+async def open_a_finalised_visit(pilot) -> None:
+    """The Visits tab (5), then Enter on the first finalised visit."""
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+    table = pilot.app.screen.query_one("#visits-table")
+    table.move_cursor(row=next(i for i, r in enumerate(cells(table)) if r[0] != "DRAFT"))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 @pytest.mark.both_stores
 async def test_an_empty_addendum_is_refused(demo_store):
     app = VisitHost(demo_store, WITH_PLAN)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
-        table = app.screen.query_one("#visits-table")
-        table.move_cursor(row=next(i for i, r in enumerate(cells(table)) if r[0] != "DRAFT"))
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_a_finalised_visit(pilot)
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("ctrl+s")
@@ -570,13 +575,7 @@ async def test_esc_on_an_addendum_with_words_asks_before_discarding_them(demo_st
     back with the words there (one Esc once closed it and they were gone)."""
     app = VisitHost(demo_store, WITH_PLAN)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
-        table = app.screen.query_one("#visits-table")
-        table.move_cursor(row=next(i for i, r in enumerate(cells(table)) if r[0] != "DRAFT"))
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_a_finalised_visit(pilot)
         post_burst(app, [("a", "a"), *words("Mum rang: the date was 3 Dec"), ("escape", None)])
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert "Addendum to the visit" in text_of(app.screen, "#confirm-message")
