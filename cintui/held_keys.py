@@ -52,7 +52,11 @@ class HoldsKeys:
     def _hold_until_painted(self, screen) -> None:
         if isinstance(screen, Screen) and not screen.is_mounted:
             self._hold_for(screen)
-            screen.call_after_refresh(self.let_go_of_keys, screen)
+            # A question whose yes loses something (discard what was typed?) is answered
+            # only by keys typed once it is there: "Esc yes she did", typed on, is not a yes.
+            done = (self.drop_held_keys if getattr(screen, "answered_once_seen", False)
+                    else self.let_go_of_keys)
+            screen.call_after_refresh(done, screen)
 
     def drop_held_keys(self, screen: Screen) -> None:
         if self._key_holder is screen:

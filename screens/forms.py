@@ -106,7 +106,10 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        # Esc as it is read: the words typed on after it wait for its question (as an
+        # ordinary binding it acted only after the box had taken them). Not while a list is
+        # open: there Esc closes the list.
+        Binding("escape", "cancel", "Cancel", priority=True),
         *TAB_BINDINGS,  # focus moves when Tab is read, before the keys after it (typed.py)
         # Enter in a one-line box moves on as Tab does, when read: as the box's own Enter
         # (then the form's Submitted handler) it moved only after the keys typed behind it,
@@ -516,6 +519,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "enter_in_box":  # a one-line box's Enter; elsewhere Enter is the widget's
             return isinstance(self.focused, Input)
+        if action == "cancel":
+            return not any(select.expanded for select in self.query(Select))
         return True
 
     def action_enter_in_box(self) -> None:
@@ -615,10 +620,12 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         ask_to_discard(self, self.close_unsaved)
 
     def typed_unsaved(self) -> bool:
-        """Whether a field the worker changed holds something other than it opened with."""
+        """Whether a field holds something other than the form opened with (or, a kept draft
+        brought back, than it opened with before that). Read from the fields themselves:
+        in a burst the boxes' Changed messages may not have reached the form yet when the
+        Esc typed after them is read."""
         opened = self._opened if self._opened is not None else self._as_mounted
-        now = self._values()
-        return any(now.get(name) != opened.get(name) for name in self.touched if name in now)
+        return self._values() != opened
 
     def close_unsaved(self) -> None:
         """Close without saving: a draft kept as typed goes with it."""
@@ -636,7 +643,7 @@ def ask_to_discard(screen: Screen, discard: Callable[[], None]) -> None:
 
     screen.app.push_screen(ConfirmScreen(
         f"Close “{title}” and discard what you typed? It is not saved: n goes back to it, "
-        "Ctrl+S there saves it.", yes="Yes, discard (y)"), answered)
+        "Ctrl+S there saves it.", yes="Yes, discard (y)", answered_once_seen=True), answered)
 
 
 def _check(problems: dict[str, str], field: str, fn: Callable[[], object]) -> None:
@@ -719,8 +726,7 @@ class ChildFormScreen(FormScreen):
             # lands unallocated, off their "My caseload".
             me = next((w.id for w in workers if w.username == self.app.worker), None)
             if me is not None:
-                with self.prevent(Select.Changed):  # a default, not typed (`typed_unsaved`)
-                    self.query_one("#worker_id", Select).value = me
+                self.query_one("#worker_id", Select).value = me
             return
         self.seen = current.seen
         with self.prevent(Input.Changed, Select.Changed):
@@ -1158,10 +1164,14 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, message: str, yes: str = "Yes, remove (y)") -> None:
+    def __init__(self, message: str, yes: str = "Yes, remove (y)",
+                 answered_once_seen: bool = False) -> None:
         super().__init__()
         self.message = message
         self.yes = yes
+        # The keys typed before it was drawn are dropped, not taken as the answer
+        # (`HoldsKeys`): for a yes that loses what was typed.
+        self.answered_once_seen = answered_once_seen
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):

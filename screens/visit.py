@@ -718,7 +718,7 @@ class AddendumScreen(ModalScreen[bool]):
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", priority=True),  # as read, as a form's
     ]
 
     def __init__(self, visit_id: uuid.UUID, visited_at: datetime) -> None:

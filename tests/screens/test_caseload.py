@@ -534,6 +534,46 @@ async def test_on_an_empty_store_the_first_key_goes_to_the_screen_not_the_filter
         assert app.screen.query_one("#filter").value == "x"
 
 
+async def test_esc_on_a_new_child_asks_only_once_something_is_typed(demo_store):
+    """Nothing typed is ever lost: Esc on "Add a child" closes it at once while nothing is
+    typed (the worker filled in as its default is not typing); with a name typed it asks,
+    and the letters typed on after the Esc are not taken as the answer. Esc on an open list
+    closes the list, not the form."""
+    from textual.widgets import Select
+
+    from tests.screens.test_shell import post_burst, words
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
+        await settle(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+
+        await pilot.press("n")
+        await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
+        form = app.screen
+        await settle(pilot)
+        form.query_one("#sex", Select).focus()
+        await pilot.press("enter")  # the list open: Esc closes it, the form stays
+        await settle(pilot)
+        assert form.query_one("#sex", Select).expanded
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form and not form.query_one("#sex", Select).expanded
+
+        form.query_one("#first_name").focus()
+        post_burst(app, [*words("Leo"), ("escape", None), *words("yes")])
+        await until(pilot, lambda: screen_name(app) == "ConfirmScreen")
+        await settle(pilot)
+        assert screen_name(app) == "ConfirmScreen"  # the "y" typed on was not a yes
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is form)
+        assert form.query_one("#first_name").value == "Leo"
+
+
 async def test_choosing_who_you_are_opens_your_caseload_and_drops_the_note(new_location, cli):
     """A new team's store opened before anyone chose who they are shows everyone, and says
     why. Ctrl+P → Who am I → Enter: "your caseload opens first", as the question says, and

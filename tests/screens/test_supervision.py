@@ -141,9 +141,14 @@ async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empt
         await pilot.press("n")
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
         form = app.screen
-        # Words, then Esc, in one burst: the words are in before Esc is read.
-        post_burst(app, [("tab", None), *words("Dad has moved in"), ("escape", None)])
+        # Words, then Esc, in one burst: the words are in before Esc is read. The keys
+        # typed on after the Esc, before the question was there, are not its answer: the
+        # "y" of "yes" once would have discarded it all.
+        post_burst(app, [("tab", None), *words("Dad has moved in"), ("escape", None),
+                         *words("yes he has")])
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
         assert "discard what you typed" in text_of(app.screen, "#confirm-message")
         await pilot.press("n")
         await until(pilot, lambda: app.screen is form)
