@@ -67,10 +67,14 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("f2", "toggle_dark", "Light/dark", show=False),
-        Binding("f3", "my_week", "My week", show=False),
-        Binding("f4", "team", "Team", show=False),
-        Binding("f5", "laptop('sync')", "Sync this laptop with the team server", show=False),
-        Binding("f6", "laptop('conflicts')", "Sync conflicts to resolve", show=False),
+        # The screens F3-F6 open, as the keys are read: "F4 w" typed at once is the team
+        # view's decisions (the "w" once reached the caseload before F4 had acted).
+        Binding("f3", "my_week", "My week", show=False, priority=True),
+        Binding("f4", "team", "Team", show=False, priority=True),
+        Binding("f5", "laptop('sync')", "Sync this laptop with the team server", show=False,
+                priority=True),
+        Binding("f6", "laptop('conflicts')", "Sync conflicts to resolve", show=False,
+                priority=True),
         # ? as well (key_question_mark): unless typed into a box or bound by the screen.
         Binding("f1", "help", "Help", key_display="f1 / ?", priority=True),
         Binding("ctrl+e", "own_editor", "Own editor", show=False, priority=True),

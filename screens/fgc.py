@@ -77,6 +77,7 @@ class FgcScreen(KeysAsRead, Screen):
         with app.store.read() as session:
             found = fgc_cases.facts(session, self.child_id)
         app.call_from_thread(self._show, found)
+        app.call_from_thread(self.reading_done)
 
     def _show(self, found: list[rules.FgcFact]) -> None:
         self.facts = found
@@ -117,12 +118,16 @@ class FgcScreen(KeysAsRead, Screen):
         self.app.push_screen(FgcReferFormScreen(self.child_id), self._saved)
 
     def action_held(self) -> None:
+        if not self.after_reading(self.action_held):
+            return
         if self._open_referral() is None:
             self.notify("Refer the family first (r).", severity="warning")
             return
         self.app.push_screen(FgcHeldFormScreen(self.child_id), self._saved)
 
     def action_declined(self) -> None:
+        if not self.after_reading(self.action_declined):
+            return
         if self._open_referral() is None:
             self.notify("Refer the family first (r).", severity="warning")
             return

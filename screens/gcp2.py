@@ -77,6 +77,7 @@ class Gcp2Screen(KeysAsRead, Screen):
         with app.store.read() as session:
             found = gcp2_cases.view(session, self.child_id)
         app.call_from_thread(self._show, found)
+        app.call_from_thread(self.reading_done)
 
     def _show(self, found: gcp2_cases.Gcp2View) -> None:
         self.view = found
@@ -114,6 +115,8 @@ class Gcp2Screen(KeysAsRead, Screen):
         self.query_one("#gcp2-detail", Static).update(text)
 
     def action_new(self) -> None:
+        if not self.after_reading(self.action_new):
+            return  # the plan's needs to attach it to are read with the screen
         needs = self.view.needs if self.view else []
         with self.app.store.read() as session:  # the worker at the keyboard, by name
             known, name = cases.author(session, self.app.worker or self.app.actor)

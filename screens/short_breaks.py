@@ -84,6 +84,7 @@ class ShortBreaksScreen(KeysAsRead, Screen):
         with app.store.read() as session:
             found = sb.view(session, self.child_id)
         app.call_from_thread(self._show, found)
+        app.call_from_thread(self.reading_done)
 
     def _show(self, found: sb.SupportView) -> None:
         self.shown = found
@@ -163,6 +164,8 @@ class ShortBreaksScreen(KeysAsRead, Screen):
         disability recorded the form was refused on Ctrl+S, naming a command line to run;
         now the child's circumstances open first, the disability box ready, and once it is
         saved the form asked for opens."""
+        if not self.after_reading(lambda: self._disabled_first(then)):
+            return  # whether the child is disabled is read with the screen
         if self.shown is None or self.shown.disabled:
             then()
             return
@@ -190,18 +193,18 @@ class ShortBreaksScreen(KeysAsRead, Screen):
         self.app.push_screen(form, saved)
 
     def action_edit(self) -> None:
-        if (current := self._open_one()) is None:
+        if not self.after_reading(self.action_edit) or (current := self._open_one()) is None:
             return
         kind, number, fact = current
         form = ShortBreakFormScreen if kind == "short_break" else DirectPaymentFormScreen
         self.app.push_screen(form(self.child_id, number, fact), self._saved)
 
     def action_review(self) -> None:
-        if (current := self._open_one()) is not None:
+        if self.after_reading(self.action_review) and (current := self._open_one()) is not None:
             self.app.push_screen(ReviewFormScreen(self.child_id, *current), self._saved)
 
     def action_end(self) -> None:
-        if (current := self._open_one()) is not None:
+        if self.after_reading(self.action_end) and (current := self._open_one()) is not None:
             self.app.push_screen(EndFormScreen(self.child_id, *current), self._saved)
 
     def _saved(self, result: object) -> None:

@@ -91,6 +91,7 @@ class SignsOfSafetyScreen(KeysAsRead, Screen):
             found = sos_cases.view(session, self.child_id)
             meetings = sos_cases.meeting_choices(session, self.child_id, app.today)
         app.call_from_thread(self._show, found, meetings)
+        app.call_from_thread(self.reading_done)
 
     def _show(self, found: sos_cases.SafetyView, meetings) -> None:
         self.view, self.meetings = found, meetings
@@ -118,7 +119,7 @@ class SignsOfSafetyScreen(KeysAsRead, Screen):
             ("" if found.history else "No scaling yet: s records each person's score."))
 
     def action_statement(self, kind: str) -> None:
-        if self.view is None:
+        if not self.after_reading(lambda: self.action_statement(kind)) or self.view is None:
             return
         current = [s for s in self.view.statements if s.current]
         if kind == "goal" and not any(s.kind == "danger" for s in current):
@@ -128,6 +129,8 @@ class SignsOfSafetyScreen(KeysAsRead, Screen):
                              self._saved)
 
     def action_scale(self) -> None:
+        if not self.after_reading(self.action_scale):
+            return  # the meetings to choose from are read with the screen
         self.app.push_screen(ScalingFormScreen(self.child_id, self.meetings), self._saved)
 
     def _saved(self, result: object) -> None:

@@ -257,6 +257,7 @@ class TeamScreen(KeysAsRead, Screen):
         self.team = team
         if team is None:
             self.query_one("#team-title", Static).update("No teams on this store yet.")
+            self.reading_done()
             return
         self.reload()
 
@@ -289,6 +290,7 @@ class TeamScreen(KeysAsRead, Screen):
             census = census_cases.team_completeness(rows, app.today,
                                                     {w.name for w in view.workers})
         app.call_from_thread(self._show, view)
+        app.call_from_thread(self.reading_done)
         app.call_from_thread(self._show_census, view.team, *census)
 
     def _show(self, view: team_cases.TeamView) -> None:
@@ -383,6 +385,8 @@ class TeamScreen(KeysAsRead, Screen):
 
     def action_supervision(self) -> None:
         """STO 4.5, 8.5: the supervision of the child under the cursor (the plans' list)."""
+        if not self.after_reading(self.action_supervision):
+            return
         table = self.query_one("#quality", DataTable)
         if not table.row_count:
             self.notify("No child with a CIN plan in this team: o lists every child overdue "
@@ -394,7 +398,7 @@ class TeamScreen(KeysAsRead, Screen):
     def action_overdue_supervision(self) -> None:
         """STO 4.5, 8.5: every child of the team overdue supervision, with or without a plan
         (the quality table lists only plans), the longest overdue first; Enter opens one."""
-        if self.view is None:
+        if not self.after_reading(self.action_overdue_supervision) or self.view is None:
             return
         if not self.view.supervision_overdue:
             self.notify("No child in this team is overdue supervision.")
@@ -404,7 +408,7 @@ class TeamScreen(KeysAsRead, Screen):
 
     def action_waiting(self) -> None:
         """What waits for a manager's decision (domain.waiting); Enter takes you to it."""
-        if self.view is None:
+        if not self.after_reading(self.action_waiting) or self.view is None:
             return
         if not self.view.waiting_all:
             self.notify("Nothing waits for a manager's decision, in this team or another.")
@@ -415,11 +419,13 @@ class TeamScreen(KeysAsRead, Screen):
     def action_step_audits(self) -> None:
         """STO 7.13: this month's cases that stepped down to early help or up from it, to
         audit for learning; [ and ] go a month back and forward."""
-        if self.view is not None:
+        if self.after_reading(self.action_step_audits) and self.view is not None:
             self.app.push_screen(self.app.make_screen("step_audits", team=self.view.team,
                                                       today=self.app.today))
 
     def action_quality_check(self) -> None:
+        if not self.after_reading(self.action_quality_check):
+            return
         quality = self.query_one("#quality", DataTable)
         if self.view is None or not quality.row_count:
             self.notify("No child with a CIN plan in this team.")
@@ -434,6 +440,8 @@ class TeamScreen(KeysAsRead, Screen):
                              self._recorded)
 
     def action_reallocate(self) -> None:
+        if not self.after_reading(self.action_reallocate):
+            return
         workers = self.query_one("#workers", DataTable)
         if self.view is None or not workers.row_count:
             return

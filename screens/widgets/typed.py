@@ -67,6 +67,33 @@ class KeysAsRead:
         """A screen with keys of its own to decide starts its own with `keys_as_read`."""
         return self.keys_as_read(action) is not False
 
+    # A screen that reads what it shows in the background (a worker thread) says when it
+    # has (`reading_done`); a key that needs what it read waits for it (`after_reading`).
+    _read = False
+    _waiting_for_reading: list | None = None
+
+    def after_reading(self, again: Callable[[], object]) -> bool:
+        """Whether the screen has read what it shows, so a key may act on it now. If not,
+        `again` runs once it has, and the keys typed after this one wait for it: "F h" typed
+        at once once said "refer the family first" of a family already referred (the key
+        acted before the screen knew), and "G n" opened a GCP2 with no needs to attach."""
+        if self._read:
+            return True
+        hold = getattr(self.app, "hold_keys", None)  # type: ignore[attr-defined]
+        if hold is not None:
+            hold(self)
+        self._waiting_for_reading = [*(self._waiting_for_reading or ()), again]
+        return False
+
+    def reading_done(self) -> None:
+        """Called as what the screen read is shown: the keys that waited for it act now."""
+        self._read = True
+        waiting, self._waiting_for_reading = self._waiting_for_reading or [], None
+        for again in waiting:
+            again()
+        if waiting:
+            let_go(self)  # type: ignore[arg-type]  (none opened a screen: the keys go here)
+
     def action_row(self, step: int) -> None:
         table = self.focused  # type: ignore[attr-defined]
         if abs(step) > 1:

@@ -11,7 +11,7 @@ from cintui.casework import cases, plans, record
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import settle
+from tests.screens.test_shell import post_burst, settle, until, until_shown, words
 from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
 
 
@@ -91,8 +91,6 @@ async def test_a_form_opens_past_the_date_filled_in_with_today(empty_store):  # 
     """Half the keys: "F r" and the coordinator's name typed at once is the referral, dated
     today, with its coordinator. The form once opened on "Referred on" (today, right as it
     is), so the name went into the date and the save was refused."""
-    from tests.screens.test_shell import post_burst, until, words
-
     app = ChildHost(empty_store, "SUP1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
@@ -108,3 +106,42 @@ async def test_a_form_opens_past_the_date_filled_in_with_today(empty_store):  # 
         assert form.focused is form.query_one("#family_plan")
         await pilot.press("shift+tab")
         assert form.focused is form.query_one("#on")
+
+
+async def test_a_key_needing_what_the_screen_reads_waits_for_it(empty_store,  # noqa: F811
+                                                                monkeypatch):
+    """"F h" typed at once, a family already referred, on a slow store: the screen reads its
+    conferences in the background, and the "h" waits for them, then opens "held". It once
+    acted first and said "Refer the family first" of a family already referred."""
+    import threading
+
+    from cintui.casework import fgc as fgc_cases
+    store = open_store(empty_store, None)
+    try:
+        with store.session("amira") as session:
+            child = cases.find_child(session, "SUP1")
+            fgc_cases.refer(session, child.id, on=TODAY, by="amira", coordinator="Sam Reed",
+                            today=TODAY)
+    finally:
+        store.close()
+    released, facts = threading.Event(), fgc_cases.facts
+
+    def slow_facts(*args, **kwargs):
+        released.wait(30)
+        return facts(*args, **kwargs)
+
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(fgc_cases, "facts", slow_facts)  # the record read already
+        post_burst(app, [("F", "F"), ("h", "h"), *words("Gran has Leo on Tuesdays")])
+        await until_shown(pilot, lambda: type(app.screen).__name__ == "FgcScreen")
+        await pilot.pause(0.3)  # the key read meanwhile has not acted yet
+        assert type(app.screen).__name__ == "FgcScreen"
+        released.set()
+        await until(pilot, lambda: type(app.screen).__name__ == "FgcHeldFormScreen")
+        await settle(pilot)
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "Refer the family first" not in said
+        assert app.screen.query_one("#family_plan").value == "Gran has Leo on Tuesdays"

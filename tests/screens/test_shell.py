@@ -51,6 +51,16 @@ async def until(pilot, check, rounds: int = 200) -> None:
     assert check()
 
 
+async def until_shown(pilot, check, rounds: int = 400) -> None:
+    """Wait until `check()` holds without waiting for the app's workers (as `until` does):
+    for a test holding a screen's background reading back on purpose."""
+    for _ in range(rounds):
+        if check():
+            return
+        await pilot.pause(0.05)
+    assert check()
+
+
 async def type_text(pilot, text: str) -> None:
     """Type `text` as a quick typist does: each character a key event through the app, in
     order, then one wait for the screen to settle. (`pilot.press` waits for the process to

@@ -17,7 +17,14 @@ from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import post_burst, settle, type_text, until, words
+from tests.screens.test_shell import (
+    post_burst,
+    settle,
+    type_text,
+    until,
+    until_shown,
+    words,
+)
 
 
 @pytest.fixture
@@ -161,6 +168,33 @@ async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empt
         await pilot.press("n")
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
         assert app.screen.query_one("#discussion").text == ""
+
+
+async def test_u_n_at_once_names_the_childs_worker_however_slow_the_screen(empty_store,
+                                                                          monkeypatch):
+    """"U n" typed at once: the form lists the child's worker as there, as when typed slowly.
+    It once opened before the supervision screen had read who the worker is (a slow store),
+    and left them out."""
+    import threading
+
+    from cintui.casework import supervision
+
+    released, view = threading.Event(), supervision.view
+
+    def slow_view(*args, **kwargs):
+        released.wait(30)
+        return view(*args, **kwargs)
+
+    monkeypatch.setattr(supervision, "view", slow_view)
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "tom"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_burst(app, [("U", "U"), ("n", "n")])
+        await until_shown(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen"
+                          and bool(app.screen.query("#present")))
+        assert app.screen.query_one("#present").value == "Amira Khan"
+        released.set()
 
 
 async def test_a_kept_draft_brought_back_is_not_discarded_by_one_esc(empty_store):

@@ -16,7 +16,14 @@ from cintui.store.models import AuditEntry, QualityCheck, Worker
 from tests.conftest import TODAY, reading
 from tests.screens.test_child import read, text_of
 from tests.screens.test_my_week import WeekHost
-from tests.screens.test_shell import post_burst, settle, type_text, until, words
+from tests.screens.test_shell import (
+    post_burst,
+    settle,
+    type_text,
+    until,
+    until_shown,
+    words,
+)
 
 SIZE = (140, 45)
 
@@ -628,3 +635,42 @@ async def test_t_on_what_waits_shows_all_teams_then_this_one_again(demo_store):
         await pilot.press("t")
         await settle(pilot)
         assert recommended[teams[1]] not in [r[0] for r in shown()[1]]
+
+
+async def test_f4_w_at_once_waits_for_the_team_then_lists_what_to_decide(demo_store,
+                                                                         monkeypatch):
+    """"F4 w", as the caseload's note tells a manager, typed at once on a slow store: the
+    team view reads the team in the background, and the "w" waits for it, then acts (the
+    decisions waiting, or that none wait). It once did nothing at all."""
+    import threading
+
+    from cintui.app import CintuiApp
+    from cintui.casework import cases
+    from cintui.casework import team as team_cases
+    from cintui.store import access
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            manager = next(w for w in cases.list_workers(session)
+                           if w.role == "team_manager" and w.team)
+    finally:
+        store.close()
+    released, load = threading.Event(), team_cases.load_team_view
+
+    def slow_load(*args, **kwargs):
+        released.wait(30)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(team_cases, "load_team_view", slow_load)
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        post_burst(app, [("f4", None), ("w", "w")])
+        await until_shown(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        await pilot.pause(0.3)  # the key read meanwhile has not acted yet
+        assert type(app.screen).__name__ == "TeamScreen"
+        released.set()
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen" or any(
+            "Nothing waits" in str(n.message) for n in app._notifications))
