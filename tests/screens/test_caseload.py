@@ -273,26 +273,21 @@ async def test_ctrl_p_a_reference_and_enter_in_one_burst_open_the_child(demo_sto
         await until(pilot, lambda: screen_name(app) == "AdminScreen")
 
 
-async def test_an_enter_typed_ahead_waits_for_a_slow_search_however_long(demo_store):
+async def test_an_enter_typed_ahead_waits_for_a_slow_search_however_long(demo_store,
+                                                                         monkeypatch):
     """Nothing typed is ever lost: on a loaded laptop the palette's search for "Ctrl+P, a
     reference, Enter" can take seconds. The Enter waits for it, then opens the child; it
     once gave up after two seconds and did nothing (or ran the first of an older list)."""
-    import threading
-
     from textual import events
+
+    from tests.screens.test_shell import held_back
 
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_caseload(pilot)
         target = table(app).rows[-1]
-        released = threading.Event()
-        index = app.child_index
-
-        def slow_index():
-            released.wait(30)
-            return index()
-
-        app.child_index = slow_index  # the children listed in a thread, held until released
+        # the children listed in a thread, held until released
+        released = held_back(monkeypatch, app, "child_index")
         for key, character in [("ctrl+p", None), *((c, c) for c in target.reference),
                                ("enter", "\r")]:
             app.post_message(events.Key(key, character))

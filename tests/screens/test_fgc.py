@@ -11,7 +11,14 @@ from cintui.casework import cases, plans, record
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import post_burst, settle, until, until_shown, words
+from tests.screens.test_shell import (
+    held_back,
+    post_burst,
+    settle,
+    until,
+    until_shown,
+    words,
+)
 from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
 
 
@@ -113,7 +120,6 @@ async def test_a_key_needing_what_the_screen_reads_waits_for_it(empty_store,  # 
     """"F h" typed at once, a family already referred, on a slow store: the screen reads its
     conferences in the background, and the "h" waits for them, then opens "held". It once
     acted first and said "Refer the family first" of a family already referred."""
-    import threading
 
     from cintui.casework import fgc as fgc_cases
     store = open_store(empty_store, None)
@@ -124,17 +130,11 @@ async def test_a_key_needing_what_the_screen_reads_waits_for_it(empty_store,  # 
                             today=TODAY)
     finally:
         store.close()
-    released, facts = threading.Event(), fgc_cases.facts
-
-    def slow_facts(*args, **kwargs):
-        released.wait(30)
-        return facts(*args, **kwargs)
-
     app = ChildHost(empty_store, "SUP1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(fgc_cases, "facts", slow_facts)  # the record read already
+        released = held_back(monkeypatch, fgc_cases, "facts")  # the record read already
         post_burst(app, [("F", "F"), ("h", "h"), *words("Gran has Leo on Tuesdays")])
         await until_shown(pilot, lambda: type(app.screen).__name__ == "FgcScreen")
         await pilot.pause(0.3)  # the key read meanwhile has not acted yet

@@ -51,6 +51,21 @@ async def until(pilot, check, rounds: int = 200) -> None:
     assert check()
 
 
+def held_back(monkeypatch, owner, name: str):
+    """`owner.name` (a function a screen reads the store with, in a thread) made to wait
+    until the returned event is set: a slow store, on purpose. Set it before the test ends."""
+    import threading
+
+    released, reading = threading.Event(), getattr(owner, name)
+
+    def slow(*args, **kwargs):
+        released.wait(30)
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, slow)
+    return released
+
+
 async def until_shown(pilot, check, rounds: int = 400) -> None:
     """Wait until `check()` holds without waiting for the app's workers (as `until` does):
     for a test holding a screen's background reading back on purpose."""

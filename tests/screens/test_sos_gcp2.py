@@ -14,7 +14,7 @@ from cintui.domain.plan import Need, PlanAction
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import post_burst, settle, until, until_shown
+from tests.screens.test_shell import held_back, post_burst, settle, until, until_shown
 from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
 
 
@@ -259,21 +259,14 @@ async def test_g_n_at_once_offers_the_plans_needs_however_slow_the_store(planned
                                                                           monkeypatch):
     """"G n" typed at once on a slow store: the new GCP2 waits for the screen's reading and
     offers the plan's needs to attach it to. It once opened first, with no needs offered."""
-    import threading
 
     from cintui.casework import gcp2 as gcp2_cases
-
-    released, view = threading.Event(), gcp2_cases.view
-
-    def slow_view(*args, **kwargs):
-        released.wait(30)
-        return view(*args, **kwargs)
 
     app = ChildHost(planned_store, "SUP1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(gcp2_cases, "view", slow_view)
+        released = held_back(monkeypatch, gcp2_cases, "view")
         post_burst(app, [("G", "G"), ("n", "n")])
         await until_shown(pilot, lambda: type(app.screen).__name__ == "Gcp2Screen")
         await pilot.pause(0.3)  # the key read meanwhile has not acted yet

@@ -18,6 +18,7 @@ from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
 from tests.screens.test_shell import (
+    held_back,
     post_burst,
     settle,
     type_text,
@@ -175,17 +176,10 @@ async def test_u_n_at_once_names_the_childs_worker_however_slow_the_screen(empty
     """"U n" typed at once: the form lists the child's worker as there, as when typed slowly.
     It once opened before the supervision screen had read who the worker is (a slow store),
     and left them out."""
-    import threading
 
     from cintui.casework import supervision
 
-    released, view = threading.Event(), supervision.view
-
-    def slow_view(*args, **kwargs):
-        released.wait(30)
-        return view(*args, **kwargs)
-
-    monkeypatch.setattr(supervision, "view", slow_view)
+    released = held_back(monkeypatch, supervision, "view")
     app = ChildHost(empty_store, "SUP1")
     app.actor = "tom"
     async with app.run_test(size=SIZE) as pilot:

@@ -17,6 +17,7 @@ from tests.conftest import TODAY, reading
 from tests.screens.test_child import read, text_of
 from tests.screens.test_my_week import WeekHost
 from tests.screens.test_shell import (
+    held_back,
     post_burst,
     settle,
     type_text,
@@ -642,7 +643,6 @@ async def test_f4_w_at_once_waits_for_the_team_then_lists_what_to_decide(demo_st
     """"F4 w", as the caseload's note tells a manager, typed at once on a slow store: the
     team view reads the team in the background, and the "w" waits for it, then acts (the
     decisions waiting, or that none wait). It once did nothing at all."""
-    import threading
 
     from cintui.app import CintuiApp
     from cintui.casework import cases
@@ -657,13 +657,7 @@ async def test_f4_w_at_once_waits_for_the_team_then_lists_what_to_decide(demo_st
                            if w.role == "team_manager" and w.team)
     finally:
         store.close()
-    released, load = threading.Event(), team_cases.load_team_view
-
-    def slow_load(*args, **kwargs):
-        released.wait(30)
-        return load(*args, **kwargs)
-
-    monkeypatch.setattr(team_cases, "load_team_view", slow_load)
+    released = held_back(monkeypatch, team_cases, "load_team_view")
     app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager.username)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
