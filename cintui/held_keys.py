@@ -54,9 +54,13 @@ class HoldsKeys:
             self._hold_for(screen)
             # A question whose yes loses something (discard what was typed?) is answered
             # only by keys typed once it is there: "Esc yes she did", typed on, is not a yes.
-            done = (self.drop_held_keys if getattr(screen, "answered_once_seen", False)
-                    else self.let_go_of_keys)
-            screen.call_after_refresh(done, screen)
+            # A screen that reads what it shows in the background holds them until it has
+            # (`KeysAsRead.reading_done`): "Enter 2 ↓ e" on a large record is the second
+            # person, not an arrow on an empty table.
+            if getattr(screen, "answered_once_seen", False):
+                screen.call_after_refresh(self.drop_held_keys, screen)
+            elif not getattr(screen, "READS_IN_BACKGROUND", False):
+                screen.call_after_refresh(self.let_go_of_keys, screen)
 
     def drop_held_keys(self, screen: Screen) -> None:
         if self._key_holder is screen:

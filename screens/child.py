@@ -120,6 +120,8 @@ def _table(table_id: str, *columns: str, zebra: bool = True) -> DataTable:
 class ChildScreen(KeysAsRead, Screen):
     """The record a worker lives in: everything about one child, by keyboard."""
 
+    READS_IN_BACKGROUND = True  # the record; the keys typed as it opens wait for it
+
     DEFAULT_CSS = """
     ChildScreen #child-header { height: auto; padding: 0 1; background: $boost; }
     ChildScreen TabbedContent { height: 1fr; }
@@ -299,6 +301,7 @@ class ChildScreen(KeysAsRead, Screen):
         if self.then:
             then, self.then = self.then, None
             getattr(self, f"action_{then}")()
+        self.reading_done()
 
     def _fill_tab(self, tab: str) -> None:
         rec = self.record

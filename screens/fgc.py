@@ -36,6 +36,8 @@ def _day(d) -> str:
 class FgcScreen(KeysAsRead, Screen):
     """The child's Family Group Conferences."""
 
+    READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
+
     DEFAULT_CSS = """
     FgcScreen #fgc-header { height: auto; padding: 0 1; background: $boost; }
     FgcScreen #fgc-table { height: 1fr; }

@@ -37,6 +37,8 @@ def _day(d) -> str:
 class Gcp2Screen(KeysAsRead, Screen):
     """The child's GCP2s and each area's grades over time."""
 
+    READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
+
     DEFAULT_CSS = """
     Gcp2Screen #gcp2-header { height: auto; padding: 0 1; background: $boost; }
     Gcp2Screen #gcp2-table { height: 1fr; }

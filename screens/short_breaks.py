@@ -39,6 +39,8 @@ def _iso(d) -> str:
 class ShortBreaksScreen(KeysAsRead, Screen):
     """The child's short breaks and direct payments, and their reviews."""
 
+    READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
+
     DEFAULT_CSS = """
     ShortBreaksScreen #sb-header { height: auto; padding: 0 1; background: $boost; }
     ShortBreaksScreen #sb-table { height: 1fr; }

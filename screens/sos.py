@@ -40,6 +40,8 @@ def _day(d) -> str:
 class SignsOfSafetyScreen(KeysAsRead, Screen):
     """The plan as a Signs of Safety map, and the scalings over time."""
 
+    READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
+
     DEFAULT_CSS = """
     SignsOfSafetyScreen #sos-header { height: auto; padding: 0 1; background: $boost; }
     SignsOfSafetyScreen #sos-columns { height: 1fr; }

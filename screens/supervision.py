@@ -36,6 +36,8 @@ def _day(d) -> str:
 class SupervisionScreen(KeysAsRead, Screen):
     """The child's supervisions and the next one due."""
 
+    READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
+
     DEFAULT_CSS = """
     SupervisionScreen #sup-header { height: auto; padding: 0 1; background: $boost; }
     SupervisionScreen #sup-table { height: 1fr; }
@@ -74,6 +76,7 @@ class SupervisionScreen(KeysAsRead, Screen):
         with app.store.read() as session:
             shown = sup.view(session, self.child_id, app.today)
         app.call_from_thread(self._show, shown)
+        app.call_from_thread(self.reading_done)
 
     def _show(self, shown: sup.SupervisionView) -> None:
         self.shown = shown

@@ -83,6 +83,8 @@ def _measure(m) -> Text:
 
 
 class TeamScreen(KeysAsRead, Screen):
+
+    READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
     DEFAULT_CSS = """
     TeamScreen #team-bar { height: 3; padding: 0 1; }
     TeamScreen #team-choice { width: 48; }

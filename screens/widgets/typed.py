@@ -68,7 +68,10 @@ class KeysAsRead:
         return self.keys_as_read(action) is not False
 
     # A screen that reads what it shows in the background (a worker thread) says when it
-    # has (`reading_done`); a key that needs what it read waits for it (`after_reading`).
+    # has (`reading_done`): the keys typed as it opened wait until then (`HoldsKeys`), and
+    # a key that needs what it read, pressed later (after a reload began), waits for it
+    # (`after_reading`).
+    READS_IN_BACKGROUND = False
     _read = False
     _waiting_for_reading: list | None = None
 
@@ -77,7 +80,7 @@ class KeysAsRead:
         `again` runs once it has, and the keys typed after this one wait for it: "F h" typed
         at once once said "refer the family first" of a family already referred (the key
         acted before the screen knew), and "G n" opened a GCP2 with no needs to attach."""
-        if self._read:
+        if self._read or not self.READS_IN_BACKGROUND:
             return True
         hold = getattr(self.app, "hold_keys", None)  # type: ignore[attr-defined]
         if hold is not None:
@@ -87,12 +90,12 @@ class KeysAsRead:
 
     def reading_done(self) -> None:
         """Called as what the screen read is shown: the keys that waited for it act now."""
-        self._read = True
+        first, self._read = not self._read, True
         waiting, self._waiting_for_reading = self._waiting_for_reading or [], None
         for again in waiting:
             again()
-        if waiting:
-            let_go(self)  # type: ignore[arg-type]  (none opened a screen: the keys go here)
+        if first or waiting:  # the keys held for it (unless one opened a screen: there)
+            let_go(self)  # type: ignore[arg-type]
 
     def action_row(self, step: int) -> None:
         table = self.focused  # type: ignore[attr-defined]

@@ -1007,3 +1007,27 @@ async def test_editing_a_child_keeps_what_was_typed_over_the_details_it_loads(de
     saved = read(demo_store, lambda s: s.exec(select(Child).where(
         Child.reference == REFERENCE)).one())
     assert (saved.known_as, saved.upn) == ("Pri", "A123456789012")
+
+
+async def test_keys_typed_as_a_large_record_opens_wait_for_it(demo_store, monkeypatch):
+    """"Enter 2 ↓ e" typed at once from the caseload, on a slow store (a large record, a
+    loaded laptop): the keys wait for the record, then it is the People tab, the second
+    person and the form to edit them. The arrow once moved on an empty table, and "e"
+    edited the first person."""
+    from cintui.casework import record as record_cases
+    from tests.screens.test_shell import caseload_app, held_back, post_burst, until_shown
+
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        released = held_back(monkeypatch, record_cases, "load_record")
+        post_burst(app, [("enter", None), ("2", "2"), ("down", None), ("e", "e")])
+        await until_shown(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert type(screen).__name__ == "ChildScreen"  # the keys wait for the record
+        released.set()
+        await until_shown(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        people = screen.query_one("#people-table")
+        second = people.coordinate_to_cell_key((1, 0)).row_key.value
+        assert str(app.screen.person.person_id) == str(second)
