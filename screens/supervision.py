@@ -127,18 +127,18 @@ class SupervisionScreen(KeysAsRead, Screen):
         self.query_one("#sup-detail", Static).update(text)
 
     def action_new_supervision(self) -> None:
+        if not self.after_reading(self.action_new_supervision):
+            return  # the child's worker, there in the supervision, is read with the screen
         app = self.app
         with app.store.read() as session:
             me = endings.me(session, app.actor)
             referral = _referral(session, self.child_id)
-            # Read here, not from what the screen shows: "U n" typed at once opens the form
-            # before the screen's own reading has arrived (the worker was left out then).
-            worker = sup.worker_name(session, self.child_id)
         refusal = needs_role(me.username or me.name, me.role, MANAGER_ROLES)
         if refusal is not None:
             app.notify(f"Recording supervision {refusal} (STO 4.5, 8.5).", severity="warning",
                        timeout=8)
             return
+        worker = self.shown.worker if self.shown else ""
         app.push_screen(SupervisionFormScreen(self.child_id, me.name, referral, worker),
                         self._saved)
 

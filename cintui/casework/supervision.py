@@ -120,19 +120,13 @@ def due(session: Session, child_id: uuid.UUID, today: date) -> SupervisionDue | 
                                  recorded_from=episode.recorded_from if episode else None)
 
 
-def worker_name(session: Session, child_id: uuid.UUID) -> str:
-    """The name of the child's allocated worker ("" if none): there, in the supervision."""
-    child = cases.require_child(session, child_id, SupervisionError)
-    worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
-    return worker.name if worker else ""
-
-
 def view(session: Session, child_id: uuid.UUID, today: date) -> SupervisionView:
     child = cases.require_child(session, child_id, SupervisionError)
+    worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     ts = cases.store_policy(session).timescale("supervision")
     return SupervisionView(
         child=f"{child.first_name} {child.last_name}".strip(), reference=child.reference,
-        worker=worker_name(session, child_id), facts=facts(session, child_id),
+        worker=worker.name if worker else "", facts=facts(session, child_id),
         due=due(session, child_id, today), policy=f"every {ts.describe()} ({ts.source})")
 
 

@@ -77,9 +77,12 @@ class KeysAsRead:
 
     def after_reading(self, again: Callable[[], object]) -> bool:
         """Whether the screen has read what it shows, so a key may act on it now. If not,
-        `again` runs once it has, and the keys typed after this one wait for it: "F h" typed
-        at once once said "refer the family first" of a family already referred (the key
-        acted before the screen knew), and "G n" opened a GCP2 with no needs to attach."""
+        `again` runs once it has, and the keys typed after this one wait for it. The keys
+        typed as the screen opens are held until then anyway (`HoldsKeys`); this is for a
+        key acted on without that hold: read after the hold's 5 seconds ran out (a team
+        view on a slow server), or a click on the footer. "F h" typed at once once said
+        "refer the family first" of a family already referred, and "G n" opened a GCP2 with
+        no needs to attach."""
         if self._read or not self.READS_IN_BACKGROUND:
             return True
         hold = getattr(self.app, "hold_keys", None)  # type: ignore[attr-defined]

@@ -120,8 +120,8 @@ async def test_a_key_needing_what_the_screen_reads_waits_for_it(empty_store,  # 
     """"F h" typed at once, a family already referred, on a slow store: the screen reads its
     conferences in the background, and the "h" waits for them, then opens "held". It once
     acted first and said "Refer the family first" of a family already referred."""
-
     from cintui.casework import fgc as fgc_cases
+
     store = open_store(empty_store, None)
     try:
         with store.session("amira") as session:
