@@ -11,7 +11,7 @@ from datetime import date
 
 from cintui.domain.people import InvalidContact, check_email
 from cintui.domain.roles import ROLE_LABELS, ROLES, role_label
-from cintui.domain.text import counted
+from cintui.domain.text import counted, folded
 
 TYPICAL_CASELOAD = range(15, 22)  # WAR 3.5 / 6.2.1: about 15, county average 16-21
 
@@ -146,9 +146,20 @@ def check_username(text: str) -> str | None:
     if not value:
         return "give a username, e.g. amira.ashdown"
     if not USERNAME.fullmatch(value.lower()):
+        if " " in value and USERNAME.fullmatch(like := username_like(value)):
+            # A full name typed where the username goes: say what the username could be.
+            return (f"{value!r} is not a username but a name: {like}, for instance, is a "
+                    "username (the name goes under Full name)")
         return (f"{value!r} is not a username: 2 to 64 letters, digits, dots, hyphens or "
                 "underscores, starting with a letter (e.g. amira.ashdown)")
     return None
+
+
+def username_like(name: str) -> str:
+    """A username made from a person's name as councils make them: "Mo Manager" →
+    mo.manager, "Zoë O'Neil-Ward" → zoe.oneil-ward."""
+    words = (re.sub(r"[^a-z0-9_-]", "", word) for word in folded(name).split())
+    return ".".join(word for word in words if word)
 
 
 def check_worker(username: str, name: str, role: str, email: str = "") -> list[Problem]:

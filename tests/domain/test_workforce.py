@@ -64,6 +64,16 @@ def test_usernames(username, ok):
     assert (w.check_username(username) is None) == ok
 
 
+def test_a_full_name_typed_as_the_username_is_answered_with_a_username_made_from_it():
+    """Set-up from an empty store: the first box of "Add a worker" is the username, and a
+    team admin types the person's name there. Said with the username it could be."""
+    assert w.check_username("Mo Manager") == (
+        "'Mo Manager' is not a username but a name: mo.manager, for instance, is a username "
+        "(the name goes under Full name)")
+    assert w.username_like("Zoë O'Neil-Ward") == "zoe.oneil-ward"
+    assert w.check_username("amira@council").startswith("'amira@council' is not a username: 2")
+
+
 def test_a_worker_needs_a_username_a_name_a_role_and_a_good_email_if_any():
     assert w.check_worker("amira.ashdown", "Amira Ashdown", "social_worker") == []
     assert w.check_worker("amira.ashdown", "Amira Ashdown", "social_worker",
