@@ -274,7 +274,12 @@ class TeamScreen(KeysAsRead, Screen):
             self.reload()
 
     def reload(self) -> None:
+        """Read the team again (another team chosen, `r`, back from a change): the keys
+        typed meanwhile wait for its rows (`reading_done`), as they do when the view opens.
+        An "a" typed as another team's rows were read once reallocated the children of the
+        team shown before."""
         self._commits_seen = getattr(self.app, "store_commits", 0)
+        self.reading_again()
         self.query_one("#team-title", Static).update(f"{plain(self.team)}: loading…")
         self._loading_shown().start()
         self._load(self.team)
@@ -292,7 +297,6 @@ class TeamScreen(KeysAsRead, Screen):
             census = census_cases.team_completeness(rows, app.today,
                                                     {w.name for w in view.workers})
         app.call_from_thread(self._show, view)
-        app.call_from_thread(self.reading_done)
         app.call_from_thread(self._show_census, view.team, *census)
 
     def _show(self, view: team_cases.TeamView) -> None:
@@ -334,6 +338,7 @@ class TeamScreen(KeysAsRead, Screen):
                             key=str(q.child_id))
         if quality.row_count:
             quality.move_cursor(row=min(keep, quality.row_count - 1))
+        self.reading_done()  # the keys typed as it was read act on it now
 
     def _show_trend(self, view: team_cases.TeamView) -> None:
         known = [p for p in view.trend if p.measure.percent is not None]

@@ -91,6 +91,14 @@ class KeysAsRead:
         self._waiting_for_reading = [*(self._waiting_for_reading or ()), again]
         return False
 
+    def reading_again(self) -> None:
+        """The screen reads what it shows again (another team chosen): until `reading_done`,
+        the keys typed wait for it, as they did when it opened."""
+        self._read = False
+        hold = getattr(self.app, "hold_keys", None)  # type: ignore[attr-defined]
+        if hold is not None and self.is_active:  # type: ignore[attr-defined]
+            hold(self)
+
     def reading_done(self) -> None:
         """Called as what the screen read is shown: the keys that waited for it act now."""
         first, self._read = not self._read, True

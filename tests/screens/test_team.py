@@ -4,6 +4,7 @@ to a worker's caseload, recording a quality check (BEX 3). Synthetic people only
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date
 
@@ -15,7 +16,7 @@ from cintui.domain.text import counted
 from cintui.store.models import AuditEntry, QualityCheck, Worker
 from tests.conftest import TODAY, reading
 from tests.screens.test_child import read, text_of
-from tests.screens.test_my_week import WeekHost
+from tests.screens.test_my_week import REFERENCE, WeekHost
 from tests.screens.test_shell import (
     held_back,
     post_burst,
@@ -668,3 +669,44 @@ async def test_f4_w_at_once_waits_for_the_team_then_lists_what_to_decide(demo_st
         released.set()
         await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen" or any(
             "Nothing waits" in str(n.message) for n in app._notifications))
+
+
+async def test_a_key_as_another_teams_rows_are_read_acts_on_that_team(demo_store, cli,
+                                                                      monkeypatch):
+    """Another team chosen in the list, then "a" (reallocate the highlighted worker's
+    children) as its rows are read, on a slow store: the key waits for them and acts on the
+    chosen team's first worker. It once acted on the team shown before: a manager about to
+    reallocate the children of a worker in the wrong team."""
+    from cintui.casework import team as team_cases
+
+    db = ("--db", str(demo_store))
+    assert cli("team", "add", "South Family Support", "--service", "Safeguarding",
+               *db).code == 0
+    assert cli("worker", "add", "zed.south", "--name", "Zed South", "--role", "SW",
+               "--team", "South Family Support", *db).code == 0
+    children = json.loads(cli("child", "list", "--json", *db).out)
+    moved = next(c["reference"] for c in children
+                 if c["reference"] != REFERENCE and c["status"] == "cin_plan")
+    manager = next(w["username"] for w in json.loads(cli("worker", "list", "--json", *db).out)
+                   if w["role"] == "team_manager")
+    assert cli("child", "reallocate", moved, "--to", "zed.south", "--by", manager,
+               *db).code == 0
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_team(pilot)
+        before = screen.team
+        choice = screen.query_one("#team-choice")
+        teams = [value for _label, value in choice._options if isinstance(value, str)]
+        steps = teams.index("South Family Support") - teams.index(before)
+        released = held_back(monkeypatch, team_cases, "load_team_view")
+        choice.focus()
+        await pilot.press("enter")  # the list of teams, open
+        await settle(pilot)
+        await pilot.press(*["down" if steps > 0 else "up"] * abs(steps), "enter")
+        assert screen.team == "South Family Support"  # its rows still being read
+        post_burst(app, [("a", "a")])
+        await pilot.pause(0.3)  # the "a" has not acted on the team shown before
+        assert type(app.screen).__name__ == "TeamScreen"
+        released.set()
+        await until(pilot, lambda: type(app.screen).__name__ == "ReallocateScreen")
+        assert app.screen.username == "zed.south"
