@@ -128,6 +128,14 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     # typed (a killed process, the idle lock, PRIV 2): saved as a draft, back when the same
     # form opens again for the same child and subject (`kept_as`).
     KEEP_TYPED = False
+    # A form about a child not yet on the record (no `child_id`: a new child) keeps what was
+    # typed too, with no child: the worker's own draft of that form, back when they open it
+    # again. Other forms with no child (set-up) keep nothing.
+    KEEPS_WITHOUT_CHILD = False
+
+    def _keeps(self) -> bool:
+        return self.KEEP_TYPED and (getattr(self, "child_id", None) is not None
+                                    or self.KEEPS_WITHOUT_CHILD)
 
     def kept_as(self) -> str:
         """Which form this is, for its kept draft: its class, and for a form about one thing
@@ -194,8 +202,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         """What the form holds now to the store as a draft, on the saver's thread, once
         something was typed: a killed process, a flat battery or the idle lock loses
         nothing (the visit form's `DraftSaver`)."""
-        if (not self.KEEP_TYPED or self._opened is None or self._saving
-                or getattr(self, "child_id", None) is None):
+        if not self._keeps() or self._opened is None or self._saving:
             return
         values = self._values()
         if values == self._opened and self._kept_id is None:
@@ -207,7 +214,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def _write_kept(self, values: dict) -> None:
         app = self.app
         with app.store.session(app.actor) as session:
-            self._kept_id = drafts.keep_form(session, self.child_id, app.actor,
+            self._kept_id = drafts.keep_form(session, getattr(self, "child_id", None),
+                                             app.actor,
                                              self.kept_as(), values, self._kept_id,
                                              opened=self._opened)
 
@@ -232,10 +240,11 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         # over it and then overwritten by it. One indexed read of the child's drafts.
         self._opened = self._values()
         app = self.app
-        if getattr(self, "child_id", None) is None:
+        if not self._keeps():
             return
         with app.store.read() as session:
-            kept = drafts.kept_form(session, self.child_id, app.actor, self.kept_as())
+            kept = drafts.kept_form(session, getattr(self, "child_id", None), app.actor,
+                                    self.kept_as())
         if kept is None:
             return
         self._kept_id = kept.id
@@ -664,12 +673,15 @@ class ChildFormScreen(FormScreen):
 
     ALIASES = {"name": "first_name", "worker": "worker_id", "worker_username": "worker_id"}
     FILLED_LATER = True  # the child's details arrive from `_load`: kept text after them
+    # What was typed is kept as it is typed, a new child's too (the worker's own draft of a
+    # child not yet on the record, back when they next add a child): a new child half typed
+    # at a front door once went with a killed process or the idle lock.
+    KEEP_TYPED = True
+    KEEPS_WITHOUT_CHILD = True
 
     def __init__(self, child_id: uuid.UUID | None = None) -> None:
         super().__init__()
         self.child_id = child_id
-        # Editing a child keeps what was typed (a new child has no record to keep it on).
-        self.KEEP_TYPED = child_id is not None
         self.seen = ""  # the child's row as loaded (`conflicts`): saved over only knowingly
         self.levels: tuple[str, ...] = ()
         self.worker_choices: dict[uuid.UUID, record.WorkerChoice] = {}
@@ -727,6 +739,7 @@ class ChildFormScreen(FormScreen):
             me = next((w.id for w in workers if w.username == self.app.worker), None)
             if me is not None:
                 self.query_one("#worker_id", Select).value = me
+            self.call_after_refresh(self._restore_kept)
             return
         self.seen = current.seen
         with self.prevent(Input.Changed, Select.Changed):
@@ -742,8 +755,7 @@ class ChildFormScreen(FormScreen):
                 self.query_one("#level", Select).value = current.level
             if current.worker_id in self.worker_choices:
                 self.query_one("#worker_id", Select).value = current.worker_id
-        if self.KEEP_TYPED:  # the record's details are in: what was typed goes over them
-            self.call_after_refresh(self._restore_kept)
+        self.call_after_refresh(self._restore_kept)  # what was typed goes over them
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}

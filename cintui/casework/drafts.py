@@ -29,7 +29,7 @@ from cintui.store.models import Draft, utcnow
 class DraftRow:
     id: uuid.UUID
     kind: str
-    child_id: uuid.UUID
+    child_id: uuid.UUID | None  # None: a child not yet on the record (a new child's form)
     owner: str
     subject_id: uuid.UUID | None
     payload: dict[str, Any]
@@ -50,7 +50,7 @@ def _dump(payload: dict[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def create(session: Session, kind: str, child_id: uuid.UUID, owner: str,
+def create(session: Session, kind: str, child_id: uuid.UUID | None, owner: str,
            payload: dict[str, Any], subject_id: uuid.UUID | None = None) -> DraftRow:
     row = Draft(kind=kind, child_id=child_id, owner=owner, subject_id=subject_id,
                 payload=_dump(payload))
@@ -76,9 +76,11 @@ def get(session: Session, draft_id: uuid.UUID) -> DraftRow | None:
     return _row(row) if row is not None else None
 
 
-def for_child(session: Session, child_id: uuid.UUID, kind: str | None = None) -> list[DraftRow]:
-    """The child's drafts, newest first."""
-    query = select(Draft).where(Draft.child_id == child_id)
+def for_child(session: Session, child_id: uuid.UUID | None,
+              kind: str | None = None) -> list[DraftRow]:
+    """The child's drafts, newest first (None: those of children not yet on the record)."""
+    query = select(Draft).where(col(Draft.child_id).is_(None) if child_id is None
+                                else Draft.child_id == child_id)
     if kind:
         query = query.where(Draft.kind == kind)
     return [_row(d) for d in session.exec(query.order_by(col(Draft.saved_at).desc())).all()]
@@ -91,17 +93,20 @@ def discard(session: Session, draft_id: uuid.UUID) -> None:
         session.flush()
 
 
-# A form about one child, kept when the idle lock closes it (PRIV 2): its fields' values
-# as typed, by form, one draft per worker, child and form ("form" kind).
+# A form about one child, kept as it is typed (a killed process, the idle lock: PRIV 2):
+# its fields' values as typed, by form, one draft per worker, child and form ("form" kind).
+# A form about a child not yet on the record (a new child) is kept with no child: one per
+# worker and form, its owner's alone.
 FORM = "form"
 
 
-def kept_form(session: Session, child_id: uuid.UUID, owner: str, form: str) -> DraftRow | None:
+def kept_form(session: Session, child_id: uuid.UUID | None, owner: str,
+              form: str) -> DraftRow | None:
     return next((d for d in for_child(session, child_id, FORM)
                  if d.owner == owner and d.payload.get("form") == form), None)
 
 
-def keep_form(session: Session, child_id: uuid.UUID, owner: str, form: str,
+def keep_form(session: Session, child_id: uuid.UUID | None, owner: str, form: str,
               values: dict[str, Any], draft_id: uuid.UUID | None,
               opened: dict[str, Any] | None = None) -> uuid.UUID:
     """Write what the form holds (made on the first keep), and what it opened with (so that

@@ -446,7 +446,9 @@ class Draft(Row, table=True):
     __audit_quiet__ = ("payload", "saved_at")
 
     kind: str = Field(max_length=16)  # DRAFT_KINDS
-    child_id: uuid.UUID = Field(sa_column_args=deferred_fk("child.id"), index=True)
+    # None: a child not yet on the record (the new-child form; revision 0029), its owner's
+    child_id: uuid.UUID | None = Field(default=None, sa_column_args=deferred_fk("child.id"),
+                                       index=True)
     owner: str = Field(max_length=64)  # the actor who writes it
     subject_id: uuid.UUID | None = None  # e.g. the meeting being minuted
     payload: str = Field(default="{}")  # JSON

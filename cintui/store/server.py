@@ -468,6 +468,9 @@ def _row_security(conn: Connection, server: ServerInfo) -> None:
         hidden["applied_request"] = "actor = session_user::text"
     if "sync_conflict" in hidden:  # one about a team or a worker names no child
         hidden["sync_conflict"] = f"child_id IS NULL OR {hidden['sync_conflict']}"
+    # A draft of a child not yet on the record (revision 0029) is its owner's alone.
+    hidden["draft"] = ("CASE WHEN child_id IS NULL THEN owner = session_user::text "
+                       f"ELSE {hidden['draft']} END")
     for table, visible in hidden.items():
         t = _q(table)
         ex(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")

@@ -685,3 +685,82 @@ async def test_a_child_added_from_my_caseload_is_mine(new_location, cli):
         assert table(app).row_count == 1
     listed = cli("child", "list", "--worker", "amira.ashdown", "--json", "--db", path)
     assert [c["name"] for c in json.loads(listed.out)] == ["Leo Ward"]
+
+
+NEW_CHILD_CRASH = """
+import asyncio, sys
+from cintui.app import CintuiApp
+from cintui.store import access
+from tests.conftest import TODAY
+from tests.screens.test_shell import settle, type_text, until
+
+async def main():
+    app = CintuiApp(access.locate(sys.argv[1]), today=TODAY, worker="{worker}")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildFormScreen")
+        await settle(pilot)
+        await type_text(pilot, "Ola")
+        await pilot.press("tab")
+        await type_text(pilot, "Quill")
+        app.screen.query_one("#dob").focus()
+        await type_text(pilot, "01/01/2019")
+        print("TYPED", flush=True)
+        await asyncio.sleep(120)  # killed long before this ends
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.both_stores
+async def test_a_new_child_half_typed_survives_a_killed_process_and_is_its_owners(
+        demo_store, tmp_path):
+    """Nothing typed is ever lost, a new child's details too: a real process is killed
+    (SIGKILL) 2.5 s after the last key of a child typed into "Add a child", before any
+    save. What was typed is on the store, with no child yet and under the worker who typed
+    it. "n" brings it back for that worker only (another worker's "Add a child" opens
+    empty), and saving the child ends it."""
+    from sqlmodel import select
+
+    from cintui.casework import drafts
+    from cintui.store.models import Child
+    from tests.crashing import kill_after_typing
+    from tests.screens.test_child import read
+    from tests.screens.test_my_week import REFERENCE, _worker_of
+
+    worker = _worker_of(demo_store, REFERENCE)
+    kill_after_typing(NEW_CHILD_CRASH.replace("{worker}", worker), demo_store, tmp_path)
+
+    def kept(session):
+        return [(d.owner, d.payload["values"]) for d in drafts.for_child(session, None, "form")]
+
+    [(owner, values)] = read(demo_store, kept)
+    assert owner == worker
+    assert (values["first_name"], values["last_name"], values["dob"]) == (
+        "Ola", "Quill", "01/01/2019")
+
+    other = CintuiApp(access.locate(demo_store), today=TODAY, worker="test.worker")
+    async with other.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: screen_name(other) == "CaseloadScreen")
+        await pilot.press("n")
+        await until(pilot, lambda: screen_name(other) == "ChildFormScreen")
+        await settle(pilot)
+        assert other.screen.query_one("#first_name").value == ""
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=worker)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        await pilot.press("n")
+        await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
+        form = app.screen
+        await until(pilot, lambda: form.query_one("#first_name").value == "Ola")
+        assert form.query_one("#last_name").value == "Quill"
+        assert form.query_one("#dob").value == "01/01/2019"
+        assert any("What you typed here before" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen_name(app) != "ChildFormScreen")
+    child = read(demo_store, lambda s: s.exec(select(Child).where(
+        Child.first_name == "Ola", Child.last_name == "Quill")).one())
+    assert str(child.dob) == "2019-01-01"
+    assert read(demo_store, kept) == []

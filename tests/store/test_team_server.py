@@ -392,3 +392,34 @@ def test_a_workers_role_moves_their_login_in_and_out_of_the_managers(team, cli):
     assert is_manager(team.other)
     _ok(cli("worker", "edit", team.other, "--role", "social worker"))
     assert not is_manager(team.other)
+
+
+def test_a_new_childs_draft_is_its_owners_alone_on_a_team_server(team):
+    """A child half typed in the new-child form is kept as a draft with no child yet
+    (revision 0029). On a team server row security shows it to its owner's login only. No
+    one else's login can read, change or write one in the owner's name, even with psql."""
+    from cintui.casework import drafts
+    from cintui.store.engine import open_store
+
+    values = {"first_name": "Ola", "last_name": "Quill", "dob": "01/01/2019"}
+    store = open_store(team.url(team.worker), None)
+    try:
+        with store.session(store.server.login) as session:
+            drafts.keep_form(session, None, team.worker, "ChildFormScreen", values, None)
+        with store.read() as session:
+            kept = drafts.kept_form(session, None, team.worker, "ChildFormScreen")
+        assert kept is not None and kept.payload["values"] == values
+    finally:
+        store.close()
+    with team.psql(team.other) as conn:
+        assert conn.execute("SELECT count(*) FROM draft").fetchone()[0] == 0
+        assert conn.execute("UPDATE draft SET payload = '{}'").rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO draft (id, created_at, updated_at, kind, owner, payload, "
+                         "saved_at) VALUES (gen_random_uuid(), now(), now(), 'form', %s, '{}', "
+                         "now())", (team.worker,))
+    with team.psql(team.manager) as conn:
+        assert conn.execute("SELECT count(*) FROM draft").fetchone()[0] == 0
+    with team.psql(team.worker) as conn:
+        assert conn.execute("SELECT owner FROM draft WHERE child_id IS NULL").fetchall() == [
+            (team.worker,)]
