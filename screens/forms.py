@@ -1191,6 +1191,9 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button("No (n)", id="no")
+        # Its own keys at the foot: the form's below (Ctrl+S Save, Esc Cancel) once showed
+        # there while it asked, and a key of theirs was an answer.
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#no").focus()

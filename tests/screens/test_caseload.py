@@ -564,6 +564,9 @@ async def test_esc_on_a_new_child_asks_only_once_something_is_typed(demo_store):
         await until(pilot, lambda: screen_name(app) == "ConfirmScreen")
         await settle(pilot)
         assert screen_name(app) == "ConfirmScreen"  # the "y" typed on was not a yes
+        # At its foot, its own keys: not the form's Save and Cancel beneath it
+        shown = [k.description for k in app.screen.query("FooterKey")]
+        assert "Yes" in shown and "No" in shown and "Save" not in shown
         await pilot.press("n")
         await until(pilot, lambda: app.screen is form)
         assert form.query_one("#first_name").value == "Leo"
