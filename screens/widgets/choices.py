@@ -86,11 +86,21 @@ class KeyedSelect(Select):
     def __init__(self, options: Iterable[tuple[str, str, object]], **kwargs) -> None:
         options = list(options)
         self.keys = {key: value for key, _, value in options if key}
+        self._own_prompt = "prompt" in kwargs
         kwargs.setdefault("prompt", choice_prompt(list(self.keys), bool(options)))
         super().__init__([(plain(f"{label} ({key})" if key else label), value)
                           for key, label, value in options], **kwargs)
         for key in self.keys:
             self._bindings.bind(key, f"choose({key!r})", show=False, priority=True)
+
+    def set_options(self, options) -> None:
+        """Options given once read from the store (the policy's levels, the workers): the
+        box says how to choose them. It said "nothing to choose from yet" beside a list of
+        four levels of need."""
+        options = list(options)
+        if not self._own_prompt:
+            self.prompt = choice_prompt(list(self.keys), bool(options))
+        super().set_options(options)
 
     def compose(self) -> ComposeResult:  # Select's own, with the keyed list
         yield SelectCurrent(self.prompt)

@@ -551,6 +551,11 @@ async def test_esc_on_a_new_child_asks_only_once_something_is_typed(demo_store):
         await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
         form = app.screen
         await settle(pilot)
+        # The levels of need, read as the form opens: the box says how to choose one (it
+        # said "nothing to choose from yet" beside the policy's four levels)
+        level = form.query_one("#level", Select)
+        await until(pilot, lambda: len(level._options) > 1)
+        assert level.prompt == "type to choose; Enter lists them"
         form.query_one("#sex", Select).focus()
         await pilot.press("enter")  # the list open: Esc closes it, the form stays
         await settle(pilot)
