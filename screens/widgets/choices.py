@@ -52,8 +52,9 @@ SEARCH_PAUSE_SECONDS = 1.0
 
 def typed_match(labels: list[str], current: int | None, typed: str) -> int | None:
     """The option a browser's shut list goes to when `typed` is typed on it: the first
-    label starting with it (case aside), else the first with a word starting with it; one
-    letter typed again and again goes round the labels starting with it, from `current`."""
+    label starting with it (case aside), else the first with a word from which it reads on
+    ("tier 3": Lower Tier 3); one letter typed again and again goes round the labels
+    starting with it, from `current`."""
     typed = typed.casefold()
     folded = [label.casefold() for label in labels]
     if len(typed) > 1 and typed == typed[0] * len(typed):  # "ww": the next "w"
@@ -64,7 +65,9 @@ def typed_match(labels: list[str], current: int | None, typed: str) -> int | Non
         if label.startswith(typed):
             return i
     for i, label in enumerate(folded):
-        if any(word.startswith(typed) for word in label.split()):
+        starts = [j for j, ch in enumerate(label) if not ch.isspace()
+                  and (j == 0 or label[j - 1].isspace())]
+        if any(label.startswith(typed, j) for j in starts):
             return i
     return None
 
@@ -123,9 +126,14 @@ class KeyedSelect(Select):
             self.when_chosen(self.value)
 
     def on_key(self, event: events.Key) -> None:
-        if not self.expanded and not self.keys and event.is_printable \
-                and not event.character.isspace():
+        # A space goes on with a search begun ("level 3", "White British"); typed first, it
+        # opens the list. It once opened the list at "level", and Tab took Level 1.
+        if not self.expanded and not self.keys and event.is_printable and (
+                not event.character.isspace() or self._searching()):
             self._search(event)
+
+    def _searching(self) -> bool:
+        return bool(self._typed) and monotonic() - self._typed_at < SEARCH_PAUSE_SECONDS
 
     def _search(self, event: events.Key) -> None:
         now = monotonic()

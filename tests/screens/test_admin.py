@@ -251,6 +251,13 @@ async def test_a_shut_list_without_keys_is_searched_by_typing_as_a_browsers_is(
         await pilot.press("q")  # no team has a word starting "noq": nothing changes
         await settle(pilot)
         assert form.query_one("#team").value == "Disability North"
+        # A space goes on with the search: "safeguarding s" is Safeguarding South, the
+        # list still shut (the space once opened it, and Tab took what it highlighted)
+        await pilot.pause(1.1)  # a new search
+        post_burst(app, words("safeguarding s"))
+        await settle(pilot)
+        assert form.query_one("#team").value == "Safeguarding South"
+        assert not form.query_one("#team").expanded
 
 
 def test_typing_on_a_shut_list_goes_round_the_options_starting_with_a_letter():
@@ -264,6 +271,12 @@ def test_typing_on_a_shut_list_goes_round_the_options_starting_with_a_letter():
     assert typed_match(labels, None, "wi") == 3
     assert typed_match(labels, None, "x") is None
     assert typed_match(["Safeguarding South", "Disability North"], None, "NO") == 1
+    # Words and spaces, read on from the start of any word
+    trafford = ["Tier 1", "Tier 2", "Lower Tier 3", "Upper Tier 3", "Tier 4"]
+    assert typed_match(trafford, None, "tier 3") == 2
+    assert typed_match(trafford, None, "upper t") == 3
+    assert typed_match(trafford, None, "tier 4") == 4
+    assert typed_match(["Level 1 universal", "Level 3 multi-agency"], None, "level 3") == 1
 
 
 def test_an_unchosen_box_says_its_keys_or_how_to_search():
