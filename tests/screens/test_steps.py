@@ -485,6 +485,29 @@ async def test_a_referral_from_early_help_is_prompted_as_a_step_up_by_keys_sto_7
     assert facts(app).referral_route == "early_help_step_up"
 
 
+async def test_m_tab_a_is_a_mash_referral_decided_for_assessment(new_db):
+    """Issue 20, no invisible tab stops: the early help plan's date is a step-up's only, so
+    "m Tab a Ctrl+S" typed at once is a referral through the MASH and the decision to assess
+    (the date box was a tab stop for every route, and took the "a" as a date)."""
+    from tests.screens.test_shell import post_burst
+
+    path = one_child_store(new_db)
+    app = ChildHost(path, "KEY1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_steps(pilot)
+        steps = app.screen
+        await pilot.press("r")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReferralFormScreen")
+        form = app.screen
+        assert form.query_one("#early_help_plan").disabled  # no route yet: not a step-up
+        post_burst(app, [("m", "m"), ("tab", "\t"), ("a", "a"), ("ctrl+s", None)])
+        await until(pilot, lambda: app.screen is steps)
+    f = facts(app)
+    assert (f.referral_route, f.early_help_plan_on, f.referral_decision) == (
+        "mash", None, "assessment")
+
+
 async def test_the_footer_keeps_help_when_a_steps_keys_do_not_fit_issue_20(empty_store):
     """At a laptop's 80 columns the case steps of a new referral have more keys than fit:
     the last ones before Help are left out (Help lists them all), not cut at the edge with
