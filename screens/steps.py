@@ -468,7 +468,10 @@ class FactorsFormScreen(_StepForm):
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
         fed = rules.circumstance_factors(self.circumstances)
-        chosen = "; ".join(self.names[c] for c in self.chosen) or "none yet"
+        # How to tick, until one is: Enter in "Find" only moved to the list, and a first
+        # user was left looking at "none yet".
+        chosen = "; ".join(self.names[c] for c in self.chosen) or \
+            "none yet (type words, Enter, then Space ticks the factor highlighted)"
         self.info = f"Chosen: {chosen}" + (f". From the circumstances: {', '.join(fed)}"
                                            if fed else "")
         self.place(problems, rules.check_factors(self.chosen, self.facts, self.circumstances,

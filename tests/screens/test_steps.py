@@ -145,6 +145,9 @@ async def test_the_case_steps_by_keys(empty_store):
         await pilot.press("f")  # factors, picked by words
         await settle(pilot)
         form = app.screen
+        # Until one is ticked, the form says how
+        assert "none yet (type words, Enter, then Space ticks" in " ".join(
+            text_of(form, "#form-info").split())
         # Typed at once: Enter goes to the first factor the words leave, Space ticks it (the
         # Space once went into the words, the move to the list coming after it).
         post_burst(app, [*words("domestic violence child"), ("enter", "\r"),
