@@ -110,8 +110,9 @@ def _day_time(at: datetime) -> str:
 class VisitFormScreen(TabMovesAtOnce, Screen):
     """Type up a visit: the facts on top, the WIR 2.11 headings below, saved as you type."""
 
-    # A laptop terminal (80 columns): the yes/no fact boxes go under the date and type.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Under 116 columns (a laptop's 80, a split 100) the yes/no fact boxes go under the date
+    # and type: beside them they need 115 ("Bedroom seen" was cut off at 100).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (116, "-wide")]
     DEFAULT_CSS = """
     VisitFormScreen #visit-title { height: auto; padding: 0 1; background: $boost; }
     VisitFormScreen #saved { height: 1; padding: 0 1; color: $text-muted; }

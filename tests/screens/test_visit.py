@@ -769,6 +769,21 @@ def test_the_visit_form_snapshot_at_80x24(demo_store, snap_compare):
     assert snap_compare(VisitHost(demo_store), terminal_size=(80, 24), run_before=run_before)
 
 
+@pytest.mark.parametrize("width", [80, 100, 115, 120])
+async def test_the_visit_facts_are_whole_at_every_width(demo_store, width):
+    """Child seen, seen alone and bedroom seen are read whole at any width: beside the date
+    and type where they fit, under them where they do not (at 100 columns "Bedroom seen"
+    was cut off at the edge)."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await open_form(pilot)
+        await settle(pilot)
+        facts = list(app.screen.query("YesNo"))
+        assert len(facts) == 3
+        assert all(box.region.right <= width - 1 for box in facts)
+        assert "Bedroom seen" in str(facts[-1].render())
+
+
 async def test_ctrl_e_writes_a_heading_in_your_own_editor_and_the_draft_keeps_it(
         demo_store, tmp_path, monkeypatch):
     """Ctrl+E in a heading's box: the app saves the draft, hands the text to $EDITOR
