@@ -40,7 +40,7 @@ from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen, _check
-from .widgets.choices import RATING_KEYS
+from .widgets.choices import RATING_KEYS, KeyedSelect
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
 
@@ -128,6 +128,27 @@ class NeedFormScreen(PlanFormScreen):
 
     def on_mount(self) -> None:
         self.focus_first("#now")
+        if self.need is None:
+            self._cp_box()
+            # As the rating's key is read: "r Tab" goes to the CP discussion a Red needs.
+            self.query_one("#rag", KeyedSelect).when_chosen = lambda _rag: self._cp_box()
+
+    def values_restored(self) -> None:
+        if self.need is None:
+            self._cp_box()
+
+    @on(Select.Changed, "#rag")
+    def _rag_chosen(self) -> None:
+        self._cp_box()
+
+    def _cp_box(self) -> None:
+        """The CP discussion is a Red's: for Amber or Green it is no tab stop, greyed, and
+        not saved. It was a tab stop for every rating, and words typed on after Tab were
+        saved on an Amber as its "CP discussion"."""
+        self.query_one("#cp_discussion").disabled = self.value("rag") != "R"
+
+    def _cp_discussion(self) -> str:
+        return self.text_of("cp_discussion") if self.value("rag") == "R" else ""
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -135,7 +156,7 @@ class NeedFormScreen(PlanFormScreen):
             problems["now"] = "say what is happening for the child now"
         if self.need is None:
             for field, problem in rag_change_problems(
-                    None, self.value("rag") or "A", cp_discussion=self.text_of("cp_discussion")):
+                    None, self.value("rag") or "A", cp_discussion=self._cp_discussion()):
                 problems[field] = problem
             problems.update(self._first_action_problems())
         return problems
@@ -172,7 +193,7 @@ class NeedFormScreen(PlanFormScreen):
         if self.need is None:
             rating = self.value("rag") or "A"
             need = plans.with_rating(Need(now=fields["now"], rag=rating), rating, self.today,
-                                     self.by, cp_discussion=self.text_of("cp_discussion"))
+                                     self.by, cp_discussion=self._cp_discussion())
             # A first rating has no "previous": keep the details, drop the stand-in.
             first = replace(need.rag_history[-1], previous=None)
             need = replace(need, **fields, rag_history=(first,), actions=self._first_action())

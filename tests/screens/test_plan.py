@@ -665,6 +665,39 @@ async def test_a_new_need_takes_its_first_action_on_the_same_form_wir_2_3(demo_s
         ("Walk Maisie to school", "Mum", date(2026, 11, 27))]  # Fri after Mon 23 Nov
 
 
+async def test_a_new_needs_cp_discussion_is_a_reds_alone(demo_store):
+    """Issue 20, no invisible tab stops; WIR 2.6, BEX 3: a new need's "If Red: CP
+    discussion" is a tab stop only once Red is chosen. Tab from Amber is the end of the
+    form (the words typed on once went in as an Amber's "CP discussion", and were saved),
+    and "r Tab" goes straight to it, its words saved with the Red."""
+    from tests.screens.test_shell import post_burst, words
+
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "NeedFormScreen")
+        form = app.screen
+        assert form.query_one("#cp_discussion").disabled  # Amber, as it opens
+        form.query_one("#rag").focus()
+        post_burst(app, [("r", "r"), ("tab", "\t"), *words("Strategy discussion held")])
+        await until(pilot, lambda: form.query_one("#cp_discussion").value
+                    == "Strategy discussion held")
+        await pilot.press("shift+tab", "a")
+        await settle(pilot)
+        assert form.query_one("#cp_discussion").disabled  # back to Amber: not a tab stop
+        await pilot.press("r")
+        form.query_one("#now").focus()
+        await type_text(pilot, "Maisie has been hit by mum's partner")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+    draft = read(demo_store, lambda s: plans.load_version(
+        s, plans.draft_version_id(s, child_id)))
+    new = draft.needs[-1]
+    assert (new.rag, new.rag_history[-1].cp_discussion) == ("R", "Strategy discussion held")
+
+
 async def test_p_on_the_caseload_opens_the_highlighted_childs_plan(demo_store):
     app = caseload_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
