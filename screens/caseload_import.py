@@ -132,6 +132,7 @@ class CaseloadImportScreen(FormScreen):
         lines += [f"  {worker}: {count}" for worker, count in plan.workers]
         if plan.ignored:
             lines.append(f"Columns not imported: {', '.join(plan.ignored)}")
+        lines += [f"Note: {plain(note)}" for note in plan.notes()]
         report.set_class(False, "-problems")
         report.update("\n".join(lines))
         self.query_one("#form-error", Static).update("")

@@ -58,10 +58,36 @@ class ImportPlan:
     workers: tuple[tuple[str, int], ...]  # (worker, children), most first; NOT_ALLOCATED too
     columns: dict[str, str] = field(default_factory=dict)  # ours -> the file's header
 
+    def named_again(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """People named in more than one row with no household ID in common: each row's is
+        a person of its own (a name alone does not say two are the same person), so a
+        mother named under two siblings is two records unless the rows share a household."""
+        keys: dict[str, set[tuple]] = {}
+        lines: dict[str, set[int]] = {}
+        shown: dict[str, str] = {}
+        for row in self.rows:
+            for person, key in zip(row.people, _people_keys(row), strict=True):
+                name = person.name.casefold()
+                shown.setdefault(name, person.name)
+                keys.setdefault(name, set()).add(key)
+                lines.setdefault(name, set()).add(row.line)
+        return tuple((shown[n], tuple(sorted(lines[n]))) for n in shown if len(keys[n]) > 1)
+
+    def notes(self) -> list[str]:
+        """What the worker may want to put right before importing, though nothing stops it."""
+        out = []
+        for name, lines in self.named_again():
+            on = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+            out.append(f"{name} is named on lines {on} with no household ID in common: "
+                       f"{len(lines)} people records. If they are one person, give those "
+                       "rows the same household ID (column household) to record them once.")
+        return out
+
     def as_json(self) -> dict:
         return {
             "file": self.file, "ok": not self.problems, "children": len(self.rows),
             "people": self.people, "workers": dict(self.workers),
+            "named_again": [{"name": n, "lines": list(lines)} for n, lines in self.named_again()],
             "ignored_columns": list(self.ignored),
             "references": [r.reference for r in self.rows],
             "problems": [p.as_json() for p in self.problems],

@@ -127,6 +127,8 @@ def _print_plan(plan, dry_run: bool) -> None:
         typer.echo(f"  {worker}: {count}")
     if plan.ignored:
         typer.echo(f"Columns not imported: {', '.join(plan.ignored)}")
+    for note in plan.notes():
+        typer.echo(f"Note: {note}")
     if not dry_run:
         typer.echo("Every clock runs from the imported dates: see `cintui due`.")
 

@@ -80,6 +80,30 @@ def test_a_dry_run_says_what_would_be_created_and_writes_nothing(cli, db):
     assert sha(db) == before
 
 
+def test_a_person_named_under_two_rows_with_no_household_is_pointed_out(cli, db, tmp_path):
+    """A mother named under two siblings whose rows share no household ID would be two
+    people records (a name alone does not say they are one person): the dry run, the
+    import and the JSON say so, with the lines, and how to record her once."""
+    head = "reference,first_name,last_name,dob,worker,referral_date,people,household\n"
+    rows = ('M1,Kai,Doyle,12/02/2015,wendy.worker,03/06/2026,"Sara Doyle (Mother, PR)",{h}\n'
+            'M2,Lena,Doyle,30/09/2017,wendy.worker,03/06/2026,"Sara Doyle (Mother, PR)",{h}\n')
+    apart = tmp_path / "apart.csv"
+    apart.write_text(head + rows.format(h=""))
+    result = run(cli, db, apart, "--dry-run")
+    assert result.code == 0, result.err
+    assert "would import 2 children and 2 people" in result.out
+    assert ("Note: Sara Doyle is named on lines 2 and 3 with no household ID in common: 2 "
+            "people records. If they are one person, give those rows the same household ID "
+            "(column household) to record them once.") in result.out
+    out = json.loads(run(cli, db, apart, "--dry-run", "--json").out)
+    assert out["named_again"] == [{"name": "Sara Doyle", "lines": [2, 3]}]
+    together = tmp_path / "together.csv"
+    together.write_text(head + rows.format(h="H1"))
+    result = run(cli, db, together)
+    assert result.code == 0, result.err
+    assert "2 children and 1 person" in result.out and "Note:" not in result.out
+
+
 def test_a_good_file_imports_every_child_with_their_people_and_history(cli, db):
     result = run(cli, db, MOSAIC, "--json")
     assert result.code == 0, result.err
