@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual import on, work
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
@@ -25,6 +26,8 @@ from cintui.store.base import StoreError
 
 class CaseloadImportScreen(FormScreen):
     TITLE_TEXT = "Import a caseload (CSV) from your old system"
+    # The footer says what Ctrl+S does here, as the button does (it said "Save").
+    BINDINGS = [Binding("ctrl+s", "save", "Check, then import", priority=True)]
     DEFAULT_CSS = """
     CaseloadImportScreen .hint { color: $text-muted; height: auto; }
     CaseloadImportScreen #report { height: auto; margin: 1 0 0 0; }

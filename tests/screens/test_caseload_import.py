@@ -30,6 +30,8 @@ async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_pat
         await settle(pilot)
         form = app.screen
         assert screen_name(app) == "CaseloadImportScreen"
+        # The footer says what Ctrl+S does here, as the button does
+        assert "Check, then import" in [k.description for k in form.query("FooterKey")]
 
         await fill(pilot, "#file", str(tmp_path / "nowhere.csv"))
         await pilot.press("ctrl+s")
