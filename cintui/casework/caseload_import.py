@@ -23,6 +23,7 @@ from cintui.casework import cases, endings, record
 from cintui.domain import caseload_import as rules
 from cintui.domain.calendar import from_england_time
 from cintui.domain.caseload_import import CaseRow, Problem
+from cintui.domain.text import counted
 from cintui.reference import codes
 from cintui.store import models as m
 
@@ -76,6 +77,12 @@ class ImportPlan:
     def notes(self) -> list[str]:
         """What the worker may want to put right before importing, though nothing stops it."""
         out = []
+        unknown = sum(1 for row in self.rows if row.consent is None)
+        if unknown:
+            out.append(f"{counted(unknown, 'child', 'children')} with no consent date will "
+                       "show \"No valid consent\" until it is recorded: a consent column "
+                       "gives the date the parents consented, as the old system has it "
+                       "(WAR 4.2).")
         for name, lines in self.named_again():
             on = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
             out.append(f"{name} is named on lines {on} with no household ID in common: "
@@ -340,6 +347,11 @@ def _write(session: Session, row: CaseRow, people: dict, *, today: date, actor: 
         _visit(session, child, episode, row.last_visit, file)
     for key, p in zip(_people_keys(row), row.people, strict=True):
         _person(session, child.id, p, people, key)
+        if row.consent and p.parental_responsibility:  # WAR 4.2, as the old system had it
+            record.record_consent(session, child.id, record.ConsentInput(
+                scope="service", decision="given", decided_on=row.consent,
+                person_id=people[key], notes=f"Recorded in the previous system (imported "
+                f"from {file}, line {row.line})."), today)
     endings.record_decision(session, child.id, endings.NewDecision(
         kind="other", decision=f"Case imported into cintui from {file} (line {row.line})",
         rationale="The team's existing caseload moved from its previous system; the dates "

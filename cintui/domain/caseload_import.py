@@ -113,6 +113,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("professionals", "Professionals: Name (role, agency); …",
            "Ms Hill (Class teacher, Hill Primary School)",
            ("professional network", "professionals involved", "agencies involved")),
+    Column("consent", "Date the parents consented to the CIN service (WAR 4.2), as the old "
+           "system recorded it: recorded as each person with PR in people giving it. Blank: "
+           "not known here, and the child shows \"No valid consent\" until it is recorded.",
+           "02/03/2026",
+           ("consent date", "service consent", "consent to service", "consent to cin service",
+            "date of consent", "consent given", "consent given date",
+            "parental consent date")),
     Column("household", "Siblings share a household ID: a person named in two of its rows "
            "is recorded once.", "H1",
            ("household id", "family id", "family reference", "family ref", "family group")),
@@ -120,7 +127,8 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 DATE_COLUMNS = ("dob", "expected_dob", "referral_date", "assessment_started",
                 "assessment_completed", "initial_home_visit", "support_started",
-                "cin_plan_start", "initial_meeting", "last_review", "next_review", "last_visit")
+                "cin_plan_start", "initial_meeting", "last_review", "next_review", "last_visit",
+                "consent")
 CODE_COLUMNS = ("sex", "ethnicity", "primary_need", "referral_source")  # = their lists
 CODE_DEFAULTS = {"sex": "U", "ethnicity": "NOBT", "primary_need": "N0",
                  "referral_source": "10", "disabilities": "NONE"}
@@ -130,7 +138,7 @@ STEPS = ("referral_date", "assessment_started", "assessment_completed", "cin_pla
          "initial_meeting", "last_review")
 IN_THE_PAST = ("referral_date", "assessment_started", "assessment_completed",
                "initial_home_visit", "support_started", "cin_plan_start", "initial_meeting",
-               "last_review", "last_visit")
+               "last_review", "last_visit", "consent")
 HEADER = 0  # `Problem.line` of a problem with the whole file, before any line is read
 
 
@@ -376,6 +384,7 @@ class CaseRow:
     last_review: date | None = None
     next_review: date | None = None
     last_visit: date | None = None
+    consent: date | None = None  # to the CIN service, by each person with PR (WAR 4.2)
     people: tuple[PersonEntry, ...] = ()
     household: str = ""
 
@@ -658,6 +667,9 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
         return None, problems
     d = {k: v for k, v in values.items() if isinstance(v, date)}
     _check_dates(d, today, bad, lambda ours: names.get(ours, ours))
+    if "consent" in d and not any(p.parental_responsibility for p in values.get("people", ())):
+        bad("consent", "consent to the service is given by someone with parental "
+            "responsibility: name them in the people column with PR")
     if problems:
         return None, problems
     row = CaseRow(

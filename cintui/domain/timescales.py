@@ -246,7 +246,9 @@ def _support_start(e: ChildEvents) -> Iterator[_Clock]:
 
 def _initial_meeting(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
     ts = policy.timescales.get("initial_meeting")
-    if ts is None or _held(e, ("initial",)):
+    # A review held means the plan is past its planning meeting: a caseload imported with
+    # its last review and no initial meeting's date once showed that meeting months late.
+    if ts is None or _held(e, ("initial", *REVIEW_KINDS)):
         return
     if e.moved_in:
         # BEX 4: a child who moved in with a plan has the transfer-in meeting (within 20

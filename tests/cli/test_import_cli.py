@@ -76,6 +76,9 @@ def test_a_dry_run_says_what_would_be_created_and_writes_nothing(cli, db):
         "  Wendy Worker (wendy.worker): 3",
         "  not allocated: 1",
         "Columns not imported: Notes",
+        'Note: 4 children with no consent date will show "No valid consent" until it is '
+        "recorded: a consent column gives the date the parents consented, as the old system "
+        "has it (WAR 4.2).",
     ]
     assert sha(db) == before
 
@@ -101,7 +104,43 @@ def test_a_person_named_under_two_rows_with_no_household_is_pointed_out(cli, db,
     together.write_text(head + rows.format(h="H1"))
     result = run(cli, db, together)
     assert result.code == 0, result.err
-    assert "2 children and 1 person" in result.out and "Note:" not in result.out
+    assert "2 children and 1 person" in result.out and "Note: Sara Doyle" not in result.out
+
+
+def test_consent_from_the_old_system_is_recorded_as_each_pr_holders_war_4_2(cli, db, tmp_path):
+    """WAR 4.2: a consent column (the date the parents consented to the CIN service, as
+    the old system has it) is recorded as given by each person with PR in the row, so an
+    imported child is not flagged "No valid consent" on day one. A consent date with no one
+    holding PR is refused on its line; a file without one says how many will be flagged."""
+    head = "reference,first_name,last_name,dob,worker,referral_date,consent date,people\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + 'C1,Tia,Lowe,12/02/2015,wendy.worker,03/06/2026,05/06/2026,'
+                   '"Amy Lowe (Mother)"\n')
+    refused = run(cli, db, bad)
+    assert refused.code == 2
+    assert ('line 2, column "consent date": consent to the service is given by someone with '
+            "parental responsibility") in refused.err
+    good = tmp_path / "good.csv"
+    good.write_text(head + 'C1,Tia,Lowe,12/02/2015,wendy.worker,03/06/2026,05/06/2026,'
+                    '"Amy Lowe (Mother, PR); Lee Lowe (Father, PR); Nan Lowe (Grandmother)"\n'
+                    'C2,Ola,Pike,01/01/2016,wendy.worker,03/06/2026,,"Eve Pike (Mother, PR)"\n')
+    result = run(cli, db, good)
+    assert result.code == 0, result.err
+    assert "Note: 1 child with no consent date" in result.out
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            tia = cases.find_child(session, "C1")
+            given = [(c.who, c.scope, c.decision, c.decided_on)
+                     for c in record.list_consents(session, tia.id, TODAY)]
+            assert sorted(given) == [
+                ("Amy Lowe (Mother)", "service", "given", date(2026, 6, 5)),
+                ("Lee Lowe (Father)", "service", "given", date(2026, 6, 5))]
+            assert record.consent_status(session, tia, TODAY).valid_for_service
+            ola = cases.find_child(session, "C2")
+            assert not record.consent_status(session, ola, TODAY).valid_for_service
+    finally:
+        store.close()
 
 
 def test_a_good_file_imports_every_child_with_their_people_and_history(cli, db):

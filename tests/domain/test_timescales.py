@@ -129,6 +129,20 @@ def test_bexley_initial_meeting_10_calendar_days_after_assessment():
     assert "initial_meeting" not in keys(ChildEvents(cin_plan_start=date(2026, 12, 1)), "bexley")
 
 
+def test_a_review_held_means_the_initial_meeting_is_past_wir_2_3():
+    """WIR 2.3, TRA: a plan reviewed has had its planning meeting, whether or not its date
+    is known (a caseload imported with its last review and no initial meeting): the
+    initial meeting is not shown overdue. A review only booked says nothing of it."""
+    plan = date(2026, 7, 20)
+    reviewed = ChildEvents(cin_plan_start=plan,
+                           meetings=(MeetingFact(date(2026, 10, 20), "review"),))
+    assert "initial_meeting" not in keys(reviewed, "trafford")
+    assert "review" in keys(reviewed, "trafford")
+    booked = ChildEvents(cin_plan_start=plan,
+                         meetings=(MeetingFact(date(2026, 12, 20), "review", held=False),))
+    assert "initial_meeting" in keys(booked, "trafford")
+
+
 def test_initial_meeting_clock_stops_only_when_the_meeting_is_held():
     """DOMAIN.md §6: a meeting that is only scheduled has not happened yet."""
     plan = date(2026, 12, 7)
