@@ -23,6 +23,7 @@ from cintui.casework import cases, endings, record
 from cintui.domain import caseload_import as rules
 from cintui.domain.calendar import from_england_time
 from cintui.domain.caseload_import import CaseRow, Problem
+from cintui.domain.steps import census_factors
 from cintui.domain.text import counted
 from cintui.reference import codes
 from cintui.store import models as m
@@ -136,9 +137,13 @@ def plan(session: Session, data: bytes, *, today: date, file: str = "caseload.cs
     references this very import wrote before it was stopped (not a clash)."""
     existing = [ref for ref in session.exec(select(m.Child.reference)).all()
                 if ref not in ours]
+    upns = {upn: ref for upn, ref in session.exec(
+        select(m.Child.upn, m.Child.reference).where(m.Child.upn != "")).all()
+        if ref not in ours}
     read = rules.read_caseload(data, today=today, mapping=mapping, ignore=ignore,
-                               code_lists={n: codes.codes(n) for n in CODE_LISTS},
-                               existing=existing)
+                               code_lists={n: codes.codes(n) for n in CODE_LISTS}
+                               | {"assessment_factor": codes.short_names("assessment_factor")},
+                               existing=existing, existing_upns=upns)
     problems = list(read.problems)
     rows: list[CaseRow] = []
     names: dict[str, str] = {}  # username -> "Name (username)"
@@ -334,13 +339,18 @@ def _write(session: Session, row: CaseRow, people: dict, *, today: date, actor: 
         dob=row.dob, expected_dob=row.expected_dob, reference=row.reference,
         sex=row.sex, ethnicity=row.ethnicity, disabilities=row.disabilities,
         primary_need=row.primary_need, referral_source=row.referral_source, level=row.level,
-        team=row.team or None, worker=row.worker or None), today)
+        team=row.team or None, worker=row.worker or None, upn=row.upn,
+        upn_unknown=row.upn_unknown), today)
     child.status = row.status
     episode = cases.current_episode(session, child.id)
     for name in ("assessment_started", "assessment_completed", "initial_home_visit",
                  "support_started", "cin_plan_start"):
         setattr(episode, name, getattr(row, name))
     episode.recorded_from = today  # what came before is the old system's (reports judge after)
+    if row.factors:  # the assessment's; the census's once it was completed (authorised)
+        episode.factors_chosen = " ".join(row.factors)
+        if row.assessment_completed:
+            episode.assessment_factors = " ".join(census_factors(row.factors, {}))
     session.add_all([child, episode])
     _meetings(session, child, episode, row)
     if row.last_visit:

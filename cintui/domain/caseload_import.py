@@ -30,9 +30,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
+from types import MappingProxyType
 
+from cintui.domain.census import upn_check_letter, upn_problems
 from cintui.domain.child import InvalidChildDetails, check_birth_dates, check_reference
 from cintui.domain.people import InvalidContact, check_person
+from cintui.domain.steps import NoSuchCode, pick_code
 from cintui.domain.text import control_problem, counted
 
 # ---------------------------------------------------------------------- the columns
@@ -113,6 +116,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("professionals", "Professionals: Name (role, agency); …",
            "Ms Hill (Class teacher, Hill Primary School)",
            ("professional network", "professionals involved", "agencies involved")),
+    Column("upn", "The child's Unique Pupil Number (13 characters, the check letter "
+           "first), or why it is unknown: the census code UN1-UN7. Blank: a school-age child "
+           "is queried in the census (8770Q) until one is recorded.", "H820260000015",
+           ("unique pupil number", "pupil number", "upn number")),
+    Column("factors", "The assessment's factors (census): codes (1B 3A 16A; 21 for none) "
+           "or names (domestic violence: child), separated by commas or semicolons. Needs "
+           "assessment_started.", "16A",
+           ("assessment factors", "factors identified", "factors at assessment",
+            "cin assessment factors", "factors")),
     Column("consent", "Date the parents consented to the CIN service (WAR 4.2), as the old "
            "system recorded it: recorded as each person with PR in people giving it. Blank: "
            "not known here, and the child shows \"No valid consent\" until it is recorded.",
@@ -385,6 +397,9 @@ class CaseRow:
     next_review: date | None = None
     last_visit: date | None = None
     consent: date | None = None  # to the CIN service, by each person with PR (WAR 4.2)
+    upn: str = ""
+    upn_unknown: str | None = None  # census UN1-UN7, when there is no UPN
+    factors: tuple[str, ...] = ()  # the assessment's, census codes
     people: tuple[PersonEntry, ...] = ()
     household: str = ""
 
@@ -551,6 +566,7 @@ def read_caseload(
     mapping: Mapping[str, str] | None = None,
     ignore: tuple[str, ...] = (),
     existing: Iterable[str] = (),
+    existing_upns: Mapping[str, str] = MappingProxyType({}),
 ) -> Caseload:
     """Every row of the file checked: the good ones typed, every problem listed.
 
@@ -576,6 +592,7 @@ def read_caseload(
     names = {ours: headers[i].strip() for ours, i in at.items()}
     taken = {ref.casefold() for ref in existing}
     seen: dict[str, int] = {}
+    upns: dict[str, int] = {}  # census 1520: a UPN is one child's
     rows: list[CaseRow] = []
     refused: list[tuple[int, str, str, str]] = []
     for line, cells in records:
@@ -595,6 +612,15 @@ def read_caseload(
                                  "child on this store"))
         if ref:
             seen.setdefault(ref, line)
+        if row is not None and row.upn:
+            if row.upn in upns:
+                found.append(Problem(line, names["upn"], f"UPN {row.upn} is also on line "
+                                     f"{upns[row.upn]}: a UPN is one child's (census 1520)"))
+            elif row.upn in existing_upns:
+                found.append(Problem(line, names["upn"], f"UPN {row.upn} is already "
+                                     f"{existing_upns[row.upn]}'s on this store: a UPN is one "
+                                     "child's (census 1520)"))
+            upns.setdefault(row.upn, line)
         problems += found
         if row is not None and not found:
             rows.append(row)
@@ -661,12 +687,18 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
     if values.get("sex", "U") != "U" and raw.get("expected_dob") and not raw.get("dob"):
         bad("sex", "an unborn child's sex is U (unknown) until the birth")
     attempt("disabilities", lambda v: _disabilities(v, code_lists["disability"]))
+    attempt("upn", _upn)
+    if "assessment_factor" in code_lists:
+        attempt("factors", lambda v: _factors(v, code_lists["assessment_factor"]))
     attempt("people", parse_people)
     attempt("professionals", parse_professionals)
     if problems:
         return None, problems
     d = {k: v for k, v in values.items() if isinstance(v, date)}
     _check_dates(d, today, bad, lambda ours: names.get(ours, ours))
+    if values.get("factors") and "assessment_started" not in d:
+        bad("factors", "the factors are the assessment's: give the date it started "
+            "(assessment_started)")
     if "consent" in d and not any(p.parental_responsibility for p in values.get("people", ())):
         bad("consent", "consent to the service is given by someone with parental "
             "responsibility: name them in the people column with PR")
@@ -679,8 +711,50 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
         **{k: raw.get(k, "") for k in ("worker", "team", "level", "household")},
         **d,
         people=values.get("people", ()) + values.get("professionals", ()),
+        upn=values.get("upn", ("", None))[0], upn_unknown=values.get("upn", ("", None))[1],
+        factors=values.get("factors", ()),
     )
     return row, problems
+
+
+def _upn(value: str) -> tuple[str, str | None]:
+    """(UPN, None), or ("", the census reason it is unknown: UN1-UN7). Checked as the
+    census checks it (`census.upn_problems`), so an import never brings in a UPN the
+    return would leave the child out for."""
+    upn = re.sub(r"\s", "", value).upper()
+    if re.fullmatch(r"UN[1-7]", upn):
+        return "", upn
+    problems = upn_problems(upn)
+    if problems and problems[0][0] == "upn-format":
+        raise ValueError(f"{value!r} is not a UPN (13 characters: a check letter, 11 digits "
+                         "and a digit or letter) nor a reason it is unknown (UN1-UN7)")
+    if problems:
+        rule, message = problems[0]
+        if rule == "1510":
+            message += f": it should be {upn_check_letter(upn)}, so a character is mistyped"
+        raise ValueError(f"{message} (census {rule})")
+    return upn, None
+
+
+def _factors(value: str, names: Mapping[str, str]) -> tuple[str, ...]:
+    """Assessment factors, by code or by words as the case steps take them ("domestic
+    violence: child"; `names`: code -> short name); 21 (none identified) only alone (8869)."""
+    found: list[str] = []
+    for item in (i.strip() for i in re.split(r"[;,]", value)):
+        if not item:
+            continue
+        codes_ = item.upper().split()
+        if all(c in names for c in codes_):  # codes with spaces between them: "1B 3A 16A"
+            found += codes_
+            continue
+        try:
+            found.append(pick_code(item, names, "assessment factor", "factors"))
+        except NoSuchCode as exc:
+            raise ValueError(exc.problem) from None
+    found = list(dict.fromkeys(found))
+    if "21" in found and len(found) > 1:
+        raise ValueError("21 (no factors identified) cannot go with other factors (8869)")
+    return tuple(found)
 
 
 def _disabilities(value: str, code_list: Mapping[str, str]) -> str:

@@ -373,18 +373,28 @@ def _upn_problems(child: CensusChild, ctx: _Ctx) -> Iterable[Problem]:
                           f"{_fmt(child.dob)}): record the UPN or why it is unknown "
                           "(UN2-UN7; UN1 is for a child not of school age)")
         return
+    for rule, message in upn_problems(upn):
+        yield Problem(rule, message)
+
+
+def upn_problems(upn: str) -> list[tuple[str, str]]:
+    """(census rule, message) for each way a UPN is malformed: its shape, its check letter
+    (1510), the LA code in characters 2-4 (1530), character 13 (1550). The census and a
+    caseload import say the same."""
+    upn = upn.strip().upper()
     if len(upn) != 13 or not _UPN_PATTERN.fullmatch(upn):
-        yield Problem("upn-format", f"UPN {upn!r} is not 13 characters: a letter, 11 digits "
-                      "and a digit or letter")
-        return
+        return [("upn-format", f"UPN {upn!r} is not 13 characters: a letter, 11 digits and a "
+                 "digit or letter")]
+    out = []
     if upn_check_letter(upn) != upn[0]:
-        yield Problem("1510", f"UPN {upn!r} is invalid (wrong check letter at character 1)")
+        out.append(("1510", f"UPN {upn!r} is invalid (wrong check letter at character 1)"))
     if upn[1:4] not in UPN_LA_CODES:
-        yield Problem("1530", f"UPN {upn!r} is invalid (characters 2-4, {upn[1:4]}, are not "
-                      "a recognised LA code)")
+        out.append(("1530", f"UPN {upn!r} is invalid (characters 2-4, {upn[1:4]}, are not a "
+                    "recognised LA code)"))
     if upn[12].isalpha() and upn[12] not in _CHECK_LETTERS:
-        yield Problem("1550", f"UPN {upn!r} is invalid (character 13 is not a recognised "
-                      "value)")
+        out.append(("1550", f"UPN {upn!r} is invalid (character 13 is not a recognised "
+                    "value)"))
+    return out
 
 
 def _disability_problems(child: CensusChild, codes) -> Iterable[Problem]:

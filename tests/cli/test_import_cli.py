@@ -143,6 +143,66 @@ def test_consent_from_the_old_system_is_recorded_as_each_pr_holders_war_4_2(cli,
         store.close()
 
 
+def test_upns_and_assessment_factors_come_over_so_the_census_does_not_query_them(
+        cli, db, tmp_path):
+    """The census (8770Q: a school-age child with no UPN; 8897Q: a completed assessment
+    with no factors) queried every imported child: the file gives the UPN (or why it is
+    unknown, UN1-UN7) and the assessment's factors (codes or words, as the case steps take
+    them). A UPN is checked as the census checks it (its check letter 1510, its LA code
+    1530) and is one child's (1520), in the file and on the store."""
+    from cintui.casework import census as census_cases
+
+    head = ("reference,first_name,last_name,dob,worker,referral_date,assessment_started,"
+            "assessment_completed,upn,factors\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head
+                   + "B1,Eve,Pike,01/01/2015,wendy.worker,03/06/2026,,,R358260000015,\n"
+                   + "B2,Fay,Pike,01/01/2016,wendy.worker,03/06/2026,,,R358260000015,\n"
+                   + "B3,Gus,Pike,01/01/2016,wendy.worker,03/06/2026,,,X358260000015,\n"
+                   + "B4,Hal,Pike,01/01/2016,wendy.worker,03/06/2026,,,A123456789012,\n"
+                   + "B5,Ian,Pike,01/01/2016,wendy.worker,03/06/2026,,,,16A\n"
+                   + 'B6,Jo,Pike,01/01/2016,wendy.worker,03/06/2026,04/06/2026,,,"16A, 21"\n')
+    refused = run(cli, db, bad)
+    assert refused.code == 2 and children(db) == []
+    for expected in (
+            'line 3, column "upn": UPN R358260000015 is also on line 2: a UPN is one '
+            "child's (census 1520)",
+            "line 4, column \"upn\": UPN 'X358260000015' is invalid (wrong check letter at "
+            "character 1): it should be R",
+            "line 5, column \"upn\": UPN 'A123456789012' is invalid (characters 2-4, 123, "
+            "are not a recognised LA code) (census 1530)",
+            'line 6, column "factors": the factors are the assessment\'s: give the date it '
+            "started",
+            'line 7, column "factors": 21 (no factors identified) cannot go with other '
+            "factors (8869)"):
+        assert expected in refused.err
+    good = tmp_path / "good.csv"
+    good.write_text(head
+                    + "G1,Eve,Pike,01/01/2015,wendy.worker,03/06/2026,04/06/2026,15/07/2026,"
+                    + 'R358260000015,"1B; domestic violence: child"\n'
+                    + "G2,Fay,Pike,01/01/2016,wendy.worker,03/06/2026,04/06/2026,15/07/2026,"
+                    + "un5,21\n")
+    result = run(cli, db, good)
+    assert result.code == 0, result.err
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            eve, fay = (cases.find_child(session, r) for r in ("G1", "G2"))
+            assert (eve.upn, eve.upn_unknown, fay.upn, fay.upn_unknown) == (
+                "R358260000015", None, "", "UN5")
+            assert cases.current_episode(session, eve.id).assessment_factors == "1B 3A"
+            ret = census_cases.build_return(session, 2027, today=TODAY)
+    finally:
+        store.close()
+    found = {(f.reference, f.rule) for f in (*ret.excluded, *ret.queries)}
+    assert not found & {("G1", "8770Q"), ("G2", "8770Q"), ("G1", "8897Q"), ("G2", "8897Q")}
+    assert {"G1", "G2"} <= {c.reference for c in ret.children}  # in the return
+    again = tmp_path / "again.csv"
+    again.write_text(head + "A1,Kit,Pike,01/01/2016,wendy.worker,03/06/2026,,,R358260000015,\n")
+    refused = run(cli, db, again)
+    assert "UPN R358260000015 is already G1's on this store" in refused.err
+
+
 def test_a_good_file_imports_every_child_with_their_people_and_history(cli, db):
     result = run(cli, db, MOSAIC, "--json")
     assert result.code == 0, result.err
