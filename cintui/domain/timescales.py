@@ -234,6 +234,11 @@ def _held(
 
 
 def _assessment(e: ChildEvents) -> Iterator[_Clock]:
+    # A CIN plan follows the assessment: a plan started (here, not brought from another
+    # authority, BEX 4) means it is past. A caseload imported with the plan's start and no
+    # assessment dates once showed every such child's assessment months late.
+    if e.cin_plan_start and not e.moved_in:
+        return
     if e.referral and not e.assessment_completed:
         yield "assessment", e.referral, "referral", "the referral"
 

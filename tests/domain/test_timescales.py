@@ -88,6 +88,17 @@ def test_a_completed_assessment_stops_its_clock():
     assert "assessment" not in keys(events)
 
 
+def test_a_cin_plan_started_means_the_assessment_is_past_tra():
+    """TRA: the CIN plan follows the assessment. A plan started with no assessment dates (a
+    caseload imported from a system that gave only the plan's start) shows no assessment
+    clock, never one months overdue. A child who moved in with a plan (BEX 4) keeps the
+    clock: the assessment is the receiving authority's to do."""
+    plan = ChildEvents(referral=date(2026, 6, 3), cin_plan_start=date(2026, 7, 20))
+    assert "assessment" not in keys(plan, "trafford")
+    moved = replace(plan, moved_in=date(2026, 7, 20))
+    assert "assessment" in keys(moved, "trafford")
+
+
 # ---------------------------------------------------------------------- support start
 
 
