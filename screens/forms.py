@@ -238,7 +238,15 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def _restore_kept(self) -> None:
         # Read here, not in a worker: a key typed before the draft arrived would be kept
         # over it and then overwritten by it. One indexed read of the child's drafts.
-        self._opened = self._values()
+        # A form filled later (`FILLED_LATER`) may have keys typed before this: a field that
+        # holds other than it was drawn with (`_as_mounted`) was typed, and keeps what was
+        # typed; the form opened with what it was drawn with there. "n Leo", typed at once
+        # with a kept draft of "Ava", once lost the "Leo".
+        now = self._values()
+        typed_here = {name for name, value in now.items()
+                      if value != self._as_mounted.get(name, value)} if self.FILLED_LATER \
+            else set()
+        self._opened = {**now, **{name: self._as_mounted[name] for name in typed_here}}
         app = self.app
         if not self._keeps():
             return
@@ -262,6 +270,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             # typed is shown, and the worker is told, so that saving is a choice.
             clashes = [name for name in values
                        if name in was and self._opened.get(name, was[name]) != was[name]]
+        values = {name: value for name, value in values.items() if name not in typed_here}
         if not values:
             return
         # Put back quietly, then checked as typed fields: an empty box the worker had not
@@ -755,6 +764,7 @@ class ChildFormScreen(FormScreen):
                 self.query_one("#level", Select).value = current.level
             if current.worker_id in self.worker_choices:
                 self.query_one("#worker_id", Select).value = current.worker_id
+        self._as_mounted = self._values()  # the record's details: nothing typed yet
         self.call_after_refresh(self._restore_kept)  # what was typed goes over them
 
     def problems(self) -> dict[str, str]:

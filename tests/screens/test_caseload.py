@@ -772,3 +772,31 @@ async def test_a_new_child_half_typed_survives_a_killed_process_and_is_its_owner
         Child.first_name == "Ola", Child.last_name == "Quill")).one())
     assert str(child.dob) == "2019-01-01"
     assert read(demo_store, kept) == []
+
+
+async def test_a_name_typed_as_add_a_child_opens_is_kept_over_a_kept_draft(demo_store):
+    """Nothing typed is ever lost: with a new child kept from before (Ava Brennan), "n Leo"
+    typed at once keeps "Leo" as the first name (typed now), and the kept last name comes
+    back beside it. The kept draft once went over the "Leo"."""
+    from cintui.casework import drafts
+    from cintui.store.engine import open_store
+    from tests.screens.test_my_week import REFERENCE, _worker_of
+    from tests.screens.test_shell import post_burst, words
+
+    worker = _worker_of(demo_store, REFERENCE)
+    store = open_store(demo_store, None)
+    try:
+        with store.session(worker) as session:
+            drafts.keep_form(session, None, worker, "ChildFormScreen",
+                             {"first_name": "Ava", "last_name": "Brennan"}, None,
+                             opened={"first_name": "", "last_name": ""})
+    finally:
+        store.close()
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=worker)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        post_burst(app, [("n", "n"), *words("Leo")])
+        await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
+        form = app.screen
+        await until(pilot, lambda: form.query_one("#last_name").value == "Brennan")
+        assert form.query_one("#first_name").value == "Leo"
