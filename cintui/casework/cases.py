@@ -23,6 +23,7 @@ from cintui.casework.lookup import (  # noqa: F401 (re-export: the errors of eve
     UnknownChild,
 )
 from cintui.domain import child as child_rules
+from cintui.domain.census import upn_problem
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
     Deadline,
@@ -217,8 +218,8 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
     codes.check("primary_need", new.primary_need, "primary_need", required=True)
     codes.check("referral_source", new.referral_source, "referral_source", required=True)
     codes.check("upn_unknown", new.upn_unknown, "upn_unknown")
-    if len(new.upn.strip()) > 13:
-        raise CaseworkError("upn", "a UPN is 13 characters")
+    if new.upn.strip() and (problem := upn_problem(new.upn)):
+        raise CaseworkError("upn", problem)
     if new.upn.strip() and new.upn_unknown:
         raise CaseworkError("upn_unknown", "give a UPN or the reason it is unknown, not both")
     profile = store_policy(session)
@@ -250,7 +251,7 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
         gender_identity=new.gender_identity.strip(),
         ethnicity=new.ethnicity,
         disabilities=" ".join(codes.split_multi(new.disabilities)) or "NONE",
-        upn=new.upn.strip(),
+        upn=new.upn.strip().upper(),
         upn_unknown=new.upn_unknown or ("UN6" if new.dob is None and not new.upn.strip()
                                         else None),
         primary_need=new.primary_need,

@@ -42,6 +42,7 @@ from cintui.casework import (
 from cintui.casework import steps as case_steps
 from cintui.domain import child as child_rules
 from cintui.domain import steps as step_rules
+from cintui.domain.census import upn_problem
 from cintui.domain.child_protection import enquiry_entries
 from cintui.domain.chronology import (
     ChronologyEntry,
@@ -420,6 +421,9 @@ def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: 
     conflicts.check(session, new.seen, conflicts.stamp(child), "this child's details",
                     [conflicts.row(child)])
     check_child_input(new, today, _policy_levels(session))
+    upn = new.upn.strip().upper()
+    if upn and upn != child.upn.upper() and (problem := upn_problem(upn)):
+        raise RecordError("upn", problem)  # one already held is kept as it is
     worker = None
     if new.worker_id is not None:
         worker = session.get(Worker, new.worker_id)
@@ -437,7 +441,7 @@ def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: 
     child.primary_need = new.primary_need
     child.level = new.level
     child.service = new.service.strip()
-    child.upn = new.upn.strip()
+    child.upn = upn
     if child.upn:
         child.upn_unknown = None
     elif child.dob is None:

@@ -32,7 +32,7 @@ from datetime import date
 from itertools import pairwise
 from types import MappingProxyType
 
-from cintui.domain.census import upn_check_letter, upn_problems
+from cintui.domain.census import upn_problem
 from cintui.domain.child import InvalidChildDetails, check_birth_dates, check_reference
 from cintui.domain.people import InvalidContact, check_person
 from cintui.domain.steps import NoSuchCode, pick_code
@@ -724,16 +724,16 @@ def _upn(value: str) -> tuple[str, str | None]:
     upn = re.sub(r"\s", "", value).upper()
     if re.fullmatch(r"UN[1-7]", upn):
         return "", upn
-    problems = upn_problems(upn)
-    if problems and problems[0][0] == "upn-format":
+    problem = upn_problem(upn)
+    if problem and not _UPN_SHAPE.fullmatch(upn):
         raise ValueError(f"{value!r} is not a UPN (13 characters: a check letter, 11 digits "
                          "and a digit or letter) nor a reason it is unknown (UN1-UN7)")
-    if problems:
-        rule, message = problems[0]
-        if rule == "1510":
-            message += f": it should be {upn_check_letter(upn)}, so a character is mistyped"
-        raise ValueError(f"{message} (census {rule})")
+    if problem:
+        raise ValueError(problem)
     return upn, None
+
+
+_UPN_SHAPE = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
 
 
 def _factors(value: str, names: Mapping[str, str]) -> tuple[str, ...]:

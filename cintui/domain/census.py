@@ -377,6 +377,21 @@ def _upn_problems(child: CensusChild, ctx: _Ctx) -> Iterable[Problem]:
         yield Problem(rule, message)
 
 
+def upn_problem(upn: str) -> str | None:
+    """What is wrong with a UPN typed or imported, in one sentence, or None: the census
+    leaves out a child whose UPN breaks these rules, so it is refused where it is typed."""
+    found = upn_problems(upn)
+    if not found:
+        return None
+    rule, message = found[0]
+    if rule == "upn-format":
+        return message
+    if rule == "1510":
+        message += (f": it should be {upn_check_letter(upn.strip().upper())}, so a character "
+                    "is mistyped")
+    return f"{message}; the census would leave the child out ({rule})"
+
+
 def upn_problems(upn: str) -> list[tuple[str, str]]:
     """(census rule, message) for each way a UPN is malformed: its shape, its check letter
     (1510), the LA code in characters 2-4 (1530), character 13 (1550). The census and a

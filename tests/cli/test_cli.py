@@ -201,6 +201,12 @@ def test_an_unborn_child_can_be_added_with_an_expected_date(cli, demo_store):
         (("--dob", "2020-01-01", "--reference", "DEMO00001"), "already used"),
         (("--dob", "2020-01-01", "--referral-date", "2027-01-01"), "future"),
         ((), "date of birth"),
+        # A UPN the census would leave the child out for (1510 its check letter, 1530 its
+        # LA code), or no UPN at all
+        (("--dob", "2015-01-01", "--upn", "X358260000015"), "it should be R, so a character "
+         "is mistyped; the census would leave the child out (1510)"),
+        (("--dob", "2015-01-01", "--upn", "A123456789012"), "not a recognised LA code"),
+        (("--dob", "2015-01-01", "--upn", "R35826000001"), "not 13 characters"),
     ],
 )
 def test_child_add_rejects_bad_input_and_writes_nothing(cli, demo_store, extra, fragment):

@@ -170,7 +170,7 @@ def test_upns_and_assessment_factors_come_over_so_the_census_does_not_query_them
             "line 4, column \"upn\": UPN 'X358260000015' is invalid (wrong check letter at "
             "character 1): it should be R",
             "line 5, column \"upn\": UPN 'A123456789012' is invalid (characters 2-4, 123, "
-            "are not a recognised LA code) (census 1530)",
+            "are not a recognised LA code); the census would leave the child out (1530)",
             'line 6, column "factors": the factors are the assessment\'s: give the date it '
             "started",
             'line 7, column "factors": 21 (no factors identified) cannot go with other '

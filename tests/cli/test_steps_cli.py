@@ -370,3 +370,37 @@ def test_a_manager_lists_what_waits_for_their_decision_tra(cli, db, tmp_path, mo
     ok(cli, db, "plan", "start", "CIN000001", "--on", "2026-10-14", "--authorised-by", "tom")
     assert ok(cli, db, "team", "waiting")["waiting"] == []
     refused(cli, db, "team", "waiting", "--team", "north", says=("no team called 'north'",))
+
+
+def test_a_upn_typed_is_checked_as_the_census_checks_it_and_one_held_is_kept(cli, db):
+    """Census 1510/1530: a child with a malformed UPN is left out of the return, so a UPN
+    typed in (`child edit`, the form) is checked as it would be there and refused with why.
+    One the record already holds (from before this check) is kept when other details are
+    edited: the worker is not stopped from changing a service over it."""
+    from sqlmodel import select
+
+    from cintui.store import models as m
+    from cintui.store.engine import open_store
+
+    refused(cli, db, "child", "edit", "CIN000001", "--upn", "X358260000015",
+            says=("upn: UPN 'X358260000015' is invalid (wrong check letter at character 1): "
+                  "it should be R",))
+    ok(cli, db, "child", "edit", "CIN000001", "--upn", "r358260000015")
+
+    def upn(set_to: str | None = None) -> str:
+        store = open_store(db, None)
+        try:
+            with store.session("amira") as session:
+                leo = session.exec(select(m.Child).where(m.Child.reference == "CIN000001")
+                                   ).one()
+                if set_to is not None:
+                    leo.upn = set_to
+                    session.add(leo)
+                return leo.upn
+        finally:
+            store.close()
+
+    assert upn() == "R358260000015"
+    upn("A123456789012")  # held from before: LA code 123 is no LA's
+    ok(cli, db, "child", "edit", "CIN000001", "--service", "Strengthening Families")
+    assert upn() == "A123456789012"
