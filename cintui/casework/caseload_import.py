@@ -357,11 +357,12 @@ def _write(session: Session, row: CaseRow, people: dict, *, today: date, actor: 
         _visit(session, child, episode, row.last_visit, file)
     for key, p in zip(_people_keys(row), row.people, strict=True):
         _person(session, child.id, p, people, key)
-        if row.consent and p.parental_responsibility:  # WAR 4.2, as the old system had it
-            record.record_consent(session, child.id, record.ConsentInput(
-                scope="service", decision="given", decided_on=row.consent,
-                person_id=people[key], notes=f"Recorded in the previous system (imported "
-                f"from {file}, line {row.line})."), today)
+        for scope, on in (("service", row.consent), ("meeting", row.meeting_consent)):
+            if on and p.parental_responsibility:  # WAR 4.2, WIR 2.1: as the old system had it
+                record.record_consent(session, child.id, record.ConsentInput(
+                    scope=scope, decision="given", decided_on=on, person_id=people[key],
+                    notes=f"Recorded in the previous system (imported from {file}, line "
+                    f"{row.line})."), today)
     endings.record_decision(session, child.id, endings.NewDecision(
         kind="other", decision=f"Case imported into cintui from {file} (line {row.line})",
         rationale="The team's existing caseload moved from its previous system; the dates "

@@ -132,6 +132,10 @@ COLUMNS: tuple[Column, ...] = (
            ("consent date", "service consent", "consent to service", "consent to cin service",
             "date of consent", "consent given", "consent given date",
             "parental consent date")),
+    Column("meeting_consent", "Date the parents consented to CIN meetings (WIR 2.1: no "
+           "meeting without it), as the old system recorded it: as consent, by each person "
+           "with PR. Blank: booking a meeting asks for it.", "02/03/2026",
+           ("consent to meetings", "meeting consent date", "consent to cin meetings")),
     Column("household", "Siblings share a household ID: a person named in two of its rows "
            "is recorded once.", "H1",
            ("household id", "family id", "family reference", "family ref", "family group")),
@@ -140,7 +144,7 @@ COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 DATE_COLUMNS = ("dob", "expected_dob", "referral_date", "assessment_started",
                 "assessment_completed", "initial_home_visit", "support_started",
                 "cin_plan_start", "initial_meeting", "last_review", "next_review", "last_visit",
-                "consent")
+                "consent", "meeting_consent")
 CODE_COLUMNS = ("sex", "ethnicity", "primary_need", "referral_source")  # = their lists
 CODE_DEFAULTS = {"sex": "U", "ethnicity": "NOBT", "primary_need": "N0",
                  "referral_source": "10", "disabilities": "NONE"}
@@ -150,7 +154,7 @@ STEPS = ("referral_date", "assessment_started", "assessment_completed", "cin_pla
          "initial_meeting", "last_review")
 IN_THE_PAST = ("referral_date", "assessment_started", "assessment_completed",
                "initial_home_visit", "support_started", "cin_plan_start", "initial_meeting",
-               "last_review", "last_visit", "consent")
+               "last_review", "last_visit", "consent", "meeting_consent")
 HEADER = 0  # `Problem.line` of a problem with the whole file, before any line is read
 
 
@@ -397,6 +401,7 @@ class CaseRow:
     next_review: date | None = None
     last_visit: date | None = None
     consent: date | None = None  # to the CIN service, by each person with PR (WAR 4.2)
+    meeting_consent: date | None = None  # to CIN meetings, the same (WIR 2.1)
     upn: str = ""
     upn_unknown: str | None = None  # census UN1-UN7, when there is no UPN
     factors: tuple[str, ...] = ()  # the assessment's, census codes
@@ -699,9 +704,10 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
     if values.get("factors") and "assessment_started" not in d:
         bad("factors", "the factors are the assessment's: give the date it started "
             "(assessment_started)")
-    if "consent" in d and not any(p.parental_responsibility for p in values.get("people", ())):
-        bad("consent", "consent to the service is given by someone with parental "
-            "responsibility: name them in the people column with PR")
+    for scope, what in (("consent", "the service"), ("meeting_consent", "meetings")):
+        if scope in d and not any(p.parental_responsibility for p in values.get("people", ())):
+            bad(scope, f"consent to {what} is given by someone with parental "
+                "responsibility: name them in the people column with PR")
     if problems:
         return None, problems
     row = CaseRow(

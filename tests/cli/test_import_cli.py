@@ -108,13 +108,15 @@ def test_a_person_named_under_two_rows_with_no_household_is_pointed_out(cli, db,
 
 
 def test_consent_from_the_old_system_is_recorded_as_each_pr_holders_war_4_2(cli, db, tmp_path):
-    """WAR 4.2: a consent column (the date the parents consented to the CIN service, as
-    the old system has it) is recorded as given by each person with PR in the row, so an
-    imported child is not flagged "No valid consent" on day one. A consent date with no one
+    """WAR 4.2, WIR 2.1: a consent column (the date the parents consented to the CIN
+    service, as the old system has it) and a meeting_consent one are recorded as given by
+    each person with PR in the row, so an imported child is not flagged "No valid consent"
+    on day one, nor refused a meeting. A consent date with no one
     holding PR is refused on its line; a file without one says how many will be flagged."""
-    head = "reference,first_name,last_name,dob,worker,referral_date,consent date,people\n"
+    head = ("reference,first_name,last_name,dob,worker,referral_date,consent date,"
+            "meeting_consent,people\n")
     bad = tmp_path / "bad.csv"
-    bad.write_text(head + 'C1,Tia,Lowe,12/02/2015,wendy.worker,03/06/2026,05/06/2026,'
+    bad.write_text(head + 'C1,Tia,Lowe,12/02/2015,wendy.worker,03/06/2026,05/06/2026,,'
                    '"Amy Lowe (Mother)"\n')
     refused = run(cli, db, bad)
     assert refused.code == 2
@@ -122,8 +124,9 @@ def test_consent_from_the_old_system_is_recorded_as_each_pr_holders_war_4_2(cli,
             "parental responsibility") in refused.err
     good = tmp_path / "good.csv"
     good.write_text(head + 'C1,Tia,Lowe,12/02/2015,wendy.worker,03/06/2026,05/06/2026,'
+                    '06/06/2026,'
                     '"Amy Lowe (Mother, PR); Lee Lowe (Father, PR); Nan Lowe (Grandmother)"\n'
-                    'C2,Ola,Pike,01/01/2016,wendy.worker,03/06/2026,,"Eve Pike (Mother, PR)"\n')
+                    'C2,Ola,Pike,01/01/2016,wendy.worker,03/06/2026,,,"Eve Pike (Mother, PR)"\n')
     result = run(cli, db, good)
     assert result.code == 0, result.err
     assert "Note: 1 child with no consent date" in result.out
@@ -134,9 +137,13 @@ def test_consent_from_the_old_system_is_recorded_as_each_pr_holders_war_4_2(cli,
             given = [(c.who, c.scope, c.decision, c.decided_on)
                      for c in record.list_consents(session, tia.id, TODAY)]
             assert sorted(given) == [
+                ("Amy Lowe (Mother)", "meeting", "given", date(2026, 6, 6)),
                 ("Amy Lowe (Mother)", "service", "given", date(2026, 6, 5)),
+                ("Lee Lowe (Father)", "meeting", "given", date(2026, 6, 6)),
                 ("Lee Lowe (Father)", "service", "given", date(2026, 6, 5))]
-            assert record.consent_status(session, tia, TODAY).valid_for_service
+            status = record.consent_status(session, tia, TODAY)
+            assert status.valid_for_service
+            assert status.status["meeting"].name == "GIVEN"  # WIR 2.1: a meeting may be booked
             ola = cases.find_child(session, "C2")
             assert not record.consent_status(session, ola, TODAY).valid_for_service
     finally:
