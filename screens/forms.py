@@ -250,6 +250,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         app = self.app
         if not self._keeps():
             return
+        if typed_here:  # kept too (their Changed came before there was a draft to keep)
+            self.call_after_refresh(self._keep)
         with app.store.read() as session:
             kept = drafts.kept_form(session, getattr(self, "child_id", None), app.actor,
                                     self.kept_as())
@@ -1202,7 +1204,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button("No (n)", id="no")
         # Its own keys at the foot: the form's below (Ctrl+S Save, Esc Cancel) once showed
-        # there while it asked, and a key of theirs was an answer.
+        # there while it asked, keys it does not take.
         yield Footer()
 
     def on_mount(self) -> None:

@@ -800,3 +800,13 @@ async def test_a_name_typed_as_add_a_child_opens_is_kept_over_a_kept_draft(demo_
         form = app.screen
         await until(pilot, lambda: form.query_one("#last_name").value == "Brennan")
         assert form.query_one("#first_name").value == "Leo"
+        await until(pilot, lambda: form.saver is not None)  # kept as typed, with the rest
+        form.saver.flush()
+
+    def kept(session):
+        return [d.payload["values"] for d in drafts.for_child(session, None, "form")]
+
+    from tests.screens.test_child import read
+
+    [values] = read(demo_store, kept)
+    assert (values["first_name"], values["last_name"]) == ("Leo", "Brennan")
