@@ -89,11 +89,15 @@ class MyWeekScreen(KeysAsRead, Screen):
         self.query_one(DataTable).focus()
         self.reload()
 
+    # The widest layout (with Source and the reference) needs this many columns: under it,
+    # as on a laptop's 80, the line under the table gives both for the highlighted item.
+    # (At 100-117 the table ran off the screen's edge: "TRA (Assess", "England def".)
+    WIDE = 120
+
     @property
     def _narrow(self) -> bool:
-        """A laptop terminal (under 100 columns): no Source column and no reference beside
-        the name; the line under the table gives both for the highlighted item."""
-        return self.app.size.width < 100
+        """No Source column and no reference beside the name (under `WIDE` columns)."""
+        return self.app.size.width < self.WIDE
 
     def _column_widths(self) -> tuple[int, ...]:
         """Child and What share what the terminal has beyond the fixed columns, so a wide

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from cintui.app import CintuiApp
 from cintui.casework import cases
 from cintui.domain.due import GROUP_LABELS
@@ -243,6 +245,24 @@ async def test_every_what_is_whole_at_80_columns_consent_included(demo_store):
                                                                      "review", "minutes")}
         assert "No valid consent (CIN service)" in whats
         assert all(len(w) <= width and not w.endswith("…") for w in whats), (whats, width)
+
+
+@pytest.mark.parametrize("width", [80, 100, 119, 120, 140])
+async def test_the_week_fits_the_screen_at_every_width(demo_store, width):
+    """Every column of My week is on the screen whatever its width: at 100 columns the
+    Source column once ran off its edge ("TRA (Assess"). Under 120 it goes (the line
+    under the table gives it for the highlighted item); from 120 it is whole."""
+    from textual.widgets import DataTable
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(width, 30)) as pilot:
+        screen = await open_week(pilot)
+        table = screen.query_one(DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert ("Source" in labels) == (width >= 120)
+        drawn = sum(c.get_render_width(table) for c in table.columns.values())
+        assert drawn <= table.scrollable_content_region.width
+        assert table.max_scroll_x == 0
 
 
 def test_my_week_snapshot(demo_store, snap_compare):
