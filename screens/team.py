@@ -55,6 +55,11 @@ WORKER_COLUMNS = (("Worker", 18), ("Children", 8), ("Overdue", 7), ("Overdue by 
 NARROW_COLUMNS = (("Worker", 14), ("Children", 4), ("Overdue", 7), ("Visits in time", 14),
                   ("Reviews in time", 15), ("Plans pass", 12))
 NARROW_LABELS = {"Children": "Open"}
+# Between the two (a split screen, a 120-column terminal): every column but "Overdue by kind",
+# and the quality table as on a laptop. The wide layout needs 128 columns; at 120 both
+# tables ran off the screen's edge.
+MEDIUM_COLUMNS = tuple(c for c in WORKER_COLUMNS if c[0] != "Overdue by kind")
+MEDIUM_FROM, WIDE_FROM = 106, 128
 QUALITY_COLUMNS = ("Child", "Worker", "Last quality check", "Supervision")
 NARROW_QUALITY_LABELS = {"Last quality check": "Last QA check"}
 
@@ -154,13 +159,20 @@ class TeamScreen(KeysAsRead, Screen):
 
     @property
     def _columns(self) -> tuple[tuple[str, int], ...]:
-        return NARROW_COLUMNS if self.app.size.width < 100 else WORKER_COLUMNS
+        width = self.app.size.width
+        return NARROW_COLUMNS if width < MEDIUM_FROM else \
+            MEDIUM_COLUMNS if width < WIDE_FROM else WORKER_COLUMNS
+
+    @property
+    def _narrow_quality(self) -> bool:
+        """The quality table as on a laptop: names alone, the short words."""
+        return self._columns is not WORKER_COLUMNS
 
     def _column_widths(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """"Overdue by kind" and "Last quality check" take what a wide terminal has spare."""
         width = self.app.size.width - 2  # the scrollbar
-        if self._columns is NARROW_COLUMNS:  # child, worker, quality check, supervision
-            return (tuple(w for _, w in NARROW_COLUMNS),
+        if self._columns is not WORKER_COLUMNS:  # child, worker, quality check, supervision
+            return (tuple(w for _, w in self._columns),
                     (18, 14, max(18, width - 18 - 14 - 20 - 2 * 4), 20))
         fixed = [w for label, w in WORKER_COLUMNS if label != "Overdue by kind"]
         by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
@@ -177,8 +189,8 @@ class TeamScreen(KeysAsRead, Screen):
                                width=width)
         quality = self.query_one("#quality", DataTable)
         for label, width in zip(QUALITY_COLUMNS, self._widths[1], strict=True):
-            quality.add_column(NARROW_QUALITY_LABELS.get(label, label) if narrow else label,
-                               width=width)
+            quality.add_column(NARROW_QUALITY_LABELS.get(label, label)
+                               if self._narrow_quality else label, width=width)
         census = self.query_one("#census", DataTable)
         for label, width in (("Worker", 28), ("Left out", 9), ("Queried", 8)):
             census.add_column(label, width=width)
@@ -326,7 +338,7 @@ class TeamScreen(KeysAsRead, Screen):
         quality = self.query_one("#quality", DataTable)
         keep = quality.cursor_row
         quality.clear()
-        narrow = self._columns is NARROW_COLUMNS
+        narrow = self._narrow_quality
         for q in view.quality:
             unmet = not q.status.checked or q.status.last.needs_met is False
             state = Text(q.status.describe(short=narrow), style="bold red" if unmet else "")

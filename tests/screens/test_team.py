@@ -710,3 +710,21 @@ async def test_a_key_as_another_teams_rows_are_read_acts_on_that_team(demo_store
         released.set()
         await until(pilot, lambda: type(app.screen).__name__ == "ReallocateScreen")
         assert app.screen.username == "zed.south"
+
+
+@pytest.mark.parametrize("width", [80, 100, 106, 120, 127, 128, 140])
+async def test_the_team_view_fits_the_screen_at_every_width(demo_store, width):
+    """Every column of the team view's tables is on the screen whatever its width: at 120
+    columns both tables once ran off its edge. From 128 "Overdue by kind" is shown and the
+    quality table names each child with their reference; under it, as on a laptop."""
+    from textual.widgets import DataTable
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(width, 40)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        for table in screen.query(DataTable):
+            assert table.max_scroll_x == 0, (table.id, table.max_scroll_x)
+        labels = [str(c.label) for c in screen.query_one("#workers").columns.values()]
+        assert ("Overdue by kind" in labels) == (width >= 128)
+        assert ("Plans pass" in labels) and ("Reviews in time" in labels)
