@@ -247,8 +247,8 @@ class ChildScreen(KeysAsRead, Screen):
                            "Papers", "Next review", "Venue", "Chair", zebra=False),
                     Static("", id="meetings-safeguards", classes="note")]
         if tab == "chronology":  # the filters are mounted into #chron-filters by _build_tab
-            return [Horizontal(id="chron-filters"),
-                    _table("chronology-table", "Date", "Kind", "What happened", "Who")]
+            # Its columns are made for the width as it is filled (`_chron_columns`).
+            return [Horizontal(id="chron-filters"), _table("chronology-table")]
         return [Static("p opens the plan editor: the three columns, ratings, checks and "
                        "versions", classes="note"), Static("", id="plan-view")]
 
@@ -691,10 +691,34 @@ class ChildScreen(KeysAsRead, Screen):
         self._chron_shown = (self.record, table, kind, text)
         kinds = None if kind in ("all", Select.NULL) else {kind}
         entries = filter_chronology(self.record.chronology, kinds, text)
+        self._chron_columns(table)
         table.clear()
         for e in entries:
             detail = f" — {e.detail}" if e.detail else ""
-            table.add_row(_day(e.when), e.label, f"{e.summary}{detail}", e.who)
+            # Each entry whole, over as many lines as it takes: cut at the screen's edge
+            # ("Working Toget"), with who did it off the screen, it was read only in part.
+            table.add_row(_day(e.when), e.label, Text(f"{e.summary}{detail}"), Text(e.who),
+                          height=None)
+
+    CHRON_FIXED = {"Date": 11, "Kind": 11, "Who": 18}  # "25 Sep 2025", "Assessment"
+
+    def on_resize(self) -> None:
+        if "chronology" in self._built and self.record is not None:
+            self._chron_shown = ()  # listed again at the new width, each entry wrapped to it
+            self._refilter()
+
+    def _chron_columns(self, table: DataTable) -> None:
+        """The chronology's columns for the screen's width: "What happened" takes what the
+        date, kind and who leave (cell padding and the scrollbar aside)."""
+        fixed = {**self.CHRON_FIXED, **({"Who": 14} if self.app.size.width < 100 else {})}
+        what = max(24, self.app.size.width - 4 - sum(fixed.values()) - 2 * 4)
+        if getattr(self, "_chron_what", None) == what and table.columns:
+            return
+        self._chron_what = what
+        table.clear(columns=True)
+        for label, width in (("Date", fixed["Date"]), ("Kind", fixed["Kind"]),
+                             ("What happened", what), ("Who", fixed["Who"])):
+            table.add_column(label, width=width)
 
     def _to_table(self) -> None:
         """Enter in the filter: to the entries its words leave, once the words typed before

@@ -582,6 +582,37 @@ async def test_withheld_consent_path_from_incomplete_to_complete(demo_store):
 # ---------------------------------------------------------------- chronology
 
 
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+async def test_each_chronology_entry_is_whole_at_every_width(demo_store, width):
+    """The chronology is what an inspector reads: each entry whole, over as many lines as
+    it takes, and who did it on the screen. At 120 columns a long entry ran off the edge
+    ("Working Toget") with the Who column past it; when the width changes, the entries are
+    wrapped again."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        table = app.screen.query_one("#chronology-table")
+        assert table.max_scroll_x == 0
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels == ["Date", "Kind", "What happened", "Who"]
+        what = list(table.columns.values())[2].width
+        rows = [(table.get_row_at(i), table.rows[key].height)
+                for i, key in enumerate(table.rows)]
+        longest = max(rows, key=lambda r: len(str(r[0][2])))
+        assert len(str(longest[0][2])) > what  # longer than its column: on several lines
+        assert longest[1] > 1
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(width, 40)) as pilot:  # resized as it is read
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.resize_terminal(80 if width > 80 else 120, 40)
+        await settle(pilot)
+        assert app.screen.query_one("#chronology-table").max_scroll_x == 0
+
+
 async def test_chronology_filter_by_kind_and_text(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
