@@ -132,6 +132,7 @@ class ChildScreen(KeysAsRead, Screen):
     ChildScreen .section { height: auto; text-style: bold; margin: 1 0 0 0; }
     ChildScreen #details, ChildScreen #plan-headline, ChildScreen #consent-status,
     ChildScreen #withheld-steps, ChildScreen #people-warnings { height: auto; }
+    ChildScreen #person-detail { height: auto; color: $text-muted; }
     ChildScreen #consents { height: 1fr; }
     ChildScreen #withheld-steps { max-height: 10; }
     ChildScreen #chron-filters { height: auto; }
@@ -224,6 +225,9 @@ class ChildScreen(KeysAsRead, Screen):
                        "(WIR 2.9). a add · e edit · d remove", classes="note"),
                 _table("people-table", "Name", "Relationship", "PR", "Lives with",
                        "Agency / role", "Phone", "Email", "Needs"),
+                # The highlighted person's contact details and needs whole: at 120 columns
+                # the email was cut and an interpreter's "Needs" column was off the screen.
+                Static("", id="person-detail"),
                 Static("", id="people-warnings"),
             ]
         if tab == "consent":
@@ -399,6 +403,7 @@ class ChildScreen(KeysAsRead, Screen):
                           key=str(p.person_id))
         if people:
             table.move_cursor(row=min(row, len(people) - 1))
+        self._show_person_detail()
         warnings = [w for p in people for w in p.warnings]
         if people and (hint := father_hint(p.relationship for p in people)):
             warnings.append(hint)  # WAR 4.2
@@ -808,6 +813,15 @@ class ChildScreen(KeysAsRead, Screen):
     def _consent_highlighted(self) -> None:
         self._show_withheld_steps()
 
+    @on(DataTable.RowHighlighted, "#people-table")
+    def _person_highlighted(self) -> None:
+        self._show_person_detail()
+
+    def _show_person_detail(self) -> None:
+        person = self._selected_person()
+        self.query_one("#person-detail", Static).update(
+            "" if person is None else plain(person_line(person)))
+
     @on(DataTable.RowSelected, "#people-table")
     def _person_selected(self) -> None:
         self.action_edit_person()
@@ -1025,5 +1039,14 @@ class ChildScreen(KeysAsRead, Screen):
                              self._reload_if_saved)
 
 # Enter on a row of these tables opens it (their `RowSelected`).
+def person_line(p: record.PersonRow) -> str:
+    """One person in a line, every detail the table may cut: who they are, how to reach
+    them and what they need to take part (an interpreter: WIR 2.8)."""
+    who = " / ".join(x for x in (p.agency, p.role) if x)
+    parts = [f"{p.name} ({p.relationship})" if p.relationship else p.name, who, p.phone,
+             p.email, p.address, f"needs: {p.needs}" if p.needs else ""]
+    return " · ".join(x for x in parts if x)
+
+
 ROW_OPENS = {"meetings-table": "_meeting_selected", "people-table": "_person_selected",
              "consents": "_consent_selected", "visits-table": "_visit_selected"}

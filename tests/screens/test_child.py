@@ -152,6 +152,13 @@ async def test_each_tab_by_number_keys(demo_store):
         people = cells(screen.query_one("#people-table"))
         assert [r[1] for r in people] == ["Father", "Mother", "GP", "Health visitor"]
         assert people[1][7] == "Interpreter: Arabic"  # interpreter needs shown (WIR 2.8)
+        # The highlighted person in a line, every detail whole: at 120 columns the email
+        # was cut and the Needs column off the screen
+        await pilot.press("down")
+        detail = text_of(screen, "#person-detail")
+        assert detail.startswith(f"{people[1][0]} (Mother)")
+        assert "needs: Interpreter: Arabic" in detail
+        assert not people[1][6] or people[1][6] in detail
         await pilot.press("3")
         assert screen.active_tab == "consent"
         assert "CIN service GIVEN" in text_of(screen, "#consent-status")
