@@ -152,6 +152,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self.saver: drafts.DraftSaver | None = None  # KEEP_TYPED: writes the draft as typed
         self._saving = False  # saving or cancelling: no draft is kept from then on
         self._warned: set[str] = set()  # the warnings said as notices (`_say_hidden_warnings`)
+        self._needed_for: list[tuple[str, str, frozenset, bool]] = []  # `tab_stop_only_for`
 
     # ------------------------------------------------------------ examples that fit
 
@@ -182,6 +183,27 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
                 continue
             return widget
         return None
+
+    # ------------------------------------------------------------ boxes a choice needs
+
+    def tab_stop_only_for(self, box: str, choice: str, values: Iterable[object], *,
+                          while_typed: bool = False) -> None:
+        """`box` is a tab stop only while the choice `choice` holds one of `values`: for the
+        others it is greyed and Tab passes it (kept as typed; `while_typed`: left open while
+        it holds something, so that it can be cleared). Applied as the choice's key is read
+        (`KeyedSelect.when_chosen`), so "m Tab a" goes where the new choice leads, not the
+        old: a step-up's date on the referral, a Red's CP discussion, a professional's
+        agency and role. A click (Changed) and a kept draft put back apply it too."""
+        self._needed_for.append((box, choice, frozenset(values), while_typed))
+        self.query_one(f"#{choice}", KeyedSelect).when_chosen = \
+            lambda _value: self._apply_needed_for()
+        self._apply_needed_for()
+
+    def _apply_needed_for(self) -> None:
+        for box, choice, values, while_typed in self._needed_for:
+            widget = self.query_one(f"#{box}")
+            widget.disabled = self.value(choice) not in values and not (
+                while_typed and getattr(widget, "value", ""))
 
     # ------------------------------------------------------------ kept as typed
 
@@ -287,6 +309,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
                             widget.value = value
         self.touched |= {name for name, value in values.items()
                          if value not in ("", None) and value != self._opened.get(name)}
+        self._apply_needed_for()
         self.values_restored()
         self.refresh_checks(self.touched)
         self.notify("What you typed here before and did not save is back: Ctrl+S saves "
@@ -488,6 +511,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     @on(Checkbox.Changed)
     @on(TextArea.Changed)
     def _changed(self, event) -> None:
+        if isinstance(event, Select.Changed):
+            self._apply_needed_for()  # (a click: a key applied it as it was read)
         if event.control.id:
             self.touched.add(event.control.id)
         self.query_one("#form-error", Static).update("")
@@ -885,15 +910,14 @@ class PersonFormScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()
-        self._professional_fields()
-        # As `p` or `f` is read: "p Tab Tab North Medical" typed at once is the agency (the
-        # boxes stayed greyed until the Changed message, after the Tabs, and the words went
-        # in the phone).
-        self.query_one("#kind", KeyedSelect).when_chosen = lambda _kind: \
-            self._professional_fields()
+        # A professional's agency and job role: for a family member no tab stops (Tab from
+        # the relationship goes on to the phone). "p Tab Tab North Medical" typed at once is
+        # the agency (the boxes once stayed greyed until the Changed message, after the
+        # Tabs, and the words went in the phone).
+        for name in ("agency", "role"):
+            self.tab_stop_only_for(name, "kind", {"professional"})
 
     def values_restored(self) -> None:
-        self._professional_fields()
         self._pr_by_law = False  # the kept draft's answer stands
 
     _pr_by_law = False  # the PR box was ticked from the relationship, not by the worker
@@ -914,14 +938,6 @@ class PersonFormScreen(FormScreen):
                 box.value = by_law
             self.refresh_checks(self.touched)  # the note, whichever handler ran first
             self._keep()
-
-    @on(Select.Changed, "#kind")
-    def _professional_fields(self) -> None:
-        """A professional's agency and job role: for a family member they are no tab
-        stops (Tab from the relationship goes on to the phone), greyed, kept as typed."""
-        family = self.value("kind") != "professional"
-        for name in ("agency", "role"):
-            self.query_one(f"#{name}").disabled = family
 
     def _input(self) -> record.PersonInput:
         return record.PersonInput(

@@ -40,7 +40,7 @@ from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen, _check
-from .widgets.choices import RATING_KEYS, KeyedSelect
+from .widgets.choices import RATING_KEYS
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
 
@@ -128,26 +128,12 @@ class NeedFormScreen(PlanFormScreen):
 
     def on_mount(self) -> None:
         self.focus_first("#now")
-        if self.need is None:
-            self._cp_box()
-            # As the rating's key is read: "r Tab" goes to the CP discussion a Red needs.
-            self.query_one("#rag", KeyedSelect).when_chosen = lambda _rag: self._cp_box()
-
-    def values_restored(self) -> None:
-        if self.need is None:
-            self._cp_box()
-
-    @on(Select.Changed, "#rag")
-    def _rag_chosen(self) -> None:
-        self._cp_box()
-
-    def _cp_box(self) -> None:
-        """The CP discussion is a Red's: for Amber or Green it is no tab stop, greyed, and
-        not saved. It was a tab stop for every rating, and words typed on after Tab were
-        saved on an Amber as its "CP discussion"."""
-        self.query_one("#cp_discussion").disabled = self.value("rag") != "R"
+        if self.need is None:  # WIR 2.6, BEX 3: "r Tab" goes to the discussion a Red needs
+            self.tab_stop_only_for("cp_discussion", "rag", {"R"})
 
     def _cp_discussion(self) -> str:
+        """The CP discussion is a Red's, saved only with one: it was a tab stop for every
+        rating, and words typed on after Tab were saved on an Amber as its "CP discussion"."""
         return self.text_of("cp_discussion") if self.value("rag") == "R" else ""
 
     def problems(self) -> dict[str, str]:

@@ -40,7 +40,7 @@ from cintui.screens.widgets.hanging import HangingLines
 from cintui.screens.widgets.plain import plain
 
 from .forms import FormScreen
-from .widgets.choices import KeyedSelect, TickList
+from .widgets.choices import TickList
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, after_typing, as_read, let_go
 
@@ -132,23 +132,11 @@ class ReferralFormScreen(_StepForm):
 
     def on_mount(self) -> None:
         self.query_one("#route").focus()
-        self._step_up_date()
-        # As the route's key is read: "m Tab a" is MASH and the decision to assess (the
-        # step-up's date was a tab stop whatever the route, and took the "a").
-        self.query_one("#route", KeyedSelect).when_chosen = lambda _route: self._step_up_date()
-
-    def values_restored(self) -> None:
-        self._step_up_date()
-
-    @on(Select.Changed, "#route")
-    def _route_chosen(self) -> None:
-        self._step_up_date()
-
-    def _step_up_date(self) -> None:
-        """The early help plan's date is a step-up's: for another route it is no tab stop,
-        greyed (a date typed stays, and is still checked)."""
-        box = self.query_one("#early_help_plan")
-        box.disabled = self.value("route") != "early_help_step_up" and not box.value
+        # WAR 4.4: the early help plan's date is a step-up's. "m Tab a" is MASH and the
+        # decision to assess (the date was a tab stop whatever the route, and took the "a");
+        # a date typed stays open, and is still checked.
+        self.tab_stop_only_for("early_help_plan", "route", {"early_help_step_up"},
+                               while_typed=True)
 
     def refresh_checks(self, fields: Iterable[str]) -> dict[str, str]:
         # A route or a decision chosen asks at once for what goes with it.

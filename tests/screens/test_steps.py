@@ -489,7 +489,7 @@ async def test_a_referral_from_early_help_is_prompted_as_a_step_up_by_keys_sto_7
 
 
 async def test_m_tab_a_is_a_mash_referral_decided_for_assessment(new_db):
-    """Issue 20, no invisible tab stops: the early help plan's date is a step-up's only, so
+    """Issue 20, no invisible tab stops; WAR 4.4: the early help plan's date is a step-up's only, so
     "m Tab a Ctrl+S" typed at once is a referral through the MASH and the decision to assess
     (the date box was a tab stop for every route, and took the "a" as a date)."""
     from tests.screens.test_shell import post_burst
