@@ -32,10 +32,10 @@ from datetime import date
 from itertools import pairwise
 from types import MappingProxyType
 
-from cintui.domain.census import upn_problem
+from cintui.domain.census import upn_problem, upn_problems
 from cintui.domain.child import InvalidChildDetails, check_birth_dates, check_reference
 from cintui.domain.people import InvalidContact, check_person
-from cintui.domain.steps import NoSuchCode, pick_code
+from cintui.domain.steps import NO_FACTORS, NoSuchCode, pick_code
 from cintui.domain.text import control_problem, counted
 
 # ---------------------------------------------------------------------- the columns
@@ -710,6 +710,7 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
                 "responsibility: name them in the people column with PR")
     if problems:
         return None, problems
+    upn, upn_unknown = values.get("upn", ("", None))
     row = CaseRow(
         line=line, reference=values["reference"], first_name=values["first_name"],
         last_name=values["last_name"],
@@ -717,8 +718,7 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
         **{k: raw.get(k, "") for k in ("worker", "team", "level", "household")},
         **d,
         people=values.get("people", ()) + values.get("professionals", ()),
-        upn=values.get("upn", ("", None))[0], upn_unknown=values.get("upn", ("", None))[1],
-        factors=values.get("factors", ()),
+        upn=upn, upn_unknown=upn_unknown, factors=values.get("factors", ()),
     )
     return row, problems
 
@@ -730,16 +730,12 @@ def _upn(value: str) -> tuple[str, str | None]:
     upn = re.sub(r"\s", "", value).upper()
     if re.fullmatch(r"UN[1-7]", upn):
         return "", upn
-    problem = upn_problem(upn)
-    if problem and not _UPN_SHAPE.fullmatch(upn):
+    if any(rule == "upn-format" for rule, _ in upn_problems(upn)):
         raise ValueError(f"{value!r} is not a UPN (13 characters: a check letter, 11 digits "
                          "and a digit or letter) nor a reason it is unknown (UN1-UN7)")
-    if problem:
+    if problem := upn_problem(upn):
         raise ValueError(problem)
     return upn, None
-
-
-_UPN_SHAPE = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
 
 
 def _factors(value: str, names: Mapping[str, str]) -> tuple[str, ...]:
@@ -758,7 +754,7 @@ def _factors(value: str, names: Mapping[str, str]) -> tuple[str, ...]:
         except NoSuchCode as exc:
             raise ValueError(exc.problem) from None
     found = list(dict.fromkeys(found))
-    if "21" in found and len(found) > 1:
+    if NO_FACTORS in found and len(found) > 1:
         raise ValueError("21 (no factors identified) cannot go with other factors (8869)")
     return tuple(found)
 
