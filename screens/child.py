@@ -705,25 +705,26 @@ class ChildScreen(KeysAsRead, Screen):
             table.add_row(_day(e.when), e.label, Text(f"{e.summary}{detail}"), Text(e.who),
                           height=None)
 
-    CHRON_FIXED = {"Date": 11, "Kind": 11, "Who": 18}  # "25 Sep 2025", "Assessment"
-
     def on_resize(self) -> None:
-        if "chronology" in self._built and self.record is not None:
-            self._chron_shown = ()  # listed again at the new width, each entry wrapped to it
+        if "chronology" in self._built and self.record is not None \
+                and self._chron_columns(self.query_one("#chronology-table", DataTable)):
+            self._chron_shown = ()  # listed again, each entry wrapped to the new width
             self._refilter()
 
-    def _chron_columns(self, table: DataTable) -> None:
+    def _chron_columns(self, table: DataTable) -> bool:
         """The chronology's columns for the screen's width: "What happened" takes what the
-        date, kind and who leave (cell padding and the scrollbar aside)."""
-        fixed = {**self.CHRON_FIXED, **({"Who": 14} if self.app.size.width < 100 else {})}
-        what = max(24, self.app.size.width - 4 - sum(fixed.values()) - 2 * 4)
+        date ("25 Sep 2025"), the kind ("Assessment") and who leave, cell padding and the
+        scrollbar aside. Whether they were made again."""
+        width = self.app.size.width
+        who = 14 if width < 100 else 18
+        what = max(24, width - 4 - 11 - 11 - who - 2 * 4)
         if getattr(self, "_chron_what", None) == what and table.columns:
-            return
+            return False
         self._chron_what = what
         table.clear(columns=True)
-        for label, width in (("Date", fixed["Date"]), ("Kind", fixed["Kind"]),
-                             ("What happened", what), ("Who", fixed["Who"])):
-            table.add_column(label, width=width)
+        for label, w in (("Date", 11), ("Kind", 11), ("What happened", what), ("Who", who)):
+            table.add_column(label, width=w)
+        return True
 
     def _to_table(self) -> None:
         """Enter in the filter: to the entries its words leave, once the words typed before
@@ -1038,7 +1039,6 @@ class ChildScreen(KeysAsRead, Screen):
         self.app.push_screen(WithheldFormScreen(self.child_id, consent, workers),
                              self._reload_if_saved)
 
-# Enter on a row of these tables opens it (their `RowSelected`).
 def person_line(p: record.PersonRow) -> str:
     """One person in a line, every detail the table may cut: who they are, how to reach
     them and what they need to take part (an interpreter: WIR 2.8)."""
@@ -1048,5 +1048,6 @@ def person_line(p: record.PersonRow) -> str:
     return " · ".join(x for x in parts if x)
 
 
+# Enter on a row of these tables opens it (their `RowSelected`).
 ROW_OPENS = {"meetings-table": "_meeting_selected", "people-table": "_person_selected",
              "consents": "_consent_selected", "visits-table": "_visit_selected"}
