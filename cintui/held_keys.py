@@ -168,7 +168,23 @@ class HoldsKeys:
         return self._screens_changed(result)
 
     def pop_screen(self):
-        return self._screens_changed(super().pop_screen())  # type: ignore[misc]
+        gone = self.screen  # type: ignore[attr-defined]
+        result = super().pop_screen()  # type: ignore[misc]
+        if self._key_holder is gone:
+            # The keys held for a screen that closed (a form saved, a question answered)
+            # wait for the screen below to take its answer: the result callback, queued on
+            # it as the screen was dismissed. Pressed at once, they acted before it: "d y e"
+            # edited the person just removed, the record not yet reading again.
+            below = self.screen  # type: ignore[attr-defined]
+            self._hold_for(below)
+            below.call_next(self._answered, below)
+        return self._screens_changed(result)
+
+    def _answered(self, screen: Screen) -> None:
+        """The screen has taken a closed screen's answer: the keys held for it are pressed,
+        unless the answer has it reading again (they wait for `reading_done`)."""
+        if not getattr(screen, "reading", lambda: False)():
+            self.let_go_of_keys(screen)
 
     def switch_screen(self, screen):
         result = super().switch_screen(screen)  # type: ignore[misc]

@@ -23,11 +23,37 @@ from cintui.screens.widgets.plain_table import PlainTable
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
 
-TEAM_COLUMNS = (("Team", 28), ("Service", 30), ("Manager", 28), ("Workers", 7),
-                ("Open children", 13))
-# The email takes what a wide terminal has spare (None).
-WORKER_COLUMNS = (("Username", 16), ("Name", 20), ("Role", 24), ("Team", 18),
-                  ("Children", 8), ("Email", None))
+
+class Share(int):
+    """A column's width that shares what the screen has spare, at most this (0: the rest)."""
+
+
+# A long name wraps in its column: at 100 columns both tables once ran off the edge. Below
+# 100 the email goes (the worker's form shows it), the rest wrap.
+TEAM_COLUMNS = (("Team", Share(30)), ("Service", Share(30)), ("Manager", Share(30)),
+                ("Workers", 7), ("Open children", 13))
+WORKER_COLUMNS = (("Username", 16), ("Name", Share(24)), ("Role", Share(24)),
+                  ("Team", Share(24)), ("Children", 8), ("Email", Share(0)))
+NARROW = 100
+
+
+def worker_columns(width: int):
+    return WORKER_COLUMNS if width >= NARROW else WORKER_COLUMNS[:-1]
+
+
+def fitted(columns, width: int) -> list[int]:
+    """Each column's width for a screen `width` wide: the fixed ones as they are, the
+    others sharing what is left (the scrollbar and each column's padding aside), at least
+    12 each."""
+    spare = width - 2 - 2 * len(columns) - sum(
+        w for _label, w in columns if not isinstance(w, Share))
+    shares = [w for _label, w in columns if isinstance(w, Share)]
+    share = max(12, spare // len(shares))
+    capped = sum(min(share, w) for w in shares if w)
+    return [w if not isinstance(w, Share) else min(share, w) if w else max(12, spare - capped)
+            for _label, w in columns]
+
+
 # One key per role in the worker form, shown in each option ("Team manager (t)"): the
 # two managers and the two case holders share first letters, so worker and practitioner.
 ROLE_KEYS = {"social_worker": "w", "senior_practitioner": "p", "team_manager": "t",
@@ -76,18 +102,17 @@ class AdminScreen(KeysAsRead, Screen):
         self.reload()
 
     def _widths(self) -> list[int]:
-        spare = self.app.size.width - 2 - 2 * len(WORKER_COLUMNS)  # scrollbar, padding
-        fixed = sum(w for _label, w in WORKER_COLUMNS if w)
-        return [w or max(20, spare - fixed) for _label, w in WORKER_COLUMNS]
+        width = self.app.size.width
+        return [*fitted(TEAM_COLUMNS, width), *fitted(worker_columns(width), width)]
 
     def _add_columns(self) -> None:
         self._worker_widths = self._widths()
-        teams = self.query_one("#teams", DataTable)
-        for label, width in TEAM_COLUMNS:
-            teams.add_column(label, width=width)
-        workers = self.query_one("#workers", DataTable)
-        for (label, _w), width in zip(WORKER_COLUMNS, self._worker_widths, strict=True):
-            workers.add_column(label, width=width)
+        widths = iter(self._worker_widths)
+        for table_id, columns in (("#teams", TEAM_COLUMNS),
+                                  ("#workers", worker_columns(self.app.size.width))):
+            table = self.query_one(table_id, DataTable)
+            for label, _w in columns:
+                table.add_column(label, width=next(widths))
 
     def on_resize(self) -> None:
         if self._widths() == getattr(self, "_worker_widths", None):
@@ -122,8 +147,8 @@ class AdminScreen(KeysAsRead, Screen):
         for t in teams:
             manager = Text(f"{t.manager} ({t.manager_username})") if t.manager else Text(
                 "none", style="bold red")
-            table.add_row(t.name, t.service, manager, str(t.workers), str(t.open_children),
-                          key=t.name)
+            table.add_row(Text(t.name), Text(t.service), manager, str(t.workers),
+                          str(t.open_children), key=t.name, height=None)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         table = self.query_one("#workers", DataTable)
@@ -132,8 +157,9 @@ class AdminScreen(KeysAsRead, Screen):
         for w in workers:
             style = "dim" if w.left_on else ""
             name = w.name + (f" · left {w.left_on:%d/%m/%Y}" if w.left_on else "")
-            table.add_row(Text(w.username, style=style), Text(name, style=style),
-                          w.role_label, w.team, str(w.open_children), w.email, key=w.username)
+            row = [Text(w.username, style=style), Text(name, style=style), w.role_label,
+                   Text(w.team), str(w.open_children), Text(w.email)]
+            table.add_row(*row[:len(table.columns)], key=w.username, height=None)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         leavers = "those who have left shown" if self.show_left else "h shows those who left"

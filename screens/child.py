@@ -98,6 +98,9 @@ def _short_day(d) -> str:
     return f"{d.day} {d:%b}"  # "3 Dec": fits a narrow column; the row's date has the year
 
 
+NOTHING_DUE = "Nothing due: no clock running"
+
+
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
@@ -362,19 +365,46 @@ class ChildScreen(KeysAsRead, Screen):
                                    f"Rationale: {d.rationale}") for d in summary.decisions[:5]],
                                  width=2, label_style=""))
         self.query_one("#details", HangingLines).show(parts)
-        table = self.query_one("#deadlines", DataTable)
-        table.clear()
-        for d in summary.deadlines:
-            state = str(d.state).upper()
-            days = d.working_days_left
-            when = (f"{-days} wd over" if days < 0 else f"{days} wd left")
-            table.add_row(
-                _day(d.due), d.label, Text(f"{state} ({when})", style=DUE_STYLES[d.state]),
-                _wrap(d.source, 16), _wrap(d.rule, 36), height=None,
-            )
-        if not summary.deadlines:
-            table.add_row("", "Nothing due: no clock running", "", "", "")
+        self._show_deadlines()
         self.query_one("#plan-headline", Static).update(f"Plan: {plain(summary.plan_headline)}")
+
+    def _show_deadlines(self) -> None:
+        """The clocks running, each rule whole in the width there is: its source and rule
+        in columns of their own from 120 columns, in one below. At 100 the rule ran off the
+        edge ("within 20 working" and no more)."""
+        deadlines = self._summary.deadlines
+        width = self.app.size.width
+        self._deadlines_width = width
+        states = []
+        for d in deadlines:
+            days = d.working_days_left
+            states.append(f"{str(d.state).upper()} ({-days} wd over)" if days < 0
+                          else f"{str(d.state).upper()} ({days} wd left)")
+        what_w = min(26, max((len(d.label) for d in deadlines), default=len(NOTHING_DUE)))
+        # Below 100 columns the state goes over two lines ("OVERDUE", "(33 wd over)").
+        state_w = max((len(s) for s in states), default=5) if width >= 100 else 13
+        wide = width >= 120
+        columns = ["Due", "What", "State", *(["Source", "Rule"] if wide else
+                                             ["Source and rule"])]
+        # Pane padding and the scrollbar, two cells of padding a column, and the rest.
+        rest = max(20, width - 4 - 2 * len(columns) - 11 - what_w - state_w
+                   - (16 if wide else 0))
+        table = self.query_one("#deadlines", DataTable)
+        table.clear(columns=True)
+        for label, w in zip(columns, (11, what_w, state_w, *((16, rest) if wide else (rest,))),
+                            strict=True):
+            table.add_column(label, width=w)
+        for d, state in zip(deadlines, states, strict=True):
+            rule = ([_wrap(d.source, 16), _wrap(d.rule, rest)] if wide
+                    else [_wrap(f"{d.source}: {d.rule}", rest)])
+            if width < 100:
+                state = state.replace(" (", "\n(")
+            table.add_row(_day(d.due), _wrap(d.label, what_w),
+                          Text(state, style=DUE_STYLES[d.state]), *rule,
+                          height=None)
+        if not deadlines:
+            table.add_row("", NOTHING_DUE, "",
+                          *([""] * (len(columns) - 3)), height=None)
 
     def _show_plan(self, plan) -> None:
         from .plan import rag_badge
@@ -706,6 +736,9 @@ class ChildScreen(KeysAsRead, Screen):
                           height=None)
 
     def on_resize(self) -> None:
+        if self._summary is not None and getattr(self, "_deadlines_width", None) \
+                != self.app.size.width:
+            self._show_deadlines()
         if "chronology" in self._built and self.record is not None \
                 and self._chron_columns(self.query_one("#chronology-table", DataTable)):
             self._chron_shown = ()  # listed again, each entry wrapped to the new width
@@ -853,7 +886,7 @@ class ChildScreen(KeysAsRead, Screen):
 
     def _reload_if_saved(self, result: object) -> None:
         if result:
-            self.load()
+            self.reload()
 
     def action_new_visit(self) -> None:
         self.app.open_visit(self.child_id)  # back here: reloads on resume
@@ -892,6 +925,7 @@ class ChildScreen(KeysAsRead, Screen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
+                self.reading_again()  # the keys typed on wait for the draft to go
                 self._discard(draft.id)
 
         self.app.push_screen(ConfirmScreen(
@@ -911,7 +945,7 @@ class ChildScreen(KeysAsRead, Screen):
     def on_screen_resume(self) -> None:
         # Back from the plan editor (or anything that saved): show what is now stored.
         if self.record is not None and getattr(self.app, "store_commits", 0) != self._commits:
-            self.load()
+            self.reload()
 
     # ------------------------------------------------------------ endings (DOMAIN.md §7)
 
@@ -1012,6 +1046,7 @@ class ChildScreen(KeysAsRead, Screen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
+                self.reading_again()  # the keys typed on wait for the person to go
                 self._remove(person.person_id)
 
         self.app.push_screen(ConfirmScreen(message), confirmed)

@@ -140,7 +140,7 @@ class FgcScreen(KeysAsRead, Screen):
             if isinstance(result, int) and not isinstance(result, bool):
                 self.notify(f"The family's plan joined CIN plan v{result} (a draft: agree it "
                             "in the plan editor, p on the record).", timeout=8)
-            self.load()
+            self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

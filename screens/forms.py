@@ -1199,9 +1199,12 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen #confirm-buttons { height: auto; margin: 1 0 0 0; align: right middle; }
     ConfirmScreen Button { margin: 0 0 0 2; }
     """
+    # Acted on as read, with the keys typed after the answer held for the screen below
+    # (`cintui.held_keys`): as ordinary bindings, "d y e" at once reached this question
+    # before it closed, and the "e" was lost.
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", priority=True),
     ]
 
     def __init__(self, message: str, yes: str = "Yes, remove (y)",
@@ -1227,8 +1230,11 @@ class ConfirmScreen(ModalScreen[bool]):
         self.query_one("#no").focus()
 
     def action_answer(self, yes: bool) -> None:
+        hold = getattr(self.app, "hold_keys", None)
+        if hold is not None:
+            hold(self)
         self.dismiss(yes)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.action_answer(event.button.id == "yes")

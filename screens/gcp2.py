@@ -129,7 +129,7 @@ class Gcp2Screen(KeysAsRead, Screen):
         if result:
             if isinstance(result, list) and result:
                 self.notify(" ".join(result), severity="warning", timeout=10)
-            self.load()
+            self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -186,7 +186,7 @@ class ShortBreaksScreen(KeysAsRead, Screen):
         def saved(result: object) -> None:
             if not result:
                 return
-            self.load()
+            self.reload()
             with self.app.store.read() as session:
                 disabled = sb.view(session, self.child_id).disabled
             if disabled:
@@ -211,7 +211,7 @@ class ShortBreaksScreen(KeysAsRead, Screen):
 
     def _saved(self, result: object) -> None:
         if result:
-            self.load()
+            self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

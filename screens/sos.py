@@ -137,7 +137,7 @@ class SignsOfSafetyScreen(KeysAsRead, Screen):
 
     def _saved(self, result: object) -> None:
         if result:
-            self.load()
+            self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -145,7 +145,7 @@ class SupervisionScreen(KeysAsRead, Screen):
     def _saved(self, result: object) -> None:
         if result:
             self.app.notify("Supervision recorded: its actions are on the worker's due list.")
-            self.load()
+            self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -91,6 +91,10 @@ class KeysAsRead:
         self._waiting_for_reading = [*(self._waiting_for_reading or ()), again]
         return False
 
+    def reading(self) -> bool:
+        """Whether the screen is reading what it shows (the keys typed wait for it)."""
+        return self.READS_IN_BACKGROUND and not self._read
+
     def reading_again(self) -> None:
         """The screen reads what it shows again (another team chosen): until `reading_done`,
         the keys typed wait for it, as they did when it opened."""
@@ -98,6 +102,14 @@ class KeysAsRead:
         hold = getattr(self.app, "hold_keys", None)  # type: ignore[attr-defined]
         if hold is not None and self.is_active:  # type: ignore[attr-defined]
             hold(self)
+
+    def reload(self) -> None:
+        """Read again what the screen shows (its `load`, after a save or back from a form):
+        the keys typed meanwhile wait for the new rows, as they did when it opened. On a
+        record, "d y e" (remove a person, then edit the next) once opened the person just
+        removed."""
+        self.reading_again()
+        self.load()  # type: ignore[attr-defined]
 
     def reading_done(self) -> None:
         """Called as what the screen read is shown: the keys that waited for it act now."""

@@ -443,7 +443,8 @@ def test_setup_screen_snapshot(new_location, cli, snap_compare):
 
 
 def test_setup_screen_snapshot_small(new_location, cli, snap_compare):
-    """The same at 80x24: the tables scroll sideways, the keys stay in the footer."""
+    """The same at 80x24: the tables fit, their names wrapped, the email left to the
+    worker's form; the keys stay in the footer."""
     path = team_store(new_location, cli)
     app = SetupHost(path)
 
@@ -453,3 +454,24 @@ def test_setup_screen_snapshot_small(new_location, cli, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+async def test_the_set_up_tables_fit_the_screen_at_every_width(new_location, cli, width):
+    """Teams and workers within the screen's width, names wrapped in their columns, and
+    again after a resize: at 100 columns both tables ran off the edge (a manager's name and
+    every email out of sight). Below 100 the email is left to the worker's form."""
+    path = team_store(new_location, cli)
+    app = SetupHost(path)
+    async with app.run_test(size=(width, 40)) as pilot:
+        screen = await open_setup(pilot)
+        for size in (width, 100 if width != 100 else 80):
+            await pilot.resize_terminal(size, 40)
+            await settle(pilot)
+            for table_id in ("#teams", "#workers"):
+                assert screen.query_one(table_id).max_scroll_x == 0
+            south = next(r for r in cells(screen, "#teams") if r[0] == "Safeguarding South")
+            assert south[2] == "Tom Hale (tom.hale)"
+            amira = next(r for r in cells(screen, "#workers") if r[0] == "amira.ashdown")
+            assert amira[1:3] == ["Amira Ashdown", "Social worker"]
+            assert ("amira.ashdown@example.org" in amira) == (size >= 100)

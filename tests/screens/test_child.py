@@ -20,7 +20,7 @@ from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry, Child, ChildPerson, Consent, Person
 from tests.conftest import TODAY, connect
-from tests.screens.test_shell import post_burst, settle, type_text, until, words
+from tests.screens.test_shell import held_back, post_burst, settle, type_text, until, words
 
 SIZE = (120, 40)
 REFERENCE = "DEMO00001"  # Priya Kenyon, 19 months, CIN plan, mother gave consent
@@ -97,6 +97,25 @@ async def test_opening_a_child_shows_the_header_and_summary(demo_store):
         assert "20 working days" in " ".join(visit[4].split())
         assert text_of(screen, "#plan-headline").startswith("Plan: version ")
         assert "Primary need" in text_of(screen, "#details")
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+async def test_each_clock_and_its_rule_is_whole_at_every_width(demo_store, width):
+    """The Summary's clocks, each with its source and rule whole, at every width and after
+    a resize: at 100 columns the rule ran off the edge ("within 20 working")."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        for size in (width, 100 if width != 100 else 120):
+            await pilot.resize_terminal(size, 40)
+            await settle(pilot)
+            table = app.screen.query_one("#deadlines")
+            assert table.max_scroll_x == 0
+            visit = next(r for r in cells(table) if r[1] == "Next visit")
+            rule = " ".join(" ".join(visit[3:]).split())
+            assert "(cf. WIR 2.11)" in rule and "within 20 working days" in rule
+            labels = [str(c.label) for c in table.columns.values()]
+            assert labels[3:] == (["Source", "Rule"] if size >= 120 else ["Source and rule"])
 
 
 def shown_lines(widget) -> list[str]:
@@ -478,6 +497,30 @@ async def test_removing_a_person_asks_first(demo_store):
         assert name not in names and len(names) == 3
     assert read(demo_store, lambda s: s.exec(select(Person).where(Person.name == name)).first()) is None
     assert {e[1] for e in audit_entities(demo_store)[-2:]} == {"child_person", "person"}
+
+
+async def test_a_key_typed_as_the_record_reads_again_acts_on_the_new_rows(demo_store,
+                                                                          monkeypatch):
+    """"d y e" at once, on a slow store: remove a person, then edit the one now in that row.
+    The "e" waits for the record to be read again and opens the next person's form. It once
+    acted on the rows shown before and opened the person just removed."""
+    from cintui.casework import record
+
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "down", "down")
+        rows = [r[0] for r in cells(app.screen.query_one("#people-table"))]
+        removed, after = rows[2], rows[3]
+        await pilot.press("d")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        released = held_back(monkeypatch, record, "load_record")
+        post_burst(app, [("y", "y"), ("e", "e")])
+        await pilot.pause(0.3)  # the "e" has not opened the person removed
+        assert type(app.screen).__name__ == "ChildScreen"
+        released.set()
+        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        assert app.screen.query_one("#name").value == after != removed
 
 
 # ---------------------------------------------------------------- consent (WIR 2.1-2.2)
