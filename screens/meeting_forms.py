@@ -125,7 +125,10 @@ class ScheduleFormScreen(FormScreen):
             yield self.row(f"practical_{key}", PRACTICAL_LABELS[key], self.text(""))
 
     def on_mount(self) -> None:
-        self.query_one("#venue").focus()
+        # Without consent to meet the booking cannot be saved (WIR 2.1, 2.3): the cursor
+        # starts on the consent line, where its Enter records a decision. It started in the
+        # venue while the line said "Enter here", and Enter there moved on to the chair.
+        self.query_one("#consent" if self.context.consent else "#venue").focus()
         self._chair_named()
         # STO 4.4's partners, and every other warning, are under the form: below the fold
         # on a laptop's 80x24, they are said as notices too (`_say_hidden_warnings`).

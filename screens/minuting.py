@@ -623,11 +623,16 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
 
     def _default_recommendation(self, still: object) -> None:
         """Still in need and nothing chosen yet: continuing the plan is offered (shown,
-        and changed by its number); not in need: the worker chooses (BEX 3)."""
+        and changed by its number); not in need: the worker chooses (BEX 3). Either way
+        the cursor moves on to the recommendation, now: "y 2" in a burst is still in
+        need, stepping down; "n 3" is no longer in need, closing (the "n" once left the
+        cursor on the question, and the "3" was lost)."""
         rec = self.query_one("#recommendation", Select)
+        if still not in ("yes", "no"):
+            return
         if still == "yes" and rec.value is Select.NULL:
             rec.value = "continue"
-            self.set_focus(rec)  # now: "y 2" in a burst is still in need, stepping down
+        self.set_focus(rec)
 
     def _changed_now(self) -> None:
         self._dirty = True

@@ -133,13 +133,19 @@ class Prefill:
     unmet_need: bool | None
 
 
+FINAL_KINDS = ("review", "final")  # a meeting that can recommend the ending
+
+
 def closure_prefill(session: Session, child_id: uuid.UUID) -> Prefill | None:
     episode = cases.current_episode(session, child_id)
     rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
                                                 m.Meeting.status == "held")
                         .order_by(col(m.Meeting.held_on).desc(), col(m.Meeting.created_at).desc())).all()
     latest = rows[0] if rows else None
-    if (latest is None or latest.kind != "final"
+    # The review that recommends the ending is the final CIN meeting (DOMAIN.md §7:
+    # "review recommends"): booked as a review, it once did not count, and the step-down
+    # said no final meeting had recommended it.
+    if (latest is None or latest.kind not in FINAL_KINDS
             or latest.recommendation not in rules.CLOSING_RECOMMENDATIONS):
         return None
     # STO 3.3: stepped down while still in need counts as "unmet need stepped down".

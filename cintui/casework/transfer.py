@@ -290,11 +290,21 @@ def decide_step_down(session: Session, child_id: uuid.UUID, *, approve: bool, ra
                    on=on, today=today, by=by, actor=actor)
 
 
+def _final_meeting(session: Session, e: m.Ending) -> m.Meeting | None:
+    """The final CIN meeting that recommended the step-down: the one named when the form
+    was recorded, or, until it is completed, one held since (the form filled in before the
+    meeting, as the receiving team was lined up)."""
+    if e.meeting_id is None and e.status != "completed":
+        prefill = step_down_prefill(session, e.child_id)
+        return session.get(m.Meeting, prefill.meeting_id) if prefill else None
+    return session.get(m.Meeting, e.meeting_id) if e.meeting_id else None
+
+
 def _step_down_facts(session: Session, e: m.Ending | None, when: date | None,
                      ) -> rules.StepDownFacts:
     if e is None:
         return rules.StepDownFacts(completed_on=when)
-    meeting = session.get(m.Meeting, e.meeting_id) if e.meeting_id else None
+    meeting = _final_meeting(session, e)
     return rules.StepDownFacts(
         receiving_service=e.receiving_service, lead_professional=e.lead_professional,
         conversation_held=e.conversation_held, conversation_notes=e.conversation_notes,
@@ -347,6 +357,11 @@ def complete_step_down(session: Session, child_id: uuid.UUID, *, on: date, today
     child = _child(session, child_id)
     ending = _active(session, child_id, "step_down", "approved")
     _raise_first(rules.step_down_checklist(_step_down_facts(session, ending, on), today))
+    if ending.meeting_id is None:
+        ending.meeting_id = _final_meeting(session, ending).id  # the checklist found it
+        if ending.unmet_need is None:
+            prefill = step_down_prefill(session, child_id)
+            ending.unmet_need = prefill.unmet_need if prefill else None
     episode = session.get(m.Episode, ending.episode_id)
     episode.step_down_completed = on
     ending.status, ending.completed_on = "completed", on
@@ -529,7 +544,7 @@ def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
     minutes = _latest_minutes(session, child_id, today)
     why = [f"The manager's decision ({e.decided_by}, {_day(e.decided_on)}): {e.rationale}"
            if e.decided_on else "The manager has not decided yet."]
-    meeting = session.get(m.Meeting, e.meeting_id) if e.meeting_id else None
+    meeting = _final_meeting(session, e)
     if meeting is not None:
         why.insert(0, f"Recommended at the final CIN meeting on {_day(meeting.held_on)}.")
     return StepDownPack(

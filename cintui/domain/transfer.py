@@ -121,8 +121,8 @@ def step_down_checklist(f: StepDownFacts, today: date) -> list[ChecklistItem]:
     return [
         _item("meeting", "Recommended at a final CIN meeting (a multi-agency decision)",
               "WIR 3", f.final_meeting_on is not None,
-              "no final CIN meeting recommending the step-down is on record: hold one "
-              "(recommendation: step down)"),
+              "no final CIN meeting recommending the step-down is on record: hold one, "
+              "or a review, with the recommendation to step down"),
         _item("approved", "The manager has agreed the step-down, with a rationale",
               "WIR 3; BEX 4", f.approved, "no manager's decision to step down yet"),
         _item("receiving_service", "The receiving early help service is named", "WIR 3",

@@ -56,9 +56,9 @@ def with_plan(store, child_id) -> None:
 
 
 def final_meeting(store, child_id, *, recommendation="step_down", still_in_need=True,
-                  held_on=date(2026, 11, 13)) -> None:
+                  held_on=date(2026, 11, 13), kind="final") -> None:
     with store.session(ACTOR) as session:
-        session.add(m.Meeting(child_id=child_id, kind="final", held_on=held_on, held=True,
+        session.add(m.Meeting(child_id=child_id, kind=kind, held_on=held_on, held=True,
                               status="held", chair="Chris Chair",
                               starts_at=datetime(2026, 11, 13, 10, 0, tzinfo=UTC),
                               recommendation=recommendation, still_in_need=still_in_need))
@@ -163,6 +163,35 @@ def test_no_final_meeting_or_no_family_consent_blocks_completion(store):
     assert "no final CIN meeting" in str(err.value) and "voluntary" in str(err.value)
     with store.read() as session:
         assert cases.current_episode(session, child_id).step_down_completed is None
+
+
+def test_wir_3_a_review_recommending_step_down_after_the_form_is_the_final_meeting(store):
+    """The step-down form filled in as the receiving team is lined up, then the review that
+    recommends it (booked as a review: DOMAIN.md §7, "review recommends"). That review is
+    the final CIN meeting: the checklist, the completion and the pack name it. The
+    checklist once said no final meeting had recommended the step-down."""
+    child_id = new_child(store)
+    ready_step_down(store, child_id)
+    with store.read() as session:
+        checks = {i.key: i.met for i in transfer.step_down_checklist(session, child_id,
+                                                                      TODAY)}
+    assert checks["meeting"] is False
+    final_meeting(store, child_id, kind="review", still_in_need=False,
+                  held_on=date(2026, 11, 17))
+    with store.read() as session:
+        checks = {i.key: i.met for i in transfer.step_down_checklist(session, child_id,
+                                                                      TODAY)}
+        pack = transfer.step_down_pack(session, child_id, TODAY)
+    assert checks["meeting"] is True
+    assert pack.why[0] == "Recommended at the final CIN meeting on 17 Nov 2026."
+    with store.session(ACTOR) as session:
+        transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY)
+    with store.read() as session:
+        ending = transfer.latest_ending(session, child_id, "step_down")
+        meeting = session.get(m.Meeting, ending.meeting_id)
+        closing = endings.closure_ending(session, child_id)
+    assert (meeting.kind, meeting.held_on) == ("review", date(2026, 11, 17))
+    assert closing.meeting_id == meeting.id
 
 
 def test_only_a_manager_agrees_a_step_down_and_with_a_rationale(store):

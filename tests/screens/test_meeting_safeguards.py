@@ -79,7 +79,11 @@ async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(de
         assert type(form).__name__ == "ScheduleFormScreen"
         assert text_of(form, "#consent-error").startswith("WIR 2.1, 2.3: consent to the "
                                                           "meeting")
-        await type_text(pilot, "Family home")  # the venue has the cursor
+        # The cursor starts where the line says Enter records a decision.
+        assert form.focused is form.query_one("#consent")
+        await pilot.press("tab", "tab", "tab")  # kind, when, venue
+        assert form.focused is form.query_one("#venue")
+        await type_text(pilot, "Family home")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form and form.focused is form.query_one("#consent")
@@ -97,6 +101,7 @@ async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(de
         assert text_of(form, "#consent") == "✓ in place (WIR 2.1, 2.3)"
         assert text_of(form, "#consent-error") == ""
         assert form.query_one("#venue").value == "Family home"
+        assert form.focused is form.query_one("#venue")  # on with the booking
         await pilot.press("ctrl+s")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert len(with_store(demo_store, booked)) == before + 1

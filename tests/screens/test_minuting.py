@@ -484,7 +484,8 @@ async def test_ctrl_n_in_a_burst_keeps_each_amber_and_box_its_own_words(demo_sto
 async def test_still_in_need_and_the_recommendation_typed_in_one_burst(demo_store):
     """BEX 3 decisions, "y 2" typed at once: y offers "Continue the CIN plan" and moves to
     the recommendation, whose 2 is then the step-down. The 2 once reached the yes/no box
-    before the move and was lost: the minutes said continue."""
+    before the move and was lost: the minutes said continue. "n" moves on too: "n 3" once
+    left the cursor on the question and lost the 3."""
     meeting_id = book(demo_store)
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -496,6 +497,13 @@ async def test_still_in_need_and_the_recommendation_typed_in_one_burst(demo_stor
         await settle(pilot)
         assert screen.query_one("#still_in_need").value == "yes"
         assert screen.query_one("#recommendation").value == "step_down"
+        # "n 3": no longer in need, and the cursor on to the recommendation: close.
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused.id == "still_in_need"
+        post_burst(app, [("n", "n"), ("3", "3")])
+        await settle(pilot)
+        assert screen.query_one("#still_in_need").value == "no"
+        assert screen.query_one("#recommendation").value == "close"
 
 
 async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store):
