@@ -726,15 +726,20 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
             number = plans.load_version(session, draft).number if draft else None
             checks = meetings.plan_checks_after(session, self.meeting_id, self.minutes,
                                                 self.app.today)
+            no_plan = plans.current_version_id(session, self.detail.child_id) is None
         # A plan draft in progress is the basis of the new version: say so before agreeing it.
         basis = (f" Your plan draft v{number}, not yet agreed, is the basis of that version "
                  "and is agreed with it." if number else "")
-        self.app.push_screen(ConfirmScreen(
-            f"End the meeting? The minutes are stored and the plan's next version is agreed "
-            f"at this meeting, with {counted(concerns, 'new concern')} as "
-            f"{'an Amber' if concerns == 1 else 'Ambers'} and "
-            f"{counted(actions, 'agreed action')}.{basis}{_checks_left(checks)}",
-            yes="Yes, finish (y)"), self._confirmed)
+        if no_plan and not concerns:  # as `meetings.finish`: no version is made
+            question = ("End the meeting? The minutes are stored. There is no plan on this "
+                        "record for the meeting to update.")
+        else:
+            question = (f"End the meeting? The minutes are stored and the plan's next "
+                        f"version is agreed at this meeting, with "
+                        f"{counted(concerns, 'new concern')} as "
+                        f"{'an Amber' if concerns == 1 else 'Ambers'} and "
+                        f"{counted(actions, 'agreed action')}.{basis}{_checks_left(checks)}")
+        self.app.push_screen(ConfirmScreen(question, yes="Yes, finish (y)"), self._confirmed)
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:
         """Every problem left, with where it is (Ctrl+F moves the cursor to the first)."""
@@ -803,7 +808,8 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
     def _finished(self, version_id) -> None:
         self._stop_saver()
         self.notify("Meeting finished: minutes stored and the updated plan agreed"
-                    + ("" if version_id else " (no plan to update)"), timeout=8)
+                    if version_id else "Meeting finished: minutes stored (no plan to update)",
+                    timeout=8)
         self.app.pop_screen()
 
 

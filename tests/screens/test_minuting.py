@@ -7,6 +7,7 @@ Synthetic people only: the demo store (seed 7), fixed clock 23 Nov 2026 16:05.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -35,11 +36,11 @@ NOW = datetime(2026, 11, 23, 16, 5)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def book(path) -> object:
+def book(path, child: str = CHILD) -> object:
     store = open_store(path, None)
     try:
         with store.read() as session:
-            child_id = cases.find_child(session, CHILD).id
+            child_id = cases.find_child(session, child).id
             invitees = tuple(meetings.invitee_choices(session, child_id))
         with store.session("test.worker") as session:
             return meetings.schedule(session, child_id, Schedule(
@@ -52,8 +53,8 @@ def book(path) -> object:
 
 
 class MeetingHost(ChildHost):
-    def __init__(self, path) -> None:
-        super().__init__(path, CHILD)
+    def __init__(self, path, child: str = CHILD) -> None:
+        super().__init__(path, child)
         self._now = NOW
 
 
@@ -860,3 +861,40 @@ async def test_wir_2_3_the_decisions_step_says_when_the_plan_has_brought_no_chan
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, booked)
         assert not app.screen.query_one("#no-change").display
+
+
+async def test_a_meeting_on_a_record_with_no_plan_says_so_before_it_ends(demo_store, cli,
+                                                                         monkeypatch):
+    """A review on a record with no plan (a case imported mid-plan, its plan still on
+    paper), closing: the question before the meeting ends says there is no plan for it to
+    update, where it said "the plan's next version is agreed at this meeting", and the
+    notice after says the minutes are stored, not that a plan was agreed."""
+    db = ("--db", demo_store)
+    monkeypatch.setenv("CINTUI_TODAY", TODAY.isoformat())
+    assert cli("child", "add", "--first-name", "Nell", "--last-name", "Quill", "--dob",
+               "2016-05-04", *db).code == 0
+    reference = next(c["reference"] for c in json.loads(cli("child", "list", "--json",
+                                                            *db).out)
+                     if c["name"] == "Nell Quill")
+    assert cli("person", "add", reference, "--name", "Rose Quill", "--relationship",
+               "Mother", "--pr", "--lives-with", *db).code == 0
+    assert cli("child", "consent", reference, "--person", "Rose", "--decision", "given",
+               "--scope", "meeting", *db).code == 0
+    meeting_id = book(demo_store, reference)
+    app = MeetingHost(demo_store, reference)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        await pilot.press("a")  # everyone present
+        await to_step(pilot, "decisions")
+        post_burst(app, [("n", "n"), ("3", "3")])  # no longer in need: close
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        question = " ".join(text_of(app.screen, "#confirm-message").split())
+        assert "There is no plan on this record for the meeting to update" in question
+        assert "next version" not in question
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert any(str(n.message) == "Meeting finished: minutes stored (no plan to update)"
+                   for n in app._notifications)
+    assert read(demo_store, lambda s: s.get(m.Meeting, meeting_id).recommendation) == "close"
