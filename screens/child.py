@@ -205,6 +205,7 @@ class ChildScreen(KeysAsRead, Screen):
         self._chron_shown: tuple = ()  # the record, table, kind and words last listed
         self._summary: record.ChildDetails | None = None  # as shown
         self._commits = 0  # the store's commit count when the record was last read
+        self._deadlines_width = 0  # the screen's width the clocks were laid out for
 
     # ------------------------------------------------------------ layout
 
@@ -736,8 +737,7 @@ class ChildScreen(KeysAsRead, Screen):
                           height=None)
 
     def on_resize(self) -> None:
-        if self._summary is not None and getattr(self, "_deadlines_width", None) \
-                != self.app.size.width:
+        if self._summary is not None and self._deadlines_width != self.app.size.width:
             self._show_deadlines()
         if "chronology" in self._built and self.record is not None \
                 and self._chron_columns(self.query_one("#chronology-table", DataTable)):

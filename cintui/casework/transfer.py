@@ -357,11 +357,11 @@ def complete_step_down(session: Session, child_id: uuid.UUID, *, on: date, today
     child = _child(session, child_id)
     ending = _active(session, child_id, "step_down", "approved")
     _raise_first(rules.step_down_checklist(_step_down_facts(session, ending, on), today))
-    if ending.meeting_id is None:
-        ending.meeting_id = _final_meeting(session, ending).id  # the checklist found it
+    if ending.meeting_id is None:  # held after the form: the checklist found it
+        prefill = step_down_prefill(session, child_id)
+        ending.meeting_id = prefill.meeting_id
         if ending.unmet_need is None:
-            prefill = step_down_prefill(session, child_id)
-            ending.unmet_need = prefill.unmet_need if prefill else None
+            ending.unmet_need = prefill.unmet_need
     episode = session.get(m.Episode, ending.episode_id)
     episode.step_down_completed = on
     ending.status, ending.completed_on = "completed", on
