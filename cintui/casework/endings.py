@@ -521,7 +521,13 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
     recipients = rules.letter_recipients(
         child.first_name or child.full_name, age, is_unborn(child.dob, child.expected_dob),
         _people(session, child_id))
+    stepped_down = session.exec(select(m.Ending).where(
+        m.Ending.episode_id == episode.id, m.Ending.kind == "step_down",
+        m.Ending.status == "completed")).first()
     return LetterContext(
+        next_service=stepped_down.receiving_service if stepped_down else "",
+        next_lead=stepped_down.lead_professional if stepped_down else "",
+        next_contact=stepped_down.lead_contact if stepped_down else "",
         child_name=child.full_name, child_first_name=child.known_as or child.first_name,
         child_reference=child.reference, dob=child.dob, closure_date=when, reason_code=why,
         reason_label=codes.label("closure_reason", why),

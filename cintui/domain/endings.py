@@ -59,11 +59,28 @@ PLAIN_REASONS = {
     "RC4": "a special guardianship order is now in place",
     "RC5": "the family has moved and another local authority now supports the child",
     "RC6": "support now comes from adult social care services",
-    "RC7": "the help from children's social care has finished: the child is no longer "
+    "RC7": "the help from children's social care has finished: the family is no longer "
            "in need of it",
     "RC8": "after the assessment, no further help from children's social care is needed",
     "RC9": "after the assessment, support is coming from early help instead",
 }
+
+
+def next_help(audience: str, service: str, lead: str, contact: str,
+              child_first_name: str) -> str:
+    """Who helps the family now, in a closure letter after a step-down to early help (WIR
+    3, TRA: the family need not tell their story again), in the words of its reader; ""
+    when nobody takes over."""
+    if not service:
+        return ""
+    by = f"{lead} from {service}" if lead else service
+    reach = f" You can reach them on {contact}." if contact else ""
+    if audience in ("child", "young_person"):
+        return f"From now on, {by} will help you and your family.{reach}"
+    if audience == "professional":
+        return (f"The case steps down to {service}; the lead professional for the Team "
+                f"Around the Family is {lead or 'to be named'}{f' ({contact})' if contact else ''}.")
+    return f"From now on, {by} will support you and {child_first_name}.{reach}"
 
 
 @dataclass(frozen=True)
@@ -346,7 +363,7 @@ def _day(d: date) -> str:
 __all__ = [
     "CLOSING_RECOMMENDATIONS", "DECIDER_ROLES", "DECISION_KINDS", "DECISION_KIND_LABELS",
     "DISPUTE_OUTCOMES", "DISPUTE_OUTCOME_LABELS", "ENDING_STATUS_LABELS", "LETTER_AUDIENCES",
-    "PLAIN_REASONS", "REREFERRAL_BANDS", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
+    "PLAIN_REASONS", "REREFERRAL_BANDS", "next_help", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
     "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
     "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",
     "closure_checklist", "describe_blockers", "describe_interval", "letter_recipients",

@@ -23,6 +23,7 @@ from cintui.domain.endings import (
     ChecklistItem,
     DecisionFact,
     Recipient,
+    next_help,
 )
 from cintui.domain.family_text import family_text
 from cintui.export.plan import _pdf_text, _write_private
@@ -32,6 +33,7 @@ PLACEHOLDERS = frozenset({
     "recipient_name", "recipient_role", "child_name", "child_first_name", "child_reference",
     "closure_date", "reason_plain", "reason_label", "reason_code", "worker_name",
     "worker_role", "team_name", "contact", "authority", "decided_by", "letter_date",
+    "next_help",
 })
 LETTER_FORMATS = ("docx", "pdf")
 SUMMARY_FORMATS = ("md", "docx", "pdf", "json")
@@ -119,6 +121,10 @@ class LetterContext:
     decided_by: str
     letter_date: date
     recipients: tuple[Recipient, ...] = ()
+    # After a step-down (WIR 3): who takes over, named in each letter (`next_help`).
+    next_service: str = ""
+    next_lead: str = ""
+    next_contact: str = ""
 
     @property
     def contact(self) -> str:
@@ -150,6 +156,8 @@ def letters(ctx: LetterContext) -> list[Letter]:
             "worker_name": ctx.worker_name, "worker_role": ctx.worker_role,
             "team_name": ctx.team_name, "contact": ctx.contact, "authority": ctx.authority,
             "decided_by": ctx.decided_by, "letter_date": _day(ctx.letter_date),
+            "next_help": next_help(r.audience, ctx.next_service, ctx.next_lead,
+                                   ctx.next_contact, ctx.child_first_name),
         }
         heading, paras = template(r.audience).render(values)
         out.append(Letter(r, family_text(heading), tuple(family_text(p) for p in paras), ctx))

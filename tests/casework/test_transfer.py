@@ -149,6 +149,34 @@ def test_completing_with_the_family_told_and_a_summary_closes_the_case(store):
     assert episode.closure_date == date(2026, 11, 20)
 
 
+def test_wir_3_the_closure_letters_after_a_step_down_say_who_helps_now(store):
+    """TRA: the family need not tell their story again. The letters that close a case
+    stepped down name the service and the lead professional who take over, and how to
+    reach them, in each reader's words; a letter to the child no longer calls them "the
+    child". They said only that the help had finished."""
+    from cintui.export import endings as letters_export
+
+    child_id = new_child(store, first="Sam", dob=date(2018, 5, 4))
+    final_meeting(store, child_id, still_in_need=False)
+    ready_step_down(store, child_id)
+    with store.session(ACTOR) as session:
+        transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY,
+                                    family_told_on=date(2026, 11, 19),
+                                    summary="Stepped down to the hub; TAF plan agreed.")
+    with store.read() as session:
+        ctx = endings.letter_context(session, child_id, TODAY)
+    by_audience = {}
+    for letter in letters_export.letters(ctx):
+        by_audience.setdefault(letter.recipient.audience, " ".join(letter.paragraphs))
+    assert (f"From now on, Ms Hill (DSL) from {HUB} will support you and Sam. You can "
+            "reach them on hill@example.org.") in by_audience["parent"]
+    assert f"From now on, Ms Hill (DSL) from {HUB} will help you and your family." \
+        in by_audience["child"]
+    assert "the child is" not in by_audience["child"]
+    assert (f"The case steps down to {HUB}; the lead professional for the Team Around the "
+            "Family is Ms Hill (DSL) (hill@example.org).") in by_audience["professional"]
+
+
 def test_no_final_meeting_or_no_family_consent_blocks_completion(store):
     child_id = new_child(store)
     with store.session(ACTOR) as session:

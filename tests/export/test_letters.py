@@ -57,6 +57,7 @@ def test_letters_to_each_parent_the_child_and_each_professional(store, tmp_path)
     child = docx_text(tmp_path / "letters" / f"{ref}-closure-child-Sam.docx")
     assert "Dear Sam," in child and "I will stop visiting after 20 November 2026" in child
     assert "children's social care is closing" not in child  # simple words, 5-11
+    assert "From now on" not in mother + child  # no step-down: nobody takes over
     gp = pdf_text(tmp_path / "letters" / f"{ref}-closure-professional-Dr-Ames.pdf")
     assert "Dear Dr Ames," in gp and "GP (Ames Surgery)" in gp
     assert "RC7" in gp and "20 November 2026" in gp and "Who to contact: Wendy Worker" in gp
