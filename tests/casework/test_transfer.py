@@ -132,7 +132,8 @@ def test_step_down_path_is_due_in_five_working_days_until_done(store):
     assert [i.key for i in state.remaining] == ["family_told", "summary"]
 
 
-def test_completing_with_the_family_told_and_a_summary_closes_the_case(store):
+def stepped_down_and_closed(store) -> object:
+    """Sam (8), not still in need at the final meeting, stepped down and closed at once."""
     child_id = new_child(store)
     final_meeting(store, child_id, still_in_need=False)
     ready_step_down(store, child_id)
@@ -140,6 +141,11 @@ def test_completing_with_the_family_told_and_a_summary_closes_the_case(store):
         transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY,
                                     family_told_on=date(2026, 11, 19),
                                     summary="Stepped down to the hub; TAF plan agreed.")
+    return child_id
+
+
+def test_completing_with_the_family_told_and_a_summary_closes_the_case(store):
+    child_id = stepped_down_and_closed(store)
     with store.read() as session:
         child = session.get(m.Child, child_id)
         episode = cases.current_episode(session, child_id)
@@ -156,13 +162,7 @@ def test_wir_3_the_closure_letters_after_a_step_down_say_who_helps_now(store):
     child". They said only that the help had finished."""
     from cintui.export import endings as letters_export
 
-    child_id = new_child(store, first="Sam", dob=date(2018, 5, 4))
-    final_meeting(store, child_id, still_in_need=False)
-    ready_step_down(store, child_id)
-    with store.session(ACTOR) as session:
-        transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY,
-                                    family_told_on=date(2026, 11, 19),
-                                    summary="Stepped down to the hub; TAF plan agreed.")
+    child_id = stepped_down_and_closed(store)
     with store.read() as session:
         ctx = endings.letter_context(session, child_id, TODAY)
     by_audience = {}
