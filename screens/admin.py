@@ -106,8 +106,8 @@ class AdminScreen(KeysAsRead, Screen):
         return [*fitted(TEAM_COLUMNS, width), *fitted(worker_columns(width), width)]
 
     def _add_columns(self) -> None:
-        self._worker_widths = self._widths()
-        widths = iter(self._worker_widths)
+        self._widths_shown = self._widths()
+        widths = iter(self._widths_shown)
         for table_id, columns in (("#teams", TEAM_COLUMNS),
                                   ("#workers", worker_columns(self.app.size.width))):
             table = self.query_one(table_id, DataTable)
@@ -115,7 +115,7 @@ class AdminScreen(KeysAsRead, Screen):
                 table.add_column(label, width=next(widths))
 
     def on_resize(self) -> None:
-        if self._widths() == getattr(self, "_worker_widths", None):
+        if self._widths() == getattr(self, "_widths_shown", None):
             return
         for table in self.query(DataTable):
             table.clear(columns=True)

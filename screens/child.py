@@ -376,13 +376,13 @@ class ChildScreen(KeysAsRead, Screen):
         deadlines = self._summary.deadlines
         width = self.app.size.width
         self._deadlines_width = width
-        states = []
-        for d in deadlines:
-            days = d.working_days_left
-            states.append(f"{str(d.state).upper()} ({-days} wd over)" if days < 0
-                          else f"{str(d.state).upper()} ({days} wd left)")
-        what_w = min(26, max((len(d.label) for d in deadlines), default=len(NOTHING_DUE)))
         # Below 100 columns the state goes over two lines ("OVERDUE", "(33 wd over)").
+        gap = " " if width >= 100 else "\n"
+        states = [f"{str(d.state).upper()}{gap}({-d.working_days_left} wd over)"
+                  if d.working_days_left < 0 else
+                  f"{str(d.state).upper()}{gap}({d.working_days_left} wd left)"
+                  for d in deadlines]
+        what_w = min(26, max((len(d.label) for d in deadlines), default=len(NOTHING_DUE)))
         state_w = max((len(s) for s in states), default=5) if width >= 100 else 13
         wide = width >= 120
         columns = ["Due", "What", "State", *(["Source", "Rule"] if wide else
@@ -398,8 +398,6 @@ class ChildScreen(KeysAsRead, Screen):
         for d, state in zip(deadlines, states, strict=True):
             rule = ([_wrap(d.source, 16), _wrap(d.rule, rest)] if wide
                     else [_wrap(f"{d.source}: {d.rule}", rest)])
-            if width < 100:
-                state = state.replace(" (", "\n(")
             table.add_row(_day(d.due), _wrap(d.label, what_w),
                           Text(state, style=DUE_STYLES[d.state]), *rule,
                           height=None)
