@@ -41,17 +41,28 @@ def worker_columns(width: int):
     return WORKER_COLUMNS if width >= NARROW else WORKER_COLUMNS[:-1]
 
 
-def fitted(columns, width: int) -> list[int]:
-    """Each column's width for a screen `width` wide: the fixed ones as they are, the
-    others sharing what is left (the scrollbar and each column's padding aside), at least
-    12 each."""
+def fitted(columns, width: int, longest: dict[str, int] | None = None) -> list[int]:
+    """Each column's width for a screen `width` wide: the fixed ones as they are; the
+    others share what is left (the scrollbar and each column's padding aside), each taking
+    no more than its longest entry needs (`longest`, by label) and its cap, so the room a
+    short column leaves goes to a long one; at least 12 each; the last uncapped one takes
+    what is left over. At 120 columns an equal share wrapped every team name and email
+    while the names and roles beside them had room to spare."""
+    longest = longest or {}
     spare = width - 2 - 2 * len(columns) - sum(
         w for _label, w in columns if not isinstance(w, Share))
-    shares = [w for _label, w in columns if isinstance(w, Share)]
-    share = max(12, spare // len(shares))
-    capped = sum(min(share, w) for w in shares if w)
-    return [w if not isinstance(w, Share) else min(share, w) if w else max(12, spare - capped)
-            for _label, w in columns]
+    wants = {label: max(12, min(w or spare, longest.get(label, w or spare), spare))
+             for label, w in columns if isinstance(w, Share)}
+    given: dict[str, int] = {}
+    left = spare
+    for label in sorted(wants, key=wants.get):  # the smallest wants first: water-filling
+        given[label] = max(12, min(wants[label], left // (len(wants) - len(given))))
+        left -= given[label]
+    rest = next((label for label, w in reversed(columns) if isinstance(w, Share) and not w),
+                None)
+    if rest is not None and left > 0:
+        given[rest] += left
+    return [given.get(label, w) for label, w in columns]
 
 
 # One key per role in the worker form, shown in each option ("Team manager (t)"): the
@@ -102,8 +113,18 @@ class AdminScreen(KeysAsRead, Screen):
         self.reload()
 
     def _widths(self) -> list[int]:
+        """Both tables' column widths for the screen's width and the rows read."""
         width = self.app.size.width
-        return [*fitted(TEAM_COLUMNS, width), *fitted(worker_columns(width), width)]
+        teams = {"Team": max((len(t.name) for t in self.teams), default=0),
+                 "Service": max((len(t.service) for t in self.teams), default=0),
+                 "Manager": max((len(f"{t.manager} ({t.manager_username})") if t.manager
+                                 else 4 for t in self.teams), default=0)}
+        staff = {"Name": max((len(w.name) + (18 if w.left_on else 0) for w in self.staff),
+                             default=0),
+                 "Role": max((len(w.role_label) for w in self.staff), default=0),
+                 "Team": max((len(w.team) for w in self.staff), default=0)}
+        return [*fitted(TEAM_COLUMNS, width, teams),
+                *fitted(worker_columns(width), width, staff)]
 
     def _add_columns(self) -> None:
         self._widths_shown = self._widths()
@@ -114,14 +135,21 @@ class AdminScreen(KeysAsRead, Screen):
             for label, _w in columns:
                 table.add_column(label, width=next(widths))
 
-    def on_resize(self) -> None:
+    def _lay_out(self) -> None:
+        """The columns made again when the width, or the rows read, need other widths."""
         if self._widths() == getattr(self, "_widths_shown", None):
             return
         for table in self.query(DataTable):
             table.clear(columns=True)
         self._add_columns()
+
+    def on_resize(self) -> None:
+        if self._widths() == getattr(self, "_widths_shown", None):
+            return
         if self.info is not None:
-            self._show(self.info, self.teams, self.staff)
+            self._show(self.info, self.teams, self.staff)  # laid out again, then filled
+        else:
+            self._lay_out()
 
     # ---------------------------------------------------------------- loading
 
@@ -137,6 +165,7 @@ class AdminScreen(KeysAsRead, Screen):
     def _show(self, info: admin.AuthorityInfo, teams: list[admin.TeamRow],
               workers: list[admin.WorkerRow]) -> None:
         self.info, self.teams, self.staff = info, teams, workers
+        self._lay_out()
         name = (f"[b]{plain(info.name)}[/b] · DfE LA number {info.la_number}" if info.name
                 else "[b]No authority set up yet[/b]: press a")
         self.query_one("#authority", Static).update(

@@ -475,3 +475,6 @@ async def test_the_set_up_tables_fit_the_screen_at_every_width(new_location, cli
             amira = next(r for r in cells(screen, "#workers") if r[0] == "amira.ashdown")
             assert amira[1:3] == ["Amira Ashdown", "Social worker"]
             assert ("amira.ashdown@example.org" in amira) == (size >= 100)
+            if size >= 120:  # room for each column's longest entry: every row one line
+                workers = screen.query_one("#workers")
+                assert {row.height for row in workers.rows.values()} == {1}
