@@ -188,7 +188,8 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         if not encrypted and self.location.url is None:
             self.sub_title = f"{UNENCRYPTED} · {self.location.describe()}"
         known = {w.username for w in workers}
-        wanted = access.wanted_worker(self.requested_worker)
+        wanted = next((w for w in access.wanted_workers(self.requested_worker) if w in known),
+                      None)
         if self.requested_worker and self.requested_worker not in known:
             self.notify(f"No worker {self.requested_worker!r} on this store: choose who you are.",
                         severity="warning")

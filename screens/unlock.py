@@ -113,8 +113,9 @@ class UnlockScreen(Screen):
         from cintui.store import fast
 
         app = self.app
-        wanted = access.wanted_worker(app.requested_worker, reader)  # as the app will
-        if not wanted or not reader.rows(fast.WORKER_EXISTS_SQL, {"username": wanted}):
+        wanted = next((w for w in access.wanted_workers(app.requested_worker, reader)  # as
+                       if reader.rows(fast.WORKER_EXISTS_SQL, {"username": w})), None)  # the app
+        if wanted is None:
             return None
         from cintui.casework import caseload
 

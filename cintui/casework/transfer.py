@@ -508,11 +508,18 @@ def _visits_summary(session: Session, child_id: uuid.UUID) -> list[str]:
     if not rows:
         return ["No visits recorded."]
     seen = sum(1 for v in rows if v.child_seen)
-    alone = sum(1 for v in rows if v.seen_alone)
+    # An imported last visit (`VisitSummary.imported`): only its day came over, so whether
+    # the child was alone is not known, and its "author" is the file it came from.
+    alone = sum(1 for v in rows if v.seen_alone and not v.imported)
     first, last = rows[-1].visited_at.date(), rows[0].visited_at.date()
-    return [f"{len(rows)} visit{'s' if len(rows) != 1 else ''} from {_day(first)} to "
-            f"{_day(last)}; the child seen at {seen}, seen alone at {alone} (WIR 2.11).",
-            f"Last visit: {_day(last)}, {rows[0].kind}, by {rows[0].author or 'not named'}."]
+    unknown = sum(1 for v in rows if v.imported)
+    alone_at = f"seen alone at {alone}" + (f" ({unknown} imported: not known)" if unknown else "")
+    how = ("from the previous system's record" if rows[0].imported else
+           f"{rows[0].kind}, by {rows[0].author or 'not named'}")
+    when = (f"{len(rows)} visits from {_day(first)} to {_day(last)}" if len(rows) > 1
+            else f"1 visit on {_day(last)}")
+    return [f"{when}; the child seen at {seen}, {alone_at} (WIR 2.11).",
+            f"Last visit: {_day(last)}, {how}."]
 
 
 def _latest_minutes(session: Session, child_id: uuid.UUID, today: date):

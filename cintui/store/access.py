@@ -261,12 +261,15 @@ def acting_login() -> str | None:
     return _server_login or _replica_login
 
 
-def wanted_worker(requested: str | None, reader: object = None) -> str | None:
-    """Whose caseload the app opens on: the login of a team server's (or a laptop's) reader,
-    else the worker asked for (`--as`), else the one saved last time; None: ask."""
-    worker = (getattr(reader, "team_login", None) or requested
-              or config.load_settings().get("worker"))
-    return worker if isinstance(worker, str) and worker else None
+def wanted_workers(requested: str | None, reader: object = None) -> list[str]:
+    """Whose caseload the app may open on, first choice first; it opens on the first who is
+    a worker on the store, else it asks. On a team server (or a laptop) the login alone;
+    else the worker asked for (`--as`) alone; else `CINTUI_USER` (whom the command line
+    acts as), then the worker chosen last time."""
+    if chosen := getattr(reader, "team_login", None) or acting_login() or requested:
+        return [chosen]
+    named = (os.environ.get("CINTUI_USER"), config.load_settings().get("worker"))
+    return [w for w in dict.fromkeys(named) if isinstance(w, str) and w]
 
 
 def current_actor() -> str:

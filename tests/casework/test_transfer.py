@@ -267,7 +267,7 @@ def test_step_down_pack_reads_back_in_every_format(store, tmp_path):
         assert "Attendance report" not in text  # done: not "still to do"
         assert "Needs now met at Level 3 with TAF support" in text
         assert "The latest CIN plan (the plan in force)" in text
-        assert "1 visit from 20 Oct 2026 to 20 Oct 2026" in text
+        assert "1 visit on 20 Oct 2026" in text
     data = json.loads((tmp_path / "pack.json").read_text())
     assert data["step_down"]["documents"] == ["plan", "minutes", "visits"]
     assert [n["rag"] for n in data["plan"]["needs"]] == ["A", "G"]

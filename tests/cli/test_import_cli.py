@@ -361,6 +361,22 @@ def test_the_reports_judge_an_imported_caseload_only_from_the_day_it_came(cli, d
     assert (report["initial_meetings"]["met"], report["initial_meetings"]["total"]) == (2, 2)
 
 
+def pack_visits(cli, db, reference: str) -> tuple[str, ...]:
+    """The visits as the child's step-down pack gives them (a step-down recorded first)."""
+    from cintui.casework import transfer
+
+    cli("stepdown", "record", reference, "--service", "Early Help Hub", "--lead", "Ms Hill",
+        "--conversation", "yes", "--family-consent", "yes", "--documents", "visits",
+        "--on", "2026-11-23", "--db", db, *DAY)
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, reference)
+            return transfer.step_down_pack(session, child.id, TODAY).visits
+    finally:
+        store.close()
+
+
 def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from_it(
         cli, db, tmp_path):
     """WIR 2.11: the file gives the last visit, not those before it, so `visit list` marks
@@ -371,6 +387,12 @@ def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from
                     "last_visit\nLCS2,Ben,Carr,05/06/2019,wendy.worker,02/06/2026,14/07/2026,"
                     "02/10/2026\n")
     assert run(cli, db, good).code == 0
+    # WIR 3, TRA: the step-down pack named the file as who visited ("by imported
+    # (caseload.csv)") and counted the imported visit as seen alone.
+    assert pack_visits(cli, db, "LCS2") == (
+        "1 visit on 2 Oct 2026; the child seen at 1, seen alone at 0 "
+        "(1 imported: not known) (WIR 2.11).",
+        "Last visit: 2 Oct 2026, from the previous system's record.")
     assert cli("visit", "record", "LCS2", "--at", "2026-11-23 09:00", "--purpose",
                "Planned visit", "--analysis", "Ben seen alone, all well", "--db", db,
                *DAY).code == 0
@@ -393,6 +415,10 @@ def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from
     assert "## Visit 1: 2 Oct 2026, Other" in text
     assert "**Bedroom seen:** not known (only the date was imported)" in text
     assert "child seen at 2, seen alone at 1" in text
+    assert pack_visits(cli, db, "LCS2") == (
+        "2 visits from 2 Oct 2026 to 23 Nov 2026; the child seen at 2, seen alone at 1 "
+        "(1 imported: not known) (WIR 2.11).",
+        "Last visit: 23 Nov 2026, home, by test.worker.")
 
 
 def test_an_imported_case_on_a_plan_has_no_step_left_to_do_that_the_old_system_took(

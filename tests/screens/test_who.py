@@ -81,6 +81,30 @@ async def test_as_a_known_worker_switches_and_is_kept(demo_store):
     assert config.load_settings()["worker"] == other
 
 
+async def test_cintui_user_opens_as_that_worker_as_the_command_line_acts(demo_store,
+                                                                         monkeypatch):
+    """CINTUI_USER names who the command line acts as; the app opened as the worker chosen
+    last time whatever it said (a manager with CINTUI_USER set opened as her worker). It
+    comes before the one chosen last time; one not on the store is passed over."""
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        last, wanted = (w.username for w in cases.list_workers(session)[:2])
+    store.close()
+    config.save_setting("worker", last)
+    monkeypatch.setenv("CINTUI_USER", wanted)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen"
+        assert (app.worker, app.actor, app.title) == (wanted, wanted, f"cintui · {wanted}")
+    monkeypatch.setenv("CINTUI_USER", "no.such.person")
+    config.save_setting("worker", last)
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.worker == last and not app._notifications
+
+
 async def test_on_a_store_with_no_workers_it_says_to_set_up_the_team_first(new_location, cli):
     """A new team's empty store: "Who am I" has no one to list, and says where workers are
     added, rather than showing an empty list."""
@@ -103,13 +127,17 @@ async def test_on_a_store_with_no_workers_it_says_to_set_up_the_team_first(new_l
 
 async def test_the_worker_named_as_your_login_is_offered_first(demo_store, monkeypatch):
     """First run on a team's store: the worker whose username is the login cintui runs as
-    comes first, so Enter alone says who you are."""
+    comes first, so Enter alone says who you are. (CINTUI_USER naming a worker opens as
+    them, without asking: test_cintui_user_opens_as_that_worker_as_the_command_line_acts.)"""
+    import getpass
+
     forget_demo_marker(demo_store)
     store = open_store(demo_store, None)
     with store.read() as session:
         target = cases.list_workers(session)[-1]
     store.close()
-    monkeypatch.setenv("CINTUI_USER", target.username)
+    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.setattr(getpass, "getuser", lambda: target.username)
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
