@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 import uuid
 
@@ -170,6 +172,23 @@ def test_pragmas_that_keep_data_safe_are_set_on_every_connection(encrypted_store
         assert pragma("synchronous") == 2  # FULL
         assert pragma("busy_timeout") == 30_000  # as long as a server's write lock waits
         assert str(pragma("cipher_memory_security")) in ("1", "ON")
+
+
+def test_a_new_encrypted_store_is_handed_over_with_memory_wiping_on(tmp_path):
+    """The wiping is left off while a new store's (empty) schema is made, then the store is
+    opened with it on. It is a setting of the whole process that stays on once set, so a
+    process of its own: in this one an earlier test has set it."""
+    script = ("import sys\n"
+              "from pathlib import Path\n"
+              "from cintui.store.engine import create_store\n"
+              "store = create_store(Path(sys.argv[1]), 'a long enough passphrase')\n"
+              "with store.engine.connect() as conn:\n"
+              "    print(conn.exec_driver_sql('PRAGMA cipher_memory_security').scalar())\n"
+              "    print(conn.exec_driver_sql('SELECT count(*) FROM child').scalar())\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "new.db")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() in (["1", "0"], ["ON", "0"])
 
 
 def test_plain_store_gets_the_same_pragmas(plain_store):
