@@ -216,7 +216,13 @@ def decisions(doc: MinutesDocument) -> list[tuple[str, str]]:
     """BEX 3: is the child still in need, the next review, and what is recommended."""
     d = doc.minutes.decisions
     still = {True: "yes", False: "no", None: "not recorded"}[d.still_in_need]
-    return [("Still in need", still), ("Next review", _day(d.next_review)),
+    review = _day(d.next_review)
+    if d.next_review and d.recommendation not in ("", "continue"):
+        # A meeting recommending the plan ends (step-down, closure, or a strategy
+        # discussion) still names its next review, for should the plan go on (the manager
+        # may not agree): said so, or the family reads a review date under "Close".
+        review += ", should the CIN plan continue"
+    return [("Still in need", still), ("Next review", review),
             ("Recommendation", RECOMMENDATION_LABELS.get(d.recommendation, d.recommendation)
              or "not chosen")]
 

@@ -222,6 +222,22 @@ def test_markdown_three_boxes_views_decisions_and_distribution():
     assert "Not yet circulated" not in sent
 
 
+@pytest.mark.parametrize("recommendation", ["step_down", "close", "strategy_discussion"])
+def test_a_next_review_under_a_recommendation_to_end_says_it_is_for_should_the_plan_go_on(
+        recommendation, tmp_path):
+    """BEX 3: a meeting recommending the plan ends still sets its next review (the manager
+    may not agree); the minutes said "Next review: 28 February 2027" under "Close", which
+    a family reads as the plan going on."""
+    m = minutes()
+    m = replace(m, decisions=replace(m.decisions, still_in_need=False,
+                                     recommendation=recommendation))
+    doc = mia(minutes=m)
+    said = "28 February 2027, should the CIN plan continue"
+    assert f"- **Next review:** {said}" in export.to_markdown(doc).splitlines()
+    assert said in pdf_text(export.write(doc, tmp_path / "m.pdf", "pdf")).replace("\n", " ")
+    assert "should the CIN plan continue" not in export.to_markdown(mia())  # continuing
+
+
 def test_markdown_attaches_the_updated_plan_which_reads_back():
     """The plan agreed at the meeting is the plan export's own Markdown, two heading levels
     down: the new concern is a new Amber with the agreed action (WIR 2.6)."""
