@@ -117,7 +117,12 @@ class FgcScreen(KeysAsRead, Screen):
         return next((f for f in reversed(self.facts) if f.status == "referred"), None)
 
     def action_refer(self) -> None:
-        self.app.push_screen(FgcReferFormScreen(self.child_id), self._saved)
+        """A referral waiting (not held or declined yet) is opened to change: the
+        coordinator, once the FGC service names one; else a new referral."""
+        if not self.after_reading(self.action_refer):
+            return
+        self.app.push_screen(FgcReferFormScreen(self.child_id, self._open_referral()),
+                             self._saved)
 
     def action_held(self) -> None:
         if not self.after_reading(self.action_held):
@@ -161,14 +166,25 @@ class _Dated(FormScreen):
 
 
 class FgcReferFormScreen(_Dated):
-    def __init__(self, child_id: uuid.UUID) -> None:
+    """A new referral; or, with `waiting`, the referral not yet held or declined, changed."""
+
+    def __init__(self, child_id: uuid.UUID, waiting: rules.FgcFact | None = None) -> None:
         super().__init__()
         self.child_id = child_id
-        self.TITLE_TEXT = "Refer the family for a Family Group Conference (WAR 4.2)"
+        self.waiting = waiting
+        self.TITLE_TEXT = (
+            "Refer the family for a Family Group Conference (WAR 4.2)" if waiting is None
+            else f"The FGC referral of {_day(waiting.referred_on)}, waiting: its coordinator "
+                 "once known, or its date")
+        if waiting is not None:  # what was typed about it stays with it, not a new one's
+            self.kept_key = f"FgcReferFormScreen:{waiting.ref}"
 
     def fields(self) -> Iterable[Widget]:
-        yield self.row("on", "Referred on", self.text(f"{self.app.today:%d/%m/%Y}"))
-        yield self.row("coordinator", "Coordinator", self.text("", "if known"))
+        w = self.waiting
+        yield self.row("on", "Referred on", self.text(
+            f"{(w.referred_on if w else self.app.today):%d/%m/%Y}"))
+        yield self.row("coordinator", "Coordinator", self.text(w.coordinator if w else "",
+                                                               "if known"))
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -178,6 +194,9 @@ class FgcReferFormScreen(_Dated):
     def build(self):
         on, coordinator = self.date_of("on"), self.text_of("coordinator")
         child_id, actor, today = self.child_id, self.app.actor, self.app.today
+        if self.waiting is not None:
+            return lambda session: fgc_cases.edit_referral(
+                session, child_id, on=on, coordinator=coordinator, today=today) and True
         return lambda session: fgc_cases.refer(session, child_id, on=on, by=actor,
                                                coordinator=coordinator, today=today) and True
 

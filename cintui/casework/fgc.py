@@ -68,6 +68,22 @@ def refer(session: Session, child_id: uuid.UUID, *, on: date | None, by: str,
     return row
 
 
+def edit_referral(session: Session, child_id: uuid.UUID, *, on: date | None = None,
+                  coordinator: str | None = None, today: date) -> m.FamilyGroupConference:
+    """The referral waiting, changed: its coordinator, once the FGC service names one (a
+    referral is often made before), or its date put right. None: left as it is."""
+    row = _referred(session, child_id)
+    episode = cases.require_episode(session, child_id, FgcError)
+    day = row.referred_on if on is None else on
+    _raise(rules.check_referral(day, today, episode.referral_date, None))
+    row.referred_on = day
+    if coordinator is not None:
+        row.coordinator = coordinator.strip()[:200]
+    session.add(row)
+    session.flush()
+    return row
+
+
 def _referred(session: Session, child_id: uuid.UUID) -> m.FamilyGroupConference:
     cases.require_child(session, child_id, FgcError)
     row = _open(session, child_id)

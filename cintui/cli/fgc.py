@@ -81,6 +81,34 @@ def fgc_refer(
         typer.echo(f"{ref}: Family Group Conference {facts[-1].describe()}.")
 
 
+@fgc_app.command("edit")
+def fgc_edit(
+    ctx: typer.Context, child: ChildArg,
+    coordinator: Annotated[str | None, typer.Option(
+        "--coordinator", help="The FGC coordinator, once the service names one.")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="The date of the referral, put right (YYYY-MM-DD).")] = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """The referral waiting, changed: its coordinator once known, or its date."""
+    from cintui.casework import fgc as fgc_cases
+
+    if coordinator is None and on is None:
+        raise CliError("give --coordinator or --on: what to change on the referral")
+    now = _today(today)
+    day = _parse_date(on, "--on") if on is not None else None
+    ref, row, facts = _run(ctx, db, child, lambda s, cid: fgc_cases.edit_referral(
+        s, cid, on=day, coordinator=coordinator, today=now))
+    fact = next(f for f in facts if f.ref == str(row.id))
+    if as_json:
+        _echo_json({"reference": ref, "fgc": fact_json(fact)})
+    else:
+        typer.echo(f"{ref}: Family Group Conference {fact.describe()}.")
+
+
 @fgc_app.command("held")
 def fgc_held(
     ctx: typer.Context, child: ChildArg,

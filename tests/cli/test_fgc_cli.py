@@ -47,3 +47,32 @@ def test_fgc_referred_held_joined_to_the_plan_and_counted_war_9_3(cli, tmp_path,
              *day).out
     assert "## Family Group Conferences (WAR 9.3: increased use)" in md
     assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_the_coordinator_named_after_the_referral_is_added_to_it_war_4_2(cli, tmp_path,
+                                                                         monkeypatch):
+    """A family is referred before the FGC service names a coordinator: the referral waiting
+    takes the name (or its date put right). A second `refer` was refused, and nothing could
+    add the coordinator."""
+    db = _store(cli, tmp_path, monkeypatch)
+    day = ("--db", db, "--today", "2026-11-23")
+    assert cli("fgc", "refer", "CIN000001", "--on", "2026-11-02", *day).code == 0
+    again = cli("fgc", "refer", "CIN000001", "--coordinator", "Sam Reed", *day)
+    assert again.code == 2 and "cintui fgc edit" in again.err
+    nothing = cli("fgc", "edit", "CIN000001", *day)
+    assert nothing.code == 2 and "give --coordinator or --on" in nothing.err
+    future = cli("fgc", "edit", "CIN000001", "--on", "2026-12-01", *day)
+    assert future.code == 2 and "in the future" in future.err
+    edited = cli("fgc", "edit", "CIN000001", "--coordinator", "Sam Reed", "--json", *day)
+    assert edited.code == 0, edited.err
+    fgc = json.loads(edited.out)["fgc"]
+    assert (fgc["coordinator"], fgc["referred_on"], fgc["status"]) == (
+        "Sam Reed", "2026-11-02", "referred")
+    said = cli("fgc", "edit", "CIN000001", "--on", "2026-11-03", *day)
+    assert said.out.strip() == ("CIN000001: Family Group Conference referred 3 Nov 2026 to "
+                                "Sam Reed.")
+    assert cli("fgc", "declined", "CIN000001", "--on", "2026-11-10", "--reason",
+               "Mum does not want her family told", *day).code == 0
+    late = cli("fgc", "edit", "CIN000001", "--coordinator", "Ann Lee", *day)
+    assert late.code == 2 and "no FGC referral waiting" in late.err
+    assert cli("audit", "verify", "--db", db).code == 0

@@ -94,6 +94,36 @@ async def test_fgc_referred_held_and_its_actions_join_the_cin_plan(empty_store):
     assert ("update", "family_group_conference") in entities
 
 
+async def test_r_on_a_referral_waiting_adds_its_coordinator_war_4_2(empty_store):  # noqa: F811
+    """A family referred before the FGC service names a coordinator: r opens the referral
+    waiting, with what it has, and the name typed is added to it. r once opened a new
+    referral, refused ("not held or declined yet"), and nothing added the name."""
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_burst(app, [("F", "F"), ("r", "r"), ("ctrl+s", None)])  # no coordinator yet
+        await until(pilot, lambda: type(app.screen).__name__ == "FgcScreen"
+                    and bool(cells(app.screen.query_one("#fgc-table"))))
+        screen = app.screen
+        assert cells(screen.query_one("#fgc-table"))[0][:2] == ["23 Nov 2026", "—"]
+        post_burst(app, [("r", "r"), *words("Sam Reed"), ("ctrl+s", None)])
+        await until(pilot, lambda: app.screen is screen
+                    and cells(screen.query_one("#fgc-table"))[0][1] == "Sam Reed")
+        assert len(cells(screen.query_one("#fgc-table"))) == 1  # the same referral
+        await pilot.press("r")
+        await until(pilot, lambda: type(app.screen).__name__ == "FgcReferFormScreen")
+        form = app.screen
+        assert "The FGC referral of 23 Nov 2026, waiting" in text_of(form, "#form-title")
+        assert form.query_one("#coordinator").value == "Sam Reed"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    entities = [(a, e) for a, e, _c, _who in audit_entities(empty_store)
+                if e == "family_group_conference"]
+    assert entities == [("insert", "family_group_conference"),
+                        ("update", "family_group_conference")]
+
+
 async def test_a_form_opens_past_the_date_filled_in_with_today(empty_store):  # noqa: F811
     """Half the keys: "F r" and the coordinator's name typed at once is the referral, dated
     today, with its coordinator. The form once opened on "Referred on" (today, right as it
