@@ -18,15 +18,10 @@ from cintui.casework import admin
 from cintui.domain import workforce as rules
 from cintui.screens.forms import FormScreen
 from cintui.screens.widgets.plain import plain
-from cintui.screens.widgets.plain_table import PlainTable
+from cintui.screens.widgets.plain_table import PlainTable, Share, fitted
 
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
-
-
-class Share(int):
-    """A column's width that shares what the screen has spare, at most this (0: the rest)."""
-
 
 # A long name wraps in its column: at 100 columns both tables once ran off the edge. Below
 # 100 the email goes (the worker's form shows it), the rest wrap.
@@ -39,30 +34,6 @@ NARROW = 100
 
 def worker_columns(width: int):
     return WORKER_COLUMNS if width >= NARROW else WORKER_COLUMNS[:-1]
-
-
-def fitted(columns, width: int, longest: dict[str, int] | None = None) -> list[int]:
-    """Each column's width for a screen `width` wide: the fixed ones as they are; the
-    others share what is left (the scrollbar and each column's padding aside), each taking
-    no more than its longest entry needs (`longest`, by label) and its cap, so the room a
-    short column leaves goes to a long one; at least 12 each; the last uncapped one takes
-    what is left over. At 120 columns an equal share wrapped every team name and email
-    while the names and roles beside them had room to spare."""
-    longest = longest or {}
-    spare = width - 2 - 2 * len(columns) - sum(
-        w for _label, w in columns if not isinstance(w, Share))
-    wants = {label: max(12, min(w or spare, longest.get(label, w or spare), spare))
-             for label, w in columns if isinstance(w, Share)}
-    given: dict[str, int] = {}
-    left = spare
-    for label in sorted(wants, key=wants.get):  # the smallest wants first: water-filling
-        given[label] = max(12, min(wants[label], left // (len(wants) - len(given))))
-        left -= given[label]
-    rest = next((label for label, w in reversed(columns) if isinstance(w, Share) and not w),
-                None)
-    if rest is not None and left > 0:
-        given[rest] += left
-    return [given.get(label, w) for label, w in columns]
 
 
 # One key per role in the worker form, shown in each option ("Team manager (t)"): the

@@ -21,13 +21,17 @@ from cintui.casework import signs_of_safety as sos_cases
 from cintui.domain import signs_of_safety as rules
 from cintui.domain.text import first_upper
 from cintui.screens.widgets.plain import plain
-from cintui.screens.widgets.plain_table import PlainTable
+from cintui.screens.widgets.plain_table import PlainTable, Share, fitted
 
 from .forms import FormScreen
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
 
 SCORE_ROWS = 4
+# Each person's scores: the why wraps in what is left (at 80 columns it ran off the edge,
+# "Morn"), the names and roles as wide as the longest needs.
+SCALING_COLUMNS = (("Who", Share(24)), ("Role", Share(24)), ("Scores 0-10", Share(24)),
+                   ("Latest", 15), ("Why (latest)", Share(0)))
 COLUMNS = (("sos-worried", "What are we worried about?"),
            ("sos-well", "What's working well?"),
            ("sos-happen", "What needs to happen?"))
@@ -71,20 +75,37 @@ class SignsOfSafetyScreen(KeysAsRead, Screen):
         yield Static("Signs of Safety (STO 6.3): loading…", id="sos-header")
         with Horizontal(id="sos-columns"):
             for wid, title in COLUMNS:
-                # Scrolled by keys (Tab to it, then the arrows): a long map at 80x24.
-                column = VerticalScroll(Static("", id=wid), classes="sos-column")
-                column.border_title = title
-                yield column
-        table = PlainTable(id="sos-scaling", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Who", "Role or relationship", "Scores over time (0-10)", "Latest",
-                          "Why (latest)")
-        yield table
+                # Scrolled by keys (Tab to it, then the arrows): a long map at 80x24. The
+                # question heads the column, wrapped: in the border, at 80 columns, it was
+                # cut ("What are we worried…").
+                yield VerticalScroll(Static(Text(title, style="bold"), id=wid),
+                                     classes="sos-column")
+        yield PlainTable(id="sos-scaling", cursor_type="row", zebra_stripes=True)
         yield Static("", id="sos-replaced")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._lay_out_scaling()
         self.query_one("#sos-scaling", DataTable).focus()
         self.load()
+
+    def _lay_out_scaling(self) -> None:
+        """The scalings' columns for the screen's width and the names and roles shown."""
+        history = self.view.history if self.view else []
+        longest = {"Who": max((len(who) for who, _r, _s in history), default=0),
+                   "Role": max((len(role) for _w, role, _s in history), default=0),
+                   "Scores 0-10": max((len(rules.trend(s)) for _w, _r, s in history),
+                                        default=0)}
+        table = self.query_one("#sos-scaling", DataTable)
+        table.clear(columns=True)
+        for (label, _w), width in zip(SCALING_COLUMNS,
+                                      fitted(SCALING_COLUMNS, self.app.size.width, longest),
+                                      strict=True):
+            table.add_column(label, width=width)
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self._show(self.view, self.meetings)
 
     @work(thread=True, exclusive=True, group="sos")
     def load(self) -> None:
@@ -100,19 +121,21 @@ class SignsOfSafetyScreen(KeysAsRead, Screen):
         self.query_one("#sos-header", Static).update(
             f"{plain(found.child)} ({plain(found.reference)}) · {found.map.heading} "
             "(STO 6.3) · d danger statement · g safety goal · s scaling · Esc back")
-        for (wid, _title), lines in zip(COLUMNS, (found.map.worried, found.map.working_well,
-                                                 found.map.needs_to_happen), strict=True):
-            text = Text()
+        for (wid, title), lines in zip(COLUMNS, (found.map.worried, found.map.working_well,
+                                                found.map.needs_to_happen), strict=True):
+            text = Text(f"{title}\n", style="bold")
             for line in lines:
                 text.append(f"[{line.source}] ", style="bold")
                 text.append(f"{line.text}\n")
-            self.query_one(f"#{wid}", Static).update(text if lines else "Nothing yet.")
+            if not lines:
+                text.append("Nothing yet.")
+            self.query_one(f"#{wid}", Static).update(text)
+        self._lay_out_scaling()
         table = self.query_one("#sos-scaling", DataTable)
-        table.clear()
         for who, role, scores in found.history:
             last = scores[-1]
             table.add_row(who, role, rules.trend(scores), f"{last.score} ({_day(last.on)})",
-                          last.why or "—")
+                          last.why or "—", height=None)  # wrapped in its column
         replaced = [s for s in found.statements if not s.current]
         self.query_one("#sos-replaced", Static).update(
             "Replaced: " + "; ".join(f"{s.label} ({_day(s.on)}) by "

@@ -33,3 +33,31 @@ class PlainTable(DataTable):
         height = self.rows[row_key].height if row_key in self.rows else 1
         super().update_cell(row_key, column_key, _cell(value, height),
                             update_width=update_width)
+
+
+class Share(int):
+    """A column's width that shares what the screen has spare, at most this (0: the rest)."""
+
+
+def fitted(columns, width: int, longest: dict[str, int] | None = None) -> list[int]:
+    """Each column's width for a screen `width` wide: the fixed ones as they are; the
+    others share what is left (the scrollbar and each column's padding aside), each taking
+    no more than its longest entry needs (`longest`, by label) and its cap, so the room a
+    short column leaves goes to a long one; at least 12 each; the last uncapped one takes
+    what is left over. At 120 columns an equal share wrapped every team name and email
+    while the names and roles beside them had room to spare."""
+    longest = longest or {}
+    spare = width - 2 - 2 * len(columns) - sum(
+        w for _label, w in columns if not isinstance(w, Share))
+    wants = {label: max(12, min(w or spare, longest.get(label, w or spare), spare))
+             for label, w in columns if isinstance(w, Share)}
+    given: dict[str, int] = {}
+    left = spare
+    for label in sorted(wants, key=wants.get):  # the smallest wants first: water-filling
+        given[label] = max(12, min(wants[label], left // (len(wants) - len(given))))
+        left -= given[label]
+    rest = next((label for label, w in reversed(columns) if isinstance(w, Share) and not w),
+                None)
+    if rest is not None and left > 0:
+        given[rest] += left
+    return [given.get(label, w) for label, w in columns]

@@ -74,6 +74,38 @@ async def test_sto_6_3_the_map_has_the_room_at_80x24_and_each_column_scrolls_by_
         assert longest.scroll_y == 3
 
 
+@pytest.mark.parametrize("width", [80, 120])
+async def test_sto_6_3_each_question_and_why_is_whole_at_every_width(planned_store, width):
+    """At 80 columns the first column's question was cut in its border ("What are we
+    worried…") and the scalings' table ran off the edge, a why cut to "Morn"; at every width
+    each is whole, wrapped, and laid out again when the width changes."""
+    from cintui.casework import signs_of_safety as sos
+
+    why = "Mornings are better most days and Gran brings food on Saturdays"
+    store = open_store(planned_store, None)
+    try:
+        with store.session("amira") as session:
+            child = cases.find_child(session, "SUP1")
+            sos.record_scaling(session, child.id, on=TODAY, recorded_by="amira", today=TODAY,
+                               entries=(sos.ScoreEntry("Sara Keys", "Mum", 6, why),))
+    finally:
+        store.close()
+    app = ChildHost(planned_store, "SUP1")
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("M")
+        await until(pilot, lambda: app.screen.query_one("#sos-scaling").row_count == 1)
+        for size in (width, 200 - width):
+            await pilot.resize_terminal(size, 24)
+            await settle(pilot)
+            screen = app.screen
+            assert text_of(screen, "#sos-worried").startswith("What are we worried about?\n")
+            table = screen.query_one("#sos-scaling")
+            assert table.max_scroll_x == 0
+            assert cells(table) == [["Sara Keys", "Mum", "6", "6 (23 Nov 2026)", why]]
+            assert table.columns[table.ordered_columns[-1].key].width >= 12
+
+
 @pytest.mark.slow
 async def test_sto_6_3_signs_of_safety_map_by_keys(planned_store):
     app = ChildHost(planned_store, "SUP1")
