@@ -266,7 +266,8 @@ def wanted_workers(requested: str | None, reader: object = None) -> list[str]:
     a worker on the store, else it asks. On a team server (or a laptop) the login alone;
     else the worker asked for (`--as`) alone; else `CINTUI_USER` (whom the command line
     acts as), then the worker chosen last time."""
-    if chosen := getattr(reader, "team_login", None) or acting_login() or requested:
+    if chosen := getattr(reader, "team_login", None) or requested:  # the app asks for the
+        # login on a team server (`CintuiApp.on_store_opened`, `on_reader_opened`)
         return [chosen]
     named = (os.environ.get("CINTUI_USER"), config.load_settings().get("worker"))
     return [w for w in dict.fromkeys(named) if isinstance(w, str) and w]
