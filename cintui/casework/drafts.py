@@ -94,9 +94,10 @@ def discard(session: Session, draft_id: uuid.UUID) -> None:
 
 
 # A form about one child, kept as it is typed (a killed process, the idle lock: PRIV 2):
-# its fields' values as typed, by form, one draft per worker, child and form ("form" kind).
-# A form about a child not yet on the record (a new child) is kept with no child: one per
-# worker and form, its owner's alone.
+# its fields' values as typed, by form ("form" kind): one draft per form opened, so
+# normally one per worker, child and form (two terminals: one each). A form about a child
+# not yet on the record (a new child) is kept with no child, its owner's alone. A form
+# opening puts back the newest of its kind (`kept_form`); saved or discarded, the next.
 FORM = "form"
 
 
@@ -109,15 +110,15 @@ def kept_form(session: Session, child_id: uuid.UUID | None, owner: str,
 def keep_form(session: Session, child_id: uuid.UUID | None, owner: str, form: str,
               values: dict[str, Any], draft_id: uuid.UUID | None,
               opened: dict[str, Any] | None = None) -> uuid.UUID:
-    """Write what the form holds (made on the first keep), and what it opened with (so that
-    only what was typed comes back); returns the draft's id."""
+    """Write what the form holds into its own draft (`draft_id`: the one it put back, or
+    made on its first keep; gone, or None: a new one), and what it opened with (so that
+    only what was typed comes back); returns the draft's id. Never into another's: a
+    worker adding two children in two terminals at once once had each keep over the
+    other's, and a crash lost one of them. The other draft comes back in turn."""
     payload = {"form": form, "values": values,
                **({"opened": opened} if opened is not None else {})}
     if draft_id is not None and save(session, draft_id, payload):
         return draft_id
-    found = kept_form(session, child_id, owner, form)
-    if found is not None and save(session, found.id, payload):
-        return found.id
     return create(session, FORM, child_id, owner, payload).id
 
 

@@ -810,3 +810,57 @@ async def test_a_name_typed_as_add_a_child_opens_is_kept_over_a_kept_draft(demo_
 
     [values] = read(demo_store, kept)
     assert (values["first_name"], values["last_name"]) == ("Leo", "Brennan")
+
+
+async def test_two_new_children_typed_in_two_terminals_are_each_kept(demo_store):
+    """Nothing typed is ever lost: a worker adding a child here while another terminal of
+    theirs keeps a different new child (Ava Brennan, kept after this form opened). Each
+    form kept over the other's draft, so a crash lost one child's details; now each has its
+    own, and the other comes back when this one is discarded."""
+    from cintui.casework import drafts
+    from cintui.store.engine import open_store
+    from tests.screens.test_child import read
+    from tests.screens.test_my_week import REFERENCE, _worker_of
+    from tests.screens.test_shell import post_burst, words
+
+    worker = _worker_of(demo_store, REFERENCE)
+
+    def kept(session):
+        return sorted((d.payload["values"].get("first_name", ""),
+                       d.payload["values"].get("last_name", ""))
+                      for d in drafts.for_child(session, None, "form"))
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=worker)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        await pilot.press("n")
+        await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
+        form = app.screen
+        other = open_store(demo_store, None)  # the other terminal, keeping as it is typed
+        try:
+            with other.session(worker) as session:
+                theirs = drafts.keep_form(session, None, worker, "ChildFormScreen",
+                                          {"first_name": "Ava", "last_name": "Brennan"},
+                                          None, opened={"first_name": "", "last_name": ""})
+            post_burst(app, words("Leo"))
+            await until(pilot, lambda: form.query_one("#first_name").value == "Leo")
+            await until(pilot, lambda: form.saver is not None)
+            form.saver.flush()
+            assert read(demo_store, kept) == [("Ava", "Brennan"), ("Leo", "")]
+            with other.session(worker) as session:  # the other terminal types on
+                drafts.keep_form(session, None, worker, "ChildFormScreen",
+                                 {"first_name": "Ava", "last_name": "Brennan-Hale"}, theirs,
+                                 opened={"first_name": "", "last_name": ""})
+        finally:
+            other.close()
+        post_burst(app, words("n"))
+        await until(pilot, lambda: form.query_one("#first_name").value == "Leon")
+        form.saver.flush()
+        assert read(demo_store, kept) == [("Ava", "Brennan-Hale"), ("Leon", "")]
+        await pilot.press("escape", "y")  # this one discarded: the other's comes back
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        assert read(demo_store, kept) == [("Ava", "Brennan-Hale")]
+        await pilot.press("n")
+        await until(pilot, lambda: screen_name(app) == "ChildFormScreen"
+                    and app.screen.query_one("#last_name").value == "Brennan-Hale")
+        assert app.screen.query_one("#first_name").value == "Ava"
