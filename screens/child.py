@@ -626,19 +626,25 @@ class ChildScreen(KeysAsRead, Screen):
             age = meetings.child_age(session, self.child_id, app.today)
             last = meetings.last_held(session, self.child_id)
             kind = meetings.kind_to_book(session, self.child_id)
+            policy = cases.store_policy(session)
+            # A review is offered on the day it is due: the next review the last meeting
+            # set, else the policy's interval from it.
+            due = (last[2] or meetings.suggested_next_review(last[1], policy, last[0])) \
+                if kind == "review" and last else None
             factors, prison = safeguards.partner_findings(session, self.child_id)
             context = BookingContext(  # the safeguards (WIR 2.1, 2.3; BEX 3; TRA; STO 4.4)
                 consent=safeguards.consent_problem(session, self.child_id, app.today),
                 chairs=tuple(safeguards.chair_choices(session)),
-                rules=cases.store_policy(session).meetings,
+                rules=policy.meetings,
                 child_name=record.get_child(session, self.child_id).first_name,
                 factors=factors, parent_in_prison=prison)
         header = self._summary.header if self._summary else None
         from cintui.domain.calendar import england_calendar
         from cintui.domain.meeting import suggested_start
 
-        # After school (WIR 2.8), today or the next working day.
-        start = suggested_start(app.clock(), england_calendar().is_working_day)
+        # After school (WIR 2.8): on the day a review is due, else today or the next
+        # working day.
+        start = suggested_start(app.clock(), england_calendar().is_working_day, due)
         self.app.push_screen(ScheduleFormScreen(
             self.child_id, invitees, age, chair=header.worker if header else "",
             suggested=start, kind=kind, last_held=last, context=context),

@@ -126,10 +126,20 @@ def kind_to_book(held_this_episode: Iterable[str], moved_in: bool) -> str:
 AFTER_SCHOOL = time(16)  # a suggested start: after school (WIR 2.8)
 
 
-def suggested_start(now: datetime, is_working_day) -> datetime:
+def suggested_start(now: datetime, is_working_day, due: date | None = None) -> datetime:
     """When a new meeting is first offered: after school (WIR 2.8) today, or on the next
     working day once that has passed or today is not one (a weekend, a bank holiday: the
-    office and the professionals invited are not there). `is_working_day`: the calendar's."""
+    office and the professionals invited are not there). `is_working_day`: the calendar's.
+    A meeting with its day due ahead (a review: the next review set at the last meeting)
+    is offered on that day, or the last working day before it, so it is on time: a review
+    booked as offered was once "the day after" the review just held (BEX 3 warned)."""
+    if due is not None and due > now.date():
+        day = due
+        while not is_working_day(day) and day > now.date():
+            day -= timedelta(days=1)
+        start = datetime.combine(day, AFTER_SCHOOL, tzinfo=now.tzinfo)
+        if start > now and is_working_day(day):
+            return start
     start = datetime.combine(now.date(), AFTER_SCHOOL, tzinfo=now.tzinfo)
     if start <= now:
         start += timedelta(days=1)

@@ -308,3 +308,25 @@ def test_a_new_meeting_is_offered_after_school_on_a_working_day():
     assert suggested_start(datetime(2026, 12, 24, 16, 0), working) == \
         datetime(2026, 12, 29, 16, 0)  # Christmas Eve at four: past Christmas and Boxing Day
 
+
+def test_a_review_is_offered_on_the_day_it_is_due_bex_3():
+    """WIR 2.3, BEX 3: a review due ahead is offered after school on its due day, or the last
+    working day before it, so it is on time; the offer of today once booked a review the
+    day after the last (BEX 3: only after a significant change). Due, or past, today's
+    offer as before."""
+    from cintui.domain.calendar import england_calendar
+
+    working = england_calendar().is_working_day
+    now = datetime(2026, 11, 30, 9, 5)  # a Monday morning
+    assert suggested_start(now, working, date(2027, 2, 11)) == datetime(2027, 2, 11, 16, 0)
+    assert suggested_start(now, working, date(2027, 2, 13)) == \
+        datetime(2027, 2, 12, 16, 0)  # due on a Saturday: the Friday before
+    assert suggested_start(now, working, date(2026, 12, 28)) == \
+        datetime(2026, 12, 24, 16, 0)  # due on the Boxing Day holiday: Christmas Eve
+    assert suggested_start(now, working, date(2026, 11, 30)) == \
+        datetime(2026, 11, 30, 16, 0)  # due today: today, as before
+    assert suggested_start(now, working, date(2026, 11, 2)) == \
+        datetime(2026, 11, 30, 16, 0)  # overdue: as soon as it can be
+    assert suggested_start(datetime(2026, 12, 4, 17, 30), working, date(2026, 12, 5)) == \
+        datetime(2026, 12, 7, 16, 0)  # due tomorrow, a Saturday, after today's four: Monday
+

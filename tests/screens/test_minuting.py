@@ -686,6 +686,9 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
         form = app.screen
         assert type(form).__name__ == "ScheduleFormScreen"
         when = form.query_one("#when", Input)
+        # Offered on the day the review is due (set at the last one), after school: it
+        # offered today, 19 days after the last review (BEX 3).
+        assert when.value == "11/02/2027 16:00"
         when.value = "30/11/2026 14:00"
         await pilot.pause()
         assert "WIR 2.8" in text_of(form, "#form-info")
