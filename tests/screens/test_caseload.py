@@ -29,6 +29,15 @@ async def open_caseload(pilot) -> None:
     assert screen_name(pilot.app) == "CaseloadScreen"
 
 
+async def new_child_form(pilot):
+    """The caseload, then `n`: the new child's form, once it is open."""
+    app = pilot.app
+    await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+    await pilot.press("n")
+    await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
+    return app.screen
+
+
 def team_store(new_location, cli, name: str, workers: dict[str, str]):
     """A store as a new team makes it: `db init`, the team South, its social workers
     (username: full name), through the command line only."""
@@ -750,18 +759,13 @@ async def test_a_new_child_half_typed_survives_a_killed_process_and_is_its_owner
 
     other = CintuiApp(access.locate(demo_store), today=TODAY, worker="test.worker")
     async with other.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: screen_name(other) == "CaseloadScreen")
-        await pilot.press("n")
-        await until(pilot, lambda: screen_name(other) == "ChildFormScreen")
+        form = await new_child_form(pilot)
         await settle(pilot)
-        assert other.screen.query_one("#first_name").value == ""
+        assert form.query_one("#first_name").value == ""
 
     app = CintuiApp(access.locate(demo_store), today=TODAY, worker=worker)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
-        await pilot.press("n")
-        await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
-        form = app.screen
+        form = await new_child_form(pilot)
         await until(pilot, lambda: form.query_one("#first_name").value == "Ola")
         assert form.query_one("#last_name").value == "Quill"
         assert form.query_one("#dob").value == "01/01/2019"
@@ -832,10 +836,7 @@ async def test_two_new_children_typed_in_two_terminals_are_each_kept(demo_store)
 
     app = CintuiApp(access.locate(demo_store), today=TODAY, worker=worker)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
-        await pilot.press("n")
-        await until(pilot, lambda: screen_name(app) == "ChildFormScreen")
-        form = app.screen
+        form = await new_child_form(pilot)
         other = open_store(demo_store, None)  # the other terminal, keeping as it is typed
         try:
             with other.session(worker) as session:
