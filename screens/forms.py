@@ -149,6 +149,11 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self._opened: dict | None = None  # the values it opened with (kept: only if typed)
         self._as_mounted: dict = {}  # the values it was drawn with (`typed_unsaved`)
         self._kept_id: uuid.UUID | None = None
+        # Its mark in the draft it keeps, and the mark the draft it put back had: another
+        # terminal that put back the same draft and typed in it keeps on there, this form
+        # in a draft of its own (`drafts.keep_form`).
+        self._mark = uuid.uuid4().hex
+        self._adopted: str | None = None
         self.saver: drafts.DraftSaver | None = None  # KEEP_TYPED: writes the draft as typed
         self._saving = False  # saving or cancelling: no draft is kept from then on
         self._warned: set[str] = set()  # the warnings said as notices (`_say_hidden_warnings`)
@@ -239,7 +244,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             self._kept_id = drafts.keep_form(session, getattr(self, "child_id", None),
                                              app.actor,
                                              self.kept_as(), values, self._kept_id,
-                                             opened=self._opened)
+                                             opened=self._opened, by=self._mark,
+                                             adopted=self._adopted)
 
     def save_draft_now(self) -> None:
         """Before the idle lock closes the form (it then flushes `saver`) or Ctrl+E."""
@@ -279,7 +285,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
                                     self.kept_as())
         if kept is None:
             return
-        self._kept_id = kept.id
+        self._kept_id, self._adopted = kept.id, kept.payload.get("by")
         ids = self._ids()
         values = kept.payload.get("values") or {}
         clashes: list[str] = []

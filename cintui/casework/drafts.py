@@ -109,16 +109,26 @@ def kept_form(session: Session, child_id: uuid.UUID | None, owner: str,
 
 def keep_form(session: Session, child_id: uuid.UUID | None, owner: str, form: str,
               values: dict[str, Any], draft_id: uuid.UUID | None,
-              opened: dict[str, Any] | None = None) -> uuid.UUID:
+              opened: dict[str, Any] | None = None, *, by: str | None = None,
+              adopted: str | None = None) -> uuid.UUID:
     """Write what the form holds into its own draft (`draft_id`: the one it put back, or
     made on its first keep; gone, or None: a new one), and what it opened with (so that
     only what was typed comes back); returns the draft's id. Never into another's: a
     worker adding two children in two terminals at once once had each keep over the
-    other's, and a crash lost one of them. The other draft comes back in turn."""
+    other's, and a crash lost one of them. The other draft comes back in turn.
+
+    `by`: the form's own mark, kept in the draft; `adopted`: the mark the draft had when
+    the form put it back (a form that crashed). A draft another open form has written since
+    (two terminals that put back the same one) is left to it: this form's goes to a new
+    draft."""
     payload = {"form": form, "values": values,
-               **({"opened": opened} if opened is not None else {})}
-    if draft_id is not None and save(session, draft_id, payload):
-        return draft_id
+               **({"opened": opened} if opened is not None else {}),
+               **({"by": by} if by is not None else {})}
+    if draft_id is not None:
+        kept = get(session, draft_id)
+        if kept is not None and (by is None or kept.payload.get("by") in (None, by, adopted)) \
+                and save(session, draft_id, payload):
+            return draft_id
     return create(session, FORM, child_id, owner, payload).id
 
 

@@ -865,3 +865,54 @@ async def test_two_new_children_typed_in_two_terminals_are_each_kept(demo_store)
         await until(pilot, lambda: screen_name(app) == "ChildFormScreen"
                     and app.screen.query_one("#last_name").value == "Brennan-Hale")
         assert app.screen.query_one("#first_name").value == "Ava"
+
+
+async def test_a_draft_put_back_in_two_terminals_is_kept_by_each_apart(demo_store):
+    """Nothing typed is ever lost: after a crash the kept new child (Ola) is put back in
+    two terminals at once. The other terminal types "Olamide" there first; this one, its
+    own last name: it goes to a draft of its own, not over the other's (which a crash of
+    the other would then have lost)."""
+    from cintui.casework import drafts
+    from cintui.store.engine import open_store
+    from tests.screens.test_child import read
+    from tests.screens.test_my_week import REFERENCE, _worker_of
+    from tests.screens.test_shell import post_burst, words
+
+    worker = _worker_of(demo_store, REFERENCE)
+    opened = {"first_name": "", "last_name": ""}
+    store = open_store(demo_store, None)
+    try:
+        with store.session(worker) as session:  # kept by a form that crashed
+            crashed = drafts.keep_form(session, None, worker, "ChildFormScreen",
+                                       {"first_name": "Ola", "last_name": ""}, None,
+                                       opened=opened, by="crashed")
+    finally:
+        store.close()
+
+    def kept(session):
+        return sorted((d.payload["values"].get("first_name", ""),
+                       d.payload["values"].get("last_name", ""))
+                      for d in drafts.for_child(session, None, "form"))
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=worker)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await new_child_form(pilot)
+        await until(pilot, lambda: form.query_one("#first_name").value == "Ola")
+        other = open_store(demo_store, None)  # put back there too, and typed in first
+        try:
+            with other.session(worker) as session:
+                drafts.keep_form(session, None, worker, "ChildFormScreen",
+                                 {"first_name": "Olamide", "last_name": ""}, crashed,
+                                 opened=opened, by="other", adopted="crashed")
+        finally:
+            other.close()
+        form.query_one("#last_name").focus()
+        post_burst(app, words("Quill"))
+        await until(pilot, lambda: form.query_one("#last_name").value == "Quill")
+        await until(pilot, lambda: form.saver is not None)
+        form.saver.flush()
+        assert read(demo_store, kept) == [("Ola", "Quill"), ("Olamide", "")]
+        post_burst(app, words("s"))  # on in its own, still
+        await until(pilot, lambda: form.query_one("#last_name").value == "Quills")
+        form.saver.flush()
+        assert read(demo_store, kept) == [("Ola", "Quills"), ("Olamide", "")]
