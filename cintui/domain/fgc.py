@@ -59,8 +59,8 @@ def check_referral(on: date | None, today: date, referral: date | None,
     out = []
     if open_fgc is not None:
         out.append(("child", f"an FGC was referred on {_day(open_fgc.referred_on)} and is not "
-                             "held or declined yet: record that first (its coordinator or "
-                             "date is changed on the referral: r, or `cintui fgc edit`)"))
+                             "held or declined yet: record that first (`cintui fgc edit` "
+                             "changes its coordinator or date)"))
     if on is None:
         out.append(("on", "give the date of the referral to the FGC service"))
     elif on > today:
