@@ -2,6 +2,8 @@
 change? Pure rules over `cintui.domain.plan` values; each problem names its source rule.
 
 - WIR 2.3: every Amber (and Red) has an outcome, an action, an owner and a date.
+- WIR 2.4: a worry carries evidence that can be counted ("how many appointments missed in
+  which timeframe"), in what is happening now or in its evidence.
 - TRA / WAR 8.1 (SMART): actions are time-bound (not past their date and undone) and
   outcomes observable ("improve", "engage" with no measure says nothing to check against).
 - STO 4.4: a need says what must change for the child, not which service to attend.
@@ -285,6 +287,11 @@ def _need_problems(i: int, need: Need, today: date, jargon: Mapping[str, str],
                                f"{_quote(need.outcome, 40)} has nothing to observe or count — "
                                "say how much, how often, how everyone will know and by when "
                                "(SMART: TRA, WAR 8.1).", i, field="outcome"))
+    if worry and need.now.strip() and not (_MEASURE.search(need.now)
+                                           or _MEASURE.search(need.evidence)):
+        out.append(PlanProblem("worry_no_evidence", "WIR 2.4", f"{name} is {rating} but "
+                               "nothing in it can be counted: give the evidence — how many, "
+                               "how often, since when (WIR 2.4).", i, field="evidence"))
     if need_is_a_service(need.now):
         out.append(PlanProblem("need_as_service", "STO 4.4", f"{name} names a service to use, "
                                f"not what must change for {who}: write what is happening for "

@@ -107,6 +107,28 @@ def test_amber_without_outcome_or_action_wir_2_3():
     assert "who will do what to support change, by when (WIR 2.3)" in problems[1].message
 
 
+def test_a_worry_with_nothing_to_count_asks_for_its_evidence_wir_2_4():
+    """WIR 2.4: concerns carry evidence, quantified ("how many appointments missed in which
+    timeframe"). A worry that counts nothing, in what is happening now or in its evidence,
+    is flagged at its evidence; a number, a frequency or a way of knowing in either passes;
+    a strength needs none."""
+    vague = with_need(good_plan(), 0, now="Leo's mum finds it hard to get him to school.",
+                      evidence="")
+    problems = [p for p in found(vague, child="Leo") if p.check == "worry_no_evidence"]
+    assert [(p.rule, p.need, p.field) for p in problems] == [("WIR 2.4", 0, "evidence")]
+    assert problems[0].message == (
+        "Need 1 “Leo's mum finds it hard to get him to school.” is Amber but nothing in it "
+        "can be counted: give the evidence — how many, how often, since when (WIR 2.4).")
+    for now, evidence in (("Leo's mum finds it hard to get him to school.",
+                           "Late 9 times this half term"),
+                          ("Leo is late for school most mornings.", ""),
+                          ("The school says Leo is often late.", "")):
+        assert "worry_no_evidence" not in checks(with_need(good_plan(), 0, now=now,
+                                                           evidence=evidence)), now
+    strength = with_need(good_plan(), 2, now="Gran is kind to Leo.", evidence="")
+    assert "worry_no_evidence" not in checks(strength)
+
+
 def test_red_is_held_to_the_amber_standard_wir_2_3():
     plan = with_need(good_plan(), 1, outcome="  ", actions=())
     problems = found(plan)
