@@ -411,9 +411,10 @@ def listed_checks(screen) -> list[str]:
 
 
 async def test_enter_on_a_plan_check_opens_its_form_at_the_field_to_fix(demo_store):
-    """WIR 2.3, WIR 2.7, TRA: k lists the checks; Enter on one opens the form it is fixed
-    in with the cursor in its field: the review date in the plan's details, an Amber's
-    missing action (its actions, a new one's form), the need's outcome. What is typed
+    """WIR 2.3, WIR 2.4, WIR 2.7, TRA: k lists the checks; Enter on one opens the form it is
+    fixed in with the cursor in its field: the review date in the plan's details, an
+    Amber's missing action (its actions, a new one's form), the need's outcome, its
+    evidence. What is typed
     there fixes it: the list is one shorter each time."""
     from cintui.domain.plan import Need
 
@@ -455,8 +456,15 @@ async def test_enter_on_a_plan_check_opens_its_form_at_the_field_to_fix(demo_sto
         await type_text(pilot, "Kit goes to school every day for 6 weeks")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is plan)
+        # WIR 2.4: "Kit misses school" counts nothing; its evidence is where it is fixed.
+        form = await fix("worry_no_evidence")
+        assert type(form).__name__ == "NeedFormScreen" and form.focused.id == "evidence"
+        await type_text(pilot, "Missed 6 of 20 days since 2 November")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is plan)
         after = {p.check for p in plan.problems()}
-        assert after == before - {"no_review_date", "amber_no_action", "amber_no_outcome"}
+        assert after == before - {"no_review_date", "amber_no_action", "amber_no_outcome",
+                                  "worry_no_evidence"}
         assert plan.version.next_review == date(2027, 3, 8)
         (need,) = plan.version.needs
         assert [(a.what, a.who) for a in need.actions] == [("Walk Kit to school", "Mum")]
