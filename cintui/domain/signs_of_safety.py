@@ -182,7 +182,7 @@ class MapLine:
 class SafetyMap:
     """The plan read as a Signs of Safety map (STO 6.3)."""
 
-    plan: str  # "CIN plan v2, agreed 3 Nov 2026" or "no CIN plan yet"
+    plan: str  # "CIN plan v2, agreed 3 Nov 2026" or "no CIN plan written yet"
     worried: tuple[MapLine, ...]
     working_well: tuple[MapLine, ...]
     needs_to_happen: tuple[MapLine, ...]
@@ -198,7 +198,7 @@ class SafetyMap:
 
 def _plan_label(plan: PlanVersion | None) -> str:
     if plan is None:
-        return "no CIN plan yet"
+        return "no CIN plan written yet"
     state = f"agreed {_day(plan.agreed_on)}" if plan.agreed_on else plan.status
     return f"CIN plan v{plan.number} ({state})"
 

@@ -92,7 +92,7 @@ def test_sto_6_3_signs_of_safety_from_the_cli(cli, tmp_path, monkeypatch):
     assert "danger statement D2 recorded (20 Nov 2026), replacing D1" in rewritten.out
 
     shown = json.loads(cli("sos", "show", "CIN000001", "--json", "--db", db).out)
-    assert shown["plan"] == "no CIN plan yet"
+    assert shown["plan"] == "no CIN plan written yet"
     assert [w["from"] for w in shown["worried"]] == ["D2"]  # D1 replaced
     assert shown["needs_to_happen"] == [{
         "text": "Leo has food and a sober adult with him every weekend", "from": "G1 (for D1)"}]

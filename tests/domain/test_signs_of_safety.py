@@ -51,7 +51,7 @@ def test_sto_6_3_a_replaced_statement_leaves_the_map():
     old = Statement("danger", 1, date(2026, 10, 5), "old words", replaced_by=2)
     new = Statement("danger", 2, date(2026, 11, 3), "new words", replaces=1)
     found = sos.safety_map(None, [old, new], [])
-    assert found.heading == "Signs of Safety map (no CIN plan yet)"
+    assert found.heading == "Signs of Safety map (no CIN plan written yet)"
     assert [line.text for line in found.worried] == ["new words"]
 
 
