@@ -626,16 +626,14 @@ class ChildScreen(KeysAsRead, Screen):
             age = meetings.child_age(session, self.child_id, app.today)
             last = meetings.last_held(session, self.child_id)
             kind = meetings.kind_to_book(session, self.child_id)
-            policy = cases.store_policy(session)
-            # A review is offered on the day it is due: the next review the last meeting
-            # set, else the policy's interval from it.
-            due = (last[2] or meetings.suggested_next_review(last[1], policy, last[0])) \
-                if kind == "review" and last else None
+            # A review is offered on the day the timescale engine has it due.
+            due = meetings.review_due(session, self.child_id, app.today) \
+                if kind == "review" else None
             factors, prison = safeguards.partner_findings(session, self.child_id)
             context = BookingContext(  # the safeguards (WIR 2.1, 2.3; BEX 3; TRA; STO 4.4)
                 consent=safeguards.consent_problem(session, self.child_id, app.today),
                 chairs=tuple(safeguards.chair_choices(session)),
-                rules=policy.meetings,
+                rules=cases.store_policy(session).meetings,
                 child_name=record.get_child(session, self.child_id).first_name,
                 factors=factors, parent_in_prison=prison)
         header = self._summary.header if self._summary else None
