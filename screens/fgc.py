@@ -105,6 +105,8 @@ class FgcScreen(KeysAsRead, Screen):
         f = list(reversed(self.facts))[index]
         text = Text()
         text.append(f"{first_upper(f.describe())}. ", style="bold")
+        if f.status == "referred":  # r changes it now, not a new referral
+            text.append("r: its coordinator or date · h: held · x: declined. ")
         if f.family_plan:
             text.append(f"The family's plan: {f.family_plan}")
             if f.plan_version:

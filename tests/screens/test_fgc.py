@@ -107,6 +107,7 @@ async def test_r_on_a_referral_waiting_adds_its_coordinator_war_4_2(empty_store)
                     and bool(cells(app.screen.query_one("#fgc-table"))))
         screen = app.screen
         assert cells(screen.query_one("#fgc-table"))[0][:2] == ["23 Nov 2026", "—"]
+        assert "r: its coordinator or date" in text_of(screen, "#fgc-detail")
         post_burst(app, [("r", "r"), *words("Sam Reed"), ("ctrl+s", None)])
         await until(pilot, lambda: app.screen is screen
                     and cells(screen.query_one("#fgc-table"))[0][1] == "Sam Reed")
