@@ -635,17 +635,19 @@ class ChildScreen(KeysAsRead, Screen):
                 chairs=tuple(safeguards.chair_choices(session)),
                 rules=cases.store_policy(session).meetings,
                 child_name=record.get_child(session, self.child_id).first_name,
-                factors=factors, parent_in_prison=prison)
+                factors=factors, parent_in_prison=prison,
+                booked=meetings.booked(session, self.child_id))
         header = self._summary.header if self._summary else None
         from cintui.domain.calendar import england_calendar
         from cintui.domain.meeting import suggested_start
 
         # After school (WIR 2.8): on the day a review is due, else today or the next
         # working day.
-        start = suggested_start(app.clock(), england_calendar().is_working_day, due)
+        working = england_calendar().is_working_day
         self.app.push_screen(ScheduleFormScreen(
             self.child_id, invitees, age, chair=header.worker if header else "",
-            suggested=start, kind=kind, last_held=last, context=context),
+            suggested=suggested_start(app.clock(), working, due), kind=kind, last_held=last,
+            context=context, soonest=suggested_start(app.clock(), working)),
             self._reload_if_saved)
 
     def action_cancel_meeting(self) -> None:

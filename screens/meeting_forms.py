@@ -12,7 +12,7 @@ from datetime import date, datetime
 from textual import on
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Select, SelectionList, Static
 
 from cintui.casework import meetings, safeguards
 from cintui.domain.calendar import england_calendar
@@ -62,6 +62,7 @@ class BookingContext:
     child_name: str = "the child"
     factors: tuple[str, ...] = ()  # the assessment's (census codes): STO 4.4's partners
     parent_in_prison: bool = False
+    booked: tuple[tuple[str, datetime], ...] = ()  # (kind, start) of each still to hold
 
 
 NO_CONSENT = "✗ not in place: Enter here records a decision"
@@ -88,8 +89,13 @@ class ScheduleFormScreen(FormScreen):
     def __init__(self, child_id: uuid.UUID, invitees: list[Invitee], age: int | None,
                  chair: str, suggested: datetime, kind: str = "review",
                  last_held: tuple[str, date, date | None] | None = None,
-                 context: BookingContext | None = None) -> None:
+                 context: BookingContext | None = None,
+                 soonest: datetime | None = None) -> None:
         super().__init__()
+        # `suggested`: when the kind offered is held (a review: its due day); `soonest`:
+        # any other kind, as soon as it can be. The time offered follows the kind chosen
+        # until a time is typed.
+        self.soonest = soonest or suggested
         self.last_held = last_held or (None, None, None)
         self.child_id = child_id
         self.invitees = invitees
@@ -175,6 +181,15 @@ class ScheduleFormScreen(FormScreen):
                         child_invited=bool(self.value("child_invited")),
                         not_invited_reason=self.text_of("not_invited_reason"))
 
+    @on(Select.Changed, "#kind")
+    def _kind_chosen(self, event: Select.Changed) -> None:
+        """A review offered on its due day, then "final" chosen: the final meeting is
+        offered as soon as it can be, not on the review's day (and back again)."""
+        box = self.query_one("#when", Input)
+        offers = (show_when(self.suggested), show_when(self.soonest))
+        if box.value in offers:
+            box.value = offers[0] if event.value == self.kind else offers[1]
+
     @on(SelectionList.SelectedChanged)
     def _invited(self, event: SelectionList.SelectedChanged) -> None:
         self.touched.add("not_invited_reason")  # BEX 3: unticking someone asks why
@@ -230,7 +245,7 @@ class ScheduleFormScreen(FormScreen):
         for field, problem in schedule_problems(s, self.app.clock()):
             problems.setdefault(self.ALIASES.get(field, field), problem)
         warnings = when_warnings(s.kind, s.starts_at, self.age, self.last_held,
-                                 england_calendar())
+                                 england_calendar(), self.context.booked)
         warnings += partner_prompts(self.context.factors, self.context.parent_in_prison,
                                     s.invitees)  # STO 4.4: a prompt, not a refusal
         self.query_one("#form-info", Static).update("\n".join(f"⚠ {plain(w)}" for w in warnings))

@@ -240,6 +240,14 @@ def kind_to_book(session: Session, child_id: uuid.UUID) -> str:
     return rules.kind_to_book(held, bool(episode and episode.moved_in))
 
 
+def booked(session: Session, child_id: uuid.UUID) -> tuple[tuple[str, datetime], ...]:
+    """(kind, start in English time) of each of the child's meetings still to be held."""
+    rows = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
+                                               col(m.Meeting.held).is_(False),
+                                               m.Meeting.status != "cancelled")).all()
+    return tuple((r.kind, _local(r.starts_at)) for r in rows if r.starts_at is not None)
+
+
 def booking_warnings(session: Session, child_id: uuid.UUID, kind: str,
                      starts_at: datetime, invitees: Iterable[Invitee] = ()) -> list[str]:
     """What a booking should be told before it is made (never refused): a weekend or a bank
@@ -251,7 +259,7 @@ def booking_warnings(session: Session, child_id: uuid.UUID, kind: str,
 
     age = child_age(session, child_id, starts_at.date())
     return [*rules.when_warnings(kind, starts_at, age, last_held(session, child_id),
-                                 england_calendar()),
+                                 england_calendar(), booked(session, child_id)),
             *partner_prompts(*safeguards.partner_findings(session, child_id), invitees)]
 
 
@@ -529,7 +537,7 @@ __all__ = [
     "child_age", "finish", "held_at_needed", "invitee_choices", "list_meetings",
     "load_meeting",
     "minutes_document", "minutes_drafts", "minutes_due", "rebook", "record_distribution", "save_minutes",
-    "schedule", "start_minutes", "status_of", "suggested_next_review",
+    "booked", "schedule", "start_minutes", "status_of", "suggested_next_review",
 ]
 
 

@@ -189,7 +189,8 @@ def meeting_schedule(
     """Book a CIN meeting (WIR 2.8-2.9): kind, when, venue, chair, invitees (all the child's
     People unless --invite picks some) and practicalities. For a school-age child a time in
     school hours is booked with a warning (WIR 2.8), and so is a review within four weeks of
-    the last meeting held (BEX 3: early only after a significant change).
+    the last meeting held (BEX 3: early only after a significant change), and a second of
+    a kind already booked (WIR 2.9: cancel and rebook that one to move it).
 
     Refused (one line naming the rule) without consent to a CIN meeting from a parent with
     parental responsibility and a young person of 16-17, unless the record says why

@@ -173,14 +173,30 @@ def school_hours_warning(starts_at: datetime, age: int | None) -> str:
     return ""
 
 
+def already_booked_warning(kind: str, booked: Iterable[tuple[str, datetime]]) -> str:
+    """A meeting of the same kind already booked for the child (`booked`: the kind and start
+    of each meeting still to be held): one review at a time (WIR 2.3: every 3 months); a
+    booked one is moved (WIR 2.9: cancel and rebook), not booked twice."""
+    at = sorted(when for k, when in booked if k == kind)
+    if not at:
+        return ""
+    return (f"a {in_sentence(KIND_LABELS.get(kind, kind))} is already booked for "
+            f"{at[0]:%a %d %b %Y} at {at[0]:%H:%M}: to move it, cancel and rebook that one "
+            "(c on Meetings; `cintui meeting cancel MEETING --rebook-at`) rather than book a "
+            "second (WIR 2.9)")
+
+
 def when_warnings(kind: str, starts_at: datetime, age: int | None,
-                  last_held: tuple | None, calendar) -> list[str]:
+                  last_held: tuple | None, calendar,
+                  booked: Iterable[tuple[str, datetime]] = ()) -> list[str]:
     """What the time of a booking should be told before it is made, never refused: a
     weekend or a bank holiday, school hours for a school-age child (WIR 2.8), a review soon
-    after the last meeting (BEX 3). `last_held`: (kind, held on, next review) or None."""
+    after the last meeting (BEX 3), one of its kind already booked (WIR 2.9). `last_held`:
+    (kind, held on, next review) or None; `booked`: (kind, start) of each still to hold."""
     closed = closed_day_warning(starts_at, calendar)  # no school that day either
     found = (closed, "" if closed else school_hours_warning(starts_at, age),
-             soon_after_warning(kind, starts_at, *(last_held or (None, None, None))))
+             soon_after_warning(kind, starts_at, *(last_held or (None, None, None))),
+             already_booked_warning(kind, booked))
     return [w for w in found if w]
 
 

@@ -356,3 +356,18 @@ def test_sto_4_4_a_booking_warns_of_the_partner_the_findings_call_and_books(cli,
     assert ("Warning: STO 4.4: the assessment found a parent's mental health (4B): invite "
             "adult mental health services") in result.err
     assert any(w.startswith("STO 4.4") for w in json.loads(result.out)["warnings"])
+
+
+def test_a_second_review_beside_one_booked_is_booked_with_a_warning_wir_2_9(cli, demo_store):
+    """WIR 2.9: a booked meeting is moved by cancelling and rebooking it. A second review
+    booked while one is still to hold is made, and said, naming the first."""
+    first = cli("meeting", "schedule", WITH_PLAN, *BOOK, "--at", "2027-01-12 16:00",
+                "--db", demo_store, "--json", *DAY)
+    assert first.code == 0, first.err
+    second = cli("meeting", "schedule", WITH_PLAN, *BOOK, "--at", "2027-01-19 16:00",
+                 "--db", demo_store, "--json", *DAY)
+    assert second.code == 0, second.err
+    assert ("Warning: a CIN review meeting is already booked for Tue 12 Jan 2027 at 16:00"
+            in second.err)
+    assert any("rather than book a second (WIR 2.9)" in w
+               for w in json.loads(second.out)["warnings"])

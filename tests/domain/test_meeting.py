@@ -309,6 +309,23 @@ def test_a_new_meeting_is_offered_after_school_on_a_working_day():
         datetime(2026, 12, 29, 16, 0)  # Christmas Eve at four: past Christmas and Boxing Day
 
 
+def test_a_meeting_of_a_kind_already_booked_is_said_wir_2_9():
+    """WIR 2.9: a booked meeting is moved by cancelling and rebooking it; a second review
+    booked beside one still to hold is said (never refused), naming the first; a booked
+    review says nothing of a final meeting."""
+    from cintui.domain.calendar import england_calendar
+    from cintui.domain.meeting import when_warnings
+
+    booked = (("review", datetime(2027, 2, 11, 16, 0)), ("review", datetime(2027, 3, 1, 16)))
+    said = when_warnings("review", datetime(2026, 12, 9, 16, 0), 9, None, england_calendar(),
+                         booked)
+    assert said == ["a CIN review meeting is already booked for Thu 11 Feb 2027 at 16:00: to "
+                    "move it, cancel and rebook that one (c on Meetings; `cintui meeting "
+                    "cancel MEETING --rebook-at`) rather than book a second (WIR 2.9)"]
+    assert when_warnings("final", datetime(2026, 12, 9, 16, 0), 9, None, england_calendar(),
+                         booked) == []
+
+
 def test_a_review_is_offered_on_the_day_it_is_due_bex_3():
     """WIR 2.3, BEX 3: a review due ahead is offered after school on its due day, or the last
     working day before it, so it is on time; the offer of today once booked a review the

@@ -689,6 +689,15 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
         # Offered on the day the review is due (set at the last one), after school: it
         # offered today, 19 days after the last review (BEX 3).
         assert when.value == "11/02/2027 16:00"
+        # "Final" chosen instead: offered as soon as it can be, not on the review's day;
+        # back to a review, its day again. A time typed stays whatever the kind.
+        form.query_one("#kind").value = "final"
+        await pilot.pause()
+        assert when.value == f"{form.soonest:%d/%m/%Y %H:%M}" != "11/02/2027 16:00"
+        assert form.soonest.date() < date(2026, 12, 1)
+        form.query_one("#kind").value = "review"
+        await pilot.pause()
+        assert when.value == "11/02/2027 16:00"
         when.value = "30/11/2026 14:00"
         await pilot.pause()
         assert "WIR 2.8" in text_of(form, "#form-info")
@@ -699,11 +708,14 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
         when.value = "30/11/2026 16:00"
         await write(pilot, "#venue", "Family home")
         await pilot.pause()
-        # After school; but 19 days after the last review, which is said too (BEX 3).
+        # After school; but 19 days after the last review, which is said too (BEX 3), and
+        # a review is already booked for the day it is due (WIR 2.9: move that one).
         assert text_of(form, "#form-info") == (
             "⚠ this review is 19 days after the CIN review meeting held on 11 Nov 2026; the "
             "next review is due by 11 Feb 2027. Book it early only after a significant "
-            "change (BEX 3)")
+            "change (BEX 3)\n⚠ a CIN review meeting is already booked for Thu 11 Feb 2027 at "
+            "16:00: to move it, cancel and rebook that one (c on Meetings; `cintui meeting "
+            "cancel MEETING --rebook-at`) rather than book a second (WIR 2.9)")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
