@@ -17,8 +17,9 @@ import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from sqlalchemy import event, inspect, select
 from sqlmodel import SQLModel
@@ -412,10 +413,25 @@ def _differ(n: int) -> str:
 
 def _norm(value: Any) -> Any:
     """A value as the audit trail holds it (dates ISO, instants UTC, ids hex); an instant in
-    SQLite's text form ("2026-11-23 08:00:00.000000", as older entries hold some) as one."""
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in " T":
-        with contextlib.suppress(ValueError):
-            value = datetime.fromisoformat(value)
+    SQLite's text form ("2026-11-23 08:00:00.000000", as older entries hold some) as one.
+
+    The same as `json.loads(canonical(value))`, which it was, but a text, a whole number, a
+    yes/no, nothing, a date, an instant or an id skips the round trip through JSON: `verify`
+    compares every column of every row (440,000 values on a 300-child store)."""
+    kind = type(value)
+    if kind is str:
+        if len(value) >= 19 and value[4] == "-" and value[10] in " T":
+            try:
+                return chain.iso_instant(datetime.fromisoformat(value))
+            except ValueError:
+                pass
+        return value
+    if kind is int or kind is bool or value is None:
+        return value
+    if kind is datetime:
+        return chain.iso_instant(value)
+    if kind is date or kind is UUID:
+        return value.hex if kind is UUID else value.isoformat()
     return json.loads(canonical(value))
 
 
