@@ -13,12 +13,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, conflicts
+from cintui.casework import cases, conflicts, drafts
 from cintui.domain import workforce as rules
 from cintui.reference import policies
 from cintui.store import server
@@ -379,20 +379,40 @@ def edit_worker(session: Session, username: str, changes: WorkerInput, *,
 
 
 @dataclass(frozen=True)
+class HandedForm:
+    """One of the leaver's kept forms, now `to`'s."""
+
+    form: str  # in words: "new child", "need"
+    child: str  # the child's name and reference, "" for a child not yet on the record
+    started_at: datetime
+
+    def as_json(self) -> dict:
+        return {"form": self.form, "child": self.child or None,
+                "started_at": self.started_at.isoformat()}
+
+
+@dataclass(frozen=True)
 class Left:
     worker: WorkerRow
     teams_without_manager: tuple[str, ...]  # the teams they managed
+    forms: tuple[HandedForm, ...] = ()  # their kept forms, now `forms_to`'s
+    forms_to: str = ""  # "Tom Hale (tom.hale)"
 
 
-def leave(session: Session, username: str, *, on: date, today: date) -> Left:
+def leave(session: Session, username: str, *, on: date, today: date,
+          by: str | None = None) -> Left:
     """The worker leaves on `on`: no longer offered for allocation or sign-in; everything
     they recorded stays theirs. Refused while they hold open children (reallocate first);
-    the teams they managed are left without a manager."""
+    the teams they managed are left without a manager. The forms they were part way
+    through (kept as typed: a new child's details, a need) become their team manager's,
+    else `by`'s (the login recording the leaving), who finishes or discards each by
+    opening it."""
     worker = _worker(session, username)
     if not worker.active:
         raise AdminError("worker", f"{worker.username} left on {_day(worker.left_on)}")
     _raise(rules.check_leaving(worker.username, on, today, open_children(session, worker.id)))
     managed = _managed(session, worker)
+    heir = _team_manager(session, worker) or by
     for team in managed:
         team.manager_id = None
         session.add(team)
@@ -400,7 +420,24 @@ def leave(session: Session, username: str, *, on: date, today: date) -> Left:
     session.add(worker)
     session.flush()
     _login(session, worker)  # NOLOGIN on a team server
-    return Left(_row(session, worker), tuple(t.name for t in managed))
+    handed = drafts.hand_over_forms(session, worker.username, heir) if heir else []
+    names = {c.id: f"{c.first_name} {c.last_name} ({c.reference})" for c in (
+        session.get(Child, h.child_id) for h in handed if h.child_id) if c is not None}
+    forms = tuple(HandedForm(h.form, names.get(h.child_id, ""), h.started_at)
+                  for h in handed)
+    heir_worker = session.exec(select(Worker).where(Worker.username == heir)).first() \
+        if forms else None
+    return Left(_row(session, worker), tuple(t.name for t in managed), forms,
+                f"{heir_worker.name} ({heir})" if heir_worker else (heir if forms else ""))
+
+
+def _team_manager(session: Session, worker: Worker) -> str | None:
+    """The username of the worker's team's manager, if another, still here."""
+    team = session.get(Team, worker.team_id) if worker.team_id else None
+    manager = session.get(Worker, team.manager_id) if team and team.manager_id else None
+    if manager is None or not manager.active or manager.id == worker.id:
+        return None
+    return manager.username
 
 
 # ---------------------------------------------------------------- reallocation

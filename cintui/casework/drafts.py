@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from cintui.store import audit
 from cintui.store.models import Draft, utcnow
 
 
@@ -132,6 +134,66 @@ def keep_form(session: Session, child_id: uuid.UUID | None, owner: str, form: st
     return create(session, FORM, child_id, owner, payload).id
 
 
+@dataclass(frozen=True)
+class HandedOver:
+    """A kept form handed from a worker who left to the one recording it."""
+
+    form: str  # what the form is for, in words ("new child's details", "need")
+    child_id: uuid.UUID | None  # None: a child not yet on the record
+    started_at: datetime
+
+
+def form_words(form: str, child_id: uuid.UUID | None) -> str:
+    """A kept form's name in words: "NeedFormScreen:..." -> "need", "ChildFormScreen" ->
+    "new child's details" (no child yet) or "child's details"."""
+    name = form.split(":", 1)[0].removesuffix("Screen").removesuffix("Form")
+    if name == "Child":
+        return "child's details" if child_id else "new child's details"
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
+    return words or "form"
+
+
+def hand_over_forms(session: Session, from_owner: str, to_owner: str) -> list[HandedOver]:
+    """A leaver's kept forms (a new child's details half typed, a need, a person) become
+    `to_owner`'s, who puts each back by opening that form (nothing typed is lost when a
+    worker leaves: their forms were theirs alone). A visit's or the minutes' drafts are the
+    child's already (anyone on the child sees them, with their author) and stay the
+    leaver's. Each change audited. On a team server the server hands them over (row
+    security shows a new child's form to no login but its owner's)."""
+    if from_owner == to_owner:
+        return []
+    session.flush()
+    conn = session.connection()
+    if session.info.get("login"):
+        rows = [tuple(r) for r in conn.exec_driver_sql(
+            "SELECT id, child_id, form, started FROM cintui_hand_over_forms(%(f)s, %(t)s) "
+            "ORDER BY started", {"f": from_owner, "t": to_owner})]
+    else:
+        table = Draft.__table__
+        changed = conn.execute(
+            update(table).where(table.c.owner == from_owner, table.c.kind == FORM)
+            .values(owner=to_owner, updated_at=utcnow())
+            .returning(table.c.id, table.c.child_id, table.c.payload, table.c.created_at))
+        rows = sorted(((i, c, _form_of(p), at) for i, c, p, at in changed), key=lambda r: r[3])
+    for draft in [o for o in session.identity_map.values() if isinstance(o, Draft)]:
+        session.expire(draft)
+    audit.record_updates(session, [("draft", _hex(draft_id), {"owner": [from_owner, to_owner]})
+                                   for draft_id, *_ in rows])
+    return [HandedOver(form_words(form or "", child_id), child_id, started)
+            for _, child_id, form, started in rows]
+
+
+def _form_of(payload: str) -> str:
+    try:
+        return str(json.loads(payload).get("form", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _hex(value: Any) -> str:
+    return value.hex if isinstance(value, uuid.UUID) else uuid.UUID(str(value)).hex
+
+
 # How long closing a visit or a meeting's minutes waits for the draft's last write before
 # saying the store is busy (the screen waits meanwhile): a write held up longer is another
 # cintui's lock, or a slow server. A write that fails (the lock outlasting the store's
@@ -230,5 +292,5 @@ class DraftSaver:
                 self._cond.notify_all()
 
 
-__all__ = ["FORM", "DraftRow", "DraftSaver", "create", "discard", "for_child", "get",
-           "keep_form", "kept_form", "save"]
+__all__ = ["FORM", "DraftRow", "DraftSaver", "HandedOver", "create", "discard", "for_child",
+           "form_words", "get", "hand_over_forms", "keep_form", "kept_form", "save"]

@@ -331,18 +331,30 @@ def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(met
     """A worker leaves: their history stays theirs; their open children must be
     reallocated first (cintui child reallocate)."""
     from cintui.casework import admin
+    from cintui.domain.text import counted
 
     now = _today(today)
     when = _parse_date(on, "--on") if on is not None else now
-    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        left = admin.leave(session, username, on=when, today=now)
+    with _open(ctx, db) as store:
+        actor = access.current_actor()
+        with store.session(actor) as session:
+            left = admin.leave(session, username, on=when, today=now, by=actor)
     if as_json:
         _echo_json({**left.worker.as_json(),
-                    "teams_without_manager": list(left.teams_without_manager)})
+                    "teams_without_manager": list(left.teams_without_manager),
+                    "forms_handed_to": left.forms_to or None,
+                    "forms_handed": [f.as_json() for f in left.forms]})
         return
     typer.echo(f"{left.worker.name} ({left.worker.username}) left on {_day(when)}.")
     for name in left.teams_without_manager:
         typer.echo(f"{name} has no manager now: cintui team edit {name!r} --manager USERNAME")
+    if left.forms:
+        typer.echo(f"{counted(len(left.forms), 'form')} they had part typed now "
+                   f"belong{'s' if len(left.forms) == 1 else ''} to {left.forms_to}; opening "
+                   "the same form in the app puts it back, to finish or discard:")
+        for form in left.forms:
+            about = f" for {form.child}" if form.child else ""
+            typer.echo(f"  {form.form}{about}, started {_day(form.started_at.date())}")
 
 
 # ---------------------------------------------------------------- reallocation

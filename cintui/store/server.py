@@ -311,6 +311,7 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         SELECT EXISTS (SELECT 1 FROM child WHERE reference = ref) $$""")
     _erasing(conn, server)
+    _leavers_forms(conn, server)
     for fn in ("cintui_is_manager()", "cintui_hidden_children()", "cintui_hidden_ids(text)",
                "cintui_hidden_people()", "cintui_hidden_families()",
                "cintui_reference_taken(text)"):
@@ -479,6 +480,37 @@ def _row_security(conn: Connection, server: ServerInfo) -> None:
         ex(f"DROP POLICY IF EXISTS cintui_audit_reads ON {t}")
         ex(f"CREATE POLICY cintui_audit_reads ON {t} FOR SELECT TO {audit} USING (true)")
     _device_security(conn, audit)
+
+
+def _leavers_forms(conn: Connection, server: ServerInfo) -> None:
+    """A worker's forms part typed when they leave go to an active worker, their team's
+    manager (`worker leave`, revision 0030): row security shows a new child's form to its
+    owner's login alone, and a leaver's login no longer signs in, so the login recording
+    the leaving (a manager, or set-up's admin role) hands them over through this. It
+    returns what each was (never what was typed); the caller audits each change."""
+    ex = _runner(conn)
+    admin = _lit(server.group("admin"))
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_hand_over_forms(leaver text, heir text)
+        RETURNS TABLE (id uuid, child_id uuid, form text, started timestamptz)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        BEGIN
+          IF NOT (cintui_is_manager() OR pg_has_role(session_user, {admin}, 'MEMBER')) THEN
+            RAISE EXCEPTION 'cintui: handing a leaver''s forms over needs a manager''s or '
+              'the admin role''s login; % is neither here', session_user
+              USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          IF NOT EXISTS (SELECT 1 FROM worker w WHERE w.username = leaver AND NOT w.active)
+             OR NOT EXISTS (SELECT 1 FROM worker w WHERE w.username = heir AND w.active) THEN
+            RAISE EXCEPTION 'cintui: forms are handed from a worker who has left to one who '
+              'has not' USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          RETURN QUERY UPDATE draft d SET owner = heir, updated_at = now()
+            WHERE d.owner = leaver AND d.kind = 'form'
+            RETURNING d.id, d.child_id, d.payload::json->>'form', d.created_at;
+        END $$""")
+    ex("REVOKE ALL ON FUNCTION cintui_hand_over_forms(text, text) FROM PUBLIC")
+    ex(f"GRANT EXECUTE ON FUNCTION cintui_hand_over_forms(text, text) TO "
+       f"{_q(server.group('worker'))}, {_q(server.group('admin'))}")
 
 
 def _device_security(conn: Connection, audit: str) -> None:

@@ -156,6 +156,34 @@ def test_a_manager_who_leaves_leaves_the_team_without_one(cli, team):
     assert ok(cli, team, "team", "list")[0]["manager"] is None
 
 
+def test_a_managers_forms_part_typed_go_to_whoever_records_the_leaving(cli, team,
+                                                                       monkeypatch):
+    """Nothing typed is lost: Tom, South's manager, leaves with a new child half typed; with
+    no other manager over him, the form goes to the one recording the leaving, and the
+    JSON says what it was and when, never what was typed."""
+    from cintui.casework import drafts
+
+    store = open_store(team, None)
+    try:
+        with store.session("tom.hale") as session:
+            drafts.keep_form(session, None, "tom.hale", "ChildFormScreen",
+                             {"first_name": "Ola", "last_name": "Quill"}, None)
+    finally:
+        store.close()
+    monkeypatch.setenv("CINTUI_USER", "ben.cole")
+    left = ok(cli, team, "worker", "leave", "tom.hale", *DAY)
+    assert left["forms_handed_to"] == "Ben Cole (ben.cole)"
+    assert [f["form"] for f in left["forms_handed"]] == ["new child's details"]
+    assert "Ola" not in json.dumps(left)
+    store = open_store(team, None)
+    try:
+        with store.read() as session:
+            kept = drafts.kept_form(session, None, "ben.cole", "ChildFormScreen")
+    finally:
+        store.close()
+    assert kept is not None and kept.payload["values"]["first_name"] == "Ola"
+
+
 def test_editing_a_worker_and_a_team(cli, team):
     row = ok(cli, team, "worker", "edit", "ben.cole", "--role", "senior_practitioner",
              "--email", "ben.cole@example.org")

@@ -915,3 +915,35 @@ async def test_a_draft_put_back_in_two_terminals_is_kept_by_each_apart(demo_stor
         await until(pilot, lambda: form.query_one("#last_name").value == "Quills")
         form.saver.flush()
         assert read(demo_store, new_children_kept) == [("Ola", "Quills"), ("Olamide", "")]
+
+
+async def test_a_leavers_new_child_half_typed_comes_back_to_their_team_manager(
+        new_location, cli):
+    """Nothing typed is ever lost when a worker leaves: Amira half types a new child and
+    closes the terminal; she leaves (`worker leave`), and the next `n` of Tom, South's
+    manager, puts her Ola Quill back, to finish or discard. It was hers alone, and no
+    one could sign in as her again."""
+    path = team_store(new_location, cli, "south.db", {"amira.ashdown": "Amira Ashdown"})
+    assert cli("worker", "add", "tom.hale", "--name", "Tom Hale", "--role", "TM", "--team",
+               "South", "--db", path).code == 0
+    assert cli("team", "edit", "South", "--manager", "tom.hale", "--db", path).code == 0
+
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await new_child_form(pilot)
+        await type_text(pilot, "Ola")
+        await pilot.press("tab")
+        await type_text(pilot, "Quill")
+        await until(pilot, lambda: form.saver is not None)
+        form.saver.flush()  # the terminal closed with the form open
+
+    left = cli("worker", "leave", "amira.ashdown", "--db", path, "--today", TODAY.isoformat())
+    assert left.code == 0, left.err
+    assert "1 form they had part typed now belongs to Tom Hale (tom.hale);" in left.out
+    assert "new child's details, started" in left.out
+
+    app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await new_child_form(pilot)
+        await until(pilot, lambda: form.query_one("#last_name").value == "Quill")
+        assert form.query_one("#first_name").value == "Ola"

@@ -14,7 +14,9 @@ import uuid
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlmodel import select
 
+from cintui.store.models import Child
 from tests.store.teams import PASSWORD, Team, _ok
 
 
@@ -392,6 +394,53 @@ def test_a_workers_role_moves_their_login_in_and_out_of_the_managers(team, cli):
     assert is_manager(team.other)
     _ok(cli("worker", "edit", team.other, "--role", "social worker"))
     assert not is_manager(team.other)
+
+
+def test_a_leavers_forms_part_typed_go_to_the_manager_recording_it_on_a_team_server(
+        team, cli, monkeypatch):
+    """Nothing typed is lost when a worker leaves: the new child's details Amira had half
+    typed (hers alone by row security) and a need of Nell's become her team manager's when
+    set-up's admin (Ben, not a manager) records the leaving, and come back in Tom's
+    new-child and need forms. Before, no login but Amira's, now NOLOGIN, could even see the
+    first (revision 0030). Ben sees none of them."""
+    from cintui.casework import drafts
+    from cintui.store.engine import open_store
+
+    values = {"first_name": "Ola", "last_name": "Quill", "dob": "01/01/2019"}
+    store = open_store(team.url(team.worker), None)
+    try:
+        with store.session(store.server.login) as session:
+            drafts.keep_form(session, None, team.worker, "ChildFormScreen", values, None)
+            child_id = session.exec(select(Child.id).where(Child.reference == team.child)).one()
+            drafts.keep_form(session, child_id, team.worker, "NeedFormScreen:new",
+                             {"title": "Sleep"}, None)
+    finally:
+        store.close()
+    _ok(cli("server", "grant", team.other, "admin"))  # as the owner
+    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
+    _ok(cli("child", "reallocate", team.child, "--to", team.other, "--today", "2026-11-23"))
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.other))
+    left = cli("worker", "leave", team.worker, "--today", "2026-11-23")
+    _ok(left)
+    assert f"2 forms they had part typed now belong to Tom Hale ({team.manager});" in left.out
+    assert "new child's details, started" in left.out
+    assert f"need for Nell Quill ({team.child}), started" in left.out
+    store = open_store(team.url(team.manager), None)
+    try:
+        with store.read() as session:
+            kept = drafts.kept_form(session, None, team.manager, "ChildFormScreen")
+            need = drafts.kept_form(session, child_id, team.manager, "NeedFormScreen:new")
+        assert kept is not None and kept.payload["values"] == values
+        assert need is not None and need.payload["values"] == {"title": "Sleep"}
+    finally:
+        store.close()
+    with team.psql(team.other) as conn:  # Tom's alone now
+        assert conn.execute("SELECT count(*) FROM draft WHERE child_id IS NULL"
+                            ).fetchone()[0] == 0
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.owner_url)
+    verified = cli("audit", "verify")  # each change audited: none made "outside cintui"
+    assert verified.code == 0 and "intact" in verified.out, verified.out + verified.err
 
 
 def test_a_new_childs_draft_is_its_owners_alone_on_a_team_server(team):
