@@ -45,6 +45,9 @@ def test_wheel_installs_and_runs_from_outside_the_repo(tmp_path):
 
     where = run("-c", "import cintui, cintui.data, cintui.screens; print(cintui.__file__)")
     assert str(fresh) in where, "the wheel's copy must be the one imported"
+    # A new store is made from the schema script (else, slower, from the revisions).
+    assert run("-c", "from cintui.store import migrate; "
+               "print(migrate.SQLITE_SCHEMA.is_file())").strip() == "True"
     names = {p["name"] for p in json.loads(run("-m", "cintui", "policy", "list", "--json"))}
     assert {"england", "wirral", "bexley", "trafford", "warwickshire", "stockton"} <= names
     # Migrations and census codes are package data too: a demo store needs both.

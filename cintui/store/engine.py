@@ -513,7 +513,7 @@ def _create_store_at(path: Path, passphrase: str | None, *, encrypt: bool,
             key = passphrase if encrypt else None
             engine = _sqlite_engine(path, key, memory_security=False)
             _use_wal(engine)
-            migrate.upgrade(engine, revision)
+            migrate.create(engine, revision)
             store_id = _write_store_id(engine)
             _chmod_private(path)
             if key is not None and memory_security:

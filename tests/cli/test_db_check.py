@@ -31,8 +31,13 @@ def test_records_changed_behind_the_apps_back_are_named_and_exit_1(cli, sqlite_d
 def test_a_damaged_file_says_damaged_and_what_to_do(cli, sqlite_demo_store):
     """A damaged page: the store either cannot be opened (one line, exit 2) or opens and
     its pages fail SQLite's check (exit 1); both say it is damaged and to restore."""
+    with sqlite3.connect(sqlite_demo_store) as conn:  # the first page of the children's rows
+        page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'child'"
+                            ).fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
     with open(sqlite_demo_store, "r+b") as fh:
-        fh.seek(4096 * 20 + 100)
+        fh.seek(size * (page - 1))
         fh.write(bytes(range(256)) * 8)
     result = cli("db", "check", "--db", sqlite_demo_store)
     if result.code == 2:

@@ -40,13 +40,50 @@ def test_a_plain_store_has_the_same_schema(plain_store):
     assert schema_differences(plain_store.engine) == []
 
 
+def test_a_new_store_is_made_by_the_schema_script_exactly_as_the_revisions_make_it(
+        tmp_path):
+    """A new SQLite store (`db init`, `sync setup`, `demo`) runs cintui/store/sqlite_schema.sql
+    instead of the thirty revisions: it must hold what they leave, statement for statement,
+    triggers and the revision included (a stale script: `python scripts/sqlite_schema.py`)."""
+    from sqlalchemy import create_engine
+
+    from cintui.store.engine import create_store
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'by-revisions.db'}")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        by_revisions = statements(migrate.sqlite_schema_sql(conn))
+    engine.dispose()
+    assert any(s.startswith("CREATE TRIGGER audit_log_no_update") for s in by_revisions)
+    assert statements(migrate.SQLITE_SCHEMA.read_text(encoding="utf-8")) == by_revisions, \
+        "the schema script is stale: python scripts/sqlite_schema.py"
+    store = create_store(tmp_path / "new.db", PASSPHRASE)
+    try:
+        with store.engine.connect() as conn:
+            assert statements(migrate.sqlite_schema_sql(conn)) == by_revisions
+        assert migrate.current_revision(store.engine) == migrate.head_revision()
+    finally:
+        store.close()
+
+
+def statements(script: str) -> set[str]:
+    """Each statement of a schema script, its clauses in order of their text: a table the
+    revisions copied (SQLite's way to alter one) lists its foreign keys in an order that
+    differs from run to run."""
+    out = set()
+    for statement in script.split(";\n"):
+        lines = sorted(line.strip().rstrip(",").strip() for line in statement.splitlines())
+        out.add(" | ".join(line for line in lines if line))
+    return out
+
+
 def test_revisions_are_one_line_named_after_their_files():
     script = ScriptDirectory(str(migrate.SCRIPT_LOCATION))
     walked = [rev.revision for rev in script.walk_revisions()][::-1]
     assert walked == list(migrate.known_revisions()) == [
         "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0012",
         "0014", "0015", "0016", "0017", "0018", "0019", "0020", "0021", "0022", "0023", "0024", "0025",
-        "0026", "0027", "0028", "0029"]
+        "0026", "0027", "0028", "0029", "0030"]
     assert script.get_heads() == [migrate.head_revision()]
     for rev in script.walk_revisions():
         assert Path(rev.path).name.startswith(rev.revision + "_")
