@@ -214,8 +214,14 @@ class AdminScreen(KeysAsRead, Screen):
         if not worker.active:
             self.notify(f"{worker.name} left on {worker.left_on:%d/%m/%Y}.")
             return
-        self.app.push_screen(LeaveFormScreen(worker, self.app.today),
-                             self._done(f"{worker.name} marked as left."))
+        def left(result: object) -> None:
+            if result:  # what became of the forms they had part typed, with it
+                said = getattr(result, "forms_said", list)()
+                self.notify("\n".join([f"{worker.name} marked as left.", *said]),
+                            timeout=10 if said else 5)
+                self.reload()
+
+        self.app.push_screen(LeaveFormScreen(worker, self.app.today), left)
 
     def action_toggle_left(self) -> None:
         self.show_left = not self.show_left

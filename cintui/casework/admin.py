@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from cintui.casework import cases, conflicts, drafts
 from cintui.domain import workforce as rules
+from cintui.domain.text import counted
 from cintui.reference import policies
 from cintui.store import server
 from cintui.store.models import (
@@ -398,6 +399,19 @@ class Left:
     forms: tuple[HandedForm, ...] = ()  # their kept forms, now `forms_to`'s
     forms_to: str = ""  # "Tom Hale (tom.hale)"
 
+    def forms_said(self) -> list[str]:
+        """What became of their forms part typed, a line each after the first; [] if none."""
+        if not self.forms:
+            return []
+        n = len(self.forms)
+        lines = [f"{counted(n, 'form')} they had part typed now belong{'s' if n == 1 else ''} "
+                 f"to {self.forms_to}; opening the same form in the app puts it back, to "
+                 "finish or discard:"]
+        for form in self.forms:
+            about = f" for {form.child}" if form.child else ""
+            lines.append(f"  {form.form}{about}, started {_day(form.started_at.date())}")
+        return lines
+
 
 def leave(session: Session, username: str, *, on: date, today: date,
           by: str | None = None) -> Left:
@@ -410,6 +424,7 @@ def leave(session: Session, username: str, *, on: date, today: date,
     worker = _worker(session, username)
     if not worker.active:
         raise AdminError("worker", f"{worker.username} left on {_day(worker.left_on)}")
+    by = by if by is not None else session.info.get("actor")
     _raise(rules.check_leaving(worker.username, on, today, open_children(session, worker.id)))
     managed = _managed(session, worker)
     heir = _team_manager(session, worker) or by

@@ -331,7 +331,6 @@ def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(met
     """A worker leaves: their history stays theirs; their open children must be
     reallocated first (cintui child reallocate)."""
     from cintui.casework import admin
-    from cintui.domain.text import counted
 
     now = _today(today)
     when = _parse_date(on, "--on") if on is not None else now
@@ -348,13 +347,8 @@ def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(met
     typer.echo(f"{left.worker.name} ({left.worker.username}) left on {_day(when)}.")
     for name in left.teams_without_manager:
         typer.echo(f"{name} has no manager now: cintui team edit {name!r} --manager USERNAME")
-    if left.forms:
-        typer.echo(f"{counted(len(left.forms), 'form')} they had part typed now "
-                   f"belong{'s' if len(left.forms) == 1 else ''} to {left.forms_to}; opening "
-                   "the same form in the app puts it back, to finish or discard:")
-        for form in left.forms:
-            about = f" for {form.child}" if form.child else ""
-            typer.echo(f"  {form.form}{about}, started {_day(form.started_at.date())}")
+    for line in left.forms_said():
+        typer.echo(line)
 
 
 # ---------------------------------------------------------------- reallocation

@@ -349,6 +349,38 @@ async def test_a_worker_leaves_only_once_their_children_are_reallocated(new_loca
     assert left["ben.cole"] == TODAY and left["amira.ashdown"] is None
 
 
+async def test_a_leaver_recorded_on_the_set_up_screen_hands_their_forms_to_the_manager(
+        new_location, cli):
+    """Nothing typed is lost: Ben leaves with a new child half typed; `l` on the set-up
+    screen records it, says the form is Tom's now (South's manager), and it is."""
+    from cintui.casework import drafts
+    from cintui.store.engine import open_store
+
+    path = team_store(new_location, cli)
+    store = open_store(path, None)
+    try:
+        with store.session("ben.cole") as session:
+            drafts.keep_form(session, None, "ben.cole", "ChildFormScreen",
+                             {"first_name": "Ola", "last_name": "Quill"}, None)
+    finally:
+        store.close()
+    app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot)
+        usernames = [row[0] for row in cells(screen, "#workers")]
+        screen.query_one("#workers").move_cursor(row=usernames.index("ben.cole"))
+        await pilot.press("l")
+        await settle(pilot)
+        await save(pilot)
+        assert app.screen is screen
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "Ben Cole marked as left." in said
+        assert "1 form they had part typed now belongs to Tom Hale (tom.hale)" in said
+        assert "new child's details, started" in said
+    kept = read(path, lambda s: drafts.kept_form(s, None, "tom.hale", "ChildFormScreen"))
+    assert kept is not None and kept.payload["values"]["first_name"] == "Ola"
+
+
 async def open_reallocation(pilot, worker: str):
     await settle(pilot)
     await pilot.press("f4")
