@@ -21,6 +21,13 @@ from cintui.domain.text import folded
 from cintui.screens.widgets.plain import plain
 
 
+def unhyphened(text: str) -> str:
+    """A hyphen read as a space, typed or named: "set-up" finds "Set up: ...", "step down"
+    "Record: step-down ...", "adebayo whitworth" Adebayo-Whitworth (the fuzzy match wants
+    each character typed, in order, in the name)."""
+    return text.replace("-", " ")
+
+
 class TypedAheadPalette(CommandPalette):
     """The palette, with an Enter typed before the search has answered kept until it has:
     "Ctrl+P set up Enter" in one go (a fast typist, a text expander) runs the first command
@@ -85,11 +92,11 @@ class ChildCommands(Provider):
         self._children()  # started as the palette opens, not awaited here
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = self.matcher(unhyphened(query))
         children = await asyncio.shield(self._children())  # a cancelled search leaves it
         for child_id, label, mine in children:
             # "zoe" finds Zoë, "lukasiewicz" Łukasiewicz: as typed on an English keyboard
-            score = max(matcher.match(label), matcher.match(folded(label)))
+            score = max(matcher.match(unhyphened(label)), matcher.match(folded(label)))
             if score > 0:
                 yield Hit(score + (1.0 if mine else 0.0),
                           matcher.highlight(f"Go to child {plain(label)}"),
@@ -170,10 +177,10 @@ class WorkCommands(Provider):
             yield DiscoveryHit(text, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = self.matcher(unhyphened(query))
         typed = query.strip().lower()
         for text, callback, help_text in self.commands():
-            score = matcher.match(text)
+            score = matcher.match(unhyphened(text))
             if score > 0:
                 # A command whose name starts with the words typed first: "import" is
                 # "Import a caseload", not "Transfer-in: import a transfer pack" (a tie).
