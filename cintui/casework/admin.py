@@ -419,15 +419,15 @@ def leave(session: Session, username: str, *, on: date, today: date,
     they recorded stays theirs. Refused while they hold open children (reallocate first);
     the teams they managed are left without a manager. The forms they were part way
     through (kept as typed: a new child's details, a need) become their team manager's,
-    else `by`'s (the login recording the leaving), who finishes or discards each by
-    opening it."""
+    else `by`'s (the login recording the leaving) if a worker here, who finishes or
+    discards each by opening it; with neither, they stay the leaver's."""
     worker = _worker(session, username)
     if not worker.active:
         raise AdminError("worker", f"{worker.username} left on {_day(worker.left_on)}")
     by = by if by is not None else session.info.get("actor")
     _raise(rules.check_leaving(worker.username, on, today, open_children(session, worker.id)))
     managed = _managed(session, worker)
-    heir = _team_manager(session, worker) or by
+    heir = _team_manager(session, worker) or _working_here(session, by, worker)
     for team in managed:
         team.manager_id = None
         session.add(team)
@@ -443,7 +443,15 @@ def leave(session: Session, username: str, *, on: date, today: date,
     heir_worker = session.exec(select(Worker).where(Worker.username == heir)).first() \
         if forms else None
     return Left(_row(session, worker), tuple(t.name for t in managed), forms,
-                f"{heir_worker.name} ({heir})" if heir_worker else (heir if forms else ""))
+                f"{heir_worker.name} ({heir})" if heir_worker else "")
+
+
+def _working_here(session: Session, username: str | None, leaver: Worker) -> str | None:
+    """`username` if a worker still working here (who can open the forms), else None."""
+    if not username or username == leaver.username:
+        return None
+    found = session.exec(select(Worker).where(Worker.username == username)).first()
+    return username if found is not None and found.active else None
 
 
 def _team_manager(session: Session, worker: Worker) -> str | None:
