@@ -103,6 +103,9 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
                 before = _current(conn)
+                if before is not None and before == head_revision() and revision in (
+                        "head", before):
+                    return before  # nothing to do: Alembic's start (~0.1 s) not paid
                 command.upgrade(alembic_config(conn), revision)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise StoreError("the upgrade would break links between records; "
