@@ -164,14 +164,9 @@ def test_a_managers_forms_part_typed_go_to_whoever_records_the_leaving(cli, team
     JSON says what it was and when, never what was typed. Recorded by a login that is no
     worker here (who could not open it), it stays Tom's."""
     from cintui.casework import drafts
+    from tests.screens.test_caseload import new_child_half_typed
 
-    store = open_store(team, None)
-    try:
-        with store.session("tom.hale") as session:
-            drafts.keep_form(session, None, "tom.hale", "ChildFormScreen",
-                             {"first_name": "Ola", "last_name": "Quill"}, None)
-    finally:
-        store.close()
+    new_child_half_typed(team, "tom.hale")
     monkeypatch.setenv("CINTUI_USER", recorder)
     left = ok(cli, team, "worker", "leave", "tom.hale", *DAY)
     heir = recorder if recorder == "ben.cole" else "tom.hale"

@@ -362,16 +362,10 @@ async def test_a_leaver_recorded_on_the_set_up_screen_hands_their_forms_to_the_m
     """Nothing typed is lost: Ben leaves with a new child half typed; `l` on the set-up
     screen records it, says the form is Tom's now (South's manager), and it is."""
     from cintui.casework import drafts
-    from cintui.store.engine import open_store
+    from tests.screens.test_caseload import new_child_half_typed
 
     path = team_store(new_location, cli)
-    store = open_store(path, None)
-    try:
-        with store.session("ben.cole") as session:
-            drafts.keep_form(session, None, "ben.cole", "ChildFormScreen",
-                             {"first_name": "Ola", "last_name": "Quill"}, None)
-    finally:
-        store.close()
+    new_child_half_typed(path, "ben.cole")
     app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(pilot)

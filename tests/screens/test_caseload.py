@@ -38,6 +38,20 @@ def new_children_kept(session) -> list[tuple[str, str]]:
                   for d in drafts.for_child(session, None, "form"))
 
 
+def new_child_half_typed(location, owner: str, first: str = "Ola", last: str = "Quill"):
+    """A new child's form kept as `owner` typed it (their terminal then closed)."""
+    from cintui.casework import drafts
+    from cintui.store.engine import open_store
+
+    store = open_store(location, None)
+    try:
+        with store.session(owner) as session:
+            drafts.keep_form(session, None, owner, "ChildFormScreen",
+                             {"first_name": first, "last_name": last}, None)
+    finally:
+        store.close()
+
+
 async def new_child_form(pilot):
     """The caseload, then `n`: the new child's form, once it is open."""
     app = pilot.app
