@@ -381,7 +381,7 @@ def edit_worker(session: Session, username: str, changes: WorkerInput, *,
 
 @dataclass(frozen=True)
 class HandedForm:
-    """One of the leaver's kept forms, now `to`'s."""
+    """One of the leaver's kept forms, now another worker's (`Left.forms_to`)."""
 
     form: str  # in words: "new child", "need"
     child: str  # the child's name and reference, "" for a child not yet on the record
@@ -435,32 +435,30 @@ def leave(session: Session, username: str, *, on: date, today: date,
     session.add(worker)
     session.flush()
     _login(session, worker)  # NOLOGIN on a team server
-    handed = drafts.hand_over_forms(session, worker.username, heir) if heir else []
+    handed = drafts.hand_over_forms(session, worker.username, heir.username) if heir else []
     names = {c.id: f"{c.first_name} {c.last_name} ({c.reference})" for c in (
         session.get(Child, h.child_id) for h in handed if h.child_id) if c is not None}
     forms = tuple(HandedForm(h.form, names.get(h.child_id, ""), h.started_at)
                   for h in handed)
-    heir_worker = session.exec(select(Worker).where(Worker.username == heir)).first() \
-        if forms else None
     return Left(_row(session, worker), tuple(t.name for t in managed), forms,
-                f"{heir_worker.name} ({heir})" if heir_worker else "")
+                f"{heir.name} ({heir.username})" if heir and forms else "")
 
 
-def _working_here(session: Session, username: str | None, leaver: Worker) -> str | None:
-    """`username` if a worker still working here (who can open the forms), else None."""
+def _working_here(session: Session, username: str | None, leaver: Worker) -> Worker | None:
+    """The worker `username`, if still working here (who can open the forms)."""
     if not username or username == leaver.username:
         return None
     found = session.exec(select(Worker).where(Worker.username == username)).first()
-    return username if found is not None and found.active else None
+    return found if found is not None and found.active else None
 
 
-def _team_manager(session: Session, worker: Worker) -> str | None:
-    """The username of the worker's team's manager, if another, still here."""
+def _team_manager(session: Session, worker: Worker) -> Worker | None:
+    """The worker's team's manager, if another, still here."""
     team = session.get(Team, worker.team_id) if worker.team_id else None
     manager = session.get(Worker, team.manager_id) if team and team.manager_id else None
     if manager is None or not manager.active or manager.id == worker.id:
         return None
-    return manager.username
+    return manager
 
 
 # ---------------------------------------------------------------- reallocation

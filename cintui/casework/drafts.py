@@ -136,7 +136,7 @@ def keep_form(session: Session, child_id: uuid.UUID | None, owner: str, form: st
 
 @dataclass(frozen=True)
 class HandedOver:
-    """A kept form handed from a worker who left to the one recording it."""
+    """A kept form handed from a worker who left to another (`hand_over_forms`)."""
 
     form: str  # what the form is for, in words ("new child's details", "need")
     child_id: uuid.UUID | None  # None: a child not yet on the record
