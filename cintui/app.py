@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import sys
 import threading
 import uuid
 from datetime import date, datetime
@@ -157,9 +158,19 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
             workers = [WorkerSummary(first.worker, "", "", "", 0)]  # no need to list them all
             demo = False
         else:
-            workers = [WorkerSummary(u, n, r, t or "", c or 0)
-                       for u, n, r, t, c in self.reader.rows(fast.WORKERS_SQL)]
-            demo = self.reader.rows(fast.DEMO_SQL)[0][0] > 0
+            try:
+                workers = [WorkerSummary(u, n, r, t or "", c or 0)
+                           for u, n, r, t, c in self.reader.rows(fast.WORKERS_SQL)]
+                demo = self.reader.rows(fast.DEMO_SQL)[0][0] > 0
+            except Exception as exc:
+                from cintui.store.base import damaged
+
+                if (said := damaged(exc)) is None:
+                    raise
+                self.reader.close()  # the opening screen says so, as for a wrong passphrase
+                self.reader = None
+                getattr(self.screen, "_failed", self.notify)(str(said))
+                return
         self._start(workers, demo, encrypted=self.reader.encrypted)
 
     def open_store_soon(self) -> None:
@@ -349,4 +360,7 @@ def run_app(location: access.StoreLocation, *, encrypt: bool = True,
             now: datetime | None = None) -> None:
     """The app; `today`/`now` as CINTUI_TODAY gives them (README: a day just gone)."""
     importlib.import_module("cintui.reference.holiday_cache").install()  # bank holidays, cached
-    CintuiApp(location, encrypt=encrypt, worker=worker, today=today, now=now).run()
+    app = CintuiApp(location, encrypt=encrypt, worker=worker, today=today, now=now)
+    app.run()
+    if app.return_code:  # stopped on an internal error: not 0 to a script or the shell
+        sys.exit(app.return_code)

@@ -105,6 +105,14 @@ class UnlockScreen(Screen):
         except (StoreError, access.AccessError) as exc:  # one-line, user-facing
             self.app.call_from_thread(self._failed, str(exc))
             return
+        except Exception as exc:
+            from cintui.store.base import damaged
+
+            said = damaged(exc)  # a page too damaged to read the caseload from
+            if said is None:
+                raise
+            self.app.call_from_thread(self._failed, str(said))
+            return
         self.app.call_from_thread(self.post_message, StoreOpened(store))
 
     def _first_rows(self, reader) -> FirstRows | None:

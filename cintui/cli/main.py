@@ -348,9 +348,9 @@ def run(argv: list[str] | None = None) -> None:
         if isinstance(exc, _user_errors()):
             typer.echo(one_line(f"cintui: {exc}"), err=True)
             sys.exit(EXIT_USAGE)
-        from cintui.store.base import write_error
+        from cintui.store.base import damaged, write_error
 
-        if (said := write_error(exc)) is not None:  # a clash outside a write session
+        if (said := write_error(exc) or damaged(exc)) is not None:  # a clash; a bad page
             typer.echo(one_line(f"cintui: {said}"), err=True)
             sys.exit(EXIT_USAGE)
         if (said := _plain(exc)) is not None:  # a file or a value the user gave

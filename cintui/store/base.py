@@ -103,10 +103,28 @@ def server_refusal(login: str, orig: BaseException | None) -> StoreError | None:
                       f"{first.removeprefix('cintui: ')}")
 
 
+SQLITE_CORRUPT = 11
+
+
+def damaged(exc: BaseException) -> StoreError | None:
+    """A store file found damaged part way through reading or writing it (SQLite's "database
+    disk image is malformed", from SQLAlchemy or the light reader's own connection), as the
+    one line it opens with; None for anything else. It was an internal error."""
+    orig = getattr(exc, "orig", None) or exc
+    if type(orig).__module__.split(".")[0] not in ("sqlite3", "sqlcipher3"):
+        return None
+    if getattr(orig, "sqlite_errorcode", None) != SQLITE_CORRUPT \
+            and "malformed" not in str(orig):
+        return None
+    return StoreError(f"the store is damaged ({orig}): restore the latest backup (`cintui db "
+                      "backup` makes them) and keep this file aside; `cintui db check` says "
+                      "more")
+
+
 def said(exc: BaseException) -> str | None:
-    """A `StoreError`, or a database error `write_error` knows, as the one line to show
-    (capitalised, for the app); None for anything else."""
-    found = exc if isinstance(exc, StoreError) else write_error(exc)
+    """A `StoreError`, or a database error `write_error` knows, or a damaged file, as the one
+    line to show (capitalised, for the app); None for anything else."""
+    found = exc if isinstance(exc, StoreError) else (write_error(exc) or damaged(exc))
     return None if found is None else f"{found}"[:1].upper() + f"{found}"[1:]
 
 

@@ -24,6 +24,7 @@ from cintui.domain.text import inert
 from cintui.store.base import (  # re-exported: callers open stores from here
     MAX_ACTOR,
     MEMORY_SECURITY,
+    SQLITE_CORRUPT,
     SQLITE_HEADER,
     SQLITE_NOTADB,
     STORE_ID_KEY,
@@ -419,7 +420,7 @@ def _open_error(exc: Exception, path: Path, encrypted: bool) -> StoreError:
         if encrypted:
             return WrongPassphrase(path)
         return StoreError(f"damaged file or not a database: {path}")
-    if code == 11 or "malformed" in str(orig):  # SQLITE_CORRUPT
+    if code == SQLITE_CORRUPT or "malformed" in str(orig):
         return StoreError(f"{path} is damaged ({orig}): restore the latest backup "
                           "(`cintui db backup` makes them) and keep this file aside")
     return StoreError(f"cannot open {path}: {orig}")

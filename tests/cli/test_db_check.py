@@ -28,17 +28,23 @@ def test_records_changed_behind_the_apps_back_are_named_and_exit_1(cli, sqlite_d
                for p in report["problems"])
 
 
-def test_a_damaged_file_says_damaged_and_what_to_do(cli, sqlite_demo_store):
-    """A damaged page: the store either cannot be opened (one line, exit 2) or opens and
-    its pages fail SQLite's check (exit 1); both say it is damaged and to restore."""
-    with sqlite3.connect(sqlite_demo_store) as conn:  # the first page of the children's rows
+def damage_the_childrens_first_page(path) -> None:
+    """Overwrite the first page of the children's table, as a failing disk might."""
+    with sqlite3.connect(path) as conn:
         page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'child'"
                             ).fetchone()[0]
         size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
-    with open(sqlite_demo_store, "r+b") as fh:
+    with open(path, "r+b") as fh:
         fh.seek(size * (page - 1))
         fh.write(bytes(range(256)) * 8)
+
+
+def test_a_damaged_file_says_damaged_and_what_to_do(cli, sqlite_demo_store):
+    """A damaged page: the store either cannot be opened (one line, exit 2) or opens and
+    its pages fail SQLite's check (exit 1); both say it is damaged and to restore. A page
+    so damaged that SQLite's check stops on it was an internal error."""
+    damage_the_childrens_first_page(sqlite_demo_store)
     result = cli("db", "check", "--db", sqlite_demo_store)
     if result.code == 2:
         assert result.out == "" and result.err.count("\n") == 1
@@ -47,3 +53,16 @@ def test_a_damaged_file_says_damaged_and_what_to_do(cli, sqlite_demo_store):
         assert result.code == 1, (result.code, result.err)
         assert result.out.startswith("The store is DAMAGED: restore the latest backup")
         assert "the file is damaged:" in result.out
+
+
+def test_a_command_that_meets_a_damaged_page_says_so_in_one_line(cli, sqlite_demo_store):
+    """`child list`, `due` (the light reader) and `audit verify` on a store whose children's
+    first page is damaged: one line, exit 2, saying to restore the latest backup; each was
+    "internal error (DatabaseError)"."""
+    damage_the_childrens_first_page(sqlite_demo_store)
+    for command in (("child", "list"), ("due",), ("audit", "verify")):
+        result = cli(*command, "--db", sqlite_demo_store)
+        assert result.code == 2 and result.out == "", (command, result)
+        assert result.err.count("\n") == 1, result.err
+        assert result.err.startswith("cintui: the store is damaged (database disk image is "
+                                     "malformed): restore the latest backup"), result.err

@@ -218,6 +218,24 @@ async def test_first_run_demo_store_shows_children(tmp_path):
         assert table.row_count == my_open_children(app)
 
 
+async def test_a_store_too_damaged_to_read_says_so_on_opening(sqlite_demo_store):
+    """The caseload cannot be read (the children's first page overwritten): the opening
+    screen says the store is damaged and to restore the latest backup. It stopped the app
+    on an internal error (and, with a notice instead, would have stayed on "Opening…")."""
+    from tests.cli.test_db_check import damage_the_childrens_first_page
+
+    damage_the_childrens_first_page(sqlite_demo_store)
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: screen_name(app) == "UnlockScreen" and bool(
+            app.screen.query("#error")) and "damaged" in str(
+            app.screen.query_one("#error").render()))
+        said = str(app.screen.query_one("#error").render())
+        assert "the store is damaged (database disk image is malformed)" in said
+        assert "restore the latest backup" in said
+        assert app.return_code is None  # still running: nothing stopped it
+
+
 async def test_unlock_with_wrong_then_right_passphrase(encrypted_demo_store):
     before = hashlib.sha256(encrypted_demo_store.read_bytes()).hexdigest()
     app = CintuiApp(access.locate(encrypted_demo_store), today=TODAY)
