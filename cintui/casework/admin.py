@@ -435,13 +435,34 @@ def leave(session: Session, username: str, *, on: date, today: date,
     session.add(worker)
     session.flush()
     _login(session, worker)  # NOLOGIN on a team server
-    handed = drafts.hand_over_forms(session, worker.username, heir.username) if heir else []
-    names = {c.id: f"{c.first_name} {c.last_name} ({c.reference})" for c in (
-        session.get(Child, h.child_id) for h in handed if h.child_id) if c is not None}
-    forms = tuple(HandedForm(h.form, names.get(h.child_id, ""), h.started_at)
-                  for h in handed)
+    forms = _hand_over(session, worker, heir) if heir else ()
     return Left(_row(session, worker), tuple(t.name for t in managed), forms,
                 f"{heir.name} ({heir.username})" if heir and forms else "")
+
+
+def hand_over_forms(session: Session, username: str, to: str) -> Left:
+    """A worker who has left: the forms they had part typed become `to`'s (a worker still
+    here), as leaving hands them over; for one who left before it did, or with no one to
+    take them."""
+    worker, heir = _worker(session, username), _worker(session, to, "to")
+    if worker.active:
+        raise AdminError("worker", f"{worker.username} has not left: their forms are theirs "
+                         f"(cintui worker leave {worker.username} hands them over)")
+    if not heir.active:
+        raise AdminError("to", f"{heir.username} left on {_day(heir.left_on)}: choose a "
+                         "worker still here")
+    if heir.id == worker.id:
+        raise AdminError("to", "choose another worker to take them")
+    forms = _hand_over(session, worker, heir)
+    return Left(_row(session, worker), (), forms,
+                f"{heir.name} ({heir.username})" if forms else "")
+
+
+def _hand_over(session: Session, worker: Worker, heir: Worker) -> tuple[HandedForm, ...]:
+    handed = drafts.hand_over_forms(session, worker.username, heir.username)
+    names = {c.id: f"{c.first_name} {c.last_name} ({c.reference})" for c in (
+        session.get(Child, h.child_id) for h in handed if h.child_id) if c is not None}
+    return tuple(HandedForm(h.form, names.get(h.child_id, ""), h.started_at) for h in handed)
 
 
 def _working_here(session: Session, username: str | None, leaver: Worker) -> Worker | None:

@@ -351,6 +351,28 @@ def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(met
         typer.echo(line)
 
 
+@worker_app.command("hand-over")
+def worker_hand_over(ctx: typer.Context,
+                     username: Annotated[str, typer.Argument(metavar="USERNAME")],
+                     to: Annotated[str, typer.Option(
+                         "--to", help="The worker taking them: username or name.")],
+                     db: DbOption = None, request_id: RequestOption = None,
+                     as_json: JsonOption = False) -> None:
+    """The forms a worker who has left had part typed go to another worker (`worker leave`
+    hands them to the team's manager; this is for one who left before it did)."""
+    from cintui.casework import admin
+
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        left = admin.hand_over_forms(session, username, to)
+    if as_json:
+        _echo_json({"worker": left.worker.username, "forms_handed_to": left.forms_to or None,
+                    "forms_handed": [f.as_json() for f in left.forms]})
+        return
+    for line in left.forms_said() or [f"{left.worker.name} ({left.worker.username}) has no "
+                                      "forms part typed left."]:
+        typer.echo(line)
+
+
 # ---------------------------------------------------------------- reallocation
 
 

@@ -183,6 +183,38 @@ def test_a_managers_forms_part_typed_go_to_whoever_records_the_leaving(cli, team
     assert kept is not None and kept.payload["values"]["first_name"] == "Ola"
 
 
+def test_a_leavers_forms_left_behind_are_handed_over_later(cli, team, monkeypatch):
+    """Tom left with a new child half typed, recorded by a login that is no worker here:
+    the form stayed his. `worker hand-over` gives it to Ben, who can open it; bad input is
+    one line, exit 2, nothing changed."""
+    from cintui.casework import drafts
+    from tests.screens.test_caseload import new_child_half_typed
+
+    new_child_half_typed(team, "tom.hale")
+    monkeypatch.setenv("CINTUI_USER", "it.admin")
+    assert ok(cli, team, "worker", "leave", "tom.hale", *DAY)["forms_handed"] == []
+    one_line_error(run(cli, team, "worker", "hand-over", "amira.ashdown", "--to", "ben.cole"),
+                   "amira.ashdown has not left: their forms are theirs")
+    one_line_error(run(cli, team, "worker", "hand-over", "ben.cole", "--to", "tom.hale"),
+                   "ben.cole has not left")
+    one_line_error(run(cli, team, "worker", "hand-over", "tom.hale", "--to", "tom.hale"),
+                   "tom.hale left on 23 Nov 2026: choose a worker still here")
+    said = run(cli, team, "worker", "hand-over", "tom.hale", "--to", "Ben Cole")
+    assert said.code == 0, said.err
+    assert said.out.startswith("1 form they had part typed now belongs to Ben Cole "
+                               "(ben.cole);")
+    assert "new child's details, started" in said.out
+    store = open_store(team, None)
+    try:
+        with store.read() as session:
+            kept = drafts.kept_form(session, None, "ben.cole", "ChildFormScreen")
+    finally:
+        store.close()
+    assert kept is not None and kept.payload["values"]["first_name"] == "Ola"
+    again = ok(cli, team, "worker", "hand-over", "tom.hale", "--to", "ben.cole")
+    assert again == {"worker": "tom.hale", "forms_handed_to": None, "forms_handed": []}
+
+
 def test_editing_a_worker_and_a_team(cli, team):
     row = ok(cli, team, "worker", "edit", "ben.cole", "--role", "senior_practitioner",
              "--email", "ben.cole@example.org")
