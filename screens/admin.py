@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Header, Select, Static
 
 from cintui.casework import admin
 from cintui.domain import workforce as rules
-from cintui.screens.forms import FormScreen
+from cintui.screens.forms import ConfirmScreen, FormScreen
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable, Share, fitted
 
@@ -211,8 +211,12 @@ class AdminScreen(KeysAsRead, Screen):
         worker = self._worker()
         if worker is None:
             return
-        if not worker.active:
-            self.notify(f"{worker.name} left on {worker.left_on:%d/%m/%Y}.")
+        if not worker.active:  # what they left part typed, if anything: yours to finish
+            question = (f"{worker.name} left on {worker.left_on:%d/%m/%Y}. Take the forms they "
+                        "left part typed, if any (a new child's details, a need), to finish "
+                        "or discard them?")
+            self.app.push_screen(ConfirmScreen(question, yes="Yes, take them (y)"),
+                                 lambda yes: self._take_forms(worker) if yes else None)
             return
         def left(result: object) -> None:
             if result:  # what became of the forms they had part typed, with it
@@ -222,6 +226,19 @@ class AdminScreen(KeysAsRead, Screen):
                 self.reload()
 
         self.app.push_screen(LeaveFormScreen(worker, self.app.today), left)
+
+    @work(thread=True, exclusive=True, group="admin-forms")
+    def _take_forms(self, worker: admin.WorkerRow) -> None:
+        app = self.app
+        try:
+            with app.store.session(app.actor) as session:
+                left = admin.hand_over_forms(session, worker.username, app.actor)
+        except ValueError as exc:  # AdminError: you are no worker here, say
+            app.call_from_thread(self.notify, getattr(exc, "problem", str(exc)),
+                                 severity="warning")
+            return
+        said = left.forms_said() or [f"{worker.name} left no forms part typed."]
+        app.call_from_thread(self.notify, "\n".join(said), timeout=10)
 
     def action_toggle_left(self) -> None:
         self.show_left = not self.show_left

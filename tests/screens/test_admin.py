@@ -15,7 +15,14 @@ from cintui.store import models as m
 from tests.casework.test_admin import add_child, set_up_team
 from tests.conftest import TODAY
 from tests.screens.test_child import read
-from tests.screens.test_shell import post_burst, settle, shown_choice, type_text, words
+from tests.screens.test_shell import (
+    post_burst,
+    settle,
+    shown_choice,
+    type_text,
+    until,
+    words,
+)
 
 SIZE = (120, 40)
 
@@ -379,6 +386,37 @@ async def test_a_leaver_recorded_on_the_set_up_screen_hands_their_forms_to_the_m
         assert "Ben Cole marked as left." in said
         assert "1 form they had part typed now belongs to Tom Hale (tom.hale)" in said
         assert "new child's details, started" in said
+    kept = read(path, lambda s: drafts.kept_form(s, None, "tom.hale", "ChildFormScreen"))
+    assert kept is not None and kept.payload["values"]["first_name"] == "Ola"
+
+
+async def test_l_on_a_worker_who_left_takes_the_forms_they_left(new_location, cli):
+    """Ben left with a new child half typed before leaving handed such forms over (a store
+    of an older cintui), so it stayed his. `l` on him (h shows those who left) asks, and
+    `y` makes it Tom's."""
+    from cintui.casework import drafts
+    from tests.conftest import connect
+    from tests.screens.test_caseload import new_child_half_typed
+
+    path = team_store(new_location, cli)
+    new_child_half_typed(path, "ben.cole")
+    with connect(path) as conn:  # as an older cintui's `worker leave` left it
+        conn.execute("UPDATE worker SET active = 0, left_on = ? WHERE username = 'ben.cole'",
+                     (TODAY.isoformat(),))
+    app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        usernames = [row[0] for row in cells(screen, "#workers")]
+        screen.query_one("#workers").move_cursor(row=usernames.index("ben.cole"))
+        await pilot.press("l")
+        await settle(pilot)
+        assert "Take the forms they left part typed" in str(
+            app.screen.query_one("#confirm-message").render())
+        await pilot.press("y")
+        await until(pilot, lambda: any("now belongs to Tom Hale (tom.hale)" in str(n.message)
+                                       for n in app._notifications))
     kept = read(path, lambda s: drafts.kept_form(s, None, "tom.hale", "ChildFormScreen"))
     assert kept is not None and kept.payload["values"]["first_name"] == "Ola"
 
