@@ -334,10 +334,9 @@ def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(met
 
     now = _today(today)
     when = _parse_date(on, "--on") if on is not None else now
-    with _open(ctx, db) as store:
-        actor = access.current_actor()
-        with store.session(actor) as session:
-            left = admin.leave(session, username, on=when, today=now, by=actor)
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        left = admin.leave(session, username, on=when, today=now)  # forms: to the team's
+        # manager, else to the one recording it (the session's actor)
     if as_json:
         _echo_json({**left.worker.as_json(),
                     "teams_without_manager": list(left.teams_without_manager),

@@ -106,19 +106,20 @@ def server_refusal(login: str, orig: BaseException | None) -> StoreError | None:
 SQLITE_CORRUPT = 11
 
 
-def damaged(exc: BaseException) -> StoreError | None:
-    """A store file found damaged part way through reading or writing it (SQLite's "database
-    disk image is malformed", from SQLAlchemy or the light reader's own connection), as the
-    one line it opens with; None for anything else. It was an internal error."""
+def damaged(exc: BaseException, path: object = None) -> StoreError | None:
+    """A store file found damaged (SQLite's "database disk image is malformed", from
+    SQLAlchemy or the light reader's own connection), on opening it (`path`) or part way
+    through reading or writing it, as one line saying to restore; None for anything else."""
     orig = getattr(exc, "orig", None) or exc
     if type(orig).__module__.split(".")[0] not in ("sqlite3", "sqlcipher3"):
         return None
     if getattr(orig, "sqlite_errorcode", None) != SQLITE_CORRUPT \
             and "malformed" not in str(orig):
         return None
-    return StoreError(f"the store is damaged ({orig}): restore the latest backup (`cintui db "
-                      "backup` makes them) and keep this file aside; `cintui db check` says "
-                      "more")
+    what = f"{path} is" if path is not None else "the store is"
+    more = "" if path is not None else "; `cintui db check` says more"
+    return StoreError(f"{what} damaged ({orig}): restore the latest backup (`cintui db backup` "
+                      f"makes them) and keep this file aside{more}")
 
 
 def said(exc: BaseException) -> str | None:

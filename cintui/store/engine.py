@@ -24,7 +24,6 @@ from cintui.domain.text import inert
 from cintui.store.base import (  # re-exported: callers open stores from here
     MAX_ACTOR,
     MEMORY_SECURITY,
-    SQLITE_CORRUPT,
     SQLITE_HEADER,
     SQLITE_NOTADB,
     STORE_ID_KEY,
@@ -37,6 +36,7 @@ from cintui.store.base import (  # re-exported: callers open stores from here
     UpgradeNeeded,
     WriteConflict,  # noqa: F401 (re-exported)
     WrongPassphrase,
+    damaged,
     driver_execute,
     is_url,
     server_refusal,
@@ -420,10 +420,7 @@ def _open_error(exc: Exception, path: Path, encrypted: bool) -> StoreError:
         if encrypted:
             return WrongPassphrase(path)
         return StoreError(f"damaged file or not a database: {path}")
-    if code == SQLITE_CORRUPT or "malformed" in str(orig):
-        return StoreError(f"{path} is damaged ({orig}): restore the latest backup "
-                          "(`cintui db backup` makes them) and keep this file aside")
-    return StoreError(f"cannot open {path}: {orig}")
+    return damaged(exc, path) or StoreError(f"cannot open {path}: {orig}")
 
 
 def _connect_check(engine: Engine, path: Path, encrypted: bool) -> None:
