@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cintui.store.base import shown_url
+from cintui.store.base import damaged, shown_url
 from cintui.store.engine import (
     MEMORY_SECURITY,
     PAGE_CACHE_KIB,
@@ -151,7 +151,8 @@ def _open_reader(path: Path, passphrase: str | None) -> FastReader | None:
         except module.DatabaseError as exc:
             if encrypted:
                 raise WrongPassphrase(path) from None
-            raise StoreError(f"{path} is damaged or not a cintui store ({exc})") from None
+            raise damaged(exc, path) or StoreError(
+                f"{path} is damaged or not a cintui store ({exc})") from None
         set_cache_size(conn, PAGE_CACHE_KIB)  # once the key is known to be right
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()

@@ -66,3 +66,17 @@ def test_a_command_that_meets_a_damaged_page_says_so_in_one_line(cli, sqlite_dem
         assert result.err.count("\n") == 1, result.err
         assert result.err.startswith("cintui: the store is damaged (database disk image is "
                                      "malformed): restore the latest backup"), result.err
+
+
+def test_a_store_damaged_where_its_tables_are_listed_says_to_restore(cli, sqlite_demo_store):
+    """The first page (the list of tables) overwritten: `due`, which opens the store the
+    light way, says it is damaged and to restore the latest backup, as a full opening does
+    (it said only "damaged or not a cintui store")."""
+    with open(sqlite_demo_store, "r+b") as fh:
+        fh.seek(100)
+        fh.write(b"\xff" * 200)
+    for command in (("due",), ("child", "list")):
+        result = cli(*command, "--db", sqlite_demo_store)
+        assert result.code == 2 and result.err.count("\n") == 1, (command, result)
+        assert "is damaged (database disk image is malformed): restore the latest backup" \
+            in result.err, result.err
