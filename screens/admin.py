@@ -208,6 +208,10 @@ class AdminScreen(KeysAsRead, Screen):
                                  self._done("Worker saved."))
 
     def action_leave(self) -> None:
+        if self.focused is self.query_one("#teams"):  # not the worker row left highlighted
+            self.query_one("#workers").focus()  # below, unseen: choose them first
+            self.notify("Choose the worker who leaves (↑ ↓), then press l.")
+            return
         worker = self._worker()
         if worker is None:
             return

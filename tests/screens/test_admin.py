@@ -364,6 +364,22 @@ async def test_a_worker_leaves_only_once_their_children_are_reallocated(new_loca
     assert left["ben.cole"] == TODAY and left["amira.ashdown"] is None
 
 
+async def test_l_from_the_teams_table_asks_for_the_worker_first(new_location, cli):
+    """Tab to the teams, ↓ there, then l: it opened the leaving form for whichever worker
+    the workers' table had highlighted (the first, unseen): a team manager could mark the
+    wrong person as left. Now it moves to the workers and asks to choose."""
+    path = team_store(new_location, cli)
+    app = CintuiApp(access.locate(path), today=TODAY, worker="tom.hale")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot)
+        screen.query_one("#teams").focus()
+        await pilot.press("down", "l")
+        await settle(pilot)
+        assert app.screen is screen and screen.focused is screen.query_one("#workers")
+        assert any("Choose the worker who leaves" in str(n.message)
+                   for n in app._notifications)
+
+
 async def test_a_leaver_recorded_on_the_set_up_screen_hands_their_forms_to_the_manager(
         new_location, cli):
     """Nothing typed is lost: Ben leaves with a new child half typed; `l` on the set-up
