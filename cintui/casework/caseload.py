@@ -26,6 +26,7 @@ from cintui.domain.timescales import (
     MeetingFact,
     VisitFact,
     compute_deadlines,
+    overdue_flags,
     plan_visits,
 )
 
@@ -327,16 +328,21 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     (cid, reference, first, last, dob, expected, level, service, status, w_name, w_user,
      team) = child
     dob, expected = _date(dob), _date(expected)
-    due = {d.key: d for d in deadlines_for(child, facts, today, policy)}
+    deadlines = deadlines_for(child, facts, today, policy)
+    due = {d.key: d for d in deadlines}
     seen = [v.date for v in (facts or {}).get("visits", ()) if v.child_seen]
-    flags = ["Draft visit"] if (facts or {}).get("draft") else []
+    flags = overdue_flags(deadlines)  # first: a statutory clock already broken
+    flags += ["Draft visit"] if (facts or {}).get("draft") else []
     if not consent_for(child, facts, today)[0]:
         flags.append("No valid consent")
-    minutes = due.get("minutes")
+    minutes, papers = due.get("minutes"), due.get("plan_circulation")
+    late_plan = papers is not None and papers.state is DueState.OVERDUE  # WIR 2.3
     if minutes is not None and minutes.state is DueState.OVERDUE:
-        flags.append("Minutes overdue")
-    elif minutes is not None:  # shown until they are sent (BEX 3, TRA, WIR 2.3)
-        flags.append(f"Minutes due {minutes.due.day} {minutes.due:%b}")
+        flags.append("Minutes and plan overdue" if late_plan else "Minutes overdue")
+    else:
+        flags += ["Plan circulation overdue"] if late_plan else []
+        if minutes is not None:  # shown until they are sent (BEX 3, TRA, WIR 2.3)
+            flags.append(f"Minutes due {minutes.due.day} {minutes.due:%b}")
     plan = (facts or {}).get("plan")
     if plan is None and status == "cin_plan":
         flags.append("No plan")

@@ -28,6 +28,7 @@ from cintui.domain.timescales import (
     compute_deadlines,
     due_date,
     next_deadline,
+    overdue_flags,
     parse_plan_visits,
     plan_visit_problem,
 )
@@ -380,6 +381,33 @@ def test_a_closed_episode_owes_only_the_closure_notification():
     told = ChildEvents(closure_decided=date(2026, 11, 16), family_told_of_closure=date(
         2026, 11, 17), closed=date(2026, 11, 20), cin_plan_start=date(2026, 7, 1))
     assert compute_deadlines(told, profile("bexley"), TODAY) == []
+
+
+def test_the_caseload_flags_the_broken_clocks_no_column_shows_longest_overdue_first():
+    """BEX 3: the family told within 5 working days of the closure decision; Working
+    Together 2023 (DOMAIN.md §6): the assessment within 45 working days. Both past on a
+    child whose plan runs: two flags, the longer overdue first. The visit and the meetings
+    have columns of their own, so their clocks, however late, are not flags; a clock due
+    but not yet past is not one either."""
+    late = ChildEvents(
+        referral=date(2026, 7, 1), assessment_started=date(2026, 7, 2),
+        closure_decided=date(2026, 11, 2))
+    deadlines = compute_deadlines(late, profile("bexley"), TODAY)
+    assert {d.key for d in deadlines if d.state is DueState.OVERDUE} >= {
+        "assessment", "closure_notification"}
+    assert overdue_flags(deadlines) == ["Assessment overdue", "Closure letter overdue"]
+    in_time = replace(late, closure_decided=date(2026, 11, 20))
+    assert overdue_flags(compute_deadlines(in_time, profile("bexley"), TODAY)) == [
+        "Assessment overdue"]
+    visit_late = ChildEvents(
+        referral=date(2026, 6, 1), assessment_started=date(2026, 6, 2),
+        assessment_completed=date(2026, 7, 1), support_started=date(2026, 7, 2),
+        initial_home_visit=date(2026, 7, 2), cin_plan_start=date(2026, 7, 2),
+        visits=(VisitFact(date(2026, 8, 3)),))
+    late_keys = {d.key for d in compute_deadlines(visit_late, profile("bexley"), TODAY)
+                 if d.state is DueState.OVERDUE}
+    assert "visit" in late_keys
+    assert overdue_flags(compute_deadlines(visit_late, profile("bexley"), TODAY)) == []
 
 
 # ---------------------------------------------------------------------- transfer in

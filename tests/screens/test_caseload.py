@@ -727,6 +727,38 @@ async def test_a_child_added_from_my_caseload_is_mine(new_location, cli):
     assert [c["name"] for c in json.loads(listed.out)] == ["Leo Ward"]
 
 
+
+async def test_an_overdue_assessment_is_flagged_on_the_caseload_not_only_in_the_due_list(
+        new_location, cli, tmp_path):
+    """Working Together 2023 (DOMAIN.md §6): an assessment within 45 working days of the
+    referral. A child still in assessment has no visit or meeting clock on the caseload, so
+    an assessment past its day showed nothing there: only F3 said it. Now the row's flag
+    says it, and the line under the table (80x24, a team's store from `db init`)."""
+    path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
+    csv = tmp_path / "caseload.csv"
+    csv.write_text(
+        "reference,first_name,last_name,dob,worker,referral_date,assessment_started,people,"
+        "consent\n"
+        'LCS1,Noah,Late,05/05/2020,amira.ashdown,01/09/2026,02/09/2026,"Sue Late (Mother, PR)",'
+        "01/09/2026\n"
+        'LCS2,Ivy,Intime,05/05/2020,amira.ashdown,09/11/2026,10/11/2026,"Kim Intime (Mother, '
+        'PR)",09/11/2026\n')
+    assert cli("import", "caseload", str(csv), "--db", path, "--today", "2026-11-23").code == 0
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_caseload(pilot)
+        flags = {r.reference: r.flags for r in table(app).rows}
+        assert flags == {"LCS1": ("Assessment overdue",), "LCS2": ()}
+        await pilot.press("slash")
+        await type_text(pilot, "LCS1")
+        await pilot.press("enter")
+        await settle(pilot)
+        line = " ".join(table(app).render_line(0).text.split())
+        assert line.startswith("Noah Late") and line.endswith("Assessment overdue"), line
+        detail = " ".join(str(app.screen.query_one("#detail").render()).split())
+        assert "Assessment overdue · no visit clock running" in detail, detail
+
+
 NEW_CHILD_CRASH = """
 import asyncio, sys
 from cintui.app import CintuiApp
