@@ -24,7 +24,12 @@ from cintui.casework import cases, conflicts, lookup
 from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
 from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
-from cintui.domain.timescales import plan_visit_problem, plan_visits
+from cintui.domain.timescales import (
+    PLANNING_KINDS,
+    REVIEW_KINDS,
+    plan_visit_problem,
+    plan_visits,
+)
 from cintui.store import models as m
 
 
@@ -146,7 +151,8 @@ def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = 
         session.add(plan)
         worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
         draft = m.PlanVersion(plan_id=plan.id, child_id=child_id, number=1, created_on=today,
-                              lead_professional=worker.name if worker else by)
+                              lead_professional=worker.name if worker else by,
+                              next_review=_review_set(session, child_id, episode, today))
         session.add(draft)
         session.flush()
         return draft.id
@@ -164,6 +170,19 @@ def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = 
     _write_content(session, draft, source)
     session.flush()
     return draft.id
+
+
+def _review_set(session: Session, child_id: uuid.UUID, episode, today: date) -> date | None:
+    """WIR 2.7 (every plan says when it will be reviewed), for a first plan written after a
+    meeting of this episode set the next review (an imported case, whose file gave the
+    meetings and the review date): the date that meeting set, when still to come."""
+    query = select(m.Meeting.next_review).where(
+        m.Meeting.child_id == child_id, col(m.Meeting.held),
+        col(m.Meeting.kind).in_(PLANNING_KINDS + REVIEW_KINDS))
+    if episode is not None:
+        query = query.where(m.Meeting.held_on >= episode.referral_date)
+    found = session.exec(query.order_by(col(m.Meeting.held_on).desc()).limit(1)).first()
+    return found if found is not None and found >= today else None
 
 
 def _write_content(session: Session, row: m.PlanVersion, version: PlanVersion) -> None:

@@ -852,6 +852,43 @@ async def test_a_childs_first_plan_is_said_to_be_the_first(demo_store):
             "Version 1: the child's first plan, a draft to edit")
 
 
+
+async def test_an_imported_childs_first_plan_carries_the_review_date_its_file_gave_wir_2_7(
+        new_location, cli, tmp_path):
+    """WIR 2.7: every plan says when it will be reviewed. A team's imported child (from
+    `db init`) whose last review set the next for 20 Jan: the first plan typed in cintui
+    says 20 Jan, not "—" with a plan check to fix by typing the date the file already
+    gave. A child whose review date has passed gets none: it is for the meeting to set."""
+    from tests.screens.test_caseload import team_store
+
+    path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
+    csv = tmp_path / "caseload.csv"
+    csv.write_text(
+        "reference,first_name,last_name,dob,worker,referral_date,assessment_started,"
+        "assessment_completed,cin_plan_start,initial_meeting,last_review,next_review\n"
+        "LCS1,Leo,Future,12/03/2017,amira.ashdown,02/06/2026,03/06/2026,14/07/2026,"
+        "16/07/2026,28/07/2026,20/10/2026,20/01/2027\n"
+        "LCS2,Ava,Past,12/03/2017,amira.ashdown,02/06/2026,03/06/2026,14/07/2026,"
+        "16/07/2026,28/07/2026,,20/10/2026\n")
+    assert cli("import", "caseload", str(csv), "--db", path, "--today", "2026-11-23").code == 0
+    said = {}
+    for reference in ("LCS1", "LCS2"):
+        child_id = read(path, lambda s, ref=reference: cases.find_child(s, ref).id)
+        app = PlanHost(path, child_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("n")
+            await settle(pilot)
+            said[reference] = (text_of(app.screen, "#plan-details"),
+                               " ".join(p.message for p in app.screen.problems()))
+    details, checks = said["LCS1"]
+    assert "Next review: 20 Jan 2027" in details, details
+    assert "No review date" not in checks
+    details, checks = said["LCS2"]
+    assert "Next review: —" in details, details
+    assert "No review date" in checks
+
+
 NEED_CRASH = """
 import asyncio, sys, uuid
 from tests.screens.test_plan import PlanHost
