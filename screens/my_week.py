@@ -231,7 +231,9 @@ class MyWeekScreen(KeysAsRead, Screen):
         text.append(f"Rule: {item.rule} ({item.source})")
         if item.detail:
             text.append(f" · {item.detail}")
-        text.append(f"\n{WHERE[item.target]}", style="italic")
+        where = ("Enter: the child's closure (r: recommend it, RC6 for adult services)"
+                 if item.key == "turns_18" else WHERE[item.target])
+        text.append(f"\n{where}", style="italic")
         box.update(text)
 
     def action_open_item(self) -> None:

@@ -55,7 +55,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
         within: WithinOption = None, db: DbOption = None, as_json: JsonOption = False,
         today: TodayOption = None) -> None:
     """Everything due or overdue (visits, reviews, meetings, minutes, plan actions, closure
-    letters, step-downs, consent, a CP conference to consider), grouped overdue / today / this week / next two weeks,
+    letters, step-downs, consent, a CP conference to consider, turning 18), grouped overdue / today / this week / next two weeks,
     each with its rule and source. Everyone on the store unless --worker or --team."""
     from cintui.casework import due as due_cases
     from cintui.domain.due import GROUP_LABELS, GROUPS

@@ -30,6 +30,15 @@ def age_years(dob: date, today: date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
+def comes_of_age(dob: date, age: int = ADULT_AGE) -> date:
+    """The birthday on which a child born on `dob` is `age` (the 18th: no longer a child,
+    s17(10)); one born on 29 Feb has it on 1 Mar in a year without one, as `age_years`."""
+    try:
+        return dob.replace(year=dob.year + age)
+    except ValueError:
+        return date(dob.year + age, 3, 1)
+
+
 def whole_months(start: date, end: date) -> int:
     """Whole months from `start` to `end` (a month is complete on the day of the month
     `start` fell on: 31 January to 28 February is 0, to 1 March 1)."""

@@ -24,6 +24,7 @@ TARGETS = {
     "plan_action": "plan",
     "consent": "consent",
     "closure_notification": "closure",  # the closure screen: `t` family told (BEX 3)
+    "turns_18": "closure",  # s17(10): the case ends at 18, closed or on to adult services
     "step_down": "step_down",  # the step-down screen: `x` complete (WIR 3)
     "supervision_action": "supervision",  # the child's supervision (STO 8.5)
     # WAR 7.2.1: short breaks and direct payments, on the child's short-breaks screen.
@@ -47,6 +48,7 @@ KIND_LABELS = {  # short names for counting items by kind (the team view, `cintu
     "supervision_action": "Supervision actions",
     "agreement_visit": "Agreement visits",
     "no_change": "Conferences to consider",  # WIR 2.3: child protection conferences
+    "turns_18": "Turning 18",  # s17(10)
 }
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
 

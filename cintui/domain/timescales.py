@@ -19,7 +19,7 @@ from cintui.domain.calendar import (
     due_after,
     england_calendar,
 )
-from cintui.domain.child import age_years
+from cintui.domain.child import ADULT_AGE, age_years, comes_of_age
 from cintui.domain.policy import (
     TIMESCALE_KEYS,
     PolicyProfile,
@@ -50,7 +50,11 @@ LABELS = {
     "icpc": "Initial child protection conference",
     "supervision": "Next supervision",
     "short_break_review": "Short break review",
+    "turns_18": "Turns 18: CIN support ends",
 }
+# s17(10) Children Act 1989: a child in need is under 18. In a child's last year as one the
+# case's end is a clock of its own (`_turns_18`), set by law, not by any policy.
+ADULT_SOURCE = "s17(10) Children Act 1989"
 # The caseload's flag for a clock that is overdue and has no column of its own there (the
 # visit and the meetings have theirs; the meeting's papers, minutes and plan, one flag):
 # an assessment past its 45 working days is drift a worker must see at a glance, not only
@@ -63,6 +67,7 @@ OVERDUE_FLAGS = {
     "step_down": "Step-down overdue",
     "s47_start": "S47 enquiry overdue",
     "icpc": "ICPC overdue",
+    "turns_18": "18 and still open",
 }
 PLAN_SOURCE = "CIN plan (BEX 3, TRA)"  # a visit frequency agreed in the child's plan
 
@@ -399,7 +404,32 @@ def _last_review_date_set(e: ChildEvents) -> MeetingFact | None:
     return meetings[-1] if meetings and meetings[-1].next_review else None
 
 
-_ORDER = {key: i for i, key in enumerate(TIMESCALE_KEYS)}  # deadlines on one day: this order
+# Deadlines on one day: this order.
+_ORDER = {key: i for i, key in enumerate((*TIMESCALE_KEYS, "turns_18"))}
+
+
+def _turns_18(e: ChildEvents, today: date, policy: PolicyProfile,
+              cal: WorkingCalendar) -> Deadline | None:
+    """s17(10): a child in need is under 18. From the 17th birthday, a clock to the 18th:
+    by then the case is closed, or passed on to adult social care where support must go on
+    (RC6; WAR 4.2: smooth transitional arrangements where lifelong support is needed).
+    Not for a closed episode, nor once its closure or step-down is decided (their own
+    clocks run then). Due on the birthday itself, whatever the day: a change of status in
+    law, not a step counted in working days."""
+    if e.dob is None or e.closed or e.closure_decided or e.step_down_decided:
+        return None
+    if age_years(e.dob, today) < ADULT_AGE - 1:
+        return None
+    due = comes_of_age(e.dob)
+    left = cal.working_days_between(today, due)
+    return Deadline(
+        key="turns_18", label=LABELS["turns_18"], due=due, anchor=e.dob,
+        anchor_label=f"date of birth ({_day(e.dob)})",
+        rule=(f"on the 18th birthday ({_day(due)}) the child is no longer a child in need: "
+              "close the case, or pass it on to adult social care (RC6) where support must "
+              "go on (WAR 4.2)"),
+        source=ADULT_SOURCE, state=_state(due, today, left, policy), working_days_left=left,
+        policy=policy.name)
 
 
 def compute_deadlines(
@@ -443,6 +473,9 @@ def compute_deadlines(
             rule=rule, source=source, state=_state(due, today, left, policy),
             working_days_left=left, policy=policy.name,
         ))
+    if events.dob is not None:
+        adult = _turns_18(events, today, policy, cal)
+        out += [adult] if adult else []
     return sorted(out, key=lambda d: (d.due, _ORDER[d.key]))
 
 

@@ -134,3 +134,48 @@ def test_an_encrypted_store_is_read_with_the_passphrase(cli, encrypted_demo_stor
     monkeypatch.setenv("CINTUI_PASSPHRASE", "wrong-passphrase-1")
     result = _due(cli, encrypted_demo_store, "--json")
     assert result.code == 2 and "passphrase" in result.err.lower()
+
+
+def test_a_young_person_turning_18_is_due_until_the_closure_is_decided_s17_10(
+        cli, new_location, tmp_path):
+    """s17(10) Children Act 1989: a child in need is under 18. On a team's store from
+    `db init`, an imported young person who is 18 on Tue 1 Dec is due that day (the record
+    says close, or on to adult social care, RC6); the day after, overdue. The manager's
+    decision to close (RC6) stops it: the family's letter is what is due then (BEX 3)."""
+    db = new_location("team.db")
+    for args in (("db", "init", "--no-encrypt"), ("team", "add", "South"),
+                 ("worker", "add", "tom.hale", "--name", "Tom Hale", "--role", "TM",
+                  "--team", "South"),
+                 ("worker", "add", "amira.ashdown", "--name", "Amira Ashdown", "--role",
+                  "SW", "--team", "South")):
+        assert cli(*args, "--db", db).code == 0
+    csv = tmp_path / "caseload.csv"
+    csv.write_text("reference,first_name,last_name,dob,worker,referral_date\n"
+                   "LCS9,Kai,Almost,01/12/2008,amira.ashdown,02/11/2026\n"
+                   "LCS8,Mo,Younger,01/12/2010,amira.ashdown,02/11/2026\n")
+    assert cli("import", "caseload", str(csv), "--db", db, "--today", TODAY.isoformat()
+               ).code == 0
+
+    def turning(today: str) -> list[dict]:
+        result = cli("due", "--json", "--db", db, "--today", today)
+        assert result.code == 0, result.err
+        return [i for i in json.loads(result.out)["items"] if i["key"] == "turns_18"]
+
+    (item,) = turning(TODAY.isoformat())
+    assert (item["child"]["reference"], item["due"], item["group"], item["source"]) == (
+        "LCS9", "2026-12-01", "next_two_weeks", "s17(10) Children Act 1989")
+    assert "adult social care (RC6)" in item["rule"]
+    (late,) = turning("2026-12-02")
+    assert (late["state"], late["group"], late["working_days_left"]) == (
+        "overdue", "overdue", -1)
+    assert cli("close", "recommend", "LCS9", "--reason", "RC6", "--unmet-need", "no",
+               "--on", "2026-11-24", "--db", db).code == 0
+    assert turning("2026-11-24"), "a recommendation alone does not end it"
+    decided = cli("close", "decide", "LCS9", "--approve", "--by", "tom.hale", "--rationale",
+                  "Kai moves to the adult disability team on his birthday", "--on",
+                  "2026-11-25", "--db", db)
+    assert decided.code == 0, decided.err
+    assert turning("2026-11-25") == []
+    told = [i for i in json.loads(cli("due", "--json", "--db", db, "--today", "2026-11-25")
+                                  .out)["items"] if i["child"]["reference"] == "LCS9"]
+    assert "closure_notification" in [i["key"] for i in told]

@@ -410,6 +410,34 @@ def test_the_caseload_flags_the_broken_clocks_no_column_shows_longest_overdue_fi
     assert overdue_flags(compute_deadlines(visit_late, profile("bexley"), TODAY)) == []
 
 
+def test_a_childs_last_year_runs_a_clock_to_the_18th_birthday_s17_10():
+    """s17(10) Children Act 1989: a child in need is under 18. From the 17th birthday the
+    record and the due list show the day the case must have ended (closed, or on to adult
+    social care, RC6); after it, overdue, and the caseload flags it. A closure or step-down
+    decided stops it (their own clocks run); a closed episode owes nothing."""
+    plan = dict(referral=date(2026, 6, 1), assessment_started=date(2026, 6, 2),
+                assessment_completed=date(2026, 7, 1), support_started=date(2026, 7, 2),
+                initial_home_visit=date(2026, 7, 2), cin_plan_start=date(2026, 7, 2))
+    sixteen = ChildEvents(dob=date(2009, 11, 24), **plan)  # 17 tomorrow
+    assert "turns_18" not in keys(sixteen)
+    seventeen = ChildEvents(dob=date(2009, 11, 23), **plan)  # 17 today
+    d = only(seventeen, "england", "turns_18")
+    assert (d.due, d.source, d.state) == (date(2027, 11, 23), "s17(10) Children Act 1989",
+                                          DueState.UPCOMING)
+    assert "no longer a child in need" in d.rule and "adult social care (RC6)" in d.rule
+    adult = ChildEvents(dob=date(2008, 11, 20), **plan)  # 18 on Friday, still open
+    d = only(adult, "england", "turns_18")
+    assert (d.due, d.state, d.working_days_left) == (date(2026, 11, 20), DueState.OVERDUE, -1)
+    assert "18 and still open" in overdue_flags(compute_deadlines(adult, profile("england"),
+                                                                   TODAY))
+    for ending in (dict(closure_decided=date(2026, 11, 16)),
+                   dict(step_down_decided=date(2026, 11, 16)),
+                   dict(closed=date(2026, 11, 20))):
+        assert "turns_18" not in keys(replace(adult, **ending)), ending
+    leap = ChildEvents(dob=date(2008, 2, 29), **plan)  # 18 on 1 Mar 2026 (no 29 Feb)
+    assert only(leap, "england", "turns_18").due == date(2026, 3, 1)
+
+
 # ---------------------------------------------------------------------- transfer in
 
 

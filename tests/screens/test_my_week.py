@@ -409,3 +409,30 @@ async def test_a_manager_holding_no_children_sees_the_teams_week(demo_store):
             screen.query_one("#week-title").render()))
         assert not screen.items and "you hold no" not in str(
             screen.query_one("#week-title").render())
+
+
+async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closure_s17_10(
+        new_location, cli, tmp_path):
+    """s17(10) Children Act 1989: a child in need is under 18. A team's store from
+    `db init`: Kai, imported at 17 and 18 on Tue 1 Dec, is on Amira's week under the next
+    two weeks, the line under the list saying what ends and that Enter opens the closure
+    (where r recommends it: RC6 for adult services); Enter does."""
+    from tests.screens.test_caseload import team_store
+
+    path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
+    csv = tmp_path / "caseload.csv"
+    csv.write_text("reference,first_name,last_name,dob,worker,referral_date\n"
+                   "LCS9,Kai,Almost,01/12/2008,amira.ashdown,02/11/2026\n")
+    assert cli("import", "caseload", str(csv), "--db", path, "--today", "2026-11-23").code == 0
+    app = WeekHost(path, "LCS9")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "turns_18")
+        (item,) = [i for i in screen.items.values() if i.key == "turns_18"]
+        assert (item.due, item.label) == (date(2026, 12, 1), "Turns 18: CIN support ends")
+        detail = " ".join(text_of(screen, "#week-detail").split())
+        assert "no longer a child in need" in detail, detail
+        assert "r: recommend it, RC6 for adult services" in detail, detail
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        assert type(app.screen).__name__ == "ClosureScreen"
