@@ -73,6 +73,17 @@ def team_store(new_location, cli, name: str, workers: dict[str, str]):
     return path
 
 
+def imported_caseload(new_location, cli, tmp_path, rows: str):
+    """A team's store as it starts: `team_store` (Amira, a social worker) and a caseload
+    imported from a CSV file of `rows` (with its header), on TODAY."""
+    path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
+    csv = tmp_path / "caseload.csv"
+    csv.write_text(rows)
+    imported = cli("import", "caseload", str(csv), "--db", path, "--today", TODAY.isoformat())
+    assert imported.code == 0, imported.err
+    return path
+
+
 async def test_views_switch_between_mine_team_and_everyone(demo_store):
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -734,16 +745,14 @@ async def test_an_overdue_assessment_is_flagged_on_the_caseload_not_only_in_the_
     referral. A child still in assessment has no visit or meeting clock on the caseload, so
     an assessment past its day showed nothing there: only F3 said it. Now the row's flag
     says it, and the line under the table (80x24, a team's store from `db init`)."""
-    path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
-    csv = tmp_path / "caseload.csv"
-    csv.write_text(
+    path = imported_caseload(
+        new_location, cli, tmp_path,
         "reference,first_name,last_name,dob,worker,referral_date,assessment_started,people,"
         "consent\n"
         'LCS1,Noah,Late,05/05/2020,amira.ashdown,01/09/2026,02/09/2026,"Sue Late (Mother, PR)",'
         "01/09/2026\n"
         'LCS2,Ivy,Intime,05/05/2020,amira.ashdown,09/11/2026,10/11/2026,"Kim Intime (Mother, '
         'PR)",09/11/2026\n')
-    assert cli("import", "caseload", str(csv), "--db", path, "--today", "2026-11-23").code == 0
     app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_caseload(pilot)

@@ -417,13 +417,11 @@ async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closu
     `db init`: Kai, imported at 17 and 18 on Tue 1 Dec, is on Amira's week under the next
     two weeks, the line under the list saying what ends and that Enter opens the closure
     (where r recommends it: RC6 for adult services); Enter does."""
-    from tests.screens.test_caseload import team_store
+    from tests.screens.test_caseload import imported_caseload
 
-    path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
-    csv = tmp_path / "caseload.csv"
-    csv.write_text("reference,first_name,last_name,dob,worker,referral_date\n"
-                   "LCS9,Kai,Almost,01/12/2008,amira.ashdown,02/11/2026\n")
-    assert cli("import", "caseload", str(csv), "--db", path, "--today", "2026-11-23").code == 0
+    path = imported_caseload(new_location, cli, tmp_path,
+                             "reference,first_name,last_name,dob,worker,referral_date\n"
+                             "LCS9,Kai,Almost,01/12/2008,amira.ashdown,02/11/2026\n")
     app = WeekHost(path, "LCS9")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_week(pilot)

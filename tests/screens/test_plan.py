@@ -859,18 +859,16 @@ async def test_an_imported_childs_first_plan_carries_the_review_date_its_file_ga
     `db init`) whose last review set the next for 20 Jan: the first plan typed in cintui
     says 20 Jan, not "—" with a plan check to fix by typing the date the file already
     gave. A child whose review date has passed gets none: it is for the meeting to set."""
-    from tests.screens.test_caseload import team_store
+    from tests.screens.test_caseload import imported_caseload
 
-    path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
-    csv = tmp_path / "caseload.csv"
-    csv.write_text(
+    path = imported_caseload(
+        new_location, cli, tmp_path,
         "reference,first_name,last_name,dob,worker,referral_date,assessment_started,"
         "assessment_completed,cin_plan_start,initial_meeting,last_review,next_review\n"
         "LCS1,Leo,Future,12/03/2017,amira.ashdown,02/06/2026,03/06/2026,14/07/2026,"
         "16/07/2026,28/07/2026,20/10/2026,20/01/2027\n"
         "LCS2,Ava,Past,12/03/2017,amira.ashdown,02/06/2026,03/06/2026,14/07/2026,"
         "16/07/2026,28/07/2026,,20/10/2026\n")
-    assert cli("import", "caseload", str(csv), "--db", path, "--today", "2026-11-23").code == 0
     said = {}
     for reference in ("LCS1", "LCS2"):
         child_id = read(path, lambda s, ref=reference: cases.find_child(s, ref).id)
