@@ -434,3 +434,26 @@ async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closu
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
         assert type(app.screen).__name__ == "ClosureScreen"
+
+
+async def test_up_and_down_step_from_item_to_item_past_the_groups_headings(demo_store):
+    """A group's heading ("Next two weeks (3)") is not a stop: ↓ from the last overdue item
+    lands on the first of the next group, ↑ back on the overdue one, ↑ at the top stays on
+    the first item; each key shows an item under the list, so Enter always opens one."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_week(pilot)
+        listed = [key for key, _cells in rows(screen)]
+        items = [key for key in listed if not key.startswith("group:")]
+        assert len(listed) - len(items) >= 2, "the demo's week has at least two groups"
+        seen = [screen.current]
+        for _ in items[1:]:
+            await pilot.press("down")
+            seen.append(screen.current)
+        assert seen == [screen.items[key] for key in items]
+        for _ in items[1:]:
+            await pilot.press("up")
+        assert screen.current == screen.items[items[0]]
+        await pilot.press("up")
+        assert screen.current == screen.items[items[0]]
+        assert "Enter:" in text_of(screen, "#week-detail")
