@@ -73,12 +73,15 @@ class MyWeekScreen(KeysAsRead, Screen):
         self._landing = view == "mine"  # the first load: the team's if you hold none
         self._landed_on_team = False  # ...as it did: the title says why
         self._commits_seen = -1
-        self._item_row = 1  # the row of the item last highlighted (headings are skipped)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading…", id="week-title")
         table = PlainTable(id="week-table", cursor_type="row", zebra_stripes=False)
+        # A group's heading ("Next two weeks (3)") is not a stop: ↑ / ↓ / PgUp / PgDn go
+        # on past it, so each key lands on an item and Enter always has one to open (a
+        # heading's line under the list was blank and its Enter did nothing).
+        table.heading_prefix = "group:"
         yield table
         yield Static("", id="week-empty")
         yield Static("", id="week-detail")
@@ -216,18 +219,7 @@ class MyWeekScreen(KeysAsRead, Screen):
         return self.items.get(key or "")
 
     @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """A group's heading ("Next two weeks (3)") is not a stop: ↑ / ↓ / PgUp / PgDn go
-        on past it the way they were going (at the top, to the first item), so each key
-        lands on an item and Enter always has one to open. Headings were stops, whose line
-        under the list was blank and whose Enter did nothing: a key lost at every group."""
-        row, table = event.cursor_row, event.data_table
-        if str(event.row_key.value or "").startswith("group:"):
-            step = -1 if row < self._item_row and row > 0 else 1
-            if 0 <= row + step < table.row_count:
-                table.move_cursor(row=row + step)
-                return
-        self._item_row = row
+    def _highlighted(self) -> None:
         self._detail()
 
     def _detail(self) -> None:

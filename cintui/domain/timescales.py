@@ -424,10 +424,9 @@ def _turns_18(e: ChildEvents, today: date, policy: PolicyProfile,
     left = cal.working_days_between(today, due)
     return Deadline(
         key="turns_18", label=LABELS["turns_18"], due=due, anchor=e.dob,
-        anchor_label=f"date of birth ({_day(e.dob)})",
-        rule=(f"on the 18th birthday ({_day(due)}) the child is no longer a child in need: "
-              "close the case, or pass it on to adult social care (RC6) where support must "
-              "go on (WAR 4.2)"),
+        anchor_label="date of birth",  # short: My week says it all in 5 lines at 80 columns
+        rule=("no longer a child in need at 18: close the case, or pass it on to adult "
+              "social care (RC6; WAR 4.2)"),
         source=ADULT_SOURCE, state=_state(due, today, left, policy), working_days_left=left,
         policy=policy.name)
 

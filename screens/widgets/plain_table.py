@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 
@@ -23,6 +24,26 @@ class PlainTable(DataTable):
     with the letters after it (`cintui.held_keys`), when no key claims it."""
 
     typing_goes_to: str | None = None
+    # Rows whose key starts with this are headings (My week's "Next two weeks (3)"): the
+    # cursor never stops on one, it goes on past it the way it was going (at the top, to
+    # the row after). Done as the cursor moves, not after it: a key typed ahead (↓ ↓ ↓
+    # at once) then counts from the row it will find, and none is lost.
+    heading_prefix: str | None = None
+
+    def validate_cursor_coordinate(self, value: Coordinate) -> Coordinate:
+        value = super().validate_cursor_coordinate(value)
+        if self.heading_prefix is None or not self._is_heading(value.row):
+            return value
+        step = -1 if value.row < self.cursor_coordinate.row else 1
+        for row in (value.row + step, value.row - step):
+            if 0 <= row < self.row_count and not self._is_heading(row):
+                return Coordinate(row, value.column)
+        return value
+
+    def _is_heading(self, row: int) -> bool:
+        if not 0 <= row < self.row_count:
+            return False
+        return str(self.ordered_rows[row].key.value or "").startswith(self.heading_prefix)
 
     def add_row(self, *cells, height: int | None = 1, key: str | None = None,
                 label=None):

@@ -164,7 +164,7 @@ def test_a_young_person_turning_18_is_due_until_the_closure_is_decided_s17_10(
     (item,) = turning(TODAY.isoformat())
     assert (item["child"]["reference"], item["due"], item["group"], item["source"]) == (
         "LCS9", "2026-12-01", "next_two_weeks", "s17(10) Children Act 1989")
-    assert "adult social care (RC6)" in item["rule"]
+    assert "adult social care (RC6" in item["rule"]
     (late,) = turning("2026-12-02")
     assert (late["state"], late["group"], late["working_days_left"]) == (
         "overdue", "overdue", -1)

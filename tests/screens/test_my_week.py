@@ -15,7 +15,7 @@ from cintui.store.engine import open_store
 from cintui.store.models import Child, Worker
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import read, text_of
-from tests.screens.test_shell import settle, until
+from tests.screens.test_shell import post_burst, settle, until
 
 SIZE = (120, 40)
 REFERENCE = "DEMO00002"  # Maisie: an agreed plan with actions, visits, meetings
@@ -428,9 +428,12 @@ async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closu
         await move_to(pilot, screen, lambda i: i.key == "turns_18")
         (item,) = [i for i in screen.items.values() if i.key == "turns_18"]
         assert (item.due, item.label) == (date(2026, 12, 1), "Turns 18: CIN support ends")
-        detail = " ".join(text_of(screen, "#week-detail").split())
-        assert "no longer a child in need" in detail, detail
-        assert "r: recommend it, RC6 for adult services" in detail, detail
+        detail = text_of(screen, "#week-detail")
+        assert "no longer a child in need" in " ".join(detail.split()), detail
+        # All of it shows in the box's five lines at 80 columns, where Enter goes, last.
+        box = screen.query_one("#week-detail")
+        shown = " ".join(box.render_line(y).text for y in range(box.size.height))
+        assert "r: recommend it, RC6 for adult services" in " ".join(shown.split()), shown
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
         assert type(app.screen).__name__ == "ClosureScreen"
@@ -457,3 +460,7 @@ async def test_up_and_down_step_from_item_to_item_past_the_groups_headings(demo_
         await pilot.press("up")
         assert screen.current == screen.items[items[0]]
         assert "Enter:" in text_of(screen, "#week-detail")
+        # Typed ahead, all at once: each ↓ counts from where the one before landed.
+        post_burst(app, [("down", None)] * (len(items) - 1))
+        await settle(pilot)
+        assert screen.current == screen.items[items[-1]]
