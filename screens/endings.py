@@ -157,7 +157,10 @@ class RecommendFormScreen(_DatedForm):
         if p:
             self.query_one("#form-info", Static).update(
                 f"From the final meeting of {_day(p.held_on)}: {p.recommendation.replace('_', ' ')}")
-        self.query_one("#by").focus()
+        # The first thing still to say: the reason (typing "adult" chooses RC6), or with
+        # a final meeting's reason, the summary. It started on "Recommended by", already
+        # filled in, and a reason typed there went to the next box down, unseen.
+        self.query_one("#summary" if p and p.reason else "#reason").focus()
 
     def problems(self) -> dict[str, str]:
         problems = {}

@@ -154,19 +154,23 @@ async def test_the_closure_path_by_keys(demo_store):
 
 
 async def test_the_closure_keys_and_the_words_after_them_typed_at_once(demo_store):
-    """Keys at the speed of the room: "C", "r" and the summary typed as one burst reach the
-    recommendation form, every word in its box (the "r" and the words once reached the
-    closure screen before the form opened, and were lost)."""
+    """Keys at the speed of the room: "C", "r", the reason, the unmet-need answer and the
+    summary typed as one burst reach the recommendation form, each in its box (the "r"
+    and the words once reached the closure screen before the form opened, and were lost).
+    The form opens on the reason, the first thing still to say ("Recommended by" is filled
+    in: a reason typed there went to the box below it, unseen)."""
     ref = prepared(demo_store)
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        post_burst(app, [("C", "C"), ("r", "r"), ("tab", None), ("tab", None), ("tab", None),
-                         *words("Needs met and held")])
+        post_burst(app, [("C", "C"), ("r", "r"), *words("adult"), ("tab", None), ("n", "n"),
+                         ("tab", None), *words("Needs met and held")])
         await until(pilot, lambda: type(app.screen).__name__ == "RecommendFormScreen")
         await settle(pilot)
-        assert app.screen.query_one("#summary").text == "Needs met and held"
-        assert app.screen.query_one("#by").value == "Wendy Worker"
+        form = app.screen
+        assert form.query_one("#summary").text == "Needs met and held"
+        assert (form.value("reason"), form.value("unmet")) == ("RC6", "no")
+        assert form.query_one("#by").value == "Wendy Worker"
 
 
 async def test_rerefer_a_closed_child(demo_store):
