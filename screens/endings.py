@@ -24,9 +24,9 @@ from cintui.domain.endings import (
     DISPUTE_OUTCOMES,
     ENDING_STATUS_LABELS,
 )
-from cintui.domain.text import first_upper
+from cintui.domain.text import counted, first_upper
 from cintui.reference import codes
-from cintui.screens.widgets.exported import tell_written
+from cintui.screens.widgets.exported import say_written, tell_written
 from cintui.screens.widgets.hanging import HangingLines
 
 from .forms import FormScreen
@@ -265,6 +265,54 @@ class ToldFormScreen(_DatedForm):
         child_id, today, on = self.child_id, self.app.today, self.date_of("on")
         return lambda session: endings.family_told(session, child_id, on=on,
                                                    today=today) and True
+
+
+def _letters_said(written: list, ctx, folder) -> str:
+    return (f"{counted(len(written), 'letter file')} for "
+            f"{counted(len(ctx.recipients), 'recipient')} in {folder}")
+
+
+class LettersFormScreen(_DatedForm):
+    """TRA: closure letters written before the case is closed (they tell the family, BEX
+    3), so the date they give is the planned closure date: asked here, as `cintui close
+    letters --date` takes it. Nothing is recorded: the letters go to the exports folder."""
+
+    def __init__(self, child_id: uuid.UUID, folder, reason: str | None) -> None:
+        super().__init__()
+        self.child_id, self.folder, self.reason = child_id, folder, reason
+        self.TITLE_TEXT = "Closure letters: the case is not closed yet (TRA)"
+
+    def fields(self) -> Iterable[Widget]:
+        yield self.row("on", "Planned closure", self.text(
+            f"{self.app.today:%d/%m/%Y}", "the date the letters say the case closes"))
+        yield self.row("reason", "Reason (census)", self.choice(
+            codes.choices("closure_reason"), self.reason or Select.NULL, blank=True))
+
+    def on_mount(self) -> None:
+        self.query_one("#on").focus()
+
+    def problems(self) -> dict[str, str]:
+        problems = {} if self.value("reason") else {
+            "reason": "the letters say why the case closes: choose the reason"}
+        try:
+            when = self.date_of("on")
+        except ValueError as exc:
+            return {"on": str(exc), **problems}
+        return problems if when else {"on": "give the planned closure date", **problems}
+
+    def build(self):
+        from cintui.export import endings as letters_export
+
+        child_id, today, on, folder = self.child_id, self.app.today, self.date_of("on"), \
+            self.folder
+        reason = self.value("reason")
+
+        def job(session):
+            ctx = endings.letter_context(session, child_id, today, closure_date=on,
+                                         reason=reason)
+            written = letters_export.write_letters(ctx, folder)
+            return _letters_said(written, ctx, folder), letters_export.letters_unshown(ctx)
+        return job
 
 
 class DisputeFormScreen(_DatedForm):
@@ -627,6 +675,11 @@ class ClosureScreen(EndingStepsScreen):
         from cintui.export import endings as letters_export
 
         app = self.app
+        if self.state.child_status != "closed":  # the date they give: asked for first
+            app.call_from_thread(app.push_screen, LettersFormScreen(
+                self.child_id, self._exports(), (self.state.ending or {}).get(
+                    "closure_reason")), self._letters_written)
+            return
         try:
             with app.store.read() as session:
                 ctx = endings.letter_context(session, self.child_id, app.today)
@@ -634,8 +687,12 @@ class ClosureScreen(EndingStepsScreen):
         except ValueError as exc:
             app.call_from_thread(self.notify, f"No letters: {exc}", severity="error")
             return
-        tell_written(self, f"{len(written)} letter files for {len(ctx.recipients)} "
-                     f"recipients in {self._exports()}", letters_export.letters_unshown(ctx))
+        tell_written(self, _letters_said(written, ctx, self._exports()),
+                     letters_export.letters_unshown(ctx))
+
+    def _letters_written(self, result: object) -> None:
+        if result:
+            say_written(self, *result)
 
     @work(thread=True, exclusive=True, group="closure-export")
     def action_summary(self) -> None:
@@ -655,5 +712,5 @@ class ClosureScreen(EndingStepsScreen):
 
 
 __all__ = ["ClosureScreen", "CloseFormScreen", "DecideFormScreen", "DecisionFormScreen",
-           "DisputeFormScreen", "RecommendFormScreen", "RereferFormScreen",
+           "DisputeFormScreen", "LettersFormScreen", "RecommendFormScreen", "RereferFormScreen",
            "SettleFormScreen", "ToldFormScreen"]

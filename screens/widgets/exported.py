@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 
-def tell_written(screen, message: str, unshown: str) -> None:
-    """From the export's thread: `message`, with `unshown` (`plan.unshown`) said as a
-    warning when there is any."""
+def say_written(screen, message: str, unshown: str) -> None:
+    """`message`, with `unshown` (`plan.unshown`) said as a warning when there is any."""
     from cintui.export.plan import unshown_note
 
     note = unshown_note(unshown)
-    screen.app.call_from_thread(screen.notify, message + (f"\n{note}" if note else ""),
-                                timeout=10, severity="warning" if note else "information")
+    screen.notify(message + (f"\n{note}" if note else ""), timeout=10,
+                  severity="warning" if note else "information")
+
+
+def tell_written(screen, message: str, unshown: str) -> None:
+    """`say_written`, from the export's thread."""
+    screen.app.call_from_thread(say_written, screen, message, unshown)

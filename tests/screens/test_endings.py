@@ -356,3 +356,51 @@ async def test_a_plan_with_no_positive_change_prompts_a_conference_considered_wi
         await until(pilot, lambda: "No conference: the food bank" in text_of(
             app.screen, "#details"))
         assert "No need has improved" not in text_of(app.screen, "#details")
+
+
+async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo_store):
+    """TRA: closure letters to the family, the child and each professional. Written after
+    the manager's approval and before the case is closed (they are how the family is told,
+    BEX 3), they need the planned closure date and the reason: `l` asks them (the reason
+    the recommendation gave, if any, already chosen), as `cintui close letters --date
+    --reason` does, and the letters say them. (It said "give the planned closure date"
+    with nowhere to give it.)"""
+    from docx import Document
+
+    from cintui.reference import config
+
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        child_id = cases.find_child(session, ref).id
+    walk_to_approved(store, child_id)
+    store.close()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await pilot.press("l")
+        await until(pilot, lambda: type(app.screen).__name__ == "LettersFormScreen")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "30/11/2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert "choose the reason" in text_of(form, "#reason-error")  # none recommended
+        assert form.focused is form.query_one("#reason")  # where it is chosen by a word
+        await type_text(pilot, "no longer")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert any("letter files for" in s and "recipients in" in s for s in said), said
+    letters = sorted(config.exports_dir().glob(f"{ref}-closure-*.docx"))
+    assert letters, "no letters written"
+    text = " ".join(p.text for p in Document(letters[0]).paragraphs)
+    assert "30 November 2026" in text, text
+    assert "no longer" in text, text  # RC7 in the family's words
+    with connect(demo_store) as conn:  # nothing recorded: the case is still open
+        (status,) = conn.execute("SELECT status FROM child WHERE reference = ?",
+                                 (ref,)).fetchone()
+    assert status != "closed"
