@@ -767,7 +767,9 @@ class CaseStepsScreen(KeysAsRead, Screen):
         text = Text("\nThe assessment record (WIR 1.1, TRA)\n", style="bold")
         if rules.record_in_old_system(f):
             text.append("  In the old system: the assessment was authorised before the case "
-                        "was imported.\n", style="dim")
+                        "was imported.\n" if f.moved_in is None else
+                        "  In the authority the child came from: its summary is in the "
+                        "transfer pack (BEX 4).\n", style="dim")
             shown.show([text])
             return
         parts: list = [text]

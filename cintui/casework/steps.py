@@ -98,7 +98,8 @@ def facts(child: m.Child, episode: m.Episode,
         cin_plan_authorised_by=episode.cin_plan_authorised_by,
         initial_home_visit=episode.initial_home_visit, support_started=episode.support_started,
         closed=episode.closure_date, closure_reason=episode.closure_reason,
-        recorded_from=episode.recorded_from, ending_kind=ending[0], ending_status=ending[1])
+        recorded_from=episode.recorded_from, moved_in=episode.moved_in,
+        ending_kind=ending[0], ending_status=ending[1])
 
 
 def _load(session: Session, child_id: uuid.UUID) -> tuple[m.Child, m.Episode, rules.StepFacts]:

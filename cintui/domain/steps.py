@@ -251,6 +251,10 @@ class StepFacts:
     # An imported episode (`cintui import caseload`): what came before this day is the old
     # system's record, and the steps its file did not give were taken there.
     recorded_from: date | None = None
+    # A transferred-in episode (`cintui import transfer-pack`, BEX 4): it starts with the
+    # move, the assessment and plan came with the child; what was done before was done in
+    # the authority the child came from.
+    moved_in: date | None = None
     # The episode's ending under way, if any (DOMAIN.md §7): a closure or step-down
     # recommended, approved or disputed, which a plan not yet started gives way to.
     ending_kind: str = ""  # closure | step_down
@@ -604,29 +608,42 @@ def steps(f: StepFacts) -> list[Step]:
 
 
 def record_in_old_system(f: StepFacts) -> bool:
-    """An imported episode's assessment, authorised before the import with nothing written
-    under its headings here: its record is the old system's."""
-    return (_imported_before(f, f.assessment_authorised)
+    """An imported episode's assessment, authorised before the import (or a transferred-in
+    one's, authorised where the child came from) with nothing written under its headings
+    here: its record is the old system's, or the pack's."""
+    return ((_imported_before(f, f.assessment_authorised)
+             or (f.moved_in is not None and f.assessment_authorised is not None))
             and not any((f.record.get(k) or "").strip() for k in HEADING_KEYS))
 
 
 IMPORTED_DETAIL = "before the import; its date not in the file"
+TRANSFERRED_DETAIL = "in the authority the child came from: see the transfer pack, BEX 4"
 
 
 def _imported_before(f: StepFacts, day: date | None) -> bool:
     return f.recorded_from is not None and day is not None and day < f.recorded_from
 
 
+def _plan_came_in_force(f: StepFacts) -> bool:
+    """The plan began before this store held the case: before the import, or with the
+    move of a transferred-in child (its plan in force from the move, BEX 4)."""
+    return _imported_before(f, f.cin_plan_start) or (
+        f.moved_in is not None and f.cin_plan_start is not None
+        and f.cin_plan_start <= f.moved_in)
+
+
 def _before_import(f: StepFacts, found: list[Step]) -> list[Step]:
-    """On an imported episode, a step not recorded but followed by one that is was taken
-    in the old system (an assessment authorised was completed; a decision led to it); and
-    a CIN plan that started before the import had its initial home visit and its support
-    started there too (WAR 4.4.2). Such steps are shown as taken, never as to do."""
-    if f.recorded_from is None:
+    """On an imported or transferred-in episode, a step not recorded but followed by one
+    that is was taken in the old system or the authority the child came from (an
+    assessment authorised was completed; a decision led to it); and a CIN plan that came
+    in force had its initial home visit and its support started there too (WAR 4.4.2).
+    Such steps are shown as taken, never as to do."""
+    if f.recorded_from is None and f.moved_in is None:
         return found
+    detail = IMPORTED_DETAIL if f.recorded_from is not None else TRANSFERRED_DETAIL
     last = max((i for i, st in enumerate(found) if st.done), default=-1)
-    plan_before = _imported_before(f, f.cin_plan_start)
-    return [replace(st, before_import=True, detail=IMPORTED_DETAIL)
+    plan_before = _plan_came_in_force(f)
+    return [replace(st, before_import=True, detail=detail)
             if not st.done and (i < last or (plan_before and st.key in WAR_442)) else st
             for i, st in enumerate(found)]
 
@@ -690,6 +707,8 @@ def next_step(f: StepFacts) -> str:
     """What comes next, in words (the Case steps screen and `cintui child steps`)."""
     if f.closed is not None:
         return f"The episode is closed ({_day(f.closed)})."
+    if _plan_came_in_force(f):  # whatever the file or the pack left out: taken before
+        return ALL_RECORDED
     if f.assessment_authorised is None:
         if f.assessment_started is None:
             if not f.referral_decision:
@@ -706,8 +725,6 @@ def next_step(f: StepFacts) -> str:
         return ending
     if f.cin_plan_start is None:
         return "Start the CIN plan with the line manager's authorisation (TRA)."
-    if _imported_before(f, f.cin_plan_start):
-        return ALL_RECORDED
     if f.initial_home_visit is None:
         return "Record the initial home visit and the day CIN support started (WAR 4.4.2)."
     if f.support_started is None:

@@ -170,6 +170,10 @@ def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path, new_d
     assert out["reference"] == ref and out["moved_in"] == "2026-11-16"
     assert out["transfer_in_meeting_by"] == "2026-12-14"  # 20 working days (BEX 4)
     assert due_for(cli, receiving, ref).get("transfer_in_meeting") == "2026-12-14"
+    # BEX 4: what the other authority did reads as taken there, not as steps to do here.
+    steps = run(cli, receiving, "child", "steps", ref, "--today", "2026-11-23").out
+    assert "in the authority the child came from" in steps and "\n  · " not in steps, steps
+    assert "Next: All the steps are recorded" in steps, steps
     one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "pack"),
                    "already a child on this store")
 

@@ -133,6 +133,32 @@ def test_an_imported_case_still_in_assessment_has_only_what_follows_to_do():
     assert not {st.key: st for st in s.steps(later)}["home_visit"].done
 
 
+def test_a_transferred_in_case_shows_what_the_other_authority_did_as_taken_there_bex_4():
+    """BEX 4: a child moving in brings the assessment and the plan; the episode here starts
+    with the move, the plan in force from it. The referral decision, the assessment's
+    writing and its sending for authorisation, the initial home visit and the support's
+    start (WAR 4.4.2) were done where the child came from: taken, said so, never "to do";
+    the next step is not "record the initial home visit" for a plan the family has had for
+    months. Without a plan in the pack, the plan is still to start here."""
+    move = date(2026, 11, 16)
+    moved = s.StepFacts(referral=move, assessment_started=date(2026, 3, 9),
+                        assessment_authorised=date(2026, 3, 27), cin_plan_start=move,
+                        moved_in=move)
+    found = {st.key: st for st in s.steps(moved)}
+    assert all(st.done for st in found.values())
+    assert {k for k, st in found.items() if st.before_import} == {
+        "decision", "assessment_record", "assessment_complete", "home_visit", "support_start"}
+    assert found["home_visit"].detail == s.TRANSFERRED_DETAIL
+    assert s.next_step(moved) == s.ALL_RECORDED
+    assert s.record_in_old_system(moved)
+    # A pack without the assessment's dates (none recorded where the child came from).
+    bare = replace(moved, assessment_started=None, assessment_authorised=None)
+    assert all(st.done for st in s.steps(bare)) and s.next_step(bare) == s.ALL_RECORDED
+    no_plan = replace(moved, cin_plan_start=None)
+    assert s.next_step(no_plan).startswith("Start the CIN plan")
+    assert not {st.key: st for st in s.steps(no_plan)}["home_visit"].done
+
+
 # ---------------------------------------------------------------- referral
 
 
