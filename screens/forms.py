@@ -18,7 +18,7 @@ from datetime import date
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
@@ -52,6 +52,7 @@ from cintui.screens.widgets.plain import plain
 from cintui.store.base import StoreError
 
 from .widgets.choices import YES_NO_KEYS, KeyedSelect, YesNo, keyed
+from .widgets.fields_scroll import FieldsScroll
 from .widgets.footer import Footer
 from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
@@ -369,7 +370,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     # ------------------------------------------------------------ building
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="form"):
+        with FieldsScroll(id="form"):
             yield Static(plain(self.TITLE_TEXT), id="form-title")
             yield from self.fields()
             yield Static("", id="form-info")

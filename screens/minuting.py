@@ -67,6 +67,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen, parse_date
 from .widgets.choices import RATING_KEYS, KeyedSelect
+from .widgets.fields_scroll import FieldsScroll
 from .widgets.footer import Footer
 from .widgets.typed import (
     TAB_BINDINGS,
@@ -193,7 +194,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
         with Horizontal(id="body"):
             yield Static("", id="agenda")
             with ContentSwitcher(id="panels", initial="attendance"):
-                with VerticalScroll(id="attendance"):
+                with FieldsScroll(id="attendance"):
                     yield Static("Introductions: who is here? a: all present (everyone "
                                  "not yet marked). Space changes the selected person's "
                                  "attendance. Someone who came on the spot: type their name, "
@@ -204,11 +205,11 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                     table.add_columns("Attendance", "Name", "Role")
                     yield table
                     yield EntryBox(id="add-person", placeholder="Someone else here: name, role")
-                with VerticalScroll(id="ground"):
+                with FieldsScroll(id="ground"):
                     yield Static("Ground rules agreed at the start (WIR 2.6)", classes="label")
                     yield TextArea(id="ground_rules", soft_wrap=True, tab_behavior="focus",
                                    placeholder="e.g. respect, one person at a time, phones off")
-                with VerticalScroll(id="item"):
+                with FieldsScroll(id="item"):
                     yield Static("", id="item-need")
                     yield Static("Update from the family and professionals", classes="label")
                     yield TextArea(id="update", soft_wrap=True, tab_behavior="focus",
@@ -234,7 +235,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                                     "(WIR 2.4)")
                     yield Input(id="cp_discussion", placeholder="→ Red: the CP conference / "
                                 "strategy discussion considered (WIR 2.6, BEX 3)")
-                with VerticalScroll(id="boxes"):
+                with FieldsScroll(id="boxes"):
                     yield Static("1 Significant events", classes="label")
                     yield TextArea(id="significant_events", soft_wrap=True,
                                    tab_behavior="focus")
@@ -249,12 +250,12 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                                    placeholder="e.g. Citizens Advice appointment ; Dad ; "
                                    "by 14/03/2027")
                     yield Static("", id="agreed-check")
-                with VerticalScroll(id="views"):
+                with FieldsScroll(id="views"):
                     yield Static("The child's views (in their words)", classes="label")
                     yield TextArea(id="childs_views", soft_wrap=True, tab_behavior="focus")
                     yield Static("The parents' views", classes="label")
                     yield TextArea(id="parents_views", soft_wrap=True, tab_behavior="focus")
-                with VerticalScroll(id="decisions"):
+                with FieldsScroll(id="decisions"):
                     yield Static("", id="no-change")  # WIR 2.3
                     yield Static("Is the child still in need? (BEX 3)", classes="label")
                     yield KeyedSelect([("y", "Yes", "yes"), ("n", "No", "no")],

@@ -56,6 +56,7 @@ from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import ConfirmScreen, ask_to_discard
 from .widgets.choices import TickList, YesNo
+from .widgets.fields_scroll import FieldsScroll
 from .widgets.footer import Footer
 from .widgets.typed import (
     TAB_BINDINGS,
@@ -194,7 +195,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
             present.typing_goes_to = "#present-other"
             yield present
             yield Input(id="present-other", placeholder="Someone else: name, role")
-        with VerticalScroll(id="sections"):
+        with FieldsScroll(id="sections"):
             group = ""
             for h in HEADINGS:
                 if h.group and h.group != group:

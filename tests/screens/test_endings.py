@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual.widgets import Button, Input, Select, TextArea
 
 from cintui.casework import caseload, cases, endings
 from cintui.store.engine import open_store
@@ -170,6 +171,10 @@ async def test_the_closure_keys_and_the_words_after_them_typed_at_once(demo_stor
         form = app.screen
         assert form.query_one("#summary").text == "Needs met and held"
         assert (form.value("reason"), form.value("unmet")) == ("RC6", "no")
+        # Tab stops only where words or a choice go: the form's scrolling column was a
+        # stop of its own (Shift+Tab from the first box), where typing went nowhere.
+        assert [w for w in form.focus_chain
+                if not isinstance(w, Input | TextArea | Select | Button)] == []
         assert form.query_one("#by").value == "Wendy Worker"
 
 

@@ -913,3 +913,23 @@ async def test_a_meeting_on_a_record_with_no_plan_says_so_before_it_ends(demo_st
         assert any(str(n.message) == "Meeting finished: minutes stored (no plan to update)"
                    for n in app._notifications)
     assert read(demo_store, lambda s: s.get(m.Meeting, meeting_id).recommendation) == "close"
+
+
+async def test_tab_in_every_step_goes_from_box_to_box_never_to_nowhere(demo_store):
+    """Live minuting is typed fast: on each step of the agenda, Tab and Shift+Tab stop only
+    where words or a choice go. A step's scrolling column was a stop of its own (Shift+Tab
+    from the update box, or Tab round from the last), where what was typed next went
+    nowhere."""
+    from textual.widgets import Button, Checkbox
+
+    takes_keys = (Input, TextArea, DataTable, Select, SelectionList, Checkbox, Button)
+    async with begun(demo_store) as (app, pilot, _meeting_id):
+        screen = app.screen
+        for step, (panel, _what) in enumerate(screen.steps):
+            if step:
+                await pilot.press("ctrl+n")
+                await settle(pilot)
+            stops = [w for w in screen.focus_chain if screen.query_one("#panels").current
+                     in [a.id for a in w.ancestors_with_self]]
+            assert stops, panel
+            assert [w for w in stops if not isinstance(w, takes_keys)] == [], panel

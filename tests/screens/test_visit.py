@@ -356,6 +356,23 @@ async def test_a_name_typed_on_also_there_goes_in_someone_else(demo_store):
         assert app.focused is listed and len(listed.selected) == 1
 
 
+async def test_tab_from_someone_else_goes_to_the_purpose_and_keeps_every_word(demo_store):
+    """Nothing typed is lost: "a", Tab to who was there, a name typed (into "Someone
+    else"), Tab, and the purpose typed on, all at once. Tab from "Someone else" stopped on
+    the scrolling column of headings itself, where the purpose went nowhere."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        form = app.screen
+        post_burst(app, [("a", "a"), ("tab", None), ("tab", None), *words("Gran Rose, gran"),
+                         ("tab", None), *words("Planned visit after the review")])
+        await settle(pilot)
+        assert form.query_one("#present-other", Input).value == "Gran Rose, gran"
+        assert form.query_one("#purpose", TextArea).text == "Planned visit after the review"
+        await pilot.press("shift+tab")
+        assert form.focused is form.query_one("#present-other")  # and back, box to box
+
+
 async def test_ctrl_n_goes_to_the_next_wir_2_11_heading_past_the_progress_boxes(demo_store):
     """WIR 2.11's six headings, a sentence under each, typed at once: Ctrl+N from the
     health box (the first under "Progress of the CIN plan") goes to the analysis, where
