@@ -94,6 +94,18 @@ def test_steps_list_each_step_done_or_not():
     assert (record.done, record.detail) == (False, "0 of 7 headings")
 
 
+def all_taken_before(facts: s.StepFacts, detail: str) -> None:
+    """Every step done: those not recorded here as taken before (with `detail`), none left
+    to do, the assessment record the old system's or the pack's."""
+    found = {st.key: st for st in s.steps(facts)}
+    assert all(st.done for st in found.values())
+    assert {k: st.detail for k, st in found.items() if st.before_import} == dict.fromkeys(
+        ("decision", "assessment_record", "assessment_complete", "home_visit",
+         "support_start"), detail)
+    assert s.next_step(facts) == s.ALL_RECORDED
+    assert s.record_in_old_system(facts)
+
+
 def test_an_imported_case_shows_the_steps_its_file_left_out_as_taken_before_it():
     """WAR 4.4.2, TRA: a caseload file gives a case on a CIN plan its referral, assessment
     and plan dates, seldom the referral decision, the date the assessment was sent for
@@ -103,13 +115,7 @@ def test_an_imported_case_shows_the_steps_its_file_left_out_as_taken_before_it()
     imported = s.StepFacts(referral=REFERRAL, assessment_started=date(2026, 9, 2),
                            assessment_authorised=date(2026, 10, 13),
                            cin_plan_start=date(2026, 10, 14), recorded_from=TODAY)
-    found = {st.key: st for st in s.steps(imported)}
-    assert all(st.done for st in found.values())
-    assert {k for k, st in found.items() if st.before_import} == {
-        "decision", "assessment_record", "assessment_complete", "home_visit", "support_start"}
-    assert found["decision"].detail == s.IMPORTED_DETAIL
-    assert s.next_step(imported) == s.ALL_RECORDED
-    assert s.record_in_old_system(imported)
+    all_taken_before(imported, s.IMPORTED_DETAIL)
     # Entered in cintui, the same facts still leave those steps to do.
     typed = replace(imported, recorded_from=None)
     assert not any(st.before_import for st in s.steps(typed))
@@ -144,13 +150,7 @@ def test_a_transferred_in_case_shows_what_the_other_authority_did_as_taken_there
     moved = s.StepFacts(referral=move, assessment_started=date(2026, 3, 9),
                         assessment_authorised=date(2026, 3, 27), cin_plan_start=move,
                         moved_in=move)
-    found = {st.key: st for st in s.steps(moved)}
-    assert all(st.done for st in found.values())
-    assert {k for k, st in found.items() if st.before_import} == {
-        "decision", "assessment_record", "assessment_complete", "home_visit", "support_start"}
-    assert found["home_visit"].detail == s.TRANSFERRED_DETAIL
-    assert s.next_step(moved) == s.ALL_RECORDED
-    assert s.record_in_old_system(moved)
+    all_taken_before(moved, s.TRANSFERRED_DETAIL)
     # A pack without the assessment's dates (none recorded where the child came from).
     bare = replace(moved, assessment_started=None, assessment_authorised=None)
     assert all(st.done for st in s.steps(bare)) and s.next_step(bare) == s.ALL_RECORDED
