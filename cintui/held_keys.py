@@ -103,6 +103,12 @@ class HoldsKeys:
         behind it, so "abc Backspace Y" quickly was "abc", and "hello ← ← Q" "helloQ"."""
         box = self._typing_box(event)
         if box is not None:  # at once: the letters read after this one follow it there
+            # A box typed into from its list is added to, never replaced: Textual selects
+            # a one-line box's text when its focus event is handled, which can come after
+            # this letter is in it, and the next letter then replaced it ("Planned" went in
+            # as "lanned" in a terminal, now and then).
+            if getattr(box, "select_on_focus", False):
+                box.select_on_focus = False
             self.screen.set_focus(box)  # type: ignore[attr-defined]
         own = self._own_binding(event)
         if own is None:

@@ -354,6 +354,14 @@ async def test_a_name_typed_on_also_there_goes_in_someone_else(demo_store):
         await pilot.press("shift+tab", "space")
         await settle(pilot)
         assert app.focused is listed and len(listed.selected) == 1
+        # Back into the box and on typing: added to, never replaced (its text was selected
+        # as it took the focus: the next letter replaced what was there, and a first letter
+        # typed on the list, in the box before its focus was handled, was lost).
+        await pilot.press("tab")
+        post_burst(app, words(" (and her dog)"))
+        await settle(pilot)
+        assert form.query_one("#present-other", Input).value == \
+            "Gran Rose, grandmother (and her dog)"
 
 
 async def test_tab_from_someone_else_goes_to_the_purpose_and_keeps_every_word(demo_store):
