@@ -33,6 +33,9 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
          "supervision": "Enter: the child's supervision (STO 8.5)",
          "short_breaks": "Enter: the child's short breaks and direct payments (WAR 7.2.1)",
          "no_change": "Enter: the child's record (D there: the conference considered)"}
+# An item whose step there is not the one its place is known for: the closure screen's `t`
+# is the family told; a young person turning 18 (s17(10)) needs the closure recommended.
+WHERE_FOR = {"turns_18": "Enter: the child's closure (r: recommend it, RC6 for adult services)"}
 
 
 def _what(item: DueItem) -> str:
@@ -235,9 +238,7 @@ class MyWeekScreen(KeysAsRead, Screen):
         text.append(f"Rule: {item.rule} ({item.source})")
         if item.detail:
             text.append(f" · {item.detail}")
-        where = ("Enter: the child's closure (r: recommend it, RC6 for adult services)"
-                 if item.key == "turns_18" else WHERE[item.target])
-        text.append(f"\n{where}", style="italic")
+        text.append(f"\n{WHERE_FOR.get(item.key) or WHERE[item.target]}", style="italic")
         box.update(text)
 
     def action_open_item(self) -> None:
