@@ -10,7 +10,6 @@ a problem the use case finds (e.g. a reference already in use) is shown beside i
 from __future__ import annotations
 
 import contextlib
-import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -37,7 +36,7 @@ from cintui.domain.consent import (
     WithheldConsentRecord,
     check_withheld,
 )
-from cintui.domain.dates import NotADay, read_day
+from cintui.domain.dates import NotADay, read_day, typed_date
 from cintui.domain.people import (
     PERSON_KINDS,
     PR_BY_LAW_NOTE,
@@ -56,22 +55,11 @@ from .widgets.fields_scroll import FieldsScroll
 from .widgets.footer import Footer
 from .widgets.typed import TAB_BINDINGS, TabMovesAtOnce, after_typing, refused
 
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
 
 def parse_date(text: str) -> date | None:
-    """A date as a worker types it: 2026-11-23 or 23/11/2026; blank is None."""
-    raw = text.strip()
-    if not raw:
-        return None
-    try:
-        match = _DMY.match(raw)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"{raw} is not a date: type it as 23/11/2026 or 2026-11-23") from None
+    """A date as a worker types it (`typed_date`: 23/11/2026, 23112026, 23 Nov 2026,
+    2026-11-23); blank is None."""
+    return typed_date(text)
 
 
 def _problem(exc: Exception) -> tuple[str, str]:

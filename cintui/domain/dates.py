@@ -117,6 +117,34 @@ def read_day(text: str, on: date) -> date:
     return found
 
 
+_TYPED_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+_TYPED_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+TYPED_EXAMPLES = "23/11/2026, 23112026, 23 Nov 2026 or 2026-11-23"
+
+
+def typed_date(text: str) -> date | None:
+    """A whole date as a worker types it in a form's box (a birth, a referral, a visit):
+    23/11/2026 (or with dots or hyphens), 23112026 as typed on a number pad, 23 Nov 2026,
+    2026-11-23; blank is None. The year is always given: a form's date may be years back.
+    `ValueError` says how to type it."""
+    raw = " ".join(text.split())
+    if not raw:
+        return None
+    day = month = year = None
+    if match := (_TYPED_NUMERIC.match(raw) or _TYPED_COMPACT.match(raw)):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _ISO.match(raw):
+        year, month, day = (int(g) for g in match.groups())
+    elif (match := _DAY_MONTH.match(raw.lower())) and match.group(3) and len(match.group(3)) == 4:
+        day, month, year = int(match.group(1)), _month(match.group(2)), int(match.group(3))
+    if day is not None and month is not None and year is not None:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            pass
+    raise ValueError(f"{raw} is not a date: type it as {TYPED_EXAMPLES}")
+
+
 def day_text(d: date) -> str:
     """"Fri 18 Dec 2026": the day read back, weekday first, in words no one misreads."""
     return f"{WEEKDAYS[d.weekday()][:3].title()} {d.day} {MONTHS[d.month - 1][:3].title()} " \
@@ -135,7 +163,8 @@ def wall_clock(day: date, real: datetime) -> datetime:
     return datetime.combine(day, real.time())
 
 
-__all__ = ["EXAMPLES", "MONTHS", "NotADay", "WEEKDAYS", "day_text", "read_day", "wall_clock"]
+__all__ = ["EXAMPLES", "MONTHS", "TYPED_EXAMPLES", "NotADay", "WEEKDAYS", "day_text", "read_day",
+           "typed_date", "wall_clock"]
 
 
 YEARS = (1900, 2199)  # the dates cintui takes (a census year, a date of birth)

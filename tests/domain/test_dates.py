@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cintui.domain.dates import NotADay, day_text, read_day, wall_clock
+from cintui.domain.dates import NotADay, day_text, read_day, typed_date, wall_clock
 
 MEETING = date(2026, 12, 2)  # a Wednesday
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2098, 12, 31))
@@ -113,3 +113,29 @@ def test_now_on_a_day_given_with_today_does_not_depend_on_the_real_time_of_day(r
         assert all(datetime.combine(day, time(h, m)) <= now for h in range(24) for m in (0, 59))
     else:
         assert now.time() == real.time()
+
+
+@pytest.mark.parametrize("text, day", [
+    ("23/11/2026", date(2026, 11, 23)), ("3/1/2019", date(2019, 1, 3)),
+    ("23.11.2026", date(2026, 11, 23)), ("23-11-2026", date(2026, 11, 23)),
+    ("23112026", date(2026, 11, 23)), ("02052017", date(2017, 5, 2)),
+    ("23 Nov 2026", date(2026, 11, 23)), ("23rd November 2026", date(2026, 11, 23)),
+    (" 2026-11-23 ", date(2026, 11, 23)),
+])
+def test_a_date_typed_in_a_form_box(text, day):
+    """A form's date (a birth, a referral) as workers type it: with slashes, dots or
+    hyphens, without them on a number pad, or with the month's name."""
+    assert typed_date(text) == day
+
+
+@pytest.mark.parametrize("text", ["23/11/26", "2311", "20261123", "31/02/2026", "23 Nov",
+                                  "Fri", "next week"])
+def test_a_form_date_without_a_whole_day_is_refused_saying_how_to_type_it(text):
+    """A form's date may be years back, so a date without its year in full is not guessed
+    (a two-digit year, "23 Nov", a weekday), nor a day the calendar does not have."""
+    with pytest.raises(ValueError, match="is not a date: type it as 23/11/2026, 23112026"):
+        typed_date(text)
+
+
+def test_a_blank_form_date_is_no_date():
+    assert typed_date("  ") is None

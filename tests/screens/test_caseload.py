@@ -738,6 +738,32 @@ async def test_a_child_added_from_my_caseload_is_mine(new_location, cli):
     assert [c["name"] for c in json.loads(listed.out)] == ["Leo Ward"]
 
 
+async def test_a_date_typed_without_slashes_or_with_the_months_name_is_taken(new_location, cli):
+    """"02052017" is how a date is typed on a number pad, as in the old case systems, and
+    "1 Sep 2026" as it is written in a referral: "Add a child" refused both ("is not a
+    date"), so the worker retyped them with slashes. Both are saved as the days they are."""
+    path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        for box, typed in (("#first_name", "Leo"), ("#last_name", "Ward"), ("#dob", "02052017"),
+                           ("#referral_date", "1 Sep 2026")):
+            form.query_one(box).focus()
+            await type_text(pilot, typed)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(app) == "CaseloadScreen" and table(app).row_count == 1
+    from tests.conftest import connect
+
+    with connect(path) as conn:
+        saved = conn.all("SELECT c.dob, e.referral_date FROM child c "
+                         "JOIN episode e ON e.child_id = c.id")
+    assert [tuple(str(v)[:10] for v in row) for row in saved] == [("2017-05-02", "2026-09-01")]
+
+
 
 async def test_an_overdue_assessment_is_flagged_on_the_caseload_not_only_in_the_due_list(
         new_location, cli, tmp_path):
