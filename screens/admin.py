@@ -188,11 +188,23 @@ class AdminScreen(KeysAsRead, Screen):
         self.app.push_screen(TeamFormScreen(None, self._managers()), self._done("Team added."))
 
     def action_add_worker(self) -> None:
-        message = "Worker added."
+        login = ""
         if self.app.store.server is not None:  # issue 18: their own login, no password yet
-            message += (" Their login is made on the team server without a password: the "
-                        "database's owner sets one (\\password USERNAME in psql).")
-        self.app.push_screen(WorkerFormScreen(None, self.teams), self._done(message))
+            login = (" Their login is made on the team server without a password: the "
+                     "database's owner sets one (\\password USERNAME in psql).")
+        unmanaged = {t.name for t in self.teams if not t.manager}
+
+        def added(result: object) -> None:
+            if not isinstance(result, admin.WorkerRow):
+                return
+            # A team added before its people: its first team manager manages it (as
+            # `worker add` says), which the notice said nothing of.
+            manages = (f", and the manager of {plain(result.team)} (it had none)"
+                       if result.team in unmanaged and result.role == "team_manager" else "")
+            self.notify(f"{plain(result.name)} added{manages}.{login}")
+            self.reload()
+
+        self.app.push_screen(WorkerFormScreen(None, self.teams), added)
 
     def action_edit(self) -> None:
         if self.focused is self.query_one("#teams"):
@@ -324,7 +336,7 @@ class TeamFormScreen(FormScreen):
             choices.append((t.manager, t.manager_username))
         yield self.row("manager", "Manager", self.choice(
             choices, current, blank=True,
-            empty="none yet: add a team or service manager (w), then edit the team"))
+            empty="none yet: the first team manager added to the team (w) manages it"))
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()

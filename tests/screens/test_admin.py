@@ -121,6 +121,10 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
         assert form.query_one("#name").value == "Safeguarding South"
         form.query_one("#service").focus()
         await type_text(pilot, "Safeguarding and Support")
+        # No manager to choose yet: it says how the team gets one (it said to edit the
+        # team afterwards, a step the first team manager added makes needless)
+        assert form.query_one("#manager").prompt == (
+            "none yet: the first team manager added to the team (w) manages it")
         await save(pilot)
         assert cells(screen, "#teams") == [
             ["Safeguarding South", "Safeguarding and Support", "none", "0", "0"]]
@@ -150,6 +154,10 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
             assert error(form, "email") == ""
             await save(pilot)
             assert app.screen is screen
+            said = [str(n.message) for n in app._notifications][-1:]
+            assert said == [{
+                "tom.hale": "Tom Hale added, and the manager of Safeguarding South (it had none).",
+                "amira.ashdown": "Amira Ashdown added."}[username]]
         # The team's first team manager manages it: no third step.
         assert cells(screen, "#teams")[0][2] == "Tom Hale (tom.hale)"
 
@@ -324,8 +332,8 @@ async def test_set_up_examples_read_as_examples_never_as_values(new_location, cl
         assert all(hint.startswith("e.g. ") or hint[0].islower() for hint in shown), shown
         # An unchosen box says how to choose, never Textual's "Select" (read as a value);
         # a team's manager, with no managers yet, says what to do first.
-        assert unchosen["manager"] == ("none yet: add a team or service manager (w), then "
-                                       "edit the team")
+        assert unchosen["manager"] == ("none yet: the first team manager added to the team "
+                                       "(w) manages it")
         assert unchosen["team"] == "none yet: a worker can join a team added later (t)"
         assert "Select" not in unchosen.values()
 
