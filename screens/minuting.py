@@ -186,6 +186,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
         self._concern_lines: list[int] = []
         self._action_lines: list[int] = []
         self._checked = False  # Ctrl+F has shown the problems: keep them up to date
+        self._settle: str | None = None  # where `n` to "End the meeting?" goes: a check left
 
     # ------------------------------------------------------------ layout
 
@@ -728,6 +729,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
             checks = meetings.plan_checks_after(session, self.meeting_id, self.minutes,
                                                 self.app.today)
             no_plan = plans.current_version_id(session, self.detail.child_id) is None
+        self._settle = next((place for _message, place in checks if place), None)
         # A plan draft in progress is the basis of the new version: say so before agreeing it.
         basis = (f" Your plan draft v{number}, not yet agreed, is the basis of that version "
                  "and is agreed with it." if number else "")
@@ -739,7 +741,8 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                         f"version is agreed at this meeting, with "
                         f"{counted(concerns, 'new concern')} as "
                         f"{'an Amber' if concerns == 1 else 'Ambers'} and "
-                        f"{counted(actions, 'agreed action')}.{basis}{_checks_left(checks)}")
+                        f"{counted(actions, 'agreed action')}.{basis}"
+                        f"{_checks_left(checks, self._settle)}")
         self.app.push_screen(ConfirmScreen(question, yes="Yes, finish (y)"), self._confirmed)
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:
@@ -774,8 +777,11 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
         self.set_focus(widget)
         if isinstance(widget, TextArea):
             lines = self._concern_lines if head == "new_concerns" else self._action_lines
-            row = lines[index]
-            widget.move_cursor((row, len(widget.document.get_line(row))))
+            if number.isdigit() and index < len(lines):
+                row = lines[index]
+                widget.move_cursor((row, len(widget.document.get_line(row))))
+            else:  # the box, for a line to add: after what it holds
+                widget.move_cursor(widget.document.end)
         elif head == "attendance":
             unsaid = [i for i, p in enumerate(self.minutes.attendance)
                       if p.attendance == "invited"]
@@ -786,6 +792,8 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
         if yes:
             self._done = True
             self._finish(self.minutes)
+        elif self._settle is not None:  # "n goes to …": the first check settled here
+            self._go_to(self._settle)
 
     @work(thread=True, exclusive=True, group="minutes-finish")
     def _finish(self, minutes: Minutes) -> None:
@@ -867,15 +875,20 @@ class MinutesViewScreen(Screen):
 __all__ = ["MinutesViewScreen", "MinutingScreen"]
 
 
-def _checks_left(checks: list[str]) -> str:
+def _checks_left(checks: list[tuple[str, str | None]], settle: str | None) -> str:
     """The plan checks the agreed version would still fail, said while the family is in the
-    room: n goes back to settle them (an action's status is Space on its row), y agrees it
-    as it is, and its exports say DRAFT until they are fixed."""
+    room: n goes to where the first that can be settled in the minutes is (`settle`: a new
+    concern's line, an agreed action's, an item's actions, where Space moves a status on),
+    or back to the meeting; y agrees it as it is, and its exports say DRAFT until fixed."""
     if not checks:
         return ""
     shown = 3 if len(checks) <= 3 else 2  # the dialog fits 80x24 with three
     more = len(checks) - shown
+    where = "the agreed actions" if settle == "agreed_actions" else \
+        problem_place(settle or "")
+    go = f"n goes to the first to settle here, {where}," if settle else \
+        "n goes back to the meeting"
     return (f"\n\nThe plan would still fail {counted(len(checks), 'check')} (its exports say "
-            "DRAFT until fixed; n goes back to settle them now):\n"
-            + "\n".join(f"• {c}" for c in checks[:shown])
+            f"DRAFT until fixed; {go} now):\n"
+            + "\n".join(f"• {c}" for c, _place in checks[:shown])
             + (f"\n• and {more} more (k on the plan lists them)" if more > 0 else ""))

@@ -447,21 +447,24 @@ def _agreed_at(row: m.Meeting, minutes: Minutes) -> str:
 
 
 def plan_checks_after(session: Session, meeting_id: uuid.UUID, minutes: Minutes,
-                      today: date) -> list[str]:
+                      today: date) -> list[tuple[str, str | None]]:
     """What the plan version agreed at this meeting would fail of the plan checks (WIR 2.3,
-    BEX 3, TRA): said before the meeting ends, while the family is in the room to settle it.
-    The version is the one `finish` makes (the draft in progress, else the newest version,
-    updated from the minutes), built here and not stored. Empty when the child has no plan:
-    a first plan made at a meeting is written in the plan editor."""
+    BEX 3, TRA): said before the meeting ends, while the family is in the room to settle it,
+    each with where in the minutes it is settled (`rules.check_place`; None: only in the
+    plan editor). The version is the one `finish` makes (the draft in progress, else the
+    newest version, updated from the minutes), built here and not stored. Empty when the
+    child has no plan: a first plan made at a meeting is written in the plan editor."""
     row = _meeting(session, meeting_id)
     basis = plans.next_version_basis(session, row.child_id)
     if basis is None:
         return []
-    updated = rules.updated_plan(plans.load_version(session, basis), minutes,
-                                 on=minutes.held_on, by="", meeting_label=_agreed_at(row, minutes))
+    plan = plans.load_version(session, basis)
+    updated = rules.updated_plan(plan, minutes, on=minutes.held_on, by="",
+                                 meeting_label=_agreed_at(row, minutes))
     from cintui.casework.lookup import check_plan
 
-    return [p.message for p in check_plan(updated, today)]
+    return [(p.message, rules.check_place(plan, minutes, p.need, p.action, p.field))
+            for p in check_plan(updated, today)]
 
 
 # ---------------------------------------------------------------- distribution

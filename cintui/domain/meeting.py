@@ -529,19 +529,55 @@ def updated_plan(plan: PlanVersion, m: Minutes, *, on: date, by: str, meeting_la
         needs.append(Need(now=c.text.strip(), outcome=c.outcome.strip(), rag="A", key=key,
                           rag_history=(RagChange(on=on, rating="A", by=by,
                                                  reason=f"New concern at {meeting_label}"),)))
-    for a in m.agreed_actions:
-        known = {n.key for n in needs}
-        target = a.need_key if a.need_key in known else (
-            concern_keys[0] if concern_keys else (needs[0].key if needs else None))
-        if target is None:
+    for a, i in zip(m.agreed_actions, _action_targets(plan, m), strict=True):
+        if i is None:
             continue
-        i = next(i for i, n in enumerate(needs) if n.key == target)
         action = PlanAction(what=a.what.strip(), who=a.who.strip(), by_when=a.by_when,
                             key=new_key())
         needs[i] = replace(needs[i], actions=(*needs[i].actions, action))
     return replace(plan, needs=tuple(needs),
                    next_review=m.decisions.next_review or plan.next_review,
                    childs_views=m.childs_views.strip() or plan.childs_views)
+
+
+def _action_targets(plan: PlanVersion, m: Minutes) -> list[int | None]:
+    """The need (its index in the next version: the plan's needs, then the new concerns)
+    each agreed action goes to: the need it names, else the first new concern, else the
+    first need; None with no need at all."""
+    keys = [n.key for n in plan.needs] + [c.key for c in m.new_concerns]
+    first = len(plan.needs) if m.new_concerns else (0 if keys else None)
+    return [keys.index(a.need_key) if a.need_key is not None and a.need_key in keys else first
+            for a in m.agreed_actions]
+
+
+def check_place(plan: PlanVersion, m: Minutes, need: int | None, action: int | None,
+                field: str) -> str | None:
+    """Where in the minutes a plan check failed by the version these minutes agree
+    (`updated_plan(plan, m, ...)`; `need`, `action` and `field` as a `PlanProblem` has them)
+    can be settled while the meeting goes on, as `minutes_problems` names places: a new
+    concern's line ("new_concerns.0"), an agreed action's ("agreed_actions.1"), a need on
+    the agenda ("items.2", its actions "items.2.actions"). None for what only the plan
+    editor changes (an existing need's words, a Green need, the plan as a whole)."""
+    if need is None:
+        return None
+    before = len(plan.needs)
+    if action is not None:
+        owned = len(plan.needs[need].actions) if need < before else 0
+        if action >= owned:  # an action agreed at this meeting
+            added = [j for j, t in enumerate(_action_targets(plan, m)) if t == need]
+            if action - owned < len(added):
+                return f"agreed_actions.{added[action - owned]}"
+    if action is None and field == "actions":  # no action yet: one agreed goes to the
+        return "agreed_actions" if need == before and m.new_concerns else None  # 1st concern
+    if need >= before:
+        return f"new_concerns.{need - before}" if need - before < len(m.new_concerns) else None
+    if action is None and field in ("now", "outcome", "evidence"):
+        return None
+    key = plan.needs[need].key
+    item = next((i for i, it in enumerate(m.items) if it.need_key == key), None)
+    if item is None:
+        return None
+    return f"items.{item}" + (".actions" if action is not None else "")
 
 
 # ------------------------------------------------------------------ JSON

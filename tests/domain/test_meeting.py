@@ -18,6 +18,7 @@ from cintui.domain.meeting import (
     agreed_action_from_line,
     agreed_action_line,
     agreed_action_problems,
+    check_place,
     circulated_on,
     closed_day_warning,
     held_at_problem,
@@ -271,6 +272,30 @@ def test_an_agreed_action_under_an_unknown_need_goes_under_the_first_new_concern
                                                   need_key=uuid.uuid4()),))
     new = updated_plan(PLAN, m, on=date(2026, 11, 30), by="Amira", meeting_label="Review")
     assert [a.what for a in new.needs[-1].actions] == ["Call the school"]
+
+
+def test_a_check_the_agreed_plan_fails_is_found_where_the_meeting_settles_it():
+    """WIR 2.3, TRA: said as the meeting ends, each plan check the agreed version would fail
+    names the place in the minutes to settle it: the new concern's line (its words and
+    outcome), the agreed action's line (its owner, its date), the agenda's item (an action's
+    status); an existing need's words, or a Green need not on the agenda, only the plan
+    editor changes (None)."""
+    m = good_minutes(
+        new_concerns=(NewConcern("Dad has lost his job", "Better"), NewConcern("Rent", "Paid")),
+        agreed_actions=(AgreedAction("Citizens Advice", "Dad", date(2027, 3, 14)),
+                        AgreedAction("Call school", "", date(2027, 1, 8), need_key=A1)))
+    # The next version's needs: school (0), dad (1, Green), mood (2), the concerns (3, 4).
+    assert check_place(PLAN, m, 3, None, "outcome") == "new_concerns.0"
+    assert check_place(PLAN, m, 4, None, "now") == "new_concerns.1"
+    assert check_place(PLAN, m, 3, 0, "who") == "agreed_actions.0"
+    assert check_place(PLAN, m, 0, 1, "who") == "agreed_actions.1"  # after school's own one
+    assert check_place(PLAN, m, 0, 0, "by_when") == "items.0.actions"  # its status: Space
+    assert check_place(PLAN, m, 2, None, "outcome") is None  # the plan's words: the editor
+    assert check_place(PLAN, m, 1, None, "rating") is None  # Green: not on the agenda
+    assert check_place(PLAN, m, None, None, "") is None
+    # An Amber with no action: one agreed in the box goes to the first new concern only.
+    assert check_place(PLAN, m, 3, None, "actions") == "agreed_actions"
+    assert check_place(PLAN, m, 4, None, "actions") is None
 
 
 def test_the_minutes_remember_the_version_reviewed():

@@ -259,25 +259,39 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
 async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(demo_store):
     """WIR 2.3, BEX 3, TRA: the plan agreed at the meeting is checked before it ends, while
     the family is in the room: a new concern with nothing to observe and no action is named
-    in the question, n goes back to settle it, and what is settled is no longer named."""
+    in the question, n takes the cursor to where the first is settled (it stayed on the
+    decisions, and where to settle it was for the chair to find), and what is settled is
+    no longer named."""
     async with begun(demo_store, "boxes") as (app, pilot, meeting_id):
         screen = app.screen
         await write(pilot, "#new_concerns", "Dad has lost his job -> Things get better")
+        await pilot.press("ctrl+n", "ctrl+n")  # on to the decisions, as a chair ends
         await pilot.press("ctrl+f")
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         asked = " ".join(text_of(app.screen, "#confirm-message").split())
         assert "The plan would still fail" in asked
+        assert "n goes to the first to settle here, the agreed actions, now" in asked
         assert "“Dad has lost his job” is Amber but has no action" in asked
         assert "the outcome “Things get better” has nothing to observe or count" in asked
         await pilot.press("n")
         await settle(pilot)
-        assert app.screen is screen
-        await write(pilot, "#agreed_actions", "Citizens Advice appointment ; Dad ; by Fri")
+        assert app.screen is screen and app.focused.id == "agreed_actions"
+        await type_text(pilot, "Citizens Advice appointment ; Dad ; by Fri")
         await pilot.press("ctrl+f")
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         asked = " ".join(text_of(app.screen, "#confirm-message").split())
         assert "is Amber but has no action" not in asked
         assert "“Things get better” has nothing to observe" in asked
+        assert "n goes to the first to settle here, new concern 1, now" in asked
+        await pilot.press("n")  # the concern's line, the cursor at its end: the outcome
+        await settle(pilot)
+        concerns = screen.query_one("#new_concerns", TextArea)
+        assert app.focused is concerns and concerns.cursor_location == (0, 41)
+        await type_text(pilot, ": rent paid each month for 3 months")
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        asked = " ".join(text_of(app.screen, "#confirm-message").split())
+        assert "has nothing to observe" not in asked
         await pilot.press("y")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
     assert read(demo_store, lambda s: meetings.load_meeting(s, meeting_id).status) == "held"
