@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
@@ -50,12 +50,24 @@ class NotOnStore(CaseworkError):
     when a name on the store is close (`close`), it was mistyped."""
 
     def __init__(self, field: str, text: str, known: list[str] | None = None) -> None:
-        import difflib
+        self.close = close_name(text, known or [])
+        super().__init__(field, f"no {field} called {text!r}" + _meant(self.close))
 
-        matches = difflib.get_close_matches(text.strip(), known or [], n=1, cutoff=0.8)
-        self.close = matches[0] if matches else None
-        super().__init__(field, f"no {field} called {text!r}"
-                         + (f" (did you mean {self.close!r}?)" if self.close else ""))
+
+def close_name(text: str, known: Iterable[str]) -> str | None:
+    """The name on the store `text` was likely meant as: mistyped ("wendy.wroker"), or its
+    words in another order ("Families North" for "North Families"); None if none is."""
+    import difflib
+
+    known = list(known)
+    matches = difflib.get_close_matches(text.strip(), known, n=1, cutoff=0.8)
+    words = sorted(text.lower().split())
+    return matches[0] if matches else next(
+        (k for k in known if sorted(k.lower().split()) == words), None)
+
+
+def _meant(close: str | None) -> str:
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 class NotYou(CaseworkError):
@@ -783,7 +795,8 @@ def resolve_scope(source, *, worker: str | None = None,
         wanted = worker.strip().lower()
         found = [u for u, n in rows(_WORKER_NAMES, {}) if wanted in (u.lower(), n.lower())]
         if not found:
-            raise UnknownScope(f"no worker called {worker!r} on this store")
+            raise UnknownScope(f"no worker called {worker!r} on this store" + _meant(
+                close_name(worker, [n for row in rows(_WORKER_NAMES, {}) for n in row])))
         if len(found) > 1:
             raise UnknownScope(f"{worker!r} matches {len(found)} workers; use their username")
         username = found[0]
@@ -793,7 +806,8 @@ def resolve_scope(source, *, worker: str | None = None,
         found = [n for n in names if n.lower() == wanted] or [
             n for n in names if wanted and wanted in n.lower()]
         if not found:
-            raise UnknownScope(f"no team called {team!r} on this store")
+            raise UnknownScope(f"no team called {team!r} on this store"
+                               + _meant(close_name(team, names)))
         if len(found) > 1:
             shown = "; ".join(found[:8]) + (" …" if len(found) > 8 else "")
             raise UnknownScope(f"{team!r} matches {len(found)} teams: {shown}")

@@ -118,6 +118,10 @@ def test_at_a_laptops_width_the_source_follows_the_rule(cli, demo_store, monkeyp
 def test_bad_input_is_one_line_and_exit_2(cli, demo_store):
     for args, words in ((("--worker", "nobody.here"), "no worker called 'nobody.here'"),
                         (("--team", "Nowhere"), "no team called 'Nowhere'"),
+                        # the words of a team's name in another order: the name it is
+                        (("--team", "Strengthening Families North"),
+                         "no team called 'Strengthening Families North' on this store (did you mean "
+                         "'North Strengthening Families'?)"),
                         (("--worker", "a", "--team", "b"), "not both")):
         result = _due(cli, demo_store, *args)
         assert result.code == 2
