@@ -57,6 +57,8 @@ from cintui.domain.meeting import (
     agreed_action_line,
     agreed_action_problems,
     minutes_problems,
+    named_need,
+    named_need_words,
     problem_place,
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
@@ -244,7 +246,9 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                                  "each becomes a new Amber in the plan", classes="label")
                     yield TextArea(id="new_concerns", soft_wrap=True, tab_behavior="focus")
                     yield Static(f"3 Agreed actions: one per line, '{AGREED_FORMAT}'; added "
-                                 "to the plan's column 3", classes="label")
+                                 "to the plan's column 3, under the first new concern unless "
+                                 "'; for' names another need ('; for rent', '; for concern "
+                                 "2')", classes="label")
                     yield Static("By when can also be 18/12, 18 Dec, 18-Dec-2026 or by Fri "
                                  "(the next Friday after the meeting)", classes="hint")
                     yield TextArea(id="agreed_actions", soft_wrap=True, tab_behavior="focus",
@@ -486,13 +490,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                 maintained_for=self.query_one("#maintained_for", Input).value,
                 cp_discussion=self.query_one("#cp_discussion", Input).value))
             m = self.minutes
-        concerns = []
-        self._concern_lines = []
-        for n, line in enumerate(self.query_one("#new_concerns", TextArea).text.splitlines()):
-            if line.strip():
-                text, _, outcome = line.partition("->")
-                concerns.append(NewConcern(text.strip(), outcome.strip()))
-                self._concern_lines.append(n)
+        concerns, self._concern_lines = self._typed_concerns()
         agreed = self._agreed_lines()
         self._action_lines = [n for n, _ in agreed]
         actions = [a for _, a in agreed]
@@ -514,6 +512,16 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                 recommendation=rec if isinstance(rec, str) else "",
                 notes=self.query_one("#decision_notes", TextArea).text))
 
+    def _typed_concerns(self) -> tuple[list[NewConcern], list[int]]:
+        """Box 2 as typed: the new concerns, and the line each is on."""
+        concerns, lines = [], []
+        for n, line in enumerate(self.query_one("#new_concerns", TextArea).text.splitlines()):
+            if line.strip():
+                text, _, outcome = line.partition("->")
+                concerns.append(NewConcern(text.strip(), outcome.strip()))
+                lines.append(n)
+        return concerns, lines
+
     def _agreed_lines(self) -> list[tuple[int, AgreedAction]]:
         """Box 3 as (line, agreed action), by when read from the day of the meeting."""
         text = self.query_one("#agreed_actions", TextArea).text
@@ -523,14 +531,17 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
     def _show_agreed_check(self) -> None:
         """Under box 3, as it is typed: what each line was read as, or what is wrong."""
         out = Text()
+        m = replace(self.minutes, new_concerns=tuple(self._typed_concerns()[0]))
         for n, a in self._agreed_lines():
-            problems = agreed_action_problems(a, self.minutes.held_on)
+            problems = agreed_action_problems(a, m.held_on, m)
             if problems:
                 out.append(f"⚠ line {n + 1}: " + "; ".join(p for _, p in problems) + "\n",
                            style="bold red")
             else:
+                under = named_need(m, a.for_text) if a.for_text else None
+                need = f" — for “{named_need_words(m, under)}”" if under else ""
                 out.append(f"✓ line {n + 1}: {a.what} — {a.who} — by "
-                           f"{day_text(a.by_when)}\n")
+                           f"{day_text(a.by_when)}{need}\n")
         out.rstrip()
         self.query_one("#agreed-check", Static).update(out)
 
@@ -614,7 +625,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
             return
         if getattr(event, "input", None) is not None and event.input.id == "add-person":
             return
-        if event.control.id == "agreed_actions":
+        if event.control.id in ("agreed_actions", "new_concerns"):  # "; for" names a concern
             self._show_agreed_check()
         if event.control.id == "still_in_need":
             self._default_recommendation(event.value)

@@ -18,6 +18,7 @@ an action in column 3 (WIR 2.6). Pure: no Textual, no SQL, no clock reads.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -260,33 +261,68 @@ class AgreedAction:
     by_when: date | None = None
     need_key: uuid.UUID | None = None  # None: under the first new concern, else the first need
     by_text: str = ""  # by when as typed, kept while it is not a date ("end of term")
+    for_text: str = ""  # the need it is for, as typed after "; for" ("rent", "concern 2")
 
 
 AGREED_FORMAT = "what ; who ; by dd/mm/yyyy"
+_CONCERN_NUMBER = re.compile(r"^(?:new )?concern (\d+)$")
 
 
 def agreed_action_from_line(line: str, held_on: date) -> AgreedAction:
-    """One line of box 3, `what ; who ; by when`; by when as councils write it
-    (`cintui.domain.dates.read_day`: "by Fri", "18/12", "18-Dec-2026"), read from the day
+    """One line of box 3, `what ; who ; by when`, and `; for` the need it goes under when
+    not the first new concern ("; for rent", "; for concern 2"); by when as councils write
+    it (`cintui.domain.dates.read_day`: "by Fri", "18/12", "18-Dec-2026"), read from the day
     of the meeting. Words that are not a date are kept in `by_text` for the check to name."""
-    what, _, rest = line.partition(";")
-    who, _, when = rest.partition(";")
+    what, who, when, for_text = (*(p.strip() for p in line.split(";", 3)), "", "", "")[:4]
+    for_text = re.sub(r"^for\b\s*", "", " ".join(for_text.split()), flags=re.IGNORECASE)
     try:
-        by_when = read_day(when, held_on) if when.strip() else None
+        by_when = read_day(when, held_on) if when else None
     except NotADay:
-        return AgreedAction(what.strip(), who.strip(), None, by_text=" ".join(when.split()))
-    return AgreedAction(what.strip(), who.strip(), by_when)
+        return AgreedAction(what, who, None, by_text=" ".join(when.split()), for_text=for_text)
+    return AgreedAction(what, who, by_when, for_text=for_text)
 
 
 def agreed_action_line(a: AgreedAction) -> str:
     """The line of box 3 for an agreed action (the reverse of `agreed_action_from_line`)."""
     when = f"by {a.by_when:%d/%m/%Y}" if a.by_when else a.by_text
-    parts = (a.what, a.who, when) if when else (a.what, a.who) if a.who else (a.what,)
+    parts = [a.what, a.who, when, f"for {a.for_text}" if a.for_text else ""]
+    while len(parts) > 1 and not parts[-1]:
+        parts.pop()
     return " ; ".join(parts)
 
 
-def agreed_action_problems(a: AgreedAction, held_on: date) -> list[tuple[str, str]]:
-    """WIR 2.6: every agreed action says what, who and by when (not before the meeting)."""
+def named_need(m: Minutes, words: str) -> tuple[str, int] | str:
+    """The need an agreed action's "; for" names: ("concern", k) for the new concern k
+    (by "concern 2" or a word of it), ("item", i) for the Amber or Red on the agenda whose
+    words hold it; else why not, in words."""
+    wanted = " ".join(words.lower().split())
+    if match := _CONCERN_NUMBER.match(wanted):
+        k = int(match.group(1)) - 1
+        if 0 <= k < len(m.new_concerns):
+            return ("concern", k)
+        return f"there {'is' if len(m.new_concerns) == 1 else 'are'} " \
+            f"{len(m.new_concerns)} new concern{'' if len(m.new_concerns) == 1 else 's'}"
+    starts = re.compile(rf"\b{re.escape(wanted)}", re.IGNORECASE)  # "rent" in "Rent arrears"
+    found = [("concern", k) for k, c in enumerate(m.new_concerns) if starts.search(c.text)]
+    found += [("item", i) for i, item in enumerate(m.items) if starts.search(item.need)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return (f"no new concern or Amber on the agenda says “{words}”: name one by a "
+                "word of it, or as 'concern 2'")
+    return f"“{words}” is in {len(found)} needs: use more of its words, or 'concern 2'"
+
+
+def named_need_words(m: Minutes, named: tuple[str, int], width: int = 30) -> str:
+    """The words of the need `named_need` found, cut to `width`."""
+    kind, i = named
+    return _short(m.new_concerns[i].text if kind == "concern" else m.items[i].need, width)
+
+
+def agreed_action_problems(a: AgreedAction, held_on: date,
+                           m: Minutes | None = None) -> list[tuple[str, str]]:
+    """WIR 2.6: every agreed action says what, who and by when (not before the meeting);
+    a need named after "; for" is one of the minutes' (`m`)."""
     out = []
     if not a.what.strip():
         out.append(("what", "say what will be done, first on the line"))
@@ -296,6 +332,8 @@ def agreed_action_problems(a: AgreedAction, held_on: date) -> list[tuple[str, st
         out.append(("by_when", _no_day(a.by_text, held_on)))
     elif a.by_when < held_on:
         out.append(("by_when", f"{a.by_when:%d/%m/%Y} is before the meeting"))
+    if a.for_text and m is not None and isinstance(named := named_need(m, a.for_text), str):
+        out.append(("for", named))
     return out
 
 
@@ -435,7 +473,7 @@ def minutes_problems(m: Minutes, today: date | None = None) -> list[tuple[str, s
         if not c.text.strip():
             out.append((f"new_concerns.{i}", "a new concern has no words"))
     for i, a in enumerate(m.agreed_actions):
-        for field, problem in agreed_action_problems(a, m.held_on):
+        for field, problem in agreed_action_problems(a, m.held_on, m):
             out.append((f"agreed_actions.{i}.{field}", problem))
     d = m.decisions
     if d.still_in_need is None:
@@ -542,12 +580,22 @@ def updated_plan(plan: PlanVersion, m: Minutes, *, on: date, by: str, meeting_la
 
 def _action_targets(plan: PlanVersion, m: Minutes) -> list[int | None]:
     """The need (its index in the next version: the plan's needs, then the new concerns)
-    each agreed action goes to: the need it names, else the first new concern, else the
-    first need; None with no need at all."""
+    each agreed action goes to: the need it is under or names ("; for rent"), else the first
+    new concern, else the first need; None with no need at all."""
     keys = [n.key for n in plan.needs] + [c.key for c in m.new_concerns]
     first = len(plan.needs) if m.new_concerns else (0 if keys else None)
-    return [keys.index(a.need_key) if a.need_key is not None and a.need_key in keys else first
-            for a in m.agreed_actions]
+
+    def target(a: AgreedAction) -> int | None:
+        if a.need_key is not None and a.need_key in keys:
+            return keys.index(a.need_key)
+        named = named_need(m, a.for_text) if a.for_text else None
+        if isinstance(named, tuple) and named[0] == "concern":
+            return len(plan.needs) + named[1]
+        if isinstance(named, tuple) and m.items[named[1]].need_key in keys:
+            return keys.index(m.items[named[1]].need_key)
+        return first
+
+    return [target(a) for a in m.agreed_actions]
 
 
 def check_place(plan: PlanVersion, m: Minutes, need: int | None, action: int | None,
@@ -646,7 +694,7 @@ def _minutes_from(data: Mapping[str, Any]) -> Minutes:
                                       _u(c.get("key"))) for c in data.get("new_concerns") or ()),
         agreed_actions=tuple(AgreedAction(str(a.get("what", "")), str(a.get("who", "")),
                                           _d(a.get("by_when")), _u(a.get("need_key")),
-                                          str(a.get("by_text", "")))
+                                          str(a.get("by_text", "")), str(a.get("for_text", "")))
                              for a in data.get("agreed_actions") or ()),
         childs_views=str(data.get("childs_views", "")),
         parents_views=str(data.get("parents_views", "")),
@@ -665,7 +713,7 @@ __all__ = [
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
     "AGREED_FORMAT", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
-    "agreed_action_line", "agreed_action_problems", "circulated_on", "held_at_problem",
+    "agreed_action_line", "agreed_action_problems", "named_need", "named_need_words", "circulated_on", "held_at_problem",
     "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
     "problem_place", "closed_day_warning", "school_hours_warning", "soon_after_warning",
     "schedule_problems", "still_to_receive", "updated_plan", "when_warnings",

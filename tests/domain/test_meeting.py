@@ -26,6 +26,7 @@ from cintui.domain.meeting import (
     minutes_for,
     minutes_problems,
     must_receive,
+    named_need,
     off_booking,
     parents_to_receive,
     problem_place,
@@ -194,6 +195,46 @@ def test_an_agreed_action_is_read_from_a_line_as_the_hint_shows_it():
     for a in (AgreedAction("Call school", "Mum", date(2026, 12, 18)), vague,
               AgreedAction("Call school", "", date(2026, 12, 18)), AgreedAction("Call school")):
         assert line(agreed_action_line(a), held) == a  # the box shows what it holds
+
+
+def test_an_agreed_action_goes_under_the_need_its_for_names_wir_2_6():
+    """WIR 2.6: each new concern becomes an Amber with its own action. Every action agreed
+    went under the first new concern, so a second concern (rent arrears beside dad's job)
+    stayed an Amber without an action. "; for" names the need: a word of a new concern or
+    of an Amber on the agenda, or "concern 2"; one naming nothing, or several, is a problem
+    of the minutes, said on its line."""
+    held = date(2026, 11, 30)
+    line = agreed_action_from_line
+    assert line("Housing advice ; Mum ; by Fri ; for rent", held) == AgreedAction(
+        "Housing advice", "Mum", date(2026, 12, 4), for_text="rent")
+    assert line("Housing advice ; Mum ; ; concern 2", held).for_text == "concern 2"
+    for a in (AgreedAction("Housing advice", "Mum", date(2026, 12, 4), for_text="rent"),
+              AgreedAction("Housing advice", for_text="concern 2")):
+        assert line(agreed_action_line(a), held) == a  # the box shows what it holds
+    m = good_minutes(
+        new_concerns=(NewConcern("Dad has lost his job", "Dad in work by June"),
+                      NewConcern("Rent arrears of £600", "Arrears cleared by May")),
+        agreed_actions=(line("Citizens Advice ; Dad ; by 14/03/2027", held),
+                        line("Housing advice ; Mum ; by Fri ; for rent", held),
+                        line("Budget plan ; Mum ; by Fri ; for concern 2", held),
+                        line("GP appointment ; Mum ; by Fri ; for low mood", held)))
+    assert minutes_problems(m) == []
+    assert named_need(m, "RENT") == ("concern", 1) and named_need(m, "mood") == ("item", 1)
+    new = updated_plan(PLAN, m, on=held, by="Amira", meeting_label="Review")
+    assert {n.now: [a.what for a in n.actions] for n in new.needs
+            if n.now in ("Dad has lost his job", "Rent arrears of £600", "Mum's low mood")} == {
+        "Dad has lost his job": ["Citizens Advice"],
+        "Rent arrears of £600": ["Housing advice", "Budget plan"],
+        "Mum's low mood": ["GP appointment"]}
+    wrong = good_minutes(new_concerns=m.new_concerns, agreed_actions=(
+        line("Call school ; Mum ; by Fri ; for housing", held),
+        line("Call school ; Mum ; by Fri ; for concern 3", held),
+        line("Call school ; Mum ; by Fri ; for a", held)))
+    assert minutes_problems(wrong) == [
+        ("agreed_actions.0.for", "no new concern or Amber on the agenda says “housing”: name "
+         "one by a word of it, or as 'concern 2'"),
+        ("agreed_actions.1.for", "there are 2 new concerns"),
+        ("agreed_actions.2.for", "“a” is in 2 needs: use more of its words, or 'concern 2'")]
 
 
 def test_parents_who_did_not_attend_receive_the_record():

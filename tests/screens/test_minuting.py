@@ -297,6 +297,44 @@ async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(dem
     assert read(demo_store, lambda s: meetings.load_meeting(s, meeting_id).status) == "held"
 
 
+async def test_two_new_concerns_each_get_their_own_action_by_for_wir_2_6(demo_store):
+    """WIR 2.6: each new concern becomes an Amber with its action. Every agreed action went
+    under the first new concern, so a second (rent arrears beside dad's job) was agreed as
+    an Amber with no action. "; for rent" puts it under that concern, and the line under
+    the box says where it goes (or, naming no need, why not, as it is typed)."""
+    async with begun(demo_store, "boxes") as (app, pilot, meeting_id):
+        screen = app.screen
+        await write(pilot, "#new_concerns", "Dad has lost his job -> Dad in work by June")
+        await pilot.press("enter")
+        await type_text(pilot, "Rent arrears of 600 pounds -> Arrears cleared by May")
+        await write(pilot, "#agreed_actions", "Citizens Advice ; Dad ; by 14/03/2027")
+        await pilot.press("enter")
+        await type_text(pilot, "Housing advice ; Mum ; by 18/12/2026 ; for rnet")
+        await pilot.pause()
+        assert text_of(screen, "#agreed-check").splitlines()[1] == (
+            "⚠ line 2: no new concern or Amber on the agenda says “rnet”: name one by a word "
+            "of it, or as 'concern 2'")
+        for _ in "net":
+            await pilot.press("backspace")
+        await type_text(pilot, "ent")
+        assert text_of(screen, "#agreed-check").splitlines() == [
+            "✓ line 1: Citizens Advice — Dad — by Sun 14 Mar 2027",
+            "✓ line 2: Housing advice — Mum — by Fri 18 Dec 2026 — for “Rent arrears of 600 "
+            "pounds”"]
+        await to_step(pilot, "decisions")
+        await pilot.press("y")
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        asked = " ".join(text_of(app.screen, "#confirm-message").split())
+        assert "has no action" not in asked
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+    plan = read(demo_store, lambda s: plans.current_plan(s, cases.find_child(s, CHILD).id))
+    assert [(n.now, [a.what for a in n.actions]) for n in plan.needs[-2:]] == [
+        ("Dad has lost his job", ["Citizens Advice"]),
+        ("Rent arrears of 600 pounds", ["Housing advice"])]
+
+
 async def test_an_amber_typed_in_one_burst_puts_each_part_in_its_box(demo_store):
     """WIR 2.6: the update, Tab, the impact on the child, as one burst of keys (a fast typist,
     or keys over a slow link), every key queued before the first is handled: the words after
