@@ -253,8 +253,10 @@ def standing(conn: Any) -> Standing:
     if META_LOGIN not in values:
         return Standing(False)
     a = _tables()["audit_log"]
+    # What a sync would take (as `_apply` chooses): not a typing draft, never sent.
     waiting = conn.execute(select(sa.func.count()).select_from(a).where(
-        (a.c.seq > int(values.get(META_PUSHED, "0") or 0)) & (a.c.actor != SYNC_ACTOR))
+        (a.c.seq > int(values.get(META_PUSHED, "0") or 0)) & (a.c.actor != SYNC_ACTOR)
+        & a.c.entity.notin_(sorted(NOT_SYNCED)))
     ).scalar_one()
     s = _tables()["sync_conflict"]
     conflicts = conn.execute(select(sa.func.count()).select_from(s).where(

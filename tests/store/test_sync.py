@@ -136,6 +136,39 @@ def test_a_visit_recorded_offline_arrives_once_and_counts_from_the_day_it_happen
     assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 0
 
 
+def test_a_draft_typed_offline_is_not_counted_as_a_change_waiting_to_send(team, laptops, cli):
+    """Amira types half a visit offline: the draft stays on the laptop (it is never sent), so
+    the header and `sync status` do not count it; the visit she then records is one change,
+    not three (the draft made, the visit, the draft gone)."""
+    from cintui.casework import drafts
+
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    try:
+        with laptop.read() as session:
+            child_id = session.exec(select(Child.id).where(Child.reference == team.child)).one()
+        with laptop.session(team.worker) as session:
+            draft = drafts.create(session, "visit", child_id, team.worker, {"purpose": "Che"})
+        with laptop.session(team.worker) as session:
+            drafts.save(session, draft.id, {"purpose": "Check on Nell after school"})
+    finally:
+        laptop.close()
+    status = json.loads(cli("sync", "status", "--db", path, "--json").out)
+    assert status["waiting"] == 0
+    recorded = cli("visit", "record", team.child, "--at", "2026-11-20 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell is doing well", "--db", path,
+                   "--today", TODAY.isoformat())
+    assert recorded.code == 0, recorded.err
+    laptop = open_laptop(path)
+    try:
+        with laptop.session(team.worker) as session:
+            drafts.discard(session, draft.id)
+    finally:
+        laptop.close()
+    assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 1
+    assert sync_now(path, team, team.worker).pushed == 1
+
+
 def test_a_decision_added_offline_without_the_orm_arrives_as_the_laptops_login(
         team, laptops, cli):
     """BEX 4 on a laptop: `decision add` writes through the light writer (store/quick.py) on
