@@ -52,13 +52,14 @@ def _laptop(ctx: typer.Context, db: str | None) -> access.StoreLocation:
 
 
 @contextlib.contextmanager
-def _server(url: str) -> Iterator:
+def _server(url: str, again: str | None = None) -> Iterator:
     """The team server as the worker's own login; a password is asked for in a terminal
-    when libpq finds none (~/.pgpass, PGPASSFILE, a service file), and never kept."""
+    when libpq finds none (~/.pgpass, PGPASSFILE, a service file), and never kept.
+    `again`: a laptop's sync (what it recorded stays on it when the server is out of reach)."""
     from cintui.casework import laptop
 
     try:
-        store = laptop.connect(url)
+        store = laptop.connect(url, again=again)
     except laptop.PasswordNeeded as exc:
         if not sys.stdin.isatty():
             raise CliError(f"{exc.problem}: put it in ~/.pgpass (or PGPASSFILE, a service "
@@ -66,7 +67,7 @@ def _server(url: str) -> Iterator:
         import getpass
 
         store = laptop.connect(url, getpass.getpass(
-            f"Password for {exc.login} on the team server: "))
+            f"Password for {exc.login} on the team server: "), again=again)
     try:
         yield store
     finally:
@@ -86,7 +87,7 @@ def sync_main(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = Fal
     from cintui.casework import laptop
 
     _laptop(ctx, db)
-    with _open(ctx, db) as local, _server(laptop.server_url(local)) as server:
+    with _open(ctx, db) as local, _server(laptop.server_url(local), AGAIN) as server:
         result = laptop.run(local, server=server, today=_today(today), again=AGAIN,
                             progress=None if as_json else _progress)
     _report(result, as_json)

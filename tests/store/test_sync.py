@@ -354,6 +354,43 @@ def test_a_revoked_laptop_can_no_longer_sync(team, laptops, cli):
     assert "revoked" in refused.err and "Traceback" not in refused.err
 
 
+def out_of_reach(path: Path) -> None:
+    """The team server stopped (or the laptop offline): the laptop's server is a port on this
+    machine that nothing listens on, so connecting is refused at once."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    laptop = open_laptop(path)
+    try:
+        with laptop.engine.connect() as conn:
+            url = make_url(sync.meta(conn)[sync.META_SERVER]).set(host="127.0.0.1", port=port)
+        with laptop.session(sync.SYNC_ACTOR) as session:
+            sync._set_meta(session, {sync.META_SERVER: url.render_as_string(
+                hide_password=False)})
+    finally:
+        laptop.close()
+
+
+def test_sync_with_the_server_out_of_reach_says_the_work_stays_on_the_laptop(
+        team, laptops, cli):
+    path = laptops(team.worker)
+    assert cli("visit", "record", team.child, "--at", "2026-11-25 15:30", "--purpose",
+               "After school", "--analysis", "Settled", "--db", path,
+               "--today", TODAY.isoformat()).code == 0
+    out_of_reach(path)
+    refused = cli("sync", "--db", path)
+    assert refused.code == 2
+    [line] = refused.err.strip().splitlines()
+    assert line.startswith("cintui: cannot reach the team server (connection to server at "
+                           '"127.0.0.1", port ')
+    assert line.endswith("Connection refused): nothing was sent or brought down, and what "
+                         "you recorded stays on this laptop: run `cintui sync` again once "
+                         "you are connected"), line
+    assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 1
+
+
 def test_sync_on_a_store_that_is_not_a_replica_says_so(tmp_path, cli, monkeypatch):
     monkeypatch.setenv("CINTUI_PASSPHRASE", "a passphrase long enough")
     assert cli("db", "init", "--db", tmp_path / "own.db").code == 0
