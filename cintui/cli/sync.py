@@ -169,8 +169,7 @@ def sync_status(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = F
     if as_json:
         _echo_json(shown)
         return
-    last = where.last_sync.astimezone().strftime("%d/%m/%Y %H:%M") if where.last_sync \
-        else "never"
+    last = _england(where.last_sync)
     typer.echo(f"Syncs as {where.login} with {where.server}; last sync {last}; "
                f"{where.waiting} change{'s' if where.waiting != 1 else ''} waiting to be "
                f"sent; {where.conflicts} conflict{'s' if where.conflicts != 1 else ''} to "
@@ -249,10 +248,17 @@ def sync_devices(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = 
         return
     if not shown:
         typer.echo("No laptops sync with this server yet.")
-    for r in shown:
-        typer.echo(f"{r['device'][:12]}  {r['login']}  {r['label'] or '-'}  "
-                   f"{r['entries']} entries  last sync {r['last_sync'] or 'never'}"
-                   + (f"  REVOKED {r['revoked']}" if r["revoked"] else ""))
+    for r in rows:
+        typer.echo(f"{r.device[:12]}  {r.login}  {r.label or '-'}  {r.entries} entries  "
+                   f"last sync {_england(r.last_sync_at)}"
+                   + (f"  REVOKED {_england(r.revoked_at)}" if r.revoked_at else ""))
+
+
+def _england(at) -> str:
+    """An instant as the header reads it: England's wall-clock time (`sync devices`, `status`)."""
+    from cintui.domain.calendar import england_time
+
+    return f"{england_time(at):%d/%m/%Y %H:%M}" if at else "never"
 
 
 @sync_app.command("revoke")

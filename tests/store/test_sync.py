@@ -354,6 +354,48 @@ def test_a_revoked_laptop_can_no_longer_sync(team, laptops, cli):
     assert "revoked" in refused.err and "Traceback" not in refused.err
 
 
+def test_sync_devices_and_status_give_times_as_england_reads_them(team, laptops, cli):
+    """A manager looking for a lost laptop reads when it last synced as the header does
+    (England's time, 01/07/2026 09:30 in summer), not an ISO instant in UTC."""
+    from datetime import UTC, datetime
+
+    from cintui.store.models import SyncDevice
+
+    path = laptops(team.worker)
+    summer = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)  # 09:30 in England (BST)
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            [row] = session.exec(select(SyncDevice)).all()
+            row.last_sync_at = summer
+            session.add(row)
+    finally:
+        server.close()
+    laptop = open_laptop(path)
+    try:
+        with laptop.session(sync.SYNC_ACTOR) as session:
+            sync._set_meta(session, {sync.META_AT: summer.isoformat()})
+    finally:
+        laptop.close()
+    import os
+
+    os.environ["CINTUI_DATABASE_URL"] = team.url(team.manager)
+    try:
+        listed = cli("sync", "devices")
+        assert listed.code == 0, listed.err
+        revoked = cli("sync", "revoke", row.device[:10])
+        assert revoked.code == 0, revoked.err
+        again = cli("sync", "devices").out
+    finally:
+        os.environ.pop("CINTUI_DATABASE_URL")
+    [line] = listed.out.splitlines()
+    assert line.startswith(f"{row.device[:12]}  {team.worker}  {team.worker}'s laptop  ")
+    assert line.endswith("last sync 01/07/2026 09:30"), line
+    assert "  REVOKED " in again and "+00:00" not in again and "T0" not in again
+    status = cli("sync", "status", "--db", path)
+    assert "; last sync 01/07/2026 09:30;" in status.out, status.out
+
+
 def out_of_reach(path: Path) -> None:
     """The team server stopped (or the laptop offline): the laptop's server is a port on this
     machine that nothing listens on, so connecting is refused at once."""
