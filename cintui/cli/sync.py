@@ -268,13 +268,16 @@ def sync_revoke(ctx: typer.Context,
                                                       "characters will do).")],
                 db: DbOption = None) -> None:
     """On the team server, a manager: a lost or replaced laptop can no longer sync. Change
-    or disable its worker's login too (cintui worker edit): the laptop's store is encrypted,
-    so without its passphrase it shows nothing."""
+    its worker's password too (the owner or an admin: cintui worker edit USERNAME
+    --ask-password), or `cintui worker leave` for one who left: the laptop's store is
+    encrypted, so without its passphrase it shows nothing."""
     from cintui.store import sync
 
     with _open(ctx, db) as server:
         if server.server is None:
             raise CliError("revoke a laptop on the team server (--db URL or "
                            "CINTUI_DATABASE_URL)")
-        label = sync.revoke(server, device, access.current_actor())
-    typer.echo(f"Revoked {label}: it can no longer sync with the team server.")
+        label, login = sync.revoke(server, device, access.current_actor())
+    typer.echo(f"Revoked {label}: it can no longer sync with the team server. Lost? The "
+               f"database's owner or an admin changes {login}'s password next: `cintui "
+               f"worker edit {login} --ask-password`.")

@@ -285,9 +285,9 @@ def _login(server: Any) -> str:
     return server.server.login
 
 
-def revoke(server: Any, device: str, actor: str) -> str:
+def revoke(server: Any, device: str, actor: str) -> tuple[str, str]:
     """A lost laptop: it can no longer sync (its login's row is hidden from it). A
-    manager's step. Returns the laptop's label."""
+    manager's step. Returns the laptop's label and its login."""
     with server.session(actor) as session:
         found = [d for d in session.scalars(select(m.SyncDevice)).all()
                  if d.device == device or d.device.startswith(device)]
@@ -300,7 +300,7 @@ def revoke(server: Any, device: str, actor: str) -> str:
             raise SyncError(f"{row.label or row.device} was revoked already")
         row.revoked_at, row.revoked_by = m.utcnow(), actor
         session.add(row)
-        return row.label or row.device
+        return row.label or row.device, row.login
 
 
 @dataclass(frozen=True)

@@ -354,6 +354,48 @@ def test_a_revoked_laptop_can_no_longer_sync(team, laptops, cli):
     assert "revoked" in refused.err and "Traceback" not in refused.err
 
 
+def test_a_lost_laptop_revoked_then_its_workers_password_changed_with_cintui(
+        team, laptops, cli, tmp_path):
+    """README "A lost laptop": the manager revokes it and is told what comes next; the owner
+    (or an admin) changes the worker's password with cintui, not psql: the old one no longer
+    logs in, the new one does."""
+    import os
+
+    import psycopg
+
+    laptops(team.worker)
+    os.environ["CINTUI_DATABASE_URL"] = team.url(team.manager)
+    try:
+        [device] = json.loads(cli("sync", "devices", "--json").out)
+        revoked = cli("sync", "revoke", device["device"][:10])
+        assert revoked.code == 0, revoked.err
+        assert revoked.out.strip().endswith(
+            f"can no longer sync with the team server. Lost? The database's owner or an admin "
+            f"changes {team.worker}'s password next: `cintui worker edit {team.worker} "
+            "--ask-password`.")
+        fresh = tmp_path / "new.pw"
+        fresh.write_text("a new password, long enough\n")
+        refused = cli("worker", "edit", team.worker, "--password-file", fresh)
+        assert refused.code == 2
+        assert refused.err.strip().splitlines() == [
+            f"cintui: username: the login {team.worker} is made and its password changed by "
+            f"the database's owner or a login with the admin role; {team.manager} has neither "
+            "(the owner runs `cintui server grant USERNAME admin`)"]
+        os.environ["CINTUI_DATABASE_URL"] = team.owner_url
+        changed = cli("worker", "edit", team.worker, "--password-file", fresh)
+        assert changed.code == 0, changed.err
+        assert (f"Login {team.worker}: new password set on the team server; the old one no "
+                "longer works.") in changed.out
+    finally:
+        os.environ.pop("CINTUI_DATABASE_URL")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        team.psql(team.worker).close()
+    url = make_url(team.owner_url)
+    with psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=team.worker,
+                         password="a new password, long enough") as conn:
+        assert conn.execute("SELECT session_user").fetchone()[0] == team.worker
+
+
 def test_sync_devices_and_status_give_times_as_england_reads_them(team, laptops, cli):
     """A manager looking for a lost laptop reads when it last synced as the header does
     (England's time, 01/07/2026 09:30 in summer), not an ISO instant in UTC."""
