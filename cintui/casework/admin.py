@@ -353,9 +353,10 @@ def worker_stamp(row: WorkerRow) -> str:
 
 
 def edit_worker(session: Session, username: str, changes: WorkerInput, *,
-                seen: str = "") -> WorkerRow:
+                seen: str = "", password: str | None = None) -> WorkerRow:
     """`seen`: `worker_stamp` of the worker as the form read them; changed since, an
-    `EditConflict` and nothing saved ("": the CLI, which reads and writes at once)."""
+    `EditConflict` and nothing saved ("": the CLI, which reads and writes at once).
+    `password`: on a team server, their login's new one (a lost laptop, a forgotten one)."""
     worker = _worker(session, username)
     conflicts.check(session, seen, worker_stamp(_row(session, worker)),
                     f"{worker.name}'s details", [conflicts.row(worker)])
@@ -375,7 +376,10 @@ def edit_worker(session: Session, username: str, changes: WorkerInput, *,
     worker.name, worker.role, worker.email = name, role, email
     session.add(worker)
     session.flush()
-    _login(session, worker)
+    if password is not None and cases.server_login(session) is None:
+        raise AdminError("password", "this store is not a team server: workers have no "
+                         "logins of their own here (cintui server init)")
+    _login(session, worker, password)
     return _row(session, worker)
 
 

@@ -77,8 +77,10 @@ def server_url(store) -> str:
     return values[sync.META_SERVER]
 
 
-def connect(url: str, password: str | None = None):
-    """The team server as the worker's own login (a password only if libpq has none)."""
+def connect(url: str, password: str | None = None, *, again: str | None = None):
+    """The team server as the worker's own login (a password only if libpq has none).
+    `again`: how to sync again, said when the server cannot be reached (offline: what was
+    recorded stays on the laptop); None while setting a laptop up (nothing recorded yet)."""
     login = make_url(url).username or "you"
     try:
         if password is None:
@@ -89,7 +91,15 @@ def connect(url: str, password: str | None = None):
         if "password" in str(exc).lower():
             raise PasswordNeeded(login, "that password was not accepted" if password
                                  else f"the team server asks for {login}'s password") from None
-        raise SyncFailed("", f"cannot reach the team server: {exc}") from None
+        cause = exc.__cause__
+        why = (str(getattr(cause, "orig", cause)).strip().splitlines() or [""])[0] \
+            if cause is not None else ""
+        why = why.removeprefix("connection failed: ") or str(exc)
+        if again is None:
+            raise SyncFailed("", f"cannot reach the team server ({why})") from None
+        raise SyncFailed("", f"cannot reach the team server ({why}): nothing was sent or "
+                             f"brought down, and what you recorded stays on this laptop: "
+                             f"{again} once you are connected") from None
 
 
 def run(local, *, today: date, password: str | None = None,
@@ -98,7 +108,7 @@ def run(local, *, today: date, password: str | None = None,
     """One sync (store/sync.py): push, then pull. A dropped connection is one line, ending
     with how to try again (`again`). `server`: one already open (kept open)."""
     opened = server is None
-    server = connect(server_url(local), password) if opened else server
+    server = connect(server_url(local), password, again=again) if opened else server
     try:
         tries = 1
         while True:

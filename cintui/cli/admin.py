@@ -238,7 +238,8 @@ def worker_add(
                       f"(\\password {row.username} in psql)."))
 
 
-def _password(path: Path | None, ask: bool) -> str | None:
+def _password(path: Path | None, ask: bool, prompt: str = "Password for the new login: ",
+              done: str = "added") -> str | None:
     """A login's password from a file or a hidden prompt: never from the command line."""
     if path is not None and ask:
         raise CliError("give --password-file or --ask-password, not both")
@@ -254,9 +255,9 @@ def _password(path: Path | None, ask: bool) -> str | None:
 
         if not sys.stdin.isatty():
             raise CliError("--ask-password needs a terminal; use --password-file")
-        value = getpass.getpass("Password for the new login: ")
+        value = getpass.getpass(prompt)
         if value != getpass.getpass("Repeat it: "):
-            raise CliError("the two passwords differ; nothing was added")
+            raise CliError(f"the two passwords differ; nothing was {done}")
     else:
         return None
     if len(value) < access.MIN_PASSPHRASE:
@@ -270,18 +271,34 @@ def worker_edit(
     name: NameOption = None,
     role: Annotated[str | None, typer.Option("--role", help=ROLE_HELP)] = None,
     team: Annotated[str | None, typer.Option("--team", help="Team name ('' for none).")] = None,
-    email: EmailOption = None, db: DbOption = None,
+    email: EmailOption = None,
+    password_file: Annotated[Path | None, typer.Option(
+        "--password-file", help="Team server: the login's new password, the file's first "
+        "line.", dir_okay=False)] = None,
+    ask_password: Annotated[bool, typer.Option(
+        "--ask-password", help="Team server: type the login's new password (hidden, "
+        "twice).")] = False,
+    db: DbOption = None,
     request_id: RequestOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Change a worker's name, role, team or email."""
+    """Change a worker's name, role, team or email; on a team server, their login's password
+    (a lost laptop: after `cintui sync revoke`)."""
     from cintui.casework import admin
 
-    if name is None and role is None and team is None and email is None:
-        raise CliError("nothing to change: give --name, --role, --team or --email")
+    if (name is None and role is None and team is None and email is None
+            and password_file is None and not ask_password):
+        raise CliError("nothing to change: give --name, --role, --team, --email, or "
+                       "--password-file / --ask-password")
+    password = _password(password_file, ask_password, f"New password for {username}: ",
+                         "changed")
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        row = admin.edit_worker(session, username, admin.WorkerInput(name, role, team, email))
+        row = admin.edit_worker(session, username, admin.WorkerInput(name, role, team, email),
+                                password=password)
     _worker_done(row, as_json, "Changed")
+    if password is not None and not as_json:
+        typer.echo(f"Login {row.username}: new password set on the team server; the old "
+                   "one no longer works.")
 
 
 def _worker_done(row, as_json: bool, verb: str, manages: list[str] | None = None) -> None:

@@ -52,13 +52,14 @@ def _laptop(ctx: typer.Context, db: str | None) -> access.StoreLocation:
 
 
 @contextlib.contextmanager
-def _server(url: str) -> Iterator:
+def _server(url: str, again: str | None = None) -> Iterator:
     """The team server as the worker's own login; a password is asked for in a terminal
-    when libpq finds none (~/.pgpass, PGPASSFILE, a service file), and never kept."""
+    when libpq finds none (~/.pgpass, PGPASSFILE, a service file), and never kept.
+    `again`: a laptop's sync (what it recorded stays on it when the server is out of reach)."""
     from cintui.casework import laptop
 
     try:
-        store = laptop.connect(url)
+        store = laptop.connect(url, again=again)
     except laptop.PasswordNeeded as exc:
         if not sys.stdin.isatty():
             raise CliError(f"{exc.problem}: put it in ~/.pgpass (or PGPASSFILE, a service "
@@ -66,7 +67,7 @@ def _server(url: str) -> Iterator:
         import getpass
 
         store = laptop.connect(url, getpass.getpass(
-            f"Password for {exc.login} on the team server: "))
+            f"Password for {exc.login} on the team server: "), again=again)
     try:
         yield store
     finally:
@@ -86,7 +87,7 @@ def sync_main(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = Fal
     from cintui.casework import laptop
 
     _laptop(ctx, db)
-    with _open(ctx, db) as local, _server(laptop.server_url(local)) as server:
+    with _open(ctx, db) as local, _server(laptop.server_url(local), AGAIN) as server:
         result = laptop.run(local, server=server, today=_today(today), again=AGAIN,
                             progress=None if as_json else _progress)
     _report(result, as_json)
@@ -168,8 +169,7 @@ def sync_status(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = F
     if as_json:
         _echo_json(shown)
         return
-    last = where.last_sync.astimezone().strftime("%d/%m/%Y %H:%M") if where.last_sync \
-        else "never"
+    last = _england(where.last_sync)
     typer.echo(f"Syncs as {where.login} with {where.server}; last sync {last}; "
                f"{where.waiting} change{'s' if where.waiting != 1 else ''} waiting to be "
                f"sent; {where.conflicts} conflict{'s' if where.conflicts != 1 else ''} to "
@@ -248,10 +248,17 @@ def sync_devices(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = 
         return
     if not shown:
         typer.echo("No laptops sync with this server yet.")
-    for r in shown:
-        typer.echo(f"{r['device'][:12]}  {r['login']}  {r['label'] or '-'}  "
-                   f"{r['entries']} entries  last sync {r['last_sync'] or 'never'}"
-                   + (f"  REVOKED {r['revoked']}" if r["revoked"] else ""))
+    for r in rows:
+        typer.echo(f"{r.device[:12]}  {r.login}  {r.label or '-'}  {r.entries} entries  "
+                   f"last sync {_england(r.last_sync_at)}"
+                   + (f"  REVOKED {_england(r.revoked_at)}" if r.revoked_at else ""))
+
+
+def _england(at) -> str:
+    """An instant as the header reads it: England's wall-clock time (`sync devices`, `status`)."""
+    from cintui.domain.calendar import england_time
+
+    return f"{england_time(at):%d/%m/%Y %H:%M}" if at else "never"
 
 
 @sync_app.command("revoke")
@@ -261,13 +268,16 @@ def sync_revoke(ctx: typer.Context,
                                                       "characters will do).")],
                 db: DbOption = None) -> None:
     """On the team server, a manager: a lost or replaced laptop can no longer sync. Change
-    or disable its worker's login too (cintui worker edit): the laptop's store is encrypted,
-    so without its passphrase it shows nothing."""
+    its worker's password too (the owner or an admin: cintui worker edit USERNAME
+    --ask-password), or `cintui worker leave` for one who left: the laptop's store is
+    encrypted, so without its passphrase it shows nothing."""
     from cintui.store import sync
 
     with _open(ctx, db) as server:
         if server.server is None:
             raise CliError("revoke a laptop on the team server (--db URL or "
                            "CINTUI_DATABASE_URL)")
-        label = sync.revoke(server, device, access.current_actor())
-    typer.echo(f"Revoked {label}: it can no longer sync with the team server.")
+        label, login = sync.revoke(server, device, access.current_actor())
+    typer.echo(f"Revoked {label}: it can no longer sync with the team server. Lost? The "
+               f"database's owner or an admin changes {login}'s password next: `cintui "
+               f"worker edit {login} --ask-password`.")

@@ -571,6 +571,12 @@ def set_login(conn: Connection, username: str, *, password: str | None, manager:
                 "SELECT cintui_login(%(u)s, %(v)s, %(m)s, %(l)s)",
                 {"u": username, "v": verifier, "m": manager, "l": can_login})
     except DBAPIError as exc:
+        if "permission denied for function cintui_login" in str(exc):
+            me = conn.exec_driver_sql("SELECT session_user").scalar_one()
+            raise ServerError(f"the login {username} is made and its password changed by the "
+                              f"database's owner or a login with the admin role; {me} has "
+                              "neither (the owner runs `cintui server grant USERNAME "
+                              "admin`)") from None
         raise ServerError(f"the login {username} could not be set up: "
                           f"{first_line(exc)}") from None
 

@@ -253,8 +253,10 @@ def standing(conn: Any) -> Standing:
     if META_LOGIN not in values:
         return Standing(False)
     a = _tables()["audit_log"]
+    # What a sync would take (as `_apply` chooses): not a typing draft, never sent.
     waiting = conn.execute(select(sa.func.count()).select_from(a).where(
-        (a.c.seq > int(values.get(META_PUSHED, "0") or 0)) & (a.c.actor != SYNC_ACTOR))
+        (a.c.seq > int(values.get(META_PUSHED, "0") or 0)) & (a.c.actor != SYNC_ACTOR)
+        & a.c.entity.notin_(sorted(NOT_SYNCED)))
     ).scalar_one()
     s = _tables()["sync_conflict"]
     conflicts = conn.execute(select(sa.func.count()).select_from(s).where(
@@ -283,9 +285,9 @@ def _login(server: Any) -> str:
     return server.server.login
 
 
-def revoke(server: Any, device: str, actor: str) -> str:
+def revoke(server: Any, device: str, actor: str) -> tuple[str, str]:
     """A lost laptop: it can no longer sync (its login's row is hidden from it). A
-    manager's step. Returns the laptop's label."""
+    manager's step. Returns the laptop's label and its login."""
     with server.session(actor) as session:
         found = [d for d in session.scalars(select(m.SyncDevice)).all()
                  if d.device == device or d.device.startswith(device)]
@@ -298,7 +300,7 @@ def revoke(server: Any, device: str, actor: str) -> str:
             raise SyncError(f"{row.label or row.device} was revoked already")
         row.revoked_at, row.revoked_by = m.utcnow(), actor
         session.add(row)
-        return row.label or row.device
+        return row.label or row.device, row.login
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from tests.store.test_sync import (
     laptops,  # noqa: F401 - the fixture
     open_laptop,
     open_server,
+    out_of_reach,
 )
 
 LOGIN = "amira.ashdown"
@@ -359,6 +360,27 @@ async def test_a_dropped_connection_is_one_line_and_the_next_sync_finishes(
     with server.read() as session:
         assert [v.purpose for v in session.exec(select(Visit)).all()] == ["After school"]
     server.close()
+
+
+async def test_f5_offline_says_the_visit_stays_on_the_laptop(team, laptops, cli):  # noqa: F811
+    """Monday 11:00, at a family's home with no connection: F5 says the team server cannot be
+    reached, that nothing was sent and the visit is still on the laptop, and how to sync."""
+    path = laptops(team.worker)
+    assert cli("visit", "record", team.child, "--at", "2026-11-25 15:30", "--purpose",
+               "After school", "--analysis", "Settled", "--db", path,
+               "--today", SYNC_DAY.isoformat()).code == 0
+    out_of_reach(path)
+    app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        [line] = [n for n in notes(app) if "cannot reach" in n]
+        assert line.startswith("cannot reach the team server (connection to server at ")
+        assert line.endswith("Connection refused): nothing was sent or brought down, and "
+                             "what you recorded stays on this laptop: F5 syncs again once "
+                             "you are connected"), line
+        assert "1 change waiting to send" in header(app)
 
 
 async def test_a_password_libpq_cannot_find_is_asked_for_and_never_kept(

@@ -136,6 +136,39 @@ def test_a_visit_recorded_offline_arrives_once_and_counts_from_the_day_it_happen
     assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 0
 
 
+def test_a_draft_typed_offline_is_not_counted_as_a_change_waiting_to_send(team, laptops, cli):
+    """Amira types half a visit offline: the draft stays on the laptop (it is never sent), so
+    the header and `sync status` do not count it; the visit she then records is one change,
+    not three (the draft made, the visit, the draft gone)."""
+    from cintui.casework import drafts
+
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    try:
+        with laptop.read() as session:
+            child_id = session.exec(select(Child.id).where(Child.reference == team.child)).one()
+        with laptop.session(team.worker) as session:
+            draft = drafts.create(session, "visit", child_id, team.worker, {"purpose": "Che"})
+        with laptop.session(team.worker) as session:
+            drafts.save(session, draft.id, {"purpose": "Check on Nell after school"})
+    finally:
+        laptop.close()
+    status = json.loads(cli("sync", "status", "--db", path, "--json").out)
+    assert status["waiting"] == 0
+    recorded = cli("visit", "record", team.child, "--at", "2026-11-20 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell is doing well", "--db", path,
+                   "--today", TODAY.isoformat())
+    assert recorded.code == 0, recorded.err
+    laptop = open_laptop(path)
+    try:
+        with laptop.session(team.worker) as session:
+            drafts.discard(session, draft.id)
+    finally:
+        laptop.close()
+    assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 1
+    assert sync_now(path, team, team.worker).pushed == 1
+
+
 def test_a_decision_added_offline_without_the_orm_arrives_as_the_laptops_login(
         team, laptops, cli):
     """BEX 4 on a laptop: `decision add` writes through the light writer (store/quick.py) on
@@ -319,6 +352,127 @@ def test_a_revoked_laptop_can_no_longer_sync(team, laptops, cli):
     refused = cli("sync", "--db", path)
     assert refused.code == 2
     assert "revoked" in refused.err and "Traceback" not in refused.err
+
+
+def test_a_lost_laptop_revoked_then_its_workers_password_changed_with_cintui(
+        team, laptops, cli, tmp_path):
+    """README "A lost laptop": the manager revokes it and is told what comes next; the owner
+    (or an admin) changes the worker's password with cintui, not psql: the old one no longer
+    logs in, the new one does."""
+    import os
+
+    import psycopg
+
+    laptops(team.worker)
+    os.environ["CINTUI_DATABASE_URL"] = team.url(team.manager)
+    try:
+        [device] = json.loads(cli("sync", "devices", "--json").out)
+        revoked = cli("sync", "revoke", device["device"][:10])
+        assert revoked.code == 0, revoked.err
+        assert revoked.out.strip().endswith(
+            f"can no longer sync with the team server. Lost? The database's owner or an admin "
+            f"changes {team.worker}'s password next: `cintui worker edit {team.worker} "
+            "--ask-password`.")
+        fresh = tmp_path / "new.pw"
+        fresh.write_text("a new password, long enough\n")
+        refused = cli("worker", "edit", team.worker, "--password-file", fresh)
+        assert refused.code == 2
+        assert refused.err.strip().splitlines() == [
+            f"cintui: username: the login {team.worker} is made and its password changed by "
+            f"the database's owner or a login with the admin role; {team.manager} has neither "
+            "(the owner runs `cintui server grant USERNAME admin`)"]
+        os.environ["CINTUI_DATABASE_URL"] = team.owner_url
+        changed = cli("worker", "edit", team.worker, "--password-file", fresh)
+        assert changed.code == 0, changed.err
+        assert (f"Login {team.worker}: new password set on the team server; the old one no "
+                "longer works.") in changed.out
+    finally:
+        os.environ.pop("CINTUI_DATABASE_URL")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        team.psql(team.worker).close()
+    url = make_url(team.owner_url)
+    with psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=team.worker,
+                         password="a new password, long enough") as conn:
+        assert conn.execute("SELECT session_user").fetchone()[0] == team.worker
+
+
+def test_sync_devices_and_status_give_times_as_england_reads_them(team, laptops, cli):
+    """A manager looking for a lost laptop reads when it last synced as the header does
+    (England's time, 01/07/2026 09:30 in summer), not an ISO instant in UTC."""
+    from datetime import UTC, datetime
+
+    from cintui.store.models import SyncDevice
+
+    path = laptops(team.worker)
+    summer = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)  # 09:30 in England (BST)
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            [row] = session.exec(select(SyncDevice)).all()
+            row.last_sync_at = summer
+            session.add(row)
+    finally:
+        server.close()
+    laptop = open_laptop(path)
+    try:
+        with laptop.session(sync.SYNC_ACTOR) as session:
+            sync._set_meta(session, {sync.META_AT: summer.isoformat()})
+    finally:
+        laptop.close()
+    import os
+
+    os.environ["CINTUI_DATABASE_URL"] = team.url(team.manager)
+    try:
+        listed = cli("sync", "devices")
+        assert listed.code == 0, listed.err
+        revoked = cli("sync", "revoke", row.device[:10])
+        assert revoked.code == 0, revoked.err
+        again = cli("sync", "devices").out
+    finally:
+        os.environ.pop("CINTUI_DATABASE_URL")
+    [line] = listed.out.splitlines()
+    assert line.startswith(f"{row.device[:12]}  {team.worker}  {team.worker}'s laptop  ")
+    assert line.endswith("last sync 01/07/2026 09:30"), line
+    assert "  REVOKED " in again and "+00:00" not in again and "T0" not in again
+    status = cli("sync", "status", "--db", path)
+    assert "; last sync 01/07/2026 09:30;" in status.out, status.out
+
+
+def out_of_reach(path: Path) -> None:
+    """The team server stopped (or the laptop offline): the laptop's server is a port on this
+    machine that nothing listens on, so connecting is refused at once."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    laptop = open_laptop(path)
+    try:
+        with laptop.engine.connect() as conn:
+            url = make_url(sync.meta(conn)[sync.META_SERVER]).set(host="127.0.0.1", port=port)
+        with laptop.session(sync.SYNC_ACTOR) as session:
+            sync._set_meta(session, {sync.META_SERVER: url.render_as_string(
+                hide_password=False)})
+    finally:
+        laptop.close()
+
+
+def test_sync_with_the_server_out_of_reach_says_the_work_stays_on_the_laptop(
+        team, laptops, cli):
+    path = laptops(team.worker)
+    assert cli("visit", "record", team.child, "--at", "2026-11-25 15:30", "--purpose",
+               "After school", "--analysis", "Settled", "--db", path,
+               "--today", TODAY.isoformat()).code == 0
+    out_of_reach(path)
+    refused = cli("sync", "--db", path)
+    assert refused.code == 2
+    [line] = refused.err.strip().splitlines()
+    assert line.startswith("cintui: cannot reach the team server (connection to server at "
+                           '"127.0.0.1", port ')
+    assert line.endswith("Connection refused): nothing was sent or brought down, and what "
+                         "you recorded stays on this laptop: run `cintui sync` again once "
+                         "you are connected"), line
+    assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 1
 
 
 def test_sync_on_a_store_that_is_not_a_replica_says_so(tmp_path, cli, monkeypatch):
