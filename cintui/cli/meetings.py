@@ -216,11 +216,12 @@ def meeting_schedule(
         if child_invited is None:
             age = meetings.child_age(session, record.id, starts_at.date())
             child_invited = age is not None and age >= CHILD_INVITE_AGE
+        # Before booking: after it, the meeting just booked was "already booked" (WIR 2.9).
+        warnings = meetings.booking_warnings(session, record.id, kind, starts_at, invitees)
         meeting_id = meetings.schedule(session, record.id, Schedule(
             kind=kind, starts_at=starts_at, venue=venue, chair=chair,
             chair_role=chair_role, practical=practical, invitees=invitees,
             child_invited=child_invited, not_invited_reason=not_invited_reason), now=now)
-        warnings = meetings.booking_warnings(session, record.id, kind, starts_at, invitees)
     for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:
