@@ -219,6 +219,20 @@ async def test_a_closed_child_is_found_from_the_caseload_filter_to_re_refer_war_
         assert app.screen.child_id == child_id
 
 
+async def test_a_plan_started_but_not_written_is_said_so_on_the_summary(demo_store):
+    """TRA: the plan's start is the manager's authorisation (`cintui plan start`); its needs
+    are written after. Until they are, the Summary said "CIN plan: started 1 Apr 2026" and,
+    below, "Plan: No plan yet (p on the Plan tab starts one)", which read as a
+    contradiction. It says the plan started is not written yet, and how to write it."""
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert text_of(app.screen, "#plan-headline") == (
+            "Plan: the CIN plan started 1 Apr 2026 is not written yet: no needs, outcomes or "
+            "actions (p opens the plan; n there writes it)")
+
+
 async def test_rerefer_a_closed_child(demo_store):
     ref = prepared(demo_store)
     store = open_store(demo_store, None)
