@@ -162,6 +162,11 @@ class CaseloadScreen(KeysAsRead, Screen):
         self._had_rows = False  # whether the view had any children at the last refresh
         self._landing = True  # the first load: "mine", or the team's if mine is empty
         self.sorted_rows: list[caseload.CaseloadRow] = []  # all rows in the current order
+        # Every child on the store, read when a filter first finds none here: a closed child
+        # (to re-refer, WAR 3.4) or another's is named, and Enter opens the one found.
+        self._elsewhere: list[caseload.ChildSummary] | None = None
+        self._reading_elsewhere = False
+        self._enter_waiting = False  # Enter pressed before they were read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -226,6 +231,7 @@ class CaseloadScreen(KeysAsRead, Screen):
         self.query_one("#summary", Static).update(f"{caseload.VIEWS[self.view]}: loading…")
         self._loading_shown().start()
         self._generation += 1
+        self._elsewhere = None
         self._commits_seen = getattr(self.app, "store_commits", 0)
         worker = self.for_worker or getattr(self.app, "worker", None)
         first, self.app.first_rows = getattr(self.app, "first_rows", None), None
@@ -319,8 +325,7 @@ class CaseloadScreen(KeysAsRead, Screen):
                 "  cintui demo --db demo.db      (a store of synthetic children to try)"
             )
         elif not shown:
-            empty.update(f"No children match {plain(repr(text))}. Esc or clear the filter to see all "
-                         f"{len(self.all_rows)}.")
+            empty.update(self._nobody_here(text))
         empty.display = not shown
         if not self.all_rows and not text and self.focused is table:
             self.set_focus(None)  # before hiding it, or focus moves on to the filter
@@ -424,12 +429,79 @@ class CaseloadScreen(KeysAsRead, Screen):
         """Enter in the filter: to the children it leaves. Read at once, it waits for the
         letters typed before it to reach the filter, and the keys after it wait for the
         rows (`after_typing`): "/sami Enter v" typed fast is a visit for the first child
-        found, never for the child highlighted before the filter."""
+        found, never for the child highlighted before the filter. When it leaves none and
+        one child elsewhere on the store matches (closed, or another's), their record
+        opens: "/leo Enter R" re-refers Leo, closed last month (it was a dead end)."""
         if not after_typing(self, self.action_rows):
             return
         self._refresh_table()  # the filter's words now, not when its Changed comes round
+        if not self.query_one(CaseTable).rows and self._open_the_one_elsewhere():
+            return
         self.set_focus(self.query_one(CaseTable))
         let_go(self)
+
+    # ---------------------------------------------------------------- found elsewhere
+
+    def _found_elsewhere(self, text: str) -> list[caseload.ChildSummary] | None:
+        """The children off this view matching `text`; None until they are read (a read
+        is then started, and the message redrawn when it is done)."""
+        if self._elsewhere is None:
+            if not self._reading_elsewhere:
+                self._reading_elsewhere = True
+                self._read_elsewhere(self._generation)
+            return None
+        return caseload.children_matching(self._elsewhere, text,
+                                          {r.id for r in self.all_rows})
+
+    @work(thread=True, exclusive=True, group="elsewhere")
+    def _read_elsewhere(self, generation: int) -> None:
+        app = self.app
+        if app.reader is not None:
+            children = caseload.list_children(app.reader, app.today)
+        else:
+            with caseload.reading(app.store) as source:
+                children = caseload.list_children(source, app.today)
+        app.call_from_thread(self._elsewhere_read, children, generation)
+
+    def _elsewhere_read(self, children, generation: int) -> None:
+        self._reading_elsewhere = False
+        if generation != self._generation:
+            return
+        self._elsewhere = children
+        if self._enter_waiting:
+            self._enter_waiting = False
+            if self._open_the_one_elsewhere():
+                return
+            self.set_focus(self.query_one(CaseTable))
+            let_go(self)
+        self._refresh_table()
+
+    def _open_the_one_elsewhere(self) -> bool:
+        """Enter on a filter that found nobody here: the one child found elsewhere opens
+        (True); while they are still being read, Enter waits for them (True)."""
+        found = self._found_elsewhere(self.query_one("#filter", Input).value)
+        if found is None:
+            self._enter_waiting = True
+            return True
+        if len(found) != 1:
+            return False
+        self.app.open_child(found[0].id)  # the keys after Enter wait for the record
+        return True
+
+    def _nobody_here(self, text: str) -> str:
+        said = (f"No children match {plain(repr(text))}. Esc or clear the filter to see all "
+                f"{len(self.all_rows)}.")
+        found = self._found_elsewhere(text)
+        if not found:
+            return said
+        names = [f"{plain(c.name)} ({c.reference}), "
+                 + ("closed" if c.status == "closed" else f"{plain(c.worker) or 'no worker'}'s")
+                 for c in found[:3]]
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        how = ("Enter opens their record" + (" (R there re-refers them, WAR 3.4)"
+                                             if found[0].status == "closed" else "")
+               if len(found) == 1 else "Ctrl+P and the name opens a record")
+        return (f"{said}\n\nElsewhere on the store: {'; '.join(names)}{more}. {how}.")
 
     def action_my_week(self) -> None:
         self.app.action_my_week()

@@ -369,6 +369,19 @@ def next_meeting_due(due: dict[str, Deadline]) -> Deadline | None:
     return next((due[key] for key in MEETING_CLOCKS if key in due), None)
 
 
+def children_matching(children: list[ChildSummary], text: str,
+                      leave_out: set[uuid.UUID] = frozenset()) -> list[ChildSummary]:
+    """The children (`list_children`) whose name or reference has every word of `text`, as
+    `filter_rows` matches, but those in `leave_out` (the ones the caseload shows): where a
+    filter that finds nobody on the caseload sends the worker (a closed child to re-refer,
+    WAR 3.4; an open one in another worker's caseload)."""
+    words = folded(text).split()
+    if not words:
+        return []
+    return [c for c in children if c.id not in leave_out
+            and all(w in folded(f"{c.name} {c.reference}") for w in words)]
+
+
 def filter_rows(rows: list[CaseloadRow], text: str) -> list[CaseloadRow]:
     """Every word must match somewhere in name, reference or worker, as typed on an English
     keyboard: "zoe nguyen" finds Zoë Nguyễn (`text.folded`)."""

@@ -412,6 +412,13 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
     """The Summary's plan line: the plan in force, and a draft in progress if there is one."""
     found = versions(session, child_id)
     if not found:
+        episode = cases.current_episode(session, child_id)
+        if episode is not None and episode.cin_plan_start and episode.closure_date is None:
+            # Started (the manager's authorisation, `cintui plan start`) but not written:
+            # "No plan yet ... starts one" beside "CIN plan: started" read as a contradiction.
+            started = episode.cin_plan_start
+            return (f"the CIN plan started {started.day} {started:%b %Y} is not written yet: "
+                    "no needs, outcomes or actions (p opens the plan; n there writes it)")
         return "No plan yet (p on the Plan tab starts one)"
     agreed = [v for v in found if v.status == "agreed"]
     draft = next((v for v in found if v.status == "draft"), None)

@@ -557,12 +557,34 @@ def _reading(ctx: typer.Context, db: str | None) -> Iterator:
         yield rows
 
 
-def _check_format(fmt: str, formats: tuple[str, ...]) -> str:
-    """`fmt` as one of `formats`, else one line."""
-    fmt = fmt.lower().lstrip(".")
+# What a file's name says it holds: `-o` named with one of these is written as it says.
+DOCUMENT_SUFFIXES = ("md", "docx", "pdf", "json", "html", "csv", "xml")
+
+
+def _check_format(fmt: str | None, formats: tuple[str, ...], output: str | None = None,
+                  default: str = "pdf") -> str:
+    """`fmt` (`-f`; None when not given: `default`) as one of `formats`, else one line. With
+    `output` (`-o`), a file named for a document format is written in it: `-o closure.md`
+    without `-f` is Markdown (it was a PDF named .md); named for one and `-f` another, or
+    for one this command cannot write, one line and nothing written."""
+    given = fmt is not None
+    fmt = (fmt if given else default).lower().lstrip(".")
     if fmt not in formats:
         raise CliError(f"unknown format {fmt!r}: choose one of {', '.join(formats)}")
-    return fmt
+    if output is None or _names_a_folder(output):
+        return fmt
+    name = Path(output).name
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix not in DOCUMENT_SUFFIXES or suffix == fmt:
+        return fmt
+    if suffix not in formats:
+        choices = ", ".join(formats[:-1]) + f" or {formats[-1]}"
+        raise CliError(f"{name}: this writes {choices}, not {suffix}: name it "
+                       f"{Path(name).stem}.{fmt}")
+    if given:
+        raise CliError(f"{name} is named .{suffix} but the format is {fmt}: name it "
+                       f"{Path(name).stem}.{fmt}, or give -f {suffix}")
+    return suffix
 
 
 def _names_a_folder(output: str) -> bool:

@@ -386,7 +386,7 @@ def close_letters(
 def close_summary(
     ctx: typer.Context, child: ChildArg,
     output: Annotated[str, typer.Option("--output", "-o", help="File to write.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, docx, pdf or json.")] = "pdf",
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, docx, pdf or json (default: pdf, or what -o's name says: -o x.md is Markdown).")] = None,
     db: DbOption = None, today: TodayOption = None,
 ) -> None:
     """The closure summary document: the closure, its decisions with rationale, the
@@ -394,7 +394,7 @@ def close_summary(
     from cintui.casework import cases, endings
     from cintui.export import endings as summary_export
 
-    fmt = _check_format(fmt, summary_export.SUMMARY_FORMATS)
+    fmt = _check_format(fmt, summary_export.SUMMARY_FORMATS, output)
     output = _check_folder(output)
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:

@@ -37,8 +37,9 @@ meeting_app = typer.Typer(help="CIN meetings: list a child's meetings, book one,
                           no_args_is_help=True)
 app.add_typer(meeting_app, name="meeting")
 MINUTES_FORMATS = ("md", "docx", "pdf", "json")
-MinutesFormatOption = Annotated[str, typer.Option("--format", "-f",
-                                                  help="md, docx, pdf or json.")]
+MinutesFormatOption = Annotated[str | None, typer.Option(
+    "--format", "-f", help="md, docx, pdf or json (default: pdf, or what -o's name says: "
+    "-o x.md is Markdown).")]
 
 
 def _minutes_state(row, today: date) -> str:
@@ -216,11 +217,12 @@ def meeting_schedule(
         if child_invited is None:
             age = meetings.child_age(session, record.id, starts_at.date())
             child_invited = age is not None and age >= CHILD_INVITE_AGE
+        # Before booking: after it, the meeting just booked was "already booked" (WIR 2.9).
+        warnings = meetings.booking_warnings(session, record.id, kind, starts_at, invitees)
         meeting_id = meetings.schedule(session, record.id, Schedule(
             kind=kind, starts_at=starts_at, venue=venue, chair=chair,
             chair_role=chair_role, practical=practical, invitees=invitees,
             child_invited=child_invited, not_invited_reason=not_invited_reason), now=now)
-        warnings = meetings.booking_warnings(session, record.id, kind, starts_at, invitees)
     for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:
@@ -344,8 +346,8 @@ def _meeting_to_export(session, meeting: str, latest: bool):
                        "CHILD`, or give CHILD with --latest") from None
 
 
-def _check_minutes_format(fmt: str) -> str:
-    return _check_format(fmt, MINUTES_FORMATS)
+def _check_minutes_format(fmt: str | None, output: str | None = None) -> str:
+    return _check_format(fmt, MINUTES_FORMATS, output)
 
 
 @export_app.command("minutes")
@@ -357,7 +359,7 @@ def export_minutes(
     output: Annotated[str, typer.Option(
         "--output", "-o", help="File to write, or a folder (the file named after the child "
         "and the day, never overwriting one there; \"out/\" is made if it is not there).")],
-    fmt: MinutesFormatOption = "pdf",
+    fmt: MinutesFormatOption = None,
     latest: Annotated[bool, typer.Option(
         "--latest", help="MEETING is a child: their latest held meeting with minutes.")
     ] = False,
@@ -373,7 +375,7 @@ def export_minutes(
     from cintui.casework import meetings
     from cintui.export import minutes as minutes_export
 
-    fmt = _check_minutes_format(fmt)
+    fmt = _check_minutes_format(fmt, output)
     now = _today(today)
     _check_folder(output, folder_ok=True)
     with _open(ctx, db) as store, store.read() as session:

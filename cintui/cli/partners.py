@@ -32,7 +32,8 @@ def export_cin_status(
     = "",
     purpose: Annotated[str, typer.Option(
         "--purpose", help="Why it is shared (STO 4.5).")] = "",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="csv or json (default: csv, or what -o's name says).")] = None,
     team: Annotated[str | None, typer.Option("--team", help="One team (default: all).")]
     = None,
     db: DbOption = None, request_id: RequestOption = None, today: TodayOption = None,
@@ -42,7 +43,7 @@ def export_cin_status(
     from cintui.casework import partners
     from cintui.export.files import write_private
 
-    fmt = _check_format(fmt, partners.FORMATS)
+    fmt = _check_format(fmt, partners.FORMATS, output, default="csv")
     output = _check_folder(output)
     now = _today(today)
     actor = access.current_actor()

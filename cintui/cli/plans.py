@@ -35,7 +35,9 @@ VersionOption = Annotated[
     int | None, typer.Option("--version", "-v", help="Plan version number (default: the plan "
                              "in force).", min=1)]
 FORMATS = ("docx", "pdf", "md", "html", "json")
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="docx, pdf, md, html or json.")]
+FormatOption = Annotated[str | None, typer.Option(
+    "--format", "-f", help="docx, pdf, md, html or json (default: pdf, or what -o's name "
+    "says: -o x.md is Markdown).")]
 FinalOption = Annotated[bool, typer.Option(
     "--final", help="No DRAFT mark: only when the plan passes every check.")]
 
@@ -119,12 +121,12 @@ def export_plan(ctx: typer.Context, child: ChildArg,
                     "--output", "-o", help="File to write, or a folder (the file named "
                     "after the child and the version, never overwriting one there; "
                     "\"out/\" is made if it is not there).")],
-                fmt: FormatOption = "pdf", db: DbOption = None, version: VersionOption = None,
+                fmt: FormatOption = None, db: DbOption = None, version: VersionOption = None,
                 final: FinalOption = False, today: TodayOption = None) -> None:
     """One child's plan as DOCX, PDF, Markdown, HTML or JSON (DRAFT-marked unless --final)."""
     from cintui.export import plan as plan_export
 
-    fmt = _check_format(fmt, FORMATS)
+    fmt = _check_format(fmt, FORMATS, output)
     now = _today(today)
     _check_folder(output, folder_ok=True)
     with _reading(ctx, db) as read:
@@ -142,7 +144,7 @@ def export_plans(ctx: typer.Context,
                  output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write "
                                                       "into (created if missing).",
                                                       file_okay=False)],
-                 fmt: FormatOption = "pdf",
+                 fmt: FormatOption = None,
                  worker: Annotated[str | None, typer.Option(help="One worker's children.")] = None,
                  team: Annotated[str | None, typer.Option(help="One team's children.")] = None,
                  all_: Annotated[bool, typer.Option("--all", help="Every open child.")] = False,

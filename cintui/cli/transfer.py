@@ -269,11 +269,11 @@ request_id: RequestOption = None,
     _report(state, as_json, f"Step-down withdrawn for {state.name} ({state.reference})")
 
 
-def _write_step_down_pack(ctx, db, child, output: str, fmt: str, today) -> None:
+def _write_step_down_pack(ctx, db, child, output: str, fmt: str | None, today) -> None:
     from cintui.casework import cases, transfer
     from cintui.export import transfer as pack_export
 
-    fmt = _check_format(fmt, pack_export.STEP_DOWN_FORMATS)
+    fmt = _check_format(fmt, pack_export.STEP_DOWN_FORMATS, output)
     output = _check_folder(output)
     now = _today(today)
     with _open(ctx, db) as store, store.read() as session:
@@ -283,12 +283,14 @@ def _write_step_down_pack(ctx, db, child, output: str, fmt: str, today) -> None:
 
 
 OutputFile = Annotated[str, typer.Option("--output", "-o", help="File to write.")]
-PackFormat = Annotated[str, typer.Option("--format", "-f", help="docx, pdf, md or json.")]
+PackFormat = Annotated[str | None, typer.Option(
+    "--format", "-f", help="docx, pdf, md or json (default: pdf, or what -o's name says: "
+    "-o x.md is Markdown).")]
 
 
 @stepdown_app.command("pack")
 def stepdown_pack(ctx: typer.Context, child: ChildArg, output: OutputFile,
-                  fmt: PackFormat = "pdf", db: DbOption = None,
+                  fmt: PackFormat = None, db: DbOption = None,
                   today: TodayOption = None) -> None:
     """The step-down pack, from the final plan (TRA): same as `cintui export stepdown-pack`."""
     _write_step_down_pack(ctx, db, child, output, fmt, today)
@@ -296,7 +298,7 @@ def stepdown_pack(ctx: typer.Context, child: ChildArg, output: OutputFile,
 
 @export_app.command("stepdown-pack")
 def export_stepdown_pack(ctx: typer.Context, child: ChildArg, output: OutputFile,
-                         fmt: PackFormat = "pdf", db: DbOption = None,
+                         fmt: PackFormat = None, db: DbOption = None,
                          today: TodayOption = None) -> None:
     """The step-down pack (WIR 3, TRA): the child, the receiving service and lead
     professional, why, the needs with their ratings and what is still to do, the latest

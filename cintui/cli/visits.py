@@ -33,7 +33,8 @@ from cintui.cli.common import (
 visit_app = typer.Typer(help="Visits: record one, list a child's visits.", no_args_is_help=True)
 app.add_typer(visit_app, name="visit")
 VISIT_FORMATS = ("md", "docx", "json")
-VisitFormatOption = Annotated[str, typer.Option("--format", "-f", help="md, docx or json.")]
+VisitFormatOption = Annotated[str | None, typer.Option(
+    "--format", "-f", help="md, docx or json (default: md, or what -o's name says).")]
 
 
 def _gap_json(gap) -> dict | None:
@@ -160,15 +161,15 @@ def _print_visits(name: str, ref: str, listing, today: date) -> None:
         console.print(f"[bold red]{escape(gap_text(listing.open_gap, today))}[/]")
 
 
-def _check_visit_format(fmt: str) -> str:
-    return _check_format(fmt, VISIT_FORMATS)
+def _check_visit_format(fmt: str | None, output: str | None = None) -> str:
+    return _check_format(fmt, VISIT_FORMATS, output, default="md")
 
 
 @export_app.command("visits")
 def export_visits(ctx: typer.Context, child: ChildArg,
                   output: Annotated[str, typer.Option("--output", "-o",
                                                       help="File to write.")],
-                  fmt: VisitFormatOption = "md",
+                  fmt: VisitFormatOption = None,
                   start: Annotated[str | None, typer.Option(
                       "--from", help="First day, YYYY-MM-DD (default: the first visit).")] = None,
                   end: Annotated[str | None, typer.Option(
@@ -180,7 +181,7 @@ def export_visits(ctx: typer.Context, child: ChildArg,
     from cintui.casework import visits as visit_cases
     from cintui.export import visits as visit_export
 
-    fmt = _check_visit_format(fmt)
+    fmt = _check_visit_format(fmt, output)
     now = _today(today)
     first = _parse_date(start, "--from") if start is not None else None
     last = _parse_date(end, "--to") if end is not None else None

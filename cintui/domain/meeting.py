@@ -181,7 +181,8 @@ def already_booked_warning(kind: str, booked: Iterable[tuple[str, datetime]]) ->
     at = sorted(when for k, when in booked if k == kind)
     if not at:
         return ""
-    return (f"a {in_sentence(KIND_LABELS.get(kind, kind))} is already booked for "
+    label = in_sentence(KIND_LABELS.get(kind, kind))
+    return (f"{'an' if label[:1] in 'aeiou' else 'a'} {label} is already booked for "
             f"{at[0]:%a %d %b %Y} at {at[0]:%H:%M}: to move it, cancel and rebook that one "
             "(c on Meetings; `cintui meeting cancel MEETING --rebook-at`) rather than book a "
             "second (WIR 2.9)")

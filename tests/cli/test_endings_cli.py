@@ -109,6 +109,29 @@ def test_the_whole_closure_path(cli, demo_store, ref, tmp_path):
     assert "Reason for closure: RC7" in (tmp_path / "s.md").read_text()
 
 
+def test_a_file_named_md_is_markdown_not_a_pdf_under_that_name(cli, demo_store, ref,
+                                                                  tmp_path):
+    """`-o closure.md` without `-f` wrote a PDF into closure.md (the default format won
+    over the name), which the worker opened as garbage. The name now says the format;
+    a name that says one and `-f` another is one line, nothing written."""
+    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-13",
+       "--summary", "Needs met for 6 months")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run(cli, demo_store, "close", "summary", ref, "-o", out / "closure.md")
+    assert result.code == 0, result.err
+    assert (out / "closure.md").read_text().startswith("# Closure summary")
+    one_line_error(run(cli, demo_store, "close", "summary", ref, "-o", out / "c.md",
+                       "-f", "pdf"), "c.md is named .md but the format is pdf",
+                   "name it c.pdf, or give -f md")
+    one_line_error(run(cli, demo_store, "export", "visits", ref, "-o", out / "v.pdf"),
+                   "v.pdf: this writes md, docx or json, not pdf: name it v.md")
+    assert sorted(p.name for p in out.iterdir()) == ["closure.md"]
+    result = run(cli, demo_store, "close", "summary", ref, "-o", out / "closure.pdf")
+    assert result.code == 0, result.err
+    assert (out / "closure.pdf").read_bytes().startswith(b"%PDF")
+
+
 def test_dispute_and_settle(cli, demo_store, ref):
     ok(cli, demo_store, "close", "recommend", ref)
     ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Needs met",

@@ -371,3 +371,21 @@ def test_a_second_review_beside_one_booked_is_booked_with_a_warning_wir_2_9(cli,
             in second.err)
     assert any("rather than book a second (WIR 2.9)" in w
                for w in json.loads(second.out)["warnings"])
+
+
+def test_a_first_meeting_of_its_kind_is_not_already_booked_wir_2_9(cli, demo_store):
+    """WIR 2.9: only a second meeting of a kind is said to be "already booked". The meeting
+    being booked was once counted as booked already, so every booking (here the child's
+    first final meeting) warned of itself."""
+    first = cli("meeting", "schedule", WITH_PLAN, "--kind", "final", "--at",
+                "2027-01-12 16:00", "--venue", "Family home", "--chair", "Poppy Jessop",
+                "--chair-role", "Senior practitioner", "--not-invited-reason", "n/a",
+                "--db", demo_store, "--json", *DAY)
+    assert first.code == 0, first.err
+    assert "already booked" not in first.err
+    assert not any("already booked" in w for w in json.loads(first.out)["warnings"])
+    second = cli("meeting", "schedule", WITH_PLAN, "--kind", "final", "--at",
+                 "2027-01-19 16:00", "--venue", "Family home", "--chair", "Poppy Jessop",
+                 "--chair-role", "Senior practitioner", "--not-invited-reason", "n/a",
+                 "--db", demo_store, "--json", *DAY)
+    assert "Warning: a final CIN meeting is already booked for Tue 12 Jan 2027" in second.err

@@ -380,7 +380,7 @@ def test_a_meeting_of_a_kind_already_booked_is_said_wir_2_9():
     booked beside one still to hold is said (never refused), naming the first; a booked
     review says nothing of a final meeting."""
     from cintui.domain.calendar import england_calendar
-    from cintui.domain.meeting import when_warnings
+    from cintui.domain.meeting import already_booked_warning, when_warnings
 
     booked = (("review", datetime(2027, 2, 11, 16, 0)), ("review", datetime(2027, 3, 1, 16)))
     said = when_warnings("review", datetime(2026, 12, 9, 16, 0), 9, None, england_calendar(),
@@ -390,6 +390,9 @@ def test_a_meeting_of_a_kind_already_booked_is_said_wir_2_9():
                     "cancel MEETING --rebook-at`) rather than book a second (WIR 2.9)"]
     assert when_warnings("final", datetime(2026, 12, 9, 16, 0), 9, None, england_calendar(),
                          booked) == []
+    # "an initial", not "a initial"
+    assert already_booked_warning("initial", [("initial", datetime(2026, 7, 29, 16))]) \
+        .startswith("an initial CIN planning meeting is already booked for Wed 29 Jul 2026")
 
 
 def test_a_review_is_offered_on_the_day_it_is_due_bex_3():

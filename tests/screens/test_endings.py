@@ -22,7 +22,15 @@ from tests.casework.test_endings import (
 )
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, read, text_of
-from tests.screens.test_shell import post_burst, settle, type_text, until, words
+from tests.screens.test_shell import (
+    caseload_app,
+    post_burst,
+    screen_name,
+    settle,
+    type_text,
+    until,
+    words,
+)
 
 
 def prepared(path, **kw) -> str:
@@ -176,6 +184,53 @@ async def test_the_closure_keys_and_the_words_after_them_typed_at_once(demo_stor
         assert [w for w in form.focus_chain
                 if not isinstance(w, Input | TextArea | Select | Button)] == []
         assert form.query_one("#by").value == "Wendy Worker"
+
+
+async def test_a_closed_child_is_found_from_the_caseload_filter_to_re_refer_war_3_4(
+        demo_store):
+    """WAR 3.4: a closed child comes back. The caseload lists open children only, so the
+    child's name typed in its filter said "No children match 'quenby'" and nothing more:
+    a dead end for the worker taking the re-referral. It names the closed child, and Enter
+    opens their record, where R re-refers them ("/quenby Enter R", typed at once too)."""
+    ref = prepared(demo_store, first="Quenby")
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        child_id = cases.find_child(session, ref).id
+    walk_to_approved(store, child_id)
+    with store.session(ACTOR) as session:
+        endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
+    close(store, child_id, closure_date=date(2026, 11, 16), reason="RC7", unmet_need=False)
+    store.close()
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "quenby")
+        await until(pilot, lambda: "Elsewhere" in text_of(app.screen, "#empty"))
+        said = text_of(app.screen, "#empty")
+        assert "No children match 'quenby'" in said
+        assert (f"Elsewhere on the store: Quenby Endingtest ({ref}), closed. Enter opens "
+                "their record (R there re-refers them, WAR 3.4).") in said
+        await pilot.press("escape")
+        await settle(pilot)
+        post_burst(app, [("slash", "/"), *words("quenby"), ("enter", "\r"), ("R", "R")])
+        await until(pilot, lambda: screen_name(app) == "RereferFormScreen")
+        assert app.screen.child_id == child_id
+
+
+async def test_a_plan_started_but_not_written_is_said_so_on_the_summary(demo_store):
+    """TRA: the plan's start is the manager's authorisation (`cintui plan start`); its needs
+    are written after. Until they are, the Summary said "CIN plan: started 1 Apr 2026" and,
+    below, "Plan: No plan yet (p on the Plan tab starts one)", which read as a
+    contradiction. It says the plan started is not written yet, and how to write it."""
+    ref = prepared(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert text_of(app.screen, "#plan-headline") == (
+            "Plan: the CIN plan started 1 Apr 2026 is not written yet: no needs, outcomes or "
+            "actions (p opens the plan; n there writes it)")
 
 
 async def test_rerefer_a_closed_child(demo_store):
