@@ -518,12 +518,14 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     team = session.get(m.Team, child.team_id) if child.team_id else None
     age = age_years(child.dob, when) if child.dob else None
-    recipients = rules.letter_recipients(
-        child.first_name or child.full_name, age, is_unborn(child.dob, child.expected_dob),
-        _people(session, child_id))
     stepped_down = session.exec(select(m.Ending).where(
         m.Ending.episode_id == episode.id, m.Ending.kind == "step_down",
         m.Ending.status == "completed")).first()
+    recipients = rules.letter_recipients(
+        child.first_name or child.full_name, age, is_unborn(child.dob, child.expected_dob),
+        _people(session, child_id),
+        lead=stepped_down.lead_professional if stepped_down else "",
+        lead_service=stepped_down.receiving_service if stepped_down else "")
     return LetterContext(
         next_service=stepped_down.receiving_service if stepped_down else "",
         next_lead=stepped_down.lead_professional if stepped_down else "",

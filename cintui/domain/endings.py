@@ -8,6 +8,7 @@ and whether a re-referral can open a new episode. `today` is always passed in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -298,9 +299,12 @@ class Recipient:
 
 
 def letter_recipients(child_name: str, age: int | None, unborn: bool,
-                      people: Iterable[PersonFact], child_address: str = "") -> list[Recipient]:
+                      people: Iterable[PersonFact], child_address: str = "", *,
+                      lead: str = "", lead_service: str = "") -> list[Recipient]:
     """TRA (DOMAIN.md §7): closure letters to each parent or carer (parental responsibility,
-    or living with the child), to the child where appropriate, and to each professional."""
+    or living with the child), to the child where appropriate, and to each professional;
+    after a step-down (WIR 3) to its lead professional too (`lead`, at `lead_service`),
+    who is seldom among the child's People yet is the one taking the family on."""
     people = list(people)
     out = [Recipient(p.name, "parent", p.relationship, p.address or child_address)
            for p in people if p.kind == "family"
@@ -311,7 +315,16 @@ def letter_recipients(child_name: str, age: int | None, unborn: bool,
     out += [Recipient(p.name, "professional",
                       " ".join(x for x in (p.role, f"({p.agency})" if p.agency else "") if x),
                       p.address) for p in people if p.kind == "professional"]
+    named = {_bare_name(r.name) for r in out}
+    if lead.strip() and _bare_name(lead) not in named:  # "Ms Hill (DSL)" is Ms Hill
+        role = f"Lead professional ({lead_service})" if lead_service else "Lead professional"
+        out.append(Recipient(lead.strip(), "professional", role))
     return out
+
+
+def _bare_name(name: str) -> str:
+    """A name to compare: without what is in brackets (a role), in any case or spacing."""
+    return " ".join(re.sub(r"\([^)]*\)", " ", name).lower().split())
 
 
 # ---------------------------------------------------------------- re-referral (WAR 3.4)

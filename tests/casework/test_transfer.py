@@ -71,10 +71,11 @@ def visit(store, child_id, at=datetime(2026, 10, 20, 9, 30, tzinfo=UTC)) -> None
                             purpose="Statutory visit", analysis="Settled"))
 
 
-def ready_step_down(store, child_id, *, decided=date(2026, 11, 16)) -> None:
+def ready_step_down(store, child_id, *, decided=date(2026, 11, 16),
+                    lead: str = "Ms Hill (DSL)") -> None:
     with store.session(ACTOR) as session:
         transfer.record_step_down(session, child_id, transfer.StepDownInput(
-            receiving_service=HUB, lead_professional="Ms Hill (DSL)",
+            receiving_service=HUB, lead_professional=lead,
             lead_contact="hill@example.org", conversation_held=True,
             conversation_notes="Spoke with the hub's coordinator", family_consent=True,
             documents=("plan", "minutes", "visits")), on=date(2026, 11, 13),
@@ -132,11 +133,11 @@ def test_step_down_path_is_due_in_five_working_days_until_done(store):
     assert [i.key for i in state.remaining] == ["family_told", "summary"]
 
 
-def stepped_down_and_closed(store) -> object:
+def stepped_down_and_closed(store, lead: str = "Ms Hill (DSL)") -> object:
     """Sam (8), not still in need at the final meeting, stepped down and closed at once."""
     child_id = new_child(store)
     final_meeting(store, child_id, still_in_need=False)
-    ready_step_down(store, child_id)
+    ready_step_down(store, child_id, lead=lead)
     with store.session(ACTOR) as session:
         transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY,
                                     family_told_on=date(2026, 11, 19),
@@ -175,6 +176,24 @@ def test_wir_3_the_closure_letters_after_a_step_down_say_who_helps_now(store):
     assert "the child is" not in by_audience["child"]
     assert (f"The case steps down to {HUB}; the lead professional for the Team Around the "
             "Family is Ms Hill (DSL) (hill@example.org).") in by_audience["professional"]
+    # TRA: closure letters to all professionals; the lead professional is one of the
+    # child's People here (Ms Hill, the class teacher): one letter to her, not two.
+    assert [r.name for r in ctx.recipients if r.audience == "professional"] == [
+        "Dr Ames", "Ms Hill"]
+
+
+def test_the_lead_professional_taking_the_family_on_gets_a_closure_letter_wir_3(store):
+    """TRA (all professionals), WIR 3: a lead professional from early help, who is not among
+    the child's People, had no letter: only those on the People tab were written to."""
+    from cintui.export import endings as letters_export
+
+    child_id = stepped_down_and_closed(store, lead="Jane Smith")
+    with store.read() as session:
+        ctx = endings.letter_context(session, child_id, TODAY)
+    to = {letter.recipient.name: letter for letter in letters_export.letters(ctx)}
+    assert [name for name, letter in to.items()
+            if letter.recipient.audience == "professional"] == ["Dr Ames", "Ms Hill", "Jane Smith"]
+    assert to["Jane Smith"].recipient.role == f"Lead professional ({HUB})"
 
 
 def test_no_final_meeting_or_no_family_consent_blocks_completion(store):

@@ -137,6 +137,14 @@ def test_letters_go_to_parents_carers_the_child_and_each_professional():
     assert got[0].address == "1 Road"
     assert [r.audience for r in rules.letter_recipients("Baby", None, True, people)] == [
         "parent", "parent", "professional"]
+    # After a step-down (WIR 3) its lead professional too, once, whether or not a person.
+    led = rules.letter_recipients("Sam", 8, False, people, lead="Jane Smith",
+                                  lead_service="Stretford Early Help Hub")
+    assert [(r.name, r.role) for r in led[-2:]] == [
+        ("Ms Teach", "Class teacher (Hill School)"),
+        ("Jane Smith", "Lead professional (Stretford Early Help Hub)")]
+    assert len(rules.letter_recipients("Sam", 8, False, people, lead="ms  teach (DSL)")) == \
+        len(got)
 
 
 def test_every_census_reason_has_plain_words():
