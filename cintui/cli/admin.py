@@ -295,7 +295,8 @@ def worker_edit(
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         row = admin.edit_worker(session, username, admin.WorkerInput(name, role, team, email),
                                 password=password)
-    _worker_done(row, as_json, "Changed")
+    if password is None or as_json or (name, role, team, email) != (None, None, None, None):
+        _worker_done(row, as_json, "Changed")  # a password alone changes none of these
     if password is not None and not as_json:
         typer.echo(f"Login {row.username}: new password set on the team server; the old "
                    "one no longer works.")
