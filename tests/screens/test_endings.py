@@ -192,15 +192,7 @@ async def test_a_closed_child_is_found_from_the_caseload_filter_to_re_refer_war_
     child's name typed in its filter said "No children match 'quenby'" and nothing more:
     a dead end for the worker taking the re-referral. It names the closed child, and Enter
     opens their record, where R re-refers them ("/quenby Enter R", typed at once too)."""
-    ref = prepared(demo_store, first="Quenby")
-    store = open_store(demo_store, None)
-    with store.read() as session:
-        child_id = cases.find_child(session, ref).id
-    walk_to_approved(store, child_id)
-    with store.session(ACTOR) as session:
-        endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
-    close(store, child_id, closure_date=date(2026, 11, 16), reason="RC7", unmet_need=False)
-    store.close()
+    ref, child_id = closed_child(demo_store, first="Quenby")
     app = caseload_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
@@ -233,9 +225,11 @@ async def test_a_plan_started_but_not_written_is_said_so_on_the_summary(demo_sto
             "actions (p opens the plan; n there writes it)")
 
 
-async def test_rerefer_a_closed_child(demo_store):
-    ref = prepared(demo_store)
-    store = open_store(demo_store, None)
+def closed_child(path, **names):
+    """A child `prepared`, then closed on 16 Nov 2026 (RC7) as a worker and manager would:
+    its reference and id."""
+    ref = prepared(path, **names)
+    store = open_store(path, None)
     with store.read() as session:
         child_id = cases.find_child(session, ref).id
     walk_to_approved(store, child_id)
@@ -243,6 +237,11 @@ async def test_rerefer_a_closed_child(demo_store):
         endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
     close(store, child_id, closure_date=date(2026, 11, 16), reason="RC7", unmet_need=False)
     store.close()
+    return ref, child_id
+
+
+async def test_rerefer_a_closed_child(demo_store):
+    ref, child_id = closed_child(demo_store)
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

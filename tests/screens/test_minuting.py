@@ -90,6 +90,13 @@ async def to_step(pilot, panel: str) -> None:
     await pilot.press(*["ctrl+n"] * next(i for i, (p, _) in enumerate(steps) if p == panel))
 
 
+async def asked_to_end(pilot) -> str:
+    """Ctrl+F: the question "End the meeting?" asks, on one line."""
+    await pilot.press("ctrl+f")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmScreen")
+    return " ".join(text_of(pilot.app.screen, "#confirm-message").split())
+
+
 async def write(pilot, selector: str, text: str) -> None:
     pilot.app.screen.query_one(selector).focus()
     await type_text(pilot, text)
@@ -266,9 +273,7 @@ async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(dem
         screen = app.screen
         await write(pilot, "#new_concerns", "Dad has lost his job -> Things get better")
         await pilot.press("ctrl+n", "ctrl+n")  # on to the decisions, as a chair ends
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        asked = " ".join(text_of(app.screen, "#confirm-message").split())
+        asked = await asked_to_end(pilot)
         assert "The plan would still fail" in asked
         assert "n goes to the first to settle here, the agreed actions, now" in asked
         assert "“Dad has lost his job” is Amber but has no action" in asked
@@ -277,9 +282,7 @@ async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(dem
         await settle(pilot)
         assert app.screen is screen and app.focused.id == "agreed_actions"
         await type_text(pilot, "Citizens Advice appointment ; Dad ; by Fri")
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        asked = " ".join(text_of(app.screen, "#confirm-message").split())
+        asked = await asked_to_end(pilot)
         assert "is Amber but has no action" not in asked
         assert "“Things get better” has nothing to observe" in asked
         assert "n goes to the first to settle here, new concern 1, now" in asked
@@ -288,9 +291,7 @@ async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(dem
         concerns = screen.query_one("#new_concerns", TextArea)
         assert app.focused is concerns and concerns.cursor_location == (0, 41)
         await type_text(pilot, ": rent paid each month for 3 months")
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        asked = " ".join(text_of(app.screen, "#confirm-message").split())
+        asked = await asked_to_end(pilot)
         assert "has nothing to observe" not in asked
         await pilot.press("y")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
@@ -323,9 +324,7 @@ async def test_two_new_concerns_each_get_their_own_action_by_for_wir_2_6(demo_st
             "pounds”"]
         await to_step(pilot, "decisions")
         await pilot.press("y")
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        asked = " ".join(text_of(app.screen, "#confirm-message").split())
+        asked = await asked_to_end(pilot)
         assert "has no action" not in asked
         await pilot.press("y")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
@@ -955,9 +954,7 @@ async def test_a_meeting_on_a_record_with_no_plan_says_so_before_it_ends(demo_st
         await to_step(pilot, "decisions")
         post_burst(app, [("n", "n"), ("3", "3")])  # no longer in need: close
         await settle(pilot)
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        question = " ".join(text_of(app.screen, "#confirm-message").split())
+        question = await asked_to_end(pilot)
         assert "There is no plan on this record for the meeting to update" in question
         assert "next version" not in question
         await pilot.press("y")
