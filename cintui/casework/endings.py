@@ -20,7 +20,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from cintui.casework import cases, decisions, drafts, lookup, plans, record
+from cintui.casework import cases, decisions, drafts, lookup, meetings, plans, record
 from cintui.casework.decisions import Decider, EndingError, NewDecision  # noqa: F401 (re-export)
 from cintui.casework.lookup import EpisodeRow
 from cintui.domain import endings as rules
@@ -331,7 +331,8 @@ def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: Close
         unmet_need=inp.unmet_need if inp.unmet_need is not None else (
             e.unmet_need if e else None),
         closure_date=inp.closure_date or today,
-        decided_on=e.decided_on if e else None)
+        decided_on=e.decided_on if e else None,
+        booked=meetings.booked(session, child.id))
 
 
 def checklist(session: Session, child_id: uuid.UUID, today: date,

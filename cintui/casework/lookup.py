@@ -132,10 +132,14 @@ def _date(value) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
+def _instant(value) -> datetime:
+    """A stored instant as read (SQLite: text without its UTC zone)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
 def _visit_day(value) -> date:
-    """The day in England of a stored visit instant (SQLite: text without its UTC zone)."""
-    at = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return england_time(at).date()
+    """The day in England of a stored visit instant."""
+    return england_time(_instant(value)).date()
 
 
 def as_uuid(value) -> uuid.UUID:
@@ -654,6 +658,8 @@ FROM decision WHERE ending_id = :ending ORDER BY made_on, created_at
 """
 _DRAFTS = f"SELECT count(*) FROM draft WHERE {_OF_CHILD}"
 _DRAFT_PLANS = f"SELECT count(*) FROM plan_version WHERE {_OF_CHILD} AND status = 'draft'"
+_BOOKED = (f"SELECT kind, starts_at FROM meeting WHERE {_OF_CHILD} AND held = :no "
+           "AND status <> 'cancelled' AND starts_at IS NOT NULL")
 
 
 def _flag(value) -> bool | None:
@@ -718,7 +724,9 @@ def transfer_state(source, child: ChildRow, today: date) -> EndingState:
         **{name: e[name] for name in TRANSFER_WORDS},
         approved=e["status"] in ("approved", "completed"), decided_on=_date(e["decided_on"]),
         sent_on=today, drafts=rows(_DRAFTS, ref)[0][0],
-        draft_plan=rows(_DRAFT_PLANS, ref)[0][0] > 0)
+        draft_plan=rows(_DRAFT_PLANS, ref)[0][0] > 0,
+        booked=tuple((kind, england_time(_instant(at)).replace(second=0, microsecond=0))
+                     for kind, at in rows(_BOOKED, {**ref, "no": False})))
     return EndingState("transfer_out", child.id, child.reference, child.full_name,
                        child.status, _ending_json(e), None,
                        tuple(rules.transfer_checklist(facts, today)), decisions)

@@ -461,7 +461,8 @@ def _transfer_facts(session: Session, e: m.Ending, when: date | None) -> rules.T
         **{name: getattr(e, name) for name in TRANSFER_WORDS},
         approved=e.status in ("approved", "completed"), decided_on=e.decided_on,
         sent_on=when or e.completed_on, drafts=len(drafts.for_child(session, e.child_id)),
-        draft_plan=plans.draft_version_id(session, e.child_id) is not None)
+        draft_plan=plans.draft_version_id(session, e.child_id) is not None,
+        booked=meetings.booked(session, e.child_id))
 
 
 def transfer_checklist(session: Session, child_id: uuid.UUID, today: date,

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from cintui.domain.calendar import add_months
+from cintui.domain.meeting import left_booked
 from cintui.domain.text import counted
 from cintui.domain.workforce import MANAGER_ROLES, ROLE_LABELS, needs_role
 
@@ -152,6 +153,7 @@ class ClosureFacts:
     unmet_need: bool | None = None  # STO 3.3: answered yes or no
     closure_date: date | None = None
     decided_on: date | None = None
+    booked: tuple[tuple[str, datetime], ...] = ()  # meetings still to be held: (kind, start)
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,8 @@ def closure_checklist(f: ClosureFacts, today: date,
               + " (" + " and ".join(where for n, where in (
                   (f.visit_drafts, "a visit on the Visits tab"),
                   (f.minutes_drafts, "the minutes on the Meetings tab")) if n) + ")"),
+        _item("no_meetings_booked", "No meeting left booked: each cancelled, everyone "
+              "invited told", "WIR 2.9", not f.booked, left_booked(f.booked)),
         _item("plan_final", "The plan is final: no plan version left in draft",
               "TRA; DOMAIN §9", not f.draft_plan,
               "a plan version is still a draft: agree or delete it"),

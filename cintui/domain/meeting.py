@@ -395,6 +395,20 @@ def minutes_for(plan: PlanVersion | None, kind: str, held_on: date,
                    reviewed_version=plan.id if plan else None)
 
 
+def left_booked(booked: Iterable[tuple[str, datetime]]) -> str:
+    """WIR 2.9 at a case's end (a closure, a transfer): each meeting still booked is
+    cancelled, everyone invited told, or they come to a meeting for a case that has gone.
+    "" when none is; else the first (soonest) and how many more, and how to cancel."""
+    booked = sorted(booked, key=lambda b: b[1])
+    if not booked:
+        return ""
+    kind, at = booked[0]
+    more = f" (and {len(booked) - 1} more)" if len(booked) > 1 else ""
+    return (f"the {in_sentence(KIND_LABELS.get(kind, kind))} of {at:%a} {at.day} {at:%b %Y} "
+            f"is still booked{more}: cancel it and tell everyone invited (c on the Meetings "
+            "tab, or cintui meeting cancel)")
+
+
 def off_booking(booked: datetime, now: datetime) -> bool:
     """A meeting minuted on another day than it was booked for: before minuting, ask when it
     is (or was) really held, so that is what the record says."""
@@ -714,7 +728,8 @@ __all__ = [
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
     "AGREED_FORMAT", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",
-    "agreed_action_line", "agreed_action_problems", "named_need", "named_need_words", "circulated_on", "held_at_problem",
+    "agreed_action_line", "agreed_action_problems", "left_booked", "named_need",
+    "named_need_words", "circulated_on", "held_at_problem",
     "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
     "problem_place", "closed_day_warning", "school_hours_warning", "soon_after_warning",
     "schedule_problems", "still_to_receive", "updated_plan", "when_warnings",

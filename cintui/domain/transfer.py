@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from cintui.domain.endings import ChecklistItem, Problem
+from cintui.domain.meeting import left_booked
 from cintui.domain.text import control_problem, counted
 
 # WIR 3: "which documents transfer" — chosen from this list, in this order.
@@ -205,6 +206,7 @@ class TransferFacts:
     sent_on: date | None = None
     drafts: int = 0  # visit and minutes drafts
     draft_plan: bool = False  # a plan version still in draft (it would not travel)
+    booked: tuple[tuple[str, datetime], ...] = ()  # meetings still to be held: (kind, start)
 
 
 def check_transfer(f: TransferFacts, today: date) -> list[Problem]:
@@ -277,6 +279,8 @@ def transfer_checklist(f: TransferFacts, today: date) -> list[ChecklistItem]:
                               "Meetings tab)" if f.drafts else "",
                               "a plan version is still a draft: agree or delete it (only the "
                               "plan in force travels)" if f.draft_plan else "") if x)),
+        _item("no_meetings_booked", "No meeting left booked: each cancelled, everyone "
+              "invited told", "WIR 2.9", not f.booked, left_booked(f.booked)),
         _item("date", "The date sent is not in the future, nor before the decision", "BEX 4",
               not date_problem, date_problem),
     ]

@@ -185,6 +185,52 @@ def test_a_complete_closure_sets_the_episode_and_takes_the_child_off_the_caseloa
     assert ending.closure_summary == "Needs met and held for 6 months."
 
 
+def book_review(store, child_id) -> tuple[object, list[str]]:
+    """A review booked for Tue 12 Jan 2027 (the mother's consent to meet recorded, WIR 2.1,
+    2.3): its id, and everyone to tell were it cancelled (WIR 2.9)."""
+    from datetime import datetime
+
+    from cintui.casework import meetings
+    from cintui.domain.meeting import Schedule
+
+    with store.session(ACTOR) as session:
+        mother = next(p for p in record.list_people(session, child_id)
+                      if p.relationship == "Mother")
+        record.record_consent(session, child_id, record.ConsentInput(
+            "meeting", "given", date(2026, 11, 18), person_id=mother.person_id), TODAY)
+        invitees = tuple(meetings.invitee_choices(session, child_id))
+        meeting_id = meetings.schedule(session, child_id, Schedule(
+            "review", datetime(2027, 1, 12, 16, 0), venue="Family home", chair="Wendy Worker",
+            chair_role="Social worker", invitees=invitees, child_invited=True),
+            now=datetime(2026, 11, 18, 9, 0))
+        child = session.get(m.Child, child_id)
+    return meeting_id, [p.name for p in invitees] + [child.full_name]
+
+
+def test_a_review_still_booked_is_cancelled_and_told_before_the_case_closes_wir_2_9(store):
+    """WIR 2.9: tell everyone of a cancelled meeting. A case closed with its next review
+    still booked left the family and the agencies invited to come to it: closing is refused
+    naming the meeting, nothing written; cancelled with everyone told, the case closes."""
+    from cintui.casework import meetings
+
+    child_id = new_child(store)
+    walk_to_approved(store, child_id)
+    with store.session(ACTOR) as session:
+        endings.family_told(session, child_id, on=date(2026, 11, 18), today=TODAY)
+    meeting_id, told = book_review(store, child_id)
+    with pytest.raises(endings.ClosureBlocked) as blocked:
+        close(store, child_id, closure_date=date(2026, 11, 20), reason="RC7", unmet_need=False)
+    assert [i.key for i in blocked.value.items] == ["no_meetings_booked"]
+    assert ("the CIN review meeting of Tue 12 Jan 2027 is still booked: cancel it and tell "
+            "everyone invited") in str(blocked.value)
+    with store.session(ACTOR) as session:
+        assert session.get(m.Child, child_id).status == "cin_plan"  # nothing written
+        meetings.cancel(session, meeting_id, "The case closes: needs met", told=told)
+    close(store, child_id, closure_date=date(2026, 11, 20), reason="RC7", unmet_need=False)
+    with store.read() as session:
+        assert session.get(m.Child, child_id).status == "closed"
+
+
 def test_a_final_meeting_recommending_step_down_prefills_the_recommendation(store):
     child_id = new_child(store)
     with store.session(ACTOR) as session:

@@ -10,6 +10,7 @@ import stat
 
 import pytest
 from docx import Document
+from sqlmodel import select
 
 from cintui.store.engine import open_store
 from cintui.store.models import Child
@@ -176,6 +177,37 @@ def test_transfer_out_pack_and_transfer_in(cli, demo_store, ref, tmp_path, new_d
     assert "Next: All the steps are recorded" in steps, steps
     one_line_error(run(cli, receiving, "import", "transfer-pack", tmp_path / "pack"),
                    "already a child on this store")
+
+
+def test_a_meeting_still_booked_is_cancelled_before_the_pack_is_sent_wir_2_9(
+        cli, demo_store, ref):
+    """WIR 2.9: a review still booked when the child moved away left those invited to come
+    to it: sending is refused naming it (status too, on both readers), until cancelled."""
+    from tests.casework.test_endings import book_review
+
+    ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
+       "--contact", "Duty team", "--move-date", "2026-11-16", "--consent", "given",
+       "--moves", "1", "--impact", "None known", "--told", "Told Mum: school and GP there",
+       "--gaps", "None known", "--agencies", "School and GP asked", "--on", "2026-11-16")
+    ok(cli, demo_store, "transfer", "decide", ref, "--approve", "--rationale", "Moved",
+       "--by", MANAGER, "--on", "2026-11-17")
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            child_id = session.exec(select(Child).where(Child.reference == ref)).one().id
+        meeting_id, told = book_review(store, child_id)
+    finally:
+        store.close()
+    unmet = [i for i in ok(cli, demo_store, "transfer", "status", ref)["checklist"]
+             if not i["met"]]
+    assert [(i["key"], i["rule"]) for i in unmet] == [("no_meetings_booked", "WIR 2.9")]
+    one_line_error(run(cli, demo_store, "transfer", "sent", ref, "--on", "2026-11-20"),
+                   "the CIN review meeting of Tue 12 Jan 2027 is still booked")
+    cancelled = run(cli, demo_store, "meeting", "cancel", str(meeting_id), "--reason",
+                    "The family moved away", *[a for name in told for a in ("--told", name)])
+    assert cancelled.code == 0, cancelled.err
+    assert ok(cli, demo_store, "transfer", "sent", ref, "--on", "2026-11-20")[
+        "child_status"] == "closed"
 
 
 def test_import_bad_pack_is_one_line_and_writes_nothing(cli, tmp_path, new_db):

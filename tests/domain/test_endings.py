@@ -5,7 +5,7 @@ record is complete (TRA, §9), letters by the child's age, and re-referral inter
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from cintui.domain import endings as rules
 from cintui.domain.endings import ClosureFacts, PersonFact
@@ -65,9 +65,23 @@ COMPLETE = ClosureFacts(approved=True, consent_recorded=True,
 
 def test_a_complete_record_meets_every_item():
     items = rules.closure_checklist(COMPLETE, TODAY)
-    assert [i.key for i in items] == ["approved", "no_drafts", "plan_final", "consent",
-                                      "family_told", "summary", "reason", "unmet_need", "date"]
+    assert [i.key for i in items] == ["approved", "no_drafts", "no_meetings_booked",
+                                      "plan_final", "consent", "family_told", "summary",
+                                      "reason", "unmet_need", "date"]
     assert rules.blockers(items) == []
+
+
+def test_a_meeting_still_booked_is_cancelled_before_the_case_closes_wir_2_9():
+    """WIR 2.9: a cancelled meeting is told to everyone invited. A case closed with a review
+    still booked left the family, the school and the GP to come to a meeting for a case
+    that had gone: closing waits until each is cancelled, and says which, soonest first."""
+    booked = (("review", datetime(2027, 1, 12, 16, 0)), ("final", datetime(2026, 12, 8, 10, 0)))
+    facts = ClosureFacts(**{**COMPLETE.__dict__, "booked": booked})
+    (item,) = rules.blockers(rules.closure_checklist(facts, TODAY))
+    assert (item.key, item.rule) == ("no_meetings_booked", "WIR 2.9")
+    assert item.problem == (
+        "the final CIN meeting of Tue 8 Dec 2026 is still booked (and 1 more): cancel it and "
+        "tell everyone invited (c on the Meetings tab, or cintui meeting cancel)")
 
 
 def test_an_incomplete_record_lists_each_missing_item_with_its_rule():  # TRA, §9
