@@ -453,6 +453,7 @@ class _Builder:
         self.later_day: dict = {}  # (date, n) -> n working days later
         self.visited: set = set()  # children with visits
         self.booked: dict = {}  # child id -> the review booked for the coming weeks
+        self.booked_rows: dict = {}  # the same, kept for the endings (`_closed_ending`)
         self.force_needs: dict = {}  # child id -> the need rows of the agreed plan in force
         # meeting id -> the rows that name it as where they were agreed (plan versions, a
         # rating to Green): a meeting made the final one later is named so in them too
@@ -718,7 +719,7 @@ class _Builder:
                 self.meeting(child, ep, "review", held, circulated=False)
         elif rng.random() < 0.5:
             # A review already booked for the coming weeks.
-            self.booked[child.id] = self.add(
+            self.booked[child.id] = self.booked_rows[child.id] = self.add(
                 Meeting, child_id=child.id, episode_id=ep.id, kind="review",
                 held_on=add_months(last, 3), held=False, status="scheduled",
                 starts_at=from_england_time(datetime.combine(add_months(last, 3), time(16))),
@@ -1822,6 +1823,10 @@ def _ending(b: _Builder, ep, kind: str, status: str, by: str, manager, recommend
 
 def _closed_ending(b: _Builder, hr: random.Random, ep, child, by: str, manager) -> None:
     cal, reason = b.cal, ep.closure_reason
+    booked = b.booked_rows.get(child.id)
+    if booked is not None and booked["episode_id"] == ep.id:  # WIR 2.9: none left booked
+        booked.update(status="cancelled", cancelled_reason="The case closed.",
+                      cancel_told="Everyone invited, by letter")
     decided = ep.closure_decided or cal.add_working_days(ep.closure_date, -3)
     if decided < ep.referral_date:
         decided = ep.closure_date

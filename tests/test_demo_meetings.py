@@ -82,3 +82,16 @@ def test_a_plan_agreed_at_a_meeting_names_the_meeting_as_the_app_does(store):
         if agreed_at.startswith("received from"):  # a transfer-in's plan (BEX 4)
             continue
         assert agreed_at == f"{KIND_LABELS[kind]} {held_on.day} {held_on:%b %Y}", agreed_at
+
+
+def test_no_closed_child_has_a_meeting_still_booked_wir_2_9(store):
+    """WIR 2.9: closing waits until each booked meeting is cancelled and everyone told; the
+    demo's closed cases are as a team closing through cintui would leave them (a review
+    booked ahead for a child later closed was left booked)."""
+    with store.read() as session:
+        closed = {c.id for c in session.exec(select(Child).where(Child.status == "closed"))}
+        left = [mt for mt in session.exec(select(Meeting).where(
+            Meeting.held.is_(False), Meeting.status != "cancelled")) if mt.child_id in closed]
+        cancelled = session.exec(select(Meeting).where(Meeting.status == "cancelled")).all()
+    assert closed and left == []
+    assert all(mt.cancelled_reason and mt.cancel_told for mt in cancelled)

@@ -113,9 +113,9 @@ def test_a_date_the_calendar_cannot_hold_is_refused_by_name(fresh):
 
 
 def test_an_export_to_a_place_that_cannot_be_written_says_why_in_words(fresh):
-    said = refused(fresh, "export", "cin-status", "-o", "/proc/cintui-nope.pdf", "--for",
+    said = refused(fresh, "export", "cin-status", "-o", "/proc/cintui-nope.csv", "--for",
                    "Police", "--purpose", "NICHE flags", "--db", str(fresh.store)).err
-    assert said.startswith("cintui: /proc/cintui-nope.pdf") or "no such folder" in said
+    assert said.startswith("cintui: /proc/cintui-nope.csv") or "no such folder" in said
     said = refused(fresh, "export", "plans", "--all", "-o", str(fresh.folder / ("a" * 400)),
                    "--db", str(fresh.store)).err
     assert "the name is too long" in said
