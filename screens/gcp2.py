@@ -195,6 +195,13 @@ class Gcp2FormScreen(FormScreen):
         self._needs(problems)
         return problems
 
+    def after_check(self, problems: dict[str, str]) -> None:
+        """STO 4.4: a poor grade attached to no need is said as it is typed, not only once
+        saved: a GCP2 is never changed afterwards, so the need is attached now or never."""
+        warnings = rules.unattached_concerns(self._grades(), self._needs())
+        self.query_one("#form-info", Static).update(
+            "\n".join(f"⚠ {w} (the needs: last box)" for w in warnings))
+
     def build(self):
         when, assessor, summary = self.date_of("on"), self.text_of("assessor"), \
             self.text_of("summary")

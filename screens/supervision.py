@@ -2,7 +2,8 @@
 record (or Ctrl+P "Record: supervision"). The screen lists the case's supervisions, newest
 first, with when the next is due; `n` records one (a team or service manager only): who
 was there, the discussion, the decisions, up to three actions with an owner and a date,
-and the next supervision (the policy's timescale unless the manager sets it sooner)."""
+and the next supervision (the policy's timescale unless the manager sets it sooner); `a`
+lists the open actions, for the worker to mark done (it leaves the due list)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import endings
 from cintui.casework import supervision as sup
-from cintui.domain.supervision import SupervisionAction
+from cintui.domain.plan import ACTION_STATUS_LABELS
+from cintui.domain.supervision import SupervisionAction, open_action_numbers
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
 from cintui.screens.widgets.plain_table import PlainTable
 
@@ -50,6 +54,7 @@ class SupervisionScreen(KeysAsRead, Screen):
         *KeysAsRead.TABLE_ROWS,
         as_read("escape", "back", "Back"),
         as_read("n", "new_supervision", "New supervision"),
+        as_read("a", "actions", "Actions: mark done"),
     ]
 
     def __init__(self, child_id: uuid.UUID, **kwargs) -> None:
@@ -119,11 +124,15 @@ class SupervisionScreen(KeysAsRead, Screen):
         text.append(f"{f.discussion}\n")
         text.append("Decided: ", style="bold")
         text.append(f"{f.decisions}\n")
-        for i, a in enumerate(f.actions, start=1):
-            text.append(f"Action {i}: {a.what} ({a.who}, by {_day(a.by_when)}) — "
+        numbers = open_action_numbers(self.shown.facts)  # as `a` and the shell number them
+        for a in f.actions:
+            label = f"Action {numbers[a.ref]}" if a.ref in numbers else "Action"
+            text.append(f"{label}: {a.what} ({a.who}, by {_day(a.by_when)}) — "
                         f"{a.status.replace('_', ' ')}\n")
         if f.next_due:
-            text.append(f"Next supervision set for {_day(f.next_due)}")
+            text.append(f"Next supervision set for {_day(f.next_due)}\n")
+        if any(a.status in ("not_started", "in_progress") for a in f.actions):
+            text.append("a: mark an action done (or in progress)", style="dim")
         self.query_one("#sup-detail", Static).update(text)
 
     def action_new_supervision(self) -> None:
@@ -147,8 +156,116 @@ class SupervisionScreen(KeysAsRead, Screen):
             self.app.notify("Supervision recorded: its actions are on the worker's due list.")
             self.reload()
 
+    def action_actions(self) -> None:
+        """STO 8.5: the worker acts on the direction: each open action, marked done (or in
+        progress, not done) here; done, it leaves the due list. It took the shell."""
+        if not self.after_reading(self.action_actions):
+            return
+        facts = self.shown.facts if self.shown else []
+        numbers = open_action_numbers(facts)
+        rows = sorted(((numbers[a.ref], f.held_on, a) for f in facts for a in f.actions
+                       if a.ref in numbers), key=lambda r: r[0])
+        if not rows:
+            self.app.notify("No open supervision actions: each one agreed is done or "
+                            "closed.")
+            return
+        self.app.push_screen(SupervisionActionsScreen(rows), self._actions_chosen)
+
+    def _actions_chosen(self, changes: dict[str, str] | None) -> None:
+        if not changes:
+            return
+        app = self.app
+        try:
+            with app.store.session(app.actor) as session:
+                changed = sup.set_action_statuses(session, self.child_id, changes)
+        except sup.SupervisionError as exc:
+            app.notify(f"Not saved: {exc.problem}", severity="error", timeout=8)
+            self.reload()
+            return
+        said = "; ".join(f"{r.what[:40]}: {ACTION_STATUS_LABELS[r.status].lower()}"
+                         for r in changed)
+        done = sum(r.status in ("done", "not_done") for r in changed)
+        app.notify(f"{said}." + (" Off the due list." if done else ""))
+        self.reload()
+
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+ACTION_CYCLE = ("done", "in_progress", "not_done", "not_started")
+
+
+class SupervisionActionsScreen(KeysAsRead, ModalScreen[dict | None]):
+    """The child's open supervision actions, numbered as `cintui supervision action` takes
+    them: Space changes the highlighted one's status, Enter (or Ctrl+S) saves, Esc leaves
+    them as they were."""
+
+    DEFAULT_CSS = """
+    SupervisionActionsScreen { align: center middle; }
+    SupervisionActionsScreen #sup-actions-box { width: 110; max-width: 100%; height: auto;
+                                                max-height: 90%; border: thick $primary;
+                                                background: $surface; padding: 0 1; }
+    SupervisionActionsScreen DataTable { height: auto; max-height: 20; }
+    SupervisionActionsScreen .note { color: $text-muted; height: auto; }
+    """
+    BINDINGS = [
+        *KeysAsRead.TABLE_ROWS,
+        Binding("space", "cycle", "Change status", priority=True),
+        Binding("enter,ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, rows: list[tuple[int, object, SupervisionAction]]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.changes: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sup-actions-box"):
+            yield Static("Supervision actions still open (STO 8.5)", classes="heading")
+            yield Static("Space: done, in progress, not done, as it was; Enter saves; Esc "
+                         "leaves them.", classes="note")
+            table = PlainTable(id="sup-actions", cursor_type="row")
+            table.add_columns("No.", "Action", "Who", "By", "Status")
+            yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for row in self.rows:
+            table.add_row(*self._cells(row), key=row[2].ref)
+        table.focus()
+
+    def _cells(self, row) -> list:
+        number, held_on, a = row
+        new = self.changes.get(a.ref)
+        status = (Text(ACTION_STATUS_LABELS[new], style="bold") if new
+                  else ACTION_STATUS_LABELS.get(a.status, a.status))
+        what = a.what if len(a.what) <= 30 else a.what[:29].rstrip() + "…"
+        return [str(number), what, a.who[:14],
+                f"{a.by_when.day} {a.by_when:%b}" if a.by_when else "no date", status]
+
+    def action_cycle(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.rows:
+            return
+        row = self.rows[table.cursor_row]
+        a = row[2]
+        # From as it is, first to done (what acting on it usually means), then on, then back.
+        order = [st for st in ACTION_CYCLE if st != a.status] + [a.status]
+        now = self.changes.get(a.ref, a.status)
+        nxt = order[(order.index(now) + 1) % len(order)]
+        if nxt == a.status:
+            self.changes.pop(a.ref, None)
+        else:
+            self.changes[a.ref] = nxt
+        for col, value in enumerate(self._cells(row)):
+            table.update_cell_at((table.cursor_row, col), value)
+
+    def action_save(self) -> None:
+        self.dismiss(dict(self.changes))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 def _referral(session, child_id: uuid.UUID):

@@ -147,6 +147,30 @@ def set_action_status(session: Session, child_id: uuid.UUID, number: int,
     return row
 
 
+def set_action_statuses(session: Session, child_id: uuid.UUID,
+                        changes: dict[str, str]) -> list[m.SupervisionAction]:
+    """Several open actions' statuses at once, by their `ref` (the app's `a`: each action
+    is ticked where it is read, so none is found by a number that moves as others are
+    done). All or none: a status not known, or an action not open on this child, refuses."""
+    open_rows = {str(r.id): r for r in open_action_rows(session, child_id)}
+    for ref, status in changes.items():
+        if status not in rules.ACTION_STATUSES:
+            raise SupervisionError("status", f"{status!r} is not one of: "
+                                   + ", ".join(rules.ACTION_STATUSES))
+        if ref not in open_rows:
+            raise SupervisionError("action", "that supervision action is not open on this "
+                                   "child's record any more (done, or changed elsewhere)")
+    changed = []
+    for ref, status in changes.items():
+        row = open_rows[ref]
+        if row.status != status:
+            row.status = status
+            session.add(row)
+            changed.append(row)
+    session.flush()
+    return changed
+
+
 def open_action_rows(session: Session, child_id: uuid.UUID) -> list[m.SupervisionAction]:
     """The child's supervision actions not yet done, oldest supervision first."""
     return list(session.exec(

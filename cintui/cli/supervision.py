@@ -50,12 +50,15 @@ def parse_action(text: str, n: int):
     return SupervisionAction(what, who, _parse_date(by, f"--action {n}") if by else None)
 
 
-def fact_json(f) -> dict:
+def fact_json(f, numbers: dict[str, int] | None = None) -> dict:
+    """One supervision; each open action with the `number` `supervision action` takes."""
+    numbers = numbers or {}
     return {"held_on": _day(f.held_on), "manager": f.manager, "present": f.present,
             "discussion": f.discussion, "decisions": f.decisions,
             "next_due": _day(f.next_due),
             "actions": [{"what": a.what, "who": a.who, "by": _day(a.by_when),
-                         "status": a.status} for a in f.actions]}
+                         "status": a.status, "number": numbers.get(a.ref)}
+                        for a in f.actions]}
 
 
 def due_json(d) -> dict | None:
@@ -120,13 +123,16 @@ def supervision_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     from cintui.casework import supervision as sup
 
     now = _today(today)
+    from cintui.domain.supervision import open_action_numbers
+
     with _open(ctx, db) as store, store.read() as session:
         record = cases.find_child(session, child)
         shown = sup.view(session, record.id, now)
+    numbers = open_action_numbers(shown.facts)
     if as_json:
         _echo_json({"reference": shown.reference, "child": shown.child,
                     "policy": shown.policy, "next": due_json(shown.due),
-                    "supervisions": [fact_json(f) for f in shown.facts]})
+                    "supervisions": [fact_json(f, numbers) for f in shown.facts]})
         return
     typer.echo(f"{shown.child} ({shown.reference}): supervision {shown.policy}")
     if shown.due is not None:
@@ -137,16 +143,20 @@ def supervision_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         typer.echo(f"\n{f.held_on:%d %b %Y}, {f.manager}; present: {f.present}")
         typer.echo(f"  Discussed: {f.discussion}")
         typer.echo(f"  Decided: {f.decisions}")
-        for i, a in enumerate(f.actions, start=1):
+        for a in f.actions:  # open ones by the number `supervision action` takes
             by = f", by {a.by_when:%d %b %Y}" if a.by_when else ""
-            typer.echo(f"  Action {i}: {a.what} ({a.who}{by}) — {a.status.replace('_', ' ')}")
+            label = f"Action {numbers[a.ref]}" if a.ref in numbers else "Action"
+            typer.echo(f"  {label}: {a.what} ({a.who}{by}) — {a.status.replace('_', ' ')}")
+    if numbers:
+        typer.echo(f"\n`cintui supervision action {shown.reference} N` marks open action N "
+                   "done (--status for another).")
 
 
 @supervision_app.command("action")
 def supervision_action(
     ctx: typer.Context, child: ChildArg,
-    number: Annotated[int, typer.Argument(help="The open action's number, as `list` shows "
-                                               "them, oldest first (1 = the first open).")],
+    number: Annotated[int, typer.Argument(help="The open action's number, as `list` numbers "
+                                               "them (1 = the oldest open).")],
     status: Annotated[str, typer.Option(
         "--status", help="not_started, in_progress, done or not_done.")] = "done",
     db: DbOption = None, request_id: RequestOption = None,

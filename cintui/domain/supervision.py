@@ -25,6 +25,7 @@ from cintui.domain.workforce import MANAGER_ROLES, needs_role
 
 SOURCE = "STO 4.5, 8.5; WAR 12"
 ACTION_STATUSES = ("not_started", "in_progress", "done", "not_done")
+OPEN_STATUSES = ("not_started", "in_progress")
 MAX_ACTIONS = 20
 
 
@@ -193,3 +194,19 @@ def supervision_due(last: SupervisionFact | None, start: date | None, ts: Timesc
 
 def latest(facts: Iterable[SupervisionFact]) -> SupervisionFact | None:
     return max(facts, key=lambda f: f.held_on, default=None)
+
+
+def open_action_numbers(facts: Iterable[SupervisionFact]) -> dict[str, int]:
+    """The number each open action is updated by (`cintui supervision action CHILD N`, the
+    app's `a`), by its `ref`: the child's open actions counted from the oldest supervision,
+    each supervision's in the order agreed (1 first). `facts` come newest first, as listed,
+    so an action's number is not its place under its supervision ("Action 1" of the newest
+    supervision was open action 2 when an older one still had one, and the command marked
+    the older done: STO 8.5)."""
+    ordered = sorted(enumerate(facts), key=lambda p: (p[1].held_on, -p[0]))
+    numbers: dict[str, int] = {}
+    for _i, f in ordered:
+        for a in f.actions:
+            if a.status in OPEN_STATUSES:
+                numbers[a.ref] = len(numbers) + 1
+    return numbers

@@ -66,7 +66,7 @@ def test_supervision_recorded_its_action_due_and_next_supervision_sto_8_5(
     assert one["manager"] == "Tom Hale" and one["held_on"] == "2026-11-02"
     assert one["actions"] == [{"what": "Ask the GP to book Leo's dental check",
                                "who": "Amira Khan", "by": "2026-11-09",
-                               "status": "not_started"}]
+                               "status": "not_started", "number": 1}]
     assert listed["next"]["due"] == "2026-11-30"
     assert "STO 4.5" in listed["next"]["source"]
 
@@ -84,6 +84,43 @@ def test_supervision_recorded_its_action_due_and_next_supervision_sto_8_5(
     assert not [i for i in due["items"] if i["key"] == "supervision_action"]
 
     assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_list_numbers_each_open_action_as_action_takes_it_sto_8_5(cli, tmp_path, monkeypatch):
+    """STO 8.5: with two supervisions, each agreeing one action, `list` showed both as
+    "Action 1", but `supervision action CHILD 1` takes the oldest open one: the worker who
+    made the FGC referral (the newest "Action 1") marked the dental check done, and a done
+    action cannot be set back. `list` now numbers open actions as `action` takes them, and
+    that number marks the action the worker read."""
+    db = _store(cli, tmp_path, monkeypatch)
+    monkeypatch.setenv("CINTUI_USER", "tom")
+    assert cli(*RECORD, "--db", db, "--today", "2026-11-02").code == 0
+    later = cli("supervision", "record", "CIN000001", "--on", "2026-11-30",
+                "--present", "Amira Khan, Tom Hale", "--discussion", "Gran's support",
+                "--decisions", "Ask the family to an FGC: Gran wants to help.",
+                "--action", "Refer to the FGC service | Amira Khan | 2026-12-07",
+                "--db", db, "--today", "2026-11-30")
+    assert later.code == 0, later.err
+
+    listed = cli("supervision", "list", "CIN000001", "--db", db, "--today", "2026-11-30").out
+    fgc = next(line for line in listed.splitlines() if "FGC service" in line)
+    dental = next(line for line in listed.splitlines() if "dental check (" in line)
+    assert fgc.strip().startswith("Action 2:") and dental.strip().startswith("Action 1:")
+    assert "`cintui supervision action CIN000001 N` marks open action N done" in listed
+    as_json = json.loads(cli("supervision", "list", "CIN000001", "--db", db, "--json",
+                             "--today", "2026-11-30").out)
+    assert [[a["number"] for a in s["actions"]] for s in as_json["supervisions"]] == [[2], [1]]
+
+    monkeypatch.setenv("CINTUI_USER", "amira")
+    done = cli("supervision", "action", "CIN000001", "2", "--db", db)
+    assert done.code == 0, done.err
+    assert "Refer to the FGC service — done" in done.out
+    after = json.loads(cli("supervision", "list", "CIN000001", "--db", db, "--json",
+                           "--today", "2026-11-30").out)
+    statuses = {a["what"]: (a["status"], a["number"])
+                for s in after["supervisions"] for a in s["actions"]}
+    assert statuses == {"Refer to the FGC service": ("done", None),
+                        "Ask the GP to book Leo's dental check": ("not_started", 1)}
 
 
 def test_team_children_overdue_supervision_sto_8_5(cli, tmp_path, monkeypatch):

@@ -307,3 +307,34 @@ async def test_g_n_at_once_offers_the_plans_needs_however_slow_the_store(planned
         await until(pilot, lambda: type(app.screen).__name__ == "Gcp2FormScreen")
         offered = app.screen.needs
         assert offered and offered == app.screen_stack[-2].view.needs
+
+
+async def test_sto_4_4_a_poor_grade_with_no_need_is_said_in_the_form_before_saving(
+        planned_store):
+    """STO 4.4 (plans explicit about what needs to change), STO 6.11: a GCP2 is never
+    changed once recorded, and a poor grade attached to no need was said only after Ctrl+S,
+    when the need could no longer be attached. The form says it as the grade is typed, and
+    the warning goes once the need's number is in."""
+    app = ChildHost(planned_store, "SUP1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "Gcp2FormScreen"
+        for area, grade in (("physical", "4"), ("safety", "3"), ("love", "2"),
+                            ("esteem", "3")):
+            await fill(pilot, f"#{area}", grade)
+        await fill(pilot, "#summary", "Cupboards empty at weekends")
+        assert "⚠ Physical care graded 4 or 5 and the GCP2 is attached to no need" in \
+            text_of(form, "#form-info")
+        await fill(pilot, "#needs", "1")
+        assert text_of(form, "#form-info") == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "Gcp2Screen"
+        await until(pilot, lambda: app.screen.query_one("#gcp2-table").row_count == 1)
+        assert cells(app.screen.query_one("#gcp2-table"))[0][-1] == "1"

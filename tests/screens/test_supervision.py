@@ -219,3 +219,77 @@ async def test_a_kept_draft_brought_back_is_not_discarded_by_one_esc(empty_store
         await pilot.press("escape")  # Esc again: no, back to the form
         await until(pilot, lambda: app.screen is form)
         assert form.query_one("#discussion").text == "School attendance up"
+
+
+async def test_the_worker_marks_a_supervision_action_done_by_keys_sto_8_5(empty_store):
+    """STO 8.5 "preventing drift": the worker acts on the manager's direction. My week's
+    Enter opened the supervision, which showed the action and had no key to mark it done
+    (only `cintui supervision action` could), so it stayed on the due list. Now `a` lists
+    the open actions, numbered as the shell numbers them (oldest supervision first); Space
+    marks the highlighted one done, Enter saves, and it leaves the due list."""
+    from cintui.casework import supervision as sup
+    from cintui.domain.supervision import SupervisionAction
+
+    store = open_store(empty_store, None)
+    try:
+        with store.session("tom") as session:
+            child = cases.find_child(session, "SUP1")
+            for on, decided, what, by in (
+                    (date(2026, 11, 2), "Plan continues", "Ask the GP to book the dental "
+                     "check", date(2026, 11, 27)),
+                    (date(2026, 11, 16), "Ask the family to an FGC", "Refer to the FGC "
+                     "service", date(2026, 11, 30))):
+                sup.record_supervision(session, child.id, sup.NewSupervision(
+                    held_on=on, present="Amira Khan", discussion="Gran's support",
+                    decisions=decided, actions=(SupervisionAction(what, "Amira Khan", by),)),
+                    actor="tom", today=TODAY)
+    finally:
+        store.close()
+
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "amira"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        screen = app.screen
+        # The newest supervision's action is open action 2, as `a` and the shell number it.
+        assert "Action 2: Refer to the FGC service" in text_of(screen, "#sup-detail")
+        assert "a: mark an action done" in text_of(screen, "#sup-detail")
+        await pilot.press("a")
+        await settle(pilot)
+        modal = app.screen
+        assert type(modal).__name__ == "SupervisionActionsScreen"
+        assert [row[:2] for row in cells(modal.query_one("#sup-actions"))] == [
+            ["1", "Ask the GP to book the dental…"], ["2", "Refer to the FGC service"]]
+        await pilot.press("down", "space")
+        assert cells(modal.query_one("#sup-actions"))[1][-1] == "Done"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert cells(screen.query_one("#sup-table"))[0][-1] == "1 (0 open)"
+        assert "Action: Refer to the FGC service (Amira Khan, by 30 Nov 2026) — done" in \
+            text_of(screen, "#sup-detail")
+        # Esc leaves them as they were.
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("space", "escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+    store = open_store(empty_store, None)
+    try:
+        with store.read() as session:
+            statuses = dict(session.exec(select(m.SupervisionAction.what,
+                                                m.SupervisionAction.status)).all())
+            items = due_cases.load_items(session.connection(), TODAY, view="mine",
+                                         username="amira", until=date(2026, 12, 4))
+    finally:
+        store.close()
+    assert statuses == {"Ask the GP to book the dental check": "not_started",
+                        "Refer to the FGC service": "done"}
+    assert [i.detail for i in items if i.key == "supervision_action"] == [
+        next(i.detail for i in items if i.key == "supervision_action"
+             and "dental" in i.detail)]
+    entities = [(a, e, who) for a, e, _c, who in audit_entities(empty_store)]
+    assert ("update", "supervision_action", "amira") in entities
