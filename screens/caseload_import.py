@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Static
 
 from cintui.casework import caseload_import as importing
 from cintui.domain.caseload_import import report as problem_lines
+from cintui.domain.text import counted
 from cintui.screens.forms import FormScreen
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.typed import let_go
@@ -127,7 +128,7 @@ class CaseloadImportScreen(FormScreen):
                           "every problem is put right.\n"
                           + "\n".join(f"• {plain(line)}" for line in problem_lines(plan.problems)))
             self.query_one("#form-error", Static).update(
-                f"Not imported: {len(plan.problems)} problems (listed above).")
+                f"Not imported: {counted(len(plan.problems), 'problem')} (listed above).")
             return
         self.checked = reading
         children = f"{len(plan.rows)} {'child' if len(plan.rows) == 1 else 'children'}"

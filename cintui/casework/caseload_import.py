@@ -143,7 +143,8 @@ def plan(session: Session, data: bytes, *, today: date, file: str = "caseload.cs
     read = rules.read_caseload(data, today=today, mapping=mapping, ignore=ignore,
                                code_lists={n: codes.codes(n) for n in CODE_LISTS}
                                | {"assessment_factor": codes.short_names("assessment_factor")},
-                               existing=existing, existing_upns=upns)
+                               existing=existing, existing_upns=upns,
+                               former_labels={n: codes.former_labels(n) for n in CODE_LISTS})
     problems = list(read.problems)
     rows: list[CaseRow] = []
     names: dict[str, str] = {}  # username -> "Name (username)"

@@ -88,24 +88,28 @@ def _span(period) -> str:
 
 
 def _print_return(ret, written: Path | None) -> None:
+    from cintui.cli.common import hanging
+
     period = ret.period
     span = _span(period)
     n, eps = len(ret.children), ret.episodes
     if written:
-        typer.echo(f"Wrote {written}: the {period.year} CIN census return ({period.label}, "
-                   f"{span}), "
-                   f"{n} child{'ren' if n != 1 else ''}, {eps} episode{'s' if eps != 1 else ''}.")
+        typer.echo(hanging("", f"Wrote {written}: the {period.year} CIN census return "
+                           f"({period.label}, {span}), {n} child{'ren' if n != 1 else ''}, "
+                           f"{eps} episode{'s' if eps != 1 else ''}."))
     else:
         typer.echo(f"No file written: every child in the {period.year} return ({span}) "
                    "breaks a validation rule.")
     if ret.excluded:
         left = ret.excluded_children
-        typer.echo(f"Left out {len(left)} child{'ren' if len(left) != 1 else ''} whose record "
-                   "breaks a DfE validation rule (fix the record and export again):")
+        typer.echo(hanging("", f"Left out {len(left)} child{'ren' if len(left) != 1 else ''} "
+                           "whose record breaks a DfE validation rule (fix the record and "
+                           "export again):"))
         for e in ret.excluded:
-            typer.echo(f"  {e.reference}  {e.rule}  {e.message}")
+            typer.echo(hanging(f"  {e.reference}  {e.rule}  ", e.message))
     if ret.queries:
-        typer.echo(f"Warning: {len(ret.queries)} DfE quer{'ies' if len(ret.queries) != 1 else 'y'}"
-                   " (in the file: check the data, or give the DfE the reason when you submit):")
+        typer.echo(hanging("", f"Warning: {len(ret.queries)} DfE "
+                           f"quer{'ies' if len(ret.queries) != 1 else 'y'} (in the file: check "
+                           "the data, or give the DfE the reason when you submit):"))
         for q in ret.queries:
-            typer.echo(f"  {q.reference or '(return)'}  {q.rule}  {q.message}")
+            typer.echo(hanging(f"  {q.reference or '(return)'}  {q.rule}  ", q.message))

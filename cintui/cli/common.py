@@ -265,6 +265,27 @@ def _rich_console():
     return InertConsole(file=getattr(sys.stdout, "inner", sys.stdout))
 
 
+def hanging(lead: str, text: str, width: int | None = None) -> str:
+    """`lead` then `text` wrapped at whole words to the terminal's `width`, its later lines
+    indented under the text's start, so a list of findings keeps its columns in an
+    80-column terminal (the terminal's own wrap broke words: "assess|ment"). When the
+    lead leaves the text under 30 columns, later lines are indented 4. To a file or a pipe
+    (not a terminal, as Rich tells one: TTY_COMPATIBLE, FORCE_COLOR, isatty) it stays one
+    line, for grep and scripts."""
+    import textwrap
+
+    from cintui.cli.table import console_width
+
+    if width is None:
+        if not _rich_terminal(getattr(sys.stdout, "inner", sys.stdout)):
+            return lead + text
+        width = console_width()
+    indent = len(lead) if width - len(lead) >= 30 else 4
+    return textwrap.fill(text, width=width, initial_indent=lead,
+                         subsequent_indent=" " * indent, break_long_words=False,
+                         break_on_hyphens=False)
+
+
 def _rich_terminal(file) -> bool:
     """Would Rich treat `file` as a terminal (`Console.is_terminal`: TTY_COMPATIBLE, then
     FORCE_COLOR, then isatty)?"""

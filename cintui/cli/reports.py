@@ -278,11 +278,13 @@ def report_census(
             "return": [item(q) for q in whole],
         })
         return
+    from cintui.cli.common import hanging
+
     total = len(ret.children) + len(ret.excluded_children)
-    typer.echo(f"CIN census {period.label} (--year {period.year}, reference date "
-               f"{period.reference_date.isoformat()}): {total} children; "
-               f"{len(ret.excluded_children)} would be left out, "
-               f"{len({q.reference for q in ret.queries if q.reference})} queried.")
+    typer.echo(hanging("", f"CIN census {period.label} (--year {period.year}, reference date "
+                       f"{period.reference_date.isoformat()}): {total} children; "
+                       f"{len(ret.excluded_children)} would be left out, "
+                       f"{len({q.reference for q in ret.queries if q.reference})} queried."))
     if not workers and not whole:
         typer.echo("Nothing to fix: every child goes in the return with no query.")
     for w in workers:
@@ -292,14 +294,15 @@ def report_census(
         for f in (*w.left_out, *w.queried):
             kind = "query" if f.query else "LEFT OUT"
             fix = fix_for(f.rule)
-            typer.echo(f"  {f.reference}  {f.rule:<6} {kind:<8} {f.message}")
+            lead = f"  {f.reference}  {f.rule:<6} {kind:<8} "
+            typer.echo(hanging(lead, f.message))
             if fix:
-                typer.echo(f"  {'':{len(f.reference)}}  {'':6} {'':8} fix: {fix}")
+                typer.echo(hanging(" " * len(lead), f"fix: {fix}"))
     if whole:
         typer.echo("")
         typer.echo("The return as a whole (a reason for the DfE, or records to check):")
         for q in whole:
-            typer.echo(f"  {q.rule:<6} {q.message}")
+            typer.echo(hanging(f"  {q.rule:<6} ", q.message))
 
 
 # ---------------------------------------------------------------- STO 7.13: step audits

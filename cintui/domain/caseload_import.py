@@ -68,7 +68,8 @@ COLUMNS: tuple[Column, ...] = (
            ("ethnic group", "ethnic origin", "ethnicity code")),
     Column("disabilities", "Census codes, separated by spaces or commas. Blank: NONE.",
            "NONE", ("disability", "disability codes")),
-    Column("primary_need", "Census code N0-N9 or its name. Blank: N0.", "N1",
+    Column("primary_need", "Census code N0-N9 or its name (an earlier year's too: 'Abuse "
+           "or neglect' is N1). Blank: N0.", "N1",
            ("primary need code", "need code", "category of need", "cin primary need")),
     Column("referral_source", "Census code (1A-10) or its name. Blank: 10.", "2A",
            ("source of referral", "referral source code")),
@@ -572,11 +573,14 @@ def read_caseload(
     ignore: tuple[str, ...] = (),
     existing: Iterable[str] = (),
     existing_upns: Mapping[str, str] = MappingProxyType({}),
+    former_labels: Mapping[str, Mapping[str, str]] = MappingProxyType({}),
 ) -> Caseload:
     """Every row of the file checked: the good ones typed, every problem listed.
 
     `code_lists` are the census lists by name (sex, ethnicity, disability, primary_need,
-    referral_source: code -> label); `existing` the references already on the store."""
+    referral_source: code -> label); `former_labels` the labels earlier years gave a code
+    (casefolded label -> code: "abuse or neglect" -> N1), read as that code; `existing` the
+    references already on the store."""
     if isinstance(data, bytes) and (data.startswith(b"PK") or b"\x00" in data):
         return Caseload((), (Problem(HEADER, "", "this is not a CSV file: save the "
                                      "spreadsheet as 'CSV UTF-8 (Comma delimited)'"),))
@@ -607,7 +611,7 @@ def read_caseload(
                                     "needs double quotes"))
             continue
         raw = {ours: cells[i].strip() if i < len(cells) else "" for ours, i in at.items()}
-        row, found = _read_row(line, raw, names, today, code_lists)
+        row, found = _read_row(line, raw, names, today, code_lists, former_labels)
         ref = raw.get("reference", "").casefold()
         if ref and ref in seen:
             found.append(Problem(line, names["reference"], f"{raw['reference']} is also on "
@@ -651,7 +655,9 @@ def _code(value: str, code_list: Mapping[str, str], what: str,
 
 
 def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date,
-              code_lists: Mapping[str, Mapping[str, str]]) -> tuple[CaseRow | None, list[Problem]]:
+              code_lists: Mapping[str, Mapping[str, str]],
+              former_labels: Mapping[str, Mapping[str, str]] = MappingProxyType({}),
+              ) -> tuple[CaseRow | None, list[Problem]]:
     problems: list[Problem] = []
     values: dict[str, object] = {}
 
@@ -687,8 +693,9 @@ def _read_row(line: int, raw: dict[str, str], names: dict[str, str], today: date
     if not raw.get("referral_date"):
         bad("referral_date", "no referral date: the clocks run from it")
     for ours in CODE_COLUMNS:
-        attempt(ours, lambda v, o=ours: _code(v, code_lists[o], o.replace("_", " "),
-                                              SEX_WORDS if o == "sex" else None))
+        words = {**former_labels.get(ours, {}), **(SEX_WORDS if ours == "sex" else {})}
+        attempt(ours, lambda v, o=ours, w=words: _code(v, code_lists[o], o.replace("_", " "),
+                                                       w))
     if values.get("sex", "U") != "U" and raw.get("expected_dob") and not raw.get("dob"):
         bad("sex", "an unborn child's sex is U (unknown) until the birth")
     attempt("disabilities", lambda v: _disabilities(v, code_lists["disability"]))

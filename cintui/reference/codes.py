@@ -79,6 +79,17 @@ def codes(code_list: str, year: int = CURRENT_YEAR) -> Mapping[str, str]:
     return _all()[year][code_list]
 
 
+def former_labels(code_list: str) -> Mapping[str, str]:
+    """An earlier year's label (casefolded) -> its code, for a code the current list keeps
+    under another label: N1 was "Abuse or neglect" to the 2024-25 collection, "Abuse,
+    neglect and exploitation" from 2025-26. An old system's export still says the former."""
+    current = codes(code_list)
+    return MappingProxyType({
+        label.casefold(): code
+        for year in YEARS[:-1] for code, label in _all()[year].get(code_list, {}).items()
+        if code in current and label != current[code]})
+
+
 def choices(code_list: str) -> list[tuple[str, str]]:
     """A list's codes as a form offers them: ("1C Individual – self", "1C"), in census order."""
     return [(f"{code} {lbl}", code) for code, lbl in codes(code_list).items()]

@@ -5,6 +5,9 @@ the DfE rule and what to fix, from a store built through the CLI. Synthetic peop
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from tests.conformance.cli_store import build_cli_store
 from tests.conftest import TODAY
@@ -25,6 +28,31 @@ def test_per_worker_what_would_be_left_out_or_queried_and_what_to_fix(cli, tmp_p
     assert "fix: record the UPN, or why it is unknown (UN2-UN7)" in lines[ava + 1]
     assert "The return as a whole" in result.out and "2887Q" in result.out
     assert not list(tmp_path.glob("*.xml"))  # writes no file
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_in_a_terminal_each_finding_wraps_at_whole_words_under_its_message(
+        cli, new_location, tmp_path, monkeypatch, width):
+    """In an 80-column terminal the findings ran past the edge and the terminal broke them
+    mid-word ("assess|ment", "stil|l open") back at column 0, under the references: each
+    now wraps at whole words to the terminal's width, under the start of its message, for
+    `report census` and `export census` alike. Piped, each stays one line (above)."""
+    db = build_cli_store(cli, new_location("cli.db"))
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("COLUMNS", str(width))
+    report = cli("report", "census", "--year", "2027", "--db", db, "--today", TODAY.isoformat())
+    export = cli("export", "census", "--year", "2027", "-o", tmp_path / "cin.xml", "--db", db,
+                 "--today", TODAY.isoformat())
+    assert report.code == 0 and export.code == 1, (report.err, export.err)  # CIN-77 left out
+    for out in (report.out, export.out):
+        lines = out.splitlines()
+        assert max(len(x) for x in lines if "cin.xml" not in x) <= width  # the path is whole
+        ava = next(i for i, x in enumerate(lines) if x.split()[:2] == ["CIN000001", "8770Q"])
+        lead = re.match(r"\s+CIN000001\s+8770Q\s+(query\s+)?", lines[ava]).end()
+        follow = lines[ava + 1]  # the message goes on under its start, whole words
+        assert len(follow) - len(follow.lstrip()) == lead, (lines[ava], follow)
+        assert "no UPN for a child of school age" in " ".join(out.split())
+    assert "fix: record the UPN, or why it is unknown (UN2-UN7)" in " ".join(report.out.split())
 
 
 def test_json_groups_items_by_worker(cli, new_location):

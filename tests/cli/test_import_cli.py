@@ -150,6 +150,35 @@ def test_consent_from_the_old_system_is_recorded_as_each_pr_holders_war_4_2(cli,
         store.close()
 
 
+def test_a_primary_need_by_its_former_census_name_is_read_as_its_code(cli, db, tmp_path):
+    """DOMAIN.md §10: N1 was "Abuse or neglect" in the census lists to 2024-25 and is "Abuse,
+    neglect and exploitation" from 2025-26. An LCS or Mosaic export still says the former:
+    it was refused on every such row ("is not a census primary need code"), so a file
+    could not come in until each was changed by hand. Both names are N1."""
+    path = tmp_path / "needs.csv"
+    path.write_text("reference,first_name,dob,worker,referral_date,category of need\n"
+                    "C1,Tia,12/02/2015,wendy.worker,03/06/2026,Abuse or neglect\n"
+                    "C2,Ola,01/01/2016,wendy.worker,03/06/2026,"
+                    '"Abuse, neglect and exploitation"\n'
+                    "C3,Una,01/01/2017,wendy.worker,03/06/2026,Family in acute stress\n")
+    result = run(cli, db, path)
+    assert result.code == 0, result.err
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            assert [cases.find_child(session, ref).primary_need
+                    for ref in ("C1", "C2", "C3")] == ["N1", "N1", "N4"]
+    finally:
+        store.close()
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("reference,first_name,dob,worker,referral_date,category of need\n"
+                     "C9,Ivy,12/02/2015,wendy.worker,03/06/2026,Abuse\n")
+    refused = run(cli, db, wrong)
+    assert refused.code == 2
+    assert ('line 2, column "category of need": \'Abuse\' is not a census primary need '
+            "code") in refused.err
+
+
 def test_upns_and_assessment_factors_come_over_so_the_census_does_not_query_them(
         cli, db, tmp_path):
     """The census (8770Q: a school-age child with no UPN; 8897Q: a completed assessment

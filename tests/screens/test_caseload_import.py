@@ -119,3 +119,27 @@ async def test_a_caseload_is_checked_then_imported_from_the_palette(cli, tmp_pat
         done = conn.all("SELECT request_id, command, done FROM applied_request")
     assert [(r[0][:11], r[1], bool(r[2])) for r in done] == [
         ("app-import-", "import caseload", True)]
+
+
+async def test_a_file_with_one_problem_says_one_problem(cli, tmp_path, new_location):
+    """A Mosaic file with no referral date column: one problem, said as one ("Not imported:
+    1 problems" before), as the command line counts them."""
+    db = empty_store(cli, new_location("team.db"))
+    bad = tmp_path / "north.csv"
+    bad.write_text("Person ID,Forename,Date of Birth,Allocated Worker,Ref Recvd\n"
+                   "N1,Ada,03/03/2016,wendy.worker,05/01/2026\n")
+    app = CintuiApp(access.locate(db), today=TODAY, worker="wendy.worker")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "import")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        await fill(pilot, "#file", str(bad))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert 'no column for the referral date' in text_of(form, "#report")
+        assert text_of(form, "#form-error") == "Not imported: 1 problem (listed above)."
