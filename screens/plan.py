@@ -115,7 +115,8 @@ class PlanScreen(KeysAsRead, Screen):
     PlanScreen #plan-title { height: auto; padding: 0 1; background: $boost; }
     PlanScreen #plan-body { height: 1fr; }
     PlanScreen #plan-main { width: 1fr; }
-    PlanScreen #plan-details { height: auto; max-height: 9; padding: 0 1; }
+    PlanScreen #plan-details { height: auto; max-height: 9; padding: 0 1;
+                               text-wrap: nowrap; text-overflow: ellipsis; }
     PlanScreen #needs { height: 1fr; }
     PlanScreen #need-detail { height: auto; max-height: 8; padding: 0 1;
                               border-top: solid $primary-darken-2; }
@@ -144,6 +145,7 @@ class PlanScreen(KeysAsRead, Screen):
         as_read("ctrl+up", "move_need(-1)", "Move up", show=False),
         as_read("ctrl+down", "move_need(1)", "Move down", show=False),
         as_read("v", "details", "Details", show=False),
+        as_read("i", "all_details", "The plan's details, whole", show=False),
         as_read("g", "agree", "Agree"),
         as_read("n", "new_version", "New version", show=False),  # a change starts one
         as_read("w", "what_changed", "What changed", show=False),
@@ -270,27 +272,59 @@ class PlanScreen(KeysAsRead, Screen):
         self._show_need_detail()
         self.refresh_bindings()
 
+    def on_resize(self) -> None:
+        self._show_details()  # as many details as the box holds at this width
+
     def _show_details(self) -> None:
         v = self.version
         if v is None:
             self.query_one("#plan-details", Static).update("")
             return
-        t = Text()
-        rows = (("Objectives", v.objectives), ("Lead", v.lead_professional),
-                ("Next review", v.next_review.strftime("%d %b %Y") if v.next_review else ""),
-                ("Visits", self._visits(v)),
+        # One line each, cut with "…" (`i` shows them whole): a detail wrapped over lines
+        # pushed the plan's exit (bottom lines, good enough to end: BEX 3, STO 6.3) past the
+        # box's foot, unseen. What the box cannot hold is named on its last line.
+        rows = self._detail_rows(v)
+        room = (5 if self.app.size.width < 100 else 9) - 1  # as the CSS's -narrow
+        shown = rows if len(rows) <= room else rows[:room - 1]
+        t = self._details_text(v, shown, whole=False)
+        if len(shown) < len(rows):
+            t.append(f"\ni shows {len(rows) - len(shown)} more: "
+                     + ", ".join(label for label, _ in rows[len(shown):]), style="italic")
+        self.query_one("#plan-details", Static).update(t)
+
+    def _detail_rows(self, v: PlanVersion) -> list[tuple[str, str]]:
+        return [("Objectives", v.objectives), ("Visits", self._visits(v)),
                 ("Services", "; ".join(f"{s.name} ({s.purpose})" if s.purpose else s.name
                                        for s in v.services)),
                 ("Child's views", v.childs_views), ("Lived experience", v.lived_experience),
                 ("Bottom lines", v.bottom_lines), ("If not successful", v.if_not_met),
-                ("Good enough to end", v.good_enough))
-        for label, value in rows:
-            t.append(f"{label}: ", style="bold")
-            t.append(f"{value or '—'}\n")
+                ("Good enough to end", v.good_enough)]
+
+    @staticmethod
+    def _details_text(v: PlanVersion, rows: list[tuple[str, str]], *, whole: bool) -> Text:
         counts = v.rag_counts()
-        t.append(f"Needs: {len(v.needs)}  ·  Red {counts['R']}  ·  Amber {counts['A']}  ·  "
-                 f"Green {counts['G']}", style="bold")
-        self.query_one("#plan-details", Static).update(t)
+        review = v.next_review.strftime("%d %b %Y") if v.next_review else "—"
+        t = Text()
+        t.append(f"Needs: {len(v.needs)} · Red {counts['R']} · Amber {counts['A']} · Green "
+                 f"{counts['G']}", style="bold")
+        t.append(f"  ·  Next review: {review}  ·  Lead: {v.lead_professional or '—'}")
+        for label, value in rows:
+            t.append(f"\n{label}: ", style="bold")
+            t.append((value or "—") if whole else " ".join((value or "—").split()))
+        return t
+
+    def action_all_details(self) -> None:
+        """Every detail of the version shown, whole (the box above the needs gives each one
+        line, and at 80 columns only the first few): to read, not to edit (`v` edits, and on
+        the plan in force starts the next version)."""
+        if self.version is None:
+            return
+        from .help import ReadScreen
+
+        v = self.version
+        text = Text(f"CIN plan v{v.number}: its details\n\n", style="bold")
+        text.append_text(self._details_text(v, self._detail_rows(v), whole=True))
+        self.app.push_screen(ReadScreen(text))
 
     def _visits(self, v: PlanVersion) -> str:
         """The visit frequency agreed in the plan (BEX 3, TRA), else the policy's."""

@@ -326,6 +326,37 @@ async def test_v_sets_the_visit_frequency_agreed_in_the_plan_never_less_often(de
     assert (draft.visit_every.amount, draft.visit_every.unit) == (2, "weeks")
 
 
+async def test_at_80x24_the_details_not_shown_are_named_and_i_reads_them_whole(demo_store):
+    """BEX 3, STO 6.3: the plan's exit (its bottom lines, if it is not successful, good
+    enough to end) is read with the plan. The details box wrapped each detail and was cut
+    at its foot, so at 80x24 the exit never showed, and at 120x40 nor did "Good enough to
+    end" once a detail ran long: nothing said so. Each detail is one line; those the box
+    cannot hold are named, and `i` reads every one whole, editing nothing (`v` edits)."""
+    child_id = child_with(demo_store, "agreed")
+    plan = current(demo_store, child_id)
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        details = text_of(app.screen, "#plan-details").splitlines()
+        assert details[-1] == ("i shows 5 more: Child's views, Lived experience, Bottom "
+                               "lines, If not successful, Good enough to end")
+        await pilot.press("i")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReadScreen")
+        whole = " ".join(text_of(app.screen, "#help-text").split())
+        for label, value in (("Bottom lines", plan.bottom_lines),
+                             ("If not successful", plan.if_not_met),
+                             ("Good enough to end", plan.good_enough)):
+            assert f"{label}: {' '.join(value.split())}" in whole
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+    assert read(demo_store, lambda s: plans.draft_version_id(s, child_id)) is None  # no
+    # new version begun: read, not edited
+    async with PlanHost(demo_store, child_id).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        details = text_of(pilot.app.screen, "#plan-details").splitlines()
+        assert details[-1].startswith("Good enough to end: ") and len(details) == 9
+
+
 def test_plan_editor_snapshot(demo_store, snap_compare):
     child_id = child_with(demo_store, "agreed")
 
