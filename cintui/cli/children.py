@@ -88,11 +88,13 @@ def child_add(
         list[str] | None, typer.Option("--disability", help="Census code or words (AUT, "
                                        "autism); repeat for several.")
     ] = None,
-    primary_need: Annotated[str, typer.Option("--primary-need", help="N0-N9.")] = "N0",
+    primary_need: Annotated[str, typer.Option(
+        "--primary-need", help="Census code or words: N1, 'abuse or neglect'.")] = "N0",
     referral_date: Annotated[
         str | None, typer.Option("--referral-date", help="Default: today.")
     ] = None,
-    referral_source: Annotated[str, typer.Option("--referral-source", help="1A-10.")] = "10",
+    referral_source: Annotated[str, typer.Option(
+        "--referral-source", help="Census code or words: 1A, 'police'.")] = "10",
     level: Annotated[str, typer.Option("--level", help="Level of need (policy's names).")] = "",
     service: Annotated[str, typer.Option("--service")] = "",
     team: Annotated[str | None, typer.Option("--team")] = None,
@@ -122,7 +124,9 @@ def child_add(
         reference=reference, sex=sex.upper(), gender_identity=gender_identity,
         ethnicity=ethnicity.upper(),
         disabilities=" ".join(_disability_codes(disability or ["NONE"])),
-        primary_need=primary_need.upper(), referral_source=referral_source.upper(),
+        primary_need=_code(primary_need, "primary_need", "primary need", "--primary-need"),
+        referral_source=_code(referral_source, "referral_source", "referral source",
+                              "--referral-source"),
         referral_date=_parse_date(referral_date, "--referral-date") if referral_date is not None else now,
         level=level, service=service, team=team, worker=worker, upn=upn.upper(),
         upn_unknown=upn_unknown.upper() if upn_unknown else None,
@@ -150,7 +154,8 @@ def child_edit(
     level: Annotated[str | None, typer.Option("--level", help="Level of need (policy's "
                                               "names).")] = None,
     known_as: Annotated[str | None, typer.Option("--known-as")] = None,
-    primary_need: Annotated[str | None, typer.Option("--primary-need", help="N0-N9.")] = None,
+    primary_need: Annotated[str | None, typer.Option(
+        "--primary-need", help="Census code or words: N1, 'abuse or neglect'.")] = None,
     ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Census code.")] = None,
     upn: Annotated[str | None, typer.Option("--upn", help="Unique pupil number.")] = None,
     db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
@@ -165,7 +170,8 @@ def child_edit(
 
     changes = {name: value.strip() for name, value in (
         ("service", service), ("level", level), ("known_as", known_as),
-        ("primary_need", primary_need and primary_need.upper()),
+        ("primary_need", primary_need and _code(primary_need, "primary_need",
+                                                "primary need", "--primary-need")),
         ("ethnicity", ethnicity and ethnicity.upper()), ("upn", upn and upn.upper()))
         if value is not None}
     if not changes:
@@ -190,15 +196,21 @@ def child_edit(
 def _disability_codes(given: list[str]) -> list[str]:
     """Each `--disability` as its census code, from the code or from words (as `child
     circumstances --disability` takes them); one line naming the choices otherwise."""
+    return list(dict.fromkeys(_code(d, "disability", "disability", "--disability")
+                              for d in given))
+
+
+def _code(given: str, code_list: str, what: str, flag: str) -> str:
+    """A census code from the code or from words ("police", "abuse or neglect"), as
+    `referral record` and `child circumstances` take them; one line naming the choices
+    otherwise (`child add --primary-need neglect` was refused: codes only)."""
     from cintui.domain.steps import NoSuchCode, pick_code
     from cintui.reference import codes
 
-    names = codes.short_names("disability")
     try:
-        return list(dict.fromkeys(pick_code(d, names, "disability", "disability")
-                                  for d in given))
+        return pick_code(given, codes.short_names(code_list), what, code_list)
     except NoSuchCode as exc:
-        raise CliError(f"--disability: {exc.problem}") from None
+        raise CliError(f"{flag}: {exc.problem}") from None
 
 
 @child_app.command("show")

@@ -176,6 +176,22 @@ def test_child_add_then_list(cli, demo_store):
     assert added["dob"] == "2019-05-04"
 
 
+def test_child_add_takes_the_primary_need_and_the_source_in_words(cli, demo_store):
+    """As `referral record --need` and `--disability` take them: `child add --primary-need
+    neglect` was refused ("N0-N9" only) while the referral took the same word."""
+    from tests.conftest import connect
+
+    result = cli("child", "add", "--db", demo_store, "--first-name", "Worded", "--last-name",
+                 "Example", "--dob", "2019-05-04", "--primary-need", "neglect",
+                 "--referral-source", "police", "--today", TODAY.isoformat(), "--json")
+    assert result.code == 0, result.err
+    ref = json.loads(result.out)["reference"]
+    with connect(demo_store) as conn:
+        codes = conn.all("SELECT e.primary_need, e.referral_source FROM episode e JOIN child c "
+                         "ON c.id = e.child_id WHERE c.reference = ?", (ref,))
+    assert [tuple(r) for r in codes] == [("N1", "6")]  # 6: Police
+
+
 def test_an_unborn_child_can_be_added_with_an_expected_date(cli, demo_store):
     result = cli("child", "add", "--db", demo_store, "--first-name", "Baby", "--last-name",
                  "Example", "--expected-dob", "2027-02-01", "--today", TODAY.isoformat(), "--json")
@@ -196,7 +212,7 @@ def test_an_unborn_child_can_be_added_with_an_expected_date(cli, demo_store):
         (("--expected-dob", "2027-02-01", "--sex", "F"), "unborn child's sex is U"),  # DfE 8750
         (("--dob", "2020-01-01", "--ethnicity", "XXXX"), "ethnicity"),
         (("--dob", "2020-01-01", "--disability", "WINGS"), "disabilit"),
-        (("--dob", "2020-01-01", "--primary-need", "N42"), "primary_need"),
+        (("--dob", "2020-01-01", "--primary-need", "N42"), "no primary need matches 'N42'"),
         (("--dob", "2020-01-01", "--worker", "nobody.here"), "nobody.here"),
         (("--dob", "2020-01-01", "--reference", "DEMO00001"), "already used"),
         (("--dob", "2020-01-01", "--referral-date", "2027-01-01"), "future"),
