@@ -321,15 +321,27 @@ def close_complete(
     unmet = _yes_no(unmet_need, "--unmet-need")
 
     def step(session, record, now):
-        endings.complete_closure(session, record.id, endings.CloseInput(
-            closure_date=_on(on, now), reason=reason.upper() if reason else None,
-            unmet_need=unmet, summary=summary), now)
+        try:
+            endings.complete_closure(session, record.id, endings.CloseInput(
+                closure_date=_on(on, now), reason=reason.upper() if reason else None,
+                unmet_need=unmet, summary=summary), now)
+        except endings.ClosureBlocked as exc:  # each item with how to give it here
+            raise CliError("cannot close yet: " + "; ".join(
+                f"{i.problem} ({i.rule})" + (f": {CLOSE_HINTS[i.key]}" if i.key in CLOSE_HINTS
+                                             else "") for i in exc.items)) from None
 
     state = _closing(ctx, db, child, today, step)
     e = state.ending
     _report(state, as_json, f"Closed: {state.name} ({state.reference}) on "
             f"{e['completed_on']}, {e['closure_reason']} {e['closure_reason_label']}; unmet "
             f"need stepped down: {'yes' if e['unmet_need'] else 'no'}")
+
+
+# What `close complete` takes, or the command that records it, for a checklist item unmet.
+CLOSE_HINTS = {"family_told": "cintui close told CHILD --on DATE",
+               "summary": "--summary TEXT", "reason": "--reason RC1-RC9",
+               "unmet_need": "--unmet-need yes|no", "date": "--on DATE",
+               "approved": "cintui close decide CHILD --approve --rationale TEXT"}
 
 
 @close_app.command("letters")

@@ -79,8 +79,10 @@ def test_the_whole_closure_path(cli, demo_store, ref, tmp_path):
              "Needs met", "--by", MANAGER, "--on", "2026-11-16")
     assert out["notify_by"] == "2026-11-23"  # BEX 3: 5 working days
     blocked = run(cli, demo_store, "close", "complete", ref)
-    one_line_error(blocked, "cannot close yet", "record the date the family was told (BEX 3)",
-                   "RC1 to RC9", "STO 3.3")
+    # Each item with how to give it on the command line (it named no option)
+    one_line_error(blocked, "cannot close yet", "record the date the family was told (BEX 3): "
+                   "cintui close told CHILD --on DATE", "RC1 to RC9 (DfE CIN census): --reason "
+                   "RC1-RC9", "(STO 3.3): --unmet-need yes|no")
     status = ok(cli, demo_store, "close", "status", ref)
     assert not status["ready_to_close"]
     assert {i["key"] for i in status["checklist"] if not i["met"]} == {
