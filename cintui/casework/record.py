@@ -214,7 +214,8 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
     no_change = ""
     if episode is not None and episode.closure_date is None:
         next_step = step_rules.next_step(case_steps.facts(
-            child, episode, case_steps.ending_under_way(session, episode)))
+            child, episode, case_steps.ending_under_way(session, episode)),
+            level_needed=bool(cases.store_policy(session).levels))
         next_step = "" if next_step == step_rules.ALL_RECORDED else next_step
         no_change = no_change_prompt(session, child_id, today, episode)
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,

@@ -501,7 +501,7 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
     return CaseSteps(
         child_id=child.id, reference=child.reference, name=child.full_name,
         status=child.status, facts=f, steps=tuple(rules.steps(f)),
-        next_step=rules.next_step(f),
+        next_step=rules.next_step(f, level_needed=bool(levels)),
         source=episode.referral_source, need=episode.primary_need,
         referral_timeliness=referral_timeliness(session, episode),
         factor_names=tuple((c, names.get(c, c)) for c in f.factors),

@@ -703,8 +703,26 @@ def case_prompts(f: StepFacts, source: str, disabilities: str, service: str,
     return tuple(out)
 
 
-def next_step(f: StepFacts) -> str:
-    """What comes next, in words (the Case steps screen and `cintui child steps`)."""
+def _assessment_next(f: StepFacts, level_needed: bool) -> str:
+    """What the assessment under way still lacks, then completing it: it said "Write the
+    assessment under its headings, ..." with every heading written. `level_needed`: the
+    policy has levels of need to choose from."""
+    empty = sum(not (f.record.get(key) or "").strip() for key in HEADING_KEYS)
+    left = [f"write it under its headings ({empty} of {len(HEADING_KEYS)} still empty)"
+            if empty else "",
+            "" if f.factors else "choose the factors",
+            "" if f.level or not level_needed else "the level of need",
+            "" if f.outcome else "the outcome"]
+    left = [x for x in left if x]
+    if not left:
+        return "Complete the assessment: the date it was completed (TRA)."
+    words = left[0] if len(left) == 1 else ", ".join(left[:-1]) + " and " + left[-1]
+    return f"The assessment: {words}, then complete it."
+
+
+def next_step(f: StepFacts, *, level_needed: bool = True) -> str:
+    """What comes next, in words (the Case steps screen and `cintui child steps`);
+    `level_needed`: the store's policy names levels of need (England's and Bexley's do not)."""
     if f.closed is not None:
         return f"The episode is closed ({_day(f.closed)})."
     if _plan_came_in_force(f):  # whatever the file or the pack left out: taken before
@@ -715,8 +733,7 @@ def next_step(f: StepFacts) -> str:
                 return "Record the decision on the referral, and who made it."
             return "Start the assessment."
         if f.assessment_submitted is None:
-            return ("Write the assessment under its headings, choose the factors, the level "
-                    "of need and the outcome, then complete it.")
+            return _assessment_next(f, level_needed)
         return "The line manager authorises the assessment (TRA)."
     if f.outcome == "escalate":
         return ("Escalated: record the strategy discussion and any s47 enquiry (x on the "

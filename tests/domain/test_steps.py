@@ -51,7 +51,9 @@ def test_the_status_follows_the_steps(facts, status):
 def test_next_step_in_words_at_each_stage():
     assert s.next_step(REFERRED).startswith("Record the decision on the referral")
     assert s.next_step(DECIDED) == "Start the assessment."
-    assert s.next_step(STARTED).startswith("Write the assessment under its headings")
+    assert s.next_step(STARTED) == (
+        "The assessment: write it under its headings (7 of 7 still empty), choose the "
+        "factors, the level of need and the outcome, then complete it.")
     assert s.next_step(COMPLETED) == "The line manager authorises the assessment (TRA)."
     assert s.next_step(AUTHORISED).startswith("Start the CIN plan")
     assert "WAR 4.4.2" in s.next_step(PLANNED)
@@ -122,6 +124,24 @@ def test_an_imported_case_shows_the_steps_its_file_left_out_as_taken_before_it()
     assert "WAR 4.4.2" in s.next_step(typed) and not s.record_in_old_system(typed)
 
 
+def test_the_next_step_of_an_assessment_under_way_is_what_it_still_lacks_tra():
+    """WIR 1.1, TRA: the assessment under its headings, the factors, the level of need and
+    the outcome, then completed. With every heading written the next step still said "Write
+    the assessment under its headings"; it names only what is left, and no level of need
+    where the policy has none (England's, Bexley's)."""
+    written = replace(STARTED, record=FULL_RECORD)
+    assert s.next_step(written) == ("The assessment: choose the factors, the level of need "
+                                    "and the outcome, then complete it.")
+    assert s.next_step(written, level_needed=False) == (
+        "The assessment: choose the factors and the outcome, then complete it.")
+    half = replace(WRITTEN, record={k: v for k, v in list(FULL_RECORD.items())[:5]},
+                   level="Level 3")
+    assert s.next_step(half) == ("The assessment: write it under its headings (2 of 7 still "
+                                 "empty), then complete it.")
+    assert s.next_step(replace(WRITTEN, level="Level 3")) == (
+        "Complete the assessment: the date it was completed (TRA).")
+
+
 def test_an_imported_case_still_in_assessment_has_only_what_follows_to_do():
     """TRA: a case imported mid-assessment had its referral decided in the old system; the
     assessment itself is still to write here, and the steps after it are still to come."""
@@ -131,7 +151,7 @@ def test_an_imported_case_still_in_assessment_has_only_what_follows_to_do():
     assert found["decision"].before_import
     assert not any(found[k].done for k in ("assessment_record", "assessment_complete",
                                            "home_visit", "support_start"))
-    assert s.next_step(imported).startswith("Write the assessment under its headings")
+    assert s.next_step(imported).startswith("The assessment: write it under its headings")
     # A plan started after the import day is cintui's to follow: WAR 4.4.2 still asked.
     later = replace(imported, assessment_authorised=TODAY, outcome="cin_plan",
                     cin_plan_start=date(2026, 11, 24))
