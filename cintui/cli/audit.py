@@ -90,7 +90,7 @@ def audit_laptops(
     limit: Annotated[int, typer.Option("--limit", min=1, help="The newest N entries.")] = 50,
     everything: Annotated[bool, typer.Option(
         "--all", help="Also what the laptop's syncs wrote there (what they brought down, "
-        "their bookkeeping).")] = False,
+        "their bookkeeping) and its typing drafts (never sent).")] = False,
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """On a team server (its audit role or owner): who recorded what on which laptop, when,

@@ -1080,7 +1080,9 @@ def laptop_entries(conn: Any, *, device: str | None = None, limit: int = 50,
                    everything: bool = False) -> list[Any]:
     """The newest laptop entries on the server, with each laptop's label: who recorded
     what, where, when, and when it arrived (the audit role reads them). `everything`: also
-    what the laptop's syncs wrote there (what they brought down, their bookkeeping)."""
+    what the laptop's syncs wrote there (what they brought down, their bookkeeping), and
+    its typing drafts, kept there every second or so and never sent (they buried the
+    records among dozens of "draft" lines)."""
     d, e = _tables()["sync_device"], _tables()["device_entry"]
     query = (select(e.c.device, e.c.seq, e.c.at, e.c.actor, e.c.action, e.c.entity,
                     e.c.entity_id, e.c.arrived_at, d.c.label)
@@ -1088,6 +1090,6 @@ def laptop_entries(conn: Any, *, device: str | None = None, limit: int = 50,
              .order_by(e.c.arrived_at.desc(), e.c.device, e.c.seq.desc()).limit(limit))
     if device:
         query = query.where(e.c.device.startswith(device) | (d.c.label == device))
-    if not everything:  # what a sync itself wrote there (its own bookkeeping): with --all
-        query = query.where(e.c.actor != SYNC_ACTOR)
+    if not everything:  # what a sync itself wrote there, and drafts: with --all
+        query = query.where(e.c.actor != SYNC_ACTOR, e.c.entity != "draft")
     return list(conn.execute(query))

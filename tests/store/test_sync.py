@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from cintui.casework import drafts
 from cintui.store import audit, engine, sync
 from cintui.store.models import AuditEntry, Child, Decision, Visit
 from tests.store.teams import PASSWORD, Team
@@ -560,6 +561,11 @@ def test_a_change_the_server_refuses_is_kept_as_a_conflict_and_the_rest_arrives(
 def test_the_server_checks_every_laptops_chain_and_says_who_recorded_what_where(
         team, laptops, cli):
     path = laptops(team.worker)
+    laptop = open_laptop(path)
+    with laptop.session(team.worker) as session:  # a visit half typed, kept as typed
+        child_id = session.exec(select(Child).where(Child.reference == team.child)).one().id
+        drafts.create(session, "visit", child_id, team.worker, {"purpose": "Home vis"})
+    laptop.close()
     assert cli("visit", "record", team.child, "--at", "2026-12-01 09:00", "--purpose",
                "Home visit", "--analysis", "Fine", "--db", path,
                "--today", TODAY.isoformat()).code == 0
@@ -571,6 +577,10 @@ def test_the_server_checks_every_laptops_chain_and_says_who_recorded_what_where(
         listed = json.loads(cli("audit", "laptops", "--json").out)
         assert {"who": team.worker, "action": "insert", "record": "visit"}.items() <= \
             next(r for r in listed if r["record"] == "visit").items()
+        # The typing draft (never sent) only with --all: it buried the records
+        assert "draft" not in {r["record"] for r in listed}
+        assert "draft" in {r["record"] for r in json.loads(
+            cli("audit", "laptops", "--all", "--json").out)}
         import psycopg
 
         with psycopg.connect(make_url(team.owner_url).set(drivername="postgresql")
