@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
 
@@ -25,6 +23,7 @@ from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.supervision import SupervisionAction, open_action_numbers
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
 from cintui.screens.widgets.plain_table import PlainTable
+from cintui.screens.widgets.statuses import StatusesScreen, status_cell
 
 from .forms import FormScreen
 from .widgets.footer import Footer
@@ -195,77 +194,36 @@ class SupervisionScreen(KeysAsRead, Screen):
 ACTION_CYCLE = ("done", "in_progress", "not_done", "not_started")
 
 
-class SupervisionActionsScreen(KeysAsRead, ModalScreen[dict | None]):
+class SupervisionActionsScreen(StatusesScreen):
     """The child's open supervision actions, numbered as `cintui supervision action` takes
     them: Space changes the highlighted one's status, Enter (or Ctrl+S) saves, Esc leaves
     them as they were."""
 
-    DEFAULT_CSS = """
-    SupervisionActionsScreen { align: center middle; }
-    SupervisionActionsScreen #sup-actions-box { width: 110; max-width: 100%; height: auto;
-                                                max-height: 90%; border: thick $primary;
-                                                background: $surface; padding: 0 1; }
-    SupervisionActionsScreen DataTable { height: auto; max-height: 20; }
-    SupervisionActionsScreen .note { color: $text-muted; height: auto; }
-    """
-    BINDINGS = [
-        *KeysAsRead.TABLE_ROWS,
-        Binding("space", "cycle", "Change status", priority=True),
-        Binding("enter,ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    HEADING = "Supervision actions still open (STO 8.5)"
+    NOTE = "Space: done, in progress, not done, as it was; Enter saves; Esc leaves them."
+    COLUMNS = ("No.", "Action", "Who", "By", "Status")
+    TABLE_ID = "sup-actions"
 
     def __init__(self, rows: list[tuple[int, object, SupervisionAction]]) -> None:
-        super().__init__()
-        self.rows = rows
-        self.changes: dict[str, str] = {}
+        super().__init__(rows)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="sup-actions-box"):
-            yield Static("Supervision actions still open (STO 8.5)", classes="heading")
-            yield Static("Space: done, in progress, not done, as it was; Enter saves; Esc "
-                         "leaves them.", classes="note")
-            table = PlainTable(id="sup-actions", cursor_type="row")
-            table.add_columns("No.", "Action", "Who", "By", "Status")
-            yield table
+    def key(self, row) -> str:
+        return row[2].ref
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for row in self.rows:
-            table.add_row(*self._cells(row), key=row[2].ref)
-        table.focus()
-
-    def _cells(self, row) -> list:
-        number, held_on, a = row
-        new = self.changes.get(a.ref)
-        status = (Text(ACTION_STATUS_LABELS[new], style="bold") if new
-                  else ACTION_STATUS_LABELS.get(a.status, a.status))
+    def cells(self, row) -> list:
+        number, _held_on, a = row
         what = a.what if len(a.what) <= 30 else a.what[:29].rstrip() + "…"
         return [str(number), what, a.who[:14],
-                f"{a.by_when.day} {a.by_when:%b}" if a.by_when else "no date", status]
+                f"{a.by_when.day} {a.by_when:%b}" if a.by_when else "no date",
+                status_cell(self.changes.get(a.ref), ACTION_STATUS_LABELS.get(a.status, a.status))]
 
-    def action_cycle(self) -> None:
-        table = self.query_one(DataTable)
-        if not self.rows:
-            return
-        row = self.rows[table.cursor_row]
+    def next_status(self, row, now: str | None) -> str | None:
+        """From as it is, first to done (what acting on it usually means), then on, then
+        back to as it was (None)."""
         a = row[2]
-        # From as it is, first to done (what acting on it usually means), then on, then back.
         order = [st for st in ACTION_CYCLE if st != a.status] + [a.status]
-        now = self.changes.get(a.ref, a.status)
-        nxt = order[(order.index(now) + 1) % len(order)]
-        if nxt == a.status:
-            self.changes.pop(a.ref, None)
-        else:
-            self.changes[a.ref] = nxt
-        for col, value in enumerate(self._cells(row)):
-            table.update_cell_at((table.cursor_row, col), value)
-
-    def action_save(self) -> None:
-        self.dismiss(dict(self.changes))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        nxt = order[(order.index(now or a.status) + 1) % len(order)]
+        return None if nxt == a.status else nxt
 
 
 def _referral(session, child_id: uuid.UUID):

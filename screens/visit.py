@@ -25,7 +25,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     Checkbox,
-    DataTable,
     Header,
     Input,
     Label,
@@ -52,7 +51,7 @@ from cintui.domain.visit import (
     with_facts,
 )
 from cintui.screens.widgets.plain import plain
-from cintui.screens.widgets.plain_table import PlainTable
+from cintui.screens.widgets.statuses import StatusesScreen, status_bindings, status_cell
 
 from .forms import ConfirmScreen, ask_to_discard
 from .widgets.choices import TickList, YesNo
@@ -559,72 +558,40 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
 CYCLE = (None, "in_progress", "done", "not_done", "not_started")
 
 
-class VisitActionsScreen(KeysAsRead, ModalScreen[dict | None]):
+class VisitActionsScreen(StatusesScreen):
     """Tick the plan's actions progressed at this visit (recorded on the plan in force).
     Every key acts as read, the arrows too: "↓ Space" typed at once changed the first
     action (the Space, as read, came before the table had moved)."""
 
-    DEFAULT_CSS = """
-    VisitActionsScreen { align: center middle; }
-    VisitActionsScreen #actions-box { width: 110; max-width: 100%; height: auto; max-height: 90%;
-                                      border: thick $primary; background: $surface;
-                                      padding: 0 1; }
-    VisitActionsScreen DataTable { height: auto; max-height: 24; }
-    VisitActionsScreen .note { color: $text-muted; height: auto; }
-    """
-    BINDINGS = [
-        *KeysAsRead.TABLE_ROWS,
-        Binding("space", "cycle", "Change status", priority=True),
-        Binding("enter,ctrl+s", "done", "Done", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = status_bindings("Done")
+    HEADING = "Plan actions progressed at this visit"
+    NOTE = ("Space changes the status for this visit; Enter keeps it. Saved on the plan in "
+            "force when the visit is finalised.")
+    COLUMNS = ("Need", "Action", "Who", "By", "Status now", "At this visit")
+    TABLE_ID = "visit-actions"
 
     def __init__(self, actions: list[visits.ActionChoice], progress: dict) -> None:
-        super().__init__()
-        self.actions = actions
-        self.progress = dict(progress)
+        super().__init__(actions, progress)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="actions-box"):
-            yield Static("Plan actions progressed at this visit", classes="heading")
-            yield Static("Space changes the status for this visit; Enter keeps it. Saved on "
-                         "the plan in force when the visit is finalised.", classes="note")
-            table = PlainTable(id="visit-actions", cursor_type="row")
-            table.add_columns("Need", "Action", "Who", "By", "Status now", "At this visit")
-            yield table
+    @property
+    def actions(self) -> list[visits.ActionChoice]:
+        return self.items
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for a in self.actions:
-            table.add_row(*self._cells(a), key=a.key.hex)
-        table.focus()
+    @property
+    def progress(self) -> dict:
+        """Each action's status at this visit, by its key: what Enter keeps."""
+        return self.changes
 
-    def _cells(self, a: visits.ActionChoice) -> list:
-        new = self.progress.get(a.key)
+    def key(self, a: visits.ActionChoice):
+        return a.key
+
+    def cells(self, a: visits.ActionChoice) -> list:
         return [a.need[:28], a.what[:40], a.who[:18],
                 f"{a.by_when.day} {a.by_when:%b}" if a.by_when else "no date",
-                ACTION_STATUS_LABELS.get(a.status, a.status),
-                Text(ACTION_STATUS_LABELS[new], style="bold") if new else "—"]
+                ACTION_STATUS_LABELS.get(a.status, a.status), status_cell(self.changes.get(a.key))]
 
-    def action_cycle(self) -> None:
-        table = self.query_one(DataTable)
-        if not self.actions:
-            return
-        a = self.actions[table.cursor_row]
-        i = CYCLE.index(self.progress.get(a.key))
-        nxt = CYCLE[(i + 1) % len(CYCLE)]
-        if nxt is None:
-            self.progress.pop(a.key, None)
-        else:
-            self.progress[a.key] = nxt
-        for col, value in enumerate(self._cells(a)):
-            table.update_cell_at((table.cursor_row, col), value)
-
-    def action_done(self) -> None:
-        self.dismiss(self.progress)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def next_status(self, a: visits.ActionChoice, now: str | None) -> str | None:
+        return CYCLE[(CYCLE.index(now) + 1) % len(CYCLE)]
 
 
 # ------------------------------------------------------------------ reading a visit
