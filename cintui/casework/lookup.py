@@ -539,6 +539,7 @@ class EpisodeRow:
     unmet_need_stepped_down: bool
     days_since_last_closure: int | None
     band: str | None
+    referral_nfa: bool = False  # closed at the referral with no assessment (census)
 
     def as_json(self) -> dict:
         from cintui.reference import codes
@@ -549,7 +550,7 @@ class EpisodeRow:
                 "closure_reason_label": codes.label("closure_reason", self.closure_reason)
                 or None, "unmet_need_stepped_down": self.unmet_need_stepped_down,
                 "days_since_last_closure": self.days_since_last_closure,
-                "rereferral_band": self.band}
+                "rereferral_band": self.band, "referral_nfa": self.referral_nfa}
 
 
 def _iso(d: date | None) -> str | None:
@@ -558,7 +559,7 @@ def _iso(d: date | None) -> str | None:
 
 _EPISODES = f"""
 SELECT referral_date, referral_source, primary_need, closure_date, closure_reason,
-       unmet_need_stepped_down
+       unmet_need_stepped_down, referral_nfa
 FROM episode WHERE {_OF_CHILD} ORDER BY referral_date, created_at
 """
 
@@ -569,12 +570,12 @@ def episodes(source, reference: str) -> list[EpisodeRow]:
     from cintui.domain.endings import rereferral_band
 
     out, last = [], None
-    for number, (referred, referral_source, need, closed, reason, unmet) in enumerate(
+    for number, (referred, referral_source, need, closed, reason, unmet, nfa) in enumerate(
             rows_from(source)(_EPISODES, {"reference": reference}), start=1):
         referred, closed = _date(referred), _date(closed)
         out.append(EpisodeRow(number, referred, referral_source, need, closed, reason,
                               bool(unmet), (referred - last).days if last else None,
-                              rereferral_band(last, referred) if last else None))
+                              rereferral_band(last, referred) if last else None, bool(nfa)))
         last = closed or last
     return out
 

@@ -69,7 +69,7 @@ from cintui.domain.consent import (
     check_withheld,
     consent_summary,
 )
-from cintui.domain.endings import DecisionFact, describe_interval
+from cintui.domain.endings import DecisionFact, closure_words, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
 from cintui.domain.meeting_safeguards import AGREEMENT_LABELS
 from cintui.domain.people import (
@@ -320,9 +320,11 @@ def episode_lines(session: Session, child_id: uuid.UUID) -> list[str]:
         if e.id in notes:
             line += f" ({notes[e.id]})"
         if e.closure_date:
-            line += (f"; closed {_day(e.closure_date)}, {e.closure_reason} "
-                     f"{codes.label('closure_reason', e.closure_reason)}; unmet need stepped "
-                     f"down: {'yes' if e.unmet_need_stepped_down else 'no'}")
+            said = closure_words(e.closure_reason, codes.label("closure_reason",
+                                                               e.closure_reason),
+                                 bool(e.referral_nfa))
+            line += (f"; closed {_day(e.closure_date)}, {said}; unmet need stepped down: "
+                     f"{'yes' if e.unmet_need_stepped_down else 'no'}")
         else:
             line += "; open"
         out.append(line)

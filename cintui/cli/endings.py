@@ -463,10 +463,12 @@ def child_episodes(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         _echo_json({"reference": ref, "episodes": [r.as_json() for r in rows]})
         return
     typer.echo(f"{name} {ref}: {len(rows)} episode{'' if len(rows) == 1 else 's'}")
+    from cintui.domain.endings import closure_words
+
     for r in rows:
-        closed = (f"closed {_day(r.closure_date)} {r.closure_reason} "
-                  f"{codes.label('closure_reason', r.closure_reason)}" if r.closure_date
-                  else "open")
+        closed = (f"closed {_day(r.closure_date)} " + closure_words(
+            r.closure_reason, codes.label("closure_reason", r.closure_reason), r.referral_nfa)
+            if r.closure_date else "open")
         again = (f" (re-referral {r.days_since_last_closure} days after closure, {r.band})"
                  if r.days_since_last_closure is not None else "")
         typer.echo(f"{r.number}. referred {_day(r.referral_date)}{again}; {closed}")

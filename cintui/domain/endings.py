@@ -326,6 +326,15 @@ def letter_recipients(child_name: str, age: int | None, unborn: bool,
     return out
 
 
+def closure_words(reason: str | None, label: str, referral_nfa: bool) -> str:
+    """How an episode's closure reads on the record: its census code and label; for a
+    referral closed the day it was decided with no assessment (ReferralNFA), that, not the
+    census label "Case closed after assessment", which read as an assessment made."""
+    if referral_nfa:
+        return f"{reason or 'RC8'}: closed at the referral, no assessment (no further action)"
+    return f"{reason} {label}".strip()
+
+
 def _bare_name(name: str) -> str:
     """A name to compare: without what is in brackets (a role), in any case or spacing."""
     return " ".join(re.sub(r"\([^)]*\)", " ", name).lower().split())
@@ -383,6 +392,6 @@ __all__ = [
     "PLAIN_REASONS", "REREFERRAL_BANDS", "next_help", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
     "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
     "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",
-    "closure_checklist", "describe_blockers", "describe_interval", "letter_recipients",
+    "closure_checklist", "closure_words", "describe_blockers", "describe_interval", "letter_recipients",
     "rereferral_band",
 ]

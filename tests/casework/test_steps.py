@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cintui.casework import cases, record
+from cintui.casework import cases, lookup, record
 from cintui.casework import short_breaks as sb
 from cintui.casework import steps as cs
 from cintui.domain.steps import Referral
@@ -121,6 +121,13 @@ def test_no_further_action_closes_the_referral_as_a_census_nfa(store, child_id):
         assert (episode.referral_nfa, episode.closure_date, episode.closure_reason) == (
             True, REFERRAL, "RC8")
         assert child.status == "closed"
+        # The record and `child episodes` say how it closed: the census label alone, "Case
+        # closed after assessment", read as an assessment made.
+        lines = record.episode_lines(session, child_id)
+        listed = lookup.episodes(session, child.reference)
+    assert lines[-1].endswith("closed 1 Sep 2026, RC8: closed at the referral, no assessment "
+                              "(no further action); unmet need stepped down: no")
+    assert listed[-1].as_json()["referral_nfa"] is True
     assert clocks(store, child_id) == {}  # the assessment clock stops
 
 
