@@ -202,7 +202,7 @@ def closure_checklist(f: ClosureFacts, today: date,
                   (f.visit_drafts, "a visit on the Visits tab"),
                   (f.minutes_drafts, "the minutes on the Meetings tab")) if n) + ")"),
         _item("no_meetings_booked", "No meeting left booked: each cancelled, everyone "
-              "invited told", "WIR 2.9", not f.booked, left_booked(f.booked)),
+              "invited told", "WIR 2.9", not f.booked, left_booked(f.booked, today)),
         _item("plan_final", "The plan is final: no plan version left in draft",
               "TRA; DOMAIN §9", not f.draft_plan,
               "a plan version is still a draft: agree or delete it"),

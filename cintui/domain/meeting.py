@@ -395,18 +395,21 @@ def minutes_for(plan: PlanVersion | None, kind: str, held_on: date,
                    reviewed_version=plan.id if plan else None)
 
 
-def left_booked(booked: Iterable[tuple[str, datetime]]) -> str:
+def left_booked(booked: Iterable[tuple[str, datetime]], today: date) -> str:
     """WIR 2.9 at a case's end (a closure, a transfer): each meeting still booked is
     cancelled, everyone invited told, or they come to a meeting for a case that has gone.
-    "" when none is; else the first (soonest) and how many more, and how to cancel."""
+    "" when none is; else the first (soonest) and how many more, and how to settle it: one
+    whose day has come may have been held and not minuted."""
     booked = sorted(booked, key=lambda b: b[1])
     if not booked:
         return ""
     kind, at = booked[0]
     more = f" (and {len(booked) - 1} more)" if len(booked) > 1 else ""
+    held = "minute it if it was held (Enter on the Meetings tab), else " \
+        if at.date() <= today else ""
     return (f"the {in_sentence(KIND_LABELS.get(kind, kind))} of {at:%a} {at.day} {at:%b %Y} "
-            f"is still booked{more}: cancel it and tell everyone invited (c on the Meetings "
-            "tab, or cintui meeting cancel)")
+            f"is still booked{more}: {held}cancel it and tell everyone invited (c on the "
+            "Meetings tab, or cintui meeting cancel)")
 
 
 def off_booking(booked: datetime, now: datetime) -> bool:

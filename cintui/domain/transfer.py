@@ -280,7 +280,7 @@ def transfer_checklist(f: TransferFacts, today: date) -> list[ChecklistItem]:
                               "a plan version is still a draft: agree or delete it (only the "
                               "plan in force travels)" if f.draft_plan else "") if x)),
         _item("no_meetings_booked", "No meeting left booked: each cancelled, everyone "
-              "invited told", "WIR 2.9", not f.booked, left_booked(f.booked)),
+              "invited told", "WIR 2.9", not f.booked, left_booked(f.booked, today)),
         _item("date", "The date sent is not in the future, nor before the decision", "BEX 4",
               not date_problem, date_problem),
     ]
