@@ -633,8 +633,10 @@ def check_place(plan: PlanVersion, m: Minutes, need: int | None, action: int | N
             added = [j for j, t in enumerate(_action_targets(plan, m)) if t == need]
             if action - owned < len(added):
                 return f"agreed_actions.{added[action - owned]}"
-    if action is None and field == "actions":  # no action yet: one agreed goes to the
-        return "agreed_actions" if need == before and m.new_concerns else None  # 1st concern
+    if action is None and field == "actions":  # no action yet: one agreed, "; for" it
+        on_agenda = need >= before or any(it.need_key == plan.needs[need].key
+                                          for it in m.items)
+        return "agreed_actions" if on_agenda else None
     if need >= before:
         return f"new_concerns.{need - before}" if need - before < len(m.new_concerns) else None
     if action is None and field in ("now", "outcome", "evidence"):

@@ -334,9 +334,12 @@ def test_a_check_the_agreed_plan_fails_is_found_where_the_meeting_settles_it():
     assert check_place(PLAN, m, 2, None, "outcome") is None  # the plan's words: the editor
     assert check_place(PLAN, m, 1, None, "rating") is None  # Green: not on the agenda
     assert check_place(PLAN, m, None, None, "") is None
-    # An Amber with no action: one agreed in the box goes to the first new concern only.
+    # An Amber with no action: one is agreed in the box, "; for" it (a new concern, or a
+    # need on the agenda); a need not on it (Green) only the plan editor gives one.
     assert check_place(PLAN, m, 3, None, "actions") == "agreed_actions"
-    assert check_place(PLAN, m, 4, None, "actions") is None
+    assert check_place(PLAN, m, 4, None, "actions") == "agreed_actions"
+    assert check_place(PLAN, m, 2, None, "actions") == "agreed_actions"
+    assert check_place(PLAN, m, 1, None, "actions") is None
 
 
 def test_the_minutes_remember_the_version_reviewed():
