@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Header, Static
 from cintui.casework import endings
 from cintui.casework import supervision as sup
 from cintui.domain.plan import ACTION_STATUS_LABELS
-from cintui.domain.supervision import SupervisionAction, open_action_numbers
+from cintui.domain.supervision import OPEN_STATUSES, SupervisionAction, open_action_numbers
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
 from cintui.screens.widgets.plain_table import PlainTable
 from cintui.screens.widgets.statuses import StatusesScreen, status_cell
@@ -130,7 +130,7 @@ class SupervisionScreen(KeysAsRead, Screen):
                         f"{a.status.replace('_', ' ')}\n")
         if f.next_due:
             text.append(f"Next supervision set for {_day(f.next_due)}\n")
-        if any(a.status in ("not_started", "in_progress") for a in f.actions):
+        if any(a.status in OPEN_STATUSES for a in f.actions):
             text.append("a: mark an action done (or in progress)", style="dim")
         self.query_one("#sup-detail", Static).update(text)
 
@@ -171,20 +171,31 @@ class SupervisionScreen(KeysAsRead, Screen):
         self.app.push_screen(SupervisionActionsScreen(rows), self._actions_chosen)
 
     def _actions_chosen(self, changes: dict[str, str] | None) -> None:
-        if not changes:
-            return
+        if changes:
+            self._save_statuses(changes)
+
+    @work(thread=True, exclusive=True, group="supervision-actions")
+    def _save_statuses(self, changes: dict[str, str]) -> None:
+        """The write in a worker thread, as every form's save is: never on the UI thread."""
         app = self.app
         try:
             with app.store.session(app.actor) as session:
-                changed = sup.set_action_statuses(session, self.child_id, changes)
+                changed = [(r.what, r.status) for r in
+                           sup.set_action_statuses(session, self.child_id, changes)]
         except sup.SupervisionError as exc:
-            app.notify(f"Not saved: {exc.problem}", severity="error", timeout=8)
-            self.reload()
+            app.call_from_thread(self._statuses_said, f"Not saved: {exc.problem}", True)
             return
-        said = "; ".join(f"{r.what[:40]}: {ACTION_STATUS_LABELS[r.status].lower()}"
-                         for r in changed)
-        done = sum(r.status in ("done", "not_done") for r in changed)
-        app.notify(f"{said}." + (" Off the due list." if done else ""))
+        said = "; ".join(f"{what[:40]}: {ACTION_STATUS_LABELS[status].lower()}"
+                         for what, status in changed)
+        off = any(status not in OPEN_STATUSES for _what, status in changed)
+        app.call_from_thread(self._statuses_said,
+                             f"{said}." + (" Off the due list." if off else ""), False)
+
+    def _statuses_said(self, said: str, refused: bool) -> None:
+        if refused:
+            self.app.notify(said, severity="error", timeout=8)
+        else:
+            self.app.notify(said)
         self.reload()
 
     def action_back(self) -> None:

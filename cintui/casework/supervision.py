@@ -177,6 +177,6 @@ def open_action_rows(session: Session, child_id: uuid.UUID) -> list[m.Supervisio
         select(m.SupervisionAction)
         .join(m.Supervision, m.Supervision.id == m.SupervisionAction.supervision_id)
         .where(m.SupervisionAction.child_id == child_id,
-               col(m.SupervisionAction.status).in_(("not_started", "in_progress")))
+               col(m.SupervisionAction.status).in_(rules.OPEN_STATUSES))
         .order_by(m.Supervision.held_on, m.Supervision.created_at,
                   m.SupervisionAction.position)).all())
