@@ -713,6 +713,19 @@ async def test_a_narrow_caseload_keeps_the_dates_and_flags_and_sorts_only_what_i
         assert all(table(app).shown(i) for i in seen)
 
 
+async def add_child_by_keys(pilot, *typed: tuple[str, str]) -> None:
+    """From the caseload, `n`, each (box, words) typed into the new child's form, Ctrl+S."""
+    await open_caseload(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    form = pilot.app.screen
+    for box, words in typed:
+        form.query_one(box).focus()
+        await type_text(pilot, words)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
 async def test_a_child_added_from_my_caseload_is_mine(new_location, cli):
     """A social worker adding a referral with `n` holds it unless they choose someone else:
     it shows on My caseload at once, not unallocated (WIR 2.3: the allocated worker holds
@@ -721,18 +734,8 @@ async def test_a_child_added_from_my_caseload_is_mine(new_location, cli):
                       {"amira.ashdown": "Amira Ashdown", "ben.cole": "Ben Cole"})
     app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
-        await open_caseload(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
-        form.query_one("#first_name").focus()
-        await type_text(pilot, "Leo")
-        form.query_one("#last_name").focus()
-        await type_text(pilot, "Ward")
-        form.query_one("#dob").focus()
-        await type_text(pilot, "02/05/2017")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await add_child_by_keys(pilot, ("#first_name", "Leo"), ("#last_name", "Ward"),
+                                ("#dob", "02/05/2017"))
         assert table(app).row_count == 1
     listed = cli("child", "list", "--worker", "amira.ashdown", "--json", "--db", path)
     assert [c["name"] for c in json.loads(listed.out)] == ["Leo Ward"]
@@ -745,16 +748,8 @@ async def test_a_date_typed_without_slashes_or_with_the_months_name_is_taken(new
     path = team_store(new_location, cli, "team.db", {"amira.ashdown": "Amira Ashdown"})
     app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
     async with app.run_test(size=SIZE) as pilot:
-        await open_caseload(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
-        for box, typed in (("#first_name", "Leo"), ("#last_name", "Ward"), ("#dob", "02052017"),
-                           ("#referral_date", "1 Sep 2026")):
-            form.query_one(box).focus()
-            await type_text(pilot, typed)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await add_child_by_keys(pilot, ("#first_name", "Leo"), ("#last_name", "Ward"),
+                                ("#dob", "02052017"), ("#referral_date", "1 Sep 2026"))
         assert screen_name(app) == "CaseloadScreen" and table(app).row_count == 1
     from tests.conftest import connect
 
