@@ -252,11 +252,17 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         return True
 
     def action_heading(self, step: int) -> None:
-        """The first box of the next (or previous) WIR 2.11 heading, at once (as read)."""
+        """The first box of the next (or previous) WIR 2.11 heading, at once (as read). Before
+        the first heading are the facts: Ctrl+B from Purpose goes to the first fact still
+        "no" (a bedroom seen but not ticked, found when finalising), so y ticks it."""
         focused = self.focused
         at = focused.id if focused is not None and focused.id in TEXT_FIELDS else None
         target = heading_from(at, step) if at else (TEXT_FIELDS[0] if step > 0 else None)
-        if target is not None:
+        if target is None and at == TEXT_FIELDS[0] and step < 0:
+            boxes = [self.query_one(f"#{name}", Checkbox) for name in FACTS]
+            open_ = [box for box in boxes if not box.value and not box.disabled]
+            self.set_focus((open_ or boxes)[0])
+        elif target is not None:
             self.set_focus(self.query_one(f"#{target}"))
 
     def action_fact(self, answer: bool) -> None:

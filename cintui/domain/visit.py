@@ -224,12 +224,14 @@ def visit_problems(content: VisitContent, now: datetime, dob: date | None = None
         out.append(VisitProblem("analysis", "The child was not seen: say why in Analysis of "
                                 "visit & actions, and when they will be seen", "WIR 2.11"))
     elif content.child_seen and not content.seen_alone and not _ALONE.search(analysis):
-        out.append(VisitProblem("analysis", "The child was not seen alone: say why in Analysis "
-                                "of visit & actions (use the word 'alone')", "WIR 2.11"))
+        out.append(VisitProblem("analysis", "The child was not seen alone: tick Seen alone if "
+                                "they were (ctrl+b from Purpose), or say why in Analysis of "
+                                "visit & actions (use the word 'alone')", "WIR 2.11"))
     if (content.child_seen and not content.bedroom_seen and content.kind == "home"
             and not _BEDROOM.search(analysis)):
-        out.append(VisitProblem("analysis", "The bedroom was not seen: say why in Analysis of "
-                                "visit & actions (use the word 'bedroom')", "WIR 2.11"))
+        out.append(VisitProblem("analysis", "The bedroom was not seen: tick Bedroom seen if it "
+                                "was (ctrl+b from Purpose), or say why in Analysis of visit & "
+                                "actions (use the word 'bedroom')", "WIR 2.11"))
     if not content.purpose.strip():
         out.append(VisitProblem("purpose", "Write the purpose of the visit", "WIR 2.11"))
     if not analysis.strip():

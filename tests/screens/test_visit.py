@@ -188,6 +188,39 @@ async def test_not_seen_alone_or_bedroom_needs_a_reason_in_analysis(demo_store):
     assert len(visit_rows(demo_store)) == before + 1
 
 
+async def test_a_bedroom_seen_but_not_ticked_is_ticked_from_the_refusal_in_keys(demo_store):
+    """WIR 2.11: the worker saw the bedroom but pressed Tab past the box. The refusal says to
+    tick it if it was seen, and how: Ctrl+B heading by heading back to Purpose, once more to
+    the box still "no", and y; then the visit finalises with no reason to invent."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await pilot.press("a", "tab")  # seen alone; Tab past "Bedroom seen"
+        await write(pilot, "purpose", "Planned visit")
+        await write(pilot, "analysis", "Calm visit")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        form = app.screen
+        problems = text_of(form, "#analysis-problem")
+        assert "tick Bedroom seen if it was (ctrl+b from Purpose)" in problems
+        assert "not seen alone" not in problems
+        assert form.focused.id == "analysis"
+        for _heading in range(5):  # analysis, progress, parent's, welfare, child's: Purpose
+            await pilot.press("ctrl+b")
+        assert form.focused.id == "purpose"
+        await pilot.press("ctrl+b")
+        assert form.focused.id == "bedroom_seen"
+        await pilot.press("y")
+        assert form.query_one("#bedroom_seen", Checkbox).value is True
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await settle(pilot)
+    stored = visit_rows(demo_store)[-1]
+    assert (stored.seen_alone, stored.bedroom_seen, stored.analysis) == (True, True,
+                                                                         "Calm visit")
+
+
 async def test_dates_in_the_future_or_before_birth_are_refused(demo_store):
     """A visit cannot be recorded before it happened, nor before the child was born."""
     app = VisitHost(demo_store)
