@@ -473,7 +473,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         by_field: dict[str, list[str]] = {}
         for p in problems:
             name = p.field if p.field in TEXT_FIELDS else "when"
-            by_field.setdefault(name, []).append(f"⚠ {p}")
+            fact = (f"  {FACTS[p.fact]}: ctrl+b from Purpose, then y" if p.fact else "")
+            by_field.setdefault(name, []).append(f"⚠ {p}{fact}")
         for h in HEADINGS:
             heading = Text(h.title, style="bold")
             for line in by_field.get(h.field, []):

@@ -188,6 +188,7 @@ class VisitProblem:
     field: str  # the box it belongs beside: a TEXT_FIELDS name or a fact's name
     message: str
     rule: str = ""  # e.g. "WIR 2.11"
+    fact: str = ""  # a fact that settles it instead, if it was so (seen alone, bedroom seen)
 
     def __str__(self) -> str:
         return f"{self.message} ({self.rule})" if self.rule else self.message
@@ -224,14 +225,14 @@ def visit_problems(content: VisitContent, now: datetime, dob: date | None = None
         out.append(VisitProblem("analysis", "The child was not seen: say why in Analysis of "
                                 "visit & actions, and when they will be seen", "WIR 2.11"))
     elif content.child_seen and not content.seen_alone and not _ALONE.search(analysis):
-        out.append(VisitProblem("analysis", "The child was not seen alone: tick Seen alone if "
-                                "they were (ctrl+b from Purpose), or say why in Analysis of "
-                                "visit & actions (use the word 'alone')", "WIR 2.11"))
+        out.append(VisitProblem("analysis", "The child was not seen alone: if they were, record "
+                                "it; if not, say why in Analysis of visit & actions (use the "
+                                "word 'alone')", "WIR 2.11", fact="seen_alone"))
     if (content.child_seen and not content.bedroom_seen and content.kind == "home"
             and not _BEDROOM.search(analysis)):
-        out.append(VisitProblem("analysis", "The bedroom was not seen: tick Bedroom seen if it "
-                                "was (ctrl+b from Purpose), or say why in Analysis of visit & "
-                                "actions (use the word 'bedroom')", "WIR 2.11"))
+        out.append(VisitProblem("analysis", "The bedroom was not seen: if it was, record it; if "
+                                "not, say why in Analysis of visit & actions (use the word "
+                                "'bedroom')", "WIR 2.11", fact="bedroom_seen"))
     if not content.purpose.strip():
         out.append(VisitProblem("purpose", "Write the purpose of the visit", "WIR 2.11"))
     if not analysis.strip():

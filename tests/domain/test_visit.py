@@ -81,9 +81,8 @@ def test_a_visit_in_the_future_or_before_birth_is_refused():
 def test_not_seen_alone_needs_a_reason_in_analysis():
     """WIR 2.11: the child must be seen and spoken to alone; if not, the analysis says why."""
     found = messages(good(seen_alone=False))
-    assert found == ["The child was not seen alone: tick Seen alone if they were (ctrl+b from "
-                     "Purpose), or say why in Analysis of visit & actions (use the word "
-                     "'alone') (WIR 2.11)"]
+    assert found == ["The child was not seen alone: if they were, record it; if not, say why "
+                     "in Analysis of visit & actions (use the word 'alone') (WIR 2.11)"]
     assert messages(good(seen_alone=False, analysis="Not seen alone: Mum would not leave "
                          "the room; arranged a school visit.")) == []
     assert messages(good(seen_alone=False, analysis="Spoke with him on his own in the "

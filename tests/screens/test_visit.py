@@ -202,7 +202,8 @@ async def test_a_bedroom_seen_but_not_ticked_is_ticked_from_the_refusal_in_keys(
         await settle(pilot)
         form = app.screen
         problems = text_of(form, "#analysis-problem")
-        assert "tick Bedroom seen if it was (ctrl+b from Purpose)" in problems
+        assert "bedroom was not seen: if it was, record it" in problems
+        assert "Bedroom seen: ctrl+b from Purpose, then y" in problems
         assert "not seen alone" not in problems
         assert form.focused.id == "analysis"
         for _heading in range(5):  # analysis, progress, parent's, welfare, child's: Purpose
