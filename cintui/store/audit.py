@@ -441,6 +441,22 @@ def _norm(value: Any) -> Any:
     return json.loads(canonical(value))
 
 
+def _same(value: Any, was: Any) -> bool:
+    """True when a stored value is plainly what its history says, without `_norm`'s work: the
+    same text, number or yes/no, or an id, instant or date in the very form the trail writes
+    it (`chain.canonical`). False means "compare them normalised", not "they differ"."""
+    if value == was:  # equal as stored: equal once normalised too
+        return True
+    kind = type(value)
+    if kind is UUID:
+        return value.hex == was
+    if kind is datetime:
+        return chain.iso_instant(value) == was
+    if kind is date:
+        return value.isoformat() == was
+    return False
+
+
 def _audited_tables() -> dict[str, tuple[Any, frozenset[str]]]:
     """Every table whose rows the audit trail records: name -> (table, columns it leaves
     out: `updated_at`, stamped by the store, and a class's `__audit_quiet__`)."""
@@ -498,20 +514,24 @@ def replay_differences(store: Any, limit: int = 500) -> Iterable[str]:
         for name, (table, skipped) in tables.items():
             rows = history[name]
             seen: set[str] = set()
-            for row in conn.execute(select(table)):
-                row_id = row.id.hex
+            result = conn.execute(select(table))
+            # Columns by position, the left-out ones not at all: a row read as a tuple.
+            at = {key: i for i, key in enumerate(result.keys()) if key not in skipped}
+            id_at, child_at = at["id"], at.get("child_id")
+            for row in result:
+                row_id = row[id_at].hex
                 seen.add(row_id)
                 want = rows.get(row_id)
                 if want is None:
-                    yield (f"{label(name, row_id, getattr(row, 'child_id', None))} added "
-                           "outside cintui (no audit entry)")
+                    child = row[child_at] if child_at is not None else None
+                    yield f"{label(name, row_id, child)} added outside cintui (no audit entry)"
                     found += 1
                 else:
-                    mapping = row._mapping
                     for key, was in want.items():
-                        if key in skipped or key not in mapping:
+                        i = at.get(key)
+                        if i is None or _same(row[i], was):
                             continue
-                        now = _norm(mapping[key])
+                        now = _norm(row[i])
                         if now != _norm(was):
                             yield (f"{label(name, row_id, want.get('child_id'))} changed "
                                    f"outside cintui: {key} is {_shown(now)}, its history "

@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlmodel import func, select
 
 from cintui.store.engine import open_store
-from cintui.store.models import AuditEntry
-from tests.cli.test_cli import one_line_error
+from tests.cli.test_cli import audit_entries, one_line_error
 from tests.conftest import TODAY
 
 DAY = ("--today", TODAY.isoformat())
@@ -30,15 +28,6 @@ def ok(cli, db, *args):
     result = run(cli, db, *args, "--json")
     assert result.code == 0, result.err
     return json.loads(result.out)
-
-
-def audit_entries(db) -> int:
-    store = open_store(db, None)
-    try:
-        with store.read() as session:
-            return session.exec(select(func.count()).select_from(AuditEntry)).one()
-    finally:
-        store.close()
 
 
 @pytest.fixture

@@ -22,14 +22,14 @@ def stored_before(db, sql: str, *params) -> None:
 
 
 def test_child_add_refuses_an_escape_sequence_and_writes_nothing(cli, demo_store):
-    before, entries = children(cli, demo_store), audit_entries(cli, demo_store)
+    before, entries = children(cli, demo_store), audit_entries(demo_store)
     result = cli("child", "add", "--db", demo_store, "--first-name", TITLE, "--last-name", "X",
                  "--dob", "2020-01-01", *DAY)
     one_line_error(result, "first_name: contains a control character (U+001B ESC); "
                    "type plain text")
     assert "\x1b" not in result.err
     assert children(cli, demo_store) == before
-    assert audit_entries(cli, demo_store) == entries
+    assert audit_entries(demo_store) == entries
 
 
 def test_a_name_stored_before_prints_inert_in_child_list(cli, demo_store, monkeypatch):
