@@ -51,16 +51,25 @@ def bindir() -> Path:
     raise NoPostgres("PostgreSQL is not installed (Debian: apt-get install postgresql)")
 
 
+def memory_root(room_needed: int = ROOM_NEEDED) -> Path | None:
+    """/dev/shm (or $CINTUI_TEST_PG_ROOT) where it is writable and has the room: not a
+    container's 64 MB. None elsewhere."""
+    shm = Path(os.environ.get("CINTUI_TEST_PG_ROOT", "/dev/shm"))
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        room = os.statvfs(shm)
+        if room.f_bavail * room.f_frsize >= room_needed:
+            return shm
+    return None
+
+
 def _data_root() -> Path:
     """Where the cluster's files go: memory (/dev/shm) where there is one. Every test's
     database is a clone of a template, a few hundred files: on ext4, creating files where
     many were just deleted costs the kernel ~0.6 s of CPU a clone (its inode allocator
     skips recently deleted inodes), ~50 ms in memory. Else the checkout's temp folder."""
-    shm = Path(os.environ.get("CINTUI_TEST_PG_ROOT", "/dev/shm"))
-    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
-        room = os.statvfs(shm)
-        if room.f_bavail * room.f_frsize >= ROOM_NEEDED:  # not a container's 64 MB
-            return shm
+    shm = memory_root()
+    if shm is not None:
+        return shm
     TEMP_ROOT.mkdir(exist_ok=True)
     TEMP_ROOT.chmod(0o755)  # the server's user must reach its folder
     return TEMP_ROOT
