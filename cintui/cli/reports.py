@@ -77,21 +77,67 @@ def _team(rows, team: str | None) -> str | None:
         raise CliError(str(exc)) from None
 
 
+ComplianceFromOption = Annotated[str | None, typer.Option(
+    "--from", help="First day, YYYY-MM-DD (with --to: default 1 April of its financial "
+                   "year; without either, the last full month).")]
+ComplianceToOption = Annotated[str | None, typer.Option(
+    "--to", help="Last day, YYYY-MM-DD (default: today; without --from either, the last "
+                 "full month).")]
+ReportMonthOption = Annotated[str | None, typer.Option(
+    "--month", help="One month, YYYY-MM (this month: to today). Default: the last full "
+                    "month.")]
+
+
+def _compliance_period(start: str | None, end: str | None, month: str | None,
+                       today: str | None) -> tuple[date, date, str]:
+    """The period and how the heading names it. With no dates, the last full month (a
+    manager at month end reads the month just gone; the financial year to date read 0% on
+    10 April); `--month` one month (this month to today); `--from`/`--to` as given."""
+    import calendar
+
+    from cintui.domain.reports import last_full_month
+
+    now = _today(today)
+    if month is not None:
+        if start is not None or end is not None:
+            raise CliError("--month is a period of its own: give it, or --from/--to, not both")
+        try:
+            year, number = (int(part) for part in month.strip().split("-"))
+            first = date(year, number, 1)
+        except ValueError:
+            raise CliError(f"--month: {month!r} is not a month: give it as YYYY-MM "
+                           f"({now:%Y-%m})") from None
+        if first > now:
+            raise CliError(f"--month: {first:%B %Y} has not begun: a report counts what has "
+                           "happened")
+        last = date(year, number, calendar.monthrange(year, number)[1])
+        if last >= now:
+            return first, now, f"{first:%B %Y} so far"
+        return first, last, f"{first:%B %Y}"
+    if start is None and end is None:
+        first, last = last_full_month(now)
+        return first, last, f"{first:%B %Y}, the last full month"
+    first, last = _period(start, end, today)
+    return first, last, ""
+
+
 @report_app.command("compliance")
-def report_compliance(ctx: typer.Context, start: FromOption = None, end: ToOption = None,
+def report_compliance(ctx: typer.Context, start: ComplianceFromOption = None,
+                      end: ComplianceToOption = None, month: ReportMonthOption = None,
                       team: TeamOption = None, db: DbOption = None, as_json: JsonFlag = False,
                       as_csv: CsvFlag = False, today: TodayOption = None) -> None:
-    """Timescales kept over a period: visits, reviews, minutes, initial meetings, plans
-    passing their checks — in total, per team and per worker (DOMAIN.md §6)."""
+    """Timescales kept over a period (default: the last full month): visits, reviews,
+    minutes, initial meetings, plans passing their checks — in total, per team and per
+    worker (DOMAIN.md §6)."""
     from cintui.casework import reports
     from cintui.export import reports as out
 
     fmt = _one_format(json=as_json, csv=as_csv)
-    first, last = _period(start, end, today)
+    first, last, named = _compliance_period(start, end, month, today)
     with _reading(ctx, db) as rows:
         team = _team(rows, team)
         data = out.compliance_data(reports.compliance_report(rows, first, last, team=team),
-                                   team=team)
+                                   team=team, period=named)
     if fmt == "json":
         sys.stdout.write(out.to_json(data))
     elif fmt == "csv":
@@ -151,8 +197,13 @@ def _print_compliance(data: dict) -> None:
 
     console = _rich_console()
     scope = f" — {escape(data['team'])}" if data["team"] else ""
-    console.print(f"[bold]Compliance{scope}[/] {data['from']} to {data['to']} "
-                  f"(policy: {escape(data['policy'])})")
+    period = f"{data['from']} to {data['to']}"
+    if data.get("period"):  # "November 2026, the last full month (2026-11-01 to 2026-11-30)"
+        period = f"{escape(data['period'])} ({period})"
+    console.print(f"[bold]Compliance{scope}[/] {period} (policy: {escape(data['policy'])})")
+    if (data.get("period") or "").endswith("the last full month"):
+        console.print("[italic]Another period: --month YYYY-MM (this month: to today), or "
+                      "--from/--to.[/]")
     _title(console, "In total")
     table = Table()
     table.add_column("measure")

@@ -363,6 +363,15 @@ def compliance(children: Iterable[ChildFacts], start: date, end: date,
         by_team={t: _as_line(c) for t, c in sorted(teams.items())})
 
 
+def last_full_month(today: date) -> tuple[date, date]:
+    """The calendar month before `today`'s: the default period of the compliance report. A
+    manager at month end (or in the first days of the next) reads the month just gone, as
+    the monthly performance meeting does; the financial year to date read nearly nothing in
+    April (10 April: ten days, every visit "late")."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
 # ---------------------------------------------------------------------- the trend
 
 
