@@ -165,3 +165,23 @@ def test_sto_7_1_gcp2_from_the_cli(cli, tmp_path, monkeypatch):
     assert ("Graded Care Profile 2 by Amira Khan: Physical care 2, Safety 2, Love and care 2, "
             "Esteem 3; attached to 1 need") in _chronology(db)
     assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_sto_7_1_a_gcp2_recorded_late_is_confirmed_with_its_own_grades(cli, tmp_path,
+                                                                        monkeypatch):
+    """A GCP2 typed in after a newer one (the October one, entered after November's) is
+    confirmed with the grades just given: the newest by date was said, the November grades
+    under the October date, and the worker could not tell what was saved."""
+    db = _store(cli, tmp_path, monkeypatch)
+    day = ("--db", db, *DAY)
+    newer = cli("gcp2", "record", "CIN000001", "--on", "2026-11-20", "--assessor",
+                "Amira Khan", "--summary", "Meals at weekends now", "--physical", "2",
+                "--safety", "2", "--love", "2", "--esteem", "3", *day)
+    assert newer.code == 0, newer.err
+    older = cli("gcp2", "record", "CIN000001", "--on", "2026-10-20", "--assessor",
+                "Amira Khan", "--summary", "Little food in the house", "--physical", "4",
+                "--safety", "3", "--love", "2", "--esteem", "3", *day)
+    assert older.code == 0, older.err
+    assert older.out.splitlines()[0] == (
+        "CIN000001: GCP2 recorded (20 Oct 2026, Amira Khan): Physical care 4, Safety 3, "
+        "Love and care 2, Esteem 3.")
