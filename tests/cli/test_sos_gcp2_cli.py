@@ -164,6 +164,15 @@ def test_sto_7_1_gcp2_from_the_cli(cli, tmp_path, monkeypatch):
     assert "Physical care: 4 → 2" in text and "Esteem: 3 → 3" in text
     assert ("Graded Care Profile 2 by Amira Khan: Physical care 2, Safety 2, Love and care 2, "
             "Esteem 3; attached to 1 need") in _chronology(db)
+    # The plan's export shows the grades under the need they informed (STO 6.11); October's,
+    # attached to no need, is not the plan's.
+    exported = tmp_path / "plan.md"
+    done = cli("export", "plan", "CIN000001", "-f", "md", "-o", str(exported), *day)
+    assert done.code == 0, done.err
+    text = exported.read_text()
+    assert ("**Graded Care Profile 2, 20 November 2026 (Amira Khan):** Physical care 2, Safety "
+            "2, Love and care 2, Esteem 3 (1 best care, 5 poorest)") in text
+    assert text.count("Graded Care Profile 2") == 1
     assert cli("audit", "verify", "--db", db).code == 0
 
 
