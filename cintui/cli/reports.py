@@ -363,7 +363,8 @@ step_audit_app = typer.Typer(help="Monthly audits of the cases that stepped down
                              no_args_is_help=True)
 app.add_typer(step_audit_app, name="step-audit")
 MonthOption = Annotated[str | None, typer.Option(
-    "--month", help="The month, YYYY-MM (default: this month).")]
+    "--month", help="The month, YYYY-MM (default: the newest of this month and the two "
+                    "before with a case not yet audited, else this month).")]
 
 
 def _month(month: str | None, today: date) -> tuple[date, date]:
@@ -399,9 +400,16 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
     from cintui.domain.oversight import DIRECTIONS
 
     now = _today(today)
-    first, last = _month(month, now)
     with _reading(ctx, db) as rows:
-        cases = step_audits.month_cases(rows, first, last, team=_team(rows, team))
+        team = _team(rows, team)
+        # As the team view's `s`: early in a month, last month's cases are the work (on 7
+        # December "this month" listed none while November's waited).
+        if month is None:
+            opening = step_audits.month_to_audit(rows, now, team=team)
+            first, last = _month(f"{opening:%Y-%m}", now)
+        else:
+            first, last = _month(month, now)
+        cases = step_audits.month_cases(rows, first, last, team=team)
     done = sum(1 for c in cases if c.audited)
     if as_json:
         _echo_json({"month": f"{first:%Y-%m}", "team": team, "cases": len(cases),
@@ -410,6 +418,9 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
     console = _rich_console()
     console.print(f"[bold]Step-down and step-up audits, {first:%B %Y}[/] (STO 7.13): "
                   f"{done} of {len(cases)} audited")
+    if month is None and (first.year, first.month) != (now.year, now.month):
+        console.print(f"[italic]{first:%B %Y} has a case not yet audited; --month "
+                      f"{now:%Y-%m} for this month.[/]")
     if not cases:
         console.print("No case stepped down to early help or up from it in this month.")
         return
@@ -421,6 +432,26 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
                   if c.audit else f"not yet: cintui step-audit record {c.reference} "
                   f"--month {first:%Y-%m} --by NAME --learning TEXT")
                  for c in cases], expand=True)
+
+
+def _child_step_month(session, reference: str, month: str | None, now: date):
+    """The month of the child's step to audit: `--month`'s; without it, the newest of this
+    month and the two before in which the child stepped and is not yet audited (else the
+    newest in which they stepped), as `list` opens on it. Returns (first, last, cases)."""
+    from cintui.casework import step_audits
+    from cintui.domain.calendar import add_months
+
+    if month is not None:
+        first, last = _month(month, now)
+        return first, last, step_audits.month_cases(session, first, last, reference=reference)
+    months = []
+    for back in range(3):
+        first, last = _month(f"{add_months(date(now.year, now.month, 1), -back):%Y-%m}", now)
+        found = step_audits.month_cases(session, first, last, reference=reference)
+        if any(not c.audited for c in found):
+            return first, last, found
+        months.append((first, last, found))
+    return next((m for m in months if m[2]), months[0])
 
 
 @step_audit_app.command("record")
@@ -439,16 +470,17 @@ def step_audit_record(
     from cintui.store import access
 
     now = _today(today)
-    first, last = _month(month, now)
     held = _parse_date(on, "--on") if on is not None else now
     if right is not None and right.lower() not in ("yes", "no"):
         raise CliError(f"--right: {right!r}: give yes or no")
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         record = cases.find_child(session, child)
-        found = step_audits.month_cases(session, first, last, reference=record.reference)
+        first, last, found = _child_step_month(session, record.reference, month, now)
         if not found:
             raise CliError(f"{record.reference} did not step down to early help or up from "
-                           f"it in {first:%B %Y} (--month)")
+                           f"it in {first:%B %Y}"
+                           + (" (--month)" if month is not None else
+                              " nor the two months before (--month for another)"))
         case = found[0]
         if case.audited:
             raise CliError(f"{record.reference}'s step in {first:%B %Y} was audited on "
