@@ -214,7 +214,8 @@ def _print_compliance(data: dict) -> None:
         table.add_row(info["label"], _m(data["total"][k]), info["source"])
     console.print(table)
     short = {"visits": "visits", "reviews": "reviews", "minutes": "minutes",
-             "initial_meetings": "initial mtgs", "plans": "plans"}
+             "initial_meetings": "initial mtgs", "plans": "plans",
+             "supervision": "supervision"}
     for title, key, lines in (("By team", "team", data["by_team"]),
                               ("By worker", "name", data["by_worker"])):
         _title(console, title)
