@@ -173,6 +173,10 @@ def test_sto_7_1_gcp2_from_the_cli(cli, tmp_path, monkeypatch):
     assert ("**Graded Care Profile 2, 20 November 2026 (Amira Khan):** Physical care 2, Safety "
             "2, Love and care 2, Esteem 3 (1 best care, 5 poorest)") in text
     assert text.count("Graded Care Profile 2") == 1
+    shown = cli("plan", "show", "CIN000001", *day)
+    assert shown.code == 0, shown.err
+    assert ("Need 1: GCP2 20 Nov 2026: Physical care 2, Safety 2, Love and care 2, Esteem 3 "
+            "(1 best care, 5 poorest)") in " ".join(shown.out.split())
     assert cli("audit", "verify", "--db", db).code == 0
 
 
