@@ -212,3 +212,16 @@ def test_the_census_report_defaults_to_the_collection_in_progress(cli, demo_stor
     out = json.loads(run(cli, demo_store, "census", "--json"))
     assert (out["year"], out["collection"]) == (2027, "2026-27")
     assert out == json.loads(run(cli, demo_store, "census", "--year", "2027", "--json"))
+
+
+def test_sto_8_5_the_demos_supervision_history_reads_as_a_team_that_supervises(cli,
+                                                                            demo_store):
+    """The last full month's supervision in time (STO 4.5, 8.5; WAR 12) on the demo: each
+    open case supervised about every four weeks back to its plan's start, a few late, about
+    one in eight never. The demo held only each child's last supervision, so any month
+    before it read near 0%: a manager trying the report saw a failing service."""
+    out = json.loads(run(cli, demo_store, "compliance", "--json"))
+    supervision = out["total"]["supervision"]
+    assert out["measures"]["supervision"] == {"label": "Supervision in time",
+                                              "source": "STO 4.5, 8.5; WAR 12"}
+    assert supervision["total"] > 0 and 50 <= supervision["percent"] < 100
