@@ -215,7 +215,7 @@ def _print_compliance(data: dict) -> None:
     console.print(table)
     short = {"visits": "visits", "reviews": "reviews", "minutes": "minutes",
              "initial_meetings": "initial mtgs", "plans": "plans",
-             "supervision": "supervision"}
+             "supervision": "superv."}  # at 80 columns "supervision" was cut
     for title, key, lines in (("By team", "team", data["by_team"]),
                               ("By worker", "name", data["by_worker"])):
         _title(console, title)

@@ -71,6 +71,9 @@ def test_compliance_tables_name_every_measure(cli, demo_store, compliance):
         assert info["label"] in out, k
     v = compliance["total"]["visits"]
     assert f"({v['met']}/{v['total']})" in out
+    # Each table's columns are whole at 80 columns ("supervision" was cut to "supervi…").
+    header = next(line for line in out.splitlines() if "visits" in line and "plans" in line)
+    assert "…" not in header and "superv." in header
 
 
 def test_compliance_for_one_team_is_that_teams_line(cli, demo_store, compliance):
