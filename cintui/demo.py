@@ -1514,7 +1514,8 @@ def history(b: _Builder, workers: list, seed: int, closed: int) -> None:
         _closed_child(b, hr, team, worker, start, f"RC{n + 1}" if n < 9 else None, band)
     _quality_checks(b, hr)
     _endings(b, hr)
-    _supervisions(b, random.Random(seed + SUPERVISION_SEED))
+    _supervisions(b, random.Random(seed + SUPERVISION_SEED),
+                  random.Random(seed + SUPERVISION_SEED + 1))
 
 
 def _tidy_open_history(b: _Builder, hr: random.Random) -> None:
@@ -1711,9 +1712,12 @@ SUPERVISION_DECISIONS = (
 )
 
 
-def _supervisions(b: _Builder, sr: random.Random) -> None:
+def _supervisions(b: _Builder, sr: random.Random, hist: random.Random) -> None:
     """STO 4.5, 8.5: most open cases supervised in the last four weeks by the team's manager;
-    about one in eight overdue. Its own random stream: the rest of the demo stays as it was."""
+    about one in eight overdue. Before the last, a supervision about every four weeks back to
+    the plan's start, one in six late (`hist`), so a month's compliance report has a history
+    to judge (it held only the last, and November read 5%). Their own random streams: the
+    rest of the demo stays as it was."""
     managers = {row.team_id: row for row in b.out.rows
                 if row.model is Worker and row.role == "team_manager"}
     current: dict = {}
@@ -1735,6 +1739,16 @@ def _supervisions(b: _Builder, sr: random.Random) -> None:
               discussion="Progress against each Amber; what the child has said since the "
                          "last supervision; visits and the next review.",
               decisions=sr.choice(SUPERVISION_DECISIONS), next_due=None)
+        earlier = held - timedelta(days=hist.choice((29, 33, 38)) if hist.random() < 1 / 6
+                                   else hist.randrange(21, 29))
+        while earlier >= start + timedelta(days=7):
+            b.add(Supervision, child_id=row.id, episode_id=current[row.id].id,
+                  held_on=earlier, manager_id=manager.id, manager=manager.name,
+                  present=f"{manager.name}, the allocated worker",
+                  discussion="Progress against each Amber since the last supervision.",
+                  decisions=hist.choice(SUPERVISION_DECISIONS), next_due=None)
+            earlier -= timedelta(days=hist.choice((29, 33, 38)) if hist.random() < 1 / 6
+                                 else hist.randrange(21, 29))
 
 
 def _endings(b: _Builder, hr: random.Random) -> None:

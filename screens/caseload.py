@@ -28,6 +28,9 @@ NO_WORKER = "no worker chosen: Ctrl+P → Who am I"  # the view's note: everyone
 # Opened by someone who holds no children (a team manager, a worker new to the team): their
 # team's children, not an empty list every morning; 1 is theirs.
 HOLDS_NONE = "you hold none: 1 for yours; F4 w: what waits for a manager"
+# ...and their team none either (a service manager in no team, a new team): everyone's, the
+# service a manager oversees, rather than an empty list saying "press 2" to another.
+TEAM_HOLDS_NONE = "you and your team hold none: 1 for yours; F4 w: what waits for a manager"
 
 
 def _day(d) -> str:
@@ -271,7 +274,11 @@ class CaseloadScreen(KeysAsRead, Screen):
             self.reload()
             return
         if self.note == HOLDS_NONE and self.view == "team" and not rows:
-            self.view, self.note = "mine", ""  # none in the team either: what to do next
+            self.view, self.note = "everyone", TEAM_HOLDS_NONE
+            self.reload()
+            return
+        if self.note == TEAM_HOLDS_NONE and self.view == "everyone" and not rows:
+            self.view, self.note = "mine", ""  # none on the store: what to do next
         self._loading_shown().done()
         self.all_rows = rows
         self.policy_title = policy_title

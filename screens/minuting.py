@@ -26,6 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
@@ -419,7 +420,22 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                 text.append(f" {line.split(': ', 1)[1][:24]}\n", style=style)
             else:
                 text.append(f"{mark}{line[:30]}\n", style=style)
+            if panel == "boxes":  # each new concern as typed: a new Amber once agreed
+                for concern in self._agenda_concerns():
+                    text.append("   new", style="italic")
+                    text.append(" A ", style=RAG_STYLES["A"])
+                    text.append(f" {concern.text[:20]}\n")
         self.query_one("#agenda", Static).update(text)
+
+    def _agenda_concerns(self) -> list[NewConcern]:
+        """The new concerns in box 2 as typed (the minutes' own before it is mounted): the
+        agenda lists them under the step they are raised in, as they are typed. The list
+        named only the plan's Ambers and Reds, so a concern raised in the room was on no
+        list the chair could see."""
+        try:
+            return self._typed_concerns()[0]
+        except NoMatches:
+            return list(self.minutes.new_concerns)
 
     def _spent_on_step(self) -> float:
         return (self.app.clock(seconds=True) - self._step_started).total_seconds() \
@@ -627,6 +643,8 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
             return
         if event.control.id in ("agreed_actions", "new_concerns"):  # "; for" names a concern
             self._show_agreed_check()
+        if event.control.id == "new_concerns":
+            self._draw_agenda()
         if event.control.id == "still_in_need":
             self._default_recommendation(event.value)
         self._dirty = True

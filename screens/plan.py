@@ -21,6 +21,8 @@ from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cintui.casework import cases, plans, record
+from cintui.casework import gcp2 as gcp2_cases
+from cintui.domain import gcp2 as gcp2_rules
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
 from cintui.domain.plan_checks import PlanProblem
 from cintui.domain.text import counted
@@ -115,7 +117,7 @@ class PlanScreen(KeysAsRead, Screen):
     PlanScreen #plan-title { height: auto; padding: 0 1; background: $boost; }
     PlanScreen #plan-body { height: 1fr; }
     PlanScreen #plan-main { width: 1fr; }
-    PlanScreen #plan-details { height: auto; max-height: 9; padding: 0 1;
+    PlanScreen #plan-details { height: auto; max-height: 10; padding: 0 1;
                                text-wrap: nowrap; text-overflow: ellipsis; }
     PlanScreen #needs { height: 1fr; }
     PlanScreen #need-detail { height: auto; max-height: 8; padding: 0 1;
@@ -167,6 +169,7 @@ class PlanScreen(KeysAsRead, Screen):
         self.child_name = ""
         self.people: list[str] = []
         self._by_for: str | None = None  # the login whose name `_by` holds
+        self.gcp2s: list = []  # the child's GCP2s (STO 6.11: they inform the plan's needs)
         self._by_name = ""
 
     def compose(self) -> ComposeResult:
@@ -209,6 +212,7 @@ class PlanScreen(KeysAsRead, Screen):
             header = record.child_header(session, self.child_id, app.today)
             self.child_name = header.name
             self.people = [p.name for p in record.list_people(session, self.child_id)]
+            self.gcp2s = gcp2_cases.facts(session, self.child_id)
         self.version_id = self.version.id if self.version else None
         if cursor is None and self.need_key and self.version:
             keys = [str(n.key) for n in self.version.needs]
@@ -284,7 +288,9 @@ class PlanScreen(KeysAsRead, Screen):
         # pushed the plan's exit (bottom lines, good enough to end: BEX 3, STO 6.3) past the
         # box's foot, unseen. What the box cannot hold is named on its last line.
         rows = self._detail_rows(v)
-        room = (5 if self.app.size.width < 100 else 9) - 1  # as the CSS's -narrow
+        # As the CSS's -narrow; a wide screen has a line more for the GCP2's row, so the
+        # plan's exit (bottom lines, good enough to end) stays in sight beside it.
+        room = (5 if self.app.size.width < 100 else 10) - 1
         shown = rows if len(rows) <= room else rows[:room - 1]
         t = self._details_text(v, shown, whole=False)
         if len(shown) < len(rows):
@@ -296,9 +302,22 @@ class PlanScreen(KeysAsRead, Screen):
         return [("Objectives", v.objectives), ("Visits", self._visits(v)),
                 ("Services", "; ".join(f"{s.name} ({s.purpose})" if s.purpose else s.name
                                        for s in v.services)),
+                *self._gcp2_row(v),
                 ("Child's views", v.childs_views), ("Lived experience", v.lived_experience),
                 ("Bottom lines", v.bottom_lines), ("If not successful", v.if_not_met),
                 ("Good enough to end", v.good_enough)]
+
+    def _gcp2_row(self, v: PlanVersion) -> list[tuple[str, str]]:
+        """The newest GCP2's grades, and the needs of this version it informed (STO 4.3,
+        6.11): a reader of the plan could not see them. None: no row."""
+        if not self.gcp2s:
+            return []
+        f = max(self.gcp2s, key=lambda g: g.on)
+        numbers = [str(i) for i, n in enumerate(v.needs, 1) if n.key in f.need_keys]
+        needs = (f"; need{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}" if numbers
+                 else "; attached to no need of this plan")
+        return [("GCP2", f"{f.on:%d %b %Y} by {f.assessor}: {f.describe()} "
+                         f"({gcp2_rules.SCALE}){needs}")]
 
     @staticmethod
     def _details_text(v: PlanVersion, rows: list[tuple[str, str]], *, whole: bool) -> Text:
@@ -416,6 +435,8 @@ class PlanScreen(KeysAsRead, Screen):
         n = self.version.needs[i]
         label = f"Need {i + 1}:"  # the evidence, then each rating, wrap under their words
         t = Hanging([(label, f"evidence: {n.evidence or '—'}")], width=len(label) + 1)
+        graded = gcp2_rules.for_need(self.gcp2s, n.key)  # the grades that informed it
+        gcp2 = [("", gcp2_rules.need_line(graded[0], graded[1:]))] if graded else []
         ratings = []
         for h in n.rag_history:
             move = f"{RAG_NAMES[h.previous]} → {RAG_NAMES[h.rating]}" if h.previous else \
@@ -426,7 +447,7 @@ class PlanScreen(KeysAsRead, Screen):
                 f"CP discussion: {h.cp_discussion}" if h.cp_discussion else "") if x)
             ratings.append(("", f"{h.on:%d %b %Y} {move}" + (f" by {h.by}" if h.by else "")
                             + (f" — {extra}" if extra else "")))
-        box.show([t, *ratings], width=2, label_style="")
+        box.show([t, *gcp2, *ratings], width=2, label_style="")
 
     def _current(self) -> int | None:
         if self.version is None or not self.version.needs:

@@ -522,7 +522,30 @@ def plan_document(source, reference: str, today: date, *, number: int | None = N
     return PlanDocument(
         child_name=name, child_reference=reference, dob_text=born, worker=worker or "",
         authority=authority_name(rows), version=version, problems=problems,
-        generated_on=today, final=final)
+        generated_on=today, final=final, gcp2=plan_gcp2(rows, reference, version))
+
+
+_PLAN_GCP2 = """
+SELECT a.id, a.assessed_on, a.assessor, a.physical, a.safety, a.love, a.esteem, n.need_key
+FROM gcp2_assessment AS a JOIN gcp2_need AS n ON n.gcp2_id = a.id
+WHERE a.child_id = (SELECT id FROM child WHERE reference = :reference)
+ORDER BY a.assessed_on, a.created_at, n.created_at
+"""
+
+
+def plan_gcp2(rows, reference: str, version: PlanVersion) -> tuple:
+    """The child's GCP2s attached to needs of `version` (STO 4.3, 6.11, 7.1: the grades that
+    informed them), as the plan's export shows them under each need (`gcp2.on_plan`)."""
+    from cintui.domain import gcp2
+
+    found: dict = {}
+    for gid, on, assessor, *grades, need_key in rows(_PLAN_GCP2, {"reference": reference}):
+        fact = found.setdefault(as_uuid(gid), [_date(on), assessor, grades, []])
+        fact[3].append(as_uuid(need_key))
+    facts = [gcp2.Gcp2Fact(on, assessor, tuple(zip(gcp2.AREAS, map(int, grades), strict=True)),
+                           "", need_keys=tuple(keys))
+             for on, assessor, grades, keys in found.values()]
+    return gcp2.on_plan(facts, [n.key for n in version.needs])
 
 
 # ---------------------------------------------------------------- episodes and decisions

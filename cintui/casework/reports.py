@@ -92,6 +92,11 @@ _FGCS = """
 SELECT child_id, status, referred_on, held_on, declined_on FROM family_group_conference
 WHERE child_id IN ({ids}) AND referred_on <= :end ORDER BY referred_on, created_at
 """
+# STO 4.5, 8.5; WAR 12: each supervision of a child's case, and the next date set then.
+_SUPERVISIONS = """
+SELECT child_id, held_on, next_due FROM supervision
+WHERE held_on <= :end AND child_id IN ({ids})
+"""
 _TEAMS = "SELECT name FROM team ORDER BY name"
 # Caseloads (WAR 3.5) count every active social worker, those with no children too.
 _WORKERS = """
@@ -132,7 +137,7 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
     """Every child on the store (or of the team named `team`) with its episodes; with
     `visits`, its seen visits, its plans' visit frequencies and held meetings up to `end`;
     with `plans_on`, whether its plan in force passes the plan checks on that day (BEX 2,
-    WIR 2.3). Eight queries at most."""
+    WIR 2.3). Nine queries at most."""
     rows = rows_from(source)
     params = {"team": team or "", "end": (end or date.max).isoformat(),
               "until": _next_day(end)}
@@ -150,7 +155,10 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
     seen: dict = defaultdict(list)
     agreed: dict = defaultdict(list)
     meetings: dict = defaultdict(list)
+    supervised: dict = defaultdict(list)
     if visits:
+        for cid, held, set_for in rows(_SUPERVISIONS.format(ids=ids), params):
+            supervised[cid].append((_date(held), _date(set_for)))
         for cid, at, alone, kind in rows(_VISITS.format(ids=ids), params):
             seen[cid].append(VisitFact(_visit_day(at), seen_alone=bool(alone),
                                        virtual=kind == "virtual"))
@@ -176,7 +184,7 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
         worker_name=name or "", team=team_name or "", dob=_date(dob),
         visits=tuple(seen.get(cid, ())), plan_visits=tuple(agreed.get(cid, ())),
         meetings=tuple(meetings.get(cid, ())), plan_passes=passing.get(cid),
-        fgcs=tuple(fgcs.get(cid, ())))
+        fgcs=tuple(fgcs.get(cid, ())), supervisions=tuple(supervised.get(cid, ())))
         for cid, _first, user, name, team_name, dob in children]
 
 

@@ -78,7 +78,9 @@ def gcp2_record(
                 today=now)
         except gcp2_cases.Gcp2Error as exc:
             raise CliError(f"{exc.field}: {exc.problem}") from None
-        fact = gcp2_cases.facts(session, record.id)[-1]
+        # The one just recorded: the newest by date was said, so a GCP2 dated before
+        # another was confirmed with the other's grades.
+        fact = next(f for f in gcp2_cases.facts(session, record.id) if f.ref == str(row.id))
     typer.echo(f"{record.reference}: GCP2 recorded ({day:%d %b %Y}, {fact.assessor}): "
                f"{fact.describe()}" + (f"; attached to need{'s' if len(need) > 1 else ''} "
                                         f"{', '.join(map(str, need))}"

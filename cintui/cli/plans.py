@@ -91,6 +91,12 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     print_table(console, (Column("What is happening now"), Column("What will be different"),
                           Column("Who does what, by when"), Column("RAG", no_wrap=True)),
                 rows, lines=True)
+    from cintui.domain import gcp2
+
+    for i, n in enumerate(v.needs, 1):  # the GCP2 grades that informed the need (STO 6.11)
+        graded = gcp2.for_need(doc.gcp2, n.key)
+        if graded:
+            console.print(f"Need {i}: {escape(gcp2.need_line(graded[0], graded[1:]))}")
     for problem in doc.problems:
         console.print(f"• {escape(problem)}")
 

@@ -77,21 +77,67 @@ def _team(rows, team: str | None) -> str | None:
         raise CliError(str(exc)) from None
 
 
+ComplianceFromOption = Annotated[str | None, typer.Option(
+    "--from", help="First day, YYYY-MM-DD (with --to: default 1 April of its financial "
+                   "year; without either, the last full month).")]
+ComplianceToOption = Annotated[str | None, typer.Option(
+    "--to", help="Last day, YYYY-MM-DD (default: today; without --from either, the last "
+                 "full month).")]
+ReportMonthOption = Annotated[str | None, typer.Option(
+    "--month", help="One month, YYYY-MM (this month: to today). Default: the last full "
+                    "month.")]
+
+
+def _compliance_period(start: str | None, end: str | None, month: str | None,
+                       today: str | None) -> tuple[date, date, str]:
+    """The period and how the heading names it. With no dates, the last full month (a
+    manager at month end reads the month just gone; the financial year to date read 0% on
+    10 April); `--month` one month (this month to today); `--from`/`--to` as given."""
+    import calendar
+
+    from cintui.domain.reports import last_full_month
+
+    now = _today(today)
+    if month is not None:
+        if start is not None or end is not None:
+            raise CliError("--month is a period of its own: give it, or --from/--to, not both")
+        try:
+            year, number = (int(part) for part in month.strip().split("-"))
+            first = date(year, number, 1)
+        except ValueError:
+            raise CliError(f"--month: {month!r} is not a month: give it as YYYY-MM "
+                           f"({now:%Y-%m})") from None
+        if first > now:
+            raise CliError(f"--month: {first:%B %Y} has not begun: a report counts what has "
+                           "happened")
+        last = date(year, number, calendar.monthrange(year, number)[1])
+        if last >= now:
+            return first, now, f"{first:%B %Y} so far"
+        return first, last, f"{first:%B %Y}"
+    if start is None and end is None:
+        first, last = last_full_month(now)
+        return first, last, f"{first:%B %Y}, the last full month"
+    first, last = _period(start, end, today)
+    return first, last, ""
+
+
 @report_app.command("compliance")
-def report_compliance(ctx: typer.Context, start: FromOption = None, end: ToOption = None,
+def report_compliance(ctx: typer.Context, start: ComplianceFromOption = None,
+                      end: ComplianceToOption = None, month: ReportMonthOption = None,
                       team: TeamOption = None, db: DbOption = None, as_json: JsonFlag = False,
                       as_csv: CsvFlag = False, today: TodayOption = None) -> None:
-    """Timescales kept over a period: visits, reviews, minutes, initial meetings, plans
-    passing their checks — in total, per team and per worker (DOMAIN.md §6)."""
+    """Timescales kept over a period (default: the last full month): visits, reviews,
+    minutes, initial meetings, plans passing their checks — in total, per team and per
+    worker (DOMAIN.md §6)."""
     from cintui.casework import reports
     from cintui.export import reports as out
 
     fmt = _one_format(json=as_json, csv=as_csv)
-    first, last = _period(start, end, today)
+    first, last, named = _compliance_period(start, end, month, today)
     with _reading(ctx, db) as rows:
         team = _team(rows, team)
         data = out.compliance_data(reports.compliance_report(rows, first, last, team=team),
-                                   team=team)
+                                   team=team, period=named)
     if fmt == "json":
         sys.stdout.write(out.to_json(data))
     elif fmt == "csv":
@@ -151,8 +197,13 @@ def _print_compliance(data: dict) -> None:
 
     console = _rich_console()
     scope = f" — {escape(data['team'])}" if data["team"] else ""
-    console.print(f"[bold]Compliance{scope}[/] {data['from']} to {data['to']} "
-                  f"(policy: {escape(data['policy'])})")
+    period = f"{data['from']} to {data['to']}"
+    if data.get("period"):  # "November 2026, the last full month (2026-11-01 to 2026-11-30)"
+        period = f"{escape(data['period'])} ({period})"
+    console.print(f"[bold]Compliance{scope}[/] {period} (policy: {escape(data['policy'])})")
+    if (data.get("period") or "").endswith("the last full month"):
+        console.print("[italic]Another period: --month YYYY-MM (this month: to today), or "
+                      "--from/--to.[/]")
     _title(console, "In total")
     table = Table()
     table.add_column("measure")
@@ -163,7 +214,8 @@ def _print_compliance(data: dict) -> None:
         table.add_row(info["label"], _m(data["total"][k]), info["source"])
     console.print(table)
     short = {"visits": "visits", "reviews": "reviews", "minutes": "minutes",
-             "initial_meetings": "initial mtgs", "plans": "plans"}
+             "initial_meetings": "initial mtgs", "plans": "plans",
+             "supervision": "superv."}  # at 80 columns "supervision" was cut
     for title, key, lines in (("By team", "team", data["by_team"]),
                               ("By worker", "name", data["by_worker"])):
         _title(console, title)
@@ -312,7 +364,8 @@ step_audit_app = typer.Typer(help="Monthly audits of the cases that stepped down
                              no_args_is_help=True)
 app.add_typer(step_audit_app, name="step-audit")
 MonthOption = Annotated[str | None, typer.Option(
-    "--month", help="The month, YYYY-MM (default: this month).")]
+    "--month", help="The month, YYYY-MM (default: the newest of this month and the two "
+                    "before with a case not yet audited, else this month).")]
 
 
 def _month(month: str | None, today: date) -> tuple[date, date]:
@@ -348,9 +401,16 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
     from cintui.domain.oversight import DIRECTIONS
 
     now = _today(today)
-    first, last = _month(month, now)
     with _reading(ctx, db) as rows:
-        cases = step_audits.month_cases(rows, first, last, team=_team(rows, team))
+        team = _team(rows, team)
+        # As the team view's `s`: early in a month, last month's cases are the work (on 7
+        # December "this month" listed none while November's waited).
+        if month is None:
+            opening = step_audits.month_to_audit(rows, now, team=team)
+            first, last = _month(f"{opening:%Y-%m}", now)
+        else:
+            first, last = _month(month, now)
+        cases = step_audits.month_cases(rows, first, last, team=team)
     done = sum(1 for c in cases if c.audited)
     if as_json:
         _echo_json({"month": f"{first:%Y-%m}", "team": team, "cases": len(cases),
@@ -359,6 +419,9 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
     console = _rich_console()
     console.print(f"[bold]Step-down and step-up audits, {first:%B %Y}[/] (STO 7.13): "
                   f"{done} of {len(cases)} audited")
+    if month is None and (first.year, first.month) != (now.year, now.month):
+        console.print(f"[italic]{first:%B %Y} has a case not yet audited; --month "
+                      f"{now:%Y-%m} for this month.[/]")
     if not cases:
         console.print("No case stepped down to early help or up from it in this month.")
         return
@@ -370,6 +433,26 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
                   if c.audit else f"not yet: cintui step-audit record {c.reference} "
                   f"--month {first:%Y-%m} --by NAME --learning TEXT")
                  for c in cases], expand=True)
+
+
+def _child_step_month(session, reference: str, month: str | None, now: date):
+    """The month of the child's step to audit: `--month`'s; without it, the newest of this
+    month and the two before in which the child stepped and is not yet audited (else the
+    newest in which they stepped), as `list` opens on it. Returns (first, last, cases)."""
+    from cintui.casework import step_audits
+    from cintui.domain.calendar import add_months
+
+    if month is not None:
+        first, last = _month(month, now)
+        return first, last, step_audits.month_cases(session, first, last, reference=reference)
+    months = []
+    for back in range(3):
+        first, last = _month(f"{add_months(date(now.year, now.month, 1), -back):%Y-%m}", now)
+        found = step_audits.month_cases(session, first, last, reference=reference)
+        if any(not c.audited for c in found):
+            return first, last, found
+        months.append((first, last, found))
+    return next((m for m in months if m[2]), months[0])
 
 
 @step_audit_app.command("record")
@@ -388,16 +471,17 @@ def step_audit_record(
     from cintui.store import access
 
     now = _today(today)
-    first, last = _month(month, now)
     held = _parse_date(on, "--on") if on is not None else now
     if right is not None and right.lower() not in ("yes", "no"):
         raise CliError(f"--right: {right!r}: give yes or no")
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         record = cases.find_child(session, child)
-        found = step_audits.month_cases(session, first, last, reference=record.reference)
+        first, last, found = _child_step_month(session, record.reference, month, now)
         if not found:
             raise CliError(f"{record.reference} did not step down to early help or up from "
-                           f"it in {first:%B %Y} (--month)")
+                           f"it in {first:%B %Y}"
+                           + (" (--month)" if month is not None else
+                              " nor the two months before (--month for another)"))
         case = found[0]
         if case.audited:
             raise CliError(f"{record.reference}'s step in {first:%B %Y} was audited on "

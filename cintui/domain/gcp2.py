@@ -140,3 +140,41 @@ def chronology_entries(facts: Iterable[Gcp2Fact]) -> list[ChronologyEntry]:
                                    f"{attached}", who=f.recorded_by, detail=f.summary,
                                    ref=f.ref))
     return out
+
+
+SCALE = "1 best care, 5 poorest"
+
+
+def for_need(facts: Iterable[Gcp2Fact], need_key: object) -> list[Gcp2Fact]:
+    """The GCP2s attached to one need of the plan (by its key, the same in every version),
+    newest first: the grades that informed it (STO 6.11)."""
+    return sorted((f for f in facts if need_key in f.need_keys), key=lambda f: f.on,
+                  reverse=True)
+
+
+def on_plan(facts: Iterable[Gcp2Fact], need_keys: Iterable[object]) -> tuple[Gcp2Fact, ...]:
+    """The GCP2s attached to any of these needs, as a plan document carries them: the date,
+    the assessor, the grades and which of the needs (in the plan's order); oldest first.
+    The summary stays on the record (the plan says what will change, in its own words)."""
+    keys = list(need_keys)
+    out = []
+    for f in facts:
+        mine = tuple(k for k in keys if k in f.need_keys)
+        if mine:
+            out.append(Gcp2Fact(f.on, f.assessor, f.grades, "", need_keys=mine))
+    return tuple(sorted(out, key=lambda f: (f.on, f.assessor, f.grades)))
+
+
+def need_line(f: Gcp2Fact, earlier: Iterable[Gcp2Fact] = ()) -> str:
+    """'GCP2 20 Nov 2026: Physical care 3, Safety 2, Love and care 4, Esteem 3 (1 best care,
+    5 poorest)', and each area's change since the earliest ('Physical care 4 → 3') when
+    there are earlier GCP2s of the need: two lines at 80 columns."""
+    line = f"GCP2 {_day(f.on)}: {f.describe()} ({SCALE})"
+    earlier = sorted(earlier, key=lambda e: e.on)
+    if earlier:
+        first = earlier[0]
+        moved = [f"{AREA_LABELS[a]} {first.grade(a)} → {g}" for a, g in f.grades
+                 if first.grade(a) is not None and first.grade(a) != g]
+        line += (f"; since {_day(first.on)}: " + ", ".join(moved) if moved
+                 else f"; the same as {_day(first.on)}")
+    return line

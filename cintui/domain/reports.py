@@ -80,6 +80,8 @@ class ChildFacts:
     meetings: tuple[MeetingFact, ...] = ()  # held meetings
     plan_passes: bool | None = None
     fgcs: tuple[FgcFact, ...] = ()  # Family Group Conferences (WAR 9.3)
+    # (held on, the next date the manager set or None) of each supervision (STO 4.5, 8.5)
+    supervisions: tuple[tuple[date, date | None], ...] = ()
 
 
 class Measure(NamedTuple):
@@ -99,13 +101,15 @@ class Measure(NamedTuple):
 
 
 NONE = Measure.of(0, 0)
-COMPLIANCE_MEASURES = ("visits", "reviews", "minutes", "initial_meetings", "plans")
+COMPLIANCE_MEASURES = ("visits", "reviews", "minutes", "initial_meetings", "plans",
+                       "supervision")
 COMPLIANCE_LABELS = {
     "visits": "Visits within policy",
     "reviews": "Reviews within policy",
     "minutes": "Minutes circulated in time",
     "initial_meetings": "Initial meetings in time",
     "plans": "Plans passing checks",
+    "supervision": "Supervision in time",
 }
 COMPLIANCE_SOURCES = {
     "visits": "WIR 2.11, BEX 3, WAR 9.3",
@@ -113,6 +117,7 @@ COMPLIANCE_SOURCES = {
     "minutes": "BEX 3, WIR 2.3",
     "initial_meetings": "BEX 3, WIR 2.3",
     "plans": "BEX 2, WIR 2.3, WAR 8.1",
+    "supervision": "STO 4.5, 8.5; WAR 12",
 }
 
 
@@ -123,6 +128,7 @@ class ComplianceLine:
     minutes: Measure = NONE
     initial_meetings: Measure = NONE
     plans: Measure = NONE
+    supervision: Measure = NONE
 
     def __add__(self, other: ComplianceLine) -> ComplianceLine:
         return ComplianceLine(*(getattr(self, k) + getattr(other, k)
@@ -310,14 +316,45 @@ def _initial(child, ep, before, start, end, ctx) -> tuple[int, int]:
     return met, total
 
 
+def _supervision(child, ep, before, start, end, ctx) -> tuple[int, int]:
+    """STO 4.5, 8.5; WAR 12: each supervision in the period held by its due date (the
+    policy's timescale from the one before, or the date set then when sooner; before the
+    first, from the plan's start, else the referral, else the import), plus one not in time
+    for an episode overdue supervision at the end, as the team view counts it. Only the
+    episode's own supervisions count (a re-referral starts afresh)."""
+    ts = ctx.policy.timescales.get("supervision")
+    if ts is None:
+        return 0, 0
+    anchor = ep.cin_plan_start or ep.referral
+    if ep.recorded_from is not None and ep.recorded_from > anchor:
+        anchor = ep.recorded_from
+    due = ctx.due_in(ts, anchor)
+    met = total = 0
+    for held, set_for in sorted(s for s in child.supervisions
+                                if _within(s[0], ep.referral, before)
+                                and (ep.closure is None or s[0] <= ep.closure)):
+        if held > end:
+            break
+        if _in(held, start, end):
+            total += 1
+            met += held <= due
+        due = ctx.due_in(ts, held)
+        if set_for is not None and set_for < due:
+            due = set_for
+    if ep.open_on(end) and due < end:
+        total += 1
+    return met, total
+
+
 def _counts(child: ChildFacts, start: date, end: date, ctx: _Ctx) -> list[int]:
     """[met, total] of each measure in `COMPLIANCE_MEASURES` order, flattened."""
-    out = [0] * 10
+    out = [0] * (2 * len(COMPLIANCE_MEASURES))
     plan_at_end = False
     for ep, before in _episodes(child):
         if ep.referral > end or (ep.closure is not None and ep.closure < start):
             continue
-        for i, rule in enumerate((_visits, _reviews, _minutes, _initial)):
+        for i, rule in ((0, _visits), (1, _reviews), (2, _minutes), (3, _initial),
+                        (5, _supervision)):
             met, total = rule(child, ep, before, start, end, ctx)
             out[2 * i] += met
             out[2 * i + 1] += total
@@ -346,14 +383,15 @@ def compliance(children: Iterable[ChildFacts], start: date, end: date,
     if start > end:
         raise ValueError(f"the period starts {start} after it ends {end}")
     ctx = _Ctx(policy, cal)
-    total = [0] * 10
+    size = 2 * len(COMPLIANCE_MEASURES)
+    total = [0] * size
     workers: dict[str, list] = {}
     teams: dict[str, list[int]] = {}
     for child in children:
         counts = _counts(child, start, end, ctx)
-        w = workers.setdefault(child.worker, [child.worker_name, child.team, [0] * 10, 0])
+        w = workers.setdefault(child.worker, [child.worker_name, child.team, [0] * size, 0])
         w[3] += 1
-        for acc in (total, w[2], teams.setdefault(child.team, [0] * 10)):
+        for acc in (total, w[2], teams.setdefault(child.team, [0] * size)):
             for i, n in enumerate(counts):
                 acc[i] += n
     return Compliance(
@@ -361,6 +399,15 @@ def compliance(children: Iterable[ChildFacts], start: date, end: date,
         by_worker={u: WorkerCompliance(u, n, t, _as_line(c), count)
                    for u, (n, t, c, count) in sorted(workers.items())},
         by_team={t: _as_line(c) for t, c in sorted(teams.items())})
+
+
+def last_full_month(today: date) -> tuple[date, date]:
+    """The calendar month before `today`'s: the default period of the compliance report. A
+    manager at month end (or in the first days of the next) reads the month just gone, as
+    the monthly performance meeting does; the financial year to date read nearly nothing in
+    April (10 April: ten days, every visit "late")."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
 
 
 # ---------------------------------------------------------------------- the trend

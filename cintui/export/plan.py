@@ -25,6 +25,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from cintui.domain import gcp2 as gcp2_rules
 from cintui.domain.family_text import family_text
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
@@ -66,6 +67,9 @@ class PlanDocument:
     problems: tuple[str, ...] = ()
     generated_on: date = field(default_factory=date.today)
     final: bool = False
+    # The GCP2s attached to the version's needs (`gcp2.on_plan`): the grades that informed
+    # them, shown under each need's evidence (STO 4.3, 6.11, 7.1).
+    gcp2: tuple[gcp2_rules.Gcp2Fact, ...] = ()
 
     @property
     def draft(self) -> bool:
@@ -118,6 +122,16 @@ def _standing(doc: PlanDocument) -> tuple[str, str]:
     if doc.problems:
         return "not final: it fails a check", "not yet"
     return v.status, _agreed(v)
+
+
+def _gcp2_lines(doc: PlanDocument, need: Need) -> list[str]:
+    """'Graded Care Profile 2, 20 November 2026 (Amira Khan): Physical care 3, Safety 2,
+    Love and care 4, Esteem 3 (1 best care, 5 poorest)', newest first, for one need."""
+    return [f"{_GCP2_LABEL}, {_day(f.on)} ({f.assessor}): {f.describe()} "
+            f"({gcp2_rules.SCALE})" for f in gcp2_rules.for_need(doc.gcp2, need.key)]
+
+
+_GCP2_LABEL = "Graded Care Profile 2"
 
 
 def _details(doc: PlanDocument) -> list[tuple[str, str]]:
@@ -224,7 +238,12 @@ def from_json(text: str) -> PlanDocument:
         child_name=data["child_name"], child_reference=data["child_reference"],
         dob_text=data["dob_text"], worker=data["worker"], authority=data["authority"],
         version=_version_from(data["version"]), problems=tuple(data["problems"]),
-        generated_on=date.fromisoformat(data["generated_on"]), final=data["final"])
+        generated_on=date.fromisoformat(data["generated_on"]), final=data["final"],
+        gcp2=tuple(gcp2_rules.Gcp2Fact(
+            date.fromisoformat(g["on"]), g["assessor"],
+            tuple((area, grade) for area, grade in g["grades"]), g["summary"],
+            tuple(g["needs"]), tuple(uuid.UUID(k) for k in g["need_keys"]),
+            g["recorded_by"], g["ref"]) for g in data.get("gcp2", ())))
 
 
 # ---------------------------------------------------------------- Markdown
@@ -364,6 +383,9 @@ def to_markdown(doc: PlanDocument) -> str:
                 "", f"#### {MD_COLUMNS[0]}", "", _md_value(n.now, "", block_start=True)]
         if n.evidence:
             out += ["", f"**Evidence:** {_md_value(n.evidence, '')}"]
+        for f in gcp2_rules.for_need(doc.gcp2, n.key):
+            out += ["", f"**{_GCP2_LABEL}, {_day(f.on)} ({_md_value(f.assessor, '')}):** "
+                        f"{f.describe()} ({gcp2_rules.SCALE})"]
         out += ["", f"#### {MD_COLUMNS[1]}", "", _md_value(n.outcome, "", block_start=True),
                 "", f"#### {MD_COLUMNS[2]}", ""]
         for j, a in enumerate(n.actions, start=1):
@@ -433,6 +455,8 @@ _MD_RE_RATING = re.compile(r"- \*\*([0-9]{1,2}) ([A-Z][a-z]+) (-?[0-9]+): [A-Za-
 _MD_RE_SERVICE = re.compile(r"- \*\*(.*?)(?::\*\* (.*)|\*\*)", re.DOTALL)
 _MD_RE_HEADER = re.compile(rf"<!-- {FORMAT} format ([0-9]+)(?:; version id: ([0-9a-f-]{{36}}))? -->")
 _MD_RE_EVIDENCE = re.compile(r"\*\*Evidence:\*\* (.*)", re.DOTALL)
+_MD_RE_GCP2 = re.compile(r"\*\*Graded Care Profile 2, (\d{1,2}) (\w+) (\d+) \((.*)\):\*\* "
+                         r"(.*) \(1 best care, 5 poorest\)", re.DOTALL)
 
 
 def _md_date(raw: str) -> date | None:
@@ -456,6 +480,8 @@ def from_markdown(text: str) -> PlanDocument:
     section = part = ""
     need: dict = {}
     seen_header = False
+    graded: dict[tuple, list[uuid.UUID]] = {}  # (on, assessor, grades) -> need keys
+    areas = {label: area for area, label in gcp2_rules.AREA_LABELS.items()}
 
     def fail(number: int, why: str):
         return ValueError(f"line {number}: {why}; not a cintui plan export")
@@ -534,6 +560,18 @@ def from_markdown(text: str) -> PlanDocument:
                     raise fail(number, f"unknown part of a need {line[5:]!r}")
             elif part == "now" and (m := _MD_RE_EVIDENCE.fullmatch(line)):
                 need["evidence"] = _md_unvalue(m.group(1))
+            elif part == "now" and (m := _MD_RE_GCP2.fullmatch(line)):
+                try:
+                    grades = tuple((areas[label], int(grade)) for label, grade in (
+                        g.rsplit(" ", 1) for g in m.group(5).split(", ")))
+                    on = date(int(m.group(3)), _MONTHS.index(m.group(2)) + 1,
+                              int(m.group(1)))
+                except (KeyError, ValueError):
+                    raise fail(number, "a GCP2 line's grades are not its four areas") from None
+                if "key" not in need:
+                    raise fail(number, "a GCP2 line before its need's key")
+                graded.setdefault((on, _md_unvalue(m.group(4)), grades), []).append(
+                    need["key"])
             elif part in ("now", "outcome"):
                 need[part] = _md_unvalue(line)
             elif part == "actions" and line != _MD_NO_ACTIONS:
@@ -574,7 +612,9 @@ def from_markdown(text: str) -> PlanDocument:
             rag_history=tuple(RagChange(**h) for h in n["rag_history"]))
             for n in version.pop("needs"))
         plan = PlanVersion(needs=needs, services=tuple(version.pop("services")), **version)
-        return PlanDocument(version=plan, problems=tuple(problems), **top)
+        gcp2 = tuple(gcp2_rules.Gcp2Fact(on, who, grades, "", need_keys=tuple(keys))
+                     for (on, who, grades), keys in sorted(graded.items()))
+        return PlanDocument(version=plan, problems=tuple(problems), gcp2=gcp2, **top)
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a complete cintui plan export: {exc}") from None
 
@@ -628,6 +668,7 @@ def to_html(doc: PlanDocument) -> str:
         actions = "".join(f"<li>{e(_action_text(a))}</li>" for a in n.actions) or "<li>—</li>"
         kind = KIND_TEXT.get(n.kind, n.kind)
         evidence = f"<p><strong>Evidence:</strong> {e(n.evidence)}</p>" if n.evidence else ""
+        evidence += "".join(f"<p>{e(line)}</p>" for line in _gcp2_lines(doc, n))
         parts.append(
             f'<tr><td><p class="text">{e(n.now)}</p><p><em>({e(kind)})</em></p>{evidence}</td>'
             f'<td class="text">{e(n.outcome) or "—"}</td><td><ul>{actions}</ul></td>'
@@ -760,7 +801,8 @@ def docx_bytes(doc: PlanDocument) -> bytes:
             cells = row.cells
             kind = KIND_TEXT.get(n.kind, n.kind)
             cells[0].text = _family_docx(n.now + f"\n({kind})"
-                                       + (f"\nEvidence: {n.evidence}" if n.evidence else ""))
+                                       + (f"\nEvidence: {n.evidence}" if n.evidence else "")
+                                       + "".join(f"\n{g}" for g in _gcp2_lines(doc, n)))
             cells[1].text = _family_docx(n.outcome or "—")
             cells[2].text = _family_docx("\n".join(f"• {_action_text(a)}" for a in n.actions)
                                        or "—")
@@ -1112,7 +1154,8 @@ def _pdf_texts(doc: PlanDocument) -> str:
              *(f"{k}{val}" for k, val in _details(doc)), *(t for _, t in _sections(doc)),
              v.review_arrangements, *(s.name + s.purpose for s in v.services)]
     for n in v.needs:
-        parts += [n.now, n.outcome, n.evidence, n.kind, *(_action_text(a) for a in n.actions)]
+        parts += [n.now, n.outcome, n.evidence, n.kind, *(_action_text(a) for a in n.actions),
+                  *_gcp2_lines(doc, n)]
     return "".join(parts)
 
 
@@ -1178,6 +1221,8 @@ def pdf_bytes(doc: PlanDocument) -> bytes:
         out.labelled(COLUMNS[0], n.now)
         if n.evidence:
             out.text(f"Evidence: {n.evidence}", gap=0.8)
+        for line in _gcp2_lines(doc, n):
+            out.text(line, gap=0.8)
         out.labelled(COLUMNS[1], n.outcome)
         first = len(out.lines(_action_text(n.actions[0]), indent=1, bullet=True)[0]
                     ) if n.actions else 1

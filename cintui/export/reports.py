@@ -37,10 +37,12 @@ def _line(line: ComplianceLine) -> dict:
     return {k: _measure(getattr(line, k)) for k in COMPLIANCE_MEASURES}
 
 
-def compliance_data(report: Compliance, *, team: str | None = None) -> dict:
+def compliance_data(report: Compliance, *, team: str | None = None, period: str = "") -> dict:
     return {
         "format": COMPLIANCE_FORMAT, "format_version": FORMAT_VERSION,
-        "from": report.start.isoformat(), "to": report.end.isoformat(), "team": team,
+        "from": report.start.isoformat(), "to": report.end.isoformat(),
+        "period": period or None,  # "November 2026, the last full month"; None: --from/--to
+        "team": team,
         "policy": report.policy,
         "measures": {k: {"label": COMPLIANCE_LABELS[k], "source": COMPLIANCE_SOURCES[k]}
                      for k in COMPLIANCE_MEASURES},

@@ -3,6 +3,7 @@ numbers, and the demo store (synthetic people) where the numbers must reconcile.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -63,6 +64,7 @@ def small(new_db):
                     child_seen=False),
             m.Meeting(child_id=a.id, kind="initial", held_on=date(2026, 9, 14), held=True,
                       minutes_circulated=date(2026, 9, 25), status="held"),
+            m.Supervision(child_id=a.id, held_on=date(2026, 10, 2), manager="Tom Hale"),
         ])
     store.close()
     return path
@@ -82,9 +84,13 @@ def test_compliance_on_a_small_store(conn):
     assert got.total.plans == Measure(0, 1, 0.0)
     # The initial meeting (14 Sep) is before the period: not judged; first review due 14 Dec.
     assert got.total.reviews.total == got.total.minutes.total == 0
-    assert got.by_worker["nia.one"].line == got.total
-    assert got.by_worker["sol.one"].line == ComplianceLine()
-    assert got.by_team["North Strengthening Families"] == got.total
+    # STO 4.5, 8.5: A supervised 2 Oct (due 5 Oct, 4 weeks from the plan's start: in time),
+    # the next due 30 Oct and overdue at 30 Nov; C (open, at assessment) never supervised,
+    # overdue from its referral -> 1 of 3.
+    assert got.total.supervision == Measure(1, 3, 33.3)
+    assert got.by_worker["nia.one"].line == replace(got.total, supervision=Measure(1, 2, 50.0))
+    assert got.by_worker["sol.one"].line == ComplianceLine(supervision=Measure(0, 1, 0.0))
+    assert got.by_team["North Strengthening Families"] == got.by_worker["nia.one"].line
 
 
 def test_performance_on_a_small_store(conn):

@@ -164,4 +164,37 @@ def test_sto_7_1_gcp2_from_the_cli(cli, tmp_path, monkeypatch):
     assert "Physical care: 4 → 2" in text and "Esteem: 3 → 3" in text
     assert ("Graded Care Profile 2 by Amira Khan: Physical care 2, Safety 2, Love and care 2, "
             "Esteem 3; attached to 1 need") in _chronology(db)
+    # The plan's export shows the grades under the need they informed (STO 6.11); October's,
+    # attached to no need, is not the plan's.
+    exported = tmp_path / "plan.md"
+    done = cli("export", "plan", "CIN000001", "-f", "md", "-o", str(exported), *day)
+    assert done.code == 0, done.err
+    text = exported.read_text()
+    assert ("**Graded Care Profile 2, 20 November 2026 (Amira Khan):** Physical care 2, Safety "
+            "2, Love and care 2, Esteem 3 (1 best care, 5 poorest)") in text
+    assert text.count("Graded Care Profile 2") == 1
+    shown = cli("plan", "show", "CIN000001", *day)
+    assert shown.code == 0, shown.err
+    assert ("Need 1: GCP2 20 Nov 2026: Physical care 2, Safety 2, Love and care 2, Esteem 3 "
+            "(1 best care, 5 poorest)") in " ".join(shown.out.split())
     assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_sto_7_1_a_gcp2_recorded_late_is_confirmed_with_its_own_grades(cli, tmp_path,
+                                                                        monkeypatch):
+    """A GCP2 typed in after a newer one (the October one, entered after November's) is
+    confirmed with the grades just given: the newest by date was said, the November grades
+    under the October date, and the worker could not tell what was saved."""
+    db = _store(cli, tmp_path, monkeypatch)
+    day = ("--db", db, *DAY)
+    newer = cli("gcp2", "record", "CIN000001", "--on", "2026-11-20", "--assessor",
+                "Amira Khan", "--summary", "Meals at weekends now", "--physical", "2",
+                "--safety", "2", "--love", "2", "--esteem", "3", *day)
+    assert newer.code == 0, newer.err
+    older = cli("gcp2", "record", "CIN000001", "--on", "2026-10-20", "--assessor",
+                "Amira Khan", "--summary", "Little food in the house", "--physical", "4",
+                "--safety", "3", "--love", "2", "--esteem", "3", *day)
+    assert older.code == 0, older.err
+    assert older.out.splitlines()[0] == (
+        "CIN000001: GCP2 recorded (20 Oct 2026, Amira Khan): Physical care 4, Safety 3, "
+        "Love and care 2, Esteem 3.")

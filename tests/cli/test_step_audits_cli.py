@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.cli.test_steps_cli import leo_store, ok, refused
+from tests.cli.test_steps_cli import DAY, leo_store, ok, refused, run
 from tests.conftest import TODAY
 
 
@@ -82,3 +82,27 @@ def test_the_demos_step_downs_are_the_months_cases_and_an_audit_is_not_a_plans_q
                TODAY.isoformat()).out
     assert "Step-down and step-up audits" in text and "STO 7.13" in text
 
+
+
+def test_without_a_month_the_list_and_the_audit_take_the_month_with_one_waiting_sto_7_13(
+        cli, db):
+    """Month end and after (STO 7.13, "on a monthly basis"): with no --month, `list` opens
+    on the newest of this month and the two before with a case not yet audited, as the team
+    view's `s` does, and says so; `record` finds the child's step there. Both took this
+    month: early in a month they listed nothing while last month's steps waited, and the
+    audit was refused ("did not step ... in November")."""
+    ok(cli, db, "referral", "record", "CIN000001", "--route", "early-help-step-up",
+       "--early-help-plan", "2026-06-10", "--source", "early help")
+    listed = ok(cli, db, "step-audit", "list")  # 23 Nov 2026: September's step waits
+    assert (listed["month"], listed["cases"], listed["audited"]) == ("2026-09", 1, 0)
+    said = run(cli, db, "step-audit", "list", day=DAY)
+    assert said.code == 0, said.err
+    assert said.out.splitlines()[:2] == [
+        "Step-down and step-up audits, September 2026 (STO 7.13): 0 of 1 audited",
+        "September 2026 has a case not yet audited; --month 2026-11 for this month."]
+    done = ok(cli, db, "step-audit", "record", "CIN000001", "--by", "Sam Okoro (IPSS)",
+              "--learning", "The step-up was timely", "--on", "2026-11-20")
+    assert done["stepped_on"] == "2026-09-01" and done["audited"]["by"] == "Sam Okoro (IPSS)"
+    assert ok(cli, db, "step-audit", "list")["month"] == "2026-11"  # nothing waits now
+    refused(cli, db, "step-audit", "record", "CIN000001", "--by", "X", "--learning", "again",
+            says=("was audited on 20 Nov 2026",))

@@ -4,6 +4,7 @@ TRA): a grade 1-5 per area, the worker's summary, attached to needs, grades over
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from cintui.domain import gcp2
@@ -69,3 +70,26 @@ def test_tra_only_area_names_grades_and_the_workers_words():
                                                "Esteem"]
     assert gcp2.parse_grade("5") == (5, None)
     assert gcp2.parse_grade("0") == (None, "'0' is not a grade: 1 (best care) to 5 (poorest)")
+
+
+def test_sto_6_11_a_needs_gcp2_line_says_its_grades_and_what_moved():
+    """The plan shows, under a need, its newest GCP2 and each area that moved since the
+    first (STO 4.3 "measures success"); a plan's document carries only those attached to its
+    needs, with the needs in the plan's order."""
+    need, other, gone = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    first = Gcp2Fact(date(2026, 9, 1), "Amira Khan", (("physical", 4), ("safety", 3),
+                                                      ("love", 2), ("esteem", 3)), "s",
+                     need_keys=(need,))
+    later = Gcp2Fact(date(2026, 11, 20), "Amira Khan", (("physical", 2), ("safety", 3),
+                                                        ("love", 2), ("esteem", 3)), "s",
+                     need_keys=(other, need))
+    elsewhere = Gcp2Fact(date(2026, 10, 1), "Jo Bell", first.grades, "s", need_keys=(gone,))
+    graded = gcp2.for_need([first, later, elsewhere], need)
+    assert graded == [later, first]
+    assert gcp2.need_line(graded[0], graded[1:]) == (
+        "GCP2 20 Nov 2026: Physical care 2, Safety 3, Love and care 2, Esteem 3 (1 best care, "
+        "5 poorest); since 1 Sep 2026: Physical care 4 → 2")
+    assert gcp2.need_line(first).endswith("(1 best care, 5 poorest)")
+    on_plan = gcp2.on_plan([later, elsewhere, first], [need, other])
+    assert [(f.on, f.need_keys, f.summary) for f in on_plan] == [
+        (date(2026, 9, 1), (need,), ""), (date(2026, 11, 20), (need, other), "")]

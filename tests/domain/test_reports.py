@@ -208,6 +208,25 @@ def test_plans_passing_counts_children_with_a_plan_at_the_end():
     assert line(child(episodes=(closed,), plan_passes=True), start, end).plans.total == 0
 
 
+def test_sto_8_5_supervision_in_time_against_the_one_before_and_overdue_at_the_end():
+    # STO 4.5, 8.5; WAR 12 (England default: every 4 weeks). Plan starts Mon 7 Sep: the first
+    # supervision due Mon 5 Oct; held Fri 2 Oct -> in time. The next due Fri 30 Oct; held
+    # Tue 3 Nov -> late. At the end (Mon 30 Nov) the next is due Tue 1 Dec: not overdue.
+    held = ((date(2026, 10, 2), None), (date(2026, 11, 3), None))
+    start, end = date(2026, 10, 1), date(2026, 11, 30)
+    assert line(child(supervisions=held), start, end).supervision == Measure(1, 2, 50.0)
+    # The manager set the next for 17 Nov at the one of 3 Nov: overdue at the end, once.
+    sooner = (held[0], (date(2026, 11, 3), date(2026, 11, 17)))
+    assert line(child(supervisions=sooner), start, end).supervision == Measure(1, 3, 33.3)
+    # Never supervised: overdue since 5 Oct, counted once at the end (as the team view).
+    assert line(child(), start, end).supervision == Measure(0, 1, 0.0)
+    # An earlier episode's supervision does not count for a re-referral (STO 8.5).
+    old = EpisodeFacts(referral=date(2026, 1, 5), cin_plan_start=date(2026, 1, 12),
+                       closure=date(2026, 6, 30))
+    again = child(episodes=(old, PLAN), supervisions=((date(2026, 6, 1), None),))
+    assert line(again, start, end).supervision == Measure(0, 1, 0.0)
+
+
 def test_compliance_by_worker_and_team_add_up():
     a = child(id="a", visits=seen(date(2026, 10, 2)), plan_passes=True)
     b = child(id="b", worker="bjones", worker_name="Bo Jones", team="South")

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from cintui.domain.gcp2 import AREAS, Gcp2Fact, on_plan
 from cintui.domain.plan import (
     ACTION_STATUSES,
     NEED_KINDS,
@@ -236,6 +237,44 @@ def test_markdown_and_json_round_trip_the_whole_plan():
     assert export.from_markdown(export.to_markdown(final)) == final
 
 
+def graded(doc: export.PlanDocument) -> export.PlanDocument:
+    """Leo's plan with the two GCP2s that informed its school need (STO 4.3, 6.11, 7.1)."""
+    school = doc.version.needs[0].key
+    return replace(doc, gcp2=(
+        Gcp2Fact(date(2026, 9, 20), "Amira Shah", (("physical", 4), ("safety", 3),
+                                                   ("love", 2), ("esteem", 3)), "",
+                 need_keys=(school,)),
+        Gcp2Fact(date(2026, 11, 20), "Amira Shah", (("physical", 2), ("safety", 2),
+                                                    ("love", 2), ("esteem", 3)), "",
+                 need_keys=(school,))))
+
+
+NOVEMBER = ("Graded Care Profile 2, 20 November 2026 (Amira Shah): Physical care 2, Safety 2, "
+            "Love and care 2, Esteem 3 (1 best care, 5 poorest)")
+
+
+def test_sto_6_11_each_need_shows_the_gcp2_grades_that_informed_it(tmp_path):
+    """STO 4.3, 6.11, 7.1: the GCP2's grades are in the plan, under the evidence of the need
+    they informed, newest first, in every format; Markdown and JSON read them back. A reader
+    of the plan (family, manager) could not see them."""
+    doc = graded(leo(problems=("One problem",)))
+    md = export.to_markdown(doc)
+    lines = [line for line in md.splitlines() if line]
+    at = lines.index("**Evidence:** Register: 87% this half term.")
+    assert lines[at + 1] == f"**{NOVEMBER.replace('):', '):**', 1)}"
+    assert lines[at + 2].startswith("**Graded Care Profile 2, 20 September 2026 (Amira Shah):")
+    assert md.count("Graded Care Profile 2") == 2  # the strength it did not inform: none
+    assert export.from_markdown(md) == doc
+    assert export.from_json(export.to_json(doc)) == doc
+    assert NOVEMBER in export.to_html(doc)
+    word = tmp_path / "leo.docx"
+    export.write(doc, word, "docx")
+    assert NOVEMBER in Document(str(word)).tables[1].rows[1].cells[0].text
+    pdf = tmp_path / "leo.pdf"
+    export.write(doc, pdf, "pdf")
+    assert NOVEMBER in pdf_text(pdf)
+
+
 def test_markdown_reads_as_a_plan_for_the_family():
     md = export.to_markdown(leo(problems=("One problem",)))
     assert md.startswith("# Child in need plan: Leo Marsh\n")
@@ -326,9 +365,15 @@ def _plans(draw) -> export.PlanDocument:
         t(), t(), draw(st.one_of(st.none(), _dates)),
         tuple(Service(t(), t()) for _ in range(draw(st.integers(0, 2)))), t(), t(), needs,
         draw(st.one_of(st.none(), st.uuids())))
+    keys = [n.key for n in needs]
+    facts = {(f.on, f.assessor, f.grades): f for f in (
+        Gcp2Fact(draw(_dates), t(), tuple((a, draw(st.integers(1, 5))) for a in AREAS), "",
+                 need_keys=tuple(draw(st.lists(st.sampled_from(keys), max_size=2, unique=True))
+                                 if keys else ()))
+        for _ in range(draw(st.integers(0, 2))))}  # one per (day, assessor, grades)
     return export.PlanDocument(
         t(), t(), t(), t(), t(), version, tuple(t() for _ in range(draw(st.integers(0, 2)))),
-        draw(_dates), draw(st.booleans()))
+        draw(_dates), draw(st.booleans()), on_plan(facts.values(), keys))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -684,6 +684,30 @@ async def test_from_an_empty_view_to_a_full_one_enter_opens_the_child(demo_store
         assert screen_name(app) == "ChildScreen"
 
 
+async def test_a_service_manager_in_no_team_opens_on_everyone_not_an_empty_list(
+        new_location, cli):
+    """A service manager (no team, no children) opening cintui at month end: the service's
+    children, saying why, one key from their own (1). It opened on an empty "My caseload"
+    whose "press 2 for your team's" led to another empty list: 3 was the key, unsaid."""
+    path = team_store(new_location, cli, "service.db", {"amira.ashdown": "Amira Ashdown"})
+    assert cli("worker", "add", "sam.moss", "--name", "Sam Moss", "--role", "service manager",
+               "--db", path).code == 0
+    added = cli("child", "add", "--first-name", "Leo", "--last-name", "Ward", "--dob",
+                "2017-05-02", "--team", "South", "--worker", "amira.ashdown", "--db", path,
+                "--today", TODAY.isoformat())
+    assert added.code == 0, added.err
+    app = CintuiApp(access.locate(path), today=TODAY, worker="sam.moss")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_caseload(pilot)
+        await until(pilot, lambda: table(app).row_count > 0)
+        assert " ".join(str(app.screen.query_one("#summary").render()).split()).startswith(
+            "Everyone (you and your team hold none: 1 for yours; F4 w: what waits for a "
+            "manager) · 1 open child")
+        await pilot.press("1")
+        await settle(pilot)
+        assert table(app).row_count == 0 or not table(app).display
+
+
 def test_caseload_snapshot_at_80x24(demo_store, snap_compare):
     """A laptop terminal: name, age, next visit (late/soon), review and flags; the footer
     has the main keys and f1 / ? for the rest."""

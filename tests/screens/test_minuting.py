@@ -688,6 +688,29 @@ async def test_a_crash_mid_meeting_resumes_where_it_stopped(demo_store, tmp_path
         assert "Resumed" in text_of(screen, "#saved")
 
 
+async def test_new_concerns_are_on_the_agenda_as_they_are_typed_wir_2_6(demo_store):
+    """WIR 2.6: a concern raised in the room is on the agenda the chair reads, under the step
+    it is raised in, as it is typed, and is still there on the steps after it. The agenda
+    listed only the plan's Ambers and Reds, so a new concern was on no list (80x24: the
+    laptop the chair projects from)."""
+    async with begun(demo_store, "boxes", size=(80, 24)) as (app, pilot, meeting_id):
+        screen = app.screen
+        agenda = lambda: [" ".join(line.split()) for line in  # noqa: E731
+                          text_of(screen, "#agenda").splitlines()]
+        assert not any(line.startswith("new A") for line in agenda())
+        await write(pilot, "#new_concerns", "Dad has lost his job -> Dad in work by June")
+        await pilot.press("enter")
+        await type_text(pilot, "Rent arrears of 600 pounds -> Arrears cleared by May")
+        await pilot.pause()
+        lines = agenda()
+        at = lines.index("▶ Events, concerns, actions")
+        assert lines[at + 1:at + 3] == ["new A Dad has lost his job", "new A Rent arrears of 600"]
+        await pilot.press("ctrl+n")
+        lines = agenda()
+        assert lines[lines.index("Events, concerns, actions") + 1] == \
+            "new A Dad has lost his job"
+
+
 @pytest.mark.parametrize("projecting", [False, True])
 def test_the_minuting_screen_snapshot(demo_store, snap_compare, projecting):
     meeting_id = book(demo_store)

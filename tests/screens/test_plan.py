@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from cintui.app import CintuiApp
-from cintui.casework import caseload, cases, plans
+from cintui.casework import caseload, cases, gcp2, plans
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
@@ -355,6 +355,43 @@ async def test_at_80x24_the_details_not_shown_are_named_and_i_reads_them_whole(d
         await settle(pilot)
         details = text_of(pilot.app.screen, "#plan-details").splitlines()
         assert details[-1].startswith("Good enough to end: ") and len(details) == 9
+
+
+def record_gcp2(demo_store, child_id, on: date, grades: tuple[int, ...], needs) -> None:
+    store = open_store(demo_store, None)
+    try:
+        with store.session("test.worker") as session:
+            gcp2.record(session, child_id, on=on, assessor="Amira Khan",
+                        grades=dict(zip(("physical", "safety", "love", "esteem"), grades,
+                                        strict=True)),
+                        summary="Little food at weekends", needs=needs,
+                        recorded_by="test.worker", today=TODAY)
+    finally:
+        store.close()
+
+
+async def test_sto_6_11_the_gcp2_grades_are_read_with_the_need_they_informed(demo_store):
+    """STO 4.3, 6.11, 7.1: a GCP2 informs the plan's needs, and the plan shows its grades
+    where a reader looks: under the highlighted need's evidence (the newest, and what moved
+    since the first), and among the plan's details (at 80x24 named for `i`; at 120x40 on
+    screen, with the plan's exit still in sight). The plan showed no GCP2 at all."""
+    child_id = child_with(demo_store, "agreed")
+    record_gcp2(demo_store, child_id, date(2026, 11, 2), (4, 3, 2, 3), [1])
+    record_gcp2(demo_store, child_id, date(2026, 11, 20), (2, 3, 2, 3), [1, 2])
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        detail = " ".join(text_of(app.screen, "#need-detail").split())
+        assert ("GCP2 20 Nov 2026: Physical care 2, Safety 3, Love and care 2, Esteem 3 (1 "
+                "best care, 5 poorest); since 2 Nov 2026: Physical care 4 → 2") in detail
+        assert text_of(app.screen, "#plan-details").splitlines()[-1].startswith(
+            "i shows 6 more: GCP2, Child's views")
+    async with PlanHost(demo_store, child_id).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        details = text_of(pilot.app.screen, "#plan-details").splitlines()
+        assert details[4].startswith("GCP2: 20 Nov 2026 by Amira Khan: Physical care 2, "
+                                     "Safety 3")
+        assert details[-1].startswith("Good enough to end: ")
 
 
 def test_plan_editor_snapshot(demo_store, snap_compare):
