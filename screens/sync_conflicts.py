@@ -3,8 +3,10 @@ as they were, field by field, both versions side by side.
 
 Each open conflict names the child (reference and name), the record and field in plain words
 ("Child's details: first name") and why (changed on both, deleted on the team server, or
-refused by it). m keeps the laptop's version (the server takes it at the next sync, F5);
-t takes the team server's here, now.
+refused by it); each version says when it was made, and the server's who made it ("Changed
+by Ben Cole (ben.cole) on 03/12/2026 at 10:42": the server says, as the laptop syncs). m
+keeps the laptop's version (the server takes it at the next sync, F5); t takes the team
+server's here, now.
 """
 
 from __future__ import annotations
@@ -103,10 +105,9 @@ class SyncConflictsScreen(KeysAsRead, Screen):
             for widget in (mine, theirs, why):
                 widget.update("")
             return
-        when = f" · changed here {row.recorded}" if row.recorded else ""
-        why.update(Text(f"{row.child or 'No child'} · {row.what} · {row.why}{when}"))
-        mine.update(Text("\n".join(row.mine)))
-        theirs.update(Text("\n".join(row.theirs)))
+        why.update(Text(f"{row.child or 'No child'} · {row.what} · {row.why}"))
+        mine.update(_side(row.mine_said, row.mine))
+        theirs.update(_side(row.theirs_said, row.theirs))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "keep":
@@ -127,3 +128,13 @@ class SyncConflictsScreen(KeysAsRead, Screen):
         status = getattr(self.app, "laptop_status", None)
         if status is not None:
             status.check()
+
+
+def _side(said: str, lines: list[str]) -> Text:
+    """One version: whose it is and when (in italics), then the value or the record's fields."""
+    text = Text()
+    if said:
+        text.append(said, style="italic")
+        text.append("\n\n")
+    text.append("\n".join(lines))
+    return text

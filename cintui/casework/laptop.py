@@ -25,7 +25,7 @@ from cintui.domain import laptop
 from cintui.domain.policy import SyncRules
 from cintui.store import engine, sync
 from cintui.store.base import StoreBusy, StoreError, said
-from cintui.store.models import Child
+from cintui.store.models import Child, Worker
 
 NOT_A_REPLICA = "this store is not a laptop replica (cintui sync setup)"
 BUSY_TRIES = 3  # a sync the team server was too busy to take is tried this many times
@@ -173,6 +173,14 @@ class Conflict:
     reason: str
     recorded: str = ""  # when the laptop's change was made, as read in England
     row: object = None  # the stored conflict (sync.conflicts), for scripts
+    mine_said: str = ""  # "Changed here on 20/11/2026 at 10:00"
+    # Who made the server's version and when: "Changed by Ben Cole (ben.cole) on 03/12/2026
+    # at 10:42", or not known (a conflict recorded before cintui kept it); "" where the
+    # server never held the record.
+    theirs_said: str = ""
+    theirs_name: str = ""  # the worker who made it ("Ben Cole"; a login the server's
+    # workers do not name); "" not known
+    theirs_short: str = ""  # "changed by Ben Cole on 03/12/2026 at 10:42" ("by you"); ""
 
     @property
     def kind_words(self) -> str:
@@ -192,18 +200,41 @@ def conflicts(store) -> list[Conflict]:
         c = Child.__table__  # type: ignore[attr-defined]
         names = {r.id: f"{r.reference} {r.first_name} {r.last_name}".strip()
                  for r in conn.execute(c.select().where(c.c.id.in_(ids)))} if ids else {}
-    return [Conflict(r.id, r.kind, names.get(r.child_id, ""), laptop.what(r.entity, r.field),
-                     laptop.version(r.mine, server=False),
-                     laptop.version(r.theirs, server=True), r.reason,
-                     laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "", r)
-            for r in rows]
+        me = sync.meta(conn).get(sync.META_LOGIN, "")
+        logins = sorted({r.theirs_by for r in rows if r.theirs_by})
+        w = Worker.__table__  # type: ignore[attr-defined]
+        workers = {r.username: r.name for r in conn.execute(
+            w.select().with_only_columns(w.c.username, w.c.name)
+            .where(w.c.username.in_(logins)))} if logins else {}
+    found = []
+    for r in rows:
+        known = bool(r.theirs_by) and r.theirs_at is not None
+        name = (workers.get(r.theirs_by) or r.theirs_by) if known else ""
+        found.append(Conflict(
+            r.id, r.kind, names.get(r.child_id, ""), laptop.what(r.entity, r.field),
+            laptop.version(r.mine, server=False),
+            laptop.version(r.theirs, server=True, kind=r.kind), r.reason,
+            laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "", r,
+            laptop.mine_change(r.recorded_at),
+            laptop.theirs_change(r.kind, r.theirs, laptop.who(r.theirs_by, name, me)
+                                 if known else "", r.theirs_at),
+            name, laptop.theirs_short(r.kind, "you" if r.theirs_by == me else name,
+                                      r.theirs_at) if known else ""))
+    return found
 
 
 def resolve(store, conflict_id: uuid.UUID, choice: str, actor: str) -> str:
-    """Keep mine (the server takes it at the next sync) or take theirs (here, now)."""
+    """Keep mine (the server takes it at the next sync) or take theirs (here, now); the
+    words say whose version the worker kept or took, where the server said."""
+    before = next((c for c in conflicts(store) if c.id == conflict_id), None)
     try:
         sync.resolve(store, conflict_id, choice, actor)
     except sync.SyncError as exc:
         raise SyncFailed("", str(exc)) from None
-    return (f"Kept your version: the team server takes it at the next sync "
-            f"({laptop.SYNC_KEY})." if choice == "mine" else "Took the team server's version.")
+    whose = before.theirs_short if before is not None else ""
+    if choice == "mine":
+        over = f" over the team server's ({whose})" if whose else ""
+        return (f"Kept your version{over}: the team server takes it at the next sync "
+                f"({laptop.SYNC_KEY}).")
+    return f"Took the team server's version ({whose})." if whose else \
+        "Took the team server's version."

@@ -166,12 +166,16 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def version(text: str, *, server: bool) -> list[str]:
+def version(text: str, *, server: bool, kind: str = "deleted_on_server") -> list[str]:
     """One side of a conflict (its canonical JSON) as lines: the value; a whole record
-    field by field ("first name: Nell"); a record that is not there, said so."""
+    field by field ("first name: Nell"); a record that is not there, said so (a new record
+    the server refused was never there: not "deleted")."""
     value = json.loads(text)
     if value is None:
-        return ["(deleted on the team server)" if server else "(not on this laptop)"]
+        if not server:
+            return ["(not on this laptop)"]
+        return ["(not on the team server)" if kind == "refused" else
+                "(deleted on the team server)"]
     if isinstance(value, dict):
         if value.get("action") == "delete":
             return ["(deleted on this laptop)"]
@@ -179,3 +183,48 @@ def version(text: str, *, server: bool) -> list[str]:
         return [f"{field_name(k)}: {show(v)}" for k, v in sorted(fields.items())
                 if k not in HIDDEN] or ["(no fields)"]
     return [show(value)]
+
+
+# ------------------------------------------------------------------ whose each version is
+
+NOT_KNOWN = "Who changed it there, and when: not known"
+
+
+def moment(at: datetime) -> str:
+    """An instant as read in England, in a sentence: "on 03/12/2026 at 10:42"."""
+    local = england_time(at)
+    return f"on {local:%d/%m/%Y} at {local:%H:%M}"
+
+
+def who(login: str, name: str, me: str) -> str:
+    """A login as a worker reads it: "Ben Cole (ben.cole)"; "you" for the laptop's own; the
+    login alone where the server's workers do not name it (its owner's login)."""
+    if login == me:
+        return "you"
+    return f"{name} ({login})" if name and name != login else login
+
+
+def mine_change(at: datetime | None) -> str:
+    """When the laptop's version was made: "Changed here on 20/11/2026 at 10:00"."""
+    return f"Changed here {moment(at)}" if at is not None else ""
+
+
+def theirs_change(kind: str, theirs: str, by: str, at: datetime | None) -> str:
+    """Who made the team server's version and when, in a line: "Changed by Ben Cole
+    (ben.cole) on 03/12/2026 at 10:42", "Deleted by …" for a record deleted there; not
+    known for a conflict recorded before cintui kept it (revision 0031), a change made
+    outside cintui, or a record now hidden; nothing where the server never held the record
+    (a new one it refused). `by`: as `who` words it."""
+    if json.loads(theirs) is None and kind != "deleted_on_server":
+        return ""
+    if not by or at is None:
+        return NOT_KNOWN
+    return f"{'Deleted' if kind == 'deleted_on_server' else 'Changed'} by {by} {moment(at)}"
+
+
+def theirs_short(kind: str, by: str, at: datetime | None) -> str:
+    """The same, for a sentence's brackets: "changed by Ben Cole on 03/12/2026 at 10:42"
+    (`by` a name or "you"); "" when not known."""
+    if not by or at is None:
+        return ""
+    return f"{'deleted' if kind == 'deleted_on_server' else 'changed'} by {by} {moment(at)}"

@@ -58,6 +58,7 @@ NOT_SYNCED = {"audit_log", "applied_request", "draft", "erasure", "disclosure", 
               "sync_device", "device_entry", "alembic_version"}
 PEOPLE = ("person", "family")
 RESOLVE = "sync_conflict"
+TOUCHED = "cintui_sync_conflicts"  # session.info: the conflicts a push made or opened again
 
 
 class SyncError(StoreError):
@@ -351,6 +352,7 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
             hit("push")
             _keep_entries(ssession.connection(), device, entries)
             pushed, conflicts = _apply(ssession, device, entries)
+            _theirs_changed(ssession)
             result.sent, result.pushed, result.conflicts = len(entries), pushed, conflicts
             if entries:
                 row.received_seq, row.received_hash = entries[-1]["seq"], entries[-1]["hash"]
@@ -421,6 +423,7 @@ def _apply(session: Any, device: str, entries: list[dict[str, Any]]) -> tuple[in
     one_by_one = False
     while True:
         known = _Known.of(session, models, mine, refused)
+        session.info[TOUCHED] = []  # the conflicts this attempt made or opened again
         nested = session.begin_nested()
         try:
             counts = _apply_all(session, device, models, mine, known, refused,
@@ -686,7 +689,7 @@ def _conflict(session: Any, device: str, entry: dict[str, Any], model: type[SQLM
     values = {k: v[1] for k, v in changes.items()}
     values.setdefault("id", entry["entity_id"])
     typed = {k: from_json(table.c[k], v) for k, v in values.items() if k in table.c}
-    session.add(m.SyncConflict(
+    _touched(session, m.SyncConflict(
         device=device, child_id=_child_of(session, model, typed), kind=kind,
         entity=entry["entity"], entity_id=entry["entity_id"],
         base=audit.canonical({k: v[0] for k, v in changes.items()}),
@@ -708,16 +711,57 @@ def _field_conflict(session: Any, device: str, entry: dict[str, Any], model: typ
     if open_ is not None:
         open_.mine, open_.theirs, open_.recorded_at = (audit.canonical(after),
                                                        audit.canonical(now), at)
-        session.add(open_)
+        _touched(session, open_)
         return
     table = model.__table__  # type: ignore[attr-defined]
     obj = session.get(model, uuid.UUID(entry["entity_id"]))
     typed = {c: getattr(obj, c) for c in (col.name for col in table.c)}
-    session.add(m.SyncConflict(
+    _touched(session, m.SyncConflict(
         device=device, child_id=_child_of(session, model, typed), kind="both_changed",
         entity=entry["entity"], entity_id=entry["entity_id"], field=name,
         base=audit.canonical(before), mine=audit.canonical(after), theirs=audit.canonical(now),
         recorded_at=at))
+
+
+def _touched(session: Any, conflict: m.SyncConflict) -> None:
+    """A conflict this push made, or opened again with the server's version: who changed
+    that version, and when, is asked of the server once the push is in (`_theirs_changed`)."""
+    session.add(conflict)
+    session.info.setdefault(TOUCHED, []).append(conflict)
+
+
+def _theirs_changed(session: Any) -> None:
+    """Who last changed the server's copy of each record this push found in conflict, and
+    when: the server's audit trail says, through a function (store/server.py,
+    `cintui_conflict_changes`), as the worker's login may not read the trail itself. Kept on
+    the conflict, which the laptop pulls; one the server cannot say (a change made outside
+    cintui, a record hidden now) stays "not known"."""
+    from sqlalchemy.exc import DBAPIError
+
+    touched = [c for c in session.info.pop(TOUCHED, []) if sa.inspect(c).persistent]
+    if not touched:
+        return
+    session.flush()
+    by_id = {c.id: c for c in touched}
+    nested = session.begin_nested()
+    try:
+        found = session.connection().exec_driver_sql(
+            "SELECT id, login, at FROM cintui_conflict_changes(%(ids)s::uuid[])",
+            {"ids": [str(i) for i in sorted(by_id)]}).all()
+        nested.commit()
+    except DBAPIError as exc:  # a server whose functions its owner has not re-applied yet
+        nested.rollback()
+        if getattr(exc.orig, "sqlstate", None) != "42883":
+            raise
+        found = []
+    said = {row.id: row for row in found}
+    for ident, conflict in by_id.items():
+        row = said.get(ident)
+        by, at = (row.login[:64], row.at) if row is not None else ("", None)
+        if (conflict.theirs_by, conflict.theirs_at) != (by, at):
+            conflict.theirs_by, conflict.theirs_at = by, at
+            session.add(conflict)
+    session.flush()
 
 
 def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
@@ -735,7 +779,7 @@ def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
         now = norm(getattr(obj, conflict.field))
         if now != json.loads(conflict.theirs):
             conflict.status, conflict.chosen, conflict.theirs = "open", "", audit.canonical(now)
-            session.add(conflict)
+            _touched(session, conflict)
             return "conflict"
         setattr(obj, conflict.field, from_json(table.c[conflict.field],
                                                json.loads(conflict.mine)))
@@ -764,7 +808,7 @@ def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
         if reason is None:
             raise
         conflict.status, conflict.chosen, conflict.reason = "open", "", reason[:2000]
-        session.add(conflict)
+        _touched(session, conflict)
         return "conflict"
     return "taken"
 

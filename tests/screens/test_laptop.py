@@ -45,6 +45,7 @@ URL = f"postgresql+psycopg://{LOGIN}@team-server/cintui"
 MORNING = datetime(2026, 11, 23, 9, 14, tzinfo=UTC)  # TODAY, a Monday
 THURSDAY = datetime(2026, 11, 19, 16, 2, tzinfo=UTC)  # 2 working days before TODAY
 FRIDAY = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # the conflicting changes
+SERVER_EDIT = datetime(2026, 11, 20, 14, 42, tzinfo=UTC)  # Ben's, on the team server
 
 
 def _ok(result) -> None:
@@ -60,6 +61,8 @@ def replica_file(tmp_path: Path, cli, monkeypatch, *, last_sync: datetime, waiti
     _ok(cli("db", "init", "--db", path))
     _ok(cli("team", "add", "South", "--service", "Safeguarding", "--db", path))
     _ok(cli("worker", "add", LOGIN, "--name", "Amira Ashdown", "--role", "social worker",
+            "--team", "South", "--db", path))
+    _ok(cli("worker", "add", "ben.cole", "--name", "Ben Cole", "--role", "social worker",
             "--team", "South", "--db", path))
     made = cli("child", "add", "--first-name", "Nell", "--last-name", "Quill", "--dob",
                "2018-04-01", "--referral-date", "2026-11-02", "--worker", LOGIN, "--db", path,
@@ -86,7 +89,9 @@ def _conflicts(session, device: str) -> None:
     common = {"device": device, "child_id": child.id, "entity_id": child.id.hex}
     session.add(m.SyncConflict(**common, kind="both_changed", entity="child",
                                field="first_name", base='"Nell"', mine='"Nelly"',
-                               theirs='"Eleanor"', recorded_at=FRIDAY))
+                               theirs='"Eleanor"', recorded_at=FRIDAY, theirs_by="ben.cole",
+                               theirs_at=SERVER_EDIT))
+    # recorded before revision 0031: who changed the server's copy is not known
     session.add(m.SyncConflict(**common, kind="both_changed", entity="child", field="dob",
                                base='"2018-04-01"', mine='"2018-04-01"',
                                theirs='"2018-04-10"', recorded_at=FRIDAY.replace(minute=1)))
@@ -203,20 +208,28 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
         for words in ("3 conflicts to resolve", "CIN", "Nell Quill",
                       "Child's details: first name", "Child's details: date of birth",
                       "Visit", "On this laptop", "On the team server", "Nelly", "Eleanor",
-                      "changed on both", "changed here 20/11/2026 10:00"):
+                      "changed on both", "Changed here on 20/11/2026 at 10:00",
+                      # who changed the server's copy, and when, in England's time
+                      "Changed by Ben Cole (ben.cole) on 20/11/2026 at 14:42"):
             assert words in text, words
         await pilot.press("down")  # the date of birth
         await pilot.pause()
-        assert "01/04/2018" in shown(app) and "10/04/2018" in shown(app)
+        text = shown(app)
+        assert "01/04/2018" in text and "10/04/2018" in text
+        assert "Who changed it there, and when: not known" in text  # an older conflict
+        assert "Ben Cole" not in text
         await pilot.press("down")  # the visit the server refused
         await pilot.pause()
         text = shown(app)
-        assert "purpose: After school" in text and "(deleted on the team server)" in text
+        assert "purpose: After school" in text and "(not on the team server)" in text
         assert "refers to a meeting that is not on the server" in text
+        assert "not known" not in text and "Changed by" not in text  # never on the server
         await pilot.press("up", "up", "t")  # the server's first name
         await settle(pilot)
         assert app.screen.query_one(DataTable).row_count == 2
         assert "2 conflicts to resolve" in shown(app)
+        assert ("Child's details: first name: Took the team server's version (changed by "
+                "Ben Cole on 20/11/2026 at 14:42).") in notes(app)
     store = engine.open_store(path, PASSPHRASE)
     with store.read() as session:
         assert session.exec(select(Child)).one().first_name == "Eleanor"
@@ -310,8 +323,12 @@ async def test_a_conflict_resolved_on_the_screen_reaches_the_team_server(
         text = shown(app)
         assert f"{team.child} Nelly Quill" in text and "Child's details: first name" in text
         assert "Nelly" in text and "Eleanor" in text
+        # Ben renamed her on the team server: the server said so as the laptop synced
+        assert f"Changed by Ben Cole ({team.other}) on " in text
         await pilot.press("m")
         await settle(pilot)
+        assert any(n.startswith("Child's details: first name: Kept your version over the "
+                                "team server's (changed by Ben Cole on ") for n in notes(app))
         assert "No conflicts to resolve." in shown(app)
         await pilot.press("f5")
         await settle(pilot)
