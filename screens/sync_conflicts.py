@@ -14,7 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -36,7 +36,9 @@ class SyncConflictsScreen(KeysAsRead, Screen):
     SyncConflictsScreen #conflicts { height: 1fr; min-height: 4; }
     SyncConflictsScreen #sides { height: 2fr; min-height: 6; }
     SyncConflictsScreen .side { width: 1fr; height: 100%; border: round $primary;
-                                padding: 0 1; overflow-y: auto; }
+                                padding: 0 1; }
+    SyncConflictsScreen .side:focus { border: round $accent; }
+    SyncConflictsScreen .side Static { height: auto; }
     SyncConflictsScreen #why { height: auto; padding: 0 1; color: $warning; }
     """
     # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
@@ -46,6 +48,9 @@ class SyncConflictsScreen(KeysAsRead, Screen):
         as_read("m", "keep('mine')", "Keep mine"),
         as_read("t", "keep('theirs')", "Take theirs"),
         as_read("escape", "app.pop_screen", "Back"),
+        # To each side and back: the arrows then scroll a record longer than its box.
+        as_read("tab", "next_box(1)", "Next box"),
+        as_read("shift+tab", "next_box(-1)", "Previous box", show=False),
     ]
 
     def __init__(self) -> None:
@@ -59,14 +64,18 @@ class SyncConflictsScreen(KeysAsRead, Screen):
         table.add_columns("Child", "Record: field", "Why")
         yield table
         yield Static("", id="why")
+        # Each side scrolls (Tab to it, then the arrows): a whole record is longer than
+        # its box at 80x24, and a Static held the rest out of reach.
         with Horizontal(id="sides"):
-            yield Static("", id="mine", classes="side")
-            yield Static("", id="theirs", classes="side")
+            with VerticalScroll(id="mine-side", classes="side"):
+                yield Static("", id="mine")
+            with VerticalScroll(id="theirs-side", classes="side"):
+                yield Static("", id="theirs")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#mine", Static).border_title = "On this laptop"
-        self.query_one("#theirs", Static).border_title = "On the team server"
+        self.query_one("#mine-side").border_title = "On this laptop"
+        self.query_one("#theirs-side").border_title = "On the team server"
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -108,11 +117,20 @@ class SyncConflictsScreen(KeysAsRead, Screen):
         why.update(Text(f"{row.child or 'No child'} · {row.what} · {row.why}"))
         mine.update(_side(row.mine_said, row.mine))
         theirs.update(_side(row.theirs_said, row.theirs))
+        for side in self.query(".side"):
+            side.scroll_home(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "keep":
             return bool(self.rows)
         return self.keys_as_read(action) is not False
+
+    def action_next_box(self, step: int) -> None:
+        """The list, this laptop's side, the team server's, and round again."""
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def action_keep(self, choice: str) -> None:
         row = self.current()

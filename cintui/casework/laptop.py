@@ -213,7 +213,9 @@ def conflicts(store) -> list[Conflict]:
         found.append(Conflict(
             r.id, r.kind, names.get(r.child_id, ""), laptop.what(r.entity, r.field),
             laptop.version(r.mine, server=False),
-            laptop.version(r.theirs, server=True, kind=r.kind), r.reason,
+            laptop.version(r.theirs, server=True, kind=r.kind,
+                           keep=laptop.changed_fields(r.mine) if not r.field else ()),
+            r.reason,
             laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "", r,
             laptop.mine_change(r.recorded_at),
             laptop.theirs_change(r.kind, r.theirs, laptop.who(r.theirs_by, name, me)

@@ -15,6 +15,7 @@ limit and the calendar.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -166,10 +167,16 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def version(text: str, *, server: bool, kind: str = "deleted_on_server") -> list[str]:
+def version(text: str, *, server: bool, kind: str = "deleted_on_server",
+            keep: Iterable[str] = ()) -> list[str]:
     """One side of a conflict (its canonical JSON) as lines: the value; a whole record
     field by field ("first name: Nell"); a record that is not there, said so (a new record
-    the server refused was never there: not "deleted")."""
+    the server refused was never there: not "deleted").
+
+    A whole record says what it holds: a new one, or the server's copy, leaves out what is
+    blank (a closure's two dozen empty fields buried its reason and who recommended it),
+    bar the fields the laptop's change names (`keep`), which the worker compares, and the
+    ids it points at (the child is named above it)."""
     value = json.loads(text)
     if value is None:
         if not server:
@@ -180,9 +187,32 @@ def version(text: str, *, server: bool, kind: str = "deleted_on_server") -> list
         if value.get("action") == "delete":
             return ["(deleted on this laptop)"]
         fields = value.get("values", value)
+        whole = server or value.get("action") == "insert"
+        kept = set(keep)
         return [f"{field_name(k)}: {show(v)}" for k, v in sorted(fields.items())
-                if k not in HIDDEN] or ["(no fields)"]
+                if k not in HIDDEN
+                and not (whole and k not in kept and (_blank(v) or _an_id(k, v)))] \
+            or ["(no fields)"]
     return [show(value)]
+
+
+def changed_fields(text: str) -> list[str]:
+    """The fields a laptop's whole-record change names (its canonical JSON)."""
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        return []
+    return sorted(value.get("values", value))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in ("", "[]", "{}"))
+
+
+def _an_id(name: str, value: Any) -> bool:
+    """A reference to another record (`child_id`, `episode_id`): an id no worker reads."""
+    return (name.endswith("_id") and isinstance(value, str)
+            and len(value.replace("-", "")) == 32
+            and all(c in "0123456789abcdef" for c in value.replace("-", "").lower()))
 
 
 # ------------------------------------------------------------------ whose each version is

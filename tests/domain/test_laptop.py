@@ -136,3 +136,27 @@ def test_whose_each_version_is_is_said_in_englands_time():
         "changed by Ben Cole on 03/07/2026 at 10:42")
     assert laptop.theirs_short("both_changed", "", None) == ""
     assert laptop.mine_change(summer) == "Changed here on 03/07/2026 at 10:42"
+
+
+def test_a_whole_record_shows_what_it_holds_not_its_blanks_nor_its_ids():
+    """A new record, or the server's copy, leaves out its blank fields and the ids it
+    points at (a closure's two dozen blanks buried who recommended it); the fields the
+    laptop's change names stay on the server's side, blank or not, to compare; a laptop's
+    change to a record shows every field it changed, blank ones too."""
+    new = {"action": "insert", "values": {
+        "child_id": "a" * 32, "episode_id": "b" * 32, "kind": "closure", "rationale": "",
+        "decided_on": None, "documents": "[]", "recommended_by": "Ben Cole"}}
+    assert laptop.version(json.dumps(new), server=False) == [
+        "kind: closure", "recommended by: Ben Cole"]
+    row = {"id": "c" * 32, "child_id": "a" * 32, "assessment_authorised_by": "",
+           "referral_date": "2026-11-02", "closure_decided": None}
+    assert laptop.version(json.dumps(row), server=True, kind="refused") == [
+        "referral date: 02/11/2026"]
+    change = {"action": "update", "values": {"assessment_authorised_by": "Amira Ashdown",
+                                             "closure_summary": ""}}
+    keep = laptop.changed_fields(json.dumps(change))
+    assert keep == ["assessment_authorised_by", "closure_summary"]
+    assert laptop.version(json.dumps(row), server=True, kind="refused", keep=keep) == [
+        "assessment authorised by: (blank)", "referral date: 02/11/2026"]
+    assert laptop.version(json.dumps(change), server=False) == [
+        "assessment authorised by: Amira Ashdown", "closure summary: (blank)"]

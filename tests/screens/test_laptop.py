@@ -10,6 +10,7 @@ server (tests/store/teams.py) and a laptop made with `cintui sync setup`.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -234,6 +235,76 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
     with store.read() as session:
         assert session.exec(select(Child)).one().first_name == "Eleanor"
     store.close()
+
+
+def _refused_closure(path: Path) -> None:
+    """A closure recommended offline, refused: the whole record, two dozen fields of it
+    blank, and a visit with long texts, refused too."""
+    store = engine.open_store(path, PASSPHRASE)
+    try:
+        with store.session(sync.SYNC_ACTOR) as session:
+            child = session.exec(select(Child)).one()
+            blank = {name: "" for name in ("agencies_asked", "closure_summary", "decided_by",
+                                           "dispute_details", "dispute_outcome",
+                                           "dispute_raised_by", "lead_contact",
+                                           "receiving_service", "rationale")}
+            ending = {**blank, "child_id": child.id.hex, "episode_id": "e" * 32,
+                      "kind": "closure", "status": "recommended",
+                      "recommended_on": "2026-11-20", "recommended_by": "Ben Cole",
+                      "closure_reason": "RC8", "documents": "[]", "decided_on": None}
+            visit = {"child_id": child.id.hex, "purpose": "After school",
+                     **{f"note_{n:02d}": f"Line {n} of what was seen" for n in range(1, 25)}}
+            for n, values in enumerate((ending, visit)):
+                session.add(m.SyncConflict(
+                    device=store.store_id, child_id=child.id, kind="refused",
+                    entity=("ending", "visit")[n], entity_id=uuid.uuid4().hex,
+                    mine=json.dumps({"action": "insert", "values": values}), theirs="null",
+                    reason="a closure for this child is already recommended on the team "
+                           "server", recorded_at=FRIDAY.replace(hour=11 + n)))
+    finally:
+        store.close()
+
+
+async def test_a_whole_record_shows_what_it_holds_and_scrolls_at_80x24(
+        tmp_path, cli, monkeypatch):
+    """A refused closure listed its two dozen blank fields, alphabetically, and the ids of
+    the child and the episode: at 80x24 the reason and who recommended it were below the
+    box, out of reach (the sides did not scroll). Now a new record shows only what it holds,
+    no ids; and Tab takes the worker into a side, where the arrows scroll a long one."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING)
+    _refused_closure(path)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
+        await settle(pilot)
+        text = shown(app)
+        assert "Ending" in text and "already recommended" in text
+        for words in ("closure reason: RC8", "kind: closure", "recommended by: Ben Cole",
+                      "recommended on: 20/11/2026", "status: recommended"):
+            assert words in text, words
+        assert "(blank)" not in text and "(none)" not in text and "e" * 32 not in text
+        assert "episode:" not in text and "child:" not in text and "documents" not in text
+        await pilot.press("down")  # the visit: 25 lines, in a box of 8
+        await pilot.pause()
+        assert "note 01: Line 1 of what was seen" in shown(app)
+        assert "note 24: Line 24" not in shown(app)
+        await pilot.press("tab")  # into this laptop's side
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "mine-side"
+        for _ in range(30):
+            await pilot.press("down")
+        await pilot.pause()
+        text = shown(app)
+        assert "note 24: Line 24 of what was seen" in text
+        assert "Visit" in text and "refused by server" in text  # still on the visit
+        await pilot.press("tab", "tab")  # the other side, then back to the list
+        await pilot.pause()
+        assert isinstance(app.focused, DataTable)
+        await pilot.press("up")
+        await pilot.pause()
+        assert "kind: closure" in shown(app)  # a new row: its sides from the top
 
 
 async def test_the_conflicts_screens_help_lists_its_keys(tmp_path, cli, monkeypatch):
