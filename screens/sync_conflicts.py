@@ -28,8 +28,9 @@ from .widgets.typed import KeysAsRead, as_read
 
 class SyncConflictsScreen(KeysAsRead, Screen):
     """Changes made on this laptop that the team server could not take as they were: for
-    each field, the version on this laptop and the one on the team server; keep yours (m)
-    or take the server's (t)."""
+    each field, the version on this laptop and the one on the team server, each with whose
+    it is and when; keep yours (m) or take the server's (t). Tab moves into a side, where
+    the arrows scroll a long record."""
 
     DEFAULT_CSS = """
     SyncConflictsScreen #about { height: auto; padding: 0 1; color: $text-muted; }

@@ -234,6 +234,9 @@ def resolve(store, conflict_id: uuid.UUID, choice: str, actor: str) -> str:
     except sync.SyncError as exc:
         raise SyncFailed("", str(exc)) from None
     whose = before.theirs_short if before is not None else ""
+    if choice == "mine" and before is not None and before.kind == "refused":
+        return (f"Kept your version: the team server is asked again at the next sync "
+                f"({laptop.SYNC_KEY}); if it still refuses it, the conflict comes back.")
     if choice == "mine":
         over = f" over the team server's ({whose})" if whose else ""
         return (f"Kept your version{over}: the team server takes it at the next sync "

@@ -801,6 +801,8 @@ def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
                     setattr(obj, name, value)
             session.add(obj)
         session.flush()
+        if model in (m.Ending, m.PlanVersion):  # kept over a refusal: the rule still holds
+            _still_holds(session, model, conflict.entity_id)
         nested.commit()
     except Exception as exc:
         nested.rollback()

@@ -318,7 +318,8 @@ async def test_the_conflicts_screens_help_lists_its_keys(tmp_path, cli, monkeypa
         await settle(pilot)
         text = shown(app)
         for words in ("Keep mine", "Take theirs", "Sync this laptop with the team server",
-                      "Sync conflicts to resolve"):
+                      "Sync conflicts to resolve", "Next box", "whose it is and when",
+                      "Tab moves into a side"):
             assert words in text, words
 
 

@@ -674,6 +674,36 @@ def test_closure_recommended_on_two_laptops_offline_stays_one_recommendation(
     laptop.close()
 
 
+def test_keeping_yours_over_a_refused_closure_still_leaves_one_recommendation(
+        team, laptops, cli):
+    """TRA, BEX 3: the second laptop's worker presses m on the refused closure. The sync
+    that carried it made a second recommendation on the server (the rule was checked for
+    the laptop's own records, not for one a resolution applied again); the server now asks
+    the rule again, refuses it, and the conflict comes back, saying why."""
+    from cintui.store.models import Ending
+
+    first, second = laptops(team.worker), laptops(team.other)
+    for path in (first, second):
+        done = cli("close", "recommend", team.child, "--on", "2026-12-01", "--reason", "RC8",
+                   "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+    sync_now(first, team, team.worker)
+    assert sync_now(second, team, team.other).conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", second, "--json").out)
+    kept = cli("sync", "resolve", conflict["id"], "mine", "--db", second)
+    assert kept.out.strip() == ("Kept your version: the team server is asked again at the "
+                                "next sync (cintui sync); if it still refuses it, the "
+                                "conflict comes back.")
+    assert sync_now(second, team, team.other).conflicts == 1
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        active = [e for e in session.exec(select(Ending)).all() if e.status == "recommended"]
+    server.close()
+    assert len(active) == 1
+    [again] = json.loads(cli("sync", "conflicts", "--db", second, "--json").out)
+    assert again["id"] == conflict["id"] and "already recommended" in again["reason"]
+
+
 @pytest.mark.slow
 def test_three_laptops_syncing_at_once_lose_nothing_and_surface_each_clash(
         team, laptops, cli):
