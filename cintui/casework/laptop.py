@@ -237,6 +237,9 @@ def resolve(store, conflict_id: uuid.UUID, choice: str, actor: str) -> str:
     if choice == "mine" and before is not None and before.kind == "refused":
         return (f"Kept your version: the team server is asked again at the next sync "
                 f"({laptop.SYNC_KEY}); if it still refuses it, the conflict comes back.")
+    if choice == "mine" and before is not None and before.kind == "deleted_on_server":
+        return (f"Kept your version: the next sync ({laptop.SYNC_KEY}) brings the record back "
+                "on the team server" + (f" ({whose})." if whose else "."))
     if choice == "mine":
         over = f" over the team server's ({whose})" if whose else ""
         return (f"Kept your version{over}: the team server takes it at the next sync "

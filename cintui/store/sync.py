@@ -895,6 +895,7 @@ def _apply_pull(session: Any, pull: Pull, result: SyncResult, *, today: date,
     # Conflicts first: a field in conflict keeps the laptop's value until the worker chooses.
     result.pulled += _take(session, models[RESOLVE], pull.rows.get(RESOLVE, []), {})
     held = _open_conflicts(conn)
+    needed = _pointed_at(conn, held)
     for name in order[1:]:
         result.pulled += _take(session, models[name], pull.rows.get(name, []), held)
     # Cases that left: the whole record, with its history, leaves the laptop (but not while
@@ -916,7 +917,7 @@ def _apply_pull(session: Any, pull: Pull, result: SyncResult, *, today: date,
         present = set(conn.execute(select(table.c.id).where(
             table.c.id.in_(sorted(gone)))).scalars())
         for ident in sorted(present):
-            if ident.hex in held or ident in erased:
+            if ident.hex in held or ident in erased or ident in needed:
                 continue
             obj = session.get(models[name], ident)
             if obj is not None:
@@ -925,6 +926,27 @@ def _apply_pull(session: Any, pull: Pull, result: SyncResult, *, today: date,
     session.flush()
     if pull.settings:
         _set_meta(session, pull.settings)
+
+
+def _pointed_at(conn: Any, held: dict[str, set[str]]) -> set[uuid.UUID]:
+    """The records the laptop's records in conflict point at (a person a relationship in
+    conflict names): kept while the worker chooses, as those are. Deleted meanwhile (the
+    person no longer named by any child on the server), the laptop's store refused the
+    whole pull (a foreign key), and every sync after it."""
+    if not held:
+        return set()
+    s = _tables()[RESOLVE]
+    found: set[uuid.UUID] = set()
+    for entity, entity_id in conn.execute(select(s.c.entity, s.c.entity_id).where(
+            s.c.status == "open").distinct()):
+        table = _tables().get(entity)
+        links = [c for c in table.c if c.foreign_keys] if table is not None else []
+        if not links or "id" not in table.c or len(entity_id) != 32:
+            continue
+        row = conn.execute(select(*links).where(table.c.id == uuid.UUID(entity_id))).first()
+        if row is not None:
+            found.update(v for v in row if isinstance(v, uuid.UUID))
+    return found
 
 
 def _take(session: Any, model: type[SQLModel], rows: list[dict[str, Any]],
@@ -1024,10 +1046,64 @@ def resolve(local: Any, conflict_id: uuid.UUID, choice: str, actor: str) -> m.Sy
             raise SyncError(f"that conflict was resolved already ({found.chosen})")
         if choice == "theirs":
             _take_theirs(session, found)
+        elif found.kind == "deleted_on_server":
+            _to_restore(session, found)
         found.status, found.chosen = "resolved", choice
         found.resolved_by, found.resolved_at = actor, m.utcnow()
         session.add(found)
         return found
+
+
+def _to_restore(session: Any, conflict: m.SyncConflict) -> None:
+    """Keeping yours over a record deleted on the server brings the record back: the whole
+    of it, as this laptop holds it (the conflict held only the fields the laptop changed,
+    and the server refused a record made of those alone, "null value in column", every
+    sync, with no way out but theirs). A person or household is not brought back: their
+    links to the children went with them, and one linked to no child is seen by no one."""
+    model = m.table_models().get(conflict.entity)
+    change = json.loads(conflict.mine)
+    if model is None or change.get("action") == "delete":
+        return
+    obj = session.get(model, uuid.UUID(conflict.entity_id))
+    if obj is None:
+        return
+    if conflict.entity in PEOPLE:
+        what = "person" if conflict.entity == "person" else "household"
+        raise SyncError(f"this {what} was deleted on the team server with their links to "
+                        "the children: kept, they would be linked to no child and seen by "
+                        "no one. Take the team server's (theirs), then add them again on "
+                        "the child's record if they are still needed")
+    table = model.__table__  # type: ignore[attr-defined]
+    values = {c.name: norm(getattr(obj, c.name)) for c in table.c}
+    conflict.mine = audit.canonical({"action": "insert", "values": values})
+
+
+def _nothing_points_at(session: Any, table: sa.Table, ident: uuid.UUID) -> None:
+    """A record the laptop lets go must not be one its other records point at (a person
+    whose relationship to the child waits in a conflict of its own): the store refused it,
+    "not saved: it refers to a record that is not on the store", and the worker could not
+    tell which to choose first."""
+    from cintui.domain.laptop import record_name
+
+    conn = session.connection()
+    pointing: dict[str, set[str]] = {}
+    for other in SQLModel.metadata.sorted_tables:
+        if "id" not in other.c:
+            continue
+        for column in other.c:
+            if any(fk.column.table is table for fk in column.foreign_keys):
+                ids = conn.execute(select(other.c.id).where(column == ident)).scalars()
+                pointing.setdefault(record_name(other.name), set()).update(i.hex for i in ids)
+    pointing = {k: v for k, v in pointing.items() if v}
+    if not pointing:
+        return
+    names = " and ".join(sorted(n[0].lower() + n[1:] if n[1:2].islower() else n
+                                for n in pointing))
+    waiting = set().union(*pointing.values()) <= set(_open_conflicts(conn))
+    raise SyncError(f"choose first for the {names}, which points at this record (it is in "
+                    "the list of conflicts too)" if waiting else
+                    f"the {names} on this laptop still points at this record, so it cannot "
+                    "go yet")
 
 
 def _take_theirs(session: Any, conflict: m.SyncConflict) -> None:
@@ -1044,6 +1120,7 @@ def _take_theirs(session: Any, conflict: m.SyncConflict) -> None:
         return
     if theirs is None:  # not on the server: the laptop's version goes
         if obj is not None:
+            _nothing_points_at(session, table, obj.id)
             session.delete(obj)
         return
     values = {k: from_json(table.c[k], v) for k, v in theirs.items() if k in table.c}
