@@ -115,7 +115,7 @@ class SyncConflictsScreen(KeysAsRead, Screen):
             for widget in (mine, theirs, why):
                 widget.update("")
             return
-        why.update(Text(f"{row.child or 'No child'} · {row.what} · {row.why}"))
+        why.update(Text(f"{row.child or 'No child'} · {row.what_named} · {row.why}"))
         mine.update(_side(row.mine_said, row.mine))
         theirs.update(_side(row.theirs_said, row.theirs))
         for side in self.query(".side"):
@@ -142,7 +142,7 @@ class SyncConflictsScreen(KeysAsRead, Screen):
         except CaseworkError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"{row.what}: {said}")
+        self.notify(f"{row.what_named}: {said}")
         self.reload()
         status = getattr(self.app, "laptop_status", None)
         if status is not None:

@@ -181,6 +181,12 @@ class Conflict:
     theirs_name: str = ""  # the worker who made it ("Ben Cole"; a login the server's
     # workers do not name); "" not known
     theirs_short: str = ""  # "changed by Ben Cole on 03/12/2026 at 10:42" ("by you"); ""
+    named: str = ""  # the person or household the record is (or names): "Rosa Quill"
+
+    @property
+    def what_named(self) -> str:
+        """"Person (Rosa Quill)": the record, and whose, where it is a person's."""
+        return f"{self.what} ({self.named})" if self.named else self.what
 
     @property
     def kind_words(self) -> str:
@@ -196,7 +202,8 @@ def conflicts(store) -> list[Conflict]:
     """The laptop's open conflicts, oldest first, in plain words."""
     with store.engine.connect() as conn:
         rows = sync.conflicts(conn)
-        ids = sorted({r.child_id for r in rows if r.child_id})
+        held = {r.id: _held(conn, r.entity, r.entity_id) for r in rows}
+        ids = sorted({r.child_id or held[r.id].get("child_id") for r in rows} - {None})
         c = Child.__table__  # type: ignore[attr-defined]
         names = {r.id: f"{r.reference} {r.first_name} {r.last_name}".strip()
                  for r in conn.execute(c.select().where(c.c.id.in_(ids)))} if ids else {}
@@ -210,8 +217,10 @@ def conflicts(store) -> list[Conflict]:
     for r in rows:
         known = bool(r.theirs_by) and r.theirs_at is not None
         name = (workers.get(r.theirs_by) or r.theirs_by) if known else ""
+        whose = held[r.id]
         found.append(Conflict(
-            r.id, r.kind, names.get(r.child_id, ""), laptop.what(r.entity, r.field),
+            r.id, r.kind, names.get(r.child_id or whose.get("child_id"), ""),
+            laptop.what(r.entity, r.field),
             laptop.version(r.mine, server=False),
             laptop.version(r.theirs, server=True, kind=r.kind,
                            keep=laptop.changed_fields(r.mine) if not r.field else ()),
@@ -221,8 +230,33 @@ def conflicts(store) -> list[Conflict]:
             laptop.theirs_change(r.kind, r.theirs, laptop.who(r.theirs_by, name, me)
                                  if known else "", r.theirs_at),
             name, laptop.theirs_short(r.kind, "you" if r.theirs_by == me else name,
-                                      r.theirs_at) if known else ""))
+                                      r.theirs_at) if known else "",
+            whose.get("name") or ""))
     return found
+
+
+def _held(conn, entity: str, entity_id: str) -> dict:
+    """What this laptop's own copy of a record in conflict says of whose it is: its child
+    (a relationship deleted on the server named none: "No child"), and the person or
+    household it is ("Person (Rosa Quill)", not "Person" with only a phone number)."""
+    from sqlmodel import SQLModel
+
+    table = SQLModel.metadata.tables.get(entity)
+    if table is None or "id" not in table.c or len(entity_id) != 32:
+        return {}
+    wanted = [table.c[n] for n in ("child_id", "person_id", "name") if n in table.c]
+    row = conn.execute(table.select().with_only_columns(*wanted).where(
+        table.c.id == uuid.UUID(entity_id))).first() if wanted else None
+    if row is None:
+        return {}
+    held = dict(row._mapping)
+    if entity not in ("person", "family"):
+        held.pop("name", None)
+    if held.get("person_id") is not None:
+        p = SQLModel.metadata.tables["person"]
+        held["name"] = conn.execute(p.select().with_only_columns(p.c.name).where(
+            p.c.id == held["person_id"])).scalar()
+    return held
 
 
 def resolve(store, conflict_id: uuid.UUID, choice: str, actor: str) -> str:

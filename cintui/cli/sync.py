@@ -196,13 +196,14 @@ def sync_conflicts(ctx: typer.Context, db: DbOption = None, as_json: JsonOption 
                      "theirs_by": c.row.theirs_by or None,
                      "theirs_by_name": c.theirs_name or None,
                      "theirs_at": c.row.theirs_at.isoformat() if c.row.theirs_at else None,
-                     "theirs_changed": c.theirs_said} for c in found])
+                     "theirs_changed": c.theirs_said,
+                     "named": c.named or None} for c in found])
         return
     if not found:
         typer.echo("No conflicts to resolve.")
         return
     for c in found:
-        typer.echo(f"{c.id.hex[:8]}  {c.child or '-'}  {c.what} ({c.why})")
+        typer.echo(f"{c.id.hex[:8]}  {c.child or '-'}  {c.what_named} ({c.why})")
         typer.echo(f"    On this laptop:      {'; '.join(c.mine)}"
                    + (f" · {c.mine_said[:1].lower()}{c.mine_said[1:]}" if c.mine_said else ""))
         typer.echo(f"    On the team server:  {'; '.join(c.theirs)}"

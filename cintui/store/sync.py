@@ -1074,6 +1074,17 @@ def _to_restore(session: Any, conflict: m.SyncConflict) -> None:
                         "no one. Take the team server's (theirs), then add them again on "
                         "the child's record if they are still needed")
     table = model.__table__  # type: ignore[attr-defined]
+    gone = {c.entity_id: c.entity for c in session.scalars(select(m.SyncConflict).where(
+        (m.SyncConflict.status == "open") & (m.SyncConflict.kind == "deleted_on_server")))}
+    for column in table.c:
+        value = getattr(obj, column.name)
+        if column.foreign_keys and isinstance(value, uuid.UUID) and value.hex in gone:
+            from cintui.domain.laptop import record_name
+
+            what = record_name(gone[value.hex]).lower()
+            raise SyncError(f"it points at a {what} deleted on the team server too (in the "
+                            "list of conflicts): take the team server's for both, then add "
+                            "them again if they are still needed")
     values = {c.name: norm(getattr(obj, c.name)) for c in table.c}
     conflict.mine = audit.canonical({"action": "insert", "values": values})
 

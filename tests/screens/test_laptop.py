@@ -307,6 +307,36 @@ async def test_a_whole_record_shows_what_it_holds_and_scrolls_at_80x24(
         assert "kind: closure" in shown(app)  # a new row: its sides from the top
 
 
+async def test_a_relationship_deleted_on_the_server_names_its_child_and_person(
+        tmp_path, cli, monkeypatch):
+    """Rosa's relationship to Nell, changed here, deleted on the team server: the conflict
+    held no child ("No child", "-") and said only "Person's relationship to the child";
+    the laptop's own copy says whose it is: Nell's, and Rosa's (the list stays 80 wide)."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING)
+    _ok(cli("person", "add", "CIN000001", "--name", "Rosa Quill", "--relationship",
+            "birth mother", "--db", path))
+    store = engine.open_store(path, PASSPHRASE)
+    with store.session(sync.SYNC_ACTOR) as session:
+        link = session.exec(select(m.ChildPerson)).one()
+        session.add(m.SyncConflict(
+            device=store.store_id, kind="deleted_on_server", entity="child_person",
+            entity_id=link.id.hex, mine='{"action":"update","values":{"notes":"Visits '
+            'on Fridays"}}', theirs="null", theirs_by="ben.cole", theirs_at=SERVER_EDIT,
+            reason="the record was deleted on the server, or is hidden from you",
+            recorded_at=FRIDAY))
+    store.close()
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
+        await settle(pilot)
+        text = shown(app)
+        assert "CIN000001 Nell Quill · Person's relationship to the child (Rosa Quill)" in text
+        assert "No child" not in text and "deleted on server" in text  # the list fits
+        assert "Deleted by Ben Cole (ben.cole) on" in text and "20/11/2026 at 14:42" in text
+
+
 async def test_the_conflicts_screens_help_lists_its_keys(tmp_path, cli, monkeypatch):
     path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
     app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)

@@ -700,7 +700,8 @@ def test_keeping_yours_over_a_person_deleted_on_the_server_is_refused_in_one_lin
         team, laptops, cli):
     """A person deleted on the server went with their links to the children: brought back,
     they would be linked to no child, seen by no one. Keeping yours says so, in one line,
-    and changes nothing; theirs still takes the server's."""
+    and changes nothing (so does keeping the relationship that names her); theirs still
+    takes the server's. Each conflict says whose record it is."""
     from cintui.store.models import ChildPerson, Person
 
     path, _link = _rosa_on_a_laptop(team, laptops, cli)
@@ -713,6 +714,16 @@ def test_keeping_yours_over_a_person_deleted_on_the_server_is_refused_in_one_lin
     sync_now(path, team, team.worker)
     shown = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
     [person] = [c for c in shown if c["record"] == "person"]
+    [link] = [c for c in shown if c["record"] == "child_person"]
+    # Whose each is: the relationship named no child, the person only her phone number.
+    assert link["child"].startswith(team.child) and link["named"] == "Rosa Quill"
+    assert person["named"] == "Rosa Quill"
+    text = cli("sync", "conflicts", "--db", path).out
+    assert f"  {team.child} Nell Quill  Person's relationship to the child (Rosa Quill) (" in text
+    assert "  -  Person (Rosa Quill) (deleted on the team server" in text
+    refused = cli("sync", "resolve", link["id"], "mine", "--db", path)
+    assert refused.code == 2 and "points at a person deleted on the team server too" in \
+        refused.err
     kept = cli("sync", "resolve", person["id"], "mine", "--db", path)
     assert kept.code == 2 and kept.out == ""
     assert len(kept.err.strip().splitlines()) == 1
@@ -724,7 +735,6 @@ def test_keeping_yours_over_a_person_deleted_on_the_server_is_refused_in_one_lin
     assert first.code == 2 and first.err.strip() == (
         "cintui: choose first for the person's relationship to the child, which points at "
         "this record (it is in the list of conflicts too)")
-    [link] = [c for c in shown if c["record"] == "child_person"]
     assert cli("sync", "resolve", link["id"], "theirs", "--db", path).code == 0
     assert cli("sync", "resolve", person["id"], "theirs", "--db", path).code == 0
     assert sync_now(path, team, team.worker).conflicts == 0
