@@ -194,8 +194,12 @@ class Conflict:
 
     @property
     def why(self) -> str:
-        return laptop.KINDS.get(self.kind, self.kind) + (f": {self.reason}" if self.reason
-                                                         else "")
+        """"changed on both, from Nell": what both sides changed it from, for a field."""
+        base = self.row.base if self.row is not None and self.row.field else None
+        since = f", from {laptop.version(base, server=False)[0]}" \
+            if base not in (None, "null") and self.kind == "both_changed" else ""
+        return laptop.KINDS.get(self.kind, self.kind) + since + (
+            f": {self.reason}" if self.reason else "")
 
 
 def conflicts(store) -> list[Conflict]:

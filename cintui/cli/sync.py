@@ -189,7 +189,8 @@ def sync_conflicts(ctx: typer.Context, db: DbOption = None, as_json: JsonOption 
     if as_json:
         _echo_json([{"id": c.id.hex, "kind": c.kind, "child": c.child, "what": c.what,
                      "record": c.row.entity, "record_id": c.row.entity_id,
-                     "field": c.row.field, "mine": json.loads(c.row.mine),
+                     "field": c.row.field, "base": json.loads(c.row.base),
+                     "mine": json.loads(c.row.mine),
                      "theirs": json.loads(c.row.theirs), "reason": c.reason,
                      "recorded": c.recorded,
                      # who made the server's version, when (UTC); null: not known

@@ -209,7 +209,7 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
         for words in ("3 conflicts to resolve", "CIN", "Nell Quill",
                       "Child's details: first name", "Child's details: date of birth",
                       "Visit", "On this laptop", "On the team server", "Nelly", "Eleanor",
-                      "changed on both", "Changed here on 20/11/2026 at 10:00",
+                      "changed on both, from Nell", "Changed here on 20/11/2026 at 10:00",
                       # who changed the server's copy, and when, in England's time
                       "Changed by Ben Cole (ben.cole) on 20/11/2026 at 14:42"):
             assert words in text, words

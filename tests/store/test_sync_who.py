@@ -92,11 +92,12 @@ def test_two_laptops_change_the_same_field_and_the_conflict_names_the_colleague_
     assert bens.actor == team.other  # the server's trail: Ben's sync applied it as Ben
 
     [shown] = json.loads(cli("sync", "conflicts", "--db", amira, "--json").out)
-    assert (shown["mine"], shown["theirs"]) == ("Nelly", "Eleanor")
+    assert (shown["base"], shown["mine"], shown["theirs"]) == ("Nell", "Nelly", "Eleanor")
     assert (shown["theirs_by"], shown["theirs_by_name"]) == (team.other, "Ben Cole")
     assert shown["theirs_at"] == bens.at.isoformat()
     assert shown["theirs_changed"] == f"Changed by Ben Cole ({team.other}) {said_at(bens.at)}"
     text = cli("sync", "conflicts", "--db", amira).out
+    assert "Child's details: first name (changed on both, from Nell)" in text  # both from
     assert (f"On the team server:  Eleanor · changed by Ben Cole ({team.other}) "
             f"{said_at(bens.at)}") in text, text
     assert "On this laptop:      Nelly · changed here on " in text
