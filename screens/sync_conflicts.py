@@ -3,8 +3,10 @@ as they were, field by field, both versions side by side.
 
 Each open conflict names the child (reference and name), the record and field in plain words
 ("Child's details: first name") and why (changed on both, deleted on the team server, or
-refused by it). m keeps the laptop's version (the server takes it at the next sync, F5);
-t takes the team server's here, now.
+refused by it); each version says when it was made, and the server's who made it ("Changed
+by Ben Cole (ben.cole) on 03/12/2026 at 10:42": the server says, as the laptop syncs). m
+keeps the laptop's version (the server takes it at the next sync, F5); t takes the team
+server's here, now.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -26,15 +28,18 @@ from .widgets.typed import KeysAsRead, as_read
 
 class SyncConflictsScreen(KeysAsRead, Screen):
     """Changes made on this laptop that the team server could not take as they were: for
-    each field, the version on this laptop and the one on the team server; keep yours (m)
-    or take the server's (t)."""
+    each field, the version on this laptop and the one on the team server, each with whose
+    it is and when; keep yours (m) or take the server's (t). Tab moves into a side, where
+    the arrows scroll a long record."""
 
     DEFAULT_CSS = """
     SyncConflictsScreen #about { height: auto; padding: 0 1; color: $text-muted; }
     SyncConflictsScreen #conflicts { height: 1fr; min-height: 4; }
     SyncConflictsScreen #sides { height: 2fr; min-height: 6; }
     SyncConflictsScreen .side { width: 1fr; height: 100%; border: round $primary;
-                                padding: 0 1; overflow-y: auto; }
+                                padding: 0 1; }
+    SyncConflictsScreen .side:focus { border: round $accent; }
+    SyncConflictsScreen .side Static { height: auto; }
     SyncConflictsScreen #why { height: auto; padding: 0 1; color: $warning; }
     """
     # Every key as read, the arrows too (`typed.KeysAsRead`): the words typed after a key
@@ -44,6 +49,9 @@ class SyncConflictsScreen(KeysAsRead, Screen):
         as_read("m", "keep('mine')", "Keep mine"),
         as_read("t", "keep('theirs')", "Take theirs"),
         as_read("escape", "app.pop_screen", "Back"),
+        # To each side and back: the arrows then scroll a record longer than its box.
+        as_read("tab", "next_box(1)", "Next box"),
+        as_read("shift+tab", "next_box(-1)", "Previous box", show=False),
     ]
 
     def __init__(self) -> None:
@@ -57,14 +65,18 @@ class SyncConflictsScreen(KeysAsRead, Screen):
         table.add_columns("Child", "Record: field", "Why")
         yield table
         yield Static("", id="why")
+        # Each side scrolls (Tab to it, then the arrows): a whole record is longer than
+        # its box at 80x24, and a Static held the rest out of reach.
         with Horizontal(id="sides"):
-            yield Static("", id="mine", classes="side")
-            yield Static("", id="theirs", classes="side")
+            with VerticalScroll(id="mine-side", classes="side"):
+                yield Static("", id="mine")
+            with VerticalScroll(id="theirs-side", classes="side"):
+                yield Static("", id="theirs")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#mine", Static).border_title = "On this laptop"
-        self.query_one("#theirs", Static).border_title = "On the team server"
+        self.query_one("#mine-side").border_title = "On this laptop"
+        self.query_one("#theirs-side").border_title = "On the team server"
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -103,15 +115,23 @@ class SyncConflictsScreen(KeysAsRead, Screen):
             for widget in (mine, theirs, why):
                 widget.update("")
             return
-        when = f" · changed here {row.recorded}" if row.recorded else ""
-        why.update(Text(f"{row.child or 'No child'} · {row.what} · {row.why}{when}"))
-        mine.update(Text("\n".join(row.mine)))
-        theirs.update(Text("\n".join(row.theirs)))
+        why.update(Text(f"{row.child or 'No child'} · {row.what_named} · {row.why}"))
+        mine.update(_side(row.mine_said, row.mine))
+        theirs.update(_side(row.theirs_said, row.theirs))
+        for side in self.query(".side"):
+            side.scroll_home(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "keep":
             return bool(self.rows)
         return self.keys_as_read(action) is not False
+
+    def action_next_box(self, step: int) -> None:
+        """The list, this laptop's side, the team server's, and round again."""
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def action_keep(self, choice: str) -> None:
         row = self.current()
@@ -122,8 +142,18 @@ class SyncConflictsScreen(KeysAsRead, Screen):
         except CaseworkError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"{row.what}: {said}")
+        self.notify(f"{row.what_named}: {said}")
         self.reload()
         status = getattr(self.app, "laptop_status", None)
         if status is not None:
             status.check()
+
+
+def _side(said: str, lines: list[str]) -> Text:
+    """One version: whose it is and when (in italics), then the value or the record's fields."""
+    text = Text()
+    if said:
+        text.append(said, style="italic")
+        text.append("\n\n")
+    text.append("\n".join(lines))
+    return text

@@ -25,7 +25,7 @@ from cintui.domain import laptop
 from cintui.domain.policy import SyncRules
 from cintui.store import engine, sync
 from cintui.store.base import StoreBusy, StoreError, said
-from cintui.store.models import Child
+from cintui.store.models import Child, Worker
 
 NOT_A_REPLICA = "this store is not a laptop replica (cintui sync setup)"
 BUSY_TRIES = 3  # a sync the team server was too busy to take is tried this many times
@@ -173,6 +173,20 @@ class Conflict:
     reason: str
     recorded: str = ""  # when the laptop's change was made, as read in England
     row: object = None  # the stored conflict (sync.conflicts), for scripts
+    mine_said: str = ""  # "Changed here on 20/11/2026 at 10:00"
+    # Who made the server's version and when: "Changed by Ben Cole (ben.cole) on 03/12/2026
+    # at 10:42", or not known (a conflict recorded before cintui kept it); "" where the
+    # server never held the record.
+    theirs_said: str = ""
+    theirs_name: str = ""  # the worker who made it ("Ben Cole"; a login the server's
+    # workers do not name); "" not known
+    theirs_short: str = ""  # "changed by Ben Cole on 03/12/2026 at 10:42" ("by you"); ""
+    named: str = ""  # the person or household the record is (or names): "Rosa Quill"
+
+    @property
+    def what_named(self) -> str:
+        """"Person (Rosa Quill)": the record, and whose, where it is a person's."""
+        return f"{self.what} ({self.named})" if self.named else self.what
 
     @property
     def kind_words(self) -> str:
@@ -180,30 +194,93 @@ class Conflict:
 
     @property
     def why(self) -> str:
-        return laptop.KINDS.get(self.kind, self.kind) + (f": {self.reason}" if self.reason
-                                                         else "")
+        """"changed on both, from Nell": what both sides changed it from, for a field."""
+        base = self.row.base if self.row is not None and self.row.field else None
+        since = f", from {laptop.version(base, server=False)[0]}" \
+            if base not in (None, "null") and self.kind == "both_changed" else ""
+        return laptop.KINDS.get(self.kind, self.kind) + since + (
+            f": {self.reason}" if self.reason else "")
 
 
 def conflicts(store) -> list[Conflict]:
     """The laptop's open conflicts, oldest first, in plain words."""
     with store.engine.connect() as conn:
         rows = sync.conflicts(conn)
-        ids = sorted({r.child_id for r in rows if r.child_id})
+        held = {r.id: _held(conn, r.entity, r.entity_id) for r in rows}
+        ids = sorted({r.child_id or held[r.id].get("child_id") for r in rows} - {None})
         c = Child.__table__  # type: ignore[attr-defined]
         names = {r.id: f"{r.reference} {r.first_name} {r.last_name}".strip()
                  for r in conn.execute(c.select().where(c.c.id.in_(ids)))} if ids else {}
-    return [Conflict(r.id, r.kind, names.get(r.child_id, ""), laptop.what(r.entity, r.field),
-                     laptop.version(r.mine, server=False),
-                     laptop.version(r.theirs, server=True), r.reason,
-                     laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "", r)
-            for r in rows]
+        me = sync.meta(conn).get(sync.META_LOGIN, "")
+        logins = sorted({r.theirs_by for r in rows if r.theirs_by})
+        w = Worker.__table__  # type: ignore[attr-defined]
+        workers = {r.username: r.name for r in conn.execute(
+            w.select().with_only_columns(w.c.username, w.c.name)
+            .where(w.c.username.in_(logins)))} if logins else {}
+    found = []
+    for r in rows:
+        known = bool(r.theirs_by) and r.theirs_at is not None
+        name = (workers.get(r.theirs_by) or r.theirs_by) if known else ""
+        whose = held[r.id]
+        found.append(Conflict(
+            r.id, r.kind, names.get(r.child_id or whose.get("child_id"), ""),
+            laptop.what(r.entity, r.field),
+            laptop.version(r.mine, server=False),
+            laptop.version(r.theirs, server=True, kind=r.kind,
+                           keep=laptop.changed_fields(r.mine) if not r.field else ()),
+            r.reason,
+            laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "", r,
+            laptop.mine_change(r.recorded_at),
+            laptop.theirs_change(r.kind, r.theirs, laptop.who(r.theirs_by, name, me)
+                                 if known else "", r.theirs_at),
+            name, laptop.theirs_short(r.kind, "you" if r.theirs_by == me else name,
+                                      r.theirs_at) if known else "",
+            whose.get("name") or ""))
+    return found
+
+
+def _held(conn, entity: str, entity_id: str) -> dict:
+    """What this laptop's own copy of a record in conflict says of whose it is: its child
+    (a relationship deleted on the server named none: "No child"), and the person or
+    household it is ("Person (Rosa Quill)", not "Person" with only a phone number)."""
+    from sqlmodel import SQLModel
+
+    table = SQLModel.metadata.tables.get(entity)
+    if table is None or "id" not in table.c or len(entity_id) != 32:
+        return {}
+    wanted = [table.c[n] for n in ("child_id", "person_id", "name") if n in table.c]
+    row = conn.execute(table.select().with_only_columns(*wanted).where(
+        table.c.id == uuid.UUID(entity_id))).first() if wanted else None
+    if row is None:
+        return {}
+    held = dict(row._mapping)
+    if entity not in ("person", "family"):
+        held.pop("name", None)
+    if held.get("person_id") is not None:
+        p = SQLModel.metadata.tables["person"]
+        held["name"] = conn.execute(p.select().with_only_columns(p.c.name).where(
+            p.c.id == held["person_id"])).scalar()
+    return held
 
 
 def resolve(store, conflict_id: uuid.UUID, choice: str, actor: str) -> str:
-    """Keep mine (the server takes it at the next sync) or take theirs (here, now)."""
+    """Keep mine (the server takes it at the next sync) or take theirs (here, now); the
+    words say whose version the worker kept or took, where the server said."""
+    before = next((c for c in conflicts(store) if c.id == conflict_id), None)
     try:
         sync.resolve(store, conflict_id, choice, actor)
     except sync.SyncError as exc:
         raise SyncFailed("", str(exc)) from None
-    return (f"Kept your version: the team server takes it at the next sync "
-            f"({laptop.SYNC_KEY})." if choice == "mine" else "Took the team server's version.")
+    whose = before.theirs_short if before is not None else ""
+    if choice == "mine" and before is not None and before.kind == "refused":
+        return (f"Kept your version: the team server is asked again at the next sync "
+                f"({laptop.SYNC_KEY}); if it still refuses it, the conflict comes back.")
+    if choice == "mine" and before is not None and before.kind == "deleted_on_server":
+        return (f"Kept your version: the next sync ({laptop.SYNC_KEY}) brings the record back "
+                "on the team server" + (f" ({whose})." if whose else "."))
+    if choice == "mine":
+        over = f" over the team server's ({whose})" if whose else ""
+        return (f"Kept your version{over}: the team server takes it at the next sync "
+                f"({laptop.SYNC_KEY}).")
+    return f"Took the team server's version ({whose})." if whose else \
+        "Took the team server's version."

@@ -189,17 +189,27 @@ def sync_conflicts(ctx: typer.Context, db: DbOption = None, as_json: JsonOption 
     if as_json:
         _echo_json([{"id": c.id.hex, "kind": c.kind, "child": c.child, "what": c.what,
                      "record": c.row.entity, "record_id": c.row.entity_id,
-                     "field": c.row.field, "mine": json.loads(c.row.mine),
+                     "field": c.row.field, "base": json.loads(c.row.base),
+                     "mine": json.loads(c.row.mine),
                      "theirs": json.loads(c.row.theirs), "reason": c.reason,
-                     "recorded": c.recorded} for c in found])
+                     "recorded": c.recorded,
+                     # who made the server's version, when (UTC); null: not known
+                     "theirs_by": c.row.theirs_by or None,
+                     "theirs_by_name": c.theirs_name or None,
+                     "theirs_at": c.row.theirs_at.isoformat() if c.row.theirs_at else None,
+                     "theirs_changed": c.theirs_said,
+                     "named": c.named or None} for c in found])
         return
     if not found:
         typer.echo("No conflicts to resolve.")
         return
     for c in found:
-        typer.echo(f"{c.id.hex[:8]}  {c.child or '-'}  {c.what} ({c.why})")
-        typer.echo(f"    On this laptop:      {'; '.join(c.mine)}")
-        typer.echo(f"    On the team server:  {'; '.join(c.theirs)}")
+        typer.echo(f"{c.id.hex[:8]}  {c.child or '-'}  {c.what_named} ({c.why})")
+        typer.echo(f"    On this laptop:      {'; '.join(c.mine)}"
+                   + (f" · {c.mine_said[:1].lower()}{c.mine_said[1:]}" if c.mine_said else ""))
+        typer.echo(f"    On the team server:  {'; '.join(c.theirs)}"
+                   + (f" · {c.theirs_said[:1].lower()}{c.theirs_said[1:]}"
+                      if c.theirs_said else ""))
     typer.echo("Resolve each: cintui sync resolve ID mine|theirs")
 
 

@@ -15,6 +15,7 @@ limit and the calendar.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -166,16 +167,94 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def version(text: str, *, server: bool) -> list[str]:
+def version(text: str, *, server: bool, kind: str = "deleted_on_server",
+            keep: Iterable[str] = ()) -> list[str]:
     """One side of a conflict (its canonical JSON) as lines: the value; a whole record
-    field by field ("first name: Nell"); a record that is not there, said so."""
+    field by field ("first name: Nell"); a record that is not there, said so (a new record
+    the server refused was never there: not "deleted").
+
+    A whole record says what it holds: a new one, or the server's copy, leaves out what is
+    blank (a closure's two dozen empty fields buried its reason and who recommended it),
+    bar the fields the laptop's change names (`keep`), which the worker compares, and the
+    ids it points at (the child is named above it)."""
     value = json.loads(text)
     if value is None:
-        return ["(deleted on the team server)" if server else "(not on this laptop)"]
+        if not server:
+            return ["(not on this laptop)"]
+        return ["(not on the team server)" if kind == "refused" else
+                "(deleted on the team server)"]
     if isinstance(value, dict):
         if value.get("action") == "delete":
             return ["(deleted on this laptop)"]
         fields = value.get("values", value)
+        whole = server or value.get("action") == "insert"
+        kept = set(keep)
         return [f"{field_name(k)}: {show(v)}" for k, v in sorted(fields.items())
-                if k not in HIDDEN] or ["(no fields)"]
+                if k not in HIDDEN
+                and not (whole and k not in kept and (_blank(v) or _an_id(k, v)))] \
+            or ["(no fields)"]
     return [show(value)]
+
+
+def changed_fields(text: str) -> list[str]:
+    """The fields a laptop's whole-record change names (its canonical JSON)."""
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        return []
+    return sorted(value.get("values", value))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in ("", "[]", "{}"))
+
+
+def _an_id(name: str, value: Any) -> bool:
+    """A reference to another record (`child_id`, `episode_id`): an id no worker reads."""
+    return (name.endswith("_id") and isinstance(value, str)
+            and len(value.replace("-", "")) == 32
+            and all(c in "0123456789abcdef" for c in value.replace("-", "").lower()))
+
+
+# ------------------------------------------------------------------ whose each version is
+
+NOT_KNOWN = "Who changed it there, and when: not known"
+
+
+def moment(at: datetime) -> str:
+    """An instant as read in England, in a sentence: "on 03/12/2026 at 10:42"."""
+    local = england_time(at)
+    return f"on {local:%d/%m/%Y} at {local:%H:%M}"
+
+
+def who(login: str, name: str, me: str) -> str:
+    """A login as a worker reads it: "Ben Cole (ben.cole)"; "you" for the laptop's own; the
+    login alone where the server's workers do not name it (its owner's login)."""
+    if login == me:
+        return "you"
+    return f"{name} ({login})" if name and name != login else login
+
+
+def mine_change(at: datetime | None) -> str:
+    """When the laptop's version was made: "Changed here on 20/11/2026 at 10:00"."""
+    return f"Changed here {moment(at)}" if at is not None else ""
+
+
+def theirs_change(kind: str, theirs: str, by: str, at: datetime | None) -> str:
+    """Who made the team server's version and when, in a line: "Changed by Ben Cole
+    (ben.cole) on 03/12/2026 at 10:42", "Deleted by …" for a record deleted there; not
+    known for a conflict recorded before cintui kept it (revision 0031), a change made
+    outside cintui, or a record now hidden; nothing where the server never held the record
+    (a new one it refused). `by`: as `who` words it."""
+    if json.loads(theirs) is None and kind != "deleted_on_server":
+        return ""
+    if not by or at is None:
+        return NOT_KNOWN
+    return f"{'Deleted' if kind == 'deleted_on_server' else 'Changed'} by {by} {moment(at)}"
+
+
+def theirs_short(kind: str, by: str, at: datetime | None) -> str:
+    """The same, for a sentence's brackets: "changed by Ben Cole on 03/12/2026 at 10:42"
+    (`by` a name or "you"); "" when not known."""
+    if not by or at is None:
+        return ""
+    return f"{'deleted' if kind == 'deleted_on_server' else 'changed'} by {by} {moment(at)}"

@@ -1057,7 +1057,9 @@ class SyncConflict(Row, table=True):
     deleted on the server (`deleted_on_server`), or the server refused it (`refused`, with
     its reason). Both versions are kept (values as canonical JSON) until the worker
     chooses: `mine` or `theirs`. Made by the server as a laptop syncs; resolved on the
-    laptop, and the choice travels back as any change does."""
+    laptop, and the choice travels back as any change does. `theirs_by` and `theirs_at`:
+    who last changed the server's copy and when (the worker's login cannot read the trail:
+    `cintui_conflict_changes()` on the server, store/server.py)."""
 
     __tablename__ = "sync_conflict"
 
@@ -1077,6 +1079,11 @@ class SyncConflict(Row, table=True):
     chosen: str = Field(default="", max_length=10)
     resolved_by: str = Field(default="", max_length=64)
     resolved_at: datetime | None = None
+    # Who last changed (or deleted) the server's copy, and when: its newest audit entry on
+    # the server, read by the server as the conflict is made (revision 0031; "" and None:
+    # not known, a conflict made before it, or a change made outside cintui).
+    theirs_by: str = Field(default="", max_length=64)
+    theirs_at: datetime | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -312,6 +312,7 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
         SELECT EXISTS (SELECT 1 FROM child WHERE reference = ref) $$""")
     _erasing(conn, server)
     _leavers_forms(conn, server)
+    _conflict_changes(conn, server)
     for fn in ("cintui_is_manager()", "cintui_hidden_children()", "cintui_hidden_ids(text)",
                "cintui_hidden_people()", "cintui_hidden_families()",
                "cintui_reference_taken(text)"):
@@ -511,6 +512,61 @@ def _leavers_forms(conn: Connection, server: ServerInfo) -> None:
     ex("REVOKE ALL ON FUNCTION cintui_hand_over_forms(text, text) FROM PUBLIC")
     ex(f"GRANT EXECUTE ON FUNCTION cintui_hand_over_forms(text, text) TO "
        f"{_q(server.group('worker'))}, {_q(server.group('admin'))}")
+
+
+def _conflict_changes(conn: Connection, server: ServerInfo) -> None:
+    """Who last changed the server's copy of a record in conflict, and when (revision 0031):
+    a worker choosing between their laptop's version and the server's needs to know whose
+    the server's is, and their login cannot read the audit trail (it holds every child's
+    data). The push (store/sync.py) asks this for the conflicts it has just made, under the
+    worker's login, and keeps the answer on the conflict, which the laptop pulls.
+
+    It answers only for conflicts of session_user's own laptops (not revoked), about a
+    child they may see, and a record they may see where it is still there (its table's row
+    security, `cintui_visible`, asked of the row): never about anything else. The answer is
+    the record's newest audit entry that touched the conflict's field (for a whole record,
+    any entry: a deletion too); a change made outside cintui has no entry and is not
+    named here (`cintui audit verify` lists it)."""
+    ex = _runner(conn)
+    ex("""CREATE OR REPLACE FUNCTION cintui_conflict_changes(ids uuid[])
+        RETURNS TABLE (id uuid, login text, at timestamptz)
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE c record; rule text; seen boolean; entry record;
+                hidden uuid[] := cintui_hidden_children();
+        BEGIN
+          FOR c IN SELECT s.id, s.entity, s.entity_id, s.field FROM sync_conflict s
+                   JOIN sync_device d ON d.device = s.device
+                   WHERE s.id = ANY(ids) AND d.login = session_user::text
+                     AND d.revoked_at IS NULL
+                     AND (s.child_id IS NULL OR s.child_id <> ALL(hidden)) LOOP
+            CONTINUE WHEN c.entity_id !~ '^[0-9a-f]{32}$'
+              OR to_regclass(format('public.%I', c.entity)) IS NULL;
+            seen := NULL;
+            SELECT p.qual INTO rule FROM pg_policies p WHERE p.schemaname = 'public'
+              AND p.tablename = c.entity AND p.policyname = 'cintui_visible';
+            IF rule IS NOT NULL THEN  -- the login's row security, asked of the row
+              EXECUTE format('SELECT bool_and(%s) FROM %I WHERE id = $1', rule, c.entity)
+                INTO seen USING c.entity_id::uuid;
+              CONTINUE WHEN seen IS FALSE;
+            END IF;
+            SELECT a.actor, a.at, a.changes INTO entry FROM audit_log a
+              WHERE a.entity = c.entity AND a.entity_id = c.entity_id
+                AND (c.field = '' OR CASE WHEN left(a.changes, 1) = '{'
+                                          THEN a.changes::jsonb ? c.field ELSE false END)
+              ORDER BY a.seq DESC LIMIT 1;
+            CONTINUE WHEN NOT FOUND;
+            -- A record no longer there: not one of a child hidden from the login.
+            IF seen IS NULL AND rule IS NOT NULL AND left(entry.changes, 1) = '{' THEN
+              CONTINUE WHEN (entry.changes::jsonb -> 'child_id' ->> 0) ~ '^[0-9a-f-]{32,36}$'
+                AND (entry.changes::jsonb -> 'child_id' ->> 0)::uuid = ANY(hidden);
+            END IF;
+            id := c.id; login := entry.actor; at := entry.at;
+            RETURN NEXT;
+          END LOOP;
+        END $$""")
+    ex("REVOKE ALL ON FUNCTION cintui_conflict_changes(uuid[]) FROM PUBLIC")
+    ex(f"GRANT EXECUTE ON FUNCTION cintui_conflict_changes(uuid[]) TO "
+       f"{_q(server.group('worker'))}")
 
 
 def _device_security(conn: Connection, audit: str) -> None:

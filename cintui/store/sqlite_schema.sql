@@ -1,4 +1,4 @@
--- cintui's SQLite schema at revision 0030: written by scripts/sqlite_schema.py, never by hand.
+-- cintui's SQLite schema at revision 0031: written by scripts/sqlite_schema.py, never by hand.
 BEGIN IMMEDIATE;
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
@@ -740,7 +740,7 @@ CREATE TABLE sync_conflict (
 	status VARCHAR(10) NOT NULL, 
 	chosen VARCHAR(10) NOT NULL, 
 	resolved_by VARCHAR(64) NOT NULL, 
-	resolved_at DATETIME, 
+	resolved_at DATETIME, theirs_by VARCHAR(64) DEFAULT '' NOT NULL, theirs_at DATETIME, 
 	PRIMARY KEY (id), 
 	FOREIGN KEY(child_id) REFERENCES child (id) DEFERRABLE INITIALLY DEFERRED
 );
@@ -942,5 +942,5 @@ CREATE INDEX ix_worker_team_id ON worker (team_id);
 CREATE UNIQUE INDEX ix_worker_username ON worker (username);
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN NOT (NEW.changes = '{"erased":"personal data erased after its retention: see the erasure record"}' AND NEW.seq IS OLD.seq AND NEW.at IS OLD.at AND NEW.actor IS OLD.actor AND NEW.action IS OLD.action AND NEW.entity IS OLD.entity AND NEW.entity_id IS OLD.entity_id AND NEW.prev_hash IS OLD.prev_hash AND NEW.hash IS OLD.hash AND NEW.txid IS OLD.txid) BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-INSERT INTO alembic_version (version_num) VALUES ('0030');
+INSERT INTO alembic_version (version_num) VALUES ('0031');
 COMMIT;

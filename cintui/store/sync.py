@@ -58,6 +58,7 @@ NOT_SYNCED = {"audit_log", "applied_request", "draft", "erasure", "disclosure", 
               "sync_device", "device_entry", "alembic_version"}
 PEOPLE = ("person", "family")
 RESOLVE = "sync_conflict"
+TOUCHED = "cintui_sync_conflicts"  # session.info: the conflicts a push made or opened again
 
 
 class SyncError(StoreError):
@@ -351,6 +352,7 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
             hit("push")
             _keep_entries(ssession.connection(), device, entries)
             pushed, conflicts = _apply(ssession, device, entries)
+            _theirs_changed(ssession)
             result.sent, result.pushed, result.conflicts = len(entries), pushed, conflicts
             if entries:
                 row.received_seq, row.received_hash = entries[-1]["seq"], entries[-1]["hash"]
@@ -421,6 +423,7 @@ def _apply(session: Any, device: str, entries: list[dict[str, Any]]) -> tuple[in
     one_by_one = False
     while True:
         known = _Known.of(session, models, mine, refused)
+        session.info[TOUCHED] = []  # the conflicts this attempt made or opened again
         nested = session.begin_nested()
         try:
             counts = _apply_all(session, device, models, mine, known, refused,
@@ -686,7 +689,7 @@ def _conflict(session: Any, device: str, entry: dict[str, Any], model: type[SQLM
     values = {k: v[1] for k, v in changes.items()}
     values.setdefault("id", entry["entity_id"])
     typed = {k: from_json(table.c[k], v) for k, v in values.items() if k in table.c}
-    session.add(m.SyncConflict(
+    _touched(session, m.SyncConflict(
         device=device, child_id=_child_of(session, model, typed), kind=kind,
         entity=entry["entity"], entity_id=entry["entity_id"],
         base=audit.canonical({k: v[0] for k, v in changes.items()}),
@@ -708,16 +711,57 @@ def _field_conflict(session: Any, device: str, entry: dict[str, Any], model: typ
     if open_ is not None:
         open_.mine, open_.theirs, open_.recorded_at = (audit.canonical(after),
                                                        audit.canonical(now), at)
-        session.add(open_)
+        _touched(session, open_)
         return
     table = model.__table__  # type: ignore[attr-defined]
     obj = session.get(model, uuid.UUID(entry["entity_id"]))
     typed = {c: getattr(obj, c) for c in (col.name for col in table.c)}
-    session.add(m.SyncConflict(
+    _touched(session, m.SyncConflict(
         device=device, child_id=_child_of(session, model, typed), kind="both_changed",
         entity=entry["entity"], entity_id=entry["entity_id"], field=name,
         base=audit.canonical(before), mine=audit.canonical(after), theirs=audit.canonical(now),
         recorded_at=at))
+
+
+def _touched(session: Any, conflict: m.SyncConflict) -> None:
+    """A conflict this push made, or opened again with the server's version: who changed
+    that version, and when, is asked of the server once the push is in (`_theirs_changed`)."""
+    session.add(conflict)
+    session.info.setdefault(TOUCHED, []).append(conflict)
+
+
+def _theirs_changed(session: Any) -> None:
+    """Who last changed the server's copy of each record this push found in conflict, and
+    when: the server's audit trail says, through a function (store/server.py,
+    `cintui_conflict_changes`), as the worker's login may not read the trail itself. Kept on
+    the conflict, which the laptop pulls; one the server cannot say (a change made outside
+    cintui, a record hidden now) stays "not known"."""
+    from sqlalchemy.exc import DBAPIError
+
+    touched = [c for c in session.info.pop(TOUCHED, []) if sa.inspect(c).persistent]
+    if not touched:
+        return
+    session.flush()
+    by_id = {c.id: c for c in touched}
+    nested = session.begin_nested()
+    try:
+        found = session.connection().exec_driver_sql(
+            "SELECT id, login, at FROM cintui_conflict_changes(%(ids)s::uuid[])",
+            {"ids": [str(i) for i in sorted(by_id)]}).all()
+        nested.commit()
+    except DBAPIError as exc:  # a server whose functions its owner has not re-applied yet
+        nested.rollback()
+        if getattr(exc.orig, "sqlstate", None) != "42883":
+            raise
+        found = []
+    said = {row.id: row for row in found}
+    for ident, conflict in by_id.items():
+        row = said.get(ident)
+        by, at = (row.login[:64], row.at) if row is not None else ("", None)
+        if (conflict.theirs_by, conflict.theirs_at) != (by, at):
+            conflict.theirs_by, conflict.theirs_at = by, at
+            session.add(conflict)
+    session.flush()
 
 
 def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
@@ -735,7 +779,7 @@ def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
         now = norm(getattr(obj, conflict.field))
         if now != json.loads(conflict.theirs):
             conflict.status, conflict.chosen, conflict.theirs = "open", "", audit.canonical(now)
-            session.add(conflict)
+            _touched(session, conflict)
             return "conflict"
         setattr(obj, conflict.field, from_json(table.c[conflict.field],
                                                json.loads(conflict.mine)))
@@ -757,6 +801,8 @@ def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
                     setattr(obj, name, value)
             session.add(obj)
         session.flush()
+        if model in (m.Ending, m.PlanVersion):  # kept over a refusal: the rule still holds
+            _still_holds(session, model, conflict.entity_id)
         nested.commit()
     except Exception as exc:
         nested.rollback()
@@ -764,7 +810,7 @@ def _retry(session: Any, conflict: m.SyncConflict) -> str | None:
         if reason is None:
             raise
         conflict.status, conflict.chosen, conflict.reason = "open", "", reason[:2000]
-        session.add(conflict)
+        _touched(session, conflict)
         return "conflict"
     return "taken"
 
@@ -849,6 +895,7 @@ def _apply_pull(session: Any, pull: Pull, result: SyncResult, *, today: date,
     # Conflicts first: a field in conflict keeps the laptop's value until the worker chooses.
     result.pulled += _take(session, models[RESOLVE], pull.rows.get(RESOLVE, []), {})
     held = _open_conflicts(conn)
+    needed = _pointed_at(conn, held)
     for name in order[1:]:
         result.pulled += _take(session, models[name], pull.rows.get(name, []), held)
     # Cases that left: the whole record, with its history, leaves the laptop (but not while
@@ -870,7 +917,7 @@ def _apply_pull(session: Any, pull: Pull, result: SyncResult, *, today: date,
         present = set(conn.execute(select(table.c.id).where(
             table.c.id.in_(sorted(gone)))).scalars())
         for ident in sorted(present):
-            if ident.hex in held or ident in erased:
+            if ident.hex in held or ident in erased or ident in needed:
                 continue
             obj = session.get(models[name], ident)
             if obj is not None:
@@ -879,6 +926,27 @@ def _apply_pull(session: Any, pull: Pull, result: SyncResult, *, today: date,
     session.flush()
     if pull.settings:
         _set_meta(session, pull.settings)
+
+
+def _pointed_at(conn: Any, held: dict[str, set[str]]) -> set[uuid.UUID]:
+    """The records the laptop's records in conflict point at (a person a relationship in
+    conflict names): kept while the worker chooses, as those are. Deleted meanwhile (the
+    person no longer named by any child on the server), the laptop's store refused the
+    whole pull (a foreign key), and every sync after it."""
+    if not held:
+        return set()
+    s = _tables()[RESOLVE]
+    found: set[uuid.UUID] = set()
+    for entity, entity_id in conn.execute(select(s.c.entity, s.c.entity_id).where(
+            s.c.status == "open").distinct()):
+        table = _tables().get(entity)
+        links = [c for c in table.c if c.foreign_keys] if table is not None else []
+        if not links or "id" not in table.c or len(entity_id) != 32:
+            continue
+        row = conn.execute(select(*links).where(table.c.id == uuid.UUID(entity_id))).first()
+        if row is not None:
+            found.update(v for v in row if isinstance(v, uuid.UUID))
+    return found
 
 
 def _take(session: Any, model: type[SQLModel], rows: list[dict[str, Any]],
@@ -978,10 +1046,75 @@ def resolve(local: Any, conflict_id: uuid.UUID, choice: str, actor: str) -> m.Sy
             raise SyncError(f"that conflict was resolved already ({found.chosen})")
         if choice == "theirs":
             _take_theirs(session, found)
+        elif found.kind == "deleted_on_server":
+            _to_restore(session, found)
         found.status, found.chosen = "resolved", choice
         found.resolved_by, found.resolved_at = actor, m.utcnow()
         session.add(found)
         return found
+
+
+def _to_restore(session: Any, conflict: m.SyncConflict) -> None:
+    """Keeping yours over a record deleted on the server brings the record back: the whole
+    of it, as this laptop holds it (the conflict held only the fields the laptop changed,
+    and the server refused a record made of those alone, "null value in column", every
+    sync, with no way out but theirs). A person or household is not brought back: their
+    links to the children went with them, and one linked to no child is seen by no one."""
+    model = m.table_models().get(conflict.entity)
+    change = json.loads(conflict.mine)
+    if model is None or change.get("action") == "delete":
+        return
+    obj = session.get(model, uuid.UUID(conflict.entity_id))
+    if obj is None:
+        return
+    if conflict.entity in PEOPLE:
+        what = "person" if conflict.entity == "person" else "household"
+        raise SyncError(f"this {what} was deleted on the team server with their links to "
+                        "the children: kept, they would be linked to no child and seen by "
+                        "no one. Take the team server's (theirs), then add them again on "
+                        "the child's record if they are still needed")
+    table = model.__table__  # type: ignore[attr-defined]
+    gone = {c.entity_id: c.entity for c in session.scalars(select(m.SyncConflict).where(
+        (m.SyncConflict.status == "open") & (m.SyncConflict.kind == "deleted_on_server")))}
+    for column in table.c:
+        value = getattr(obj, column.name)
+        if column.foreign_keys and isinstance(value, uuid.UUID) and value.hex in gone:
+            from cintui.domain.laptop import record_name
+
+            what = record_name(gone[value.hex]).lower()
+            raise SyncError(f"it points at a {what} deleted on the team server too (in the "
+                            "list of conflicts): take the team server's for both, then add "
+                            "them again if they are still needed")
+    values = {c.name: norm(getattr(obj, c.name)) for c in table.c}
+    conflict.mine = audit.canonical({"action": "insert", "values": values})
+
+
+def _nothing_points_at(session: Any, table: sa.Table, ident: uuid.UUID) -> None:
+    """A record the laptop lets go must not be one its other records point at (a person
+    whose relationship to the child waits in a conflict of its own): the store refused it,
+    "not saved: it refers to a record that is not on the store", and the worker could not
+    tell which to choose first."""
+    from cintui.domain.laptop import record_name
+
+    conn = session.connection()
+    pointing: dict[str, set[str]] = {}
+    for other in SQLModel.metadata.sorted_tables:
+        if "id" not in other.c:
+            continue
+        for column in other.c:
+            if any(fk.column.table is table for fk in column.foreign_keys):
+                ids = conn.execute(select(other.c.id).where(column == ident)).scalars()
+                pointing.setdefault(record_name(other.name), set()).update(i.hex for i in ids)
+    pointing = {k: v for k, v in pointing.items() if v}
+    if not pointing:
+        return
+    names = " and ".join(sorted(n[0].lower() + n[1:] if n[1:2].islower() else n
+                                for n in pointing))
+    waiting = set().union(*pointing.values()) <= set(_open_conflicts(conn))
+    raise SyncError(f"choose first for the {names}, which points at this record (it is in "
+                    "the list of conflicts too)" if waiting else
+                    f"the {names} on this laptop still points at this record, so it cannot "
+                    "go yet")
 
 
 def _take_theirs(session: Any, conflict: m.SyncConflict) -> None:
@@ -998,6 +1131,7 @@ def _take_theirs(session: Any, conflict: m.SyncConflict) -> None:
         return
     if theirs is None:  # not on the server: the laptop's version goes
         if obj is not None:
+            _nothing_points_at(session, table, obj.id)
             session.delete(obj)
         return
     values = {k: from_json(table.c[k], v) for k, v in theirs.items() if k in table.c}

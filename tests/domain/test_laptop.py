@@ -105,7 +105,58 @@ def test_conflicts_are_named_in_plain_words():
     assert laptop.version("true", server=True) == ["yes"]
     assert laptop.version('""', server=True) == ["(blank)"]
     assert laptop.version("null", server=True) == ["(deleted on the team server)"]
+    assert laptop.version("null", server=True, kind="refused") == ["(not on the team server)"]
     whole = {"action": "insert", "values": {"id": "ab", "purpose": "After school",
                                             "visited_at": "2026-11-20T10:00:00+00:00"}}
     assert laptop.version(json.dumps(whole), server=False) == [
         "purpose: After school", "visited at: 20/11/2026 10:00"]
+
+
+def test_whose_each_version_is_is_said_in_englands_time():
+    """Who last changed the team server's copy, and when, as the server said at the sync: in
+    England's time (10:42 in summer is 09:42 UTC); "you" for the laptop's own login; not
+    known for a conflict recorded before the server kept it; nothing for a new record the
+    server refused, which it never held."""
+    summer = datetime(2026, 7, 3, 9, 42, tzinfo=UTC)
+    winter = datetime(2026, 12, 3, 10, 42, tzinfo=UTC)
+    assert laptop.moment(summer) == "on 03/07/2026 at 10:42"
+    assert laptop.moment(winter) == "on 03/12/2026 at 10:42"
+    ben = laptop.who("ben.cole", "Ben Cole", "amira.ashdown")
+    assert ben == "Ben Cole (ben.cole)"
+    assert laptop.who("amira.ashdown", "Amira Ashdown", "amira.ashdown") == "you"
+    assert laptop.who("cintui_owner", "cintui_owner", "amira.ashdown") == "cintui_owner"
+    assert laptop.theirs_change("both_changed", '"Eleanor"', ben, summer) == (
+        "Changed by Ben Cole (ben.cole) on 03/07/2026 at 10:42")
+    assert laptop.theirs_change("deleted_on_server", "null", ben, winter) == (
+        "Deleted by Ben Cole (ben.cole) on 03/12/2026 at 10:42")
+    assert laptop.theirs_change("both_changed", '"Eleanor"', "", None) == laptop.NOT_KNOWN
+    assert laptop.theirs_change("deleted_on_server", "null", "", None) == laptop.NOT_KNOWN
+    assert laptop.theirs_change("refused", "null", "", None) == ""
+    assert laptop.theirs_short("both_changed", "Ben Cole", summer) == (
+        "changed by Ben Cole on 03/07/2026 at 10:42")
+    assert laptop.theirs_short("both_changed", "", None) == ""
+    assert laptop.mine_change(summer) == "Changed here on 03/07/2026 at 10:42"
+
+
+def test_a_whole_record_shows_what_it_holds_not_its_blanks_nor_its_ids():
+    """A new record, or the server's copy, leaves out its blank fields and the ids it
+    points at (a closure's two dozen blanks buried who recommended it); the fields the
+    laptop's change names stay on the server's side, blank or not, to compare; a laptop's
+    change to a record shows every field it changed, blank ones too."""
+    new = {"action": "insert", "values": {
+        "child_id": "a" * 32, "episode_id": "b" * 32, "kind": "closure", "rationale": "",
+        "decided_on": None, "documents": "[]", "recommended_by": "Ben Cole"}}
+    assert laptop.version(json.dumps(new), server=False) == [
+        "kind: closure", "recommended by: Ben Cole"]
+    row = {"id": "c" * 32, "child_id": "a" * 32, "assessment_authorised_by": "",
+           "referral_date": "2026-11-02", "closure_decided": None}
+    assert laptop.version(json.dumps(row), server=True, kind="refused") == [
+        "referral date: 02/11/2026"]
+    change = {"action": "update", "values": {"assessment_authorised_by": "Amira Ashdown",
+                                             "closure_summary": ""}}
+    keep = laptop.changed_fields(json.dumps(change))
+    assert keep == ["assessment_authorised_by", "closure_summary"]
+    assert laptop.version(json.dumps(row), server=True, kind="refused", keep=keep) == [
+        "assessment authorised by: (blank)", "referral date: 02/11/2026"]
+    assert laptop.version(json.dumps(change), server=False) == [
+        "assessment authorised by: Amira Ashdown", "closure summary: (blank)"]

@@ -10,6 +10,7 @@ server (tests/store/teams.py) and a laptop made with `cintui sync setup`.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,6 +46,7 @@ URL = f"postgresql+psycopg://{LOGIN}@team-server/cintui"
 MORNING = datetime(2026, 11, 23, 9, 14, tzinfo=UTC)  # TODAY, a Monday
 THURSDAY = datetime(2026, 11, 19, 16, 2, tzinfo=UTC)  # 2 working days before TODAY
 FRIDAY = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # the conflicting changes
+SERVER_EDIT = datetime(2026, 11, 20, 14, 42, tzinfo=UTC)  # Ben's, on the team server
 
 
 def _ok(result) -> None:
@@ -60,6 +62,8 @@ def replica_file(tmp_path: Path, cli, monkeypatch, *, last_sync: datetime, waiti
     _ok(cli("db", "init", "--db", path))
     _ok(cli("team", "add", "South", "--service", "Safeguarding", "--db", path))
     _ok(cli("worker", "add", LOGIN, "--name", "Amira Ashdown", "--role", "social worker",
+            "--team", "South", "--db", path))
+    _ok(cli("worker", "add", "ben.cole", "--name", "Ben Cole", "--role", "social worker",
             "--team", "South", "--db", path))
     made = cli("child", "add", "--first-name", "Nell", "--last-name", "Quill", "--dob",
                "2018-04-01", "--referral-date", "2026-11-02", "--worker", LOGIN, "--db", path,
@@ -86,7 +90,9 @@ def _conflicts(session, device: str) -> None:
     common = {"device": device, "child_id": child.id, "entity_id": child.id.hex}
     session.add(m.SyncConflict(**common, kind="both_changed", entity="child",
                                field="first_name", base='"Nell"', mine='"Nelly"',
-                               theirs='"Eleanor"', recorded_at=FRIDAY))
+                               theirs='"Eleanor"', recorded_at=FRIDAY, theirs_by="ben.cole",
+                               theirs_at=SERVER_EDIT))
+    # recorded before revision 0031: who changed the server's copy is not known
     session.add(m.SyncConflict(**common, kind="both_changed", entity="child", field="dob",
                                base='"2018-04-01"', mine='"2018-04-01"',
                                theirs='"2018-04-10"', recorded_at=FRIDAY.replace(minute=1)))
@@ -203,24 +209,132 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
         for words in ("3 conflicts to resolve", "CIN", "Nell Quill",
                       "Child's details: first name", "Child's details: date of birth",
                       "Visit", "On this laptop", "On the team server", "Nelly", "Eleanor",
-                      "changed on both", "changed here 20/11/2026 10:00"):
+                      "changed on both, from Nell", "Changed here on 20/11/2026 at 10:00",
+                      # who changed the server's copy, and when, in England's time
+                      "Changed by Ben Cole (ben.cole) on 20/11/2026 at 14:42"):
             assert words in text, words
         await pilot.press("down")  # the date of birth
         await pilot.pause()
-        assert "01/04/2018" in shown(app) and "10/04/2018" in shown(app)
+        text = shown(app)
+        assert "01/04/2018" in text and "10/04/2018" in text
+        assert "Who changed it there, and when: not known" in text  # an older conflict
+        assert "Ben Cole" not in text
         await pilot.press("down")  # the visit the server refused
         await pilot.pause()
         text = shown(app)
-        assert "purpose: After school" in text and "(deleted on the team server)" in text
+        assert "purpose: After school" in text and "(not on the team server)" in text
         assert "refers to a meeting that is not on the server" in text
+        assert "not known" not in text and "Changed by" not in text  # never on the server
         await pilot.press("up", "up", "t")  # the server's first name
         await settle(pilot)
         assert app.screen.query_one(DataTable).row_count == 2
         assert "2 conflicts to resolve" in shown(app)
+        assert ("Child's details: first name: Took the team server's version (changed by "
+                "Ben Cole on 20/11/2026 at 14:42).") in notes(app)
     store = engine.open_store(path, PASSPHRASE)
     with store.read() as session:
         assert session.exec(select(Child)).one().first_name == "Eleanor"
     store.close()
+
+
+def _refused_closure(path: Path) -> None:
+    """A closure recommended offline, refused: the whole record, two dozen fields of it
+    blank, and a visit with long texts, refused too."""
+    store = engine.open_store(path, PASSPHRASE)
+    try:
+        with store.session(sync.SYNC_ACTOR) as session:
+            child = session.exec(select(Child)).one()
+            blank = {name: "" for name in ("agencies_asked", "closure_summary", "decided_by",
+                                           "dispute_details", "dispute_outcome",
+                                           "dispute_raised_by", "lead_contact",
+                                           "receiving_service", "rationale")}
+            ending = {**blank, "child_id": child.id.hex, "episode_id": "e" * 32,
+                      "kind": "closure", "status": "recommended",
+                      "recommended_on": "2026-11-20", "recommended_by": "Ben Cole",
+                      "closure_reason": "RC8", "documents": "[]", "decided_on": None}
+            visit = {"child_id": child.id.hex, "purpose": "After school",
+                     **{f"note_{n:02d}": f"Line {n} of what was seen" for n in range(1, 25)}}
+            for n, values in enumerate((ending, visit)):
+                session.add(m.SyncConflict(
+                    device=store.store_id, child_id=child.id, kind="refused",
+                    entity=("ending", "visit")[n], entity_id=uuid.uuid4().hex,
+                    mine=json.dumps({"action": "insert", "values": values}), theirs="null",
+                    reason="a closure for this child is already recommended on the team "
+                           "server", recorded_at=FRIDAY.replace(hour=11 + n)))
+    finally:
+        store.close()
+
+
+async def test_a_whole_record_shows_what_it_holds_and_scrolls_at_80x24(
+        tmp_path, cli, monkeypatch):
+    """A refused closure listed its two dozen blank fields, alphabetically, and the ids of
+    the child and the episode: at 80x24 the reason and who recommended it were below the
+    box, out of reach (the sides did not scroll). Now a new record shows only what it holds,
+    no ids; and Tab takes the worker into a side, where the arrows scroll a long one."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING)
+    _refused_closure(path)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
+        await settle(pilot)
+        text = shown(app)
+        assert "Ending" in text and "already recommended" in text
+        for words in ("closure reason: RC8", "kind: closure", "recommended by: Ben Cole",
+                      "recommended on: 20/11/2026", "status: recommended"):
+            assert words in text, words
+        assert "(blank)" not in text and "(none)" not in text and "e" * 32 not in text
+        assert "episode:" not in text and "child:" not in text and "documents" not in text
+        await pilot.press("down")  # the visit: 25 lines, in a box of 8
+        await pilot.pause()
+        assert "note 01: Line 1 of what was seen" in shown(app)
+        assert "note 24: Line 24" not in shown(app)
+        await pilot.press("tab")  # into this laptop's side
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "mine-side"
+        for _ in range(30):
+            await pilot.press("down")
+        await pilot.pause()
+        text = shown(app)
+        assert "note 24: Line 24 of what was seen" in text
+        assert "Visit" in text and "refused by server" in text  # still on the visit
+        await pilot.press("tab", "tab")  # the other side, then back to the list
+        await pilot.pause()
+        assert isinstance(app.focused, DataTable)
+        await pilot.press("up")
+        await pilot.pause()
+        assert "kind: closure" in shown(app)  # a new row: its sides from the top
+
+
+async def test_a_relationship_deleted_on_the_server_names_its_child_and_person(
+        tmp_path, cli, monkeypatch):
+    """Rosa's relationship to Nell, changed here, deleted on the team server: the conflict
+    held no child ("No child", "-") and said only "Person's relationship to the child";
+    the laptop's own copy says whose it is: Nell's, and Rosa's (the list stays 80 wide)."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING)
+    _ok(cli("person", "add", "CIN000001", "--name", "Rosa Quill", "--relationship",
+            "birth mother", "--db", path))
+    store = engine.open_store(path, PASSPHRASE)
+    with store.session(sync.SYNC_ACTOR) as session:
+        link = session.exec(select(m.ChildPerson)).one()
+        session.add(m.SyncConflict(
+            device=store.store_id, kind="deleted_on_server", entity="child_person",
+            entity_id=link.id.hex, mine='{"action":"update","values":{"notes":"Visits '
+            'on Fridays"}}', theirs="null", theirs_by="ben.cole", theirs_at=SERVER_EDIT,
+            reason="the record was deleted on the server, or is hidden from you",
+            recorded_at=FRIDAY))
+    store.close()
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
+        await settle(pilot)
+        text = shown(app)
+        assert "CIN000001 Nell Quill · Person's relationship to the child (Rosa Quill)" in text
+        assert "No child" not in text and "deleted on server" in text  # the list fits
+        assert "Deleted by Ben Cole (ben.cole) on" in text and "20/11/2026 at 14:42" in text
 
 
 async def test_the_conflicts_screens_help_lists_its_keys(tmp_path, cli, monkeypatch):
@@ -234,7 +348,8 @@ async def test_the_conflicts_screens_help_lists_its_keys(tmp_path, cli, monkeypa
         await settle(pilot)
         text = shown(app)
         for words in ("Keep mine", "Take theirs", "Sync this laptop with the team server",
-                      "Sync conflicts to resolve"):
+                      "Sync conflicts to resolve", "Next box", "whose it is and when",
+                      "Tab moves into a side"):
             assert words in text, words
 
 
@@ -310,8 +425,12 @@ async def test_a_conflict_resolved_on_the_screen_reaches_the_team_server(
         text = shown(app)
         assert f"{team.child} Nelly Quill" in text and "Child's details: first name" in text
         assert "Nelly" in text and "Eleanor" in text
+        # Ben renamed her on the team server: the server said so as the laptop synced
+        assert f"Changed by Ben Cole ({team.other}) on " in text
         await pilot.press("m")
         await settle(pilot)
+        assert any(n.startswith("Child's details: first name: Kept your version over the "
+                                "team server's (changed by Ben Cole on ") for n in notes(app))
         assert "No conflicts to resolve." in shown(app)
         await pilot.press("f5")
         await settle(pilot)

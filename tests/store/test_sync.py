@@ -646,6 +646,104 @@ def test_a_record_deleted_on_the_server_while_changed_offline_is_a_conflict(team
     laptop.close()
 
 
+def _rosa_on_a_laptop(team: Team, laptops, cli) -> tuple[Path, object]:
+    """Rosa, Nell's mother, on Amira's laptop; her link to Nell changed offline ("birth
+    mother") and, for the person, her phone."""
+    from cintui.store.models import ChildPerson, Person
+
+    with _as(team.url(team.worker)):
+        assert cli("person", "add", team.child, "--name", "Rosa Quill", "--relationship",
+                   "mother").code == 0
+    path = laptops(team.worker)
+    laptop = open_laptop(path)
+    with laptop.session(team.worker) as session:
+        link = session.exec(select(ChildPerson)).one()
+        link.relationship = "birth mother"
+        rosa = session.exec(select(Person)).one()
+        rosa.phone = "07700 900123"
+        session.add_all([link, rosa])
+    laptop.close()
+    return path, link
+
+
+def test_keeping_yours_over_a_record_deleted_on_the_server_brings_it_back(
+        team, laptops, cli):
+    """Ben deletes Rosa's link to Nell on the team server; Amira, offline, had changed it.
+    Keeping hers brought back only the field she changed: the server refused it ("null value
+    in column") at every sync, and the worker could only take theirs. Now the whole record
+    comes back, hers."""
+    from cintui.store.models import ChildPerson
+
+    path, link = _rosa_on_a_laptop(team, laptops, cli)
+    server = open_server(team, team.other)
+    with server.session(team.other) as session:
+        session.delete(session.get(ChildPerson, link.id))
+    server.close()
+    assert sync_now(path, team, team.worker).conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
+    assert conflict["kind"] == "deleted_on_server" and conflict["record"] == "child_person"
+    kept = cli("sync", "resolve", conflict["id"], "mine", "--db", path)
+    assert kept.code == 0, kept.err
+    assert kept.out.startswith("Kept your version: the next sync (cintui sync) brings the "
+                               "record back on the team server (deleted by Ben Cole on ")
+    assert sync_now(path, team, team.worker).conflicts == 0
+    assert json.loads(cli("sync", "conflicts", "--db", path, "--json").out) == []
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        back = session.get(ChildPerson, link.id)
+    server.close()
+    assert back is not None and back.relationship == "birth mother"
+    assert back.person_id == link.person_id and back.child_id == link.child_id
+
+
+def test_keeping_yours_over_a_person_deleted_on_the_server_is_refused_in_one_line(
+        team, laptops, cli):
+    """A person deleted on the server went with their links to the children: brought back,
+    they would be linked to no child, seen by no one. Keeping yours says so, in one line,
+    and changes nothing (so does keeping the relationship that names her); theirs still
+    takes the server's. Each conflict says whose record it is."""
+    from cintui.store.models import ChildPerson, Person
+
+    path, _link = _rosa_on_a_laptop(team, laptops, cli)
+    server = open_server(team, team.other)
+    with server.session(team.other) as session:
+        for row in session.exec(select(ChildPerson)).all():
+            session.delete(row)
+        session.delete(session.exec(select(Person)).one())
+    server.close()
+    sync_now(path, team, team.worker)
+    shown = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
+    [person] = [c for c in shown if c["record"] == "person"]
+    [link] = [c for c in shown if c["record"] == "child_person"]
+    # Whose each is: the relationship named no child, the person only her phone number.
+    assert link["child"].startswith(team.child) and link["named"] == "Rosa Quill"
+    assert person["named"] == "Rosa Quill"
+    text = cli("sync", "conflicts", "--db", path).out
+    assert f"  {team.child} Nell Quill  Person's relationship to the child (Rosa Quill) (" in text
+    assert "  -  Person (Rosa Quill) (deleted on the team server" in text
+    refused = cli("sync", "resolve", link["id"], "mine", "--db", path)
+    assert refused.code == 2 and "points at a person deleted on the team server too" in \
+        refused.err
+    kept = cli("sync", "resolve", person["id"], "mine", "--db", path)
+    assert kept.code == 2 and kept.out == ""
+    assert len(kept.err.strip().splitlines()) == 1
+    assert "linked to no child and seen by no one" in kept.err and "theirs" in kept.err
+    assert json.loads(cli("sync", "conflicts", "--db", path, "--json").out) == shown
+    # Her relationship to Nell, deleted too, waits in the list and points at her: it is
+    # chosen first (the store refused to let her go: "not saved: it refers to a record").
+    first = cli("sync", "resolve", person["id"], "theirs", "--db", path)
+    assert first.code == 2 and first.err.strip() == (
+        "cintui: choose first for the person's relationship to the child, which points at "
+        "this record (it is in the list of conflicts too)")
+    assert cli("sync", "resolve", link["id"], "theirs", "--db", path).code == 0
+    assert cli("sync", "resolve", person["id"], "theirs", "--db", path).code == 0
+    assert sync_now(path, team, team.worker).conflicts == 0
+    laptop = open_laptop(path)
+    with laptop.read() as session:
+        assert session.exec(select(Person)).all() == []
+    laptop.close()
+
+
 def test_closure_recommended_on_two_laptops_offline_stays_one_recommendation(
         team, laptops, cli):
     """TRA, BEX 3: one closure in progress at a time, however many laptops recommend it."""
@@ -672,6 +770,36 @@ def test_closure_recommended_on_two_laptops_offline_stays_one_recommendation(
     with laptop.read() as session:  # the laptop now shows the one on the server
         assert [e.id for e in session.exec(select(Ending)).all()] == [a.id for a in active]
     laptop.close()
+
+
+def test_keeping_yours_over_a_refused_closure_still_leaves_one_recommendation(
+        team, laptops, cli):
+    """TRA, BEX 3: the second laptop's worker presses m on the refused closure. The sync
+    that carried it made a second recommendation on the server (the rule was checked for
+    the laptop's own records, not for one a resolution applied again); the server now asks
+    the rule again, refuses it, and the conflict comes back, saying why."""
+    from cintui.store.models import Ending
+
+    first, second = laptops(team.worker), laptops(team.other)
+    for path in (first, second):
+        done = cli("close", "recommend", team.child, "--on", "2026-12-01", "--reason", "RC8",
+                   "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+    sync_now(first, team, team.worker)
+    assert sync_now(second, team, team.other).conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", second, "--json").out)
+    kept = cli("sync", "resolve", conflict["id"], "mine", "--db", second)
+    assert kept.out.strip() == ("Kept your version: the team server is asked again at the "
+                                "next sync (cintui sync); if it still refuses it, the "
+                                "conflict comes back.")
+    assert sync_now(second, team, team.other).conflicts == 1
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        active = [e for e in session.exec(select(Ending)).all() if e.status == "recommended"]
+    server.close()
+    assert len(active) == 1
+    [again] = json.loads(cli("sync", "conflicts", "--db", second, "--json").out)
+    assert again["id"] == conflict["id"] and "already recommended" in again["reason"]
 
 
 @pytest.mark.slow
