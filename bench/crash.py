@@ -41,9 +41,11 @@ def main() -> int:
           f"(of {len(t.imports_tried)} tried), draft saves up to {t.draft_confirmed}")
     print(f"lost: {len(t.lost)} {t.lost[:5]}")
     print(f"duplicates: {t.duplicates}")
-    print(f"partial imports: {len(t.partial_imports)} {t.partial_imports[:5]}")
+    unfinished = [r for r in t.resumed_imports if r[2] != 5]
+    print(f"imports stopped part-way: {len(t.resumed_imports)}, not finished by running them "
+          f"again: {len(unfinished)} {unfinished[:5]}")
     print(f"db check: exit {code}: {said}")
-    bad = t.lost or t.duplicates or t.partial_imports or code != 0
+    bad = t.lost or t.duplicates or unfinished or code != 0
     return 1 if bad else 0
 
 

@@ -96,7 +96,7 @@ def import_caseload(
         return
     if resumed:
         typer.echo(f"Went on with an import of {plan.file} that had stopped part-way: "
-                   f"{resumed} of its rows were already in.")
+                   f"{resumed} of its rows {'was' if resumed == 1 else 'were'} already in.")
     _print_plan(plan, dry_run)
 
 
