@@ -119,6 +119,9 @@ class Circumstance:
     label: str
     # value -> (words after the label, the census assessment factor it feeds or None)
     values: Mapping[str, tuple[str, str | None]]
+    ended: str = "no longer"  # the words after the label once "no" replaces it
+    blank: str = "No"  # the form's choice for none
+    keys: Mapping[str, str] = field(default_factory=dict)  # value -> the key choosing it
 
 
 CIRCUMSTANCES: tuple[Circumstance, ...] = (
@@ -141,7 +144,18 @@ CIRCUMSTANCES: tuple[Circumstance, ...] = (
         "sen_support": ("SEN support", None),
         "ehcp": ("an education, health and care plan (EHCP)", None),
     }),
+    # WAR 4.2: "smooth transitional arrangements where lifelong support is required": a
+    # young person whose support must go on after 18 (s17(10)) is referred to adult social
+    # care in good time, and the case then closes on to it (RC6). No census factor.
+    Circumstance("adult_social_care", "Adult social care", {
+        "referred": ("referred, for support after 18", None),
+        "accepted": ("accepted, supports them from 18", None),
+        "declined": ("referral declined", None),
+        "not_needed": ("support not needed after 18", None),
+    }, ended="no referral", blank="None recorded",
+        keys={"referred": "r", "accepted": "a", "declined": "d", "not_needed": "s"}),
 )
+ADULT_SOCIAL_CARE = "adult_social_care"
 CIRCUMSTANCE_KEYS = tuple(c.key for c in CIRCUMSTANCES)
 NOT_APPLICABLE = "no"
 
@@ -153,7 +167,7 @@ def circumstance(key: str) -> Circumstance:
 def circumstance_words(key: str, value: str) -> str:
     c = circumstance(key)
     if value == NOT_APPLICABLE:
-        return f"{c.label}: no longer"
+        return f"{c.label}: {c.ended}"
     words = c.values[value][0]
     return f"{c.label}: {words}" if words else c.label
 
@@ -831,7 +845,8 @@ def pick_code(query: str, names: Mapping[str, str], what: str, field: str) -> st
 
 
 __all__ = [
-    "ALL_RECORDED", "CIRCUMSTANCES", "CIRCUMSTANCE_KEYS", "Circumstance", "HEADINGS",
+    "ADULT_SOCIAL_CARE", "ALL_RECORDED", "CIRCUMSTANCES",
+    "CIRCUMSTANCE_KEYS", "Circumstance", "HEADINGS",
     "HEADING_KEYS", "Heading", "MANAGER_ROLES", "NFA_CLOSURE_REASON", "NFA_DECISIONS",
     "NOT_APPLICABLE", "NO_FACTORS", "NoSuchCode", "OUTCOMES", "OUTCOME_CLOSURE",
     "EARLY_HELP_SOURCE", "OUTCOME_LABELS", "Problem", "Prompt", "REFERRAL_DECISIONS",
