@@ -433,6 +433,19 @@ def check_record(record: Mapping[str, str], f: StepFacts) -> list[Problem]:
     return problems
 
 
+def level_meant(text: str, levels: Iterable[str]) -> str:
+    """The policy's name of the level `text` means: itself in any case, or the one level
+    holding every word typed ("child in need" for "Child in need (s17)", as census codes are
+    taken by words); else `text` as typed, for `check_level` to name the levels."""
+    text = " ".join(text.split())
+    levels = list(levels)
+    exact = [lv for lv in levels if lv.casefold() == text.casefold()]
+    words = text.casefold().split()
+    found = exact or [lv for lv in levels
+                      if words and all(w in lv.casefold() for w in words)]
+    return found[0] if len(found) == 1 else text
+
+
 def check_level(level: str, f: StepFacts, levels: tuple[str, ...]) -> list[Problem]:
     problems = _editable(f)
     if level and levels and level not in levels:
@@ -854,7 +867,7 @@ __all__ = [
     "case_prompts", "census_factors", "referral_came",
     "check_assessment_start", "check_authorisation", "check_completion", "check_date",
     "check_factors",
-    "check_home_visit", "check_level", "check_outcome", "check_plan_start", "check_record",
+    "check_home_visit", "check_level", "level_meant", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
     "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",
