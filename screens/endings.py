@@ -154,9 +154,8 @@ class RecommendFormScreen(_DatedForm):
 
     def on_mount(self) -> None:
         p = self.prefill
-        if p:
-            self.query_one("#form-info", Static).update(
-                f"From the final meeting of {_day(p.held_on)}: {p.recommendation.replace('_', ' ')}")
+        if p:  # a final meeting's recommendation; adult social care's acceptance (RC6)
+            self.query_one("#form-info", Static).update(f"Filled in: {p.words()}")
         # The first thing still to say: the reason (typing "adult" chooses RC6), or with
         # a final meeting's reason, the summary. It started on "Recommended by", already
         # filled in, and a reason typed there went to the next box down, unseen.
@@ -595,8 +594,7 @@ class ClosureScreen(EndingStepsScreen):
         if e is None:
             text.append("No closure recommended. Press r to recommend closure")
             if s.prefill:
-                text.append(f" (the final meeting of {_day(s.prefill.held_on)} recommended "
-                            f"{s.prefill.recommendation.replace('_', ' ')})")
+                text.append(f" ({s.prefill.words()})")
             text.append(".\n")
         else:
             text.append(f"Status: {ENDING_STATUS_LABELS[e['status']]}\n",

@@ -14,7 +14,14 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import caseload
 from cintui.casework import due as due_cases
-from cintui.domain.due import GROUP_LABELS, GROUPS, DueGroups, DueItem, describe_left
+from cintui.domain.due import (
+    GROUP_LABELS,
+    GROUPS,
+    DueGroups,
+    DueItem,
+    describe_left,
+    due_day,
+)
 from cintui.domain.timescales import DueState
 from cintui.screens.widgets.plain_table import PlainTable
 
@@ -32,7 +39,9 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
          "step_down": "Enter: the child's step-down (x: complete)",
          "supervision": "Enter: the child's supervision (STO 8.5)",
          "short_breaks": "Enter: the child's short breaks and direct payments (WAR 7.2.1)",
-         "no_change": "Enter: the child's record (D there: the conference considered)"}
+         "no_change": "Enter: the child's record (D there: the conference considered)",
+         # WAR 4.2: a disabled young person turning 18, no referral recorded yet
+         "adult_social_care": "Enter: record the referral to adult social care (WAR 4.2)"}
 # An item whose step there is not the one its place is known for: the closure screen's `t`
 # is the family told; a young person turning 18 (s17(10)) needs the closure recommended.
 WHERE_FOR = {"turns_18": "Enter: the child's closure (r: recommend it, RC6 for adult services)"}
@@ -109,12 +118,16 @@ class MyWeekScreen(KeysAsRead, Screen):
     def _column_widths(self) -> tuple[int, ...]:
         """Child and What share what the terminal has beyond the fixed columns, so a wide
         terminal shows whole names and actions."""
-        fixed = 6 + 14 + (0 if self._narrow else 30)
+        due = self._due_width
+        fixed = due + 14 + (0 if self._narrow else 30)
         columns = 4 if self._narrow else 5
         spare = self.app.size.width - fixed - 2 * columns - 2  # cell padding, scrollbar
         child = max(18 if self._narrow else 24, spare * 2 // 5)
         what = max(20 if self._narrow else 34, spare - child)
-        return (6, child, what, 14) if self._narrow else (6, child, what, 14, 30)
+        return (due, child, what, 14) if self._narrow else (due, child, what, 14, 30)
+
+    # "07 Jan", or "15 Feb 2028" when a date shown is not this year's (`due_day`)
+    _due_width = 6
 
     def _add_columns(self) -> None:
         self._widths = self._column_widths()
@@ -174,6 +187,11 @@ class MyWeekScreen(KeysAsRead, Screen):
             self.view = view  # the team's, where the first load landed there
         self.grouped, self._shown = grouped, (view, worker)
         table = self.query_one(DataTable)
+        wanted = max((len(due_day(i.due, grouped.today)) for i in grouped.items()), default=6)
+        if max(wanted, 6) != self._due_width:  # a year shown, or no longer: Due fits it
+            self._due_width = max(wanted, 6)
+            table.clear(columns=True)
+            self._add_columns()
         keep = table.cursor_row
         table.clear()
         self.items = {}
@@ -192,14 +210,15 @@ class MyWeekScreen(KeysAsRead, Screen):
                 child = item.child.name if self._narrow else \
                     f"{item.child.name} {item.child.reference}"
                 table.add_row(
-                    Text(f"{item.due:%d %b}" if item.due else "now", style=state),
+                    Text(due_day(item.due, grouped.today), style=state),
                     child, _what(item), Text(describe_left(item), style=state),
                     *([] if self._narrow else [item.source]), key=key)
         who = "everyone (no worker chosen: Ctrl+P → Who am I)" if worker is None \
             else f"{VIEWS[view]} ({worker})" + (
                 " (you hold no children: 1 for yours)"
                 if self._landed_on_team and view == "team" else "")
-        counts = " · ".join(f"{GROUP_LABELS[g]} {grouped.count(g)}" for g in GROUPS[:4])
+        counts = " · ".join(f"{GROUP_LABELS[g]} {grouped.count(g)}" for g in GROUPS
+                            if g != "later" or grouped.count(g))
         self.query_one("#week-title", Static).update(
             f"[b]My week[/b] · {who} · {grouped.today:%A %d %B %Y} · {counts}")
         empty = self.query_one("#week-empty", Static)
@@ -238,7 +257,9 @@ class MyWeekScreen(KeysAsRead, Screen):
         text.append(f"Rule: {item.rule} ({item.source})")
         if item.detail:
             text.append(f" · {item.detail}")
-        text.append(f"\n{WHERE_FOR.get(item.key) or WHERE[item.target]}", style="italic")
+        where = WHERE[item.goes_to] if item.goes_to else \
+            WHERE_FOR.get(item.key) or WHERE[item.target]
+        text.append(f"\n{where}", style="italic")
         box.update(text)
 
     def action_open_item(self) -> None:
@@ -255,6 +276,9 @@ class MyWeekScreen(KeysAsRead, Screen):
             app.open_visit(child_id)
         elif item.target == "plan":
             app.push_screen(app.make_screen("plan", child_id=child_id, need_key=item.need_key))
+        elif item.target == "adult_social_care":  # WAR 4.2: the circumstances, at it
+            app.push_screen(app.make_screen("child", child_id=child_id))
+            self._record_adult_care(child_id)
         elif item.target in ("closure", "step_down", "supervision", "short_breaks"):
             # the record underneath, so Esc from the ending lands on the child
             app.push_screen(app.make_screen("child", child_id=child_id))
@@ -262,6 +286,19 @@ class MyWeekScreen(KeysAsRead, Screen):
         else:
             tab = item.target if item.target not in ("summary", "no_change") else None
             app.push_screen(app.make_screen("child", child_id=child_id, tab=tab))
+
+    def _record_adult_care(self, child_id: uuid.UUID) -> None:
+        """The child's circumstances form, the cursor in Adult social care (WAR 4.2)."""
+        from cintui.casework import steps as case_steps
+        from cintui.domain.steps import ADULT_SOCIAL_CARE
+
+        from .steps import CircumstancesFormScreen
+
+        with self.app.store.read() as session:
+            current, disabilities = case_steps.circumstances_now(session, child_id)
+        self.app.push_screen(CircumstancesFormScreen(
+            child_id, current, "" if disabilities == "NONE" else disabilities,
+            focus=ADULT_SOCIAL_CARE))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -569,11 +569,11 @@ class CircumstancesFormScreen(FormScreen):
 
     def fields(self) -> Iterable[Widget]:
         for c in rules.CIRCUMSTANCES:
-            options = [("No", rules.NOT_APPLICABLE)]
+            options = [(c.blank, rules.NOT_APPLICABLE)]
             options += [(first_upper(words or "Yes") + (f" (census {code})" if code else ""),
                          value) for value, (words, code) in c.values.items()]
             yield self.row(c.key, c.label, self.choice(
-                options, self.current.get(c.key, rules.NOT_APPLICABLE)))
+                options, self.current.get(c.key, rules.NOT_APPLICABLE), keys=dict(c.keys)))
         yield self.row("disability", "Disabilities", self.text(
             self.disabilities, "census codes or words, commas between: MOB, autism"))
         yield self.row("on", "From", self.text(_dmy(self.app.today)))

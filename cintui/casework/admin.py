@@ -170,8 +170,20 @@ class TeamInput:
     manager: str | None = None  # a username or name
 
 
+def _service(session: Session, typed: str) -> str:
+    """The policy's own name of the service typed, where the policy names its services
+    (WAR 4.4.3) and the words typed are in one of them ("Children with Disability" is the
+    "Children with Disability Team"); else as typed. A disabled child's team whose service
+    was typed short was told on every step that the child was with another service than
+    the one that assesses them (WAR 4.4.1)."""
+    from cintui.casework.lookup import names_meant
+
+    found = names_meant(typed, cases.store_policy(session).services) if typed else []
+    return found[0] if len(found) == 1 else typed
+
+
 def add_team(session: Session, new: TeamInput) -> TeamRow:
-    name, service = (new.name or "").strip(), (new.service or "").strip()
+    name, service = (new.name or "").strip(), _service(session, (new.service or "").strip())
     _raise(rules.check_team(name, service))
     _check_team_name(session, name)
     manager = _manager(session, new.manager) if new.manager else None
@@ -194,7 +206,8 @@ def edit_team(session: Session, team_name: str, changes: TeamInput, *,
     conflicts.check(session, seen, team_stamp(_team_row(session, team)),
                     f"the team {team.name}", [conflicts.row(team)])
     name = changes.name.strip() if changes.name is not None else team.name
-    service = changes.service.strip() if changes.service is not None else team.service
+    service = _service(session, changes.service.strip()) if changes.service is not None \
+        else team.service
     _raise(rules.check_team(name, service))
     _check_team_name(session, name, team)
     if changes.manager is not None:

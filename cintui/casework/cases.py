@@ -8,7 +8,7 @@ build queries themselves.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func
@@ -123,13 +123,15 @@ def list_workers(session: Session) -> list[WorkerSummary]:
 
 
 def find_team(session: Session, text: str) -> Team:
-    """A team by its name, or by a word of it that only one team has ("south")."""
+    """A team by its name, or by words of it that only one team has ("south", "disability
+    north")."""
     wanted = text.strip().lower()
     team = session.exec(select(Team).where(func.lower(Team.name) == wanted)).first()
     if team is not None:
         return team
-    found = [t for t in session.exec(select(Team).order_by(Team.name)).all()
-             if wanted and wanted in t.name.lower()]
+    teams = session.exec(select(Team).order_by(Team.name)).all()
+    meant = set(lookup.names_meant(text, [t.name for t in teams]))
+    found = [t for t in teams if t.name in meant]
     if len(found) == 1:
         return found[0]
     if found:
@@ -223,6 +225,10 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
     if new.upn.strip() and new.upn_unknown:
         raise CaseworkError("upn_unknown", "give a UPN or the reason it is unknown, not both")
     profile = store_policy(session)
+    if new.level.strip() and profile.levels:  # by words, as census codes: "child in need"
+        from cintui.domain.steps import level_meant
+
+        new = replace(new, level=level_meant(new.level, profile.levels))
     if new.level and profile.levels and new.level not in profile.levels:
         raise CaseworkError(
             "level", f"{new.level!r} is not a level in the {profile.name} policy: "

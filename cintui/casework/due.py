@@ -22,6 +22,7 @@ from cintui.casework.lookup import (  # noqa: F401 - resolve_scope, UnknownScope
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.due import (
     ActionFact,
+    AdultCare,
     ChildRef,
     DueGroups,
     DueItem,
@@ -33,6 +34,7 @@ from cintui.domain.due import (
     horizon,
     no_change_item,
     package_items,
+    turning_18,
 )
 from cintui.domain.no_change import no_positive_change
 from cintui.domain.policy import PolicyProfile
@@ -92,6 +94,17 @@ SELECT a.child_id, a.name, a.due, m.held_on, m.kind
 FROM meeting_agreement AS a JOIN meeting AS m ON m.id = a.meeting_id
 WHERE a.child_id IN ({ids}) AND a.visited_on IS NULL AND a.due <= :until
 ORDER BY a.due, a.name, a.created_at
+"""
+
+
+# WAR 4.2, for the young people turning 18: their disabilities, and their latest special
+# educational needs and adult social care circumstances (`domain.due.turning_18`).
+ADULT_CARE_SQL = """
+SELECT c.id, c.disabilities, ci.kind, ci.value, ci.recorded_on
+FROM child AS c
+LEFT JOIN circumstance AS ci ON ci.child_id = c.id AND ci.kind IN ('sen', 'adult_social_care')
+WHERE c.id IN ({ids})
+ORDER BY ci.recorded_on, ci.created_at
 """
 
 
@@ -156,6 +169,26 @@ def load_packages(source, view: str, params: dict, policy: PolicyProfile) -> dic
     return out
 
 
+def load_adult_care(source, view: str, params: dict) -> dict:
+    """Per child (as the store gives its id): where their move to adult social care stands
+    and whether they are one WAR 4.2 names for lifelong support (disabled, or with special
+    educational needs recorded)."""
+    latest: dict = {}
+    disabled: dict = {}
+    for cid, disabilities, kind, value, on in rows_from(source)(
+            ADULT_CARE_SQL.format(ids=ids_sql(view)), params):
+        disabled[cid] = any(code != "NONE" for code in (disabilities or "").split())
+        if kind:
+            latest[(cid, kind)] = (value, _day(on) if on else None)
+    out = {}
+    for cid, is_disabled in disabled.items():
+        sen = latest.get((cid, "sen"), ("no", None))[0] != "no"
+        value, since = latest.get((cid, "adult_social_care"), ("no", None))
+        out[cid] = AdultCare(lifelong=is_disabled or sen,
+                             value="" if value == "no" else value, since=since)
+    return out
+
+
 def child_items(child: tuple, facts: dict | None, actions, today: date,
                 policy: PolicyProfile, cal: WorkingCalendar, packages=()) -> list[DueItem]:
     """Everything due for one child of `caseload.load_facts`."""
@@ -206,12 +239,19 @@ def load_items(source, today: date, *, view: str = "everyone", username: str | N
     packages = load_packages(source, view, params, policy)
     worried, changed = no_change_facts(rows_from(source), view, params)
     out: list[DueItem] = []
+    turning: dict = {}  # a young person's turning-18 item: by their id as the store gives it
     for child, facts in children:
-        out += child_items(child, facts, actions.get(child[0], ()), today, policy, cal,
-                           packages.get(child[0], ()))
+        items = child_items(child, facts, actions.get(child[0], ()), today, policy, cal,
+                            packages.get(child[0], ()))
+        turning.update((child[0], i) for i in items if i.key == "turns_18")
+        out += items
         since = no_change_since(child, facts, worried, changed, today)
         if since is not None:  # WIR 2.3
             out.append(no_change_item(child_ref(child), since, today, cal))
+    if turning:  # WAR 4.2: most caseloads have no one turning 18, and no query for it
+        care = load_adult_care(source, view, params)
+        said = {id(item): turning_18(item, care.get(cid)) for cid, item in turning.items()}
+        out = [said.get(id(item), item) for item in out]
     return out
 
 

@@ -15,7 +15,7 @@ Every write goes through the caller's `Store.session(actor)`, so it is audited.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -24,6 +24,7 @@ from cintui.casework import cases, decisions, drafts, lookup, meetings, plans, r
 from cintui.casework.decisions import Decider, EndingError, NewDecision  # noqa: F401 (re-export)
 from cintui.casework.lookup import EpisodeRow
 from cintui.domain import endings as rules
+from cintui.domain import steps as step_rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years, is_unborn
 from cintui.domain.consent import ConsentStatus
@@ -124,13 +125,23 @@ def _active(session: Session, child_id: uuid.UUID, *statuses: str) -> m.Ending:
 
 @dataclass(frozen=True)
 class Prefill:
-    """From the latest held meeting when it is a final meeting recommending an ending."""
+    """From the latest held meeting when it is a final meeting recommending an ending; or
+    from adult social care's acceptance of a young person (WAR 4.2: RC6), or both."""
 
-    meeting_id: uuid.UUID
-    held_on: date
+    meeting_id: uuid.UUID | None
+    held_on: date | None
     recommendation: str
     reason: str
     unmet_need: bool | None
+    adult_care_on: date | None = None  # adult social care accepted them (the circumstance)
+
+    def words(self) -> str:
+        """Where the pre-filled answers come from, as a sentence's end."""
+        said = [f"the final meeting of {_day(self.held_on)} recommended "
+                f"{self.recommendation.replace('_', ' ')}" if self.held_on else "",
+                f"adult social care accepted them on {_day(self.adult_care_on)} (RC6)"
+                if self.adult_care_on else ""]
+        return "; ".join(x for x in said if x)
 
 
 FINAL_KINDS = ("review", "final")  # a meeting that can recommend the ending
@@ -147,13 +158,31 @@ def closure_prefill(session: Session, child_id: uuid.UUID) -> Prefill | None:
     # said no final meeting had recommended it.
     if (latest is None or latest.kind not in FINAL_KINDS
             or latest.recommendation not in rules.CLOSING_RECOMMENDATIONS):
-        return None
+        return _adult_care(session, child_id, None)
     # STO 3.3: stepped down while still in need counts as "unmet need stepped down".
     unmet = bool(latest.still_in_need) if latest.recommendation == "step_down" else False
     planned = episode is not None and episode.cin_plan_start is not None
     # RC7 after a plan; straight after the assessment, RC9 (early help) or RC8 (no action).
     reason = "RC7" if planned else "RC9" if latest.recommendation == "step_down" else "RC8"
-    return Prefill(latest.id, latest.held_on, latest.recommendation, reason, unmet)
+    found = Prefill(latest.id, latest.held_on, latest.recommendation, reason, unmet)
+    return found if latest.recommendation == "step_down" else \
+        _adult_care(session, child_id, found)
+
+
+def _adult_care(session: Session, child_id: uuid.UUID, found: Prefill | None
+                ) -> Prefill | None:
+    """WAR 4.2, s17(10): a young person adult social care has accepted closes on to it:
+    RC6, no need stepped down to early help (STO 3.3), whatever a final meeting said."""
+    row = session.exec(select(m.Circumstance).where(
+        m.Circumstance.child_id == child_id,
+        m.Circumstance.kind == step_rules.ADULT_SOCIAL_CARE)
+        .order_by(col(m.Circumstance.recorded_on).desc(),
+                  col(m.Circumstance.created_at).desc())).first()
+    if row is None or row.value != "accepted":
+        return found
+    if found is None:
+        return Prefill(None, None, "close", "RC6", False, adult_care_on=row.recorded_on)
+    return replace(found, reason="RC6", unmet_need=False, adult_care_on=row.recorded_on)
 
 
 def recommend_closure(session: Session, child_id: uuid.UUID, *, on: date, by: str,
@@ -332,7 +361,23 @@ def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: Close
             e.unmet_need if e else None),
         closure_date=inp.closure_date or today,
         decided_on=e.decided_on if e else None,
-        booked=meetings.booked(session, child.id))
+        booked=meetings.booked(session, child.id),
+        running=running_packages(session, child.id, e.episode_id if e else None))
+
+
+def running_packages(session: Session, child_id: uuid.UUID,
+                     episode_id: uuid.UUID | None = None) -> tuple[str, ...]:
+    """WAR 7.2.1: the child's short breaks and direct payments not ended, in words; none
+    after a step-down of the episode (WIR 3), whose pack tells early help what goes on."""
+    from cintui.casework import short_breaks
+
+    if episode_id is not None and session.exec(select(m.Ending.id).where(
+            m.Ending.episode_id == episode_id, m.Ending.kind == "step_down",
+            m.Ending.status == "completed")).first() is not None:
+        return ()
+    found = (*short_breaks.short_break_facts(session, child_id),
+             *short_breaks.direct_payment_facts(session, child_id))
+    return tuple(f.describe() for f in found if f.ended_on is None)
 
 
 def checklist(session: Session, child_id: uuid.UUID, today: date,

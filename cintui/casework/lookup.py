@@ -66,6 +66,19 @@ def close_name(text: str, known: Iterable[str]) -> str | None:
         (k for k in known if sorted(k.lower().split()) == words), None)
 
 
+def names_meant(text: str, names: Iterable[str]) -> list[str]:
+    """The names `text` may mean: the one it is in any case; else those holding it whole
+    ("south"); else those holding each of its words ("disability north" for "Children with
+    Disability Team North"). The caller says which when there are several."""
+    names = list(names)
+    wanted = " ".join(text.lower().split())
+    if not wanted:
+        return []
+    return ([n for n in names if n.lower() == wanted]
+            or [n for n in names if wanted in n.lower()]
+            or [n for n in names if all(w in n.lower() for w in wanted.split())])
+
+
 def _meant(close: str | None) -> str:
     return f" (did you mean {close!r}?)" if close else ""
 
@@ -819,8 +832,8 @@ class UnknownScope(ValueError):
 def resolve_scope(source, *, worker: str | None = None,
                   team: str | None = None) -> tuple[str | None, str | None]:
     """The worker's username and the team's name meant: a worker by username or full name,
-    a team by its name or a word only one team's name has ("south"), as `child list` and
-    `export plans` take them."""
+    a team by its name or words only one team's name has ("south", "disability north"), as
+    `child list` and `export plans` take them."""
     rows = rows_from(source)
     username = name = None
     if worker:
@@ -833,10 +846,8 @@ def resolve_scope(source, *, worker: str | None = None,
             raise UnknownScope(f"{worker!r} matches {len(found)} workers; use their username")
         username = found[0]
     if team:
-        wanted = team.strip().lower()
         names = [n for (n,) in rows(_TEAM_NAMES, {})]
-        found = [n for n in names if n.lower() == wanted] or [
-            n for n in names if wanted and wanted in n.lower()]
+        found = names_meant(team, names)
         if not found:
             raise UnknownScope(f"no team called {team!r} on this store"
                                + _meant(close_name(team, names)))

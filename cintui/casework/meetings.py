@@ -97,7 +97,8 @@ def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetim
     row = m.Meeting(child_id=child_id, episode_id=episode.id if episode else None,
                     kind=s.kind, held_on=s.starts_at.date(), held=False, status="scheduled",
                     starts_at=from_england_time(s.starts_at), venue=s.venue.strip(),
-                    chair=s.chair.strip(), chair_role=safeguards.chair_role_text(session, s),
+                    chair=safeguards.chair_name(session, s.chair),
+                    chair_role=safeguards.chair_role_text(session, s),
                     practical=json.dumps([[k, v] for k, v in s.practical]),
                     rebooked_from_id=rebook_of, child_invited=s.child_invited,
                     not_invited_reason=s.not_invited_reason.strip())

@@ -423,7 +423,12 @@ def update_child(session: Session, child_id: uuid.UUID, new: ChildInput, today: 
     child = _child(session, child_id)
     conflicts.check(session, new.seen, conflicts.stamp(child), "this child's details",
                     [conflicts.row(child)])
-    check_child_input(new, today, _policy_levels(session))
+    levels = _policy_levels(session)
+    if new.level.strip() and levels:  # by words, as census codes: "child in need"
+        from cintui.domain.steps import level_meant
+
+        new = replace(new, level=level_meant(new.level, levels))
+    check_child_input(new, today, levels)
     upn = new.upn.strip().upper()
     if upn and upn != child.upn.upper() and (problem := upn_problem(upn)):
         raise RecordError("upn", problem)  # one already held is kept as it is

@@ -92,15 +92,30 @@ def chair_choices(session: Session) -> list[ChairChoice]:
     return [ChairChoice(name, role) for name, role in rows]
 
 
-def chair_role(session: Session, chair: str, typed: str) -> str:
-    """The chair's role: a worker of this store named as chair has their recorded role (a
-    role typed cannot change it); anyone else, the role typed ("" when none is)."""
+def _chair_worker(session: Session, chair: str) -> m.Worker | None:
+    """The worker of this store named as chair, by their name or their username (as every
+    command takes a worker: `--chair sam.okafor` was refused, "say the chair's role")."""
     wanted = " ".join(chair.split()).lower()
-    if wanted:
-        found = session.exec(select(m.Worker.role)
-                             .where(func.lower(m.Worker.name) == wanted)).first()
-        if found:
-            return found
+    if not wanted:
+        return None
+    by_name = session.exec(select(m.Worker).where(func.lower(m.Worker.name) == wanted)).first()
+    return by_name or session.exec(
+        select(m.Worker).where(func.lower(m.Worker.username) == wanted)).first()
+
+
+def chair_name(session: Session, chair: str) -> str:
+    """The name kept on the meeting: a worker's name for their username, else as typed."""
+    worker = _chair_worker(session, chair)
+    return worker.name if worker is not None else chair.strip()
+
+
+def chair_role(session: Session, chair: str, typed: str) -> str:
+    """The chair's role: a worker of this store named as chair (by name or username) has
+    their recorded role (a role typed cannot change it); anyone else, the role typed (""
+    when none is)."""
+    worker = _chair_worker(session, chair)
+    if worker is not None:
+        return worker.role
     return parse_role(typed) or "" if typed.strip() else ""
 
 

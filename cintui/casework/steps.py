@@ -286,7 +286,9 @@ def parse_record(text: str) -> dict[str, str]:
 def set_level(session: Session, child_id: uuid.UUID, level: str) -> m.Episode:
     """TRA: the child's level of vulnerability, in the policy's own names of the levels."""
     child, episode, f = _load(session, child_id)
-    _raise(rules.check_level(level, f, cases.store_policy(session).levels))
+    levels = cases.store_policy(session).levels
+    level = rules.level_meant(level, levels) if level.strip() else ""
+    _raise(rules.check_level(level, f, levels))
     episode.assessment_level = level.strip()
     _save(session, child, episode)
     return episode

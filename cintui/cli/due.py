@@ -55,8 +55,10 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
         within: WithinOption = None, db: DbOption = None, as_json: JsonOption = False,
         today: TodayOption = None) -> None:
     """Everything due or overdue (visits, reviews, meetings, minutes, plan actions, closure
-    letters, step-downs, consent, a CP conference to consider, turning 18), grouped overdue / today / this week / next two weeks,
-    each with its rule and source. Everyone on the store unless --worker or --team."""
+    letters, step-downs, consent, a CP conference to consider, turning 18), grouped overdue /
+    today / this week / next two weeks, each with its rule and source; a disabled young
+    person's 18th birthday from their 17th, until their referral to adult social care is
+    recorded (WAR 4.2). Everyone on the store unless --worker or --team."""
     from cintui.casework import due as due_cases
     from cintui.domain.due import GROUP_LABELS, GROUPS
 
@@ -85,7 +87,7 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     from rich.markup import escape
 
     from cintui.cli.table import Column, print_table, rule_with_source
-    from cintui.domain.due import describe_left
+    from cintui.domain.due import describe_left, due_day
 
     console = _console()
     total = sum(grouped.count(g) for g in shown)
@@ -112,9 +114,12 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
             if i.key == "no_change":  # WIR 2.3: since when, and how to record it
                 what += f": {i.detail}"
                 rule += f"; then: cintui decision add {i.child.reference} --kind cp_conference"
+            elif i.target == "adult_social_care":  # WAR 4.2: how to record the referral
+                rule += (f"; then: cintui child circumstances {i.child.reference} "
+                         "--adult-social-care referred")
             rule = rule_with_source(rule, i.source) if narrow else rule
             left = describe_left(i)  # narrow: "134 wd" over "overdue", the words wider
-            rows.append((f"{i.due:%d %b}" if i.due else "now",
+            rows.append((due_day(i.due, grouped.today),
                          f"{i.child.name} {i.child.reference}", ((what, ""), (rule, "dim")),
                          left.replace(" wd ", " wd\n") if narrow else left,
                          *(() if narrow else (i.source,))))

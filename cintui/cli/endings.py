@@ -43,7 +43,25 @@ app.add_typer(decision_app, name="decision")
 app.add_typer(close_app, name="close")
 
 ReasonOption = Annotated[str | None, typer.Option(
-    "--reason", help="Census reason for closure, RC1-RC9 (RC7: no longer in need).")]
+    "--reason", help="Census reason for closure, RC1-RC9 or words: RC7 'no longer in need', "
+    "RC6 'adult social care'.")]
+
+
+def _reason(text: str | None) -> str | None:
+    """A census reason for closure by its code or its words ("adult": RC6), as the app's
+    choice and `referral record --source` take them; one line naming the choices if not."""
+    if text is None:
+        return None
+    from cintui.domain.steps import NoSuchCode, pick_code
+    from cintui.reference import codes
+
+    names = codes.short_names("closure_reason")
+    if text.strip().upper() in names:
+        return text.strip().upper()
+    try:
+        return pick_code(text, names, "closure reason", "--reason")
+    except NoSuchCode as exc:
+        raise CliError(f"--reason: {exc.problem}") from None
 
 
 
@@ -206,11 +224,12 @@ def close_recommend(
         worker = session.get(Worker, record.worker_id) if record.worker_id else None
         who = by or (worker.name if worker else access.current_actor())
         endings.recommend_closure(session, record.id, on=_on(on, now), by=who, today=now,
-                                  summary=summary, reason=reason.upper() if reason else None,
+                                  summary=summary, reason=_reason(reason),
                                   unmet_need=unmet)
 
     state = _closing(ctx, db, child, today, step)
-    _report(state, as_json, f"Closure recommended for {state.name} ({state.reference}); "
+    filled = f" (filled in: {state.prefill.words()})" if state.prefill else ""
+    _report(state, as_json, f"Closure recommended for {state.name} ({state.reference}){filled}; "
             "the team manager decides next: cintui close decide")
 
 
@@ -323,7 +342,7 @@ def close_complete(
     def step(session, record, now):
         try:
             endings.complete_closure(session, record.id, endings.CloseInput(
-                closure_date=_on(on, now), reason=reason.upper() if reason else None,
+                closure_date=_on(on, now), reason=_reason(reason),
                 unmet_need=unmet, summary=summary), now)
         except endings.ClosureBlocked as exc:  # each item with how to give it here
             raise CliError("cannot close yet: " + "; ".join(
@@ -378,7 +397,7 @@ def close_letters(
     with _open(ctx, db) as store, store.read() as session:
         record = cases.find_child(session, child)
         letter_ctx = endings.letter_context(session, record.id, now, closure_date=planned,
-                                            reason=reason.upper() if reason else None)
+                                            reason=_reason(reason))
     written = letters_export.write_letters(letter_ctx, output, formats)
     if as_json:
         _echo_json({"reference": letter_ctx.child_reference,

@@ -95,9 +95,21 @@ class Commands(TyperGroup):
     def resolve_command(self, ctx: typer.Context, args: list[str]):
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in COMMANDS:
-            near = ", ".join(repr(m) for m in get_close_matches(name, COMMANDS))
+            near = ", ".join(repr(m) for m in get_close_matches(name, COMMANDS)) or \
+                ", ".join(repr(m) for m in self._inside(ctx, name))
             ctx.fail(f"No such command {name!r}." + (f" Did you mean {near}?" if near else ""))
         return super().resolve_command(ctx, args)
+
+    def _inside(self, ctx: typer.Context, name: str) -> list[str]:
+        """The commands of that name inside a group ("census": 'report census', 'export
+        census'): `cintui census` was "No such command" and no more. Built only here, on
+        the way to an error, so no other command pays for it."""
+        out = []
+        for group in COMMANDS:
+            command = self.get_command(ctx, group)
+            if hasattr(command, "list_commands") and name in command.list_commands(ctx):
+                out.append(f"{group} {name}")
+        return out
 
     def format_commands(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
         with formatter.section("Commands"):

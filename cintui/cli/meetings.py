@@ -169,7 +169,8 @@ def meeting_schedule(
     at: Annotated[str, typer.Option("--at", help="When, in England: 'YYYY-MM-DD HH:MM'.")],
     venue: Annotated[str, typer.Option("--venue", help="Where: a room, the family home, "
                                        "online.")] = "",
-    chair: Annotated[str, typer.Option("--chair", help="Who chairs (WIR 2.3, BEX 3).")] = "",
+    chair: Annotated[str, typer.Option("--chair", help="Who chairs (WIR 2.3, BEX 3): a "
+                                       "worker's username or name, or anyone's name.")] = "",
     chair_role: Annotated[str, typer.Option("--chair-role", help="e.g. Team manager.")] = "",
     invite: Annotated[list[str] | None, typer.Option(
         "--invite", help="One of the child's People by name; repeat for several "
@@ -223,6 +224,9 @@ def meeting_schedule(
             kind=kind, starts_at=starts_at, venue=venue, chair=chair,
             chair_role=chair_role, practical=practical, invitees=invitees,
             child_invited=child_invited, not_invited_reason=not_invited_reason), now=now)
+        from cintui.casework.safeguards import chair_name
+
+        chair = chair_name(session, chair)  # a worker named by username: their name
     for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:

@@ -410,6 +410,9 @@ def child_circumstances(
                                                          help=YesNo)] = None,
     sen: Annotated[str | None, typer.Option(
         "--sen", help="Special educational needs: sen-support, ehcp, or no.")] = None,
+    adult_social_care: Annotated[str | None, typer.Option(
+        "--adult-social-care", help="Support after 18 (WAR 4.2): referred, accepted, "
+        "declined, not-needed, or no.")] = None,
     disability: Annotated[str | None, typer.Option(
         "--disability", help="The child's disabilities, census codes or words separated by "
         "commas (MOB, 'learning', AUT), or NONE.")] = None,
@@ -421,14 +424,17 @@ def child_circumstances(
     """The child's circumstances as dated facts (WAR 2.2.2), each feeding its census factor
     (young carer 7A, privately fostered 8B-8F, unaccompanied asylum seeking 9A; no recourse
     to public funds, a parent in prison and accompanied asylum seeking 20 "other"); the
-    disabilities are the census codes. With no option, shows them."""
+    disabilities are the census codes; and, for a young person whose support must go on
+    after 18, their referral to adult social care and its answer (WAR 4.2). With no
+    option, shows them."""
     from cintui.casework import cases
     from cintui.casework import steps as case_steps
     from cintui.domain.steps import circumstance_factors, circumstance_words
 
     changes = {k: v for k, v in {
         "young_carer": young_carer, "private_fostering": private_fostering, "asylum": asylum,
-        "no_recourse": no_recourse, "parent_in_prison": parent_in_prison, "sen": sen}.items()
+        "no_recourse": no_recourse, "parent_in_prison": parent_in_prison, "sen": sen,
+        "adult_social_care": adult_social_care}.items()
         if v is not None}
     now = _today(today)
     if changes or disability is not None:

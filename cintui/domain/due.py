@@ -8,7 +8,7 @@ own "by when" dates (WIR 2.3) and the consent rules (WAR 4.2, WIR 2.1); `today` 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from cintui.domain.calendar import WorkingCalendar, add_months
@@ -91,10 +91,14 @@ class DueItem:
     source: str
     detail: str = ""  # the action's words, the anchor event
     need_key: str | None = None  # plan actions: the need to open the plan at
+    # Shown whatever the window (`group_items`): something to do long before its date
+    # (WAR 4.2: planning for adulthood from the 17th birthday, `turning_18`).
+    pinned: bool = False
+    goes_to: str = ""  # where Enter goes, when not where its kind goes (`TARGETS`)
 
     @property
     def target(self) -> str:
-        return TARGETS.get(self.key, "summary")
+        return self.goes_to or TARGETS.get(self.key, "summary")
 
     @property
     def kind(self) -> str:
@@ -208,6 +212,59 @@ def no_change_item(child: ChildRef, since: date, today: date,
         source="WIR 2.3", detail=f"no need rated better since {since.day} {since:%b %Y}")
 
 
+@dataclass(frozen=True)
+class AdultCare:
+    """Where a young person's move to adult social care stands (WAR 4.2), for the
+    turning-18 item: whether they are one the seed names for "lifelong support" (a
+    disability or special educational needs recorded), and the latest `adult_social_care`
+    circumstance recorded (referred, accepted, declined, not_needed; "" none) and its date."""
+
+    lifelong: bool
+    value: str = ""
+    since: date | None = None
+
+
+ADULT_CARE_RULES = {
+    "referred": "referred to adult social care on {day}, its decision awaited; at 18 the case "
+                "ends: closed, or passed on to adult social care (RC6)",
+    "accepted": "adult social care accepted them on {day}: close the case on to it (RC6) by "
+                "the 18th birthday",
+    "declined": "adult social care declined the referral on {day}: close the case by the 18th "
+                "birthday",
+    "not_needed": "support not needed after 18 (recorded {day}): close the case by the 18th "
+                  "birthday",
+}
+PLAN_FOR_ADULTHOOD = (
+    "plan for adulthood: where support must go on after 18, refer to adult social care in "
+    "good time and record it (WAR 4.2); the case ends at 18")
+
+
+def turning_18(item: DueItem, care: AdultCare | None) -> DueItem:
+    """s17(10) and WAR 4.2: the turning-18 item says where the move to adult social care
+    stands. A disabled young person, or one with special educational needs, with none of it
+    recorded yet is shown from the 17th birthday whatever the window (`pinned`: planning
+    for adulthood a year ahead, not in the last two weeks), and Enter there records the
+    referral (`goes_to`). Once anything is recorded, the item says it, in the usual window."""
+    if item.key != "turns_18" or care is None:
+        return item
+    if care.value in ADULT_CARE_RULES:
+        day = f"{care.since.day} {care.since:%b %Y}" if care.since else "a date not recorded"
+        return replace(item, rule=ADULT_CARE_RULES[care.value].format(day=day))
+    if not care.lifelong:
+        return item
+    return replace(item, label="Plan for adulthood", rule=PLAN_FOR_ADULTHOOD,
+                   pinned=True, goes_to="adult_social_care",
+                   detail="no referral to adult social care recorded")
+
+
+def due_day(due: date | None, today: date) -> str:
+    """A due date in a list: "07 Jan", with its year when that is not this year's ("15 Feb
+    2028", "07 Jan 2027"): a list a year long read "07 Jan" above "14 Dec" as last month."""
+    if due is None:
+        return "now"
+    return f"{due:%d %b}" if due.year == today.year else f"{due:%d %b %Y}"
+
+
 def week_end(day: date) -> date:
     """The Sunday closing `day`'s week (Monday to Sunday)."""
     return day + timedelta(days=6 - day.weekday())
@@ -234,9 +291,9 @@ def horizon(today: date, cal: WorkingCalendar, within: int | None) -> date:
 
 
 def group_items(items: Iterable[DueItem], today: date, until: date) -> DueGroups:
-    """Items due on or before `until` (everything overdue included), grouped and ordered:
-    soonest first, then by child, then by the item's label."""
-    kept = [i for i in items if i.due is None or i.due <= until]
+    """Items due on or before `until` (everything overdue included, and those `pinned`),
+    grouped and ordered: soonest first, then by child, then by the item's label."""
+    kept = [i for i in items if i.due is None or i.due <= until or i.pinned]
     kept.sort(key=lambda i: (i.due or date.min, i.child.name.lower(), i.label))
     out = DueGroups(today=today, groups={g: [] for g in GROUPS})
     for item in kept:

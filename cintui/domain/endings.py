@@ -154,6 +154,8 @@ class ClosureFacts:
     closure_date: date | None = None
     decided_on: date | None = None
     booked: tuple[tuple[str, datetime], ...] = ()  # meetings still to be held: (kind, start)
+    # WAR 7.2.1: the short breaks and direct payments not ended, each in words.
+    running: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ def closure_checklist(f: ClosureFacts, today: date,
                   (f.minutes_drafts, "the minutes on the Meetings tab")) if n) + ")"),
         _item("no_meetings_booked", "No meeting left booked: each cancelled, everyone "
               "invited told", "WIR 2.9", not f.booked, left_booked(f.booked, today)),
+        _item("no_packages", "No short break or direct payment left running: each ended",
+              "WAR 7.2.1; TRA", not f.running, still_running(f.running)),
         _item("plan_final", "The plan is final: no plan version left in draft",
               "TRA; DOMAIN §9", not f.draft_plan,
               "a plan version is still a draft: agree or delete it"),
@@ -220,6 +224,18 @@ def closure_checklist(f: ClosureFacts, today: date,
         _item("date", "The closure date is not in the future, nor before the decision",
               "TRA", not date_problem, date_problem),
     ]
+
+
+def still_running(running: Iterable[str]) -> str:
+    """WAR 7.2.1 at a closure: a short break or direct payment still running is paid, and
+    its review due, for a case that has gone (and nobody's due list shows it). "" when none
+    is; else the first and how many more, and how to end them."""
+    running = list(running)
+    if not running:
+        return ""
+    more = f" (and {len(running) - 1} more)" if len(running) > 1 else ""
+    return (f"{running[0]} is still running{more}: end it (x on the child's short breaks "
+            "and direct payments, H; or cintui direct-payment end / short-break end)")
 
 
 def blockers(items: Iterable[ChecklistItem]) -> list[ChecklistItem]:
@@ -393,5 +409,5 @@ __all__ = [
     "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
     "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",
     "closure_checklist", "closure_words", "describe_blockers", "describe_interval", "letter_recipients",
-    "rereferral_band",
+    "rereferral_band", "still_running",
 ]

@@ -119,6 +119,9 @@ class Circumstance:
     label: str
     # value -> (words after the label, the census assessment factor it feeds or None)
     values: Mapping[str, tuple[str, str | None]]
+    ended: str = "no longer"  # the words after the label once "no" replaces it
+    blank: str = "No"  # the form's choice for none
+    keys: Mapping[str, str] = field(default_factory=dict)  # value -> the key choosing it
 
 
 CIRCUMSTANCES: tuple[Circumstance, ...] = (
@@ -141,7 +144,18 @@ CIRCUMSTANCES: tuple[Circumstance, ...] = (
         "sen_support": ("SEN support", None),
         "ehcp": ("an education, health and care plan (EHCP)", None),
     }),
+    # WAR 4.2: "smooth transitional arrangements where lifelong support is required": a
+    # young person whose support must go on after 18 (s17(10)) is referred to adult social
+    # care in good time, and the case then closes on to it (RC6). No census factor.
+    Circumstance("adult_social_care", "Adult social care", {
+        "referred": ("referred, for support after 18", None),
+        "accepted": ("accepted, supports them from 18", None),
+        "declined": ("referral declined", None),
+        "not_needed": ("support not needed after 18", None),
+    }, ended="no referral", blank="None recorded",
+        keys={"referred": "r", "accepted": "a", "declined": "d", "not_needed": "s"}),
 )
+ADULT_SOCIAL_CARE = "adult_social_care"
 CIRCUMSTANCE_KEYS = tuple(c.key for c in CIRCUMSTANCES)
 NOT_APPLICABLE = "no"
 
@@ -153,7 +167,7 @@ def circumstance(key: str) -> Circumstance:
 def circumstance_words(key: str, value: str) -> str:
     c = circumstance(key)
     if value == NOT_APPLICABLE:
-        return f"{c.label}: no longer"
+        return f"{c.label}: {c.ended}"
     words = c.values[value][0]
     return f"{c.label}: {words}" if words else c.label
 
@@ -417,6 +431,19 @@ def check_record(record: Mapping[str, str], f: StepFacts) -> list[Problem]:
         problems.append(Problem("heading", f"{unknown[0]!r} is not a heading of the "
                                 "assessment record: " + ", ".join(HEADING_KEYS)))
     return problems
+
+
+def level_meant(text: str, levels: Iterable[str]) -> str:
+    """The policy's name of the level `text` means: itself in any case, or the one level
+    holding every word typed ("child in need" for "Child in need (s17)", as census codes are
+    taken by words); else `text` as typed, for `check_level` to name the levels."""
+    text = " ".join(text.split())
+    levels = list(levels)
+    exact = [lv for lv in levels if lv.casefold() == text.casefold()]
+    words = text.casefold().split()
+    found = exact or [lv for lv in levels
+                      if words and all(w in lv.casefold() for w in words)]
+    return found[0] if len(found) == 1 else text
 
 
 def check_level(level: str, f: StepFacts, levels: tuple[str, ...]) -> list[Problem]:
@@ -831,7 +858,8 @@ def pick_code(query: str, names: Mapping[str, str], what: str, field: str) -> st
 
 
 __all__ = [
-    "ALL_RECORDED", "CIRCUMSTANCES", "CIRCUMSTANCE_KEYS", "Circumstance", "HEADINGS",
+    "ADULT_SOCIAL_CARE", "ALL_RECORDED", "CIRCUMSTANCES",
+    "CIRCUMSTANCE_KEYS", "Circumstance", "HEADINGS",
     "HEADING_KEYS", "Heading", "MANAGER_ROLES", "NFA_CLOSURE_REASON", "NFA_DECISIONS",
     "NOT_APPLICABLE", "NO_FACTORS", "NoSuchCode", "OUTCOMES", "OUTCOME_CLOSURE",
     "EARLY_HELP_SOURCE", "OUTCOME_LABELS", "Problem", "Prompt", "REFERRAL_DECISIONS",
@@ -839,7 +867,7 @@ __all__ = [
     "case_prompts", "census_factors", "referral_came",
     "check_assessment_start", "check_authorisation", "check_completion", "check_date",
     "check_factors",
-    "check_home_visit", "check_level", "check_outcome", "check_plan_start", "check_record",
+    "check_home_visit", "check_level", "level_meant", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
     "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",

@@ -103,6 +103,17 @@ def test_a_mistyped_command_is_one_line_with_a_suggestion(cli):
     assert result.err.strip() == "cintui: No such command 'chidl'. Did you mean 'child'?"
 
 
+def test_a_command_inside_a_group_typed_alone_names_the_group(cli):
+    """`cintui census` (what a census lead types) was "No such command 'census'." and no
+    more: the census return and its completeness are `export census` and `report census`."""
+    result = cli("census")
+    assert result.code == 2
+    assert result.err.strip() == ("cintui: No such command 'census'. Did you mean "
+                                  "'export census', 'report census'?")
+    assert "'close letters'" in cli("letters").err
+    assert cli("zzz").err.strip() == "cintui: No such command 'zzz'."
+
+
 def orm(modules: set[str]) -> set[str]:
     return {m for m in modules if m.split(".")[0] in ("sqlalchemy", "sqlmodel", "alembic")
             or m in ("cintui.store.models", "cintui.casework.cases")}

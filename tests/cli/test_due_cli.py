@@ -118,15 +118,19 @@ def test_at_a_laptops_width_the_source_follows_the_rule(cli, demo_store, monkeyp
 def test_bad_input_is_one_line_and_exit_2(cli, demo_store):
     for args, words in ((("--worker", "nobody.here"), "no worker called 'nobody.here'"),
                         (("--team", "Nowhere"), "no team called 'Nowhere'"),
-                        # the words of a team's name in another order: the name it is
-                        (("--team", "Strengthening Families North"),
-                         "no team called 'Strengthening Families North' on this store (did you mean "
-                         "'North Strengthening Families'?)"),
+                        # mistyped: the name it is likely meant as
+                        (("--team", "North Strengthening Familes"),
+                         "no team called 'North Strengthening Familes' on this store (did you "
+                         "mean 'North Strengthening Families'?)"),
                         (("--worker", "a", "--team", "b"), "not both")):
         result = _due(cli, demo_store, *args)
         assert result.code == 2
         assert words in result.err and len(result.err.strip().splitlines()) == 1
         assert "Traceback" not in result.err
+    # The words of a team's name in another order are that team (they were "did you mean").
+    reordered = json.loads(_due(cli, demo_store, "--json", "--team",
+                                "Strengthening Families North").out)
+    assert reordered["team"] == "North Strengthening Families"
     result = cli("due", "--db", demo_store, "--within", "-1")
     assert result.code == 2 and "Traceback" not in result.err
 

@@ -12,16 +12,19 @@ from hypothesis import strategies as st
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import (
     ActionFact,
+    AdultCare,
     ChildRef,
     DueItem,
     action_items,
     consent_item,
     counts_by_kind,
     describe_left,
+    due_day,
     from_deadline,
     group_items,
     group_of,
     horizon,
+    turning_18,
     week_end,
 )
 from cintui.domain.timescales import ChildEvents, DueState, VisitFact, compute_deadlines
@@ -127,3 +130,66 @@ def test_every_item_in_the_window_is_in_exactly_one_group_in_date_order(days, wi
     assert [i.due for i in shown] == sorted(i.due for i in shown)
     assert all(i.due < TODAY for i in grouped.groups["overdue"])
 
+
+
+# ---------------------------------------------------------------- turning 18 (s17(10), WAR 4.2)
+
+
+def _turning(today: date = TODAY) -> DueItem:
+    """Kai, born 15 Feb 2010: 18 on Tue 15 Feb 2028, the clock running from his 17th."""
+    events = ChildEvents(referral=date(2026, 6, 1), dob=date(2010, 2, 15))
+    (d,) = [d for d in compute_deadlines(events, load_policy("warwickshire"), today)
+            if d.key == "turns_18"]
+    return from_deadline(CHILD, d)
+
+
+def test_a_disabled_young_person_is_planned_for_a_year_ahead_not_in_the_last_two_weeks():
+    """WAR 4.2: "smooth transitional arrangements where lifelong support is required". The
+    18th birthday was on the due list only in its last two weeks: no prompt to refer a
+    disabled young person to adult social care in good time. From the 17th birthday, with
+    no referral recorded, the item stays on the list whatever the window (pinned), says
+    what to do, and Enter records the referral."""
+    today = date(2027, 2, 16)  # the day after his 17th birthday
+    item = turning_18(_turning(today), AdultCare(lifelong=True))
+    assert (item.pinned, item.target, item.label) == (True, "adult_social_care",
+                                                      "Plan for adulthood")
+    assert item.rule.startswith("plan for adulthood: where support must go on after 18, "
+                                "refer to adult social care in good time")
+    assert "(WAR 4.2)" in item.rule and item.detail == "no referral to adult social care recorded"
+    grouped = group_items([item], today, horizon(today, CAL, None))
+    assert grouped.count("later") == 1 and grouped.items() == [item]
+    assert item.due == date(2028, 2, 15) and item.source == "s17(10) Children Act 1989"
+
+
+def test_once_the_referral_is_recorded_the_item_says_it_in_the_usual_window():
+    today = date(2027, 3, 1)
+    base = _turning(today)
+    said = {value: turning_18(base, AdultCare(True, value, date(2027, 2, 20)))
+            for value in ("referred", "accepted", "declined", "not_needed")}
+    assert not any(i.pinned for i in said.values())
+    assert all(i.target == "closure" and i.label == base.label for i in said.values())
+    assert said["referred"].rule.startswith("referred to adult social care on 20 Feb 2027, "
+                                            "its decision awaited")
+    assert said["accepted"].rule == ("adult social care accepted them on 20 Feb 2027: close "
+                                     "the case on to it (RC6) by the 18th birthday")
+    assert "declined the referral on 20 Feb 2027" in said["declined"].rule
+    assert said["not_needed"].rule.startswith("support not needed after 18")
+    assert group_items(list(said.values()), today, horizon(today, CAL, None)).items() == []
+
+
+def test_a_young_person_without_a_disability_or_sen_keeps_the_two_week_window():
+    """WAR 4.2 names children with special educational needs or a disability: for others
+    the 18th birthday is on the list as before, in its last two weeks."""
+    base = _turning(date(2027, 3, 1))
+    assert turning_18(base, AdultCare(lifelong=False)) == base
+    assert turning_18(base, None) == base
+    other = _item(date(2027, 3, 1))
+    assert turning_18(other, AdultCare(lifelong=True)) is other
+
+
+def test_a_due_date_in_another_year_says_its_year():
+    """A list a year long read "07 Jan" above "14 Dec" (13 months apart) as last month."""
+    assert due_day(date(2026, 12, 14), TODAY) == "14 Dec"
+    assert due_day(date(2028, 2, 15), TODAY) == "15 Feb 2028"
+    assert due_day(date(2025, 1, 7), TODAY) == "07 Jan 2025"
+    assert due_day(None, TODAY) == "now"

@@ -66,9 +66,29 @@ COMPLETE = ClosureFacts(approved=True, consent_recorded=True,
 def test_a_complete_record_meets_every_item():
     items = rules.closure_checklist(COMPLETE, TODAY)
     assert [i.key for i in items] == ["approved", "no_drafts", "no_meetings_booked",
-                                      "plan_final", "consent", "family_told", "summary",
-                                      "reason", "unmet_need", "date"]
+                                      "no_packages", "plan_final", "consent", "family_told",
+                                      "summary", "reason", "unmet_need", "date"]
     assert rules.blockers(items) == []
+
+
+def test_a_short_break_or_direct_payment_still_running_is_ended_before_the_case_closes():
+    """WAR 7.2.1 (each package reviewed at least annually) and TRA (records accurate before
+    closure): a young person closed on to adult social care at 18 kept their short break
+    and direct payment running on the closed record, a review due there that nobody's due
+    list showed. Closing waits until each is ended, and says how."""
+    running = ("Overnight short break, 24 h a month, Rainbow House",
+               "Direct payment of £240.00 every 4 weeks, managed by Claire Morgan (mother)")
+    facts = ClosureFacts(**{**COMPLETE.__dict__, "running": running})
+    (item,) = rules.blockers(rules.closure_checklist(facts, TODAY))
+    assert (item.key, item.rule) == ("no_packages", "WAR 7.2.1; TRA")
+    assert item.problem == (
+        "Overnight short break, 24 h a month, Rainbow House is still running (and 1 more): "
+        "end it (x on the child's short breaks and direct payments, H; or cintui "
+        "direct-payment end / short-break end)")
+    one = ClosureFacts(**{**COMPLETE.__dict__, "running": running[1:]})
+    (item,) = rules.blockers(rules.closure_checklist(one, TODAY))
+    assert item.problem.startswith("Direct payment of £240.00 every 4 weeks, managed by "
+                                   "Claire Morgan (mother) is still running: end it")
 
 
 def test_a_meeting_still_booked_is_cancelled_before_the_case_closes_wir_2_9():

@@ -460,3 +460,14 @@ def test_a_referral_from_early_help_is_prompted_as_a_step_up_until_recorded_sto_
     assert said(REFERRED, source="2A") == []
     assert said(replace(REFERRED, assessment_started=date(2026, 11, 3))) == []
     assert said(replace(REFERRED, closed=date(2026, 11, 3))) == []
+
+
+def test_a_level_of_need_is_taken_by_its_words_tra():
+    """TRA: the level of vulnerability in the policy's names. "child in need" was refused
+    for Warwickshire's "Child in need (s17)", the whole assessment record with it."""
+    levels = ("Early help", "Targeted support", "Child in need (s17)", "Section 47")
+    assert s.level_meant("child in need", levels) == "Child in need (s17)"
+    assert s.level_meant("  SECTION 47 ", levels) == "Section 47"
+    assert s.level_meant("targeted", levels) == "Targeted support"
+    assert s.level_meant("e", levels) == "e"  # in three of them: as typed, refused
+    assert s.level_meant("s47", levels) == "s47"

@@ -439,6 +439,52 @@ async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closu
         assert type(app.screen).__name__ == "ClosureScreen"
 
 
+async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_adulthood(
+        new_location, cli, tmp_path):
+    """WAR 4.2 ("smooth transitional arrangements where lifelong support is required"):
+    Kai, autistic, 17 and 18 on Thu 14 Oct 2027, was on Amira's week only in its last two
+    weeks, too late to refer him to adult social care. Now he is there under Later, the
+    date with its year; Enter opens his circumstances at Adult social care, r chooses
+    "referred", Ctrl+S saves it; back on the week (Esc from his record), the item has gone
+    to the usual window, saying he was referred."""
+    from tests.screens.test_caseload import imported_caseload
+
+    path = imported_caseload(new_location, cli, tmp_path,
+                             "reference,first_name,last_name,dob,worker,referral_date,"
+                             "disabilities\n"
+                             "LCS7,Kai,Planned,14/10/2009,amira.ashdown,02/11/2026,AUT\n")
+    app = WeekHost(path, "LCS7")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "turns_18")
+        (item,) = [i for i in screen.items.values() if i.key == "turns_18"]
+        assert (item.due, item.label, item.pinned) == (date(2027, 10, 14),
+                                                      "Plan for adulthood", True)
+        (row,) = [cells for key, cells in rows(screen) if screen.items.get(key) is item]
+        assert row[0] == "14 Oct 2027"  # not "14 Oct": 11 months ahead, in another year
+        assert "Later 1" in " ".join(text_of(screen, "#week-title").split())
+        box = screen.query_one("#week-detail")
+        shown = " ".join(" ".join(box.render_line(y).text
+                                  for y in range(box.size.height)).split())
+        assert "refer to adult social care in good time" in shown, shown
+        assert "Enter: record the referral to adult social care (WAR 4.2)" in shown, shown
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        form = app.screen
+        assert form.focused is form.query_one("#adult_social_care")
+        await pilot.press("r")
+        await pilot.pause()
+        assert form.query_one("#adult_social_care").value == "referred"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert "Adult social care: referred, for support after 18" in " ".join(
+            text_of(app.screen, "#details").split())
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "MyWeekScreen"
+                    and not any(i.key == "turns_18" for i in app.screen.items.values()))
+        assert "Later" not in text_of(app.screen, "#week-title")
+
+
 async def test_up_and_down_step_from_item_to_item_past_the_groups_headings(demo_store):
     """A group's heading ("Next two weeks (3)") is not a stop: ↓ from the last overdue item
     lands on the first of the next group, ↑ back on the overdue one, ↑ at the top stays on

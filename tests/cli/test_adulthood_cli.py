@@ -1,0 +1,150 @@
+"""A disabled young person's move to adult social care (WAR 4.2: "smooth transitional
+arrangements where lifelong support is required"; s17(10): a child in need is under 18;
+RC6), from an empty store (`db init`) by commands a user runs: the prompt to plan for
+adulthood from the 17th birthday, the referral and adult social care's answer recorded,
+the closure that follows pre-filled (RC6), and a direct payment left running refused at
+the closure (WAR 7.2.1). Synthetic people only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.both_stores
+
+
+def _store(cli, new_location):
+    """Warwickshire's CwDT (WAR 7, 4.4.1): Kai, autistic, 18 on Tue 15 Feb 2028, with a
+    direct payment; Ben, no disability recorded, 18 on Wed 1 Mar 2028."""
+    db = new_location("cwdt.db")
+    for args in (("db", "init", "--no-encrypt", "--policy", "warwickshire"),
+                 ("team", "add", "Children with Disability Team North", "--service",
+                  "Children with Disability Team"),
+                 ("worker", "add", "sam.okafor", "--name", "Sam Okafor", "--role", "TM",
+                  "--team", "North"),
+                 ("worker", "add", "jo.walker", "--name", "Jo Walker", "--role", "SW",
+                  "--team", "North"),
+                 ("child", "add", "--first-name", "Kai", "--last-name", "Morgan", "--dob",
+                  "2010-02-15", "--disability", "autism", "--worker", "jo.walker",
+                  "--referral-date", "2026-12-07", "--today", "2026-12-07"),
+                 ("child", "add", "--first-name", "Ben", "--last-name", "Stone", "--dob",
+                  "2010-03-01", "--worker", "jo.walker", "--referral-date", "2026-12-07",
+                  "--today", "2026-12-07"),
+                 ("person", "add", "Kai", "--name", "Claire Morgan", "--relationship",
+                  "Mother", "--pr", "--lives-with", "--phone", "07700 900001"),
+                 ("child", "consent", "Kai", "--decision", "given", "--person",
+                  "Claire Morgan", "--on", "2026-12-07", "--today", "2026-12-07"),
+                 ("child", "consent", "Kai", "--decision", "given", "--method", "verbal",
+                  "--on", "2026-12-07", "--today", "2026-12-07"),
+                 ("direct-payment", "add", "Kai", "--amount", "240", "--period",
+                  "four-weeks", "--managed-by", "Claire Morgan (mother)", "--start",
+                  "2026-12-14", "--today", "2026-12-14")):
+        result = cli(*args, "--db", db)
+        assert result.code == 0, (args, result.err)
+    return db
+
+
+def _turning(cli, db, today: str, *more: str) -> dict[str, dict]:
+    result = cli("due", "--json", "--db", db, "--today", today, *more)
+    assert result.code == 0, result.err
+    return {i["child"]["reference"]: i for i in json.loads(result.out)["items"]
+            if i["key"] == "turns_18"}
+
+
+def test_planning_for_adulthood_is_prompted_from_17_until_the_referral_is_recorded(
+        cli, new_location):
+    """WAR 4.2. The 18th birthday came onto `cintui due` and My week only in its last two
+    weeks: nothing prompted a referral to adult social care in good time. From the 17th
+    birthday a disabled young person's item is listed whatever the window, saying how to
+    record the referral; once recorded, it says where it stands, in the usual window. A
+    young person with no disability or SEN recorded keeps the two-week window."""
+    db = _store(cli, new_location)
+    kai = _turning(cli, db, "2027-02-16")  # the day after his 17th birthday
+    assert list(kai) == ["CIN000001"]  # Ben (18 on 1 Mar 2028): not in the window
+    item = kai["CIN000001"]
+    assert (item["group"], item["label"], item["due"]) == ("later", "Plan for adulthood",
+                                                           "2028-02-15")
+    assert "refer to adult social care in good time and record it (WAR 4.2)" in item["rule"]
+    assert item["detail"] == "no referral to adult social care recorded"
+    table = cli("due", "--db", db, "--today", "2027-02-16", "--worker", "jo.walker")
+    words = " ".join(table.out.replace("│", " ").split())
+    assert "15 Feb 2028" in words  # a date in another year says its year
+    assert "cintui child circumstances CIN000001 --adult-social-care referred" in words
+    assert "Later (1)" in table.out
+
+    bad = cli("child", "circumstances", "Kai", "--adult-social-care", "maybe", "--db", db,
+              "--today", "2027-03-01")
+    assert bad.code == 2 and "Traceback" not in bad.err
+    assert "referred, accepted, declined, not_needed, no" in bad.err
+    said = cli("child", "circumstances", "Kai", "--adult-social-care", "referred", "--on",
+               "2027-03-01", "--db", db, "--today", "2027-03-01")
+    assert said.code == 0, said.err
+    assert "Adult social care: referred, for support after 18" in said.out
+    assert _turning(cli, db, "2027-03-01") == {}  # recorded: the usual window again
+    later = _turning(cli, db, "2027-03-01", "--within", "260")["CIN000001"]
+    assert later["label"] == "Turns 18: CIN support ends"
+    assert later["rule"].startswith("referred to adult social care on 1 Mar 2027, its "
+                                    "decision awaited")
+    shown = json.loads(cli("child", "circumstances", "Kai", "--json", "--db", db).out)
+    assert shown["circumstances"] == {"adult_social_care": "referred"}
+    assert shown["census_factors"] == []  # no census factor of its own
+
+
+def test_accepted_by_adult_social_care_the_closure_is_rc6_and_ends_what_is_running(
+        cli, new_location, tmp_path):
+    """RC6 "support now comes from adult social care services". Adult social care's
+    acceptance fills in the closure (RC6, no need stepped down to early help: STO 3.3),
+    where the worker chose RC6 by typing it. A direct payment still running was left paid,
+    and its review due, on the closed record (WAR 7.2.1): closing waits until it is ended."""
+    db = _store(cli, new_location)
+    assert cli("child", "circumstances", "Kai", "--adult-social-care", "accepted", "--on",
+               "2027-06-04", "--db", db, "--today", "2027-06-04").code == 0
+    item = _turning(cli, db, "2028-02-01")["CIN000001"]
+    assert item["rule"] == ("adult social care accepted them on 4 Jun 2027: close the case "
+                            "on to it (RC6) by the 18th birthday")
+    recommended = cli("close", "recommend", "Kai", "--summary", "Kai moves to the adult "
+                      "disability team at 18.", "--db", db, "--today", "2028-02-01")
+    assert recommended.code == 0, recommended.err
+    assert "filled in: adult social care accepted them on 4 Jun 2027 (RC6)" in \
+        recommended.out
+    ending = json.loads(cli("close", "status", "Kai", "--json", "--db", db,
+                            "--today", "2028-02-01").out)["ending"]
+    assert (ending["closure_reason"], ending["unmet_need"]) == ("RC6", False)
+    for args in (("close", "decide", "Kai", "--approve", "--by", "sam.okafor",
+                  "--rationale", "Adult social care takes over at 18 (RC6)"),
+                 ("close", "told", "Kai")):
+        assert cli(*args, "--db", db, "--today", "2028-02-02").code == 0
+
+    refused = cli("close", "complete", "Kai", "--db", db, "--today", "2028-02-15")
+    assert refused.code == 2
+    assert ("Direct payment of £240.00 every 4 weeks, managed by Claire Morgan (mother) is "
+            "still running: end it") in refused.err
+    assert "(WAR 7.2.1; TRA)" in refused.err
+    assert cli("direct-payment", "end", "Kai", "--on", "2028-02-15", "--reason",
+               "Moved to adult social care", "--db", db, "--today", "2028-02-15").code == 0
+    closed = cli("close", "complete", "Kai", "--reason", "adult social care", "--db", db,
+                 "--today", "2028-02-15")
+    assert closed.code == 0, closed.err
+    assert "RC6 Transferred to adult social care services" in closed.out
+    shown = cli("child", "show", "Kai", "--db", db, "--today", "2028-02-16")
+    assert "Direct payment review" not in shown.out  # nothing left running, closed
+    letters = cli("close", "letters", "Kai", "-o", tmp_path / "letters", "-f", "docx",
+                  "--db", db, "--today", "2028-02-16")
+    assert letters.code == 0, letters.err
+
+
+def test_a_closure_reason_by_its_words(cli, new_location):
+    """As the app's choice takes "adult" for RC6, and `referral record --source` words: a
+    reason matching two names asks for another word, one matching none names the closest."""
+    db = _store(cli, new_location)
+    two = cli("close", "recommend", "Ben", "--reason", "transferred", "--db", db,
+              "--today", "2027-01-04")
+    assert two.code == 2
+    assert ("'transferred' matches 2 closure reasons: Transferred to services of another "
+            "local authority; Transferred to adult social care services; add a word") in two.err
+    assert cli("close", "recommend", "Ben", "--reason", "no longer in need", "--db", db,
+               "--today", "2027-01-04").code == 0
+    ending = json.loads(cli("close", "status", "Ben", "--json", "--db", db,
+                            "--today", "2027-01-04").out)["ending"]
+    assert ending["closure_reason"] == "RC7"
