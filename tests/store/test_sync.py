@@ -617,6 +617,23 @@ def test_a_record_deleted_on_the_server_while_changed_offline_is_a_conflict(team
                                                                            cli):
     from cintui.store.models import Person
 
+    path, _rosa = rosas_phone_changed_on_a_laptop(team, laptops, cli)
+    ben_deletes_rosa_on_the_server(team)
+    result = sync_now(path, team, team.worker)
+    assert result.conflicts == 1
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
+    assert conflict["kind"] == "deleted_on_server"
+    assert conflict["mine"]["values"]["phone"] == "07700 900123"
+    laptop = open_laptop(path)  # kept here until the worker chooses
+    with laptop.read() as session:
+        assert session.exec(select(Person)).one().phone == "07700 900123"
+    laptop.close()
+
+
+def rosas_phone_changed_on_a_laptop(team: Team, laptops, cli) -> tuple[Path, object]:
+    """Rosa, Nell's mother, added on the team server; her phone changed on Amira's laptop."""
+    from cintui.store.models import Person
+
     with _as(team.url(team.worker)):
         assert cli("person", "add", team.child, "--name", "Rosa Quill", "--relationship",
                    "mother").code == 0
@@ -627,23 +644,19 @@ def test_a_record_deleted_on_the_server_while_changed_offline_is_a_conflict(team
         rosa.phone = "07700 900123"
         session.add(rosa)
     laptop.close()
+    return path, rosa
+
+
+def ben_deletes_rosa_on_the_server(team: Team) -> None:
+    """Ben deletes Rosa on the team server: her links to the children first, then her."""
+    from cintui.store.models import ChildPerson, Person
+
     server = open_server(team, team.other)
     with server.session(team.other) as session:
-        from cintui.store.models import ChildPerson
-
         for link in session.exec(select(ChildPerson)).all():
             session.delete(link)
         session.delete(session.exec(select(Person)).one())
     server.close()
-    result = sync_now(path, team, team.worker)
-    assert result.conflicts == 1
-    [conflict] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
-    assert conflict["kind"] == "deleted_on_server"
-    assert conflict["mine"]["values"]["phone"] == "07700 900123"
-    laptop = open_laptop(path)  # kept here until the worker chooses
-    with laptop.read() as session:
-        assert session.exec(select(Person)).one().phone == "07700 900123"
-    laptop.close()
 
 
 def _rosa_on_a_laptop(team: Team, laptops, cli) -> tuple[Path, object]:
@@ -702,15 +715,10 @@ def test_keeping_yours_over_a_person_deleted_on_the_server_is_refused_in_one_lin
     they would be linked to no child, seen by no one. Keeping yours says so, in one line,
     and changes nothing (so does keeping the relationship that names her); theirs still
     takes the server's. Each conflict says whose record it is."""
-    from cintui.store.models import ChildPerson, Person
+    from cintui.store.models import Person
 
     path, _link = _rosa_on_a_laptop(team, laptops, cli)
-    server = open_server(team, team.other)
-    with server.session(team.other) as session:
-        for row in session.exec(select(ChildPerson)).all():
-            session.delete(row)
-        session.delete(session.exec(select(Person)).one())
-    server.close()
+    ben_deletes_rosa_on_the_server(team)
     sync_now(path, team, team.worker)
     shown = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
     [person] = [c for c in shown if c["record"] == "person"]

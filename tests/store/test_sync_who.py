@@ -24,7 +24,7 @@ from sqlmodel import select
 
 from cintui.domain.calendar import england_time
 from cintui.store import audit, engine, migrate, sync
-from cintui.store.models import AuditEntry, Child, Person, SyncConflict
+from cintui.store.models import AuditEntry, Child, SyncConflict
 from tests.store.teams import (
     PASSWORD,
     Team,
@@ -34,11 +34,13 @@ from tests.store.test_sync import (
     LAPTOP_PASSPHRASE,
     TODAY,
     _as,
+    ben_deletes_rosa_on_the_server,
     clash,
     laptops,  # noqa: F401 - the fixture
     open_laptop,
     open_server,
     rename_child,
+    rosas_phone_changed_on_a_laptop,
     sync_now,
 )
 
@@ -150,24 +152,8 @@ def test_an_edit_on_the_server_by_a_colleague_and_one_by_yourself_are_each_named
 
 
 def test_a_record_deleted_on_the_server_names_who_deleted_it(team, laptops, cli):  # noqa: F811
-    with _as(team.url(team.worker)):
-        assert cli("person", "add", team.child, "--name", "Rosa Quill", "--relationship",
-                   "mother").code == 0
-    path = laptops(team.worker)
-    laptop = open_laptop(path)
-    with laptop.session(team.worker) as session:
-        rosa = session.exec(select(Person)).one()
-        rosa.phone = "07700 900123"
-        session.add(rosa)
-    laptop.close()
-    server = open_server(team, team.other)
-    with server.session(team.other) as session:
-        from cintui.store.models import ChildPerson
-
-        for link in session.exec(select(ChildPerson)).all():
-            session.delete(link)
-        session.delete(session.exec(select(Person)).one())
-    server.close()
+    path, rosa = rosas_phone_changed_on_a_laptop(team, laptops, cli)
+    ben_deletes_rosa_on_the_server(team)
     assert sync_process(path)["conflicts"] == 1
     [shown] = json.loads(cli("sync", "conflicts", "--db", path, "--json").out)
     deleted = newest_change(team, rosa.id.hex)
