@@ -813,10 +813,16 @@ def _words(text: str) -> list[str]:
     return [w for w in words if w not in _SMALL_WORDS]
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
+        else word
+
+
 def match_codes(query: str, names: Mapping[str, str]) -> list[str]:
     """Codes whose name has every word of `query` (each word may be the start of one):
     "domestic violence child", "neglect", "mental health parent". A code itself matches
-    too. An exact name, or an exact code, wins outright."""
+    too. An exact name, or an exact code, wins outright; so does the one name that is the
+    words given in the singular or plural ("school": Schools, not "school nurse" too)."""
     wanted = _words(query)
     if not wanted:
         return []
@@ -825,6 +831,11 @@ def match_codes(query: str, names: Mapping[str, str]) -> list[str]:
         return [by_code[query.strip().casefold()]]
     exact = [c for c, name in names.items() if _words(name) == wanted]
     if exact:
+        return exact
+    # The name in the singular or plural: "school" is Schools, not also "school nurse".
+    one = [_singular(w) for w in wanted]
+    exact = [c for c, name in names.items() if [_singular(w) for w in _words(name)] == one]
+    if len(exact) == 1:
         return exact
     found = []
     for code, name in names.items():

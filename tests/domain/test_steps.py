@@ -412,6 +412,13 @@ def test_referral_sources_by_words():
     assert s.pick_code("police", sources, "referral source", "source") == "6"
     assert s.pick_code("health visitor", sources, "referral source", "source") == "3B"
     assert s.pick_code("early help", sources, "referral source", "source") == "5D"
+    # A name in the singular: "school" is Schools (2A), not also "school nurse" (3C); a word
+    # that is only the start of names still asks for another.
+    assert s.pick_code("school", sources, "referral source", "source") == "2A"
+    assert s.pick_code("schools", sources, "referral source", "source") == "2A"
+    assert s.pick_code("school nurse", sources, "referral source", "source") == "3C"
+    with pytest.raises(s.NoSuchCode, match="matches 6 referral sources"):
+        s.pick_code("health", sources, "referral source", "source")
 
 
 def test_the_record_from_markdown_by_heading_words():
