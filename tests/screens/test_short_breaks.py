@@ -319,3 +319,45 @@ async def test_with_no_disability_recorded_b_asks_for_it_first_then_opens_the_fo
         assert child.disabilities == "AUT"
         assert [f.provider for f in sb.short_break_facts(session, child.id)] == ["Rainbow House"]
     store.close()
+
+
+def add_packages(path, reference: str) -> None:
+    """An overnight short break and a direct payment, as `cintui short-break add` and
+    `cintui direct-payment add` record them, and the child a young carer."""
+    from cintui.casework import steps
+
+    store = open_store(path, None)
+    with store.session("amira") as session:
+        child = cases.find_child(session, reference)
+        sb.add_short_break(session, child.id, sb.ShortBreakInput(
+            "Rainbow House", "overnight", 8, "week", date(2026, 10, 5)), by="amira")
+        sb.add_direct_payment(session, child.id, sb.DirectPaymentInput(
+            12050, "week", "Jo Keys (mother)", date(2026, 9, 1)), by="amira")
+        steps.record_circumstances(session, child.id, {"young_carer": "yes"},
+                                   on=date(2026, 10, 1), today=TODAY, by="amira")
+    store.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_summary_shows_short_breaks_and_direct_payments_whole(disabled_store, size):
+    """BEX short breaks, WAR 7.2.1: the Summary said nothing of a short break, cut
+    "Direct payments:" to "Direct paymen…" and ran "Circumstances:" into its value. Each
+    label now stands apart from its value, and both packages read there with their reviews."""
+    from tests.screens.test_child import shown_lines
+
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one("#details"))
+        text = " ".join(" ".join(lines).split())
+        starts = {line.split(":")[0].strip(): line for line in lines if ":" in line}
+        assert "Direct paymen…" not in text
+        for label in ("Circumstances", "Short breaks", "Direct payments"):
+            assert f"{label}: " in starts[label], lines  # a space after the colon, at least
+        assert ("Short breaks: Overnight short break, 8 h a week, Rainbow House, since "
+                "5 Oct 2026, next review by 5 Oct 2027") in text
+        assert ("Direct payments: Direct payment of £120.50 a week, managed by Jo Keys "
+                "(mother), since 1 Sep 2026, next review by 1 Sep 2027") in text
+        assert "Circumstances: Young carer" in text
