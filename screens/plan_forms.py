@@ -34,6 +34,7 @@ from cintui.domain.plan import (
     rag_change_problems,
 )
 from cintui.domain.policy import PolicyProfile, Timescale
+from cintui.domain.short_breaks import services_to_add
 from cintui.domain.text import counted
 from cintui.domain.timescales import parse_plan_visits, plan_visit_problem
 from cintui.screens.widgets.plain import plain
@@ -359,12 +360,16 @@ class DetailsFormScreen(PlanFormScreen):
     TITLE_TEXT = "The plan's details (WIR 2.7) and the child's voice"
 
     def __init__(self, version: PlanVersion, today: date, by: str,
-                 policy: PolicyProfile, at: str | None = None) -> None:
+                 policy: PolicyProfile, at: str | None = None, packages=()) -> None:
         super().__init__(version, today, by, at)
         self.policy = policy
+        # The child's short breaks and direct payments running that Services does not name
+        # yet (WAR 7.2.1, BEX short breaks): put in the box, not typed again.
+        self.offered = services_to_add(version.services, packages)
 
     def fields(self) -> Iterable[Widget]:
         v = self.version
+        services = (*v.services, *self.offered)
         yield self.row("objectives", "Overall objectives", self.text(v.objectives))
         yield self.row("lead_professional", "Lead professional", self.text(v.lead_professional))
         yield self.row("review_arrangements", "Review arrangements",
@@ -375,8 +380,13 @@ class DetailsFormScreen(PlanFormScreen):
         yield self.row("visit_every", "Visits every", self.text(
             v.visit_every.describe() if v.visit_every else "",
             f"blank: the policy's {ts.describe()}; or e.g. 2 weeks" if ts else "e.g. 2 weeks"))
+        if self.offered:
+            yield Static(plain("Added to Services from the child's short breaks and direct "
+                               f"payments (H): {', '.join(s.name for s in self.offered)}. "
+                               "Change or remove them like the rest."),
+                         id="services-offered", classes="note")
         yield self.row("services", "Services: purpose", self.text(
-            "; ".join(f"{s.name}: {s.purpose}" if s.purpose else s.name for s in v.services),
+            "; ".join(f"{s.name}: {s.purpose}" if s.purpose else s.name for s in services),
             "Family support worker: routines; School: attendance"))
         yield self.row("childs_views", "The child's views", self.text(
             v.childs_views, "in the child's words, or what was observed"))

@@ -361,3 +361,57 @@ async def test_the_summary_shows_short_breaks_and_direct_payments_whole(disabled
         assert ("Direct payments: Direct payment of £120.50 a week, managed by Jo Keys "
                 "(mother), since 1 Sep 2026, next review by 1 Sep 2027") in text
         assert "Circumstances: Young carer" in text
+
+
+def plan_services(path, reference: str) -> list[tuple[str, str]]:
+    from cintui.casework import plans
+
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, reference)
+            vid = plans.draft_version_id(session, child.id)
+            return [(s.name, s.purpose) for s in plans.load_version(session, vid).services]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_plans_services_offer_the_short_breaks_and_direct_payments(disabled_store,
+                                                                            size):
+    """WIR 2.7, WAR 7.2.1, BEX short breaks: the plan's Services box did not know the short
+    break and the direct payment recorded with H, and the worker typed them again. Now the
+    box holds them when v opens it (a note says so), once: opened again after a save, and
+    with "Direct payments" typed by the worker, nothing is added twice."""
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await pilot.press("n")  # the child's first plan
+        await settle(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+        form = app.screen
+        assert form.query_one("#services").value == (
+            "Rainbow House: overnight short breaks, 8 h a week; Direct payment: £120.50 a "
+            "week, managed by Jo Keys (mother)")
+        assert "from the child's short breaks and direct payments (H): Rainbow House, " \
+               "Direct payment" in " ".join(text_of(form, "#services-offered").split())
+        await fill(pilot, "#services", "Family support worker: routines; Direct payments; "
+                                       "Rainbow House: overnight short breaks, 8 h a week")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await pilot.press("v")  # again: both are named, nothing is added
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+        assert not app.screen.query("#services-offered")
+        assert app.screen.query_one("#services").value == (
+            "Family support worker: routines; Direct payments; Rainbow House: overnight "
+            "short breaks, 8 h a week")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+    assert plan_services(disabled_store, "SB1") == [
+        ("Family support worker", "routines"), ("Direct payments", ""),
+        ("Rainbow House", "overnight short breaks, 8 h a week")]
