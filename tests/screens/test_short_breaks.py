@@ -415,3 +415,71 @@ async def test_the_plans_services_offer_the_short_breaks_and_direct_payments(dis
     assert plan_services(disabled_store, "SB1") == [
         ("Family support worker", "routines"), ("Direct payments", ""),
         ("Rainbow House", "overnight short breaks, 8 h a week")]
+
+
+async def test_at_80_columns_every_column_of_the_short_breaks_is_on_screen(disabled_store):
+    """WAR 7.2.1: at 80 columns What took the width and cut off Next review and State (the
+    line under the list still had them). Now What wraps in what the others leave, and each
+    row reads whole, its review and state beside it; at 120 a row is one line."""
+    from tests.screens.test_child import shown_lines
+
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        screen = app.screen
+        await until(pilot, lambda: screen.query_one("#sb-table").row_count == 2)
+        table = screen.query_one("#sb-table")
+        assert [str(c.label) for c in table.columns.values()] == [
+            "#", "What", "Since", "Next review", "State"]
+        lines = [" ".join(line.split()) for line in shown_lines(table)]
+        assert lines[0] == "# What Since Next review State"
+        assert lines[1].startswith("SB1 Overnight short break, 8 h a")
+        assert lines[1].endswith("5 Oct 2026 5 Oct 2027 upcoming")
+        assert lines[3].startswith("DP1 Direct payment of £120.50 a")
+        assert lines[3].endswith("1 Sep 2026 1 Sep 2027 upcoming")
+        shown = " ".join(lines)
+        assert "Rainbow House" in shown and "Jo Keys (mother)" in shown
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        lines = [" ".join(line.split()) for line in shown_lines(table)]
+        assert lines[1] == ("SB1 Overnight short break, 8 h a week, Rainbow House 5 Oct 2026 "
+                            "5 Oct 2027 upcoming")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_short_breaks_screen_snapshot(disabled_store, snap_compare, size):
+    """H on a disabled child's record with a short break and a direct payment, at a laptop's
+    80x24 (What wraps; Next review and State whole) and at 120x40."""
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("H")
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        await until(pilot, lambda: app.screen.query_one("#sb-table").row_count == 2)
+        app.sub_title = "UNENCRYPTED STORE · team.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_summary_with_short_breaks_snapshot(disabled_store, snap_compare, size):
+    """The Summary of a disabled child with a short break, a direct payment and a
+    circumstance: each label apart from its value, at 80x24 and 120x40."""
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        app.sub_title = "UNENCRYPTED STORE · team.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
