@@ -483,3 +483,4 @@ def test_summary_with_short_breaks_snapshot(disabled_store, snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
+
