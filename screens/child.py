@@ -365,7 +365,10 @@ class ChildScreen(KeysAsRead, Screen):
             parts.append(Hanging([("", f"{_day(d.made_on)} {d.decision} — {d.who}. "
                                    f"Rationale: {d.rationale}") for d in summary.decisions[:5]],
                                  width=2, label_style=""))
-        self.query_one("#details", HangingLines).show(parts)
+        # The labels' column as wide as its widest label and a space: "Circumstances:"
+        # ran into its value and "Direct payments:" was cut at 14.
+        width = max([14, *(len(p[0]) + 1 for p in parts if isinstance(p, tuple))])
+        self.query_one("#details", HangingLines).show(parts, width=width)
         self._show_deadlines()
         self.query_one("#plan-headline", Static).update(f"Plan: {plain(summary.plan_headline)}")
 

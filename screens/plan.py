@@ -20,7 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cintui.casework import cases, plans, record
+from cintui.casework import cases, meetings, plans, record, short_breaks
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as gcp2_rules
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
@@ -170,6 +170,8 @@ class PlanScreen(KeysAsRead, Screen):
         self.people: list[str] = []
         self._by_for: str | None = None  # the login whose name `_by` holds
         self.gcp2s: list = []  # the child's GCP2s (STO 6.11: they inform the plan's needs)
+        self.packages: list = []  # short breaks and direct payments (offered as services)
+        self.minuted = None  # the meeting just minuted, no plan agreed at it yet
         self._by_name = ""
 
     def compose(self) -> ComposeResult:
@@ -213,6 +215,9 @@ class PlanScreen(KeysAsRead, Screen):
             self.child_name = header.name
             self.people = [p.name for p in record.list_people(session, self.child_id)]
             self.gcp2s = gcp2_cases.facts(session, self.child_id)
+            self.packages = [*short_breaks.short_break_facts(session, self.child_id),
+                             *short_breaks.direct_payment_facts(session, self.child_id)]
+            self.minuted = meetings.meeting_to_agree_at(session, self.child_id)
         self.version_id = self.version.id if self.version else None
         if cursor is None and self.need_key and self.version:
             keys = [str(n.key) for n in self.version.needs]
@@ -413,7 +418,8 @@ class PlanScreen(KeysAsRead, Screen):
             return
         if problem.need is None:
             self.app.push_screen(self._on_record(DetailsFormScreen(
-                self.version, self.app.today, self._by, self.policy, at=problem.field)),
+                self.version, self.app.today, self._by, self.policy, at=problem.field,
+                packages=self.packages, meeting=self.minuted)),
                 self._after_form)
             return
         self.query_one("#needs", DataTable).move_cursor(row=problem.need)
@@ -562,13 +568,14 @@ class PlanScreen(KeysAsRead, Screen):
     def action_details(self) -> None:
         if not self._ensure_draft():
             return
-        self.app.push_screen(self._on_record(DetailsFormScreen(self.version, self.app.today,
-                                                               self._by, self.policy)),
+        self.app.push_screen(self._on_record(DetailsFormScreen(
+            self.version, self.app.today, self._by, self.policy, packages=self.packages,
+            meeting=self.minuted)),
                              self._after_form)
 
     def action_agree(self) -> None:
-        self.app.push_screen(self._on_record(AgreeFormScreen(self.version, self.app.today,
-                                                             self._by, len(self.problems()))),
+        self.app.push_screen(self._on_record(AgreeFormScreen(
+            self.version, self.app.today, self._by, len(self.problems()), self.minuted)),
                              self._after_form)
 
     def action_delete_need(self) -> None:

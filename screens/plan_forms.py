@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Select, Static
 
 from cintui.casework import plans
+from cintui.casework.meetings import MinutedMeeting
 from cintui.domain.dates import NotADay, day_text, read_day
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
@@ -34,6 +35,7 @@ from cintui.domain.plan import (
     rag_change_problems,
 )
 from cintui.domain.policy import PolicyProfile, Timescale
+from cintui.domain.short_breaks import services_to_add
 from cintui.domain.text import counted
 from cintui.domain.timescales import parse_plan_visits, plan_visit_problem
 from cintui.screens.widgets.plain import plain
@@ -359,12 +361,20 @@ class DetailsFormScreen(PlanFormScreen):
     TITLE_TEXT = "The plan's details (WIR 2.7) and the child's voice"
 
     def __init__(self, version: PlanVersion, today: date, by: str,
-                 policy: PolicyProfile, at: str | None = None) -> None:
+                 policy: PolicyProfile, at: str | None = None, packages=(),
+                 meeting: MinutedMeeting | None = None) -> None:
         super().__init__(version, today, by, at)
         self.policy = policy
+        # WIR 2.3: the child's views given at the meeting minuted, not typed again.
+        self.views_from = meeting if meeting and meeting.childs_views and \
+            not version.childs_views.strip() else None
+        # The child's short breaks and direct payments running that Services does not name
+        # yet (WAR 7.2.1, BEX short breaks): put in the box, not typed again.
+        self.offered = services_to_add(version.services, packages)
 
     def fields(self) -> Iterable[Widget]:
         v = self.version
+        services = (*v.services, *self.offered)
         yield self.row("objectives", "Overall objectives", self.text(v.objectives))
         yield self.row("lead_professional", "Lead professional", self.text(v.lead_professional))
         yield self.row("review_arrangements", "Review arrangements",
@@ -375,11 +385,21 @@ class DetailsFormScreen(PlanFormScreen):
         yield self.row("visit_every", "Visits every", self.text(
             v.visit_every.describe() if v.visit_every else "",
             f"blank: the policy's {ts.describe()}; or e.g. 2 weeks" if ts else "e.g. 2 weeks"))
+        if self.offered:
+            yield Static(plain("Added to Services from the child's short breaks and direct "
+                               f"payments (H): {', '.join(s.name for s in self.offered)}. "
+                               "Change or remove them like the rest."),
+                         id="services-offered", classes="note")
         yield self.row("services", "Services: purpose", self.text(
-            "; ".join(f"{s.name}: {s.purpose}" if s.purpose else s.name for s in v.services),
+            "; ".join(f"{s.name}: {s.purpose}" if s.purpose else s.name for s in services),
             "Family support worker: routines; School: attendance"))
+        if self.views_from:
+            yield Static(plain(f"The child's views from the minutes of the "
+                               f"{self.views_from.label}: change them as needed."),
+                         id="views-from", classes="note")
         yield self.row("childs_views", "The child's views", self.text(
-            v.childs_views, "in the child's words, or what was observed"))
+            self.views_from.childs_views if self.views_from else v.childs_views,
+            "in the child's words, or what was observed"))
         yield self.row("lived_experience", "Daily lived experience", self.text(
             v.lived_experience, "a day in the child's life; the parent's too"))
         # BEX 3, STO 6.3: the plan's exit.
@@ -431,19 +451,27 @@ class DetailsFormScreen(PlanFormScreen):
 class AgreeFormScreen(PlanFormScreen):
     """The draft becomes the plan in force: agreed at a meeting, or by a named person."""
 
-    def __init__(self, version: PlanVersion, today: date, by: str, problems: int) -> None:
+    def __init__(self, version: PlanVersion, today: date, by: str, problems: int,
+                 meeting: MinutedMeeting | None = None) -> None:
         super().__init__(version, today, by)
         self.TITLE_TEXT = f"Agree version {version.number} of the plan"
         self.open_problems = problems
+        self.meeting = meeting  # the meeting just minuted: where it was agreed, not retyped
 
     def fields(self) -> Iterable[Widget]:
         if self.open_problems:
             yield Static(f"⚠ The plan checks found {counted(self.open_problems, 'problem')}: it can be "
                          "agreed, and exports will carry a DRAFT mark until they are fixed.",
                          classes="note")
-        yield self.row("agreed_on", "Agreed on", self.text(_day(self.today)))
+        met = self.meeting
+        if met:
+            yield Static(plain(f"From the minutes of the {met.label}, the newest meeting "
+                               "held: change it if the plan was agreed elsewhere."),
+                         id="agreed-from", classes="note")
+        yield self.row("agreed_on", "Agreed on", self.text(_day(met.held_on if met
+                                                                else self.today)))
         yield self.row("agreed_at", "At (meeting)", self.text(
-            "", "e.g. Review CIN meeting 23 Nov 2026"))
+            met.label if met else "", "e.g. Review CIN meeting 23 Nov 2026"))
         yield self.row("agreed_by", "Or by (person)", self.text("", "e.g. Tom Reid, TM"))
 
     def on_mount(self) -> None:
@@ -459,7 +487,9 @@ class AgreeFormScreen(PlanFormScreen):
     def build(self):
         vid, on = self.version.id, self.date_of("agreed_on") or self.today
         at, by = self.text_of("agreed_at"), self.text_of("agreed_by")
-        return lambda s: plans.agree_version(s, vid, on, agreed_at=at, agreed_by=by) or True
+        met = self.meeting.id if self.meeting and at == self.meeting.label else None
+        return lambda s: plans.agree_version(s, vid, on, agreed_at=at, agreed_by=by,
+                                             meeting_id=met) or True
 
 
 class ActionsScreen(KeysAsRead, ModalScreen):

@@ -70,9 +70,7 @@ class ShortBreaksScreen(KeysAsRead, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading…", id="sb-header")
-        table = PlainTable(id="sb-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "What", "Since", "Next review", "State")
-        yield table
+        yield PlainTable(id="sb-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="sb-detail")
         yield Footer()
 
@@ -98,10 +96,10 @@ class ShortBreaksScreen(KeysAsRead, Screen):
             "r review · x end")
         table = self.query_one("#sb-table", DataTable)
         keep = table.cursor_row  # the row the worker was on stays highlighted
-        table.clear()
         self.rows = [("short_break", i, f) for i, f in enumerate(found.short_breaks, 1)] + \
                     [("direct_payment", i, f) for i, f in enumerate(found.direct_payments, 1)]
-        for n, (kind, i, f) in enumerate(self.rows):
+        lines = []
+        for kind, i, f in self.rows:
             label = ("SB" if kind == "short_break" else "DP") + str(i)
             if f.open:
                 due = rules.review_state(f.review_due, today)
@@ -110,7 +108,10 @@ class ShortBreaksScreen(KeysAsRead, Screen):
                 review = _day(f.review_due)
             else:
                 state, review = Text(f"ended {_day(f.ended_on)}", style="dim"), "—"
-            table.add_row(label, f.describe(), _day(f.started_on), review, state, key=str(n))
+            lines.append((label, f.describe(), _day(f.started_on), review, state))
+        self._columns(table, lines)
+        for n, line in enumerate(lines):
+            table.add_row(*line, key=str(n), height=None)  # What wraps when narrow
         detail = self.query_one("#sb-detail", Static)
         if not self.rows:
             detail.update("No short break or direct payment yet: b adds a short break, p a "
@@ -119,6 +120,24 @@ class ShortBreaksScreen(KeysAsRead, Screen):
         else:
             table.move_cursor(row=min(max(keep, 0), len(self.rows) - 1))
             self._detail(table.cursor_row)
+
+    COLUMNS = ("#", "What", "Since", "Next review", "State")
+
+    def _columns(self, table: DataTable, lines: list[tuple]) -> None:
+        """Every column whole in the width there is: What takes what the others leave and
+        wraps in it. At 80 columns it took the lot and cut off Next review and State."""
+        table.clear(columns=True)
+        widths = [max([len(title), *(len(str(line[c])) for line in lines)])
+                  for c, title in enumerate(self.COLUMNS)]
+        # Each column's padding (2), the scrollbar (2).
+        room = self.app.size.width - 2 * len(widths) - 2 - sum(widths) + widths[1]
+        widths[1] = max(20, min(widths[1], room))
+        for title, width in zip(self.COLUMNS, widths, strict=True):
+            table.add_column(title, width=width)
+
+    def on_resize(self) -> None:
+        if self.shown is not None:
+            self._show(self.shown)
 
     @on(DataTable.RowHighlighted, "#sb-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

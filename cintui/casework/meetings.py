@@ -231,6 +231,39 @@ def last_held(session: Session, child_id: uuid.UUID) -> tuple[str, date, date | 
     return (row.kind, row.held_on, row.next_review) if row else None
 
 
+@dataclass(frozen=True)
+class MinutedMeeting:
+    """A meeting held and minuted, as a plan written after it names it."""
+
+    id: uuid.UUID
+    label: str  # "Initial CIN meeting 23 Nov 2026", as `finish` names it on a version
+    held_on: date
+    childs_views: str  # as minuted (WIR 2.3: the child's voice)
+
+
+def meeting_to_agree_at(session: Session, child_id: uuid.UUID) -> MinutedMeeting | None:
+    """The child's newest meeting held and minuted, while no plan version has been agreed
+    at it or since it: the meeting a plan written after it (a first plan, which `finish`
+    leaves to the plan editor) was agreed at, to fill the Agree form and the child's views
+    with, not typed again. None: no such meeting."""
+    row = session.exec(select(m.Meeting).where(m.Meeting.child_id == child_id,
+                                               col(m.Meeting.held).is_(True),
+                                               m.Meeting.minutes != "")
+                       .order_by(col(m.Meeting.held_on).desc(),
+                                 col(m.Meeting.created_at).desc())).first()
+    if row is None:
+        return None
+    agreed = session.exec(select(m.PlanVersion.id).where(
+        m.PlanVersion.child_id == child_id,
+        (m.PlanVersion.meeting_id == row.id) | (m.PlanVersion.agreed_on >= row.held_on))
+    ).first()
+    if agreed is not None:
+        return None
+    minutes = Minutes.from_dict(json.loads(row.minutes))
+    return MinutedMeeting(row.id, _agreed_at(row, minutes), row.held_on,
+                          minutes.childs_views.strip())
+
+
 def kind_to_book(session: Session, child_id: uuid.UUID) -> str:
     """The kind a new booking for the child is offered (domain.meeting.kind_to_book): the
     meetings held since the current episode's referral decide it."""
@@ -539,7 +572,7 @@ def child_age(session: Session, child_id: uuid.UUID, on: date) -> int | None:
 __all__ = [
     "Distribution", "MeetingDetail", "MeetingError", "MeetingRow", "MinutesDraft", "cancel",
     "child_age", "finish", "held_at_needed", "invitee_choices", "list_meetings",
-    "load_meeting",
+    "load_meeting", "meeting_to_agree_at", "MinutedMeeting",
     "minutes_document", "minutes_drafts", "minutes_due", "rebook", "record_distribution", "save_minutes",
     "booked", "schedule", "start_minutes", "status_of", "suggested_next_review",
 ]

@@ -279,18 +279,22 @@ def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:
 
 
 def _circumstance_rows(session: Session, child: Child) -> list[tuple[str, str]]:
-    """WAR 2.2.2: the child's circumstances now; WAR 7.2: the direct payments running."""
+    """WAR 2.2.2: the child's circumstances now; WAR 7.2: the short breaks and direct
+    payments running."""
     now = case_steps.current_circumstances(session, child.id)
     rows = []
     if now:
         rows.append(("Circumstances", "; ".join(step_rules.circumstance_words(k, v)
                                                 for k, v in now.items())))
-    running = [f for f in short_breaks.direct_payment_facts(session, child.id) if f.open]
-    if running:
-        rows.append(("Direct payments", "; ".join(
-            f"since {_day(f.started_on)}"
-            + (f", last reviewed {_day(f.reviews[-1].on)}" if f.reviews else "")
-            + f", next review by {_day(f.review_due)}" for f in running)))
+    for label, facts in (("Short breaks", short_breaks.short_break_facts(session, child.id)),
+                         ("Direct payments",
+                          short_breaks.direct_payment_facts(session, child.id))):
+        running = [f for f in facts if f.open]
+        if running:  # BEX short breaks, WAR 7.2.1: what runs, and its review
+            rows.append((label, "; ".join(
+                f"{f.describe()}, since {_day(f.started_on)}"
+                + (f", last reviewed {_day(f.reviews[-1].on)}" if f.reviews else "")
+                + f", next review by {_day(f.review_due)}" for f in running)))
     return rows
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.plan import Service
 from cintui.domain.policy import Timescale
 from cintui.domain.text import first_upper
 from cintui.domain.timescales import Deadline, DueState, due_date
@@ -340,9 +341,39 @@ def open_ones(facts: Iterable[ShortBreakFact | DirectPaymentFact]):
     return [f for f in facts if f.open]
 
 
+def _service_words(text: str) -> str:
+    return text.replace(";", ",").replace(":", ",")  # the plan's box splits on ; and :
+
+
+def plan_service(f: ShortBreakFact | DirectPaymentFact) -> Service:
+    """A package as a service of the CIN plan (WIR 2.7): "Rainbow House: overnight short
+    breaks, 8 h a week"; "Direct payment: £120.50 a week, managed by Jo Smith (mother)"."""
+    if isinstance(f, ShortBreakFact):
+        return Service(_service_words(f.provider), _service_words(
+            f"{KIND_LABELS.get(f.kind, f.kind)} short breaks, {hours_text(f.hours)} a {f.per}"))
+    what = f.describe().removeprefix("Direct payment").removeprefix(" of ").lstrip(" ,")
+    return Service("Direct payment", _service_words(what))
+
+
+def _service_name(name: str) -> str:
+    return " ".join(name.lower().split()).removesuffix("s")
+
+
+def services_to_add(listed: Iterable[Service],
+                    facts: Iterable[ShortBreakFact | DirectPaymentFact]) -> tuple[Service, ...]:
+    """The running packages the plan's services do not name yet, to offer, so the worker
+    does not type them again. A package is named by a service of its name, case, spaces
+    and a plural aside: "Rainbow House" for a short break, "Direct payments" for each
+    direct payment."""
+    named = {_service_name(s.name) for s in listed}
+    return tuple(dict.fromkeys(
+        s for s in (plan_service(f) for f in open_ones(facts))
+        if _service_name(s.name) not in named))
+
+
 __all__ = [
     "DIRECT_PAYMENT_SOURCE", "DirectPaymentFact", "HOURS_PER", "KIND_LABELS", "NOT_RECORDED",
-    "PAY_PERIODS", "direct_payment_words",
+    "PAY_PERIODS", "direct_payment_words", "plan_service", "services_to_add",
     "PERIOD_WORDS", "Problem", "ReviewDue", "ReviewFact", "SHORT_BREAK_KINDS",
     "SHORT_BREAK_SOURCE", "ShortBreakFact", "check_direct_payment", "check_disabled",
     "check_end", "check_review", "check_short_break", "hours_text", "latest_review_due",

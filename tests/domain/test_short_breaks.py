@@ -171,3 +171,26 @@ def test_a_package_reads_as_one_line_with_its_next_review_or_its_end():
     assert sb.package_line(d) == ("Direct payment of £120.50 every 4 weeks, managed by Jo "
                                   "Ward: from 3 Nov 2025, last reviewed 1 Jun 2026, ended 20 "
                                   "Nov 2026 (Managed account)")
+
+
+def test_services_to_add_offers_each_running_package_once_wir_2_7():
+    """WIR 2.7 (the plan's services), WAR 7.2.1: the running packages the plan's services do
+    not name yet; an ended one, or one named ("rainbow house", "Direct payments"), is not."""
+    from cintui.domain.plan import Service
+    from cintui.domain.short_breaks import (
+        DirectPaymentFact,
+        ShortBreakFact,
+        services_to_add,
+    )
+
+    rainbow = ShortBreakFact("Rainbow House", "overnight", 8, "week", date(2026, 10, 5),
+                             date(2027, 10, 5))
+    ended = ShortBreakFact("Oak Lodge", "day", 6, "month", date(2025, 1, 6),
+                           date(2026, 1, 6), ended_on=date(2025, 6, 1))
+    paid = DirectPaymentFact(12050, "week", "Jo Keys (mother)", date(2026, 9, 1),
+                             date(2027, 9, 1))
+    assert services_to_add([], [rainbow, ended, paid]) == (
+        Service("Rainbow House", "overnight short breaks, 8 h a week"),
+        Service("Direct payment", "£120.50 a week, managed by Jo Keys (mother)"))
+    assert services_to_add([Service(" rainbow  house "), Service("Direct payments")],
+                           [rainbow, paid]) == ()

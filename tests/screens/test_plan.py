@@ -3,14 +3,16 @@ actions, checks, versions. Synthetic people only: the demo store (seed 7) at TOD
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlmodel import select
 
 from cintui.app import CintuiApp
-from cintui.casework import caseload, cases, gcp2, plans
+from cintui.casework import caseload, cases, gcp2, meetings, plans, record
 from cintui.store import access
+from cintui.store import models as m
 from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
 from tests.conftest import TODAY, connect
@@ -23,6 +25,7 @@ from tests.screens.test_shell import (
     until,
     words,
 )
+from tests.screens.test_short_breaks import store_with_child
 
 SIZE = (140, 45)
 
@@ -1012,3 +1015,98 @@ async def test_a_need_half_written_survives_a_killed_process_and_comes_back(demo
     draft = read(demo_store, lambda s: plans.load_version(
         s, plans.draft_version_id(s, child_id)))
     assert len(draft.needs) == len(before.needs) + 1
+
+
+# ------------------------------------------- the first plan, after the initial meeting
+
+
+def hold_initial_meeting(path, reference: str, views: str) -> None:
+    """The initial CIN planning meeting booked, held on 20 Nov 2026 and minuted (the
+    child's views among the minutes), as the minuting screen finishes one; the child has no
+    plan yet, so none is agreed by it: the first plan is written in the plan editor."""
+    from datetime import datetime
+
+    from cintui.domain.meeting import Decisions, Invitee, Schedule
+
+    store = open_store(path, None)
+    with store.session("amira") as session:
+        child = cases.find_child(session, reference)
+        mother = record.add_person(session, child.id, record.PersonInput(
+            "Jo Keys", "family", "Mother", parental_responsibility=True,
+            lives_with_child=True))
+        record.record_consent(session, child.id, record.ConsentInput(
+            "meeting", "given", date(2026, 10, 2), person_id=mother.person_id), TODAY)
+        meeting_id = meetings.schedule(session, child.id, Schedule(
+            "initial", datetime(2026, 11, 20, 16, 0), venue="Family home",
+            chair="Tom Reid", chair_role="Team manager",
+            invitees=(Invitee("Jo Keys", "Mother", is_parent=True),), child_invited=True),
+            now=datetime(2026, 11, 2, 9, 0))
+        draft = meetings.start_minutes(session, meeting_id, "amira",
+                                       datetime(2026, 11, 20, 16, 5))
+        minutes = replace(draft.minutes, held_on=date(2026, 11, 20), childs_views=views,
+                          attendance=(Invitee("Jo Keys", "Mother", is_parent=True,
+                                              attendance="present"),),
+                          decisions=Decisions(True, date(2027, 2, 19), "continue"))
+        assert meetings.finish(session, meeting_id, minutes, actor="amira",
+                               now=datetime(2026, 11, 20, 17, 0), draft_id=draft.id) is None
+    store.close()
+
+
+@pytest.fixture
+def new_child_store(tmp_path):
+    """Leo Keys (SB1), referred 1 Oct 2026, no plan yet, on a store of his own."""
+    return store_with_child(tmp_path / "team.db", "SB1", first_name="Leo", last_name="Keys",
+                            dob=date(2017, 5, 2), disabilities="AUT")
+
+
+async def test_the_first_plan_is_agreed_at_the_meeting_minuted_with_the_childs_views(
+        new_child_store):
+    """WIR 2.3 (the child's voice in the plan): after the initial meeting was minuted, the
+    plan written in the editor asked again for the child's views given there, and its Agree
+    form for the meeting it was agreed at. Now both come from the minutes, editable: v has
+    the views (a note says whose minutes), g the meeting and its date; the version is
+    agreed at that meeting, linked to it."""
+    hold_initial_meeting(new_child_store, "SB1", "I like Rainbow House, the big garden.")
+    app = ChildHost(new_child_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await pilot.press("n")  # the child's first plan
+        await settle(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+        form = app.screen
+        assert form.query_one("#childs_views").value == "I like Rainbow House, the big garden."
+        assert "from the minutes of the Initial CIN planning meeting 20 Nov 2026" in \
+            " ".join(text_of(form, "#views-from").split())
+        await fill(pilot, "#objectives", "Leo has regular overnight breaks he enjoys")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await pilot.press("g")
+        await until(pilot, lambda: type(app.screen).__name__ == "AgreeFormScreen")
+        agree = app.screen
+        assert agree.query_one("#agreed_at").value == "Initial CIN planning meeting 20 Nov 2026"
+        assert agree.query_one("#agreed_on").value == "20/11/2026"
+        assert agree.query("#agreed-from")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await pilot.press("v")  # the next version: its views are the plan's, no note
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+        assert not app.screen.query("#views-from")
+        await pilot.press("escape")
+    store = open_store(new_child_store, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, "SB1")
+            plan = plans.current_plan(session, child.id)
+            row = session.get(m.PlanVersion, plan.id)
+            (meeting,) = session.exec(select(m.Meeting)).all()
+            agreed_since = meetings.meeting_to_agree_at(session, child.id)
+    finally:
+        store.close()
+    assert plan.childs_views == "I like Rainbow House, the big garden."
+    assert (row.agreed_at, row.agreed_on, row.meeting_id) == (
+        "Initial CIN planning meeting 20 Nov 2026", date(2026, 11, 20), meeting.id)
+    assert agreed_since is None  # the meeting has its plan: the next is not agreed there

@@ -319,3 +319,168 @@ async def test_with_no_disability_recorded_b_asks_for_it_first_then_opens_the_fo
         assert child.disabilities == "AUT"
         assert [f.provider for f in sb.short_break_facts(session, child.id)] == ["Rainbow House"]
     store.close()
+
+
+def add_packages(path, reference: str) -> None:
+    """An overnight short break and a direct payment, as `cintui short-break add` and
+    `cintui direct-payment add` record them, and the child a young carer."""
+    from cintui.casework import steps
+
+    store = open_store(path, None)
+    with store.session("amira") as session:
+        child = cases.find_child(session, reference)
+        sb.add_short_break(session, child.id, sb.ShortBreakInput(
+            "Rainbow House", "overnight", 8, "week", date(2026, 10, 5)), by="amira")
+        sb.add_direct_payment(session, child.id, sb.DirectPaymentInput(
+            12050, "week", "Jo Keys (mother)", date(2026, 9, 1)), by="amira")
+        steps.record_circumstances(session, child.id, {"young_carer": "yes"},
+                                   on=date(2026, 10, 1), today=TODAY, by="amira")
+    store.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_summary_shows_short_breaks_and_direct_payments_whole(disabled_store, size):
+    """BEX short breaks, WAR 7.2.1: the Summary said nothing of a short break, cut
+    "Direct payments:" to "Direct paymen…" and ran "Circumstances:" into its value. Each
+    label now stands apart from its value, and both packages read there with their reviews."""
+    from tests.screens.test_child import shown_lines
+
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one("#details"))
+        text = " ".join(" ".join(lines).split())
+        starts = {line.split(":")[0].strip(): line for line in lines if ":" in line}
+        assert "Direct paymen…" not in text
+        for label in ("Circumstances", "Short breaks", "Direct payments"):
+            assert f"{label}: " in starts[label], lines  # a space after the colon, at least
+        assert ("Short breaks: Overnight short break, 8 h a week, Rainbow House, since "
+                "5 Oct 2026, next review by 5 Oct 2027") in text
+        assert ("Direct payments: Direct payment of £120.50 a week, managed by Jo Keys "
+                "(mother), since 1 Sep 2026, next review by 1 Sep 2027") in text
+        assert "Circumstances: Young carer" in text
+
+
+def plan_services(path, reference: str) -> list[tuple[str, str]]:
+    from cintui.casework import plans
+
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, reference)
+            vid = plans.draft_version_id(session, child.id)
+            return [(s.name, s.purpose) for s in plans.load_version(session, vid).services]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_plans_services_offer_the_short_breaks_and_direct_payments(disabled_store,
+                                                                            size):
+    """WIR 2.7, WAR 7.2.1, BEX short breaks: the plan's Services box did not know the short
+    break and the direct payment recorded with H, and the worker typed them again. Now the
+    box holds them when v opens it (a note says so), once: opened again after a save, and
+    with "Direct payments" typed by the worker, nothing is added twice."""
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await pilot.press("n")  # the child's first plan
+        await settle(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+        form = app.screen
+        assert form.query_one("#services").value == (
+            "Rainbow House: overnight short breaks, 8 h a week; Direct payment: £120.50 a "
+            "week, managed by Jo Keys (mother)")
+        assert "from the child's short breaks and direct payments (H): Rainbow House, " \
+               "Direct payment" in " ".join(text_of(form, "#services-offered").split())
+        await fill(pilot, "#services", "Family support worker: routines; Direct payments; "
+                                       "Rainbow House: overnight short breaks, 8 h a week")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await pilot.press("v")  # again: both are named, nothing is added
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+        assert not app.screen.query("#services-offered")
+        assert app.screen.query_one("#services").value == (
+            "Family support worker: routines; Direct payments; Rainbow House: overnight "
+            "short breaks, 8 h a week")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+    assert plan_services(disabled_store, "SB1") == [
+        ("Family support worker", "routines"), ("Direct payments", ""),
+        ("Rainbow House", "overnight short breaks, 8 h a week")]
+
+
+async def test_at_80_columns_every_column_of_the_short_breaks_is_on_screen(disabled_store):
+    """WAR 7.2.1: at 80 columns What took the width and cut off Next review and State (the
+    line under the list still had them). Now What wraps in what the others leave, and each
+    row reads whole, its review and state beside it; at 120 a row is one line."""
+    from tests.screens.test_child import shown_lines
+
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        screen = app.screen
+        await until(pilot, lambda: screen.query_one("#sb-table").row_count == 2)
+        table = screen.query_one("#sb-table")
+        assert [str(c.label) for c in table.columns.values()] == [
+            "#", "What", "Since", "Next review", "State"]
+        lines = [" ".join(line.split()) for line in shown_lines(table)]
+        assert lines[0] == "# What Since Next review State"
+        assert lines[1].startswith("SB1 Overnight short break, 8 h a")
+        assert lines[1].endswith("5 Oct 2026 5 Oct 2027 upcoming")
+        assert lines[3].startswith("DP1 Direct payment of £120.50 a")
+        assert lines[3].endswith("1 Sep 2026 1 Sep 2027 upcoming")
+        shown = " ".join(lines)
+        assert "Rainbow House" in shown and "Jo Keys (mother)" in shown
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        lines = [" ".join(line.split()) for line in shown_lines(table)]
+        assert lines[1] == ("SB1 Overnight short break, 8 h a week, Rainbow House 5 Oct 2026 "
+                            "5 Oct 2027 upcoming")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_short_breaks_screen_snapshot(disabled_store, snap_compare, size):
+    """H on a disabled child's record with a short break and a direct payment, at a laptop's
+    80x24 (What wraps; Next review and State whole) and at 120x40."""
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("H")
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        await until(pilot, lambda: app.screen.query_one("#sb-table").row_count == 2)
+        app.sub_title = "UNENCRYPTED STORE · team.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_summary_with_short_breaks_snapshot(disabled_store, snap_compare, size):
+    """The Summary of a disabled child with a short break, a direct payment and a
+    circumstance: each label apart from its value, at 80x24 and 120x40."""
+    add_packages(disabled_store, "SB1")
+    app = ChildHost(disabled_store, "SB1")
+    app.actor = "amira"
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        app.sub_title = "UNENCRYPTED STORE · team.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
