@@ -583,6 +583,7 @@ def meeting_sent(
     "Minutes circulated" clock in `cintui due` stops) once everyone present and each parent
     who did not attend has been sent them; until then it says who is still owed them."""
     from cintui.casework import cases, meetings
+    from cintui.domain.text import in_sentence
     from cintui.export.visits import day
 
     now = _today(today)
@@ -615,7 +616,7 @@ def meeting_sent(
                     "minutes_circulated": row.minutes_circulated.isoformat()
                     if row.minutes_circulated else None, "source": "BEX 3, WIR 2.8"})
         return
-    said = (f"Minutes and plan of the {row.label} of {day(row.held_on)} sent to "
+    said = (f"Minutes and plan of the {in_sentence(row.label)} of {day(row.held_on)} sent to "
             f"{', '.join(names)} on {day(sent_on)} by {method}.")
     if owed:
         said += (" Not circulated yet: still to send to " + ", ".join(p.name for p in owed)
