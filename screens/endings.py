@@ -534,12 +534,10 @@ class EndingStepsScreen(KeysAsRead, Screen):
             self.load()
 
     def _by(self) -> str:
-        """Who recommends: the child's worker, else whoever is using cintui."""
-        from cintui.casework import record
-
+        """Who recommends, as the shell's `--by` defaults: the worker using cintui (a
+        colleague's recommendation is theirs), else the child's worker, else the actor."""
         with self.app.store.read() as session:
-            header = record.child_header(session, self.child_id, self.app.today)
-        return header.worker if header.worker != "unallocated" else self.app.actor
+            return endings.recommender(session, self.child_id, self.app.actor)
 
     def _managers(self) -> list[endings.Decider]:
         with self.app.store.read() as session:

@@ -386,10 +386,10 @@ class SentFormScreen(FormScreen):
         chosen = sorted(self.query_one("#recipients", SelectionList).selected)
         recipients = [(self.people[i].name, self.people[i].person_id) for i in chosen]
         sent_on = parse_date(self.value("sent_on"))
-        method, meeting_id = self.value("method") or "email", self.meeting_id
+        method, meeting_id, today = self.value("method") or "email", self.meeting_id, self.today
         # Those still owed them (BEX 3, TRA, WIR 2.8), for the record screen to say so.
         return lambda session: [p.name for p in meetings.record_distribution(
-            session, meeting_id, recipients, sent_on, method)] or True
+            session, meeting_id, recipients, sent_on, method, today=today)] or True
 
 
 __all__ = ["BookingContext", "CancelFormScreen", "HeldWhenFormScreen", "ScheduleFormScreen",

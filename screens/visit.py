@@ -524,12 +524,10 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
                 visits.finalise(session, self.child_id, content, actor=app.actor,
                                 now=app.clock(), draft_id=self.draft_id)
             with app.store.read() as session:
-                child = record.get_child(session, self.child_id)
-                due = cases.child_deadlines(session, child, app.today)
+                nxt = visits.next_visit(session, self.child_id, app.today)
         except cases.CaseworkError as exc:
             app.call_from_thread(self._refused, exc)
             return
-        nxt = next((d for d in due if d.key == "visit"), None)
         app.call_from_thread(self._finalised, nxt)
 
     def _refused(self, exc: Exception) -> None:
@@ -537,9 +535,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         self.notify(f"Not finalised: {exc}", severity="error")
 
     def _finalised(self, next_visit) -> None:
-        when = (f" Next visit due {next_visit.due.day} {next_visit.due:%b %Y} "
-                f"({next_visit.rule}, {next_visit.source})." if next_visit else "")
-        self.notify(f"Visit finalised and locked.{when}", timeout=8)
+        when = visits.next_visit_words(next_visit)
+        self.notify("Visit finalised and locked." + (f" {when}" if when else ""), timeout=8)
         self._stop_saver()
         self.app.pop_screen()
 

@@ -185,6 +185,18 @@ def _adult_care(session: Session, child_id: uuid.UUID, found: Prefill | None
     return replace(found, reason="RC6", unmet_need=False, adult_care_on=row.recorded_on)
 
 
+def recommender(session: Session, child_id: uuid.UUID, actor: str) -> str:
+    """Who recommends, when not said: the worker recording it (a colleague recording on
+    another's case recommends it themselves: their laptop's sync shows it as theirs); where
+    the one recording is no worker on the store, the child's worker; else the actor."""
+    row = session.exec(select(m.Worker).where(m.Worker.username == actor)).first()
+    if row is not None:
+        return row.name
+    child = _child(session, child_id)
+    worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
+    return worker.name if worker else actor
+
+
 def recommend_closure(session: Session, child_id: uuid.UUID, *, on: date, by: str,
                       today: date, summary: str = "", reason: str | None = None,
                       unmet_need: bool | None = None) -> m.Ending:
@@ -611,6 +623,6 @@ __all__ = [
     "EpisodeRow", "NewDecision", "Prefill", "checklist", "checklist_json", "closure_ending",
     "closure_prefill", "closure_state", "complete_closure", "decide_closure", "ending_json",
     "episodes", "family_told", "letter_context", "list_decisions", "managers", "me",
-    "notification_due", "raise_dispute", "recommend_closure", "record_decision", "rerefer",
+    "notification_due", "raise_dispute", "recommend_closure", "recommender", "record_decision", "rerefer",
     "save_details", "settle_dispute", "summary_document",
 ]

@@ -138,13 +138,17 @@ def summary(result: sync.SyncResult, conflicts_hint: str = laptop.CONFLICTS_KEY)
     def n(count: int, word: str) -> str:
         return f"{count} {word}" + ("" if count == 1 else "s")
 
-    text = (f"Synced: {n(result.pushed, 'change')} sent, "
-            f"{n(result.pulled, 'record')} brought down"
+    # Everything sent became a conflict: "0 changes sent" read as nothing to send.
+    refused = result.conflicts and not result.pushed
+    sent = (f"{n(result.conflicts, 'change')} not taken: "
+            f"{'a conflict' if result.conflicts == 1 else 'conflicts'} to resolve "
+            f"({conflicts_hint}); " if refused else f"{n(result.pushed, 'change')} sent, ")
+    text = (f"Synced: {sent}{n(result.pulled, 'record')} brought down"
             + (f", {result.deleted} deleted on the server" if result.deleted else "") + ".")
     if result.left:
         text += (" Left this laptop (no longer your case or your team's): "
                  f"{', '.join(result.left)}.")
-    if result.conflicts:
+    if result.conflicts and not refused:
         text += f" {n(result.conflicts, 'new conflict')} to resolve ({conflicts_hint})."
     return text
 

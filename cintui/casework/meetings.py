@@ -504,9 +504,12 @@ def plan_checks_after(session: Session, meeting_id: uuid.UUID, minutes: Minutes,
 # ---------------------------------------------------------------- distribution
 
 
+DISTRIBUTION_METHODS = ("email", "post", "hand")
+
+
 def record_distribution(session: Session, meeting_id: uuid.UUID,
                         recipients: list[tuple[str, uuid.UUID | None]], sent_on: date,
-                        method: str = "email") -> list[Invitee]:
+                        method: str = "email", today: date | None = None) -> list[Invitee]:
     """Who the minutes (and the updated plan) went to, and when. They are circulated (the
     clock on the caseload stops) once everyone present and every parent who did not attend
     has been sent them (BEX 3, TRA, WIR 2.8). Returns those still owed them."""
@@ -517,6 +520,10 @@ def record_distribution(session: Session, meeting_id: uuid.UUID,
         raise MeetingError("recipients", "say who the minutes were sent to")
     if sent_on < row.held_on:
         raise MeetingError("sent_on", "the minutes cannot go out before the meeting")
+    if today is not None and sent_on > today:  # a day ahead would stop the clock early
+        raise MeetingError("sent_on", f"{sent_on.day} {sent_on:%b %Y} is in the future")
+    if method not in DISTRIBUTION_METHODS:
+        raise MeetingError("method", "email, post or hand")
     for name, person_id in recipients:
         session.add(m.MeetingDistribution(meeting_id=meeting_id, person_id=person_id,
                                           recipient=name.strip()[:200], sent_on=sent_on,

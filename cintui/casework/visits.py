@@ -187,6 +187,23 @@ def finalise(session: Session, child_id: uuid.UUID, content: VisitContent, *, ac
     return row.id
 
 
+def next_visit(session: Session, child_id: uuid.UUID, today: date):
+    """The visit clock after a visit: the next visit's deadline (its day, rule and source, as
+    the caseload and `cintui due` time it), or None where the policy times no visits. What
+    the app and `cintui visit record` say once a visit is finalised."""
+    child = _child(session, child_id)
+    return next((d for d in cases.child_deadlines(session, child, today) if d.key == "visit"),
+                None)
+
+
+def next_visit_words(deadline) -> str:
+    """"Next visit due 4 Jan 2027 (every 20 working days, WIR 2.11).", or ""."""
+    if deadline is None or deadline.due is None:
+        return ""
+    return (f"Next visit due {deadline.due.day} {deadline.due:%b %Y} "
+            f"({deadline.rule}, {deadline.source}).")
+
+
 def _record_progress(session: Session, child_id: uuid.UUID, visit_id: uuid.UUID,
                      progress: tuple[tuple[uuid.UUID, str], ...]) -> None:
     if not progress:
@@ -421,5 +438,5 @@ __all__ = [
     "ActionChoice", "Addendum", "VisitDraft", "VisitError", "VisitList", "VisitSummary",
     "add_addendum", "child_drafts", "child_visits", "discard_draft", "finalise",
     "gaps", "history", "list_visits", "load_draft", "load_visit", "local_time",
-    "new_content", "plan_actions", "save_draft", "start_draft", "summaries", "with_facts",
+    "new_content", "next_visit", "next_visit_words", "plan_actions", "save_draft", "start_draft", "summaries", "with_facts",
 ]

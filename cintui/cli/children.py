@@ -180,17 +180,26 @@ def child_edit(
     now = _today(today)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         found = cases.find_child(session, child)
+        before = record.child_input(session, found.id)
         try:
-            record.update_child(session, found.id,
-                                replace(record.child_input(session, found.id), **changes), now)
+            record.update_child(session, found.id, replace(before, **changes), now)
         except record.RecordError as exc:
             raise CliError(f"{exc.field}: {exc.problem}") from None
+        after = record.child_input(session, found.id)  # as stored: "child in need" a code
+        same = [k for k in changes if getattr(before, k) == getattr(after, k)]
         ref, name = found.reference, found.full_name
+    changed = {k: getattr(after, k) for k in changes if k not in same}
     if as_json:
-        _echo_json({"reference": ref, "name": name, "changed": changes})
-    else:
-        typer.echo(f"Changed {', '.join(k.replace('_', ' ') for k in changes)} for {name} "
-                   f"({ref}).")
+        _echo_json({"reference": ref, "name": name, "changed": changed, "unchanged": same})
+        return
+    words = lambda keys: ", ".join(k.replace("_", " ") for k in keys)  # noqa: E731
+    if not changed:  # the same value again: no audit entry either (store/audit.py)
+        typer.echo(f"Nothing changed for {name} ({ref}): "
+                   + "; ".join(f"{k.replace('_', ' ')} is already {getattr(after, k)!r}"
+                               for k in same) + ".")
+        return
+    typer.echo(f"Changed {words(changed)} for {name} ({ref})."
+               + (f" Already as given: {words(same)}." if same else ""))
 
 
 def _disability_codes(given: list[str]) -> list[str]:

@@ -114,6 +114,8 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
             if i.key == "no_change":  # WIR 2.3: since when, and how to record it
                 what += f": {i.detail}"
                 rule += f"; then: cintui decision add {i.child.reference} --kind cp_conference"
+            elif i.key in ("minutes", "plan_circulation"):  # BEX 3, WIR 2.8: how to record it
+                rule += f"; then: cintui meeting sent {i.child.reference} --to NAME|everyone"
             elif i.target == "adult_social_care":  # WAR 4.2: how to record the referral
                 rule += (f"; then: cintui child circumstances {i.child.reference} "
                          "--adult-social-care referred")

@@ -205,8 +205,9 @@ def close_status(ctx: typer.Context, child: ChildArg, db: DbOption = None,
 @close_app.command("recommend")
 def close_recommend(
     ctx: typer.Context, child: ChildArg, on: OnOption = None,
-    by: Annotated[str | None, typer.Option("--by", help="Who recommends (default: the "
-                                           "child's worker).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who recommends (default: you, "
+                                           "the worker running cintui; else the child's "
+                                           "worker).")] = None,
     summary: Annotated[str, typer.Option("--summary", help="A first closure summary.")] = "",
     reason: ReasonOption = None, unmet_need: UnmetOption = None,
     db: DbOption = None,
@@ -216,13 +217,11 @@ def close_recommend(
     """Recommend closure (TRA, BEX 3). A final meeting recommending closure or step-down
     pre-fills the reason and the unmet-need answer."""
     from cintui.casework import endings
-    from cintui.store.models import Worker
 
     unmet = _yes_no(unmet_need, "--unmet-need")
 
     def step(session, record, now):
-        worker = session.get(Worker, record.worker_id) if record.worker_id else None
-        who = by or (worker.name if worker else access.current_actor())
+        who = by or endings.recommender(session, record.id, access.current_actor())
         endings.recommend_closure(session, record.id, on=_on(on, now), by=who, today=now,
                                   summary=summary, reason=_reason(reason),
                                   unmet_need=unmet)

@@ -517,6 +517,115 @@ def meeting_papers(
                "(WIR 2.3).")
 
 
+def _meeting_to_send(session, meeting: str):
+    """MEETING as a meeting id, or a child (reference or name) with one held meeting whose
+    minutes are not out yet: that one."""
+    import uuid
+
+    from cintui.casework import cases, meetings
+
+    try:
+        return uuid.UUID(meeting.strip())
+    except ValueError:
+        pass
+    record = cases.find_child(session, meeting)
+    rows = [r for r in meetings.list_meetings(session, record.id, cases.store_policy(session))
+            if r.status == "held" and not r.minutes_circulated and not r.imported]
+    if not rows:
+        raise CliError(f"{record.reference}: no held meeting whose minutes are still to go "
+                       "out; give a meeting id (`cintui meeting list CHILD`)")
+    if len(rows) > 1:
+        raise CliError(f"{record.reference}: which meeting? " + ", ".join(
+            f"{r.short_label} of {r.held_on:%d %b %Y} ({r.id.hex})" for r in rows))
+    return rows[0].id
+
+
+def _pick_recipients(people, names: list[str]) -> list:
+    """`--to NAME`: each one of those at the meeting (or invited), by name as `--invite`
+    takes them; `--to everyone`: all of them, as the app ticks them all."""
+    if any(n.strip().lower() == "everyone" for n in names):
+        if not people:
+            raise CliError("--to everyone: nobody is recorded at this meeting; name them")
+        return list(people)
+    picked = []
+    for wanted in names:
+        key = " ".join(wanted.lower().split())
+        found = [p for p in people if " ".join(p.name.lower().split()) == key] or \
+            [p for p in people if key and key in " ".join(p.name.lower().split())]
+        if len(found) != 1:
+            known = ", ".join(p.name for p in (found or people)) or "nobody recorded"
+            raise CliError(f"--to {wanted!r}: " + ("which one? " if found else
+                                                  "not at or invited to this meeting (") +
+                           known + ("" if found else ")"))
+        if found[0] not in picked:
+            picked.append(found[0])
+    return picked
+
+
+@meeting_app.command("sent")
+def meeting_sent(
+    ctx: typer.Context,
+    meeting: Annotated[str, typer.Argument(
+        metavar="MEETING", help="The held meeting's id (from `cintui meeting list CHILD`), "
+        "or a child's reference or name: their held meeting whose minutes are still to go "
+        "out.")],
+    to: Annotated[list[str], typer.Option(
+        "--to", help="Who they went to: someone at (or invited to) the meeting, by name; "
+        "repeat for each, or `everyone`.")],
+    on: Annotated[str | None, typer.Option("--on", help="When they were sent, YYYY-MM-DD "
+                                           "(default: today).")] = None,
+    how: Annotated[str, typer.Option("--how", help="email, post or hand.")] = "email",
+    db: DbOption = None, request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """Record that the minutes and the updated plan were sent (BEX 3, TRA, WIR 2.8), as `s`
+    on a held meeting does in the app: to whom, when and how. They are circulated (the
+    "Minutes circulated" clock in `cintui due` stops) once everyone present and each parent
+    who did not attend has been sent them; until then it says who is still owed them."""
+    from cintui.casework import cases, meetings
+    from cintui.domain.text import in_sentence
+    from cintui.export.visits import day
+
+    now = _today(today)
+    sent_on = _parse_date(on, "--on") if on else now
+    method = how.strip().lower()
+    if method not in meetings.DISTRIBUTION_METHODS:
+        raise CliError(f"--how {how!r}: email, post or hand")
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        meeting_id = _meeting_to_send(session, meeting)
+        detail = meetings.load_meeting(session, meeting_id)
+        if detail.status != "held":
+            raise CliError(f"meeting: {'cancelled' if detail.status == 'cancelled' else 'not held yet'}"
+                           ": minutes go out after the meeting is held")
+        people = list(detail.minutes.attendance if detail.minutes
+                      else detail.schedule.invitees)
+        chosen = _pick_recipients(people, to)
+        try:
+            owed = meetings.record_distribution(
+                session, meeting_id, [(p.name, p.person_id) for p in chosen], sent_on,
+                method, today=now)
+        except meetings.MeetingError as exc:
+            raise CliError(f"{'--on' if exc.field == 'sent_on' else exc.field}: "
+                           f"{exc.problem}") from None
+        rows = meetings.list_meetings(session, detail.child_id, cases.store_policy(session))
+        row = next(r for r in rows if r.id == meeting_id)
+    names = [p.name for p in chosen]
+    if as_json:
+        _echo_json({"id": meeting_id.hex, "sent_to": names, "sent_on": sent_on.isoformat(),
+                    "how": method, "still_to_send": [p.name for p in owed],
+                    "minutes_circulated": row.minutes_circulated.isoformat()
+                    if row.minutes_circulated else None, "source": "BEX 3, WIR 2.8"})
+        return
+    said = (f"Minutes and plan of the {in_sentence(row.label)} of {day(row.held_on)} sent to "
+            f"{', '.join(names)} on {day(sent_on)} by {method}.")
+    if owed:
+        said += (" Not circulated yet: still to send to " + ", ".join(p.name for p in owed)
+                 + " (everyone present, and parents who did not attend: BEX 3, WIR 2.8).")
+    elif row.minutes_circulated:
+        said += f" Circulated on {day(row.minutes_circulated)} (BEX 3, WIR 2.8)."
+    typer.echo(said)
+
+
 @meeting_app.command("agreement")
 def meeting_agreement(
     ctx: typer.Context,

@@ -42,8 +42,9 @@ transfer_app = typer.Typer(help="Transfer to another authority (BEX 4): record, 
 app.add_typer(stepdown_app, name="stepdown")
 app.add_typer(transfer_app, name="transfer")
 
-ByOption = Annotated[str | None, typer.Option("--by", help="Who records it (default: the "
-                                              "child's worker).")]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who records it (default: you, "
+                                              "the worker running cintui; else the child's "
+                                              "worker).")]
 ApproveOption = Annotated[bool | None, typer.Option("--approve/--decline",
                                                     help="The manager's decision.")]
 
@@ -63,10 +64,9 @@ def _on(value: str | None, today):
 
 
 def _who(session, record, by: str | None) -> str:
-    from cintui.store.models import Worker
+    from cintui.casework.endings import recommender
 
-    worker = session.get(Worker, record.worker_id) if record.worker_id else None
-    return by or (worker.name if worker else access.current_actor())
+    return by or recommender(session, record.id, access.current_actor())
 
 
 def _step(ctx, db, child, today, fn, state_fn):

@@ -88,12 +88,19 @@ def visit_record(
         record = cases.find_child(session, child)
         visit_id = visit_cases.finalise(session, record.id, content,
                                         actor=access.current_actor(), now=now)
+        # As the app says it: the visit clock from this visit on (WIR 2.11, BEX 3).
+        nxt = visit_cases.next_visit(session, record.id, now.date())
         ref, name = record.reference, record.full_name
     if as_json:
         _echo_json({"id": str(visit_id), "reference": ref,
-                    "visited_at": content.visited_at.isoformat()})
+                    "visited_at": content.visited_at.isoformat(),
+                    "next_visit_due": nxt.due.isoformat() if nxt and nxt.due else None,
+                    "next_visit_rule": nxt.rule if nxt else None,
+                    "next_visit_source": nxt.source if nxt else None})
         return
-    typer.echo(f"Visit recorded for {name} ({ref}) at {content.visited_at:%Y-%m-%d %H:%M}.")
+    when = visit_cases.next_visit_words(nxt)
+    typer.echo(f"Visit recorded for {name} ({ref}) at {content.visited_at:%Y-%m-%d %H:%M}."
+               + (f" {when}" if when else ""))
 
 
 @visit_app.command("list")

@@ -542,12 +542,17 @@ def _still_holds(session: Any, model: type[SQLModel], entity_id: str) -> None:
             e.c.id == uuid.UUID(entity_id))).first()
         if row is None or row.status not in m.ACTIVE_ENDINGS:
             return
-        others = conn.execute(select(e.c.status).where(
+        others = conn.execute(select(e.c.status, e.c.recommended_by, e.c.recommended_on).where(
             (e.c.child_id == row.child_id) & (e.c.kind == row.kind)
             & e.c.status.in_(m.ACTIVE_ENDINGS) & (e.c.id != uuid.UUID(entity_id)))).first()
-        if others is not None:
+        if others is not None:  # whose it is, from the server's record, not this laptop's
+            on = others.recommended_on
+            whose = " ".join(filter(None, (
+                f"by {others.recommended_by}" if others.recommended_by else "",
+                f"on {on.day} {on:%b %Y}" if on else "")))
             raise RuleBroken(f"a {row.kind.replace('_', ' ')} for this child is already "
-                             f"{others.status} on the team server")
+                             f"{others.status} on the team server"
+                             + (f" (recommended {whose})" if whose else ""))
     elif model is m.PlanVersion:
         v = m.PlanVersion.__table__  # type: ignore[attr-defined]
         row = conn.execute(select(v.c.plan_id, v.c.status).where(

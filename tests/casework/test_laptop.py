@@ -14,3 +14,14 @@ def test_after_a_sync_the_app_says_what_changed():
                     "CIN000104. 1 new conflict to resolve (F6).")
     assert laptop.summary(SyncResult(pushed=1, pulled=1)) == \
         "Synced: 1 change sent, 1 record brought down."
+
+
+def test_a_sync_whose_every_change_became_a_conflict_says_so():
+    """It said "Synced: 0 changes sent" when the server took none of what it sent, each a
+    conflict: read as nothing to send. Now it says what happened."""
+    said = laptop.summary(SyncResult(pushed=0, sent=4, conflicts=2, pulled=3))
+    assert said == ("Synced: 2 changes not taken: conflicts to resolve (F6); 3 records "
+                    "brought down.")
+    assert laptop.summary(SyncResult(sent=1, conflicts=1, pulled=2), "cintui sync conflicts") \
+        == ("Synced: 1 change not taken: a conflict to resolve (cintui sync conflicts); "
+            "2 records brought down.")

@@ -477,3 +477,20 @@ def test_due_lists_each_conference_to_consider_until_it_is_recorded_wir_2_3(cli,
                 "--db", demo_store, "--today", TODAY.isoformat())
     assert added.code == 0, added.err
     assert {i["child"]["reference"] for i in items()} == stalled - {ref}
+
+
+def test_child_edit_with_the_value_already_held_says_nothing_changed(cli, demo_store):
+    """`child edit --known-as X` when X is already held: it said "Changed known as"; now it
+    says nothing changed, and the audit trail has no entry for it."""
+    day = ("--db", demo_store, "--today", TODAY.isoformat())
+    first = cli("child", "edit", "DEMO00002", "--known-as", "Bee", *day)
+    assert first.code == 0 and first.out.startswith("Changed known as for "), first.err
+    entries = audit_entries(demo_store)
+    again = cli("child", "edit", "DEMO00002", "--known-as", "Bee", *day)
+    assert again.code == 0, again.err
+    assert again.out.startswith("Nothing changed for ")
+    assert again.out.strip().endswith("(DEMO00002): known as is already 'Bee'.")
+    assert audit_entries(demo_store) == entries
+    shown = json.loads(cli("child", "edit", "DEMO00002", "--known-as", "Bee", "--service",
+                           "CWD team", "--json", *day).out)
+    assert shown["changed"] == {"service": "CWD team"} and shown["unchanged"] == ["known_as"]

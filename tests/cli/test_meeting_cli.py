@@ -389,3 +389,60 @@ def test_a_first_meeting_of_its_kind_is_not_already_booked_wir_2_9(cli, demo_sto
                  "--chair-role", "Senior practitioner", "--not-invited-reason", "n/a",
                  "--db", demo_store, "--json", *DAY)
     assert "Warning: a final CIN meeting is already booked for Tue 12 Jan 2027" in second.err
+
+
+def _owed_minutes(cli, db) -> list[dict]:
+    shown = json.loads(cli("due", "--db", db, "--json", *DAY).out)["items"]
+    return [i for i in shown if i["key"] in ("minutes", "plan_circulation")]
+
+
+def test_meeting_sent_records_the_minutes_circulated_from_the_shell(cli, demo_store):
+    """BEX 3, WIR 2.8, TRA: the minutes and plan go to everyone present and each parent who
+    did not attend; only the app's `s` recorded it, so "Minutes circulated" stayed on
+    `cintui due` for good. `meeting sent` records it with the same use case: `due` names
+    it, one sending says who is still owed them, bad input is one line and writes nothing,
+    and the last one stops the clock."""
+    from tests.cli.test_cli import audit_entries, sha
+
+    owed = _owed_minutes(cli, demo_store)
+    assert owed
+    ref = owed[0]["child"]["reference"]
+    text = cli("due", "--db", demo_store, *DAY).out
+    assert f"cintui meeting sent {ref}" in " ".join(text.replace("│", " ").split())
+    [held] = [r for r in json.loads(cli("meeting", "list", ref, "--db", demo_store, "--json",
+                                        *DAY).out)
+              if r["status"] == "held" and not r["minutes_circulated"]]
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        detail = meetings.load_meeting(session, uuid.UUID(held["id"]))
+    store.close()
+    people = [p.name for p in detail.minutes.attendance]
+    assert len(people) >= 2
+    held_on = date.fromisoformat(held["held_on"])
+    before = sha(demo_store)
+    for bad, says in (
+            (("--to", "Nobody Atall"), "--to 'Nobody Atall': not at or invited"),
+            (("--to", "everyone", "--how", "fax"), "--how 'fax': email, post or hand"),
+            (("--to", "everyone", "--on", (held_on - timedelta(days=1)).isoformat()),
+             "--on: the minutes cannot go out before the meeting"),
+            (("--to", "everyone", "--on", (TODAY + timedelta(days=1)).isoformat()),
+             "is in the future")):
+        one_line_error(cli("meeting", "sent", ref, *bad, "--db", demo_store, *DAY), says)
+    assert sha(demo_store) == before
+    first = cli("meeting", "sent", ref, "--to", people[0], "--on", TODAY.isoformat(),
+                "--db", demo_store, *DAY)
+    assert first.code == 0, first.err
+    assert "Not circulated yet: still to send to " in first.out
+    assert _owed_minutes(cli, demo_store)[0]["child"]["reference"] == ref
+    entries = audit_entries(demo_store)
+    rest = ("meeting", "sent", held["id"], "--to", "everyone", "--how", "post",
+            "--request-id", "s31e-sent-1", "--db", demo_store, "--json", *DAY)
+    done = json.loads(cli(*rest).out)
+    assert done["still_to_send"] == [] and done["minutes_circulated"] == TODAY.isoformat()
+    again = cli(*rest)  # a retry: applied once
+    assert json.loads(again.out) == done and "Already done" in again.err
+    assert audit_entries(demo_store) > entries
+    assert ref not in {i["child"]["reference"] for i in _owed_minutes(cli, demo_store)}
+    listed = json.loads(cli("meeting", "list", ref, "--db", demo_store, "--json", *DAY).out)
+    assert next(r for r in listed if r["id"] == held["id"])["minutes_circulated"] == \
+        TODAY.isoformat()

@@ -255,3 +255,23 @@ def test_today_with_a_time_is_now_for_the_command(cli, demo_store, zephyrine):
     bad = cli(*visit, "--at", f"{TODAY.isoformat()} 09:30", "--today",
               f"{TODAY.isoformat()} 25:00")
     one_line_error(bad, "--today")
+
+
+def test_visit_record_says_when_the_next_visit_is_due(cli, demo_store, zephyrine):
+    """As the app says it once a visit is finalised: the visit clock from the rule the
+    caseload uses (England default, cf. WIR 2.11: within 20 working days of the last visit
+    where the child was seen alone). Seen alone on Mon 23 Nov 2026: 20 working days on is
+    Mon 21 Dec 2026. Not alone: the clock still runs from Fri 20 Nov, to Fri 18 Dec."""
+    visit = ("visit", "record", zephyrine, "--purpose", "Planned visit", "--db", demo_store,
+             *DAY)
+    not_alone = cli(*visit, "--at", f"{TODAY.isoformat()} 09:00", "--not-alone",
+                    "--analysis", "Not seen alone: asleep when we called.")
+    assert not_alone.code == 0, not_alone.err
+    assert "Next visit due 18 Dec 2026 (within 20 working days of the last visit where the " \
+        "child was seen alone, in person, England default (cf. WIR 2.11))." in not_alone.out
+    alone = cli(*visit, "--at", f"{TODAY.isoformat()} 10:00", "--analysis", "Settled.",
+                "--json")
+    assert alone.code == 0, alone.err
+    said = json.loads(alone.out)
+    assert said["next_visit_due"] == "2026-12-21"
+    assert said["next_visit_source"] == "England default (cf. WIR 2.11)"

@@ -186,6 +186,31 @@ async def test_the_closure_keys_and_the_words_after_them_typed_at_once(demo_stor
         assert form.query_one("#by").value == "Wendy Worker"
 
 
+async def test_a_colleague_recommending_closure_is_named_not_the_childs_worker(demo_store):
+    """TRA, BEX 3: Ben, a colleague, records the closure recommendation on Wendy's case.
+    "Recommended by" was filled in with Wendy's name, so the record (and a laptop's sync
+    conflict over it) named her on his recommendation; it is his own, as `cintui close
+    recommend` defaults. Someone who is no worker on the store still gets the child's."""
+    from cintui.store import models as m
+
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    with store.session(ACTOR) as session:
+        session.add(m.Worker(username="ben.colleague", name="Ben Colleague",
+                             role="social_worker", email="ben.colleague@example.org"))
+    store.close()
+    app = ChildHost(demo_store, ref)
+    app.actor = "ben.colleague"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RecommendFormScreen"
+        assert app.screen.query_one("#by").value == "Ben Colleague"
+
+
 async def test_a_closed_child_is_found_from_the_caseload_filter_to_re_refer_war_3_4(
         demo_store):
     """WAR 3.4: a closed child comes back. The caseload lists open children only, so the

@@ -415,8 +415,9 @@ async def test_a_conflict_resolved_on_the_screen_reaches_the_team_server(
                      "Fetching what changed on the server",
                      "Bringing the changes onto this laptop"):
             assert f"Syncing: {step}…" in steps, steps
-        assert any(n.startswith("Synced: ") and "1 new conflict to resolve (F6)" in n
-                   for n in notes(app)), notes(app)
+        # The one change sent became the conflict: said so, not "0 changes sent".
+        assert "Synced: 1 change not taken: a conflict to resolve (F6); 2 records brought " \
+            "down." in notes(app), notes(app)
         top = header(app)
         # The sync's time is the real clock's (store/sync.py), the app's day a fixed one.
         assert top.startswith("Synced ") and "1 conflict to resolve (F6)" in top

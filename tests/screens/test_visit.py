@@ -146,6 +146,10 @@ async def test_fill_and_finalise_resets_the_next_visit_due_everywhere(demo_store
         visit = next(r for r in rows if r[1] == "Next visit")
         assert visit[0] == "21 Dec 2026"  # 20 working days after Mon 23 Nov 2026
         assert "OVERDUE" not in visit[2]
+        # Said as `cintui visit record` says it (casework.visits.next_visit_words).
+        assert any(str(n.message).startswith("Visit finalised and locked. Next visit due "
+                                             "21 Dec 2026 (within 20 working days")
+                   for n in app._notifications)
         await pilot.press("5")
         listed = cells(screen.query_one("#visits-table"))
         assert listed[0][:3] == ["23 Nov 2026", "14:05", "Home"]

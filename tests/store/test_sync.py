@@ -780,6 +780,36 @@ def test_closure_recommended_on_two_laptops_offline_stays_one_recommendation(
     laptop.close()
 
 
+def test_a_refused_closure_names_whose_recommendation_the_server_holds(team, laptops, cli):
+    """TRA, BEX 3: Ben (a colleague holding Nell on his laptop) recommends closure first;
+    Amira, her worker, offline, too. Ben's was recorded in Amira's name (`--by` defaulted to
+    the child's worker), so the refusal showed Amira her own name on Ben's recommendation,
+    and her sync said "0 changes sent". Now his is his, the refusal says whose it is, and
+    the sync says her change was not taken."""
+    from cintui.store.models import Ending
+
+    amira, ben = laptops(team.worker), laptops(team.other)
+    for path in (ben, amira):  # neither says --by: whoever records it recommends it
+        done = cli("close", "recommend", team.child, "--on", "2026-12-01", "--reason", "RC8",
+                   "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+    assert sync_now(ben, team, team.other).conflicts == 0
+    said = cli("sync", "--db", amira, "--today", TODAY.isoformat())
+    assert said.code == 0, said.err
+    assert said.out.startswith("Synced: 1 change not taken: a conflict to resolve (cintui "
+                               "sync conflicts); "), said.out
+    assert "0 changes sent" not in said.out
+    [conflict] = json.loads(cli("sync", "conflicts", "--db", amira, "--json").out)
+    assert conflict["reason"] == ("a closure for this child is already recommended on the "
+                                  "team server (recommended by Ben Cole on 1 Dec 2026)")
+    assert "(recommended by Ben Cole on 1 Dec 2026)" in \
+        cli("sync", "conflicts", "--db", amira).out
+    server = engine.open_url(team.owner_url)
+    with server.read() as session:
+        assert [e.recommended_by for e in session.exec(select(Ending)).all()] == ["Ben Cole"]
+    server.close()
+
+
 def test_keeping_yours_over_a_refused_closure_still_leaves_one_recommendation(
         team, laptops, cli):
     """TRA, BEX 3: the second laptop's worker presses m on the refused closure. The sync
