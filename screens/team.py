@@ -11,6 +11,7 @@ census`)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import date
@@ -75,6 +76,43 @@ SECTIONS = {
 }
 
 
+# The team's choice (on a laptop's 80 columns, and wider); its totals have the rest, three
+# lines.
+NARROW_CHOICE, WIDE_CHOICE = 34, 48
+
+
+def _shown(fact: str) -> int:
+    return len(re.sub(r"\[/?b\]", "", fact))
+
+
+def _laid_out(facts: list[str], width: int) -> list[str]:
+    """Facts joined by " · ", a line at a time, never one broken over two lines."""
+    out: list[list[str]] = []
+    for fact in facts:
+        if out and sum(map(_shown, out[-1])) + 3 * len(out[-1]) + _shown(fact) <= width:
+            out[-1].append(fact)
+        else:
+            out.append([fact])
+    return [" · ".join(line) for line in out]
+
+
+def fact_lines(variants: list[list[str]], width: int, lines: int = 3) -> str:
+    """The team's totals as the first of `variants` whose facts fit `lines` lines of
+    `width`, none broken over two ("9 overdue supervision (STO 8.5)"). The title wrapped past
+    the three lines beside the team's choice and was cut off: at 80 columns "(STO" and the
+    "no change" count gone, at 120 "months (WIR 2.3)"."""
+    for facts in variants:
+        laid = _laid_out(facts, width)
+        if len(laid) <= lines:
+            break
+    return "\n".join(laid)
+
+
+def _without_rules(facts: list[str]) -> list[str]:
+    """The facts without their rules' keys (each is in ? help and the README)."""
+    return [re.sub(r" \((STO|WIR) [\d.]+\)$", "", fact) for fact in facts]
+
+
 def _short_kinds(overdue: dict[str, int]) -> str:
     return " ".join(f"{kind.split()[0]} {n}" for kind, n in
                     sorted(overdue.items(), key=lambda x: -x[1]))
@@ -92,7 +130,7 @@ class TeamScreen(KeysAsRead, Screen):
     READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
     DEFAULT_CSS = """
     TeamScreen #team-bar { height: 3; padding: 0 1; }
-    TeamScreen #team-choice { width: 48; }
+    TeamScreen #team-choice { width: 48; }  /* WIDE_CHOICE */
     TeamScreen #team-title { width: 1fr; padding: 0 1; }  /* three lines beside the choice */
     TeamScreen #workers { height: auto; max-height: 14; }
     TeamScreen #trend-row { height: 3; padding: 0 1; }
@@ -104,7 +142,7 @@ class TeamScreen(KeysAsRead, Screen):
     TeamScreen.-short #trend-row { height: 2; }
     TeamScreen.-short .section { padding: 0 1; }
     TeamScreen.-short #census { max-height: 4; }
-    TeamScreen.-narrow #team-choice { width: 34; }
+    TeamScreen.-narrow #team-choice { width: 34; }  /* NARROW_CHOICE */
     """
     # Every key as read, the arrows too (`typed.KeysAsRead`), but the letters not while a
     # list is searched: the keys typed after one that opens a form wait for it.
@@ -220,20 +258,27 @@ class TeamScreen(KeysAsRead, Screen):
             return
         total = view.total
         narrow = self.app.size.width < 100
-        waiting = f"[b]{len(view.waiting)} to decide (w)[/b] · " if view.waiting else ""
-        if narrow:  # two lines beside the team's choice: the counts alone
+        waiting = [f"[b]{len(view.waiting)} to decide (w)[/b]"] if view.waiting else []
+        # less the bar's and title's padding, and a column Textual wraps short of
+        width = self.app.size.width - 5 - (NARROW_CHOICE if narrow else WIDE_CHOICE)
+        if narrow:  # beside the team's choice (its name): the counts alone
+            facts = [*waiting, f"{total.children} open", f"{total.overdue_total} overdue",
+                     f"{total.no_quality_check} no QA",
+                     f"{total.supervision_overdue} overdue supervision (STO 8.5)",
+                     f"{total.no_change} no change in 6 months (WIR 2.3)"]
             self.query_one("#team-title", Static).update(
-                f"{waiting}{total.children} open · {total.overdue_total} overdue · "
-                f"{total.no_quality_check} no QA · {total.supervision_overdue} overdue "
-                f"supervision (STO 8.5) · {total.no_change} no change in 6 months (WIR 2.3)")
+                fact_lines([facts, _without_rules(facts)], width))
             return
-        self.query_one("#team-title", Static).update(
-            f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · {waiting}"
-            f"{counted(total.children, 'open child', 'open children')} · "
-            f"{counted(total.overdue_total, 'overdue item')} · "
-            f"{counted(total.no_quality_check, 'plan')} with no quality check · "
-            f"{total.supervision_overdue} overdue supervision (STO 8.5) · "
-            f"{counted(total.no_change, 'plan')} with no change in 6 months (WIR 2.3)")
+        day = f"{view.today:%a %d %b %Y}"
+        facts = [f"[b]{plain(view.team)}[/b]", day, *waiting,
+                 counted(total.children, "open child", "open children"),
+                 counted(total.overdue_total, "overdue item"),
+                 f"{counted(total.no_quality_check, 'plan')} with no quality check",
+                 f"{total.supervision_overdue} overdue supervision (STO 8.5)",
+                 f"{counted(total.no_change, 'plan')} with no change in 6 months (WIR 2.3)"]
+        shorter = _without_rules(facts)
+        self.query_one("#team-title", Static).update(fact_lines(
+            [facts, shorter, [f for f in shorter if f != day]], width))
 
     def on_resize(self) -> None:
         self._section_titles()
