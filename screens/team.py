@@ -4,7 +4,8 @@ visits and reviews in timescale, plans passing their checks, children with no qu
 and on a child of the quality checks their record; q records a quality-assurance audit or case-mapping discussion for a child; u opens the
 supervision of the child under the cursor, o lists every child of the team overdue
 supervision, with a plan or not (STO 4.5, 8.5); a reallocates several of a worker's
-children (space marks each) to another worker in one go. The CIN
+children (space marks each) to another worker in one go; v shows every team's line and
+the service's, Enter there showing a team (a service manager's view). The CIN
 census for the collection in progress: per worker, how many children would be left out of
 the return or queried; Enter on a worker lists them and what to fix (as `cintui report
 census`)."""
@@ -161,6 +162,9 @@ class TeamScreen(KeysAsRead, Screen):
                         "assessments and plans to authorise, endings recommended, disputes"),
         as_read("a", "reallocate", "Reallocate",
                 tooltip="Reallocate several of the highlighted worker's children"),
+        as_read("v", "service", "All teams",
+                tooltip="Every team's line and the service's (a service manager's view: "
+                        "caseloads, visits, reviews and plans in timescale); Enter picks one"),
         as_read("s", "step_audits", "Step audits (STO 7.13)", show=False),  # in ? help
         as_read("r", "reload", "Refresh", show=False),  # in ? help
     ]
@@ -480,6 +484,21 @@ class TeamScreen(KeysAsRead, Screen):
         every = not self.view.waiting  # none here: another team's (t goes back)
         self.app.push_screen(self.app.make_screen("waiting", view=self.view, every=every))
 
+    def action_service(self) -> None:
+        """Every team at a glance, a line each and the service's (a service manager's view);
+        Enter shows the team chosen here."""
+        if self.after_reading(self.action_service):
+            self.app.push_screen(self.app.make_screen("service", today=self.app.today),
+                                 self._team_picked)
+
+    def _team_picked(self, team: object) -> None:
+        if isinstance(team, str) and team != self.team:
+            choice = self.query_one("#team-choice", Select)
+            with choice.prevent(Select.Changed):
+                choice.value = team
+            self.team = team
+            self.reload()
+
     def action_step_audits(self) -> None:
         """STO 7.13: this month's cases that stepped down to early help or up from it, to
         audit for learning; [ and ] go a month back and forward."""
@@ -602,6 +621,81 @@ class SupervisionOverdueScreen(_ListOverTeam):
         app = self.app
         app.pop_screen()
         app.push_screen(app.make_screen("supervision", child_id=uuid.UUID(event.row_key.value)))
+
+
+SERVICE_COLUMNS = (("Team", 22), ("Open", 5), ("Per worker", 10), ("Overdue", 7),
+                   ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 12),
+                   ("No QA", 5), ("No change", 9))
+# At 80 columns, as the team view's own: the caseload, overdue and the three measures.
+NARROW_SERVICE = (("Team", 14), ("Open", 4), ("Overdue", 7), ("Visits in time", 14),
+                  ("Reviews in time", 15), ("Plans pass", 12))
+
+
+class ServiceScreen(_ListOverTeam):
+    """A service manager's view: every team's line (open children, per worker (WAR 3.5),
+    overdue items, visits, reviews and plans in timescale, no quality check, no change) and
+    the service's, which adds them up. The team view showed one team at a time. Enter
+    shows the team chosen in the team view; Esc goes back to it."""
+
+    TABLE_ID = "service"
+    DEFAULT_CSS = """
+    ServiceScreen > DataTable { width: 100%; height: 1fr; }
+    """
+
+    def __init__(self, today: date, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.today = today
+        self.views: list[team_cases.TeamView] | None = None
+
+    def on_mount(self) -> None:
+        narrow = self.app.size.width < MEDIUM_FROM
+        self.columns = NARROW_SERVICE if narrow else SERVICE_COLUMNS
+        self.table("All teams: loading…", self.columns)
+        self._load()
+
+    @work(thread=True, exclusive=True, group="service")
+    def _load(self) -> None:
+        app = self.app
+        with caseload.reading(app.store) as rows:
+            views = team_cases.load_service(rows, self.today)
+        app.call_from_thread(self._show, views)
+
+    def _show(self, views: list[team_cases.TeamView]) -> None:
+        self.views = views
+        table = self.query_one(DataTable)
+        service = team_cases.TeamView(team="Service", today=self.today, workers=[
+            w for v in views for w in v.workers], quality=[]).total
+        holding = sum(1 for v in views for w in v.workers if w.username and w.children)
+        lines = [(v.team, v.total, sum(1 for w in v.workers if w.username and w.children))
+                 for v in views]
+        firsts = [(v.team.split() or [""])[0] for v in views]
+        room = self.columns[0][1]
+        for name, line, workers in [*lines, ("Service", service, holding)]:
+            per = f"{line.children / workers:.1f}" if workers else "—"
+            # A name longer than its column by its first word where no other team's starts
+            # with it ("North"): at 80 columns "North Strength" was cut.
+            first = (name.split() or [""])[0]
+            shown = first if len(name) > room and firsts.count(first) == 1 else name
+            cells = {"Team": Text(shown, style="bold" if name == "Service" else ""),
+                     "Open": str(line.children), "Per worker": per,
+                     "Overdue": Text(str(line.overdue_total),
+                                     style="bold red" if line.overdue_total else ""),
+                     "Visits in time": _measure(line.visits),
+                     "Reviews in time": _measure(line.reviews),
+                     "Plans pass": _measure(line.plans), "No QA": str(line.no_quality_check),
+                     "No change": Text(str(line.no_change),
+                                       style="bold yellow" if line.no_change else "")}
+            table.add_row(*(cells[label] for label, _ in self.columns),
+                          key=name if name != "Service" else "")
+        waiting = sum(len(v.waiting) for v in views)
+        table.border_title = plain(
+            f"All teams {self.today:%d %b}: {counted(len(views), 'team')} · "
+            f"{service.children} open · {waiting} to decide (w) · Enter: a team")
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.dismiss(event.row_key.value)
 
 
 class WaitingScreen(_ListOverTeam):

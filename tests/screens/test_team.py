@@ -317,6 +317,77 @@ async def test_the_teams_totals_are_whole_beside_its_choice_at_80_and_120(make_d
                 assert any(fact in line for line in lines), (fact, lines)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_v_shows_every_team_and_the_service_and_enter_picks_one(make_demo, size):
+    """A service manager could see one team at a time, with no line for the service. F4 v
+    (two keys) lists every team's line, the measures a monthly performance meeting reads
+    (WAR 3.5 caseloads, open children per worker; WAR 8.1, 9.3, STO 8.4-8.5 visits, reviews
+    and plans in timescale), each as the team view counts it, and a Service line adding
+    them up; Enter on a team shows it in the team view."""
+    from textual.widgets import Select
+
+    from cintui.app import CintuiApp
+    from cintui.casework import cases as case_reads
+    from cintui.store import access
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    manager = read(path, lambda session: next(
+        w for w in case_reads.list_workers(session) if w.role == "service_manager"))
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager.username)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        team_screen = await open_team(pilot)
+        await until(pilot, lambda: team_screen.view is not None)
+        first_team = team_screen.view
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                    and app.screen.views is not None)
+        service = app.screen
+        table = service.query_one("#service")
+        labels = [str(c.label) for c in table.columns.values()]
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        teams = [v.team for v in service.views]
+        assert len(teams) == 2 and len(rows) == 3 and rows[-1][0] == "Service"
+        for column in ("Open", "Overdue"):
+            at = labels.index(column)
+            assert int(rows[-1][at]) == sum(int(r[at]) for r in rows[:-1])
+        mine = rows[teams.index(first_team.team)]
+        total = first_team.total
+        assert [mine[labels.index(c)] for c in ("Open", "Overdue", "Visits in time",
+                                                "Reviews in time", "Plans pass")] == [
+            str(total.children), str(total.overdue_total), total.visits.describe(),
+            total.reviews.describe(), total.plans.describe()]
+        assert all(r[0] in v.team for r, v in zip(rows, service.views, strict=False))
+        assert all(len(r[0]) <= table.columns[table.ordered_columns[0].key].width
+                   for r in rows)
+        assert f"{total.children + int(rows[1 - teams.index(first_team.team)][1])} open" \
+            in str(table.border_title)
+        drawn = sum(c.get_render_width(table) for c in table.columns.values())
+        assert drawn <= table.scrollable_content_region.width
+        other = next(t for t in teams if t != first_team.team)
+        table.move_cursor(row=teams.index(other))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is team_screen and team_screen.view is not None
+                    and team_screen.view.team == other)
+        assert team_screen.query_one("#team-choice", Select).value == other
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_all_teams_snapshot(demo_store, snap_compare, size):
+    """F4 v: every team's line and the Service line (demo seed 7, fixed TODAY)."""
+    app = WeekHost(demo_store)
+
+    async def ready(pilot) -> None:
+        await open_team(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                    and app.screen.views is not None)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
 def help_lines(app) -> list[str]:
     """The help as drawn on the screen, a line each, at its widget's width."""
     from rich.console import Console
