@@ -631,6 +631,21 @@ NARROW_SERVICE = (("Team", 14), ("Open", 4), ("Overdue", 7), ("Visits in time", 
                   ("Reviews in time", 15), ("Plans pass", 12))
 
 
+def short_team(name: str, names: list[str], room: int) -> str:
+    """A team's name too long for its column as its first word that not every team's name
+    has, where no other team's is the same ("North" of "North Strengthening Families",
+    "South" of "Safeguarding South"): at 80 columns "North Strength" was cut."""
+    if len(name) <= room or name not in names:
+        return name
+    common = set.intersection(*(set(n.split()) for n in names)) if len(names) > 1 else set()
+
+    def first(n: str) -> str:
+        return next((w for w in n.split() if w not in common), n)
+
+    firsts = [first(n) for n in names]
+    return firsts[names.index(name)] if firsts.count(first(name)) == 1 else name
+
+
 class ServiceScreen(_ListOverTeam):
     """A service manager's view: every team's line (open children, per worker (WAR 3.5),
     overdue items, visits, reviews and plans in timescale, no quality check, no change) and
@@ -668,14 +683,11 @@ class ServiceScreen(_ListOverTeam):
         holding = sum(1 for v in views for w in v.workers if w.username and w.children)
         lines = [(v.team, v.total, sum(1 for w in v.workers if w.username and w.children))
                  for v in views]
-        firsts = [(v.team.split() or [""])[0] for v in views]
+        names = [v.team for v in views]
         room = self.columns[0][1]
         for name, line, workers in [*lines, ("Service", service, holding)]:
             per = f"{line.children / workers:.1f}" if workers else "—"
-            # A name longer than its column by its first word where no other team's starts
-            # with it ("North"): at 80 columns "North Strength" was cut.
-            first = (name.split() or [""])[0]
-            shown = first if len(name) > room and firsts.count(first) == 1 else name
+            shown = short_team(name, names, room)
             cells = {"Team": Text(shown, style="bold" if name == "Service" else ""),
                      "Open": str(line.children), "Per worker": per,
                      "Overdue": Text(str(line.overdue_total),
@@ -690,7 +702,7 @@ class ServiceScreen(_ListOverTeam):
         waiting = sum(len(v.waiting) for v in views)
         table.border_title = plain(
             f"All teams {self.today:%d %b}: {counted(len(views), 'team')} · "
-            f"{service.children} open · {waiting} to decide (w) · Enter: a team")
+            f"{service.children} open · {waiting} to decide · Enter: a team")
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:

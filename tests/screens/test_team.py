@@ -388,6 +388,19 @@ def test_all_teams_snapshot(demo_store, snap_compare, size):
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
+def test_a_long_team_name_is_its_word_that_tells_it_apart():
+    from cintui.screens.team import short_team
+
+    two = ["North Strengthening Families", "South Safeguarding and Support"]
+    assert [short_team(n, two, 14) for n in two] == ["North", "South"]
+    alike = ["Safeguarding North", "Safeguarding South"]
+    assert [short_team(n, alike, 14) for n in alike] == ["North", "South"]
+    assert short_team("Safeguarding North", alike, 22) == "Safeguarding North"  # fits
+    same = ["Children North A", "Children North B"]
+    assert short_team("Children North A", same, 10) == "A"
+    assert short_team(two[0], two[:1], 14) == "North"  # the only team
+
+
 def help_lines(app) -> list[str]:
     """The help as drawn on the screen, a line each, at its widget's width."""
     from rich.console import Console
