@@ -47,9 +47,10 @@ WHERE = {"visit": "Enter: the visit form", "meetings": "Enter: the child's meeti
 WHERE_FOR = {"turns_18": "Enter: the child's closure (r: recommend it, RC6 for adult services)"}
 
 
-def _what(item: DueItem) -> str:
+def _what(item: DueItem, width: int = 30) -> str:
     if item.key == "consent":  # whole at 80 columns; why, in full: the line underneath
-        return "No valid consent (CIN service)"
+        return "No valid consent (CIN service)" if width >= 30 else \
+            "No valid consent (CIN)" if width >= 22 else "No consent (CIN)"
     if item.key == "plan_action" and item.detail:
         return f"Action: {item.detail}"
     if item.key == "supervision_action" and item.detail:
@@ -57,6 +58,24 @@ def _what(item: DueItem) -> str:
     if item.key in ("short_break_review", "direct_payment_review") and item.detail:
         return f"Review: {item.detail}"  # WAR 7.2.1
     return item.label
+
+
+def worker_names(items: list[DueItem]) -> dict[str, str]:
+    """Each worker's name as the team's week shows it: the first name ("Iris"), or with the
+    surname's initial where two workers shown share it ("Sam O.", "Sam P."); "—" for a child
+    with no worker."""
+    full = {i.child.worker_username: i.child.worker for i in items}
+    firsts = [(name.split() or [""])[0] for name in full.values()]
+    out = {}
+    for username, name in full.items():
+        parts = name.split()
+        if not parts:
+            out[username] = "—"
+        elif firsts.count(parts[0]) > 1 and len(parts) > 1:
+            out[username] = f"{parts[0]} {parts[-1][0]}."
+        else:
+            out[username] = parts[0]
+    return out
 
 
 class MyWeekScreen(KeysAsRead, Screen):
@@ -85,6 +104,10 @@ class MyWeekScreen(KeysAsRead, Screen):
         self._landing = view == "mine"  # the first load: the team's if you hold none
         self._landed_on_team = False  # ...as it did: the title says why
         self._commits_seen = -1
+        # The team's week (or everyone's): whose each item is, by first name (`worker_names`);
+        # 0 on my own children's week. A manager could not tell whose overdue visit it was.
+        self._worker_width = 0
+        self._worker_names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,19 +135,28 @@ class MyWeekScreen(KeysAsRead, Screen):
 
     @property
     def _narrow(self) -> bool:
-        """No Source column and no reference beside the name (under `WIDE` columns)."""
-        return self.app.size.width < self.WIDE
+        """No Source column and no reference beside the name (under `WIDE` columns, and the
+        Worker column's more on the team's week)."""
+        worker = self._worker_width + 2 if self._worker_width else 0
+        return self.app.size.width < self.WIDE + worker
 
     def _column_widths(self) -> tuple[int, ...]:
         """Child and What share what the terminal has beyond the fixed columns, so a wide
-        terminal shows whole names and actions."""
-        due = self._due_width
-        fixed = due + 14 + (0 if self._narrow else 30)
-        columns = 4 if self._narrow else 5
+        terminal shows whole names and actions. The team's week has Worker after Child: at
+        80 columns What is 26 wide ("No valid consent (CIN)"; 21 when Due has a year)."""
+        due, worker = self._due_width, self._worker_width
+        fixed = due + 14 + (0 if self._narrow else 30) + worker
+        columns = (4 if self._narrow else 5) + (1 if worker else 0)
         spare = self.app.size.width - fixed - 2 * columns - 2  # cell padding, scrollbar
-        child = max(18 if self._narrow else 24, spare * 2 // 5)
+        child = max((16 if worker else 18) if self._narrow else 24, spare * 2 // 5)
         what = max(20 if self._narrow else 34, spare - child)
-        return (due, child, what, 14) if self._narrow else (due, child, what, 14, 30)
+        return (due, child, *([worker] if worker else []), what, 14,
+                *([] if self._narrow else [30]))
+
+    @property
+    def _labels(self) -> tuple[str, ...]:
+        return ("Due", "Child", *(["Worker"] if self._worker_width else []), "What", "Left",
+                "Source")
 
     # "07 Jan", or "15 Feb 2028" when a date shown is not this year's (`due_day`)
     _due_width = 6
@@ -132,8 +164,7 @@ class MyWeekScreen(KeysAsRead, Screen):
     def _add_columns(self) -> None:
         self._widths = self._column_widths()
         table = self.query_one(DataTable)
-        for label, width in zip(("Due", "Child", "What", "Left", "Source"), self._widths,
-                                strict=False):
+        for label, width in zip(self._labels, self._widths, strict=False):
             table.add_column(label, width=width)
 
     def on_resize(self) -> None:
@@ -188,10 +219,15 @@ class MyWeekScreen(KeysAsRead, Screen):
         self.grouped, self._shown = grouped, (view, worker)
         table = self.query_one(DataTable)
         wanted = max((len(due_day(i.due, grouped.today)) for i in grouped.items()), default=6)
-        if max(wanted, 6) != self._due_width:  # a year shown, or no longer: Due fits it
-            self._due_width = max(wanted, 6)
+        names = worker_names(grouped.items()) if view != "mine" else {}
+        longest = max((len(n) for n in names.values()), default=0)
+        whose_width = min(max(longest, len("Worker")), 10) if names else 0
+        if (max(wanted, 6), whose_width) != (self._due_width, self._worker_width):
+            # a year shown, or no longer: Due fits it; the team's: whose each item is
+            self._due_width, self._worker_width = max(wanted, 6), whose_width
             table.clear(columns=True)
             self._add_columns()
+        self._worker_names = names
         keep = table.cursor_row
         table.clear()
         self.items = {}
@@ -209,9 +245,11 @@ class MyWeekScreen(KeysAsRead, Screen):
                 state = STATE_STYLE.get(item.state, "")
                 child = item.child.name if self._narrow else \
                     f"{item.child.name} {item.child.reference}"
+                whose = [names[item.child.worker_username]] if names else []
                 table.add_row(
                     Text(due_day(item.due, grouped.today), style=state),
-                    child, _what(item), Text(describe_left(item), style=state),
+                    child, *whose, _what(item, self._widths[-2 if self._narrow else -3]),
+                    Text(describe_left(item), style=state),
                     *([] if self._narrow else [item.source]), key=key)
         who = "everyone (no worker chosen: Ctrl+P → Who am I)" if worker is None \
             else f"{VIEWS[view]} ({worker})" + (

@@ -4,13 +4,15 @@ visits and reviews in timescale, plans passing their checks, children with no qu
 and on a child of the quality checks their record; q records a quality-assurance audit or case-mapping discussion for a child; u opens the
 supervision of the child under the cursor, o lists every child of the team overdue
 supervision, with a plan or not (STO 4.5, 8.5); a reallocates several of a worker's
-children (space marks each) to another worker in one go. The CIN
+children (space marks each) to another worker in one go; v shows every team's line and
+the service's, Enter there showing a team (a service manager's view). The CIN
 census for the collection in progress: per worker, how many children would be left out of
 the return or queried; Enter on a worker lists them and what to fix (as `cintui report
 census`)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import date
@@ -75,6 +77,43 @@ SECTIONS = {
 }
 
 
+# The team's choice (on a laptop's 80 columns, and wider); its totals have the rest, three
+# lines.
+NARROW_CHOICE, WIDE_CHOICE = 34, 48
+
+
+def _shown(fact: str) -> int:
+    return len(re.sub(r"\[/?b\]", "", fact))
+
+
+def _laid_out(facts: list[str], width: int) -> list[str]:
+    """Facts joined by " · ", a line at a time, never one broken over two lines."""
+    out: list[list[str]] = []
+    for fact in facts:
+        if out and sum(map(_shown, out[-1])) + 3 * len(out[-1]) + _shown(fact) <= width:
+            out[-1].append(fact)
+        else:
+            out.append([fact])
+    return [" · ".join(line) for line in out]
+
+
+def fact_lines(variants: list[list[str]], width: int, lines: int = 3) -> str:
+    """The team's totals as the first of `variants` whose facts fit `lines` lines of
+    `width`, none broken over two ("9 overdue supervision (STO 8.5)"). The title wrapped past
+    the three lines beside the team's choice and was cut off: at 80 columns "(STO" and the
+    "no change" count gone, at 120 "months (WIR 2.3)"."""
+    for facts in variants:
+        laid = _laid_out(facts, width)
+        if len(laid) <= lines:
+            break
+    return "\n".join(laid)
+
+
+def _without_rules(facts: list[str]) -> list[str]:
+    """The facts without their rules' keys (each is in ? help and the README)."""
+    return [re.sub(r" \((STO|WIR) [\d.]+\)$", "", fact) for fact in facts]
+
+
 def _short_kinds(overdue: dict[str, int]) -> str:
     return " ".join(f"{kind.split()[0]} {n}" for kind, n in
                     sorted(overdue.items(), key=lambda x: -x[1]))
@@ -92,7 +131,7 @@ class TeamScreen(KeysAsRead, Screen):
     READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
     DEFAULT_CSS = """
     TeamScreen #team-bar { height: 3; padding: 0 1; }
-    TeamScreen #team-choice { width: 48; }
+    TeamScreen #team-choice { width: 48; }  /* WIDE_CHOICE */
     TeamScreen #team-title { width: 1fr; padding: 0 1; }  /* three lines beside the choice */
     TeamScreen #workers { height: auto; max-height: 14; }
     TeamScreen #trend-row { height: 3; padding: 0 1; }
@@ -104,7 +143,7 @@ class TeamScreen(KeysAsRead, Screen):
     TeamScreen.-short #trend-row { height: 2; }
     TeamScreen.-short .section { padding: 0 1; }
     TeamScreen.-short #census { max-height: 4; }
-    TeamScreen.-narrow #team-choice { width: 34; }
+    TeamScreen.-narrow #team-choice { width: 34; }  /* NARROW_CHOICE */
     """
     # Every key as read, the arrows too (`typed.KeysAsRead`), but the letters not while a
     # list is searched: the keys typed after one that opens a form wait for it.
@@ -123,6 +162,9 @@ class TeamScreen(KeysAsRead, Screen):
                         "assessments and plans to authorise, endings recommended, disputes"),
         as_read("a", "reallocate", "Reallocate",
                 tooltip="Reallocate several of the highlighted worker's children"),
+        as_read("v", "service", "All teams",
+                tooltip="Every team's line and the service's (a service manager's view: "
+                        "caseloads, visits, reviews and plans in timescale); Enter picks one"),
         as_read("s", "step_audits", "Step audits (STO 7.13)", show=False),  # in ? help
         as_read("r", "reload", "Refresh", show=False),  # in ? help
     ]
@@ -220,20 +262,27 @@ class TeamScreen(KeysAsRead, Screen):
             return
         total = view.total
         narrow = self.app.size.width < 100
-        waiting = f"[b]{len(view.waiting)} to decide (w)[/b] · " if view.waiting else ""
-        if narrow:  # two lines beside the team's choice: the counts alone
+        waiting = [f"[b]{len(view.waiting)} to decide (w)[/b]"] if view.waiting else []
+        # less the bar's and title's padding, and a column Textual wraps short of
+        width = self.app.size.width - 5 - (NARROW_CHOICE if narrow else WIDE_CHOICE)
+        if narrow:  # beside the team's choice (its name): the counts alone
+            facts = [*waiting, f"{total.children} open", f"{total.overdue_total} overdue",
+                     f"{total.no_quality_check} no QA",
+                     f"{total.supervision_overdue} overdue supervision (STO 8.5)",
+                     f"{total.no_change} no change in 6 months (WIR 2.3)"]
             self.query_one("#team-title", Static).update(
-                f"{waiting}{total.children} open · {total.overdue_total} overdue · "
-                f"{total.no_quality_check} no QA · {total.supervision_overdue} overdue "
-                f"supervision (STO 8.5) · {total.no_change} no change in 6 months (WIR 2.3)")
+                fact_lines([facts, _without_rules(facts)], width))
             return
-        self.query_one("#team-title", Static).update(
-            f"[b]{plain(view.team)}[/b] · {view.today:%a %d %b %Y} · {waiting}"
-            f"{counted(total.children, 'open child', 'open children')} · "
-            f"{counted(total.overdue_total, 'overdue item')} · "
-            f"{counted(total.no_quality_check, 'plan')} with no quality check · "
-            f"{total.supervision_overdue} overdue supervision (STO 8.5) · "
-            f"{counted(total.no_change, 'plan')} with no change in 6 months (WIR 2.3)")
+        day = f"{view.today:%a %d %b %Y}"
+        facts = [f"[b]{plain(view.team)}[/b]", day, *waiting,
+                 counted(total.children, "open child", "open children"),
+                 counted(total.overdue_total, "overdue item"),
+                 f"{counted(total.no_quality_check, 'plan')} with no quality check",
+                 f"{total.supervision_overdue} overdue supervision (STO 8.5)",
+                 f"{counted(total.no_change, 'plan')} with no change in 6 months (WIR 2.3)"]
+        shorter = _without_rules(facts)
+        self.query_one("#team-title", Static).update(fact_lines(
+            [facts, shorter, [f for f in shorter if f != day]], width))
 
     def on_resize(self) -> None:
         self._section_titles()
@@ -435,6 +484,21 @@ class TeamScreen(KeysAsRead, Screen):
         every = not self.view.waiting  # none here: another team's (t goes back)
         self.app.push_screen(self.app.make_screen("waiting", view=self.view, every=every))
 
+    def action_service(self) -> None:
+        """Every team at a glance, a line each and the service's (a service manager's view);
+        Enter shows the team chosen here."""
+        if self.after_reading(self.action_service):
+            self.app.push_screen(self.app.make_screen("service", today=self.app.today),
+                                 self._team_picked)
+
+    def _team_picked(self, team: object) -> None:
+        if isinstance(team, str) and team != self.team:
+            choice = self.query_one("#team-choice", Select)
+            with choice.prevent(Select.Changed):
+                choice.value = team
+            self.team = team
+            self.reload()
+
     def action_step_audits(self) -> None:
         """STO 7.13: this month's cases that stepped down to early help or up from it, to
         audit for learning; [ and ] go a month back and forward."""
@@ -557,6 +621,93 @@ class SupervisionOverdueScreen(_ListOverTeam):
         app = self.app
         app.pop_screen()
         app.push_screen(app.make_screen("supervision", child_id=uuid.UUID(event.row_key.value)))
+
+
+SERVICE_COLUMNS = (("Team", 22), ("Open", 5), ("Per worker", 10), ("Overdue", 7),
+                   ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 12),
+                   ("No QA", 5), ("No change", 9))
+# At 80 columns, as the team view's own: the caseload, overdue and the three measures.
+NARROW_SERVICE = (("Team", 14), ("Open", 4), ("Overdue", 7), ("Visits in time", 14),
+                  ("Reviews in time", 15), ("Plans pass", 12))
+
+
+def short_team(name: str, names: list[str], room: int) -> str:
+    """A team's name too long for its column as its first word that not every team's name
+    has, where no other team's is the same ("North" of "North Strengthening Families",
+    "South" of "Safeguarding South"): at 80 columns "North Strength" was cut."""
+    if len(name) <= room or name not in names:
+        return name
+    common = set.intersection(*(set(n.split()) for n in names)) if len(names) > 1 else set()
+
+    def first(n: str) -> str:
+        return next((w for w in n.split() if w not in common), n)
+
+    firsts = [first(n) for n in names]
+    return firsts[names.index(name)] if firsts.count(first(name)) == 1 else name
+
+
+class ServiceScreen(_ListOverTeam):
+    """A service manager's view: every team's line (open children, per worker (WAR 3.5),
+    overdue items, visits, reviews and plans in timescale, no quality check, no change) and
+    the service's, which adds them up. The team view showed one team at a time. Enter
+    shows the team chosen in the team view; Esc goes back to it."""
+
+    TABLE_ID = "service"
+    DEFAULT_CSS = """
+    ServiceScreen > DataTable { width: 100%; height: 1fr; }
+    """
+
+    def __init__(self, today: date, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.today = today
+        self.views: list[team_cases.TeamView] | None = None
+
+    def on_mount(self) -> None:
+        narrow = self.app.size.width < MEDIUM_FROM
+        self.columns = NARROW_SERVICE if narrow else SERVICE_COLUMNS
+        self.table("All teams: loading…", self.columns)
+        self._load()
+
+    @work(thread=True, exclusive=True, group="service")
+    def _load(self) -> None:
+        app = self.app
+        with caseload.reading(app.store) as rows:
+            views = team_cases.load_service(rows, self.today)
+        app.call_from_thread(self._show, views)
+
+    def _show(self, views: list[team_cases.TeamView]) -> None:
+        self.views = views
+        table = self.query_one(DataTable)
+        service = team_cases.TeamView(team="Service", today=self.today, workers=[
+            w for v in views for w in v.workers], quality=[]).total
+        holding = sum(1 for v in views for w in v.workers if w.username and w.children)
+        lines = [(v.team, v.total, sum(1 for w in v.workers if w.username and w.children))
+                 for v in views]
+        names = [v.team for v in views]
+        room = self.columns[0][1]
+        for name, line, workers in [*lines, ("Service", service, holding)]:
+            per = f"{line.children / workers:.1f}" if workers else "—"
+            shown = short_team(name, names, room)
+            cells = {"Team": Text(shown, style="bold" if name == "Service" else ""),
+                     "Open": str(line.children), "Per worker": per,
+                     "Overdue": Text(str(line.overdue_total),
+                                     style="bold red" if line.overdue_total else ""),
+                     "Visits in time": _measure(line.visits),
+                     "Reviews in time": _measure(line.reviews),
+                     "Plans pass": _measure(line.plans), "No QA": str(line.no_quality_check),
+                     "No change": Text(str(line.no_change),
+                                       style="bold yellow" if line.no_change else "")}
+            table.add_row(*(cells[label] for label, _ in self.columns),
+                          key=name if name != "Service" else "")
+        waiting = sum(len(v.waiting) for v in views)
+        table.border_title = plain(
+            f"All teams {self.today:%d %b}: {counted(len(views), 'team')} · "
+            f"{service.children} open · {waiting} to decide · Enter: a team")
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.dismiss(event.row_key.value)
 
 
 class WaitingScreen(_ListOverTeam):

@@ -310,3 +310,18 @@ def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
     view.waiting_all = waiting_for_manager(source)  # every team's: the list's t
     view.waiting = [w for w in view.waiting_all if w.team == team]
     return view
+
+
+def load_service(source, today: date) -> list[TeamView]:
+    """Every team's view (its lines, without the weekly trend), for a service manager: the
+    numbers a monthly performance meeting reads team by team (WAR 3.5 caseloads, WAR 8.1,
+    9.3 and STO 8.4-8.5 visits, reviews and plans in timescale; WIR 2.3 drift)."""
+    waiting = waiting_for_manager(source)
+    views = []
+    for team in team_names(source):
+        facts = reports.load_children(source, team=team, end=today, plans_on=today)
+        judged = {as_uuid(c.id): c.plan_passes for c in facts if c.plan_passes is not None}
+        view = load_team(source, today, team, plans_passing=lambda _ids, j=judged: j)
+        view.waiting = [w for w in waiting if w.team == team]
+        views.append(view)
+    return views

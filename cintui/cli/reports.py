@@ -86,16 +86,31 @@ ComplianceToOption = Annotated[str | None, typer.Option(
 ReportMonthOption = Annotated[str | None, typer.Option(
     "--month", help="One month, YYYY-MM (this month: to today). Default: the last full "
                     "month.")]
+PerformanceMonthOption = Annotated[str | None, typer.Option(
+    "--month", help="One month, YYYY-MM (this month: to today). Default: the financial "
+                    "year to date.")]
 
 
-def _compliance_period(start: str | None, end: str | None, month: str | None,
-                       today: str | None) -> tuple[date, date, str]:
-    """The period and how the heading names it. With no dates, the last full month (a
-    manager at month end reads the month just gone; the financial year to date read 0% on
-    10 April); `--month` one month (this month to today); `--from`/`--to` as given."""
-    import calendar
+def _financial_year_to_date(now: date) -> tuple[date, date, str]:
+    first = financial_year_start(now)
+    return first, now, f"financial year {first.year}-{(first.year + 1) % 100:02d} to date"
 
+
+def _last_full_month(now: date) -> tuple[date, date, str]:
     from cintui.domain.reports import last_full_month
+
+    first, last = last_full_month(now)
+    return first, last, f"{first:%B %Y}, the last full month"
+
+
+def _report_period(start: str | None, end: str | None, month: str | None,
+                   today: str | None, default) -> tuple[date, date, str]:
+    """The period and how the heading names it: with no dates `default(today)` (compliance:
+    the last full month, as a manager at month end reads it; the financial year to date
+    read 0% on 10 April. Performance: the financial year to date, its referrals by quarter
+    against the year before, STO 3.1); `--month` one month (this month to today);
+    `--from`/`--to` as given, not named."""
+    import calendar
 
     now = _today(today)
     if month is not None:
@@ -115,10 +130,22 @@ def _compliance_period(start: str | None, end: str | None, month: str | None,
             return first, now, f"{first:%B %Y} so far"
         return first, last, f"{first:%B %Y}"
     if start is None and end is None:
-        first, last = last_full_month(now)
-        return first, last, f"{first:%B %Y}, the last full month"
+        return default(now)
     first, last = _period(start, end, today)
     return first, last, ""
+
+
+def _other_periods(data: dict, default: str, *, year_ended: bool = False) -> str | None:
+    """The line under a default period's heading: how to ask for another. In the first month
+    of a financial year its year to date is days long: the year just ended is named."""
+    if not (data.get("period") or "").endswith(default):
+        return None
+    hint = "Another period: --month YYYY-MM (this month: to today), or --from/--to"
+    first, last = date.fromisoformat(data["from"]), date.fromisoformat(data["to"])
+    if year_ended and (last - first).days < 31:
+        hint += (f"; the year just ended: --from {first.year - 1}-04-01 "
+                 f"--to {first.year}-03-31")
+    return hint + "."
 
 
 @report_app.command("compliance")
@@ -133,7 +160,7 @@ def report_compliance(ctx: typer.Context, start: ComplianceFromOption = None,
     from cintui.export import reports as out
 
     fmt = _one_format(json=as_json, csv=as_csv)
-    first, last, named = _compliance_period(start, end, month, today)
+    first, last, named = _report_period(start, end, month, today, _last_full_month)
     with _reading(ctx, db) as rows:
         team = _team(rows, team)
         data = out.compliance_data(reports.compliance_report(rows, first, last, team=team),
@@ -148,20 +175,21 @@ def report_compliance(ctx: typer.Context, start: ComplianceFromOption = None,
 
 @report_app.command("performance")
 def report_performance(ctx: typer.Context, start: FromOption = None, end: ToOption = None,
-                       team: TeamOption = None, db: DbOption = None, as_json: JsonFlag = False,
+                       month: PerformanceMonthOption = None, team: TeamOption = None, db: DbOption = None, as_json: JsonFlag = False,
                        as_csv: CsvFlag = False, as_md: MdFlag = False,
                        today: TodayOption = None) -> None:
     """Referrals by quarter against a year before, closures by duration, unmet need stepped
-    down, re-referrals, open episodes by month, caseloads (DOMAIN.md §8)."""
+    down, re-referrals, open episodes by month, caseloads (DOMAIN.md §8); default: the
+    financial year to date."""
     from cintui.casework import reports
     from cintui.export import reports as out
 
     fmt = _one_format(json=as_json, csv=as_csv, md=as_md)
-    first, last = _period(start, end, today)
+    first, last, named = _report_period(start, end, month, today, _financial_year_to_date)
     with _reading(ctx, db) as rows:
         team = _team(rows, team)
         data = out.performance_data(reports.performance_report(rows, first, last, team=team),
-                                    team=team)
+                                    team=team, period=named)
     if fmt == "json":
         sys.stdout.write(out.to_json(data))
     elif fmt == "csv":
@@ -201,9 +229,9 @@ def _print_compliance(data: dict) -> None:
     if data.get("period"):  # "November 2026, the last full month (2026-11-01 to 2026-11-30)"
         period = f"{escape(data['period'])} ({period})"
     console.print(f"[bold]Compliance{scope}[/] {period} (policy: {escape(data['policy'])})")
-    if (data.get("period") or "").endswith("the last full month"):
-        console.print("[italic]Another period: --month YYYY-MM (this month: to today), or "
-                      "--from/--to.[/]")
+    hint = _other_periods(data, "the last full month")
+    if hint:
+        console.print(f"[italic]{hint}[/]")
     _title(console, "In total")
     table = Table()
     table.add_column("measure")
@@ -236,7 +264,13 @@ def _print_performance(data: dict) -> None:
     console = _rich_console()
     r, c, rr, cl = data["referrals"], data["closures"], data["rereferrals"], data["caseload"]
     scope = f" — {escape(data['team'])}" if data["team"] else ""
-    console.print(f"[bold]Performance{scope}[/] {data['from']} to {data['to']}")
+    period = f"{data['from']} to {data['to']}"
+    if data.get("period"):  # "financial year 2026-27 to date (2026-04-01 to 2026-12-07)"
+        period = f"{escape(data['period'])} ({period})"
+    console.print(f"[bold]Performance{scope}[/] {period}")
+    hint = _other_periods(data, "to date", year_ended=True)
+    if hint:
+        console.print(f"[italic]{hint}[/]")
     _title(console, f"New referrals: {r['total']} (STO 3.1)")
     t = Table()
     for col in ("quarter", "referrals", "a year before", "change", "change %"):

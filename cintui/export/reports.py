@@ -54,11 +54,14 @@ def compliance_data(report: Compliance, *, team: str | None = None, period: str 
     }
 
 
-def performance_data(report: Performance, *, team: str | None = None) -> dict:
+def performance_data(report: Performance, *, team: str | None = None,
+                     period: str = "") -> dict:
     c = report.caseload
     return {
         "format": PERFORMANCE_FORMAT, "format_version": FORMAT_VERSION,
-        "from": report.start.isoformat(), "to": report.end.isoformat(), "team": team,
+        "from": report.start.isoformat(), "to": report.end.isoformat(),
+        "period": period or None,  # "financial year 2026-27 to date"; None: --from/--to
+        "team": team,
         "referrals": {
             "total": report.referrals,
             "by_quarter": [{"quarter": q.label, "from": q.start.isoformat(),
@@ -202,11 +205,18 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
     return out + [""]
 
 
+def _md_period(data: dict) -> str:
+    """The period line: "Financial year 2026-27 to date: 2026-04-01 to 2026-12-07."."""
+    dates = f"{data['from']} to {data['to']}."
+    period = data.get("period")
+    return f"{_md(period[0].upper() + period[1:])}: {dates}" if period else dates
+
+
 def performance_md(data: dict) -> str:
     r, c, rr, cl = data["referrals"], data["closures"], data["rereferrals"], data["caseload"]
     scope = f" — {_md(data['team'])}" if data["team"] else ""
     out = [f"# Children in Need performance{scope}", "",
-           f"{data['from']} to {data['to']}.", "",
+           _md_period(data), "",
            f"## New referrals (STO 3.1): {r['total']}", ""]
     out += _table(["Quarter", "Referrals", "Same days a year before", "Change", "Change %"],
                   [[q["quarter"], q["count"], q["year_before"], f"{q['change']:+d}",

@@ -146,6 +146,43 @@ def test_defaults_to_the_financial_year_to_date(cli, demo_store):
     assert (out["from"], out["to"]) == ("2025-04-01", "2026-03-01")
 
 
+def test_performance_says_its_period_the_financial_year_to_date(cli, demo_store):
+    """DOMAIN.md §8 (STO 3.1: referrals by financial quarter against a year before): the
+    performance report stays the financial year to date, and now says so in its heading,
+    JSON and committee page, as compliance says its month. Its heading gave two dates only;
+    in April it names the year just ended, the one to read."""
+    out = json.loads(run(cli, demo_store, "performance", "--json"))
+    assert out["period"] == "financial year 2026-27 to date"
+    lines = run(cli, demo_store, "performance").splitlines()
+    assert lines[0].startswith("Performance financial year 2026-27 to date "
+                               "(2026-04-01 to 2026-11-23)")
+    assert lines[1].startswith("Another period: --month YYYY-MM")
+    md = run(cli, demo_store, "performance", "--md")
+    assert "Financial year 2026-27 to date: 2026-04-01 to 2026-11-23." in md
+    april = cli("report", "performance", "--db", demo_store, "--today", "2027-04-10")
+    assert april.code == 0, april.err
+    assert april.out.startswith("Performance financial year 2027-28 to date "
+                                "(2027-04-01 to 2027-04-10)")
+    assert "the year just ended: --from 2026-04-01 --to 2027-03-31" in " ".join(
+        april.out.split())
+
+
+def test_performance_for_a_month_as_compliance(cli, demo_store):
+    """`--month` on performance, as on compliance (one month; this month runs to today);
+    `--from`/`--to` still any period, not named."""
+    for report in ("performance", "compliance"):
+        out = json.loads(run(cli, demo_store, report, "--month", "2026-10", "--json"))
+        assert (out["from"], out["to"], out["period"]) == ("2026-10-01", "2026-10-31",
+                                                           "October 2026")
+        out = json.loads(run(cli, demo_store, report, "--month", "2026-11", "--json"))
+        assert (out["from"], out["to"], out["period"]) == ("2026-11-01", "2026-11-23",
+                                                           "November 2026 so far")
+    out = json.loads(run(cli, demo_store, "performance", *PERIOD, "--json"))
+    assert (out["from"], out["to"], out["period"]) == ("2025-04-01", "2026-11-23", None)
+    heading = run(cli, demo_store, "performance", "--month", "2026-10").splitlines()[0]
+    assert heading.startswith("Performance October 2026 (2026-10-01 to 2026-10-31)")
+
+
 def test_compliance_defaults_to_the_last_full_month(cli, demo_store):
     """Month end (DOMAIN.md §8; WAR 3, 11): with no dates the compliance report is the last
     full month, and its heading says so. It was the financial year to date: on 10 April that
@@ -185,6 +222,10 @@ def test_compliance_for_a_month_and_explicit_dates(cli, demo_store):
     (("compliance", "--month", "2026-10", "--to", "2026-10-31"),
      "--month is a period of its own"),
     (("compliance", "--from", "2026-13-01"), "--from: '2026-13-01' is not a date"),
+    (("performance", "--month", "2026-12"), "--month: December 2026 has not begun"),
+    (("performance", "--month", "10/2026"), "--month: '10/2026' is not a month"),
+    (("performance", "--month", "2026-10", "--from", "2026-10-01", "--md"),
+     "--month is a period of its own"),
     (("performance", "--to", "yesterday"), "--to: 'yesterday' is not a date"),
     (("performance", "--from", "2026-06-01", "--to", "2026-05-01"),
      "--from 2026-06-01 is after --to 2026-05-01"),

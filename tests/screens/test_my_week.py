@@ -229,7 +229,8 @@ async def test_a_wider_terminal_gives_names_and_actions_the_room(demo_store):
 
 async def test_every_what_is_whole_at_80_columns_consent_included(demo_store):
     """At 80 columns a missing consent read "No valid consent to a CIN serv…": every item's
-    What that is ours (not a plan action's own words) fits its column, on my team's list."""
+    What that is ours (not a plan action's own words) fits its column, on my team's list,
+    where a Worker column now shares the width (the line underneath says it in full)."""
     from textual.widgets import DataTable
 
     app = WeekHost(demo_store)
@@ -237,14 +238,68 @@ async def test_every_what_is_whole_at_80_columns_consent_included(demo_store):
         screen = await open_week(pilot)
         await pilot.press("2")  # my team: more children, a missing consent among them
         await settle(pilot)
-        width = list(screen.query_one(DataTable).columns.values())[2].width
+        labels = [str(c.label) for c in screen.query_one(DataTable).columns.values()]
+        what = labels.index("What")
+        width = list(screen.query_one(DataTable).columns.values())[what].width
         items = [screen.items[key] for key, _ in rows(screen) if key in screen.items]
         assert any(i.key == "consent" for i in items)
-        whats = {cells[2] for key, cells in rows(screen)
+        whats = {cells[what] for key, cells in rows(screen)
                  if key in screen.items and screen.items[key].key in ("consent", "visit",
                                                                      "review", "minutes")}
-        assert "No valid consent (CIN service)" in whats
+        assert whats & {"No valid consent (CIN)", "No consent (CIN)"}
         assert all(len(w) <= width and not w.endswith("…") for w in whats), (whats, width)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_manager_sees_whose_each_item_is_on_the_teams_week(demo_store, size):
+    """A team manager's week (their team's items) did not say whose each item was: at 80
+    columns nobody could tell whose overdue visit it was. A Worker column gives each item's
+    worker by first name, every column on the screen; my own week has none."""
+    from textual.widgets import DataTable
+
+    from cintui.casework import cases as case_reads
+
+    manager = read(demo_store, lambda session: next(
+        w for w in case_reads.list_workers(session)
+        if w.role == "team_manager" and not w.open_children))
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager.username)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_week(pilot)
+        await until(pilot, lambda: screen.grouped is not None)
+        table = screen.query_one(DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[:3] == ["Due", "Child", "Worker"], labels
+        shown = [(screen.items[key], cells) for key, cells in rows(screen)
+                 if key in screen.items]
+        overdue_visits = [(i, cells) for i, cells in shown
+                          if i.key == "visit" and i.state.name == "OVERDUE"]
+        assert overdue_visits
+        assert len({i.child.worker_username for i, _ in shown}) > 1  # a team's
+        for item, cells in shown:
+            assert item.child.worker.split()[0] == cells[2], (item.child, cells)
+        drawn = sum(c.get_render_width(table) for c in table.columns.values())
+        assert drawn <= table.scrollable_content_region.width and table.max_scroll_x == 0
+        await pilot.press("1")  # my own children: no Worker column
+        await until(pilot, lambda: "My children" in str(
+            screen.query_one("#week-title").render()))
+        assert "Worker" not in [str(c.label) for c in table.columns.values()]
+
+
+def test_worker_names_are_first_names_with_an_initial_where_two_share_one():
+    from cintui.domain.due import ChildRef, DueItem
+    from cintui.domain.timescales import DueState
+    from cintui.screens.my_week import worker_names
+
+    def item(user: str, name: str) -> DueItem:
+        return DueItem(child=ChildRef(id="1", reference="R", name="C", worker=name,
+                                      worker_username=user),
+                       key="visit", label="Next visit", due=TODAY, state=DueState.DUE_TODAY,
+                       working_days_left=0, rule="", source="")
+
+    assert worker_names([item("sam.o", "Sam Okoro"), item("sam.p", "Sam Patel"),
+                         item("iris", "Iris Greenhalgh"), item("", "")]) == {
+        "sam.o": "Sam O.", "sam.p": "Sam P.", "iris": "Iris", "": "—"}
 
 
 @pytest.mark.parametrize("width", [80, 100, 120])
@@ -275,6 +330,27 @@ def test_my_week_snapshot(demo_store, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_a_managers_team_week_snapshot(demo_store, snap_compare, size):
+    """My week for a team manager holding no children (the team's items, a Worker column),
+    at 80x24 and 120x40 (demo seed 7, fixed TODAY)."""
+    from cintui.casework import cases as case_reads
+
+    manager = read(demo_store, lambda session: next(
+        w for w in case_reads.list_workers(session)
+        if w.role == "team_manager" and not w.open_children))
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager.username)
+
+    async def ready(pilot) -> None:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_week(pilot)
+        await until(pilot, lambda: screen.grouped is not None)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
 async def test_enter_on_a_step_down_goes_to_the_step_down_and_esc_to_the_record(demo_store):

@@ -212,11 +212,13 @@ async def test_the_months_step_downs_are_audited_from_the_team_view_sto_7_13(dem
         (f"{me.name} ({ROLE_LABELS[me.role]})", True, "The TAF plan carried the school actions")]
 
 
-@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["140x45", "80x24"])
+@pytest.mark.parametrize("size", [SIZE, (120, 40), (80, 24)],
+                         ids=["140x45", "120x40", "80x24"])
 def test_team_view_snapshot(demo_store, snap_compare, size):
-    """The team view at 140x45 and on a laptop's 80x24 (narrower measures; it once failed
-    to open there): worker lines, the Team line, the 12-week trend and the quality checks
-    with supervision (demo seed 7, fixed TODAY)."""
+    """The team view at 140x45, 120x40 and on a laptop's 80x24 (narrower measures; it once
+    failed to open there): the team's totals whole beside its choice, worker lines, the Team
+    line, the 12-week trend and the quality checks with supervision (demo seed 7, fixed
+    TODAY)."""
     app = WeekHost(demo_store)
 
     async def ready(pilot) -> None:
@@ -263,6 +265,140 @@ async def test_on_a_laptops_80x24_every_heading_is_whole_and_several_children_sh
         assert screen.query_one("#census").row_count == census
         assert "Reviews in time" in [str(c.label) for c in screen.query_one("#workers")
                                      .columns.values()]
+
+
+def drawn_lines(widget) -> list[str]:
+    """A widget's lines as drawn on the screen."""
+    lines = (widget.render_line(y).text.strip() for y in range(widget.size.height))
+    return [line for line in lines if line]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_teams_totals_are_whole_beside_its_choice_at_80_and_120(make_demo, size):
+    """WIR 2.3, STO 8.5: the team's totals beside the team's choice. On the demo as a user
+    makes it (`cintui demo`: 120 children, two teams) they wrapped past the three lines
+    there are and were cut off: at 80x24 "overdue supervision (STO" and the "no change"
+    count gone, at 120x40 "months (WIR 2.3)". Every fact is now whole, on the lines shown,
+    for each team (the rules' keys left out where they would not fit)."""
+    from textual.widgets import Select
+
+    from cintui.app import CintuiApp
+    from cintui.casework import cases as case_reads
+    from cintui.store import access
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    manager = read(path, lambda session: next(
+        w for w in case_reads.list_workers(session) if w.role == "team_manager"))
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager.username)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_team(pilot)
+        choice = screen.query_one("#team-choice", Select)
+        teams = [value for _label, value in choice._options if value is not Select.NULL]
+        assert len(teams) == 2
+        for team in teams:
+            choice.value = team
+            await until(pilot, lambda team=team: screen.view is not None
+                        and screen.view.team == team and not screen.reading())
+            await settle(pilot)
+            total, view = screen.view.total, screen.view
+            lines = drawn_lines(screen.query_one("#team-title"))
+            facts = [f"{total.children} open", f"{total.overdue_total} overdue",
+                     f"{total.no_quality_check} no QA",
+                     f"{total.supervision_overdue} overdue supervision",
+                     f"{total.no_change} no change in 6 months"] if size[0] < 100 else [
+                     view.team, counted(total.overdue_total, "overdue item"),
+                     f"{counted(total.no_quality_check, 'plan')} with no quality check",
+                     f"{total.supervision_overdue} overdue supervision",
+                     f"{counted(total.no_change, 'plan')} with no change in 6 months"]
+            if view.waiting:
+                facts.append(f"{len(view.waiting)} to decide (w)")
+            for fact in facts:
+                assert any(fact in line for line in lines), (fact, lines)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_v_shows_every_team_and_the_service_and_enter_picks_one(make_demo, size):
+    """A service manager could see one team at a time, with no line for the service. F4 v
+    (two keys) lists every team's line, the measures a monthly performance meeting reads
+    (WAR 3.5 caseloads, open children per worker; WAR 8.1, 9.3, STO 8.4-8.5 visits, reviews
+    and plans in timescale), each as the team view counts it, and a Service line adding
+    them up; Enter on a team shows it in the team view."""
+    from textual.widgets import Select
+
+    from cintui.app import CintuiApp
+    from cintui.casework import cases as case_reads
+    from cintui.store import access
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    manager = read(path, lambda session: next(
+        w for w in case_reads.list_workers(session) if w.role == "service_manager"))
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager.username)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        team_screen = await open_team(pilot)
+        await until(pilot, lambda: team_screen.view is not None)
+        first_team = team_screen.view
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                    and app.screen.views is not None)
+        service = app.screen
+        table = service.query_one("#service")
+        labels = [str(c.label) for c in table.columns.values()]
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        teams = [v.team for v in service.views]
+        assert len(teams) == 2 and len(rows) == 3 and rows[-1][0] == "Service"
+        for column in ("Open", "Overdue"):
+            at = labels.index(column)
+            assert int(rows[-1][at]) == sum(int(r[at]) for r in rows[:-1])
+        mine = rows[teams.index(first_team.team)]
+        total = first_team.total
+        assert [mine[labels.index(c)] for c in ("Open", "Overdue", "Visits in time",
+                                                "Reviews in time", "Plans pass")] == [
+            str(total.children), str(total.overdue_total), total.visits.describe(),
+            total.reviews.describe(), total.plans.describe()]
+        assert all(r[0] in v.team for r, v in zip(rows, service.views, strict=False))
+        assert all(len(r[0]) <= table.columns[table.ordered_columns[0].key].width
+                   for r in rows)
+        assert f"{total.children + int(rows[1 - teams.index(first_team.team)][1])} open" \
+            in str(table.border_title)
+        drawn = sum(c.get_render_width(table) for c in table.columns.values())
+        assert drawn <= table.scrollable_content_region.width
+        other = next(t for t in teams if t != first_team.team)
+        table.move_cursor(row=teams.index(other))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is team_screen and team_screen.view is not None
+                    and team_screen.view.team == other)
+        assert team_screen.query_one("#team-choice", Select).value == other
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_all_teams_snapshot(demo_store, snap_compare, size):
+    """F4 v: every team's line and the Service line (demo seed 7, fixed TODAY)."""
+    app = WeekHost(demo_store)
+
+    async def ready(pilot) -> None:
+        await open_team(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                    and app.screen.views is not None)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_a_long_team_name_is_its_word_that_tells_it_apart():
+    from cintui.screens.team import short_team
+
+    two = ["North Strengthening Families", "South Safeguarding and Support"]
+    assert [short_team(n, two, 14) for n in two] == ["North", "South"]
+    alike = ["Safeguarding North", "Safeguarding South"]
+    assert [short_team(n, alike, 14) for n in alike] == ["North", "South"]
+    assert short_team("Safeguarding North", alike, 22) == "Safeguarding North"  # fits
+    same = ["Children North A", "Children North B"]
+    assert short_team("Children North A", same, 10) == "A"
+    assert short_team(two[0], two[:1], 14) == "North"  # the only team
 
 
 def help_lines(app) -> list[str]:
@@ -429,7 +565,7 @@ async def test_a_new_teams_view_says_why_u_and_o_have_nothing_to_open(cli, new_l
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
         assert screen.view.quality == [] and screen.view.supervision_overdue == []
-        title = str(screen.query_one("#team-title").render())
+        title = str(screen.query_one("#team-title").render()).replace("\n", " · ")
         assert ("0 open · 0 overdue · 0 no QA · 0 overdue supervision (STO 8.5) · 0 no "
                 "change in 6 months (WIR 2.3)") in title
         await pilot.press("u", "o", "w")
