@@ -66,7 +66,7 @@ def to_completed(cli, db, tmp_path) -> None:
     (("--on", "2026-11-24"), ("in the future",)),
     (("--on", "1/9/2026"), ("--on", "not a date")),
     (("--source", "the moon"), ("no referral source matches 'the moon'",)),
-    (("--source", "school"), ("matches 2 referral sources", "add a word")),
+    (("--source", "individual"), ("matches 4 referral sources", "add a word")),
     (("--need", "N12"), ("no primary need matches",)),
     (("--route", "carrier pigeon"), ("not a route",)),
     (("--route", "early-help-step-up"), ("date of the early help plan",)),

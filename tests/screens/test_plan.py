@@ -25,7 +25,7 @@ from tests.screens.test_shell import (
     until,
     words,
 )
-from tests.screens.test_short_breaks import store_with_child
+from tests.screens.test_short_breaks import open_first_plans_details, store_with_child
 
 SIZE = (140, 45)
 
@@ -1070,14 +1070,7 @@ async def test_the_first_plan_is_agreed_at_the_meeting_minuted_with_the_childs_v
     app = ChildHost(new_child_store, "SB1")
     app.actor = "amira"
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
-        await pilot.press("n")  # the child's first plan
-        await settle(pilot)
-        await pilot.press("v")
-        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
-        form = app.screen
+        form = await open_first_plans_details(pilot)
         assert form.query_one("#childs_views").value == "I like Rainbow House, the big garden."
         assert "from the minutes of the Initial CIN planning meeting 20 Nov 2026" in \
             " ".join(text_of(form, "#views-from").split())

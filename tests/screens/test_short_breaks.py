@@ -376,6 +376,19 @@ def plan_services(path, reference: str) -> list[tuple[str, str]]:
         store.close()
 
 
+async def open_first_plans_details(pilot):
+    """From the child's record: p, n (the child's first plan), v: its Details form."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("p")
+    await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+    await pilot.press("n")
+    await settle(pilot)
+    await pilot.press("v")
+    await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+    return app.screen
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_the_plans_services_offer_the_short_breaks_and_direct_payments(disabled_store,
                                                                             size):
@@ -387,14 +400,7 @@ async def test_the_plans_services_offer_the_short_breaks_and_direct_payments(dis
     app = ChildHost(disabled_store, "SB1")
     app.actor = "amira"
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
-        await pilot.press("n")  # the child's first plan
-        await settle(pilot)
-        await pilot.press("v")
-        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
-        form = app.screen
+        form = await open_first_plans_details(pilot)
         assert form.query_one("#services").value == (
             "Rainbow House: overnight short breaks, 8 h a week; Direct payment: £120.50 a "
             "week, managed by Jo Keys (mother)")
