@@ -20,9 +20,12 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from cintui.domain.chronology import ChronologyEntry
 from cintui.domain.text import counted
+
+if TYPE_CHECKING:  # the chronology imports most of the domain: `plan show` needs none of it
+    from cintui.domain.chronology import ChronologyEntry
 
 SOURCE = "STO 4.3, 6.11, 7.1; TRA"
 AREAS = ("physical", "safety", "love", "esteem")
@@ -132,6 +135,8 @@ def trend(points: Iterable[tuple[date, int]]) -> str:
 
 
 def chronology_entries(facts: Iterable[Gcp2Fact]) -> list[ChronologyEntry]:
+    from cintui.domain.chronology import ChronologyEntry
+
     out = []
     for f in facts:
         attached = f"; attached to {counted(len(f.needs), 'need')}" if f.needs else ""
@@ -148,6 +153,7 @@ SCALE = "1 best care, 5 poorest"
 def for_need(facts: Iterable[Gcp2Fact], need_key: object) -> list[Gcp2Fact]:
     """The GCP2s attached to one need of the plan (by its key, the same in every version),
     newest first: the grades that informed it (STO 6.11)."""
+
     return sorted((f for f in facts if need_key in f.need_keys), key=lambda f: f.on,
                   reverse=True)
 
