@@ -662,19 +662,14 @@ def ben_deletes_rosa_on_the_server(team: Team) -> None:
 def _rosa_on_a_laptop(team: Team, laptops, cli) -> tuple[Path, object]:
     """Rosa, Nell's mother, on Amira's laptop; her link to Nell changed offline ("birth
     mother") and, for the person, her phone."""
-    from cintui.store.models import ChildPerson, Person
+    from cintui.store.models import ChildPerson
 
-    with _as(team.url(team.worker)):
-        assert cli("person", "add", team.child, "--name", "Rosa Quill", "--relationship",
-                   "mother").code == 0
-    path = laptops(team.worker)
+    path, _rosa = rosas_phone_changed_on_a_laptop(team, laptops, cli)
     laptop = open_laptop(path)
     with laptop.session(team.worker) as session:
         link = session.exec(select(ChildPerson)).one()
         link.relationship = "birth mother"
-        rosa = session.exec(select(Person)).one()
-        rosa.phone = "07700 900123"
-        session.add_all([link, rosa])
+        session.add(link)
     laptop.close()
     return path, link
 
