@@ -78,6 +78,7 @@ from cintui.domain.people import (
     check_person,
     normalise_phone,
     pr_warning,
+    professional_hint,
 )
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 from cintui.domain.text import counted, in_sentence
@@ -554,6 +555,13 @@ class PersonInput:
     notes: str = ""
 
 
+def _link_warnings(name: str, kind: str, relationship: str, pr: bool) -> tuple[str, ...]:
+    """What a person's relationship to the child says is probably missing: a mother's
+    parental responsibility, or a professional recorded as family."""
+    return tuple(w for w in (pr_warning(name, kind, relationship, pr),
+                             professional_hint(name, kind, relationship)) if w)
+
+
 def check_person_input(p: PersonInput) -> tuple[PersonInput, tuple[str, ...]]:
     """WIR 2.9: the person tidied (phone in UK form, email domain lower-case), and warnings.
 
@@ -561,8 +569,8 @@ def check_person_input(p: PersonInput) -> tuple[PersonInput, tuple[str, ...]]:
     responsibility for a child in need (only parents and others named by a court do).
     """
     warnings = check_person(p.name, p.kind, p.phone, p.email, p.agency, p.role)
-    if pr := pr_warning(p.name, p.kind, p.relationship, p.parental_responsibility):
-        warnings = (*warnings, pr)
+    warnings = (*warnings, *_link_warnings(p.name, p.kind, p.relationship,
+                                           p.parental_responsibility))
     if p.kind == "professional" and p.parental_responsibility:
         raise InvalidContact(
             "parental_responsibility", "a professional does not hold parental responsibility"
@@ -609,8 +617,8 @@ def _person_row(p: Person, link: ChildPerson, others: int) -> PersonRow:
         warnings = check_person(p.name, p.kind, p.phone, p.email, p.agency, p.role)
     except InvalidContact as exc:  # stored before the checks existed: show, don't hide
         warnings = (exc.problem,)
-    if pr := pr_warning(p.name, p.kind, link.relationship, link.parental_responsibility):
-        warnings = (*warnings, pr)
+    warnings = (*warnings, *_link_warnings(p.name, p.kind, link.relationship,
+                                           link.parental_responsibility))
     return PersonRow(
         person_id=p.id, link_id=link.id, name=p.name, kind=p.kind,
         relationship=link.relationship, agency=p.agency, role=p.role, phone=p.phone,

@@ -288,6 +288,28 @@ def pr_warning(name: str, kind: str, relationship: str, parental_responsibility:
             "1989 s2): record it, or write \"birth mother\" if the child was adopted")
 
 
+# The words of a relationship that name a professional's role, not a relative's: someone
+# recorded as family with one of them gets no agency on the contact list (WIR 2.9), and no
+# copy of the minutes or a closure letter as a professional (WIR 2.9; TRA, BEX 3).
+_PROFESSIONAL = re.compile(
+    r"\b(dsl|designated safeguarding lead|safeguarding lead|teacher|head ?teacher|senco|"
+    r"school nurse|health visitor|gp|doctor|midwife|paediatrician|social worker|police|"
+    r"pcso|youth worker|family support worker|support worker|key ?worker|camhs|therapist|"
+    r"counsellor|housing officer|probation officer|lead professional)\b", re.I)
+
+
+def professional_hint(name: str, kind: str, relationship: str) -> str:
+    """Someone recorded as family whose relationship to the child is a professional's role
+    ("School DSL", "health visitor"): almost always the family/professional choice left at
+    its default. Said, not refused: a grandmother may also be "a teacher"."""
+    if kind != "family" or not (found := _PROFESSIONAL.search(relationship or "")):
+        return ""
+    return (f"{name.strip()} is recorded as family, but \"{relationship.strip()}\" names a "
+            f"professional ({found.group(0)}): record them as a professional, with their "
+            "agency, so they are on the contact list and sent the minutes and closure letters "
+            "as one")
+
+
 # WAR 4.2: "In particular to improve engagement of fathers". The words that name a father,
 # or a man in that place, in a person's relationship to the child.
 _FATHER = re.compile(r"\b(father|dad|daddy|stepfather|step-father|step dad|stepdad)\b", re.I)

@@ -224,6 +224,24 @@ def test_a_mother_added_without_parental_responsibility_is_said_children_act_s2(
         assert other.code == 0 and "Children Act" not in other.err
 
 
+def test_a_professional_added_as_family_is_said_wir_2_9(cli, db):
+    """WIR 2.9, TRA/BEX 3: a school's DSL added without --professional was recorded as
+    family, silently: no agency on the contact list, and no closure letter as a
+    professional. She is added (said, not refused) with a warning naming the role."""
+    added = cli("person", "add", "CIN000001", "--name", "Jane Hollis", "--relationship",
+                "School DSL", "--db", db)
+    assert added.code == 0 and added.out.startswith("Added Jane Hollis (School DSL)")
+    assert "Warning: Jane Hollis is recorded as family, but \"School DSL\" names a " \
+        "professional (DSL): record them as a professional, with their agency" in added.err
+    listed = ok(cli, db, "person", "list", "CIN000001")
+    assert "names a professional" in listed[0]["warnings"][0]
+    for relationship, kind in (("Grandmother", ()), ("Class teacher", ("--professional",
+                                                                       "--agency", "Oak"))):
+        other = cli("person", "add", "CIN000001", "--name", f"{relationship} Ward",
+                    "--relationship", relationship, *kind, "--db", db)
+        assert other.code == 0 and "names a professional" not in other.err, other.err
+
+
 def test_people_consent_visits_and_meetings(cli, db):
     refused(cli, db, "person", "add", "CIN000001", "--name", "Layla Ward", "--email", "nope",
             says=("email",))

@@ -350,3 +350,21 @@ def test_war_4_2_a_child_whose_people_name_no_father_is_prompted_to_add_him():
 ])
 def test_who_holds_parental_responsibility_by_law_children_act_1989_s2(relationship, holds):
     assert holds_pr_by_law(relationship) is holds
+
+
+@pytest.mark.parametrize("relationship, named", [
+    ("School DSL", "DSL"), ("class teacher", "teacher"), ("Health Visitor", "Health Visitor"),
+    ("GP", "GP"), ("family support worker", "family support worker"),
+])
+def test_a_professional_recorded_as_family_is_said_wir_2_9(relationship, named):
+    """WIR 2.9: a professional is on the contact list with their agency, and sent the
+    minutes and closure letters as one (TRA, BEX 3). The relationship naming a
+    professional's role, with "family" left chosen, is said; relatives are not."""
+    from cintui.domain.people import professional_hint
+
+    said = professional_hint("Jane Hollis ", "family", relationship)
+    assert said.startswith(f'Jane Hollis is recorded as family, but "{relationship}" names '
+                           f"a professional ({named})"), said
+    assert professional_hint("Jane Hollis", "professional", relationship) == ""
+    for relative in ("Mother", "Grandmother", "Step dad", "Aunt (a nurse's aide)", "Godparent"):
+        assert professional_hint("Ann Lee", "family", relative) == "", relative

@@ -404,6 +404,31 @@ async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(
         assert next(r for r in rows if r[0] == "Ida Rose")[2] == "no"
 
 
+async def test_a_professional_typed_as_family_is_said_on_the_form_wir_2_9(demo_store):
+    """WIR 2.9: "Family or professional" comes before the relationship and starts on family,
+    so a school's DSL typed in a hurry went in as a relative, with no agency and no closure
+    letter as a professional. The form says so as the relationship is typed; p on the
+    choice (one Shift+Tab back) clears it, and the People tab says it of one saved so."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await person_form(pilot)
+        await type_text(pilot, "Jane Hollis")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "School DSL")
+        await settle(pilot)
+        said = " ".join(text_of(form, "#form-info").split())
+        assert 'Jane Hollis is recorded as family, but "School DSL" names a professional ' \
+            "(DSL): record them as a professional, with their agency" in said, said
+        await pilot.press("shift+tab", "p")
+        await settle(pilot)
+        assert "names a professional" not in text_of(form, "#form-info")
+        await pilot.press("f")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert "Jane Hollis is recorded as family" in " ".join(
+            text_of(app.screen, "#people-warnings").split())
+
+
 async def test_a_warning_below_the_fold_of_a_long_form_is_also_said_once(demo_store):
     """On a laptop's 80x24 the person form is longer than the screen and its warnings
     (WIR 2.9: a professional with no phone or email) are under it, out of view: each is
