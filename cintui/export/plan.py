@@ -139,7 +139,8 @@ def _details(doc: PlanDocument) -> list[tuple[str, str]]:
     status, agreed = _standing(doc)
     return [("Child", doc.child_name), ("Reference", doc.child_reference),
             ("Born", doc.dob_text or "—"), ("Social worker", doc.worker or "—"),
-            ("Local authority", doc.authority or "—"),
+            # A store with no authority set up leaves the line out, as the minutes do.
+            *((("Local authority", doc.authority),) if doc.authority else ()),
             ("Plan version", f"{v.number} ({status})"), ("Agreed", agreed),
             ("Lead professional", v.lead_professional or "—"),
             ("Next review", _day(v.next_review)), ("Printed", _day(doc.generated_on))]
