@@ -178,7 +178,8 @@ def load_adult_care(source, view: str, params: dict) -> dict:
     for cid, disabilities, kind, value, on in rows_from(source)(
             ADULT_CARE_SQL.format(ids=ids_sql(view)), params):
         disabled[cid] = any(code != "NONE" for code in (disabilities or "").split())
-        if kind:
+        if kind and latest.get((cid, kind), ("",))[0] != value:
+            # the first row of an answer: a later one of it changed only the contact
             latest[(cid, kind)] = (value, _day(on) if on else None)
     out = {}
     for cid, is_disabled in disabled.items():

@@ -21,6 +21,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from cintui.casework import cases, decisions, drafts, lookup, meetings, plans, record
+from cintui.casework import steps as case_steps
 from cintui.casework.decisions import Decider, EndingError, NewDecision  # noqa: F401 (re-export)
 from cintui.casework.lookup import EpisodeRow
 from cintui.domain import endings as rules
@@ -173,16 +174,22 @@ def _adult_care(session: Session, child_id: uuid.UUID, found: Prefill | None
                 ) -> Prefill | None:
     """WAR 4.2, s17(10): a young person adult social care has accepted closes on to it:
     RC6, no need stepped down to early help (STO 3.3), whatever a final meeting said."""
-    row = session.exec(select(m.Circumstance).where(
+    rows = session.exec(select(m.Circumstance).where(
         m.Circumstance.child_id == child_id,
         m.Circumstance.kind == step_rules.ADULT_SOCIAL_CARE)
         .order_by(col(m.Circumstance.recorded_on).desc(),
-                  col(m.Circumstance.created_at).desc())).first()
-    if row is None or row.value != "accepted":
+                  col(m.Circumstance.created_at).desc())).all()
+    if not rows or rows[0].value != "accepted":
         return found
+    # The acceptance's date: the first row of it (a later one changed only the contact).
+    since = rows[0].recorded_on
+    for row in rows:
+        if row.value != "accepted":
+            break
+        since = row.recorded_on
     if found is None:
-        return Prefill(None, None, "close", "RC6", False, adult_care_on=row.recorded_on)
-    return replace(found, reason="RC6", unmet_need=False, adult_care_on=row.recorded_on)
+        return Prefill(None, None, "close", "RC6", False, adult_care_on=since)
+    return replace(found, reason="RC6", unmet_need=False, adult_care_on=since)
 
 
 def recommender(session: Session, child_id: uuid.UUID, actor: str) -> str:
@@ -588,6 +595,7 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
         next_service=stepped_down.receiving_service if stepped_down else "",
         next_lead=stepped_down.lead_professional if stepped_down else "",
         next_contact=stepped_down.lead_contact if stepped_down else "",
+        adult_contact=case_steps.adult_care_contact(session, child_id) if why == "RC6" else "",
         child_name=child.full_name, child_first_name=child.known_as or child.first_name,
         child_reference=child.reference, dob=child.dob, closure_date=when, reason_code=why,
         reason_label=codes.label("closure_reason", why),

@@ -410,6 +410,8 @@ def close_letters(
                f"{len(letter_ctx.recipients)} recipients to {output}")
     for r in letter_ctx.recipients:
         typer.echo(f"  {r.audience}: {r.name}" + (f" ({r.role})" if r.role else ""))
+    if letter_ctx.missing:  # WAR 4.2: whom to call at adult social care (RC6)
+        typer.echo(f"Note: {letter_ctx.missing}", err=True)
 
 
 @close_app.command("summary")

@@ -164,12 +164,32 @@ def circumstance(key: str) -> Circumstance:
     return next(c for c in CIRCUMSTANCES if c.key == key)
 
 
-def circumstance_words(key: str, value: str) -> str:
+def circumstance_words(key: str, value: str, contact: str = "") -> str:
+    """"Adult social care: accepted, supports them from 18 (contact: Ana Petrov, Transitions
+    Team, 0151 606 2000)"; the contact only where one is held (WAR 4.2)."""
     c = circumstance(key)
     if value == NOT_APPLICABLE:
         return f"{c.label}: {c.ended}"
     words = c.values[value][0]
-    return f"{c.label}: {words}" if words else c.label
+    said = f"{c.label}: {words}" if words else c.label
+    return f"{said} (contact: {contact})" if contact else said
+
+
+ADULT_CONTACT_MAX = 300
+
+
+def check_adult_contact(contact: str, value: str) -> str:
+    """Adult social care's contact (WAR 4.2), for the closure letters (RC6): one line of
+    at most 300 characters, held only with a referral or its answer (`value`, the adult
+    social care circumstance it goes with). Returns the problem, "" none."""
+    if "\n" in contact or "\r" in contact:
+        return "the contact is one line: the team, the worker, the phone"
+    if len(contact.strip()) > ADULT_CONTACT_MAX:
+        return f"the contact is at most {ADULT_CONTACT_MAX} characters"
+    if contact.strip() and value in ("", NOT_APPLICABLE):
+        return ("a contact goes with a referral to adult social care, and none is "
+                "recorded: record the referral too")
+    return ""
 
 
 def circumstance_factors(current: Mapping[str, str]) -> tuple[str, ...]:
@@ -880,7 +900,7 @@ __all__ = [
     "check_factors",
     "check_home_visit", "check_level", "level_meant", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
-    "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
+    "check_adult_contact", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",
     "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
     "status_of", "steps",

@@ -132,6 +132,10 @@ def test_accepted_by_adult_social_care_the_closure_is_rc6_and_ends_what_is_runni
     letters = cli("close", "letters", "Kai", "-o", tmp_path / "letters", "-f", "docx",
                   "--db", db, "--today", "2028-02-16")
     assert letters.code == 0, letters.err
+    # WAR 4.2: no contact recorded with the referral, so the letters cannot say whom to call
+    assert ("Note: no adult social care contact is recorded, so the letters do not say whom "
+            "to call there") in letters.err
+    assert "cintui child circumstances CIN000001 --adult-contact" in letters.err
 
 
 def test_a_closure_reason_by_its_words(cli, new_location):
@@ -148,3 +152,92 @@ def test_a_closure_reason_by_its_words(cli, new_location):
     ending = json.loads(cli("close", "status", "Ben", "--json", "--db", db,
                             "--today", "2027-01-04").out)["ending"]
     assert ending["closure_reason"] == "RC7"
+
+
+def _letter_texts(folder) -> dict[str, str]:
+    from docx import Document
+
+    return {path.name: " ".join(p.text for p in Document(str(path)).paragraphs)
+            for path in sorted(folder.glob("*.docx"))}
+
+
+def test_the_closure_letters_name_adult_social_cares_contact_as_the_referral_recorded_it(
+        cli, new_location, tmp_path):
+    """RC6, WAR 4.2 ("smooth transitional arrangements"). The letters said only "support
+    now comes from adult social care services": a family reading one did not know whom to
+    call there, and the referral had nowhere to record it. Now `--adult-contact` records
+    it with the referral; the acceptance carries it on; a contact changed alone keeps the
+    acceptance's date; each letter names it, in its reader's words."""
+    db = _store(cli, new_location)
+    assert cli("person", "add", "Kai", "--name", "Dr Mel Hart", "--professional",
+               "--agency", "GP", "--address", "2 High St, Rugby", "--db", db).code == 0
+    said = cli("child", "circumstances", "Kai", "--adult-social-care", "referred", "--on",
+               "2027-03-01", "--adult-contact", "Adult Social Care front door, 01926 410410",
+               "--db", db, "--today", "2027-03-01")
+    assert said.code == 0, said.err
+    assert ("Adult social care: referred, for support after 18 (contact: Adult Social Care "
+            "front door, 01926 410410)") in said.out
+    assert cli("child", "circumstances", "Kai", "--adult-social-care", "accepted", "--on",
+               "2027-06-04", "--db", db, "--today", "2027-06-04").code == 0
+    kept = json.loads(cli("child", "circumstances", "Kai", "--json", "--db", db).out)
+    assert kept["adult_social_care_contact"] == "Adult Social Care front door, 01926 410410"
+    named = cli("child", "circumstances", "Kai", "--adult-contact",
+                "Ana Petrov, Transitions Team, 01926 410500", "--on", "2027-09-01",
+                "--db", db, "--today", "2027-09-01")
+    assert named.code == 0, named.err
+    assert ("Adult social care: accepted, supports them from 18 (contact: Ana Petrov, "
+            "Transitions Team, 01926 410500)") in named.out
+    # the acceptance is still dated 4 Jun: the contact alone changed on 1 Sep
+    item = _turning(cli, db, "2028-02-01")["CIN000001"]
+    assert item["rule"].startswith("adult social care accepted them on 4 Jun 2027")
+
+    assert cli("close", "recommend", "Kai", "--summary", "Kai moves to the Transitions "
+               "Team at 18.", "--db", db, "--today", "2028-02-01").code == 0
+    for args in (("close", "decide", "Kai", "--approve", "--by", "sam.okafor",
+                  "--rationale", "Adult social care takes over at 18 (RC6)"),
+                 ("close", "told", "Kai")):
+        assert cli(*args, "--db", db, "--today", "2028-02-02").code == 0
+    assert cli("direct-payment", "end", "Kai", "--on", "2028-02-14", "--reason",
+               "Moved to adult social care", "--db", db, "--today", "2028-02-14").code == 0
+    assert cli("close", "complete", "Kai", "--db", db, "--today", "2028-02-14").code == 0
+    out = tmp_path / "letters"
+    assert cli("close", "letters", "Kai", "-o", out, "-f", "docx", "--db", db,
+               "--today", "2028-02-14").code == 0
+    assert "Note:" not in cli("close", "letters", "Kai", "-o", out, "-f", "docx", "--db", db,
+                              "--today", "2028-02-14").err  # the contact is there
+    texts = _letter_texts(out)
+    assert ("From now on, adult social care services support Kai. Who to contact there: "
+            "Ana Petrov, Transitions Team, 01926 410500.") in \
+        texts["CIN000001-closure-parent-Claire-Morgan.docx"]
+    assert ("From now on, adult social care services support you. Who to contact there: "
+            "Ana Petrov, Transitions Team, 01926 410500.") in \
+        texts["CIN000001-closure-young_person-Kai.docx"]
+    assert ("Adult social care services now support Kai; their contact: Ana Petrov, "
+            "Transitions Team, 01926 410500.") in \
+        texts["CIN000001-closure-professional-Dr-Mel-Hart.docx"]
+
+
+def test_a_bad_adult_social_care_contact_is_one_line_and_nothing_is_written(
+        cli, new_location):
+    """WAR 4.2. A contact with no referral recorded, or over two lines, is refused in one
+    line, exit 2, nothing written; `--adult-contact ""` clears it."""
+    db = _store(cli, new_location)
+    alone = cli("child", "circumstances", "Kai", "--adult-contact", "Ana Petrov", "--db", db,
+                "--today", "2027-03-01")
+    assert alone.code == 2 and "Traceback" not in alone.err
+    assert alone.err.strip().count("\n") == 0
+    assert ("a contact goes with a referral to adult social care, and none is recorded: "
+            "record the referral too") in alone.err
+    two = cli("child", "circumstances", "Kai", "--adult-social-care", "referred",
+              "--adult-contact", "Ana Petrov\n01926 410500", "--db", db, "--today",
+              "2027-03-01")
+    assert two.code == 2 and "the contact is one line" in two.err
+    shown = json.loads(cli("child", "circumstances", "Kai", "--json", "--db", db).out)
+    assert shown["circumstances"] == {} and shown["adult_social_care_contact"] == ""
+    assert cli("child", "circumstances", "Kai", "--adult-social-care", "referred",
+               "--adult-contact", "Ana Petrov", "--db", db, "--today", "2027-03-01").code == 0
+    assert cli("child", "circumstances", "Kai", "--adult-contact", "", "--db", db,
+               "--today", "2027-03-02").code == 0
+    shown = json.loads(cli("child", "circumstances", "Kai", "--json", "--db", db).out)
+    assert shown["circumstances"] == {"adult_social_care": "referred"}
+    assert shown["adult_social_care_contact"] == ""

@@ -561,6 +561,38 @@ async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_ad
         assert "Later" not in text_of(app.screen, "#week-title")
 
 
+async def test_the_referral_to_adult_social_care_records_its_contact_for_the_letters(
+        new_location, cli, tmp_path):
+    """WAR 4.2, RC6. The circumstances form recorded the referral but not whom the family
+    would call at adult social care, so the closure letters could not say. Now the box
+    under Adult social care takes it: r, Tab, the contact, Ctrl+S; the Summary says it. A
+    contact typed with no referral chosen is refused beside the box, nothing saved."""
+    from tests.screens.test_caseload import imported_caseload
+
+    path = imported_caseload(new_location, cli, tmp_path,
+                             "reference,first_name,last_name,dob,worker,referral_date,"
+                             "disabilities\n"
+                             "LCS7,Kai,Planned,14/10/2009,amira.ashdown,02/11/2026,AUT\n")
+    app = WeekHost(path, "LCS7")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "turns_18")
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        form = app.screen
+        await pilot.press("tab", *"Ana Petrov 01926 410500", "ctrl+s")
+        await until(pilot, lambda: "record the referral too" in text_of(
+            form, "#adult_contact-error"))
+        assert app.screen is form  # nothing saved
+        await pilot.press("shift+tab", "r", "tab")
+        await pilot.pause()
+        assert form.focused is form.query_one("#adult_contact")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert ("Adult social care: referred, for support after 18 (contact: Ana Petrov "
+                "01926 410500)") in " ".join(text_of(app.screen, "#details").split())
+
+
 async def test_up_and_down_step_from_item_to_item_past_the_groups_headings(demo_store):
     """A group's heading ("Next two weeks (3)") is not a stop: ↓ from the last overdue item
     lands on the first of the next group, ↑ back on the overdue one, ↑ at the top stays on
