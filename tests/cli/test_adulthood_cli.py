@@ -241,3 +241,30 @@ def test_a_bad_adult_social_care_contact_is_one_line_and_nothing_is_written(
     shown = json.loads(cli("child", "circumstances", "Kai", "--json", "--db", db).out)
     assert shown["circumstances"] == {"adult_social_care": "referred"}
     assert shown["adult_social_care_contact"] == ""
+
+
+def test_a_package_review_after_the_18th_birthday_is_one_line_naming_it(cli, new_location):
+    """s17(10), WAR 4.2. Kai is 18 on Tue 15 Feb 2028. A short break's review could be set
+    after it, and a review's blank next date gave 12 months: the package ran on, on paper,
+    past children's services' end. Now a later date is refused in one line naming the
+    birthday, exit 2, nothing written; a blank gives the birthday."""
+    db = _store(cli, new_location)
+    late = cli("short-break", "add", "Kai", "--provider", "Rainbow House", "--type",
+               "overnight", "--hours", "8", "--per", "month", "--start", "2027-06-01",
+               "--review", "2028-03-01", "--db", db, "--today", "2027-06-01")
+    assert late.code == 2 and late.err.strip().count("\n") == 0
+    assert ("cintui: review: 1 Mar 2028 is after the 18th birthday (15 Feb 2028), by which "
+            "the package ends or passes to adult social care (s17(10); WAR 4.2)") in late.err
+    assert "Rainbow" not in cli("short-break", "list", "Kai", "--db", db).out  # not written
+    added = cli("short-break", "add", "Kai", "--provider", "Rainbow House", "--type",
+                "overnight", "--hours", "8", "--per", "month", "--start", "2027-06-01",
+                "--db", db, "--today", "2027-06-01")
+    assert added.code == 0, added.err
+    assert "next review by 15 Feb 2028" in added.out  # not 1 Jun 2028
+    # the direct payment (from 14 Dec 2026), reviewed on 1 Dec 2027: next by the birthday
+    reviewed = cli("direct-payment", "review", "Kai", "--on", "2027-12-01", "--notes",
+                   "Going well", "--db", db, "--today", "2027-12-01")
+    assert reviewed.code == 0, reviewed.err
+    assert "next review by 15 Feb 2028" in reviewed.out
+    after = cli("direct-payment", "edit", "Kai", "--review", "2028-04-01", "--db", db)
+    assert after.code == 2 and "after the 18th birthday (15 Feb 2028)" in after.err
