@@ -362,6 +362,17 @@ class CloseInput:
     summary: str | None = None
 
 
+def _own_consent_missing(consent, reference: str) -> str:
+    """WIR 2.1: a parent's consent given and the young person's own not recorded, in the
+    words the consent tab flags it, with how to record it; "" otherwise (the checklist
+    said "no decision on consent to the service is recorded" with the parent's there)."""
+    own = next((f for f in consent.flags if f.startswith("The young person (")), "")
+    if not own:
+        return ""
+    return (f"{own[0].lower()}{own[1:]}: record it (3 on the record, then a; `cintui child "
+            f"consent {reference} --decision given`)")
+
+
 def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: CloseInput,
            today: date) -> rules.ClosureFacts:
     kinds = [d.kind for d in drafts.for_child(session, child.id)]
@@ -373,6 +384,7 @@ def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: Close
         visit_drafts=kinds.count("visit"), minutes_drafts=kinds.count("minutes"),
         draft_plan=plans.draft_version_id(session, child.id) is not None,
         consent_recorded=consent.status["service"] is not ConsentStatus.MISSING,
+        consent_missing=_own_consent_missing(consent, child.reference),
         family_told_on=e.family_told_on if e else None,
         summary=inp.summary if inp.summary is not None else (e.closure_summary if e else ""),
         reason=inp.reason if inp.reason is not None else (e.closure_reason if e else None),

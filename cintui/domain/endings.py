@@ -173,6 +173,9 @@ class ClosureFacts:
     minutes_drafts: int = 0
     draft_plan: bool = False  # a plan version still in draft
     consent_recorded: bool = False  # a decision on consent to the service (WAR 4.2)
+    # Why it is not, where more is known than "none": a parent's given, and a young
+    # person's own not recorded (WIR 2.1), as `domain.consent` flags it.
+    consent_missing: str = ""
     family_told_on: date | None = None
     summary: str = ""
     reason: str | None = None  # RC1-RC9
@@ -237,7 +240,8 @@ def closure_checklist(f: ClosureFacts, today: date,
               "TRA; DOMAIN §9", not f.draft_plan,
               "a plan version is still a draft: agree or delete it"),
         _item("consent", "Consent to the CIN service recorded", "WAR 4.2; WIR 2.1",
-              f.consent_recorded, "no decision on consent to the service is recorded"),
+              f.consent_recorded,
+              f.consent_missing or "no decision on consent to the service is recorded"),
         _item("family_told", "The family has been told of the closure decision", "BEX 3",
               f.family_told_on is not None, "record the date the family was told"),
         _item("summary", "A closure summary is written", "TRA; BEX 3",

@@ -268,3 +268,47 @@ def test_a_package_review_after_the_18th_birthday_is_one_line_naming_it(cli, new
     assert "next review by 15 Feb 2028" in reviewed.out
     after = cli("direct-payment", "edit", "Kai", "--review", "2028-04-01", "--db", db)
     assert after.code == 2 and "after the 18th birthday (15 Feb 2028)" in after.err
+
+
+def test_a_young_persons_own_consent_missing_at_the_closure_is_named_wir_2_1(
+        cli, new_location):
+    """WIR 2.1, WAR 4.2. Amira, 17, her mother's consent recorded and not her own: the
+    closure was refused with "no decision on consent to the service is recorded", which
+    the worker could see was wrong (the mother's was there) and which did not say what
+    was missing. Now it names the young person's own consent and how to record it."""
+    db = amira_closing(cli, new_location)
+    refused = cli("close", "complete", "Amira", "--db", db, "--today", "2026-12-07")
+    assert refused.code == 2
+    assert "no decision on consent to the service is recorded" not in refused.err
+    assert ("the young person (17) has not given their own consent to a CIN service (WIR "
+            "2.1): record it") in refused.err
+    assert cli("child", "consent", "Amira", "--decision", "given", "--method", "verbal",
+               "--on", "2026-12-07", "--db", db, "--today", "2026-12-07").code == 0
+    assert cli("close", "complete", "Amira", "--db", db, "--today", "2026-12-07").code == 0
+
+
+def amira_closing(cli, new_location):
+    """From `db init`: Amira, 17 (18 on 20 Jan 2027), her mother's consent recorded and not
+    her own, the closure approved and the family told."""
+    db = new_location("amira.db")
+    for args in (("db", "init", "--no-encrypt"),
+                 ("team", "add", "CwDT", "--service", "Children with Disability Team"),
+                 ("worker", "add", "sam.okafor", "--name", "Sam Okafor", "--role", "TM",
+                  "--team", "CwDT"),
+                 ("worker", "add", "jo.walker", "--name", "Jo Walker", "--role", "SW",
+                  "--team", "CwDT"),
+                 ("child", "add", "--first-name", "Amira", "--last-name", "Haddad", "--dob",
+                  "2009-01-20", "--disability", "learning", "--worker", "jo.walker",
+                  "--referral-date", "2026-12-01", "--today", "2026-12-01"),
+                 ("person", "add", "Amira", "--name", "Layla Haddad", "--relationship",
+                  "Mother", "--pr", "--lives-with"),
+                 ("child", "consent", "Amira", "--decision", "given", "--person",
+                  "Layla Haddad", "--on", "2026-12-01", "--today", "2026-12-01"),
+                 ("close", "recommend", "Amira", "--reason", "RC7", "--unmet-need", "no",
+                  "--summary", "Support no longer needed.", "--today", "2026-12-07"),
+                 ("close", "decide", "Amira", "--approve", "--by", "sam.okafor",
+                  "--rationale", "No longer in need", "--today", "2026-12-07"),
+                 ("close", "told", "Amira", "--today", "2026-12-07")):
+        result = cli(*args, "--db", db)
+        assert result.code == 0, (args, result.err)
+    return db

@@ -498,6 +498,26 @@ async def test_letters_on_to_adult_social_care_say_whom_to_call_there_rc6_war_4_
     assert "Who to contact there: Ana Petrov, Transitions Team, 0151 606 2020." in text
 
 
+async def test_the_closure_names_a_young_persons_own_consent_missing_wir_2_1(
+        cli, new_location):
+    """WIR 2.1. Amira, 17, her mother's consent recorded and not her own: the closure's
+    checklist said "no decision on consent to the service is recorded". Now C shows what
+    is missing: her own consent, and where to record it."""
+    from tests.cli.test_adulthood_cli import amira_closing
+
+    db = amira_closing(cli, new_location)
+    app = ChildHost(db, "CIN000001")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await settle(pilot)
+        shown = " ".join(text_of(app.screen, "#closure-checklist").split())
+    assert "no decision on consent to the service is recorded" not in shown, shown
+    assert ("the young person (17) has not given their own consent to a CIN service "
+            "(WIR 2.1): record it (3 on the record, then a;") in shown, shown
+
+
 async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo_store):
     """TRA: closure letters to the family, the child and each professional. Written after
     the manager's approval and before the case is closed (they are how the family is told,
