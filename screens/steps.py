@@ -883,8 +883,9 @@ class CaseStepsScreen(KeysAsRead, Screen):
 
     def action_circumstances(self) -> None:
         s = self.state
-        self._open(CircumstancesFormScreen(self.child_id, dict(s.circumstances),
-                                           s.disabilities))
+        self._open(CircumstancesFormScreen(
+            self.child_id, dict(s.circumstances), s.disabilities,
+            focus=rules.circumstance_first(s.facts.birth, self.app.today)))
 
     def action_direct_payments(self) -> None:
         """WAR 7.2: the one record of direct payments (add p, review r, end x there)."""

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from cintui.domain.child import ADULT_AGE, age_years
 from cintui.domain.endings import ACTIVE_ENDINGS
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
 
@@ -176,6 +177,15 @@ def circumstance_words(key: str, value: str, contact: str = "") -> str:
 
 
 ADULT_CONTACT_MAX = 300
+
+
+def circumstance_first(birth: date | None, today: date) -> str:
+    """The circumstance the form opens at: from the 17th birthday, Adult social care (WAR
+    4.2: the year to refer in good time, as My week prompts it; it was six Tabs down),
+    else the first."""
+    if birth is not None and birth <= today and age_years(birth, today) >= ADULT_AGE - 1:
+        return ADULT_SOCIAL_CARE
+    return CIRCUMSTANCES[0].key
 
 
 def check_adult_contact(contact: str, value: str) -> str:
@@ -900,7 +910,7 @@ __all__ = [
     "check_factors",
     "check_home_visit", "check_level", "level_meant", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
-    "check_adult_contact", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
+    "check_adult_contact", "circumstance_first", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",
     "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
     "status_of", "steps",

@@ -493,3 +493,13 @@ def test_adult_social_cares_contact_is_one_line_with_a_referral_war_4_2():
     assert "at most 300" in check_adult_contact("x" * 301, "accepted")
     assert circumstance_words("adult_social_care", "accepted", "Ana Petrov") == (
         "Adult social care: accepted, supports them from 18 (contact: Ana Petrov)")
+
+
+def test_the_circumstances_open_at_adult_social_care_from_the_17th_birthday_war_4_2():
+    from cintui.domain.steps import circumstance_first
+
+    today = date(2026, 12, 7)
+    assert circumstance_first(date(2009, 12, 7), today) == "adult_social_care"  # 17 today
+    assert circumstance_first(date(2009, 12, 8), today) == "young_carer"  # 16
+    assert circumstance_first(None, today) == "young_carer"
+    assert circumstance_first(date(2027, 3, 1), today) == "young_carer"  # unborn
