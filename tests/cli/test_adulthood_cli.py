@@ -103,6 +103,12 @@ def test_accepted_by_adult_social_care_the_closure_is_rc6_and_ends_what_is_runni
     item = _turning(cli, db, "2028-02-01")["CIN000001"]
     assert item["rule"] == ("adult social care accepted them on 4 Jun 2027: close the case "
                             "on to it (RC6) by the 18th birthday")
+    # WAR 4.2: no contact recorded, so the letters could not say whom to call: it says so
+    assert item["detail"] == ("no contact at adult social care recorded: the closure "
+                              "letters name it (WAR 4.2)")
+    table = cli("due", "--db", db, "--today", "2028-02-01", "--worker", "jo.walker")
+    assert "cintui child circumstances CIN000001 --adult-contact" in " ".join(
+        table.out.replace("│", " ").split())
     recommended = cli("close", "recommend", "Kai", "--summary", "Kai moves to the adult "
                       "disability team at 18.", "--db", db, "--today", "2028-02-01")
     assert recommended.code == 0, recommended.err
@@ -190,6 +196,7 @@ def test_the_closure_letters_name_adult_social_cares_contact_as_the_referral_rec
     # the acceptance is still dated 4 Jun: the contact alone changed on 1 Sep
     item = _turning(cli, db, "2028-02-01")["CIN000001"]
     assert item["rule"].startswith("adult social care accepted them on 4 Jun 2027")
+    assert "no contact at adult social care" not in item["detail"]
 
     assert cli("close", "recommend", "Kai", "--summary", "Kai moves to the Transitions "
                "Team at 18.", "--db", db, "--today", "2028-02-01").code == 0

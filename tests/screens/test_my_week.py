@@ -593,6 +593,39 @@ async def test_the_referral_to_adult_social_care_records_its_contact_for_the_let
                 "01926 410500)") in " ".join(text_of(app.screen, "#details").split())
 
 
+async def test_turning_18_accepted_with_no_adult_contact_says_so_on_my_week_war_4_2(
+        new_location, cli, tmp_path):
+    """WAR 4.2, RC6. Kai, 18 on Tue 1 Dec, accepted by adult social care with no contact
+    recorded: the letters would not say whom the family call there, and nothing said so
+    until they were written. His turning-18 item now says it, at 80×24 with where Enter
+    goes still in the box; once the contact is recorded, it no longer does."""
+    from tests.screens.test_caseload import imported_caseload
+
+    path = imported_caseload(new_location, cli, tmp_path,
+                             "reference,first_name,last_name,dob,worker,referral_date,"
+                             "disabilities\n"
+                             "LCS9,Kai,Almost,01/12/2008,amira.ashdown,02/11/2026,AUT\n")
+    assert cli("child", "circumstances", "LCS9", "--adult-social-care", "accepted", "--on",
+               "2026-11-20", "--db", path, "--today", "2026-11-23").code == 0
+
+    async def box_of_turning_18() -> str:
+        app = WeekHost(path, "LCS9")
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_week(pilot)
+            await move_to(pilot, screen, lambda i: i.key == "turns_18")
+            box = screen.query_one("#week-detail")
+            return " ".join(" ".join(box.render_line(y).text
+                                     for y in range(box.size.height)).split())
+
+    shown = await box_of_turning_18()
+    assert "no contact at adult social care recorded: the closure letters name it" in shown
+    assert "Enter: the child's closure" in shown, shown
+    assert cli("child", "circumstances", "LCS9", "--adult-contact", "Ana Petrov, 0151 606 "
+               "2020", "--db", path, "--today", "2026-11-23").code == 0
+    shown = await box_of_turning_18()
+    assert "no contact at adult social care" not in shown, shown
+
+
 async def test_up_and_down_step_from_item_to_item_past_the_groups_headings(demo_store):
     """A group's heading ("Next two weeks (3)") is not a stop: ↓ from the last overdue item
     lands on the first of the next group, ↑ back on the overdue one, ↑ at the top stays on
