@@ -268,6 +268,9 @@ def test_a_package_review_after_the_18th_birthday_is_one_line_naming_it(cli, new
                 "--db", db, "--today", "2027-06-01")
     assert added.code == 0, added.err
     assert "next review by 15 Feb 2028" in added.out  # not 1 Jun 2028
+    for command, option in (("short-break", "add"), ("direct-payment", "review")):
+        helped = " ".join(cli(command, option, "--help").out.split())  # and it says why
+        assert "or the 18th birthday if sooner: s17(10)" in helped, helped
     # the direct payment (from 14 Dec 2026), reviewed on 1 Dec 2027: next by the birthday
     reviewed = cli("direct-payment", "review", "Kai", "--on", "2027-12-01", "--notes",
                    "Going well", "--db", db, "--today", "2027-12-01")
