@@ -142,6 +142,9 @@ def test_accepted_by_adult_social_care_the_closure_is_rc6_and_ends_what_is_runni
     assert ("Note: no adult social care contact is recorded, so the letters do not say whom "
             "to call there") in letters.err
     assert "cintui child circumstances CIN000001 --adult-contact" in letters.err
+    said = json.loads(cli("close", "letters", "Kai", "-o", tmp_path / "again", "-f", "docx",
+                          "--json", "--db", db, "--today", "2028-02-16").out)
+    assert said["note"].startswith("no adult social care contact is recorded")  # scripts too
 
 
 def test_a_closure_reason_by_its_words(cli, new_location):
