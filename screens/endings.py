@@ -267,8 +267,9 @@ class ToldFormScreen(_DatedForm):
 
 
 def _letters_said(written: list, ctx, folder) -> str:
-    return (f"{counted(len(written), 'letter file')} for "
+    said = (f"{counted(len(written), 'letter file')} for "
             f"{counted(len(ctx.recipients), 'recipient')} in {folder}")
+    return said + (f". Note: {ctx.missing}" if ctx.missing else "")
 
 
 class LettersFormScreen(_DatedForm):

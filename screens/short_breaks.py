@@ -279,7 +279,7 @@ class ShortBreakFormScreen(_Form):
         yield self.row("start", "Started", self.text(
             _iso(f.started_on) if f else f"{self.app.today:%d/%m/%Y}"))
         yield self.row("review", "Review by", self.text(
-            _iso(f.review_due) if f else "", "blank: the policy's interval from the start"))
+            _iso(f.review_due) if f else "", "blank: the interval, or by the 18th birthday"))
         yield self.row("notes", "Notes", self.text(f.notes if f else ""))
 
     def on_mount(self) -> None:
@@ -349,7 +349,7 @@ class DirectPaymentFormScreen(_Form):
         yield self.row("start", "Started", self.text(
             _iso(f.started_on) if f else f"{self.app.today:%d/%m/%Y}"))
         yield self.row("review", "Review by", self.text(
-            _iso(f.review_due) if f else "", "blank: 12 months from the start (WAR 7.2.1)"))
+            _iso(f.review_due) if f else "", "blank: 12 months, or by the 18th birthday"))
         yield self.row("notes", "Notes", self.text(f.notes if f else ""))
 
     def on_mount(self) -> None:
@@ -396,7 +396,7 @@ class ReviewFormScreen(_Form):
         yield self.row("notes", "What was found", self.text(
             "", "is it meeting the child's needs? the family's view"))
         yield self.row("next", "Next review by", self.text(
-            "", "blank: the policy's interval from this review"))
+            "", "blank: the interval, or by the 18th birthday"))
 
     def on_mount(self) -> None:
         self.query_one("#notes").focus()

@@ -574,6 +574,10 @@ class CircumstancesFormScreen(FormScreen):
                          value) for value, (words, code) in c.values.items()]
             yield self.row(c.key, c.label, self.choice(
                 options, self.current.get(c.key, rules.NOT_APPLICABLE), keys=dict(c.keys)))
+        with self.app.store.read() as session:  # WAR 4.2: for the closure letters (RC6)
+            self.held_contact = cs.adult_care_contact(session, self.child_id)
+        yield self.row("adult_contact", "Adult care contact", self.text(
+            self.held_contact, "team, worker, phone: the letters name it"))
         yield self.row("disability", "Disabilities", self.text(
             self.disabilities, "census codes or words, commas between: MOB, autism"))
         yield self.row("on", "From", self.text(_dmy(self.app.today)))
@@ -590,6 +594,9 @@ class CircumstancesFormScreen(FormScreen):
             return problems
         for p in rules.check_date("on", on_, self.app.today, what="the date"):
             problems[p.field] = p.message
+        if (contact := self._contact()) is not None and (problem := rules.check_adult_contact(
+                contact, self.value(rules.ADULT_SOCIAL_CARE))):
+            problems["adult_contact"] = problem
         for item in self.text_of("disability").replace(";", ",").split(","):
             if item.strip():
                 try:
@@ -604,9 +611,16 @@ class CircumstancesFormScreen(FormScreen):
         disabilities = self.text_of("disability").replace(",", ";")
         child_id, today, on_, by = (self.child_id, self.app.today, self.date_of("on"),
                                     self.app.actor)
+        contact = self._contact()
         return lambda s: cs.record_circumstances(
             s, child_id, changes, on=on_, today=today, by=by,
-            disabilities=disabilities or "NONE") is not None
+            disabilities=disabilities or "NONE", adult_contact=contact) is not None
+
+    def _contact(self) -> str | None:
+        """Adult social care's contact as typed; None: as it was (so the referral cleared
+        with its contact left in the box clears it too)."""
+        typed = self.text_of("adult_contact")
+        return None if typed == self.held_contact else typed
 
 
 # ---------------------------------------------------------------- the screen
@@ -738,7 +752,9 @@ class CaseStepsScreen(KeysAsRead, Screen):
                                                           label_style="")
         self._show_assessment()
         child = Text()
-        words = "; ".join(rules.circumstance_words(k, v) for k, v in s.circumstances.items())
+        words = "; ".join(rules.circumstance_words(
+            k, v, s.adult_contact if k == rules.ADULT_SOCIAL_CARE else "")
+            for k, v in s.circumstances.items())
         child.append("Circumstances (WAR 2.2.2): ", style="bold")
         child.append(f"{words or 'none recorded'}; disabilities: {s.disabilities}\n")
         for p in s.direct_payments:  # WAR 7.2: from the one record (d opens it)
@@ -867,8 +883,9 @@ class CaseStepsScreen(KeysAsRead, Screen):
 
     def action_circumstances(self) -> None:
         s = self.state
-        self._open(CircumstancesFormScreen(self.child_id, dict(s.circumstances),
-                                           s.disabilities))
+        self._open(CircumstancesFormScreen(
+            self.child_id, dict(s.circumstances), s.disabilities,
+            focus=rules.circumstance_first(s.facts.birth, self.app.today)))
 
     def action_direct_payments(self) -> None:
         """WAR 7.2: the one record of direct payments (add p, review r, end x there)."""

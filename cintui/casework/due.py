@@ -100,7 +100,7 @@ ORDER BY a.due, a.name, a.created_at
 # WAR 4.2, for the young people turning 18: their disabilities, and their latest special
 # educational needs and adult social care circumstances (`domain.due.turning_18`).
 ADULT_CARE_SQL = """
-SELECT c.id, c.disabilities, ci.kind, ci.value, ci.recorded_on
+SELECT c.id, c.disabilities, ci.kind, ci.value, ci.recorded_on, ci.contact
 FROM child AS c
 LEFT JOIN circumstance AS ci ON ci.child_id = c.id AND ci.kind IN ('sen', 'adult_social_care')
 WHERE c.id IN ({ids})
@@ -174,18 +174,23 @@ def load_adult_care(source, view: str, params: dict) -> dict:
     and whether they are one WAR 4.2 names for lifelong support (disabled, or with special
     educational needs recorded)."""
     latest: dict = {}
+    contacts: dict = {}
     disabled: dict = {}
-    for cid, disabilities, kind, value, on in rows_from(source)(
+    for cid, disabilities, kind, value, on, contact in rows_from(source)(
             ADULT_CARE_SQL.format(ids=ids_sql(view)), params):
         disabled[cid] = any(code != "NONE" for code in (disabilities or "").split())
-        if kind:
+        if kind and latest.get((cid, kind), ("",))[0] != value:
+            # the first row of an answer: a later one of it changed only the contact
             latest[(cid, kind)] = (value, _day(on) if on else None)
+        if kind == "adult_social_care":
+            contacts[cid] = contact or ""
     out = {}
     for cid, is_disabled in disabled.items():
         sen = latest.get((cid, "sen"), ("no", None))[0] != "no"
         value, since = latest.get((cid, "adult_social_care"), ("no", None))
         out[cid] = AdultCare(lifelong=is_disabled or sen,
-                             value="" if value == "no" else value, since=since)
+                             value="" if value == "no" else value, since=since,
+                             contact=contacts.get(cid, ""))
     return out
 
 

@@ -21,6 +21,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from cintui.casework import cases, decisions, drafts, lookup, meetings, plans, record
+from cintui.casework import steps as case_steps
 from cintui.casework.decisions import Decider, EndingError, NewDecision  # noqa: F401 (re-export)
 from cintui.casework.lookup import EpisodeRow
 from cintui.domain import endings as rules
@@ -173,16 +174,22 @@ def _adult_care(session: Session, child_id: uuid.UUID, found: Prefill | None
                 ) -> Prefill | None:
     """WAR 4.2, s17(10): a young person adult social care has accepted closes on to it:
     RC6, no need stepped down to early help (STO 3.3), whatever a final meeting said."""
-    row = session.exec(select(m.Circumstance).where(
+    rows = session.exec(select(m.Circumstance).where(
         m.Circumstance.child_id == child_id,
         m.Circumstance.kind == step_rules.ADULT_SOCIAL_CARE)
         .order_by(col(m.Circumstance.recorded_on).desc(),
-                  col(m.Circumstance.created_at).desc())).first()
-    if row is None or row.value != "accepted":
+                  col(m.Circumstance.created_at).desc())).all()
+    if not rows or rows[0].value != "accepted":
         return found
+    # The acceptance's date: the first row of it (a later one changed only the contact).
+    since = rows[0].recorded_on
+    for row in rows:
+        if row.value != "accepted":
+            break
+        since = row.recorded_on
     if found is None:
-        return Prefill(None, None, "close", "RC6", False, adult_care_on=row.recorded_on)
-    return replace(found, reason="RC6", unmet_need=False, adult_care_on=row.recorded_on)
+        return Prefill(None, None, "close", "RC6", False, adult_care_on=since)
+    return replace(found, reason="RC6", unmet_need=False, adult_care_on=since)
 
 
 def recommender(session: Session, child_id: uuid.UUID, actor: str) -> str:
@@ -355,6 +362,17 @@ class CloseInput:
     summary: str | None = None
 
 
+def _own_consent_missing(consent, reference: str) -> str:
+    """WIR 2.1: a parent's consent given and the young person's own not recorded, in the
+    words the consent tab flags it, with how to record it; "" otherwise (the checklist
+    said "no decision on consent to the service is recorded" with the parent's there)."""
+    own = next((f for f in consent.flags if f.startswith("The young person (")), "")
+    if not own:
+        return ""
+    return (f"{own[0].lower()}{own[1:]}: record it (3 on the record, then a; `cintui child "
+            f"consent {reference} --decision given`)")
+
+
 def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: CloseInput,
            today: date) -> rules.ClosureFacts:
     kinds = [d.kind for d in drafts.for_child(session, child.id)]
@@ -366,6 +384,7 @@ def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: Close
         visit_drafts=kinds.count("visit"), minutes_drafts=kinds.count("minutes"),
         draft_plan=plans.draft_version_id(session, child.id) is not None,
         consent_recorded=consent.status["service"] is not ConsentStatus.MISSING,
+        consent_missing=_own_consent_missing(consent, child.reference),
         family_told_on=e.family_told_on if e else None,
         summary=inp.summary if inp.summary is not None else (e.closure_summary if e else ""),
         reason=inp.reason if inp.reason is not None else (e.closure_reason if e else None),
@@ -588,6 +607,7 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
         next_service=stepped_down.receiving_service if stepped_down else "",
         next_lead=stepped_down.lead_professional if stepped_down else "",
         next_contact=stepped_down.lead_contact if stepped_down else "",
+        adult_contact=case_steps.adult_care_contact(session, child_id) if why == "RC6" else "",
         child_name=child.full_name, child_first_name=child.known_as or child.first_name,
         child_reference=child.reference, dob=child.dob, closure_date=when, reason_code=why,
         reason_label=codes.label("closure_reason", why),

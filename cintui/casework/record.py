@@ -283,10 +283,12 @@ def _circumstance_rows(session: Session, child: Child) -> list[tuple[str, str]]:
     """WAR 2.2.2: the child's circumstances now; WAR 7.2: the short breaks and direct
     payments running."""
     now = case_steps.current_circumstances(session, child.id)
+    contact = case_steps.adult_care_contact(session, child.id) if now else ""
     rows = []
     if now:
-        rows.append(("Circumstances", "; ".join(step_rules.circumstance_words(k, v)
-                                                for k, v in now.items())))
+        rows.append(("Circumstances", "; ".join(step_rules.circumstance_words(
+            k, v, contact if k == step_rules.ADULT_SOCIAL_CARE else "")
+            for k, v in now.items())))
     for label, facts in (("Short breaks", short_breaks.short_break_facts(session, child.id)),
                          ("Direct payments",
                           short_breaks.direct_payment_facts(session, child.id))):
@@ -1043,8 +1045,8 @@ def _step_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry
     `package_entries`."""
     rows = session.exec(select(Circumstance).where(Circumstance.child_id == child_id)
                         .order_by(Circumstance.recorded_on, Circumstance.created_at)).all()
-    return circumstance_entries((r.recorded_on, step_rules.circumstance_words(r.kind, r.value),
-                                 r.recorded_by) for r in rows)
+    return circumstance_entries((r.recorded_on, step_rules.circumstance_words(
+        r.kind, r.value, r.contact), r.recorded_by) for r in rows)
 
 
 def _visits_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:

@@ -171,10 +171,12 @@ def _row(session: Session, child_id: uuid.UUID, kind: str, number: int | None):
 
 
 def _default_due(session: Session, kind: str, anchor: date | None,
-                 given: date | None) -> date | None:
+                 given: date | None, birth: date | None) -> date | None:
+    """The date given, else the policy's interval from `anchor` or the 18th birthday,
+    whichever comes first (s17(10); WAR 4.2)."""
     if given is not None or anchor is None:
         return given
-    return rules.latest_review_due(anchor, timescale(session, kind))
+    return rules.review_due_by(anchor, timescale(session, kind), birth)
 
 
 def add_short_break(session: Session, child_id: uuid.UUID, new: ShortBreakInput, *,
@@ -190,7 +192,7 @@ def add_short_break(session: Session, child_id: uuid.UUID, new: ShortBreakInput,
     row = m.ShortBreak(child_id=child_id, provider=new.provider.strip(), kind=new.kind,
                        hours=float(new.hours), per=new.per, started_on=new.started_on,
                        review_due=_default_due(session, "short_break", new.started_on,
-                                               new.review_due),
+                                               new.review_due, child.dob),
                        notes=new.notes.strip(), recorded_by=by.strip()[:200])
     session.add(row)
     session.flush()
@@ -209,7 +211,7 @@ def add_direct_payment(session: Session, child_id: uuid.UUID, new: DirectPayment
     row = m.DirectPayment(child_id=child_id, amount_pence=new.amount_pence, period=new.period,
                           managed_by=new.managed_by.strip(), started_on=new.started_on,
                           review_due=_default_due(session, "direct_payment", new.started_on,
-                                                  new.review_due),
+                                                  new.review_due, child.dob),
                           notes=new.notes.strip(), recorded_by=by.strip()[:200])
     session.add(row)
     session.flush()
@@ -256,7 +258,7 @@ def edit_short_break(session: Session, child_id: uuid.UUID, number: int | None,
         provider=new.provider, kind=new.kind, hours=new.hours, per=new.per,
         started=new.started_on, review_due=None, birth=child.dob, timescale=ts))
     due = new.review_due or row.review_due
-    _raise(_due_problems(session, row, new.started_on, due, ts))
+    _raise(_due_problems(session, row, new.started_on, due, ts, child.dob))
     row.provider, row.kind, row.hours, row.per = (new.provider.strip(), new.kind,
                                                   float(new.hours), new.per)
     row.started_on, row.review_due, row.notes = new.started_on, due, new.notes.strip()
@@ -276,7 +278,7 @@ def edit_direct_payment(session: Session, child_id: uuid.UUID, number: int | Non
         amount_pence=new.amount_pence, period=new.period, managed_by=new.managed_by,
         started=new.started_on, review_due=None, birth=child.dob, timescale=ts))
     due = new.review_due or row.review_due
-    _raise(_due_problems(session, row, new.started_on, due, ts))
+    _raise(_due_problems(session, row, new.started_on, due, ts, child.dob))
     row.amount_pence, row.period = new.amount_pence, new.period
     row.managed_by, row.started_on = new.managed_by.strip(), new.started_on
     row.review_due, row.notes = due, new.notes.strip()
@@ -293,7 +295,7 @@ def _still_open(row) -> list[rules.Problem]:
 
 
 def _due_problems(session: Session, row, started: date, due: date,
-                  ts: Timescale) -> list[rules.Problem]:
+                  ts: Timescale, birth: date | None) -> list[rules.Problem]:
     anchor = _last_review(session, row) or started
     latest = rules.latest_review_due(anchor, ts)
     if due <= anchor:
@@ -303,7 +305,7 @@ def _due_problems(session: Session, row, started: date, due: date,
         return [rules.Problem("review", f"reviewed at least every {ts.describe()} "
                                         f"({ts.source}): by {latest.day} {latest:%b %Y} "
                                         "at the latest")]
-    return []
+    return rules.check_by_18(due, birth, "review")  # s17(10); WAR 4.2
 
 
 def record_review(session: Session, child_id: uuid.UUID, kind: str, number: int | None, *,
@@ -311,13 +313,13 @@ def record_review(session: Session, child_id: uuid.UUID, kind: str, number: int 
                   today: date) -> m.SupportReview:
     """A review held (WAR 7.2.1); the next is due the date given or the policy's interval
     from this one."""
-    cases.require_child(session, child_id, SupportError)
+    child = cases.require_child(session, child_id, SupportError)
     row = _row(session, child_id, kind, number)
     ts = timescale(session, kind)
     _raise(rules.check_review(on=on, started=row.started_on, last=_last_review(session, row),
                               ended=row.ended_on, next_due=next_due, today=today,
-                              timescale=ts))
-    due = next_due or rules.latest_review_due(on, ts)
+                              timescale=ts, birth=child.dob))
+    due = next_due or rules.review_due_by(on, ts, child.dob)
     review = m.SupportReview(child_id=child_id, reviewed_on=on, reviewed_by=by.strip()[:200],
                              notes=notes.strip(), next_due=due,
                              **{f"{kind}_id": row.id})

@@ -407,11 +407,13 @@ def _value(key: str, text: str) -> str:
 
 def record_circumstances(session: Session, child_id: uuid.UUID, changes: Mapping[str, str],
                          *, on: date, today: date, by: str = "",
-                         disabilities: str | None = None) -> dict[str, str]:
+                         disabilities: str | None = None,
+                         adult_contact: str | None = None) -> dict[str, str]:
     """The child's circumstances as dated facts, each feeding its census factor (young carer
     7A, privately fostered 8B-8F, unaccompanied asylum seeking 9A, ...); the child's
-    disabilities as census codes or words. Only what changes is written. Returns the
-    circumstances now."""
+    disabilities as census codes or words; adult social care's contact (WAR 4.2: None
+    unchanged, "" none), carried on by each later row of adult social care. Only what
+    changes is written. Returns the circumstances now."""
     child = _child(session, child_id)
     unknown = [k for k in changes if k not in rules.CIRCUMSTANCE_KEYS]
     if unknown:
@@ -429,15 +431,40 @@ def record_circumstances(session: Session, child_id: uuid.UUID, changes: Mapping
         except ValueError as exc:
             raise StepError("disability", str(exc).partition(": ")[2]) from None
     current = current_circumstances(session, child_id)
+    held = adult_care_contact(session, child_id)
+    contact = held if adult_contact is None else " ".join(adult_contact.split())
+    if adult_contact is not None:
+        problem = rules.check_adult_contact(adult_contact, values.get(
+            rules.ADULT_SOCIAL_CARE, current.get(rules.ADULT_SOCIAL_CARE, "")))
+        if problem:
+            raise StepError("adult_contact", problem)
+        if contact != held and rules.ADULT_SOCIAL_CARE not in values:
+            # WAR 4.2: a contact changed alone is a new row of the same answer
+            values[rules.ADULT_SOCIAL_CARE] = current[rules.ADULT_SOCIAL_CARE]
     for key, value in values.items():
-        if current.get(key, rules.NOT_APPLICABLE) != value:
-            session.add(m.Circumstance(child_id=child_id, kind=key, value=value,
-                                       recorded_on=on, recorded_by=by[:200]))
+        changed = key == rules.ADULT_SOCIAL_CARE and value != rules.NOT_APPLICABLE \
+            and contact != held
+        if current.get(key, rules.NOT_APPLICABLE) != value or changed:
+            session.add(m.Circumstance(
+                child_id=child_id, kind=key, value=value, recorded_on=on,
+                recorded_by=by[:200],
+                contact=contact if key == rules.ADULT_SOCIAL_CARE
+                and value != rules.NOT_APPLICABLE else ""))
     if new_disabilities is not None and new_disabilities != child.disabilities:
         child.disabilities = new_disabilities
         session.add(child)
     session.flush()
     return current_circumstances(session, child_id)
+
+
+def adult_care_contact(session: Session, child_id: uuid.UUID) -> str:
+    """Adult social care's contact recorded with the young person's referral or its answer
+    (WAR 4.2), for the closure letters (RC6); "" none, or none held now."""
+    row = session.exec(select(m.Circumstance).where(
+        m.Circumstance.child_id == child_id, m.Circumstance.kind == rules.ADULT_SOCIAL_CARE)
+        .order_by(col(m.Circumstance.recorded_on).desc(),
+                  col(m.Circumstance.created_at).desc())).first()
+    return row.contact if row is not None and row.value != rules.NOT_APPLICABLE else ""
 
 
 # ---------------------------------------------------------------- where the case stands
@@ -466,6 +493,7 @@ class CaseSteps:
     direct_payments: tuple[DirectPaymentFact, ...]
     missing: tuple[rules.Problem, ...]  # what completing the assessment still needs
     prompts: tuple[rules.Prompt, ...] = ()  # WAR 4.4.1, STO 7.13 (rules.case_prompts)
+    adult_contact: str = ""  # WAR 4.2: adult social care's contact (`adult_care_contact`)
 
 
 def circumstances_now(session: Session, child_id: uuid.UUID) -> tuple[dict[str, str], str]:
@@ -511,7 +539,7 @@ def case_steps(session: Session, child_id: uuid.UUID) -> CaseSteps:
         levels=levels,
         direct_payments=tuple(short_breaks.direct_payment_facts(session, child_id)),
         missing=tuple(rules.missing_for_completion(f, current, levels)),
-        prompts=said)
+        prompts=said, adult_contact=adult_care_contact(session, child_id))
 
 
 def _iso(d: date | None) -> str | None:

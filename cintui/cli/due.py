@@ -87,7 +87,7 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     from rich.markup import escape
 
     from cintui.cli.table import Column, print_table, rule_with_source
-    from cintui.domain.due import describe_left, due_day
+    from cintui.domain.due import NO_ADULT_CONTACT, describe_left, due_day
 
     console = _console()
     total = sum(grouped.count(g) for g in shown)
@@ -119,6 +119,10 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
             elif i.target == "adult_social_care":  # WAR 4.2: how to record the referral
                 rule += (f"; then: cintui child circumstances {i.child.reference} "
                          "--adult-social-care referred")
+            elif i.key == "turns_18" and i.detail == NO_ADULT_CONTACT:  # for the letters
+                what += f": {i.detail}"
+                rule += (f"; then: cintui child circumstances {i.child.reference} "
+                         "--adult-contact \"team, worker, phone\"")
             rule = rule_with_source(rule, i.source) if narrow else rule
             left = describe_left(i)  # narrow: "134 wd" over "overdue", the words wider
             rows.append((due_day(i.due, grouped.today),

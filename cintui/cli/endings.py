@@ -402,7 +402,8 @@ def close_letters(
         _echo_json({"reference": letter_ctx.child_reference,
                     "recipients": [{"name": r.name, "audience": r.audience, "role": r.role}
                                    for r in letter_ctx.recipients],
-                    "files": [str(p) for p in written]})
+                    "files": [str(p) for p in written],
+                    "note": letter_ctx.missing})  # WAR 4.2: "" nothing missing
         return
     if "pdf" in formats and (note := unshown_note(letters_export.letters_unshown(letter_ctx))):
         typer.echo(note, err=True)
@@ -410,6 +411,8 @@ def close_letters(
                f"{len(letter_ctx.recipients)} recipients to {output}")
     for r in letter_ctx.recipients:
         typer.echo(f"  {r.audience}: {r.name}" + (f" ({r.role})" if r.role else ""))
+    if letter_ctx.missing:  # WAR 4.2: whom to call at adult social care (RC6)
+        typer.echo(f"Note: {letter_ctx.missing}", err=True)
 
 
 @close_app.command("summary")

@@ -42,7 +42,8 @@ NumberArg = Annotated[int | None, typer.Argument(
 StartOption = Annotated[str | None, typer.Option(
     "--start", help="When it started (or starts), YYYY-MM-DD.")]
 ReviewOption = Annotated[str | None, typer.Option(
-    "--review", help="The review date (left out: the policy's interval from the start).")]
+    "--review", help="The review date (left out: the policy's interval from the start, or "
+    "the 18th birthday if sooner: s17(10)).")]
 NotesOption = Annotated[str | None, typer.Option("--notes", help="Anything to add.")]
 
 
@@ -148,7 +149,8 @@ def _end(ctx, db, child, kind, number, on, reason, today, as_json) -> None:
 ByOption = Annotated[str | None, typer.Option(
     "--by", help="Who reviewed it (left out: you).")]
 NextOption = Annotated[str | None, typer.Option(
-    "--next", help="The next review (left out: the policy's interval from this one).")]
+    "--next", help="The next review (left out: the policy's interval from this one, or the "
+    "18th birthday if sooner: s17(10)).")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why it ended. Required.")]
 
 

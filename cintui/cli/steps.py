@@ -413,6 +413,9 @@ def child_circumstances(
     adult_social_care: Annotated[str | None, typer.Option(
         "--adult-social-care", help="Support after 18 (WAR 4.2): referred, accepted, "
         "declined, not-needed, or no.")] = None,
+    adult_contact: Annotated[str | None, typer.Option(
+        "--adult-contact", help="Adult social care's contact for the family: team, worker, "
+        "phone (WAR 4.2). The closure letters (RC6) name it; \"\" clears it.")] = None,
     disability: Annotated[str | None, typer.Option(
         "--disability", help="The child's disabilities, census codes or words separated by "
         "commas (MOB, 'learning', AUT), or NONE.")] = None,
@@ -429,7 +432,11 @@ def child_circumstances(
     option, shows them."""
     from cintui.casework import cases
     from cintui.casework import steps as case_steps
-    from cintui.domain.steps import circumstance_factors, circumstance_words
+    from cintui.domain.steps import (
+        ADULT_SOCIAL_CARE,
+        circumstance_factors,
+        circumstance_words,
+    )
 
     changes = {k: v for k, v in {
         "young_carer": young_carer, "private_fostering": private_fostering, "asylum": asylum,
@@ -437,24 +444,28 @@ def child_circumstances(
         "adult_social_care": adult_social_care}.items()
         if v is not None}
     now = _today(today)
-    if changes or disability is not None:
+    if changes or disability is not None or adult_contact is not None:
         with _open(ctx, db) as store, store.session(access.current_actor()) as session:
             record = cases.find_child(session, child)
             current = case_steps.record_circumstances(
                 session, record.id, changes, on=_date(on, "--on", now), today=now,
-                by=access.current_actor(), disabilities=disability)
+                by=access.current_actor(), disabilities=disability,
+                adult_contact=adult_contact)
             ref, name, disabilities = record.reference, record.full_name, record.disabilities
+            contact = case_steps.adult_care_contact(session, record.id)
     else:
         with _open(ctx, db) as store, store.read() as session:
             record = cases.find_child(session, child)
             current = case_steps.current_circumstances(session, record.id)
             ref, name, disabilities = record.reference, record.full_name, record.disabilities
+            contact = case_steps.adult_care_contact(session, record.id)
     factors = circumstance_factors(current)
     if as_json:
         _echo_json({"reference": ref, "circumstances": current, "disabilities": disabilities,
-                    "census_factors": list(factors)})
+                    "census_factors": list(factors), "adult_social_care_contact": contact})
         return
-    words = "; ".join(circumstance_words(k, v) for k, v in current.items()) or "none recorded"
+    words = "; ".join(circumstance_words(k, v, contact if k == ADULT_SOCIAL_CARE else "")
+                      for k, v in current.items()) or "none recorded"
     typer.echo(f"{name} ({ref}): {words}; disabilities: {disabilities}"
                + (f"; census factors: {', '.join(factors)}" if factors else ""))
 

@@ -222,6 +222,7 @@ class AdultCare:
     lifelong: bool
     value: str = ""
     since: date | None = None
+    contact: str = ""  # adult social care's, for the closure letters (RC6)
 
 
 ADULT_CARE_RULES = {
@@ -234,6 +235,9 @@ ADULT_CARE_RULES = {
     "not_needed": "support not needed after 18 (recorded {day}): close the case by the 18th "
                   "birthday",
 }
+# Referred or accepted with no contact recorded: the RC6 letters could not say whom to call.
+NO_ADULT_CONTACT = ("no contact at adult social care recorded: the closure letters name it "
+                    "(WAR 4.2)")
 PLAN_FOR_ADULTHOOD = (
     "plan for adulthood: where support must go on after 18, refer to adult social care in "
     "good time and record it (WAR 4.2); the case ends at 18")
@@ -249,7 +253,10 @@ def turning_18(item: DueItem, care: AdultCare | None) -> DueItem:
         return item
     if care.value in ADULT_CARE_RULES:
         day = f"{care.since.day} {care.since:%b %Y}" if care.since else "a date not recorded"
-        return replace(item, rule=ADULT_CARE_RULES[care.value].format(day=day))
+        said = replace(item, rule=ADULT_CARE_RULES[care.value].format(day=day))
+        if care.value in ("referred", "accepted") and not care.contact:
+            return replace(said, detail=NO_ADULT_CONTACT)
+        return said
     if not care.lifelong:
         return item
     return replace(item, label="Plan for adulthood", rule=PLAN_FOR_ADULTHOOD,

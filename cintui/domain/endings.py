@@ -85,6 +85,32 @@ def next_help(audience: str, service: str, lead: str, contact: str,
     return f"From now on, {by} will support you and {child_first_name}.{reach}"
 
 
+def adult_help(audience: str, contact: str, child_first_name: str) -> str:
+    """Who helps now, in a closure letter on to adult social care (RC6; WAR 4.2 "smooth
+    transitional arrangements"): its contact as recorded with the referral, so the family
+    know whom to call; "" when none was recorded."""
+    if not contact:
+        return ""
+    if audience in ("child", "young_person"):
+        return f"From now on, adult social care services support you. Who to contact there: " \
+               f"{contact}."
+    if audience == "professional":
+        return f"Adult social care services now support {child_first_name}; their contact: " \
+               f"{contact}."
+    return f"From now on, adult social care services support {child_first_name}. Who to " \
+           f"contact there: {contact}."
+
+
+def adult_contact_missing(reason_code: str, contact: str, reference: str) -> str:
+    """What letters closing on to adult social care (RC6) lack with no contact recorded:
+    whom the family call there (WAR 4.2); "" nothing."""
+    if reason_code != "RC6" or contact:
+        return ""
+    return ("no adult social care contact is recorded, so the letters do not say whom to "
+            "call there: record it (Adult care contact, i on the case steps; `cintui child "
+            f"circumstances {reference} --adult-contact`) and write them again")
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong or missing; `message` names the rule."""
@@ -147,6 +173,9 @@ class ClosureFacts:
     minutes_drafts: int = 0
     draft_plan: bool = False  # a plan version still in draft
     consent_recorded: bool = False  # a decision on consent to the service (WAR 4.2)
+    # Why it is not, where more is known than "none": a parent's given, and a young
+    # person's own not recorded (WIR 2.1), as `domain.consent` flags it.
+    consent_missing: str = ""
     family_told_on: date | None = None
     summary: str = ""
     reason: str | None = None  # RC1-RC9
@@ -211,7 +240,8 @@ def closure_checklist(f: ClosureFacts, today: date,
               "TRA; DOMAIN §9", not f.draft_plan,
               "a plan version is still a draft: agree or delete it"),
         _item("consent", "Consent to the CIN service recorded", "WAR 4.2; WIR 2.1",
-              f.consent_recorded, "no decision on consent to the service is recorded"),
+              f.consent_recorded,
+              f.consent_missing or "no decision on consent to the service is recorded"),
         _item("family_told", "The family has been told of the closure decision", "BEX 3",
               f.family_told_on is not None, "record the date the family was told"),
         _item("summary", "A closure summary is written", "TRA; BEX 3",
@@ -405,7 +435,7 @@ def _day(d: date) -> str:
 __all__ = [
     "CLOSING_RECOMMENDATIONS", "DECIDER_ROLES", "DECISION_KINDS", "DECISION_KIND_LABELS",
     "DISPUTE_OUTCOMES", "DISPUTE_OUTCOME_LABELS", "ENDING_STATUS_LABELS", "LETTER_AUDIENCES",
-    "PLAIN_REASONS", "REREFERRAL_BANDS", "next_help", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
+    "PLAIN_REASONS", "REREFERRAL_BANDS", "adult_contact_missing", "adult_help", "next_help", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
     "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
     "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",
     "closure_checklist", "closure_words", "describe_blockers", "describe_interval", "letter_recipients",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.child import comes_of_age
 from cintui.domain.plan import Service
 from cintui.domain.policy import Timescale
 from cintui.domain.text import first_upper
@@ -166,6 +167,31 @@ def latest_review_due(anchor: date, ts: Timescale, cal: WorkingCalendar | None =
     return due_date(anchor, ts, cal or england_calendar())
 
 
+def review_due_by(anchor: date, ts: Timescale, birth: date | None,
+                  cal: WorkingCalendar | None = None) -> date:
+    """The review date a blank gives: the policy's interval from `anchor`, or the 18th
+    birthday when that comes first (s17(10): children's services' package ends, or passes
+    to adult social care, by then: WAR 4.2), on the working day before it if it is not one
+    (DOMAIN.md §11)."""
+    cal = cal or england_calendar()
+    latest = latest_review_due(anchor, ts, cal)
+    if birth is None or latest <= (adult := comes_of_age(birth)):
+        return latest
+    day = cal.working_day_for(adult, anchor)
+    return day if day <= adult else adult
+
+
+def check_by_18(due: date | None, birth: date | None, name: str) -> list[Problem]:
+    """s17(10), WAR 4.2: a package of children's services ends at 18, or passes to adult
+    social care: its review is set no later than the 18th birthday, which the message
+    names. `name`: the input the date came from."""
+    if due is None or birth is None or due <= (adult := comes_of_age(birth)):
+        return []
+    return [Problem(name, f"{_day(due)} is after the 18th birthday ({_day(adult)}), by "
+                          "which the package ends or passes to adult social care (s17(10); "
+                          "WAR 4.2)")]
+
+
 def _check_dates(started: date | None, birth: date | None, review_due: date | None,
                  ts: Timescale, cal: WorkingCalendar | None, what: str) -> list[Problem]:
     out = []
@@ -175,6 +201,12 @@ def _check_dates(started: date | None, birth: date | None, review_due: date | No
     if birth is not None and started < birth:
         out.append(Problem("start", f"{_day(started)} is before the child's birth "
                                     f"({_day(birth)})"))
+    elif birth is not None and started >= (adult := comes_of_age(birth)):
+        out.append(Problem("start", f"{_day(started)} is on or after the 18th birthday "
+                                    f"({_day(adult)}): a {what} from children's services "
+                                    "is for a child (s17(10)); after 18, adult social care "
+                                    "arranges support (WAR 4.2)"))
+        return out
     if review_due is not None:
         latest = latest_review_due(started, ts, cal)
         if review_due <= started:
@@ -182,6 +214,8 @@ def _check_dates(started: date | None, birth: date | None, review_due: date | No
         elif review_due > latest:
             out.append(Problem("review", f"reviewed at least every {ts.describe()} "
                                          f"({ts.source}): by {_day(latest)} at the latest"))
+        else:
+            out += check_by_18(review_due, birth, "review")
     return out
 
 
@@ -240,9 +274,11 @@ def check_direct_payment(*, amount_pence: int | None, period: str, managed_by: s
 
 def check_review(*, on: date | None, started: date, last: date | None, ended: date | None,
                  next_due: date | None, today: date, timescale: Timescale,
-                 cal: WorkingCalendar | None = None) -> list[Problem]:
+                 cal: WorkingCalendar | None = None,
+                 birth: date | None = None) -> list[Problem]:
     """A review: held (not in the future), after the start and the last review, while the
-    package is open; the next review after it and within the policy's interval."""
+    package is open, before the 18th birthday; the next review after it, within the
+    policy's interval and by the 18th birthday (s17(10); WAR 4.2)."""
     if ended is not None:
         return [Problem("child", f"it ended on {_day(ended)}: nothing to review")]
     out = []
@@ -254,6 +290,10 @@ def check_review(*, on: date | None, started: date, last: date | None, ended: da
         out.append(Problem("on", f"{_day(on)} is before the start ({_day(started)})"))
     elif last is not None and on < last:
         out.append(Problem("on", f"{_day(on)} is before the last review ({_day(last)})"))
+    elif birth is not None and on >= (adult := comes_of_age(birth)):
+        return [Problem("on", f"they turned 18 on {_day(adult)}: the package ends there, "
+                              "or passes to adult social care (s17(10); WAR 4.2): end it "
+                              "rather than set another review")]
     if on is not None and next_due is not None:
         latest = latest_review_due(on, timescale, cal)
         if next_due <= on:
@@ -262,6 +302,8 @@ def check_review(*, on: date | None, started: date, last: date | None, ended: da
             out.append(Problem("next", f"reviewed at least every {timescale.describe()} "
                                        f"({timescale.source}): by {_day(latest)} at the "
                                        "latest"))
+        else:
+            out += check_by_18(next_due, birth, "next")
     return out
 
 
@@ -376,6 +418,6 @@ __all__ = [
     "PAY_PERIODS", "direct_payment_words", "plan_service", "services_to_add",
     "PERIOD_WORDS", "Problem", "ReviewDue", "ReviewFact", "SHORT_BREAK_KINDS",
     "SHORT_BREAK_SOURCE", "ShortBreakFact", "check_direct_payment", "check_disabled",
-    "check_end", "check_review", "check_short_break", "hours_text", "latest_review_due",
+    "check_by_18", "check_end", "check_review", "check_short_break", "review_due_by", "hours_text", "latest_review_due",
     "money_text", "open_ones", "package_deadline", "package_line", "parse_hours", "parse_money", "review_state",
 ]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from cintui.domain.child import ADULT_AGE, age_years
 from cintui.domain.endings import ACTIVE_ENDINGS
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
 
@@ -164,12 +165,41 @@ def circumstance(key: str) -> Circumstance:
     return next(c for c in CIRCUMSTANCES if c.key == key)
 
 
-def circumstance_words(key: str, value: str) -> str:
+def circumstance_words(key: str, value: str, contact: str = "") -> str:
+    """"Adult social care: accepted, supports them from 18 (contact: Ana Petrov, Transitions
+    Team, 0151 606 2000)"; the contact only where one is held (WAR 4.2)."""
     c = circumstance(key)
     if value == NOT_APPLICABLE:
         return f"{c.label}: {c.ended}"
     words = c.values[value][0]
-    return f"{c.label}: {words}" if words else c.label
+    said = f"{c.label}: {words}" if words else c.label
+    return f"{said} (contact: {contact})" if contact else said
+
+
+ADULT_CONTACT_MAX = 300
+
+
+def circumstance_first(birth: date | None, today: date) -> str:
+    """The circumstance the form opens at: from the 17th birthday, Adult social care (WAR
+    4.2: the year to refer in good time, as My week prompts it; it was six Tabs down),
+    else the first."""
+    if birth is not None and birth <= today and age_years(birth, today) >= ADULT_AGE - 1:
+        return ADULT_SOCIAL_CARE
+    return CIRCUMSTANCES[0].key
+
+
+def check_adult_contact(contact: str, value: str) -> str:
+    """Adult social care's contact (WAR 4.2), for the closure letters (RC6): one line of
+    at most 300 characters, held only with a referral or its answer (`value`, the adult
+    social care circumstance it goes with). Returns the problem, "" none."""
+    if "\n" in contact or "\r" in contact:
+        return "the contact is one line: the team, the worker, the phone"
+    if len(contact.strip()) > ADULT_CONTACT_MAX:
+        return f"the contact is at most {ADULT_CONTACT_MAX} characters"
+    if contact.strip() and value in ("", NOT_APPLICABLE):
+        return ("a contact goes with a referral to adult social care, and none is "
+                "recorded: record the referral too")
+    return ""
 
 
 def circumstance_factors(current: Mapping[str, str]) -> tuple[str, ...]:
@@ -880,7 +910,7 @@ __all__ = [
     "check_factors",
     "check_home_visit", "check_level", "level_meant", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
-    "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
+    "check_adult_contact", "circumstance_first", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",
     "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
     "status_of", "steps",

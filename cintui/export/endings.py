@@ -23,6 +23,8 @@ from cintui.domain.endings import (
     ChecklistItem,
     DecisionFact,
     Recipient,
+    adult_contact_missing,
+    adult_help,
     next_help,
 )
 from cintui.domain.family_text import family_text
@@ -125,6 +127,15 @@ class LetterContext:
     next_service: str = ""
     next_lead: str = ""
     next_contact: str = ""
+    # Closed on to adult social care (RC6; WAR 4.2): its contact, as the referral recorded it.
+    adult_contact: str = ""
+
+    @property
+    def missing(self) -> str:
+        """What the letters cannot say for want of a record (RC6: adult social care's
+        contact); "" nothing."""
+        return adult_contact_missing(self.reason_code, self.adult_contact,
+                                     self.child_reference)
 
     @property
     def contact(self) -> str:
@@ -157,7 +168,8 @@ def letters(ctx: LetterContext) -> list[Letter]:
             "team_name": ctx.team_name, "contact": ctx.contact, "authority": ctx.authority,
             "decided_by": ctx.decided_by, "letter_date": _day(ctx.letter_date),
             "next_help": next_help(r.audience, ctx.next_service, ctx.next_lead,
-                                   ctx.next_contact, ctx.child_first_name),
+                                   ctx.next_contact, ctx.child_first_name)
+            or adult_help(r.audience, ctx.adult_contact, ctx.child_first_name),
         }
         heading, paras = template(r.audience).render(values)
         out.append(Letter(r, family_text(heading), tuple(family_text(p) for p in paras), ctx))

@@ -245,6 +245,9 @@ class Circumstance(Row, table=True):
     value: str = Field(max_length=24)
     recorded_on: date
     recorded_by: str = Field(default="", max_length=200)
+    # Adult social care (WAR 4.2): who the family calls there, for the closure letters
+    # (RC6): team, worker, phone, as the referral gave it; "" none (revision 0032).
+    contact: str = Field(default="", max_length=300)
 
 
 class ShortBreak(Row, table=True):

@@ -103,6 +103,12 @@ def test_accepted_by_adult_social_care_the_closure_is_rc6_and_ends_what_is_runni
     item = _turning(cli, db, "2028-02-01")["CIN000001"]
     assert item["rule"] == ("adult social care accepted them on 4 Jun 2027: close the case "
                             "on to it (RC6) by the 18th birthday")
+    # WAR 4.2: no contact recorded, so the letters could not say whom to call: it says so
+    assert item["detail"] == ("no contact at adult social care recorded: the closure "
+                              "letters name it (WAR 4.2)")
+    table = cli("due", "--db", db, "--today", "2028-02-01", "--worker", "jo.walker")
+    assert "cintui child circumstances CIN000001 --adult-contact" in " ".join(
+        table.out.replace("│", " ").split())
     recommended = cli("close", "recommend", "Kai", "--summary", "Kai moves to the adult "
                       "disability team at 18.", "--db", db, "--today", "2028-02-01")
     assert recommended.code == 0, recommended.err
@@ -132,6 +138,13 @@ def test_accepted_by_adult_social_care_the_closure_is_rc6_and_ends_what_is_runni
     letters = cli("close", "letters", "Kai", "-o", tmp_path / "letters", "-f", "docx",
                   "--db", db, "--today", "2028-02-16")
     assert letters.code == 0, letters.err
+    # WAR 4.2: no contact recorded with the referral, so the letters cannot say whom to call
+    assert ("Note: no adult social care contact is recorded, so the letters do not say whom "
+            "to call there") in letters.err
+    assert "cintui child circumstances CIN000001 --adult-contact" in letters.err
+    said = json.loads(cli("close", "letters", "Kai", "-o", tmp_path / "again", "-f", "docx",
+                          "--json", "--db", db, "--today", "2028-02-16").out)
+    assert said["note"].startswith("no adult social care contact is recorded")  # scripts too
 
 
 def test_a_closure_reason_by_its_words(cli, new_location):
@@ -148,3 +161,167 @@ def test_a_closure_reason_by_its_words(cli, new_location):
     ending = json.loads(cli("close", "status", "Ben", "--json", "--db", db,
                             "--today", "2027-01-04").out)["ending"]
     assert ending["closure_reason"] == "RC7"
+
+
+def _letter_texts(folder) -> dict[str, str]:
+    from docx import Document
+
+    return {path.name: " ".join(p.text for p in Document(str(path)).paragraphs)
+            for path in sorted(folder.glob("*.docx"))}
+
+
+def test_the_closure_letters_name_adult_social_cares_contact_as_the_referral_recorded_it(
+        cli, new_location, tmp_path):
+    """RC6, WAR 4.2 ("smooth transitional arrangements"). The letters said only "support
+    now comes from adult social care services": a family reading one did not know whom to
+    call there, and the referral had nowhere to record it. Now `--adult-contact` records
+    it with the referral; the acceptance carries it on; a contact changed alone keeps the
+    acceptance's date; each letter names it, in its reader's words."""
+    db = _store(cli, new_location)
+    assert cli("person", "add", "Kai", "--name", "Dr Mel Hart", "--professional",
+               "--agency", "GP", "--address", "2 High St, Rugby", "--db", db).code == 0
+    said = cli("child", "circumstances", "Kai", "--adult-social-care", "referred", "--on",
+               "2027-03-01", "--adult-contact", "Adult Social Care front door, 01926 410410",
+               "--db", db, "--today", "2027-03-01")
+    assert said.code == 0, said.err
+    assert ("Adult social care: referred, for support after 18 (contact: Adult Social Care "
+            "front door, 01926 410410)") in said.out
+    assert cli("child", "circumstances", "Kai", "--adult-social-care", "accepted", "--on",
+               "2027-06-04", "--db", db, "--today", "2027-06-04").code == 0
+    kept = json.loads(cli("child", "circumstances", "Kai", "--json", "--db", db).out)
+    assert kept["adult_social_care_contact"] == "Adult Social Care front door, 01926 410410"
+    named = cli("child", "circumstances", "Kai", "--adult-contact",
+                "Ana Petrov, Transitions Team, 01926 410500", "--on", "2027-09-01",
+                "--db", db, "--today", "2027-09-01")
+    assert named.code == 0, named.err
+    assert ("Adult social care: accepted, supports them from 18 (contact: Ana Petrov, "
+            "Transitions Team, 01926 410500)") in named.out
+    # the acceptance is still dated 4 Jun: the contact alone changed on 1 Sep
+    item = _turning(cli, db, "2028-02-01")["CIN000001"]
+    assert item["rule"].startswith("adult social care accepted them on 4 Jun 2027")
+    assert "no contact at adult social care" not in item["detail"]
+
+    assert cli("close", "recommend", "Kai", "--summary", "Kai moves to the Transitions "
+               "Team at 18.", "--db", db, "--today", "2028-02-01").code == 0
+    for args in (("close", "decide", "Kai", "--approve", "--by", "sam.okafor",
+                  "--rationale", "Adult social care takes over at 18 (RC6)"),
+                 ("close", "told", "Kai")):
+        assert cli(*args, "--db", db, "--today", "2028-02-02").code == 0
+    assert cli("direct-payment", "end", "Kai", "--on", "2028-02-14", "--reason",
+               "Moved to adult social care", "--db", db, "--today", "2028-02-14").code == 0
+    assert cli("close", "complete", "Kai", "--db", db, "--today", "2028-02-14").code == 0
+    out = tmp_path / "letters"
+    assert cli("close", "letters", "Kai", "-o", out, "-f", "docx", "--db", db,
+               "--today", "2028-02-14").code == 0
+    assert "Note:" not in cli("close", "letters", "Kai", "-o", out, "-f", "docx", "--db", db,
+                              "--today", "2028-02-14").err  # the contact is there
+    texts = _letter_texts(out)
+    assert ("From now on, adult social care services support Kai. Who to contact there: "
+            "Ana Petrov, Transitions Team, 01926 410500.") in \
+        texts["CIN000001-closure-parent-Claire-Morgan.docx"]
+    assert ("From now on, adult social care services support you. Who to contact there: "
+            "Ana Petrov, Transitions Team, 01926 410500.") in \
+        texts["CIN000001-closure-young_person-Kai.docx"]
+    assert ("Adult social care services now support Kai; their contact: Ana Petrov, "
+            "Transitions Team, 01926 410500.") in \
+        texts["CIN000001-closure-professional-Dr-Mel-Hart.docx"]
+
+
+def test_a_bad_adult_social_care_contact_is_one_line_and_nothing_is_written(
+        cli, new_location):
+    """WAR 4.2. A contact with no referral recorded, or over two lines, is refused in one
+    line, exit 2, nothing written; `--adult-contact ""` clears it."""
+    db = _store(cli, new_location)
+    alone = cli("child", "circumstances", "Kai", "--adult-contact", "Ana Petrov", "--db", db,
+                "--today", "2027-03-01")
+    assert alone.code == 2 and "Traceback" not in alone.err
+    assert alone.err.strip().count("\n") == 0
+    assert ("a contact goes with a referral to adult social care, and none is recorded: "
+            "record the referral too") in alone.err
+    two = cli("child", "circumstances", "Kai", "--adult-social-care", "referred",
+              "--adult-contact", "Ana Petrov\n01926 410500", "--db", db, "--today",
+              "2027-03-01")
+    assert two.code == 2 and "the contact is one line" in two.err
+    shown = json.loads(cli("child", "circumstances", "Kai", "--json", "--db", db).out)
+    assert shown["circumstances"] == {} and shown["adult_social_care_contact"] == ""
+    assert cli("child", "circumstances", "Kai", "--adult-social-care", "referred",
+               "--adult-contact", "Ana Petrov", "--db", db, "--today", "2027-03-01").code == 0
+    assert cli("child", "circumstances", "Kai", "--adult-contact", "", "--db", db,
+               "--today", "2027-03-02").code == 0
+    shown = json.loads(cli("child", "circumstances", "Kai", "--json", "--db", db).out)
+    assert shown["circumstances"] == {"adult_social_care": "referred"}
+    assert shown["adult_social_care_contact"] == ""
+
+
+def test_a_package_review_after_the_18th_birthday_is_one_line_naming_it(cli, new_location):
+    """s17(10), WAR 4.2. Kai is 18 on Tue 15 Feb 2028. A short break's review could be set
+    after it, and a review's blank next date gave 12 months: the package ran on, on paper,
+    past children's services' end. Now a later date is refused in one line naming the
+    birthday, exit 2, nothing written; a blank gives the birthday."""
+    db = _store(cli, new_location)
+    late = cli("short-break", "add", "Kai", "--provider", "Rainbow House", "--type",
+               "overnight", "--hours", "8", "--per", "month", "--start", "2027-06-01",
+               "--review", "2028-03-01", "--db", db, "--today", "2027-06-01")
+    assert late.code == 2 and late.err.strip().count("\n") == 0
+    assert ("cintui: review: 1 Mar 2028 is after the 18th birthday (15 Feb 2028), by which "
+            "the package ends or passes to adult social care (s17(10); WAR 4.2)") in late.err
+    assert "Rainbow" not in cli("short-break", "list", "Kai", "--db", db).out  # not written
+    added = cli("short-break", "add", "Kai", "--provider", "Rainbow House", "--type",
+                "overnight", "--hours", "8", "--per", "month", "--start", "2027-06-01",
+                "--db", db, "--today", "2027-06-01")
+    assert added.code == 0, added.err
+    assert "next review by 15 Feb 2028" in added.out  # not 1 Jun 2028
+    for command, option in (("short-break", "add"), ("direct-payment", "review")):
+        helped = " ".join(cli(command, option, "--help").out.split())  # and it says why
+        assert "or the 18th birthday if sooner: s17(10)" in helped, helped
+    # the direct payment (from 14 Dec 2026), reviewed on 1 Dec 2027: next by the birthday
+    reviewed = cli("direct-payment", "review", "Kai", "--on", "2027-12-01", "--notes",
+                   "Going well", "--db", db, "--today", "2027-12-01")
+    assert reviewed.code == 0, reviewed.err
+    assert "next review by 15 Feb 2028" in reviewed.out
+    after = cli("direct-payment", "edit", "Kai", "--review", "2028-04-01", "--db", db)
+    assert after.code == 2 and "after the 18th birthday (15 Feb 2028)" in after.err
+
+
+def test_a_young_persons_own_consent_missing_at_the_closure_is_named_wir_2_1(
+        cli, new_location):
+    """WIR 2.1, WAR 4.2. Amira, 17, her mother's consent recorded and not her own: the
+    closure was refused with "no decision on consent to the service is recorded", which
+    the worker could see was wrong (the mother's was there) and which did not say what
+    was missing. Now it names the young person's own consent and how to record it."""
+    db = amira_closing(cli, new_location)
+    refused = cli("close", "complete", "Amira", "--db", db, "--today", "2026-12-07")
+    assert refused.code == 2
+    assert "no decision on consent to the service is recorded" not in refused.err
+    assert ("the young person (17) has not given their own consent to a CIN service (WIR "
+            "2.1): record it") in refused.err
+    assert cli("child", "consent", "Amira", "--decision", "given", "--method", "verbal",
+               "--on", "2026-12-07", "--db", db, "--today", "2026-12-07").code == 0
+    assert cli("close", "complete", "Amira", "--db", db, "--today", "2026-12-07").code == 0
+
+
+def amira_closing(cli, new_location):
+    """From `db init`: Amira, 17 (18 on 20 Jan 2027), her mother's consent recorded and not
+    her own, the closure approved and the family told."""
+    db = new_location("amira.db")
+    for args in (("db", "init", "--no-encrypt"),
+                 ("team", "add", "CwDT", "--service", "Children with Disability Team"),
+                 ("worker", "add", "sam.okafor", "--name", "Sam Okafor", "--role", "TM",
+                  "--team", "CwDT"),
+                 ("worker", "add", "jo.walker", "--name", "Jo Walker", "--role", "SW",
+                  "--team", "CwDT"),
+                 ("child", "add", "--first-name", "Amira", "--last-name", "Haddad", "--dob",
+                  "2009-01-20", "--disability", "learning", "--worker", "jo.walker",
+                  "--referral-date", "2026-12-01", "--today", "2026-12-01"),
+                 ("person", "add", "Amira", "--name", "Layla Haddad", "--relationship",
+                  "Mother", "--pr", "--lives-with"),
+                 ("child", "consent", "Amira", "--decision", "given", "--person",
+                  "Layla Haddad", "--on", "2026-12-01", "--today", "2026-12-01"),
+                 ("close", "recommend", "Amira", "--reason", "RC7", "--unmet-need", "no",
+                  "--summary", "Support no longer needed.", "--today", "2026-12-07"),
+                 ("close", "decide", "Amira", "--approve", "--by", "sam.okafor",
+                  "--rationale", "No longer in need", "--today", "2026-12-07"),
+                 ("close", "told", "Amira", "--today", "2026-12-07")):
+        result = cli(*args, "--db", db)
+        assert result.code == 0, (args, result.err)
+    return db

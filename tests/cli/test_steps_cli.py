@@ -164,7 +164,7 @@ def test_circumstances_and_their_refusals(cli, db):
     assert out == {"reference": "CIN000001", "disabilities": "MOB AUT",
                    "circumstances": {"young_carer": "yes",
                                      "private_fostering": "family_arrangement"},
-                   "census_factors": ["7A", "8E"]}
+                   "census_factors": ["7A", "8E"], "adult_social_care_contact": ""}
     shown = run(cli, db, "child", "circumstances", "CIN000001")
     assert "Young carer; Privately fostered: UK child, alternative family arrangement" \
         in shown.out

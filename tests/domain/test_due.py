@@ -177,6 +177,22 @@ def test_once_the_referral_is_recorded_the_item_says_it_in_the_usual_window():
     assert group_items(list(said.values()), today, horizon(today, CAL, None)).items() == []
 
 
+def test_referred_or_accepted_with_no_adult_contact_the_item_says_so_war_4_2():
+    """WAR 4.2, RC6: the closure letters name adult social care's contact; with none
+    recorded, the turning-18 item says so (its rule unchanged); declined or not needed,
+    nobody is to be called there."""
+    base = _turning(date(2027, 3, 1))
+    for value in ("referred", "accepted"):
+        item = turning_18(base, AdultCare(True, value, date(2027, 2, 20)))
+        assert item.detail == ("no contact at adult social care recorded: the closure "
+                               "letters name it (WAR 4.2)")
+        named = turning_18(base, AdultCare(True, value, date(2027, 2, 20), "Ana, 0151 606"))
+        assert named.detail == base.detail and named.rule == item.rule
+    for value in ("declined", "not_needed"):
+        assert turning_18(base, AdultCare(True, value, date(2027, 2, 20))).detail == \
+            base.detail
+
+
 def test_a_young_person_without_a_disability_or_sen_keeps_the_two_week_window():
     """WAR 4.2 names children with special educational needs or a disability: for others
     the 18th birthday is on the list as before, in its last two weeks."""

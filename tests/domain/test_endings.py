@@ -215,3 +215,18 @@ def test_only_a_closed_case_is_rereferred_and_not_before_its_closure():
         "2 Jun 2026 is before the last closure (3 Jun 2026)")
     assert "future" in rules.check_rereferral("closed", closed, date(2026, 11, 24),
                                               TODAY)[0].message
+
+
+def test_a_letter_closing_on_to_adult_social_care_names_its_contact_rc6_war_4_2():
+    """RC6, WAR 4.2: who to call at adult social care, in each reader's words; nothing
+    where no contact was recorded (the letter as it was)."""
+    contact = "Ana Petrov, Transitions Team, 01926 410500"
+    assert rules.adult_help("parent", contact, "Kai") == (
+        "From now on, adult social care services support Kai. Who to contact there: "
+        "Ana Petrov, Transitions Team, 01926 410500.")
+    assert rules.adult_help("young_person", contact, "Kai").startswith(
+        "From now on, adult social care services support you.")
+    assert rules.adult_help("professional", contact, "Kai") == (
+        "Adult social care services now support Kai; their contact: Ana Petrov, "
+        "Transitions Team, 01926 410500.")
+    assert rules.adult_help("parent", "", "Kai") == ""

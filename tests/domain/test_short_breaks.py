@@ -194,3 +194,44 @@ def test_services_to_add_offers_each_running_package_once_wir_2_7():
         Service("Direct payment", "£120.50 a week, managed by Jo Keys (mother)"))
     assert services_to_add([Service(" rainbow  house "), Service("Direct payments")],
                            [rainbow, paid]) == ()
+
+
+# s17(10), WAR 4.2: a child in need is under 18; a package ends, or passes to adult social
+# care, by the 18th birthday. Maya is 18 on Wed 20 Jan 2027; Sam on Sat 20 Feb 2027.
+MAYA, SAM = date(2009, 1, 20), date(2009, 2, 20)
+
+
+def test_a_review_date_after_the_18th_birthday_is_refused_naming_it_s17_10_war_4_2():
+    kw = dict(provider="Rainbow House", kind="overnight", hours=8, per="month",
+              started=date(2026, 12, 1), timescale=SB_YEAR)
+    (p,) = sb.check_short_break(review_due=date(2027, 3, 1), birth=MAYA, **kw)
+    assert p.field == "review"
+    assert p.message == ("1 Mar 2027 is after the 18th birthday (20 Jan 2027), by which the "
+                         "package ends or passes to adult social care (s17(10); WAR 4.2)")
+    assert sb.check_short_break(review_due=date(2027, 1, 20), birth=MAYA, **kw) == []
+    (p,) = sb.check_direct_payment(amount_pence=12000, period="week", managed_by="Mum",
+                                   started=date(2027, 1, 20), review_due=None, birth=MAYA,
+                                   timescale=YEAR)
+    assert p.field == "start"
+    assert p.message.startswith("20 Jan 2027 is on or after the 18th birthday (20 Jan 2027)")
+
+
+def test_a_blank_review_is_the_interval_or_the_18th_birthday_whichever_first_s17_10():
+    assert sb.review_due_by(date(2026, 12, 1), YEAR, MAYA) == date(2027, 1, 20)
+    # a birthday on a Saturday: the working day before (DOMAIN.md §11)
+    assert sb.review_due_by(date(2026, 12, 1), YEAR, SAM) == date(2027, 2, 19)
+    # a young child: the interval, as before
+    assert sb.review_due_by(date(2026, 12, 1), YEAR, date(2017, 5, 2)) == \
+        sb.latest_review_due(date(2026, 12, 1), YEAR)
+
+
+def test_a_review_at_18_or_setting_the_next_after_it_is_refused_s17_10_war_4_2():
+    kw = dict(started=date(2026, 12, 1), last=None, ended=None, timescale=YEAR, birth=MAYA)
+    (p,) = sb.check_review(on=date(2026, 12, 7), next_due=date(2027, 2, 1),
+                           today=date(2026, 12, 7), **kw)
+    assert p.field == "next"
+    assert p.message.startswith("1 Feb 2027 is after the 18th birthday (20 Jan 2027)")
+    (p,) = sb.check_review(on=date(2027, 1, 21), next_due=None, today=date(2027, 1, 21), **kw)
+    assert p.field == "on" and p.message.startswith("they turned 18 on 20 Jan 2027")
+    assert sb.check_review(on=date(2026, 12, 7), next_due=None, today=date(2026, 12, 7),
+                           **kw) == []

@@ -478,3 +478,28 @@ def test_a_level_of_need_is_taken_by_its_words_tra():
     assert s.level_meant("targeted", levels) == "Targeted support"
     assert s.level_meant("e", levels) == "e"  # in three of them: as typed, refused
     assert s.level_meant("s47", levels) == "s47"
+
+
+def test_adult_social_cares_contact_is_one_line_with_a_referral_war_4_2():
+    """WAR 4.2: the contact for the closure letters (RC6) goes with a referral or its
+    answer, on one line of at most 300 characters."""
+    from cintui.domain.steps import check_adult_contact, circumstance_words
+
+    assert check_adult_contact("Ana Petrov, 01926 410500", "referred") == ""
+    assert check_adult_contact("", "no") == ""  # clearing it is always allowed
+    assert check_adult_contact("Ana Petrov", "no").startswith(
+        "a contact goes with a referral to adult social care")
+    assert check_adult_contact("Ana\n01926", "accepted").startswith("the contact is one line")
+    assert "at most 300" in check_adult_contact("x" * 301, "accepted")
+    assert circumstance_words("adult_social_care", "accepted", "Ana Petrov") == (
+        "Adult social care: accepted, supports them from 18 (contact: Ana Petrov)")
+
+
+def test_the_circumstances_open_at_adult_social_care_from_the_17th_birthday_war_4_2():
+    from cintui.domain.steps import circumstance_first
+
+    today = date(2026, 12, 7)
+    assert circumstance_first(date(2009, 12, 7), today) == "adult_social_care"  # 17 today
+    assert circumstance_first(date(2009, 12, 8), today) == "young_carer"  # 16
+    assert circumstance_first(None, today) == "young_carer"
+    assert circumstance_first(date(2027, 3, 1), today) == "young_carer"  # unborn

@@ -442,6 +442,82 @@ async def test_a_plan_with_no_positive_change_prompts_a_conference_considered_wi
         assert "No need has improved" not in text_of(app.screen, "#details")
 
 
+async def test_letters_on_to_adult_social_care_say_whom_to_call_there_rc6_war_4_2(
+        demo_store):
+    """RC6, WAR 4.2. Letters closing on to adult social care said only "support now comes
+    from adult social care services". With no contact recorded, `l` now says the letters
+    cannot name one and where to record it; recorded, each letter names it."""
+    from docx import Document
+
+    from cintui.casework import steps as case_steps
+    from cintui.reference import config
+
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        child_id = cases.find_child(session, ref).id
+    walk_to_approved(store, child_id)
+    store.close()
+
+    async def letters(app, pilot) -> list[str]:
+        await pilot.press("C")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await pilot.press("l")
+        await until(pilot, lambda: type(app.screen).__name__ == "LettersFormScreen")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "30/11/2026")
+        await pilot.press("tab")
+        await type_text(pilot, "adult social")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await until(pilot, lambda: any("letter file" in str(n.message)
+                                       for n in app._notifications))
+        return [str(n.message) for n in app._notifications]
+
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        said = " ".join(" ".join(await letters(app, pilot)).split())
+    assert ("Note: no adult social care contact is recorded, so the letters do not say "
+            "whom to call there: record it (Adult care contact, i on the case steps;") \
+        in said, said
+
+    store = open_store(demo_store, None)
+    with store.session("amira") as session:
+        case_steps.record_circumstances(
+            session, child_id, {"adult_social_care": "accepted"}, on=TODAY, today=TODAY,
+            adult_contact="Ana Petrov, Transitions Team, 0151 606 2020")
+    store.close()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        said = " ".join(await letters(app, pilot))
+    assert "Note:" not in said, said
+    parent = sorted(config.exports_dir().glob(f"{ref}-closure-parent-*.docx"))[0]
+    text = " ".join(p.text for p in Document(parent).paragraphs)
+    assert "Who to contact there: Ana Petrov, Transitions Team, 0151 606 2020." in text
+
+
+async def test_the_closure_names_a_young_persons_own_consent_missing_wir_2_1(
+        cli, new_location):
+    """WIR 2.1. Amira, 17, her mother's consent recorded and not her own: the closure's
+    checklist said "no decision on consent to the service is recorded". Now C shows what
+    is missing: her own consent, and where to record it."""
+    from tests.cli.test_adulthood_cli import amira_closing
+
+    db = amira_closing(cli, new_location)
+    app = ChildHost(db, "CIN000001")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await settle(pilot)
+        shown = " ".join(text_of(app.screen, "#closure-checklist").split())
+    assert "no decision on consent to the service is recorded" not in shown, shown
+    assert ("the young person (17) has not given their own consent to a CIN service "
+            "(WIR 2.1): record it (3 on the record, then a;") in shown, shown
+
+
 async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo_store):
     """TRA: closure letters to the family, the child and each professional. Written after
     the manager's approval and before the case is closed (they are how the family is told,

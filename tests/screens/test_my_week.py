@@ -561,6 +561,71 @@ async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_ad
         assert "Later" not in text_of(app.screen, "#week-title")
 
 
+async def test_the_referral_to_adult_social_care_records_its_contact_for_the_letters(
+        new_location, cli, tmp_path):
+    """WAR 4.2, RC6. The circumstances form recorded the referral but not whom the family
+    would call at adult social care, so the closure letters could not say. Now the box
+    under Adult social care takes it: r, Tab, the contact, Ctrl+S; the Summary says it. A
+    contact typed with no referral chosen is refused beside the box, nothing saved."""
+    from tests.screens.test_caseload import imported_caseload
+
+    path = imported_caseload(new_location, cli, tmp_path,
+                             "reference,first_name,last_name,dob,worker,referral_date,"
+                             "disabilities\n"
+                             "LCS7,Kai,Planned,14/10/2009,amira.ashdown,02/11/2026,AUT\n")
+    app = WeekHost(path, "LCS7")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "turns_18")
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        form = app.screen
+        await pilot.press("tab", *"Ana Petrov 01926 410500", "ctrl+s")
+        await until(pilot, lambda: "record the referral too" in text_of(
+            form, "#adult_contact-error"))
+        assert app.screen is form  # nothing saved
+        await pilot.press("shift+tab", "r", "tab")
+        await pilot.pause()
+        assert form.focused is form.query_one("#adult_contact")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert ("Adult social care: referred, for support after 18 (contact: Ana Petrov "
+                "01926 410500)") in " ".join(text_of(app.screen, "#details").split())
+
+
+async def test_turning_18_accepted_with_no_adult_contact_says_so_on_my_week_war_4_2(
+        new_location, cli, tmp_path):
+    """WAR 4.2, RC6. Kai, 18 on Tue 1 Dec, accepted by adult social care with no contact
+    recorded: the letters would not say whom the family call there, and nothing said so
+    until they were written. His turning-18 item now says it, at 80×24 with where Enter
+    goes still in the box; once the contact is recorded, it no longer does."""
+    from tests.screens.test_caseload import imported_caseload
+
+    path = imported_caseload(new_location, cli, tmp_path,
+                             "reference,first_name,last_name,dob,worker,referral_date,"
+                             "disabilities\n"
+                             "LCS9,Kai,Almost,01/12/2008,amira.ashdown,02/11/2026,AUT\n")
+    assert cli("child", "circumstances", "LCS9", "--adult-social-care", "accepted", "--on",
+               "2026-11-20", "--db", path, "--today", "2026-11-23").code == 0
+
+    async def box_of_turning_18() -> str:
+        app = WeekHost(path, "LCS9")
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_week(pilot)
+            await move_to(pilot, screen, lambda i: i.key == "turns_18")
+            box = screen.query_one("#week-detail")
+            return " ".join(" ".join(box.render_line(y).text
+                                     for y in range(box.size.height)).split())
+
+    shown = await box_of_turning_18()
+    assert "no contact at adult social care recorded: the closure letters name it" in shown
+    assert "Enter: the child's closure" in shown, shown
+    assert cli("child", "circumstances", "LCS9", "--adult-contact", "Ana Petrov, 0151 606 "
+               "2020", "--db", path, "--today", "2026-11-23").code == 0
+    shown = await box_of_turning_18()
+    assert "no contact at adult social care" not in shown, shown
+
+
 async def test_up_and_down_step_from_item_to_item_past_the_groups_headings(demo_store):
     """A group's heading ("Next two weeks (3)") is not a stop: ↓ from the last overdue item
     lands on the first of the next group, ↑ back on the overdue one, ↑ at the top stays on

@@ -135,6 +135,37 @@ async def test_short_breaks_and_direct_payments_by_keys_war_7_2_1(disabled_store
             ("update", "direct_payment"), ("insert", "support_review")} <= entities
 
 
+async def test_a_review_after_the_18th_birthday_is_refused_beside_it_s17_10_war_4_2(tmp_path):
+    """s17(10), WAR 4.2. Maya is 18 on Wed 20 Jan 2027: a short break's review could be set
+    for March, after children's services' package must end or pass to adult social care,
+    and a blank gave 12 months. Now a later date is refused beside the box, naming the
+    birthday, and nothing is saved; blank, the review is set on the birthday."""
+    path = store_with_child(tmp_path / "team.db", "SB18", first_name="Maya", last_name="Ward",
+                            dob=date(2009, 1, 20), disabilities="LD")
+    app = ChildHost(path, "SB18")
+    app.actor = "amira"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        screen = app.screen
+        await pilot.press("b")
+        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreakFormScreen")
+        form = app.screen
+        await fill(pilot, "#provider", "Rainbow House")
+        await fill(pilot, "#hours", "8")
+        await fill(pilot, "#review", "01/03/2027")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "18th birthday" in text_of(form, "#review-error"))
+        assert app.screen is form
+        assert ("1 Mar 2027 is after the 18th birthday (20 Jan 2027)" in " ".join(
+            text_of(form, "#review-error").split()))
+        await fill(pilot, "#review", "")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        assert cells(screen.query_one("#sb-table"))[0][3] == "20 Jan 2027"
+
+
 async def test_my_week_lists_the_overdue_annual_review_and_enter_opens_the_screen(
         disabled_store):
     """WAR 7.2.1: a direct payment started Mon 3 Nov 2025, not reviewed, is overdue on My

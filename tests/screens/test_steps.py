@@ -544,3 +544,40 @@ def widths_as_drawn(app) -> bool:
     footer = app.screen.query_one("Footer")
     return all(footer._cells(k) == k.region.width + k.styles.margin.right
                for k in footer.query("FooterKey"))
+
+
+async def test_i_opens_a_17_year_olds_circumstances_at_adult_social_care_war_4_2(new_db):
+    """WAR 4.2: from the 17th birthday a young person is referred to adult social care in
+    good time. `i` on the case steps opened the form at Young carer, six Tabs above Adult
+    social care; for Leo, 17, it opens there: r, Tab, the contact, Ctrl+S (4 keys and the
+    contact, where it was 10). A younger child's form opens at the top, as before."""
+    path = one_child_store(new_db)
+    store = open_store(path, None)
+    with store.session("amira") as session:  # Leo is 17: 18 on Wed 20 Jan 2027
+        leo = cases.find_child(session, "KEY1")
+        leo.dob = date(2009, 1, 20)
+        session.add(leo)
+    store.close()
+    app = ChildHost(path, "KEY1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_steps(pilot)
+        steps = app.screen
+        await pilot.press("i")
+        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        form = app.screen
+        await settle(pilot)
+        assert form.focused is form.query_one("#adult_social_care")
+        await pilot.press("r", "tab", *"Ana 0151", "ctrl+s")
+        await until(pilot, lambda: app.screen is steps)
+        assert "Adult social care: referred, for support after 18 (contact: Ana 0151)" in \
+            " ".join(text_of(steps, "#steps-child").split())
+
+
+async def test_i_opens_a_younger_childs_circumstances_at_the_top(empty_store):
+    app = ChildHost(empty_store, "KEY1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_steps(pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#young_carer")
