@@ -311,6 +311,37 @@ def counts_by_kind(items: Iterable[DueItem], *, overdue_only: bool = True) -> di
     return out
 
 
+def then_command(item: DueItem) -> str:
+    """The command that records an item done, where the command line has one that clears it
+    ("" where the item is cleared by the work itself, a visit or a meeting booked)."""
+    ref = item.child.reference
+    if item.key == "no_change":  # WIR 2.3
+        return f"cintui decision add {ref} --kind cp_conference"
+    if item.key in ("minutes", "plan_circulation"):  # BEX 3, WIR 2.8
+        return f"cintui meeting sent {ref} --to NAME|everyone"
+    if item.target == "adult_social_care":  # WAR 4.2
+        return f"cintui child circumstances {ref} --adult-social-care referred"
+    return ""
+
+
+def worker_names(items: Iterable[DueItem]) -> dict[str, str]:
+    """Each worker's name as a team's list shows it: the first name ("Iris"), or with the
+    surname's initial where two workers shown share it ("Sam O.", "Sam P."); "—" for a child
+    with no worker."""
+    full = {i.child.worker_username: i.child.worker for i in items}
+    firsts = [(name.split() or [""])[0] for name in full.values()]
+    out = {}
+    for username, name in full.items():
+        parts = name.split()
+        if not parts:
+            out[username] = "—"
+        elif firsts.count(parts[0]) > 1 and len(parts) > 1:
+            out[username] = f"{parts[0]} {parts[-1][0]}."
+        else:
+            out[username] = parts[0]
+    return out
+
+
 def describe_left(item: DueItem) -> str:
     """"3 wd left", "due today", "5 wd overdue", "now"."""
     if item.due is None:
