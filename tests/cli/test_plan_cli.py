@@ -88,6 +88,39 @@ def test_batch_export_writes_one_file_per_child(cli, demo_store, tmp_path):
     assert all(f.name.startswith("DEMO") and "-plan-v" in f.name for f in files)
 
 
+def test_export_plans_final_writes_the_copies_to_circulate_and_names_those_failing(
+        cli, demo_store, tmp_path):
+    """JOURNEYS.md, Thursday: Priya's batch had no --final, so every plan written was marked
+    "DRAFT: not yet exported as final" while the summary said only those failing checks
+    were. Now the summary says each is a DRAFT and names those failing; --final writes the
+    family's copies with no mark, and leaves out (and names) the plans failing a check."""
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        docs = [plans.plan_document(session, i, TODAY)
+                for i in plans.children_with_plans(session)]
+    store.close()
+    failing = [d for d in docs if d.problems]
+    assert failing and len(failing) < len(docs)
+    drafts = cli("export", "plans", "--all", "-f", "html", "-o", tmp_path / "d",
+                 "--db", demo_store, *DAY)
+    assert drafts.code == 0, drafts.err
+    assert drafts.out.startswith(f"Wrote {len(docs)} plans to {tmp_path / 'd'}, each marked "
+                                 "DRAFT (--final for the copies to circulate; "
+                                 f"{len(failing)} fail checks: {failing[0].child_reference}")
+    assert all("DRAFT" in f.read_text() for f in (tmp_path / "d").iterdir())
+    final = cli("export", "plans", "--all", "-f", "html", "-o", tmp_path / "f", "--final",
+                "--db", demo_store, *DAY)
+    assert final.code == 0, final.err
+    lines = final.out.splitlines()
+    assert lines[0] == f"Wrote {len(docs) - len(failing)} final plans to {tmp_path / 'f'}"
+    assert lines[1].startswith(f"{len(failing)} plans not written: they fail checks")
+    first = failing[0]
+    assert f"{first.child_reference} {first.child_name} (" in lines[1]
+    written = sorted(f.name.split("-plan")[0] for f in (tmp_path / "f").iterdir())
+    assert written == sorted(d.child_reference for d in docs if not d.problems)
+    assert not any("DRAFT" in f.read_text() for f in (tmp_path / "f").iterdir())
+
+
 def test_bad_plan_commands_are_one_line(cli, demo_store, tmp_path):
     for args, fragment in (
         (("export", "plans", "-o", tmp_path), "say whose plans"),
