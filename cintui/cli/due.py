@@ -29,9 +29,7 @@ WithinOption = Annotated[int | None, typer.Option(
          "weeks). Overdue items always show.")]
 
 
-def item_json(item, group: str) -> dict:
-    from cintui.domain.due import then_command
-
+def item_json(item, group: str, then_command) -> dict:
     c = item.child
     return {
         "group": group, "child": {"id": c.id, "reference": c.reference, "name": c.name,
@@ -65,7 +63,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
     person's 18th birthday from their 17th, until their referral to adult social care is
     recorded (WAR 4.2). Everyone on the store unless --worker or --team."""
     from cintui.casework import due as due_cases
-    from cintui.domain.due import GROUP_LABELS, GROUPS
+    from cintui.domain.due import GROUP_LABELS, GROUPS, then_command
 
     if worker and team:
         raise CliError("give --worker or --team, not both")
@@ -83,7 +81,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
         _echo_json_lines({
             "today": now.isoformat(), "worker": worker, "team": team, "within": within,
             "counts": {g: grouped.count(g) for g in GROUPS},
-        }, "items", [item_json(i, g) for g in GROUPS for i in grouped.groups[g]])
+        }, "items", [item_json(i, g, then_command) for g in GROUPS for i in grouped.groups[g]])
         return
     _print_due(grouped, shown, GROUP_LABELS, worker or team or "everyone")
 

@@ -311,17 +311,21 @@ def counts_by_kind(items: Iterable[DueItem], *, overdue_only: bool = True) -> di
     return out
 
 
+# How the command line records an item done, where it has a command that clears it (the
+# rest are cleared by the work itself, a visit or a meeting booked).
+THEN_COMMANDS = {
+    "no_change": "cintui decision add {ref} --kind cp_conference",  # WIR 2.3
+    "minutes": "cintui meeting sent {ref} --to NAME|everyone",  # BEX 3, WIR 2.8
+    "plan_circulation": "cintui meeting sent {ref} --to NAME|everyone",
+    "adult_social_care": "cintui child circumstances {ref} --adult-social-care referred",
+}
+
+
 def then_command(item: DueItem) -> str:
-    """The command that records an item done, where the command line has one that clears it
-    ("" where the item is cleared by the work itself, a visit or a meeting booked)."""
-    ref = item.child.reference
-    if item.key == "no_change":  # WIR 2.3
-        return f"cintui decision add {ref} --kind cp_conference"
-    if item.key in ("minutes", "plan_circulation"):  # BEX 3, WIR 2.8
-        return f"cintui meeting sent {ref} --to NAME|everyone"
-    if item.target == "adult_social_care":  # WAR 4.2
-        return f"cintui child circumstances {ref} --adult-social-care referred"
-    return ""
+    """The command that records an item done ("" where the work itself clears it); a young
+    person's plan for adulthood by where it goes (WAR 4.2: the referral recorded)."""
+    form = THEN_COMMANDS.get(item.key) or THEN_COMMANDS.get(item.goes_to)
+    return form.format(ref=item.child.reference) if form else ""
 
 
 def worker_names(items: Iterable[DueItem]) -> dict[str, str]:
