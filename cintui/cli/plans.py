@@ -175,7 +175,7 @@ def export_plans(ctx: typer.Context,
 
     # failing: (reference, name, checks) of the plans failing a check, not written when
     # final; boxes: the children whose PDF shows □ for a character
-    failing, boxes = [], []
+    failing, boxes, stale = [], [], []  # stale: a DRAFT left in the folder by an earlier run
     with _open(ctx, db) as store:
         with store.read() as session:
             ids = plans.children_with_plans(session, worker=worker, team=team)
@@ -199,6 +199,8 @@ def export_plans(ctx: typer.Context,
                         failing.append((doc.child_reference, doc.child_name,
                                         len(doc.problems)))
                         if final:  # never a DRAFT among the copies to circulate
+                            if path.exists():
+                                stale.append(path.name)
                             progress.advance(task)
                             continue
                     if fmt == "pdf" and plan_export.pdf_unshown(doc):
@@ -228,6 +230,10 @@ def export_plans(ctx: typer.Context,
                        f"{'it fails' if len(failing) == 1 else 'they fail'} checks (cintui "
                        f"plan check CHILD; without --final, a DRAFT): {named}"
                        f"{', …' if len(failing) > 10 else ''}")
+        if stale:  # written as DRAFTs by an earlier export into this folder
+            typer.echo(f"Not to circulate: {output} still has the earlier DRAFT"
+                       f"{'s' if len(stale) > 1 else ''} {', '.join(stale[:10])}"
+                       f"{', …' if len(stale) > 10 else ''}")
     elif ids:
         fails = f"; {len(failing)} fail checks: {refs}" if failing else ""
         typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output}, each marked DRAFT "

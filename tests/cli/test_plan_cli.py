@@ -119,6 +119,14 @@ def test_export_plans_final_writes_the_copies_to_circulate_and_names_those_faili
     written = sorted(f.name.split("-plan")[0] for f in (tmp_path / "f").iterdir())
     assert written == sorted(d.child_reference for d in docs if not d.problems)
     assert not any("DRAFT" in f.read_text() for f in (tmp_path / "f").iterdir())
+    # --final into the folder of an earlier DRAFT run: the DRAFTs of those failing are
+    # still there, and said to be (never deleted, never overwritten by a final).
+    again = cli("export", "plans", "--all", "-f", "html", "-o", tmp_path / "d", "--final",
+                "--db", demo_store, *DAY)
+    assert again.code == 0, again.err
+    stale = again.out.splitlines()[2]
+    assert stale.startswith(f"Not to circulate: {tmp_path / 'd'} still has the earlier DRAFT")
+    assert f"{first.child_reference}-plan-v{first.version.number}.html" in stale
 
 
 def test_bad_plan_commands_are_one_line(cli, demo_store, tmp_path):
