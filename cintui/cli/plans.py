@@ -170,7 +170,6 @@ def export_plans(ctx: typer.Context,
     if sum(bool(x) for x in (worker, team, all_)) != 1:
         raise CliError("say whose plans: --worker W, --team T or --all")
     now = _today(today)
-    output.mkdir(parents=True, exist_ok=True)
     from concurrent.futures import ProcessPoolExecutor
 
     # failing: (reference, name, checks) of the plans failing a check, not written when
@@ -180,6 +179,8 @@ def export_plans(ctx: typer.Context,
         with store.read() as session:
             ids = plans.children_with_plans(session, worker=worker, team=team)
             unwritten = plans.children_without_plans(session, worker=worker, team=team)
+        # Made once whose plans is known: a team or worker mistyped made the folder.
+        output.mkdir(parents=True, exist_ok=True)
         # The store is read here; writing the files (the slow part for DOCX and PDF) runs in
         # one process per core.
         workers = min(os.cpu_count() or 1, 4) if len(ids) > 20 else 1

@@ -141,6 +141,16 @@ def test_bad_plan_commands_are_one_line(cli, demo_store, tmp_path):
         assert len(result.err.strip().splitlines()) == 1
 
 
+def test_export_plans_for_a_team_or_worker_mistyped_makes_no_folder(cli, demo_store, tmp_path):
+    """Bad input changes nothing: `export plans --team sooth -o out/` said "no team called
+    'sooth'" in one line, exit 2, and had made out/ already."""
+    for whose in (("--team", "sooth"), ("--worker", "nobody.here")):
+        result = cli("export", "plans", *whose, "-o", f"{tmp_path}/out/", "--db", demo_store,
+                     *DAY)
+        assert result.code == 2 and len(result.err.strip().splitlines()) == 1, result.err
+        assert not (tmp_path / "out").exists()
+
+
 def test_a_folder_written_with_a_slash_is_a_folder_never_a_file_named_like_it(
         cli, demo_store, tmp_path):
     """`-o out/` (a script's usual way to say a folder) names the file in it, making the
