@@ -173,8 +173,9 @@ def export_plans(ctx: typer.Context,
     from concurrent.futures import ProcessPoolExecutor
 
     # failing: (reference, name, checks) of the plans failing a check, not written when
-    # final; boxes: the children whose PDF shows □ for a character
-    failing, boxes, stale = [], [], []  # stale: a DRAFT left in the folder by an earlier run
+    # final; stale: their DRAFTs an earlier run left in the folder; boxes: the children
+    # whose PDF shows □ for a character
+    failing, stale, boxes = [], [], []
     with _open(ctx, db) as store:
         with store.read() as session:
             ids = plans.children_with_plans(session, worker=worker, team=team)

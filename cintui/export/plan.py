@@ -110,18 +110,13 @@ def _action_text(a: PlanAction) -> str:
 def _agreed(v: PlanVersion) -> str:
     if not (v.agreed_on or v.agreed_at or v.agreed_by):
         return "not yet"
-    return " ".join(part for part in (
-        _day(v.agreed_on, ""), _agreed_where(v.agreed_at),
-        f"by {v.agreed_by}" if v.agreed_by else "") if part).replace(" ,", ",").lstrip(", ")
-
-
-def _agreed_where(at: str) -> str:
-    """"at CIN review meeting 5 Oct 2026"; a plan received on a transfer-in says so as it
-    is ("…, received from Northshire County Council (transfer-in)"), where the family's
-    copy read "agreed 21 October 2026 at received from …"."""
-    if not at:
-        return ""
-    return f", {at}" if at.startswith("received from ") else f"at {at}"
+    at = v.agreed_at
+    # A plan received on a transfer-in says so as it is: "21 October 2026, received from
+    # Northshire County Council (transfer-in)" (it read "… 2026 at received from …").
+    received = at.startswith("received from ")
+    where = at if received else f"at {at}" if at else ""
+    head = (", " if received else " ").join(p for p in (_day(v.agreed_on, ""), where) if p)
+    return " ".join(p for p in (head, f"by {v.agreed_by}" if v.agreed_by else "") if p)
 
 
 def _standing(doc: PlanDocument) -> tuple[str, str]:
