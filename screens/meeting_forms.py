@@ -36,6 +36,7 @@ from cintui.domain.meeting_safeguards import (
     invitation_problem,
     left_out,
     partner_prompts,
+    reason_but_all_invited,
 )
 from cintui.domain.policy import MeetingRules
 from cintui.domain.roles import role_label
@@ -229,7 +230,9 @@ class ScheduleFormScreen(FormScreen):
             out["chair_role" if not role else "chair"] = chair
         missing = left_out(self.invitees, s.invitees, s.child_invited, self.age,
                            self.context.child_name)
-        invited = invitation_problem(missing, s.not_invited_reason)
+        invited = invitation_problem(missing, s.not_invited_reason) or \
+            reason_but_all_invited(self.invitees, s.invitees, s.child_invited,
+                                   s.not_invited_reason, self.context.child_name)
         if invited:
             out["not_invited_reason"] = invited
         return out

@@ -21,6 +21,7 @@ from cintui.domain.due import (
     DueItem,
     describe_left,
     due_day,
+    worker_names,
 )
 from cintui.domain.timescales import DueState
 from cintui.screens.widgets.plain_table import PlainTable
@@ -58,24 +59,6 @@ def _what(item: DueItem, width: int = 30) -> str:
     if item.key in ("short_break_review", "direct_payment_review") and item.detail:
         return f"Review: {item.detail}"  # WAR 7.2.1
     return item.label
-
-
-def worker_names(items: list[DueItem]) -> dict[str, str]:
-    """Each worker's name as the team's week shows it: the first name ("Iris"), or with the
-    surname's initial where two workers shown share it ("Sam O.", "Sam P."); "—" for a child
-    with no worker."""
-    full = {i.child.worker_username: i.child.worker for i in items}
-    firsts = [(name.split() or [""])[0] for name in full.values()]
-    out = {}
-    for username, name in full.items():
-        parts = name.split()
-        if not parts:
-            out[username] = "—"
-        elif firsts.count(parts[0]) > 1 and len(parts) > 1:
-            out[username] = f"{parts[0]} {parts[-1][0]}."
-        else:
-            out[username] = parts[0]
-    return out
 
 
 class MyWeekScreen(KeysAsRead, Screen):

@@ -87,7 +87,8 @@ def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetim
     # The safeguards (WIR 2.1, 2.3; BEX 3; TRA): consent, the chair, who is invited.
     problems += safeguards.booking_problems(session, child_id, s,
                                             invitee_choices(session, child_id), now.date(),
-                                            cases.store_policy(session))
+                                            cases.store_policy(session),
+                                            rebooking=rebook_of is not None)
     if problems:
         raise MeetingError(*problems[0])
     episode = cases.current_episode(session, child_id)

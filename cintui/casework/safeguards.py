@@ -121,7 +121,7 @@ def chair_role(session: Session, chair: str, typed: str) -> str:
 
 def booking_problems(session: Session, child_id: uuid.UUID, s: Schedule,
                      choices: list[Invitee], today: date,
-                     policy: PolicyProfile) -> list[tuple[str, str]]:
+                     policy: PolicyProfile, *, rebooking: bool = False) -> list[tuple[str, str]]:
     """What stops a booking, as (field, problem) in the form's order: consent (WIR 2.1,
     2.3), the chair (BEX 3, TRA: by the policy), who is invited (BEX 3, WIR 2.3)."""
     out = []
@@ -137,6 +137,10 @@ def booking_problems(session: Session, child_id: uuid.UUID, s: Schedule,
                              child_age(session, child_id, s.starts_at.date()),
                              child.first_name if child else "the child")
     invited = rules.invitation_problem(missing, s.not_invited_reason)
+    if not invited and not rebooking:  # a meeting booked before this rule is rebooked as it was
+        invited = rules.reason_but_all_invited(choices, s.invitees, s.child_invited,
+                                               s.not_invited_reason,
+                                               child.first_name if child else "the child")
     if invited:
         out.append(("not_invited_reason", invited))
     return out

@@ -29,7 +29,7 @@ WithinOption = Annotated[int | None, typer.Option(
          "weeks). Overdue items always show.")]
 
 
-def item_json(item, group: str) -> dict:
+def item_json(item, group: str, then_command) -> dict:
     c = item.child
     return {
         "group": group, "child": {"id": c.id, "reference": c.reference, "name": c.name,
@@ -37,6 +37,9 @@ def item_json(item, group: str) -> dict:
         "key": item.key, "label": item.label, "detail": item.detail,
         "due": item.due.isoformat() if item.due else None, "state": item.state.value,
         "working_days_left": item.working_days_left, "rule": item.rule, "source": item.source,
+        # Added for a team's tracker: whose it is by name, and the command that records it
+        # done where the text names one (null where the work itself clears it).
+        "worker_name": c.worker or None, "then": then_command(item) or None,
     }
 
 
@@ -60,7 +63,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
     person's 18th birthday from their 17th, until their referral to adult social care is
     recorded (WAR 4.2). Everyone on the store unless --worker or --team."""
     from cintui.casework import due as due_cases
-    from cintui.domain.due import GROUP_LABELS, GROUPS
+    from cintui.domain.due import GROUP_LABELS, GROUPS, then_command
 
     if worker and team:
         raise CliError("give --worker or --team, not both")
@@ -78,7 +81,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
         _echo_json_lines({
             "today": now.isoformat(), "worker": worker, "team": team, "within": within,
             "counts": {g: grouped.count(g) for g in GROUPS},
-        }, "items", [item_json(i, g) for g in GROUPS for i in grouped.groups[g]])
+        }, "items", [item_json(i, g, then_command) for g in GROUPS for i in grouped.groups[g]])
         return
     _print_due(grouped, shown, GROUP_LABELS, worker or team or "everyone")
 
@@ -87,19 +90,35 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     from rich.markup import escape
 
     from cintui.cli.table import Column, print_table, rule_with_source
-    from cintui.domain.due import NO_ADULT_CONTACT, describe_left, due_day
+    from cintui.domain.due import (
+        NO_ADULT_CONTACT,
+        describe_left,
+        due_day,
+        then_command,
+        worker_names,
+    )
 
     console = _console()
     total = sum(grouped.count(g) for g in shown)
+    # A list covering more than one worker (a team's, everyone's) says whose each item is,
+    # by name as the app's team week does ("Iris", "Sam O." where two share "Sam"); a
+    # team's that is all one worker's says it once, in its first line.
+    items = grouped.items()
+    names = worker_names(items)
+    many = len(names) > 1
+    one = items[0].child if len(names) == 1 else None
+    whose = f", all {one.worker}'s" if one and one.worker and \
+        one.worker_username != scope else ""
     console.print(f"[bold]Due for {escape(scope)}[/] on {grouped.today:%a %d %b %Y}: "
                   f"{total} item{'s' if total != 1 else ''}, "
-                  f"{grouped.count('overdue')} overdue")
+                  f"{grouped.count('overdue')} overdue{escape(whose)}")
     if not shown:
         console.print("Nothing due in this window.")
     # Under 110 columns (80, a laptop's terminal) the source goes after the rule, not in a
     # column of its own that left the rule a strip three words wide.
     narrow = console.width < 110
     columns = (Column("due", no_wrap=True), Column("child", ratio=2),
+               *((Column("worker"),) if many else ()),
                Column("what · rule (source)" if narrow else "what · rule", ratio=4),
                Column("left", no_wrap=True), *(() if narrow else (Column("source", ratio=2),)))
     for g in shown:
@@ -111,22 +130,18 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
             elif i.key in ("plan_action", "supervision_action") and i.detail:
                 what += f": {i.detail.split('; ')[0]}"
             rule = i.rule
-            if i.key == "no_change":  # WIR 2.3: since when, and how to record it
+            if i.key == "no_change":  # WIR 2.3: since when
                 what += f": {i.detail}"
-                rule += f"; then: cintui decision add {i.child.reference} --kind cp_conference"
-            elif i.key in ("minutes", "plan_circulation"):  # BEX 3, WIR 2.8: how to record it
-                rule += f"; then: cintui meeting sent {i.child.reference} --to NAME|everyone"
-            elif i.target == "adult_social_care":  # WAR 4.2: how to record the referral
-                rule += (f"; then: cintui child circumstances {i.child.reference} "
-                         "--adult-social-care referred")
-            elif i.key == "turns_18" and i.detail == NO_ADULT_CONTACT:  # for the letters
+            if i.key == "turns_18" and i.detail == NO_ADULT_CONTACT:  # for the letters
                 what += f": {i.detail}"
-                rule += (f"; then: cintui child circumstances {i.child.reference} "
-                         "--adult-contact \"team, worker, phone\"")
+            if then := then_command(i):  # how to record it done
+                rule += f"; then: {then}"
             rule = rule_with_source(rule, i.source) if narrow else rule
             left = describe_left(i)  # narrow: "134 wd" over "overdue", the words wider
             rows.append((due_day(i.due, grouped.today),
-                         f"{i.child.name} {i.child.reference}", ((what, ""), (rule, "dim")),
+                         f"{i.child.name} {i.child.reference}",
+                         *((names[i.child.worker_username],) if many else ()),
+                         ((what, ""), (rule, "dim")),
                          left.replace(" wd ", " wd\n") if narrow else left,
                          *(() if narrow else (i.source,))))
         style = "bold red" if g == "overdue" else "bold"

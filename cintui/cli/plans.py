@@ -154,9 +154,13 @@ def export_plans(ctx: typer.Context,
                  worker: Annotated[str | None, typer.Option(help="One worker's children.")] = None,
                  team: Annotated[str | None, typer.Option(help="One team's children.")] = None,
                  all_: Annotated[bool, typer.Option("--all", help="Every open child.")] = False,
+                 final: Annotated[bool, typer.Option(
+                     "--final", help="No DRAFT mark: the copies to circulate. A plan that "
+                     "fails a check is not written, and is named.")] = False,
                  db: DbOption = None, today: TodayOption = None) -> None:
     """Every plan in force for a worker, a team or everyone: one file per child, with a
-    progress bar. Plans failing checks carry a DRAFT mark."""
+    progress bar. Each is marked DRAFT unless --final; with --final, those failing a check
+    are left out and named."""
     from rich.progress import Progress
 
     from cintui.casework import plans
@@ -166,14 +170,18 @@ def export_plans(ctx: typer.Context,
     if sum(bool(x) for x in (worker, team, all_)) != 1:
         raise CliError("say whose plans: --worker W, --team T or --all")
     now = _today(today)
-    output.mkdir(parents=True, exist_ok=True)
     from concurrent.futures import ProcessPoolExecutor
 
-    drafts, boxes = 0, []  # boxes: the children whose PDF shows □ for a character
+    # failing: (reference, name, checks) of the plans failing a check, not written when
+    # final; stale: their DRAFTs an earlier run left in the folder; boxes: the children
+    # whose PDF shows □ for a character
+    failing, stale, boxes = [], [], []
     with _open(ctx, db) as store:
         with store.read() as session:
             ids = plans.children_with_plans(session, worker=worker, team=team)
             unwritten = plans.children_without_plans(session, worker=worker, team=team)
+        # Made once whose plans is known: a team or worker mistyped made the folder.
+        output.mkdir(parents=True, exist_ok=True)
         # The store is read here; writing the files (the slow part for DOCX and PDF) runs in
         # one process per core.
         workers = min(os.cpu_count() or 1, 4) if len(ids) > 20 else 1
@@ -187,9 +195,16 @@ def export_plans(ctx: typer.Context,
                 pending = []
                 for child_id in ids:
                     with store.read() as session:
-                        doc = plans.plan_document(session, child_id, now)
+                        doc = plans.plan_document(session, child_id, now, final=final)
                     path = output / f"{doc.child_reference}-plan-v{doc.version.number}.{fmt}"
-                    drafts += bool(doc.problems)
+                    if doc.problems:
+                        failing.append((doc.child_reference, doc.child_name,
+                                        len(doc.problems)))
+                        if final:  # never a DRAFT among the copies to circulate
+                            if path.exists():
+                                stale.append(path.name)
+                            progress.advance(task)
+                            continue
                     if fmt == "pdf" and plan_export.pdf_unshown(doc):
                         boxes.append(doc.child_reference)
                     if pool is None:
@@ -206,8 +221,27 @@ def export_plans(ctx: typer.Context,
                 pool.shutdown()
     from cintui.domain.text import counted, inert
 
-    typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output} ({drafts} marked DRAFT: "
-               "they fail checks)")
+    refs = ", ".join(ref for ref, _name, _n in failing[:10]) + (", …" if len(failing) > 10
+                                                                 else "")
+    if final:
+        typer.echo(f"Wrote {counted(len(ids) - len(failing), 'final plan')} to {output}")
+        if failing:
+            named = ", ".join(f"{ref} {inert(name)} ({counted(n, 'check')})"
+                              for ref, name, n in failing[:10])
+            typer.echo(f"{counted(len(failing), 'plan')} not written: "
+                       f"{'it fails' if len(failing) == 1 else 'they fail'} checks (cintui "
+                       f"plan check CHILD; without --final, a DRAFT): {named}"
+                       f"{', …' if len(failing) > 10 else ''}")
+        if stale:  # written as DRAFTs by an earlier export into this folder
+            typer.echo(f"Not to circulate: {output} still has the earlier DRAFT"
+                       f"{'s' if len(stale) > 1 else ''} {', '.join(stale[:10])}"
+                       f"{', …' if len(stale) > 10 else ''}")
+    elif ids:
+        fails = f"; {len(failing)} fail checks: {refs}" if failing else ""
+        typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output}, each marked DRAFT "
+                   f"(--final for the copies to circulate{fails})")
+    else:
+        typer.echo(f"Wrote no plans to {output}")
     if unwritten:
         named = ", ".join(f"{ref} {inert(name)}" for ref, name in unwritten[:10])
         typer.echo(f"{counted(len(unwritten), 'child', 'children')} on a CIN plan "

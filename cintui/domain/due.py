@@ -318,6 +318,45 @@ def counts_by_kind(items: Iterable[DueItem], *, overdue_only: bool = True) -> di
     return out
 
 
+# How the command line records an item done, where it has a command that clears it (the
+# rest are cleared by the work itself, a visit or a meeting booked).
+THEN_COMMANDS = {
+    "no_change": "cintui decision add {ref} --kind cp_conference",  # WIR 2.3
+    "minutes": "cintui meeting sent {ref} --to NAME|everyone",  # BEX 3, WIR 2.8
+    "plan_circulation": "cintui meeting sent {ref} --to NAME|everyone",
+    "adult_social_care": "cintui child circumstances {ref} --adult-social-care referred",
+}
+
+
+def then_command(item: DueItem) -> str:
+    """The command that records an item done ("" where the work itself clears it); a young
+    person's plan for adulthood by where it goes (WAR 4.2: the referral recorded), and one
+    referred with no contact at adult social care by the contact (the letters name it)."""
+    if item.key == "turns_18" and item.detail == NO_ADULT_CONTACT:  # for the RC6 letters
+        return (f"cintui child circumstances {item.child.reference} "
+                "--adult-contact \"team, worker, phone\"")
+    form = THEN_COMMANDS.get(item.key) or THEN_COMMANDS.get(item.goes_to)
+    return form.format(ref=item.child.reference) if form else ""
+
+
+def worker_names(items: Iterable[DueItem]) -> dict[str, str]:
+    """Each worker's name as a team's list shows it: the first name ("Iris"), or with the
+    surname's initial where two workers shown share it ("Sam O.", "Sam P."); "—" for a child
+    with no worker."""
+    full = {i.child.worker_username: i.child.worker for i in items}
+    firsts = [(name.split() or [""])[0] for name in full.values()]
+    out = {}
+    for username, name in full.items():
+        parts = name.split()
+        if not parts:
+            out[username] = "—"
+        elif firsts.count(parts[0]) > 1 and len(parts) > 1:
+            out[username] = f"{parts[0]} {parts[-1][0]}."
+        else:
+            out[username] = parts[0]
+    return out
+
+
 def describe_left(item: DueItem) -> str:
     """"3 wd left", "due today", "5 wd overdue", "now"."""
     if item.due is None:

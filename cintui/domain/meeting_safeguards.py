@@ -208,6 +208,21 @@ def invitation_problem(missing: list[str], reason: str) -> str:
             "not")
 
 
+def reason_but_all_invited(choices: Iterable[Invitee], invited: Iterable[Invitee],
+                           child_invited: bool, reason: str,
+                           child_name: str = "the child") -> str:
+    """A reason someone is not invited, given when everyone is, the child too: the reason
+    says who is not (often the child: "Anya chose not to come"), so the booking would list
+    them as invited while its record says why they were not. Say who is not invited, or
+    leave the reason out."""
+    invited = list(invited)
+    if not reason.strip() or not child_invited or any(
+            not any(_same(c, i) for i in invited) for c in choices):
+        return ""
+    return (f"BEX 3: a reason someone is not invited, but everyone is, {child_name} too: "
+            "say who is not invited, or leave the reason out")
+
+
 # ------------------------------------------------------------------ papers (WIR 2.3)
 
 

@@ -110,9 +110,13 @@ def _action_text(a: PlanAction) -> str:
 def _agreed(v: PlanVersion) -> str:
     if not (v.agreed_on or v.agreed_at or v.agreed_by):
         return "not yet"
-    return " ".join(part for part in (
-        _day(v.agreed_on, ""), f"at {v.agreed_at}" if v.agreed_at else "",
-        f"by {v.agreed_by}" if v.agreed_by else "") if part)
+    at = v.agreed_at
+    # A plan received on a transfer-in says so as it is: "21 October 2026, received from
+    # Northshire County Council (transfer-in)" (it read "… 2026 at received from …").
+    received = at.startswith("received from ")
+    where = at if received else f"at {at}" if at else ""
+    head = (", " if received else " ").join(p for p in (_day(v.agreed_on, ""), where) if p)
+    return " ".join(p for p in (head, f"by {v.agreed_by}" if v.agreed_by else "") if p)
 
 
 def _standing(doc: PlanDocument) -> tuple[str, str]:

@@ -127,6 +127,27 @@ def test_bex_3_the_child_and_people_left_out_need_a_reason(store):
     assert detail.schedule.not_invited_reason.startswith("Only mum")
 
 
+def test_bex_3_a_reason_with_everyone_invited_is_refused_but_an_old_booking_rebooks(store):
+    """A reason someone is not invited, given with everyone invited, the child too, is
+    refused (the child would be listed as invited beside why not). A meeting booked before
+    the rule with such a reason is still rebooked as it was (WIR 2.9)."""
+    from cintui.store import models as m
+
+    cid = child_id(store)
+    problem = refused(store, cid, not_invited_reason="She chose not to come")
+    assert problem.field == "not_invited_reason"
+    assert problem.problem.startswith("BEX 3: a reason someone is not invited, but everyone")
+    old = schedule(store, cid)
+    with store.session(ACTOR) as session:
+        session.get(m.Meeting, old).not_invited_reason = "n/a"
+    with store.session(ACTOR) as session:
+        told = [i.name for i in meetings.load_meeting(session, old).schedule.invitees]
+        again = meetings.rebook(session, old, datetime(2026, 12, 2, 16, 0), "Venue flooded",
+                                now=NOW, told=told)
+    with store.read() as session:
+        assert meetings.load_meeting(session, again).schedule.not_invited_reason == "n/a"
+
+
 def test_the_child_invited_is_an_invitee_after_the_people(store):
     cid = child_id(store)
     meeting_id = schedule(store, cid)

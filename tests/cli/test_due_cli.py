@@ -187,3 +187,72 @@ def test_a_young_person_turning_18_is_due_until_the_closure_is_decided_s17_10(
     told = [i for i in json.loads(cli("due", "--json", "--db", db, "--today", "2026-11-25")
                                   .out)["items"] if i["child"]["reference"] == "LCS9"]
     assert "closure_notification" in [i["key"] for i in told]
+
+
+def _team_with_workers(store, many: bool) -> str:
+    teams: dict[str, set] = {}
+    for worker, team in _workers(store):
+        teams.setdefault(team, set()).add(worker)
+    return next(t for t, ws in teams.items() if (len(ws) > 1) == many)
+
+
+def test_a_teams_list_says_whose_each_item_is_in_text_and_json(cli, demo_store, monkeypatch):
+    """JOURNEYS.md, Thursday: Priya's tracker from `due --team` could not tell whose an item
+    was (the text had no worker; the JSON a login name only). Now the text has a worker
+    column (first names, as the app's team week) and the JSON each worker's name."""
+    monkeypatch.setenv("COLUMNS", "160")
+    team = _team_with_workers(demo_store, many=True)
+    items = json.loads(_due(cli, demo_store, "--team", team, "--json").out)["items"]
+    names = {i["child"]["worker"]: i["worker_name"] for i in items}
+    assert len(names) > 1 and all(names.values())
+    table = _due(cli, demo_store, "--team", team).out
+    header = next(line for line in table.splitlines() if line.startswith("┃"))
+    assert [h.strip() for h in header.strip("┃").split("┃")][:3] == ["due", "child", "worker"]
+    rows = [[c.strip() for c in line.strip("│").split("│")] for line in table.splitlines()
+            if line.startswith("│") and line.split("│")[1].strip()]
+    first = {i["child"]["reference"]: i["worker_name"].split()[0] for i in items}
+    assert rows and all(row[2] for row in rows)
+    for row in rows:  # the child's reference ends its cell (or its first line's wrap)
+        ref = next((r for r in first if r in row[1]), None)
+        if ref:
+            assert row[2].startswith(first[ref]), row
+
+
+def test_one_workers_list_has_no_worker_column_and_says_whose_once(cli, make_demo):
+    """A worker's own list needs no column saying it is theirs; a team's that is all one
+    worker's (the full demo's South) says whose in its first line instead."""
+    store = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    (worker, _team), *_ = _workers(store)
+    table = _due(cli, store, "--worker", worker).out
+    header = next(line for line in table.splitlines() if line.startswith("┃"))
+    assert "worker" not in header
+    team = _team_with_workers(store, many=False)
+    items = json.loads(_due(cli, store, "--team", team, "--json").out)["items"]
+    text = _due(cli, store, "--team", team).out
+    assert "worker ┃" not in text
+    assert f"all {items[0]['worker_name']}'s" in " ".join(text.split())
+
+
+def test_json_names_the_command_that_records_an_item_done_as_the_text_does(
+        cli, demo_store, monkeypatch):
+    """The text ends the rule of minutes to circulate (BEX 3, WIR 2.8) and a conference to
+    consider (WIR 2.3) with "then: cintui …"; the JSON had no such field, so a tracker
+    script could not show it. `then` says it (null where the work itself clears the item);
+    every field the JSON had is there as before."""
+    monkeypatch.setenv("COLUMNS", "400")  # one line a row
+    items = json.loads(_due(cli, demo_store, "--json", "--within", "60").out)["items"]
+    assert {"group", "child", "key", "label", "detail", "due", "state", "working_days_left",
+            "rule", "source"} <= set(items[0])
+    said = {i["key"]: i["then"] for i in items if i["then"]}
+    assert {"minutes", "no_change"} & set(said), said
+    for i in items:
+        ref = i["child"]["reference"]
+        if i["key"] in ("minutes", "plan_circulation"):
+            assert i["then"] == f"cintui meeting sent {ref} --to NAME|everyone"
+        elif i["key"] == "no_change":
+            assert i["then"] == f"cintui decision add {ref} --kind cp_conference"
+        elif i["key"] == "visit":
+            assert i["then"] is None
+    text = " ".join(_due(cli, demo_store, "--within", "60").out.split())
+    for then in set(said.values()):
+        assert f"then: {then}" in text

@@ -350,7 +350,7 @@ def test_sto_4_4_a_booking_warns_of_the_partner_the_findings_call_and_books(cli,
     store.close()
     result = cli("meeting", "schedule", reference, "--kind", "review", "--at",
                  "2026-11-30 16:00", "--venue", "Family home", "--chair", "Poppy Jessop",
-                 "--chair-role", "Senior practitioner", "--not-invited-reason", "n/a",
+                 "--chair-role", "Senior practitioner",
                  "--db", demo_store, "--json", *DAY)
     assert result.code == 0, result.err
     assert ("Warning: STO 4.4: the assessment found a parent's mental health (4B): invite "
@@ -379,14 +379,14 @@ def test_a_first_meeting_of_its_kind_is_not_already_booked_wir_2_9(cli, demo_sto
     first final meeting) warned of itself."""
     first = cli("meeting", "schedule", WITH_PLAN, "--kind", "final", "--at",
                 "2027-01-12 16:00", "--venue", "Family home", "--chair", "Poppy Jessop",
-                "--chair-role", "Senior practitioner", "--not-invited-reason", "n/a",
+                "--chair-role", "Senior practitioner",
                 "--db", demo_store, "--json", *DAY)
     assert first.code == 0, first.err
     assert "already booked" not in first.err
     assert not any("already booked" in w for w in json.loads(first.out)["warnings"])
     second = cli("meeting", "schedule", WITH_PLAN, "--kind", "final", "--at",
                  "2027-01-19 16:00", "--venue", "Family home", "--chair", "Poppy Jessop",
-                 "--chair-role", "Senior practitioner", "--not-invited-reason", "n/a",
+                 "--chair-role", "Senior practitioner",
                  "--db", demo_store, "--json", *DAY)
     assert "Warning: a final CIN meeting is already booked for Tue 12 Jan 2027" in second.err
 

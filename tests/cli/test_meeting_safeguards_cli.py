@@ -75,6 +75,23 @@ def test_bex_3_the_child_not_invited_needs_a_reason(cli, demo_store):
     assert booked["child_invited"] is False
 
 
+def test_bex_3_a_reason_the_child_is_not_invited_with_the_child_invited_books_nothing(
+        cli, demo_store):
+    """BEX 3: `--not-invited-reason "… chose not to come"` without --no-child booked the
+    meeting with the child invited (the default from 5), its record listing the child as
+    invited beside the reason they were not. Refused in one line; --no-child books it."""
+    before = listed(cli, demo_store)
+    result = cli("meeting", "schedule", CHILD, *BOOK, "--not-invited-reason",
+                 "She chose not to come; her views are in her letter", "--db", demo_store,
+                 *DAY)
+    one_line_error(result, "not_invited_reason: BEX 3: a reason someone is not invited, but "
+                   "everyone is", "too: say who is not invited, or leave the reason out")
+    assert listed(cli, demo_store) == before
+    booked = ok(cli, demo_store, "meeting", "schedule", CHILD, *BOOK, "--no-child",
+                "--not-invited-reason", "She chose not to come; her views are in her letter")
+    assert booked["child_invited"] is False
+
+
 def test_wir_2_3_papers_and_wir_2_9_cancellation_who_was_told(cli, demo_store):
     booked = ok(cli, demo_store, "meeting", "schedule", CHILD, *BOOK)["id"]
     mine = next(r for r in listed(cli, demo_store) if r["id"] == booked)

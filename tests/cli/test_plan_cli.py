@@ -88,6 +88,47 @@ def test_batch_export_writes_one_file_per_child(cli, demo_store, tmp_path):
     assert all(f.name.startswith("DEMO") and "-plan-v" in f.name for f in files)
 
 
+def test_export_plans_final_writes_the_copies_to_circulate_and_names_those_failing(
+        cli, demo_store, tmp_path):
+    """JOURNEYS.md, Thursday: Priya's batch had no --final, so every plan written was marked
+    "DRAFT: not yet exported as final" while the summary said only those failing checks
+    were. Now the summary says each is a DRAFT and names those failing; --final writes the
+    family's copies with no mark, and leaves out (and names) the plans failing a check."""
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        docs = [plans.plan_document(session, i, TODAY)
+                for i in plans.children_with_plans(session)]
+    store.close()
+    failing = [d for d in docs if d.problems]
+    assert failing and len(failing) < len(docs)
+    drafts = cli("export", "plans", "--all", "-f", "html", "-o", tmp_path / "d",
+                 "--db", demo_store, *DAY)
+    assert drafts.code == 0, drafts.err
+    assert drafts.out.startswith(f"Wrote {len(docs)} plans to {tmp_path / 'd'}, each marked "
+                                 "DRAFT (--final for the copies to circulate; "
+                                 f"{len(failing)} fail checks: {failing[0].child_reference}")
+    assert all("DRAFT" in f.read_text() for f in (tmp_path / "d").iterdir())
+    final = cli("export", "plans", "--all", "-f", "html", "-o", tmp_path / "f", "--final",
+                "--db", demo_store, *DAY)
+    assert final.code == 0, final.err
+    lines = final.out.splitlines()
+    assert lines[0] == f"Wrote {len(docs) - len(failing)} final plans to {tmp_path / 'f'}"
+    assert lines[1].startswith(f"{len(failing)} plans not written: they fail checks")
+    first = failing[0]
+    assert f"{first.child_reference} {first.child_name} (" in lines[1]
+    written = sorted(f.name.split("-plan")[0] for f in (tmp_path / "f").iterdir())
+    assert written == sorted(d.child_reference for d in docs if not d.problems)
+    assert not any("DRAFT" in f.read_text() for f in (tmp_path / "f").iterdir())
+    # --final into the folder of an earlier DRAFT run: the DRAFTs of those failing are
+    # still there, and said to be (never deleted, never overwritten by a final).
+    again = cli("export", "plans", "--all", "-f", "html", "-o", tmp_path / "d", "--final",
+                "--db", demo_store, *DAY)
+    assert again.code == 0, again.err
+    stale = again.out.splitlines()[2]
+    assert stale.startswith(f"Not to circulate: {tmp_path / 'd'} still has the earlier DRAFT")
+    assert f"{first.child_reference}-plan-v{first.version.number}.html" in stale
+
+
 def test_bad_plan_commands_are_one_line(cli, demo_store, tmp_path):
     for args, fragment in (
         (("export", "plans", "-o", tmp_path), "say whose plans"),
@@ -98,6 +139,16 @@ def test_bad_plan_commands_are_one_line(cli, demo_store, tmp_path):
         result = cli(*args, "--db", demo_store, *DAY)
         assert result.code == 2 and fragment in result.err, (args, result.err)
         assert len(result.err.strip().splitlines()) == 1
+
+
+def test_export_plans_for_a_team_or_worker_mistyped_makes_no_folder(cli, demo_store, tmp_path):
+    """Bad input changes nothing: `export plans --team sooth -o out/` said "no team called
+    'sooth'" in one line, exit 2, and had made out/ already."""
+    for whose in (("--team", "sooth"), ("--worker", "nobody.here")):
+        result = cli("export", "plans", *whose, "-o", f"{tmp_path}/out/", "--db", demo_store,
+                     *DAY)
+        assert result.code == 2 and len(result.err.strip().splitlines()) == 1, result.err
+        assert not (tmp_path / "out").exists()
 
 
 def test_a_folder_written_with_a_slash_is_a_folder_never_a_file_named_like_it(

@@ -24,6 +24,7 @@ from cintui.domain.due import (
     group_items,
     group_of,
     horizon,
+    then_command,
     turning_18,
     week_end,
 )
@@ -209,3 +210,19 @@ def test_a_due_date_in_another_year_says_its_year():
     assert due_day(date(2028, 2, 15), TODAY) == "15 Feb 2028"
     assert due_day(date(2025, 1, 7), TODAY) == "07 Jan 2025"
     assert due_day(None, TODAY) == "now"
+
+
+def test_each_item_names_the_command_that_records_it_done_or_none():
+    """BEX 3, WIR 2.8 (minutes and plan sent), WIR 2.3 (a conference considered), WAR 4.2
+    (the referral to adult social care): the command `cintui due` names in its text and its
+    JSON's `then`; none for an item the work itself clears (a visit)."""
+    assert then_command(_item(TODAY, "minutes")) == (
+        "cintui meeting sent SYN001 --to NAME|everyone")
+    assert then_command(_item(TODAY, "plan_circulation")).startswith("cintui meeting sent")
+    assert then_command(_item(TODAY, "no_change")) == (
+        "cintui decision add SYN001 --kind cp_conference")
+    planning = turning_18(_item(TODAY, "turns_18"), AdultCare(lifelong=True))
+    assert then_command(planning) == (
+        "cintui child circumstances SYN001 --adult-social-care referred")
+    assert then_command(_item(TODAY, "turns_18")) == ""  # not one for adult social care
+    assert then_command(_item(TODAY)) == ""

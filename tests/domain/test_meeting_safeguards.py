@@ -21,6 +21,7 @@ from cintui.domain.meeting_safeguards import (
     non_engagement_missing,
     papers_flag,
     papers_problem,
+    reason_but_all_invited,
 )
 from cintui.domain.policy import MeetingRules, PolicyError, parse_policy
 from cintui.reference.policies import load_policy
@@ -157,6 +158,18 @@ def test_bex_3_the_child_parents_and_network_invited_or_why_not():
                        "DSL): invite them or record why not")
     assert invitation_problem(missing, "Ava is 9 and said she wants mum to speak for her; "
                               "school is on holiday") == ""
+
+
+def test_bex_3_a_reason_someone_is_not_invited_names_someone_who_is_not():
+    """A reason with everyone invited, the child too, is refused: the booking would list as
+    invited the child the reason says was not. With anyone left out it is what it was for."""
+    said = "Ava chose not to come"
+    assert reason_but_all_invited([MOTHER, SCHOOL], [MOTHER, SCHOOL], True, said, "Ava") == (
+        "BEX 3: a reason someone is not invited, but everyone is, Ava too: say who is not "
+        "invited, or leave the reason out")
+    assert reason_but_all_invited([MOTHER, SCHOOL], [MOTHER, SCHOOL], False, said) == ""
+    assert reason_but_all_invited([MOTHER, SCHOOL], [MOTHER], True, said) == ""
+    assert reason_but_all_invited([MOTHER], [MOTHER], True, "  ") == ""
 
 
 def test_bex_3_a_baby_need_not_be_invited():

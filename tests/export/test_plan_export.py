@@ -397,6 +397,22 @@ def test_any_plan_renders_as_docx_pdf_and_html(doc):
 # ---------------------------------------------------------------- HTML
 
 
+def test_a_plan_received_on_a_transfer_in_says_so_in_words_a_family_reads(tmp_path):
+    """The family's copy of a plan received from another authority (BEX 4) read "agreed 21
+    October 2026 at received from Northshire County Council (transfer-in)"."""
+    doc = leo(final=True)
+    doc = replace(doc, version=replace(
+        doc.version, agreed_on=date(2026, 10, 21),
+        agreed_at="received from Northshire County Council (transfer-in)"))
+    said = ("agreed 21 October 2026, received from Northshire County Council "
+            "(transfer-in). Next review")
+    text = " ".join(pdf_text(export.write_pdf(doc, tmp_path / "in.pdf")).split())
+    for shown in (text, re.sub(r"<[^>]+>", "", export.to_html(doc))):
+        assert said in shown and "at received" not in shown
+    assert "agreed 3 November 2026 at Review CIN meeting 3 Nov 2026." in \
+        export.to_html(leo(final=True))
+
+
 def test_html_escapes_and_shows_the_rating_as_words():
     doc = leo(problems=("<img src=x onerror=alert(2)>",))
     doc = replace(doc, version=replace(doc.version, childs_views="<script>alert(1)</script>"))

@@ -309,3 +309,42 @@ async def test_sto_4_4_booking_prompts_adult_mental_health_until_they_are_invite
             agency="Community Mental Health Team"))
     with_store(demo_store, add_coordinator, reference)
     assert "STO 4.4" not in await booking_info()
+
+
+async def test_bex_3_a_reason_not_invited_with_the_child_ticked_is_refused_beside_it(
+        demo_store):
+    """BEX 3: the form took a reason the child was not invited ("chose not to come") with
+    "Invite the child" still y, and booked the child as invited beside it. Now the reason's
+    line says so and nothing is booked; `n` on the child's line books it, the child not
+    invited."""
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot)
+        before = len(with_store(demo_store, booked))
+        form = await booking_form(pilot)
+        assert form.query_one("#child_invited").value  # school age: invited by default
+        await type_text(pilot, "Family home")
+        form.query_one("#chair").value = "Ann Chair"
+        form.query_one("#chair_role").value = "senior practitioner"
+        form.query_one("#not_invited_reason").focus()
+        await type_text(pilot, "Chose not to come; her views are in her letter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and form.focused is form.query_one("#not_invited_reason")
+        assert text_of(form, "#not_invited_reason-error").startswith(
+            "BEX 3: a reason someone is not invited, but everyone is")
+        assert len(with_store(demo_store, booked)) == before
+        form.query_one("#child_invited").focus()
+        await pilot.press("n")
+        await settle(pilot)
+        assert text_of(form, "#not_invited_reason-error") == ""
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+
+    def newest(session, cid):
+        row = session.exec(select(m.Meeting).where(m.Meeting.child_id == cid)
+                           .order_by(m.Meeting.created_at.desc())).first()
+        return row.child_invited, row.not_invited_reason
+    assert with_store(demo_store, newest) == (
+        False, "Chose not to come; her views are in her letter")
+    assert len(with_store(demo_store, booked)) == before + 1
