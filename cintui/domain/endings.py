@@ -53,6 +53,19 @@ DISPUTE_OUTCOME_LABELS = {
     "escalated": "referred on to the service manager",
 }
 
+
+def closure_follows(kind: str, status: str, where: str = "") -> str:
+    """WIR 3, BEX 4: while a step-down or a transfer out is under way the closure is its
+    last step, approved with it, not a recommendation of its own (one recommended beside
+    it waited for a second decision of the manager's): in words, the ending under way and
+    what closes the case."""
+    what = {"step_down": "step-down", "transfer_out": "transfer"}[kind]
+    to = f" to {where}" if where.strip() else ""
+    then = ("completing it approves the closure" if kind == "step_down"
+            else "marking its pack sent closes the case")
+    return f"the {what}{to} is {ENDING_STATUS_LABELS[status]}, and {then}"
+
+
 # The census reasons for closure (RC1-RC9, data/census_codes.json) in words a family reads.
 PLAIN_REASONS = {
     "RC1": "the child has been adopted",
@@ -408,6 +421,6 @@ __all__ = [
     "PLAIN_REASONS", "REREFERRAL_BANDS", "next_help", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
     "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
     "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",
-    "closure_checklist", "closure_words", "describe_blockers", "describe_interval", "letter_recipients",
+    "closure_checklist", "closure_follows", "closure_words", "describe_blockers", "describe_interval", "letter_recipients",
     "rereferral_band", "still_running",
 ]
