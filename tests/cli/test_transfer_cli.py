@@ -248,3 +248,23 @@ def test_a_closure_is_not_recommended_beside_an_agreed_step_down_wir_3(cli, demo
     assert not out.exists() or list(out.iterdir()) == []
     assert run(cli, demo_store, "stepdown", "complete", ref, "--on", "2026-11-20").code == 0
     assert ok(cli, demo_store, "close", "status", ref)["ending"]["status"] == "approved"
+
+
+def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_3(
+        cli, demo_store, ref):
+    """WIR 3: the app's form starts with every document chosen (assessment, plan, minutes,
+    visits). `stepdown record` without --documents chose none, said "the manager decides
+    next", and the worker learnt only at `stepdown complete`, after the manager had agreed
+    it, that the documents were still to choose. A new form now has all four; an update
+    without --documents keeps what was chosen."""
+    out = ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB, "--lead",
+             "Ms Hill", "--conversation", "yes", "--notes", "Spoke with the hub",
+             "--family-consent", "yes")
+    assert out["ending"]["documents"] == ["assessment", "plan", "minutes", "visits"]
+    ok(cli, demo_store, "stepdown", "record", ref, "--documents", "plan")
+    out = ok(cli, demo_store, "stepdown", "record", ref, "--lead-contact", "hill@example.org")
+    assert out["ending"]["documents"] == ["plan"]
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3 needs",
+       "--by", MANAGER)
+    done = run(cli, demo_store, "stepdown", "complete", ref)
+    assert done.code == 0, done.err
