@@ -421,3 +421,30 @@ async def test_the_closure_screen_beside_an_agreed_step_down_sends_to_it_wir_3(d
             assert endings.closure_ending(session, child_id) is None
     finally:
         store.close()
+
+
+async def test_completing_a_step_down_says_what_closes_the_case_next_wir_3(demo_store):
+    """WIR 3, BEX 3: the completion form said "(RC9 or RC7)" and "finish it on the closure
+    screen (C)": a census code the worker need not weigh, and not how the family is told
+    (the letters, which wait for the completion). Now it says the keys that follow."""
+    from tests.casework.test_transfer import ready_step_down
+
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            child_id = cases.find_child(session, ref).id
+        ready_step_down(store, child_id)
+    finally:
+        store.close()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        said = " ".join(text_of(app.screen, "#form-info").split())
+    assert "RC9" not in said and "RC7" not in said
+    assert said.endswith("else close it on the closure screen (C): the letters (l), the "
+                         "family told (t), close (x).")
