@@ -364,7 +364,9 @@ class EndingScreen(EndingStepsScreen):
         e = s.ending
         parts: list = [Text(f"{self.TITLE}: {s.name} ({s.reference})\n", style="bold")]
         if e is None:
-            parts.append(Text(f"No {self.WHAT} recorded. Press r to record one.\n"))
+            said = getattr(s.prefill, "words", lambda: "")()  # the final meeting's
+            parts.append(Text(f"No {self.WHAT} recorded. Press r to record one"
+                              + (f" ({said})" if said else "") + ".\n"))
         else:
             label = ENDING_STATUS_LABELS[e["status"]].replace(
                 "completed: the case is closed", "completed")

@@ -57,7 +57,11 @@ async def test_the_step_down_path_by_keys(demo_store):
         await settle(pilot)
         screen = app.screen
         assert type(screen).__name__ == "StepDownScreen"
-        assert "No step-down recorded" in text_of(screen, "#ending-state")
+        # The meeting the form starts from, as the closure screen says it (it said only
+        # "No step-down recorded. Press r to record one.").
+        assert ("No step-down recorded. Press r to record one (the final meeting of 13 Nov "
+                "2026 recommended step down).") in " ".join(
+                    text_of(screen, "#ending-state").split())
         await pilot.press("r")
         await settle(pilot)
         form = app.screen
