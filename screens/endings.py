@@ -519,7 +519,8 @@ class EndingStepsScreen(KeysAsRead, Screen):
         s = self.state
         if s is None:
             return False
-        if step == self.FIRST and s.child_status == "closed":
+        if step == self.FIRST and (s.child_status == "closed"
+                                   or getattr(s, "under_way", "")):
             return False
         return s.status in self.STEPS[step]
 
@@ -590,7 +591,11 @@ class ClosureScreen(EndingStepsScreen):
         e = s.ending
         text = Text()
         text.append(f"Closure: {s.name} ({s.reference})\n", style="bold")
-        if e is None:
+        if e is None and s.under_way:  # WIR 3, BEX 4: the closure is its last step
+            key = "T" if s.under_way.startswith("the transfer") else "S"
+            text.append(f"No closure to recommend: {s.under_way} ({key} on the record). "
+                        "The letters, the family told and closing follow here.\n")
+        elif e is None:
             text.append("No closure recommended. Press r to recommend closure")
             if s.prefill:
                 text.append(f" ({s.prefill.words()})")
@@ -636,7 +641,8 @@ class ClosureScreen(EndingStepsScreen):
             ("i", "dispute", "dispute"), ("s", "settle", "settle the dispute"),
             ("l", "letters", "letters"), ("o", "summary", "closure summary"))
             if self._allowed(action)]
-        self.query_one("#closure-keys", Static).update("Next: " + " · ".join(keys))
+        self.query_one("#closure-keys", Static).update(
+            "Next: " + " · ".join(keys) if keys else "")
 
     def state_of(self, session) -> endings.ClosureState:
         return endings.closure_state(session, self.child_id, self.app.today)

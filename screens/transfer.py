@@ -157,9 +157,9 @@ class CompleteStepDownFormScreen(_DatedForm):
 
     def on_mount(self) -> None:
         self.query_one("#form-info", Static).update(
-            "The closure follows, approved with the step-down decision (RC9 or RC7). Give the "
-            "date the family was told and a closure summary to close the case now; else "
-            "finish it on the closure screen (C).")
+            "Completing it approves the closure that follows. If the family has been told "
+            "already, give the date and a closure summary to close the case now; else close "
+            "it on the closure screen (C): the letters (l), the family told (t), close (x).")
         self.query_one("#on").focus()
 
     def problems(self) -> dict[str, str]:
@@ -364,7 +364,9 @@ class EndingScreen(EndingStepsScreen):
         e = s.ending
         parts: list = [Text(f"{self.TITLE}: {s.name} ({s.reference})\n", style="bold")]
         if e is None:
-            parts.append(Text(f"No {self.WHAT} recorded. Press r to record one.\n"))
+            said = getattr(s.prefill, "words", lambda: "")()  # the final meeting's
+            parts.append(Text(f"No {self.WHAT} recorded. Press r to record one"
+                              + (f" ({said})" if said else "") + ".\n"))
         else:
             label = ENDING_STATUS_LABELS[e["status"]].replace(
                 "completed: the case is closed", "completed")

@@ -114,6 +114,23 @@ def closure_ending(session: Session, child_id: uuid.UUID) -> m.Ending | None:
                                   col(m.Ending.created_at).desc())).first()
 
 
+def ending_under_way(session: Session, child_id: uuid.UUID) -> str:
+    """A step-down or transfer out under way (recommended or agreed) that the closure is
+    the last step of, in words (`rules.closure_follows`); "" when there is none."""
+    episode = cases.current_episode(session, child_id)
+    if episode is None:
+        return ""
+    row = session.exec(select(m.Ending).where(
+        m.Ending.episode_id == episode.id,
+        col(m.Ending.kind).in_(("step_down", "transfer_out")),
+        col(m.Ending.status).in_(("recommended", "approved")))
+        .order_by(col(m.Ending.created_at).desc())).first()
+    if row is None:
+        return ""
+    where = row.receiving_service if row.kind == "step_down" else row.receiving_authority
+    return rules.closure_follows(row.kind, row.status, where or "")
+
+
 def _active(session: Session, child_id: uuid.UUID, *statuses: str) -> m.Ending:
     ending = closure_ending(session, child_id)
     if ending is None or ending.status not in statuses:
@@ -216,6 +233,9 @@ def recommend_closure(session: Session, child_id: uuid.UUID, *, on: date, by: st
     if current is not None and current.status in ACTIVE:
         raise EndingError("closure", f"a closure is already "
                           f"{rules.ENDING_STATUS_LABELS[current.status]}")
+    if under_way := ending_under_way(session, child_id):  # WIR 3, BEX 4
+        raise EndingError("closure", f"nothing to recommend: {under_way}; withdraw it "
+                          "first to close the case another way")
     if on > today:
         raise EndingError("on", f"{_day(on)} is in the future")
     if not by.strip():
@@ -480,6 +500,8 @@ class ClosureState:
     checklist: tuple[rules.ChecklistItem, ...]
     prefill: Prefill | None
     decisions: tuple[rules.DecisionFact, ...]  # about this closure, oldest first
+    # A step-down or transfer under way, whose last step the closure is (in words), or "".
+    under_way: str = ""
 
     @property
     def status(self) -> str | None:
@@ -525,7 +547,8 @@ def closure_state(session: Session, child_id: uuid.UUID, today: date) -> Closure
         child_status=child.status, ending=ending_json(ending) if ending else None,
         notify_by=notification_due(session, ending) if ending else None,
         checklist=tuple(checklist(session, child_id, today)),
-        prefill=closure_prefill(session, child_id), decisions=decisions)
+        prefill=closure_prefill(session, child_id), decisions=decisions,
+        under_way=ending_under_way(session, child_id))
 
 
 checklist_json = lookup.checklist_json
@@ -583,8 +606,10 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
     episode = _episode(session, child_id)
     ending = closure_ending(session, child_id)
     if ending is None or ending.status not in ("approved", "completed", "disputed"):
+        under_way = ending_under_way(session, child_id)
         raise EndingError("closure", "closure letters follow the manager's approval of the "
-                          "closure: none yet")
+                          "closure: " + (f"{under_way} (then write them)" if under_way
+                                         else "none yet"))
     when = episode.closure_date or closure_date
     why = episode.closure_reason or reason or ending.closure_reason
     if when is None:
@@ -642,6 +667,7 @@ __all__ = [
     "ACTIVE", "CloseInput", "ClosureBlocked", "ClosureState", "Decider", "EndingError",
     "EpisodeRow", "NewDecision", "Prefill", "checklist", "checklist_json", "closure_ending",
     "closure_prefill", "closure_state", "complete_closure", "decide_closure", "ending_json",
+    "ending_under_way",
     "episodes", "family_told", "letter_context", "list_decisions", "managers", "me",
     "notification_due", "raise_dispute", "recommend_closure", "recommender", "record_decision", "rerefer",
     "save_details", "settle_dispute", "summary_document",

@@ -9,6 +9,7 @@ one sync (`PasswordNeeded`): it is used for the connection and never kept.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 import uuid
@@ -25,7 +26,7 @@ from cintui.domain import laptop
 from cintui.domain.policy import SyncRules
 from cintui.store import engine, sync
 from cintui.store.base import StoreBusy, StoreError, said
-from cintui.store.models import Child, Worker
+from cintui.store.models import ACTIVE_ENDINGS, Child, Ending, Worker
 
 NOT_A_REPLICA = "this store is not a laptop replica (cintui sync setup)"
 BUSY_TRIES = 3  # a sync the team server was too busy to take is tried this many times
@@ -221,26 +222,51 @@ def conflicts(store) -> list[Conflict]:
         workers = {r.username: r.name for r in conn.execute(
             w.select().with_only_columns(w.c.username, w.c.name)
             .where(w.c.username.in_(logins)))} if logins else {}
+        instead = {r.id: _held_instead(conn, r) for r in rows}
     found = []
     for r in rows:
         known = bool(r.theirs_by) and r.theirs_at is not None
         name = (workers.get(r.theirs_by) or r.theirs_by) if known else ""
         whose = held[r.id]
+        other = instead[r.id]
         found.append(Conflict(
             r.id, r.kind, names.get(r.child_id or whose.get("child_id"), ""),
             laptop.what(r.entity, r.field),
             laptop.version(r.mine, server=False),
-            laptop.version(r.theirs, server=True, kind=r.kind,
-                           keep=laptop.changed_fields(r.mine) if not r.field else ()),
+            laptop.version(json.dumps(other) if other else r.theirs, server=True,
+                           kind=r.kind,
+                           keep=laptop.changed_fields(r.mine) if not (r.field or other)
+                           else ()),
             r.reason,
             laptop.show(r.recorded_at.isoformat()) if r.recorded_at else "", r,
             laptop.mine_change(r.recorded_at),
+            laptop.held_instead(other["kind"], other.get("recommended_by") or "",
+                                other.get("recommended_on")) if other else
             laptop.theirs_change(r.kind, r.theirs, laptop.who(r.theirs_by, name, me)
                                  if known else "", r.theirs_at),
             name, laptop.theirs_short(r.kind, "you" if r.theirs_by == me else name,
                                       r.theirs_at) if known else "",
             whose.get("name") or ""))
     return found
+
+
+def _held_instead(conn, r) -> dict | None:
+    """A new closure (step-down, transfer) the team server refused because it holds another
+    for the child (TRA, BEX 3: one at a time): that one, as the same sync brought it down
+    to this laptop, to show on the server's side (it said only "not on the team server",
+    and the worker had to look for the recommendation to choose between them)."""
+    if r.kind != "refused" or r.entity != "ending" or r.child_id is None \
+            or json.loads(r.theirs) is not None:
+        return None
+    mine = json.loads(r.mine)
+    kind = (mine.get("values") or {}).get("kind") if isinstance(mine, dict) else None
+    if not kind:
+        return None
+    e = Ending.__table__  # type: ignore[attr-defined]
+    row = conn.execute(e.select().where(
+        e.c.child_id == r.child_id, e.c.kind == kind, e.c.status.in_(ACTIVE_ENDINGS),
+        e.c.id != uuid.UUID(r.entity_id)).order_by(e.c.created_at)).first()
+    return {k: sync.norm(v) for k, v in row._mapping.items()} if row is not None else None
 
 
 def _held(conn, entity: str, entity_id: str) -> dict:

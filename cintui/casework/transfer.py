@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -257,6 +257,8 @@ def record_step_down(session: Session, child_id: uuid.UUID, inp: StepDownInput, 
     """Start (or update, until it is completed) the step-down: WIR 3's form."""
     ending = _start(session, child_id, "step_down", on=on, by=by, today=today,
                     on_given=on_given)
+    if inp.documents is None and inspect(ending).pending:  # a new form: all go, as the
+        inp = replace(inp, documents=rules.STEP_DOWN_DOCUMENTS)  # app's form has them
     prefill = step_down_prefill(session, child_id)
     if ending.meeting_id is None and prefill is not None:
         ending.meeting_id = prefill.meeting_id

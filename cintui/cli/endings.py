@@ -395,8 +395,14 @@ def close_letters(
         raise CliError(str(exc)) from None
     with _open(ctx, db) as store, store.read() as session:
         record = cases.find_child(session, child)
-        letter_ctx = endings.letter_context(session, record.id, now, closure_date=planned,
-                                            reason=_reason(reason))
+        try:
+            letter_ctx = endings.letter_context(session, record.id, now, closure_date=planned,
+                                                reason=_reason(reason))
+        except endings.EndingError as exc:  # the option that gives it, not the bare field
+            option = {"date": "--date YYYY-MM-DD", "reason": "--reason"}.get(exc.field)
+            if option is None:
+                raise
+            raise CliError(f"{exc.field}: {exc.problem} ({option})") from None
     written = letters_export.write_letters(letter_ctx, output, formats)
     if as_json:
         _echo_json({"reference": letter_ctx.child_reference,

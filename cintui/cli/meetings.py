@@ -252,11 +252,41 @@ def _meeting_id(text: str):
                        "CHILD`") from None
 
 
+def _booked_meeting(session, meeting: str):
+    """MEETING as a meeting id, or a child (reference or name) with one booked meeting: that
+    one. `meeting list` shows no ids (only `--json` does), and the reference is what a
+    worker has to hand; with several booked, each is named with its id."""
+    import uuid
+
+    from cintui.casework import cases, meetings
+    from cintui.casework.lookup import UnknownChild
+
+    try:
+        return uuid.UUID(meeting.strip())
+    except ValueError:
+        pass
+    try:
+        record = cases.find_child(session, meeting)
+    except UnknownChild:
+        raise CliError(f"{meeting!r} is not a meeting id, nor a child on the store: give "
+                       "the child's reference (their one booked meeting is taken)") from None
+    rows = [r for r in meetings.list_meetings(session, record.id, cases.store_policy(session))
+            if r.status == "scheduled"]
+    if not rows:
+        raise CliError(f"{record.reference}: no meeting booked (book one with `cintui meeting "
+                       f"schedule {record.reference}`)")
+    if len(rows) > 1:
+        raise CliError(f"{record.reference}: which meeting? " + ", ".join(
+            f"{r.short_label} of {r.held_on:%d %b %Y} ({r.id.hex})" for r in rows))
+    return rows[0].id
+
+
 @meeting_app.command("hold")
 def meeting_hold(
     ctx: typer.Context,
-    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="The booked meeting's id "
-                                           "(from `cintui meeting list CHILD`).")],
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="The booked meeting's id, "
+                                           "or the child's reference when they have one "
+                                           "booked.")],
     recommendation: Annotated[str, typer.Option(
         "--recommendation", help="continue, step-down, close or strategy-discussion.")],
     still_in_need: Annotated[str, typer.Option("--still-in-need", help="yes or no (BEX 3).")],
@@ -287,7 +317,6 @@ def meeting_hold(
     from cintui.casework import meetings, plans
     from cintui.domain.meeting import Decisions, Invitee, minutes_for
 
-    meeting_id = _meeting_id(meeting)
     in_need = _yes_no(still_in_need, "--still-in-need")
     now = _now(today)
 
@@ -297,6 +326,7 @@ def meeting_hold(
     came = {key(n) for n in present or []}
     sorry = {key(n) for n in apologies or []}
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        meeting_id = _booked_meeting(session, meeting)
         detail = meetings.load_meeting(session, meeting_id)
         held_on = _parse_date(on, "--on") if on is not None else detail.held_on
         invited = {key(i.name) for i in detail.schedule.invitees}
@@ -440,8 +470,9 @@ def _fail(exc) -> CliError:
 @meeting_app.command("cancel")
 def meeting_cancel(
     ctx: typer.Context,
-    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="The booked meeting's id "
-                                           "(from `cintui meeting list CHILD`).")],
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="The booked meeting's id, "
+                                           "or the child's reference when they have one "
+                                           "booked.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is cancelled.")],
     told: Annotated[list[str] | None, typer.Option(
         "--told", help="Someone invited who was told; repeat for each, or `everyone` for "
@@ -457,10 +488,10 @@ def meeting_cancel(
     from cintui.domain.calendar import england_calendar
     from cintui.domain.meeting import closed_day_warning
 
-    meeting_id = _meeting_id(meeting)
     now = _now(today)
     again = _parse_moment(rebook_at, "--rebook-at") if rebook_at else None
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        meeting_id = _booked_meeting(session, meeting)
         detail = meetings.load_meeting(session, meeting_id)
         names = list(told or [])
         if any(n.strip().lower() == "everyone" for n in names):

@@ -174,7 +174,7 @@ def stepdown_record(
         "service.")] = None,
     documents: Annotated[str | None, typer.Option(
         "--documents", help="Which go, comma-separated: assessment, plan, minutes, "
-        "visits.")] = None,
+        "visits (a new form: all four, as in the app).")] = None,
     unmet_need: UnmetOption = None, on: OnOption = None, by: ByOption = None,
     db: DbOption = None,
     request_id: RequestOption = None,

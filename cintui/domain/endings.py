@@ -53,6 +53,19 @@ DISPUTE_OUTCOME_LABELS = {
     "escalated": "referred on to the service manager",
 }
 
+
+def closure_follows(kind: str, status: str, where: str = "") -> str:
+    """WIR 3, BEX 4: while a step-down or a transfer out is under way the closure is its
+    last step, approved with it, not a recommendation of its own (one recommended beside
+    it waited for a second decision of the manager's): in words, the ending under way and
+    what closes the case."""
+    what = {"step_down": "step-down", "transfer_out": "transfer"}[kind]
+    to = f" to {where}" if where.strip() else ""
+    then = ("completing it approves the closure" if kind == "step_down"
+            else "marking its pack sent closes the case")
+    return f"the {what}{to} is {ENDING_STATUS_LABELS[status]}, and {then}"
+
+
 # The census reasons for closure (RC1-RC9, data/census_codes.json) in words a family reads.
 PLAIN_REASONS = {
     "RC1": "the child has been adopted",
@@ -68,6 +81,20 @@ PLAIN_REASONS = {
 }
 
 
+def lead_parts(lead: str) -> tuple[str, str]:
+    """A lead professional as typed on the step-down form: their name and what they are
+    ("Chris Demo, family support worker" or "Ms Hill (DSL)"), so that a letter to them
+    opens "Dear Chris Demo", not "Dear Chris Demo, family support worker"."""
+    text = " ".join(lead.split())
+    bracketed = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", text)
+    if bracketed and bracketed.group(1).strip(" ,"):
+        return bracketed.group(1).strip(" ,"), bracketed.group(2).strip()
+    name, _, what = text.partition(",")
+    if len(name.split()) < 2 and len(what.split()) < 2:  # "Smith, Jane": kept as typed
+        return text, ""
+    return name.strip(), what.strip()
+
+
 def next_help(audience: str, service: str, lead: str, contact: str,
               child_first_name: str) -> str:
     """Who helps the family now, in a closure letter after a step-down to early help (WIR
@@ -75,7 +102,8 @@ def next_help(audience: str, service: str, lead: str, contact: str,
     when nobody takes over."""
     if not service:
         return ""
-    by = f"{lead} from {service}" if lead else service
+    name, what = lead_parts(lead)
+    by = f"{name}{f' ({what})' if what else ''} from {service}" if name else service
     reach = f" You can reach them on {contact}." if contact else ""
     if audience in ("child", "young_person"):
         return f"From now on, {by} will help you and your family.{reach}"
@@ -366,9 +394,11 @@ def letter_recipients(child_name: str, age: int | None, unborn: bool,
                       " ".join(x for x in (p.role, f"({p.agency})" if p.agency else "") if x),
                       p.address) for p in people if p.kind == "professional"]
     named = {_bare_name(r.name) for r in out}
-    if lead.strip() and _bare_name(lead) not in named:  # "Ms Hill (DSL)" is Ms Hill
-        role = f"Lead professional ({lead_service})" if lead_service else "Lead professional"
-        out.append(Recipient(lead.strip(), "professional", role))
+    name, what = lead_parts(lead)
+    if name and _bare_name(name) not in named:  # "Ms Hill (DSL)" is Ms Hill
+        role = "Lead professional" + (f", {what}" if what else "") + (
+            f" ({lead_service})" if lead_service else "")
+        out.append(Recipient(name, "professional", role))
     return out
 
 
@@ -438,6 +468,6 @@ __all__ = [
     "PLAIN_REASONS", "REREFERRAL_BANDS", "adult_contact_missing", "adult_help", "next_help", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
     "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
     "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",
-    "closure_checklist", "closure_words", "describe_blockers", "describe_interval", "letter_recipients",
+    "closure_checklist", "closure_follows", "closure_words", "lead_parts", "describe_blockers", "describe_interval", "letter_recipients",
     "rereferral_band", "still_running",
 ]

@@ -258,3 +258,18 @@ def theirs_short(kind: str, by: str, at: datetime | None) -> str:
     if not by or at is None:
         return ""
     return f"{'deleted' if kind == 'deleted_on_server' else 'changed'} by {by} {moment(at)}"
+
+
+# ------------------------------------------------------------------ a refused new ending
+
+ENDING_WORDS = {"closure": "closure", "step_down": "step-down", "transfer_out": "transfer"}
+
+
+def held_instead(kind: str, by: str, on: str | None) -> str:
+    """The team server's side of a new closure (step-down, transfer) it refused because it
+    holds another for the child (TRA, BEX 3: one at a time): whose that one is, and when
+    ("The closure it holds for the child instead: recommended by Ben Cole on 01/12/2026")."""
+    whose = " ".join(filter(None, (f"by {by}" if by else "",
+                                   f"on {show(on)}" if on else "")))
+    return (f"The {ENDING_WORDS.get(kind, kind.replace('_', ' '))} it holds for the child "
+            f"instead" + (f": recommended {whose}" if whose else ""))

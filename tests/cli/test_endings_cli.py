@@ -182,3 +182,20 @@ def test_letters_before_approval_and_bad_formats(cli, demo_store, ref, tmp_path)
     one_line_error(run(cli, demo_store, "close", "decide", ref, "--rationale", "x"),
                    "--approve or --decline")
     one_line_error(run(cli, demo_store, "close", "told", "NOSUCH"), "no child")
+
+
+def test_letters_before_the_close_name_the_option_that_gives_the_date(cli, demo_store, ref,
+                                                                     tmp_path):
+    """TRA, BEX 3: letters written before the case closes (they tell the family) need the
+    planned closure date. `close letters` said "the case is not closed yet: give the
+    planned closure date", not how; it now names --date, and with it writes the letters."""
+    ok(cli, demo_store, "close", "recommend", ref, "--reason", "RC7", "--unmet-need", "no")
+    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Needs met",
+       "--by", MANAGER)
+    out = tmp_path / "letters"
+    one_line_error(run(cli, demo_store, "close", "letters", ref, "-o", out),
+                   "the case is not closed yet: give the planned closure date "
+                   "(--date YYYY-MM-DD)")
+    assert not out.exists() or list(out.iterdir()) == []
+    assert ok(cli, demo_store, "close", "letters", ref, "-o", out, "--date",
+              TODAY.isoformat())["files"]

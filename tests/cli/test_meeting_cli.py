@@ -446,3 +446,33 @@ def test_meeting_sent_records_the_minutes_circulated_from_the_shell(cli, demo_st
     listed = json.loads(cli("meeting", "list", ref, "--db", demo_store, "--json", *DAY).out)
     assert next(r for r in listed if r["id"] == held["id"])["minutes_circulated"] == \
         TODAY.isoformat()
+
+
+def test_hold_and_cancel_take_the_childs_reference_for_its_one_booked_meeting(cli, demo_store):
+    """`meeting hold DEMO00002` said "'DEMO00002' is not a meeting id: copy one from `cintui
+    meeting list CHILD`", whose table shows no ids. The child's reference now stands for
+    their one booked meeting; with two booked, each is named with its id; with none, how to
+    book one. Bad input stays one line, nothing written."""
+    booked = {m["id"] for m in listed(cli, demo_store) if m["status"] == "scheduled"}
+    for meeting_id in booked:  # the demo's own bookings: none left for the test to find
+        assert cli("meeting", "cancel", meeting_id, "--reason", "Not needed", "--told",
+                   "everyone", "--db", demo_store, *DAY).code == 0
+    hold = ("meeting", "hold", WITH_PLAN, "--still-in-need", "yes", "--recommendation",
+            "continue", "--next-review", "2027-02-26", "--present", "Layla Jessop",
+            "--db", demo_store, "--today", "2026-11-30")
+    one_line_error(cli(*hold), f"{WITH_PLAN}: no meeting booked (book one with `cintui "
+                                f"meeting schedule {WITH_PLAN}`)")
+    first = book(cli, demo_store)
+    second = cli("meeting", "schedule", WITH_PLAN, *BOOK, "--at", "2027-01-19 16:00",
+                 "--db", demo_store, "--json", *DAY)
+    assert second.code == 0, second.err
+    one_line_error(cli(*hold), f"{WITH_PLAN}: which meeting? Review of 19 Jan 2027 (",
+                   f"Review of 30 Nov 2026 ({first})")
+    cancelled = cli("meeting", "cancel", json.loads(second.out)["id"], "--reason", "Moved",
+                    "--told", "everyone", "--db", demo_store, *DAY)
+    assert cancelled.code == 0, cancelled.err
+    held = cli(*hold, "--json")
+    assert held.code == 0, held.err
+    assert json.loads(held.out)["id"] == first
+    one_line_error(cli("meeting", "cancel", "nobody-here", "--reason", "x", "--db",
+                       demo_store, *DAY), "'nobody-here' is not a meeting id, nor a child")

@@ -225,3 +225,46 @@ def test_import_bad_pack_is_one_line_and_writes_nothing(cli, tmp_path, new_db):
                    "child.reference: missing", "transfer.move_date: missing")
     result = run(cli, receiving, "child", "list", "--json")
     assert result.code == 0 and json.loads(result.out) == []
+
+
+def test_a_closure_is_not_recommended_beside_an_agreed_step_down_wir_3(cli, demo_store, ref,
+                                                                       tmp_path):
+    """WIR 3, BEX 4: the step-down decision is the manager's decision to close. A closure
+    recommended beside it (the closure screen offered `r` while the step-down waited to be
+    completed) was not approved by completing the step-down, and waited for a second
+    decision of the manager's. Now it is refused in one line, saying what closes the case;
+    the letters, asked for too early, say so too; and completing the step-down approves the
+    closure, so the manager decides once."""
+    step_down(cli, demo_store, ref)
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3 needs",
+       "--by", MANAGER, "--on", "2026-11-16")
+    one_line_error(run(cli, demo_store, "close", "recommend", ref, "--reason", "RC7"),
+                   f"nothing to recommend: the step-down to {HUB} is approved by the manager, "
+                   "and completing it approves the closure; withdraw it first")
+    assert ok(cli, demo_store, "close", "status", ref)["ending"] is None
+    out = tmp_path / "letters"
+    one_line_error(run(cli, demo_store, "close", "letters", ref, "-o", out),
+                   "and completing it approves the closure (then write them)")
+    assert not out.exists() or list(out.iterdir()) == []
+    assert run(cli, demo_store, "stepdown", "complete", ref, "--on", "2026-11-20").code == 0
+    assert ok(cli, demo_store, "close", "status", ref)["ending"]["status"] == "approved"
+
+
+def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_3(
+        cli, demo_store, ref):
+    """WIR 3: the app's form starts with every document chosen (assessment, plan, minutes,
+    visits). `stepdown record` without --documents chose none, said "the manager decides
+    next", and the worker learnt only at `stepdown complete`, after the manager had agreed
+    it, that the documents were still to choose. A new form now has all four; an update
+    without --documents keeps what was chosen."""
+    out = ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB, "--lead",
+             "Ms Hill", "--conversation", "yes", "--notes", "Spoke with the hub",
+             "--family-consent", "yes")
+    assert out["ending"]["documents"] == ["assessment", "plan", "minutes", "visits"]
+    ok(cli, demo_store, "stepdown", "record", ref, "--documents", "plan")
+    out = ok(cli, demo_store, "stepdown", "record", ref, "--lead-contact", "hill@example.org")
+    assert out["ending"]["documents"] == ["plan"]
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3 needs",
+       "--by", MANAGER)
+    done = run(cli, demo_store, "stepdown", "complete", ref)
+    assert done.code == 0, done.err

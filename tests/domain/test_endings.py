@@ -230,3 +230,26 @@ def test_a_letter_closing_on_to_adult_social_care_names_its_contact_rc6_war_4_2(
         "Adult social care services now support Kai; their contact: Ana Petrov, "
         "Transitions Team, 01926 410500.")
     assert rules.adult_help("parent", "", "Kai") == ""
+
+
+def test_a_lead_professional_typed_with_their_role_is_written_to_by_name_wir_3():
+    """WIR 3, TRA: a lead professional typed "Chris Demo, family support worker" (the
+    demo's) had a letter to "Dear Chris Demo, family support worker," and the family's said
+    "From now on, Chris Demo, family support worker from …". The name is now the name, the
+    rest what they are; "Ms Hill (DSL)" reads as before, and "Smith, Jane" is kept whole."""
+    assert rules.lead_parts("Chris Demo, family support worker") == (
+        "Chris Demo", "family support worker")
+    assert rules.lead_parts("Ms Hill (DSL)") == ("Ms Hill", "DSL")
+    assert rules.lead_parts("Smith, Jane") == ("Smith, Jane", "")
+    assert rules.lead_parts("Jane Smith") == ("Jane Smith", "")
+    [lead] = rules.letter_recipients("Sam", None, True, [],
+                                     lead="Chris Demo, family support worker",
+                                     lead_service="Early Help Hub")
+    assert (lead.name, lead.role) == (
+        "Chris Demo", "Lead professional, family support worker (Early Help Hub)")
+    assert rules.next_help("parent", "Early Help Hub", "Chris Demo, family support worker",
+                           "01632 960 101", "Sam") == (
+        "From now on, Chris Demo (family support worker) from Early Help Hub will support "
+        "you and Sam. You can reach them on 01632 960 101.")
+    assert rules.next_help("parent", "Hub", "Ms Hill (DSL)", "", "Sam") == \
+        "From now on, Ms Hill (DSL) from Hub will support you and Sam."

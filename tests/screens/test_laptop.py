@@ -307,6 +307,51 @@ async def test_a_whole_record_shows_what_it_holds_and_scrolls_at_80x24(
         assert "kind: closure" in shown(app)  # a new row: its sides from the top
 
 
+async def test_f6_shows_the_closure_the_server_holds_beside_the_refused_one(
+        tmp_path, cli, monkeypatch):
+    """TRA, BEX 3: a closure recommended on two laptops is one on the team server; the
+    second laptop's was refused, and F6's "On the team server" side said only "(not on the
+    team server)". Now it shows Ben's recommendation, which the sync brought down, whose it
+    is and when, beside Amira's, so she can choose there (at 80x24)."""
+    from datetime import date
+
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING)
+    store = engine.open_store(path, PASSPHRASE)
+    try:
+        with store.session(sync.SYNC_ACTOR) as session:
+            child = session.exec(select(Child)).one()
+            episode = session.exec(select(m.Episode)).one()
+            session.add(m.Ending(child_id=child.id, episode_id=episode.id, kind="closure",
+                                 status="recommended", recommended_on=date(2026, 11, 20),
+                                 recommended_by="Ben Cole", closure_reason="RC8"))
+            mine = {"child_id": child.id.hex, "episode_id": episode.id.hex, "kind": "closure",
+                    "status": "recommended", "recommended_on": "2026-11-21",
+                    "recommended_by": "Amira Ashdown", "closure_reason": "RC7"}
+            session.add(m.SyncConflict(
+                device=store.store_id, child_id=child.id, kind="refused", entity="ending",
+                entity_id=uuid.uuid4().hex,
+                mine=json.dumps({"action": "insert", "values": mine}), theirs="null",
+                reason="a closure for this child is already recommended on the team server "
+                       "(recommended by Ben Cole on 20 Nov 2026)", recorded_at=FRIDAY))
+    finally:
+        store.close()
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
+        await settle(pilot)
+        theirs = str(app.screen.query_one("#theirs").render())
+        mine = str(app.screen.query_one("#mine").render())
+    assert "closure reason: RC7" in mine and "recommended by: Amira Ashdown" in mine
+    assert "(not on the team server)" not in theirs
+    assert theirs.startswith("The closure it holds for the child instead: recommended by "
+                             "Ben Cole on 20/11/2026")
+    for words in ("closure reason: RC8", "recommended by: Ben Cole",
+                  "recommended on: 20/11/2026", "status: recommended"):
+        assert words in theirs, words
+
+
 async def test_a_relationship_deleted_on_the_server_names_its_child_and_person(
         tmp_path, cli, monkeypatch):
     """Rosa's relationship to Nell, changed here, deleted on the team server: the conflict

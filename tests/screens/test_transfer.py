@@ -57,7 +57,11 @@ async def test_the_step_down_path_by_keys(demo_store):
         await settle(pilot)
         screen = app.screen
         assert type(screen).__name__ == "StepDownScreen"
-        assert "No step-down recorded" in text_of(screen, "#ending-state")
+        # The meeting the form starts from, as the closure screen says it (it said only
+        # "No step-down recorded. Press r to record one.").
+        assert ("No step-down recorded. Press r to record one (the final meeting of 13 Nov "
+                "2026 recommended step down).") in " ".join(
+                    text_of(screen, "#ending-state").split())
         await pilot.press("r")
         await settle(pilot)
         form = app.screen
@@ -383,3 +387,68 @@ async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
         at = next(i for i, line in enumerate(state) if line.startswith("The move's impact"))
         assert state[at][21] == " " and state[at][22] != " ", state
         assert state[at + 1].startswith("the child:") and state[at + 1][22] != " ", state
+
+
+async def test_the_closure_screen_beside_an_agreed_step_down_sends_to_it_wir_3(demo_store):
+    """WIR 3, BEX 4: with the step-down agreed and not yet completed, C said "No closure
+    recommended. Press r to recommend closure", and r recommended a second closure that
+    completing the step-down left waiting for the manager again. Now the screen says what
+    closes the case, and r opens nothing."""
+    from tests.casework.test_transfer import ready_step_down
+
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            child_id = cases.find_child(session, ref).id
+        ready_step_down(store, child_id)
+    finally:
+        store.close()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        screen = app.screen
+        state = " ".join(text_of(screen, "#closure-state").split())
+        assert (f"No closure to recommend: the step-down to {HUB} is approved by the "
+                "manager, and completing it approves the closure (S on the record).") in state
+        assert "Press r" not in state and text_of(screen, "#closure-keys") == ""
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is screen  # no form
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            from cintui.casework import endings
+
+            assert endings.closure_ending(session, child_id) is None
+    finally:
+        store.close()
+
+
+async def test_completing_a_step_down_says_what_closes_the_case_next_wir_3(demo_store):
+    """WIR 3, BEX 3: the completion form said "(RC9 or RC7)" and "finish it on the closure
+    screen (C)": a census code the worker need not weigh, and not how the family is told
+    (the letters, which wait for the completion). Now it says the keys that follow."""
+    from tests.casework.test_transfer import ready_step_down
+
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            child_id = cases.find_child(session, ref).id
+        ready_step_down(store, child_id)
+    finally:
+        store.close()
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        said = " ".join(text_of(app.screen, "#form-info").split())
+    assert "RC9" not in said and "RC7" not in said
+    assert said.endswith("else close it on the closure screen (C): the letters (l), the "
+                         "family told (t), close (x).")

@@ -805,6 +805,39 @@ def test_a_refused_closure_names_whose_recommendation_the_server_holds(team, lap
     server.close()
 
 
+def test_a_refused_closure_shows_the_recommendation_the_server_holds_beside_it(
+        team, laptops, cli):
+    """TRA, BEX 3: Ben recommends closure first (RC8), Amira offline too (RC7). Her side of
+    the refused conflict showed her closure, and the team server's side only "(not on the
+    team server)": to choose, she had to find Ben's recommendation elsewhere. Now the
+    server's side shows the closure it holds for Nell, whose it is and when, from the copy
+    the same sync brought down; `sync conflicts` prints it too."""
+    from cintui.casework import laptop as offline
+
+    amira, ben = laptops(team.worker), laptops(team.other)
+    for path, reason in ((ben, "RC8"), (amira, "RC7")):
+        done = cli("close", "recommend", team.child, "--on", "2026-12-01", "--reason", reason,
+                   "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+    assert sync_now(ben, team, team.other).conflicts == 0
+    assert sync_now(amira, team, team.worker).conflicts == 1
+    local = open_laptop(amira)
+    try:
+        [conflict] = offline.conflicts(local)
+    finally:
+        local.close()
+    assert conflict.kind == "refused" and "closure reason: RC7" in conflict.mine
+    assert "(not on the team server)" not in conflict.theirs
+    for line in ("closure reason: RC8", "recommended by: Ben Cole",
+                 "recommended on: 01/12/2026", "status: recommended"):
+        assert line in conflict.theirs, conflict.theirs
+    assert conflict.theirs_said == ("The closure it holds for the child instead: recommended "
+                                    "by Ben Cole on 01/12/2026")
+    said = cli("sync", "conflicts", "--db", amira).out
+    assert "On the team server:  closure reason: RC8;" in said, said
+    assert "the closure it holds for the child instead: recommended by Ben Cole" in said
+
+
 def test_keeping_yours_over_a_refused_closure_still_leaves_one_recommendation(
         team, laptops, cli):
     """TRA, BEX 3: the second laptop's worker presses m on the refused closure. The sync
