@@ -467,8 +467,11 @@ class TeamScreen(KeysAsRead, Screen):
     @on(DataTable.RowSelected, "#workers")
     def _worker_chosen(self, event: DataTable.RowSelected) -> None:
         username = event.row_key.value
+        line = next((w for w in self.view.workers if w.username == username), None) \
+            if self.view else None
         if username:
-            self.app.push_screen(self.app.make_screen("caseload", worker=username))
+            self.app.push_screen(self.app.make_screen(
+                "caseload", worker=username, worker_name=line.name if line else None))
 
     def action_supervision(self) -> None:
         """STO 4.5, 8.5: the supervision of the child under the cursor (the plans' list)."""
@@ -821,7 +824,8 @@ class ServiceScreen(_ListOverTeam):
         waiting = sum(len(v.waiting) for v in views)
         table.border_title = plain(
             f"All teams {self.today:%d %b}: {counted(len(views), 'team')} · "
-            f"{service.children} open · {waiting} to decide (w) · Enter: a team")
+            f"{service.children} open · {waiting} to decide{' (w)' if waiting else ''} · "
+            "Enter: a team")
         wanted, self._wanted = self._wanted, []
         for again in wanted:
             again()

@@ -68,9 +68,13 @@ async def test_f4_shows_each_worker_and_a_team_line_that_adds_up(demo_store):
                                    if i.state.value == "overdue")
 
 
-async def test_enter_on_a_worker_opens_their_caseload_and_esc_returns(demo_store):
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_enter_on_a_worker_opens_their_caseload_and_esc_returns(demo_store, size):
+    """Month end: Enter on a worker's line is their caseload, headed with their name (at
+    80x24 it read "My caseload (of felix.shackleton, from the team view…)": the manager's
+    own, it seemed, by a username); Esc comes back."""
     app = WeekHost(demo_store)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await open_team(pilot)
         first = screen.view.workers[0]
         screen.query_one("#workers").move_cursor(row=0)
@@ -81,6 +85,10 @@ async def test_enter_on_a_worker_opens_their_caseload_and_esc_returns(demo_store
         assert caseload.for_worker == first.username
         assert len(caseload.all_rows) == first.children
         assert {r.worker_username for r in caseload.all_rows} <= {first.username}
+        summary = " ".join(text_of(caseload, "#summary").split())
+        assert summary.startswith(f"{first.name}'s caseload (from the team view: Esc goes "
+                                  f"back) · {counted(first.children, 'open child', 'open children')}")
+        assert "My caseload" not in summary and first.username not in summary
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
