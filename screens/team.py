@@ -482,6 +482,10 @@ class TeamScreen(KeysAsRead, Screen):
             self.notify("No child with a CIN plan in this team: o lists every child overdue "
                         "supervision; U on a child's record opens theirs.")
             return
+        if self.focused is not table:  # as q: the child is chosen first, not the list's top
+            table.focus()
+            self.notify("Choose the child, then press u again.")
+            return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.push_screen(self.app.make_screen("supervision", child_id=uuid.UUID(key)))
 

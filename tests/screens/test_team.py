@@ -624,6 +624,27 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         await pilot.press("escape")
 
 
+async def test_u_from_the_workers_lines_chooses_the_child_first_sto_8_5(demo_store):
+    """STO 4.5, 8.5: the team view opens on the workers' lines; u there opened the
+    supervision of whichever child topped the plans' list below, unchosen (q asked for the
+    child first). Now u moves to that list and says to choose the child; u again opens the
+    highlighted child's supervision."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None and not screen.reading())
+        workers, quality = screen.query_one("#workers"), screen.query_one("#quality")
+        assert screen.focused is workers
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.screen is screen and screen.focused is quality
+        assert "Choose the child, then press u again." in [
+            str(n.message) for n in app._notifications]
+        await pilot.press("down", "u")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        assert app.screen.child_id == screen.view.quality[1].child_id
+
+
 async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_store):
     """STO 4.5, 8.5: the title counts every child of the team overdue supervision, but the
     quality table lists only children with a plan; o lists them all (the longest overdue
