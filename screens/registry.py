@@ -23,6 +23,7 @@ SCREENS = {
     "supervision_overdue": ("cintui.screens.team", "SupervisionOverdueScreen"),
     "waiting": ("cintui.screens.team", "WaitingScreen"),
     "plans_failing": ("cintui.screens.team", "PlansFailingScreen"),
+    "no_change": ("cintui.screens.team", "NoChangeScreen"),
     "service": ("cintui.screens.team", "ServiceScreen"),
     "step_audits": ("cintui.screens.team", "StepAuditScreen"),
     "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),

@@ -162,6 +162,9 @@ class TeamScreen(KeysAsRead, Screen):
         as_read("w", "waiting", "To decide",
                 tooltip="Decisions waiting for a manager, the longest waiting first: "
                         "assessments and plans to authorise, endings recommended, disputes"),
+        as_read("c", "no_change", "No change", show=False,  # in ? help
+                tooltip="The plans with no change in six months, longest first; Enter opens "
+                        "the child's record (D there: the conference considered, WIR 2.3)"),
         as_read("p", "plans_failing", "Plans failing",
                 tooltip="The plans failing their checks (actions without an owner, outcomes "
                         "not measurable…), by worker; Enter opens the plan (BEX 2, WIR 2.3)"),
@@ -514,6 +517,15 @@ class TeamScreen(KeysAsRead, Screen):
             return
         self.app.push_screen(self.app.make_screen("plans_failing", view=self.view))
 
+    def action_no_change(self) -> None:
+        """WIR 2.3: the children behind "no change in 6 months", the longest first."""
+        if not self.after_reading(self.action_no_change) or self.view is None:
+            return
+        if not self.view.no_change:
+            self.notify("No plan in this team has gone six months without change.")
+            return
+        self.app.push_screen(self.app.make_screen("no_change", view=self.view))
+
     def action_waiting(self) -> None:
         """What waits for a manager's decision (domain.waiting); Enter takes you to it."""
         if not self.after_reading(self.action_waiting) or self.view is None:
@@ -674,6 +686,37 @@ class SupervisionOverdueScreen(_ListOverTeam):
         app = self.app
         app.pop_screen()
         app.push_screen(app.make_screen("supervision", child_id=uuid.UUID(event.row_key.value)))
+
+
+class NoChangeScreen(_ListOverTeam):
+    """WIR 2.3: the team's plans with a worry still Red or Amber and no need rated better in
+    six months, nor a child protection conference considered since; the longest first.
+    Enter opens the child's record, where D records the conference considered; Esc from it
+    is the team view."""
+
+    TABLE_ID = "no-change"
+
+    def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+
+    def on_mount(self) -> None:
+        rows = self.view.no_change
+        narrow = self.app.size.width < 120
+        table = self.table(
+            f"{len(rows)} with no change in 6 months (WIR 2.3) · Enter opens the record",
+            (("Child", 16 if narrow else 26), ("Worker", 12 if narrow else 16),
+             ("No need rated better since", 28)))
+        for row, since in rows:
+            table.add_row(row.name if narrow else f"{row.name} {row.reference}", row.worker,
+                          Text(f"{since.day} {since:%b %Y}", style="bold yellow"),
+                          key=str(row.child_id))
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        app = self.app
+        app.pop_screen()
+        app.push_screen(app.make_screen("child", child_id=uuid.UUID(event.row_key.value)))
 
 
 class PlansFailingScreen(_ListOverTeam):

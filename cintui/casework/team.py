@@ -116,6 +116,9 @@ class TeamView:
     waiting_all: list[Waiting] = field(default_factory=list)
     # The children behind "Plans pass": those whose plan fails the checks, by worker.
     plans_failing: list[PlanFailing] = field(default_factory=list)
+    # WIR 2.3: the children behind "No change", (row, no need rated better since), longest
+    # first.
+    no_change: list[tuple[QualityRow, date]] = field(default_factory=list)
 
     @property
     def total(self) -> WorkerLine:
@@ -182,6 +185,7 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
     passing = plans_passing(with_plan) if plans_passing else {}
     quality: list[QualityRow] = []
     overdue: list[QualityRow] = []
+    stuck: list[tuple[QualityRow, date]] = []
     for child, facts in children:
         ref = child_ref(child)
         line = lines.setdefault(ref.worker_username or "", WorkerLine(
@@ -220,16 +224,19 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
             status = quality_status(plan_start, checks.get(child[0], []))
             if not status.checked:
                 line.no_quality_check += 1
+            row = QualityRow(cid, ref.reference, ref.name, ref.worker, status, sup)
             if stalled is not None:  # WIR 2.3
                 line.no_change += 1
-            quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status, sup))
+                stuck.append((row, stalled))
+            quality.append(row)
     quality.sort(key=lambda q: (q.status.checked, q.name.split()[-1].lower()))
     # A manager or business support officer holding no children has no line of their own.
     workers = sorted((w for w in lines.values() if w.children or w.role in CASE_HOLDING_ROLES),
                      key=lambda w: (w.username == "", w.name.lower()))
     overdue.sort(key=lambda q: (q.supervision.due, q.name.split()[-1].lower()))
+    stuck.sort(key=lambda r: (r[1], r[0].name.split()[-1].lower()))
     return TeamView(team=team, today=today, workers=workers, quality=quality,
-                    supervision_overdue=overdue)
+                    supervision_overdue=overdue, no_change=stuck)
 
 
 def _add(m: Measure, met: bool) -> Measure:

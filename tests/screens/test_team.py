@@ -779,6 +779,39 @@ async def test_plans_with_no_positive_change_are_counted_per_worker_wir_2_3(demo
                 in str(screen.query_one("#team-title").render()))
 
 
+async def test_c_lists_the_children_behind_no_change_and_enter_opens_the_record_wir_2_3(
+        demo_store):
+    """WIR 2.3 (drift): the team view counted the plans with no change in six months (23 in
+    the demo's title at 80x24) but no key led to which children: c lists them, the longest
+    without a need rated better first (the same children whose Summary says so); Enter opens
+    the child's record, where D records the conference considered; Esc is the team view."""
+    from cintui.casework import caseload, record
+
+    def stalled(session):
+        return {c.name for c in caseload.list_children(session, TODAY, open_only=True)
+                if record.no_change_prompt(session, c.id, TODAY)}
+
+    expected = read(demo_store, stalled)
+    assert expected
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None and not screen.reading())
+        await pilot.press("c")
+        await until(pilot, lambda: type(app.screen).__name__ == "NoChangeScreen")
+        listed = app.screen.query_one("#no-change")
+        names = [str(listed.get_row_at(i)[0]) for i in range(listed.row_count)]
+        assert set(names) == expected and len(names) == screen.view.total.no_change
+        assert f"{len(names)} with no change in 6 months (WIR 2.3)" in str(listed.border_title)
+        since = [since for _row, since in app.screen.view.no_change]
+        assert since == sorted(since)  # the longest first
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert app.screen.child_id == screen.view.no_change[1][0].child_id
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+
+
 async def test_w_lists_what_waits_for_the_manager_and_enter_takes_them_to_it_tra(
         cli, new_location, monkeypatch, tmp_path):
     """A team manager's first look: "1 to decide (w)" beside the team's counts; w lists the
