@@ -1,16 +1,16 @@
 """The team view (F4), for a team manager: per worker the caseload, overdue items by kind,
 visits and reviews in timescale, plans passing their checks, children with no quality check
 (BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload,
-and on a child of the quality checks their record; q records a quality-assurance audit or case-mapping discussion for a child; u opens the
-supervision of the child under the cursor, o lists every child of the team overdue
-supervision, with a plan or not (STO 4.5, 8.5); a reallocates several of a worker's
-children (space marks each) to another worker in one go; p lists the plans failing their
-checks, Enter opening one; v shows every team's line and the service's, Enter there showing
-a team (a service manager's view, where their F4 opens; w there is every team's decisions
-waiting). The CIN
-census for the collection in progress: per worker, how many children would be left out of
-the return or queried; Enter on a worker lists them and what to fix (as `cintui report
-census`)."""
+and on a child of the quality checks their record; q records a quality-assurance audit or
+case-mapping discussion for a child; u opens the supervision of the child under the cursor,
+o lists every child of the team overdue supervision, with a plan or not (STO 4.5, 8.5); a
+reallocates several of a worker's children (space marks each) to another worker in one go;
+p lists the plans failing their checks, Enter opening one, and c those with no change in
+six months (WIR 2.3); v shows every team's line and the service's, Enter there showing a
+team (a service manager's view, where their F4 opens; w there is every team's decisions
+waiting). The CIN census for the collection in progress: per worker, how many children
+would be left out of the return or queried; Enter on a worker lists them and what to fix
+(as `cintui report census`)."""
 
 from __future__ import annotations
 
