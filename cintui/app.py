@@ -328,7 +328,8 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         self._show_once("my_week", "MyWeekScreen")
 
     def action_team(self) -> None:
-        self._show_once("team", "TeamScreen")
+        if type(self.screen).__name__ != "ServiceScreen":  # over the team view already
+            self._show_once("team", "TeamScreen")
 
     def action_laptop(self, what: str) -> None:  # F5 sync, F6 conflicts (screens/laptop.py)
         getattr(importlib.import_module("cintui.screens.laptop"), what)(self)

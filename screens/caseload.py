@@ -151,10 +151,11 @@ class CaseloadScreen(KeysAsRead, Screen):
             super().__init__()
             self.child_id = child_id
 
-    def __init__(self, worker: str | None = None) -> None:
+    def __init__(self, worker: str | None = None, worker_name: str | None = None) -> None:
         super().__init__()
         self.view = "mine"
         self.for_worker = worker  # another worker's caseload (the team view's drill-down)
+        self.for_worker_name = worker_name or worker
         self.all_rows: list[caseload.CaseloadRow] = []
         self.sort_column = DEFAULT_SORT
         self.sort_reverse = False
@@ -186,7 +187,7 @@ class CaseloadScreen(KeysAsRead, Screen):
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
         if self.for_worker:
-            self.note = f"of {plain(self.for_worker)}, from the team view: Esc goes back"
+            self.note = "from the team view: Esc goes back"
         elif not getattr(self.app, "worker", None):
             self.view = "everyone"
             self.note = NO_WORKER
@@ -306,8 +307,11 @@ class CaseloadScreen(KeysAsRead, Screen):
         order = ("↓" if not self.sort_reverse else "↑") + " " + COLUMNS[self.sort_column].title
         note = f" ({self.note})" if self.note else ""
         matching = f" · {len(shown)} match" if text.strip() and shown else ""
+        # A manager's drill-down is the worker's, by name: it read "My caseload (of ava…)".
+        label = f"{plain(self.for_worker_name)}'s caseload" \
+            if self.for_worker and self.view == "mine" else caseload.VIEWS[self.view]
         self.query_one("#summary", Static).update(
-            f"[b]{caseload.VIEWS[self.view]}[/b]{note} · "
+            f"[b]{label}[/b]{note} · "
             f"{counted(len(self.all_rows), 'open child', 'open children')}{matching} · "
             f"{counted(overdue, 'visit')} overdue · sorted by {order} · "
             f"{self.policy_title}"

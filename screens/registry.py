@@ -22,6 +22,8 @@ SCREENS = {
     "census_worker": ("cintui.screens.team", "CensusWorkerScreen"),
     "supervision_overdue": ("cintui.screens.team", "SupervisionOverdueScreen"),
     "waiting": ("cintui.screens.team", "WaitingScreen"),
+    "plans_failing": ("cintui.screens.team", "PlansFailingScreen"),
+    "no_change": ("cintui.screens.team", "NoChangeScreen"),
     "service": ("cintui.screens.team", "ServiceScreen"),
     "step_audits": ("cintui.screens.team", "StepAuditScreen"),
     "transfer_in": ("cintui.screens.transfer", "TransferInFormScreen"),

@@ -1,14 +1,16 @@
 """The team view (F4), for a team manager: per worker the caseload, overdue items by kind,
 visits and reviews in timescale, plans passing their checks, children with no quality check
 (BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload,
-and on a child of the quality checks their record; q records a quality-assurance audit or case-mapping discussion for a child; u opens the
-supervision of the child under the cursor, o lists every child of the team overdue
-supervision, with a plan or not (STO 4.5, 8.5); a reallocates several of a worker's
-children (space marks each) to another worker in one go; v shows every team's line and
-the service's, Enter there showing a team (a service manager's view). The CIN
-census for the collection in progress: per worker, how many children would be left out of
-the return or queried; Enter on a worker lists them and what to fix (as `cintui report
-census`)."""
+and on a child of the quality checks their record; q records a quality-assurance audit or
+case-mapping discussion for a child; u opens the supervision of the child under the cursor,
+o lists every child of the team overdue supervision, with a plan or not (STO 4.5, 8.5); a
+reallocates several of a worker's children (space marks each) to another worker in one go;
+p lists the plans failing their checks, Enter opening one, and c those with no change in
+six months (WIR 2.3); v shows every team's line and the service's, Enter there showing a
+team (a service manager's view, where their F4 opens; w there is every team's decisions
+waiting). The CIN census for the collection in progress: per worker, how many children
+would be left out of the return or queried; Enter on a worker lists them and what to fix
+(as `cintui report census`)."""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from cintui.domain.calendar import add_months, england_calendar
 from cintui.domain.census import fix_for
 from cintui.domain.oversight import KINDS
 from cintui.domain.text import counted, first_upper
-from cintui.domain.waiting import OPENS, SHORT
+from cintui.domain.waiting import OPENS, SHORT, oldest_first
 from cintui.screens.forms import FormScreen, parse_date
 from cintui.screens.widgets.bars import Bars
 from cintui.screens.widgets.loading import LoadingAfter
@@ -160,11 +162,18 @@ class TeamScreen(KeysAsRead, Screen):
         as_read("w", "waiting", "To decide",
                 tooltip="Decisions waiting for a manager, the longest waiting first: "
                         "assessments and plans to authorise, endings recommended, disputes"),
-        as_read("a", "reallocate", "Reallocate",
-                tooltip="Reallocate several of the highlighted worker's children"),
+        as_read("c", "no_change", "No change", show=False,  # in ? help
+                tooltip="The plans with no change in six months, longest first; Enter opens "
+                        "the child's record (D there: the conference considered, WIR 2.3)"),
+        as_read("p", "plans_failing", "Plans failing",
+                tooltip="The plans failing their checks (actions without an owner, outcomes "
+                        "not measurable…), by worker; Enter opens the plan (BEX 2, WIR 2.3)"),
+        # The footer drops keys from the last: at 120 columns v stays, a (rarer) goes.
         as_read("v", "service", "All teams",
                 tooltip="Every team's line and the service's (a service manager's view: "
                         "caseloads, visits, reviews and plans in timescale); Enter picks one"),
+        as_read("a", "reallocate", "Reallocate",
+                tooltip="Reallocate several of the highlighted worker's children"),
         as_read("s", "step_audits", "Step audits (STO 7.13)", show=False),  # in ? help
         as_read("r", "reload", "Refresh", show=False),  # in ? help
     ]
@@ -176,6 +185,10 @@ class TeamScreen(KeysAsRead, Screen):
         self.census: list | None = None  # each worker's census findings, once loaded
         self.census_year: int | None = None
         self._commits_seen = -1
+        # A service manager's F4 opens on all teams (ServiceScreen), Enter there shows one
+        # here and Esc here goes back to them; it opened on the team they are in (the
+        # demo's first), or with no team of their own on the first by name.
+        self.service_first = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -309,15 +322,24 @@ class TeamScreen(KeysAsRead, Screen):
         with caseload.reading(app.store) as rows:
             names = team_cases.team_names(rows)
             team = wanted or team_cases.my_team(rows, worker) or (names[0] if names else None)
-        app.call_from_thread(self._teams_known, names, team)
+            service = (wanted is None and len(names) > 1
+                       and team_cases.my_role(rows, worker) == "service_manager")
+        app.call_from_thread(self._teams_known, names, None if service else team, service)
 
-    def _teams_known(self, names: list[str], team: str | None) -> None:
+    def _teams_known(self, names: list[str], team: str | None, service: bool = False) -> None:
         choice = self.query_one("#team-choice", Select)
         with choice.prevent(Select.Changed):
             choice.set_options([(plain(n), n) for n in names])
             if team:
                 choice.value = team
         self.team = team
+        if service:  # a service manager: all teams first, Enter there picks one
+            self.service_first = True
+            self.query_one("#team-title", Static).update("All teams: Enter on one shows it.")
+            if self.app.screen is self:  # not when the idle lock brought the list back over it
+                self._open_service()
+            self.reading_done()  # the keys typed meanwhile go to all teams' list
+            return
         if team is None:
             self.query_one("#team-title", Static).update("No teams on this store yet.")
             self.reading_done()
@@ -448,8 +470,11 @@ class TeamScreen(KeysAsRead, Screen):
     @on(DataTable.RowSelected, "#workers")
     def _worker_chosen(self, event: DataTable.RowSelected) -> None:
         username = event.row_key.value
+        line = next((w for w in self.view.workers if w.username == username), None) \
+            if self.view else None
         if username:
-            self.app.push_screen(self.app.make_screen("caseload", worker=username))
+            self.app.push_screen(self.app.make_screen(
+                "caseload", worker=username, worker_name=line.name if line else None))
 
     def action_supervision(self) -> None:
         """STO 4.5, 8.5: the supervision of the child under the cursor (the plans' list)."""
@@ -459,6 +484,10 @@ class TeamScreen(KeysAsRead, Screen):
         if not table.row_count:
             self.notify("No child with a CIN plan in this team: o lists every child overdue "
                         "supervision; U on a child's record opens theirs.")
+            return
+        if self.focused is not table:  # as q: the child is chosen first, not the list's top
+            table.focus()
+            self.notify("Choose the child, then press u again.")
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.push_screen(self.app.make_screen("supervision", child_id=uuid.UUID(key)))
@@ -474,6 +503,29 @@ class TeamScreen(KeysAsRead, Screen):
         # By name, as every list over the team view: the idle lock (PRIV 2) reopens it.
         self.app.push_screen(self.app.make_screen("supervision_overdue", view=self.view))
 
+    def action_plans_failing(self) -> None:
+        """The children behind "Plans pass": each plan failing its checks and what they
+        found; Enter opens the plan to put it right (BEX 2, WIR 2.3)."""
+        if not self.after_reading(self.action_plans_failing) or self.view is None:
+            return
+        if not self.view.quality:
+            self.notify("No child with a CIN plan in this team.")
+            return
+        if not self.view.plans_failing:
+            self.notify(f"Every plan in this team passes its checks "
+                        f"({self.view.total.plans.describe()}).")
+            return
+        self.app.push_screen(self.app.make_screen("plans_failing", view=self.view))
+
+    def action_no_change(self) -> None:
+        """WIR 2.3: the children behind "no change in 6 months", the longest first."""
+        if not self.after_reading(self.action_no_change) or self.view is None:
+            return
+        if not self.view.no_change:
+            self.notify("No plan in this team has gone six months without change.")
+            return
+        self.app.push_screen(self.app.make_screen("no_change", view=self.view))
+
     def action_waiting(self) -> None:
         """What waits for a manager's decision (domain.waiting); Enter takes you to it."""
         if not self.after_reading(self.action_waiting) or self.view is None:
@@ -488,11 +540,21 @@ class TeamScreen(KeysAsRead, Screen):
         """Every team at a glance, a line each and the service's (a service manager's view);
         Enter shows the team chosen here."""
         if self.after_reading(self.action_service):
-            self.app.push_screen(self.app.make_screen("service", today=self.app.today),
-                                 self._team_picked)
+            self._open_service()
 
-    def _team_picked(self, team: object) -> None:
-        if isinstance(team, str) and team != self.team:
+    def _open_service(self) -> None:
+        self.app.push_screen(self.app.make_screen("service", today=self.app.today))
+
+    def on_service_screen_picked(self, message) -> None:
+        """Enter on all teams' list: that team here. Esc there: back to the team view, or,
+        for a service manager (whose F4 opened on the list), back to where F4 was pressed.
+        A message, not the list's result: the idle lock (PRIV 2) makes the list again, with
+        no one waiting for its result."""
+        team = message.team
+        if team is None and self.service_first:
+            if self.app.screen is self:
+                self.app.pop_screen()
+        elif isinstance(team, str) and team != self.team:
             choice = self.query_one("#team-choice", Select)
             with choice.prevent(Select.Changed):
                 choice.value = team
@@ -551,7 +613,10 @@ class TeamScreen(KeysAsRead, Screen):
             self.reload()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        if self.service_first:  # a service manager's: back to all teams, Esc there leaves
+            self._open_service()
+        else:
+            self.app.pop_screen()
 
 
 class _ListOverTeam(ModalScreen):
@@ -623,6 +688,99 @@ class SupervisionOverdueScreen(_ListOverTeam):
         app.push_screen(app.make_screen("supervision", child_id=uuid.UUID(event.row_key.value)))
 
 
+class NoChangeScreen(_ListOverTeam):
+    """WIR 2.3: the team's plans with a worry still Red or Amber and no need rated better in
+    six months, nor a child protection conference considered since; the longest first.
+    Enter opens the child's record, where D records the conference considered; Esc from it
+    is the team view."""
+
+    TABLE_ID = "no-change"
+
+    def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+
+    def on_mount(self) -> None:
+        rows = self.view.no_change
+        narrow = self.app.size.width < 120
+        table = self.table(
+            f"{len(rows)} with no change in 6 months (WIR 2.3) · Enter opens the record",
+            (("Child", 16 if narrow else 26), ("Worker", 12 if narrow else 16),
+             ("No need rated better since", 28)))
+        for row, since in rows:
+            table.add_row(row.name if narrow else f"{row.name} {row.reference}", row.worker,
+                          Text(f"{since.day} {since:%b %Y}", style="bold yellow"),
+                          key=str(row.child_id))
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        app = self.app
+        app.pop_screen()
+        app.push_screen(app.make_screen("child", child_id=uuid.UUID(event.row_key.value)))
+
+
+class PlansFailingScreen(_ListOverTeam):
+    """The children behind the team's "Plans pass": each CIN plan in force failing the plan
+    checks (BEX 2, WIR 2.3: an action without an owner or a date, an outcome that cannot be
+    measured…), by worker, with what the checks found, in full under the list for the child
+    highlighted. Enter opens the child's plan, at the version the checks read (the plan in
+    force: it opened on a newer draft that passed them); Esc from it is the team view."""
+
+    TABLE_ID = "plans-failing"
+    DEFAULT_CSS = """
+    PlansFailingScreen > DataTable { height: 1fr; }
+    PlansFailingScreen #plans-failing-detail { width: 90%; height: auto; max-height: 7;
+        padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield PlainTable(id=self.TABLE_ID, cursor_type="row")
+        yield Static("", id="plans-failing-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        rows, plans = self.view.plans_failing, self.view.total.plans
+        narrow = self.app.size.width < 120
+        room = int(self.app.size.width * 0.9) - 2 - 2 * 3  # the border, the cells' padding
+        child, worker = (16, 12) if narrow else (26, 16)
+        table = self.table(
+            f"{len(rows)} of {plans.total} plans fail their checks · Enter opens one",
+            (("Child", child), ("Worker", worker), ("To fix", max(20, room - child - worker))))
+        for i, p in enumerate(rows):
+            table.add_row(p.name if narrow else f"{p.name} {p.reference}", p.worker,
+                          Text(p.describe(), style="" if p.problems else "bold red"),
+                          key=str(i))
+        self._detail(0)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            self._detail(int(event.row_key.value))
+
+    def _detail(self, index: int) -> None:
+        rows = self.view.plans_failing
+        if index >= len(rows):
+            return
+        p = rows[index]
+        text = Text(f"{p.name} {p.reference} ({p.worker})", style="bold")
+        text.append("\nNo plan agreed yet: the plan agreed with the family is what the "
+                    "checks read." if not p.problems else
+                    "".join(f"\n· {x.message}" for x in p.problems), style="")
+        self.query_one("#plans-failing-detail", Static).update(text)
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        """The child's plan, in this list's place (Esc from it: the team view, read again)."""
+        p = self.view.plans_failing[int(event.row_key.value)]
+        app = self.app
+        app.pop_screen()
+        app.push_screen(app.make_screen("plan", child_id=p.child_id, version_id=p.version_id))
+
+
 SERVICE_COLUMNS = (("Team", 22), ("Open", 5), ("Per worker", 10), ("Overdue", 7),
                    ("Visits in time", 14), ("Reviews in time", 15), ("Plans pass", 12),
                    ("No QA", 5), ("No change", 9))
@@ -656,11 +814,22 @@ class ServiceScreen(_ListOverTeam):
     DEFAULT_CSS = """
     ServiceScreen > DataTable { width: 100%; height: 1fr; }
     """
+    # Esc says so to the team view (a service manager's leaves it too). w: what waits for a
+    # manager in every team, as the caseload tells a service manager ("F4 w"), F4 opening here.
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("w", "waiting", "To decide")]
+
+    class Picked(Message):
+        """A team chosen (Enter), or none (Esc), for the team view under the list."""
+
+        def __init__(self, team: str | None) -> None:
+            super().__init__()
+            self.team = team
 
     def __init__(self, today: date, **kwargs) -> None:
         super().__init__(**kwargs)
         self.today = today
         self.views: list[team_cases.TeamView] | None = None
+        self._wanted: list = []  # keys that need the teams, typed before they were read
 
     def on_mount(self) -> None:
         narrow = self.app.size.width < MEDIUM_FROM
@@ -702,12 +871,40 @@ class ServiceScreen(_ListOverTeam):
         waiting = sum(len(v.waiting) for v in views)
         table.border_title = plain(
             f"All teams {self.today:%d %b}: {counted(len(views), 'team')} · "
-            f"{service.children} open · {waiting} to decide · Enter: a team")
+            f"{service.children} open · {waiting} to decide{' (w)' if waiting else ''} · "
+            "Enter: a team")
+        wanted, self._wanted = self._wanted, []
+        for again in wanted:
+            again()
+
+    def action_waiting(self) -> None:
+        """Every team's decisions waiting for a manager, the longest first; Enter goes to
+        one (the team view's w, over all teams)."""
+        if self.views is None:  # "F4 w" typed at once: once the teams are read
+            self._wanted.append(self.action_waiting)
+            return
+        every = oldest_first([w for v in self.views for w in v.waiting])
+        if not every:
+            self.notify("Nothing waits for a manager's decision in any team.")
+            return
+        view = team_cases.TeamView(team="", today=self.today, workers=[], quality=[],
+                                   waiting=every, waiting_all=every)
+        self.app.push_screen(self.app.make_screen("waiting", view=view, every=True))
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.dismiss(event.row_key.value)
+            self._answer(event.row_key.value)
+
+    def action_close(self) -> None:
+        self._answer(None)
+
+    def _answer(self, team: str | None) -> None:
+        stack = self.app.screen_stack
+        below = stack[stack.index(self) - 1] if self in stack[1:] else None
+        self.app.pop_screen()
+        if below is not None:
+            below.post_message(self.Picked(team))
 
 
 class WaitingScreen(_ListOverTeam):
@@ -746,8 +943,9 @@ class WaitingScreen(_ListOverTeam):
                        ("Since", 14))
         else:
             columns = (("Child", 24), ("Worker", 14), ("To decide", 44), ("Since", 14))
-        self.table(f"{len(rows)} to decide, all teams (working days) · Enter opens · "
-                   "t: this team" if self.every else
+        back = " · t: this team" if self.view.team else ""  # none over all teams' list
+        self.table(f"{len(rows)} to decide, all teams (working days) · Enter opens{back}"
+                   if self.every else
                    f"{len(rows)} to decide (working days) · Enter opens one · t: all teams",
                    columns)
         for i, w in enumerate(rows):
@@ -760,6 +958,10 @@ class WaitingScreen(_ListOverTeam):
     def on_resize(self) -> None:
         if self.is_mounted:
             self._fill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Over all teams' list (a service manager's) there is no one team to go back to.
+        return not (action == "every_team" and not self.view.team)
 
     def action_every_team(self) -> None:
         self.every = not self.every

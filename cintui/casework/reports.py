@@ -171,17 +171,20 @@ def load_children(source, *, team: str | None = None, end: date | None = None,
         fgcs[cid].append(FgcFact(_date(referred), status, held_on=_date(held),
                                  declined_on=_date(declined)))
     children = rows(_CHILDREN.format(scope=_scope(team)), params)
-    passing: dict = {}
+    found: dict = {}
     if plans_on is not None:
         wanted = {cid for cid, _f, *_ in children
                   if any(e.plan_on(plans_on) for e in episodes.get(cid, ()))}
         first = {cid: first_name for cid, first_name, *_ in children}
-        passing = plans_passing(rows, ids, params, plans_on, wanted, first, jargon)
+        found = plan_problems(rows, ids, params, plans_on, wanted, first, jargon)
     return [ChildFacts(
         id=str(cid), episodes=tuple(episodes.get(cid, ())), worker=user or "",
         worker_name=name or "", team=team_name or "", dob=_date(dob),
         visits=tuple(seen.get(cid, ())), plan_visits=tuple(agreed.get(cid, ())),
-        meetings=tuple(meetings.get(cid, ())), plan_passes=passing.get(cid),
+        meetings=tuple(meetings.get(cid, ())),
+        plan_passes=None if cid not in found else not found[cid][1],
+        plan_id=found[cid][0] if cid in found else None,
+        plan_problems=found[cid][1] if cid in found else (),
         fgcs=tuple(fgcs.get(cid, ())), supervisions=tuple(supervised.get(cid, ())))
         for cid, _first, user, name, team_name, dob in children]
 
@@ -235,6 +238,15 @@ def plans_passing(rows, ids: str, params: dict, on: date, wanted: Iterable,
                   first_names: dict, jargon=None) -> dict:
     """Per child in `wanted`: whether its plan in force passes `check_plan` on `on` (a child
     with no agreed plan is left out: the domain counts it as not passing)."""
+    return {cid: not found for cid, (_id, found) in plan_problems(
+        rows, ids, params, on, wanted, first_names, jargon).items()}
+
+
+def plan_problems(rows, ids: str, params: dict, on: date, wanted: Iterable,
+                  first_names: dict, jargon=None) -> dict:
+    """Per child in `wanted` with an agreed plan: its plan in force on `on` (the version's id)
+    and what `check_plan` finds in it (none: it passes), for the team view's list of the
+    plans that fail."""
     from cintui.domain.plan_checks import check_plan
 
     if jargon is None:
@@ -245,7 +257,8 @@ def plans_passing(rows, ids: str, params: dict, on: date, wanted: Iterable,
     if not wanted:
         return {}
     versions = load_versions(rows, ids, params)
-    return {cid: not check_plan(versions[cid], on, jargon, child=first_names.get(cid, ""))
+    return {cid: (versions[cid].id, tuple(check_plan(versions[cid], on, jargon,
+                                                     child=first_names.get(cid, ""))))
             for cid in wanted if cid in versions}
 
 

@@ -43,6 +43,7 @@ from cintui.domain.workforce import CASE_HOLDING_ROLES
 TEAMS_SQL = "SELECT name FROM team ORDER BY name"
 MY_TEAM_SQL = ("SELECT t.name FROM worker AS w JOIN team AS t ON t.id = w.team_id "
                "WHERE w.username = :username")
+MY_ROLE_SQL = "SELECT role FROM worker WHERE username = :username"
 _WORKERS = """
 SELECT w.username, w.name, w.role FROM worker AS w JOIN team AS t ON t.id = w.team_id
 WHERE t.name = :team AND w.active ORDER BY w.name, w.username
@@ -82,6 +83,24 @@ class QualityRow:
     supervision: SupervisionDue | None = None  # STO 4.5, 8.5
 
 
+@dataclass(frozen=True)
+class PlanFailing:
+    """A child of the team whose CIN plan in force fails the plan checks (BEX 2, WIR 2.3),
+    with what they found; none: no plan agreed yet."""
+
+    child_id: uuid.UUID
+    reference: str
+    name: str
+    worker: str
+    problems: tuple = ()  # plan_checks.PlanProblem, plan-wide first, then need by need
+    version_id: uuid.UUID | None = None  # the plan in force the checks read (a draft may follow)
+
+    def describe(self) -> str:
+        from cintui.domain.plan_checks import in_short
+
+        return in_short(self.problems) if self.problems else "no plan agreed yet"
+
+
 @dataclass
 class TeamView:
     team: str
@@ -95,6 +114,11 @@ class TeamView:
     # team's, and every team's.
     waiting: list[Waiting] = field(default_factory=list)
     waiting_all: list[Waiting] = field(default_factory=list)
+    # The children behind "Plans pass": those whose plan fails the checks, by worker.
+    plans_failing: list[PlanFailing] = field(default_factory=list)
+    # WIR 2.3: the children behind "No change", (row, no need rated better since), longest
+    # first.
+    no_change: list[tuple[QualityRow, date]] = field(default_factory=list)
 
     @property
     def total(self) -> WorkerLine:
@@ -128,6 +152,11 @@ def my_team(source, username: str | None) -> str | None:
     return found[0][0] if found else None
 
 
+def my_role(source, username: str | None) -> str | None:
+    found = rows_from(source)(MY_ROLE_SQL, {"username": username or ""})
+    return found[0][0] if found else None
+
+
 def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView:
     """The team view of the team named `team`. `plans_passing(child_ids) -> {id: bool}`
     judges the plans in force (left out: the plans column shows "—"); a child with a CIN plan
@@ -156,6 +185,7 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
     passing = plans_passing(with_plan) if plans_passing else {}
     quality: list[QualityRow] = []
     overdue: list[QualityRow] = []
+    stuck: list[tuple[QualityRow, date]] = []
     for child, facts in children:
         ref = child_ref(child)
         line = lines.setdefault(ref.worker_username or "", WorkerLine(
@@ -194,16 +224,19 @@ def load_team(source, today: date, team: str, *, plans_passing=None) -> TeamView
             status = quality_status(plan_start, checks.get(child[0], []))
             if not status.checked:
                 line.no_quality_check += 1
+            row = QualityRow(cid, ref.reference, ref.name, ref.worker, status, sup)
             if stalled is not None:  # WIR 2.3
                 line.no_change += 1
-            quality.append(QualityRow(cid, ref.reference, ref.name, ref.worker, status, sup))
+                stuck.append((row, stalled))
+            quality.append(row)
     quality.sort(key=lambda q: (q.status.checked, q.name.split()[-1].lower()))
     # A manager or business support officer holding no children has no line of their own.
     workers = sorted((w for w in lines.values() if w.children or w.role in CASE_HOLDING_ROLES),
                      key=lambda w: (w.username == "", w.name.lower()))
     overdue.sort(key=lambda q: (q.supervision.due, q.name.split()[-1].lower()))
+    stuck.sort(key=lambda r: (r[1], r[0].name.split()[-1].lower()))
     return TeamView(team=team, today=today, workers=workers, quality=quality,
-                    supervision_overdue=overdue)
+                    supervision_overdue=overdue, no_change=stuck)
 
 
 def _add(m: Measure, met: bool) -> Measure:
@@ -305,6 +338,12 @@ def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
     facts = reports.load_children(source, team=team, end=today, plans_on=today)
     judged = {as_uuid(c.id): c.plan_passes for c in facts if c.plan_passes is not None}
     view = load_team(source, today, team, plans_passing=lambda _ids: judged)
+    found = {as_uuid(c.id): (c.plan_problems, c.plan_id) for c in facts}
+    view.plans_failing = sorted(  # as "Plans pass" counts them: no agreed plan fails
+        (PlanFailing(q.child_id, q.reference, q.name, q.worker,
+                     *found.get(q.child_id, ((), None)))
+         for q in view.quality if not judged.get(q.child_id, False)),
+        key=lambda p: (p.worker.lower(), p.name.split()[-1].lower()))
     view.trend = visit_trend(facts, today, weeks, store_policy(rows_from(source)),
                              england_calendar(), team=team)
     view.waiting_all = waiting_for_manager(source)  # every team's: the list's t

@@ -197,6 +197,43 @@ def jargon_in(text: str, jargon: Mapping[str, str]) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- the checks
 
 
+# Each check in a few words, one and many, for a list of plans (the team view's p), where
+# the whole message ("Need 1, action 1 “Keep a bedtime chart…” has no owner…") was cut
+# before what is wrong.
+SHORT = {
+    "no_needs": ("no needs", "no needs"), "no_objectives": ("no objectives", "no objectives"),
+    "no_lead": ("no lead professional", "no lead professional"),
+    "no_review_date": ("no review date", "no review date"),
+    "no_childs_voice": ("no child's views", "no child's views"),
+    "no_bottom_lines": ("no bottom lines", "no bottom lines"),
+    "no_contingency": ("no contingency", "no contingency"),
+    "no_exit": ("no exit strategy", "no exit strategy"),
+    "need_no_text": ("a need blank", "{n} needs blank"),
+    "amber_no_outcome": ("a worry without an outcome", "{n} worries without an outcome"),
+    "amber_no_action": ("a worry without an action", "{n} worries without an action"),
+    "outcome_not_observable": ("an outcome not measurable", "{n} outcomes not measurable"),
+    "worry_no_evidence": ("a worry without evidence", "{n} worries without evidence"),
+    "need_as_service": ("a need named as a service", "{n} needs named as a service"),
+    "action_no_owner": ("an action without an owner", "{n} actions without an owner"),
+    "action_no_date": ("an action without a date", "{n} actions without a date"),
+    "action_overdue": ("an action overdue", "{n} actions overdue"),
+    "jargon": ("jargon", "jargon ×{n}"),
+}
+
+
+def in_short(problems: Iterable[PlanProblem]) -> str:
+    """What the checks found, a few words a check, in the order found: "2 actions without an
+    owner, no child's views"."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.check] = counts.get(p.check, 0) + 1
+    words = []
+    for check, n in counts.items():
+        one, many = SHORT.get(check, (check.replace("_", " "), check.replace("_", " ")))
+        words.append(one if n == 1 else many.format(n=n))
+    return ", ".join(words)
+
+
 def _quote(text: str, width: int = 48) -> str:
     text = " ".join(text.split())
     if not text:

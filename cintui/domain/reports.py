@@ -79,6 +79,8 @@ class ChildFacts:
     plan_visits: tuple[tuple[date, Timescale | None], ...] = ()
     meetings: tuple[MeetingFact, ...] = ()  # held meetings
     plan_passes: bool | None = None
+    plan_id: object = None  # the plan in force (its version's id), when judged
+    plan_problems: tuple = ()  # what the plan checks found in it (plan_checks.PlanProblem)
     fgcs: tuple[FgcFact, ...] = ()  # Family Group Conferences (WAR 9.3)
     # (held on, the next date the manager set or None) of each supervision (STO 4.5, 8.5)
     supervisions: tuple[tuple[date, date | None], ...] = ()

@@ -419,3 +419,17 @@ def test_the_headline_counts_its_needs_in_words():
     one = PlanVersion(number=1, status="agreed", agreed_on=date(2026, 12, 7))
     assert one.headline_for({"A": 1}, 1) == "version 1 (agreed 07 Dec 2026): 1 need, R0 A1 G0"
     assert one.headline_for({"A": 2}, 2).startswith("version 1 (agreed 07 Dec 2026): 2 needs")
+
+
+def test_a_plans_problems_in_a_few_words_for_the_team_views_list_wir_2_3():
+    """The team view's list of plans failing (p) says what each plan lacks in a few words,
+    a check once, counted: the whole message was cut before what is wrong at 80 columns."""
+    from cintui.domain.plan_checks import PlanProblem, in_short
+
+    found = [PlanProblem("no_childs_voice", "WIR 2.5", "…"),
+             PlanProblem("action_no_owner", "WIR 2.3", "…", 0, 0, "who"),
+             PlanProblem("action_no_owner", "WIR 2.3", "…", 1, 0, "who"),
+             PlanProblem("action_overdue", "TRA", "…", 1, 0, "by_when")]
+    assert in_short(found) == ("no child's views, 2 actions without an owner, "
+                               "an action overdue")
+    assert in_short([]) == ""

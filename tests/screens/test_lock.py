@@ -284,6 +284,48 @@ async def test_a_list_over_the_team_view_comes_back_after_the_lock_priv_2(
             assert type(app.screen).__name__ == "SupervisionScreen"
 
 
+async def test_a_service_managers_all_teams_come_back_after_the_lock_and_still_pick_priv_2(
+        make_demo):
+    """PRIV 2: a service manager locked out on all teams (their F4) is back on that list
+    after unlocking, once (the team view under it does not open it again), and Enter on a
+    team still shows it in the team view; Esc there is all teams again."""
+    from cintui.casework import cases
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")  # 2 teams
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            manager = next(w for w in cases.list_workers(session)
+                           if w.role == "service_manager")
+    finally:
+        store.close()
+    app = CintuiApp(access.locate(path), today=TODAY, now=NOW, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await settle(pilot)
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                    and app.screen.views is not None)
+        await locked_after_a_minute_idle(app, pilot)
+        await pilot.press("enter")  # a plain file: no passphrase
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                    and app.screen.views is not None)
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == [
+            "CaseloadScreen", "TeamScreen", "ServiceScreen"]
+        service = app.screen
+        team = service.views[1].team
+        service.query_one("#service").move_cursor(row=1)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
+                    and app.screen.view is not None and app.screen.view.team == team)
+        assert app.screen.view.team == team
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == [
+            "CaseloadScreen", "TeamScreen", "ServiceScreen"]
+
+
 @pytest.mark.parametrize(("key", "screen"), [("C", "ClosureScreen"), ("S", "StepDownScreen"),
                                              ("T", "TransferScreen")])
 async def test_the_closure_step_down_and_transfer_screens_come_back_after_the_lock_priv_2(

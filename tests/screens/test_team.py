@@ -68,9 +68,13 @@ async def test_f4_shows_each_worker_and_a_team_line_that_adds_up(demo_store):
                                    if i.state.value == "overdue")
 
 
-async def test_enter_on_a_worker_opens_their_caseload_and_esc_returns(demo_store):
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_enter_on_a_worker_opens_their_caseload_and_esc_returns(demo_store, size):
+    """Month end: Enter on a worker's line is their caseload, headed with their name (at
+    80x24 it read "My caseload (of felix.shackleton, from the team view…)": the manager's
+    own, it seemed, by a username); Esc comes back."""
     app = WeekHost(demo_store)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await open_team(pilot)
         first = screen.view.workers[0]
         screen.query_one("#workers").move_cursor(row=0)
@@ -81,6 +85,10 @@ async def test_enter_on_a_worker_opens_their_caseload_and_esc_returns(demo_store
         assert caseload.for_worker == first.username
         assert len(caseload.all_rows) == first.children
         assert {r.worker_username for r in caseload.all_rows} <= {first.username}
+        summary = " ".join(text_of(caseload, "#summary").split())
+        assert summary.startswith(f"{first.name}'s caseload (from the team view: Esc goes "
+                                  f"back) · {counted(first.children, 'open child', 'open children')}")
+        assert "My caseload" not in summary and first.username not in summary
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
@@ -318,16 +326,20 @@ async def test_the_teams_totals_are_whole_beside_its_choice_at_80_and_120(make_d
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_v_shows_every_team_and_the_service_and_enter_picks_one(make_demo, size):
-    """A service manager could see one team at a time, with no line for the service. F4 v
-    (two keys) lists every team's line, the measures a monthly performance meeting reads
-    (WAR 3.5 caseloads, open children per worker; WAR 8.1, 9.3, STO 8.4-8.5 visits, reviews
-    and plans in timescale), each as the team view counts it, and a Service line adding
-    them up; Enter on a team shows it in the team view."""
+async def test_a_service_managers_f4_opens_on_every_team_and_enter_picks_one(make_demo, size):
+    """A service manager could see one team at a time, with no line for the service; then
+    F4 opened on the team they are in (the demo's first) and v was a second key. F4 alone
+    now lists every team's line, the measures a monthly performance meeting reads (WAR 3.5
+    caseloads, open children per worker; WAR 8.1, 9.3, STO 8.4-8.5 visits, reviews and plans
+    in timescale), each as the team view counts it, and a Service line adding them up;
+    Enter on a team shows it in the team view, Esc there comes back to every team's, and
+    Esc again to where F4 was pressed."""
     from textual.widgets import Select
 
     from cintui.app import CintuiApp
+    from cintui.casework import caseload as caseload_reads
     from cintui.casework import cases as case_reads
+    from cintui.casework import team as team_cases
     from cintui.store import access
 
     path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
@@ -335,14 +347,16 @@ async def test_v_shows_every_team_and_the_service_and_enter_picks_one(make_demo,
         w for w in case_reads.list_workers(session) if w.role == "service_manager"))
     app = CintuiApp(access.locate(path), today=TODAY, worker=manager.username)
     async with app.run_test(size=size) as pilot:
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
-        team_screen = await open_team(pilot)
-        await until(pilot, lambda: team_screen.view is not None)
-        first_team = team_screen.view
-        await pilot.press("v")
+        caseload = await until_caseload(pilot)
+        await pilot.press("f4")
         await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
                     and app.screen.views is not None)
         service = app.screen
+        team_screen = app.screen_stack[-2]
+        assert type(team_screen).__name__ == "TeamScreen" and team_screen.view is None
+        with caseload_reads.reading(app.store) as rows:
+            first_team = next(v for v in team_cases.load_service(rows, TODAY)
+                              if v.team == team_cases.my_team(rows, app.worker))
         table = service.query_one("#service")
         labels = [str(c.label) for c in table.columns.values()]
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
@@ -370,6 +384,41 @@ async def test_v_shows_every_team_and_the_service_and_enter_picks_one(make_demo,
         await until(pilot, lambda: app.screen is team_screen and team_screen.view is not None
                     and team_screen.view.team == other)
         assert team_screen.query_one("#team-choice", Select).value == other
+        await pilot.press("escape")  # back to every team's
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await pilot.press("escape")  # and to where F4 was pressed
+        await until(pilot, lambda: app.screen is caseload)
+        assert [type(s).__name__ for s in app.screen_stack].count("TeamScreen") == 0
+
+
+async def until_caseload(pilot):
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "CaseloadScreen")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_a_team_managers_f4_opens_on_their_team_and_v_esc_comes_back(make_demo):
+    """A team manager's F4 is still their own team; v shows every team's, Esc comes back to
+    the team view (only a service manager's F4 opens on every team)."""
+    from cintui.app import CintuiApp
+    from cintui.casework import cases as case_reads
+    from cintui.store import access
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    manager = read(path, lambda session: next(
+        w for w in case_reads.list_workers(session) if w.role == "team_manager" and w.team))
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_caseload(pilot)
+        team_screen = await open_team(pilot)
+        await until(pilot, lambda: team_screen.view is not None)
+        assert team_screen.view.team == manager.team
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is team_screen)
+        await settle(pilot)
+        assert app.screen is team_screen and team_screen.view.team == manager.team
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
@@ -480,6 +529,56 @@ async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
         assert type(app.screen).__name__ == "TeamScreen"
 
 
+async def test_p_lists_the_plans_failing_their_checks_and_enter_opens_the_one_read(
+        demo_store):
+    """WIR 2.3, BEX 2: month end, the team view's "Plans pass" said how many plans failed
+    their checks (actions without owners…) but no key led to the children behind it: a
+    manager went worker by worker, child by child. At 80x24, p lists every child whose plan
+    in force fails, by worker, with what the checks found in a few words ("an action
+    without an owner"; in full under the list); Enter opens that child's plan at the version
+    the checks read (it opened on a newer draft that passed them), Esc is the team view."""
+    from cintui.casework import plans
+    from cintui.domain.plan_checks import check_plan
+    from cintui.reference.plain_words import load_plain_words
+
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None and not screen.reading())
+        plans_pass = screen.view.total.plans
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlansFailingScreen")
+        listed = app.screen.query_one("#plans-failing")
+        rows = [[str(c) for c in listed.get_row_at(i)] for i in range(listed.row_count)]
+        assert len(rows) == plans_pass.total - plans_pass.met > 0
+        assert f"{len(rows)} of {plans_pass.total} plans fail" in str(listed.border_title)
+        failing = app.screen.view.plans_failing
+        assert [r[1] for r in rows] == sorted(r[1] for r in rows)  # by worker
+        jargon = load_plain_words()
+        with app.store.read() as session:
+            found = {f.child_id: check_plan(plans.load_version(session, f.version_id),
+                                            TODAY, jargon) for f in failing if f.version_id}
+        assert all(found.values())  # each fails, read afresh
+        assert all(rows[i][2] == "no plan agreed yet"  # counted as failing
+                   for i, f in enumerate(failing) if f.child_id not in found)
+        owners = [i for i, f in enumerate(failing)
+                  if any(p.check == "action_no_owner" for p in found.get(f.child_id, ()))]
+        assert owners and all("without an owner" in rows[i][2] for i in owners)
+        at = owners[0]
+        listed.move_cursor(row=at)
+        await pilot.pause()
+        detail = " ".join(text_of(app.screen, "#plans-failing-detail").split())
+        assert "has no owner: name the person or agency (WIR 2.3)" in detail
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen"
+                    and app.screen.version is not None)
+        shown = app.screen.version
+        assert shown.id == failing[at].version_id and shown.status == "agreed"
+        assert any(p.check == "action_no_owner" for p in check_plan(shown, TODAY, jargon))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+
+
 @pytest.mark.both_stores
 async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(demo_store):
     """STO 4.5, 8.5: the team view counts the children overdue supervision (the manager's
@@ -523,6 +622,27 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         await settle(pilot)
         assert app.screen is screen
         await pilot.press("escape")
+
+
+async def test_u_from_the_workers_lines_chooses_the_child_first_sto_8_5(demo_store):
+    """STO 4.5, 8.5: the team view opens on the workers' lines; u there opened the
+    supervision of whichever child topped the plans' list below, unchosen (q asked for the
+    child first). Now u moves to that list and says to choose the child; u again opens the
+    highlighted child's supervision."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None and not screen.reading())
+        workers, quality = screen.query_one("#workers"), screen.query_one("#quality")
+        assert screen.focused is workers
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.screen is screen and screen.focused is quality
+        assert "Choose the child, then press u again." in [
+            str(n.message) for n in app._notifications]
+        await pilot.press("down", "u")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        assert app.screen.child_id == screen.view.quality[1].child_id
 
 
 async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_store):
@@ -657,6 +777,39 @@ async def test_plans_with_no_positive_change_are_counted_per_worker_wir_2_3(demo
         assert shown["Team"] == str(total)
         assert (f"{counted(total, 'plan')} with no change in 6 months (WIR 2.3)"
                 in str(screen.query_one("#team-title").render()))
+
+
+async def test_c_lists_the_children_behind_no_change_and_enter_opens_the_record_wir_2_3(
+        demo_store):
+    """WIR 2.3 (drift): the team view counted the plans with no change in six months (23 in
+    the demo's title at 80x24) but no key led to which children: c lists them, the longest
+    without a need rated better first (the same children whose Summary says so); Enter opens
+    the child's record, where D records the conference considered; Esc is the team view."""
+    from cintui.casework import caseload, record
+
+    def stalled(session):
+        return {c.name for c in caseload.list_children(session, TODAY, open_only=True)
+                if record.no_change_prompt(session, c.id, TODAY)}
+
+    expected = read(demo_store, stalled)
+    assert expected
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None and not screen.reading())
+        await pilot.press("c")
+        await until(pilot, lambda: type(app.screen).__name__ == "NoChangeScreen")
+        listed = app.screen.query_one("#no-change")
+        names = [str(listed.get_row_at(i)[0]) for i in range(listed.row_count)]
+        assert set(names) == expected and len(names) == screen.view.total.no_change
+        assert f"{len(names)} with no change in 6 months (WIR 2.3)" in str(listed.border_title)
+        since = [since for _row, since in app.screen.view.no_change]
+        assert since == sorted(since)  # the longest first
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert app.screen.child_id == screen.view.no_change[1][0].child_id
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
 
 
 async def test_w_lists_what_waits_for_the_manager_and_enter_takes_them_to_it_tra(
@@ -805,6 +958,59 @@ async def test_f4_w_at_once_waits_for_the_team_then_lists_what_to_decide(demo_st
         released.set()
         await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen" or any(
             "Nothing waits" in str(n.message) for n in app._notifications))
+
+
+async def test_a_service_managers_f4_w_at_once_lists_every_teams_decisions(
+        make_demo, monkeypatch):
+    """TRA, BEX 3: "F4 w", as the caseload tells a service manager holding no children,
+    typed at once while every team is read: F4 opens on all teams and the "w" waits for
+    them, then lists every team's decisions waiting, longest first (the list's t, to one
+    team, left out: there is none). Enter opens one; Esc comes back to all teams."""
+    from cintui.app import CintuiApp
+    from cintui.casework import caseload, cases
+    from cintui.casework import team as team_cases
+    from cintui.store import access
+    from cintui.store.engine import open_store
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")  # 2 teams
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            manager = next(w for w in cases.list_workers(session)
+                           if w.role == "service_manager")
+        with caseload.reading(store) as rows:
+            expected = team_cases.waiting_for_manager(rows)
+    finally:
+        store.close()
+    assert expected
+    released = held_back(monkeypatch, team_cases, "load_service")
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        post_burst(app, [("f4", None), ("w", "w")])
+        await until_shown(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await pilot.pause(0.3)  # the key read meanwhile has not acted yet
+        assert type(app.screen).__name__ == "ServiceScreen"
+        released.set()
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        waiting = app.screen
+        table = waiting.query_one("#waiting")
+        assert table.row_count == len(expected)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
+            w.name for w in expected]
+        assert "t: this team" not in str(table.border_title)
+        await pilot.press("t")  # nothing to go back to: the list stays every team's
+        assert waiting.every and table.row_count == len(expected)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ not in ("WaitingScreen",
+                                                                     "ServiceScreen"))
+        for _ in range(3):  # the closure, the record, then all teams
+            if type(app.screen).__name__ == "ServiceScreen":
+                break
+            await pilot.press("escape")
+            await settle(pilot)
+        assert type(app.screen).__name__ == "ServiceScreen"
+        assert type(app.screen_stack[-2]).__name__ == "TeamScreen"
 
 
 async def test_a_key_as_another_teams_rows_are_read_acts_on_that_team(demo_store, cli,
