@@ -184,7 +184,7 @@ def child_edit(
         try:
             record.update_child(session, found.id, replace(before, **changes), now)
         except record.RecordError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         after = record.child_input(session, found.id)  # as stored: "child in need" a code
         same = [k for k in changes if getattr(before, k) == getattr(after, k)]
         ref, name = found.reference, found.full_name

@@ -45,6 +45,56 @@ app.add_typer(import_app, name="import")
 class CliError(Exception):
     """One line for the user; exit code 2."""
 
+    @classmethod
+    def of(cls, exc) -> CliError:
+        """A form's error (its `field` and `problem`) as one line, its field named as the
+        option typed when it is printed (`as_typed`)."""
+        made = cls(f"{exc.field}: {exc.problem}" if exc.field else exc.problem)
+        made.field = exc.field
+        return made
+
+
+def as_typed(exc: BaseException) -> str:
+    """A user error's words, naming what was typed: an error carrying a form's `field`
+    (`not_invited_reason: …`, as a screen shows it beside the box) names the option of the
+    command that ran instead (`--not-invited-reason: …`). The option is read from that
+    command's own parameters: the innermost command context in the error's traceback
+    (`cintui each` runs others), so no table of fields is kept per command."""
+    text = str(exc)
+    field = getattr(exc, "field", None)
+    if not isinstance(field, str) or not field or not text.startswith(f"{field}: "):
+        return text
+    option = _option_for(_command_that_ran(exc), field)
+    return f"{option}: {text[len(field) + 2:]}" if option else text
+
+
+def _command_that_ran(exc: BaseException):
+    context = typer.Context.__mro__[1]  # (Typer's Click's) the class of every command's context
+    command, tb = None, exc.__traceback__
+    while tb is not None:
+        ctx = tb.tb_frame.f_locals.get("ctx")
+        if isinstance(ctx, context):
+            command = ctx.command
+        tb = tb.tb_next
+    return command
+
+
+def _option_for(command, field: str) -> str | None:
+    """The option (its long name) for `field`: by its name (`chair_role` is `--chair-role`),
+    else the last words of the field (`starts_at` is `--at`, `visited_on` is `--on`)."""
+    options = [p for p in getattr(command, "params", ()) if p.param_type_name == "option"]
+
+    def names(param) -> set[str]:
+        return {param.name or "", *(o.lstrip("-").replace("-", "_") for o in param.opts)}
+
+    found = [p for p in options if field in names(p)] or sorted(
+        (p for p in options if any(n and field.endswith(f"_{n}") for n in names(p))),
+        key=lambda p: -len(p.name or ""))
+    if not found:
+        return None
+    opts = found[0].opts
+    return next((o for o in opts if o.startswith("--")), opts[0])
+
 
 # ------------------------------------------------------------------ option values
 

@@ -419,7 +419,7 @@ def meeting_bring_forward(
             meetings.bring_review_forward(session, record.id, by=day, reason=reason,
                                           today=now)
         except meetings.MeetingError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         due = meetings.review_due(session, record.id, now)
         ref = record.reference
     if as_json:
@@ -434,7 +434,7 @@ def meeting_bring_forward(
 
 
 def _fail(exc) -> CliError:
-    return CliError(f"{exc.field}: {exc.problem}")
+    return CliError.of(exc)
 
 
 @meeting_app.command("cancel")
@@ -605,8 +605,7 @@ def meeting_sent(
                 session, meeting_id, [(p.name, p.person_id) for p in chosen], sent_on,
                 method, today=now)
         except meetings.MeetingError as exc:
-            raise CliError(f"{'--on' if exc.field == 'sent_on' else exc.field}: "
-                           f"{exc.problem}") from None
+            raise CliError.of(exc) from None
         rows = meetings.list_meetings(session, detail.child_id, cases.store_policy(session))
         row = next(r for r in rows if r.id == meeting_id)
     names = [p.name for p in chosen]
