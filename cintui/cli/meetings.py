@@ -268,10 +268,12 @@ def meeting_hold(
         "absent.")] = None,
     next_review: Annotated[str | None, typer.Option(
         "--next-review", help="The next review's date (WIR 2.3: set at each meeting).")] = None,
-    significant_events: Annotated[str, typer.Option("--significant-events")] = "",
+    significant_events: Annotated[str, typer.Option(
+        "--significant-events", help="Significant events since the last meeting.")] = "",
     childs_views: Annotated[str, typer.Option("--childs-views", help="The child's views "
                                               "(WIR 2.3).")] = "",
-    parents_views: Annotated[str, typer.Option("--parents-views")] = "",
+    parents_views: Annotated[str, typer.Option(
+        "--parents-views", help="The parents' views (WIR 2.3).")] = "",
     on: Annotated[str | None, typer.Option("--on", help="The day it was held (default: the "
                                            "day it was booked for).")] = None,
     db: DbOption = None,
