@@ -64,7 +64,11 @@ def test_war_7_1_a_short_break_refused_names_the_option_from_an_empty_store(
         "cintui: --provider: name the provider (a unit, a carer, a scheme)")
     assert _refused(cli, db, "direct-payment", "add", "CIN000001", "--amount", "120",
                     "--period", "fortnight", "--managed-by", "Jo") == (
-        "cintui: --period: 'fortnight' is not one of week, four_weeks, month, year")
+        "cintui: --period: 'fortnight' is not one of week, four-weeks, month, year")
+    # The choices as typed, and the value as typed (it said four_weeks, help four-weeks).
+    assert _refused(cli, db, "direct-payment", "add", "CIN000001", "--amount", "120",
+                    "--period", "four-week", "--managed-by", "Jo") == (
+        "cintui: --period: 'four-week' is not one of week, four-weeks, month, year")
 
 
 def test_wir_2_11_a_visit_refused_names_the_option_to_write_in(cli, tmp_path, monkeypatch):
