@@ -124,3 +124,15 @@ def test_wir_2_1_2_3_a_meeting_refused_for_want_of_a_parent_names_the_command_to
         assert cli(*args, "--db", db, *DAY).code == 0
     done = cli(*book, "--db", db, *DAY)
     assert done.code == 0, done.err
+
+
+def test_bex_3_a_name_not_on_the_store_names_the_option_it_was_typed_in(
+        cli, tmp_path, monkeypatch):
+    """BEX 3: a closure decided `--by` someone not on the store said "worker: no worker
+    called 'nobody'", the option typed nowhere in it: the line names --by (the one option
+    whose value it quotes)."""
+    db = _store(cli, tmp_path, monkeypatch)
+    assert cli("close", "recommend", "CIN000001", "--reason", "RC7", "--db", db,
+               *DAY).code == 0
+    assert _refused(cli, db, "close", "decide", "CIN000001", "--approve", "--rationale",
+                    "Needs met", "--by", "nobody") == "cintui: --by: no worker called 'nobody'"
