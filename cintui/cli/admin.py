@@ -40,7 +40,7 @@ ROLE_HELP = ("social worker, senior practitioner, team manager, service manager,
              "officer (independent reviewing / QA) or business support; TM, SW … will do.")
 NameOption = Annotated[str | None, typer.Option("--name", help="Full name.")]
 TeamOption = Annotated[str | None, typer.Option("--team", help="Team name (or a word of it).")]
-EmailOption = Annotated[str | None, typer.Option("--email")]
+EmailOption = Annotated[str | None, typer.Option("--email", help="Work email address.")]
 ServiceOption = Annotated[str | None, typer.Option("--service", help="e.g. Safeguarding and "
                                                    "Support.")]
 ManagerOption = Annotated[str | None, typer.Option(

@@ -15,6 +15,7 @@ from cintui.cli.common import (
     _reading,
     _state,
     app,
+    as_typed,
     keep_open,
 )
 
@@ -118,7 +119,7 @@ def _run_one(root, args: list[str], reference: str) -> bool:
         typer.echo(f"cintui each: {reference}: {message}", err=True)
         return False
     except (CliError, StoreError, ValueError, LookupError) as exc:
-        typer.echo(f"cintui each: {reference}: {exc}", err=True)
+        typer.echo(f"cintui each: {reference}: {as_typed(exc)}", err=True)
         return False
     return not code if isinstance(code, int) else True
 

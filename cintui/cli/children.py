@@ -31,7 +31,7 @@ def child_list(
     ctx: typer.Context,
     db: DbOption = None,
     worker: Annotated[str | None, typer.Option("--worker", help="Username or name.")] = None,
-    team: Annotated[str | None, typer.Option("--team")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="A team's name, or a word only one team's name has (south).")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only open cases.")] = False,
     as_json: JsonOption = False,
     today: TodayOption = None,
@@ -96,8 +96,10 @@ def child_add(
     referral_source: Annotated[str, typer.Option(
         "--referral-source", help="Census code or words: 1A, 'police'.")] = "10",
     level: Annotated[str, typer.Option("--level", help="Level of need (policy's names).")] = "",
-    service: Annotated[str, typer.Option("--service")] = "",
-    team: Annotated[str | None, typer.Option("--team")] = None,
+    service: Annotated[str, typer.Option(
+        "--service", help="The service supporting the child (e.g. the Children with "
+        "Disability Team, WAR 4.4.1).")] = "",
+    team: Annotated[str | None, typer.Option("--team", help="A team's name, or a word only one team's name has (south).")] = None,
     worker: Annotated[str | None, typer.Option("--worker", help="Allocated worker.")] = None,
     upn: Annotated[str, typer.Option("--upn", help="Unique pupil number (13 characters).")
                    ] = "",
@@ -153,7 +155,8 @@ def child_edit(
         "Disability Team, WAR 4.4.1).")] = None,
     level: Annotated[str | None, typer.Option("--level", help="Level of need (policy's "
                                               "names).")] = None,
-    known_as: Annotated[str | None, typer.Option("--known-as")] = None,
+    known_as: Annotated[str | None, typer.Option(
+        "--known-as", help="The name the child goes by, if not their first name.")] = None,
     primary_need: Annotated[str | None, typer.Option(
         "--primary-need", help="Census code or words: N1, 'abuse or neglect'.")] = None,
     ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Census code.")] = None,
@@ -184,7 +187,7 @@ def child_edit(
         try:
             record.update_child(session, found.id, replace(before, **changes), now)
         except record.RecordError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         after = record.child_input(session, found.id)  # as stored: "child in need" a code
         same = [k for k in changes if getattr(before, k) == getattr(after, k)]
         ref, name = found.reference, found.full_name

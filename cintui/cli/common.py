@@ -45,6 +45,69 @@ app.add_typer(import_app, name="import")
 class CliError(Exception):
     """One line for the user; exit code 2."""
 
+    @classmethod
+    def of(cls, exc) -> CliError:
+        """A form's error (its `field` and `problem`) as one line, its field named as the
+        option typed when it is printed (`as_typed`)."""
+        made = cls(f"{exc.field}: {exc.problem}" if exc.field else exc.problem)
+        made.field = exc.field
+        return made
+
+
+def as_typed(exc: BaseException) -> str:
+    """A user error's words, naming what was typed: an error carrying a form's `field`
+    (`not_invited_reason: …`, as a screen shows it beside the box) names the option of the
+    command that ran instead (`--not-invited-reason: …`). The option is read from that
+    command's own parameters: the innermost command context in the error's traceback
+    (`cintui each` runs others), so no table of fields is kept per command."""
+    text = str(exc)
+    field = getattr(exc, "field", None)
+    if not isinstance(field, str) or not field or not text.startswith(f"{field}: "):
+        return text
+    problem = text[len(field) + 2:]
+    option = _option_for(_context_that_ran(exc), field, problem)
+    return f"{option}: {problem}" if option else text
+
+
+def _context_that_ran(exc: BaseException):
+    context = typer.Context.__mro__[1]  # (Typer's Click's) the class of every command's context
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        ctx = tb.tb_frame.f_locals.get("ctx")
+        if isinstance(ctx, context):
+            found = ctx
+        tb = tb.tb_next
+    return found
+
+
+def _option_for(ctx, field: str, problem: str) -> str | None:
+    """The option (its long name) for `field`: by its name (`chair_role` is `--chair-role`),
+    else by the last words of the field (`starts_at` is `--at`, `visited_on` is `--on`),
+    else the one option whose value the problem quotes (`--by nobody`: "worker: no worker
+    called 'nobody'"). None for a field that is an argument (the child) or none of these."""
+    params = getattr(getattr(ctx, "command", None), "params", ())
+    if any(p.param_type_name == "argument" and p.name == field for p in params):
+        return None
+    options = [p for p in params if p.param_type_name == "option" and not p.hidden]
+
+    def names(param) -> set[str]:
+        return {param.name or "", *(o.lstrip("-").replace("-", "_") for o in param.opts)}
+
+    def quoted(param) -> bool:
+        value = ctx.params.get(param.name)
+        values = value if isinstance(value, list | tuple) else [value]
+        return any(isinstance(v, str) and v.strip() and repr(v) in problem for v in values)
+
+    found = [p for p in options if field in names(p)] or sorted(
+        (p for p in options if any(n and field.endswith(f"_{n}") for n in names(p))),
+        key=lambda p: -len(p.name or ""))
+    if not found and len(by_value := [p for p in options if quoted(p)]) == 1:
+        found = by_value
+    if not found:
+        return None
+    opts = found[0].opts
+    return next((o for o in opts if o.startswith("--")), opts[0])
+
 
 # ------------------------------------------------------------------ option values
 

@@ -33,7 +33,9 @@ def db_init(
     ctx: typer.Context,
     db: DbOption = None,
     no_encrypt: Annotated[bool, typer.Option("--no-encrypt", help="Plain store.")] = False,
-    policy: Annotated[str, typer.Option("--policy")] = "england",
+    policy: Annotated[str, typer.Option(
+        "--policy", help="Policy profile: the store's timescales (`cintui policy list`).")
+    ] = "england",
 ) -> None:
     """Create an empty store (encrypted unless --no-encrypt)."""
     from cintui.casework import cases

@@ -20,10 +20,11 @@ from cintui.cli.common import (
 @app.command()
 def deadline(
     start: Annotated[str, typer.Argument(metavar="FROM", help="Start date, YYYY-MM-DD.")],
-    working_days: Annotated[int | None, typer.Option("--working-days")] = None,
-    days: Annotated[int | None, typer.Option("--days")] = None,
-    weeks: Annotated[int | None, typer.Option("--weeks")] = None,
-    months: Annotated[int | None, typer.Option("--months")] = None,
+    working_days: Annotated[int | None, typer.Option(
+        "--working-days", help="N working days after FROM (weekends and bank holidays skipped).")] = None,
+    days: Annotated[int | None, typer.Option("--days", help="N calendar days after FROM.")] = None,
+    weeks: Annotated[int | None, typer.Option("--weeks", help="N weeks after FROM.")] = None,
+    months: Annotated[int | None, typer.Option("--months", help="N calendar months after FROM.")] = None,
     timescale: Annotated[
         str | None, typer.Option("--timescale", help="A policy timescale, e.g. visit, review.")
     ] = None,

@@ -23,11 +23,14 @@ from cintui.cli.common import (
 @app.command()
 def demo(
     ctx: typer.Context,
-    children: Annotated[int, typer.Option("--children", min=1, max=100_000)] = 120,
-    seed: Annotated[int, typer.Option("--seed")] = 1,
+    children: Annotated[int, typer.Option(
+        "--children", min=1, max=100_000, help="How many synthetic children.")] = 120,
+    seed: Annotated[int, typer.Option(
+        "--seed", help="A number: the same seed makes the same demo.")] = 1,
     db: DbOption = None,
     no_encrypt: Annotated[bool, typer.Option("--no-encrypt", help="Write a plain store.")] = False,
-    policy: Annotated[str, typer.Option("--policy")] = "england",
+    policy: Annotated[str, typer.Option(
+        "--policy", help="Policy profile (`cintui policy list`).")] = "england",
     today: TodayOption = None,
 ) -> None:
     """Create a store full of synthetic children, workers and histories."""

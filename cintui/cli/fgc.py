@@ -54,7 +54,7 @@ def _run(ctx, db, child: str, do):
         try:
             result = do(session, record.id)
         except fgc_cases.FgcError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         return record.reference, result, fgc_cases.facts(session, record.id)
 
 

@@ -77,7 +77,7 @@ def gcp2_record(
                 summary=summary, needs=need or [], recorded_by=access.current_actor(),
                 today=now)
         except gcp2_cases.Gcp2Error as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         # The one just recorded: the newest by date was said, so a GCP2 dated before
         # another was confirmed with the other's grades.
         fact = next(f for f in gcp2_cases.facts(session, record.id) if f.ref == str(row.id))

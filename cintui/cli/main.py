@@ -16,7 +16,16 @@ from typer.core import TyperGroup
 
 from cintui import __version__
 from cintui.cli.ahead import open_ahead
-from cintui.cli.common import EXIT_USAGE, CliError, DbOption, _state, access, app, inert_output
+from cintui.cli.common import (
+    EXIT_USAGE,
+    CliError,
+    DbOption,
+    _state,
+    access,
+    app,
+    as_typed,
+    inert_output,
+)
 from cintui.domain.text import inert
 
 if TYPE_CHECKING:
@@ -358,7 +367,7 @@ def run(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except Exception as exc:
         if isinstance(exc, _user_errors()):
-            typer.echo(one_line(f"cintui: {exc}"), err=True)
+            typer.echo(one_line(f"cintui: {as_typed(exc)}"), err=True)
             sys.exit(EXIT_USAGE)
         from cintui.store.base import damaged, write_error
 

@@ -298,10 +298,12 @@ def meeting_hold(
         "absent.")] = None,
     next_review: Annotated[str | None, typer.Option(
         "--next-review", help="The next review's date (WIR 2.3: set at each meeting).")] = None,
-    significant_events: Annotated[str, typer.Option("--significant-events")] = "",
+    significant_events: Annotated[str, typer.Option(
+        "--significant-events", help="Significant events since the last meeting.")] = "",
     childs_views: Annotated[str, typer.Option("--childs-views", help="The child's views "
                                               "(WIR 2.3).")] = "",
-    parents_views: Annotated[str, typer.Option("--parents-views")] = "",
+    parents_views: Annotated[str, typer.Option(
+        "--parents-views", help="The parents' views (WIR 2.3).")] = "",
     on: Annotated[str | None, typer.Option("--on", help="The day it was held (default: the "
                                            "day it was booked for).")] = None,
     db: DbOption = None,
@@ -449,7 +451,7 @@ def meeting_bring_forward(
             meetings.bring_review_forward(session, record.id, by=day, reason=reason,
                                           today=now)
         except meetings.MeetingError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         due = meetings.review_due(session, record.id, now)
         ref = record.reference
     if as_json:
@@ -464,7 +466,7 @@ def meeting_bring_forward(
 
 
 def _fail(exc) -> CliError:
-    return CliError(f"{exc.field}: {exc.problem}")
+    return CliError.of(exc)
 
 
 @meeting_app.command("cancel")
@@ -636,8 +638,7 @@ def meeting_sent(
                 session, meeting_id, [(p.name, p.person_id) for p in chosen], sent_on,
                 method, today=now)
         except meetings.MeetingError as exc:
-            raise CliError(f"{'--on' if exc.field == 'sent_on' else exc.field}: "
-                           f"{exc.problem}") from None
+            raise CliError.of(exc) from None
         rows = meetings.list_meetings(session, detail.child_id, cases.store_policy(session))
         row = next(r for r in rows if r.id == meeting_id)
     names = [p.name for p in chosen]

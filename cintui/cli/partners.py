@@ -54,7 +54,7 @@ def export_cin_status(
                                        purpose=purpose, by=actor, on=now, team=team,
                                        file=output.name)
         except partners.PartnersError as exc:
-            raise CliError(f"--{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         # Written inside the transaction: a file that cannot be written records nothing.
         write_private(output, partners.render(children, fmt, produced=now,
                                               recipient=recipient.strip()).encode("utf-8"))

@@ -44,9 +44,11 @@ def person_add(
                       ] = "",
     role: Annotated[str, typer.Option("--role", help="Professionals: DSL, health visitor.")
                     ] = "",
-    phone: Annotated[str, typer.Option("--phone")] = "",
-    email: Annotated[str, typer.Option("--email")] = "",
-    address: Annotated[str, typer.Option("--address")] = "",
+    phone: Annotated[str, typer.Option(
+        "--phone", help="A UK phone number: 07700 900123, 0161 496 0809 ext 12.")] = "",
+    email: Annotated[str, typer.Option("--email", help="An email address.")] = "",
+    address: Annotated[str, typer.Option(
+        "--address", help="Their address, for letters.")] = "",
     pr: Annotated[bool, typer.Option("--pr", help="Holds parental responsibility (a mother "
                                      "or an adoptive parent does by law: Children Act 1989 "
                                      "s2).")] = False,

@@ -526,7 +526,7 @@ def step_audit_record(
                 step_was_right=None if right is None else right.lower() == "yes", today=now,
                 stepped_on=case.stepped_on, recorded_by=access.current_actor())
         except step_audits.StepAuditError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         (case,) = [c for c in step_audits.month_cases(session, first, last,
                                                       reference=record.reference)
                    if c.episode_id == case.episode_id][:1]

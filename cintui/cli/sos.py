@@ -52,7 +52,7 @@ def _run(ctx, db, child: str, do):
         try:
             result = do(session, record.id)
         except sos_cases.SafetyError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         return record.reference, result
 
 

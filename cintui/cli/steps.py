@@ -491,7 +491,7 @@ def child_consent(
         "--person", help="Whose decision: one of the child's People by name (default: the "
         "child or young person).")] = None,
     method: Annotated[str, typer.Option("--method", help="written or verbal.")] = "written",
-    notes: Annotated[str, typer.Option("--notes")] = "",
+    notes: Annotated[str, typer.Option("--notes", help="Anything to add.")] = "",
     without_consent: Annotated[str, typer.Option(
         "--without-consent", help="Why information is shared, or a meeting held, without "
         "consent (BEX 4; WIR 2.3 'very exceptional circumstances').")] = "",

@@ -101,8 +101,7 @@ def supervision_record(
             sup.record_supervision(session, record.id, new, actor=access.current_actor(),
                                    today=now)
         except sup.SupervisionError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}" if exc.field else exc.problem) \
-                from None
+            raise CliError.of(exc) from None
         ref = record.reference
         due = sup.due(session, record.id, now)
     if as_json:
@@ -171,7 +170,7 @@ def supervision_action(
             row = sup.set_action_status(session, record.id, number,
                                         status.strip().lower().replace("-", "_").replace(" ", "_"))
         except sup.SupervisionError as exc:
-            raise CliError(f"{exc.field}: {exc.problem}") from None
+            raise CliError.of(exc) from None
         typer.echo(f"{record.reference}: {row.what} — {row.status.replace('_', ' ')}.")
 
 

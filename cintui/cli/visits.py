@@ -60,12 +60,22 @@ def visit_record(
                                         "alone (WIR 2.11).")] = True,
     bedroom: Annotated[bool, typer.Option("--bedroom/--no-bedroom", help="The bedroom was "
                                           "seen.")] = True,
-    childs_comments: Annotated[str, typer.Option("--childs-comments")] = "",
-    childs_welfare: Annotated[str, typer.Option("--childs-welfare")] = "",
-    parents_comments: Annotated[str, typer.Option("--parents-comments")] = "",
-    health: Annotated[str, typer.Option("--health")] = "",
-    education: Annotated[str, typer.Option("--education")] = "",
-    care_and_support: Annotated[str, typer.Option("--care-and-support")] = "",
+    childs_comments: Annotated[str, typer.Option(
+        "--childs-comments", help="2. Child's comments: in their own words where you can.")
+    ] = "",
+    childs_welfare: Annotated[str, typer.Option(
+        "--childs-welfare", help="3. Child's welfare: happiness, appearance, mood, "
+        "behaviour.")] = "",
+    parents_comments: Annotated[str, typer.Option(
+        "--parents-comments", help="4. Parent's comments: what parents or carers said.")
+    ] = "",
+    health: Annotated[str, typer.Option(
+        "--health", help="5. Progress of the CIN plan: health.")] = "",
+    education: Annotated[str, typer.Option(
+        "--education", help="5. Progress of the CIN plan: education.")] = "",
+    care_and_support: Annotated[str, typer.Option(
+        "--care-and-support", help="5. Progress of the CIN plan: standard of care and "
+        "support networks.")] = "",
     db: DbOption = None,
     request_id: RequestOption = None,
     as_json: JsonOption = False, today: TodayOption = None,

@@ -44,6 +44,7 @@ CONSENT_DECISIONS = ("given", "refused", "withdrawn")
 CONSENT_METHODS = ("written", "verbal")
 
 # WIR 2.1-2.2: young people "particularly those aged 16 or 17" consent for themselves too.
+OWN_NOT_GIVEN = "has not given their own consent to a CIN service"  # the flag's words
 YOUNG_PERSON_AGE = 16
 
 SCOPE_LABELS = {
@@ -346,8 +347,7 @@ def _service_flags(
     decided_self = any(f.is_child for f in service)
     if young_person and parent and not decided_self:
         flags.append(
-            f"The young person ({child_age}) has not given their own consent to a CIN service "
-            "(WIR 2.1)"
+            f"The young person ({child_age}) {OWN_NOT_GIVEN} (WIR 2.1)"
         )
     return flags
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from cintui.domain.calendar import WorkingCalendar, add_months
+from cintui.domain.consent import OWN_NOT_GIVEN
 from cintui.domain.no_change import NO_CHANGE_MONTHS
 from cintui.domain.timescales import Deadline, DueState
 
@@ -325,17 +326,25 @@ THEN_COMMANDS = {
     "minutes": "cintui meeting sent {ref} --to NAME|everyone",  # BEX 3, WIR 2.8
     "plan_circulation": "cintui meeting sent {ref} --to NAME|everyone",
     "adult_social_care": "cintui child circumstances {ref} --adult-social-care referred",
+    "consent": "cintui child consent {ref} --decision given --person NAME",  # WAR 4.2: a parent
 }
+# WIR 2.1: a parent has consented; the young person's own decision (the command's default
+# person) is what is missing.
+OWN_CONSENT_COMMAND = "cintui child consent {ref} --decision given"
 
 
 def then_command(item: DueItem) -> str:
     """The command that records an item done ("" where the work itself clears it); a young
     person's plan for adulthood by where it goes (WAR 4.2: the referral recorded), and one
-    referred with no contact at adult social care by the contact (the letters name it)."""
+    referred with no contact at adult social care by the contact (the letters name it);
+    consent to the service by whose is missing (a parent's, WAR 4.2, or the young
+    person's, WIR 2.1)."""
     if item.key == "turns_18" and item.detail == NO_ADULT_CONTACT:  # for the RC6 letters
         return (f"cintui child circumstances {item.child.reference} "
                 "--adult-contact \"team, worker, phone\"")
     form = THEN_COMMANDS.get(item.key) or THEN_COMMANDS.get(item.goes_to)
+    if item.key == "consent" and OWN_NOT_GIVEN in item.detail:
+        form = OWN_CONSENT_COMMAND
     return form.format(ref=item.child.reference) if form else ""
 
 

@@ -405,8 +405,8 @@ def left_booked(booked: Iterable[tuple[str, datetime]], today: date) -> str:
         return ""
     kind, at = booked[0]
     more = f" (and {len(booked) - 1} more)" if len(booked) > 1 else ""
-    held = "minute it if it was held (Enter on the Meetings tab), else " \
-        if at.date() <= today else ""
+    held = "minute it if it was held (Enter on the Meetings tab, or cintui meeting hold), " \
+        "else " if at.date() <= today else ""
     return (f"the {in_sentence(KIND_LABELS.get(kind, kind))} of {at:%a} {at.day} {at:%b %Y} "
             f"is still booked{more}: {held}cancel it and tell everyone invited (c on the "
             "Meetings tab, or cintui meeting cancel)")

@@ -142,8 +142,8 @@ def consent_problem(facts: Iterable[ConsentFact], child_age: int | None,
     if parents_with_pr == 0 and not parent:
         return ("WIR 2.1, 2.3: no meeting without consent from a parent with parental "
                 "responsibility, and none is on the child's record: add them (2 for People, "
-                "then a, parental responsibility ticked), then record their consent to a CIN "
-                "meeting, or why it goes ahead without")
+                "then a, PR ticked; `cintui person add CHILD --pr`), then record their "
+                "consent to a CIN meeting, or why it goes ahead without")
     needed = ("the young person's own consent" if parent and young else
               "consent from a parent with parental responsibility"
               + (" and the young person" if young else ""))

@@ -264,7 +264,9 @@ def check_direct_payment(*, amount_pence: int | None, period: str, managed_by: s
         out.append(Problem("amount", f"{money_text(amount_pence)} is more than "
                                      f"{money_text(MAX_PENCE)}: check the amount"))
     if period not in PAY_PERIODS:
-        out.append(Problem("period", f"{period!r} is not one of " + ", ".join(PAY_PERIODS)))
+        typed = period.replace("_", "-")  # as the command line takes it: four-weeks
+        out.append(Problem("period", f"{typed!r} is not one of "
+                           + ", ".join(p.replace("_", "-") for p in PAY_PERIODS)))
     if not managed_by.strip():
         out.append(Problem("managed_by", "say who manages the payment (a parent, the young "
                                          "person, a managed account)"))

@@ -467,8 +467,10 @@ def test_due_lists_each_conference_to_consider_until_it_is_recorded_wir_2_3(cli,
     table = cli("due", "--db", demo_store, "--today", TODAY.isoformat()).out
     cells = [line.split("│") for line in table.splitlines() if line.startswith("│")]
     starts = [n for n, c in enumerate(cells) if c[1].strip()] + [len(cells)]
-    table_rows = [[" ".join(" ".join(c[i] for c in cells[a:b]).split()) for i in (2, 3)]
-                  for a, b in zip(starts, starts[1:], strict=False)]  # (child, what · rule)
+    # (child, what · rule): at 80 columns "what" is third from the end, after the worker
+    # column everyone's list has (it was read as the fourth column, the worker's name)
+    table_rows = [[" ".join(" ".join(c[i] for c in cells[a:b]).split()) for i in (2, -3)]
+                  for a, b in zip(starts, starts[1:], strict=False)]
     what = next(what for child, what in table_rows if ref in child and "CP conf" in what)
     assert what.startswith("CP conference to consider: no need rated better since")
     assert f"then: cintui decision add {ref} --kind cp_conference (WIR 2.3)" in what

@@ -63,6 +63,35 @@ def test_the_table_lists_every_group_module_and_every_command_they_define():
         assert own_help.startswith(short_help.rstrip(".")), name
 
 
+def _every_command():
+    """(words, command) for every command a user can run (hidden ones left out)."""
+    from cintui.cli.main import cli
+
+    root = typer.main.get_command(cli)
+    stack = [((), root, root.context_class(root, info_name="cintui"))]
+    while stack:
+        words, command, ctx = stack.pop()
+        if not hasattr(command, "list_commands"):
+            yield words, command
+            continue
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
+                stack.append(((*words, name), sub, sub.context_class(sub, info_name=name,
+                                                                     parent=ctx)))
+
+
+def test_every_option_that_takes_a_value_says_what_it_takes():
+    """`cintui visit record --help` listed `--health <str>` with nothing beside it (which
+    heading of the record?), `cintui demo --help` `--seed <int>`, `person add` `--phone
+    <str>` (what form of number?): every option given a value says what it is for."""
+    bare = [f"cintui {' '.join(words)} {param.opts[0]}"
+            for words, command in _every_command() for param in command.params
+            if param.param_type_name == "option" and not param.hidden
+            and not param.is_flag and not (param.help or "").strip()]
+    assert bare == []
+
+
 def test_help_lists_every_command_without_importing_any():
     modules, out = loaded_by("--help")
     for name, (short_help, *_) in COMMANDS.items():

@@ -89,6 +89,38 @@ def test_a_missing_consent_reads_once_in_the_table(cli, demo_store, monkeypatch)
     assert "Consent to a CIN service:" not in table
 
 
+def test_a_missing_consent_names_the_command_that_records_it_and_that_command_clears_it(
+        cli, demo_store, monkeypatch):
+    """WAR 4.2 (a parent's consent to a CIN service), WIR 2.1 (a young person of 16 or 17
+    consents too): `cintui due` named the command for minutes and a conference to consider
+    but none for consent. It names `cintui child consent`, with a parent to name where none
+    has consented; run as named (a parent with parental responsibility for NAME), each
+    clears its item."""
+    monkeypatch.setenv("COLUMNS", "400")  # one line a row
+    items = [i for i in json.loads(_due(cli, demo_store, "--json").out)["items"]
+             if i["key"] == "consent"]
+    text = " ".join(_due(cli, demo_store).out.split())
+    forms = {}
+    for i in items:
+        ref = i["child"]["reference"]
+        own = "has not given their own consent" in i["detail"]
+        assert i["then"] == f"cintui child consent {ref} --decision given" + (
+            "" if own else " --person NAME"), i
+        assert f"then: {i['then']}" in text
+        forms.setdefault(own, ref)
+    assert set(forms) == {True, False}, forms  # the demo has both
+    for own, ref in forms.items():
+        people = json.loads(cli("person", "list", ref, "--json", "--db", demo_store).out)
+        parent = next(p["name"] for p in people if p["parental_responsibility"])
+        args = ["child", "consent", ref, "--decision", "given"] + (
+            [] if own else ["--person", parent])
+        done = cli(*args, "--db", demo_store, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+    still = {i["child"]["reference"] for i in json.loads(
+        _due(cli, demo_store, "--json").out)["items"] if i["key"] == "consent"}
+    assert not still & set(forms.values())
+
+
 @pytest.mark.parametrize("width", [80, 160])
 def test_at_a_laptops_width_the_source_follows_the_rule(cli, demo_store, monkeypatch, width):
     """At 80 columns a source column of its own left each rule a strip three words wide;

@@ -25,7 +25,7 @@ def test_child_add_refuses_an_escape_sequence_and_writes_nothing(cli, demo_store
     before, entries = children(cli, demo_store), audit_entries(demo_store)
     result = cli("child", "add", "--db", demo_store, "--first-name", TITLE, "--last-name", "X",
                  "--dob", "2020-01-01", *DAY)
-    one_line_error(result, "first_name: contains a control character (U+001B ESC); "
+    one_line_error(result, "--first-name: contains a control character (U+001B ESC); "
                    "type plain text")
     assert "\x1b" not in result.err
     assert children(cli, demo_store) == before

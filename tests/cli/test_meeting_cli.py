@@ -158,11 +158,11 @@ def test_a_review_the_day_after_the_last_is_booked_with_a_warning_bex_3(cli, dem
 
 
 @pytest.mark.parametrize(("change", "fragment"), [
-    (("--kind", "annual"), "kind: choose the kind of meeting"),
-    (("--at", "2026-11-20 16:00"), "starts_at: a meeting is booked for a time still to come"),
-    (("--chair", ""), "chair: name the chair"),
+    (("--kind", "annual"), "--kind: choose the kind of meeting"),
+    (("--at", "2026-11-20 16:00"), "--at: a meeting is booked for a time still to come"),
+    (("--chair", ""), "--chair: name the chair"),
     (("--at", "next Tuesday"), "--at: 'next Tuesday' is not a date and time"),
-    (("--venue", " "), "venue: say where the meeting is"),
+    (("--venue", " "), "--venue: say where the meeting is"),
 ])
 def test_bad_bookings_are_one_line_and_book_nothing(cli, demo_store, change, fragment):
     """WIR 2.3 / BEX 3: a chair is named; a past meeting is minuted, not booked."""
@@ -330,7 +330,7 @@ def test_a_real_process_exits_2_with_one_line_and_help_documents_latest(demo_sto
     done = run_subprocess("--db", demo_store, "meeting", "schedule", WITH_PLAN, *annual, *DAY)
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [
-        "cintui: kind: choose the kind of meeting: initial, review, final, transfer_in"]
+        "cintui: --kind: choose the kind of meeting: initial, review, final, transfer_in"]
     helped = run_subprocess("export", "minutes", "--help", env={"COLUMNS": "100"})
     assert helped.returncode == 0 and "--latest" in helped.stdout
     assert "cintui export minutes DEMO00002 --latest" in " ".join(helped.stdout.split())

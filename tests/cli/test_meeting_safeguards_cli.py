@@ -61,14 +61,14 @@ def test_bex_3_an_initial_meeting_chaired_by_a_social_worker_is_refused(cli, dem
     book[book.index("--chair-role") + 1] = "Social worker"
     book[book.index("--chair") + 1] = "Ann Chair"
     one_line_error(cli("meeting", "schedule", CHILD, *book, "--db", demo_store, *DAY),
-                   "chair: BEX 3: the initial CIN planning meeting is chaired by a team "
+                   "--chair: BEX 3: the initial CIN planning meeting is chaired by a team "
                    "manager or a service manager, not a social worker")
     assert listed(cli, demo_store) == before
 
 
 def test_bex_3_the_child_not_invited_needs_a_reason(cli, demo_store):
     result = cli("meeting", "schedule", CHILD, *BOOK, "--no-child", "--db", demo_store, *DAY)
-    one_line_error(result, "not_invited_reason: BEX 3, WIR 2.3: not invited: ",
+    one_line_error(result, "--not-invited-reason: BEX 3, WIR 2.3: not invited: ",
                    "(the child)", "invite them or record why not")
     booked = ok(cli, demo_store, "meeting", "schedule", CHILD, *BOOK, "--no-child",
                 "--not-invited-reason", "Exams that week; her views are in her letter")
@@ -84,7 +84,7 @@ def test_bex_3_a_reason_the_child_is_not_invited_with_the_child_invited_books_no
     result = cli("meeting", "schedule", CHILD, *BOOK, "--not-invited-reason",
                  "She chose not to come; her views are in her letter", "--db", demo_store,
                  *DAY)
-    one_line_error(result, "not_invited_reason: BEX 3: a reason someone is not invited, but "
+    one_line_error(result, "--not-invited-reason: BEX 3: a reason someone is not invited, but "
                    "everyone is", "too: say who is not invited, or leave the reason out")
     assert listed(cli, demo_store) == before
     booked = ok(cli, demo_store, "meeting", "schedule", CHILD, *BOOK, "--no-child",
@@ -99,14 +99,14 @@ def test_wir_2_3_papers_and_wir_2_9_cancellation_who_was_told(cli, demo_store):
     text = cli("meeting", "list", CHILD, "--db", demo_store, *DAY)
     assert "papers not circulated yet (WIR 2.3)" in text.out
     one_line_error(cli("meeting", "papers", booked, "--on", "2026-12-01", "--db", demo_store,
-                       *DAY), "sent_on:", "still to come")
+                       *DAY), "cintui: --on:", "still to come")
     assert ok(cli, demo_store, "meeting", "papers", booked)["papers_sent_on"] == \
         TODAY.isoformat()
     mine = next(r for r in listed(cli, demo_store) if r["id"] == booked)
     assert (mine["papers_sent_on"], mine["papers_flag"]) == (TODAY.isoformat(), None)
 
     one_line_error(cli("meeting", "cancel", booked, "--reason", "Chair unwell", "--db",
-                       demo_store, *DAY), "told: WIR 2.9: record who was told")
+                       demo_store, *DAY), "--told: WIR 2.9: record who was told")
     done = ok(cli, demo_store, "meeting", "cancel", booked, "--reason", "Chair unwell",
               "--told", "everyone", "--rebook-at", "2026-12-07 16:00")
     assert done["rebooked"] and done["told"] and done["warnings"] == []
@@ -135,7 +135,7 @@ def test_tra_the_agreement_visit_is_owed_then_recorded(cli, demo_store, mother):
     assert f"Agreement visit owed (TRA): {mother}, by 07 Dec 2026" in text.out
     one_line_error(cli("meeting", "agreement", booked, "--parent", mother, "--on",
                        "2026-11-29", "--outcome", "agreed", "--db", demo_store, "--today",
-                       "2026-12-02"), "visited_on: TRA: the visit is after the review")
+                       "2026-12-02"), "--on: TRA: the visit is after the review")
     result = cli("meeting", "agreement", booked, "--parent", mother, "--on", "2026-12-02",
                  "--outcome", "not-agreed", "--notes", "Disagrees with the school action",
                  "--db", demo_store, "--json", "--today", "2026-12-02")

@@ -64,7 +64,7 @@ def test_bad_input_is_one_line_and_writes_nothing(cli, tmp_path, monkeypatch):
         (("direct-payment", "add", *base, "--amount", "lots", "--managed-by", "Jo"),
          "--amount: 'lots' is not an amount of money"),
         (("direct-payment", "add", *base, "--amount", "120", "--period", "daily",
-          "--managed-by", "Jo"), "'daily' is not one of week, four_weeks, month, year"),
+          "--managed-by", "Jo"), "'daily' is not one of week, four-weeks, month, year"),
         (("direct-payment", "add", *base, "--amount", "120"), "say who manages the payment"),
         (("direct-payment", "review", *base), "no direct payment on the child's record"),
         (("short-break", "end", *base, "--reason", "x"), "no short break on the child's "

@@ -55,7 +55,7 @@ def test_sto_6_3_signs_of_safety_from_the_cli(cli, tmp_path, monkeypatch):
     for args, said in (
             (("sos", "danger", "CIN000001", "  "), "text: write the danger statement"),
             (("sos", "goal", "CIN000001", "Leo fed", "--danger", "1"),
-             "danger: no current danger statement D1: none recorded yet"),
+             "--danger: no current danger statement D1: none recorded yet"),
             (("sos", "scale", "CIN000001", "--score", "Layla Ward | Mum | 11"),
              "--score 1: '11' is not a score: a whole number from 0 to 10"),
             (("sos", "scale", "CIN000001", "--score", "Layla Ward | 6"),
@@ -63,7 +63,7 @@ def test_sto_6_3_signs_of_safety_from_the_cli(cli, tmp_path, monkeypatch):
             (("sos", "scale", "CIN000001", "--score", "Layla Ward |  | 6"),
              "role1: score 1: their role or relationship"),
             (("sos", "scale", "CIN000001", "--score", "Layla Ward | Mum | 6",
-              "--meeting", "2026-11-19"), "meeting: no meeting of the child's on 19 Nov 2026"),
+              "--meeting", "2026-11-19"), "--meeting: no meeting of the child's on 19 Nov 2026"),
             (("sos", "danger", "CIN000001", "x", "--on", "2026-11-30"), "is in the future")):
         bad = cli(*args, *day)
         assert bad.code == 2, args
@@ -131,9 +131,9 @@ def test_sto_7_1_gcp2_from_the_cli(cli, tmp_path, monkeypatch):
             (("--assessor", "Amira Khan", "--summary", "s", "--physical", "6", "--safety", "3",
               "--love", "2", "--esteem", "3"), "--physical: '6' is not a grade"),
             (("--assessor", "Amira Khan", "--summary", "s", "--physical", "4"),
-             "safety: Safety: a grade from 1 (best care) to 5 (poorest)"),
-            (("--summary", "s", *grades), "assessor: who completed the GCP2?"),
-            (("--assessor", "Amira Khan", *grades), "summary: write the summary"),
+             "--safety: Safety: a grade from 1 (best care) to 5 (poorest)"),
+            (("--summary", "s", *grades), "--assessor: who completed the GCP2?"),
+            (("--assessor", "Amira Khan", *grades), "--summary: write the summary"),
             (("--assessor", "Amira Khan", "--summary", "s", "--need", "1", *grades),
              "need 1 is not in the plan in force (the plan has no needs yet)")):
         bad = cli("gcp2", "record", "CIN000001", *args, *day)

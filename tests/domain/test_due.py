@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cintui.domain.calendar import england_calendar
+from cintui.domain.consent import ConsentFact, service_consent
 from cintui.domain.due import (
     ActionFact,
     AdultCare,
@@ -110,6 +111,21 @@ def test_missing_consent_is_needed_now_and_opens_the_consent_tab():
     assert item.due is None and item.state is DueState.OVERDUE
     assert item.target == "consent" and describe_left(item) == "now"
     assert item.source == "WAR 4.2"
+
+
+def test_missing_consent_names_the_command_that_records_whose_is_missing():
+    """WAR 4.2: consent to a CIN service comes from a parent with parental responsibility;
+    WIR 2.1: a young person of 16 or 17 consents too. `cintui due` named the command that
+    clears minutes or a conference but none for consent: it names `cintui child consent`,
+    with a parent's name to give where no parent has consented, and as the young person
+    (the command's default) where only their own decision is missing."""
+    _valid, none_given = service_consent([], 10)
+    assert then_command(consent_item(CHILD, none_given)) == (
+        "cintui child consent SYN001 --decision given --person NAME")
+    mum = ConsentFact("service", "given", date(2026, 11, 2), "p-mum", True)
+    _valid, own_missing = service_consent([mum], 16)
+    assert then_command(consent_item(CHILD, own_missing)) == (
+        "cintui child consent SYN001 --decision given")
 
 
 def test_overdue_items_are_counted_by_kind_with_reviews_together():

@@ -102,12 +102,14 @@ def test_a_meeting_still_booked_is_cancelled_before_the_case_closes_wir_2_9():
     assert item.problem == (
         "the final CIN meeting of Tue 8 Dec 2026 is still booked (and 1 more): cancel it and "
         "tell everyone invited (c on the Meetings tab, or cintui meeting cancel)")
-    # One whose day has come may have been held, its minutes not written: say that first.
+    # One whose day has come may have been held, its minutes not written: say that first,
+    # with the command as well as the app's key (a shell user had only "Enter").
     past = ClosureFacts(**{**COMPLETE.__dict__, "booked": (("review", datetime(2026, 11, 2, 16)),)})
     (item,) = rules.blockers(rules.closure_checklist(past, TODAY))
     assert item.problem.startswith(
         "the CIN review meeting of Mon 2 Nov 2026 is still booked: minute it if it was held "
-        "(Enter on the Meetings tab), else cancel it and tell everyone invited")
+        "(Enter on the Meetings tab, or cintui meeting hold), else cancel it and tell everyone "
+        "invited")
 
 
 def test_an_incomplete_record_lists_each_missing_item_with_its_rule():  # TRA, §9

@@ -145,7 +145,7 @@ def test_the_cli_as_a_workers_login_refuses_a_managers_step_in_one_line(team, cl
     done = run_subprocess("decision", "add", team.child, "--kind", "closure", "--decision",
                           "Close", "--rationale", "Needs met", "--by", team.manager)
     assert done.returncode == 2 and done.stderr == (
-        f"cintui: by: on the team server you act as yourself: you are logged in as "
+        f"cintui: --by: on the team server you act as yourself: you are logged in as "
         f"{team.worker}, not {team.manager}\n")
     monkeypatch.setenv("CINTUI_USER", team.manager)
     result = cli("child", "reallocate", team.child, "--to", team.other)
