@@ -413,6 +413,14 @@ def _drop_templates() -> None:
 
 
 SCHEMA = ("schema",)  # template key: cintui's tables at head, not yet a store (no store_id)
+SCRIPTED = "scripted"  # template key: a store built from another by cintui commands
+
+
+def scripted_key(base: tuple | None, commands, user: str) -> tuple:
+    """The template key of the store `commands` (each one `cintui` command's arguments,
+    without `--db`) make from `base` (None: `db init`; else `cintui demo` arguments), run
+    as `user` (CINTUI_USER)."""
+    return (SCRIPTED, base, tuple(tuple(str(a) for a in c) for c in commands), user)
 
 
 def _build(args: tuple | None, location, passphrase: str | None = None) -> None:
@@ -432,6 +440,9 @@ def _build(args: tuple | None, location, passphrase: str | None = None) -> None:
     import contextlib
     import io
 
+    if args is not None and args[0] == SCRIPTED:
+        _build_scripted(args, location, passphrase)
+        return
     command = (["db", "init"] if args is None else ["demo", *args])
     said = io.StringIO()  # not into the output of the test that happens to build it
     encrypt = ["--no-encrypt"] if passphrase is None else []
@@ -449,6 +460,34 @@ def _build(args: tuple | None, location, passphrase: str | None = None) -> None:
 def _newest_entry(rows) -> tuple[int, str] | None:
     row = rows("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
     return (int(row[0][0]), row[0][1]) if row else None
+
+
+def _build_scripted(key: tuple, location, passphrase: str | None) -> None:
+    """`scripted_key`'s store: its base, then each command as `cintui COMMAND --db LOCATION`,
+    in process, as the key's user; a command that fails stops the build, saying why."""
+    import contextlib
+    import io
+
+    from cintui import cli as cli_mod
+
+    _, base, commands, user = key
+    assert passphrase is None, "scripted stores are plain"
+    _build(base, location)
+    was = os.environ.get("CINTUI_USER")
+    os.environ["CINTUI_USER"] = user
+    try:
+        for command in commands:
+            said = io.StringIO()
+            try:
+                with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+                    cli_mod.run([*command, "--db", str(location)])
+            except SystemExit as exc:
+                assert not exc.code, f"could not build a test store: {command}: {said.getvalue()}"
+    finally:
+        if was is None:
+            os.environ.pop("CINTUI_USER", None)
+        else:
+            os.environ["CINTUI_USER"] = was
 
 
 class StoreFactory:
@@ -582,6 +621,20 @@ def new_db(store_factory):
     policy), as a path or a URL."""
     def make(name: str = "store.db"):
         return store_factory.copy(None, name)
+
+    return make
+
+
+@pytest.fixture
+def scripted_db(store_factory):
+    """`scripted_db(commands, name=..., base=None, user="test.worker")`: a copy of the
+    store that `cintui COMMAND --db STORE`, for each of `commands` in turn, makes from an
+    empty store (or from the demo `base` gives the arguments of), run as `user`. Built
+    once a run a store kind: a fixture that sets up a team by the command line for each of
+    many tests pays for it once, and each test still has its own copy."""
+    def make(commands, name: str = "store.db", base: tuple | None = None,
+             user: str = "test.worker"):
+        return store_factory.copy(scripted_key(base, commands, user), name)
 
     return make
 

@@ -30,22 +30,26 @@ def ok(cli, db, *args):
     return json.loads(result.out)
 
 
+TEAM = (
+    ("authority", "set", "--name", "Exampleshire County Council", "--la", "820"),
+    ("team", "add", "Safeguarding South", "--service", "Safeguarding and Support"),
+    ("worker", "add", "tom.hale", "--name", "Tom Hale", "--role", "TM", "--team", "south",
+     "--email", "tom.hale@example.org"),
+    ("team", "edit", "south", "--manager", "tom.hale"),
+    *(("worker", "add", username, "--name", name, "--role", "social worker", "--team",
+       "Safeguarding South")
+      for username, name in (("amira.ashdown", "Amira Ashdown"), ("ben.cole", "Ben Cole"))),
+    *(("child", "add", "--first-name", first, "--last-name", "Synthetic", "--dob",
+       "2017-02-03", "--referral-date", "2026-03-02", "--worker", "amira.ashdown", *DAY)
+      for first in ("Nell", "Otto")),
+)
+
+
 @pytest.fixture
-def team(cli, db):
-    """A team set up as a user would: the authority, South with Tom as its manager, Amira
-    and Ben, and Amira holding two children."""
-    ok(cli, db, "authority", "set", "--name", "Exampleshire County Council", "--la", "820")
-    ok(cli, db, "team", "add", "Safeguarding South", "--service", "Safeguarding and Support")
-    ok(cli, db, "worker", "add", "tom.hale", "--name", "Tom Hale", "--role", "TM", "--team",
-       "south", "--email", "tom.hale@example.org")
-    ok(cli, db, "team", "edit", "south", "--manager", "tom.hale")
-    for username, name in (("amira.ashdown", "Amira Ashdown"), ("ben.cole", "Ben Cole")):
-        ok(cli, db, "worker", "add", username, "--name", name, "--role", "social worker",
-           "--team", "Safeguarding South")
-    for first in ("Nell", "Otto"):
-        ok(cli, db, "child", "add", "--first-name", first, "--last-name", "Synthetic", "--dob",
-           "2017-02-03", "--referral-date", "2026-03-02", "--worker", "amira.ashdown", *DAY)
-    return db
+def team(scripted_db):
+    """A team set up as a user would, by the command line (`TEAM`): the authority, South
+    with Tom as its manager, Amira and Ben, and Amira holding two children."""
+    return scripted_db(TEAM, "team.db")
 
 
 def test_a_team_starts_from_an_empty_store(cli, team):

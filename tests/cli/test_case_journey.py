@@ -41,14 +41,18 @@ Family support worker weekly; school nurse; GP review for mum; CIN plan reviewed
 """
 
 
+# The team from the CLI: a team, its social worker and its manager.
+TEAM = (("team", "add", "South Safeguarding and Support", "--service",
+         "Safeguarding and Support"),
+        ("worker", "add", "amira", "--name", "Amira Khan", "--role", "social worker",
+         "--team", "south"),
+        ("worker", "add", "tom", "--name", "Tom Hale", "--role", "team manager",
+         "--team", "south"))
+
+
 def add_team(cli, path) -> None:
-    """The team from the CLI: a team, its social worker and its manager."""
-    for args in (("team", "add", "South Safeguarding and Support", "--service",
-                  "Safeguarding and Support"),
-                 ("worker", "add", "amira", "--name", "Amira Khan", "--role", "social worker",
-                  "--team", "south"),
-                 ("worker", "add", "tom", "--name", "Tom Hale", "--role", "team manager",
-                  "--team", "south")):
+    """`TEAM` set up on the store at `path`."""
+    for args in TEAM:
         result = cli(*args, "--db", path)
         assert result.code == 0, result.err
 

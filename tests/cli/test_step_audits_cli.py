@@ -15,8 +15,8 @@ from tests.conftest import TODAY
 
 
 @pytest.fixture
-def db(cli, new_db, monkeypatch):
-    return leo_store(cli, new_db, monkeypatch)
+def db(scripted_db, monkeypatch):
+    return leo_store(scripted_db, monkeypatch)
 
 
 def test_a_step_up_from_early_help_is_listed_in_its_month_until_audited_sto_7_13(cli, db):

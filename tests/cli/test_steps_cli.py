@@ -11,26 +11,27 @@ import json
 
 import pytest
 
-from tests.cli.test_case_journey import ASSESSMENT, add_team
+from tests.cli.test_case_journey import ASSESSMENT, TEAM
 from tests.cli.test_cli import one_line_error, sha
 
 DAY = "2026-11-23"
 
 
 @pytest.fixture
-def db(cli, new_db, monkeypatch):
-    return leo_store(cli, new_db, monkeypatch)
+def db(scripted_db, monkeypatch):
+    return leo_store(scripted_db, monkeypatch)
 
 
-def leo_store(cli, new_db, monkeypatch):
-    """A team's store with one child, Leo, referred on 1 September 2026."""
+LEO = (*TEAM, ("child", "add", "--first-name", "Leo", "--last-name", "Ward", "--dob",
+               "2017-05-02", "--referral-date", "2026-09-01", "--sex", "M", "--worker",
+               "amira"))
+
+
+def leo_store(scripted_db, monkeypatch):
+    """A team's store with one child, Leo, referred on 1 September 2026, set up by the
+    command line (`LEO`); the test goes on as Amira."""
     monkeypatch.setenv("CINTUI_USER", "amira")
-    path = new_db("team.db")
-    add_team(cli, path)
-    assert cli("child", "add", "--db", path, "--first-name", "Leo", "--last-name", "Ward",
-               "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--sex", "M",
-               "--worker", "amira").code == 0
-    return path
+    return scripted_db(LEO, "team.db", user="amira")
 
 
 def run(cli, db, *args, day=DAY):
