@@ -263,7 +263,7 @@ def test_a_package_review_after_the_18th_birthday_is_one_line_naming_it(cli, new
                "overnight", "--hours", "8", "--per", "month", "--start", "2027-06-01",
                "--review", "2028-03-01", "--db", db, "--today", "2027-06-01")
     assert late.code == 2 and late.err.strip().count("\n") == 0
-    assert ("cintui: review: 1 Mar 2028 is after the 18th birthday (15 Feb 2028), by which "
+    assert ("cintui: --review: 1 Mar 2028 is after the 18th birthday (15 Feb 2028), by which "
             "the package ends or passes to adult social care (s17(10); WAR 4.2)") in late.err
     assert "Rainbow" not in cli("short-break", "list", "Kai", "--db", db).out  # not written
     added = cli("short-break", "add", "Kai", "--provider", "Rainbow House", "--type",
