@@ -663,8 +663,9 @@ class CensusWorkerScreen(_ListOverTeam):
 
 class SupervisionOverdueScreen(_ListOverTeam):
     """The team's children overdue supervision (STO 4.5, 8.5), the longest overdue first,
-    with a CIN plan or not. Enter opens the child's supervision, to record one; Esc goes
-    back to the team view."""
+    with a CIN plan or not. Enter opens the child's supervision, to record one; space marks
+    several (a worker's, for their monthly session) and Enter then records one session for
+    them all, each child's own supervision in one form. Esc goes back to the team view."""
 
     TABLE_ID = "supervision-overdue"
 
@@ -672,20 +673,59 @@ class SupervisionOverdueScreen(_ListOverTeam):
         super().__init__(**kwargs)
         self.view = view
 
+    def compose(self) -> ComposeResult:
+        yield MarkTable(id=self.TABLE_ID)
+        yield Footer()
+
     def on_mount(self) -> None:
         rows = self.view.supervision_overdue
-        table = self.table(f"{len(rows)} overdue supervision (STO 8.5): Enter opens one",
+        narrow = self.app.size.width < 120
+        table = self.query_one(MarkTable)
+        table.add_column("", key="mark", width=1)
+        table = self.table(f"{len(rows)} overdue supervision (STO 8.5) · Enter opens one · "
+                           + ("space marks" if narrow else "space marks several for one "
+                              "session"),
                            (("Child", 24), ("Worker", 14), ("Supervision", 26)))
         for q in rows:
-            table.add_row(f"{q.name} {q.reference}", q.worker,
+            table.add_row("", f"{q.name} {q.reference}", q.worker,
                           Text(q.supervision.describe(), style="bold red"), key=str(q.child_id))
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        """The child's supervision, in this list's place (Esc from it: the team view)."""
+        """The child's supervision, in this list's place (Esc from it: the team view); with
+        children marked, one session for them."""
         app = self.app
+        marked = self.query_one(MarkTable).marked
+        if marked:
+            self._session([q for q in self.view.supervision_overdue
+                           if str(q.child_id) in marked])
+            return
         app.pop_screen()
         app.push_screen(app.make_screen("supervision", child_id=uuid.UUID(event.row_key.value)))
+
+    def _session(self, rows: list) -> None:
+        from cintui.casework import endings
+        from cintui.domain.workforce import MANAGER_ROLES, needs_role
+
+        app = self.app
+        with app.store.read() as session:
+            me = endings.me(session, app.actor)
+        refusal = needs_role(me.username or me.name, me.role, MANAGER_ROLES)
+        if refusal is not None:  # as the single form's: said before opening it
+            app.notify(f"Recording supervision {refusal} (STO 4.5, 8.5).", severity="warning",
+                       timeout=8)
+            return
+        children = [(q.child_id, q.name, q.reference, q.worker) for q in rows]
+        app.push_screen(app.make_screen("supervision_session", children=children, by=me.name),
+                        self._session_saved)
+
+    def _session_saved(self, result: object) -> None:
+        if not result:
+            return
+        n = len(self.query_one(MarkTable).marked)
+        self.app.notify(f"Supervision recorded for {n} children, each on the child's own "
+                        "record; each child's next supervision runs from it.")
+        self.app.pop_screen()  # the team view, read again (each child off the overdue list)
 
 
 class NoChangeScreen(_ListOverTeam):

@@ -660,7 +660,7 @@ async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
         listed = app.screen.query_one("#supervision-overdue")
         assert listed.row_count == view.total.supervision_overdue
-        names = [str(listed.get_row_at(i)[0]) for i in range(listed.row_count)]
+        names = [str(listed.get_row_at(i)[1]) for i in range(listed.row_count)]  # after ✓
         assert f"{without[0].name} {without[0].reference}" in names
         listed.move_cursor(row=names.index(f"{without[0].name} {without[0].reference}"))
         await pilot.press("enter")
