@@ -685,7 +685,9 @@ class SupervisionOverdueScreen(_ListOverTeam):
         table = self.table(f"{len(rows)} overdue supervision (STO 8.5) · Enter opens one · "
                            + ("space marks" if narrow else "space marks several for one "
                               "session"),
-                           (("Child", 24), ("Worker", 14), ("Supervision", 26)))
+                           # the ✓ column's room from the worker's, at 80 columns
+                           (("Child", 24), ("Worker", 12 if narrow else 14),
+                            ("Supervision", 25 if narrow else 26)))
         for q in rows:
             table.add_row("", f"{q.name} {q.reference}", q.worker,
                           Text(q.supervision.describe(), style="bold red"), key=str(q.child_id))
