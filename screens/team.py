@@ -3,7 +3,8 @@ visits and reviews in timescale, plans passing their checks, children with no qu
 (BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload,
 and on a child of the quality checks their record; q records a quality-assurance audit or
 case-mapping discussion for a child; u opens the supervision of the child under the cursor,
-o lists every child of the team overdue supervision, with a plan or not (STO 4.5, 8.5); a
+o lists every child of the team overdue supervision, with a plan or not (STO 4.5, 8.5),
+where space marks several and Enter records one session for them, each child's own; a
 reallocates several of a worker's children (space marks each) to another worker in one go;
 p lists the plans failing their checks, Enter opening one, and c those with no change in
 six months (WIR 2.3); v shows every team's line and the service's, Enter there showing a
@@ -158,7 +159,8 @@ class TeamScreen(KeysAsRead, Screen):
         as_read("u", "supervision", "Supervision",
                 tooltip="Supervision and case direction for the highlighted child (STO 8.5)"),
         as_read("o", "overdue_supervision", "Overdue",
-                tooltip="Children overdue supervision, most overdue first (STO 8.5)"),
+                tooltip="Children overdue supervision, most overdue first (STO 8.5); "
+                        "space there marks several for one session"),
         as_read("w", "waiting", "To decide",
                 tooltip="Decisions waiting for a manager, the longest waiting first: "
                         "assessments and plans to authorise, endings recommended, disputes"),

@@ -129,3 +129,26 @@ async def test_enter_with_nothing_marked_still_opens_the_one_child(sqlite_demo_s
         await pilot.press("space", "space", "enter")  # marked, then unmarked
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
         assert app.screen.child_id == first.child_id
+
+
+async def test_a_social_worker_marking_children_is_told_before_any_form_sto_4_5(
+        sqlite_demo_store):
+    """STO 4.5, 8.5: only a manager records supervision; a social worker who marks children
+    and presses Enter is told so, and no form opens (as the one-child form says first)."""
+    from tests.screens.test_my_week import WeekHost
+
+    app = WeekHost(sqlite_demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
+                    and app.screen.view is not None)
+        await settle(pilot)
+        await pilot.press("o")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
+        listed = app.screen
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        assert app.screen is listed
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "Recording supervision needs a team manager or service manager" in said

@@ -478,6 +478,7 @@ async def test_at_80x24_the_footer_keeps_every_key_and_help_says_them_in_full(de
         await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         shown = text_of(app.screen, "#help-text")
         assert "Children overdue supervision, most overdue first (STO 8.5)" in shown
+        assert "space there marks several for one session" in " ".join(shown.split())
         assert "Record a QA check of the highlighted child's record (BEX 3)" in shown
         assert "Reallocate several of the highlighted worker's children" in shown
         # Drawn at 80 columns, a key's words too long for a line wrap under themselves,
