@@ -32,7 +32,8 @@ supervision_app = typer.Typer(help="Supervision and case direction (STO 4.5, 8.5
 app.add_typer(supervision_app, name="supervision")
 
 ActionOption = Annotated[list[str] | None, typer.Option(
-    "--action", help="An action agreed: 'what | who | YYYY-MM-DD' (repeat for each).")]
+    "--action", help="An action agreed: 'what | who | YYYY-MM-DD' (repeat for each); with "
+                     "several children, 'CIN000101: what | who | YYYY-MM-DD'.")]
 
 
 def _day(d) -> str:
@@ -72,7 +73,7 @@ def due_json(d) -> dict | None:
 def supervision_record(
     ctx: typer.Context,
     child: Annotated[str | None, typer.Argument(
-        metavar="[CHILD]", help="Case reference or name (or --child, repeated).")] = None,
+        metavar="CHILD", help="Case reference or name (or --child, repeated).")] = None,
     children: Annotated[list[str] | None, typer.Option(
         "--child", help="A child this session covered (repeat for each): the date, who was "
                         "there and the manager are shared; give --discussion and --decisions "
