@@ -161,6 +161,9 @@ class TeamScreen(KeysAsRead, Screen):
         as_read("o", "overdue_supervision", "Overdue",
                 tooltip="Children overdue supervision, most overdue first (STO 8.5); "
                         "space there marks several for one session"),
+        as_read("O", "worker_session", "Worker's session", show=False,  # in ? help
+                tooltip="The highlighted worker's children overdue supervision, marked: "
+                        "Enter records one session for them (STO 8.5)"),
         as_read("w", "waiting", "To decide",
                 tooltip="Decisions waiting for a manager, the longest waiting first: "
                         "assessments and plans to authorise, endings recommended, disputes"),
@@ -505,6 +508,29 @@ class TeamScreen(KeysAsRead, Screen):
         # By name, as every list over the team view: the idle lock (PRIV 2) reopens it.
         self.app.push_screen(self.app.make_screen("supervision_overdue", view=self.view))
 
+    def action_worker_session(self) -> None:
+        """STO 4.5, 8.5: a worker's monthly supervision: the overdue list with the
+        highlighted worker's children marked, so Enter records one session for them."""
+        if not self.after_reading(self.action_worker_session) or self.view is None:
+            return
+        workers = self.query_one("#workers", DataTable)
+        username = workers.coordinate_to_cell_key((workers.cursor_row, 0)).row_key.value \
+            if workers.row_count else None
+        line = next((w for w in self.view.workers if w.username == username), None)
+        if not username or line is None:
+            self.notify("Choose a worker's line, then O: their children overdue supervision, "
+                        "marked for one session.")
+            return
+        mine = [str(q.child_id) for q in self.view.supervision_overdue if q.worker == line.name]
+        if not mine:
+            self.notify(f"None of {line.name}'s children is overdue supervision.")
+            return
+        self.app.push_screen(self.app.make_screen("supervision_overdue", view=self.view,
+                                                  marked=mine))
+        self.notify(f"{line.name}'s {counted(len(mine), 'child', 'children')} overdue "
+                    "supervision marked: Enter records one session for them (space "
+                    "unmarks).")
+
     def action_plans_failing(self) -> None:
         """The children behind "Plans pass": each plan failing its checks and what they
         found; Enter opens the plan to put it right (BEX 2, WIR 2.3)."""
@@ -671,9 +697,11 @@ class SupervisionOverdueScreen(_ListOverTeam):
 
     TABLE_ID = "supervision-overdue"
 
-    def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
+    def __init__(self, view: team_cases.TeamView, marked: Iterable[str] = (),
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
+        self.to_mark = list(marked)  # a worker's children (the team view's O)
 
     def compose(self) -> ComposeResult:
         yield MarkTable(id=self.TABLE_ID)
@@ -693,6 +721,11 @@ class SupervisionOverdueScreen(_ListOverTeam):
         for q in rows:
             table.add_row("", f"{q.name} {q.reference}", q.worker,
                           Text(q.supervision.describe(), style="bold red"), key=str(q.child_id))
+        for key in self.to_mark:
+            table.marked.add(key)
+            table.update_cell(key, "mark", "✓")
+        if self.to_mark:
+            table.move_cursor(row=table.get_row_index(self.to_mark[0]))
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:

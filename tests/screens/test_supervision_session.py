@@ -152,3 +152,42 @@ async def test_a_social_worker_marking_children_is_told_before_any_form_sto_4_5(
         assert app.screen is listed
         said = " ".join(str(n.message) for n in app._notifications)
         assert "Recording supervision needs a team manager or service manager" in said
+
+
+async def test_o_capital_on_a_workers_line_marks_their_overdue_children_sto_8_5(
+        sqlite_demo_store):
+    """STO 8.5: from the worker's line (where the team view opens), O opens the overdue
+    list with that worker's children marked; Enter opens the one session's form for them
+    (F4, ↓ to the worker, O, Enter)."""
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, worker=MANAGER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
+                    and app.screen.view is not None)
+        await settle(pilot)
+        screen = app.screen
+        view = screen.view
+        worker, n = Counter(q.worker for q in view.supervision_overdue).most_common(1)[0]
+        at = next(i for i, w in enumerate(view.workers) if w.name == worker)
+        assert screen.focused is screen.query_one("#workers")
+        await pilot.press(*["down"] * at, "O")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
+        mine = [q for q in view.supervision_overdue if q.worker == worker]
+        assert app.screen.query_one("#supervision-overdue").marked == {
+            str(q.child_id) for q in mine}
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert f"{worker}'s {len(mine)} children overdue supervision marked" in said
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
+        assert [c[0] for c in app.screen.chosen] == [q.child_id for q in mine]
+        await pilot.press("escape")  # nothing typed: closes at once
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        screen.query_one("#workers").move_cursor(row=len(view.workers))  # the team's line
+        await pilot.press("O")
+        await settle(pilot)
+        assert app.screen is screen
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "Choose a worker's line, then O" in said
