@@ -34,6 +34,7 @@ SCREENS = {
     "transfer": ("cintui.screens.transfer", "TransferScreen"),
     "admin": ("cintui.screens.admin", "AdminScreen"),
     "supervision": ("cintui.screens.supervision", "SupervisionScreen"),
+    "supervision_session": ("cintui.screens.supervision", "SupervisionSessionScreen"),
     "fgc": ("cintui.screens.fgc", "FgcScreen"),
     "signs_of_safety": ("cintui.screens.sos", "SignsOfSafetyScreen"),
     "gcp2": ("cintui.screens.gcp2", "Gcp2Screen"),

@@ -22,6 +22,7 @@ from cintui.casework import supervision as sup
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.supervision import OPEN_STATUSES, SupervisionAction, open_action_numbers
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
+from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 from cintui.screens.widgets.statuses import StatusesScreen, status_cell
 
@@ -304,3 +305,112 @@ class SupervisionFormScreen(FormScreen):
         child_id, actor, today = self.child_id, self.app.actor, self.app.today
         return lambda session: sup.record_supervision(session, child_id, new, actor=actor,
                                                       today=today) and True
+
+
+class SupervisionSessionScreen(FormScreen):
+    """STO 4.5, 8.5: one supervision session covering several of a worker's children,
+    chosen with space on the team view's overdue list (o). The date, the manager and who
+    was there are typed once; each child, in turn, has its own discussion, decisions and
+    an action, since each child's record keeps its own supervision. Ctrl+S records them
+    all or none; what was typed is kept as the manager's draft of this session."""
+
+    KEEP_TYPED = True  # through the idle lock and a killed process (PRIV 2)
+    KEEPS_WITHOUT_CHILD = True  # several children: the manager's own draft of the session
+    DEFAULT_CSS = """
+    SupervisionSessionScreen .session-child { text-style: bold; padding: 1 0 0 0; }
+    """
+
+    def __init__(self, children: list[tuple[uuid.UUID, str, str, str]], by: str) -> None:
+        """`children`: (id, name, reference, worker), in the order the form steps."""
+        super().__init__()
+        self.chosen, self.by = list(children), by
+        self.kept_key = "SupervisionSessionScreen:" + ",".join(
+            sorted(str(c[0]) for c in self.chosen))  # the same children: the same draft
+        self.TITLE_TEXT = (f"Supervision session, {len(self.chosen)} children (STO 4.5, "
+                           "8.5): the date and who was there once, then each child's own")
+
+    def fields(self) -> Iterable[Widget]:
+        workers = list(dict.fromkeys(c[3] for c in self.chosen if c[3]))
+        yield self.row("on", "Date", self.text(f"{self.app.today:%d/%m/%Y}"))
+        yield self.row("by", "Manager", self.text(self.by))
+        yield self.row("present", "Who was there", self.text(
+            ", ".join(workers), "The worker, and anyone else"))
+        n = len(self.chosen)
+        for i, (_id, name, reference, _worker) in enumerate(self.chosen):
+            yield Static(plain(f"{i + 1} of {n}: {name} ({reference})"),
+                         classes="session-child", id=f"c{i}-heading")
+            yield self.row(f"c{i}_discussion", "Discussed", self.prose(
+                "", "The plan's progress; what is changing for the child"))
+            yield self.row(f"c{i}_decisions", "Decided", self.prose(
+                "", "The case direction, and why"))
+            yield self.row(f"c{i}_action", "Action (optional)", self.text("", "What"))
+            yield self.row(f"c{i}_action_who", "  who", self.text(""))
+            yield self.row(f"c{i}_action_by", "  by", self.text(
+                "", "dd/mm/yyyy, or e.g. by Fri"))
+
+    def on_mount(self) -> None:
+        self.query_one("#present").focus()
+
+    def _action(self, i: int, problems: dict[str, str] | None = None
+                ) -> tuple[SupervisionAction, ...]:
+        what, who = self.text_of(f"c{i}_action"), self.text_of(f"c{i}_action_who")
+        try:
+            by = self.date_by(f"c{i}_action_by")
+        except ValueError as exc:
+            if problems is not None:
+                problems[f"c{i}_action_by"] = str(exc)
+            by = None
+        if not (what or who or self.text_of(f"c{i}_action_by")):
+            return ()
+        if problems is not None:
+            if not what:
+                problems.setdefault(f"c{i}_action", "say what is to be done")
+            if not who:
+                problems.setdefault(f"c{i}_action_who", "name who will do it (WIR 2.3)")
+            if by is None:
+                problems.setdefault(f"c{i}_action_by", "give the date it is due by")
+        return (SupervisionAction(what, who, by),)
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        try:
+            when = self.date_of("on")
+        except ValueError as exc:
+            problems["on"] = str(exc)
+        else:
+            if when is None:
+                problems["on"] = "give the date of the supervision"
+            elif when > self.app.today:
+                problems["on"] = f"{_day(when)} is in the future"
+        for name, why in (("by", "name the manager"), ("present", "say who was there")):
+            if not self.text_of(name):
+                problems[name] = why
+        for i in range(len(self.chosen)):
+            if not self.text_of(f"c{i}_discussion"):
+                problems[f"c{i}_discussion"] = "say what was discussed for this child (STO 8.5)"
+            if not self.text_of(f"c{i}_decisions"):
+                problems[f"c{i}_decisions"] = "record this child's case direction (BEX 4)"
+            self._action(i, problems)
+        return problems
+
+    def build(self):
+        shared = {"held_on": self.date_of("on"), "present": self.text_of("present"),
+                  "by": self.text_of("by") or None}
+        entries = [(c[0], sup.NewSupervision(
+            discussion=self.text_of(f"c{i}_discussion"),
+            decisions=self.text_of(f"c{i}_decisions"), actions=self._action(i), **shared))
+            for i, c in enumerate(self.chosen)]
+        actor, today = self.app.actor, self.app.today
+        return lambda session: bool(sup.record_session(session, entries, actor=actor,
+                                                       today=today))
+
+    def show_error(self, exc: Exception) -> None:
+        """A child's problem beside that child's field (the store's check, as the shell's)."""
+        reference = getattr(exc, "reference", "")
+        at = next((i for i, c in enumerate(self.chosen) if c[2] == reference), None)
+        if at is not None and self.query(f"#c{at}_{exc.field}-error"):
+            exc = sup.SupervisionError(f"c{at}_{exc.field}", exc.problem)
+        elif reference:  # a shared field (the date: before this child's referral), or none
+            exc = sup.SupervisionError(exc.field if self.query(f"#{exc.field}-error") else "",
+                                       f"{reference}: {exc.problem}")
+        super().show_error(exc)

@@ -3,7 +3,8 @@ visits and reviews in timescale, plans passing their checks, children with no qu
 (BEX 3); the team's visit timeliness over 12 weeks; Enter on a worker opens their caseload,
 and on a child of the quality checks their record; q records a quality-assurance audit or
 case-mapping discussion for a child; u opens the supervision of the child under the cursor,
-o lists every child of the team overdue supervision, with a plan or not (STO 4.5, 8.5); a
+o lists every child of the team overdue supervision, with a plan or not (STO 4.5, 8.5),
+where space marks several and Enter records one session for them, each child's own; a
 reallocates several of a worker's children (space marks each) to another worker in one go;
 p lists the plans failing their checks, Enter opening one, and c those with no change in
 six months (WIR 2.3); v shows every team's line and the service's, Enter there showing a
@@ -158,7 +159,11 @@ class TeamScreen(KeysAsRead, Screen):
         as_read("u", "supervision", "Supervision",
                 tooltip="Supervision and case direction for the highlighted child (STO 8.5)"),
         as_read("o", "overdue_supervision", "Overdue",
-                tooltip="Children overdue supervision, most overdue first (STO 8.5)"),
+                tooltip="Children overdue supervision, most overdue first (STO 8.5); "
+                        "space there marks several for one session"),
+        as_read("O", "worker_session", "Worker's session", show=False,  # in ? help
+                tooltip="The highlighted worker's children overdue supervision, marked: "
+                        "Enter records one session for them (STO 8.5)"),
         as_read("w", "waiting", "To decide",
                 tooltip="Decisions waiting for a manager, the longest waiting first: "
                         "assessments and plans to authorise, endings recommended, disputes"),
@@ -503,6 +508,29 @@ class TeamScreen(KeysAsRead, Screen):
         # By name, as every list over the team view: the idle lock (PRIV 2) reopens it.
         self.app.push_screen(self.app.make_screen("supervision_overdue", view=self.view))
 
+    def action_worker_session(self) -> None:
+        """STO 4.5, 8.5: a worker's monthly supervision: the overdue list with the
+        highlighted worker's children marked, so Enter records one session for them."""
+        if not self.after_reading(self.action_worker_session) or self.view is None:
+            return
+        workers = self.query_one("#workers", DataTable)
+        username = workers.coordinate_to_cell_key((workers.cursor_row, 0)).row_key.value \
+            if workers.row_count else None
+        line = next((w for w in self.view.workers if w.username == username), None)
+        if not username or line is None:
+            self.notify("Choose a worker's line, then O: their children overdue supervision, "
+                        "marked for one session.")
+            return
+        mine = [str(q.child_id) for q in self.view.supervision_overdue if q.worker == line.name]
+        if not mine:
+            self.notify(f"None of {line.name}'s children is overdue supervision.")
+            return
+        self.app.push_screen(self.app.make_screen("supervision_overdue", view=self.view,
+                                                  marked=mine))
+        self.notify(f"{line.name}'s {counted(len(mine), 'child', 'children')} overdue "
+                    "supervision marked: Enter records one session for them (space "
+                    "unmarks).")
+
     def action_plans_failing(self) -> None:
         """The children behind "Plans pass": each plan failing its checks and what they
         found; Enter opens the plan to put it right (BEX 2, WIR 2.3)."""
@@ -663,29 +691,78 @@ class CensusWorkerScreen(_ListOverTeam):
 
 class SupervisionOverdueScreen(_ListOverTeam):
     """The team's children overdue supervision (STO 4.5, 8.5), the longest overdue first,
-    with a CIN plan or not. Enter opens the child's supervision, to record one; Esc goes
-    back to the team view."""
+    with a CIN plan or not. Enter opens the child's supervision, to record one; space marks
+    several (a worker's, for their monthly session) and Enter then records one session for
+    them all, each child's own supervision in one form. Esc goes back to the team view."""
 
     TABLE_ID = "supervision-overdue"
 
-    def __init__(self, view: team_cases.TeamView, **kwargs) -> None:
+    def __init__(self, view: team_cases.TeamView, marked: Iterable[str] = (),
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
+        self.to_mark = list(marked)  # a worker's children (the team view's O)
+
+    def compose(self) -> ComposeResult:
+        yield MarkTable(id=self.TABLE_ID)
+        yield Footer()
 
     def on_mount(self) -> None:
         rows = self.view.supervision_overdue
-        table = self.table(f"{len(rows)} overdue supervision (STO 8.5): Enter opens one",
-                           (("Child", 24), ("Worker", 14), ("Supervision", 26)))
+        narrow = self.app.size.width < 120
+        table = self.query_one(MarkTable)
+        table.add_column("", key="mark", width=1)
+        table = self.table(f"{len(rows)} overdue supervision (STO 8.5) · Enter opens one · "
+                           + ("space marks" if narrow else "space marks several for one "
+                              "session"),
+                           # the ✓ column's room from the worker's, at 80 columns
+                           (("Child", 24), ("Worker", 12 if narrow else 14),
+                            ("Supervision", 25 if narrow else 26)))
         for q in rows:
-            table.add_row(f"{q.name} {q.reference}", q.worker,
+            table.add_row("", f"{q.name} {q.reference}", q.worker,
                           Text(q.supervision.describe(), style="bold red"), key=str(q.child_id))
+        for key in self.to_mark:
+            table.marked.add(key)
+            table.update_cell(key, "mark", "✓")
+        if self.to_mark:
+            table.move_cursor(row=table.get_row_index(self.to_mark[0]))
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        """The child's supervision, in this list's place (Esc from it: the team view)."""
+        """The child's supervision, in this list's place (Esc from it: the team view); with
+        children marked, one session for them."""
         app = self.app
+        marked = self.query_one(MarkTable).marked
+        if marked:
+            self._session([q for q in self.view.supervision_overdue
+                           if str(q.child_id) in marked])
+            return
         app.pop_screen()
         app.push_screen(app.make_screen("supervision", child_id=uuid.UUID(event.row_key.value)))
+
+    def _session(self, rows: list) -> None:
+        from cintui.casework import endings
+        from cintui.domain.workforce import MANAGER_ROLES, needs_role
+
+        app = self.app
+        with app.store.read() as session:
+            me = endings.me(session, app.actor)
+        refusal = needs_role(me.username or me.name, me.role, MANAGER_ROLES)
+        if refusal is not None:  # as the single form's: said before opening it
+            app.notify(f"Recording supervision {refusal} (STO 4.5, 8.5).", severity="warning",
+                       timeout=8)
+            return
+        children = [(q.child_id, q.name, q.reference, q.worker) for q in rows]
+        app.push_screen(app.make_screen("supervision_session", children=children, by=me.name),
+                        self._session_saved)
+
+    def _session_saved(self, result: object) -> None:
+        if not result:
+            return
+        n = len(self.query_one(MarkTable).marked)
+        self.app.notify(f"Supervision recorded for {n} children, each on the child's own "
+                        "record; each child's next supervision runs from it.")
+        self.app.pop_screen()  # the team view, read again (each child off the overdue list)
 
 
 class NoChangeScreen(_ListOverTeam):

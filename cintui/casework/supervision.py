@@ -66,6 +66,45 @@ def record_supervision(session: Session, child_id: uuid.UUID, new: NewSupervisio
                        actor: str, today: date) -> m.Supervision:
     """Record one supervision; refused (the first problem, with its field) unless a team
     or service manager records it and every field is right."""
+    episode, manager = _checked(session, child_id, new, actor=actor, today=today)
+    return _write(session, child_id, episode, manager, new)
+
+
+class SessionError(SupervisionError):
+    """A supervision session covering several children refused: which child (its
+    reference; "" for the session itself), the field and the problem."""
+
+    def __init__(self, reference: str, field: str, problem: str) -> None:
+        self.reference = reference
+        super().__init__(field, problem)
+
+
+def record_session(session: Session, entries: list[tuple[uuid.UUID, NewSupervision]], *,
+                   actor: str, today: date) -> list[m.Supervision]:
+    """One supervision session covering several of a worker's children (STO 4.5, 8.5): each
+    child's record keeps its own supervision (its own discussion, decisions and actions), so
+    each child's next supervision clock moves on. All or none: every child is checked before
+    anything is written, and the first problem refuses the lot, naming the child."""
+    if not entries:
+        raise SessionError("", "child", "choose at least one child")
+    seen: set[uuid.UUID] = set()
+    checked = []
+    for child_id, new in entries:
+        child = cases.require_child(session, child_id, SupervisionError)
+        if child_id in seen:
+            raise SessionError(child.reference, "child", "chosen twice: one supervision "
+                               "of each child's case a session")
+        seen.add(child_id)
+        try:
+            episode, manager = _checked(session, child_id, new, actor=actor, today=today)
+        except SupervisionError as exc:
+            raise SessionError(child.reference, exc.field, exc.problem) from None
+        checked.append((child_id, episode, manager, new))
+    return [_write(session, *c) for c in checked]
+
+
+def _checked(session: Session, child_id: uuid.UUID, new: NewSupervision, *, actor: str,
+             today: date) -> tuple[m.Episode, m.Worker]:
     cases.require_child(session, child_id, SupervisionError)
     episode = cases.require_episode(session, child_id, SupervisionError)
     manager = _manager(session, new.by, actor)
@@ -78,6 +117,12 @@ def record_supervision(session: Session, child_id: uuid.UUID, new: NewSupervisio
         referral=episode.referral_date, timescale=policy.timescale("supervision"))
     if problems:
         raise SupervisionError(problems[0].field, problems[0].message)
+    assert manager is not None  # check_supervision refuses a manager not on the store
+    return episode, manager
+
+
+def _write(session: Session, child_id: uuid.UUID, episode: m.Episode, manager: m.Worker,
+           new: NewSupervision) -> m.Supervision:
     row = m.Supervision(child_id=child_id, episode_id=episode.id, held_on=new.held_on,
                         manager_id=manager.id, manager=manager.name,
                         present=new.present.strip(), discussion=new.discussion.strip(),

@@ -32,7 +32,8 @@ supervision_app = typer.Typer(help="Supervision and case direction (STO 4.5, 8.5
 app.add_typer(supervision_app, name="supervision")
 
 ActionOption = Annotated[list[str] | None, typer.Option(
-    "--action", help="An action agreed: 'what | who | YYYY-MM-DD' (repeat for each).")]
+    "--action", help="An action agreed: 'what | who | YYYY-MM-DD' (repeat for each); with "
+                     "several children, 'CIN000101: what | who | YYYY-MM-DD'.")]
 
 
 def _day(d) -> str:
@@ -70,12 +71,23 @@ def due_json(d) -> dict | None:
 
 @supervision_app.command("record")
 def supervision_record(
-    ctx: typer.Context, child: ChildArg,
+    ctx: typer.Context,
+    child: Annotated[str | None, typer.Argument(
+        metavar="CHILD", help="Case reference or name (or --child, repeated).")] = None,
+    children: Annotated[list[str] | None, typer.Option(
+        "--child", help="A child this session covered (repeat for each): the date, who was "
+                        "there and the manager are shared; give --discussion and --decisions "
+                        "once per child, in the same order.")] = None,
+    overdue_of: Annotated[str | None, typer.Option(
+        "--overdue-of", help="Every child of this worker overdue supervision (as "
+                             "`supervision overdue` lists them, the longest first).")] = None,
     present: Annotated[str, typer.Option("--present", help="Who was there.")] = "",
-    discussion: Annotated[str, typer.Option(
-        "--discussion", help="What was discussed: the plan's progress, what is changing.")] = "",
-    decisions: Annotated[str, typer.Option(
-        "--decisions", help="The case direction decided, with the reason.")] = "",
+    discussion: Annotated[list[str] | None, typer.Option(
+        "--discussion", help="What was discussed: the plan's progress, what is changing "
+                             "(once per child).")] = None,
+    decisions: Annotated[list[str] | None, typer.Option(
+        "--decisions", help="The case direction decided, with the reason (once per "
+                            "child).")] = None,
     action: ActionOption = None,
     next_due: Annotated[str | None, typer.Option(
         "--next", help="Next supervision by, YYYY-MM-DD (default: the policy's timescale).")]
@@ -85,33 +97,112 @@ def supervision_record(
     request_id: RequestOption = None,
     as_json: JsonOption = False, today: TodayOption = None,
 ) -> None:
-    """Record a supervision of the child's case (a team or service manager only)."""
+    """Record a supervision of the child's case (a team or service manager only); with
+    several children (--child repeated, or --overdue-of WORKER), one session for them all:
+    each child's record keeps its own supervision, all recorded or none."""
     from cintui.casework import cases
     from cintui.casework import supervision as sup
 
     now = _today(today)
-    new = sup.NewSupervision(
-        held_on=_parse_date(on, "--on") if on is not None else now, present=present,
-        discussion=discussion, decisions=decisions,
-        actions=tuple(parse_action(a, i) for i, a in enumerate(action or [], start=1)),
-        next_due=_parse_date(next_due, "--next") if next_due is not None else None, by=by)
+    typed = ([child] if child else []) + list(children or [])
+    if overdue_of is not None:
+        if typed:
+            raise CliError("--overdue-of chooses the children: give no CHILD or --child "
+                           "with it")
+        typed = _overdue_of(ctx, db, overdue_of, now)
+    if not typed:
+        raise CliError("give the child (CHILD, or --child for each of several, or "
+                       "--overdue-of WORKER)")
+    several = len(typed) > 1
+    discussions = _per_child("--discussion", discussion, len(typed))
+    decided = _per_child("--decisions", decisions, len(typed))
+    held_on = _parse_date(on, "--on") if on is not None else now
+    nxt = _parse_date(next_due, "--next") if next_due is not None else None
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        record = cases.find_child(session, child)
+        records = [cases.find_child(session, t) for t in typed]
+        actions = _actions_by_child(action or [], typed, records) if several else \
+            {0: [parse_action(a, i) for i, a in enumerate(action or [], start=1)]}
+        entries = [(r.id, sup.NewSupervision(
+            held_on=held_on, present=present, discussion=discussions[i],
+            decisions=decided[i], actions=tuple(actions.get(i, ())), next_due=nxt, by=by))
+            for i, r in enumerate(records)]
         try:
-            sup.record_supervision(session, record.id, new, actor=access.current_actor(),
+            if several:
+                sup.record_session(session, entries, actor=access.current_actor(),
                                    today=now)
+            else:
+                sup.record_supervision(session, records[0].id, entries[0][1],
+                                       actor=access.current_actor(), today=now)
         except sup.SupervisionError as exc:
-            raise CliError.of(exc) from None
-        ref = record.reference
-        due = sup.due(session, record.id, now)
+            if not getattr(exc, "reference", ""):
+                raise CliError.of(exc) from None  # its field named as the option typed
+            raise CliError(f"{exc.reference}: " + (f"{exc.field}: {exc.problem}" if exc.field
+                                                   else exc.problem)) from None
+        done = [(r.reference, len(new.actions), sup.due(session, r.id, now))
+                for r, (_, new) in zip(records, entries, strict=True)]
     if as_json:
-        _echo_json({"reference": ref, "recorded": True, "next": due_json(due)})
+        if several:
+            _echo_json({"held_on": held_on.isoformat(), "recorded": True, "children": [
+                {"reference": ref, "actions": n, "next": due_json(d)} for ref, n, d in done]})
+        else:
+            _echo_json({"reference": done[0][0], "recorded": True,
+                        "next": due_json(done[0][2])})
         return
-    actions = len(new.actions)
-    typer.echo(f"{ref}: supervision of {new.held_on:%d %b %Y} recorded"
-               + (f" with {actions} action{'s' if actions != 1 else ''}" if actions else "")
-               + (f"; next supervision by {due.due:%d %b %Y} ({due.source})" if due else "")
-               + ".")
+    if several:
+        typer.echo(f"Supervision of {held_on:%d %b %Y} recorded for {len(done)} children:")
+    for ref, n, due in done:
+        typer.echo((f"  {ref}: recorded" if several
+                    else f"{ref}: supervision of {held_on:%d %b %Y} recorded")
+                   + (f" with {n} action{'s' if n != 1 else ''}" if n else "")
+                   + (f"; next supervision by {due.due:%d %b %Y} ({due.source})" if due
+                      else "") + ".")
+
+
+def _per_child(option: str, given: list[str] | None, n: int) -> list[str]:
+    """One text per child, in the children's order ('' for a child given none: refused by
+    the rules with its field, so one missing is named)."""
+    given = list(given or [])
+    if len(given) > n or (n > 1 and len(given) != n):
+        raise CliError(f"{option}: give one for each child, in their order ({n} children, "
+                       f"{len(given)} given)")
+    return given + [""] * (n - len(given))
+
+
+def _actions_by_child(texts: list[str], typed: list[str], records) -> dict[int, list]:
+    """With several children each --action starts with its child: 'CIN000101: what | who |
+    YYYY-MM-DD' (the reference, or the child as typed)."""
+    names = {}
+    for i, (t, r) in enumerate(zip(typed, records, strict=True)):
+        names[t.strip().lower()] = i
+        names[r.reference.lower()] = i
+    out: dict[int, list] = {}
+    for n, text in enumerate(texts, start=1):
+        head, sep, rest = text.partition(":")
+        if not sep or head.strip().lower() not in names:
+            raise CliError(f"--action {n}: {text!r}: with several children, start it with "
+                           "the child's reference: 'CIN000101: what | who | YYYY-MM-DD'")
+        out.setdefault(names[head.strip().lower()], []).append(parse_action(rest, n))
+    return out
+
+
+def _overdue_of(ctx: typer.Context, db: str | None, worker: str, now) -> list[str]:
+    """The references of the worker's children overdue supervision, the longest first."""
+    from cintui.casework import cases, lookup
+    from cintui.casework import team as team_cases
+
+    with _reading(ctx, db) as rows:
+        try:
+            found = lookup.find_worker(rows, worker)
+        except cases.CaseworkError as exc:
+            raise CliError(f"--overdue-of: {exc.problem}") from None
+        name = team_cases.my_team(rows, found.username)
+        view = team_cases.load_team(rows, now, name) if name else None
+    refs = [q.reference for q in (view.supervision_overdue if view else [])
+            if q.worker == found.name]
+    if not refs:
+        raise CliError(f"--overdue-of: none of {found.name}'s children is overdue "
+                       "supervision: nothing recorded")
+    return refs
 
 
 @supervision_app.command("list")

@@ -159,3 +159,98 @@ def test_bad_supervision_input_is_one_line_and_nothing_written(cli, tmp_path, mo
     listed = json.loads(cli("supervision", "list", "CIN000001", "--db", db, "--json",
                             "--today", "2026-11-02").out)
     assert listed["supervisions"] == []
+
+
+SESSION = ("supervision", "record", "--on", "2026-11-20",
+           "--present", "Amira Khan (social worker), Tom Hale",
+           "--child", "CIN000001", "--child", "CIN000002",
+           "--discussion", "Leo: attendance up to 91%.",
+           "--discussion", "Mia: assessment late; school worried about lateness.",
+           "--decisions", "Leo: plan continues.",
+           "--decisions", "Mia: finish the assessment this week; visit school.",
+           "--action", "CIN000002: Visit the school | Amira Khan | 2026-11-27")
+
+
+def test_one_session_covers_several_children_each_with_its_own_record_sto_8_5(
+        cli, tmp_path, monkeypatch):
+    """STO 4.5, 8.5: a monthly session covering a worker's overdue children is one command:
+    the date and who was there typed once; each child's record keeps its own discussion,
+    decisions and actions; both leave the overdue list, each next due 4 weeks on."""
+    db = _store(cli, tmp_path, monkeypatch)
+    monkeypatch.setenv("CINTUI_USER", "tom")
+    done = cli(*SESSION, "--db", db, "--today", "2026-11-20")
+    assert done.code == 0, done.err
+    assert done.out.splitlines() == [
+        "Supervision of 20 Nov 2026 recorded for 2 children:",
+        "  CIN000001: recorded; next supervision by 18 Dec 2026 (England default "
+        "(cf. STO 4.5, 8.5; WAR 12)).",
+        "  CIN000002: recorded with 1 action; next supervision by 18 Dec 2026 (England "
+        "default (cf. STO 4.5, 8.5; WAR 12))."]
+    leo, mia = (json.loads(cli("supervision", "list", ref, "--db", db, "--json",
+                               "--today", "2026-11-20").out)
+                for ref in ("CIN000001", "CIN000002"))
+    assert [(s["present"], s["discussion"], s["decisions"], len(s["actions"]))
+            for s in leo["supervisions"]] == [
+        ("Amira Khan (social worker), Tom Hale", "Leo: attendance up to 91%.",
+         "Leo: plan continues.", 0)]
+    assert [(s["discussion"], [a["what"] for a in s["actions"]])
+            for s in mia["supervisions"]] == [
+        ("Mia: assessment late; school worried about lateness.", ["Visit the school"])]
+    out = json.loads(cli("supervision", "overdue", "--team", "south", "--db", db, "--json",
+                         "--today", "2026-11-20").out)
+    assert out["children"] == []
+    assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_overdue_of_a_worker_takes_their_overdue_children_sto_8_5(cli, tmp_path, monkeypatch):
+    """`--overdue-of amira` records the session for each of her children overdue
+    supervision, in the order `supervision overdue` lists them."""
+    db = _store(cli, tmp_path, monkeypatch)
+    monkeypatch.setenv("CINTUI_USER", "tom")
+    order = [c["reference"] for c in json.loads(cli(
+        "supervision", "overdue", "--team", "south", "--db", db, "--json",
+        "--today", "2026-11-20").out)["children"]]
+    assert sorted(order) == ["CIN000001", "CIN000002"]
+    done = cli("supervision", "record", "--overdue-of", "amira", "--on", "2026-11-20",
+               "--present", "Amira Khan, Tom Hale", "--discussion", "First child",
+               "--discussion", "Second child", "--decisions", "Continue",
+               "--decisions", "Continue", "--db", db, "--today", "2026-11-20", "--json")
+    assert done.code == 0, done.err
+    assert [c["reference"] for c in json.loads(done.out)["children"]] == order
+    first = json.loads(cli("supervision", "list", order[0], "--db", db, "--json",
+                           "--today", "2026-11-20").out)
+    assert first["supervisions"][0]["discussion"] == "First child"
+    none_left = cli("supervision", "record", "--overdue-of", "amira", "--present", "X",
+                    "--discussion", "Y", "--decisions", "Z", "--db", db,
+                    "--today", "2026-11-20")
+    assert none_left.code == 2
+    assert none_left.err.strip().endswith(
+        "none of Amira Khan's children is overdue supervision: nothing recorded")
+
+
+def test_a_session_with_one_child_wrong_records_none_in_one_line_sto_4_5(
+        cli, tmp_path, monkeypatch):
+    """All or none: the second child's decisions blank, a discussion missing, an action not
+    saying its child: one line naming what is wrong, exit 2, neither child's record changed."""
+    db = _store(cli, tmp_path, monkeypatch)
+    monkeypatch.setenv("CINTUI_USER", "tom")
+    blank = list(SESSION)
+    blank[blank.index("Mia: finish the assessment this week; visit school.")] = " "
+    refused = cli(*blank, "--db", db, "--today", "2026-11-20")
+    assert refused.code == 2
+    assert "CIN000002: decisions: record the case direction decided" in refused.err
+    short = [a for a in SESSION if a != "Leo: attendance up to 91%."]
+    short.remove("--discussion")
+    missing = cli(*short, "--db", db, "--today", "2026-11-20")
+    assert missing.code == 2
+    assert "--discussion: give one for each child, in their order (2 children, 1 given)" \
+        in missing.err
+    unnamed = cli(*SESSION[:-2], "--action", "Visit the school | Amira Khan | 2026-11-27",
+                  "--db", db, "--today", "2026-11-20")
+    assert unnamed.code == 2 and "start it with the child's reference" in unnamed.err
+    for result in (refused, missing, unnamed):
+        assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    for ref in ("CIN000001", "CIN000002"):
+        listed = json.loads(cli("supervision", "list", ref, "--db", db, "--json",
+                                "--today", "2026-11-20").out)
+        assert listed["supervisions"] == []

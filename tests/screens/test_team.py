@@ -478,6 +478,7 @@ async def test_at_80x24_the_footer_keeps_every_key_and_help_says_them_in_full(de
         await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         shown = text_of(app.screen, "#help-text")
         assert "Children overdue supervision, most overdue first (STO 8.5)" in shown
+        assert "space there marks several for one session" in " ".join(shown.split())
         assert "Record a QA check of the highlighted child's record (BEX 3)" in shown
         assert "Reallocate several of the highlighted worker's children" in shown
         # Drawn at 80 columns, a key's words too long for a line wrap under themselves,
@@ -660,7 +661,7 @@ async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
         listed = app.screen.query_one("#supervision-overdue")
         assert listed.row_count == view.total.supervision_overdue
-        names = [str(listed.get_row_at(i)[0]) for i in range(listed.row_count)]
+        names = [str(listed.get_row_at(i)[1]) for i in range(listed.row_count)]  # after ✓
         assert f"{without[0].name} {without[0].reference}" in names
         listed.move_cursor(row=names.index(f"{without[0].name} {without[0].reference}"))
         await pilot.press("enter")
