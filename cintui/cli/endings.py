@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cintui.cli.common import (
+    LONGEST,
     ChildArg,
     CliError,
     DbOption,
@@ -327,8 +328,6 @@ def _closure_blocked(items, child: str) -> CliError:
     for this child (as it was named). When they are more than one line holds, the line says
     first how many there are and which command lists each: the items cut off its end are
     never lost."""
-    from cintui.cli.main import LONGEST
-
     named = f'"{child.strip()}"' if " " in child.strip() else child.strip()
     said = "; ".join(f"{i.problem} ({i.rule})" + (
         f": {CLOSE_HINTS[i.key].replace('CHILD', named)}" if i.key in CLOSE_HINTS else "")
