@@ -42,6 +42,9 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(import_app, name="import")
 
 
+LONGEST = 296  # a message is one line under 300 characters (Trust: plain words)
+
+
 class CliError(Exception):
     """One line for the user; exit code 2."""
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cintui.cli.common import (
+    LONGEST,
     ChildArg,
     CliError,
     DbOption,
@@ -322,6 +323,21 @@ def close_settle(
             f"{DISPUTE_OUTCOME_LABELS[outcome.strip().lower()]}")
 
 
+def _closure_blocked(items, child: str) -> CliError:
+    """A closure refused: each item missing, with its rule and the command that gives it,
+    for this child (as it was named). When they are more than one line holds, the line says
+    first how many there are and which command lists each: the items cut off its end are
+    never lost."""
+    named = f'"{child.strip()}"' if " " in child.strip() else child.strip()
+    said = "; ".join(f"{i.problem} ({i.rule})" + (
+        f": {CLOSE_HINTS[i.key].replace('CHILD', named)}" if i.key in CLOSE_HINTS else "")
+        for i in items)
+    if len(f"cintui: cannot close yet: {said}") <= LONGEST:
+        return CliError(f"cannot close yet: {said}")
+    return CliError(f"cannot close yet, {len(items)} things missing (cintui close status "
+                    f"{named} lists each): {said}")
+
+
 @close_app.command("complete")
 def close_complete(
     ctx: typer.Context, child: ChildArg, on: OnOption = None, reason: ReasonOption = None,
@@ -344,9 +360,7 @@ def close_complete(
                 closure_date=_on(on, now), reason=_reason(reason),
                 unmet_need=unmet, summary=summary), now)
         except endings.ClosureBlocked as exc:  # each item with how to give it here
-            raise CliError("cannot close yet: " + "; ".join(
-                f"{i.problem} ({i.rule})" + (f": {CLOSE_HINTS[i.key]}" if i.key in CLOSE_HINTS
-                                             else "") for i in exc.items)) from None
+            raise _closure_blocked(exc.items, child) from None
 
     state = _closing(ctx, db, child, today, step)
     e = state.ending

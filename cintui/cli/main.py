@@ -18,6 +18,7 @@ from cintui import __version__
 from cintui.cli.ahead import open_ahead
 from cintui.cli.common import (
     EXIT_USAGE,
+    LONGEST,
     CliError,
     DbOption,
     _state,
@@ -310,7 +311,6 @@ _FILE_ERRORS = {
     "EEXIST": "it is already there", "ELOOP": "it links to itself", "EINVAL": "the name is "
     "not allowed here", "EXDEV": "it is on another disk", "EFBIG": "the file is too big",
 }
-LONGEST = 296  # a message is one line under 300 characters (Trust: plain words)
 
 
 def _plain(exc: BaseException) -> str | None:

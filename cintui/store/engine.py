@@ -46,7 +46,7 @@ from cintui.store.base import (  # re-exported: callers open stores from here
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlalchemy.orm import sessionmaker
     from sqlmodel import Session
 
@@ -438,14 +438,18 @@ def _connect_check(engine: Engine, path: Path, encrypted: bool) -> None:
 
 
 def _read_store_id(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return _store_id_on(conn)
+
+
+def _store_id_on(conn: Connection) -> str | None:
     from sqlalchemy import select
 
     from cintui.store.models import StoreMeta
 
-    with engine.connect() as conn:
-        return conn.execute(
-            select(StoreMeta.value).where(StoreMeta.key == STORE_ID_KEY)  # type: ignore[arg-type]
-        ).scalar()
+    return conn.execute(
+        select(StoreMeta.value).where(StoreMeta.key == STORE_ID_KEY)  # type: ignore[arg-type]
+    ).scalar()
 
 
 def _write_store_id(engine: Engine) -> str:
@@ -467,7 +471,12 @@ def _store_id(engine: Engine) -> str:
 def _check_revision(engine: Engine, where: str) -> str | None:
     from cintui.store import migrate
 
-    revision = migrate.current_revision(engine)
+    return _known_revision(migrate.current_revision(engine), where)
+
+
+def _known_revision(revision: str | None, where: str) -> str | None:
+    from cintui.store import migrate
+
     if revision is not None and revision not in migrate.known_revisions():
         raise StoreError(f"{where} was written by a newer cintui (schema {revision}); "
                          "update cintui to open it")
@@ -584,6 +593,9 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
         shown = parsed.render_as_string(hide_password=True)
         if parsed.get_backend_name() != "sqlite":
             options: dict[str, Any] = {"pool_pre_ping": True}  # servers restart
+            if parsed.get_driver_name() == "psycopg":
+                # No hstore column anywhere: not one round trip a process to look its type up.
+                options["use_native_hstore"] = False
         elif parsed.database not in (None, "", ":memory:"):
             options = {"poolclass": pool.QueuePool}  # as for files opened by path
         else:
@@ -600,17 +612,22 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
         if engine.dialect.driver == "psycopg":
             _configure_psycopg(engine)
     try:
-        revision = _check_revision(engine, shown)
-        head = migrate.head_revision()
-        if (revision not in (None, head) and engine.dialect.name != "sqlite"
-                and not upgrade):
-            raise UpgradeNeeded(shown, revision, head)
+        # What opening reads, on one connection: each new checkout of a server's connection
+        # is a round trip more (the pool's ping), and a command on a laptop far from its
+        # team server pays each one in full.
+        with engine.connect() as conn:
+            revision = _known_revision(migrate.current_on(conn), shown)
+            head = migrate.head_revision()
+            if (revision not in (None, head) and engine.dialect.name != "sqlite"
+                    and not upgrade):
+                raise UpgradeNeeded(shown, revision, head)
+            server = _server_info_on(conn) if revision is not None else None
+            store_id = _store_id_on(conn) if revision == head else None
         _use_wal(engine)
-        server = _server_info(engine) if revision is not None else None
         if revision != head:
             _upgrade_url(engine, revision, server)
-        store = Store(engine, None, engine.dialect.driver == "pysqlcipher", _store_id(engine),
-                      server=server)
+        store = Store(engine, None, engine.dialect.driver == "pysqlcipher",
+                      store_id or _store_id(engine), server=server)
     except DBAPIError as exc:
         engine.dispose()
         raise StoreError(f"cannot use {shown}: {str(exc.orig).splitlines()[0]}") from exc
@@ -622,13 +639,10 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
     return store
 
 
-def _server_info(engine: Engine) -> ServerInfo | None:
+def _server_info_on(conn: Connection) -> ServerInfo | None:
     from cintui.store import server
 
-    if engine.dialect.name != "postgresql":
-        return None
-    with engine.connect() as conn:
-        return server.info(conn)
+    return server.info(conn) if conn.dialect.name == "postgresql" else None
 
 
 def _upgrade_url(engine: Engine, revision: str | None, server: ServerInfo | None) -> None:

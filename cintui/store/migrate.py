@@ -34,6 +34,11 @@ def current_revision(engine: Engine) -> str | None:
         return _current(conn)
 
 
+def current_on(conn: Connection) -> str | None:
+    """`current_revision` on a connection already open."""
+    return _current(conn)
+
+
 def _current(conn: Connection) -> str | None:
     from sqlalchemy import inspect, text
 

@@ -69,6 +69,22 @@ def test_decision_add_bad_input(cli, demo_store, ref, args, words):
     assert ok(cli, demo_store, "decision", "list", ref) == []
 
 
+def test_a_closure_blocked_by_more_than_a_line_holds_says_how_many_and_where_all_are(
+        cli, demo_store, ref):
+    """TRA, BEX 3, STO 3.3: `close complete` lists what is missing in one line of under 300
+    characters. With the manager's decision missing too, the items ran past it and the last
+    ones were cut off unseen: the line now says first how many there are and which command
+    lists each, and that command lists that many."""
+    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-13", "--summary",
+       "Needs met for 6 months")
+    blocked = run(cli, demo_store, "close", "complete", ref)
+    missing = [i for i in ok(cli, demo_store, "close", "status", ref)["checklist"]
+               if not i["met"]]
+    assert len(missing) >= 4
+    one_line_error(blocked, f"cannot close yet, {len(missing)} things missing (cintui close "
+                   f"status {ref} lists each): ")
+
+
 def test_the_whole_closure_path(cli, demo_store, ref, tmp_path):
     out = ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-13",
              "--summary", "Needs met for 6 months")
@@ -79,9 +95,9 @@ def test_the_whole_closure_path(cli, demo_store, ref, tmp_path):
              "Needs met", "--by", MANAGER, "--on", "2026-11-16")
     assert out["notify_by"] == "2026-11-23"  # BEX 3: 5 working days
     blocked = run(cli, demo_store, "close", "complete", ref)
-    # Each item with how to give it on the command line (it named no option)
+    # Each item with how to give it on the command line (it named no option), for this child
     one_line_error(blocked, "cannot close yet", "record the date the family was told (BEX 3): "
-                   "cintui close told CHILD --on DATE", "RC1 to RC9 (DfE CIN census): --reason "
+                   f"cintui close told {ref} --on DATE", "RC1 to RC9 (DfE CIN census): --reason "
                    "RC1-RC9", "(STO 3.3): --unmet-need yes|no")
     status = ok(cli, demo_store, "close", "status", ref)
     assert not status["ready_to_close"]

@@ -365,3 +365,35 @@ def test_text_read_from_a_store_is_made_inert_whatever_it_holds(text):
     read = inert_text(text.encode())
     assert read == inert(text, c0_only=True)
     assert not any(ord(ch) < 0x20 and ch not in "\t\n" or ch == "\x7f" for ch in read)
+
+
+def test_opening_a_team_server_store_is_one_round_trip_a_read(pg_url, monkeypatch):
+    """A command on a laptop far from its team server pays every round trip in full. Opening
+    the store read its revision, the server's login and the store's id each on a connection
+    checked out anew, and the pool pinged the server before each (two round trips for
+    nothing), and looked up a type (hstore) cintui has no column of: now they are read on one
+    connection, and the command's first query follows them."""
+    import psycopg
+
+    from cintui.store.engine import open_url
+
+    open_url(pg_url).close()  # an empty database is made a store at head
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def counted(cursor, query, *args, **kwargs):
+        sent.append(" ".join(str(query).split()))
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    store = open_url(pg_url)
+    try:
+        opening = list(sent)
+        with store.read() as session:
+            assert session.exec(select(func.count()).select_from(Child)).one() == 0
+    finally:
+        store.close()
+    assert not [s for s in opening if s in (";", "SELECT 1")], opening  # no pings
+    assert not [s for s in opening if "pg_type" in s], opening  # no hstore lookup
+    reads = [s for s in opening if "alembic_version" in s or "store_meta" in s]
+    assert len(reads) == 3, reads  # the revision, the server's login, the store's id
