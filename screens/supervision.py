@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from cintui.casework import endings
 from cintui.casework import supervision as sup
@@ -245,6 +245,14 @@ def _referral(session, child_id: uuid.UUID):
     return episode.referral_date if episode else None
 
 
+def _kept(box: Input) -> Input:
+    """"Who was there" starts with the worker, a value to add to: the cursor waits after
+    them instead of selecting them, so the manager typing ", Tom Hale" adds their name
+    (it replaced the worker's, unless End came first)."""
+    box.select_on_focus = False
+    return box
+
+
 class SupervisionFormScreen(FormScreen):
     """STO 4.5, 8.5: one supervision of the child's case, by a manager."""
 
@@ -259,8 +267,8 @@ class SupervisionFormScreen(FormScreen):
     def fields(self) -> Iterable[Widget]:
         yield self.row("on", "Date", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("by", "Manager", self.text(self.by))
-        yield self.row("present", "Who was there", self.text(
-            self.worker, "The worker, and anyone else"))
+        yield self.row("present", "Who was there", _kept(self.text(
+            self.worker, "The worker, and anyone else")))
         yield self.row("discussion", "Discussed", self.prose(
             "", "The plan's progress; what is changing for the child"))
         yield self.row("decisions", "Decided", self.prose(
@@ -333,8 +341,8 @@ class SupervisionSessionScreen(FormScreen):
         workers = list(dict.fromkeys(c[3] for c in self.chosen if c[3]))
         yield self.row("on", "Date", self.text(f"{self.app.today:%d/%m/%Y}"))
         yield self.row("by", "Manager", self.text(self.by))
-        yield self.row("present", "Who was there", self.text(
-            ", ".join(workers), "The worker, and anyone else"))
+        yield self.row("present", "Who was there", _kept(self.text(
+            ", ".join(workers), "The worker, and anyone else")))
         n = len(self.chosen)
         for i, (_id, name, reference, _worker) in enumerate(self.chosen):
             yield Static(plain(f"{i + 1} of {n}: {name} ({reference})"),

@@ -72,8 +72,7 @@ async def test_space_marks_three_children_and_one_form_records_each_ones_sto_8_5
         headings = [str(form.query_one(f"#c{i}-heading").render()) for i in range(3)]
         assert headings == [f"{i + 1} of 3: {q.name} ({q.reference})"
                             for i, q in enumerate(chosen)]
-        await pilot.press("end")  # the box opens with its words selected
-        await type_text(pilot, ", Team manager")
+        await type_text(pilot, ", Team manager")  # after the worker: added, not replacing
         for i, q in enumerate(chosen):  # Tab: this child's discussion, decisions, action
             await pilot.press("tab")
             await type_text(pilot, f"{q.name}: school and health reviewed")
