@@ -515,6 +515,16 @@ async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closu
         assert type(app.screen).__name__ == "ClosureScreen"
 
 
+
+def _kai(new_location, cli, tmp_path):
+    """A store with Kai, autistic, 18 on Thu 14 Oct 2027, on Amira's caseload (imported)."""
+    from tests.screens.test_caseload import imported_caseload
+
+    return imported_caseload(new_location, cli, tmp_path,
+                             "reference,first_name,last_name,dob,worker,referral_date,"
+                             "disabilities\n"
+                             "LCS7,Kai,Planned,14/10/2009,amira.ashdown,02/11/2026,AUT\n")
+
 async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_adulthood(
         new_location, cli, tmp_path):
     """WAR 4.2 ("smooth transitional arrangements where lifelong support is required"):
@@ -523,13 +533,7 @@ async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_ad
     date with its year; Enter opens his circumstances at Adult social care, r chooses
     "referred", Ctrl+S saves it; back on the week (Esc from his record), the item has gone
     to the usual window, saying he was referred."""
-    from tests.screens.test_caseload import imported_caseload
-
-    path = imported_caseload(new_location, cli, tmp_path,
-                             "reference,first_name,last_name,dob,worker,referral_date,"
-                             "disabilities\n"
-                             "LCS7,Kai,Planned,14/10/2009,amira.ashdown,02/11/2026,AUT\n")
-    app = WeekHost(path, "LCS7")
+    app = WeekHost(_kai(new_location, cli, tmp_path), "LCS7")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_week(pilot)
         await move_to(pilot, screen, lambda i: i.key == "turns_18")
@@ -567,13 +571,7 @@ async def test_the_referral_to_adult_social_care_records_its_contact_for_the_let
     would call at adult social care, so the closure letters could not say. Now the box
     under Adult social care takes it: r, Tab, the contact, Ctrl+S; the Summary says it. A
     contact typed with no referral chosen is refused beside the box, nothing saved."""
-    from tests.screens.test_caseload import imported_caseload
-
-    path = imported_caseload(new_location, cli, tmp_path,
-                             "reference,first_name,last_name,dob,worker,referral_date,"
-                             "disabilities\n"
-                             "LCS7,Kai,Planned,14/10/2009,amira.ashdown,02/11/2026,AUT\n")
-    app = WeekHost(path, "LCS7")
+    app = WeekHost(_kai(new_location, cli, tmp_path), "LCS7")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_week(pilot)
         await move_to(pilot, screen, lambda i: i.key == "turns_18")

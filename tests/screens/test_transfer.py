@@ -389,11 +389,9 @@ async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
         assert state[at + 1].startswith("the child:") and state[at + 1][22] != " ", state
 
 
-async def test_the_closure_screen_beside_an_agreed_step_down_sends_to_it_wir_3(demo_store):
-    """WIR 3, BEX 4: with the step-down agreed and not yet completed, C said "No closure
-    recommended. Press r to recommend closure", and r recommended a second closure that
-    completing the step-down left waiting for the manager again. Now the screen says what
-    closes the case, and r opens nothing."""
+def _step_down_ready(demo_store) -> tuple[str, object]:
+    """The prepared child's step-down recommended, recorded and agreed by the manager, not
+    yet completed: its reference and id."""
     from tests.casework.test_transfer import ready_step_down
 
     ref = prepared(demo_store)
@@ -404,6 +402,15 @@ async def test_the_closure_screen_beside_an_agreed_step_down_sends_to_it_wir_3(d
         ready_step_down(store, child_id)
     finally:
         store.close()
+    return ref, child_id
+
+
+async def test_the_closure_screen_beside_an_agreed_step_down_sends_to_it_wir_3(demo_store):
+    """WIR 3, BEX 4: with the step-down agreed and not yet completed, C said "No closure
+    recommended. Press r to recommend closure", and r recommended a second closure that
+    completing the step-down left waiting for the manager again. Now the screen says what
+    closes the case, and r opens nothing."""
+    ref, child_id = _step_down_ready(demo_store)
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -431,16 +438,7 @@ async def test_completing_a_step_down_says_what_closes_the_case_next_wir_3(demo_
     """WIR 3, BEX 3: the completion form said "(RC9 or RC7)" and "finish it on the closure
     screen (C)": a census code the worker need not weigh, and not how the family is told
     (the letters, which wait for the completion). Now it says the keys that follow."""
-    from tests.casework.test_transfer import ready_step_down
-
-    ref = prepared(demo_store)
-    store = open_store(demo_store, None)
-    try:
-        with store.read() as session:
-            child_id = cases.find_child(session, ref).id
-        ready_step_down(store, child_id)
-    finally:
-        store.close()
+    ref, _ = _step_down_ready(demo_store)
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
