@@ -515,7 +515,6 @@ async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closu
         assert type(app.screen).__name__ == "ClosureScreen"
 
 
-
 def _kai(new_location, cli, tmp_path):
     """A store with Kai, autistic, 18 on Thu 14 Oct 2027, on Amira's caseload (imported)."""
     from tests.screens.test_caseload import imported_caseload
@@ -524,6 +523,7 @@ def _kai(new_location, cli, tmp_path):
                              "reference,first_name,last_name,dob,worker,referral_date,"
                              "disabilities\n"
                              "LCS7,Kai,Planned,14/10/2009,amira.ashdown,02/11/2026,AUT\n")
+
 
 async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_adulthood(
         new_location, cli, tmp_path):
