@@ -333,6 +333,7 @@ class SupervisionSessionScreen(FormScreen):
         """`children`: (id, name, reference, worker), in the order the form steps."""
         super().__init__()
         self.chosen, self.by = list(children), by
+        self.next_due = None  # set by the manager, for all the children (build)
         self.kept_key = "SupervisionSessionScreen:" + ",".join(
             sorted(str(c[0]) for c in self.chosen))  # the same children: the same draft
         self.TITLE_TEXT = (f"Supervision session, {len(self.chosen)} children (STO 4.5, "
@@ -412,8 +413,9 @@ class SupervisionSessionScreen(FormScreen):
         return problems
 
     def build(self):
+        self.next_due = self.date_of("next_due")  # said once saved (the overdue list)
         shared = {"held_on": self.date_of("on"), "present": self.text_of("present"),
-                  "by": self.text_of("by") or None, "next_due": self.date_of("next_due")}
+                  "by": self.text_of("by") or None, "next_due": self.next_due}
         entries = [(c[0], sup.NewSupervision(
             discussion=self.text_of(f"c{i}_discussion"),
             decisions=self.text_of(f"c{i}_decisions"), actions=self._action(i), **shared))

@@ -803,15 +803,17 @@ class SupervisionOverdueScreen(_ListOverTeam):
                        timeout=8)
             return
         children = [(q.child_id, q.name, q.reference, q.worker) for q in rows]
-        app.push_screen(app.make_screen("supervision_session", children=children, by=me.name),
-                        self._session_saved)
+        form = app.make_screen("supervision_session", children=children, by=me.name)
+        app.push_screen(form, lambda result: self._session_saved(result, form))
 
-    def _session_saved(self, result: object) -> None:
+    def _session_saved(self, result: object, form=None) -> None:
         if not result:
             return
         n = len(self.query_one(MarkTable).marked)
+        nxt = getattr(form, "next_due", None)  # the date the manager set, for them all
         self.app.notify(f"Supervision recorded for {n} children, each on the child's own "
-                        "record; each child's next supervision runs from it.")
+                        "record; each child's next supervision "
+                        + (f"by {nxt.day} {nxt:%b %Y}." if nxt else "runs from it."))
         self.app.pop_screen()  # the team view, read again (each child off the overdue list)
 
 

@@ -232,6 +232,8 @@ async def test_the_sessions_next_supervision_is_set_once_for_every_child_sto_8_5
         await type_text(pilot, sooner.strftime("%d/%m/%Y"))
         await pilot.press("ctrl+s")
         await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "each child's next supervision by 7 Dec 2026" in said
     for q in chosen:
         assert _read(path, lambda s, q=q: supervision.facts(s, q.child_id))[0].next_due \
             == sooner
