@@ -328,7 +328,10 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         self._show_once("my_week", "MyWeekScreen")
 
     def action_team(self) -> None:
-        if type(self.screen).__name__ != "ServiceScreen":  # over the team view already
+        shown = type(self.screen).__name__
+        if shown == "TeamScreen":  # a service manager's F4 again: back to all teams
+            self.screen.action_all_teams()  # type: ignore[attr-defined]
+        elif shown != "ServiceScreen":  # over the team view already
             self._show_once("team", "TeamScreen")
 
     def action_laptop(self, what: str) -> None:  # F5 sync, F6 conflicts (screens/laptop.py)

@@ -319,7 +319,8 @@ class SupervisionSessionScreen(FormScreen):
     """STO 4.5, 8.5: one supervision session covering several of a worker's children,
     chosen with space on the team view's overdue list (o). The date, the manager and who
     was there are typed once; each child, in turn, has its own discussion, decisions and
-    an action, since each child's record keeps its own supervision. Ctrl+S records them
+    an action, since each child's record keeps its own supervision; the next supervision,
+    last, is once for them all (blank: the policy's timescale from this one). Ctrl+S records them
     all or none; what was typed is kept as the manager's draft of this session."""
 
     KEEP_TYPED = True  # through the idle lock and a killed process (PRIV 2)
@@ -332,6 +333,7 @@ class SupervisionSessionScreen(FormScreen):
         """`children`: (id, name, reference, worker), in the order the form steps."""
         super().__init__()
         self.chosen, self.by = list(children), by
+        self.next_due = None  # set by the manager, for all the children (build)
         self.kept_key = "SupervisionSessionScreen:" + ",".join(
             sorted(str(c[0]) for c in self.chosen))  # the same children: the same draft
         self.TITLE_TEXT = (f"Supervision session, {len(self.chosen)} children (STO 4.5, "
@@ -355,6 +357,11 @@ class SupervisionSessionScreen(FormScreen):
             yield self.row(f"c{i}_action_who", "  who", self.text(""))
             yield self.row(f"c{i}_action_by", "  by", self.text(
                 "", "dd/mm/yyyy, or e.g. by Fri"))
+        # Shared, as the date is (the shell's --next): each child's next supervision by it.
+        yield Static("Both children" if n == 2 else f"All {n} children",
+                     classes="session-child", id="all-heading")
+        yield self.row("next_due", "Next supervision", self.text(
+            "", "blank: the policy's timescale"))
 
     def on_mount(self) -> None:
         self.query_one("#present").focus()
@@ -390,6 +397,10 @@ class SupervisionSessionScreen(FormScreen):
                 problems["on"] = "give the date of the supervision"
             elif when > self.app.today:
                 problems["on"] = f"{_day(when)} is in the future"
+        try:
+            self.date_of("next_due")
+        except ValueError as exc:
+            problems["next_due"] = str(exc)
         for name, why in (("by", "name the manager"), ("present", "say who was there")):
             if not self.text_of(name):
                 problems[name] = why
@@ -402,8 +413,9 @@ class SupervisionSessionScreen(FormScreen):
         return problems
 
     def build(self):
+        self.next_due = self.date_of("next_due")  # said once saved (the overdue list)
         shared = {"held_on": self.date_of("on"), "present": self.text_of("present"),
-                  "by": self.text_of("by") or None}
+                  "by": self.text_of("by") or None, "next_due": self.next_due}
         entries = [(c[0], sup.NewSupervision(
             discussion=self.text_of(f"c{i}_discussion"),
             decisions=self.text_of(f"c{i}_decisions"), actions=self._action(i), **shared))

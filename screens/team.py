@@ -194,6 +194,9 @@ class TeamScreen(KeysAsRead, Screen):
         # here and Esc here goes back to them; it opened on the team they are in (the
         # demo's first), or with no team of their own on the first by name.
         self.service_first = False
+        # v over a team shown: Esc on all teams comes back to it (a service manager's too:
+        # it left the team view, as Esc on the list F4 opened does).
+        self.service_over_team = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -568,18 +571,26 @@ class TeamScreen(KeysAsRead, Screen):
         """Every team at a glance, a line each and the service's (a service manager's view);
         Enter shows the team chosen here."""
         if self.after_reading(self.action_service):
+            self.service_over_team = self.view is not None
             self._open_service()
+
+    def action_all_teams(self) -> None:
+        """F4 on the team view: a service manager's F4 is all teams, so again it goes back
+        to them, as Esc does (it did nothing); a team manager's is this view already."""
+        if self.service_first:
+            self.action_back()
 
     def _open_service(self) -> None:
         self.app.push_screen(self.app.make_screen("service", today=self.app.today))
 
     def on_service_screen_picked(self, message) -> None:
         """Enter on all teams' list: that team here. Esc there: back to the team view, or,
-        for a service manager (whose F4 opened on the list), back to where F4 was pressed.
+        for a service manager on the list F4 opened (or Esc or F4 on a team came back to),
+        back to where F4 was pressed; opened with v over a team, back to that team.
         A message, not the list's result: the idle lock (PRIV 2) makes the list again, with
         no one waiting for its result."""
-        team = message.team
-        if team is None and self.service_first:
+        team, over_team, self.service_over_team = message.team, self.service_over_team, False
+        if team is None and self.service_first and not over_team:
             if self.app.screen is self:
                 self.app.pop_screen()
         elif isinstance(team, str) and team != self.team:
@@ -642,6 +653,7 @@ class TeamScreen(KeysAsRead, Screen):
 
     def action_back(self) -> None:
         if self.service_first:  # a service manager's: back to all teams, Esc there leaves
+            self.service_over_team = False
             self._open_service()
         else:
             self.app.pop_screen()
@@ -689,6 +701,27 @@ class CensusWorkerScreen(_ListOverTeam):
                           else Text("left out", style="bold red"), f.message, fix_for(f.rule))
 
 
+class MarkTable(PlainTable):
+    """Rows marked with space (✓ in the first column); `marked` holds their keys."""
+
+    BINDINGS = [Binding("space", "toggle_mark", "Mark / unmark")]
+
+    class Changed(Message):
+        pass
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.marked: set[str] = set()
+
+    def action_toggle_mark(self) -> None:
+        if not self.row_count:
+            return
+        row_key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
+        self.marked ^= {row_key.value}
+        self.update_cell(row_key, "mark", "✓" if row_key.value in self.marked else "")
+        self.post_message(self.Changed())
+
+
 class SupervisionOverdueScreen(_ListOverTeam):
     """The team's children overdue supervision (STO 4.5, 8.5), the longest overdue first,
     with a CIN plan or not. Enter opens the child's supervision, to record one; space marks
@@ -712,9 +745,7 @@ class SupervisionOverdueScreen(_ListOverTeam):
         narrow = self.app.size.width < 120
         table = self.query_one(MarkTable)
         table.add_column("", key="mark", width=1)
-        table = self.table(f"{len(rows)} overdue supervision (STO 8.5) · Enter opens one · "
-                           + ("space marks" if narrow else "space marks several for one "
-                              "session"),
+        table = self.table(self._title(),
                            # the ✓ column's room from the worker's, at 80 columns
                            (("Child", 24), ("Worker", 12 if narrow else 14),
                             ("Supervision", 25 if narrow else 26)))
@@ -726,6 +757,25 @@ class SupervisionOverdueScreen(_ListOverTeam):
             table.update_cell(key, "mark", "✓")
         if self.to_mark:
             table.move_cursor(row=table.get_row_index(self.to_mark[0]))
+            table.border_title = plain(self._title())
+
+    def _title(self) -> str:
+        """What Enter does, as it changes: one child's supervision, or with children marked
+        one session for them (it said "Enter opens one" with three marked)."""
+        n = len(self.view.supervision_overdue)
+        marked = len(self.query_one(MarkTable).marked)
+        narrow = self.app.size.width < 120
+        if marked:
+            which = f"the {marked} marked" if marked > 1 else "the child marked"
+            return (f"{n} overdue supervision · Enter: one session for {which}" if narrow
+                    else f"{n} overdue supervision (STO 8.5) · Enter: one session for "
+                    f"{which} · space marks or unmarks")
+        return f"{n} overdue supervision (STO 8.5) · Enter opens one · " + (
+            "space marks" if narrow else "space marks several for one session")
+
+    @on(MarkTable.Changed)
+    def _marked(self) -> None:
+        self.query_one(MarkTable).border_title = plain(self._title())
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
@@ -753,15 +803,17 @@ class SupervisionOverdueScreen(_ListOverTeam):
                        timeout=8)
             return
         children = [(q.child_id, q.name, q.reference, q.worker) for q in rows]
-        app.push_screen(app.make_screen("supervision_session", children=children, by=me.name),
-                        self._session_saved)
+        form = app.make_screen("supervision_session", children=children, by=me.name)
+        app.push_screen(form, lambda result: self._session_saved(result, form))
 
-    def _session_saved(self, result: object) -> None:
+    def _session_saved(self, result: object, form=None) -> None:
         if not result:
             return
         n = len(self.query_one(MarkTable).marked)
+        nxt = getattr(form, "next_due", None)  # the date the manager set, for them all
         self.app.notify(f"Supervision recorded for {n} children, each on the child's own "
-                        "record; each child's next supervision runs from it.")
+                        "record; each child's next supervision "
+                        + (f"by {nxt.day} {nxt:%b %Y}." if nxt else "runs from it."))
         self.app.pop_screen()  # the team view, read again (each child off the overdue list)
 
 
@@ -1239,27 +1291,6 @@ class QualityCheckFormScreen(FormScreen):
         return lambda session: team_cases.record_quality_check(
             session, child_id, kind=kind, held_on=held_on, facilitator=facilitator,
             findings=findings, needs_met=needs_met, recorded_by=actor, today=today)
-
-
-class MarkTable(PlainTable):
-    """Rows marked with space (✓ in the first column); `marked` holds their keys."""
-
-    BINDINGS = [Binding("space", "toggle_mark", "Mark / unmark")]
-
-    class Changed(Message):
-        pass
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", **kwargs)
-        self.marked: set[str] = set()
-
-    def action_toggle_mark(self) -> None:
-        if not self.row_count:
-            return
-        row_key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
-        self.marked ^= {row_key.value}
-        self.update_cell(row_key, "mark", "✓" if row_key.value in self.marked else "")
-        self.post_message(self.Changed())
 
 
 class ReallocateScreen(FormScreen):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from cintui.app import CintuiApp
 from cintui.casework import drafts, supervision
 from cintui.store import access
@@ -190,3 +192,70 @@ async def test_o_capital_on_a_workers_line_marks_their_overdue_children_sto_8_5(
         assert app.screen is screen
         said = " ".join(str(n.message) for n in app._notifications)
         assert "Choose a worker's line, then O" in said
+
+
+async def test_the_sessions_next_supervision_is_set_once_for_every_child_sto_8_5(
+        sqlite_demo_store):
+    """STO 4.5, 8.5: the one-child form and `supervision record --next` set the next
+    supervision sooner than the policy's 4 weeks; the session's form had no such box. Now
+    it has one, last, for all the children: a date past the policy's timescale is refused
+    beside it naming the child, nothing saved; a sooner one is each child's next
+    supervision."""
+    from datetime import timedelta
+
+    path = sqlite_demo_store
+    app = CintuiApp(access.locate(path), today=TODAY, worker=MANAGER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        listed = await _overdue_list(app, pilot)
+        await pilot.press("space", "down", "space")
+        chosen = listed.view.supervision_overdue[:2]
+        before = _counts(path, chosen)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
+        form = app.screen
+        assert str(form.query_one("#all-heading").render()) == "Both children"
+        for i, q in enumerate(chosen):
+            form.query_one(f"#c{i}_discussion").focus()
+            await type_text(pilot, f"{q.name}: reviewed")
+            form.query_one(f"#c{i}_decisions").focus()
+            await type_text(pilot, f"{q.name}: plan continues")
+        form.query_one("#next_due").focus()
+        await type_text(pilot, (TODAY + timedelta(weeks=6)).strftime("%d/%m/%Y"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        said = str(form.query_one("#next_due-error").render())
+        assert chosen[0].reference in said and "4 weeks" in said
+        assert _counts(path, chosen) == before  # none recorded
+        sooner = TODAY + timedelta(weeks=2)  # Mon 7 Dec 2026, a working day
+        form.query_one("#next_due").value = ""
+        await type_text(pilot, sooner.strftime("%d/%m/%Y"))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "each child's next supervision by 7 Dec 2026" in said
+    for q in chosen:
+        assert _read(path, lambda s, q=q: supervision.facts(s, q.child_id))[0].next_due \
+            == sooner
+        assert _read(path, lambda s, q=q: supervision.due(s, q.child_id, TODAY)).due == sooner
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_overdue_lists_title_says_what_enter_does_with_children_marked(
+        sqlite_demo_store, size):
+    """The overdue list's title said "Enter opens one" with children marked, when Enter
+    opens one session for them all; it says so, with how many, whole at 80 columns, and
+    "Enter opens one" again once none is marked."""
+    app = CintuiApp(access.locate(sqlite_demo_store), today=TODAY, worker=MANAGER)
+    async with app.run_test(size=size) as pilot:
+        listed = await _overdue_list(app, pilot)
+        table = listed.query_one("#supervision-overdue")
+        assert "Enter opens one" in str(table.border_title)
+        await pilot.press("space", "down", "space")
+        title = str(table.border_title)
+        assert "Enter: one session for the 2 marked" in title and "opens one" not in title
+        assert len(title) <= table.size.width - 4  # whole in the border
+        await pilot.press("space")  # unmarked: 1 marked
+        assert "Enter: one session for the child marked" in str(table.border_title)
+        await pilot.press("up", "space")
+        assert "Enter opens one" in str(table.border_title)

@@ -421,6 +421,45 @@ async def test_a_team_managers_f4_opens_on_their_team_and_v_esc_comes_back(make_
         assert app.screen is team_screen and team_screen.view.team == manager.team
 
 
+async def test_a_service_managers_v_esc_comes_back_to_the_team_and_f4_to_all_teams(
+        make_demo):
+    """A service manager with one team's view open (Enter on it in all teams): v then Esc
+    left the team view altogether (to where F4 was pressed), and F4 did nothing. Now v and
+    Esc come back to the team shown, as a team manager's do, and F4 goes back to all
+    teams, as Esc does; Esc there leaves, as on the list F4 first opened."""
+    from cintui.app import CintuiApp
+    from cintui.casework import cases as case_reads
+    from cintui.store import access
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    manager = read(path, lambda session: next(
+        w for w in case_reads.list_workers(session) if w.role == "service_manager"))
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        caseload = await until_caseload(pilot)
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                    and app.screen.views is not None)
+        team_screen = app.screen_stack[-2]
+        shown = app.screen.views[1].team
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: app.screen is team_screen and team_screen.view is not None
+                    and team_screen.view.team == shown)
+        await settle(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is not None
+                    and type(app.screen).__name__ != "ServiceScreen")
+        await settle(pilot)
+        assert app.screen is team_screen and team_screen.view.team == shown
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await pilot.press("escape")  # the list F4 opens: Esc leaves, as at first
+        await until(pilot, lambda: app.screen is caseload)
+        assert [type(s).__name__ for s in app.screen_stack].count("TeamScreen") == 0
+
+
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 def test_all_teams_snapshot(demo_store, snap_compare, size):
     """F4 v: every team's line and the Service line (demo seed 7, fixed TODAY)."""
