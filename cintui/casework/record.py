@@ -1045,8 +1045,9 @@ def _step_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry
     `package_entries`."""
     rows = session.exec(select(Circumstance).where(Circumstance.child_id == child_id)
                         .order_by(Circumstance.recorded_on, Circumstance.created_at)).all()
-    return circumstance_entries((r.recorded_on, step_rules.circumstance_words(
-        r.kind, r.value, r.contact), r.recorded_by) for r in rows)
+    words = step_rules.circumstance_history((r.kind, r.value, r.contact) for r in rows)
+    return circumstance_entries((r.recorded_on, said, r.recorded_by)
+                                for r, said in zip(rows, words, strict=True))
 
 
 def _visits_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:
