@@ -68,6 +68,7 @@ from cintui.domain.consent import (
     check_fact,
     check_withheld,
     consent_summary,
+    own_words,
 )
 from cintui.domain.endings import DecisionFact, closure_words, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
@@ -796,17 +797,19 @@ def _consent_query(session: Session, child_id: uuid.UUID):
     ).all()
 
 
-def _who(person_id, name, relationship) -> str:
+def _who(person_id, name, relationship, own: str = "the child") -> str:
     if person_id is None:
-        return "the child"
+        return own
     name = name or "someone no longer on the record"
     return f"{name} ({relationship})" if relationship else name
 
 
 def _consent_rows(session: Session, child_id: uuid.UUID, today: date | None):
     rows, facts = [], []
+    dob = session.get(Child, child_id).dob
     for c, name, relationship, pr, decider in _consent_query(session, child_id):
-        who = _who(c.person_id, name, relationship)
+        age = child_rules.age_years(dob, c.decided_on) if dob and dob <= c.decided_on else None
+        who = _who(c.person_id, name, relationship, own_words(age))  # WIR 2.1
         withheld = _withheld(c, decider or "")
         missing = tuple(check_withheld(withheld, today)) if withheld is not None else ()
         rows.append(ConsentRow(

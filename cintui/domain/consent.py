@@ -171,6 +171,12 @@ def is_young_person(child_age: int | None) -> bool:
     return child_age is not None and child_age >= YOUNG_PERSON_AGE
 
 
+def own_words(child_age: int | None) -> str:
+    """Whose own decision it is, in the words the due list and the consent flag use for one
+    of 16 or 17 (WIR 2.1): "the young person"; younger, "the child"."""
+    return "the young person" if is_young_person(child_age) else "the child"
+
+
 def _consented(facts: list[ConsentFact], young_person: bool) -> bool:
     """A PR holder has given consent, and a young person of 16-17 has too (module docstring)."""
     parent = any(_is_given(f) and f.person_has_pr and not f.is_child for f in facts)

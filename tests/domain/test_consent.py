@@ -482,3 +482,12 @@ def test_a_new_decision_is_offered_for_the_first_scope_still_missing_war_4_2_wir
     everything = [mum(scope, "given", on) for scope in ("service", "information_sharing",
                                                         "meeting")]
     assert offered(*everything) == "service"  # all recorded: the service, to record again
+
+
+def test_a_young_persons_own_decision_is_the_young_persons_from_16_wir_2_1():
+    """WIR 2.1: from 16 the due list asks for "the young person"'s own consent; their
+    decision recorded read "the child". Younger, and with no age known, "the child"."""
+    from cintui.domain.consent import own_words
+
+    assert own_words(16) == own_words(17) == "the young person"
+    assert own_words(15) == own_words(None) == "the child"
