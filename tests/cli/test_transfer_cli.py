@@ -269,6 +269,9 @@ def test_close_status_says_the_agreed_step_down_closes_the_case_not_a_decision_w
             f"the closure (S on the record, then x; `cintui stepdown complete {ref}`)"
             in text.out)
     assert "no manager's decision" not in text.out
+    assert text.out.splitlines()[0].endswith(  # as C says it; it said "no closure recommended"
+        f"{ref}: no closure to recommend: the step-down to {HUB} is approved by the manager, "
+        "and completing it approves the closure")
 
 
 def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_3(
