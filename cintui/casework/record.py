@@ -824,7 +824,7 @@ def _consent_rows(session: Session, child_id: uuid.UUID, today: date | None):
             person=str(c.person_id) if c.person_id else None, person_has_pr=bool(pr),
             is_child=c.person_id is None, override_without_consent=c.override_without_consent,
             override_rationale=c.override_rationale, method=c.method, notes=c.notes,
-            person_name=who if c.person_id else "", withheld=withheld, ref=str(c.id),
+            person_name=who, withheld=withheld, ref=str(c.id),
         ))
     return rows, facts
 
