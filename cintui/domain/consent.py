@@ -315,6 +315,13 @@ def scope_to_record(summary: ConsentSummary) -> str:
                  if summary.status.get(scope) is ConsentStatus.MISSING), "service")
 
 
+def own_consent_missing(summary: ConsentSummary) -> bool:
+    """A young person's own consent to the service is what is missing, a parent's given
+    (WIR 2.1): the flag the record, the due list and the closure name."""
+    return any(f.startswith("The young person (") and OWN_NOT_GIVEN in f
+               for f in summary.flags)
+
+
 def consent_summary(
     facts: Iterable[ConsentFact], child_age: int | None, today: date | None = None
 ) -> ConsentSummary:
