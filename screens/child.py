@@ -35,6 +35,7 @@ from cintui.domain.consent import (
     SCOPE_LABELS,
     ConsentStatus,
     missing_service_hint,
+    own_consent_missing,
     scope_to_record,
 )
 from cintui.domain.people import father_hint
@@ -1068,7 +1069,9 @@ class ChildScreen(KeysAsRead, Screen):
     def action_add_consent(self) -> None:
         people = self.record.people if self.record else []
         scope = scope_to_record(self.record.consent) if self.record else "service"
-        self.app.push_screen(ConsentFormScreen(self.child_id, people, scope),
+        own = scope == "service" and self.record is not None and own_consent_missing(
+            self.record.consent)  # WIR 2.1: open on the young person, not a parent
+        self.app.push_screen(ConsentFormScreen(self.child_id, people, scope, own),
                              self._reload_if_saved)
 
     def action_withheld(self) -> None:

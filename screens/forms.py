@@ -1014,11 +1014,12 @@ class ConsentFormScreen(FormScreen):
     shared without consent, with the rationale, where seeking it would put the child at risk."""
 
     def __init__(self, child_id: uuid.UUID, people: list[record.PersonRow],
-                 scope: str = "service") -> None:
+                 scope: str = "service", own: bool = False) -> None:
         super().__init__()
         self.child_id = child_id
         self.people = people
         self.scope = scope
+        self.own = own  # WIR 2.1: the young person's own decision is the one missing
         self.KEEP_TYPED = True
         self.kept_key = f"ConsentFormScreen:{scope}"
         self.TITLE_TEXT = "Record a consent decision"
@@ -1027,8 +1028,8 @@ class ConsentFormScreen(FormScreen):
         who = [("The child / young person", "child")]
         who += [(f"{p.name} ({p.relationship or p.kind}){' — PR' if p.parental_responsibility else ''}",
                  str(p.person_id)) for p in self.people if p.kind == "family"]
-        default = next((str(p.person_id) for p in self.people if p.parental_responsibility),
-                       "child")
+        default = "child" if self.own else next(
+            (str(p.person_id) for p in self.people if p.parental_responsibility), "child")
         yield self.row("person", "Whose decision", self.choice(who, default))
         yield self.row("scope", "Consent to",
                        self.choice(((SCOPE_LABELS[s], s) for s in CONSENT_SCOPES), self.scope))

@@ -114,21 +114,27 @@ def closure_ending(session: Session, child_id: uuid.UUID) -> m.Ending | None:
                                   col(m.Ending.created_at).desc())).first()
 
 
-def ending_under_way(session: Session, child_id: uuid.UUID) -> str:
+def under_way_ending(session: Session, child_id: uuid.UUID) -> rules.UnderWay | None:
     """A step-down or transfer out under way (recommended or agreed) that the closure is
-    the last step of, in words (`rules.closure_follows`); "" when there is none."""
+    the last step of; None when there is none."""
     episode = cases.current_episode(session, child_id)
     if episode is None:
-        return ""
+        return None
     row = session.exec(select(m.Ending).where(
         m.Ending.episode_id == episode.id,
         col(m.Ending.kind).in_(("step_down", "transfer_out")),
         col(m.Ending.status).in_(("recommended", "approved")))
         .order_by(col(m.Ending.created_at).desc())).first()
     if row is None:
-        return ""
+        return None
     where = row.receiving_service if row.kind == "step_down" else row.receiving_authority
-    return rules.closure_follows(row.kind, row.status, where or "")
+    return rules.UnderWay(row.kind, row.status, where or "")
+
+
+def ending_under_way(session: Session, child_id: uuid.UUID) -> str:
+    """`under_way` in words (`rules.closure_follows`); "" when there is none."""
+    u = under_way_ending(session, child_id)
+    return rules.closure_follows(u.kind, u.status, u.where) if u else ""
 
 
 def _active(session: Session, child_id: uuid.UUID, *statuses: str) -> m.Ending:
@@ -413,7 +419,8 @@ def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: Close
         closure_date=inp.closure_date or today,
         decided_on=e.decided_on if e else None,
         booked=meetings.booked(session, child.id),
-        running=running_packages(session, child.id, e.episode_id if e else None))
+        running=running_packages(session, child.id, e.episode_id if e else None),
+        under_way=under_way_ending(session, child.id), reference=child.reference)
 
 
 def running_packages(session: Session, child_id: uuid.UUID,
@@ -667,7 +674,7 @@ __all__ = [
     "ACTIVE", "CloseInput", "ClosureBlocked", "ClosureState", "Decider", "EndingError",
     "EpisodeRow", "NewDecision", "Prefill", "checklist", "checklist_json", "closure_ending",
     "closure_prefill", "closure_state", "complete_closure", "decide_closure", "ending_json",
-    "ending_under_way",
+    "ending_under_way", "under_way_ending",
     "episodes", "family_told", "letter_context", "list_decisions", "managers", "me",
     "notification_due", "raise_dispute", "recommend_closure", "recommender", "record_decision", "rerefer",
     "save_details", "settle_dispute", "summary_document",

@@ -68,6 +68,7 @@ from cintui.domain.consent import (
     check_fact,
     check_withheld,
     consent_summary,
+    own_words,
 )
 from cintui.domain.endings import DecisionFact, closure_words, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
@@ -796,17 +797,19 @@ def _consent_query(session: Session, child_id: uuid.UUID):
     ).all()
 
 
-def _who(person_id, name, relationship) -> str:
+def _who(person_id, name, relationship, own: str = "the child") -> str:
     if person_id is None:
-        return "the child"
+        return own
     name = name or "someone no longer on the record"
     return f"{name} ({relationship})" if relationship else name
 
 
 def _consent_rows(session: Session, child_id: uuid.UUID, today: date | None):
     rows, facts = [], []
+    dob = session.get(Child, child_id).dob
     for c, name, relationship, pr, decider in _consent_query(session, child_id):
-        who = _who(c.person_id, name, relationship)
+        age = child_rules.age_years(dob, c.decided_on) if dob and dob <= c.decided_on else None
+        who = _who(c.person_id, name, relationship, own_words(age))  # WIR 2.1
         withheld = _withheld(c, decider or "")
         missing = tuple(check_withheld(withheld, today)) if withheld is not None else ()
         rows.append(ConsentRow(
@@ -821,7 +824,7 @@ def _consent_rows(session: Session, child_id: uuid.UUID, today: date | None):
             person=str(c.person_id) if c.person_id else None, person_has_pr=bool(pr),
             is_child=c.person_id is None, override_without_consent=c.override_without_consent,
             override_rationale=c.override_rationale, method=c.method, notes=c.notes,
-            person_name=who if c.person_id else "", withheld=withheld, ref=str(c.id),
+            person_name=who, withheld=withheld, ref=str(c.id),
         ))
     return rows, facts
 
@@ -1045,8 +1048,9 @@ def _step_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry
     `package_entries`."""
     rows = session.exec(select(Circumstance).where(Circumstance.child_id == child_id)
                         .order_by(Circumstance.recorded_on, Circumstance.created_at)).all()
-    return circumstance_entries((r.recorded_on, step_rules.circumstance_words(
-        r.kind, r.value, r.contact), r.recorded_by) for r in rows)
+    words = step_rules.circumstance_history((r.kind, r.value, r.contact) for r in rows)
+    return circumstance_entries((r.recorded_on, said, r.recorded_by)
+                                for r, said in zip(rows, words, strict=True))
 
 
 def _visits_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:

@@ -45,6 +45,7 @@ from cintui.casework import (
 from cintui.casework.endings import EndingError
 from cintui.casework.lookup import TRANSFER_WORDS, EndingState
 from cintui.domain import endings as end_rules
+from cintui.domain import steps as step_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.census import SEX_FROM_GENDER
@@ -625,6 +626,7 @@ PACKAGE_FIELDS = ("started_on", "review_due", "ended_on", "end_reason", "notes",
 SHORT_BREAK_FIELDS = ("provider", "kind", "hours", "per", *PACKAGE_FIELDS)
 DIRECT_PAYMENT_FIELDS = ("amount_pence", "period", "managed_by", *PACKAGE_FIELDS)
 REVIEW_FIELDS = ("reviewed_on", "reviewed_by", "notes", "next_due")
+CIRCUMSTANCE_FIELDS = ("kind", "value", "recorded_on", "recorded_by", "contact")
 CHILD_FIELDS = ("reference", "first_name", "last_name", "known_as", "dob", "expected_dob",
                 "sex", "gender_identity", "ethnicity", "disabilities", "upn", "upn_unknown", "primary_need")
 EPISODE_FIELDS = ("referral_date", "referral_source", "primary_need", "assessment_started",
@@ -689,6 +691,9 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
                           .order_by(m.SupportReview.reviewed_on, m.SupportReview.created_at)).all():
         reviews.setdefault(r.short_break_id or r.direct_payment_id, []).append(
             _fields(r, REVIEW_FIELDS))
+    circumstances = session.exec(select(m.Circumstance).where(
+        m.Circumstance.child_id == child_id)
+        .order_by(m.Circumstance.recorded_on, m.Circumstance.created_at)).all()
     packages = {kind: [{**_fields(r, names), "reviews": reviews.get(r.id, [])}
                        for r in session.exec(select(model).where(model.child_id == child_id)
                                              .order_by(model.started_on, model.created_at)).all()]
@@ -721,6 +726,9 @@ def pack_data(session: Session, child_id: uuid.UUID, today: date) -> dict:
         # WAR 7, 7.2.1: the disabled child's short breaks and direct payments, with their
         # reviews, so the receiving authority's review clocks run on.
         **packages,
+        # WAR 2.2.2, 4.2: the circumstances as dated facts, a young person's referral to
+        # adult social care and its contact among them (the closure letters name it, RC6).
+        "circumstances": [_fields(r, CIRCUMSTANCE_FIELDS) for r in circumstances],
         "chronology": [{"when": _iso(c.when), "kind": c.kind, "summary": c.summary,
                         "who": c.who, "detail": c.detail} for c in chronology],
     }
@@ -784,7 +792,7 @@ def check_pack(data: object) -> dict:
         if not isinstance(data.get(key), dict):
             missing.append(f"{key}: missing or not an object")
     for key in ("people", "consents", "visits", "meetings", "decisions", "supervisions",
-                "gcp2", "short_breaks", "direct_payments"):
+                "gcp2", "short_breaks", "direct_payments", "circumstances"):
         if not isinstance(data.get(key, []), list):
             missing.append(f"{key}: not a list")
     if not isinstance(data.get("signs_of_safety", {}), dict):
@@ -816,7 +824,8 @@ REQUIRED = {"visits": ("visited_at",), "meetings": ("kind", "held_on"),
             # case steps' record by revision 0024): null and "" travel as they are.
             "direct_payments": ("started_on", "review_due"),
             "reviews": ("reviewed_on", "next_due"),
-            "consents": ("scope", "decision", "decided_on")}
+            "consents": ("scope", "decision", "decided_on"),
+            "circumstances": ("kind", "value", "recorded_on")}
 
 
 def _typed(model, names, raw: dict, what: str = "") -> dict:
@@ -956,6 +965,8 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
                     session.add(m.SupportReview(
                         child_id=child.id, **{f"{key[:-1]}_id": row.id},
                         **_typed(m.SupportReview, REVIEW_FIELDS, r, "reviews")))
+        for raw in data.get("circumstances", []):
+            session.add(_circumstance(child.id, raw))
         if data.get("plan"):
             _import_plan(session, child, episode, _version_from(data["plan"]), authority,
                          move)
@@ -974,6 +985,30 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
         raise PackError("pack", "bad transfer pack: a value in it is of the wrong kind or out "
                         "of range (text where a date or a number belongs?)") from None
     return child
+
+
+def _circumstance(child_id: uuid.UUID, raw) -> m.Circumstance:
+    """One dated fact of the child's circumstances from the pack (WAR 2.2.2), a kind and
+    answer this version knows, adult social care's contact only with a referral (WAR 4.2)."""
+    row = _typed(m.Circumstance, CIRCUMSTANCE_FIELDS, raw, "circumstances")
+    kind, value = row["kind"], row["value"]
+    if kind not in step_rules.CIRCUMSTANCE_KEYS:
+        raise PackError("pack", f"circumstances.kind: {kind[:40]!r} is not a circumstance: "
+                        + ", ".join(step_rules.CIRCUMSTANCE_KEYS))
+    answers = (*step_rules.circumstance(kind).values, step_rules.NOT_APPLICABLE)
+    if value not in answers:
+        raise PackError("pack", f"circumstances.value: {value[:40]!r} is not an answer for "
+                        f"{kind}: " + ", ".join(answers))
+    contact = row.get("contact") or ""
+    if contact and kind != step_rules.ADULT_SOCIAL_CARE:
+        raise PackError("pack", f"circumstances.contact: only adult social care has one, "
+                        f"not {kind}")
+    if problem := step_rules.check_adult_contact(contact, value):
+        raise PackError("pack", f"circumstances.contact: {problem}")
+    return m.Circumstance(child_id=child_id, kind=kind, value=value,
+                          recorded_on=row["recorded_on"],
+                          recorded_by=(row.get("recorded_by") or "")[:200],
+                          contact=" ".join(contact.split()))
 
 
 def _text(raw: dict, name: str, what: str) -> str:

@@ -154,8 +154,10 @@ def _state_json(state) -> dict:
 
 def _print_state(state) -> None:
     e = state.ending
-    typer.echo(f"{state.name} {state.reference}: "
-               + (f"closure {e['status_label']}" if e else "no closure recommended"))
+    typer.echo(f"{state.name} {state.reference}: " + (
+        f"closure {e['status_label']}" if e else
+        f"no closure to recommend: {state.under_way}" if state.under_way else  # WIR 3, BEX 4
+        "no closure recommended"))
     if e and e["decided_on"]:
         typer.echo(f"Decided {e['decided_on']} by {e['decided_by']}: {e['rationale']}")
     if e and state.notify_by and not e["family_told_on"] and e["status"] != "declined":

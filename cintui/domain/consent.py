@@ -171,6 +171,12 @@ def is_young_person(child_age: int | None) -> bool:
     return child_age is not None and child_age >= YOUNG_PERSON_AGE
 
 
+def own_words(child_age: int | None) -> str:
+    """Whose own decision it is, in the words the due list and the consent flag use for one
+    of 16 or 17 (WIR 2.1): "the young person"; younger, "the child"."""
+    return "the young person" if is_young_person(child_age) else "the child"
+
+
 def _consented(facts: list[ConsentFact], young_person: bool) -> bool:
     """A PR holder has given consent, and a young person of 16-17 has too (module docstring)."""
     parent = any(_is_given(f) and f.person_has_pr and not f.is_child for f in facts)
@@ -307,6 +313,13 @@ def scope_to_record(summary: ConsentSummary) -> str:
     transfer's only when one is under way, so it is chosen, never offered first."""
     return next((scope for scope in CONSENT_SCOPES[:3]
                  if summary.status.get(scope) is ConsentStatus.MISSING), "service")
+
+
+def own_consent_missing(summary: ConsentSummary) -> bool:
+    """A young person's own consent to the service is what is missing, a parent's given
+    (WIR 2.1): the flag the record, the due list and the closure name."""
+    return any(f.startswith("The young person (") and OWN_NOT_GIVEN in f
+               for f in summary.flags)
 
 
 def consent_summary(

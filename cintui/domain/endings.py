@@ -66,6 +66,33 @@ def closure_follows(kind: str, status: str, where: str = "") -> str:
     return f"the {what}{to} is {ENDING_STATUS_LABELS[status]}, and {then}"
 
 
+@dataclass(frozen=True)
+class UnderWay:
+    """A step-down or transfer out under way (recommended or agreed) whose last step the
+    closure is (WIR 3, BEX 4): its kind, status and where the child goes."""
+
+    kind: str  # step_down | transfer_out
+    status: str  # recommended | approved
+    where: str = ""
+
+    def next_step(self, reference: str = "") -> str:
+        """What approves the closure now, by key and by command: the manager's agreement
+        while it is recommended; then completing the step-down or sending the pack."""
+        key, group = ("S", "stepdown") if self.kind == "step_down" else ("T", "transfer")
+        child = f" {reference}" if reference else ""
+        if self.status == "recommended":
+            return f"{key} on the record, then a; `cintui {group} decide{child} --approve`"
+        if self.kind == "step_down":
+            return f"{key} on the record, then x; `cintui stepdown complete{child}`"
+        return f"{key} on the record, then x; `cintui transfer sent{child}`"
+
+    def words(self, reference: str = "") -> str:
+        """The closure checklist's first item while it is under way: it said "no manager's
+        decision to close yet", as though a closure were to be recommended and decided."""
+        return (closure_follows(self.kind, self.status, self.where)
+                + f" ({self.next_step(reference)})")
+
+
 # The census reasons for closure (RC1-RC9, data/census_codes.json) in words a family reads.
 PLAIN_REASONS = {
     "RC1": "the child has been adopted",
@@ -213,6 +240,9 @@ class ClosureFacts:
     booked: tuple[tuple[str, datetime], ...] = ()  # meetings still to be held: (kind, start)
     # WAR 7.2.1: the short breaks and direct payments not ended, each in words.
     running: tuple[str, ...] = ()
+    # WIR 3, BEX 4: a step-down or transfer out under way, whose last step the closure is.
+    under_way: UnderWay | None = None
+    reference: str = ""  # the child's, for the commands the items name
 
 
 @dataclass(frozen=True)
@@ -250,6 +280,7 @@ def closure_checklist(f: ClosureFacts, today: date,
               "TRA; BEX 3; BEX 4", f.approved and not f.disputed,
               "a dispute of the decision is still open: the team manager, then the service "
               "manager, settles it first" if f.disputed else
+              f.under_way.words(f.reference) if f.under_way and not f.approved else
               "no manager's decision to close yet"),
         _item("no_drafts", "No visit or minutes drafts left unfinished", "TRA; DOMAIN §9",
               drafts == 0, " and ".join(

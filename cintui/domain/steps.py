@@ -176,6 +176,24 @@ def circumstance_words(key: str, value: str, contact: str = "") -> str:
     return f"{said} (contact: {contact})" if contact else said
 
 
+def circumstance_history(rows: Iterable[tuple[str, str, str]]) -> list[str]:
+    """Each dated fact of the child's circumstances in words, oldest first (`rows`: kind,
+    value, contact), as the chronology lists them. A row that only changes adult social
+    care's contact (the same answer again, WAR 4.2) reads as the contact changed: it read
+    as a second referral or acceptance, dated the day of the change."""
+    held: dict[str, str] = {}
+    out = []
+    for key, value, contact in rows:
+        if key == ADULT_SOCIAL_CARE and value != NOT_APPLICABLE and held.get(key) == value:
+            c = circumstance(key)
+            change = f"contact changed to {contact}" if contact else "contact cleared"
+            out.append(f"{c.label}: {change} (still {c.values[value][0]})")
+        else:
+            out.append(circumstance_words(key, value, contact))
+        held[key] = value
+    return out
+
+
 ADULT_CONTACT_MAX = 300
 
 
@@ -910,7 +928,7 @@ __all__ = [
     "check_factors",
     "check_home_visit", "check_level", "level_meant", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
-    "check_adult_contact", "circumstance_first", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
+    "check_adult_contact", "circumstance_first", "circumstance_history", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",
     "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
     "status_of", "steps",

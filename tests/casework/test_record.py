@@ -206,3 +206,26 @@ def test_update_child_validates_like_add_child(store):
     action, entity, changes, _ = last_audit(store)[0]
     assert (action, entity) == ("update", "child") and changes["known_as"] == ["", "Pri"]
     assert "level" not in changes  # an edit keeps what it did not touch
+
+
+def test_a_childs_own_consent_reads_in_the_chronology_as_on_the_consent_tab_wir_2_1(store):
+    """WIR 2.1: a child's own consent decision is "the young person"'s from 16, "the
+    child"'s younger, on the consent tab and in the chronology alike; the chronology said
+    "the young person" for a child of any age."""
+    from cintui.domain.child import age_years
+    from cintui.store.models import Child
+
+    with store.read() as session:
+        kids = [c for c in session.exec(select(Child).where(Child.status != "closed")).all()
+                if c.dob and c.dob <= TODAY]
+    young = next(c for c in kids if 5 <= age_years(c.dob, TODAY) < 16)
+    older = next(c for c in kids if 16 <= age_years(c.dob, TODAY) < 18)
+    for c, words in ((young, "the child"), (older, "the young person")):
+        with store.session(ACTOR) as session:
+            row = record.record_consent(session, c.id, record.ConsentInput(
+                scope="transfer", decision="given", decided_on=TODAY,
+                notes="own decision"), TODAY)
+        with store.read() as session:
+            (entry,) = [e for e in record.chronology(session, c.id, TODAY)
+                        if e.ref == str(row.id)]
+        assert (row.who, entry.who) == (words, words)

@@ -201,6 +201,34 @@ def test_completion_is_refused_until_the_record_is_whole(store, child_id):
                                                                   "outcome"]
 
 
+def test_adult_social_cares_contact_changed_alone_is_not_a_second_acceptance_war_4_2(
+        store, child_id):
+    """WAR 4.2: the worker named once adult social care has taken the young person on,
+    given alone, added a second "accepted" line to the chronology dated that day; it reads
+    as the contact changed, and the Summary keeps the acceptance with the new contact."""
+    step(store, cs.record_circumstances, child_id, {"adult_social_care": "referred"},
+         on=date(2026, 9, 5), today=TODAY, by="Amira Khan",
+         adult_contact="Adult Social Care front door, 01926 410410")
+    step(store, cs.record_circumstances, child_id, {"adult_social_care": "accepted"},
+         on=date(2026, 10, 1), today=TODAY, by="Amira Khan")
+    step(store, cs.record_circumstances, child_id, {}, on=date(2026, 10, 20), today=TODAY,
+         by="Amira Khan", adult_contact="Ana Petrov, Transitions Team, 01926 410500")
+    with store.read() as session:
+        notes = [(e.when, e.summary) for e in record.chronology(session, child_id)
+                 if e.summary.startswith("Circumstances: ")]
+        summary = dict(record.child_summary(session, child_id, TODAY).details)
+    assert notes == [
+        (date(2026, 9, 5), "Circumstances: Adult social care: referred, for support after 18 "
+         "(contact: Adult Social Care front door, 01926 410410)"),
+        (date(2026, 10, 1), "Circumstances: Adult social care: accepted, supports them from "
+         "18 (contact: Adult Social Care front door, 01926 410410)"),
+        (date(2026, 10, 20), "Circumstances: Adult social care: contact changed to Ana "
+         "Petrov, Transitions Team, 01926 410500 (still accepted, supports them from 18)")]
+    assert summary["Circumstances"] == ("Adult social care: accepted, supports them from 18 "
+                                        "(contact: Ana Petrov, Transitions Team, 01926 "
+                                        "410500)")
+
+
 def test_an_nfa_outcome_closes_on_authorisation_with_rc8(store, child_id):
     authorised(store, child_id, outcome="nfa")
     with store.read() as session:

@@ -114,3 +114,92 @@ def test_pack_round_trips_plan_and_chronology(source, tmp_path, new_db):
     assert docs.data["supervisions"] and got_supervision.anchor == move
     assert got_people == want_people
     assert child.reference == docs.data["child"]["reference"]
+
+
+def _agreed_with_circumstances(store, child_id) -> None:
+    from cintui.casework import steps
+
+    with store.session(ACTOR) as session:
+        steps.record_circumstances(session, child_id, {"adult_social_care": "referred",
+                                                       "young_carer": "yes"},
+                                   on=date(2026, 10, 5), today=TODAY, by="Wendy Worker",
+                                   adult_contact="Adult Social Care front door, 01926 410410")
+        steps.record_circumstances(session, child_id, {"adult_social_care": "accepted"},
+                                   on=date(2026, 11, 2), today=TODAY, by="Wendy Worker")
+        steps.record_circumstances(session, child_id, {}, on=date(2026, 11, 9), today=TODAY,
+                                   by="Wendy Worker",
+                                   adult_contact="Ana Petrov, Transitions Team, 01926 410500")
+        transfer.record_transfer(session, child_id, transfer.TransferInput(
+            receiving_authority="Exampleshire County Council", receiving_contact="Duty team",
+            move_date=date(2026, 11, 16), consent_to_share="given", moves_count=1),
+            on=date(2026, 11, 16), by="Wendy Worker", today=TODAY)
+        transfer.decide_transfer(session, child_id, approve=True, rationale="Moved county",
+                                 on=date(2026, 11, 17), today=TODAY, by=MANAGER, actor=ACTOR)
+
+
+def test_the_pack_carries_the_circumstances_and_adult_social_cares_contact_war_4_2(
+        source, tmp_path, new_db):
+    """BEX 4, WAR 4.2, WAR 2.2.2: a young person accepted by adult social care, with its
+    contact, moved: the pack left the circumstances behind (only the chronology's words
+    went), so the receiving authority's record, closure (RC6) and letters had no referral
+    and no one to call. They travel as dated facts and are read back on import."""
+    from cintui.casework import steps
+
+    child_id = richest_child(source)
+    _agreed_with_circumstances(source, child_id)
+    with source.read() as session:
+        docs = transfer.transfer_documents(session, child_id, TODAY)
+        want = [(e.when, e.summary, e.who) for e in record.chronology(session, child_id, TODAY)
+                if e.summary.startswith("Circumstances: ")]
+    assert sorted((c["recorded_on"], c["kind"], c["value"], c["contact"])
+                  for c in docs.data["circumstances"]) == [
+        ("2026-10-05", "adult_social_care", "referred",
+         "Adult Social Care front door, 01926 410410"),
+        ("2026-10-05", "young_carer", "yes", ""),
+        ("2026-11-02", "adult_social_care", "accepted",
+         "Adult Social Care front door, 01926 410410"),
+        ("2026-11-09", "adult_social_care", "accepted",
+         "Ana Petrov, Transitions Team, 01926 410500")]
+    write_transfer_pack(docs, tmp_path / "pack")
+    fresh = open_store(new_db("receiving.db"), None)
+    try:
+        with fresh.session(ACTOR) as session:
+            new_id = transfer.import_pack(session, transfer.read_pack(tmp_path / "pack"),
+                                          today=TODAY).id
+        with fresh.read() as session:
+            now = steps.current_circumstances(session, new_id)
+            contact = steps.adult_care_contact(session, new_id)
+            got = [(e.when, e.summary, e.who) for e in record.chronology(session, new_id, TODAY)
+                   if e.summary.startswith("Circumstances: ")]
+    finally:
+        fresh.close()
+    assert now == {"adult_social_care": "accepted", "young_carer": "yes"}
+    assert contact == "Ana Petrov, Transitions Team, 01926 410500"
+    assert got == want and (date(2026, 11, 9), "Circumstances: Adult social care: contact "
+                            "changed to Ana Petrov, Transitions Team, 01926 410500 (still "
+                            "accepted, supports them from 18)", "Wendy Worker") in got
+
+
+@pytest.mark.parametrize(("entry", "said"), [
+    ({"kind": "pet_owner", "value": "yes", "recorded_on": "2026-10-05"},
+     "circumstances.kind: 'pet_owner' is not a circumstance"),
+    ({"kind": "adult_social_care", "value": "maybe", "recorded_on": "2026-10-05"},
+     "circumstances.value: 'maybe' is not an answer for adult_social_care"),
+    ({"kind": "young_carer", "value": "yes", "recorded_on": "2026-10-05", "contact": "Ana"},
+     "circumstances.contact: only adult social care has one"),
+    ({"kind": "young_carer", "value": "yes"}, "circumstances: an entry has no recorded_on")])
+def test_a_bad_circumstance_in_a_pack_is_refused_and_nothing_written(
+        source, tmp_path, new_db, entry, said):
+    child_id = richest_child(source)
+    _agreed_with_circumstances(source, child_id)
+    with source.read() as session:
+        data = transfer.pack_data(session, child_id, TODAY)
+    data["circumstances"].append(entry)
+    fresh = open_store(new_db("receiving.db"), None)
+    try:
+        with pytest.raises(transfer.PackError, match=said), fresh.session(ACTOR) as session:
+            transfer.import_pack(session, data, today=TODAY)
+        with fresh.read() as session:
+            assert session.exec(select(m.Child)).all() == []
+    finally:
+        fresh.close()

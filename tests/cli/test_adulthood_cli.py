@@ -325,3 +325,21 @@ def amira_closing(cli, new_location):
         result = cli(*args, "--db", db)
         assert result.code == 0, (args, result.err)
     return db
+
+
+def test_a_young_persons_own_consent_is_recorded_as_the_young_persons_wir_2_1(
+        cli, new_location):
+    """WIR 2.1. `cintui due` asks for "the young person (17)"'s own consent; `child consent`
+    without --person (their own decision, its default) answered "Consent recorded for
+    CIN000001: the child, ...". The words agree now, in the line and in --json."""
+    db = amira_closing(cli, new_location)
+    due = cli("due", "--db", db, "--today", "2026-12-07", "--json")
+    assert due.code == 0 and "The young person (17) has not given their own" in due.out
+    done = cli("child", "consent", "Amira", "--decision", "given", "--method", "verbal",
+               "--on", "2026-12-07", "--db", db, "--today", "2026-12-07")
+    assert done.code == 0, done.err
+    assert done.out.strip() == ("Consent recorded for CIN000001: the young person, CIN "
+                                "service: given (verbal) on 2026-12-07")
+    again = cli("child", "consent", "Amira", "--decision", "given", "--scope", "meeting",
+                "--on", "2026-12-07", "--db", db, "--today", "2026-12-07", "--json")
+    assert again.code == 0 and json.loads(again.out)["who"] == "the young person"

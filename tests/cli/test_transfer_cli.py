@@ -250,6 +250,30 @@ def test_a_closure_is_not_recommended_beside_an_agreed_step_down_wir_3(cli, demo
     assert ok(cli, demo_store, "close", "status", ref)["ending"]["status"] == "approved"
 
 
+def test_close_status_says_the_agreed_step_down_closes_the_case_not_a_decision_wir_3(
+        cli, demo_store, ref):
+    """WIR 3: with a step-down recorded, then agreed, `close status` said "no manager's
+    decision to close yet", as though a closure were still to be recommended and decided
+    (and `close recommend` is refused then). It says what approves the closure now."""
+    step_down(cli, demo_store, ref)
+    first = ok(cli, demo_store, "close", "status", ref)["checklist"][0]
+    assert first["key"] == "approved" and first["problem"] == (
+        f"the step-down to {HUB} is recommended, waiting for the manager's decision, and "
+        f"completing it approves the closure (S on the record, then a; `cintui stepdown "
+        f"decide {ref} --approve`)")
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3 needs",
+       "--by", MANAGER, "--on", "2026-11-16")
+    text = run(cli, demo_store, "close", "status", ref)
+    assert text.code == 0, text.err
+    assert (f"the step-down to {HUB} is approved by the manager, and completing it approves "
+            f"the closure (S on the record, then x; `cintui stepdown complete {ref}`)"
+            in text.out)
+    assert "no manager's decision" not in text.out
+    assert text.out.splitlines()[0].endswith(  # as C says it; it said "no closure recommended"
+        f"{ref}: no closure to recommend: the step-down to {HUB} is approved by the manager, "
+        "and completing it approves the closure")
+
+
 def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_3(
         cli, demo_store, ref):
     """WIR 3: the app's form starts with every document chosen (assessment, plan, minutes,

@@ -482,3 +482,23 @@ def test_a_new_decision_is_offered_for_the_first_scope_still_missing_war_4_2_wir
     everything = [mum(scope, "given", on) for scope in ("service", "information_sharing",
                                                         "meeting")]
     assert offered(*everything) == "service"  # all recorded: the service, to record again
+
+
+def test_a_young_persons_own_decision_is_the_young_persons_from_16_wir_2_1():
+    """WIR 2.1: from 16 the due list asks for "the young person"'s own consent; their
+    decision recorded read "the child". Younger, and with no age known, "the child"."""
+    from cintui.domain.consent import own_words
+
+    assert own_words(16) == own_words(17) == "the young person"
+    assert own_words(15) == own_words(None) == "the child"
+
+
+def test_the_young_persons_own_consent_is_what_to_record_next_wir_2_1():
+    """WIR 2.1: a parent's consent given and a 17-year-old's own not: the consent form
+    opens on the young person's own decision (it opened on the parent)."""
+    from cintui.domain.consent import own_consent_missing
+
+    assert own_consent_missing(consent_summary([mum()], 17))
+    assert not own_consent_missing(consent_summary([mum(), child()], 17))
+    assert not own_consent_missing(consent_summary([mum()], 12))  # a parent's decides
+    assert not own_consent_missing(consent_summary([], 17))  # no one's yet: a parent's first

@@ -132,6 +132,33 @@ def test_an_incomplete_record_lists_each_missing_item_with_its_rule():  # TRA, Â
     assert "no manager's decision to close yet (TRA; BEX 3; BEX 4)" in line
 
 
+def test_a_step_down_agreed_says_completing_it_approves_the_closure_wir_3():
+    """WIR 3: with a step-down agreed, the closure follows from completing it; the first
+    item said "no manager's decision to close yet", as though one were still to be asked."""
+    facts = ClosureFacts(approved=False, closure_date=TODAY, reference="CIN000101",
+                         under_way=rules.UnderWay("step_down", "approved", "Hub"))
+    first = rules.closure_checklist(facts, TODAY)[0]
+    assert first.key == "approved" and not first.met
+    assert first.problem == (
+        "the step-down to Hub is approved by the manager, and completing it approves the "
+        "closure (S on the record, then x; `cintui stepdown complete CIN000101`)")
+    assert "no manager's decision" not in first.problem
+
+
+def test_a_step_down_or_transfer_not_yet_agreed_names_the_managers_step_wir_3_bex_4():
+    step_down = ClosureFacts(approved=False, closure_date=TODAY, reference="CIN000101",
+                             under_way=rules.UnderWay("step_down", "recommended", "Hub"))
+    assert rules.closure_checklist(step_down, TODAY)[0].problem == (
+        "the step-down to Hub is recommended, waiting for the manager's decision, and "
+        "completing it approves the closure (S on the record, then a; `cintui stepdown "
+        "decide CIN000101 --approve`)")
+    transfer = ClosureFacts(approved=False, closure_date=TODAY, reference="CIN000101",
+                            under_way=rules.UnderWay("transfer_out", "approved", "Kent"))
+    assert rules.closure_checklist(transfer, TODAY)[0].problem == (
+        "the transfer to Kent is approved by the manager, and marking its pack sent closes "
+        "the case (T on the record, then x; `cintui transfer sent CIN000101`)")
+
+
 def test_an_open_dispute_blocks_closing():  # BEX 3
     facts = ClosureFacts(**{**COMPLETE.__dict__, "disputed": True})
     (item,) = rules.blockers(rules.closure_checklist(facts, TODAY))

@@ -495,6 +495,29 @@ def test_adult_social_cares_contact_is_one_line_with_a_referral_war_4_2():
         "Adult social care: accepted, supports them from 18 (contact: Ana Petrov)")
 
 
+def test_a_contact_changed_alone_reads_as_the_contact_changed_not_a_new_answer_war_4_2():
+    """WAR 4.2: a contact given alone later is a new row of the same answer; the
+    chronology read it as a second acceptance, dated the day of the change."""
+    rows = [("adult_social_care", "referred", "Front door, 01926 410410"),
+            ("adult_social_care", "accepted", "Front door, 01926 410410"),
+            ("young_carer", "yes", ""),
+            ("adult_social_care", "accepted", "Ana Petrov, Transitions Team, 01926 410500"),
+            ("adult_social_care", "accepted", ""),
+            ("adult_social_care", "no", ""),
+            ("adult_social_care", "referred", "")]
+    assert s.circumstance_history(rows) == [
+        "Adult social care: referred, for support after 18 (contact: Front door, 01926 "
+        "410410)",
+        "Adult social care: accepted, supports them from 18 (contact: Front door, 01926 "
+        "410410)",
+        "Young carer",
+        "Adult social care: contact changed to Ana Petrov, Transitions Team, 01926 410500 "
+        "(still accepted, supports them from 18)",
+        "Adult social care: contact cleared (still accepted, supports them from 18)",
+        "Adult social care: no referral",
+        "Adult social care: referred, for support after 18"]
+
+
 def test_the_circumstances_open_at_adult_social_care_from_the_17th_birthday_war_4_2():
     from cintui.domain.steps import circumstance_first
 

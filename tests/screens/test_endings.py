@@ -518,6 +518,30 @@ async def test_the_closure_names_a_young_persons_own_consent_missing_wir_2_1(
             "(WIR 2.1): record it (3 on the record, then a;") in shown, shown
 
 
+async def test_the_consent_form_opens_on_the_young_persons_own_decision_wir_2_1(
+        cli, new_location):
+    """WIR 2.1. Amira, 17, her mother's consent recorded and not her own: the closure says
+    "record it (3 on the record, then a", and `a` opened the form on her mother, so the
+    worker had to change "Whose decision" first (or recorded the mother's again). It
+    opens on the young person's own decision: 3, a, Ctrl+S records it."""
+    from tests.cli.test_adulthood_cli import amira_closing
+
+    db = amira_closing(cli, new_location)
+    app = ChildHost(db, "CIN000001")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "a")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
+        await settle(pilot)
+        assert app.screen.query_one("#person", Select).value == "child"
+        assert app.screen.query_one("#scope", Select).value == "service"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ != "ConsentFormScreen")
+        await settle(pilot)
+    done = cli("close", "complete", "Amira", "--db", db, "--today", "2026-12-07")
+    assert done.code == 0, done.err  # her own consent was what was missing
+
+
 async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo_store):
     """TRA: closure letters to the family, the child and each professional. Written after
     the manager's approval and before the case is closed (they are how the family is told,

@@ -389,6 +389,28 @@ async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
         assert state[at + 1].startswith("the child:") and state[at + 1][22] != " ", state
 
 
+async def test_the_closure_checklist_beside_an_agreed_step_down_names_completing_it_wir_3(
+        demo_store):
+    """WIR 3: with the step-down agreed and not yet completed, the checklist under it on C
+    began "no manager's decision to close yet", sending the worker to a decision the
+    step-down's own agreement stands for. It says completing the step-down approves it."""
+    from tests.screens.test_child import shown_lines
+
+    ref, _ = _step_down_ready(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        shown = " ".join(" ".join(  # the item's words, its rule at the right of its first line
+            shown_lines(app.screen.query_one("#closure-checklist"))).split()).replace(
+                " [TRA; BEX 3; BEX 4]", "")
+        assert "no manager's decision" not in shown
+        assert (f"the step-down to {HUB} is approved by the manager, and completing it "
+                f"approves the closure (S on the record, then x; `cintui stepdown complete "
+                f"{ref}`)") in shown
+
+
 def _step_down_ready(demo_store) -> tuple[str, object]:
     """The prepared child's step-down recommended, recorded and agreed by the manager, not
     yet completed: its reference and id."""
