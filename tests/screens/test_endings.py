@@ -250,14 +250,25 @@ async def test_a_plan_started_but_not_written_is_said_so_on_the_summary(demo_sto
             "actions (p opens the plan; n there writes it)")
 
 
+def approved_child(path, **names):
+    """A child `prepared`, its closure recommended and approved by the manager (not yet
+    closed): its reference and id."""
+    ref = prepared(path, **names)
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            child_id = cases.find_child(session, ref).id
+        walk_to_approved(store, child_id)
+    finally:
+        store.close()
+    return ref, child_id
+
+
 def closed_child(path, **names):
     """A child `prepared`, then closed on 16 Nov 2026 (RC7) as a worker and manager would:
     its reference and id."""
-    ref = prepared(path, **names)
+    ref, child_id = approved_child(path, **names)
     store = open_store(path, None)
-    with store.read() as session:
-        child_id = cases.find_child(session, ref).id
-    walk_to_approved(store, child_id)
     with store.session(ACTOR) as session:
         endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
     close(store, child_id, closure_date=date(2026, 11, 16), reason="RC7", unmet_need=False)
@@ -452,12 +463,7 @@ async def test_letters_on_to_adult_social_care_say_whom_to_call_there_rc6_war_4_
     from cintui.casework import steps as case_steps
     from cintui.reference import config
 
-    ref = prepared(demo_store)
-    store = open_store(demo_store, None)
-    with store.read() as session:
-        child_id = cases.find_child(session, ref).id
-    walk_to_approved(store, child_id)
-    store.close()
+    ref, child_id = approved_child(demo_store)
 
     async def letters(app, pilot) -> list[str]:
         await pilot.press("C")
@@ -553,12 +559,7 @@ async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo
 
     from cintui.reference import config
 
-    ref = prepared(demo_store)
-    store = open_store(demo_store, None)
-    with store.read() as session:
-        child_id = cases.find_child(session, ref).id
-    walk_to_approved(store, child_id)
-    store.close()
+    ref, _ = approved_child(demo_store)
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

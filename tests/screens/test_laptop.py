@@ -275,10 +275,7 @@ async def test_a_whole_record_shows_what_it_holds_and_scrolls_at_80x24(
     _refused_closure(path)
     app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("f6")
-        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
-        await settle(pilot)
+        await _on_conflicts(pilot)
         text = shown(app)
         assert "Ending" in text and "already recommended" in text
         for words in ("closure reason: RC8", "kind: closure", "recommended by: Ben Cole",
@@ -337,10 +334,7 @@ async def test_f6_shows_the_closure_the_server_holds_beside_the_refused_one(
         store.close()
     app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("f6")
-        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
-        await settle(pilot)
+        await _on_conflicts(pilot)
         theirs = str(app.screen.query_one("#theirs").render())
         mine = str(app.screen.query_one("#mine").render())
     assert "closure reason: RC7" in mine and "recommended by: Amira Ashdown" in mine
@@ -372,10 +366,7 @@ async def test_a_relationship_deleted_on_the_server_names_its_child_and_person(
     store.close()
     app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("f6")
-        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
-        await settle(pilot)
+        await _on_conflicts(pilot)
         text = shown(app)
         assert "CIN000001 Nell Quill · Person's relationship to the child (Rosa Quill)" in text
         assert "No child" not in text and "deleted on server" in text  # the list fits
@@ -423,8 +414,10 @@ def test_replica_header_snapshot(tmp_path, cli, monkeypatch, snap_compare, size,
 
 
 async def _on_conflicts(pilot) -> None:
+    """The app ready, then F6: the sync conflicts screen, drawn."""
     await ready(pilot)
     await pilot.press("f6")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "SyncConflictsScreen")
     await settle(pilot)
 
 
