@@ -66,18 +66,7 @@ def checklist_parts(title: str, items, *, problems_only: bool = False) -> list:
 
 
 class _DatedForm(FormScreen):
-    """A form with an `on` date field: a date, not in the future."""
-
-    def date_problem(self, problems: dict[str, str], name: str = "on") -> None:
-        try:
-            when = self.date_of(name)
-        except ValueError as exc:
-            problems[name] = str(exc)
-            return
-        if when is None:
-            problems[name] = "give the date"
-        elif when > self.app.today:
-            problems[name] = f"{_day(when)} is in the future"
+    """A form with an `on` date field: a date, not in the future (`date_problem`)."""
 
 
 # ---------------------------------------------------------------- a decision (BEX 4)

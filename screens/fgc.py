@@ -155,16 +155,6 @@ class FgcScreen(KeysAsRead, Screen):
 
 class _Dated(FormScreen):
     KEEP_TYPED = True  # what was typed, back after a crash or the idle lock
-    def date_problem(self, problems: dict[str, str]) -> None:
-        try:
-            when = self.date_of("on")
-        except ValueError as exc:
-            problems["on"] = str(exc)
-            return
-        if when is None:
-            problems["on"] = "give the date"
-        elif when > self.app.today:
-            problems["on"] = f"{_day(when)} is in the future"
 
 
 class FgcReferFormScreen(_Dated):

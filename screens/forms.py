@@ -422,6 +422,20 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def date_of(self, name: str) -> date | None:
         return parse_date(self.value(name) or "")
 
+    def date_problem(self, problems: dict[str, str], name: str = "on",
+                     missing: str = "give the date") -> None:
+        """A date the form needs, of something done: not blank (`missing` says what to
+        give), a date, and not in the future."""
+        try:
+            when = self.date_of(name)
+        except ValueError as exc:
+            problems[name] = str(exc)
+            return
+        if when is None:
+            problems[name] = missing
+        elif when > self.app.today:
+            problems[name] = f"{when.day} {when:%b %Y} is in the future"
+
     def date_by(self, name: str) -> date | None:
         """An action's date as councils write it ("18/12", "Fri", "by 18 Dec": the plan's
         and the minutes' reading, `dates.read_day`), from the form's own date (its "on")

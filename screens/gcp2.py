@@ -183,14 +183,7 @@ class Gcp2FormScreen(FormScreen):
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
-        try:
-            when = self.date_of("on")
-            if when is None:
-                problems["on"] = "give the date"
-            elif when > self.app.today:
-                problems["on"] = f"{_day(when)} is in the future"
-        except ValueError as exc:
-            problems["on"] = str(exc)
+        self.date_problem(problems)
         self._grades(problems)
         self._needs(problems)
         return problems

@@ -185,16 +185,6 @@ class _SosForm(FormScreen):
         if chosen is not None:
             self.query_one("#on").value = f"{chosen.held_on:%d/%m/%Y}"
 
-    def date_problem(self, problems: dict[str, str]) -> None:
-        try:
-            when = self.date_of("on")
-        except ValueError as exc:
-            problems["on"] = str(exc)
-            return
-        if when is None:
-            problems["on"] = "give the date"
-        elif when > self.app.today:
-            problems["on"] = f"{_day(when)} is in the future"
 
 
 class StatementFormScreen(_SosForm):

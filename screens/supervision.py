@@ -286,16 +286,11 @@ class SupervisionFormScreen(FormScreen):
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
-        for name in ("on", "next_due"):
-            try:
-                when = self.date_of(name)
-            except ValueError as exc:
-                problems[name] = str(exc)
-                continue
-            if name == "on" and when is None:
-                problems["on"] = "give the date of the supervision"
-            elif name == "on" and when > self.app.today:
-                problems["on"] = f"{_day(when)} is in the future"
+        self.date_problem(problems, missing="give the date of the supervision")
+        try:
+            self.date_of("next_due")
+        except ValueError as exc:
+            problems["next_due"] = str(exc)
         for name, why in (("by", "name the manager"), ("present", "say who was there"),
                           ("discussion", "say what was discussed (STO 8.5)"),
                           ("decisions", "record the case direction decided (BEX 4)")):
@@ -388,15 +383,7 @@ class SupervisionSessionScreen(FormScreen):
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
-        try:
-            when = self.date_of("on")
-        except ValueError as exc:
-            problems["on"] = str(exc)
-        else:
-            if when is None:
-                problems["on"] = "give the date of the supervision"
-            elif when > self.app.today:
-                problems["on"] = f"{_day(when)} is in the future"
+        self.date_problem(problems, missing="give the date of the supervision")
         try:
             self.date_of("next_due")
         except ValueError as exc:
