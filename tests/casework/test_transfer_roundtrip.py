@@ -70,6 +70,19 @@ def richest_child(store):
     return choices[0][1]
 
 
+def received(new_db, pack):
+    """A new receiving store with `pack` imported, as `cintui import transfer-pack` does:
+    the store (to close) and the new child's id."""
+    fresh = open_store(new_db("receiving.db"), None)
+    try:
+        with fresh.session(ACTOR) as session:
+            return fresh, transfer.import_pack(session, transfer.read_pack(pack),
+                                               today=TODAY).id
+    except BaseException:
+        fresh.close()
+        raise
+
+
 def test_pack_round_trips_plan_and_chronology(source, tmp_path, new_db):
     child_id = richest_child(source)
     with source.session(ACTOR) as session:
@@ -88,11 +101,8 @@ def test_pack_round_trips_plan_and_chronology(source, tmp_path, new_db):
     written = {p.name for p in write_transfer_pack(docs, tmp_path / "pack")}
     assert {"cin-plan.pdf", "latest-review-minutes.docx", "transfer-pack.json"} <= written
 
-    fresh = open_store(new_db("receiving.db"), None)
+    fresh, new_id = received(new_db, tmp_path / "pack")
     try:
-        with fresh.session(ACTOR) as session:
-            new_id = transfer.import_pack(session, transfer.read_pack(tmp_path / "pack"),
-                                          today=TODAY).id
         with fresh.read() as session:
             got_plan = plans.current_plan(session, new_id)
             got_chronology = chronology_facts(session, new_id)
@@ -161,11 +171,8 @@ def test_the_pack_carries_the_circumstances_and_adult_social_cares_contact_war_4
         ("2026-11-09", "adult_social_care", "accepted",
          "Ana Petrov, Transitions Team, 01926 410500")]
     write_transfer_pack(docs, tmp_path / "pack")
-    fresh = open_store(new_db("receiving.db"), None)
+    fresh, new_id = received(new_db, tmp_path / "pack")
     try:
-        with fresh.session(ACTOR) as session:
-            new_id = transfer.import_pack(session, transfer.read_pack(tmp_path / "pack"),
-                                          today=TODAY).id
         with fresh.read() as session:
             now = steps.current_circumstances(session, new_id)
             contact = steps.adult_care_contact(session, new_id)
