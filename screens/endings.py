@@ -66,7 +66,7 @@ def checklist_parts(title: str, items, *, problems_only: bool = False) -> list:
 
 
 class _DatedForm(FormScreen):
-    """A form with an `on` date field: a date, not in the future (`date_problem`)."""
+    """A form with an `on` date field: a date, not in the future."""
 
 
 # ---------------------------------------------------------------- a decision (BEX 4)
