@@ -576,6 +576,7 @@ class CircumstancesFormScreen(FormScreen):
                 options, self.current.get(c.key, rules.NOT_APPLICABLE), keys=dict(c.keys)))
         with self.app.store.read() as session:  # WAR 4.2: for the closure letters (RC6)
             self.held_contact = cs.adult_care_contact(session, self.child_id)
+            self.dob = cs.date_of_birth(session, self.child_id)
         yield self.row("adult_contact", "Adult care contact", self.text(
             self.held_contact, "team, worker, phone: the letters name it"))
         yield self.row("disability", "Disabilities", self.text(
@@ -594,6 +595,10 @@ class CircumstancesFormScreen(FormScreen):
             return problems
         for p in rules.check_date("on", on_, self.app.today, what="the date"):
             problems[p.field] = p.message
+        care = self.value(rules.ADULT_SOCIAL_CARE)
+        if care != self.current.get(rules.ADULT_SOCIAL_CARE, rules.NOT_APPLICABLE) and (
+                problem := rules.check_adult_care_age(care, self.dob, on_ or self.app.today)):
+            problems[rules.ADULT_SOCIAL_CARE] = problem  # WAR 4.2: a 4-year-old was referred
         if (contact := self._contact()) is not None and (problem := rules.check_adult_contact(
                 contact, self.value(rules.ADULT_SOCIAL_CARE))):
             problems["adult_contact"] = problem

@@ -431,6 +431,10 @@ def record_circumstances(session: Session, child_id: uuid.UUID, changes: Mapping
         except ValueError as exc:
             raise StepError("disability", str(exc).partition(": ")[2]) from None
     current = current_circumstances(session, child_id)
+    asked = values.get(rules.ADULT_SOCIAL_CARE, rules.NOT_APPLICABLE)
+    if asked != current.get(rules.ADULT_SOCIAL_CARE, rules.NOT_APPLICABLE) and (
+            problem := rules.check_adult_care_age(asked, child.dob, on)):
+        raise StepError(rules.ADULT_SOCIAL_CARE, problem)
     held = adult_care_contact(session, child_id)
     contact = held if adult_contact is None else " ".join(adult_contact.split())
     if adult_contact is not None:
@@ -455,6 +459,12 @@ def record_circumstances(session: Session, child_id: uuid.UUID, changes: Mapping
         session.add(child)
     session.flush()
     return current_circumstances(session, child_id)
+
+
+def date_of_birth(session: Session, child_id: uuid.UUID) -> date | None:
+    """The child's date of birth (None: unborn), for the circumstances form's check of
+    adult social care against their age (WAR 4.2, `rules.check_adult_care_age`)."""
+    return _child(session, child_id).dob
 
 
 def adult_care_contact(session: Session, child_id: uuid.UUID) -> str:

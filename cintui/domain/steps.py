@@ -220,6 +220,28 @@ def check_adult_contact(contact: str, value: str) -> str:
     return ""
 
 
+# WAR 4.2 names no age; preparing for adulthood starts at the Year 9 review of an EHCP, and
+# a Care Act s58 transition assessment is for a young person "likely to have needs for
+# care and support after becoming 18": a 4-year-old was referred without a word.
+TRANSITION_AGE = 14
+
+
+def check_adult_care_age(value: str, dob: date | None, on: date) -> str:
+    """Adult social care (referred, accepted, declined, not needed) is recorded for a young
+    person preparing for adulthood, from `TRANSITION_AGE` on the day recorded (`on`); none
+    before birth (`dob` None). Returns the problem, "" none; "no" (clearing it) always may."""
+    if value in ("", NOT_APPLICABLE):
+        return ""
+    why = (f"adult social care is for a young person preparing for adulthood, from "
+           f"{TRANSITION_AGE} (WAR 4.2; a Care Act s58 transition assessment)")
+    if dob is None or dob > on:
+        return f"the child is not born yet: {why}"
+    age = age_years(dob, on)
+    if age < TRANSITION_AGE:
+        return f"the child is {age} on {on.day} {on:%b %Y}: {why}: is this the right child?"
+    return ""
+
+
 def circumstance_factors(current: Mapping[str, str]) -> tuple[str, ...]:
     """The census assessment factors the child's circumstances feed (WAR 2.2.2 → DfE
     factors: young carer 7A, privately fostered 8B-8F, unaccompanied asylum-seeking 9A;
@@ -928,7 +950,7 @@ __all__ = [
     "check_factors",
     "check_home_visit", "check_level", "level_meant", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
-    "check_adult_contact", "circumstance_first", "circumstance_history", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
+    "TRANSITION_AGE", "check_adult_care_age", "check_adult_contact", "circumstance_first", "circumstance_history", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",
     "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
     "status_of", "steps",

@@ -130,6 +130,8 @@ def _agreed_with_circumstances(store, child_id) -> None:
     from cintui.casework import steps
 
     with store.session(ACTOR) as session:
+        # 16: adult social care is for a young person preparing for adulthood (WAR 4.2)
+        session.get(m.Child, child_id).dob = date(2010, 3, 14)
         steps.record_circumstances(session, child_id, {"adult_social_care": "referred",
                                                        "young_carer": "yes"},
                                    on=date(2026, 10, 5), today=TODAY, by="Wendy Worker",

@@ -253,6 +253,30 @@ def test_a_bad_adult_social_care_contact_is_one_line_and_nothing_is_written(
     assert shown["adult_social_care_contact"] == ""
 
 
+def test_adult_social_care_for_a_child_under_14_is_refused_in_one_line_war_4_2(
+        cli, new_location):
+    """WAR 4.2, Care Act s58: a referral to adult social care, with its contact, was
+    recorded for a 4-year-old without a word (a slip of the child's name, most likely).
+    Under 14 on the day, it is refused in one line naming the age, exit 2, nothing
+    written; Kai (16) is referred as before."""
+    db = _store(cli, new_location)
+    assert cli("child", "add", "--first-name", "Mia", "--last-name", "Stone", "--dob",
+               "2022-05-10", "--worker", "jo.walker", "--referral-date", "2026-12-07",
+               "--today", "2026-12-07", "--db", db).code == 0
+    young = cli("child", "circumstances", "Mia", "--adult-social-care", "referred",
+                "--adult-contact", "Adult front door, 01926 410410", "--on", "2026-12-07",
+                "--db", db, "--today", "2026-12-07")
+    assert young.code == 2 and "Traceback" not in young.err
+    assert young.err.strip().count("\n") == 0
+    assert ("the child is 4 on 7 Dec 2026: adult social care is for a young person "
+            "preparing for adulthood, from 14 (WAR 4.2; a Care Act s58 transition "
+            "assessment)") in young.err
+    shown = json.loads(cli("child", "circumstances", "Mia", "--json", "--db", db).out)
+    assert shown["circumstances"] == {} and shown["adult_social_care_contact"] == ""
+    assert cli("child", "circumstances", "Kai", "--adult-social-care", "referred", "--on",
+               "2026-12-07", "--db", db, "--today", "2026-12-07").code == 0
+
+
 def test_a_package_review_after_the_18th_birthday_is_one_line_naming_it(cli, new_location):
     """s17(10), WAR 4.2. Kai is 18 on Tue 15 Feb 2028. A short break's review could be set
     after it, and a review's blank next date gave 12 months: the package ran on, on paper,

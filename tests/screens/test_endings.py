@@ -490,6 +490,8 @@ async def test_letters_on_to_adult_social_care_say_whom_to_call_there_rc6_war_4_
 
     store = open_store(demo_store, None)
     with store.session("amira") as session:
+        # 17: adult social care is for a young person preparing for adulthood (WAR 4.2)
+        session.get(Child, child_id).dob = date(2009, 6, 1)
         case_steps.record_circumstances(
             session, child_id, {"adult_social_care": "accepted"}, on=TODAY, today=TODAY,
             adult_contact="Ana Petrov, Transitions Team, 0151 606 2020")

@@ -573,6 +573,31 @@ async def test_i_opens_a_17_year_olds_circumstances_at_adult_social_care_war_4_2
             " ".join(text_of(steps, "#steps-child").split())
 
 
+async def test_adult_social_care_for_a_child_under_14_is_refused_beside_it_war_4_2(
+        empty_store):
+    """WAR 4.2, Care Act s58: the form recorded a referral to adult social care for Leo, 9,
+    without a word. Now `r` there and Ctrl+S says beside the box why not, and nothing is
+    saved; `Esc` leaves him as he was."""
+    app = ChildHost(empty_store, "KEY1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_steps(pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        form = app.screen
+        await settle(pilot)
+        form.query_one("#adult_social_care").focus()
+        await pilot.press("r", "ctrl+s")
+        await until(pilot, lambda: "from 14" in text_of(form, "#adult_social_care-error"))
+        said = " ".join(text_of(form, "#adult_social_care-error").split())
+        assert "the child is 9 on " in said and "(WAR 4.2; a Care Act s58" in said
+        assert app.screen is form  # nothing saved
+    store = open_store(empty_store, None)
+    with store.read() as session:
+        assert cs.current_circumstances(
+            session, cases.find_child(session, "KEY1").id) == {}
+    store.close()
+
+
 async def test_i_opens_a_younger_childs_circumstances_at_the_top(empty_store):
     app = ChildHost(empty_store, "KEY1")
     async with app.run_test(size=(80, 24)) as pilot:
