@@ -68,7 +68,7 @@ from cintui.domain.consent import (
     check_fact,
     check_withheld,
     consent_summary,
-    own_words,
+    own_words_on,
 )
 from cintui.domain.endings import DecisionFact, closure_words, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
@@ -808,8 +808,7 @@ def _consent_rows(session: Session, child_id: uuid.UUID, today: date | None):
     rows, facts = [], []
     dob = session.get(Child, child_id).dob
     for c, name, relationship, pr, decider in _consent_query(session, child_id):
-        age = child_rules.age_years(dob, c.decided_on) if dob and dob <= c.decided_on else None
-        who = _who(c.person_id, name, relationship, own_words(age))  # WIR 2.1
+        who = _who(c.person_id, name, relationship, own_words_on(dob, c.decided_on))  # WIR 2.1
         withheld = _withheld(c, decider or "")
         missing = tuple(check_withheld(withheld, today)) if withheld is not None else ()
         rows.append(ConsentRow(

@@ -20,7 +20,7 @@ from cintui.domain import meeting_safeguards as rules
 from cintui.domain import steps as step_rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years
-from cintui.domain.consent import ConsentFact, WithheldConsentRecord
+from cintui.domain.consent import ConsentFact, WithheldConsentRecord, own_words_on
 from cintui.domain.meeting import Invitee, Schedule
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.workforce import parse_role, role_label
@@ -47,8 +47,11 @@ def meeting_consents(session: Session, child_id: uuid.UUID) -> list[ConsentFact]
         .where(m.Consent.child_id == child_id, m.Consent.scope == "meeting")
         .order_by(m.Consent.decided_on, m.Consent.created_at, m.Consent.id)).all()
     out = []
+    dob = session.get(m.Child, child_id).dob
     for c, name, relationship, pr, decider in rows:
         who = f"{name} ({relationship})" if name and relationship else (name or "")
+        if c.person_id is None:  # WIR 2.1: "the young person" only at 16 or 17 that day
+            who = own_words_on(dob, c.decided_on)
         withheld = WithheldConsentRecord(
             reasons=c.withheld_reasons, alternative_support=c.alternative_support,
             alternative_monitoring=c.alternative_monitoring,

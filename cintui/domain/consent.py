@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from cintui.domain.child import age_years
+
 # As cintui.store.models (the store builds `ConsentFact`s from its Consent rows).
 CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
 CONSENT_DECISIONS = ("given", "refused", "withdrawn")
@@ -175,6 +177,12 @@ def own_words(child_age: int | None) -> str:
     """Whose own decision it is, in the words the due list and the consent flag use for one
     of 16 or 17 (WIR 2.1): "the young person"; younger, "the child"."""
     return "the young person" if is_young_person(child_age) else "the child"
+
+
+def own_words_on(dob: date | None, on: date) -> str:
+    """`own_words` for a child's own decision made on `on`, by their age that day (WIR 2.1):
+    the consent tab, the chronology and the meeting safeguards say it alike."""
+    return own_words(age_years(dob, on) if dob is not None and dob <= on else None)
 
 
 def _consented(facts: list[ConsentFact], young_person: bool) -> bool:

@@ -84,6 +84,29 @@ def test_wir_2_1_2_3_a_meeting_is_not_booked_once_consent_is_withdrawn(store):
         problem.problem
 
 
+def test_wir_2_1_the_childs_own_refusal_is_the_childs_under_16_and_the_young_persons_at_16(
+        store):
+    """WIR 2.1: "the young person" is one of 16 or 17. The booking's refusal called a
+    child's own decision "the young person" at any age; now it says it as the consent tab
+    and the chronology do, by their age on the day of the decision."""
+    from cintui.store.models import Child
+
+    cid = child_id(store)
+    consent(store, cid, "withdrawn")  # under 16 the child's own decision alone stops nothing
+    with store.session(ACTOR) as session:
+        record.record_consent(session, cid, record.ConsentInput(
+            scope="meeting", decision="refused", decided_on=TODAY, person_id=None), TODAY)
+    said = refused(store, cid).problem
+    assert " withdrawn and the child refused: " in said, said
+    with store.session(ACTOR) as session:  # 16 on the day of the decision
+        session.get(Child, cid).dob = date(2010, TODAY.month, TODAY.day)
+    said = refused(store, cid).problem
+    assert " withdrawn and the young person refused: " in said, said
+    with store.read() as session:  # the chronology says it alike
+        assert any(e.who == "the young person" for e in record.chronology(session, cid)
+                   if e.kind == "consent")
+
+
 def test_wir_2_3_held_without_consent_with_the_reason_is_booked(store):
     cid = child_id(store)
     consent(store, cid, "withdrawn")

@@ -107,6 +107,25 @@ async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(de
         assert len(with_store(demo_store, booked)) == before + 1
 
 
+async def test_wir_2_1_the_booking_calls_a_childs_own_refusal_the_childs_under_16(demo_store):
+    """WIR 2.1: the booking form said "the young person refused" of a school-age child;
+    the consent tab and the chronology say "the child" under 16, and so does it now."""
+    def refuse(session, cid):
+        mum = next(p for p in record.list_people(session, cid) if p.parental_responsibility)
+        for person in (mum.person_id, None):  # under 16, a parent's decision counts
+            record.record_consent(session, cid, record.ConsentInput(
+                scope="meeting", decision="refused", decided_on=TODAY,
+                person_id=person), TODAY)
+    with_store(demo_store, refuse)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await meetings_tab(pilot)
+        form = await booking_form(pilot)
+        said = " ".join(text_of(form, "#consent-error").split())
+        assert " refused and the child refused: complete the withheld-consent path" in said
+        assert "young person" not in said
+
+
 async def test_bex_3_an_initial_meeting_needs_a_manager_in_the_chair(demo_store):
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
