@@ -139,6 +139,10 @@ def ending_under_way(session: Session, child_id: uuid.UUID) -> str:
 
 def _active(session: Session, child_id: uuid.UUID, *statuses: str) -> m.Ending:
     ending = closure_ending(session, child_id)
+    if ending is None and (u := under_way_ending(session, child_id)) is not None:
+        # WIR 3, BEX 4: the step-down or transfer approves the closure; as `close status`
+        reference = _child(session, child_id).reference
+        raise EndingError("closure", f"no closure recommended: {u.words(reference)}")
     if ending is None or ending.status not in statuses:
         now = (f"the closure is {rules.ENDING_STATUS_LABELS[ending.status]}" if ending
                else "no closure has been recommended")

@@ -274,6 +274,25 @@ def test_close_status_says_the_agreed_step_down_closes_the_case_not_a_decision_w
         "and completing it approves the closure")
 
 
+def test_close_complete_beside_an_agreed_step_down_says_what_closes_the_case_wir_3(
+        cli, demo_store, ref):
+    """WIR 3: with only a step-down under way, `close complete` (and `told`, `decide`)
+    said "no closure has been recommended; this step needs a closure approved ...", though
+    no closure is to be recommended then. Each says what `close status` says: completing
+    the step-down approves the closure, with its key and command."""
+    step_down(cli, demo_store, ref)
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3 needs",
+       "--by", MANAGER, "--on", "2026-11-16")
+    said = (f"no closure recommended: the step-down to {HUB} is approved by the manager, "
+            f"and completing it approves the closure (S on the record, then x; `cintui "
+            f"stepdown complete {ref}`)")
+    for args in (("close", "complete", ref, "--reason", "RC7"), ("close", "told", ref)):
+        result = run(cli, demo_store, *args)
+        one_line_error(result, said)
+        assert "no closure has been recommended" not in result.err
+    assert ok(cli, demo_store, "close", "status", ref)["ending"] is None  # nothing written
+
+
 def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_3(
         cli, demo_store, ref):
     """WIR 3: the app's form starts with every document chosen (assessment, plan, minutes,
