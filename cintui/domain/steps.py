@@ -194,6 +194,27 @@ def circumstance_history(rows: Iterable[tuple[str, str, str]]) -> list[str]:
     return out
 
 
+def circumstances_held(rows: Iterable[tuple[str, str, date, str]]) -> list[str]:
+    """The child's circumstances held now, in the order listed, each with the day its answer
+    was first recorded (`rows`: kind, value, recorded_on, contact, oldest first), as a
+    document read by someone new to the child says them (BEX 4: the transfer pack): "Adult
+    social care: accepted, supports them from 18, since 2 Nov 2026 (contact: Ana Petrov,
+    Transitions Team, 01926 410500)". A contact changed alone keeps the answer's date
+    (WAR 4.2); an answer of "no" is not held."""
+    held: dict[str, tuple[str, date, str]] = {}
+    for key, value, on, contact in rows:
+        same = held.get(key)
+        held[key] = (value, same[1] if same and same[0] == value else on, contact)
+    out = []
+    for c in CIRCUMSTANCES:
+        if c.key not in held or held[c.key][0] not in c.values:
+            continue
+        value, since, contact = held[c.key]
+        out.append(f"{circumstance_words(c.key, value)}, since {since.day} {since:%b %Y}"
+                   + (f" (contact: {contact})" if contact else ""))
+    return out
+
+
 ADULT_CONTACT_MAX = 300
 
 
@@ -950,7 +971,7 @@ __all__ = [
     "check_factors",
     "check_home_visit", "check_level", "level_meant", "check_outcome", "check_plan_start", "check_record",
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
-    "TRANSITION_AGE", "check_adult_care_age", "check_adult_contact", "circumstance_first", "circumstance_history", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
+    "TRANSITION_AGE", "check_adult_care_age", "circumstances_held", "check_adult_contact", "circumstance_first", "circumstance_history", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",
     "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
     "status_of", "steps",

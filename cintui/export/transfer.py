@@ -28,6 +28,7 @@ from cintui.domain.short_breaks import (
     ShortBreakFact,
     package_line,
 )
+from cintui.domain.steps import CIRCUMSTANCE_KEYS, circumstances_held
 from cintui.domain.transfer import (
     CONSENT_TO_SHARE_LABELS,
     DOCUMENT_LABELS,
@@ -268,6 +269,15 @@ class TransferDocuments:
     today: date
 
 
+def circumstance_lines(data: dict) -> list[str]:
+    """WAR 2.2.2, 4.2: the circumstances the pack carries, as held on the day it was made
+    (a young person's referral to adult social care and whom to call there among them)."""
+    rows = [(r["kind"], r["value"], date.fromisoformat(r["recorded_on"][:10]),
+             r.get("contact") or "") for r in data.get("circumstances", [])
+            if r.get("kind") in CIRCUMSTANCE_KEYS and r.get("recorded_on")]
+    return circumstances_held(rows)
+
+
 def assessment_sections(data: dict, visits: tuple[str, ...] = ()) -> Sections:
     c, ep, tr = data["child"], data["episode"], data["transfer"]
     people = data.get("people", [])
@@ -276,6 +286,7 @@ def assessment_sections(data: dict, visits: tuple[str, ...] = ()) -> Sections:
                        f"Date of birth: {_iso_day(c.get('dob'), 'not known')}",
                        f"Primary need: {ep.get('primary_need')} {ep.get('primary_need_label') or ''}"
                        .rstrip()]),
+        ("Circumstances (WAR 2.2.2)", circumstance_lines(data) or ["None recorded."]),
         ("The assessment", [
             f"Referred: {_iso_day(ep.get('referral_date'))} "
             f"({ep.get('referral_source_label') or ep.get('referral_source')})",

@@ -189,6 +189,34 @@ def test_the_pack_carries_the_circumstances_and_adult_social_cares_contact_war_4
                             "accepted, supports them from 18)", "Wendy Worker") in got
 
 
+def test_the_packs_assessment_summary_lists_the_circumstances_and_whom_to_call_war_4_2(
+        source, tmp_path):
+    """BEX 4, WAR 4.2, WAR 2.2.2: the pack's JSON carried the circumstances, but its
+    readable documents did not: a social worker reading the assessment summary in the
+    receiving authority did not learn that adult social care had accepted the young
+    person, nor whom to call there. The summary (DOCX and PDF) now lists each held, with
+    the day its answer was recorded and the contact."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    child_id = richest_child(source)
+    _agreed_with_circumstances(source, child_id)
+    with source.read() as session:
+        docs = transfer.transfer_documents(session, child_id, TODAY)
+    write_transfer_pack(docs, tmp_path / "pack")
+    paragraphs = [p.text for p in Document(tmp_path / "pack" / "assessment-summary.docx")
+                  .paragraphs]
+    at = paragraphs.index("Circumstances (WAR 2.2.2)")
+    assert paragraphs[at + 1:at + 3] == [
+        "Young carer, since 5 Oct 2026",
+        "Adult social care: accepted, supports them from 18, since 2 Nov 2026 (contact: Ana "
+        "Petrov, Transitions Team, 01926 410500)"]
+    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(
+        tmp_path / "pack" / "assessment-summary.pdf").pages).split())
+    assert "Circumstances (WAR 2.2.2)" in pdf and "(contact: Ana Petrov, Transitions Team, " \
+        "01926 410500)" in pdf
+
+
 @pytest.mark.parametrize(("entry", "said"), [
     ({"kind": "pet_owner", "value": "yes", "recorded_on": "2026-10-05"},
      "circumstances.kind: 'pet_owner' is not a circumstance"),

@@ -518,6 +518,25 @@ def test_adult_social_care_is_for_a_young_person_preparing_for_adulthood_war_4_2
     assert check_adult_care_age("no", None, on) == ""
 
 
+def test_the_circumstances_held_now_with_the_day_of_each_answer_war_2_2_2():
+    """WAR 2.2.2, 4.2 (the transfer pack's assessment summary): the circumstances held,
+    in the order listed, each with the day its answer was first recorded; a contact changed
+    alone keeps the acceptance's day and shows the newest contact; "no" is not held."""
+    from cintui.domain.steps import circumstances_held
+
+    assert circumstances_held([]) == []
+    assert circumstances_held([
+        ("adult_social_care", "referred", date(2026, 10, 5), "Front door"),
+        ("young_carer", "yes", date(2026, 10, 5), ""),
+        ("parent_in_prison", "yes", date(2026, 10, 6), ""),
+        ("adult_social_care", "accepted", date(2026, 11, 2), "Front door"),
+        ("adult_social_care", "accepted", date(2026, 11, 9), "Ana Petrov, 01926 410500"),
+        ("parent_in_prison", "no", date(2026, 11, 10), "")]) == [
+        "Young carer, since 5 Oct 2026",
+        "Adult social care: accepted, supports them from 18, since 2 Nov 2026 (contact: Ana "
+        "Petrov, 01926 410500)"]
+
+
 def test_a_contact_changed_alone_reads_as_the_contact_changed_not_a_new_answer_war_4_2():
     """WAR 4.2: a contact given alone later is a new row of the same answer; the
     chronology read it as a second acceptance, dated the day of the change."""
