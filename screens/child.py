@@ -39,6 +39,8 @@ from cintui.domain.consent import (
     scope_to_record,
 )
 from cintui.domain.people import father_hint
+from cintui.domain.plan import NO_NEEDS_NEXT
+from cintui.domain.text import first_upper
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
 from cintui.screens.widgets.hanging import Hanging, HangingLines
@@ -321,7 +323,7 @@ class ChildScreen(KeysAsRead, Screen):
         elif tab == "consent":
             self._show_consent(rec)
         elif tab == "plan":
-            self._show_plan(rec.plan)
+            self._show_plan(rec.plan, rec.summary.plan_headline)
         elif tab == "visits":
             self._show_visits(rec)
         elif tab == "meetings":
@@ -409,15 +411,20 @@ class ChildScreen(KeysAsRead, Screen):
             table.add_row("", NOTHING_DUE, "",
                           *([""] * (len(columns) - 3)), height=None)
 
-    def _show_plan(self, plan) -> None:
+    def _show_plan(self, plan, headline: str = "") -> None:
         from .plan import rag_badge
 
         view = self.query_one("#plan-view", Static)
         if plan is None:
-            view.update("No plan yet on this record: press p to start one.")
+            # A plan started (status CIN plan) and not written says so, as the Summary does
+            view.update(first_upper(headline) if headline.startswith("the CIN plan started")
+                        else "No plan yet on this record: press p to start one.")
             return
         text = Text()
         text.append(f"{plan.headline[:1].upper()}{plan.headline[1:]}\n\n", style="bold")
+        if not plan.needs:  # it read "0 needs, R0 A0 G0", and the caseload "No plan"
+            text.append(f"Next: {NO_NEEDS_NEXT} (BEX 2: what is happening for the "
+                        "child now, the outcome wanted, who does what by when).\n")
         for i, need in enumerate(plan.needs, start=1):
             text.append_text(rag_badge(need.rag))
             text.append(f" {i}. {need.now}\n")

@@ -17,6 +17,7 @@ from datetime import date
 from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from, store_policy
 from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, service_consent
+from cintui.domain.plan import PLAN_NO_NEEDS, PLAN_NOT_WRITTEN
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.text import folded
 from cintui.domain.timescales import (
@@ -113,8 +114,10 @@ SELECT k.child_id,
        SUM(CASE WHEN n.rag IN ('A', 'R') AND (
            NOT EXISTS (SELECT 1 FROM plan_action AS a WHERE a.need_id = n.id)
            OR EXISTS (SELECT 1 FROM plan_action AS a WHERE a.need_id = n.id
-                      AND (a.who = '' OR a.by_when IS NULL))) THEN 1 ELSE 0 END)
-FROM pick AS k JOIN plan_need AS n ON n.version_id = k.version_id
+                      AND (a.who = '' OR a.by_when IS NULL))) THEN 1 ELSE 0 END),
+       COUNT(n.id)
+FROM pick AS k LEFT JOIN plan_need AS n ON n.version_id = k.version_id
+WHERE k.version_id IS NOT NULL
 GROUP BY k.child_id
 """
 # Visits typed but not finalised (drafts survive a crash; the caseload says one is waiting).
@@ -271,10 +274,10 @@ def load_facts(source, *, view: str = "everyone", username: str | None = None,
             person=str(person) if person is not None else None, person_has_pr=bool(pr),
             is_child=person is None, override_without_consent=bool(override),
             override_rationale=why or ""))
-    for child_id, red, amber, green, unowned in (rows(_PLANS.format(ids=ids), params)
-                                                 if caseload else ()):
+    for child_id, red, amber, green, unowned, needs in (rows(_PLANS.format(ids=ids), params)
+                                                        if caseload else ()):
         by_child[child_id]["plan"] = (int(red or 0), int(amber or 0), int(green or 0),
-                                      int(unowned or 0))
+                                      int(unowned or 0), int(needs or 0))
     return policy, [(child, by_child.get(child[0]))
                     for child in rows(_CHILDREN.format(view=where), params)]
 
@@ -344,8 +347,10 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
         if minutes is not None:  # shown until they are sent (BEX 3, TRA, WIR 2.3)
             flags.append(f"Minutes due {minutes.due.day} {minutes.due:%b}")
     plan = (facts or {}).get("plan")
-    if plan is None and status == "cin_plan":
-        flags.append("No plan")
+    if plan is None and status == "cin_plan":  # started (authorised), no version written
+        flags.append(PLAN_NOT_WRITTEN)
+    elif plan is not None and not plan[4]:  # a version with no needs: it said "No plan"
+        flags.append(PLAN_NO_NEEDS)
     elif plan is not None and plan[3]:
         flags.append("Amber without owner or date")  # WIR 2.3
     red, amber, green = plan[:3] if plan else (0, 0, 0)

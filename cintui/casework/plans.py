@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from cintui.casework import cases, conflicts, lookup
 from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
-from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
+from cintui.domain.plan import NO_NEEDS_NEXT, Need, PlanAction, PlanVersion, RagChange, Service
 from cintui.domain.timescales import (
     PLANNING_KINDS,
     REVIEW_KINDS,
@@ -433,6 +433,8 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
                         next_review=row.next_review,
                         visit_every=plan_visits(row.visit_every_amount, row.visit_every_unit))
     line = shown.headline_for(counts, chosen.needs)
+    if not chosen.needs:  # what to do next, beside "no needs yet"
+        line += f" ({NO_NEEDS_NEXT})"
     if draft and draft.id != chosen.id:
         line += f"; draft v{draft.number} in progress"
     return line

@@ -33,6 +33,12 @@ ACTION_STATUS_LABELS = {
     "not_done": "Not done",
 }
 VERSION_STATUSES = ("draft", "agreed", "superseded")
+# A plan started (the manager's authorisation) that has no version written, or one with no
+# needs yet, as the caseload flags it and what to do next (BEX 2: the first column is what
+# is happening for the child now). The caseload said "No plan" beside "CIN plan".
+PLAN_NOT_WRITTEN = "Plan not written yet"
+PLAN_NO_NEEDS = "Plan has no needs yet"
+NO_NEEDS_NEXT = "p opens the plan, then a adds a need"
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,8 @@ class PlanVersion:
             state = f"agreed {self.agreed_on:%d %b %Y}"
         review = f", next review {self.next_review:%d %b %Y}" if self.next_review else ""
         visits = f", visits every {self.visit_every.describe()}" if self.visit_every else ""
+        if not needs:  # "0 needs, R0 A0 G0"; the caseload said "No plan"
+            return f"version {self.number} ({state}): no needs yet{review}{visits}"
         return (f"version {self.number} ({state}): {counted(needs, 'need')}, "
                 f"R{counts['R']} A{counts['A']} G{counts['G']}{review}{visits}")
 

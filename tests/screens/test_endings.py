@@ -250,6 +250,49 @@ async def test_a_plan_started_but_not_written_is_said_so_on_the_summary(demo_sto
             "actions (p opens the plan; n there writes it)")
 
 
+def _flags(path, ref: str) -> tuple[str, ...]:
+    """The caseload's flags for `ref` (everyone's view), as the caseload and its line show."""
+    from tests.conftest import reading
+
+    with reading(path) as rows:
+        found = caseload.load_caseload(rows, TODAY, view="everyone")
+    return next(r.flags for r in found if r.reference == ref)
+
+
+async def test_a_plan_with_no_needs_yet_is_said_so_with_what_to_do_next_bex_2(demo_store):
+    """BEX 2, TRA. A plan started (the manager's authorisation), then its first version
+    begun with no needs, read "No plan" on the caseload beside the status "CIN plan", and
+    the Plan tab said "No plan yet on this record: press p to start one", then "0 needs,
+    R0 A0 G0". Each now says what it is and what comes next: not written yet (p, n), then
+    no needs yet (p, then a)."""
+    ref = prepared(demo_store)
+    assert "Plan not written yet" in _flags(demo_store, ref)
+    assert "No plan" not in _flags(demo_store, ref)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert " ".join(text_of(app.screen, "#plan-view").split()) == (
+            "The CIN plan started 1 Apr 2026 is not written yet: no needs, outcomes or "
+            "actions (p opens the plan; n there writes it)")
+        record = app.screen
+        await pilot.press("p")
+        await until(pilot, lambda: screen_name(app) == "PlanScreen")
+        await pilot.press("n")  # version 1, a draft with no needs
+        await settle(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is record and "no needs yet" in text_of(
+            record, "#plan-view"))
+        said = " ".join(text_of(record, "#plan-view").split())
+        assert said.startswith("Version 1 (draft): no needs yet")
+        assert "Next: p opens the plan, then a adds a need (BEX 2:" in said
+        assert text_of(record, "#plan-headline") == (
+            "Plan: version 1 (draft): no needs yet (p opens the plan, then a adds a need)")
+    flags = _flags(demo_store, ref)
+    assert "Plan has no needs yet" in flags and "No plan" not in flags
+
+
 def approved_child(path, **names):
     """A child `prepared`, its closure recommended and approved by the manager (not yet
     closed): its reference and id."""
