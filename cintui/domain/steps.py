@@ -241,10 +241,11 @@ def check_adult_contact(contact: str, value: str) -> str:
     return ""
 
 
-# WAR 4.2 names no age; preparing for adulthood starts at the Year 9 review of an EHCP, and
+# WAR 4.2 names no age; preparing for adulthood starts at the Year 9 review of an EHCP at
+# the latest (a Year 9 pupil is 13 or 14: 13 so that none is refused), and
 # a Care Act s58 transition assessment is for a young person "likely to have needs for
 # care and support after becoming 18": a 4-year-old was referred without a word.
-TRANSITION_AGE = 14
+TRANSITION_AGE = 13
 
 
 def check_adult_care_age(value: str, dob: date | None, on: date) -> str:
@@ -254,7 +255,7 @@ def check_adult_care_age(value: str, dob: date | None, on: date) -> str:
     if value in ("", NOT_APPLICABLE):
         return ""
     why = (f"adult social care is for a young person preparing for adulthood, from "
-           f"{TRANSITION_AGE} (WAR 4.2; a Care Act s58 transition assessment)")
+           f"Year 9, {TRANSITION_AGE} (WAR 4.2; a Care Act s58 transition assessment)")
     if dob is None or dob > on:
         return f"the child is not born yet: {why}"
     age = age_years(dob, on)

@@ -206,7 +206,7 @@ def test_adult_social_cares_contact_changed_alone_is_not_a_second_acceptance_war
     """WAR 4.2: the worker named once adult social care has taken the young person on,
     given alone, added a second "accepted" line to the chronology dated that day; it reads
     as the contact changed, and the Summary keeps the acceptance with the new contact."""
-    with store.session(ACTOR) as session:  # Leo is 16 (adult social care from 14)
+    with store.session(ACTOR) as session:  # Leo is 16 (adult social care from 13)
         session.get(m.Child, child_id).dob = date(2010, 5, 2)
     step(store, cs.record_circumstances, child_id, {"adult_social_care": "referred"},
          on=date(2026, 9, 5), today=TODAY, by="Amira Khan",

@@ -253,7 +253,7 @@ def test_a_bad_adult_social_care_contact_is_one_line_and_nothing_is_written(
     assert shown["adult_social_care_contact"] == ""
 
 
-def test_adult_social_care_for_a_child_under_14_is_refused_in_one_line_war_4_2(
+def test_adult_social_care_for_a_child_under_13_is_refused_in_one_line_war_4_2(
         cli, new_location):
     """WAR 4.2, Care Act s58: a referral to adult social care, with its contact, was
     recorded for a 4-year-old without a word (a slip of the child's name, most likely).
@@ -269,7 +269,7 @@ def test_adult_social_care_for_a_child_under_14_is_refused_in_one_line_war_4_2(
     assert young.code == 2 and "Traceback" not in young.err
     assert young.err.strip().count("\n") == 0
     assert ("the child is 4 on 7 Dec 2026: adult social care is for a young person "
-            "preparing for adulthood, from 14 (WAR 4.2; a Care Act s58 transition "
+            "preparing for adulthood, from Year 9, 13 (WAR 4.2; a Care Act s58 transition "
             "assessment)") in young.err
     shown = json.loads(cli("child", "circumstances", "Mia", "--json", "--db", db).out)
     assert shown["circumstances"] == {} and shown["adult_social_care_contact"] == ""

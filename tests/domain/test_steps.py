@@ -497,20 +497,21 @@ def test_adult_social_cares_contact_is_one_line_with_a_referral_war_4_2():
 
 def test_adult_social_care_is_for_a_young_person_preparing_for_adulthood_war_4_2():
     """WAR 4.2 ("smooth transitional arrangements"), Care Act s58: a referral to adult
-    social care was accepted for a 4-year-old without a word. It is recorded from 14 on
-    the day it is recorded (the Year 9 review of an EHCP; a transition assessment), never
+    social care was accepted for a 4-year-old without a word. It is recorded from 13 on
+    the day it is recorded (Year 9, whose EHCP review starts preparing for adulthood, begins
+    at 13; a transition assessment), never
     before birth; clearing it ("no") always may."""
     from cintui.domain.steps import TRANSITION_AGE, check_adult_care_age
 
-    assert TRANSITION_AGE == 14
+    assert TRANSITION_AGE == 13
     on = date(2026, 12, 7)
     assert check_adult_care_age("referred", date(2022, 5, 10), on) == (
         "the child is 4 on 7 Dec 2026: adult social care is for a young person preparing "
-        "for adulthood, from 14 (WAR 4.2; a Care Act s58 transition assessment): is this "
+        "for adulthood, from Year 9, 13 (WAR 4.2; a Care Act s58 transition assessment): is this "
         "the right child?")
-    assert check_adult_care_age("referred", date(2012, 12, 8), on).startswith(
-        "the child is 13 on 7 Dec 2026")  # 14 tomorrow
-    assert check_adult_care_age("referred", date(2012, 12, 7), on) == ""  # 14 today
+    assert check_adult_care_age("referred", date(2013, 12, 8), on).startswith(
+        "the child is 12 on 7 Dec 2026")  # 13 tomorrow
+    assert check_adult_care_age("referred", date(2013, 12, 7), on) == ""  # 13 today: Year 9
     for value in ("accepted", "declined", "not_needed"):
         assert check_adult_care_age(value, date(2020, 1, 1), on).startswith("the child is 6")
     assert check_adult_care_age("referred", None, on).startswith("the child is not born yet")

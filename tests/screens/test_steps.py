@@ -573,7 +573,7 @@ async def test_i_opens_a_17_year_olds_circumstances_at_adult_social_care_war_4_2
             " ".join(text_of(steps, "#steps-child").split())
 
 
-async def test_adult_social_care_for_a_child_under_14_is_refused_beside_it_war_4_2(
+async def test_adult_social_care_for_a_child_under_13_is_refused_beside_it_war_4_2(
         empty_store):
     """WAR 4.2, Care Act s58: the form recorded a referral to adult social care for Leo, 9,
     without a word. Now `r` there and Ctrl+S says beside the box why not, and nothing is
@@ -587,7 +587,7 @@ async def test_adult_social_care_for_a_child_under_14_is_refused_beside_it_war_4
         await settle(pilot)
         form.query_one("#adult_social_care").focus()
         await pilot.press("r", "ctrl+s")
-        await until(pilot, lambda: "from 14" in text_of(form, "#adult_social_care-error"))
+        await until(pilot, lambda: "from Year 9, 13" in text_of(form, "#adult_social_care-error"))
         said = " ".join(text_of(form, "#adult_social_care-error").split())
         assert "the child is 9 on " in said and "(WAR 4.2; a Care Act s58" in said
         assert app.screen is form  # nothing saved
