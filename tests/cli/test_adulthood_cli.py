@@ -257,7 +257,7 @@ def test_adult_social_care_for_a_child_under_13_is_refused_in_one_line_war_4_2(
         cli, new_location):
     """WAR 4.2, Care Act s58: a referral to adult social care, with its contact, was
     recorded for a 4-year-old without a word (a slip of the child's name, most likely).
-    Under 14 on the day, it is refused in one line naming the age, exit 2, nothing
+    Under 13 on the day, it is refused in one line naming the age, exit 2, nothing
     written; Kai (16) is referred as before."""
     db = _store(cli, new_location)
     assert cli("child", "add", "--first-name", "Mia", "--last-name", "Stone", "--dob",
