@@ -236,6 +236,20 @@ RequestOption = Annotated[
 ]
 
 
+def pick_person(people, text: str, ref: str):
+    """The one of the child's People (of `ref`) that `text` names, by name as every
+    command takes a person (`domain.people.named`), else one line naming whom it could be."""
+    from cintui.domain.people import named
+
+    found = named(people, text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise CliError(f"{text!r}: which one? " + ", ".join(p.name for p in found))
+    known = ", ".join(p.name for p in people) or f"nobody yet: cintui person add {ref}"
+    raise CliError(f"{text!r}: not one of the child's People ({known})")
+
+
 def _state(ctx: typer.Context) -> dict:
     ctx.ensure_object(dict)
     return ctx.obj

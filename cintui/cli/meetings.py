@@ -143,14 +143,12 @@ def _print_meetings(name: str, ref: str, rows, today: date) -> None:
 
 def _pick_invitees(choices, names: list[str]):
     """`--invite NAME`: each one of the child's People, by name (case and spacing do not
-    matter; a unique part of a name will do)."""
-    def key(text: str) -> str:
-        return " ".join(text.lower().split())
+    matter; a unique part of a name will do: `domain.people.named`)."""
+    from cintui.domain.people import named
 
     picked = []
     for wanted in names:
-        exact = [c for c in choices if key(c.name) == key(wanted)]
-        found = exact or [c for c in choices if key(wanted) and key(wanted) in key(c.name)]
+        found = named(choices, wanted)
         if not found:
             known = ", ".join(c.name for c in choices) or "nobody: add People first"
             raise CliError(f"--invite {wanted!r}: not one of the child's People ({known})")
@@ -581,10 +579,10 @@ def _pick_recipients(people, names: list[str]) -> list:
             raise CliError("--to everyone: nobody is recorded at this meeting; name them")
         return list(people)
     picked = []
+    from cintui.domain.people import named
+
     for wanted in names:
-        key = " ".join(wanted.lower().split())
-        found = [p for p in people if " ".join(p.name.lower().split()) == key] or \
-            [p for p in people if key and key in " ".join(p.name.lower().split())]
+        found = named(people, wanted)
         if len(found) != 1:
             known = ", ".join(p.name for p in (found or people)) or "nobody recorded"
             raise CliError(f"--to {wanted!r}: " + ("which one? " if found else
