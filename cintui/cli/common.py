@@ -236,6 +236,12 @@ RequestOption = Annotated[
 ]
 
 
+def agree_hint(ref: str) -> str:
+    """The command that agrees the child's draft plan, as the messages asking for it name
+    it (`plan exit`, `fgc held`)."""
+    return f"cintui plan agree {ref} --at MEETING|--by NAME"
+
+
 def pick_person(people, text: str, ref: str):
     """The one of the child's People (of `ref`) that `text` names, by name as every
     command takes a person (`domain.people.named`), else one line naming whom it could be."""
