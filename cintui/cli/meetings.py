@@ -247,7 +247,7 @@ def _meeting_id(text: str):
         return uuid.UUID(text.strip())
     except ValueError:
         raise CliError(f"{text!r} is not a meeting id: copy one from `cintui meeting list "
-                       "CHILD`") from None
+                       "CHILD --json`") from None
 
 
 def _booked_meeting(session, meeting: str):
@@ -377,7 +377,7 @@ def _meeting_to_export(session, meeting: str, latest: bool):
         return uuid.UUID(meeting.strip())
     except ValueError:
         raise CliError(f"{meeting!r} is not a meeting id: copy one from `cintui meeting list "
-                       "CHILD`, or give CHILD with --latest") from None
+                       "CHILD --json`, or give CHILD with --latest") from None
 
 
 def _check_minutes_format(fmt: str | None, output: str | None = None) -> str:
@@ -564,7 +564,8 @@ def _meeting_to_send(session, meeting: str):
             if r.status == "held" and not r.minutes_circulated and not r.imported]
     if not rows:
         raise CliError(f"{record.reference}: no held meeting whose minutes are still to go "
-                       "out; give a meeting id (`cintui meeting list CHILD`)")
+                       f"out; give a meeting id (`cintui meeting list {record.reference} "
+                       "--json`)")
     if len(rows) > 1:
         raise CliError(f"{record.reference}: which meeting? " + ", ".join(
             f"{r.short_label} of {r.held_on:%d %b %Y} ({r.id.hex})" for r in rows))

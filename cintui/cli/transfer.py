@@ -120,7 +120,8 @@ def _print_state(state, what: str) -> None:
             mark = "✓" if i.met else "✗"
             typer.echo(f"  {mark} {i.text} [{i.rule}]" + (f": {i.problem}" if i.problem else ""))
     if state.remaining:
-        typer.echo("The closure that follows still needs (cintui close …):")
+        typer.echo(f"The closure that follows still needs (cintui close status "
+                   f"{state.reference}):")
         for i in state.remaining:
             typer.echo(f"  ✗ {i.text} [{i.rule}]: {i.problem}")
 
@@ -198,7 +199,8 @@ def stepdown_record(
 
     state = _step(ctx, db, child, today, step, transfer.step_down_state)
     _report(state, as_json, f"Step-down recorded for {state.name} ({state.reference}); "
-            "the manager decides next: cintui stepdown decide")
+            f"the manager decides next: cintui stepdown decide {state.reference} "
+            "--approve|--decline --rationale TEXT")
 
 
 @stepdown_app.command("decide")
@@ -400,7 +402,8 @@ def transfer_decide(
     state = _decide(ctx, db, child, today, transfer.decide_transfer, transfer.transfer_state,
                     approve=approve, rationale=rationale, by=by, on=on)
     _report(state, as_json, f"Transfer agreed for {state.name} ({state.reference}): "
-            "cintui export transfer-pack, then cintui transfer sent" if approve else
+            f"cintui export transfer-pack {state.reference} -o pack/, then cintui transfer "
+            f"sent {state.reference}" if approve else
             f"Transfer declined for {state.name} ({state.reference})")
 
 

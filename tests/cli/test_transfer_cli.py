@@ -292,3 +292,30 @@ def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_
        "--by", MANAGER)
     done = run(cli, demo_store, "stepdown", "complete", ref)
     assert done.code == 0, done.err
+
+
+def test_each_next_step_names_the_child_it_is_for(cli, demo_store, ref):
+    """`stepdown record` ended "cintui stepdown decide", `transfer decide` "cintui export
+    transfer-pack, then cintui transfer sent", and `stepdown status` "(cintui close …)":
+    none named the child. Each now names the whole command for this child."""
+    said = run(cli, demo_store, "stepdown", "record", ref, "--service", HUB, "--lead",
+               "Ms Hill", "--lead-contact", "hill@example.org", "--conversation", "yes",
+               "--notes", "Spoke with the hub", "--family-consent", "yes", "--documents",
+               "plan,visits", "--on", "2026-11-13")
+    assert said.code == 0, said.err
+    assert said.out.strip().endswith(f"the manager decides next: cintui stepdown decide {ref} "
+                                     "--approve|--decline --rationale TEXT")
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3",
+       "--by", MANAGER, "--on", "2026-11-16")
+    assert run(cli, demo_store, "stepdown", "complete", ref, "--on", "2026-11-20").code == 0
+    status = run(cli, demo_store, "stepdown", "status", ref)
+    assert f"The closure that follows still needs (cintui close status {ref}):" in status.out
+
+
+def test_an_agreed_transfer_names_the_childs_next_commands(cli, demo_store, ref):
+    ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
+       "--move-date", "2026-11-16", "--consent", "given", "--on", "2026-11-16")
+    said = run(cli, demo_store, "transfer", "decide", ref, "--approve", "--rationale", "Moved",
+               "--by", MANAGER, "--on", "2026-11-17")
+    assert said.out.strip().endswith(f"cintui export transfer-pack {ref} -o pack/, then "
+                                     f"cintui transfer sent {ref}")
