@@ -45,7 +45,11 @@ class UnknownChild(CaseworkError):
     pass
 
 
-class NotOnStore(CaseworkError):
+class UnknownScope(CaseworkError):
+    """A worker or team named that the store does not hold, or that names several."""
+
+
+class NotOnStore(UnknownScope):
     """No worker (or team) of that name on this store: a new team adds them in set-up, or,
     when a name on the store is close (`close`), it was mistyped."""
 
@@ -81,6 +85,20 @@ def names_meant(text: str, names: Iterable[str]) -> list[str]:
 
 def _meant(close: str | None) -> str:
     return f" (did you mean {close!r}?)" if close else ""
+
+
+def team_meant(text: str, names: Iterable[str]) -> str:
+    """The team's name `text` means (`names_meant`), as every command and form that takes a
+    team says it: none is `NotOnStore` ("no team called 'north'", with the name it was
+    likely meant as), several name them."""
+    names = list(names)
+    found = names_meant(text, names)
+    if not found:
+        raise NotOnStore("team", text, names)
+    if len(found) > 1:
+        shown = "; ".join(found[:8]) + (" …" if len(found) > 8 else "")
+        raise UnknownScope("team", f"{text!r} matches {len(found)} teams: {shown}")
+    return found[0]
 
 
 class NotYou(CaseworkError):
@@ -825,10 +843,6 @@ _WORKER_NAMES = "SELECT username, name FROM worker"
 _TEAM_NAMES = "SELECT name FROM team ORDER BY name"
 
 
-class UnknownScope(ValueError):
-    """A worker or team named that the store does not hold."""
-
-
 def resolve_scope(source, *, worker: str | None = None,
                   team: str | None = None) -> tuple[str | None, str | None]:
     """The worker's username and the team's name meant: a worker by username or full name,
@@ -840,19 +854,12 @@ def resolve_scope(source, *, worker: str | None = None,
         wanted = worker.strip().lower()
         found = [u for u, n in rows(_WORKER_NAMES, {}) if wanted in (u.lower(), n.lower())]
         if not found:
-            raise UnknownScope(f"no worker called {worker!r} on this store" + _meant(
+            raise UnknownScope("worker", f"no worker called {worker!r} on this store" + _meant(
                 close_name(worker, [n for row in rows(_WORKER_NAMES, {}) for n in row])))
         if len(found) > 1:
-            raise UnknownScope(f"{worker!r} matches {len(found)} workers; use their username")
+            raise UnknownScope("worker", f"{worker!r} matches {len(found)} workers; use "
+                               "their username")
         username = found[0]
     if team:
-        names = [n for (n,) in rows(_TEAM_NAMES, {})]
-        found = names_meant(team, names)
-        if not found:
-            raise UnknownScope(f"no team called {team!r} on this store"
-                               + _meant(close_name(team, names)))
-        if len(found) > 1:
-            shown = "; ".join(found[:8]) + (" …" if len(found) > 8 else "")
-            raise UnknownScope(f"{team!r} matches {len(found)} teams: {shown}")
-        name = found[0]
+        name = team_meant(team, [n for (n,) in rows(_TEAM_NAMES, {})])
     return username, name
