@@ -84,8 +84,8 @@ def _context_that_ran(exc: BaseException):
 
 
 def _option_for(ctx, field: str, problem: str) -> str | None:
-    """The option (its long name) for `field`: by its name (`chair_role` is `--chair-role`),
-    else by the last words of the field (`starts_at` is `--at`, `visited_on` is `--on`),
+    """The option (its long name) for `field`: by its name (`chair_role` is `--chair-role`;
+    `actions` is `--action`, repeated for each), else by the last words of the field (`starts_at` is `--at`, `visited_on` is `--on`),
     else the one option whose value the problem quotes (`--by nobody`: "worker: no worker
     called 'nobody'"). None for a field that is an argument (the child) or none of these."""
     params = getattr(getattr(ctx, "command", None), "params", ())
@@ -101,7 +101,8 @@ def _option_for(ctx, field: str, problem: str) -> str | None:
         values = value if isinstance(value, list | tuple) else [value]
         return any(isinstance(v, str) and v.strip() and repr(v) in problem for v in values)
 
-    found = [p for p in options if field in names(p)] or sorted(
+    found = [p for p in options if field in names(p)] or [
+        p for p in options if field.endswith("s") and field[:-1] in names(p)] or sorted(
         (p for p in options if any(n and field.endswith(f"_{n}") for n in names(p))),
         key=lambda p: -len(p.name or ""))
     if not found and len(by_value := [p for p in options if quoted(p)]) == 1:
