@@ -134,7 +134,7 @@ def find_worker(source, text: str) -> WorkerRow:
         known = [n for row in rows_from(source)("SELECT username, name FROM worker", {})
                  for n in row]
         raise NotOnStore("worker", text, known)
-    raise CaseworkError("worker", f"{text!r} matches {len(found)} workers; use their username")
+    raise UnknownScope("worker", f"{text!r} matches {len(found)} workers; use their username")
 
 
 class PlanError(CaseworkError):
@@ -839,7 +839,6 @@ def package_deadlines(source, reference: str, today: date, policy: PolicyProfile
 
 # ------------------------------------------------------------------ workers and teams named
 
-_WORKER_NAMES = "SELECT username, name FROM worker"
 _TEAM_NAMES = "SELECT name FROM team ORDER BY name"
 
 
@@ -850,16 +849,8 @@ def resolve_scope(source, *, worker: str | None = None,
     `child list` and `export plans` take them."""
     rows = rows_from(source)
     username = name = None
-    if worker:
-        wanted = worker.strip().lower()
-        found = [u for u, n in rows(_WORKER_NAMES, {}) if wanted in (u.lower(), n.lower())]
-        if not found:
-            raise UnknownScope("worker", f"no worker called {worker!r} on this store" + _meant(
-                close_name(worker, [n for row in rows(_WORKER_NAMES, {}) for n in row])))
-        if len(found) > 1:
-            raise UnknownScope("worker", f"{worker!r} matches {len(found)} workers; use "
-                               "their username")
-        username = found[0]
+    if worker:  # as every command taking a worker finds one, and refuses one not there
+        username = find_worker(rows, worker).username
     if team:
         name = team_meant(team, [n for (n,) in rows(_TEAM_NAMES, {})])
     return username, name

@@ -339,3 +339,24 @@ def test_a_team_not_on_the_store_is_one_refusal_in_every_command(cli, team, tmp_
         result = run(cli, team, *command, *typed)
         assert (result.code, result.err.strip()) == (2, said), command
     assert sha(team) == before and not (tmp_path / "out").exists()
+
+
+def test_a_worker_not_on_the_store_is_one_refusal_in_every_command(cli, team, tmp_path):
+    """`child list --worker nobdy` said "no worker called 'nobdy' on this store" where
+    `child add --worker nobdy` (and `close decide --by`, `child reallocate --to`) said
+    "--worker: no worker called 'nobdy'": one line now, from `lookup.find_worker`."""
+    from tests.cli.test_cli import sha
+
+    before = sha(team)
+    for command in (("child", "list"), ("due",),
+                    ("child", "add", "--first-name", "Mia", "--last-name", "Synthetic",
+                     "--dob", "2019-01-01", *DAY),
+                    ("export", "plans", "-o", str(tmp_path / "out")),
+                    ("each", "--worker", "amira.ashdwn", "--db", str(team), "--", "plan",
+                     "check")):
+        typed = () if command[0] == "each" else ("--worker", "amira.ashdwn")
+        result = run(cli, team, *command, *typed)
+        assert (result.code, result.err.strip()) == (
+            2, "cintui: --worker: no worker called 'amira.ashdwn' (did you mean "
+            "'amira.ashdown'?)"), command
+    assert sha(team) == before and not (tmp_path / "out").exists()
