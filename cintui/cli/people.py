@@ -1,4 +1,4 @@
-"""`cintui person add|edit|list`: the people around a child, the family network and the
+"""`cintui person add|edit|remove|list`: the people around a child, the family network and the
 professionals, with phone and email (WIR 2.9: the meeting contact list; DOMAIN.md §1).
 Bad input: one line on stderr, exit 2, nothing written."""
 
@@ -183,6 +183,33 @@ def person_edit(
     typer.echo(f"Changed {row.name} ({row.relationship or row.kind}) on {ref}'s People: "
                + (", ".join(changed) or "nothing new") + f"{also}.")
     _warn(ref, row)
+
+
+@person_app.command("remove")
+def person_remove(
+    ctx: typer.Context, child: ChildArg, person: PersonArg, db: DbOption = None,
+    request_id: RequestOption = None, as_json: JsonOption = False,
+    today: TodayOption = None,
+) -> None:
+    """Take someone off the child's People, as d on the record's People tab does. Someone on
+    a sibling's record stays there; someone a consent decision names stays in the store,
+    with that decision (DOMAIN.md §9)."""
+    from cintui.casework import cases, record
+
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        child_row = cases.find_child(session, child)
+        ref = child_row.reference
+        was = pick_person(record.list_people(session, child_row.id), person, ref)
+        deleted = record.remove_person(session, child_row.id, was.person_id)
+    if as_json:
+        _echo_json({"reference": ref, "name": was.name, "removed": True,
+                    "others": was.other_children, "kept_in_store": not deleted})
+        return
+    also = (f"; they stay on the record of {was.other_children} other "
+            f"child{'ren' if was.other_children > 1 else ''}" if was.other_children else
+            "; the consent decision naming them stays on the record" if not deleted else "")
+    typer.echo(f"Removed {was.name} ({was.relationship or was.kind}) from {ref}'s People"
+               f"{also}.")
 
 
 @person_app.command("list")

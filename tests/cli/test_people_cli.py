@@ -113,3 +113,26 @@ def test_consent_takes_a_person_by_their_whole_name_first(cli, db):
     assert out["who"].startswith("Jo Ward ")
     refused(cli, db, "child", "consent", "CIN000001", "--person", "Jo", "--decision", "given",
             says=("--person 'Jo': which one? Jo Ward, Jo Wardle",))
+
+
+def test_someone_is_taken_off_the_childs_people_as_d_does_in_the_app(cli, db):
+    """`person remove CHILD PERSON`: the person named as `person edit` names one; one
+    whose consent decision is on the record stays in the store with it (DOMAIN.md §9)."""
+    db, (layla, kate) = db
+    ok(cli, db, "person", "add", "CIN000001", *layla)
+    ok(cli, db, "person", "add", "CIN000001", *kate)
+    ok(cli, db, "child", "consent", "CIN000001", "--person", "Layla", "--decision", "given")
+    gone = run(cli, db, "person", "remove", "CIN000001", "kate moss")
+    assert (gone.code, gone.out.strip()) == (
+        0, "Removed Kate Moss (School DSL) from CIN000001's People.")
+    kept = ok(cli, db, "person", "remove", "CIN000001", "Layla")
+    assert (kept["name"], kept["kept_in_store"]) == ("Layla Ward", True)
+    assert _people(cli, db) == {}
+    refused(cli, db, "person", "remove", "CIN000001", "Kate",
+            says=("'Kate': not one of the child's People (nobody yet: cintui person add "
+                  "CIN000001)",))
+    with connect(db) as conn:  # audited: the links deleted, Kate deleted, Layla kept
+        rows = conn.all("SELECT entity, action FROM audit_log WHERE action = 'delete' "
+                        "AND entity IN ('person', 'child_person') ORDER BY seq")
+    assert sorted(rows) == [("child_person", "delete"), ("child_person", "delete"),
+                            ("person", "delete")]
