@@ -319,3 +319,25 @@ def test_an_agreed_transfer_names_the_childs_next_commands(cli, demo_store, ref)
                "--by", MANAGER, "--on", "2026-11-17")
     assert said.out.strip().endswith(f"cintui export transfer-pack {ref} -o pack/, then "
                                      f"cintui transfer sent {ref}")
+
+
+def test_a_step_down_not_ready_says_the_command_that_records_what_is_missing_wir_3(
+        cli, demo_store, ref):
+    """`stepdown complete` with the conversation's notes missing said "conversation: cannot
+    complete yet: note what was said …": `conversation` is no option of `complete`, and it
+    did not say how to record it. Now each item missing has its command, for this child."""
+    from tests.cli.test_cli import sha
+
+    ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB, "--lead", "Ms Hill",
+       "--conversation", "yes", "--family-consent", "yes", "--documents", "plan",
+       "--on", "2026-11-13")
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3",
+       "--by", MANAGER, "--on", "2026-11-16")
+    before = sha(demo_store) if not str(demo_store).startswith("postgresql") else None
+    one_line_error(run(cli, demo_store, "stepdown", "complete", ref, "--on", "2026-11-20"),
+                   "cannot complete yet: note what was said in the conversation with the "
+                   f"receiving team (WIR 3): cintui stepdown record {ref} --conversation "
+                   "yes|no --notes TEXT")
+    if before is not None:
+        assert sha(demo_store) == before
+    assert ok(cli, demo_store, "stepdown", "status", ref)["ending"]["status"] == "approved"
