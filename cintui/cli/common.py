@@ -243,16 +243,33 @@ def agree_hint(ref: str) -> str:
     return f"cintui plan agree {ref} --at MEETING|--by NAME"
 
 
+def person_label(p) -> str:
+    """One of the child's People as `person list` shows them, "Sam Nurse (Uncle)": what
+    tells two of one name apart, and is taken as typed (`pick_person`)."""
+    return f"{p.name} ({p.relationship or p.role or p.kind})"
+
+
 def pick_person(people, text: str, ref: str):
     """The one of the child's People (of `ref`) that `text` names, by name as every
-    command takes a person (`domain.people.named`), else one line naming whom it could be."""
+    command takes a person (`domain.people.named`), or, for two of one name, by name and
+    relationship as `person list` shows them ("Sam Nurse (Uncle)"); else one line naming
+    whom it could be."""
     from cintui.domain.people import named
 
-    found = named(people, text)
+    def key(words: str) -> str:
+        return " ".join(words.lower().split())
+
+    def labels(p) -> set[str]:  # `person list` adds "; PR" for parental responsibility
+        return {key(person_label(p)), key(person_label(p)[:-1] + "; PR)")}
+
+    labelled = [p for p in people if key(text) in labels(p)]
+    found = labelled or named(people, text)
     if len(found) == 1:
         return found[0]
     if found:
-        raise CliError(f"{text!r}: which one? " + ", ".join(p.name for p in found))
+        same = len({key(p.name) for p in found}) < len(found)
+        raise CliError(f"{text!r}: which one? " + ", ".join(
+            repr(person_label(p)) if same else p.name for p in found))
     known = ", ".join(p.name for p in people) or f"nobody yet: cintui person add {ref}"
     raise CliError(f"{text!r}: not one of the child's People ({known})")
 

@@ -136,3 +136,23 @@ def test_someone_is_taken_off_the_childs_people_as_d_does_in_the_app(cli, db):
                         "AND entity IN ('person', 'child_person') ORDER BY seq")
     assert sorted(rows) == [("child_person", "delete"), ("child_person", "delete"),
                             ("person", "delete")]
+
+
+def test_two_of_one_name_are_told_apart_as_person_list_shows_them(cli, db):
+    """Two people of one name (an uncle and the school nurse, both Sam Nurse): "which
+    one? Sam Nurse, Sam Nurse" left no way to name either. They are named as `person list`
+    shows them, "Sam Nurse (Uncle)", which is taken as typed."""
+    db, (layla, _) = db
+    ok(cli, db, "person", "add", "CIN000001", *layla)
+    for relationship in ("Uncle", "School nurse"):
+        ok(cli, db, "person", "add", "CIN000001", "--name", "Sam Nurse", "--relationship",
+           relationship)
+    refused(cli, db, "person", "edit", "CIN000001", "Sam Nurse", "--phone", "07700 900222",
+            says=("'Sam Nurse': which one? 'Sam Nurse (School nurse)', 'Sam Nurse (Uncle)'",))
+    out = ok(cli, db, "person", "edit", "CIN000001", "sam nurse (uncle)", "--phone",
+             "07700 900222")
+    assert (out["relationship"], out["phone"]) == ("Uncle", "07700 900222")
+    listed = run(cli, db, "person", "list", "CIN000001").out
+    assert "Layla Ward (Mother; PR)" in listed
+    ok(cli, db, "child", "consent", "CIN000001", "--person", "Layla Ward (Mother; PR)",
+       "--decision", "given")
