@@ -338,7 +338,8 @@ def plan_agree(
         record = cases.find_child(session, child)
         ref = record.reference
         versions = plans.versions(session, record.id)
-        draft = next((v.id for v in versions if v.status == "draft"), None)
+        draft, number = next(((v.id, v.number) for v in versions if v.status == "draft"),
+                             (None, 0))
         if draft is None:
             raise CliError(_no_draft(versions, ref, cases.current_episode(session, record.id)))
         replaced = [v.number for v in versions if v.status == "agreed"]
@@ -352,7 +353,6 @@ def plan_agree(
         day = day or (met.held_on if met else now)
         plans.agree_version(session, draft, day, agreed_at=at, agreed_by=by,
                             meeting_id=met.id if met else None, today=now)
-        number = plans.load_version(session, draft).number
         problems = plans.plan_document(session, record.id, now, version_id=draft).problems
     if as_json:
         _echo_json({"reference": ref, "version": number, "status": "agreed",
