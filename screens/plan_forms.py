@@ -480,6 +480,10 @@ class AgreeFormScreen(PlanFormScreen):
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
         _check(problems, "agreed_on", lambda: self.date_of("agreed_on"))
+        if "agreed_on" not in problems and (on := self.date_of("agreed_on")) \
+                and on > self.today:  # as `plans.agree_version` refuses it (`plan agree`)
+            problems["agreed_on"] = (f"{on.day} {on:%b %Y} is in the future: give the day "
+                                     "the plan was agreed")
         if not (self.text_of("agreed_at") or self.text_of("agreed_by")):
             problems["agreed_at"] = "say at which meeting, or by whom, the plan was agreed"
         return problems
@@ -488,8 +492,9 @@ class AgreeFormScreen(PlanFormScreen):
         vid, on = self.version.id, self.date_of("agreed_on") or self.today
         at, by = self.text_of("agreed_at"), self.text_of("agreed_by")
         met = self.meeting.id if self.meeting and at == self.meeting.label else None
+        today = self.today
         return lambda s: plans.agree_version(s, vid, on, agreed_at=at, agreed_by=by,
-                                             meeting_id=met) or True
+                                             meeting_id=met, today=today) or True
 
 
 class ActionsScreen(KeysAsRead, ModalScreen):

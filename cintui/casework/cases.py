@@ -130,14 +130,8 @@ def find_team(session: Session, text: str) -> Team:
     if team is not None:
         return team
     teams = session.exec(select(Team).order_by(Team.name)).all()
-    meant = set(lookup.names_meant(text, [t.name for t in teams]))
-    found = [t for t in teams if t.name in meant]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        names = "; ".join(t.name for t in found[:8]) + (" …" if len(found) > 8 else "")
-        raise CaseworkError("team", f"{text!r} matches {len(found)} teams: {names}")
-    raise NotOnStore("team", text, [t.name for t in session.exec(select(Team)).all()])
+    meant = lookup.team_meant(text, [t.name for t in teams])  # no team: its one refusal
+    return next(t for t in teams if t.name == meant)
 
 
 # ---------------------------------------------------------------- children

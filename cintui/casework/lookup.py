@@ -45,7 +45,11 @@ class UnknownChild(CaseworkError):
     pass
 
 
-class NotOnStore(CaseworkError):
+class UnknownScope(CaseworkError):
+    """A worker or team named that the store does not hold, or that names several."""
+
+
+class NotOnStore(UnknownScope):
     """No worker (or team) of that name on this store: a new team adds them in set-up, or,
     when a name on the store is close (`close`), it was mistyped."""
 
@@ -83,6 +87,20 @@ def _meant(close: str | None) -> str:
     return f" (did you mean {close!r}?)" if close else ""
 
 
+def team_meant(text: str, names: Iterable[str]) -> str:
+    """The team's name `text` means (`names_meant`), as every command and form that takes a
+    team says it: none is `NotOnStore` ("no team called 'north'", with the name it was
+    likely meant as), several name them."""
+    names = list(names)
+    found = names_meant(text, names)
+    if not found:
+        raise NotOnStore("team", text, names)
+    if len(found) > 1:
+        shown = "; ".join(found[:8]) + (" …" if len(found) > 8 else "")
+        raise UnknownScope("team", f"{text!r} matches {len(found)} teams: {shown}")
+    return found[0]
+
+
 class NotYou(CaseworkError):
     """On a team server, a step named as taken by someone other than the login."""
 
@@ -116,7 +134,7 @@ def find_worker(source, text: str) -> WorkerRow:
         known = [n for row in rows_from(source)("SELECT username, name FROM worker", {})
                  for n in row]
         raise NotOnStore("worker", text, known)
-    raise CaseworkError("worker", f"{text!r} matches {len(found)} workers; use their username")
+    raise UnknownScope("worker", f"{text!r} matches {len(found)} workers; use their username")
 
 
 class PlanError(CaseworkError):
@@ -821,12 +839,7 @@ def package_deadlines(source, reference: str, today: date, policy: PolicyProfile
 
 # ------------------------------------------------------------------ workers and teams named
 
-_WORKER_NAMES = "SELECT username, name FROM worker"
 _TEAM_NAMES = "SELECT name FROM team ORDER BY name"
-
-
-class UnknownScope(ValueError):
-    """A worker or team named that the store does not hold."""
 
 
 def resolve_scope(source, *, worker: str | None = None,
@@ -836,23 +849,8 @@ def resolve_scope(source, *, worker: str | None = None,
     `child list` and `export plans` take them."""
     rows = rows_from(source)
     username = name = None
-    if worker:
-        wanted = worker.strip().lower()
-        found = [u for u, n in rows(_WORKER_NAMES, {}) if wanted in (u.lower(), n.lower())]
-        if not found:
-            raise UnknownScope(f"no worker called {worker!r} on this store" + _meant(
-                close_name(worker, [n for row in rows(_WORKER_NAMES, {}) for n in row])))
-        if len(found) > 1:
-            raise UnknownScope(f"{worker!r} matches {len(found)} workers; use their username")
-        username = found[0]
+    if worker:  # as every command taking a worker finds one, and refuses one not there
+        username = find_worker(rows, worker).username
     if team:
-        names = [n for (n,) in rows(_TEAM_NAMES, {})]
-        found = names_meant(team, names)
-        if not found:
-            raise UnknownScope(f"no team called {team!r} on this store"
-                               + _meant(close_name(team, names)))
-        if len(found) > 1:
-            shown = "; ".join(found[:8]) + (" …" if len(found) > 8 else "")
-            raise UnknownScope(f"{team!r} matches {len(found)} teams: {shown}")
-        name = found[0]
+        name = team_meant(team, [n for (n,) in rows(_TEAM_NAMES, {})])
     return username, name

@@ -349,11 +349,16 @@ def _sync_actions(session: Session, row: m.PlanVersion, need: m.PlanNeed,
 
 
 def agree_version(session: Session, version_id: uuid.UUID, on: date, *, agreed_at: str = "",
-                  agreed_by: str = "", meeting_id: uuid.UUID | None = None) -> None:
-    """The draft becomes the plan in force; the version it replaces is superseded."""
+                  agreed_by: str = "", meeting_id: uuid.UUID | None = None,
+                  today: date | None = None) -> None:
+    """The draft becomes the plan in force; the version it replaces is superseded. With
+    `today`, a day after it is refused: a plan is agreed once it has been."""
     row = _draft_row(session, version_id)
     if not (agreed_at.strip() or agreed_by.strip()):
         raise PlanError("agreed_at", "say at which meeting, or by whom, the plan was agreed")
+    if today is not None and on > today:
+        raise PlanError("agreed_on", f"{on.day} {on:%b %Y} is in the future: give the day "
+                        "the plan was agreed")
     for other in session.exec(select(m.PlanVersion).where(
             m.PlanVersion.plan_id == row.plan_id, m.PlanVersion.status == "agreed")).all():
         other.status = "superseded"

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from cintui.casework.caseload import store_policy
-from cintui.casework.lookup import _date, _visit_day, names_meant, rows_from
+from cintui.casework.lookup import _date, _visit_day, rows_from, team_meant
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.fgc import FgcFact
 from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
@@ -116,13 +116,7 @@ def resolve_team(source, team: str | None) -> str | None:
     """The team's name meant: its name in any case, or words only one team's name has."""
     if team is None:
         return None
-    names = [n for (n,) in rows_from(source)(_TEAMS, {})]
-    found = names_meant(team, names)
-    if not found:
-        raise ReportError(f"no team called {team!r} on this store")
-    if len(found) > 1:
-        raise ReportError(f"{team!r} matches {len(found)} teams: {'; '.join(found[:8])}")
-    return found[0]
+    return team_meant(team, [n for (n,) in rows_from(source)(_TEAMS, {})])
 
 
 def _scope(team: str | None) -> str:

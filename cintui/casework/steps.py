@@ -99,7 +99,7 @@ def facts(child: m.Child, episode: m.Episode,
         initial_home_visit=episode.initial_home_visit, support_started=episode.support_started,
         closed=episode.closure_date, closure_reason=episode.closure_reason,
         recorded_from=episode.recorded_from, moved_in=episode.moved_in,
-        ending_kind=ending[0], ending_status=ending[1])
+        ending_kind=ending[0], ending_status=ending[1], reference=child.reference)
 
 
 def _load(session: Session, child_id: uuid.UUID) -> tuple[m.Child, m.Episode, rules.StepFacts]:

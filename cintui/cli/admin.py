@@ -177,7 +177,7 @@ def team_waiting(ctx: typer.Context, team: TeamOption = None, db: DbOption = Non
             try:
                 _, team = due_cases.resolve_scope(rows, worker=None, team=team)
             except due_cases.UnknownScope as exc:
-                raise CliError(str(exc)) from None
+                raise CliError.of(exc) from None
         found = waiting_for_manager(rows, team)
     cal = england_calendar()
     if as_json:

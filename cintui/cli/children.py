@@ -43,7 +43,7 @@ def child_list(
         try:
             username, team_name = lookup.resolve_scope(read, worker=worker, team=team)
         except lookup.UnknownScope as exc:
-            raise CliError(str(exc)) from None
+            raise CliError.of(exc) from None
         rows = caseload.list_children(read, _today(today), username=username, team=team_name,
                                       open_only=open_only)
     if as_json:

@@ -84,8 +84,8 @@ def _context_that_ran(exc: BaseException):
 
 
 def _option_for(ctx, field: str, problem: str) -> str | None:
-    """The option (its long name) for `field`: by its name (`chair_role` is `--chair-role`),
-    else by the last words of the field (`starts_at` is `--at`, `visited_on` is `--on`),
+    """The option (its long name) for `field`: by its name (`chair_role` is `--chair-role`;
+    `actions` is `--action`, repeated for each), else by the last words of the field (`starts_at` is `--at`, `visited_on` is `--on`),
     else the one option whose value the problem quotes (`--by nobody`: "worker: no worker
     called 'nobody'"). None for a field that is an argument (the child) or none of these."""
     params = getattr(getattr(ctx, "command", None), "params", ())
@@ -101,7 +101,8 @@ def _option_for(ctx, field: str, problem: str) -> str | None:
         values = value if isinstance(value, list | tuple) else [value]
         return any(isinstance(v, str) and v.strip() and repr(v) in problem for v in values)
 
-    found = [p for p in options if field in names(p)] or sorted(
+    found = [p for p in options if field in names(p)] or [
+        p for p in options if field.endswith("s") and field[:-1] in names(p)] or sorted(
         (p for p in options if any(n and field.endswith(f"_{n}") for n in names(p))),
         key=lambda p: -len(p.name or ""))
     if not found and len(by_value := [p for p in options if quoted(p)]) == 1:
@@ -234,6 +235,43 @@ RequestOption = Annotated[
                  help="An id for this write (e.g. a UUID): run again with the same id (after "
                  "a crash, a timeout), it is applied once and prints what it printed then."),
 ]
+
+
+def agree_hint(ref: str) -> str:
+    """The command that agrees the child's draft plan, as the messages asking for it name
+    it (`plan exit`, `fgc held`)."""
+    return f"cintui plan agree {ref} --at MEETING|--by NAME"
+
+
+def person_label(p) -> str:
+    """One of the child's People as `person list` shows them, "Sam Nurse (Uncle)": what
+    tells two of one name apart, and is taken as typed (`pick_person`)."""
+    return f"{p.name} ({p.relationship or p.role or p.kind})"
+
+
+def pick_person(people, text: str, ref: str):
+    """The one of the child's People (of `ref`) that `text` names, by name as every
+    command takes a person (`domain.people.named`), or, for two of one name, by name and
+    relationship as `person list` shows them ("Sam Nurse (Uncle)"); else one line naming
+    whom it could be."""
+    from cintui.domain.people import named
+
+    def key(words: str) -> str:
+        return " ".join(words.lower().split())
+
+    def labels(p) -> set[str]:  # `person list` adds "; PR" for parental responsibility
+        return {key(person_label(p)), key(person_label(p)[:-1] + "; PR)")}
+
+    labelled = [p for p in people if key(text) in labels(p)]
+    found = labelled or named(people, text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        same = len({key(p.name) for p in found}) < len(found)
+        raise CliError(f"{text!r}: which one? " + ", ".join(
+            repr(person_label(p)) if same else p.name for p in found))
+    known = ", ".join(p.name for p in people) or f"nobody yet: cintui person add {ref}"
+    raise CliError(f"{text!r}: not one of the child's People ({known})")
 
 
 def _state(ctx: typer.Context) -> dict:

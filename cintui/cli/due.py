@@ -73,7 +73,7 @@ def due(ctx: typer.Context, worker: WorkerOption = None, team: TeamOption = None
         try:
             worker, team = due_cases.resolve_scope(rows, worker=worker, team=team)
         except due_cases.UnknownScope as exc:
-            raise CliError(str(exc)) from None
+            raise CliError.of(exc) from None
         grouped = due_cases.load_due(rows, now, view=view, username=worker, team=team,
                                      within=within)
     shown = [g for g in GROUPS if grouped.groups.get(g)]

@@ -232,7 +232,8 @@ def close_recommend(
     state = _closing(ctx, db, child, today, step)
     filled = f" (filled in: {state.prefill.words()})" if state.prefill else ""
     _report(state, as_json, f"Closure recommended for {state.name} ({state.reference}){filled}; "
-            "the team manager decides next: cintui close decide")
+            f"the team manager decides next: cintui close decide {state.reference} "
+            "--approve|--decline --rationale TEXT")
 
 
 @close_app.command("decide")
@@ -298,7 +299,8 @@ def close_dispute(
 
     state = _closing(ctx, db, child, today, step)
     _report(state, as_json, f"Dispute recorded for {state.name} ({state.reference}); the "
-            "team manager decides: cintui close settle")
+            f"team manager decides: cintui close settle {state.reference} --outcome "
+            "upheld|overturned|escalated --rationale TEXT")
 
 
 @close_app.command("settle")

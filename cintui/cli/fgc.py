@@ -21,6 +21,7 @@ from cintui.cli.common import (
     _open,
     _parse_date,
     _today,
+    agree_hint,
     app,
 )
 from cintui.store import access
@@ -121,7 +122,8 @@ def fgc_held(
     today: TodayOption = None,
 ) -> None:
     """The conference held: the family's plan, its actions joined to the CIN plan's draft
-    (BEX 2: one coordinated plan; agree the draft in the plan editor)."""
+    (BEX 2: one coordinated plan; agree the draft with `cintui plan agree CHILD`, or g in
+    the plan editor)."""
     from cintui.casework import fgc as fgc_cases
     from cintui.domain.plan import PlanAction
 
@@ -144,7 +146,7 @@ def fgc_held(
 
         typer.echo(f"{ref}: Family Group Conference held {day:%d %b %Y}; the family's plan "
                    f"and its {counted(len(actions), 'action')} joined CIN plan v{version} "
-                   "(draft: agree it in the plan editor).")
+                   f"(a draft: agree it with {agree_hint(ref)}).")
 
 
 @fgc_app.command("declined")

@@ -254,6 +254,7 @@ def root(
     ] = False,
 ) -> None:
     _state(ctx)["db"] = db
+    _state(ctx)["no_encrypt"] = no_encrypt  # `cintui --no-encrypt db init`: as db init's
     if passphrase_file is not None:  # read where a passphrase is wanted (access.env_passphrase)
         os.environ["CINTUI_PASSPHRASE_FILE"] = str(passphrase_file)
     if ctx.invoked_subcommand is not None:  # not the TUI, which owns the terminal

@@ -143,14 +143,12 @@ def _print_meetings(name: str, ref: str, rows, today: date) -> None:
 
 def _pick_invitees(choices, names: list[str]):
     """`--invite NAME`: each one of the child's People, by name (case and spacing do not
-    matter; a unique part of a name will do)."""
-    def key(text: str) -> str:
-        return " ".join(text.lower().split())
+    matter; a unique part of a name will do: `domain.people.named`)."""
+    from cintui.domain.people import named
 
     picked = []
     for wanted in names:
-        exact = [c for c in choices if key(c.name) == key(wanted)]
-        found = exact or [c for c in choices if key(wanted) and key(wanted) in key(c.name)]
+        found = named(choices, wanted)
         if not found:
             known = ", ".join(c.name for c in choices) or "nobody: add People first"
             raise CliError(f"--invite {wanted!r}: not one of the child's People ({known})")
@@ -249,7 +247,7 @@ def _meeting_id(text: str):
         return uuid.UUID(text.strip())
     except ValueError:
         raise CliError(f"{text!r} is not a meeting id: copy one from `cintui meeting list "
-                       "CHILD`") from None
+                       "CHILD --json`") from None
 
 
 def _booked_meeting(session, meeting: str):
@@ -379,7 +377,7 @@ def _meeting_to_export(session, meeting: str, latest: bool):
         return uuid.UUID(meeting.strip())
     except ValueError:
         raise CliError(f"{meeting!r} is not a meeting id: copy one from `cintui meeting list "
-                       "CHILD`, or give CHILD with --latest") from None
+                       "CHILD --json`, or give CHILD with --latest") from None
 
 
 def _check_minutes_format(fmt: str | None, output: str | None = None) -> str:
@@ -566,7 +564,8 @@ def _meeting_to_send(session, meeting: str):
             if r.status == "held" and not r.minutes_circulated and not r.imported]
     if not rows:
         raise CliError(f"{record.reference}: no held meeting whose minutes are still to go "
-                       "out; give a meeting id (`cintui meeting list CHILD`)")
+                       f"out; give a meeting id (`cintui meeting list {record.reference} "
+                       "--json`)")
     if len(rows) > 1:
         raise CliError(f"{record.reference}: which meeting? " + ", ".join(
             f"{r.short_label} of {r.held_on:%d %b %Y} ({r.id.hex})" for r in rows))
@@ -581,10 +580,10 @@ def _pick_recipients(people, names: list[str]) -> list:
             raise CliError("--to everyone: nobody is recorded at this meeting; name them")
         return list(people)
     picked = []
+    from cintui.domain.people import named
+
     for wanted in names:
-        key = " ".join(wanted.lower().split())
-        found = [p for p in people if " ".join(p.name.lower().split()) == key] or \
-            [p for p in people if key and key in " ".join(p.name.lower().split())]
+        found = named(people, wanted)
         if len(found) != 1:
             known = ", ".join(p.name for p in (found or people)) or "nobody recorded"
             raise CliError(f"--to {wanted!r}: " + ("which one? " if found else

@@ -1,4 +1,4 @@
-"""cintui plan show/check and export plan(s): CIN plans."""
+"""cintui plan show/check/exit/agree and export plan(s): CIN plans."""
 
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ from cintui.cli.common import (
     _echo_json,
     _open,
     _output_file,
+    _parse_date,
     _reading,
     _rich_console,
     _today,
+    agree_hint,
     export_app,
     plan_app,
 )
@@ -274,7 +276,7 @@ def plan_exit(
 ) -> None:
     """The plan's exit, on its draft (started from the plan in force if there is none):
     the bottom lines, what happens if it is not successful, what good enough looks like.
-    The draft is agreed as any other (g in the plan editor)."""
+    The draft is agreed as any other: `cintui plan agree CHILD` (g in the plan editor)."""
     from dataclasses import replace
 
     from cintui.casework import cases, plans
@@ -300,5 +302,88 @@ def plan_exit(
                     "bottom_lines": saved.bottom_lines, "if_not_met": saved.if_not_met,
                     "good_enough": saved.good_enough})
         return
-    typer.echo(f"{ref} plan v{saved.number} (draft): the plan's exit saved; agree the draft "
-               "for it to be the plan in force.")
+    typer.echo(f"{ref} plan v{saved.number} (draft): the plan's exit saved; for it to be the "
+               f"plan in force, agree the draft: {agree_hint(ref)}")
+
+
+# ------------------------------------------------------------------ agreeing a draft
+
+
+@plan_app.command("agree")
+def plan_agree(
+    ctx: typer.Context, child: ChildArg,
+    at: Annotated[str | None, typer.Option(
+        "--at", help="The meeting it was agreed at: 'Review CIN meeting 23 Nov 2026' "
+        "(default: the newest meeting held and minuted since the last plan agreed).")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Or who agreed it, by name: 'Tom Reid, TM'.")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="The day it was agreed, YYYY-MM-DD (default: that meeting's, else "
+        "today).")] = None,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """The draft becomes the plan in force, as g in the plan editor: agreed at a meeting
+    (--at) or by a named person (--by), on a day; the version it replaces is superseded.
+    A draft failing the plan checks can be agreed, and is said to: its exports carry a
+    DRAFT mark until they are fixed."""
+    from cintui.casework import cases, meetings, plans
+    from cintui.store import access
+
+    now = _today(today)
+    day = _parse_date(on, "--on") if on is not None else None
+    at, by = (at or "").strip(), (by or "").strip()
+    with _open(ctx, db) as store, store.session(access.current_actor()) as session:
+        record = cases.find_child(session, child)
+        ref = record.reference
+        versions = plans.versions(session, record.id)
+        draft, number = next(((v.id, v.number) for v in versions if v.status == "draft"),
+                             (None, 0))
+        if draft is None:
+            raise CliError(_no_draft(versions, ref, cases.current_episode(session, record.id)))
+        replaced = [v.number for v in versions if v.status == "agreed"]
+        minuted = meetings.meeting_to_agree_at(session, record.id)
+        if not (at or by):
+            if minuted is None:
+                raise CliError("say at which meeting (--at 'Review CIN meeting 23 Nov "
+                               "2026') or by whom (--by NAME) the plan was agreed")
+            at = minuted.label
+        met = minuted if minuted is not None and at == minuted.label else None
+        day = day or (met.held_on if met else now)
+        plans.agree_version(session, draft, day, agreed_at=at, agreed_by=by,
+                            meeting_id=met.id if met else None, today=now)
+        problems = plans.plan_document(session, record.id, now, version_id=draft).problems
+    if as_json:
+        _echo_json({"reference": ref, "version": number, "status": "agreed",
+                    "agreed_on": day.isoformat(), "agreed_at": at, "agreed_by": by,
+                    "meeting": met.id.hex if met else None, "problems": list(problems)})
+        return
+    where = " and ".join(x for x in (f"at {at}" if at else "", f"by {by}" if by else "") if x)
+    superseded = "".join(f"; v{n} is superseded" for n in replaced)
+    typer.echo(f"{ref} plan v{number} agreed on {day.day} {day:%b %Y} {where}: the plan in "
+               f"force{superseded}.")
+    if problems:
+        from cintui.domain.text import counted
+
+        typer.echo(f"Warning: the plan checks found {counted(len(problems), 'problem')} "
+                   f"(cintui plan check {ref} lists them): its exports carry a DRAFT mark "
+                   "until they are fixed.", err=True)
+
+
+def _no_draft(versions, ref: str, episode) -> str:
+    """Why there is nothing to agree: no plan started, one started but not written, or the
+    newest version agreed."""
+    if not versions and episode is not None and episode.cin_plan_start:
+        started = episode.cin_plan_start
+        return (f"{ref}: the CIN plan started {started.day} {started:%b %Y} is not written "
+                "yet, so there is no draft to agree: write it in the plan editor (p on the "
+                f"record), or start its draft with cintui plan exit {ref} --good-enough TEXT")
+    if not versions:
+        return (f"{ref} has no plan yet: the manager's authorisation starts it (cintui plan "
+                f"start {ref} --authorised-by MANAGER)")
+    newest = versions[0]
+    when = (f" on {newest.agreed_on.day} {newest.agreed_on:%b %Y}" if newest.agreed_on
+            else "")
+    return (f"{ref}: no draft to agree: plan v{newest.number} was agreed{when}; a change to "
+            f"it (cintui plan exit {ref} …, or the plan editor) starts the next version")

@@ -42,8 +42,9 @@ def _day(d) -> str | None:
     return d.isoformat() if d else None
 
 
-def _run(ctx, db, child: str, do):
-    """`do(session, child_id)` in one audited session; a refusal is one line."""
+def _run(ctx, db, child: str, do, worded=None):
+    """`do(session, child_id)` in one audited session; a refusal is one line, naming the
+    option typed (`CliError.of`, or `worded`)."""
     from cintui.casework import cases
     from cintui.casework import signs_of_safety as sos_cases
 
@@ -52,8 +53,23 @@ def _run(ctx, db, child: str, do):
         try:
             result = do(session, record.id)
         except sos_cases.SafetyError as exc:
-            raise CliError.of(exc) from None
+            raise (worded or CliError.of)(exc) from None
         return record.reference, result
+
+
+def _by_score(exc) -> CliError:
+    """A refusal of a round of scaling, by the `--score` it is about: the rules name one
+    person's score by the app's boxes (`who2`, `role1`: "who2: score 2: who gave it?"); it
+    is `--score 2: who gave it?`, and one about the round `--score: …`."""
+    import re
+
+    found = re.fullmatch(r"(?:who|role|score|why)(\d+)", exc.field or "")
+    if found is None:
+        return CliError.of(exc)
+    n = found.group(1)
+    if exc.problem.startswith(f"score {n}: ") or "once a round" in exc.problem:
+        return CliError(f"--score {n}: {exc.problem.removeprefix(f'score {n}: ')}")
+    return CliError(f"--score: {exc.problem}")  # the round: none given, too many
 
 
 def _meeting(session, child_id, meeting: str | None, today):
@@ -135,7 +151,7 @@ def sos_scale(ctx: typer.Context, child: ChildArg, score: ScoreOption = None,
         return sos_cases.record_scaling(
             session, cid, on=day, entries=tuple(entries), recorded_by=access.current_actor(),
             today=now, meeting_id=_meeting(session, cid, meeting, now))
-    ref, rows = _run(ctx, db, child, do)
+    ref, rows = _run(ctx, db, child, do, _by_score)
     typer.echo(f"{ref}: scaling recorded ({day:%d %b %Y}): "
                + "; ".join(f"{r.who} ({r.role}) {r.score}" for r in rows) + ".")
 
@@ -194,4 +210,5 @@ def sos_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                    f"{found[-1].on:%d %b %Y}" + (f", {found[-1].why}" if found[-1].why else "")
                    + ")")
     if not v.history:
-        typer.echo("  no scores yet: cintui sos scale CHILD --score 'who | role | 0-10 | why'")
+        typer.echo(f"  no scores yet: cintui sos scale {v.reference} --score "
+                   "'who | role | 0-10 | why'")

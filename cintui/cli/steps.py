@@ -26,6 +26,7 @@ from cintui.cli.common import (
     access,
     app,
     child_app,
+    pick_person,
     plan_app,
 )
 
@@ -511,14 +512,11 @@ def child_consent(
         child_row = cases.find_child(session, child)
         person_id = None
         if person:
-            wanted = " ".join(person.lower().split())
-            found = [p for p in record.list_people(session, child_row.id)
-                     if wanted in " ".join(p.name.lower().split())]
-            if len(found) != 1:
-                raise CliError(f"--person {person!r}: " + (
-                    "which one? " + ", ".join(p.name for p in found) if found
-                    else "not one of the child's People"))
-            person_id = found[0].person_id
+            try:
+                person_id = pick_person(record.list_people(session, child_row.id), person,
+                                        child_row.reference).person_id
+            except CliError as exc:
+                raise CliError(f"--person {exc}") from None
         row = record.record_consent(session, child_row.id, record.ConsentInput(
             scope=scope.strip().lower(), decision=decision.strip().lower(),
             decided_on=_date(on, "--on", now), person_id=person_id,

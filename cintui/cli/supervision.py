@@ -282,7 +282,7 @@ def supervision_overdue(
             _, name = due_cases.resolve_scope(rows, team=team) if team else \
                 (None, team_cases.my_team(rows, access.current_actor()))
         except due_cases.UnknownScope as exc:
-            raise CliError(str(exc)) from None
+            raise CliError.of(exc) from None
         if name is None:
             raise CliError("give --team: you are not in a team on this store")
         view = team_cases.load_team(rows, now, name)

@@ -69,15 +69,67 @@ def _who(session, record, by: str | None) -> str:
     return by or recommender(session, record.id, access.current_actor())
 
 
-def _step(ctx, db, child, today, fn, state_fn):
-    """Run `fn(session, child_row, today)` in one write session; return the state after."""
+def _step(ctx, db, child, today, fn, state_fn, hints: dict[str, str] | None = None):
+    """Run `fn(session, child_row, today)` in one write session; return the state after.
+    With `hints`, a step refused for its checklist (`stepdown complete`, `transfer sent`)
+    says each item missing with the command that records it for this child."""
     from cintui.casework import cases
 
     now = _today(today)
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         record = cases.find_child(session, child)
-        fn(session, record, now)
+        try:
+            fn(session, record, now)
+        except cases.CaseworkError as exc:
+            if hints is None or exc.field not in hints:
+                raise
+            state = state_fn(session, record.id, now)
+            raise _blocked(state.checklist, hints, record.reference, state.kind) from None
         return state_fn(session, record.id, now)
+
+
+# What `stepdown complete` and `transfer sent` wait for, by checklist item: the command that
+# records it for the child (it said "conversation: cannot complete yet: …", naming no
+# option of the command run, nor the one to run).
+STEP_DOWN_HINTS = {
+    "approved": "cintui stepdown decide CHILD --approve --rationale TEXT",
+    "receiving_service": "cintui stepdown record CHILD --service NAME",
+    "lead_professional": "cintui stepdown record CHILD --lead NAME",
+    "conversation": "cintui stepdown record CHILD --conversation yes|no --notes TEXT",
+    "family_consent": "cintui stepdown record CHILD --family-consent yes",
+    "documents": "cintui stepdown record CHILD --documents plan,visits",
+    "date": "--on DATE"}
+TRANSFER_HINTS = {
+    "approved": "cintui transfer decide CHILD --approve --rationale TEXT",
+    "receiving": "cintui transfer record CHILD --to AUTHORITY --contact WHO",
+    "move_date": "cintui transfer record CHILD --move-date DATE",
+    "consent": "cintui transfer record CHILD --consent given|refused|not_sought",
+    "trafficking": "cintui transfer record CHILD --trafficking TEXT",
+    "impact": "cintui transfer record CHILD --impact TEXT",
+    "responsibilities": "cintui transfer record CHILD --told TEXT",
+    "gaps": "cintui transfer record CHILD --gaps TEXT",
+    "agencies": "cintui transfer record CHILD --agencies TEXT",
+    "advice": "cintui transfer record CHILD --advice TEXT",
+    "date": "--on DATE"}
+
+
+def _blocked(items, hints: dict[str, str], ref: str, kind: str) -> CliError:
+    """Each checklist item unmet with its rule and how to record it for this child; when
+    that is more than one line holds, each item still (as it was said), then the command
+    most of them are recorded with."""
+    from cintui.cli.common import LONGEST
+    from cintui.domain.endings import blockers
+
+    missing = blockers(items)
+    said = "; ".join(f"{i.problem} ({i.rule})" + (
+        f": {hints[i.key].replace('CHILD', ref)}" if i.key in hints else "")
+        for i in missing)
+    if len(f"cintui: cannot complete yet: {said}") <= LONGEST:
+        return CliError(f"cannot complete yet: {said}")
+    group = "stepdown" if kind == "step_down" else "transfer"
+    plain = "; ".join(f"{i.problem} ({i.rule})" for i in missing)
+    return CliError(f"cannot complete yet: {plain} (cintui {group} record {ref} --help "
+                    "says the option for each)")
 
 
 def _decide(ctx, db, child, today, decide, state_fn, *, approve: bool | None, rationale: str,
@@ -120,7 +172,8 @@ def _print_state(state, what: str) -> None:
             mark = "✓" if i.met else "✗"
             typer.echo(f"  {mark} {i.text} [{i.rule}]" + (f": {i.problem}" if i.problem else ""))
     if state.remaining:
-        typer.echo("The closure that follows still needs (cintui close …):")
+        typer.echo(f"The closure that follows still needs (cintui close status "
+                   f"{state.reference}):")
         for i in state.remaining:
             typer.echo(f"  ✗ {i.text} [{i.rule}]: {i.problem}")
 
@@ -198,7 +251,8 @@ def stepdown_record(
 
     state = _step(ctx, db, child, today, step, transfer.step_down_state)
     _report(state, as_json, f"Step-down recorded for {state.name} ({state.reference}); "
-            "the manager decides next: cintui stepdown decide")
+            f"the manager decides next: cintui stepdown decide {state.reference} "
+            "--approve|--decline --rationale TEXT")
 
 
 @stepdown_app.command("decide")
@@ -242,7 +296,7 @@ def stepdown_complete(
         transfer.complete_step_down(session, record.id, on=_on(on, now), today=now,
                                     family_told_on=told, summary=summary)
 
-    state = _step(ctx, db, child, today, step, transfer.step_down_state)
+    state = _step(ctx, db, child, today, step, transfer.step_down_state, STEP_DOWN_HINTS)
     if as_json:
         _echo_json(state.as_json())
         return
@@ -400,7 +454,8 @@ def transfer_decide(
     state = _decide(ctx, db, child, today, transfer.decide_transfer, transfer.transfer_state,
                     approve=approve, rationale=rationale, by=by, on=on)
     _report(state, as_json, f"Transfer agreed for {state.name} ({state.reference}): "
-            "cintui export transfer-pack, then cintui transfer sent" if approve else
+            f"cintui export transfer-pack {state.reference} -o pack/, then cintui transfer "
+            f"sent {state.reference}" if approve else
             f"Transfer declined for {state.name} ({state.reference})")
 
 
@@ -416,7 +471,7 @@ def transfer_sent(ctx: typer.Context, child: ChildArg, on: OnOption = None,
     def step(session, record, now):
         transfer.mark_sent(session, record.id, on=_on(on, now), today=now)
 
-    state = _step(ctx, db, child, today, step, transfer.transfer_state)
+    state = _step(ctx, db, child, today, step, transfer.transfer_state, TRANSFER_HINTS)
     _report(state, as_json, f"Transfer pack sent for {state.name} ({state.reference}); the "
             "case is closed here (RC5)")
 

@@ -322,3 +322,18 @@ def father_hint(relationships: Iterable[str]) -> str:
         return ""
     return ("No father on the record (WAR 4.2: improve the engagement of fathers): add him "
             "(a), even if he is not involved, with how to reach him or why he is not")
+
+
+def named(choices, text: str) -> list:
+    """Those of `choices` (anything with a `name`: the child's People, a meeting's invitees)
+    that `text` names, as the command line takes a person: the one whose name it is (case
+    and spacing do not matter), else each whose name holds it ("Layla" for "Layla Ward").
+    The caller says which when there are several, or whom it knows when there are none."""
+    def key(words: str) -> str:
+        return " ".join(words.lower().split())
+
+    wanted = key(text)
+    if not wanted:
+        return []
+    return ([c for c in choices if key(c.name) == wanted]
+            or [c for c in choices if wanted in key(c.name)])

@@ -361,6 +361,7 @@ class StepFacts:
     # move, the assessment and plan came with the child; what was done before was done in
     # the authority the child came from.
     moved_in: date | None = None
+    reference: str = ""  # the child's, for the command a refusal names (`command`)
     # The episode's ending under way, if any (DOMAIN.md §7): a closure or step-down
     # recommended, approved or disputed, which a plan not yet started gives way to.
     ending_kind: str = ""  # closure | step_down
@@ -398,10 +399,16 @@ def status_of(f: StepFacts) -> str:
     return "referral"
 
 
+def command(f: StepFacts, words: str, options: str = "") -> str:
+    """The command that records a step, for the child (`cintui assessment start CIN000001`):
+    a refusal that names one names it whole, not for some child to be named."""
+    return " ".join(x for x in ("cintui", words, f.reference, options) if x)
+
+
 def _open(f: StepFacts) -> list[Problem]:
     if f.closed is not None:
         return [Problem("child", f"the episode closed on {_day(f.closed)}: a new referral "
-                        "opens a new one (cintui child rerefer)")]
+                        f"opens a new one ({command(f, 'child rerefer', '--date DATE --source SOURCE')})")]
     return []
 
 
@@ -494,7 +501,7 @@ def check_assessment_start(on: date | None, f: StepFacts, today: date) -> list[P
         now = (f"the decision was {REFERRAL_DECISION_LABELS[f.referral_decision].lower()}"
                if f.referral_decision else "no decision on the referral is recorded")
         return [Problem("child", f"an assessment follows a decision to assess ({now}): "
-                        "record it first (cintui referral record --decision assessment)")]
+                        f"record it first ({command(f, 'referral record', '--decision assessment')})")]
     if f.assessment_submitted is not None:
         return [Problem("child", "the assessment was completed on "
                         f"{_day(f.assessment_submitted)}: its start can no longer change")]
@@ -509,7 +516,8 @@ def _editable(f: StepFacts) -> list[Problem]:
     if problems:
         return problems
     if f.assessment_started is None:
-        return [Problem("child", "the assessment has not started: cintui assessment start")]
+        return [Problem("child", "the assessment has not started: "
+                        + command(f, "assessment start"))]
     if f.assessment_authorised is not None:
         return [Problem("child", "the assessment was authorised on "
                         f"{_day(f.assessment_authorised)}: it is final")]

@@ -198,7 +198,8 @@ def open_location(loc: StoreLocation, passphrase: str | None):
     assert loc.path is not None
     if not loc.path.exists():
         raise AccessError(
-            f"no store at {loc.path}: run `cintui` to create one, or `cintui demo --db PATH`"
+            f"no store at {loc.path}: `cintui db init` makes an empty one (or run `cintui`), "
+            "`cintui demo --db PATH` a synthetic one"
         )
     store = engine.open_store(loc.path, passphrase)
     if store.backup_path is not None:

@@ -310,3 +310,53 @@ def test_a_child_is_found_by_name_as_typed_on_an_english_keyboard(cli, team):
     ok(cli, team, "child", "add", "--first-name", "Zoe", "--last-name", "Lukasiewicz",
        "--dob", "2016-05-06", *DAY)
     assert "Zoë Łukasiewicz CIN" in run(cli, team, "child", "show", "Zoë Łukasiewicz").out
+
+
+@pytest.mark.parametrize("team_typed, said", [
+    ("west", "cintui: --team: no team called 'west'"),
+    ("safeguarding sooth", "cintui: --team: no team called 'safeguarding sooth' (did you "
+                           "mean 'Safeguarding South'?)"),
+    ("safeguarding", "cintui: --team: 'safeguarding' matches 2 teams: Safeguarding North; "
+                     "Safeguarding South"),
+])
+def test_a_team_not_on_the_store_is_one_refusal_in_every_command(cli, team, tmp_path,
+                                                                  team_typed, said):
+    """`child list --team north` said "no team called 'north' on this store" and `child add
+    --team north` "--team: no team called 'north'"; the reports gave no "did you mean".
+    Every command taking --team now says the one line `lookup.team_meant` words."""
+    from tests.cli.test_cli import sha
+
+    ok(cli, team, "team", "add", "Safeguarding North", "--service", "Safeguarding and Support")
+    before = sha(team)
+    for command in (("child", "list"),
+                    ("child", "add", "--first-name", "Mia", "--last-name", "Synthetic",
+                     "--dob", "2019-01-01", *DAY),
+                    ("due",), ("team", "waiting"), ("report", "compliance"),
+                    ("worker", "add", "dan.eve", "--name", "Dan Eve", "--role", "sw"),
+                    ("export", "plans", "-o", str(tmp_path / "out")),
+                    ("each", "--team", team_typed, "--db", str(team), "--", "plan", "check")):
+        typed = () if command[0] == "each" else ("--team", team_typed)
+        result = run(cli, team, *command, *typed)
+        assert (result.code, result.err.strip()) == (2, said), command
+    assert sha(team) == before and not (tmp_path / "out").exists()
+
+
+def test_a_worker_not_on_the_store_is_one_refusal_in_every_command(cli, team, tmp_path):
+    """`child list --worker nobdy` said "no worker called 'nobdy' on this store" where
+    `child add --worker nobdy` (and `close decide --by`, `child reallocate --to`) said
+    "--worker: no worker called 'nobdy'": one line now, from `lookup.find_worker`."""
+    from tests.cli.test_cli import sha
+
+    before = sha(team)
+    for command in (("child", "list"), ("due",),
+                    ("child", "add", "--first-name", "Mia", "--last-name", "Synthetic",
+                     "--dob", "2019-01-01", *DAY),
+                    ("export", "plans", "-o", str(tmp_path / "out")),
+                    ("each", "--worker", "amira.ashdwn", "--db", str(team), "--", "plan",
+                     "check")):
+        typed = () if command[0] == "each" else ("--worker", "amira.ashdwn")
+        result = run(cli, team, *command, *typed)
+        assert (result.code, result.err.strip()) == (
+            2, "cintui: --worker: no worker called 'amira.ashdwn' (did you mean "
+            "'amira.ashdown'?)"), command
+    assert sha(team) == before and not (tmp_path / "out").exists()

@@ -392,7 +392,21 @@ def test_audit_verify_on_a_demo_store(cli, demo_store):
 
 
 def test_a_missing_store_is_explained(cli, tmp_path):
-    one_line_error(cli("child", "list", "--db", tmp_path / "nope.db"), "no store")
+    """It named `cintui` and `cintui demo`, not `db init`, the way the README starts."""
+    one_line_error(cli("child", "list", "--db", tmp_path / "nope.db"), "no store",
+                   "`cintui db init` makes an empty one")
+
+
+def test_no_encrypt_before_db_init_makes_a_plain_store(cli, tmp_path, monkeypatch):
+    """`cintui --no-encrypt db init` (the root's option, as for the app) was refused: "a new
+    encrypted store needs a passphrase … (or pass --no-encrypt)", with it passed."""
+    monkeypatch.delenv("CINTUI_PASSPHRASE", raising=False)
+    monkeypatch.delenv("CINTUI_PASSPHRASE_FILE", raising=False)
+    path = tmp_path / "plain.db"
+    made = cli("--no-encrypt", "db", "init", "--db", path)
+    assert made.code == 0, made.err
+    assert "a plain (UNENCRYPTED) store" in made.out
+    assert json.loads(cli("db", "info", "--db", path, "--json").out)["encrypted"] is False
 
 
 # ------------------------------------------------------------------ as a real process

@@ -152,8 +152,8 @@ def test_bad_input_is_one_line_and_exit_2(cli, demo_store):
                         (("--team", "Nowhere"), "no team called 'Nowhere'"),
                         # mistyped: the name it is likely meant as
                         (("--team", "North Strengthening Familes"),
-                         "no team called 'North Strengthening Familes' on this store (did you "
-                         "mean 'North Strengthening Families'?)"),
+                         "cintui: --team: no team called 'North Strengthening Familes' (did "
+                         "you mean 'North Strengthening Families'?)"),
                         (("--worker", "a", "--team", "b"), "not both")):
         result = _due(cli, demo_store, *args)
         assert result.code == 2

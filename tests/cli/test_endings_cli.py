@@ -215,3 +215,19 @@ def test_letters_before_the_close_name_the_option_that_gives_the_date(cli, demo_
     assert not out.exists() or list(out.iterdir()) == []
     assert ok(cli, demo_store, "close", "letters", ref, "-o", out, "--date",
               TODAY.isoformat())["files"]
+
+
+def test_each_next_step_names_the_child_it_is_for(cli, demo_store, ref):
+    """`close recommend` ended "the team manager decides next: cintui close decide", and
+    `close dispute` "cintui close settle", without the child: run as said, each was a usage
+    error. Now the command is whole, with this child's reference and what it needs."""
+    said = run(cli, demo_store, "close", "recommend", ref)
+    assert said.code == 0, said.err
+    assert said.out.strip().endswith(f"the team manager decides next: cintui close decide "
+                                     f"{ref} --approve|--decline --rationale TEXT")
+    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Needs met",
+       "--by", MANAGER)
+    said = run(cli, demo_store, "close", "dispute", ref, "--by", "Layla (mother)",
+               "--details", "Not ready")
+    assert said.out.strip().endswith(f"the team manager decides: cintui close settle {ref} "
+                                     "--outcome upheld|overturned|escalated --rationale TEXT")

@@ -76,3 +76,17 @@ def test_the_coordinator_named_after_the_referral_is_added_to_it_war_4_2(cli, tm
     late = cli("fgc", "edit", "CIN000001", "--coordinator", "Ann Lee", *day)
     assert late.code == 2 and "no FGC referral waiting" in late.err
     assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_a_family_plan_without_actions_names_the_option_typed_wir_2_3(cli, tmp_path,
+                                                                        monkeypatch):
+    """`fgc held` with no --action said "actions: the family's plan says who will do what
+    by when …", the app's box, not the option the user repeats for each action."""
+    db = _store(cli, tmp_path, monkeypatch)
+    day = ("--db", db, "--today", "2026-11-23")
+    assert cli("fgc", "refer", "CIN000001", "--on", "2026-11-02", *day).code == 0
+    held = cli("fgc", "held", "CIN000001", "--on", "2026-11-20", "--family-plan",
+               "Gran helps", *day)
+    assert (held.code, held.err.strip()) == (
+        2, "cintui: --action: the family's plan says who will do what by when: give at "
+        "least one action (WIR 2.3)")

@@ -61,7 +61,7 @@ def test_sto_6_3_signs_of_safety_from_the_cli(cli, tmp_path, monkeypatch):
             (("sos", "scale", "CIN000001", "--score", "Layla Ward | 6"),
              "write 'who | role | 0-10 | why'"),
             (("sos", "scale", "CIN000001", "--score", "Layla Ward |  | 6"),
-             "role1: score 1: their role or relationship"),
+             "--score 1: their role or relationship"),
             (("sos", "scale", "CIN000001", "--score", "Layla Ward | Mum | 6",
               "--meeting", "2026-11-19"), "--meeting: no meeting of the child's on 19 Nov 2026"),
             (("sos", "danger", "CIN000001", "x", "--on", "2026-11-30"), "is in the future")):
@@ -121,6 +121,34 @@ def test_sto_6_3_signs_of_safety_from_the_cli(cli, tmp_path, monkeypatch):
     assert "Signs of Safety: danger statement D2 (replaces D1)" in chron
     assert "Signs of Safety: safety goal G1 for D1" in chron
     assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_a_refused_round_of_scaling_names_the_score_typed_sto_6_3(cli, tmp_path, monkeypatch):
+    """`sos scale` refused a round by the app's boxes, `who2: score 2: who gave it?`,
+    `role1: …`, `who1: give at least one person's score`: the user typed --score. Each is
+    now by the --score it is about (or --score itself), one line, nothing written; and
+    `sos show` with no scores names the command with the child (it said CHILD)."""
+    from tests.cli.test_cli import sha
+
+    db = _store(cli, tmp_path, monkeypatch)
+    day = ("--db", db, *DAY)
+    before = sha(db)
+    for scores, said in (
+            ((), "cintui: --score: give at least one person's score"),
+            (("Layla Ward | Mum | 6", " | Dad | 4"), "cintui: --score 2: who gave it?"),
+            (("Layla Ward |  | 6",), "cintui: --score 1: their role or relationship to the "
+             "child (e.g. Mum, class teacher, social worker)"),
+            (("Layla Ward | Mum | 6", "layla ward | mum | 7"),
+             "cintui: --score 2: layla ward (mum) scores once a round"),
+            (("Layla Ward | Mum | 6 | " + "x" * 2001,),
+             "cintui: --score 1: at most 2000 characters")):
+        bad = cli("sos", "scale", "CIN000001", *(a for s in scores for a in ("--score", s)),
+                  *day)
+        assert (bad.code, bad.err.strip()) == (2, said)
+    assert sha(db) == before
+    shown = cli("sos", "show", "CIN000001", "--db", db).out
+    assert "no scores yet: cintui sos scale CIN000001 --score 'who | role | 0-10 | why'" \
+        in shown
 
 
 def test_sto_7_1_gcp2_from_the_cli(cli, tmp_path, monkeypatch):

@@ -92,9 +92,12 @@ def test_a_step_up_from_early_help_with_its_plan_date(cli, db):
 
 
 def test_steps_out_of_order_are_refused(cli, db):
-    refused(cli, db, "assessment", "start", "CIN000001", says=("record it first",))
+    """Each refusal naming the step to take first names it for this child: it said
+    "cintui assessment start", which run as said is a usage error (no CHILD)."""
+    refused(cli, db, "assessment", "start", "CIN000001", says=(
+        "record it first (cintui referral record CIN000001 --decision assessment)",))
     refused(cli, db, "assessment", "record", "CIN000001", "--analysis", "x",
-            says=("has not started",))
+            says=("has not started: cintui assessment start CIN000001",))
     refused(cli, db, "assessment", "complete", "CIN000001", says=("has not started",))
     refused(cli, db, "plan", "start", "CIN000001", "--authorised-by", "tom",
             says=("a CIN plan follows an assessment authorised",))
@@ -423,3 +426,13 @@ def test_a_upn_typed_is_checked_as_the_census_checks_it_and_one_held_is_kept(cli
     upn("A123456789012")  # held from before: LA code 123 is no LA's
     ok(cli, db, "child", "edit", "CIN000001", "--service", "Strengthening Families")
     assert upn() == "A123456789012"
+
+
+def test_a_meeting_to_name_is_named_with_where_its_id_is(cli, db):
+    """`meeting sent CHILD` with no minutes to go out said "give a meeting id (`cintui
+    meeting list CHILD`)": neither the child nor where the table hides the ids (--json)."""
+    refused(cli, db, "meeting", "sent", "CIN000001", "--to", "everyone", says=(
+        "CIN000001: no held meeting whose minutes are still to go out; give a meeting id "
+        "(`cintui meeting list CIN000001 --json`)",))
+    refused(cli, db, "export", "minutes", "not-an-id", "-o", "minutes.pdf",
+            says=("copy one from `cintui meeting list CHILD --json`",))

@@ -311,3 +311,52 @@ def test_a_step_down_form_without_documents_sends_all_four_as_the_apps_does_wir_
        "--by", MANAGER)
     done = run(cli, demo_store, "stepdown", "complete", ref)
     assert done.code == 0, done.err
+
+
+def test_each_next_step_names_the_child_it_is_for(cli, demo_store, ref):
+    """`stepdown record` ended "cintui stepdown decide", `transfer decide` "cintui export
+    transfer-pack, then cintui transfer sent", and `stepdown status` "(cintui close …)":
+    none named the child. Each now names the whole command for this child."""
+    said = run(cli, demo_store, "stepdown", "record", ref, "--service", HUB, "--lead",
+               "Ms Hill", "--lead-contact", "hill@example.org", "--conversation", "yes",
+               "--notes", "Spoke with the hub", "--family-consent", "yes", "--documents",
+               "plan,visits", "--on", "2026-11-13")
+    assert said.code == 0, said.err
+    assert said.out.strip().endswith(f"the manager decides next: cintui stepdown decide {ref} "
+                                     "--approve|--decline --rationale TEXT")
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3",
+       "--by", MANAGER, "--on", "2026-11-16")
+    assert run(cli, demo_store, "stepdown", "complete", ref, "--on", "2026-11-20").code == 0
+    status = run(cli, demo_store, "stepdown", "status", ref)
+    assert f"The closure that follows still needs (cintui close status {ref}):" in status.out
+
+
+def test_an_agreed_transfer_names_the_childs_next_commands(cli, demo_store, ref):
+    ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
+       "--move-date", "2026-11-16", "--consent", "given", "--on", "2026-11-16")
+    said = run(cli, demo_store, "transfer", "decide", ref, "--approve", "--rationale", "Moved",
+               "--by", MANAGER, "--on", "2026-11-17")
+    assert said.out.strip().endswith(f"cintui export transfer-pack {ref} -o pack/, then "
+                                     f"cintui transfer sent {ref}")
+
+
+def test_a_step_down_not_ready_says_the_command_that_records_what_is_missing_wir_3(
+        cli, demo_store, ref):
+    """`stepdown complete` with the conversation's notes missing said "conversation: cannot
+    complete yet: note what was said …": `conversation` is no option of `complete`, and it
+    did not say how to record it. Now each item missing has its command, for this child."""
+    from tests.cli.test_cli import sha
+
+    ok(cli, demo_store, "stepdown", "record", ref, "--service", HUB, "--lead", "Ms Hill",
+       "--conversation", "yes", "--family-consent", "yes", "--documents", "plan",
+       "--on", "2026-11-13")
+    ok(cli, demo_store, "stepdown", "decide", ref, "--approve", "--rationale", "Level 3",
+       "--by", MANAGER, "--on", "2026-11-16")
+    before = sha(demo_store) if not str(demo_store).startswith("postgresql") else None
+    one_line_error(run(cli, demo_store, "stepdown", "complete", ref, "--on", "2026-11-20"),
+                   "cannot complete yet: note what was said in the conversation with the "
+                   f"receiving team (WIR 3): cintui stepdown record {ref} --conversation "
+                   "yes|no --notes TEXT")
+    if before is not None:
+        assert sha(demo_store) == before
+    assert ok(cli, demo_store, "stepdown", "status", ref)["ending"]["status"] == "approved"

@@ -270,6 +270,35 @@ async def test_reorder_and_delete_needs_then_agree_the_version(demo_store):
     assert rows == []
 
 
+@pytest.mark.both_stores
+async def test_a_plan_agreed_on_a_day_to_come_is_refused_beside_the_day(demo_store):
+    """g's Agree form took any date: a plan "agreed" next week was the plan in force from
+    today. Refused beside the day, as `cintui plan agree --on` refuses it, nothing saved;
+    the day corrected, it is agreed."""
+    child_id = child_with(demo_store, "agreed")
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # the next version: a draft to agree
+        await settle(pilot)
+        await pilot.press("g")
+        await until(pilot, lambda: type(app.screen).__name__ == "AgreeFormScreen")
+        form = app.screen
+        await fill(pilot, "#agreed_at", "Review CIN meeting 24 Nov 2026")
+        tomorrow = TODAY.toordinal() + 1
+        await fill(pilot, "#agreed_on", date.fromordinal(tomorrow).strftime("%d/%m/%Y"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "is in the future: give the day the plan was agreed" in text_of(
+            form, "#agreed_on-error")
+        assert read(demo_store, lambda s: plans.versions(s, child_id)[0].status) == "draft"
+        await fill(pilot, "#agreed_on", TODAY.strftime("%d/%m/%Y"))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is not form)
+    assert read(demo_store, lambda s: plans.versions(s, child_id)[0].status) == "agreed"
+
+
 async def test_p_on_the_child_record_opens_the_plan_and_changes_show_on_return(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
