@@ -279,6 +279,12 @@ def _state(ctx: typer.Context) -> dict:
     return ctx.obj
 
 
+def plain_asked(ctx: typer.Context, no_encrypt: bool) -> bool:
+    """`--no-encrypt` given to the command, or before it (`cintui --no-encrypt db init`, as
+    for the app): a command that makes a store takes either."""
+    return no_encrypt or bool(_state(ctx).get("no_encrypt"))
+
+
 # The years a date on a child's record can fall in: an older or later one is a slip of the
 # keys (0001-01-01, 9999-12-31), and would take the calendar past its ends.
 YEARS = (1900, 2199)  # as domain.dates.YEARS (not imported: every command starts here)

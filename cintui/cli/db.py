@@ -18,9 +18,9 @@ from cintui.cli.common import (
     _open,
     _passphrase_for_create,
     _passphrase_for_open,
-    _state,
     access,
     app,
+    plain_asked,
 )
 
 db_app = typer.Typer(help="The store itself: create, upgrade, back up.", no_args_is_help=True)
@@ -43,7 +43,7 @@ def db_init(
     from cintui.reference import policies
 
     policies.load_policy(policy)
-    no_encrypt = no_encrypt or bool(_state(ctx).get("no_encrypt"))  # given before `db`
+    no_encrypt = plain_asked(ctx, no_encrypt)
     loc = _location(ctx, db)
     # A database server keeps its own files: no passphrase (PostgreSQL: see the README).
     passphrase = None if no_encrypt or loc.url else _passphrase_for_create(loc)

@@ -15,6 +15,7 @@ from cintui.cli.common import (
     _today,
     access,
     app,
+    plain_asked,
 )
 
 # ------------------------------------------------------------------ demo
@@ -46,6 +47,7 @@ def demo(
     if loc.url is not None and access.url_holds_store(loc.url):
         raise CliError(f"a store already exists at {loc.describe()}; demo data is only written "
                        "to a new store")
+    no_encrypt = plain_asked(ctx, no_encrypt)
     passphrase = None if no_encrypt else _passphrase_for_create(loc)
     started = perf_counter()
     day = _today(today)
