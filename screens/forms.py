@@ -132,6 +132,21 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         was typed about one never comes back in the form about another."""
         return getattr(self, "kept_key", None) or type(self).__name__
 
+    def find_kept(self, session) -> drafts.DraftRow | None:
+        """The kept draft this form puts back as it opens (None: none): its own kind's."""
+        return drafts.kept_form(session, getattr(self, "child_id", None), self.app.actor,
+                                self.kept_as())
+
+    def kept_values(self, values: dict, part: str) -> dict:
+        """The fields' `values` as the draft keeps them (`part`: "values" or "opened"). A
+        form whose fields are numbered by what it shows (the supervision session's children)
+        keeps them by what they are about, so that they come back where they belong."""
+        return values
+
+    def shown_values(self, values: dict, part: str) -> dict:
+        """A kept draft's `values` as this form's fields (`kept_values` the other way)."""
+        return values
+
     def __init__(self) -> None:
         super().__init__()
         self.touched: set[str] = set()
@@ -230,11 +245,12 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def _write_kept(self, values: dict) -> None:
         app = self.app
         with app.store.session(app.actor) as session:
-            self._kept_id = drafts.keep_form(session, getattr(self, "child_id", None),
-                                             app.actor,
-                                             self.kept_as(), values, self._kept_id,
-                                             opened=self._opened, by=self._mark,
-                                             adopted=self._adopted)
+            self._kept_id = drafts.keep_form(
+                session, getattr(self, "child_id", None), app.actor, self.kept_as(),
+                self.kept_values(values, "values"), self._kept_id,
+                opened=None if self._opened is None else self.kept_values(self._opened,
+                                                                          "opened"),
+                by=self._mark, adopted=self._adopted)
 
     def save_draft_now(self) -> None:
         """Before the idle lock closes the form (it then flushes `saver`) or Ctrl+E."""
@@ -270,19 +286,18 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         if typed_here:  # kept too (their Changed came before there was a draft to keep)
             self.call_after_refresh(self._keep)
         with app.store.read() as session:
-            kept = drafts.kept_form(session, getattr(self, "child_id", None), app.actor,
-                                    self.kept_as())
+            kept = self.find_kept(session)
         if kept is None:
             return
         self._kept_id, self._adopted = kept.id, kept.payload.get("by")
         ids = self._ids()
-        values = kept.payload.get("values") or {}
+        values = self.shown_values(kept.payload.get("values") or {}, "values")
         clashes: list[str] = []
         if "opened" in kept.payload:
             # Only what was typed: a field left as the form opened then (a date defaulting
             # to that day, a person's details another worker has changed since) is left as
             # it opens now.
-            was = kept.payload["opened"]
+            was = self.shown_values(kept.payload["opened"], "opened")
             values = {name: value for name, value in values.items()
                       if name not in was or value != was[name]}
             # A field typed here that the record has changed since, elsewhere: what was
