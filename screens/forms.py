@@ -36,7 +36,7 @@ from cintui.domain.consent import (
     WithheldConsentRecord,
     check_withheld,
 )
-from cintui.domain.dates import NotADay, read_day, typed_date
+from cintui.domain.dates import NotADay, day_words, read_day, typed_date
 from cintui.domain.people import (
     PERSON_KINDS,
     PR_BY_LAW_NOTE,
@@ -449,7 +449,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         if when is None:
             problems[name] = missing
         elif when > self.app.today:
-            problems[name] = f"{when.day} {when:%b %Y} is in the future"
+            problems[name] = f"{day_words(when)} is in the future"
 
     def date_by(self, name: str) -> date | None:
         """An action's date as councils write it ("18/12", "Fri", "by 18 Dec": the plan's
@@ -842,7 +842,7 @@ class ChildFormScreen(FormScreen):
             if referral is None:
                 problems["referral_date"] = "the date the referral came in is needed"
             elif referral > today:
-                problems["referral_date"] = f"{referral.isoformat()} is in the future"
+                problems["referral_date"] = f"{day_words(referral)} is in the future"
         _check(problems, "disabilities",
                lambda: codes.check_multi("disabilities", self.text_of("disabilities"), "disability"))
         if len(self.text_of("upn") if self.query("#upn") else "") > 13:
@@ -1085,8 +1085,8 @@ class ConsentFormScreen(FormScreen):
         else:
             if when is None:
                 problems["decided_on"] = "the date of the decision is needed"
-            elif when > self.app.today:
-                problems["decided_on"] = f"{when.isoformat()} is in the future"
+            elif when > self.app.today:  # worded as every form words a day (it was ISO)
+                problems["decided_on"] = f"{day_words(when)} is in the future"
         if self.value("override_without_consent"):
             if self.value("scope") not in OVERRIDE_SCOPES:
                 problems["override_without_consent"] = (
@@ -1180,11 +1180,11 @@ class WithheldFormScreen(FormScreen):
             problems["reflective_discussion_on"] = str(exc)
         else:
             if discussed and discussed > today:
-                problems["reflective_discussion_on"] = f"{discussed.isoformat()} is in the future"
+                problems["reflective_discussion_on"] = f"{day_words(discussed)} is in the future"
             elif discussed and discussed < self.consent.decided_on:
                 problems["reflective_discussion_on"] = (
-                    f"{discussed.isoformat()} is before the refusal "
-                    f"({self.consent.decided_on.isoformat()})")
+                    f"{day_words(discussed)} is before the refusal "
+                    f"({day_words(self.consent.decided_on)})")
         if self.text_of("alternative_monitoring") and not self.text_of("alternative_support"):
             problems["alternative_support"] = "say what the alternative support is"
         return problems

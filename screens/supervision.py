@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from cintui.casework import drafts, endings
 from cintui.casework import supervision as sup
+from cintui.domain.dates import day_words
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.supervision import OPEN_STATUSES, SupervisionAction, open_action_numbers
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
@@ -31,10 +32,6 @@ from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
 
 ACTION_ROWS = 3
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 class SupervisionScreen(KeysAsRead, Screen):
@@ -99,7 +96,7 @@ class SupervisionScreen(KeysAsRead, Screen):
         table.clear()
         for i, f in enumerate(shown.facts):
             open_ = sum(a.status in ("not_started", "in_progress") for a in f.actions)
-            table.add_row(_day(f.held_on), f.manager, f.decisions[:60],
+            table.add_row(day_words(f.held_on), f.manager, f.decisions[:60],
                           f"{len(f.actions)} ({open_} open)" if f.actions else "none",
                           key=str(i))
         if not shown.facts:
@@ -118,7 +115,7 @@ class SupervisionScreen(KeysAsRead, Screen):
             return
         f = self.shown.facts[index]
         text = Text()
-        text.append(f"{_day(f.held_on)}, {f.manager}. ", style="bold")
+        text.append(f"{day_words(f.held_on)}, {f.manager}. ", style="bold")
         text.append(f"Present: {f.present}\n")
         text.append("Discussed: ", style="bold")
         text.append(f"{f.discussion}\n")
@@ -127,10 +124,10 @@ class SupervisionScreen(KeysAsRead, Screen):
         numbers = open_action_numbers(self.shown.facts)  # as `a` and the shell number them
         for a in f.actions:
             label = f"Action {numbers[a.ref]}" if a.ref in numbers else "Action"
-            text.append(f"{label}: {a.what} ({a.who}, by {_day(a.by_when)}) — "
+            text.append(f"{label}: {a.what} ({a.who}, by {day_words(a.by_when)}) — "
                         f"{a.status.replace('_', ' ')}\n")
         if f.next_due:
-            text.append(f"Next supervision set for {_day(f.next_due)}\n")
+            text.append(f"Next supervision set for {day_words(f.next_due)}\n")
         if any(a.status in OPEN_STATUSES for a in f.actions):
             text.append("a: mark an action done (or in progress)", style="dim")
         self.query_one("#sup-detail", Static).update(text)

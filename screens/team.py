@@ -1373,15 +1373,9 @@ class ReallocateScreen(FormScreen):
             problems["children"] = "mark at least one child with space"
         if not self.value("to"):
             problems["to"] = "choose who takes the children"
-        try:
-            on = self.date_of("on")
-        except ValueError as exc:
-            problems["on"] = str(exc)
-        else:
-            if on is None:
-                problems["on"] = "give the date of the reallocation"
-            elif on > self.today:
-                problems["on"] = f"{on:%d/%m/%Y} is in the future"
+        # Worded as every form words a day ("3 Dec 2026 is in the future": it said
+        # 03/12/2026), by the forms' own check.
+        self.date_problem(problems, missing="give the date of the reallocation")
         return problems
 
     def build(self):

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from cintui.domain.dates import day_words
+
 # As cintui.store.models (the store builds `ConsentFact`s from its Consent rows).
 CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
 CONSENT_DECISIONS = ("given", "refused", "withdrawn")
@@ -143,7 +145,7 @@ class ConsentFact:
 
 
 def day_label(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"  # "3 Mar 2026" (%-d is not portable)
+    return day_words(d)  # "3 Mar 2026"
 
 
 # ---------------------------------------------------------------------- current decisions
