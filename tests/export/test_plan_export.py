@@ -1,5 +1,4 @@
-"""Plan exports (DOMAIN.md §3): DOCX with a real three-column table, a PDF a parent can read
-on a phone, Markdown and JSON that read back exactly, self-contained HTML; a DRAFT mark
+"""Plan exports (DOMAIN.md §3): DOCX with a real three-column table, an A4 PDF, Markdown and JSON that read back exactly, self-contained HTML; a DRAFT mark
 unless final and clean; files 0600. Synthetic child: Leo Marsh."""
 
 from __future__ import annotations
