@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from cintui.casework import cases
+from cintui.casework import admin, cases
 from cintui.domain.calendar import (
     WorkingCalendar,
     add_months,
@@ -31,6 +31,7 @@ from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.visit import Present, VisitContent
 from cintui.store import audit
 from cintui.store.models import (
+    Authority,
     Child,
     ChildPerson,
     Consent,
@@ -1332,7 +1333,15 @@ def generate(store, *, children: int, seed: int, today: date, policy: str = "eng
     gc.disable()  # ~100,000 short-lived rows and no cycles: collection is pure overhead here
     try:
         with store.loading_new_file(), store.session(ACTOR) as session:
-            cases.set_store_policy(session, profile.name)
+            # Set up as a user does (`cintui authority set`): named on the letters, plans,
+            # minutes and packs, and its LA number the census return's header (they said
+            # "Children's services" and nothing, and the return had no LA of its own).
+            # Stamped as the demo's other rows are (today, 08:00): the same seed and day make
+            # the same store, its audit trail too.
+            stamp = datetime.combine(today, time(8), tzinfo=UTC)
+            session.add(Authority(name=DEMO_AUTHORITY, la_number=UPN_LA, created_at=stamp,
+                                  updated_at=stamp))
+            admin.set_authority(session, name=DEMO_AUTHORITY, la=UPN_LA, policy=profile.name)
             cases.mark_demo_store(session)
             if feed is not None:
                 return _write_feed(session, feed)
@@ -1485,7 +1494,9 @@ QUALITY_FACILITATORS = ("Jo Whitfield (IPSS)", "Sam Okoro (IPSS)", "Dana Price (
 
 # A pseudo-LA code the DfE's UPN rule 1530 accepts (001-005), not a real authority's
 # number: demo UPNs are well formed and pass the census rules, and can be no real pupil's.
+# It is the demo authority's LA number too.
 UPN_LA = "001"
+DEMO_AUTHORITY = "Demoshire County Council"  # no real authority's name
 # The census sex (M, F; U only for the unborn): seven choices, as the old gender codes had.
 SEXES = "MFMFMFM"
 

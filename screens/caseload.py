@@ -33,7 +33,7 @@ HOLDS_NONE = "you hold none: 1 for yours; F4 w: what waits for a manager"
 TEAM_HOLDS_NONE = "you and your team hold none: 1 for yours; F4 w: what waits for a manager"
 
 
-def _day(d) -> str:
+def _day_month(d) -> str:
     return f"{d:%d %b}" if d else "—"
 
 
@@ -105,7 +105,7 @@ COLUMNS = [
     Column("R A G", 7, _rag,
            style=lambda r: "bold red" if r.red else ("yellow" if r.amber else "dim"),
            sort_key=lambda r: (-r.red, -r.amber, -r.green), drop=2),
-    Column("Seen", 6, lambda r: _day(r.last_visit),
+    Column("Seen", 6, lambda r: _day_month(r.last_visit),
            sort_key=lambda r: r.last_visit.toordinal() if r.last_visit else 0, drop=3),
     Column("Next visit due", 16, lambda r: _due(r.next_visit),
            style=lambda r: _state_style(r.next_visit), sort_key=lambda r: _due_key(r.next_visit)),

@@ -38,6 +38,7 @@ from cintui.domain.consent import (
     own_consent_missing,
     scope_to_record,
 )
+from cintui.domain.dates import day_words
 from cintui.domain.people import father_hint
 from cintui.domain.plan import NO_NEEDS_NEXT
 from cintui.domain.text import first_upper
@@ -91,10 +92,6 @@ TAB_ACTIONS = {
     "papers": "meetings",
     "agreement": "meetings",
 }
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 def _short_day(d) -> str:
@@ -341,11 +338,11 @@ class ChildScreen(KeysAsRead, Screen):
         for d in drafts:
             saved = visits.local_time(d.saved_at)
             if d.owner == self.app.actor:
-                text.append(f"\n✎ Your unfinished visit (draft saved {_day(saved)} "
+                text.append(f"\n✎ Your unfinished visit (draft saved {day_words(saved)} "
                             f"{saved:%H:%M}): press v to carry on", style="bold yellow")
             else:
                 text.append(f"\n✎ {d.owner_name or d.owner} has an unfinished visit draft "
-                            f"({_day(saved)})", style="yellow")
+                            f"({day_words(saved)})", style="yellow")
         self.query_one("#child-header", Static).update(text)
 
     def _show_summary(self, summary: record.ChildDetails) -> None:
@@ -365,7 +362,7 @@ class ChildScreen(KeysAsRead, Screen):
             parts.append(Text(f"⚠ {summary.no_change}\n", style="bold yellow"))
         if summary.decisions:
             parts.append(Text("Decisions (BEX 4; D records one):\n", style="bold"))
-            parts.append(Hanging([("", f"{_day(d.made_on)} {d.decision} — {d.who}. "
+            parts.append(Hanging([("", f"{day_words(d.made_on)} {d.decision} — {d.who}. "
                                    f"Rationale: {d.rationale}") for d in summary.decisions[:5]],
                                  width=2, label_style=""))
         # The labels' column as wide as its widest label and a space: "Circumstances:"
@@ -404,7 +401,7 @@ class ChildScreen(KeysAsRead, Screen):
         for d, state in zip(deadlines, states, strict=True):
             rule = ([_wrap(d.source, 16), _wrap(d.rule, rest)] if wide
                     else [_wrap(f"{d.source}: {d.rule}", rest)])
-            table.add_row(_day(d.due), _wrap(d.label, what_w),
+            table.add_row(day_words(d.due), _wrap(d.label, what_w),
                           Text(state, style=DUE_STYLES[d.state]), *rule,
                           height=None)
         if not deadlines:
@@ -472,7 +469,7 @@ class ChildScreen(KeysAsRead, Screen):
         for c in rec.consents:
             decision = ("shared without consent (BEX 4)" if c.override_without_consent
                         else c.decision)
-            table.add_row(_day(c.decided_on), c.who, c.scope_label, decision, c.method,
+            table.add_row(day_words(c.decided_on), c.who, c.scope_label, decision, c.method,
                           self._path_state(c), key=str(c.id))
         if rec.consents:
             table.move_cursor(row=min(row, len(rec.consents) - 1))
@@ -517,10 +514,10 @@ class ChildScreen(KeysAsRead, Screen):
                 "", Text("v to carry on · x discard" if mine else "someone else's draft",
                          style="yellow"), key=f"draft:{d.id}")
         for v in listing.visits:
-            gap = (Text(f"{v.gap.days_late} wd late (due {_day(v.gap.due)})", style="bold red")
+            gap = (Text(f"{v.gap.days_late} wd late (due {day_words(v.gap.due)})", style="bold red")
                    if v.gap else "")
             unknown = Text("—", style="dim")  # an imported visit: not in the file
-            table.add_row(_day(v.visited_at), "" if v.imported else f"{v.visited_at:%H:%M}",
+            table.add_row(day_words(v.visited_at), "" if v.imported else f"{v.visited_at:%H:%M}",
                           VISIT_KIND_LABELS.get(v.kind, v.kind), _tick(v.child_seen),
                           unknown if v.imported else _tick(v.seen_alone),
                           unknown if v.imported else _tick(v.bedroom_seen), v.author,
@@ -531,7 +528,7 @@ class ChildScreen(KeysAsRead, Screen):
         if listing.open_gap:
             g = listing.open_gap
             note.append(f"\nOVERDUE: no visit that counts since "
-                        f"{_day(g.after)}; due {_day(g.due)}, {g.days_late} working days late.",
+                        f"{day_words(g.after)}; due {day_words(g.due)}, {g.days_late} working days late.",
                         style="bold red")
         if not listing.visits and not listing.drafts:
             note.append("\nNo visits recorded yet: press v to record one.")
@@ -561,8 +558,8 @@ class ChildScreen(KeysAsRead, Screen):
                       if m.papers_sent_on else
                       Text("NOT SENT", style="bold red" if m.status == "held"
                            else "yellow") if m.papers_flag else Text(""))
-            table.add_row(_day(m.held_on), f"{m.starts_at:%H:%M}" if m.starts_at else "",
-                          m.short_label, status, minutes, papers, _day(m.next_review),
+            table.add_row(day_words(m.held_on), f"{m.starts_at:%H:%M}" if m.starts_at else "",
+                          m.short_label, status, minutes, papers, day_words(m.next_review),
                           m.venue[:18], m.chair[:18], key=str(m.id))
         if rec.meetings:
             table.move_cursor(row=min(row, len(rec.meetings) - 1))
@@ -578,13 +575,13 @@ class ChildScreen(KeysAsRead, Screen):
                 continue
             late = a.due < today
             text.append(f"{'OVERDUE: ' if late else ''}Visit {a.name} to gain agreement to "
-                        f"the review, by {_day(a.due)} (TRA; A records it)\n",
+                        f"the review, by {day_words(a.due)} (TRA; A records it)\n",
                         style="bold red" if late else "yellow")
         path = rec.non_engagement
         if path is not None:
             state = ("every step recorded" if not path.missing else
                      f"{len(path.missing)} step{'s' if len(path.missing) > 1 else ''} to do")
-            text.append(f"Non-engagement path (WIR 2.10), started {_day(path.started_on)}: "
+            text.append(f"Non-engagement path (WIR 2.10), started {day_words(path.started_on)}: "
                         f"{state} (N)")
         return text
 
@@ -748,7 +745,7 @@ class ChildScreen(KeysAsRead, Screen):
             detail = f" — {e.detail}" if e.detail else ""
             # Each entry whole, over as many lines as it takes: cut at the screen's edge
             # ("Working Toget"), with who did it off the screen, it was read only in part.
-            table.add_row(_day(e.when), e.label, Text(f"{e.summary}{detail}"), Text(e.who),
+            table.add_row(day_words(e.when), e.label, Text(f"{e.summary}{detail}"), Text(e.who),
                           height=None)
 
     def on_resize(self) -> None:
@@ -944,7 +941,7 @@ class ChildScreen(KeysAsRead, Screen):
                 self._discard(draft.id)
 
         self.app.push_screen(ConfirmScreen(
-            f"Discard the draft visit of {_day(draft.content.visited_at)}? What was typed in "
+            f"Discard the draft visit of {day_words(draft.content.visited_at)}? What was typed in "
             "it is deleted.", yes="Yes, discard (y)"), confirmed)
 
     @work(thread=True, group="child-write")

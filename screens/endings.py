@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Select, Static
 
 from cintui.casework import endings
+from cintui.domain.dates import day_words
 from cintui.domain.endings import (
     DECISION_KIND_LABELS,
     DECISION_KINDS,
@@ -36,14 +37,10 @@ from .widgets.typed import KeysAsRead, as_read
 YES_NO = [("Not answered", ""), ("Yes", "yes"), ("No", "no")]
 
 
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
-
-
 def _iso_day(value: str | None) -> str:
     from datetime import date
 
-    return _day(date.fromisoformat(value)) if value else ""
+    return day_words(date.fromisoformat(value)) if value else ""
 
 
 def _yes_no(value: str | None) -> bool | None:
@@ -236,7 +233,7 @@ class ToldFormScreen(_DatedForm):
         super().__init__()
         self.child_id = child_id
         self.TITLE_TEXT = ("The family told of the closure decision (BEX 3"
-                           + (f": by {_day(due)})" if due else ")"))
+                           + (f": by {day_words(due)})" if due else ")"))
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("on", "Told on", self.text(f"{self.app.today:%d/%m/%Y}"))
@@ -601,7 +598,7 @@ class ClosureScreen(EndingStepsScreen):
                 text.append(f"Family told {_iso_day(e['family_told_on'])}\n")
             elif s.notify_by and e["status"] in ("approved", "disputed"):
                 late = s.notify_by < self.app.today
-                text.append(f"Tell the family by {_day(s.notify_by)} (BEX 3)"
+                text.append(f"Tell the family by {day_words(s.notify_by)} (BEX 3)"
                             + (" — OVERDUE" if late else "") + "\n",
                             style="bold red" if late else "yellow")
             d = e["dispute"]
@@ -617,7 +614,7 @@ class ClosureScreen(EndingStepsScreen):
                             f"{e['closure_reason_label']}; unmet need stepped down: "
                             f"{'yes' if e['unmet_need'] else 'no'}\n")
         for dec in s.decisions:
-            text.append(f"  · {_day(dec.made_on)} {dec.decision} — {dec.who}. "
+            text.append(f"  · {day_words(dec.made_on)} {dec.decision} — {dec.who}. "
                         f"Rationale: {dec.rationale}\n", style="dim")
         self.query_one("#closure-state", Static).update(text)
         parts = checklist_parts("Before closing (TRA: records complete)", s.checklist) \

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import fgc as fgc_cases
 from cintui.domain import fgc as rules
+from cintui.domain.dates import day_words
 from cintui.domain.plan import PlanAction
 from cintui.domain.text import first_upper
 from cintui.screens.widgets.plain_table import PlainTable
@@ -27,10 +28,6 @@ from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
 
 ACTION_ROWS = 3
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 class FgcScreen(KeysAsRead, Screen):
@@ -86,7 +83,7 @@ class FgcScreen(KeysAsRead, Screen):
         table = self.query_one("#fgc-table", DataTable)
         table.clear()
         for i, f in enumerate(reversed(found)):
-            table.add_row(_day(f.referred_on), f.coordinator or "—", f.describe(),
+            table.add_row(day_words(f.referred_on), f.coordinator or "—", f.describe(),
                           f"v{f.plan_version}" if f.plan_version else "—", key=str(i))
         detail = self.query_one("#fgc-detail", Static)
         if not found:
@@ -166,7 +163,7 @@ class FgcReferFormScreen(_Dated):
         self.waiting = waiting
         self.TITLE_TEXT = (
             "Refer the family for a Family Group Conference (WAR 4.2)" if waiting is None
-            else f"The FGC referral of {_day(waiting.referred_on)}, waiting: its coordinator "
+            else f"The FGC referral of {day_words(waiting.referred_on)}, waiting: its coordinator "
                  "once known, or its date")
         if waiting is not None:  # what was typed about it stays with it, not a new one's
             self.kept_key = f"FgcReferFormScreen:{waiting.ref}"

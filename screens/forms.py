@@ -36,7 +36,7 @@ from cintui.domain.consent import (
     WithheldConsentRecord,
     check_withheld,
 )
-from cintui.domain.dates import NotADay, read_day, typed_date
+from cintui.domain.dates import NotADay, day_words, read_day, typed_date
 from cintui.domain.people import (
     PERSON_KINDS,
     PR_BY_LAW_NOTE,
@@ -131,6 +131,21 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         on the record (a person, a need, an action: `kept_key`) that thing too, so that what
         was typed about one never comes back in the form about another."""
         return getattr(self, "kept_key", None) or type(self).__name__
+
+    def find_kept(self, session) -> drafts.DraftRow | None:
+        """The kept draft this form puts back as it opens (None: none): its own kind's."""
+        return drafts.kept_form(session, getattr(self, "child_id", None), self.app.actor,
+                                self.kept_as())
+
+    def kept_values(self, values: dict, part: str) -> dict:
+        """The fields' `values` as the draft keeps them (`part`: "values" or "opened"). A
+        form whose fields are numbered by what it shows (the supervision session's children)
+        keeps them by what they are about, so that they come back where they belong."""
+        return values
+
+    def shown_values(self, values: dict, part: str) -> dict:
+        """A kept draft's `values` as this form's fields (`kept_values` the other way)."""
+        return values
 
     def __init__(self) -> None:
         super().__init__()
@@ -230,11 +245,12 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def _write_kept(self, values: dict) -> None:
         app = self.app
         with app.store.session(app.actor) as session:
-            self._kept_id = drafts.keep_form(session, getattr(self, "child_id", None),
-                                             app.actor,
-                                             self.kept_as(), values, self._kept_id,
-                                             opened=self._opened, by=self._mark,
-                                             adopted=self._adopted)
+            self._kept_id = drafts.keep_form(
+                session, getattr(self, "child_id", None), app.actor, self.kept_as(),
+                self.kept_values(values, "values"), self._kept_id,
+                opened=None if self._opened is None else self.kept_values(self._opened,
+                                                                          "opened"),
+                by=self._mark, adopted=self._adopted)
 
     def save_draft_now(self) -> None:
         """Before the idle lock closes the form (it then flushes `saver`) or Ctrl+E."""
@@ -270,19 +286,18 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         if typed_here:  # kept too (their Changed came before there was a draft to keep)
             self.call_after_refresh(self._keep)
         with app.store.read() as session:
-            kept = drafts.kept_form(session, getattr(self, "child_id", None), app.actor,
-                                    self.kept_as())
+            kept = self.find_kept(session)
         if kept is None:
             return
         self._kept_id, self._adopted = kept.id, kept.payload.get("by")
         ids = self._ids()
-        values = kept.payload.get("values") or {}
+        values = self.shown_values(kept.payload.get("values") or {}, "values")
         clashes: list[str] = []
         if "opened" in kept.payload:
             # Only what was typed: a field left as the form opened then (a date defaulting
             # to that day, a person's details another worker has changed since) is left as
             # it opens now.
-            was = kept.payload["opened"]
+            was = self.shown_values(kept.payload["opened"], "opened")
             values = {name: value for name, value in values.items()
                       if name not in was or value != was[name]}
             # A field typed here that the record has changed since, elsewhere: what was
@@ -434,7 +449,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         if when is None:
             problems[name] = missing
         elif when > self.app.today:
-            problems[name] = f"{when.day} {when:%b %Y} is in the future"
+            problems[name] = f"{day_words(when)} is in the future"
 
     def date_by(self, name: str) -> date | None:
         """An action's date as councils write it ("18/12", "Fri", "by 18 Dec": the plan's
@@ -827,7 +842,7 @@ class ChildFormScreen(FormScreen):
             if referral is None:
                 problems["referral_date"] = "the date the referral came in is needed"
             elif referral > today:
-                problems["referral_date"] = f"{referral.isoformat()} is in the future"
+                problems["referral_date"] = f"{day_words(referral)} is in the future"
         _check(problems, "disabilities",
                lambda: codes.check_multi("disabilities", self.text_of("disabilities"), "disability"))
         if len(self.text_of("upn") if self.query("#upn") else "") > 13:
@@ -1070,8 +1085,8 @@ class ConsentFormScreen(FormScreen):
         else:
             if when is None:
                 problems["decided_on"] = "the date of the decision is needed"
-            elif when > self.app.today:
-                problems["decided_on"] = f"{when.isoformat()} is in the future"
+            elif when > self.app.today:  # worded as every form words a day (it was ISO)
+                problems["decided_on"] = f"{day_words(when)} is in the future"
         if self.value("override_without_consent"):
             if self.value("scope") not in OVERRIDE_SCOPES:
                 problems["override_without_consent"] = (
@@ -1165,11 +1180,11 @@ class WithheldFormScreen(FormScreen):
             problems["reflective_discussion_on"] = str(exc)
         else:
             if discussed and discussed > today:
-                problems["reflective_discussion_on"] = f"{discussed.isoformat()} is in the future"
+                problems["reflective_discussion_on"] = f"{day_words(discussed)} is in the future"
             elif discussed and discussed < self.consent.decided_on:
                 problems["reflective_discussion_on"] = (
-                    f"{discussed.isoformat()} is before the refusal "
-                    f"({self.consent.decided_on.isoformat()})")
+                    f"{day_words(discussed)} is before the refusal "
+                    f"({day_words(self.consent.decided_on)})")
         if self.text_of("alternative_monitoring") and not self.text_of("alternative_support"):
             problems["alternative_support"] = "say what the alternative support is"
         return problems

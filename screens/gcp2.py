@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from cintui.casework import cases
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as rules
+from cintui.domain.dates import day_words
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
@@ -28,10 +29,6 @@ from .widgets.typed import KeysAsRead, as_read
 
 HEADER = ("Graded Care Profile 2 (STO 4.3, 6.11, 7.1): grades 1 (best care) to 5 (poorest) · "
           "n new · Esc back")
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 class Gcp2Screen(KeysAsRead, Screen):
@@ -88,7 +85,7 @@ class Gcp2Screen(KeysAsRead, Screen):
         table = self.query_one("#gcp2-table", DataTable)
         table.clear()
         for i, f in enumerate(reversed(found.facts)):
-            table.add_row(_day(f.on), f.assessor, *(str(f.grade(a)) for a in rules.AREAS),
+            table.add_row(day_words(f.on), f.assessor, *(str(f.grade(a)) for a in rules.AREAS),
                           str(len(f.needs)) if f.needs else "—", key=str(i))
         history = self.query_one("#gcp2-history", Static)
         detail = self.query_one("#gcp2-detail", Static)
@@ -110,7 +107,7 @@ class Gcp2Screen(KeysAsRead, Screen):
             return
         f = list(reversed(self.view.facts))[index]
         text = Text()
-        text.append(f"{_day(f.on)}, {f.assessor}: ", style="bold")
+        text.append(f"{day_words(f.on)}, {f.assessor}: ", style="bold")
         text.append(f.summary)
         for need in f.needs:
             text.append(f"\nAttached to: {need}")

@@ -141,8 +141,15 @@ class IdleLock:
         remade = [app.make_screen(name, **kwargs) for name, kwargs in self.restore]
         self.restore = []
         app.switch_screen(remade[0])
-        for screen in remade[1:]:
-            app.push_screen(screen)
+        for below, screen in zip(remade, remade[1:], strict=False):
+            # A form made again on top answers the screen that opened it, as it did before
+            # the lock (a supervision session saved: said, and the overdue list read again):
+            # pushed from that screen, since the answer goes to the screen that pushed it.
+            answer = getattr(below, "answer_to", lambda _screen: None)(screen)
+            if answer is not None and screen is remade[-1]:
+                below.call_later(app.push_screen, screen, answer)
+            else:
+                app.push_screen(screen)
 
 
 def _made_as(screen) -> tuple[str, dict[str, Any]] | None:
@@ -152,6 +159,8 @@ def _made_as(screen) -> tuple[str, dict[str, Any]] | None:
     name, kwargs = made
     if getattr(screen, "draft_id", None) is not None and "draft_id" in kwargs:
         kwargs = {**kwargs, "draft_id": screen.draft_id}  # the draft saved as it was typed
+    if hasattr(screen, "made_again_with"):  # what it holds besides (rows marked, the cursor)
+        kwargs = screen.made_again_with(kwargs)
     return name, kwargs
 
 

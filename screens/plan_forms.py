@@ -52,7 +52,8 @@ SFEF = ("What is going well? · What are we worried about? · What needs to chan
 RATINGS = [(RAG_NAMES[r], r) for r in ("R", "A", "G")]  # chosen by r, a, g
 
 
-def _day(d: date | None) -> str:
+def _as_typed(d: date | None) -> str:
+    """A day in a box to type over, as a worker types one (24/11/2026): not `day_words`."""
     return d.strftime("%d/%m/%Y") if d else ""
 
 
@@ -308,7 +309,7 @@ class ActionFormScreen(PlanFormScreen):
         who = self.text(a.who if a else "", "a person on the record, an agency or a role")
         who.suggester = SuggestFromList(self.people, case_sensitive=False)
         yield self.row("who", "Who", who)
-        yield self.row("by_when", "By when", self.text(_day(a.by_when) if a else "",
+        yield self.row("by_when", "By when", self.text(_as_typed(a.by_when) if a else "",
                                                       "dd/mm/yyyy"))
         yield self.row("status", "Status", self.choice(
             [(ACTION_STATUS_LABELS[s], s) for s in ACTION_STATUSES],
@@ -379,7 +380,7 @@ class DetailsFormScreen(PlanFormScreen):
         yield self.row("lead_professional", "Lead professional", self.text(v.lead_professional))
         yield self.row("review_arrangements", "Review arrangements",
                        self.text(v.review_arrangements))
-        yield self.row("next_review", "Next review date", self.text(_day(v.next_review),
+        yield self.row("next_review", "Next review date", self.text(_as_typed(v.next_review),
                                                                     "dd/mm/yyyy"))
         ts = self.policy.timescales.get("visit")
         yield self.row("visit_every", "Visits every", self.text(
@@ -468,7 +469,7 @@ class AgreeFormScreen(PlanFormScreen):
             yield Static(plain(f"From the minutes of the {met.label}, the newest meeting "
                                "held: change it if the plan was agreed elsewhere."),
                          id="agreed-from", classes="note")
-        yield self.row("agreed_on", "Agreed on", self.text(_day(met.held_on if met
+        yield self.row("agreed_on", "Agreed on", self.text(_as_typed(met.held_on if met
                                                                 else self.today)))
         yield self.row("agreed_at", "At (meeting)", self.text(
             met.label if met else "", "e.g. Review CIN meeting 23 Nov 2026"))

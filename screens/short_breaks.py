@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import short_breaks as sb
 from cintui.domain import short_breaks as rules
+from cintui.domain.dates import day_words
 from cintui.domain.text import first_upper
 from cintui.domain.timescales import DueState
 from cintui.screens.widgets.plain import plain
@@ -26,10 +27,6 @@ from cintui.screens.widgets.plain_table import PlainTable
 from .forms import FormScreen
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 def _iso(d) -> str:
@@ -105,10 +102,10 @@ class ShortBreaksScreen(KeysAsRead, Screen):
                 due = rules.review_state(f.review_due, today)
                 state = Text(due.state.value, style="bold red" if due.overdue else
                              "yellow" if due.state is not DueState.UPCOMING else "")
-                review = _day(f.review_due)
+                review = day_words(f.review_due)
             else:
-                state, review = Text(f"ended {_day(f.ended_on)}", style="dim"), "—"
-            lines.append((label, f.describe(), _day(f.started_on), review, state))
+                state, review = Text(f"ended {day_words(f.ended_on)}", style="dim"), "—"
+            lines.append((label, f.describe(), day_words(f.started_on), review, state))
         self._columns(table, lines)
         for n, line in enumerate(lines):
             table.add_row(*line, key=str(n), height=None)  # What wraps when narrow
@@ -153,7 +150,7 @@ class ShortBreaksScreen(KeysAsRead, Screen):
         if f.notes:
             text.append(f"Notes: {f.notes} ")
         for r in f.reviews:
-            text.append(f"\nReviewed {_day(r.on)}" + (f" by {r.by}" if r.by else "")
+            text.append(f"\nReviewed {day_words(r.on)}" + (f" by {r.by}" if r.by else "")
                         + (f": {r.notes}" if r.notes else ""))
         self.query_one("#sb-detail", Static).update(text)
 
@@ -168,7 +165,7 @@ class ShortBreaksScreen(KeysAsRead, Screen):
     def _open_one(self) -> tuple[str, int, object] | None:
         current = self._current()
         if current is not None and not current[2].open:
-            self.notify(f"It ended on {_day(current[2].ended_on)}.", severity="warning")
+            self.notify(f"It ended on {day_words(current[2].ended_on)}.", severity="warning")
             return None
         return current
 
@@ -406,7 +403,7 @@ class ReviewFormScreen(_Form):
         on_ = self.dated(problems, "on")
         nxt = self.dated(problems, "next", required=False)
         if on_ and on_ > self.app.today:
-            problems["on"] = f"{_day(on_)} is in the future"
+            problems["on"] = f"{day_words(on_)} is in the future"
         if on_ and nxt and nxt <= on_:
             problems["next"] = "the next review comes after this one"
         return problems
@@ -439,7 +436,7 @@ class EndFormScreen(_Form):
         problems: dict[str, str] = {}
         on_ = self.dated(problems, "on")
         if on_ and on_ > self.app.today:
-            problems["on"] = f"{_day(on_)} is in the future"
+            problems["on"] = f"{day_words(on_)} is in the future"
         if not self.text_of("reason"):
             problems["reason"] = "say why it ended"
         return problems

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from cintui.casework import signs_of_safety as sos_cases
 from cintui.domain import signs_of_safety as rules
+from cintui.domain.dates import day_words
 from cintui.domain.text import first_upper
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable, Share, fitted
@@ -35,10 +36,6 @@ SCALING_COLUMNS = (("Who", Share(24)), ("Role", Share(24)), ("Scores 0-10", Shar
 COLUMNS = (("sos-worried", "What are we worried about?"),
            ("sos-well", "What's working well?"),
            ("sos-happen", "What needs to happen?"))
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 class SignsOfSafetyScreen(KeysAsRead, Screen):
@@ -134,11 +131,11 @@ class SignsOfSafetyScreen(KeysAsRead, Screen):
         table = self.query_one("#sos-scaling", DataTable)
         for who, role, scores in found.history:
             last = scores[-1]
-            table.add_row(who, role, rules.trend(scores), f"{last.score} ({_day(last.on)})",
+            table.add_row(who, role, rules.trend(scores), f"{last.score} ({day_words(last.on)})",
                           last.why or "—", height=None)  # wrapped in its column
         replaced = [s for s in found.statements if not s.current]
         self.query_one("#sos-replaced", Static).update(
-            "Replaced: " + "; ".join(f"{s.label} ({_day(s.on)}) by "
+            "Replaced: " + "; ".join(f"{s.label} ({day_words(s.on)}) by "
                                      f"{rules.PREFIX[s.kind]}{s.replaced_by}"
                                      for s in replaced) if replaced else
             ("" if found.history else "No scaling yet: s records each person's score."))

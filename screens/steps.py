@@ -33,6 +33,7 @@ from cintui.domain import child_protection as cp_rules
 from cintui.domain import short_breaks
 from cintui.domain import steps as rules
 from cintui.domain.child import STATUS_LABELS
+from cintui.domain.dates import day_words
 from cintui.domain.text import first_upper
 from cintui.domain.workforce import role_label
 from cintui.reference import codes
@@ -43,10 +44,6 @@ from .forms import FormScreen
 from .widgets.choices import TickList
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, after_typing, as_read, let_go
-
-
-def _day(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 def _dmy(d: date | None) -> str:
@@ -736,7 +733,7 @@ class CaseStepsScreen(KeysAsRead, Screen):
             extra = "; ".join(x for x in (st.who, st.detail) if x)
             parts.append((Text("  ✓ done" if st.done else "  · to do",
                                style="green" if st.done else "dim"),
-                          st.title + (f" {_day(st.done_on)}" if st.done_on else "")
+                          st.title + (f" {day_words(st.done_on)}" if st.done_on else "")
                           + (f" ({extra})" if extra else "")))
         text = Text()
         if s.referral_timeliness:

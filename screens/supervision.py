@@ -17,8 +17,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Static
 
-from cintui.casework import endings
+from cintui.casework import drafts, endings
 from cintui.casework import supervision as sup
+from cintui.domain.dates import day_words
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.supervision import OPEN_STATUSES, SupervisionAction, open_action_numbers
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
@@ -31,10 +32,6 @@ from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
 
 ACTION_ROWS = 3
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 class SupervisionScreen(KeysAsRead, Screen):
@@ -99,7 +96,7 @@ class SupervisionScreen(KeysAsRead, Screen):
         table.clear()
         for i, f in enumerate(shown.facts):
             open_ = sum(a.status in ("not_started", "in_progress") for a in f.actions)
-            table.add_row(_day(f.held_on), f.manager, f.decisions[:60],
+            table.add_row(day_words(f.held_on), f.manager, f.decisions[:60],
                           f"{len(f.actions)} ({open_} open)" if f.actions else "none",
                           key=str(i))
         if not shown.facts:
@@ -118,7 +115,7 @@ class SupervisionScreen(KeysAsRead, Screen):
             return
         f = self.shown.facts[index]
         text = Text()
-        text.append(f"{_day(f.held_on)}, {f.manager}. ", style="bold")
+        text.append(f"{day_words(f.held_on)}, {f.manager}. ", style="bold")
         text.append(f"Present: {f.present}\n")
         text.append("Discussed: ", style="bold")
         text.append(f"{f.discussion}\n")
@@ -127,10 +124,10 @@ class SupervisionScreen(KeysAsRead, Screen):
         numbers = open_action_numbers(self.shown.facts)  # as `a` and the shell number them
         for a in f.actions:
             label = f"Action {numbers[a.ref]}" if a.ref in numbers else "Action"
-            text.append(f"{label}: {a.what} ({a.who}, by {_day(a.by_when)}) — "
+            text.append(f"{label}: {a.what} ({a.who}, by {day_words(a.by_when)}) — "
                         f"{a.status.replace('_', ' ')}\n")
         if f.next_due:
-            text.append(f"Next supervision set for {_day(f.next_due)}\n")
+            text.append(f"Next supervision set for {day_words(f.next_due)}\n")
         if any(a.status in OPEN_STATUSES for a in f.actions):
             text.append("a: mark an action done (or in progress)", style="dim")
         self.query_one("#sup-detail", Static).update(text)
@@ -316,7 +313,9 @@ class SupervisionSessionScreen(FormScreen):
     was there are typed once; each child, in turn, has its own discussion, decisions and
     an action, since each child's record keeps its own supervision; the next supervision,
     last, is once for them all (blank: the policy's timescale from this one). Ctrl+S records them
-    all or none; what was typed is kept as the manager's draft of this session."""
+    all or none; what was typed is kept as the manager's draft of this session, each
+    child's words by the child: marking one child more, or one fewer, and opening the
+    session again brings back what was typed for the children still marked."""
 
     KEEP_TYPED = True  # through the idle lock and a killed process (PRIV 2)
     KEEPS_WITHOUT_CHILD = True  # several children: the manager's own draft of the session
@@ -329,8 +328,10 @@ class SupervisionSessionScreen(FormScreen):
         super().__init__()
         self.chosen, self.by = list(children), by
         self.next_due = None  # set by the manager, for all the children (build)
-        self.kept_key = "SupervisionSessionScreen:" + ",".join(
-            sorted(str(c[0]) for c in self.chosen))  # the same children: the same draft
+        # A kept draft's words for children not marked now: kept on in the draft as it is
+        # written again, back when they are marked again ("values" and "opened").
+        self.aside: dict[str, dict] = {"values": {}, "opened": {}}
+        self._kept_shown: dict = {}  # a kept draft's values as put back (`shown_values`)
         self.TITLE_TEXT = (f"Supervision session, {len(self.chosen)} children (STO 4.5, "
                            "8.5): the date and who was there once, then each child's own")
 
@@ -360,6 +361,75 @@ class SupervisionSessionScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#present").focus()
+
+    # ---------------------------------------------------------- kept as typed (PRIV 2)
+    # Kept by the manager (one kind of draft for every session), each child's fields by the
+    # child's id, not by their place in the form: the draft of a session for three children
+    # once had their ids in its name, and marking a fourth opened an empty form.
+
+    def find_kept(self, session) -> drafts.DraftRow | None:
+        """The manager's kept session with the most of these children in it (None: none
+        with any of them): two sessions half typed, for two workers, each come back to its
+        own children."""
+        ours = {c[0].hex for c in self.chosen}
+        best, most = None, 0
+        for kept in drafts.for_child(session, None, drafts.FORM):
+            if kept.owner != self.app.actor or kept.payload.get("form") != self.kept_as():
+                continue
+            values = kept.payload.get("values") or {}
+            shared = len(ours & {name.split("_", 1)[0] for name in values})
+            if shared > most:
+                best, most = kept, shared
+        return best
+
+    def kept_values(self, values: dict, part: str) -> dict:
+        out = dict(self.aside[part])
+        for name, value in values.items():
+            i, _, field = name.removeprefix("c").partition("_")
+            if name.startswith("c") and i.isdigit() and int(i) < len(self.chosen):
+                name = f"{self.chosen[int(i)][0].hex}_{field}"
+            out[name] = value
+        if part == "values":  # who each child is, for saying so while they are not marked
+            out.update({f"{c[0].hex}_child": f"{c[1]} ({c[2]})" for c in self.chosen})
+        return out
+
+    def shown_values(self, values: dict, part: str) -> dict:
+        at = {c[0].hex: i for i, c in enumerate(self.chosen)}
+        shown: dict = {}
+        self.aside[part] = {}
+        for name, value in values.items():
+            child, _, field = name.partition("_")
+            if len(child) != 32 or not field:  # shared: the date, who was there, next
+                shown[name] = value
+            elif child in at:
+                if field != "child":
+                    shown[f"c{at[child]}_{field}"] = value
+            else:
+                self.aside[part][name] = value
+        if part == "values":
+            self._kept_shown = shown
+        else:
+            self._present_added_to(self._kept_shown, shown)
+        return shown
+
+    def _present_added_to(self, values: dict, was: dict) -> None:
+        """"Who was there" starts with the children's workers: a name the manager added
+        after them is added after this session's workers (a child marked more brings its
+        worker), not said to be a change on the record over them."""
+        typed, then = values.get("present"), was.get("present")
+        now = (self._opened or {}).get("present")
+        if typed and then and now is not None and now != then and typed.startswith(then):
+            values["present"], was["present"] = now + typed[len(then):], now
+
+    def values_restored(self) -> None:
+        aside = self.aside["values"]
+        typed = {name.split("_", 1)[0] for name, value in aside.items()
+                 if value and not name.endswith("_child")}
+        if typed:
+            names = ", ".join(sorted(str(aside.get(f"{c}_child", "a child")) for c in typed))
+            self.notify(f"Also kept from before, for {plain(names)}: not marked now, so not "
+                        "shown; mark them too to bring it back (saving this session ends it).",
+                        timeout=15)
 
     def _action(self, i: int, problems: dict[str, str] | None = None
                 ) -> tuple[SupervisionAction, ...]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from rich.text import Text
@@ -731,10 +731,21 @@ class SupervisionOverdueScreen(_ListOverTeam):
     TABLE_ID = "supervision-overdue"
 
     def __init__(self, view: team_cases.TeamView, marked: Iterable[str] = (),
-                 **kwargs) -> None:
+                 at: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.view = view
         self.to_mark = list(marked)  # a worker's children (the team view's O)
+        self.at = at  # the child the cursor is on, made again after the idle lock
+
+    def made_again_with(self, kwargs: dict) -> dict:
+        """After the idle lock (PRIV 2) this list opens again with the children marked as
+        they were, and the cursor where it was (it came back with none marked, or with the
+        worker's O marked, whatever space had changed since)."""
+        table = self.query_one(MarkTable)
+        keys = [str(q.child_id) for q in self.view.supervision_overdue]
+        at = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value \
+            if table.row_count else None
+        return {**kwargs, "marked": [k for k in keys if k in table.marked], "at": at}
 
     def compose(self) -> ComposeResult:
         yield MarkTable(id=self.TABLE_ID)
@@ -755,9 +766,17 @@ class SupervisionOverdueScreen(_ListOverTeam):
         for key in self.to_mark:
             table.marked.add(key)
             table.update_cell(key, "mark", "✓")
-        if self.to_mark:
-            table.move_cursor(row=table.get_row_index(self.to_mark[0]))
+        if self.to_mark or self.at:
+            table.move_cursor(row=table.get_row_index(self.at or self.to_mark[0]))
             table.border_title = plain(self._title())
+
+    def answer_to(self, screen) -> Callable[[object], None] | None:
+        """The session form made again above this list after the idle lock answers it as
+        before: saved, it says so and the team view is read again (it left the manager on
+        this list, the children saved still marked for another session)."""
+        if type(screen).__name__ == "SupervisionSessionScreen":
+            return lambda result: self._session_saved(result, screen)
+        return None
 
     def _title(self) -> str:
         """What Enter does, as it changes: one child's supervision, or with children marked
@@ -1354,15 +1373,9 @@ class ReallocateScreen(FormScreen):
             problems["children"] = "mark at least one child with space"
         if not self.value("to"):
             problems["to"] = "choose who takes the children"
-        try:
-            on = self.date_of("on")
-        except ValueError as exc:
-            problems["on"] = str(exc)
-        else:
-            if on is None:
-                problems["on"] = "give the date of the reallocation"
-            elif on > self.today:
-                problems["on"] = f"{on:%d/%m/%Y} is in the future"
+        # Worded as every form words a day ("3 Dec 2026 is in the future": it said
+        # 03/12/2026), by the forms' own check.
+        self.date_problem(problems, missing="give the date of the reallocation")
         return problems
 
     def build(self):

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Select, Static
 
 from cintui.casework import endings, transfer
+from cintui.domain.dates import day_words
 from cintui.domain.endings import ENDING_STATUS_LABELS
 from cintui.domain.text import first_upper
 from cintui.domain.transfer import (
@@ -33,7 +34,6 @@ from .endings import (
     DecideFormScreen,
     EndingStepsScreen,
     _DatedForm,
-    _day,
     _iso_day,
     _yes_no,
     checklist_parts,
@@ -88,7 +88,7 @@ class StepDownFormScreen(_DatedForm):
 
     def on_mount(self) -> None:
         p = self.prefill
-        info = (f"From the final meeting of {_day(p.held_on)}: step down"
+        info = (f"From the final meeting of {day_words(p.held_on)}: step down"
                 + ("; the child was still in need (STO 3.3)" if p.unmet_need else "")
                 if p else "No final meeting recommending a step-down yet (WIR 3: it is a "
                 "multi-agency decision at a final CIN meeting).")
@@ -147,7 +147,7 @@ class CompleteStepDownFormScreen(_DatedForm):
     def __init__(self, child_id: uuid.UUID, due) -> None:
         super().__init__()
         self.child_id = child_id
-        self.TITLE_TEXT = ("Step-down completed (WIR 3" + (f": by {_day(due)})" if due else ")"))
+        self.TITLE_TEXT = ("Step-down completed (WIR 3" + (f": by {day_words(due)})" if due else ")"))
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("on", "Completed on", self.text(f"{self.app.today:%d/%m/%Y}"))
@@ -382,7 +382,7 @@ class EndingScreen(EndingStepsScreen):
         for dec in s.decisions:
             if shown == (dec.made_on.isoformat(), dec.rationale):
                 continue  # the decision above, not twice
-            parts.append(("", Text(f"· {_day(dec.made_on)} {dec.decision} — {dec.who}. "
+            parts.append(("", Text(f"· {day_words(dec.made_on)} {dec.decision} — {dec.who}. "
                                    f"Rationale: {dec.rationale}", style="dim")))
         parts.append(Text("\n"))
         # Labels as a form's questions, wrapping in their column; values under themselves.
@@ -460,7 +460,7 @@ class StepDownScreen(EndingScreen):
         if due and e["status"] == "approved":
             late = due < self.app.today
             parts.append(("Complete by:", Text(
-                f"{_day(due)} (WIR 3: 5 working days)" + (" — OVERDUE" if late else ""),
+                f"{day_words(due)} (WIR 3: 5 working days)" + (" — OVERDUE" if late else ""),
                 style="bold red" if late else "yellow")))
         if e["completed_on"]:
             parts.append(("Completed:", _iso_day(e["completed_on"])))

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from cintui.casework import cases, conflicts, drafts
 from cintui.domain import workforce as rules
+from cintui.domain.dates import day_words
 from cintui.domain.text import counted
 from cintui.reference import policies
 from cintui.store import server
@@ -47,10 +48,6 @@ class AdminError(cases.CaseworkError):
 def _raise(problems: list[rules.Problem]) -> None:
     if problems:
         raise AdminError(problems[0].field, problems[0].message)
-
-
-def _day(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 # ---------------------------------------------------------------- the authority
@@ -147,7 +144,7 @@ def _manager(session: Session, text: str) -> Worker:
     """A team's manager: an active team or service manager."""
     worker = _worker(session, text, "manager")
     if not worker.active:
-        raise AdminError("manager", f"{worker.username} left on {_day(worker.left_on)}")
+        raise AdminError("manager", f"{worker.username} left on {day_words(worker.left_on)}")
     refusal = rules.needs_role(worker.username, worker.role, rules.MANAGER_ROLES)
     if refusal is not None:
         raise AdminError("manager", f"managing a team {refusal}")
@@ -426,7 +423,7 @@ class Left:
                  "finish or discard:"]
         for form in self.forms:
             about = f" for {form.child}" if form.child else ""
-            lines.append(f"  {form.form}{about}, started {_day(form.started_at.date())}")
+            lines.append(f"  {form.form}{about}, started {day_words(form.started_at.date())}")
         return lines
 
 
@@ -440,7 +437,7 @@ def leave(session: Session, username: str, *, on: date, today: date,
     discards each by opening it; with neither, they stay the leaver's."""
     worker = _worker(session, username)
     if not worker.active:
-        raise AdminError("worker", f"{worker.username} left on {_day(worker.left_on)}")
+        raise AdminError("worker", f"{worker.username} left on {day_words(worker.left_on)}")
     by = by if by is not None else session.info.get("actor")
     _raise(rules.check_leaving(worker.username, on, today, open_children(session, worker.id)))
     managed = _managed(session, worker)
@@ -466,7 +463,7 @@ def hand_over_forms(session: Session, username: str, to: str) -> Left:
         raise AdminError("worker", f"{worker.username} has not left: their forms are theirs "
                          f"(cintui worker leave {worker.username} hands them over)")
     if not heir.active:
-        raise AdminError("to", f"{heir.username} left on {_day(heir.left_on)}: choose a "
+        raise AdminError("to", f"{heir.username} left on {day_words(heir.left_on)}: choose a "
                          "worker still here")
     if heir.id == worker.id:
         raise AdminError("to", "choose another worker to take them")
@@ -534,7 +531,7 @@ def decider(session: Session, by: str) -> Worker:
         worker = None
     cases.check_self(session, worker.username if worker else "", by)
     if worker is not None and not worker.active:
-        raise AdminError("by", f"{worker.username} left on {_day(worker.left_on)}")
+        raise AdminError("by", f"{worker.username} left on {day_words(worker.left_on)}")
     refusal = rules.needs_role(worker.username if worker else by.strip(),
                                worker.role if worker else "", rules.MANAGER_ROLES)
     if refusal is not None:
@@ -627,7 +624,7 @@ def restrict(session: Session, child: str | uuid.UUID, workers: Iterable[str], *
         if text.strip():
             w = _worker(session, text, "to")
             if not w.active:
-                raise AdminError("to", f"{w.username} left on {_day(w.left_on)}")
+                raise AdminError("to", f"{w.username} left on {day_words(w.left_on)}")
             wanted.setdefault(w.id, w)
     lifting = len(wanted) == 1 and not any(t.strip() for t in workers)
     if not lifting and found.worker_id is not None:

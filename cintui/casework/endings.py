@@ -29,6 +29,7 @@ from cintui.domain import steps as step_rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years, is_unborn
 from cintui.domain.consent import ConsentStatus
+from cintui.domain.dates import day_words
 from cintui.domain.timescales import due_date
 from cintui.domain.workforce import needs_role
 from cintui.reference import codes
@@ -57,10 +58,6 @@ def _child(session: Session, child_id: uuid.UUID) -> m.Child:
 
 def _episode(session: Session, child_id: uuid.UUID) -> m.Episode:
     return cases.require_episode(session, child_id, EndingError)
-
-
-def _day(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 # ---------------------------------------------------------------- people who decide
@@ -165,9 +162,9 @@ class Prefill:
 
     def words(self) -> str:
         """Where the pre-filled answers come from, as a sentence's end."""
-        said = [f"the final meeting of {_day(self.held_on)} recommended "
+        said = [f"the final meeting of {day_words(self.held_on)} recommended "
                 f"{self.recommendation.replace('_', ' ')}" if self.held_on else "",
-                f"adult social care accepted them on {_day(self.adult_care_on)} (RC6)"
+                f"adult social care accepted them on {day_words(self.adult_care_on)} (RC6)"
                 if self.adult_care_on else ""]
         return "; ".join(x for x in said if x)
 
@@ -247,15 +244,15 @@ def recommend_closure(session: Session, child_id: uuid.UUID, *, on: date, by: st
         raise EndingError("closure", f"nothing to recommend: {under_way}; withdraw it "
                           "first to close the case another way")
     if on > today:
-        raise EndingError("on", f"{_day(on)} is in the future")
+        raise EndingError("on", f"{day_words(on)} is in the future")
     if not by.strip():
         raise EndingError("by", "say who recommends the closure")
     codes.check("reason", reason, "closure_reason")
     prefill = closure_prefill(session, child_id)
     episode = _episode(session, child_id)
     if on < episode.referral_date:
-        raise EndingError("on", f"{_day(on)} is before the referral "
-                          f"({_day(episode.referral_date)})")
+        raise EndingError("on", f"{day_words(on)} is before the referral "
+                          f"({day_words(episode.referral_date)})")
     ending = m.Ending(
         child_id=child_id, episode_id=episode.id, kind="closure", status="recommended",
         recommended_on=on, recommended_by=by.strip()[:200],
@@ -326,9 +323,9 @@ def raise_dispute(session: Session, child_id: uuid.UUID, *, by: str, details: st
     if not details.strip():
         raise EndingError("details", "say what is disputed and why")
     if on > today:
-        raise EndingError("on", f"{_day(on)} is in the future")
+        raise EndingError("on", f"{day_words(on)} is in the future")
     if ending.decided_on and on < ending.decided_on:
-        raise EndingError("on", f"{_day(on)} is before the decision ({_day(ending.decided_on)})")
+        raise EndingError("on", f"{day_words(on)} is before the decision ({day_words(ending.decided_on)})")
     ending.status = "disputed"
     ending.dispute_raised_on, ending.dispute_raised_by = on, by.strip()[:200]
     ending.dispute_details = details.strip()
@@ -359,8 +356,8 @@ def settle_dispute(session: Session, child_id: uuid.UUID, *, outcome: str, ratio
         raise EndingError("rationale", "BEX 4: give the rationale for the decision")
     start = ending.escalated_to_service_manager_on or ending.dispute_raised_on
     if on > today or (start and on < start):
-        raise EndingError("on", f"{_day(on)} is " + ("in the future" if on > today else
-                          f"before the dispute reached them ({_day(start)})"))
+        raise EndingError("on", f"{day_words(on)} is " + ("in the future" if on > today else
+                          f"before the dispute reached them ({day_words(start)})"))
     label = rules.DISPUTE_OUTCOME_LABELS[outcome]
     record_decision(session, child_id, NewDecision(
         "dispute", f"Dispute by {ending.dispute_raised_by}: {label}", rationale, on,
@@ -368,7 +365,7 @@ def settle_dispute(session: Session, child_id: uuid.UUID, *, outcome: str, ratio
     if outcome == "escalated":
         ending.escalated_to_service_manager_on = on
     else:
-        ending.dispute_outcome = f"{label} ({who.name}, {_day(on)})"
+        ending.dispute_outcome = f"{label} ({who.name}, {day_words(on)})"
         ending.status = "approved" if outcome == "upheld" else "withdrawn"
         if outcome == "overturned":
             episode = session.get(m.Episode, ending.episode_id)

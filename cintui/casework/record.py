@@ -70,6 +70,7 @@ from cintui.domain.consent import (
     consent_summary,
     own_words_on,
 )
+from cintui.domain.dates import day_words
 from cintui.domain.endings import DecisionFact, closure_words, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
 from cintui.domain.meeting_safeguards import AGREEMENT_LABELS
@@ -144,14 +145,10 @@ class ChildHeader:
     @property
     def born(self) -> str:
         if self.dob is not None:
-            return f"DOB {_day(self.dob)}"
+            return f"DOB {day_words(self.dob)}"
         if self.expected_dob is not None:
-            return f"expected {_day(self.expected_dob)}"
+            return f"expected {day_words(self.expected_dob)}"
         return "DOB unknown"
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 def child_header(session: Session, child_id: uuid.UUID, today: date) -> ChildHeader:
@@ -246,36 +243,36 @@ def no_change_prompt(session: Session, child_id: uuid.UUID, today: date,
 
 def _step_rows(session: Session, e: Episode) -> list[tuple[str, str]]:
     """The case's steps as recorded (domain.steps), one line each."""
-    rows = [("Referral", f"{_day(e.referral_date)}" + step_rules.referral_came(
+    rows = [("Referral", f"{day_words(e.referral_date)}" + step_rules.referral_came(
         e.referral_source, codes.label("referral_source", e.referral_source),
         e.referral_route, e.early_help_plan_on))]
     if e.referral_decided_on:
         rows.append(("Decision", f"{step_rules.REFERRAL_DECISION_LABELS[e.referral_decision]}"
-                     f" — {e.referral_decided_by}, {_day(e.referral_decided_on)}; "
+                     f" — {e.referral_decided_by}, {day_words(e.referral_decided_on)}; "
                      f"{case_steps.referral_timeliness(session, e)}"))
     outcome = step_rules.OUTCOME_LABELS.get(e.assessment_outcome, "")
     outcome = f"; outcome: {outcome}" if outcome else ""
     if e.assessment_completed and e.assessment_authorised_by:
-        rows.append(("Assessment", f"authorised {_day(e.assessment_completed)} by "
+        rows.append(("Assessment", f"authorised {day_words(e.assessment_completed)} by "
                      f"{e.assessment_authorised_by}{outcome}"))
     elif e.assessment_completed:
-        rows.append(("Assessment", f"completed {_day(e.assessment_completed)}"))
+        rows.append(("Assessment", f"completed {day_words(e.assessment_completed)}"))
     elif e.assessment_submitted:
-        rows.append(("Assessment", f"completed {_day(e.assessment_submitted)}{outcome}; "
+        rows.append(("Assessment", f"completed {day_words(e.assessment_submitted)}{outcome}; "
                      "waiting for the line manager's authorisation (TRA)"))
     elif e.assessment_started:
-        rows.append(("Assessment", f"started {_day(e.assessment_started)}"))
+        rows.append(("Assessment", f"started {day_words(e.assessment_started)}"))
     if e.cin_plan_start:
-        rows.append(("CIN plan", f"started {_day(e.cin_plan_start)}, authorised by "
+        rows.append(("CIN plan", f"started {day_words(e.cin_plan_start)}, authorised by "
                      f"{e.cin_plan_authorised_by}" if e.cin_plan_authorised_by
-                     else f"agreed as needed {_day(e.cin_plan_start)}"))
+                     else f"agreed as needed {day_words(e.cin_plan_start)}"))
     support = "; ".join(x for x in (
-        f"initial home visit {_day(e.initial_home_visit)}" if e.initial_home_visit else "",
-        f"support started {_day(e.support_started)}" if e.support_started else "") if x)
+        f"initial home visit {day_words(e.initial_home_visit)}" if e.initial_home_visit else "",
+        f"support started {day_words(e.support_started)}" if e.support_started else "") if x)
     if support:
         rows.append(("Support", support))
     if e.closure_date:
-        rows.append(("Closed", f"{_day(e.closure_date)}: "
+        rows.append(("Closed", f"{day_words(e.closure_date)}: "
                      f"{codes.label('closure_reason', e.closure_reason)}"))
     return rows
 
@@ -296,9 +293,9 @@ def _circumstance_rows(session: Session, child: Child) -> list[tuple[str, str]]:
         running = [f for f in facts if f.open]
         if running:  # BEX short breaks, WAR 7.2.1: what runs, and its review
             rows.append((label, "; ".join(
-                f"{f.describe()}, since {_day(f.started_on)}"
-                + (f", last reviewed {_day(f.reviews[-1].on)}" if f.reviews else "")
-                + f", next review by {_day(f.review_due)}" for f in running)))
+                f"{f.describe()}, since {day_words(f.started_on)}"
+                + (f", last reviewed {day_words(f.reviews[-1].on)}" if f.reviews else "")
+                + f", next review by {day_words(f.review_due)}" for f in running)))
     return rows
 
 
@@ -324,14 +321,14 @@ def episode_lines(session: Session, child_id: uuid.UUID) -> list[str]:
     notes = _rereferral_notes(episodes)
     out = []
     for i, e in enumerate(episodes, start=1):
-        line = f"{i}. referred {_day(e.referral_date)}"
+        line = f"{i}. referred {day_words(e.referral_date)}"
         if e.id in notes:
             line += f" ({notes[e.id]})"
         if e.closure_date:
             said = closure_words(e.closure_reason, codes.label("closure_reason",
                                                                e.closure_reason),
                                  bool(e.referral_nfa))
-            line += (f"; closed {_day(e.closure_date)}, {said}; unmet need stepped down: "
+            line += (f"; closed {day_words(e.closure_date)}, {said}; unmet need stepped down: "
                      f"{'yes' if e.unmet_need_stepped_down else 'no'}")
         else:
             line += "; open"
@@ -891,11 +888,11 @@ def record_withheld_path(
                           + ", ".join(WITHHELD_DECISIONS))
     if path.reflective_discussion_on and path.reflective_discussion_on > today:
         raise RecordError("reflective_discussion_on",
-                          f"{_day(path.reflective_discussion_on)} is in the future")
+                          f"{day_words(path.reflective_discussion_on)} is in the future")
     if path.reflective_discussion_on and path.reflective_discussion_on < consent.decided_on:
         raise RecordError("reflective_discussion_on",
-                          f"{_day(path.reflective_discussion_on)} is before the refusal "
-                          f"({_day(consent.decided_on)})")
+                          f"{day_words(path.reflective_discussion_on)} is before the refusal "
+                          f"({day_words(consent.decided_on)})")
     if path.alternative_monitoring.strip() and not path.alternative_support.strip():
         raise RecordError("alternative_monitoring",
                           "say what the alternative support is before how it is monitored")
@@ -934,7 +931,7 @@ def _visit_entries(v: visits.VisitSummary, addenda: list) -> list[ChronologyEntr
     entries = [ChronologyEntry(v.visited_at, "visit", f"{label} visit: {seen}{bedroom}",
                                who=v.author, ref=str(v.id))]
     entries += [ChronologyEntry(a.written_at, "visit",
-                                f"Addendum to the visit of {_day(v.visited_at.date())}",
+                                f"Addendum to the visit of {day_words(v.visited_at.date())}",
                                 who=a.author, detail=a.text, ref=str(v.id)) for a in addenda]
     return entries
 
@@ -945,7 +942,7 @@ def _meeting_entries(m: meetings.MeetingRow) -> list[ChronologyEntry]:
         if m.recommendation:
             summary += f": {RECOMMENDATION_LABELS.get(m.recommendation, m.recommendation)}"
         if m.next_review:
-            summary += f"; next review {_day(m.next_review)}"
+            summary += f"; next review {day_words(m.next_review)}"
     elif m.status == "cancelled":
         summary = f"{m.label} cancelled: {m.cancelled_reason}"
     else:

@@ -44,10 +44,6 @@ def _raise(problems: Iterable[rules.Problem]) -> None:
         raise StepError(p.field, p.message)
 
 
-def _day(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
-
-
 def _child(session: Session, child_id: uuid.UUID) -> m.Child:
     return cases.require_child(session, child_id, StepError)
 

@@ -49,6 +49,7 @@ from cintui.domain import steps as step_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.census import SEX_FROM_GENDER
+from cintui.domain.dates import day_words
 from cintui.domain.short_breaks import package_line
 from cintui.domain.text import control_problem
 from cintui.domain.timescales import due_date
@@ -60,10 +61,6 @@ ACTIVE = ("recommended", "approved")
 PACK_FORMAT = "cintui-transfer-pack"
 PACK_VERSION = 1
 PACK_JSON = "transfer-pack.json"
-
-
-def _day(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 def _iso(d: date | datetime | None) -> str | None:
@@ -121,7 +118,7 @@ def _start(session: Session, child_id: uuid.UUID, kind: str, *, on: date, by: st
     if current is not None and current.status in ACTIVE:
         if on_given and current.recommended_on is not None and on != current.recommended_on:
             raise EndingError("on", f"the {WORDS[kind]} was recorded on "
-                              f"{_day(current.recommended_on)}; an update keeps that date "
+                              f"{day_words(current.recommended_on)}; an update keeps that date "
                               "(withdraw it and record it again to change it)")
         return current
     if child.status == "closed":
@@ -133,10 +130,10 @@ def _start(session: Session, child_id: uuid.UUID, kind: str, *, on: date, by: st
                           f"{end_rules.ENDING_STATUS_LABELS[clash.status]}: withdraw it first")
     episode = _episode(session, child_id)
     if on > today:
-        raise EndingError("on", f"{_day(on)} is in the future")
+        raise EndingError("on", f"{day_words(on)} is in the future")
     if on < episode.referral_date:
-        raise EndingError("on", f"{_day(on)} is before the referral "
-                          f"({_day(episode.referral_date)})")
+        raise EndingError("on", f"{day_words(on)} is before the referral "
+                          f"({day_words(episode.referral_date)})")
     if not by.strip():
         raise EndingError("by", f"say who records the {WORDS[kind]}")
     ending = m.Ending(child_id=child_id, episode_id=episode.id, kind=kind,
@@ -157,10 +154,10 @@ def _decide(session: Session, child_id: uuid.UUID, kind: str, *, approve: bool,
     if not rationale.strip():
         raise EndingError("rationale", "BEX 4: give the rationale for the decision")
     if on > today:
-        raise EndingError("on", f"{_day(on)} is in the future")
+        raise EndingError("on", f"{day_words(on)} is in the future")
     if on < ending.recommended_on:
-        raise EndingError("on", f"{_day(on)} is before the {what} was recorded "
-                          f"({_day(ending.recommended_on)})")
+        raise EndingError("on", f"{day_words(on)} is before the {what} was recorded "
+                          f"({day_words(ending.recommended_on)})")
     if kind == "step_down":
         target = ending.receiving_service or "early help"
         verdict = (f"Step-down to {target} agreed" if approve
@@ -520,10 +517,10 @@ def _visits_summary(session: Session, child_id: uuid.UUID) -> list[str]:
     alone_at = f"seen alone at {alone}" + (f" ({unknown} imported: not known)" if unknown else "")
     how = ("from the previous system's record" if rows[0].imported else
            f"{rows[0].kind}, by {rows[0].author or 'not named'}")
-    when = (f"{len(rows)} visits from {_day(first)} to {_day(last)}" if len(rows) > 1
-            else f"1 visit on {_day(last)}")
+    when = (f"{len(rows)} visits from {day_words(first)} to {day_words(last)}" if len(rows) > 1
+            else f"1 visit on {day_words(last)}")
     return [f"{when}; the child seen at {seen}, {alone_at} (WIR 2.11).",
-            f"Last visit: {_day(last)}, {how}."]
+            f"Last visit: {day_words(last)}, {how}."]
 
 
 def _latest_minutes(session: Session, child_id: uuid.UUID, today: date):
@@ -553,11 +550,11 @@ def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
     plan = plans.current_plan(session, child_id)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     minutes = _latest_minutes(session, child_id, today)
-    why = [f"The manager's decision ({e.decided_by}, {_day(e.decided_on)}): {e.rationale}"
+    why = [f"The manager's decision ({e.decided_by}, {day_words(e.decided_on)}): {e.rationale}"
            if e.decided_on else "The manager has not decided yet."]
     meeting = _final_meeting(session, e)
     if meeting is not None:
-        why.insert(0, f"Recommended at the final CIN meeting on {_day(meeting.held_on)}.")
+        why.insert(0, f"Recommended at the final CIN meeting on {day_words(meeting.held_on)}.")
     return StepDownPack(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
         authority=cases.authority_name(session),
@@ -893,7 +890,7 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
             raise PackError("reference", f"{reference} is already a child on this store: "
                             "the pack was imported before, or the reference is taken")
         if move > today:
-            raise PackError("move_date", f"the move date {_day(move)} is in the future")
+            raise PackError("move_date", f"the move date {day_words(move)} is in the future")
         authority = str(data.get("from_authority") or "another authority")
         child = cases.add_child(session, cases.NewChild(
             first_name=c.get("first_name") or "", last_name=c.get("last_name") or "",

@@ -26,6 +26,7 @@ from cintui.cli.common import (
     app,
     child_app,
 )
+from cintui.domain.dates import day_words
 
 authority_app = typer.Typer(help="Your local authority: name, DfE LA number, policy profile.",
                             no_args_is_help=True)
@@ -45,10 +46,6 @@ ServiceOption = Annotated[str | None, typer.Option("--service", help="e.g. Safeg
                                                    "Support.")]
 ManagerOption = Annotated[str | None, typer.Option(
     "--manager", help="The team manager: a team or service manager's username.")]
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else ""
 
 
 # ---------------------------------------------------------------- authority
@@ -361,7 +358,7 @@ def worker_leave(ctx: typer.Context, username: Annotated[str, typer.Argument(met
                     "forms_handed_to": left.forms_to or None,
                     "forms_handed": [f.as_json() for f in left.forms]})
         return
-    typer.echo(f"{left.worker.name} ({left.worker.username}) left on {_day(when)}.")
+    typer.echo(f"{left.worker.name} ({left.worker.username}) left on {day_words(when)}.")
     for name in left.teams_without_manager:
         typer.echo(f"{name} has no manager now: cintui team edit {name!r} --manager USERNAME")
     for line in left.forms_said():
@@ -424,7 +421,7 @@ def child_reallocate(
     for m in moved:
         was = f" from {m.from_worker}" if m.from_worker else ""
         typer.echo(f"{m.reference} {m.name}: reallocated{was} to {m.to_worker}"
-                   + (f" ({m.team})" if m.team else "") + f" on {_day(new.on)}.")
+                   + (f" ({m.team})" if m.team else "") + f" on {day_words(new.on)}.")
 
 
 # ---------------------------------------------------------------- restricted children

@@ -33,6 +33,7 @@ from cintui.cli.common import (
     app,
     child_app,
 )
+from cintui.domain.dates import day_words
 from cintui.store import access
 
 decision_app = typer.Typer(help="Decisions on a child's record, with their rationale (BEX 4).",
@@ -68,10 +69,6 @@ def _reason(text: str | None) -> str | None:
 
 def _on(value: str | None, today) -> object:
     return _parse_date(value, "--on") if value is not None else today
-
-
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else "—"
 
 
 # ---------------------------------------------------------------- decisions
@@ -111,7 +108,7 @@ def decision_add(
         _echo_json(out)
         return
     typer.echo(f"Recorded for {out['reference']}: {out['decision']} "
-               f"({out['made_by']}, {_day(row['made_on'])}).")
+               f"({out['made_by']}, {day_words(row['made_on'], '—')}).")
 
 
 @decision_app.command("list")
@@ -132,7 +129,7 @@ def decision_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         return
     typer.echo(f"{name} {ref}: {len(rows)} decision{'' if len(rows) == 1 else 's'}")
     for d in rows:
-        typer.echo(f"{_day(d.made_on)} · {DECISION_KIND_LABELS.get(d.kind, d.kind)}: "
+        typer.echo(f"{day_words(d.made_on, '—')} · {DECISION_KIND_LABELS.get(d.kind, d.kind)}: "
                    f"{d.decision} — {d.who}\n    Rationale: {d.rationale}")
 
 
@@ -161,7 +158,7 @@ def _print_state(state) -> None:
     if e and e["decided_on"]:
         typer.echo(f"Decided {e['decided_on']} by {e['decided_by']}: {e['rationale']}")
     if e and state.notify_by and not e["family_told_on"] and e["status"] != "declined":
-        typer.echo(f"Tell the family by {_day(state.notify_by)} (BEX 3)")
+        typer.echo(f"Tell the family by {day_words(state.notify_by, '—')} (BEX 3)")
     if e and e["family_told_on"]:
         typer.echo(f"Family told {e['family_told_on']}")
     if state.child_status != "closed":
@@ -259,7 +256,7 @@ def close_decide(
 
     state = _closing(ctx, db, child, today, step)
     message = (f"Closure approved for {state.name} ({state.reference}); tell the family by "
-               f"{_day(state.notify_by)} (BEX 3)" if approve else
+               f"{day_words(state.notify_by, '—')} (BEX 3)" if approve else
                f"Closure declined for {state.name} ({state.reference}): the case stays open")
     _report(state, as_json, message)
 
@@ -489,7 +486,7 @@ def child_rerefer(
     if as_json:
         _echo_json({"reference": ref, "episodes": [r.as_json() for r in rows]})
         return
-    typer.echo(f"Re-referred: {name} ({ref}), episode {last.number} from {_day(on)}, "
+    typer.echo(f"Re-referred: {name} ({ref}), episode {last.number} from {day_words(on, '—')}, "
                f"{last.days_since_last_closure} days after the last closure ({last.band}).")
 
 
@@ -511,9 +508,9 @@ def child_episodes(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     from cintui.domain.endings import closure_words
 
     for r in rows:
-        closed = (f"closed {_day(r.closure_date)} " + closure_words(
+        closed = (f"closed {day_words(r.closure_date, '—')} " + closure_words(
             r.closure_reason, codes.label("closure_reason", r.closure_reason), r.referral_nfa)
             if r.closure_date else "open")
         again = (f" (re-referral {r.days_since_last_closure} days after closure, {r.band})"
                  if r.days_since_last_closure is not None else "")
-        typer.echo(f"{r.number}. referred {_day(r.referral_date)}{again}; {closed}")
+        typer.echo(f"{r.number}. referred {day_words(r.referral_date, '—')}{again}; {closed}")

@@ -26,6 +26,7 @@ from cintui.cli.common import (
     _today,
     app,
 )
+from cintui.domain.dates import day_words
 
 report_app = typer.Typer(help="Reports for managers and committees: compliance with "
                               "timescales, performance, and census completeness.",
@@ -411,10 +412,6 @@ def _month(month: str | None, today: date) -> tuple[date, date]:
         raise CliError(f"--month: {exc}") from None
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 def _case_json(c) -> dict:
     a = c.audit
     return {"reference": c.reference, "name": c.name, "worker": c.worker,
@@ -519,7 +516,7 @@ def step_audit_record(
         case = found[0]
         if case.audited:
             raise CliError(f"{record.reference}'s step in {first:%B %Y} was audited on "
-                           f"{_day(case.audit.held_on)} by {case.audit.facilitator}")
+                           f"{day_words(case.audit.held_on)} by {case.audit.facilitator}")
         try:
             step_audits.record_step_audit(
                 session, case.episode_id, held_on=held, auditor=by, learning=learning,
@@ -535,4 +532,4 @@ def step_audit_record(
     else:
         typer.echo(f"Audit recorded for {case.name} ({case.reference}), "
                    f"{'stepped down' if case.direction == 'down' else 'stepped up'} on "
-                   f"{_day(case.stepped_on)} (STO 7.13)")
+                   f"{day_words(case.stepped_on)} (STO 7.13)")

@@ -33,6 +33,7 @@ from cintui.cli.common import (
     export_app,
     import_app,
 )
+from cintui.domain.dates import day_words
 from cintui.store import access
 
 stepdown_app = typer.Typer(help="Step-down to early help / TAF (WIR 3): record, decide, "
@@ -49,14 +50,10 @@ ApproveOption = Annotated[bool | None, typer.Option("--approve/--decline",
                                                     help="The manager's decision.")]
 
 
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}" if d else "—"
-
-
 def _iso_day(value: str | None) -> str:
     from datetime import date
 
-    return _day(date.fromisoformat(value)) if value else "—"
+    return day_words(date.fromisoformat(value), "—") if value else "—"
 
 
 def _on(value: str | None, today):
@@ -165,7 +162,7 @@ def _print_state(state, what: str) -> None:
         typer.echo(f"Decided {_iso_day(e['decided_on'])} by {e['decided_by']}: "
                    f"{e['rationale']}")
     if state.due:
-        typer.echo(f"Complete by {_day(state.due)} (WIR 3: 5 working days)")
+        typer.echo(f"Complete by {day_words(state.due, '—')} (WIR 3: 5 working days)")
     if e["status"] in ("recommended", "approved"):
         typer.echo("Before completing:")
         for i in state.checklist:
@@ -270,7 +267,7 @@ def stepdown_decide(
     state = _decide(ctx, db, child, today, transfer.decide_step_down,
                     transfer.step_down_state, approve=approve, rationale=rationale, by=by, on=on)
     _report(state, as_json, f"Step-down agreed for {state.name} ({state.reference}); "
-            f"complete it by {_day(state.due)} (WIR 3)" if approve else
+            f"complete it by {day_words(state.due, '—')} (WIR 3)" if approve else
             f"Step-down declined for {state.name} ({state.reference}): the case stays open")
 
 
@@ -565,5 +562,5 @@ def import_transfer_pack(
                f"{out['visits']} visits, {out['meetings']} meetings, a plan of "
                f"{counted(out['plan_needs'], 'need')}.")
     if meeting_by:
-        typer.echo(f"Hold the transfer-in meeting by {_day(meeting_by)} (BEX 4: 20 working "
+        typer.echo(f"Hold the transfer-in meeting by {day_words(meeting_by, '—')} (BEX 4: 20 working "
                    "days from the move).")

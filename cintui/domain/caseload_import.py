@@ -34,6 +34,7 @@ from types import MappingProxyType
 
 from cintui.domain.census import upn_problem, upn_problems
 from cintui.domain.child import InvalidChildDetails, check_birth_dates, check_reference
+from cintui.domain.dates import day_words
 from cintui.domain.people import InvalidContact, check_person
 from cintui.domain.steps import NO_FACTORS, NoSuchCode, pick_code
 from cintui.domain.text import control_problem, counted
@@ -295,10 +296,6 @@ def parse_date(text: str) -> date:
     except ValueError:
         raise ValueError(f"{raw} is not a date: {_MONTH_NAMES[month - 1]} {year} has no "
                          f"day {day}") from None
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 # ---------------------------------------------------------------------- people
@@ -781,14 +778,14 @@ def _check_dates(d: dict[str, date], today: date, bad, label) -> None:
         bad(exc.field, exc.problem)
     for ours in IN_THE_PAST:
         if ours in d and d[ours] > today:
-            bad(ours, f"{_day(d[ours])} is in the future")
+            bad(ours, f"{day_words(d[ours])} is in the future")
     for steps in (STEPS, ("referral_date", "initial_home_visit", "support_started"),
                   ("referral_date", "last_visit")):
         given = [s for s in steps if s in d]
         for earlier, later in pairwise(given):
             if d[later] < d[earlier]:
-                bad(later, f"{_day(d[later])} is before the {label(earlier)} "
-                    f"({_day(d[earlier])})")
+                bad(later, f"{day_words(d[later])} is before the {label(earlier)} "
+                    f"({day_words(d[earlier])})")
                 break
     if "assessment_completed" in d and "assessment_started" not in d:
         bad("assessment_completed", "give the date the assessment started too")
@@ -801,11 +798,11 @@ def _check_dates(d: dict[str, date], today: date, bad, label) -> None:
             bad("next_review", "give the date of the meeting that set it (initial_meeting "
                 "or last_review): the review clock runs from that meeting")
         elif d["next_review"] <= last_meeting:
-            bad("next_review", f"{_day(d['next_review'])} is not after the last meeting "
-                f"({_day(last_meeting)})")
+            bad("next_review", f"{day_words(d['next_review'])} is not after the last meeting "
+                f"({day_words(last_meeting)})")
     born = d.get("dob")
     if born and "last_visit" in d and d["last_visit"] < born:
-        bad("last_visit", f"{_day(d['last_visit'])} is before the child was born")
+        bad("last_visit", f"{day_words(d['last_visit'])} is before the child was born")
 
 
 def template() -> str:

@@ -39,6 +39,7 @@ from datetime import date
 from enum import StrEnum
 
 from cintui.domain.child import age_years
+from cintui.domain.dates import day_words
 
 # As cintui.store.models (the store builds `ConsentFact`s from its Consent rows).
 CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
@@ -145,7 +146,7 @@ class ConsentFact:
 
 
 def day_label(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"  # "3 Mar 2026" (%-d is not portable)
+    return day_words(d)  # "3 Mar 2026"
 
 
 # ---------------------------------------------------------------------- current decisions

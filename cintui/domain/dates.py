@@ -145,6 +145,18 @@ def typed_date(text: str) -> date | None:
     raise ValueError(f"{raw} is not a date: type it as {TYPED_EXAMPLES}")
 
 
+_SHORT_MONTHS = tuple(name[:3].title() for name in MONTHS)
+
+
+def day_words(d: date | None, empty: str = "") -> str:
+    """"3 Dec 2026": a day as the app's screens, messages and the worker's documents write
+    it (`empty` for none). In English whatever the locale, and without strftime: a due list
+    writes thousands. (Copied as `_day` into some thirty modules once.)"""
+    if d is None:
+        return empty
+    return f"{d.day} {_SHORT_MONTHS[d.month - 1]} {d.year}"
+
+
 def day_text(d: date) -> str:
     """"Fri 18 Dec 2026": the day read back, weekday first, in words no one misreads."""
     return f"{WEEKDAYS[d.weekday()][:3].title()} {d.day} {MONTHS[d.month - 1][:3].title()} " \
@@ -163,7 +175,8 @@ def wall_clock(day: date, real: datetime) -> datetime:
     return datetime.combine(day, real.time())
 
 
-__all__ = ["EXAMPLES", "MONTHS", "TYPED_EXAMPLES", "NotADay", "WEEKDAYS", "day_text", "read_day",
+__all__ = ["EXAMPLES", "MONTHS", "TYPED_EXAMPLES", "NotADay", "WEEKDAYS", "day_text",
+           "day_words", "read_day",
            "typed_date", "wall_clock"]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cintui.domain.calendar import add_months
+from cintui.domain.dates import day_words
 from cintui.domain.meeting import left_booked
 from cintui.domain.text import counted
 from cintui.domain.workforce import MANAGER_ROLES, ROLE_LABELS, needs_role
@@ -194,7 +195,7 @@ def check_decision(kind: str, decision: str, rationale: str, made_by: str,
     if made_on is None:
         problems.append(Problem("made_on", "give the date of the decision"))
     elif made_on > today:
-        problems.append(Problem("made_on", f"{_day(made_on)} is in the future"))
+        problems.append(Problem("made_on", f"{day_words(made_on)} is in the future"))
     return problems
 
 
@@ -268,13 +269,13 @@ def closure_checklist(f: ClosureFacts, today: date,
     if when is None:
         date_problem = "give the closure date"
     elif when > today:
-        date_problem = f"the closure date {_day(when)} is in the future"
+        date_problem = f"the closure date {day_words(when)} is in the future"
     elif f.decided_on and when < f.decided_on:
-        date_problem = (f"the closure date {_day(when)} is before the manager's decision "
-                        f"({_day(f.decided_on)})")
+        date_problem = (f"the closure date {day_words(when)} is before the manager's decision "
+                        f"({day_words(f.decided_on)})")
     elif f.family_told_on and when < f.family_told_on:
-        date_problem = (f"the closure date {_day(when)} is before the family was told "
-                        f"({_day(f.family_told_on)})")
+        date_problem = (f"the closure date {day_words(when)} is before the family was told "
+                        f"({day_words(f.family_told_on)})")
     return [
         _item("approved", "The team manager has approved the closure, with a rationale",
               "TRA; BEX 3; BEX 4", f.approved and not f.disputed,
@@ -348,10 +349,10 @@ def check_closure_decision(approve: bool, rationale: str, role: str, decided_on:
     if decided_on is None:
         problems.append(Problem("on", "give the date of the decision"))
     elif decided_on > today:
-        problems.append(Problem("on", f"{_day(decided_on)} is in the future"))
+        problems.append(Problem("on", f"{day_words(decided_on)} is in the future"))
     elif decided_on < recommended_on:
-        problems.append(Problem("on", f"{_day(decided_on)} is before the recommendation "
-                                f"({_day(recommended_on)})"))
+        problems.append(Problem("on", f"{day_words(decided_on)} is before the recommendation "
+                                f"({day_words(recommended_on)})"))
     return problems
 
 
@@ -363,9 +364,9 @@ def check_family_told(told_on: date | None, decided_on: date | None, today: date
     if told_on is None:
         return [Problem("on", "give the date the family was told")]
     if told_on > today:
-        return [Problem("on", f"{_day(told_on)} is in the future")]
+        return [Problem("on", f"{day_words(told_on)} is in the future")]
     if told_on < decided_on:
-        return [Problem("on", f"{_day(told_on)} is before the decision ({_day(decided_on)})")]
+        return [Problem("on", f"{day_words(told_on)} is before the decision ({day_words(decided_on)})")]
     return []
 
 
@@ -479,18 +480,14 @@ def check_rereferral(status: str, last_closure: date | None, referral: date | No
     if referral is None:
         return [Problem("date", "give the date of the new referral")]
     if referral > today:
-        return [Problem("date", f"{_day(referral)} is in the future")]
+        return [Problem("date", f"{day_words(referral)} is in the future")]
     if referral < last_closure:
-        return [Problem("date", f"{_day(referral)} is before the last closure "
-                        f"({_day(last_closure)})")]
+        return [Problem("date", f"{day_words(referral)} is before the last closure "
+                        f"({day_words(last_closure)})")]
     return []
 
 
 # ---------------------------------------------------------------- words
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 __all__ = [

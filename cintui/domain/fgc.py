@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from cintui.domain.dates import day_words
 from cintui.domain.plan import Need, PlanAction
 
 STATUSES = ("referred", "held", "declined")
@@ -41,15 +42,11 @@ class FgcFact:
 
     def describe(self) -> str:
         if self.status == "held" and self.held_on:
-            return f"held {_day(self.held_on)}"
+            return f"held {day_words(self.held_on)}"
         if self.status == "declined" and self.declined_on:
-            return f"declined {_day(self.declined_on)}"
-        return f"referred {_day(self.referred_on)}" + \
+            return f"declined {day_words(self.declined_on)}"
+        return f"referred {day_words(self.referred_on)}" + \
             (f" to {self.coordinator}" if self.coordinator else "")
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 def check_referral(on: date | None, today: date, referral: date | None,
@@ -58,15 +55,15 @@ def check_referral(on: date | None, today: date, referral: date | None,
     referral); one at a time (an open referral is held or declined first)."""
     out = []
     if open_fgc is not None:
-        out.append(("child", f"an FGC was referred on {_day(open_fgc.referred_on)} and is not "
+        out.append(("child", f"an FGC was referred on {day_words(open_fgc.referred_on)} and is not "
                              "held or declined yet: record that first (`cintui fgc edit` "
                              "changes its coordinator or date)"))
     if on is None:
         out.append(("on", "give the date of the referral to the FGC service"))
     elif on > today:
-        out.append(("on", f"{_day(on)} is in the future"))
+        out.append(("on", f"{day_words(on)} is in the future"))
     elif referral is not None and on < referral:
-        out.append(("on", f"{_day(on)} is before the child's referral ({_day(referral)})"))
+        out.append(("on", f"{day_words(on)} is before the child's referral ({day_words(referral)})"))
     return out
 
 
@@ -78,9 +75,9 @@ def check_held(held_on: date | None, referred_on: date, today: date, family_plan
     if held_on is None:
         out.append(("on", "give the date the conference was held"))
     elif held_on > today:
-        out.append(("on", f"{_day(held_on)} is in the future: record it once it is held"))
+        out.append(("on", f"{day_words(held_on)} is in the future: record it once it is held"))
     elif held_on < referred_on:
-        out.append(("on", f"{_day(held_on)} is before the referral ({_day(referred_on)})"))
+        out.append(("on", f"{day_words(held_on)} is before the referral ({day_words(referred_on)})"))
     if not family_plan.strip():
         out.append(("family_plan", "write the family's plan as they made it (STO 6.13)"))
     actions = list(actions)
@@ -97,7 +94,7 @@ def check_held(held_on: date | None, referred_on: date, today: date, family_plan
         if a.by_when is None:
             out.append((f"action{i}_by", f"action {i}: give the date (WIR 2.3)"))
         elif held_on is not None and a.by_when < held_on:
-            out.append((f"action{i}_by", f"action {i}: {_day(a.by_when)} is before the "
+            out.append((f"action{i}_by", f"action {i}: {day_words(a.by_when)} is before the "
                                          "conference"))
     return out
 
@@ -119,7 +116,7 @@ def family_plan_need(held_on: date, family_plan: str,
     strength to build on (WAR 4.2: the wider family's strengths), its actions column 3."""
     return Need(
         now=f"The family made their own plan at a Family Group Conference on "
-            f"{_day(held_on)}: {' '.join(family_plan.split())}",
+            f"{day_words(held_on)}: {' '.join(family_plan.split())}",
         outcome="Everyone in the family plan does what they agreed, by the dates agreed, "
                 "and the family tells us at each visit how it is going.",
         actions=tuple(actions), rag="G", kind="strength")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from cintui.domain.dates import day_words
 from cintui.domain.text import counted
 
 if TYPE_CHECKING:  # the chronology imports most of the domain: `plan show` needs none of it
@@ -34,10 +35,6 @@ AREA_LABELS = {"physical": "Physical care", "safety": "Safety", "love": "Love an
 GRADES = (1, 2, 3, 4, 5)
 CONCERN = 4  # a grade of 4 or 5: the child's needs in that area are not being met
 MAX_SUMMARY = 8000
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 @dataclass(frozen=True)
@@ -80,9 +77,9 @@ def check_gcp2(on: date | None, today: date, referral: date | None, assessor: st
     if on is None:
         out.append(("on", "give the date of the GCP2"))
     elif on > today:
-        out.append(("on", f"{_day(on)} is in the future"))
+        out.append(("on", f"{day_words(on)} is in the future"))
     elif referral is not None and on < referral:
-        out.append(("on", f"{_day(on)} is before the child's referral ({_day(referral)})"))
+        out.append(("on", f"{day_words(on)} is before the child's referral ({day_words(referral)})"))
     if not assessor.strip():
         out.append(("assessor", "who completed the GCP2?"))
     for area in AREAS:
@@ -175,12 +172,12 @@ def need_line(f: Gcp2Fact, earlier: Iterable[Gcp2Fact] = ()) -> str:
     """'GCP2 20 Nov 2026: Physical care 3, Safety 2, Love and care 4, Esteem 3 (1 best care,
     5 poorest)', and each area's change since the earliest ('Physical care 4 → 3') when
     there are earlier GCP2s of the need: two lines at 80 columns."""
-    line = f"GCP2 {_day(f.on)}: {f.describe()} ({SCALE})"
+    line = f"GCP2 {day_words(f.on)}: {f.describe()} ({SCALE})"
     earlier = sorted(earlier, key=lambda e: e.on)
     if earlier:
         first = earlier[0]
         moved = [f"{AREA_LABELS[a]} {first.grade(a)} → {g}" for a, g in f.grades
                  if first.grade(a) is not None and first.grade(a) != g]
-        line += (f"; since {_day(first.on)}: " + ", ".join(moved) if moved
-                 else f"; the same as {_day(first.on)}")
+        line += (f"; since {day_words(first.on)}: " + ", ".join(moved) if moved
+                 else f"; the same as {day_words(first.on)}")
     return line

@@ -24,6 +24,7 @@ from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.child import comes_of_age
+from cintui.domain.dates import day_words
 from cintui.domain.plan import Service
 from cintui.domain.policy import Timescale
 from cintui.domain.text import first_upper
@@ -119,10 +120,6 @@ class DirectPaymentFact:
         return direct_payment_words(self.amount_pence, self.period, self.managed_by)
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 def hours_text(hours: float) -> str:
     return f"{hours:g} h"
 
@@ -187,7 +184,7 @@ def check_by_18(due: date | None, birth: date | None, name: str) -> list[Problem
     names. `name`: the input the date came from."""
     if due is None or birth is None or due <= (adult := comes_of_age(birth)):
         return []
-    return [Problem(name, f"{_day(due)} is after the 18th birthday ({_day(adult)}), by "
+    return [Problem(name, f"{day_words(due)} is after the 18th birthday ({day_words(adult)}), by "
                           "which the package ends or passes to adult social care (s17(10); "
                           "WAR 4.2)")]
 
@@ -199,11 +196,11 @@ def _check_dates(started: date | None, birth: date | None, review_due: date | No
         out.append(Problem("start", f"give the date the {what} started (or starts)"))
         return out
     if birth is not None and started < birth:
-        out.append(Problem("start", f"{_day(started)} is before the child's birth "
-                                    f"({_day(birth)})"))
+        out.append(Problem("start", f"{day_words(started)} is before the child's birth "
+                                    f"({day_words(birth)})"))
     elif birth is not None and started >= (adult := comes_of_age(birth)):
-        out.append(Problem("start", f"{_day(started)} is on or after the 18th birthday "
-                                    f"({_day(adult)}): a {what} from children's services "
+        out.append(Problem("start", f"{day_words(started)} is on or after the 18th birthday "
+                                    f"({day_words(adult)}): a {what} from children's services "
                                     "is for a child (s17(10)); after 18, adult social care "
                                     "arranges support (WAR 4.2)"))
         return out
@@ -213,7 +210,7 @@ def _check_dates(started: date | None, birth: date | None, review_due: date | No
             out.append(Problem("review", "the review comes after the start"))
         elif review_due > latest:
             out.append(Problem("review", f"reviewed at least every {ts.describe()} "
-                                         f"({ts.source}): by {_day(latest)} at the latest"))
+                                         f"({ts.source}): by {day_words(latest)} at the latest"))
         else:
             out += check_by_18(review_due, birth, "review")
     return out
@@ -282,18 +279,18 @@ def check_review(*, on: date | None, started: date, last: date | None, ended: da
     package is open, before the 18th birthday; the next review after it, within the
     policy's interval and by the 18th birthday (s17(10); WAR 4.2)."""
     if ended is not None:
-        return [Problem("child", f"it ended on {_day(ended)}: nothing to review")]
+        return [Problem("child", f"it ended on {day_words(ended)}: nothing to review")]
     out = []
     if on is None:
         out.append(Problem("on", "give the date of the review"))
     elif on > today:
-        out.append(Problem("on", f"{_day(on)} is in the future: record a review once held"))
+        out.append(Problem("on", f"{day_words(on)} is in the future: record a review once held"))
     elif on < started:
-        out.append(Problem("on", f"{_day(on)} is before the start ({_day(started)})"))
+        out.append(Problem("on", f"{day_words(on)} is before the start ({day_words(started)})"))
     elif last is not None and on < last:
-        out.append(Problem("on", f"{_day(on)} is before the last review ({_day(last)})"))
+        out.append(Problem("on", f"{day_words(on)} is before the last review ({day_words(last)})"))
     elif birth is not None and on >= (adult := comes_of_age(birth)):
-        return [Problem("on", f"they turned 18 on {_day(adult)}: the package ends there, "
+        return [Problem("on", f"they turned 18 on {day_words(adult)}: the package ends there, "
                               "or passes to adult social care (s17(10); WAR 4.2): end it "
                               "rather than set another review")]
     if on is not None and next_due is not None:
@@ -302,7 +299,7 @@ def check_review(*, on: date | None, started: date, last: date | None, ended: da
             out.append(Problem("next", "the next review comes after this one"))
         elif next_due > latest:
             out.append(Problem("next", f"reviewed at least every {timescale.describe()} "
-                                       f"({timescale.source}): by {_day(latest)} at the "
+                                       f"({timescale.source}): by {day_words(latest)} at the "
                                        "latest"))
         else:
             out += check_by_18(next_due, birth, "next")
@@ -313,14 +310,14 @@ def check_end(*, on: date | None, started: date, ended: date | None, reason: str
               today: date) -> list[Problem]:
     """An end: dated (not in the future, not before the start), with the reason."""
     if ended is not None:
-        return [Problem("child", f"it ended on {_day(ended)} already")]
+        return [Problem("child", f"it ended on {day_words(ended)} already")]
     out = []
     if on is None:
         out.append(Problem("on", "give the date it ended"))
     elif on > today:
-        out.append(Problem("on", f"{_day(on)} is in the future: end it on the day"))
+        out.append(Problem("on", f"{day_words(on)} is in the future: end it on the day"))
     elif on < started:
-        out.append(Problem("on", f"{_day(on)} is before the start ({_day(started)})"))
+        out.append(Problem("on", f"{day_words(on)} is before the start ({day_words(started)})"))
     if not reason.strip():
         out.append(Problem("reason", "say why it ended (e.g. no longer needed, moved to "
                                      "adult services, family's choice)"))
@@ -352,13 +349,13 @@ def review_state(due: date, today: date, cal: WorkingCalendar | None = None,
 
 def package_line(f: ShortBreakFact | DirectPaymentFact) -> str:
     """One line for a pack or a list: what, since when, the review due or the end."""
-    line = f"{f.describe()}: from {_day(f.started_on)}"
+    line = f"{f.describe()}: from {day_words(f.started_on)}"
     if f.reviews:
-        line += f", last reviewed {_day(f.reviews[-1].on)}"
+        line += f", last reviewed {day_words(f.reviews[-1].on)}"
     if f.ended_on:
-        return line + f", ended {_day(f.ended_on)}" + (f" ({f.end_reason})"
+        return line + f", ended {day_words(f.ended_on)}" + (f" ({f.end_reason})"
                                                        if f.end_reason else "")
-    return line + f", next review by {_day(f.review_due)}"
+    return line + f", next review by {day_words(f.review_due)}"
 
 
 def package_deadline(f: ShortBreakFact | DirectPaymentFact, source: str, today: date,
@@ -370,8 +367,8 @@ def package_deadline(f: ShortBreakFact | DirectPaymentFact, source: str, today: 
     short = isinstance(f, ShortBreakFact)
     state = review_state(f.review_due, today, cal, due_soon_working_days)
     last = f.reviews[-1].on if f.reviews else None
-    anchor_label = f"the last review ({_day(last)})" if last else \
-        f"the start ({_day(f.started_on)})"
+    anchor_label = f"the last review ({day_words(last)})" if last else \
+        f"the start ({day_words(f.started_on)})"
     return Deadline(
         key="short_break_review" if short else "direct_payment_review",
         label=("Short break review: " if short else "Direct payment review: ")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.chronology import ChronologyEntry
+from cintui.domain.dates import day_words
 from cintui.domain.plan import RAG_NAMES, PlanVersion
 
 SOURCE = "STO 6.3"
@@ -36,10 +37,6 @@ MAX_TEXT = 2000
 MAX_ROUND = 12  # people scaling in one round (a meeting)
 QUESTION = ("0: the child cannot stay safely at home as things are; 10: everyone is "
             "confident the child is safe and well enough for us to close")
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 @dataclass(frozen=True)
@@ -89,9 +86,9 @@ def _dated(on: date | None, today: date, referral: date | None,
     if on is None:
         return [("on", f"give the date of the {what}")]
     if on > today:
-        return [("on", f"{_day(on)} is in the future")]
+        return [("on", f"{day_words(on)} is in the future")]
     if referral is not None and on < referral:
-        return [("on", f"{_day(on)} is before the child's referral ({_day(referral)})")]
+        return [("on", f"{day_words(on)} is before the child's referral ({day_words(referral)})")]
     return []
 
 
@@ -199,7 +196,7 @@ class SafetyMap:
 def _plan_label(plan: PlanVersion | None) -> str:
     if plan is None:
         return "no CIN plan written yet"
-    state = f"agreed {_day(plan.agreed_on)}" if plan.agreed_on else plan.status
+    state = f"agreed {day_words(plan.agreed_on)}" if plan.agreed_on else plan.status
     return f"CIN plan v{plan.number} ({state})"
 
 
@@ -232,7 +229,7 @@ def safety_map(plan: PlanVersion | None, statements: Iterable[Statement],
             if a.status == "done":
                 well.append(MapLine(f"{a.what}{who} (done)", f"action of need {i}"))
             elif a.status != "not_done":
-                by = f" by {_day(a.by_when)}" if a.by_when else ""
+                by = f" by {day_words(a.by_when)}" if a.by_when else ""
                 happen.append(MapLine(f"{a.what}{who}{by}", f"action of need {i}"))
     return SafetyMap(_plan_label(plan), tuple(worried), tuple(well), tuple(happen),
                      tuple(latest_scalings(scalings)))

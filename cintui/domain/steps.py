@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from cintui.domain.child import ADULT_AGE, age_years
+from cintui.domain.dates import day_words
 from cintui.domain.endings import ACTIVE_ENDINGS
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
 
@@ -295,10 +296,6 @@ class Problem:
     message: str
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 def check_date(name: str, value: date | None, today: date,
                after: Iterable[tuple[date | None, str]] = (), *, what: str = "the date"
                ) -> list[Problem]:
@@ -306,10 +303,10 @@ def check_date(name: str, value: date | None, today: date,
     if value is None:
         return [Problem(name, f"give {what}")]
     if value > today:
-        return [Problem(name, f"{_day(value)} is in the future")]
+        return [Problem(name, f"{day_words(value)} is in the future")]
     for earlier, words in after:
         if earlier is not None and value < earlier:
-            return [Problem(name, f"{_day(value)} is before {words} ({_day(earlier)})")]
+            return [Problem(name, f"{day_words(value)} is before {words} ({day_words(earlier)})")]
     return []
 
 
@@ -407,7 +404,7 @@ def command(f: StepFacts, words: str, options: str = "") -> str:
 
 def _open(f: StepFacts) -> list[Problem]:
     if f.closed is not None:
-        return [Problem("child", f"the episode closed on {_day(f.closed)}: a new referral "
+        return [Problem("child", f"the episode closed on {day_words(f.closed)}: a new referral "
                         f"opens a new one ({command(f, 'child rerefer', '--date DATE --source SOURCE')})")]
     return []
 
@@ -440,7 +437,7 @@ def check_referral(r: Referral, f: StepFacts, today: date) -> list[Problem]:
     problems = _open(f)
     if f.assessment_started is not None:
         problems.append(Problem("child", "the assessment started on "
-                                f"{_day(f.assessment_started)}: the referral can no longer "
+                                f"{day_words(f.assessment_started)}: the referral can no longer "
                                 "be changed"))
     if problems:
         return problems
@@ -463,8 +460,8 @@ def check_referral(r: Referral, f: StepFacts, today: date) -> list[Problem]:
                                    what="the early help plan's date")
             if plan_on > on:
                 problems.append(Problem("early_help_plan", f"the early help plan "
-                                        f"({_day(plan_on)}) is after the referral "
-                                        f"({_day(on)})"))
+                                        f"({day_words(plan_on)}) is after the referral "
+                                        f"({day_words(on)})"))
     elif r.early_help_plan_on is not None:
         problems.append(Problem("early_help_plan", "an early help plan's date goes with a "
                                 "step-up from early help (--route early_help_step_up)"))
@@ -487,7 +484,7 @@ def decision_timeliness(referral: date, decided_on: date, due: date, rule: str) 
     """"in time: 1 working day, Working Together 2023" or "late: due by 3 Mar 2026, …"."""
     if decided_on <= due:
         return f"in time: {rule}"
-    return f"late: due by {_day(due)}, {rule}"
+    return f"late: due by {day_words(due)}, {rule}"
 
 
 # ---------------------------------------------------------------- assessment
@@ -504,7 +501,7 @@ def check_assessment_start(on: date | None, f: StepFacts, today: date) -> list[P
                         f"record it first ({command(f, 'referral record', '--decision assessment')})")]
     if f.assessment_submitted is not None:
         return [Problem("child", "the assessment was completed on "
-                        f"{_day(f.assessment_submitted)}: its start can no longer change")]
+                        f"{day_words(f.assessment_submitted)}: its start can no longer change")]
     # Census 1103: not before the referral.
     return check_date("on", on, today, [(f.referral, "the referral"),
                                         (f.referral_decided_on, "the decision to assess")],
@@ -520,7 +517,7 @@ def _editable(f: StepFacts) -> list[Problem]:
                         + command(f, "assessment start"))]
     if f.assessment_authorised is not None:
         return [Problem("child", "the assessment was authorised on "
-                        f"{_day(f.assessment_authorised)}: it is final")]
+                        f"{day_words(f.assessment_authorised)}: it is final")]
     return []
 
 
@@ -612,7 +609,7 @@ def check_completion(on: date | None, f: StepFacts, current: Mapping[str, str],
         return problems
     if f.assessment_submitted is not None:
         return [Problem("child", "the assessment was completed on "
-                        f"{_day(f.assessment_submitted)}; it waits for authorisation")]
+                        f"{day_words(f.assessment_submitted)}; it waits for authorisation")]
     return [*missing_for_completion(f, current, levels),
             *check_date("on", on, today, [(f.assessment_started, "the assessment's start")],
                         what="the date the assessment was completed")]
@@ -643,7 +640,7 @@ def check_plan_start(on: date | None, f: StepFacts, role: str, name: str,
     if problems:
         return problems
     if f.cin_plan_start is not None:
-        return [Problem("child", f"the CIN plan started on {_day(f.cin_plan_start)}")]
+        return [Problem("child", f"the CIN plan started on {day_words(f.cin_plan_start)}")]
     if f.assessment_authorised is None:
         return [Problem("child", "a CIN plan follows an assessment authorised by the line "
                         "manager (TRA): none yet")]
@@ -662,7 +659,7 @@ def check_home_visit(on: date | None, f: StepFacts, today: date) -> list[Problem
     if problems:
         return problems
     if f.support_started is not None:
-        return [Problem("child", f"support started on {_day(f.support_started)}: the "
+        return [Problem("child", f"support started on {day_words(f.support_started)}: the "
                         "initial home visit can no longer change")]
     return check_date("on", on, today, [(f.referral, "the referral")],
                       what="the date of the initial home visit")
@@ -712,7 +709,7 @@ def steps(f: StepFacts) -> list[Step]:
     decision = REFERRAL_DECISION_LABELS.get(f.referral_decision, "")
     route = ROUTE_LABELS.get(f.referral_route, "")
     if f.early_help_plan_on:
-        route += f", early help plan of {_day(f.early_help_plan_on)}"
+        route += f", early help plan of {day_words(f.early_help_plan_on)}"
     written = sum(1 for k in HEADING_KEYS if (f.record.get(k) or "").strip())
     return _before_import(f, [
         Step("referral", "Referral received", f.referral, detail=route),
@@ -851,7 +848,7 @@ def next_step(f: StepFacts, *, level_needed: bool = True) -> str:
     """What comes next, in words (the Case steps screen and `cintui child steps`);
     `level_needed`: the store's policy names levels of need (England's and Bexley's do not)."""
     if f.closed is not None:
-        return f"The episode is closed ({_day(f.closed)})."
+        return f"The episode is closed ({day_words(f.closed)})."
     if _plan_came_in_force(f):  # whatever the file or the pack left out: taken before
         return ALL_RECORDED
     if f.assessment_authorised is None:

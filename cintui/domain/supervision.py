@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.dates import day_words
 from cintui.domain.policy import Timescale
 from cintui.domain.timescales import DueState, due_date, moved_note
 from cintui.domain.workforce import MANAGER_ROLES, needs_role
@@ -92,10 +93,6 @@ class SupervisionDue:
             else f"due {when}"
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 def policy_due(held_on: date, ts: Timescale, cal: WorkingCalendar | None = None) -> date:
     """The latest the next supervision may be: the policy's timescale from `held_on`."""
     return due_date(held_on, ts, cal or england_calendar())
@@ -113,10 +110,10 @@ def check_supervision(*, manager: str, manager_role: str, held_on: date | None,
     if held_on is None:
         out.append(Problem("on", "give the date of the supervision"))
     elif held_on > today:
-        out.append(Problem("on", f"{_day(held_on)} is in the future: record a supervision "
+        out.append(Problem("on", f"{day_words(held_on)} is in the future: record a supervision "
                                  "once it has taken place"))
     elif referral is not None and held_on < referral:
-        out.append(Problem("on", f"{_day(held_on)} is before the referral ({_day(referral)})"))
+        out.append(Problem("on", f"{day_words(held_on)} is before the referral ({day_words(referral)})"))
     if not present.strip():
         out.append(Problem("present", "say who was there (the worker, and anyone else)"))
     if not discussion.strip():
@@ -136,7 +133,7 @@ def check_supervision(*, manager: str, manager_role: str, held_on: date | None,
             out.append(Problem("next_due", "the next supervision comes after this one"))
         elif next_due > latest:
             out.append(Problem("next_due", f"the policy says every {timescale.describe()} "
-                                           f"({timescale.source}): by {_day(latest)} at the "
+                                           f"({timescale.source}): by {day_words(latest)} at the "
                                            "latest"))
     return out
 
@@ -151,7 +148,7 @@ def _action_problems(i: int, a: SupervisionAction, held_on: date | None) -> list
     if a.by_when is None:
         out.append(Problem(f"{field}_by", f"action {i}: give the date it is due by (WIR 2.3)"))
     elif held_on is not None and a.by_when < held_on:
-        out.append(Problem(f"{field}_by", f"action {i}: {_day(a.by_when)} is before the "
+        out.append(Problem(f"{field}_by", f"action {i}: {day_words(a.by_when)} is before the "
                                           "supervision"))
     if a.status not in ACTION_STATUSES:
         out.append(Problem(f"{field}_status", f"action {i}: {a.status!r} is not one of "
@@ -173,18 +170,18 @@ def supervision_due(last: SupervisionFact | None, start: date | None, ts: Timesc
         if start is None:
             return None
         if recorded_from is not None and recorded_from > start:
-            anchor, label = recorded_from, (f"the case's import ({_day(recorded_from)}); "
+            anchor, label = recorded_from, (f"the case's import ({day_words(recorded_from)}); "
                                             "none recorded here yet")
         else:
-            anchor, label = start, f"the start of the case ({_day(start)}); no supervision yet"
+            anchor, label = start, f"the start of the case ({day_words(start)}); no supervision yet"
     else:
-        anchor, label = last.held_on, f"the last supervision ({_day(last.held_on)})"
+        anchor, label = last.held_on, f"the last supervision ({day_words(last.held_on)})"
     due = due_date(anchor, ts, cal)
     rule = f"within {ts.describe()} of {label}{moved_note(anchor, ts, due, cal)}"
     source = ts.source
     if last is not None and last.next_due is not None and last.next_due < due:
         due = last.next_due
-        rule = f"on the date set at the supervision of {_day(last.held_on)} " \
+        rule = f"on the date set at the supervision of {day_words(last.held_on)} " \
                f"(sooner than {ts.describe()})"
     left = cal.working_days_between(today, due)
     state = (DueState.OVERDUE if due < today else DueState.DUE_TODAY if due == today

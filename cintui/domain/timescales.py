@@ -20,6 +20,7 @@ from cintui.domain.calendar import (
     england_calendar,
 )
 from cintui.domain.child import ADULT_AGE, age_years, comes_of_age
+from cintui.domain.dates import day_words
 from cintui.domain.policy import (
     TIMESCALE_KEYS,
     PolicyProfile,
@@ -164,7 +165,7 @@ def moved_note(start: date, ts: Timescale, due: date,
         return ""
     names = dict((calendar or england_calendar()).holidays_between(counted, counted))
     what = names.get(counted) or f"a {counted:%A}"
-    return f" ({_day(counted)} is {what}: due the working day " \
+    return f" ({day_words(counted)} is {what}: due the working day " \
            f"{'before' if due < counted else 'after'})"
 
 
@@ -234,13 +235,8 @@ _MEETING_WORDS = {"initial": "initial meeting", "transfer_in": "transfer-in meet
                   "review": "review meeting", "final": "final meeting"}
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _day(d: date) -> str:
-    """"2 Mar 2026", in English whatever the locale (and without strftime: a due list
-    writes thousands)."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 def _held(
@@ -312,7 +308,7 @@ def _review(e: ChildEvents) -> Iterator[_Clock]:
         last = meetings[-1]
         key = "first_review" if last.kind in PLANNING_KINDS else "review"
         what = "last review" if last.kind == "review" else _MEETING_WORDS[last.kind]
-        yield key, last.date, f"{what} ({_day(last.date)})", f"the {what}"
+        yield key, last.date, f"{what} ({day_words(last.date)})", f"the {what}"
 
 
 def _circulation(e: ChildEvents, key: str, done: Callable[[MeetingFact], date | None]) \
@@ -323,7 +319,7 @@ def _circulation(e: ChildEvents, key: str, done: Callable[[MeetingFact], date | 
     if waiting:
         m = waiting[0]
         more = f" ({len(waiting)} meetings outstanding)" if len(waiting) > 1 else ""
-        yield key, m.date, f"{_MEETING_WORDS[m.kind]} ({_day(m.date)})", f"the meeting{more}"
+        yield key, m.date, f"{_MEETING_WORDS[m.kind]} ({day_words(m.date)})", f"the meeting{more}"
 
 
 def _closure(e: ChildEvents) -> Iterator[_Clock]:
@@ -352,7 +348,7 @@ def _child_protection(e: ChildEvents) -> Iterator[_Clock]:
     for q in e.enquiries:
         if not q.decided_s47:
             continue
-        when = f"strategy discussion ({_day(q.strategy_on)})"
+        when = f"strategy discussion ({day_words(q.strategy_on)})"
         if q.s47_started is None:
             yield ("s47_start", q.strategy_on, when,
                    "the strategy discussion that decided a section 47 enquiry")
@@ -459,12 +455,12 @@ def compute_deadlines(
         if setter is not None and setter.next_review < due:
             # DOMAIN.md §6, WIR 2.3: a meeting's own next review date wins when earlier.
             due = setter.next_review
-            rule = (f"on the review date set at the meeting of {_day(setter.date)} "
+            rule = (f"on the review date set at the meeting of {day_words(setter.date)} "
                     f"(sooner than {ts.describe()})")
         early = _early_review(events) if key in ("first_review", "review") else None
         if early is not None and early < due:
             due, source = early, "BEX 3"
-            rule = (f"brought forward on {_day(events.early_review_asked)} after a "
+            rule = (f"brought forward on {day_words(events.early_review_asked)} after a "
                     "significant change in the family's circumstances (an early review)")
         left = cal.working_days_between(today, due)
         out.append(Deadline(

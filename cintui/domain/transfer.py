@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cintui.domain.dates import day_words
 from cintui.domain.endings import ChecklistItem, Problem
 from cintui.domain.meeting import left_booked
 from cintui.domain.text import control_problem, counted
@@ -63,10 +64,6 @@ STEP_DOWN_REASON_AFTER_ASSESSMENT = "RC9"
 STEP_DOWN_REASON_AFTER_PLAN = "RC7"
 # RC5 "Transferred to services of another local authority".
 TRANSFER_REASON = "RC5"
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 def _item(key: str, text: str, rule: str, met: bool, problem: str) -> ChecklistItem:
@@ -116,9 +113,9 @@ def step_down_checklist(f: StepDownFacts, today: date) -> list[ChecklistItem]:
     if when is None:
         date_problem = "give the date the step-down was completed"
     elif when > today:
-        date_problem = f"{_day(when)} is in the future"
+        date_problem = f"{day_words(when)} is in the future"
     elif f.decided_on and when < f.decided_on:
-        date_problem = f"{_day(when)} is before the manager's decision ({_day(f.decided_on)})"
+        date_problem = f"{day_words(when)} is before the manager's decision ({day_words(f.decided_on)})"
     return [
         _item("meeting", "Recommended at a final CIN meeting (a multi-agency decision)",
               "WIR 3", f.final_meeting_on is not None,
@@ -233,9 +230,9 @@ def transfer_checklist(f: TransferFacts, today: date) -> list[ChecklistItem]:
     if when is None:
         date_problem = "give the date the pack was sent"
     elif when > today:
-        date_problem = f"{_day(when)} is in the future"
+        date_problem = f"{day_words(when)} is in the future"
     elif f.decided_on and when < f.decided_on:
-        date_problem = f"{_day(when)} is before the manager's decision ({_day(f.decided_on)})"
+        date_problem = f"{day_words(when)} is before the manager's decision ({day_words(f.decided_on)})"
     return [
         _item("approved", "The manager has agreed the transfer, with a rationale", "BEX 4",
               f.approved, "no manager's decision on the transfer yet"),

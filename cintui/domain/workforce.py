@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from cintui.domain.dates import day_words
 from cintui.domain.people import InvalidContact, check_email
 from cintui.domain.roles import ROLE_LABELS, ROLES, role_label
 from cintui.domain.text import counted, folded
@@ -191,7 +192,7 @@ def check_leaving(username: str, left_on: date | None, today: date,
     if left_on is None:
         problems.append(Problem("on", "give the date they left"))
     elif left_on > today:
-        problems.append(Problem("on", f"{_day(left_on)} is in the future"))
+        problems.append(Problem("on", f"{day_words(left_on)} is in the future"))
     if open_children:
         held = counted(open_children, "open child", "open children")
         problems.append(Problem("worker", f"{username} still holds {held}: reallocate them "
@@ -235,11 +236,9 @@ def check_reallocation(on: date | None, today: date, *, referral: date | None,
     if on is None:
         problems.append(Problem("on", "give the date of the reallocation"))
     elif on > today:
-        problems.append(Problem("on", f"{_day(on)} is in the future"))
+        problems.append(Problem("on", f"{day_words(on)} is in the future"))
     elif referral is not None and on < referral:
-        problems.append(Problem("on", f"{_day(on)} is before the referral ({_day(referral)})"))
+        problems.append(Problem("on", f"{day_words(on)} is before the referral ({day_words(referral)})"))
     return problems
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"

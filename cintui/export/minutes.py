@@ -537,7 +537,7 @@ def _paragraphs(text: str) -> list[str]:
 
 # ---------------------------------------------------------------- PDF
 #
-# The plan export's phone-sized page and fonts (`cintui.export.plan._Pdf`): the built-in
+# The plan export's A4 page and fonts (`cintui.export.plan._Pdf`): the built-in
 # Helvetica when every character fits Windows-1252, else the bundled DejaVu Sans.
 
 

@@ -873,8 +873,8 @@ def _family_docx(text: str) -> str:
 
 # ---------------------------------------------------------------- PDF
 #
-# A narrow page that reads on a phone without zooming, each need a block (not a wide
-# table). Text that Windows-1252 covers (English and most Western European text, with
+# An A4 page, as a council's documents are, each need a block (not a wide table: it
+# reads the same on a phone, the lines reflowing to its width in most readers). Text that Windows-1252 covers (English and most Western European text, with
 # ’ — “ ” • €) uses the PDF's built-in Helvetica: nothing embedded, three times faster.
 # Anything else (Polish, Romanian, Cyrillic names...) uses the bundled DejaVu Sans, its
 # TTF parsed once per process.
@@ -990,16 +990,19 @@ def _pdf_text(text: str) -> str:
 
 
 class _Pdf:
-    WIDTH, HEIGHT = 105, 190  # mm: about a phone screen's shape; no zooming needed
-    MARGIN = 7
+    # A4, as a council's documents (and the closure letter) are: printed for a meeting or
+    # filed, a plan the size of a phone screen (105 x 190 mm) came out small and odd.
+    WIDTH, HEIGHT = 210, 297  # mm
+    MARGIN = 20
+    TOP = 18  # mm; under the DRAFT band when there is one
     PAGES = "\x01pages\x01"
 
     def __init__(self, doc: PlanDocument, texts: str) -> None:
         from fpdf import FPDF
 
         pdf = FPDF(format=(self.WIDTH, self.HEIGHT))
-        pdf.set_margins(self.MARGIN, 9 if doc.draft else 8, self.MARGIN)
-        pdf.set_auto_page_break(True, margin=11)
+        pdf.set_margins(self.MARGIN, self.TOP, self.MARGIN)
+        pdf.set_auto_page_break(True, margin=18)
         pdf.set_title(doc.title)
         pdf.set_lang("en-GB")
         pdf.set_creator("cintui")
@@ -1035,12 +1038,12 @@ class _Pdf:
                 pdf.set_text_color(176, 0, 0)
                 pdf.set_fill_color(255, 235, 235)
                 pdf.set_xy(0, 0)
-                pdf.cell(self.WIDTH, 8, draft, align="C", fill=True)
-                pdf.set_xy(self.MARGIN, 11)
+                pdf.cell(self.WIDTH, 10, draft, align="C", fill=True)
+                pdf.set_xy(self.MARGIN, self.TOP)
                 pdf.set_text_color(0, 0, 0)
 
         def footer_() -> None:
-            pdf.set_y(-9)
+            pdf.set_y(-13)
             pdf.set_font(self.family, "", 8)
             pdf.set_text_color(90, 90, 90)
             pdf.cell(0, 5, f"{footer} · page {pdf.page_no()} of {self.PAGES}", align="C")
@@ -1053,11 +1056,11 @@ class _Pdf:
 
     def _watermark(self) -> None:
         pdf = self.pdf
-        pdf.set_font(self.family, "B", 64)
+        pdf.set_font(self.family, "B", 128)  # across the page, as it was on the small one
         pdf.set_text_color(238, 238, 238)
         x, y = self.WIDTH / 2, self.HEIGHT / 2
         with pdf.rotation(55, x, y):
-            pdf.text(x - pdf.get_string_width("DRAFT") / 2, y + 8, "DRAFT")
+            pdf.text(x - pdf.get_string_width("DRAFT") / 2, y + 16, "DRAFT")
 
     def widths(self, bold: bool):
         """A char -> width (font units) function for the current font."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from cintui.domain.dates import day_words
 from cintui.domain.endings import DECISION_KIND_LABELS
 from cintui.domain.family_text import family_text
 from cintui.domain.gcp2 import AREA_LABELS as GCP2_AREAS
@@ -46,7 +47,7 @@ Sections = list[tuple[str, list[str]]]
 
 
 def _day(d: date | None, empty: str = "—") -> str:
-    return f"{d.day} {d:%b %Y}" if d else empty
+    return day_words(d, empty)  # a day as the app writes it; "—" for none in a pack
 
 
 def _iso_day(value: str | None, empty: str = "—") -> str:

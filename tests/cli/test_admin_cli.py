@@ -290,6 +290,24 @@ def test_the_first_authority_needs_its_la_number(cli, db):
     assert ok(cli, db, "authority", "show")["name"] is None
 
 
+def test_the_demo_is_set_up_with_a_synthetic_authority_as_a_user_does(cli, demo_store,
+                                                                      tmp_path):
+    """`cintui demo` names its authority as `cintui authority set` does (no real one's, its
+    LA number the demo UPNs' pseudo-LA 001): the census return's header has it without
+    --la (the demo set none: letters said "Children's services", plans named none)."""
+    from cintui.demo import DEMO_AUTHORITY
+
+    assert ok(cli, demo_store, "authority", "show") == {
+        "name": DEMO_AUTHORITY, "la_number": "001", "policy": "england",
+        "policy_title": ok(cli, demo_store, "authority", "show")["policy_title"]}
+    out = tmp_path / "cin.xml"
+    result = cli("export", "census", "--db", demo_store, "--year", "2026", "-o", out, *DAY)
+    assert result.code in (0, 1), result.err  # 1: some demo children left out, listed
+    from lxml import etree
+
+    assert etree.parse(str(out)).findtext("Header/Source/LEA") == "001"
+
+
 def test_the_census_return_takes_the_la_number_from_the_authority(cli, demo_store, tmp_path):
     ok(cli, demo_store, "authority", "set", "--name", "Exampleshire", "--la", "820")
     out = tmp_path / "cin.xml"

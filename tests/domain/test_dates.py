@@ -139,3 +139,15 @@ def test_a_form_date_without_a_whole_day_is_refused_saying_how_to_type_it(text):
 
 def test_a_blank_form_date_is_no_date():
     assert typed_date("  ") is None
+
+
+def test_day_words_is_the_one_way_a_day_is_written_on_screen():
+    """"3 Dec 2026" (no leading zero, English month whatever the locale); none is blank, or
+    what the caller says ("—"). One helper: some thirty modules had their own copy."""
+    from cintui.domain.dates import day_words
+
+    assert day_words(date(2026, 12, 3)) == "3 Dec 2026"
+    assert day_words(date(2027, 1, 31)) == "31 Jan 2027"
+    assert day_words(None) == "" and day_words(None, "—") == "—"
+    assert [day_words(date(2026, m, 1)).split()[1] for m in range(1, 13)] == [
+        f"{date(2026, m, 1):%b}" for m in range(1, 13)]

@@ -13,6 +13,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from cintui.demo import DEMO_AUTHORITY
 from tests.conftest import TODAY
 
 RULE_KEY = re.compile(r"\b(WIR|BEX|TRA|WAR|STO) ?\d")
@@ -42,14 +43,29 @@ def read(path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@pytest.fixture(params=["demo", "set up"])
+@pytest.fixture(params=["demo", "set up", "none"])
 def store(request, demo_store, cli):
-    """The demo store as it comes (England default profile, no authority named), or with
-    its authority set up."""
+    """The demo store as it comes (England default profile, its own synthetic authority
+    named), with the user's authority set up over it, or with none (a store not yet set up):
+    (the store, the authority's name, "" for none)."""
     if request.param == "set up":
         done = cli("authority", "set", "--name", AUTHORITY, "--la", "999", "--db", demo_store)
         assert done.code == 0, done.err
-    return demo_store, request.param == "set up"
+        return demo_store, AUTHORITY
+    if request.param == "none":
+        from sqlmodel import select
+
+        from cintui.store import models as m
+        from cintui.store.engine import open_store
+
+        opened = open_store(demo_store, None)
+        try:
+            with opened.session("test") as session:
+                session.delete(session.exec(select(m.Authority)).one())
+        finally:
+            opened.close()
+        return demo_store, ""
+    return demo_store, DEMO_AUTHORITY
 
 
 _MADE: dict[tuple[str, bool], tuple[dict, list[str]]] = {}
@@ -114,6 +130,8 @@ def test_names_never_login_names(documents, store, cli):
 
 
 def test_the_authority_is_named_as_set_up_never_england(documents, store):
+    """The demo names its own synthetic authority, as a user sets one up (its letters said
+    "Children's services" and its plans named none); a store with none set up names none."""
     texts, set_up = documents[0], store[1]
     for path, text in texts.items():
         assert "England" not in text, path.name
@@ -127,10 +145,10 @@ def test_the_authority_is_named_as_set_up_never_england(documents, store):
     workers = re.findall(r"\*\*Social worker:\*\* (.+)", md)
     assert len(workers) == 2 and workers[0] == workers[1] and workers[0] != "—", workers
     if set_up:
-        assert all(t.startswith(f"{AUTHORITY} children's services") for t in letters)
-        assert all(AUTHORITY in t for t in plans)
-        assert all(AUTHORITY in t for t in minutes)
-        assert md.count(AUTHORITY) == 2  # the minutes, and the plan attached in full
+        assert all(t.startswith(f"{set_up} children's services") for t in letters)
+        assert all(set_up in t for t in plans)
+        assert all(set_up in t for t in minutes)
+        assert md.count(set_up) == 2  # the minutes, and the plan attached in full
     else:  # no line to say none is set: a family read "Local authority: —" once
         assert all(t.startswith("Children's services") for t in letters)
         assert plans and not [p for p in plans if "Local authority" in p]

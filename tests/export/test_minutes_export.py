@@ -408,6 +408,9 @@ def test_pdf_reads_back_in_helvetica_with_the_rating_change_in_words(tmp_path):
         assert words in text, words
     assert b"DejaVu" not in path.read_bytes()
 
+    box = PdfReader(str(path)).pages[0].mediabox  # A4 as the plan is (it was 105 x 190 mm)
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
 
 def test_pdf_uses_dejavu_for_names_beyond_latin_1(tmp_path):
     doc = mia(child_name="Łucja Wiśniewska (Люся)")

@@ -1,5 +1,4 @@
-"""Plan exports (DOMAIN.md §3): DOCX with a real three-column table, a PDF a parent can read
-on a phone, Markdown and JSON that read back exactly, self-contained HTML; a DRAFT mark
+"""Plan exports (DOMAIN.md §3): DOCX with a real three-column table, an A4 PDF, Markdown and JSON that read back exactly, self-contained HTML; a DRAFT mark
 unless final and clean; files 0600. Synthetic child: Leo Marsh."""
 
 from __future__ import annotations
@@ -158,10 +157,15 @@ def test_pdf_text_reads_back_with_a_draft_mark_only_when_due(tmp_path):
     assert "What we want to change and how we will know" in text
 
 
-def test_pdf_is_phone_sized_with_readable_text(tmp_path):
+def test_pdf_is_a4_with_readable_text(tmp_path):
+    """A council's documents are A4 (the closure letter is): the plan was 105 x 190 mm, a
+    phone screen's shape, small and odd when printed for a meeting or filed."""
     path = export.write(leo(final=True), tmp_path / "plan.pdf", "pdf")
-    page = PdfReader(str(path)).pages[0]
-    assert page.mediabox.width < 320  # 105 mm: a phone screen, not a wide table
+    reader = PdfReader(str(path))
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) \
+        == (595, 842)  # 210 x 297 mm, in points
+    assert all(p.mediabox == page.mediabox for p in reader.pages)
     sizes: dict[str, float] = {}
 
     def visit(text, cm, tm, font_dict, font_size):

@@ -478,6 +478,16 @@ async def test_the_team_manager_reallocates_several_children_in_one_go(new_locat
         assert [row[0] for row in cells(form, "#children")] == ["✓", "", "✓"]
         assert error(form, "children") == ""
         form.query_one("#to").value = "ben.cole"
+        # A date to come is refused in the words every form uses ("24 Nov 2026", not
+        # 24/11/2026), by the forms' own check; today is put back.
+        form.query_one("#on").value = ""
+        form.query_one("#on").focus()
+        await type_text(pilot, "24/11/2026")
+        await save(pilot)
+        assert app.screen is form
+        assert error(form, "on") == "24 Nov 2026 is in the future"
+        form.query_one("#on").value = ""
+        await type_text(pilot, f"{TODAY:%d/%m/%Y}")
         form.query_one("#reason").focus()
         await type_text(pilot, "Amira is leaving")
         await save(pilot)
