@@ -276,9 +276,11 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         # typed; the form opened with what it was drawn with there. "n Leo", typed at once
         # with a kept draft of "Ava", once lost the "Leo".
         now = self._values()
+        # Any form: on a busy machine keys typed as it opens ("q Jo…" on the team view) can
+        # land before this runs; taken as what it opened with, one Esc then closed it
+        # without asking, and the words were gone.
         typed_here = {name for name, value in now.items()
-                      if value != self._as_mounted.get(name, value)} if self.FILLED_LATER \
-            else set()
+                      if value != self._as_mounted.get(name, value)}
         self._opened = {**now, **{name: self._as_mounted[name] for name in typed_here}}
         app = self.app
         if not self._keeps():

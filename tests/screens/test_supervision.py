@@ -172,6 +172,38 @@ async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empt
         assert app.screen.query_one("#discussion").text == ""
 
 
+async def test_words_that_land_before_the_form_looks_for_a_kept_draft_count_as_typed(
+        empty_store, monkeypatch):
+    """Nothing typed is ever lost (PRIV 2): on a busy machine, words typed as a form opens
+    ("q Jo Synthetic" on the team view) could land before the form had looked for a draft
+    kept from before. They were taken as what it opened with, so one Esc closed it without
+    asking and the words were gone. Here they land first every time: Esc asks, and n goes
+    back to them."""
+    from cintui.screens.forms import FormScreen
+
+    looks = FormScreen._restore_kept
+
+    def late(form) -> None:
+        if type(form).__name__ == "SupervisionFormScreen":
+            form.query_one("#discussion").text = "Dad has moved in"  # the keys, first
+        looks(form)
+
+    monkeypatch.setattr(FormScreen, "_restore_kept", late)
+    app = ChildHost(empty_store, "SUP1")
+    app.actor = "tom"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_supervision_form(app, pilot)
+        form = app.screen
+        await until(pilot, lambda: form.query_one("#discussion").text == "Dad has moved in")
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        assert "discard what you typed" in text_of(app.screen, "#confirm-message")
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is form)
+        assert form.query_one("#discussion").text == "Dad has moved in"
+
+
 async def test_u_n_at_once_names_the_childs_worker_however_slow_the_screen(empty_store,
                                                                           monkeypatch):
     """"U n" typed at once on a slow store: the "n" waits for the supervision screen to read
