@@ -25,7 +25,14 @@ from cintui.domain.calendar import (
 )
 from cintui.domain.child import age_years
 from cintui.domain.consent import YOUNG_PERSON_AGE
-from cintui.domain.meeting import KIND_LABELS, Decisions, Invitee, Minutes, NeedUpdate
+from cintui.domain.meeting import (
+    KIND_LABELS,
+    Decisions,
+    Invitee,
+    Minutes,
+    NeedUpdate,
+    ends_plan_at,
+)
 from cintui.domain.meeting_safeguards import CHILD_INVITE_AGE
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.visit import Present, VisitContent
@@ -1888,6 +1895,8 @@ def _step_down(b: _Builder, hr: random.Random, ep, child, by: str, manager,
             for row in b.agreed_at.get(meeting.id, ()):  # "Final CIN meeting 23 Aug 2026"
                 row.agreed_at = f"{KIND_LABELS['final']} {meeting.held_on.day} " \
                                 f"{meeting.held_on:%b %Y}"
+                if row.model is PlanVersion and ends_plan_at("final", "step_down"):
+                    row.next_review = None  # as the app agrees it: the plan ended (WIR 3)
             minutes["decisions"].update(still_in_need=still, next_review=None,
                                         recommendation="step_down",
                                         notes="Step down to a Level 3 service; the lead "

@@ -57,6 +57,7 @@ from cintui.domain.meeting import (
     agreed_action_from_line,
     agreed_action_line,
     agreed_action_problems,
+    ends_plan,
     minutes_problems,
     named_need,
     named_need_words,
@@ -770,7 +771,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                         f"version is agreed at this meeting, with "
                         f"{counted(concerns, 'new concern')} as "
                         f"{'an Amber' if concerns == 1 else 'Ambers'} and "
-                        f"{counted(actions, 'agreed action')}.{basis}"
+                        f"{counted(actions, 'agreed action')}.{basis}{_ends(self.minutes)}"
                         f"{_checks_left(checks, self._settle)}")
         self.app.push_screen(ConfirmScreen(question, yes="Yes, finish (y)"), self._confirmed)
 
@@ -849,6 +850,14 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                     if version_id else "Meeting finished: minutes stored (no plan to update)",
                     timeout=8)
         self.app.pop_screen()
+
+
+def _ends(minutes: Minutes) -> str:
+    """A final meeting ends the plan (`ends_plan`): said before it is agreed."""
+    if not ends_plan(minutes):
+        return ""
+    return (" It is the plan's last version: the plan ends at this final meeting, with no "
+            "further review (WIR 3).")
 
 
 class MinutesViewScreen(Screen):

@@ -328,6 +328,9 @@ class PlanScreen(KeysAsRead, Screen):
     def _details_text(v: PlanVersion, rows: list[tuple[str, str]], *, whole: bool) -> Text:
         counts = v.rag_counts()
         review = v.next_review.strftime("%d %b %Y") if v.next_review else "—"
+        if v.ended_on is not None:  # WIR 3: the final meeting (in the title) ended the plan
+            review = (f"none, the plan ended at the final meeting on {v.ended_on:%d %b %Y}"
+                      if whole else "none, plan ended")
         t = Text()
         t.append(f"Needs: {len(v.needs)} · Red {counts['R']} · Amber {counts['A']} · Green "
                  f"{counts['G']}", style="bold")

@@ -141,6 +141,20 @@ class PlanError(CaseworkError):
     """A plan request that cannot be carried out, in a worker's words (field, problem)."""
 
 
+class PlanNotWritten(PlanError):
+    """The CIN plan is started (the manager's authorisation) but no version is written:
+    nothing to show or check yet (`domain.plan.PLAN_NOT_WRITTEN`)."""
+
+    def __init__(self, reference: str, started: date) -> None:
+        from cintui.domain.plan import not_written
+
+        self.reference, self.started = reference, started
+        self.next_step = (f"write it in the app's plan editor: p on the record, then n; or "
+                          f"start its draft with cintui plan exit {reference} --good-enough "
+                          "TEXT")
+        super().__init__("plan", f"{reference}: {not_written(started, self.next_step)}")
+
+
 class AmbiguousChild(CaseworkError):
     def __init__(self, query: str, candidates: list[ChildRow]) -> None:
         self.candidates = candidates
@@ -438,8 +452,10 @@ _VERSION = f"""
 SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
        v.objectives, v.lead_professional, v.review_arrangements, v.next_review,
        v.childs_views, v.lived_experience, v.visit_every_amount, v.visit_every_unit,
-       v.bottom_lines, v.if_not_met, v.good_enough
-FROM plan_version AS v WHERE v.{_OF_CHILD} AND v.number = :number
+       v.bottom_lines, v.if_not_met, v.good_enough,
+       mt.kind, mt.recommendation, mt.held_on
+FROM plan_version AS v LEFT JOIN meeting AS mt ON mt.id = v.meeting_id
+WHERE v.{_OF_CHILD} AND v.number = :number
 """
 _OF_VERSION = ("version_id = (SELECT v.id FROM plan_version AS v "
                f"WHERE v.{_OF_CHILD} AND v.number = :number)")
@@ -474,6 +490,7 @@ def in_force(versions: list[VersionInfo]) -> VersionInfo | None:
 def plan_version(source, reference: str, number: int) -> PlanVersion | None:
     """Version `number` of the child's plan with its services, needs (in order), actions and
     each need's RAG history; None when the child has no such version."""
+    from cintui.domain.meeting import ends_plan_at
     from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
 
     rows = rows_from(source)
@@ -482,7 +499,8 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
     if not found:
         return None
     (vid, number, status, created, agreed, agreed_at, agreed_by, objectives, lead, review,
-     next_review, views, lived, every, unit, bottom_lines, if_not_met, good_enough) = found[0]
+     next_review, views, lived, every, unit, bottom_lines, if_not_met, good_enough,
+     met_kind, recommendation, met_on) = found[0]
     history: dict[uuid.UUID, list[RagChange]] = {}
     for need_key, on, rating, previous, by, reason, kept, at, cp in rows(_RATINGS, key):
         history.setdefault(as_uuid(need_key), []).append(RagChange(
@@ -506,6 +524,7 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
         next_review=_date(next_review), childs_views=views, lived_experience=lived,
         visit_every=plan_visits(every, unit), bottom_lines=bottom_lines or "",
         if_not_met=if_not_met or "", good_enough=good_enough or "",
+        ended_on=_date(met_on) if ends_plan_at(met_kind, recommendation) else None,
         services=tuple(Service(name, purpose) for name, purpose in rows(_SERVICES, key)),
         needs=tuple(needs))
 
@@ -540,7 +559,13 @@ def plan_document(source, reference: str, today: date, *, number: int | None = N
     if number is None:
         chosen = in_force(plan_versions(rows, reference))
         if chosen is None:
-            raise PlanError("plan", f"{name} ({reference}) has no plan yet")
+            episode = rows(_CURRENT_EPISODE, {"reference": reference})
+            started = _date(episode[0][6]) if episode else None
+            if started is not None and episode[0][12] is None:  # started, open, not written
+                raise PlanNotWritten(reference, started)
+            raise PlanError("plan", f"{name} ({reference}) has no plan yet: the manager's "
+                            f"authorisation starts it (cintui plan start {reference} "
+                            "--authorised-by MANAGER)")
         number = chosen.number
     version = plan_version(rows, reference, number)
     if version is None:

@@ -431,7 +431,10 @@ def save_minutes(session: Session, draft_id: uuid.UUID, minutes: Minutes) -> boo
 
 def suggested_next_review(held_on: date, policy: PolicyProfile, kind: str) -> date | None:
     """From the policy: after a planning meeting the first review's timescale (TRA: within
-    3 months of the initial meeting), after a review the later reviews' (TRA: 6 months)."""
+    3 months of the initial meeting), after a review the later reviews' (TRA: 6 months).
+    None after a final meeting: it ends the plan (`rules.ends_plan`; WIR 3)."""
+    if kind == "final":
+        return None
     ts = policy.timescales.get("first_review" if kind in PLANNING_KINDS else "review")
     return due_date(held_on, ts) if ts else None
 

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from cintui.casework import cases, conflicts, lookup
 from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
+from cintui.domain.meeting import ends_plan_at
 from cintui.domain.plan import NO_NEEDS_NEXT, Need, PlanAction, PlanVersion, RagChange, Service
 from cintui.domain.timescales import (
     PLANNING_KINDS,
@@ -421,9 +422,8 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
         if episode is not None and episode.cin_plan_start and episode.closure_date is None:
             # Started (the manager's authorisation, `cintui plan start`) but not written:
             # "No plan yet ... starts one" beside "CIN plan: started" read as a contradiction.
-            started = episode.cin_plan_start
-            return (f"the CIN plan started {started.day} {started:%b %Y} is not written yet: "
-                    "no needs, outcomes or actions (p opens the plan; n there writes it)")
+            return plan_rules.not_written(episode.cin_plan_start,
+                                          "p opens the plan; n there writes it")
         return "No plan yet (p on the Plan tab starts one)"
     agreed = [v for v in found if v.status == "agreed"]
     draft = next((v for v in found if v.status == "draft"), None)
@@ -434,8 +434,10 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
     # Only what the line shows: the ratings counted in SQL, not the whole plan loaded.
     counts = dict(session.exec(select(m.PlanNeed.rag, func.count()).where(
         m.PlanNeed.version_id == chosen.id).group_by(m.PlanNeed.rag)).all())
+    held = session.get(m.Meeting, row.meeting_id) if row.meeting_id else None
+    ended = held.held_on if held and ends_plan_at(held.kind, held.recommendation) else None
     shown = PlanVersion(number=row.number, status=row.status, agreed_on=row.agreed_on,
-                        next_review=row.next_review,
+                        next_review=row.next_review, ended_on=ended,
                         visit_every=plan_visits(row.visit_every_amount, row.visit_every_unit))
     line = shown.headline_for(counts, chosen.needs)
     if not chosen.needs:  # what to do next, beside "no needs yet"

@@ -18,6 +18,7 @@ from cintui.casework.caseload import store_policy
 from cintui.casework.lookup import _date, _visit_day, rows_from, team_meant
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.fgc import FgcFact
+from cintui.domain.meeting import ends_plan_at
 from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.reports import (
@@ -72,8 +73,10 @@ WITH ranked AS (
 _VERSIONS = _CURRENT + """
 SELECT v.id, v.child_id, v.number, v.status, v.created_on, v.agreed_on, v.objectives,
        v.lead_professional, v.review_arrangements, v.next_review, v.childs_views,
-       v.lived_experience, v.bottom_lines, v.if_not_met, v.good_enough
-FROM ranked AS r JOIN plan_version AS v ON v.id = r.id WHERE r.pick = 1
+       v.lived_experience, v.bottom_lines, v.if_not_met, v.good_enough,
+       mt.kind, mt.recommendation, mt.held_on
+FROM ranked AS r JOIN plan_version AS v ON v.id = r.id
+LEFT JOIN meeting AS mt ON mt.id = v.meeting_id WHERE r.pick = 1
 """
 _SERVICES = _CURRENT + """
 SELECT s.version_id, s.name, s.purpose FROM ranked AS r
@@ -208,14 +211,15 @@ def load_versions(rows, ids: str, params: dict) -> dict:
                                key=_NO_KEY))
     out: dict = {}
     for (vid, cid, number, status, created, agreed, objectives, lead, review, nxt, views,
-         lived, bottom_lines, if_not_met, good_enough) in rows(_VERSIONS.format(ids=ids),
-                                                              params):
+         lived, bottom_lines, if_not_met, good_enough, met_kind, recommendation,
+         held_on) in rows(_VERSIONS.format(ids=ids), params):
         out[cid] = PlanVersion(
             number=number, status=status, created_on=_date(created), agreed_on=_date(agreed),
             objectives=objectives or "", lead_professional=lead or "",
             review_arrangements=review or "", next_review=_date(nxt), childs_views=views or "",
             lived_experience=lived or "", bottom_lines=bottom_lines or "",
             if_not_met=if_not_met or "", good_enough=good_enough or "",
+            ended_on=_date(held_on) if ends_plan_at(met_kind, recommendation) else None,
             services=tuple(services.get(vid, ())),
             needs=tuple(needs.get(vid, ())), id=_uuid(vid))
     return out

@@ -65,11 +65,16 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
               version: VersionOption = None, as_json: JsonOption = False,
               today: TodayOption = None) -> None:
     """The child's plan: needs in three columns with ratings, actions and checks."""
+    from cintui.casework.lookup import PlanNotWritten
     from cintui.export import plan as plan_export
 
     now = _today(today)
-    with _reading(ctx, db) as read:
-        doc = _plan_document(read, child, now, version, final=False)
+    try:
+        with _reading(ctx, db) as read:
+            doc = _plan_document(read, child, now, version, final=False)
+    except PlanNotWritten as exc:  # a state, not an error: say it and what to do next
+        _not_written(exc, as_json, {})
+        return
     if as_json:
         typer.echo(plan_export.to_json(doc))
         return
@@ -79,8 +84,9 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     v = doc.version
     console = _console()
     console.print(f"[bold]{escape(doc.child_name)}[/] {escape(doc.child_reference)} · "
-                  f"plan version {v.number} ({v.status}) · next review "
-                  f"{v.next_review.isoformat() if v.next_review else 'not set'}"
+                  f"plan version {v.number} ({v.status}) · "
+                  + (escape(v.review_words) if v.ended_on else "next review "
+                     f"{v.next_review.isoformat() if v.next_review else 'not set'}")
                   + (f" · visits every {v.visit_every.describe()} (agreed in the plan)"
                      if v.visit_every else ""))
     rows = []
@@ -108,9 +114,16 @@ def plan_check(ctx: typer.Context, child: ChildArg, db: DbOption = None,
                version: VersionOption = None, as_json: JsonOption = False,
                today: TodayOption = None) -> None:
     """The plan checks (plain words, SMART, every Amber owned and dated); exit 1 if any fail."""
+    from cintui.casework.lookup import PlanNotWritten
+
     now = _today(today)
-    with _reading(ctx, db) as read:
-        doc = _plan_document(read, child, now, version, final=False)
+    try:
+        with _reading(ctx, db) as read:
+            doc = _plan_document(read, child, now, version, final=False)
+    except PlanNotWritten as exc:  # nothing written passes no check
+        _not_written(exc, as_json, {"version": None, "passes": False,
+                                    "problems": [exc.problem]})
+        raise typer.Exit(1) from None
     if as_json:
         _echo_json({"reference": doc.child_reference, "version": doc.version.number,
                     "passes": not doc.problems, "problems": list(doc.problems)})
@@ -121,6 +134,19 @@ def plan_check(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         typer.echo(f"{doc.child_reference} plan v{doc.version.number}: passes every check.")
     if doc.problems:
         raise typer.Exit(1)
+
+
+def _not_written(exc, as_json: bool, more: dict) -> None:
+    """A plan started but not written, as the app says it (PLAN_NOT_WRITTEN), with the next
+    step; --json carries the state."""
+    from cintui.domain.plan import PLAN_NOT_WRITTEN
+
+    if as_json:
+        _echo_json({"reference": exc.reference, "state": "not_written",
+                    "headline": PLAN_NOT_WRITTEN, "plan_started": exc.started.isoformat(),
+                    **more, "message": exc.problem, "next": exc.next_step})
+    else:
+        typer.echo(exc.problem)
 
 
 @export_app.command("plan")

@@ -591,9 +591,24 @@ def updated_plan(plan: PlanVersion, m: Minutes, *, on: date, by: str, meeting_la
         action = PlanAction(what=a.what.strip(), who=a.who.strip(), by_when=a.by_when,
                             key=new_key())
         needs[i] = replace(needs[i], actions=(*needs[i].actions, action))
+    ended = ends_plan(m)
     return replace(plan, needs=tuple(needs),
-                   next_review=m.decisions.next_review or plan.next_review,
+                   next_review=None if ended else m.decisions.next_review or plan.next_review,
+                   ended_on=m.held_on if ended else None,
                    childs_views=m.childs_views.strip() or plan.childs_views)
+
+
+def ends_plan(m: Minutes) -> bool:
+    """A final meeting ends the CIN plan (DOMAIN.md §5: held before step-down or closure; WIR
+    3, TRA, BEX 3): the version it agrees is the last, with no next review, unless it
+    decided the plan goes on after all ("continue": then it sets the next review, WIR 2.3).
+    Reviews are every 3 months while the plan is in force (BEX 3), not after it ends."""
+    return ends_plan_at(m.kind, m.decisions.recommendation)
+
+
+def ends_plan_at(kind: str, recommendation: str | None) -> bool:
+    """`ends_plan` from a held meeting's kind and recommendation (as the store keeps them)."""
+    return kind == "final" and (recommendation or "") != "continue"
 
 
 def _action_targets(plan: PlanVersion, m: Minutes) -> list[int | None]:
@@ -737,5 +752,6 @@ __all__ = [
     "named_need_words", "circulated_on", "held_at_problem",
     "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
     "problem_place", "closed_day_warning", "school_hours_warning", "soon_after_warning",
-    "schedule_problems", "still_to_receive", "updated_plan", "when_warnings",
+    "schedule_problems", "still_to_receive", "updated_plan", "when_warnings", "ends_plan",
+    "ends_plan_at",
 ]

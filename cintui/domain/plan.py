@@ -41,6 +41,13 @@ PLAN_NO_NEEDS = "Plan has no needs yet"
 NO_NEEDS_NEXT = "p opens the plan, then a adds a need"
 
 
+def not_written(started: date, next_step: str) -> str:
+    """PLAN_NOT_WRITTEN in a sentence, with what to do next: "the CIN plan started 3 Nov
+    2026 is not written yet: no needs, outcomes or actions (p opens the plan; …)"."""
+    return (f"the CIN plan started {started.day} {started:%b %Y} is not written yet: no "
+            f"needs, outcomes or actions ({next_step})")
+
+
 @dataclass(frozen=True)
 class RagChange:
     """One rating given to a need, dated and attributed (WIR 2.3-2.6).
@@ -123,6 +130,19 @@ class PlanVersion:
     bottom_lines: str = ""
     if_not_met: str = ""
     good_enough: str = ""
+    # The day of the final CIN meeting that agreed this version and ended the plan (DOMAIN.md
+    # §5, WIR 3, TRA: the meeting before step-down or closure): the last version, with no
+    # next review. Read from the meeting it was agreed at, not stored on the version.
+    ended_on: date | None = None
+
+    @property
+    def review_words(self) -> str:
+        """The next review in words: "next review 3 Feb 2027", "no further review: the plan
+        ended at the final meeting on 26 Oct 2026", or "" when neither is known."""
+        if self.ended_on is not None:
+            return ("no further review: the plan ended at the final meeting on "
+                    f"{self.ended_on.day} {self.ended_on:%b %Y}")
+        return f"next review {self.next_review:%d %b %Y}" if self.next_review else ""
 
     def rag_counts(self) -> dict[str, int]:
         """Needs per rating, e.g. {"R": 0, "A": 3, "G": 2}."""
@@ -142,7 +162,7 @@ class PlanVersion:
         state = {"draft": "draft", "agreed": "agreed", "superseded": "superseded"}[self.status]
         if self.status == "agreed" and self.agreed_on:
             state = f"agreed {self.agreed_on:%d %b %Y}"
-        review = f", next review {self.next_review:%d %b %Y}" if self.next_review else ""
+        review = f", {self.review_words}" if self.review_words else ""
         visits = f", visits every {self.visit_every.describe()}" if self.visit_every else ""
         if not needs:  # "0 needs, R0 A0 G0"; the caseload said "No plan"
             return f"version {self.number} ({state}): no needs yet{review}{visits}"

@@ -265,7 +265,7 @@ def check_plan(version: PlanVersion, today: date, jargon: Mapping[str, str] | No
     if not version.lead_professional.strip():
         out.append(PlanProblem("no_lead", "WIR 2.7", "No lead professional: name who holds "
                                "the plan (WIR 2.7).", field="lead_professional"))
-    if version.next_review is None:
+    if version.next_review is None and version.ended_on is None:  # WIR 3: ended, no review
         out.append(PlanProblem("no_review_date", "TRA", "No review date: every plan says when "
                                "it will be reviewed (TRA, WIR 2.7).", field="next_review"))
     if not version.childs_views.strip():

@@ -301,11 +301,17 @@ def _visit(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
 
 def _review(e: ChildEvents) -> Iterator[_Clock]:
     # The first review counts from the planning meeting, later ones from the last review
-    # (a final meeting counts as one: an open case never drops off the review list).
+    # (a final meeting counts as one until its ending is decided, below: an open case never
+    # drops off the review list).
     # Scheduled (not held) meetings do not stop the clock.
+    # A final meeting ends the plan (WIR 3, TRA): once the step-down or closure it led to
+    # is decided, no review is due (reviews are while the plan is in force, BEX 3); the
+    # ending's own clocks run instead (step-down completed, family told of closure).
     meetings = _held(e, PLANNING_KINDS + REVIEW_KINDS)
     if meetings:
         last = meetings[-1]
+        if last.kind == "final" and (e.closure_decided or e.step_down_decided):
+            return
         key = "first_review" if last.kind in PLANNING_KINDS else "review"
         what = "last review" if last.kind == "review" else _MEETING_WORDS[last.kind]
         yield key, last.date, f"{what} ({day_words(last.date)})", f"the {what}"

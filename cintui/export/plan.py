@@ -147,7 +147,14 @@ def _details(doc: PlanDocument) -> list[tuple[str, str]]:
             *((("Local authority", doc.authority),) if doc.authority else ()),
             ("Plan version", f"{v.number} ({status})"), ("Agreed", agreed),
             ("Lead professional", v.lead_professional or "—"),
-            ("Next review", _day(v.next_review)), ("Printed", _day(doc.generated_on))]
+            ("Next review", _next_review(v)), ("Printed", _day(doc.generated_on))]
+
+
+def _next_review(v: PlanVersion) -> str:
+    """The next review, or none after the final meeting that ended the plan (WIR 3)."""
+    if v.ended_on is not None:
+        return f"none, the plan ended at the final meeting on {_day(v.ended_on)}"
+    return _day(v.next_review)
 
 
 def _version_line(doc: PlanDocument) -> str:
@@ -156,7 +163,7 @@ def _version_line(doc: PlanDocument) -> str:
     line = f"Plan version {v.number} ({status})"
     if agreed != "not yet":
         line += f", agreed {agreed}"
-    line += f". Next review: {_day(v.next_review)}. Printed {_day(doc.generated_on)}."
+    line += f". Next review: {_next_review(v)}. Printed {_day(doc.generated_on)}."
     return line
 
 
@@ -222,7 +229,8 @@ def _version_from(data: dict) -> PlanVersion:
         childs_views=data["childs_views"], lived_experience=data["lived_experience"],
         visit_every=Timescale(**data["visit_every"]) if data.get("visit_every") else None,
         bottom_lines=data.get("bottom_lines", ""), if_not_met=data.get("if_not_met", ""),
-        good_enough=data.get("good_enough", ""), needs=needs, id=_u(data["id"]))
+        good_enough=data.get("good_enough", ""), ended_on=_d(data.get("ended_on")),
+        needs=needs, id=_u(data["id"]))
 
 
 def read_envelope(text: str, fmt: str, version: int, what: str) -> dict:
@@ -320,7 +328,9 @@ _MD_DETAILS = (  # label, field, kind; in the order written
     ("Plan started", "created_on", "date"), ("Agreed on", "agreed_on", "date"),
     ("Agreed at", "agreed_at", "text"), ("Agreed by", "agreed_by", "text"),
     ("Lead professional", "lead_professional", "text"),
-    ("Next review", "next_review", "date"), ("Printed", "generated_on", "date"),
+    ("Next review", "next_review", "date"),
+    ("Plan ended at the final meeting", "ended_on", "date"),  # only when it did (WIR 3)
+    ("Printed", "generated_on", "date"),
     ("Final copy", "final", "bool"))
 _MD_ACTION = (("Who", "who"), ("By when", "by_when"), ("Status", "status"),
               ("Notes", "notes"))
@@ -361,10 +371,12 @@ def to_markdown(doc: PlanDocument) -> str:
     failing = bool(doc.problems)
     for label, name, kind in _MD_DETAILS:
         value = getattr(v if hasattr(v, name) else doc, name)
+        if name == "ended_on" and value is None:
+            continue
         if kind == "text":
             text = _md_value(value, "  ")
         elif kind == "date":
-            text = _day(value)
+            text = _day(value, "none" if name == "next_review" and v.ended_on else "not set")
         elif kind == "bool":
             text = "yes" if value else "no"
         elif failing:
@@ -465,7 +477,7 @@ _MD_RE_GCP2 = re.compile(r"\*\*Graded Care Profile 2, (\d{1,2}) (\w+) (\d+) \((.
 
 
 def _md_date(raw: str) -> date | None:
-    if raw in ("not set", "no date yet"):
+    if raw in ("not set", "no date yet", "none"):
         return None
     day, month, year = raw.split(" ")
     return date(int(year), _MONTHS.index(month) + 1, int(day))

@@ -297,6 +297,22 @@ def test_a_final_meeting_keeps_the_review_clock_running_until_closure():
     assert (d.due, d.anchor_label) == (date(2026, 12, 1), "final meeting (1 Sep 2026)")
 
 
+def test_no_review_after_a_final_meeting_once_its_ending_is_decided_wir_3():
+    """WIR 3, TRA: the final meeting ends the plan; reviews are every 3 months while it is in
+    force (BEX 3). Once the step-down (or closure) it led to is decided, `due` listed "Next
+    review from final meeting" 3 months on; now no review is due and the ending's own clock
+    runs (step-down completed within 5 working days)."""
+    held = date(2026, 10, 26)
+    events = ChildEvents(meetings=(initial(date(2026, 8, 3)), MeetingFact(
+        held, "final", minutes_circulated=held, plan_circulated=held)))
+    stepping = replace(events, step_down_decided=date(2026, 12, 2))
+    assert "review" not in keys(stepping, today=date(2026, 12, 7))
+    assert "step_down" in keys(stepping, today=date(2026, 12, 7))
+    closing = replace(events, closure_decided=date(2026, 12, 2))
+    assert "review" not in keys(closing, today=date(2026, 12, 7))
+    assert "review" in keys(events, today=date(2026, 12, 7))  # no ending decided: drift
+
+
 # ---------------------------------------------------------------------- minutes and plan
 
 
