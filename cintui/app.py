@@ -240,6 +240,9 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         if login:
             return (f"--as: you are logged in to the team server as {login}, not {asked}: "
                     f"cintui opens as {login} (leave out --as)")
+        if not workers:  # a new store: who is set up first
+            return (f"--as: no workers on this store yet, so not {asked}: open cintui "
+                    "without --as and set up the team (Ctrl+P → Set up), or `cintui worker add`")
         by_name = {w.name.lower(): w.username for w in workers if w.name}
         meant = by_name.get(asked.lower())
         if meant is not None:

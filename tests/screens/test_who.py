@@ -160,9 +160,15 @@ async def test_cintui_user_opens_as_that_worker_as_the_command_line_acts(demo_st
 
 async def test_on_a_store_with_no_workers_it_says_to_set_up_the_team_first(new_location, cli):
     """A new team's empty store: "Who am I" has no one to list, and says where workers are
-    added, rather than showing an empty list."""
+    added, rather than showing an empty list; `--as` anyone is refused, saying so."""
     path = new_location("empty.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.return_code == 2 and app.refusal == (
+            "--as: no workers on this store yet, so not amira.ashdown: open cintui without "
+            "--as and set up the team (Ctrl+P → Set up), or `cintui worker add`")
     app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
