@@ -95,6 +95,9 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         self.reader = None  # the first-paint reader (cintui.store.fast), if used
         self.first_rows = None  # the caseload read with it (screens.messages.FirstRows)
         self.requested_worker = worker
+        self.as_worker = worker  # `--as`, as typed: one not on the store is refused
+        self.refusal: str | None = None  # why it closed before opening (`run_app` says it)
+        self.login: str | None = None  # on a team server (or a laptop), the login: who acts
         self.worker: str | None = None  # username of the worker using cintui, if known
         self.actor = access.current_actor()
         theme = config.load_settings().get("theme")
@@ -139,7 +142,7 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
 
         self.store = message.store
         if (login := access.acting_login()) is not None:  # a team server, a laptop: the login
-            self.requested_worker = login
+            self.requested_worker = self.login = login
         with self.store.read() as session:
             workers = cases.list_workers(session)
             demo = cases.is_demo_store(session)
@@ -152,7 +155,8 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
 
         self.reader, self.first_rows = message.reader, message.first_rows
         # On a team server (and a laptop replica) you are who you logged in as.
-        self.requested_worker = getattr(self.reader, "team_login", None) or self.requested_worker
+        self.login = getattr(self.reader, "team_login", None)
+        self.requested_worker = self.login or self.requested_worker
         self._full.expect(message.passphrase)
         if (first := message.first_rows) is not None:  # a known worker's caseload, read ahead
             workers = [WorkerSummary(first.worker, "", "", "", 0)]  # no need to list them all
@@ -199,11 +203,22 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         if not encrypted and self.location.url is None:
             self.sub_title = f"{UNENCRYPTED} · {self.location.describe()}"
         known = {w.username for w in workers}
+        if (refused := self._as_refused(workers)) is not None:
+            self.refusal = refused  # no caseload opens, as no one else: who acts is audited
+            self.exit(return_code=2)
+            return
         wanted = next((w for w in access.wanted_workers(self.requested_worker) if w in known),
                       None)
         if self.requested_worker and self.requested_worker not in known:
             self.notify(f"No worker {self.requested_worker!r} on this store: choose who you are.",
                         severity="warning")
+        elif wanted is None and (last := config.load_settings().get("worker")) and workers:
+            # The worker chosen here last has left (or is on another store): ask, never
+            # open as someone else, not even the demo's typical worker.
+            self.notify(f"{last}, chosen here last time, is not a worker on this store: "
+                        "choose who you are.", severity="warning")
+            self.switch_screen(self.make_screen("who", workers=workers))
+            return
         if wanted in known:
             self._set_worker(wanted)
         elif demo and (typical := typical_worker(workers)):
@@ -212,6 +227,27 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
             self.switch_screen(self.make_screen("who", workers=workers))
             return
         self.switch_screen(self.make_screen("caseload"))
+
+    def _as_refused(self, workers) -> str | None:
+        """Why `--as` cannot be who opens the app, in one line (None: it can, or was not
+        given): a worker not on the store (with the username likely meant, as every worker
+        refusal says), or, on a team server or a laptop, anyone but the login."""
+        from cintui.casework.lookup import NotOnStore
+
+        asked, login = (self.as_worker or "").strip(), self.login
+        if not asked or asked == login or (not login and asked in {w.username for w in workers}):
+            return None
+        if login:
+            return (f"--as: you are logged in to the team server as {login}, not {asked}: "
+                    f"cintui opens as {login} (leave out --as)")
+        if not workers:  # a new store: who is set up first
+            return (f"--as: no workers on this store yet, so not {asked}: open cintui "
+                    "without --as and set up the team (Ctrl+P → Set up), or `cintui worker add`")
+        by_name = {w.name.lower(): w.username for w in workers if w.name}
+        meant = by_name.get(asked.lower())
+        if meant is not None:
+            return f"--as: {asked!r} is a name: give their username ({meant!r})"
+        return f"--as: {NotOnStore('worker', asked, [w.username for w in workers]).problem}"
 
     def on_worker_chosen(self, message) -> None:  # screens.messages.WorkerChosen
         if message.username:
@@ -366,5 +402,7 @@ def run_app(location: access.StoreLocation, *, encrypt: bool = True,
     importlib.import_module("cintui.reference.holiday_cache").install()  # bank holidays, cached
     app = CintuiApp(location, encrypt=encrypt, worker=worker, today=today, now=now)
     app.run()
+    if app.refusal:  # `--as` naming no worker on the store: one line, as the command line
+        print(f"cintui: {app.refusal}", file=sys.stderr)
     if app.return_code:  # stopped on an internal error: not 0 to a script or the shell
         sys.exit(app.return_code)

@@ -44,6 +44,7 @@ from cintui.domain.people import (
     check_email,
     holds_pr_by_law,
     normalise_phone,
+    professional_hint,
 )
 from cintui.domain.text import control_problem
 from cintui.reference import codes
@@ -90,6 +91,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     FormScreen .error.-empty { display: none; }
     FormScreen #form-error { color: $error; height: auto; }
     FormScreen #form-info { color: $warning; height: auto; }
+    FormScreen .warning { color: $warning; height: auto; padding: 0 0 0 24; }
+    FormScreen .warning.-empty { display: none; }
     FormScreen #buttons { height: auto; margin: 1 0 0 0; align: right middle; }
     FormScreen #buttons Button { margin: 0 0 0 2; }
     """
@@ -561,8 +564,9 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         if not self.is_attached or not infos or not forms:
             return
         info = infos.first()
-        new = [line for line in str(info.render()).splitlines()
-               if line.startswith("⚠") and line not in self._warned]
+        shown = [line for line in str(info.render()).splitlines() if line.startswith("⚠")]
+        self._withdraw_fixed(set(shown))
+        new = [line for line in shown if line not in self._warned]
         if not new:
             return
         self._warned.update(new)
@@ -570,6 +574,18 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             return
         for line in new:
             self.notify(line.removeprefix("⚠").strip(), severity="warning", timeout=12)
+
+    def _withdraw_fixed(self, shown: set[str]) -> None:
+        """A notice said of a warning that has since gone (the worker fixed it) goes too:
+        it stayed over the form for its 12 seconds, saying what was no longer so."""
+        fixed = self._warned - shown
+        if not fixed:
+            return
+        self._warned -= fixed  # said again should it come back
+        words = {line.removeprefix("⚠").strip() for line in fixed}
+        app = self.app
+        for notice in [n for n in app._notifications if n.message in words]:
+            app._unnotify(notice)
 
     def plain_text_problems(self, ids: dict[str, list[Widget]] | None = None) -> dict[str, str]:
         """Plain text only (Trust: output is inert): a control character pasted into any
@@ -918,6 +934,10 @@ class PersonFormScreen(FormScreen):
         yield self.row("relationship", "Relationship / role to child",
                        self.text(p.relationship if p else "",
                                  "e.g. mother, grandfather, class teacher"))
+        # A professional's role on someone left on "family": said here, beside the words
+        # that name it, in view at 80x24 (under the form it was out of view, and said as a
+        # notice that covered the form).
+        yield Static("", id="relationship-warning", classes="warning -empty")
         yield self.row("agency", "Agency (professionals)", self.text(p.agency if p else ""))
         yield self.row("role", "Job role (professionals)",
                        self.text(p.role if p else "", "e.g. DSL, health visitor, GP"))
@@ -994,7 +1014,12 @@ class PersonFormScreen(FormScreen):
         if self._pr_by_law and new.parental_responsibility \
                 and "parental_responsibility" not in self.touched:
             warnings = (*warnings, PR_BY_LAW_NOTE)
-        self.query_one("#form-info", Static).update("\n".join(f"⚠ {w}" for w in warnings))
+        hint = professional_hint(new.name, new.kind, new.relationship)
+        beside = self.query_one("#relationship-warning", Static)
+        beside.update(plain(f"⚠ {hint}") if hint else "")
+        beside.set_class(not hint, "-empty")
+        self.query_one("#form-info", Static).update(
+            "\n".join(f"⚠ {w}" for w in warnings if w != hint))
         return problems
 
     def build(self):

@@ -1323,9 +1323,12 @@ class ReallocateScreen(FormScreen):
         self.TITLE_TEXT = (f"Reallocate {name}'s children: space marks each child, then "
                            "choose who takes them")
 
+    TABLE_ROWS = 10  # the children's list at most (its header and nine), fewer on 80x24
+    TABLE_LEAST = 4  # its header and three children, however short the screen
+
     def fields(self) -> Iterable[Widget]:
         table = MarkTable(id="children")
-        table.styles.height = 10
+        table.styles.height = self.TABLE_ROWS
         yield table
         yield Static("", id="children-error", classes="error -empty")
         yield self.row("to", "To", self.choice([], blank=True))
@@ -1338,7 +1341,27 @@ class ReallocateScreen(FormScreen):
         for label, width in (("Child", 30), ("Reference", 12), ("Age", 10), ("Status", 12)):
             table.add_column(label, width=width)
         table.focus()
+        self.call_after_refresh(self._fit_table)
         self._load()
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self.query_one("#children", MarkTable).styles.height = self.TABLE_ROWS
+        self.call_after_refresh(self._fit_table)
+
+    def after_check(self, problems: dict[str, str]) -> None:
+        self.call_after_refresh(self._fit_table)  # a problem's line takes a row
+
+    def _fit_table(self) -> None:
+        """The whole form on the screen, its title too: the list of children gives up the
+        rows it needs (at 80x24 it was 10 high and the form, scrolled to it, hid its title
+        and the worker's name)."""
+        form = self.query_one("#form")
+        table = self.query_one("#children", MarkTable)
+        over = form.virtual_size.height - form.scrollable_content_region.height
+        if over > 0 and table.size.height > self.TABLE_LEAST:
+            table.styles.height = max(self.TABLE_LEAST, table.size.height - over)
+            form.call_after_refresh(form.scroll_home, animate=False)
 
     @work(thread=True)
     def _load(self) -> None:

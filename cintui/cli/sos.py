@@ -72,6 +72,20 @@ def _by_score(exc) -> CliError:
     return CliError(f"--score: {exc.problem}")  # the round: none given, too many
 
 
+def _by_text(what: str):
+    """A refusal of the statement typed (the argument after the child) in words, not as its
+    field's name ("text: write the danger statement"): "the danger statement is empty: …",
+    "the safety goal: at most … characters"; one about an option names it (`CliError.of`)."""
+    def worded(exc) -> CliError:
+        if exc.field != "text":
+            return CliError.of(exc)
+        empty = f"write the {what}: "
+        if exc.problem.startswith(empty):
+            return CliError(f"the {what} is empty: {exc.problem.removeprefix(empty)}")
+        return CliError(f"the {what}: {exc.problem}")
+    return worded
+
+
 def _meeting(session, child_id, meeting: str | None, today):
     from cintui.casework import signs_of_safety as sos_cases
 
@@ -91,9 +105,9 @@ def _statement(ctx, db, child, kind, text, on, meeting, today, danger=None, repl
         return sos_cases.record_statement(
             session, cid, kind=kind, text=text, on=day, by=access.current_actor(), today=now,
             danger=danger, replaces=replaces, meeting_id=_meeting(session, cid, meeting, now))
-    ref, row = _run(ctx, db, child, do)
-    prefix = "D" if kind == "danger" else "G"
     what = "danger statement" if kind == "danger" else "safety goal"
+    ref, row = _run(ctx, db, child, do, _by_text(what))
+    prefix = "D" if kind == "danger" else "G"
     typer.echo(f"{ref}: {what} {prefix}{row.number} recorded ({day:%d %b %Y})"
                + (f", replacing {prefix}{replaces}" if replaces else "") + ".")
 

@@ -53,7 +53,14 @@ def test_sto_6_3_signs_of_safety_from_the_cli(cli, tmp_path, monkeypatch):
 
     # Bad input: one line each, nothing written.
     for args, said in (
-            (("sos", "danger", "CIN000001", "  "), "text: write the danger statement"),
+            # The statement typed, in words (it said "text:", the argument's inner name).
+            (("sos", "danger", "CIN000001", ""), "cintui: the danger statement is empty: what "
+             "are we worried will happen to the child if nothing changes? (STO 6.3)"),
+            (("sos", "danger", "CIN000001", "  "), "cintui: the danger statement is empty"),
+            (("sos", "goal", "CIN000001", ""), "cintui: the safety goal is empty: what will "
+             "everyone see when the child is safe enough? (STO 6.3)"),
+            (("sos", "goal", "CIN000001", "x" * 2001), "cintui: the safety goal: at most 2000 "
+             "characters"),
             (("sos", "goal", "CIN000001", "Leo fed", "--danger", "1"),
              "--danger: no current danger statement D1: none recorded yet"),
             (("sos", "scale", "CIN000001", "--score", "Layla Ward | Mum | 11"),
@@ -68,7 +75,7 @@ def test_sto_6_3_signs_of_safety_from_the_cli(cli, tmp_path, monkeypatch):
         bad = cli(*args, *day)
         assert bad.code == 2, args
         assert said in bad.err and len(bad.err.strip().splitlines()) == 1, bad.err
-        assert "Traceback" not in bad.err
+        assert "Traceback" not in bad.err and "text:" not in bad.err
     empty = json.loads(cli("sos", "show", "CIN000001", "--json", "--db", db).out)
     assert empty["statements"] == [] and empty["scaling"] == []
 

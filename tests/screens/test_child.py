@@ -416,12 +416,13 @@ async def test_a_professional_typed_as_family_is_said_on_the_form_wir_2_9(demo_s
         await pilot.press("tab", "tab")
         await type_text(pilot, "School DSL")
         await settle(pilot)
-        said = " ".join(text_of(form, "#form-info").split())
+        said = " ".join(text_of(form, "#relationship-warning").split())  # beside the words
         assert 'Jane Hollis is recorded as family, but "School DSL" names a professional ' \
             "(DSL): record them as a professional, with their agency" in said, said
+        assert "names a professional" not in text_of(form, "#form-info")  # said once
         await pilot.press("shift+tab", "p")
         await settle(pilot)
-        assert "names a professional" not in text_of(form, "#form-info")
+        assert not form.query_one("#relationship-warning").display
         await pilot.press("f")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
@@ -454,6 +455,66 @@ async def test_a_warning_below_the_fold_of_a_long_form_is_also_said_once(demo_st
     assert said.count(phone) == 1 and len(said) == len(set(said))  # once, not at each key
     under, said = await told(SIZE)
     assert "⚠" in under and said == []
+
+
+async def test_a_professional_left_on_family_is_said_beside_it_not_over_the_form(demo_store):
+    """WIR 2.9 at a laptop's 80x24: opening a saved person left on "family" with a
+    professional's role put its warning under the form, below the fold, and so also as a
+    notice over the form's boxes, there for 12 seconds after p had fixed it. It is said
+    beside the relationship, in view, and nothing covers the form; p clears it."""
+    from cintui.casework import record
+
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        record.add_person(session, cases.find_child(session, REFERENCE).id, record.PersonInput(
+            name="Jo Bell", relationship="class teacher"))  # "family", as the form starts
+    store.close()
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#people-table")
+        table.move_cursor(row=next(i for i, r in enumerate(cells(table)) if r[0] == "Jo Bell"))
+        await pilot.press("e")
+        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        await settle(pilot)
+        form = app.screen
+        beside = form.query_one("#relationship-warning")
+        assert 'Jo Bell is recorded as family, but "class teacher" names a professional' in \
+            " ".join(text_of(form, "#relationship-warning").split())
+        assert form.query_one("#form").scrollable_content_region.contains_region(beside.region)
+        assert [n for n in app._notifications if n.severity == "warning"] == []
+        await pilot.press("tab", "p")  # the relationship, then "Family or professional"
+        await settle(pilot)
+        assert not beside.display and "names a professional" not in text_of(form, "#form-info")
+
+
+async def test_a_notice_of_a_warning_below_the_fold_goes_when_it_is_fixed(demo_store):
+    """At 80x24 a warning under the form is said as a notice too (above): once the worker
+    fixes it, the notice goes with it, rather than staying over the form saying what is no
+    longer so (WIR 2.9: a professional's phone and email)."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await person_form(pilot)
+        await fill(pilot, "#name", "Dana Test")
+        await pilot.press("tab", "p")
+        await settle(pilot)
+        await fill(pilot, "#agency", "Northgate Primary")
+        await fill(pilot, "#role", "DSL")
+        await settle(pilot)
+
+        def told() -> list[str]:
+            return [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert told() == ["No phone or email for Dana Test: the meeting contact list needs "
+                          "both (WIR 2.9)"]
+        await fill(pilot, "#phone", "07700 900123")
+        await settle(pilot)
+        assert not any(said.startswith("No phone or email") for said in told())
+        assert "No email address for Dana Test" in text_of(app.screen, "#form-info")
+        await fill(pilot, "#email", "dana@example.org")
+        await settle(pilot)
+        assert told() == []
 
 
 async def test_bad_phone_and_email_shown_beside_the_field_and_nothing_saved(demo_store):

@@ -1110,3 +1110,37 @@ async def test_the_team_view_fits_the_screen_at_every_width(demo_store, width):
         labels = [str(c.label) for c in screen.query_one("#workers").columns.values()]
         assert ("Overdue by kind" in labels) == (width >= 128)
         assert ("Plans pass" in labels) and ("Reviews in time" in labels)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_reallocation_form_fits_a_laptops_screen_title_and_all(demo_store, size):
+    """At 80x24 the reallocation form (a on a worker's line) opened scrolled to its list of
+    children, 10 high, and its title (whose children, and how: space marks each) was off
+    the top. The list gives up rows (three children at least) so the whole form is on the
+    screen, title to Save, and stays so when its problems are shown; at 120x40 it is 10."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        screen.query_one("#workers").focus()
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReallocateScreen")
+        form = app.screen
+        await until(pilot, lambda: form.query_one("#children").row_count > 0)
+        await settle(pilot)
+
+        def in_view(selector: str) -> bool:
+            return form.query_one("#form").scrollable_content_region.contains_region(
+                form.query_one(selector).region)
+        title = " ".join(text_of(form, "#form-title").split())
+        assert title.startswith("Reallocate ") and title.endswith(
+            "space marks each child, then choose who takes them")
+        assert all(in_view(s) for s in ("#form-title", "#children", "#reason", "#save"))
+        table = form.query_one("#children")
+        assert table.size.height == 10 if size == (120, 40) else 4 <= table.size.height < 10
+        await pilot.press("ctrl+s")  # nothing marked, no one chosen: two problems' lines
+        await settle(pilot)
+        assert "mark at least one child" in text_of(form, "#children-error")
+        assert all(in_view(s) for s in ("#form-title", "#children-error", "#to-error",
+                                        "#save"))
+        assert table.size.height >= 4

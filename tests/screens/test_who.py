@@ -56,17 +56,70 @@ async def test_first_run_on_a_real_store_asks_who_you_are_and_remembers(demo_sto
         assert again.worker == target.username
 
 
-async def test_as_an_unknown_worker_says_so_and_asks(demo_store):
-    forget_demo_marker(demo_store)
-    app = CintuiApp(access.locate(demo_store), today=TODAY, worker="no.such.person")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert screen_name(app) == "WhoScreen"
-        assert any("no.such.person" in str(n.message) for n in app._notifications)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert screen_name(app) == "CaseloadScreen"
-        assert app.worker is None
+async def test_as_a_worker_not_on_the_store_is_refused_before_any_caseload_opens(demo_store):
+    """Who acts is audited: `--as` naming no worker on the demo opened the app
+    as another worker (the demo's typical one) with a passing notice. It is refused in one
+    line, naming the option, with the username likely meant, and nothing opens or is kept."""
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        someone = cases.list_workers(session)[0]
+    store.close()
+    for asked, said in (
+            ("no.such.person", "--as: no worker called 'no.such.person'"),
+            (someone.username[:-1] + "x",
+             f"--as: no worker called '{someone.username[:-1]}x' (did you mean "
+             f"'{someone.username}'?)"),
+            (someone.name.upper(), f"--as: '{someone.name.upper()}' is a name: give their "
+                                   f"username ('{someone.username}')")):
+        app = CintuiApp(access.locate(demo_store), today=TODAY, worker=asked)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.refusal == said
+            assert app.return_code == 2 and app.worker is None
+            assert screen_name(app) != "CaseloadScreen"
+        assert "worker" not in config.load_settings()
+
+
+def test_the_refusal_is_one_line_and_exit_2(demo_store, monkeypatch, capsys):
+    """`cintui --as no.such.person`: the shell sees exit 2 and one line, as for a command."""
+    import asyncio
+
+    import pytest
+
+    from cintui.app import run_app
+
+    async def opened(app) -> None:  # as `App.run`, but closed when settled, had it opened
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+
+    monkeypatch.setattr(CintuiApp, "run", lambda self: asyncio.run(opened(self)))
+    with pytest.raises(SystemExit) as stopped:
+        run_app(access.locate(demo_store), today=TODAY, worker="no.such.person")
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == "cintui: --as: no worker called 'no.such.person'\n"
+
+
+async def test_the_worker_chosen_last_time_who_has_left_is_not_opened_as(demo_store):
+    """The worker saved as chosen last time has since left (or was never on this store):
+    the demo opened as its typical worker, silently. It says so and asks who you are."""
+    from sqlmodel import select
+
+    from cintui.store.models import Worker
+
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        leaver = cases.list_workers(session)[0].username
+    with store.session("test.worker") as session:
+        session.exec(select(Worker).where(Worker.username == leaver)).one().active = False
+    store.close()
+    for last in (leaver, "removed.worker"):
+        config.save_setting("worker", last)
+        app = CintuiApp(access.locate(demo_store), today=TODAY)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert screen_name(app) == "WhoScreen" and app.worker is None
+            assert any(f"{last}, chosen here last time, is not a worker on this store"
+                       in str(n.message) for n in app._notifications)
 
 
 async def test_as_a_known_worker_switches_and_is_kept(demo_store):
@@ -107,9 +160,15 @@ async def test_cintui_user_opens_as_that_worker_as_the_command_line_acts(demo_st
 
 async def test_on_a_store_with_no_workers_it_says_to_set_up_the_team_first(new_location, cli):
     """A new team's empty store: "Who am I" has no one to list, and says where workers are
-    added, rather than showing an empty list."""
+    added, rather than showing an empty list; `--as` anyone is refused, saying so."""
     path = new_location("empty.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
+    app = CintuiApp(access.locate(path), today=TODAY, worker="amira.ashdown")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.return_code == 2 and app.refusal == (
+            "--as: no workers on this store yet, so not amira.ashdown: open cintui without "
+            "--as and set up the team (Ctrl+P → Set up), or `cintui worker add`")
     app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
