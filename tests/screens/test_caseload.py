@@ -866,7 +866,12 @@ async def test_a_new_child_half_typed_survives_a_killed_process_and_is_its_owner
     assert (values["first_name"], values["last_name"], values["dob"]) == (
         "Ola", "Quill", "01/01/2019")
 
-    other = CintuiApp(access.locate(demo_store), today=TODAY, worker="test.worker")
+    from cintui.store.models import Worker
+
+    someone_else = read(demo_store, lambda s: next(
+        w.username for w in s.exec(select(Worker).order_by(Worker.username))
+        if w.username != worker))
+    other = CintuiApp(access.locate(demo_store), today=TODAY, worker=someone_else)
     async with other.run_test(size=SIZE) as pilot:
         form = await new_child_form(pilot)
         await settle(pilot)

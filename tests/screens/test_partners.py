@@ -21,7 +21,7 @@ from tests.screens.test_shell import screen_name, settle, type_text
 
 @pytest.mark.both_stores
 async def test_cin_status_exported_from_the_palette_and_audited(demo_store, tmp_path):
-    app = CintuiApp(access.locate(demo_store), today=TODAY, worker="t.manager")
+    app = CintuiApp(access.locate(demo_store), today=TODAY)  # the demo's typical worker
     out = tmp_path / "cin-status.csv"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

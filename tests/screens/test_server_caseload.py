@@ -15,7 +15,7 @@ from tests.screens.test_shell import SIZE, screen_name, settle
 
 
 async def everyone(location: access.StoreLocation) -> tuple[list[tuple], object]:
-    app = CintuiApp(location, today=TODAY, worker="test.worker")
+    app = CintuiApp(location, today=TODAY)  # on a server, as the login
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) in ("CaseloadScreen", "WhoScreen")
@@ -58,8 +58,7 @@ def _show(self, rows, *args):
 caseload.CaseloadScreen._show = _show
 
 async def main():
-    app = CintuiApp(access.StoreLocation(url=sys.argv[1]), today=date.fromisoformat(sys.argv[2]),
-                    worker="test.worker")
+    app = CintuiApp(access.StoreLocation(url=sys.argv[1]), today=date.fromisoformat(sys.argv[2]))
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
             await pilot.pause(0.05)
