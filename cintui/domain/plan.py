@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from cintui.domain.dates import day_words
 from cintui.domain.policy import Timescale
 from cintui.domain.text import counted
 
@@ -141,8 +142,8 @@ class PlanVersion:
         counts = {r: counts.get(r, 0) for r in RAG_RATINGS}
         state = {"draft": "draft", "agreed": "agreed", "superseded": "superseded"}[self.status]
         if self.status == "agreed" and self.agreed_on:
-            state = f"agreed {self.agreed_on:%d %b %Y}"
-        review = f", next review {self.next_review:%d %b %Y}" if self.next_review else ""
+            state = f"agreed {day_words(self.agreed_on)}"
+        review = f", next review {day_words(self.next_review)}" if self.next_review else ""
         visits = f", visits every {self.visit_every.describe()}" if self.visit_every else ""
         if not needs:  # "0 needs, R0 A0 G0"; the caseload said "No plan"
             return f"version {self.number} ({state}): no needs yet{review}{visits}"
@@ -188,9 +189,9 @@ def early_review_problems(by: date | None, reason: str, today: date,
     if by is None:
         out.append(("by", "give the date the review is brought forward to"))
     elif by < today:
-        out.append(("by", f"{by.day} {by:%b %Y} is in the past"))
+        out.append(("by", f"{day_words(by)} is in the past"))
     elif review_due is not None and by >= review_due:
-        out.append(("by", f"the review is already due by {review_due.day} {review_due:%b %Y}:"
+        out.append(("by", f"the review is already due by {day_words(review_due)}:"
                           " an early review comes before that (BEX 3)"))
     if not reason.strip():
         out.append(("reason", "say what has changed in the family's circumstances (BEX 3)"))
