@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Select, Static
 
 from cintui.casework import admin
 from cintui.domain import workforce as rules
+from cintui.domain.dates import day_words
 from cintui.screens.forms import ConfirmScreen, FormScreen
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable, Share, fitted
@@ -156,7 +157,7 @@ class AdminScreen(KeysAsRead, Screen):
         table.clear()
         for w in workers:
             style = "dim" if w.left_on else ""
-            name = w.name + (f" · left {w.left_on:%d/%m/%Y}" if w.left_on else "")
+            name = w.name + (f" · left {day_words(w.left_on)}" if w.left_on else "")
             row = [Text(w.username, style=style), Text(name, style=style), w.role_label,
                    Text(w.team), str(w.open_children), Text(w.email)]
             table.add_row(*row[:len(table.columns)], key=w.username, height=None)
@@ -228,7 +229,7 @@ class AdminScreen(KeysAsRead, Screen):
         if worker is None:
             return
         if not worker.active:  # what they left part typed, if anything: yours to finish
-            question = (f"{worker.name} left on {worker.left_on:%d/%m/%Y}. Take the forms they "
+            question = (f"{worker.name} left on {day_words(worker.left_on)}. Take the forms they "
                         "left part typed, if any (a new child's details, a need), to finish "
                         "or discard them?")
             self.app.push_screen(ConfirmScreen(question, yes="Yes, take them (y)"),

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from cintui.casework import caseload
+from cintui.domain.dates import day_short, day_text
 from cintui.domain.text import counted
 from cintui.domain.timescales import DueState
 from cintui.screens import laptop, lock
@@ -34,7 +35,7 @@ TEAM_HOLDS_NONE = "you and your team hold none: 1 for yours; F4 w: what waits fo
 
 
 def _day_month(d) -> str:
-    return f"{d:%d %b}" if d else "—"
+    return day_short(d, "—")
 
 
 def _due(deadline) -> str:
@@ -43,12 +44,12 @@ def _due(deadline) -> str:
         return "—"
     left = deadline.working_days_left
     if deadline.state is DueState.OVERDUE:
-        return f"{deadline.due:%d %b} late {-left}wd"
+        return f"{day_short(deadline.due)} late {-left}wd"
     if deadline.state is DueState.DUE_TODAY:
-        return f"{deadline.due:%d %b} TODAY"
+        return f"{day_short(deadline.due)} TODAY"
     if deadline.state is DueState.DUE_SOON:
-        return f"{deadline.due:%d %b} soon {left}wd"
-    return f"{deadline.due:%d %b} {left}wd"
+        return f"{day_short(deadline.due)} soon {left}wd"
+    return f"{day_short(deadline.due)} {left}wd"
 
 
 def _review(deadline) -> str:
@@ -57,7 +58,7 @@ def _review(deadline) -> str:
         return "—"
     word = {DueState.OVERDUE: " late", DueState.DUE_TODAY: " TODAY",
             DueState.DUE_SOON: " soon"}.get(deadline.state, "")
-    return f"{deadline.due:%d %b}{word}"
+    return f"{day_short(deadline.due)}{word}"
 
 
 def _state_style(deadline) -> str:
@@ -368,13 +369,13 @@ class CaseloadScreen(KeysAsRead, Screen):
         visit, meeting = row.next_visit, row.next_meeting
         # Which meeting the Meeting column's date is for, after the visit's day and before
         # the visit's rule and source (long), so 80 columns show both.
-        said = (f" · {meeting.label} by {meeting.due:%a %d %b} "
+        said = (f" · {meeting.label} by {day_text(meeting.due).rsplit(' ', 1)[0]} "
                 f"({_due(meeting).split(' ', 2)[-1]}; {meeting.source})" if meeting else "")
         # A child seen since the visit the clock runs from (WIR 2.11: not alone, or not in
         # person): why "Seen" is recent and the visit still late.
-        uncounted = (f"; the visit of {row.last_visit:%d %b} does not count"
+        uncounted = (f"; the visit of {day_short(row.last_visit)} does not count"
                      if visit and row.last_visit and row.last_visit > visit.anchor else "")
-        when = (f"next visit {visit.due:%a %d %b %Y} ({_due(visit).split(' ', 2)[-1]}"
+        when = (f"next visit {day_text(visit.due)} ({_due(visit).split(' ', 2)[-1]}"
                 f"{uncounted}){said}"
                 f" · visits: {visit.source}, {visit.rule}" if visit
                 else f"no visit clock running{said}")

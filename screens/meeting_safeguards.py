@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cintui.casework import safeguards
+from cintui.domain.dates import day_short, day_words
 from cintui.domain.meeting_safeguards import (
     AGREEMENT_LABELS,
     AGREEMENT_OUTCOMES,
@@ -36,7 +37,7 @@ class PapersFormScreen(FormScreen):
     def __init__(self, meeting_id: uuid.UUID, label: str, meeting_on: date) -> None:
         super().__init__()
         self.meeting_id, self.meeting_on = meeting_id, meeting_on
-        self.TITLE_TEXT = (f"Papers for the {in_sentence(label)} of {meeting_on:%d %b %Y} circulated "
+        self.TITLE_TEXT = (f"Papers for the {in_sentence(label)} of {day_words(meeting_on)} circulated "
                            "(WIR 2.3)")
 
     def fields(self) -> Iterable[Widget]:
@@ -68,12 +69,12 @@ class AgreementFormScreen(FormScreen):
     def __init__(self, owed: list[safeguards.Agreement], held_on: date) -> None:
         super().__init__()
         self.owed, self.held_on = owed, held_on
-        self.TITLE_TEXT = (f"Visit to gain agreement to the review of {held_on:%d %b %Y} "
+        self.TITLE_TEXT = (f"Visit to gain agreement to the review of {day_words(held_on)} "
                            "(TRA)")
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("parent", "Parent visited", self.choice(
-            [(f"{a.name} (due {a.due:%d %b})", str(a.id)) for a in self.owed],
+            [(f"{a.name} (due {day_short(a.due)})", str(a.id)) for a in self.owed],
             str(self.owed[0].id)))
         yield self.row("visited_on", "Visited on", self.text(f"{self.app.today:%d/%m/%Y}",
                                                              "dd/mm/yyyy"))
@@ -116,7 +117,7 @@ class NonEngagementFormScreen(FormScreen):
         self.child_id, self.current = child_id, current
         self.seen = safeguards.non_engagement_stamp(current)  # saved over only knowingly
         self.KEEP_TYPED = True  # what was typed, back after a crash or the lock
-        started = f", started {current.started_on:%d %b %Y}" if current else ""
+        started = f", started {day_words(current.started_on)}" if current else ""
         self.TITLE_TEXT = f"Non-engagement by the family (WIR 2.10){started}"
 
     def fields(self) -> Iterable[Widget]:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import caseload
 from cintui.casework import due as due_cases
+from cintui.domain.dates import day_text
 from cintui.domain.due import (
     GROUP_LABELS,
     GROUPS,
@@ -241,7 +242,7 @@ class MyWeekScreen(KeysAsRead, Screen):
         counts = " · ".join(f"{GROUP_LABELS[g]} {grouped.count(g)}" for g in GROUPS
                             if g != "later" or grouped.count(g))
         self.query_one("#week-title", Static).update(
-            f"[b]My week[/b] · {who} · {grouped.today:%A %d %B %Y} · {counts}")
+            f"[b]My week[/b] · {who} · {day_text(grouped.today)} · {counts}")
         empty = self.query_one("#week-empty", Static)
         empty.update("Nothing overdue and nothing due in the next two weeks. "
                      "Press 2 for your team's, or Esc to go back.")
@@ -271,7 +272,7 @@ class MyWeekScreen(KeysAsRead, Screen):
         if item is None:
             box.update("")
             return
-        due = f"{item.due:%a %d %b %Y}" if item.due else "now"
+        due = f"{day_text(item.due)}" if item.due else "now"
         text = Text()
         text.append(f"{item.child.name} {item.child.reference}", style="bold")
         text.append(f" · {item.label} · due {due} ({describe_left(item)})\n")

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from cintui.casework import cases, meetings, plans, record, short_breaks
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as gcp2_rules
+from cintui.domain.dates import day_words
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
 from cintui.domain.plan_checks import PlanProblem
 from cintui.domain.text import counted
@@ -58,7 +59,7 @@ def rag_badge(rating: str) -> Text:
 
 def _action_line(a) -> str:
     who = a.who or "NO OWNER"
-    when = a.by_when.strftime("%d %b %Y") if a.by_when else "NO DATE"
+    when = day_words(a.by_when) if a.by_when else "NO DATE"
     return f"• {a.what} — {who}, by {when} ({ACTION_STATUS_LABELS[a.status]})"
 
 
@@ -321,15 +322,15 @@ class PlanScreen(KeysAsRead, Screen):
         numbers = [str(i) for i, n in enumerate(v.needs, 1) if n.key in f.need_keys]
         needs = (f"; need{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}" if numbers
                  else "; attached to no need of this plan")
-        return [("GCP2", f"{f.on:%d %b %Y} by {f.assessor}: {f.describe()} "
+        return [("GCP2", f"{day_words(f.on)} by {f.assessor}: {f.describe()} "
                          f"({gcp2_rules.SCALE}){needs}")]
 
     @staticmethod
     def _details_text(v: PlanVersion, rows: list[tuple[str, str]], *, whole: bool) -> Text:
         counts = v.rag_counts()
-        review = v.next_review.strftime("%d %b %Y") if v.next_review else "—"
+        review = day_words(v.next_review) if v.next_review else "—"
         if v.ended_on is not None:  # WIR 3: the final meeting (in the title) ended the plan
-            review = (f"none, the plan ended at the final meeting on {v.ended_on:%d %b %Y}"
+            review = (f"none, the plan ended at the final meeting on {day_words(v.ended_on)}"
                       if whole else "none, plan ended")
         t = Text()
         t.append(f"Needs: {len(v.needs)} · Red {counts['R']} · Amber {counts['A']} · Green "
@@ -454,7 +455,7 @@ class PlanScreen(KeysAsRead, Screen):
                 h.reason, f"maintained {h.maintained_for}" if h.maintained_for else "",
                 f"agreed: {h.agreed_at}" if h.agreed_at else "",
                 f"CP discussion: {h.cp_discussion}" if h.cp_discussion else "") if x)
-            ratings.append(("", f"{h.on:%d %b %Y} {move}" + (f" by {h.by}" if h.by else "")
+            ratings.append(("", f"{day_words(h.on)} {move}" + (f" by {h.by}" if h.by else "")
                             + (f" — {extra}" if extra else "")))
         box.show([t, *gcp2, *ratings], width=2, label_style="")
 

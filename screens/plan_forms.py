@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Select, Static
 
 from cintui.casework import plans
 from cintui.casework.meetings import MinutedMeeting
-from cintui.domain.dates import NotADay, day_text, read_day
+from cintui.domain.dates import NotADay, day_text, day_words, read_day
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
     ACTION_STATUSES,
@@ -483,7 +483,7 @@ class AgreeFormScreen(PlanFormScreen):
         _check(problems, "agreed_on", lambda: self.date_of("agreed_on"))
         if "agreed_on" not in problems and (on := self.date_of("agreed_on")) \
                 and on > self.today:  # as `plans.agree_version` refuses it (`plan agree`)
-            problems["agreed_on"] = (f"{on.day} {on:%b %Y} is in the future: give the day "
+            problems["agreed_on"] = (f"{day_words(on)} is in the future: give the day "
                                      "the plan was agreed")
         if not (self.text_of("agreed_at") or self.text_of("agreed_by")):
             problems["agreed_at"] = "say at which meeting, or by whom, the plan was agreed"
@@ -566,7 +566,7 @@ class ActionsScreen(KeysAsRead, ModalScreen):
         table.clear()
         for a in self.need.actions:
             table.add_row(a.what, a.who or "— no owner —",
-                          a.by_when.strftime("%d %b %Y") if a.by_when else "— no date —",
+                          day_words(a.by_when) if a.by_when else "— no date —",
                           ACTION_STATUS_LABELS[a.status], a.notes)
         if not self.need.actions:
             table.add_row("No actions yet: press a to add one", "", "", "", "")

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import privacy
+from cintui.domain.dates import day_words
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .forms import FormScreen
@@ -127,8 +128,8 @@ class RetentionScreen(KeysAsRead, Screen):
         table.clear()
         for f in self.facts:
             table.add_row(f.reference, f.name,
-                          f"{f.closed_on:%d/%m/%Y}" if f.closed_on else "",
-                          f"{f.keep_until:%d/%m/%Y}" if f.keep_until else "", f.worker,
+                          f"{day_words(f.closed_on)}" if f.closed_on else "",
+                          f"{day_words(f.keep_until)}" if f.keep_until else "", f.worker,
                           "due" if f.due(self.app.today) else "")
 
     def action_toggle_all(self) -> None:

@@ -35,6 +35,7 @@ from cintui.casework import census as census_cases
 from cintui.casework import team as team_cases
 from cintui.domain.calendar import add_months, england_calendar
 from cintui.domain.census import fix_for
+from cintui.domain.dates import day_short, day_text, day_words
 from cintui.domain.oversight import KINDS
 from cintui.domain.text import counted, first_upper
 from cintui.domain.waiting import OPENS, SHORT, oldest_first
@@ -294,7 +295,7 @@ class TeamScreen(KeysAsRead, Screen):
             self.query_one("#team-title", Static).update(
                 fact_lines([facts, _without_rules(facts)], width))
             return
-        day = f"{view.today:%a %d %b %Y}"
+        day = f"{day_text(view.today)}"
         facts = [f"[b]{plain(view.team)}[/b]", day, *waiting,
                  counted(total.children, "open child", "open children"),
                  counted(total.overdue_total, "overdue item"),
@@ -438,11 +439,11 @@ class TeamScreen(KeysAsRead, Screen):
         label = f"Visits in timescale, last {len(view.trend)} weeks (Fridays)"
         if len(known) == 1:  # e.g. a caseload imported this week: judged from that day on
             only = known[0]
-            label += f"\n{only.day:%d %b}: {only.measure.percent:.0f}% (the only week known)"
+            label += f"\n{day_short(only.day)}: {only.measure.percent:.0f}% (the only week known)"
         elif known:
             first, last = known[0], known[-1]
-            label += (f"\n{first.day:%d %b}: {first.measure.percent:.0f}% → "
-                      f"{last.day:%d %b}: {last.measure.percent:.0f}%")
+            label += (f"\n{day_short(first.day)}: {first.measure.percent:.0f}% → "
+                      f"{day_short(last.day)}: {last.measure.percent:.0f}%")
         self.query_one("#trend-label", Static).update(label)
 
     def _show_census(self, team: str, year: int, workers: list) -> None:
@@ -832,7 +833,7 @@ class SupervisionOverdueScreen(_ListOverTeam):
         nxt = getattr(form, "next_due", None)  # the date the manager set, for them all
         self.app.notify(f"Supervision recorded for {n} children, each on the child's own "
                         "record; each child's next supervision "
-                        + (f"by {nxt.day} {nxt:%b %Y}." if nxt else "runs from it."))
+                        + (f"by {day_words(nxt)}." if nxt else "runs from it."))
         self.app.pop_screen()  # the team view, read again (each child off the overdue list)
 
 
@@ -857,7 +858,7 @@ class NoChangeScreen(_ListOverTeam):
              ("No need rated better since", 28)))
         for row, since in rows:
             table.add_row(row.name if narrow else f"{row.name} {row.reference}", row.worker,
-                          Text(f"{since.day} {since:%b %Y}", style="bold yellow"),
+                          Text(f"{day_words(since)}", style="bold yellow"),
                           key=str(row.child_id))
 
     @on(DataTable.RowSelected)
@@ -1018,7 +1019,7 @@ class ServiceScreen(_ListOverTeam):
                           key=name if name != "Service" else "")
         waiting = sum(len(v.waiting) for v in views)
         table.border_title = plain(
-            f"All teams {self.today:%d %b}: {counted(len(views), 'team')} · "
+            f"All teams {day_short(self.today)}: {counted(len(views), 'team')} · "
             f"{service.children} open · {waiting} to decide{' (w)' if waiting else ''} · "
             "Enter: a team")
         wanted, self._wanted = self._wanted, []
@@ -1175,10 +1176,10 @@ class StepAuditScreen(_ListOverTeam):
         self.cases = {}
         for n, c in enumerate(found):
             self.cases[str(n)] = c
-            audit = Text(f"{c.audit.held_on:%d %b}, {c.audit.facilitator}: {c.learning}")\
+            audit = Text(f"{day_short(c.audit.held_on)}, {c.audit.facilitator}: {c.learning}")\
                 if c.audit else Text("not yet audited", style="bold yellow")
             table.add_row(f"{c.name} {c.reference}", c.worker, STEP_WORDS[c.direction],
-                          f"{c.stepped_on:%d %b}", audit, key=str(n))
+                          f"{day_short(c.stepped_on)}", audit, key=str(n))
         done = sum(1 for c in found if c.audited)
         table.border_title = plain(  # whole at 80 columns; [ ] are in the footer
             f"{first:%b %Y}: {done} of {len(found)} step-downs/ups audited (STO 7.13) · "
@@ -1199,7 +1200,7 @@ class StepAuditScreen(_ListOverTeam):
         if case is None:
             return
         if case.audited:
-            self.notify(f"Audited on {case.audit.held_on.day} {case.audit.held_on:%b %Y} by "
+            self.notify(f"Audited on {day_words(case.audit.held_on)} by "
                         f"{case.audit.facilitator}: {case.learning}")
             return
         self.app.push_screen(StepAuditFormScreen(case, self.today, self.auditor),
@@ -1225,7 +1226,7 @@ class StepAuditFormScreen(FormScreen):
         way = "stepped down to early help" if case.direction == "down" \
             else "stepped up from early help"
         self.TITLE_TEXT = (f"Audit of {case.name}'s case, {way} on "
-                           f"{case.stepped_on:%d %b %Y} (STO 7.13)")
+                           f"{day_words(case.stepped_on)} (STO 7.13)")
 
     def fields(self) -> Iterable[Widget]:
         yield self.row("held_on", "Audited on", self.text(f"{self.today:%d/%m/%Y}"))

@@ -24,6 +24,7 @@ from cintui.casework.lookup import (  # noqa: F401 (re-export: the errors of eve
 )
 from cintui.domain import child as child_rules
 from cintui.domain.census import upn_problem
+from cintui.domain.dates import day_words
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import (
     Deadline,
@@ -206,7 +207,7 @@ def add_child(session: Session, new: NewChild, today: date) -> Child:
         raise CaseworkError("name", "a child needs a first or last name")
     child_rules.check_birth_dates(new.dob, new.expected_dob, today)
     if new.referral_date > today:
-        raise CaseworkError("referral_date", f"{new.referral_date.isoformat()} is in the future")
+        raise CaseworkError("referral_date", f"{day_words(new.referral_date)} is in the future")
     codes.check("sex", new.sex, "sex", required=True)
     child_rules.check_sex(new.sex, new.dob, new.expected_dob)
     codes.check("ethnicity", new.ethnicity, "ethnicity", required=True)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from cintui.casework.lookup import CaseworkError
+from cintui.domain.dates import day_words
 from cintui.store.models import AuditEntry, Worker
 
 
@@ -102,7 +103,7 @@ def _when(at: datetime) -> str:
     if at.tzinfo is None:  # SQLite keeps the UTC wall time
         at = at.replace(tzinfo=UTC)
     local = at.astimezone()
-    return f"at {local:%H:%M} on {local.day} {local:%b %Y}"
+    return f"at {local:%H:%M} on {day_words(local)}"
 
 
 def _iso(at: object) -> str:

@@ -20,6 +20,7 @@ from cintui.casework.lookup import (  # noqa: F401 - resolve_scope, UnknownScope
     rows_from,
 )
 from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.dates import day_words
 from cintui.domain.due import (
     ActionFact,
     AdultCare,
@@ -137,7 +138,7 @@ def load_actions(source, view: str, params: dict) -> dict:
             AGREEMENTS_SQL.format(ids=ids_sql(view)), params):
         held = _day(held_on)
         actions.setdefault(cid, []).append(ActionFact(
-            what=f"Visit {name} to gain agreement to the {kind} of {held.day} {held:%b %Y}",
+            what=f"Visit {name} to gain agreement to the {kind} of {day_words(held)}",
             who="", by_when=_day(due), status="not_started", need_key="",
             source="agreement_visit"))
     for found in actions.values():

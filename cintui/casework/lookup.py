@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from cintui.domain.calendar import england_time
+from cintui.domain.dates import day_words
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.text import folded
 from cintui.domain.timescales import (
@@ -437,9 +438,9 @@ class VersionInfo:
     def label(self) -> str:
         if self.status == "agreed":
             where = self.agreed_at or self.agreed_by
-            return f"v{self.number} agreed {self.agreed_on:%d %b %Y}" + (
+            return f"v{self.number} agreed {day_words(self.agreed_on)}" + (
                 f" ({where})" if where else "")
-        return f"v{self.number} {self.status}, started {self.created_on:%d %b %Y}"
+        return f"v{self.number} {self.status}, started {day_words(self.created_on)}"
 
 
 _VERSIONS = f"""
@@ -571,9 +572,9 @@ def plan_document(source, reference: str, today: date, *, number: int | None = N
     if version is None:
         raise PlanError("plan", f"no version {number} of this plan")
     if dob:
-        born = f"{dob:%d %b %Y} ({spoken_age(describe_age(dob, None, today))})"
+        born = f"{day_words(dob)} ({spoken_age(describe_age(dob, None, today))})"
     else:
-        born = f"expected {expected:%d %b %Y}" if expected else ""
+        born = f"expected {day_words(expected)}" if expected else ""
     problems = tuple(p.message for p in check_plan(version, today))
     return PlanDocument(
         child_name=name, child_reference=reference, dob_text=born, worker=worker or "",

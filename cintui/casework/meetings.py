@@ -23,6 +23,7 @@ from cintui.domain import meeting as rules
 from cintui.domain import meeting_safeguards as safeguards_rules
 from cintui.domain.calendar import england_time, from_england_time
 from cintui.domain.child import age_years
+from cintui.domain.dates import day_words
 from cintui.domain.meeting import Invitee, Minutes, Schedule
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.timescales import PLANNING_KINDS, due_date
@@ -409,7 +410,7 @@ def start_minutes(session: Session, meeting_id: uuid.UUID, owner: str,
     booked = _booked(row)
     held = (held_at or now).replace(microsecond=0)
     if held_at is None and rules.off_booking(booked, now):
-        raise MeetingError("held_at", f"this meeting is booked for {booked:%d/%m/%Y %H:%M}: "
+        raise MeetingError("held_at", f"this meeting is booked for {day_words(booked)} at {booked:%H:%M}: "
                            "say when it is really held")
     problem = rules.held_at_problem(held, booked, now)
     if problem:
@@ -525,7 +526,7 @@ def record_distribution(session: Session, meeting_id: uuid.UUID,
     if sent_on < row.held_on:
         raise MeetingError("sent_on", "the minutes cannot go out before the meeting")
     if today is not None and sent_on > today:  # a day ahead would stop the clock early
-        raise MeetingError("sent_on", f"{sent_on.day} {sent_on:%b %Y} is in the future")
+        raise MeetingError("sent_on", f"{day_words(sent_on)} is in the future")
     if method not in DISTRIBUTION_METHODS:
         raise MeetingError("method", "email, post or hand")
     for name, person_id in recipients:

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from cintui.casework import cases, conflicts, lookup
 from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
+from cintui.domain.dates import day_words
 from cintui.domain.meeting import ends_plan_at
 from cintui.domain.plan import NO_NEEDS_NEXT, Need, PlanAction, PlanVersion, RagChange, Service
 from cintui.domain.timescales import (
@@ -358,7 +359,7 @@ def agree_version(session: Session, version_id: uuid.UUID, on: date, *, agreed_a
     if not (agreed_at.strip() or agreed_by.strip()):
         raise PlanError("agreed_at", "say at which meeting, or by whom, the plan was agreed")
     if today is not None and on > today:
-        raise PlanError("agreed_on", f"{on.day} {on:%b %Y} is in the future: give the day "
+        raise PlanError("agreed_on", f"{day_words(on)} is in the future: give the day "
                         "the plan was agreed")
     for other in session.exec(select(m.PlanVersion).where(
             m.PlanVersion.plan_id == row.plan_id, m.PlanVersion.status == "agreed")).all():

@@ -21,6 +21,7 @@ from cintui.domain import steps as step_rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years
 from cintui.domain.consent import ConsentFact, WithheldConsentRecord, own_words_on
+from cintui.domain.dates import day_words
 from cintui.domain.meeting import Invitee, Schedule
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.workforce import parse_role, role_label
@@ -240,7 +241,7 @@ def record_agreement(session: Session, agreement_id: uuid.UUID, *, visited_on: d
         raise SafeguardError("agreement", "no such agreement visit")
     if row.visited_on is not None:
         raise SafeguardError("agreement", f"{row.name} was visited on "
-                             f"{row.visited_on:%d/%m/%Y}: already recorded")
+                             f"{day_words(row.visited_on)}: already recorded")
     meeting = session.get(m.Meeting, row.meeting_id)
     field, problem = rules.agreement_problem(visited_on, outcome, notes, meeting.held_on,
                                              today)

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from cintui.casework import cases, conflicts
 from cintui.domain import short_breaks as rules
+from cintui.domain.dates import day_words
 from cintui.domain.policy import Timescale
 from cintui.domain.short_breaks import DirectPaymentFact, ReviewFact, ShortBreakFact
 from cintui.reference import codes
@@ -303,7 +304,7 @@ def _due_problems(session: Session, row, started: date, due: date,
                                         "review")]
     if due > latest:
         return [rules.Problem("review", f"reviewed at least every {ts.describe()} "
-                                        f"({ts.source}): by {latest.day} {latest:%b %Y} "
+                                        f"({ts.source}): by {day_words(latest)} "
                                         "at the latest")]
     return rules.check_by_18(due, birth, "review")  # s17(10); WAR 4.2
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from cintui.casework import cases, plans
 from cintui.domain import signs_of_safety as rules
+from cintui.domain.dates import day_words
 from cintui.domain.meeting import KIND_LABELS
 from cintui.domain.signs_of_safety import SafetyMap, Scaling, Statement
 from cintui.store import models as m
@@ -59,7 +60,7 @@ class SafetyView:
 
 
 def _label(row: m.Meeting) -> str:
-    return f"{KIND_LABELS.get(row.kind, 'meeting')} {row.held_on.day} {row.held_on:%b %Y}"
+    return f"{KIND_LABELS.get(row.kind, 'meeting')} {day_words(row.held_on)}"
 
 
 def meeting_choices(session: Session, child_id: uuid.UUID, today: date) -> list[MeetingChoice]:
@@ -76,7 +77,7 @@ def meeting_on(session: Session, child_id: uuid.UUID, on: date, today: date) -> 
     """The child's meeting on `on` (for `--meeting DATE`), else SafetyError."""
     found = [c for c in meeting_choices(session, child_id, today) if c.held_on == on]
     if not found:
-        raise SafetyError("meeting", f"no meeting of the child's on {on.day} {on:%b %Y} (not "
+        raise SafetyError("meeting", f"no meeting of the child's on {day_words(on)} (not "
                                      "cancelled, not in the future)")
     return found[0].id
 

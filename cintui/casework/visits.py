@@ -24,6 +24,7 @@ from cintui.domain.calendar import (
     england_time,
     from_england_time,
 )
+from cintui.domain.dates import day_words
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.policy import PolicyProfile, Timescale
 from cintui.domain.timescales import (
@@ -200,7 +201,7 @@ def next_visit_words(deadline) -> str:
     """"Next visit due 4 Jan 2027 (every 20 working days, WIR 2.11).", or ""."""
     if deadline is None or deadline.due is None:
         return ""
-    return (f"Next visit due {deadline.due.day} {deadline.due:%b %Y} "
+    return (f"Next visit due {day_words(deadline.due)} "
             f"({deadline.rule}, {deadline.source}).")
 
 

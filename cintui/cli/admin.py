@@ -26,7 +26,7 @@ from cintui.cli.common import (
     app,
     child_app,
 )
-from cintui.domain.dates import day_words
+from cintui.domain.dates import day_text, day_words
 
 authority_app = typer.Typer(help="Your local authority: name, DfE LA number, policy profile.",
                             no_args_is_help=True)
@@ -187,7 +187,7 @@ def team_waiting(ctx: typer.Context, team: TeamOption = None, db: DbOption = Non
         return
     from cintui.cli.table import Column, print_table
 
-    typer.echo(f"{len(found)} waiting for a manager's decision{scope} on {now:%a %d %b %Y}:")
+    typer.echo(f"{len(found)} waiting for a manager's decision{scope} on {day_text(now)}:")
     every = team is None  # every team's: each with its team
     print_table(_console(), (Column("child", no_wrap=True), Column("name"), Column("worker"),
                              *([Column("team")] if every else []),

@@ -14,6 +14,7 @@ from cintui.cli.common import (
     _open,
     app,
 )
+from cintui.domain.dates import day_words
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -63,7 +64,10 @@ def _laptop_chains(store) -> list:
 
 
 def _when(moment) -> str:
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M") if moment else "-"
+    if not moment:
+        return "-"
+    local = moment.astimezone()
+    return f"{day_words(local)} {local:%H:%M}"
 
 
 def _chain_json(chain) -> dict:

@@ -18,6 +18,7 @@ from cintui.cli.common import (
     _today,
     app,
 )
+from cintui.domain.dates import day_text
 
 WorkerOption = Annotated[str | None, typer.Option(
     "--worker", help="A worker's username or full name.")]
@@ -109,7 +110,7 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     one = items[0].child if len(names) == 1 else None
     whose = f", all {one.worker}'s" if one and one.worker and \
         one.worker_username != scope else ""
-    console.print(f"[bold]Due for {escape(scope)}[/] on {grouped.today:%a %d %b %Y}: "
+    console.print(f"[bold]Due for {escape(scope)}[/] on {day_text(grouped.today)}: "
                   f"{total} item{'s' if total != 1 else ''}, "
                   f"{grouped.count('overdue')} overdue{escape(whose)}")
     if not shown:

@@ -24,6 +24,7 @@ from cintui.cli.common import (
     agree_hint,
     app,
 )
+from cintui.domain.dates import day_words
 from cintui.store import access
 
 fgc_app = typer.Typer(help="Family Group Conferences (WAR 4.2, 9.3; STO 6.13, 7.5).",
@@ -144,7 +145,7 @@ def fgc_held(
     else:
         from cintui.domain.text import counted
 
-        typer.echo(f"{ref}: Family Group Conference held {day:%d %b %Y}; the family's plan "
+        typer.echo(f"{ref}: Family Group Conference held {day_words(day)}; the family's plan "
                    f"and its {counted(len(actions), 'action')} joined CIN plan v{version} "
                    f"(a draft: agree it with {agree_hint(ref)}).")
 
@@ -164,7 +165,7 @@ def fgc_declined(
     day = _parse_date(on, "--on") if on is not None else now
     ref, _row, _facts = _run(ctx, db, child, lambda s, cid: fgc_cases.record_declined(
         s, cid, on=day, reason=reason, today=now))
-    typer.echo(f"{ref}: Family Group Conference declined ({day:%d %b %Y}).")
+    typer.echo(f"{ref}: Family Group Conference declined ({day_words(day)}).")
 
 
 @fgc_app.command("list")

@@ -24,6 +24,7 @@ from cintui.cli.common import (
     _today,
     app,
 )
+from cintui.domain.dates import day_words
 from cintui.store import access
 
 gcp2_app = typer.Typer(help="Graded Care Profile 2 (STO 4.3, 6.11, 7.1; TRA).",
@@ -81,7 +82,7 @@ def gcp2_record(
         # The one just recorded: the newest by date was said, so a GCP2 dated before
         # another was confirmed with the other's grades.
         fact = next(f for f in gcp2_cases.facts(session, record.id) if f.ref == str(row.id))
-    typer.echo(f"{record.reference}: GCP2 recorded ({day:%d %b %Y}, {fact.assessor}): "
+    typer.echo(f"{record.reference}: GCP2 recorded ({day_words(day)}, {fact.assessor}): "
                f"{fact.describe()}" + (f"; attached to need{'s' if len(need) > 1 else ''} "
                                         f"{', '.join(map(str, need))}"
                                        if need else "") + ".")
@@ -112,7 +113,7 @@ def gcp2_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         return
     typer.echo(f"{v.reference} {v.child}: Graded Care Profile 2 (1 best care, 5 poorest)")
     for f in reversed(v.facts):
-        typer.echo(f"  {f.on:%d %b %Y} · {f.assessor}: {f.describe()}")
+        typer.echo(f"  {day_words(f.on)} · {f.assessor}: {f.describe()}")
         typer.echo(f"    {f.summary}")
         for text in f.needs:
             typer.echo(f"    attached to: {text}")

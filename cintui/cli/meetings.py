@@ -29,6 +29,7 @@ from cintui.cli.common import (
     app,
     export_app,
 )
+from cintui.domain.dates import day_words
 
 # ------------------------------------------------------------------ meetings
 
@@ -94,11 +95,11 @@ def meeting_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     _print_meetings(name, ref, rows, now)
     for r in rows:
         if r.papers_flag:
-            typer.echo(f"{r.label} of {r.held_on:%d %b %Y}: {r.papers_flag}; record them with "
+            typer.echo(f"{r.label} of {day_words(r.held_on)}: {r.papers_flag}; record them with "
                        f"`cintui meeting papers {r.id.hex} --on DATE`")
     for a in owed:
         late = " OVERDUE" if a.due < now else ""
-        typer.echo(f"Agreement visit owed (TRA): {a.name}, by {a.due:%d %b %Y}{late}; "
+        typer.echo(f"Agreement visit owed (TRA): {a.name}, by {day_words(a.due)}{late}; "
                    f"record it with `cintui meeting agreement {a.meeting_id.hex} --parent "
                    f"'{a.name}' --on DATE --outcome agreed`")
 
@@ -275,7 +276,7 @@ def _booked_meeting(session, meeting: str):
                        f"schedule {record.reference}`)")
     if len(rows) > 1:
         raise CliError(f"{record.reference}: which meeting? " + ", ".join(
-            f"{r.short_label} of {r.held_on:%d %b %Y} ({r.id.hex})" for r in rows))
+            f"{r.short_label} of {day_words(r.held_on)} ({r.id.hex})" for r in rows))
     return rows[0].id
 
 
@@ -354,7 +355,7 @@ def meeting_hold(
         _echo_json({"id": meeting_id.hex, "held_on": held_on.isoformat(),
                     "plan_version_id": version.hex if version else None})
         return
-    typer.echo(f"Held: {detail.schedule.kind} meeting on {held_on.isoformat()}"
+    typer.echo(f"Held: {detail.schedule.kind} meeting on {day_words(held_on)}"
                + (f"; next review {next_review}" if next_review else ""))
 
 
@@ -456,7 +457,7 @@ def meeting_bring_forward(
         _echo_json({"reference": ref, "review_due": due.isoformat() if due else None,
                     "source": "BEX 3"})
         return
-    typer.echo(f"{ref}: review brought forward to {day:%d %b %Y} (BEX 3); book it with "
+    typer.echo(f"{ref}: review brought forward to {day_words(day)} (BEX 3); book it with "
                f"`cintui meeting schedule {ref}`.")
 
 
@@ -515,7 +516,7 @@ def meeting_cancel(
                     "source": "WIR 2.9"})
         return
     typer.echo(f"Cancelled; told: {', '.join(names)} (WIR 2.9)."
-               + (f" Rebooked for {again:%d %b %Y %H:%M}: meeting id {new_id.hex}"
+               + (f" Rebooked for {day_words(again)} at {again:%H:%M}: meeting id {new_id.hex}"
                   if new_id else " Rebook it as soon as possible (WIR 2.9)."))
 
 
@@ -544,7 +545,7 @@ def meeting_papers(
         _echo_json({"id": meeting_id.hex, "papers_sent_on": sent_on.isoformat(),
                     "source": "WIR 2.3"})
         return
-    typer.echo(f"Papers for the meeting of {held_on:%d %b %Y} sent on {sent_on:%d %b %Y} "
+    typer.echo(f"Papers for the meeting of {day_words(held_on)} sent on {day_words(sent_on)} "
                "(WIR 2.3).")
 
 
@@ -568,7 +569,7 @@ def _meeting_to_send(session, meeting: str):
                        "--json`)")
     if len(rows) > 1:
         raise CliError(f"{record.reference}: which meeting? " + ", ".join(
-            f"{r.short_label} of {r.held_on:%d %b %Y} ({r.id.hex})" for r in rows))
+            f"{r.short_label} of {day_words(r.held_on)} ({r.id.hex})" for r in rows))
     return rows[0].id
 
 
@@ -699,7 +700,7 @@ def meeting_agreement(
                     "visited_on": visited.isoformat(), "outcome": done.outcome,
                     "source": "TRA"})
         return
-    typer.echo(f"{done.name} visited on {visited:%d %b %Y}: {done.outcome.replace('_', ' ')} "
+    typer.echo(f"{done.name} visited on {day_words(visited)}: {done.outcome.replace('_', ' ')} "
                "(TRA).")
 
 
@@ -762,4 +763,4 @@ def meeting_non_engagement(
         for _, text in current.missing:
             typer.echo(f"  • {text}")
     else:
-        typer.echo(f"Every step recorded (WIR 2.10), {current.completed_on:%d %b %Y}.")
+        typer.echo(f"Every step recorded (WIR 2.10), {day_words(current.completed_on)}.")

@@ -30,6 +30,7 @@ from cintui.cli.common import (
     export_app,
     plan_app,
 )
+from cintui.domain.dates import day_words
 
 # ------------------------------------------------------------------ plans
 
@@ -85,14 +86,14 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     console = _console()
     console.print(f"[bold]{escape(doc.child_name)}[/] {escape(doc.child_reference)} · "
                   f"plan version {v.number} ({v.status}) · "
-                  + (escape(v.review_words) if v.ended_on else "next review "
-                     f"{v.next_review.isoformat() if v.next_review else 'not set'}")
+                  + (escape(v.review_words) if v.ended_on else
+                     f"next review {day_words(v.next_review, 'not set')}")
                   + (f" · visits every {v.visit_every.describe()} (agreed in the plan)"
                      if v.visit_every else ""))
     rows = []
     for n in v.needs:
         actions = "\n".join(f"{a.what} — {a.who or 'NO OWNER'}, "
-                             f"{a.by_when.isoformat() if a.by_when else 'NO DATE'} "
+                             f"{day_words(a.by_when, 'NO DATE')} "
                              f"({ACTION_STATUS_LABELS.get(a.status, a.status)})"
                              for a in n.actions)
         rows.append((n.now, n.outcome, actions, n.rag))
@@ -387,7 +388,7 @@ def plan_agree(
         return
     where = " and ".join(x for x in (f"at {at}" if at else "", f"by {by}" if by else "") if x)
     superseded = "".join(f"; v{n} is superseded" for n in replaced)
-    typer.echo(f"{ref} plan v{number} agreed on {day.day} {day:%b %Y} {where}: the plan in "
+    typer.echo(f"{ref} plan v{number} agreed on {day_words(day)} {where}: the plan in "
                f"force{superseded}.")
     if problems:
         from cintui.domain.text import counted
@@ -402,14 +403,14 @@ def _no_draft(versions, ref: str, episode) -> str:
     newest version agreed."""
     if not versions and episode is not None and episode.cin_plan_start:
         started = episode.cin_plan_start
-        return (f"{ref}: the CIN plan started {started.day} {started:%b %Y} is not written "
+        return (f"{ref}: the CIN plan started {day_words(started)} is not written "
                 "yet, so there is no draft to agree: write it in the plan editor (p on the "
                 f"record), or start its draft with cintui plan exit {ref} --good-enough TEXT")
     if not versions:
         return (f"{ref} has no plan yet: the manager's authorisation starts it (cintui plan "
                 f"start {ref} --authorised-by MANAGER)")
     newest = versions[0]
-    when = (f" on {newest.agreed_on.day} {newest.agreed_on:%b %Y}" if newest.agreed_on
+    when = (f" on {day_words(newest.agreed_on)}" if newest.agreed_on
             else "")
     return (f"{ref}: no draft to agree: plan v{newest.number} was agreed{when}; a change to "
             f"it (cintui plan exit {ref} …, or the plan editor) starts the next version")

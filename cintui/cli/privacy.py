@@ -25,6 +25,7 @@ from cintui.cli.common import (
     app,
     export_app,
 )
+from cintui.domain.dates import day_words
 from cintui.store import access
 
 retention_app = typer.Typer(help="Retention: closed records due for review, erased by a "
@@ -111,8 +112,8 @@ def retention_due(
                    else "No closed records.")
         return
     for f in facts:
-        until = f"{f.keep_until:%d/%m/%Y}" if f.keep_until else "no closure date"
-        closed = f"{f.closed_on:%d/%m/%Y}" if f.closed_on else "?"
+        until = f"{day_words(f.keep_until)}" if f.keep_until else "no closure date"
+        closed = f"{day_words(f.closed_on)}" if f.closed_on else "?"
         mark = "DUE  " if f.due(now) else "     "
         typer.echo(f"{mark}{f.reference}  {f.name}  closed {closed}, kept until {until}"
                    + (f"  ({f.worker})" if f.worker else ""))

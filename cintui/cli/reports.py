@@ -26,7 +26,7 @@ from cintui.cli.common import (
     _today,
     app,
 )
-from cintui.domain.dates import day_words
+from cintui.domain.dates import day_short, day_words
 
 report_app = typer.Typer(help="Reports for managers and committees: compliance with "
                               "timescales, performance, and census completeness.",
@@ -57,7 +57,7 @@ def _period(start: str | None, end: str | None, today: str | None) -> tuple[date
     if last > now:
         # A report counts what has happened: a visit due after today was counted as missed
         # and children "open" at a month end still to come.
-        raise CliError(f"--to {last.isoformat()} is after today ({now:%-d %b %Y}): a report "
+        raise CliError(f"--to {last.isoformat()} is after today ({day_words(now)}): a report "
                        "counts what has happened; leave --to out for the period to today")
     return first, last
 
@@ -459,8 +459,8 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
     print_table(console, (Column("child", ratio=2), Column("step", ratio=2),
                           Column("on", no_wrap=True), Column("audit", ratio=3)),
                 [(f"{c.name} {c.reference}", DIRECTIONS[c.direction],
-                  f"{c.stepped_on:%d %b}",
-                  f"{c.audit.held_on:%d %b} by {c.audit.facilitator}: {c.learning}"
+                  f"{day_short(c.stepped_on)}",
+                  f"{day_short(c.audit.held_on)} by {c.audit.facilitator}: {c.learning}"
                   if c.audit else f"not yet: cintui step-audit record {c.reference} "
                   f"--month {first:%Y-%m} --by NAME --learning TEXT")
                  for c in cases], expand=True)

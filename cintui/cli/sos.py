@@ -23,6 +23,7 @@ from cintui.cli.common import (
     _today,
     app,
 )
+from cintui.domain.dates import day_words
 from cintui.store import access
 
 sos_app = typer.Typer(help="Signs of Safety mapping of the CIN plan (STO 6.3).",
@@ -108,7 +109,7 @@ def _statement(ctx, db, child, kind, text, on, meeting, today, danger=None, repl
     what = "danger statement" if kind == "danger" else "safety goal"
     ref, row = _run(ctx, db, child, do, _by_text(what))
     prefix = "D" if kind == "danger" else "G"
-    typer.echo(f"{ref}: {what} {prefix}{row.number} recorded ({day:%d %b %Y})"
+    typer.echo(f"{ref}: {what} {prefix}{row.number} recorded ({day_words(day)})"
                + (f", replacing {prefix}{replaces}" if replaces else "") + ".")
 
 
@@ -166,7 +167,7 @@ def sos_scale(ctx: typer.Context, child: ChildArg, score: ScoreOption = None,
             session, cid, on=day, entries=tuple(entries), recorded_by=access.current_actor(),
             today=now, meeting_id=_meeting(session, cid, meeting, now))
     ref, rows = _run(ctx, db, child, do, _by_score)
-    typer.echo(f"{ref}: scaling recorded ({day:%d %b %Y}): "
+    typer.echo(f"{ref}: scaling recorded ({day_words(day)}): "
                + "; ".join(f"{r.who} ({r.role}) {r.score}" for r in rows) + ".")
 
 
@@ -216,12 +217,12 @@ def sos_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     if replaced:
         typer.echo("\nReplaced statements:")
         for s in replaced:
-            typer.echo(f"  [{s.label}, {s.on:%d %b %Y}, replaced by "
+            typer.echo(f"  [{s.label}, {day_words(s.on)}, replaced by "
                        f"{rules.PREFIX[s.kind]}{s.replaced_by}] {s.text}")
     typer.echo("\nScaling (0-10) over time:")
     for who, role, found in v.history:
         typer.echo(f"  {who} ({role}): {rules.trend(found)} (latest "
-                   f"{found[-1].on:%d %b %Y}" + (f", {found[-1].why}" if found[-1].why else "")
+                   f"{day_words(found[-1].on)}" + (f", {found[-1].why}" if found[-1].why else "")
                    + ")")
     if not v.history:
         typer.echo(f"  no scores yet: cintui sos scale {v.reference} --score "

@@ -25,6 +25,7 @@ from cintui.cli.common import (
     _today,
     app,
 )
+from cintui.domain.dates import day_words
 from cintui.store import access
 
 supervision_app = typer.Typer(help="Supervision and case direction (STO 4.5, 8.5; WAR 12).",
@@ -149,12 +150,12 @@ def supervision_record(
                         "next": due_json(done[0][2])})
         return
     if several:
-        typer.echo(f"Supervision of {held_on:%d %b %Y} recorded for {len(done)} children:")
+        typer.echo(f"Supervision of {day_words(held_on)} recorded for {len(done)} children:")
     for ref, n, due in done:
         typer.echo((f"  {ref}: recorded" if several
-                    else f"{ref}: supervision of {held_on:%d %b %Y} recorded")
+                    else f"{ref}: supervision of {day_words(held_on)} recorded")
                    + (f" with {n} action{'s' if n != 1 else ''}" if n else "")
-                   + (f"; next supervision by {due.due:%d %b %Y} ({due.source})" if due
+                   + (f"; next supervision by {day_words(due.due)} ({due.source})" if due
                       else "") + ".")
 
 
@@ -230,11 +231,11 @@ def supervision_list(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     if not shown.facts:
         typer.echo("No supervision recorded yet.")
     for f in shown.facts:
-        typer.echo(f"\n{f.held_on:%d %b %Y}, {f.manager}; present: {f.present}")
+        typer.echo(f"\n{day_words(f.held_on)}, {f.manager}; present: {f.present}")
         typer.echo(f"  Discussed: {f.discussion}")
         typer.echo(f"  Decided: {f.decisions}")
         for a in f.actions:  # open ones by the number `supervision action` takes
-            by = f", by {a.by_when:%d %b %Y}" if a.by_when else ""
+            by = f", by {day_words(a.by_when)}" if a.by_when else ""
             label = f"Action {numbers[a.ref]}" if a.ref in numbers else "Action"
             typer.echo(f"  {label}: {a.what} ({a.who}{by}) — {a.status.replace('_', ' ')}")
     if numbers:

@@ -267,8 +267,12 @@ def sync_devices(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = 
 def _england(at) -> str:
     """An instant as the header reads it: England's wall-clock time (`sync devices`, `status`)."""
     from cintui.domain.calendar import england_time
+    from cintui.domain.dates import day_words
 
-    return f"{england_time(at):%d/%m/%Y %H:%M}" if at else "never"
+    if not at:
+        return "never"
+    local = england_time(at)
+    return f"{day_words(local)} {local:%H:%M}"
 
 
 @sync_app.command("revoke")

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from cintui.domain.calendar import add_months
+from cintui.domain.dates import day_words
 
 ADULT_AGE = 18  # s17(10) Children Act 1989: a child is under 18
 
@@ -50,7 +51,7 @@ def describe_age(dob: date | None, expected_dob: date | None, today: date) -> st
     if dob is None:
         if expected_dob is None:
             return "?"
-        return f"unborn (due {expected_dob:%-d %b %Y})"
+        return f"unborn (due {day_words(expected_dob)})"
     months = whole_months(dob, today)
     if months >= 24:
         return str(months // 12)  # as age_years: a 29 February birthday comes on 1 March
@@ -78,13 +79,13 @@ def check_birth_dates(dob: date | None, expected_dob: date | None, today: date) 
     if dob is not None:
         if dob > today:
             raise InvalidChildDetails(
-                "dob", f"{dob.isoformat()} is in the future; for an unborn child give --expected-dob"
+                "dob", f"{day_words(dob)} is in the future; for an unborn child give --expected-dob"
             )
         if age_years(dob, today) >= ADULT_AGE:
-            raise InvalidChildDetails("dob", f"{dob.isoformat()} makes them 18 or over: not a child")
+            raise InvalidChildDetails("dob", f"{day_words(dob)} makes them 18 or over: not a child")
     if expected_dob is not None and expected_dob < add_months(today, -1):
         raise InvalidChildDetails(
-            "expected_dob", f"{expected_dob.isoformat()} has passed; record the date of birth"
+            "expected_dob", f"{day_words(expected_dob)} has passed; record the date of birth"
         )
 
 
@@ -102,7 +103,7 @@ def check_dates_in_order(*pairs: tuple[str, date | None]) -> None:
             continue
         if last is not None and value < last:
             raise InvalidChildDetails(
-                name, f"{value.isoformat()} is before {last_name} ({last.isoformat()})"
+                name, f"{day_words(value)} is before {last_name} ({day_words(last)})"
             )
         last_name, last = name, value
 

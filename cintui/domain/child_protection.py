@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.chronology import ChronologyEntry
+from cintui.domain.dates import day_words
 
 STRATEGY_OUTCOMES = {"s47": "Section 47 enquiry", "no_s47": "No section 47 enquiry"}
 S47_OUTCOMES = {"icpc": "Initial child protection conference",
@@ -62,7 +63,7 @@ class Enquiry:
 
 
 def _day(d: date | None) -> str:
-    return d.isoformat() if d else "—"
+    return day_words(d, "—")
 
 
 def next_record(latest: Enquiry | None) -> str:
@@ -76,12 +77,12 @@ def next_record(latest: Enquiry | None) -> str:
 
 def _not_future(field: str, d: date, today: date) -> None:
     if d > today:
-        raise InvalidChildProtection(field, f"{d.isoformat()} is in the future")
+        raise InvalidChildProtection(field, f"{day_words(d)} is in the future")
 
 
 def _weekday(field: str, d: date, what: str) -> None:
     if d.weekday() >= 5:
-        raise InvalidChildProtection(field, f"{d.isoformat()} is a {d:%A}: {what} is on a "
+        raise InvalidChildProtection(field, f"{day_words(d)} is a {d:%A}: {what} is on a "
                                      "working day (DfE census)")
 
 
@@ -95,14 +96,14 @@ def check_strategy(on: date, outcome: str, referral: date, closed: date | None,
                                      + ", ".join(k.replace("_", "-") for k in STRATEGY_OUTCOMES))
     _not_future("on", on, today)
     if on < referral:
-        raise InvalidChildProtection("on", f"{on.isoformat()} is before the referral "
-                                     f"({referral.isoformat()})")
+        raise InvalidChildProtection("on", f"{day_words(on)} is before the referral "
+                                     f"({day_words(referral)})")
     if closed is not None:
-        raise InvalidChildProtection("child", f"the case closed on {closed.isoformat()}: "
+        raise InvalidChildProtection("child", f"the case closed on {day_words(closed)}: "
                                      "re-refer the child first")
     if previous is not None and previous.open and outcome == "s47":
         raise InvalidChildProtection(
-            "on", f"the section 47 enquiry decided on {previous.strategy_on.isoformat()} has "
+            "on", f"the section 47 enquiry decided on {day_words(previous.strategy_on)} has "
             "no outcome yet: record its ICPC or that none is needed first")
 
 
@@ -114,19 +115,19 @@ def check_s47_start(enquiry: Enquiry | None, started: date, today: date) -> None
                                      "cintui cp strategy)")
     if enquiry.s47_started is not None:
         raise InvalidChildProtection("started", "the section 47 enquiry decided on "
-                                     f"{enquiry.strategy_on.isoformat()} started on "
-                                     f"{enquiry.s47_started.isoformat()}")
+                                     f"{day_words(enquiry.strategy_on)} started on "
+                                     f"{day_words(enquiry.s47_started)}")
     _not_future("started", started, today)
     if started < enquiry.strategy_on:
-        raise InvalidChildProtection("started", f"{started.isoformat()} is before the strategy "
-                                     f"discussion ({enquiry.strategy_on.isoformat()})")
+        raise InvalidChildProtection("started", f"{day_words(started)} is before the strategy "
+                                     f"discussion ({day_words(enquiry.strategy_on)})")
 
 
 def check_icpc_target(enquiry: Enquiry, target: date) -> None:
     """A target date for the conference: after the discussion, on a working day (8870Q)."""
     if target < enquiry.strategy_on:
-        raise InvalidChildProtection("target", f"{target.isoformat()} is before the strategy "
-                                     f"discussion ({enquiry.strategy_on.isoformat()})")
+        raise InvalidChildProtection("target", f"{day_words(target)} is before the strategy "
+                                     f"discussion ({day_words(enquiry.strategy_on)})")
     _weekday("target", target, "the conference target")
 
 
@@ -139,7 +140,7 @@ def check_outcome(enquiry: Enquiry | None, outcome: str, on: date, today: date) 
                                      "s47)")
     if enquiry.s47_outcome:
         raise InvalidChildProtection("child", "the enquiry started on "
-                                     f"{enquiry.s47_started.isoformat()} already has its "
+                                     f"{day_words(enquiry.s47_started)} already has its "
                                      f"outcome: {S47_OUTCOMES[enquiry.s47_outcome].lower()}")
     if outcome not in S47_OUTCOMES:
         raise InvalidChildProtection("outcome", f"{outcome!r} is not one of: "
@@ -147,8 +148,8 @@ def check_outcome(enquiry: Enquiry | None, outcome: str, on: date, today: date) 
     field = "held" if outcome == "icpc" else "not-required"
     _not_future(field, on, today)
     if on < enquiry.s47_started:
-        raise InvalidChildProtection(field, f"{on.isoformat()} is before the section 47 "
-                                     f"enquiry started ({enquiry.s47_started.isoformat()})")
+        raise InvalidChildProtection(field, f"{day_words(on)} is before the section 47 "
+                                     f"enquiry started ({day_words(enquiry.s47_started)})")
     if outcome == "icpc":
         _weekday(field, on, "a conference")
 
@@ -163,7 +164,7 @@ def enquiry_entries(enquiries: Iterable[tuple[Enquiry, str, str, str]]) -> list[
                                    f"{STRATEGY_OUTCOMES[q.strategy_outcome].lower()}",
                                    who=who, detail=notes, ref=ref))
         if q.s47_started:
-            target = f" (ICPC target {q.icpc_target.isoformat()})" if q.icpc_target else ""
+            target = f" (ICPC target {day_words(q.icpc_target)})" if q.icpc_target else ""
             out.append(ChronologyEntry(q.s47_started, "protection",
                                        f"Section 47 enquiry started{target}", who=who, ref=ref))
         if q.icpc_held:

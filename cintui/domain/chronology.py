@@ -20,6 +20,7 @@ from cintui.domain.consent import (
     WITHHELD_LABELS,
     ConsentFact,
 )
+from cintui.domain.dates import day_words
 from cintui.domain.endings import DECISION_KIND_LABELS, DecisionFact
 from cintui.domain.fgc import FgcFact
 from cintui.domain.short_breaks import DirectPaymentFact, ShortBreakFact
@@ -227,7 +228,7 @@ def package_entries(facts: Iterable[ShortBreakFact | DirectPaymentFact]
 
 
 def _d(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
+    return f"{day_words(d)}"
 
 
 def decision_entries(facts: Iterable[DecisionFact]) -> list[ChronologyEntry]:
@@ -243,12 +244,12 @@ def supervision_entries(facts: Iterable[SupervisionFact]) -> list[ChronologyEntr
     actions agreed (who, by when); who was there."""
     out = []
     for f in facts:
-        actions = "; ".join(f"{a.what} ({a.who}, by {a.by_when.day} {a.by_when:%b %Y})"
+        actions = "; ".join(f"{a.what} ({a.who}, by {day_words(a.by_when)})"
                             if a.by_when else f"{a.what} ({a.who})" for a in f.actions)
         detail = [f"Present: {f.present}" if f.present else "",
                   f"Discussed: {f.discussion}" if f.discussion else "",
                   f"Actions: {actions}" if actions else "",
-                  f"Next supervision by {f.next_due.day} {f.next_due:%b %Y}"
+                  f"Next supervision by {day_words(f.next_due)}"
                   if f.next_due else ""]
         out.append(ChronologyEntry(f.held_on, "supervision",
                                    f"Supervision (case direction): {f.decisions}",

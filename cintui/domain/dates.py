@@ -157,6 +157,14 @@ def day_words(d: date | None, empty: str = "") -> str:
     return f"{d.day} {_SHORT_MONTHS[d.month - 1]} {d.year}"
 
 
+def day_short(d: date | None, empty: str = "") -> str:
+    """"3 Dec": `day_words` without the year, where a column or a line has no room for it
+    and the year goes without saying (a caseload's last visit, this week's due list)."""
+    if d is None:
+        return empty
+    return f"{d.day} {_SHORT_MONTHS[d.month - 1]}"
+
+
 def day_text(d: date) -> str:
     """"Fri 18 Dec 2026": the day read back, weekday first, in words no one misreads."""
     return f"{WEEKDAYS[d.weekday()][:3].title()} {d.day} {MONTHS[d.month - 1][:3].title()} " \
@@ -175,8 +183,8 @@ def wall_clock(day: date, real: datetime) -> datetime:
     return datetime.combine(day, real.time())
 
 
-__all__ = ["EXAMPLES", "MONTHS", "TYPED_EXAMPLES", "NotADay", "WEEKDAYS", "day_text",
-           "day_words", "read_day",
+__all__ = ["EXAMPLES", "MONTHS", "TYPED_EXAMPLES", "NotADay", "WEEKDAYS", "day_short",
+           "day_text", "day_words", "read_day",
            "typed_date", "wall_clock"]
 
 

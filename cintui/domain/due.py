@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from cintui.domain.calendar import WorkingCalendar, add_months
 from cintui.domain.consent import OWN_NOT_GIVEN
+from cintui.domain.dates import day_short, day_words
 from cintui.domain.no_change import NO_CHANGE_MONTHS
 from cintui.domain.timescales import Deadline, DueState
 
@@ -210,7 +211,7 @@ def no_change_item(child: ChildRef, since: date, today: date,
         state=DueState.OVERDUE if due < today else DueState.DUE_TODAY,
         working_days_left=cal.working_days_between(today, due),
         rule="discuss convening a child protection conference with the professionals",
-        source="WIR 2.3", detail=f"no need rated better since {since.day} {since:%b %Y}")
+        source="WIR 2.3", detail=f"no need rated better since {day_words(since)}")
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,7 @@ def turning_18(item: DueItem, care: AdultCare | None) -> DueItem:
     if item.key != "turns_18" or care is None:
         return item
     if care.value in ADULT_CARE_RULES:
-        day = f"{care.since.day} {care.since:%b %Y}" if care.since else "a date not recorded"
+        day = f"{day_words(care.since)}" if care.since else "a date not recorded"
         said = replace(item, rule=ADULT_CARE_RULES[care.value].format(day=day))
         if care.value in ("referred", "accepted") and not care.contact:
             return replace(said, detail=NO_ADULT_CONTACT)
@@ -270,7 +271,7 @@ def due_day(due: date | None, today: date) -> str:
     2028", "07 Jan 2027"): a list a year long read "07 Jan" above "14 Dec" as last month."""
     if due is None:
         return "now"
-    return f"{due:%d %b}" if due.year == today.year else f"{due:%d %b %Y}"
+    return f"{day_short(due)}" if due.year == today.year else f"{day_words(due)}"
 
 
 def week_end(day: date) -> date:

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar, england_time
+from cintui.domain.dates import day_words
 from cintui.domain.text import counted
 
 SYNC_KEY = "F5"
@@ -159,9 +160,10 @@ def show(value: Any) -> str:
             return "(blank)"
         try:
             if len(value) == 10:
-                return f"{date.fromisoformat(value):%d/%m/%Y}"
+                return day_words(date.fromisoformat(value))
             if len(value) > 18 and value[10] == "T":
-                return f"{england_time(datetime.fromisoformat(value)):%d/%m/%Y %H:%M}"
+                local = england_time(datetime.fromisoformat(value))
+                return f"{day_words(local)} {local:%H:%M}"
         except ValueError:
             pass
     return str(value)
@@ -221,9 +223,9 @@ NOT_KNOWN = "Who changed it there, and when: not known"
 
 
 def moment(at: datetime) -> str:
-    """An instant as read in England, in a sentence: "on 03/12/2026 at 10:42"."""
+    """An instant as read in England, in a sentence: "on 3 Dec 2026 at 10:42"."""
     local = england_time(at)
-    return f"on {local:%d/%m/%Y} at {local:%H:%M}"
+    return f"on {day_words(local)} at {local:%H:%M}"
 
 
 def who(login: str, name: str, me: str) -> str:

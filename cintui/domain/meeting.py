@@ -25,7 +25,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from cintui.domain.dates import EXAMPLES, NotADay, read_day
+from cintui.domain.dates import EXAMPLES, NotADay, day_text, day_words, read_day
 from cintui.domain.plan import (
     ACTION_STATUSES,
     Need,
@@ -107,9 +107,9 @@ def soon_after_warning(kind: str, starts_at: datetime, last_kind: str | None,
         return ""
     when = "the day after" if gap == 1 else ("the same day as" if gap == 0 else
                                              f"{gap} days after")
-    due = f"; the next review is due by {next_review:%d %b %Y}" if next_review else ""
+    due = f"; the next review is due by {day_words(next_review)}" if next_review else ""
     return (f"this review is {when} the {in_sentence(KIND_LABELS.get(last_kind or '', 'meeting'))} held "
-            f"on {last_held:%d %b %Y}{due}. Book it early only after a significant change "
+            f"on {day_words(last_held)}{due}. Book it early only after a significant change "
             "(BEX 3)")
 
 
@@ -158,7 +158,7 @@ def closed_day_warning(starts_at: datetime, calendar) -> str:
         return ""
     named = dict(calendar.holidays_between(day, day)).get(day)
     what = f"a bank holiday ({named})" if named else f"a {day:%A}"
-    return (f"{day:%a %d %b %Y} is {what}, not a working day: book it then only if the family "
+    return (f"{day_text(day)} is {what}, not a working day: book it then only if the family "
             "and everyone invited can come")
 
 
@@ -183,7 +183,7 @@ def already_booked_warning(kind: str, booked: Iterable[tuple[str, datetime]]) ->
         return ""
     label = in_sentence(KIND_LABELS.get(kind, kind))
     return (f"{'an' if label[:1] in 'aeiou' else 'a'} {label} is already booked for "
-            f"{at[0]:%a %d %b %Y} at {at[0]:%H:%M}: to move it, cancel and rebook that one "
+            f"{day_text(at[0])} at {at[0]:%H:%M}: to move it, cancel and rebook that one "
             "(c on Meetings; `cintui meeting cancel MEETING --rebook-at`) rather than book a "
             "second (WIR 2.9)")
 
@@ -332,7 +332,7 @@ def agreed_action_problems(a: AgreedAction, held_on: date,
     if a.by_when is None:
         out.append(("by_when", _no_day(a.by_text, held_on)))
     elif a.by_when < held_on:
-        out.append(("by_when", f"{a.by_when:%d/%m/%Y} is before the meeting"))
+        out.append(("by_when", f"{day_words(a.by_when)} is before the meeting"))
     if a.for_text and m is not None and isinstance(named := named_need(m, a.for_text), str):
         out.append(("for", named))
     return out
@@ -407,7 +407,7 @@ def left_booked(booked: Iterable[tuple[str, datetime]], today: date) -> str:
     more = f" (and {len(booked) - 1} more)" if len(booked) > 1 else ""
     held = "minute it if it was held (Enter on the Meetings tab, or cintui meeting hold), " \
         "else " if at.date() <= today else ""
-    return (f"the {in_sentence(KIND_LABELS.get(kind, kind))} of {at:%a} {at.day} {at:%b %Y} "
+    return (f"the {in_sentence(KIND_LABELS.get(kind, kind))} of {day_text(at)} "
             f"is still booked{more}: {held}cancel it and tell everyone invited (c on the "
             "Meetings tab, or cintui meeting cancel)")
 
@@ -421,8 +421,8 @@ def off_booking(booked: datetime, now: datetime) -> bool:
 def held_at_problem(held_at: datetime, booked: datetime, now: datetime) -> str:
     """What is wrong with the time a meeting is said to be held ("" when nothing)."""
     if held_at > now:
-        return (f"{held_at:%d/%m/%Y %H:%M} is still to come: minute the meeting when it is "
-                f"held (it is booked for {booked:%d/%m/%Y %H:%M})")
+        return (f"{day_words(held_at)} at {held_at:%H:%M} is still to come: minute the meeting when it is "
+                f"held (it is booked for {day_words(booked)} at {booked:%H:%M})")
     return ""
 
 

@@ -62,6 +62,7 @@ from cintui.domain.consent import (
     is_young_person,
     scope_status,
 )
+from cintui.domain.dates import day_words
 from cintui.domain.meeting import KIND_LABELS, Invitee
 from cintui.domain.policy import MeetingRules
 from cintui.domain.text import in_sentence
@@ -231,9 +232,9 @@ def papers_problem(sent_on: date | None, meeting_on: date, today: date) -> str:
     if sent_on is None:
         return "WIR 2.3: say when the papers were sent out"
     if sent_on > today:
-        return f"{sent_on:%d/%m/%Y} is still to come: record the papers when they go out"
+        return f"{day_words(sent_on)} is still to come: record the papers when they go out"
     if sent_on > meeting_on:
-        return (f"WIR 2.3: papers go out before the meeting ({meeting_on:%d/%m/%Y}); after "
+        return (f"WIR 2.3: papers go out before the meeting ({day_words(meeting_on)}); after "
                 "it, record who the minutes went to")
     return ""
 
@@ -279,9 +280,9 @@ def agreement_problem(visited_on: date | None, outcome: str, notes: str, held_on
     if visited_on is None:
         return "visited_on", "TRA: say when the parent was visited"
     if visited_on > today:
-        return "visited_on", f"{visited_on:%d/%m/%Y} is still to come"
+        return "visited_on", f"{day_words(visited_on)} is still to come"
     if visited_on < held_on:
-        return "visited_on", (f"TRA: the visit is after the review ({held_on:%d/%m/%Y}), "
+        return "visited_on", (f"TRA: the visit is after the review ({day_words(held_on)}), "
                               "to gain agreement to its decisions")
     if outcome not in AGREEMENT_OUTCOMES:
         return "outcome", "TRA: did the parent agree to the review's decisions?"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from cintui.domain.calendar import add_months
+from cintui.domain.dates import day_words
 
 # Read here as: two reviews' worth of the plan (3 months each,
 # the usual interval) with a worry still Red or Amber and no need's rating better.
@@ -40,6 +41,6 @@ def no_change_prompt(since: date,
                                       "considered\"") -> str:
     """The words of WIR 2.3's prompt; `record_it`: how to record the discussion where the
     prompt is read (the app's key, or a command)."""
-    return (f"No need has improved since {since.day} {since:%b %Y} (WIR 2.3: a plan that "
+    return (f"No need has improved since {day_words(since)} (WIR 2.3: a plan that "
             "fails to bring about significant positive change): discuss convening a child "
             f"protection conference with the professionals, and record it ({record_it}).")

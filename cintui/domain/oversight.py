@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from cintui.domain.dates import day_words
+
 KINDS = {"audit": "Quality assurance audit", "case_mapping": "Case-mapping reflective discussion"}
 
 
@@ -41,7 +43,7 @@ class QualityStatus:
         if self.last is None:
             return "none since the plan started (BEX 3)"
         met = {True: "needs met", False: "needs NOT met", None: ""}[self.last.needs_met]
-        return ", ".join(x for x in (f"{KINDS[self.last.kind]} {self.last.held_on:%d %b %Y}",
+        return ", ".join(x for x in (f"{KINDS[self.last.kind]} {day_words(self.last.held_on)}",
                                      self.last.facilitator, met) if x)
 
 
@@ -71,7 +73,7 @@ def check_quality_check(kind: str, held_on: date | None, facilitator: str, findi
     if kind not in KINDS:
         out.append(("kind", f"choose one of: {', '.join(KINDS.values())}"))
     out += _held_on("give the date it took place", held_on, today, plan_start,
-                    f"the plan started on {plan_start:%d %b %Y}: a check of this plan comes "
+                    f"the plan started on {day_words(plan_start)}: a check of this plan comes "
                     "after that" if plan_start else "")
     if not facilitator.strip():
         out.append(("facilitator", "name the practitioner who facilitated it (BEX 3: from "
@@ -134,7 +136,7 @@ def check_step_audit(held_on: date | None, auditor: str, learning: str, today: d
                      stepped_on: date | None) -> list[tuple[str, str]]:
     """(field, problem) for each thing wrong with a step audit about to be recorded."""
     out = _held_on("give the date of the audit", held_on, today, stepped_on,
-                   f"the case stepped on {stepped_on:%d %b %Y}: its audit comes after that"
+                   f"the case stepped on {day_words(stepped_on)}: its audit comes after that"
                    if stepped_on else "")
     if not auditor.strip():
         out.append(("facilitator", "name who audited the case"))

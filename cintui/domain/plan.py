@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from cintui.domain.dates import day_words
 from cintui.domain.policy import Timescale
 from cintui.domain.text import counted
 
@@ -44,7 +45,7 @@ NO_NEEDS_NEXT = "p opens the plan, then a adds a need"
 def not_written(started: date, next_step: str) -> str:
     """PLAN_NOT_WRITTEN in a sentence, with what to do next: "the CIN plan started 3 Nov
     2026 is not written yet: no needs, outcomes or actions (p opens the plan; …)"."""
-    return (f"the CIN plan started {started.day} {started:%b %Y} is not written yet: no "
+    return (f"the CIN plan started {day_words(started)} is not written yet: no "
             f"needs, outcomes or actions ({next_step})")
 
 
@@ -141,8 +142,8 @@ class PlanVersion:
         ended at the final meeting on 26 Oct 2026", or "" when neither is known."""
         if self.ended_on is not None:
             return ("no further review: the plan ended at the final meeting on "
-                    f"{self.ended_on.day} {self.ended_on:%b %Y}")
-        return f"next review {self.next_review:%d %b %Y}" if self.next_review else ""
+                    f"{day_words(self.ended_on)}")
+        return f"next review {day_words(self.next_review)}" if self.next_review else ""
 
     def rag_counts(self) -> dict[str, int]:
         """Needs per rating, e.g. {"R": 0, "A": 3, "G": 2}."""
@@ -161,7 +162,7 @@ class PlanVersion:
         counts = {r: counts.get(r, 0) for r in RAG_RATINGS}
         state = {"draft": "draft", "agreed": "agreed", "superseded": "superseded"}[self.status]
         if self.status == "agreed" and self.agreed_on:
-            state = f"agreed {self.agreed_on:%d %b %Y}"
+            state = f"agreed {day_words(self.agreed_on)}"
         review = f", {self.review_words}" if self.review_words else ""
         visits = f", visits every {self.visit_every.describe()}" if self.visit_every else ""
         if not needs:  # "0 needs, R0 A0 G0"; the caseload said "No plan"
@@ -208,9 +209,9 @@ def early_review_problems(by: date | None, reason: str, today: date,
     if by is None:
         out.append(("by", "give the date the review is brought forward to"))
     elif by < today:
-        out.append(("by", f"{by.day} {by:%b %Y} is in the past"))
+        out.append(("by", f"{day_words(by)} is in the past"))
     elif review_due is not None and by >= review_due:
-        out.append(("by", f"the review is already due by {review_due.day} {review_due:%b %Y}:"
+        out.append(("by", f"the review is already due by {day_words(review_due)}:"
                           " an early review comes before that (BEX 3)"))
     if not reason.strip():
         out.append(("reason", "say what has changed in the family's circumstances (BEX 3)"))

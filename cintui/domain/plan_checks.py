@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from cintui.domain.dates import day_words
 from cintui.domain.family_text import shorten_at_word
 from cintui.domain.plan import RAG_NAMES, Need, PlanAction, PlanVersion
 
@@ -357,7 +358,7 @@ def _action_problems(i: int, j: int, action: PlanAction, today: date,
         late = (today - action.by_when).days
         days = "1 day" if late == 1 else f"{late} days"
         out.append(PlanProblem("action_overdue", "TRA", f"{what} was due "
-                               f"{action.by_when:%d %b %Y} ({days} ago) and is not done: "
+                               f"{day_words(action.by_when)} ({days} ago) and is not done: "
                                "update its status or agree a new date (TRA).", i, j, "by_when"))
     for term, plain in jargon_in(action.what, jargon):
         out.append(PlanProblem("jargon", "BEX 2", f"{what}: “{term}” is jargon; say "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.calendar import add_months
+from cintui.domain.dates import day_words
 from cintui.domain.policy import PrivacyRules
 
 
@@ -62,5 +63,5 @@ def check_erasure(reason: str, *, status: str, keep: date | None, today: date) -
     if keep is None:
         return "the record has no closure date to count its retention from"
     if today < keep:
-        return f"the record is kept until {keep:%d/%m/%Y} (its retention has not ended)"
+        return f"the record is kept until {day_words(keep)} (its retention has not ended)"
     return None

@@ -46,7 +46,7 @@ def referral_came(source: str, source_label: str, route: str,
     if route == "early_help_step_up":
         where = "" if source == EARLY_HELP_SOURCE or not source_label else \
             f" (from {source_label})"
-        plan = f", its plan {plan_on.day} {plan_on:%b %Y}" if plan_on else ""
+        plan = f", its plan {day_words(plan_on)}" if plan_on else ""
         return f": a step-up from early help{plan}{where}"
     came = f" from {source_label}" if source_label else ""
     return came + (f" via {ROUTE_LABELS[route]}" if route in ROUTE_LABELS else "")
@@ -211,7 +211,7 @@ def circumstances_held(rows: Iterable[tuple[str, str, date, str]]) -> list[str]:
         if c.key not in held or held[c.key][0] not in c.values:
             continue
         value, since, contact = held[c.key]
-        out.append(f"{circumstance_words(c.key, value)}, since {since.day} {since:%b %Y}"
+        out.append(f"{circumstance_words(c.key, value)}, since {day_words(since)}"
                    + (f" (contact: {contact})" if contact else ""))
     return out
 
@@ -261,7 +261,7 @@ def check_adult_care_age(value: str, dob: date | None, on: date) -> str:
         return f"the child is not born yet: {why}"
     age = age_years(dob, on)
     if age < TRANSITION_AGE:
-        return f"the child is {age} on {on.day} {on:%b %Y}: {why}: is this the right child?"
+        return f"the child is {age} on {day_words(on)}: {why}: is this the right child?"
     return ""
 
 

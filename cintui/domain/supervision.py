@@ -82,7 +82,7 @@ class SupervisionDue:
     def describe(self, short: bool = False) -> str:
         """"overdue since 4 Dec 2026", "due soon: …", "due …"; `short` (a narrow column,
         at most 20 characters): "overdue: 4 Dec 2026", "soon: …", "today: …"."""
-        when = f"{self.due.day} {self.due:%b %Y}"
+        when = f"{day_words(self.due)}"
         if short:
             word = {DueState.OVERDUE: "overdue", DueState.DUE_TODAY: "today",
                     DueState.DUE_SOON: "soon"}.get(self.state, "due")

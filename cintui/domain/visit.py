@@ -16,6 +16,8 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
+from cintui.domain.dates import day_words
+
 VISIT_KINDS = ("home", "school", "office", "virtual", "other")
 KIND_LABELS = {"home": "Home", "school": "School", "office": "Office", "virtual": "Virtual",
                "other": "Other"}
@@ -214,7 +216,7 @@ def visit_problems(content: VisitContent, now: datetime, dob: date | None = None
                                 "after it has happened"))
     if dob is not None and at.date() < dob:
         out.append(VisitProblem("visited_at", f"The visit is before the child was born "
-                                f"({dob.day} {dob:%b %Y})"))
+                                f"({day_words(dob)})"))
     if content.kind not in VISIT_KINDS:
         out.append(VisitProblem("kind", f"Choose the type of visit: {', '.join(VISIT_KINDS)}"))
     if content.seen_alone and not content.child_seen:

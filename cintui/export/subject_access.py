@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cintui.domain.dates import day_words
 from cintui.export.endings import _pdf_page, _write_para
 from cintui.export.files import write_private
 
@@ -50,16 +51,16 @@ def _label(key: str) -> str:
 
 
 def _when(text: str) -> str:
-    """"2026-11-23T08:00:00+00:00" as "23/11/2026 08:00"; a date as "23/11/2026"."""
+    """"2026-11-23T08:00:00+00:00" as "23 Nov 2026 08:00 UTC"; a date as "23 Nov 2026"."""
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         return text
     if len(text) == 10:
-        return f"{value:%d/%m/%Y}"
+        return day_words(value)
     if value.utcoffset() is not None:
         value = value.astimezone(UTC)
-    return f"{value:%d/%m/%Y %H:%M}" + (" UTC" if value.utcoffset() is not None else "")
+    return f"{day_words(value)} {value:%H:%M}" + (" UTC" if value.utcoffset() is not None else "")
 
 
 def _shown(key: str, value: Any) -> str | None:
@@ -103,8 +104,8 @@ def sections(doc) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = [("About this response", [
         f"Records held about {doc.child} (case reference {doc.reference}) and their family "
         f"members by {doc.authority or 'the service'}.",
-        f"Requested by: {doc.requested_by}, on {doc.requested_on:%d/%m/%Y}.",
-        f"Produced by: {doc.produced_by}, {doc.produced_at:%d/%m/%Y %H:%M}.",
+        f"Requested by: {doc.requested_by}, on {day_words(doc.requested_on)}.",
+        f"Produced by: {doc.produced_by}, {day_words(doc.produced_at)} {doc.produced_at:%H:%M}.",
         "Before it is sent, check each record for information about other people that "
         "must not be shared (third-party information)."
         + (f" People here who are also on another child's record: {', '.join(doc.shared)}."

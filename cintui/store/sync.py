@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
+from cintui.domain.dates import day_words
 from cintui.store import audit
 from cintui.store import models as m
 from cintui.store.base import STORE_ID_KEY, StoreError
@@ -549,7 +550,7 @@ def _still_holds(session: Any, model: type[SQLModel], entity_id: str) -> None:
             on = others.recommended_on
             whose = " ".join(filter(None, (
                 f"by {others.recommended_by}" if others.recommended_by else "",
-                f"on {on.day} {on:%b %Y}" if on else "")))
+                f"on {day_words(on)}" if on else "")))
             raise RuleBroken(f"a {row.kind.replace('_', ' ')} for this child is already "
                              f"{others.status} on the team server"
                              + (f" (recommended {whose})" if whose else ""))

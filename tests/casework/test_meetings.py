@@ -270,7 +270,7 @@ def test_a_meeting_minuted_on_another_day_says_when_it_was_really_held(store):
         assert meetings.held_at_needed(session, meeting_id, datetime(2027, 1, 6, 16, 3)) is None
     with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError) as caught:
         meetings.start_minutes(session, meeting_id, ACTOR, now)
-    assert caught.value.field == "held_at" and "booked for 06/01/2027 16:00" in str(caught.value)
+    assert caught.value.field == "held_at" and "booked for 6 Jan 2027 at 16:00" in str(caught.value)
     with store.session(ACTOR) as session, pytest.raises(meetings.MeetingError, match="still to"):
         meetings.start_minutes(session, meeting_id, ACTOR, now, held_at=datetime(2027, 1, 6, 16))
     with store.session(ACTOR) as session:

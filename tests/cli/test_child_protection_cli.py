@@ -30,12 +30,12 @@ def cp(cli, store, *args):
 def test_strategy_s47_and_icpc_in_the_census_return_and_the_chronology(cli, store, tmp_path):
     assert cp(cli, store, "strategy", "CIN000001", "--on", "2026-11-02", "--outcome", "s47",
               "--notes", "Police, school nurse").out == (
-        "CIN000001: strategy discussion 2026-11-02: section 47 enquiry.\n")
+        "CIN000001: strategy discussion 2 Nov 2026: section 47 enquiry.\n")
     started = cp(cli, store, "s47", "CIN000001", "--started", "2026-11-03", "--json")
     # Working Together 2023: ICPC within 15 working days of the discussion: 23 Nov 2026.
     assert json.loads(started.out)["icpc_target"] == "2026-11-23"
     held = cp(cli, store, "icpc", "CIN000001", "--held", "2026-11-20")
-    assert held.code == 0 and "ICPC held 2026-11-20" in held.out
+    assert held.code == 0 and "ICPC held 20 Nov 2026" in held.out
     listed = json.loads(cli("cp", "list", "CIN000001", "--db", store, "--json").out)
     assert [(q["strategy_on"], q["s47_started"], q["icpc_held"], q["s47_outcome"])
             for q in listed] == [("2026-11-02", "2026-11-03", "2026-11-20", "icpc")]
@@ -63,7 +63,7 @@ def test_strategy_s47_and_icpc_in_the_census_return_and_the_chronology(cli, stor
     finally:
         st.close()
     assert lines == [("2026-11-02", "Strategy discussion: section 47 enquiry"),
-                     ("2026-11-03", "Section 47 enquiry started (ICPC target 2026-11-23)"),
+                     ("2026-11-03", "Section 47 enquiry started (ICPC target 23 Nov 2026)"),
                      ("2026-11-20", "Initial child protection conference held")]
 
 
@@ -80,7 +80,7 @@ def test_no_conference_needed_ends_the_icpc_clock(cli, store, tmp_path):
     cp(cli, store, "strategy", "CIN000001", "--on", "2026-11-02", "--outcome", "s47")
     cp(cli, store, "s47", "CIN000001", "--started", "2026-11-02")
     done = cp(cli, store, "icpc", "CIN000001", "--not-required", "2026-11-13")
-    assert done.code == 0 and "no conference needed (2026-11-13)" in done.out
+    assert done.code == 0 and "no conference needed (13 Nov 2026)" in done.out
     shown = json.loads(cli("child", "show", "CIN000001", "--db", store, "--json",
                            "--today", TODAY.isoformat()).out)
     assert "icpc" not in {d["key"] for d in shown["deadlines"]}

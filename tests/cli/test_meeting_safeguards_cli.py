@@ -132,7 +132,7 @@ def test_tra_the_agreement_visit_is_owed_then_recorded(cli, demo_store, mother):
             and i["child"]["reference"] == CHILD]
     assert owed and owed[0]["source"] == "TRA" and owed[0]["due"] == "2026-12-07"
     text = cli("meeting", "list", CHILD, "--db", demo_store, "--today", "2026-11-30")
-    assert f"Agreement visit owed (TRA): {mother}, by 07 Dec 2026" in text.out
+    assert f"Agreement visit owed (TRA): {mother}, by 7 Dec 2026" in text.out
     one_line_error(cli("meeting", "agreement", booked, "--parent", mother, "--on",
                        "2026-11-29", "--outcome", "agreed", "--db", demo_store, "--today",
                        "2026-12-02"), "--on: TRA: the visit is after the review")

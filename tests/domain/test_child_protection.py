@@ -52,7 +52,7 @@ def test_the_enquiry_starts_after_the_discussion_that_decided_it():
         check_s47_start(Enquiry(date(2026, 11, 2), "no_s47"), date(2026, 11, 3), TODAY)
     with pytest.raises(InvalidChildProtection, match="before the strategy discussion"):
         check_s47_start(DECIDED, date(2026, 11, 1), TODAY)  # DfE 2889 can't follow
-    with pytest.raises(InvalidChildProtection, match="started on 2026-11-03"):
+    with pytest.raises(InvalidChildProtection, match="started on 3 Nov 2026"):
         check_s47_start(STARTED, date(2026, 11, 4), TODAY)
 
 
@@ -102,5 +102,5 @@ def test_the_chronology_shows_each_step():
     lines = [(e.when, e.summary) for e in enquiry_entries([(done, "sw.one", "police", "x")])]
     assert lines == [
         (date(2026, 11, 2), "Strategy discussion: section 47 enquiry"),
-        (date(2026, 11, 3), "Section 47 enquiry started (ICPC target 2026-11-23)"),
+        (date(2026, 11, 3), "Section 47 enquiry started (ICPC target 23 Nov 2026)"),
         (date(2026, 11, 20), "Initial child protection conference held")]

@@ -151,3 +151,14 @@ def test_day_words_is_the_one_way_a_day_is_written_on_screen():
     assert day_words(None) == "" and day_words(None, "—") == "—"
     assert [day_words(date(2026, m, 1)).split()[1] for m in range(1, 13)] == [
         f"{date(2026, m, 1):%b}" for m in range(1, 13)]
+
+
+def test_day_short_is_day_words_without_the_year():
+    """"3 Dec", never "03 Dec": the caseload's Seen column wrote "03 Dec" where the child's
+    record wrote "3 Dec 2026"."""
+    from cintui.domain.dates import day_short, day_words
+
+    assert day_short(date(2026, 12, 3)) == "3 Dec"
+    assert day_short(None) == "" and day_short(None, "—") == "—"
+    assert all(day_words(d).startswith(day_short(d) + " ")
+               for d in (date(2026, 1, 1), date(2027, 9, 30)))

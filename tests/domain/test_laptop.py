@@ -101,7 +101,7 @@ def test_conflicts_are_named_in_plain_words():
     assert laptop.what("child", "first_name") == "Child's details: first name"
     assert laptop.what("child", "dob") == "Child's details: date of birth"
     assert laptop.what("plan_action", "") == "Plan action"
-    assert laptop.version(json.dumps("2018-04-01"), server=False) == ["01/04/2018"]
+    assert laptop.version(json.dumps("2018-04-01"), server=False) == ["1 Apr 2018"]
     assert laptop.version("true", server=True) == ["yes"]
     assert laptop.version('""', server=True) == ["(blank)"]
     assert laptop.version("null", server=True) == ["(deleted on the team server)"]
@@ -109,7 +109,7 @@ def test_conflicts_are_named_in_plain_words():
     whole = {"action": "insert", "values": {"id": "ab", "purpose": "After school",
                                             "visited_at": "2026-11-20T10:00:00+00:00"}}
     assert laptop.version(json.dumps(whole), server=False) == [
-        "purpose: After school", "visited at: 20/11/2026 10:00"]
+        "purpose: After school", "visited at: 20 Nov 2026 10:00"]
 
 
 def test_whose_each_version_is_is_said_in_englands_time():
@@ -119,23 +119,23 @@ def test_whose_each_version_is_is_said_in_englands_time():
     server refused, which it never held."""
     summer = datetime(2026, 7, 3, 9, 42, tzinfo=UTC)
     winter = datetime(2026, 12, 3, 10, 42, tzinfo=UTC)
-    assert laptop.moment(summer) == "on 03/07/2026 at 10:42"
-    assert laptop.moment(winter) == "on 03/12/2026 at 10:42"
+    assert laptop.moment(summer) == "on 3 Jul 2026 at 10:42"
+    assert laptop.moment(winter) == "on 3 Dec 2026 at 10:42"
     ben = laptop.who("ben.cole", "Ben Cole", "amira.ashdown")
     assert ben == "Ben Cole (ben.cole)"
     assert laptop.who("amira.ashdown", "Amira Ashdown", "amira.ashdown") == "you"
     assert laptop.who("cintui_owner", "cintui_owner", "amira.ashdown") == "cintui_owner"
     assert laptop.theirs_change("both_changed", '"Eleanor"', ben, summer) == (
-        "Changed by Ben Cole (ben.cole) on 03/07/2026 at 10:42")
+        "Changed by Ben Cole (ben.cole) on 3 Jul 2026 at 10:42")
     assert laptop.theirs_change("deleted_on_server", "null", ben, winter) == (
-        "Deleted by Ben Cole (ben.cole) on 03/12/2026 at 10:42")
+        "Deleted by Ben Cole (ben.cole) on 3 Dec 2026 at 10:42")
     assert laptop.theirs_change("both_changed", '"Eleanor"', "", None) == laptop.NOT_KNOWN
     assert laptop.theirs_change("deleted_on_server", "null", "", None) == laptop.NOT_KNOWN
     assert laptop.theirs_change("refused", "null", "", None) == ""
     assert laptop.theirs_short("both_changed", "Ben Cole", summer) == (
-        "changed by Ben Cole on 03/07/2026 at 10:42")
+        "changed by Ben Cole on 3 Jul 2026 at 10:42")
     assert laptop.theirs_short("both_changed", "", None) == ""
-    assert laptop.mine_change(summer) == "Changed here on 03/07/2026 at 10:42"
+    assert laptop.mine_change(summer) == "Changed here on 3 Jul 2026 at 10:42"
 
 
 def test_a_whole_record_shows_what_it_holds_not_its_blanks_nor_its_ids():
@@ -151,12 +151,12 @@ def test_a_whole_record_shows_what_it_holds_not_its_blanks_nor_its_ids():
     row = {"id": "c" * 32, "child_id": "a" * 32, "assessment_authorised_by": "",
            "referral_date": "2026-11-02", "closure_decided": None}
     assert laptop.version(json.dumps(row), server=True, kind="refused") == [
-        "referral date: 02/11/2026"]
+        "referral date: 2 Nov 2026"]
     change = {"action": "update", "values": {"assessment_authorised_by": "Amira Ashdown",
                                              "closure_summary": ""}}
     keep = laptop.changed_fields(json.dumps(change))
     assert keep == ["assessment_authorised_by", "closure_summary"]
     assert laptop.version(json.dumps(row), server=True, kind="refused", keep=keep) == [
-        "assessment authorised by: (blank)", "referral date: 02/11/2026"]
+        "assessment authorised by: (blank)", "referral date: 2 Nov 2026"]
     assert laptop.version(json.dumps(change), server=False) == [
         "assessment authorised by: Amira Ashdown", "closure summary: (blank)"]

@@ -66,7 +66,7 @@ def test_a_meeting_on_a_weekend_or_a_bank_holiday_is_said_never_refused():
     cal = england_calendar()
     assert closed_day_warning(MON_2PM, cal) == ""
     assert closed_day_warning(datetime(2027, 3, 7, 10, 0), cal) == (
-        "Sun 07 Mar 2027 is a Sunday, not a working day: book it then only if the family "
+        "Sun 7 Mar 2027 is a Sunday, not a working day: book it then only if the family "
         "and everyone invited can come")
     boxing_day = closed_day_warning(datetime(2026, 12, 28, 16, 0), cal)  # Boxing Day, moved
     assert boxing_day.startswith("Mon 28 Dec 2026 is a bank holiday (Boxing Day")
@@ -189,7 +189,7 @@ def test_an_agreed_action_is_read_from_a_line_as_the_hint_shows_it():
     assert agreed_action_problems(vague, held) == [("by_when", (
         "“end of term” is not a date: write the day, e.g. 18/12/2026, 18/12, 18 Dec or Fri"))]
     assert agreed_action_problems(line("Call school ; Mum ; 1/11/2026", held), held) == [
-        ("by_when", "01/11/2026 is before the meeting")]
+        ("by_when", "1 Nov 2026 is before the meeting")]
     assert [f for f, _ in agreed_action_problems(line("Call school", held), held)] == [
         "who", "by_when"]
     for a in (AgreedAction("Call school", "Mum", date(2026, 12, 18)), vague,
@@ -358,8 +358,8 @@ def test_a_meeting_minuted_off_its_booked_day_asks_when_it_was_held():
     now = datetime(2026, 12, 2, 16, 5)
     assert held_at_problem(datetime(2026, 12, 2, 16, 0), booked, now) == ""
     assert held_at_problem(booked, booked, now) == (
-        "06/01/2027 16:00 is still to come: minute the meeting when it is held (it is "
-        "booked for 06/01/2027 16:00)")
+        "6 Jan 2027 at 16:00 is still to come: minute the meeting when it is held (it is "
+        "booked for 6 Jan 2027 at 16:00)")
 
 
 def test_a_new_meeting_is_offered_after_school_on_a_working_day():

@@ -171,7 +171,7 @@ def test_an_action_past_its_date_and_not_done_is_overdue_tra(status):
     assert [(p.check, p.rule, p.need, p.action, p.field) for p in problems] == [
         ("action_overdue", "TRA", 0, 0, "by_when")]
     assert problems[0].message == (
-        "Need 1, action 1 “Walk Leo to school each morning” was due 01 Nov 2026 (22 days "
+        "Need 1, action 1 “Walk Leo to school each morning” was due 1 Nov 2026 (22 days "
         "ago) and is not done: update its status or agree a new date (TRA).")
 
 
@@ -417,8 +417,8 @@ def test_jargon_in_the_exit_is_flagged_bex_2():
 def test_the_headline_counts_its_needs_in_words():
     """A first plan from a review with one new concern read "1 needs" on the Plan tab."""
     one = PlanVersion(number=1, status="agreed", agreed_on=date(2026, 12, 7))
-    assert one.headline_for({"A": 1}, 1) == "version 1 (agreed 07 Dec 2026): 1 need, R0 A1 G0"
-    assert one.headline_for({"A": 2}, 2).startswith("version 1 (agreed 07 Dec 2026): 2 needs")
+    assert one.headline_for({"A": 1}, 1) == "version 1 (agreed 7 Dec 2026): 1 need, R0 A1 G0"
+    assert one.headline_for({"A": 2}, 2).startswith("version 1 (agreed 7 Dec 2026): 2 needs")
 
 
 def test_a_plans_problems_in_a_few_words_for_the_team_views_list_wir_2_3():

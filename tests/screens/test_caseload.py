@@ -7,6 +7,7 @@ import json
 import pytest
 
 from cintui.app import CintuiApp
+from cintui.domain.dates import day_short, day_text
 from cintui.screens.caseload import COLUMNS
 from cintui.store import access
 from tests.conftest import TODAY
@@ -213,8 +214,9 @@ async def test_the_meeting_column_shows_an_initial_meeting_still_to_hold_wir_2_3
         assert "Meeting" in str(app.screen.query_one("#heads").render())
         detail = " ".join(str(app.screen.query_one("#detail").render()).split())
         due = target.next_meeting.due
-        assert f"Initial CIN meeting by {due:%a %d %b}" in detail, detail
-        assert f"{due:%d %b}" in " ".join(table(app).render_line(0).text.split())
+        # "Tue 29 Sep": no year, so that 80 columns still show how late it is
+        assert f"Initial CIN meeting by {day_text(due)[:-5]} (" in detail, detail
+        assert f"{day_short(due)} " in " ".join(table(app).render_line(0).text.split())
 
 
 async def test_a_child_seen_since_the_visit_that_counts_says_why_still_due_wir_2_11(demo_store):
@@ -240,8 +242,34 @@ async def test_a_child_seen_since_the_visit_that_counts_says_why_still_due_wir_2
             assert row.name in detail
             assert ("does not count" in detail) is said, detail
             if said:
-                assert f"the visit of {row.last_visit:%d %b} does not count" in detail
+                assert f"the visit of {day_short(row.last_visit)} does not count" in detail
                 assert "seen alone, in person" in detail  # the rule, further on the line
+
+
+async def test_seen_says_the_day_as_the_record_does_and_sorts_by_date(demo_store):
+    """The "Seen" column said "03 Dec" where the child's record says "3 Dec 2026": it is
+    `day_short` now ("3 Dec"), and sorting by it still goes by the day, not the words."""
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        seen = next(i for i, c in enumerate(COLUMNS) if c.title == "Seen")
+        while screen.sort_column != seen:
+            await pilot.press("s")
+        await settle(pilot)
+        days = [r.last_visit for r in table(app).rows if r.last_visit]
+        assert days == sorted(days) and len(days) > 10
+        early = next(r for r in table(app).rows if r.last_visit and r.last_visit.day < 10)
+        await pilot.press("slash")
+        await type_text(pilot, early.reference)
+        await pilot.press("enter")
+        await settle(pilot)
+        line = " ".join(table(app).render_line(0).text.split())
+        assert early.reference in line or early.name.split()[0] in line
+        assert f" {day_short(early.last_visit)} " in f" {line} "
+        assert f"{early.last_visit:%d %b}" not in line  # "03 Dec"
 
 
 async def test_sort_cycles_columns_and_reverses(demo_store):

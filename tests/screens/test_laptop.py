@@ -209,14 +209,14 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
         for words in ("3 conflicts to resolve", "CIN", "Nell Quill",
                       "Child's details: first name", "Child's details: date of birth",
                       "Visit", "On this laptop", "On the team server", "Nelly", "Eleanor",
-                      "changed on both, from Nell", "Changed here on 20/11/2026 at 10:00",
+                      "changed on both, from Nell", "Changed here on 20 Nov 2026 at 10:00",
                       # who changed the server's copy, and when, in England's time
-                      "Changed by Ben Cole (ben.cole) on 20/11/2026 at 14:42"):
+                      "Changed by Ben Cole (ben.cole) on 20 Nov 2026 at 14:42"):
             assert words in text, words
         await pilot.press("down")  # the date of birth
         await pilot.pause()
         text = shown(app)
-        assert "01/04/2018" in text and "10/04/2018" in text
+        assert "1 Apr 2018" in text and "10 Apr 2018" in text
         assert "Who changed it there, and when: not known" in text  # an older conflict
         assert "Ben Cole" not in text
         await pilot.press("down")  # the visit the server refused
@@ -230,7 +230,7 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
         assert app.screen.query_one(DataTable).row_count == 2
         assert "2 conflicts to resolve" in shown(app)
         assert ("Child's details: first name: Took the team server's version (changed by "
-                "Ben Cole on 20/11/2026 at 14:42).") in notes(app)
+                "Ben Cole on 20 Nov 2026 at 14:42).") in notes(app)
     store = engine.open_store(path, PASSPHRASE)
     with store.read() as session:
         assert session.exec(select(Child)).one().first_name == "Eleanor"
@@ -279,7 +279,7 @@ async def test_a_whole_record_shows_what_it_holds_and_scrolls_at_80x24(
         text = shown(app)
         assert "Ending" in text and "already recommended" in text
         for words in ("closure reason: RC8", "kind: closure", "recommended by: Ben Cole",
-                      "recommended on: 20/11/2026", "status: recommended"):
+                      "recommended on: 20 Nov 2026", "status: recommended"):
             assert words in text, words
         assert "(blank)" not in text and "(none)" not in text and "e" * 32 not in text
         assert "episode:" not in text and "child:" not in text and "documents" not in text
@@ -340,9 +340,9 @@ async def test_f6_shows_the_closure_the_server_holds_beside_the_refused_one(
     assert "closure reason: RC7" in mine and "recommended by: Amira Ashdown" in mine
     assert "(not on the team server)" not in theirs
     assert theirs.startswith("The closure it holds for the child instead: recommended by "
-                             "Ben Cole on 20/11/2026")
+                             "Ben Cole on 20 Nov 2026")
     for words in ("closure reason: RC8", "recommended by: Ben Cole",
-                  "recommended on: 20/11/2026", "status: recommended"):
+                  "recommended on: 20 Nov 2026", "status: recommended"):
         assert words in theirs, words
 
 
@@ -370,7 +370,8 @@ async def test_a_relationship_deleted_on_the_server_names_its_child_and_person(
         text = shown(app)
         assert "CIN000001 Nell Quill · Person's relationship to the child (Rosa Quill)" in text
         assert "No child" not in text and "deleted on server" in text  # the list fits
-        assert "Deleted by Ben Cole (ben.cole) on" in text and "20/11/2026 at 14:42" in text
+        # at 80 columns the day wraps: "... on 20" / "Nov 2026 at 14:42"
+        assert "Deleted by Ben Cole (ben.cole) on 20" in text and "Nov 2026 at 14:42" in text
 
 
 async def test_the_conflicts_screens_help_lists_its_keys(tmp_path, cli, monkeypatch):

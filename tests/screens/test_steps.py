@@ -394,7 +394,7 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
         await fill(pilot, "#on", "23/11/2026")
         await save(pilot)
         await until(pilot, lambda: app.screen is steps)
-        assert ("Child protection: strategy discussion 2026-11-23: section 47 enquiry · x "
+        assert ("Child protection: strategy discussion 23 Nov 2026: section 47 enquiry · x "
                 "records the section 47 enquiry's start" in text_of(steps, "#steps-state"))
 
         await pilot.press("x")
@@ -402,7 +402,7 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
         assert "The section 47 enquiry starts" in text_of(app.screen, "#form-title")
         await save(pilot)  # started today, the ICPC by the policy's clock
         await until(pilot, lambda: app.screen is steps)
-        assert ("s47 started 2026-11-23; ICPC due by 2026-12-14 · x records its outcome"
+        assert ("s47 started 23 Nov 2026; ICPC due by 14 Dec 2026 · x records its outcome"
                 in text_of(steps, "#steps-state"))
 
         await pilot.press("x")
@@ -412,7 +412,7 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
         await save(pilot)
         await until(pilot, lambda: app.screen is steps)
         shown = text_of(steps, "#steps-state")
-        assert "ICPC held 2026-11-23" in shown and "x records" not in shown
+        assert "ICPC held 23 Nov 2026" in shown and "x records" not in shown
 
     store = open_store(empty_store, None)
     with store.read() as session:

@@ -400,7 +400,7 @@ def test_a_lost_laptop_revoked_then_its_workers_password_changed_with_cintui(
 
 def test_sync_devices_and_status_give_times_as_england_reads_them(team, laptops, cli):
     """A manager looking for a lost laptop reads when it last synced as the header does
-    (England's time, 01/07/2026 09:30 in summer), not an ISO instant in UTC."""
+    (England's time, 1 Jul 2026 09:30 in summer), not an ISO instant in UTC."""
     from datetime import UTC, datetime
 
     from cintui.store.models import SyncDevice
@@ -434,10 +434,10 @@ def test_sync_devices_and_status_give_times_as_england_reads_them(team, laptops,
         os.environ.pop("CINTUI_DATABASE_URL")
     [line] = listed.out.splitlines()
     assert line.startswith(f"{row.device[:12]}  {team.worker}  {team.worker}'s laptop  ")
-    assert line.endswith("last sync 01/07/2026 09:30"), line
+    assert line.endswith("last sync 1 Jul 2026 09:30"), line
     assert "  REVOKED " in again and "+00:00" not in again and "T0" not in again
     status = cli("sync", "status", "--db", path)
-    assert "; last sync 01/07/2026 09:30;" in status.out, status.out
+    assert "; last sync 1 Jul 2026 09:30;" in status.out, status.out
 
 
 def out_of_reach(path: Path) -> None:
@@ -829,10 +829,10 @@ def test_a_refused_closure_shows_the_recommendation_the_server_holds_beside_it(
     assert conflict.kind == "refused" and "closure reason: RC7" in conflict.mine
     assert "(not on the team server)" not in conflict.theirs
     for line in ("closure reason: RC8", "recommended by: Ben Cole",
-                 "recommended on: 01/12/2026", "status: recommended"):
+                 "recommended on: 1 Dec 2026", "status: recommended"):
         assert line in conflict.theirs, conflict.theirs
     assert conflict.theirs_said == ("The closure it holds for the child instead: recommended "
-                                    "by Ben Cole on 01/12/2026")
+                                    "by Ben Cole on 1 Dec 2026")
     said = cli("sync", "conflicts", "--db", amira).out
     assert "On the team server:  closure reason: RC8;" in said, said
     assert "the closure it holds for the child instead: recommended by Ben Cole" in said

@@ -68,7 +68,7 @@ def newest_change(at: Team, entity_id: str, field: str = "") -> AuditEntry:
 
 def said_at(at) -> str:
     local = england_time(at)
-    return f"on {local:%d/%m/%Y} at {local:%H:%M}"
+    return f"on {local.day} {local:%b %Y} at {local:%H:%M}"  # "on 7 Dec 2026 at 07:24"
 
 
 def child_id(store) -> uuid.UUID:
