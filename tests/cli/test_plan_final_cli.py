@@ -61,7 +61,7 @@ def test_a_final_meeting_that_decides_to_continue_keeps_the_review_wir_2_3(cli, 
     """A final meeting that decided the plan goes on sets the next review (WIR 2.3)."""
     hold_final(cli, demo_store, "continue")
     shown = cli("plan", "show", WITH_PLAN, "--db", demo_store, *HELD)
-    assert "next review 2027-02-26" in shown.out and "no further review" not in shown.out
+    assert "next review 26 Feb 2027" in shown.out and "no further review" not in shown.out
 
 
 @pytest.fixture

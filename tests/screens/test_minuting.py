@@ -36,7 +36,9 @@ NOW = datetime(2026, 11, 23, 16, 5)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def book(path, child: str = CHILD) -> object:
+def book(path, child: str = CHILD, kind: str = "review") -> object:
+    """A CIN meeting of `kind` booked for 23 Nov 2026 at 16:00, everyone on the child's
+    People invited but the child (BEX 3: she asked mum to speak for her)."""
     store = open_store(path, None)
     try:
         with store.read() as session:
@@ -44,7 +46,7 @@ def book(path, child: str = CHILD) -> object:
             invitees = tuple(meetings.invitee_choices(session, child_id))
         with store.session("test.worker") as session:
             return meetings.schedule(session, child_id, Schedule(
-                "review", datetime(2026, 11, 23, 16, 0), venue="Family home",
+                kind, datetime(2026, 11, 23, 16, 0), venue="Family home",
                 chair="Poppy Jessop", chair_role="Senior practitioner", invitees=invitees,
                 not_invited_reason="Chloe asked mum to speak for her"),  # BEX 3
                 now=datetime(2026, 11, 23, 9, 0))

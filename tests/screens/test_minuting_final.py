@@ -5,12 +5,12 @@ plan agreed is the last, and the plan tab then says the plan ended (no review da
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 from textual.widgets import Input
 
 from cintui.casework import cases, meetings, plans
-from cintui.domain.meeting import Decisions, Schedule
+from cintui.domain.meeting import Decisions
 from cintui.store.engine import open_store
 from tests.screens.test_child import read, text_of
 from tests.screens.test_minuting import (
@@ -19,26 +19,11 @@ from tests.screens.test_minuting import (
     SIZE,
     MeetingHost,
     asked_to_end,
+    book,
     open_minuting,
     to_step,
 )
 from tests.screens.test_shell import settle, until
-
-
-def book_final(path) -> object:
-    store = open_store(path, None)
-    try:
-        with store.read() as session:
-            child_id = cases.find_child(session, CHILD).id
-            invitees = tuple(meetings.invitee_choices(session, child_id))
-        with store.session("test.worker") as session:
-            return meetings.schedule(session, child_id, Schedule(
-                "final", datetime(2026, 11, 23, 16, 0), venue="Family home",
-                chair="Poppy Jessop", chair_role="Senior practitioner", invitees=invitees,
-                not_invited_reason="Chloe asked mum to speak for her"),  # BEX 3
-                now=datetime(2026, 11, 23, 9, 0))
-    finally:
-        store.close()
 
 
 def prepare_final(path, meeting_id) -> None:
@@ -59,7 +44,7 @@ async def test_a_final_meeting_ends_the_plan_with_no_further_review_wir_3(demo_s
     """WIR 3, TRA: the screen filled in a next review 3 months on for a final meeting, and
     the plan it agreed carried a review date; now the box is blank, Ctrl+F says the version
     agreed is the plan's last, with no further review, and the plan tab says it ended."""
-    meeting_id = book_final(demo_store)
+    meeting_id = book(demo_store, kind="final")
     prepare_final(demo_store, meeting_id)
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
