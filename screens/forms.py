@@ -920,8 +920,9 @@ class PersonFormScreen(FormScreen):
         self.TITLE_TEXT = (f"Edit {person.name}" if person else "Add a person to the record")
         self.kept_key = f"PersonFormScreen:{person.person_id if person else 'new'}"
         if person and person.other_children:
-            self.TITLE_TEXT += (f"  (also on {person.other_children} other child's record: "
-                                "contact details change there too)")
+            others = (f"{person.other_children} other children's records"
+                      if person.other_children > 1 else "1 other child's record")
+            self.TITLE_TEXT += f"  (also on {others}: contact details change there too)"
 
     def fields(self) -> Iterable[Widget]:
         p = self.person

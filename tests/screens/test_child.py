@@ -562,6 +562,23 @@ async def test_editing_a_person(demo_store):
                for e in audit_entities(demo_store))
 
 
+async def test_editing_someone_on_siblings_records_says_how_many_children_share_them(demo_store):
+    """Editing a mother on her four children's records says her contact details change on
+    "3 other children's records" (it said "3 other child's record")."""
+    app = ChildHost(demo_store, "DEMO00025")  # a Pennington: Chloe is mother of four
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#people-table")
+        table.move_cursor(row=next(i for i, r in enumerate(cells(table))
+                                   if r[0] == "Chloe Pennington"))
+        await pilot.press("e")
+        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        assert "(also on 3 other children's records: contact details change there too)" \
+            in app.screen.TITLE_TEXT
+
+
 @pytest.mark.both_stores
 async def test_removing_a_person_asks_first(demo_store):
     app = ChildHost(demo_store)
