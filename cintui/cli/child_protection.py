@@ -51,7 +51,7 @@ def _write(ctx, db, child: str, as_json: bool, do) -> None:
         try:
             row = do(session, record.id)
         except child_protection.InvalidChildProtection as exc:
-            raise CliError(str(exc)) from None
+            raise CliError.of(exc) from None  # by the option typed (`--on:`, not `on:`)
         ref, summary, data = record.reference, child_protection.fact(row).describe(), \
             _as_json(row)
     if as_json:

@@ -92,8 +92,9 @@ def test_no_conference_needed_ends_the_icpc_clock(cli, store, tmp_path):
 
 @pytest.mark.parametrize(("args", "says"), [
     (("strategy", "CIN000001", "--outcome", "maybe"), "not one of: s47, no-s47"),
-    (("strategy", "CIN000001", "--outcome", "s47", "--on", "2026-09-01"), "before the referral"),
-    (("strategy", "CIN000001", "--outcome", "s47", "--on", "2026-12-01"), "in the future"),
+    (("strategy", "CIN000001", "--outcome", "s47", "--on", "2026-09-01"),
+     "--on: 1 Sep 2026 is before the referral"),  # by the option typed (it said on:)
+    (("strategy", "CIN000001", "--outcome", "s47", "--on", "2026-12-01"), "--on: 1 Dec 2026 is in the future"),
     (("strategy", "NOBODY", "--outcome", "s47"), "NOBODY"),
     (("s47", "CIN000001"), "no strategy discussion has decided"),
     (("icpc", "CIN000001", "--held", "2026-11-20"), "no section 47 enquiry has started"),
