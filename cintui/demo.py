@@ -31,10 +31,9 @@ from cintui.domain.meeting import (
     Invitee,
     Minutes,
     NeedUpdate,
-    ends_plan_at,
 )
 from cintui.domain.meeting_safeguards import CHILD_INVITE_AGE
-from cintui.domain.plan import ACTION_STATUS_LABELS
+from cintui.domain.plan import ACTION_STATUS_LABELS, ends_plan_at
 from cintui.domain.visit import Present, VisitContent
 from cintui.store import audit
 from cintui.store.models import (

@@ -491,8 +491,14 @@ def in_force(versions: list[VersionInfo]) -> VersionInfo | None:
 def plan_version(source, reference: str, number: int) -> PlanVersion | None:
     """Version `number` of the child's plan with its services, needs (in order), actions and
     each need's RAG history; None when the child has no such version."""
-    from cintui.domain.meeting import ends_plan_at
-    from cintui.domain.plan import Need, PlanAction, PlanVersion, RagChange, Service
+    from cintui.domain.plan import (
+        Need,
+        PlanAction,
+        PlanVersion,
+        RagChange,
+        Service,
+        ends_plan_at,
+    )
 
     rows = rows_from(source)
     key = {"reference": reference, "number": number}

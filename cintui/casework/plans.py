@@ -24,8 +24,15 @@ from cintui.casework import cases, conflicts, lookup
 from cintui.casework.lookup import PlanError, VersionInfo
 from cintui.domain import plan as plan_rules
 from cintui.domain.dates import day_words
-from cintui.domain.meeting import ends_plan_at
-from cintui.domain.plan import NO_NEEDS_NEXT, Need, PlanAction, PlanVersion, RagChange, Service
+from cintui.domain.plan import (
+    NO_NEEDS_NEXT,
+    Need,
+    PlanAction,
+    PlanVersion,
+    RagChange,
+    Service,
+    ends_plan_at,
+)
 from cintui.domain.timescales import (
     PLANNING_KINDS,
     REVIEW_KINDS,

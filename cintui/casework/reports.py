@@ -18,8 +18,7 @@ from cintui.casework.caseload import store_policy
 from cintui.casework.lookup import _date, _visit_day, rows_from, team_meant
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.fgc import FgcFact
-from cintui.domain.meeting import ends_plan_at
-from cintui.domain.plan import Need, PlanAction, PlanVersion, Service
+from cintui.domain.plan import Need, PlanAction, PlanVersion, Service, ends_plan_at
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.reports import (
     ChildFacts,

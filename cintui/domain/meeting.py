@@ -32,6 +32,7 @@ from cintui.domain.plan import (
     PlanAction,
     PlanVersion,
     RagChange,
+    ends_plan_at,
     rag_change_problems,
 )
 from cintui.domain.text import in_sentence
@@ -606,11 +607,6 @@ def ends_plan(m: Minutes) -> bool:
     return ends_plan_at(m.kind, m.decisions.recommendation)
 
 
-def ends_plan_at(kind: str, recommendation: str | None) -> bool:
-    """`ends_plan` from a held meeting's kind and recommendation (as the store keeps them)."""
-    return kind == "final" and (recommendation or "") != "continue"
-
-
 def _action_targets(plan: PlanVersion, m: Minutes) -> list[int | None]:
     """The need (its index in the next version: the plan's needs, then the new concerns)
     each agreed action goes to: the need it is under or names ("; for rent"), else the first
@@ -753,5 +749,4 @@ __all__ = [
     "minutes_for", "minutes_problems", "must_receive", "off_booking", "parents_to_receive",
     "problem_place", "closed_day_warning", "school_hours_warning", "soon_after_warning",
     "schedule_problems", "still_to_receive", "updated_plan", "when_warnings", "ends_plan",
-    "ends_plan_at",
 ]

@@ -42,6 +42,14 @@ PLAN_NO_NEEDS = "Plan has no needs yet"
 NO_NEEDS_NEXT = "p opens the plan, then a adds a need"
 
 
+def ends_plan_at(kind: str, recommendation: str | None) -> bool:
+    """A held meeting of `kind` with its `recommendation` (as the store keeps them) ends the
+    CIN plan: a final meeting, unless it decided the plan goes on ("continue"; WIR 3, TRA).
+    Here, not in `domain.meeting`, so that reading a plan (`plan show`) does not load the
+    minuting rules (`domain.meeting.ends_plan` is the same for minutes being taken)."""
+    return kind == "final" and (recommendation or "") != "continue"
+
+
 def not_written(started: date, next_step: str) -> str:
     """PLAN_NOT_WRITTEN in a sentence, with what to do next: "the CIN plan started 3 Nov
     2026 is not written yet: no needs, outcomes or actions (p opens the plan; …)"."""
