@@ -17,7 +17,6 @@ from datetime import date
 from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from, store_policy
 from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, service_consent
-from cintui.domain.plan import PLAN_NO_NEEDS, PLAN_NOT_WRITTEN
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.text import folded
 from cintui.domain.timescales import (
@@ -348,8 +347,12 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
             flags.append(f"Minutes due {minutes.due.day} {minutes.due:%b}")
     plan = (facts or {}).get("plan")
     if plan is None and status == "cin_plan":  # started (authorised), no version written
+        from cintui.domain.plan import PLAN_NOT_WRITTEN  # here: `due` never loads the plan rules
+
         flags.append(PLAN_NOT_WRITTEN)
     elif plan is not None and not plan[4]:  # a version with no needs: it said "No plan"
+        from cintui.domain.plan import PLAN_NO_NEEDS
+
         flags.append(PLAN_NO_NEEDS)
     elif plan is not None and plan[3]:
         flags.append("Amber without owner or date")  # WIR 2.3

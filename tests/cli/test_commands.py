@@ -161,6 +161,15 @@ def test_reads_go_through_the_light_reader_without_the_orm(sqlite_demo_store, ar
     assert not {m for m in modules if m.split(".")[0] in ("textual", "docx", "fpdf")}
 
 
+def test_due_loads_no_plan_rules(sqlite_demo_store):
+    """`due` reads each plan's dates with its queries, not the plan rules (`domain.plan`,
+    ~3 ms of its start: a caseload flag's words once loaded them for every `due`)."""
+    modules, out = loaded_by("due", "--json", "--db", str(sqlite_demo_store), "--today",
+                             TODAY.isoformat())
+    assert json.loads(out)["counts"]
+    assert "cintui.domain.plan" not in modules
+
+
 def test_reading_a_plan_loads_no_minuting_rules(sqlite_demo_store):
     """`plan show` says whether a final meeting ended the plan (WIR 3) without loading the
     minuting rules (`domain.meeting`: ~6 ms of a 0.1 s command, 1.07x paired)."""
