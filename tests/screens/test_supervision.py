@@ -134,6 +134,19 @@ async def open_supervision_form(app, pilot) -> None:
     await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
 
 
+async def esc_asks_and_keeps(app, pilot, discussion: str, answer: str) -> None:
+    """The supervision form open with `discussion` in it: Esc asks before discarding it, and
+    `answer` (n, or Esc again) goes back to the form with every word there."""
+    form = app.screen
+    await until(pilot, lambda: form.query_one("#discussion").text == discussion)
+    await pilot.press("escape")
+    await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+    assert "discard what you typed" in text_of(app.screen, "#confirm-message")
+    await pilot.press(answer)
+    await until(pilot, lambda: app.screen is form)
+    assert form.query_one("#discussion").text == discussion
+
+
 async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empty_store):
     """Nothing typed is ever lost: Esc on the supervision form once closed it at once and a
     manager's notes were gone (one Esc meant for a list, or pressed by habit). With
@@ -194,14 +207,7 @@ async def test_words_that_land_before_the_form_looks_for_a_kept_draft_count_as_t
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_supervision_form(app, pilot)
-        form = app.screen
-        await until(pilot, lambda: form.query_one("#discussion").text == "Dad has moved in")
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        assert "discard what you typed" in text_of(app.screen, "#confirm-message")
-        await pilot.press("n")
-        await until(pilot, lambda: app.screen is form)
-        assert form.query_one("#discussion").text == "Dad has moved in"
+        await esc_asks_and_keeps(app, pilot, "Dad has moved in", "n")
 
 
 async def test_u_n_at_once_names_the_childs_worker_however_slow_the_screen(empty_store,
@@ -245,13 +251,7 @@ async def test_a_kept_draft_brought_back_is_not_discarded_by_one_esc(empty_store
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_supervision_form(app, pilot)
-        form = app.screen
-        await until(pilot, lambda: form.query_one("#discussion").text == "School attendance up")
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        await pilot.press("escape")  # Esc again: no, back to the form
-        await until(pilot, lambda: app.screen is form)
-        assert form.query_one("#discussion").text == "School attendance up"
+        await esc_asks_and_keeps(app, pilot, "School attendance up", "escape")  # Esc: no
 
 
 async def test_the_worker_marks_a_supervision_action_done_by_keys_sto_8_5(empty_store):
