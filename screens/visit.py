@@ -95,6 +95,19 @@ def show_when(at: datetime) -> str:
 FACTS = {"child_seen": "Child seen", "seen_alone": "Seen alone", "bedroom_seen": "Bedroom seen"}
 
 
+class Fact(YesNo):
+    """A visit's fact (y yes, n no; a on "Child seen"). Any other letter typed on it is
+    writing: it goes to the first heading still empty, with the words after it
+    (`HoldsKeys._typing_box`). "Statutory visit after school" typed on "Seen alone" (Tab
+    from "Child seen", as in most forms, is the next box, not the purpose) lost its letters
+    up to the first y, which answered "Seen alone: yes" unasked, and the space after it
+    ticked the next fact."""
+
+    @property
+    def typing_goes_to(self) -> str:
+        return f"#{self.screen.first_empty_heading().id}"
+
+
 def _fact_label(name: str, value: bool) -> str:
     # Never colour alone: the box says yes or no in words.
     return f"{FACTS[name]}: {'yes' if value else 'no'}"
@@ -184,7 +197,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
                              id="kind", value="home")
             with Horizontal(id="fact-boxes"):
                 for name in FACTS:
-                    yield YesNo(_fact_label(name, False), False, id=name, compact=True)
+                    yield Fact(_fact_label(name, False), False, id=name, compact=True)
         yield Static("", id="when-error", classes="-empty")
         with Horizontal(id="present-row"):
             yield Label("Also there")
@@ -235,10 +248,10 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         if draft is None:
             self.query_one("#child_seen", Checkbox).focus()
         else:
-            self._first_empty_heading().focus()
+            self.first_empty_heading().focus()
         self._show_status()
 
-    def _first_empty_heading(self) -> TextArea:
+    def first_empty_heading(self) -> TextArea:
         boxes = [self.query_one(f"#{h.field}", TextArea) for h in HEADINGS]
         return next((box for box in boxes if not box.text.strip()), boxes[0])
 
@@ -291,7 +304,7 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         if target is not None:
             self.set_focus(self.query_one(target))  # now, not after the queue
         elif box.id == "bedroom_seen":
-            self.set_focus(self._first_empty_heading())
+            self.set_focus(self.first_empty_heading())
 
     def _fill(self, c: VisitContent) -> None:
         self._filling = True

@@ -318,9 +318,6 @@ async def test_a_on_child_seen_records_seen_and_seen_alone_in_one_key(demo_store
         alone = screen.query_one("#seen_alone", Checkbox)
         assert not alone.disabled and str(alone.label) == "Seen alone: yes"
         assert app.focused.id == "bedroom_seen"
-        await pilot.press("a")  # not on "Child seen": the bedroom box does not take it
-        await settle(pilot)
-        assert str(screen.query_one("#bedroom_seen", Checkbox).label) == "Bedroom seen: no"
         await pilot.press("y")
         await settle(pilot)
         assert app.focused.id == "purpose"
@@ -333,6 +330,33 @@ async def test_a_on_child_seen_records_seen_and_seen_alone_in_one_key(demo_store
         await settle(pilot)
     visit = visit_rows(demo_store)[-1]
     assert (visit.child_seen, visit.seen_alone, visit.bedroom_seen) == (True, True, True)
+
+
+async def test_words_typed_on_a_fact_go_under_the_first_heading_and_answer_nothing(
+        demo_store):
+    """Nothing typed is lost, and WIR 2.11's facts are answered only by their keys: Tab
+    from "Child seen" is "Seen alone", not the purpose, and a sentence typed there lost its
+    letters up to the first y ("Statutory"), which answered "Seen alone: yes" unasked, and
+    its space ticked the bedroom. Now the first letter that is not a fact's key takes the
+    words to the first heading still empty; y and n still answer, a on "Child seen" too."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        form = app.screen
+        facts = {name: str(form.query_one(f"#{name}", Checkbox).label)
+                 for name in ("child_seen", "seen_alone", "bedroom_seen")}
+        post_burst(app, [("tab", None), *words("Statutory visit after school, planned")])
+        await settle(pilot)
+        assert form.query_one("#purpose", TextArea).text == "Statutory visit after school, planned"
+        assert {name: str(form.query_one(f"#{name}", Checkbox).label)
+                for name in facts} == facts
+        # With the purpose written, a letter typed on a fact ("a" too, off "Child seen")
+        # goes to the next heading still empty.
+        form.query_one("#bedroom_seen", Checkbox).focus()
+        post_burst(app, words("a good week at school, he said"))
+        await settle(pilot)
+        assert form.query_one("#childs_comments", TextArea).text == "a good week at school, he said"
+        assert str(form.query_one("#bedroom_seen", Checkbox).label) == "Bedroom seen: no"
 
 
 async def test_a_visit_typed_in_one_burst_puts_each_sentence_under_its_heading(demo_store):
