@@ -165,6 +165,31 @@ def day_short(d: date | None, empty: str = "") -> str:
     return f"{d.day} {_SHORT_MONTHS[d.month - 1]}"
 
 
+def day_long(d: date | None, empty: str = "") -> str:
+    """"3 November 2026": a day as a family reads it in a plan, minutes or a letter (GOV.UK
+    style: no leading zero, the month in full), where the app's screens write `day_words`."""
+    if d is None:
+        return empty
+    return f"{d.day} {MONTHS[d.month - 1].title()} {d.year}"
+
+
+_SHORT_DAY = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_SHORT_MONTHS)}) (\d{{4}})\b")
+_LONG_DAY = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(m.title() for m in MONTHS)}) (\d{{4}})\b")
+
+
+def days_in_full(text: str) -> str:
+    """`text` with each day the app wrote as `day_words` ("3 Nov 2026") written as
+    `day_long` ("3 November 2026"): for words the app built for a screen (a check's
+    problem, a meeting's name) when a family's document quotes them."""
+    return _SHORT_DAY.sub(lambda m: f"{m[1]} {MONTHS[_SHORT_MONTHS.index(m[2])].title()} "
+                                    f"{m[3]}", text)
+
+
+def days_abbreviated(text: str) -> str:
+    """`days_in_full` undone: "3 November 2026" as "3 Nov 2026" (a document read back)."""
+    return _LONG_DAY.sub(lambda m: f"{m[1]} {m[2][:3]} {m[3]}", text)
+
+
 def day_text(d: date) -> str:
     """"Fri 18 Dec 2026": the day read back, weekday first, in words no one misreads."""
     return f"{WEEKDAYS[d.weekday()][:3].title()} {d.day} {MONTHS[d.month - 1][:3].title()} " \
@@ -184,7 +209,7 @@ def wall_clock(day: date, real: datetime) -> datetime:
 
 
 __all__ = ["EXAMPLES", "MONTHS", "TYPED_EXAMPLES", "NotADay", "WEEKDAYS", "day_short",
-           "day_text", "day_words", "read_day",
+           "day_long", "day_text", "day_words", "days_abbreviated", "days_in_full", "read_day",
            "typed_date", "wall_clock"]
 
 
