@@ -369,7 +369,7 @@ def report_census(
 
     total = len(ret.children) + len(ret.excluded_children)
     typer.echo(hanging("", f"CIN census {period.label} (--year {period.year}, reference date "
-                       f"{period.reference_date.isoformat()}): {total} children; "
+                       f"{day_words(period.reference_date)}): {total} children; "
                        f"{len(ret.excluded_children)} would be left out, "
                        f"{len({q.reference for q in ret.queries if q.reference})} queried."))
     if not workers and not whole:
@@ -459,7 +459,7 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
     print_table(console, (Column("child", ratio=2), Column("step", ratio=2),
                           Column("on", no_wrap=True), Column("audit", ratio=3)),
                 [(f"{c.name} {c.reference}", DIRECTIONS[c.direction],
-                  f"{day_short(c.stepped_on)}",
+                  day_short(c.stepped_on, pad=True),
                   f"{day_short(c.audit.held_on)} by {c.audit.facilitator}: {c.learning}"
                   if c.audit else f"not yet: cintui step-audit record {c.reference} "
                   f"--month {first:%Y-%m} --by NAME --learning TEXT")

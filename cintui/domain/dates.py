@@ -148,21 +148,23 @@ def typed_date(text: str) -> date | None:
 _SHORT_MONTHS = tuple(name[:3].title() for name in MONTHS)
 
 
-def day_words(d: date | None, empty: str = "") -> str:
+def day_words(d: date | None, empty: str = "", *, pad: bool = False) -> str:
     """"3 Dec 2026": a day as the app's screens, messages and the worker's documents write
     it (`empty` for none). In English whatever the locale, and without strftime: a due list
-    writes thousands. (Copied as `_day` into some thirty modules once.)"""
+    writes thousands. (Copied as `_day` into some thirty modules once.) `pad` for a table's
+    column: " 3 Dec 2026", so "3" and "13" line up under each other."""
     if d is None:
         return empty
-    return f"{d.day} {_SHORT_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day:{'>2' if pad else ''}} {_SHORT_MONTHS[d.month - 1]} {d.year}"
 
 
-def day_short(d: date | None, empty: str = "") -> str:
+def day_short(d: date | None, empty: str = "", *, pad: bool = False) -> str:
     """"3 Dec": `day_words` without the year, where a column or a line has no room for it
-    and the year goes without saying (a caseload's last visit, this week's due list)."""
+    and the year goes without saying (a caseload's last visit, this week's due list); `pad`
+    as `day_words`'s (" 3 Dec" in a column)."""
     if d is None:
         return empty
-    return f"{d.day} {_SHORT_MONTHS[d.month - 1]}"
+    return f"{d.day:{'>2' if pad else ''}} {_SHORT_MONTHS[d.month - 1]}"
 
 
 def day_long(d: date | None, empty: str = "") -> str:

@@ -196,3 +196,16 @@ def test_days_in_full_is_day_long_of_day_words(d):
 
     assert days_in_full(f"on {day_words(d)}.") == f"on {day_long(d)}."
     assert days_abbreviated(day_long(d)) == day_words(d)
+
+
+def test_a_padded_day_lines_up_in_a_column():
+    """A table's column writes " 3 Dec" under "13 Dec" (the caseload's Seen said "3 Dec" a
+    column left of "13 Dec"); a sentence never pads."""
+    from cintui.domain.dates import day_short, day_words
+
+    assert day_short(date(2026, 12, 3), pad=True) == " 3 Dec"
+    assert day_short(date(2026, 12, 13), pad=True) == "13 Dec"
+    assert day_words(date(2026, 12, 3), pad=True) == " 3 Dec 2026"
+    assert day_words(date(2026, 12, 13), pad=True) == "13 Dec 2026"
+    assert day_words(None, "—", pad=True) == "—" and day_short(None, pad=True) == ""
+    assert day_words(date(2026, 12, 3)) == "3 Dec 2026"
