@@ -28,7 +28,6 @@ from pathlib import Path
 from cintui.domain import gcp2 as gcp2_rules
 from cintui.domain.dates import MONTHS, day_long, days_abbreviated, days_in_full
 from cintui.domain.family_text import family_text
-from cintui.domain.meeting import labels_as_stored, labels_in_full
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
     RAG_NAMES,
@@ -374,6 +373,8 @@ _MD_BUILT = ("dob_text", "agreed_at")
 def _rating_words(h: RagChange, name: str) -> str:
     """A rating's detail as the family reads it: where it was agreed with its day in full;
     a meeting named in the reason ("New concern at CIN review meeting 3 November 2026")."""
+    from cintui.domain.meeting import labels_in_full  # here: `plan show` loads no minuting
+
     value = getattr(h, name)
     return days_in_full(value) if name == "agreed_at" else labels_in_full(value)
 
@@ -518,6 +519,8 @@ def _md_date(raw: str) -> date | None:
 
 def from_markdown(text: str) -> PlanDocument:
     """Read back a `to_markdown` export (ValueError when it is not one)."""
+    from cintui.domain.meeting import labels_as_stored
+
     lines = _md_logical_lines(text.replace("\r\n", "\n"))
     if not lines or not lines[0][1].startswith("# "):
         raise ValueError("not a cintui plan export: it must start with the plan's title")
