@@ -155,7 +155,9 @@ def day_words(d: date | None, empty: str = "", *, pad: bool = False) -> str:
     column: " 3 Dec 2026", so "3" and "13" line up under each other."""
     if d is None:
         return empty
-    return f"{d.day:{'>2' if pad else ''}} {_SHORT_MONTHS[d.month - 1]} {d.year}"
+    if pad:
+        return f"{d.day:>2} {_SHORT_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {_SHORT_MONTHS[d.month - 1]} {d.year}"
 
 
 def day_short(d: date | None, empty: str = "", *, pad: bool = False) -> str:
@@ -164,7 +166,9 @@ def day_short(d: date | None, empty: str = "", *, pad: bool = False) -> str:
     as `day_words`'s (" 3 Dec" in a column)."""
     if d is None:
         return empty
-    return f"{d.day:{'>2' if pad else ''}} {_SHORT_MONTHS[d.month - 1]}"
+    if pad:
+        return f"{d.day:>2} {_SHORT_MONTHS[d.month - 1]}"
+    return f"{d.day} {_SHORT_MONTHS[d.month - 1]}"
 
 
 def day_long(d: date | None, empty: str = "") -> str:
