@@ -38,7 +38,7 @@ from cintui.domain.consent import (
     own_consent_missing,
     scope_to_record,
 )
-from cintui.domain.dates import day_words
+from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
 from cintui.domain.plan import NO_NEEDS_NEXT
 from cintui.domain.text import first_upper
@@ -95,7 +95,7 @@ TAB_ACTIONS = {
 
 
 def _short_day(d) -> str:
-    return f"{d.day} {d:%b}"  # "3 Dec": fits a narrow column; the row's date has the year
+    return day_short(d)  # "3 Dec": fits a narrow column; the row's date has the year
 
 
 NOTHING_DUE = "Nothing due: no clock running"
