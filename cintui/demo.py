@@ -25,12 +25,13 @@ from cintui.domain.calendar import (
 )
 from cintui.domain.child import age_years
 from cintui.domain.consent import YOUNG_PERSON_AGE
+from cintui.domain.dates import day_long
 from cintui.domain.meeting import (
-    KIND_LABELS,
     Decisions,
     Invitee,
     Minutes,
     NeedUpdate,
+    meeting_label,
 )
 from cintui.domain.meeting_safeguards import CHILD_INVITE_AGE
 from cintui.domain.plan import ACTION_STATUS_LABELS, ends_plan_at
@@ -798,8 +799,7 @@ class _Builder:
             stage = min(number - 1, 1)
             # As the app says it when a meeting agrees the plan ("Final CIN meeting 23 Aug
             # 2026"; a final meeting was once called a review here).
-            where = (f"{KIND_LABELS[meeting.kind]} {meeting.held_on.day} "
-                     f"{meeting.held_on:%b %Y}") if meeting else ""
+            where = meeting_label(meeting.kind, meeting.held_on) if meeting else ""
             version = self.add(
                 PlanVersion, plan_id=plan.id, child_id=child.id, number=number, status=status,
                 created_on=on, agreed_on=on if meeting else None, agreed_at=where,
@@ -1873,7 +1873,7 @@ def _closed_ending(b: _Builder, hr: random.Random, ep, child, by: str, manager) 
             family_told_on=max(told, decided), completed_on=ep.closure_date,
             unmet_need=bool(ep.unmet_need_stepped_down) if reason in ("RC7", "RC9") else None,
             closure_summary=f"{CLOSURE_RATIONALE.get(reason, '')} Closed "
-                            f"{ep.closure_date:%d %B %Y}.")
+                            f"{day_long(ep.closure_date)}.")
 
 
 def _step_down(b: _Builder, hr: random.Random, ep, child, by: str, manager,
@@ -1892,8 +1892,7 @@ def _step_down(b: _Builder, hr: random.Random, ep, child, by: str, manager,
             still = bool(ep.unmet_need_stepped_down)
             minutes["kind"] = meeting.kind = "final"
             for row in b.agreed_at.get(meeting.id, ()):  # "Final CIN meeting 23 Aug 2026"
-                row.agreed_at = f"{KIND_LABELS['final']} {meeting.held_on.day} " \
-                                f"{meeting.held_on:%b %Y}"
+                row.agreed_at = meeting_label("final", meeting.held_on)
                 if row.model is PlanVersion and ends_plan_at("final", "step_down"):
                     row.next_review = None  # as the app agrees it: the plan ended (WIR 3)
             minutes["decisions"].update(still_in_need=still, next_review=None,
@@ -1936,7 +1935,7 @@ def _transfer(b: _Builder, hr: random.Random, ep, child, by: str, manager,
                   "offers; no indicators of trafficking or modern slavery.")
     _ending(b, ep, "transfer_out", "completed" if done else "approved", by, manager,
             max(ep.referral_date, b.cal.add_working_days(decided, -2)), decided,
-            f"The family moves to {authority.split(',')[0]} on {move:%d %B %Y}: the case "
+            f"The family moves to {authority.split(',')[0]} on {day_long(move)}: the case "
             "transfers with the assessment, the plan, the latest minutes and a case summary.",
             receiving_authority=authority, receiving_contact=contact, move_date=move,
             consent_to_share="not_sought" if not_sought else "given",

@@ -35,30 +35,32 @@ TEAM_HOLDS_NONE = "you and your team hold none: 1 for yours; F4 w: what waits fo
 
 
 def _day_month(d) -> str:
-    return day_short(d, "—")
+    return day_short(d, "—", pad=True)  # " 3 Nov" under "13 Nov" in the column
 
 
-def _due(deadline) -> str:
-    """Date and working days left, in words as well as colour (never colour alone)."""
+def _due(deadline, pad: bool = False) -> str:
+    """Date and working days left, in words as well as colour (never colour alone); `pad`
+    in the table's column (" 3 Dec late 4wd" under "13 Dec late 2wd")."""
     if deadline is None:
         return "—"
-    left = deadline.working_days_left
+    left, day = deadline.working_days_left, day_short(deadline.due, pad=pad)
     if deadline.state is DueState.OVERDUE:
-        return f"{day_short(deadline.due)} late {-left}wd"
+        return f"{day} late {-left}wd"
     if deadline.state is DueState.DUE_TODAY:
-        return f"{day_short(deadline.due)} TODAY"
+        return f"{day} TODAY"
     if deadline.state is DueState.DUE_SOON:
-        return f"{day_short(deadline.due)} soon {left}wd"
-    return f"{day_short(deadline.due)} {left}wd"
+        return f"{day} soon {left}wd"
+    return f"{day} {left}wd"
 
 
 def _review(deadline) -> str:
-    """Shorter than a visit: the date, and the word when it is late or near."""
+    """Shorter than a visit: the date, and the word when it is late or near (in the
+    table's column: its day padded, as `_due`'s)."""
     if deadline is None:
         return "—"
     word = {DueState.OVERDUE: " late", DueState.DUE_TODAY: " TODAY",
             DueState.DUE_SOON: " soon"}.get(deadline.state, "")
-    return f"{day_short(deadline.due)}{word}"
+    return f"{day_short(deadline.due, pad=True)}{word}"
 
 
 def _state_style(deadline) -> str:
@@ -108,7 +110,7 @@ COLUMNS = [
            sort_key=lambda r: (-r.red, -r.amber, -r.green), drop=2),
     Column("Seen", 6, lambda r: _day_month(r.last_visit),
            sort_key=lambda r: r.last_visit.toordinal() if r.last_visit else 0, drop=3),
-    Column("Next visit due", 16, lambda r: _due(r.next_visit),
+    Column("Next visit due", 16, lambda r: _due(r.next_visit, pad=True),
            style=lambda r: _state_style(r.next_visit), sort_key=lambda r: _due_key(r.next_visit)),
     Column("Meeting", 12, lambda r: _review(r.next_meeting),
            style=lambda r: _state_style(r.next_meeting),

@@ -38,7 +38,7 @@ from cintui.domain.consent import (
     own_consent_missing,
     scope_to_record,
 )
-from cintui.domain.dates import day_words
+from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
 from cintui.domain.plan import NO_NEEDS_NEXT
 from cintui.domain.text import first_upper
@@ -95,7 +95,7 @@ TAB_ACTIONS = {
 
 
 def _short_day(d) -> str:
-    return f"{d.day} {d:%b}"  # "3 Dec": fits a narrow column; the row's date has the year
+    return day_short(d)  # "3 Dec": fits a narrow column; the row's date has the year
 
 
 NOTHING_DUE = "Nothing due: no clock running"
@@ -401,7 +401,7 @@ class ChildScreen(KeysAsRead, Screen):
         for d, state in zip(deadlines, states, strict=True):
             rule = ([_wrap(d.source, 16), _wrap(d.rule, rest)] if wide
                     else [_wrap(f"{d.source}: {d.rule}", rest)])
-            table.add_row(day_words(d.due), _wrap(d.label, what_w),
+            table.add_row(day_words(d.due, pad=True), _wrap(d.label, what_w),
                           Text(state, style=DUE_STYLES[d.state]), *rule,
                           height=None)
         if not deadlines:
@@ -469,7 +469,7 @@ class ChildScreen(KeysAsRead, Screen):
         for c in rec.consents:
             decision = ("shared without consent (BEX 4)" if c.override_without_consent
                         else c.decision)
-            table.add_row(day_words(c.decided_on), c.who, c.scope_label, decision, c.method,
+            table.add_row(day_words(c.decided_on, pad=True), c.who, c.scope_label, decision, c.method,
                           self._path_state(c), key=str(c.id))
         if rec.consents:
             table.move_cursor(row=min(row, len(rec.consents) - 1))
@@ -517,7 +517,7 @@ class ChildScreen(KeysAsRead, Screen):
             gap = (Text(f"{v.gap.days_late} wd late (due {day_words(v.gap.due)})", style="bold red")
                    if v.gap else "")
             unknown = Text("—", style="dim")  # an imported visit: not in the file
-            table.add_row(day_words(v.visited_at), "" if v.imported else f"{v.visited_at:%H:%M}",
+            table.add_row(day_words(v.visited_at, pad=True), "" if v.imported else f"{v.visited_at:%H:%M}",
                           VISIT_KIND_LABELS.get(v.kind, v.kind), _tick(v.child_seen),
                           unknown if v.imported else _tick(v.seen_alone),
                           unknown if v.imported else _tick(v.bedroom_seen), v.author,
@@ -558,8 +558,8 @@ class ChildScreen(KeysAsRead, Screen):
                       if m.papers_sent_on else
                       Text("NOT SENT", style="bold red" if m.status == "held"
                            else "yellow") if m.papers_flag else Text(""))
-            table.add_row(day_words(m.held_on), f"{m.starts_at:%H:%M}" if m.starts_at else "",
-                          m.short_label, status, minutes, papers, day_words(m.next_review),
+            table.add_row(day_words(m.held_on, pad=True), f"{m.starts_at:%H:%M}" if m.starts_at else "",
+                          m.short_label, status, minutes, papers, day_words(m.next_review, pad=True),
                           m.venue[:18], m.chair[:18], key=str(m.id))
         if rec.meetings:
             table.move_cursor(row=min(row, len(rec.meetings) - 1))
@@ -745,7 +745,7 @@ class ChildScreen(KeysAsRead, Screen):
             detail = f" — {e.detail}" if e.detail else ""
             # Each entry whole, over as many lines as it takes: cut at the screen's edge
             # ("Working Toget"), with who did it off the screen, it was read only in part.
-            table.add_row(day_words(e.when), e.label, Text(f"{e.summary}{detail}"), Text(e.who),
+            table.add_row(day_words(e.when, pad=True), e.label, Text(f"{e.summary}{detail}"), Text(e.who),
                           height=None)
 
     def on_resize(self) -> None:

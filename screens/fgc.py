@@ -83,7 +83,7 @@ class FgcScreen(KeysAsRead, Screen):
         table = self.query_one("#fgc-table", DataTable)
         table.clear()
         for i, f in enumerate(reversed(found)):
-            table.add_row(day_words(f.referred_on), f.coordinator or "—", f.describe(),
+            table.add_row(day_words(f.referred_on, pad=True), f.coordinator or "—", f.describe(),
                           f"v{f.plan_version}" if f.plan_version else "—", key=str(i))
         detail = self.query_one("#fgc-detail", Static)
         if not found:

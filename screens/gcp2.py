@@ -85,7 +85,7 @@ class Gcp2Screen(KeysAsRead, Screen):
         table = self.query_one("#gcp2-table", DataTable)
         table.clear()
         for i, f in enumerate(reversed(found.facts)):
-            table.add_row(day_words(f.on), f.assessor, *(str(f.grade(a)) for a in rules.AREAS),
+            table.add_row(day_words(f.on, pad=True), f.assessor, *(str(f.grade(a)) for a in rules.AREAS),
                           str(len(f.needs)) if f.needs else "—", key=str(i))
         history = self.query_one("#gcp2-history", Static)
         detail = self.query_one("#gcp2-detail", Static)

@@ -142,7 +142,7 @@ class MyWeekScreen(KeysAsRead, Screen):
         return ("Due", "Child", *(["Worker"] if self._worker_width else []), "What", "Left",
                 "Source")
 
-    # "07 Jan", or "15 Feb 2028" when a date shown is not this year's (`due_day`)
+    # " 7 Jan", or "15 Feb 2028" when a date shown is not this year's (`due_day`)
     _due_width = 6
 
     def _add_columns(self) -> None:

@@ -566,7 +566,7 @@ class ActionsScreen(KeysAsRead, ModalScreen):
         table.clear()
         for a in self.need.actions:
             table.add_row(a.what, a.who or "— no owner —",
-                          day_words(a.by_when) if a.by_when else "— no date —",
+                          day_words(a.by_when, pad=True) if a.by_when else "— no date —",
                           ACTION_STATUS_LABELS[a.status], a.notes)
         if not self.need.actions:
             table.add_row("No actions yet: press a to add one", "", "", "", "")

@@ -128,8 +128,8 @@ class RetentionScreen(KeysAsRead, Screen):
         table.clear()
         for f in self.facts:
             table.add_row(f.reference, f.name,
-                          f"{day_words(f.closed_on)}" if f.closed_on else "",
-                          f"{day_words(f.keep_until)}" if f.keep_until else "", f.worker,
+                          day_words(f.closed_on, pad=True),
+                          day_words(f.keep_until, pad=True), f.worker,
                           "due" if f.due(self.app.today) else "")
 
     def action_toggle_all(self) -> None:

@@ -102,10 +102,10 @@ class ShortBreaksScreen(KeysAsRead, Screen):
                 due = rules.review_state(f.review_due, today)
                 state = Text(due.state.value, style="bold red" if due.overdue else
                              "yellow" if due.state is not DueState.UPCOMING else "")
-                review = day_words(f.review_due)
+                review = day_words(f.review_due, pad=True)
             else:
                 state, review = Text(f"ended {day_words(f.ended_on)}", style="dim"), "—"
-            lines.append((label, f.describe(), day_words(f.started_on), review, state))
+            lines.append((label, f.describe(), day_words(f.started_on, pad=True), review, state))
         self._columns(table, lines)
         for n, line in enumerate(lines):
             table.add_row(*line, key=str(n), height=None)  # What wraps when narrow

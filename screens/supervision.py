@@ -96,7 +96,7 @@ class SupervisionScreen(KeysAsRead, Screen):
         table.clear()
         for i, f in enumerate(shown.facts):
             open_ = sum(a.status in ("not_started", "in_progress") for a in f.actions)
-            table.add_row(day_words(f.held_on), f.manager, f.decisions[:60],
+            table.add_row(day_words(f.held_on, pad=True), f.manager, f.decisions[:60],
                           f"{len(f.actions)} ({open_} open)" if f.actions else "none",
                           key=str(i))
         if not shown.facts:

@@ -858,7 +858,7 @@ class NoChangeScreen(_ListOverTeam):
              ("No need rated better since", 28)))
         for row, since in rows:
             table.add_row(row.name if narrow else f"{row.name} {row.reference}", row.worker,
-                          Text(f"{day_words(since)}", style="bold yellow"),
+                          Text(day_words(since, pad=True), style="bold yellow"),
                           key=str(row.child_id))
 
     @on(DataTable.RowSelected)
@@ -1179,7 +1179,7 @@ class StepAuditScreen(_ListOverTeam):
             audit = Text(f"{day_short(c.audit.held_on)}, {c.audit.facilitator}: {c.learning}")\
                 if c.audit else Text("not yet audited", style="bold yellow")
             table.add_row(f"{c.name} {c.reference}", c.worker, STEP_WORDS[c.direction],
-                          f"{day_short(c.stepped_on)}", audit, key=str(n))
+                          day_short(c.stepped_on, pad=True), audit, key=str(n))
         done = sum(1 for c in found if c.audited)
         table.border_title = plain(  # whole at 80 columns; [ ] are in the footer
             f"{first:%b %Y}: {done} of {len(found)} step-downs/ups audited (STO 7.13) · "

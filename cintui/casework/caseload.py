@@ -17,6 +17,7 @@ from datetime import date
 from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from, store_policy
 from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, service_consent
+from cintui.domain.dates import day_short
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.text import folded
 from cintui.domain.timescales import (
@@ -344,7 +345,7 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     else:
         flags += ["Plan circulation overdue"] if late_plan else []
         if minutes is not None:  # shown until they are sent (BEX 3, TRA, WIR 2.3)
-            flags.append(f"Minutes due {minutes.due.day} {minutes.due:%b}")
+            flags.append(f"Minutes due {day_short(minutes.due)}")
     plan = (facts or {}).get("plan")
     if plan is None and status == "cin_plan":  # started (authorised), no version written
         from cintui.domain.plan import PLAN_NOT_WRITTEN  # here: `due` never loads the plan rules

@@ -481,8 +481,7 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
 
 def _agreed_at(row: m.Meeting, minutes: Minutes) -> str:
     """The meeting the plan version was agreed at: "CIN review meeting 23 Nov 2026"."""
-    return f"{rules.KIND_LABELS.get(row.kind, row.kind)} {minutes.held_on.day} " \
-           f"{minutes.held_on:%b %Y}"
+    return rules.meeting_label(row.kind, minutes.held_on)
 
 
 def plan_checks_after(session: Session, meeting_id: uuid.UUID, minutes: Minutes,

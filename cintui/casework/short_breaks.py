@@ -290,8 +290,8 @@ def edit_direct_payment(session: Session, child_id: uuid.UUID, number: int | Non
 
 def _still_open(row) -> list[rules.Problem]:
     if row.ended_on is not None:
-        return [rules.Problem("child", f"it ended on {row.ended_on.day} "
-                                       f"{row.ended_on:%b %Y}: it can no longer change")]
+        return [rules.Problem("child", f"it ended on {day_words(row.ended_on)}: it can no "
+                                       "longer change")]
     return []
 
 

@@ -90,8 +90,8 @@ def _meeting(session: Session, child_id: uuid.UUID, meeting_id: uuid.UUID | None
     if row is None or row.child_id != child_id or row.status == "cancelled":
         raise SafetyError("meeting", "not a meeting of this child's (or it was cancelled)")
     if on is not None and row.held_on != on:
-        raise SafetyError("on", f"the {_label(row)} was on {row.held_on.day} "
-                                f"{row.held_on:%b %Y}: a score given there has its date")
+        raise SafetyError("on", f"the {_label(row)} was on {day_words(row.held_on)}: a score "
+                                "given there has its date")
     return row
 
 

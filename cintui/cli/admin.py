@@ -333,7 +333,7 @@ def worker_list(ctx: typer.Context, team: TeamOption = None,
                                Column("role"), Column("children", right=True), *left,
                                Column("team"), Column("email")),
                   [(r.username, r.name, r.role_label, str(r.open_children),
-                    *([r.left_on.isoformat() if r.left_on else ""] if include_left else []),
+                    *([day_words(r.left_on, pad=True)] if include_left else []),
                     r.team, r.email) for r in rows], keep=4 + bool(left))
 
 

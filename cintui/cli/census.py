@@ -83,8 +83,10 @@ def _finding(f) -> dict:
 
 
 def _span(period) -> str:
-    return (f"{period.start.day} {period.start:%B %Y} to "
-            f"{period.end.day} {period.end:%B %Y}")
+    """"1 April 2025 to 31 March 2026": a collection year as the DfE names it."""
+    from cintui.domain.dates import day_long
+
+    return f"{day_long(period.start)} to {day_long(period.end)}"
 
 
 def _print_return(ret, written: Path | None) -> None:

@@ -63,7 +63,7 @@ def child_list(
                                Column("DOB / due", no_wrap=True), Column("worker"),
                                Column("level")),
                   [(r.reference, r.name, r.age, STATUS_LABELS.get(r.status, r.status),
-                    day_words(r.dob) if r.dob else
+                    day_words(r.dob, pad=True) if r.dob else
                     (f"due {day_words(r.expected_dob)}" if r.expected_dob else ""), r.worker,
                     r.level)
                    for r in rows], keep=4)
@@ -303,7 +303,7 @@ def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
 
     columns = (Column("due", no_wrap=True), Column("what"), Column("state", no_wrap=True),
                Column("working days", right=True), Column("rule"), Column("source"))
-    rows = [(day_words(d.due), d.label, state(d), str(d.working_days_left), d.rule, d.source)
+    rows = [(day_words(d.due, pad=True), d.label, state(d), str(d.working_days_left), d.rule, d.source)
             for d in deadlines]
     if fitting(console, columns, rows, keep=4)[1]:
         # Too narrow for six columns (80, a laptop's terminal): the rule and its source go
@@ -311,7 +311,7 @@ def _print_deadlines(details: dict, deadlines: list, today: date) -> None:
         # strips a word wide.
         columns = (columns[0], Column("what · rule (source)"), columns[2],
                    Column("days", right=True))
-        rows = [(day_words(d.due), ((d.label, "bold"), (rule_with_source(d.rule, d.source), "")),
+        rows = [(day_words(d.due, pad=True), ((d.label, "bold"), (rule_with_source(d.rule, d.source), "")),
                  state(d), str(d.working_days_left)) for d in deadlines]
     print_table(console, columns, rows)
 

@@ -608,9 +608,10 @@ def _requested(ctx: typer.Context, store) -> Iterator[bool]:
 
 def _print_applied(store, applied) -> None:
     """A retry of an applied request: what it printed then, and a line saying so."""
+    from cintui.domain.dates import day_words
     from cintui.store import requests
 
-    when = applied.applied_at.strftime("%Y-%m-%d %H:%M")
+    when = f"{day_words(applied.applied_at)} {applied.applied_at:%H:%M}"  # "2 Dec 2026 15:29"
     if applied.result is not None:
         typer.echo(applied.result, nl=False)
         typer.echo(f"Already done: request {applied.request_id} was applied at {when} UTC; "

@@ -149,6 +149,13 @@ def _state_json(state) -> dict:
                            "made_by": d.made_by} for d in state.decisions]}
 
 
+def _day(iso: str) -> str:
+    """An ending's ISO day (as `--json` keeps it) as a person reads it: "31 May 2026"."""
+    from datetime import date
+
+    return day_words(date.fromisoformat(iso[:10]))
+
+
 def _print_state(state) -> None:
     e = state.ending
     typer.echo(f"{state.name} {state.reference}: " + (
@@ -156,11 +163,11 @@ def _print_state(state) -> None:
         f"no closure to recommend: {state.under_way}" if state.under_way else  # WIR 3, BEX 4
         "no closure recommended"))
     if e and e["decided_on"]:
-        typer.echo(f"Decided {e['decided_on']} by {e['decided_by']}: {e['rationale']}")
+        typer.echo(f"Decided {_day(e['decided_on'])} by {e['decided_by']}: {e['rationale']}")
     if e and state.notify_by and not e["family_told_on"] and e["status"] != "declined":
         typer.echo(f"Tell the family by {day_words(state.notify_by, '—')} (BEX 3)")
     if e and e["family_told_on"]:
-        typer.echo(f"Family told {e['family_told_on']}")
+        typer.echo(f"Family told {_day(e['family_told_on'])}")
     if state.child_status != "closed":
         typer.echo("Before closing (TRA: records complete):")
         for i in state.checklist:

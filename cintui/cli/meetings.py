@@ -122,10 +122,10 @@ def _print_meetings(name: str, ref: str, rows, today: date) -> None:
         status = (f"cancelled: {r.cancelled_reason}" if r.status == "cancelled"
                   else "booked" if r.status == "scheduled" else r.status)
         minutes = _minutes_state(r, today)
-        lines.append((day(r.held_on), f"{r.starts_at:%H:%M}" if r.starts_at else "",
+        lines.append((day_words(r.held_on, pad=True), f"{r.starts_at:%H:%M}" if r.starts_at else "",
                       r.short_label, status,
                       ((minutes, "bold red" if minutes.endswith("OVERDUE") else ""),),
-                      day(r.next_review, ""),
+                      day_words(r.next_review, pad=True),
                       RECOMMENDATION_LABELS.get(r.recommendation, r.recommendation),
                       r.venue, r.chair))
     columns = (Column("date", no_wrap=True), Column("time", no_wrap=True), Column("meeting"),

@@ -62,6 +62,11 @@ def _period(start: str | None, end: str | None, today: str | None) -> tuple[date
     return first, last
 
 
+def _words(iso: str) -> str:
+    """A report's ISO day (its JSON's, its CSV's) as the heading says it: "7 Dec 2026"."""
+    return day_words(date.fromisoformat(iso))
+
+
 def _one_format(**flags: bool) -> str | None:
     chosen = [name for name, on in flags.items() if on]
     if len(chosen) > 1:
@@ -226,8 +231,8 @@ def _print_compliance(data: dict) -> None:
 
     console = _rich_console()
     scope = f" — {escape(data['team'])}" if data["team"] else ""
-    period = f"{data['from']} to {data['to']}"
-    if data.get("period"):  # "November 2026, the last full month (2026-11-01 to 2026-11-30)"
+    period = f"{_words(data['from'])} to {_words(data['to'])}"
+    if data.get("period"):  # "November 2026, the last full month (1 Nov 2026 to 30 Nov 2026)"
         period = f"{escape(data['period'])} ({period})"
     console.print(f"[bold]Compliance{scope}[/] {period} (policy: {escape(data['policy'])})")
     hint = _other_periods(data, "the last full month")
@@ -265,8 +270,8 @@ def _print_performance(data: dict) -> None:
     console = _rich_console()
     r, c, rr, cl = data["referrals"], data["closures"], data["rereferrals"], data["caseload"]
     scope = f" — {escape(data['team'])}" if data["team"] else ""
-    period = f"{data['from']} to {data['to']}"
-    if data.get("period"):  # "financial year 2026-27 to date (2026-04-01 to 2026-12-07)"
+    period = f"{_words(data['from'])} to {_words(data['to'])}"
+    if data.get("period"):  # "financial year 2026-27 to date (1 Apr 2026 to 7 Dec 2026)"
         period = f"{escape(data['period'])} ({period})"
     console.print(f"[bold]Performance{scope}[/] {period}")
     hint = _other_periods(data, "to date", year_ended=True)
@@ -305,10 +310,10 @@ def _print_performance(data: dict) -> None:
     t.add_column("month end")
     t.add_column("open", justify="right")
     for m in data["open_by_month"]:
-        t.add_row(m["month_end"], str(m["open"]))
+        t.add_row(_words(m["month_end"]), str(m["open"]))
     console.print(t)
     mean = "—" if cl["mean"] is None else f"{cl['mean']:.1f}"
-    console.print(f"[bold]Caseloads on {cl['at']}[/] (WAR 3.5): mean {mean}, fewest "
+    console.print(f"[bold]Caseloads on {_words(cl['at'])}[/] (WAR 3.5): mean {mean}, fewest "
                   f"{cl['min'] if cl['min'] is not None else '—'}, most "
                   f"{cl['max'] if cl['max'] is not None else '—'}, unallocated "
                   f"{cl['unallocated']}")
@@ -369,7 +374,7 @@ def report_census(
 
     total = len(ret.children) + len(ret.excluded_children)
     typer.echo(hanging("", f"CIN census {period.label} (--year {period.year}, reference date "
-                       f"{period.reference_date.isoformat()}): {total} children; "
+                       f"{day_words(period.reference_date)}): {total} children; "
                        f"{len(ret.excluded_children)} would be left out, "
                        f"{len({q.reference for q in ret.queries if q.reference})} queried."))
     if not workers and not whole:
@@ -459,7 +464,7 @@ def step_audit_list(ctx: typer.Context, month: MonthOption = None, team: TeamOpt
     print_table(console, (Column("child", ratio=2), Column("step", ratio=2),
                           Column("on", no_wrap=True), Column("audit", ratio=3)),
                 [(f"{c.name} {c.reference}", DIRECTIONS[c.direction],
-                  f"{day_short(c.stepped_on)}",
+                  day_short(c.stepped_on, pad=True),
                   f"{day_short(c.audit.held_on)} by {c.audit.facilitator}: {c.learning}"
                   if c.audit else f"not yet: cintui step-audit record {c.reference} "
                   f"--month {first:%Y-%m} --by NAME --learning TEXT")

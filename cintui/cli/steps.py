@@ -291,6 +291,7 @@ def assessment_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
     completing it still needs."""
     from cintui.casework import cases
     from cintui.casework import steps as case_steps
+    from cintui.domain.dates import day_words
     from cintui.domain.steps import HEADINGS, OUTCOME_LABELS
 
     with _open(ctx, db) as store, store.read() as session:
@@ -300,7 +301,8 @@ def assessment_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         return
     f = state.facts
     typer.echo(f"{state.name} ({state.reference}): assessment "
-               + (f"started {f.assessment_started}" if f.assessment_started else "not started"))
+               + (f"started {day_words(f.assessment_started)}" if f.assessment_started
+                  else "not started"))
     for h in HEADINGS:
         typer.echo(f"\n## {h.title} [{h.source}]\n{f.record.get(h.key) or '(not written)'}")
     factors = "; ".join(f"{name} ({code})" for code, name in state.factor_names) or "none"

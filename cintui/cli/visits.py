@@ -85,6 +85,7 @@ def visit_record(
     clock on."""
     from cintui.casework import cases
     from cintui.casework import visits as visit_cases
+    from cintui.domain.dates import day_words
     from cintui.domain.visit import VisitContent
 
     content = VisitContent(
@@ -109,7 +110,8 @@ def visit_record(
                     "next_visit_source": nxt.source if nxt else None})
         return
     when = visit_cases.next_visit_words(nxt)
-    typer.echo(f"Visit recorded for {name} ({ref}) at {content.visited_at:%Y-%m-%d %H:%M}."
+    typer.echo(f"Visit recorded for {name} ({ref}) on {day_words(content.visited_at)} at "
+               f"{content.visited_at:%H:%M}."
                + (f" {when}" if when else ""))
 
 
@@ -144,8 +146,9 @@ def _print_visits(name: str, ref: str, listing, today: date) -> None:
 
     from cintui.casework.visits import local_time
     from cintui.cli.table import Column, print_table
+    from cintui.domain.dates import day_words
     from cintui.domain.visit import KIND_LABELS
-    from cintui.export.visits import day, gap_text, moment
+    from cintui.export.visits import gap_text, moment
 
     def yes(value: bool) -> tuple:
         return (("yes", ""),) if value else (("no", "bold red"),)
@@ -164,7 +167,8 @@ def _print_visits(name: str, ref: str, listing, today: date) -> None:
             Column("when", no_wrap=True), Column("type"), Column("child seen"),
             Column("bedroom"), Column("author"), Column("addenda", right=True),
             Column("gap before")), [
-            (day(v.visited_at.date()) + ("" if v.imported else f" {v.visited_at:%H:%M}"),
+            (day_words(v.visited_at.date(), pad=True)
+             + ("" if v.imported else f" {v.visited_at:%H:%M}"),
              KIND_LABELS.get(v.kind, v.kind), seen(v),
              (("—", ""),) if v.imported else yes(v.bedroom_seen), v.author, str(v.addenda or ""),
              ((f"{v.gap.days_late} wd late", "bold red"),) if v.gap else "")

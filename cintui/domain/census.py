@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar
+from cintui.domain.dates import day_words
 from cintui.domain.workforce import check_la_number
 
 YEARS = (2024, 2025, 2026, 2027)  # the collections cintui returns
@@ -271,7 +272,9 @@ def school_age_born_by(period: CensusPeriod) -> date:
 
 
 def _fmt(d: date) -> str:
-    return d.isoformat()
+    """A day in a query's words, as the screens write it ("16 Sep 2026"): a worker reads
+    them to fix the record (the XML keeps xs:date)."""
+    return day_words(d)
 
 
 def _bad_codes(values: Iterable[str | None], allowed: Mapping[str, str]) -> list[str]:

@@ -163,8 +163,8 @@ def episode_entries(
     `steps` adds how the referral came, the decision and the authorisations."""
     source = referral_came(steps.source, referral_source_label, steps.route)
     source += f" ({referral_note})" if referral_note else ""
-    plan = (f"early help plan of {steps.early_help_plan_on.day} "
-            f"{steps.early_help_plan_on:%b %Y}" if steps.early_help_plan_on else "")
+    plan = (f"early help plan of {day_words(steps.early_help_plan_on)}"
+            if steps.early_help_plan_on else "")
     reason = f": {closure_reason_label}" if closure_reason_label else ""
     assessed = "; ".join(x for x in (f"outcome: {steps.outcome}" if steps.outcome else "",
                                      f"level of need: {steps.level}" if steps.level else "")

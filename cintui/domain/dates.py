@@ -148,21 +148,52 @@ def typed_date(text: str) -> date | None:
 _SHORT_MONTHS = tuple(name[:3].title() for name in MONTHS)
 
 
-def day_words(d: date | None, empty: str = "") -> str:
+def day_words(d: date | None, empty: str = "", *, pad: bool = False) -> str:
     """"3 Dec 2026": a day as the app's screens, messages and the worker's documents write
     it (`empty` for none). In English whatever the locale, and without strftime: a due list
-    writes thousands. (Copied as `_day` into some thirty modules once.)"""
+    writes thousands. (Copied as `_day` into some thirty modules once.) `pad` for a table's
+    column: " 3 Dec 2026", so "3" and "13" line up under each other."""
     if d is None:
         return empty
+    if pad:
+        return f"{d.day:>2} {_SHORT_MONTHS[d.month - 1]} {d.year}"
     return f"{d.day} {_SHORT_MONTHS[d.month - 1]} {d.year}"
 
 
-def day_short(d: date | None, empty: str = "") -> str:
+def day_short(d: date | None, empty: str = "", *, pad: bool = False) -> str:
     """"3 Dec": `day_words` without the year, where a column or a line has no room for it
-    and the year goes without saying (a caseload's last visit, this week's due list)."""
+    and the year goes without saying (a caseload's last visit, this week's due list); `pad`
+    as `day_words`'s (" 3 Dec" in a column)."""
     if d is None:
         return empty
+    if pad:
+        return f"{d.day:>2} {_SHORT_MONTHS[d.month - 1]}"
     return f"{d.day} {_SHORT_MONTHS[d.month - 1]}"
+
+
+def day_long(d: date | None, empty: str = "") -> str:
+    """"3 November 2026": a day as a family reads it in a plan, minutes or a letter (GOV.UK
+    style: no leading zero, the month in full), where the app's screens write `day_words`."""
+    if d is None:
+        return empty
+    return f"{d.day} {MONTHS[d.month - 1].title()} {d.year}"
+
+
+_SHORT_DAY = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_SHORT_MONTHS)}) (\d{{4}})\b")
+_LONG_DAY = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(m.title() for m in MONTHS)}) (\d{{4}})\b")
+
+
+def days_in_full(text: str) -> str:
+    """`text` with each day the app wrote as `day_words` ("3 Nov 2026") written as
+    `day_long` ("3 November 2026"): for words the app built for a screen (a check's
+    problem, a meeting's name) when a family's document quotes them."""
+    return _SHORT_DAY.sub(lambda m: f"{m[1]} {MONTHS[_SHORT_MONTHS.index(m[2])].title()} "
+                                    f"{m[3]}", text)
+
+
+def days_abbreviated(text: str) -> str:
+    """`days_in_full` undone: "3 November 2026" as "3 Nov 2026" (a document read back)."""
+    return _LONG_DAY.sub(lambda m: f"{m[1]} {m[2][:3]} {m[3]}", text)
 
 
 def day_text(d: date) -> str:
@@ -184,7 +215,7 @@ def wall_clock(day: date, real: datetime) -> datetime:
 
 
 __all__ = ["EXAMPLES", "MONTHS", "TYPED_EXAMPLES", "NotADay", "WEEKDAYS", "day_short",
-           "day_text", "day_words", "read_day",
+           "day_long", "day_text", "day_words", "days_abbreviated", "days_in_full", "read_day",
            "typed_date", "wall_clock"]
 
 

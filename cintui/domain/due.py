@@ -267,11 +267,12 @@ def turning_18(item: DueItem, care: AdultCare | None) -> DueItem:
 
 
 def due_day(due: date | None, today: date) -> str:
-    """A due date in a list: "07 Jan", with its year when that is not this year's ("15 Feb
-    2028", "07 Jan 2027"): a list a year long read "07 Jan" above "14 Dec" as last month."""
+    """A due date in a list's column: " 7 Jan" (its day padded, under "14 Dec"), with its
+    year when that is not this year's ("15 Feb 2028", " 7 Jan 2027"): a list a year long
+    read "7 Jan" above "14 Dec" as last month."""
     if due is None:
         return "now"
-    return f"{day_short(due)}" if due.year == today.year else f"{day_words(due)}"
+    return day_short(due, pad=True) if due.year == today.year else day_words(due, pad=True)
 
 
 def week_end(day: date) -> date:

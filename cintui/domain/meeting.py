@@ -25,7 +25,16 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from cintui.domain.dates import EXAMPLES, NotADay, day_text, day_words, read_day
+from cintui.domain.dates import (
+    EXAMPLES,
+    NotADay,
+    day_long,
+    day_text,
+    day_words,
+    days_abbreviated,
+    days_in_full,
+    read_day,
+)
 from cintui.domain.plan import (
     ACTION_STATUSES,
     Need,
@@ -112,6 +121,28 @@ def soon_after_warning(kind: str, starts_at: datetime, last_kind: str | None,
     return (f"this review is {when} the {in_sentence(KIND_LABELS.get(last_kind or '', 'meeting'))} held "
             f"on {day_words(last_held)}{due}. Book it early only after a significant change "
             "(BEX 3)")
+
+
+def meeting_label(kind: str, held_on: date) -> str:
+    """The meeting a plan version (or a rating) was agreed at, as stored and shown on
+    screens: "CIN review meeting 23 Nov 2026". A family's document writes it with
+    `labels_in_full`."""
+    return f"{KIND_LABELS.get(kind, kind)} {day_words(held_on)}"
+
+
+_LABEL = re.compile(rf"(?:{'|'.join(map(re.escape, KIND_LABELS.values()))}) \d{{1,2}} \w+ \d{{4}}")
+
+
+def labels_in_full(text: str) -> str:
+    """`text` (an "agreed at", a rating's reason) with each meeting's name in it written
+    as a family reads it: "CIN review meeting 23 November 2026". Only a meeting's name is
+    rewritten, never a day the worker typed elsewhere in the words."""
+    return _LABEL.sub(lambda m: days_in_full(m[0]), text)
+
+
+def labels_as_stored(text: str) -> str:
+    """`labels_in_full` undone: a document's meeting names as the record holds them."""
+    return _LABEL.sub(lambda m: days_abbreviated(m[0]), text)
 
 
 def kind_to_book(held_this_episode: Iterable[str], moved_in: bool) -> str:
@@ -545,8 +576,7 @@ class MinutesDocument:
 
     @property
     def title(self) -> str:
-        return f"{KIND_LABELS.get(self.kind, self.kind)}, {self.minutes.held_on.day} " \
-               f"{self.minutes.held_on:%B %Y}"
+        return f"{KIND_LABELS.get(self.kind, self.kind)}, {day_long(self.minutes.held_on)}"
 
     @property
     def to_receive(self) -> list[Invitee]:
@@ -740,7 +770,7 @@ def _minutes_from(data: Mapping[str, Any]) -> Minutes:
 
 __all__ = [
     "ATTENDANCE", "ATTENDANCE_LABELS", "KIND_LABELS", "MEETING_KINDS", "PRACTICAL",
-    "kind_to_book",
+    "kind_to_book", "labels_as_stored", "labels_in_full", "meeting_label",
     "PRACTICAL_LABELS", "RECOMMENDATIONS", "RECOMMENDATION_LABELS", "STATUSES",
     "AGREED_FORMAT", "ActionUpdate", "AgreedAction", "Decisions", "Invitee", "Minutes",
     "MinutesDocument", "NeedUpdate", "NewConcern", "Schedule", "agreed_action_from_line",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar
+from cintui.domain.dates import day_short
 
 KINDS = ("assessment", "plan_start", "closure", "step_down", "transfer_out", "dispute")
 WHAT = {
@@ -68,11 +69,11 @@ class Waiting:
         """"sent 7 Dec by Sam Worker, 2 working days"; `short`: "7 Dec, 2 days"."""
         days = self.days(today, cal)
         if short:
-            return f"{self.since.day} {self.since:%b}, " + (
+            return f"{day_short(self.since)}, " + (
                 "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}")
         waited = "today" if days == 0 else f"{days} working day{'s' if days != 1 else ''}"
         who = f" by {self.by}" if self.by else ""
-        return f"{SINCE[self.kind]} {self.since.day} {self.since:%b}{who}, {waited}"
+        return f"{SINCE[self.kind]} {day_short(self.since)}{who}, {waited}"
 
     def as_json(self, today: date, cal: WorkingCalendar) -> dict:
         return {"child": self.reference, "name": self.name, "worker": self.worker,

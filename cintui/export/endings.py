@@ -17,6 +17,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from cintui.domain.dates import day_long
 from cintui.domain.endings import (
     DECISION_KIND_LABELS,
     LETTER_AUDIENCES,
@@ -49,7 +50,7 @@ class TemplateError(ValueError):
 
 
 def _day(d: date | None, empty: str = "") -> str:
-    return f"{d.day} {d:%B %Y}" if d else empty
+    return day_long(d, empty)
 
 
 # ---------------------------------------------------------------- templates

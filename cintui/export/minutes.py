@@ -25,6 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from cintui.domain.dates import day_words
 from cintui.domain.family_text import family_text, shorten_at_word
 from cintui.domain.meeting import (
     ATTENDANCE_LABELS,
@@ -34,6 +35,7 @@ from cintui.domain.meeting import (
     Minutes,
     MinutesDocument,
     NeedUpdate,
+    labels_in_full,
 )
 from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, Need, PlanAction, PlanVersion
 from cintui.export import plan as plan_export
@@ -245,7 +247,7 @@ def plan_document(doc: MinutesDocument) -> PlanDocument | None:
         return None
     return PlanDocument(
         child_name=doc.child_name, child_reference=doc.child_reference,
-        dob_text=_day(doc.dob, ""), worker=doc.worker, authority=doc.authority,
+        dob_text=day_words(doc.dob), worker=doc.worker, authority=doc.authority,
         version=doc.plan,
         generated_on=doc.produced_on or doc.minutes.held_on, final=doc.plan.status != "draft")
 
@@ -472,7 +474,7 @@ def _docx_plan(t: _Docx, version: PlanVersion | None) -> None:
         t.para("No plan version was agreed at this meeting.")
         return
     t.para(f"Plan version {version.number}, agreed {_day(version.agreed_on, 'not yet')}"
-           + (f" at {version.agreed_at}" if version.agreed_at else "")
+           + (f" at {labels_in_full(version.agreed_at)}" if version.agreed_at else "")
            + f". Next review: {_day(version.next_review)}.")
     rows = [(n.now + f"\n({KIND_TEXT.get(n.kind, n.kind)})", n.outcome or "—",
              "\n".join(f"• {_action_text(a)}" for a in n.actions) or "—", rag_text(n.rag))
@@ -575,7 +577,7 @@ def _pdf_strings(parts: list[tuple]) -> list[str]:
         elif kind == "plan" and part[1] is not None:
             out += [n.now + n.outcome + KIND_TEXT.get(n.kind, n.kind) + rag_text(n.rag)
                     + "".join(_action_text(a) for a in n.actions) for n in part[1].needs]
-            out.append(part[1].agreed_at)
+            out.append(labels_in_full(part[1].agreed_at))
         else:
             out.append(str(part[1]) if part[1] is not None else "")
     return out
@@ -617,7 +619,7 @@ def _pdf_plan(out: _Pdf, version: PlanVersion | None) -> None:
         out.text("No plan version was agreed at this meeting.")
         return
     out.text(f"Plan version {version.number}, agreed {_day(version.agreed_on, 'not yet')}"
-             + (f" at {version.agreed_at}" if version.agreed_at else "")
+             + (f" at {labels_in_full(version.agreed_at)}" if version.agreed_at else "")
              + f". Next review: {_day(version.next_review)}.", 11, gap=2)
     for i, n in enumerate(version.needs, start=1):
         out.keep(22)

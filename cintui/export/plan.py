@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from cintui.domain import gcp2 as gcp2_rules
+from cintui.domain.dates import MONTHS, day_long, days_abbreviated, days_in_full
 from cintui.domain.family_text import family_text
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
@@ -49,8 +50,6 @@ COLUMNS = ("What is happening now", "What we want to change and how we will know
 MD_COLUMNS = ("What is happening now", "What we want to change / how we will know",
               "Who will do what, by when")
 KIND_TEXT = {"worry": "a worry to change", "strength": "a strength to keep"}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,27 @@ def rag_text(rating: str) -> str:
 
 
 def _day(d: date | None, missing: str = "not set") -> str:
-    """"3 November 2026" (not locale-dependent: Markdown reads it back)."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}" if d else missing
+    """"3 November 2026": a family's document writes a day in full (Markdown reads it back,
+    and the "3 Nov 2026" of older files)."""
+    return day_long(d, missing)
+
+
+def _month(name: str) -> int:
+    """11 for "November" or "Nov" (`ValueError` for anything else)."""
+    for number, month in enumerate(MONTHS, start=1):
+        if name.lower() in (month, month[:3]):
+            return number
+    raise ValueError(f"{name!r} is not a month")
+
+
+def _problems(doc: PlanDocument) -> tuple[str, ...]:
+    """The checks' problems as the family reads them: their days in full (the checks write
+    "3 Nov 2026", as the screens do)."""
+    return tuple(days_in_full(p) for p in doc.problems)
+
+
+def _born(doc: PlanDocument) -> str:
+    return days_in_full(doc.dob_text)
 
 
 def _status(status: str) -> str:
@@ -110,7 +128,7 @@ def _action_text(a: PlanAction) -> str:
 def _agreed(v: PlanVersion) -> str:
     if not (v.agreed_on or v.agreed_at or v.agreed_by):
         return "not yet"
-    at = v.agreed_at
+    at = days_in_full(v.agreed_at)  # "CIN review meeting 3 November 2026"
     # A plan received on a transfer-in says so as it is: "21 October 2026, received from
     # Northshire County Council (transfer-in)" (it read "… 2026 at received from …").
     received = at.startswith("received from ")
@@ -142,7 +160,7 @@ def _details(doc: PlanDocument) -> list[tuple[str, str]]:
     v = doc.version
     status, agreed = _standing(doc)
     return [("Child", doc.child_name), ("Reference", doc.child_reference),
-            ("Born", doc.dob_text or "—"), ("Social worker", doc.worker or "—"),
+            ("Born", _born(doc) or "—"), ("Social worker", doc.worker or "—"),
             # A store with no authority set up leaves the line out, as the minutes do.
             *((("Local authority", doc.authority),) if doc.authority else ()),
             ("Plan version", f"{v.number} ({status})"), ("Agreed", agreed),
@@ -346,6 +364,21 @@ _MD_NO_SERVICES = "No services listed."
 _MD_NO_NEEDS = "No needs written yet."
 
 
+# Words the app builds as its screens write them ("3 Nov 2026"; an "agreed at" as typed in
+# the plan editor, "CIN review meeting 23 Nov 2026"): their days written in full for the
+# family, and read back as the record holds them.
+_MD_BUILT = ("dob_text", "agreed_at")
+
+
+def _rating_words(h: RagChange, name: str) -> str:
+    """A rating's detail as the family reads it: where it was agreed with its day in full;
+    a meeting named in the reason ("New concern at CIN review meeting 3 November 2026")."""
+    from cintui.domain.meeting import labels_in_full  # here: `plan show` loads no minuting
+
+    value = getattr(h, name)
+    return days_in_full(value) if name == "agreed_at" else labels_in_full(value)
+
+
 def _md_field(label: str, value: str, indent: str = "") -> str:
     return f"{indent}- **{label}:** {value}"
 
@@ -364,7 +397,7 @@ def to_markdown(doc: PlanDocument) -> str:
                    + (" To sort out before it is final:" if doc.problems else ""))
         if doc.problems:
             out.append(">")
-            out += [f"> - {_md_value(p, '>   ', block_start=True)}" for p in doc.problems]
+            out += [f"> - {_md_value(p, '>   ', block_start=True)}" for p in _problems(doc)]
         out.append("")
     # A plan that fails a check is never also called agreed where the family reads it: its
     # status and when it was agreed stay in comments, for `from_markdown` (BEX 2).
@@ -374,6 +407,7 @@ def to_markdown(doc: PlanDocument) -> str:
         if name == "ended_on" and value is None:
             continue
         if kind == "text":
+            value = days_in_full(value) if name in _MD_BUILT else value
             text = _md_value(value, "  ")
         elif kind == "date":
             text = _day(value, "none" if name == "next_review" and v.ended_on else "not set")
@@ -428,7 +462,7 @@ def to_markdown(doc: PlanDocument) -> str:
         for h in n.rag_history:
             was = f"was {rag_text(h.previous)}" if h.previous else "first rating"
             out.append(f"- **{_day(h.on)}: {rag_text(h.rating)}**, {was}")
-            out += [_md_field(label, _md_value(getattr(h, name), "    "), "  ")
+            out += [_md_field(label, _md_value(_rating_words(h, name), "    "), "  ")
                     for label, name in _MD_RATING if getattr(h, name)]
         if not n.rag_history:
             out.append(_MD_NO_HISTORY)
@@ -480,11 +514,13 @@ def _md_date(raw: str) -> date | None:
     if raw in ("not set", "no date yet", "none"):
         return None
     day, month, year = raw.split(" ")
-    return date(int(year), _MONTHS.index(month) + 1, int(day))
+    return date(int(year), _month(month), int(day))
 
 
 def from_markdown(text: str) -> PlanDocument:
     """Read back a `to_markdown` export (ValueError when it is not one)."""
+    from cintui.domain.meeting import labels_as_stored
+
     lines = _md_logical_lines(text.replace("\r\n", "\n"))
     if not lines or not lines[0][1].startswith("# "):
         raise ValueError("not a cintui plan export: it must start with the plan's title")
@@ -523,7 +559,7 @@ def from_markdown(text: str) -> PlanDocument:
                     version["status"] = _md_unvalue(line[len("status: "):])
                     continue
             if line.startswith("> - "):
-                problems.append(_md_unvalue(line[4:]))
+                problems.append(days_abbreviated(_md_unvalue(line[4:])))
             elif line.startswith(">"):
                 continue  # the DRAFT banner: worked out from the problems and `final`
             elif m := _MD_RE_FIELD.fullmatch(line):
@@ -533,6 +569,7 @@ def from_markdown(text: str) -> PlanDocument:
                 raw = m.group(2)
                 if kind == "text":
                     value = _md_unvalue(raw)
+                    value = days_abbreviated(value) if name in _MD_BUILT else value
                 elif kind == "date":
                     value = _md_date(raw)
                 elif kind == "bool":
@@ -581,8 +618,7 @@ def from_markdown(text: str) -> PlanDocument:
                 try:
                     grades = tuple((areas[label], int(grade)) for label, grade in (
                         g.rsplit(" ", 1) for g in m.group(5).split(", ")))
-                    on = date(int(m.group(3)), _MONTHS.index(m.group(2)) + 1,
-                              int(m.group(1)))
+                    on = date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
                 except (KeyError, ValueError):
                     raise fail(number, "a GCP2 line's grades are not its four areas") from None
                 if "key" not in need:
@@ -609,14 +645,15 @@ def from_markdown(text: str) -> PlanDocument:
             elif part == "history" and line != _MD_NO_HISTORY:
                 if m := _MD_RE_RATING.fullmatch(line):
                     need["rag_history"].append({
-                        "on": date(int(m.group(3)), _MONTHS.index(m.group(2)) + 1,
-                                   int(m.group(1))),
+                        "on": date(int(m.group(3)), _month(m.group(2)), int(m.group(1))),
                         "rating": m.group(4), "previous": m.group(5)})
                 elif (m := _MD_RE_FIELD.fullmatch(line)) and need["rag_history"]:
                     name = dict(_MD_RATING).get(m.group(1))
                     if name is None:
                         raise fail(number, f"unknown rating detail {m.group(1)!r}")
-                    need["rag_history"][-1][name] = _md_unvalue(m.group(2))
+                    raw = _md_unvalue(m.group(2))
+                    need["rag_history"][-1][name] = (days_abbreviated(raw) if name == "agreed_at"
+                                                     else labels_as_stored(raw))
                 else:
                     raise fail(number, "unexpected line in the rating history")
         else:
@@ -669,7 +706,7 @@ def to_html(doc: PlanDocument) -> str:
     if doc.draft:
         parts.append(f'<div class="draft" role="alert"><strong>{e(doc.draft_reason)}</strong>'
                      + ("<p>To sort out before it is final:</p><ul>"
-                        + "".join(f"<li>{e(p)}</li>" for p in doc.problems) + "</ul>"
+                        + "".join(f"<li>{e(p)}</li>" for p in _problems(doc)) + "</ul>"
                         if doc.problems else "") + "</div>")
     parts.append(f"<h1>{e(doc.title)}</h1><p>{e(_version_line(doc))}</p>")
     parts.append("<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{e(val)}</dd>"
@@ -791,7 +828,7 @@ def docx_bytes(doc: PlanDocument) -> bytes:
                                                      ". To sort out before it is final:"))
             run.bold = True
             run.font.color.rgb = RGBColor(0xB0, 0, 0)
-            for problem in doc.problems:
+            for problem in _problems(doc):
                 para(problem, "List Bullet")
         para(_version_line(doc))
         details = d.add_table(rows=len(_details(doc)), cols=2)
@@ -1170,7 +1207,7 @@ class _Pdf:
 
 def _pdf_texts(doc: PlanDocument) -> str:
     v = doc.version
-    parts = [doc.draft_reason, *doc.problems, _version_line(doc),
+    parts = [doc.draft_reason, *_problems(doc), _version_line(doc),
              *(f"{k}{val}" for k, val in _details(doc)), *(t for _, t in _sections(doc)),
              v.review_arrangements, *(s.name + s.purpose for s in v.services)]
     for n in v.needs:
@@ -1220,7 +1257,7 @@ def pdf_bytes(doc: PlanDocument) -> bytes:
     out.text(_version_line(doc), 11, gap=2)
     if doc.draft and doc.problems:
         out.text("Still to sort out before this plan is final:", 11, bold=True, gap=0.5)
-        for p in doc.problems:
+        for p in _problems(doc):
             out.text(p, 11, gap=0.5, indent=1, bullet=True)
         pdf.ln(1.5)
     for label, value in _details(doc):

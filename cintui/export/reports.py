@@ -10,6 +10,7 @@ import csv
 import io
 import json
 
+from cintui.domain.dates import day_words
 from cintui.domain.reports import (
     COMPLIANCE_LABELS,
     COMPLIANCE_MEASURES,
@@ -205,9 +206,16 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
     return out + [""]
 
 
+def words(iso: str) -> str:
+    """A report's ISO day (as its JSON and CSV keep it) as a manager reads it: "7 Dec 2026"."""
+    from datetime import date
+
+    return day_words(date.fromisoformat(iso))
+
+
 def _md_period(data: dict) -> str:
-    """The period line: "Financial year 2026-27 to date: 2026-04-01 to 2026-12-07."."""
-    dates = f"{data['from']} to {data['to']}."
+    """The period line: "Financial year 2026-27 to date: 1 Apr 2026 to 7 Dec 2026."."""
+    dates = f"{words(data['from'])} to {words(data['to'])}."
     period = data.get("period")
     return f"{_md(period[0].upper() + period[1:])}: {dates}" if period else dates
 
@@ -239,10 +247,10 @@ def performance_md(data: dict) -> str:
     out += [f"Re-referral rate: {rate['met']} referrals within 12 months of a closure, of "
             f"{rate['total']} referrals ({_p(rate['percent'])}).", "",
             "## Open episodes at each month end (WAR 3.1)", ""]
-    out += _table(["Month end", "Open"], [[m["month_end"], m["open"]]
+    out += _table(["Month end", "Open"], [[words(m["month_end"]), m["open"]]
                                           for m in data["open_by_month"]])
     mean = "—" if cl["mean"] is None else f"{cl['mean']:.1f}"
-    out += [f"## Caseloads on {cl['at']} (WAR 3.5)", "",
+    out += [f"## Caseloads on {words(cl['at'])} (WAR 3.5)", "",
             f"Mean {mean}, fewest {cl['min'] if cl['min'] is not None else '—'}, most "
             f"{cl['max'] if cl['max'] is not None else '—'}; unallocated children: "
             f"{cl['unallocated']}.", ""]

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from cintui.domain.dates import day_words
 from cintui.domain.text import counted
 from cintui.domain.visit import (
     HEADINGS,
@@ -36,15 +37,14 @@ FORMAT = "cintui-visits"
 FORMAT_VERSION = 1
 FORMATS = ("md", "docx", "json")
 NOTHING = "Nothing recorded"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # ---------------------------------------------------------------- words shared by every format
 
 
 def day(d: date | None, missing: str = "not known") -> str:
-    """"1 Sep 2026" (not locale-dependent)."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}" if d else missing
+    """"1 Sep 2026": the worker's record of visits writes a day as the screens do."""
+    return day_words(d, missing)
 
 
 def moment(at: datetime | None, missing: str = "not recorded") -> str:

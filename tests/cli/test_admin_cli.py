@@ -128,7 +128,7 @@ def test_reallocate_then_leave(cli, team):
     everyone = ok(cli, team, "worker", "list", "--all")
     assert {w["username"]: w["active"] for w in everyone}["amira.ashdown"] is False
     listed = run(cli, team, "worker", "list", "--all").out.splitlines()
-    assert "2026-11-23" in next(line for line in listed if "amira.ashdown" in line)
+    assert "23 Nov 2026" in next(line for line in listed if "amira.ashdown" in line)
     children = ok(cli, team, "child", "list", *DAY)
     assert {c["worker"] for c in children} == {"ben.cole"}
 

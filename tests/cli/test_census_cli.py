@@ -39,7 +39,7 @@ def test_summary_names_the_file_and_lists_each_child_left_out(cli, store, tmp_pa
                         "31 March 2026), 3 children, 3 episodes.")
     assert lines[1].startswith("Left out 2 children whose record breaks a DfE validation rule")
     assert lines[2].split(None, 2)[:2] == ["F1", "1103"]
-    assert "assessment start 2025-06-01 is before the referral date" in lines[2]
+    assert "assessment start 1 Jun 2025 is before the referral date" in lines[2]
     assert lines[3].split(None, 2)[:2] == ["G1", "1510"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     refs = etree.parse(str(out)).xpath("//LAchildID/text()")

@@ -18,7 +18,7 @@ def test_per_worker_what_would_be_left_out_or_queried_and_what_to_fix(cli, tmp_p
     result = cli("report", "census", "--year", "2027", "--db", db, "--today", TODAY.isoformat())
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].startswith("CIN census 2026-27 (--year 2027, reference date 2027-03-31):")
+    assert lines[0].startswith("CIN census 2026-27 (--year 2027, reference date 31 Mar 2027):")
     assert "1 would be left out" in lines[0]
     # CIN-77's reference has a hyphen: left out from 2024-25 (DfE 1580), and the fix.
     left = next(i for i, x in enumerate(lines) if x.split()[:3] == ["CIN-77", "1580", "LEFT"])

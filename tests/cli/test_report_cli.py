@@ -155,14 +155,15 @@ def test_performance_says_its_period_the_financial_year_to_date(cli, demo_store)
     assert out["period"] == "financial year 2026-27 to date"
     lines = run(cli, demo_store, "performance").splitlines()
     assert lines[0].startswith("Performance financial year 2026-27 to date "
-                               "(2026-04-01 to 2026-11-23)")
+                               "(1 Apr 2026 to 23 Nov 2026)")  # it said 2026-04-01
     assert lines[1].startswith("Another period: --month YYYY-MM")
     md = run(cli, demo_store, "performance", "--md")
-    assert "Financial year 2026-27 to date: 2026-04-01 to 2026-11-23." in md
+    assert "Financial year 2026-27 to date: 1 Apr 2026 to 23 Nov 2026." in md
+    assert "## Caseloads on 23 Nov 2026 (WAR 3.5)" in md and "| 30 Apr 2026 |" in md
     april = cli("report", "performance", "--db", demo_store, "--today", "2027-04-10")
     assert april.code == 0, april.err
     assert april.out.startswith("Performance financial year 2027-28 to date "
-                                "(2027-04-01 to 2027-04-10)")
+                                "(1 Apr 2027 to 10 Apr 2027)")
     assert "the year just ended: --from 2026-04-01 --to 2027-03-31" in " ".join(
         april.out.split())
 
@@ -180,7 +181,7 @@ def test_performance_for_a_month_as_compliance(cli, demo_store):
     out = json.loads(run(cli, demo_store, "performance", *PERIOD, "--json"))
     assert (out["from"], out["to"], out["period"]) == ("2025-04-01", "2026-11-23", None)
     heading = run(cli, demo_store, "performance", "--month", "2026-10").splitlines()[0]
-    assert heading.startswith("Performance October 2026 (2026-10-01 to 2026-10-31)")
+    assert heading.startswith("Performance October 2026 (1 Oct 2026 to 31 Oct 2026)")
 
 
 def test_compliance_defaults_to_the_last_full_month(cli, demo_store):
@@ -193,7 +194,7 @@ def test_compliance_defaults_to_the_last_full_month(cli, demo_store):
     assert out["total"]["visits"]["total"] > 0 and out["total"]["reviews"]["total"] > 0
     heading = run(cli, demo_store, "compliance").splitlines()[0]
     assert heading.startswith("Compliance October 2026, the last full month "
-                              "(2026-10-01 to 2026-10-31)")
+                              "(1 Oct 2026 to 31 Oct 2026)")
     april = cli("report", "compliance", "--json", "--db", demo_store, "--today", "2027-04-10")
     assert april.code == 0, april.err
     out = json.loads(april.out)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -36,6 +37,8 @@ def test_the_same_request_applies_once_and_says_so(cli, new_db):
     assert again.code == 0, again.err
     assert again.out == first.out  # the same result, word for word
     assert again.err.startswith("Already done: request add-ada-1 was applied at ")
+    # When, as a person reads it ("2 Dec 2026 15:29 UTC"; it said 2026-12-02 15:29).
+    assert re.search(r"applied at \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} UTC;", again.err)
     assert len(children(cli, db)) == 1
     assert cli("audit", "verify", "--db", db).code == 0
 

@@ -267,7 +267,7 @@ def test_dates_in_order_within_an_episode():
     # 8565 closed (1 Dec 2025) before the plan ended (15 Jan 2026).
     problems = child_problems(with_episode(closure_date=date(2025, 12, 1)), Y2026, LISTS)
     assert [p.rule for p in problems] == ["8565"]
-    assert "2026-01-15" in problems[0].message and "2025-12-01" in problems[0].message
+    assert "15 Jan 2026" in problems[0].message and "1 Dec 2025" in problems[0].message
     # The same day is in order: plan ends and case closes on 15 January.
     assert rules(with_episode(closure_date=date(2026, 1, 15))) == []
 
@@ -342,7 +342,7 @@ def test_episodes_may_not_overlap():
         _episode(date(2025, 4, 10), date(2025, 8, 1)), _episode(date(2025, 7, 1))))
     problems = child_problems(child, Y2026, LISTS)
     assert [p.rule for p in problems] == ["8820"]
-    assert "2025-04-10" in problems[0].message and "2025-07-01" in problems[0].message
+    assert "10 Apr 2025" in problems[0].message and "1 Jul 2025" in problems[0].message
 
 
 def test_at_most_one_open_episode_and_it_is_the_latest():

@@ -162,3 +162,50 @@ def test_day_short_is_day_words_without_the_year():
     assert day_short(None) == "" and day_short(None, "—") == "—"
     assert all(day_words(d).startswith(day_short(d) + " ")
                for d in (date(2026, 1, 1), date(2027, 9, 30)))
+
+
+def test_day_long_is_how_a_family_reads_a_day():
+    """"3 November 2026" (GOV.UK style: no leading zero, the month in full, English whatever
+    the locale) in a plan, minutes or a letter; the screens keep `day_words`."""
+    from cintui.domain.dates import day_long
+
+    assert day_long(date(2026, 11, 3)) == "3 November 2026"
+    assert day_long(date(2027, 9, 30)) == "30 September 2027"
+    assert day_long(None) == "" and day_long(None, "not set") == "not set"
+    assert [day_long(date(2026, m, 1)).split()[1] for m in range(1, 13)] == [
+        f"{date(2026, m, 1):%B}" for m in range(1, 13)]
+
+
+def test_days_in_full_rewrites_each_day_the_app_wrote_and_nothing_else():
+    """A check's problem or a meeting's name, built for a screen, quoted in a family's
+    document: each "3 Nov 2026" in full; a month with no day, a day with no year, a word
+    that starts like a month are left; `days_abbreviated` undoes it."""
+    from cintui.domain.dates import days_abbreviated, days_in_full
+
+    built = "Need 1, action 2 was due 13 Nov 2026 (24 days ago); agreed at CIN review 3 Sep 2026"
+    full = ("Need 1, action 2 was due 13 November 2026 (24 days ago); agreed at CIN review "
+            "3 September 2026")
+    assert days_in_full(built) == full and days_abbreviated(full) == built
+    for kept in ("Nov 2026", "3 Nov", "3 Novices 2026", "2 May 2026", "13 November 2026"):
+        assert days_in_full(kept) == kept
+
+
+@given(st.dates(date(1900, 1, 1), date(2199, 12, 31)))
+def test_days_in_full_is_day_long_of_day_words(d):
+    from cintui.domain.dates import day_long, day_words, days_abbreviated, days_in_full
+
+    assert days_in_full(f"on {day_words(d)}.") == f"on {day_long(d)}."
+    assert days_abbreviated(day_long(d)) == day_words(d)
+
+
+def test_a_padded_day_lines_up_in_a_column():
+    """A table's column writes " 3 Dec" under "13 Dec" (the caseload's Seen said "3 Dec" a
+    column left of "13 Dec"); a sentence never pads."""
+    from cintui.domain.dates import day_short, day_words
+
+    assert day_short(date(2026, 12, 3), pad=True) == " 3 Dec"
+    assert day_short(date(2026, 12, 13), pad=True) == "13 Dec"
+    assert day_words(date(2026, 12, 3), pad=True) == " 3 Dec 2026"
+    assert day_words(date(2026, 12, 13), pad=True) == "13 Dec 2026"
+    assert day_words(None, "—", pad=True) == "—" and day_short(None, pad=True) == ""
+    assert day_words(date(2026, 12, 3)) == "3 Dec 2026"

@@ -419,3 +419,18 @@ def test_a_review_is_offered_on_the_day_it_is_due_bex_3():
     assert suggested_start(datetime(2026, 12, 4, 17, 30), working, date(2026, 12, 5)) == \
         datetime(2026, 12, 7, 16, 0)  # due tomorrow, a Saturday, after today's four: Monday
 
+
+
+def test_a_meetings_name_is_written_in_full_for_the_family_and_short_on_screen():
+    """The meeting a plan was agreed at is stored and shown as the screens write a day
+    ("CIN review meeting 23 Nov 2026"); a family's document writes it in full, and only the
+    meeting's name: a day the worker typed elsewhere in the words is theirs."""
+    from cintui.domain.meeting import labels_as_stored, labels_in_full, meeting_label
+
+    assert meeting_label("review", date(2026, 11, 23)) == "CIN review meeting 23 Nov 2026"
+    assert meeting_label("final", date(2026, 8, 3)) == "Final CIN meeting 3 Aug 2026"
+    said = "New concern at CIN review meeting 23 Nov 2026; school rang 24 Nov 2026"
+    full = "New concern at CIN review meeting 23 November 2026; school rang 24 Nov 2026"
+    assert labels_in_full(said) == full and labels_as_stored(full) == said
+    assert labels_in_full("Initial CIN planning meeting 2 Sep 2026") == \
+        "Initial CIN planning meeting 2 September 2026"

@@ -229,7 +229,7 @@ def test_a_re_referral_closed_after_assessment_with_no_further_action(store):
 def test_a_child_that_breaks_a_rule_is_left_out_and_listed_with_the_reason(store):
     ret = _return(store, 2026)
     assert [(e.reference, e.rule) for e in ret.excluded] == [("F1", "1103"), ("G1", "1510")]
-    assert "2025-06-01" in ret.excluded[0].message  # the assessment start, before referral
+    assert "1 Jun 2025" in ret.excluded[0].message  # the assessment start, before referral
     root = _xml(ret)
     assert _child(root, "F1") is None and _child(root, "G1") is None
 

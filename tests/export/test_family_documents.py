@@ -182,3 +182,29 @@ def test_a_plan_failing_a_check_is_not_called_agreed(documents):
         assert "DRAFT" in text
         assert not re.search(r"\bagreed\b", text.split("What this plan is for")[0]), path.name
         assert "(agreed)" not in text and "agreed on" not in text.lower(), path.name
+
+
+ABBREVIATED = re.compile(r"\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b")
+
+
+def test_a_family_reads_every_day_in_full(documents):
+    """What a family reads writes a day as "3 November 2026" (GOV.UK style), never "3 Nov
+    2026": the plan (PDF, DOCX, HTML, Markdown), the minutes and the plan attached to them,
+    each closure letter. A plan's checks, the child's birth and the meeting a plan was
+    agreed at are words the app builds for its screens ("3 Nov 2026"): written in full here.
+    (The step-down pack goes to the early help team, not the family.)"""
+    texts, _ = documents
+    family = {p: t for p, t in texts.items() if not p.name.startswith("stepdown.")}
+    kinds = {p.parent.name if p.parent.name in ("pdf", "docx", "html", "md", "letters")
+             else "minutes" for p in family}
+    assert kinds == {"pdf", "docx", "html", "md", "letters", "minutes"}
+    for path, text in family.items():
+        found = ABBREVIATED.search(text)
+        assert found is None, (path.name, text[max(0, found.start() - 60):found.end() + 20])
+    agreed = [t for p, t in family.items() if p.parent.name == "pdf"
+              and re.search(r"agreed \d{1,2} [A-Z][a-z]+ \d{4} at CIN review meeting", t)]
+    assert agreed  # "agreed 3 November 2026 at CIN review meeting 3 November 2026"
+    for text in agreed:
+        said = re.search(r"agreed (\d{1,2} [A-Z][a-z]+ \d{4}) at CIN review meeting "
+                         r"(\d{1,2} [A-Z][a-z]+ \d{4})", " ".join(text.split()))
+        assert said and said[1] == said[2], said

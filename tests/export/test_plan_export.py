@@ -413,8 +413,62 @@ def test_a_plan_received_on_a_transfer_in_says_so_in_words_a_family_reads(tmp_pa
     text = " ".join(pdf_text(export.write_pdf(doc, tmp_path / "in.pdf")).split())
     for shown in (text, re.sub(r"<[^>]+>", "", export.to_html(doc))):
         assert said in shown and "at received" not in shown
-    assert "agreed 3 November 2026 at Review CIN meeting 3 Nov 2026." in \
+    assert "agreed 3 November 2026 at Review CIN meeting 3 November 2026." in \
         export.to_html(leo(final=True))
+
+
+def _texts(doc: export.PlanDocument, tmp_path) -> dict[str, str]:
+    word = Document(str(export.write(doc, tmp_path / "leo.docx", "docx")))
+    texts = {"pdf": pdf_text(export.write_pdf(doc, tmp_path / "leo.pdf")),
+             "html": re.sub(r"<[^>]+>", " ", export.to_html(doc)),
+             "docx": "\n".join([*(p.text for p in word.paragraphs),
+                                *(c.text for t in word.tables for r in t.rows for c in r.cells)]),
+             "md": export.to_markdown(doc)}
+    return {fmt: " ".join(text.split()) for fmt, text in texts.items()}
+
+
+def test_the_family_reads_each_day_in_full_even_in_words_built_for_a_screen(tmp_path):
+    """The plan's PDF read "agreed 3 November 2026 at Review CIN meeting 3 Nov 2026": the
+    meeting's name (as typed in the plan editor, or as the app names a meeting), the checks'
+    problems and the child's birth are written for a screen ("3 Nov 2026"); the family's
+    copy writes every day in full, in each format. Markdown reads the record's words back
+    as they were."""
+    doc = leo(final=True)
+    doc = replace(doc, dob_text="13 Apr 2017 (age 9)", version=replace(
+        doc.version, needs=(replace(doc.version.needs[0], rag_history=(
+            *doc.version.needs[0].rag_history,
+            RagChange(date(2026, 11, 23), "R", "A", "Amira", agreed_at="Leo's CIN review 23 Nov "
+                      "2026", reason="New concern at CIN review meeting 23 Nov 2026"))),
+            *doc.version.needs[1:])))
+    said = "agreed 3 November 2026 at Review CIN meeting 3 November 2026. Next review: " \
+           "3 February 2027."
+    for fmt, text in _texts(doc, tmp_path).items():
+        assert "13 April 2017 (age 9)" in text, fmt
+        assert said in text or fmt == "md", fmt  # Markdown says it field by field
+        assert not re.search(r"\b(Nov|Apr) \d", text), fmt
+    md = export.to_markdown(doc)
+    assert "**Agreed at:** Review CIN meeting 3 November 2026\n" in md
+    assert "**Agreed at:** Leo's CIN review 23 November 2026\n" in md
+    assert "**Reason:** New concern at CIN review meeting 23 November 2026\n" in md
+    assert export.from_markdown(md) == doc
+
+    failing = replace(doc, problems=("Need 1, action 1 “Walk Leo to school each morning” was "
+                                     "due 18 Dec 2026 (5 days ago)",))
+    for fmt, text in _texts(failing, tmp_path).items():
+        assert "was due 18 December 2026 (5 days ago)" in text, fmt
+    assert export.from_markdown(export.to_markdown(failing)) == failing
+
+
+def test_markdown_written_with_short_days_still_reads():
+    """A plan's Markdown written with "3 Nov 2026" (as older exports and a hand edit may
+    have it) reads back the same plan."""
+    doc = leo(problems=("One problem",))
+    md = export.to_markdown(doc)
+    short = re.sub(r"\b(\d{1,2}) (January|February|March|April|June|July|August|September|"
+                   r"October|November|December) (\d{4})\b",
+                   lambda m: f"{m[1]} {m[2][:3]} {m[3]}", md)
+    assert short != md and "3 Nov 2026" in short and "November" not in short
+    assert export.from_markdown(short) == doc
 
 
 def test_html_escapes_and_shows_the_rating_as_words():

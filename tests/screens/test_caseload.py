@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -1080,3 +1081,32 @@ async def test_a_leavers_new_child_half_typed_comes_back_to_their_team_manager(
         form = await new_child_form(pilot)
         await until(pilot, lambda: form.query_one("#last_name").value == "Quill")
         assert form.query_one("#first_name").value == "Ola"
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_date_columns_line_up_3_under_13(demo_store, size):
+    """The Seen, Next visit due and Meeting columns were ragged: "3 Dec late 4wd" under "13
+    Dec late 2wd" put the month a column left. Each day is padded (" 3 Dec"), so every
+    month, and every "late"/"soon" after it, starts where the row above's does; at 80
+    columns the next visit and the meeting still show whole beside the name."""
+    app = CintuiApp(access.locate(demo_store), today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await open_caseload(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        heads = str(app.screen.query_one("#heads").render())
+        lines = [table(app).render_line(y).text for y in range(size[1] - 12)]
+        month = re.compile(r" *(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+        titles = ["Next visit due", "Meeting"] + (["Seen"] if size[0] >= 120 else [])
+        single = 0
+        for title in titles:
+            start = heads.index(title)
+            width = next(c.width for c in COLUMNS if c.title == title)
+            months = set()
+            for line in lines:
+                found = month.match(line[start:start + width])
+                if found:
+                    months.add(found.start(2))
+                    single += len(found[1]) == 1
+            assert months == {3}, (title, size, months)  # "13 Dec", " 3 Dec"
+        assert single  # the demo has days 1 to 9 in these columns

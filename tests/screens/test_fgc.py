@@ -44,7 +44,7 @@ async def test_fgc_referred_held_and_its_actions_join_the_cin_plan(empty_store):
         await settle(pilot)
         assert app.screen is screen
         assert cells(screen.query_one("#fgc-table"))[0][:3] == [
-            "9 Nov 2026", "Sam Reed (FGC service)", "referred 9 Nov 2026 to Sam Reed (FGC "
+            " 9 Nov 2026", "Sam Reed (FGC service)", "referred 9 Nov 2026 to Sam Reed (FGC "
             "service)"]
         # The coordinator's name and the month as written (it read "Referred 9 nov 2026 to
         # sam reed (fgc service)": str.capitalize lowered them).

@@ -81,7 +81,7 @@ async def test_short_breaks_and_direct_payments_by_keys_war_7_2_1(disabled_store
         # WAR 7.2.1: 12 months from Mon 3 Nov 2025 is Tue 3 Nov 2026: overdue on 23 Nov.
         assert cells(screen.query_one("#sb-table"))[1] == [
             "DP1", "Direct payment of £120.50 a week, managed by Jo Keys (mother)",
-            "3 Nov 2025", "3 Nov 2026", "overdue"]
+            " 3 Nov 2025", " 3 Nov 2026", "overdue"]
 
         await pilot.press("down", "r")
         await settle(pilot)
@@ -227,7 +227,7 @@ async def test_d_on_the_case_steps_opens_the_one_record_of_direct_payments_war_7
         assert type(screen).__name__ == "ShortBreaksScreen"
         assert cells(screen.query_one("#sb-table"))[0] == [
             "DP1", "Direct payment (amount not recorded), manager not recorded",
-            "3 Nov 2025", "3 Nov 2026", "overdue"]
+            " 3 Nov 2025", " 3 Nov 2026", "overdue"]
         await pilot.press("e")
         await settle(pilot)
         edit = app.screen
@@ -248,7 +248,7 @@ async def test_d_on_the_case_steps_opens_the_one_record_of_direct_payments_war_7
         await settle(pilot)
         assert cells(screen.query_one("#sb-table"))[0] == [
             "DP1", "Direct payment of £95.00 a week, managed by Jo Keys (mother)",
-            "3 Nov 2025", "23 Nov 2027", "upcoming"]
+            " 3 Nov 2025", "23 Nov 2027", "upcoming"]
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is steps

@@ -245,7 +245,7 @@ async def test_sto_7_1_graded_care_profile_2_by_keys(planned_store):
         await until(pilot, lambda: screen.query_one("#gcp2-table").row_count == 2)
         assert cells(screen.query_one("#gcp2-table")) == [
             ["23 Nov 2026", "Amira Khan", "3", "2", "2", "3", "1"],
-            ["2 Nov 2026", "Amira Khan", "5", "3", "2", "3", "—"]]
+            [" 2 Nov 2026", "Amira Khan", "5", "3", "2", "3", "—"]]  # under "23 Nov"
         history = text_of(screen, "#gcp2-history")
         assert "Physical care 5 → 3" in history and "Safety 3 → 2" in history
         assert "Attached to: No food in the house at weekends" in text_of(screen,
