@@ -233,7 +233,7 @@ class MyWeekScreen(KeysAsRead, Screen):
                 table.add_row(
                     Text(due_day(item.due, grouped.today), style=state),
                     child, *whose, _what(item, self._widths[-2 if self._narrow else -3]),
-                    Text(describe_left(item), style=state),
+                    Text(describe_left(item), style=state, justify="right"),  # 9 under 134
                     *([] if self._narrow else [item.source]), key=key)
         who = "everyone (no worker chosen: Ctrl+P → Who am I)" if worker is None \
             else f"{VIEWS[view]} ({worker})" + (

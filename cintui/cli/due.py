@@ -121,7 +121,8 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     columns = (Column("due", no_wrap=True), Column("child", ratio=2),
                *((Column("worker"),) if many else ()),
                Column("what · rule (source)" if narrow else "what · rule", ratio=4),
-               Column("left", no_wrap=True), *(() if narrow else (Column("source", ratio=2),)))
+               Column("left", no_wrap=True, right=True),  # "9 wd overdue" under "134 wd …"
+               *(() if narrow else (Column("source", ratio=2),)))
     for g in shown:
         rows = []
         for i in grouped.groups[g]:

@@ -4,6 +4,7 @@ JSON; bad input is one line and exit 2. Synthetic people (the demo store)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -288,3 +289,19 @@ def test_json_names_the_command_that_records_an_item_done_as_the_text_does(
     text = " ".join(_due(cli, demo_store, "--within", "60").out.split())
     for then in set(said.values()):
         assert f"then: {then}" in text
+
+
+def test_the_left_column_lines_up_its_working_days(cli, demo_store, monkeypatch):
+    """"9 wd overdue" stood under "134 wd overdue" from the left, its "wd" two columns off:
+    the column is aligned on the right, so each "wd" is under the one above (at 120
+    columns, and at 80 where "overdue" goes under "134 wd")."""
+    for width in ("120", "80"):
+        monkeypatch.setenv("COLUMNS", width)
+        done = cli("due", "--db", demo_store, "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+        overdue = done.out.split("└")[0]  # the first table: each group is a table of its own
+        ends = {line.index(" wd") for line in overdue.splitlines()
+                if re.search(r"\d+ wd( overdue)?\s*│", line)}
+        counts = [m[1] for m in re.finditer(r"(\d+) wd", overdue)]
+        assert len({len(c) for c in counts}) > 1, counts  # 9 and 134 both there
+        assert len(ends) == 1, (width, done.out)
