@@ -368,7 +368,8 @@ def plan_agree(
         draft, number = next(((v.id, v.number) for v in versions if v.status == "draft"),
                              (None, 0))
         if draft is None:
-            raise CliError(_no_draft(versions, ref, cases.current_episode(session, record.id)))
+            raise CliError(plans.ended(session, record.id) or _no_draft(
+                versions, ref, cases.current_episode(session, record.id)))
         replaced = [v.number for v in versions if v.status == "agreed"]
         minuted = meetings.meeting_to_agree_at(session, record.id)
         if not (at or by):
