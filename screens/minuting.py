@@ -759,13 +759,19 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
             checks = meetings.plan_checks_after(session, self.meeting_id, self.minutes,
                                                 self.app.today)
             no_plan = plans.current_version_id(session, self.detail.child_id) is None
+            # TRA: before the manager starts the plan, new concerns begin none.
+            not_started = plans.not_started(session, self.detail.child_id) if no_plan else None
         self._settle = next((place for _message, place in checks if place), None)
         # A plan draft in progress is the basis of the new version: say so before agreeing it.
         basis = (f" Your plan draft v{number}, not yet agreed, is the basis of that version "
                  "and is agreed with it." if number else "")
-        if no_plan and not concerns:  # as `meetings.finish`: no version is made
+        if no_plan and (not concerns or not_started):  # as `meetings.finish`: no version
             question = ("End the meeting? The minutes are stored. There is no plan on this "
                         "record for the meeting to update.")
+            if concerns:  # it said they would be Ambers of the plan's next version
+                question += (f" The {counted(concerns, 'new concern')} "
+                             f"stay{'s' if concerns == 1 else ''} in the minutes: "
+                             f"{not_started}.")
         else:
             question = (f"End the meeting? The minutes are stored and the plan's next "
                         f"version is agreed at this meeting, with "
