@@ -303,7 +303,9 @@ def plan_exit(
 ) -> None:
     """The plan's exit, on its draft (started from the plan in force if there is none):
     the bottom lines, what happens if it is not successful, what good enough looks like.
-    The draft is agreed as any other: `cintui plan agree CHILD` (g in the plan editor)."""
+    The draft is agreed as any other: `cintui plan agree CHILD` (g in the plan editor).
+    Nothing is written for a plan not started (`cintui plan start`, TRA) or ended at a
+    final meeting (WIR 3)."""
     from dataclasses import replace
 
     from cintui.casework import cases, plans
