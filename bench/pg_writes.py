@@ -55,12 +55,15 @@ def _demo(where: str, children: int, folder: Path) -> None:
 def _children(where: str) -> list[uuid.UUID]:
     from sqlmodel import select
 
+    from cintui.casework import plans
     from cintui.store.models import Child
 
     store = _open(where)
     try:
         with store.read() as session:
-            return list(session.exec(select(Child.id).where(Child.status != "closed")).all())
+            # Not those whose plan ended at a final meeting: an edit does not re-open it (WIR 3).
+            return [c for c in session.exec(select(Child.id).where(Child.status != "closed"))
+                    if plans.ended(session, c) is None]
     finally:
         store.close()
 

@@ -44,7 +44,8 @@ def fifteen_needs(db: Path):
     try:
         with store.read() as session:
             child_id = next(c.id for c in caseload.list_children(session, TODAY, open_only=True)
-                            if plans.versions(session, c.id))
+                            if plans.versions(session, c.id)
+                            and plans.ended(session, c.id) is None)  # WIR 3: not re-opened
         with store.session("bench") as session:
             vid = plans.start_version(session, child_id, TODAY)
             draft = plans.load_version(session, vid)

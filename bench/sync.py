@@ -102,6 +102,10 @@ class Server:
                         first_name=f"Bench{k:03d}", last_name="Synthetic",
                         dob=date(2012 + k % 10, 1 + k % 9, 15),
                         referral_date=START - timedelta(days=30), worker=login), START)
+                    # TRA: the manager has started the plan, so it can be written.
+                    cases.current_episode(session, child.id).cin_plan_start = \
+                        START - timedelta(days=30)
+                    child.status = "cin_plan"
                     consent_to_meetings(session, child.id, START - timedelta(days=7))
         owner.close()
 

@@ -40,7 +40,7 @@ from cintui.domain.consent import (
 )
 from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
-from cintui.domain.plan import NO_NEEDS_NEXT
+from cintui.domain.plan import NO_NEEDS_NEXT, PLAN_NOT_STARTED
 from cintui.domain.text import first_upper
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
@@ -415,7 +415,7 @@ class ChildScreen(KeysAsRead, Screen):
         if plan is None:
             # A plan started (status CIN plan) and not written says so, as the Summary does
             view.update(first_upper(headline) if headline.startswith("the CIN plan started")
-                        else "No plan yet on this record: press p to start one.")
+                        else f"{PLAN_NOT_STARTED} on the record.")
             return
         text = Text()
         text.append(f"{plan.headline[:1].upper()}{plan.headline[1:]}\n\n", style="bold")

@@ -63,7 +63,7 @@ from cintui.domain.meeting import (
     named_need_words,
     problem_place,
 )
-from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES
+from cintui.domain.plan import ACTION_STATUS_LABELS, ACTION_STATUSES, RAG_NAMES, ended_at_final
 from cintui.domain.text import counted
 from cintui.screens.widgets.exported import tell_written
 from cintui.screens.widgets.plain import plain
@@ -759,13 +759,19 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
             checks = meetings.plan_checks_after(session, self.meeting_id, self.minutes,
                                                 self.app.today)
             no_plan = plans.current_version_id(session, self.detail.child_id) is None
+            # TRA: before the manager starts the plan, new concerns begin none.
+            not_started = plans.not_started(session, self.detail.child_id) if no_plan else None
         self._settle = next((place for _message, place in checks if place), None)
         # A plan draft in progress is the basis of the new version: say so before agreeing it.
         basis = (f" Your plan draft v{number}, not yet agreed, is the basis of that version "
                  "and is agreed with it." if number else "")
-        if no_plan and not concerns:  # as `meetings.finish`: no version is made
+        if no_plan and (not concerns or not_started):  # as `meetings.finish`: no version
             question = ("End the meeting? The minutes are stored. There is no plan on this "
                         "record for the meeting to update.")
+            if concerns:  # it said they would be Ambers of the plan's next version
+                question += (f" The {counted(concerns, 'new concern')} "
+                             f"stay{'s' if concerns == 1 else ''} in the minutes: "
+                             f"{not_started}.")
         else:
             question = (f"End the meeting? The minutes are stored and the plan's next "
                         f"version is agreed at this meeting, with "
@@ -834,21 +840,30 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
             with app.store.session(app.actor) as session:
                 version = meetings.finish(session, self.meeting_id, minutes, actor=app.actor,
                                           now=app.clock(), draft_id=self.draft_id)
+                reference = cases.require_child(session, self.detail.child_id).reference
         except cases.CaseworkError as exc:
             app.call_from_thread(self._refused, exc)
             return
-        app.call_from_thread(self._finished, version)
+        # WIR 3, TRA: a final meeting ends the plan it agrees; what is next is said with it.
+        ended = (ended_at_final(minutes.held_on, reference, minutes.decisions.recommendation,
+                                this=True)
+                 if version is not None and ends_plan(minutes) else "")
+        app.call_from_thread(self._finished, version, ended)
 
     def _refused(self, exc: cases.CaseworkError) -> None:
         self._done = False
         self.query_one("#problems", Static).update(
             f"Not finished: {problem_place(exc.field)}: {plain(exc.problem)}")
 
-    def _finished(self, version_id) -> None:
+    def _finished(self, version_id, ended: str = "") -> None:
         self._stop_saver()
-        self.notify("Meeting finished: minutes stored and the updated plan agreed"
-                    if version_id else "Meeting finished: minutes stored (no plan to update)",
-                    timeout=8)
+        if ended:
+            self.notify(f"Meeting finished: minutes stored and the plan's last version agreed; "
+                        f"{ended}", timeout=12)
+        else:
+            self.notify("Meeting finished: minutes stored and the updated plan agreed"
+                        if version_id else "Meeting finished: minutes stored (no plan to "
+                        "update)", timeout=8)
         self.app.pop_screen()
 
 

@@ -173,6 +173,8 @@ class PlanScreen(KeysAsRead, Screen):
         self.gcp2s: list = []  # the child's GCP2s (STO 6.11: they inform the plan's needs)
         self.packages: list = []  # short breaks and direct payments (offered as services)
         self.minuted = None  # the meeting just minuted, no plan agreed at it yet
+        self.not_started: str | None = None  # why no plan can be written yet (TRA)
+        self.ended: str | None = None  # why the plan in force is not re-opened (WIR 3)
         self._by_name = ""
 
     def compose(self) -> ComposeResult:
@@ -211,6 +213,12 @@ class PlanScreen(KeysAsRead, Screen):
             wanted = (version_id or self.version_id or plans.draft_version_id(
                 session, self.child_id) or plans.current_version_id(session, self.child_id))
             self.version = plans.load_version(session, wanted) if wanted else None
+            # TRA: no first plan is written before the line manager authorises it.
+            self.not_started = None if wanted else plans.not_started(session, self.child_id)
+            # WIR 3, TRA: a plan ended at a final meeting is not re-opened by an edit.
+            self.ended = (plans.ended(session, self.child_id)
+                          if self.version is not None and self.version.status != "draft"
+                          else None)
             self.policy = cases.store_policy(session)
             header = record.child_header(session, self.child_id, app.today)
             self.child_name = header.name
@@ -252,13 +260,18 @@ class PlanScreen(KeysAsRead, Screen):
         v = self.version
         title = Text()
         title.append(f"{self.child_name}: CIN plan", style="bold")
-        if v is None:
+        if v is None and self.not_started:
+            title.append("  ·  not started: the line manager authorises it first")
+        elif v is None:
             title.append("  ·  no plan yet: press n to start one")
         else:
             info = next(i for i in self.versions if i.id == v.id)
             title.append(f"  ·  {info.label}")
             newer = [i for i in self.versions if i.number > v.number]
-            if v.status != "draft" and not newer:
+            if v.status != "draft" and not newer and self.ended:
+                title.append("  ·  ended at the final meeting: no further review",
+                             style="italic")
+            elif v.status != "draft" and not newer:
                 title.append("  ·  agreed: a change (a e r c) starts the next version",
                              style="italic")
             elif v.status != "draft":
@@ -287,8 +300,11 @@ class PlanScreen(KeysAsRead, Screen):
 
     def _show_details(self) -> None:
         v = self.version
+        box = self.query_one("#plan-details", Static)
+        box.styles.text_wrap = "wrap" if v is None else "nowrap"  # why, whole, and what next
         if v is None:
-            self.query_one("#plan-details", Static).update("")
+            box.update(self.not_started[:1].upper() + self.not_started[1:] + "."
+                       if self.not_started else "")
             return
         # One line each, cut with "…" (`i` shows them whole): a detail wrapped over lines
         # pushed the plan's exit (bottom lines, good enough to end: BEX 3, STO 6.3) past the
@@ -302,7 +318,7 @@ class PlanScreen(KeysAsRead, Screen):
         if len(shown) < len(rows):
             t.append(f"\ni shows {len(rows) - len(shown)} more: "
                      + ", ".join(label for label, _ in rows[len(shown):]), style="italic")
-        self.query_one("#plan-details", Static).update(t)
+        box.update(t)
 
     def _detail_rows(self, v: PlanVersion) -> list[tuple[str, str]]:
         return [("Objectives", v.objectives), ("Visits", self._visits(v)),
@@ -620,8 +636,18 @@ class PlanScreen(KeysAsRead, Screen):
 
     def action_new_version(self, cursor: int = 0) -> None:
         app = self.app
-        with app.store.session(app.actor) as session:
-            vid = plans.start_version(session, self.child_id, app.today, by=self._by)
+        try:
+            with app.store.session(app.actor) as session:
+                vid = plans.start_version(session, self.child_id, app.today, by=self._by)
+        except (plans.PlanNotStarted, plans.PlanEnded) as exc:
+            # Said where the plan's details are, whole: no draft opened.
+            said = ("Not started, nothing written" if isinstance(exc, plans.PlanNotStarted)
+                    else "Nothing written")
+            box = self.query_one("#plan-details", Static)
+            box.styles.text_wrap = "wrap"
+            box.update(Text(f"{said}: {exc.problem}.", style="bold red"))
+            self.app.bell()
+            return
         self.load(vid, cursor)
         self.notify("Version 1: the child's first plan, a draft to edit" if
                     self.version.number == 1 else

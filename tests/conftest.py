@@ -747,3 +747,19 @@ def _one_snapshot_for_both_stores() -> None:
 
 
 _one_snapshot_for_both_stores()
+
+
+def plan_started(session, child_id, on: date | None = None) -> None:
+    """The child's CIN plan started as the line manager's authorisation records it (`cintui
+    plan start`, TRA; `on`: the day, else the referral's), for a test whose child is past
+    the assessment: a first plan is written only after it (`plans.not_started`)."""
+    from cintui.casework import cases
+    from cintui.store import models
+
+    episode = cases.current_episode(session, child_id)
+    episode.cin_plan_start = on or episode.referral_date
+    session.add(episode)
+    child = session.get(models.Child, child_id)
+    child.status = "cin_plan"
+    session.add(child)
+    session.flush()

@@ -454,8 +454,12 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
     minutes = replace(minutes, ended_at=now.replace(microsecond=0))
     label = _agreed_at(row, minutes)
     version_id = None
-    if plans.current_version_id(session, row.child_id) is not None or minutes.new_concerns:
-        version_id = plans.start_version(session, row.child_id, minutes.held_on, by=actor)
+    # New concerns begin a first plan only once the plan is started (TRA: the manager's
+    # authorisation comes before it is written); before that they stay in the minutes.
+    if plans.current_version_id(session, row.child_id) is not None or (
+            minutes.new_concerns and plans.not_started(session, row.child_id) is None):
+        version_id = plans.start_version(session, row.child_id, minutes.held_on, by=actor,
+                                         at_meeting=True)
         draft = plans.load_version(session, version_id)
         updated = rules.updated_plan(draft, minutes, on=minutes.held_on,
                                      by=cases.author(session, actor)[1], meeting_label=label)

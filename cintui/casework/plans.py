@@ -142,16 +142,68 @@ def next_version_basis(session: Session, child_id: uuid.UUID) -> uuid.UUID | Non
     return newest.id if newest is not None else None
 
 
-def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = "",
-                  ) -> uuid.UUID:
+class PlanNotStarted(PlanError):
+    """The child's first plan is not written before the line manager has authorised the
+    plan (TRA; `cintui plan start`)."""
+
+
+def not_started(session: Session, child_id: uuid.UUID) -> str | None:
+    """Why no plan can be written for the child yet (`plan_rules.not_started`), or None: a
+    first version waits for the plan's start (the manager's authorisation, TRA) on the
+    current episode. A plan already begun (a version written, as an older store or the
+    demo may hold before that start) stays editable."""
+    if _newest_version(session, child_id) is not None:
+        return None
+    child = cases.require_child(session, child_id, PlanError)
+    episode = cases.current_episode(session, child_id)
+    if episode is not None and episode.cin_plan_start is not None:
+        return None
+    return plan_rules.not_started(child.reference)
+
+
+class PlanEnded(PlanError):
+    """The plan ended at a final meeting: not re-opened by an edit (WIR 3, TRA)."""
+
+
+def ended(session: Session, child_id: uuid.UUID) -> str | None:
+    """Why the plan in force is not re-opened for a new version, or None: it was agreed at
+    the final meeting of this episode, which ended it (`ends_plan_at`; WIR 3, TRA: the
+    meeting before step-down or closure, no further review). A draft begun before stays
+    editable; a meeting held after the final one agrees the next version (`start_version`'s
+    `at_meeting`)."""
+    if draft_version_id(session, child_id) is not None:
+        return None
+    latest = _newest_version(session, child_id)
+    held = session.get(m.Meeting, latest.meeting_id) if latest and latest.meeting_id else None
+    if held is None or held.held_on is None or not ends_plan_at(held.kind, held.recommendation):
+        return None
+    plan, episode = session.get(m.Plan, latest.plan_id), cases.current_episode(session, child_id)
+    if plan is not None and plan.episode_id and episode and plan.episode_id != episode.id:
+        return None  # a re-referral's new episode: its plan is a new one
+    reference = _reference(session, child_id)
+    return (f"{reference}: an ended plan is not re-opened (WIR 3, TRA): "
+            + plan_rules.ended_at_final(held.held_on, reference, held.recommendation))
+
+
+def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = "", *,
+                  at_meeting: bool = False) -> uuid.UUID:
     """The draft to edit: the existing draft, else a new version copied from the latest
     (needs and actions keep their keys, so RAG history and the diff follow them), else a
-    first, empty plan for the child's current episode."""
+    first, empty plan for the child's current episode, once the plan is started (TRA: the
+    line manager authorises it first; PlanNotStarted otherwise, nothing written). A plan
+    that ended at a final meeting is not re-opened (PlanEnded), but by a meeting held after
+    it (`at_meeting`: its minutes agree the next version)."""
     existing = draft_version_id(session, child_id)
     if existing:
         return existing
+    problem = None if at_meeting else ended(session, child_id)
+    if problem:
+        raise PlanEnded("plan", problem)
     latest = _newest_version(session, child_id)
     if latest is None:
+        problem = not_started(session, child_id)
+        if problem:
+            raise PlanNotStarted("plan", problem)
         child = session.get(m.Child, child_id)
         if child is None:
             raise PlanError("child", "no such child on this store")
@@ -432,7 +484,7 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
             # "No plan yet ... starts one" beside "CIN plan: started" read as a contradiction.
             return plan_rules.not_written(episode.cin_plan_start,
                                           "p opens the plan; n there writes it")
-        return "No plan yet (p on the Plan tab starts one)"
+        return plan_rules.PLAN_NOT_STARTED
     agreed = [v for v in found if v.status == "agreed"]
     draft = next((v for v in found if v.status == "draft"), None)
     chosen = agreed[0] if agreed else draft

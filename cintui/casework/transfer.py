@@ -962,8 +962,8 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
                     session.add(m.SupportReview(
                         child_id=child.id, **{f"{key[:-1]}_id": row.id},
                         **_typed(m.SupportReview, REVIEW_FIELDS, r, "reviews")))
-        for raw in data.get("circumstances", []):
-            session.add(_circumstance(child.id, raw))
+        for row, raw in enumerate(data.get("circumstances", []), start=1):
+            session.add(_circumstance(child, raw, row))
         if data.get("plan"):
             _import_plan(session, child, episode, _version_from(data["plan"]), authority,
                          move)
@@ -984,9 +984,13 @@ def import_pack(session: Session, data: dict, *, today: date, worker: str | None
     return child
 
 
-def _circumstance(child_id: uuid.UUID, raw) -> m.Circumstance:
+def _circumstance(child: m.Child, raw, number: int) -> m.Circumstance:
     """One dated fact of the child's circumstances from the pack (WAR 2.2.2), a kind and
-    answer this version knows, adult social care's contact only with a referral (WAR 4.2)."""
+    answer this version knows, adult social care's contact only with a referral, and adult
+    social care itself only for a young person preparing for adulthood on the day it was
+    recorded (WAR 4.2, `check_adult_care_age`, as `child circumstances` and the app check
+    it): `number` names the row refused."""
+    child_id = child.id
     row = _typed(m.Circumstance, CIRCUMSTANCE_FIELDS, raw, "circumstances")
     kind, value = row["kind"], row["value"]
     if kind not in step_rules.CIRCUMSTANCE_KEYS:
@@ -1002,6 +1006,12 @@ def _circumstance(child_id: uuid.UUID, raw) -> m.Circumstance:
                         f"not {kind}")
     if problem := step_rules.check_adult_contact(contact, value):
         raise PackError("pack", f"circumstances.contact: {problem}")
+    on = row["recorded_on"]
+    on = on.date() if isinstance(on, datetime) else on  # `_typed` reads "date" as a datetime
+    if kind == step_rules.ADULT_SOCIAL_CARE and (problem := step_rules.check_adult_care_age(
+            value, child.dob, on)):
+        raise PackError("pack", f"circumstances row {number} (adult social care: {value}): "
+                        f"{problem}")
     return m.Circumstance(child_id=child_id, kind=kind, value=value,
                           recorded_on=row["recorded_on"],
                           recorded_by=(row.get("recorded_by") or "")[:200],

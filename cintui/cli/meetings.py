@@ -315,8 +315,9 @@ def meeting_hold(
     meeting. For the full agenda, minute it live in the app."""
     from dataclasses import replace
 
-    from cintui.casework import meetings, plans
+    from cintui.casework import cases, meetings, plans
     from cintui.domain.meeting import Decisions, Invitee, minutes_for
+    from cintui.domain.plan import ended_at_final, ends_plan_at
 
     in_need = _yes_no(still_in_need, "--still-in-need")
     now = _now(today)
@@ -351,12 +352,20 @@ def meeting_hold(
                                 recommendation=recommendation.strip().lower().replace("-", "_")))
         version = meetings.finish(session, meeting_id, minutes, actor=access.current_actor(),
                                   now=now)
+        reference = cases.require_child(session, detail.child_id).reference
+    # WIR 3, TRA: a final meeting (before step-down or closure) ends the plan it agrees.
+    ended = None
+    if version is not None and ends_plan_at(detail.schedule.kind,
+                                            minutes.decisions.recommendation):
+        ended = ended_at_final(held_on, reference, minutes.decisions.recommendation, this=True)
     if as_json:
         _echo_json({"id": meeting_id.hex, "held_on": held_on.isoformat(),
-                    "plan_version_id": version.hex if version else None})
+                    "plan_version_id": version.hex if version else None,
+                    "plan_ended": ended is not None, "message": ended})
         return
     typer.echo(f"Held: {detail.schedule.kind} meeting on {day_words(held_on)}"
-               + (f"; next review {next_review}" if next_review else ""))
+               + (f"; next review {next_review}" if next_review else "")
+               + (f"; {ended}" if ended else ""))
 
 
 def _meeting_to_export(session, meeting: str, latest: bool):

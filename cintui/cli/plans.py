@@ -303,7 +303,9 @@ def plan_exit(
 ) -> None:
     """The plan's exit, on its draft (started from the plan in force if there is none):
     the bottom lines, what happens if it is not successful, what good enough looks like.
-    The draft is agreed as any other: `cintui plan agree CHILD` (g in the plan editor)."""
+    The draft is agreed as any other: `cintui plan agree CHILD` (g in the plan editor).
+    Nothing is written for a plan not started (`cintui plan start`, TRA) or ended at a
+    final meeting (WIR 3)."""
     from dataclasses import replace
 
     from cintui.casework import cases, plans
@@ -368,7 +370,8 @@ def plan_agree(
         draft, number = next(((v.id, v.number) for v in versions if v.status == "draft"),
                              (None, 0))
         if draft is None:
-            raise CliError(_no_draft(versions, ref, cases.current_episode(session, record.id)))
+            raise CliError(plans.ended(session, record.id) or _no_draft(
+                versions, ref, cases.current_episode(session, record.id)))
         replaced = [v.number for v in versions if v.status == "agreed"]
         minuted = meetings.meeting_to_agree_at(session, record.id)
         if not (at or by):

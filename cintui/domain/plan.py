@@ -38,6 +38,9 @@ VERSION_STATUSES = ("draft", "agreed", "superseded")
 # needs yet, as the caseload flags it and what to do next (BEX 2: the first column is what
 # is happening for the child now). The caseload said "No plan" beside "CIN plan".
 PLAN_NOT_WRITTEN = "Plan not written yet"
+# No plan started: the line manager's authorisation (TRA) comes before any of it is written.
+# The Summary said "No plan yet (p on the Plan tab starts one)", and p, n wrote a draft.
+PLAN_NOT_STARTED = "No plan yet: the line manager's authorisation starts it (K, then p)"
 PLAN_NO_NEEDS = "Plan has no needs yet"
 NO_NEEDS_NEXT = "p opens the plan, then a adds a need"
 
@@ -48,6 +51,49 @@ def ends_plan_at(kind: str, recommendation: str | None) -> bool:
     Here, not in `domain.meeting`, so that reading a plan (`plan show`) does not load the
     minuting rules (`domain.meeting.ends_plan` is the same for minutes being taken)."""
     return kind == "final" and (recommendation or "") != "continue"
+
+
+def not_started(reference: str) -> str:
+    """Why a child's first plan cannot be written yet: the CIN plan is "sent to the Social
+    Care line manager for authorisation" (TRA) before a word of it is written, and that
+    authorisation (`cintui plan start`, `K` then `p` on the record) is its start."""
+    return (f"{reference} has no CIN plan to write yet: it starts with the line manager's "
+            f"authorisation (TRA): cintui plan start {reference} --authorised-by MANAGER "
+            "(in the app: K on the record, then p)")
+
+
+# What the final meeting's recommendation leaves to decide once the plan has ended there
+# (WIR 3, TRA, BEX 3): the step to record, its command and its key on the record.
+_AFTER_FINAL = {
+    "step_down": ("record the step-down for the manager to decide",
+                  "cintui stepdown record {ref}", "S"),
+    "close": ("recommend the closure for the manager to decide", "cintui close recommend {ref}",
+              "C"),
+    "strategy_discussion": ("record the strategy discussion", "cintui cp strategy {ref}",
+                            "K, then x,"),
+}
+
+
+def after_final(reference: str, recommendation: str | None) -> str:
+    """What comes after a final meeting that ended the plan, as the next step and its
+    command: "record the step-down for the manager to decide: cintui stepdown record
+    CIN000010 (S on the record)"."""
+    step = _AFTER_FINAL.get(recommendation or "")
+    if step is None:
+        return (f"the step-down or closure: cintui stepdown record {reference} or cintui "
+                f"close recommend {reference} (S or C on the record)")
+    what, command, key = step
+    return f"{what}: {command.format(ref=reference)} ({key} on the record)"
+
+
+def ended_at_final(held_on: date, reference: str, recommendation: str | None, *,
+                   this: bool = False) -> str:
+    """WIR 3, TRA: a final meeting (before step-down or closure) ends the plan: no further
+    review, and it is not re-opened for one. Said when the meeting is held (`this`) and when
+    the ended plan is edited."""
+    where = "this final meeting" if this else f"the final meeting on {day_words(held_on)}"
+    return (f"the plan ended at {where}: no further review; next, "
+            f"{after_final(reference, recommendation)}")
 
 
 def not_written(started: date, next_step: str) -> str:

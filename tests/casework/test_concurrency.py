@@ -32,7 +32,7 @@ from cintui.casework import cases, conflicts, endings, plans, record
 from cintui.domain.plan import Need
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store, open_url
-from tests.conftest import TODAY
+from tests.conftest import TODAY, plan_started
 
 ACTOR = "setup.worker"
 WORKER = "wendy.race"
@@ -85,6 +85,7 @@ def _setup_child(where: dict) -> uuid.UUID:
                 first_name="Robin", last_name="Racetest", dob=date(2017, 2, 3),
                 referral_date=date(2026, 3, 2), primary_need="N1", referral_source="2A",
                 worker=WORKER), TODAY)
+            plan_started(session, child.id)
             return child.id
     finally:
         store.close()

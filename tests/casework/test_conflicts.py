@@ -18,7 +18,7 @@ from cintui.domain.plan import Need
 from cintui.store import models as m
 from cintui.store.base import WriteConflict
 from cintui.store.engine import create_store, open_url
-from tests.conftest import TODAY
+from tests.conftest import TODAY, plan_started
 
 ME, OTHER = "mia.me", "olu.other"
 
@@ -89,6 +89,7 @@ def test_a_withheld_consent_record_changed_elsewhere_is_a_conflict(store):
 def test_a_plan_draft_edited_in_two_places_is_a_conflict(store):
     child_id = _child(store)
     with store.session(ME) as session:
+        plan_started(session, child_id)
         vid = plans.start_version(session, child_id, TODAY)
     with store.read() as session:
         mine = plans.load_version(session, vid)

@@ -7,13 +7,14 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cintui.casework import cases, plans
 from cintui.domain.plan import Need, PlanAction, Service
+from cintui.store import models as m
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry
-from tests.conftest import TODAY
+from tests.conftest import TODAY, plan_started
 
 ACTOR = "test.worker"
 
@@ -27,13 +28,15 @@ def store(demo_store):
 
 @pytest.fixture
 def child_id(store):
-    """A new child with no plan yet, allocated to a demo worker."""
+    """A new child with no plan written yet (the manager has started it, TRA), allocated to
+    a demo worker."""
     with store.read() as session:
         worker = cases.list_workers(session)[0]
     with store.session(ACTOR) as session:
         child = cases.add_child(session, cases.NewChild(
             first_name="Leo", last_name="Marsh", dob=date(2017, 5, 2),
             referral_date=date(2026, 9, 1), worker=worker.username), TODAY)
+        plan_started(session, child.id, date(2026, 10, 14))
         return child.id
 
 
@@ -64,6 +67,74 @@ def test_a_first_plan_is_a_draft_led_by_the_childs_worker(store, child_id):
     assert (version.number, version.status, version.needs) == (1, "draft", ())
     assert version.lead_professional  # the allocated worker's name
     assert [v.label for v in info] == [f"v1 draft, started {TODAY:%d %b %Y}"]
+
+
+def test_no_first_plan_is_written_before_the_manager_starts_it_tra(store):
+    """TRA: the CIN plan is authorised by the line manager ("sent to the Social Care line
+    manager for authorisation") before it is written: a child still at referral gets no
+    draft from `start_version` (the way in of `plan exit`, the plan editor's n and an FGC's
+    family plan), only the step and its command, and nothing is written. A plan the demo
+    (or an older store) already began before that start stays editable."""
+    with store.session(ACTOR) as session:
+        child = cases.add_child(session, cases.NewChild(
+            first_name="Ivy", last_name="Early", dob=date(2016, 4, 2), reference="NEW3",
+            referral_date=date(2026, 11, 2)), TODAY)
+        ivy = child.id
+    with pytest.raises(plans.PlanNotStarted) as refused, store.session(ACTOR) as session:
+        plans.start_version(session, ivy, TODAY, by=ACTOR)
+    assert refused.value.problem == (
+        "NEW3 has no CIN plan to write yet: it starts with the line manager's authorisation "
+        "(TRA): cintui plan start NEW3 --authorised-by MANAGER (in the app: K on the record, "
+        "then p)")
+    with store.read() as session:
+        assert plans.versions(session, ivy) == []
+        assert plans.headline(session, ivy) == (
+            "No plan yet: the line manager's authorisation starts it (K, then p)")
+        # The demo's children at referral or assessment have a draft begun before the start.
+        begun = session.exec(select(m.Child.id).where(m.Child.status == "referral").where(
+            col(m.Child.id).in_(select(m.PlanVersion.child_id)))).first()
+    assert begun is not None
+    with store.session(ACTOR) as session:
+        assert plans.not_started(session, begun) is None
+        draft = plans.start_version(session, begun, TODAY, by=ACTOR)
+        assert draft == plans.draft_version_id(session, begun)
+        plans.save_draft(session, draft, replace(plans.load_version(session, draft),
+                                                 objectives="Still editable"), TODAY)
+
+
+def test_a_plan_ended_at_a_final_meeting_is_not_re_opened_by_an_edit_wir_3(store, child_id):
+    """WIR 3, TRA: the version a final meeting agrees is the plan's last, with no further
+    review. An edit (`plan exit`, the editor, an FGC's family plan) began a next version
+    asking for a review date; now it is refused with the next step, nothing written. A
+    meeting held after the final one (`at_meeting`, as `meetings.finish` asks) still agrees
+    the next version."""
+    from datetime import UTC, datetime
+
+    with store.session(ACTOR) as session:
+        vid = plans.start_version(session, child_id, date(2026, 10, 14), by=ACTOR)
+        plans.save_draft(session, vid, leo_plan(plans.load_version(session, vid)),
+                         date(2026, 10, 14))
+        final = m.Meeting(child_id=child_id, kind="final", held_on=date(2026, 11, 20),
+                          held=True, status="held", chair="Tom Hale",
+                          starts_at=datetime(2026, 11, 20, 16, 0, tzinfo=UTC),
+                          recommendation="step_down", still_in_need=False)
+        session.add(final)
+        session.flush()
+        plans.agree_version(session, vid, date(2026, 11, 20),
+                            agreed_at="Final CIN meeting 20 Nov 2026", meeting_id=final.id)
+        reference = session.get(m.Child, child_id).reference
+    with pytest.raises(plans.PlanEnded) as refused, store.session(ACTOR) as session:
+        plans.start_version(session, child_id, TODAY, by=ACTOR)
+    assert refused.value.problem == (
+        f"{reference}: an ended plan is not re-opened (WIR 3, TRA): the plan ended at the "
+        "final meeting on 20 Nov 2026: no further review; next, record the step-down for "
+        f"the manager to decide: cintui stepdown record {reference} (S on the record)")
+    with store.read() as session:
+        assert [(v.number, v.status) for v in plans.versions(session, child_id)] == [
+            (1, "agreed")]
+    with store.session(ACTOR) as session:  # a review held after it carries the plan on
+        later = plans.start_version(session, child_id, TODAY, by=ACTOR, at_meeting=True)
+        assert plans.load_version(session, later).number == 2
 
 
 def test_saving_a_draft_writes_needs_actions_and_first_ratings(store, child_id):

@@ -528,6 +528,42 @@ def test_bad_or_incomplete_pack_writes_nothing(store, tmp_path, breakage, messag
         other.close()
 
 
+def test_a_packs_adult_social_care_for_a_child_under_13_is_refused_war_4_2(store, tmp_path,
+                                                                         new_store):
+    """WAR 4.2 (`check_adult_care_age`): adult social care is recorded for a young person
+    preparing for adulthood, from 13, as `child circumstances` and the app refuse it
+    younger. A pack's circumstances were read in as sent: a referral for an 8-year-old (the
+    wrong child, most likely) came in unchecked. Now the pack is refused naming the row and
+    the reason, nothing written; for a 14-year-old it is read in."""
+    data = a_pack(store, tmp_path)  # Robin, born 4 May 2018
+    data["circumstances"] = [
+        {"kind": "young_carer", "value": "yes", "recorded_on": "2026-09-01",
+         "recorded_by": "Wendy Worker", "contact": ""},
+        {"kind": "adult_social_care", "value": "referred", "recorded_on": "2026-10-01",
+         "recorded_by": "Wendy Worker", "contact": "Adult Social Care front door"}]
+    other = fresh_store(new_store)
+    try:
+        with pytest.raises(transfer.PackError) as refused, other.session(ACTOR) as session:
+            transfer.import_pack(session, data, today=TODAY)
+        assert refused.value.problem == (
+            "circumstances row 2 (adult social care: referred): the child is 8 on 1 Oct "
+            "2026: adult social care is for a young person preparing for adulthood, from "
+            "Year 9, 13 (WAR 4.2; a Care Act s58 transition assessment): is this the right "
+            "child?")
+        with other.read() as session:
+            assert session.exec(select(m.Child)).all() == []
+            assert session.exec(select(m.Circumstance)).all() == []
+        data["child"]["dob"] = "2012-05-04"  # 14 on the day it was recorded
+        with other.session(ACTOR) as session:
+            child_id = transfer.import_pack(session, data, today=TODAY).id
+        with other.read() as session:
+            kinds = {c.kind: c.value for c in session.exec(
+                select(m.Circumstance).where(m.Circumstance.child_id == child_id))}
+        assert kinds == {"young_carer": "yes", "adult_social_care": "referred"}
+    finally:
+        other.close()
+
+
 def test_transfer_status_in_plain_sql_is_the_use_cases_answer(demo_store):
     """BEX 4: `cintui transfer status` reads with plain SQL (no ORM); for every child of the
     demo (transfers recorded, approved, sent; none) it says what the use case says: the

@@ -80,3 +80,37 @@ def test_a_review_brought_forward_after_significant_change_bex_3(cli, tmp_path, 
     assert (clock["due"], clock["source"]) == ("2026-12-04", "BEX 3")
     assert "significant change" in clock["rule"]
     assert cli("audit", "verify", "--db", db).code == 0
+
+
+def test_no_plan_is_written_before_the_manager_starts_it_tra(cli, new_location, tmp_path,
+                                                            monkeypatch):
+    """TRA: the CIN plan is authorised by the line manager before it is written (`cintui plan
+    start`). `plan exit` on a child whose plan had not started wrote a first draft, exit 0.
+    Now it is one line naming the step and its command with the child's reference, exit 2,
+    nothing written; an imported child whose file gave the plan's start is written as
+    before."""
+    db = new_location("team.db")
+    monkeypatch.setenv("CINTUI_USER", "amira")
+    assert cli("db", "init", "--db", db, "--no-encrypt").code == 0
+    add_team(cli, db)
+    caseload = tmp_path / "caseload.csv"
+    caseload.write_text(
+        "reference,first_name,last_name,dob,worker,referral_date,assessment_started,"
+        "assessment_completed,cin_plan_start\n"
+        "CIN000001,Leo,Ward,02/05/2017,amira,01/09/2026,02/09/2026,12/10/2026,14/10/2026\n"
+        "CIN000002,Mia,Cole,04/03/2019,amira,01/09/2026,,,\n", encoding="utf-8")
+    assert cli("import", "caseload", caseload, "--db", db, "--today", "2026-10-14").code == 0
+    refused = cli("plan", "exit", "CIN000002", "--good-enough", "Mia is in school every day.",
+                  "--db", db, "--json", "--today", "2026-11-23")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == (
+        "cintui: plan: CIN000002 has no CIN plan to write yet: it starts with the line "
+        "manager's authorisation (TRA): cintui plan start CIN000002 --authorised-by MANAGER "
+        "(in the app: K on the record, then p)\n")
+    nothing = cli("plan", "show", "CIN000002", "--db", db, "--today", "2026-11-23")
+    assert nothing.code == 2 and "has no plan yet" in nothing.err
+    written = cli("plan", "exit", "CIN000001", "--good-enough", "Leo is in school every day.",
+                  "--db", db, "--json", "--today", "2026-11-23")
+    assert written.code == 0, written.err
+    assert json.loads(written.out)["version"] == 1
+    assert cli("audit", "verify", "--db", db).code == 0

@@ -15,7 +15,7 @@ WITH_PLAN = "DEMO00002"  # an agreed plan with Ambers and actions, People to inv
 HELD = ("--today", "2026-11-30")
 
 
-def hold_final(cli, db, recommendation: str = "step-down") -> None:
+def hold_final(cli, db, recommendation: str = "step-down"):
     """A final meeting booked and minuted through the CLI (`meeting hold`)."""
     for m in json.loads(cli("meeting", "list", WITH_PLAN, "--db", db, "--json",
                             "--today", TODAY.isoformat()).out):
@@ -31,6 +31,58 @@ def hold_final(cli, db, recommendation: str = "step-down") -> None:
     held = cli("meeting", "hold", WITH_PLAN, "--still-in-need", "no", "--recommendation",
                recommendation, "--present", "Layla Jessop", *extra, "--db", db, *HELD)
     assert held.code == 0, held.err
+    return held
+
+
+def test_meeting_hold_says_the_plan_ended_at_the_final_meeting_and_what_is_next_wir_3(
+        cli, demo_store):
+    """WIR 3, TRA: a final meeting (before step-down or closure) ends the plan. `meeting hold`
+    said only "Held: final meeting on 30 Nov 2026"; it says the plan ended there, with no
+    further review, and the next step with its command for the child."""
+    held = hold_final(cli, demo_store)
+    assert held.out.strip() == (
+        "Held: final meeting on 30 Nov 2026; the plan ended at this final meeting: no "
+        f"further review; next, record the step-down for the manager to decide: cintui "
+        f"stepdown record {WITH_PLAN} (S on the record)")
+
+
+def test_an_ended_plan_is_not_re_opened_by_an_edit_only_by_a_meeting_wir_3(cli, demo_store):
+    """WIR 3, TRA: the plan a final meeting agrees is the last, with no further review. `plan
+    exit` on it began a next version asking for a review date (`plan check`: "No review
+    date"). Now it is one line, exit 2, nothing written, with the next step; a review held
+    after the final meeting (the family's circumstances changed) carries the plan on."""
+    hold_final(cli, demo_store, "close")
+    before = json.loads(cli("plan", "show", WITH_PLAN, "--db", demo_store, "--json",
+                            *HELD).out)["version"]["number"]
+    refused = cli("plan", "exit", WITH_PLAN, "--good-enough", "Sam is settled at school.",
+                  "--db", demo_store, *HELD)
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == (
+        f"cintui: plan: {WITH_PLAN}: an ended plan is not re-opened (WIR 3, TRA): the plan "
+        "ended at the final meeting on 30 Nov 2026: no further review; next, recommend the "
+        f"closure for the manager to decide: cintui close recommend {WITH_PLAN} (C on the "
+        "record)\n")
+    agree = cli("plan", "agree", WITH_PLAN, "--by", "Tom", "--db", demo_store, *HELD)
+    # No draft was begun; `plan agree` said "a change to it (cintui plan exit …) starts the
+    # next version": it says the plan ended and what is next.
+    assert agree.code == 2 and agree.err.startswith(
+        f"cintui: {WITH_PLAN}: an ended plan is not re-opened (WIR 3, TRA)")
+    assert f"cintui close recommend {WITH_PLAN}" in agree.err
+    shown = json.loads(cli("plan", "show", WITH_PLAN, "--db", demo_store, "--json",
+                           *HELD).out)["version"]
+    assert (shown["number"], shown["status"]) == (before, "agreed")
+    booked = cli("meeting", "schedule", WITH_PLAN, "--kind", "review", "--at",
+                 "2026-12-07 16:00", "--venue", "Family home", "--chair", "Poppy Jessop",
+                 "--chair-role", "Senior practitioner", "--db", demo_store, "--today",
+                 "2026-12-01")
+    assert booked.code == 0, booked.err
+    held = cli("meeting", "hold", WITH_PLAN, "--still-in-need", "yes", "--recommendation",
+               "continue", "--present", "Layla Jessop", "--next-review", "2027-03-05",
+               "--db", demo_store, "--today", "2026-12-07")
+    assert held.code == 0, held.err
+    assert "the plan ended" not in held.out
+    shown = cli("plan", "show", WITH_PLAN, "--db", demo_store, "--today", "2026-12-07")
+    assert "next review 5 Mar 2027" in shown.out and "no further review" not in shown.out
 
 
 def test_a_plan_agreed_at_a_final_meeting_has_no_further_review_wir_3(cli, demo_store,

@@ -360,3 +360,31 @@ def test_a_step_down_not_ready_says_the_command_that_records_what_is_missing_wir
     if before is not None:
         assert sha(demo_store) == before
     assert ok(cli, demo_store, "stepdown", "status", ref)["ending"]["status"] == "approved"
+
+
+def test_a_pack_referring_a_child_under_13_to_adult_social_care_is_refused_war_4_2(
+        cli, demo_store, ref, tmp_path, new_db):
+    """WAR 4.2: adult social care is recorded from 13 (`check_adult_care_age`), and `child
+    circumstances` refuses it younger. `import transfer-pack` read a pack's circumstances
+    as sent, a referral for an 8-year-old included. Now it is one line naming the row and
+    the reason, exit 2, nothing written."""
+    ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
+       "--contact", "Duty team", "--move-date", "2026-11-16", "--consent", "given",
+       "--moves", "1", "--impact", "None known", "--told", "Told Mum: school and GP there",
+       "--gaps", "None known", "--agencies", "School and GP asked", "--on", "2026-11-16")
+    ok(cli, demo_store, "transfer", "decide", ref, "--approve", "--rationale", "Moved",
+       "--by", MANAGER, "--on", "2026-11-17")
+    ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")
+    path = tmp_path / "pack" / "transfer-pack.json"
+    data = json.loads(path.read_text())
+    data["circumstances"].append({"kind": "adult_social_care", "value": "referred",
+                                  "recorded_on": "2026-10-01", "recorded_by": "Wendy Worker",
+                                  "contact": "Adult Social Care front door"})
+    path.write_text(json.dumps(data))
+    row = len(data["circumstances"])
+    receiving = new_db("receiving.db")
+    refused = run(cli, receiving, "import", "transfer-pack", tmp_path / "pack")
+    one_line_error(refused, f"circumstances row {row} (adult social care: referred): the "
+                   "child is 8 on 1 Oct 2026: adult social care is for a young person "
+                   "preparing for adulthood, from Year 9, 13 (WAR 4.2")
+    assert json.loads(run(cli, receiving, "child", "list", "--json").out) == []

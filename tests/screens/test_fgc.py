@@ -9,7 +9,7 @@ from datetime import date
 
 from cintui.casework import cases, plans, record
 from cintui.store.engine import open_store
-from tests.conftest import TODAY
+from tests.conftest import TODAY, plan_started
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
 from tests.screens.test_shell import (
     held_back,
@@ -23,6 +23,10 @@ from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
 
 
 async def test_fgc_referred_held_and_its_actions_join_the_cin_plan(empty_store):  # noqa: F811
+    store = open_store(empty_store, None)
+    with store.session("amira") as session:  # TRA: the family's plan joins a plan started
+        plan_started(session, cases.find_child(session, "SUP1").id)
+    store.close()
     app = ChildHost(empty_store, "SUP1")
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:

@@ -989,6 +989,51 @@ async def test_a_meeting_on_a_record_with_no_plan_says_so_before_it_ends(demo_st
     assert read(demo_store, lambda s: s.get(m.Meeting, meeting_id).recommendation) == "close"
 
 
+async def test_new_concerns_before_the_plan_is_started_stay_in_the_minutes_tra(
+        demo_store, cli, monkeypatch):
+    """TRA: the plan is authorised by the line manager before it is written. A meeting
+    minuted for a child still at referral, with a new concern, said "the plan's next version
+    is agreed at this meeting, with 1 new concern as an Amber" and wrote a first plan. Now
+    the question says there is no plan to update, the concern stays in the minutes, and why
+    (the step and its command); no plan is written."""
+    db = ("--db", demo_store)
+    monkeypatch.setenv("CINTUI_TODAY", TODAY.isoformat())
+    assert cli("child", "add", "--first-name", "Nell", "--last-name", "Quill", "--dob",
+               "2016-05-04", *db).code == 0
+    reference = next(c["reference"] for c in json.loads(cli("child", "list", "--json",
+                                                            *db).out)
+                     if c["name"] == "Nell Quill")
+    assert cli("person", "add", reference, "--name", "Rose Quill", "--relationship",
+               "Mother", "--pr", "--lives-with", *db).code == 0
+    assert cli("child", "consent", reference, "--person", "Rose", "--decision", "given",
+               "--scope", "meeting", *db).code == 0
+    meeting_id = book(demo_store, reference)
+    app = MeetingHost(demo_store, reference)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        await pilot.press("a")  # everyone present
+        await to_step(pilot, "boxes")
+        await write(pilot, "#new_concerns", "Dad has lost his job -> Dad in work by June")
+        await write(pilot, "#agreed_actions", "Citizens Advice ; Dad ; by 14/03/2027")
+        await to_step(pilot, "decisions")
+        post_burst(app, [("n", "n"), ("3", "3")])  # no longer in need: close
+        await settle(pilot)
+        question = await asked_to_end(pilot)
+        assert "There is no plan on this record for the meeting to update" in question
+        assert "next version" not in question
+        assert (f"The 1 new concern stays in the minutes: {reference} has no CIN plan to "
+                "write yet: it starts with the line manager's authorisation (TRA): cintui "
+                f"plan start {reference} --authorised-by MANAGER") in question
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        assert any(str(n.message) == "Meeting finished: minutes stored (no plan to update)"
+                   for n in app._notifications)
+    child_id = read(demo_store, lambda s: s.get(m.Meeting, meeting_id).child_id)
+    assert read(demo_store, lambda s: plans.versions(s, child_id)) == []
+    minutes = read(demo_store, lambda s: meetings.load_meeting(s, meeting_id).minutes)
+    assert [c.text for c in minutes.new_concerns] == ["Dad has lost his job"]
+
+
 async def test_tab_in_every_step_goes_from_box_to_box_never_to_nowhere(demo_store):
     """Live minuting is typed fast: on each step of the agenda, Tab and Shift+Tab stop only
     where words or a choice go. A step's scrolling column was a stop of its own (Shift+Tab

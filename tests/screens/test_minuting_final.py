@@ -65,3 +65,45 @@ async def test_a_final_meeting_ends_the_plan_with_no_further_review_wir_3(demo_s
     plan = read(demo_store, lambda s: plans.current_plan(s, cases.find_child(s, CHILD).id))
     assert (plan.next_review, plan.ended_on) == (None, date(2026, 11, 23))
     assert plan.agreed_at == "Final CIN meeting 23 Nov 2026"
+
+
+async def test_the_ended_plan_says_what_is_next_and_is_not_re_opened_wir_3(demo_store):
+    """WIR 3, TRA. Ending the minutes of a final meeting said "Meeting finished: minutes
+    stored and the updated plan agreed", nothing of the plan's end or what comes next; and
+    an edit key on the ended plan (a, as the title offered: "a change (a e r c) starts the
+    next version") began a draft asking for a next review. Now the message says the plan
+    ended there and the step-down's command; the plan's title says it ended, and a or n
+    says, where the plan's details are, that it is not re-opened: no version written."""
+    meeting_id = book(demo_store, kind="final")
+    prepare_final(demo_store, meeting_id)
+    app = MeetingHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_minuting(pilot, meeting_id)
+        await to_step(pilot, "decisions")
+        await asked_to_end(pilot)
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        said = str(list(app._notifications)[-1].message)
+        assert said == (
+            "Meeting finished: minutes stored and the plan's last version agreed; the plan "
+            "ended at this final meeting: no further review; next, record the step-down for "
+            f"the manager to decide: cintui stepdown record {CHILD} (S on the record)")
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await settle(pilot)
+        plan = app.screen
+        title = " ".join(text_of(plan, "#plan-title").split())
+        assert "ended at the final meeting: no further review" in title
+        assert "a change (a e r c) starts the next version" not in title
+        number = plan.version.number
+        for key in ("a", "n"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is plan and plan.version.number == number
+            assert " ".join(text_of(plan, "#plan-details").split()) == (
+                f"Nothing written: {CHILD}: an ended plan is not re-opened (WIR 3, TRA): the "
+                "plan ended at the final meeting on 23 Nov 2026: no further review; next, "
+                f"record the step-down for the manager to decide: cintui stepdown record "
+                f"{CHILD} (S on the record).")
+    versions = read(demo_store, lambda s: plans.versions(s, cases.find_child(s, CHILD).id))
+    assert [v.number for v in versions if v.status == "draft"] == []

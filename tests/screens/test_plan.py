@@ -15,7 +15,7 @@ from cintui.store import access
 from cintui.store import models as m
 from cintui.store.engine import open_store
 from cintui.store.models import PlanVersion as VersionRow
-from tests.conftest import TODAY, connect
+from tests.conftest import TODAY, connect, plan_started
 from tests.screens.test_child import ChildHost, cells, fill, read, text_of
 from tests.screens.test_shell import (
     caseload_app,
@@ -495,6 +495,7 @@ def kit_with_a_draft(demo_store, *needs):
             child_id = cases.add_child(session, cases.NewChild(
                 first_name="Kit", last_name="Checks", dob=date(2016, 3, 1),
                 referral_date=TODAY), TODAY).id
+            plan_started(session, child_id)
             draft = plans.start_version(session, child_id, TODAY)
             plans.save_draft(session, draft, replace(
                 plans.load_version(session, draft), needs=needs), TODAY)
@@ -941,6 +942,7 @@ async def test_a_childs_first_plan_is_said_to_be_the_first(demo_store):
         child_id = cases.add_child(session, cases.NewChild(
             first_name="Leo", last_name="New", dob=date(2017, 5, 2), reference="NEW1",
             referral_date=TODAY), TODAY).id
+        plan_started(session, child_id)
     store.close()
     app = PlanHost(demo_store, child_id)
     async with app.run_test(size=SIZE) as pilot:
@@ -951,6 +953,50 @@ async def test_a_childs_first_plan_is_said_to_be_the_first(demo_store):
         assert str(list(app._notifications)[-1].message) == (
             "Version 1: the child's first plan, a draft to edit")
 
+
+
+async def test_no_plan_is_written_before_the_manager_starts_it_tra(demo_store):
+    """TRA: the CIN plan is "sent to the Social Care line manager for authorisation", and that
+    authorisation (`cintui plan start`, K then p on the record) is its start. p, then n, on a
+    child still at referral wrote a first draft; the Summary and the Plan tab said "press p
+    to start one". Now they say the manager's authorisation starts it, and n says why
+    nothing is written where the plan's details would be, with the command."""
+    from cintui.domain.plan import PLAN_NOT_STARTED
+
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        child_id = cases.add_child(session, cases.NewChild(
+            first_name="Ivy", last_name="Early", dob=date(2016, 4, 2), reference="NEW2",
+            referral_date=TODAY), TODAY).id
+    store.close()
+    app = ChildHost(demo_store, "NEW2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert text_of(app.screen, "#plan-headline") == f"Plan: {PLAN_NOT_STARTED}"
+        await pilot.press("4")
+        await settle(pilot)
+        assert " ".join(text_of(app.screen, "#plan-view").split()) == \
+            f"{PLAN_NOT_STARTED} on the record."
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        plan = app.screen
+        assert "not started: the line manager authorises it first" in text_of(
+            plan, "#plan-title")
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is plan and plan.version is None
+        said = " ".join(text_of(plan, "#plan-details").split())
+        assert said == ("Not started, nothing written: NEW2 has no CIN plan to write yet: it "
+                        "starts with the line manager's authorisation (TRA): cintui plan "
+                        "start NEW2 --authorised-by MANAGER (in the app: K on the record, "
+                        "then p).")
+        assert not any("Version 1" in str(n.message) for n in app._notifications)
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            assert plans.versions(session, child_id) == []
+    finally:
+        store.close()
 
 
 async def test_an_imported_childs_first_plan_carries_the_review_date_its_file_gave_wir_2_7(
@@ -1060,6 +1106,7 @@ def hold_initial_meeting(path, reference: str, views: str) -> None:
     store = open_store(path, None)
     with store.session("amira") as session:
         child = cases.find_child(session, reference)
+        plan_started(session, child.id, date(2026, 10, 30))
         mother = record.add_person(session, child.id, record.PersonInput(
             "Jo Keys", "family", "Mother", parental_responsibility=True,
             lives_with_child=True))

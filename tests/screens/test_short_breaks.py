@@ -12,7 +12,7 @@ from cintui.casework import cases, record
 from cintui.casework import short_breaks as sb
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
-from tests.conftest import TODAY
+from tests.conftest import TODAY, plan_started
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
 from tests.screens.test_shell import settle, until
 
@@ -428,6 +428,10 @@ async def test_the_plans_services_offer_the_short_breaks_and_direct_payments(dis
     box holds them when v opens it (a note says so), once: opened again after a save, and
     with "Direct payments" typed by the worker, nothing is added twice."""
     add_packages(disabled_store, "SB1")
+    store = open_store(disabled_store, None)
+    with store.session("amira") as session:  # TRA: the manager has started the plan
+        plan_started(session, cases.find_child(session, "SB1").id)
+    store.close()
     app = ChildHost(disabled_store, "SB1")
     app.actor = "amira"
     async with app.run_test(size=size) as pilot:

@@ -12,7 +12,7 @@ import pytest
 from cintui.casework import cases, plans, record
 from cintui.domain.plan import Need, PlanAction
 from cintui.store.engine import open_store
-from tests.conftest import TODAY
+from tests.conftest import TODAY, plan_started
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
 from tests.screens.test_shell import held_back, post_burst, settle, until, until_shown
 from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
@@ -26,6 +26,7 @@ def planned_store(empty_store):  # noqa: F811
     try:
         with store.session("amira") as session:
             child = cases.find_child(session, "SUP1")
+            plan_started(session, child.id)
             draft = plans.start_version(session, child.id, TODAY, by="amira")
             version = plans.load_version(session, draft)
             plans.save_draft(session, draft, replace(version, needs=(

@@ -42,6 +42,7 @@ from cintui.domain.visit import VisitContent
 from cintui.store import audit, engine, sync
 from cintui.store.base import STORE_ID_KEY
 from cintui.store.models import Child, Meeting, PlanVersion, SyncConflict, Visit
+from tests.conftest import plan_started
 from tests.meeting_consent import consent_to_meetings
 from tests.store.teams import PASSWORD, drop_roles
 
@@ -467,6 +468,7 @@ def build(world: World) -> None:
                             dob=date(2012 + n % 10, 1 + n % 9, 15),
                             referral_date=START - timedelta(days=20 + n), worker=w.login),
                             START)
+                        plan_started(session, child.id)  # TRA: plans are written after it
                         consent_to_meetings(session, child.id, START - timedelta(days=7))
                         made[name].append(child.reference)
     finally:
