@@ -67,7 +67,7 @@ async def open_leo(pilot) -> None:
 
 def clocks(screen) -> dict[str, str]:
     """The Summary's running clocks: what is due -> its due date, as the worker sees them."""
-    return {row[1]: row[0] for row in cells(screen.query_one("#deadlines"))}
+    return {row[1]: row[0].strip() for row in cells(screen.query_one("#deadlines"))}  # " 3 Nov"
 
 
 def facts(path):
