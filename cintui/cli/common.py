@@ -640,7 +640,8 @@ def _writing(ctx: typer.Context, db: str | None) -> Iterator:
             writer = quick.open_writer(loc.path, _passphrase_for_open(loc))
         if writer is not None:
             try:
-                access.opened_light(writer.server_login, writer.reader.team_login)
+                access.opened_light(writer.server_login, writer.reader.team_login,
+                                    writer.reader.rows)
                 with writer.write(access.current_actor()) as tx:
                     yield tx
             finally:
