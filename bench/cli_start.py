@@ -81,8 +81,9 @@ def main() -> None:
     compiled(python)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "CINTUI_CONFIG_DIR": f"{tmp}/cfg", "CINTUI_DATA_DIR": f"{tmp}/data",
-               "CINTUI_TODAY": TODAY, "CINTUI_USER": "bench.worker",
+               "CINTUI_TODAY": TODAY, "LOGNAME": "bench.worker",
                "CINTUI_PASSPHRASE": PASSPHRASE}
+        env.pop("CINTUI_USER", None)  # the login acts: CINTUI_USER must name a worker
         db = Path(tmp) / "bench.db"
         subprocess.run([args.cintui, "demo", "--children", str(args.children), "--seed", "7",
                         "--db", db, *(["--no-encrypt"] if args.plain else [])],

@@ -28,8 +28,9 @@ for var, sub in (("HOME", "home"), ("CINTUI_CONFIG_DIR", "config"),
                  ("XDG_DATA_HOME", "home/.local/share"), ("XDG_CACHE_HOME", "home/.cache")):
     os.environ[var] = str(SCRATCH / sub)  # never the real home folder
 os.environ.setdefault("CINTUI_FUZZ_EXAMPLES", "40")
-os.environ["CINTUI_USER"] = "fuzz.tester"
-for var in ("CINTUI_DB", "CINTUI_DATABASE_URL", "CINTUI_PASSPHRASE", "CINTUI_PASSPHRASE_FILE"):
+os.environ["LOGNAME"] = "fuzz.tester"  # the login: CINTUI_USER must name a worker
+for var in ("CINTUI_DB", "CINTUI_DATABASE_URL", "CINTUI_PASSPHRASE", "CINTUI_PASSPHRASE_FILE",
+            "CINTUI_USER"):
     os.environ.pop(var, None)
 
 from hypothesis import given  # noqa: E402

@@ -132,9 +132,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "CINTUI_CONFIG_DIR": f"{tmp}/cfg",
                    "CINTUI_DATA_DIR": f"{tmp}/data", "CINTUI_TODAY": TODAY,
-                   "CINTUI_USER": "bench.worker"}
+                   "LOGNAME": "bench.worker"}  # the login: CINTUI_USER must name a worker
             env.pop("CINTUI_DATABASE_URL", None)
             env.pop("CINTUI_DB", None)
+            env.pop("CINTUI_USER", None)
             file_env = dict(env)
             if args.encrypted:
                 file_env["CINTUI_PASSPHRASE"] = PASSPHRASE

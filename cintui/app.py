@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 import threading
 import uuid
@@ -209,9 +210,20 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
             return
         wanted = next((w for w in access.wanted_workers(self.requested_worker) if w in known),
                       None)
+        named = os.environ.get("CINTUI_USER", "").strip()
         if self.requested_worker and self.requested_worker not in known:
             self.notify(f"No worker {self.requested_worker!r} on this store: choose who you are.",
                         severity="warning")
+        elif wanted is None and workers and named and not self.requested_worker:
+            # Whom the command line acts as, not a worker here: asked, never opened as the
+            # one chosen last time (or the demo's typical worker), and said why.
+            from cintui.domain.workforce import not_a_worker
+
+            said = not_a_worker("CINTUI_USER", named, [(w.username, w.name) for w in workers])
+            self.notify(f"{said}: choose who you are (and set CINTUI_USER to your username).",
+                        severity="warning", timeout=15)
+            self.switch_screen(self.make_screen("who", workers=workers))
+            return
         elif wanted is None and (last := config.load_settings().get("worker")) and workers:
             # The worker chosen here last has left (or is on another store): ask, never
             # open as someone else, not even the demo's typical worker.
@@ -232,22 +244,7 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         """Why `--as` cannot be who opens the app, in one line (None: it can, or was not
         given): a worker not on the store (with the username likely meant, as every worker
         refusal says), or, on a team server or a laptop, anyone but the login."""
-        from cintui.casework.lookup import NotOnStore
-
-        asked, login = (self.as_worker or "").strip(), self.login
-        if not asked or asked == login or (not login and asked in {w.username for w in workers}):
-            return None
-        if login:
-            return (f"--as: you are logged in to the team server as {login}, not {asked}: "
-                    f"cintui opens as {login} (leave out --as)")
-        if not workers:  # a new store: who is set up first
-            return (f"--as: no workers on this store yet, so not {asked}: open cintui "
-                    "without --as and set up the team (Ctrl+P → Set up), or `cintui worker add`")
-        by_name = {w.name.lower(): w.username for w in workers if w.name}
-        meant = by_name.get(asked.lower())
-        if meant is not None:
-            return f"--as: {asked!r} is a name: give their username ({meant!r})"
-        return f"--as: {NotOnStore('worker', asked, [w.username for w in workers]).problem}"
+        return as_refusal(self.as_worker, self.login, [(w.username, w.name) for w in workers])
 
     def on_worker_chosen(self, message) -> None:  # screens.messages.WorkerChosen
         if message.username:
@@ -395,10 +392,69 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
             opened.close()
 
 
+def as_refusal(as_worker: str | None, login: str | None,
+               workers: list[tuple[str, str]]) -> str | None:
+    """Why `--as` cannot be who opens the app, in one line (None: it can, or was not given):
+    a worker not on the store (`workers`: username and name), or, on a team server or a
+    laptop (`login`), anyone but the login."""
+    from cintui.domain.workforce import not_a_worker
+
+    asked = (as_worker or "").strip()
+    if not asked or asked == login:
+        return None
+    if login:
+        return (f"--as: you are logged in to the team server as {login}, not {asked}: "
+                f"cintui opens as {login} (leave out --as)")
+    if not workers:  # a new store: who is set up first
+        return (f"--as: no workers on this store yet, so not {asked}: open cintui "
+                "without --as and set up the team (Ctrl+P → Set up), or `cintui worker add`")
+    return not_a_worker("--as", asked, workers)
+
+
+def refused_before_start(location: access.StoreLocation, worker: str | None) -> str | None:
+    """`--as` refused (`as_refusal`) before the app draws anything, when the store can be
+    read now: a plain file, or an encrypted one whose passphrase is given (CINTUI_PASSPHRASE,
+    or a passphrase file that is a file: a pipe is read once, by the unlock screen). The
+    reader opened here (ahead, on its own thread) is the one the unlock screen then takes.
+    None: no `--as`, it is a worker, or only the app can tell (the passphrase is asked,
+    the store is a server's, or older than this cintui)."""
+    import os
+    from pathlib import Path
+
+    if not worker or location.url is not None or location.path is None:
+        return None
+    try:
+        if not location.path.is_file():
+            return None  # the welcome screen: a new store
+        passphrase = None
+        if location.is_encrypted():
+            given = os.environ.get("CINTUI_PASSPHRASE_FILE")
+            if given and not Path(given).is_file():
+                return None
+            passphrase = access.env_passphrase()
+            if passphrase is None:
+                return None  # asked for in the app, which refuses after it
+    except (OSError, access.AccessError):
+        return None  # said by the unlock screen
+    from cintui.store import fast
+
+    reader = fast.reader_ahead(location.path, passphrase)
+    if reader is None:  # a wrong passphrase, an older store: the app says
+        return None
+    asked, login = worker.strip(), reader.team_login
+    if asked == login or (not login and reader.rows(fast.WORKER_EXISTS_SQL,
+                                                    {"username": asked})):
+        return None
+    return as_refusal(worker, login, [tuple(r) for r in reader.rows(fast.ACTIVE_WORKERS_SQL)])
+
+
 def run_app(location: access.StoreLocation, *, encrypt: bool = True,
             worker: str | None = None, today: date | None = None,
             now: datetime | None = None) -> None:
     """The app; `today`/`now` as CINTUI_TODAY gives them (README: a day just gone)."""
+    if (refused := refused_before_start(location, worker)) is not None:
+        print(f"cintui: {refused}", file=sys.stderr)  # one line, no screen drawn first
+        sys.exit(2)
     importlib.import_module("cintui.reference.holiday_cache").install()  # bank holidays, cached
     app = CintuiApp(location, encrypt=encrypt, worker=worker, today=today, now=now)
     app.run()

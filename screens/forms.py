@@ -72,6 +72,19 @@ def _problem(exc: Exception) -> tuple[str, str]:
     return field, problem
 
 
+class FormLine(Static):
+    """A line at the foot of a form (its warnings, why it was not saved), in view however
+    long the form: no row while it says nothing."""
+
+    def __init__(self, content: str = "", **kwargs) -> None:
+        super().__init__(content, **kwargs)
+        self.display = bool(content)
+
+    def update(self, content="", *, layout: bool = True) -> None:
+        super().update(content, layout=layout)
+        self.display = bool(str(content).strip())
+
+
 class FormScreen(TabMovesAtOnce, ModalScreen):
     """A modal form: one row per field, its problem on the line below it."""
 
@@ -89,8 +102,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     FormScreen Input > .input--placeholder { text-style: italic; }
     FormScreen .error { color: $error; height: auto; padding: 0 0 0 24; }
     FormScreen .error.-empty { display: none; }
-    FormScreen #form-error { color: $error; height: auto; }
-    FormScreen #form-info { color: $warning; height: auto; }
+    FormScreen #form-error { color: $error; height: auto; dock: bottom; }
+    FormScreen #form-info { color: $warning; height: auto; dock: bottom; }
     FormScreen .warning { color: $warning; height: auto; padding: 0 0 0 24; }
     FormScreen .warning.-empty { display: none; }
     FormScreen #buttons { height: auto; margin: 1 0 0 0; align: right middle; }
@@ -163,7 +176,6 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self._adopted: str | None = None
         self.saver: drafts.DraftSaver | None = None  # KEEP_TYPED: writes the draft as typed
         self._saving = False  # saving or cancelling: no draft is kept from then on
-        self._warned: set[str] = set()  # the warnings said as notices (`_say_hidden_warnings`)
         self._needed_for: list[tuple[str, str, frozenset, bool]] = []  # `tab_stop_only_for`
 
     # ------------------------------------------------------------ examples that fit
@@ -381,8 +393,10 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         with FieldsScroll(id="form"):
             yield Static(plain(self.TITLE_TEXT), id="form-title")
             yield from self.fields()
-            yield Static("", id="form-info")
-            yield Static("", id="form-error")
+            # At the foot of the form, in view at 80x24 while its boxes scroll (under the
+            # last box, a warning was out of view and said as a notice over the form).
+            yield FormLine("", id="form-info")
+            yield FormLine("", id="form-error")
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
@@ -553,39 +567,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         problems = {**self.plain_text_problems(ids), **self.problems()}
         self.show_problems(problems, fields, ids)
         self.after_check(problems)
-        self.call_after_refresh(self._say_hidden_warnings)
         return problems
-
-    def _say_hidden_warnings(self) -> None:
-        """A warning under the form ("⚠ …") is below the fold on a laptop's 80x24 when the
-        form is long: each new one is also said as a notice, once, when it appears out of
-        view (one in view is read where it is)."""
-        infos, forms = self.query("#form-info"), self.query("#form")
-        if not self.is_attached or not infos or not forms:
-            return
-        info = infos.first()
-        shown = [line for line in str(info.render()).splitlines() if line.startswith("⚠")]
-        self._withdraw_fixed(set(shown))
-        new = [line for line in shown if line not in self._warned]
-        if not new:
-            return
-        self._warned.update(new)
-        if forms.first().scrollable_content_region.contains_region(info.region):
-            return
-        for line in new:
-            self.notify(line.removeprefix("⚠").strip(), severity="warning", timeout=12)
-
-    def _withdraw_fixed(self, shown: set[str]) -> None:
-        """A notice said of a warning that has since gone (the worker fixed it) goes too:
-        it stayed over the form for its 12 seconds, saying what was no longer so."""
-        fixed = self._warned - shown
-        if not fixed:
-            return
-        self._warned -= fixed  # said again should it come back
-        words = {line.removeprefix("⚠").strip() for line in fixed}
-        app = self.app
-        for notice in [n for n in app._notifications if n.message in words]:
-            app._unnotify(notice)
 
     def plain_text_problems(self, ids: dict[str, list[Widget]] | None = None) -> dict[str, str]:
         """Plain text only (Trust: output is inert): a control character pasted into any

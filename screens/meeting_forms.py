@@ -137,8 +137,8 @@ class ScheduleFormScreen(FormScreen):
         # venue while the line said "Enter here", and Enter there moved on to the chair.
         self.query_one("#consent" if self.context.consent else "#venue").focus()
         self._chair_named()
-        # STO 4.4's partners, and every other warning, are under the form: below the fold
-        # on a laptop's 80x24, they are said as notices too (`_say_hidden_warnings`).
+        # STO 4.4's partners, and every other warning, are at the form's foot: in view on a
+        # laptop's 80x24 too (`FormLine`).
         self.refresh_checks(["consent"])
 
     def _consent_words(self) -> str:

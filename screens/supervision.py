@@ -372,15 +372,23 @@ class SupervisionSessionScreen(FormScreen):
         with any of them): two sessions half typed, for two workers, each come back to its
         own children."""
         ours = {c[0].hex for c in self.chosen}
-        best, most = None, 0
+        best, most, before = None, 0, None
+        # A draft kept before it was kept by child (cintui of 6 December and earlier): named
+        # for the exact set marked, its fields numbered as the form showed them (c0, c1, …,
+        # this same set in the list's order), as it put them back; written again the new way.
+        old_name = "SupervisionSessionScreen:" + ",".join(sorted(str(c[0]) for c in self.chosen))
         for kept in drafts.for_child(session, None, drafts.FORM):
-            if kept.owner != self.app.actor or kept.payload.get("form") != self.kept_as():
+            if kept.owner != self.app.actor:
+                continue
+            if kept.payload.get("form") == old_name:
+                before = before or kept
+            if kept.payload.get("form") != self.kept_as():
                 continue
             values = kept.payload.get("values") or {}
             shared = len(ours & {name.split("_", 1)[0] for name in values})
             if shared > most:
                 best, most = kept, shared
-        return best
+        return best or before
 
     def kept_values(self, values: dict, part: str) -> dict:
         out = dict(self.aside[part])

@@ -117,13 +117,18 @@ def private_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("CINTUI_PASSPHRASE_FILE", "")
     for var, value in private_env(tmp_path).items():
         monkeypatch.setenv(var, value)
-    monkeypatch.setenv("CINTUI_USER", "test.worker")
+    # Who acts, when a test does not say: the login (as for a worker whose login is no worker
+    # on the store), not CINTUI_USER, which must name a worker on the store (it is refused
+    # otherwise). getpass reads LOGNAME first; a subprocess inherits it.
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+    monkeypatch.setenv("LOGNAME", "test.worker")
     # The team server's login that this process last opened (a process opens one store;
     # a test worker opens many): never carried from one test into the next.
     from cintui.store import access
 
     monkeypatch.setattr(access, "_server_login", None)
     monkeypatch.setattr(access, "_replica_login", None)
+    monkeypatch.setattr(access, "_workers_here", None, raising=False)
     try:
         from cintui.reference import policies
 
@@ -419,7 +424,7 @@ SCRIPTED = "scripted"  # template key: a store built from another by cintui comm
 def scripted_key(base: tuple | None, commands, user: str) -> tuple:
     """The template key of the store `commands` (each one `cintui` command's arguments,
     without `--db`) make from `base` (None: `db init`; else `cintui demo` arguments), run
-    as `user` (CINTUI_USER)."""
+    as `user` (the login)."""
     return (SCRIPTED, base, tuple(tuple(str(a) for a in c) for c in commands), user)
 
 
@@ -473,8 +478,8 @@ def _build_scripted(key: tuple, location, passphrase: str | None) -> None:
     _, base, commands, user = key
     assert passphrase is None, "scripted stores are plain"
     _build(base, location)
-    was = os.environ.get("CINTUI_USER")
-    os.environ["CINTUI_USER"] = user
+    was = os.environ.get("LOGNAME")  # the login: it acts on a store with no workers yet too
+    os.environ["LOGNAME"] = user
     try:
         for command in commands:
             said = io.StringIO()
@@ -485,9 +490,9 @@ def _build_scripted(key: tuple, location, passphrase: str | None) -> None:
                 assert not exc.code, f"could not build a test store: {command}: {said.getvalue()}"
     finally:
         if was is None:
-            os.environ.pop("CINTUI_USER", None)
+            os.environ.pop("LOGNAME", None)
         else:
-            os.environ["CINTUI_USER"] = was
+            os.environ["LOGNAME"] = was
 
 
 class StoreFactory:

@@ -103,9 +103,9 @@ class Crasher:
         self.env = {**os.environ, "CINTUI_PASSPHRASE_FILE": str(secret),
                     "CINTUI_CONFIG_DIR": str(folder / "config"),
                     "CINTUI_DATA_DIR": str(folder / "data"), "CINTUI_TODAY": TODAY,
-                    "CINTUI_USER": "crash.tester", "PYTHONPATH": str(ROOT),
+                    "LOGNAME": "crash.tester", "PYTHONPATH": str(ROOT),
                     "PYTHONUNBUFFERED": "1"}  # each line said as it is printed
-        for var in ("CINTUI_DB", "CINTUI_DATABASE_URL", "CINTUI_PASSPHRASE"):
+        for var in ("CINTUI_DB", "CINTUI_DATABASE_URL", "CINTUI_PASSPHRASE", "CINTUI_USER"):
             self.env.pop(var, None)
         done = self.cintui("demo", "--children", "6", "--seed", "7", "--today", TODAY)
         assert done.returncode == 0, done.stderr

@@ -149,7 +149,7 @@ class World:
         """The world's own config folder (its audit heads), data folder, user and today."""
         return {"CINTUI_CONFIG_DIR": str(self.folder / "config"),
                 "CINTUI_DATA_DIR": str(self.folder / "data"), "CINTUI_TODAY": TODAY,
-                "CINTUI_USER": "fuzz.tester", "CINTUI_PASSPHRASE_FILE": "",
+                "LOGNAME": "fuzz.tester", "CINTUI_PASSPHRASE_FILE": "",
                 "CINTUI_DB": str(self.folder / "default.db")}
 
     def enter(self) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from cintui.domain.calendar import england_time
 from cintui.domain.dates import day_words
 from cintui.domain.policy import PolicyProfile
-from cintui.domain.text import folded
+from cintui.domain.text import close_name, did_you_mean, folded
 from cintui.domain.timescales import (
     ChildEvents,
     EnquiryFact,
@@ -59,18 +59,6 @@ class NotOnStore(UnknownScope):
         super().__init__(field, f"no {field} called {text!r}" + _meant(self.close))
 
 
-def close_name(text: str, known: Iterable[str]) -> str | None:
-    """The name on the store `text` was likely meant as: mistyped ("wendy.wroker"), or its
-    words in another order ("Families North" for "North Families"); None if none is."""
-    import difflib
-
-    known = list(known)
-    matches = difflib.get_close_matches(text.strip(), known, n=1, cutoff=0.8)
-    words = sorted(text.lower().split())
-    return matches[0] if matches else next(
-        (k for k in known if sorted(k.lower().split()) == words), None)
-
-
 def names_meant(text: str, names: Iterable[str]) -> list[str]:
     """The names `text` may mean: the one it is in any case; else those holding it whole
     ("south"); else those holding each of its words ("disability north" for "Children with
@@ -85,7 +73,7 @@ def names_meant(text: str, names: Iterable[str]) -> list[str]:
 
 
 def _meant(close: str | None) -> str:
-    return f" (did you mean {close!r}?)" if close else ""
+    return did_you_mean(close)
 
 
 def team_meant(text: str, names: Iterable[str]) -> str:

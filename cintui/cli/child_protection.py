@@ -77,10 +77,9 @@ def cp_strategy(
 
     now = _today(today)
     day = _parse_date(on, "--on") if on is not None else now
-    who = access.current_actor()
     _write(ctx, db, child, as_json, lambda s, cid: child_protection.record_strategy(
         s, cid, day, outcome.strip().lower().replace("-", "_"), notes=notes,
-        recorded_by=who, today=now))
+        recorded_by=access.current_actor(), today=now))
 
 
 @cp_app.command("s47")

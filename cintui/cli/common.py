@@ -60,16 +60,26 @@ class CliError(Exception):
 def as_typed(exc: BaseException) -> str:
     """A user error's words, naming what was typed: an error carrying a form's `field`
     (`not_invited_reason: …`, as a screen shows it beside the box) names the option of the
-    command that ran instead (`--not-invited-reason: …`). The option is read from that
-    command's own parameters: the innermost command context in the error's traceback
-    (`cintui each` runs others), so no table of fields is kept per command."""
+    command that ran instead (`--not-invited-reason: …`); a field that is an argument keeps
+    its name (`child: …`); a field that is neither was never typed (`plan: Leo Walk has no
+    plan yet`), so the problem is said alone. The option is read from that command's own
+    parameters: the innermost command context in the error's traceback (`cintui each` runs
+    others), so no table of fields is kept per command."""
     text = str(exc)
     field = getattr(exc, "field", None)
     if not isinstance(field, str) or not field or not text.startswith(f"{field}: "):
         return text
     problem = text[len(field) + 2:]
-    option = _option_for(_context_that_ran(exc), field, problem)
-    return f"{option}: {problem}" if option else text
+    ctx = _context_that_ran(exc)
+    if ctx is None or _is_argument(ctx, field):
+        return text
+    option = _option_for(ctx, field, problem)
+    return f"{option}: {problem}" if option else problem
+
+
+def _is_argument(ctx, field: str) -> bool:
+    params = getattr(getattr(ctx, "command", None), "params", ())
+    return any(p.param_type_name == "argument" and p.name == field for p in params)
 
 
 def _context_that_ran(exc: BaseException):
@@ -89,7 +99,7 @@ def _option_for(ctx, field: str, problem: str) -> str | None:
     else the one option whose value the problem quotes (`--by nobody`: "worker: no worker
     called 'nobody'"). None for a field that is an argument (the child) or none of these."""
     params = getattr(getattr(ctx, "command", None), "params", ())
-    if any(p.param_type_name == "argument" and p.name == field for p in params):
+    if _is_argument(ctx, field):
         return None
     options = [p for p in params if p.param_type_name == "option" and not p.hidden]
 
@@ -641,7 +651,8 @@ def _writing(ctx: typer.Context, db: str | None) -> Iterator:
             writer = quick.open_writer(loc.path, _passphrase_for_open(loc))
         if writer is not None:
             try:
-                access.opened_light(writer.server_login, writer.reader.team_login)
+                access.opened_light(writer.server_login, writer.reader.team_login,
+                                    writer.reader.rows)
                 with writer.write(access.current_actor()) as tx:
                     yield tx
             finally:

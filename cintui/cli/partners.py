@@ -46,8 +46,7 @@ def export_cin_status(
     fmt = _check_format(fmt, partners.FORMATS, output, default="csv")
     output = _check_folder(output)
     now = _today(today)
-    actor = access.current_actor()
-    with _open(ctx, db) as store, store.session(actor) as session:
+    with _open(ctx, db) as store, store.session(actor := access.current_actor()) as session:
         children = partners.cin_status(session, team=team)
         try:
             partners.record_disclosure(session, children, recipient=recipient,

@@ -316,8 +316,7 @@ def plan_exit(
     if not given:
         raise CliError("give --bottom-lines, --if-not-met or --good-enough")
     now = _today(today)
-    actor = access.current_actor()
-    with _open(ctx, db) as store, store.session(actor) as session:
+    with _open(ctx, db) as store, store.session(actor := access.current_actor()) as session:
         record = cases.find_child(session, child)
         draft = plans.draft_version_id(session, record.id)
         if draft is None:

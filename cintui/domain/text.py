@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 
 def counted(n: int, word: str, plural: str | None = None) -> str:
@@ -115,3 +116,20 @@ def folded(text: str) -> str:
         return text
     text = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_FOLD)
+
+
+def close_name(text: str, known: Iterable[str]) -> str | None:
+    """The name on the store `text` was likely meant as: mistyped ("wendy.wroker"), or its
+    words in another order ("Families North" for "North Families"); None if none is."""
+    import difflib
+
+    known = list(known)
+    matches = difflib.get_close_matches(text.strip(), known, n=1, cutoff=0.8)
+    words = sorted(text.lower().split())
+    return matches[0] if matches else next(
+        (k for k in known if sorted(k.lower().split()) == words), None)
+
+
+def did_you_mean(close: str | None) -> str:
+    """" (did you mean 'x'?)" after a refusal, for the name on the store likely meant."""
+    return f" (did you mean {close!r}?)" if close else ""

@@ -12,7 +12,7 @@ from datetime import date
 from cintui.domain.dates import day_words
 from cintui.domain.people import InvalidContact, check_email
 from cintui.domain.roles import ROLE_LABELS, ROLES, role_label
-from cintui.domain.text import counted, folded
+from cintui.domain.text import close_name, counted, did_you_mean, folded
 
 TYPICAL_CASELOAD = range(15, 22)  # WAR 3.5 / 6.2.1: about 15, county average 16-21
 
@@ -60,6 +60,22 @@ def typical_worker(workers: list[WorkerSummary]) -> WorkerSummary | None:
 
 
 # ---------------------------------------------------------------- roles
+
+
+def not_a_worker(label: str, asked: str, workers: Iterable[tuple[str, str | None]]
+                 ) -> str | None:
+    """Why `asked`, given as `label` (`--as`, `CINTUI_USER`), is not who acts: no worker on
+    the store has that username (`workers`: each one's username and name), in one line as
+    every worker refusal says it: a worker's name is answered with their username, else the
+    username likely meant is offered. None: it is a worker's username."""
+    workers = list(workers)
+    if any(username == asked for username, _name in workers):
+        return None
+    meant = {name.lower(): username for username, name in workers if name}.get(asked.lower())
+    if meant is not None:
+        return f"{label}: {asked!r} is a name: give their username ({meant!r})"
+    close = close_name(asked, [username for username, _name in workers])
+    return f"{label}: no worker called {asked!r}{did_you_mean(close)}"
 
 
 def _words(text: str) -> str:

@@ -170,23 +170,43 @@ _server_login: str | None = None
 _replica_login: str | None = None
 
 
+# The workers on the store this process has open (username, name), read when CINTUI_USER
+# names whom it acts as, so that a name that is no worker here is refused (`current_actor`),
+# not recorded as who acted; None: not read (no CINTUI_USER, a team server, a laptop).
+_workers_here: list[tuple[str, str]] | None = None
+
+
 def _opened(store):
-    global _server_login, _replica_login
+    global _server_login, _replica_login, _workers_here
     _server_login = store.server.login if store.server is not None else None
     _replica_login = None
+    _workers_here = None
     if store.server is None and store.path is not None:
         with store.engine.connect() as conn:
             _replica_login = conn.exec_driver_sql(
                 "SELECT value FROM store_meta WHERE key = 'sync_login'").scalar()
+    if acting_login() is None and os.environ.get("CINTUI_USER", "").strip():
+        from cintui.store.fast import ACTIVE_WORKERS_SQL
+
+        with store.engine.connect() as conn:
+            _workers_here = [tuple(r) for r in conn.exec_driver_sql(ACTIVE_WORKERS_SQL)]
     return store
 
 
-def opened_light(server_login: str | None, replica_login: str | None) -> None:
+def opened_light(server_login: str | None, replica_login: str | None,
+                 rows=None) -> None:
     """A store opened without `Store` (the light writer): who acts on it, as `_opened` says
-    for a store (a team server's login; a laptop replica's sync login)."""
-    global _server_login, _replica_login
+    for a store (a team server's login; a laptop replica's sync login; with `rows`, its
+    reader's, the workers on it when CINTUI_USER is set)."""
+    global _server_login, _replica_login, _workers_here
     _server_login = server_login
     _replica_login = None if server_login is not None else replica_login
+    _workers_here = None
+    if rows is not None and _server_login is None and _replica_login is None \
+            and os.environ.get("CINTUI_USER", "").strip():
+        from cintui.store.fast import ACTIVE_WORKERS_SQL
+
+        _workers_here = [tuple(r) for r in rows(ACTIVE_WORKERS_SQL)]
 
 
 def open_location(loc: StoreLocation, passphrase: str | None):
@@ -266,12 +286,15 @@ def wanted_workers(requested: str | None, reader: object = None) -> list[str]:
     """Whose caseload the app may open on, first choice first; it opens on the first who is
     a worker on the store, else it asks. On a team server (or a laptop) the login alone;
     else the worker asked for (`--as`) alone; else `CINTUI_USER` (whom the command line
-    acts as), then the worker chosen last time."""
+    acts as) alone: one naming no worker here is asked about, not passed over for another;
+    else the worker chosen last time."""
     if chosen := getattr(reader, "team_login", None) or requested:  # the app asks for the
         # login on a team server (`CintuiApp.on_store_opened`, `on_reader_opened`)
         return [chosen]
-    named = (os.environ.get("CINTUI_USER"), config.load_settings().get("worker"))
-    return [w for w in dict.fromkeys(named) if isinstance(w, str) and w]
+    if named := (os.environ.get("CINTUI_USER") or "").strip():
+        return [named]
+    last = config.load_settings().get("worker")
+    return [last] if isinstance(last, str) and last else []
 
 
 def current_actor() -> str:
@@ -291,6 +314,11 @@ def current_actor() -> str:
                               "(unset CINTUI_USER)")
         return _replica_login
     if env:
+        if _workers_here:  # none yet: a new store's team is being set up
+            from cintui.domain.workforce import not_a_worker
+
+            if (said := not_a_worker("CINTUI_USER", env.strip(), _workers_here)) is not None:
+                raise AccessError(said)
         return env
     worker = config.load_settings().get("worker")
     if isinstance(worker, str) and worker:

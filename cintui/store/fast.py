@@ -65,6 +65,7 @@ ORDER BY w.name, w.username
 """
 DEMO_SQL = "SELECT count(*) FROM store_meta WHERE key = 'demo'"
 WORKER_EXISTS_SQL = "SELECT 1 FROM worker WHERE username = :username AND active"
+ACTIVE_WORKERS_SQL = "SELECT username, name FROM worker WHERE active"
 
 
 def _quote(passphrase: str) -> str:
@@ -97,6 +98,16 @@ def prefetch_reader(path: Path, passphrase: str | None) -> None:
     thread = threading.Thread(target=work, name="open-reader", daemon=True)
     _AHEAD[(str(path), passphrase)] = (thread, result)
     thread.start()
+
+
+def reader_ahead(path: Path, passphrase: str | None) -> FastReader | None:
+    """The reader opened ahead for `path` (`prefetch_reader`, started now if it was not),
+    once it is open, left for `open_reader` to take: a look before the app starts. None if
+    it did not open (`open_reader` says why, or opens the full store)."""
+    prefetch_reader(path, passphrase)
+    thread, result = _AHEAD[(str(path), passphrase)]
+    thread.join()
+    return result.get("reader")
 
 
 def drop_ahead() -> None:

@@ -160,7 +160,7 @@ def test_a_managers_forms_part_typed_go_to_whoever_records_the_leaving(cli, team
     from tests.screens.test_caseload import new_child_half_typed
 
     new_child_half_typed(team, "tom.hale")
-    monkeypatch.setenv("CINTUI_USER", recorder)
+    monkeypatch.setenv("LOGNAME", recorder)  # the login (CINTUI_USER must name a worker)
     left = ok(cli, team, "worker", "leave", "tom.hale", *DAY)
     heir = recorder if recorder == "ben.cole" else "tom.hale"
     assert left["forms_handed_to"] == ("Ben Cole (ben.cole)" if heir == "ben.cole" else None)
@@ -184,7 +184,7 @@ def test_a_leavers_forms_left_behind_are_handed_over_later(cli, team, monkeypatc
     from tests.screens.test_caseload import new_child_half_typed
 
     new_child_half_typed(team, "tom.hale")
-    monkeypatch.setenv("CINTUI_USER", "it.admin")
+    monkeypatch.setenv("LOGNAME", "it.admin")  # a login: CINTUI_USER must name a worker
     assert ok(cli, team, "worker", "leave", "tom.hale", *DAY)["forms_handed"] == []
     one_line_error(run(cli, team, "worker", "hand-over", "amira.ashdown", "--to", "ben.cole"),
                    "amira.ashdown has not left: their forms are theirs")
@@ -357,6 +357,49 @@ def test_a_team_not_on_the_store_is_one_refusal_in_every_command(cli, team, tmp_
         result = run(cli, team, *command, *typed)
         assert (result.code, result.err.strip()) == (2, said), command
     assert sha(team) == before and not (tmp_path / "out").exists()
+
+
+def test_cintui_user_naming_no_worker_is_refused_in_one_line_nothing_written(
+        cli, team, monkeypatch):
+    """CINTUI_USER names whom the command line acts as. Naming no worker on the store, it
+    was taken as it was: a decision recorded as by 'amira.ashdwn', whom no one is. It is
+    refused in one line naming CINTUI_USER, with the username likely meant (or the username
+    for a name), exit 2, nothing written; commands that only read still answer (`worker
+    list`, to find your username). Naming a worker, it acts as before."""
+    from tests.cli.test_cli import sha
+
+    before = sha(team)
+    for named, said in (
+            ("amira.ashdwn", "cintui: CINTUI_USER: no worker called 'amira.ashdwn' (did you "
+                             "mean 'amira.ashdown'?)"),
+            ("Amira Ashdown", "cintui: CINTUI_USER: 'Amira Ashdown' is a name: give their "
+                              "username ('amira.ashdown')")):
+        monkeypatch.setenv("CINTUI_USER", named)
+        for command in (("decision", "add", "Nell", "--kind", "other", "--decision",
+                         "Keep the plan", "--rationale", "School settled", *DAY),
+                        ("plan", "exit", "Nell", "--good-enough", "Nell at school", *DAY),
+                        ("child", "add", "--first-name", "Mia", "--last-name", "Synthetic",
+                         "--dob", "2019-01-01", "--worker", "ben.cole", *DAY)):
+            result = run(cli, team, *command)
+            assert (result.code, result.err) == (2, said + "\n"), command
+        assert sha(team) == before
+        assert [w["username"] for w in ok(cli, team, "worker", "list")] == [
+            "amira.ashdown", "ben.cole", "tom.hale"]
+    monkeypatch.setenv("CINTUI_USER", "amira.ashdown")
+    done = run(cli, team, "decision", "add", "Nell", "--kind", "other", "--decision",
+               "Keep the plan", "--rationale", "School settled", *DAY)
+    assert done.code == 0 and "(Amira Ashdown," in done.out
+
+
+def test_cintui_user_sets_up_a_new_store_before_its_first_worker(cli, db, monkeypatch):
+    """On a store with no workers yet CINTUI_USER is not refused: the team is set up by the
+    command line, its first worker added, as whoever is doing it."""
+    monkeypatch.setenv("CINTUI_USER", "tom.hale")
+    for command in TEAM[:3]:
+        assert run(cli, db, *command).code == 0, command
+    monkeypatch.setenv("CINTUI_USER", "tom.hail")
+    assert run(cli, db, *TEAM[4]).err == ("cintui: CINTUI_USER: no worker called 'tom.hail' "
+                                          "(did you mean 'tom.hale'?)\n")
 
 
 def test_a_worker_not_on_the_store_is_one_refusal_in_every_command(cli, team, tmp_path):

@@ -47,7 +47,7 @@ def test_wir_2_1_2_3_no_booking_without_consent_unless_the_record_says_why(cli, 
        "withdrawn", "--person", mother)
     before = listed(cli, demo_store)
     one_line_error(cli("meeting", "schedule", CHILD, *BOOK, "--db", demo_store, *DAY),
-                   "consent: WIR 2.1, 2.3: consent to the meeting", "withdrawn")
+                   "cintui: WIR 2.1, 2.3: consent to the meeting", "withdrawn")
     assert listed(cli, demo_store) == before
     ok(cli, demo_store, "child", "consent", CHILD, "--scope", "meeting", "--decision",
        "given", "--person", mother, "--without-consent",

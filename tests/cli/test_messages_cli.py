@@ -112,7 +112,7 @@ def test_wir_2_1_2_3_a_meeting_refused_for_want_of_a_parent_names_the_command_to
             "2026-11-30 16:00", "--venue", "Family home", "--chair", "Ann Chair",
             "--chair-role", "Team manager")
     said = _refused(cli, db, *book)
-    assert said.startswith("cintui: consent: WIR 2.1, 2.3: no meeting without consent from a "
+    assert said.startswith("cintui: WIR 2.1, 2.3: no meeting without consent from a "
                            "parent with parental responsibility, and none is on the child's "
                            "record: add them (2 for People, then a, PR ticked; `cintui person "
                            "add CHILD --pr`), then record their consent to a CIN meeting"), said
@@ -136,3 +136,16 @@ def test_bex_3_a_name_not_on_the_store_names_the_option_it_was_typed_in(
                *DAY).code == 0
     assert _refused(cli, db, "close", "decide", "CIN000001", "--approve", "--rationale",
                     "Needs met", "--by", "nobody") == "cintui: --by: no worker called 'nobody'"
+
+
+def test_a_refusal_about_no_option_says_the_problem_alone(cli, tmp_path, monkeypatch):
+    """`plan show` for a child with no plan started said "cintui: plan: Mia Cole (CIN000002)
+    has no plan yet: …", the form's field printed as if it were an option. A field that is
+    neither an option nor an argument of the command run is left out; the child, typed as the
+    argument, is still named; an option is named as typed."""
+    db = _store(cli, tmp_path, monkeypatch)
+    said = _refused(cli, db, "plan", "show", "CIN000002")
+    assert said.startswith("cintui: Mia Cole (CIN000002) has no plan yet: the manager's "), said
+    assert _refused(cli, db, "plan", "show", "CIN000009").startswith("cintui: child: ")
+    assert _refused(cli, db, "child", "list", "--worker", "amira.x").startswith(
+        "cintui: --worker: no worker called 'amira.x'")

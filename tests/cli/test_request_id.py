@@ -193,7 +193,7 @@ def test_on_a_team_server_each_workers_requests_are_their_own(team, cli, monkeyp
              "Check in", "--analysis", "Seen alone.", "--today", "2026-11-23",
              "--request-id", "shared-id", "--json")
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     first = cli(*visit)
     assert first.code == 0, first.err
     again = cli(*visit)

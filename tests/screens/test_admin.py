@@ -184,7 +184,7 @@ async def test_a_team_is_set_up_from_an_empty_store_with_the_palette(new_locatio
     assert teams == [("Safeguarding South", "Safeguarding and Support")]
     assert workers == [("amira.ashdown", "social_worker", "amira.ashdown@example.org"),
                        ("tom.hale", "team_manager", "tom.hale@example.org")]
-    assert actors == {"test.worker"}  # CINTUI_USER: nobody on the store chosen yet
+    assert actors == {"test.worker"}  # the login: nobody on the store chosen yet
 
 
 async def test_a_letter_in_an_open_list_chooses_its_option_and_others_still_search(

@@ -15,7 +15,7 @@ SIZE = (120, 40)
 
 async def test_on_a_team_server_the_lock_asks_for_the_logins_password_priv_2(
         team, monkeypatch):  # noqa: F811
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     app = CintuiApp(access.StoreLocation(url=team.url(team.worker)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")

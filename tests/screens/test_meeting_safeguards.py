@@ -291,8 +291,8 @@ async def test_a_form_shows_its_own_keys_and_an_empty_box_for_no(demo_store):
 async def test_sto_4_4_booking_prompts_adult_mental_health_until_they_are_invited(demo_store):
     """STO 4.4: adult mental health "not always invited to children's meetings when their
     presence could add value". Booking a meeting for a child whose assessment found a
-    parent's mental health (4B) says so under the form, without stopping the booking (on a
-    laptop's 80x24, where that is below the fold, as a notice too); with the parent's care
+    parent's mental health (4B) says so at the form's foot, without stopping the booking (in
+    view on a laptop's 80x24 too, with no notice over the form); with the parent's care
     coordinator on People (and so invited) it says nothing."""
     from cintui.casework import caseload
     from tests.screens.test_child import ChildHost
@@ -320,7 +320,7 @@ async def test_sto_4_4_booking_prompts_adult_mental_health_until_they_are_invite
     prompt = ("STO 4.4: the assessment found a parent's mental health (4B): invite adult "
               "mental health services")
     assert (await booking_info()).count(prompt) == 1  # under the form, in view
-    assert (await booking_info((80, 24))).count(prompt) == 2  # below the fold: told too
+    assert (await booking_info((80, 24))).count(prompt) == 1  # at the form's foot, no notice
 
     def add_coordinator(session, cid):
         record.add_person(session, cid, record.PersonInput(

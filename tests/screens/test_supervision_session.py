@@ -425,3 +425,44 @@ async def test_a_session_saved_after_the_lock_is_said_and_leaves_the_list_priv_2
     for q in rows[:2]:
         assert _read(path, lambda s, q=q: supervision.facts(s, q.child_id))[0].discussion \
             == f"{q.name}: reviewed"
+
+
+async def test_a_session_kept_before_the_upgrade_comes_back_and_is_kept_by_child_priv_2(
+        sqlite_demo_store):
+    """PRIV 2: a session half typed before drafts were kept by child was kept under the
+    exact set marked (its children's ids in the draft's name, their fields numbered c0, c1
+    as the form showed them). Marking the same two children brings it back, each child's
+    words in their box (it was no longer offered), and the next keep writes it the new way:
+    one draft, by child."""
+    path = sqlite_demo_store
+    app = CintuiApp(access.locate(path), today=TODAY, worker=MANAGER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        listed = await _overdue_list(app, pilot)
+        rows = listed.view.supervision_overdue
+        old_name = "SupervisionSessionScreen:" + ",".join(
+            sorted(str(q.child_id) for q in rows[:2]))
+        with app.store.session(MANAGER) as session:  # as cintui of 6 December kept it
+            drafts.create(session, drafts.FORM, None, MANAGER, {
+                "form": old_name,
+                "values": {"c0_discussion": f"{rows[0].name}: typed before",
+                           "c1_discussion": f"{rows[1].name}: typed before"},
+                "opened": {"c0_discussion": "", "c1_discussion": ""}})
+        await pilot.press("space", "down", "space", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
+        await settle(pilot)
+        form = app.screen
+        assert [form.query_one(f"#c{i}_discussion").text for i in (0, 1)] == [
+            f"{rows[0].name}: typed before", f"{rows[1].name}: typed before"]
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "What you typed here before and did not save is back" in said
+        form.query_one("#c1_discussion").focus()
+        await pilot.press("end")
+        await type_text(pilot, " (and now)")
+        assert form.saver.flush(timeout=30)
+    kept = _kept_sessions(path)
+    assert len(kept) == 1
+    assert kept[0][f"{rows[1].child_id.hex}_discussion"] == \
+        f"{rows[1].name}: typed before (and now)"
+    assert kept[0][f"{rows[0].child_id.hex}_discussion"] == f"{rows[0].name}: typed before"
+    assert not _read(path, lambda s: [d for d in drafts.for_child(s, None, drafts.FORM)
+                                      if d.payload.get("form") == old_name])

@@ -13,7 +13,7 @@ from tests.store.teams import team  # noqa: F401 - the fixture
 
 
 async def test_the_app_on_a_team_server_opens_as_the_login(team, monkeypatch):  # noqa: F811
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     config.save_setting("worker", team.manager)  # chosen here before, by someone else
     for asked in (None, team.worker):  # `--as` the login itself is no other
         app = CintuiApp(access.StoreLocation(url=team.url(team.worker)), today=TODAY,
@@ -27,7 +27,7 @@ async def test_the_app_on_a_team_server_opens_as_the_login(team, monkeypatch):  
 async def test_on_a_team_server_as_someone_else_is_refused(team, monkeypatch):  # noqa: F811
     """The login is who acts: `--as` the manager, logged in as a worker, opened silently as
     the worker. It says so in one line, as CINTUI_USER naming another does, and stops."""
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     app = CintuiApp(access.StoreLocation(url=team.url(team.worker)), today=TODAY,
                     worker=team.manager)
     async with app.run_test(size=SIZE) as pilot:
@@ -42,7 +42,7 @@ async def test_on_a_team_server_as_someone_else_is_refused(team, monkeypatch):  
 async def test_on_a_team_server_there_is_no_one_else_to_choose(team, monkeypatch):  # noqa: F811
     from cintui.screens.palette import choose_worker
 
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     app = CintuiApp(access.StoreLocation(url=team.url(team.worker)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -99,6 +99,74 @@ def test_the_refusal_is_one_line_and_exit_2(demo_store, monkeypatch, capsys):
     assert capsys.readouterr().err == "cintui: --as: no worker called 'no.such.person'\n"
 
 
+def _run_app_seen(monkeypatch) -> list:
+    """`CintuiApp.run` recorded (the screen each app run drew) and closed once settled."""
+    import asyncio
+
+    ran: list = []
+
+    async def opened(app) -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            ran.append(screen_name(app))
+
+    monkeypatch.setattr(CintuiApp, "run", lambda self: asyncio.run(opened(self)))
+    return ran
+
+
+def test_as_naming_no_worker_on_a_store_read_now_is_refused_before_any_screen(
+        sqlite_demo_store, encrypted_demo_store, monkeypatch, capsys):
+    """`cintui --as ava.midgly` on a plain store, or an encrypted one whose passphrase is
+    given (CINTUI_PASSPHRASE, a passphrase file): one line and exit 2 before the app starts,
+    no screen drawn and taken down first (the shell's screen flashed). Its name is answered
+    with the username, a close one offered, as before."""
+    import pytest
+
+    from cintui.app import run_app
+    from tests.conftest import PASSPHRASE
+
+    ran = _run_app_seen(monkeypatch)
+    store = open_store(sqlite_demo_store, None)
+    with store.read() as session:
+        worker = cases.list_workers(session)[0]
+    store.close()
+    secret = sqlite_demo_store.parent / "passphrase"
+    secret.write_text(PASSPHRASE + "\n")
+    secret.chmod(0o600)
+    cases_of = [(sqlite_demo_store, {}, worker.username[:-1],
+                 f"--as: no worker called {worker.username[:-1]!r} (did you mean "
+                 f"{worker.username!r}?)"),
+                (sqlite_demo_store, {}, worker.name,
+                 f"--as: {worker.name!r} is a name: give their username ({worker.username!r})"),
+                (encrypted_demo_store, {"CINTUI_PASSPHRASE": PASSPHRASE}, "no.such.person",
+                 "--as: no worker called 'no.such.person'"),
+                (encrypted_demo_store, {"CINTUI_PASSPHRASE_FILE": str(secret)},
+                 "no.such.person", "--as: no worker called 'no.such.person'")]
+    for path, env, asked, said in cases_of:
+        with monkeypatch.context() as m:
+            for var, value in env.items():
+                m.setenv(var, value)
+            with pytest.raises(SystemExit) as stopped:
+                run_app(access.locate(path), today=TODAY, worker=asked)
+        assert stopped.value.code == 2
+        assert capsys.readouterr().err == f"cintui: {said}\n"
+        assert ran == []  # no screen drawn
+    assert "worker" not in config.load_settings()
+
+
+def test_as_on_an_encrypted_store_whose_passphrase_is_asked_is_refused_in_the_app(
+        encrypted_demo_store, monkeypatch, capsys):
+    """With the passphrase to type, only the app can read the store: it opens on the
+    unlock screen (and refuses `--as` after it, as before:
+    test_as_a_worker_not_on_the_store_is_refused_before_any_caseload_opens)."""
+    from cintui.app import run_app
+
+    ran = _run_app_seen(monkeypatch)
+    run_app(access.locate(encrypted_demo_store), today=TODAY, worker="no.such.person")
+    assert ran == ["UnlockScreen"]  # closed here before the passphrase was typed
+    assert capsys.readouterr().err == ""
+
+
 async def test_the_worker_chosen_last_time_who_has_left_is_not_opened_as(demo_store):
     """The worker saved as chosen last time has since left (or was never on this store):
     the demo opened as its typical worker, silently. It says so and asks who you are."""
@@ -138,7 +206,7 @@ async def test_cintui_user_opens_as_that_worker_as_the_command_line_acts(demo_st
                                                                          monkeypatch):
     """CINTUI_USER names who the command line acts as; the app opened as the worker chosen
     last time whatever it said (a manager with CINTUI_USER set opened as her worker). It
-    comes before the one chosen last time; one not on the store is passed over."""
+    comes before the one chosen last time."""
     store = open_store(demo_store, None)
     with store.read() as session:
         last, wanted = (w.username for w in cases.list_workers(session)[:2])
@@ -150,12 +218,31 @@ async def test_cintui_user_opens_as_that_worker_as_the_command_line_acts(demo_st
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
         assert (app.worker, app.actor, app.title) == (wanted, wanted, f"cintui · {wanted}")
-    monkeypatch.setenv("CINTUI_USER", "no.such.person")
-    config.save_setting("worker", last)
-    app = CintuiApp(access.locate(demo_store), today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert app.worker == last and not app._notifications
+
+
+
+async def test_cintui_user_naming_no_worker_asks_who_you_are_and_says_why(demo_store,
+                                                                          monkeypatch):
+    """CINTUI_USER naming no worker on the store was passed over silently: the app opened as
+    the worker chosen last time (or the demo's typical worker), while the command line
+    recorded changes under the name. Now it asks "Who are you?" and says why, offering the
+    username likely meant; nothing is remembered until a worker is chosen."""
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        last, meant = (w.username for w in cases.list_workers(session)[:2])
+    store.close()
+    for named, said in ((meant[:-1], f"CINTUI_USER: no worker called {meant[:-1]!r} (did you "
+                         f"mean {meant!r}?): choose who you are"),
+                        ("no.such.person", "CINTUI_USER: no worker called 'no.such.person': "
+                         "choose who you are")):
+        monkeypatch.setenv("CINTUI_USER", named)
+        config.save_setting("worker", last)
+        app = CintuiApp(access.locate(demo_store), today=TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert screen_name(app) == "WhoScreen" and app.worker is None
+            assert any(said in str(n.message) for n in app._notifications)
+        assert config.load_settings()["worker"] == last
 
 
 async def test_on_a_store_with_no_workers_it_says_to_set_up_the_team_first(new_location, cli):
@@ -195,7 +282,7 @@ async def test_the_worker_named_as_your_login_is_offered_first(demo_store, monke
     with store.read() as session:
         target = cases.list_workers(session)[-1]
     store.close()
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     monkeypatch.setattr(getpass, "getuser", lambda: target.username)
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:

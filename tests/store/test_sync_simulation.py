@@ -112,7 +112,8 @@ class World:
 
     def run(self, *args, env: dict | None = None):
         """The CLI in-process, with `env` set (a value None: unset) for the call only."""
-        saved = {k: os.environ.get(k) for k in ("CINTUI_USER", "CINTUI_DATABASE_URL")}
+        saved = {k: os.environ.get(k) for k in ("CINTUI_USER", "CINTUI_DATABASE_URL",
+                                                 "LOGNAME")}
         try:
             for key, value in (env or {}).items():
                 if value is None:
@@ -134,8 +135,9 @@ class World:
                                     "CINTUI_USER": make_url(self.owner_url).username})
 
     def on_reference(self, *args, login: str):
+        # As the login (the server's admin is no worker: CINTUI_USER would be refused).
         return self.run(*args, "--db", self.reference,
-                        env={"CINTUI_DATABASE_URL": None, "CINTUI_USER": login})
+                        env={"CINTUI_DATABASE_URL": None, "CINTUI_USER": None, "LOGNAME": login})
 
     def on_laptop(self, w: Worker, *args):
         return self.run(*args, "--db", w.laptop, env={"CINTUI_DATABASE_URL": None,

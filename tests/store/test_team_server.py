@@ -74,7 +74,7 @@ def test_a_restricted_child_is_seen_only_by_the_workers_named(team, cli, monkeyp
     """Restricted to named workers (set by a manager): the others cannot read the child, nor
     anything on their record, even with psql; the CLI finds no such child for them."""
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     _ok(cli("person", "add", team.child, "--name", "Rhian Quill", "--relationship", "mother",
             "--pr"))
     _ok(cli("child", "restrict", team.child, "--to", team.worker))
@@ -117,7 +117,7 @@ def test_a_restricted_child_is_seen_only_by_the_workers_named(team, cli, monkeyp
 
 def test_the_cli_as_a_workers_login_refuses_a_managers_step_in_one_line(team, cli, monkeypatch):
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     import json
 
     info = json.loads(cli("db", "info", "--json").out)
@@ -155,7 +155,7 @@ def test_the_cli_as_a_workers_login_refuses_a_managers_step_in_one_line(team, cl
                           "(unset CINTUI_USER)\n")
     # The manager's own login takes the step.
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     _ok(cli("child", "reallocate", team.child, "--to", team.other, "--reason", "Leaving",
             "--today", "2026-11-23"))
 
@@ -171,7 +171,7 @@ def test_a_worker_who_leaves_can_no_longer_log_in(team, cli, monkeypatch):
 
 def test_verify_names_a_change_made_with_psql_and_nothing_the_app_did(team, cli, monkeypatch):
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.worker))
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     _ok(cli("person", "add", team.child, "--name", "Rosa Quill", "--relationship", "Mother"))
     _ok(cli("referral", "record", team.child, "--decision", "assessment", "--decided-on",
             "2026-11-03", "--by", team.worker, "--source", "police", "--today", "2026-11-23"))
@@ -229,7 +229,7 @@ def test_an_owner_who_is_not_a_superuser_sets_up_a_team_server(pg_url, cli, monk
     password_file.write_text(PASSWORD)
     try:
         monkeypatch.setenv("CINTUI_DATABASE_URL", as_owner)
-        monkeypatch.delenv("CINTUI_USER")
+        monkeypatch.delenv("CINTUI_USER", raising=False)
         _ok(cli("db", "init"))
         _ok(cli("server", "init"))
         _ok(cli("worker", "add", worker, "--name", "Amira Ashdown", "--role", "social worker",
@@ -287,7 +287,7 @@ def test_on_a_team_server_the_entry_this_computer_saw_must_still_be_in_the_trail
 
 def test_server_init_is_the_owners_and_a_servers(team, cli, monkeypatch, tmp_path):
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     refused = cli("server", "init")
     assert refused.code == 2 and refused.err.count("\n") == 1
     assert f"run `cintui server init` as {make_url(team.owner_url).username}" in refused.err
@@ -303,7 +303,7 @@ def test_a_login_given_the_admin_role_adds_workers_and_their_logins(team, cli, m
     password_file = tmp_path / "cara.pw"
     password_file.write_text(PASSWORD + "\n")
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     args = ("worker", "add", newcomer, "--name", "Cara Dean", "--role", "social worker",
             "--password-file", password_file)
     refused = cli(*args)
@@ -331,7 +331,7 @@ def test_a_case_from_referral_to_closure_by_each_login_leaves_nothing_unaudited(
     it (the worker's, the manager's): every change the server logged has its audit entry."""
     from tests.cli.test_case_journey import ASSESSMENT
 
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     ref = team.child
 
     def as_(login: str, day: str, *args) -> None:
@@ -417,7 +417,7 @@ def test_a_leavers_forms_part_typed_go_to_the_manager_recording_it_on_a_team_ser
     finally:
         store.close()
     _ok(cli("server", "grant", team.other, "admin"))  # as the owner
-    monkeypatch.delenv("CINTUI_USER")
+    monkeypatch.delenv("CINTUI_USER", raising=False)
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
     _ok(cli("child", "reallocate", team.child, "--to", team.other, "--today", "2026-11-23"))
     monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.other))
