@@ -6,6 +6,7 @@ content is made on purpose, and its new digests are written here in the same com
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 
 from tests.conftest import TODAY, run_subprocess
 from tests.test_demo_processes import _tables
@@ -63,3 +64,23 @@ def test_a_seeded_demo_holds_what_it_held_before_it_was_made_faster(tmp_path):
     got = _digests(path)
     assert got == DIGESTS, [name for name in got.keys() | DIGESTS.keys()
                             if got.get(name) != DIGESTS.get(name)]
+
+
+def _schema(path) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                          "ORDER BY type, name").fetchall()
+    finally:
+        db.close()
+
+
+def test_the_demo_store_has_every_index_a_new_store_has(tmp_path):
+    """The demo makes its tables' indexes after their rows are in (issue 21); the store it
+    leaves has the very indexes, by the very statements, of a store made empty."""
+    demo_path, empty = tmp_path / "demo.db", tmp_path / "empty.db"
+    assert run_subprocess("demo", *ARGS, "--db", demo_path, "--no-encrypt").returncode == 0
+    assert run_subprocess("db", "init", "--db", empty, "--no-encrypt").returncode == 0
+    made = _schema(demo_path)
+    assert made == _schema(empty)
+    assert sum(kind == "index" for kind, *_ in made) > 100
