@@ -186,12 +186,13 @@ _V4_BITS = (0x4000 << 64) | (0x8000 << 48)
 _bare_uuid = object.__new__
 _set_int = uuid.UUID.__dict__["int"].__set__
 _set_safe = uuid.UUID.__dict__["is_safe"].__set__
+_UNKNOWN = uuid.SafeUUID.unknown  # read once: an enum member is looked up on every read
 
 
 def _new_id() -> uuid.UUID:
     new = _bare_uuid(uuid.UUID)
     _set_int(new, (_id_bits(128) & _V4_MASK) | _V4_BITS)
-    _set_safe(new, uuid.SafeUUID.unknown)
+    _set_safe(new, _UNKNOWN)
     return new
 
 
@@ -492,7 +493,9 @@ class _Builder:
     def add(self, model: type, **values) -> _Row:
         row = _Row(_defaults(model))
         _set_model(row, model)
-        row.update(id=_new_id(), created_at=self.stamp, updated_at=self.stamp, **values)
+        row["id"] = _new_id()  # the keys in the order they were: id, the stamps, the values
+        row["created_at"] = row["updated_at"] = self.stamp
+        row.update(values)
         self.out.rows.append(row)
         return row
 

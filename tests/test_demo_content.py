@@ -1,13 +1,15 @@
 """What a seeded demo holds, pinned: every table's rows and the audit trail's entries, as
-digests taken on the code before issue 21's speed work on the demo (seventh session of
-December). Making the demo faster must not change what it contains; a change to the demo's
-content is made on purpose, and its new digests are written here in the same commit."""
+digests taken on the code before issue 21's speed work on the demo of 7 December. Making
+the demo faster must not change what it contains; a change to the demo's content is made
+on purpose, and its new digests are written here in the same commit."""
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import uuid
 
+from cintui import demo
 from tests.conftest import TODAY, run_subprocess
 from tests.test_demo_processes import _tables
 
@@ -84,3 +86,14 @@ def test_the_demo_store_has_every_index_a_new_store_has(tmp_path):
     made = _schema(demo_path)
     assert made == _schema(empty)
     assert sum(kind == "index" for kind, *_ in made) > 100
+
+
+def test_demo_ids_are_random_version_4_uuids_as_uuid_makes_them():
+    """The demo makes its ids without uuid.UUID's __init__ (issue 21): each is the UUID its
+    text reads back as, version 4 of the RFC's variant, and none repeats."""
+    ids = [demo._new_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for made in ids:
+        again = uuid.UUID(str(made))
+        assert (made, hash(made), made.version, made.variant, made.is_safe) == \
+            (again, hash(again), 4, uuid.RFC_4122, uuid.SafeUUID.unknown)
