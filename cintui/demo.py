@@ -36,7 +36,6 @@ from cintui.domain.meeting_safeguards import CHILD_INVITE_AGE
 from cintui.domain.plan import ACTION_STATUS_LABELS, ends_plan_at
 from cintui.domain.visit import Present, VisitContent
 from cintui.store import audit
-from cintui.store.engine import IndexesAfterLoad
 from cintui.store.models import (
     Authority,
     Child,
@@ -213,7 +212,7 @@ WRITE_ORDER = (Team, Worker, Family, Person, Child, Episode, ChildPerson, Consen
                Ending, Decision, Supervision, DirectPayment, SupportReview)
 # Drafts go in through the ORM (a handful): its audit leaves out the draft's text
 # (`Draft.__audit_quiet__`), as it does for a draft a worker starts.
-# The tables whose indexes are made after their rows are in (`IndexesAfterLoad`).
+# The tables whose indexes are made after their rows are in (`Store.indexes_after_load`).
 LOADED_TABLES = [model.__tablename__ for model in WRITE_ORDER] + ["audit_log"]
 
 
@@ -1375,7 +1374,7 @@ def generate(store, *, children: int, seed: int, today: date, policy: str = "eng
                                   updated_at=stamp))
             admin.set_authority(session, name=DEMO_AUTHORITY, la=UPN_LA, policy=profile.name)
             cases.mark_demo_store(session)
-            indexes = IndexesAfterLoad(session.connection(), LOADED_TABLES)
+            indexes = store.indexes_after_load(session.connection(), LOADED_TABLES)
             if feed is not None:
                 out = _write_feed(session, feed, indexes)
             else:
@@ -1498,7 +1497,7 @@ def _make_rows(conn, children: int, seed: int, today: date, policy: str) -> None
         conn.close()
 
 
-def _write_feed(session, feed: RowFeed, indexes: IndexesAfterLoad) -> DemoCounts:
+def _write_feed(session, feed: RowFeed, indexes) -> DemoCounts:
     from cintui.store.models import table_models
 
     tables = table_models()
