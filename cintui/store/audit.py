@@ -220,12 +220,12 @@ def _append_entries(session: Session, actor: str, at: datetime,
     at_text = chain.iso_instant(at)
     sqlite = conn.dialect.name == "sqlite"
     at_db = chain.sqlite_datetime(at)[0] if sqlite else at
-    rows = []
-    for action, entity, entity_id, body in entries:
-        seq += 1
-        digest = chain.link(prev, seq, at_text, actor, action, entity, entity_id, body)
-        rows.append((seq, at_db, actor, action, entity, entity_id, body, prev, digest))
-        prev = digest
+    listed = list(entries)
+    rows = [(n, at_db, actor, action, entity, entity_id, body, before, digest)
+            for (action, entity, entity_id, body), (n, before, digest)
+            in zip(listed, chain.links(prev, seq, at_text, actor, listed), strict=True)]
+    if rows:
+        seq, prev = rows[-1][0], rows[-1][-1]
     if rows and sqlite:
         conn.exec_driver_sql(f"INSERT INTO audit_log ({', '.join(_AUDIT_KEYS)}) "
                              f"VALUES ({', '.join('?' * len(_AUDIT_KEYS))})", rows)

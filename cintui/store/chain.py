@@ -16,10 +16,12 @@ import os
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring
+from operator import itemgetter
 from pathlib import Path
+from types import NoneType
 from typing import Any
 
 from cintui.reference import config
@@ -71,6 +73,25 @@ def link(prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
+def links(prev_hash: str, seq: int, at: str, actor: str,
+          entries: Iterable[tuple[str, str, str, str]]) -> Iterator[tuple[int, str, str]]:
+    """`link` for each of many entries written together (one `at`, one actor; each
+    (action, entity, entity_id, changes)): (seq, prev_hash, hash) for each, in turn. The same
+    text and hashes; what the entries share is quoted once, not once an entry (the demo's
+    283,000 entries, issue 21)."""
+    shared = f",{quote(at)},{quote(actor)},"
+    named: dict[tuple[str, str], str] = {}
+    sha256 = hashlib.sha256
+    for action, entity, entity_id, changes in entries:
+        seq += 1
+        if (kind := named.get((action, entity))) is None:
+            kind = named[action, entity] = f"{quote(action)},{quote(entity)},"
+        digest = sha256(f"{prev_hash}[{int(seq)}{shared}{kind}{quote(entity_id)},"
+                        f"{quote(changes)}]".encode()).hexdigest()
+        yield seq, prev_hash, digest
+        prev_hash = digest
+
+
 # ------------------------------------------------------------------ SQLite values
 
 
@@ -78,33 +99,56 @@ def sqlite_rows(keys: tuple[str, ...], quiet: Iterable[str], rows: Iterable[dict
                 ) -> tuple[list[tuple], list[str]]:
     """Each row (its values for `keys`, in that order) as SQLite stores it, and its insert
     entry's changes as `canonical` writes them ({"column": [null, value], ...}, columns
-    sorted, the `quiet` ones left out)."""
+    sorted, the `quiet` ones left out).
+
+    Column by column: a column of text or of ids is converted in one comprehension, and each
+    entry is one %-format of its row's texts, where row by row every value went through a
+    chain of type tests (0.86x the time for a 5,000-child demo's rows, issue 21)."""
+    rows = rows if isinstance(rows, list) else list(rows)
     quiet = frozenset(quiet)
-    place = {key: n for n, key in enumerate(keys)}
-    shown = [(place[key], quote(key) + ":[null,") for key in sorted(keys) if key not in quiet]
-    convert = _SQLITE.get
-    stored, bodies = [], []
-    for row in rows:
-        db_values, texts = [], []
-        for key in keys:
-            value = row[key]
-            kind = type(value)
-            if kind is str:
-                db_values.append(value)
-                texts.append(quote(value))
-            elif value is None:
-                db_values.append(None)
-                texts.append("null")
-            elif (to := convert(kind)) is not None:
-                db_value, text = to(value)
-                db_values.append(db_value)
-                texts.append(text)
-            else:
-                db_values.append(value)
-                texts.append(canonical(value))
-        stored.append(tuple(db_values))
-        bodies.append("{" + ",".join([name + texts[n] + "]" for n, name in shown]) + "}")
-    return stored, bodies
+    values = list(map(itemgetter(*keys), rows)) if len(keys) > 1 else \
+        [(row[key],) for row in rows for key in keys]
+    stored_columns, text_columns = [], {}
+    for key, column in zip(keys, zip(*values, strict=True) if rows else [()] * len(keys),
+                           strict=True):
+        stored, texts = _column(column)
+        stored_columns.append(stored)
+        text_columns[key] = texts
+    shown = [key for key in sorted(keys) if key not in quiet]
+    if not shown:
+        return list(zip(*stored_columns, strict=True)), ["{}"] * len(rows)
+    entry = "{" + ",".join(quote(key).replace("%", "%%") + ":[null,%s]" for key in shown) + "}"
+    bodies = [entry % texts for texts in zip(*(text_columns[key] for key in shown),
+                                             strict=True)]
+    return list(zip(*stored_columns, strict=True)), bodies
+
+
+def _column(values: Sequence[Any]) -> tuple[Sequence[Any], list[str]]:
+    """One column's values as SQLite stores them, and as `canonical` writes them."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return values, list(map(quote, values))
+    if kinds == {str, NoneType}:
+        return values, ["null" if value is None else quote(value) for value in values]
+    if kinds == {uuid.UUID}:  # ids and the ids rows point at: uuid.hex, without its call
+        stored = [f"{value.int:032x}" for value in values]
+        return stored, [f'"{text}"' for text in stored]
+    if kinds == {uuid.UUID, NoneType}:  # an id a row may leave out
+        stored = [None if value is None else f"{value.int:032x}" for value in values]
+        return stored, ["null" if text is None else f'"{text}"' for text in stored]
+    pairs = list(map(_sqlite_value, values))
+    return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+
+
+def _sqlite_value(value: Any) -> tuple[Any, str]:
+    kind = type(value)
+    if kind is str:
+        return value, quote(value)
+    if value is None:
+        return None, "null"
+    if (to := _SQLITE.get(kind)) is not None:
+        return to(value)
+    return value, canonical(value)
 
 
 @functools.lru_cache(maxsize=4096)  # rows share stamps: most conversions repeat

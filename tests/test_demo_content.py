@@ -1,0 +1,99 @@
+"""What a seeded demo holds, pinned: every table's rows and the audit trail's entries, as
+digests taken on the code before issue 21's speed work on the demo of 7 December. Making
+the demo faster must not change what it contains; a change to the demo's content is made
+on purpose, and its new digests are written here in the same commit."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import uuid
+
+from cintui import demo
+from tests.conftest import TODAY, run_subprocess
+from tests.test_demo_processes import _tables
+
+ARGS = ("--children", "200", "--seed", "5", "--today", TODAY.isoformat())
+
+# sha256 of each table's rows (ids named by where their rows are, audit hashes and times
+# left out: `_tables`), first 16 hex digits; taken on commit ae54131.
+DIGESTS = {
+    "audit_log": "45fc45ba47f0aa40",
+    "authority": "63bf03fe5c8650ac",
+    "child": "9da20bfa8cf755f6",
+    "child_person": "89d274feb83e989f",
+    "consent": "b21b55df9eab2041",
+    "decision": "d86bc537f6d189bf",
+    "direct_payment": "2d1b2b4a66706cef",
+    "draft": "f038d4c15adfd369",
+    "ending": "2a24ab643bc40497",
+    "episode": "a53547146595bb2e",
+    "family": "be15ce90227b7b1d",
+    "meeting": "94324b751ed05cb3",
+    "meeting_distribution": "41680bb55bd11b00",
+    "meeting_invitee": "fddebc5ee7a36ecc",
+    "person": "a9f46aefe66a36d9",
+    "plan": "8f9a0e92b36d6736",
+    "plan_action": "6275e44bf94c7b9e",
+    "plan_need": "8cbaa3939b3528d7",
+    "plan_service": "4dc972d1f9258f6f",
+    "plan_version": "8ca0f716cc7a3b2b",
+    "quality_check": "2ff32eb6e773ea64",
+    "rag_change": "d4cbfef8f9bd9711",
+    "store_meta": "a94124f8de13e463",
+    "supervision": "52b3e1df22d0f650",
+    "support_review": "9449149eb97c2cd3",
+    "team": "8e1ffca9a8c7f4a9",
+    "visit": "b6f224dd8483c1c4",
+    "visit_action": "289851aefb5a7060",
+    "visit_addendum": "fc0851ccaaa04d63",
+    "visit_present": "d353924d266dd444",
+    "worker": "c35344bf62de2c14",
+}
+
+
+def _digests(path) -> dict[str, str]:
+    """Each table's digest; a table the demo leaves empty (or one a later revision adds)
+    is not part of the demo's content."""
+    return {name: hashlib.sha256("\n".join(map(repr, rows)).encode()).hexdigest()[:16]
+            for name, rows in _tables(path).items() if rows}
+
+
+def test_a_seeded_demo_holds_what_it_held_before_it_was_made_faster(tmp_path):
+    path = tmp_path / "demo.db"
+    made = run_subprocess("demo", *ARGS, "--db", path, "--no-encrypt")
+    assert made.returncode == 0, made.stderr
+    got = _digests(path)
+    assert got == DIGESTS, [name for name in got.keys() | DIGESTS.keys()
+                            if got.get(name) != DIGESTS.get(name)]
+
+
+def _schema(path) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                          "ORDER BY type, name").fetchall()
+    finally:
+        db.close()
+
+
+def test_the_demo_store_has_every_index_a_new_store_has(tmp_path):
+    """The demo makes its tables' indexes after their rows are in (issue 21); the store it
+    leaves has the very indexes, by the very statements, of a store made empty."""
+    demo_path, empty = tmp_path / "demo.db", tmp_path / "empty.db"
+    assert run_subprocess("demo", *ARGS, "--db", demo_path, "--no-encrypt").returncode == 0
+    assert run_subprocess("db", "init", "--db", empty, "--no-encrypt").returncode == 0
+    made = _schema(demo_path)
+    assert made == _schema(empty)
+    assert sum(kind == "index" for kind, *_ in made) > 100
+
+
+def test_demo_ids_are_random_version_4_uuids_as_uuid_makes_them():
+    """The demo makes its ids without uuid.UUID's __init__ (issue 21): each is the UUID its
+    text reads back as, version 4 of the RFC's variant, and none repeats."""
+    ids = [demo._new_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for made in ids:
+        again = uuid.UUID(str(made))
+        assert (made, hash(made), made.version, made.variant, made.is_safe) == \
+            (again, hash(again), 4, uuid.RFC_4122, uuid.SafeUUID.unknown)
