@@ -138,7 +138,8 @@ async def test_the_header_says_when_the_laptop_last_synced_and_what_waits(
         app.laptop_status.check()
         await pilot.pause()
         top = header(app)
-        assert "Synced today 09:14 · 3 changes to send · no conflicts" in top
+        # Who you are, at 80 columns too (the login was left out: no room for "cintui · ")
+        assert "Synced today 09:14 · 3 to send · no conflicts — amira.ashdown" in top
 
 
 async def test_a_laptop_not_synced_for_two_working_days_says_so(tmp_path, cli, monkeypatch):
