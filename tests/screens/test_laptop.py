@@ -541,6 +541,8 @@ async def test_f5_offline_says_the_visit_stays_on_the_laptop(team, laptops, cli)
                              "what you recorded stays on this laptop: F5 syncs again once "
                              "you are connected"), line
         assert "1 change waiting to send" in header(app)
+        with app.store.engine.connect() as conn:  # for `cintui sync status`: tried, and why
+            assert sync.standing(conn).failed.startswith("cannot reach the team server (")
 
 
 async def test_a_password_libpq_cannot_find_is_asked_for_and_never_kept(
