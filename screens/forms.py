@@ -85,6 +85,13 @@ class FormLine(Static):
         self.display = bool(str(content).strip())
 
 
+def at_end(area: TextArea) -> TextArea:
+    """A box holding what was written, its cursor after the last word: a word added to a
+    rationale or an assessment heading goes after it (it went before its first word)."""
+    area.move_cursor(area.document.end)
+    return area
+
+
 class FormScreen(TabMovesAtOnce, ModalScreen):
     """A modal form: one row per field, its problem on the line below it."""
 
@@ -425,8 +432,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         """A box for a few sentences (a closure summary, a rationale, what supervision
         discussed): it wraps and grows, Enter starts a new line, Tab moves on, and Ctrl+E
         opens it in your own editor. A one-line box scrolled a paragraph out of sight."""
-        return TextArea(value, placeholder=placeholder, compact=True, soft_wrap=True,
-                        tab_behavior="focus", show_line_numbers=False, classes="prose")
+        return at_end(TextArea(value, placeholder=placeholder, compact=True, soft_wrap=True,
+                               tab_behavior="focus", show_line_numbers=False, classes="prose"))
 
     @staticmethod
     def choice(options: Iterable[tuple[str, object]], value: object = Select.NULL,

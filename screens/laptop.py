@@ -86,9 +86,15 @@ class LaptopStatus:
         else:
             assert self.where is not None
             lines = self.where.header_lines(app.today)
-            title = next((line for line in lines if len(line) + 3 + len(who) <= room), "")
-            if not title:  # no room for who as well: where the laptop stands comes first
-                title, who = rules.fitting(lines, room), ""
+            # Where the laptop stands and who you are, as long as both fit; at 80 columns
+            # the login alone (it said nothing of who you were there), never at the cost
+            # of the conflicts' key (the shortest line); with no room for both, where the
+            # laptop stands comes first.
+            tries = [(line, who) for line in lines]
+            tries += [(line, app.worker) for line in lines[:-1] if app.worker]
+            title, who = next(((line, name) for line, name in tries
+                               if len(line) + 3 + len(name) <= room),
+                              (rules.fitting(lines, room), ""))
         if app.title != title:
             app.title = title
         if app.sub_title != who:

@@ -108,6 +108,13 @@ def _step_title(m: Minutes, panel: str, index: int) -> str:
             "views": "Child's and parents' views", "decisions": "Decisions"}[panel]
 
 
+def _load(area: TextArea, text: str) -> None:
+    """A box filled with what was written, the cursor after its last word: going back to an
+    Amber, or resuming after a crash, adds to what is there (it typed before its first word)."""
+    area.load_text(text)
+    area.move_cursor(area.document.end)
+
+
 class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
     """Chair and minute a meeting live; the minutes become the updated plan."""
 
@@ -328,15 +335,15 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
     def _fill_fixed(self) -> None:
         m = self.minutes
         self._loading = True
-        self.query_one("#ground_rules", TextArea).load_text(m.ground_rules)
-        self.query_one("#significant_events", TextArea).load_text(m.significant_events)
-        self.query_one("#new_concerns", TextArea).load_text("\n".join(
+        _load(self.query_one("#ground_rules", TextArea), m.ground_rules)
+        _load(self.query_one("#significant_events", TextArea), m.significant_events)
+        _load(self.query_one("#new_concerns", TextArea), "\n".join(
             f"{c.text} -> {c.outcome}" if c.outcome else c.text for c in m.new_concerns))
-        self.query_one("#agreed_actions", TextArea).load_text("\n".join(
+        _load(self.query_one("#agreed_actions", TextArea), "\n".join(
             agreed_action_line(a) for a in m.agreed_actions))
         self._show_agreed_check()
-        self.query_one("#childs_views", TextArea).load_text(m.childs_views)
-        self.query_one("#parents_views", TextArea).load_text(m.parents_views)
+        _load(self.query_one("#childs_views", TextArea), m.childs_views)
+        _load(self.query_one("#parents_views", TextArea), m.parents_views)
         d = m.decisions
         if d.still_in_need is not None:
             self.query_one("#still_in_need", Select).value = "yes" if d.still_in_need else "no"
@@ -344,7 +351,7 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
             f"{d.next_review:%d/%m/%Y}" if d.next_review else "")
         if d.recommendation:
             self.query_one("#recommendation", Select).value = d.recommendation
-        self.query_one("#decision_notes", TextArea).load_text(d.notes)
+        _load(self.query_one("#decision_notes", TextArea), d.notes)
         self._fill_attendance()
         self.call_after_refresh(self._loaded)
 
@@ -372,8 +379,8 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                     style=RAG_STYLES[item.rag_before])
         need.append(f"  {item.need}", style="bold")
         self.query_one("#item-need", Static).update(need)
-        self.query_one("#update", TextArea).load_text(item.update)
-        self.query_one("#impact", TextArea).load_text(item.impact)
+        _load(self.query_one("#update", TextArea), item.update)
+        _load(self.query_one("#impact", TextArea), item.impact)
         self.query_one("#rag_after", Select).value = item.rag_after
         self.query_one("#maintained_for", Input).value = item.maintained_for
         self.query_one("#cp_discussion", Input).value = item.cp_discussion

@@ -40,7 +40,7 @@ from cintui.reference import codes
 from cintui.screens.widgets.hanging import HangingLines
 from cintui.screens.widgets.plain import plain
 
-from .forms import FormScreen
+from .forms import FormScreen, at_end
 from .widgets.choices import TickList
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, after_typing, as_read, let_go
@@ -278,7 +278,8 @@ class RecordFormScreen(_StepForm):
         f = self.facts
         texts = self.restored.get("texts") or f.record
         for h in rules.HEADINGS:
-            yield self.row(h.key, h.title, TextArea(texts.get(h.key, ""), compact=True))
+            box = at_end(TextArea(texts.get(h.key, ""), compact=True))
+            yield self.row(h.key, h.title, box)
             yield Static(f"{h.prompt} [{h.source}]", classes="prompt")
         level = self.restored.get("level", f.level) or ""
         outcome = self.restored.get("outcome", f.outcome) or ""

@@ -244,16 +244,18 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         self._last_saved = self._read()  # opening writes nothing: only a change is saved
         self.saver = drafts.DraftSaver(self._write_draft, self._write_failed)
         # The facts first, in the order they are decided (one key each, y or n); a draft
-        # reopens at the first heading still empty.
+        # reopens at the first heading still empty, or, every one written, at the end of the
+        # analysis (the last heading: where a visit typed in order stopped).
         if draft is None:
             self.query_one("#child_seen", Checkbox).focus()
         else:
-            self.first_empty_heading().focus()
+            self.first_empty_heading(last=True).focus()
         self._show_status()
 
-    def first_empty_heading(self) -> TextArea:
+    def first_empty_heading(self, *, last: bool = False) -> TextArea:
+        """The first heading still empty; with none, the first (`last`: the last)."""
         boxes = [self.query_one(f"#{h.field}", TextArea) for h in HEADINGS]
-        return next((box for box in boxes if not box.text.strip()), boxes[0])
+        return next((box for box in boxes if not box.text.strip()), boxes[-1 if last else 0])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "fact":  # y and n only while a fact box has the focus
@@ -324,7 +326,11 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         others = [p.name for p in c.present if p.person_id is None]
         self.query_one("#present-other", Input).value = "; ".join(others)
         for name in TEXT_FIELDS:
-            self.query_one(f"#{name}", TextArea).load_text(c.text(name))
+            area = self.query_one(f"#{name}", TextArea)
+            area.load_text(c.text(name))
+            # Carrying on adds to what was written, never before it: the cursor after the
+            # last word (at the start, the first words typed went before the first heading).
+            area.move_cursor(area.document.end)
         self.call_after_refresh(setattr, self, "_filling", False)
 
     # ------------------------------------------------------------ reading the form

@@ -9,6 +9,7 @@ one sync (`PasswordNeeded`): it is used for the connection and never kept.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import time
@@ -41,7 +42,13 @@ class PasswordNeeded(CaseworkError):
 
 
 class SyncFailed(CaseworkError):
-    """The sync did not happen or did not finish; nothing was half-done (store/sync.py)."""
+    """The sync did not happen or did not finish; nothing was half-done (store/sync.py).
+    `why`: the reason in a line, for `cintui sync status` (the problem also says what to do)."""
+
+    def __init__(self, field: str, problem: str, why: str = "") -> None:
+        super().__init__(field, problem)
+        self.why = why or problem
+        self.noted = False  # on the laptop, by `failed`
 
 
 @dataclass(frozen=True)
@@ -96,18 +103,39 @@ def connect(url: str, password: str | None = None, *, again: str | None = None):
         why = (str(getattr(cause, "orig", cause)).strip().splitlines() or [""])[0] \
             if cause is not None else ""
         why = why.removeprefix("connection failed: ") or str(exc)
+        reach = f"cannot reach the team server ({why})"
         if again is None:
-            raise SyncFailed("", f"cannot reach the team server ({why})") from None
-        raise SyncFailed("", f"cannot reach the team server ({why}): nothing was sent or "
-                             f"brought down, and what you recorded stays on this laptop: "
-                             f"{again} once you are connected") from None
+            raise SyncFailed("", reach) from None
+        raise SyncFailed("", f"{reach}: nothing was sent or brought down, and what you "
+                             f"recorded stays on this laptop: {again} once you are "
+                             "connected", reach) from None
 
 
 def run(local, *, today: date, password: str | None = None,
         progress: Callable[[str], None] | None = None, server=None,
         again: str = f"{laptop.SYNC_KEY} syncs again") -> sync.SyncResult:
     """One sync (store/sync.py): push, then pull. A dropped connection is one line, ending
-    with how to try again (`again`). `server`: one already open (kept open)."""
+    with how to try again (`again`). `server`: one already open (kept open). A sync that
+    fails is noted on the laptop (`failed`), with why, until one finishes."""
+    try:
+        return _run(local, today=today, password=password, progress=progress, server=server,
+                    again=again)
+    except SyncFailed as exc:
+        failed(local, exc)
+        raise
+
+
+def failed(local, exc: SyncFailed) -> None:
+    """Note on the laptop that a sync did not finish, and why (`cintui sync status`): on a
+    replica only, and never in the way of saying why (a store too busy to take the note)."""
+    if exc.problem != NOT_A_REPLICA and not exc.noted:
+        exc.noted = True
+        with contextlib.suppress(StoreError):
+            sync.note_failure(local, exc.why)
+
+
+def _run(local, *, today: date, password: str | None,
+         progress: Callable[[str], None] | None, server, again: str) -> sync.SyncResult:
     opened = server is None
     server = connect(server_url(local), password, again=again) if opened else server
     try:
@@ -128,7 +156,7 @@ def run(local, *, today: date, password: str | None = None,
         line = (said(exc) if isinstance(exc, DBAPIError) else None) or \
             (str(getattr(exc, "orig", exc)).strip().splitlines() or [type(exc).__name__])[0]
         raise SyncFailed("", f"the sync did not finish ({line}); nothing was half-done: "
-                             f"{again}") from None
+                             f"{again}", f"the sync did not finish ({line})") from None
     finally:
         if opened:
             server.close()

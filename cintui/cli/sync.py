@@ -87,9 +87,14 @@ def sync_main(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = Fal
     from cintui.casework import laptop
 
     _laptop(ctx, db)
-    with _open(ctx, db) as local, _server(laptop.server_url(local), AGAIN) as server:
-        result = laptop.run(local, server=server, today=_today(today), again=AGAIN,
-                            progress=None if as_json else _progress)
+    with _open(ctx, db) as local:
+        try:
+            with _server(laptop.server_url(local), AGAIN) as server:
+                result = laptop.run(local, server=server, today=_today(today), again=AGAIN,
+                                    progress=None if as_json else _progress)
+        except laptop.SyncFailed as exc:  # out of reach: `cintui sync status` says so
+            laptop.failed(local, exc)
+            raise
     _report(result, as_json)
 
 
@@ -165,12 +170,17 @@ def sync_status(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = F
         raise CliError("this store is not a laptop replica (cintui sync setup SERVER-URL)")
     shown = {"server": where.server, "login": where.login,
              "last_sync": where.last_sync.isoformat() if where.last_sync else None,
-             "waiting": where.waiting, "conflicts": where.conflicts}
+             "waiting": where.waiting, "conflicts": where.conflicts,
+             "failed_at": where.failed_at.isoformat() if where.failed_at else None,
+             "failed": where.failed or None}
     if as_json:
         _echo_json(shown)
         return
     last = _england(where.last_sync)
-    typer.echo(f"Syncs as {where.login} with {where.server}; last sync {last}; "
+    # A try since the last sync that did not finish, and why: it said only the last sync.
+    tried = (f"; the last try, {_england(where.failed_at)}, did not sync: {where.failed}"
+             if where.failed_at else "")
+    typer.echo(f"Syncs as {where.login} with {where.server}; last sync {last}{tried}; "
                f"{where.waiting} change{'s' if where.waiting != 1 else ''} waiting to be "
                f"sent; {where.conflicts} conflict{'s' if where.conflicts != 1 else ''} to "
                "resolve.")

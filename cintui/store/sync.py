@@ -50,6 +50,8 @@ META_LOGIN = "sync_login"  # the worker's login there: who acts on this laptop
 META_PUSHED = "sync_pushed_seq"  # the newest of the laptop's entries the server holds
 META_AT = "sync_at"  # when the last sync finished (UTC, ISO)
 META_PULLED = "sync_pulled"  # rows the last sync brought down
+META_FAILED_AT = "sync_failed_at"  # when a sync last failed, since the last one that finished
+META_FAILED = "sync_failed"  # and why, in a line ("" once a sync finishes)
 # Settings that are the laptop's own, never taken from the server.
 LOCAL_META = {STORE_ID_KEY, "team_server", "passphrase_changed", "restored_from", "demo"}
 REFERENCE = ("authority", "team", "worker")  # every row, for every laptop
@@ -248,6 +250,8 @@ class Standing:
     last_sync: datetime | None = None
     waiting: int = 0  # changes recorded here since the last sync
     conflicts: int = 0  # open conflicts to resolve
+    failed_at: datetime | None = None  # a try since the last sync that did not finish
+    failed: str = ""  # why, in a line
 
 
 def standing(conn: Any) -> Standing:
@@ -263,9 +267,17 @@ def standing(conn: Any) -> Standing:
     s = _tables()["sync_conflict"]
     conflicts = conn.execute(select(sa.func.count()).select_from(s).where(
         s.c.status == "open")).scalar_one()
-    last = values.get(META_AT)
+    last, failed_at = values.get(META_AT), values.get(META_FAILED_AT)
     return Standing(True, values.get(META_SERVER, ""), values[META_LOGIN],
-                    datetime.fromisoformat(last) if last else None, waiting, conflicts)
+                    datetime.fromisoformat(last) if last else None, waiting, conflicts,
+                    datetime.fromisoformat(failed_at) if failed_at else None,
+                    values.get(META_FAILED, "") if failed_at else "")
+
+
+def note_failure(local: Any, problem: str) -> None:
+    """A sync that did not finish, and why: `cintui sync status` says so until one does."""
+    with local.session(SYNC_ACTOR) as session:
+        _set_meta(session, {META_FAILED_AT: m.utcnow().isoformat(), META_FAILED: problem})
 
 
 # ------------------------------------------------------------------ registering
@@ -373,7 +385,8 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
         _apply_pull(lsession, pull, result, today=today, login=login)
         result.at = m.utcnow()
         _set_meta(lsession, {META_PUSHED: str(row.received_seq),
-                             META_AT: result.at.isoformat(), META_PULLED: str(result.pulled)})
+                             META_AT: result.at.isoformat(), META_PULLED: str(result.pulled),
+                             META_FAILED_AT: "", META_FAILED: ""})
         hit("laptop applied")
     return result
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 from textual.widgets import Button, Input, Select, TextArea
 
 from cintui.casework import caseload, cases, endings
 from cintui.store.engine import open_store
-from cintui.store.models import Child
+from cintui.store.models import Child, Ending
 from tests.casework.test_endings import (
     ACTOR,
     MANAGER,
@@ -141,6 +142,8 @@ async def test_the_closure_path_by_keys(demo_store):
         form.query_one("#reason").value = "RC7"
         form.query_one("#unmet").value = "no"
         await pilot.pause()
+        assert app.focused.id == "summary"  # the recommendation's summary, added to
+        await type_text(pilot, "; school agrees")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is closure
@@ -158,6 +161,10 @@ async def test_the_closure_path_by_keys(demo_store):
                                                                        open_only=True)}
         assert child.status == "closed" and ref not in open_refs  # off the caseload
         assert (episode.closure_reason, episode.unmet_need_stepped_down) == ("RC7", False)
+        with store.read() as session:  # added after the summary's last word, not before it
+            summaries = session.exec(select(Ending.closure_summary).where(
+                Ending.child_id == child.id)).all()
+        assert "Needs met and held; school agrees" in summaries
     finally:
         store.close()
 

@@ -138,7 +138,8 @@ async def test_the_header_says_when_the_laptop_last_synced_and_what_waits(
         app.laptop_status.check()
         await pilot.pause()
         top = header(app)
-        assert "Synced today 09:14 · 3 changes to send · no conflicts" in top
+        # Who you are, at 80 columns too (the login was left out: no room for "cintui · ")
+        assert "Synced today 09:14 · 3 to send · no conflicts — amira.ashdown" in top
 
 
 async def test_a_laptop_not_synced_for_two_working_days_says_so(tmp_path, cli, monkeypatch):
@@ -540,6 +541,8 @@ async def test_f5_offline_says_the_visit_stays_on_the_laptop(team, laptops, cli)
                              "what you recorded stays on this laptop: F5 syncs again once "
                              "you are connected"), line
         assert "1 change waiting to send" in header(app)
+        with app.store.engine.connect() as conn:  # for `cintui sync status`: tried, and why
+            assert sync.standing(conn).failed.startswith("cannot reach the team server (")
 
 
 async def test_a_password_libpq_cannot_find_is_asked_for_and_never_kept(

@@ -535,6 +535,26 @@ async def test_ctrl_n_in_a_burst_keeps_each_amber_and_box_its_own_words(demo_sto
             ("Citizens Advice", "Dad", date(2027, 3, 14))]
 
 
+async def test_back_to_an_amber_the_words_typed_go_after_what_it_says(demo_store):
+    """WIR 2.6: the chair goes back to an Amber (Ctrl+B) to add what dad said after the
+    next one was reached: the words go after the update already written. They went before
+    its first word ("as wellSchool says ..."): each Amber was filled with its cursor at the
+    start."""
+    async with begun(demo_store, "item") as (app, pilot, _meeting):
+        screen = app.screen
+        await type_text(pilot, "School says much better")
+        await pilot.press("ctrl+n")
+        await type_text(pilot, "Arguments less often")
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert app.focused.id == "update"
+        await type_text(pilot, "; dad agrees")
+        await settle(pilot)
+        screen._collect()
+        assert [i.update for i in screen.minutes.items] == [
+            "School says much better; dad agrees", "Arguments less often"]
+
+
 async def test_still_in_need_and_the_recommendation_typed_in_one_burst(demo_store):
     """BEX 3 decisions, "y 2" typed at once: y offers "Continue the CIN plan" and moves to
     the recommendation, whose 2 is then the step-down. The 2 once reached the yes/no box

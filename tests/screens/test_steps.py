@@ -141,6 +141,14 @@ async def test_the_case_steps_by_keys(empty_store):
         f = facts(app)
         assert f.record["analysis"] == TEXTS["analysis"][:25]
         assert f.outcome == "cin_plan"
+        # Written over two sittings: opened again, a box adds after its last word (they
+        # went before its first word).
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#analysis", TextArea).focus()
+        await type_text(pilot, " and more")
+        await save(pilot)
+        assert facts(app).record["analysis"] == TEXTS["analysis"][:25] + " and more"
 
         await pilot.press("f")  # factors, picked by words
         await settle(pilot)

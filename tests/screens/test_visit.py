@@ -483,6 +483,33 @@ async def test_a_draft_reopens_at_the_first_empty_heading(demo_store):
         assert app.focused.id == "childs_welfare"
 
 
+async def test_a_draft_with_every_heading_written_carries_on_after_its_last_word(demo_store):
+    """The battery dies mid-sentence in the analysis (JOURNEYS, Monday 11:00); reopened, the
+    words typed next finish that sentence. Every heading written, the draft reopened on the
+    purpose with the cursor before its first word: "ool." went to the start of the purpose.
+    Any heading gone back to adds after its last word too (WIR 2.11)."""
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await pilot.press("a", "y")  # seen, seen alone; bedroom seen: on to the purpose
+        burst = []
+        for i, name in enumerate(TEXT_FIELDS):
+            burst += [*([("tab", "\t")] if i else []), *words(f"On {name}")]
+        post_burst(app, [*burst, *words(" then speak to the sch"), ("escape", None)])
+        await settle(pilot)
+        await open_form(pilot)
+        form = app.screen
+        assert app.focused.id == "analysis"
+        await type_text(pilot, "ool.")
+        await pilot.press("shift+tab")  # back to the standard of care
+        await type_text(pilot, ", warm")
+        await settle(pilot)
+        texts = {name: form.query_one(f"#{name}", TextArea).text for name in TEXT_FIELDS}
+        assert texts["analysis"] == "On analysis then speak to the school."
+        assert texts["care_and_support"] == "On care_and_support, warm"
+        assert texts["purpose"] == "On purpose"
+
+
 # ---------------------------------------------------------------- drafts
 
 

@@ -477,6 +477,40 @@ def test_sync_with_the_server_out_of_reach_says_the_work_stays_on_the_laptop(
     assert json.loads(cli("sync", "status", "--db", path, "--json").out)["waiting"] == 1
 
 
+def test_sync_status_after_a_failed_sync_says_the_last_try_did_not_sync_and_why(
+        team, laptops, cli):
+    """Monday 11:00, offline: `cintui sync` fails; `cintui sync status` then said only the
+    last sync, as if nothing had been tried. Now it says the last try did not sync, when and
+    why, until a sync finishes."""
+    path = laptops(team.worker)
+    assert cli("visit", "record", team.child, "--at", "2026-11-25 15:30", "--purpose",
+               "After school", "--analysis", "Settled", "--db", path,
+               "--today", TODAY.isoformat()).code == 0
+    laptop = open_laptop(path)
+    with laptop.engine.connect() as conn:
+        reachable = sync.meta(conn)[sync.META_SERVER]
+    laptop.close()
+    out_of_reach(path)
+    assert cli("sync", "--db", path).code == 2
+    status = cli("sync", "status", "--db", path)
+    assert status.code == 0
+    said = " ".join(status.out.split())
+    assert "; the last try, " in said and ", did not sync: cannot reach the team server (" \
+        "connection to server at \"127.0.0.1\", port " in said, said
+    assert "Connection refused); 1 change waiting to be sent; 0 conflicts" in said, said
+    shown = json.loads(cli("sync", "status", "--db", path, "--json").out)
+    assert shown["failed"].startswith("cannot reach the team server (") and shown["failed_at"]
+    assert shown["waiting"] == 1  # and the visit kept
+    laptop = open_laptop(path)
+    with laptop.session(sync.SYNC_ACTOR) as session:
+        sync._set_meta(session, {sync.META_SERVER: reachable})  # connected again
+    laptop.close()
+    assert cli("sync", "--db", path).code == 0
+    assert "last try" not in cli("sync", "status", "--db", path).out
+    shown = json.loads(cli("sync", "status", "--db", path, "--json").out)
+    assert (shown["failed"], shown["failed_at"], shown["waiting"]) == (None, None, 0)
+
+
 def test_sync_on_a_store_that_is_not_a_replica_says_so(tmp_path, cli, monkeypatch):
     monkeypatch.setenv("CINTUI_PASSPHRASE", "a passphrase long enough")
     assert cli("db", "init", "--db", tmp_path / "own.db").code == 0
