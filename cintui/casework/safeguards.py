@@ -79,7 +79,9 @@ def consent_problem(session: Session, child_id: uuid.UUID, on: date) -> str:
     parents = len(session.exec(select(m.ChildPerson.id).where(
         m.ChildPerson.child_id == child_id,
         col(m.ChildPerson.parental_responsibility).is_(True))).all())
-    return rules.consent_problem(facts, child_age(session, child_id, on), parents)
+    child = session.get(m.Child, child_id)
+    return rules.consent_problem(facts, child_age(session, child_id, on), parents,
+                                 child.reference if child else "CHILD")
 
 
 @dataclass(frozen=True)

@@ -116,12 +116,12 @@ def partner_prompts(factors: Iterable[str], parent_in_prison: bool,
 
 
 def consent_problem(facts: Iterable[ConsentFact], child_age: int | None,
-                    parents_with_pr: int | None = None) -> str:
+                    parents_with_pr: int | None = None, reference: str = "CHILD") -> str:
     """Why a meeting may not be booked for want of consent ("" when it may): consent to a
     CIN meeting from a parent with parental responsibility and, at 16 or 17, the young
     person too (WIR 2.1, 2.3); or the record of why it goes ahead without (module doc).
     `parents_with_pr`: how many the child's People have (None: not known); with none, the
-    first thing to do is to add them."""
+    first thing to do is to add them. `reference`: the child's, in the commands it names."""
     current = [f for f in current_consents(facts).values() if f.scope == "meeting"]
     young = is_young_person(child_age)
     status = scope_status(current, young)
@@ -143,13 +143,13 @@ def consent_problem(facts: Iterable[ConsentFact], child_age: int | None,
     if parents_with_pr == 0 and not parent:
         return ("WIR 2.1, 2.3: no meeting without consent from a parent with parental "
                 "responsibility, and none is on the child's record: add them (2 for People, "
-                "then a, PR ticked; `cintui person add CHILD --pr`), then record their "
-                "consent to a CIN meeting, or why it goes ahead without")
+                f"then a, PR ticked; `cintui person add {reference} --name NAME --pr`), then "
+                "record their consent to a CIN meeting, or why it goes ahead without")
     needed = ("the young person's own consent" if parent and young else
               "consent from a parent with parental responsibility"
               + (" and the young person" if young else ""))
     return (f"WIR 2.1, 2.3: no meeting without consent: record {needed} to a CIN meeting "
-            "(the record's Consent tab, or `cintui child consent CHILD --scope meeting`), "
+            f"(the record's Consent tab, or `cintui child consent {reference} --scope meeting`), "
             "or why it goes ahead without")
 
 

@@ -57,7 +57,7 @@ def test_wir_2_1_2_3_with_no_parent_on_the_record_the_first_step_is_to_add_them(
     assert problem.startswith("WIR 2.1, 2.3: no meeting without consent from a parent with "
                               "parental responsibility, and none is on the child's record: "
                               "add them (2 for People, then a, PR ticked; `cintui person add "
-                              "CHILD --pr`)")
+                              "CHILD --name NAME --pr`)")
     assert "none is on the child's record" not in consent_problem([], child_age=7,
                                                                   parents_with_pr=1)
     assert consent_problem([fact()], child_age=9, parents_with_pr=0) == ""  # recorded before
