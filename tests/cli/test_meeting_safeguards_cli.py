@@ -55,25 +55,6 @@ def test_wir_2_1_2_3_no_booking_without_consent_unless_the_record_says_why(cli, 
     assert ok(cli, demo_store, "meeting", "schedule", CHILD, *BOOK)["id"]
 
 
-def test_wir_2_1_2_3_the_consent_refusal_names_whole_commands_for_the_child(cli, demo_store):
-    """The refusal for a child with no parent on their People named `cintui person add CHILD
-    --pr` (no such child; --name is required), and the one for missing consent `cintui
-    child consent CHILD`: each now names the child's reference and a command that runs."""
-    added = ok(cli, demo_store, "child", "add", "--first-name", "Nia", "--last-name", "Okoro",
-               "--dob", "2019-05-01")["reference"]
-    refused = cli("meeting", "schedule", added, *BOOK, "--db", demo_store, *DAY)
-    one_line_error(refused, f"`cintui person add {added} --name NAME --pr`")
-    assert "CHILD" not in refused.err
-    ok(cli, demo_store, "person", "add", added, "--name", "Ada Okoro", "--relationship",
-       "Mother", "--pr")
-    refused = cli("meeting", "schedule", added, *BOOK, "--db", demo_store, *DAY)
-    one_line_error(refused, f"`cintui child consent {added} --scope meeting`")
-    assert "CHILD" not in refused.err
-    ok(cli, demo_store, "child", "consent", added, "--scope", "meeting", "--decision",
-       "given", "--person", "Ada Okoro")
-    assert ok(cli, demo_store, "meeting", "schedule", added, *BOOK)["id"]
-
-
 def test_bex_3_an_initial_meeting_chaired_by_a_social_worker_is_refused(cli, demo_store):
     before = listed(cli, demo_store)
     book = ["--kind", "initial", *BOOK[2:]]

@@ -105,8 +105,8 @@ def test_wir_2_1_2_3_a_meeting_refused_for_want_of_a_parent_names_the_command_to
         cli, tmp_path, monkeypatch):
     """A new team's child with no People: the refusal told a shell user only the app's keys
     ("2 for People, then a, parental responsibility ticked"). It names `cintui person add
-    CHILD --pr` too, and doing what it says (then the consent it asks for) books the
-    meeting."""
+    CIN000002 --name NAME --pr` too (it said `CHILD --pr`: no child, no name), and doing
+    what it says (then the consent it asks for, named whole too) books the meeting."""
     db = _store(cli, tmp_path, monkeypatch)
     book = ("meeting", "schedule", "CIN000002", "--kind", "initial", "--at",
             "2026-11-30 16:00", "--venue", "Family home", "--chair", "Ann Chair",
@@ -115,13 +115,15 @@ def test_wir_2_1_2_3_a_meeting_refused_for_want_of_a_parent_names_the_command_to
     assert said.startswith("cintui: WIR 2.1, 2.3: no meeting without consent from a "
                            "parent with parental responsibility, and none is on the child's "
                            "record: add them (2 for People, then a, PR ticked; `cintui person "
-                           "add CHILD --pr`), then record their consent to a CIN meeting"), said
+                           "add CIN000002 --name NAME --pr`), then record their consent to a "
+                           "CIN meeting"), said
     assert "…" not in said  # whole, not cut to fit the line
-    for args in (("person", "add", "CIN000002", "--name", "Jo Cole", "--relationship",
-                  "Mother", "--pr"),
-                 ("child", "consent", "CIN000002", "--scope", "meeting", "--decision",
-                  "given", "--person", "Jo Cole")):
-        assert cli(*args, "--db", db, *DAY).code == 0
+    assert cli("person", "add", "CIN000002", "--name", "Jo Cole", "--relationship", "Mother",
+               "--pr", "--db", db, *DAY).code == 0
+    # The next refusal names the next command whole (it said `child consent CHILD`).
+    assert "`cintui child consent CIN000002 --scope meeting`" in _refused(cli, db, *book)
+    assert cli("child", "consent", "CIN000002", "--scope", "meeting", "--decision", "given",
+               "--person", "Jo Cole", "--db", db, *DAY).code == 0
     done = cli(*book, "--db", db, *DAY)
     assert done.code == 0, done.err
 
