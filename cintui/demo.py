@@ -686,12 +686,12 @@ class _Builder:
                       primary_need=child.primary_need)
         if scenario == "referral":
             child.status = "referral"
-            self.plan(child, ep)  # a first draft, from what the referral says
+            self.no_plan_yet(child, ep)
             return
         ep.assessment_started = start
         if scenario == "assessment":
             child.status = "assessment"
-            self.plan(child, ep)  # a draft taking shape with the assessment
+            self.no_plan_yet(child, ep)
             return
         ep.assessment_completed = self.cal.add_working_days(start, rng.randrange(10, 44))
         ep.assessment_factors = " ".join(sorted(rng.sample(("1B", "2B", "3B", "4B", "16A", "17A",
@@ -790,6 +790,15 @@ class _Builder:
             self.visit(child, ep, cal.add_working_days(last_seen, 1), seen=False, alone=False)
 
     # -------------------------------------------------------------- plans
+    def no_plan_yet(self, child: Child, ep: Episode) -> None:
+        """TRA: no plan is written before the line manager authorises its start (`plan
+        start`), so a child at referral or assessment has none. The draws a draft took are
+        still made and its rows let go: every other child's plan stays as it was."""
+        mark = len(self.out.rows)
+        self.plan(child, ep)
+        del self.out.rows[mark:]
+        self.plan_facts.pop(child.id, None)
+
     def plan(self, child: Child, ep: Episode) -> None:
         """Versions: v1 agreed at the initial meeting, v2 at the latest review (superseding
         it), sometimes a draft in progress; a plan-pending child has a first draft only.

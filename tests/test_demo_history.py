@@ -177,3 +177,18 @@ def test_a_child_who_moved_in_has_the_plan_from_before_and_the_transfer_in_clock
     clocks = {i["child"]["reference"] for i in json.loads(result.out)["items"]
               if i["key"] == "transfer_in_meeting"}
     assert clocks and clocks <= {r for r, _ in moved}
+
+
+def test_tra_no_child_at_referral_or_assessment_has_a_plan_and_every_child_on_one_does(
+        demo_store):
+    """TRA: a plan is written only once the line manager has started it (`plan start`): the
+    demo wrote children still at referral or assessment a first draft, which the app and
+    `plan exit` then refused to add to. Every child whose plan has started has one."""
+    planned = {r[0] for r in rows(demo_store, "SELECT child_id FROM plan")}
+    early = rows(demo_store, "SELECT id FROM child WHERE status IN ('referral', 'assessment')")
+    started = rows(demo_store, "SELECT c.id FROM child c JOIN episode e ON e.child_id = c.id "
+                               "WHERE c.status = 'cin_plan' AND e.closure_date IS NULL "
+                               "AND e.cin_plan_start IS NOT NULL")
+    assert early and started
+    assert not {r[0] for r in early} & planned
+    assert {r[0] for r in started} <= planned
