@@ -104,7 +104,7 @@ def test_no_plan_is_written_before_the_manager_starts_it_tra(cli, new_location, 
                   "--db", db, "--json", "--today", "2026-11-23")
     assert (refused.code, refused.out) == (2, "")
     assert refused.err == (
-        "cintui: plan: CIN000002 has no CIN plan to write yet: it starts with the line "
+        "cintui: CIN000002 has no CIN plan to write yet: it starts with the line "
         "manager's authorisation (TRA): cintui plan start CIN000002 --authorised-by MANAGER "
         "(in the app: K on the record, then p)\n")
     nothing = cli("plan", "show", "CIN000002", "--db", db, "--today", "2026-11-23")

@@ -58,7 +58,7 @@ def test_an_ended_plan_is_not_re_opened_by_an_edit_only_by_a_meeting_wir_3(cli, 
                   "--db", demo_store, *HELD)
     assert (refused.code, refused.out) == (2, "")
     assert refused.err == (
-        f"cintui: plan: {WITH_PLAN}: an ended plan is not re-opened (WIR 3, TRA): the plan "
+        f"cintui: {WITH_PLAN}: an ended plan is not re-opened (WIR 3, TRA): the plan "
         "ended at the final meeting on 30 Nov 2026: no further review; next, recommend the "
         f"closure for the manager to decide: cintui close recommend {WITH_PLAN} (C on the "
         "record)\n")
