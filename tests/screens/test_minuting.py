@@ -974,12 +974,9 @@ async def test_wir_2_3_the_decisions_step_says_when_the_plan_has_brought_no_chan
         assert not app.screen.query_one("#no-change").display
 
 
-async def test_a_meeting_on_a_record_with_no_plan_says_so_before_it_ends(demo_store, cli,
-                                                                         monkeypatch):
-    """A review on a record with no plan (a case imported mid-plan, its plan still on
-    paper), closing: the question before the meeting ends says there is no plan for it to
-    update, where it said "the plan's next version is agreed at this meeting", and the
-    notice after says the minutes are stored, not that a plan was agreed."""
+def new_child_booked(demo_store, cli, monkeypatch) -> tuple[str, object]:
+    """A child added by the command line today, a mother with PR who consented to a
+    meeting, and a review booked: (their reference, the meeting's id). No plan started."""
     db = ("--db", demo_store)
     monkeypatch.setenv("CINTUI_TODAY", TODAY.isoformat())
     assert cli("child", "add", "--first-name", "Nell", "--last-name", "Quill", "--dob",
@@ -991,7 +988,16 @@ async def test_a_meeting_on_a_record_with_no_plan_says_so_before_it_ends(demo_st
                "Mother", "--pr", "--lives-with", *db).code == 0
     assert cli("child", "consent", reference, "--person", "Rose", "--decision", "given",
                "--scope", "meeting", *db).code == 0
-    meeting_id = book(demo_store, reference)
+    return reference, book(demo_store, reference)
+
+
+async def test_a_meeting_on_a_record_with_no_plan_says_so_before_it_ends(demo_store, cli,
+                                                                         monkeypatch):
+    """A review on a record with no plan (a case imported mid-plan, its plan still on
+    paper), closing: the question before the meeting ends says there is no plan for it to
+    update, where it said "the plan's next version is agreed at this meeting", and the
+    notice after says the minutes are stored, not that a plan was agreed."""
+    reference, meeting_id = new_child_booked(demo_store, cli, monkeypatch)
     app = MeetingHost(demo_store, reference)
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
@@ -1016,18 +1022,7 @@ async def test_new_concerns_before_the_plan_is_started_stay_in_the_minutes_tra(
     is agreed at this meeting, with 1 new concern as an Amber" and wrote a first plan. Now
     the question says there is no plan to update, the concern stays in the minutes, and why
     (the step and its command); no plan is written."""
-    db = ("--db", demo_store)
-    monkeypatch.setenv("CINTUI_TODAY", TODAY.isoformat())
-    assert cli("child", "add", "--first-name", "Nell", "--last-name", "Quill", "--dob",
-               "2016-05-04", *db).code == 0
-    reference = next(c["reference"] for c in json.loads(cli("child", "list", "--json",
-                                                            *db).out)
-                     if c["name"] == "Nell Quill")
-    assert cli("person", "add", reference, "--name", "Rose Quill", "--relationship",
-               "Mother", "--pr", "--lives-with", *db).code == 0
-    assert cli("child", "consent", reference, "--person", "Rose", "--decision", "given",
-               "--scope", "meeting", *db).code == 0
-    meeting_id = book(demo_store, reference)
+    reference, meeting_id = new_child_booked(demo_store, cli, monkeypatch)
     app = MeetingHost(demo_store, reference)
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
