@@ -89,17 +89,7 @@ def test_no_plan_is_written_before_the_manager_starts_it_tra(cli, new_location, 
     Now it is one line naming the step and its command with the child's reference, exit 2,
     nothing written; an imported child whose file gave the plan's start is written as
     before."""
-    db = new_location("team.db")
-    monkeypatch.setenv("CINTUI_USER", "amira")
-    assert cli("db", "init", "--db", db, "--no-encrypt").code == 0
-    add_team(cli, db)
-    caseload = tmp_path / "caseload.csv"
-    caseload.write_text(
-        "reference,first_name,last_name,dob,worker,referral_date,assessment_started,"
-        "assessment_completed,cin_plan_start\n"
-        "CIN000001,Leo,Ward,02/05/2017,amira,01/09/2026,02/09/2026,12/10/2026,14/10/2026\n"
-        "CIN000002,Mia,Cole,04/03/2019,amira,01/09/2026,,,\n", encoding="utf-8")
-    assert cli("import", "caseload", caseload, "--db", db, "--today", "2026-10-14").code == 0
+    db = _store(cli, tmp_path, monkeypatch, new_location("team.db"))
     refused = cli("plan", "exit", "CIN000002", "--good-enough", "Mia is in school every day.",
                   "--db", db, "--json", "--today", "2026-11-23")
     assert (refused.code, refused.out) == (2, "")

@@ -11,8 +11,10 @@ import json
 from tests.cli.test_case_journey import add_team
 
 
-def _store(cli, tmp_path, monkeypatch):
-    db = tmp_path / "team.db"
+def _store(cli, tmp_path, monkeypatch, db=None):
+    """A team's store (a file, or `db`: a location on either store) with two imported
+    children: Leo, his plan started 14 Oct 2026; Mia, at referral."""
+    db = db if db is not None else tmp_path / "team.db"
     monkeypatch.setenv("CINTUI_USER", "amira")
     assert cli("db", "init", "--db", db, "--no-encrypt").code == 0
     add_team(cli, db)
