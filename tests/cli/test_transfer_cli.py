@@ -68,6 +68,16 @@ def step_down(cli, db, ref) -> None:
     assert out["ending"]["unmet_need"] is True  # the final meeting: still in need
 
 
+def approved_transfer(cli, db, ref) -> None:
+    """BEX 4: a transfer recorded in full (a move on 16 Nov 2026) and approved the next day."""
+    ok(cli, db, "transfer", "record", ref, "--to", "Exampleshire County Council",
+       "--contact", "Duty team", "--move-date", "2026-11-16", "--consent", "given",
+       "--moves", "1", "--impact", "None known", "--told", "Told Mum: school and GP there",
+       "--gaps", "None known", "--agencies", "School and GP asked", "--on", "2026-11-16")
+    ok(cli, db, "transfer", "decide", ref, "--approve", "--rationale", "Moved",
+       "--by", MANAGER, "--on", "2026-11-17")
+
+
 def test_the_whole_step_down_path(cli, demo_store, ref, tmp_path):
     step_down(cli, demo_store, ref)
     one_line_error(run(cli, demo_store, "stepdown", "decide", ref, "--approve",
@@ -185,12 +195,7 @@ def test_a_meeting_still_booked_is_cancelled_before_the_pack_is_sent_wir_2_9(
     to it: sending is refused naming it (status too, on both readers), until cancelled."""
     from tests.casework.test_endings import book_review
 
-    ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
-       "--contact", "Duty team", "--move-date", "2026-11-16", "--consent", "given",
-       "--moves", "1", "--impact", "None known", "--told", "Told Mum: school and GP there",
-       "--gaps", "None known", "--agencies", "School and GP asked", "--on", "2026-11-16")
-    ok(cli, demo_store, "transfer", "decide", ref, "--approve", "--rationale", "Moved",
-       "--by", MANAGER, "--on", "2026-11-17")
+    approved_transfer(cli, demo_store, ref)
     store = open_store(demo_store, None)
     try:
         with store.read() as session:
@@ -368,12 +373,7 @@ def test_a_pack_referring_a_child_under_13_to_adult_social_care_is_refused_war_4
     circumstances` refuses it younger. `import transfer-pack` read a pack's circumstances
     as sent, a referral for an 8-year-old included. Now it is one line naming the row and
     the reason, exit 2, nothing written."""
-    ok(cli, demo_store, "transfer", "record", ref, "--to", "Exampleshire County Council",
-       "--contact", "Duty team", "--move-date", "2026-11-16", "--consent", "given",
-       "--moves", "1", "--impact", "None known", "--told", "Told Mum: school and GP there",
-       "--gaps", "None known", "--agencies", "School and GP asked", "--on", "2026-11-16")
-    ok(cli, demo_store, "transfer", "decide", ref, "--approve", "--rationale", "Moved",
-       "--by", MANAGER, "--on", "2026-11-17")
+    approved_transfer(cli, demo_store, ref)
     ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")
     path = tmp_path / "pack" / "transfer-pack.json"
     data = json.loads(path.read_text())
