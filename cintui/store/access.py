@@ -177,19 +177,17 @@ _workers_here: list[tuple[str, str]] | None = None
 
 
 def _opened(store):
-    global _server_login, _replica_login, _workers_here
-    _server_login = store.server.login if store.server is not None else None
-    _replica_login = None
-    _workers_here = None
+    replica = None
     if store.server is None and store.path is not None:
         with store.engine.connect() as conn:
-            _replica_login = conn.exec_driver_sql(
+            replica = conn.exec_driver_sql(
                 "SELECT value FROM store_meta WHERE key = 'sync_login'").scalar()
-    if acting_login() is None and os.environ.get("CINTUI_USER", "").strip():
-        from cintui.store.fast import ACTIVE_WORKERS_SQL
 
+    def rows(sql: str):
         with store.engine.connect() as conn:
-            _workers_here = [tuple(r) for r in conn.exec_driver_sql(ACTIVE_WORKERS_SQL)]
+            return conn.exec_driver_sql(sql).all()
+
+    opened_light(store.server.login if store.server is not None else None, replica, rows)
     return store
 
 
@@ -202,8 +200,7 @@ def opened_light(server_login: str | None, replica_login: str | None,
     _server_login = server_login
     _replica_login = None if server_login is not None else replica_login
     _workers_here = None
-    if rows is not None and _server_login is None and _replica_login is None \
-            and os.environ.get("CINTUI_USER", "").strip():
+    if rows is not None and acting_login() is None and os.environ.get("CINTUI_USER", "").strip():
         from cintui.store.fast import ACTIVE_WORKERS_SQL
 
         _workers_here = [tuple(r) for r in rows(ACTIVE_WORKERS_SQL)]
