@@ -149,7 +149,9 @@ class MyWeekScreen(KeysAsRead, Screen):
         self._widths = self._column_widths()
         table = self.query_one(DataTable)
         for label, width in zip(self._labels, self._widths, strict=False):
-            table.add_column(label, width=width)
+            # "Left" over its days, aligned on the right as they are ("9 wd" under "134 wd")
+            table.add_column(Text(label, justify="right") if label == "Left" else label,
+                             width=width)
 
     def on_resize(self) -> None:
         if self._column_widths() == getattr(self, "_widths", None):
