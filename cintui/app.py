@@ -216,13 +216,15 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
                         severity="warning")
         elif wanted is None and workers and named and not self.requested_worker:
             # Whom the command line acts as, not a worker here: asked, never opened as the
-            # one chosen last time (or the demo's typical worker), and said why.
-            from cintui.domain.workforce import not_a_worker
+            # one chosen last time (or the demo's typical worker), and said why on the
+            # question, with the worker it likely meant first, so Enter takes them.
+            from cintui.domain.workforce import not_a_worker, workers_meant
 
-            said = not_a_worker("CINTUI_USER", named, [(w.username, w.name) for w in workers])
-            self.notify(f"{said}: choose who you are (and set CINTUI_USER to your username).",
-                        severity="warning", timeout=15)
-            self.switch_screen(self.make_screen("who", workers=workers))
+            pairs = [(w.username, w.name) for w in workers]
+            said = not_a_worker("CINTUI_USER", named, pairs, self._leavers(), then="")
+            self.switch_screen(self.make_screen(
+                "who", workers=workers, first=workers_meant(named, pairs),
+                why=f"{said}: choose who you are (and set CINTUI_USER to your username)."))
             return
         elif wanted is None and (last := config.load_settings().get("worker")) and workers:
             # The worker chosen here last has left (or is on another store): ask, never
@@ -244,7 +246,21 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         """Why `--as` cannot be who opens the app, in one line (None: it can, or was not
         given): a worker not on the store (with the username likely meant, as every worker
         refusal says), or, on a team server or a laptop, anyone but the login."""
-        return as_refusal(self.as_worker, self.login, [(w.username, w.name) for w in workers])
+        asked = (self.as_worker or "").strip()
+        left = self._leavers() if asked and asked not in {w.username for w in workers} \
+            and not self.login else []
+        return as_refusal(self.as_worker, self.login, [(w.username, w.name) for w in workers],
+                          left)
+
+    def _leavers(self) -> list:
+        """The workers who have left (username, name, the day), read when a name given to
+        act as is no worker here: one who has left is told so (`workforce.left_already`)."""
+        from cintui.store import fast
+
+        if self.reader is not None:
+            return fast.leavers(self.reader.rows)
+        with self.store.read() as session:
+            return fast.leavers(lambda sql: session.connection().exec_driver_sql(sql).all())
 
     def on_worker_chosen(self, message) -> None:  # screens.messages.WorkerChosen
         if message.username:
@@ -393,10 +409,11 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
 
 
 def as_refusal(as_worker: str | None, login: str | None,
-               workers: list[tuple[str, str]]) -> str | None:
+               workers: list[tuple[str, str]], left: list | tuple = ()) -> str | None:
     """Why `--as` cannot be who opens the app, in one line (None: it can, or was not given):
-    a worker not on the store (`workers`: username and name), or, on a team server or a
-    laptop (`login`), anyone but the login."""
+    a worker not on the store (`workers`: username and name) or who has left (`left`:
+    username, name, the day), or, on a team server or a laptop (`login`), anyone but the
+    login."""
     from cintui.domain.workforce import not_a_worker
 
     asked = (as_worker or "").strip()
@@ -408,7 +425,7 @@ def as_refusal(as_worker: str | None, login: str | None,
     if not workers:  # a new store: who is set up first
         return (f"--as: no workers on this store yet, so not {asked}: open cintui "
                 "without --as and set up the team (Ctrl+P → Set up), or `cintui worker add`")
-    return not_a_worker("--as", asked, workers)
+    return not_a_worker("--as", asked, workers, left)
 
 
 def refused_before_start(location: access.StoreLocation, worker: str | None) -> str | None:
@@ -445,7 +462,8 @@ def refused_before_start(location: access.StoreLocation, worker: str | None) -> 
     if asked == login or (not login and reader.rows(fast.WORKER_EXISTS_SQL,
                                                     {"username": asked})):
         return None
-    return as_refusal(worker, login, [tuple(r) for r in reader.rows(fast.ACTIVE_WORKERS_SQL)])
+    return as_refusal(worker, login, [tuple(r) for r in reader.rows(fast.ACTIVE_WORKERS_SQL)],
+                      fast.leavers(reader.rows))
 
 
 def run_app(location: access.StoreLocation, *, encrypt: bool = True,

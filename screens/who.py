@@ -22,6 +22,7 @@ class WhoScreen(Screen):
     WhoScreen { align: center middle; }
     WhoScreen Vertical { width: 90; max-width: 100%; height: 80%; padding: 1 2; border: round $primary; }
     WhoScreen Static { height: auto; }
+    WhoScreen .why { color: $warning; margin: 1 0 0 0; }
     WhoScreen OptionList { height: 1fr; }
     """
     BINDINGS = [
@@ -38,16 +39,28 @@ class WhoScreen(Screen):
             return self.focused is not None and self.focused.id == "find"
         return True
 
-    def __init__(self, workers, switching: bool = False) -> None:
+    def __init__(self, workers, switching: bool = False, why: str = "",
+                 first: list[str] | tuple[str, ...] = ()) -> None:
         super().__init__()
         self.staff = [w for w in workers if w.username]
         self.switching = switching
+        self.why = why  # why it asks: the name given to act as is no worker here
+        self.first = list(first)  # the workers that name likely meant: listed first
+
+    def _order(self, staff) -> list:
+        """The workers the name given likely meant first (Enter takes the first, as the
+        "did you mean" above it says), then the login's (or CINTUI_USER's) worker."""
+        me = getattr(self.app, "actor", None)
+        rank = {u: i for i, u in enumerate(self.first)}
+        return sorted(staff, key=lambda w: (rank.get(w.username, len(rank)), w.username != me))
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical():
             yield Static("[b]Who are you?[/b] Your caseload opens first, and your changes are "
                          "recorded under your name.")
+            if self.why:
+                yield Static(plain(self.why), id="why", classes="why")
             if not self.staff:  # a new store: someone sets up the team first
                 yield Static("No workers on this store yet. Esc, then Ctrl+P → Set up adds "
                              "the authority, teams and workers (or `cintui worker add`).",
@@ -58,8 +71,7 @@ class WhoScreen(Screen):
 
     def on_mount(self) -> None:
         self._commits = getattr(self.app, "store_commits", 0)
-        me = getattr(self.app, "actor", None)  # the login (or CINTUI_USER) cintui runs as
-        self.staff.sort(key=lambda w: w.username != me)  # their worker first: Enter is you
+        self.staff = self._order(self.staff)  # their worker first: Enter is you
         self._fill("")
         self.query_one("#find", Input).focus()
 
@@ -72,9 +84,7 @@ class WhoScreen(Screen):
 
         self._commits = self.app.store_commits
         with self.app.store.read() as session:
-            me = getattr(self.app, "actor", None)
-            self.staff = sorted((w for w in cases.list_workers(session) if w.username),
-                                key=lambda w: w.username != me)
+            self.staff = self._order(w for w in cases.list_workers(session) if w.username)
         for none in self.query("#none"):  # "No workers on this store yet": set up since
             none.display = not self.staff
         self._fill(self.query_one("#find", Input).value)

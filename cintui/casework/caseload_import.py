@@ -175,7 +175,7 @@ def _store_checks(session: Session, line: int, worker: str, team: str, level: st
     store does not know goes in `found`."""
     def bad(column: str, exc: cases.CaseworkError, named: str = "") -> None:
         problem, unknown = exc.problem, None
-        if isinstance(exc, cases.NotOnStore) and not exc.close:  # new to cintui: set-up first
+        if isinstance(exc, cases.NotOnStore) and not exc.meant:  # new to cintui: set-up first
             problem += f": add the {column} in set-up first (or `cintui {column} add`)"
             unknown = (column, named)
         found.append(Problem(line, columns.get(column, column), problem, unknown))

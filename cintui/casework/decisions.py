@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from cintui.casework import lookup
 from cintui.casework.lookup import CaseworkError, NotYou, check_self
 from cintui.domain import endings as rules
+from cintui.domain.text import did_you_mean
 from cintui.domain.workforce import needs_role
 
 
@@ -92,10 +93,11 @@ def record(writer: Writer, child_id: uuid.UUID, new: NewDecision, *, actor: str,
         who = decider(writer, new.by, actor, writer.server_login)
     except NotYou:
         raise
-    except CaseworkError:
+    except CaseworkError as exc:
         if new.role is None:
-            raise EndingError("by", f"no worker called {new.by!r}: give their role too for "
-                              "someone not on this store") from None
+            raise EndingError("by", f"no worker called {new.by!r}"
+                              f"{did_you_mean(getattr(exc, 'meant', None))}: give their role "
+                              "too for someone not on this store") from None
         who = Decider(None, (new.by or "").strip(), "")
     role = new.role.strip() if new.role else who.role_label
     # On a team server only a manager's login records a decision (the server's grants say

@@ -54,9 +54,13 @@ class NotOnStore(UnknownScope):
     """No worker (or team) of that name on this store: a new team adds them in set-up, or,
     when a name on the store is close (`close`), it was mistyped."""
 
-    def __init__(self, field: str, text: str, known: list[str] | None = None) -> None:
-        self.close = close_name(text, known or [])
-        super().__init__(field, f"no {field} called {text!r}" + _meant(self.close))
+    def __init__(self, field: str, text: str, known: list[str] | None = None,
+                 meant: list[str] | None = None) -> None:
+        # `meant`: the names offered, found by the caller (a worker's: `workers_meant`)
+        self.meant = meant if meant is not None else list(filter(None, [
+            close_name(text, known or [])]))
+        self.close = self.meant[0] if len(self.meant) == 1 else None
+        super().__init__(field, f"no {field} called {text!r}" + _meant(self.meant))
 
 
 def names_meant(text: str, names: Iterable[str]) -> list[str]:
@@ -72,7 +76,7 @@ def names_meant(text: str, names: Iterable[str]) -> list[str]:
             or [n for n in names if all(w in n.lower() for w in wanted.split())])
 
 
-def _meant(close: str | None) -> str:
+def _meant(close: list[str]) -> str:
     return did_you_mean(close)
 
 
@@ -120,9 +124,10 @@ def find_worker(source, text: str) -> WorkerRow:
         wid, name, role, username = found[0]
         return WorkerRow(as_uuid(wid), name, role, username)
     if not found:
-        known = [n for row in rows_from(source)("SELECT username, name FROM worker", {})
-                 for n in row]
-        raise NotOnStore("worker", text, known)
+        from cintui.domain.workforce import workers_meant
+
+        workers = rows_from(source)("SELECT username, name FROM worker", {})
+        raise NotOnStore("worker", text, meant=workers_meant(text, workers))
     raise UnknownScope("worker", f"{text!r} matches {len(found)} workers; use their username")
 
 

@@ -281,11 +281,11 @@ def supervision_overdue(
     with _reading(ctx, db) as rows:
         try:
             _, name = due_cases.resolve_scope(rows, team=team) if team else \
-                (None, team_cases.my_team(rows, access.current_actor()))
+                (None, team_cases.my_team(rows, me := access.actor_reading(rows)))
         except due_cases.UnknownScope as exc:
             raise CliError.of(exc) from None
         if name is None:
-            raise CliError("give --team: you are not in a team on this store")
+            raise CliError(f"give --team: {me} is in no team on this store")
         view = team_cases.load_team(rows, now, name)
     if as_json:
         _echo_json({"team": name, "today": now.isoformat(), "children": [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 def counted(n: int, word: str, plural: str | None = None) -> str:
@@ -130,6 +130,11 @@ def close_name(text: str, known: Iterable[str]) -> str | None:
         (k for k in known if sorted(k.lower().split()) == words), None)
 
 
-def did_you_mean(close: str | None) -> str:
-    """" (did you mean 'x'?)" after a refusal, for the name on the store likely meant."""
-    return f" (did you mean {close!r}?)" if close else ""
+def did_you_mean(close: str | Sequence[str] | None) -> str:
+    """" (did you mean 'x'?)" after a refusal, for the name on the store likely meant; for
+    several equally likely, " (did you mean 'x' or 'y'?)"."""
+    names = [close] if isinstance(close, str) else list(close or ())
+    if not names:
+        return ""
+    quoted = [repr(n) for n in names]
+    return f" (did you mean {' or '.join(filter(None, (', '.join(quoted[:-1]), quoted[-1])))}?)"

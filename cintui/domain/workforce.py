@@ -12,7 +12,7 @@ from datetime import date
 from cintui.domain.dates import day_words
 from cintui.domain.people import InvalidContact, check_email
 from cintui.domain.roles import ROLE_LABELS, ROLES, role_label
-from cintui.domain.text import close_name, counted, did_you_mean, folded
+from cintui.domain.text import counted, did_you_mean, folded
 
 TYPICAL_CASELOAD = range(15, 22)  # WAR 3.5 / 6.2.1: about 15, county average 16-21
 
@@ -62,20 +62,93 @@ def typical_worker(workers: list[WorkerSummary]) -> WorkerSummary | None:
 # ---------------------------------------------------------------- roles
 
 
-def not_a_worker(label: str, asked: str, workers: Iterable[tuple[str, str | None]]
-                 ) -> str | None:
+MEANT_CUTOFF = 0.8  # difflib's ratio for a typo: "amirra" and "amira" are 0.91
+MEANT_BAND = 0.1  # others this near the closest are offered with it, never passed over
+_PARTS = re.compile(r"[\s._-]+")
+
+
+def _name_keys(username: str, name: str | None) -> set[str]:
+    """What a worker may be typed as: their username, their name, and each part of them
+    ("amira", "ashdown")."""
+    whole = {folded(username), " ".join(folded(name or "").split())} - {""}
+    return whole | {part for key in whole for part in _PARTS.split(key) if len(part) >= 2}
+
+
+def workers_meant(asked: str, workers: Iterable[tuple[str, str | None]],
+                  most: int = 3) -> list[str]:
+    """The usernames `asked` was likely meant as, the likeliest first: a typo of a username
+    ("amira.ashdwn"), of a worker's name, or of one part of either, a first name or a
+    surname ("amirra", "ashdon"). Each is scored by difflib's closest ratio of what was typed
+    (whole, or a part of 3 letters or more) to the worker's keys (`_name_keys`); those
+    within `MEANT_BAND` of the best are offered together (two Amiras: both), at most `most`,
+    so one is offered alone only when it is clearly the closest. Empty: none is close."""
+    from difflib import SequenceMatcher
+
+    wanted = " ".join(folded(asked).split())
+    if not wanted:
+        return []
+    tries = {wanted} | {part for part in _PARTS.split(wanted) if len(part) >= 3}
+    scores: dict[str, tuple[float, float]] = {}
+    for username, name in workers:
+        best = 0.0
+        for key in _name_keys(username, name):
+            for typed in tries:
+                matcher = SequenceMatcher(None, typed, key)
+                if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                    best = max(best, matcher.ratio())
+        if best >= MEANT_CUTOFF:  # ties: the closest to all that was typed first
+            whole = max(SequenceMatcher(None, wanted, key).ratio()
+                        for key in (folded(username), folded(name or "")))
+            scores[username] = (best, whole)
+    if not scores:
+        return []
+    top = max(best for best, _whole in scores.values())
+    near = [u for u, (best, _whole) in scores.items() if best >= top - MEANT_BAND]
+    return sorted(near, key=lambda u: (-scores[u][0], -scores[u][1], u))[:most]
+
+
+def no_worker_called(label: str, asked: str, workers: Iterable[tuple[str, str | None]]
+                     ) -> str:
+    """"no worker called 'amirra' (did you mean 'amira.ashdown'?)", as every refusal of a
+    worker says it (`label`: "--as", "CINTUI_USER", "worker"…)."""
+    return f"{label}: no worker called {asked!r}{did_you_mean(workers_meant(asked, workers))}"
+
+
+WHO_CAN_ACT = "name a worker on this store (`cintui worker list` lists them)"
+
+
+def left_already(label: str, asked: str,
+                 leavers: Iterable[tuple[str, str | None, date | None]],
+                 then: str = WHO_CAN_ACT) -> str | None:
+    """Why `asked` (a username or name) cannot act: a worker who has left (`leavers`: each
+    one's username, name and the day they left), when, and `then` what to do (who can act;
+    "" when the caller says it); None: no leaver is."""
+    wanted = asked.strip().lower()
+    for username, name, left_on in leavers:
+        if wanted in (username.lower(), (name or "").strip().lower()):
+            when = f"left on {day_words(left_on)}" if left_on else "has left"
+            who = f"{name} ({username})" if name else username
+            return f"{label}: {who} {when} and cannot act now" + (f": {then}" if then else "")
+    return None
+
+
+def not_a_worker(label: str, asked: str, workers: Iterable[tuple[str, str | None]],
+                 left: Iterable[tuple[str, str | None, date | None]] = (),
+                 then: str = WHO_CAN_ACT) -> str | None:
     """Why `asked`, given as `label` (`--as`, `CINTUI_USER`), is not who acts: no worker on
     the store has that username (`workers`: each one's username and name), in one line as
-    every worker refusal says it: a worker's name is answered with their username, else the
-    username likely meant is offered. None: it is a worker's username."""
+    every worker refusal says it: a worker who has left (`left`) says when (and `then`, who
+    can act); a worker's name is answered with their username, else the username likely
+    meant is offered. None: it is a worker's username."""
     workers = list(workers)
     if any(username == asked for username, _name in workers):
         return None
+    if (gone := left_already(label, asked, left, then)) is not None:
+        return gone
     meant = {name.lower(): username for username, name in workers if name}.get(asked.lower())
     if meant is not None:
         return f"{label}: {asked!r} is a name: give their username ({meant!r})"
-    close = close_name(asked, [username for username, _name in workers])
-    return f"{label}: no worker called {asked!r}{did_you_mean(close)}"
+    return no_worker_called(label, asked, workers)
 
 
 def _words(text: str) -> str:

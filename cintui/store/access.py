@@ -11,6 +11,7 @@ import getpass
 import os
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from cintui.reference import config
@@ -174,6 +175,7 @@ _replica_login: str | None = None
 # names whom it acts as, so that a name that is no worker here is refused (`current_actor`),
 # not recorded as who acted; None: not read (no CINTUI_USER, a team server, a laptop).
 _workers_here: list[tuple[str, str]] | None = None
+_leavers_here: list[tuple[str, str, date | None]] = []  # read with them: who has left, when
 
 
 def _opened(store):
@@ -196,14 +198,15 @@ def opened_light(server_login: str | None, replica_login: str | None,
     """A store opened without `Store` (the light writer): who acts on it, as `_opened` says
     for a store (a team server's login; a laptop replica's sync login; with `rows`, its
     reader's, the workers on it when CINTUI_USER is set)."""
-    global _server_login, _replica_login, _workers_here
+    global _server_login, _replica_login, _workers_here, _leavers_here
     _server_login = server_login
     _replica_login = None if server_login is not None else replica_login
-    _workers_here = None
+    _workers_here, _leavers_here = None, []
     if rows is not None and acting_login() is None and os.environ.get("CINTUI_USER", "").strip():
-        from cintui.store.fast import ACTIVE_WORKERS_SQL
+        from cintui.store.fast import ACTIVE_WORKERS_SQL, leavers
 
         _workers_here = [tuple(r) for r in rows(ACTIVE_WORKERS_SQL)]
+        _leavers_here = leavers(rows)
 
 
 def open_location(loc: StoreLocation, passphrase: str | None):
@@ -294,6 +297,32 @@ def wanted_workers(requested: str | None, reader: object = None) -> list[str]:
     return [last] if isinstance(last, str) and last else []
 
 
+def _refuse_named(env: str, workers, left) -> None:
+    """CINTUI_USER naming no worker here (`workers`; none yet: a new store's team is being
+    set up, as anyone) refused in one line, as every worker refusal says it (`left`: one who
+    has left says when)."""
+    if workers:
+        from cintui.domain.workforce import not_a_worker
+
+        if (said := not_a_worker("CINTUI_USER", env.strip(), workers, left)) is not None:
+            raise AccessError(said)
+
+
+def actor_reading(rows) -> str:
+    """`current_actor()` for a command that only reads but answers for who acts
+    (`supervision overdue`: your team), over its rows (`rows(sql, params)`): CINTUI_USER
+    naming no worker here is refused as a command that writes refuses it, not taken as a
+    worker in no team."""
+    env = (os.environ.get("CINTUI_USER") or "").strip()
+    if env and acting_login() is None:
+        from cintui.store.fast import ACTIVE_WORKERS_SQL, leavers
+
+        _refuse_named(env, [tuple(r) for r in rows(ACTIVE_WORKERS_SQL, {})],
+                      leavers(lambda sql: rows(sql, {})))
+        return env
+    return current_actor()
+
+
 def current_actor() -> str:
     """Who is making changes: CINTUI_USER, else the worker chosen in the app, else the login.
     On a team server, the server login, always: CINTUI_USER naming anyone else is refused."""
@@ -311,11 +340,7 @@ def current_actor() -> str:
                               "(unset CINTUI_USER)")
         return _replica_login
     if env:
-        if _workers_here:  # none yet: a new store's team is being set up
-            from cintui.domain.workforce import not_a_worker
-
-            if (said := not_a_worker("CINTUI_USER", env.strip(), _workers_here)) is not None:
-                raise AccessError(said)
+        _refuse_named(env, _workers_here, _leavers_here)
         return env
     worker = config.load_settings().get("worker")
     if isinstance(worker, str) and worker:

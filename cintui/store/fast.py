@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,16 @@ ORDER BY w.name, w.username
 DEMO_SQL = "SELECT count(*) FROM store_meta WHERE key = 'demo'"
 WORKER_EXISTS_SQL = "SELECT 1 FROM worker WHERE username = :username AND active"
 ACTIVE_WORKERS_SQL = "SELECT username, name FROM worker WHERE active"
+LEFT_WORKERS_SQL = "SELECT username, name, left_on FROM worker WHERE NOT active"
+
+
+def leavers(rows) -> list[tuple[str, str, date | None]]:
+    """The workers who have left (`worker leave`): username, name and the day they left, as
+    `domain.workforce.not_a_worker` takes them (`rows`: a reader's, or a connection's
+    `exec_driver_sql(...).all`)."""
+    return [(u, n, left if isinstance(left, date) or left is None
+             else date.fromisoformat(str(left)[:10]))
+            for u, n, left in rows(LEFT_WORKERS_SQL)]
 
 
 def _quote(passphrase: str) -> str:

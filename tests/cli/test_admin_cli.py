@@ -391,6 +391,82 @@ def test_cintui_user_naming_no_worker_is_refused_in_one_line_nothing_written(
     assert done.code == 0 and "(Amira Ashdown," in done.out
 
 
+def test_cintui_user_naming_a_leaver_says_they_left_and_who_can_act(cli, team, monkeypatch):
+    """CINTUI_USER naming a worker who has left (`worker leave`) said "no worker called
+    'old.timer'", as if they had never been here. It says they left, when,
+    and how to find who can act: one line, exit 2, nothing written (by username or name)."""
+    from tests.cli.test_cli import sha
+
+    monkeypatch.setenv("CINTUI_USER", "tom.hale")
+    assert run(cli, team, "worker", "add", "old.timer", "--name", "Olive Timer", "--role",
+               "social worker", "--team", "south").code == 0
+    assert run(cli, team, "worker", "leave", "old.timer", "--on", "2026-11-20").code == 0
+    before = sha(team)
+    for named in ("old.timer", "Olive Timer"):
+        monkeypatch.setenv("CINTUI_USER", named)
+        for command in (("decision", "add", "Nell", "--kind", "other", "--decision",
+                         "Keep the plan", "--rationale", "School settled", *DAY),
+                        ("child", "add", "--first-name", "Mia", "--last-name", "Synthetic",
+                         "--dob", "2019-01-01", "--worker", "ben.cole", *DAY),
+                        ("supervision", "overdue")):
+            result = run(cli, team, *command)
+            assert (result.code, result.err) == (
+                2, "cintui: CINTUI_USER: Olive Timer (old.timer) left on 20 Nov 2026 and "
+                   "cannot act now: name a worker on this store (`cintui worker list` lists "
+                   "them)\n"), command
+        assert sha(team) == before
+
+
+def test_a_first_name_or_surname_mistyped_finds_the_worker_in_every_refusal(
+        cli, team, monkeypatch, tmp_path):
+    """"did you mean" compared what was typed with whole usernames (difflib's cutoff), so
+    `amirra` (Amira, mistyped) found no one. It is matched against each part of a username
+    and the worker's name too: the refusal offers 'amira.ashdown', from CINTUI_USER, --worker,
+    --by and `supervision overdue` alike (one function, `workforce.workers_meant`)."""
+    from tests.cli.test_cli import sha
+
+    before = sha(team)
+    for typed in ("amirra", "ashdon", "Amira Ashdon"):
+        monkeypatch.setenv("CINTUI_USER", typed)
+        for command in (("child", "add", "--first-name", "Mia", "--last-name", "Synthetic",
+                         "--dob", "2019-01-01", "--worker", "ben.cole", *DAY),
+                        ("supervision", "overdue")):
+            assert run(cli, team, *command).err == (
+                f"cintui: CINTUI_USER: no worker called {typed!r} (did you mean "
+                "'amira.ashdown'?)\n"), (typed, command)
+        monkeypatch.setenv("CINTUI_USER", "tom.hale")
+        for command, option in ((("child", "list", "--worker", typed), "--worker"),
+                                (("due", "--worker", typed), "--worker"),
+                                (("decision", "add", "Nell", "--kind", "other", "--decision",
+                                  "Keep the plan", "--rationale", "School settled",
+                                  "--by", typed, *DAY), "--by")):
+            result = run(cli, team, *command)
+            assert result.code == 2 and result.err.startswith(
+                f"cintui: {option}: no worker called {typed!r} (did you mean "
+                "'amira.ashdown'?)"), (typed, command, result.err)
+    assert sha(team) == before
+
+
+def test_supervision_overdue_under_a_wrong_cintui_user_is_the_one_refusal(cli, team,
+                                                                          monkeypatch):
+    """`supervision overdue` (your own team) under a CINTUI_USER naming no worker said "give
+    --team: you are not in a team on this store", as if you were a worker out of a team. It
+    refuses as every command does (STO 4.5, 8.5: the team's list is a manager's); a worker
+    who is in no team is named."""
+    monkeypatch.setenv("CINTUI_USER", "tom.hail")
+    result = run(cli, team, "supervision", "overdue", *DAY)
+    assert (result.code, result.err) == (
+        2, "cintui: CINTUI_USER: no worker called 'tom.hail' (did you mean 'tom.hale'?)\n")
+    monkeypatch.setenv("CINTUI_USER", "tom.hale")
+    assert run(cli, team, "supervision", "overdue", *DAY).out.startswith(
+        "Safeguarding South: ")
+    assert run(cli, team, "worker", "add", "nia.newstarter", "--name", "Nia Newstarter",
+               "--role", "social worker").code == 0
+    monkeypatch.setenv("CINTUI_USER", "nia.newstarter")
+    assert run(cli, team, "supervision", "overdue", *DAY).err == (
+        "cintui: give --team: nia.newstarter is in no team on this store\n")
+
+
 def test_cintui_user_sets_up_a_new_store_before_its_first_worker(cli, db, monkeypatch):
     """On a store with no workers yet CINTUI_USER is not refused: the team is set up by the
     command line, its first worker added, as whoever is doing it."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
 
 from cintui.domain import workforce as w
 from cintui.domain.endings import DECIDER_ROLES
@@ -134,3 +136,64 @@ def test_a_reallocation_is_dated_not_in_the_future_nor_before_the_referral():
     early = w.check_reallocation(date(2026, 3, 1), TODAY, referral=referral,
                                  same_worker=False, to="ben.cole")
     assert early[0].message == "1 Mar 2026 is before the referral (2 Mar 2026)"
+
+
+# ---------------------------------------------------------------- the worker meant
+
+STAFF = [("tom.hale", "Tom Hale"), ("amira.ashdown", "Amira Ashdown"),
+         ("ben.cole", "Ben Cole"), ("priya.bains", "Priya Bains"),
+         ("amir.khan", "Amir Khan"), ("wendy.worker", "Wendy Worker")]
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("amira.ashdwn", ["amira.ashdown"]),   # the whole username, as before
+    ("wendy.wroker", ["wendy.worker"]),
+    ("amirra", ["amira.ashdown"]),         # a first name mistyped: difflib's whole-username
+    ("ashdon", ["amira.ashdown"]),         # cutoff found no one for these
+    ("Amira Ashdon", ["amira.ashdown"]),   # the name, mistyped
+    ("pria", ["priya.bains"]),
+    ("hale", ["tom.hale"]),                # a surname, whole
+    ("cole.ben", ["ben.cole"]),            # its parts the other way round
+    ("amir", ["amir.khan"]),               # exactly Amir, not Amira
+    ("Zoë", []), ("tim", []), ("al", []), ("x.y", []), ("", []),  # none is close: no guess
+])
+def test_a_worker_is_found_by_a_typo_of_any_part_of_their_username_or_name(typed, meant):
+    assert w.workers_meant(typed, STAFF) == meant
+
+
+def test_two_workers_as_close_are_offered_together_never_one_of_them_confidently():
+    staff = [*STAFF, ("amira.begum", "Amira Begum")]
+    assert sorted(w.workers_meant("amirra", staff)) == ["amira.ashdown", "amira.begum"]
+    assert w.not_a_worker("CINTUI_USER", "amirra", staff) == (
+        "CINTUI_USER: no worker called 'amirra' (did you mean 'amira.begum' or "
+        "'amira.ashdown'?)")
+    many = [(f"amira.{s}", f"Amira {s.title()}") for s in ("a", "b", "c", "d", "e")]
+    assert len(w.workers_meant("amirra", many)) == 3  # a short list, at most
+
+
+def test_a_leaver_named_to_act_as_is_told_they_left_and_when():
+    left = [("old.timer", "Olive Timer", date(2026, 11, 20)), ("gone.soon", "", None)]
+    assert w.not_a_worker("--as", "Olive Timer", STAFF, left) == (
+        "--as: Olive Timer (old.timer) left on 20 Nov 2026 and cannot act now: name a worker "
+        "on this store (`cintui worker list` lists them)")
+    assert w.not_a_worker("CINTUI_USER", "gone.soon", STAFF, left, then="") == (
+        "CINTUI_USER: gone.soon has left and cannot act now")
+    assert w.not_a_worker("CINTUI_USER", "tom.hale", STAFF, left) is None
+
+
+_LETTERS = st.text("abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10)
+
+
+@given(first=_LETTERS, last=_LETTERS, typed=st.text(max_size=20))
+@example(first="tom", last="xyz", typed="")  # "tom" is Tom Hale's too: tom.xyz, whole, first
+def test_what_is_offered_is_always_a_worker_and_a_username_is_its_own_best_match(
+        first, last, typed):
+    """Whatever is typed, only workers are offered, each once, three at most; a worker's
+    username, or their surname alone, always offers them."""
+    assume(f"{first}.{last}" not in {u for u, _ in STAFF})
+    staff = [*STAFF, (f"{first}.{last}", f"{first.title()} {last.title()}")]
+    offered = w.workers_meant(typed, staff)
+    assert len(offered) <= 3 and set(offered) <= {u for u, _ in staff}
+    assert len(set(offered)) == len(offered)
+    assert w.workers_meant(f"{first}.{last}", staff)[0] == f"{first}.{last}"
+    assert f"{first}.{last}" in w.workers_meant(last, staff)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from cintui.app import CintuiApp
 from cintui.casework import cases
+from cintui.domain.dates import day_words
 from cintui.reference import config
 from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import StoreMeta
-from tests.conftest import TODAY
+from tests.conftest import PASSPHRASE, TODAY
 from tests.screens.test_shell import SIZE, post_burst, screen_name, settle, type_text, until, words
 
 
@@ -241,8 +244,123 @@ async def test_cintui_user_naming_no_worker_asks_who_you_are_and_says_why(demo_s
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert screen_name(app) == "WhoScreen" and app.worker is None
-            assert any(said in str(n.message) for n in app._notifications)
+            assert said in why_asked(app)  # on the question, not a passing notice
         assert config.load_settings()["worker"] == last
+
+
+def why_asked(app) -> str:
+    """What the "Who are you?" question says of why it asks, as shown (one line)."""
+    return " ".join(str(app.screen.query_one("#why").render()).split())
+
+
+def _meant_alone(workers) -> tuple[str, str]:
+    """A worker's surname mistyped (its last letter dropped) that offers them alone, for a
+    worker the list does not show first: (what CINTUI_USER says, their username)."""
+    from cintui.domain.workforce import workers_meant
+
+    pairs = [(w.username, w.name) for w in workers]
+    for w in reversed(workers[1:]):
+        typed = w.name.split()[-1].lower()[:-1]
+        if workers_meant(typed, pairs) == [w.username]:
+            return typed, w.username
+    raise AssertionError("no worker's surname is theirs alone on the demo")
+
+
+async def test_enter_on_the_question_takes_the_worker_cintui_user_likely_meant(
+        demo_store, monkeypatch):
+    """CINTUI_USER mistyped (a surname, 'midgly'): the question said "did you mean
+    'ava.midgley'" but listed the workers A to Z, so Enter took the first of them, and the
+    app (and every change) was theirs. The worker offered is listed first and highlighted:
+    read, then Enter (one key), and you act as them."""
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        workers = cases.list_workers(session)
+    store.close()
+    typed, meant = _meant_alone(workers)
+    monkeypatch.setenv("CINTUI_USER", typed)
+    for size in ((80, 24), SIZE):
+        config.save_setting("worker", workers[0].username)
+        app = CintuiApp(access.locate(demo_store), today=TODAY)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            assert screen_name(app) == "WhoScreen"
+            assert f"(did you mean {meant!r}?)" in why_asked(app)
+            options = app.screen.query_one("#workers")
+            assert options.get_option_at_index(options.highlighted).id == meant
+            await pilot.press("enter")
+            await until(pilot, lambda app=app: screen_name(app) == "CaseloadScreen")
+            assert (app.worker, app.actor, app.title) == (meant, meant, f"cintui · {meant}")
+        assert config.load_settings()["worker"] == meant
+
+
+async def test_cintui_user_naming_a_worker_who_has_left_says_so_on_the_question(
+        demo_store, monkeypatch):
+    """CINTUI_USER naming a worker who has left (`worker leave`) said "no worker called
+    'old.timer'": it says they left and when; no one is offered in their place."""
+    from sqlmodel import select
+
+    from cintui.store.models import Worker
+
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        leaver = cases.list_workers(session)[-1]
+    with store.session("test.worker") as session:
+        row = session.exec(select(Worker).where(Worker.username == leaver.username)).one()
+        row.active, row.left_on = False, TODAY
+    store.close()
+    for named in (leaver.username, leaver.name):
+        monkeypatch.setenv("CINTUI_USER", named)
+        app = CintuiApp(access.locate(demo_store), today=TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert screen_name(app) == "WhoScreen" and app.worker is None
+            assert why_asked(app) == (
+                f"CINTUI_USER: {leaver.name} ({leaver.username}) left on "
+                f"{day_words(TODAY)} and cannot act now: choose who you are (and set "
+                "CINTUI_USER to your username).")
+            assert leaver.username not in [o.id for o in app.screen.query_one(
+                "#workers")._options]
+
+
+async def test_as_a_worker_who_has_left_is_refused_saying_so(sqlite_demo_store,
+                                                             encrypted_demo_store,
+                                                             monkeypatch, capsys):
+    """`--as` naming a leaver said "no worker called …": it says they left, when, and how to
+    find who can act; one line, exit 2, before any screen (a store read now) or in the app
+    (its passphrase typed)."""
+    import pytest
+
+    from cintui.app import run_app
+    from cintui.store.models import Worker
+
+    said = {}
+    for path, key in ((sqlite_demo_store, None), (encrypted_demo_store, PASSPHRASE)):
+        store = open_store(path, key)
+        with store.read() as session:
+            leaver = cases.list_workers(session)[0]
+        with store.session("test.worker") as session:
+            row = session.get(Worker, session.exec(select(Worker.id).where(
+                Worker.username == leaver.username)).one())
+            row.active, row.left_on = False, TODAY
+        store.close()
+        said[path] = (f"--as: {leaver.name} ({leaver.username}) left on {day_words(TODAY)} "
+                      "and cannot act now: name a worker on this store (`cintui worker list` "
+                      "lists them)")
+        said[path, "asked"] = leaver.username
+    ran = _run_app_seen(monkeypatch)
+    with pytest.raises(SystemExit) as stopped:
+        run_app(access.locate(sqlite_demo_store), today=TODAY,
+                worker=said[sqlite_demo_store, "asked"])
+    assert stopped.value.code == 2 and ran == []
+    assert capsys.readouterr().err == f"cintui: {said[sqlite_demo_store]}\n"
+    app = CintuiApp(access.locate(encrypted_demo_store), today=TODAY,
+                    worker=said[encrypted_demo_store, "asked"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.refusal is not None)
+        assert app.refusal == said[encrypted_demo_store] and app.return_code == 2
 
 
 async def test_on_a_store_with_no_workers_it_says_to_set_up_the_team_first(new_location, cli):
