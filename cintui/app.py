@@ -228,10 +228,13 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
             return
         elif wanted is None and (last := config.load_settings().get("worker")) and workers:
             # The worker chosen here last has left (or is on another store): ask, never
-            # open as someone else, not even the demo's typical worker.
-            self.notify(f"{last}, chosen here last time, is not a worker on this store: "
-                        "choose who you are.", severity="warning")
-            self.switch_screen(self.make_screen("who", workers=workers))
+            # open as someone else, not even the demo's typical worker; say why on it.
+            from cintui.domain.workforce import left_already
+
+            why = left_already("Chosen here last time", str(last), self._leavers(),
+                               then="choose who you are.") or \
+                f"{last}, chosen here last time, is not a worker on this store: choose who you are."
+            self.switch_screen(self.make_screen("who", workers=workers, why=why))
             return
         if wanted in known:
             self._set_worker(wanted)

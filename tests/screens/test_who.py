@@ -179,18 +179,23 @@ async def test_the_worker_chosen_last_time_who_has_left_is_not_opened_as(demo_st
 
     store = open_store(demo_store, None)
     with store.read() as session:
-        leaver = cases.list_workers(session)[0].username
+        gone = cases.list_workers(session)[0]
+    leaver = gone.username
     with store.session("test.worker") as session:
-        session.exec(select(Worker).where(Worker.username == leaver)).one().active = False
+        row = session.exec(select(Worker).where(Worker.username == leaver)).one()
+        row.active, row.left_on = False, TODAY
     store.close()
-    for last in (leaver, "removed.worker"):
+    # On the question, which stays (a passing notice said it), and a leaver's day said.
+    for last, said in ((leaver, f"Chosen here last time: {gone.name} ({leaver}) left on "
+                                f"{day_words(TODAY)} and cannot act now: choose who you are."),
+                       ("removed.worker", "removed.worker, chosen here last time, is not a "
+                                          "worker on this store: choose who you are.")):
         config.save_setting("worker", last)
         app = CintuiApp(access.locate(demo_store), today=TODAY)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert screen_name(app) == "WhoScreen" and app.worker is None
-            assert any(f"{last}, chosen here last time, is not a worker on this store"
-                       in str(n.message) for n in app._notifications)
+            assert why_asked(app) == said
 
 
 async def test_as_a_known_worker_switches_and_is_kept(demo_store):
