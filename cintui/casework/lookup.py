@@ -52,14 +52,13 @@ class UnknownScope(CaseworkError):
 
 class NotOnStore(UnknownScope):
     """No worker (or team) of that name on this store: a new team adds them in set-up, or,
-    when a name on the store is close (`close`), it was mistyped."""
+    when names on the store are close (`meant`), it was mistyped. A team's is the one of
+    `known` closest; a worker's are found by the caller (`workforce.workers_meant`)."""
 
     def __init__(self, field: str, text: str, known: list[str] | None = None,
                  meant: list[str] | None = None) -> None:
-        # `meant`: the names offered, found by the caller (a worker's: `workers_meant`)
         self.meant = meant if meant is not None else list(filter(None, [
             close_name(text, known or [])]))
-        self.close = self.meant[0] if len(self.meant) == 1 else None
         super().__init__(field, f"no {field} called {text!r}" + _meant(self.meant))
 
 
