@@ -3,7 +3,10 @@ their family members, as a readable PDF and a JSON file with every value.
 
 The PDF shows each record under a heading in words ("Visits", "People"), its fields by name
 with their values (not the store's internal ids), then the history: each audit entry, who
-changed what and when. The JSON holds the same, with the ids, for a reviewer's tools.
+changed what and when. A family reads it: each day is written in full, "3 November 2026"
+(`day_long`), a meeting's name too ("CIN review meeting 3 November 2026",
+`labels_in_full`), as in the plan, the minutes and the letters. The JSON holds the same,
+with the ids and ISO dates, for a reviewer's tools.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cintui.domain.dates import day_words
+from cintui.domain.dates import day_long
+from cintui.domain.meeting import labels_in_full
 from cintui.export.endings import _pdf_page, _write_para
 from cintui.export.files import write_private
 
@@ -51,16 +55,17 @@ def _label(key: str) -> str:
 
 
 def _when(text: str) -> str:
-    """"2026-11-23T08:00:00+00:00" as "23 Nov 2026 08:00 UTC"; a date as "23 Nov 2026"."""
+    """"2026-11-23T08:00:00+00:00" as "23 November 2026 08:00 UTC"; a date as "23 November
+    2026"."""
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         return text
     if len(text) == 10:
-        return day_words(value)
+        return day_long(value)
     if value.utcoffset() is not None:
         value = value.astimezone(UTC)
-    return f"{day_words(value)} {value:%H:%M}" + (" UTC" if value.utcoffset() is not None else "")
+    return f"{day_long(value)} {value:%H:%M}" + (" UTC" if value.utcoffset() is not None else "")
 
 
 def _shown(key: str, value: Any) -> str | None:
@@ -73,7 +78,15 @@ def _shown(key: str, value: Any) -> str | None:
         return "yes" if value else "no"
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
         return _when(value)
-    return str(value)
+    return labels_in_full(str(value))
+
+
+def _changed(value: Any) -> str:
+    """A value before or after a change in the history, as `_shown` writes a field."""
+    if value in (None, ""):
+        return "(blank)"
+    shown = _shown("", value)
+    return "(blank)" if shown is None else shown
 
 
 def to_json(doc) -> str:
@@ -94,8 +107,7 @@ def _history_line(entry: dict) -> str:
         parts = []
         for key in fields[:8]:
             before, after = changes[key]
-            parts.append(f"{_label(key)}: {before if before not in (None, '') else '(blank)'}"
-                         f" -> {after if after not in (None, '') else '(blank)'}")
+            parts.append(f"{_label(key)}: {_changed(before)} -> {_changed(after)}")
         what += ": " + "; ".join(parts)
     return f"{_when(entry['at'])} {entry['actor']} {what}"
 
@@ -104,8 +116,8 @@ def sections(doc) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = [("About this response", [
         f"Records held about {doc.child} (case reference {doc.reference}) and their family "
         f"members by {doc.authority or 'the service'}.",
-        f"Requested by: {doc.requested_by}, on {day_words(doc.requested_on)}.",
-        f"Produced by: {doc.produced_by}, {day_words(doc.produced_at)} {doc.produced_at:%H:%M}.",
+        f"Requested by: {doc.requested_by}, on {day_long(doc.requested_on)}.",
+        f"Produced by: {doc.produced_by}, {day_long(doc.produced_at)} {doc.produced_at:%H:%M}.",
         "Before it is sent, check each record for information about other people that "
         "must not be shared (third-party information)."
         + (f" People here who are also on another child's record: {', '.join(doc.shared)}."
