@@ -489,6 +489,8 @@ class _Builder:
         # meeting id -> the rows that name it as where they were agreed (plan versions, a
         # rating to Green): a meeting made the final one later is named so in them too
         self.agreed_at: dict = {}
+        self.plan_drafts: dict = {}  # child id -> the plan version `plan` left in draft
+        self.ended_drafts: set = set()  # the drafts of plans that ended, let go (`drop_draft`)
 
     def add(self, model: type, **values) -> _Row:
         row = _Row(_defaults(model))
@@ -721,6 +723,7 @@ class _Builder:
             ep.closure_reason = rng.choice(CLOSURE_REASONS)
             ep.cin_plan_end = ep.closure_date
             child.status = "closed"
+            self.drop_draft(child.id)  # closed with a plan in draft: the checklist refuses it
 
     def referral_date(self, child: Child, scenario: str) -> date:
         rng, wd = self.rng, self.wd_ago
@@ -798,6 +801,24 @@ class _Builder:
         self.plan(child, ep)
         del self.out.rows[mark:]
         self.plan_facts.pop(child.id, None)
+        self.plan_drafts.pop(child.id, None)
+
+    def drop_draft(self, child_id) -> None:
+        """WIR 3: a plan that ended (at the final meeting, or with the case closed) is not
+        re-opened, so it has no draft: the one `plan` made is let go, as `no_plan_yet` lets a
+        plan go (its draws still made: every other child stays as it was). Its rows leave
+        in one pass once the endings are made (`let_go_ended_drafts`)."""
+        draft = self.plan_drafts.pop(child_id, None)
+        if draft is not None:
+            self.ended_drafts.add(draft.id)
+
+    def let_go_ended_drafts(self) -> None:
+        """The rows of the drafts `drop_draft` let go: the version and its needs, actions,
+        services and ratings (each names its version)."""
+        gone = self.ended_drafts
+        if gone:
+            self.out.rows = [row for row in self.out.rows
+                             if row["id"] not in gone and row.get("version_id") not in gone]
 
     def plan(self, child: Child, ep: Episode) -> None:
         """Versions: v1 agreed at the initial meeting, v2 at the latest review (superseding
@@ -854,6 +875,8 @@ class _Builder:
                             "plan can end and early help can support the family.")
             if meeting:
                 self.agreed_at.setdefault(meeting.id, []).append(version)
+            elif status == "draft":
+                self.plan_drafts[child.id] = version
             for j, (svc, purpose) in enumerate(rng.sample(SERVICES_OFFERED, 1)):
                 self.add(PlanService, version_id=version.id, position=j, name=svc,
                          purpose=purpose)
@@ -1571,6 +1594,7 @@ def history(b: _Builder, workers: list, seed: int, closed: int) -> None:
         _closed_child(b, hr, team, worker, start, f"RC{n + 1}" if n < 9 else None, band)
     _quality_checks(b, hr)
     _endings(b, hr)
+    b.let_go_ended_drafts()
     _supervisions(b, random.Random(seed + SUPERVISION_SEED),
                   random.Random(seed + SUPERVISION_SEED + 1))
 
@@ -1942,6 +1966,9 @@ def _step_down(b: _Builder, hr: random.Random, ep, child, by: str, manager,
             meeting.minutes = json.dumps(minutes, ensure_ascii=False)
             meeting.recommendation, meeting.still_in_need = "step_down", still
             meeting.next_review = None
+            # The plan ended at it (WIR 3): a draft begun after is not left open, asking for
+            # a review date (in use, the minutes agree a draft begun before).
+            b.drop_draft(child.id)
             if meeting.held_on > decided:
                 decided = ep.step_down_decided = meeting.held_on
     ending = _ending(b, ep, "step_down", "completed" if done else "approved", by, manager,
