@@ -12,6 +12,7 @@ with the ids and ISO dates, for a reviewer's tools.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,8 @@ def heading(table: str) -> str:
 LABELS = {"created_at": "Recorded", "dob": "Date of birth", "expected_dob": "Expected date of birth",
           "upn": "UPN", "upn_unknown": "UPN unknown", "childs_comments": "Child's comments",
           "childs_welfare": "Child's welfare", "childs_views": "Child's views",
-          "parents_comments": "Parents' comments"}
+          "parents_comments": "Parents' comments", "parents_views": "Parents' views",
+          "childs_voice": "Child's voice"}
 
 
 def _label(key: str) -> str:
@@ -68,17 +70,59 @@ def _when(text: str) -> str:
     return f"{day_long(value)} {value:%H:%M}" + (" UTC" if value.utcoffset() is not None else "")
 
 
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
+
+
 def _shown(key: str, value: Any) -> str | None:
-    """A field as a reader sees it; None for internal ids and empty values."""
-    if key == "id" or key.endswith("_id") or key == "updated_at":
+    """A field as a reader sees it; None for internal ids and empty values. A field that
+    holds a record of its own (minutes, a draft, an assessment under its headings) is
+    written as its fields, one a line, not as the JSON the store keeps."""
+    if key == "id" or key.endswith("_id") or key in ("updated_at", "need_key"):
         return None
     if value is None or value == "" or value in ("[]", "{}"):
         return None
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            held = json.loads(value)
+        except ValueError:
+            held = None
+        if isinstance(held, list):
+            return _inline(key, held)
+        if isinstance(held, dict):
+            lines = _held_lines(held)
+            return "\n".join(["", *lines]) if lines else None
+    if isinstance(value, str) and _HEX_ID.fullmatch(value):
+        return None  # an internal key (a need's in the minutes)
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
         return _when(value)
     return labels_in_full(str(value))
+
+
+def _inline(key: str, value: Any) -> str | None:
+    """A value inside a held record on one line: "Name: Fatima Chowdhury; Role: Mother"."""
+    if isinstance(value, dict):
+        parts = [f"{_label(k)}: {shown}" for k, v in value.items()
+                 if (shown := _inline(k, v)) is not None]
+        return "; ".join(parts) or None
+    if isinstance(value, list):
+        parts = [shown for v in value if (shown := _inline(key, v)) is not None]
+        return ", ".join(parts) or None
+    return _shown(key, value)
+
+
+def _held_lines(held: dict) -> list[str]:
+    """A record a field holds, one line a field (a list of records, one line each)."""
+    lines = []
+    for key, value in held.items():
+        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            items = [f"  - {shown}" for v in value if (shown := _inline(key, v)) is not None]
+            if items:
+                lines += [f"  {_label(key)}:", *items]
+        elif (shown := _inline(key, value)) is not None:
+            lines.append(f"  {_label(key)}: {shown}")
+    return lines
 
 
 def _changed(value: Any) -> str:
@@ -126,8 +170,8 @@ def sections(doc) -> list[tuple[str, list[str]]]:
     for table, rows in doc.records.items():
         lines = []
         for number, row in enumerate(rows, start=1):
-            fields = [f"{_label(k)}: {shown}" for k, v in row.items()
-                      if (shown := _shown(k, v)) is not None]
+            fields = [f"{_label(k)}:{shown if shown.startswith(chr(10)) else ' ' + shown}"
+                      for k, v in row.items() if (shown := _shown(k, v)) is not None]
             lines.append(f"{number}. " + "\n".join(fields))
         out.append((f"{heading(table)} ({len(rows)})", lines))
     out.append((f"History: the audit trail ({len(doc.history)} entries)",
