@@ -239,7 +239,7 @@ class TeamScreen(KeysAsRead, Screen):
         width = self.app.size.width - 2  # the scrollbar
         if self._columns is not WORKER_COLUMNS:  # child, worker, quality check, supervision
             # Room for the screen's scrollbar too: a team of six at 80x24 scrolls the screen,
-            # and the table, two columns too wide, cut "overdue: 19 Nov 2026" to "19 Nov 202"
+            # and the table, two columns too wide, cut "overdue: 19 Nov 2026" to "…19 Nov 202"
             # and took a line for a scrollbar. The names give up a character or two for the
             # dates whole ("15 Dec 2025 NOT met" is 19).
             width -= 2
