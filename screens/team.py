@@ -66,6 +66,8 @@ NARROW_LABELS = {"Children": "Open"}
 # tables ran off the screen's edge.
 MEDIUM_COLUMNS = tuple(c for c in WORKER_COLUMNS if c[0] != "Overdue by kind")
 MEDIUM_FROM, WIDE_FROM = 106, 128
+QA_WIDTH = 19  # the last quality check, short: "15 Dec 2025 NOT met" (`QualityStatus.describe`)
+SUPERVISION_WIDTH = 20  # "overdue: 19 Nov 2026" (`SupervisionDue.describe`)
 QUALITY_COLUMNS = ("Child", "Worker", "Last quality check", "Supervision")
 NARROW_QUALITY_LABELS = {"Last quality check": "Last QA check"}
 
@@ -236,8 +238,17 @@ class TeamScreen(KeysAsRead, Screen):
         """"Overdue by kind" and "Last quality check" take what a wide terminal has spare."""
         width = self.app.size.width - 2  # the scrollbar
         if self._columns is not WORKER_COLUMNS:  # child, worker, quality check, supervision
+            # Room for the screen's scrollbar too: a team of six at 80x24 scrolls the screen,
+            # and the table, two columns too wide, cut "overdue: 19 Nov 2026" to "…19 Nov 202"
+            # and took a line for a scrollbar. The names give up a character or two for the
+            # dates whole ("15 Dec 2025 NOT met" is 19).
+            width -= 2
+            names = width - QA_WIDTH - SUPERVISION_WIDTH - 2 * 4
+            worker = 14 if names >= 30 else 13
+            child = max(16, min(18, names - worker))
             return (tuple(w for _, w in self._columns),
-                    (18, 14, max(18, width - 18 - 14 - 20 - 2 * 4), 20))
+                    (child, worker, max(QA_WIDTH, width - child - worker - SUPERVISION_WIDTH
+                                        - 2 * 4), SUPERVISION_WIDTH))
         fixed = [w for label, w in WORKER_COLUMNS if label != "Overdue by kind"]
         by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
         workers = tuple(by_kind if label == "Overdue by kind" else w

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from cintui.demo import UPN_LETTERS
 from tests.conftest import TODAY, connect, reading
 
@@ -192,3 +194,62 @@ def test_tra_no_child_at_referral_or_assessment_has_a_plan_and_every_child_on_on
     assert early and started
     assert not {r[0] for r in early} & planned
     assert {r[0] for r in started} <= planned
+
+
+def _drafts_of_ended_plans(children: int, seed: int) -> tuple[list[str], int, int]:
+    """The demo's (rows made, not written) children whose plan ended, at the final meeting
+    (`ends_plan_at`) or with the case closed, and still have a plan in draft; and how many
+    plans ended at a final meeting and how many drafts there are in all."""
+    from cintui.demo import build
+    from cintui.domain.plan import ends_plan_at
+    from cintui.store.models import Child, Episode, Meeting, PlanVersion
+
+    made = build(children, seed, TODAY).rows
+    meetings = {r["id"]: r for r in made if r.model is Meeting}
+    closed = {r["child_id"] for r in made if r.model is Episode and r.get("closure_date")
+              and r.get("cin_plan_start")} - {r["child_id"] for r in made if r.model is Episode
+                                              and not r.get("closure_date")}
+    ended, drafts = set(), set()
+    for v in (r for r in made if r.model is PlanVersion):
+        met = meetings.get(v.get("meeting_id"))
+        if v["status"] == "agreed" and met and ends_plan_at(met["kind"],
+                                                            met.get("recommendation")):
+            ended.add(v["child_id"])
+        elif v["status"] == "draft":
+            drafts.add(v["child_id"])
+    names = {r["id"]: r["reference"] for r in made if r.model is Child}
+    return sorted(names[c] for c in (ended | closed) & drafts), len(ended), len(drafts)
+
+
+@pytest.mark.parametrize("seed", [1, 5, 7, 11])
+def test_wir_3_no_demo_child_whose_plan_ended_has_a_plan_in_draft(seed):
+    """WIR 3: a plan that ended at the final meeting is not re-opened; a case is not closed
+    with a plan in draft (TRA: the closure checklist). The demo made the latest meeting
+    final for a child stepping down after `plan` had begun a draft, and left it: DEMO00033
+    (seed 7) opened as "v3 draft, started 18 Nov 2026" asking for a review date, after "no
+    further review". Now such a draft is let go, as `no_plan_yet` lets a plan go."""
+    stuck, ended, drafts = _drafts_of_ended_plans(120, seed)
+    assert stuck == []
+    assert ended and drafts  # plans ended at a final meeting, and drafts where they may be
+
+
+def test_wir_3_the_plan_that_ended_at_the_final_meeting_reads_so(demo_store):
+    """What the worker sees for DEMO00033 (stepping down, its plan agreed at the final
+    meeting): the plan in force, ended, and no draft to edit (it read "draft v3 in progress"
+    and `p` opened the draft, its next review 18 Feb 2027)."""
+    from cintui.casework import cases, plans
+    from cintui.store.engine import open_store
+
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            child = cases.find_child(session, "DEMO00033")
+            line = plans.headline(session, child.id)
+            draft = plans.draft_version_id(session, child.id)
+            ended = plans.ended(session, child.id)
+    finally:
+        store.close()
+    assert draft is None and "draft" not in line
+    assert line.startswith("version 2 (agreed 27 Oct 2026)"), line
+    assert "no further review: the plan ended at the final meeting on 27 Oct 2026" in line
+    assert ended and "an ended plan is not re-opened (WIR 3" in ended

@@ -34,12 +34,14 @@ class QualityStatus:
 
     def describe(self, short: bool = False) -> str:
         """"Quality assurance audit 15 Dec 2025, Sam Okoro (IPSS), needs NOT met"; `short` (a
-        narrow column, at most 18 characters): "15 Dec 25 NOT met", "none yet"."""
+        table's column, at most 19 characters): "15 Dec 2025 NOT met", " 3 Dec 2026 met" (the
+        day padded, so the months line up; the year whole: a check may be a year back),
+        "none yet"."""
         if short:
             if self.last is None:
                 return "none yet"
             met = {True: " met", False: " NOT met", None: ""}[self.last.needs_met]
-            return f"{self.last.held_on.day} {self.last.held_on:%b %y}{met}"
+            return f"{day_words(self.last.held_on, pad=True)}{met}"
         if self.last is None:
             return "none since the plan started (BEX 3)"
         met = {True: "needs met", False: "needs NOT met", None: ""}[self.last.needs_met]

@@ -23,6 +23,20 @@ def test_only_a_check_since_the_plan_started_counts():
                                  "B Synthetic, needs NOT met")
 
 
+def test_the_short_form_for_a_column_writes_the_year_whole_and_pads_the_day():
+    """The team view's "Last QA check" column (BEX 3): "15 Dec 25 NOT met" read a two-digit
+    year; now "15 Dec 2025 NOT met" and " 3 Oct 2026 met", the months under each other."""
+    def short(held_on, met):
+        return quality_status(None, [QualityCheckFact("audit", held_on, "A", met)]).describe(
+            short=True)
+
+    assert short(date(2025, 12, 15), False) == "15 Dec 2025 NOT met"
+    assert short(date(2026, 10, 3), True) == " 3 Oct 2026 met"
+    assert short(date(2026, 10, 3), None) == " 3 Oct 2026"
+    assert quality_status(PLAN, []).describe(short=True) == "none yet"
+    assert max(len(short(date(2025, 12, 15), m)) for m in (True, False, None)) == 19
+
+
 def test_a_check_needs_its_kind_a_past_date_in_the_plan_a_facilitator_and_findings():
     assert check_quality_check("audit", date(2026, 9, 1), "IPSS practitioner", "Plan fine",
                                TODAY, PLAN) == []

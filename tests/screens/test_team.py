@@ -275,6 +275,71 @@ async def test_on_a_laptops_80x24_every_heading_is_whole_and_several_children_sh
                                      .columns.values()]
 
 
+SHORT_QA = r"[ \d]\d [A-Z][a-z]{2} 20\d\d( met| NOT met)?"
+
+
+def quality_cells(quality) -> list[list[str]]:
+    return [[str(c) for c in quality.get_row_at(row)] for row in range(quality.row_count)]
+
+
+async def the_quality_table_drawn_whole(pilot, quality) -> None:
+    """Every row of the quality table, scrolled through, is drawn with its last check and
+    its supervision whole (what the table holds is what the manager reads)."""
+    quality.focus()
+    for row, cells in enumerate(quality_cells(quality)):
+        quality.move_cursor(row=row)
+        await pilot.pause()
+        drawn = [quality.render_line(y).text for y in range(quality.size.height)]
+        assert any(cells[2] in line and cells[3] in line for line in drawn), (cells, drawn)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_last_quality_check_says_its_year_whole_and_lines_up(demo_store, size):
+    """BEX 3: the quality table's "Last QA check" said "15 Dec 25 NOT met", a two-digit year
+    a manager could read as a day, and "3 Oct 26 met" a column left of "22 Nov 26 met". Now
+    it is the house's short form for a column, " 3 Oct 2026 met", "15 Dec 2025 NOT met"
+    (`day_words(pad=True)`): the year whole, the months under each other, whole in its
+    column at 80x24 as at 120x40."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot)
+        quality = screen.query_one("#quality")
+        await until(pilot, lambda: quality.row_count > 0)
+        column = list(quality.columns.values())[2]
+        checked = [cells[2] for cells in quality_cells(quality) if cells[2] != "none yet"]
+        assert "15 Dec 2025 NOT met" in checked and " 5 Jul 2026 met" in checked, checked
+        for cell in checked:
+            assert re.fullmatch(SHORT_QA, cell), cell
+            assert len(cell) <= column.width, (cell, column.width)
+        await the_quality_table_drawn_whole(pilot, quality)
+
+
+async def test_a_team_of_six_at_80x24_shows_each_date_whole(make_demo):
+    """STO 8.5, BEX 3: on the demo a user makes (`cintui demo`: six workers a team) the team
+    view at 80x24 scrolls, and its scrollbar left the quality table two columns short: the
+    supervision read "overdue: 19 Nov 202" and a horizontal scrollbar took a child's line.
+    Now the names give up a character and every date is whole on the screen."""
+    from cintui.app import CintuiApp
+    from cintui.casework import cases as case_reads
+    from cintui.store import access
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    manager = read(path, lambda session: next(
+        w for w in case_reads.list_workers(session) if w.role == "team_manager"))
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_team(pilot)
+        quality = screen.query_one("#quality")
+        await until(pilot, lambda: quality.row_count > 0 and not screen.reading())
+        await settle(pilot)
+        cells = quality_cells(quality)
+        assert any(c[3].startswith("overdue: ") for c in cells)
+        assert any(re.fullmatch(SHORT_QA, c[2]) for c in cells)
+        assert quality.virtual_size.width <= quality.scrollable_content_region.width
+        await the_quality_table_drawn_whole(pilot, quality)
+
+
 def drawn_lines(widget) -> list[str]:
     """A widget's lines as drawn on the screen."""
     lines = (widget.render_line(y).text.strip() for y in range(widget.size.height))
