@@ -80,8 +80,8 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
     be sent and the conflicts.
 
     A failed try, not overdue: "Sync failed today 11:40 (last sync 09:14)", then
-    "Sync failed today 11:40", then "Sync failed 11:40" (it said "Synced today 09:14" as if
-    all were well once F5's notice had gone). Overdue or never synced, the capitals stay
+    "Sync failed today 11:40", then "Sync failed 11:40" ("Sync failed 22 Nov" before today;
+    it said "Synced today 09:14" as if all were well once F5's notice had gone). Overdue or never synced, the capitals stay
     first and the failure is said only where there is room."""
     days = unsynced_working_days(state.last_sync, state.today, calendar)
     late = overdue(state.last_sync, state.today, state.limit, calendar)
@@ -97,7 +97,10 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
         long_when = f"{short_when} (last {last}" + (f"; {tried})" if failed else ")")
     elif failed:
         long_when = f"Sync {tried} (last sync {_clock(state.last_sync, state.today)})"
-        short_when = f"Sync failed {_clock(failed, state.today)}"
+        # the day alone before today: "Sync failed 22 Nov" leaves the login room at 80
+        day = england_time(failed)
+        short_when = "Sync failed " + (f"{day:%H:%M}" if day.date() == state.today
+                                       else f"{day.day} {day:%b}")
     else:
         long_when = short_when = f"Synced {last}"
     mid_when = long_when if not failed else f"Sync {tried}" if not late \

@@ -110,9 +110,13 @@ def test_a_failed_sync_is_said_first_until_one_finishes():
     # 80 columns: the header's room (62) keeps the login beside it ("… — amira.ashdown")
     assert laptop.fitting(lines, 62 - len(" — amira.ashdown")) == \
         "Sync failed 11:40 · 3 to send · no conflicts"
-    earlier = laptop.HeaderState(at(MONDAY), 0, 0, MONDAY, 2, at(date(2026, 11, 22), 16, 2))
-    assert laptop.header_lines(earlier)[-1] == "Sync failed yesterday 16:02 · 0 to send · " \
-        "0 conflicts"
+    # Synced and failed yesterday: the time where there is room, the day alone at 80 columns
+    yesterday = at(date(2026, 11, 22), 16, 2)
+    earlier = laptop.header_lines(laptop.HeaderState(at(date(2026, 11, 22)), 1, 0, MONDAY, 2,
+                                                     yesterday))
+    assert earlier[2] == "Sync failed yesterday 16:02 · 1 change to send · no conflicts"
+    assert laptop.fitting(earlier, 62 - len(" — amira.ashdown")) == \
+        "Sync failed 22 Nov · 1 to send · no conflicts"
 
 
 def test_an_overdue_laptop_keeps_its_capitals_when_a_sync_failed_too():
