@@ -80,9 +80,10 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
     be sent and the conflicts.
 
     A failed try, not overdue: "Sync failed today 11:40 (last sync 09:14)", then
-    "Sync failed today 11:40", then "Sync failed 11:40" ("Sync failed 22 Nov" before today;
-    it said "Synced today 09:14" as if all were well once F5's notice had gone). Overdue or never synced, the capitals stay
-    first and the failure is said only where there is room."""
+    "Sync failed today 11:40", then "Sync failed 11:40" ("Sync failed 22 Nov" before
+    today); it said "Synced today 09:14" as if all were well once F5's notice had gone.
+    Overdue or never synced, the capitals stay first and the failure is said only where
+    there is room."""
     days = unsynced_working_days(state.last_sync, state.today, calendar)
     late = overdue(state.last_sync, state.today, state.limit, calendar)
     last = when(state.last_sync, state.today) if state.last_sync else ""
@@ -103,8 +104,12 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
                                        else f"{day.day} {day:%b}")
     else:
         long_when = short_when = f"Synced {last}"
-    mid_when = long_when if not failed else f"Sync {tried}" if not late \
-        else f"{short_when} ({tried})"
+    if not failed:
+        mid_when = long_when
+    elif late:
+        mid_when = f"{short_when} ({tried})"
+    else:
+        mid_when = f"Sync {tried}"
     w, c = state.waiting, state.conflicts
     send_long = counted(w, "change") + " waiting to send" if w else "nothing waiting to send"
     send = counted(w, "change") + " to send" if w else "nothing to send"
