@@ -11,7 +11,9 @@ F5 runs one sync in a worker thread, its steps in the header as they happen, the
 changed (sent, brought down, cases that left the laptop, new conflicts) and refreshes the
 screen. A password the team server needs and libpq cannot find is asked for in a box and
 used for that one sync only, never kept. A dropped connection is one line; nothing was
-half-done and the app goes on.
+half-done and the app goes on. A sync that failed (offline: two lines, "Not synced: cannot
+reach the team server…") is said in a notice that goes as others do, and in the header,
+with when, until one finishes.
 
 The app is not changed for the header (`cintui/app.py` is at its size limit): `watch(app)`,
 called by the caseload (the first screen once the store is open), starts it.
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 
 CHECK_SECONDS = 1.0  # how often the header looks for a save, a new minute or a new width
 CHROME = 18  # the header's icon and clock space, either side of its title
+SUMMARY_SECONDS = 12  # what a sync changed (cases that left the laptop): time to read it
 
 
 def _offline():
@@ -111,7 +114,10 @@ class LaptopStatus:
         self.running, self.busy = False, ""
         self.commits = -1  # read the standing again
         self.check()
-        self.app.notify(message, severity=severity, timeout=12)
+        # A sync that failed is in the header until one finishes: its notice lives no
+        # longer than any other (it stayed 12 seconds over the record).
+        self.app.notify(message, severity=severity, timeout=SUMMARY_SECONDS
+                        if severity == "information" else self.app.NOTIFICATION_TIMEOUT)
         refresh(self.app, left)
 
 
@@ -196,6 +202,9 @@ def _work(app, status: LaptopStatus, password: str | None) -> None:
         result = offline.run(app.store, today=app.today, password=password, progress=progress)
     except offline.PasswordNeeded as exc:
         app.call_from_thread(_ask, app, status, exc)
+        return
+    except offline.SyncFailed as exc:
+        app.call_from_thread(status.finished, exc.brief, severity="error")
         return
     except CaseworkError as exc:
         app.call_from_thread(status.finished, str(exc), severity="error")

@@ -43,12 +43,20 @@ class PasswordNeeded(CaseworkError):
 
 class SyncFailed(CaseworkError):
     """The sync did not happen or did not finish; nothing was half-done (store/sync.py).
-    `why`: the reason in a line, for `cintui sync status` (the problem also says what to do)."""
+    `why`: the reason in a line, for `cintui sync status` (the problem also says what to do).
+    `brief`: the app's notice, where the problem is too long for one (the header says the
+    sync failed, and when, until one finishes)."""
 
-    def __init__(self, field: str, problem: str, why: str = "") -> None:
+    def __init__(self, field: str, problem: str, why: str = "", brief: str = "") -> None:
         super().__init__(field, problem)
         self.why = why or problem
+        self.brief = brief or problem
         self.noted = False  # on the laptop, by `failed`
+
+
+# F5 offline, in the app: two lines of a notice at 80x24 (the whole sentence, with libpq's
+# reason, covered half the record for 12 seconds); `cintui sync status` keeps the reason.
+UNREACHABLE = "Not synced: cannot reach the team server. Your work stays here."
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class Where:
     def header_lines(self, today: date) -> list[str]:
         s = self.standing
         return laptop.header_lines(laptop.HeaderState(s.last_sync, s.waiting, s.conflicts,
-                                                      today, self.limit))
+                                                      today, self.limit, s.failed_at))
 
 
 NOT_A_LAPTOP = Where(sync.Standing(False), 0)
@@ -108,7 +116,7 @@ def connect(url: str, password: str | None = None, *, again: str | None = None):
             raise SyncFailed("", reach) from None
         raise SyncFailed("", f"{reach}: nothing was sent or brought down, and what you "
                              f"recorded stays on this laptop: {again} once you are "
-                             "connected", reach) from None
+                             "connected", reach, UNREACHABLE) from None
 
 
 def run(local, *, today: date, password: str | None = None,

@@ -7,7 +7,9 @@ limit and the calendar.
   calendar: weekends and bank holidays left out; the day of the last sync not counted),
   says so plainly. A laptop never synced is overdue.
 - **The header line.** Last sync, changes waiting to be sent, conflicts to resolve: the
-  longest wording that fits the width, each shorter one keeping all three.
+  longest wording that fits the width, each shorter one keeping all three. A sync tried
+  since the last one and failed (offline, the server stopped) is said first, with when,
+  until one finishes: the laptop is behind the team server.
 - **Conflicts in plain words.** "Child's details: first name", not `child.first_name`;
   values as a worker reads them (dates as 01/04/2018, yes/no, "(blank)").
 """
@@ -63,21 +65,51 @@ class HeaderState:
     conflicts: int  # open conflicts to resolve
     today: date
     limit: int  # the policy's working days
+    failed_at: datetime | None = None  # a sync tried since the last one that did not finish
+
+
+def _clock(at: datetime, today: date) -> str:
+    """`when`, shortest: "11:40" today (the header's own day), else as `when` says it."""
+    local = england_time(at)
+    return f"{local:%H:%M}" if local.date() == today else when(at, today)
 
 
 def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) -> list[str]:
     """Where the laptop stands, from the longest wording to the shortest; every one says
-    when it last synced (or that it is overdue), what waits to be sent and the conflicts."""
+    when it last synced (or that it is overdue, or that the last try failed), what waits to
+    be sent and the conflicts.
+
+    A failed try, not overdue: "Sync failed today 11:40 (last sync 09:14)", then
+    "Sync failed today 11:40", then "Sync failed 11:40" ("Sync failed 22 Nov" before
+    today); it said "Synced today 09:14" as if all were well once F5's notice had gone.
+    Overdue or never synced, the capitals stay first and the failure is said only where
+    there is room."""
     days = unsynced_working_days(state.last_sync, state.today, calendar)
     late = overdue(state.last_sync, state.today, state.limit, calendar)
     last = when(state.last_sync, state.today) if state.last_sync else ""
+    failed = state.failed_at
+    tried = f"failed {when(failed, state.today)}" if failed else ""
     if state.last_sync is None:
         long_when = short_when = "NEVER SYNCED"
+        if failed:
+            long_when = f"{long_when} ({tried})"
     elif late:
         short_when = f"NOT SYNCED FOR {counted(days or 0, 'WORKING DAY')}"
-        long_when = f"{short_when} (last {last})"
+        long_when = f"{short_when} (last {last}" + (f"; {tried})" if failed else ")")
+    elif failed:
+        long_when = f"Sync {tried} (last sync {_clock(state.last_sync, state.today)})"
+        # the day alone before today: "Sync failed 22 Nov" leaves the login room at 80
+        day = england_time(failed)
+        short_when = "Sync failed " + (f"{day:%H:%M}" if day.date() == state.today
+                                       else f"{day.day} {day:%b}")
     else:
         long_when = short_when = f"Synced {last}"
+    if not failed:
+        mid_when = long_when
+    elif late:
+        mid_when = f"{short_when} ({tried})"
+    else:
+        mid_when = f"Sync {tried}"
     w, c = state.waiting, state.conflicts
     send_long = counted(w, "change") + " waiting to send" if w else "nothing waiting to send"
     send = counted(w, "change") + " to send" if w else "nothing to send"
@@ -87,6 +119,7 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
     fix = counted(c, "conflict") + hint if c else "no conflicts"
     return [f"{long_when} · {send_long} · {fix_long} · {SYNC_KEY} sync",
             f"{long_when} · {send} · {fix_long}",
+            f"{mid_when} · {send} · {fix_long}",
             f"{short_when} · {send} · {fix}",
             f"{short_when} · {send_short} · {fix}",
             f"{short_when} · {send_short} · {counted(c, 'conflict')}"]

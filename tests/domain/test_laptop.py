@@ -97,6 +97,40 @@ def test_an_overdue_laptop_says_so_plainly():
                                                  "2 conflicts to resolve (F6)")
 
 
+def test_a_failed_sync_is_said_first_until_one_finishes():
+    """F5 offline at 11:40 after a sync at 09:14: the header said "Synced today 09:14" as if
+    the laptop were up to date once the notice had gone."""
+    failed = at(MONDAY, 11, 40)
+    lines = laptop.header_lines(laptop.HeaderState(at(MONDAY), 3, 0, MONDAY, 2, failed))
+    assert lines[0] == ("Sync failed today 11:40 (last sync 09:14) · 3 changes waiting to "
+                        "send · no conflicts · F5 sync")
+    assert lines == sorted(lines, key=len, reverse=True)
+    assert all(line.startswith("Sync failed ") and "11:40" in line and "3 " in line
+               and "conflicts" in line for line in lines)
+    # 80 columns: the header's room (62) keeps the login beside it ("… — amira.ashdown")
+    assert laptop.fitting(lines, 62 - len(" — amira.ashdown")) == \
+        "Sync failed 11:40 · 3 to send · no conflicts"
+    # Synced and failed yesterday: the time where there is room, the day alone at 80 columns
+    yesterday = at(date(2026, 11, 22), 16, 2)
+    earlier = laptop.header_lines(laptop.HeaderState(at(date(2026, 11, 22)), 1, 0, MONDAY, 2,
+                                                     yesterday))
+    assert earlier[2] == "Sync failed yesterday 16:02 · 1 change to send · no conflicts"
+    assert laptop.fitting(earlier, 62 - len(" — amira.ashdown")) == \
+        "Sync failed 22 Nov · 1 to send · no conflicts"
+
+
+def test_an_overdue_laptop_keeps_its_capitals_when_a_sync_failed_too():
+    state = laptop.HeaderState(at(date(2026, 11, 18)), 1, 3, MONDAY, 2, at(MONDAY, 11, 40))
+    lines = laptop.header_lines(state)
+    assert lines[0].startswith("NOT SYNCED FOR 3 WORKING DAYS (last 18 Nov 09:14; failed "
+                               "today 11:40) · ")
+    assert "NOT SYNCED FOR 3 WORKING DAYS (failed today 11:40) · 1 change to send" in lines[2]
+    assert lines[-1] == "NOT SYNCED FOR 3 WORKING DAYS · 1 to send · 3 conflicts"
+    never = laptop.header_lines(laptop.HeaderState(None, 0, 0, MONDAY, 2, at(MONDAY, 11, 40)))
+    assert never[0].startswith("NEVER SYNCED (failed today 11:40) · ")
+    assert all(line.startswith("NEVER SYNCED") for line in never)
+
+
 def test_conflicts_are_named_in_plain_words():
     assert laptop.what("child", "first_name") == "Child's details: first name"
     assert laptop.what("child", "dob") == "Child's details: date of birth"

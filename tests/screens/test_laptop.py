@@ -54,9 +54,11 @@ def _ok(result) -> None:
 
 
 def replica_file(tmp_path: Path, cli, monkeypatch, *, last_sync: datetime, waiting: int = 3,
-                 conflicts: bool = False) -> Path:
+                 conflicts: bool = False, url: str = URL,
+                 failed_at: datetime | None = None) -> Path:
     """An encrypted store with one team, Amira and her child Nell, that store_meta makes
-    Amira's laptop replica: last synced at `last_sync`, `waiting` changes not yet sent."""
+    Amira's laptop replica: last synced at `last_sync`, `waiting` changes not yet sent; a
+    sync tried since at `failed_at` that could not reach the team server."""
     monkeypatch.setenv("CINTUI_PASSPHRASE", PASSPHRASE)
     path = tmp_path / "laptop.db"
     _ok(cli("db", "init", "--db", path))
@@ -71,12 +73,15 @@ def replica_file(tmp_path: Path, cli, monkeypatch, *, last_sync: datetime, waiti
     _ok(made)
     store = engine.open_store(path, PASSPHRASE)
     try:
-        sync.mark_replica(store, URL, LOGIN)
+        sync.mark_replica(store, url, LOGIN)
         with store.session(sync.SYNC_ACTOR) as session:
             seqs = [e.seq for e in session.exec(select(m.AuditEntry).order_by(m.AuditEntry.seq))
                     if e.actor != sync.SYNC_ACTOR]
             sync._set_meta(session, {sync.META_AT: last_sync.isoformat(),
                                      sync.META_PUSHED: str(seqs[-waiting - 1])})
+            if failed_at is not None:
+                sync._set_meta(session, {sync.META_FAILED_AT: failed_at.isoformat(),
+                                         sync.META_FAILED: "cannot reach the team server"})
             if conflicts:
                 _conflicts(session, store.store_id)
     finally:
@@ -192,6 +197,54 @@ async def test_a_store_that_is_not_a_replica_shows_nothing_of_it_and_f5_says_so(
         await pilot.press("f6")
         await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
+
+
+def nobody_listening() -> str:
+    """The laptop's team server stopped (or the laptop offline): a port on this machine
+    that nothing listens on, so connecting is refused at once."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"postgresql+psycopg://{LOGIN}@127.0.0.1:{port}/cintui"
+
+
+ELEVEN_FORTY = datetime(2026, 11, 23, 11, 40, tzinfo=UTC)  # F5 at the family's home
+UNREACHABLE = "Not synced: cannot reach the team server. Your work stays here."
+
+
+@pytest.mark.parametrize(("size", "top"), [
+    ((80, 24), "Sync failed 11:40 · 3 to send · no conflicts — amira.ashdown"),
+    ((120, 40), "Sync failed today 11:40 (last sync 09:14) · 3 changes to send · no "
+                "conflicts — cintui · amira.ashdown")], ids=["80x24", "120x40"])
+async def test_f5_offline_is_a_short_notice_and_the_header_keeps_saying_it(
+        tmp_path, cli, monkeypatch, size, top):
+    """Synced at 09:14, F5 at 11:40 with no connection: the notice covered half the record
+    at 80x24 for 12 seconds, then the header said "Synced today 09:14" as if nothing had
+    been tried. Now: a notice of two lines that goes as others do, and the header says the
+    sync failed, and when, with the login still named."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING,
+                        url=nobody_listening())
+    monkeypatch.setattr(m, "utcnow", lambda: ELEVEN_FORTY)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await until(pilot, lambda: not app.laptop_status.running and app.screen.query("Toast"))
+        [note] = [n for n in app._notifications if "team server" in str(n.message)]
+        assert note.message == UNREACHABLE
+        assert note.timeout <= app.NOTIFICATION_TIMEOUT  # no longer than any other notice
+        [toast] = app.screen.query("Toast")
+        assert toast.size.height <= 4, toast.size  # two lines and its padding: the record stays in view
+        assert top in header(app)
+        app.clear_notifications()  # the notice gone, the header still says it
+        app.laptop_status.commits = -1
+        app.laptop_status.check()
+        await pilot.pause()
+        assert top in header(app)
+        with app.store.engine.connect() as conn:  # `cintui sync status` keeps libpq's reason
+            assert sync.standing(conn).failed.endswith("Connection refused)")
 
 
 # ------------------------------------------------------------------ the conflicts screen
@@ -415,6 +468,16 @@ def test_replica_header_snapshot(tmp_path, cli, monkeypatch, snap_compare, size,
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_replica_header_after_a_failed_sync_snapshot(tmp_path, cli, monkeypatch, snap_compare,
+                                                     size):
+    """The caseload on a laptop whose last sync failed: said in the header, with when, and
+    the login beside it at both sizes."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, failed_at=ELEVEN_FORTY)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
 async def _on_conflicts(pilot) -> None:
     """The app ready, then F6: the sync conflicts screen, drawn."""
     await ready(pilot)
@@ -508,7 +571,8 @@ async def test_a_dropped_connection_is_one_line_and_the_next_sync_finishes(
         assert line.startswith("the sync did not finish (server closed the connection "
                                "unexpectedly); nothing was half-done")
         assert "\n" not in line
-        assert "change waiting to send" in header(app)  # still waiting
+        assert header(app).startswith("Sync failed ")  # the notice gone, it says so still
+        assert "1 change to send" in header(app)  # still waiting
         await pilot.press("f3")  # the app goes on
         await until(pilot, lambda: type(app.screen).__name__ == "MyWeekScreen")
         assert type(app.screen).__name__ == "MyWeekScreen"
@@ -516,6 +580,7 @@ async def test_a_dropped_connection_is_one_line_and_the_next_sync_finishes(
         await pilot.press("f5")
         await settle(pilot)
         assert any(n.startswith("Synced: ") for n in notes(app)), notes(app)
+        assert header(app).startswith("Synced ")  # until a sync finishes
     server = open_server(team, team.worker)
     with server.read() as session:
         assert [v.purpose for v in session.exec(select(Visit)).all()] == ["After school"]
@@ -524,7 +589,8 @@ async def test_a_dropped_connection_is_one_line_and_the_next_sync_finishes(
 
 async def test_f5_offline_says_the_visit_stays_on_the_laptop(team, laptops, cli):  # noqa: F811
     """Monday 11:00, at a family's home with no connection: F5 says the team server cannot be
-    reached, that nothing was sent and the visit is still on the laptop, and how to sync."""
+    reached and the visit is still on the laptop, in two lines; the header says the sync
+    failed; `cintui sync status` has libpq's reason."""
     path = laptops(team.worker)
     assert cli("visit", "record", team.child, "--at", "2026-11-25 15:30", "--purpose",
                "After school", "--analysis", "Settled", "--db", path,
@@ -535,14 +601,12 @@ async def test_f5_offline_says_the_visit_stays_on_the_laptop(team, laptops, cli)
         await ready(pilot)
         await pilot.press("f5")
         await settle(pilot)
-        [line] = [n for n in notes(app) if "cannot reach" in n]
-        assert line.startswith("cannot reach the team server (connection to server at ")
-        assert line.endswith("Connection refused): nothing was sent or brought down, and "
-                             "what you recorded stays on this laptop: F5 syncs again once "
-                             "you are connected"), line
-        assert "1 change waiting to send" in header(app)
+        assert [n for n in notes(app) if "cannot reach" in n] == [UNREACHABLE]
+        assert header(app).startswith("Sync failed ") and "1 change to send" in header(app)
         with app.store.engine.connect() as conn:  # for `cintui sync status`: tried, and why
-            assert sync.standing(conn).failed.startswith("cannot reach the team server (")
+            why = sync.standing(conn).failed
+        assert why.startswith("cannot reach the team server (connection to server at ")
+        assert why.endswith("Connection refused)"), why
 
 
 async def test_a_password_libpq_cannot_find_is_asked_for_and_never_kept(
