@@ -10,9 +10,9 @@ from __future__ import annotations
 import getpass
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
+from cintui.domain.records import Record
 from cintui.reference import config
 
 MIN_PASSPHRASE = 8
@@ -22,8 +22,7 @@ class AccessError(Exception):
     """A one-line problem opening or creating a store."""
 
 
-@dataclass(frozen=True)
-class StoreLocation:
+class StoreLocation(Record):
     path: Path | None = None
     url: str | None = None
 
