@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from cintui.casework import admin
 from cintui.domain import workforce as rules
@@ -306,6 +306,30 @@ class AuthorityFormScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()
+
+    @on(Input.Changed, "#name")
+    def _profile_from_name(self, event: Input.Changed) -> None:
+        """An authority with a profile of its own works to it: at the first set-up, "London
+        Borough of Bexley" typed on a store still on the England default chooses Bexley's
+        profile, until the worker chooses one themselves. A team set up without noticing
+        the box would have every clock on England's defaults."""
+        info = self.info
+        if self._policy_chosen or (info and (info.name or info.policy != admin.DEFAULT_POLICY)):
+            return  # chosen already: by the worker, at `db init`, or at an earlier set-up
+        select = self.query_one("#policy", Select)
+        self._policy_by_name = admin.profile_named_in(event.value) or (
+            info.policy if info else Select.NULL)
+        if select.value != self._policy_by_name:
+            select.value = self._policy_by_name
+
+    _policy_chosen = False  # the worker chose the profile: the name no longer does
+    _policy_by_name: object = None
+
+    @on(Select.Changed, "#policy")
+    def _profile_chosen(self, event: Select.Changed) -> None:
+        if event.value != (self._policy_by_name or (
+                self.info.policy if self.info else Select.NULL)):
+            self._policy_chosen = True
 
     def problems(self) -> dict[str, str]:
         problems = rules.check_authority(self.text_of("name"), self.text_of("la_number"))

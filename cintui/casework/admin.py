@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from cintui.casework import cases, conflicts, drafts
 from cintui.domain import workforce as rules
 from cintui.domain.dates import day_words
+from cintui.domain.policy import profile_named_in as profile_named_in_rule
 from cintui.domain.text import counted
 from cintui.reference import policies
 from cintui.store import server
@@ -95,9 +96,19 @@ def set_authority(session: Session, *, name: str | None = None, la: str | None =
     return authority(session)
 
 
+DEFAULT_POLICY = policies.DEFAULT_POLICY
+
+
 def policy_choices() -> list[tuple[str, str]]:
     """(name, title) of every policy profile there is, for the set-up form."""
     return [(p.name, p.title) for p in policies.list_policies()]
+
+
+def profile_named_in(name: str) -> str | None:
+    """The policy profile of its own that an authority's name names ("London Borough of
+    Bexley": bexley), among every profile there is but the England default; None if none."""
+    return profile_named_in_rule(name, [(p.name, p.authority) for p in policies.list_policies()
+                                        if p.name != policies.DEFAULT_POLICY])
 
 
 # ---------------------------------------------------------------- teams

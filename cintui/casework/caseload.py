@@ -11,7 +11,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 
 from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from, store_policy
@@ -19,6 +18,7 @@ from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, service_consent
 from cintui.domain.dates import day_short
 from cintui.domain.policy import PolicyProfile
+from cintui.domain.records import Record
 from cintui.domain.text import folded
 from cintui.domain.timescales import (
     ChildEvents,
@@ -124,8 +124,7 @@ GROUP BY k.child_id
 _DRAFTS = "SELECT DISTINCT child_id FROM draft WHERE kind = 'visit' AND child_id IN ({ids})"
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
+class CaseloadRow(Record):
     id: uuid.UUID
     reference: str
     name: str
@@ -163,8 +162,7 @@ def reading(store) -> Iterator[Rows]:
             yield rows_from(session)
 
 
-@dataclass(frozen=True)
-class ChildSummary:
+class ChildSummary(Record):
     id: uuid.UUID
     reference: str
     name: str

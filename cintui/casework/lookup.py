@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from cintui.domain.calendar import england_time
 from cintui.domain.dates import day_words
 from cintui.domain.policy import PolicyProfile
+from cintui.domain.records import Record
 from cintui.domain.text import close_name, did_you_mean, folded
 from cintui.domain.timescales import (
     ChildEvents,
@@ -232,8 +232,7 @@ def authority_name(source) -> str:
     return "" if profile.name == policies.DEFAULT_POLICY else profile.authority
 
 
-@dataclass(frozen=True)
-class ChildRow:
+class ChildRow(Record):
     id: uuid.UUID
     reference: str
     first_name: str
@@ -415,8 +414,7 @@ def child_events(source, child) -> ChildEvents:
 # ---------------------------------------------------------------- the child's plan
 
 
-@dataclass(frozen=True)
-class VersionInfo:
+class VersionInfo(Record):
     id: uuid.UUID
     number: int
     status: str
@@ -606,8 +604,7 @@ def plan_gcp2(rows, reference: str, version: PlanVersion) -> tuple:
 # ---------------------------------------------------------------- episodes and decisions
 
 
-@dataclass(frozen=True)
-class EpisodeRow:
+class EpisodeRow(Record):
     number: int
     referral_date: date
     referral_source: str
@@ -682,8 +679,7 @@ def checklist_json(items) -> list[dict]:
              "problem": i.problem or None} for i in items]
 
 
-@dataclass(frozen=True)
-class EndingState:
+class EndingState(Record):
     """The step-down or transfer screen, and `cintui stepdown|transfer status`."""
 
     kind: str

@@ -67,12 +67,19 @@ def authority_set(
     from cintui.casework import admin
 
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
-        info = admin.set_authority(session, name=name, la=la, policy=policy)
+        # The first time, a name that names a profile of its own chooses it (as the set-up
+        # form does) on a store still on the England default, unless --policy is given.
+        before = admin.authority(session)
+        by_name = admin.profile_named_in(name) if name and policy is None and \
+            not before.name and before.policy == admin.DEFAULT_POLICY else None
+        info = admin.set_authority(session, name=name, la=la, policy=policy or by_name)
     if as_json:
         _echo_json(info.as_json())
         return
     typer.echo(f"{info.name or 'The authority'} (LA {info.la_number or '—'}) follows "
-               f"{info.policy_title} ({info.policy}).")
+               f"{info.policy_title} ({info.policy})"
+               + (f", by its name (--policy {admin.DEFAULT_POLICY} for the England default)."
+                  if by_name else "."))
 
 
 @authority_app.command("show")

@@ -34,12 +34,12 @@ Decisions where the seeds are silent (tests pin each one):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from cintui.domain.child import age_years
 from cintui.domain.dates import day_words
+from cintui.domain.records import Record
 
 # As cintui.store.models (the store builds `ConsentFact`s from its Consent rows).
 CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
@@ -89,8 +89,7 @@ class ConsentStatus(StrEnum):
     OVERRIDDEN = "overridden"  # BEX 4: shared without consent, rationale recorded
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """Something still missing or wrong; `message` names the rule ("WIR 2.2: …")."""
 
     field: str
@@ -100,8 +99,7 @@ class Problem:
         return self.message
 
 
-@dataclass(frozen=True)
-class WithheldConsentRecord:
+class WithheldConsentRecord(Record):
     """WIR 2.2, as recorded on the refusal (the store's `withheld_*` consent columns)."""
 
     reasons: str = ""  # the family's concerns and reasons, as discussed with them
@@ -113,8 +111,7 @@ class WithheldConsentRecord:
     decided_by: str = ""
 
 
-@dataclass(frozen=True)
-class ConsentFact:
+class ConsentFact(Record):
     """One recorded decision (a store Consent row). `person` None is the child."""
 
     scope: str  # CONSENT_SCOPES
@@ -308,8 +305,7 @@ def is_complete(record: WithheldConsentRecord, today: date | None = None) -> boo
 # ---------------------------------------------------------------------- the summary
 
 
-@dataclass(frozen=True)
-class ConsentSummary:
+class ConsentSummary(Record):
     status: dict[str, ConsentStatus]  # every scope in CONSENT_SCOPES
     valid_for_service: bool
     flags: tuple[str, ...]  # plain-language problems, most important first

@@ -8,13 +8,14 @@ own "by when" dates (WIR 2.3) and the consent rules (WAR 4.2, WIR 2.1); `today` 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cintui.domain.calendar import WorkingCalendar, add_months
 from cintui.domain.consent import OWN_NOT_GIVEN
 from cintui.domain.dates import day_short, day_words
 from cintui.domain.no_change import NO_CHANGE_MONTHS
+from cintui.domain.records import Record, replace
 from cintui.domain.timescales import Deadline, DueState
 
 # Where Enter takes the worker for each kind of item: the visit form, the child's meetings,
@@ -55,8 +56,7 @@ KIND_LABELS = {  # short names for counting items by kind (the team view, `cintu
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
 
 
-@dataclass(frozen=True)
-class ChildRef:
+class ChildRef(Record):
     """Who an item is about and whose it is."""
 
     id: str
@@ -67,8 +67,7 @@ class ChildRef:
     team: str = ""
 
 
-@dataclass(frozen=True)
-class ActionFact:
+class ActionFact(Record):
     """An action in the plan in force (WIR 2.3: who does what by when)."""
 
     what: str
@@ -81,8 +80,7 @@ class ActionFact:
     # "agreement_visit": a parent absent from a review, visited to gain agreement (TRA)
 
 
-@dataclass(frozen=True)
-class DueItem:
+class DueItem(Record):
     child: ChildRef
     key: str  # a timescale key, "plan_action" or "consent"
     label: str  # "Next visit"
@@ -159,8 +157,7 @@ def action_items(child: ChildRef, actions: Iterable[ActionFact], today: date,
     return out
 
 
-@dataclass(frozen=True)
-class PackageReview:
+class PackageReview(Record):
     """An open short break or direct payment and the date its review is due (WAR 7.2.1)."""
 
     key: str  # "short_break_review" or "direct_payment_review"
@@ -214,8 +211,7 @@ def no_change_item(child: ChildRef, since: date, today: date,
         source="WIR 2.3", detail=f"no need rated better since {day_words(since)}")
 
 
-@dataclass(frozen=True)
-class AdultCare:
+class AdultCare(Record):
     """Where a young person's move to adult social care stands (WAR 4.2), for the
     turning-18 item: whether they are one the seed names for "lifelong support" (a
     disability or special educational needs recorded), and the latest `adult_social_care`

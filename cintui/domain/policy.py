@@ -8,7 +8,7 @@ so an authority editing its own profile can fix it without reading code.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -410,3 +410,19 @@ def parse_policy(
         sync=p.sync(data.get("sync", {}), base.sync if base else SyncRules()),
         origin=origin,
     )
+
+
+def profile_named_in(name: str, profiles: Iterable[tuple[str, str]]) -> str | None:
+    """The profile an authority's name names: the one whose authority ("Bexley",
+    "Stockton-on-Tees") or own name ("stockton") the name holds as a word, whatever its case
+    and accents ("London Borough of Bexley" → "bexley"). None where no profile is named, or
+    more than one is. `profiles`: (profile name, its authority) of those to look among."""
+    from cintui.domain.text import folded
+
+    said = folded(name)
+    found = {
+        profile for profile, authority in profiles
+        if any(word and re.search(rf"\b{re.escape(word)}\b", said)
+               for word in (folded(authority).strip(), folded(profile).strip()))
+    }
+    return found.pop() if len(found) == 1 else None

@@ -8,7 +8,6 @@ A clock runs only while its step is outstanding: a completed step yields no dead
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from itertools import pairwise
@@ -29,6 +28,7 @@ from cintui.domain.policy import (
     less_often,
     parse_every,
 )
+from cintui.domain.records import Record, replace
 
 PLANNING_KINDS = ("initial", "transfer_in")  # meetings that set up (or re-set) a plan
 REVIEW_KINDS = ("review", "final")  # meetings that review it
@@ -73,16 +73,14 @@ OVERDUE_FLAGS = {
 PLAN_SOURCE = "CIN plan (BEX 3, TRA)"  # a visit frequency agreed in the child's plan
 
 
-@dataclass(frozen=True)
-class VisitFact:
+class VisitFact(Record):
     date: date
     child_seen: bool = True
     seen_alone: bool = True
     virtual: bool = False
 
 
-@dataclass(frozen=True)
-class MeetingFact:
+class MeetingFact(Record):
     date: date
     kind: str  # "initial" | "review" | "final" | "transfer_in"
     next_review: date | None = None
@@ -91,8 +89,7 @@ class MeetingFact:
     held: bool = True  # False: scheduled, not yet held
 
 
-@dataclass(frozen=True)
-class EnquiryFact:
+class EnquiryFact(Record):
     """A strategy discussion and what followed (Working Together 2023): the section 47
     enquiry it decided, and the initial child protection conference or that none is needed."""
 
@@ -103,8 +100,7 @@ class EnquiryFact:
     icpc_not_required: bool = False
 
 
-@dataclass(frozen=True)
-class ChildEvents:
+class ChildEvents(Record):
     referral: date | None = None
     assessment_started: date | None = None
     assessment_completed: date | None = None
@@ -136,8 +132,7 @@ class DueState(StrEnum):
     UPCOMING = "upcoming"
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(Record):
     key: str  # timescale key, e.g. "visit"
     label: str  # "Next visit"
     due: date

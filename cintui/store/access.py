@@ -10,10 +10,10 @@ from __future__ import annotations
 import getpass
 import os
 import threading
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cintui.domain.records import Record
 from cintui.reference import config
 
 MIN_PASSPHRASE = 8
@@ -23,8 +23,7 @@ class AccessError(Exception):
     """A one-line problem opening or creating a store."""
 
 
-@dataclass(frozen=True)
-class StoreLocation:
+class StoreLocation(Record):
     path: Path | None = None
     url: str | None = None
 

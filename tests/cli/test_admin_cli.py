@@ -290,6 +290,34 @@ def test_the_first_authority_needs_its_la_number(cli, db):
     assert ok(cli, db, "authority", "show")["name"] is None
 
 
+def test_an_authority_named_at_set_up_follows_its_own_profile(cli, db):
+    """BEX 3 (DOMAIN.md §6): the first `authority set` naming Bexley puts the store on
+    Bexley's profile, as the set-up form does, and says so; a --policy given, a later
+    renaming, or a name no profile names leave the profile alone."""
+    said = run(cli, db, "authority", "set", "--name", "London Borough of Bexley", "--la", "303")
+    assert said.code == 0
+    assert said.out.strip() == (
+        "London Borough of Bexley (LA 303) follows Bexley Child in Need of Our Support and "
+        "Protection Procedure (bexley), by its name (--policy england for the England "
+        "default).")
+    assert ok(cli, db, "authority", "show")["policy"] == "bexley"
+    assert run(cli, db, "authority", "set", "--policy", "england").code == 0
+    assert run(cli, db, "authority", "set", "--name", "Bexley Council").code == 0
+    assert ok(cli, db, "authority", "show")["policy"] == "england"
+
+
+def test_a_policy_given_with_the_first_name_is_the_one_followed(cli, db):
+    assert run(cli, db, "authority", "set", "--name", "London Borough of Bexley", "--la", "303",
+               "--policy", "wirral").code == 0
+    assert ok(cli, db, "authority", "show")["policy"] == "wirral"
+
+
+def test_a_name_no_profile_names_stays_on_the_england_default(cli, db):
+    said = run(cli, db, "authority", "set", "--name", "Exampleshire County Council", "--la", "820")
+    assert said.code == 0 and "by its name" not in said.out
+    assert ok(cli, db, "authority", "show")["policy"] == "england"
+
+
 def test_the_demo_is_set_up_with_a_synthetic_authority_as_a_user_does(cli, demo_store,
                                                                       tmp_path):
     """`cintui demo` names its authority as `cintui authority set` does (no real one's, its

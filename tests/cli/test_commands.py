@@ -170,6 +170,21 @@ def test_due_loads_no_plan_rules(sqlite_demo_store):
     assert "cintui.domain.plan" not in modules
 
 
+def test_a_command_still_collects_its_own_garbage(sqlite_demo_store):
+    """The command line loads with the collector paused (what it loads lives as long as the
+    process), and turns it back on before the command runs: an export or import of
+    thousands of children makes cycles (the ORM's), which must not pile up to the end."""
+    code = ("import gc, sys\nsys.argv = ['cintui', *sys.argv[1:]]\n"
+            "from cintui.__main__ import main\ntry:\n    main()\n"
+            "finally:\n    print('GC', gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", code, "due", "--json", "--db",
+                           str(sqlite_demo_store), "--today", TODAY.isoformat()],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    out, _, collecting = done.stdout.rpartition("GC ")
+    assert done.returncode == 0 and json.loads(out)["counts"]
+    assert collecting.strip() == "True"
+
+
 def test_reading_a_plan_loads_no_minuting_rules(sqlite_demo_store):
     """`plan show` says whether a final meeting ended the plan (WIR 3) without loading the
     minuting rules (`domain.meeting`: ~6 ms of a 0.1 s command, 1.07x paired)."""

@@ -6,7 +6,6 @@ seeking it would place the child at risk, with the rationale recorded)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -31,6 +30,7 @@ from cintui.domain.consent import (
     missing_service_hint,
     scope_to_record,
 )
+from cintui.domain.records import replace
 from cintui.store import models
 
 TODAY = date(2026, 11, 23)
@@ -78,7 +78,7 @@ def test_consent_fact_fields_match_the_consent_row():
     for name in ("scope", "decision", "decided_on", "method", "notes",
                  "override_without_consent", "override_rationale"):
         assert name in row_fields
-        assert name in ConsentFact.__dataclass_fields__
+        assert name in ConsentFact.__struct_fields__
 
 
 # ---------------------------------------------------------------------- current decisions
@@ -442,7 +442,7 @@ _text = st.sampled_from(["", "  ", "recorded"])
 def test_complete_means_no_problems_and_fields_are_real(record):
     problems = check_withheld(record, TODAY)
     assert is_complete(record, TODAY) == (problems == [])
-    assert {p.field for p in problems} <= set(WithheldConsentRecord.__dataclass_fields__)
+    assert {p.field for p in problems} <= set(WithheldConsentRecord.__struct_fields__)
     assert len({p.field for p in problems}) == len(problems)  # each gap named once
 
 

@@ -5,10 +5,10 @@ place" (BEX 3); STO 6.3 "clearer plans with exit strategies". Hand-worked dates.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from cintui.domain.plan import early_review_problems, red_prompt
+from cintui.domain.records import replace
 from cintui.domain.timescales import ChildEvents, DueState, MeetingFact, next_deadline
 from cintui.reference import policies
 

@@ -18,6 +18,7 @@ from cintui.domain.policy import (
     UnknownTimescale,
     VisitRules,
     parse_policy,
+    profile_named_in,
 )
 
 
@@ -263,3 +264,23 @@ def test_warwickshire_names_the_service_that_assesses_a_disabled_child_war_4_4_1
     assert warwickshire.disability_service == "Children with Disability Team"
     assert warwickshire.disability_service in warwickshire.services
     assert policies.load_policy("england").disability_service == ""
+
+
+SHIPPED_AUTHORITIES = [("bexley", "Bexley"), ("stockton", "Stockton-on-Tees"),
+                       ("trafford", "Trafford"), ("warwickshire", "Warwickshire"),
+                       ("wirral", "Wirral")]
+
+
+@pytest.mark.parametrize(("name", "profile"), [
+    ("London Borough of Bexley", "bexley"),
+    ("Stockton-on-Tees Borough Council", "stockton"),
+    ("STOCKTON COUNCIL", "stockton"),  # the profile's own name, in any case
+    ("Metropolitan Borough of Wirral", "wirral"),
+    ("Bexleyheath Town Council", None),  # a word, not the start of one
+    ("Exampleshire County Council", None),
+    ("Wirral and Trafford joint service", None),  # two: neither is chosen
+    ("", None),
+])
+def test_the_profile_an_authoritys_name_names(name, profile):
+    """DOMAIN.md §6: one profile per authority; its name chooses it at set-up."""
+    assert profile_named_in(name, SHIPPED_AUTHORITIES) == profile

@@ -4,7 +4,6 @@ Fri 1 Jan 2027). Working days count strictly after the starting day."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -19,6 +18,7 @@ from cintui.domain.calendar import (
     england_calendar,
 )
 from cintui.domain.policy import TIMESCALE_KEYS, Timescale
+from cintui.domain.records import replace
 from cintui.domain.timescales import (
     ChildEvents,
     Deadline,

@@ -27,8 +27,8 @@ from tests.screens.test_shell import (
 SIZE = (120, 40)
 
 
-def empty_store(new_location, cli):
-    path = new_location("team.db")
+def empty_store(new_location, cli, name: str = "team"):
+    path = new_location(f"{name}.db")
     assert cli("db", "init", "--db", path, "--no-encrypt").code == 0
     return path
 
@@ -238,6 +238,52 @@ async def test_a_letter_in_an_open_list_chooses_its_option_and_others_still_sear
         await save(pilot)
         assert app.screen is screen
         assert cells(screen, "#workers")[0][:3] == ["kay.moss", "Kay Moss", "Team manager"]
+
+
+async def test_an_authority_named_at_set_up_works_to_its_own_profile(new_location, cli):
+    """BEX 3 (DOMAIN.md §6): Bexley's clocks are its own (the initial meeting within 10
+    days of the assessment, visits at least every 4 weeks). A Bexley team setting up an
+    empty store types "London Borough of Bexley" and Bexley's profile is chosen with it (it
+    stayed on England's unless the worker found the box); a profile the worker chooses
+    stands whatever the name says next."""
+    path = empty_store(new_location, cli)
+    app = CintuiApp(access.locate(path), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        policy = form.query_one("#policy")
+        assert policy.value == "england"
+        await type_text(pilot, "London Borough of Bexley")
+        await settle(pilot)
+        assert policy.value == "bexley"
+        await type_text(pilot, "heath")  # "Bexleyheath" names no authority
+        await settle(pilot)
+        assert policy.value == "england"
+        for _ in "heath":
+            await pilot.press("backspace")
+        form.query_one("#la_number").focus()
+        await type_text(pilot, "303")
+        await settle(pilot)
+        assert policy.value == "bexley"
+        await save(pilot)
+        assert app.screen is screen
+        assert read(path, lambda session: admin.authority(session).policy) == "bexley"
+
+    wirral = empty_store(new_location, cli, "chosen")
+    app = CintuiApp(access.locate(wirral), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_setup(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("tab", "tab", "w", "i")  # the worker chooses Wirral's first
+        await settle(pilot)
+        form.query_one("#name").focus()
+        await type_text(pilot, "London Borough of Bexley")
+        await settle(pilot)
+        assert form.query_one("#policy").value == "wirral"
 
 
 async def test_a_shut_list_without_keys_is_searched_by_typing_as_a_browsers_is(
