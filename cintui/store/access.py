@@ -175,6 +175,9 @@ _replica_login: str | None = None
 # not recorded as who acted; None: not read (no CINTUI_USER, a team server, a laptop).
 _workers_here: list[tuple[str, str]] | None = None
 _leavers_here: list[tuple[str, str, date | None]] = []  # read with them: who has left, when
+# The open store's reads (`opened_light`): whether the worker chosen in the app last time is a
+# worker here is asked of them only when a command records what it does (`current_actor`).
+_rows_here = None
 
 
 def _opened(store):
@@ -197,10 +200,10 @@ def opened_light(server_login: str | None, replica_login: str | None,
     """A store opened without `Store` (the light writer): who acts on it, as `_opened` says
     for a store (a team server's login; a laptop replica's sync login; with `rows`, its
     reader's, the workers on it when CINTUI_USER is set)."""
-    global _server_login, _replica_login, _workers_here, _leavers_here
+    global _server_login, _replica_login, _workers_here, _leavers_here, _rows_here
     _server_login = server_login
     _replica_login = None if server_login is not None else replica_login
-    _workers_here, _leavers_here = None, []
+    _workers_here, _leavers_here, _rows_here = None, [], rows
     if rows is not None and acting_login() is None and os.environ.get("CINTUI_USER", "").strip():
         from cintui.store.fast import ACTIVE_WORKERS_SQL, leavers
 
@@ -342,12 +345,29 @@ def current_actor() -> str:
         _refuse_named(env, _workers_here, _leavers_here)
         return env
     worker = config.load_settings().get("worker")
-    if isinstance(worker, str) and worker:
+    if isinstance(worker, str) and worker and _works_here(worker):
         return worker
     try:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no login name (some containers)
         return "unknown"
+
+
+def _works_here(username: str) -> bool:
+    """Whether the worker chosen in the app last time is a worker on the store this command
+    has open (True with none open: the app asks who you are itself). Chosen on another store
+    (the demo's worker, a colleague's on a shared machine) or since left, they are not who
+    acts here: a command recorded `cintui import caseload` as by a demo worker no one on the
+    store is. The login acts instead, as with no worker chosen."""
+    if _rows_here is None:
+        return True
+    from cintui.store.fast import ACTIVE_WORKERS_SQL
+
+    try:
+        found = _rows_here(ACTIVE_WORKERS_SQL)
+    except Exception:  # the store has gone (a process that ran commands before): unknown
+        return True
+    return any(worker == username for worker, _name in found)
 
 
 class BackgroundStore:

@@ -419,6 +419,27 @@ def test_cintui_user_naming_no_worker_is_refused_in_one_line_nothing_written(
     assert done.code == 0 and "(Amira Ashdown," in done.out
 
 
+def test_the_worker_chosen_in_the_app_on_another_store_does_not_act_here(
+        cli, team, monkeypatch):
+    """Who acts for a command: CINTUI_USER, else the worker chosen in the app, else the
+    login. The worker chosen was taken from the settings whatever the store: chosen on the
+    demo, they were recorded as who imported a team's caseload, on a store where no one is
+    called that. Only a worker on the store acts so; else the login does (amira.ashdown)."""
+    from cintui.reference import config
+
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+    monkeypatch.setenv("LOGNAME", "amira.ashdown")
+    monkeypatch.setenv("USER", "amira.ashdown")
+    config.save_setting("worker", "felix.elsewhere")  # chosen in the app on the demo
+    done = run(cli, team, "decision", "add", "Nell", "--kind", "other", "--decision",
+               "Keep the plan", "--rationale", "School settled", *DAY)
+    assert done.code == 0 and "(Amira Ashdown," in done.out
+    config.save_setting("worker", "ben.cole")  # chosen in the app on this store: acts
+    done = run(cli, team, "decision", "add", "Nell", "--kind", "other", "--decision",
+               "Keep the plan", "--rationale", "Still settled", *DAY)
+    assert done.code == 0 and "(Ben Cole," in done.out
+
+
 def test_cintui_user_naming_a_leaver_says_they_left_and_who_can_act(cli, team, monkeypatch):
     """CINTUI_USER naming a worker who has left (`worker leave`) said "no worker called
     'old.timer'", as if they had never been here. It says they left, when,
