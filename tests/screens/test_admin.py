@@ -70,6 +70,14 @@ async def open_setup(pilot, typed: str = "set up"):
     return screen
 
 
+async def open_authority_form(pilot):
+    """Set-up, then `a`: the set-up screen and the authority's form over it."""
+    screen = await open_setup(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    return screen, pilot.app.screen
+
+
 async def save(pilot) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot)
@@ -196,13 +204,10 @@ async def test_a_letter_in_an_open_list_chooses_its_option_and_others_still_sear
     browser's list does: "wi" then Tab is Wirral's policy."""
     app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_setup(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        await type_text(pilot, "Wirral Council")
+        screen, form = await open_authority_form(pilot)
+        await type_text(pilot, "Exampleshire Council")  # naming no profile: England's stays
         form.query_one("#la_number").focus()
-        await type_text(pilot, "344")
+        await type_text(pilot, "820")
         await pilot.press("tab", "enter")
         await settle(pilot)
         assert form.query_one("#policy").expanded
@@ -249,10 +254,7 @@ async def test_an_authority_named_at_set_up_works_to_its_own_profile(new_locatio
     path = empty_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_setup(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
+        screen, form = await open_authority_form(pilot)
         policy = form.query_one("#policy")
         assert policy.value == "england"
         await type_text(pilot, "London Borough of Bexley")
@@ -274,10 +276,7 @@ async def test_an_authority_named_at_set_up_works_to_its_own_profile(new_locatio
     wirral = empty_store(new_location, cli, "chosen")
     app = CintuiApp(access.locate(wirral), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_setup(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
+        _screen, form = await open_authority_form(pilot)
         await pilot.press("tab", "tab", "w", "i")  # the worker chooses Wirral's first
         await settle(pilot)
         form.query_one("#name").focus()
@@ -295,10 +294,7 @@ async def test_a_shut_list_without_keys_is_searched_by_typing_as_a_browsers_is(
     path = team_store(new_location, cli)
     app = CintuiApp(access.locate(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_setup(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
+        screen, form = await open_authority_form(pilot)
         await pilot.press("tab", "tab", "w", "i")
         await settle(pilot)
         policy = form.query_one("#policy")
