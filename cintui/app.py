@@ -100,6 +100,7 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         self.refusal: str | None = None  # why it closed before opening (`run_app` says it)
         self.login: str | None = None  # on a team server (or a laptop), the login: who acts
         self.worker: str | None = None  # username of the worker using cintui, if known
+        access.forget_opened()  # its store is not open yet: none before it decides who acts
         self.actor = access.current_actor()
         theme = config.load_settings().get("theme")
         if theme in ("textual-dark", "textual-light"):

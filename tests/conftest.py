@@ -129,6 +129,8 @@ def private_dirs(tmp_path, monkeypatch):
     monkeypatch.setattr(access, "_server_login", None)
     monkeypatch.setattr(access, "_replica_login", None)
     monkeypatch.setattr(access, "_workers_here", None, raising=False)
+    monkeypatch.setattr(access, "_leavers_here", [], raising=False)
+    monkeypatch.setattr(access, "_rows_here", None, raising=False)
     try:
         from cintui.reference import policies
 

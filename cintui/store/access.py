@@ -211,6 +211,12 @@ def opened_light(server_login: str | None, replica_login: str | None,
         _leavers_here = leavers(rows)
 
 
+def forget_opened() -> None:
+    """No store is open: who acts is decided by none opened before in this process (the app,
+    before it opens its own; tests that ran commands on other stores first)."""
+    opened_light(None, None)
+
+
 def open_location(loc: StoreLocation, passphrase: str | None):
     """Open an existing store (upgrading an older one after a backup)."""
     from cintui.store import engine
