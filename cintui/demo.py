@@ -12,7 +12,7 @@ import gc
 import json
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
@@ -72,6 +72,7 @@ from cintui.store.models import (
 ACTOR = "demo"
 VISIT_SEED = 2_000_029  # visit records draw apart (seed + this): the rest stays as it was
 MEETING_SEED = 3_000_017  # so do the meeting records
+CLOSED_SEED = 6_000_007  # and the visits of a child whose case closed, up to the closure
 MEETING_VENUES = ("Family home", "North Primary School", "Children's centre", "Council office",
                   "Online (Teams)")
 MEETING_UPDATES = (
@@ -584,6 +585,7 @@ class _Builder:
         scenario = rng.choice(SCENARIOS)  # siblings share a history
         father_pr = rng.random() < 0.7
         for _ in range(n):
+            mark = len(self.out.rows)  # the child's rows are the ones made from here
             child = self.child(team, worker, fam, surname)
             self.link(child, mother, "Mother", pr=True, lives=True)
             self.link(child, father, "Father", pr=father_pr, lives=rng.random() < 0.5)
@@ -593,6 +595,8 @@ class _Builder:
             self.history(child, scenario)
             self.visit_records(child)
             self.meeting_records(child)
+            if child.status == "closed":
+                self.stop_at_closure(child, mark)
             if child.status == "cin_plan":
                 self.on_plan.setdefault(worker.id, []).append(child)
 
@@ -773,11 +777,11 @@ class _Builder:
         self.held.setdefault(child.id, []).append(row)
         self.out.meetings += 1
 
-    def visits(self, child: Child, ep: Episode) -> None:
+    def visits(self, child: Child, ep: Episode, until: date | None = None) -> None:
         rng, cal = self.rng, self.cal
         # The last visit where the child was seen lands 0-30 working days ago: so the next
-        # is overdue, due today, due soon or upcoming.
-        last_seen = self.wd_ago(rng.randrange(0, 31))
+        # is overdue, due today, due soon or upcoming (or before `until`, a closure).
+        last_seen = cal.add_working_days(until or self.today, -rng.randrange(0, 31))
         if last_seen < ep.cin_plan_start:
             return
         dates = [last_seen]
@@ -788,9 +792,124 @@ class _Builder:
             dates.append(prev)
         for day in reversed(dates):
             self.visit(child, ep, day, seen=True, alone=rng.random() < 0.85)
-        if rng.random() < 0.1 and last_seen < self.today:
+        if rng.random() < 0.1 and last_seen < (until or self.today):
             # WIR 2.11: a visit where the child was not seen does not reset the clock.
             self.visit(child, ep, cal.add_working_days(last_seen, 1), seen=False, alone=False)
+
+    def stop_at_closure(self, child: Child, mark: int) -> None:
+        """DOMAIN.md §7, WIR 3: a closed case has nothing after its closure (no visit, no
+        review, no plan version, no progress on an action); coming back is a new episode.
+        The closed child's history was made up to today, as an open child's is, and what
+        came after the closure is let go here, once its draws are made (as `no_plan_yet`
+        does: every other child stays as it was). What is kept is left as the closure
+        leaves it: the plan agreed before it in force, the minutes on the last meeting
+        held, visits written up and consents given by then, a review booked for after it
+        cancelled (`_closed_ending`), a direct payment ended."""
+        rows = self.out.rows
+        ep = next(r for r in reversed(rows[mark:]) if r.model is Episode and r.closure_date)
+        closed = ep.closure_date
+        gone: set = set()  # the ids of the rows let go (the rows that hang off them go too)
+        visits = [r for r in rows[mark:] if r.model is Visit]
+        if any(r.visited_at.date() > closed for r in visits):
+            gone = {r.id for r in visits}  # made up to today: made again up to the closure
+            self.visits_until(child, ep, rows[mark:])
+        mine = rows[mark:]
+        for row in mine:
+            model = row.model
+            if (model is Meeting and row.held and row.held_on > closed
+                    or model is Visit and row.visited_at.date() > closed
+                    or model is PlanVersion and row.created_on > closed
+                    or model is SupportReview and row.reviewed_on > closed
+                    or model is VisitAddendum and row.written_at.date() > closed):
+                gone.add(row.id)
+        minutes = next((r for r in mine if r.model is Meeting and r.get("minutes")), None)
+        held = [r for r in mine if r.model is Meeting and r.held and r.id not in gone]
+        sent = held[-1].minutes_circulated if held else None  # the minutes go with it
+        kept = [r for r in mine if r.id not in gone and (r.get("version_id") not in gone)
+                and r.get("visit_id") not in gone
+                and (r.get("meeting_id") not in gone or r.model is MeetingDistribution and sent)]
+        rows[mark:] = kept
+        for model, name in ((Visit, "visits"), (Meeting, "meetings"), (VisitAddendum, "addenda")):
+            lost = sum(r.model is model for r in mine) - sum(r.model is model for r in kept)
+            setattr(self.out, name, getattr(self.out, name) - lost)
+        versions = [r for r in kept if r.model is PlanVersion and r.status != "draft"]
+        if versions:
+            versions[-1].status = "agreed"  # superseded by a version made after the closure
+        if minutes is not None and minutes.id in gone and held:
+            needs = [r for r in kept if r.model is PlanNeed and versions
+                     and r.version_id == versions[-1].id and r.rag in ("A", "R")]
+            self.minutes_moved(child, minutes, held[-1], needs)
+        # consents decided after the closure: all of them as sought at the referral
+        redate = any(r.model is Consent and r.decided_on > closed for r in kept)
+        for row in kept:
+            model = row.model
+            if model is MeetingDistribution and row.meeting_id in gone:
+                row.meeting_id, row.sent_on = held[-1].id, sent
+            elif model is Visit and row.finalised_at.date() > closed:
+                row.finalised_at = row.visited_at + timedelta(hours=2)  # written up by then
+            elif model is Consent and redate:
+                row.decided_on = ep.referral_date + timedelta(
+                    days=10 if row.decision == "withdrawn" else 0)
+            elif model is DirectPayment and row.ended_on is None:
+                row.ended_on, row.end_reason = closed, "The case closed."
+        if not any(r.model is Visit for r in kept):
+            self.visited.discard(child.id)
+        booked = self.booked_rows.get(child.id)
+        if booked is not None and held and any(r.model is Meeting and r.id in gone for r in mine):
+            # booked at the last meeting held: the review it set
+            booked.held_on = held[-1].next_review
+            booked.starts_at = from_england_time(datetime.combine(booked.held_on, time(16)))
+            if child.dob and age_years(child.dob, booked.held_on) < CHILD_INVITE_AGE:
+                booked.child_invited = False
+                rows[mark:] = [r for r in rows[mark:] if not (
+                    r.model is MeetingInvitee and r.meeting_id == booked.id
+                    and r.role == "Child")]
+
+    def visits_until(self, child: Child, ep: Episode, mine: list) -> None:
+        """A closed child's visits as an open child's are made, the last where the child was
+        seen 0-30 working days before the closure rather than before today, and written up;
+        actions progressed at them are those of the plan in force then. Drawn from their own
+        stream (`closed_rng`), so the rest of the demo stays as it was."""
+        versions = [r for r in mine if r.model is PlanVersion and r.status != "draft"
+                    and r.created_on <= ep.closure_date]
+        if versions:
+            picks, last = self.plan_facts.get(child.id, ((),))[0], versions[-1]
+            self.plan_facts[child.id] = (picks, last, [
+                r for r in mine if r.model is PlanAction and r.version_id == last.id])
+        rng, vr = self.rng, self.visit_rng
+        self.rng = self.visit_rng = self.closed_rng
+        try:
+            self.visits(child, ep, until=ep.closure_date)
+            self.visit_records(child)
+        finally:
+            self.rng, self.visit_rng = rng, vr
+
+    def minutes_moved(self, child: Child, was: _Row, last: _Row, needs: list) -> None:
+        """The minutes the demo wrote for a meeting after the closure, on the last meeting
+        held before it instead (no draws): its kind, day and next review; an item for each
+        Amber and Red of the plan agreed at it, worded as the minutes had it where they
+        had the need (WIR 2.6); the child's views only from the age of 5."""
+        m = Minutes.from_dict(json.loads(was.minutes))
+        said = {i.need_key: i for i in m.items}
+        name = child.first_name
+        items = []
+        for pos, need in enumerate(needs):
+            before = said.get(need.key)
+            items.append(NeedUpdate(
+                need_key=need.key, need=need.now, rag_before=need.rag,
+                update=before.update if before else
+                MEETING_UPDATES[pos % len(MEETING_UPDATES)].format(name=name),
+                impact=before.impact if before else
+                MEETING_IMPACTS[pos % len(MEETING_IMPACTS)].format(name=name)))
+        young = not child.dob or (last.held_on - child.dob).days <= 5 * 365
+        day = last.held_on
+        m = replace(m, kind=last.kind, held_on=day, items=tuple(items),
+                    childs_views="" if young else m.childs_views,
+                    decisions=replace(m.decisions, next_review=last.next_review),
+                    started_at=datetime.combine(day, m.started_at.time()),
+                    ended_at=datetime.combine(day, m.ended_at.time()))
+        last.minutes = json.dumps(m.to_dict(), ensure_ascii=False)
+        last.still_in_need, last.recommendation = True, "continue"
 
     # -------------------------------------------------------------- plans
     def no_plan_yet(self, child: Child, ep: Episode) -> None:
@@ -1285,6 +1404,7 @@ def build(children: int, seed: int, today: date, levels: tuple[str, ...] = ()) -
     b.plan_rng = random.Random(seed + 1_000_003)  # plans draw apart: the rest stays as it was
     b.visit_rng = random.Random(seed + VISIT_SEED)  # so do the visit records
     b.meeting_rng = random.Random(seed + MEETING_SEED)  # and the meeting records
+    b.closed_rng = random.Random(seed + CLOSED_SEED)  # and a closed child's visits
     teams = b.workforce(children)
     workers = [(team, w) for team, members in teams for w in members]
     made = 0

@@ -24,38 +24,46 @@ ARGS = ("--children", "200", "--seed", "5", "--today", TODAY.isoformat())
 # for no draft left in a plan that ended (WIR 3: the final meeting of a child stepping down,
 # or a closed case): three drafts' rows gone from `plan_version`, `plan_need`, `plan_action`,
 # `plan_service` and `audit_log`, every other row the same; ids named by position move in
-# `rag_change`, `meeting` and `visit_action` (equal with the ids left out).
+# `rag_change`, `meeting` and `visit_action` (equal with the ids left out); then for closed
+# cases that stop at their closure (DOMAIN.md §7, WIR 3): the held meetings, plan versions
+# (their needs, actions, services and ratings), visits (their people present and addenda)
+# made after a closure gone, the plan before it agreed again, its minutes on the last meeting
+# held, the visits made again up to the closure, consents given after it dated the referral,
+# the review booked after it dated by the last meeting; `meeting`, `meeting_distribution`,
+# `plan_*`, `rag_change`, `visit`, `visit_present`, `visit_addendum`, `consent`, `audit_log`
+# change; ids named by position move in `ending`, `meeting_invitee` and `visit_action`
+# (equal with the ids left out); every child not closed has the rows it had.
 DIGESTS = {
-    "audit_log": "ef18c3fb59749d6e",
+    "audit_log": "276105155f94cbe4",
     "authority": "63bf03fe5c8650ac",
     "child": "9da20bfa8cf755f6",
     "child_person": "89d274feb83e989f",
-    "consent": "b21b55df9eab2041",
+    "consent": "1655e970b3681dad",
     "decision": "d03280a95bf5b2ef",
     "direct_payment": "2d1b2b4a66706cef",
     "draft": "f038d4c15adfd369",
-    "ending": "ec800b0548dc1a4d",
+    "ending": "6e09408d43d8f271",
     "episode": "a53547146595bb2e",
     "family": "be15ce90227b7b1d",
-    "meeting": "c952b95ebfb4aa3d",
-    "meeting_distribution": "41680bb55bd11b00",
-    "meeting_invitee": "fddebc5ee7a36ecc",
+    "meeting": "a65fb746f5f1a4bc",
+    "meeting_distribution": "c62f7107fd2e1dbb",
+    "meeting_invitee": "b2e7bca84542e2e9",
     "person": "a9f46aefe66a36d9",
     "plan": "7915629c6204c78b",
-    "plan_action": "64d6328a430b0fe8",
-    "plan_need": "58558063d6b72147",
-    "plan_service": "a7e623ba99981bae",
-    "plan_version": "90d868c9b450a92e",
+    "plan_action": "0af476b046c9923c",
+    "plan_need": "2ed2c4fbc2d8dc78",
+    "plan_service": "e8bc7dc282a8848e",
+    "plan_version": "d5ff7d51723bfc4b",
     "quality_check": "2ff32eb6e773ea64",
-    "rag_change": "a5bbb8039f798474",
+    "rag_change": "158c4262cb2daf49",
     "store_meta": "a94124f8de13e463",
     "supervision": "52b3e1df22d0f650",
     "support_review": "9449149eb97c2cd3",
     "team": "8e1ffca9a8c7f4a9",
-    "visit": "b6f224dd8483c1c4",
-    "visit_action": "e335a2ab458861e3",
-    "visit_addendum": "fc0851ccaaa04d63",
-    "visit_present": "d353924d266dd444",
+    "visit": "4ce58bac3fcb0507",
+    "visit_action": "4bac9cafce1ce967",
+    "visit_addendum": "0d1b77f71f383792",
+    "visit_present": "6b09f01602a48109",
     "worker": "c35344bf62de2c14",
 }
 

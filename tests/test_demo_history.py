@@ -253,3 +253,100 @@ def test_wir_3_the_plan_that_ended_at_the_final_meeting_reads_so(demo_store):
     assert line.startswith("version 2 (agreed 27 Oct 2026)"), line
     assert "no further review: the plan ended at the final meeting on 27 Oct 2026" in line
     assert ended and "an ended plan is not re-opened (WIR 3" in ended
+
+
+def _after_closure(children: int, seed: int) -> tuple[list[tuple], int]:
+    """What the demo (rows made, not written) dates after the closure of the episode it
+    belongs to: visits, held meetings and their minutes, plan versions and their actions and
+    ratings, progress recorded at visits, addenda, supervision, quality checks; a closed
+    child's support reviews, consents, drafts and direct payments still paid; and how many
+    closed episodes had a plan."""
+    from cintui.demo import build
+    from cintui.store.models import (
+        Child,
+        Consent,
+        DirectPayment,
+        Draft,
+        Episode,
+        Meeting,
+        MeetingDistribution,
+        Plan,
+        PlanAction,
+        PlanVersion,
+        QualityCheck,
+        RagChange,
+        Supervision,
+        SupportReview,
+        Visit,
+        VisitAction,
+        VisitAddendum,
+    )
+
+    made = build(children, seed, TODAY).rows
+    by = {}
+    for r in made:
+        by.setdefault(r.model, []).append(r)
+    ep = {r["id"]: r for r in by[Episode]}
+    names = {r["id"]: r["reference"] for r in by[Child]}
+    closed_child = {r["id"] for r in by[Child] if r["status"] == "closed"}
+    last_closure = {}  # a closed child: the day its latest episode closed
+    for r in by[Episode]:
+        if r["child_id"] in closed_child and r.get("closure_date"):
+            last_closure[r["child_id"]] = max(r["closure_date"],
+                                              last_closure.get(r["child_id"], r["closure_date"]))
+    plan_ep = {r["id"]: r["episode_id"] for r in by[Plan]}
+    version_ep = {r["id"]: plan_ep[r["plan_id"]] for r in by[PlanVersion]}
+    visit_ep = {r["id"]: r["episode_id"] for r in by[Visit]}
+    visit_day = {r["id"]: r["visited_at"].date() for r in by[Visit]}
+    meeting_ep = {r["id"]: r["episode_id"] for r in by[Meeting]}
+    found = []
+
+    def late(what, episode_id, day, child_id=None):
+        closed = ep[episode_id].get("closure_date") if episode_id else last_closure.get(child_id)
+        if closed and day > closed:
+            found.append((what, names[child_id or ep[episode_id]["child_id"]], day, closed))
+
+    for r in by.get(Visit, ()):
+        late("visit", r["episode_id"], r["visited_at"].date())
+        late("visit finalised", r["episode_id"], r["finalised_at"].date())
+    for r in by.get(Meeting, ()):
+        if r["held"]:
+            late("held meeting", r["episode_id"], r["held_on"])
+            if r.get("minutes_circulated"):
+                late("minutes sent", r["episode_id"], r["minutes_circulated"])
+    for r in by.get(MeetingDistribution, ()):
+        late("minutes sent to a parent", meeting_ep[r["meeting_id"]], r["sent_on"])
+    for r in by.get(PlanVersion, ()):
+        late(f"plan v{r['number']} {r['status']}", version_ep[r["id"]], r["created_on"])
+    made_on = {r["id"]: r["created_on"] for r in by[PlanVersion]}
+    for r in by.get(PlanAction, ()):  # agreed in a version made after the closure
+        late("action", version_ep[r["version_id"]], made_on[r["version_id"]])
+    for r in by.get(RagChange, ()):
+        late("rating", version_ep[r["version_id"]], r["rated_on"])
+    for r in by.get(VisitAction, ()):
+        late("action progressed at a visit", visit_ep[r["visit_id"]], visit_day[r["visit_id"]])
+    for r in by.get(VisitAddendum, ()):
+        late("addendum", visit_ep[r["visit_id"]], r["written_at"].date())
+    for model, field in ((Supervision, "held_on"), (QualityCheck, "held_on")):
+        for r in by.get(model, ()):
+            late(model.__name__, r["episode_id"], r[field])
+    for model, field in ((SupportReview, "reviewed_on"), (Consent, "decided_on")):
+        for r in by.get(model, ()):
+            late(model.__name__, None, r[field], r["child_id"])
+    for r in by.get(DirectPayment, ()):  # paid on after the case closed
+        late("direct payment", None, r.get("ended_on") or TODAY, r["child_id"])
+    for r in by.get(Draft, ()):
+        late("draft", None, r["saved_at"].date(), r["child_id"])
+    planned = sum(1 for e in plan_ep.values() if ep[e].get("closure_date"))
+    return found, planned
+
+
+@pytest.mark.parametrize("seed", [1, 5, 7, 11])
+def test_a_closed_case_has_nothing_dated_after_its_closure(seed):
+    """DOMAIN.md §7 (TRA, BEX 3: closure; WIR 3): a closed case has no visit, meeting,
+    review, plan version or progress on an action after it closed; coming back is a new
+    episode. The demo's closed children kept their histories up to today: DEMO00070 (seed 1)
+    closed on 18 Sep 2026 and held a review on 6 Nov 2026, with a plan v2 agreed at it."""
+    found, planned = _after_closure(200, seed)
+    assert found == []
+    assert planned  # closed cases that had a plan are there to be checked
