@@ -337,6 +337,31 @@ async def test_the_supervision_column_lines_its_months_up(demo_store, size):
         assert len(rows) >= 3 and len(starts) == 1, rows
 
 
+async def test_a_date_prefilled_with_today_is_overtyped_as_it_is_reached(demo_store):
+    """The QA check's "Held on" is today, filled in; the form opens past it. Reached by
+    Tab (or Shift+Tab) its date is selected, so the day typed replaces it whole: no End and
+    ten Backspaces first (Textual's `Input.select_on_focus`, which every form's box keeps).
+    A guard: from the form's opening, Shift+Tab and the 10 characters of the day."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        quality = screen.query_one("#quality")
+        await until(pilot, lambda: quality.row_count > 0 and not screen.reading())
+        quality.focus()
+        await pilot.press("q")
+        await until(pilot, lambda: type(app.screen).__name__ == "QualityCheckFormScreen")
+        await settle(pilot)
+        form = app.screen
+        assert form.focused.id == "facilitator"  # past the date, as it is right most days
+        await pilot.press("shift+tab", "shift+tab", "tab")
+        assert form.focused.id == "held_on"
+        await type_text(pilot, "01/12/2026")
+        assert form.query_one("#held_on").value == "01/12/2026"
+        post_burst(app, [("shift+tab", None), ("tab", None), *words("02/12/2026")])
+        await settle(pilot)  # typed at once behind the Tab, as a quick typist does
+        assert form.query_one("#held_on").value == "02/12/2026"
+
+
 async def test_a_team_of_six_at_80x24_shows_each_date_whole(make_demo):
     """STO 8.5, BEX 3: on the demo a user makes (`cintui demo`: six workers a team) the team
     view at 80x24 scrolls, and its scrollbar left the quality table two columns short: the
