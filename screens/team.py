@@ -67,7 +67,7 @@ NARROW_LABELS = {"Children": "Open"}
 MEDIUM_COLUMNS = tuple(c for c in WORKER_COLUMNS if c[0] != "Overdue by kind")
 MEDIUM_FROM, WIDE_FROM = 106, 128
 QA_WIDTH = 19  # the last quality check, short: "15 Dec 2025 NOT met" (`QualityStatus.describe`)
-SUPERVISION_WIDTH = 20  # "overdue: 19 Nov 2026" (`SupervisionDue.describe`)
+SUPERVISION_WIDTH = 20  # "overdue: 19 Nov 2026" (`SupervisionDue.column`, short)
 QUALITY_COLUMNS = ("Child", "Worker", "Last quality check", "Supervision")
 NARROW_QUALITY_LABELS = {"Last quality check": "Last QA check"}
 
@@ -433,7 +433,7 @@ class TeamScreen(KeysAsRead, Screen):
         for q in view.quality:
             unmet = not q.status.checked or q.status.last.needs_met is False
             state = Text(q.status.describe(short=narrow), style="bold red" if unmet else "")
-            supervision = Text(q.supervision.describe(short=narrow) if q.supervision else "—",
+            supervision = Text(q.supervision.column(short=narrow) if q.supervision else "—",
                                style="bold red" if q.supervision and q.supervision.overdue
                                else "")
             quality.add_row(q.name if narrow else f"{q.name} {q.reference}", q.worker, state,
@@ -774,7 +774,7 @@ class SupervisionOverdueScreen(_ListOverTeam):
                             ("Supervision", 25 if narrow else 26)))
         for q in rows:
             table.add_row("", f"{q.name} {q.reference}", q.worker,
-                          Text(q.supervision.describe(), style="bold red"), key=str(q.child_id))
+                          Text(q.supervision.column(), style="bold red"), key=str(q.child_id))
         for key in self.to_mark:
             table.marked.add(key)
             table.update_cell(key, "mark", "✓")

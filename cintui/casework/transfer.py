@@ -49,7 +49,7 @@ from cintui.domain import steps as step_rules
 from cintui.domain import transfer as rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.census import SEX_FROM_GENDER
-from cintui.domain.dates import day_words
+from cintui.domain.dates import day_long, day_words
 from cintui.domain.short_breaks import package_line
 from cintui.domain.text import control_problem
 from cintui.domain.timescales import due_date
@@ -504,7 +504,8 @@ def transfer_state(session: Session, child_id: uuid.UUID, today: date) -> Ending
 # ---------------------------------------------------------------- what the packs say
 
 
-def _visits_summary(session: Session, child_id: uuid.UUID) -> list[str]:
+def _visits_summary(session: Session, child_id: uuid.UUID, day=day_words) -> list[str]:
+    """The visits in two lines; `day` writes each day (`day_long` in the step-down pack)."""
     rows = visits.summaries(session, child_id)
     if not rows:
         return ["No visits recorded."]
@@ -517,10 +518,10 @@ def _visits_summary(session: Session, child_id: uuid.UUID) -> list[str]:
     alone_at = f"seen alone at {alone}" + (f" ({unknown} imported: not known)" if unknown else "")
     how = ("from the previous system's record" if rows[0].imported else
            f"{rows[0].kind}, by {rows[0].author or 'not named'}")
-    when = (f"{len(rows)} visits from {day_words(first)} to {day_words(last)}" if len(rows) > 1
-            else f"1 visit on {day_words(last)}")
+    when = (f"{len(rows)} visits from {day(first)} to {day(last)}" if len(rows) > 1
+            else f"1 visit on {day(last)}")
     return [f"{when}; the child seen at {seen}, {alone_at} (WIR 2.11).",
-            f"Last visit: {day_words(last)}, {how}."]
+            f"Last visit: {day(last)}, {how}."]
 
 
 def _latest_minutes(session: Session, child_id: uuid.UUID, today: date):
@@ -539,7 +540,8 @@ def _latest_minutes(session: Session, child_id: uuid.UUID, today: date):
 
 def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
     """The step-down pack (`cintui.export.transfer.StepDownPack`), built from the final plan
-    so the family need not tell their story again (TRA)."""
+    so the family need not tell their story again (TRA). The family reads it with the early
+    help team (WIR 3): each day in its words is written in full (`day_long`)."""
     from cintui.export import minutes as minutes_export
     from cintui.export.transfer import StepDownPack
 
@@ -550,20 +552,20 @@ def step_down_pack(session: Session, child_id: uuid.UUID, today: date):
     plan = plans.current_plan(session, child_id)
     worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
     minutes = _latest_minutes(session, child_id, today)
-    why = [f"The manager's decision ({e.decided_by}, {day_words(e.decided_on)}): {e.rationale}"
+    why = [f"The manager's decision ({e.decided_by}, {day_long(e.decided_on)}): {e.rationale}"
            if e.decided_on else "The manager has not decided yet."]
     meeting = _final_meeting(session, e)
     if meeting is not None:
-        why.insert(0, f"Recommended at the final CIN meeting on {day_words(meeting.held_on)}.")
+        why.insert(0, f"Recommended at the final CIN meeting on {day_long(meeting.held_on)}.")
     return StepDownPack(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
         authority=cases.authority_name(session),
         worker=worker.name if worker else "", ending=ending_json(e), why=tuple(why),
         plan=plan, minutes_decisions=tuple(minutes_export.decisions(minutes)) if minutes
         else (), minutes_held_on=minutes.minutes.held_on if minutes else None,
-        visits=tuple(_visits_summary(session, child_id)), today=today,
+        visits=tuple(_visits_summary(session, child_id, day_long)), today=today,
         practice=practice_json(session, child_id),
-        packages=tuple(package_line(f) for f in (
+        packages=tuple(package_line(f, day_long) for f in (
             *short_breaks.short_break_facts(session, child_id),
             *short_breaks.direct_payment_facts(session, child_id)) if f.open))
 

@@ -104,6 +104,14 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
                                        else f"{day.day} {day:%b}")
     else:
         long_when = short_when = f"Synced {last}"
+    # The shortest: the clock alone today ("Synced 09:14", as "Sync failed 11:40"), the
+    # day alone before (as "Sync failed 22 Nov"): at 80 columns "Synced today 09:14 · 1 to
+    # send · 3 conflicts (F6)" left no room for the login beside it.
+    tiny_when = short_when
+    if state.last_sync is not None and not late and not failed:
+        day = england_time(state.last_sync)
+        tiny_when = "Synced " + (f"{day:%H:%M}" if day.date() == state.today
+                                 else f"{day.day} {day:%b}")
     if not failed:
         mid_when = long_when
     elif late:
@@ -122,7 +130,8 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
             f"{mid_when} · {send} · {fix_long}",
             f"{short_when} · {send} · {fix}",
             f"{short_when} · {send_short} · {fix}",
-            f"{short_when} · {send_short} · {counted(c, 'conflict')}"]
+            f"{tiny_when} · {send_short} · {fix}",
+            f"{tiny_when} · {send_short} · {counted(c, 'conflict')}"]
 
 
 def fitting(lines: list[str], width: int) -> str:

@@ -18,7 +18,7 @@ Pure: plain values in, problems, amounts and due states out; `today` is passed i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -347,15 +347,17 @@ def review_state(due: date, today: date, cal: WorkingCalendar | None = None,
     return ReviewDue(due, state, left)
 
 
-def package_line(f: ShortBreakFact | DirectPaymentFact) -> str:
-    """One line for a pack or a list: what, since when, the review due or the end."""
-    line = f"{f.describe()}: from {day_words(f.started_on)}"
+def package_line(f: ShortBreakFact | DirectPaymentFact,
+                 day: Callable[[date | None], str] = day_words) -> str:
+    """One line for a pack or a list: what, since when, the review due or the end. `day`
+    writes each day (`day_long` in the step-down pack, which the family reads)."""
+    line = f"{f.describe()}: from {day(f.started_on)}"
     if f.reviews:
-        line += f", last reviewed {day_words(f.reviews[-1].on)}"
+        line += f", last reviewed {day(f.reviews[-1].on)}"
     if f.ended_on:
-        return line + f", ended {day_words(f.ended_on)}" + (f" ({f.end_reason})"
-                                                       if f.end_reason else "")
-    return line + f", next review by {day_words(f.review_due)}"
+        return line + f", ended {day(f.ended_on)}" + (f" ({f.end_reason})"
+                                                  if f.end_reason else "")
+    return line + f", next review by {day(f.review_due)}"
 
 
 def package_deadline(f: ShortBreakFact | DirectPaymentFact, source: str, today: date,

@@ -92,6 +92,20 @@ class SupervisionDue:
         return f"{self.state.value}: {when}" if self.state is not DueState.UPCOMING \
             else f"due {when}"
 
+    def column(self, short: bool = False) -> str:
+        """`describe` for a table's column, the days under each other as the QA column's
+        (`day_words(pad=True)`): the words padded to the longest, the day padded, so the
+        months line up whatever the state. `short` (at most 20 characters):
+        "due       4 Dec 2026", "overdue: 27 Oct 2025"; else (at most 25):
+        "due            4 Dec 2026", "overdue since 27 Oct 2025"."""
+        if short:
+            word = {DueState.OVERDUE: "overdue:", DueState.DUE_TODAY: "today:",
+                    DueState.DUE_SOON: "soon:"}.get(self.state, "due")
+        else:
+            word = {DueState.OVERDUE: "overdue since", DueState.UPCOMING: "due"}.get(
+                self.state, f"{self.state.value}:")
+        return f"{word:<{8 if short else 13}} {day_words(self.due, pad=True)}"
+
 
 def policy_due(held_on: date, ts: Timescale, cal: WorkingCalendar | None = None) -> date:
     """The latest the next supervision may be: the policy's timescale from `held_on`."""

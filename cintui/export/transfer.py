@@ -3,7 +3,10 @@
 Step-down pack: one document (DOCX, PDF, Markdown or JSON) built from the final plan so
 the family need not tell their story again (TRA): the child, the receiving service and the
 lead professional, why stepping down, each need with its rating and what is still to do,
-the latest minutes' decisions, the visits summary and the documents that go.
+the latest minutes' decisions, the visits summary and the documents that go. The family
+reads it (WIR 3: they consent to the Level 3 service, and the plan seeds the TAF plan), so
+each day is written in full, "23 November 2026" (`day_long`), as in the plan, the minutes
+and the letters; its JSON keeps ISO dates.
 
 Transfer pack: one folder (0700) of DOCX and PDF files (the assessment summary, the CIN
 plan, the latest review minutes, the case summary and chronology) and one JSON file
@@ -14,11 +17,12 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from cintui.domain.dates import day_words
+from cintui.domain.dates import day_long, day_words
 from cintui.domain.endings import DECISION_KIND_LABELS
 from cintui.domain.family_text import family_text
 from cintui.domain.gcp2 import AREA_LABELS as GCP2_AREAS
@@ -46,12 +50,19 @@ PACK_FORMATS = ("docx", "pdf")
 Sections = list[tuple[str, list[str]]]
 
 
+Day = Callable[..., str]  # (a date or None, what to write for none) -> its words
+
+
 def _day(d: date | None, empty: str = "—") -> str:
     return day_words(d, empty)  # a day as the app writes it; "—" for none in a pack
 
 
-def _iso_day(value: str | None, empty: str = "—") -> str:
-    return _day(date.fromisoformat(value[:10])) if value else empty
+def _long_day(d: date | None, empty: str = "—") -> str:
+    return day_long(d, empty)  # a day as a family reads it: the step-down pack
+
+
+def _iso_day(value: str | None, empty: str = "—", day: Day = _day) -> str:
+    return day(date.fromisoformat(value[:10])) if value else empty
 
 
 def _yes_no(value: bool | None, empty: str = "not recorded") -> str:
@@ -61,8 +72,8 @@ def _yes_no(value: bool | None, empty: str = "not recorded") -> str:
 # ---------------------------------------------------------------- sections → files
 
 
-def sections_markdown(title: str, sections: Sections, produced: date) -> str:
-    lines = [f"# {title}", "", f"Produced {_day(produced)}.", ""]
+def sections_markdown(title: str, sections: Sections, produced: date, day: Day = _day) -> str:
+    lines = [f"# {title}", "", f"Produced {day(produced)}.", ""]
     for heading, body in sections:
         lines += [f"## {heading}", ""]
         lines += [f"- {b}" for b in body] if len(body) > 1 else body
@@ -70,14 +81,14 @@ def sections_markdown(title: str, sections: Sections, produced: date) -> str:
     return "\n".join(lines)
 
 
-def sections_docx(title: str, sections: Sections, produced: date) -> bytes:
+def sections_docx(title: str, sections: Sections, produced: date, day: Day = _day) -> bytes:
     from docx import Document
 
     d = Document()
     d.core_properties.title = title
     d.core_properties.author = ""
     d.add_heading(title, level=0)
-    d.add_paragraph(f"Produced {_day(produced)}.")
+    d.add_paragraph(f"Produced {day(produced)}.")
     for heading, body in sections:
         d.add_heading(heading, level=1)
         for line in body:
@@ -87,7 +98,7 @@ def sections_docx(title: str, sections: Sections, produced: date) -> bytes:
     return buf.getvalue()
 
 
-def sections_pdf(title: str, sections: Sections, produced: date) -> bytes:
+def sections_pdf(title: str, sections: Sections, produced: date, day: Day = _day) -> bytes:
     texts = title + "".join(h + "".join(b) for h, b in sections)
     pdf, family = _pdf_page(title, texts.replace("→", "->"))
 
@@ -95,7 +106,7 @@ def sections_pdf(title: str, sections: Sections, produced: date) -> bytes:
         return text.replace("→", "->") if family == "helvetica" else text
 
     _write_para(pdf, family, clean(title), 15, bold=True)
-    _write_para(pdf, family, f"Produced {_day(produced)}.", 10)
+    _write_para(pdf, family, f"Produced {day(produced)}.", 10)
     for heading, body in sections:
         _write_para(pdf, family, clean(heading), 12.5, bold=True, gap=1)
         for line in body:
@@ -104,20 +115,21 @@ def sections_pdf(title: str, sections: Sections, produced: date) -> bytes:
     return bytes(pdf.output())
 
 
-def _render(title: str, sections: Sections, produced: date, fmt: str) -> bytes:
+def _render(title: str, sections: Sections, produced: date, fmt: str,
+            day: Day = _day) -> bytes:
     if fmt == "md":
-        return sections_markdown(title, sections, produced).encode("utf-8")
+        return sections_markdown(title, sections, produced, day).encode("utf-8")
     if fmt == "docx":
-        return sections_docx(title, sections, produced)
+        return sections_docx(title, sections, produced, day)
     if fmt == "pdf":
-        return sections_pdf(title, sections, produced)
+        return sections_pdf(title, sections, produced, day)
     raise ValueError(f"unknown format {fmt!r}")
 
 
 # ---------------------------------------------------------------- the plan in words
 
 
-def _still_to_do(version: PlanVersion) -> list[str]:
+def _still_to_do(version: PlanVersion, day: Day = _day) -> list[str]:
     lines = []
     for need in version.needs:
         rating = plan_export.rag_text(need.rag)
@@ -126,7 +138,7 @@ def _still_to_do(version: PlanVersion) -> list[str]:
         for a in need.actions:
             if a.status in ("done",):
                 continue
-            when = f"by {_day(a.by_when)}" if a.by_when else "no date"
+            when = f"by {day(a.by_when)}" if a.by_when else "no date"
             lines.append(f"» still to do: {a.what} — {a.who or 'no one named'}, {when} "
                          f"({ACTION_STATUS_LABELS.get(a.status, a.status).lower()})")
     return lines or ["The plan names no needs."]
@@ -135,7 +147,7 @@ def _still_to_do(version: PlanVersion) -> list[str]:
 # ---------------------------------------------------------------- named practice tools
 
 
-def practice_sections(data: dict) -> Sections:
+def practice_sections(data: dict, day: Day = _day) -> Sections:
     """Signs of Safety (STO 6.3): the current danger statements and safety goals and each
     person's scaling over time; GCP2 (STO 4.3, 7.1): each one's grades and summary. Nothing
     shown when none is recorded (not every authority uses them)."""
@@ -150,14 +162,14 @@ def practice_sections(data: dict) -> Sections:
                  f"{st['number']}" + (f" (for D{st['danger']})" if st.get("danger") else "")
                  + f": {st['text']}" for st in statements]
         lines += [f"Scaling by {who} ({role}), 0-10: "
-                  + " → ".join(f"{sc['score']} ({_iso_day(sc['on'])})" for sc in found)
+                  + " → ".join(f"{sc['score']} ({_iso_day(sc['on'], day=day)})" for sc in found)
                   + (f". Latest why: {found[-1]['why']}" if found[-1].get("why") else "")
                   for (who, role), found in people.items()]
         out.append(("Signs of Safety (STO 6.3)", lines))
     gcp2 = data.get("gcp2") or []
     if gcp2:
         out.append(("Graded Care Profile 2 (1 best care, 5 poorest)", [
-            f"{_iso_day(g['on'])} · {g['assessor']}: "
+            f"{_iso_day(g['on'], day=day)} · {g['assessor']}: "
             + ", ".join(f"{GCP2_AREAS.get(a, a)} {n}" for a, n in g["grades"].items())
             + f". {g['summary']}"
             + (" Attached to: " + "; ".join(g["needs"]) if g.get("needs") else "")
@@ -192,12 +204,13 @@ class StepDownPack:
 
 
 def step_down_sections(doc: StepDownPack) -> Sections:
-    """(heading, lines) in reading order: what every format shows."""
+    """(heading, lines) in reading order: what every format shows, each day in full (the
+    family reads it)."""
     e = doc.ending
     plan = doc.plan
     return [
         ("The child", [f"{doc.child_name} ({doc.child_reference})",
-                       f"Date of birth: {_day(doc.dob, 'not known')}",
+                       f"Date of birth: {_long_day(doc.dob, 'not known')}",
                        f"From: {doc.authority or 'the'} children's social care"
                        + (f", social worker {doc.worker}" if doc.worker else "")]),
         ("Stepping down to (WIR 3)", [
@@ -211,14 +224,14 @@ def step_down_sections(doc: StepDownPack) -> Sections:
             "Unmet need stepped down (STO 3.3): " + _yes_no(e.get("unmet_need"))]),
         ("Why stepping down", list(doc.why)),
         (f"The plan: {'v' + str(plan.number) if plan else 'none'}"
-         + (f", agreed {_day(plan.agreed_on)}" if plan and plan.agreed_on else ""),
+         + (f", agreed {_long_day(plan.agreed_on)}" if plan and plan.agreed_on else ""),
          ([f"What we want for the child: {plan.objectives}"] if plan and plan.objectives
-          else []) + (_still_to_do(plan) if plan else ["No plan on record."])),
-        ("The latest meeting's decisions" + (f" ({_day(doc.minutes_held_on)})"
+          else []) + (_still_to_do(plan, _long_day) if plan else ["No plan on record."])),
+        ("The latest meeting's decisions" + (f" ({_long_day(doc.minutes_held_on)})"
                                               if doc.minutes_held_on else ""),
          [f"{k}: {v}" for k, v in doc.minutes_decisions] or ["No minutes on record."]),
         ("Visits", list(doc.visits)),
-        *practice_sections(doc.practice),
+        *practice_sections(doc.practice, _long_day),
         *([("Short breaks and direct payments continuing (WAR 7, 7.2.1)",
             list(doc.packages))] if doc.packages else []),
         ("The documents that go", [DOCUMENT_LABELS.get(d, d) for d in e.get("documents", [])]
@@ -250,7 +263,7 @@ def render_step_down(doc: StepDownPack, fmt: str) -> bytes:
                          + ", ".join(STEP_DOWN_FORMATS))
     family = [(family_text(heading), [family_text(line) for line in body])
               for heading, body in step_down_sections(doc)]  # the family sees it too
-    return _render(family_text(doc.heading), family, doc.today, fmt)
+    return _render(family_text(doc.heading), family, doc.today, fmt, _long_day)
 
 
 def write_step_down(doc: StepDownPack, path: Path, fmt: str) -> Path:

@@ -210,7 +210,7 @@ def test_the_step_down_pack_lists_what_continues(store):  # noqa: F811
     ready_step_down(store, child_id)
     with store.read() as session:
         doc = transfer.step_down_pack(session, child_id, TODAY)
-    assert doc.packages == ("Overnight short break, 8 h a month, Rainbow House: from 1 Oct "
-                            "2026, next review by 1 Oct 2027",)
+    assert doc.packages == ("Overnight short break, 8 h a month, Rainbow House: from 1 "
+                            "October 2026, next review by 1 October 2027",)  # days in full
     assert json.loads(step_down_json(doc))["short_breaks_and_direct_payments"] == \
         list(doc.packages)

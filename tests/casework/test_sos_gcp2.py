@@ -107,8 +107,10 @@ def test_wir_3_the_step_down_pack_carries_the_safety_map_and_gcp2(store):  # noq
     assert "Danger statement D2: If Layla goes out at night" in md
     assert "Sam may be left alone at night" not in md  # D1 was replaced
     assert "Safety goal G1 (for D2): An adult Sam knows is with him every night" in md
-    assert ("Scaling by Layla Endingtest (Mum), 0-10: 4 (1 Oct 2026) to 7 (2 Nov 2026). "
-            "Latest why: Gran sits now") in md
+    # The family reads it: each day in full (it said "4 (1 Oct 2026) to 7 (2 Nov 2026)")
+    assert ("Scaling by Layla Endingtest (Mum), 0-10: 4 (1 October 2026) to 7 (2 November "
+            "2026). Latest why: Gran sits now") in md
+    assert "5 November 2026 · Wendy Worker: Physical care 2" in md
     assert ("Physical care 2, Safety 2, Love and care 2, Esteem 3. Meals most days now "
             "Attached to: Sam misses school most Mondays") in md
     data = json.loads(render_step_down(doc, "json"))

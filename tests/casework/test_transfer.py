@@ -230,7 +230,7 @@ def test_wir_3_a_review_recommending_step_down_after_the_form_is_the_final_meeti
                                                                       TODAY)}
         pack = transfer.step_down_pack(session, child_id, TODAY)
     assert checks["meeting"] is True
-    assert pack.why[0] == "Recommended at the final CIN meeting on 17 Nov 2026."
+    assert pack.why[0] == "Recommended at the final CIN meeting on 17 November 2026."
     with store.session(ACTOR) as session:
         transfer.complete_step_down(session, child_id, on=date(2026, 11, 20), today=TODAY)
     with store.read() as session:
@@ -286,7 +286,7 @@ def test_step_down_pack_reads_back_in_every_format(store, tmp_path):
         assert "Attendance report" not in text  # done: not "still to do"
         assert "Needs now met at Level 3 with TAF support" in text
         assert "The latest CIN plan (the plan in force)" in text
-        assert "1 visit on 20 Oct 2026" in text
+        assert "1 visit on 20 October 2026" in text  # the family reads it: days in full
     data = json.loads((tmp_path / "pack.json").read_text())
     assert data["step_down"]["documents"] == ["plan", "minutes", "visits"]
     assert [n["rag"] for n in data["plan"]["needs"]] == ["A", "G"]

@@ -419,9 +419,9 @@ def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from
     # WIR 3, TRA: the step-down pack named the file as who visited ("by imported
     # (caseload.csv)") and counted the imported visit as seen alone.
     assert pack_visits(cli, db, "LCS2") == (
-        "1 visit on 2 Oct 2026; the child seen at 1, seen alone at 0 "
+        "1 visit on 2 October 2026; the child seen at 1, seen alone at 0 "
         "(1 imported: not known) (WIR 2.11).",
-        "Last visit: 2 Oct 2026, from the previous system's record.")
+        "Last visit: 2 October 2026, from the previous system's record.")  # days in full
     assert cli("visit", "record", "LCS2", "--at", "2026-11-23 09:00", "--purpose",
                "Planned visit", "--analysis", "Ben seen alone, all well", "--db", db,
                *DAY).code == 0
@@ -445,9 +445,9 @@ def test_an_imported_last_visit_has_no_gap_before_it_and_the_next_is_judged_from
     assert "**Bedroom seen:** not known (only the date was imported)" in text
     assert "child seen at 2, seen alone at 1" in text
     assert pack_visits(cli, db, "LCS2") == (
-        "2 visits from 2 Oct 2026 to 23 Nov 2026; the child seen at 2, seen alone at 1 "
-        "(1 imported: not known) (WIR 2.11).",
-        "Last visit: 23 Nov 2026, home, by test.worker.")
+        "2 visits from 2 October 2026 to 23 November 2026; the child seen at 2, seen alone "
+        "at 1 (1 imported: not known) (WIR 2.11).",
+        "Last visit: 23 November 2026, home, by test.worker.")
 
 
 def test_an_imported_case_on_a_plan_has_no_step_left_to_do_that_the_old_system_took(

@@ -82,8 +82,23 @@ def test_every_wording_of_the_header_keeps_the_three_facts():
     assert lines == sorted(lines, key=len, reverse=True)
     for line in lines:
         assert "09:14" in line and "3 " in line and "1 conflict" in line
-    assert laptop.fitting(lines, 40) == "Synced today 09:14 · 3 to send · 1 conflict"
+    assert laptop.fitting(lines, 40) == "Synced 09:14 · 3 to send · 1 conflict"
     assert laptop.fitting(lines, 10) == lines[-1]
+
+
+def test_at_80_columns_the_conflicts_key_and_the_login_both_fit():
+    """The header's room at 80 columns is 62: "Synced today 09:14 · 1 to send · 3 conflicts
+    (F6)" and " — amira.ashdown" were 65, and the login was left out. The clock alone says
+    today (as "Sync failed 11:40" does), the day alone before (as "Sync failed 22 Nov")."""
+    room = 62 - len(" — amira.ashdown")
+    lines = laptop.header_lines(laptop.HeaderState(at(MONDAY), 1, 3, MONDAY, 2))
+    assert lines == sorted(lines, key=len, reverse=True)
+    assert laptop.fitting(lines, room) == "Synced 09:14 · 1 to send · 3 conflicts (F6)"
+    yesterday = laptop.header_lines(laptop.HeaderState(at(date(2026, 11, 22), 16, 2), 1, 3,
+                                                       MONDAY, 2))
+    assert laptop.fitting(yesterday, room) == "Synced 22 Nov · 1 to send · 3 conflicts (F6)"
+    assert laptop.fitting(lines, 120) == lines[0]  # where there is room, "today" and the rest
+    assert lines[0].startswith("Synced today 09:14 · 1 change waiting to send")
 
 
 def test_an_overdue_laptop_says_so_plainly():

@@ -87,6 +87,25 @@ def test_due_from_the_last_supervision_or_the_date_the_manager_set_sto_8_5():
     assert "date set at the supervision of 2 Nov 2026" in due.rule
 
 
+def test_a_column_of_supervisions_lines_its_months_up_sto_8_5():
+    """The team view's Supervision column: the words padded to the longest and the day
+    padded (as the QA column's `day_words(pad=True)`), so each month is under the one
+    above: "due 4 Dec 2026" and "overdue: 27 Oct 2025" once began their months apart."""
+    last = SupervisionFact(date(2026, 11, 2), "Tom Hale")
+    soon = supervision_due(last, date(2026, 9, 1), EVERY_4_WEEKS, TODAY)
+    late = supervision_due(SupervisionFact(date(2026, 11, 2), "Tom Hale",
+                                           next_due=date(2026, 11, 16)),
+                           date(2026, 9, 1), EVERY_4_WEEKS, TODAY)
+    later = supervision_due(SupervisionFact(date(2026, 11, 23), "Tom Hale",
+                                            next_due=date(2026, 12, 4)),
+                            date(2026, 9, 1), EVERY_4_WEEKS, TODAY)
+    assert [d.column(short=True) for d in (soon, late, later)] == [
+        "soon:    30 Nov 2026", "overdue: 16 Nov 2026", "due       4 Dec 2026"]
+    assert [d.column() for d in (soon, late, later)] == [
+        "due soon:     30 Nov 2026", "overdue since 16 Nov 2026", "due            4 Dec 2026"]
+    assert later.describe(short=True) == "due 4 Dec 2026"  # in a sentence, as it was
+
+
 def test_before_the_first_supervision_the_clock_runs_from_the_start_of_the_case():
     """No supervision yet: from the CIN plan's start (the caller passes it, or the
     referral). None to count from: no clock."""

@@ -96,7 +96,7 @@ def _make_documents(store, cli, tmp_path):
     assert done.code == 0, done.err
     for fmt in ("md", "docx", "pdf"):
         done = cli("stepdown", "pack", STEPPING_DOWN, "-o", tmp_path / f"stepdown.{fmt}",
-                   "-f", fmt, "--db", path)
+                   "-f", fmt, *common)
         assert done.code == 0, done.err
     needs = [words for p in (tmp_path / "json").iterdir()
              for words in _strings(json.loads(p.read_text())["version"]["needs"])]
@@ -185,19 +185,22 @@ def test_a_plan_failing_a_check_is_not_called_agreed(documents):
 
 
 ABBREVIATED = re.compile(r"\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b")
+IN_FULL = (r"\d{1,2} (?:January|February|March|April|May|June|July|August|September|October"
+           r"|November|December) \d{4}")
 
 
 def test_a_family_reads_every_day_in_full(documents):
     """What a family reads writes a day as "3 November 2026" (GOV.UK style), never "3 Nov
     2026": the plan (PDF, DOCX, HTML, Markdown), the minutes and the plan attached to them,
-    each closure letter. A plan's checks, the child's birth and the meeting a plan was
-    agreed at are words the app builds for its screens ("3 Nov 2026"): written in full here.
-    (The step-down pack goes to the early help team, not the family.)"""
-    texts, _ = documents
-    family = {p: t for p, t in texts.items() if not p.name.startswith("stepdown.")}
+    each closure letter, and the step-down pack (Markdown, DOCX, PDF). A plan's checks, the
+    child's birth and the meeting a plan was agreed at are words the app builds for its
+    screens ("3 Nov 2026"): written in full here. The step-down pack is read with the family
+    too (WIR 3: they consent to the Level 3 service, and the plan it carries seeds the TAF
+    plan so they need not tell their story again); it said "Produced 23 Nov 2026"."""
+    family, _ = documents
     kinds = {p.parent.name if p.parent.name in ("pdf", "docx", "html", "md", "letters")
-             else "minutes" for p in family}
-    assert kinds == {"pdf", "docx", "html", "md", "letters", "minutes"}
+             else p.name.split(".")[0] for p in family}
+    assert kinds == {"pdf", "docx", "html", "md", "letters", "minutes", "stepdown"}
     for path, text in family.items():
         found = ABBREVIATED.search(text)
         assert found is None, (path.name, text[max(0, found.start() - 60):found.end() + 20])
@@ -208,3 +211,13 @@ def test_a_family_reads_every_day_in_full(documents):
         said = re.search(r"agreed (\d{1,2} [A-Z][a-z]+ \d{4}) at CIN review meeting "
                          r"(\d{1,2} [A-Z][a-z]+ \d{4})", " ".join(text.split()))
         assert said and said[1] == said[2], said
+    packs = {p.suffix: " ".join(t.split()) for p, t in family.items()
+             if p.name.startswith("stepdown.")}
+    assert set(packs) == {".md", ".docx", ".pdf"}
+    for text in packs.values():  # the demo's step-down: its days, each in full
+        assert f"Produced {TODAY.day} November {TODAY.year}." in text
+        for said in ("Date of birth: ", "Recommended at the final CIN meeting on ",
+                     "The manager's decision \\([^,]+, ", "The plan: v\\d, agreed ",
+                     "still to do: .+?, by ", "The latest meeting's decisions \\(",
+                     "visits from ", "Last visit: "):
+            assert re.search(said + IN_FULL, text), (said, text[:400])

@@ -147,6 +147,25 @@ async def test_the_header_says_when_the_laptop_last_synced_and_what_waits(
         assert "Synced today 09:14 · 3 to send · no conflicts — amira.ashdown" in top
 
 
+async def test_at_80_columns_conflicts_keep_their_key_and_the_login_stays(
+        tmp_path, cli, monkeypatch):
+    """Synced this morning with conflicts to resolve: at 80x24 the header said "Synced
+    today 09:14 · 3 to send · 3 conflicts (F6)" and left the login out (65 characters with
+    it, 62 of room). The clock alone says today: the login, the conflicts and F6 all show;
+    at 120 columns "today" and the rest are still there."""
+    path = replica_file(tmp_path, cli, monkeypatch, last_sync=MORNING, conflicts=True)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        top = header(app)
+        assert "Synced 09:14 · 3 to send · 3 conflicts (F6) — amira.ashdown" in top, top
+        await pilot.resize_terminal(120, 40)
+        app.laptop_status.check()
+        await pilot.pause()
+        assert "Synced today 09:14 · 3 changes to send · 3 conflicts to resolve (F6)" \
+            in header(app), header(app)
+
+
 async def test_a_laptop_not_synced_for_two_working_days_says_so(tmp_path, cli, monkeypatch):
     """The England profile's limit: 2 working days (`[sync] overdue_after_working_days`).
     Synced on Thursday: on Monday, Friday and Monday have passed without a sync."""

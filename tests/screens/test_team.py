@@ -314,6 +314,54 @@ async def test_the_last_quality_check_says_its_year_whole_and_lines_up(demo_stor
         await the_quality_table_drawn_whole(pilot, quality)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_supervision_column_lines_its_months_up(demo_store, size):
+    """STO 8.5: the Supervision column read "due 4 Dec 2026" over "overdue: 27 Oct 2025",
+    each month where its words ended. Now, as the QA column beside it (`day_words(pad=True)`),
+    the words take the same room and the day is padded: every month under the one above,
+    every year whole, at 80x24 as at 120x40."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot)
+        quality = screen.query_one("#quality")
+        await until(pilot, lambda: quality.row_count > 0 and not screen.reading())
+        cells = [c[3] for c in quality_cells(quality) if c[3] != "—"]
+        words = {c.split()[0] for c in cells}
+        assert "due" in words and len(words) >= 2, words  # states of more than one kind
+        months = {re.search(r"[A-Z][a-z]{2} \d{4}$", c).start() for c in cells}
+        assert len(months) == 1, cells
+        quality.focus()  # as drawn, too: each month a column under the one above
+        drawn = [quality.render_line(y).text for y in range(quality.size.height)]
+        rows = [line for line in drawn if re.search(r"\b(due|soon:|today:|overdue:) ", line)]
+        starts = {list(re.finditer(r"[A-Z][a-z]{2} 20\d\d", line))[-1].start() for line in rows}
+        assert len(rows) >= 3 and len(starts) == 1, rows
+
+
+async def test_a_date_prefilled_with_today_is_overtyped_as_it_is_reached(demo_store):
+    """The QA check's "Held on" is today, filled in; the form opens past it. Reached by
+    Tab (or Shift+Tab) its date is selected, so the day typed replaces it whole: no End and
+    ten Backspaces first (Textual's `Input.select_on_focus`, which every form's box keeps).
+    A guard: from the form's opening, Shift+Tab and the 10 characters of the day."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        quality = screen.query_one("#quality")
+        await until(pilot, lambda: quality.row_count > 0 and not screen.reading())
+        quality.focus()
+        await pilot.press("q")
+        await until(pilot, lambda: type(app.screen).__name__ == "QualityCheckFormScreen")
+        await settle(pilot)
+        form = app.screen
+        assert form.focused.id == "facilitator"  # past the date, as it is right most days
+        await pilot.press("shift+tab", "shift+tab", "tab")
+        assert form.focused.id == "held_on"
+        await type_text(pilot, "01/12/2026")
+        assert form.query_one("#held_on").value == "01/12/2026"
+        post_burst(app, [("shift+tab", None), ("tab", None), *words("02/12/2026")])
+        await settle(pilot)  # typed at once behind the Tab, as a quick typist does
+        assert form.query_one("#held_on").value == "02/12/2026"
+
+
 async def test_a_team_of_six_at_80x24_shows_each_date_whole(make_demo):
     """STO 8.5, BEX 3: on the demo a user makes (`cintui demo`: six workers a team) the team
     view at 80x24 scrolls, and its scrollbar left the quality table two columns short: the
@@ -700,7 +748,7 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         assert all(q.supervision.overdue for q in view.supervision_overdue)
         quality = screen.query_one("#quality")
         first = view.quality[0]
-        assert str(quality.get_row_at(0)[3]) == first.supervision.describe()
+        assert str(quality.get_row_at(0)[3]) == first.supervision.column()
         quality.focus()
         quality.move_cursor(row=0)
         await pilot.press("u")
