@@ -419,7 +419,7 @@ class ChildScreen(KeysAsRead, Screen):
             return
         text = Text()
         text.append(f"{plan.headline[:1].upper()}{plan.headline[1:]}\n\n", style="bold")
-        if not plan.needs:  # it read "0 needs, R0 A0 G0", and the caseload "No plan"
+        if not plan.needs and plan.ended_on is None:  # "0 needs, R0 A0 G0": "No plan"
             text.append(f"Next: {NO_NEEDS_NEXT} (BEX 2: what is happening for the "
                         "child now, the outcome wanted, who does what by when).\n")
         for i, need in enumerate(plan.needs, start=1):

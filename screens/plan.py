@@ -24,7 +24,13 @@ from cintui.casework import cases, meetings, plans, record, short_breaks
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as gcp2_rules
 from cintui.domain.dates import day_words
-from cintui.domain.plan import ACTION_STATUS_LABELS, RAG_NAMES, PlanVersion, red_prompt
+from cintui.domain.plan import (
+    ACTION_STATUS_LABELS,
+    ENDED_BY,
+    RAG_NAMES,
+    PlanVersion,
+    red_prompt,
+)
 from cintui.domain.plan_checks import PlanProblem
 from cintui.domain.text import counted
 from cintui.screens.widgets.exported import tell_written
@@ -269,8 +275,8 @@ class PlanScreen(KeysAsRead, Screen):
             title.append(f"  ·  {info.label}")
             newer = [i for i in self.versions if i.number > v.number]
             if v.status != "draft" and not newer and self.ended:
-                title.append("  ·  ended at the final meeting: no further review",
-                             style="italic")
+                where = ENDED_BY[v.ended_by or "final_meeting"]  # a closure ends it too
+                title.append(f"  ·  ended at {where}: no further review", style="italic")
             elif v.status != "draft" and not newer:
                 title.append("  ·  agreed: a change (a e r c) starts the next version",
                              style="italic")
@@ -345,9 +351,8 @@ class PlanScreen(KeysAsRead, Screen):
     def _details_text(v: PlanVersion, rows: list[tuple[str, str]], *, whole: bool) -> Text:
         counts = v.rag_counts()
         review = day_words(v.next_review) if v.next_review else "—"
-        if v.ended_on is not None:  # WIR 3: the final meeting (in the title) ended the plan
-            review = (f"none, the plan ended at the final meeting on {day_words(v.ended_on)}"
-                      if whole else "none, plan ended")
+        if v.ended_on is not None:  # WIR 3: the final meeting or the closure (in the title)
+            review = f"none, the plan ended at {v.ended_where}" if whole else "none, plan ended"
         t = Text()
         t.append(f"Needs: {len(v.needs)} · Red {counts['R']} · Amber {counts['A']} · Green "
                  f"{counts['G']}", style="bold")

@@ -438,13 +438,18 @@ SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agree
        (SELECT count(*) FROM plan_need AS n WHERE n.version_id = v.id)
 FROM plan_version AS v WHERE v.{_OF_CHILD} ORDER BY v.number DESC
 """
+# The closure that ended plan version `v` (WIR 3, TRA: the plan in force ends with the
+# case): the first of the child's episodes closed on or after the version was begun. A
+# version begun after a re-referral is not ended by the closure before it.
+CLOSED_ON = """(SELECT MIN(e.closure_date) FROM episode AS e WHERE e.child_id = v.child_id
+  AND e.closure_date >= COALESCE(v.created_on, v.agreed_on))"""
 # A version is the child's (by reference) with that number: versions are numbered per child.
 _VERSION = f"""
 SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
        v.objectives, v.lead_professional, v.review_arrangements, v.next_review,
        v.childs_views, v.lived_experience, v.visit_every_amount, v.visit_every_unit,
        v.bottom_lines, v.if_not_met, v.good_enough,
-       mt.kind, mt.recommendation, mt.held_on
+       mt.kind, mt.recommendation, mt.held_on, {CLOSED_ON} AS closed_on
 FROM plan_version AS v LEFT JOIN meeting AS mt ON mt.id = v.meeting_id
 WHERE v.{_OF_CHILD} AND v.number = :number
 """
@@ -487,7 +492,6 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
         PlanVersion,
         RagChange,
         Service,
-        ends_plan_at,
     )
 
     rows = rows_from(source)
@@ -497,7 +501,7 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
         return None
     (vid, number, status, created, agreed, agreed_at, agreed_by, objectives, lead, review,
      next_review, views, lived, every, unit, bottom_lines, if_not_met, good_enough,
-     met_kind, recommendation, met_on) = found[0]
+     met_kind, recommendation, met_on, closed_on) = found[0]
     history: dict[uuid.UUID, list[RagChange]] = {}
     for need_key, on, rating, previous, by, reason, kept, at, cp in rows(_RATINGS, key):
         history.setdefault(as_uuid(need_key), []).append(RagChange(
@@ -514,16 +518,33 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
         needs.append(Need(now=now, outcome=outcome, evidence=evidence, rag=rag, kind=kind,
                           actions=tuple(by_need.get(need_id, ())),
                           rag_history=tuple(history.get(need_key, ())), key=need_key))
+    ended_on, ended_by = ended(status, met_kind, recommendation, met_on, closed_on)
     return PlanVersion(
         id=as_uuid(vid), number=number, status=status, created_on=_date(created),
         agreed_on=_date(agreed), agreed_at=agreed_at, agreed_by=agreed_by,
         objectives=objectives, lead_professional=lead, review_arrangements=review,
-        next_review=_date(next_review), childs_views=views, lived_experience=lived,
+        # An ended plan asks for no review (WIR 3): the one set before its end is let go.
+        next_review=None if ended_on else _date(next_review), childs_views=views,
+        lived_experience=lived,
         visit_every=plan_visits(every, unit), bottom_lines=bottom_lines or "",
         if_not_met=if_not_met or "", good_enough=good_enough or "",
-        ended_on=_date(met_on) if ends_plan_at(met_kind, recommendation) else None,
+        ended_on=ended_on, ended_by=ended_by,
         services=tuple(Service(name, purpose) for name, purpose in rows(_SERVICES, key)),
         needs=tuple(needs))
+
+
+def ended(status: str, met_kind: str | None, recommendation: str | None, met_on,
+          closed_on) -> tuple[date | None, str]:
+    """When and by what a version's plan ended (WIR 3, TRA), as (day, `ENDED_BY` key), or
+    (None, ""): the final meeting it was agreed at, else, for the plan in force (not a
+    superseded version), the case's closure (`CLOSED_ON`)."""
+    from cintui.domain.plan import ends_plan_at
+
+    if ends_plan_at(met_kind or "", recommendation):
+        return _date(met_on), "final_meeting"
+    if closed_on is not None and status != "superseded":
+        return _date(closed_on), "closure"
+    return None, ""
 
 
 def check_plan(version: PlanVersion, today: date) -> list:

@@ -168,21 +168,37 @@ class PlanEnded(PlanError):
 def ended(session: Session, child_id: uuid.UUID) -> str | None:
     """Why the plan in force is not re-opened for a new version, or None: it was agreed at
     the final meeting of this episode, which ended it (`ends_plan_at`; WIR 3, TRA: the
-    meeting before step-down or closure, no further review). A draft begun before stays
-    editable; a meeting held after the final one agrees the next version (`start_version`'s
-    `at_meeting`)."""
+    meeting before step-down or closure, no further review), or the case's closure ended it
+    with the case (a closed case's plan is not re-opened: a re-referral is). A draft begun
+    before stays editable; a meeting held after the final one agrees the next version
+    (`start_version`'s `at_meeting`)."""
     if draft_version_id(session, child_id) is not None:
         return None
     latest = _newest_version(session, child_id)
     held = session.get(m.Meeting, latest.meeting_id) if latest and latest.meeting_id else None
     if held is None or held.held_on is None or not ends_plan_at(held.kind, held.recommendation):
-        return None
+        return _ended_at_closure(session, child_id, latest)
     plan, episode = session.get(m.Plan, latest.plan_id), cases.current_episode(session, child_id)
     if plan is not None and plan.episode_id and episode and plan.episode_id != episode.id:
         return None  # a re-referral's new episode: its plan is a new one
     reference = _reference(session, child_id)
     return (f"{reference}: an ended plan is not re-opened (WIR 3, TRA): "
             + plan_rules.ended_at_final(held.held_on, reference, held.recommendation))
+
+
+def _ended_at_closure(session: Session, child_id: uuid.UUID,
+                      latest: m.PlanVersion | None) -> str | None:
+    """Why a closed case's plan is not re-opened (WIR 3, TRA): the closure ended it, and a
+    re-referral, not an edit, opens the next piece of work."""
+    if latest is None:
+        return None
+    episode = cases.current_episode(session, child_id)
+    closed = _closed_on(session, latest)
+    if episode is None or episode.closure_date is None or closed is None:
+        return None  # open, or re-referred since: its new episode's plan goes on
+    reference = _reference(session, child_id)
+    return (f"{reference}: an ended plan is not re-opened (WIR 3, TRA): "
+            + plan_rules.ended_at_closure(closed, reference))
 
 
 def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = "", *,
@@ -474,6 +490,26 @@ def rating_events(session: Session, child_id: uuid.UUID) -> list[RatingEvent]:
         cp_discussion=r.cp_discussion), texts.get(r.need_key, "")) for r in changes]
 
 
+def _closed_on(session: Session, row: m.PlanVersion) -> date | None:
+    """The closure that ended the version's plan (`lookup.CLOSED_ON`): the first of the
+    child's episodes closed on or after the version was begun."""
+    begun = row.created_on or row.agreed_on
+    if begun is None:
+        return None
+    return session.exec(select(func.min(m.Episode.closure_date)).where(
+        m.Episode.child_id == row.child_id, m.Episode.closure_date >= begun)).first()
+
+
+def _ended(session: Session, row: m.PlanVersion) -> tuple[date | None, str]:
+    """When and by what the version's plan ended (`lookup.ended`): its final meeting, else
+    the case's closure."""
+    held = session.get(m.Meeting, row.meeting_id) if row.meeting_id else None
+    return lookup.ended(row.status, held.kind if held else None,
+                        held.recommendation if held else None,
+                        held.held_on if held else None,
+                        _closed_on(session, row) if row.status != "superseded" else None)
+
+
 def headline(session: Session, child_id: uuid.UUID) -> str:
     """The Summary's plan line: the plan in force, and a draft in progress if there is one."""
     found = versions(session, child_id)
@@ -494,13 +530,13 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
     # Only what the line shows: the ratings counted in SQL, not the whole plan loaded.
     counts = dict(session.exec(select(m.PlanNeed.rag, func.count()).where(
         m.PlanNeed.version_id == chosen.id).group_by(m.PlanNeed.rag)).all())
-    held = session.get(m.Meeting, row.meeting_id) if row.meeting_id else None
-    ended = held.held_on if held and ends_plan_at(held.kind, held.recommendation) else None
+    ended_on, ended_by = _ended(session, row)
     shown = PlanVersion(number=row.number, status=row.status, agreed_on=row.agreed_on,
-                        next_review=row.next_review, ended_on=ended,
+                        next_review=None if ended_on else row.next_review, ended_on=ended_on,
+                        ended_by=ended_by,
                         visit_every=plan_visits(row.visit_every_amount, row.visit_every_unit))
     line = shown.headline_for(counts, chosen.needs)
-    if not chosen.needs:  # what to do next, beside "no needs yet"
+    if not chosen.needs and ended_on is None:  # what to do next, beside "no needs yet"
         line += f" ({NO_NEEDS_NEXT})"
     if draft and draft.id != chosen.id:
         line += f"; draft v{draft.number} in progress"

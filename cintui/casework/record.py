@@ -1064,11 +1064,6 @@ def _visits_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEnt
     return out
 
 
-def _short(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _plan_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry]:
     """Plan versions started and agreed; every RAG rating, with a move to Green's evidence
     of maintained change (WIR 2.4) and a Red's CP-conference discussion (WIR 2.6, BEX 3)."""
@@ -1096,7 +1091,10 @@ def _plan_entries(session: Session, child_id: uuid.UUID) -> list[ChronologyEntry
             detail.append(f"CP conference / strategy discussion considered: {c.cp_discussion}")
         if c.reason:
             detail.append(c.reason)
-        entries.append(ChronologyEntry(c.on, "rag", f"{move}: {_short(e.need)}", who=c.by,
+        # The need whole, on one line: the chronology shows each entry whole (cut at 60
+        # characters, an Amber rating read "attendance i…").
+        need = " ".join(e.need.split())
+        entries.append(ChronologyEntry(c.on, "rag", f"{move}: {need}", who=c.by,
                                        detail="; ".join(detail)))
     return entries
 

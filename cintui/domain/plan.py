@@ -34,6 +34,9 @@ ACTION_STATUS_LABELS = {
     "not_done": "Not done",
 }
 VERSION_STATUSES = ("draft", "agreed", "superseded")
+# What ended a plan (WIR 3, TRA): its final CIN meeting, or the case's closure (a closure
+# with no final meeting, a transfer out) ending the plan in force with it.
+ENDED_BY = {"final_meeting": "the final meeting", "closure": "the closure"}
 # A plan started (the manager's authorisation) that has no version written, or one with no
 # needs yet, as the caseload flags it and what to do next (BEX 2: the first column is what
 # is happening for the child now). The caseload said "No plan" beside "CIN plan".
@@ -94,6 +97,14 @@ def ended_at_final(held_on: date, reference: str, recommendation: str | None, *,
     where = "this final meeting" if this else f"the final meeting on {day_words(held_on)}"
     return (f"the plan ended at {where}: no further review; next, "
             f"{after_final(reference, recommendation)}")
+
+
+def ended_at_closure(closed_on: date, reference: str) -> str:
+    """WIR 3, TRA: the case's closure ends the plan in force with it, as a final meeting
+    does: no further review, and it is not re-opened (a re-referral opens a new episode)."""
+    return (f"the plan ended at the closure on {day_words(closed_on)}: no further review; "
+            f"a re-referral opens a new episode: cintui child rerefer {reference} (R on the "
+            "record)")
 
 
 def not_written(started: date, next_step: str) -> str:
@@ -185,18 +196,32 @@ class PlanVersion:
     bottom_lines: str = ""
     if_not_met: str = ""
     good_enough: str = ""
-    # The day of the final CIN meeting that agreed this version and ended the plan (DOMAIN.md
-    # §5, WIR 3, TRA: the meeting before step-down or closure): the last version, with no
-    # next review. Read from the meeting it was agreed at, not stored on the version.
+    # The day the plan ended, with no next review (DOMAIN.md §5, §7; WIR 3, TRA): the final
+    # CIN meeting that agreed this version (the meeting before step-down or closure), or the
+    # case's closure, which ends the plan in force with it (`ended_by`). Read from the
+    # meeting it was agreed at or the episode's closure, not stored on the version.
     ended_on: date | None = None
+    ended_by: str = ""  # ENDED_BY: "final_meeting" (the default once ended_on is set)
+
+    def __post_init__(self) -> None:
+        if self.ended_on is not None and not self.ended_by:
+            object.__setattr__(self, "ended_by", "final_meeting")
+
+    @property
+    def ended_where(self) -> str:
+        """Where the plan ended: "the final meeting on 26 Oct 2026", "the closure on 18 Sep
+        2026"; "" while it runs."""
+        if self.ended_on is None:
+            return ""
+        return f"{ENDED_BY[self.ended_by]} on {day_words(self.ended_on)}"
 
     @property
     def review_words(self) -> str:
         """The next review in words: "next review 3 Feb 2027", "no further review: the plan
-        ended at the final meeting on 26 Oct 2026", or "" when neither is known."""
+        ended at the final meeting on 26 Oct 2026" (or "at the closure on …"), or "" when
+        neither is known."""
         if self.ended_on is not None:
-            return ("no further review: the plan ended at the final meeting on "
-                    f"{day_words(self.ended_on)}")
+            return f"no further review: the plan ended at {self.ended_where}"
         return f"next review {day_words(self.next_review)}" if self.next_review else ""
 
     def rag_counts(self) -> dict[str, int]:

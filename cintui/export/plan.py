@@ -30,6 +30,7 @@ from cintui.domain.dates import MONTHS, day_long, days_abbreviated, days_in_full
 from cintui.domain.family_text import family_text
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
+    ENDED_BY,
     RAG_NAMES,
     Need,
     PlanAction,
@@ -169,9 +170,10 @@ def _details(doc: PlanDocument) -> list[tuple[str, str]]:
 
 
 def _next_review(v: PlanVersion) -> str:
-    """The next review, or none after the final meeting that ended the plan (WIR 3)."""
+    """The next review, or none after the final meeting or the closure that ended the plan
+    (WIR 3)."""
     if v.ended_on is not None:
-        return f"none, the plan ended at the final meeting on {_day(v.ended_on)}"
+        return f"none, the plan ended at {ENDED_BY[v.ended_by]} on {_day(v.ended_on)}"
     return _day(v.next_review)
 
 
@@ -248,7 +250,7 @@ def _version_from(data: dict) -> PlanVersion:
         visit_every=Timescale(**data["visit_every"]) if data.get("visit_every") else None,
         bottom_lines=data.get("bottom_lines", ""), if_not_met=data.get("if_not_met", ""),
         good_enough=data.get("good_enough", ""), ended_on=_d(data.get("ended_on")),
-        needs=needs, id=_u(data["id"]))
+        ended_by=data.get("ended_by", ""), needs=needs, id=_u(data["id"]))
 
 
 def read_envelope(text: str, fmt: str, version: int, what: str) -> dict:
@@ -339,6 +341,7 @@ def _md_unvalue(raw: str) -> str:
                           else chr(int(m.group(2))), raw)
 
 
+_MD_ENDED_AT_CLOSURE = "Plan ended at the closure"
 _MD_DETAILS = (  # label, field, kind; in the order written
     ("Child", "child_name", "text"), ("Reference", "child_reference", "text"),
     ("Born", "dob_text", "text"), ("Social worker", "worker", "text"),
@@ -348,6 +351,7 @@ _MD_DETAILS = (  # label, field, kind; in the order written
     ("Lead professional", "lead_professional", "text"),
     ("Next review", "next_review", "date"),
     ("Plan ended at the final meeting", "ended_on", "date"),  # only when it did (WIR 3)
+    (_MD_ENDED_AT_CLOSURE, "ended_on", "date"),  # or the closure ended it; one of the two
     ("Printed", "generated_on", "date"),
     ("Final copy", "final", "bool"))
 _MD_ACTION = (("Who", "who"), ("By when", "by_when"), ("Status", "status"),
@@ -404,7 +408,8 @@ def to_markdown(doc: PlanDocument) -> str:
     failing = bool(doc.problems)
     for label, name, kind in _MD_DETAILS:
         value = getattr(v if hasattr(v, name) else doc, name)
-        if name == "ended_on" and value is None:
+        if name == "ended_on" and (value is None or (label == _MD_ENDED_AT_CLOSURE)
+                                   != (v.ended_by == "closure")):
             continue
         if kind == "text":
             value = days_in_full(value) if name in _MD_BUILT else value
@@ -582,6 +587,8 @@ def from_markdown(text: str) -> PlanDocument:
                     version["status"] = _md_unvalue(vm.group(2))
                 target = version if name in PlanVersion.__dataclass_fields__ else top
                 target[name] = value
+                if m.group(1) == _MD_ENDED_AT_CLOSURE:
+                    version["ended_by"] = "closure"
             else:
                 raise fail(number, "unexpected line in the plan's details")
         elif section in _MD_TEXT_SECTIONS:

@@ -50,12 +50,17 @@ class KeysAsRead:
         as_read("down", "row(1)", "Next row", show=False),
         as_read("pageup", "row(-10)", "Page up", show=False),
         as_read("pagedown", "row(10)", "Page down", show=False),
+        # Home and End to the first and last row: a DataTable's own End scrolls sideways
+        # only (with a row cursor, nothing moved), so the record's chronology at 80x24 took
+        # PgDn eight times to reach its last entry.
+        as_read("home", "row_edge(0)", "First row", show=False),
+        as_read("end", "row_edge(-1)", "Last row", show=False),
     ]
 
     def keys_as_read(self, action: str) -> bool | None:
         """False for a key a box types while one is typed in, or an arrow off a table;
         None when it is the screen's own to decide."""
-        if action == "row":  # in a table; elsewhere the arrow is the widget's own
+        if action in ("row", "row_edge"):  # in a table; elsewhere the key is the widget's own
             from textual.widgets import DataTable  # not at the caseload's first paint
 
             return isinstance(self.focused, DataTable)  # type: ignore[attr-defined]
@@ -126,6 +131,11 @@ class KeysAsRead:
             table.action_page_down() if step > 0 else table.action_page_up()
         else:
             table.action_cursor_down() if step > 0 else table.action_cursor_up()
+
+    def action_row_edge(self, where: int) -> None:
+        """Home (0) or End (-1): the first or last row highlighted, and in view whole."""
+        table = self.focused  # type: ignore[attr-defined]
+        table.action_scroll_top() if where == 0 else table.action_scroll_bottom()
 
 
 @cache

@@ -300,3 +300,37 @@ def test_rereferral_opens_a_new_episode_and_keeps_the_old_one(store):
     assert summary.episodes[1].startswith("2. referred 23 Nov 2026 (re-referral, 7 days")
     assert any("re-referral, 7 days after the last closure" in e.summary for e in chronology)
     assert any(e.summary.startswith("Case closed") for e in chronology)  # still readable
+
+
+def test_the_closure_ends_the_plan_in_force_with_no_review_wir_3(store):
+    """WIR 3, TRA: a closure ends the plan in force with the case, as a final meeting does.
+    The Summary's line says so with the day and asks for nothing more: no review, and not
+    "p opens the plan, then a adds a need" of a plan with no needs; the plan itself is not
+    re-opened (a re-referral opens a new episode)."""
+    from cintui.casework import plans
+
+    child_id = new_child(store)
+    with store.session(ACTOR) as session:
+        draft = plans.start_version(session, child_id, date(2026, 11, 2), by=ACTOR)
+        plans.agree_version(session, draft, date(2026, 11, 2), agreed_by="Tess Manager")
+        assert plans.headline(session, child_id).startswith(
+            "version 1 (agreed 2 Nov 2026): no needs yet (p opens the plan, then a adds")
+    walk_to_approved(store, child_id)
+    with store.session(ACTOR) as session:
+        endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
+    close(store, child_id, closure_date=date(2026, 11, 18), reason="RC1", unmet_need=False,
+          summary="Adopted")
+    with store.read() as session:
+        assert plans.headline(session, child_id) == (
+            "version 1 (agreed 2 Nov 2026): no needs yet, no further review: the plan ended "
+            "at the closure on 18 Nov 2026")
+        version = plans.current_plan(session, child_id)
+        assert (version.ended_on, version.ended_by, version.next_review) == (
+            date(2026, 11, 18), "closure", None)
+        said = plans.ended(session, child_id)
+        ref = session.get(m.Child, child_id).reference
+    assert said == (f"{ref}: an ended plan is not re-opened (WIR 3, TRA): the plan ended at the "
+                    "closure on 18 Nov 2026: no further review; a re-referral opens a new "
+                    f"episode: cintui child rerefer {ref} (R on the record)")
+    with store.session(ACTOR) as session, pytest.raises(plans.PlanEnded):
+        plans.start_version(session, child_id, TODAY, by=ACTOR)

@@ -152,6 +152,15 @@ def test_a_childs_case_from_referral_to_closure(cli, tmp_path, monkeypatch, new_
     assert running["first_review"] == "2027-01-20"  # the date the meeting set, sooner
     assert running["minutes"] == "2026-11-11"  # 10 working days (BEX 3 default)
 
+    # The plan written (its exit, BEX 3; STO 6.3) and agreed: its review is the one the
+    # initial meeting set (WIR 2.7).
+    ok("2026-10-29", "plan", "exit", "CIN000001", "--good-enough",
+       "Leo at school 95% of days for a term; mum's GP review kept")
+    ok("2026-10-29", "plan", "agree", "CIN000001", "--by", "Tom Hale, TM")
+    shown = ok("2026-10-29", "plan", "show", "CIN000001")["version"]
+    assert (shown["status"], shown["next_review"], shown["ended_on"]) == (
+        "agreed", "2027-01-20", None)
+
     ok("2026-11-16", "visit", "record", "CIN000001", "--at", "2026-11-13 16:00",
        "--purpose", "Progress of the plan", "--analysis", "Seen alone; bedroom dry now.")
     assert clocks("2026-11-16")["visit"] == "2026-12-11"
@@ -177,6 +186,18 @@ def test_a_childs_case_from_referral_to_closure(cli, tmp_path, monkeypatch, new_
        "--unmet-need", "no")
     assert status("2027-01-21") == "closed"
     assert clocks("2027-01-21") == {}
+    # WIR 3, TRA: the closure ends the plan in force with the case, as a final meeting does:
+    # no review asked for (it said "next review 20 Jan 2027" of a closed case's plan).
+    shown = ok("2027-02-01", "plan", "show", "CIN000001")["version"]
+    assert (shown["status"], shown["next_review"], shown["ended_on"], shown["ended_by"]) == (
+        "agreed", None, "2027-01-21", "closure")
+    said = run("2027-02-01", "plan", "show", "CIN000001")
+    assert "no further review: the plan ended at the closure on 21 Jan 2027" in " ".join(
+        said.out.split())
+    assert "next review" not in said.out
+    refused = run("2027-02-01", "plan", "exit", "CIN000001", "--good-enough", "More")
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert "the plan ended at the closure on 21 Jan 2027: no further review" in refused.err
 
     # Every step is on the chronology, in order.
     steps = ok("2027-01-21", "child", "steps", "CIN000001")

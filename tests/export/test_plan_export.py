@@ -241,6 +241,30 @@ def test_markdown_and_json_round_trip_the_whole_plan():
     assert export.from_markdown(export.to_markdown(final)) == final
 
 
+@pytest.mark.parametrize("by, words", [
+    ("closure", "the plan ended at the closure on 18 September 2026"),
+    ("final_meeting", "the plan ended at the final meeting on 18 September 2026")])
+def test_a_plan_ended_by_the_closure_or_a_final_meeting_says_which_wir_3(by, words, tmp_path):
+    """WIR 3, TRA: a plan ended (by its final meeting, or by the case's closure) asks for no
+    review; every format says what ended it and when, and Markdown and JSON read it back
+    (JSON: `next_review` null, `ended_on`, `ended_by`)."""
+    doc = leo()
+    doc = replace(doc, version=replace(doc.version, next_review=None,
+                                       ended_on=date(2026, 9, 18), ended_by=by))
+    data = json.loads(export.to_json(doc))["version"]
+    assert (data["next_review"], data["ended_on"], data["ended_by"]) == (
+        None, "2026-09-18", by)
+    md = export.to_markdown(doc)
+    label = "closure" if by == "closure" else "final meeting"
+    assert f"- **Plan ended at the {label}:** 18 September 2026" in md
+    assert md.count("- **Plan ended at the") == 1
+    assert export.from_markdown(md) == doc
+    assert export.from_json(export.to_json(doc)) == doc
+    pdf = tmp_path / "leo.pdf"
+    export.write(doc, pdf, "pdf")
+    assert f"Next review: none, {words}" in " ".join(pdf_text(pdf).split())
+
+
 def graded(doc: export.PlanDocument) -> export.PlanDocument:
     """Leo's plan with the two GCP2s that informed its school need (STO 4.3, 6.11, 7.1)."""
     school = doc.version.needs[0].key

@@ -758,6 +758,80 @@ async def test_each_chronology_entry_is_whole_at_every_width(demo_store, width):
         assert app.screen.query_one("#chronology-table").max_scroll_x == 0
 
 
+def in_view(widget) -> list[str]:
+    """The lines of `widget` on the screen now, as a person reads them."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_end_reaches_the_chronologys_last_entry_and_home_its_first(demo_store, size):
+    """End on the chronology highlights its last entry, in view whole; Home its first. A
+    DataTable's own End scrolls sideways only: at 80x24 End did nothing, and the last entry
+    took PgDn eight times."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("7", "down")
+        await settle(pilot)
+        table = app.screen.query_one("#chronology-table")
+        assert table.has_focus and table.row_count > 10
+        last = cells(table)[-1]
+        assert last[2] not in "\n".join(in_view(table))  # not in view as the tab opens
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.cursor_row == table.row_count - 1
+        view = in_view(table)
+        assert table.scroll_y == table.max_scroll_y
+        start, end = view[0].index("What happened"), view[0].index("Who")
+        shown = " ".join(line[start:end].strip() for line in view[1:])
+        assert shown.endswith(" ".join(last[2].split()))  # the last entry whole, at the foot
+        await pilot.press("home")
+        await settle(pilot)
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        assert cells(table)[0][2].split()[0] in in_view(table)[1]  # under the header
+
+
+def test_chronology_at_its_end_snapshot_at_80x24(demo_store, snap_compare):
+    """The Chronology at 80x24 after End: the last entries in view, each whole, the last
+    highlighted (End did nothing there; a rating's need was cut at 60 characters)."""
+    app = ChildHost(demo_store)
+
+    async def ready(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("7", "down", "end")
+        await settle(pilot)
+        app.sub_title = "UNENCRYPTED STORE · demo.db"
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+async def test_a_ratings_need_is_whole_in_the_chronology(demo_store):
+    """The README says each chronology entry is shown whole: a rating's need was cut at 60
+    characters ("rated Amber: Mila has missed 13 of the last 60 school days; attendance
+    i…"). Each rating entry now carries its need's words whole (WIR 2.3-2.6: dated,
+    attributed ratings), over as many lines as they take at 80 columns."""
+    from cintui.casework import plans
+
+    needs = read(demo_store, lambda s: {" ".join(n.now.split()) for v in plans.versions(
+        s, cases.find_child(s, REFERENCE).id) for n in plans.load_version(s, v.id).needs})
+    assert max(map(len, needs)) > 60  # the demo child has a need longer than the old cut
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        table = app.screen.query_one("#chronology-table")
+        rated = [(row[2], table.rows[key].height) for row, key in zip(
+            cells(table), table.rows, strict=True) if row[1] == "RAG rating"]
+        assert rated
+        for text, _height in rated:
+            assert "…" not in text
+            assert text.split(": ", 1)[1].split(" — ")[0] in needs
+        long_one = max(rated, key=lambda r: len(r[0]))
+        assert len(long_one[0]) > 60 and long_one[1] > 1
+
+
 async def test_chronology_filter_by_kind_and_text(demo_store):
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:

@@ -169,6 +169,94 @@ async def test_the_closure_path_by_keys(demo_store):
         store.close()
 
 
+def planned_child(path) -> str:
+    """A child `prepared`, with an agreed plan (one need) whose next review is 10 Feb 2027,
+    its closure approved by the manager and the family told: its reference."""
+    from dataclasses import replace
+
+    from cintui.casework import plans
+    from cintui.domain.plan import Need
+
+    ref = prepared(path)
+    store = open_store(path, None)
+    try:
+        with store.session(ACTOR) as session:
+            child_id = cases.find_child(session, ref).id
+            draft = plans.start_version(session, child_id, date(2026, 11, 10), by=ACTOR)
+            version = plans.load_version(session, draft)
+            plans.save_draft(session, draft, replace(
+                version, next_review=date(2027, 2, 10), needs=(Need(
+                    now="Sam misses school on Mondays", outcome="Sam at school every day",
+                    rag="A"),)), date(2026, 11, 10), by=ACTOR)
+            plans.agree_version(session, draft, date(2026, 11, 10), agreed_by="Tess Manager")
+        walk_to_approved(store, child_id)
+        with store.session(ACTOR) as session:
+            endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
+    finally:
+        store.close()
+    return ref
+
+
+async def test_a_closed_cases_plan_reads_as_ended_at_the_closure_wir_3(demo_store):
+    """WIR 3, TRA: the closure ends the plan in force with the case, as a final meeting
+    does. Closed on the closure screen (x), the record's Plan tab and Summary and the plan
+    editor say the plan ended at the closure, with the day, and ask for no review (they
+    said "next review 10 Feb 2027" of a closed case); an editing key writes nothing."""
+    ref = planned_child(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert "next review 10 Feb 2027" in text_of(app.screen, "#plan-view")
+        await pilot.press("C", "x")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "CloseFormScreen"
+        form.query_one("#reason").value = "RC1"
+        form.query_one("#unmet").value = "no"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Closed 23 Nov 2026: RC1" in text_of(app.screen, "#closure-state")
+        await pilot.press("escape")
+        await settle(pilot)
+        record = app.screen
+        ended = "no further review: the plan ended at the closure on 23 Nov 2026"
+        plan_tab = " ".join(text_of(record, "#plan-view").split())
+        assert ended in plan_tab and "next review" not in plan_tab
+        await pilot.press("1")
+        await settle(pilot)
+        summary = " ".join(text_of(record, "#plan-headline").split())
+        assert summary.startswith("Plan: version 1 (agreed 10 Nov 2026): 1 need")
+        assert ended in summary and "next review" not in summary
+        await pilot.press("p")
+        await until(pilot, lambda: screen_name(app) == "PlanScreen")
+        editor = app.screen
+        assert "ended at the closure: no further review" in text_of(editor, "#plan-title")
+        assert "Next review: none, plan ended" in text_of(editor, "#plan-details")
+        await pilot.press("i")  # every detail, whole
+        await settle(pilot)
+        assert any("Next review: none, the plan ended at the closure on 23 Nov 2026"
+                   in " ".join(str(w.render()).split()) for w in app.screen.query("Static"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is editor
+        await pilot.press("a")  # an editing key: no next version of a closed case's plan
+        await settle(pilot)
+        said = " ".join(text_of(editor, "#plan-details").split())
+        assert said.startswith(f"Nothing written: {ref}: an ended plan is not re-opened")
+        assert "the plan ended at the closure on 23 Nov 2026" in said
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            from cintui.casework import plans
+
+            child_id = cases.find_child(session, ref).id
+            assert [v.status for v in plans.versions(session, child_id)] == ["agreed"]
+    finally:
+        store.close()
+
+
 async def test_the_closure_keys_and_the_words_after_them_typed_at_once(demo_store):
     """Keys at the speed of the room: "C", "r", the reason, the unmet-need answer and the
     summary typed as one burst reach the recommendation form, each in its box (the "r"
