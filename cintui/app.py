@@ -280,6 +280,11 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
     def _caseload(self):
         return next((s for s in self.screen_stack if type(s).__name__ == "CaseloadScreen"), None)
 
+    def act_as(self, username: str) -> None:
+        """From now on the app is `username`'s (set-up adding the worker whose username is
+        the login, while no one was chosen): as if chosen on "Who are you?"."""
+        self._set_worker(username)
+
     def _set_worker(self, username: str) -> None:
         self.worker = username
         self.actor = username

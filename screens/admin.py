@@ -202,7 +202,14 @@ class AdminScreen(KeysAsRead, Screen):
             # `worker add` says), which the notice said nothing of.
             manages = (f", and the manager of {plain(result.team)} (it had none)"
                        if result.team in unmanaged and result.role == "team_manager" else "")
-            self.notify(f"{plain(result.name)} added{manages}.{login}")
+            # The worker whose username is your login, added while no one is chosen (a new
+            # team's manager setting up): you, from now on, not "no worker chosen" until
+            # the next start.
+            you = ""
+            if getattr(self.app, "worker", None) is None and result.username == _login():
+                self.app.act_as(result.username)
+                you = f" You are {plain(result.name)} here (your login)."
+            self.notify(f"{plain(result.name)} added{manages}.{you}{login}")
             self.reload()
 
         self.app.push_screen(WorkerFormScreen(None, self.teams), added)
@@ -277,6 +284,15 @@ class AdminScreen(KeysAsRead, Screen):
 
 
 # ---------------------------------------------------------------- forms
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no login name (some containers)
+        return ""
 
 
 def _first_problems(problems: list[rules.Problem]) -> dict[str, str]:

@@ -213,6 +213,8 @@ class CaseloadScreen(KeysAsRead, Screen):
             if was in ids:
                 table.cursor = ids.index(was)
             self.set_focus(table)
+        if self.note == NO_WORKER and getattr(self.app, "worker", None):
+            self.note = ""  # chosen meanwhile (set-up added the worker who is the login)
         # Back from a child's record or a form: if anything was saved meanwhile (a child's
         # details, consent, ...), the rows may be out of date.
         if getattr(self.app, "store_commits", 0) != self._commits_seen:

@@ -285,6 +285,47 @@ async def test_an_authority_named_at_set_up_works_to_its_own_profile(new_locatio
         assert form.query_one("#policy").value == "wirral"
 
 
+async def test_adding_the_worker_who_is_your_login_makes_the_app_yours(new_location, cli):
+    """A new team's manager sets up an empty store and adds themselves (the username of
+    their login): the app is theirs from then on. It said "no worker chosen: Ctrl+P → Who
+    am I" over the caseload until the next start, and recorded the set-up as the login."""
+    app = CintuiApp(access.locate(empty_store(new_location, cli)), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.worker is None
+        assert "no worker chosen" in str(app.screen.query_one("#summary").render())
+        screen = await open_setup(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await type_text(pilot, "Safeguarding South")
+        await save(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        form = app.screen
+        await type_text(pilot, "test.worker")  # the tests' login (conftest: LOGNAME)
+        form.query_one("#name").focus()
+        await type_text(pilot, "Tess Walker")
+        await save(pilot)
+        assert app.screen is screen
+        assert (app.worker, app.actor, app.title) == (
+            "test.worker", "test.worker", "cintui · test.worker")
+        assert any("You are Tess Walker here (your login)" in n.message
+                   for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        assert "no worker chosen" not in str(app.screen.query_one("#summary").render())
+
+        await open_setup(pilot)  # someone else added: the app stays yours
+        await pilot.press("w")
+        await settle(pilot)
+        await type_text(pilot, "amira.ashdown")
+        app.screen.query_one("#name").focus()
+        await type_text(pilot, "Amira Ashdown")
+        await save(pilot)
+        assert app.worker == "test.worker"
+
+
 async def test_a_shut_list_without_keys_is_searched_by_typing_as_a_browsers_is(
         new_location, cli):
     """A first-time user Tabs to the policy profile and types "wi": the shut list chooses
