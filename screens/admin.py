@@ -20,6 +20,7 @@ from cintui.domain.dates import day_words
 from cintui.screens.forms import ConfirmScreen, FormScreen
 from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable, Share, fitted
+from cintui.store import access
 
 from .widgets.footer import Footer
 from .widgets.typed import KeysAsRead, as_read
@@ -206,7 +207,7 @@ class AdminScreen(KeysAsRead, Screen):
             # team's manager setting up): you, from now on, not "no worker chosen" until
             # the next start.
             you = ""
-            if getattr(self.app, "worker", None) is None and result.username == _login():
+            if getattr(self.app, "worker", None) is None and result.username == access.login_name():
                 self.app.act_as(result.username)
                 you = f" You are {plain(result.name)} here (your login)."
             self.notify(f"{plain(result.name)} added{manages}.{you}{login}")
@@ -284,15 +285,6 @@ class AdminScreen(KeysAsRead, Screen):
 
 
 # ---------------------------------------------------------------- forms
-
-
-def _login() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # pragma: no cover - no login name (some containers)
-        return ""
 
 
 def _first_problems(problems: list[rules.Problem]) -> dict[str, str]:

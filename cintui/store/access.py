@@ -353,10 +353,15 @@ def current_actor() -> str:
     worker = config.load_settings().get("worker")
     if isinstance(worker, str) and worker and _works_here(worker):
         return worker
+    return login_name() or "unknown"
+
+
+def login_name() -> str:
+    """The computer login's name ("" where there is none: some containers)."""
     try:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no login name (some containers)
-        return "unknown"
+        return ""
 
 
 def _works_here(username: str) -> bool:

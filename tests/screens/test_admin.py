@@ -78,6 +78,16 @@ async def open_authority_form(pilot):
     return screen, pilot.app.screen
 
 
+async def add_worker(pilot, username: str, name: str) -> None:
+    """On the set-up screen: `w`, the username and full name typed, saved."""
+    await pilot.press("w")
+    await settle(pilot)
+    await type_text(pilot, username)
+    pilot.app.screen.query_one("#name").focus()
+    await type_text(pilot, name)
+    await save(pilot)
+
+
 async def save(pilot) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot)
@@ -299,13 +309,7 @@ async def test_adding_the_worker_who_is_your_login_makes_the_app_yours(new_locat
         await settle(pilot)
         await type_text(pilot, "Safeguarding South")
         await save(pilot)
-        await pilot.press("w")
-        await settle(pilot)
-        form = app.screen
-        await type_text(pilot, "test.worker")  # the tests' login (conftest: LOGNAME)
-        form.query_one("#name").focus()
-        await type_text(pilot, "Tess Walker")
-        await save(pilot)
+        await add_worker(pilot, "test.worker", "Tess Walker")  # the tests' login (LOGNAME)
         assert app.screen is screen
         assert (app.worker, app.actor, app.title) == (
             "test.worker", "test.worker", "cintui · test.worker")
@@ -317,12 +321,7 @@ async def test_adding_the_worker_who_is_your_login_makes_the_app_yours(new_locat
         assert "no worker chosen" not in str(app.screen.query_one("#summary").render())
 
         await open_setup(pilot)  # someone else added: the app stays yours
-        await pilot.press("w")
-        await settle(pilot)
-        await type_text(pilot, "amira.ashdown")
-        app.screen.query_one("#name").focus()
-        await type_text(pilot, "Amira Ashdown")
-        await save(pilot)
+        await add_worker(pilot, "amira.ashdown", "Amira Ashdown")
         assert app.worker == "test.worker"
 
 
