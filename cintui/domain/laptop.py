@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cintui.domain.calendar import WorkingCalendar, england_calendar, england_time
-from cintui.domain.dates import day_words
+from cintui.domain.dates import day_short, day_words
 from cintui.domain.text import counted
 
 SYNC_KEY = "F5"
@@ -74,6 +74,12 @@ def _clock(at: datetime, today: date) -> str:
     return f"{local:%H:%M}" if local.date() == today else when(at, today)
 
 
+def _clock_or_day(at: datetime, today: date) -> str:
+    """Shorter still, for 80 columns: "11:40" today, else the day alone ("22 Nov")."""
+    local = england_time(at)
+    return f"{local:%H:%M}" if local.date() == today else day_short(local.date())
+
+
 def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) -> list[str]:
     """Where the laptop stands, from the longest wording to the shortest; every one says
     when it last synced (or that it is overdue, or that the last try failed), what waits to
@@ -99,9 +105,7 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
     elif failed:
         long_when = f"Sync {tried} (last sync {_clock(state.last_sync, state.today)})"
         # the day alone before today: "Sync failed 22 Nov" leaves the login room at 80
-        day = england_time(failed)
-        short_when = "Sync failed " + (f"{day:%H:%M}" if day.date() == state.today
-                                       else f"{day.day} {day:%b}")
+        short_when = "Sync failed " + _clock_or_day(failed, state.today)
     else:
         long_when = short_when = f"Synced {last}"
     # The shortest: the clock alone today ("Synced 09:14", as "Sync failed 11:40"), the
@@ -109,9 +113,7 @@ def header_lines(state: HeaderState, calendar: WorkingCalendar | None = None) ->
     # send · 3 conflicts (F6)" left no room for the login beside it.
     tiny_when = short_when
     if state.last_sync is not None and not late and not failed:
-        day = england_time(state.last_sync)
-        tiny_when = "Synced " + (f"{day:%H:%M}" if day.date() == state.today
-                                 else f"{day.day} {day:%b}")
+        tiny_when = "Synced " + _clock_or_day(state.last_sync, state.today)
     if not failed:
         mid_when = long_when
     elif late:
