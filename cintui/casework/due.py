@@ -15,9 +15,9 @@ from cintui.casework.lookup import (  # noqa: F401 - resolve_scope, UnknownScope
     LATEST_CHANGE,
     OPEN_WORRIES,
     UnknownScope,
-    as_uuid,
     resolve_scope,
     rows_from,
+    uuid_text,
 )
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.dates import day_words
@@ -115,7 +115,7 @@ def _day(value) -> date:
 
 def child_ref(child: tuple) -> ChildRef:
     (cid, reference, first, last, *_rest, w_name, w_user, team) = child
-    return ChildRef(id=str(as_uuid(cid)), reference=reference, name=f"{first} {last}".strip(),
+    return ChildRef(id=uuid_text(cid), reference=reference, name=f"{first} {last}".strip(),
                     worker=w_name or "", worker_username=w_user or "", team=team or "")
 
 
@@ -127,7 +127,7 @@ def load_actions(source, view: str, params: dict) -> dict:
             ACTIONS_SQL.format(ids=ids_sql(view)), params):
         actions.setdefault(cid, []).append(ActionFact(
             what=what or "", who=who or "", by_when=_day(by_when), status=status,
-            need_key=str(as_uuid(need_key)), need=need or ""))
+            need_key=uuid_text(need_key), need=need or ""))
     # STO 8.5: actions agreed in supervision join the worker's due list.
     for cid, what, who, by_when, status, _held in rows_from(source)(
             SUPERVISION_ACTIONS_SQL.format(ids=ids_sql(view)), params):

@@ -184,6 +184,17 @@ def as_uuid(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
+_HEX_ID = re.compile("[0-9a-f]{32}")
+
+
+def uuid_text(value) -> str:
+    """`str(as_uuid(value))`: an id as its hyphenated text. SQLite gives ids as their 32
+    hex digits, written here without making a `UUID` (a due list writes ~20,000)."""
+    if type(value) is str and _HEX_ID.fullmatch(value):
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(as_uuid(value))
+
+
 def rows_from(source) -> Rows:
     """A `Rows` function over what the caller holds: a `Rows` callable already, the
     first-paint reader (`.rows`), a SQLAlchemy session or connection, or a DB-API connection."""
@@ -687,7 +698,7 @@ def decision_facts(source, reference: str) -> list:
     from cintui.domain.endings import DecisionFact
 
     return [DecisionFact(_date(made_on), kind, decision, rationale, made_by, role or "",
-                         str(as_uuid(did)))
+                         uuid_text(did))
             for made_on, kind, decision, rationale, made_by, role, did
             in rows_from(source)(_DECISIONS, {"reference": reference})]
 
@@ -810,7 +821,7 @@ def transfer_state(source, child: ChildRow, today: date) -> EndingState:
                            child.status, None, None, (), ())
     e = dict(zip(_TRANSFER_FIELDS, found[0], strict=True))
     decisions = tuple(
-        DecisionFact(_date(made_on), kind, decision, rationale, made_by, role, str(as_uuid(i)))
+        DecisionFact(_date(made_on), kind, decision, rationale, made_by, role, uuid_text(i))
         for made_on, kind, decision, rationale, made_by, role, i
         in rows(_ENDING_DECISIONS, {"ending": e["id"]}))
     facts = rules.TransferFacts(

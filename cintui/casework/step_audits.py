@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from cintui.casework.lookup import as_uuid, rows_from
+from cintui.casework.lookup import rows_from, uuid_text
 from cintui.domain.oversight import (
     STEP_AUDIT,
     QualityCheckFact,
@@ -67,7 +67,7 @@ def month_cases(source, start: date, end: date, *, team: str | None = None,
             steps.append(("down", _day(ended)))
         for direction, on in steps:
             out.append(StepAuditCase(
-                str(as_uuid(episode)), str(as_uuid(cid)), ref, f"{first} {last}".strip(),
+                uuid_text(episode), uuid_text(cid), ref, f"{first} {last}".strip(),
                 worker or "", direction, on, audit, learning or ""))
     out.sort(key=lambda c: (c.audited, c.stepped_on, c.name.lower()))
     return out

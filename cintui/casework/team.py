@@ -24,7 +24,7 @@ from cintui.casework.due import (
     no_change_since,
     supervision_due_sql,
 )
-from cintui.casework.lookup import as_uuid, rows_from
+from cintui.casework.lookup import as_uuid, rows_from, uuid_text
 from cintui.domain.calendar import england_calendar
 from cintui.domain.due import counts_by_kind, no_change_item
 from cintui.domain.endings import ACTIVE_ENDINGS, ENDINGS_BEFORE_A_PLAN
@@ -318,12 +318,12 @@ def waiting_for_manager(source, team: str | None = None) -> list[Waiting]:
     for cid, ref, first, last, worker, team_name, sent, authorised in rows(
             _WAITING_STEPS.format(team=where), params):
         kind, since = ("assessment", sent) if authorised is None else ("plan_start", authorised)
-        found.append(Waiting(str(as_uuid(cid)), ref, f"{first} {last}", worker or "",
+        found.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
                              kind, _day(since), team=team_name or ""))
     for (cid, ref, first, last, worker, team_name, kind, status, on, by, raised_on,
          raised_by) in rows(_WAITING_ENDINGS.format(team=where), params):
         disputed = status == "disputed"
-        found.append(Waiting(str(as_uuid(cid)), ref, f"{first} {last}", worker or "",
+        found.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
                              "dispute" if disputed else kind,
                              _day(raised_on if disputed and raised_on else on),
                              (raised_by if disputed else by) or "", team=team_name or ""))

@@ -331,9 +331,9 @@ def _today(value: str | None) -> date:
 
 
 def _echo_json(data) -> None:
-    import json  # only for --json: ~2 ms of every other command's start
+    from cintui.domain.records import json_text  # as json.dumps(indent=2), ~15x sooner
 
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    typer.echo(json_text(data))
 
 
 class _InertStream:

