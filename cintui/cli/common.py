@@ -493,7 +493,7 @@ def _open(ctx: typer.Context, db: str | None) -> Iterator:
     loc = _location(ctx, db)
     key = ("store", loc.describe())
     if _KEPT is not None and key in _KEPT:
-        yield _KEPT[key]
+        yield access.opened_again(_KEPT[key])
         return
     store = access.open_location(loc, _passphrase_for_open(loc))
     if _KEPT is not None:
