@@ -414,7 +414,10 @@ class TeamScreen(KeysAsRead, Screen):
         keep = table.cursor_row
         table.clear()
         for w in [*view.workers, total]:
-            name = Text(w.name, style="bold" if w is total else "")
+            # Cut with "…" as a plain cell is (`PlainTable`): "Iris Greenhalg" at 80 columns
+            # read as the whole name.
+            name = Text(w.name, style="bold" if w is total else "", no_wrap=True, end="",
+                        overflow="ellipsis")
             overdue = Text(str(w.overdue_total), style="bold red" if w.overdue_total else "")
             cells = {"Worker": name, "Children": str(w.children), "Overdue": overdue,
                      "Overdue by kind": _short_kinds(w.overdue),

@@ -314,6 +314,23 @@ async def test_the_last_quality_check_says_its_year_whole_and_lines_up(demo_stor
         await the_quality_table_drawn_whole(pilot, quality)
 
 
+async def test_on_a_laptop_a_workers_name_too_long_for_its_column_ends_in_an_ellipsis(
+        demo_store):
+    """At 80x24 the team view's Worker column (14 characters) cut "Felix Shackleton" to
+    "Felix Shacklet", a name the manager could take as whole ("Iris Greenhalg" in the
+    demo of 120 children); it ends in "…", as every cut cell of the app's tables does."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        workers = screen.query_one("#workers")
+        await until(pilot, lambda: workers.row_count > 0 and not screen.reading())
+        await pilot.pause()
+        drawn = [workers.render_line(y).text for y in range(workers.size.height)]
+        assert any("Felix Shackle… " in line for line in drawn), drawn
+        assert not any("Felix Shacklet" in line for line in drawn), drawn
+        assert any(line.startswith(" Poppy Jessop ") for line in drawn), drawn  # whole
+
+
 WIDE_QA = (r"[ \d]\d [A-Z][a-z]{2} 20\d\d( met    | NOT met|        )  "
            r"(audit       |case mapping)  \S.*")
 
