@@ -278,14 +278,20 @@ class TeamScreen(KeysAsRead, Screen):
     def _section_titles(self) -> None:
         self.set_class(self._short, "-short")
         self.set_class(self.app.size.width < 100, "-narrow")
-        which = 1 if self._short else 0
-        self.query_one("#quality-title", Static).update(SECTIONS["quality"][which])
+        self.query_one("#quality-title", Static).update(self._heading(*SECTIONS["quality"]))
         year = self.census_year
         collection = f" {year - 1}-{year % 100:02d}" if year else ""
+        long, short = SECTIONS["census"]
         self.query_one("#census-title", Static).update(
             f"CIN census{collection}: nothing to fix." if self.census == [] else
-            SECTIONS["census"][which].format(year=collection + (
-                f" (--year {year})" if year and not self._short else "")))
+            self._heading(long.format(year=collection + (f" (--year {year})" if year else "")),
+                          short.format(year=collection)))
+
+    def _heading(self, long: str, short: str) -> str:
+        """A section's long heading where it fits on one line (less its padding and the
+        screen's scrollbar), else the short one: at 120 columns both took two lines, "q
+        records one." and "to fix." alone on the second, two children fewer in sight."""
+        return long if not self._short and len(long) <= self.app.size.width - 4 else short
 
     def _show_title(self) -> None:
         """The team's totals beside the team chosen; on a laptop's 80 columns without the

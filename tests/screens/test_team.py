@@ -331,6 +331,27 @@ async def test_on_a_laptop_a_workers_name_too_long_for_its_column_ends_in_an_ell
         assert any(line.startswith(" Poppy Jessop ") for line in drawn), drawn  # whole
 
 
+@pytest.mark.parametrize("size", [(120, 40), (128, 40), (140, 45)],
+                         ids=["120x40", "128x40", "140x45"])
+async def test_each_sections_heading_takes_one_line(demo_store, size):
+    """At 120 and 128 columns the quality checks' heading (BEX 3) took two lines, "q records
+    one." alone on the second, and at 120 the census's too ("to fix."): the quality table,
+    which q and u act on, showed two children fewer. The long heading where it fits, else
+    the short one a short terminal has."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.census_year is not None and not screen.reading())
+        await pilot.pause()
+        for name in ("#quality-title", "#census-title"):
+            title = screen.query_one(name)
+            assert title.size.height == 1, (name, str(title.render()))  # padding aside
+            assert "q records one." in str(screen.query_one("#quality-title").render())
+        wide = size[0] >= 140
+        assert ("reflective discussion" in str(screen.query_one("#quality-title").render())) \
+            == wide
+
+
 WIDE_QA = (r"[ \d]\d [A-Z][a-z]{2} 20\d\d( met    | NOT met|        )  "
            r"(audit       |case mapping)  \S.*")
 
