@@ -36,7 +36,7 @@ from cintui.casework import team as team_cases
 from cintui.domain.calendar import add_months, england_calendar
 from cintui.domain.census import fix_for
 from cintui.domain.dates import day_short, day_text, day_words
-from cintui.domain.oversight import KINDS
+from cintui.domain.oversight import KINDS, SHORT_WIDTH
 from cintui.domain.text import counted, first_upper
 from cintui.domain.waiting import OPENS, SHORT, oldest_first
 from cintui.screens.forms import FormScreen, parse_date
@@ -66,7 +66,7 @@ NARROW_LABELS = {"Children": "Open"}
 # tables ran off the screen's edge.
 MEDIUM_COLUMNS = tuple(c for c in WORKER_COLUMNS if c[0] != "Overdue by kind")
 MEDIUM_FROM, WIDE_FROM = 106, 128
-QA_WIDTH = 19  # the last quality check, short: "15 Dec 2025 NOT met" (`QualityStatus.describe`)
+QA_WIDTH = SHORT_WIDTH  # the last quality check, short: "15 Dec 2025 NOT met" (`QualityStatus.describe`)
 SUPERVISION_WIDTH = 20  # "overdue: 19 Nov 2026" (`SupervisionDue.column`, short)
 QUALITY_COLUMNS = ("Child", "Worker", "Last quality check", "Supervision")
 NARROW_QUALITY_LABELS = {"Last quality check": "Last QA check"}
@@ -253,7 +253,8 @@ class TeamScreen(KeysAsRead, Screen):
         by_kind = max(20, width - sum(fixed) - 2 * len(WORKER_COLUMNS))
         workers = tuple(by_kind if label == "Overdue by kind" else w
                         for label, w in WORKER_COLUMNS)
-        return workers, (28, 22, max(40, width - 28 - 22 - 26 - 2 * 4), 26)
+        # The worker's name as wide as in the table above, for the facilitator's room.
+        return workers, (28, 18, max(40, width - 28 - 18 - 26 - 2 * 4), 26)
 
     def _add_columns(self) -> None:
         self._widths = self._column_widths()
@@ -277,14 +278,20 @@ class TeamScreen(KeysAsRead, Screen):
     def _section_titles(self) -> None:
         self.set_class(self._short, "-short")
         self.set_class(self.app.size.width < 100, "-narrow")
-        which = 1 if self._short else 0
-        self.query_one("#quality-title", Static).update(SECTIONS["quality"][which])
+        self.query_one("#quality-title", Static).update(self._heading(*SECTIONS["quality"]))
         year = self.census_year
         collection = f" {year - 1}-{year % 100:02d}" if year else ""
+        long, short = SECTIONS["census"]
         self.query_one("#census-title", Static).update(
             f"CIN census{collection}: nothing to fix." if self.census == [] else
-            SECTIONS["census"][which].format(year=collection + (
-                f" (--year {year})" if year and not self._short else "")))
+            self._heading(long.format(year=collection + (f" (--year {year})" if year else "")),
+                          short.format(year=collection)))
+
+    def _heading(self, long: str, short: str) -> str:
+        """A section's long heading where it fits on one line (less its padding and the
+        screen's scrollbar), else the short one: at 120 columns both took two lines, "q
+        records one." and "to fix." alone on the second, two children fewer in sight."""
+        return long if not self._short and len(long) <= self.app.size.width - 4 else short
 
     def _show_title(self) -> None:
         """The team's totals beside the team chosen; on a laptop's 80 columns without the
@@ -413,7 +420,10 @@ class TeamScreen(KeysAsRead, Screen):
         keep = table.cursor_row
         table.clear()
         for w in [*view.workers, total]:
-            name = Text(w.name, style="bold" if w is total else "")
+            # Cut with "…" as a plain cell is (`PlainTable`): "Iris Greenhalg" at 80 columns
+            # read as the whole name.
+            name = Text(w.name, style="bold" if w is total else "", no_wrap=True, end="",
+                        overflow="ellipsis")
             overdue = Text(str(w.overdue_total), style="bold red" if w.overdue_total else "")
             cells = {"Worker": name, "Children": str(w.children), "Overdue": overdue,
                      "Overdue by kind": _short_kinds(w.overdue),
@@ -432,7 +442,9 @@ class TeamScreen(KeysAsRead, Screen):
         narrow = self._narrow_quality
         for q in view.quality:
             unmet = not q.status.checked or q.status.last.needs_met is False
-            state = Text(q.status.describe(short=narrow), style="bold red" if unmet else "")
+            state = Text(q.status.describe(short=True) if narrow else
+                         q.status.column(self._widths[1][2]),
+                         style="bold red" if unmet else "")
             supervision = Text(q.supervision.column(short=narrow) if q.supervision else "—",
                                style="bold red" if q.supervision and q.supervision.overdue
                                else "")

@@ -493,7 +493,7 @@ def _open(ctx: typer.Context, db: str | None) -> Iterator:
     loc = _location(ctx, db)
     key = ("store", loc.describe())
     if _KEPT is not None and key in _KEPT:
-        yield _KEPT[key]
+        yield access.opened_again(_KEPT[key])
         return
     store = access.open_location(loc, _passphrase_for_open(loc))
     if _KEPT is not None:
@@ -685,6 +685,12 @@ def _reading(ctx: typer.Context, db: str | None) -> Iterator:
         else:
             reader = fast.open_server_reader(loc.url)
         if reader is not None:
+            # Who acts, as a command that writes learns it (`access.opened_light`): a team
+            # server's login, a laptop's sync login. `supervision overdue` answered for the
+            # worker last chosen in the app, else the computer's login, not the server's.
+            if reader.team_login is not None:
+                access.opened_light(reader.team_login if loc.url else None,
+                                    None if loc.url else reader.team_login)
             if _KEPT is not None:
                 _KEPT[key] = reader
                 yield reader.rows

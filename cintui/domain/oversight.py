@@ -11,6 +11,9 @@ from datetime import date
 from cintui.domain.dates import day_words
 
 KINDS = {"audit": "Quality assurance audit", "case_mapping": "Case-mapping reflective discussion"}
+# The kind in a table's column, each padded to the longest so what follows lines up.
+KIND_WORDS = {"audit": "audit", "case_mapping": "case mapping"}
+SHORT_WIDTH = 19  # "15 Dec 2025 NOT met": `describe(short=True)` at its longest
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,19 @@ class QualityStatus:
     @property
     def checked(self) -> bool:
         return self.last is not None
+
+    def column(self, width: int) -> str:
+        """A wide table's column of `width`: the short form padded to its longest, then the
+        kind and who facilitated it, each under the one above: "15 Dec 2025 NOT met  audit
+        Dana Price (IPSS)", " 3 Oct 2026 met      case mapping  Jo Whitfield (IPSS)"; a name
+        longer than the room left ends in "…" (it was cut mid-word, as the whole sentence
+        was)."""
+        if self.last is None:
+            return self.describe()
+        kind = max(map(len, KIND_WORDS.values()))
+        text = (f"{self.describe(short=True):<{SHORT_WIDTH}}  "
+                f"{KIND_WORDS[self.last.kind]:<{kind}}  {self.last.facilitator}").rstrip()
+        return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
     def describe(self, short: bool = False) -> str:
         """"Quality assurance audit 15 Dec 2025, Sam Okoro (IPSS), needs NOT met"; `short` (a

@@ -195,6 +195,14 @@ def _opened(store):
     return store
 
 
+def opened_again(store):
+    """A store kept open for the next command (`cintui each`): who acts is read from it as
+    it is now, as a command run on its own reads it. Read once for the whole batch, a worker
+    who left in an earlier command acted for the rest of it, and with none on the store at
+    its first command anyone went on acting once the team was added."""
+    return _opened(store)
+
+
 def opened_light(server_login: str | None, replica_login: str | None,
                  rows=None) -> None:
     """A store opened without `Store` (the light writer): who acts on it, as `_opened` says

@@ -48,3 +48,29 @@ def test_each_needs_one_way_of_choosing_and_a_command(cli, demo_store):
                        (("--all", "--", "each", "--all"), "not itself")):
         result = cli("each", *args, "--db", demo_store)
         assert result.code == 2 and says in result.err, result.err
+
+
+def test_each_sees_who_may_act_as_the_store_is_at_each_command(cli, tmp_path):
+    """CINTUI_USER is checked against the workers on the store as each command finds it, as
+    a command run on its own is. `each` read them once, at its first command: a manager who
+    left in it went on recording the rest of the batch as by a leaver (here Ben's leaving),
+    where `CINTUI_USER=tom.hale cintui worker leave ben.cole` alone is refused."""
+    from tests.conftest import run_subprocess
+
+    db = tmp_path / "team.db"
+    for args in (("db", "init", "--no-encrypt"),
+                 ("team", "add", "Safeguarding South", "--service", "Safeguarding and Support"),
+                 ("worker", "add", "tom.hale", "--name", "Tom Hale", "--role", "team manager",
+                  "--team", "south"),
+                 ("worker", "add", "ben.cole", "--name", "Ben Cole", "--role", "social worker",
+                  "--team", "south")):
+        assert cli(*args, "--db", db).code == 0
+    result = run_subprocess("each", "--child", "tom.hale", "--child", "ben.cole", "--db", db,
+                            "--", "worker", "leave", "{}", env={"CINTUI_USER": "tom.hale"})
+    assert "Tom Hale (tom.hale) left on" in result.stdout
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        "cintui: CINTUI_USER: Tom Hale (tom.hale) left on "), result.stderr
+    workers = json.loads(cli("worker", "list", "--all", "--json", "--db", db).out)
+    left = {w["username"]: w["left_on"] for w in workers}
+    assert left["tom.hale"] and not left["ben.cole"], workers

@@ -37,6 +37,24 @@ def test_the_short_form_for_a_column_writes_the_year_whole_and_pads_the_day():
     assert max(len(short(date(2025, 12, 15), m)) for m in (True, False, None)) == 19
 
 
+def test_the_wide_column_puts_each_part_under_the_one_above():
+    """BEX 3: the team view's wide "Last quality check" column wrote the sentence, each
+    day where its kind's words ended; now the day, met or NOT met, the kind and who
+    facilitated it each start where the line above's did, a long name ending in "…"."""
+    def column(kind, held_on, met, by="Jo Whitfield (IPSS)", width=60):
+        return quality_status(None, [QualityCheckFact(kind, held_on, by, met)]).column(width)
+
+    assert column("audit", date(2025, 12, 15), False) == \
+        "15 Dec 2025 NOT met  audit         Jo Whitfield (IPSS)"
+    assert column("case_mapping", date(2026, 10, 3), True) == \
+        " 3 Oct 2026 met      case mapping  Jo Whitfield (IPSS)"
+    assert column("audit", date(2026, 10, 3), None, by="Sam Okoro (IPSS)") == \
+        " 3 Oct 2026          audit         Sam Okoro (IPSS)"
+    assert column("audit", date(2026, 10, 3), True, width=46) == \
+        " 3 Oct 2026 met      audit         Jo Whitfie…"
+    assert quality_status(PLAN, []).column(60) == "none since the plan started (BEX 3)"
+
+
 def test_a_check_needs_its_kind_a_past_date_in_the_plan_a_facilitator_and_findings():
     assert check_quality_check("audit", date(2026, 9, 1), "IPSS practitioner", "Plan fine",
                                TODAY, PLAN) == []

@@ -314,6 +314,72 @@ async def test_the_last_quality_check_says_its_year_whole_and_lines_up(demo_stor
         await the_quality_table_drawn_whole(pilot, quality)
 
 
+async def test_on_a_laptop_a_workers_name_too_long_for_its_column_ends_in_an_ellipsis(
+        demo_store):
+    """At 80x24 the team view's Worker column (14 characters) cut "Felix Shackleton" to
+    "Felix Shacklet", a name the manager could take as whole ("Iris Greenhalg" in the
+    demo of 120 children); it ends in "…", as every cut cell of the app's tables does."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        workers = screen.query_one("#workers")
+        await until(pilot, lambda: workers.row_count > 0 and not screen.reading())
+        await pilot.pause()
+        drawn = [workers.render_line(y).text for y in range(workers.size.height)]
+        assert any("Felix Shackle… " in line for line in drawn), drawn
+        assert not any("Felix Shacklet" in line for line in drawn), drawn
+        assert any(line.startswith(" Poppy Jessop ") for line in drawn), drawn  # whole
+
+
+@pytest.mark.parametrize("size", [(120, 40), (128, 40), (140, 45)],
+                         ids=["120x40", "128x40", "140x45"])
+async def test_each_sections_heading_takes_one_line(demo_store, size):
+    """At 120 and 128 columns the quality checks' heading (BEX 3) took two lines, "q records
+    one." alone on the second, and at 120 the census's too ("to fix."): the quality table,
+    which q and u act on, showed two children fewer. The long heading where it fits, else
+    the short one a short terminal has."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.census_year is not None and not screen.reading())
+        await pilot.pause()
+        for name in ("#quality-title", "#census-title"):
+            title = screen.query_one(name)
+            assert title.size.height == 1, (name, str(title.render()))  # padding aside
+            assert "q records one." in str(screen.query_one("#quality-title").render())
+        wide = size[0] >= 140
+        assert ("reflective discussion" in str(screen.query_one("#quality-title").render())) \
+            == wide
+
+
+WIDE_QA = (r"[ \d]\d [A-Z][a-z]{2} 20\d\d( met    | NOT met|        )  "
+           r"(audit       |case mapping)  \S.*")
+
+
+@pytest.mark.parametrize("size", [(140, 45), (160, 45)], ids=["140x45", "160x45"])
+async def test_on_a_wide_terminal_the_last_quality_check_lines_up(demo_store, size):
+    """BEX 3: from 128 columns the "Last quality check" column wrote the whole sentence,
+    "Quality assurance audit 19 Jun 2026, Dana Price (IPSS), needs NOT met" over
+    "Case-mapping reflective discussion 6 May 2026, Sam Oko", each date where its kind's
+    words ended and "needs met" cut off. Now each part is under the one above: the day
+    (padded, the year whole), met or NOT met, the kind, who facilitated it, whole at 140
+    columns and wider."""
+    app = WeekHost(demo_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot)
+        quality = screen.query_one("#quality")
+        await until(pilot, lambda: quality.row_count > 0 and not screen.reading())
+        column = list(quality.columns.values())[2]
+        checked = [c[2] for c in quality_cells(quality) if not c[2].startswith("none")]
+        assert len(checked) >= 10, checked
+        assert {c[11:19] for c in checked} >= {" met    ", " NOT met"}, checked
+        assert {c[21:33] for c in checked} == {"audit       ", "case mapping"}, checked
+        for cell in checked:
+            assert re.fullmatch(WIDE_QA, cell), cell
+            assert cell.endswith("(IPSS)") and len(cell) <= column.width, (cell, column.width)
+        await the_quality_table_drawn_whole(pilot, quality)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_the_supervision_column_lines_its_months_up(demo_store, size):
     """STO 8.5: the Supervision column read "due 4 Dec 2026" over "overdue: 27 Oct 2025",

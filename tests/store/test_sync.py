@@ -942,3 +942,12 @@ def test_three_laptops_syncing_at_once_lose_nothing_and_surface_each_clash(
     with owner.engine.connect() as conn:
         assert all(chain.ok for chain in sync.verify_devices(conn))
     owner.close()
+
+
+def test_supervision_overdue_on_a_laptop_answers_for_the_login_it_syncs_as(team, laptops, cli):
+    """STO 4.5, 8.5: on a laptop who acts is the login it syncs as, for a command that only
+    reads as for one that writes. `supervision overdue` (your team) answered for the
+    computer's login ("give --team: … is in no team on this store")."""
+    path = laptops(team.manager)
+    result = cli("supervision", "overdue", "--db", path, "--today", TODAY.isoformat())
+    assert result.code == 0 and result.out.startswith("South: "), result

@@ -160,6 +160,28 @@ def test_the_cli_as_a_workers_login_refuses_a_managers_step_in_one_line(team, cl
             "--today", "2026-11-23"))
 
 
+def test_supervision_overdue_answers_for_the_logins_team_as_a_write_acts_as_it(
+        team, cli, monkeypatch):
+    """STO 4.5, 8.5: on a team server who acts is the login, for a command that only reads
+    too. `supervision overdue` (your team) answered for the worker last chosen in the app,
+    else the computer's login: "give --team: root is in no team on this store" to the team's
+    manager logged in. Now it is the login's team; CINTUI_USER naming anyone else is refused
+    as a write refuses it, where it answered for them."""
+    from tests.conftest import run_subprocess
+
+    monkeypatch.setenv("CINTUI_DATABASE_URL", team.url(team.manager))
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+    result = cli("supervision", "overdue", "--today", "2026-11-23")
+    assert result.code == 0 and result.out.startswith("South: "), result
+    done = run_subprocess("supervision", "overdue", "--json", "--today", "2026-11-23")
+    assert done.returncode == 0 and '"team": "South"' in done.stdout, done.stderr
+    monkeypatch.setenv("CINTUI_USER", team.other)
+    result = cli("supervision", "overdue", "--today", "2026-11-23")
+    assert (result.code, result.err) == (
+        2, f"cintui: you are logged in to the team server as {team.manager}, not "
+           f"{team.other}: cintui records what you do as {team.manager} (unset CINTUI_USER)\n")
+
+
 def test_a_worker_who_leaves_can_no_longer_log_in(team, cli, monkeypatch):
     _ok(cli("worker", "leave", team.other, "--today", "2026-11-23"))
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
