@@ -4,7 +4,6 @@ and by id, so both must be exactly what `json.dumps` and `uuid.UUID` write."""
 from __future__ import annotations
 
 import json
-import uuid
 
 from hypothesis import given
 from hypothesis import strategies as st
