@@ -984,3 +984,10 @@ def test_tra_bex_3_a_visit_made_offline_after_a_closure_on_the_server_is_kept_an
         assert team.child not in children_on(laptop)  # a closed case leaves the laptop
     finally:
         laptop.close()
+    # The manager finds it among what waits for them (`cintui team waiting`, F4 w).
+    listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
+                 "--today", TODAY.isoformat())
+    assert listed.code == 0, listed.err
+    [item] = [w for w in json.loads(listed.out)["waiting"] if w["child"] == team.child]
+    assert (item["waiting_for"], item["since"], item["what"]) == (
+        "after_closure", "2026-12-01", "decide on a visit after the closure (BEX 3)")
