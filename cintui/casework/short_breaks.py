@@ -75,7 +75,7 @@ def _open_on(session: Session, child: m.Child, on: date | None, what: str) -> No
     """TRA, BEX 3: no new support begins on a closed case (a re-referral opens it again);
     one running at a step-down runs on, and is reviewed and ended as before."""
     if on is not None:
-        cases.require_open_on(session, child, on, what, SupportError, "started_on")
+        cases.require_open_on(session, child, on, what, SupportError, "start")
 
 
 def timescale(session: Session, kind: str) -> Timescale:
