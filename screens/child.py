@@ -644,7 +644,9 @@ class ChildScreen(KeysAsRead, Screen):
                 rules=cases.store_policy(session).meetings,
                 child_name=record.get_child(session, self.child_id).first_name,
                 factors=factors, parent_in_prison=prison,
-                booked=meetings.booked(session, self.child_id))
+                booked=meetings.booked(session, self.child_id),
+                episodes=tuple(cases.episode_days(session, self.child_id)),
+                reference=cases.reference_of(session, self.child_id))
         header = self._summary.header if self._summary else None
         from cintui.domain.calendar import england_calendar
         from cintui.domain.meeting import suggested_start

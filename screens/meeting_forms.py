@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, SelectionList, Static
 from cintui.casework import meetings, safeguards
 from cintui.domain.calendar import england_calendar
 from cintui.domain.dates import day_text
+from cintui.domain.endings import after_closure, closed_on
 from cintui.domain.meeting import (
     KIND_LABELS,
     MEETING_KINDS,
@@ -64,6 +65,10 @@ class BookingContext:
     factors: tuple[str, ...] = ()  # the assessment's (census codes): STO 4.4's partners
     parent_in_prison: bool = False
     booked: tuple[tuple[str, datetime], ...] = ()  # (kind, start) of each still to hold
+    # When the case was open (referral, closure) and its reference: TRA, BEX 3, no meeting
+    # on a closed case.
+    episodes: tuple[tuple[date, date | None], ...] = ()
+    reference: str = ""
 
 
 NO_CONSENT = "✗ not in place: Enter here records a decision"
@@ -244,6 +249,10 @@ class ScheduleFormScreen(FormScreen):
         except ValueError as exc:
             problems["when"] = str(exc)
             return problems
+        closed = closed_on(self.context.episodes, s.starts_at.date())
+        if closed is not None:  # the one problem that matters (TRA, BEX 3)
+            return {"when": after_closure(self.context.reference, "a meeting",
+                                          s.starts_at.date(), closed)}
         problems.update(self._safeguards(s))
         for field, problem in schedule_problems(s, self.app.clock()):
             problems.setdefault(self.ALIASES.get(field, field), problem)

@@ -36,6 +36,8 @@ from textual.widgets import (
 
 from cintui.casework import cases, drafts, record, visits
 from cintui.domain.child import spoken_age
+from cintui.domain.dates import day_words
+from cintui.domain.endings import after_closure, closed_on
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.domain.visit import (
     HEADINGS,
@@ -174,6 +176,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         self.content: VisitContent | None = None
         self.people: list[record.PersonRow] = []
         self.dob: date | None = None
+        self.reference = ""
+        self.episodes: list[tuple[date, date | None]] = []  # when the case was open
         self.saver: drafts.DraftSaver | None = None
         self._pending = False  # an autosave timer is running
         self._dirty = False
@@ -228,10 +232,14 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
             self.people = record.list_people(session, self.child_id)
             draft = visits.load_draft(session, self.draft_id) if self.draft_id else None
             self.actions = visits.plan_actions(session, self.child_id)
-        self.dob = header.dob
+            self.episodes = cases.episode_days(session, self.child_id)
+        self.dob, self.reference = header.dob, header.reference
+        closed = self.episodes[-1][1] if self.episodes else None
+        # TRA, BEX 3: on a closed case, only a visit made by its closure day is recorded.
         self.query_one("#visit-title", Static).update(Text.assemble(
             ("Visit to ", ""), (header.name, "bold"),
-            f"  ·  {spoken_age(header.age)}  ·  {header.reference}  ·  headings of WIR 2.11"))
+            f"  ·  {spoken_age(header.age)}  ·  {header.reference}  ·  ",
+            (f"case closed {day_words(closed)}", "bold") if closed else "headings of WIR 2.11"))
         if draft is None:
             self.draft_id = None
             self.content = visits.new_content(app.clock())
@@ -511,6 +519,8 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
             return
         problems = visit_problems(self.content, self.app.clock(), self.dob)
         self._show_problems(problems)
+        if not problems and self._after_closure(self.content.visited_at.date()):
+            return
         if problems:
             refused(self)
             first = problems[0].field
@@ -549,8 +559,29 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
             return
         app.call_from_thread(self._finalised, nxt)
 
+    def _after_closure(self, day: date) -> bool:
+        """TRA, BEX 3: a visit dated after the case closed is refused beside the date, the
+        draft kept (a re-referral opens the case again; a visit of a day it was open, typed
+        late, is recorded)."""
+        closed = closed_on(self.episodes, day)
+        if closed is None:
+            return False
+        self._refused_when(after_closure(self.reference, "a visit", day, closed))
+        return True
+
+    def _refused_when(self, problem: str) -> None:
+        self._when_problem(f"⚠ {problem}")
+        refused(self)
+        self.query_one("#when", Input).focus()
+        self.query_one("#when-error").scroll_visible()
+        self.notify("Not finalised: the case was closed on that day (shown under When). "
+                    "The draft is kept.", severity="warning", timeout=10)
+
     def _refused(self, exc: Exception) -> None:
         self._done = False
+        if isinstance(exc, cases.CaseworkError) and exc.field == "visited_at":
+            self._refused_when(exc.problem)  # closed meanwhile (on a team server)
+            return
         self.notify(f"Not finalised: {exc}", severity="error")
 
     def _finalised(self, next_visit) -> None:

@@ -304,6 +304,32 @@ def current_episode(session: Session, child_id: uuid.UUID) -> Episode | None:
     ).first()
 
 
+def episode_days(session: Session, child_id: uuid.UUID) -> list[tuple[date, date | None]]:
+    """Each of the child's episodes as (referral day, closure day or None), oldest first:
+    when the case was open (`domain.endings.closed_on`)."""
+    return [tuple(r) for r in session.exec(
+        select(Episode.referral_date, Episode.closure_date).where(Episode.child_id == child_id)
+        .order_by(Episode.referral_date)).all()]
+
+
+def closed_on(session: Session, child_id: uuid.UUID, day: date):
+    """Whether the child's case stood closed on `day` (`domain.endings.closed_on`)."""
+    from cintui.domain.endings import closed_on as rule
+
+    return rule(episode_days(session, child_id), day)
+
+
+def require_open_on(session: Session, child: Child, day: date, what: str,
+                    error: type[CaseworkError] = CaseworkError, field: str = "child") -> None:
+    """Refuse casework (`what`: "a visit") dated after the case closed, unless re-referred
+    by then (TRA, BEX 3; WAR 3.4): one line naming the child, the closure and the way on."""
+    from cintui.domain.endings import after_closure
+
+    closed = closed_on(session, child.id, day)
+    if closed is not None:
+        raise error(field, after_closure(child.reference, what, day, closed))
+
+
 def child_deadlines(
     session: Session, child: Child, today: date, profile: PolicyProfile | None = None
 ) -> list[Deadline]:

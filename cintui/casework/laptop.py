@@ -187,6 +187,8 @@ def summary(result: sync.SyncResult, conflicts_hint: str = laptop.CONFLICTS_KEY)
                  f"{', '.join(result.left)}.")
     if result.conflicts and not refused:
         text += f" {n(result.conflicts, 'new conflict')} to resolve ({conflicts_hint})."
+    for line in result.after_closure:  # TRA, BEX 3: kept, and said
+        text += f" {line}."
     return text
 
 

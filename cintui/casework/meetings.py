@@ -26,6 +26,7 @@ from cintui.domain.child import age_years
 from cintui.domain.dates import day_words
 from cintui.domain.meeting import Invitee, Minutes, Schedule
 from cintui.domain.policy import PolicyProfile
+from cintui.domain.text import in_sentence
 from cintui.domain.timescales import PLANNING_KINDS, due_date
 from cintui.store import models as m
 
@@ -84,6 +85,9 @@ def schedule(session: Session, child_id: uuid.UUID, s: Schedule, *, now: datetim
     child = session.get(m.Child, child_id)
     if child is None:
         raise MeetingError("child", "no such child")
+    # TRA, BEX 3: a closed case has no meetings (a re-referral opens it again).
+    cases.require_open_on(session, child, s.starts_at.date(), "a meeting", MeetingError,
+                          "starts_at")
     problems = rules.schedule_problems(s, now)
     # The safeguards (WIR 2.1, 2.3; BEX 3; TRA): consent, the chair, who is invited.
     problems += safeguards.booking_problems(session, child_id, s,
@@ -415,6 +419,7 @@ def start_minutes(session: Session, meeting_id: uuid.UUID, owner: str,
     problem = rules.held_at_problem(held, booked, now)
     if problem:
         raise MeetingError("held_at", problem)
+    _open_on(session, row, held.date(), "held_at")
     detail = load_meeting(session, meeting_id)
     version_id = plans.current_version_id(session, row.child_id)
     plan = plans.load_version(session, version_id) if version_id else None
@@ -448,6 +453,7 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
     row = _meeting(session, meeting_id)
     if status_of(row) != "scheduled":
         raise MeetingError("meeting", f"this meeting is {status_of(row)}")
+    _open_on(session, row, minutes.held_on, "held_on")
     problems = rules.minutes_problems(minutes, now.date())
     if problems:
         raise MeetingError(*problems[0])
@@ -481,6 +487,16 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
         drafts.discard(session, draft_id)
     session.flush()
     return version_id
+
+
+def _open_on(session: Session, row: m.Meeting, held_on: date | None, field: str) -> None:
+    """TRA, BEX 3: no CIN meeting is held on a closed case; minutes of one held by the
+    closure day, typed later, are recorded."""
+    if held_on is None:
+        return  # the minutes' own checks ask for the day
+    child = cases.require_child(session, row.child_id, MeetingError)
+    what = "the " + in_sentence(rules.KIND_LABELS.get(row.kind, "meeting")) + " held"
+    cases.require_open_on(session, child, held_on, what, MeetingError, field)
 
 
 def _agreed_at(row: m.Meeting, minutes: Minutes) -> str:

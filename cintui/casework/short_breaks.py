@@ -71,6 +71,13 @@ def _raise(problems: list[rules.Problem]) -> None:
         raise SupportError(problems[0].field, problems[0].message)
 
 
+def _open_on(session: Session, child: m.Child, on: date | None, what: str) -> None:
+    """TRA, BEX 3: no new support begins on a closed case (a re-referral opens it again);
+    one running at a step-down runs on, and is reviewed and ended as before."""
+    if on is not None:
+        cases.require_open_on(session, child, on, what, SupportError, "start")
+
+
 def timescale(session: Session, kind: str) -> Timescale:
     return cases.store_policy(session).timescale(TIMESCALES[kind])
 
@@ -190,6 +197,7 @@ def add_short_break(session: Session, child_id: uuid.UUID, new: ShortBreakInput,
         provider=new.provider, kind=new.kind, hours=new.hours, per=new.per,
         started=new.started_on, review_due=new.review_due, birth=child.dob,
         timescale=timescale(session, "short_break")))
+    _open_on(session, child, new.started_on, "a short break starting")
     row = m.ShortBreak(child_id=child_id, provider=new.provider.strip(), kind=new.kind,
                        hours=float(new.hours), per=new.per, started_on=new.started_on,
                        review_due=_default_due(session, "short_break", new.started_on,
@@ -209,6 +217,7 @@ def add_direct_payment(session: Session, child_id: uuid.UUID, new: DirectPayment
         amount_pence=new.amount_pence, period=new.period, managed_by=new.managed_by,
         started=new.started_on, review_due=new.review_due, birth=child.dob,
         timescale=timescale(session, "direct_payment")))
+    _open_on(session, child, new.started_on, "a direct payment starting")
     row = m.DirectPayment(child_id=child_id, amount_pence=new.amount_pence, period=new.period,
                           managed_by=new.managed_by.strip(), started_on=new.started_on,
                           review_due=_default_due(session, "direct_payment", new.started_on,

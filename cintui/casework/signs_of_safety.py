@@ -63,6 +63,13 @@ def _label(row: m.Meeting) -> str:
     return f"{KIND_LABELS.get(row.kind, 'meeting')} {day_words(row.held_on)}"
 
 
+def _open_on(session: Session, child_id: uuid.UUID, on: date | None, what: str) -> None:
+    """TRA, BEX 3: no mapping on a closed case (a re-referral opens it again)."""
+    if on is not None:
+        cases.require_open_on(session, cases.require_child(session, child_id), on, what,
+                              SafetyError, "on")
+
+
 def meeting_choices(session: Session, child_id: uuid.UUID, today: date) -> list[MeetingChoice]:
     """The child's meetings a scaling or statement can be recorded at: not cancelled, not
     in the future; newest first."""
@@ -143,6 +150,7 @@ def record_statement(session: Session, child_id: uuid.UUID, *, kind: str, text: 
     _raise(rules.check_statement(kind, text, on, today, episode.referral_date,
                                  statements(session, child_id), danger=danger,
                                  replaces=replaces))
+    _open_on(session, child_id, on, f"a {'danger statement' if kind == 'danger' else 'safety goal'}")
     _meeting(session, child_id, meeting_id, on)
     rows = _statement_rows(session, child_id)
     mine = {r.number: r for r in rows if r.kind == kind}
@@ -166,6 +174,7 @@ def record_scaling(session: Session, child_id: uuid.UUID, *, on: date | None,
     episode = cases.require_episode(session, child_id, SafetyError)
     _raise(rules.check_scaling(on, today, episode.referral_date,
                                [(e.who, e.role, e.score, e.why) for e in entries]))
+    _open_on(session, child_id, on, "a scaling")
     _meeting(session, child_id, meeting_id, on)
     rows = [m.SafetyScaling(child_id=child_id, episode_id=episode.id, scaled_on=on,
                             score=e.score, who=" ".join(e.who.split())[:200],

@@ -108,6 +108,7 @@ def _report(result, as_json: bool) -> None:
     if as_json:
         _echo_json({"sent": result.sent, "taken": result.pushed, "conflicts": result.conflicts,
                     "pulled": result.pulled, "deleted": result.deleted, "left": result.left,
+                    "after_closure": result.after_closure,
                     "at": result.at.isoformat() if result.at else None})
         return
     typer.echo(laptop.summary(result, "cintui sync conflicts"))

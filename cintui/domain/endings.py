@@ -499,3 +499,62 @@ __all__ = [
     "closure_checklist", "closure_follows", "closure_words", "lead_parts", "describe_blockers", "describe_interval", "letter_recipients",
     "rereferral_band", "still_running",
 ]
+
+
+# ---------------------------------------------------------------- after the closure
+
+# TRA, BEX 3: a closed case has no casework: a visit, a meeting held, a supervision of the
+# case, a GCP2 or a map dated after the closure needs the case open again (a re-referral,
+# WAR 3.4). Late recording of what was done by the closure day stays allowed, as do case
+# notes, letters, decisions and addenda (the closure letters go out after the decision).
+REREFER_WAY = "R on the record, or Ctrl+P → re-refer"
+
+
+@dataclass(frozen=True)
+class ClosedOn:
+    """The case was closed on the day asked about: closed on `closed`, re-referred on
+    `reopened` (None: closed still)."""
+
+    closed: date
+    reopened: date | None = None
+
+
+def closed_on(episodes: Iterable[tuple[date, date | None]], day: date) -> ClosedOn | None:
+    """Whether the case stood closed on `day`, from its episodes (referral day, closure
+    day or None): the episode in force that day (the latest referred on or before it) was
+    closed before it. None when it was open that day, or before its first referral (the
+    referral rules judge that). A re-referral opens the case again from its own day."""
+    ordered = sorted(episodes, key=lambda e: e[0])
+    before = [e for e in ordered if e[0] <= day]
+    if not before:
+        return None
+    closed = before[-1][1]
+    if closed is None or day <= closed:
+        return None
+    later = [e[0] for e in ordered if e[0] > day]
+    return ClosedOn(closed, later[0] if later else None)
+
+
+def after_closure(reference: str, what: str, day: date, closed: ClosedOn) -> str:
+    """The one line refusing casework dated after the case closed (TRA, BEX 3): "DEMO00070's
+    case closed on 18 Sep 2026: a visit on 1 Dec 2026 needs the case open again
+    (re-referral: …)". `what` is the record with its article ("a visit")."""
+    if closed.reopened is not None:
+        return (f"{reference}'s case was closed from {day_words(closed.closed)} until its "
+                f"re-referral on {day_words(closed.reopened)}: {what} on {day_words(day)} "
+                f"falls between (date it on or before {day_words(closed.closed)}, or from "
+                f"{day_words(closed.reopened)})")
+    return (f"{reference}'s case closed on {day_words(closed.closed)}: {what} on "
+            f"{day_words(day)} needs the case open again (re-referral: `cintui child rerefer "
+            f"{reference} --date DATE --source SOURCE`, or {REREFER_WAY})")
+
+
+def arrived_after_closure(reference: str, what: str, day: date, closed: ClosedOn) -> str:
+    """A record a laptop made offline, dated after a closure the team server made meanwhile:
+    kept (what is never edited merges by id, never lost) and said, once, at the sync: "Visit
+    on 1 Dec 2026 for DEMO00070 arrived after the case closed on 18 Sep 2026: kept; re-refer
+    if the case is open again". `what` without its article ("visit")."""
+    then = (f"the case was re-referred on {day_words(closed.reopened)}" if closed.reopened
+            else "re-refer if the case is open again")
+    return (f"{what[:1].upper()}{what[1:]} on {day_words(day)} for {reference} arrived after "
+            f"the case closed on {day_words(closed.closed)}: kept; {then}")

@@ -8,7 +8,10 @@ sit unseen while its clock runs (drift).
   the plan's start is authorised by the line manager (TRA);
 - a closure, a step-down or a transfer recommended: the team manager decides (TRA, BEX 3;
   WIR 3; BEX 4);
-- a dispute about a closure: the team manager, then the service manager (BEX 3).
+- a dispute about a closure: the team manager, then the service manager (BEX 3);
+- a visit dated after the case closed (TRA, BEX 3), as a laptop's sync brings one recorded
+  offline while the case was closed on the server: kept, never lost; the manager re-refers
+  the child (WAR 3.4) or records a decision on it (BEX 4), which ends the wait.
 
 Pure: plain values in, plain values out; the store's reads are in `casework.team`.
 """
@@ -21,7 +24,8 @@ from datetime import date
 from cintui.domain.calendar import WorkingCalendar
 from cintui.domain.dates import day_short
 
-KINDS = ("assessment", "plan_start", "closure", "step_down", "transfer_out", "dispute")
+KINDS = ("assessment", "plan_start", "closure", "step_down", "transfer_out", "dispute",
+         "after_closure")
 WHAT = {
     "assessment": "authorise the assessment (TRA)",
     "plan_start": "authorise the CIN plan's start (TRA)",
@@ -29,19 +33,23 @@ WHAT = {
     "step_down": "decide the step-down recommended (WIR 3)",
     "transfer_out": "decide the transfer recommended (BEX 4)",
     "dispute": "settle the dispute about the closure (BEX 3)",
+    "after_closure": "decide on a visit after the closure (BEX 3)",
 }
 SHORT = {  # in a laptop's 80 columns
     "assessment": "authorise assessment", "plan_start": "authorise plan start",
     "closure": "decide closure", "step_down": "decide step-down",
     "transfer_out": "decide transfer", "dispute": "settle dispute",
+    "after_closure": "visit after closure",
 }
 SINCE = {  # what the date it waits from is
     "assessment": "sent", "plan_start": "assessment authorised", "closure": "recommended",
     "step_down": "recommended", "transfer_out": "recommended", "dispute": "raised",
+    "after_closure": "visited",
 }
 # The child's record's key (its action) that opens where the decision is taken.
 OPENS = {"assessment": "case_steps", "plan_start": "case_steps", "closure": "closure",
-         "step_down": "step_down", "transfer_out": "transfer", "dispute": "closure"}
+         "step_down": "step_down", "transfer_out": "transfer", "dispute": "closure",
+         "after_closure": "decision"}
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,9 @@ class SyncResult:
     pulled: int = 0  # rows that came down (new or changed)
     deleted: int = 0  # rows deleted on the server, gone here too
     left: list[str] = field(default_factory=list)  # references of cases that left the laptop
+    # Visits sent that are dated after a closure the server made meanwhile (TRA, BEX 3): kept,
+    # and said ("Visit on 1 Dec 2026 for DEMO00070 arrived after the case closed on …").
+    after_closure: list[str] = field(default_factory=list)
     at: datetime | None = None
 
 
@@ -366,6 +369,7 @@ def run(local: Any, server: Any, *, today: date, progress: Progress | None = Non
             _keep_entries(ssession.connection(), device, entries)
             pushed, conflicts = _apply(ssession, device, entries)
             _theirs_changed(ssession)
+            result.after_closure = _after_closure(ssession, entries)
             result.sent, result.pushed, result.conflicts = len(entries), pushed, conflicts
             if entries:
                 row.received_seq, row.received_hash = entries[-1]["seq"], entries[-1]["hash"]
@@ -455,6 +459,32 @@ def _apply(session: Any, device: str, entries: list[dict[str, Any]]) -> tuple[in
             continue
         nested.commit()
         return counts
+
+
+def _after_closure(session: Any, entries: list[dict[str, Any]]) -> list[str]:
+    """The visits this push brought that are dated after the case closed on the server (a
+    closure made while the laptop was offline), oldest first, each in a sentence. They are
+    kept: a finalised visit merges by id and is never lost; the worker and the manager
+    decide whether the case is open again (a re-referral, WAR 3.4)."""
+    from cintui.domain.calendar import england_time
+    from cintui.domain.endings import arrived_after_closure, closed_on
+
+    ids = sorted({uuid.UUID(e["entity_id"]) for e in entries if e["entity"] == "visit"
+                  and e["action"] == "insert" and e["actor"] != SYNC_ACTOR})
+    if not ids:
+        return []
+    tables, conn = _tables(), session.connection()
+    v, ep, c = tables["visit"], tables["episode"], tables["child"]
+    said = []
+    for child_id, at in conn.execute(select(v.c.child_id, v.c.visited_at).where(
+            v.c.id.in_(ids)).order_by(v.c.visited_at)).all():
+        day = england_time(at).date()
+        closed = closed_on(conn.execute(select(ep.c.referral_date, ep.c.closure_date).where(
+            ep.c.child_id == child_id)).all(), day)
+        if closed is not None:
+            reference = conn.execute(select(c.c.reference).where(c.c.id == child_id)).scalar()
+            said.append(arrived_after_closure(reference or "a child", "visit", day, closed))
+    return said
 
 
 def _broken_rules(session: Any, models: dict[str, type[SQLModel]],

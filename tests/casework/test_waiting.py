@@ -171,3 +171,49 @@ def test_a_closure_declined_before_the_plan_started_asks_for_the_plan_start_agai
     leo = closure_before_the_plan(store)
     decide(store, leo, approve=False)
     assert waiting(store) == [("Leo Waits", "plan_start", date(2026, 10, 13), "")]
+
+
+def closed_with_a_later_visit(store, child_id, author: str) -> None:
+    """The case closed on Fri 20 Nov 2026 on the server; a visit of 20 Nov and one of Sat 21
+    Nov arrive afterwards from a laptop (as its sync writes them: finalised rows)."""
+    from datetime import UTC, datetime
+
+    from cintui.store import models as m
+
+    with store.session(ACTOR) as session:
+        child = session.get(m.Child, child_id)
+        episode = session.get(m.Episode, cases.current_episode(session, child_id).id)
+        episode.closure_date, episode.closure_reason = date(2026, 11, 20), "RC1"
+        child.status = "closed"
+    with store.session(ACTOR) as session:
+        for day in (20, 21):
+            session.add(m.Visit(
+                child_id=child_id, visited_at=datetime(2026, 11, day, 10, 0, tzinfo=UTC),
+                kind="home", child_seen=True, seen_alone=True, bedroom_seen=True,
+                status="final", author_name=author, purpose="Check on the family",
+                analysis="Seen alone", finalised_at=datetime(2026, 11, day, 12, 0, tzinfo=UTC)))
+
+
+@pytest.mark.both_stores
+def test_a_visit_after_the_closure_waits_for_the_manager_until_rereferral_or_decision(store):
+    """TRA, BEX 3: a visit dated after the case closed (a laptop's, recorded offline) is kept,
+    and the manager finds it in the list of what waits for them, dated the day of the visit
+    and by whom; the visit of the closure day itself is not listed. A re-referral from the
+    day of the visit (WAR 3.4) or a decision recorded since (BEX 4) ends the wait."""
+    leo, mia = add(store, "Leo", "amira.ashdown"), add(store, "Mia", "cara.dune")
+    closed_with_a_later_visit(store, leo, "Amira Ashdown")
+    closed_with_a_later_visit(store, mia, "Cara Dune")
+    assert waiting(store) == [
+        ("Leo Waits", "after_closure", date(2026, 11, 21), "Amira Ashdown"),
+        ("Mia Waits", "after_closure", date(2026, 11, 21), "Cara Dune")]
+    assert waiting(store, "Disability North") == [
+        ("Mia Waits", "after_closure", date(2026, 11, 21), "Cara Dune")]
+    with store.session(ACTOR) as session:
+        endings.rerefer(session, leo, on=date(2026, 11, 21), source="3A", need=None,
+                        today=TODAY)
+    with store.session("tom.hale") as session:
+        endings.record_decision(session, mia, endings.NewDecision(
+            "case_direction", "The case stays closed; the visit is kept on the record",
+            "The family had moved; it was a goodbye visit", date(2026, 11, 23), "tom.hale"),
+            actor="tom.hale", today=TODAY)
+    assert waiting(store) == []

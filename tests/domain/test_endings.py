@@ -282,3 +282,34 @@ def test_a_lead_professional_typed_with_their_role_is_written_to_by_name_wir_3()
         "you and Sam. You can reach them on 01632 960 101.")
     assert rules.next_help("parent", "Hub", "Ms Hill (DSL)", "", "Sam") == \
         "From now on, Ms Hill (DSL) from Hub will support you and Sam."
+
+
+# ---------------------------------------------------------------- after the closure (TRA, BEX 3)
+
+
+def test_a_day_after_the_closure_finds_the_case_closed_and_the_closure_day_does_not():
+    """TRA, BEX 3: no casework on a closed case; what was done by the closure day may be
+    recorded later (late recording is normal), and a re-referral opens the case again."""
+    one = [(date(2026, 6, 29), date(2026, 9, 18))]
+    assert rules.closed_on(one, date(2026, 9, 18)) is None  # the closure day itself
+    assert rules.closed_on(one, date(2026, 7, 1)) is None
+    assert rules.closed_on(one, date(2026, 6, 1)) is None  # before the referral: not this rule
+    assert rules.closed_on(one, date(2026, 12, 1)) == rules.ClosedOn(date(2026, 9, 18))
+    two = [(date(2026, 11, 2), None), *one]  # WAR 3.4: re-referred on 2 Nov
+    assert rules.closed_on(two, date(2026, 12, 1)) is None
+    assert rules.closed_on(two, date(2026, 11, 2)) is None
+    assert rules.closed_on(two, date(2026, 10, 1)) == rules.ClosedOn(date(2026, 9, 18),
+                                                                      date(2026, 11, 2))
+
+
+def test_the_refusal_names_the_child_the_closure_and_the_way_forward():
+    said = rules.after_closure("DEMO00070", "a visit", date(2026, 12, 1),
+                               rules.ClosedOn(date(2026, 9, 18)))
+    assert said == ("DEMO00070's case closed on 18 Sep 2026: a visit on 1 Dec 2026 needs the "
+                    "case open again (re-referral: `cintui child rerefer DEMO00070 --date DATE "
+                    "--source SOURCE`, or R on the record, or Ctrl+P → re-refer)")
+    between = rules.after_closure("DEMO00070", "a visit", date(2026, 10, 1),
+                                  rules.ClosedOn(date(2026, 9, 18), date(2026, 11, 2)))
+    assert between == ("DEMO00070's case was closed from 18 Sep 2026 until its re-referral on "
+                       "2 Nov 2026: a visit on 1 Oct 2026 falls between (date it on or before "
+                       "18 Sep 2026, or from 2 Nov 2026)")

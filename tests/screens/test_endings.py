@@ -414,6 +414,30 @@ def closed_child(path, **names):
     return ref, child_id
 
 
+async def test_tra_bex_3_no_meeting_is_booked_on_a_closed_case_the_form_says_why(demo_store):
+    """m on a closed child's record: Ctrl+S says beside When that the case closed and that a
+    re-referral opens it again (TRA, BEX 3; WAR 3.4), not the consent or the venue first;
+    nothing is booked."""
+    from cintui.store.models import Meeting
+
+    ref, child_id = closed_child(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: type(app.screen).__name__ == "ScheduleFormScreen")
+        form = app.screen
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "closed" in text_of(form, "#when-error"))
+        assert " ".join(text_of(form, "#when-error").split()).startswith(
+            f"{ref}'s case closed on 16 Nov 2026: a meeting on ")
+        assert "needs the case open again (re-referral: `cintui child rerefer" in " ".join(
+            text_of(form, "#when-error").split())
+        assert type(app.screen).__name__ == "ScheduleFormScreen"
+    assert read(demo_store, lambda s: s.exec(select(Meeting).where(
+        Meeting.child_id == child_id, Meeting.status == "scheduled")).all()) == []
+
+
 async def test_rerefer_a_closed_child(demo_store):
     ref, child_id = closed_child(demo_store)
     app = ChildHost(demo_store, ref)

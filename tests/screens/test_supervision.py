@@ -16,7 +16,15 @@ from cintui.casework import due as due_cases
 from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY
-from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
+from tests.screens.test_child import (
+    SIZE,
+    ChildHost,
+    audit_entities,
+    cells,
+    fill,
+    read,
+    text_of,
+)
 from tests.screens.test_shell import (
     held_back,
     post_burst,
@@ -326,3 +334,32 @@ async def test_the_worker_marks_a_supervision_action_done_by_keys_sto_8_5(empty_
              and "dental" in i.detail)]
     entities = [(a, e, who) for a, e, _c, who in audit_entities(empty_store)]
     assert ("update", "supervision_action", "amira") in entities
+
+
+async def test_tra_bex_3_no_supervision_of_a_closed_case_said_beside_its_date(demo_store):
+    """A manager's supervision dated after the case closed (16 Nov 2026) is refused beside
+    the Date with the re-referral's way (TRA, BEX 3; WAR 3.4); nothing is recorded, and the
+    form keeps what was typed."""
+    from tests.casework.test_endings import MANAGER
+    from tests.screens.test_endings import closed_child
+
+    ref, child_id = closed_child(demo_store)
+    app = ChildHost(demo_store, ref)
+    app.actor = MANAGER
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("U")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        form = app.screen
+        await fill(pilot, "#discussion", "The family's move")
+        await fill(pilot, "#decisions", "No further action")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "closed" in text_of(form, "#on-error"))
+        assert " ".join(text_of(form, "#on-error").split()).startswith(
+            f"{ref}'s case closed on 16 Nov 2026: a supervision on 23 Nov 2026 needs the case "
+            "open again (re-referral:")
+        assert app.screen is form and form.query_one("#decisions").text == "No further action"
+    assert read(demo_store, lambda s: s.exec(select(m.Supervision).where(
+        m.Supervision.child_id == child_id)).all()) == []

@@ -1323,3 +1323,54 @@ async def test_the_reallocation_form_fits_a_laptops_screen_title_and_all(demo_st
         assert all(in_view(s) for s in ("#form-title", "#children-error", "#to-error",
                                         "#save"))
         assert table.size.height >= 4
+
+
+async def test_a_visit_after_the_closure_waits_for_the_manager_and_enter_records_a_decision(
+        cli, new_location, monkeypatch):
+    """TRA, BEX 3: a visit a laptop recorded offline after the case closed on the server is
+    kept; the manager finds it under w ("Decide on a visit after the closure (BEX 3)", the day
+    of the visit), at 80x24 with every word whole; Enter opens the decision form on the
+    child's record (BEX 4), and once it is saved the list no longer has it."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+    from cintui.store.engine import open_store
+    from tests.casework.test_waiting import closed_with_a_later_visit
+    from tests.screens.test_case_journey import MANAGER, WORKER, set_up
+
+    db = new_location("team.db")
+    set_up(cli, db)
+    monkeypatch.setenv("CINTUI_USER", WORKER)
+    added = cli("child", "add", "--db", db, "--first-name", "Leo", "--last-name", "Ward",
+                "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--worker", WORKER,
+                "--json")
+    assert added.code == 0, added.err
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            from cintui.casework import cases
+            leo = cases.find_child(session, "Leo Ward").id
+        closed_with_a_later_visit(store, leo, "Amira Khan")
+    finally:
+        store.close()
+    monkeypatch.setenv("CINTUI_USER", MANAGER)
+    app = CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        assert str(screen.query_one("#team-title").render()).startswith("1 to decide (w)")
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        table = app.screen.query_one("#waiting")
+        assert [str(c) for c in table.get_row_at(0)] == [
+            "Leo Ward", "Amira Khan", "Visit after closure", "21 Nov, 1 day"]
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        await type_text(pilot, "The case stays closed; the visit is kept on the record")
+        await pilot.press("tab")
+        await type_text(pilot, "The family had moved; it was a goodbye visit")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen and screen.view is not None
+                    and not screen.view.waiting)
+        assert "to decide" not in str(screen.query_one("#team-title").render())

@@ -935,3 +935,98 @@ async def test_ctrl_e_outside_a_text_box_says_where_it_works(demo_store):
         assert "move into one first" in " ".join(str(n.message) for n in app._notifications)
 
 
+
+
+# ---------------------------------------------------------------- a closed case (TRA, BEX 3)
+
+
+def closed_child(path) -> str:
+    """A child whose case closed on 16 Nov 2026 through the closure path: its reference."""
+    from cintui.store.engine import open_store
+    from tests.casework.test_after_closure import closed_child as close_one
+    from tests.casework.test_endings import add_staff
+
+    store = open_store(path, None)
+    try:
+        add_staff(store)
+        return close_one(store)[1]
+    finally:
+        store.close()
+
+
+async def fill_visit(pilot) -> None:
+    await write(pilot, "purpose", "Check-in after the move")
+    await write(pilot, "analysis", "Settled; seen alone in her bedroom")
+    await tick(pilot, "seen_alone")
+    await tick(pilot, "bedroom_seen")
+
+
+@pytest.mark.both_stores
+async def test_tra_bex_3_a_visit_after_the_closure_is_refused_beside_the_date_and_kept(
+        demo_store):
+    """The form says the case is closed; Ctrl+F on a visit dated after the closure (WIR 2.11
+    visits; TRA, BEX 3 closure) shows the refusal under When, asks nothing, writes no visit
+    and keeps the draft; the same visit dated on the closure day (typed late) is finalised."""
+    reference = closed_child(demo_store)
+    app = VisitHost(demo_store, reference)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        screen = app.screen
+        assert "case closed 16 Nov 2026" in text_of(screen, "#visit-title")
+        await fill_visit(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "VisitFormScreen"  # no "Finalise?" asked
+        said = " ".join(text_of(screen, "#when-error").split())
+        assert said == (f"⚠ {reference}'s case closed on 16 Nov 2026: a visit on 23 Nov 2026 "
+                        "needs the case open again (re-referral: `cintui child rerefer "
+                        f"{reference} --date DATE --source SOURCE`, or R on the record, or "
+                        "Ctrl+P → re-refer)")
+        assert screen.focused is screen.query_one("#when", Input)
+        await until(pilot, lambda: drafts_of(demo_store))
+        assert [d["purpose"] for d in drafts_of(demo_store)] == ["Check-in after the move"]
+        assert [v.visited_at.day for v in visit_rows(demo_store, reference)] == [10]
+        # Late recording of the visit made on the closure day is normal.
+        screen.query_one("#when", Input).value = "16/11/2026 11:00"
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+    assert [v.visited_at.day for v in visit_rows(demo_store, reference)] == [10, 16]
+    assert drafts_of(demo_store) == []
+
+
+async def test_a_case_closed_while_the_visit_was_typed_refuses_it_beside_the_date(demo_store):
+    """On a team server a manager may close the case while the worker types: the store's own
+    check (TRA, BEX 3) refuses the visit after the confirmation, shown under When, and the
+    draft stays for the worker to date or to keep until a re-referral."""
+    from datetime import date
+
+    from cintui.store.models import Episode
+
+    app = VisitHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        screen = app.screen
+        await fill_visit(pilot)
+
+        def close_it(session):
+            child = cases.find_child(session, BABY)
+            episode = cases.current_episode(session, child.id)
+            row = session.get(Episode, episode.id)
+            row.closure_date, row.closure_reason = date(2026, 11, 20), "RC1"
+
+        from cintui.store.engine import open_store
+        store = open_store(demo_store, None)
+        with store.session("test.worker") as session:
+            close_it(session)
+        store.close()
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        await until(pilot, lambda: "closed on 20 Nov 2026" in text_of(screen, "#when-error"))
+        assert type(app.screen).__name__ == "VisitFormScreen"
+        assert "a visit on 23 Nov 2026 needs the case open again" in " ".join(
+            text_of(screen, "#when-error").split())
+    assert [d["purpose"] for d in drafts_of(demo_store)] == ["Check-in after the move"]
+    assert all(v.purpose != "Check-in after the move" for v in visit_rows(demo_store))

@@ -951,3 +951,52 @@ def test_supervision_overdue_on_a_laptop_answers_for_the_login_it_syncs_as(team,
     path = laptops(team.manager)
     result = cli("supervision", "overdue", "--db", path, "--today", TODAY.isoformat())
     assert result.code == 0 and result.out.startswith("South: "), result
+
+
+def test_tra_bex_3_a_visit_made_offline_after_a_closure_on_the_server_is_kept_and_said(
+        team, laptops, cli):
+    """Amira visits Nell offline on 1 Dec; meanwhile the case was closed on the team server
+    as of 27 Nov (TRA, BEX 3). A finalised visit is never lost (it merges by id): the sync
+    keeps it and says so plainly, for her to re-refer if the case is open again (WAR 3.4);
+    the visit is not a conflict to choose between."""
+    from cintui.casework import cases
+    from cintui.store.models import Episode
+
+    path = laptops(team.worker)
+    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
+                   "--today", TODAY.isoformat())
+    assert recorded.code == 0, recorded.err
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+    done = cli("sync", "--db", path, "--today", TODAY.isoformat())
+    assert done.code == 0, done.err
+    assert (f"Visit on 1 Dec 2026 for {team.child} arrived after the case closed on 27 Nov "
+            "2026: kept; re-refer if the case is open again.") in " ".join(done.out.split())
+    assert "conflict" not in done.out
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.read() as session:
+            kept = [v.purpose for v in session.exec(select(Visit)).all()]
+    finally:
+        server.close()
+    assert "Check on Nell" in kept
+    laptop = open_laptop(path)
+    try:
+        assert team.child not in children_on(laptop)  # a closed case leaves the laptop
+    finally:
+        laptop.close()
+    # The manager finds it among what waits for them (`cintui team waiting`, F4 w).
+    listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
+                 "--today", TODAY.isoformat())
+    assert listed.code == 0, listed.err
+    [item] = [w for w in json.loads(listed.out)["waiting"] if w["child"] == team.child]
+    assert (item["waiting_for"], item["since"], item["what"]) == (
+        "after_closure", "2026-12-01", "decide on a visit after the closure (BEX 3)")
