@@ -187,7 +187,10 @@ async def supervision_form(app, pilot):
     with app.store.read() as session:
         app.actor = session.exec(select(m.Worker.username).where(
             m.Worker.role == "team_manager")).first()
-    child_id = next(c for c in app.child_index() if c[2])[0]
+        # an open case: nothing is recorded as done on a closed one (TRA, BEX 3)
+        open_ids = set(session.exec(select(m.Child.id).where(
+            m.Child.status.in_(("referral", "assessment", "cin_plan")))))
+    child_id = next(c for c in app.child_index() if c[2] and c[0] in open_ids)[0]
     app.open_child(child_id)
     await settle(pilot)
     await pilot.press("U")
