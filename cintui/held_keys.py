@@ -159,6 +159,11 @@ class HoldsKeys:
             if await self.run_action(binding.action, box):  # type: ignore[attr-defined]
                 return
 
+    def on_plain_table_chosen(self, message) -> None:
+        """Enter on a table's row has reached its screen (`PlainTable.action_select_cursor`):
+        a screen opened holds the keys typed after it; a row that opens nothing lets them go."""
+        self.let_go_of_keys(message.screen)
+
     async def on_keys_held(self, _message: KeysHeld) -> None:
         if not self._holding():
             await self._press_held()

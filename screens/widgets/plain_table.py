@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import DataTable
 
 
@@ -29,6 +32,33 @@ class PlainTable(DataTable):
     # the row after). Done as the cursor moves, not after it: a key typed ahead (↓ ↓ ↓
     # at once) then counts from the row it will find, and none is lost.
     heading_prefix: str | None = None
+    # Enter acts when it is read, as the caseload's does (`CaseTable`): see below.
+    BINDINGS = [Binding("enter", "select_cursor", "Select", show=False, priority=True)]
+
+    class Chosen(Message):
+        """After a row's `RowSelected`, on the same way up: the screen has acted on Enter
+        (`HoldsKeys.on_plain_table_chosen`)."""
+
+        def __init__(self, screen: Screen) -> None:
+            super().__init__()
+            self.screen = screen
+
+    def action_select_cursor(self) -> None:
+        """Enter on a row: the keys typed after it are kept for what it opens (a record, a
+        form: `cintui.held_keys`), as on the caseload. As the table's own key, Enter acted
+        only once the table got to it, after the keys read behind it had been handed to the
+        table too, and a screen acts on it later still (the row's `RowSelected`): "Enter,
+        then the decision typed" on the manager's waiting list went to the list, not to the
+        decision form it opened, and was lost. Enter that opens nothing lets them go at
+        once."""
+        hold = getattr(self.app, "hold_keys", None)
+        if hold is None or not self.row_count or not self.show_cursor \
+                or self.cursor_type == "none":
+            super().action_select_cursor()
+            return
+        hold(self.screen)
+        super().action_select_cursor()
+        self.post_message(self.Chosen(self.screen))
 
     def validate_cursor_coordinate(self, value: Coordinate) -> Coordinate:
         value = super().validate_cursor_coordinate(value)

@@ -1325,6 +1325,54 @@ async def test_the_reallocation_form_fits_a_laptops_screen_title_and_all(demo_st
         assert table.size.height >= 4
 
 
+async def test_a_decision_typed_on_as_enter_opens_its_form_goes_into_its_boxes(
+        cli, new_location, monkeypatch):
+    """Nothing typed is lost (BEX 4: a decision recorded with its rationale): on the
+    manager's waiting list, Enter and the decision typed straight after it, faster than the
+    record and its decision form open, go into the form's boxes in order. The keys read
+    behind Enter went to the list and were lost; a burst once put both texts into the
+    rationale and overwrote "Decided by"."""
+    from textual.widgets import Input, TextArea
+
+    from cintui.app import CintuiApp
+    from cintui.store import access
+    from cintui.store.engine import open_store
+    from tests.casework.test_waiting import closed_with_a_later_visit
+    from tests.screens.test_case_journey import MANAGER, WORKER, set_up
+
+    db = new_location("team.db")
+    set_up(cli, db)
+    monkeypatch.setenv("CINTUI_USER", WORKER)
+    added = cli("child", "add", "--db", db, "--first-name", "Leo", "--last-name", "Ward",
+                "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--worker", WORKER)
+    assert added.code == 0, added.err
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            from cintui.casework import cases
+            leo = cases.find_child(session, "Leo Ward").id
+        closed_with_a_later_visit(store, leo, "Amira Khan")
+    finally:
+        store.close()
+    monkeypatch.setenv("CINTUI_USER", MANAGER)
+    app = CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        post_burst(app, [("enter", None), *((c if c != " " else "space", c)
+                                            for c in "Stays closed"),
+                         ("tab", None), *((c if c != " " else "space", c)
+                                          for c in "A goodbye visit")])
+        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen"
+                    and app.screen.query_one("#rationale", TextArea).text != "")
+        form = app.screen
+        assert form.query_one("#decision", Input).value == "Stays closed"
+        assert form.query_one("#rationale", TextArea).text == "A goodbye visit"
+        assert form.query_one("#by", Input).value == "Tom Hale"
+
+
 async def test_a_visit_after_the_closure_waits_for_the_manager_and_enter_records_a_decision(
         cli, new_location, monkeypatch):
     """TRA, BEX 3: a visit a laptop recorded offline after the case closed on the server is
