@@ -30,7 +30,6 @@ from cintui.domain.plan import (
     PlanAction,
     PlanVersion,
     Service,
-    ended_by_then,
     plan_ended,
 )
 from cintui.domain.policy import PolicyProfile
@@ -274,9 +273,8 @@ def plan_problems(rows, ids: str, params: dict, on: date, wanted: Iterable,
     if not wanted:
         return {}
     versions = load_versions(rows, ids, params)
-    # A plan that ended after `on` was running then: judged as it stood on that day.
-    return {cid: (versions[cid].id, tuple(check_plan(ended_by_then(versions[cid], on), on,
-                                                     jargon, child=first_names.get(cid, ""))))
+    return {cid: (versions[cid].id, tuple(check_plan(versions[cid], on, jargon,
+                                                     child=first_names.get(cid, ""))))
             for cid in wanted if cid in versions}
 
 

@@ -18,7 +18,7 @@ these, the checks (`cintui.domain.plan_checks`) read them.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from cintui.domain.dates import day_words
@@ -68,14 +68,6 @@ def plan_ended(status: str, met_kind: str | None, recommendation: str | None,
     if closed_on is not None and status != "superseded":
         return closed_on, "closure"
     return None, ""
-
-
-def ended_by_then(version: PlanVersion, on: date) -> PlanVersion:
-    """`version` as it stood on `on`: a plan that ended after that day was still running
-    then (a report for a month before the closure reads it as live)."""
-    if version.ended_on is None or version.ended_on <= on:
-        return version
-    return replace(version, ended_on=None, ended_by="")
 
 
 def not_started(reference: str) -> str:

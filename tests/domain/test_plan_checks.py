@@ -474,10 +474,10 @@ def test_an_ended_plan_with_no_needs_had_none_bex_2():
     assert not any("yet" in m or ": say" in m or ": add" in m for m in said)
 
 
-def test_a_plan_ended_after_the_day_a_report_reads_was_running_then_wir_3():
-    """WIR 3: one reading of "has this plan ended, when and how", and a report for a month
-    before the ending judges the plan as it stood then: running, not ended."""
-    from cintui.domain.plan import ended_by_then, plan_ended
+def test_one_reading_of_whether_a_plan_ended_when_and_how_wir_3():
+    """WIR 3, TRA: its final meeting (unless it decided the plan goes on), else, for a
+    version not superseded, the case's closure."""
+    from cintui.domain.plan import plan_ended
 
     assert plan_ended("agreed", "final", "step_down", date(2026, 10, 1), None) == (
         date(2026, 10, 1), "final_meeting")
@@ -486,6 +486,3 @@ def test_a_plan_ended_after_the_day_a_report_reads_was_running_then_wir_3():
     assert plan_ended("superseded", "review", None, date(2026, 10, 1),
                       date(2026, 11, 2)) == (None, "")
     assert plan_ended("agreed", None, None, None, None) == (None, "")
-    ended = replace(good_plan(), ended_on=date(2026, 9, 18), ended_by="closure")
-    assert ended_by_then(ended, date(2026, 8, 31)).ended_on is None
-    assert ended_by_then(ended, date(2026, 9, 30)) == ended
