@@ -688,8 +688,10 @@ class PlanScreen(KeysAsRead, Screen):
         """This episode's first plan, started from the last episode's (TRA: the family need
         not tell their story again); its needs and ratings are reviewed with them."""
         if self._last_plan is None:
+            own = any(not i.earlier for i in self.versions)
             self.notify("L starts a re-referred child's new plan from the last episode's: "
-                        "this episode has its own plan")
+                        + ("this episode has its own plan" if own else
+                           "there is no earlier episode's plan"))
             return
         self.action_new_version(from_last=True)
 
