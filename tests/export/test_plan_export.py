@@ -629,3 +629,19 @@ def test_a_live_plan_failing_checks_keeps_its_draft_mark_bex_3():
     md = export.to_markdown(doc)
     assert "> **DRAFT: this plan fails 1 check.** To sort out before it is final:" in md
     assert "Ended at" not in md
+
+
+def test_the_step_down_packs_plan_says_it_ended_at_the_final_meeting_wir_3():
+    """WIR 3: the step-down pack is built from the final plan, which the final meeting
+    ended; its heading says so with the day in full, as the plan's own copy is marked."""
+    from cintui.export.transfer import StepDownPack, step_down_sections
+
+    plan = replace(leo().version, next_review=None, ended_on=date(2026, 11, 20),
+                   ended_by="final_meeting")
+    pack = StepDownPack(child_name="Leo Marsh", child_reference="DEMO00012", dob=None,
+                        authority="Wirral", worker="Amira Shah", ending={}, why=(),
+                        plan=plan, minutes_decisions=(), minutes_held_on=None, visits=(),
+                        today=TODAY)
+    headings = [h for h, _lines in step_down_sections(pack)]
+    assert ("The plan: v2, agreed 3 November 2026, ended at the final meeting on 20 November "
+            "2026") in headings
