@@ -415,6 +415,8 @@ class ChildScreen(KeysAsRead, Screen):
         if plan is None:
             # A plan started (status CIN plan) and not written says so, as the Summary does
             view.update(first_upper(headline) if headline.startswith("the CIN plan started")
+                        # after a re-referral it names the last episode's plan too
+                        else f"{headline}." if headline.startswith(f"{PLAN_NOT_STARTED}; ")
                         else f"{PLAN_NOT_STARTED} on the record.")
             return
         text = Text()

@@ -83,17 +83,26 @@ class PlanChecksScreen(ModalScreen):
     """
     BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "fix", "Fix it")]
 
-    def __init__(self, found: list[PlanProblem]) -> None:
+    def __init__(self, found: list[PlanProblem], ended: str = "") -> None:
         super().__init__()
         self.found = found
+        self.ended = ended  # "the closure on 18 Sep 2026": a record, not re-opened to fix
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checks-box"):
-            yield Static(Text.assemble(
-                ("Plan checks (WIR 2.3, BEX 3): ", "bold"),
-                (f"{len(self.found)} to look at", "bold yellow"),
-                " (exports carry a DRAFT mark until fixed). Enter opens the form to fix the "
-                "highlighted one, at its field."), id="checks-title")
+            if self.ended:  # WIR 3, TRA
+                title = Text.assemble(
+                    ("Plan checks (WIR 2.3, BEX 3): ", "bold"),
+                    (f"{len(self.found)} lacking when it ended", "bold yellow"),
+                    f". The plan ended at {self.ended}: a record, not re-opened to fix; "
+                    "its copies are marked as ended, not DRAFT.")
+            else:
+                title = Text.assemble(
+                    ("Plan checks (WIR 2.3, BEX 3): ", "bold"),
+                    (f"{len(self.found)} to look at", "bold yellow"),
+                    " (exports carry a DRAFT mark until fixed). Enter opens the form to fix "
+                    "the highlighted one, at its field.")
+            yield Static(title, id="checks-title")
             yield OptionList(*(Option(Text.assemble(("• ", "bold yellow"), p.message),
                                       id=str(i)) for i, p in enumerate(self.found)),
                              id="checks")
@@ -157,6 +166,8 @@ class PlanScreen(KeysAsRead, Screen):
         as_read("i", "all_details", "The plan's details, whole", show=False),
         as_read("g", "agree", "Agree"),
         as_read("n", "new_version", "New version", show=False),  # a change starts one
+        # After a re-referral: this episode's plan begun from the last one (TRA).
+        as_read("L", "from_last", "Start from the last plan", show=False),
         as_read("w", "what_changed", "What changed", show=False),
         as_read("x", "export", "Export", show=False),
         as_read("b", "early_review", "Bring review forward", show=False),  # BEX 3
@@ -248,14 +259,31 @@ class PlanScreen(KeysAsRead, Screen):
     def _next_can_start(self) -> bool:
         """The newest version is agreed: a change starts the next one (no need to press n)."""
         v = self.version
-        return (v is not None and v.status != "draft"
+        return (v is not None and v.status != "draft" and not self._earlier
                 and not any(i.number > v.number for i in self.versions))
+
+    @property
+    def _earlier(self) -> bool:
+        """The version shown is an earlier episode's (before a re-referral): history."""
+        v = self.version
+        return v is not None and any(i.id == v.id and i.earlier for i in self.versions)
+
+    @property
+    def _last_plan(self):
+        """The last episode's plan, when this episode has none yet (`L` starts from it)."""
+        if any(not i.earlier for i in self.versions):
+            return None
+        return next((i for i in self.versions if i.earlier and i.status == "agreed"), None)
 
     def _ensure_draft(self) -> bool:
         """An editing key on the plan in force starts the next version, a draft copied from
         it, then goes on; on an older version it says why nothing happens."""
         if self.editable:
             return True
+        if self._earlier:  # DOMAIN.md §7: a re-referral's new episode has its own plan
+            self.notify("This is an earlier episode's plan, read-only: n writes this "
+                        "episode's plan; L starts it from the last plan")
+            return False
         if not self._next_can_start:
             self.notify("This is an older version, read-only: ] goes to the newest")
             return False
@@ -268,13 +296,21 @@ class PlanScreen(KeysAsRead, Screen):
         title.append(f"{self.child_name}: CIN plan", style="bold")
         if v is None and self.not_started:
             title.append("  ·  not started: the line manager authorises it first")
+            if self._last_plan is not None:  # after a re-referral
+                title.append(f"  ·  [ reads the last episode's plan (v{self._last_plan.number})")
+        elif v is None and self._last_plan is not None:
+            title.append(f"  ·  no plan for this episode yet: n writes one; L starts it from "
+                         f"the last plan (v{self._last_plan.number}, [ reads it)")
         elif v is None:
             title.append("  ·  no plan yet: press n to start one")
         else:
             info = next(i for i in self.versions if i.id == v.id)
             title.append(f"  ·  {info.label}")
             newer = [i for i in self.versions if i.number > v.number]
-            if v.status != "draft" and not newer and self.ended:
+            if info.earlier:
+                title.append(f"  ·  ended at {v.ended_where or 'the closure'}: read-only",
+                             style="italic")
+            elif v.status != "draft" and not newer and self.ended:
                 where = ENDED_BY[v.ended_by or "final_meeting"]  # a closure ends it too
                 title.append(f"  ·  ended at {where}: no further review", style="italic")
             elif v.status != "draft" and not newer:
@@ -403,16 +439,25 @@ class PlanScreen(KeysAsRead, Screen):
             brief.update(Text("Plan checks: ✓ no problems", style="green"))
             return
         brief.update(Text.assemble(
-            ("Plan checks: ", "bold"), (f"{len(found)} to look at", "bold yellow"),
+            ("Plan checks: ", "bold"), (self._count_words(found), "bold yellow"),
             (" (k lists them)" if len(found) > 1 else ""),
             f" · {found[0].message}", no_wrap=True, overflow="ellipsis"))
         box.update(self._checks_text(found))
 
-    @staticmethod
-    def _checks_text(found) -> Text:
+    def _count_words(self, found) -> str:
+        """"5 to look at"; on an ended plan (WIR 3, TRA), what it lacked then, not a to-do."""
+        if self.version is not None and self.version.ended_on is not None:
+            return f"{len(found)} lacking when it ended"
+        return f"{len(found)} to look at"
+
+    def _checks_text(self, found) -> Text:
         t = Text()
-        t.append(f"{len(found)} to look at (exports carry a DRAFT mark until fixed)\n\n",
-                 style="bold")
+        if self.version is not None and self.version.ended_on is not None:
+            t.append(f"{self._count_words(found)} (ended at {self.version.ended_where}: its "
+                     "copies are marked as ended, not DRAFT)\n\n", style="bold")
+        else:
+            t.append(f"{len(found)} to look at (exports carry a DRAFT mark until fixed)\n\n",
+                     style="bold")
         for p in found:
             t.append("• ", style="bold yellow")
             t.append(f"{p.message}\n")
@@ -431,7 +476,7 @@ class PlanScreen(KeysAsRead, Screen):
                 ("Plan checks (WIR 2.3, BEX 3): ", "bold"),
                 ("✓ No problems: clear, SMART and in plain words.", "green"))))
             return
-        self.app.push_screen(PlanChecksScreen(found), self._fix)
+        self.app.push_screen(PlanChecksScreen(found, self.version.ended_where), self._fix)
 
     def _fix(self, problem: PlanProblem | None) -> None:
         """The form a plan check is fixed in, at its field: the plan's details, the need
@@ -639,11 +684,24 @@ class PlanScreen(KeysAsRead, Screen):
             return
         self.load(self.version_id, cursor)
 
-    def action_new_version(self, cursor: int = 0) -> None:
+    def action_from_last(self) -> None:
+        """This episode's first plan, started from the last episode's (TRA: the family need
+        not tell their story again); its needs and ratings are reviewed with them."""
+        if self._last_plan is None:
+            own = any(not i.earlier for i in self.versions)
+            self.notify("L starts a re-referred child's new plan from the last episode's: "
+                        + ("this episode has its own plan" if own else
+                           "there is no earlier episode's plan"))
+            return
+        self.action_new_version(from_last=True)
+
+    def action_new_version(self, cursor: int = 0, from_last: bool = False) -> None:
         app = self.app
+        last = self._last_plan
         try:
             with app.store.session(app.actor) as session:
-                vid = plans.start_version(session, self.child_id, app.today, by=self._by)
+                vid = plans.start_version(session, self.child_id, app.today, by=self._by,
+                                          from_last=from_last)
         except (plans.PlanNotStarted, plans.PlanEnded) as exc:
             # Said where the plan's details are, whole: no draft opened.
             said = ("Not started, nothing written" if isinstance(exc, plans.PlanNotStarted)
@@ -654,13 +712,22 @@ class PlanScreen(KeysAsRead, Screen):
             self.app.bell()
             return
         self.load(vid, cursor)
-        self.notify("Version 1: the child's first plan, a draft to edit" if
-                    self.version.number == 1 else
-                    f"Version {self.version.number}: a draft to edit, started from version "
-                    f"{self.version.number - 1}")
+        number = self.version.number
+        if last is not None:  # DOMAIN.md §7: the new episode's own plan
+            self.notify(f"Version {number}: this episode's plan, a draft to edit, "
+                        + (f"started from the last plan (v{last.number})" if from_last else
+                           f"new (the last plan, v{last.number}, is in the history: [)"))
+        else:
+            self.notify("Version 1: the child's first plan, a draft to edit" if number == 1
+                        else f"Version {number}: a draft to edit, started from version "
+                        f"{number - 1}")
 
     def action_other_version(self, step: int) -> None:
-        if not self.versions or self.version is None:
+        if not self.versions:
+            return
+        if self.version is None:  # a re-referred child's new episode: [ reads the last plan
+            if step > 0:
+                self.load(self.versions[0].id, 0)
             return
         order = [v.id for v in self.versions]  # newest first
         i = order.index(self.version.id) + step
@@ -698,7 +765,8 @@ class PlanScreen(KeysAsRead, Screen):
         stem = config.unused_stem(folder, f"{doc.child_reference}-plan-v{doc.version.number}")
         written = [plan_export.write(doc, folder / f"{stem}.{fmt}", fmt)
                    for fmt in ("pdf", "docx")]
-        mark = f" (DRAFT: {counted(len(doc.problems), 'check')} to fix)" if doc.problems else ""
+        mark = (f" (ended at {doc.version.ended_where})" if doc.ended else
+                f" (DRAFT: {counted(len(doc.problems), 'check')} to fix)" if doc.problems else "")
         tell_written(self, "Exported" + mark + ":\n" + "\n".join(str(p) for p in written),
                      plan_export.pdf_unshown(doc))
 

@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from cintui.casework.lookup import Rows, _date, _visit_day, as_uuid, rows_from, store_policy
+from cintui.casework.lookup import (
+    Rows,
+    _date,
+    _visit_day,
+    as_uuid,
+    of_earlier_episode,
+    rows_from,
+    store_policy,
+)
 from cintui.domain.child import age_years, describe_age
 from cintui.domain.consent import ConsentFact, service_consent
 from cintui.domain.dates import day_short
@@ -97,13 +105,15 @@ ORDER BY s.decided_on, s.created_at
 # plan not yet agreed), its R/A/G counts, and its Amber or Red needs that break WIR 2.3
 # (no action at all, or an action without an owner or a date). Each part is read from an
 # index alone (revision 0026): the versions' and needs' texts are never opened.
-_PLANS = """
+_PLANS = ("""
 WITH pick AS (
     SELECT c.id AS child_id, COALESCE(
         (SELECT p.id FROM plan_version AS p
-         WHERE p.child_id = c.id AND p.status = 'agreed' ORDER BY p.number DESC LIMIT 1),
+         WHERE p.child_id = c.id AND p.status = 'agreed' AND NOT """ + of_earlier_episode("p")
+    + """ ORDER BY p.number DESC LIMIT 1),
         (SELECT p.id FROM plan_version AS p
-         WHERE p.child_id = c.id AND p.status <> 'superseded' ORDER BY p.number DESC LIMIT 1)
+         WHERE p.child_id = c.id AND p.status <> 'superseded' AND NOT """
+    + of_earlier_episode("p") + """ ORDER BY p.number DESC LIMIT 1)
     ) AS version_id
     FROM child AS c WHERE c.id IN ({ids})
 )
@@ -119,7 +129,7 @@ SELECT k.child_id,
 FROM pick AS k LEFT JOIN plan_need AS n ON n.version_id = k.version_id
 WHERE k.version_id IS NOT NULL
 GROUP BY k.child_id
-"""
+""")
 # Visits typed but not finalised (drafts survive a crash; the caseload says one is waiting).
 _DRAFTS = "SELECT DISTINCT child_id FROM draft WHERE kind = 'visit' AND child_id IN ({ids})"
 

@@ -15,6 +15,7 @@ from cintui.casework.lookup import (  # noqa: F401 - resolve_scope, UnknownScope
     LATEST_CHANGE,
     OPEN_WORRIES,
     UnknownScope,
+    of_earlier_episode,
     resolve_scope,
     rows_from,
     uuid_text,
@@ -41,11 +42,13 @@ from cintui.domain.no_change import no_positive_change
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.text import first_upper
 
-# The actions of the plan in force (the newest agreed version), still open, dated by `until`.
+# The actions of the plan in force (the newest agreed version of the current episode: an
+# earlier episode's, before a re-referral, is history), still open, dated by `until`.
 ACTIONS_SQL = """
 WITH ranked AS (
     SELECT id, child_id, ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY number DESC) AS pick
-    FROM plan_version WHERE status = 'agreed' AND child_id IN ({ids})
+    FROM plan_version AS v WHERE status = 'agreed' AND child_id IN ({ids})
+      AND NOT """ + of_earlier_episode("v") + """
 )
 SELECT r.child_id, a.what, a.who, a.by_when, a.status, n.key, n.now
 FROM ranked AS r

@@ -25,6 +25,7 @@ from cintui.casework import steps as case_steps
 from cintui.casework.decisions import Decider, EndingError, NewDecision  # noqa: F401 (re-export)
 from cintui.casework.lookup import EpisodeRow
 from cintui.domain import endings as rules
+from cintui.domain import plan as plan_rules
 from cintui.domain import steps as step_rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years, is_unborn
@@ -662,13 +663,18 @@ def summary_document(session: Session, child_id: uuid.UUID, today: date):
         raise EndingError("closure", "no closure has been recommended for this child")
     state = closure_state(session, child_id, today)
     plan = plans.current_plan(session, child_id)
+    episode = cases.current_episode(session, child_id)
     return ClosureSummary(
         child_name=child.full_name, child_reference=child.reference, dob=child.dob,
         status=child.status, ending=state.ending, notify_by=state.notify_by,
         checklist=state.checklist, decisions=tuple(list_decisions(session, child_id)),
         episodes=tuple(e.as_json() for e in episodes(session, child_id)),
         plan_needs=tuple((n.rag, n.now, n.outcome) for n in plan.needs) if plan else (),
-        plan_headline=plan.headline if plan else "No plan", today=today)
+        plan_headline=plan.headline if plan else "", today=today,
+        plan_words=plan_rules.at_closure_words(
+            len(plan.needs) if plan else 0,
+            ended=bool(plan.ended_on if plan else episode and episode.closure_date),
+            started=episode.cin_plan_start if episode else None, has_plan=plan is not None))
 
 
 __all__ = [

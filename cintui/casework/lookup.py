@@ -138,13 +138,17 @@ class PlanNotWritten(PlanError):
     """The CIN plan is started (the manager's authorisation) but no version is written:
     nothing to show or check yet (`domain.plan.PLAN_NOT_WRITTEN`)."""
 
-    def __init__(self, reference: str, started: date) -> None:
+    def __init__(self, reference: str, started: date, before: str = "") -> None:
         from cintui.domain.plan import not_written
 
         self.reference, self.started = reference, started
         self.next_step = (f"write it in the app's plan editor: p on the record, then n; or "
                           f"start its draft with cintui plan exit {reference} --good-enough "
                           "TEXT")
+        if before:  # after a re-referral: L in the editor starts it from the last plan
+            self.next_step = ("write it in the app's plan editor: p on the record, then n, "
+                              "or L to start from the last plan; or start its draft with "
+                              f"cintui plan exit {reference} --good-enough TEXT{before}")
         super().__init__("plan", f"{reference}: {not_written(started, self.next_step)}")
 
 
@@ -302,6 +306,19 @@ def find_child(source, query: str) -> ChildRow:
 
 
 _OF_CHILD = "child_id = (SELECT id FROM child WHERE reference = :reference)"
+
+
+def of_earlier_episode(v: str) -> str:
+    """SQL: plan version `v` (an alias) is an earlier episode's: an episode closed on or after
+    it was begun (`CLOSED_ON`), and another was referred since (a re-referral opens a new
+    episode, DOMAIN.md §7; WAR 3.4). Never the plan in force: the new episode's work has its
+    own assessment and plan; the old one stays in the history, read as ended at the closure."""
+    return ("EXISTS (SELECT 1 FROM episode AS pe JOIN episode AS pf ON pf.child_id = "
+            "pe.child_id AND pf.id <> pe.id AND pf.referral_date >= pe.closure_date "
+            f"WHERE pe.child_id = {v}.child_id AND pe.closure_date >= "
+            f"COALESCE({v}.created_on, {v}.agreed_on))")
+
+
 _CURRENT_EPISODE = f"""
 SELECT id, referral_date, assessment_started, assessment_completed, initial_home_visit,
        support_started, cin_plan_start, closure_decided, family_told_of_closure,
@@ -314,8 +331,9 @@ _FINAL_VISITS = ("SELECT visited_at, child_seen, seen_alone, kind FROM visit "
                  f"WHERE {_OF_CHILD} AND status = 'final'")
 # The visit frequency agreed in the plan in force in the episode (BEX 3, TRA).
 _AGREED_VISITS = f"""
-SELECT agreed_on, visit_every_amount, visit_every_unit FROM plan_version
-WHERE {_OF_CHILD} AND status = 'agreed' ORDER BY number DESC
+SELECT agreed_on, visit_every_amount, visit_every_unit FROM plan_version AS v
+WHERE v.{_OF_CHILD} AND v.status = 'agreed' AND NOT {of_earlier_episode("v")}
+ORDER BY v.number DESC
 """
 _MEETINGS = f"""
 SELECT held_on, kind, next_review, minutes_circulated, plan_circulated, held
@@ -336,6 +354,7 @@ OPEN_WORRIES = """
 WITH pick AS (
     SELECT c.id AS child_id,
            (SELECT p.id FROM plan_version AS p WHERE p.child_id = c.id AND p.status = 'agreed'
+            AND NOT """ + of_earlier_episode("p") + """
             ORDER BY p.number DESC LIMIT 1) AS version_id
     FROM child AS c WHERE c.id IN ({ids})
 )
@@ -434,19 +453,22 @@ class VersionInfo(Record):
     agreed_at: str
     agreed_by: str
     needs: int
+    earlier: bool = False  # an earlier episode's (`of_earlier_episode`): history, not in force
 
     @property
     def label(self) -> str:
+        before = ", an earlier episode's" if self.earlier else ""
         if self.status == "agreed":
             where = self.agreed_at or self.agreed_by
             return f"v{self.number} agreed {day_words(self.agreed_on)}" + (
-                f" ({where})" if where else "")
-        return f"v{self.number} {self.status}, started {day_words(self.created_on)}"
+                f" ({where})" if where else "") + before
+        return f"v{self.number} {self.status}, started {day_words(self.created_on)}{before}"
 
 
 _VERSIONS = f"""
 SELECT v.id, v.number, v.status, v.created_on, v.agreed_on, v.agreed_at, v.agreed_by,
-       (SELECT count(*) FROM plan_need AS n WHERE n.version_id = v.id)
+       (SELECT count(*) FROM plan_need AS n WHERE n.version_id = v.id),
+       CASE WHEN {of_earlier_episode("v")} THEN 1 ELSE 0 END
 FROM plan_version AS v WHERE v.{_OF_CHILD} ORDER BY v.number DESC
 """
 # The closure that ended plan version `v` (WIR 3, TRA: the plan in force ends with the
@@ -482,14 +504,16 @@ ORDER BY rated_on, created_at
 def plan_versions(source, reference: str) -> list[VersionInfo]:
     """Every version of the child's plans, newest first."""
     return [VersionInfo(as_uuid(vid), number, status, _date(created), _date(agreed), at or "",
-                        by or "", needs)
-            for vid, number, status, created, agreed, at, by, needs
+                        by or "", needs, bool(earlier))
+            for vid, number, status, created, agreed, at, by, needs, earlier
             in rows_from(source)(_VERSIONS, {"reference": reference})]
 
 
 def in_force(versions: list[VersionInfo]) -> VersionInfo | None:
     """The plan in force: the newest agreed version, else the newest draft (a first plan not
-    yet agreed)."""
+    yet agreed), of the child's current episode (an earlier episode's plan, before a
+    re-referral, is history)."""
+    versions = [v for v in versions if not v.earlier]
     agreed = [v for v in versions if v.status == "agreed"]
     return agreed[0] if agreed else next((v for v in versions if v.status == "draft"), None)
 
@@ -546,16 +570,10 @@ def plan_version(source, reference: str, number: int) -> PlanVersion | None:
 
 def ended(status: str, met_kind: str | None, recommendation: str | None, met_on,
           closed_on) -> tuple[date | None, str]:
-    """When and by what a version's plan ended (WIR 3, TRA), as (day, `ENDED_BY` key), or
-    (None, ""): the final meeting it was agreed at, else, for the plan in force (not a
-    superseded version), the case's closure (`CLOSED_ON`)."""
-    from cintui.domain.plan import ends_plan_at
+    """`domain.plan.plan_ended` for the days as the store gives them."""
+    from cintui.domain.plan import plan_ended
 
-    if ends_plan_at(met_kind or "", recommendation):
-        return _date(met_on), "final_meeting"
-    if closed_on is not None and status != "superseded":
-        return _date(closed_on), "closure"
-    return None, ""
+    return plan_ended(status, met_kind, recommendation, _date(met_on), _date(closed_on))
 
 
 def check_plan(version: PlanVersion, today: date) -> list:
@@ -586,15 +604,22 @@ def plan_document(source, reference: str, today: date, *, number: int | None = N
     first, last, dob, expected, worker = found[0]
     name, dob, expected = f"{first} {last}".strip(), _date(dob), _date(expected)
     if number is None:
-        chosen = in_force(plan_versions(rows, reference))
+        every = plan_versions(rows, reference)
+        chosen = in_force(every)
         if chosen is None:
+            # A re-referral's new episode has no plan of its own yet (DOMAIN.md §7): the last
+            # episode's stays readable by its version.
+            last = next((v for v in every if v.earlier and v.status == "agreed"), None)
+            before = (f" (the last episode's plan: cintui plan show {reference} --version "
+                      f"{last.number})" if last else "")
             episode = rows(_CURRENT_EPISODE, {"reference": reference})
             started = _date(episode[0][6]) if episode else None
             if started is not None and episode[0][12] is None:  # started, open, not written
-                raise PlanNotWritten(reference, started)
-            raise PlanError("plan", f"{name} ({reference}) has no plan yet: the manager's "
+                raise PlanNotWritten(reference, started, before)
+            raise PlanError("plan", f"{name} ({reference}) has no plan "
+                            f"{'for this episode ' if last else ''}yet: the manager's "
                             f"authorisation starts it (cintui plan start {reference} "
-                            "--authorised-by MANAGER)")
+                            f"--authorised-by MANAGER){before}")
         number = chosen.number
     version = plan_version(rows, reference, number)
     if version is None:

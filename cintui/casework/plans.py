@@ -58,7 +58,8 @@ def current_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | Non
 
 
 def draft_version_id(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
-    return next((v.id for v in versions(session, child_id) if v.status == "draft"), None)
+    return next((v.id for v in versions(session, child_id)
+                 if v.status == "draft" and not v.earlier), None)
 
 
 def load_version(session: Session, version_id: uuid.UUID) -> PlanVersion:
@@ -128,8 +129,22 @@ def _draft_row(session: Session, version_id: uuid.UUID) -> m.PlanVersion:
 
 
 def _newest_version(session: Session, child_id: uuid.UUID) -> m.PlanVersion | None:
-    return session.exec(select(m.PlanVersion).where(m.PlanVersion.child_id == child_id)
-                        .order_by(col(m.PlanVersion.number).desc())).first()
+    """The newest version of the current episode's plan: an earlier episode's, before a
+    re-referral (`lookup.of_earlier_episode`), is its history, not this episode's plan."""
+    earlier = {v.id for v in versions(session, child_id) if v.earlier}
+    return next((v for v in session.exec(
+        select(m.PlanVersion).where(m.PlanVersion.child_id == child_id)
+        .order_by(col(m.PlanVersion.number).desc())) if v.id not in earlier), None)
+
+
+def last_earlier_plan(session: Session, child_id: uuid.UUID) -> VersionInfo | None:
+    """The plan the last episode ended with (before a re-referral), when the current episode
+    has no plan of its own yet: what a new plan may start from, so the family need not tell
+    their story again (TRA)."""
+    found = versions(session, child_id)
+    if any(not v.earlier for v in found):
+        return None
+    return next((v for v in found if v.earlier and v.status == "agreed"), None)
 
 
 def next_version_basis(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
@@ -202,13 +217,16 @@ def _ended_at_closure(session: Session, child_id: uuid.UUID,
 
 
 def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = "", *,
-                  at_meeting: bool = False) -> uuid.UUID:
+                  at_meeting: bool = False, from_last: bool = False) -> uuid.UUID:
     """The draft to edit: the existing draft, else a new version copied from the latest
     (needs and actions keep their keys, so RAG history and the diff follow them), else a
     first, empty plan for the child's current episode, once the plan is started (TRA: the
     line manager authorises it first; PlanNotStarted otherwise, nothing written). A plan
     that ended at a final meeting is not re-opened (PlanEnded), but by a meeting held after
-    it (`at_meeting`: its minutes agree the next version)."""
+    it (`at_meeting`: its minutes agree the next version). After a re-referral the new
+    episode's first plan is a fresh one (DOMAIN.md §7: a new episode), numbered on from the
+    child's versions; `from_last` starts it from the plan the last episode ended with
+    (`last_earlier_plan`), its needs, ratings and actions to review with the family."""
     existing = draft_version_id(session, child_id)
     if existing:
         return existing
@@ -227,26 +245,41 @@ def start_version(session: Session, child_id: uuid.UUID, today: date, by: str = 
         plan = m.Plan(child_id=child_id, episode_id=episode.id if episode else None)
         session.add(plan)
         worker = session.get(m.Worker, child.worker_id) if child.worker_id else None
-        draft = m.PlanVersion(plan_id=plan.id, child_id=child_id, number=1, created_on=today,
+        # Versions are numbered per child: an earlier episode's plan keeps its numbers.
+        number = (session.exec(select(func.max(m.PlanVersion.number)).where(
+            m.PlanVersion.child_id == child_id)).first() or 0) + 1
+        last = last_earlier_plan(session, child_id) if from_last else None
+        if from_last and last is None:
+            raise PlanError("plan", f"{child.reference} has no earlier episode's plan to "
+                            "start from")
+        draft = m.PlanVersion(plan_id=plan.id, child_id=child_id, number=number,
+                              created_on=today,
                               lead_professional=worker.name if worker else by,
                               next_review=_review_set(session, child_id, episode, today))
+        if last is not None:
+            _copy_details(session.get(m.PlanVersion, last.id), draft)
+            draft.next_review = _review_set(session, child_id, episode, today)
         session.add(draft)
+        if last is not None:
+            _write_content(session, draft, load_version(session, last.id))
         session.flush()
         return draft.id
     source = load_version(session, latest.id)
-    draft = m.PlanVersion(
-        plan_id=latest.plan_id, child_id=child_id, number=latest.number + 1,
-        created_on=today, objectives=latest.objectives,
-        lead_professional=latest.lead_professional,
-        review_arrangements=latest.review_arrangements, next_review=latest.next_review,
-        childs_views=latest.childs_views, lived_experience=latest.lived_experience,
-        visit_every_amount=latest.visit_every_amount, visit_every_unit=latest.visit_every_unit,
-        bottom_lines=latest.bottom_lines, if_not_met=latest.if_not_met,
-        good_enough=latest.good_enough)
+    draft = m.PlanVersion(plan_id=latest.plan_id, child_id=child_id, number=latest.number + 1,
+                          created_on=today)
+    _copy_details(latest, draft)
     session.add(draft)
     _write_content(session, draft, source)
     session.flush()
     return draft.id
+
+
+def _copy_details(source: m.PlanVersion, draft: m.PlanVersion) -> None:
+    """The plan-wide statements (WIR 2.7; BEX 3; STO 6.3) a next version starts from."""
+    for name in ("objectives", "lead_professional", "review_arrangements", "next_review",
+                 "childs_views", "lived_experience", "visit_every_amount", "visit_every_unit",
+                 "bottom_lines", "if_not_met", "good_enough"):
+        setattr(draft, name, getattr(source, name))
 
 
 def _review_set(session: Session, child_id: uuid.UUID, episode, today: date) -> date | None:
@@ -511,16 +544,26 @@ def _ended(session: Session, row: m.PlanVersion) -> tuple[date | None, str]:
 
 
 def headline(session: Session, child_id: uuid.UUID) -> str:
-    """The Summary's plan line: the plan in force, and a draft in progress if there is one."""
-    found = versions(session, child_id)
+    """The Summary's plan line: the plan in force, and a draft in progress if there is one
+    (of the current episode: an earlier episode's plan is history)."""
+    every = versions(session, child_id)
+    found = [v for v in every if not v.earlier]
     if not found:
+        # After a re-referral (DOMAIN.md §7): the last episode's plan, history, named.
+        last = next((v for v in every if v.status == "agreed"), None)
+        before = ""
+        if last is not None:
+            ended = load_version(session, last.id).ended_where
+            before = (f"; the last episode's plan, v{last.number}, ended at {ended} (p, "
+                      "then [ reads it)")
         episode = cases.current_episode(session, child_id)
         if episode is not None and episode.cin_plan_start and episode.closure_date is None:
             # Started (the manager's authorisation, `cintui plan start`) but not written:
             # "No plan yet ... starts one" beside "CIN plan: started" read as a contradiction.
-            return plan_rules.not_written(episode.cin_plan_start,
-                                          "p opens the plan; n there writes it")
-        return plan_rules.PLAN_NOT_STARTED
+            return plan_rules.not_written(
+                episode.cin_plan_start, "p opens the plan; n there writes it"
+                + ("; L starts it from the last plan" if last else "")) + before
+        return plan_rules.PLAN_NOT_STARTED + before
     agreed = [v for v in found if v.status == "agreed"]
     draft = next((v for v in found if v.status == "draft"), None)
     chosen = agreed[0] if agreed else draft

@@ -15,10 +15,23 @@ from collections.abc import Iterable
 from datetime import date
 
 from cintui.casework.caseload import store_policy
-from cintui.casework.lookup import _date, _visit_day, rows_from, team_meant
+from cintui.casework.lookup import (
+    CLOSED_ON,
+    _date,
+    _visit_day,
+    of_earlier_episode,
+    rows_from,
+    team_meant,
+)
 from cintui.domain.calendar import WorkingCalendar, england_calendar
 from cintui.domain.fgc import FgcFact
-from cintui.domain.plan import Need, PlanAction, PlanVersion, Service, ends_plan_at
+from cintui.domain.plan import (
+    Need,
+    PlanAction,
+    PlanVersion,
+    Service,
+    plan_ended,
+)
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.reports import (
     ChildFacts,
@@ -62,18 +75,22 @@ _MEETINGS = """
 SELECT child_id, kind, held_on, next_review, minutes_circulated, plan_circulated
 FROM meeting WHERE held AND held_on <= :end AND child_id IN ({ids})
 """
-# The plan in force per child: its newest agreed version; then that version's parts.
+# The plan in force per child: its newest agreed version of the current episode (an earlier
+# episode's, before a re-referral, is history); then that version's parts.
 _CURRENT = """
 WITH ranked AS (
     SELECT id, child_id, ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY number DESC) AS pick
-    FROM plan_version WHERE status = 'agreed' AND child_id IN ({ids})
+    FROM plan_version AS v WHERE status = 'agreed' AND child_id IN ({ids})
+      AND NOT """ + of_earlier_episode("v") + """
 )
 """
-_VERSIONS = _CURRENT + """
+# Whether and how each plan ended (WIR 3, TRA): its final meeting, else the closure
+# (`lookup.CLOSED_ON`), read by the one domain rule (`plan.plan_ended`) the screens use.
+_VERSIONS = _CURRENT + f"""
 SELECT v.id, v.child_id, v.number, v.status, v.created_on, v.agreed_on, v.objectives,
        v.lead_professional, v.review_arrangements, v.next_review, v.childs_views,
        v.lived_experience, v.bottom_lines, v.if_not_met, v.good_enough,
-       mt.kind, mt.recommendation, mt.held_on
+       mt.kind, mt.recommendation, mt.held_on, {CLOSED_ON} AS closed_on
 FROM ranked AS r JOIN plan_version AS v ON v.id = r.id
 LEFT JOIN meeting AS mt ON mt.id = v.meeting_id WHERE r.pick = 1
 """
@@ -211,14 +228,16 @@ def load_versions(rows, ids: str, params: dict) -> dict:
     out: dict = {}
     for (vid, cid, number, status, created, agreed, objectives, lead, review, nxt, views,
          lived, bottom_lines, if_not_met, good_enough, met_kind, recommendation,
-         held_on) in rows(_VERSIONS.format(ids=ids), params):
+         held_on, closed_on) in rows(_VERSIONS.format(ids=ids), params):
+        ended_on, ended_by = plan_ended(status, met_kind, recommendation, _date(held_on),
+                                        _date(closed_on))
         out[cid] = PlanVersion(
             number=number, status=status, created_on=_date(created), agreed_on=_date(agreed),
             objectives=objectives or "", lead_professional=lead or "",
             review_arrangements=review or "", next_review=_date(nxt), childs_views=views or "",
             lived_experience=lived or "", bottom_lines=bottom_lines or "",
             if_not_met=if_not_met or "", good_enough=good_enough or "",
-            ended_on=_date(held_on) if ends_plan_at(met_kind, recommendation) else None,
+            ended_on=ended_on, ended_by=ended_by,
             services=tuple(services.get(vid, ())),
             needs=tuple(needs.get(vid, ())), id=_uuid(vid))
     return out

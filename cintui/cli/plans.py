@@ -52,7 +52,7 @@ def _plan_document(read, child: str, now: date, number: int | None, final: bool)
 
     record = lookup.find_child(read, child)
     doc = lookup.plan_document(read, record.reference, now, number=number, final=final)
-    if final and doc.problems:
+    if final and doc.draft:  # an ended plan is a record, marked as ended, never DRAFT
         from cintui.domain.text import counted
 
         raise CliError(f"{record.reference}: not final, the plan fails "
@@ -106,6 +106,8 @@ def plan_show(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         graded = gcp2.for_need(doc.gcp2, n.key)
         if graded:
             console.print(f"Need {i}: {escape(gcp2.need_line(graded[0], graded[1:]))}")
+    if doc.problems and v.ended_on:  # WIR 3, TRA: a record, not a to-do
+        console.print(plan_export.LACKED)
     for problem in doc.problems:
         console.print(f"• {escape(problem)}")
 
@@ -129,6 +131,10 @@ def plan_check(ctx: typer.Context, child: ChildArg, db: DbOption = None,
         _echo_json({"reference": doc.child_reference, "version": doc.version.number,
                     "passes": not doc.problems, "problems": list(doc.problems)})
     elif doc.problems:
+        if doc.ended:  # WIR 3, TRA: not re-opened to be fixed; what it lacked, for QA
+            typer.echo(f"{doc.child_reference} plan v{doc.version.number} ended at "
+                       f"{doc.version.ended_where}; it is not re-opened. When it ended, it "
+                       "lacked:")
         for problem in doc.problems:
             typer.echo(f"• {problem}")
     else:
@@ -168,7 +174,8 @@ def export_plan(ctx: typer.Context, child: ChildArg,
         doc = _plan_document(read, child, now, version, final)
     written = _output_file(output, f"{doc.child_reference}-plan-v{doc.version.number}", fmt)
     plan_export.write(doc, written, fmt)
-    mark = "" if not doc.draft else " (DRAFT)"
+    mark = (" (DRAFT)" if doc.draft else
+            f" (ended at {doc.version.ended_where})" if doc.ended else "")
     typer.echo(f"Wrote {doc.child_reference} plan v{doc.version.number}{mark} to {written}")
     if fmt == "pdf" and (note := plan_export.unshown_note(plan_export.pdf_unshown(doc))):
         typer.echo(note, err=True)
@@ -204,7 +211,7 @@ def export_plans(ctx: typer.Context,
     # failing: (reference, name, checks) of the plans failing a check, not written when
     # final; stale: their DRAFTs an earlier run left in the folder; boxes: the children
     # whose PDF shows □ for a character
-    failing, stale, boxes = [], [], []
+    failing, stale, boxes, ended = [], [], [], []
     with _open(ctx, db) as store:
         with store.read() as session:
             ids = plans.children_with_plans(session, worker=worker, team=team)
@@ -226,7 +233,9 @@ def export_plans(ctx: typer.Context,
                     with store.read() as session:
                         doc = plans.plan_document(session, child_id, now, final=final)
                     path = output / f"{doc.child_reference}-plan-v{doc.version.number}.{fmt}"
-                    if doc.problems:
+                    if doc.ended:  # WIR 3, TRA: marked as ended, never DRAFT
+                        ended.append(doc.child_reference)
+                    elif doc.problems:
                         failing.append((doc.child_reference, doc.child_name,
                                         len(doc.problems)))
                         if final:  # never a DRAFT among the copies to circulate
@@ -265,6 +274,13 @@ def export_plans(ctx: typer.Context,
             typer.echo(f"Not to circulate: {output} still has the earlier DRAFT"
                        f"{'s' if len(stale) > 1 else ''} {', '.join(stale[:10])}"
                        f"{', …' if len(stale) > 10 else ''}")
+    elif ids and ended:  # the ended plans are records: marked as ended, not DRAFT
+        fails = f"; {len(failing)} fail checks: {refs}" if failing else ""
+        named = ", ".join(ended[:10]) + (", …" if len(ended) > 10 else "")
+        typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output}: "
+                   f"{len(ids) - len(ended)} marked DRAFT (--final for the copies to "
+                   f"circulate{fails}), {len(ended)} marked as ended at their final meeting "
+                   f"or closure: {named}")
     elif ids:
         fails = f"; {len(failing)} fail checks: {refs}" if failing else ""
         typer.echo(f"Wrote {counted(len(ids), 'plan')} to {output}, each marked DRAFT "

@@ -56,6 +56,20 @@ def ends_plan_at(kind: str, recommendation: str | None) -> bool:
     return kind == "final" and (recommendation or "") != "continue"
 
 
+def plan_ended(status: str, met_kind: str | None, recommendation: str | None,
+               met_on: date | None, closed_on: date | None) -> tuple[date | None, str]:
+    """Has this plan version ended, when and how (WIR 3, TRA), as (day, `ENDED_BY` key) or
+    (None, ""): the final meeting it was agreed at (`ends_plan_at`), else, for a version
+    not superseded, the case's closure (`closed_on`: the first closure on or after the
+    version was begun). The one reading the plan's screens, `plan show`, its exports, the
+    due list and the reports share."""
+    if met_on is not None and ends_plan_at(met_kind or "", recommendation):
+        return met_on, "final_meeting"
+    if closed_on is not None and status != "superseded":
+        return closed_on, "closure"
+    return None, ""
+
+
 def not_started(reference: str) -> str:
     """Why a child's first plan cannot be written yet: the CIN plan is "sent to the Social
     Care line manager for authorisation" (TRA) before a word of it is written, and that
@@ -105,6 +119,26 @@ def ended_at_closure(closed_on: date, reference: str) -> str:
     return (f"the plan ended at the closure on {day_words(closed_on)}: no further review; "
             f"a re-referral opens a new episode: cintui child rerefer {reference} (R on the "
             "record)")
+
+
+def at_closure_words(needs: int, *, ended: bool, started: date | None,
+                     has_plan: bool) -> str:
+    """What the closure summary says under "The plan at closure" when there are no needs to
+    list (TRA: a closure summary; a record that is accurate before closure): "No needs were
+    recorded in the plan.", "No CIN plan was started in this episode.", or "" when there
+    are needs. `ended`: the plan ended (its final meeting, the closure), or, with no plan,
+    the case closed. It said "No plan." under a plan's own heading."""
+    if needs:
+        return ""
+    if has_plan:
+        return ("No needs were recorded in the plan." if ended
+                else "No needs are recorded in the plan yet.")
+    if started is not None:  # `ended`: the case closed
+        return (f"The CIN plan started {day_words(started)} was not written: no needs, "
+                "outcomes or actions were recorded." if ended else
+                f"The CIN plan started {day_words(started)} is not written yet: no needs, "
+                "outcomes or actions are recorded.")
+    return "No CIN plan was started in this episode."
 
 
 def not_written(started: date, next_step: str) -> str:
@@ -216,6 +250,12 @@ class PlanVersion:
         return f"{ENDED_BY[self.ended_by]} on {day_words(self.ended_on)}"
 
     @property
+    def ended_mark(self) -> str:
+        """The mark an ended plan's copies carry in place of DRAFT (it is a record, never
+        re-opened to be fixed): "Ended at the closure on 18 Sep 2026"; "" while it runs."""
+        return f"Ended at {self.ended_where}" if self.ended_on is not None else ""
+
+    @property
     def review_words(self) -> str:
         """The next review in words: "next review 3 Feb 2027", "no further review: the plan
         ended at the final meeting on 26 Oct 2026" (or "at the closure on …"), or "" when
@@ -245,7 +285,8 @@ class PlanVersion:
         review = f", {self.review_words}" if self.review_words else ""
         visits = f", visits every {self.visit_every.describe()}" if self.visit_every else ""
         if not needs:  # "0 needs, R0 A0 G0"; the caseload said "No plan"
-            return f"version {self.number} ({state}): no needs yet{review}{visits}"
+            yet = "" if self.ended_on is not None else " yet"  # ended: none, ever (WIR 3)
+            return f"version {self.number} ({state}): no needs{yet}{review}{visits}"
         return (f"version {self.number} ({state}): {counted(needs, 'need')}, "
                 f"R{counts['R']} A{counts['A']} G{counts['G']}{review}{visits}")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from cintui.domain.dates import day_words
@@ -254,6 +254,32 @@ def check_plan(version: PlanVersion, today: date, jargon: Mapping[str, str] | No
     `child` is the child's first name, used in the messages ("the child" without it)."""
     jargon = jargon or {}
     who = child.strip() or "the child"
+    if version.ended_on is not None:  # WIR 3, TRA: judged as it stood when it ended
+        found = _checks(version, min(today, version.ended_on), jargon, who)
+        return [replace(p, message=lacked(p)) for p in found]
+    return _checks(version, today, jargon, who)
+
+
+# Where a check's finding ends and what to do about it begins: an ended plan is never
+# re-opened to be fixed, so its checks say only what it lacked (`lacked`).
+_TO_DO = {"jargon": "; say ", "outcome_not_observable": " — say "}
+_OVERDUE = re.compile(r" \(\d+ days? ago\) and is not done$")
+
+
+def lacked(problem: PlanProblem) -> str:
+    """A check's finding on an ended plan as what the plan lacked when it ended, with no
+    to-do the worker cannot do: "No bottom lines (BEX 3).", "Need 1, action 1 “Find a
+    club…” was due 20 Sep 2026 and was not done when the plan ended (TRA)."."""
+    text = problem.message
+    cut = text.rfind(_TO_DO.get(problem.check, ": "))
+    if cut < 0:  # no to-do in it ("The plan does not say what will happen …"): its rule off
+        cut = text.rfind(" (")
+    finding = _OVERDUE.sub(" and was not done when the plan ended", text[:cut].rstrip("."))
+    return f"{finding.replace(' no needs yet', ' no needs')} ({problem.rule})."
+
+
+def _checks(version: PlanVersion, today: date, jargon: Mapping[str, str],
+            who: str) -> list[PlanProblem]:
     out: list[PlanProblem] = []
     if not version.needs:
         out.append(PlanProblem("no_needs", "BEX 2", "The plan has no needs yet: add what is "

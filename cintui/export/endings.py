@@ -315,6 +315,9 @@ class ClosureSummary:
     plan_headline: str
     today: date
     title: str = field(default="Closure summary")
+    # Said in place of the needs when there are none (`plan.at_closure_words`): no needs
+    # in the plan, or no plan at all ("" when there are needs).
+    plan_words: str = ""
 
 
 RAG_WORDS = {"R": "Red", "A": "Amber", "G": "Green"}
@@ -365,9 +368,9 @@ def summary_sections(doc: ClosureSummary) -> list[tuple[str, list[str]]]:
             + (f"; re-referral {x['days_since_last_closure']} days after the last closure "
                f"({x['rereferral_band']})" if x["days_since_last_closure"] is not None else "")
             for x in doc.episodes]),
-        (f"The plan at closure: {doc.plan_headline}",
+        ("The plan at closure" + (f": {doc.plan_headline}" if doc.plan_headline else ""),
          [f"{RAG_WORDS.get(r, r)}: {now}" + (f" → {out}" if out else "")
-          for r, now, out in doc.plan_needs] or ["No plan."]),
+          for r, now, out in doc.plan_needs] or [doc.plan_words]),
     ]
     return sections
 
@@ -395,8 +398,9 @@ def summary_json(doc: ClosureSummary) -> str:
                        "made_by": d.made_by, "made_by_role": d.made_by_role}
                       for d in doc.decisions],
         "episodes": list(doc.episodes),
-        "plan": {"headline": doc.plan_headline,
-                 "needs": [{"rag": r, "now": n, "outcome": o} for r, n, o in doc.plan_needs]},
+        "plan": {"headline": doc.plan_headline or None,
+                 "needs": [{"rag": r, "now": n, "outcome": o} for r, n, o in doc.plan_needs],
+                 "said": doc.plan_words or None},
         "produced": doc.today.isoformat(),
     }, indent=2, ensure_ascii=False)
 

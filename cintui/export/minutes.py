@@ -551,6 +551,7 @@ class _PdfPage:
     child_reference: str
     draft: bool = False
     draft_reason: str = ""
+    ended_mark: str = ""  # the minutes carry no plan's ended mark of their own
 
     @property
     def version(self) -> Any:

@@ -72,9 +72,23 @@ class PlanDocument:
     gcp2: tuple[gcp2_rules.Gcp2Fact, ...] = ()
 
     @property
+    def ended(self) -> bool:
+        """The plan ended (its final meeting, the case's closure: WIR 3, TRA): a record,
+        never re-opened to be fixed."""
+        return self.version.ended_on is not None
+
+    @property
     def draft(self) -> bool:
-        """Marked DRAFT unless it passes every check and is exported as final."""
-        return bool(self.problems) or not self.final
+        """Marked DRAFT unless it passes every check and is exported as final; an ended plan
+        never is: it is marked as ended (`ended_mark`), and what its checks found is what it
+        lacked when it ended."""
+        return not self.ended and (bool(self.problems) or not self.final)
+
+    @property
+    def ended_mark(self) -> str:
+        """"Ended at the closure on 18 September 2026", or "" while the plan runs."""
+        v = self.version
+        return f"Ended at {ENDED_BY[v.ended_by]} on {_day(v.ended_on)}" if self.ended else ""
 
     @property
     def title(self) -> str:
@@ -142,7 +156,7 @@ def _standing(doc: PlanDocument) -> tuple[str, str]:
     """The version's status and when it was agreed, as the family's copy says them: a plan
     that fails a check is never also called agreed."""
     v = doc.version
-    if doc.problems:
+    if doc.problems and not doc.ended:
         return "not final: it fails a check", "not yet"
     return v.status, _agreed(v)
 
@@ -388,6 +402,8 @@ def _md_field(label: str, value: str, indent: str = "") -> str:
 
 
 _NOT_FINAL = "not final: it fails a check"
+# Over an ended plan's checks: what it lacked when it ended, not a to-do (WIR 3, TRA).
+LACKED = "When it ended, the plan lacked:"
 
 
 def to_markdown(doc: PlanDocument) -> str:
@@ -403,9 +419,16 @@ def to_markdown(doc: PlanDocument) -> str:
             out.append(">")
             out += [f"> - {_md_value(p, '>   ', block_start=True)}" for p in _problems(doc)]
         out.append("")
+    elif doc.ended:
+        out.append(f"> **{doc.ended_mark}.**" + (f" {LACKED}" if doc.problems else ""))
+        if doc.problems:
+            out.append(">")
+            out += [f"> - {_md_value(p, '>   ', block_start=True)}" for p in _problems(doc)]
+        out.append("")
     # A plan that fails a check is never also called agreed where the family reads it: its
-    # status and when it was agreed stay in comments, for `from_markdown` (BEX 2).
-    failing = bool(doc.problems)
+    # status and when it was agreed stay in comments, for `from_markdown` (BEX 2). An ended
+    # plan was agreed: it is the record.
+    failing = bool(doc.problems) and not doc.ended
     for label, name, kind in _MD_DETAILS:
         value = getattr(v if hasattr(v, name) else doc, name)
         if name == "ended_on" and (value is None or (label == _MD_ENDED_AT_CLOSURE)
@@ -687,7 +710,8 @@ _HTML_STYLE = (
     "margin:1em auto;padding:0 1em;color:#111}table{border-collapse:collapse;width:100%;"
     "margin:.5em 0 1.5em}td,th{border:1px solid #777;padding:.45em;vertical-align:top;"
     "text-align:left}th{background:#eee}.draft{border:4px solid #b00;color:#900;"
-    "padding:.5em 1em;margin:1em 0}.draft strong{font-size:1.2em}dl{display:grid;"
+    "padding:.5em 1em;margin:1em 0}.draft strong{font-size:1.2em}"
+    ".ended{border:2px solid #555;padding:.5em 1em;margin:1em 0}dl{display:grid;"
     "grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}"
     ".rag{font-weight:bold;white-space:nowrap}.R{background:#f6d0cc}.A{background:#fde9b8}"
     ".G{background:#cfe9d8}.text{white-space:pre-wrap}ul{margin:.2em 0;padding-left:1.2em}"
@@ -713,6 +737,11 @@ def to_html(doc: PlanDocument) -> str:
     if doc.draft:
         parts.append(f'<div class="draft" role="alert"><strong>{e(doc.draft_reason)}</strong>'
                      + ("<p>To sort out before it is final:</p><ul>"
+                        + "".join(f"<li>{e(p)}</li>" for p in _problems(doc)) + "</ul>"
+                        if doc.problems else "") + "</div>")
+    elif doc.ended:
+        parts.append(f'<div class="ended"><strong>{e(doc.ended_mark)}.</strong>'
+                     + (f"<p>{e(LACKED)}</p><ul>"
                         + "".join(f"<li>{e(p)}</li>" for p in _problems(doc)) + "</ul>"
                         if doc.problems else "") + "</div>")
     parts.append(f"<h1>{e(doc.title)}</h1><p>{e(_version_line(doc))}</p>")
@@ -835,6 +864,11 @@ def docx_bytes(doc: PlanDocument) -> bytes:
                                                      ". To sort out before it is final:"))
             run.bold = True
             run.font.color.rgb = RGBColor(0xB0, 0, 0)
+            for problem in _problems(doc):
+                para(problem, "List Bullet")
+        elif doc.ended:
+            banner = d.add_paragraph()
+            banner.add_run(doc.ended_mark + (f". {LACKED}" if doc.problems else ".")).bold = True
             for problem in _problems(doc):
                 para(problem, "List Bullet")
         para(_version_line(doc))
@@ -1086,8 +1120,15 @@ class _Pdf:
         footer = _pdf_text(f"{doc.child_reference} · plan version {doc.version.number}"
                            ).translate(self.missing)
         draft = doc.draft_reason if doc.draft else ""
+        ended = _pdf_text(doc.ended_mark).translate(self.missing)
 
         def header() -> None:
+            if ended:  # on every page, as DRAFT is: a page may be read alone
+                pdf.set_font(self.family, "B", 11)
+                pdf.set_fill_color(235, 235, 235)
+                pdf.set_xy(0, 0)
+                pdf.cell(self.WIDTH, 10, ended, align="C", fill=True)
+                pdf.set_xy(self.MARGIN, self.TOP)
             if draft:
                 self._watermark()
                 pdf.set_font(self.family, "B", 11)
@@ -1214,7 +1255,7 @@ class _Pdf:
 
 def _pdf_texts(doc: PlanDocument) -> str:
     v = doc.version
-    parts = [doc.draft_reason, *_problems(doc), _version_line(doc),
+    parts = [doc.draft_reason, doc.ended_mark, *_problems(doc), _version_line(doc),
              *(f"{k}{val}" for k, val in _details(doc)), *(t for _, t in _sections(doc)),
              v.review_arrangements, *(s.name + s.purpose for s in v.services)]
     for n in v.needs:
@@ -1262,8 +1303,9 @@ def pdf_bytes(doc: PlanDocument) -> bytes:
     pdf.add_page()
     out.text(doc.title, 16, bold=True, gap=1)
     out.text(_version_line(doc), 11, gap=2)
-    if doc.draft and doc.problems:
-        out.text("Still to sort out before this plan is final:", 11, bold=True, gap=0.5)
+    if doc.problems and (doc.draft or doc.ended):
+        out.text(LACKED if doc.ended else "Still to sort out before this plan is final:", 11,
+                 bold=True, gap=0.5)
         for p in _problems(doc):
             out.text(p, 11, gap=0.5, indent=1, bullet=True)
         pdf.ln(1.5)

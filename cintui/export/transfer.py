@@ -26,7 +26,7 @@ from cintui.domain.dates import day_long, day_words
 from cintui.domain.endings import DECISION_KIND_LABELS
 from cintui.domain.family_text import family_text
 from cintui.domain.gcp2 import AREA_LABELS as GCP2_AREAS
-from cintui.domain.plan import ACTION_STATUS_LABELS, PlanVersion
+from cintui.domain.plan import ACTION_STATUS_LABELS, ENDED_BY, PlanVersion
 from cintui.domain.short_breaks import (
     DirectPaymentFact,
     ReviewFact,
@@ -224,7 +224,10 @@ def step_down_sections(doc: StepDownPack) -> Sections:
             "Unmet need stepped down (STO 3.3): " + _yes_no(e.get("unmet_need"))]),
         ("Why stepping down", list(doc.why)),
         (f"The plan: {'v' + str(plan.number) if plan else 'none'}"
-         + (f", agreed {_long_day(plan.agreed_on)}" if plan and plan.agreed_on else ""),
+         + (f", agreed {_long_day(plan.agreed_on)}" if plan and plan.agreed_on else "")
+         # WIR 3: the final meeting (or the closure) ended it; the TAF plan takes it on.
+         + (f", ended at {ENDED_BY[plan.ended_by]} on {_long_day(plan.ended_on)}"
+            if plan and plan.ended_on else ""),
          ([f"What we want for the child: {plan.objectives}"] if plan and plan.objectives
           else []) + (_still_to_do(plan, _long_day) if plan else ["No plan on record."])),
         ("The latest meeting's decisions" + (f" ({_long_day(doc.minutes_held_on)})"

@@ -322,7 +322,7 @@ def test_the_closure_ends_the_plan_in_force_with_no_review_wir_3(store):
           summary="Adopted")
     with store.read() as session:
         assert plans.headline(session, child_id) == (
-            "version 1 (agreed 2 Nov 2026): no needs yet, no further review: the plan ended "
+            "version 1 (agreed 2 Nov 2026): no needs, no further review: the plan ended "
             "at the closure on 18 Nov 2026")
         version = plans.current_plan(session, child_id)
         assert (version.ended_on, version.ended_by, version.next_review) == (

@@ -231,3 +231,75 @@ def test_each_next_step_names_the_child_it_is_for(cli, demo_store, ref):
                "--details", "Not ready")
     assert said.out.strip().endswith(f"the team manager decides: cintui close settle {ref} "
                                      "--outcome upheld|overturned|escalated --rationale TEXT")
+
+
+def summary_texts(cli, db, ref, folder) -> dict:
+    """The closure summary in every format it comes in, read back as text."""
+    from pypdf import PdfReader
+
+    folder.mkdir(exist_ok=True)
+    texts = {}
+    for fmt in ("md", "docx", "pdf", "json"):
+        out = folder / f"closure.{fmt}"
+        result = run(cli, db, "close", "summary", ref, "-o", out)
+        assert result.code == 0, result.err
+        if fmt == "docx":
+            texts[fmt] = "\n".join(p.text for p in Document(str(out)).paragraphs)
+        elif fmt == "pdf":
+            texts[fmt] = " ".join(" ".join(p.extract_text() for p in
+                                           PdfReader(str(out)).pages).split())
+        else:
+            texts[fmt] = out.read_text()
+    return texts
+
+
+def test_a_closure_summary_with_no_plan_written_says_so_not_no_plan_tra(cli, demo_store, ref,
+                                                                         tmp_path):
+    """TRA: the closure summary. A case whose plan was started but never written printed
+    "The plan at closure: No plan" and "No plan." under it; now every format says what is
+    true: the plan started on its day was not written, no needs recorded."""
+    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-13",
+       "--summary", "Needs met for 6 months")
+    texts = summary_texts(cli, demo_store, ref, tmp_path / "s")
+    said = ("The CIN plan started 1 Apr 2026 is not written yet: no needs, outcomes or "
+            "actions are recorded.")
+    for fmt, text in texts.items():
+        assert "No plan." not in text and "No plan" not in text, fmt
+        assert said in text, fmt
+    assert "## The plan at closure\n" in texts["md"]
+    plan = json.loads(texts["json"])["plan"]
+    assert plan == {"headline": None, "needs": [], "said": said}
+
+
+def test_a_closed_cases_plan_with_no_needs_says_none_were_recorded_tra_wir_3(
+        cli, demo_store, ref, tmp_path):
+    """TRA, WIR 3: a plan agreed with no needs and ended at the closure: the summary's plan
+    heading reads "no needs" (not "no needs yet", nothing is to come) and under it "No needs
+    were recorded in the plan." (it said "No plan.", under the plan's own heading)."""
+    from cintui.casework import endings, plans
+    from tests.casework.test_endings import ACTOR, close, walk_to_approved
+
+    store = open_store(demo_store, None)
+    try:
+        with store.session(ACTOR) as session:
+            child_id = session.exec(
+                __import__("sqlmodel").select(Child).where(Child.reference == ref)).one().id
+            draft = plans.start_version(session, child_id, TODAY.replace(day=2), by=ACTOR)
+            plans.agree_version(session, draft, TODAY.replace(day=2), agreed_by="Tess Manager")
+        walk_to_approved(store, child_id)
+        with store.session(ACTOR) as session:
+            endings.family_told(session, child_id, on=TODAY.replace(day=16), today=TODAY)
+        close(store, child_id, closure_date=TODAY.replace(day=18), reason="RC1",
+              unmet_need=False, summary="Adopted")
+    finally:
+        store.close()
+    texts = summary_texts(cli, demo_store, ref, tmp_path / "s")
+    heading = ("The plan at closure: version 1 (agreed 2 Nov 2026): no needs, no further "
+               "review: the plan ended at the closure on 18 Nov 2026")
+    for fmt, text in texts.items():
+        flat = " ".join(text.split())
+        assert "No plan." not in flat and "no needs yet" not in flat, fmt
+        assert "No needs were recorded in the plan." in flat, fmt
+        if fmt != "json":
+            assert heading in flat, fmt
+    assert json.loads(texts["json"])["plan"]["said"] == "No needs were recorded in the plan."

@@ -99,15 +99,23 @@ def test_export_plans_final_writes_the_copies_to_circulate_and_names_those_faili
         docs = [plans.plan_document(session, i, TODAY)
                 for i in plans.children_with_plans(session)]
     store.close()
-    failing = [d for d in docs if d.problems]
+    # A plan its final meeting ended (WIR 3) is a record: marked as ended, never DRAFT.
+    ended = [d for d in docs if d.ended]
+    failing = [d for d in docs if d.problems and not d.ended]
     assert failing and len(failing) < len(docs)
     drafts = cli("export", "plans", "--all", "-f", "html", "-o", tmp_path / "d",
                  "--db", demo_store, *DAY)
     assert drafts.code == 0, drafts.err
-    assert drafts.out.startswith(f"Wrote {len(docs)} plans to {tmp_path / 'd'}, each marked "
-                                 "DRAFT (--final for the copies to circulate; "
-                                 f"{len(failing)} fail checks: {failing[0].child_reference}")
-    assert all("DRAFT" in f.read_text() for f in (tmp_path / "d").iterdir())
+    assert drafts.out.startswith(
+        f"Wrote {len(docs)} plans to {tmp_path / 'd'}: {len(docs) - len(ended)} marked DRAFT "
+        "(--final for the copies to circulate; "
+        f"{len(failing)} fail checks: {failing[0].child_reference}")
+    assert f"{len(ended)} marked as ended at their final meeting or closure: " in drafts.out
+    ended_refs = {d.child_reference for d in ended}
+    for f in (tmp_path / "d").iterdir():
+        text = f.read_text()
+        is_ended = f.name.split("-plan")[0] in ended_refs
+        assert ("DRAFT" in text) != is_ended and ("Ended at the final meeting" in text) == is_ended
     final = cli("export", "plans", "--all", "-f", "html", "-o", tmp_path / "f", "--final",
                 "--db", demo_store, *DAY)
     assert final.code == 0, final.err
@@ -117,7 +125,7 @@ def test_export_plans_final_writes_the_copies_to_circulate_and_names_those_faili
     first = failing[0]
     assert f"{first.child_reference} {first.child_name} (" in lines[1]
     written = sorted(f.name.split("-plan")[0] for f in (tmp_path / "f").iterdir())
-    assert written == sorted(d.child_reference for d in docs if not d.problems)
+    assert written == sorted(d.child_reference for d in docs if not d.problems or d.ended)
     assert not any("DRAFT" in f.read_text() for f in (tmp_path / "f").iterdir())
     # --final into the folder of an earlier DRAFT run: the DRAFTs of those failing are
     # still there, and said to be (never deleted, never overwritten by a final).

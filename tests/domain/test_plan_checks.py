@@ -433,3 +433,56 @@ def test_a_plans_problems_in_a_few_words_for_the_team_views_list_wir_2_3():
     assert in_short(found) == ("no child's views, 2 actions without an owner, "
                                "an action overdue")
     assert in_short([]) == ""
+
+
+# ---------------------------------------------------------------- an ended plan (WIR 3, TRA)
+
+
+def test_an_ended_plans_checks_say_what_it_lacked_when_it_ended_not_a_to_do_wir_3():
+    """WIR 3, TRA: a plan ended at its final meeting or the case's closure is never re-opened
+    to be fixed, so its checks say what it lacked then ("No bottom lines (BEX 3)."), with no
+    instruction the worker cannot carry out, and are judged on the day it ended: an action
+    due after that day was not overdue in the plan's life."""
+    plan = good_plan()
+    school = plan.needs[0]
+    late = replace(school.actions[0], by_when=date(2026, 9, 1), status="in_progress")
+    after = replace(school.actions[1], by_when=date(2026, 9, 25), status="not_started")
+    ended = replace(plan, bottom_lines="", lead_professional="",
+                    needs=(replace(school, actions=(late, after)), *plan.needs[1:]),
+                    next_review=None, ended_on=date(2026, 9, 18), ended_by="closure")
+    said = [p.message for p in check_plan(ended, TODAY, JARGON, child="Leo")]
+    assert said == [
+        "No lead professional (WIR 2.7).",
+        "No bottom lines (BEX 3).",
+        "Need 1, action 1 “Walk Leo to school each morning” was due 1 Sep 2026 and was not "
+        "done when the plan ended (TRA).",
+    ]
+    # The same plan still running: the to-dos, and both actions overdue today.
+    live = [p.message for p in check_plan(replace(ended, ended_on=None, ended_by="",
+                                                  next_review=date(2027, 1, 4)),
+                                          TODAY, JARGON, child="Leo")]
+    assert live[0] == "No lead professional: name who holds the plan (WIR 2.7)."
+    assert sum("is not done: update its status" in m for m in live) == 2
+
+
+def test_an_ended_plan_with_no_needs_had_none_bex_2():
+    """BEX 2 on an ended plan: "The plan has no needs (BEX 2).", not "no needs yet: add"."""
+    ended = PlanVersion(number=1, status="agreed", ended_on=date(2026, 9, 18),
+                        ended_by="final_meeting")
+    said = [p.message for p in check_plan(ended, TODAY, JARGON, child="Leo")]
+    assert said[0] == "The plan has no needs (BEX 2)."
+    assert not any("yet" in m or ": say" in m or ": add" in m for m in said)
+
+
+def test_one_reading_of_whether_a_plan_ended_when_and_how_wir_3():
+    """WIR 3, TRA: its final meeting (unless it decided the plan goes on), else, for a
+    version not superseded, the case's closure."""
+    from cintui.domain.plan import plan_ended
+
+    assert plan_ended("agreed", "final", "step_down", date(2026, 10, 1), None) == (
+        date(2026, 10, 1), "final_meeting")
+    assert plan_ended("agreed", "final", "continue", date(2026, 10, 1),
+                      date(2026, 11, 2)) == (date(2026, 11, 2), "closure")
+    assert plan_ended("superseded", "review", None, date(2026, 10, 1),
+                      date(2026, 11, 2)) == (None, "")
+    assert plan_ended("agreed", None, None, None, None) == (None, "")

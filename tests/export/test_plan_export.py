@@ -591,3 +591,57 @@ def test_a_folder_given_to_export_plan_or_minutes_gets_a_named_file_never_overwr
     assert [n for n in names if "-plan-v" in n] == sorted(
         [first, first.replace(".pdf", "-2.pdf")])
     assert [n for n in names if "-minutes-" in n][0].startswith(f"{reference}-minutes-")
+
+
+@pytest.mark.parametrize("by, mark", [
+    ("closure", "Ended at the closure on 18 September 2026"),
+    ("final_meeting", "Ended at the final meeting on 18 September 2026")])
+def test_an_ended_plan_failing_checks_is_marked_ended_not_draft_wir_3(by, mark, tmp_path):
+    """WIR 3, TRA: an ended plan is never re-opened to fix its checks, so its copies carry
+    no DRAFT mark: they are marked as ended, with the day and how, list what it lacked when
+    it ended, and call it agreed (it was). Markdown reads it back."""
+    doc = leo(problems=("No bottom lines (BEX 3).",))
+    doc = replace(doc, version=replace(doc.version, next_review=None,
+                                       ended_on=date(2026, 9, 18), ended_by=by))
+    assert not doc.draft and doc.ended_mark == mark
+    for fmt in ("md", "docx", "pdf", "html"):
+        path = tmp_path / f"leo.{fmt}"
+        export.write(doc, path, fmt)
+        if fmt == "docx":
+            d = Document(str(path))
+            text = "\n".join(p.text for p in d.paragraphs)
+            assert "DRAFT" not in "".join(p.text for p in d.sections[0].header.paragraphs)
+        elif fmt == "pdf":
+            text = " ".join(pdf_text(path).split())
+        else:
+            text = path.read_text()
+        assert "DRAFT" not in text and "not final" not in text, fmt
+        assert mark in text and "When it ended, the plan lacked:" in text, fmt
+        assert "No bottom lines" in text, fmt
+    md = export.to_markdown(doc)
+    assert "- **Plan version:** 2 (agreed)" in md
+    assert export.from_markdown(md) == doc
+
+
+def test_a_live_plan_failing_checks_keeps_its_draft_mark_bex_3():
+    doc = leo(problems=("No bottom lines: say what is essential (BEX 3).",))
+    assert doc.draft and doc.ended_mark == ""
+    md = export.to_markdown(doc)
+    assert "> **DRAFT: this plan fails 1 check.** To sort out before it is final:" in md
+    assert "Ended at" not in md
+
+
+def test_the_step_down_packs_plan_says_it_ended_at_the_final_meeting_wir_3():
+    """WIR 3: the step-down pack is built from the final plan, which the final meeting
+    ended; its heading says so with the day in full, as the plan's own copy is marked."""
+    from cintui.export.transfer import StepDownPack, step_down_sections
+
+    plan = replace(leo().version, next_review=None, ended_on=date(2026, 11, 20),
+                   ended_by="final_meeting")
+    pack = StepDownPack(child_name="Leo Marsh", child_reference="DEMO00012", dob=None,
+                        authority="Wirral", worker="Amira Shah", ending={}, why=(),
+                        plan=plan, minutes_decisions=(), minutes_held_on=None, visits=(),
+                        today=TODAY)
+    headings = [h for h, _lines in step_down_sections(pack)]
+    assert ("The plan: v2, agreed 3 November 2026, ended at the final meeting on 20 November "
+            "2026") in headings

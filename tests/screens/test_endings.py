@@ -753,3 +753,79 @@ async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo
         (status,) = conn.execute("SELECT status FROM child WHERE reference = ?",
                                  (ref,)).fetchone()
     assert status != "closed"
+
+
+async def test_an_ended_plans_checks_read_as_what_it_lacked_not_a_to_do_wir_3(demo_store):
+    """WIR 3, TRA: a closed case's plan that fails its checks cannot be re-opened to fix
+    them. The plan editor's checks say how many it lacked when it ended, and that its copies
+    are marked as ended, not DRAFT (they said "5 to look at (exports carry a DRAFT mark
+    until fixed)"); `k` lists them in the same words."""
+    from tests.cli.test_plan_ended_cli import closed_failing
+
+    ref, doc = closed_failing(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "p")
+        await until(pilot, lambda: screen_name(app) == "PlanScreen")
+        editor = app.screen
+        count = len(doc.problems)
+        brief = " ".join(text_of(editor, "#checks-brief").split())
+        assert brief.startswith(f"Plan checks: {count} lacking when it ended")
+        assert "to look at" not in brief
+        box = " ".join(text_of(editor, "#checks").split())
+        assert "DRAFT mark until fixed" not in box
+        assert "its copies are marked as ended, not DRAFT" in box
+        assert doc.problems[0] in box
+        await pilot.press("k")
+        await settle(pilot)
+        title = " ".join(text_of(app.screen, "#checks-title").split())
+        assert f"{count} lacking when it ended" in title and "DRAFT mark" not in title
+        assert "not re-opened to fix" in title
+
+
+async def test_after_a_rereferral_the_plan_editor_starts_this_episodes_plan_domain_7(
+        demo_store):
+    """DOMAIN.md §7: a re-referral opens a new episode with its own plan. The Plan tab and
+    the plan editor showed the old episode's plan as the child's plan, and a change copied
+    it into the new episode. Now the editor says this episode has no plan yet, `[` reads the
+    last one (ended at the closure, read-only: an editing key writes nothing), and `L`
+    starts the new plan from it (TRA: the family need not tell their story again)."""
+    from cintui.casework import plans
+    from tests.cli.test_plan_ended_cli import rereferred
+
+    ref = rereferred(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        tab = " ".join(text_of(app.screen, "#plan-view").split())
+        assert "Sam has missed" not in tab and "not written yet" in tab
+        assert ("(p opens the plan; n there writes it; L starts it from the last plan); the "
+                "last episode's plan, v1, ended at the closure on 18 Nov 2026 (p, then [ reads "
+                "it)") in tab
+        await pilot.press("p")
+        await until(pilot, lambda: screen_name(app) == "PlanScreen")
+        editor = app.screen
+        title = " ".join(text_of(editor, "#plan-title").split())
+        assert ("no plan for this episode yet: n writes one; L starts it from the last plan "
+                "(v1, [ reads it)") in title
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        title = " ".join(text_of(editor, "#plan-title").split())
+        assert "v1 agreed 2 Nov 2026" in title and "an earlier episode's" in title
+        assert "ended at the closure on 18 Nov 2026: read-only" in title
+        await pilot.press("a")  # an editing key on the old plan: nothing written
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        await pilot.press("L")
+        await settle(pilot)
+        title = " ".join(text_of(editor, "#plan-title").split())
+        assert "v2 draft, started 23 Nov 2026" in title
+        assert [n.now for n in editor.version.needs] == [
+            "Sam has missed 13 of the last 60 school days."]
+    versions = read(demo_store, lambda s: plans.versions(
+        s, s.exec(select(Child).where(Child.reference == ref)).one().id))
+    assert [(v.number, v.status, v.earlier) for v in versions] == [
+        (2, "draft", False), (1, "agreed", True)]
