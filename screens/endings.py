@@ -652,6 +652,11 @@ class ClosureScreen(EndingStepsScreen):
         self.app.push_screen(DisputeFormScreen(self.child_id), self._saved)
 
     def action_settle(self) -> None:
+        with self.app.store.read() as session:  # as `_managers` reads them, on the key
+            refused = endings.settle_refusal(session, self.child_id, self.app.actor)
+        if refused:  # BEX 3: referred on, the service manager's: no form for anyone else
+            self.notify(refused, severity="warning")
+            return
         d = (self.state.ending or {}).get("dispute") or {}
         self.app.push_screen(SettleFormScreen(self.child_id, self._managers(),
                                               bool(d.get("escalated_to_service_manager_on"))),

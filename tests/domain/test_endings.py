@@ -282,3 +282,23 @@ def test_a_lead_professional_typed_with_their_role_is_written_to_by_name_wir_3()
         "you and Sam. You can reach them on 01632 960 101.")
     assert rules.next_help("parent", "Hub", "Ms Hill (DSL)", "", "Sam") == \
         "From now on, Ms Hill (DSL) from Hub will support you and Sam."
+
+
+def test_a_dispute_referred_on_is_the_service_managers_alone_bex_3():
+    """DOMAIN.md §7 (BEX 3): the team manager, then the service manager. Referred on, only a
+    service manager settles it; anyone else is refused naming who it waits on, and the
+    waiting list says so to them instead of asking them to settle it."""
+
+    from cintui.domain.endings import settling_referred
+    from cintui.domain.waiting import Waiting
+
+    assert settling_referred("Morgan Fielding", "morgan.fielding", "service_manager") is None
+    assert settling_referred("Morgan Fielding", "tom.abbiss", "team_manager") == (
+        "BEX 3: the dispute waits on the service manager (Morgan Fielding): settling it "
+        "needs a service manager; tom.abbiss is a team manager")
+    w = Waiting("id", "DEMO00063", "Ava Quayle", "Esme Holloway", "dispute_referred",
+                date(2026, 11, 26), waits_on="Morgan Fielding")
+    assert not w.theirs("team_manager") and w.theirs("service_manager") and w.theirs(None)
+    assert w.what_for("team_manager") == "with Morgan Fielding (service manager)"
+    assert w.what_for("team_manager", short=True) == "with Morgan Fielding"
+    assert w.what_for("service_manager") == "settle the dispute referred on (BEX 3)"

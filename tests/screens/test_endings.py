@@ -443,9 +443,12 @@ async def test_rerefer_a_closed_child(demo_store):
 
 async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_manager(
         demo_store):
-    """BEX 3: the demo's disputed closure, by keys: the team manager refers it on (a
-    decision with its rationale), then only a service manager can settle it; upheld, the
-    closure stands again and both steps are on the record (BEX 4)."""
+    """BEX 3 (DOMAIN.md §7: disputes go to the team manager, then the service manager): the
+    demo's disputed closure, by keys. The team manager refers it on (a decision with its
+    rationale); then `s` is theirs no more: one line says it waits on the service manager,
+    by name, no form opens and nothing is written (it opened the form with the service
+    manager filled in, and saved). The service manager settles it; upheld, the closure
+    stands again and both steps are on the record (BEX 4)."""
     from sqlmodel import select
 
     from cintui.store.models import Decision, Ending
@@ -459,6 +462,7 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
             "WHERE e.status = 'disputed' AND e.escalated_to_service_manager_on IS NULL"
         ).fetchone()
     app = ChildHost(demo_store, ref)
+    app.actor = manager  # the team manager signed in
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("C")
@@ -475,6 +479,17 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
+        written = read(demo_store, lambda session: len(session.exec(select(Decision)).all()))
+        await pilot.press("s")  # referred on: the service manager's now
+        await settle(pilot)
+        assert app.screen is screen
+        said = [str(n.message) for n in app._notifications][-1]
+        assert said.startswith("BEX 3: the dispute waits on the service manager (Morgan "
+                               "Fielding)"), said
+        assert said.endswith(f"{manager} is a team manager") and "\n" not in said
+        assert read(demo_store, lambda session: len(session.exec(select(Decision)).all())) \
+            == written
+        app.actor = service  # the service manager signed in
         await pilot.press("s")
         await settle(pilot)
         form = app.screen
