@@ -744,3 +744,73 @@ async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo
         (status,) = conn.execute("SELECT status FROM child WHERE reference = ?",
                                  (ref,)).fetchone()
     assert status != "closed"
+
+
+async def test_decision_forms_open_on_the_rationale_and_letters_typed_on_save_go_on_there(
+        demo_store):
+    """The manager's decision on a closure opened on the Rationale, the decision on a dispute
+    (BEX 3) on the Outcome, and its Manager was the first by name, not you: a manager who
+    Tabbed from where they expected landed on Save or Cancel, and what they typed there went
+    nowhere, without a word. Both open on the first box a person fills (the Rationale; the
+    decision and you as the manager filled in, Shift+Tab goes back to them); letters typed
+    on Save or Cancel go on, in order, in the box last typed in, else the first still empty,
+    and a notice says which."""
+    from textual.widgets import Button
+
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    try:
+        with store.session(ACTOR) as session:
+            endings.recommend_closure(session, cases.find_child(session, ref).id,
+                                      on=date(2026, 11, 13), by="Wendy Worker", today=TODAY,
+                                      summary="Needs met and held for 6 months.")
+    finally:
+        store.close()
+    app = ChildHost(demo_store, ref)
+    app.actor = app.worker = MANAGER
+
+    def said() -> str:
+        return [str(n.message) for n in app._notifications][-1]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "DecideFormScreen"
+        assert app.focused.id == "rationale"
+        await pilot.press("tab", "tab")  # past the date: Save
+        assert isinstance(app.focused, Button) and app.focused.id == "save"
+        post_burst(app, [(c if c != " " else "space", c) for c in "Needs met and held"])
+        await settle(pilot)
+        assert form.query_one("#rationale").text == "Needs met and held"
+        assert app.focused.id == "rationale"
+        assert said() == "Save had the cursor: what you type goes in Rationale."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, "Layla (mother)")
+        await pilot.press("tab")
+        await type_text(pilot, "Not ready yet")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "disputed" in text_of(app.screen, "#closure-state").lower()
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "SettleFormScreen"
+        assert app.focused.id == "rationale"  # as the closure decision's
+        assert form.query_one("#by").value == MANAGER  # you, a team manager
+        await type_text(pilot, "Rent plan agreed")
+        await pilot.press("tab", "tab", "tab")  # past the date and Save: Cancel
+        assert app.focused.id == "cancel"
+        post_burst(app, [(c if c != " " else "space", c) for c in " with housing"])
+        await settle(pilot)
+        assert form.query_one("#rationale").text == "Rent plan agreed with housing"
+        assert said() == "Cancel had the cursor: what you type goes in Rationale."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "disputed" not in text_of(app.screen, "#closure-state").lower()
