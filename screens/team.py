@@ -436,7 +436,8 @@ class TeamScreen(KeysAsRead, Screen):
         narrow = self._narrow_quality
         for q in view.quality:
             unmet = not q.status.checked or q.status.last.needs_met is False
-            state = Text(q.status.describe(short=narrow), style="bold red" if unmet else "")
+            state = Text(q.status.fitted(self._widths[1][2]),  # as much as fits whole
+                         style="bold red" if unmet else "")
             supervision = Text(q.supervision.column(short=narrow) if q.supervision else "—",
                                style="bold red" if q.supervision and q.supervision.overdue
                                else "")

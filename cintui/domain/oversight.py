@@ -11,6 +11,7 @@ from datetime import date
 from cintui.domain.dates import day_words
 
 KINDS = {"audit": "Quality assurance audit", "case_mapping": "Case-mapping reflective discussion"}
+KIND_WORDS = {"audit": "audit", "case_mapping": "case mapping"}  # in a table's column
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,22 @@ class QualityStatus:
         met = {True: "needs met", False: "needs NOT met", None: ""}[self.last.needs_met]
         return ", ".join(x for x in (f"{KINDS[self.last.kind]} {day_words(self.last.held_on)}",
                                      self.last.facilitator, met) if x)
+
+    def fitted(self, width: int) -> str:
+        """For a table's column `width` characters wide: the whole description where it
+        fits; else the short form, what a manager reads first (the day, whether the needs are
+        met), then, as far as they fit whole, what kind of check and who facilitated it:
+        "15 Dec 2025 NOT met, case mapping, Jo Whitfield (IPSS)". The whole description,
+        wider than its column at 140 columns, lost "needs NOT met" off its end; at 120 the
+        short form left 35 characters of the column empty."""
+        whole = self.describe()
+        if len(whole) <= width or self.last is None:
+            return whole if len(whole) <= width else self.describe(short=True)
+        parts = [self.describe(short=True), KIND_WORDS[self.last.kind],
+                 self.last.facilitator]
+        while len(parts) > 1 and (not parts[-1] or len(", ".join(parts)) > width):
+            parts.pop()
+        return ", ".join(parts)
 
 
 def quality_status(plan_start: date | None, checks: list[QualityCheckFact]) -> QualityStatus:

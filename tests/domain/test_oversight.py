@@ -47,3 +47,20 @@ def test_a_check_needs_its_kind_a_past_date_in_the_plan_a_facilitator_and_findin
     before = dict(check_quality_check("audit", date(2026, 5, 29), "X", "Y", TODAY, PLAN))
     assert "1 Jun 2026" in before["held_on"]
     assert dict(check_quality_check("audit", None, "X", "Y", TODAY, PLAN))["held_on"]
+
+
+def test_the_last_check_in_a_column_keeps_the_day_and_the_answer_whole_bex_3():
+    """BEX 3: a column too narrow for the whole description ("Case-mapping reflective
+    discussion 15 Nov 2026, Jo Whitfield (IPSS), needs NOT met") lost the answer off its
+    end; now the short form comes first, then the kind in a word and who facilitated it as
+    far as each fits whole."""
+    status = quality_status(PLAN, [QualityCheckFact("case_mapping", date(2026, 11, 15),
+                                                    "Jo Whitfield (IPSS)", False)])
+    whole = status.describe()
+    assert status.fitted(len(whole)) == whole
+    assert status.fitted(56) == "15 Nov 2026 NOT met, case mapping, Jo Whitfield (IPSS)"
+    assert status.fitted(40) == "15 Nov 2026 NOT met, case mapping"
+    assert status.fitted(19) == "15 Nov 2026 NOT met"
+    none = quality_status(PLAN, [])
+    assert none.fitted(56) == "none since the plan started (BEX 3)"
+    assert none.fitted(19) == "none yet"

@@ -293,24 +293,38 @@ async def the_quality_table_drawn_whole(pilot, quality) -> None:
         assert any(cells[2] in line and cells[3] in line for line in drawn), (cells, drawn)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (140, 45)],
+                         ids=["80x24", "120x40", "140x45"])
 async def test_the_last_quality_check_says_its_year_whole_and_lines_up(demo_store, size):
     """BEX 3: the quality table's "Last QA check" said "15 Dec 25 NOT met", a two-digit year
     a manager could read as a day, and "3 Oct 26 met" a column left of "22 Nov 26 met". Now
-    it is the house's short form for a column, " 3 Oct 2026 met", "15 Dec 2025 NOT met"
-    (`day_words(pad=True)`): the year whole, the months under each other, whole in its
-    column at 80x24 as at 120x40."""
+    it starts with the house's short form for a column, " 3 Oct 2026 met", "15 Dec 2025 NOT
+    met" (`day_words(pad=True)`): the year whole, the months under each other, whole in its
+    column. Where the column has room (120 columns and wider) the kind of check and who
+    facilitated it follow, whole ("15 Dec 2025 NOT met, case mapping, Jo Whitfield
+    (IPSS)"): at 120x40 the short form left 35 characters empty, and at 140x45 the whole
+    description ran past the column and lost "needs NOT met" off its end."""
+    from cintui.domain.oversight import KIND_WORDS
+
     app = WeekHost(demo_store)
     async with app.run_test(size=size) as pilot:
         screen = await open_team(pilot)
         quality = screen.query_one("#quality")
         await until(pilot, lambda: quality.row_count > 0)
         column = list(quality.columns.values())[2]
-        checked = [cells[2] for cells in quality_cells(quality) if cells[2] != "none yet"]
-        assert "15 Dec 2025 NOT met" in checked and " 5 Jul 2026 met" in checked, checked
-        for cell in checked:
-            assert re.fullmatch(SHORT_QA, cell), cell
+        checked = [cells[2] for cells in quality_cells(quality)
+                   if not cells[2].startswith("none")]
+        starts = [re.match(SHORT_QA, cell) for cell in checked]
+        assert all(starts), checked
+        shorts = [m.group(0) for m in starts]
+        assert "15 Dec 2025 NOT met" in shorts and " 5 Jul 2026 met" in shorts, checked
+        for cell, short in zip(checked, shorts, strict=True):
             assert len(cell) <= column.width, (cell, column.width)
+            if size[0] < 100:
+                assert cell == short
+            else:  # the kind and who facilitated it, after the day and the answer
+                kind, facilitator = cell[len(short):].removeprefix(", ").split(", ", 1)
+                assert kind in KIND_WORDS.values() and facilitator.endswith(")"), cell
         await the_quality_table_drawn_whole(pilot, quality)
 
 
