@@ -338,9 +338,10 @@ class SettleFormScreen(_DatedForm):
     """BEX 3: the manager's decision on the dispute, with the rationale."""
 
     def __init__(self, child_id: uuid.UUID, managers: list[endings.Decider],
-                 escalated: bool) -> None:
+                 escalated: bool, me: str | None = None) -> None:
         super().__init__()
         self.child_id, self.managers, self.escalated = child_id, managers, escalated
+        self.me = me
         self.TITLE_TEXT = ("The service manager's decision on the dispute" if escalated
                            else "The team manager's decision on the dispute")
 
@@ -351,10 +352,20 @@ class SettleFormScreen(_DatedForm):
         choices = _manager_choices(people)
         yield self.row("outcome", "Outcome", self.choice(
             [(first_upper(DISPUTE_OUTCOME_LABELS[o]), o) for o in outcomes], "upheld"))
-        yield self.row("by", "Manager", self.choice(
-            choices, choices[0][1] if choices else Select.NULL, blank=not choices))
+        # you, a manager, as on the closure decision (it offered the first by name: another
+        # team's manager)
+        first = self.me if any(u == self.me for _, u in choices) else (
+            choices[0][1] if choices else Select.NULL)
+        yield self.row("by", "Manager", self.choice(choices, first, blank=not choices))
         yield self.row("rationale", "Rationale", self.prose("", "Why (BEX 4, required)"))
         yield self.row("on", "On", self.text(f"{self.app.today:%d/%m/%Y}"))
+
+    def on_mount(self) -> None:
+        # As the manager's decision on a closure opens (DecideFormScreen): on the first box
+        # a person fills, the outcome and the manager filled in; Shift+Tab goes back to them.
+        # It opened on the outcome, and a rationale typed from where the other form starts
+        # went nowhere.
+        self.query_one("#rationale").focus()
 
     def problems(self) -> dict[str, str]:
         problems = {}
@@ -652,9 +663,15 @@ class ClosureScreen(EndingStepsScreen):
         self.app.push_screen(DisputeFormScreen(self.child_id), self._saved)
 
     def action_settle(self) -> None:
+        with self.app.store.read() as session:  # as `_managers` reads them, on the key
+            refused = endings.settle_refusal(session, self.child_id, self.app.actor)
+        if refused:  # BEX 3: referred on, the service manager's: no form for anyone else
+            self.notify(refused, severity="warning")
+            return
         d = (self.state.ending or {}).get("dispute") or {}
         self.app.push_screen(SettleFormScreen(self.child_id, self._managers(),
-                                              bool(d.get("escalated_to_service_manager_on"))),
+                                              bool(d.get("escalated_to_service_manager_on")),
+                                              self.app.worker),
                              self._saved)
 
     @work(thread=True, exclusive=True, group="closure-export")

@@ -92,6 +92,20 @@ def at_end(area: TextArea) -> TextArea:
     return area
 
 
+class FormButton(Button):
+    """Save or Cancel on a form. A letter typed while it has the cursor (a Tab too many, or
+    a form that opened on another box than the one expected) goes on in a box, as it is
+    read, and a notice says which (`FormScreen.typed_on_button`): it went nowhere, and a
+    manager's rationale was lost without a word. Enter still presses it."""
+
+    @property
+    def typing_goes_to(self) -> str | None:
+        """The box a letter typed here goes to (`HoldsKeys._typing_box` reads it as the key
+        is read, so the letters behind it follow in order), or None."""
+        screen = self.screen
+        return screen.typed_on_button(self) if isinstance(screen, FormScreen) else None
+
+
 class FormScreen(TabMovesAtOnce, ModalScreen):
     """A modal form: one row per field, its problem on the line below it."""
 
@@ -405,8 +419,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             yield FormLine("", id="form-info")
             yield FormLine("", id="form-error")
             with Horizontal(id="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield FormButton("Save (ctrl+s)", id="save", variant="primary")
+                yield FormButton("Cancel (esc)", id="cancel")
         # The form's own keys at the foot, not the keys of the screen under it (which a
         # letter would only type into the form).
         yield Footer()
@@ -563,6 +577,8 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def _changed(self, event) -> None:
         if isinstance(event, Select.Changed):
             self._apply_needed_for()  # (a click: a key applied it as it was read)
+        elif isinstance(event.control, Input | TextArea) and event.control.has_focus:
+            self._typed_in = event.control  # typed in (not filled in by the form)
         if event.control.id:
             self.touched.add(event.control.id)
         self.query_one("#form-error", Static).update("")
@@ -603,6 +619,37 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
         self.action_next_box(1)
 
     # ------------------------------------------------------------ saving
+
+    # ------------------------------------------------------------ typed on a button
+
+    _typed_in: Widget | None = None  # the box last typed in
+
+    def box_to_type_in(self) -> Widget | None:
+        """Where a letter typed on Save or Cancel goes: the box last typed in (typing went
+        on past it by a Tab too many), else the form's first box still empty, the first a
+        person fills (a form that opened elsewhere than expected)."""
+        last = self._typed_in
+        if last is not None and last.is_attached and last.focusable:
+            return last
+        for widget in self.query(self.AUTO_FOCUS):
+            if isinstance(widget, Input | TextArea) and widget.focusable and not (
+                    widget.text if isinstance(widget, TextArea) else widget.value):
+                return widget
+        return None
+
+    def typed_on_button(self, button: Button) -> str | None:
+        """A letter typed on Save or Cancel: the selector of the box it goes to, said in a
+        notice, never lost without a word (None: no box to go to, and the notice says how to
+        reach one)."""
+        what = "Save" if button.id == "save" else "Cancel"
+        box = self.box_to_type_in()
+        if box is None or not box.id:
+            self.notify(f"{what} has the cursor: Shift+Tab goes back to the boxes.",
+                        severity="warning")
+            return None
+        self.notify(f"{what} had the cursor: what you type goes in "
+                    f"{self._label_of(box.id)}.", severity="warning")
+        return f"#{box.id}"
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

@@ -25,6 +25,7 @@ from cintui.domain.due import (
     worker_names,
 )
 from cintui.domain.timescales import DueState
+from cintui.screens.widgets.plain import plain
 from cintui.screens.widgets.plain_table import PlainTable
 
 from .widgets.footer import Footer
@@ -92,6 +93,7 @@ class MyWeekScreen(KeysAsRead, Screen):
         # 0 on my own children's week. A manager could not tell whose overdue visit it was.
         self._worker_width = 0
         self._worker_names: dict[str, str] = {}
+        self._name: str | None = None  # the worker's name, for the title
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -196,6 +198,8 @@ class MyWeekScreen(KeysAsRead, Screen):
                 view = "team"  # a manager, a worker new to the team: the team's week
                 self._landed_on_team = True
             grouped = due_cases.load_due(rows, app.today, view=view, username=worker)
+            # named as the app names people: "My team (tom.abbiss)" gave the username
+            self._name = caseload.worker_name(rows, worker) or worker
         app.call_from_thread(self._show, grouped, view, worker)
 
     def _show(self, grouped: DueGroups, view: str, worker: str | None) -> None:
@@ -238,9 +242,9 @@ class MyWeekScreen(KeysAsRead, Screen):
                     Text(describe_left(item), style=state, justify="right"),  # 9 under 134
                     *([] if self._narrow else [item.source]), key=key)
         who = "everyone (no worker chosen: Ctrl+P → Who am I)" if worker is None \
-            else f"{VIEWS[view]} ({worker})" + (
-                " (you hold no children: 1 for yours)"
-                if self._landed_on_team and view == "team" else "")
+            else f"{VIEWS[view]} ({plain(self._name or worker)}" + (
+                ": you hold no children, 1 for yours)"
+                if self._landed_on_team and view == "team" else ")")
         counts = " · ".join(f"{GROUP_LABELS[g]} {grouped.count(g)}" for g in GROUPS
                             if g != "later" or grouped.count(g))
         self.query_one("#week-title", Static).update(

@@ -38,7 +38,7 @@ from cintui.domain.census import fix_for
 from cintui.domain.dates import day_short, day_text, day_words
 from cintui.domain.oversight import KINDS, SHORT_WIDTH
 from cintui.domain.text import counted, first_upper
-from cintui.domain.waiting import OPENS, SHORT, oldest_first
+from cintui.domain.waiting import OPENS, oldest_first
 from cintui.screens.forms import FormScreen, parse_date
 from cintui.screens.widgets.bars import Bars
 from cintui.screens.widgets.loading import LoadingAfter
@@ -302,7 +302,10 @@ class TeamScreen(KeysAsRead, Screen):
             return
         total = view.total
         narrow = self.app.size.width < 100
-        waiting = [f"[b]{len(view.waiting)} to decide (w)[/b]"] if view.waiting else []
+        # BEX 3: a dispute referred on is the service manager's, not the team manager's
+        mine, others = len(view.to_decide), len(view.waiting) - len(view.to_decide)
+        waiting = [f"[b]{mine} to decide (w)[/b]"] if mine else [
+            f"{others} with the service manager (w)"] if others else []
         # less the bar's and title's padding, and a column Textual wraps short of
         width = self.app.size.width - 5 - (NARROW_CHOICE if narrow else WIDE_CHOICE)
         if narrow:  # beside the team's choice (its name): the counts alone
@@ -403,7 +406,8 @@ class TeamScreen(KeysAsRead, Screen):
     def _load(self, team: str) -> None:
         app = self.app
         with caseload.reading(app.store) as rows:
-            view = team_cases.load_team_view(rows, app.today, team)
+            view = team_cases.load_team_view(
+                rows, app.today, team, role=team_cases.my_role(rows, app.worker or app.actor))
             census = census_cases.team_completeness(rows, app.today,
                                                     {w.name for w in view.workers})
         app.call_from_thread(self._show, view)
@@ -442,8 +446,7 @@ class TeamScreen(KeysAsRead, Screen):
         narrow = self._narrow_quality
         for q in view.quality:
             unmet = not q.status.checked or q.status.last.needs_met is False
-            state = Text(q.status.describe(short=True) if narrow else
-                         q.status.column(self._widths[1][2]),
+            state = Text(q.status.column(self._widths[1][2]),  # as much as fits (80: short)
                          style="bold red" if unmet else "")
             supervision = Text(q.supervision.column(short=narrow) if q.supervision else "—",
                                style="bold red" if q.supervision and q.supervision.overdue
@@ -1001,6 +1004,7 @@ class ServiceScreen(_ListOverTeam):
         super().__init__(**kwargs)
         self.today = today
         self.views: list[team_cases.TeamView] | None = None
+        self.role: str | None = None  # the reader's: what waits is theirs, or another's
         self._wanted: list = []  # keys that need the teams, typed before they were read
 
     def on_mount(self) -> None:
@@ -1014,6 +1018,7 @@ class ServiceScreen(_ListOverTeam):
         app = self.app
         with caseload.reading(app.store) as rows:
             views = team_cases.load_service(rows, self.today)
+            self.role = team_cases.my_role(rows, app.worker or app.actor)
         app.call_from_thread(self._show, views)
 
     def _show(self, views: list[team_cases.TeamView]) -> None:
@@ -1040,7 +1045,7 @@ class ServiceScreen(_ListOverTeam):
                                        style="bold yellow" if line.no_change else "")}
             table.add_row(*(cells[label] for label, _ in self.columns),
                           key=name if name != "Service" else "")
-        waiting = sum(len(v.waiting) for v in views)
+        waiting = sum(1 for v in views for w in v.waiting if w.theirs(self.role))
         table.border_title = plain(
             f"All teams {day_short(self.today)}: {counted(len(views), 'team')} · "
             f"{service.children} open · {waiting} to decide{' (w)' if waiting else ''} · "
@@ -1060,7 +1065,7 @@ class ServiceScreen(_ListOverTeam):
             self.notify("Nothing waits for a manager's decision in any team.")
             return
         view = team_cases.TeamView(team="", today=self.today, workers=[], quality=[],
-                                   waiting=every, waiting_all=every)
+                                   waiting=every, waiting_all=every, role=self.role)
         self.app.push_screen(self.app.make_screen("waiting", view=view, every=True))
 
     @on(DataTable.RowSelected)
@@ -1096,7 +1101,11 @@ class WaitingScreen(_ListOverTeam):
 
     @property
     def rows(self) -> list:
-        return self.view.waiting_all if self.every else self.view.waiting
+        """The reader's to decide first, then those waiting on someone else (BEX 3: a
+        dispute referred to the service manager), each the longest waiting first."""
+        found = self.view.waiting_all if self.every else self.view.waiting
+        role = self.view.role
+        return [w for w in found if w.theirs(role)] + [w for w in found if not w.theirs(role)]
 
     def on_mount(self) -> None:
         self._fill()
@@ -1116,15 +1125,21 @@ class WaitingScreen(_ListOverTeam):
         else:
             columns = (("Child", 24), ("Worker", 14), ("To decide", 44), ("Since", 14))
         back = " · t: this team" if self.view.team else ""  # none over all teams' list
-        self.table(f"{len(rows)} to decide, all teams (working days) · Enter opens{back}"
-                   if self.every else
-                   f"{len(rows)} to decide (working days) · Enter opens one · t: all teams",
-                   columns)
+        mine = sum(1 for w in rows if w.theirs(self.view.role))
+        count = f"{mine} to decide" + (f", {len(rows) - mine} with the service manager"
+                                       if mine < len(rows) else "")
+        if narrow and mine < len(rows):  # whole at 80 columns (t is in the footer)
+            title = f"{count}{', all teams' if self.every else ''} · Enter opens"
+        elif self.every:
+            title = f"{count}, all teams (working days) · Enter opens{back}"
+        else:
+            title = f"{count} (working days) · Enter opens one · t: all teams"
+        self.table(title, columns)
         for i, w in enumerate(rows):
             who = ([w.team] if narrow and self.every else
                    [w.worker, w.team] if self.every else [w.worker])
             table.add_row(w.name if narrow else f"{w.name} {w.reference}", *who,
-                          first_upper(SHORT[w.kind] if short else w.what),
+                          first_upper(w.what_for(self.view.role, short)),
                           w.describe_since(today, cal, short=True), key=str(i))
 
     def on_resize(self) -> None:

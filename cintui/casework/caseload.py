@@ -301,6 +301,13 @@ def holds_any(source, username: str | None) -> bool:
     return bool(rows_from(source)(sql, {"username": username or ""})[0][0])
 
 
+def worker_name(source, username: str | None) -> str | None:
+    """The worker's name ("Tom Abbiss"), as the app names people (None: not on the store)."""
+    found = rows_from(source)("SELECT name FROM worker WHERE username = :username",
+                              {"username": username or ""})
+    return found[0][0] if found and found[0][0] else None
+
+
 def deadlines_for(child: tuple, facts: dict | None, today: date,
                   policy: PolicyProfile) -> list[Deadline]:
     """Every running clock for one child of `load_facts`."""

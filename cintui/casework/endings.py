@@ -336,21 +336,43 @@ def raise_dispute(session: Session, child_id: uuid.UUID, *, by: str, details: st
     return ending
 
 
+def service_managers(session: Session) -> str:
+    """The service managers by name ("Morgan Fielding"; several: "A or B")."""
+    return " or ".join(d.name for d in managers(session) if d.role == "service_manager")
+
+
+def settle_refusal(session: Session, child_id: uuid.UUID, actor: str) -> str | None:
+    """BEX 3: why `actor` may not record the outcome of the child's dispute (None: they
+    may, or there is no dispute referred on): once the team manager has referred it to the
+    service manager, it is theirs alone, whoever the form names as deciding."""
+    ending = closure_ending(session, child_id)
+    if ending is None or ending.status != "disputed" or \
+            ending.escalated_to_service_manager_on is None:
+        return None
+    me = _decider(session, None, actor)
+    return rules.settling_referred(service_managers(session), me.username or me.name, me.role)
+
+
 def settle_dispute(session: Session, child_id: uuid.UUID, *, outcome: str, rationale: str,
                    on: date, today: date, by: str | None = None, actor: str = "") -> m.Ending:
     """BEX 3: the team manager upholds, overturns or refers the dispute on; the service
     manager then upholds or overturns. Each step is a decision with its rationale."""
     ending = _active(session, child_id, "disputed")
-    who = _decider(session, by, actor)
     at_service = ending.escalated_to_service_manager_on is not None
+    if at_service and (refusal := settle_refusal(session, child_id, actor)):
+        raise EndingError("dispute", refusal)  # BEX 3: whoever records it, not only who is named
+    who = _decider(session, by, actor)
     if outcome not in rules.DISPUTE_OUTCOMES:
         raise EndingError("outcome", f"{outcome!r} is not one of: "
                           + ", ".join(rules.DISPUTE_OUTCOMES))
-    needed = ("service_manager",) if at_service else rules.DECIDER_ROLES
-    if (refusal := needs_role(who.username or who.name, who.role, needed)) is not None:
-        where = ("the dispute is with the service manager now" if at_service
-                 else "a dispute goes to the team manager first")
-        raise EndingError("by", f"BEX 3: {where}: settling it {refusal}")
+    if at_service:
+        refusal = rules.settling_referred(service_managers(session), who.username or who.name,
+                                          who.role)
+    else:
+        refusal = needs_role(who.username or who.name, who.role, rules.DECIDER_ROLES)
+        refusal = refusal and f"BEX 3: a dispute goes to the team manager first: settling it {refusal}"
+    if refusal is not None:
+        raise EndingError("by", refusal)
     if at_service and outcome == "escalated":
         raise EndingError("outcome", "the service manager is the last step: uphold or overturn")
     if not rationale.strip():
@@ -684,5 +706,5 @@ __all__ = [
     "ending_under_way", "under_way_ending",
     "episodes", "family_told", "letter_context", "list_decisions", "managers", "me",
     "notification_due", "raise_dispute", "recommend_closure", "recommender", "record_decision", "rerefer",
-    "save_details", "settle_dispute", "summary_document",
+    "save_details", "service_managers", "settle_dispute", "settle_refusal", "summary_document",
 ]

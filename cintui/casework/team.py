@@ -114,11 +114,19 @@ class TeamView:
     # team's, and every team's.
     waiting: list[Waiting] = field(default_factory=list)
     waiting_all: list[Waiting] = field(default_factory=list)
+    # The role of whoever reads the view (None: not known): what waits is theirs to decide,
+    # or another's (BEX 3: a dispute referred on is the service manager's).
+    role: str | None = None
     # The children behind "Plans pass": those whose plan fails the checks, by worker.
     plans_failing: list[PlanFailing] = field(default_factory=list)
     # WIR 2.3: the children behind "No change", (row, no need rated better since), longest
     # first.
     no_change: list[tuple[QualityRow, date]] = field(default_factory=list)
+
+    @property
+    def to_decide(self) -> list[Waiting]:
+        """This team's decisions that are the reader's to take."""
+        return [w for w in self.waiting if w.theirs(self.role)]
 
     @property
     def total(self) -> WorkerLine:
@@ -301,11 +309,14 @@ WHERE c.status <> 'closed' AND e.closure_date IS NULL AND {{team}}
 # Endings recommended (closure, step-down, transfer) or disputed (BEX 3).
 _WAITING_ENDINGS = """
 SELECT c.id, c.reference, c.first_name, c.last_name, w.name, t.name, n.kind, n.status,
-       n.recommended_on, n.recommended_by, n.dispute_raised_on, n.dispute_raised_by
+       n.recommended_on, n.recommended_by, n.dispute_raised_on, n.dispute_raised_by,
+       n.escalated_to_service_manager_on
 FROM ending AS n JOIN child AS c ON c.id = n.child_id
 LEFT JOIN worker AS w ON w.id = c.worker_id LEFT JOIN team AS t ON t.id = c.team_id
 WHERE c.status <> 'closed' AND n.status IN ('recommended', 'disputed') AND {team}
 """
+
+_SERVICE_MANAGERS = "SELECT name FROM worker WHERE role = 'service_manager' AND active ORDER BY name"
 
 
 # Visits that may be dated after their case closed (TRA, BEX 3): of a child with a closure
@@ -343,7 +354,7 @@ def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
     for cid, ref, first, last, worker, team_name, at, author in candidates:
         day = _visit_day(at)
         if closed_on(episodes[as_uuid(cid)], day) is not None:
-            found.append(Waiting(str(as_uuid(cid)), ref, f"{first} {last}", worker or "",
+            found.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
                                  "after_closure", day, author or "", team=team_name or ""))
     return found
 
@@ -360,9 +371,17 @@ def waiting_for_manager(source, team: str | None = None) -> list[Waiting]:
         kind, since = ("assessment", sent) if authorised is None else ("plan_start", authorised)
         found.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
                              kind, _day(since), team=team_name or ""))
+    service_managers: str | None = None
     for (cid, ref, first, last, worker, team_name, kind, status, on, by, raised_on,
-         raised_by) in rows(_WAITING_ENDINGS.format(team=where), params):
+         raised_by, referred_on) in rows(_WAITING_ENDINGS.format(team=where), params):
         disputed = status == "disputed"
+        if disputed and referred_on is not None:  # BEX 3: the service manager's alone now
+            if service_managers is None:
+                service_managers = " or ".join(n for (n,) in rows(_SERVICE_MANAGERS, {}))
+            found.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
+                                 "dispute_referred", _day(referred_on), team=team_name or "",
+                                 waits_on=service_managers))
+            continue
         found.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
                              "dispute" if disputed else kind,
                              _day(raised_on if disputed and raised_on else on),
@@ -371,7 +390,8 @@ def waiting_for_manager(source, team: str | None = None) -> list[Waiting]:
     return oldest_first(found)
 
 
-def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
+def load_team_view(source, today: date, team: str, weeks: int = 12,
+                   role: str | None = None) -> TeamView:
     """The team view as the screen shows it: with the plans judged by the plan checks (BEX 2,
     WIR 2.3) and the weekly trend of visits in timescale (WIR 2.11) over `weeks` weeks."""
     from cintui.casework.caseload import store_policy
@@ -389,6 +409,7 @@ def load_team_view(source, today: date, team: str, weeks: int = 12) -> TeamView:
                              england_calendar(), team=team)
     view.waiting_all = waiting_for_manager(source)  # every team's: the list's t
     view.waiting = [w for w in view.waiting_all if w.team == team]
+    view.role = role
     return view
 
 

@@ -172,7 +172,7 @@ def team_waiting(ctx: typer.Context, team: TeamOption = None, db: DbOption = Non
     recommended (TRA, BEX 3, WIR 3, BEX 4), disputes about a closure (BEX 3), visits dated
     after their case closed (a laptop's, TRA, BEX 3). Every team's unless --team."""
     from cintui.casework import due as due_cases
-    from cintui.casework.team import waiting_for_manager
+    from cintui.casework.team import my_role, waiting_for_manager
     from cintui.domain.calendar import england_calendar
 
     now = _today(today)
@@ -183,6 +183,7 @@ def team_waiting(ctx: typer.Context, team: TeamOption = None, db: DbOption = Non
             except due_cases.UnknownScope as exc:
                 raise CliError.of(exc) from None
         found = waiting_for_manager(rows, team)
+        role = my_role(rows, access.current_actor())  # BEX 3: a referred dispute is the SM's
     cal = england_calendar()
     if as_json:
         _echo_json({"today": now.isoformat(), "team": team,
@@ -200,7 +201,7 @@ def team_waiting(ctx: typer.Context, team: TeamOption = None, db: DbOption = Non
                              *([Column("team")] if every else []),
                              Column("to decide", ratio=2), Column("since", ratio=2)),
                 [(w.reference, w.name, w.worker or "—", *([w.team or "—"] if every else []),
-                  w.what, w.describe_since(now, cal)) for w in found])
+                  w.what_for(role), w.describe_since(now, cal)) for w in found])
 
 
 # ---------------------------------------------------------------- workers

@@ -55,6 +55,18 @@ DISPUTE_OUTCOME_LABELS = {
 }
 
 
+def settling_referred(waits_on: str, who: str, role: str) -> str | None:
+    """BEX 3 (DOMAIN.md §7: the team manager, then the service manager): a dispute the team
+    manager has referred on is the service manager's alone to settle. The refusal for
+    someone else recording its outcome (`who`, with `role`; "" for someone not on the
+    store), naming who it waits on; None for a service manager."""
+    refusal = needs_role(who, role, ("service_manager",))
+    if refusal is None:
+        return None
+    named = f" ({waits_on})" if waits_on else ""
+    return f"BEX 3: the dispute waits on the service manager{named}: settling it {refusal}"
+
+
 def closure_follows(kind: str, status: str, where: str = "") -> str:
     """WIR 3, BEX 4: while a step-down or a transfer out is under way the closure is its
     last step, approved with it, not a recommendation of its own (one recommended beside
@@ -492,7 +504,7 @@ def check_rereferral(status: str, last_closure: date | None, referral: date | No
 
 __all__ = [
     "CLOSING_RECOMMENDATIONS", "DECIDER_ROLES", "DECISION_KINDS", "DECISION_KIND_LABELS",
-    "DISPUTE_OUTCOMES", "DISPUTE_OUTCOME_LABELS", "ENDING_STATUS_LABELS", "LETTER_AUDIENCES",
+    "DISPUTE_OUTCOMES", "DISPUTE_OUTCOME_LABELS", "settling_referred", "ENDING_STATUS_LABELS", "LETTER_AUDIENCES",
     "PLAIN_REASONS", "REREFERRAL_BANDS", "adult_contact_missing", "adult_help", "next_help", "ROLE_LABELS", "ChecklistItem", "ClosureFacts",
     "DecisionFact", "PersonFact", "Problem", "Recipient", "blockers", "check_closure_decision",
     "check_decision", "check_family_told", "check_rereferral", "child_letter_audience",

@@ -36,16 +36,23 @@ class QualityStatus:
         return self.last is not None
 
     def column(self, width: int) -> str:
-        """A wide table's column of `width`: the short form padded to its longest, then the
-        kind and who facilitated it, each under the one above: "15 Dec 2025 NOT met  audit
-        Dana Price (IPSS)", " 3 Oct 2026 met      case mapping  Jo Whitfield (IPSS)"; a name
-        longer than the room left ends in "…" (it was cut mid-word, as the whole sentence
-        was)."""
+        """A table's column of `width`: the short form first, what a manager reads first (the
+        day, whether the needs were met), then, where there is room, the kind and who
+        facilitated it, each under the one above: "15 Dec 2025 NOT met  audit         Dana
+        Price (IPSS)", " 3 Oct 2026 met      case mapping  Jo Whitfield (IPSS)"; a name longer
+        than the room left ends in "…". Too narrow for the kind (80 columns): the short form
+        alone. No check yet: the whole words where they fit, else "none yet". The whole
+        sentence lined nothing up, and lost "needs NOT met" off its end where it was cut."""
         if self.last is None:
-            return self.describe()
+            whole = self.describe()
+            return whole if len(whole) <= width else self.describe(short=True)
         kind = max(map(len, KIND_WORDS.values()))
-        text = (f"{self.describe(short=True):<{SHORT_WIDTH}}  "
-                f"{KIND_WORDS[self.last.kind]:<{kind}}  {self.last.facilitator}").rstrip()
+        if width < SHORT_WIDTH + 2 + kind:
+            return self.describe(short=True)
+        text = f"{self.describe(short=True):<{SHORT_WIDTH}}  {KIND_WORDS[self.last.kind]:<{kind}}"
+        if width - len(text) - 2 < 6:  # no room for a name to be read by: the kind alone
+            return text.rstrip()
+        text = f"{text}  {self.last.facilitator}".rstrip()
         return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
     def describe(self, short: bool = False) -> str:

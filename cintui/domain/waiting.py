@@ -8,7 +8,9 @@ sit unseen while its clock runs (drift).
   the plan's start is authorised by the line manager (TRA);
 - a closure, a step-down or a transfer recommended: the team manager decides (TRA, BEX 3;
   WIR 3; BEX 4);
-- a dispute about a closure: the team manager, then the service manager (BEX 3);
+- a dispute about a closure: the team manager, then the service manager (BEX 3). Once the
+  team manager has referred it on it is the service manager's alone to settle: a team
+  manager's list shows it as waiting on them, by name, not as theirs to do;
 - a visit dated after the case closed (TRA, BEX 3), as a laptop's sync brings one recorded
   offline while the case was closed on the server: kept, never lost; the manager re-refers
   the child (WAR 3.4) or records a decision on it (BEX 4), which ends the wait.
@@ -25,7 +27,7 @@ from cintui.domain.calendar import WorkingCalendar
 from cintui.domain.dates import day_short
 
 KINDS = ("assessment", "plan_start", "closure", "step_down", "transfer_out", "dispute",
-         "after_closure")
+         "after_closure", "dispute_referred")
 WHAT = {
     "assessment": "authorise the assessment (TRA)",
     "plan_start": "authorise the CIN plan's start (TRA)",
@@ -34,22 +36,27 @@ WHAT = {
     "transfer_out": "decide the transfer recommended (BEX 4)",
     "dispute": "settle the dispute about the closure (BEX 3)",
     "after_closure": "decide on a visit after the closure (BEX 3)",
+    "dispute_referred": "settle the dispute referred on (BEX 3)",
 }
 SHORT = {  # in a laptop's 80 columns
     "assessment": "authorise assessment", "plan_start": "authorise plan start",
     "closure": "decide closure", "step_down": "decide step-down",
     "transfer_out": "decide transfer", "dispute": "settle dispute",
     "after_closure": "visit after closure",
+    "dispute_referred": "settle dispute",
 }
 SINCE = {  # what the date it waits from is
     "assessment": "sent", "plan_start": "assessment authorised", "closure": "recommended",
     "step_down": "recommended", "transfer_out": "recommended", "dispute": "raised",
     "after_closure": "visited",
+    "dispute_referred": "referred",
 }
 # The child's record's key (its action) that opens where the decision is taken.
 OPENS = {"assessment": "case_steps", "plan_start": "case_steps", "closure": "closure",
          "step_down": "step_down", "transfer_out": "transfer", "dispute": "closure",
-         "after_closure": "decision"}
+         "after_closure": "decision", "dispute_referred": "closure"}
+# BEX 3: who alone takes a step (none here: a team or a service manager).
+ONLY = {"dispute_referred": "service_manager"}
 
 
 @dataclass(frozen=True)
@@ -64,10 +71,26 @@ class Waiting:
     since: date
     by: str = ""  # who sent, recommended or disputed it
     team: str = ""  # the child's team
+    waits_on: str = ""  # who alone may take it, by name ("Morgan Fielding"), when ONLY says
 
     @property
     def what(self) -> str:
         return WHAT[self.kind]
+
+    def theirs(self, role: str | None) -> bool:
+        """Whether someone with `role` takes this step (None: not known, as the CLI's list
+        over every manager: yes). A dispute referred on is the service manager's (BEX 3)."""
+        only = ONLY.get(self.kind)
+        return role is None or only is None or role == only
+
+    def what_for(self, role: str | None, short: bool = False) -> str:
+        """What to decide, for someone with `role`; a step that is not theirs says whom it
+        waits on: "with Morgan Fielding (service manager)"."""
+        if not self.theirs(role):
+            if not self.waits_on:
+                return "with the service manager" + ("" if short else " (BEX 3)")
+            return f"with {self.waits_on}" + ("" if short else " (service manager)")
+        return SHORT[self.kind] if short else self.what
 
     def days(self, today: date, cal: WorkingCalendar) -> int:
         """Working days it has waited (0 on the day it was sent)."""
@@ -86,7 +109,8 @@ class Waiting:
     def as_json(self, today: date, cal: WorkingCalendar) -> dict:
         return {"child": self.reference, "name": self.name, "worker": self.worker,
                 "team": self.team, "waiting_for": self.kind, "what": self.what, "since": self.since.isoformat(),
-                "by": self.by, "working_days": self.days(today, cal)}
+                "by": self.by, "working_days": self.days(today, cal),
+                **({"waits_on": self.waits_on} if self.kind in ONLY else {})}
 
 
 def oldest_first(found: list[Waiting]) -> list[Waiting]:

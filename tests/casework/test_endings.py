@@ -244,6 +244,40 @@ def test_a_final_meeting_recommending_step_down_prefills_the_recommendation(stor
         assert ending.meeting_id is not None
 
 
+def test_a_referred_dispute_is_settled_by_the_service_manager_alone_bex_3(store):
+    """DOMAIN.md §7 (TRA, BEX 3): disputes go to the team manager, then the service manager.
+    Once referred on it is the service manager's: the team manager (or anyone else) who
+    records its outcome is refused, naming who it waits on, even with the service manager
+    named as deciding; nothing is written."""
+    child_id = new_child(store)
+    walk_to_approved(store, child_id)
+    with store.session(MANAGER) as session:
+        endings.raise_dispute(session, child_id, by="Layla Endingtest (mother)",
+                              details="Still struggling with the rent", on=date(2026, 11, 17),
+                              today=TODAY)
+        assert endings.settle_refusal(session, child_id, MANAGER) is None  # theirs first
+        endings.settle_dispute(session, child_id, outcome="escalated",
+                               rationale="Mother wants a second view", on=date(2026, 11, 18),
+                               today=TODAY, actor=MANAGER)
+    for actor in (MANAGER, WORKER, ACTOR):
+        with store.session(actor) as session, pytest.raises(endings.EndingError) as refused:
+            endings.settle_dispute(session, child_id, outcome="upheld", rationale="x",
+                                   on=TODAY, today=TODAY, by=SERVICE, actor=actor)
+        assert "the dispute waits on the service manager (Morgan Fielding or Sam Service)" \
+            in str(refused.value)
+    assert str(refused.value).endswith("needs a service manager; test.worker is not a worker "
+                                       "on this store")
+    with store.read() as session:
+        state = endings.closure_state(session, child_id, TODAY)
+        assert endings.settle_refusal(session, child_id, SERVICE) is None
+    assert state.status == "disputed" and len(state.decisions) == 2  # nothing written
+    with store.session(SERVICE) as session:
+        endings.settle_dispute(session, child_id, outcome="upheld", rationale="Rent plan agreed",
+                               on=TODAY, today=TODAY, actor=SERVICE)
+    with store.read() as session:
+        assert endings.closure_state(session, child_id, TODAY).status == "approved"
+
+
 def test_dispute_goes_to_the_team_manager_then_the_service_manager(store):
     child_id = new_child(store)
     walk_to_approved(store, child_id)
@@ -259,13 +293,13 @@ def test_dispute_goes_to_the_team_manager_then_the_service_manager(store):
                                today=TODAY, by=MANAGER, actor=ACTOR)
     with pytest.raises(endings.ClosureBlocked, match="dispute"):
         close(store, child_id, reason="RC7", unmet_need=False)
-    with store.session(ACTOR) as session:
+    with store.session(SERVICE) as session:
         with pytest.raises(endings.EndingError, match="settling it needs a service manager; tess.manager is a team manager"):
             endings.settle_dispute(session, child_id, outcome="upheld", rationale="x",
-                                   on=TODAY, today=TODAY, by=MANAGER, actor=ACTOR)
+                                   on=TODAY, today=TODAY, by=MANAGER, actor=SERVICE)
         endings.settle_dispute(session, child_id, outcome="upheld",
                                rationale="Rent plan in place with housing", on=TODAY,
-                               today=TODAY, by=SERVICE, actor=ACTOR)
+                               today=TODAY, by=SERVICE, actor=SERVICE)
     with store.read() as session:
         state = endings.closure_state(session, child_id, TODAY)
     assert state.status == "approved"

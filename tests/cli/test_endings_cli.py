@@ -150,7 +150,7 @@ def test_a_file_named_md_is_markdown_not_a_pdf_under_that_name(cli, demo_store, 
     assert (out / "closure.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_dispute_and_settle(cli, demo_store, ref):
+def test_dispute_and_settle(cli, demo_store, ref, monkeypatch):
     ok(cli, demo_store, "close", "recommend", ref)
     ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Needs met",
        "--by", MANAGER)
@@ -159,6 +159,7 @@ def test_dispute_and_settle(cli, demo_store, ref):
     assert out["ending"]["status"] == "disputed"
     ok(cli, demo_store, "close", "settle", ref, "--outcome", "escalated", "--rationale",
        "Second view", "--by", MANAGER)
+    monkeypatch.setenv("CINTUI_USER", SERVICE)  # BEX 3: referred on, the SM's to settle
     one_line_error(run(cli, demo_store, "close", "settle", ref, "--outcome", "upheld",
                        "--rationale", "x", "--by", MANAGER), "service manager")
     out = ok(cli, demo_store, "close", "settle", ref, "--outcome", "overturned",
@@ -167,6 +168,49 @@ def test_dispute_and_settle(cli, demo_store, ref):
     assert "overturned" in out["ending"]["dispute"]["outcome"]
     # The case stays open: a new recommendation may follow later.
     assert ok(cli, demo_store, "close", "status", ref)["child_status"] == "cin_plan"
+
+
+def test_a_referred_dispute_waits_on_the_service_manager_bex_3(cli, demo_store, ref,
+                                                                monkeypatch):
+    """DOMAIN.md §7 (TRA, BEX 3): disputes go to the team manager, then the service manager.
+    Once the team manager has referred it on, `close settle` run by them (or anyone but a
+    service manager) is refused in one line naming who it waits on, even with `--by` the
+    service manager, and nothing is written; `team waiting` shows it to them as waiting on
+    the service manager by name, and to the service manager as theirs to settle."""
+    from tests.cli.test_cli import sha
+
+    monkeypatch.setenv("CINTUI_USER", MANAGER)
+    ok(cli, demo_store, "close", "recommend", ref)
+    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Needs met")
+    ok(cli, demo_store, "close", "dispute", ref, "--by", "Layla (mother)", "--details", "Not ready")
+    ok(cli, demo_store, "close", "settle", ref, "--outcome", "escalated", "--rationale",
+       "Second view")
+    before = sha(demo_store)
+    for by in ((), ("--by", SERVICE)):
+        one_line_error(run(cli, demo_store, "close", "settle", ref, "--outcome", "upheld",
+                           "--rationale", "Stands", *by),
+                       "BEX 3: the dispute waits on the service manager (",
+                       "Sam Service", f"{MANAGER} is a team manager")
+    assert sha(demo_store) == before
+    assert ok(cli, demo_store, "close", "status", ref)["ending"]["status"] == "disputed"
+
+    def waiting() -> dict:
+        return next(w for w in ok(cli, demo_store, "team", "waiting")["waiting"]
+                    if w["child"] == ref)
+
+    assert waiting()["waiting_for"] == "dispute_referred"
+    assert "Sam Service" in waiting()["waits_on"]
+    monkeypatch.setenv("COLUMNS", "200")
+    listed = run(cli, demo_store, "team", "waiting").out
+    mine = next(line for line in listed.splitlines() if ref in line)
+    assert "Sam Service" in mine and "(service manager)" in mine and "settle" not in mine
+    monkeypatch.setenv("CINTUI_USER", SERVICE)
+    listed = run(cli, demo_store, "team", "waiting").out
+    theirs = next(line for line in listed.splitlines() if ref in line)
+    assert "settle the dispute referred on (BEX 3)" in theirs
+    out = ok(cli, demo_store, "close", "settle", ref, "--outcome", "upheld", "--rationale",
+             "Attendance steady")
+    assert out["ending"]["status"] == "approved"
 
 
 def test_rerefer_and_episodes(cli, demo_store, ref):

@@ -313,3 +313,23 @@ def test_the_refusal_names_the_child_the_closure_and_the_way_forward():
     assert between == ("DEMO00070's case was closed from 18 Sep 2026 until its re-referral on "
                        "2 Nov 2026: a visit on 1 Oct 2026 falls between (date it on or before "
                        "18 Sep 2026, or from 2 Nov 2026)")
+
+
+def test_a_dispute_referred_on_is_the_service_managers_alone_bex_3():
+    """DOMAIN.md §7 (BEX 3): the team manager, then the service manager. Referred on, only a
+    service manager settles it; anyone else is refused naming who it waits on, and the
+    waiting list says so to them instead of asking them to settle it."""
+
+    from cintui.domain.endings import settling_referred
+    from cintui.domain.waiting import Waiting
+
+    assert settling_referred("Morgan Fielding", "morgan.fielding", "service_manager") is None
+    assert settling_referred("Morgan Fielding", "tom.abbiss", "team_manager") == (
+        "BEX 3: the dispute waits on the service manager (Morgan Fielding): settling it "
+        "needs a service manager; tom.abbiss is a team manager")
+    w = Waiting("id", "DEMO00063", "Ava Quayle", "Esme Holloway", "dispute_referred",
+                date(2026, 11, 26), waits_on="Morgan Fielding")
+    assert not w.theirs("team_manager") and w.theirs("service_manager") and w.theirs(None)
+    assert w.what_for("team_manager") == "with Morgan Fielding (service manager)"
+    assert w.what_for("team_manager", short=True) == "with Morgan Fielding"
+    assert w.what_for("service_manager") == "settle the dispute referred on (BEX 3)"

@@ -65,3 +65,19 @@ def test_a_check_needs_its_kind_a_past_date_in_the_plan_a_facilitator_and_findin
     before = dict(check_quality_check("audit", date(2026, 5, 29), "X", "Y", TODAY, PLAN))
     assert "1 Jun 2026" in before["held_on"]
     assert dict(check_quality_check("audit", None, "X", "Y", TODAY, PLAN))["held_on"]
+
+
+def test_the_last_check_in_a_column_keeps_the_day_and_the_answer_whole_bex_3():
+    """BEX 3: a column too narrow for the whole description ("Case-mapping reflective
+    discussion 15 Nov 2026, Jo Whitfield (IPSS), needs NOT met") lost the answer off its
+    end; now the short form comes first, then the kind in a word and who facilitated it
+    where there is room (a name cut ends in "…")."""
+    status = quality_status(PLAN, [QualityCheckFact("case_mapping", date(2026, 11, 15),
+                                                    "Jo Whitfield (IPSS)", False)])
+    assert status.column(56) == "15 Nov 2026 NOT met  case mapping  Jo Whitfield (IPSS)"
+    assert status.column(44) == "15 Nov 2026 NOT met  case mapping  Jo Whitf…"
+    assert status.column(40) == "15 Nov 2026 NOT met  case mapping"  # no room for a name
+    assert status.column(30) == status.column(19) == "15 Nov 2026 NOT met"
+    none = quality_status(PLAN, [])
+    assert none.column(56) == "none since the plan started (BEX 3)"
+    assert none.column(19) == "none yet"

@@ -467,9 +467,12 @@ async def test_rerefer_a_closed_child(demo_store):
 
 async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_manager(
         demo_store):
-    """BEX 3: the demo's disputed closure, by keys: the team manager refers it on (a
-    decision with its rationale), then only a service manager can settle it; upheld, the
-    closure stands again and both steps are on the record (BEX 4)."""
+    """BEX 3 (DOMAIN.md §7: disputes go to the team manager, then the service manager): the
+    demo's disputed closure, by keys. The team manager refers it on (a decision with its
+    rationale); then `s` is theirs no more: one line says it waits on the service manager,
+    by name, no form opens and nothing is written (it opened the form with the service
+    manager filled in, and saved). The service manager settles it; upheld, the closure
+    stands again and both steps are on the record (BEX 4)."""
     from sqlmodel import select
 
     from cintui.store.models import Decision, Ending
@@ -483,6 +486,7 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
             "WHERE e.status = 'disputed' AND e.escalated_to_service_manager_on IS NULL"
         ).fetchone()
     app = ChildHost(demo_store, ref)
+    app.actor = manager  # the team manager signed in
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("C")
@@ -499,6 +503,17 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
+        written = read(demo_store, lambda session: len(session.exec(select(Decision)).all()))
+        await pilot.press("s")  # referred on: the service manager's now
+        await settle(pilot)
+        assert app.screen is screen
+        said = [str(n.message) for n in app._notifications][-1]
+        assert said.startswith("BEX 3: the dispute waits on the service manager (Morgan "
+                               "Fielding)"), said
+        assert said.endswith(f"{manager} is a team manager") and "\n" not in said
+        assert read(demo_store, lambda session: len(session.exec(select(Decision)).all())) \
+            == written
+        app.actor = service  # the service manager signed in
         await pilot.press("s")
         await settle(pilot)
         form = app.screen
@@ -829,3 +844,73 @@ async def test_after_a_rereferral_the_plan_editor_starts_this_episodes_plan_doma
         s, s.exec(select(Child).where(Child.reference == ref)).one().id))
     assert [(v.number, v.status, v.earlier) for v in versions] == [
         (2, "draft", False), (1, "agreed", True)]
+
+
+async def test_decision_forms_open_on_the_rationale_and_letters_typed_on_save_go_on_there(
+        demo_store):
+    """The manager's decision on a closure opened on the Rationale, the decision on a dispute
+    (BEX 3) on the Outcome, and its Manager was the first by name, not you: a manager who
+    Tabbed from where they expected landed on Save or Cancel, and what they typed there went
+    nowhere, without a word. Both open on the first box a person fills (the Rationale; the
+    decision and you as the manager filled in, Shift+Tab goes back to them); letters typed
+    on Save or Cancel go on, in order, in the box last typed in, else the first still empty,
+    and a notice says which."""
+    from textual.widgets import Button
+
+    ref = prepared(demo_store)
+    store = open_store(demo_store, None)
+    try:
+        with store.session(ACTOR) as session:
+            endings.recommend_closure(session, cases.find_child(session, ref).id,
+                                      on=date(2026, 11, 13), by="Wendy Worker", today=TODAY,
+                                      summary="Needs met and held for 6 months.")
+    finally:
+        store.close()
+    app = ChildHost(demo_store, ref)
+    app.actor = app.worker = MANAGER
+
+    def said() -> str:
+        return [str(n.message) for n in app._notifications][-1]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "DecideFormScreen"
+        assert app.focused.id == "rationale"
+        await pilot.press("tab", "tab")  # past the date: Save
+        assert isinstance(app.focused, Button) and app.focused.id == "save"
+        post_burst(app, [(c if c != " " else "space", c) for c in "Needs met and held"])
+        await settle(pilot)
+        assert form.query_one("#rationale").text == "Needs met and held"
+        assert app.focused.id == "rationale"
+        assert said() == "Save had the cursor: what you type goes in Rationale."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, "Layla (mother)")
+        await pilot.press("tab")
+        await type_text(pilot, "Not ready yet")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "disputed" in text_of(app.screen, "#closure-state").lower()
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "SettleFormScreen"
+        assert app.focused.id == "rationale"  # as the closure decision's
+        assert form.query_one("#by").value == MANAGER  # you, a team manager
+        await type_text(pilot, "Rent plan agreed")
+        await pilot.press("tab", "tab", "tab")  # past the date and Save: Cancel
+        assert app.focused.id == "cancel"
+        post_burst(app, [(c if c != " " else "space", c) for c in " with housing"])
+        await settle(pilot)
+        assert form.query_one("#rationale").text == "Rent plan agreed with housing"
+        assert said() == "Cancel had the cursor: what you type goes in Rationale."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "disputed" not in text_of(app.screen, "#closure-state").lower()

@@ -112,7 +112,8 @@ async def test_f3_from_a_record_lists_my_childrens_items_grouped_with_rule_and_s
         detail = str(screen.query_one("#week-detail").render())
         assert "Rule:" in detail and "Enter:" in detail
         title = str(screen.query_one("#week-title").render())
-        assert app.worker in title and "Mon 23 Nov 2026" in title
+        assert "Mon 23 Nov 2026" in title
+        assert "My children (" in title and app.worker not in title  # by name, not username
 
 
 async def test_a_visit_item_opens_the_visit_form_for_that_child(demo_store):
@@ -466,7 +467,8 @@ async def test_a_loading_timer_that_fires_as_the_rows_arrive_does_not_cover_them
 
 async def test_a_manager_holding_no_children_sees_the_teams_week(demo_store):
     """F3 for a team manager (holding no children) was an empty week every time: it opens
-    on the team's items, saying why; 1 is their own."""
+    on the team's items, saying why; 1 is their own. The title names them as the app names
+    people, "My team (Tom Abbiss: …)": it said "My team (tom.abbiss)", the username."""
     from cintui.casework import cases as case_reads
 
     manager = read(demo_store, lambda session: next(
@@ -478,13 +480,15 @@ async def test_a_manager_holding_no_children_sees_the_teams_week(demo_store):
         screen = await open_week(pilot)
         await until(pilot, lambda: screen.grouped is not None)
         title = str(screen.query_one("#week-title").render())
-        assert f"My team ({manager.username}) (you hold no children: 1 for yours)" in title
+        assert f"My team ({manager.name}: you hold no children, 1 for yours)" in title
+        assert manager.username not in title
         assert screen.items  # the team's
         await pilot.press("1")
         await until(pilot, lambda: "My children" in str(
             screen.query_one("#week-title").render()))
-        assert not screen.items and "you hold no" not in str(
-            screen.query_one("#week-title").render())
+        title = str(screen.query_one("#week-title").render())
+        assert not screen.items and "you hold no" not in title
+        assert f"My children ({manager.name})" in title
 
 
 async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closure_s17_10(

@@ -14,7 +14,7 @@ from sqlmodel import select
 from cintui.domain.roles import ROLE_LABELS
 from cintui.domain.text import counted
 from cintui.store.models import AuditEntry, QualityCheck, Worker
-from tests.conftest import TODAY, reading
+from tests.conftest import TODAY, connect, reading
 from tests.screens.test_child import read, text_of
 from tests.screens.test_my_week import REFERENCE, WeekHost
 from tests.screens.test_shell import (
@@ -293,24 +293,39 @@ async def the_quality_table_drawn_whole(pilot, quality) -> None:
         assert any(cells[2] in line and cells[3] in line for line in drawn), (cells, drawn)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (140, 45)],
+                         ids=["80x24", "120x40", "140x45"])
 async def test_the_last_quality_check_says_its_year_whole_and_lines_up(demo_store, size):
     """BEX 3: the quality table's "Last QA check" said "15 Dec 25 NOT met", a two-digit year
     a manager could read as a day, and "3 Oct 26 met" a column left of "22 Nov 26 met". Now
-    it is the house's short form for a column, " 3 Oct 2026 met", "15 Dec 2025 NOT met"
-    (`day_words(pad=True)`): the year whole, the months under each other, whole in its
-    column at 80x24 as at 120x40."""
+    it starts with the house's short form for a column, " 3 Oct 2026 met", "15 Dec 2025 NOT
+    met" (`day_words(pad=True)`): the year whole, the months under each other, whole in its
+    column. Where the column has room (120 columns and wider) the kind of check and who
+    facilitated it follow, each under the one above ("15 Dec 2025 NOT met  case mapping  Jo
+    Whitfield (IPSS)"): at 120x40 the short form left 35 characters empty, and at 140x45 the
+    whole description ran past the column and lost "needs NOT met" off its end."""
+    from cintui.domain.oversight import KIND_WORDS
+
     app = WeekHost(demo_store)
     async with app.run_test(size=size) as pilot:
         screen = await open_team(pilot)
         quality = screen.query_one("#quality")
         await until(pilot, lambda: quality.row_count > 0)
         column = list(quality.columns.values())[2]
-        checked = [cells[2] for cells in quality_cells(quality) if cells[2] != "none yet"]
-        assert "15 Dec 2025 NOT met" in checked and " 5 Jul 2026 met" in checked, checked
-        for cell in checked:
-            assert re.fullmatch(SHORT_QA, cell), cell
+        checked = [cells[2] for cells in quality_cells(quality)
+                   if not cells[2].startswith("none")]
+        starts = [re.match(SHORT_QA, cell) for cell in checked]
+        assert all(starts), checked
+        shorts = [m.group(0) for m in starts]
+        assert "15 Dec 2025 NOT met" in shorts and " 5 Jul 2026 met" in shorts, checked
+        for cell, short in zip(checked, shorts, strict=True):
             assert len(cell) <= column.width, (cell, column.width)
+            if size[0] < 100:
+                assert cell == short
+            else:  # the kind and who facilitated it, after the day and the answer, each
+                # starting where the one above starts
+                assert cell[19:21] == "  " and cell[21:33].rstrip() in KIND_WORDS.values()
+                assert cell[33:35] == "  " and cell[35:].endswith(")"), cell
         await the_quality_table_drawn_whole(pilot, quality)
 
 
@@ -498,8 +513,10 @@ async def test_the_teams_totals_are_whole_beside_its_choice_at_80_and_120(make_d
                      f"{counted(total.no_quality_check, 'plan')} with no quality check",
                      f"{total.supervision_overdue} overdue supervision",
                      f"{counted(total.no_change, 'plan')} with no change in 6 months"]
-            if view.waiting:
-                facts.append(f"{len(view.waiting)} to decide (w)")
+            if view.to_decide:  # BEX 3: a dispute referred on is not the team manager's
+                facts.append(f"{len(view.to_decide)} to decide (w)")
+            elif view.waiting:
+                facts.append(f"{len(view.waiting)} with the service manager (w)")
             for fact in facts:
                 assert any(fact in line for line in lines), (fact, lines)
 
@@ -1422,3 +1439,72 @@ async def test_a_visit_after_the_closure_waits_for_the_manager_and_enter_records
         await until(pilot, lambda: app.screen is screen and screen.view is not None
                     and not screen.view.waiting)
         assert "to decide" not in str(screen.query_one("#team-title").render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_a_dispute_referred_on_waits_on_the_service_manager_not_the_team_manager(
+        demo_store, size):
+    """BEX 3 (DOMAIN.md §7: disputes go to the team manager, then the service manager): the
+    demo's dispute the team manager has referred on. On his `w` it is not his to do: "1 to
+    decide" counts only his, and its line says whom it waits on, by name ("With Morgan
+    Fielding"; it said "Settle dispute", and `s` let him record it). On the service
+    manager's all-teams `w` it is theirs to settle, and counted."""
+    from cintui.app import CintuiApp
+    from cintui.casework import cases, endings
+    from cintui.store import access
+    from cintui.store.engine import open_store
+
+    with connect(demo_store) as conn:
+        ref, name, manager, service, service_name = conn.execute(
+            "SELECT c.reference, c.first_name || ' ' || c.last_name, tm.username, "
+            "sm.username, sm.name FROM ending e JOIN child c ON c.id = e.child_id "
+            "JOIN worker tm ON tm.team_id = c.team_id AND tm.role = 'team_manager' "
+            "JOIN worker sm ON sm.role = 'service_manager' WHERE e.status = 'disputed'"
+        ).fetchone()
+    store = open_store(demo_store, None)
+    try:  # the team manager refers it on
+        with store.session(manager) as session:
+            endings.settle_dispute(session, cases.find_child(session, ref).id,
+                                   outcome="escalated", rationale="A view from outside",
+                                   on=TODAY, today=TODAY, actor=manager)
+    finally:
+        store.close()
+
+    def shown(app) -> tuple[str, dict[str, list[str]]]:
+        table = app.screen.query_one("#waiting")
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        return str(table.border_title), {r[0].split(" DEMO")[0]: r for r in rows}
+
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None and not screen.reading())
+        view = screen.view
+        theirs = [w for w in view.waiting if w.kind != "dispute_referred"]
+        assert len(view.waiting) == len(theirs) + 1
+        title = " ".join(drawn_lines(screen.query_one("#team-title")))
+        assert (f"{len(theirs)} to decide (w)" if theirs else
+                "1 with the service manager (w)") in title, title
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        border, rows = shown(app)
+        assert border.startswith(f"{len(theirs)} to decide, 1 with the service manager")
+        assert "…" not in border  # whole at 80 columns too
+        said = rows[name][-2]
+        assert said == (f"With {service_name}" if size[0] < 120 else
+                        f"With {service_name} (service manager)")
+        assert list(rows)[-1] == name  # after what is his to decide
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=service)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        screen = await open_team(pilot)  # one team: F4 is its view
+        await until(pilot, lambda: screen.view is not None and not screen.reading())
+        title = " ".join(drawn_lines(screen.query_one("#team-title")))
+        assert f"{len(theirs) + 1} to decide (w)" in title, title
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        border, rows = shown(app)
+        assert border.startswith(f"{len(rows)} to decide (working days)")
+        assert rows[name][-2] == ("Settle dispute" if size[0] < 120 else
+                                  "Settle the dispute referred on (BEX 3)")
