@@ -1342,15 +1342,9 @@ async def test_the_reallocation_form_fits_a_laptops_screen_title_and_all(demo_st
         assert table.size.height >= 4
 
 
-async def test_a_decision_typed_on_as_enter_opens_its_form_goes_into_its_boxes(
-        cli, new_location, monkeypatch):
-    """Nothing typed is lost (BEX 4: a decision recorded with its rationale): on the
-    manager's waiting list, Enter and the decision typed straight after it, faster than the
-    record and its decision form open, go into the form's boxes in order. The keys read
-    behind Enter went to the list and were lost; a burst once put both texts into the
-    rationale and overwrote "Decided by"."""
-    from textual.widgets import Input, TextArea
-
+def _manager_with_a_visit_after_closure(cli, new_location, monkeypatch):
+    """The app, as the team's manager, on a store set up from empty where Leo Ward's case
+    closed and a laptop's visit dated after the closure arrived (TRA, BEX 3)."""
     from cintui.app import CintuiApp
     from cintui.store import access
     from cintui.store.engine import open_store
@@ -1361,7 +1355,8 @@ async def test_a_decision_typed_on_as_enter_opens_its_form_goes_into_its_boxes(
     set_up(cli, db)
     monkeypatch.setenv("CINTUI_USER", WORKER)
     added = cli("child", "add", "--db", db, "--first-name", "Leo", "--last-name", "Ward",
-                "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--worker", WORKER)
+                "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--worker", WORKER,
+                "--json")
     assert added.code == 0, added.err
     store = open_store(db, None)
     try:
@@ -1372,7 +1367,19 @@ async def test_a_decision_typed_on_as_enter_opens_its_form_goes_into_its_boxes(
     finally:
         store.close()
     monkeypatch.setenv("CINTUI_USER", MANAGER)
-    app = CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
+    return CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
+
+
+async def test_a_decision_typed_on_as_enter_opens_its_form_goes_into_its_boxes(
+        cli, new_location, monkeypatch):
+    """Nothing typed is lost (BEX 4: a decision recorded with its rationale): on the
+    manager's waiting list, Enter and the decision typed straight after it, faster than the
+    record and its decision form open, go into the form's boxes in order. The keys read
+    behind Enter went to the list and were lost; a burst once put both texts into the
+    rationale and overwrote "Decided by"."""
+    from textual.widgets import Input, TextArea
+
+    app = _manager_with_a_visit_after_closure(cli, new_location, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
@@ -1396,29 +1403,7 @@ async def test_a_visit_after_the_closure_waits_for_the_manager_and_enter_records
     kept; the manager finds it under w ("Decide on a visit after the closure (BEX 3)", the day
     of the visit), at 80x24 with every word whole; Enter opens the decision form on the
     child's record (BEX 4), and once it is saved the list no longer has it."""
-    from cintui.app import CintuiApp
-    from cintui.store import access
-    from cintui.store.engine import open_store
-    from tests.casework.test_waiting import closed_with_a_later_visit
-    from tests.screens.test_case_journey import MANAGER, WORKER, set_up
-
-    db = new_location("team.db")
-    set_up(cli, db)
-    monkeypatch.setenv("CINTUI_USER", WORKER)
-    added = cli("child", "add", "--db", db, "--first-name", "Leo", "--last-name", "Ward",
-                "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--worker", WORKER,
-                "--json")
-    assert added.code == 0, added.err
-    store = open_store(db, None)
-    try:
-        with store.read() as session:
-            from cintui.casework import cases
-            leo = cases.find_child(session, "Leo Ward").id
-        closed_with_a_later_visit(store, leo, "Amira Khan")
-    finally:
-        store.close()
-    monkeypatch.setenv("CINTUI_USER", MANAGER)
-    app = CintuiApp(access.locate(db), worker=MANAGER, today=TODAY)
+    app = _manager_with_a_visit_after_closure(cli, new_location, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
