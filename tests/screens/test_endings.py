@@ -415,16 +415,17 @@ def closed_child(path, **names):
 
 
 async def test_tra_bex_3_no_meeting_is_booked_on_a_closed_case_the_form_says_why(demo_store):
-    """m on a closed child's record: Ctrl+S says beside When that the case closed and that a
-    re-referral opens it again (TRA, BEX 3; WAR 3.4), not the consent or the venue first;
-    nothing is booked."""
+    """The palette's Book a meeting on a closed child's record (m is off its footer, and says
+    why at once): Ctrl+S says beside When that the case closed and that a re-referral opens
+    it again (TRA, BEX 3; WAR 3.4), not the consent or the venue first; nothing is booked."""
+    from cintui.screens.palette import book_meeting
     from cintui.store.models import Meeting
 
     ref, child_id = closed_child(demo_store)
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("m")
+        book_meeting(app)
         await until(pilot, lambda: type(app.screen).__name__ == "ScheduleFormScreen")
         form = app.screen
         await pilot.press("ctrl+s")
