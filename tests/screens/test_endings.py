@@ -439,6 +439,54 @@ async def test_tra_bex_3_no_meeting_is_booked_on_a_closed_case_the_form_says_why
         Meeting.child_id == child_id, Meeting.status == "scheduled")).all()) == []
 
 
+def _closed_forms(child_id):
+    from cintui.screens.fgc import FgcHeldFormScreen, FgcReferFormScreen
+    from cintui.screens.gcp2 import Gcp2FormScreen
+    from cintui.screens.short_breaks import DirectPaymentFormScreen, ShortBreakFormScreen
+    from cintui.screens.sos import ScalingFormScreen, StatementFormScreen
+    from cintui.screens.supervision import SupervisionFormScreen
+
+    return {
+        "a supervision": ("on", SupervisionFormScreen(child_id, MANAGER)),
+        "a GCP2 assessment": ("on", Gcp2FormScreen(child_id, [])),
+        "a danger statement": ("on", StatementFormScreen(child_id, "danger", [], [])),
+        "a scaling": ("on", ScalingFormScreen(child_id, [])),
+        "a referral to a Family Group Conference": ("on", FgcReferFormScreen(child_id)),
+        "a Family Group Conference held": ("on", FgcHeldFormScreen(child_id)),
+        "a short break starting": ("start", ShortBreakFormScreen(child_id)),
+        "a direct payment starting": ("start", DirectPaymentFormScreen(child_id)),
+    }
+
+
+async def test_tra_bex_3_every_dated_form_says_the_case_closed_first(demo_store):
+    """TRA, BEX 3: nothing else matters on a closed case. The supervision, GCP2, Signs of
+    Safety, FGC and short-break forms, dated after the closure, said what else was missing
+    ("say what was discussed", each grade…) and the closure only once that was put right;
+    the visit and booking forms said it first. Now each says it first, beside its date,
+    and nothing else: one shared check (FormScreen.closed_first)."""
+    ref, child_id = closed_child(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for what, (field, form) in _closed_forms(child_id).items():
+            await app.push_screen(form)
+            await settle(pilot)
+            form.query_one(f"#{field}", Input).value = "20/11/2026"
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is form, what  # not saved
+            said = " ".join(text_of(form, f"#{field}-error").split())
+            assert said.startswith(f"{ref}'s case closed on 16 Nov 2026: {what} on 20 Nov "
+                                   "2026 needs the case open again (re-referral"), (what, said)
+            others = {w.id: str(w.render()) for w in form.query(".error")
+                      if w.id not in (f"{field}-error", "form-error") and str(w.render())}
+            assert others == {}, what
+            assert text_of(form, "#form-error") == "Not saved: the case is closed."
+            form.dismiss(None)
+            await settle(pilot)
+
+
 async def test_rerefer_a_closed_child(demo_store):
     ref, child_id = closed_child(demo_store)
     app = ChildHost(demo_store, ref)
