@@ -185,6 +185,7 @@ class PlanScreen(KeysAsRead, Screen):
         self.version: PlanVersion | None = None
         self.versions: list[plans.VersionInfo] = []
         self.child_name = ""
+        self.first_name = ""  # the plan checks name the child by it (WIR 2.5)
         self.people: list[str] = []
         self._by_for: str | None = None  # the login whose name `_by` holds
         self.gcp2s: list = []  # the child's GCP2s (STO 6.11: they inform the plan's needs)
@@ -239,6 +240,7 @@ class PlanScreen(KeysAsRead, Screen):
             self.policy = cases.store_policy(session)
             header = record.child_header(session, self.child_id, app.today)
             self.child_name = header.name
+            self.first_name = record.get_child(session, self.child_id).first_name
             self.people = [p.name for p in record.list_people(session, self.child_id)]
             self.gcp2s = gcp2_cases.facts(session, self.child_id)
             self.packages = [*short_breaks.short_break_facts(session, self.child_id),
@@ -424,7 +426,8 @@ class PlanScreen(KeysAsRead, Screen):
         from cintui.domain.plan_checks import check_plan
         from cintui.reference import plain_words
 
-        return check_plan(self.version, self.app.today, plain_words.load_plain_words())
+        return check_plan(self.version, self.app.today, plain_words.load_plain_words(),
+                          child=self.first_name)  # "Mila's views", as the team view says
 
     def _show_checks(self) -> None:
         found = self.problems()
