@@ -40,7 +40,7 @@ from cintui.domain.consent import (
 )
 from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
-from cintui.domain.plan import NO_NEEDS_NEXT, PLAN_NOT_STARTED
+from cintui.domain.plan import NO_NEEDS_NEXT, PLAN_CLOSED_NONE, PLAN_NOT_STARTED
 from cintui.domain.text import first_upper
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
@@ -427,7 +427,8 @@ class ChildScreen(KeysAsRead, Screen):
             # A plan started (status CIN plan) and not written says so, as the Summary does
             view.update(first_upper(headline) if headline.startswith("the CIN plan started")
                         # after a re-referral it names the last episode's plan too
-                        else f"{headline}." if headline.startswith(f"{PLAN_NOT_STARTED}; ")
+                        else f"{headline}." if headline.startswith(
+                            (f"{PLAN_NOT_STARTED}; ", PLAN_CLOSED_NONE))
                         else f"{PLAN_NOT_STARTED} on the record.")
             return
         text = Text()

@@ -487,6 +487,37 @@ async def test_tra_bex_3_every_dated_form_says_the_case_closed_first(demo_store)
             await settle(pilot)
 
 
+async def test_a_closed_case_with_no_plan_says_so_and_n_writes_none_tra_bex_3(demo_store):
+    """TRA, BEX 3; WAR 3.4: a case closed with no plan written. Its Plan tab said "No plan
+    yet: the line manager's authorisation starts it (K, then p)", the plan editor "no plan
+    yet: press n to start one", and n wrote a first draft on the closed case. Now both say
+    the case closed without one and that a re-referral opens it again; n writes nothing."""
+    from cintui.casework import plans
+
+    ref, child_id = closed_child(demo_store)
+    assert read(demo_store, lambda s: plans.versions(s, child_id)) == []
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        shown = " ".join(text_of(app.screen, "#plan-view").split())
+        assert shown == ("No plan: the case closed on 16 Nov 2026 without one; a re-referral "
+                         "opens it again (R on the record)."), shown
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        title = " ".join(text_of(app.screen, "#plan-title").split())
+        assert "none: the case is closed (R on the record re-refers it)" in title, title
+        said = " ".join(text_of(app.screen, "#plan-details").split())
+        assert said.startswith(f"Nothing written: Sam Endingtest ({ref}) has no plan: the "
+                               "case closed on 16 Nov 2026 without one; a re-referral opens "
+                               "it again"), said
+    assert read(demo_store, lambda s: plans.versions(s, child_id)) == []
+
+
 async def test_rerefer_a_closed_child(demo_store):
     ref, child_id = closed_child(demo_store)
     app = ChildHost(demo_store, ref)
