@@ -224,22 +224,27 @@ def test_rerefer_takes_the_source_and_need_in_words_as_child_add_does_war_3_4(cl
 def test_a_closed_case_with_no_plan_says_so_and_how_it_opens_again_not_plan_start_tra(
         cli, demo_store, ref, tmp_path):
     """TRA, BEX 3, WAR 3.4: `plan show`, `plan check` and `export plan` of a closed child
-    with no plan suggested `cintui plan start`, which a closed case cannot take; they say the
-    case closed without one and that a re-referral opens it again, in one line."""
+    with no plan suggested `cintui plan start`, which a closed case cannot take, and `plan
+    exit` wrote a first draft on it; each says the case closed without one and that a
+    re-referral opens it again, in one line, nothing written."""
     ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-02")
     ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Met", "--by",
        MANAGER, "--on", "2026-11-02")
     ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-03")
     ok(cli, demo_store, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no",
        "--on", "2026-11-03", "--summary", "Needs met")
+    from tests.cli.test_cli import sha
+
+    before = sha(demo_store)
     for args in (("plan", "show", ref), ("plan", "check", ref),
-                 ("export", "plan", ref, "-o", tmp_path / "plan.pdf")):
+                 ("export", "plan", ref, "-o", tmp_path / "plan.pdf"),
+                 ("plan", "exit", ref, "--good-enough", "Calm at home")):  # wrote a draft
         result = run(cli, demo_store, *args)
         one_line_error(result, f"Sam Endingtest ({ref}) has no plan: the case closed on 3 Nov "
                        f"2026 without one; a re-referral opens it again (`cintui child "
                        f"rerefer {ref} --date DATE --source SOURCE`")
         assert "plan start" not in result.err, args
-    assert not (tmp_path / "plan.pdf").exists()
+    assert not (tmp_path / "plan.pdf").exists() and sha(demo_store) == before
 
 
 def test_letters_before_approval_and_bad_formats(cli, demo_store, ref, tmp_path):
