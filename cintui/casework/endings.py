@@ -129,7 +129,7 @@ def under_way_ending(session: Session, child_id: uuid.UUID) -> rules.UnderWay | 
     return rules.UnderWay(row.kind, row.status, where or "")
 
 
-def closed_by_transfer(session: Session, child_id: uuid.UUID) -> str:
+def closed_by_transfer(session: Session, child_id: uuid.UUID, letters: bool = False) -> str:
     """BEX 4: the current episode closed by a transfer out (RC5), which leaves no closure
     record, in words (`rules.closed_by_transfer`); "" otherwise."""
     episode = cases.current_episode(session, child_id)
@@ -142,7 +142,7 @@ def closed_by_transfer(session: Session, child_id: uuid.UUID) -> str:
         return ""
     return rules.closed_by_transfer(_child(session, child_id).reference,
                                     sent.completed_on or episode.closure_date,
-                                    sent.receiving_authority or "")
+                                    sent.receiving_authority or "", letters)
 
 
 def ending_under_way(session: Session, child_id: uuid.UUID) -> str:
@@ -634,6 +634,8 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
     child = _child(session, child_id)
     episode = _episode(session, child_id)
     ending = closure_ending(session, child_id)
+    if ending is None and (transferred := closed_by_transfer(session, child_id, True)):
+        raise EndingError("closure", transferred)  # BEX 4: RC5, no closure record
     if ending is None or ending.status not in ("approved", "completed", "disputed"):
         under_way = ending_under_way(session, child_id)
         raise EndingError("closure", "closure letters follow the manager's approval of the "

@@ -543,13 +543,16 @@ def closed_without_plan(name: str, reference: str, closed: date) -> str:
             f"--date DATE --source SOURCE`, or {REREFER_WAY})")
 
 
-def closed_by_transfer(reference: str, on: date, authority: str = "") -> str:
+def closed_by_transfer(reference: str, on: date, authority: str = "",
+                       letters: bool = False) -> str:
     """A case closed by a transfer out (BEX 4, RC5) has no closure record of its own, so no
-    closure summary: its case summary went in the transfer pack. One line saying so."""
+    closure summary (its case summary went in the transfer pack) and no closure letters
+    (`letters`: said of those). One line saying so."""
     to = f" to {authority}" if authority else ""
+    what = "no closure letters; " if letters else ""
     return (f"{reference}'s case was closed by a transfer out{to} on {day_words(on)} (RC5), "
-            f"not by a closure: its case summary is in the transfer pack (`cintui export "
-            f"transfer-pack {reference} -o FOLDER`, or T then o on the record)")
+            f"not by a closure: {what}its case summary is in the transfer pack (`cintui "
+            f"export transfer-pack {reference} -o FOLDER`, or T then o on the record)")
 
 
 def after_closure(reference: str, what: str, day: date, closed: ClosedOn) -> str:

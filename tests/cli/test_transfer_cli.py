@@ -408,6 +408,11 @@ def test_a_case_closed_by_a_transfer_has_its_summary_in_the_pack_not_a_closure_b
     one_line_error(refused, said)
     assert "recommended" not in refused.err
     assert not (tmp_path / "summary.pdf").exists() and sha(demo_store) == before
+    letters = run(cli, demo_store, "close", "letters", ref, "-o", tmp_path / "letters")
+    one_line_error(letters, f"{ref}'s case was closed by a transfer out to Exampleshire "
+                   "County Council on 20 Nov 2026 (RC5), not by a closure: no closure "
+                   "letters; its case summary is in the transfer pack")
+    assert not (tmp_path / "letters").exists() and sha(demo_store) == before
     status = run(cli, demo_store, "close", "status", ref)
     assert status.code == 0 and said in status.out and "recommended" not in status.out
     assert ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")[
