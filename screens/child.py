@@ -29,7 +29,7 @@ from textual.widgets import (
 )
 
 from cintui.casework import record, visits
-from cintui.domain.child import spoken_age
+from cintui.domain.child import STATUS_LABELS, spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import (
     SCOPE_LABELS,
@@ -40,7 +40,7 @@ from cintui.domain.consent import (
 )
 from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
-from cintui.domain.plan import NO_NEEDS_NEXT, PLAN_NOT_STARTED
+from cintui.domain.plan import NO_NEEDS_NEXT, PLAN_CLOSED_NONE, PLAN_NOT_STARTED
 from cintui.domain.text import first_upper
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
@@ -92,6 +92,12 @@ TAB_ACTIONS = {
     "papers": "meetings",
     "agreement": "meetings",
 }
+
+# TRA, BEX 3: what a closed case offers and does not. A meeting is booked for a time still
+# to come, after the closure; a re-referral opens the case again (WAR 3.4). A visit stays:
+# one made while the case was open may be recorded late (dated by the closure day).
+OPEN_ONLY = frozenset({"book_meeting"})
+CLOSED_ONLY = frozenset({"rerefer_closed", "book_meeting_closed"})
 
 
 def _short_day(d) -> str:
@@ -155,6 +161,10 @@ class ChildScreen(KeysAsRead, Screen):
         as_read("v", "new_visit", "Visit"),
         as_read("x", "discard_draft", "Discard draft"),
         as_read("m", "book_meeting", "Book meeting"),
+        # TRA, BEX 3: a closed case books no meeting (one is for a time still to come); what
+        # comes next on it is a re-referral (WAR 3.4), so R shows in the footer then.
+        as_read("R", "rerefer_closed", "Re-refer"),
+        as_read("m", "book_meeting_closed", "Book meeting", show=False),  # says why not
         as_read("c", "cancel_meeting", "Cancel/rebook"),
         as_read("s", "minutes_sent", "Minutes sent"),
         as_read("a", "add_person", "Add person"),
@@ -301,6 +311,7 @@ class ChildScreen(KeysAsRead, Screen):
 
     def _show(self, rec: record.ChildRecord) -> None:
         self.record = rec
+        self.refresh_bindings()  # a closed case's keys (CLOSED_ONLY, OPEN_ONLY)
         for tab in TABS:
             if tab in self._built:
                 self._fill_tab(tab)
@@ -416,7 +427,8 @@ class ChildScreen(KeysAsRead, Screen):
             # A plan started (status CIN plan) and not written says so, as the Summary does
             view.update(first_upper(headline) if headline.startswith("the CIN plan started")
                         # after a re-referral it names the last episode's plan too
-                        else f"{headline}." if headline.startswith(f"{PLAN_NOT_STARTED}; ")
+                        else f"{headline}." if headline.startswith(
+                            (f"{PLAN_NOT_STARTED}; ", PLAN_CLOSED_NONE))
                         else f"{PLAN_NOT_STARTED} on the record.")
             return
         text = Text()
@@ -803,8 +815,14 @@ class ChildScreen(KeysAsRead, Screen):
             if table is not None and table.id == "chron-text":
                 return True  # Enter in the chronology's filter: to the entries it leaves
             return isinstance(table, DataTable) and table.id in ROW_OPENS and table.row_count > 0
+        if action in CLOSED_ONLY or action in OPEN_ONLY:
+            return (action in CLOSED_ONLY) == self._case_closed()
         tab = TAB_ACTIONS.get(action)
         return tab is None or tab == self.active_tab
+
+    def _case_closed(self) -> bool:
+        return (self.record is not None
+                and self.record.summary.header.status == STATUS_LABELS["closed"])
 
     def action_open_row(self) -> None:
         """Enter on a row, handled as read (what it opens holds the keys typed after it)."""
@@ -1036,6 +1054,22 @@ class ChildScreen(KeysAsRead, Screen):
             self.notify("Only a closed case is re-referred: this child's case is open")
             return
         self.app.push_screen(RereferFormScreen(self.child_id, need), self._reload_if_saved)
+
+    def action_rerefer_closed(self) -> None:
+        self.action_rerefer()
+
+    def action_book_meeting_closed(self) -> None:
+        """m on a closed case: the one line the booking form would give, at once."""
+        from cintui.casework import cases
+        from cintui.domain.endings import after_closure
+
+        with self.app.store.read() as session:
+            closed = cases.closed_on(session, self.child_id, self.app.today)
+        if closed is None:  # re-referred meanwhile (another worker): book as usual
+            self.action_book_meeting()
+            return
+        self.notify(after_closure(self.record.summary.header.reference, "a meeting",
+                                  self.app.today, closed), severity="warning", timeout=10)
 
     def action_edit_child(self) -> None:
         self.app.push_screen(ChildFormScreen(child_id=self.child_id), self._reload_if_saved)

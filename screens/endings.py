@@ -592,6 +592,8 @@ class ClosureScreen(EndingStepsScreen):
             key = "T" if s.under_way.startswith("the transfer") else "S"
             text.append(f"No closure to recommend: {s.under_way} ({key} on the record). "
                         "The letters, the family told and closing follow here.\n")
+        elif e is None and s.transferred:  # BEX 4: RC5, no closure record
+            text.append(f"{s.transferred}.\n")
         elif e is None:
             text.append("No closure recommended. Press r to recommend closure")
             if s.prefill:

@@ -157,10 +157,14 @@ class _Dated(FormScreen):
 class FgcReferFormScreen(_Dated):
     """A new referral; or, with `waiting`, the referral not yet held or declined, changed."""
 
+    CLOSED_FIRST = ("on", "a referral to a Family Group Conference")
+
     def __init__(self, child_id: uuid.UUID, waiting: rules.FgcFact | None = None) -> None:
         super().__init__()
         self.child_id = child_id
         self.waiting = waiting
+        if waiting is not None:  # the referral made while the case was open, changed
+            self.CLOSED_FIRST = None
         self.TITLE_TEXT = (
             "Refer the family for a Family Group Conference (WAR 4.2)" if waiting is None
             else f"The FGC referral of {day_words(waiting.referred_on)}, waiting: its coordinator "
@@ -192,6 +196,8 @@ class FgcReferFormScreen(_Dated):
 
 class FgcHeldFormScreen(_Dated):
     """STO 6.13: the family's own plan; its actions join the CIN plan (BEX 2)."""
+
+    CLOSED_FIRST = ("on", "a Family Group Conference held")
 
     def __init__(self, child_id: uuid.UUID) -> None:
         super().__init__()

@@ -655,6 +655,12 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def action_save(self) -> None:
         if not after_typing(self, self.action_save):
             return  # read once the keys typed just ahead of Ctrl+S are in (typed.py)
+        if closed := self.closed_first():  # TRA, BEX 3: nothing else matters then
+            refused(self)
+            self.show_problems(closed, closed)
+            self.query_one(f"#{next(iter(closed))}").focus()
+            self.query_one("#form-error", Static).update("Not saved: the case is closed.")
+            return
         problems = self.refresh_checks(self.field_names())
         if problems:
             refused(self)
@@ -680,6 +686,27 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     def refusal(self) -> str | None:
         """A reason not to save that no field shows beside it (None: there is none)."""
         return None
+
+    # TRA, BEX 3: casework of a form dated after the case closed is refused before its own
+    # checks (a re-referral opens the case again, WAR 3.4), as the booking form does: the
+    # date box and what it records ("on", "a supervision"); None: not casework of a day.
+    CLOSED_FIRST: tuple[str, str] | None = None
+
+    def closed_first(self) -> dict[str, str]:
+        """{date box: the one line} when the form's date falls after the case closed."""
+        if self.CLOSED_FIRST is None or getattr(self, "child_id", None) is None:
+            return {}
+        name, what = self.CLOSED_FIRST
+        try:
+            day = self.date_of(name)
+        except ValueError:
+            return {}  # its own check says what is wrong with the date
+        if day is None:
+            return {}
+        with self.app.store.read() as session:
+            child = cases.require_child(session, self.child_id)
+            problem = cases.closure_refusal(session, child, day, what)
+        return {name: problem} if problem else {}
 
     def build(self) -> Callable[[object], object]:
         """What to save: a function of a write session, made from the widgets' values."""

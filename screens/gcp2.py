@@ -135,6 +135,7 @@ class Gcp2Screen(KeysAsRead, Screen):
 class Gcp2FormScreen(FormScreen):
     """STO 7.1: a GCP2 as grades and the worker's words, attached to needs of the plan."""
 
+    CLOSED_FIRST = ("on", "a GCP2 assessment")
     KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
     def __init__(self, child_id: uuid.UUID, needs: list[str], assessor: str = "") -> None:

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from cintui.casework import cases, meetings, plans, record, short_breaks
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as gcp2_rules
+from cintui.domain.child import STATUS_LABELS
 from cintui.domain.dates import day_words
 from cintui.domain.plan import (
     ACTION_STATUS_LABELS,
@@ -185,6 +186,8 @@ class PlanScreen(KeysAsRead, Screen):
         self.version: PlanVersion | None = None
         self.versions: list[plans.VersionInfo] = []
         self.child_name = ""
+        self.first_name = ""  # the plan checks name the child by it (WIR 2.5)
+        self.closed = False  # the case is closed: no first plan is written on it
         self.people: list[str] = []
         self._by_for: str | None = None  # the login whose name `_by` holds
         self.gcp2s: list = []  # the child's GCP2s (STO 6.11: they inform the plan's needs)
@@ -239,6 +242,8 @@ class PlanScreen(KeysAsRead, Screen):
             self.policy = cases.store_policy(session)
             header = record.child_header(session, self.child_id, app.today)
             self.child_name = header.name
+            self.closed = header.status == STATUS_LABELS["closed"]
+            self.first_name = record.get_child(session, self.child_id).first_name
             self.people = [p.name for p in record.list_people(session, self.child_id)]
             self.gcp2s = gcp2_cases.facts(session, self.child_id)
             self.packages = [*short_breaks.short_break_facts(session, self.child_id),
@@ -294,7 +299,9 @@ class PlanScreen(KeysAsRead, Screen):
         v = self.version
         title = Text()
         title.append(f"{self.child_name}: CIN plan", style="bold")
-        if v is None and self.not_started:
+        if v is None and self.not_started and self.closed:  # TRA, BEX 3; WAR 3.4
+            title.append("  ·  none: the case is closed (R on the record re-refers it)")
+        elif v is None and self.not_started:
             title.append("  ·  not started: the line manager authorises it first")
             if self._last_plan is not None:  # after a re-referral
                 title.append(f"  ·  [ reads the last episode's plan (v{self._last_plan.number})")
@@ -424,7 +431,8 @@ class PlanScreen(KeysAsRead, Screen):
         from cintui.domain.plan_checks import check_plan
         from cintui.reference import plain_words
 
-        return check_plan(self.version, self.app.today, plain_words.load_plain_words())
+        return check_plan(self.version, self.app.today, plain_words.load_plain_words(),
+                          child=self.first_name)  # "Mila's views", as the team view says
 
     def _show_checks(self) -> None:
         found = self.problems()
@@ -705,7 +713,7 @@ class PlanScreen(KeysAsRead, Screen):
         except (plans.PlanNotStarted, plans.PlanEnded) as exc:
             # Said where the plan's details are, whole: no draft opened.
             said = ("Not started, nothing written" if isinstance(exc, plans.PlanNotStarted)
-                    else "Nothing written")
+                    and not self.closed else "Nothing written")
             box = self.query_one("#plan-details", Static)
             box.styles.text_wrap = "wrap"
             box.update(Text(f"{said}: {exc.problem}.", style="bold red"))

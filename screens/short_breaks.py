@@ -253,10 +253,14 @@ class _Form(FormScreen):
 class ShortBreakFormScreen(_Form):
     """A short-break package: provider, type, hours a week or a month, start, review."""
 
+    CLOSED_FIRST = ("start", "a short break starting")
+
     def __init__(self, child_id: uuid.UUID, number: int | None = None,
                  fact: rules.ShortBreakFact | None = None) -> None:
         super().__init__()
         self.child_id, self.number, self.fact = child_id, number, fact
+        if number is not None:  # one that began while the case was open, changed
+            self.CLOSED_FIRST = None
         self.seen = sb.fact_stamp(fact) if fact else ""  # saved over only knowingly
         self.TITLE_TEXT = ("Change the short break" if fact else "Add a short break") + \
             " (WAR 7; TRA; BEX)"
@@ -324,10 +328,14 @@ class ShortBreakFormScreen(_Form):
 class DirectPaymentFormScreen(_Form):
     """A direct payment: amount and period, who manages it, start, review (WAR 7.2.1)."""
 
+    CLOSED_FIRST = ("start", "a direct payment starting")
+
     def __init__(self, child_id: uuid.UUID, number: int | None = None,
                  fact: rules.DirectPaymentFact | None = None) -> None:
         super().__init__()
         self.child_id, self.number, self.fact = child_id, number, fact
+        if number is not None:  # one that began while the case was open, changed
+            self.CLOSED_FIRST = None
         self.seen = sb.fact_stamp(fact) if fact else ""  # saved over only knowingly
         self.TITLE_TEXT = ("Change the direct payment" if fact else "Add a direct payment") \
             + " (WAR 4.2, 7.2.1)"

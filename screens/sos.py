@@ -194,6 +194,8 @@ class StatementFormScreen(_SosForm):
         super().__init__(child_id, meetings)
         self.kind = kind
         self.current = current
+        self.CLOSED_FIRST = ("on", "a danger statement" if kind == "danger" else
+                             "a safety goal")
         self.TITLE_TEXT = ("A danger statement: what are we worried will happen to the child "
                            "if nothing changes? (STO 6.3)" if kind == "danger" else
                            "A safety goal: what will everyone see when the child is safe "
@@ -234,6 +236,7 @@ class StatementFormScreen(_SosForm):
 class ScalingFormScreen(_SosForm):
     """STO 6.3: a round of scaling: each person's score 0-10, who they are to the child."""
 
+    CLOSED_FIRST = ("on", "a scaling")
     KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
     def __init__(self, child_id: uuid.UUID, meetings: list[sos_cases.MeetingChoice]) -> None:

@@ -253,6 +253,7 @@ def _kept(box: Input) -> Input:
 class SupervisionFormScreen(FormScreen):
     """STO 4.5, 8.5: one supervision of the child's case, by a manager."""
 
+    CLOSED_FIRST = ("on", "a supervision")
     KEEP_TYPED = True  # through the idle lock (PRIV 2)
 
     def __init__(self, child_id: uuid.UUID, by: str, referral=None, worker: str = "") -> None:

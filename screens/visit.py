@@ -517,10 +517,10 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
             refused(self)
             self.query_one("#when", Input).focus()
             return
+        if self._after_closure(self.content.visited_at.date()):  # TRA, BEX 3: said first
+            return
         problems = visit_problems(self.content, self.app.clock(), self.dob)
         self._show_problems(problems)
-        if not problems and self._after_closure(self.content.visited_at.date()):
-            return
         if problems:
             refused(self)
             first = problems[0].field
@@ -560,12 +560,13 @@ class VisitFormScreen(TabMovesAtOnce, Screen):
         app.call_from_thread(self._finalised, nxt)
 
     def _after_closure(self, day: date) -> bool:
-        """TRA, BEX 3: a visit dated after the case closed is refused beside the date, the
-        draft kept (a re-referral opens the case again; a visit of a day it was open, typed
+        """TRA, BEX 3: a visit dated after the case closed is refused beside the date, before
+        and without the form's other checks, the draft kept (a re-referral opens the case again; a visit of a day it was open, typed
         late, is recorded)."""
         closed = closed_on(self.episodes, day)
         if closed is None:
             return False
+        self._show_problems([])  # alone: nothing else matters on a closed case
         self._refused_when(after_closure(self.reference, "a visit", day, closed))
         return True
 

@@ -319,15 +319,21 @@ def closed_on(session: Session, child_id: uuid.UUID, day: date):
     return rule(episode_days(session, child_id), day)
 
 
-def require_open_on(session: Session, child: Child, day: date, what: str,
-                    error: type[CaseworkError] = CaseworkError, field: str = "child") -> None:
-    """Refuse casework (`what`: "a visit") dated after the case closed, unless re-referred
-    by then (TRA, BEX 3; WAR 3.4): one line naming the child, the closure and the way on."""
+def closure_refusal(session: Session, child: Child, day: date, what: str) -> str:
+    """The one line refusing casework (`what`: "a visit") dated after the case closed,
+    unless re-referred by then (TRA, BEX 3; WAR 3.4), naming the child, the closure and the
+    way on; "" when the case was open that day."""
     from cintui.domain.endings import after_closure
 
     closed = closed_on(session, child.id, day)
-    if closed is not None:
-        raise error(field, after_closure(child.reference, what, day, closed))
+    return after_closure(child.reference, what, day, closed) if closed is not None else ""
+
+
+def require_open_on(session: Session, child: Child, day: date, what: str,
+                    error: type[CaseworkError] = CaseworkError, field: str = "child") -> None:
+    """Refuse casework dated after the case closed (`closure_refusal`)."""
+    if problem := closure_refusal(session, child, day, what):
+        raise error(field, problem)
 
 
 def child_deadlines(

@@ -129,6 +129,22 @@ def under_way_ending(session: Session, child_id: uuid.UUID) -> rules.UnderWay | 
     return rules.UnderWay(row.kind, row.status, where or "")
 
 
+def closed_by_transfer(session: Session, child_id: uuid.UUID, letters: bool = False) -> str:
+    """BEX 4: the current episode closed by a transfer out (RC5), which leaves no closure
+    record, in words (`rules.closed_by_transfer`); "" otherwise."""
+    episode = cases.current_episode(session, child_id)
+    if episode is None or episode.closure_date is None:
+        return ""
+    sent = session.exec(select(m.Ending).where(
+        m.Ending.episode_id == episode.id, m.Ending.kind == "transfer_out",
+        m.Ending.status == "completed")).first()
+    if sent is None:
+        return ""
+    return rules.closed_by_transfer(_child(session, child_id).reference,
+                                    sent.completed_on or episode.closure_date,
+                                    sent.receiving_authority or "", letters)
+
+
 def ending_under_way(session: Session, child_id: uuid.UUID) -> str:
     """`under_way` in words (`rules.closure_follows`); "" when there is none."""
     u = under_way_ending(session, child_id)
@@ -533,6 +549,8 @@ class ClosureState:
     decisions: tuple[rules.DecisionFact, ...]  # about this closure, oldest first
     # A step-down or transfer under way, whose last step the closure is (in words), or "".
     under_way: str = ""
+    # BEX 4: closed by a transfer out, with no closure record (in words), or "".
+    transferred: str = ""
 
     @property
     def status(self) -> str | None:
@@ -579,7 +597,8 @@ def closure_state(session: Session, child_id: uuid.UUID, today: date) -> Closure
         notify_by=notification_due(session, ending) if ending else None,
         checklist=tuple(checklist(session, child_id, today)),
         prefill=closure_prefill(session, child_id), decisions=decisions,
-        under_way=ending_under_way(session, child_id))
+        under_way=ending_under_way(session, child_id),
+        transferred="" if ending else closed_by_transfer(session, child_id))
 
 
 checklist_json = lookup.checklist_json
@@ -596,9 +615,10 @@ def rerefer(session: Session, child_id: uuid.UUID, *, on: date, source: str,
     child = _child(session, child_id)
     last = _episode(session, child_id)
     _raise(rules.check_rereferral(child.status, last.closure_date, on, today))
-    source = source.strip().upper()
-    need = (need or child.primary_need).strip().upper()
-    codes.check("source", source, "referral_source", required=True)
+    # By code or by words ("school", "neglect"), as `child add` and the referral take them.
+    source = case_steps.find_code(source, "referral_source", "referral source", "source")
+    need = (case_steps.find_code(need, "primary_need", "primary need", "need") if need
+            else child.primary_need)
     codes.check("need", need, "primary_need", required=True)
     episode = m.Episode(child_id=child_id, referral_date=on, referral_source=source,
                         primary_need=need)
@@ -636,6 +656,8 @@ def letter_context(session: Session, child_id: uuid.UUID, today: date, *,
     child = _child(session, child_id)
     episode = _episode(session, child_id)
     ending = closure_ending(session, child_id)
+    if ending is None and (transferred := closed_by_transfer(session, child_id, True)):
+        raise EndingError("closure", transferred)  # BEX 4: RC5, no closure record
     if ending is None or ending.status not in ("approved", "completed", "disputed"):
         under_way = ending_under_way(session, child_id)
         raise EndingError("closure", "closure letters follow the manager's approval of the "
@@ -682,7 +704,8 @@ def summary_document(session: Session, child_id: uuid.UUID, today: date):
     child = _child(session, child_id)
     ending = closure_ending(session, child_id)
     if ending is None:
-        raise EndingError("closure", "no closure has been recommended for this child")
+        raise EndingError("closure", closed_by_transfer(session, child_id)
+                          or "no closure has been recommended for this child")
     state = closure_state(session, child_id, today)
     plan = plans.current_plan(session, child_id)
     episode = cases.current_episode(session, child_id)
@@ -702,7 +725,7 @@ def summary_document(session: Session, child_id: uuid.UUID, today: date):
 __all__ = [
     "ACTIVE", "CloseInput", "ClosureBlocked", "ClosureState", "Decider", "EndingError",
     "EpisodeRow", "NewDecision", "Prefill", "checklist", "checklist_json", "closure_ending",
-    "closure_prefill", "closure_state", "complete_closure", "decide_closure", "ending_json",
+    "closed_by_transfer", "closure_prefill", "closure_state", "complete_closure", "decide_closure", "ending_json",
     "ending_under_way", "under_way_ending",
     "episodes", "family_told", "letter_context", "list_decisions", "managers", "me",
     "notification_due", "raise_dispute", "recommend_closure", "recommender", "record_decision", "rerefer",

@@ -65,9 +65,9 @@ def refer(session: Session, child_id: uuid.UUID, *, on: date | None, by: str,
     """WAR 4.2, STO 7.5: the child's family referred to the FGC service."""
     episode = cases.require_episode(session, child_id, FgcError)
     current = _open(session, child_id)
+    _open_on(session, child_id, on, "a referral to a Family Group Conference")
     _raise(rules.check_referral(on, today, episode.referral_date,
                                 _fact(session, current) if current else None))
-    _open_on(session, child_id, on, "a referral to a Family Group Conference")
     row = m.FamilyGroupConference(child_id=child_id, episode_id=episode.id, referred_on=on,
                                   referred_by=by.strip()[:200],
                                   coordinator=coordinator.strip()[:200])
@@ -107,8 +107,8 @@ def record_held(session: Session, child_id: uuid.UUID, *, held_on: date | None,
     plan's draft (started from the plan in force when there is none) as one need (BEX 2).
     Returns the row and the draft's version number; the draft is agreed as any other."""
     row = _referred(session, child_id)
-    _raise(rules.check_held(held_on, row.referred_on, today, family_plan, actions))
     _open_on(session, child_id, held_on, "a Family Group Conference held")
+    _raise(rules.check_held(held_on, row.referred_on, today, family_plan, actions))
     try:
         draft_id = plans.start_version(session, child_id, today, by=by)
     except cases.CaseworkError as exc:

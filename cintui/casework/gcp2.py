@@ -64,13 +64,13 @@ def record(session: Session, child_id: uuid.UUID, *, on: date | None, assessor: 
     episode = cases.require_episode(session, child_id, Gcp2Error)
     in_plan = _plan_needs(session, child_id)
     needs = list(needs)
+    if on is not None:  # TRA, BEX 3: no assessment of care on a closed case
+        cases.require_open_on(session, cases.require_child(session, child_id), on,
+                              "a GCP2 assessment", Gcp2Error, "on")
     problems = rules.check_gcp2(on, today, episode.referral_date, assessor, grades, summary,
                                 needs, len(in_plan))
     if problems:
         raise Gcp2Error(*problems[0])
-    if on is not None:  # TRA, BEX 3: no assessment of care on a closed case
-        cases.require_open_on(session, cases.require_child(session, child_id), on,
-                              "a GCP2 assessment", Gcp2Error, "on")
     row = m.Gcp2Assessment(child_id=child_id, episode_id=episode.id, assessed_on=on,
                            assessor=" ".join(assessor.split())[:200],
                            summary=summary.strip(), recorded_by=recorded_by.strip()[:200],

@@ -576,12 +576,13 @@ def ended(status: str, met_kind: str | None, recommendation: str | None, met_on,
     return plan_ended(status, met_kind, recommendation, _date(met_on), _date(closed_on))
 
 
-def check_plan(version: PlanVersion, today: date) -> list:
-    """The plan checks (`domain.plan_checks`) with the shipped plain-words list."""
+def check_plan(version: PlanVersion, today: date, child: str = "") -> list:
+    """The plan checks (`domain.plan_checks`) with the shipped plain-words list; `child` is
+    the child's first name, as the app's checks name them ("the child" without it)."""
     from cintui.domain.plan_checks import check_plan as check
     from cintui.reference import plain_words
 
-    return check(version, today, plain_words.load_plain_words())
+    return check(version, today, plain_words.load_plain_words(), child=child)
 
 
 _PLAN_CHILD = """
@@ -616,6 +617,11 @@ def plan_document(source, reference: str, today: date, *, number: int | None = N
             started = _date(episode[0][6]) if episode else None
             if started is not None and episode[0][12] is None:  # started, open, not written
                 raise PlanNotWritten(reference, started, before)
+            if episode and episode[0][12] is not None:  # TRA: nothing to start on it
+                from cintui.domain.endings import closed_without_plan
+
+                raise PlanError("plan", closed_without_plan(name, reference,
+                                                            _date(episode[0][12])) + before)
             raise PlanError("plan", f"{name} ({reference}) has no plan "
                             f"{'for this episode ' if last else ''}yet: the manager's "
                             f"authorisation starts it (cintui plan start {reference} "
@@ -628,7 +634,7 @@ def plan_document(source, reference: str, today: date, *, number: int | None = N
         born = f"{day_words(dob)} ({spoken_age(describe_age(dob, None, today))})"
     else:
         born = f"expected {day_words(expected)}" if expected else ""
-    problems = tuple(p.message for p in check_plan(version, today))
+    problems = tuple(p.message for p in check_plan(version, today, first or ""))
     return PlanDocument(
         child_name=name, child_reference=reference, dob_text=born, worker=worker or "",
         authority=authority_name(rows), version=version, problems=problems,

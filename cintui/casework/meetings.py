@@ -521,8 +521,9 @@ def plan_checks_after(session: Session, meeting_id: uuid.UUID, minutes: Minutes,
                                  meeting_label=_agreed_at(row, minutes))
     from cintui.casework.lookup import check_plan
 
+    first = session.get(m.Child, row.child_id).first_name  # "Mila's views" (WIR 2.5)
     return [(p.message, rules.check_place(plan, minutes, p.need, p.action, p.field))
-            for p in check_plan(updated, today)]
+            for p in check_plan(updated, today, first)]
 
 
 # ---------------------------------------------------------------- distribution

@@ -171,6 +171,10 @@ def not_started(session: Session, child_id: uuid.UUID) -> str | None:
         return None
     child = cases.require_child(session, child_id, PlanError)
     episode = cases.current_episode(session, child_id)
+    if episode is not None and episode.closure_date is not None:  # TRA, BEX 3; WAR 3.4
+        from cintui.domain.endings import closed_without_plan
+
+        return closed_without_plan(child.full_name, child.reference, episode.closure_date)
     if episode is not None and episode.cin_plan_start is not None:
         return None
     return plan_rules.not_started(child.reference)
@@ -563,6 +567,8 @@ def headline(session: Session, child_id: uuid.UUID) -> str:
             return plan_rules.not_written(
                 episode.cin_plan_start, "p opens the plan; n there writes it"
                 + ("; L starts it from the last plan" if last else "")) + before
+        if episode is not None and episode.closure_date is not None:  # TRA, BEX 3
+            return plan_rules.closed_no_plan(episode.closure_date) + before
         return plan_rules.PLAN_NOT_STARTED + before
     agreed = [v for v in found if v.status == "agreed"]
     draft = next((v for v in found if v.status == "draft"), None)

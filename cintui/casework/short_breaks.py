@@ -191,13 +191,15 @@ def add_short_break(session: Session, child_id: uuid.UUID, new: ShortBreakInput,
                     by: str) -> m.ShortBreak:
     """A short-break package for a disabled child (WAR 7); its review due the date given or
     the policy's interval from its start."""
+    # TRA, BEX 3: the closure first, as for a visit: nothing else matters on a closed case
+    _open_on(session, cases.require_child(session, child_id, SupportError), new.started_on,
+             "a short break starting")
     child = _child(session, child_id, "short_break")
     cases.require_episode(session, child_id, SupportError)
     _raise(rules.check_short_break(
         provider=new.provider, kind=new.kind, hours=new.hours, per=new.per,
         started=new.started_on, review_due=new.review_due, birth=child.dob,
         timescale=timescale(session, "short_break")))
-    _open_on(session, child, new.started_on, "a short break starting")
     row = m.ShortBreak(child_id=child_id, provider=new.provider.strip(), kind=new.kind,
                        hours=float(new.hours), per=new.per, started_on=new.started_on,
                        review_due=_default_due(session, "short_break", new.started_on,
@@ -211,13 +213,15 @@ def add_short_break(session: Session, child_id: uuid.UUID, new: ShortBreakInput,
 def add_direct_payment(session: Session, child_id: uuid.UUID, new: DirectPaymentInput, *,
                        by: str) -> m.DirectPayment:
     """A direct payment for a disabled child (WAR 4.2, 7.2.1): reviewed at least annually."""
+    # TRA, BEX 3: the closure first, as for a visit: nothing else matters on a closed case
+    _open_on(session, cases.require_child(session, child_id, SupportError), new.started_on,
+             "a direct payment starting")
     child = _child(session, child_id, "direct_payment")
     cases.require_episode(session, child_id, SupportError)
     _raise(rules.check_direct_payment(
         amount_pence=new.amount_pence, period=new.period, managed_by=new.managed_by,
         started=new.started_on, review_due=new.review_due, birth=child.dob,
         timescale=timescale(session, "direct_payment")))
-    _open_on(session, child, new.started_on, "a direct payment starting")
     row = m.DirectPayment(child_id=child_id, amount_pence=new.amount_pence, period=new.period,
                           managed_by=new.managed_by.strip(), started_on=new.started_on,
                           review_due=_default_due(session, "direct_payment", new.started_on,

@@ -147,10 +147,10 @@ def record_statement(session: Session, child_id: uuid.UUID, *, kind: str, text: 
     """STO 6.3: a danger statement or a safety goal (for a danger statement, replacing an
     earlier one of its kind), written at a meeting or not."""
     episode = cases.require_episode(session, child_id, SafetyError)
+    _open_on(session, child_id, on, f"a {'danger statement' if kind == 'danger' else 'safety goal'}")
     _raise(rules.check_statement(kind, text, on, today, episode.referral_date,
                                  statements(session, child_id), danger=danger,
                                  replaces=replaces))
-    _open_on(session, child_id, on, f"a {'danger statement' if kind == 'danger' else 'safety goal'}")
     _meeting(session, child_id, meeting_id, on)
     rows = _statement_rows(session, child_id)
     mine = {r.number: r for r in rows if r.kind == kind}
@@ -172,9 +172,9 @@ def record_scaling(session: Session, child_id: uuid.UUID, *, on: date | None,
     """STO 6.3: one round of scaling, each person's score with who they are to the child,
     at a meeting (its date) or not; all or none written."""
     episode = cases.require_episode(session, child_id, SafetyError)
+    _open_on(session, child_id, on, "a scaling")
     _raise(rules.check_scaling(on, today, episode.referral_date,
                                [(e.who, e.role, e.score, e.why) for e in entries]))
-    _open_on(session, child_id, on, "a scaling")
     _meeting(session, child_id, meeting_id, on)
     rows = [m.SafetyScaling(child_id=child_id, episode_id=episode.id, scaled_on=on,
                             score=e.score, who=" ".join(e.who.split())[:200],

@@ -163,13 +163,13 @@ def finalise(session: Session, child_id: uuid.UUID, content: VisitContent, *, ac
              now: datetime, draft_id: uuid.UUID | None = None) -> uuid.UUID:
     """Check and record the visit; it is locked from now on. Returns the visit's id."""
     child = _child(session, child_id)
+    # TRA, BEX 3: no visit is made on a closed case (one typed late, of a day it was open,
+    # is recorded: late recording is normal); said first: nothing else matters then.
+    cases.require_open_on(session, child, content.visited_at.date(), "a visit", VisitError,
+                          "visited_at")
     found = rules.visit_problems(content, _naive(now), child.dob)
     if found:
         raise VisitError(found[0].field, str(found[0]))
-    # TRA, BEX 3: no visit is made on a closed case (one typed late, of a day it was open,
-    # is recorded: late recording is normal).
-    cases.require_open_on(session, child, content.visited_at.date(), "a visit", VisitError,
-                          "visited_at")
     author_id, author_name = cases.author(session, actor)
     episode = session.exec(select(m.Episode).where(m.Episode.child_id == child_id)
                            .order_by(col(m.Episode.referral_date).desc())).first()

@@ -158,6 +158,9 @@ def _day(iso: str) -> str:
 
 def _print_state(state) -> None:
     e = state.ending
+    if state.transferred:  # BEX 4: RC5, no closure record
+        typer.echo(f"{state.name}: {state.transferred}")
+        return
     typer.echo(f"{state.name} {state.reference}: " + (
         f"closure {e['status_label']}" if e else
         f"no closure to recommend: {state.under_way}" if state.under_way else  # WIR 3, BEX 4
@@ -471,9 +474,11 @@ def close_summary(
 def child_rerefer(
     ctx: typer.Context, child: ChildArg,
     date_: Annotated[str, typer.Option("--date", help="The new referral's date.")],
-    source: Annotated[str, typer.Option("--source", help="Referral source, census 1A-10.")],
-    need: Annotated[str | None, typer.Option("--need", help="Primary need N0-N9 (default: "
-                                             "as before).")] = None,
+    source: Annotated[str, typer.Option("--source", help="Referral source, by words or "
+                                        "code: school, police, 'health visitor', 1A.")],
+    need: Annotated[str | None, typer.Option("--need", help="Primary need, by words or code: "
+                                             "'abuse or neglect', N1 (default: as "
+                                             "before).")] = None,
     db: DbOption = None,
     request_id: RequestOption = None,
     as_json: JsonOption = False, today: TodayOption = None,

@@ -547,6 +547,26 @@ def closed_on(episodes: Iterable[tuple[date, date | None]], day: date) -> Closed
     return ClosedOn(closed, later[0] if later else None)
 
 
+def closed_without_plan(name: str, reference: str, closed: date) -> str:
+    """A closed case with no CIN plan: nothing to start on it (TRA, BEX 3); a re-referral
+    opens a new episode, whose plan the manager's authorisation then starts (WAR 3.4)."""
+    return (f"{name} ({reference}) has no plan: the case closed on {day_words(closed)} "
+            f"without one; a re-referral opens it again (`cintui child rerefer {reference} "
+            f"--date DATE --source SOURCE`, or {REREFER_WAY})")
+
+
+def closed_by_transfer(reference: str, on: date, authority: str = "",
+                       letters: bool = False) -> str:
+    """A case closed by a transfer out (BEX 4, RC5) has no closure record of its own, so no
+    closure summary (its case summary went in the transfer pack) and no closure letters
+    (`letters`: said of those). One line saying so."""
+    to = f" to {authority}" if authority else ""
+    what = "no closure letters; " if letters else ""
+    return (f"{reference}'s case was closed by a transfer out{to} on {day_words(on)} (RC5), "
+            f"not by a closure: {what}its case summary is in the transfer pack (`cintui "
+            f"export transfer-pack {reference} -o FOLDER`, or T then o on the record)")
+
+
 def after_closure(reference: str, what: str, day: date, closed: ClosedOn) -> str:
     """The one line refusing casework dated after the case closed (TRA, BEX 3): "DEMO00070's
     case closed on 18 Sep 2026: a visit on 1 Dec 2026 needs the case open again

@@ -45,6 +45,15 @@ PLAN_NOT_WRITTEN = "Plan not written yet"
 # The Summary said "No plan yet (p on the Plan tab starts one)", and p, n wrote a draft.
 PLAN_NOT_STARTED = "No plan yet: the line manager's authorisation starts it (K, then p)"
 PLAN_NO_NEEDS = "Plan has no needs yet"
+# TRA, BEX 3: a case closed with no plan written has none to start; a re-referral (WAR 3.4)
+# opens a new episode, whose plan the manager's authorisation starts.
+PLAN_CLOSED_NONE = "No plan: the case closed"
+
+
+def closed_no_plan(closed: date) -> str:
+    """The Summary's and the Plan tab's line for a closed case with no plan."""
+    return (f"{PLAN_CLOSED_NONE} on {day_words(closed)} without one; a re-referral opens it "
+            "again (R on the record)")
 NO_NEEDS_NEXT = "p opens the plan, then a adds a need"
 
 

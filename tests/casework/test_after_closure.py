@@ -164,6 +164,47 @@ def test_tra_bex_3_no_supervision_gcp2_or_scaling_of_a_closed_case(store):
     assert counts(store) == before
 
 
+def test_tra_bex_3_the_closure_is_said_first_whatever_else_is_missing(store):
+    """TRA, BEX 3: nothing else matters on a closed case. A supervision, GCP2, danger
+    statement, scaling, FGC referral, short break or visit dated after the closure, with
+    nothing else filled in, said first what else was missing ("say what was discussed", a
+    grade, the purpose); the closure was said only once all that was put right. Now the
+    closure comes first, as for a meeting; nothing is written."""
+    from cintui.casework import fgc, short_breaks
+
+    child_id, ref = closed_child(store)
+    before = counts(store)
+    after = date(2026, 11, 20)
+    said = []
+    for who, record in (
+        (MANAGER, lambda s: supervision.record_supervision(s, child_id, supervision.
+         NewSupervision(held_on=after, present="", discussion="", decisions="", by=MANAGER),
+         actor=MANAGER, today=TODAY)),
+        (ACTOR, lambda s: gcp2.record(s, child_id, on=after, assessor="", grades={},
+                                      summary="", recorded_by="W", today=TODAY)),
+        (ACTOR, lambda s: sos.record_statement(s, child_id, kind="danger", text="", on=after,
+                                               by="W", today=TODAY)),
+        (ACTOR, lambda s: sos.record_scaling(s, child_id, on=after, entries=(),
+                                             recorded_by="W", today=TODAY)),
+        (ACTOR, lambda s: fgc.refer(s, child_id, on=after, by="W", coordinator="",
+                                    today=TODAY)),
+        (ACTOR, lambda s: short_breaks.add_short_break(s, child_id, short_breaks.
+         ShortBreakInput(provider="", kind="", hours=None, per="", started_on=after),
+         by="W")),
+        (ACTOR, lambda s: visits.finalise(s, child_id, visits.new_content(
+            datetime(2026, 11, 20, 10, 0)), actor=ACTOR, now=NOW)),
+    ):
+        with store.session(who) as session, pytest.raises(ValueError) as refused:
+            record(session)
+        said.append(refused.value.problem)
+    assert [p.split(" on 20 Nov 2026")[0] for p in said] == [
+        f"{ref}'s case closed on 16 Nov 2026: {what}" for what in (
+            "a supervision", "a GCP2 assessment", "a danger statement", "a scaling",
+            "a referral to a Family Group Conference", "a short break starting",
+            "a visit")]
+    assert counts(store) == before
+
+
 def test_a_decision_after_the_closure_is_still_recorded_bex_4(store):
     """Management decisions, disputes and letters follow the closure: not casework."""
     child_id, _ref = closed_child(store)

@@ -223,7 +223,7 @@ def test_rerefer_and_episodes(cli, demo_store, ref):
     ok(cli, demo_store, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no",
        "--on", "2026-11-03", "--summary", "Needs met")
     one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20",
-                       "--source", "ZZ"), "referral_source")
+                       "--source", "ZZ"), "--source: no referral source matches 'ZZ'")
     one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-02",
                        "--source", "2A"), "before the last closure")
     out = ok(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20", "--source",
@@ -232,6 +232,63 @@ def test_rerefer_and_episodes(cli, demo_store, ref):
             for e in out["episodes"]] == [(1, None, None), (2, 17, "within 1 month")]
     text = cli("child", "episodes", ref, "--db", demo_store)
     assert "re-referral 17 days after closure" in text.out
+
+
+def test_rerefer_takes_the_source_and_need_in_words_as_child_add_does_war_3_4(cli, demo_store,
+                                                                             ref):
+    """WAR 3.4: `child rerefer --source school` was refused (census codes only), where
+    `child add --referral-source school` and `referral record --source` take words; now the
+    same parsing, and the same one line for a wrong one, nothing written."""
+    from tests.cli.test_cli import sha
+
+    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-02")
+    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Met", "--by",
+       MANAGER, "--on", "2026-11-02")
+    ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-03")
+    ok(cli, demo_store, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no",
+       "--on", "2026-11-03", "--summary", "Needs met")
+    before = sha(demo_store)
+    wrong = run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20", "--source",
+                "schol")
+    one_line_error(wrong, "--source: no referral source matches 'schol'; did you mean: "
+                   "schools")
+    added = run(cli, demo_store, "child", "add", "--first-name", "Ada", "--last-name", "Test",
+                "--dob", "2016-01-01", "--referral-source", "schol")
+    assert wrong.err.split(": ", 2)[2] == added.err.split(": ", 2)[2]  # the same words
+    one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20",
+                       "--source", "school", "--need", "neglct"),
+                   "--need: no primary need matches 'neglct'")
+    assert sha(demo_store) == before
+    out = ok(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20", "--source",
+             "school", "--need", "abuse neglect")
+    assert (out["episodes"][-1]["referral_source"], out["episodes"][-1]["primary_need"]) == (
+        "2A", "N1")
+
+
+def test_a_closed_case_with_no_plan_says_so_and_how_it_opens_again_not_plan_start_tra(
+        cli, demo_store, ref, tmp_path):
+    """TRA, BEX 3, WAR 3.4: `plan show`, `plan check` and `export plan` of a closed child
+    with no plan suggested `cintui plan start`, which a closed case cannot take, and `plan
+    exit` wrote a first draft on it; each says the case closed without one and that a
+    re-referral opens it again, in one line, nothing written."""
+    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-02")
+    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Met", "--by",
+       MANAGER, "--on", "2026-11-02")
+    ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-03")
+    ok(cli, demo_store, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no",
+       "--on", "2026-11-03", "--summary", "Needs met")
+    from tests.cli.test_cli import sha
+
+    before = sha(demo_store)
+    for args in (("plan", "show", ref), ("plan", "check", ref),
+                 ("export", "plan", ref, "-o", tmp_path / "plan.pdf"),
+                 ("plan", "exit", ref, "--good-enough", "Calm at home")):  # wrote a draft
+        result = run(cli, demo_store, *args)
+        one_line_error(result, f"Sam Endingtest ({ref}) has no plan: the case closed on 3 Nov "
+                       f"2026 without one; a re-referral opens it again (`cintui child "
+                       f"rerefer {ref} --date DATE --source SOURCE`")
+        assert "plan start" not in result.err, args
+    assert not (tmp_path / "plan.pdf").exists() and sha(demo_store) == before
 
 
 def test_letters_before_approval_and_bad_formats(cli, demo_store, ref, tmp_path):

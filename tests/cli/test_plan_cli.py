@@ -11,6 +11,7 @@ from cintui.casework import cases, plans
 from cintui.domain.plan import ACTION_STATUS_LABELS
 from cintui.export import plan as export
 from cintui.store.engine import open_store
+from cintui.store.models import Child
 from tests.conftest import TODAY
 
 DAY = ("--today", TODAY.isoformat())
@@ -52,6 +53,26 @@ def test_plan_check_exits_1_with_the_problems_and_0_when_clean(cli, demo_store):
     passing = first_planned(demo_store, passing=True)
     result = cli("plan", "check", passing, "--db", demo_store, *DAY)
     assert result.code == 0 and "passes every check" in result.out
+
+
+def test_plan_check_names_the_child_in_the_views_check_as_the_app_does_wir_2_5(cli,
+                                                                              demo_store):
+    """WIR 2.5: `plan check` wrote "The child's views are missing: what the child said"
+    where the app's team view names the child; the CLI (and the plan's export) now does."""
+    store = open_store(demo_store, None)
+    try:
+        with store.read() as session:
+            found = [(c.reference, c.first_name) for c in (
+                session.get(Child, i) for i in plans.children_with_plans(session))
+                if any("views are missing" in p
+                       for p in plans.plan_document(session, c.id, TODAY).problems)]
+    finally:
+        store.close()
+    ref, first = found[0]
+    result = cli("plan", "check", ref, "--db", demo_store, *DAY)
+    assert result.code == 1
+    assert f"• {first}'s views are missing: what {first} said" in result.out, result.out
+    assert "the child" not in result.out.lower()
 
 
 def test_export_plan_final_only_when_checks_pass(cli, demo_store, tmp_path):

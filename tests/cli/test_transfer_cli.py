@@ -388,3 +388,32 @@ def test_a_pack_referring_a_child_under_13_to_adult_social_care_is_refused_war_4
                    "child is 8 on 1 Oct 2026: adult social care is for a young person "
                    "preparing for adulthood, from Year 9, 13 (WAR 4.2")
     assert json.loads(run(cli, receiving, "child", "list", "--json").out) == []
+
+
+def test_a_case_closed_by_a_transfer_has_its_summary_in_the_pack_not_a_closure_bex_4(
+        cli, demo_store, ref, tmp_path):
+    """BEX 4, TRA: a case closed by a transfer out (RC5) has no closure record. `close
+    summary` said "no closure has been recommended" and `close status` "no closure
+    recommended"; both say it was closed by the transfer on its day and where its case
+    summary is: the transfer pack, by its command. Exit 2, nothing written."""
+    from tests.cli.test_cli import sha
+
+    approved_transfer(cli, demo_store, ref)
+    ok(cli, demo_store, "transfer", "sent", ref, "--on", "2026-11-20")
+    said = (f"{ref}'s case was closed by a transfer out to Exampleshire County Council on "
+            f"20 Nov 2026 (RC5), not by a closure: its case summary is in the transfer pack "
+            f"(`cintui export transfer-pack {ref} -o FOLDER`")
+    before = sha(demo_store)
+    refused = run(cli, demo_store, "close", "summary", ref, "-o", tmp_path / "summary.pdf")
+    one_line_error(refused, said)
+    assert "recommended" not in refused.err
+    assert not (tmp_path / "summary.pdf").exists() and sha(demo_store) == before
+    letters = run(cli, demo_store, "close", "letters", ref, "-o", tmp_path / "letters")
+    one_line_error(letters, f"{ref}'s case was closed by a transfer out to Exampleshire "
+                   "County Council on 20 Nov 2026 (RC5), not by a closure: no closure "
+                   "letters; its case summary is in the transfer pack")
+    assert not (tmp_path / "letters").exists() and sha(demo_store) == before
+    status = run(cli, demo_store, "close", "status", ref)
+    assert status.code == 0 and said in status.out and "recommended" not in status.out
+    assert ok(cli, demo_store, "export", "transfer-pack", ref, "-o", tmp_path / "pack")[
+        "files"]  # the command it names works

@@ -245,6 +245,64 @@ async def test_footer_bindings_follow_the_tab(demo_store):
         assert screen.check_action("add_consent", ()) is False
 
 
+def footer_words(app) -> list[str]:
+    """The footer's keys as a person reads them: "m Book meeting"."""
+    return [f"{k.key_display} {k.description}" for k in app.screen.query("FooterKey")
+            if not k.has_class("-command-palette")]
+
+
+def a_closed_child(path) -> str:
+    store = open_store(path, None)
+    try:
+        with store.read() as session:
+            return session.exec(select(Child.reference).where(Child.status == "closed")
+                                .order_by(Child.reference)).first()
+    finally:
+        store.close()
+
+
+async def test_a_closed_cases_footer_offers_re_referral_not_booking_a_meeting_tra_bex_3(
+        demo_store):
+    """TRA, BEX 3, WAR 3.4: a closed case's record offered `m Book meeting`, whose form then
+    refused (a meeting is booked for a time still to come, after the closure). At 80x24 its
+    footer has `R Re-refer` in its place, ? help has booking "not here now", and m typed
+    anyway says why at once, with no form to fill first. `v Visit`
+    stays: a visit made while the case was open may be recorded late. An open case's footer
+    is as it was."""
+    from tests.screens.test_small_terminal import footer_keys_cut
+
+    app = ChildHost(demo_store, a_closed_child(demo_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = footer_words(app)
+        assert "m Book meeting" not in shown, shown
+        assert shown[:4] == ["u Edit child", "p Plan", "v Visit", "R Re-refer"], shown
+        assert footer_keys_cut(app) == []
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = text_of(app.screen, "#help-text").splitlines()
+        book = next(line for line in lines if "Book meeting" in line)
+        assert book.split() == ["m", "Book", "meeting", "(not", "here", "now)"]
+        rerefer = next(line for line in lines if "Re-refer" in line)
+        assert "not here now" not in rerefer
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await pilot.press("m")  # typed anyway: the form's refusal at once, no form
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChildScreen"
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "'s case closed on " in said and ": a meeting on 23 Nov 2026 needs the case " \
+            "open again (re-referral: `cintui child rerefer" in said, said
+        await pilot.press("R")
+        await until(pilot, lambda: type(app.screen).__name__ == "RereferFormScreen")
+        assert type(app.screen).__name__ == "RereferFormScreen"
+    app = ChildHost(demo_store)  # open: as before
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = footer_words(app)
+        assert "m Book meeting" in shown and "R Re-refer" not in shown, shown
+
+
 # ---------------------------------------------------------------- people (WIR 2.9)
 
 

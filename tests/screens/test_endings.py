@@ -415,16 +415,17 @@ def closed_child(path, **names):
 
 
 async def test_tra_bex_3_no_meeting_is_booked_on_a_closed_case_the_form_says_why(demo_store):
-    """m on a closed child's record: Ctrl+S says beside When that the case closed and that a
-    re-referral opens it again (TRA, BEX 3; WAR 3.4), not the consent or the venue first;
-    nothing is booked."""
+    """The palette's Book a meeting on a closed child's record (m is off its footer, and says
+    why at once): Ctrl+S says beside When that the case closed and that a re-referral opens
+    it again (TRA, BEX 3; WAR 3.4), not the consent or the venue first; nothing is booked."""
+    from cintui.screens.palette import book_meeting
     from cintui.store.models import Meeting
 
     ref, child_id = closed_child(demo_store)
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("m")
+        book_meeting(app)
         await until(pilot, lambda: type(app.screen).__name__ == "ScheduleFormScreen")
         form = app.screen
         await pilot.press("ctrl+s")
@@ -436,6 +437,85 @@ async def test_tra_bex_3_no_meeting_is_booked_on_a_closed_case_the_form_says_why
         assert type(app.screen).__name__ == "ScheduleFormScreen"
     assert read(demo_store, lambda s: s.exec(select(Meeting).where(
         Meeting.child_id == child_id, Meeting.status == "scheduled")).all()) == []
+
+
+def _closed_forms(child_id):
+    from cintui.screens.fgc import FgcHeldFormScreen, FgcReferFormScreen
+    from cintui.screens.gcp2 import Gcp2FormScreen
+    from cintui.screens.short_breaks import DirectPaymentFormScreen, ShortBreakFormScreen
+    from cintui.screens.sos import ScalingFormScreen, StatementFormScreen
+    from cintui.screens.supervision import SupervisionFormScreen
+
+    return {
+        "a supervision": ("on", SupervisionFormScreen(child_id, MANAGER)),
+        "a GCP2 assessment": ("on", Gcp2FormScreen(child_id, [])),
+        "a danger statement": ("on", StatementFormScreen(child_id, "danger", [], [])),
+        "a scaling": ("on", ScalingFormScreen(child_id, [])),
+        "a referral to a Family Group Conference": ("on", FgcReferFormScreen(child_id)),
+        "a Family Group Conference held": ("on", FgcHeldFormScreen(child_id)),
+        "a short break starting": ("start", ShortBreakFormScreen(child_id)),
+        "a direct payment starting": ("start", DirectPaymentFormScreen(child_id)),
+    }
+
+
+async def test_tra_bex_3_every_dated_form_says_the_case_closed_first(demo_store):
+    """TRA, BEX 3: nothing else matters on a closed case. The supervision, GCP2, Signs of
+    Safety, FGC and short-break forms, dated after the closure, said what else was missing
+    ("say what was discussed", each grade…) and the closure only once that was put right;
+    the visit and booking forms said it first. Now each says it first, beside its date,
+    and nothing else: one shared check (FormScreen.closed_first)."""
+    ref, child_id = closed_child(demo_store)
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for what, (field, form) in _closed_forms(child_id).items():
+            await app.push_screen(form)
+            await settle(pilot)
+            form.query_one(f"#{field}", Input).value = "20/11/2026"
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is form, what  # not saved
+            said = " ".join(text_of(form, f"#{field}-error").split())
+            assert said.startswith(f"{ref}'s case closed on 16 Nov 2026: {what} on 20 Nov "
+                                   "2026 needs the case open again (re-referral"), (what, said)
+            others = {w.id: str(w.render()) for w in form.query(".error")
+                      if w.id not in (f"{field}-error", "form-error") and str(w.render())}
+            assert others == {}, what
+            assert text_of(form, "#form-error") == "Not saved: the case is closed."
+            form.dismiss(None)
+            await settle(pilot)
+
+
+async def test_a_closed_case_with_no_plan_says_so_and_n_writes_none_tra_bex_3(demo_store):
+    """TRA, BEX 3; WAR 3.4: a case closed with no plan written. Its Plan tab said "No plan
+    yet: the line manager's authorisation starts it (K, then p)", the plan editor "no plan
+    yet: press n to start one", and n wrote a first draft on the closed case. Now both say
+    the case closed without one and that a re-referral opens it again; n writes nothing."""
+    from cintui.casework import plans
+
+    ref, child_id = closed_child(demo_store)
+    assert read(demo_store, lambda s: plans.versions(s, child_id)) == []
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        shown = " ".join(text_of(app.screen, "#plan-view").split())
+        assert shown == ("No plan: the case closed on 16 Nov 2026 without one; a re-referral "
+                         "opens it again (R on the record)."), shown
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        title = " ".join(text_of(app.screen, "#plan-title").split())
+        assert "none: the case is closed (R on the record re-refers it)" in title, title
+        said = " ".join(text_of(app.screen, "#plan-details").split())
+        assert said.startswith(f"Nothing written: Sam Endingtest ({ref}) has no plan: the "
+                               "case closed on 16 Nov 2026 without one; a re-referral opens "
+                               "it again"), said
+    assert read(demo_store, lambda s: plans.versions(s, child_id)) == []
 
 
 async def test_rerefer_a_closed_child(demo_store):

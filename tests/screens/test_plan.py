@@ -426,6 +426,20 @@ async def test_sto_6_11_the_gcp2_grades_are_read_with_the_need_they_informed(dem
         assert details[-1].startswith("Good enough to end: ")
 
 
+async def test_the_plan_checks_name_the_child_as_the_team_view_does_wir_2_5(demo_store):
+    """WIR 2.5: the plan editor's checks said "The child's views are missing: what the child
+    said", where the team view (and now `plan check`) names the child: "Mila's views are
+    missing: what Mila said"."""
+    child_id = child_with(demo_store, "agreed")
+    first = read(demo_store, lambda s: s.get(m.Child, child_id).first_name)
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = " ".join(text_of(app.screen, "#checks").split())
+        assert f"{first}'s views are missing: what {first} said" in shown, shown
+        assert "the child" not in shown.lower()
+
+
 def test_plan_editor_snapshot(demo_store, snap_compare):
     child_id = child_with(demo_store, "agreed")
 

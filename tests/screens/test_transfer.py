@@ -472,3 +472,31 @@ async def test_completing_a_step_down_says_what_closes_the_case_next_wir_3(demo_
     assert "RC9" not in said and "RC7" not in said
     assert said.endswith("else close it on the closure screen (C): the letters (l), the "
                          "family told (t), close (x).")
+
+
+async def test_the_closure_screen_of_a_case_closed_by_a_transfer_says_where_its_summary_is(
+        demo_store, cli):
+    """BEX 4, TRA: a case closed by a transfer out (RC5) has no closure record. C on its
+    record said "No closure recommended. Press r to recommend closure." (r did nothing: the
+    case is closed); it says the transfer closed it, on its day, and where its case summary
+    is: the transfer pack (T then o)."""
+    from tests.cli.test_transfer_cli import approved_transfer
+
+    ref = prepared(demo_store)
+    approved_transfer(cli, demo_store, ref)
+    sent = cli("transfer", "sent", ref, "--on", "2026-11-20", "--db", demo_store, "--today",
+               TODAY.isoformat())
+    assert sent.code == 0, sent.err
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClosureScreen"
+        shown = " ".join(text_of(app.screen, "#closure-state").split())
+        assert (f"{ref}'s case was closed by a transfer out to Exampleshire County Council on "
+                "20 Nov 2026 (RC5), not by a closure: its case summary is in the transfer "
+                "pack") in shown, shown
+        assert "T then o on the record" in shown
+        assert "recommend" not in shown.lower()
+        assert app.screen.check_action("summary", ()) is False

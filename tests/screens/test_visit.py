@@ -996,6 +996,28 @@ async def test_tra_bex_3_a_visit_after_the_closure_is_refused_beside_the_date_an
     assert drafts_of(demo_store) == []
 
 
+async def test_tra_bex_3_a_blank_visit_after_the_closure_is_told_the_closure_first(
+        demo_store):
+    """TRA, BEX 3: nothing else matters on a closed case. Ctrl+F on a blank visit dated after
+    the closure listed the purpose, the analysis and the child seen alone first, and the
+    closure only once they were written; it says the closure beside When, alone."""
+    reference = closed_child(demo_store)
+    app = VisitHost(demo_store, reference)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "VisitFormScreen"
+        said = " ".join(text_of(screen, "#when-error").split())
+        assert said.startswith(f"⚠ {reference}'s case closed on 16 Nov 2026: a visit on 23 "
+                               "Nov 2026 needs the case open again"), said
+        assert "⚠" not in said[1:]  # the closure alone beside When
+        for h in HEADINGS:
+            assert "⚠" not in text_of(screen, f"#{h.field}-problem"), h.field
+    assert [v.visited_at.day for v in visit_rows(demo_store, reference)] == [10]
+
+
 async def test_a_case_closed_while_the_visit_was_typed_refuses_it_beside_the_date(demo_store):
     """On a team server a manager may close the case while the worker types: the store's own
     check (TRA, BEX 3) refuses the visit after the confirmation, shown under When, and the
