@@ -37,8 +37,8 @@ def store(demo_store):
     s.close()
 
 
-def closed_and_rereferred(store, *, plan_started: bool = True):
-    """Sam's plan agreed with one Amber need, the case closed, then re-referred today."""
+def closed_with_its_plan(store):
+    """Sam's plan agreed with one Amber need, then the case closed (TRA, BEX 3)."""
     child_id = new_child(store)
     with store.session(ACTOR) as session:
         draft = plans.start_version(session, child_id, PLANNED, by=ACTOR)
@@ -49,6 +49,12 @@ def closed_and_rereferred(store, *, plan_started: bool = True):
     with store.session(ACTOR) as session:
         endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
     close(store, child_id, closure_date=CLOSED, reason="RC7", unmet_need=False)
+    return child_id
+
+
+def closed_and_rereferred(store, *, plan_started: bool = True):
+    """Sam's plan agreed with one Amber need, the case closed, then re-referred today."""
+    child_id = closed_with_its_plan(store)
     with store.session(ACTOR) as session:
         endings.rerefer(session, child_id, on=TODAY, source="3A", need="N2", today=TODAY)
         if plan_started:  # the new episode's plan authorised (TRA)
@@ -142,16 +148,7 @@ def test_the_reports_read_a_closure_ending_as_the_screens_do_wir_3(store):
     from cintui.casework import reports
     from cintui.casework.lookup import rows_from
 
-    child_id = new_child(store)
-    with store.session(ACTOR) as session:
-        draft = plans.start_version(session, child_id, PLANNED, by=ACTOR)
-        version = plans.load_version(session, draft)
-        plans.save_draft(session, draft, replace(version, needs=(SCHOOL,)), PLANNED, by=ACTOR)
-        plans.agree_version(session, draft, PLANNED, agreed_by="Tess Manager")
-    walk_to_approved(store, child_id)
-    with store.session(ACTOR) as session:
-        endings.family_told(session, child_id, on=date(2026, 11, 16), today=TODAY)
-    close(store, child_id, closure_date=CLOSED, reason="RC7", unmet_need=False)
+    child_id = closed_with_its_plan(store)
     ids = "SELECT id FROM child"
     with store.read() as session:
         shown = plans.load_version(session, plans.versions(session, child_id)[0].id)

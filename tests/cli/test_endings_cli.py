@@ -41,6 +41,17 @@ def ok(cli, db, *args) -> dict:
     return json.loads(result.out)
 
 
+def closed_on_3_november(cli, db, ref) -> None:
+    """The case closed through the commands a manager runs: recommended, approved, the
+    family told, completed (TRA, BEX 3)."""
+    ok(cli, db, "close", "recommend", ref, "--on", "2026-11-02")
+    ok(cli, db, "close", "decide", ref, "--approve", "--rationale", "Met", "--by", MANAGER,
+       "--on", "2026-11-02")
+    ok(cli, db, "close", "told", ref, "--on", "2026-11-03")
+    ok(cli, db, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no", "--on",
+       "2026-11-03", "--summary", "Needs met")
+
+
 def test_decision_add_and_list(cli, demo_store, ref):
     out = ok(cli, demo_store, "decision", "add", ref, "--kind", "case_direction", "--decision",
              "Ask for a health assessment", "--rationale", "Missed dental twice",
@@ -216,12 +227,7 @@ def test_a_referred_dispute_waits_on_the_service_manager_bex_3(cli, demo_store, 
 def test_rerefer_and_episodes(cli, demo_store, ref):
     one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20",
                        "--source", "2A"), "case is open")
-    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-02")
-    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Met", "--by",
-       MANAGER, "--on", "2026-11-02")
-    ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-03")
-    ok(cli, demo_store, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no",
-       "--on", "2026-11-03", "--summary", "Needs met")
+    closed_on_3_november(cli, demo_store, ref)
     one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20",
                        "--source", "ZZ"), "--source: no referral source matches 'ZZ'")
     one_line_error(run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-02",
@@ -241,12 +247,7 @@ def test_rerefer_takes_the_source_and_need_in_words_as_child_add_does_war_3_4(cl
     same parsing, and the same one line for a wrong one, nothing written."""
     from tests.cli.test_cli import sha
 
-    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-02")
-    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Met", "--by",
-       MANAGER, "--on", "2026-11-02")
-    ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-03")
-    ok(cli, demo_store, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no",
-       "--on", "2026-11-03", "--summary", "Needs met")
+    closed_on_3_november(cli, demo_store, ref)
     before = sha(demo_store)
     wrong = run(cli, demo_store, "child", "rerefer", ref, "--date", "2026-11-20", "--source",
                 "schol")
@@ -271,12 +272,7 @@ def test_a_closed_case_with_no_plan_says_so_and_how_it_opens_again_not_plan_star
     with no plan suggested `cintui plan start`, which a closed case cannot take, and `plan
     exit` wrote a first draft on it; each says the case closed without one and that a
     re-referral opens it again, in one line, nothing written."""
-    ok(cli, demo_store, "close", "recommend", ref, "--on", "2026-11-02")
-    ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Met", "--by",
-       MANAGER, "--on", "2026-11-02")
-    ok(cli, demo_store, "close", "told", ref, "--on", "2026-11-03")
-    ok(cli, demo_store, "close", "complete", ref, "--reason", "RC7", "--unmet-need", "no",
-       "--on", "2026-11-03", "--summary", "Needs met")
+    closed_on_3_november(cli, demo_store, ref)
     from tests.cli.test_cli import sha
 
     before = sha(demo_store)
