@@ -329,9 +329,15 @@ def closure_refusal(session: Session, child: Child, day: date, what: str) -> str
     return after_closure(child.reference, what, day, closed) if closed is not None else ""
 
 
-def require_open_on(session: Session, child: Child, day: date, what: str,
+def require_open_on(session: Session, child: Child | uuid.UUID, day: date | None, what: str,
                     error: type[CaseworkError] = CaseworkError, field: str = "child") -> None:
-    """Refuse casework dated after the case closed (`closure_refusal`)."""
+    """Refuse casework dated after the case closed (`closure_refusal`), TRA, BEX 3: a
+    re-referral opens the case again. `child`: the row or its id; no `day` yet: nothing to
+    refuse (the form's own checks ask for it)."""
+    if day is None:
+        return
+    if not isinstance(child, Child):
+        child = require_child(session, child, error)
     if problem := closure_refusal(session, child, day, what):
         raise error(field, problem)
 

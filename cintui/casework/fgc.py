@@ -29,13 +29,6 @@ def _raise(problems: list[tuple[str, str]]) -> None:
         raise FgcError(*problems[0])
 
 
-def _open_on(session: Session, child_id: uuid.UUID, on: date | None, what: str) -> None:
-    """TRA, BEX 3: no conference on a closed case (a re-referral opens it again)."""
-    if on is not None:
-        cases.require_open_on(session, cases.require_child(session, child_id), on, what,
-                              FgcError, "on")
-
-
 def _rows(session: Session, child_id: uuid.UUID) -> list[m.FamilyGroupConference]:
     return list(session.exec(
         select(m.FamilyGroupConference).where(m.FamilyGroupConference.child_id == child_id)
@@ -65,7 +58,8 @@ def refer(session: Session, child_id: uuid.UUID, *, on: date | None, by: str,
     """WAR 4.2, STO 7.5: the child's family referred to the FGC service."""
     episode = cases.require_episode(session, child_id, FgcError)
     current = _open(session, child_id)
-    _open_on(session, child_id, on, "a referral to a Family Group Conference")
+    cases.require_open_on(session, child_id, on, "a referral to a Family Group Conference",
+                          FgcError, "on")
     _raise(rules.check_referral(on, today, episode.referral_date,
                                 _fact(session, current) if current else None))
     row = m.FamilyGroupConference(child_id=child_id, episode_id=episode.id, referred_on=on,
@@ -107,7 +101,8 @@ def record_held(session: Session, child_id: uuid.UUID, *, held_on: date | None,
     plan's draft (started from the plan in force when there is none) as one need (BEX 2).
     Returns the row and the draft's version number; the draft is agreed as any other."""
     row = _referred(session, child_id)
-    _open_on(session, child_id, held_on, "a Family Group Conference held")
+    cases.require_open_on(session, child_id, held_on, "a Family Group Conference held",
+                          FgcError, "on")
     _raise(rules.check_held(held_on, row.referred_on, today, family_plan, actions))
     try:
         draft_id = plans.start_version(session, child_id, today, by=by)

@@ -64,9 +64,8 @@ def record(session: Session, child_id: uuid.UUID, *, on: date | None, assessor: 
     episode = cases.require_episode(session, child_id, Gcp2Error)
     in_plan = _plan_needs(session, child_id)
     needs = list(needs)
-    if on is not None:  # TRA, BEX 3: no assessment of care on a closed case
-        cases.require_open_on(session, cases.require_child(session, child_id), on,
-                              "a GCP2 assessment", Gcp2Error, "on")
+    # TRA, BEX 3: no assessment of care on a closed case
+    cases.require_open_on(session, child_id, on, "a GCP2 assessment", Gcp2Error, "on")
     problems = rules.check_gcp2(on, today, episode.referral_date, assessor, grades, summary,
                                 needs, len(in_plan))
     if problems:

@@ -492,11 +492,8 @@ def finish(session: Session, meeting_id: uuid.UUID, minutes: Minutes, *, actor: 
 def _open_on(session: Session, row: m.Meeting, held_on: date | None, field: str) -> None:
     """TRA, BEX 3: no CIN meeting is held on a closed case; minutes of one held by the
     closure day, typed later, are recorded."""
-    if held_on is None:
-        return  # the minutes' own checks ask for the day
-    child = cases.require_child(session, row.child_id, MeetingError)
     what = "the " + in_sentence(rules.KIND_LABELS.get(row.kind, "meeting")) + " held"
-    cases.require_open_on(session, child, held_on, what, MeetingError, field)
+    cases.require_open_on(session, row.child_id, held_on, what, MeetingError, field)
 
 
 def _agreed_at(row: m.Meeting, minutes: Minutes) -> str:

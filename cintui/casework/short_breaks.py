@@ -71,13 +71,6 @@ def _raise(problems: list[rules.Problem]) -> None:
         raise SupportError(problems[0].field, problems[0].message)
 
 
-def _open_on(session: Session, child: m.Child, on: date | None, what: str) -> None:
-    """TRA, BEX 3: no new support begins on a closed case (a re-referral opens it again);
-    one running at a step-down runs on, and is reviewed and ended as before."""
-    if on is not None:
-        cases.require_open_on(session, child, on, what, SupportError, "start")
-
-
 def timescale(session: Session, kind: str) -> Timescale:
     return cases.store_policy(session).timescale(TIMESCALES[kind])
 
@@ -192,8 +185,9 @@ def add_short_break(session: Session, child_id: uuid.UUID, new: ShortBreakInput,
     """A short-break package for a disabled child (WAR 7); its review due the date given or
     the policy's interval from its start."""
     # TRA, BEX 3: the closure first, as for a visit: nothing else matters on a closed case
-    _open_on(session, cases.require_child(session, child_id, SupportError), new.started_on,
-             "a short break starting")
+    # (one running at a step-down runs on, and is reviewed and ended as before)
+    cases.require_open_on(session, child_id, new.started_on, "a short break starting",
+                          SupportError, "start")
     child = _child(session, child_id, "short_break")
     cases.require_episode(session, child_id, SupportError)
     _raise(rules.check_short_break(
@@ -214,8 +208,8 @@ def add_direct_payment(session: Session, child_id: uuid.UUID, new: DirectPayment
                        by: str) -> m.DirectPayment:
     """A direct payment for a disabled child (WAR 4.2, 7.2.1): reviewed at least annually."""
     # TRA, BEX 3: the closure first, as for a visit: nothing else matters on a closed case
-    _open_on(session, cases.require_child(session, child_id, SupportError), new.started_on,
-             "a direct payment starting")
+    cases.require_open_on(session, child_id, new.started_on, "a direct payment starting",
+                          SupportError, "start")
     child = _child(session, child_id, "direct_payment")
     cases.require_episode(session, child_id, SupportError)
     _raise(rules.check_direct_payment(

@@ -63,13 +63,6 @@ def _label(row: m.Meeting) -> str:
     return f"{KIND_LABELS.get(row.kind, 'meeting')} {day_words(row.held_on)}"
 
 
-def _open_on(session: Session, child_id: uuid.UUID, on: date | None, what: str) -> None:
-    """TRA, BEX 3: no mapping on a closed case (a re-referral opens it again)."""
-    if on is not None:
-        cases.require_open_on(session, cases.require_child(session, child_id), on, what,
-                              SafetyError, "on")
-
-
 def meeting_choices(session: Session, child_id: uuid.UUID, today: date) -> list[MeetingChoice]:
     """The child's meetings a scaling or statement can be recorded at: not cancelled, not
     in the future; newest first."""
@@ -147,7 +140,8 @@ def record_statement(session: Session, child_id: uuid.UUID, *, kind: str, text: 
     """STO 6.3: a danger statement or a safety goal (for a danger statement, replacing an
     earlier one of its kind), written at a meeting or not."""
     episode = cases.require_episode(session, child_id, SafetyError)
-    _open_on(session, child_id, on, f"a {'danger statement' if kind == 'danger' else 'safety goal'}")
+    cases.require_open_on(session, child_id, on, "a danger statement" if kind == "danger"
+                          else "a safety goal", SafetyError, "on")
     _raise(rules.check_statement(kind, text, on, today, episode.referral_date,
                                  statements(session, child_id), danger=danger,
                                  replaces=replaces))
@@ -172,7 +166,7 @@ def record_scaling(session: Session, child_id: uuid.UUID, *, on: date | None,
     """STO 6.3: one round of scaling, each person's score with who they are to the child,
     at a meeting (its date) or not; all or none written."""
     episode = cases.require_episode(session, child_id, SafetyError)
-    _open_on(session, child_id, on, "a scaling")
+    cases.require_open_on(session, child_id, on, "a scaling", SafetyError, "on")
     _raise(rules.check_scaling(on, today, episode.referral_date,
                                [(e.who, e.role, e.score, e.why) for e in entries]))
     _meeting(session, child_id, meeting_id, on)

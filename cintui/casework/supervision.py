@@ -107,9 +107,9 @@ def _checked(session: Session, child_id: uuid.UUID, new: NewSupervision, *, acto
              today: date) -> tuple[m.Episode, m.Worker]:
     cases.require_child(session, child_id, SupervisionError)
     episode = cases.require_episode(session, child_id, SupervisionError)
-    if new.held_on is not None:  # TRA, BEX 3: a closed case is not supervised
-        cases.require_open_on(session, cases.require_child(session, child_id),
-                              new.held_on, "a supervision", SupervisionError, "on")
+    # TRA, BEX 3: a closed case is not supervised
+    cases.require_open_on(session, child_id, new.held_on, "a supervision", SupervisionError,
+                          "on")
     manager = _manager(session, new.by, actor)
     policy = cases.store_policy(session)
     problems = rules.check_supervision(
