@@ -475,15 +475,23 @@ def _after_closure(session: Any, entries: list[dict[str, Any]]) -> list[str]:
         return []
     tables, conn = _tables(), session.connection()
     v, ep, c = tables["visit"], tables["episode"], tables["child"]
+    visits = conn.execute(select(v.c.child_id, v.c.visited_at).where(v.c.id.in_(ids))
+                          .order_by(v.c.visited_at)).all()
+    children = {child_id for child_id, _at in visits}
+    episodes: dict[Any, list] = {}  # three queries, however many visits the push brought
+    for child_id, referral, closure in conn.execute(select(
+            ep.c.child_id, ep.c.referral_date, ep.c.closure_date).where(
+            ep.c.child_id.in_(children))).all():
+        episodes.setdefault(child_id, []).append((referral, closure))
+    references = dict(conn.execute(select(c.c.id, c.c.reference).where(
+        c.c.id.in_(children))).all())
     said = []
-    for child_id, at in conn.execute(select(v.c.child_id, v.c.visited_at).where(
-            v.c.id.in_(ids)).order_by(v.c.visited_at)).all():
+    for child_id, at in visits:
         day = england_time(at).date()
-        closed = closed_on(conn.execute(select(ep.c.referral_date, ep.c.closure_date).where(
-            ep.c.child_id == child_id)).all(), day)
+        closed = closed_on(episodes.get(child_id, []), day)
         if closed is not None:
-            reference = conn.execute(select(c.c.reference).where(c.c.id == child_id)).scalar()
-            said.append(arrived_after_closure(reference or "a child", "visit", day, closed))
+            said.append(arrived_after_closure(references.get(child_id) or "a child", "visit",
+                                              day, closed))
     return said
 
 
