@@ -105,8 +105,10 @@ class Commands(TyperGroup):
     def resolve_command(self, ctx: typer.Context, args: list[str]):
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in COMMANDS:
-            near = ", ".join(repr(m) for m in get_close_matches(name, COMMANDS)) or \
-                ", ".join(repr(m) for m in self._inside(ctx, name))
+            # A command of that very name inside a group first ("consent": 'child consent'),
+            # then the names it is close to ('close'): `cintui consent` offered 'close' alone.
+            near = ", ".join(repr(m) for m in [*self._inside(ctx, name),
+                                                *get_close_matches(name, COMMANDS)])
             ctx.fail(f"No such command {name!r}." + (f" Did you mean {near}?" if near else ""))
         return super().resolve_command(ctx, args)
 
