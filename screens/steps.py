@@ -353,9 +353,9 @@ class RecordFormScreen(_StepForm):
             return
         would = replace(self.facts, record=self._texts(), level=self.value("level") or "",
                         outcome=self.value("outcome") or "")
-        missing = rules.missing_for_completion(would, self.circumstances, self.levels)
+        missing = rules.missing_briefly(would, self.circumstances, self.levels)
         self.query_one("#form-info", Static).update(
-            "Before completing: " + "; ".join(plain(p.message) for p in missing) if missing
+            f"Before completing: {plain(missing)}." if missing
             else "Ready to complete (c on the Case steps).")
 
     def build(self):
@@ -805,9 +805,12 @@ class CaseStepsScreen(KeysAsRead, Screen):
         text.append(f"Factors: {factors}; to the census: {', '.join(s.census_factors) or '—'}\n")
         text.append(f"Level of need: {f.level or '—'} · Outcome: "
                     f"{rules.OUTCOME_LABELS.get(f.outcome, '—')}\n")
-        if f.assessment_submitted is None:
-            for p in s.missing:
-                text.append(f"  Before completing: {p.message}\n", style="yellow")
+        if f.assessment_submitted is None:  # each wrapping under itself, as the headings
+            empty = sum(1 for h in rules.HEADINGS if not (f.record.get(h.key) or "").strip())
+            parts.extend((Text("  !", style="yellow"), Text("Before completing: " + (
+                f"write under the {empty} heading{'s' if empty > 1 else ''} marked ✗ above "
+                "(WIR 1.1, TRA)" if p.field == "record" else p.message), style="yellow"))
+                for p in s.missing)
         shown.show(parts, width=4, label_style="")
 
     # ------------------------------------------------------------ the steps

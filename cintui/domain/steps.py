@@ -602,6 +602,35 @@ def missing_for_completion(f: StepFacts, current: Mapping[str, str],
     return problems
 
 
+def missing_briefly(f: StepFacts, current: Mapping[str, str],
+                    levels: tuple[str, ...]) -> str:
+    """What completing the assessment still needs, in one sentence, for the form that writes
+    it: its headings and choices are on view there, so they are counted or named, not each
+    explained as `missing_for_completion` does (at 80x24 that took ten of the form's lines).
+    Empty when nothing is missing."""
+    missing = {p.field: p for p in missing_for_completion(f, current, levels)}
+    if not missing:
+        return ""
+    parts = []
+    empty = [h.title for h in HEADINGS if not (f.record.get(h.key) or "").strip()]
+    if len(empty) == len(HEADINGS):
+        parts.append(f"write under all {len(HEADINGS)} headings")
+    elif len(empty) > 2:
+        parts.append(f"write under {len(empty)} more headings")
+    elif empty:
+        parts.append("write " + " and ".join(f"“{t}”" for t in empty))
+    choose = [what for field, what in (("factors", "the factors"),
+                                        ("level", "the level of need"),
+                                        ("outcome", "the outcome")) if field in missing]
+    if "outcome" in missing and f.outcome:  # chosen, but not with "no factors identified"
+        choose.remove("the outcome")
+        parts.append(missing["outcome"].message)
+    if choose:
+        parts.append("choose " + (", ".join(choose[:-1]) + " and " if len(choose) > 1 else "")
+                     + choose[-1])
+    return "; ".join(parts)
+
+
 def check_completion(on: date | None, f: StepFacts, current: Mapping[str, str],
                      levels: tuple[str, ...], today: date) -> list[Problem]:
     problems = _editable(f)
@@ -979,6 +1008,6 @@ __all__ = [
     "check_referral", "check_support_start", "circumstance", "circumstance_factors",
     "TRANSITION_AGE", "check_adult_care_age", "circumstances_held", "check_adult_contact", "circumstance_first", "circumstance_history", "circumstance_words", "decision_timeliness", "disability_assessment_prompt",
     "manager_problem", "match_codes",
-    "may_authorise", "missing_for_completion", "next_step", "pick_code", "record_from_text",
+    "may_authorise", "missing_briefly", "missing_for_completion", "next_step", "pick_code", "record_from_text",
     "status_of", "steps",
 ]

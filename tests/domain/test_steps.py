@@ -269,6 +269,24 @@ def test_completion_needs_every_heading_factors_level_and_outcome():
     assert s.missing_for_completion(replace(none, outcome="nfa"), {}, ()) == []
 
 
+def test_what_completion_needs_in_one_sentence_for_the_form_wir_1_1():
+    """WIR 1.1, TRA: the form writing the assessment shows its headings and choices, so it
+    says what completing needs by count or name, not each explained again."""
+    levels = ("Level 3", "Level 4")
+    assert s.missing_briefly(STARTED, {}, levels) == (
+        "write under all 7 headings; choose the factors, the level of need and the outcome")
+    most = replace(WRITTEN, record={**WRITTEN.record, "analysis": "", "childs_voice": " ",
+                                    "risks_strengths": ""})
+    assert s.missing_briefly(most, {}, ()) == "write under 3 more headings"
+    two = replace(WRITTEN, record={**WRITTEN.record, "analysis": ""}, outcome="")
+    assert s.missing_briefly(two, {}, levels) == (
+        "write “Analysis”; choose the level of need and the outcome")
+    assert s.missing_briefly(replace(WRITTEN, level="Level 4"), {}, levels) == ""
+    # Census 8873, said in full: the outcome is chosen, but not one "no factors" goes with.
+    none = replace(WRITTEN, factors=("21",))
+    assert "census 8873" in s.missing_briefly(none, {}, ())
+
+
 def test_completion_date_and_order():
     assert s.check_completion(date(2026, 10, 12), WRITTEN, {}, (), TODAY) == []
     assert "before the assessment's start" in words(

@@ -129,14 +129,16 @@ async def test_the_case_steps_by_keys(empty_store):
         await settle(pilot)
         form = app.screen
         assert type(form).__name__ == "RecordFormScreen"
-        assert "The child's developmental needs" in text_of(form, "#form-info")
+        # What completing needs, in a sentence: the headings are on view (WIR 1.1, TRA)
+        assert "write under all 7 headings" in text_of(form, "#form-info")
         for key, text in TEXTS.items():
             box = form.query_one(f"#{key}", TextArea)
             box.focus()
             await type_text(pilot, text[:25])
         form.query_one("#outcome").value = "cin_plan"
         await settle(pilot)
-        assert "choose the assessment factors" in text_of(form, "#form-info")
+        assert "choose the factors" in text_of(form, "#form-info")
+        assert "headings" not in text_of(form, "#form-info")  # each one written
         await save(pilot)
         f = facts(app)
         assert f.record["analysis"] == TEXTS["analysis"][:25]
@@ -470,6 +472,39 @@ async def test_each_steps_words_wrap_under_themselves_at_80_columns(demo_store):
             assert wrapped, lines  # some step is longer than a line at 80 columns
             assert all(w[indent] != " " for w in wrapped), wrapped
             assert all(line.startswith(" ") for line in lines[marked[0]:marked[-1]])
+
+
+async def test_the_assessment_form_at_80x24_leaves_its_boxes_the_room_wir_1_1(empty_store):
+    """At 80x24 the form writing the assessment said, under its boxes, each heading still
+    empty and every level and outcome there is: ten of its lines, with room for one box and a
+    half. Now one sentence, and the next heading's box is on view (WIR 1.1, TRA)."""
+    app = ChildHost(empty_store, "KEY1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_steps(pilot)
+        await pilot.press("r", "m", "tab", "a")  # from MASH, decided for an assessment
+        await save(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await save(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: type(app.screen).__name__ == "RecordFormScreen")
+        form = app.screen
+        info = form.query_one("#form-info")
+        assert " ".join(text_of(form, "#form-info").split()) == (
+            "Before completing: write under all 7 headings; choose the factors and the "
+            "outcome.")  # England's default policy names no levels of need
+        assert info.region.height <= 2
+        second = form.query_one("#parenting_capacity", TextArea)
+        assert form.screen.find_widget(second).region.height > 0  # on screen, not scrolled to
+        await type_text(pilot, "Leo is well.")
+        await settle(pilot)
+        assert "write under 6 more headings" in text_of(form, "#form-info")
+        # And the case steps say which are left by the marks above, not the list again.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = text_of(app.screen, "#steps-assessment")
+        assert "write under the 6 headings marked ✗ above" in " ".join(shown.split())
+        assert "still empty" not in shown
 
 
 async def test_a_referral_from_early_help_is_prompted_as_a_step_up_by_keys_sto_7_13(new_db):
