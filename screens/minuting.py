@@ -39,6 +39,7 @@ from textual.widgets import (
 )
 
 from cintui.casework import cases, drafts, meetings, plans, record
+from cintui.casework import steps as case_steps
 from cintui.domain.dates import day_text
 from cintui.domain.meeting import (
     AGREED_FORMAT,
@@ -767,7 +768,9 @@ class MinutingScreen(KeysAsRead, TabMovesAtOnce, Screen):
                                                 self.app.today)
             no_plan = plans.current_version_id(session, self.detail.child_id) is None
             # TRA: before the manager starts the plan, new concerns begin none.
-            not_started = plans.not_started(session, self.detail.child_id) if no_plan else None
+            child_id = self.detail.child_id
+            not_started = (plans.not_started(session, child_id, case_steps.authorisers_for(
+                session, self.app.actor, child_id)) if no_plan else None)
         self._settle = next((place for _message, place in checks if place), None)
         # A plan draft in progress is the basis of the new version: say so before agreeing it.
         basis = (f" Your plan draft v{number}, not yet agreed, is the basis of that version "

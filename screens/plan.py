@@ -20,7 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cintui.casework import cases, meetings, plans, record, short_breaks
+from cintui.casework import cases, meetings, plans, record, short_breaks, steps
 from cintui.casework import gcp2 as gcp2_cases
 from cintui.domain import gcp2 as gcp2_rules
 from cintui.domain.child import STATUS_LABELS
@@ -234,7 +234,8 @@ class PlanScreen(KeysAsRead, Screen):
                 session, self.child_id) or plans.current_version_id(session, self.child_id))
             self.version = plans.load_version(session, wanted) if wanted else None
             # TRA: no first plan is written before the line manager authorises it.
-            self.not_started = None if wanted else plans.not_started(session, self.child_id)
+            self.not_started = None if wanted else plans.not_started(
+                session, self.child_id, steps.authorisers_for(session, app.actor, self.child_id))
             # WIR 3, TRA: a plan ended at a final meeting is not re-opened by an edit.
             self.ended = (plans.ended(session, self.child_id)
                           if self.version is not None and self.version.status != "draft"
@@ -712,11 +713,14 @@ class PlanScreen(KeysAsRead, Screen):
                                           from_last=from_last)
         except (plans.PlanNotStarted, plans.PlanEnded) as exc:
             # Said where the plan's details are, whole: no draft opened.
-            said = ("Not started, nothing written" if isinstance(exc, plans.PlanNotStarted)
-                    and not self.closed else "Nothing written")
+            not_started = isinstance(exc, plans.PlanNotStarted)
+            said = ("Not started, nothing written" if not_started and not self.closed
+                    else "Nothing written")
+            # Why, in words for who is using the app: a worker is told who authorises it.
+            why = self.not_started if not_started and self.not_started else exc.problem
             box = self.query_one("#plan-details", Static)
             box.styles.text_wrap = "wrap"
-            box.update(Text(f"{said}: {exc.problem}.", style="bold red"))
+            box.update(Text(f"{said}: {why}.", style="bold red"))
             self.app.bell()
             return
         self.load(vid, cursor)

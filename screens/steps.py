@@ -671,6 +671,7 @@ class CaseStepsScreen(KeysAsRead, Screen):
         self.protection: list = []  # the current episode's strategy discussions (rules.Enquiry)
         self.me = cs.Staff("")
         self.managers: list[cs.Staff] = []
+        self.line_managers: list[cs.Staff] = []  # the child's team's manager (TRA)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -690,6 +691,7 @@ class CaseStepsScreen(KeysAsRead, Screen):
             self.protection = cp_cases.current_facts(session, self.child_id)
             self.me = cs.me(session, self.app.actor)
             self.managers = cs.managers(session)
+            self.line_managers = cs.line_managers(session, self.child_id)
         self._show()
         self.refresh_bindings()
 
@@ -767,9 +769,7 @@ class CaseStepsScreen(KeysAsRead, Screen):
         keys = [f"{k} {label}" for k, action, label in self.KEYS if self._allowed(action)]
         note = Text("Keys: " + " · ".join(keys) + " · Esc back\n")
         if not rules.may_authorise(self.me.role):
-            who = ", ".join(f"{p.name} ({role_label(p.role)})"
-                            for p in self.managers) or "no team or service manager is on " \
-                                                       "this store yet"
+            who = cs.who_authorises(self.line_managers)
             note.append("Authorising the assessment and the CIN plan is the line manager's "
                         f"(TRA): {who}. They open cintui as themselves to authorise: "
                         "what waits for them is listed on their team view (F4, w).",

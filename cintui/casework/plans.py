@@ -162,11 +162,13 @@ class PlanNotStarted(PlanError):
     plan (TRA; `cintui plan start`)."""
 
 
-def not_started(session: Session, child_id: uuid.UUID) -> str | None:
+def not_started(session: Session, child_id: uuid.UUID,
+                authorisers: str | None = None) -> str | None:
     """Why no plan can be written for the child yet (`plan_rules.not_started`), or None: a
     first version waits for the plan's start (the manager's authorisation, TRA) on the
     current episode. A plan already begun (a version written, as an older store or the
-    demo may hold before that start) stays editable."""
+    demo may hold before that start) stays editable. With `authorisers` (the app, to
+    someone who may not authorise: `steps.authorisers_for`), they are told who may."""
     if _newest_version(session, child_id) is not None:
         return None
     child = cases.require_child(session, child_id, PlanError)
@@ -177,7 +179,7 @@ def not_started(session: Session, child_id: uuid.UUID) -> str | None:
         return closed_without_plan(child.full_name, child.reference, episode.closure_date)
     if episode is not None and episode.cin_plan_start is not None:
         return None
-    return plan_rules.not_started(child.reference)
+    return plan_rules.not_started(child.reference, authorisers)
 
 
 class PlanEnded(PlanError):

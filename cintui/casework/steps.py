@@ -31,6 +31,7 @@ from cintui.domain.calendar import england_calendar
 from cintui.domain.endings import ENDINGS_BEFORE_A_PLAN
 from cintui.domain.short_breaks import DirectPaymentFact
 from cintui.domain.timescales import due_date
+from cintui.domain.workforce import role_label
 from cintui.reference import codes
 from cintui.store import models as m
 
@@ -158,6 +159,37 @@ def managers(session: Session) -> list[Staff]:
                                                m.Worker.active == True)  # noqa: E712
                         .order_by(m.Worker.name, m.Worker.username)).all()
     return [Staff(w.name, w.role, w.username) for w in rows]
+
+
+def line_managers(session: Session, child_id: uuid.UUID) -> list[Staff]:
+    """The child's line manager (TRA): the manager of the child's team, else of its
+    worker's team; with neither, every team and service manager on the store."""
+    child = session.get(m.Child, child_id)
+    worker = session.get(m.Worker, child.worker_id) if child and child.worker_id else None
+    for team_id in (child.team_id if child else None, worker.team_id if worker else None):
+        team = session.get(m.Team, team_id) if team_id else None
+        manager = session.get(m.Worker, team.manager_id) if team and team.manager_id else None
+        if manager is not None and manager.active:
+            return [Staff(manager.name, manager.role, manager.username)]
+    return managers(session)
+
+
+def authorisers_for(session: Session, actor: str, child_id: uuid.UUID) -> str | None:
+    """For someone who may not authorise (TRA), who may, in words (`who_authorises`, the
+    child's line manager); None for a manager, who may themselves."""
+    if rules.may_authorise(me(session, actor).role):
+        return None
+    return who_authorises(line_managers(session, child_id))
+
+
+def who_authorises(managers_: list[Staff]) -> str:
+    """Who may authorise, in words for someone who may not (TRA): "Tom Abbiss (Team
+    manager)", or that no manager is on the store yet; more than three (a child with no
+    team on a large store), counted."""
+    if len(managers_) > 3:
+        return f"any of the {len(managers_)} team and service managers on this store"
+    return ", ".join(f"{p.name} ({role_label(p.role)})" for p in managers_) or (
+        "no team or service manager is on this store yet")
 
 
 # ---------------------------------------------------------------- referral

@@ -79,10 +79,16 @@ def plan_ended(status: str, met_kind: str | None, recommendation: str | None,
     return None, ""
 
 
-def not_started(reference: str) -> str:
+def not_started(reference: str, authorisers: str | None = None) -> str:
     """Why a child's first plan cannot be written yet: the CIN plan is "sent to the Social
     Care line manager for authorisation" (TRA) before a word of it is written, and that
-    authorisation (`cintui plan start`, `K` then `p` on the record) is its start."""
+    authorisation (`cintui plan start`, `K` then `p` on the record) is its start. In the
+    app, to someone who may not authorise, `authorisers` names who may, and where the
+    start waits for them: K then p is not theirs."""
+    if authorisers is not None:
+        return (f"{reference} has no CIN plan to write yet: it starts with the line "
+                f"manager's authorisation (TRA), given in cintui as themselves (K on the "
+                f"record, then p; it waits on their team view, F4 then w): {authorisers}")
     return (f"{reference} has no CIN plan to write yet: it starts with the line manager's "
             f"authorisation (TRA): cintui plan start {reference} --authorised-by MANAGER "
             "(in the app: K on the record, then p)")

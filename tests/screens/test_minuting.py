@@ -1036,9 +1036,11 @@ async def test_new_concerns_before_the_plan_is_started_stay_in_the_minutes_tra(
         question = await asked_to_end(pilot)
         assert "There is no plan on this record for the meeting to update" in question
         assert "next version" not in question
+        # Said to the worker chairing: who authorises it, and where it waits for them.
         assert (f"The 1 new concern stays in the minutes: {reference} has no CIN plan to "
-                "write yet: it starts with the line manager's authorisation (TRA): cintui "
-                f"plan start {reference} --authorised-by MANAGER") in question
+                "write yet: it starts with the line manager's authorisation (TRA), given in "
+                "cintui as themselves (K on the record, then p; it waits on their team view, "
+                "F4 then w): ") in " ".join(question.split())
         await pilot.press("y")
         await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
         assert any(str(n.message) == "Meeting finished: minutes stored (no plan to update)"

@@ -1000,10 +1000,13 @@ async def test_no_plan_is_written_before_the_manager_starts_it_tra(demo_store):
         await settle(pilot)
         assert app.screen is plan and plan.version is None
         said = " ".join(text_of(plan, "#plan-details").split())
+        # Said to a worker, who may not authorise: who may, and where it waits for them.
+        # NEW2 has no team yet, so the store's managers may (TRA).
         assert said == ("Not started, nothing written: NEW2 has no CIN plan to write yet: it "
-                        "starts with the line manager's authorisation (TRA): cintui plan "
-                        "start NEW2 --authorised-by MANAGER (in the app: K on the record, "
-                        "then p).")
+                        "starts with the line manager's authorisation (TRA), given in cintui "
+                        "as themselves (K on the record, then p; it waits on their team view, "
+                        "F4 then w): Morgan Fielding (Service manager), Noah Elswick (Team "
+                        "manager).")
         assert not any("Version 1" in str(n.message) for n in app._notifications)
     store = open_store(demo_store, None)
     try:

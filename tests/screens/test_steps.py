@@ -507,6 +507,46 @@ async def test_the_assessment_form_at_80x24_leaves_its_boxes_the_room_wir_1_1(em
         assert "still empty" not in shown
 
 
+@pytest.mark.parametrize("actor", ["amira", "tom"])
+async def test_the_plan_not_started_says_who_starts_it_to_whoever_may_not_tra(empty_store,
+                                                                            actor):
+    """TRA: the line manager's authorisation starts the plan. The plan screen told a worker
+    "in the app: K on the record, then p", and K then p is not a worker's key: she pressed
+    them and nothing happened. Now she is told who authorises it and where it waits for
+    them; the manager, who may, is still told the keys and the command."""
+    from tests.casework.test_steps import authorised
+
+    store = open_store(empty_store, None)
+    with store.session("amira") as session:  # referred in September, as the steps' dates
+        child_id = cases.add_child(session, cases.NewChild(
+            first_name="Mia", last_name="Keys", dob=date(2015, 1, 9), reference="KEY2",
+            referral_date=date(2026, 9, 1), worker="amira"), TODAY).id
+    authorised(store, child_id)
+    store.close()
+    app = ChildHost(empty_store, "KEY2")
+    app.actor = actor
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await pilot.press("n")
+        await settle(pilot)
+        said = " ".join(text_of(app.screen, "#plan-details").split())
+        if actor == "amira":
+            assert said.endswith("it starts with the line manager's authorisation (TRA), "
+                                 "given in cintui as themselves (K on the record, then p; it "
+                                 "waits on their team view, F4 then w): Tom Hale (Team "
+                                 "manager).")
+        else:
+            assert said.endswith("cintui plan start KEY2 --authorised-by MANAGER (in the "
+                                 "app: K on the record, then p).")
+        await pilot.press("escape", "K")
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        keys = " ".join(text_of(app.screen, "#steps-keys").split())
+        assert ("Tom Hale (Team manager). They open cintui as themselves" in keys) == (
+            actor == "amira")
+
+
 async def test_a_referral_from_early_help_is_prompted_as_a_step_up_by_keys_sto_7_13(new_db):
     """STO 7.13 on the case steps: a referral from early help (census 5D) not recorded as a
     step-up is prompted, with the keys that record it: `r`, then `e` and the plan's date.
