@@ -269,6 +269,12 @@ class PlanScreen(KeysAsRead, Screen):
                 and not any(i.number > v.number for i in self.versions))
 
     @property
+    def _first_can_start(self) -> bool:
+        """No plan yet, and no last episode's plan to choose from (n or L): adding a need
+        starts version 1, or says why none may be written yet (TRA; a closed case)."""
+        return self.version is None and self._last_plan is None
+
+    @property
     def _earlier(self) -> bool:
         """The version shown is an earlier episode's (before a re-referral): history."""
         v = self.version
@@ -283,9 +289,13 @@ class PlanScreen(KeysAsRead, Screen):
 
     def _ensure_draft(self) -> bool:
         """An editing key on the plan in force starts the next version, a draft copied from
-        it, then goes on; on an older version it says why nothing happens."""
+        it, then goes on (on no plan yet, `a` starts the first); on an older version it says
+        why nothing happens."""
         if self.editable:
             return True
+        if self._first_can_start:
+            self.action_new_version()
+            return self.editable
         if self._earlier:  # DOMAIN.md §7: a re-referral's new episode has its own plan
             self.notify("This is an earlier episode's plan, read-only: n writes this "
                         "episode's plan; L starts it from the last plan")
@@ -310,7 +320,7 @@ class PlanScreen(KeysAsRead, Screen):
             title.append(f"  ·  no plan for this episode yet: n writes one; L starts it from "
                          f"the last plan (v{self._last_plan.number}, [ reads it)")
         elif v is None:
-            title.append("  ·  no plan yet: press n to start one")
+            title.append("  ·  no plan yet: a adds its first need (n starts it empty)")
         else:
             info = next(i for i in self.versions if i.id == v.id)
             title.append(f"  ·  {info.label}")
@@ -553,6 +563,8 @@ class PlanScreen(KeysAsRead, Screen):
         if action in EDITING:
             if self.editable or (action != "agree" and self._next_can_start):
                 return True
+            if action == "add_need" and self._first_can_start:
+                return True  # the first need starts the plan: no n first (or says why not)
             return None  # shown greyed on a read-only version
         if action == "export":
             return self.version is not None

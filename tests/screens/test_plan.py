@@ -969,6 +969,39 @@ async def test_a_childs_first_plan_is_said_to_be_the_first(demo_store):
 
 
 
+@pytest.mark.parametrize("started", [True, False])
+async def test_a_on_no_plan_adds_the_first_need_or_says_why_it_cannot(demo_store, started):
+    """The plan editor on a child with no plan offered "a Add need" first in its footer, and
+    a did nothing, silently: n had to come first. Now a starts version 1 and opens the need
+    form; before the manager has started the plan (TRA) it says why, where the plan's
+    details would be, and writes nothing."""
+    from cintui.casework import cases
+
+    store = open_store(demo_store, None)
+    with store.session("test.worker") as session:
+        child_id = cases.add_child(session, cases.NewChild(
+            first_name="Leo", last_name="New", dob=date(2017, 5, 2), reference="NEW1",
+            referral_date=TODAY), TODAY).id
+        if started:
+            plan_started(session, child_id)
+    store.close()
+    app = PlanHost(demo_store, child_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        plan = app.screen
+        assert ("a adds its first need" in text_of(plan, "#plan-title")) == started
+        await pilot.press("a")
+        await settle(pilot)
+        if started:
+            assert type(app.screen).__name__ == "NeedFormScreen"
+            assert plan.version.number == 1 and plan.version.status == "draft"
+        else:
+            assert app.screen is plan and plan.version is None
+            assert " ".join(text_of(plan, "#plan-details").split()).startswith(
+                "Not started, nothing written: NEW1 has no CIN plan to write yet")
+    assert bool(read(demo_store, lambda s: plans.versions(s, child_id))) == started
+
+
 async def test_no_plan_is_written_before_the_manager_starts_it_tra(demo_store):
     """TRA: the CIN plan is "sent to the Social Care line manager for authorisation", and that
     authorisation (`cintui plan start`, K then p on the record) is its start. p, then n, on a
