@@ -15,20 +15,12 @@ from sqlmodel import select
 from cintui.casework import cases, due, meetings, record, safeguards
 from cintui.domain.meeting import Decisions, Schedule
 from cintui.domain.meeting_safeguards import NonEngagement
-from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry
 
 ACTOR = "test.worker"
 NOW = datetime(2026, 11, 23, 9, 0)
 TODAY = NOW.date()
 WITH_PLAN = "DEMO00002"  # mother with PR has consented to meetings; a school-age child
-
-
-@pytest.fixture
-def store(demo_store):
-    s = open_store(demo_store, None)
-    yield s
-    s.close()
 
 
 def child_id(store):

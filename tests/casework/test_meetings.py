@@ -18,7 +18,6 @@ from cintui.domain.meeting import (
     NewConcern,
     Schedule,
 )
-from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry, Meeting, Worker
 
 ACTOR = "test.worker"
@@ -26,13 +25,6 @@ NOW = datetime(2026, 11, 23, 9, 0)
 STARTED = datetime(2026, 11, 30, 16, 2)  # the meeting of 30 Nov 16:00 is being minuted
 AFTER = datetime(2026, 11, 30, 18, 0)  # the meeting of 30 Nov is over
 WITH_PLAN = "DEMO00002"  # an agreed plan with Ambers and actions
-
-
-@pytest.fixture
-def store(demo_store):
-    s = open_store(demo_store, None)
-    yield s
-    s.close()
 
 
 def child_id(store) -> object:

@@ -12,18 +12,10 @@ from sqlmodel import select
 from cintui.casework import cases, plans
 from cintui.domain.plan import Need, PlanAction, Service
 from cintui.store import models as m
-from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry
 from tests.conftest import TODAY, plan_started
 
 ACTOR = "test.worker"
-
-
-@pytest.fixture
-def store(demo_store):
-    s = open_store(demo_store, None)
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -16,14 +16,6 @@ from sqlmodel import SQLModel, select
 
 from cintui.store import audit
 from cintui.store import models as m
-from cintui.store.engine import open_store
-
-
-@pytest.fixture
-def store(demo_store):
-    opened = open_store(demo_store, None)
-    yield opened
-    opened.close()
 
 
 def _child_tables() -> list:
