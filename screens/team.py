@@ -1116,16 +1116,17 @@ class WaitingScreen(_ListOverTeam):
         short = narrow or self.every
         table = self.query_one(DataTable)
         table.clear(columns=True)
+        # Since: "21 Nov, 11 days" whole (15; it was cut at 14, "21 Nov, 11 da…").
         if narrow:
-            columns = (("Child", 17), ("Team" if self.every else "Worker", 11),
-                       ("To decide", 20), ("Since", 14))
+            columns = (("Child", 16), ("Team" if self.every else "Worker", 11),
+                       ("To decide", 20), ("Since", 15))
         elif self.every:
             columns = (("Child", 24), ("Worker", 14), ("Team", 20), ("To decide", 20),
-                       ("Since", 14))
+                       ("Since", 16))
         else:  # the rule's words take the room there is (the table is 90% wide)
             columns = (("Child", 24), ("Worker", 14),
-                       ("To decide", max(44, self.app.size.width * 9 // 10 - 62)),
-                       ("Since", 14))
+                       ("To decide", max(44, self.app.size.width * 9 // 10 - 64)),
+                       ("Since", 16))
         room = dict(columns)["To decide"]
         role = self.view.role  # a kind whose words do not all fit says each in its short ones
         cut = {w.kind for w in rows if len(w.what_for(role)) > room}
