@@ -340,7 +340,7 @@ def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
     decided = kept.decisions(rows, found)
     out = []
     for f in found:
-        if decided_since(f.day, f.recorded, decided.get(str(f.child_id), ())):
+        if decided_since(f.closed.closed, f.recorded, decided.get(str(f.child_id), ())):
             continue
         cid, ref, first, last, worker, team_name = f.extra
         out.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",

@@ -637,9 +637,10 @@ def kept_arrived(reference: str, record: str, day: date, closed: ClosedOn) -> st
     return arrived_after_closure(reference, kept.what, day, closed, kept.on)
 
 
-def decided_since(day: date, recorded: datetime,
+def decided_since(closed: date, recorded: datetime,
                   decisions: Iterable[tuple[date, datetime]]) -> bool:
     """BEX 4: whether a decision on the child (its day, when it was recorded) answers a record
-    kept after the closure, of `day`, recorded at `recorded`: one recorded after it arrived
-    and made on or after its day (the closure's own decision, made before, does not)."""
-    return any(made_on >= day and at >= recorded for made_on, at in decisions)
+    kept after the closure of `closed`, recorded at `recorded`: one recorded after it and
+    made after the closure day (the closure's own decision, made by then, does not; a
+    meeting booked for a day still to come is answered before that day)."""
+    return any(made_on > closed and at >= recorded for made_on, at in decisions)

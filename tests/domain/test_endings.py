@@ -341,15 +341,15 @@ def test_casework_kept_after_a_closure_is_said_in_the_visits_form_for_its_kind_t
     assert w.describe_since(date(2026, 12, 1), england_calendar()) == (
         "held 1 Dec by Tom Hale, today")
     assert w.as_json(date(2026, 12, 1), england_calendar())["record"] == "fgc_held"
-    # BEX 4: a decision recorded since, made on or after its day, answers it; the closure's
-    # own decision, made before, does not.
+    # BEX 4: a decision recorded since, made after the closure day, answers it; the closure's
+    # own decision, made by then, does not, nor one recorded before it arrived.
     at = datetime(2026, 12, 2, 9, tzinfo=UTC)
-    assert not rules.decided_since(date(2026, 12, 1), at, [
+    assert not rules.decided_since(date(2026, 11, 27), at, [
         (date(2026, 11, 27), datetime(2026, 12, 2, 10, tzinfo=UTC))])
-    assert not rules.decided_since(date(2026, 12, 1), at, [
+    assert not rules.decided_since(date(2026, 11, 27), at, [
         (date(2026, 12, 1), datetime(2026, 12, 2, 8, tzinfo=UTC))])
-    assert rules.decided_since(date(2026, 12, 1), at, [
-        (date(2026, 12, 1), datetime(2026, 12, 2, 10, tzinfo=UTC))])
+    assert rules.decided_since(date(2026, 11, 27), at, [
+        (date(2026, 11, 28), datetime(2026, 12, 2, 10, tzinfo=UTC))])
 
 
 def test_a_dispute_referred_on_is_the_service_managers_alone_bex_3():

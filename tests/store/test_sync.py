@@ -1004,9 +1004,10 @@ def test_tra_bex_3_a_visit_made_offline_after_a_closure_on_the_server_is_kept_an
 
 def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_and_waits(
         team, laptops, cli):
-    """Tom, offline on 1 Dec, records for Nell a supervision, a GCP2, a danger statement, a
-    round of scaling and a referral to a Family Group Conference; meanwhile the case was
-    closed on the team server as of 27 Nov (TRA, BEX 3). The sync kept each without a word;
+    """Tom, offline, records for Nell a supervision, a GCP2, a danger statement, a round of
+    scaling, a referral to a Family Group Conference, a short break and a direct payment, all
+    on 1 Dec, and books her CIN meeting for 3 Dec; meanwhile the case was closed on the team
+    server as of 27 Nov (TRA, BEX 3). The sync kept each without a word;
     now it says each in the visit's one-line form (the child, what, its day, the closure),
     and each waits for the manager's decision in its own words (`cintui team waiting`) until
     one is recorded (BEX 4), who and when in the audit trail."""
@@ -1015,6 +1016,24 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
 
     path = laptops(team.manager)
     on = ("--on", "2026-12-01", "--db", path, "--today", TODAY.isoformat())
+    for args in (  # first what a booking and new support need (WIR 2.1, 2.3; WAR 7.1)
+            ("person", "add", team.child, "--name", "Rose Quill", "--relationship", "Mother",
+             "--pr", "--lives-with"),
+            ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
+             "--person", "Rose Quill", "--on", "2026-11-20"),
+            ("child", "circumstances", team.child, "--disability", "AUT")):
+        done = cli(*args, "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, (args, done.err)
+    booked = cli("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                 "2026-12-03 16:00", "--venue", "Family home", "--chair", "Tom Hale", "--db",
+                 path, "--today", TODAY.isoformat())
+    assert booked.code == 0, booked.err
+    for args in (("short-break", "add", team.child, "--provider", "Oak House", "--type",
+                  "day", "--hours", "6", "--start", "2026-12-01"),
+                 ("direct-payment", "add", team.child, "--amount", "120", "--managed-by",
+                  "Rose Quill", "--start", "2026-12-01")):
+        done = cli(*args, "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, (args, done.err)
     for args in (
             ("supervision", "record", "--child", team.child, "--present", "Tom, Amira",
              "--discussion", "Nell's plan", "--decisions", "Carry on", "--by", team.manager),
@@ -1038,9 +1057,12 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
     done = cli("sync", "--db", path, "--today", TODAY.isoformat())
     assert done.code == 0, done.err
     said = " ".join(done.out.split())
-    for what in ("Supervision on", "GCP2 assessment on", "Danger statement on",
-                 "Signs of Safety scaling on", "Referral to a Family Group Conference on"):
-        assert (f"{what} 1 Dec 2026 for {team.child} arrived after the case closed on 27 Nov "
+    for what in ("Supervision on 1 Dec", "GCP2 assessment on 1 Dec", "Danger statement on 1 Dec",
+                 "Signs of Safety scaling on 1 Dec",
+                 "Referral to a Family Group Conference on 1 Dec",
+                 "Short break starting on 1 Dec", "Direct payment starting on 1 Dec",
+                 "Meeting booked for 3 Dec"):
+        assert (f"{what} 2026 for {team.child} arrived after the case closed on 27 Nov "
                 "2026: kept; re-refer if the case is open again.") in said, said
     assert said.count("Signs of Safety scaling") == 1  # one round, however many scores
     as_json = cli("sync", "--db", path, "--today", TODAY.isoformat(), "--json")
@@ -1059,7 +1081,12 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
         ("danger_statement", "2026-12-01",
          "decide on a danger statement after the closure (BEX 3)"),
         ("scaling", "2026-12-01", "decide on a scaling after the closure (BEX 3)"),
-        ("fgc_referral", "2026-12-01", "decide on an FGC referral after the closure (BEX 3)")]
+        ("fgc_referral", "2026-12-01", "decide on an FGC referral after the closure (BEX 3)"),
+        ("short_break", "2026-12-01", "decide on a short break after the closure (BEX 3)"),
+        ("direct_payment", "2026-12-01",
+         "decide on a direct payment after the closure (BEX 3)"),
+        ("meeting_booked", "2026-12-03",
+         "decide on a meeting booked after the closure (BEX 3)")]
     decided = cli("decision", "add", team.child, "--kind", "case_direction", "--decision",
                   "The case stays closed; what was recorded is kept", "--rationale",
                   "The family moved away", "--db", server_url(team, team.manager),
