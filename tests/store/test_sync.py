@@ -1101,3 +1101,47 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
     finally:
         server.close()
     assert entry.actor == team.manager and entry.action == "insert"
+
+
+def test_tra_bex_3_a_meeting_booked_before_the_closure_and_held_offline_after_it_is_said(
+        team, laptops, cli):
+    """Amira books Nell's first CIN meeting for 1 Dec and syncs while the case is open; the
+    case is then closed on the team server as of 27 Nov, and she records the meeting held,
+    offline (TRA, BEX 3). The next sync says "Meeting held on 1 Dec 2026 …" (a change to a
+    record the server already held, not a new one), and it waits for the manager."""
+    from cintui.casework import cases
+    from cintui.store.models import Episode
+
+    path = laptops(team.worker)
+    for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
+                  "Mother", "--pr", "--lives-with"),
+                 ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
+                  "--person", "Rose Quill", "--on", "2026-11-20"),
+                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
+        done = cli(*args, "--db", path, "--today", "2026-11-24")
+        assert done.code == 0, (args, done.err)
+    first = sync_now(path, team, team.worker)
+    assert first.after_closure == []  # the case is open: a booking like any other
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+    held = cli("meeting", "hold", team.child, "--recommendation", "continue",
+               "--still-in-need", "yes", "--present", "Rose Quill", "--next-review",
+               "2027-02-01", "--childs-views", "Happy at home", "--parents-views", "Coping",
+               "--db", path, "--today", TODAY.isoformat())
+    assert held.code == 0, held.err
+    again = sync_now(path, team, team.worker)
+    assert again.after_closure == [
+        f"Meeting held on 1 Dec 2026 for {team.child} arrived after the case closed on 27 Nov "
+        "2026: kept; re-refer if the case is open again"]
+    listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
+                 "--today", TODAY.isoformat())
+    assert [(w["record"], w["since"]) for w in json.loads(listed.out)["waiting"]
+            if w["waiting_for"] == "after_closure"] == [("meeting_held", "2026-12-01")]
