@@ -1087,7 +1087,7 @@ class ServiceScreen(_ListOverTeam):
 class WaitingScreen(_ListOverTeam):
     """Decisions waiting for a manager, the longest waiting first: assessments to
     authorise and plans to start (TRA), closures, step-downs and transfers recommended,
-    disputes (BEX 3). This team's, or with t all teams' (a service manager's). Enter opens
+    disputes (BEX 3), casework a laptop brought dated after its case closed (TRA, BEX 3). This team's, or with t all teams' (a service manager's). Enter opens
     the child's record where the decision is taken (the case steps, the closure, the
     step-down, the transfer); Esc from there is the record."""
 
@@ -1116,14 +1116,20 @@ class WaitingScreen(_ListOverTeam):
         short = narrow or self.every
         table = self.query_one(DataTable)
         table.clear(columns=True)
+        # Since: "21 Nov, 11 days" whole (15; it was cut at 14, "21 Nov, 11 da…").
         if narrow:
-            columns = (("Child", 17), ("Team" if self.every else "Worker", 11),
-                       ("To decide", 20), ("Since", 14))
+            columns = (("Child", 16), ("Team" if self.every else "Worker", 11),
+                       ("To decide", 20), ("Since", 15))
         elif self.every:
             columns = (("Child", 24), ("Worker", 14), ("Team", 20), ("To decide", 20),
-                       ("Since", 14))
-        else:
-            columns = (("Child", 24), ("Worker", 14), ("To decide", 44), ("Since", 14))
+                       ("Since", 16))
+        else:  # the rule's words take the room there is (the table is 90% wide)
+            columns = (("Child", 24), ("Worker", 14),
+                       ("To decide", max(44, self.app.size.width * 9 // 10 - 64)),
+                       ("Since", 16))
+        room = dict(columns)["To decide"]
+        role = self.view.role  # a kind whose words do not all fit says each in its short ones
+        cut = {w.kind for w in rows if len(w.what_for(role)) > room}
         back = " · t: this team" if self.view.team else ""  # none over all teams' list
         mine = sum(1 for w in rows if w.theirs(self.view.role))
         count = f"{mine} to decide" + (f", {len(rows) - mine} with the service manager"
@@ -1139,7 +1145,7 @@ class WaitingScreen(_ListOverTeam):
             who = ([w.team] if narrow and self.every else
                    [w.worker, w.team] if self.every else [w.worker])
             table.add_row(w.name if narrow else f"{w.name} {w.reference}", *who,
-                          first_upper(w.what_for(self.view.role, short)),
+                          first_upper(w.what_for(role, short or w.kind in cut)),
                           w.describe_since(today, cal, short=True), key=str(i))
 
     def on_resize(self) -> None:

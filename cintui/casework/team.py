@@ -319,49 +319,39 @@ WHERE c.status <> 'closed' AND n.status IN ('recommended', 'disputed') AND {team
 _SERVICE_MANAGERS = "SELECT name FROM worker WHERE role = 'service_manager' AND active ORDER BY name"
 
 
-# Visits that may be dated after their case closed (TRA, BEX 3): of a child with a closure
-# before the visit's instant (coarse: the day itself is judged in Python, in England's time,
-# with the re-referrals), and no decision recorded on the child since the visit was.
-_AFTER_CLOSURE = """
-SELECT c.id, c.reference, c.first_name, c.last_name, w.name, t.name, v.visited_at,
-       v.author_name
-FROM visit AS v JOIN child AS c ON c.id = v.child_id
-LEFT JOIN worker AS w ON w.id = c.worker_id LEFT JOIN team AS t ON t.id = c.team_id
-WHERE v.status = 'final' AND {team}
-  AND EXISTS (SELECT 1 FROM episode AS e WHERE e.child_id = c.id
-              AND e.closure_date IS NOT NULL AND e.closure_date <= v.visited_at)
-  AND NOT EXISTS (SELECT 1 FROM decision AS d WHERE d.child_id = c.id
-                  AND d.created_at >= v.created_at)
-"""
-_EPISODES_CLOSED = """
-SELECT e.child_id, e.referral_date, e.closure_date FROM episode AS e
-WHERE e.child_id IN (SELECT x.child_id FROM episode AS x WHERE x.closure_date IS NOT NULL)
-"""
+# Casework dated after its case closed (TRA, BEX 3; store.kept: a visit, a meeting, a
+# supervision, a GCP2, Signs of Safety, an FGC, a short break or direct payment), with the
+# child's name, worker and team.
+_KEPT_COLUMNS = "c.id, c.reference, c.first_name, c.last_name, w.name, t.name"
+_KEPT_JOINS = ("LEFT JOIN worker AS w ON w.id = c.worker_id "
+               "LEFT JOIN team AS t ON t.id = c.team_id")
 
 
 def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
-    """The visits dated after their case closed, each once (domain.endings.closed_on)."""
-    from cintui.casework.lookup import _date, _visit_day
-    from cintui.domain.endings import closed_on
+    """The casework dated after its case closed (domain.endings.closed_on), each kind, child
+    and day once, until a decision on the child since (BEX 4) or a re-referral from its day
+    (WAR 3.4). Three queries, whatever the numbers: the records, their children's episodes,
+    and their children's decisions."""
+    from cintui.domain.endings import decided_since
+    from cintui.store import kept
 
-    candidates = rows(_AFTER_CLOSURE.format(team=where), params)
-    if not candidates:
-        return []
-    episodes: dict[uuid.UUID, list] = defaultdict(list)
-    for cid, referral, closure in rows(_EPISODES_CLOSED, {}):
-        episodes[as_uuid(cid)].append((_date(referral), _date(closure)))
-    found = []
-    for cid, ref, first, last, worker, team_name, at, author in candidates:
-        day = _visit_day(at)
-        if closed_on(episodes[as_uuid(cid)], day) is not None:
-            found.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
-                                 "after_closure", day, author or "", team=team_name or ""))
-    return found
+    found = kept.judged(rows, rows(kept.waiting_sql(_KEPT_COLUMNS, _KEPT_JOINS, where),
+                                   params))
+    decided = kept.decisions(rows, found)
+    out = []
+    for f in found:
+        if decided_since(f.closed.closed, f.recorded, decided.get(str(f.child_id), ())):
+            continue
+        cid, ref, first, last, worker, team_name = f.extra
+        out.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
+                           "after_closure", f.day, f.by, team=team_name or "",
+                           record=f.record))
+    return out
 
 
 def waiting_for_manager(source, team: str | None = None) -> list[Waiting]:
     """Every decision waiting for a manager (domain.waiting) for the open children of `team`
-    (None: every team's), the longest waiting first. Two queries, whatever the numbers."""
+    (None: every team's), the longest waiting first. Six queries at most, whatever the numbers."""
     rows = rows_from(source)
     params = {"team": team or ""}
     where = _OF_TEAM[team is not None]

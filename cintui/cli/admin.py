@@ -169,8 +169,9 @@ def team_waiting(ctx: typer.Context, team: TeamOption = None, db: DbOption = Non
                  as_json: JsonOption = False, today: TodayOption = None) -> None:
     """What waits for a manager's decision, the longest waiting first: assessments sent for
     authorisation and CIN plans to start (TRA), closures, step-downs and transfers
-    recommended (TRA, BEX 3, WIR 3, BEX 4), disputes about a closure (BEX 3), visits dated
-    after their case closed (a laptop's, TRA, BEX 3). Every team's unless --team."""
+    recommended (TRA, BEX 3, WIR 3, BEX 4), disputes about a closure (BEX 3), casework dated
+    after its case closed (a laptop's visit, meeting, supervision, GCP2, Signs of Safety,
+    FGC, short break or direct payment; TRA, BEX 3). Every team's unless --team."""
     from cintui.casework import due as due_cases
     from cintui.casework.team import my_role, waiting_for_manager
     from cintui.domain.calendar import england_calendar

@@ -581,12 +581,66 @@ def after_closure(reference: str, what: str, day: date, closed: ClosedOn) -> str
             f"{reference} --date DATE --source SOURCE`, or {REREFER_WAY})")
 
 
-def arrived_after_closure(reference: str, what: str, day: date, closed: ClosedOn) -> str:
+@dataclass(frozen=True)
+class Kept:
+    """A kind of casework a laptop may record offline on a case the team server closed
+    meanwhile (TRA, BEX 3), in words: kept at the sync (it merges by id, never lost), said
+    there, and waiting for the manager's decision (BEX 4) or a re-referral (WAR 3.4)."""
+
+    what: str  # for the sync's line, without its article: "meeting held"
+    a: str  # with it, for the manager's list: "a meeting held"
+    since: str  # the list's word for its day: "held 1 Dec by …"
+    short: str  # in a laptop's 80 columns (20 at most): "booked after closure"
+    on: str = "on"  # its day's word in the sync's line: "for" a meeting booked
+
+
+# Every kind, in the order a list names them (a visit first, as it always was). The short
+# words fit the list's 20 columns at 80: "… after closure" where that fits, else "…, closed".
+KEPT = {
+    "visit": Kept("visit", "a visit", "visited", "visit after closure"),
+    "meeting_held": Kept("meeting held", "a meeting held", "held", "meeting held, closed"),
+    "meeting_booked": Kept("meeting booked", "a meeting booked", "booked for",
+                           "booked after closure", on="for"),
+    "supervision": Kept("supervision", "a supervision", "held", "supervision, closed"),
+    "gcp2": Kept("GCP2 assessment", "a GCP2 assessment", "assessed", "GCP2 after closure"),
+    "danger_statement": Kept("danger statement", "a danger statement", "written",
+                             "statement, closed"),
+    "safety_goal": Kept("safety goal", "a safety goal", "written", "goal after closure"),
+    "scaling": Kept("Signs of Safety scaling", "a scaling", "scaled", "scaling, closed"),
+    "fgc_referral": Kept("referral to a Family Group Conference", "an FGC referral",
+                         "referred", "FGC after closure"),
+    "fgc_held": Kept("Family Group Conference held", "an FGC held", "held",
+                     "FGC held, closed"),
+    "short_break": Kept("short break starting", "a short break", "starting",
+                        "short break, closed"),
+    "direct_payment": Kept("direct payment starting", "a direct payment", "starting",
+                           "direct pay, closed"),
+}
+
+
+def arrived_after_closure(reference: str, what: str, day: date, closed: ClosedOn,
+                          on: str = "on") -> str:
     """A record a laptop made offline, dated after a closure the team server made meanwhile:
     kept (what is never edited merges by id, never lost) and said, once, at the sync: "Visit
     on 1 Dec 2026 for DEMO00070 arrived after the case closed on 18 Sep 2026: kept; re-refer
-    if the case is open again". `what` without its article ("visit")."""
+    if the case is open again". `what` without its article ("visit"); `on`: its day's word
+    ("Meeting booked for 3 Dec 2026 …")."""
     then = (f"the case was re-referred on {day_words(closed.reopened)}" if closed.reopened
             else "re-refer if the case is open again")
-    return (f"{what[:1].upper()}{what[1:]} on {day_words(day)} for {reference} arrived after "
-            f"the case closed on {day_words(closed.closed)}: kept; {then}")
+    return (f"{what[:1].upper()}{what[1:]} {on} {day_words(day)} for {reference} arrived "
+            f"after the case closed on {day_words(closed.closed)}: kept; {then}")
+
+
+def kept_arrived(reference: str, record: str, day: date, closed: ClosedOn) -> str:
+    """The sync's line for a record of a `KEPT` kind (`arrived_after_closure`)."""
+    kept = KEPT[record]
+    return arrived_after_closure(reference, kept.what, day, closed, kept.on)
+
+
+def decided_since(closed: date, recorded: datetime,
+                  decisions: Iterable[tuple[date, datetime]]) -> bool:
+    """BEX 4: whether a decision on the child (its day, when it was recorded) answers a record
+    kept after the closure of `closed`, recorded at `recorded`: one recorded after it and
+    made after the closure day (the closure's own decision, made by then, does not; a
+    meeting booked for a day still to come is answered before that day)."""
+    return any(made_on > closed and at >= recorded for made_on, at in decisions)

@@ -11,9 +11,11 @@ sit unseen while its clock runs (drift).
 - a dispute about a closure: the team manager, then the service manager (BEX 3). Once the
   team manager has referred it on it is the service manager's alone to settle: a team
   manager's list shows it as waiting on them, by name, not as theirs to do;
-- a visit dated after the case closed (TRA, BEX 3), as a laptop's sync brings one recorded
-  offline while the case was closed on the server: kept, never lost; the manager re-refers
-  the child (WAR 3.4) or records a decision on it (BEX 4), which ends the wait.
+- casework dated after the case closed (TRA, BEX 3), as a laptop's sync brings it, recorded
+  offline while the case was closed on the server: a visit, a meeting held or booked, a
+  supervision, a GCP2, Signs of Safety, an FGC, a short break or direct payment starting
+  (`domain.endings.KEPT`, each said in its own words): kept, never lost; the manager
+  re-refers the child (WAR 3.4) or records a decision on it (BEX 4), which ends the wait.
 
 Pure: plain values in, plain values out; the store's reads are in `casework.team`.
 """
@@ -25,6 +27,7 @@ from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar
 from cintui.domain.dates import day_short
+from cintui.domain.endings import KEPT
 
 KINDS = ("assessment", "plan_start", "closure", "step_down", "transfer_out", "dispute",
          "after_closure", "dispute_referred")
@@ -72,10 +75,21 @@ class Waiting:
     by: str = ""  # who sent, recommended or disputed it
     team: str = ""  # the child's team
     waits_on: str = ""  # who alone may take it, by name ("Morgan Fielding"), when ONLY says
+    record: str = "visit"  # after_closure: which kind of casework (domain.endings.KEPT)
 
     @property
     def what(self) -> str:
+        if self.kind == "after_closure":  # "decide on a meeting held after the closure (BEX 3)"
+            return f"decide on {KEPT[self.record].a} after the closure (BEX 3)"
         return WHAT[self.kind]
+
+    @property
+    def short(self) -> str:
+        return KEPT[self.record].short if self.kind == "after_closure" else SHORT[self.kind]
+
+    @property
+    def since_word(self) -> str:
+        return KEPT[self.record].since if self.kind == "after_closure" else SINCE[self.kind]
 
     def theirs(self, role: str | None) -> bool:
         """Whether someone with `role` takes this step (None: not known, as the CLI's list
@@ -90,7 +104,7 @@ class Waiting:
             if not self.waits_on:
                 return "with the service manager" + ("" if short else " (BEX 3)")
             return f"with {self.waits_on}" + ("" if short else " (service manager)")
-        return SHORT[self.kind] if short else self.what
+        return self.short if short else self.what
 
     def days(self, today: date, cal: WorkingCalendar) -> int:
         """Working days it has waited (0 on the day it was sent)."""
@@ -104,16 +118,17 @@ class Waiting:
                 "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}")
         waited = "today" if days == 0 else f"{days} working day{'s' if days != 1 else ''}"
         who = f" by {self.by}" if self.by else ""
-        return f"{SINCE[self.kind]} {day_short(self.since)}{who}, {waited}"
+        return f"{self.since_word} {day_short(self.since)}{who}, {waited}"
 
     def as_json(self, today: date, cal: WorkingCalendar) -> dict:
         return {"child": self.reference, "name": self.name, "worker": self.worker,
                 "team": self.team, "waiting_for": self.kind, "what": self.what, "since": self.since.isoformat(),
                 "by": self.by, "working_days": self.days(today, cal),
-                **({"waits_on": self.waits_on} if self.kind in ONLY else {})}
+                **({"waits_on": self.waits_on} if self.kind in ONLY else {}),
+                **({"record": self.record} if self.kind == "after_closure" else {})}
 
 
 def oldest_first(found: list[Waiting]) -> list[Waiting]:
     """The longest waiting first; then by the child's surname, then the kind's order."""
     return sorted(found, key=lambda w: (w.since, w.name.split()[-1].lower() if w.name else "",
-                                        KINDS.index(w.kind)))
+                                        KINDS.index(w.kind), list(KEPT).index(w.record)))

@@ -76,8 +76,9 @@ class SyncResult:
     pulled: int = 0  # rows that came down (new or changed)
     deleted: int = 0  # rows deleted on the server, gone here too
     left: list[str] = field(default_factory=list)  # references of cases that left the laptop
-    # Visits sent that are dated after a closure the server made meanwhile (TRA, BEX 3): kept,
-    # and said ("Visit on 1 Dec 2026 for DEMO00070 arrived after the case closed on …").
+    # Casework sent that is dated after a closure the server made meanwhile (TRA, BEX 3): a
+    # visit, a meeting, a supervision … (store.kept): kept, and said ("Visit on 1 Dec 2026
+    # for DEMO00070 arrived after the case closed on …").
     after_closure: list[str] = field(default_factory=list)
     at: datetime | None = None
 
@@ -462,37 +463,28 @@ def _apply(session: Any, device: str, entries: list[dict[str, Any]]) -> tuple[in
 
 
 def _after_closure(session: Any, entries: list[dict[str, Any]]) -> list[str]:
-    """The visits this push brought that are dated after the case closed on the server (a
-    closure made while the laptop was offline), oldest first, each in a sentence. They are
-    kept: a finalised visit merges by id and is never lost; the worker and the manager
-    decide whether the case is open again (a re-referral, WAR 3.4)."""
-    from cintui.domain.calendar import england_time
-    from cintui.domain.endings import arrived_after_closure, closed_on
+    """What this push brought that is dated after the case closed on the server (a closure
+    made while the laptop was offline): a visit, a meeting held or booked, a supervision, a
+    GCP2, Signs of Safety, an FGC, a short break or direct payment starting (`store.kept`),
+    oldest first, each in a sentence. They are kept: what a laptop recorded merges by id and
+    is never lost; the manager decides whether the case is open again (a re-referral, WAR
+    3.4). Three queries, however many records the push brought."""
+    from cintui.domain.endings import kept_arrived
+    from cintui.store import kept
 
-    ids = sorted({uuid.UUID(e["entity_id"]) for e in entries if e["entity"] == "visit"
-                  and e["action"] == "insert" and e["actor"] != SYNC_ACTOR})
-    if not ids:
+    conn = session.connection()
+
+    def rows(sql: str, params: dict) -> list:
+        return conn.execute(sa.text(sql), params).all()
+
+    found = kept.pushed(rows, entries, SYNC_ACTOR)
+    if not found:
         return []
-    tables, conn = _tables(), session.connection()
-    v, ep, c = tables["visit"], tables["episode"], tables["child"]
-    visits = conn.execute(select(v.c.child_id, v.c.visited_at).where(v.c.id.in_(ids))
-                          .order_by(v.c.visited_at)).all()
-    children = {child_id for child_id, _at in visits}
-    episodes: dict[Any, list] = {}  # three queries, however many visits the push brought
-    for child_id, referral, closure in conn.execute(select(
-            ep.c.child_id, ep.c.referral_date, ep.c.closure_date).where(
-            ep.c.child_id.in_(children))).all():
-        episodes.setdefault(child_id, []).append((referral, closure))
-    references = dict(conn.execute(select(c.c.id, c.c.reference).where(
-        c.c.id.in_(children))).all())
-    said = []
-    for child_id, at in visits:
-        day = england_time(at).date()
-        closed = closed_on(episodes.get(child_id, []), day)
-        if closed is not None:
-            said.append(arrived_after_closure(references.get(child_id) or "a child", "visit",
-                                              day, closed))
-    return said
+    c = _tables()["child"]
+    references = {str(k): v for k, v in conn.execute(select(c.c.id, c.c.reference).where(
+        c.c.id.in_({f.child_id for f in found}))).all()}
+    return [kept_arrived(references.get(str(f.child_id)) or "a child", f.record, f.day,
+                         f.closed) for f in found]
 
 
 def _broken_rules(session: Any, models: dict[str, type[SQLModel]],

@@ -217,3 +217,141 @@ def test_a_visit_after_the_closure_waits_for_the_manager_until_rereferral_or_dec
             "The family had moved; it was a goodbye visit", date(2026, 11, 23), "tom.hale"),
             actor="tom.hale", today=TODAY)
     assert waiting(store) == []
+
+
+def closed_with_later_casework(store, child_id, by: str) -> None:
+    """The case closed on Fri 20 Nov 2026 on the server; casework of every other kind a
+    laptop may record offline arrives afterwards (as its sync writes it: the rows whole),
+    each once on the closure day itself (in order: not listed) and once from 21 Nov."""
+    from datetime import UTC, datetime
+
+    from cintui.store import models as m
+
+    with store.session(ACTOR) as session:
+        child = session.get(m.Child, child_id)
+        episode = session.get(m.Episode, cases.current_episode(session, child_id).id)
+        episode.closure_date, episode.closure_reason = date(2026, 11, 20), "RC1"
+        child.status = "closed"
+    for late in (0, 1):
+        def on(day: int, late: int = late) -> date:
+            return date(2026, 11, 20 + late * day)
+
+        with store.session(ACTOR) as session:
+            session.add_all([
+                m.Meeting(child_id=child_id, kind="review", held_on=on(1), held=True,
+                          status="held", chair=by,
+                          starts_at=datetime(2026, 11, on(1).day, 10, tzinfo=UTC)),
+                m.Meeting(child_id=child_id, kind="review", held_on=on(2), status="scheduled",
+                          starts_at=datetime(2026, 11, on(2).day, 10, tzinfo=UTC)),
+                m.Supervision(child_id=child_id, held_on=on(3), manager=by),
+                m.Gcp2Assessment(child_id=child_id, assessed_on=on(4), assessor=by,
+                                 physical=3, safety=3, love=3, esteem=3, recorded_by=by),
+                m.SafetyStatement(child_id=child_id, kind="danger", number=1 + late,
+                                  written_on=on(5), text="Danger", by=by),
+                m.SafetyStatement(child_id=child_id, kind="goal", number=1 + late,
+                                  written_on=on(5), text="Goal", by=by),
+                *(m.SafetyScaling(child_id=child_id, scaled_on=on(6), score=5, who=who,
+                                  role="mum", recorded_by=by) for who in ("Ann", "Bo")),
+                m.FamilyGroupConference(child_id=child_id, status="referred",
+                                        referred_on=on(7), referred_by=by),
+                m.FamilyGroupConference(child_id=child_id, status="held", referred_on=on(1),
+                                        held_on=on(8), referred_by=by),
+                m.ShortBreak(child_id=child_id, provider="Oak House", kind="day", hours=6,
+                             per="week", started_on=on(9), review_due=date(2027, 5, 1),
+                             recorded_by=by),
+                m.DirectPayment(child_id=child_id, period="month", managed_by="Mum",
+                                started_on=on(10), review_due=date(2027, 5, 1),
+                                recorded_by=by)])
+
+
+KEPT_WORDS = [  # each kind in its own words, the day of each, by whom (TRA, BEX 3)
+    ("decide on a meeting held after the closure (BEX 3)", date(2026, 11, 21), "Amira Ashdown"),
+    ("decide on a meeting booked after the closure (BEX 3)", date(2026, 11, 22), ""),
+    ("decide on a supervision after the closure (BEX 3)", date(2026, 11, 23), "Amira Ashdown"),
+    ("decide on a GCP2 assessment after the closure (BEX 3)", date(2026, 11, 24),
+     "Amira Ashdown"),
+    ("decide on a danger statement after the closure (BEX 3)", date(2026, 11, 25),
+     "Amira Ashdown"),
+    ("decide on a safety goal after the closure (BEX 3)", date(2026, 11, 25), "Amira Ashdown"),
+    ("decide on a scaling after the closure (BEX 3)", date(2026, 11, 26), "Amira Ashdown"),
+    ("decide on an FGC referral after the closure (BEX 3)", date(2026, 11, 27),
+     "Amira Ashdown"),
+    ("decide on an FGC held after the closure (BEX 3)", date(2026, 11, 28), "Amira Ashdown"),
+    ("decide on a short break after the closure (BEX 3)", date(2026, 11, 29), "Amira Ashdown"),
+    ("decide on a direct payment after the closure (BEX 3)", date(2026, 11, 30),
+     "Amira Ashdown")]
+
+
+def kept_waiting(store, raw: bool = False) -> list[tuple[str, str, date, str]]:
+    """What waits, as the team view reads it (`raw`: the app's and the CLI's plain
+    connection to a file, not a session)."""
+    if raw:
+        from cintui.casework.caseload import reading
+
+        with reading(store) as rows:
+            found = waiting_for_manager(rows)
+    else:
+        with store.read() as session:
+            found = waiting_for_manager(session)
+    return [(w.name, w.what, w.since, w.by) for w in found if w.kind == "after_closure"]
+
+
+@pytest.mark.both_stores
+def test_every_kind_of_casework_after_the_closure_waits_for_the_manager_in_its_words(store):
+    """TRA, BEX 3: a meeting held or booked, a supervision, a GCP2, Signs of Safety, an FGC
+    referred or held, a short break or direct payment starting, dated after the case closed
+    (a laptop's, kept by the sync), each waits for the manager in its own words, dated its
+    own day, and by whom, as a visit does; what is dated the closure day itself does not.
+    A decision recorded since (BEX 4) ends the wait for them all (it listed none of them)."""
+    mia = add(store, "Mia", "cara.dune")
+    closed_with_later_casework(store, mia, "Amira Ashdown")
+    expected = [("Mia Waits", *w) for w in KEPT_WORDS]
+    assert kept_waiting(store) == expected
+    if store.path is not None:
+        assert kept_waiting(store, raw=True) == expected
+    with store.session("tom.hale") as session:
+        endings.record_decision(session, mia, endings.NewDecision(
+            "case_direction", "The case stays closed; what was recorded is kept",
+            "The family had moved", date(2026, 11, 30), "tom.hale"),
+            actor="tom.hale", today=date(2026, 11, 30))
+    assert kept_waiting(store) == []
+
+
+@pytest.mark.both_stores
+def test_a_rereferral_ends_the_wait_for_casework_from_its_day_on_war_3_4(store):
+    """WAR 3.4: re-referred on 25 Nov, the case is open again from that day: what was
+    recorded from then on no longer waits; what fell between the closure and the
+    re-referral still does (the case stood closed that day)."""
+    leo = add(store, "Leo", "amira.ashdown")
+    closed_with_later_casework(store, leo, "Amira Ashdown")
+    with store.session(ACTOR) as session:
+        endings.rerefer(session, leo, on=date(2026, 11, 25), source="3A", need=None,
+                        today=date(2026, 11, 30))
+    assert kept_waiting(store) == [("Leo Waits", *w) for w in KEPT_WORDS[:4]]
+
+
+def test_casework_after_the_closure_reads_in_a_fixed_number_of_queries(store):
+    """The manager's list stays cheap: as many queries for four children's casework after
+    their closures as for one child's, never one per record or per child (TRA, BEX 3)."""
+    from sqlalchemy import event
+
+    def read() -> tuple[int, int]:
+        seen: list[int] = []
+
+        def listener(*_args) -> None:
+            seen.append(1)
+
+        event.listen(store.engine, "before_cursor_execute", listener)
+        try:
+            with store.read() as session:
+                found = waiting_for_manager(session)
+        finally:
+            event.remove(store.engine, "before_cursor_execute", listener)
+        return len(seen), sum(1 for w in found if w.kind == "after_closure")
+
+    closed_with_later_casework(store, add(store, "Mia", "cara.dune"), "Amira Ashdown")
+    queries, listed = read()
+    assert listed == len(KEPT_WORDS)
+    for _ in range(3):
+        closed_with_later_casework(store, add(store, "Mia", "cara.dune"), "Amira Ashdown")
+    assert read() == (queries, 4 * len(KEPT_WORDS))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from cintui.domain import endings as rules
+from cintui.domain.calendar import england_calendar
 from cintui.domain.endings import ClosureFacts, PersonFact
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -313,6 +314,42 @@ def test_the_refusal_names_the_child_the_closure_and_the_way_forward():
     assert between == ("DEMO00070's case was closed from 18 Sep 2026 until its re-referral on "
                        "2 Nov 2026: a visit on 1 Oct 2026 falls between (date it on or before "
                        "18 Sep 2026, or from 2 Nov 2026)")
+
+
+def test_casework_kept_after_a_closure_is_said_in_the_visits_form_for_its_kind_tra_bex_3():
+    """TRA, BEX 3: what a laptop recorded offline after the server closed the case is said
+    at the sync in one form for every kind (what, its day, the child, the closure), and
+    waits for the manager in words for its kind: whole in the list's 20 columns at 80."""
+    from datetime import UTC
+
+    from cintui.domain.waiting import Waiting
+
+    closed = rules.ClosedOn(date(2026, 11, 27))
+    assert rules.kept_arrived("DEMO00070", "supervision", date(2026, 12, 1), closed) == (
+        "Supervision on 1 Dec 2026 for DEMO00070 arrived after the case closed on 27 Nov "
+        "2026: kept; re-refer if the case is open again")
+    assert rules.kept_arrived("DEMO00070", "meeting_booked", date(2026, 12, 3), closed) == (
+        "Meeting booked for 3 Dec 2026 for DEMO00070 arrived after the case closed on 27 Nov "
+        "2026: kept; re-refer if the case is open again")
+    assert rules.kept_arrived("DEMO00070", "visit", date(2026, 12, 1), closed).startswith(
+        "Visit on 1 Dec 2026 for DEMO00070 arrived")  # as it always was
+    assert all(len(k.short) <= 20 for k in rules.KEPT.values())
+    w = Waiting("id", "DEMO00070", "Ava Quayle", "Esme Holloway", "after_closure",
+                date(2026, 12, 1), "Tom Hale", record="fgc_held")
+    assert (w.what, w.what_for(None, short=True)) == (
+        "decide on an FGC held after the closure (BEX 3)", "FGC held, closed")
+    assert w.describe_since(date(2026, 12, 1), england_calendar()) == (
+        "held 1 Dec by Tom Hale, today")
+    assert w.as_json(date(2026, 12, 1), england_calendar())["record"] == "fgc_held"
+    # BEX 4: a decision recorded since, made after the closure day, answers it; the closure's
+    # own decision, made by then, does not, nor one recorded before it arrived.
+    at = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    assert not rules.decided_since(date(2026, 11, 27), at, [
+        (date(2026, 11, 27), datetime(2026, 12, 2, 10, tzinfo=UTC))])
+    assert not rules.decided_since(date(2026, 11, 27), at, [
+        (date(2026, 12, 1), datetime(2026, 12, 2, 8, tzinfo=UTC))])
+    assert rules.decided_since(date(2026, 11, 27), at, [
+        (date(2026, 11, 28), datetime(2026, 12, 2, 10, tzinfo=UTC))])
 
 
 def test_a_dispute_referred_on_is_the_service_managers_alone_bex_3():

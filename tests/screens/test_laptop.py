@@ -707,3 +707,37 @@ async def test_a_laptop_opens_as_the_login_it_syncs_as_without_asking_who(
         await ready(pilot)
         assert type(app.screen).__name__ == "CaseloadScreen"
         assert app.worker == LOGIN and access.current_actor() == LOGIN
+
+
+async def test_f5_says_the_casework_recorded_after_a_closure_on_the_server(
+        team, laptops, cli):  # noqa: F811
+    """TRA, BEX 3: Amira, offline on 1 Dec, records a GCP2 and refers Nell's family to a
+    Family Group Conference; meanwhile the case was closed on the team server as of 27 Nov.
+    F5 keeps both and says each in one line, as for a visit (it said nothing of them)."""
+    from datetime import date
+
+    from cintui.casework import cases
+
+    path = laptops(team.worker)
+    on = ("--on", "2026-12-01", "--db", path, "--today", SYNC_DAY.isoformat())
+    _ok(cli("gcp2", "record", team.child, "--assessor", "Amira", "--physical", "2",
+            "--safety", "2", "--love", "2", "--esteem", "2", "--summary", "Good enough", *on))
+    _ok(cli("fgc", "refer", team.child, "--coordinator", "Jo Bright", *on))
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(m.Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+    app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        [said] = [" ".join(n.split()) for n in notes(app) if n.startswith("Synced: ")]
+        for what in ("GCP2 assessment on", "Referral to a Family Group Conference on"):
+            assert (f"{what} 1 Dec 2026 for {team.child} arrived after the case closed on "
+                    "27 Nov 2026: kept; re-refer if the case is open again.") in said, said

@@ -1426,6 +1426,82 @@ async def test_a_visit_after_the_closure_waits_for_the_manager_and_enter_records
         assert "to decide" not in str(screen.query_one("#team-title").render())
 
 
+def _manager_with_casework_after_closure(cli, new_location, monkeypatch):
+    """As `_manager_with_a_visit_after_closure`, with casework of every other kind a laptop
+    may bring after the closure (tests.casework.test_waiting), not a visit."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+    from cintui.store.engine import open_store
+    from tests.casework.test_waiting import closed_with_later_casework
+    from tests.screens.test_case_journey import MANAGER, WORKER, set_up
+
+    db = new_location("team.db")
+    set_up(cli, db)
+    monkeypatch.setenv("CINTUI_USER", WORKER)
+    added = cli("child", "add", "--db", db, "--first-name", "Leo", "--last-name", "Ward",
+                "--dob", "2017-05-02", "--referral-date", "2026-09-01", "--worker", WORKER,
+                "--json")
+    assert added.code == 0, added.err
+    store = open_store(db, None)
+    try:
+        with store.read() as session:
+            from cintui.casework import cases
+            leo = cases.find_child(session, "Leo Ward").id
+        closed_with_later_casework(store, leo, "Amira Khan")
+    finally:
+        store.close()
+    monkeypatch.setenv("CINTUI_USER", MANAGER)
+    return CintuiApp(access.locate(db), worker=MANAGER, today=date(2026, 12, 7))
+
+
+SHORT_KEPT = ["Meeting held, closed", "Booked after closure", "Supervision, closed",
+              "GCP2 after closure", "Statement, closed", "Goal after closure",
+              "Scaling, closed", "FGC after closure", "FGC held, closed", "Short break, closed",
+              "Direct pay, closed"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (140, 45)],
+                         ids=["80x24", "120x40", "140x45"])
+async def test_casework_after_the_closure_waits_under_w_each_in_its_words_whole(
+        cli, new_location, monkeypatch, size):
+    """TRA, BEX 3: a meeting held or booked, a supervision, a GCP2, Signs of Safety, an FGC,
+    a short break or direct payment a laptop brought after the case closed each waits under
+    w in words for its kind (none was listed), every word whole: the rule's words where
+    they all fit (140 columns), else the short words (80 and 120). Enter on one opens the decision form (BEX 4), and once a decision
+    is saved none is left."""
+    from tests.casework.test_waiting import KEPT_WORDS
+
+    app = _manager_with_casework_after_closure(cli, new_location, monkeypatch)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        assert "11 to decide (w)" in str(screen.query_one("#team-title").render())
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        table = app.screen.query_one("#waiting")
+        said = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        room = list(table.columns.values())[2].width
+        full = [what[:1].upper() + what[1:] for what, _day, _by in KEPT_WORDS]
+        # At 120 most of the rule's words do not fit: the kind says each in its short words
+        # (not the scaling's whole and the rest short).
+        assert said == (full if size == (140, 45) else SHORT_KEPT)
+        assert max(len(s) for s in said) <= room  # every word whole
+        assert table.virtual_size.width <= table.size.width  # no sideways scrolling
+        since = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        assert since[:3] == ["21 Nov, 11 days", "22 Nov, 11 days", "23 Nov, 10 days"]
+        assert max(len(s) for s in since) <= list(table.columns.values())[3].width  # whole
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        await type_text(pilot, "The case stays closed; what was recorded is kept")
+        await pilot.press("tab")
+        await type_text(pilot, "The family had moved away")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen and screen.view is not None
+                    and not screen.view.waiting)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_a_dispute_referred_on_waits_on_the_service_manager_not_the_team_manager(
         demo_store, size):

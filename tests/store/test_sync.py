@@ -1000,3 +1000,148 @@ def test_tra_bex_3_a_visit_made_offline_after_a_closure_on_the_server_is_kept_an
     [item] = [w for w in json.loads(listed.out)["waiting"] if w["child"] == team.child]
     assert (item["waiting_for"], item["since"], item["what"]) == (
         "after_closure", "2026-12-01", "decide on a visit after the closure (BEX 3)")
+
+
+def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_and_waits(
+        team, laptops, cli):
+    """Tom, offline, records for Nell a supervision, a GCP2, a danger statement, a round of
+    scaling, a referral to a Family Group Conference, a short break and a direct payment, all
+    on 1 Dec, and books her CIN meeting for 3 Dec; meanwhile the case was closed on the team
+    server as of 27 Nov (TRA, BEX 3). The sync kept each without a word;
+    now it says each in the visit's one-line form (the child, what, its day, the closure),
+    and each waits for the manager's decision in its own words (`cintui team waiting`) until
+    one is recorded (BEX 4), who and when in the audit trail."""
+    from cintui.casework import cases
+    from cintui.store.models import Episode
+
+    path = laptops(team.manager)
+    on = ("--on", "2026-12-01", "--db", path, "--today", TODAY.isoformat())
+    for args in (  # first what a booking and new support need (WIR 2.1, 2.3; WAR 7.1)
+            ("person", "add", team.child, "--name", "Rose Quill", "--relationship", "Mother",
+             "--pr", "--lives-with"),
+            ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
+             "--person", "Rose Quill", "--on", "2026-11-20"),
+            ("child", "circumstances", team.child, "--disability", "AUT")):
+        done = cli(*args, "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, (args, done.err)
+    booked = cli("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                 "2026-12-03 16:00", "--venue", "Family home", "--chair", "Tom Hale", "--db",
+                 path, "--today", TODAY.isoformat())
+    assert booked.code == 0, booked.err
+    for args in (("short-break", "add", team.child, "--provider", "Oak House", "--type",
+                  "day", "--hours", "6", "--start", "2026-12-01"),
+                 ("direct-payment", "add", team.child, "--amount", "120", "--managed-by",
+                  "Rose Quill", "--start", "2026-12-01")):
+        done = cli(*args, "--db", path, "--today", TODAY.isoformat())
+        assert done.code == 0, (args, done.err)
+    for args in (
+            ("supervision", "record", "--child", team.child, "--present", "Tom, Amira",
+             "--discussion", "Nell's plan", "--decisions", "Carry on", "--by", team.manager),
+            ("gcp2", "record", team.child, "--assessor", "Amira", "--physical", "2",
+             "--safety", "2", "--love", "2", "--esteem", "2", "--summary", "Good enough"),
+            ("sos", "danger", team.child, "Nell may be left alone at night"),
+            ("sos", "scale", team.child, "--score", "Mum | mother | 6 | Better nights",
+             "--score", "Amira | social worker | 5 | Early days"),
+            ("fgc", "refer", team.child, "--coordinator", "Jo Bright")):
+        done = cli(*args, *on)
+        assert done.code == 0, (args, done.err)
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+    done = cli("sync", "--db", path, "--today", TODAY.isoformat())
+    assert done.code == 0, done.err
+    said = " ".join(done.out.split())
+    for what in ("Supervision on 1 Dec", "GCP2 assessment on 1 Dec", "Danger statement on 1 Dec",
+                 "Signs of Safety scaling on 1 Dec",
+                 "Referral to a Family Group Conference on 1 Dec",
+                 "Short break starting on 1 Dec", "Direct payment starting on 1 Dec",
+                 "Meeting booked for 3 Dec"):
+        assert (f"{what} 2026 for {team.child} arrived after the case closed on 27 Nov "
+                "2026: kept; re-refer if the case is open again.") in said, said
+    assert said.count("Signs of Safety scaling") == 1  # one round, however many scores
+    as_json = cli("sync", "--db", path, "--today", TODAY.isoformat(), "--json")
+    assert json.loads(as_json.out)["after_closure"] == []  # said once, at the sync that brought it
+
+    def waiting() -> list[tuple[str, str, str]]:
+        listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
+                     "--today", TODAY.isoformat())
+        assert listed.code == 0, listed.err
+        return [(w["record"], w["since"], w["what"]) for w in json.loads(listed.out)["waiting"]
+                if w["child"] == team.child and w["waiting_for"] == "after_closure"]
+
+    assert waiting() == [
+        ("supervision", "2026-12-01", "decide on a supervision after the closure (BEX 3)"),
+        ("gcp2", "2026-12-01", "decide on a GCP2 assessment after the closure (BEX 3)"),
+        ("danger_statement", "2026-12-01",
+         "decide on a danger statement after the closure (BEX 3)"),
+        ("scaling", "2026-12-01", "decide on a scaling after the closure (BEX 3)"),
+        ("fgc_referral", "2026-12-01", "decide on an FGC referral after the closure (BEX 3)"),
+        ("short_break", "2026-12-01", "decide on a short break after the closure (BEX 3)"),
+        ("direct_payment", "2026-12-01",
+         "decide on a direct payment after the closure (BEX 3)"),
+        ("meeting_booked", "2026-12-03",
+         "decide on a meeting booked after the closure (BEX 3)")]
+    decided = cli("decision", "add", team.child, "--kind", "case_direction", "--decision",
+                  "The case stays closed; what was recorded is kept", "--rationale",
+                  "The family moved away", "--db", server_url(team, team.manager),
+                  "--today", TODAY.isoformat())
+    assert decided.code == 0, decided.err
+    assert waiting() == []
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.read() as session:
+            [entry] = session.exec(select(AuditEntry).where(
+                AuditEntry.entity == "decision")).all()
+    finally:
+        server.close()
+    assert entry.actor == team.manager and entry.action == "insert"
+
+
+def test_tra_bex_3_a_meeting_booked_before_the_closure_and_held_offline_after_it_is_said(
+        team, laptops, cli):
+    """Amira books Nell's first CIN meeting for 1 Dec and syncs while the case is open; the
+    case is then closed on the team server as of 27 Nov, and she records the meeting held,
+    offline (TRA, BEX 3). The next sync says "Meeting held on 1 Dec 2026 …" (a change to a
+    record the server already held, not a new one), and it waits for the manager."""
+    from cintui.casework import cases
+    from cintui.store.models import Episode
+
+    path = laptops(team.worker)
+    for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
+                  "Mother", "--pr", "--lives-with"),
+                 ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
+                  "--person", "Rose Quill", "--on", "2026-11-20"),
+                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
+        done = cli(*args, "--db", path, "--today", "2026-11-24")
+        assert done.code == 0, (args, done.err)
+    first = sync_now(path, team, team.worker)
+    assert first.after_closure == []  # the case is open: a booking like any other
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+    held = cli("meeting", "hold", team.child, "--recommendation", "continue",
+               "--still-in-need", "yes", "--present", "Rose Quill", "--next-review",
+               "2027-02-01", "--childs-views", "Happy at home", "--parents-views", "Coping",
+               "--db", path, "--today", TODAY.isoformat())
+    assert held.code == 0, held.err
+    again = sync_now(path, team, team.worker)
+    assert again.after_closure == [
+        f"Meeting held on 1 Dec 2026 for {team.child} arrived after the case closed on 27 Nov "
+        "2026: kept; re-refer if the case is open again"]
+    listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
+                 "--today", TODAY.isoformat())
+    assert [(w["record"], w["since"]) for w in json.loads(listed.out)["waiting"]
+            if w["waiting_for"] == "after_closure"] == [("meeting_held", "2026-12-01")]

@@ -1,0 +1,200 @@
+"""Casework dated after its case closed, as the store holds it (TRA, BEX 3): what a laptop
+recorded offline while the team server closed the case meanwhile. The sync keeps it (it
+merges by id, never lost) and says so; it then waits for the manager's decision (BEX 4) or
+a re-referral (WAR 3.4). The kinds and their words are `domain.endings.KEPT`; here, where
+each lives and its day, read the same way by the sync's report (`sync._after_closure`) and
+the manager's waiting list (`casework.team`), each in a fixed handful of queries.
+
+Read coarsely in SQL (a day after the child's first closure), then judged exactly in Python
+with the child's episodes (`domain.endings.closed_on`, a visit's day in England's time).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cintui.domain.calendar import england_time
+from cintui.domain.endings import KEPT, ClosedOn, closed_on
+
+Rows = Callable[[str, dict], list]
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One table's records of `KEPT` kinds: the kind (SQL), its day, who, which rows."""
+
+    table: str
+    record: str
+    day: str
+    by: str
+    only: str = "1 = 1"
+    fields: tuple[str, ...] = ()  # an update touching one of these brings it anew
+    instant: bool = False  # `day` is a moment (a visit's): its day is England's
+
+
+SOURCES = (
+    _Source("visit", "'visit'", "r.visited_at", "r.author_name", "r.status = 'final'",
+            ("status", "visited_at"), instant=True),
+    _Source("meeting", "CASE WHEN r.held THEN 'meeting_held' ELSE 'meeting_booked' END",
+            "r.held_on", "CASE WHEN r.held THEN r.chair ELSE '' END",
+            "(r.held OR r.status = 'scheduled')", ("held", "held_on", "status", "starts_at")),
+    _Source("supervision", "'supervision'", "r.held_on", "r.manager", fields=("held_on",)),
+    _Source("gcp2_assessment", "'gcp2'", "r.assessed_on", "r.recorded_by",
+            fields=("assessed_on",)),
+    _Source("safety_statement",
+            "CASE WHEN r.kind = 'danger' THEN 'danger_statement' ELSE 'safety_goal' END",
+            "r.written_on", 'r."by"', fields=("written_on",)),
+    _Source("safety_scaling", "'scaling'", "r.scaled_on", "r.recorded_by",
+            fields=("scaled_on",)),
+    _Source("family_group_conference",
+            "CASE WHEN r.status = 'held' THEN 'fgc_held' ELSE 'fgc_referral' END",
+            "CASE WHEN r.status = 'held' THEN r.held_on ELSE r.referred_on END",
+            "r.referred_by", "r.status IN ('referred', 'held')",
+            ("status", "held_on", "referred_on")),
+    _Source("short_break", "'short_break'", "r.started_on", "r.recorded_by",
+            fields=("started_on",)),
+    _Source("direct_payment", "'direct_payment'", "r.started_on", "r.recorded_by",
+            fields=("started_on",)),
+)
+TABLES = {s.table: s for s in SOURCES}
+_INSTANTS = {s.record.strip("'") for s in SOURCES if s.instant}
+
+
+@dataclass(frozen=True)
+class Found:
+    """One record kept after its case closed, judged: the child (as the store gives its id),
+    its kind (`KEPT`), its day, who made it, when it was recorded, and the closure."""
+
+    child_id: Any
+    record: str
+    day: date
+    by: str
+    recorded: datetime
+    closed: ClosedOn
+    extra: tuple = ()  # what the reader asked for besides (the child's name, its team)
+
+
+def _branches(where: Callable[[_Source], str], tables: Iterable[str] | None = None) -> str:
+    """Each table's records as (id, child, kind, day, at, who, recorded), one UNION ALL: a
+    day in `day`, a moment (a visit's) in `at`, so that no dialect turns either into the
+    other."""
+    chosen = [s for s in SOURCES if tables is None or s.table in set(tables)]
+    return "\nUNION ALL\n".join(
+        f"SELECT r.id AS id, r.child_id AS child_id, {s.record} AS record, "
+        f"{'NULL' if s.instant else s.day} AS day, {s.day if s.instant else 'NULL'} AS at, "
+        f"{s.by} AS who, r.created_at AS recorded FROM {s.table} AS r "
+        f"{where(s)}" for s in chosen)
+
+
+def _in(name: str, values: Iterable[Any]) -> tuple[str, dict]:
+    """`:name0, :name1, …` and their values: a list bound alike on SQLite and PostgreSQL."""
+    values = list(dict.fromkeys(values))
+    return (", ".join(f":{name}{i}" for i in range(len(values))) or "NULL",
+            {f"{name}{i}": v for i, v in enumerate(values)})
+
+
+# The manager's list: each table's records dated after a closed episode of their child and
+# before the re-referral that followed it, if any (a visit's moment against those days: its
+# day in England is judged in Python). Driven from the closed episodes, read once with their
+# re-referral, so each table is read by its child index for those children only.
+_CLOSED = ("closed AS MATERIALIZED (SELECT e.child_id, e.closure_date, (SELECT MIN(x.referral_date) "
+           "FROM episode AS x WHERE x.child_id = e.child_id "
+           "AND x.referral_date > e.referral_date) AS reopened "
+           "FROM episode AS e WHERE e.closure_date IS NOT NULL)")
+
+
+def _after(s: _Source) -> str:
+    return (f"JOIN closed AS k ON k.child_id = r.child_id WHERE {s.only} "
+            f"AND {s.day} > k.closure_date AND (k.reopened IS NULL OR {s.day} < k.reopened)")
+
+
+def waiting_sql(columns: str, joins: str, where: str) -> str:
+    """The records kept after a closure with the child's `columns` (alias c, `joins` beside
+    it), of the children `where` says."""
+    kept = _branches(_after)
+    return (f"WITH {_CLOSED},\nkept AS (\n{kept}\n)\n"
+            f"SELECT kept.child_id, kept.record, kept.day, kept.at, kept.who, kept.recorded, "
+            f"{columns} "
+            f"FROM kept JOIN child AS c ON c.id = kept.child_id {joins} WHERE {where}")
+
+
+def _day(record: str, value: Any) -> date:
+    if record in _INSTANTS:
+        return england_time(_instant(value)).date()
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _instant(value: Any) -> datetime:
+    """A stored instant as read (SQLite: text without its UTC zone)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def judged(rows: Rows, found: list[tuple]) -> list[Found]:
+    """The records read (child, kind, day, at, who, recorded, *extra) that stood after their
+    case's closure that day, each (child, kind, day) once, oldest first. One query for the
+    episodes of every child among them."""
+    if not found:
+        return []
+    ids, params = _in("c", (r[0] for r in found))
+    episodes: dict[str, list] = {}
+    for cid, referral, closure in rows(
+            f"SELECT child_id, referral_date, closure_date FROM episode "
+            f"WHERE child_id IN ({ids})", params):
+        episodes.setdefault(str(cid), []).append(
+            (_day("", referral), None if closure is None else _day("", closure)))
+    out: dict[tuple, Found] = {}
+    for cid, record, on, at, who, recorded, *extra in found:
+        day = _day(record, at if on is None else on)
+        closed = closed_on(episodes.get(str(cid), []), day)
+        if closed is not None and (str(cid), record, day) not in out:
+            out[(str(cid), record, day)] = Found(cid, record, day, who or "",
+                                                 _instant(recorded), closed, tuple(extra))
+    order = list(KEPT)
+    return sorted(out.values(), key=lambda f: (f.day, order.index(f.record)))
+
+
+def decisions(rows: Rows, found: list[Found]) -> dict[str, list[tuple[date, datetime]]]:
+    """Each child's decisions (made on, recorded at): one query for all of them (BEX 4)."""
+    if not found:
+        return {}
+    ids, params = _in("c", (f.child_id for f in found))
+    out: dict[str, list] = {}
+    for cid, made_on, at in rows(f"SELECT child_id, made_on, created_at FROM decision "
+                                 f"WHERE child_id IN ({ids})", params):
+        out.setdefault(str(cid), []).append((_day("", made_on), _instant(at)))
+    return out
+
+
+def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> list[Found]:
+    """The records a push brought (inserted, or changed in their day or whether held) that
+    stand after their case's closure: two queries, however many the push held."""
+    ids: dict[str, set] = {}
+    for e in entries:
+        source = TABLES.get(e["entity"])
+        if source is None or e["actor"] == actor_skipped:
+            continue
+        if e["action"] == "update" and not set(_keys(e["changes"])) & set(source.fields):
+            continue
+        if e["action"] in ("insert", "update"):
+            ids.setdefault(source.table, set()).add(uuid.UUID(e["entity_id"]))
+    if not ids:
+        return []
+    named, params = _in("r", sorted({i for found in ids.values() for i in found}, key=str))
+    sql = _branches(lambda s: f"WHERE {s.only} AND r.id IN ({named})", ids)
+    return judged(rows, [tuple(r[1:]) for r in rows(sql, params)])
+
+
+def _keys(changes: Any) -> Iterable[str]:
+    try:
+        found = json.loads(changes) if isinstance(changes, str) else changes
+    except ValueError:
+        return ()
+    return found if isinstance(found, dict) else ()
