@@ -22,7 +22,15 @@ from tests.casework.test_endings import (
     walk_to_approved,
 )
 from tests.conftest import TODAY, connect
-from tests.screens.test_child import SIZE, ChildHost, cells, fill, read, text_of
+from tests.screens.test_child import (
+    SIZE,
+    ChildHost,
+    cells,
+    fill,
+    footer_words,
+    read,
+    text_of,
+)
 from tests.screens.test_shell import (
     caseload_app,
     post_burst,
@@ -549,8 +557,8 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
         demo_store):
     """BEX 3 (DOMAIN.md §7: disputes go to the team manager, then the service manager): the
     demo's disputed closure, by keys. The team manager refers it on (a decision with its
-    rationale); then `s` is theirs no more: one line says it waits on the service manager,
-    by name, no form opens and nothing is written (it opened the form with the service
+    rationale); then `s` is theirs no more: it leaves the footer, and pressed, one line says
+    it waits on the service manager, by name, no form opens and nothing is written (it opened the form with the service
     manager filled in, and saved). The service manager settles it; upheld, the closure
     stands again and both steps are on the record (BEX 4)."""
     from sqlmodel import select
@@ -618,6 +626,56 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
     status, outcome, roles = read(demo_store, saved)
     assert status == "approved" and "upheld" in outcome
     assert roles == ["Service manager", "Team manager"]
+
+
+async def test_a_dispute_referred_on_is_offered_only_to_the_service_manager(demo_store):
+    """BEX 3 (DOMAIN.md §7: disputes go to the team manager, then the service manager), at
+    80x24. The team manager on the demo's dispute he referred on: the footer and the "Next"
+    line offer no `s` (they offered "s Settle dispute", and pressing it refused him), and
+    the closure says whom it is with. The service manager is offered it, in words that say
+    which stage ("s Settle referred dispute"); the dispute not yet referred reads "s Settle
+    dispute" (both stages read "Settle dispute")."""
+    with connect(demo_store) as conn:
+        ref, manager, service, name = conn.execute(
+            "SELECT c.reference, tm.username, sm.username, sm.name FROM ending e "
+            "JOIN child c ON c.id = e.child_id "
+            "JOIN worker tm ON tm.team_id = c.team_id AND tm.role = 'team_manager' "
+            "JOIN worker sm ON sm.role = 'service_manager' "
+            "WHERE e.status = 'disputed' AND e.escalated_to_service_manager_on IS NULL"
+        ).fetchone()
+
+    async def closure(app, pilot, actor):
+        app.actor = actor
+        while type(app.screen).__name__ != "ChildScreen":
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("C")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await settle(pilot)
+        return text_of(app.screen, "#closure-state"), text_of(app.screen, "#closure-keys")
+
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await closure(app, pilot, manager)
+        assert "s Settle dispute" in footer_words(app)  # the team manager's to settle
+        store = open_store(demo_store, None)
+        try:  # he refers it on
+            with store.session(manager) as session:
+                endings.settle_dispute(session, cases.find_child(session, ref).id,
+                                       outcome="escalated", rationale="A view from outside",
+                                       on=TODAY, today=TODAY, actor=manager)
+        finally:
+            store.close()
+        state, next_keys = await closure(app, pilot, manager)
+        assert f"with {name} (service manager), who settles it (BEX 3)" in " ".join(
+            state.split())
+        assert not [w for w in footer_words(app) if w.startswith("s ")]
+        assert "settle" not in next_keys
+        state, next_keys = await closure(app, pilot, service)
+        assert "yours to settle (s)" in state
+        assert "s Settle referred dispute" in footer_words(app)
+        assert "s settle the dispute referred on" in next_keys
 
 
 DECISION_CRASH = """
