@@ -499,7 +499,8 @@ async def test_a_closed_case_with_no_plan_says_so_and_n_writes_none_tra_bex_3(de
     """TRA, BEX 3; WAR 3.4: a case closed with no plan written. Its Plan tab said "No plan
     yet: the line manager's authorisation starts it (K, then p)", the plan editor "no plan
     yet: press n to start one", and n wrote a first draft on the closed case. Now both say
-    the case closed without one and that a re-referral opens it again; n writes nothing."""
+    the case closed without one and that a re-referral opens it again; n writes nothing.
+    The Summary says "no plan" once (it read "Plan: No plan: the case closed on …")."""
     from cintui.casework import plans
 
     ref, child_id = closed_child(demo_store)
@@ -507,6 +508,9 @@ async def test_a_closed_case_with_no_plan_says_so_and_n_writes_none_tra_bex_3(de
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        summary = " ".join(text_of(app.screen, "#plan-headline").split())
+        assert summary == ("Plan: none: the case closed on 16 Nov 2026 without one; a "
+                           "re-referral opens it again (R on the record)"), summary
         await pilot.press("4")
         await settle(pilot)
         shown = " ".join(text_of(app.screen, "#plan-view").split())
