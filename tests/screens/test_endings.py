@@ -495,6 +495,41 @@ async def test_tra_bex_3_every_dated_form_says_the_case_closed_first(demo_store)
             await settle(pilot)
 
 
+async def test_tra_bex_3_a_supervision_session_says_a_childs_case_closed_first(demo_store):
+    """TRA, BEX 3: the supervision session for several children (STO 8.5), one of whom
+    closed before its date, said what else was missing (each child's discussion and
+    decisions) and the closure only once that was typed, where each child's own form says
+    it first (FormScreen.closed_first). Now it says it first too, beside the date, naming
+    the child, and nothing else; nothing is written."""
+    from cintui.casework import supervision
+    from cintui.screens.supervision import SupervisionSessionScreen
+
+    ref, child_id = closed_child(demo_store)
+    other = read(demo_store, lambda s: cases.find_child(s, "DEMO00001"))
+    chosen = [(child_id, "Sam Endingtest", ref, ""),
+              (other.id, other.full_name, other.reference, "")]
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = SupervisionSessionScreen(chosen, MANAGER)
+        await app.push_screen(form)
+        await settle(pilot)
+        form.query_one("#on", Input).value = "20/11/2026"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # not saved
+        said = " ".join(text_of(form, "#on-error").split())
+        assert said.startswith(f"{ref}'s case closed on 16 Nov 2026: a supervision on 20 Nov "
+                               "2026 needs the case open again (re-referral"), said
+        assert other.reference not in said  # open that day: not named
+        others = {w.id: str(w.render()) for w in form.query(".error")
+                  if w.id not in ("on-error", "form-error") and str(w.render())}
+        assert others == {}
+        assert text_of(form, "#form-error") == "Not saved: a child's case is closed."
+    assert read(demo_store, lambda s: supervision.facts(s, child_id)) == []
+
+
 async def test_a_closed_case_with_no_plan_says_so_and_n_writes_none_tra_bex_3(demo_store):
     """TRA, BEX 3; WAR 3.4: a case closed with no plan written. Its Plan tab said "No plan
     yet: the line manager's authorisation starts it (K, then p)", the plan editor "no plan
