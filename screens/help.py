@@ -72,7 +72,9 @@ def keys(screen: Screen, bindings: list[Binding]) -> list[tuple[str, str, bool]]
         if (key := screen.app.get_key_display(b)) not in shown:
             shown.append(key)
         actions.append(b.action)
-    return [(" / ".join(shown), words, any(_offered(screen, a) for a in actions))
+    # Offered as the first binding with these words is: the record's hidden `m` on a closed
+    # case only says why a meeting is not booked, so "Book meeting" is "not here now".
+    return [(" / ".join(shown), words, _offered(screen, actions[0]))
             for words, (shown, actions) in rows.items()]
 
 
