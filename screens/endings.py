@@ -580,6 +580,10 @@ class ClosureScreen(EndingStepsScreen):
         as_read("l", "letters", "Letters"),
         as_read("o", "summary", "Summary doc"),
     ]
+    # BEX 3: why the person signed in may not settle a dispute referred on (None: they may)
+    # and the service managers by name; read with the state.
+    settle_refused: str | None = None
+    service_managers = ""
     # The ending's status each step needs (None: no closure in progress).
     STEPS = {
         "recommend": (None, "declined", "withdrawn"),
@@ -668,9 +672,6 @@ class ClosureScreen(EndingStepsScreen):
         self.service_managers = endings.service_managers(session)
         return state
 
-    settle_refused: str | None = None
-    service_managers = ""
-
     def _referred(self) -> bool:
         d = (self.state.ending or {}).get("dispute") or {}
         return bool(d.get("escalated_to_service_manager_on"))
@@ -679,8 +680,10 @@ class ClosureScreen(EndingStepsScreen):
         """Who settles the dispute referred on, as the team view says it."""
         if not self.settle_refused:
             return "yours to settle (s)"
-        who = self.service_managers or "no service manager on the store"
-        return f"with {who} (service manager), who settles it (BEX 3)"
+        if not self.service_managers:
+            return ("with the service manager, who settles it (BEX 3): none is on the store "
+                    "yet (Ctrl+P, Set up: w adds a worker)")
+        return f"with {self.service_managers} (service manager), who settles it (BEX 3)"
 
     def _allowed(self, step: str) -> bool:
         if not super()._allowed(step):

@@ -715,6 +715,12 @@ async def test_a_dispute_referred_on_is_offered_only_to_the_service_manager(demo
         assert "yours to settle (s)" in state
         assert "s Settle referred dispute" in footer_words(app)
         assert "s settle the dispute referred on" in next_keys
+        with connect(demo_store) as conn:  # no service manager on the store: said how to add
+            conn.execute("UPDATE worker SET role = 'team_manager' "
+                         "WHERE role = 'service_manager'")
+        state, _ = await closure(app, pilot, manager)
+        assert ("with the service manager, who settles it (BEX 3): none is on the store yet "
+                "(Ctrl+P, Set up: w adds a worker)") in " ".join(state.split())
 
 
 DECISION_CRASH = """
