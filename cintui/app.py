@@ -22,6 +22,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from cintui.domain.dates import wall_clock
+from cintui.domain.roles import header_who
 from cintui.held_keys import HoldsKeys
 from cintui.plain_notices import PlainNotices
 from cintui.reference import config
@@ -289,7 +290,24 @@ class CintuiApp(HoldsKeys, PlainNotices, App):
         self.worker = username
         self.actor = username
         config.save_setting("worker", username)
-        self.title = f"cintui · {username}"
+        self.title = header_who(username, *self._name_and_role(username))
+
+    def _name_and_role(self, username: str) -> tuple[str, str]:
+        """The worker's name and role, for the header ("", "" for someone not on it): from
+        the first-paint reader where it is open, else the store."""
+        from cintui.store import fast
+
+        try:
+            if self.reader is not None:
+                rows = self.reader.rows(fast.WORKER_NAME_SQL, {"username": username})
+            else:
+                from cintui.casework import cases
+
+                with self.store.read() as session:
+                    rows = cases.worker_name_and_role(session, username)
+        except Exception:  # a header is no reason to stop: the username then
+            return "", ""
+        return (rows[0][0] or "", rows[0][1] or "") if rows else ("", "")
 
     @property
     def store_commits(self) -> int:

@@ -40,7 +40,12 @@ from cintui.domain.consent import (
 )
 from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
-from cintui.domain.plan import NO_NEEDS_NEXT, PLAN_CLOSED_NONE, PLAN_NOT_STARTED
+from cintui.domain.plan import (
+    NO_NEEDS_NEXT,
+    PLAN_CLOSED_NONE,
+    PLAN_NOT_STARTED,
+    summary_line,
+)
 from cintui.domain.text import first_upper
 from cintui.domain.timescales import DueState
 from cintui.domain.visit import KIND_LABELS as VISIT_KIND_LABELS
@@ -381,7 +386,8 @@ class ChildScreen(KeysAsRead, Screen):
         width = max([14, *(len(p[0]) + 1 for p in parts if isinstance(p, tuple))])
         self.query_one("#details", HangingLines).show(parts, width=width)
         self._show_deadlines()
-        self.query_one("#plan-headline", Static).update(f"Plan: {plain(summary.plan_headline)}")
+        self.query_one("#plan-headline", Static).update(
+            plain(summary_line(summary.plan_headline)))
 
     def _show_deadlines(self) -> None:
         """The clocks running, each rule whole in the width there is: its source and rule

@@ -566,10 +566,24 @@ class ClosureScreen(EndingStepsScreen):
         as_read("t", "told", "Family told"),
         as_read("x", "close", "Close case"),
         as_read("i", "dispute", "Dispute"),
-        as_read("s", "settle", "Settle dispute"),
+        # BEX 3: the team manager settles a dispute, or refers it on to the service manager,
+        # whose alone it then is. One key, its words saying which stage (both read "Settle
+        # dispute", and a team manager was offered the referred one, which refused him).
+        as_read("s", "settle", "Settle dispute",
+                tooltip="Settle the dispute: the team manager upholds, overturns or refers it "
+                        "to the service manager (BEX 3)"),
+        as_read("s", "settle_referred", "Settle referred dispute",
+                tooltip="Settle the dispute referred on: the service manager upholds or "
+                        "overturns it (BEX 3)"),
+        as_read("s", "settle_held", "Who settles it", show=False,
+                tooltip="A dispute referred on that is not yours: says who settles it (BEX 3)"),
         as_read("l", "letters", "Letters"),
         as_read("o", "summary", "Summary doc"),
     ]
+    # BEX 3: why the person signed in may not settle a dispute referred on (None: they may)
+    # and the service managers by name; read with the state.
+    settle_refused: str | None = None
+    service_managers = ""
     # The ending's status each step needs (None: no closure in progress).
     STEPS = {
         "recommend": (None, "declined", "withdrawn"),
@@ -578,6 +592,8 @@ class ClosureScreen(EndingStepsScreen):
         "close": ("recommended", "approved", "disputed"),
         "dispute": ("approved",),
         "settle": ("disputed",),
+        "settle_referred": ("disputed",),
+        "settle_held": ("disputed",),
         "letters": ("approved", "completed", "disputed"),
         "summary": ("recommended", "approved", "declined", "disputed", "completed",
                     "withdrawn"),
@@ -620,7 +636,11 @@ class ClosureScreen(EndingStepsScreen):
                             f"{d['details']}\n", style="bold")
                 if d["escalated_to_service_manager_on"]:
                     text.append("Referred to the service manager "
-                                f"{_iso_day(d['escalated_to_service_manager_on'])}\n")
+                                f"{_iso_day(d['escalated_to_service_manager_on'])}")
+                    if d["outcome"] is None:  # BEX 3: whose it is now
+                        text.append(": " + self._holder() + "\n", style="bold")
+                    else:
+                        text.append("\n")
                 text.append(f"Outcome: {d['outcome'] or 'not settled yet'}\n")
             if e["completed_on"]:
                 text.append(f"Closed {_iso_day(e['completed_on'])}: {e['closure_reason']} "
@@ -638,13 +658,43 @@ class ClosureScreen(EndingStepsScreen):
             ("r", "recommend", "recommend"), ("a", "decide", "manager's decision"),
             ("t", "told", "family told"), ("x", "close", "close the case"),
             ("i", "dispute", "dispute"), ("s", "settle", "settle the dispute"),
+            ("s", "settle_referred", "settle the dispute referred on"),
             ("l", "letters", "letters"), ("o", "summary", "closure summary"))
             if self._allowed(action)]
         self.query_one("#closure-keys", Static).update(
             "Next: " + " · ".join(keys) if keys else "")
 
     def state_of(self, session) -> endings.ClosureState:
-        return endings.closure_state(session, self.child_id, self.app.today)
+        state = endings.closure_state(session, self.child_id, self.app.today)
+        # BEX 3: a dispute referred on is the service manager's alone: who, and whether
+        # the person signed in may settle it, for the keys offered and the line saying so.
+        self.settle_refused = endings.settle_refusal(session, self.child_id, self.app.actor)
+        self.service_managers = endings.service_managers(session)
+        return state
+
+    def _referred(self) -> bool:
+        d = (self.state.ending or {}).get("dispute") or {}
+        return bool(d.get("escalated_to_service_manager_on"))
+
+    def _holder(self) -> str:
+        """Who settles the dispute referred on, as the team view says it."""
+        if not self.settle_refused:
+            return "yours to settle (s)"
+        if not self.service_managers:
+            return ("with the service manager, who settles it (BEX 3): none is on the store "
+                    "yet (Ctrl+P, Set up: w adds a worker)")
+        return f"with {self.service_managers} (service manager), who settles it (BEX 3)"
+
+    def _allowed(self, step: str) -> bool:
+        if not super()._allowed(step):
+            return False
+        if step == "settle":
+            return not self._referred()
+        if step == "settle_referred":
+            return self._referred() and not self.settle_refused
+        if step == "settle_held":
+            return self._referred() and bool(self.settle_refused)
+        return True
 
     def action_recommend(self) -> None:
         self.app.push_screen(RecommendFormScreen(self.child_id, self._by(), self.state.prefill),
@@ -663,6 +713,12 @@ class ClosureScreen(EndingStepsScreen):
 
     def action_dispute(self) -> None:
         self.app.push_screen(DisputeFormScreen(self.child_id), self._saved)
+
+    def action_settle_referred(self) -> None:
+        self.action_settle()
+
+    def action_settle_held(self) -> None:
+        self.action_settle()
 
     def action_settle(self) -> None:
         with self.app.store.read() as session:  # as `_managers` reads them, on the key

@@ -659,7 +659,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
             refused(self)
             self.show_problems(closed, closed)
             self.query_one(f"#{next(iter(closed))}").focus()
-            self.query_one("#form-error", Static).update("Not saved: the case is closed.")
+            self.query_one("#form-error", Static).update(self.CLOSED_SAID)
             return
         problems = self.refresh_checks(self.field_names())
         if problems:
@@ -691,6 +691,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     # checks (a re-referral opens the case again, WAR 3.4), as the booking form does: the
     # date box and what it records ("on", "a supervision"); None: not casework of a day.
     CLOSED_FIRST: tuple[str, str] | None = None
+    CLOSED_SAID = "Not saved: the case is closed."
 
     def closed_first(self) -> dict[str, str]:
         """{date box: the one line} when the form's date falls after the case closed."""

@@ -51,7 +51,8 @@ def _own_bindings(screen: Screen) -> list[Binding]:
     for cls in type(screen).__mro__:
         if cls.__module__.startswith("textual") or "BINDINGS" not in vars(cls):
             continue
-        out += Binding.make_bindings(vars(cls)["BINDINGS"])
+        bound = {b.key for b in out}  # a subclass's binding replaces its base's
+        out += [b for b in Binding.make_bindings(vars(cls)["BINDINGS"]) if b.key not in bound]
     return out
 
 
@@ -62,20 +63,24 @@ def _words(binding: Binding) -> str:
 
 
 def keys(screen: Screen, bindings: list[Binding]) -> list[tuple[str, str, bool]]:
-    """(keys, what they do, offered now) per action: "n / esc" when two keys do one thing."""
-    rows: dict[tuple[str, str], list[str]] = {}
-    seen: set[str] = set()
+    """(keys, what they do, offered now) per thing done: "n / esc" when two keys do one
+    thing, and each thing a key does where a screen binds it several times (the record's
+    `a`: add a person, add a consent, by its tab; only the first was listed)."""
+    rows: dict[str, tuple[list[str], list[str]]] = {}
     for b in bindings:
-        if b.key in seen:  # a subclass's binding replaces its base's
-            continue
-        seen.add(b.key)
-        rows.setdefault((b.action, _words(b)), []).append(screen.app.get_key_display(b))
-    out = []
-    for (action, words), shown in rows.items():
-        namespace, name, params = parse(action)
-        offered = namespace not in ("", "screen") or screen.check_action(name, params) is True
-        out.append((" / ".join(shown), words, offered))
-    return out
+        shown, actions = rows.setdefault(_words(b), ([], []))
+        if (key := screen.app.get_key_display(b)) not in shown:
+            shown.append(key)
+        actions.append(b.action)
+    # Offered as the first binding with these words is: the record's hidden `m` on a closed
+    # case only says why a meeting is not booked, so "Book meeting" is "not here now".
+    return [(" / ".join(shown), words, _offered(screen, actions[0]))
+            for words, (shown, actions) in rows.items()]
+
+
+def _offered(screen: Screen, action: str) -> bool:
+    namespace, name, params = parse(action)
+    return namespace not in ("", "screen") or screen.check_action(name, params) is True
 
 
 def help_text(screen: Screen) -> Hanging:

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Static
 
-from cintui.casework import drafts, endings
+from cintui.casework import cases, drafts, endings
 from cintui.casework import supervision as sup
 from cintui.domain.dates import day_words
 from cintui.domain.plan import ACTION_STATUS_LABELS
@@ -477,6 +477,24 @@ class SupervisionSessionScreen(FormScreen):
                 problems[f"c{i}_decisions"] = "record this child's case direction (BEX 4)"
             self._action(i, problems)
         return problems
+
+    CLOSED_SAID = "Not saved: a child's case is closed."
+
+    def closed_first(self) -> dict[str, str]:
+        """TRA, BEX 3: each child whose case had closed by the session's date, said first
+        beside the date and nothing else, as a single child's supervision says it
+        (`FormScreen.closed_first`); it was said only once every child's discussion and
+        decisions were typed."""
+        try:
+            day = self.date_of("on")
+        except ValueError:
+            return {}  # its own check says what is wrong with the date
+        if day is None:
+            return {}
+        with self.app.store.read() as session:
+            said = [problem for c in self.chosen if (problem := cases.closure_refusal(
+                session, cases.require_child(session, c[0]), day, "a supervision"))]
+        return {"on": "; ".join(said)} if said else {}
 
     def build(self):
         self.next_due = self.date_of("next_due")  # said once saved (the overdue list)

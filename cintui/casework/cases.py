@@ -116,6 +116,12 @@ def find_worker(session: Session, text: str) -> Worker:
     return session.get(Worker, lookup.find_worker(session, text).id)
 
 
+def worker_name_and_role(session: Session, username: str) -> list[tuple[str, str]]:
+    """The worker's name and role ([] for no such worker), for the app's header."""
+    return [(w.name, w.role) for w in session.exec(
+        select(Worker).where(Worker.username == username)).all()]
+
+
 def list_workers(session: Session) -> list[WorkerSummary]:
     """Every active worker with their open caseload size (one query, shared with the
     first-paint reader so both give the same answer)."""

@@ -147,6 +147,18 @@ def last_earlier_plan(session: Session, child_id: uuid.UUID) -> VersionInfo | No
     return next((v for v in found if v.earlier and v.status == "agreed"), None)
 
 
+def from_last_refusal(session: Session, child_id: uuid.UUID) -> str | None:
+    """Why the child's plan cannot start from the last episode's (L in the plan editor,
+    `plan draft --from-last`), or None: that is a re-referred child's new plan, before the
+    new episode has one of its own (TRA)."""
+    if last_earlier_plan(session, child_id) is not None:
+        return None
+    own = any(not v.earlier for v in versions(session, child_id))
+    return ("starting from the last plan is for a re-referred child's new plan: "
+            + ("this episode has its own plan" if own else "there is no earlier episode's "
+               "plan"))
+
+
 def next_version_basis(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:
     """What the next version is made from (`start_version`): the draft, else the newest
     version; None when the child has no plan yet."""

@@ -324,14 +324,30 @@ def close_settle(
     from cintui.casework import endings
     from cintui.domain.endings import DISPUTE_OUTCOME_LABELS
 
+    held_by: list[str] = []
+
     def step(session, record, now):
         endings.settle_dispute(session, record.id, outcome=outcome.strip().lower(),
                                rationale=rationale, on=_on(on, now), today=now, by=by,
                                actor=access.current_actor())
+        held_by.append(endings.service_managers(session))
 
     state = _closing(ctx, db, child, today, step)
-    _report(state, as_json, f"Dispute for {state.name} ({state.reference}): "
-            f"{DISPUTE_OUTCOME_LABELS[outcome.strip().lower()]}")
+    said = DISPUTE_OUTCOME_LABELS[outcome.strip().lower()]
+    if outcome.strip().lower() == "escalated":  # BEX 3: whose it is now, and their step
+        said += _referred_next(held_by[0] if held_by else "", state.reference)
+    _report(state, as_json, f"Dispute for {state.name} ({state.reference}): {said}")
+
+
+def _referred_next(service_managers: str, reference: str) -> str:
+    """BEX 3: a dispute referred on is the service manager's alone: who they are and the
+    command that settles it (it said only "referred on to the service manager")."""
+    settle = (f"cintui close settle {reference} --outcome upheld|overturned --rationale TEXT")
+    if not service_managers:
+        return (", and no service manager is on the store yet: add one (cintui worker add "
+                "USERNAME --name NAME --role 'service manager'), who then settles it: "
+                + settle)
+    return f", {service_managers}, who upholds or overturns it: {settle}"
 
 
 def _closure_blocked(items, child: str) -> CliError:

@@ -299,6 +299,57 @@ def export_plans(ctx: typer.Context,
                    "(--format docx).", err=True)
 
 
+# ------------------------------------------------------------------ a draft to edit
+
+
+@plan_app.command("draft")
+def plan_draft(
+    ctx: typer.Context, child: ChildArg,
+    from_last: Annotated[bool, typer.Option(
+        "--from-last", help="A re-referred child's new plan, started from the plan the last "
+        "episode ended with: its needs, ratings and actions to review with the family "
+        "(TRA), as L in the plan editor.")] = False,
+    db: DbOption = None,
+    request_id: RequestOption = None,
+    as_json: JsonOption = False, today: TodayOption = None,
+) -> None:
+    """A draft of the child's plan to edit, as n in the plan editor (L with --from-last):
+    the draft already begun, else a new version from the plan in force, else the episode's
+    first plan. Nothing is written for a plan not started (`cintui plan start`, TRA), one
+    ended at a final meeting or the closure (WIR 3), or a closed case (BEX 3)."""
+    from cintui.casework import cases, plans
+    from cintui.store import access
+
+    now = _today(today)
+    with _open(ctx, db) as store, store.session(actor := access.current_actor()) as session:
+        record = cases.find_child(session, child)
+        ref = record.reference
+        last = plans.last_earlier_plan(session, record.id)
+        if from_last and (refused := plans.from_last_refusal(session, record.id)):
+            raise CliError(f"--from-last: {ref}: {refused}")
+        begun = plans.draft_version_id(session, record.id)
+        draft = plans.start_version(session, record.id, now, by=actor, from_last=from_last)
+        version = plans.load_version(session, draft)
+    if as_json:
+        _echo_json({"reference": ref, "version": version.number, "status": version.status,
+                    "begun_before": begun is not None,
+                    "from_version": last.number if from_last and last else None,
+                    "needs": len(version.needs)})
+        return
+    if begun is not None:
+        what = "the draft already begun"
+    elif last is not None:  # DOMAIN.md §7: the new episode's own plan
+        what = ("this episode's plan, started from the last plan (v"
+                f"{last.number}): its needs, ratings and actions to review with the family"
+                if from_last else f"this episode's plan, new (the last plan, v{last.number}, "
+                f"is in the history: cintui plan show {ref} --version {last.number})")
+    else:
+        what = ("the child's first plan" if version.number == 1
+                else f"started from version {version.number - 1}")
+    typer.echo(f"{ref} plan v{version.number} (draft): {what}; edit it in the plan editor "
+               f"(p on the record), then agree it: {agree_hint(ref)}")
+
+
 # ------------------------------------------------------------------ the plan's exit (BEX 3)
 
 

@@ -50,6 +50,15 @@ PLAN_NO_NEEDS = "Plan has no needs yet"
 PLAN_CLOSED_NONE = "No plan: the case closed"
 
 
+def summary_line(headline: str) -> str:
+    """The record's Summary line for the plan, "Plan: " and its headline, with "no plan"
+    said once: "Plan: none: the case closed on …", "Plan: none yet: the line manager's
+    authorisation starts it" (it read "Plan: No plan: the case closed on …")."""
+    if headline.startswith("No plan"):
+        return f"Plan: none{headline.removeprefix('No plan')}"
+    return f"Plan: {headline}"
+
+
 def closed_no_plan(closed: date) -> str:
     """The Summary's and the Plan tab's line for a closed case with no plan."""
     return (f"{PLAN_CLOSED_NONE} on {day_words(closed)} without one; a re-referral opens it "

@@ -66,6 +66,7 @@ ORDER BY w.name, w.username
 """
 DEMO_SQL = "SELECT count(*) FROM store_meta WHERE key = 'demo'"
 WORKER_EXISTS_SQL = "SELECT 1 FROM worker WHERE username = :username AND active"
+WORKER_NAME_SQL = "SELECT name, role FROM worker WHERE username = :username"
 ACTIVE_WORKERS_SQL = "SELECT username, name FROM worker WHERE active"
 LEFT_WORKERS_SQL = "SELECT username, name, left_on FROM worker WHERE NOT active"
 

@@ -17,7 +17,14 @@ from cintui.casework import caseload, cases, due, endings, plans
 from cintui.domain.plan import Need, PlanAction
 from cintui.store import models as m
 from cintui.store.engine import open_store
-from tests.casework.test_endings import ACTOR, add_staff, close, new_child, walk_to_approved
+from tests.casework.test_endings import (
+    ACTOR,
+    MANAGER,
+    add_staff,
+    close,
+    new_child,
+    walk_to_approved,
+)
 from tests.conftest import TODAY
 
 PLANNED = date(2026, 11, 2)
@@ -161,3 +168,37 @@ def test_the_reports_read_a_closure_ending_as_the_screens_do_wir_3(store):
     with store.read() as session:
         found = reports.load_versions(rows_from(session), ids, {})
     assert not any(v.id == shown.id for v in found.values())
+
+
+def test_n_on_a_case_rereferred_then_closed_again_writes_nothing_domain_7(store):
+    """DOMAIN.md §7 (WAR 3.4; TRA, BEX 3): Sam's case closed with its plan, re-referred,
+    the new plan authorised, then closed again before it was written. `n` in the plan
+    editor (`start_version`), from the last plan or not, writes no draft on the closed case
+    (neither the old plan copied nor a fresh one), and says the case closed without one; a
+    third referral's episode, once its plan is authorised, gets a plan of its own."""
+    child_id = closed_and_rereferred(store)
+    with store.session(ACTOR) as session:
+        endings.recommend_closure(session, child_id, on=TODAY, by="Wendy Worker",
+                                  today=TODAY, summary="Attendance held; no further need.")
+        endings.decide_closure(session, child_id, approve=True, rationale="Needs met.",
+                               on=TODAY, today=TODAY, by=MANAGER, actor=ACTOR)
+        endings.family_told(session, child_id, on=TODAY, today=TODAY)
+    close(store, child_id, closure_date=TODAY, reason="RC7", unmet_need=False)
+    for from_last in (False, True):
+        with store.session(ACTOR) as session, pytest.raises(plans.PlanError) as refused:
+            plans.start_version(session, child_id, TODAY, by=ACTOR, from_last=from_last)
+        assert "closed on 23 Nov 2026 without" in str(refused.value), refused.value
+    with store.read() as session:
+        assert [(v.number, v.earlier) for v in plans.versions(session, child_id)] == [(1, True)]
+        assert plans.headline(session, child_id).startswith(
+            "No plan: the case closed on 23 Nov 2026 without one")
+    with store.session(ACTOR) as session:  # referred a third time, its plan authorised
+        endings.rerefer(session, child_id, on=TODAY, source="3A", need="N2", today=TODAY)
+        cases.current_episode(session, child_id).cin_plan_start = TODAY
+    with store.session(ACTOR) as session:
+        draft = plans.start_version(session, child_id, TODAY, by=ACTOR)
+    with store.read() as session:
+        new = plans.load_version(session, draft)
+        episode = cases.current_episode(session, child_id)
+        plan = session.get(m.Plan, session.get(m.PlanVersion, draft).plan_id)
+    assert (new.number, new.needs, plan.episode_id) == (2, (), episode.id)

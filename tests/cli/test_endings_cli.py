@@ -184,7 +184,8 @@ def test_dispute_and_settle(cli, demo_store, ref, monkeypatch):
 def test_a_referred_dispute_waits_on_the_service_manager_bex_3(cli, demo_store, ref,
                                                                 monkeypatch):
     """DOMAIN.md §7 (TRA, BEX 3): disputes go to the team manager, then the service manager.
-    Once the team manager has referred it on, `close settle` run by them (or anyone but a
+    Referring it on names the service manager and the command that settles it. Once the
+    team manager has referred it on, `close settle` run by them (or anyone but a
     service manager) is refused in one line naming who it waits on, even with `--by` the
     service manager, and nothing is written; `team waiting` shows it to them as waiting on
     the service manager by name, and to the service manager as theirs to settle."""
@@ -194,8 +195,14 @@ def test_a_referred_dispute_waits_on_the_service_manager_bex_3(cli, demo_store, 
     ok(cli, demo_store, "close", "recommend", ref)
     ok(cli, demo_store, "close", "decide", ref, "--approve", "--rationale", "Needs met")
     ok(cli, demo_store, "close", "dispute", ref, "--by", "Layla (mother)", "--details", "Not ready")
-    ok(cli, demo_store, "close", "settle", ref, "--outcome", "escalated", "--rationale",
-       "Second view")
+    said = run(cli, demo_store, "close", "settle", ref, "--outcome", "escalated",
+               "--rationale", "Second view")
+    assert said.code == 0, said.err
+    # whom it goes to and what they do next, in the one line (it named no one)
+    assert said.out.splitlines() == [
+        f"Dispute for Sam Endingtest ({ref}): referred on to the service manager, Morgan "
+        f"Fielding or Sam Service, who upholds or overturns it: cintui close settle {ref} "
+        "--outcome upheld|overturned --rationale TEXT"], said.out
     before = sha(demo_store)
     for by in ((), ("--by", SERVICE)):
         one_line_error(run(cli, demo_store, "close", "settle", ref, "--outcome", "upheld",

@@ -153,3 +153,41 @@ def test_plan_show_after_a_rereferral_is_the_new_episodes_not_the_old_plan_domai
     doc = export.from_json(shown.out)
     assert (doc.version.number, doc.version.needs, doc.version.good_enough) == (
         2, (), "Sam in school every day")
+
+
+def test_plan_draft_from_last_starts_the_new_episodes_plan_from_the_last_one_tra(cli,
+                                                                                  demo_store):
+    """TRA (the family need not tell their story again), DOMAIN.md §7: `L` in the plan
+    editor had no command-line form. `plan draft --from-last` starts a re-referred child's
+    new plan from the last episode's, with the same rules: run again, it is the draft
+    already begun; for a child with a plan of its own episode it is refused in one line,
+    nothing written; on a closed case nothing is written (BEX 3)."""
+    import json
+
+    from tests.cli.test_cli import one_line_error, sha
+    from tests.conftest import connect
+
+    ref = rereferred(demo_store)
+    result = cli("plan", "draft", ref, "--from-last", "--db", demo_store, *DAY)
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        f"{ref} plan v2 (draft): this episode's plan, started from the last plan (v1): its "
+        "needs, ratings and actions to review with the family; edit it in the plan editor (p "
+        f"on the record), then agree it: cintui plan agree {ref} --at MEETING|--by NAME"]
+    again = cli("plan", "draft", ref, "--json", "--db", demo_store, *DAY)
+    said = json.loads(again.out)
+    assert (said["version"], said["status"], said["begun_before"], said["needs"]) == \
+        (2, "draft", True, 1)
+    own = first_planned(demo_store)  # a plan of its own episode: no last one to start from
+    before = sha(demo_store)
+    one_line_error(cli("plan", "draft", own, "--from-last", "--db", demo_store, *DAY),
+                   f"--from-last: {own}: starting from the last plan is for a re-referred "
+                   "child's new plan: this episode has its own plan")
+    assert sha(demo_store) == before
+    with connect(demo_store) as conn:  # a demo case closed with no plan
+        closed = conn.execute(
+            "SELECT reference FROM child c WHERE status = 'closed' AND NOT EXISTS "
+            "(SELECT 1 FROM plan p WHERE p.child_id = c.id) ORDER BY reference").fetchone()[0]
+    one_line_error(cli("plan", "draft", closed, "--db", demo_store, *DAY),
+                   f"({closed}) has no plan: the case closed on ", "without one")
+    assert sha(demo_store) == before

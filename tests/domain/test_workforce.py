@@ -197,3 +197,16 @@ def test_what_is_offered_is_always_a_worker_and_a_username_is_its_own_best_match
     assert len(set(offered)) == len(offered)
     assert w.workers_meant(f"{first}.{last}", staff)[0] == f"{first}.{last}"
     assert f"{first}.{last}" in w.workers_meant(last, staff)
+
+
+def test_the_header_names_the_person_and_their_role_where_it_fits_at_80():
+    """The app's header said the login ("cintui · tom.abbiss"): it says the person as the
+    app names people, with their role while the header at 80 columns keeps room for where
+    the store is; the username only for someone not on the store by name."""
+    from cintui.domain.roles import HEADER_WHO_FITS, header_who
+
+    assert header_who("tom.abbiss", "Tom Abbiss", "team_manager") == \
+        "cintui · Tom Abbiss (Team manager)"
+    long = header_who("iris.g", "Iris Greenhalgh", "reviewing_officer")
+    assert long == "cintui · Iris Greenhalgh" and len(long) <= HEADER_WHO_FITS
+    assert header_who("tom.abbiss") == "cintui · tom.abbiss"

@@ -312,7 +312,7 @@ async def test_adding_the_worker_who_is_your_login_makes_the_app_yours(new_locat
         await add_worker(pilot, "test.worker", "Tess Walker")  # the tests' login (LOGNAME)
         assert app.screen is screen
         assert (app.worker, app.actor, app.title) == (
-            "test.worker", "test.worker", "cintui · test.worker")
+            "test.worker", "test.worker", "cintui · Tess Walker (Social worker)")
         assert any("You are Tess Walker here (your login)" in n.message
                    for n in app._notifications)
         await pilot.press("escape")

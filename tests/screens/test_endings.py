@@ -22,7 +22,15 @@ from tests.casework.test_endings import (
     walk_to_approved,
 )
 from tests.conftest import TODAY, connect
-from tests.screens.test_child import SIZE, ChildHost, cells, fill, read, text_of
+from tests.screens.test_child import (
+    SIZE,
+    ChildHost,
+    cells,
+    fill,
+    footer_words,
+    read,
+    text_of,
+)
 from tests.screens.test_shell import (
     caseload_app,
     post_burst,
@@ -487,11 +495,47 @@ async def test_tra_bex_3_every_dated_form_says_the_case_closed_first(demo_store)
             await settle(pilot)
 
 
+async def test_tra_bex_3_a_supervision_session_says_a_childs_case_closed_first(demo_store):
+    """TRA, BEX 3: the supervision session for several children (STO 8.5), one of whom
+    closed before its date, said what else was missing (each child's discussion and
+    decisions) and the closure only once that was typed, where each child's own form says
+    it first (FormScreen.closed_first). Now it says it first too, beside the date, naming
+    the child, and nothing else; nothing is written."""
+    from cintui.casework import supervision
+    from cintui.screens.supervision import SupervisionSessionScreen
+
+    ref, child_id = closed_child(demo_store)
+    other = read(demo_store, lambda s: cases.find_child(s, "DEMO00001"))
+    chosen = [(child_id, "Sam Endingtest", ref, ""),
+              (other.id, other.full_name, other.reference, "")]
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = SupervisionSessionScreen(chosen, MANAGER)
+        await app.push_screen(form)
+        await settle(pilot)
+        form.query_one("#on", Input).value = "20/11/2026"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # not saved
+        said = " ".join(text_of(form, "#on-error").split())
+        assert said.startswith(f"{ref}'s case closed on 16 Nov 2026: a supervision on 20 Nov "
+                               "2026 needs the case open again (re-referral"), said
+        assert other.reference not in said  # open that day: not named
+        others = {w.id: str(w.render()) for w in form.query(".error")
+                  if w.id not in ("on-error", "form-error") and str(w.render())}
+        assert others == {}
+        assert text_of(form, "#form-error") == "Not saved: a child's case is closed."
+    assert read(demo_store, lambda s: supervision.facts(s, child_id)) == []
+
+
 async def test_a_closed_case_with_no_plan_says_so_and_n_writes_none_tra_bex_3(demo_store):
     """TRA, BEX 3; WAR 3.4: a case closed with no plan written. Its Plan tab said "No plan
     yet: the line manager's authorisation starts it (K, then p)", the plan editor "no plan
     yet: press n to start one", and n wrote a first draft on the closed case. Now both say
-    the case closed without one and that a re-referral opens it again; n writes nothing."""
+    the case closed without one and that a re-referral opens it again; n writes nothing.
+    The Summary says "no plan" once (it read "Plan: No plan: the case closed on …")."""
     from cintui.casework import plans
 
     ref, child_id = closed_child(demo_store)
@@ -499,6 +543,9 @@ async def test_a_closed_case_with_no_plan_says_so_and_n_writes_none_tra_bex_3(de
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        summary = " ".join(text_of(app.screen, "#plan-headline").split())
+        assert summary == ("Plan: none: the case closed on 16 Nov 2026 without one; a "
+                           "re-referral opens it again (R on the record)"), summary
         await pilot.press("4")
         await settle(pilot)
         shown = " ".join(text_of(app.screen, "#plan-view").split())
@@ -549,8 +596,8 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
         demo_store):
     """BEX 3 (DOMAIN.md §7: disputes go to the team manager, then the service manager): the
     demo's disputed closure, by keys. The team manager refers it on (a decision with its
-    rationale); then `s` is theirs no more: one line says it waits on the service manager,
-    by name, no form opens and nothing is written (it opened the form with the service
+    rationale); then `s` is theirs no more: it leaves the footer, and pressed, one line says
+    it waits on the service manager, by name, no form opens and nothing is written (it opened the form with the service
     manager filled in, and saved). The service manager settles it; upheld, the closure
     stands again and both steps are on the record (BEX 4)."""
     from sqlmodel import select
@@ -618,6 +665,62 @@ async def test_a_disputed_closure_goes_to_the_team_manager_then_the_service_mana
     status, outcome, roles = read(demo_store, saved)
     assert status == "approved" and "upheld" in outcome
     assert roles == ["Service manager", "Team manager"]
+
+
+async def test_a_dispute_referred_on_is_offered_only_to_the_service_manager(demo_store):
+    """BEX 3 (DOMAIN.md §7: disputes go to the team manager, then the service manager), at
+    80x24. The team manager on the demo's dispute he referred on: the footer and the "Next"
+    line offer no `s` (they offered "s Settle dispute", and pressing it refused him), and
+    the closure says whom it is with. The service manager is offered it, in words that say
+    which stage ("s Settle referred dispute"); the dispute not yet referred reads "s Settle
+    dispute" (both stages read "Settle dispute")."""
+    with connect(demo_store) as conn:
+        ref, manager, service, name = conn.execute(
+            "SELECT c.reference, tm.username, sm.username, sm.name FROM ending e "
+            "JOIN child c ON c.id = e.child_id "
+            "JOIN worker tm ON tm.team_id = c.team_id AND tm.role = 'team_manager' "
+            "JOIN worker sm ON sm.role = 'service_manager' "
+            "WHERE e.status = 'disputed' AND e.escalated_to_service_manager_on IS NULL"
+        ).fetchone()
+
+    async def closure(app, pilot, actor):
+        app.actor = actor
+        while type(app.screen).__name__ != "ChildScreen":
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("C")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await settle(pilot)
+        return text_of(app.screen, "#closure-state"), text_of(app.screen, "#closure-keys")
+
+    app = ChildHost(demo_store, ref)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await closure(app, pilot, manager)
+        assert "s Settle dispute" in footer_words(app)  # the team manager's to settle
+        store = open_store(demo_store, None)
+        try:  # he refers it on
+            with store.session(manager) as session:
+                endings.settle_dispute(session, cases.find_child(session, ref).id,
+                                       outcome="escalated", rationale="A view from outside",
+                                       on=TODAY, today=TODAY, actor=manager)
+        finally:
+            store.close()
+        state, next_keys = await closure(app, pilot, manager)
+        assert f"with {name} (service manager), who settles it (BEX 3)" in " ".join(
+            state.split())
+        assert not [w for w in footer_words(app) if w.startswith("s ")]
+        assert "settle" not in next_keys
+        state, next_keys = await closure(app, pilot, service)
+        assert "yours to settle (s)" in state
+        assert "s Settle referred dispute" in footer_words(app)
+        assert "s settle the dispute referred on" in next_keys
+        with connect(demo_store) as conn:  # no service manager on the store: said how to add
+            conn.execute("UPDATE worker SET role = 'team_manager' "
+                         "WHERE role = 'service_manager'")
+        state, _ = await closure(app, pilot, manager)
+        assert ("with the service manager, who settles it (BEX 3): none is on the store yet "
+                "(Ctrl+P, Set up: w adds a worker)") in " ".join(state.split())
 
 
 DECISION_CRASH = """

@@ -119,3 +119,20 @@ async def test_question_mark_in_a_text_box_is_typed_and_f1_still_helps(demo_stor
         await pilot.press("question_mark")
         await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_help_lists_each_thing_a_key_does_where_the_screen_binds_it_twice(demo_store):
+    """The record binds `a` twice: add a person (People tab), add a consent (Consent tab,
+    WIR 2.1). Help listed only the first, so on the Consent tab `?` said `a` added a person
+    and did not say it added a consent; now both are listed, the one here now not dimmed."""
+    app = ChildHost(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "question_mark")  # the Consent tab
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        lines = text_of(app.screen, "#help-text").splitlines()
+        consent = next(line for line in lines if "Add consent" in line)
+        person = next(line for line in lines if "Add person" in line)
+        assert consent.split() == ["a", "Add", "consent"]
+        assert person.split() == ["a", "Add", "person", "(not", "here", "now)"]
+        assert sum("Re-refer" in line for line in lines) == 1  # R twice, one thing: once

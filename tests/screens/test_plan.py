@@ -1019,7 +1019,8 @@ async def test_no_plan_is_written_before_the_manager_starts_it_tra(demo_store):
     app = ChildHost(demo_store, "NEW2")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert text_of(app.screen, "#plan-headline") == f"Plan: {PLAN_NOT_STARTED}"
+        assert text_of(app.screen, "#plan-headline") == \
+            f"Plan: none{PLAN_NOT_STARTED.removeprefix('No plan')}"  # "no plan" said once
         await pilot.press("4")
         await settle(pilot)
         assert " ".join(text_of(app.screen, "#plan-view").split()) == \

@@ -22,6 +22,8 @@ async def test_the_app_on_a_team_server_opens_as_the_login(team, monkeypatch):  
             await settle(pilot)
             assert screen_name(app) == "CaseloadScreen"
             assert (app.worker, app.actor) == (team.worker, team.worker)
+            # the header names the login's worker, read through the server's own grants
+            assert app.title == "cintui · Amira Ashdown (Social worker)"
 
 
 async def test_on_a_team_server_as_someone_else_is_refused(team, monkeypatch):  # noqa: F811

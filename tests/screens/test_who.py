@@ -7,6 +7,7 @@ from sqlmodel import select
 from cintui.app import CintuiApp
 from cintui.casework import cases
 from cintui.domain.dates import day_words
+from cintui.domain.roles import role_label
 from cintui.reference import config
 from cintui.store import access
 from cintui.store.engine import open_store
@@ -217,15 +218,17 @@ async def test_cintui_user_opens_as_that_worker_as_the_command_line_acts(demo_st
     comes before the one chosen last time."""
     store = open_store(demo_store, None)
     with store.read() as session:
-        last, wanted = (w.username for w in cases.list_workers(session)[:2])
+        last, them = cases.list_workers(session)[:2]
     store.close()
-    config.save_setting("worker", last)
+    wanted = them.username
+    config.save_setting("worker", last.username)
     monkeypatch.setenv("CINTUI_USER", wanted)
     app = CintuiApp(access.locate(demo_store), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CaseloadScreen"
-        assert (app.worker, app.actor, app.title) == (wanted, wanted, f"cintui · {wanted}")
+        assert (app.worker, app.actor, app.title) == (
+            wanted, wanted, f"cintui · {them.name} ({role_label(them.role)})")
 
 
 
@@ -294,7 +297,9 @@ async def test_enter_on_the_question_takes_the_worker_cintui_user_likely_meant(
             assert options.get_option_at_index(options.highlighted).id == meant
             await pilot.press("enter")
             await until(pilot, lambda app=app: screen_name(app) == "CaseloadScreen")
-            assert (app.worker, app.actor, app.title) == (meant, meant, f"cintui · {meant}")
+            person = next(w for w in workers if w.username == meant)
+            assert (app.worker, app.actor, app.title) == (
+                meant, meant, f"cintui · {person.name} ({role_label(person.role)})")
         assert config.load_settings()["worker"] == meant
 
 
@@ -439,3 +444,31 @@ async def test_the_list_is_as_the_store_is_after_something_opened_over_it(demo_s
         options = who.query_one("#workers")
         assert options.option_count == 1
         assert "Nia Newstarter  ·  no team  ·  0 open" in str(options.get_option_at_index(0).prompt)
+
+
+async def test_the_header_names_the_worker_not_their_login_at_80_columns(demo_store):
+    """The header read "cintui · tom.abbiss", where the rest of the app names people:
+    at 80x24 it reads the manager's name and role, and where the store is still begins
+    beside it; switching worker (Ctrl+P, Who am I) names the one chosen."""
+    from textual.widgets._header import HeaderTitle
+
+    store = open_store(demo_store, None)
+    with store.read() as session:
+        workers = cases.list_workers(session)
+    store.close()
+    manager = next(w for w in workers if w.role == "team_manager")
+    other = next(w for w in workers if w.role == "social_worker")
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager.username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = str(app.screen.query_one(HeaderTitle).render())
+        assert shown.startswith(f"cintui · {manager.name} (Team manager) — ")
+        assert manager.username not in shown
+        app.choose_worker()
+        await until(pilot, lambda: screen_name(app) == "WhoScreen")
+        await type_text(pilot, other.name)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_name(app) == "CaseloadScreen")
+        await settle(pilot)
+        shown = str(app.screen.query_one(HeaderTitle).render())
+        assert shown.startswith(f"cintui · {other.name} (Social worker) — ")
