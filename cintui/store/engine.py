@@ -73,6 +73,7 @@ class Store:
     # A CLI write asked for with `--request-id` (store/requests.py): the first write
     # transaction checks it was not applied before and records it as it commits.
     request: Request | None = field(default=None, init=False)
+    _closed: bool = field(default=False, init=False, repr=False)
     _writer: sessionmaker = field(init=False, repr=False)
     _reader: sessionmaker = field(init=False, repr=False)
 
@@ -89,6 +90,8 @@ class Store:
                                     info=info)
         audit.install(self._writer)
         audit.install_read_only(self._reader)
+        if self.path is not None:
+            held_open(self.path, self.encrypted, 1)
 
     @contextmanager
     def session(self, actor: str, request: Request | None = None) -> Iterator[Session]:
@@ -200,6 +203,9 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection (the key leaves memory with them)."""
         self.engine.dispose()
+        if self.path is not None and not self._closed:
+            self._closed = True
+            held_open(self.path, self.encrypted, -1)
 
 
 class IndexesAfterLoad:
@@ -236,8 +242,39 @@ class IndexesAfterLoad:
 # ------------------------------------------------------------------ files
 
 
+# The store files this process has open (device, inode): whether each is encrypted, and by
+# how many open stores and readers. See `is_encrypted_file`.
+_OPEN_FILES: dict[tuple[int, int], tuple[bool, int]] = {}
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def held_open(path: Path, encrypted: bool, step: int) -> None:
+    """A store or reader on `path` opened (`step` 1) or closed (-1) in this process."""
+    with contextlib.suppress(OSError):
+        key = _file_key(path)
+        known, count = _OPEN_FILES.get(key, (encrypted, 0))
+        if count + step > 0:
+            _OPEN_FILES[key] = (known, count + step)
+        else:
+            _OPEN_FILES.pop(key, None)
+
+
 def is_encrypted_file(path: Path) -> bool:
-    """True unless the file starts with SQLite's plain header (SQLCipher encrypts page 1 too)."""
+    """True unless the file starts with SQLite's plain header (SQLCipher encrypts page 1 too).
+
+    Never read again while this process has the store open: closing any descriptor of a
+    file drops every POSIX lock the process holds on it, SQLite's too. Without its lock,
+    another process closing the store last (a `cintui` command while the app is open)
+    deletes the WAL under the open connections: they then read the store as it was and
+    write where no one else reads, and their next commit is lost (README: "Many people at
+    once")."""
+    with contextlib.suppress(OSError):
+        if (known := _OPEN_FILES.get(_file_key(path))) is not None:
+            return known[0]
     with open(path, "rb") as fh:
         return fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER
 
