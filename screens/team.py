@@ -340,6 +340,11 @@ class TeamScreen(KeysAsRead, Screen):
         if self.census_year is not None:
             self._show_census(self.team, self.census_year, self.census)  # cleared above
 
+    def refresh_from_store(self) -> None:
+        """Others' changes, read again in place (screens/live.py)."""
+        if self.team:
+            self.reload()
+
     def on_screen_resume(self) -> None:
         if getattr(self.app, "store_commits", 0) != self._commits_seen and self.team:
             self.reload()

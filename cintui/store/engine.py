@@ -70,6 +70,9 @@ class Store:
     # Write transactions committed through this object: a screen that read before compares
     # it to know whether what it shows may be out of date.
     commits: int = field(default=0, init=False)
+    # The audit entries (first, last) those transactions wrote: what changed in the store
+    # that was not this process's own doing is the rest (screens/live.py).
+    written: list[tuple[int, int]] = field(default_factory=list, init=False, repr=False)
     # A CLI write asked for with `--request-id` (store/requests.py): the first write
     # transaction checks it was not applied before and records it as it commits.
     request: Request | None = field(default=None, init=False)
@@ -122,6 +125,7 @@ class Store:
             yield session
             claimed = request is not None and requests.claim(session, actor, request)
             session.commit()
+            self.written.extend(_audit().written(session))
             self.commits += 1
             if claimed:
                 request.claimed = True  # type: ignore[union-attr]
@@ -143,6 +147,14 @@ class Store:
             raise
         finally:
             session.close()
+
+    def newest_entry(self) -> int:
+        """The audit trail's newest entry number (`audit.newest_seq`), on a pooled
+        connection of its own."""
+        from cintui.store import audit
+
+        with self.engine.connect() as conn:
+            return audit.newest_seq(conn)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -445,6 +457,12 @@ def _psycopg_inert_text(dbapi_connection: Any, _record: Any) -> None:
     for name in ("text", "varchar", "bpchar", "name"):
         for loader in _inert_loaders():
             adapters.register_loader(name, loader)
+
+
+def _audit() -> Any:
+    from cintui.store import audit
+
+    return audit
 
 
 def _use_wal(engine: Engine) -> None:
