@@ -1151,6 +1151,34 @@ class WaitingScreen(_ListOverTeam):
         if self.is_mounted:
             self._fill()
 
+    @property
+    def refreshable(self) -> bool:
+        """A team's list is read again in place (screens/live.py); all teams' is not."""
+        return bool(self.view.team)
+
+    def refresh_from_store(self) -> None:
+        """Others' changes (a decision taken, a closure recommended): the team read again,
+        the cursor on the same child."""
+        self._read_again(self.view.team)
+
+    @work(thread=True, exclusive=True, group="waiting")
+    def _read_again(self, team: str) -> None:
+        app = self.app
+        with caseload.reading(app.store) as rows:
+            view = team_cases.load_team_view(
+                rows, app.today, team, role=team_cases.my_role(rows, app.worker or app.actor))
+        app.call_from_thread(self._read, view)
+
+    def _read(self, view: team_cases.TeamView) -> None:
+        table = self.query_one(DataTable)
+        rows = self.rows
+        was = rows[table.cursor_row].child_id if 0 <= table.cursor_row < len(rows) else None
+        self.view = view
+        self._fill()
+        ids = [w.child_id for w in self.rows]
+        if was in ids:
+            table.move_cursor(row=ids.index(was))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Over all teams' list (a service manager's) there is no one team to go back to.
         return not (action == "every_team" and not self.view.team)

@@ -161,3 +161,40 @@ async def test_on_a_team_server_the_managers_open_app_shows_a_workers_visit(
         await until(pilot, lambda: table.current is not None
                     and table.current.last_visit == TODAY)
         assert notices(app) == ["Updated from the store"]
+
+
+async def test_the_managers_waiting_list_shows_a_closure_recommended_elsewhere(demo_store):
+    """The team view's w: what waits for a manager's decision. A worker recommends a closure
+    from the command line; the open list has it, the cursor on the child it was on."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+
+    manager = "noah.elswick"  # the demo's team manager (seed 7)
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
+                    and app.screen.view is not None)
+        team = app.screen
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        waiting = app.screen
+        await pilot.press("down")
+        was = waiting.rows[waiting.query_one("#waiting").cursor_row].child_id
+        before = len(waiting.rows)
+        open_now = [r for r in team.view.quality if r.child_id.hex not in
+                    {w.child_id.replace("-", "") for w in waiting.rows}]
+        chosen = open_now[0]
+        watcher = app.live_updates
+        watcher.look_now()
+        done = run_subprocess("close", "recommend", chosen.reference, "--reason",
+                              "no longer in need", "--db", str(demo_store), "--today",
+                              TODAY.isoformat(), env={"CINTUI_USER": OTHER})
+        assert done.returncode == 0, done.stderr
+        watcher.look_now()
+        await until(pilot, lambda: len(waiting.rows) == before + 1)
+        assert app.screen is waiting
+        table = waiting.query_one("#waiting")
+        assert waiting.rows[table.cursor_row].child_id == was
+        assert any(chosen.name in str(table.get_row_at(i)[0]) for i in range(table.row_count))
