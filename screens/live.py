@@ -76,15 +76,14 @@ class LiveUpdates:
 
     def _look(self, store, here: bool = False) -> None:
         try:
-            commits = store.commits
             changes = _changes()
             seen = changes.look(store, self.seen or 0)
             self.looks += 1
+            if seen is None:
+                return  # this app's own save committing: looked at again next time
             if self.seen is None or seen.newest == self.seen:
                 self.seen = seen.newest
                 return
-            if store.commits != commits:
-                return  # this app's own save just committed: looked at again next time
             after, self.seen = self.seen, seen.newest
             if seen.others:
                 said = changes.ANYTHING

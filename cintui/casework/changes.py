@@ -48,10 +48,17 @@ class Seen:
     others: int
 
 
-def look(store, after: int) -> Seen:
-    """The store's newest entry and how many after `after` this process did not write."""
+def look(store, after: int) -> Seen | None:
+    """The store's newest entry and how many after `after` this process did not write; None
+    while one of its own commits is under way (its entries not yet known as its own)."""
+    started = store.commit_starts
+    if store.committing:
+        return None
     newest = store.newest_entry()
-    return Seen(newest, others_between(store.written, after, newest))
+    others = others_between(store.written, after, newest)
+    if store.committing or store.commit_starts != started:
+        return None
+    return Seen(newest, others)
 
 
 def others_between(written: Iterable[tuple[int, int]], after: int, upto: int) -> int:

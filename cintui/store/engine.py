@@ -73,6 +73,8 @@ class Store:
     # The audit entries (first, last) those transactions wrote: what changed in the store
     # that was not this process's own doing is the rest (screens/live.py).
     written: list[tuple[int, int]] = field(default_factory=list, init=False, repr=False)
+    committing: int = field(default=0, init=False, repr=False)
+    commit_starts: int = field(default=0, init=False, repr=False)
     # A CLI write asked for with `--request-id` (store/requests.py): the first write
     # transaction checks it was not applied before and records it as it commits.
     request: Request | None = field(default=None, init=False)
@@ -124,8 +126,13 @@ class Store:
                 requests.check(session, actor, request)
             yield session
             claimed = request is not None and requests.claim(session, actor, request)
-            session.commit()
-            self.written.extend(_audit().written(session))
+            self.committing += 1  # until its entries are in `written` (changes.look)
+            self.commit_starts += 1
+            try:
+                session.commit()
+                self.written.extend(_audit().written(session))
+            finally:
+                self.committing -= 1
             self.commits += 1
             if claimed:
                 request.claimed = True  # type: ignore[union-attr]

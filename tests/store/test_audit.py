@@ -407,3 +407,17 @@ def test_others_between_counts_what_is_not_ours():
     assert others_between([(3, 5), (8, 8)], 2, 10) == 4  # 6, 7, 9, 10
     assert others_between([(3, 5)], 4, 5) == 0
     assert others_between([], 7, 7) == 0
+
+
+def test_a_look_during_the_stores_own_commit_waits_for_the_next(store):
+    """Its own entries are committed a moment before they are known as its own: a look in
+    that moment counted them as others' ("Updated from the store" after your own save)."""
+    from cintui.casework import changes
+
+    before = store.newest_entry()
+    looked = []
+    event.listen(store._writer, "after_commit", lambda _s: looked.append(
+        changes.look(store, before)))
+    add_child(store, 1)
+    assert looked == [None]
+    assert changes.look(store, before) == changes.Seen(store.newest_entry(), 0)
