@@ -341,8 +341,12 @@ class TeamScreen(KeysAsRead, Screen):
             self._show_census(self.team, self.census_year, self.census)  # cleared above
 
     def refresh_from_store(self) -> None:
-        """Others' changes, read again in place (screens/live.py)."""
-        if self.team:
+        """Others' changes, read again in place (screens/live.py): the title and the rows as
+        they are until the new ones replace them (no "loading…"), the cursors kept."""
+        if self.team and self.view is not None:
+            self._commits_seen = getattr(self.app, "store_commits", 0)
+            self._load(self.team)
+        elif self.team:
             self.reload()
 
     def on_screen_resume(self) -> None:

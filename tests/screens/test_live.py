@@ -198,3 +198,9 @@ async def test_the_managers_waiting_list_shows_a_closure_recommended_elsewhere(d
         table = waiting.query_one("#waiting")
         assert waiting.rows[table.cursor_row].child_id == was
         assert any(chosen.name in str(table.get_row_at(i)[0]) for i in range(table.row_count))
+        await pilot.press("escape")  # the team view, behind the list: read again now
+        await until(pilot, lambda: app.screen is team)
+        watcher.look_now()
+        assert "loading" not in str(team.query_one("#team-title").render())  # in place
+        await until(pilot, lambda: len(team.view.waiting) == before + 1)
+        assert f" · {before + 1} to decide (w) · " in str(team.query_one("#team-title").render())
