@@ -15,7 +15,7 @@ from cintui.casework import caseload
 from cintui.domain.dates import day_short, day_text
 from cintui.domain.text import counted
 from cintui.domain.timescales import DueState
-from cintui.screens import laptop, lock
+from cintui.screens import laptop, live, lock
 from cintui.screens.widgets.case_table import CaseHeader, CaseTable, Column
 from cintui.screens.widgets.loading import LoadingAfter
 from cintui.screens.widgets.plain import plain
@@ -165,6 +165,7 @@ class CaseloadScreen(KeysAsRead, Screen):
         self.policy_title = ""
         self.note = ""  # why the view is not the one asked for
         self._generation = 0  # which load is the latest: only that one is shown
+        self._kept = None  # (child, line on screen) to keep after a refresh in place
         self._commits_seen = 0  # the store's commit count when the shown load began
         self._had_rows = False  # whether the view had any children at the last refresh
         self._landing = True  # the first load: "mine", or the team's if mine is empty
@@ -198,6 +199,7 @@ class CaseloadScreen(KeysAsRead, Screen):
         self.reload()
         lock.watch(self.app)  # auto-lock after the policy's idle time (issue 24)
         laptop.watch(self.app)  # a laptop replica: where it stands, in the header (issue 19)
+        live.watch(self.app)  # others' changes shown as they are saved (screens/live.py)
 
     def on_screen_resume(self) -> None:
         # Back from a child's record: the filter that found the child has done its job, so
@@ -241,6 +243,7 @@ class CaseloadScreen(KeysAsRead, Screen):
         self._loading_shown().start()
         self._generation += 1
         self._elsewhere = None
+        self._kept = None
         self._commits_seen = getattr(self.app, "store_commits", 0)
         worker = self.for_worker or getattr(self.app, "worker", None)
         first, self.app.first_rows = getattr(self.app, "first_rows", None), None
@@ -249,6 +252,19 @@ class CaseloadScreen(KeysAsRead, Screen):
             self._show(first.rows, f"policy: {first.policy.name}", self._generation)
             return
         self._load(self.view, worker, self._generation)
+
+    def refresh_from_store(self) -> None:
+        """Read the view again in place (others' changes, screens/live.py): no "loading…",
+        the filter as typed, the cursor on the same child and the rows scrolled as they
+        were."""
+        table = self.query_one(CaseTable)
+        self._generation += 1
+        self._elsewhere = None
+        self._commits_seen = getattr(self.app, "store_commits", 0)
+        self._kept = (table.current.id if table.current is not None else None,
+                      table.cursor - table.scroll_offset.y)
+        self._load(self.view, self.for_worker or getattr(self.app, "worker", None),
+                   self._generation)
 
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self, view: str, worker: str | None, generation: int) -> None:
@@ -289,6 +305,9 @@ class CaseloadScreen(KeysAsRead, Screen):
         self.all_rows = rows
         self.policy_title = policy_title
         self._sort()
+        if (kept := self._kept) is not None:
+            self._kept = None
+            self._keep_place(*kept)
         self.set_timer(0.3, self.app.open_store_soon)  # the ORM, once this has painted
 
     def _sort(self) -> None:
@@ -353,6 +372,16 @@ class CaseloadScreen(KeysAsRead, Screen):
             # had fallen to the filter while the view was empty): keys go to the table
             self.set_focus(table)
         self.query_one(CaseHeader).display = bool(shown)
+        self._detail(table.current)
+
+    def _keep_place(self, child_id, line: int) -> None:
+        """The cursor back on `child_id`, on the same line of the screen as before."""
+        table = self.query_one(CaseTable)
+        ids = [r.id for r in table.rows]
+        if child_id not in ids:
+            return  # gone from this view (closed, reallocated): where the cursor was
+        table.cursor = at = ids.index(child_id)
+        table.scroll_to(y=max(0, at - line), animate=False, immediate=True)
         self._detail(table.current)
 
     def _keys_to_the_screen(self) -> None:

@@ -982,6 +982,10 @@ class ChildScreen(KeysAsRead, Screen):
     def action_open_plan(self) -> None:
         self.app.push_screen(self.app.make_screen("plan", child_id=self.child_id))
 
+    def refresh_from_store(self) -> None:
+        """Others' changes, read again in place (screens/live.py)."""
+        self.reload()
+
     def on_screen_resume(self) -> None:
         # Back from the plan editor (or anything that saved): show what is now stored.
         if self.record is not None and getattr(self.app, "store_commits", 0) != self._commits:

@@ -163,6 +163,10 @@ class MyWeekScreen(KeysAsRead, Screen):
         if self.grouped is not None:
             self._show(self.grouped, *self._shown)
 
+    def refresh_from_store(self) -> None:
+        """Others' changes, read again in place (screens/live.py)."""
+        self.reload()
+
     def on_screen_resume(self) -> None:
         if getattr(self.app, "store_commits", 0) != self._commits_seen:
             self.reload()  # a visit finalised, minutes sent...: the list has changed

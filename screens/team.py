@@ -340,6 +340,15 @@ class TeamScreen(KeysAsRead, Screen):
         if self.census_year is not None:
             self._show_census(self.team, self.census_year, self.census)  # cleared above
 
+    def refresh_from_store(self) -> None:
+        """Others' changes, read again in place (screens/live.py): the title and the rows as
+        they are until the new ones replace them (no "loading…"), the cursors kept."""
+        if self.team and self.view is not None:
+            self._commits_seen = getattr(self.app, "store_commits", 0)
+            self._load(self.team)
+        elif self.team:
+            self.reload()
+
     def on_screen_resume(self) -> None:
         if getattr(self.app, "store_commits", 0) != self._commits_seen and self.team:
             self.reload()
@@ -1151,6 +1160,34 @@ class WaitingScreen(_ListOverTeam):
     def on_resize(self) -> None:
         if self.is_mounted:
             self._fill()
+
+    @property
+    def refreshable(self) -> bool:
+        """A team's list is read again in place (screens/live.py); all teams' is not."""
+        return bool(self.view.team)
+
+    def refresh_from_store(self) -> None:
+        """Others' changes (a decision taken, a closure recommended): the team read again,
+        the cursor on the same child."""
+        self._read_again(self.view.team)
+
+    @work(thread=True, exclusive=True, group="waiting")
+    def _read_again(self, team: str) -> None:
+        app = self.app
+        with caseload.reading(app.store) as rows:
+            view = team_cases.load_team_view(
+                rows, app.today, team, role=team_cases.my_role(rows, app.worker or app.actor))
+        app.call_from_thread(self._read, view)
+
+    def _read(self, view: team_cases.TeamView) -> None:
+        table = self.query_one(DataTable)
+        rows = self.rows
+        was = rows[table.cursor_row].child_id if 0 <= table.cursor_row < len(rows) else None
+        self.view = view
+        self._fill()
+        ids = [w.child_id for w in self.rows]
+        if was in ids:
+            table.move_cursor(row=ids.index(was))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Over all teams' list (a service manager's) there is no one team to go back to.

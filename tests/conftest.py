@@ -122,6 +122,10 @@ def private_dirs(tmp_path, monkeypatch):
     # otherwise). getpass reads LOGNAME first; a subprocess inherits it.
     monkeypatch.delenv("CINTUI_USER", raising=False)
     monkeypatch.setenv("LOGNAME", "test.worker")
+    # An open app looks for others' changes every few seconds (screens/live.py): not in a
+    # test unless it turns it on (tests/screens/test_live.py), so no snapshot or key
+    # sequence meets a refresh it did not ask for.
+    monkeypatch.setenv("CINTUI_REFRESH_SECONDS", "0")
     # The team server's login that this process last opened (a process opens one store;
     # a test worker opens many): never carried from one test into the next.
     from cintui.store import access

@@ -89,12 +89,13 @@ def last_change(session: Session, rows: Iterable[tuple[str, object, object]]
         found = []
     for actor, at, entity, entity_id in found:
         if (entity, entity_id) in wanted:
-            return _who(session, actor), _when(at)
+            return who(session, actor), _when(at)
     stamps = [at for _, _, at in rows if isinstance(at, datetime)]
     return "someone else", _when(max(stamps)) if stamps else "just now"
 
 
-def _who(session: Session, actor: str) -> str:
+def who(session: Session, actor: str) -> str:
+    """A worker as the trail names them: "Olu Other (olu.other)", or the username."""
     name = session.exec(select(Worker.name).where(Worker.username == actor)).first()
     return f"{name} ({actor})" if name and name != actor else actor
 

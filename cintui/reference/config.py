@@ -95,10 +95,13 @@ def load_settings() -> dict:
 
 
 def save_setting(key: str, value: str) -> None:
-    """Set one top-level string setting, keeping the others; the file is 0600."""
+    """Set one top-level string setting, keeping the others (strings, numbers, true or
+    false); the file is 0600."""
     import json
 
-    settings = {k: v for k, v in load_settings().items() if isinstance(v, str)}
+    # Numbers and yes/no written by hand (`refresh_seconds = 10`) are kept as they are.
+    settings = {k: v for k, v in load_settings().items()
+                if isinstance(v, str | int | float) and v == v}
     settings[key] = value
     folder = config_dir(create=True)
     text = "".join(f"{k} = {json.dumps(v)}\n" for k, v in sorted(settings.items()))

@@ -50,6 +50,7 @@ ERASURE_TABLE = "erasure"
 _HEAD = "cintui.audit.head"  # session.info: (seq, hash) of the newest entry in this transaction
 _UNRECORDED = "cintui.audit.unrecorded"  # session.info: entries written, head not yet recorded
 _CUT = "cintui.audit.cut"  # session.info: the trail no longer holds the recorded head
+_MINE = "cintui.audit.mine"  # session.info: [(first, last)] entries this transaction wrote
 _TABLE = AuditEntry.__table__
 
 
@@ -226,6 +227,7 @@ def _append_entries(session: Session, actor: str, at: datetime,
             in zip(listed, chain.links(prev, seq, at_text, actor, listed), strict=True)]
     if rows:
         seq, prev = rows[-1][0], rows[-1][-1]
+        session.info.setdefault(_MINE, []).append((rows[0][0], seq))
     if rows and sqlite:
         conn.exec_driver_sql(f"INSERT INTO audit_log ({', '.join(_AUDIT_KEYS)}) "
                              f"VALUES ({', '.join('?' * len(_AUDIT_KEYS))})", rows)
@@ -330,8 +332,12 @@ def _after_soft_rollback(session: Session, _previous: Any) -> None:
     # transaction is rolled back (`is_active` is True then too, and reading would begin a
     # new transaction, taking the write lock again), nor after a failed flush (inactive).
     if session.is_active and session.in_transaction():
-        session.info[_HEAD] = _read_head(session.connection())
+        session.info[_HEAD] = head = _read_head(session.connection())
+        session.info[_MINE] = [(first, min(last, head[0]))
+                               for first, last in session.info.get(_MINE, ())
+                               if first <= head[0]]
     else:
+        session.info.pop(_MINE, None)
         session.info.pop(_HEAD, None)
         session.info.pop(_UNRECORDED, None)
         session.info.pop(_CUT, None)
@@ -347,6 +353,22 @@ def _after_commit(session: Session) -> None:
         # (it reports entries beyond the recorded head), so it must not fail the write.
         with contextlib.suppress(OSError):
             record_head(session.info["store_id"], *head)
+
+
+def written(session: Session) -> list[tuple[int, int]]:
+    """The entries (first, last) the transaction just committed wrote, taken from it."""
+    return session.info.pop(_MINE, [])
+
+
+def newest_seq(conn: Connection) -> int:
+    """The newest entry's number (0: none yet): one step down the primary key's index, the
+    cheapest "has anything changed?" a store can answer, as every write leaves an entry. On
+    PostgreSQL through `cintui_audit_head()`: a worker's login may not read the trail."""
+    if conn.dialect.name == "postgresql":
+        row = conn.exec_driver_sql("SELECT seq FROM cintui_audit_head()").first()
+    else:
+        row = conn.exec_driver_sql("SELECT max(seq) FROM audit_log").first()
+    return int(row[0] or 0) if row else 0
 
 
 def _cut_short(conn: Connection, store_id: str | None, seq: int, digest: str) -> bool:

@@ -70,9 +70,15 @@ class Store:
     # Write transactions committed through this object: a screen that read before compares
     # it to know whether what it shows may be out of date.
     commits: int = field(default=0, init=False)
+    # The audit entries (first, last) those transactions wrote: what changed in the store
+    # that was not this process's own doing is the rest (screens/live.py).
+    written: list[tuple[int, int]] = field(default_factory=list, init=False, repr=False)
+    committing: int = field(default=0, init=False, repr=False)
+    commit_starts: int = field(default=0, init=False, repr=False)
     # A CLI write asked for with `--request-id` (store/requests.py): the first write
     # transaction checks it was not applied before and records it as it commits.
     request: Request | None = field(default=None, init=False)
+    _closed: bool = field(default=False, init=False, repr=False)
     _writer: sessionmaker = field(init=False, repr=False)
     _reader: sessionmaker = field(init=False, repr=False)
 
@@ -89,6 +95,8 @@ class Store:
                                     info=info)
         audit.install(self._writer)
         audit.install_read_only(self._reader)
+        if self.path is not None:
+            held_open(self.path, self.encrypted, 1)
 
     @contextmanager
     def session(self, actor: str, request: Request | None = None) -> Iterator[Session]:
@@ -118,7 +126,13 @@ class Store:
                 requests.check(session, actor, request)
             yield session
             claimed = request is not None and requests.claim(session, actor, request)
-            session.commit()
+            self.committing += 1  # until its entries are in `written` (changes.look)
+            self.commit_starts += 1
+            try:
+                session.commit()
+                self.written.extend(_audit().written(session))
+            finally:
+                self.committing -= 1
             self.commits += 1
             if claimed:
                 request.claimed = True  # type: ignore[union-attr]
@@ -140,6 +154,14 @@ class Store:
             raise
         finally:
             session.close()
+
+    def newest_entry(self) -> int:
+        """The audit trail's newest entry number (`audit.newest_seq`), on a pooled
+        connection of its own."""
+        from cintui.store import audit
+
+        with self.engine.connect() as conn:
+            return audit.newest_seq(conn)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -200,6 +222,9 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection (the key leaves memory with them)."""
         self.engine.dispose()
+        if self.path is not None and not self._closed:
+            self._closed = True
+            held_open(self.path, self.encrypted, -1)
 
 
 class IndexesAfterLoad:
@@ -236,8 +261,39 @@ class IndexesAfterLoad:
 # ------------------------------------------------------------------ files
 
 
+# The store files this process has open (device, inode): whether each is encrypted, and by
+# how many open stores and readers. See `is_encrypted_file`.
+_OPEN_FILES: dict[tuple[int, int], tuple[bool, int]] = {}
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def held_open(path: Path, encrypted: bool, step: int) -> None:
+    """A store or reader on `path` opened (`step` 1) or closed (-1) in this process."""
+    with contextlib.suppress(OSError):
+        key = _file_key(path)
+        known, count = _OPEN_FILES.get(key, (encrypted, 0))
+        if count + step > 0:
+            _OPEN_FILES[key] = (known, count + step)
+        else:
+            _OPEN_FILES.pop(key, None)
+
+
 def is_encrypted_file(path: Path) -> bool:
-    """True unless the file starts with SQLite's plain header (SQLCipher encrypts page 1 too)."""
+    """True unless the file starts with SQLite's plain header (SQLCipher encrypts page 1 too).
+
+    Never read again while this process has the store open: closing any descriptor of a
+    file drops every POSIX lock the process holds on it, SQLite's too. Without its lock,
+    another process closing the store last (a `cintui` command while the app is open)
+    deletes the WAL under the open connections: they then read the store as it was and
+    write where no one else reads, and their next commit is lost (README: "Many people at
+    once")."""
+    with contextlib.suppress(OSError):
+        if (known := _OPEN_FILES.get(_file_key(path))) is not None:
+            return known[0]
     with open(path, "rb") as fh:
         return fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER
 
@@ -408,6 +464,12 @@ def _psycopg_inert_text(dbapi_connection: Any, _record: Any) -> None:
     for name in ("text", "varchar", "bpchar", "name"):
         for loader in _inert_loaders():
             adapters.register_loader(name, loader)
+
+
+def _audit() -> Any:
+    from cintui.store import audit
+
+    return audit
 
 
 def _use_wal(engine: Engine) -> None:

@@ -27,6 +27,7 @@ from cintui.store.engine import (
     StoreError,
     WrongPassphrase,
     check_store_file,
+    held_open,
     inert_text,
     set_cache_size,
 )
@@ -52,6 +53,9 @@ class FastReader:
 
     def close(self) -> None:
         self.connection.close()
+        if self.path is not None and not getattr(self, "_closed", False):
+            self._closed = True
+            held_open(self.path, self.encrypted, -1)  # `engine.is_encrypted_file`
 
 
 # Active workers with their open caseload size. Plain SQL shared with cases.list_workers.
@@ -187,6 +191,7 @@ def _open_reader(path: Path, passphrase: str | None) -> FastReader | None:
         reader = FastReader(conn, path, encrypted)
         row = conn.execute("SELECT value FROM store_meta WHERE key = 'sync_login'").fetchone()
         reader.team_login = row[0] if row else None
+        held_open(path, encrypted, 1)  # its header never read again meanwhile
         return reader
     except BaseException:
         conn.close()

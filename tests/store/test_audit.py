@@ -368,3 +368,56 @@ def test_a_value_is_compared_as_the_trail_holds_it(value):
     else:
         value_as_trail = value
     assert audit._norm(value) == json.loads(chain.canonical(value_as_trail))
+
+
+# ------------------------------------------------------------------ others' changes
+
+
+def test_the_newest_entry_and_the_entries_this_store_wrote_are_known(store):
+    """screens/live.py: "has anything changed?" is the newest entry; this process's own
+    writes are the entries `Store.written` names, a savepoint rolled back not among them."""
+    from cintui.casework import changes
+    from cintui.store.engine import open_store
+
+    start = store.newest_entry()
+    add_child(store, 1)
+    mine = store.newest_entry()
+    assert mine > start and store.written[-1][1] == mine
+    assert changes.look(store, start).others == 0
+    with store.session("sw.one") as session:
+        nested = session.begin_nested()
+        session.add(make_child(2))
+        session.flush()
+        nested.rollback()
+        session.add(make_child(3))
+    assert changes.look(store, mine) == changes.Seen(store.newest_entry(), 0)
+    other = open_store(store.path, None)  # another process, as far as `store` knows
+    try:
+        add_child(other, 4, actor="sw.two")
+    finally:
+        other.close()
+    seen = changes.look(store, mine)
+    assert seen.others == 1 and seen.newest == store.newest_entry()
+    assert changes.said(store, mine, seen.newest) == "Updated: sw.two added Ada Child4"
+
+
+def test_others_between_counts_what_is_not_ours():
+    from cintui.casework.changes import others_between
+
+    assert others_between([(3, 5), (8, 8)], 2, 10) == 4  # 6, 7, 9, 10
+    assert others_between([(3, 5)], 4, 5) == 0
+    assert others_between([], 7, 7) == 0
+
+
+def test_a_look_during_the_stores_own_commit_waits_for_the_next(store):
+    """Its own entries are committed a moment before they are known as its own: a look in
+    that moment counted them as others' ("Updated from the store" after your own save)."""
+    from cintui.casework import changes
+
+    before = store.newest_entry()
+    looked = []
+    event.listen(store._writer, "after_commit", lambda _s: looked.append(
+        changes.look(store, before)))
+    add_child(store, 1)
+    assert looked == [None]
+    assert changes.look(store, before) == changes.Seen(store.newest_entry(), 0)

@@ -397,3 +397,39 @@ def test_opening_a_team_server_store_is_one_round_trip_a_read(pg_url, monkeypatc
     assert not [s for s in opening if "pg_type" in s], opening  # no hstore lookup
     reads = [s for s in opening if "alembic_version" in s or "store_meta" in s]
     assert len(reads) == 3, reads  # the revision, the server's login, the store's id
+
+
+def test_a_store_opened_twice_in_a_process_still_sees_another_processs_writes(tmp_path):
+    """Opening a store reads its header; closing that file in a process that already had
+    the store open dropped SQLite's POSIX locks on it. The next `cintui` command to close the
+    store then deleted the WAL under the open app: it read the store as it was from then on
+    (others' visits never appeared) and its own next save was lost. Found by the open app's
+    look for others' changes (screens/live.py)."""
+    import subprocess
+    import sys
+
+    from cintui.store.engine import create_store, open_store
+
+    path = tmp_path / "cin.db"
+    create_store(path, None, encrypt=False).close()
+    app = open_store(path, None)
+
+    def theirs() -> int:
+        with app.engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT count(*) FROM store_meta WHERE key IN ('one', 'two')").scalar()
+
+    try:
+        assert theirs() == 0
+        again = open_store(path, None)  # the app's full store, after its first-paint reader
+        again.close()
+        write = ("import sys; from cintui.store.engine import open_store; "
+                 "from cintui.store.models import StoreMeta; s = open_store(sys.argv[1], None)\n"
+                 "with s.session('sw.two') as session: session.add(StoreMeta(key=sys.argv[2], "
+                 "value='x'))\ns.close()")
+        for key in ("one", "two"):  # a command, then another: each closes the store last
+            subprocess.run([sys.executable, "-c", write, str(path), key], check=True)
+        assert path.with_name("cin.db-wal").exists()
+        assert theirs() == 2
+    finally:
+        app.close()

@@ -1,0 +1,154 @@
+"""An open app shows what others changed, without a restart: a `cintui` command on the same
+laptop store, or on a team server another worker's or the manager's app.
+
+Every few seconds (`refresh_seconds` in config.toml, or CINTUI_REFRESH_SECONDS; 5 by
+default, 0 turns it off) the app asks the store for its audit trail's newest entry number
+(`casework.changes.look`): one read of an index, in a worker thread, and nothing more when
+it has not moved. When it has, and not only by this app's own saves:
+
+- the list or record in front is read again in place (`refresh_from_store`: the caseload,
+  a child's record, the team view, My week, a team's waiting list), the cursor on the same
+  child and the scroll kept, with a one-line notice of what changed;
+- a form, a visit or minutes being typed is never touched: the notice says the store
+  changed under it and that what was typed stays (saving runs the usual check for a clash,
+  `casework.conflicts`); the screen under it is read again when it is back in front.
+
+The app is not changed for this (`cintui/app.py` is at its size limit): `watch(app)`,
+called by the caseload (the first screen once the store is open), starts it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+
+DEFAULT_SECONDS = 5.0
+ENV = "CINTUI_REFRESH_SECONDS"
+KEPT = "what you typed stays; saving checks for a clash with it"
+
+
+def seconds() -> float:
+    """How often to look (0: never), from CINTUI_REFRESH_SECONDS or config.toml's
+    `refresh_seconds`; a value that is not a number is the default."""
+    from cintui.reference import config
+
+    given = os.environ.get(ENV, config.load_settings().get("refresh_seconds", DEFAULT_SECONDS))
+    try:
+        value = float(given)
+    except (TypeError, ValueError):
+        return DEFAULT_SECONDS
+    return max(0.0, value) if value == value else DEFAULT_SECONDS  # NaN: the default
+
+
+def _changes():
+    return importlib.import_module("cintui.casework.changes")
+
+
+class LiveUpdates:
+    """Looks for others' changes while the app is open (see the module)."""
+
+    def __init__(self, app, every: float) -> None:
+        self.app = app
+        self.seen: int | None = None  # the newest entry at the last look
+        self.changed_at = 0  # the newest entry of the last change by others
+        self.notice = ""
+        self.looking = False
+        self.looks = 0  # how many looks read the store (for tests and the bench)
+        self.timer = app.set_interval(every, self.check, name="live-updates") if every else None
+
+    def check(self) -> None:
+        """On the timer: the screen in front, if it is behind, read again; then a look."""
+        store = self.app._full.store
+        if store is None or self.looking:  # still opening, locked, or the last look running
+            return
+        self._bring_up_to_date(self.app.screen)
+        self.looking = True
+        self.app.run_worker(lambda: self._look(store), thread=True, group="live-updates",
+                            exit_on_error=False)
+
+    def look_now(self) -> None:
+        """One look, here and now (tests; a person never needs it)."""
+        store = self.app._full.store
+        if store is not None:
+            self._bring_up_to_date(self.app.screen)
+            self._look(store, here=True)
+
+    def _look(self, store, here: bool = False) -> None:
+        try:
+            changes = _changes()
+            seen = changes.look(store, self.seen or 0)
+            self.looks += 1
+            if seen is None:
+                return  # this app's own save committing: looked at again next time
+            if self.seen is None or seen.newest == self.seen:
+                self.seen = seen.newest
+                return
+            after, self.seen = self.seen, seen.newest
+            if seen.others:
+                said = changes.ANYTHING
+                with contextlib.suppress(Exception):  # the notice's words only
+                    said = changes.said(store, after, seen.newest)
+                if here:
+                    self._changed(seen.newest, said)
+                else:
+                    self.app.call_from_thread(self._changed, seen.newest, said)
+        except Exception:  # noqa: BLE001 - the store closing under it (a lock): next time
+            return
+        finally:
+            self.looking = False
+
+    def _changed(self, newest: int, said: str) -> None:
+        app = self.app
+        for screen in app.screen_stack:  # what each showed was read before this change
+            if not hasattr(screen, "_live_seen"):
+                screen._live_seen = self.changed_at
+        self.changed_at, self.notice = newest, said
+        top = app.screen
+        if _refreshable(top):
+            self._bring_up_to_date(top)  # and says what changed
+        elif _typed_in(top):  # a form, a visit, minutes: never touched
+            self._say_on(top, f"{said} while this was open: {KEPT}.")
+        else:  # a list over the team view, help: the screen under it, once back
+            app.notify(f"{said}: shown when you go back.", timeout=6)
+
+    def _bring_up_to_date(self, screen) -> None:
+        if not hasattr(screen, "_live_seen"):
+            screen._live_seen = self.changed_at  # opened since: read as it opened
+        elif screen._live_seen < self.changed_at and _refreshable(screen):
+            screen._live_seen = self.changed_at
+            screen.refresh_from_store()
+            if self.notice:
+                self.app.notify(self.notice, timeout=6)
+
+    def _say_on(self, screen, line: str) -> None:
+        """On the form's own line for notes, if it has one and it is free; else a notice."""
+        from textual.css.query import NoMatches
+
+        try:
+            info = screen.query_one("#form-info")
+        except NoMatches:
+            info = None
+        if info is not None and not str(getattr(info, "content", "") or "").strip():
+            from cintui.screens.widgets.plain import plain
+
+            info.update(plain(line))
+        else:
+            self.app.notify(line, severity="warning", timeout=10)
+
+
+def _typed_in(screen) -> bool:
+    return any(hasattr(screen, name) for name in ("action_save", "save_draft_now"))
+
+
+def _refreshable(screen) -> bool:
+    return callable(getattr(screen, "refresh_from_store", None)) and \
+        getattr(screen, "refreshable", True)
+
+
+def watch(app) -> LiveUpdates:
+    """Start looking (once): called when the store has been opened."""
+    live = getattr(app, "live_updates", None)
+    if live is None:
+        live = app.live_updates = LiveUpdates(app, seconds())
+    return live

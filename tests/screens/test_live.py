@@ -1,0 +1,206 @@
+"""An open app shows what others changed without a restart (screens/live.py): a real second
+process (`cintui visit record` on the same store: a file, or a PostgreSQL database) records
+a visit while the app is open; the app's look at the store (`look_now`, what its timer runs)
+reads the caseload again in place, the cursor on the same child, and says who did what; an
+open form keeps what was typed and says the store changed under it.
+
+Synthetic people only: the demo store (seed 7) at the fixed TODAY.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cintui.casework import cases
+from cintui.screens import live
+from cintui.screens.widgets.case_table import CaseTable
+from tests.conftest import TODAY, run_subprocess
+from tests.screens.test_child import ChildHost, fill, text_of
+from tests.screens.test_shell import caseload_app, settle, until
+from tests.store.teams import team  # noqa: F401 - the fixture
+
+SIZE = (120, 40)
+OTHER = "morgan.fielding"  # a worker on the demo store, at another computer's command line
+
+
+def visit_elsewhere(location, reference: str) -> None:
+    """Another process records a visit to the child: `cintui visit record`, as OTHER."""
+    done = run_subprocess("visit", "record", reference, "--at", f"{TODAY} 09:00",
+                          "--purpose", "Check in", "--analysis", "Settled at home",
+                          "--db", str(location), "--today", TODAY.isoformat(),
+                          env={"CINTUI_USER": OTHER})
+    assert done.returncode == 0, done.stderr
+
+
+def notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def other_name(location) -> str:
+    from cintui.store.engine import open_store
+
+    store = open_store(location, None)
+    try:
+        with store.read() as session:
+            return next(w.name for w in cases.list_workers(session) if w.username == OTHER)
+    finally:
+        store.close()
+
+
+@pytest.mark.both_stores
+async def test_a_visit_recorded_by_another_process_shows_on_the_open_caseload(demo_store):
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(app.screen.query_one(CaseTable).rows))
+        table = app.screen.query_one(CaseTable)
+        for _ in range(5):
+            await pilot.press("down")
+        chosen = table.current
+        assert chosen is not None and chosen.last_visit != TODAY
+        watcher = app.live_updates
+        watcher.look_now()  # where the store stands as the app opened
+        looked = watcher.looks
+        watcher.look_now()  # nothing changed: nothing read but the newest entry
+        assert watcher.looks == looked + 1 and not notices(app)
+        visit_elsewhere(demo_store, chosen.reference)
+        watcher.look_now()
+        await until(pilot, lambda: table.current is not None
+                    and table.current.last_visit == TODAY)
+        assert table.current.id == chosen.id  # still on the same child, now re-sorted
+        assert notices(app) == [f"Updated: {other_name(demo_store)} ({OTHER}) recorded a visit "
+                                f"to {chosen.name}"]
+        assert "loading" not in text_of(app.screen, "#summary")
+
+
+async def test_the_apps_own_save_is_not_news(demo_store):
+    """A save made in the app itself is shown by the screen that made it: no notice."""
+    app = caseload_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(app.screen.query_one(CaseTable).rows))
+        watcher = app.live_updates
+        watcher.look_now()
+        child = app.screen.query_one(CaseTable).current
+        with app.store.session("test.worker") as session:
+            cases.find_child(session, child.reference).known_as = "Sunny"
+        watcher.look_now()
+        await settle(pilot)
+        assert not notices(app) and watcher.changed_at == 0
+
+
+@pytest.mark.both_stores
+async def test_what_is_typed_in_an_open_form_survives_a_change_by_another(demo_store):
+    app = ChildHost(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        live.watch(app).look_now()
+        visits_before = len(app.screen.record.visits.visits)
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ChildFormScreen"
+        await fill(pilot, "#known_as", "Pri")
+        visit_elsewhere(demo_store, app.reference)
+        app.live_updates.look_now()
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#known_as").value == "Pri"
+        said = text_of(form, "#form-info")
+        assert said.startswith("Updated: ") and "what you typed stays" in said, said
+        record = app.screen_stack[-2]
+        assert len(record.record.visits.visits) == visits_before  # not read under the form
+        await pilot.press("escape")
+        await settle(pilot)
+        if app.screen is not record:  # "leave what you typed?"
+            await pilot.press("y")
+            await settle(pilot)
+        assert app.screen is record
+        app.live_updates.look_now()  # the next look: the record, behind, read again
+        await until(pilot, lambda: len(record.record.visits.visits) == visits_before + 1)
+
+
+def test_the_interval_is_a_setting_and_zero_turns_it_off(monkeypatch):
+    from cintui.reference import config
+
+    monkeypatch.delenv(live.ENV)
+    assert live.seconds() == live.DEFAULT_SECONDS
+    config.save_setting("refresh_seconds", "12")
+    assert live.seconds() == 12
+    monkeypatch.setenv(live.ENV, "0")
+    assert live.seconds() == 0
+    monkeypatch.setenv(live.ENV, "soon")
+    assert live.seconds() == live.DEFAULT_SECONDS
+    monkeypatch.delenv(live.ENV)
+    config.settings_path().write_text('refresh_seconds = 10\nworker = "ava.midgley"\n')
+    config.save_setting("theme", "textual-light")  # F2, or choosing who you are
+    assert live.seconds() == 10  # a number written by hand is kept
+
+
+async def test_on_a_team_server_the_managers_open_app_shows_a_workers_visit(
+        team, monkeypatch):  # noqa: F811
+    """The manager's app, logged in as the manager; the worker, at their own computer, records
+    a visit with their own login. A manager's login may not read the audit trail, so the
+    notice does not say who: the row says it."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+
+    monkeypatch.delenv("CINTUI_USER", raising=False)
+    app = CintuiApp(access.StoreLocation(url=team.url(team.manager)), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen"
+                    and bool(app.screen.query_one(CaseTable).rows))
+        table = app.screen.query_one(CaseTable)
+        assert table.current.reference == team.child and table.current.last_visit != TODAY
+        watcher = app.live_updates
+        await until(pilot, lambda: app._full.store is not None)
+        watcher.look_now()
+        done = run_subprocess("visit", "record", team.child, "--at", f"{TODAY} 09:00",
+                              "--purpose", "Check in", "--analysis", "Settled at home",
+                              "--today", TODAY.isoformat(),
+                              env={"CINTUI_DATABASE_URL": team.url(team.worker)})
+        assert done.returncode == 0, done.stderr
+        watcher.look_now()
+        await until(pilot, lambda: table.current is not None
+                    and table.current.last_visit == TODAY)
+        assert notices(app) == ["Updated from the store"]
+
+
+async def test_the_managers_waiting_list_shows_a_closure_recommended_elsewhere(demo_store):
+    """The team view's w: what waits for a manager's decision. A worker recommends a closure
+    from the command line; the open list has it, the cursor on the child it was on."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+
+    manager = "noah.elswick"  # the demo's team manager (seed 7)
+    app = CintuiApp(access.locate(demo_store), today=TODAY, worker=manager)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
+                    and app.screen.view is not None)
+        team = app.screen
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        waiting = app.screen
+        await pilot.press("down")
+        was = waiting.rows[waiting.query_one("#waiting").cursor_row].child_id
+        before = len(waiting.rows)
+        open_now = [r for r in team.view.quality if r.child_id.hex not in
+                    {w.child_id.replace("-", "") for w in waiting.rows}]
+        chosen = open_now[0]
+        watcher = app.live_updates
+        watcher.look_now()
+        done = run_subprocess("close", "recommend", chosen.reference, "--reason",
+                              "no longer in need", "--db", str(demo_store), "--today",
+                              TODAY.isoformat(), env={"CINTUI_USER": OTHER})
+        assert done.returncode == 0, done.stderr
+        watcher.look_now()
+        await until(pilot, lambda: len(waiting.rows) == before + 1)
+        assert app.screen is waiting
+        table = waiting.query_one("#waiting")
+        assert waiting.rows[table.cursor_row].child_id == was
+        assert any(chosen.name in str(table.get_row_at(i)[0]) for i in range(table.row_count))
+        await pilot.press("escape")  # the team view, behind the list: read again now
+        await until(pilot, lambda: app.screen is team)
+        watcher.look_now()
+        assert "loading" not in str(team.query_one("#team-title").render())  # in place
+        await until(pilot, lambda: len(team.view.waiting) == before + 1)
+        assert f" · {before + 1} to decide (w) · " in str(team.query_one("#team-title").render())
