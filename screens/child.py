@@ -32,6 +32,7 @@ from cintui.casework import record, visits
 from cintui.domain.child import STATUS_LABELS, spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import (
+    OWN_NOT_GIVEN,
     SCOPE_LABELS,
     ConsentStatus,
     missing_service_hint,
@@ -471,6 +472,10 @@ class ChildScreen(KeysAsRead, Screen):
             status.append(str(state).upper(), style=CONSENT_STYLES[state])
             status.append("   ")
         for flag in rec.consent.flags:
+            if rec.consent_reason and flag == rec.consent.flags[0]:  # WAR 4.2: why, whose
+                flag = f"{flag}: {rec.consent_reason}"
+            elif rec.consent_reason and OWN_NOT_GIVEN in flag:
+                continue  # WIR 2.1: the reason says it
             status.append(f"\n⚠ {flag}")
         hint = missing_service_hint(rec.consent, sum(
             1 for p in rec.people if p.parental_responsibility))
