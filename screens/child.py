@@ -1118,8 +1118,10 @@ class ChildScreen(KeysAsRead, Screen):
         scope = scope_to_record(self.record.consent) if self.record else "service"
         own = scope == "service" and self.record is not None and own_consent_missing(
             self.record.consent)  # WIR 2.1: open on the young person, not a parent
-        self.app.push_screen(ConsentFormScreen(self.child_id, people, scope, own),
-                             self._reload_if_saved)
+        rec = self.record
+        self.app.push_screen(ConsentFormScreen(
+            self.child_id, people, scope, own, current=rec.consent.current if rec else (),
+            child=(rec.first_name, rec.age) if rec else ("", None)), self._reload_if_saved)
 
     def action_withheld(self) -> None:
         consent = self._selected_consent()

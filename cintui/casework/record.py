@@ -845,10 +845,13 @@ def service_reason(session: Session, child: Child | uuid.UUID, today: date,
     sentence of `domain.consent.service_reason` (WAR 4.2, WIR 2.1-2.2) for this child."""
     if not isinstance(child, Child):
         child = _child(session, child)
-    age = child_rules.age_years(child.dob, today) if child.dob and child.dob <= today else None
     people = list_people(session, child.id) if people is None else people
-    return consent_reason(_consent_rows(session, child.id, today)[1], child.first_name, age,
-                          [p.name for p in people if p.parental_responsibility])
+    return consent_reason(_consent_rows(session, child.id, today)[1], child.first_name,
+                          _age(child, today), [p.name for p in people if p.parental_responsibility])
+
+
+def _age(child: Child, today: date) -> int | None:
+    return child_rules.age_years(child.dob, today) if child.dob and child.dob <= today else None
 
 
 def record_consent(session: Session, child_id: uuid.UUID, new: ConsentInput, today: date) -> ConsentRow:
@@ -1131,6 +1134,8 @@ class ChildRecord:
     agreements: list[safeguards.Agreement] = field(default_factory=list)  # TRA
     non_engagement: safeguards.NonEngagementRow | None = None  # WIR 2.10
     consent_reason: str = ""  # why consent to the service is not valid (`service_reason`)
+    first_name: str = ""  # the child's, and their age today: whose own decision it is
+    age: int | None = None
 
     @property
     def header(self) -> ChildHeader:
@@ -1153,6 +1158,7 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
         agreements=safeguards.agreements(session, child_id),
         non_engagement=safeguards.non_engagement(session, child_id),
         consent_reason=service_reason(session, child, today, people),
+        first_name=child.first_name, age=_age(child, today),
     )
 
 
