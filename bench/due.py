@@ -4,7 +4,8 @@ and its ratio to the same reads written as plain SQL and run by the `sqlite3` sh
     .venv/bin/python bench/due.py [--children 5000] [--runs 7] [--db PATH]
 
 The SQL file holds the queries `cintui due` issues (children in view, their current
-episode, last seen visit, held meetings, consents, the plan and supervision actions with a
+episode, last seen visit, held meetings, consents (and those with parental responsibility,
+whose consent a child without a valid one needs), the plan and supervision actions with a
 date, the short breaks' and direct payments' reviews, the agreement visits owed after a
 review, the plans with no positive change (WIR 2.3) and the young people turning 18's
 circumstances (WAR 4.2)), verbatim from `cintui.caseload` / `cintui.due`: the shell reads
@@ -41,6 +42,8 @@ def plain_sql(until: str) -> str:
         caseload._VISITS.format(ids=ids),
         caseload._MEETINGS.format(ids=ids),
         caseload._CONSENTS.format(ids=ids),
+        # WAR 4.2: whose consent is needed, asked when a child in view has none valid
+        caseload._PARENTS.format(ids=ids),
         due.ACTIONS_SQL.format(ids=ids).replace(":until", f"'{until}'"),
         due.SUPERVISION_ACTIONS_SQL.format(ids=ids).replace(":until", f"'{until}'"),
         due.PACKAGES_SQL.format(ids=ids).replace(":until", f"'{until}'"),  # WAR 7.2.1

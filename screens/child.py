@@ -32,6 +32,7 @@ from cintui.casework import record, visits
 from cintui.domain.child import STATUS_LABELS, spoken_age
 from cintui.domain.chronology import KIND_LABELS, KINDS, filter_chronology
 from cintui.domain.consent import (
+    OWN_NOT_GIVEN,
     SCOPE_LABELS,
     ConsentStatus,
     missing_service_hint,
@@ -477,6 +478,10 @@ class ChildScreen(KeysAsRead, Screen):
             status.append(str(state).upper(), style=CONSENT_STYLES[state])
             status.append("   ")
         for flag in rec.consent.flags:
+            if rec.consent_reason and flag == rec.consent.flags[0]:  # WAR 4.2: why, whose
+                flag = f"{flag}: {rec.consent_reason}"
+            elif rec.consent_reason and OWN_NOT_GIVEN in flag:
+                continue  # WIR 2.1: the reason says it
             status.append(f"\n⚠ {flag}")
         hint = missing_service_hint(rec.consent, sum(
             1 for p in rec.people if p.parental_responsibility))
@@ -1123,8 +1128,10 @@ class ChildScreen(KeysAsRead, Screen):
         scope = scope_to_record(self.record.consent) if self.record else "service"
         own = scope == "service" and self.record is not None and own_consent_missing(
             self.record.consent)  # WIR 2.1: open on the young person, not a parent
-        self.app.push_screen(ConsentFormScreen(self.child_id, people, scope, own),
-                             self._reload_if_saved)
+        rec = self.record
+        self.app.push_screen(ConsentFormScreen(
+            self.child_id, people, scope, own, current=rec.consent.current if rec else (),
+            child=(rec.first_name, rec.age) if rec else ("", None)), self._reload_if_saved)
 
     def action_withheld(self) -> None:
         consent = self._selected_consent()

@@ -33,8 +33,10 @@ from cintui.domain.consent import (
     SCOPE_LABELS,
     WITHHELD_DECISIONS,
     WITHHELD_LABELS,
+    ConsentFact,
     WithheldConsentRecord,
     check_withheld,
+    service_reason,
 )
 from cintui.domain.dates import NotADay, day_words, read_day, typed_date
 from cintui.domain.people import (
@@ -1135,12 +1137,16 @@ class ConsentFormScreen(FormScreen):
     shared without consent, with the rationale, where seeking it would put the child at risk."""
 
     def __init__(self, child_id: uuid.UUID, people: list[record.PersonRow],
-                 scope: str = "service", own: bool = False) -> None:
+                 scope: str = "service", own: bool = False, *,
+                 current: Iterable[ConsentFact] = (),
+                 child: tuple[str, int | None] = ("", None)) -> None:
         super().__init__()
         self.child_id = child_id
         self.people = people
         self.scope = scope
         self.own = own  # WIR 2.1: the young person's own decision is the one missing
+        self.current = tuple(current)  # the decisions in force, and the child's first name
+        self.child = child  # and age: what this one would leave consent at (WAR 4.2)
         self.KEEP_TYPED = True
         self.kept_key = f"ConsentFormScreen:{scope}"
         self.TITLE_TEXT = "Record a consent decision"
@@ -1167,6 +1173,7 @@ class ConsentFormScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#person").focus()
+        self.refresh_checks(())  # the person offered first may leave consent not valid
 
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -1188,6 +1195,27 @@ class ConsentFormScreen(FormScreen):
                     "BEX 4: record why consent was not sought (seeking it would place the "
                     "child at risk)")
         return problems
+
+    def after_check(self, problems: dict[str, str]) -> None:
+        self.query_one("#form-info", Static).update(self._still_not_valid(problems))
+
+    def _still_not_valid(self, problems: dict[str, str]) -> str:
+        """WAR 4.2, WIR 2.1: a decision that would leave consent to the service not valid
+        (an 11-year-old's own "given", the first thing `a` offered on an empty People tab)
+        says so before it is saved, in the words the tab and the closure use."""
+        if problems or self.value("scope") != "service" or self.value("decision") != "given"                 or not self.child[0]:
+            return ""
+        person = self.value("person")
+        pr = {str(p.person_id) for p in self.people if p.parental_responsibility}
+        named = {str(p.person_id): f"{p.name} ({p.relationship})" if p.relationship else p.name
+                 for p in self.people}
+        new = ConsentFact(
+            "service", "given", self.date_of("decided_on"),
+            None if person in (None, "child") else person, person in pr,
+            is_child=person in (None, "child"), person_name=named.get(person, ""))
+        why = service_reason((*self.current, new), self.child[0], self.child[1],
+                             [p.name for p in self.people if p.parental_responsibility])
+        return f"⚠ Consent to the service would still not be valid: {why}" if why else ""
 
     def build(self):
         person = self.value("person")

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import caseload
 from cintui.casework import due as due_cases
+from cintui.domain.consent import NO_VALID_SERVICE
 from cintui.domain.dates import day_text
 from cintui.domain.due import (
     GROUP_LABELS,
@@ -287,8 +288,8 @@ class MyWeekScreen(KeysAsRead, Screen):
         text.append(f"{item.child.name} {item.child.reference}", style="bold")
         text.append(f" · {item.label} · due {due} ({describe_left(item)})\n")
         text.append(f"Rule: {item.rule} ({item.source})")
-        if item.detail:
-            text.append(f" · {item.detail}")
+        if item.detail:  # consent: why, not "No valid consent" again under its label
+            text.append(f" · {item.detail.removeprefix(f'{NO_VALID_SERVICE}: ')}")
         where = WHERE[item.goes_to] if item.goes_to else \
             WHERE_FOR.get(item.key) or WHERE[item.target]
         text.append(f"\n{where}", style="italic")

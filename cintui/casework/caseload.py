@@ -23,7 +23,7 @@ from cintui.casework.lookup import (
     store_policy,
 )
 from cintui.domain.child import age_years, describe_age
-from cintui.domain.consent import ConsentFact, service_consent
+from cintui.domain.consent import ConsentFact, service_consent, service_reason
 from cintui.domain.dates import day_short
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.records import Record
@@ -95,9 +95,10 @@ FROM meeting WHERE held AND child_id IN ({ids})
 # information and on meetings, two in three of the rows, are not read.
 _CONSENTS = """
 SELECT s.child_id, s.scope, s.decision, s.decided_on, s.person_id, cp.parental_responsibility,
-       s.override_without_consent, s.override_rationale
+       s.override_without_consent, s.override_rationale, p.name, cp.relationship
 FROM consent AS s
 LEFT JOIN child_person AS cp ON cp.child_id = s.child_id AND cp.person_id = s.person_id
+LEFT JOIN person AS p ON p.id = s.person_id
 WHERE s.child_id IN ({ids}) AND s.scope = 'service'
 ORDER BY s.decided_on, s.created_at
 """
@@ -275,13 +276,14 @@ def load_facts(source, *, view: str = "everyone", username: str | None = None,
         by_child[child_id]["meetings"].append(MeetingFact(
             date=_date(held_on), kind=kind, next_review=_date(nxt),
             minutes_circulated=_date(minutes), plan_circulated=_date(plan), held=bool(held)))
-    for child_id, scope, decision, on, person, pr, override, why in rows(
+    for child_id, scope, decision, on, person, pr, override, why, name, relation in rows(
             _CONSENTS.format(ids=ids), params):
         by_child[child_id]["consents"].append(ConsentFact(
             scope=scope, decision=decision, decided_on=_date(on),
             person=str(person) if person is not None else None, person_has_pr=bool(pr),
             is_child=person is None, override_without_consent=bool(override),
-            override_rationale=why or ""))
+            override_rationale=why or "",
+            person_name=f"{name} ({relation})" if name and relation else name or ""))
     for child_id, red, amber, green, unowned, needs in (rows(_PLANS.format(ids=ids), params)
                                                         if caseload else ()):
         by_child[child_id]["plan"] = (int(red or 0), int(amber or 0), int(green or 0),
@@ -319,6 +321,32 @@ def consent_for(child: tuple, facts: dict | None, today: date) -> tuple[bool, tu
     dob = _date(child[4])
     age = age_years(dob, today) if dob else None
     return service_consent((facts or {}).get("consents", []), age)
+
+
+# Those with parental responsibility for the open children in view, whose consent to the
+# service would make it valid (WAR 4.2): read only when a child's consent is not.
+_PARENTS = """
+SELECT cp.child_id, p.name FROM child_person AS cp JOIN person AS p ON p.id = cp.person_id
+WHERE cp.parental_responsibility AND cp.child_id IN ({ids}) ORDER BY p.name
+"""
+
+
+def load_parents(source, view: str, params: dict) -> dict:
+    """Per child (as the store gives its id): the names of those with parental
+    responsibility on the child's People."""
+    out: dict = {}
+    for child_id, name in rows_from(source)(_PARENTS.format(ids=ids_sql(view)), params):
+        out.setdefault(child_id, []).append(name)
+    return out
+
+
+def consent_reason_for(child: tuple, facts: dict | None, today: date,
+                       parents: list[str]) -> str:
+    """Why one child of `load_facts` has no valid consent to a CIN service and whose is
+    needed, "" when it has (`domain.consent.service_reason`)."""
+    dob = _date(child[4])
+    age = age_years(dob, today) if dob and dob <= today else None
+    return service_reason((facts or {}).get("consents", []), child[2], age, parents)
 
 
 def _events(child, facts, today: date) -> ChildEvents:

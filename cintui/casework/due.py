@@ -8,9 +8,18 @@ pure ones in `cintui.domain.due` and the timescale engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import cache
 
-from cintui.casework.caseload import consent_for, deadlines_for, ids_sql, load_facts
+from cintui.casework.caseload import (
+    consent_for,
+    consent_reason_for,
+    deadlines_for,
+    ids_sql,
+    load_facts,
+    load_parents,
+)
 from cintui.casework.lookup import (  # noqa: F401 - resolve_scope, UnknownScope: here too
     LATEST_CHANGE,
     OPEN_WORRIES,
@@ -199,15 +208,18 @@ def load_adult_care(source, view: str, params: dict) -> dict:
 
 
 def child_items(child: tuple, facts: dict | None, actions, today: date,
-                policy: PolicyProfile, cal: WorkingCalendar, packages=()) -> list[DueItem]:
-    """Everything due for one child of `caseload.load_facts`."""
+                policy: PolicyProfile, cal: WorkingCalendar, packages=(),
+                parents: Callable[[], dict] | None = None) -> list[DueItem]:
+    """Everything due for one child of `caseload.load_facts`; `parents`, when given, reads
+    `caseload.load_parents` (once) for a missing consent to say whose is needed."""
     ref = child_ref(child)
     out = [from_deadline(ref, d) for d in deadlines_for(child, facts, today, policy)]
     out += action_items(ref, actions, today, cal, policy.due_soon_working_days)
     out += package_items(ref, packages, today, cal, policy.due_soon_working_days)
     valid, why = consent_for(child, facts, today)
     if not valid:
-        out.append(consent_item(ref, why))
+        names = parents().get(child[0], []) if parents is not None else []
+        out.append(consent_item(ref, (f"{why[0]}: {consent_reason_for(child, facts, today, names)}",)))
     return out
 
 
@@ -248,10 +260,11 @@ def load_items(source, today: date, *, view: str = "everyone", username: str | N
     packages = load_packages(source, view, params, policy)
     worried, changed = no_change_facts(rows_from(source), view, params)
     out: list[DueItem] = []
+    parents = cache(lambda: load_parents(source, view, params))  # WAR 4.2: whose consent
     turning: dict = {}  # a young person's turning-18 item: by their id as the store gives it
     for child, facts in children:
         items = child_items(child, facts, actions.get(child[0], ()), today, policy, cal,
-                            packages.get(child[0], ()))
+                            packages.get(child[0], ()), parents)
         turning.update((child[0], i) for i in items if i.key == "turns_18")
         out += items
         since = no_change_since(child, facts, worried, changed, today)

@@ -29,7 +29,7 @@ from cintui.domain import plan as plan_rules
 from cintui.domain import steps as step_rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years, is_unborn
-from cintui.domain.consent import ConsentStatus
+from cintui.domain.consent import OWN_NOT_GIVEN, ConsentStatus
 from cintui.domain.dates import day_words
 from cintui.domain.timescales import due_date
 from cintui.domain.workforce import needs_role
@@ -428,15 +428,21 @@ class CloseInput:
     summary: str | None = None
 
 
-def _own_consent_missing(consent, reference: str) -> str:
-    """WIR 2.1: a parent's consent given and the young person's own not recorded, in the
-    words the consent tab flags it, with how to record it; "" otherwise (the checklist
-    said "no decision on consent to the service is recorded" with the parent's there)."""
-    own = next((f for f in consent.flags if f.startswith("The young person (")), "")
-    if not own:
-        return ""
-    return (f"{own[0].lower()}{own[1:]}: record it (3 on the record, then a; `cintui child "
-            f"consent {reference} --decision given`)")
+def _consent_missing(session: Session, child: m.Child, today: date) -> str:
+    """Why consent to the service is missing, whose is needed (`domain.consent.service_reason`)
+    and where to record it; it said "no decision on consent to the service is recorded" with
+    an 11-year-old's own consent there and no parent's."""
+    why = record.service_reason(session, child, today)
+    person = "" if OWN_NOT_GIVEN in why else " --person NAME"  # WIR 2.1: their own
+    return (f"{why} (3 on the record, then a; cintui child consent {child.reference} "
+            f"--decision given{person})") if why else ""
+
+
+def _service_began(session: Session, child: m.Child, ending: m.Ending | None) -> bool:
+    """WAR 4.2, 4.4.2: CIN support started, or a CIN plan, in the episode closing."""
+    episode = (session.get(m.Episode, ending.episode_id) if ending is not None
+               else cases.current_episode(session, child.id))
+    return episode is None or bool(episode.support_started or episode.cin_plan_start)
 
 
 def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: CloseInput,
@@ -450,7 +456,8 @@ def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: Close
         visit_drafts=kinds.count("visit"), minutes_drafts=kinds.count("minutes"),
         draft_plan=plans.draft_version_id(session, child.id) is not None,
         consent_recorded=consent.status["service"] is not ConsentStatus.MISSING,
-        consent_missing=_own_consent_missing(consent, child.reference),
+        consent_missing=_consent_missing(session, child, today),
+        service_began=_service_began(session, child, e),
         family_told_on=e.family_told_on if e else None,
         summary=inp.summary if inp.summary is not None else (e.closure_summary if e else ""),
         reason=inp.reason if inp.reason is not None else (e.closure_reason if e else None),

@@ -70,6 +70,7 @@ from cintui.domain.consent import (
     consent_summary,
     own_words_on,
 )
+from cintui.domain.consent import service_reason as consent_reason
 from cintui.domain.dates import day_words
 from cintui.domain.endings import DecisionFact, closure_words, describe_interval
 from cintui.domain.meeting import RECOMMENDATION_LABELS
@@ -838,6 +839,21 @@ def consent_status(session: Session, child: Child | uuid.UUID, today: date) -> C
     return consent_summary(_consent_rows(session, child.id, today)[1], age, today)
 
 
+def service_reason(session: Session, child: Child | uuid.UUID, today: date,
+                   people: list[PersonRow] | None = None) -> str:
+    """Why consent to a CIN service is not valid and whose is needed, "" when it is: the one
+    sentence of `domain.consent.service_reason` (WAR 4.2, WIR 2.1-2.2) for this child."""
+    if not isinstance(child, Child):
+        child = _child(session, child)
+    people = list_people(session, child.id) if people is None else people
+    return consent_reason(_consent_rows(session, child.id, today)[1], child.first_name,
+                          _age(child, today), [p.name for p in people if p.parental_responsibility])
+
+
+def _age(child: Child, today: date) -> int | None:
+    return child_rules.age_years(child.dob, today) if child.dob and child.dob <= today else None
+
+
 def record_consent(session: Session, child_id: uuid.UUID, new: ConsentInput, today: date) -> ConsentRow:
     """WAR 4.2 / WIR 2.1: record one person's decision for one scope (BEX 4 overrides too)."""
     _child(session, child_id)
@@ -1117,6 +1133,9 @@ class ChildRecord:
     plan: PlanVersion | None = None  # the plan in force (plans.current_plan)
     agreements: list[safeguards.Agreement] = field(default_factory=list)  # TRA
     non_engagement: safeguards.NonEngagementRow | None = None  # WIR 2.10
+    consent_reason: str = ""  # why consent to the service is not valid (`service_reason`)
+    first_name: str = ""  # the child's, and their age today: whose own decision it is
+    age: int | None = None
 
     @property
     def header(self) -> ChildHeader:
@@ -1125,9 +1144,10 @@ class ChildRecord:
 
 def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildRecord:
     child = _child(session, child_id)
+    people = list_people(session, child_id)
     return ChildRecord(
         summary=child_summary(session, child_id, today),
-        people=list_people(session, child_id),
+        people=people,
         consents=list_consents(session, child_id, today),
         consent=consent_status(session, child, today),
         visits=visits.list_visits(session, child_id, cases.store_policy(session), today),
@@ -1137,6 +1157,8 @@ def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildReco
         plan=plans.current_plan(session, child_id),
         agreements=safeguards.agreements(session, child_id),
         non_engagement=safeguards.non_engagement(session, child_id),
+        consent_reason=service_reason(session, child, today, people),
+        first_name=child.first_name, age=_age(child, today),
     )
 
 

@@ -33,7 +33,7 @@ Decisions where the seeds are silent (tests pin each one):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 
@@ -49,6 +49,7 @@ CONSENT_METHODS = ("written", "verbal")
 # WIR 2.1-2.2: young people "particularly those aged 16 or 17" consent for themselves too.
 OWN_NOT_GIVEN = "has not given their own consent to a CIN service"  # the flag's words
 YOUNG_PERSON_AGE = 16
+NO_VALID_SERVICE = "No valid consent to a CIN service"  # the first flag, while it is so
 
 SCOPE_LABELS = {
     "service": "CIN service",
@@ -359,7 +360,7 @@ def _service_flags(
 ) -> list[str]:
     if valid:
         return []
-    flags = ["No valid consent to a CIN service"]
+    flags = [NO_VALID_SERVICE]
     service = [f for f in current if f.scope == "service"]
     parent = any(_is_given(f) and f.person_has_pr and not f.is_child for f in service)
     decided_self = any(f.is_child for f in service)
@@ -370,23 +371,78 @@ def _service_flags(
     return flags
 
 
+def service_reason(facts: Iterable[ConsentFact], child_name: str, child_age: int | None,
+                   parents: Sequence[str] = ()) -> str:
+    """Why consent to a CIN service is not valid, and whose is needed, in a worker's words
+    (WAR 4.2, WIR 2.1-2.2); "" when it is valid. The due list, the consent tab and the closure
+    checklist all say this one sentence. `parents`: the names of those on the child's People
+    with parental responsibility ("Sam Smith"), whose consent would make it valid.
+
+    "Jude (11) consented on 3 Dec 2026, but at 11 a parent's consent is needed: record Sam
+    Smith's or another parent's" (under 16 the child's own decision is shown, a parent's
+    decides: module docstring); "no one's consent is recorded: …"."""
+    service = list(current_consents(f for f in facts if f.scope == "service").values())
+    young = is_young_person(child_age)
+    if scope_status(service, young) is ConsentStatus.GIVEN:
+        return ""
+    name = child_name or own_words(child_age)
+    child = f"{name} ({child_age})" if child_age is not None else name
+    at = f"at {child_age} " if child_age is not None else ""
+    whose = _whose(parents)
+    parent = [f for f in service if _is_given(f) and f.person_has_pr and not f.is_child]
+    own = next((f for f in service if f.is_child), None)
+    if parent:  # WIR 2.1: a young person of 16-17 consents as well
+        p = parent[-1]
+        if own is not None and _is_against(own):
+            return (f"{child} {own.decision} their own consent on {day_label(own.decided_on)}:"
+                    f" {at}it is needed as well as {p.who}'s (WIR 2.1); the withheld-consent "
+                    "path follows (WIR 2.2)")
+        return f"{p.who} consented on {day_label(p.decided_on)}, but {child} {OWN_NOT_GIVEN} (WIR 2.1)"
+    against = [f for f in service if f.has_standing and _is_against(f)]
+    if against:
+        f = against[-1]
+        by = child if f.is_child else f.who
+        return (f"consent was {f.decision} by {by} on {day_label(f.decided_on)}: the "
+                f"withheld-consent path follows (WIR 2.2), or {whose}")
+    overridden = [f for f in service if f.override_without_consent]
+    if overridden:
+        return (f"a CIN service was recorded without consent on "
+                f"{day_label(overridden[-1].decided_on)}, which a service cannot be "
+                f"(WAR 4.2): {whose}")
+    if own is not None and _is_given(own):
+        return (f"{child} consented on {day_label(own.decided_on)}, but {at}a parent's consent"
+                f" is needed{' too' if young else ''} (WAR 4.2): {whose}")
+    no_pr = [f for f in service if _is_given(f) and not f.has_standing]
+    if no_pr:
+        return (f"{no_pr[-1].who} consented on {day_label(no_pr[-1].decided_on)}, but without "
+                f"parental responsibility that does not count (WAR 4.2): {whose}")
+    return f"no one's consent is recorded (WAR 4.2): {_whose(parents, said=False)}"
+
+
+def _whose(parents: Sequence[str], said: bool = True) -> str:
+    """Whose consent to record: the parents on the record by name, else who to add (saying
+    whose is needed, unless the sentence has: `said`)."""
+    names = [f"{n}'s" for n in dict.fromkeys(p.strip() for p in parents) if n]
+    if not names:
+        return ("no one on the child's People has parental responsibility yet: add them "
+                "first" if said else "a parent's or carer's with parental responsibility is "
+                "needed, and no one on the child's People has it yet: add them first")
+    if len(names) == 1:
+        return f"record {names[0]} or another parent's"
+    return f"record {', '.join(names[:-1])} or {names[-1]}"
+
+
 def missing_service_hint(summary: ConsentSummary, pr_people: int) -> str:
-    """Why consent to the service is still missing and what makes it valid (WAR 4.2), "" when
-    it is not missing: a child's own decision under 16 is shown but does not decide (module
-    docstring), so a worker who recorded it was left with "No valid consent" and no why."""
+    """The keys that record consent to the service while it is missing, "" when it is not
+    (or when a parent has and the young person's own is what is missing: a opens on it, WIR
+    2.1). Why it is missing and whose is needed is `service_reason`'s, shown above it."""
     service = [f for f in summary.current if f.scope == "service"]
     if summary.status.get("service") is not ConsentStatus.MISSING or any(
             _is_given(f) and f.person_has_pr and not f.is_child for f in service):
-        return ""  # given; or a parent has, and the young person's own is flagged (WIR 2.1)
-    own = any(f.is_child for f in service)
-    text = "Consent to a CIN service comes from a parent or carer with parental responsibility"
-    text += (" (WAR 4.2): record their decision with a" if pr_people else
-             " (WAR 4.2): no one on the child's People has it yet; add them there (2 for "
-             "People, then a), then record their decision here (3, then a)")
-    if own:
-        text += ". The child's own decision is recorded: under 16 it is shown, and a " \
-                "parent's consent decides"
-    return text + "."
+        return ""
+    if pr_people:
+        return "Press a to record a parent's decision."
+    return "Add them on People (2, then a), then record their decision here (3, then a)."
 
 
 def _fact_flags(fact: ConsentFact, today: date | None) -> list[str]:

@@ -241,9 +241,12 @@ class ClosureFacts:
     minutes_drafts: int = 0
     draft_plan: bool = False  # a plan version still in draft
     consent_recorded: bool = False  # a decision on consent to the service (WAR 4.2)
-    # Why it is not, where more is known than "none": a parent's given, and a young
-    # person's own not recorded (WIR 2.1), as `domain.consent` flags it.
+    # Why it is not, and whose is needed (`domain.consent.service_reason`).
     consent_missing: str = ""
+    # WAR 4.2, 4.4.2: CIN support began (started, or a CIN plan) in the episode closing. A
+    # case closed at the referral or after the assessment (RC8, RC9) had no service to
+    # consent to, and its closure needs no consent decision.
+    service_began: bool = True
     family_told_on: date | None = None
     summary: str = ""
     reason: str | None = None  # RC1-RC9
@@ -311,8 +314,9 @@ def closure_checklist(f: ClosureFacts, today: date,
         _item("plan_final", "The plan is final: no plan version left in draft",
               "TRA; DOMAIN §9", not f.draft_plan,
               "a plan version is still a draft: agree or delete it"),
-        _item("consent", "Consent to the CIN service recorded", "WAR 4.2; WIR 2.1",
-              f.consent_recorded,
+        _item("consent", "Consent to the CIN service recorded" if f.service_began else
+              "No CIN service began: no consent to one needed", "WAR 4.2; WIR 2.1",
+              f.consent_recorded or not f.service_began,
               f.consent_missing or "no decision on consent to the service is recorded"),
         _item("family_told", "The family has been told of the closure decision", "BEX 3",
               f.family_told_on is not None, "record the date the family was told"),

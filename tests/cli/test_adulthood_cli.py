@@ -317,11 +317,33 @@ def test_a_young_persons_own_consent_missing_at_the_closure_is_named_wir_2_1(
     refused = cli("close", "complete", "Amira", "--db", db, "--today", "2026-12-07")
     assert refused.code == 2
     assert "no decision on consent to the service is recorded" not in refused.err
-    assert ("the young person (17) has not given their own consent to a CIN service (WIR "
-            "2.1): record it") in refused.err
+    assert ("Layla Haddad (Mother) consented on 1 Dec 2026, but Amira (17) has not given "
+            "their own consent to a CIN service (WIR 2.1) (3 on the record, then a; cintui "
+            "child consent CIN000001 --decision given)"
+            ) in refused.err
     assert cli("child", "consent", "Amira", "--decision", "given", "--method", "verbal",
                "--on", "2026-12-07", "--db", db, "--today", "2026-12-07").code == 0
     assert cli("close", "complete", "Amira", "--db", db, "--today", "2026-12-07").code == 0
+
+
+def to_support(child: str, manager: str, referred: str, started: str) -> list[tuple]:
+    """The commands from a referral to CIN support started (WAR 4.4.2), the assessment
+    authorised by `manager`: a service begun, whose closure needs consent (WAR 4.2)."""
+    day = ("--today", started)
+    return [("referral", "record", child, "--decision", "assessment", "--decided-on",
+             referred, "--by", manager, *day),
+            ("assessment", "start", child, "--on", referred, *day),
+            ("assessment", "record", child, "--developmental-needs", "Behind in reading.",
+             "--parenting-capacity", "Warm, tired.", "--family-environment", "Arrears.",
+             "--childs-voice", "Wants help at school.", "--risks-strengths", "Close to mum.",
+             "--analysis", "Without help reading slips.", "--how-needs-met", "Tutoring.",
+             *day),
+            ("assessment", "factors", child, "--factor", "neglect", *day),
+            ("assessment", "outcome", child, "cin-plan", *day),
+            ("assessment", "complete", child, "--on", started, *day),
+            ("assessment", "authorise", child, "--on", started, "--by", manager, *day),
+            ("support", "home-visit", child, "--on", started, *day),
+            ("support", "start", child, "--on", started, *day)]
 
 
 def amira_closing(cli, new_location):
@@ -341,6 +363,7 @@ def amira_closing(cli, new_location):
                   "Mother", "--pr", "--lives-with"),
                  ("child", "consent", "Amira", "--decision", "given", "--person",
                   "Layla Haddad", "--on", "2026-12-01", "--today", "2026-12-01"),
+                 *to_support("Amira", "sam.okafor", "2026-12-01", "2026-12-07"),
                  ("close", "recommend", "Amira", "--reason", "RC7", "--unmet-need", "no",
                   "--summary", "Support no longer needed.", "--today", "2026-12-07"),
                  ("close", "decide", "Amira", "--approve", "--by", "sam.okafor",
@@ -358,7 +381,7 @@ def test_a_young_persons_own_consent_is_recorded_as_the_young_persons_wir_2_1(
     CIN000001: the child, ...". The words agree now, in the line and in --json."""
     db = amira_closing(cli, new_location)
     due = cli("due", "--db", db, "--today", "2026-12-07", "--json")
-    assert due.code == 0 and "The young person (17) has not given their own" in due.out
+    assert due.code == 0 and "but Amira (17) has not given their own" in due.out
     done = cli("child", "consent", "Amira", "--decision", "given", "--method", "verbal",
                "--on", "2026-12-07", "--db", db, "--today", "2026-12-07")
     assert done.code == 0, done.err
@@ -367,3 +390,69 @@ def test_a_young_persons_own_consent_is_recorded_as_the_young_persons_wir_2_1(
     again = cli("child", "consent", "Amira", "--decision", "given", "--scope", "meeting",
                 "--on", "2026-12-07", "--db", db, "--today", "2026-12-07", "--json")
     assert again.code == 0 and json.loads(again.out)["who"] == "the young person"
+
+
+def jude_closing(cli, new_location, support: bool):
+    """From `db init`, as a worker walked it: Bexley, a team, a manager and a worker; Jude,
+    11, his mother Sam Smith on his People; his own consent to the service on 3 Dec (and
+    with `support`, CIN support started after an authorised assessment); the closure
+    recommended, approved and the family told."""
+    db = new_location("jude.db")
+    for args in (("db", "init", "--no-encrypt"),
+                 ("authority", "set", "--name", "London Borough of Bexley", "--la", "303"),
+                 ("worker", "add", "mara.tm", "--name", "Mara Quill", "--role", "TM"),
+                 ("team", "add", "Bexley CIN North", "--service", "Safeguarding and Support",
+                  "--manager", "mara.tm"),
+                 ("worker", "add", "ola.sw", "--name", "Ola Penrose", "--role", "SW",
+                  "--team", "North"),
+                 ("child", "add", "--first-name", "Jude", "--last-name", "Smith", "--dob",
+                  "2015-05-10", "--primary-need", "N1", "--referral-date", "2026-11-02",
+                  "--team", "North", "--worker", "ola.sw", "--today", "2026-11-02"),
+                 ("person", "add", "Jude", "--name", "Sam Smith", "--relationship", "Mother",
+                  "--pr"),
+                 *(to_support("Jude", "mara.tm", "2026-11-03", "2026-11-27") if support
+                   else ()),
+                 ("child", "consent", "Jude", "--decision", "given", "--on", "2026-12-03",
+                  "--today", "2026-12-07"),
+                 ("close", "recommend", "Jude", "--reason", "RC7", "--unmet-need", "no",
+                  "--summary", "Support finished.", "--today", "2026-12-07"),
+                 ("close", "decide", "Jude", "--approve", "--by", "mara.tm", "--rationale",
+                  "Outcomes met", "--today", "2026-12-07"),
+                 ("close", "told", "Jude", "--today", "2026-12-07")):
+        result = cli(*args, "--db", db)
+        assert result.code == 0, (args, result.err)
+    return db
+
+
+def test_a_childs_own_consent_at_11_refuses_the_closure_saying_why_and_whose_war_4_2(
+        cli, new_location):
+    """WAR 4.2, WIR 2.1. Jude, 11, consented himself; CIN support had started. The closure
+    said "no decision on consent to the service is recorded" although one was, and the due
+    list "No valid consent to a CIN service". Both now say why and whose is needed, in one
+    line; recording his mother's closes the case."""
+    db = jude_closing(cli, new_location, support=True)
+    why = ("Jude (11) consented on 3 Dec 2026, but at 11 a parent's consent is needed (WAR "
+           "4.2): record Sam Smith's or another parent's")
+    refused = cli("close", "complete", "Jude", "--db", db, "--today", "2026-12-07")
+    assert refused.code == 2 and refused.out == ""
+    assert refused.err == (f"cintui: cannot close yet: {why} (3 on the record, then a; cintui "
+                           "child consent CIN000001 --decision given --person NAME) (WAR 4.2; "
+                           "WIR 2.1)\n")
+    due = cli("due", "--db", db, "--today", "2026-12-07", "--json")
+    (item,) = [i for i in json.loads(due.out)["items"] if i["key"] == "consent"]
+    assert item["detail"] == f"No valid consent to a CIN service: {why}"
+    assert cli("child", "consent", "Jude", "--decision", "given", "--person", "Sam Smith",
+               "--db", db, "--today", "2026-12-07").code == 0
+    assert cli("close", "complete", "Jude", "--db", db, "--today", "2026-12-07").code == 0
+
+
+def test_a_case_closed_before_any_service_began_needs_no_consent_to_one_war_4_2(
+        cli, new_location):
+    """WAR 4.2, 4.4.2: consent is to receive a CIN service. Jude's case, still at the
+    referral (no assessment authorised, no support, no plan), was refused closure for "no
+    decision on consent to the service"; it closes, and `close status` says why."""
+    db = jude_closing(cli, new_location, support=False)
+    status = cli("close", "status", "Jude", "--db", db, "--today", "2026-12-07")
+    assert "✓ No CIN service began: no consent to one needed [WAR 4.2; WIR 2.1]" in status.out
+    done = cli("close", "complete", "Jude", "--db", db, "--today", "2026-12-07")
+    assert done.code == 0, done.err

@@ -29,6 +29,7 @@ from cintui.domain.consent import (
     is_complete,
     missing_service_hint,
     scope_to_record,
+    service_reason,
 )
 from cintui.domain.records import replace
 from cintui.store import models
@@ -138,19 +139,71 @@ def test_consent_without_parental_responsibility_is_not_enough():
     assert summary.status["service"] is ConsentStatus.MISSING
 
 
-def test_what_makes_service_consent_valid_is_said_where_it_is_missing():
-    """WAR 4.2: a 7-year-old's own "given" was recorded and the tab still said "No valid
-    consent" with no why. The hint says who consents, and whether they are on the record
-    yet; it is silent once consent is given, and when a parent has and the young person's
-    own consent is what is missing (WIR 2.1 flags that)."""
+def test_the_keys_to_record_service_consent_are_said_where_it_is_missing():
+    """WAR 4.2: while consent to the service is missing the tab says how to record it, and
+    whether anyone on the child's People can give it yet; it is silent once consent is
+    given, and when a parent has and the young person's own consent is what is missing
+    (WIR 2.1: `service_reason` says that, and a opens on their own decision)."""
     own = consent_summary([child()], child_age=7)
     nobody = missing_service_hint(own, pr_people=0)
-    assert "parental responsibility (WAR 4.2): no one on the child's People has it" in nobody
-    assert "under 16 it is shown, and a parent's consent decides" in nobody
+    assert nobody == ("Add them on People (2, then a), then record their decision here (3, "
+                      "then a).")
     listed = missing_service_hint(consent_summary([gran()], child_age=7), pr_people=1)
-    assert "record their decision with a." in listed and "child's own" not in listed
+    assert listed == "Press a to record a parent's decision."
     assert missing_service_hint(consent_summary([mum()], child_age=7), pr_people=1) == ""
     assert missing_service_hint(consent_summary([mum()], child_age=16), pr_people=1) == ""
+
+
+DEC3 = date(2026, 12, 3)
+
+
+def test_a_childs_own_consent_under_16_says_a_parents_is_needed_and_whose():
+    """WAR 4.2 "Parents must consent to receive a children in need service"; WIR 2.1 asks
+    young people "particularly those aged 16 or 17" as well. Jude, 11, consented himself
+    on 3 Dec; the closure said "no decision on consent to the service is recorded" and the
+    due list "No valid consent to a CIN service", neither saying why nor whose."""
+    assert service_reason([child(on=DEC3)], "Jude", 11, ["Sam Smith"]) == (
+        "Jude (11) consented on 3 Dec 2026, but at 11 a parent's consent is needed "
+        "(WAR 4.2): record Sam Smith's or another parent's")
+    # two parents on the record: both named; none: add one first
+    assert service_reason([child(on=DEC3)], "Jude", 11, ["Sam Smith", "Lee Smith"]).endswith(
+        "record Sam Smith's or Lee Smith's")
+    assert service_reason([child(on=DEC3)], "Jude", 11, []) == (
+        "Jude (11) consented on 3 Dec 2026, but at 11 a parent's consent is needed (WAR 4.2): "
+        "no one on the child's People has parental responsibility yet: add them first")
+    assert service_reason([], "Jude", 11, []) == (
+        "no one's consent is recorded (WAR 4.2): a parent's or carer's with parental "
+        "responsibility is needed, and no one on the child's People has it yet: add them first")
+    assert service_reason([child(on=DEC3), mum()], "Jude", 11, ["Jo Smith"]) == ""
+
+
+def test_the_reason_names_what_was_recorded_and_whose_consent_counts():
+    """WAR 4.2, WIR 2.1-2.2, one case each: nothing recorded; a grandmother without PR;
+    a young person of 16 whose own consent is missing, or whose parent's is; a parent's
+    refusal (the withheld-consent path follows); a service recorded without consent."""
+    assert service_reason([], "Mia", 9, ["Jo Smith"]) == (
+        "no one's consent is recorded (WAR 4.2): record Jo Smith's or another parent's")
+    assert service_reason([gran()], "Mia", 9, ["Jo Smith"]) == (
+        "Ann Jones consented on 3 Mar 2026, but without parental responsibility that does "
+        "not count (WAR 4.2): record Jo Smith's or another parent's")
+    assert service_reason([mum()], "Amira", 16, ["Jo Smith"]) == (
+        "Jo Smith (Mother) consented on 3 Mar 2026, but Amira (16) has not given their own "
+        "consent to a CIN service (WIR 2.1)")
+    assert service_reason([child()], "Amira", 16, ["Jo Smith"]) == (
+        "Amira (16) consented on 3 Mar 2026, but at 16 a parent's consent is needed too "
+        "(WAR 4.2): record Jo Smith's or another parent's")
+    assert service_reason([mum(), child(decision="refused", on=DEC3)], "Amira", 17, []) == (
+        "Amira (17) refused their own consent on 3 Dec 2026: at 17 it is needed as well as "
+        "Jo Smith (Mother)'s (WIR 2.1); the withheld-consent path follows (WIR 2.2)")
+    assert service_reason([mum(decision="refused")], "Mia", 9, ["Jo Smith"]) == (
+        "consent was refused by Jo Smith (Mother) on 3 Mar 2026: the withheld-consent path "
+        "follows (WIR 2.2), or record Jo Smith's or another parent's")
+    assert service_reason([mum(override_without_consent=True, override_rationale="risk")],
+                          "Mia", 9, ["Jo Smith"]) == (
+        "a CIN service was recorded without consent on 3 Mar 2026, which a service cannot "
+        "be (WAR 4.2): record Jo Smith's or another parent's")
+    # age unknown (unborn): no age is claimed
+    assert service_reason([], "", None, []).startswith("no one's consent is recorded")
 
 
 def test_withdrawn_service_consent_is_no_longer_valid():

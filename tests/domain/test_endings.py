@@ -113,6 +113,27 @@ def test_a_meeting_still_booked_is_cancelled_before_the_case_closes_wir_2_9():
         "invited")
 
 
+def test_a_closure_before_any_cin_service_began_needs_no_consent_to_one_war_4_2():
+    """WAR 4.2 "Parents must consent to receive a children in need service"; WAR 4.4.2:
+    support is initiated after the assessment "if ... the family consent". The closure's
+    own list (TRA, BEX 3: records, summary, sign-off, letters) names no consent. A case
+    closed at the referral or after the assessment (RC8, RC9), no support started and no
+    plan, was refused for "no decision on consent to the service"; it closes now. Once a
+    service began, the decision is still needed, and the item says why it is missing."""
+    before = ClosureFacts(**{**COMPLETE.__dict__, "consent_recorded": False,
+                             "service_began": False})
+    items = rules.closure_checklist(before, TODAY)
+    assert rules.blockers(items) == []
+    (consent,) = [i for i in items if i.key == "consent"]
+    assert consent.text == "No CIN service began: no consent to one needed"
+    why = "Jude (11) consented on 3 Dec 2026, but at 11 a parent's consent is needed"
+    begun = ClosureFacts(**{**COMPLETE.__dict__, "consent_recorded": False,
+                            "consent_missing": why})
+    (item,) = rules.blockers(rules.closure_checklist(begun, TODAY))
+    assert (item.key, item.text, item.problem) == (
+        "consent", "Consent to the CIN service recorded", why)
+
+
 def test_an_incomplete_record_lists_each_missing_item_with_its_rule():  # TRA, §9
     facts = ClosureFacts(approved=False, visit_drafts=1, minutes_drafts=2, draft_plan=True,
                          closure_date=TODAY)

@@ -882,8 +882,54 @@ async def test_the_closure_names_a_young_persons_own_consent_missing_wir_2_1(
         await settle(pilot)
         shown = " ".join(text_of(app.screen, "#closure-checklist").split())
     assert "no decision on consent to the service is recorded" not in shown, shown
-    assert ("the young person (17) has not given their own consent to a CIN service "
-            "(WIR 2.1): record it (3 on the record, then a;") in shown, shown
+    assert ("Layla Haddad (Mother) consented on 1 Dec 2026, but Amira (17) has not given "
+            "their own consent to a CIN service (WIR 2.1) (3 on the record, then a;") in shown, shown
+
+
+async def test_the_closure_and_the_consent_tab_say_why_consent_is_missing_and_whose_war_4_2(
+        cli, new_location):
+    """WAR 4.2, WIR 2.1. Jude, 11, consented himself; CIN support had started. C said "no
+    decision on consent to the service is recorded" although one was, and the consent tab
+    "No valid consent to a CIN service" with no why. Both now say the same reason and whose
+    consent is needed; then 3, a (the form opens on his mother), Ctrl+S, C, x, Ctrl+S
+    closes the case."""
+    from tests.cli.test_adulthood_cli import jude_closing
+
+    db = jude_closing(cli, new_location, support=True)
+    why = ("Jude (11) consented on 3 Dec 2026, but at 11 a parent's consent is needed (WAR "
+           "4.2): record Sam Smith's or another parent's")
+    app = ChildHost(db, "CIN000001")
+    app.today = date(2026, 12, 7)  # the day jude_closing's commands ran
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await settle(pilot)
+        shown = " ".join(text_of(app.screen, "#closure-checklist").split())
+        assert f"Consent to the CIN service recorded: {why} (3 on the record" in shown, shown
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await pilot.press("3")
+        await settle(pilot)
+        tab = " ".join(text_of(app.screen, "#consent-status").split())
+        assert f"⚠ No valid consent to a CIN service: {why}" in tab, tab
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await settle(pilot)
+        assert "CIN service GIVEN" in text_of(app.screen, "#consent-status")
+        await pilot.press("C")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await settle(pilot)
+        await pilot.press("x")
+        await until(pilot, lambda: type(app.screen).__name__ == "CloseFormScreen")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await settle(pilot)
+        assert "the case is closed" in text_of(app.screen, "#closure-state")
 
 
 async def test_the_consent_form_opens_on_the_young_persons_own_decision_wir_2_1(
