@@ -264,6 +264,10 @@ class IndexesAfterLoad:
 # The store files this process has open (device, inode): whether each is encrypted, and by
 # how many open stores and readers. See `is_encrypted_file`.
 _OPEN_FILES: dict[tuple[int, int], tuple[bool, int]] = {}
+# The first bytes of each store file read in this process (`file_head`): SQLite's header,
+# or SQLCipher's salt, given from here while the file is held open.
+_HEADS: dict[tuple[int, int], bytes] = {}
+HEAD_BYTES = 16  # SQLite's header; SQLCipher's salt is as long
 
 
 def _file_key(path: Path) -> tuple[int, int]:
@@ -280,6 +284,7 @@ def held_open(path: Path, encrypted: bool, step: int) -> None:
             _OPEN_FILES[key] = (known, count + step)
         else:
             _OPEN_FILES.pop(key, None)
+            _HEADS.pop(key, None)  # read anew next time: the file may be replaced
 
 
 def is_encrypted_file(path: Path) -> bool:
@@ -294,8 +299,24 @@ def is_encrypted_file(path: Path) -> bool:
     with contextlib.suppress(OSError):
         if (known := _OPEN_FILES.get(_file_key(path))) is not None:
             return known[0]
+    return file_head(path)[:len(SQLITE_HEADER)] != SQLITE_HEADER
+
+
+def file_head(path: Path) -> bytes:
+    """The file's first `HEAD_BYTES` (an encrypted store's salt: `unlocked`), read once
+    while this process holds the store open, for the reason `is_encrypted_file` gives: an
+    unlock session's key is checked against the salt as each command opens the store, and a
+    command may open it after its light reader has."""
+    key = None
+    with contextlib.suppress(OSError):
+        key = _file_key(path)
+        if key in _OPEN_FILES and key in _HEADS:
+            return _HEADS[key]
     with open(path, "rb") as fh:
-        return fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER
+        head = fh.read(HEAD_BYTES)
+    if key is not None:
+        _HEADS[key] = head
+    return head
 
 
 def _side_files(path: Path) -> list[Path]:

@@ -85,8 +85,11 @@ def _file_for(store: Path) -> Path:
 
 
 def _salt(store: Path) -> bytes:
-    with open(store, "rb") as fh:
-        return fh.read(SALT_BYTES)
+    """The file's salt, never read through a new descriptor while this process holds the
+    store open (`engine.file_head`: closing one drops SQLite's locks)."""
+    from cintui.store.engine import file_head
+
+    return file_head(store)[:SALT_BYTES]
 
 
 def raw_key(store: Path, passphrase: str) -> str:
