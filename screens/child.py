@@ -210,11 +210,12 @@ class ChildScreen(KeysAsRead, Screen):
     ]
 
     def __init__(self, child_id: uuid.UUID, tab: str | None = None, then: str | None = None,
-                 **kwargs) -> None:
+                 about: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.child_id = child_id
         self.first_tab = tab if tab in TABS else None  # opened at this tab ("My week")
         self.then = then  # an action run once the record is shown (a palette command)
+        self.about = about  # what `then`'s decision is about (the manager's list), once
         self.record: record.ChildRecord | None = None
         self._built = {"summary"}  # tabs whose widgets exist (the rest: on first showing)
         self._chron_shown: tuple = ()  # the record, table, kind and words last listed
@@ -996,11 +997,14 @@ class ChildScreen(KeysAsRead, Screen):
 
         with self.app.store.read() as session:
             me = endings.me(session, self.app.actor)
-        # WIR 2.3 prompted on the Summary: the decision it asks for is the one offered
-        kind = "cp_conference" if self._summary and self._summary.no_change else \
-            "case_direction"
-        self.app.push_screen(DecisionFormScreen(self.child_id, me.name, me.role_label, kind),
-                             self._reload_if_saved)
+        # WIR 2.3 prompted on the Summary: the decision it asks for is the one offered; one
+        # opened from the manager's list on casework kept after a closure says what it is
+        # about, and is the case's direction (it stays closed, or is re-referred: BEX 4).
+        about, self.about = self.about, ""
+        kind = "cp_conference" if self._summary and self._summary.no_change and not about \
+            else "case_direction"
+        self.app.push_screen(DecisionFormScreen(self.child_id, me.name, me.role_label, kind,
+                                                about=about), self._reload_if_saved)
 
     def action_restrict(self) -> None:
         from cintui.casework import admin
