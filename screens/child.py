@@ -42,6 +42,7 @@ from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
 from cintui.domain.plan import (
     NO_NEEDS_NEXT,
+    NOT_STARTED_LEAD,
     PLAN_CLOSED_NONE,
     PLAN_NOT_STARTED,
     summary_line,
@@ -299,7 +300,7 @@ class ChildScreen(KeysAsRead, Screen):
         # frame shows them; the rest of the record loads in a worker thread meanwhile.
         app = self.app
         with app.store.read() as session:
-            summary = record.child_summary(session, self.child_id, app.today)
+            summary = record.child_summary(session, self.child_id, app.today, app.actor)
         self._show_summary(summary)
         if self.first_tab:
             self.action_show_tab(self.first_tab)
@@ -312,7 +313,7 @@ class ChildScreen(KeysAsRead, Screen):
         app = self.app
         self._commits = getattr(app, "store_commits", 0)
         with app.store.read() as session:
-            rec = record.load_record(session, self.child_id, app.today)
+            rec = record.load_record(session, self.child_id, app.today, app.actor)
         app.call_from_thread(self._show, rec)
 
     def _show(self, rec: record.ChildRecord) -> None:
@@ -434,8 +435,10 @@ class ChildScreen(KeysAsRead, Screen):
             # A plan started (status CIN plan) and not written says so, as the Summary does
             view.update(first_upper(headline) if headline.startswith("the CIN plan started")
                         # after a re-referral it names the last episode's plan too
+                        # to a worker, who authorises it (TRA), as the Summary says
                         else f"{headline}." if headline.startswith(
-                            (f"{PLAN_NOT_STARTED}; ", PLAN_CLOSED_NONE))
+                            (f"{PLAN_NOT_STARTED}; ", PLAN_CLOSED_NONE, NOT_STARTED_LEAD))
+                            and headline != PLAN_NOT_STARTED
                         else f"{PLAN_NOT_STARTED} on the record.")
             return
         text = Text()
