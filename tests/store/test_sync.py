@@ -1193,3 +1193,43 @@ def test_tra_bex_3_a_meeting_booked_before_the_closure_and_held_offline_after_it
                  "--today", TODAY.isoformat())
     assert [(w["record"], w["on"]) for w in json.loads(listed.out)["waiting"]
             if w["waiting_for"] == "after_closure"] == [("meeting_held", "2026-12-01")]
+
+
+def test_tra_bex_3_a_meeting_booked_and_held_offline_in_one_push_is_said_as_both(
+        team, laptops, cli):
+    """Amira books Nell's first CIN meeting for 1 Dec and records it held, both offline; the
+    case was closed on the team server as of 27 Nov meanwhile (TRA, BEX 3). The one push
+    that brings the record made and changed says both, the booking and the meeting held
+    (only "held" was said: a record created and changed in one push said its last state)."""
+    from cintui.casework import cases
+    from cintui.store.models import Episode
+
+    path = laptops(team.worker)
+    for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
+                  "Mother", "--pr", "--lives-with"),
+                 ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
+                  "--person", "Rose Quill", "--on", "2026-11-20"),
+                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
+        done = cli(*args, "--db", path, "--today", "2026-11-24")
+        assert done.code == 0, (args, done.err)
+    held = cli("meeting", "hold", team.child, "--recommendation", "continue",
+               "--still-in-need", "yes", "--present", "Rose Quill", "--next-review",
+               "2027-02-01", "--childs-views", "Happy at home", "--parents-views", "Coping",
+               "--db", path, "--today", TODAY.isoformat())
+    assert held.code == 0, held.err
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+    pushed = sync_now(path, team, team.worker)
+    assert pushed.after_closure == [  # the same day's: in the list's order of kinds
+        f"Meeting held on 1 Dec 2026 for {team.child} arrived after the case closed on 27 Nov "
+        "2026: kept; re-refer if the case is open again",
+        f"Meeting booked for 1 Dec 2026 for {team.child} arrived after the case closed on 27 "
+        "Nov 2026: kept; re-refer if the case is open again"]
