@@ -43,6 +43,7 @@ from cintui.domain.dates import day_short, day_words
 from cintui.domain.people import father_hint
 from cintui.domain.plan import (
     NO_NEEDS_NEXT,
+    NOT_STARTED_LEAD,
     PLAN_CLOSED_NONE,
     PLAN_NOT_STARTED,
     summary_line,
@@ -211,11 +212,12 @@ class ChildScreen(KeysAsRead, Screen):
     ]
 
     def __init__(self, child_id: uuid.UUID, tab: str | None = None, then: str | None = None,
-                 **kwargs) -> None:
+                 about: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.child_id = child_id
         self.first_tab = tab if tab in TABS else None  # opened at this tab ("My week")
         self.then = then  # an action run once the record is shown (a palette command)
+        self.about = about  # what `then`'s decision is about (the manager's list), once
         self.record: record.ChildRecord | None = None
         self._built = {"summary"}  # tabs whose widgets exist (the rest: on first showing)
         self._chron_shown: tuple = ()  # the record, table, kind and words last listed
@@ -299,7 +301,7 @@ class ChildScreen(KeysAsRead, Screen):
         # frame shows them; the rest of the record loads in a worker thread meanwhile.
         app = self.app
         with app.store.read() as session:
-            summary = record.child_summary(session, self.child_id, app.today)
+            summary = record.child_summary(session, self.child_id, app.today, app.actor)
         self._show_summary(summary)
         if self.first_tab:
             self.action_show_tab(self.first_tab)
@@ -312,7 +314,7 @@ class ChildScreen(KeysAsRead, Screen):
         app = self.app
         self._commits = getattr(app, "store_commits", 0)
         with app.store.read() as session:
-            rec = record.load_record(session, self.child_id, app.today)
+            rec = record.load_record(session, self.child_id, app.today, app.actor)
         app.call_from_thread(self._show, rec)
 
     def _show(self, rec: record.ChildRecord) -> None:
@@ -434,8 +436,10 @@ class ChildScreen(KeysAsRead, Screen):
             # A plan started (status CIN plan) and not written says so, as the Summary does
             view.update(first_upper(headline) if headline.startswith("the CIN plan started")
                         # after a re-referral it names the last episode's plan too
+                        # to a worker, who authorises it (TRA), as the Summary says
                         else f"{headline}." if headline.startswith(
-                            (f"{PLAN_NOT_STARTED}; ", PLAN_CLOSED_NONE))
+                            (f"{PLAN_NOT_STARTED}; ", PLAN_CLOSED_NONE, NOT_STARTED_LEAD))
+                            and headline != PLAN_NOT_STARTED
                         else f"{PLAN_NOT_STARTED} on the record.")
             return
         text = Text()
@@ -1005,11 +1009,14 @@ class ChildScreen(KeysAsRead, Screen):
 
         with self.app.store.read() as session:
             me = endings.me(session, self.app.actor)
-        # WIR 2.3 prompted on the Summary: the decision it asks for is the one offered
-        kind = "cp_conference" if self._summary and self._summary.no_change else \
-            "case_direction"
-        self.app.push_screen(DecisionFormScreen(self.child_id, me.name, me.role_label, kind),
-                             self._reload_if_saved)
+        # WIR 2.3 prompted on the Summary: the decision it asks for is the one offered; one
+        # opened from the manager's list on casework kept after a closure says what it is
+        # about, and is the case's direction (it stays closed, or is re-referred: BEX 4).
+        about, self.about = self.about, ""
+        kind = "cp_conference" if self._summary and self._summary.no_change and not about \
+            else "case_direction"
+        self.app.push_screen(DecisionFormScreen(self.child_id, me.name, me.role_label, kind,
+                                                about=about), self._reload_if_saved)
 
     def action_restrict(self) -> None:
         from cintui.casework import admin

@@ -77,12 +77,15 @@ class DecisionFormScreen(_DatedForm):
     ALIASES = {"made_on": "on", "made_by": "by"}
 
     def __init__(self, child_id: uuid.UUID, by: str, role: str,
-                 kind: str = "case_direction") -> None:
+                 kind: str = "case_direction", about: str = "") -> None:
         super().__init__()
         self.child_id, self.by, self.role, self.kind = child_id, by, role, kind
+        self.about = about  # what it decides, at the top (the manager's list: TRA, BEX 3)
         self.TITLE_TEXT = "Record a decision, with its rationale (BEX 4)"
 
     def fields(self) -> Iterable[Widget]:
+        if self.about:
+            yield Static(self.about, id="decision-about", classes="form-about")
         yield self.row("kind", "Kind", self.choice(
             [(DECISION_KIND_LABELS[k], k) for k in DECISION_KINDS], self.kind))
         yield self.row("decision", "Decision", self.text("", "What was decided"))

@@ -116,6 +116,7 @@ class FormScreen(TabMovesAtOnce, ModalScreen):
     FormScreen #form { width: 96; max-width: 100%; max-height: 95%; height: auto; border: thick $primary;
                        background: $surface; padding: 0 1; }
     FormScreen #form-title { text-style: bold; margin: 0 0 1 0; }
+    FormScreen .form-about { height: auto; margin: 0 0 1 0; }
     FormScreen .field { height: auto; }
     FormScreen .field Label { width: 24; padding: 0 1 0 0; }
     FormScreen .field Horizontal { height: auto; }

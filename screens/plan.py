@@ -30,10 +30,11 @@ from cintui.domain.plan import (
     ENDED_BY,
     RAG_NAMES,
     PlanVersion,
+    from_last_refused,
     red_prompt,
 )
 from cintui.domain.plan_checks import PlanProblem
-from cintui.domain.text import counted
+from cintui.domain.text import counted, first_upper
 from cintui.screens.widgets.exported import tell_written
 from cintui.screens.widgets.hanging import Hanging, HangingLines
 from cintui.screens.widgets.plain_table import PlainTable
@@ -708,11 +709,10 @@ class PlanScreen(KeysAsRead, Screen):
     def action_from_last(self) -> None:
         """This episode's first plan, started from the last episode's (TRA: the family need
         not tell their story again); its needs and ratings are reviewed with them."""
-        if self._last_plan is None:
-            own = any(not i.earlier for i in self.versions)
-            self.notify("L starts a re-referred child's new plan from the last episode's: "
-                        + ("this episode has its own plan" if own else
-                           "there is no earlier episode's plan"))
+        refused = from_last_refused(self._last_plan is not None,
+                                    any(not i.earlier for i in self.versions))
+        if refused is not None:  # the words `plan draft --from-last` says
+            self.notify(first_upper(refused))
             return
         self.action_new_version(from_last=True)
 

@@ -1203,7 +1203,7 @@ class WaitingScreen(_ListOverTeam):
         app = self.app
         app.pop_screen()
         app.push_screen(app.make_screen("child", child_id=uuid.UUID(w.child_id),
-                                        then=OPENS[w.kind]))
+                                        then=OPENS[w.kind], about=w.about))
 
 
 STEP_WORDS = {"down": "down to early help", "up": "up from early help"}

@@ -153,10 +153,8 @@ def from_last_refusal(session: Session, child_id: uuid.UUID) -> str | None:
     new episode has one of its own (TRA)."""
     if last_earlier_plan(session, child_id) is not None:
         return None
-    own = any(not v.earlier for v in versions(session, child_id))
-    return ("starting from the last plan is for a re-referred child's new plan: "
-            + ("this episode has its own plan" if own else "there is no earlier episode's "
-               "plan"))
+    return plan_rules.from_last_refused(
+        False, any(not v.earlier for v in versions(session, child_id)))
 
 
 def next_version_basis(session: Session, child_id: uuid.UUID) -> uuid.UUID | None:

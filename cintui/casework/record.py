@@ -83,7 +83,7 @@ from cintui.domain.people import (
     pr_warning,
     professional_hint,
 )
-from cintui.domain.plan import RAG_NAMES, PlanVersion
+from cintui.domain.plan import PLAN_NOT_STARTED, RAG_NAMES, PlanVersion, not_started_headline
 from cintui.domain.text import counted, in_sentence
 from cintui.domain.timescales import Deadline
 from cintui.domain.visit import KIND_LABELS
@@ -187,8 +187,11 @@ class ChildDetails:
     no_change: str = ""  # WIR 2.3: the plan has brought no positive change (a prompt)
 
 
-def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDetails:
-    """Details and deadlines (`cases.child_deadlines`, under the store's policy)."""
+def child_summary(session: Session, child_id: uuid.UUID, today: date,
+                  actor: str | None = None) -> ChildDetails:
+    """Details and deadlines (`cases.child_deadlines`, under the store's policy). With the
+    `actor` reading it, a plan not started says who authorises it to someone who may not
+    (TRA: `steps.authorisers_for`)."""
     child = _child(session, child_id)
     header = child_header(session, child_id, today)
     episode = _current_episode(session, child_id)
@@ -218,9 +221,13 @@ def child_summary(session: Session, child_id: uuid.UUID, today: date) -> ChildDe
             level_needed=bool(cases.store_policy(session).levels))
         next_step = "" if next_step == step_rules.ALL_RECORDED else next_step
         no_change = no_change_prompt(session, child_id, today, episode)
+    headline = plans.headline(session, child_id)
+    if actor is not None and headline.startswith(PLAN_NOT_STARTED):
+        headline = not_started_headline(case_steps.authorisers_for(
+            session, actor, child_id)) + headline.removeprefix(PLAN_NOT_STARTED)
     return ChildDetails(header=header, details=tuple(rows), deadlines=deadlines,
                         next_step=next_step, no_change=no_change,
-                        plan_headline=plans.headline(session, child_id),
+                        plan_headline=headline,
                         visit_drafts=tuple(visits.child_drafts(session, child_id)),
                         episodes=tuple(episode_lines(session, child_id)),
                         decisions=tuple(reversed(decisions)))
@@ -1142,11 +1149,12 @@ class ChildRecord:
         return self.summary.header
 
 
-def load_record(session: Session, child_id: uuid.UUID, today: date) -> ChildRecord:
+def load_record(session: Session, child_id: uuid.UUID, today: date,
+                actor: str | None = None) -> ChildRecord:
     child = _child(session, child_id)
     people = list_people(session, child_id)
     return ChildRecord(
-        summary=child_summary(session, child_id, today),
+        summary=child_summary(session, child_id, today, actor),
         people=people,
         consents=list_consents(session, child_id, today),
         consent=consent_status(session, child, today),

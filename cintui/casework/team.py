@@ -344,8 +344,8 @@ def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
             continue
         cid, ref, first, last, worker, team_name = f.extra
         out.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
-                           "after_closure", f.day, f.by, team=team_name or "",
-                           record=f.record))
+                           "after_closure", f.since, f.by, team=team_name or "",
+                           record=f.record, on=f.day))
     return out
 
 

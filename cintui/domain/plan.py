@@ -43,11 +43,26 @@ ENDED_BY = {"final_meeting": "the final meeting", "closure": "the closure"}
 PLAN_NOT_WRITTEN = "Plan not written yet"
 # No plan started: the line manager's authorisation (TRA) comes before any of it is written.
 # The Summary said "No plan yet (p on the Plan tab starts one)", and p, n wrote a draft.
-PLAN_NOT_STARTED = "No plan yet: the line manager's authorisation starts it (K, then p)"
+NOT_STARTED_LEAD = "No plan yet: the line manager's authorisation starts it"
+PLAN_NOT_STARTED = f"{NOT_STARTED_LEAD} (K, then p)"
+# Where that authorisation is given, said to someone who may not give it (TRA): who may, not
+# keys that are not theirs to press (the plan editor's n, the record's Summary and Plan tab).
+_GIVEN_THERE = ("given in cintui as themselves (K on the record, then p; it waits on their "
+                "team view, F4 then w)")
 PLAN_NO_NEEDS = "Plan has no needs yet"
 # TRA, BEX 3: a case closed with no plan written has none to start; a re-referral (WAR 3.4)
 # opens a new episode, whose plan the manager's authorisation starts.
 PLAN_CLOSED_NONE = "No plan: the case closed"
+
+
+def not_started_headline(authorisers: str | None = None) -> str:
+    """The record's line for a plan not started (`PLAN_NOT_STARTED`); to someone who may not
+    authorise it, who may, in the plan editor's words (`not_started`): "No plan yet: the
+    line manager's authorisation starts it (TRA), given in cintui as themselves (…): Tom
+    Abbiss (Team manager)"."""
+    if authorisers is None:
+        return PLAN_NOT_STARTED
+    return f"{NOT_STARTED_LEAD} (TRA), {_GIVEN_THERE}: {authorisers}"
 
 
 def summary_line(headline: str) -> str:
@@ -96,11 +111,23 @@ def not_started(reference: str, authorisers: str | None = None) -> str:
     start waits for them: K then p is not theirs."""
     if authorisers is not None:
         return (f"{reference} has no CIN plan to write yet: it starts with the line "
-                f"manager's authorisation (TRA), given in cintui as themselves (K on the "
-                f"record, then p; it waits on their team view, F4 then w): {authorisers}")
+                f"manager's authorisation (TRA), {_GIVEN_THERE}: {authorisers}")
     return (f"{reference} has no CIN plan to write yet: it starts with the line manager's "
             f"authorisation (TRA): cintui plan start {reference} --authorised-by MANAGER "
             "(in the app: K on the record, then p)")
+
+
+def from_last_refused(has_last: bool, own: bool) -> str | None:
+    """Why a plan cannot start from the last episode's (L in the plan editor, `cintui plan
+    draft --from-last`), or None: that is for a re-referred child's new plan, before the new
+    episode has one of its own (TRA: the family need not tell their story again). `has_last`:
+    an earlier episode's plan to start from; `own`: this episode has a plan. One wording
+    for both."""
+    if has_last:
+        return None
+    return ("starting from the last plan is for a re-referred child's new plan: "
+            + ("this episode has its own plan" if own else
+               "there is no earlier episode's plan"))
 
 
 # What the final meeting's recommendation leaves to decide once the plan has ended there

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cintui.domain.calendar import WorkingCalendar
-from cintui.domain.dates import day_short
+from cintui.domain.dates import day_short, day_words
 from cintui.domain.endings import KEPT
 
 KINDS = ("assessment", "plan_start", "closure", "step_down", "transfer_out", "dispute",
@@ -71,11 +71,12 @@ class Waiting:
     name: str
     worker: str
     kind: str  # KINDS
-    since: date
+    since: date  # after_closure: the day it was recorded (its own day is `on`)
     by: str = ""  # who sent, recommended or disputed it
     team: str = ""  # the child's team
     waits_on: str = ""  # who alone may take it, by name ("Morgan Fielding"), when ONLY says
     record: str = "visit"  # after_closure: which kind of casework (domain.endings.KEPT)
+    on: date | None = None  # after_closure: the record's own day (visited, held, booked for)
 
     @property
     def what(self) -> str:
@@ -90,6 +91,20 @@ class Waiting:
     @property
     def since_word(self) -> str:
         return KEPT[self.record].since if self.kind == "after_closure" else SINCE[self.kind]
+
+    @property
+    def about(self) -> str:
+        """What a decision taken from the list is about, for the top of its form (BEX 4):
+        "About a meeting booked for 18 Dec 2026, recorded 20 Nov 2026, kept after the case
+        closed (TRA, BEX 3)"; "" for the other kinds (their screens say what they are)."""
+        if self.kind != "after_closure":
+            return ""
+        kept = KEPT[self.record]
+        on = self.since if self.on is None else self.on
+        who = f" by {self.by}" if self.by else ""
+        recorded = "" if on == self.since else f", recorded {day_words(self.since)}"
+        return (f"About {kept.a} {kept.on} {day_words(on)}{who}{recorded}, kept after the "
+                "case closed (TRA, BEX 3)")
 
     def theirs(self, role: str | None) -> bool:
         """Whether someone with `role` takes this step (None: not known, as the CLI's list
@@ -111,21 +126,26 @@ class Waiting:
         return max(0, cal.working_days_between(self.since, today))
 
     def describe_since(self, today: date, cal: WorkingCalendar, short: bool = False) -> str:
-        """"sent 7 Dec by Sam Worker, 2 working days"; `short`: "7 Dec, 2 days"."""
+        """"sent 7 Dec by Sam Worker, 2 working days"; `short`: "7 Dec, 2 days". Casework kept
+        after a closure waits from the day it was recorded, its own day said beside it when
+        that differs: "booked for 18 Dec, recorded 7 Dec, today" (TRA, BEX 3)."""
         days = self.days(today, cal)
         if short:
             return f"{day_short(self.since)}, " + (
                 "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}")
         waited = "today" if days == 0 else f"{days} working day{'s' if days != 1 else ''}"
         who = f" by {self.by}" if self.by else ""
-        return f"{self.since_word} {day_short(self.since)}{who}, {waited}"
+        on = self.since if self.on is None else self.on
+        recorded = "" if on == self.since else f", recorded {day_short(self.since)}"
+        return f"{self.since_word} {day_short(on)}{who}{recorded}, {waited}"
 
     def as_json(self, today: date, cal: WorkingCalendar) -> dict:
         return {"child": self.reference, "name": self.name, "worker": self.worker,
                 "team": self.team, "waiting_for": self.kind, "what": self.what, "since": self.since.isoformat(),
                 "by": self.by, "working_days": self.days(today, cal),
                 **({"waits_on": self.waits_on} if self.kind in ONLY else {}),
-                **({"record": self.record} if self.kind == "after_closure" else {})}
+                **({"record": self.record, "on": (self.on or self.since).isoformat()}
+                   if self.kind == "after_closure" else {})}
 
 
 def oldest_first(found: list[Waiting]) -> list[Waiting]:

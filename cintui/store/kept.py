@@ -35,6 +35,20 @@ class _Source:
     only: str = "1 = 1"
     fields: tuple[str, ...] = ()  # an update touching one of these brings it anew
     instant: bool = False  # `day` is a moment (a visit's): its day is England's
+    first: _First | None = None  # a kind it may be created as, then changed from
+
+
+@dataclass(frozen=True)
+class _First:
+    """What a record of a table was when created, if not what it is now (an FGC referred,
+    later held; a meeting booked, later held): the kind, the column of its day, the value
+    of `column` that says it, and whether the maker is the row's `by` (else no one)."""
+
+    record: str
+    day: str
+    column: str
+    value: str
+    by: bool = True
 
 
 SOURCES = (
@@ -42,7 +56,8 @@ SOURCES = (
             ("status", "visited_at"), instant=True),
     _Source("meeting", "CASE WHEN r.held THEN 'meeting_held' ELSE 'meeting_booked' END",
             "r.held_on", "CASE WHEN r.held THEN r.chair ELSE '' END",
-            "(r.held OR r.status = 'scheduled')", ("held", "held_on", "status", "starts_at")),
+            "(r.held OR r.status = 'scheduled')", ("held", "held_on", "status", "starts_at"),
+            first=_First("meeting_booked", "held_on", "status", "scheduled", by=False)),
     _Source("supervision", "'supervision'", "r.held_on", "r.manager", fields=("held_on",)),
     _Source("gcp2_assessment", "'gcp2'", "r.assessed_on", "r.recorded_by",
             fields=("assessed_on",)),
@@ -55,7 +70,8 @@ SOURCES = (
             "CASE WHEN r.status = 'held' THEN 'fgc_held' ELSE 'fgc_referral' END",
             "CASE WHEN r.status = 'held' THEN r.held_on ELSE r.referred_on END",
             "r.referred_by", "r.status IN ('referred', 'held')",
-            ("status", "held_on", "referred_on")),
+            ("status", "held_on", "referred_on"),
+            first=_First("fgc_referral", "referred_on", "status", "referred")),
     _Source("short_break", "'short_break'", "r.started_on", "r.recorded_by",
             fields=("started_on",)),
     _Source("direct_payment", "'direct_payment'", "r.started_on", "r.recorded_by",
@@ -68,7 +84,10 @@ _INSTANTS = {s.record.strip("'") for s in SOURCES if s.instant}
 @dataclass(frozen=True)
 class Found:
     """One record kept after its case closed, judged: the child (as the store gives its id),
-    its kind (`KEPT`), its day, who made it, when it was recorded, and the closure."""
+    its kind (`KEPT`), its day, who made it, when it was recorded, and the closure; `since`:
+    the day, in England, it was recorded as it now stands (a meeting held: when the holding
+    was), which is what its wait counts from, not its own day (a meeting booked for a day
+    to come waited from that day)."""
 
     child_id: Any
     record: str
@@ -76,18 +95,21 @@ class Found:
     by: str
     recorded: datetime
     closed: ClosedOn
+    since: date
     extra: tuple = ()  # what the reader asked for besides (the child's name, its team)
 
 
 def _branches(where: Callable[[_Source], str], tables: Iterable[str] | None = None) -> str:
-    """Each table's records as (id, child, kind, day, at, who, recorded), one UNION ALL: a
+    """Each table's records as (id, child, kind, day, at, who, recorded, changed), one
+    UNION ALL: a
     day in `day`, a moment (a visit's) in `at`, so that no dialect turns either into the
     other."""
     chosen = [s for s in SOURCES if tables is None or s.table in set(tables)]
     return "\nUNION ALL\n".join(
         f"SELECT r.id AS id, r.child_id AS child_id, {s.record} AS record, "
         f"{'NULL' if s.instant else s.day} AS day, {s.day if s.instant else 'NULL'} AS at, "
-        f"{s.by} AS who, r.created_at AS recorded FROM {s.table} AS r "
+        f"{s.by} AS who, r.created_at AS recorded, r.updated_at AS changed "
+        f"FROM {s.table} AS r "
         f"{where(s)}" for s in chosen)
 
 
@@ -119,6 +141,7 @@ def waiting_sql(columns: str, joins: str, where: str) -> str:
     kept = _branches(_after)
     return (f"WITH {_CLOSED},\nkept AS (\n{kept}\n)\n"
             f"SELECT kept.child_id, kept.record, kept.day, kept.at, kept.who, kept.recorded, "
+            f"kept.changed, "
             f"{columns} "
             f"FROM kept JOIN child AS c ON c.id = kept.child_id {joins} WHERE {where}")
 
@@ -138,7 +161,7 @@ def _instant(value: Any) -> datetime:
 
 
 def judged(rows: Rows, found: list[tuple]) -> list[Found]:
-    """The records read (child, kind, day, at, who, recorded, *extra) that stood after their
+    """The records read (child, kind, day, at, who, recorded, changed, *extra) that stood after their
     case's closure that day, each (child, kind, day) once, oldest first. One query for the
     episodes of every child among them."""
     if not found:
@@ -151,12 +174,14 @@ def judged(rows: Rows, found: list[tuple]) -> list[Found]:
         episodes.setdefault(str(cid), []).append(
             (_day("", referral), None if closure is None else _day("", closure)))
     out: dict[tuple, Found] = {}
-    for cid, record, on, at, who, recorded, *extra in found:
+    for cid, record, on, at, who, recorded, changed, *extra in found:
         day = _day(record, at if on is None else on)
         closed = closed_on(episodes.get(str(cid), []), day)
         if closed is not None and (str(cid), record, day) not in out:
+            since = england_time(_instant(changed or recorded)).date()
             out[(str(cid), record, day)] = Found(cid, record, day, who or "",
-                                                 _instant(recorded), closed, tuple(extra))
+                                                 _instant(recorded), closed, since,
+                                                 tuple(extra))
     order = list(KEPT)
     return sorted(out.values(), key=lambda f: (f.day, order.index(f.record)))
 
@@ -175,12 +200,20 @@ def decisions(rows: Rows, found: list[Found]) -> dict[str, list[tuple[date, date
 
 def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> list[Found]:
     """The records a push brought (inserted, or changed in their day or whether held) that
-    stand after their case's closure: two queries, however many the push held."""
+    stand after their case's closure: two queries, however many the push held. A record
+    created and changed in the same push is said as both (an FGC referred and held: the
+    referral and the conference), each judged by its own day."""
     ids: dict[str, set] = {}
+    created: dict[uuid.UUID, tuple[_First, Any]] = {}  # made as another kind: it and its day
     for e in entries:
         source = TABLES.get(e["entity"])
         if source is None or e["actor"] == actor_skipped:
             continue
+        if e["action"] == "insert" and source.first is not None:
+            values = dict(_keys(e["changes"]))
+            first = source.first
+            if _after_value(values.get(first.column)) == first.value:
+                created[uuid.UUID(e["entity_id"])] = (first, _after_value(values.get(first.day)))
         if e["action"] == "update" and not set(_keys(e["changes"])) & set(source.fields):
             continue
         if e["action"] in ("insert", "update"):
@@ -189,7 +222,23 @@ def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> lis
         return []
     named, params = _in("r", sorted({i for found in ids.values() for i in found}, key=str))
     sql = _branches(lambda s: f"WHERE {s.only} AND r.id IN ({named})", ids)
-    return judged(rows, [tuple(r[1:]) for r in rows(sql, params)])
+    found = []
+    for rid, *row in rows(sql, params):
+        found.append(tuple(row))
+        first, day = created.get(_uuid(rid), (None, None))
+        if first is not None and day is not None and row[1] != first.record:
+            cid, _record, _on, _at, who, *rest = row
+            found.append((cid, first.record, day, None, who if first.by else "", *rest))
+    return judged(rows, found)
+
+
+def _after_value(change: Any) -> Any:
+    """A change's new value ([before, after]), or the value itself."""
+    return change[1] if isinstance(change, list | tuple) and len(change) == 2 else change
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _keys(changes: Any) -> Iterable[str]:

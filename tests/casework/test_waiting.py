@@ -4,7 +4,7 @@ done theirs and goes when the manager has decided. Synthetic people only."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -173,11 +173,17 @@ def test_a_closure_declined_before_the_plan_started_asks_for_the_plan_start_agai
     assert waiting(store) == [("Leo Waits", "plan_start", date(2026, 10, 13), "")]
 
 
+def recorded(day: date, hour: int = 18) -> dict:
+    """When a laptop recorded a row (its created_at and updated_at, as its sync writes them):
+    what the manager's list counts the wait from (TRA, BEX 3)."""
+    at = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+    return {"created_at": at, "updated_at": at}
+
+
 def closed_with_a_later_visit(store, child_id, author: str) -> None:
     """The case closed on Fri 20 Nov 2026 on the server; a visit of 20 Nov and one of Sat 21
-    Nov arrive afterwards from a laptop (as its sync writes them: finalised rows)."""
-    from datetime import UTC, datetime
-
+    Nov arrive afterwards from a laptop (as its sync writes them: finalised rows, each
+    recorded the day of the visit)."""
     from cintui.store import models as m
 
     with store.session(ACTOR) as session:
@@ -191,7 +197,8 @@ def closed_with_a_later_visit(store, child_id, author: str) -> None:
                 child_id=child_id, visited_at=datetime(2026, 11, day, 10, 0, tzinfo=UTC),
                 kind="home", child_seen=True, seen_alone=True, bedroom_seen=True,
                 status="final", author_name=author, purpose="Check on the family",
-                analysis="Seen alone", finalised_at=datetime(2026, 11, day, 12, 0, tzinfo=UTC)))
+                analysis="Seen alone", finalised_at=datetime(2026, 11, day, 12, 0, tzinfo=UTC),
+                **recorded(date(2026, 11, day))))
 
 
 @pytest.mark.both_stores
@@ -222,9 +229,8 @@ def test_a_visit_after_the_closure_waits_for_the_manager_until_rereferral_or_dec
 def closed_with_later_casework(store, child_id, by: str) -> None:
     """The case closed on Fri 20 Nov 2026 on the server; casework of every other kind a
     laptop may record offline arrives afterwards (as its sync writes it: the rows whole),
-    each once on the closure day itself (in order: not listed) and once from 21 Nov."""
-    from datetime import UTC, datetime
-
+    each once on the closure day itself (in order: not listed) and once from 21 Nov, each
+    recorded its own day, but the meeting booked the day before its day."""
     from cintui.store import models as m
 
     with store.session(ACTOR) as session:
@@ -240,28 +246,31 @@ def closed_with_later_casework(store, child_id, by: str) -> None:
             session.add_all([
                 m.Meeting(child_id=child_id, kind="review", held_on=on(1), held=True,
                           status="held", chair=by,
-                          starts_at=datetime(2026, 11, on(1).day, 10, tzinfo=UTC)),
+                          starts_at=datetime(2026, 11, on(1).day, 10, tzinfo=UTC), **recorded(on(1))),
                 m.Meeting(child_id=child_id, kind="review", held_on=on(2), status="scheduled",
-                          starts_at=datetime(2026, 11, on(2).day, 10, tzinfo=UTC)),
-                m.Supervision(child_id=child_id, held_on=on(3), manager=by),
+                          starts_at=datetime(2026, 11, on(2).day, 10, tzinfo=UTC), **recorded(on(1))),
+                m.Supervision(child_id=child_id, held_on=on(3), manager=by, **recorded(on(3))),
                 m.Gcp2Assessment(child_id=child_id, assessed_on=on(4), assessor=by,
-                                 physical=3, safety=3, love=3, esteem=3, recorded_by=by),
+                                 physical=3, safety=3, love=3, esteem=3, recorded_by=by,
+                                 **recorded(on(4))),
                 m.SafetyStatement(child_id=child_id, kind="danger", number=1 + late,
-                                  written_on=on(5), text="Danger", by=by),
+                                  written_on=on(5), text="Danger", by=by, **recorded(on(5))),
                 m.SafetyStatement(child_id=child_id, kind="goal", number=1 + late,
-                                  written_on=on(5), text="Goal", by=by),
+                                  written_on=on(5), text="Goal", by=by, **recorded(on(5))),
                 *(m.SafetyScaling(child_id=child_id, scaled_on=on(6), score=5, who=who,
-                                  role="mum", recorded_by=by) for who in ("Ann", "Bo")),
+                                  role="mum", recorded_by=by, **recorded(on(6))) for who in ("Ann", "Bo")),
                 m.FamilyGroupConference(child_id=child_id, status="referred",
-                                        referred_on=on(7), referred_by=by),
+                                        referred_on=on(7), referred_by=by,
+                                        **recorded(on(7))),
                 m.FamilyGroupConference(child_id=child_id, status="held", referred_on=on(1),
-                                        held_on=on(8), referred_by=by),
+                                        held_on=on(8), referred_by=by,
+                                        **recorded(on(8))),
                 m.ShortBreak(child_id=child_id, provider="Oak House", kind="day", hours=6,
                              per="week", started_on=on(9), review_due=date(2027, 5, 1),
-                             recorded_by=by),
+                             recorded_by=by, **recorded(on(9))),
                 m.DirectPayment(child_id=child_id, period="month", managed_by="Mum",
                                 started_on=on(10), review_due=date(2027, 5, 1),
-                                recorded_by=by)])
+                                recorded_by=by, **recorded(on(10)))])
 
 
 KEPT_WORDS = [  # each kind in its own words, the day of each, by whom (TRA, BEX 3)
@@ -293,7 +302,7 @@ def kept_waiting(store, raw: bool = False) -> list[tuple[str, str, date, str]]:
     else:
         with store.read() as session:
             found = waiting_for_manager(session)
-    return [(w.name, w.what, w.since, w.by) for w in found if w.kind == "after_closure"]
+    return [(w.name, w.what, w.on, w.by) for w in found if w.kind == "after_closure"]
 
 
 @pytest.mark.both_stores
@@ -307,6 +316,9 @@ def test_every_kind_of_casework_after_the_closure_waits_for_the_manager_in_its_w
     closed_with_later_casework(store, mia, "Amira Ashdown")
     expected = [("Mia Waits", *w) for w in KEPT_WORDS]
     assert kept_waiting(store) == expected
+    with store.read() as session:  # each waits from when it was recorded (the booking: 21 Nov)
+        assert [w.since for w in waiting_for_manager(session)] == [
+            date(2026, 11, 21), date(2026, 11, 21), *(on for _, on, _ in KEPT_WORDS[2:])]
     if store.path is not None:
         assert kept_waiting(store, raw=True) == expected
     with store.session("tom.hale") as session:
@@ -315,6 +327,46 @@ def test_every_kind_of_casework_after_the_closure_waits_for_the_manager_in_its_w
             "The family had moved", date(2026, 11, 30), "tom.hale"),
             actor="tom.hale", today=date(2026, 11, 30))
     assert kept_waiting(store) == []
+
+
+@pytest.mark.both_stores
+def test_casework_kept_after_a_closure_waits_from_when_it_was_recorded_tra_bex_3(store):
+    """TRA, BEX 3: on Fri 20 Nov a laptop recorded offline, after the case closed on the
+    server as of 19 Nov, a visit of that morning and a meeting booked for 18 Dec. Each waits
+    from when it was recorded: on Mon 23 Nov both have waited a working day. The booking read
+    "today" until 18 Dec (its wait was counted from the meeting's day)."""
+    from cintui.store import models as m
+
+    mia = add(store, "Mia", "cara.dune")
+    with store.session(ACTOR) as session:
+        child = session.get(m.Child, mia)
+        episode = session.get(m.Episode, cases.current_episode(session, mia).id)
+        episode.closure_date, episode.closure_reason = date(2026, 11, 19), "RC1"
+        child.status = "closed"
+    with store.session(ACTOR) as session:
+        session.add_all([
+            m.Meeting(child_id=mia, kind="review", held_on=date(2026, 12, 18),
+                      status="scheduled", starts_at=datetime(2026, 12, 18, 10, tzinfo=UTC),
+                      **recorded(date(2026, 11, 20), hour=15)),
+            m.Visit(child_id=mia, visited_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
+                    kind="home", child_seen=True, seen_alone=True, bedroom_seen=True,
+                    status="final", author_name="Cara Dune", purpose="Check",
+                    analysis="Seen alone", finalised_at=datetime(2026, 11, 20, 16, tzinfo=UTC),
+                    **recorded(date(2026, 11, 20), hour=16))])
+    with store.read() as session:
+        found = [w for w in waiting_for_manager(session) if w.kind == "after_closure"]
+    cal = england_calendar()
+    assert [(w.record, w.on, w.since, w.describe_since(TODAY, cal, short=True))
+            for w in found] == [
+        ("visit", date(2026, 11, 20), date(2026, 11, 20), "20 Nov, 1 day"),
+        ("meeting_booked", date(2026, 12, 18), date(2026, 11, 20), "20 Nov, 1 day")]
+    # Its own day is said beside it where it differs (`cintui team waiting`).
+    assert [w.describe_since(TODAY, cal) for w in found] == [
+        "visited 20 Nov by Cara Dune, 1 working day",
+        "booked for 18 Dec, recorded 20 Nov, 1 working day"]
+    booked = found[1].as_json(TODAY, cal)
+    assert (booked["since"], booked["on"], booked["working_days"]) == (
+        "2026-11-20", "2026-12-18", 1)
 
 
 @pytest.mark.both_stores

@@ -1075,6 +1075,32 @@ async def test_after_a_rereferral_the_plan_editor_starts_this_episodes_plan_doma
         (2, "draft", False), (1, "agreed", True)]
 
 
+async def test_l_on_a_plan_of_this_episode_says_what_plan_draft_from_last_says_tra(
+        demo_store, cli):
+    """TRA: L (start from the last plan) is for a re-referred child's new plan. On a child
+    whose episode has its own plan the editor and `cintui plan draft --from-last` refuse in
+    one wording, from the domain (the editor said "L starts a re-referred child's new plan
+    from the last episode's: …"); nothing is written. At 80x24."""
+    from tests.cli.test_plan_cli import first_planned
+
+    own = first_planned(demo_store)
+    words = ("starting from the last plan is for a re-referred child's new plan: this "
+             "episode has its own plan")
+    refused = cli("plan", "draft", own, "--from-last", "--db", demo_store,
+                  "--today", TODAY.isoformat())
+    assert (refused.code, refused.err.strip()) == (2, f"cintui: --from-last: {own}: {words}")
+    app = ChildHost(demo_store, own)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: screen_name(app) == "PlanScreen")
+        before = app.screen.version.id
+        await pilot.press("L")
+        await settle(pilot)
+        assert [str(n.message) for n in app._notifications][-1] == words[:1].upper() + words[1:]
+        assert app.screen.version.id == before  # no draft begun
+
+
 async def test_decision_forms_open_on_the_rationale_and_letters_typed_on_save_go_on_there(
         demo_store):
     """The manager's decision on a closure opened on the Rationale, the decision on a dispute

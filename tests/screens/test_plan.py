@@ -1017,14 +1017,19 @@ async def test_no_plan_is_written_before_the_manager_starts_it_tra(demo_store):
             referral_date=TODAY), TODAY).id
     store.close()
     app = ChildHost(demo_store, "NEW2")
+    # To a worker, who may not authorise, the Summary and the Plan tab say who may, in the
+    # plan editor's words (they said "(K, then p)", keys that are not a worker's: TRA).
+    # NEW2 has no team yet, so the store's managers may (TRA).
+    who = ("the line manager's authorisation starts it (TRA), given in cintui as themselves "
+           "(K on the record, then p; it waits on their team view, F4 then w): Morgan "
+           "Fielding (Service manager), Noah Elswick (Team manager)")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert text_of(app.screen, "#plan-headline") == \
-            f"Plan: none{PLAN_NOT_STARTED.removeprefix('No plan')}"  # "no plan" said once
+        assert " ".join(text_of(app.screen, "#plan-headline").split()) == \
+            f"Plan: none yet: {who}"  # "no plan" said once
         await pilot.press("4")
         await settle(pilot)
-        assert " ".join(text_of(app.screen, "#plan-view").split()) == \
-            f"{PLAN_NOT_STARTED} on the record."
+        assert " ".join(text_of(app.screen, "#plan-view").split()) == f"No plan yet: {who}."
         await pilot.press("p")
         await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
         plan = app.screen
@@ -1042,6 +1047,17 @@ async def test_no_plan_is_written_before_the_manager_starts_it_tra(demo_store):
                         "F4 then w): Morgan Fielding (Service manager), Noah Elswick (Team "
                         "manager).")
         assert not any("Version 1" in str(n.message) for n in app._notifications)
+    # To a manager, who may authorise it, its keys, as before.
+    with connect(demo_store) as conn:
+        [manager] = conn.execute("SELECT username FROM worker WHERE name = 'Noah Elswick'"
+                                 ).fetchone()
+    app = ChildHost(demo_store, "NEW2")
+    app.actor = manager
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert " ".join(text_of(app.screen, "#plan-headline").split()) == \
+            f"Plan: none{PLAN_NOT_STARTED.removeprefix('No plan')}"
+        assert PLAN_NOT_STARTED.endswith("(K, then p)")
     store = open_store(demo_store, None)
     try:
         with store.read() as session:

@@ -1415,6 +1415,9 @@ async def test_a_visit_after_the_closure_waits_for_the_manager_and_enter_records
             "Leo Ward", "Amira Khan", "Visit after closure", "21 Nov, 1 day"]
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        assert str(app.screen.query_one("#decision-about").render()) == (
+            "About a visit on 21 Nov 2026 by Amira Khan, kept after the case closed "
+            "(TRA, BEX 3)")
         await type_text(pilot, "The case stays closed; the visit is kept on the record")
         await pilot.press("tab")
         await type_text(pilot, "The family had moved; it was a goodbye visit")
@@ -1460,6 +1463,41 @@ SHORT_KEPT = ["Meeting held, closed", "Booked after closure", "Supervision, clos
               "Direct pay, closed"]
 
 
+async def test_the_decision_form_from_the_list_says_which_record_it_is_about_tra_bex_4(
+        cli, new_location, monkeypatch):
+    """BEX 4, TRA, BEX 3: Enter on casework kept after the closure opens the decision form
+    saying, at its top, which record it decides on: the kind, its day, who made it and when
+    it was recorded (it said only "Record a decision", for a visit too). The decision and its
+    rationale are left to the manager, empty; D later on the record is a decision of its own,
+    about nothing named. At 80x24."""
+    from textual.widgets import Input, Select, TextArea
+
+    app = _manager_with_casework_after_closure(cli, new_location, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_team(pilot)
+        await until(pilot, lambda: screen.view is not None)
+        await pilot.press("w")
+        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await pilot.press("down", "enter")  # the meeting booked for 22 Nov, booked on 21 Nov
+        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        form = app.screen
+        about = form.query_one("#decision-about")
+        assert str(about.render()) == (
+            "About a meeting booked for 22 Nov 2026, recorded 21 Nov 2026, kept after the "
+            "case closed (TRA, BEX 3)")
+        top = form.query_one("#form").region
+        assert about.region.y < form.query_one("#kind").region.y  # at the top, in view
+        assert top.contains_region(about.region)
+        assert (form.query_one("#decision", Input).value,
+                form.query_one("#rationale", TextArea).text) == ("", "")
+        assert form.query_one("#kind", Select).value == "case_direction"
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await pilot.press("D")
+        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        assert not app.screen.query("#decision-about")
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (140, 45)],
                          ids=["80x24", "120x40", "140x45"])
 async def test_casework_after_the_closure_waits_under_w_each_in_its_words_whole(
@@ -1488,7 +1526,9 @@ async def test_casework_after_the_closure_waits_under_w_each_in_its_words_whole(
         assert max(len(s) for s in said) <= room  # every word whole
         assert table.virtual_size.width <= table.size.width  # no sideways scrolling
         since = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
-        assert since[:3] == ["21 Nov, 11 days", "22 Nov, 11 days", "23 Nov, 10 days"]
+        # Each from when it was recorded: the meeting booked for 22 Nov was booked on 21 Nov
+        # (it read "22 Nov": a booking for a day to come read "today" until that day).
+        assert since[:3] == ["21 Nov, 11 days", "21 Nov, 11 days", "23 Nov, 10 days"]
         assert max(len(s) for s in since) <= list(table.columns.values())[3].width  # whole
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from cintui.casework import drafts
+from cintui.domain.calendar import england_time
 from cintui.store import audit, engine, sync
 from cintui.store.models import AuditEntry, Child, Decision, Visit
 from tests.store.teams import PASSWORD, Team
@@ -998,23 +999,59 @@ def test_tra_bex_3_a_visit_made_offline_after_a_closure_on_the_server_is_kept_an
                  "--today", TODAY.isoformat())
     assert listed.code == 0, listed.err
     [item] = [w for w in json.loads(listed.out)["waiting"] if w["child"] == team.child]
-    assert (item["waiting_for"], item["since"], item["what"]) == (
+    assert (item["waiting_for"], item["on"], item["what"]) == (
         "after_closure", "2026-12-01", "decide on a visit after the closure (BEX 3)")
+
+
+def plan_started(team: Team) -> None:
+    """On the team server: Nell's referral, her assessment authorised with a CIN plan as its
+    outcome, and the plan started by Tom (TRA), as of mid-November."""
+    from cintui.casework import cases
+    from cintui.casework import steps as cs
+    from cintui.domain.steps import Referral
+    from tests.casework.test_steps import TEXTS
+
+    server = engine.open_url(make_url(team.owner_url).set(
+        username=team.manager, password=PASSWORD).render_as_string(hide_password=False))
+    login = team.manager  # on the server, Tom himself (issue 18)
+    try:
+        with server.session(login) as session:
+            child = cases.find_child(session, team.child).id
+            cs.record_referral(session, child, Referral(
+                source="police", need="abuse or neglect", route="mash", decision="assessment",
+                decided_on=date(2026, 11, 2), decided_by=team.manager), today=TODAY,
+                actor=login)
+            cs.start_assessment(session, child, date(2026, 11, 3), TODAY)
+            cs.write_record(session, child, TEXTS)
+            cs.set_factors(session, child, ["neglect"])
+            cs.set_outcome(session, child, "cin_plan")
+            cs.complete_assessment(session, child, date(2026, 11, 10), TODAY)
+            cs.authorise_assessment(session, child, date(2026, 11, 11), today=TODAY,
+                                    by=team.manager, actor=team.manager)
+            cs.start_plan(session, child, date(2026, 11, 12), today=TODAY, by=team.manager,
+                          actor=team.manager)
+    finally:
+        server.close()
 
 
 def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_and_waits(
         team, laptops, cli):
-    """Tom, offline, records for Nell a supervision, a GCP2, a danger statement, a round of
-    scaling, a referral to a Family Group Conference, a short break and a direct payment, all
-    on 1 Dec, and books her CIN meeting for 3 Dec; meanwhile the case was closed on the team
-    server as of 27 Nov (TRA, BEX 3). The sync kept each without a word;
-    now it says each in the visit's one-line form (the child, what, its day, the closure),
-    and each waits for the manager's decision in its own words (`cintui team waiting`) until
-    one is recorded (BEX 4), who and when in the audit trail."""
+    """Tom, offline, records for Nell a supervision, a GCP2, a danger statement and its
+    safety goal, a round of scaling, a referral to a Family Group Conference and the
+    conference held, a short break and a direct payment, all on 1 Dec, and books her CIN
+    meeting for 3 Dec; meanwhile the case was closed on the team server as of 27 Nov (TRA,
+    BEX 3). The sync kept each without a word; now it says each in the visit's one-line form
+    (the child, what, its day, the closure): the FGC referred and held in the same push as
+    both (only "held" was said), and each waits for the manager's decision in its own words
+    (`cintui team waiting`), from the day it was recorded, until one is recorded (BEX 4),
+    who and when in the audit trail. The safety goal and the FGC held through a real sync
+    (they were tested only by rows written straight into the store)."""
     from cintui.casework import cases
     from cintui.store.models import Episode
 
+    plan_started(team)  # an FGC held joins the CIN plan (BEX 2)
     path = laptops(team.manager)
+    recorded = england_time(datetime.now(UTC)).date()  # the laptop's clock as it records
     on = ("--on", "2026-12-01", "--db", path, "--today", TODAY.isoformat())
     for args in (  # first what a booking and new support need (WIR 2.1, 2.3; WAR 7.1)
             ("person", "add", team.child, "--name", "Rose Quill", "--relationship", "Mother",
@@ -1040,9 +1077,13 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
             ("gcp2", "record", team.child, "--assessor", "Amira", "--physical", "2",
              "--safety", "2", "--love", "2", "--esteem", "2", "--summary", "Good enough"),
             ("sos", "danger", team.child, "Nell may be left alone at night"),
+            ("sos", "goal", team.child, "An adult is home with Nell every night",
+             "--danger", "1"),
             ("sos", "scale", team.child, "--score", "Mum | mother | 6 | Better nights",
              "--score", "Amira | social worker | 5 | Early days"),
-            ("fgc", "refer", team.child, "--coordinator", "Jo Bright")):
+            ("fgc", "refer", team.child, "--coordinator", "Jo Bright"),
+            ("fgc", "held", team.child, "--family-plan", "Gran has Nell on Fridays",
+             "--action", "Gran has Nell on Fridays | Gran | 2026-12-18")):
         done = cli(*args, *on)
         assert done.code == 0, (args, done.err)
     server = engine.open_url(team.owner_url)
@@ -1058,8 +1099,9 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
     assert done.code == 0, done.err
     said = " ".join(done.out.split())
     for what in ("Supervision on 1 Dec", "GCP2 assessment on 1 Dec", "Danger statement on 1 Dec",
-                 "Signs of Safety scaling on 1 Dec",
+                 "Safety goal on 1 Dec", "Signs of Safety scaling on 1 Dec",
                  "Referral to a Family Group Conference on 1 Dec",
+                 "Family Group Conference held on 1 Dec",
                  "Short break starting on 1 Dec", "Direct payment starting on 1 Dec",
                  "Meeting booked for 3 Dec"):
         assert (f"{what} 2026 for {team.child} arrived after the case closed on 27 Nov "
@@ -1068,25 +1110,31 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
     as_json = cli("sync", "--db", path, "--today", TODAY.isoformat(), "--json")
     assert json.loads(as_json.out)["after_closure"] == []  # said once, at the sync that brought it
 
+    synced = england_time(datetime.now(UTC)).date()
+
     def waiting() -> list[tuple[str, str, str]]:
         listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
                      "--today", TODAY.isoformat())
         assert listed.code == 0, listed.err
-        return [(w["record"], w["since"], w["what"]) for w in json.loads(listed.out)["waiting"]
-                if w["child"] == team.child and w["waiting_for"] == "after_closure"]
+        found = [w for w in json.loads(listed.out)["waiting"]
+                 if w["child"] == team.child and w["waiting_for"] == "after_closure"]
+        # Each waits from the day it was recorded, not its own (3 Dec for the booking).
+        assert all(recorded.isoformat() <= w["since"] <= synced.isoformat() for w in found)
+        return [(w["record"], w["on"], w["what"]) for w in found]
 
-    assert waiting() == [
+    assert sorted(waiting()) == sorted([
         ("supervision", "2026-12-01", "decide on a supervision after the closure (BEX 3)"),
         ("gcp2", "2026-12-01", "decide on a GCP2 assessment after the closure (BEX 3)"),
         ("danger_statement", "2026-12-01",
          "decide on a danger statement after the closure (BEX 3)"),
+        ("safety_goal", "2026-12-01", "decide on a safety goal after the closure (BEX 3)"),
         ("scaling", "2026-12-01", "decide on a scaling after the closure (BEX 3)"),
-        ("fgc_referral", "2026-12-01", "decide on an FGC referral after the closure (BEX 3)"),
+        ("fgc_held", "2026-12-01", "decide on an FGC held after the closure (BEX 3)"),
         ("short_break", "2026-12-01", "decide on a short break after the closure (BEX 3)"),
         ("direct_payment", "2026-12-01",
          "decide on a direct payment after the closure (BEX 3)"),
         ("meeting_booked", "2026-12-03",
-         "decide on a meeting booked after the closure (BEX 3)")]
+         "decide on a meeting booked after the closure (BEX 3)")])
     decided = cli("decision", "add", team.child, "--kind", "case_direction", "--decision",
                   "The case stays closed; what was recorded is kept", "--rationale",
                   "The family moved away", "--db", server_url(team, team.manager),
@@ -1143,5 +1191,45 @@ def test_tra_bex_3_a_meeting_booked_before_the_closure_and_held_offline_after_it
         "2026: kept; re-refer if the case is open again"]
     listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
                  "--today", TODAY.isoformat())
-    assert [(w["record"], w["since"]) for w in json.loads(listed.out)["waiting"]
+    assert [(w["record"], w["on"]) for w in json.loads(listed.out)["waiting"]
             if w["waiting_for"] == "after_closure"] == [("meeting_held", "2026-12-01")]
+
+
+def test_tra_bex_3_a_meeting_booked_and_held_offline_in_one_push_is_said_as_both(
+        team, laptops, cli):
+    """Amira books Nell's first CIN meeting for 1 Dec and records it held, both offline; the
+    case was closed on the team server as of 27 Nov meanwhile (TRA, BEX 3). The one push
+    that brings the record made and changed says both, the booking and the meeting held
+    (only "held" was said: a record created and changed in one push said its last state)."""
+    from cintui.casework import cases
+    from cintui.store.models import Episode
+
+    path = laptops(team.worker)
+    for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
+                  "Mother", "--pr", "--lives-with"),
+                 ("child", "consent", team.child, "--decision", "given", "--scope", "meeting",
+                  "--person", "Rose Quill", "--on", "2026-11-20"),
+                 ("meeting", "schedule", team.child, "--kind", "initial", "--at",
+                  "2026-12-01 16:00", "--venue", "Family home", "--chair", "Tom Hale")):
+        done = cli(*args, "--db", path, "--today", "2026-11-24")
+        assert done.code == 0, (args, done.err)
+    held = cli("meeting", "hold", team.child, "--recommendation", "continue",
+               "--still-in-need", "yes", "--present", "Rose Quill", "--next-review",
+               "2027-02-01", "--childs-views", "Happy at home", "--parents-views", "Coping",
+               "--db", path, "--today", TODAY.isoformat())
+    assert held.code == 0, held.err
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+    pushed = sync_now(path, team, team.worker)
+    assert pushed.after_closure == [  # the same day's: in the list's order of kinds
+        f"Meeting held on 1 Dec 2026 for {team.child} arrived after the case closed on 27 Nov "
+        "2026: kept; re-refer if the case is open again",
+        f"Meeting booked for 1 Dec 2026 for {team.child} arrived after the case closed on 27 "
+        "Nov 2026: kept; re-refer if the case is open again"]
