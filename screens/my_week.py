@@ -287,7 +287,8 @@ class MyWeekScreen(KeysAsRead, Screen):
             box.update("")
             return
         due = f"{day_text(item.due)}" if item.due else "now"
-        when = BEFORE_SUPPORT if before_support(item) else f"due {due} ({describe_left(item)})"
+        when = "before support starts" if before_support(item) else \
+            f"due {due} ({describe_left(item)})"  # one line at 80 columns, as "due now (now)"
         text = Text()
         text.append(f"{item.child.name} {item.child.reference}", style="bold")
         text.append(f" · {item.label} · {when}\n")

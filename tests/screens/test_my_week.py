@@ -680,6 +680,6 @@ async def test_consent_before_any_service_is_needed_before_support_not_overdue(
         box = screen.query_one("#week-detail")
         shown = " ".join(" ".join(box.render_line(y).text
                                   for y in range(box.size.height)).split())
-        assert "Consent to a CIN service · needed before support starts" in shown, shown
+        assert "Consent to a CIN service · before support starts" in shown, shown
         assert "no one's consent is recorded (WAR 4.2)" in shown, shown
         assert "due now" not in shown
