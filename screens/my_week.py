@@ -14,15 +14,16 @@ from textual.widgets import DataTable, Header, Static
 
 from cintui.casework import caseload
 from cintui.casework import due as due_cases
-from cintui.domain.consent import NO_VALID_SERVICE
+from cintui.domain.consent import BEFORE_SUPPORT, NO_VALID_SERVICE
 from cintui.domain.dates import day_text
 from cintui.domain.due import (
     GROUP_LABELS,
     GROUPS,
     DueGroups,
     DueItem,
+    before_support,
     describe_left,
-    due_day,
+    item_day,
     worker_names,
 )
 from cintui.domain.timescales import DueState
@@ -52,6 +53,8 @@ WHERE_FOR = {"turns_18": "Enter: the child's closure (r: recommend it, RC6 for a
 
 
 def _what(item: DueItem, width: int = 30) -> str:
+    if before_support(item):  # WAR 4.2: at the referral or the assessment
+        return "Consent before support" if width >= 22 else "Consent: pre-support"
     if item.key == "consent":  # whole at 80 columns; why, in full: the line underneath
         return "No valid consent (CIN service)" if width >= 30 else \
             "No valid consent (CIN)" if width >= 22 else "No consent (CIN)"
@@ -213,7 +216,7 @@ class MyWeekScreen(KeysAsRead, Screen):
             self.view = view  # the team's, where the first load landed there
         self.grouped, self._shown = grouped, (view, worker)
         table = self.query_one(DataTable)
-        wanted = max((len(due_day(i.due, grouped.today)) for i in grouped.items()), default=6)
+        wanted = max((len(item_day(i, grouped.today)) for i in grouped.items()), default=6)
         names = worker_names(grouped.items()) if view != "mine" else {}
         longest = max((len(n) for n in names.values()), default=0)
         whose_width = min(max(longest, len("Worker")), 10) if names else 0
@@ -242,7 +245,7 @@ class MyWeekScreen(KeysAsRead, Screen):
                     f"{item.child.name} {item.child.reference}"
                 whose = [names[item.child.worker_username]] if names else []
                 table.add_row(
-                    Text(due_day(item.due, grouped.today), style=state),
+                    Text(item_day(item, grouped.today), style=state),
                     child, *whose, _what(item, self._widths[-2 if self._narrow else -3]),
                     Text(describe_left(item), style=state, justify="right"),  # 9 under 134
                     *([] if self._narrow else [item.source]), key=key)
@@ -284,12 +287,15 @@ class MyWeekScreen(KeysAsRead, Screen):
             box.update("")
             return
         due = f"{day_text(item.due)}" if item.due else "now"
+        when = "before support starts" if before_support(item) else \
+            f"due {due} ({describe_left(item)})"  # one line at 80 columns, as "due now (now)"
         text = Text()
         text.append(f"{item.child.name} {item.child.reference}", style="bold")
-        text.append(f" · {item.label} · due {due} ({describe_left(item)})\n")
+        text.append(f" · {item.label} · {when}\n")
         text.append(f"Rule: {item.rule} ({item.source})")
         if item.detail:  # consent: why, not "No valid consent" again under its label
-            text.append(f" · {item.detail.removeprefix(f'{NO_VALID_SERVICE}: ')}")
+            why = item.detail.removeprefix(f"{NO_VALID_SERVICE}: ")
+            text.append(f" · {why.removeprefix(f'{item.label} {BEFORE_SUPPORT}: ')}")
         where = WHERE[item.goes_to] if item.goes_to else \
             WHERE_FOR.get(item.key) or WHERE[item.target]
         text.append(f"\n{where}", style="italic")

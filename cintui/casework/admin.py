@@ -76,12 +76,18 @@ def authority(session: Session) -> AuthorityInfo:
 def set_authority(session: Session, *, name: str | None = None, la: str | None = None,
                   policy: str | None = None) -> AuthorityInfo:
     """Set the authority's name, DfE LA number and policy profile; None keeps what is set
-    (the first time, the name and the LA number are both needed)."""
+    (the first time, the name and the LA number are both needed: an authority with a profile
+    of its own gives its LA number by its name, `la_number_named_in`)."""
     if name is None and la is None and policy is None:
         raise AdminError("name", "nothing to set: give the authority's name, its DfE LA "
                          "number or its policy profile")
     row = session.exec(select(Authority)).first()
     naming = name is not None or la is not None
+    if la is None and name and name.strip() and not (row and row.la_number):
+        la = la_number_named_in(name)  # the first time: an authority cintui knows
+        if not la:
+            raise AdminError("la", f"{name.strip()!r} is not an authority cintui knows: give "
+                             "its DfE LA number (three digits, e.g. 820)")
     if naming:
         name = (name if name is not None else row.name if row else "").strip()
         la = (la if la is not None else row.la_number if row else "").strip()
@@ -109,6 +115,13 @@ def profile_named_in(name: str) -> str | None:
     Bexley": bexley), among every profile there is but the England default; None if none."""
     return profile_named_in_rule(name, [(p.name, p.authority) for p in policies.list_policies()
                                         if p.name != policies.DEFAULT_POLICY])
+
+
+def la_number_named_in(name: str) -> str:
+    """The DfE LA number of the authority a name names ("London Borough of Bexley": 303),
+    from the profile it names (`profile_named_in`); "" when cintui knows none."""
+    profile = profile_named_in(name)
+    return policies.load_policy(profile).la_number if profile else ""
 
 
 # ---------------------------------------------------------------- teams

@@ -23,7 +23,7 @@ from cintui.casework.lookup import (
     store_policy,
 )
 from cintui.domain.child import age_years, describe_age
-from cintui.domain.consent import ConsentFact, service_consent, service_reason
+from cintui.domain.consent import ConsentFact, service_began, service_consent, service_reason
 from cintui.domain.dates import day_short
 from cintui.domain.policy import PolicyProfile
 from cintui.domain.records import Record
@@ -321,6 +321,13 @@ def consent_for(child: tuple, facts: dict | None, today: date) -> tuple[bool, tu
     dob = _date(child[4])
     age = age_years(dob, today) if dob else None
     return service_consent((facts or {}).get("consents", []), age)
+
+
+def service_began_for(facts: dict | None) -> bool:
+    """Whether a CIN service began in the current episode of one child of `load_facts`
+    (`domain.consent.service_began`, as the closure asks it); no episode: as if it had."""
+    episode = (facts or {}).get("episode")
+    return episode is None or service_began(_date(episode[5]), _date(episode[6]))
 
 
 # Those with parental responsibility for the open children in view, whose consent to the

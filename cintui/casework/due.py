@@ -19,6 +19,7 @@ from cintui.casework.caseload import (
     ids_sql,
     load_facts,
     load_parents,
+    service_began_for,
 )
 from cintui.casework.lookup import (  # noqa: F401 - resolve_scope, UnknownScope: here too
     LATEST_CHANGE,
@@ -219,7 +220,8 @@ def child_items(child: tuple, facts: dict | None, actions, today: date,
     valid, why = consent_for(child, facts, today)
     if not valid:
         names = parents().get(child[0], []) if parents is not None else []
-        out.append(consent_item(ref, (f"{why[0]}: {consent_reason_for(child, facts, today, names)}",)))
+        out.append(consent_item(ref, (f"{why[0]}: {consent_reason_for(child, facts, today, names)}",),
+                                began=service_began_for(facts), parents=tuple(names)))
     return out
 
 

@@ -29,7 +29,12 @@ from cintui.domain import plan as plan_rules
 from cintui.domain import steps as step_rules
 from cintui.domain.calendar import england_calendar
 from cintui.domain.child import age_years, is_unborn
-from cintui.domain.consent import OWN_NOT_GIVEN, ConsentStatus
+from cintui.domain.consent import (
+    OWN_NOT_GIVEN,
+    ConsentStatus,
+    consent_command,
+    service_began,
+)
 from cintui.domain.dates import day_words
 from cintui.domain.timescales import due_date
 from cintui.domain.workforce import needs_role
@@ -432,17 +437,18 @@ def _consent_missing(session: Session, child: m.Child, today: date) -> str:
     """Why consent to the service is missing, whose is needed (`domain.consent.service_reason`)
     and where to record it; it said "no decision on consent to the service is recorded" with
     an 11-year-old's own consent there and no parent's."""
-    why = record.service_reason(session, child, today)
-    person = "" if OWN_NOT_GIVEN in why else " --person NAME"  # WIR 2.1: their own
-    return (f"{why} (3 on the record, then a; cintui child consent {child.reference} "
-            f"--decision given{person})") if why else ""
+    people = record.list_people(session, child.id)
+    why = record.service_reason(session, child, today, people)
+    then = consent_command(child.reference, [p.name for p in people if p.parental_responsibility],
+                           own=OWN_NOT_GIVEN in why)  # WIR 2.1: their own
+    return f"{why} (3 on the record, then a; {then})" if why else ""
 
 
 def _service_began(session: Session, child: m.Child, ending: m.Ending | None) -> bool:
     """WAR 4.2, 4.4.2: CIN support started, or a CIN plan, in the episode closing."""
     episode = (session.get(m.Episode, ending.episode_id) if ending is not None
                else cases.current_episode(session, child.id))
-    return episode is None or bool(episode.support_started or episode.cin_plan_start)
+    return episode is None or service_began(episode.support_started, episode.cin_plan_start)
 
 
 def _facts(session: Session, child: m.Child, ending: m.Ending | None, inp: CloseInput,

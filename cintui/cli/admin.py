@@ -54,6 +54,9 @@ ManagerOption = Annotated[str | None, typer.Option(
 @authority_app.command("set")
 def authority_set(
     ctx: typer.Context,
+    named: Annotated[str | None, typer.Argument(
+        metavar="NAME", show_default=False,
+        help="The authority's name, as --name: e.g. \"London Borough of Bexley\".")] = None,
     name: Annotated[str | None, typer.Option("--name", help="e.g. Exampleshire County "
                                              "Council.")] = None,
     la: Annotated[str | None, typer.Option("--la", metavar="NNN",
@@ -63,9 +66,14 @@ def authority_set(
     db: DbOption = None, request_id: RequestOption = None, as_json: JsonOption = False,
 ) -> None:
     """Set the authority's name, DfE LA number and policy profile (what is not given stays
-    as it is). The name goes on letters and packs, the LA number on the census return."""
+    as it is). The name goes on letters and packs, the LA number on the census return. The
+    first time, an authority cintui knows (one with a policy profile of its own) needs no
+    --la: its name gives its LA number and its profile."""
     from cintui.casework import admin
 
+    if named is not None and name is not None and named.strip() != name.strip():
+        raise CliError(f"the name is given twice ({named!r} and --name {name!r}): give it once")
+    name = name if name is not None else named  # NAME and --name: one way in
     with _open(ctx, db) as store, store.session(access.current_actor()) as session:
         # The first time, a name that names a profile of its own chooses it (as the set-up
         # form does) on a store still on the England default, unless --policy is given.
@@ -76,10 +84,13 @@ def authority_set(
     if as_json:
         _echo_json(info.as_json())
         return
+    known = la is None and bool(info.la_number) and not before.la_number  # by its name
+    said = ", its LA number and profile" if known and by_name else ", its LA number" if known \
+        else "," if by_name else ""
+    hint = f" (--policy {admin.DEFAULT_POLICY} for the England default)" if by_name else ""
     typer.echo(f"{info.name or 'The authority'} (LA {info.la_number or '—'}) follows "
                f"{info.policy_title} ({info.policy})"
-               + (f", by its name (--policy {admin.DEFAULT_POLICY} for the England default)."
-                  if by_name else "."))
+               + (f"{said} by its name{hint}." if said else "."))
 
 
 @authority_app.command("show")

@@ -91,7 +91,7 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
     from cintui.domain.due import (
         NO_ADULT_CONTACT,
         describe_left,
-        due_day,
+        item_day,
         then_command,
         worker_names,
     )
@@ -137,7 +137,7 @@ def _print_due(grouped, shown: list[str], labels: dict, scope: str) -> None:
                 rule += f"; then: {then}"
             rule = rule_with_source(rule, i.source) if narrow else rule
             left = describe_left(i)  # narrow: "134 wd" over "overdue", the words wider
-            rows.append((due_day(i.due, grouped.today),
+            rows.append((item_day(i, grouped.today),
                          f"{i.child.name} {i.child.reference}",
                          *((names[i.child.worker_username],) if many else ()),
                          ((what, ""), (rule, "dim")),

@@ -40,6 +40,7 @@ from enum import StrEnum
 from cintui.domain.child import age_years
 from cintui.domain.dates import day_words
 from cintui.domain.records import Record
+from cintui.domain.text import shell_word
 
 # As cintui.store.models (the store builds `ConsentFact`s from its Consent rows).
 CONSENT_SCOPES = ("service", "information_sharing", "meeting", "transfer")
@@ -50,6 +51,8 @@ CONSENT_METHODS = ("written", "verbal")
 OWN_NOT_GIVEN = "has not given their own consent to a CIN service"  # the flag's words
 YOUNG_PERSON_AGE = 16
 NO_VALID_SERVICE = "No valid consent to a CIN service"  # the first flag, while it is so
+# WAR 4.2 "before support is given": before a CIN service began, consent is still to get.
+BEFORE_SUPPORT = "needed before support starts"
 
 SCOPE_LABELS = {
     "service": "CIN service",
@@ -141,6 +144,13 @@ class ConsentFact(Record):
     def has_standing(self) -> bool:
         """Whose decision counts (WAR 4.2, WIR 2.1): a PR holder or the child themself."""
         return self.is_child or self.person_has_pr
+
+
+def service_began(support_started: date | None, cin_plan_start: date | None) -> bool:
+    """WAR 4.2, 4.4.2: a CIN service began in an episode: support started, or a CIN plan.
+    Before it, at the referral or the assessment, consent to it is needed before support
+    starts (the due list), and a closure then needs no decision on it (the checklist)."""
+    return support_started is not None or cin_plan_start is not None
 
 
 def day_label(d: date) -> str:
@@ -395,8 +405,9 @@ def service_reason(facts: Iterable[ConsentFact], child_name: str, child_age: int
         p = parent[-1]
         if own is not None and _is_against(own):
             return (f"{child} {own.decision} their own consent on {day_label(own.decided_on)}:"
-                    f" {at}it is needed as well as {p.who}'s (WIR 2.1); the withheld-consent "
-                    "path follows (WIR 2.2)")
+                    f" {at}it is needed as well as the consent {p.who} gave on "
+                    f"{day_label(p.decided_on)} (WIR 2.1); the withheld-consent path follows "
+                    "(WIR 2.2)")
         return f"{p.who} consented on {day_label(p.decided_on)}, but {child} {OWN_NOT_GIVEN} (WIR 2.1)"
     against = [f for f in service if f.has_standing and _is_against(f)]
     if against:
@@ -430,6 +441,16 @@ def _whose(parents: Sequence[str], said: bool = True) -> str:
     if len(names) == 1:
         return f"record {names[0]} or another parent's"
     return f"record {', '.join(names[:-1])} or {names[-1]}"
+
+
+def consent_command(reference: str, parents: Sequence[str] = (), own: bool = False) -> str:
+    """The command that records the consent to the service that is missing (WAR 4.2): with
+    exactly one person with parental responsibility on the child's People, by their name as
+    typed at a shell (`--person "Sam Smith"`), else `--person NAME`; the young person's own
+    (`own`, WIR 2.1): no --person, the command's default."""
+    names = list(dict.fromkeys(n.strip() for n in parents if n.strip()))
+    person = "" if own else f" --person {shell_word(names[0]) if len(names) == 1 else 'NAME'}"
+    return f"cintui child consent {reference} --decision given{person}"
 
 
 def missing_service_hint(summary: ConsentSummary, pr_people: int) -> str:

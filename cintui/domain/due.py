@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cintui.domain.calendar import WorkingCalendar, add_months
-from cintui.domain.consent import OWN_NOT_GIVEN
+from cintui.domain.consent import BEFORE_SUPPORT, NO_VALID_SERVICE, OWN_NOT_GIVEN, consent_command
 from cintui.domain.dates import day_short, day_words
 from cintui.domain.no_change import NO_CHANGE_MONTHS
 from cintui.domain.records import Record, replace
@@ -95,6 +95,8 @@ class DueItem(Record):
     # (WAR 4.2: planning for adulthood from the 17th birthday, `turning_18`).
     pinned: bool = False
     goes_to: str = ""  # where Enter goes, when not where its kind goes (`TARGETS`)
+    # consent: those with parental responsibility on the child's People (`consent_command`)
+    parents: tuple[str, ...] = ()
 
     @property
     def target(self) -> str:
@@ -187,13 +189,30 @@ def package_items(child: ChildRef, reviews: Iterable[PackageReview], today: date
     return out
 
 
-def consent_item(child: ChildRef, flags: tuple[str, ...]) -> DueItem:
-    """No valid consent to a CIN service: needed now, before the service goes on."""
+def consent_item(child: ChildRef, flags: tuple[str, ...], began: bool = True,
+                 parents: tuple[str, ...] = ()) -> DueItem:
+    """No valid consent to a CIN service (WAR 4.2, "before support is given"): once the
+    service began (`began`: `consent.service_began`), needed now, overdue; before it, at the
+    referral or the assessment, needed before support starts: shown whatever the window,
+    under Later, never overdue."""
+    if began:
+        return DueItem(
+            child=child, key="consent", label="Consent to a CIN service", due=None,
+            state=DueState.OVERDUE, working_days_left=0,
+            rule="consent to the service recorded before support is given", source="WAR 4.2",
+            detail="; ".join(flags), parents=parents)
+    said = tuple(f.replace(NO_VALID_SERVICE, f"Consent to a CIN service {BEFORE_SUPPORT}", 1)
+                 for f in flags)
     return DueItem(
         child=child, key="consent", label="Consent to a CIN service", due=None,
-        state=DueState.OVERDUE, working_days_left=0,
+        state=DueState.UPCOMING, working_days_left=0,
         rule="consent to the service recorded before support is given", source="WAR 4.2",
-        detail="; ".join(flags))
+        detail="; ".join(said), pinned=True, parents=parents)
+
+
+def before_support(item: DueItem) -> bool:
+    """A consent item for a child whose CIN service has not begun (`consent_item`)."""
+    return item.key == "consent" and item.state is not DueState.OVERDUE
 
 
 def no_change_item(child: ChildRef, since: date, today: date,
@@ -271,12 +290,19 @@ def due_day(due: date | None, today: date) -> str:
     return day_short(due, pad=True) if due.year == today.year else day_words(due, pad=True)
 
 
+def item_day(item: DueItem, today: date) -> str:
+    """An item's Due column: `due_day`, or "—" for consent needed before support starts."""
+    return "—" if before_support(item) else due_day(item.due, today)
+
+
 def week_end(day: date) -> date:
     """The Sunday closing `day`'s week (Monday to Sunday)."""
     return day + timedelta(days=6 - day.weekday())
 
 
 def group_of(item: DueItem, today: date) -> str:
+    if before_support(item):  # WAR 4.2: nothing is late before support starts
+        return "later"
     if item.due is None or item.due < today:
         return "overdue"
     if item.due == today:
@@ -324,11 +350,7 @@ THEN_COMMANDS = {
     "minutes": "cintui meeting sent {ref} --to NAME|everyone",  # BEX 3, WIR 2.8
     "plan_circulation": "cintui meeting sent {ref} --to NAME|everyone",
     "adult_social_care": "cintui child circumstances {ref} --adult-social-care referred",
-    "consent": "cintui child consent {ref} --decision given --person NAME",  # WAR 4.2: a parent
 }
-# WIR 2.1: a parent has consented; the young person's own decision (the command's default
-# person) is what is missing.
-OWN_CONSENT_COMMAND = "cintui child consent {ref} --decision given"
 
 
 def then_command(item: DueItem) -> str:
@@ -340,9 +362,9 @@ def then_command(item: DueItem) -> str:
     if item.key == "turns_18" and item.detail == NO_ADULT_CONTACT:  # for the RC6 letters
         return (f"cintui child circumstances {item.child.reference} "
                 "--adult-contact \"team, worker, phone\"")
+    if item.key == "consent":  # WAR 4.2: the one parent by name; WIR 2.1: their own
+        return consent_command(item.child.reference, item.parents, OWN_NOT_GIVEN in item.detail)
     form = THEN_COMMANDS.get(item.key) or THEN_COMMANDS.get(item.goes_to)
-    if item.key == "consent" and OWN_NOT_GIVEN in item.detail:
-        form = OWN_CONSENT_COMMAND
     return form.format(ref=item.child.reference) if form else ""
 
 
@@ -365,7 +387,9 @@ def worker_names(items: Iterable[DueItem]) -> dict[str, str]:
 
 
 def describe_left(item: DueItem) -> str:
-    """"3 wd left", "due today", "5 wd overdue", "now"."""
+    """"3 wd left", "due today", "5 wd overdue", "now", "before support"."""
+    if before_support(item):
+        return "before support"
     if item.due is None:
         return "now"
     left = item.working_days_left

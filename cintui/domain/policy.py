@@ -40,7 +40,7 @@ ANCHORS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {"initial_meeting": ("cin_plan_start", "assessment_completed")}
 )
 
-_TOP_KEYS = ("name", "title", "authority", "extends", "due_soon_working_days", "levels",
+_TOP_KEYS = ("name", "title", "authority", "la_number", "extends", "due_soon_working_days", "levels",
              "services", "disability_service", "visits", "timescales", "privacy", "meetings",
              "sync")
 _PRIVACY_FIELDS = ("lock_after_idle_minutes", "retain_until_age", "retain_years_after_closure",
@@ -177,6 +177,7 @@ class PolicyProfile:
     title: str
     authority: str
     timescales: Mapping[str, Timescale] = field(hash=False)
+    la_number: str = ""  # the authority's DfE LA number (census header): its own, not inherited
     due_soon_working_days: int = 5
     levels: tuple[str, ...] = ()  # the authority's own names for its thresholds (DOMAIN.md §1)
     services: tuple[str, ...] = ()  # teams a child in need may be supported by (WAR 4.4.3)
@@ -370,6 +371,9 @@ def parse_policy(
         raise p.fail("name", f"{name!r}: use lower-case letters, digits, '-' or '_'")
     title = p.text(data, "title", "title", required=True)
     authority = p.text(data, "authority", "authority", required=True)
+    la_number = p.text(data, "la_number", "la_number", required=False) or ""
+    if la_number and not re.fullmatch(r"\d{3}", la_number):
+        raise p.fail("la_number", f"{la_number!r}: a DfE LA number is three digits, e.g. 820")
 
     extends = p.text(data, "extends", "extends", required=False)
     if extends is not None and (base is None or base.name != extends):
@@ -393,6 +397,7 @@ def parse_policy(
         name=name,
         title=title,
         authority=authority,
+        la_number=la_number,
         timescales=MappingProxyType({key: merged[key] for key in TIMESCALE_KEYS}),
         due_soon_working_days=(
             p.whole(soon, "due_soon_working_days", minimum=0) if soon is not None

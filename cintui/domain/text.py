@@ -24,6 +24,20 @@ def counted(n: int, word: str, plural: str | None = None) -> str:
         return f"{n} {word}"
     return f"{n} {plural or word + ('S' if word.isupper() else 's')}"
 
+_SHELL_PLAIN = re.compile(r"[A-Za-z0-9_.,:/@%+=-]+")
+
+
+def shell_word(text: str) -> str:
+    """`text` as one word typed at a shell: as it is when nothing in it is special
+    ("Layla"), else in double quotes ("Sam Smith", "Siobhan O'Neill"), else single (shlex)."""
+    import shlex
+
+    text = text.strip()
+    if _SHELL_PLAIN.fullmatch(text):
+        return text
+    return f'"{text}"' if not set(text) & set('"$`\\!') else shlex.quote(text)
+
+
 def first_upper(text: str) -> str:
     """Words starting a sentence or a label: the first letter a capital, the rest as written.
     (`str.capitalize` lowers the rest: "a CIN plan" became "A cin plan", "referred 3 Dec to

@@ -281,7 +281,7 @@ def test_a_closure_decision_by_a_social_worker_names_the_role_needed(store):  # 
 
 
 def test_the_first_time_the_authority_needs_its_name_and_la_number(store):
-    with pytest.raises(admin.AdminError, match="give the DfE LA number"), \
+    with pytest.raises(admin.AdminError, match="not an authority cintui knows: give its DfE LA number"), \
             store.session(ACTOR) as session:
         admin.set_authority(session, name="Exampleshire County Council")
     with store.session(ACTOR) as session:  # the policy profile alone may be chosen first

@@ -285,9 +285,40 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(cli, team, args, words
 
 
 def test_the_first_authority_needs_its_la_number(cli, db):
-    one_line_error(run(cli, db, "authority", "set", "--name", "Exampleshire"),
-                   "give the DfE LA number")
+    """An authority cintui does not know (no profile of its own) needs --la the first time,
+    by NAME or by --name alike: one line, nothing written."""
+    for args in (("--name", "Exampleshire"), ("Exampleshire",)):
+        one_line_error(run(cli, db, "authority", "set", *args),
+                       "--la: 'Exampleshire' is not an authority cintui knows: give its DfE "
+                       "LA number (three digits, e.g. 820)")
     assert ok(cli, db, "authority", "show")["name"] is None
+
+
+@pytest.mark.parametrize("how", [("London Borough of Bexley",),
+                                 ("--name", "London Borough of Bexley")])
+def test_an_authority_cintui_knows_is_set_up_by_its_name_alone_either_way(cli, new_db, how):
+    """BEX (DOMAIN.md §6, §10): `authority set "London Borough of Bexley"` was refused as an
+    unexpected argument, and `--name "London Borough of Bexley"` for want of --la. Both are
+    one way in: the name gives Bexley's DfE LA number (303, the census header) and its
+    profile, and the line says so."""
+    db = new_db("bexley.db")
+    said = run(cli, db, "authority", "set", *how)
+    assert said.code == 0, said.err
+    assert said.out.strip() == (
+        "London Borough of Bexley (LA 303) follows Bexley Child in Need of Our Support and "
+        "Protection Procedure (bexley), its LA number and profile by its name (--policy "
+        "england for the England default).")
+    assert ok(cli, db, "authority", "show") == {
+        "name": "London Borough of Bexley", "la_number": "303", "policy": "bexley",
+        "policy_title": "Bexley Child in Need of Our Support and Protection Procedure"}
+
+
+def test_the_name_given_twice_differently_is_one_line(cli, db):
+    one_line_error(run(cli, db, "authority", "set", "Bexley", "--name", "Wirral"),
+                   "the name is given twice ('Bexley' and --name 'Wirral'): give it once")
+    assert ok(cli, db, "authority", "show")["name"] is None
+    assert run(cli, db, "authority", "set", "Wirral Council", "--name", "Wirral Council").code == 0
+    assert ok(cli, db, "authority", "show")["la_number"] == "344"
 
 
 def test_an_authority_named_at_set_up_follows_its_own_profile(cli, db):

@@ -8,6 +8,7 @@ the closure (WAR 7.2.1). Synthetic people only."""
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 
@@ -71,7 +72,8 @@ def test_planning_for_adulthood_is_prompted_from_17_until_the_referral_is_record
     words = " ".join(table.out.replace("│", " ").split())
     assert "15 Feb 2028" in words  # a date in another year says its year
     assert "cintui child circumstances CIN000001 --adult-social-care referred" in words
-    assert "Later (1)" in table.out
+    # Ben, referred, no service begun: his consent is needed before support (WAR 4.2)
+    assert "Later (2)" in table.out and "before support" in words
 
     bad = cli("child", "circumstances", "Kai", "--adult-social-care", "maybe", "--db", db,
               "--today", "2027-03-01")
@@ -435,14 +437,15 @@ def test_a_childs_own_consent_at_11_refuses_the_closure_saying_why_and_whose_war
            "4.2): record Sam Smith's or another parent's")
     refused = cli("close", "complete", "Jude", "--db", db, "--today", "2026-12-07")
     assert refused.code == 2 and refused.out == ""
-    assert refused.err == (f"cintui: cannot close yet: {why} (3 on the record, then a; cintui "
-                           "child consent CIN000001 --decision given --person NAME) (WAR 4.2; "
-                           "WIR 2.1)\n")
+    # WAR 4.2: Sam Smith, the one with parental responsibility, by name as typed at a shell
+    then = 'cintui child consent CIN000001 --decision given --person "Sam Smith"'
+    assert refused.err == (f"cintui: cannot close yet: {why} (3 on the record, then a; "
+                           f"{then}) (WAR 4.2; WIR 2.1)\n")
     due = cli("due", "--db", db, "--today", "2026-12-07", "--json")
     (item,) = [i for i in json.loads(due.out)["items"] if i["key"] == "consent"]
     assert item["detail"] == f"No valid consent to a CIN service: {why}"
-    assert cli("child", "consent", "Jude", "--decision", "given", "--person", "Sam Smith",
-               "--db", db, "--today", "2026-12-07").code == 0
+    assert (item["group"], item["state"], item["then"]) == ("overdue", "overdue", then)
+    assert cli(*shlex.split(then)[1:], "--db", db, "--today", "2026-12-07").code == 0
     assert cli("close", "complete", "Jude", "--db", db, "--today", "2026-12-07").code == 0
 
 
@@ -452,6 +455,16 @@ def test_a_case_closed_before_any_service_began_needs_no_consent_to_one_war_4_2(
     referral (no assessment authorised, no support, no plan), was refused closure for "no
     decision on consent to the service"; it closes, and `close status` says why."""
     db = jude_closing(cli, new_location, support=False)
+    # WAR 4.2 "before support is given": on `cintui due` the same child's consent, with
+    # no service begun, is needed before support starts, not overdue (it was "now")
+    due = json.loads(cli("due", "--db", db, "--today", "2026-12-07", "--json").out)
+    (item,) = [i for i in due["items"] if i["key"] == "consent"]
+    assert (item["group"], item["state"], item["due"]) == ("later", "upcoming", None)
+    assert item["detail"].startswith("Consent to a CIN service needed before support starts: "
+                                     "Jude (11) consented on 3 Dec 2026, but at 11")
+    assert due["counts"]["overdue"] == 0
+    table = cli("due", "--db", db, "--today", "2026-12-07")
+    assert "0 overdue" in table.out and "before support" in table.out
     status = cli("close", "status", "Jude", "--db", db, "--today", "2026-12-07")
     assert "✓ No CIN service began: no consent to one needed [WAR 4.2; WIR 2.1]" in status.out
     done = cli("close", "complete", "Jude", "--db", db, "--today", "2026-12-07")

@@ -24,11 +24,13 @@ from cintui.domain.consent import (
     check_fact,
     check_override,
     check_withheld,
+    consent_command,
     consent_summary,
     current_consents,
     is_complete,
     missing_service_hint,
     scope_to_record,
+    service_began,
     service_reason,
 )
 from cintui.domain.records import replace
@@ -194,7 +196,8 @@ def test_the_reason_names_what_was_recorded_and_whose_consent_counts():
         "(WAR 4.2): record Jo Smith's or another parent's")
     assert service_reason([mum(), child(decision="refused", on=DEC3)], "Amira", 17, []) == (
         "Amira (17) refused their own consent on 3 Dec 2026: at 17 it is needed as well as "
-        "Jo Smith (Mother)'s (WIR 2.1); the withheld-consent path follows (WIR 2.2)")
+        "the consent Jo Smith (Mother) gave on 3 Mar 2026 (WIR 2.1); the withheld-consent "
+        "path follows (WIR 2.2)")
     assert service_reason([mum(decision="refused")], "Mia", 9, ["Jo Smith"]) == (
         "consent was refused by Jo Smith (Mother) on 3 Mar 2026: the withheld-consent path "
         "follows (WIR 2.2), or record Jo Smith's or another parent's")
@@ -555,3 +558,39 @@ def test_the_young_persons_own_consent_is_what_to_record_next_wir_2_1():
     assert not own_consent_missing(consent_summary([mum(), child()], 17))
     assert not own_consent_missing(consent_summary([mum()], 12))  # a parent's decides
     assert not own_consent_missing(consent_summary([], 17))  # no one's yet: a parent's first
+
+
+def test_a_young_persons_refusal_names_the_parents_consent_in_a_sentence_wir_2_1():
+    """WIR 2.1: a young person of 16 or 17 consents as well as a parent. Their refusal
+    read "it is needed as well as Jo Smith (Mother)'s": a name and a relationship in
+    brackets with a possessive after them. It says whose consent was given, and when."""
+    said = service_reason([mum(), child(decision="refused", on=DEC3)], "Amira", 17, [])
+    assert "(Mother)'s" not in said
+    assert "as well as the consent Jo Smith (Mother) gave on 3 Mar 2026 (WIR 2.1)" in said
+
+
+def test_a_cin_service_began_when_support_started_or_a_plan_did_war_4_2_4_4_2():
+    """WAR 4.2 "Parents must consent to receive a children in need service" (before support
+    is given); WAR 4.4.2: support starts, or a CIN plan does. The closure and the due list
+    ask this one question."""
+    assert not service_began(None, None)  # the referral, the assessment
+    assert service_began(date(2026, 11, 2), None)
+    assert service_began(None, date(2026, 11, 9))
+
+
+def test_the_command_for_a_missing_consent_names_the_one_parent_war_4_2():
+    """WAR 4.2: a parent with parental responsibility consents. With exactly one on the
+    child's People, the command names them as a worker types it at a shell; with none or
+    two, NAME to fill in; the young person's own (WIR 2.1): the command's default person."""
+    assert consent_command("CIN000004", ["Sam Smith"]) == (
+        'cintui child consent CIN000004 --decision given --person "Sam Smith"')
+    assert consent_command("CIN000004", ["Layla"]) == (
+        "cintui child consent CIN000004 --decision given --person Layla")
+    assert consent_command("CIN000004", ["Siobhan O'Neill"]).endswith(
+        '--person "Siobhan O\'Neill"')
+    assert consent_command("CIN000004", ['Jo "JJ" Smith']).endswith(
+        "--person 'Jo \"JJ\" Smith'")
+    assert consent_command("CIN000004", []).endswith("--person NAME")
+    assert consent_command("CIN000004", ["Sam Smith", "Lee Smith"]).endswith("--person NAME")
+    assert consent_command("CIN000004", ["Sam Smith"], own=True) == (
+        "cintui child consent CIN000004 --decision given")

@@ -25,6 +25,7 @@ from cintui.domain.due import (
     group_items,
     group_of,
     horizon,
+    item_day,
     then_command,
     turning_18,
     week_end,
@@ -126,6 +127,39 @@ def test_missing_consent_names_the_command_that_records_whose_is_missing():
     _valid, own_missing = service_consent([mum], 16)
     assert then_command(consent_item(CHILD, own_missing)) == (
         "cintui child consent SYN001 --decision given")
+
+
+def test_missing_consent_before_any_service_is_needed_before_support_not_overdue():
+    """WAR 4.2: consent to the service is recorded "before support is given". At the
+    referral or the assessment (no support started, no CIN plan: `consent.service_began`)
+    it was "now", under Overdue, counted in the team's overdue Consent: it is something to
+    do before support starts, shown under Later whatever the window, never overdue."""
+    none_given = ("No valid consent to a CIN service: no one's consent is recorded (WAR 4.2): "
+                  "record Sam Smith's or another parent's",)  # as `casework.due` says it
+    item = consent_item(CHILD, none_given, began=False, parents=("Sam Smith",))
+    assert item.state is not DueState.OVERDUE and item.pinned
+    assert group_of(item, TODAY) == "later"
+    assert describe_left(item) == "before support" and item_day(item, TODAY) == "—"
+    assert item.detail.startswith("Consent to a CIN service needed before support starts: "
+                                  "no one's consent is recorded")
+    assert counts_by_kind([item]) == {}  # not overdue
+    grouped = group_items([item], TODAY, horizon(TODAY, CAL, 1))
+    assert grouped.groups["later"] == [item] and grouped.count("overdue") == 0
+    assert then_command(item) == (
+        'cintui child consent SYN001 --decision given --person "Sam Smith"')
+    began = consent_item(CHILD, none_given, began=True)
+    assert group_of(began, TODAY) == "overdue" and describe_left(began) == "now"
+    assert item_day(began, TODAY) == "now"
+
+
+def test_missing_consent_names_the_one_parent_with_pr_in_its_command_war_4_2():
+    """WAR 4.2: with exactly one person with parental responsibility on the record, the
+    command names them, quoted as a worker types it; two: NAME, to choose."""
+    _valid, none_given = service_consent([], 10)
+    assert then_command(consent_item(CHILD, none_given, parents=("Jo Smith",))) == (
+        'cintui child consent SYN001 --decision given --person "Jo Smith"')
+    assert then_command(consent_item(CHILD, none_given, parents=("Jo Smith", "Lee Smith"))
+                        ).endswith("--person NAME")
 
 
 def test_overdue_items_are_counted_by_kind_with_reviews_together():

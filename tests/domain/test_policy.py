@@ -188,6 +188,7 @@ def _with(path: str, value) -> dict:
     ("name", "My Council", "name", "lower-case"),
     ("title", 7, "title", "non-empty text"),
     ("authority", ..., "authority", "missing"),
+    ("la_number", "82", "la_number", "'82': a DfE LA number is three digits"),
     ("extends", "nowhere", "extends", "no policy profile named 'nowhere'"),
     ("visits", True, "visits", "must be a table"),
     ("visits.virtual", False, "visits.virtual", "unknown key; expected one of: "
@@ -251,7 +252,20 @@ def test_profile_fields_are_the_documented_ones():
     assert set(PolicyProfile.__dataclass_fields__) == {
         "name", "title", "authority", "timescales", "due_soon_working_days", "levels",
         "services", "visits", "privacy", "meetings", "sync", "origin",  # sync: issue 19
-        "disability_service"}  # WAR 4.4.1
+        "disability_service",  # WAR 4.4.1
+        "la_number"}  # the authority's, for `authority set NAME` (census header)
+
+
+def test_an_authoritys_own_profile_gives_its_la_number_not_inherited():
+    """The DfE LA number is the authority's own: a profile that extends another does not
+    take its number; the shipped ones carry theirs (Bexley 303, Warwickshire 937)."""
+    from cintui.reference.policies import load_policy
+
+    base = parse_policy(full_profile(la_number="820"), origin="base.toml")
+    assert base.la_number == "820"
+    assert parse_policy(child_profile(), origin="kid.toml", base=base).la_number == ""
+    assert [load_policy(n).la_number for n in ("bexley", "warwickshire", "england")] == [
+        "303", "937", ""]
 
 
 def test_warwickshire_names_the_service_that_assesses_a_disabled_child_war_4_4_1():

@@ -88,7 +88,7 @@ async def test_f3_from_a_record_lists_my_childrens_items_grouped_with_rule_and_s
         assert headers and headers[0].startswith(GROUP_LABELS["overdue"])
         order = [key.split(":")[1] for key, _ in listed if key.startswith("group:")]
         assert order == sorted(order, key=["overdue", "today", "this_week",
-                                           "next_two_weeks"].index)
+                                           "next_two_weeks", "later"].index)
         items = list(screen.items.values())
         assert items
         # Only this worker's children, each item with the rule and its source.
@@ -106,6 +106,9 @@ async def test_f3_from_a_record_lists_my_childrens_items_grouped_with_rule_and_s
             if group == "overdue":
                 assert item.due is None or item.due < TODAY
                 assert cells[3].endswith("overdue") or cells[3] == "now"
+            elif item.due is None:  # WAR 4.2: no service begun, consent before support
+                assert (group, item.key, cells[0], cells[3]) == (
+                    "later", "consent", "—", "before support")
             else:
                 assert TODAY <= item.due <= date(2026, 12, 13)
         # The highlighted item in full underneath: rule, source and where Enter goes.
@@ -546,7 +549,8 @@ async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_ad
                                                       "Plan for adulthood", True)
         (row,) = [cells for key, cells in rows(screen) if screen.items.get(key) is item]
         assert row[0] == "14 Oct 2027"  # not "14 Oct": 11 months ahead, in another year
-        assert "Later 1" in " ".join(text_of(screen, "#week-title").split())
+        # and his consent, with no service begun: needed before support starts (WAR 4.2)
+        assert "Later 2" in " ".join(text_of(screen, "#week-title").split())
         box = screen.query_one("#week-detail")
         shown = " ".join(" ".join(box.render_line(y).text
                                   for y in range(box.size.height)).split())
@@ -566,7 +570,7 @@ async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_ad
         await pilot.press("escape")
         await until(pilot, lambda: type(app.screen).__name__ == "MyWeekScreen"
                     and not any(i.key == "turns_18" for i in app.screen.items.values()))
-        assert "Later" not in text_of(app.screen, "#week-title")
+        assert "Later 1" in text_of(app.screen, "#week-title")  # the consent alone
 
 
 async def test_the_referral_to_adult_social_care_records_its_contact_for_the_letters(
@@ -653,3 +657,29 @@ async def test_up_and_down_step_from_item_to_item_past_the_groups_headings(demo_
         post_burst(app, [("down", None)] * (len(items) - 1))
         await settle(pilot)
         assert screen.current == screen.items[items[-1]]
+
+
+async def test_consent_before_any_service_is_needed_before_support_not_overdue(
+        new_location, cli, tmp_path):
+    """WAR 4.2: consent to a CIN service is recorded "before support is given". Kai, referred
+    on 2 Nov with no support started and no plan, showed "No valid consent (CIN service)"
+    under Overdue, "now", and his worker's week counted it overdue. It is under Later:
+    "Consent before support", the Due column "—", Left "before support", and the line under
+    the list says it is needed before support starts, and why."""
+    app = WeekHost(_kai(new_location, cli, tmp_path), "LCS7")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_week(pilot)
+        await move_to(pilot, screen, lambda i: i.key == "consent")
+        (row,) = [(key, cells) for key, cells in rows(screen)
+                  if getattr(screen.items.get(key), "key", "") == "consent"]
+        key, cells = row
+        assert key.startswith("later:")
+        assert (cells[0], cells[3]) == ("—", "before support")
+        assert "Consent before support" in cells[2]
+        assert "Overdue 0" in " ".join(text_of(screen, "#week-title").split())
+        box = screen.query_one("#week-detail")
+        shown = " ".join(" ".join(box.render_line(y).text
+                                  for y in range(box.size.height)).split())
+        assert "Consent to a CIN service · before support starts" in shown, shown
+        assert "no one's consent is recorded (WAR 4.2)" in shown, shown
+        assert "due now" not in shown
