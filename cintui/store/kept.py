@@ -198,9 +198,21 @@ def decisions(rows: Rows, found: list[Found]) -> dict[str, list[tuple[date, date
     return out
 
 
+def brought(alias: str) -> str:
+    """Portable SQL: an entry of `alias` (a `device_entry`) that brought its record as it
+    stands (its insert, or an update touching `_Source.fields`: a meeting's holding, not
+    its minutes typed later), as the sync's report judges a push (`pushed`)."""
+    def one(s: _Source) -> str:
+        keys = "".join(f" OR {alias}.changes LIKE '%\"{f}\":%'" for f in s.fields)
+        return f"({alias}.entity = '{s.table}' AND ({alias}.action = 'insert'{keys}))"
+
+    return "(" + " OR ".join(one(s) for s in SOURCES) + ")"
+
+
 def reached(rows: Rows, found: list[Found]) -> dict[str, datetime]:
     """When each record (its id, first of `Found.extra`) reached the team server, where a
-    laptop's sync brought it: the newest arrival of its laptop's entries (`device_entry`),
+    laptop's sync brought it: the newest arrival of the entries that brought it as it
+    stands (`device_entry`, `brought`),
     so a decision saved while the laptop was still offline does not answer casework the
     manager had not seen (BEX 4). A record made on the server itself, or in a store file,
     has none: its `recorded` stands. Three queries at most, however many records: whether
@@ -215,8 +227,8 @@ def reached(rows: Rows, found: list[Found]) -> dict[str, datetime]:
             return {}  # a server set up before it: `cintui server init` again makes it
         sql = f"SELECT entity_id, arrived_at FROM cintui_arrived(CAST(ARRAY[{named}] AS text[]))"
     else:
-        sql = (f"SELECT entity_id, MAX(arrived_at) FROM device_entry "
-               f"WHERE entity_id IN ({named}) GROUP BY entity_id")
+        sql = (f"SELECT e.entity_id, MAX(e.arrived_at) FROM device_entry AS e "
+               f"WHERE e.entity_id IN ({named}) AND {brought('e')} GROUP BY e.entity_id")
     return {str(rid): _instant(at) for rid, at in rows(sql, params) if at is not None}
 
 

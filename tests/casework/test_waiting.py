@@ -234,8 +234,9 @@ def test_a_decision_answers_casework_only_once_it_reached_the_server_bex_4_tra(s
     synced on Tue 24 Nov (`device_entry.arrived_at`, as the server keeps what arrived): his
     decision had not seen the visit, so the visit still waits for him; it said nothing
     (the decision, saved after the laptop's clock recorded the visit, seemed to answer it).
-    His decision of 25 Nov, made after it arrived, answers it. Read as the team view reads
-    a file (its plain connection) and through a session alike."""
+    His decision of 25 Nov, made after it arrived, answers it; a later correction of its
+    analysis does not bring it anew. Read as the team view reads a file (its plain
+    connection) and through a session alike."""
     from cintui.store import models as m
 
     mia = add(store, "Mia", "cara.dune")
@@ -254,17 +255,25 @@ def test_a_decision_answers_casework_only_once_it_reached_the_server_bex_4_tra(s
     with store.read() as session:
         [visit] = [v.id for v in session.exec(select(m.Visit)).all()
                    if england_time(v.visited_at).day == 21]
-    with store.engine.begin() as conn:  # as the sync keeps a laptop's entry (store/sync.py)
-        conn.execute(m.DeviceEntry.__table__.insert(), {
-            "device": "cara-laptop", "seq": 7, "at": datetime(2026, 11, 21, 18, tzinfo=UTC),
-            "actor": "cara.dune", "action": "insert", "entity": "visit",
-            "entity_id": visit.hex, "changes": "{}", "prev_hash": "0" * 64,
-            "hash": "1" * 64, "arrived_at": datetime(2026, 11, 24, 8, tzinfo=UTC)})
+    def arrived(seq: int, action: str, changes: str, day: int) -> None:
+        with store.engine.begin() as conn:  # as the sync keeps a laptop's entry (sync.py)
+            conn.execute(m.DeviceEntry.__table__.insert(), {
+                "device": "cara-laptop", "seq": seq,
+                "at": datetime(2026, 11, 21, 18, tzinfo=UTC), "actor": "cara.dune",
+                "action": action, "entity": "visit", "entity_id": visit.hex,
+                "changes": changes, "prev_hash": "0" * 64, "hash": "1" * 64,
+                "arrived_at": datetime(2026, 11, day, 8, tzinfo=UTC)})
+
+    arrived(7, "insert", '{"purpose":[null,"Check on the family"]}', 24)
     visit_waits = [("Mia Waits", "decide on a visit after the closure (BEX 3)",
                     date(2026, 11, 21), "Cara Dune")]
     assert kept_waiting(store) == visit_waits
     assert kept_waiting(store, raw=True) == visit_waits
     decide(date(2026, 11, 25))
+    assert kept_waiting(store) == kept_waiting(store, raw=True) == []
+    # Its analysis corrected on the laptop, arriving on 26 Nov, does not bring it anew: the
+    # visit the decision answered still stands as it was.
+    arrived(8, "update", '{"analysis":["Seen alone","Seen alone in her room"]}', 26)
     assert kept_waiting(store) == kept_waiting(store, raw=True) == []
 
 
