@@ -330,19 +330,24 @@ _KEPT_JOINS = ("LEFT JOIN worker AS w ON w.id = c.worker_id "
 def _after_closure(rows, where: str, params: dict) -> list[Waiting]:
     """The casework dated after its case closed (domain.endings.closed_on), each kind, child
     and day once, until a decision on the child since (BEX 4) or a re-referral from its day
-    (WAR 3.4). Three queries, whatever the numbers: the records, their children's episodes,
-    and their children's decisions."""
+    (WAR 3.4). A decision answers a record from when the record reached the team server (a
+    laptop's, at its sync; `kept.reached`), not when the laptop recorded it: one saved while
+    the laptop was offline had not seen it. A fixed handful of queries, whatever the numbers:
+    the records, their children's episodes and decisions, and when those with a decision
+    arrived."""
     from cintui.domain.endings import decided_since
     from cintui.store import kept
 
     found = kept.judged(rows, rows(kept.waiting_sql(_KEPT_COLUMNS, _KEPT_JOINS, where),
                                    params))
     decided = kept.decisions(rows, found)
+    arrived = kept.reached(rows, [f for f in found if decided.get(str(f.child_id))])
     out = []
     for f in found:
-        if decided_since(f.closed.closed, f.recorded, decided.get(str(f.child_id), ())):
+        seen = max(f.recorded, arrived.get(kept.uuid_hex(f.extra[0]), f.recorded))
+        if decided_since(f.closed.closed, seen, decided.get(str(f.child_id), ())):
             continue
-        cid, ref, first, last, worker, team_name = f.extra
+        _rid, cid, ref, first, last, worker, team_name = f.extra
         out.append(Waiting(uuid_text(cid), ref, f"{first} {last}", worker or "",
                            "after_closure", f.since, f.by, team=team_name or "",
                            record=f.record, on=f.day))

@@ -644,7 +644,8 @@ def kept_arrived(reference: str, record: str, day: date, closed: ClosedOn) -> st
 def decided_since(closed: date, recorded: datetime,
                   decisions: Iterable[tuple[date, datetime]]) -> bool:
     """BEX 4: whether a decision on the child (its day, when it was recorded) answers a record
-    kept after the closure of `closed`, recorded at `recorded`: one recorded after it and
+    kept after the closure of `closed`, seen from `recorded` (when it reached the team
+    server, if a laptop's sync brought it later: `store.kept.reached`): one recorded after it and
     made after the closure day (the closure's own decision, made by then, does not; a
     meeting booked for a day still to come is answered before that day)."""
     return any(made_on > closed and at >= recorded for made_on, at in decisions)

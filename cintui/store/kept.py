@@ -136,12 +136,12 @@ def _after(s: _Source) -> str:
 
 
 def waiting_sql(columns: str, joins: str, where: str) -> str:
-    """The records kept after a closure with the child's `columns` (alias c, `joins` beside
-    it), of the children `where` says."""
+    """The records kept after a closure with the record's id and the child's `columns`
+    (alias c, `joins` beside it), of the children `where` says."""
     kept = _branches(_after)
     return (f"WITH {_CLOSED},\nkept AS (\n{kept}\n)\n"
             f"SELECT kept.child_id, kept.record, kept.day, kept.at, kept.who, kept.recorded, "
-            f"kept.changed, "
+            f"kept.changed, kept.id, "
             f"{columns} "
             f"FROM kept JOIN child AS c ON c.id = kept.child_id {joins} WHERE {where}")
 
@@ -198,6 +198,40 @@ def decisions(rows: Rows, found: list[Found]) -> dict[str, list[tuple[date, date
     return out
 
 
+def brought(alias: str) -> str:
+    """Portable SQL: an entry of `alias` (a `device_entry`) that brought its record as it
+    stands (its insert, or an update touching `_Source.fields`: a meeting's holding, not
+    its minutes typed later), as the sync's report judges a push (`pushed`)."""
+    def one(s: _Source) -> str:
+        keys = "".join(f" OR {alias}.changes LIKE '%\"{f}\":%'" for f in s.fields)
+        return f"({alias}.entity = '{s.table}' AND ({alias}.action = 'insert'{keys}))"
+
+    return "(" + " OR ".join(one(s) for s in SOURCES) + ")"
+
+
+def reached(rows: Rows, found: list[Found]) -> dict[str, datetime]:
+    """When each record (its id, first of `Found.extra`) reached the team server, where a
+    laptop's sync brought it: the newest arrival of the entries that brought it as it
+    stands (`device_entry`, `brought`),
+    so a decision saved while the laptop was still offline does not answer casework the
+    manager had not seen (BEX 4). A record made on the server itself, or in a store file,
+    has none: its `recorded` stands. Three queries at most, however many records: whether
+    the store is a team server (its logins may not read `device_entry`: a function answers,
+    store/server.py `cintui_arrived`) and has that function (a server set up before it has
+    not, until `cintui server init` runs again: `recorded` stands), then the arrivals."""
+    if not found:
+        return {}
+    named, params = _in("r", sorted({_uuid(f.extra[0]).hex for f in found}))
+    if rows("SELECT 1 FROM store_meta WHERE key = 'team_server'", {}):
+        if not rows("SELECT to_regprocedure('cintui_arrived(text[])') IS NOT NULL", {})[0][0]:
+            return {}  # a server set up before it: `cintui server init` again makes it
+        sql = f"SELECT entity_id, arrived_at FROM cintui_arrived(CAST(ARRAY[{named}] AS text[]))"
+    else:
+        sql = (f"SELECT e.entity_id, MAX(e.arrived_at) FROM device_entry AS e "
+               f"WHERE e.entity_id IN ({named}) AND {brought('e')} GROUP BY e.entity_id")
+    return {str(rid): _instant(at) for rid, at in rows(sql, params) if at is not None}
+
+
 def pushed(rows: Rows, entries: list[dict[str, Any]], actor_skipped: str) -> list[Found]:
     """The records a push brought (inserted, or changed in their day or whether held) that
     stand after their case's closure: two queries, however many the push held. A record
@@ -247,3 +281,8 @@ def _keys(changes: Any) -> Iterable[str]:
     except ValueError:
         return ()
     return found if isinstance(found, dict) else ()
+
+
+def uuid_hex(value: Any) -> str:
+    """A record's id as `device_entry.entity_id` holds it (32 hex digits)."""
+    return _uuid(value).hex

@@ -313,6 +313,7 @@ def _functions(conn: Connection, server: ServerInfo) -> None:
     _erasing(conn, server)
     _leavers_forms(conn, server)
     _conflict_changes(conn, server)
+    _arrivals(conn, server)
     for fn in ("cintui_is_manager()", "cintui_hidden_children()", "cintui_hidden_ids(text)",
                "cintui_hidden_people()", "cintui_hidden_families()",
                "cintui_reference_taken(text)"):
@@ -567,6 +568,27 @@ def _conflict_changes(conn: Connection, server: ServerInfo) -> None:
     ex("REVOKE ALL ON FUNCTION cintui_conflict_changes(uuid[]) FROM PUBLIC")
     ex(f"GRANT EXECUTE ON FUNCTION cintui_conflict_changes(uuid[]) TO "
        f"{_q(server.group('worker'))}")
+
+
+def _arrivals(conn: Connection, server: ServerInfo) -> None:
+    """When records reached the server from a laptop (its newest entry's `arrived_at` in
+    `device_entry`), for the manager's waiting list (casework/team.py, store/kept.py): a
+    decision saved before a laptop's casework arrived did not see it (BEX 4). The logins
+    may not read `device_entry` (it holds every child's data); this answers only a time,
+    for records of a kind kept after a closure, from the entries that brought them as they
+    stand (`store.kept.brought`), by an id the login has read (row security decides which
+    records it may)."""
+    from cintui.store.kept import brought
+
+    ex = _runner(conn)
+    ex(f"""CREATE OR REPLACE FUNCTION cintui_arrived(ids text[])
+        RETURNS TABLE (entity_id text, arrived_at timestamptz)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT e.entity_id::text, MAX(e.arrived_at) FROM device_entry e
+        WHERE e.entity_id = ANY(ids) AND {brought('e')}
+        GROUP BY e.entity_id $$""")
+    ex("REVOKE ALL ON FUNCTION cintui_arrived(text[]) FROM PUBLIC")
+    ex(f"GRANT EXECUTE ON FUNCTION cintui_arrived(text[]) TO {_q(server.group('worker'))}")
 
 
 def _device_security(conn: Connection, audit: str) -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlmodel import select
 
 from cintui.casework import admin, cases, endings, record
 from cintui.casework import steps as cs
 from cintui.casework.team import waiting_for_manager
-from cintui.domain.calendar import england_calendar
+from cintui.domain.calendar import england_calendar, england_time
 from cintui.domain.steps import Referral
 from cintui.domain.waiting import Waiting, oldest_first
 from cintui.store.engine import open_store
@@ -226,6 +227,56 @@ def test_a_visit_after_the_closure_waits_for_the_manager_until_rereferral_or_dec
     assert waiting(store) == []
 
 
+@pytest.mark.both_stores
+def test_a_decision_answers_casework_only_once_it_reached_the_server_bex_4_tra(store):
+    """BEX 4, TRA: Cara's laptop recorded, offline, a visit on Sat 21 Nov (the case had
+    closed on the server as of 20 Nov). Tom decided on Mia on Mon 23 Nov, before the laptop
+    synced on Tue 24 Nov (`device_entry.arrived_at`, as the server keeps what arrived): his
+    decision had not seen the visit, so the visit still waits for him; it said nothing
+    (the decision, saved after the laptop's clock recorded the visit, seemed to answer it).
+    His decision of 25 Nov, made after it arrived, answers it; a later correction of its
+    analysis does not bring it anew. Read as the team view reads a file (its plain
+    connection) and through a session alike."""
+    from cintui.store import models as m
+
+    mia = add(store, "Mia", "cara.dune")
+    closed_with_a_later_visit(store, mia, "Cara Dune")
+
+    def decide(on: date) -> None:
+        with store.session("tom.hale") as session:
+            endings.record_decision(session, mia, endings.NewDecision(
+                "case_direction", "The case stays closed", "The family moved away", on,
+                "tom.hale"), actor="tom.hale", today=on)
+            [made] = [d for d in session.exec(select(m.Decision)).all() if d.made_on == on]
+            made.created_at = made.updated_at = datetime(on.year, on.month, on.day, 9,
+                                                          tzinfo=UTC)
+
+    decide(date(2026, 11, 23))
+    with store.read() as session:
+        [visit] = [v.id for v in session.exec(select(m.Visit)).all()
+                   if england_time(v.visited_at).day == 21]
+    def arrived(seq: int, action: str, changes: str, day: int) -> None:
+        with store.engine.begin() as conn:  # as the sync keeps a laptop's entry (sync.py)
+            conn.execute(m.DeviceEntry.__table__.insert(), {
+                "device": "cara-laptop", "seq": seq,
+                "at": datetime(2026, 11, 21, 18, tzinfo=UTC), "actor": "cara.dune",
+                "action": action, "entity": "visit", "entity_id": visit.hex,
+                "changes": changes, "prev_hash": "0" * 64, "hash": "1" * 64,
+                "arrived_at": datetime(2026, 11, day, 8, tzinfo=UTC)})
+
+    arrived(7, "insert", '{"purpose":[null,"Check on the family"]}', 24)
+    visit_waits = [("Mia Waits", "decide on a visit after the closure (BEX 3)",
+                    date(2026, 11, 21), "Cara Dune")]
+    assert kept_waiting(store) == visit_waits
+    assert kept_waiting(store, raw=True) == visit_waits
+    decide(date(2026, 11, 25))
+    assert kept_waiting(store) == kept_waiting(store, raw=True) == []
+    # Its analysis corrected on the laptop, arriving on 26 Nov, does not bring it anew: the
+    # visit the decision answered still stands as it was.
+    arrived(8, "update", '{"analysis":["Seen alone","Seen alone in her room"]}', 26)
+    assert kept_waiting(store) == kept_waiting(store, raw=True) == []
+
+
 def closed_with_later_casework(store, child_id, by: str) -> None:
     """The case closed on Fri 20 Nov 2026 on the server; casework of every other kind a
     laptop may record offline arrives afterwards (as its sync writes it: the rows whole),
@@ -384,7 +435,8 @@ def test_a_rereferral_ends_the_wait_for_casework_from_its_day_on_war_3_4(store):
 
 def test_casework_after_the_closure_reads_in_a_fixed_number_of_queries(store):
     """The manager's list stays cheap: as many queries for four children's casework after
-    their closures as for one child's, never one per record or per child (TRA, BEX 3)."""
+    their closures as for one child's, never one per record or per child (TRA, BEX 3), with
+    a decision on each child, so when their casework arrived is read too (BEX 4)."""
     from sqlalchemy import event
 
     def read() -> tuple[int, int]:
@@ -401,9 +453,19 @@ def test_casework_after_the_closure_reads_in_a_fixed_number_of_queries(store):
             event.remove(store.engine, "before_cursor_execute", listener)
         return len(seen), sum(1 for w in found if w.kind == "after_closure")
 
-    closed_with_later_casework(store, add(store, "Mia", "cara.dune"), "Amira Ashdown")
+    def child() -> None:  # with a decision on it of 21 Nov, saved before its casework came
+        mia = add(store, "Mia", "cara.dune")
+        closed_with_later_casework(store, mia, "Amira Ashdown")
+        on = date(2026, 11, 21)
+        with store.session("tom.hale") as session:
+            row = endings.record_decision(session, mia, endings.NewDecision(
+                "case_direction", "The case stays closed", "Moved away", on, "tom.hale"),
+                actor="tom.hale", today=on)
+            row.created_at = row.updated_at = datetime(2026, 11, 21, 9, tzinfo=UTC)
+
+    child()
     queries, listed = read()
-    assert listed == len(KEPT_WORDS)
+    assert listed == len(KEPT_WORDS)  # BEX 4: the decision had not seen them
     for _ in range(3):
-        closed_with_later_casework(store, add(store, "Mia", "cara.dune"), "Amira Ashdown")
+        child()
     assert read() == (queries, 4 * len(KEPT_WORDS))

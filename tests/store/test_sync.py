@@ -1003,6 +1003,65 @@ def test_tra_bex_3_a_visit_made_offline_after_a_closure_on_the_server_is_kept_an
         "after_closure", "2026-12-01", "decide on a visit after the closure (BEX 3)")
 
 
+def test_bex_4_tra_a_decision_saved_before_the_laptops_casework_arrived_does_not_answer_it(
+        team, laptops, cli):
+    """BEX 4, TRA: Amira visits Nell offline on 1 Dec; meanwhile the case was closed on the
+    team server as of 27 Nov, and Tom recorded a decision on Nell there, after Amira's
+    laptop recorded the visit by its clock but before the visit reached the server. His
+    decision never saw it: once the laptop syncs, the visit waits on his list (it never
+    showed: a decision saved after the laptop's `created_at` counted as answering it). A
+    decision he saves after it arrived answers it. Real processes: the laptop's sync and
+    `cintui team waiting` and `cintui decision add` as Tom's login."""
+    from cintui.casework import cases
+    from cintui.store.models import Episode
+
+    path = laptops(team.worker)
+    recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
+                   "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
+                   "--today", TODAY.isoformat())
+    assert recorded.code == 0, recorded.err
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+
+    def decide(words: str) -> None:
+        done = cli("decision", "add", team.child, "--kind", "case_direction", "--decision",
+                   words, "--rationale", "The family moved away", "--db",
+                   server_url(team, team.manager), "--today", TODAY.isoformat())
+        assert done.code == 0, done.err
+
+    def waiting() -> list[tuple[str, str]]:
+        listed = cli("team", "waiting", "--db", server_url(team, team.manager), "--json",
+                     "--today", TODAY.isoformat())
+        assert listed.code == 0, listed.err
+        return [(w["record"], w["on"]) for w in json.loads(listed.out)["waiting"]
+                if w["child"] == team.child and w["waiting_for"] == "after_closure"]
+
+    decide("The case stays closed")  # while the laptop is still offline
+    assert waiting() == []  # nothing has arrived yet
+    done = cli("sync", "--db", path, "--today", TODAY.isoformat())
+    assert done.code == 0, done.err
+    assert "arrived after the case closed on 27 Nov 2026" in " ".join(done.out.split())
+    assert waiting() == [("visit", "2026-12-01")]
+    decide("The case stays closed; the visit is kept on the record")
+    assert waiting() == []
+    # A server set up before `cintui_arrived` (until `cintui server init` runs again): the
+    # list still reads, answering from when the laptop recorded it, as before.
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.engine.begin() as conn:
+            conn.exec_driver_sql("DROP FUNCTION cintui_arrived(text[])")
+    finally:
+        server.close()
+    assert waiting() == []
+
+
 def plan_started(team: Team) -> None:
     """On the team server: Nell's referral, her assessment authorised with a CIN plan as its
     outcome, and the plan started by Tom (TRA), as of mid-November."""
