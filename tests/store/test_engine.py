@@ -399,49 +399,30 @@ def test_opening_a_team_server_store_is_one_round_trip_a_read(pg_url, monkeypatc
     assert len(reads) == 3, reads  # the revision, the server's login, the store's id
 
 
-def test_an_unlock_sessions_salt_check_keeps_the_open_stores_locks(tmp_path):
-    """Each command checks an unlock session's key (`cintui unlock`) against the file's salt
-    as it opens the store, and `due`, `plan show` and the light writer check it after the
-    light reader opened ahead: that read, closing its own descriptor, dropped SQLite's locks
-    as the header's second read did (above), and the next command to close the store last
-    deleted the WAL under the open one. The salt is now read once while the store is open."""
-    import subprocess
-    import sys
+def _opened_again(path):
+    """The app's full store opened after its first-paint reader: the header read again."""
+    from cintui.store.engine import open_store
 
+    open_store(path, None).close()
+
+
+def _salt_checked(path):
+    """An unlock session's key checked against the file's salt, as each command does
+    (`cintui unlock`): a plain file's first bytes are its header."""
     from cintui.store import unlocked
-    from cintui.store.engine import create_store, open_store
 
-    path = tmp_path / "cin.db"
-    create_store(path, None, encrypt=False).close()
-    opened = open_store(path, None)
-
-    def theirs() -> int:
-        with opened.engine.connect() as conn:
-            return conn.exec_driver_sql(
-                "SELECT count(*) FROM store_meta WHERE key IN ('one', 'two')").scalar()
-
-    try:
-        assert theirs() == 0
-        # As an unlock session's check reads it (a plain file's first bytes: its header).
-        assert unlocked._salt(path) == b"SQLite format 3\x00"
-        write = ("import sys; from cintui.store.engine import open_store; "
-                 "from cintui.store.models import StoreMeta; s = open_store(sys.argv[1], None)\n"
-                 "with s.session('sw.two') as session: session.add(StoreMeta(key=sys.argv[2], "
-                 "value='x'))\ns.close()")
-        for key in ("one", "two"):  # a command, then another: each closes the store last
-            subprocess.run([sys.executable, "-c", write, str(path), key], check=True)
-        assert path.with_name("cin.db-wal").exists()
-        assert theirs() == 2
-    finally:
-        opened.close()
+    assert unlocked._salt(path) == b"SQLite format 3\x00"
 
 
-def test_a_store_opened_twice_in_a_process_still_sees_another_processs_writes(tmp_path):
+@pytest.mark.parametrize("second_read", [_opened_again, _salt_checked])
+def test_a_store_open_in_a_process_still_sees_another_processs_writes(tmp_path, second_read):
     """Opening a store reads its header; closing that file in a process that already had
     the store open dropped SQLite's POSIX locks on it. The next `cintui` command to close the
     store then deleted the WAL under the open app: it read the store as it was from then on
     (others' visits never appeared) and its own next save was lost. Found by the open app's
-    look for others' changes (screens/live.py)."""
+    look for others' changes (screens/live.py). The same read came from an unlock session's
+    salt check, which `due`, `plan show` and the light writer made after their light reader
+    had opened ahead. Each is now read once while the store is open."""
     import subprocess
     import sys
 
@@ -458,8 +439,7 @@ def test_a_store_opened_twice_in_a_process_still_sees_another_processs_writes(tm
 
     try:
         assert theirs() == 0
-        again = open_store(path, None)  # the app's full store, after its first-paint reader
-        again.close()
+        second_read(path)
         write = ("import sys; from cintui.store.engine import open_store; "
                  "from cintui.store.models import StoreMeta; s = open_store(sys.argv[1], None)\n"
                  "with s.session('sw.two') as session: session.add(StoreMeta(key=sys.argv[2], "
