@@ -954,29 +954,36 @@ def test_supervision_overdue_on_a_laptop_answers_for_the_login_it_syncs_as(team,
     assert result.code == 0 and result.out.startswith("South: "), result
 
 
+def closed_on_the_server(team, on: date = date(2026, 11, 27)) -> None:
+    """The team's child's case closed on the team server as of `on` (RC1), meanwhile: what a
+    laptop then recorded offline after it is casework kept after the closure (TRA, BEX 3)."""
+    from cintui.casework import cases
+    from cintui.store.models import Episode
+
+    server = engine.open_url(team.owner_url)
+    try:
+        with server.session(server.server.login) as session:
+            child = cases.find_child(session, team.child)
+            episode = session.get(Episode, cases.current_episode(session, child.id).id)
+            episode.closure_date, episode.closure_reason = on, "RC1"
+            child.status = "closed"
+    finally:
+        server.close()
+
+
 def test_tra_bex_3_a_visit_made_offline_after_a_closure_on_the_server_is_kept_and_said(
         team, laptops, cli):
     """Amira visits Nell offline on 1 Dec; meanwhile the case was closed on the team server
     as of 27 Nov (TRA, BEX 3). A finalised visit is never lost (it merges by id): the sync
     keeps it and says so plainly, for her to re-refer if the case is open again (WAR 3.4);
     the visit is not a conflict to choose between."""
-    from cintui.casework import cases
-    from cintui.store.models import Episode
 
     path = laptops(team.worker)
     recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
                    "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
                    "--today", TODAY.isoformat())
     assert recorded.code == 0, recorded.err
-    server = engine.open_url(team.owner_url)
-    try:
-        with server.session(server.server.login) as session:
-            child = cases.find_child(session, team.child)
-            episode = session.get(Episode, cases.current_episode(session, child.id).id)
-            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
-            child.status = "closed"
-    finally:
-        server.close()
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
     done = cli("sync", "--db", path, "--today", TODAY.isoformat())
     assert done.code == 0, done.err
     assert (f"Visit on 1 Dec 2026 for {team.child} arrived after the case closed on 27 Nov "
@@ -1012,23 +1019,13 @@ def test_bex_4_tra_a_decision_saved_before_the_laptops_casework_arrived_does_not
     showed: a decision saved after the laptop's `created_at` counted as answering it). A
     decision he saves after it arrived answers it. Real processes: the laptop's sync and
     `cintui team waiting` and `cintui decision add` as Tom's login."""
-    from cintui.casework import cases
-    from cintui.store.models import Episode
 
     path = laptops(team.worker)
     recorded = cli("visit", "record", team.child, "--at", "2026-12-01 10:00", "--purpose",
                    "Check on Nell", "--analysis", "Nell seen alone", "--db", path,
                    "--today", TODAY.isoformat())
     assert recorded.code == 0, recorded.err
-    server = engine.open_url(team.owner_url)
-    try:
-        with server.session(server.server.login) as session:
-            child = cases.find_child(session, team.child)
-            episode = session.get(Episode, cases.current_episode(session, child.id).id)
-            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
-            child.status = "closed"
-    finally:
-        server.close()
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
 
     def decide(words: str) -> None:
         done = cli("decision", "add", team.child, "--kind", "case_direction", "--decision",
@@ -1105,8 +1102,6 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
     (`cintui team waiting`), from the day it was recorded, until one is recorded (BEX 4),
     who and when in the audit trail. The safety goal and the FGC held through a real sync
     (they were tested only by rows written straight into the store)."""
-    from cintui.casework import cases
-    from cintui.store.models import Episode
 
     plan_started(team)  # an FGC held joins the CIN plan (BEX 2)
     path = laptops(team.manager)
@@ -1145,15 +1140,7 @@ def test_tra_bex_3_casework_of_every_kind_made_offline_after_a_closure_is_said_a
              "--action", "Gran has Nell on Fridays | Gran | 2026-12-18")):
         done = cli(*args, *on)
         assert done.code == 0, (args, done.err)
-    server = engine.open_url(team.owner_url)
-    try:
-        with server.session(server.server.login) as session:
-            child = cases.find_child(session, team.child)
-            episode = session.get(Episode, cases.current_episode(session, child.id).id)
-            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
-            child.status = "closed"
-    finally:
-        server.close()
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
     done = cli("sync", "--db", path, "--today", TODAY.isoformat())
     assert done.code == 0, done.err
     said = " ".join(done.out.split())
@@ -1216,8 +1203,6 @@ def test_tra_bex_3_a_meeting_booked_before_the_closure_and_held_offline_after_it
     case is then closed on the team server as of 27 Nov, and she records the meeting held,
     offline (TRA, BEX 3). The next sync says "Meeting held on 1 Dec 2026 …" (a change to a
     record the server already held, not a new one), and it waits for the manager."""
-    from cintui.casework import cases
-    from cintui.store.models import Episode
 
     path = laptops(team.worker)
     for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
@@ -1230,15 +1215,7 @@ def test_tra_bex_3_a_meeting_booked_before_the_closure_and_held_offline_after_it
         assert done.code == 0, (args, done.err)
     first = sync_now(path, team, team.worker)
     assert first.after_closure == []  # the case is open: a booking like any other
-    server = engine.open_url(team.owner_url)
-    try:
-        with server.session(server.server.login) as session:
-            child = cases.find_child(session, team.child)
-            episode = session.get(Episode, cases.current_episode(session, child.id).id)
-            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
-            child.status = "closed"
-    finally:
-        server.close()
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
     held = cli("meeting", "hold", team.child, "--recommendation", "continue",
                "--still-in-need", "yes", "--present", "Rose Quill", "--next-review",
                "2027-02-01", "--childs-views", "Happy at home", "--parents-views", "Coping",
@@ -1260,8 +1237,6 @@ def test_tra_bex_3_a_meeting_booked_and_held_offline_in_one_push_is_said_as_both
     case was closed on the team server as of 27 Nov meanwhile (TRA, BEX 3). The one push
     that brings the record made and changed says both, the booking and the meeting held
     (only "held" was said: a record created and changed in one push said its last state)."""
-    from cintui.casework import cases
-    from cintui.store.models import Episode
 
     path = laptops(team.worker)
     for args in (("person", "add", team.child, "--name", "Rose Quill", "--relationship",
@@ -1277,15 +1252,7 @@ def test_tra_bex_3_a_meeting_booked_and_held_offline_in_one_push_is_said_as_both
                "2027-02-01", "--childs-views", "Happy at home", "--parents-views", "Coping",
                "--db", path, "--today", TODAY.isoformat())
     assert held.code == 0, held.err
-    server = engine.open_url(team.owner_url)
-    try:
-        with server.session(server.server.login) as session:
-            child = cases.find_child(session, team.child)
-            episode = session.get(Episode, cases.current_episode(session, child.id).id)
-            episode.closure_date, episode.closure_reason = date(2026, 11, 27), "RC1"
-            child.status = "closed"
-    finally:
-        server.close()
+    closed_on_the_server(team)  # as of 27 Nov (RC1)
     pushed = sync_now(path, team, team.worker)
     assert pushed.after_closure == [  # the same day's: in the list's order of kinds
         f"Meeting held on 1 Dec 2026 for {team.child} arrived after the case closed on 27 Nov "
