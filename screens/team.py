@@ -132,6 +132,13 @@ def _measure(m) -> Text:
     return Text(m.describe(), style=style)
 
 
+def _team_view(app, rows, team: str):
+    """The team's view as the one using the app sees it (their role decides what it holds):
+    the team view's load and the waiting list's reading again share it."""
+    return team_cases.load_team_view(
+        rows, app.today, team, role=team_cases.my_role(rows, app.worker or app.actor))
+
+
 class TeamScreen(KeysAsRead, Screen):
 
     READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
@@ -415,8 +422,7 @@ class TeamScreen(KeysAsRead, Screen):
     def _load(self, team: str) -> None:
         app = self.app
         with caseload.reading(app.store) as rows:
-            view = team_cases.load_team_view(
-                rows, app.today, team, role=team_cases.my_role(rows, app.worker or app.actor))
+            view = _team_view(app, rows, team)
             census = census_cases.team_completeness(rows, app.today,
                                                     {w.name for w in view.workers})
         app.call_from_thread(self._show, view)
@@ -1175,8 +1181,7 @@ class WaitingScreen(_ListOverTeam):
     def _read_again(self, team: str) -> None:
         app = self.app
         with caseload.reading(app.store) as rows:
-            view = team_cases.load_team_view(
-                rows, app.today, team, role=team_cases.my_role(rows, app.worker or app.actor))
+            view = _team_view(app, rows, team)
         app.call_from_thread(self._read, view)
 
     def _read(self, view: team_cases.TeamView) -> None:

@@ -20,7 +20,15 @@ from cintui.store import access
 from cintui.store.engine import open_store
 from cintui.store.models import AuditEntry, Child, ChildPerson, Consent, Person
 from tests.conftest import TODAY, connect
-from tests.screens.test_shell import held_back, post_burst, settle, type_text, until, words
+from tests.screens.test_shell import (
+    held_back,
+    post_burst,
+    press_to,
+    settle,
+    type_text,
+    until,
+    words,
+)
 
 SIZE = (120, 40)
 REFERENCE = "DEMO00001"  # Priya Kenyon, 19 months, CIN plan, mother gave consent
@@ -285,16 +293,14 @@ async def test_a_closed_cases_footer_offers_re_referral_not_booking_a_meeting_tr
         assert book.split() == ["m", "Book", "meeting", "(not", "here", "now)"]
         rerefer = next(line for line in lines if "Re-refer" in line)
         assert "not here now" not in rerefer
-        await pilot.press("question_mark")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "question_mark", screen="ChildScreen")
         await pilot.press("m")  # typed anyway: the form's refusal at once, no form
         await settle(pilot)
         assert type(app.screen).__name__ == "ChildScreen"
         said = " ".join(str(n.message) for n in app._notifications)
         assert "'s case closed on " in said and ": a meeting on 23 Nov 2026 needs the case " \
             "open again (re-referral: `cintui child rerefer" in said, said
-        await pilot.press("R")
-        await until(pilot, lambda: type(app.screen).__name__ == "RereferFormScreen")
+        await press_to(pilot, "R", screen="RereferFormScreen")
         assert type(app.screen).__name__ == "RereferFormScreen"
     app = ChildHost(demo_store)  # open: as before
     async with app.run_test(size=(80, 24)) as pilot:
@@ -322,8 +328,7 @@ async def test_adding_a_person_is_saved_and_audited(demo_store):
         await fill(pilot, "#phone", "+44 (0)161 496 0123")
         await fill(pilot, "#email", "dsl@Example.ORG")
         await fill(pilot, "#relationship", "Class teacher")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         rows = cells(app.screen.query_one("#people-table"))
         dana = next(r for r in rows if r[0] == "Dana Test")
@@ -439,13 +444,11 @@ async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(
         assert box.value is False and "Children Act" not in text_of(form, "#form-info")
         await pilot.press(*["backspace"] * 7)
         await type_text(pilot, "mother")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         rows = cells(app.screen.query_one("#people-table"))
         assert next(r for r in rows if r[0] == "Rosa Rose")[2] == "yes"
         # The worker's answer stands: "mother", then n on the box (four Tabs on).
-        await pilot.press("a")
-        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        await press_to(pilot, "a", screen="PersonFormScreen")
         await type_text(pilot, "Ida Rose")
         await pilot.press("tab", "tab")
         await type_text(pilot, "mother")
@@ -456,8 +459,7 @@ async def test_a_mother_is_taken_to_hold_parental_responsibility_until_answered(
         await settle(pilot)  # said, not refused: "birth mother" if the child was adopted
         assert "Ida Rose is recorded as the child's mother without parental responsibility" \
             in " ".join(text_of(app.screen, "#form-info").split())
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         rows = cells(app.screen.query_one("#people-table"))
         assert next(r for r in rows if r[0] == "Ida Rose")[2] == "no"
 
@@ -482,8 +484,7 @@ async def test_a_professional_typed_as_family_is_said_on_the_form_wir_2_9(demo_s
         await settle(pilot)
         assert not form.query_one("#relationship-warning").display
         await pilot.press("f")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert "Jane Hollis is recorded as family" in " ".join(
             text_of(app.screen, "#people-warnings").split())
 
@@ -552,9 +553,7 @@ async def test_a_professional_left_on_family_is_said_beside_it_not_over_the_form
         await settle(pilot)
         table = app.screen.query_one("#people-table")
         table.move_cursor(row=next(i for i, r in enumerate(cells(table)) if r[0] == "Jo Bell"))
-        await pilot.press("e")
-        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "e", screen="PersonFormScreen")
         form = app.screen
         beside = form.query_one("#relationship-warning")
         assert 'Jo Bell is recorded as family, but "class teacher" names a professional' in \
@@ -622,8 +621,7 @@ async def test_editing_someone_on_siblings_records_says_how_many_children_share_
         table = app.screen.query_one("#people-table")
         table.move_cursor(row=next(i for i, r in enumerate(cells(table))
                                    if r[0] == "Chloe Pennington"))
-        await pilot.press("e")
-        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        await press_to(pilot, "e", screen="PersonFormScreen")
         assert "(also on 3 other children's records: contact details change there too)" \
             in app.screen.TITLE_TEXT
 
@@ -635,8 +633,7 @@ async def test_removing_a_person_asks_first(demo_store):
         await settle(pilot)
         await pilot.press("2", "down", "down", "down")  # the health visitor, last row
         name = cells(app.screen.query_one("#people-table"))[-1][0]
-        await pilot.press("d")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await press_to(pilot, "d", screen="ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("n")
         await settle(pilot)
@@ -664,8 +661,7 @@ async def test_a_key_typed_as_the_record_reads_again_acts_on_the_new_rows(demo_s
         await pilot.press("2", "down", "down")
         rows = [r[0] for r in cells(app.screen.query_one("#people-table"))]
         removed, after = rows[2], rows[3]
-        await pilot.press("d")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await press_to(pilot, "d", screen="ConfirmScreen")
         released = held_back(monkeypatch, record, "load_record")
         post_burst(app, [("y", "y"), ("e", "e")])
         await pilot.pause(0.3)  # the "e" has not opened the person removed
@@ -723,12 +719,9 @@ async def test_each_consent_decision_is_offered_for_the_next_scope_missing_war_4
         await pilot.press("3")
         offered = []
         for _ in range(3):
-            await pilot.press("a")
-            await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
+            await press_to(pilot, "a", screen="ConsentFormScreen")
             offered.append(app.screen.query_one("#scope").value)
-            await pilot.press("ctrl+s")
-            await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
-            await settle(pilot)
+            await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert offered == ["service", "information_sharing", "meeting"]
         status = " ".join(text_of(app.screen, "#consent-status").split())
         assert ("CIN service GIVEN Information sharing GIVEN CIN meeting GIVEN Transfer to "
@@ -949,8 +942,7 @@ async def test_editing_the_child_rejects_a_future_dob_and_saves_when_valid(demo_
         await fill(pilot, "#dob", "12/04/2025")
         await fill(pilot, "#known_as", "Pri")
         assert text_of(form, "#dob-error") == ""
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         assert "known as Pri" in text_of(app.screen, "#child-header")
     child = read(demo_store, lambda s: cases.find_child(s, REFERENCE))
@@ -1181,8 +1173,7 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
         table = app.screen.query_one("#people-table")
         assert table.row_count >= 2
         first, second = (str(table.get_row_at(i)[0]) for i in (0, 1))
-        await pilot.press("e")
-        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
+        await press_to(pilot, "e", screen="PersonFormScreen")
         await fill(pilot, "#phone", "0161 496 0999")
         await until(pilot, lambda: any(p["values"].get("phone") == "0161 496 0999"
                                        for p in read(demo_store, kept)))
@@ -1205,11 +1196,8 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
         await settle(pilot)
         assert app.screen.query_one("#name").value == second
         assert app.screen.query_one("#phone").value != "0161 496 0999"
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
-        await pilot.press("up", "e")
-        await until(pilot, lambda: type(app.screen).__name__ == "PersonFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "escape", screen="ChildScreen")
+        await press_to(pilot, "up", "e", screen="PersonFormScreen")
         form = app.screen
         assert form.query_one("#name").value == first
         assert form.query_one("#phone").value == "0161 496 0999"
@@ -1218,8 +1206,7 @@ async def test_a_persons_details_half_typed_come_back_only_in_that_persons_form(
         assert "Changed on the record since you typed: Phone (now “0161 496 0111”)" in said
         await pilot.press("escape")  # what came back is discarded once the worker says so
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "y", screen="ChildScreen")
         await until(pilot, lambda: read(demo_store, kept) == [])
     assert read(demo_store, kept) == []
 
@@ -1284,8 +1271,7 @@ async def test_editing_a_child_keeps_what_was_typed_over_the_details_it_loads(de
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("u")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildFormScreen")
+        await press_to(pilot, "u", screen="ChildFormScreen")
         await until(pilot, lambda: app.screen.query_one("#first_name").value != "")
         await settle(pilot)
         await fill(pilot, "#known_as", "Pri")
@@ -1301,16 +1287,14 @@ async def test_editing_a_child_keeps_what_was_typed_over_the_details_it_loads(de
     app = ChildHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("u")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildFormScreen")
+        await press_to(pilot, "u", screen="ChildFormScreen")
         form = app.screen
         await until(pilot, lambda: form.query_one("#known_as").value == "Pri")
         await settle(pilot)
         assert form.query_one("#known_as").value == "Pri"  # not replaced by the load
         assert form.query_one("#first_name").value == first
         assert form.query_one("#upn").value == "A123456789012"  # the other worker's
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
     assert read(demo_store, kept) == []
     saved = read(demo_store, lambda s: s.exec(select(Child).where(
         Child.reference == REFERENCE)).one())
@@ -1361,9 +1345,7 @@ async def test_an_11_year_olds_own_consent_says_before_it_is_saved_that_a_parent
     app = ChildHost(demo_store, "CS2")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("3", "a")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "3", "a", screen="ConsentFormScreen")
         said = " ".join(text_of(app.screen, "#form-info").split())
         assert said == (
             "⚠ Consent to the service would still not be valid: Jude (11) consented on 23 Nov "
@@ -1378,9 +1360,7 @@ async def test_an_11_year_olds_own_consent_says_before_it_is_saved_that_a_parent
     app = ChildHost(demo_store, "CS2")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("3", "a")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "3", "a", screen="ConsentFormScreen")
         assert text_of(app.screen, "#form-info").strip() == ""  # the mother's: valid
         app.screen.query_one("#person").value = "child"
         await settle(pilot)

@@ -34,6 +34,7 @@ from tests.screens.test_child import (
 from tests.screens.test_shell import (
     caseload_app,
     post_burst,
+    press_to,
     screen_name,
     settle,
     type_text,
@@ -90,8 +91,7 @@ async def test_a_decision_without_rationale_is_not_saved(demo_store):
         await pilot.press("D")
         await settle(pilot)
         await type_text(pilot, "Something")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        await press_to(pilot, "ctrl+s", screen="DecisionFormScreen")
         assert type(app.screen).__name__ == "DecisionFormScreen"
         assert "BEX 4" in text_of(app.screen, "#rationale-error")
 
@@ -129,8 +129,7 @@ async def test_the_closure_path_by_keys(demo_store):
         await settle(pilot)
         form = app.screen
         form.query_one("#unmet").value = ""
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "CloseFormScreen")
+        await press_to(pilot, "ctrl+s", screen="CloseFormScreen")
         assert type(app.screen).__name__ == "CloseFormScreen"
         missing = text_of(form, "#form-error")
         assert "Not closed. Still to do" in missing
@@ -551,9 +550,7 @@ async def test_a_closed_case_with_no_plan_says_so_and_n_writes_none_tra_bex_3(de
         shown = " ".join(text_of(app.screen, "#plan-view").split())
         assert shown == ("No plan: the case closed on 16 Nov 2026 without one; a re-referral "
                          "opens it again (R on the record)."), shown
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
-        await settle(pilot)
+        await press_to(pilot, "p", screen="PlanScreen")
         await pilot.press("n")
         await settle(pilot)
         title = " ".join(text_of(app.screen, "#plan-title").split())
@@ -688,9 +685,7 @@ async def test_a_dispute_referred_on_is_offered_only_to_the_service_manager(demo
         while type(app.screen).__name__ != "ChildScreen":
             await pilot.press("escape")
             await settle(pilot)
-        await pilot.press("C")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
-        await settle(pilot)
+        await press_to(pilot, "C", screen="ClosureScreen")
         return text_of(app.screen, "#closure-state"), text_of(app.screen, "#closure-keys")
 
     app = ChildHost(demo_store, ref)
@@ -773,8 +768,7 @@ async def test_a_decision_typed_survives_a_killed_process_and_comes_back(demo_st
         form = app.screen
         assert form.query_one("#decision").value == "Ask for a health assessment"
         assert form.query_one("#rationale").text == "Missed the dentist twice"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert "Ask for a health assessment — Tess Manager" in text_of(app.screen, "#details")
     assert read(demo_store, kept) == []
 
@@ -799,14 +793,12 @@ async def test_a_plan_with_no_positive_change_prompts_a_conference_considered_wi
         details = text_of(app.screen, "#details")
         assert "(WIR 2.3: a plan that fails to bring about significant positive change)" in \
             " ".join(details.split())
-        await pilot.press("D")
-        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        await press_to(pilot, "D", screen="DecisionFormScreen")
         form = app.screen
         assert form.query_one("#kind").value == "cp_conference"
         await fill(pilot, "#decision", "No conference: the food bank and school plan hold")
         await fill(pilot, "#rationale", "Discussed with the school and health visitor")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen", text_of(form, "#form-error")
         await until(pilot, lambda: "No conference: the food bank" in text_of(
             app.screen, "#details"))
@@ -826,16 +818,13 @@ async def test_letters_on_to_adult_social_care_say_whom_to_call_there_rc6_war_4_
     ref, child_id = approved_child(demo_store)
 
     async def letters(app, pilot) -> list[str]:
-        await pilot.press("C")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
-        await pilot.press("l")
-        await until(pilot, lambda: type(app.screen).__name__ == "LettersFormScreen")
+        await press_to(pilot, "C", screen="ClosureScreen")
+        await press_to(pilot, "l", screen="LettersFormScreen")
         await pilot.press("ctrl+u")
         await type_text(pilot, "30/11/2026")
         await pilot.press("tab")
         await type_text(pilot, "adult social")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await press_to(pilot, "ctrl+s", screen="ClosureScreen")
         await until(pilot, lambda: any("letter file" in str(n.message)
                                        for n in app._notifications))
         return [str(n.message) for n in app._notifications]
@@ -877,9 +866,7 @@ async def test_the_closure_names_a_young_persons_own_consent_missing_wir_2_1(
     app = ChildHost(db, "CIN000001")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("C")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
-        await settle(pilot)
+        await press_to(pilot, "C", screen="ClosureScreen")
         shown = " ".join(text_of(app.screen, "#closure-checklist").split())
     assert "no decision on consent to the service is recorded" not in shown, shown
     assert ("Layla Haddad (Mother) consented on 1 Dec 2026, but Amira (17) has not given "
@@ -902,33 +889,20 @@ async def test_the_closure_and_the_consent_tab_say_why_consent_is_missing_and_wh
     app.today = date(2026, 12, 7)  # the day jude_closing's commands ran
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("C")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
-        await settle(pilot)
+        await press_to(pilot, "C", screen="ClosureScreen")
         shown = " ".join(text_of(app.screen, "#closure-checklist").split())
         assert f"Consent to the CIN service recorded: {why} (3 on the record" in shown, shown
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "escape", screen="ChildScreen")
         await pilot.press("3")
         await settle(pilot)
         tab = " ".join(text_of(app.screen, "#consent-status").split())
         assert f"⚠ No valid consent to a CIN service: {why}" in tab, tab
-        await pilot.press("a")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
-        await settle(pilot)
+        await press_to(pilot, "a", screen="ConsentFormScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert "CIN service GIVEN" in text_of(app.screen, "#consent-status")
-        await pilot.press("C")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
-        await settle(pilot)
-        await pilot.press("x")
-        await until(pilot, lambda: type(app.screen).__name__ == "CloseFormScreen")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
-        await settle(pilot)
+        await press_to(pilot, "C", screen="ClosureScreen")
+        await press_to(pilot, "x", screen="CloseFormScreen")
+        await press_to(pilot, "ctrl+s", screen="ClosureScreen")
         assert "the case is closed" in text_of(app.screen, "#closure-state")
 
 
@@ -944,9 +918,7 @@ async def test_the_consent_form_opens_on_the_young_persons_own_decision_wir_2_1(
     app = ChildHost(db, "CIN000001")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("3", "a")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "3", "a", screen="ConsentFormScreen")
         assert app.screen.query_one("#person", Select).value == "child"
         assert app.screen.query_one("#scope", Select).value == "service"
         await pilot.press("ctrl+s")
@@ -971,10 +943,8 @@ async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo
     app = ChildHost(demo_store, ref)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("C")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
-        await pilot.press("l")
-        await until(pilot, lambda: type(app.screen).__name__ == "LettersFormScreen")
+        await press_to(pilot, "C", screen="ClosureScreen")
+        await press_to(pilot, "l", screen="LettersFormScreen")
         await pilot.press("ctrl+u")
         await type_text(pilot, "30/11/2026")
         await pilot.press("ctrl+s")
@@ -983,9 +953,7 @@ async def test_letters_before_the_close_ask_the_planned_date_and_say_it_tra(demo
         assert "choose the reason" in text_of(form, "#reason-error")  # none recommended
         assert form.focused is form.query_one("#reason")  # where it is chosen by a word
         await type_text(pilot, "no longer")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
-        await settle(pilot)
+        await press_to(pilot, "ctrl+s", screen="ClosureScreen")
         said = [str(n.message) for n in app._notifications]
         assert any("letter files for" in s and "recipients in" in s for s in said), said
     letters = sorted(config.exports_dir().glob(f"{ref}-closure-*.docx"))

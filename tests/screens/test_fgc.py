@@ -14,6 +14,7 @@ from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fil
 from tests.screens.test_shell import (
     held_back,
     post_burst,
+    press_to,
     settle,
     until,
     until_shown,
@@ -116,8 +117,7 @@ async def test_r_on_a_referral_waiting_adds_its_coordinator_war_4_2(empty_store)
         await until(pilot, lambda: app.screen is screen
                     and cells(screen.query_one("#fgc-table"))[0][1] == "Sam Reed")
         assert len(cells(screen.query_one("#fgc-table"))) == 1  # the same referral
-        await pilot.press("r")
-        await until(pilot, lambda: type(app.screen).__name__ == "FgcReferFormScreen")
+        await press_to(pilot, "r", screen="FgcReferFormScreen")
         form = app.screen
         assert "The FGC referral of 23 Nov 2026, waiting" in text_of(form, "#form-title")
         assert form.query_one("#coordinator").value == "Sam Reed"
@@ -142,8 +142,7 @@ async def test_a_form_opens_past_the_date_filled_in_with_today(empty_store):  # 
                     and bool(cells(app.screen.query_one("#fgc-table"))))
         assert cells(app.screen.query_one("#fgc-table"))[0][:2] == ["23 Nov 2026", "Sam Reed"]
         # Shift+Tab goes back to the date, for a referral made on another day
-        await pilot.press("h")
-        await until(pilot, lambda: type(app.screen).__name__ == "FgcHeldFormScreen")
+        await press_to(pilot, "h", screen="FgcHeldFormScreen")
         form = app.screen
         assert form.focused is form.query_one("#family_plan")
         await pilot.press("shift+tab")

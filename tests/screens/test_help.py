@@ -15,7 +15,7 @@ import cintui.screens
 from cintui.screens.help import purpose
 from tests.screens.test_child import ChildHost, text_of
 from tests.screens.test_minuting import MeetingHost, book, open_minuting
-from tests.screens.test_shell import settle, until
+from tests.screens.test_shell import press_to, settle, until
 
 SIZE = (120, 40)
 
@@ -58,8 +58,7 @@ async def test_f1_on_the_minuting_screen_lists_its_keys_and_what_it_is_for(demo_
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
         minuting = app.screen
-        await pilot.press("f1")
-        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await press_to(pilot, "f1", screen="HelpScreen")
         assert type(app.screen).__name__ == "HelpScreen"
         shown = text_of(app.screen, "#help-text")
         assert "Chair and minute a meeting live; the minutes become the updated plan." in shown
@@ -116,8 +115,7 @@ async def test_question_mark_in_a_text_box_is_typed_and_f1_still_helps(demo_stor
         await settle(pilot)
         assert app.screen is form and form.query_one("#name", Input).value == "?"
         form.query_one("#kind").focus()  # a choice, not a text box: ? is help
-        await pilot.press("question_mark")
-        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await press_to(pilot, "question_mark", screen="HelpScreen")
         assert type(app.screen).__name__ == "HelpScreen"
 
 

@@ -26,7 +26,7 @@ from cintui.store import models as m
 from cintui.store.models import Child, Visit
 from tests.conftest import PASSPHRASE, TODAY
 from tests.screens.test_lock import shown
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import press_to, settle, type_text, until
 from tests.store.teams import (
     PASSWORD,
     team,  # noqa: F401 - the fixture
@@ -213,8 +213,7 @@ async def test_a_store_that_is_not_a_replica_shows_nothing_of_it_and_f5_says_so(
         await settle(pilot)
         notes = [str(n.message) for n in app._notifications]
         assert "This store is not a laptop replica (cintui sync setup)" in notes
-        await pilot.press("f6")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await press_to(pilot, "f6", screen="CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
 
 
@@ -275,8 +274,7 @@ async def test_the_conflicts_screen_shows_both_versions_and_takes_the_servers(
     app = CintuiApp(access.locate(path), today=TODAY, worker=LOGIN)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("f6")
-        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
+        await press_to(pilot, "f6", screen="SyncConflictsScreen")
         assert type(app.screen).__name__ == "SyncConflictsScreen"
         text = shown(app)
         for words in ("3 conflicts to resolve", "CIN", "Nell Quill",
@@ -472,8 +470,7 @@ async def test_the_conflicts_are_in_the_command_palette(tmp_path, cli, monkeypat
         await settle(pilot)
         await type_text(pilot, "sync conflicts")
         await settle(pilot)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SyncConflictsScreen")
+        await press_to(pilot, "enter", screen="SyncConflictsScreen")
         assert type(app.screen).__name__ == "SyncConflictsScreen"
 
 
@@ -638,20 +635,17 @@ async def test_a_password_libpq_cannot_find_is_asked_for_and_never_kept(
     app = CintuiApp(access.locate(path), today=SYNC_DAY, worker=team.worker)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("f5")
-        await until(pilot, lambda: type(app.screen).__name__ == "PasswordScreen")
+        await press_to(pilot, "f5", screen="PasswordScreen")
         assert type(app.screen).__name__ == "PasswordScreen"
         assert f"Password for {team.worker} on the team server" in shown(app)
         await type_text(pilot, "not the password")
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "PasswordScreen")
+        await press_to(pilot, "enter", screen="PasswordScreen")
         assert type(app.screen).__name__ == "PasswordScreen"  # asked again, said why
         assert "That password was not accepted" in shown(app)
         box = app.screen.query_one(Input)
         box.value = ""
         await type_text(pilot, PASSWORD)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await press_to(pilot, "enter", screen="CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
         assert any(n.startswith("Synced: ") for n in notes(app)), notes(app)
         await pilot.press("f5")  # asked again: nothing was kept

@@ -16,7 +16,7 @@ from cintui.screens import live
 from cintui.screens.widgets.case_table import CaseTable
 from tests.conftest import TODAY, run_subprocess
 from tests.screens.test_child import ChildHost, fill, text_of
-from tests.screens.test_shell import caseload_app, settle, until
+from tests.screens.test_shell import caseload_app, press_to, settle, until
 from tests.store.teams import team  # noqa: F401 - the fixture
 
 SIZE = (120, 40)
@@ -177,8 +177,7 @@ async def test_the_managers_waiting_list_shows_a_closure_recommended_elsewhere(d
         await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
                     and app.screen.view is not None)
         team = app.screen
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
         waiting = app.screen
         await pilot.press("down")
         was = waiting.rows[waiting.query_one("#waiting").cursor_row].child_id

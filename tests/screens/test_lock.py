@@ -16,7 +16,7 @@ from cintui.casework import drafts
 from cintui.store import access
 from cintui.store.engine import open_store
 from tests.conftest import PASSPHRASE, TODAY
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import press_to, settle, type_text, until
 
 SIZE = (120, 40)
 NOW = datetime(2026, 11, 23, 14, 5)
@@ -55,8 +55,7 @@ async def test_idle_app_locks_saves_the_draft_and_comes_back_to_it_priv_2(encryp
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, PASSPHRASE)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await press_to(pilot, "enter", screen="CaseloadScreen")
         assert type(app.screen).__name__ == "CaseloadScreen"
         lock = app.idle_lock
         assert lock.limit_seconds == 10 * 60  # the England profile's default
@@ -99,8 +98,7 @@ async def test_idle_app_locks_saves_the_draft_and_comes_back_to_it_priv_2(encryp
         assert TYPED in saved[0].payload["purpose"]
 
         await type_text(pilot, "not-the-passphrase")
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
+        await press_to(pilot, "enter", screen="LockScreen")
         assert type(app.screen).__name__ == "LockScreen"
         assert "wrong passphrase" in str(app.screen.query_one("#error").render())
 
@@ -157,9 +155,7 @@ async def test_a_form_half_typed_is_kept_through_the_lock_priv_2(sqlite_demo_sto
         await pilot.press("enter")  # a plain file: no passphrase
         await settle(pilot)
         assert type(app.screen).__name__ == "SupervisionScreen"  # where it was, less the form
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "n", screen="SupervisionFormScreen")
         form = app.screen
         assert form.query_one("#discussion").text == "Attendance up; dental check booked"
         # What was not reached yet is not called wrong on coming back (STO 8.5's decisions).
@@ -195,8 +191,7 @@ async def supervision_form(app, pilot):
     await settle(pilot)
     await pilot.press("U")
     await settle(pilot)
-    await pilot.press("n")
-    await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+    await press_to(pilot, "n", screen="SupervisionFormScreen")
     return child_id
 
 
@@ -221,8 +216,7 @@ async def test_esc_discards_what_a_form_kept_and_a_late_change_does_not_keep_it_
         form.query_one("#discussion").focus()
         await type_text(pilot, "Attendance up")
         assert form.saver.flush() and kept_supervision(sqlite_demo_store, child_id)
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await press_to(pilot, "escape", screen="ConfirmScreen")
         await pilot.press("y")
         form._keep()  # a change arriving as it closes
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
@@ -244,9 +238,7 @@ async def test_a_manager_with_no_children_of_their_own_locks_and_opens_again_pri
         await pilot.press("1")  # it opens on the team's: their own is the empty one
         await settle(pilot)
         assert app.screen.query_one("#children").display is False  # holds none
-        await pilot.press("f4")
-        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
-        await settle(pilot)
+        await press_to(pilot, "f4", screen="TeamScreen")
         await pilot.press("o")
         await settle(pilot)
         await locked_after_a_minute_idle(app, pilot)
@@ -270,9 +262,7 @@ async def test_a_list_over_the_team_view_comes_back_after_the_lock_priv_2(
                     worker="noah.elswick")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
-        await pilot.press("f4")
-        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
-        await settle(pilot)
+        await press_to(pilot, "f4", screen="TeamScreen")
         await pilot.press(key)
         await until(pilot, lambda: type(app.screen).__name__ == screen)
         await locked_after_a_minute_idle(app, pilot)
@@ -282,8 +272,7 @@ async def test_a_list_over_the_team_view_comes_back_after_the_lock_priv_2(
         assert [type(s).__name__ for s in app.screen_stack[1:]] == [
             "CaseloadScreen", "TeamScreen", screen]
         if screen == "SupervisionOverdueScreen":
-            await pilot.press("enter")
-            await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+            await press_to(pilot, "enter", screen="SupervisionScreen")
             assert type(app.screen).__name__ == "SupervisionScreen"
 
 
@@ -323,8 +312,7 @@ async def test_a_service_managers_all_teams_come_back_after_the_lock_and_still_p
         await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
                     and app.screen.view is not None and app.screen.view.team == team)
         assert app.screen.view.team == team
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await press_to(pilot, "escape", screen="ServiceScreen")
         assert [type(s).__name__ for s in app.screen_stack[1:]] == [
             "CaseloadScreen", "TeamScreen", "ServiceScreen"]
 

@@ -7,7 +7,7 @@ from cintui.app import CintuiApp
 from cintui.store import access
 from tests.conftest import TODAY
 from tests.screens.test_lock import locked_after_a_minute_idle, shown
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import press_to, settle, type_text, until
 from tests.store.teams import PASSWORD, team  # noqa: F401 - the fixture
 
 SIZE = (120, 40)
@@ -29,8 +29,7 @@ async def test_on_a_team_server_the_lock_asks_for_the_logins_password_priv_2(
         assert f"The password of {team.worker} on the team server" in title
         assert "Quill" not in shown(app) and app.reader is None and app._full.store is None
         await type_text(pilot, "not the password")
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "LockScreen")
+        await press_to(pilot, "enter", screen="LockScreen")
         assert type(app.screen).__name__ == "LockScreen"
         assert "not right" in str(app.screen.query_one("#error").render())
         await type_text(pilot, PASSWORD)

@@ -21,7 +21,7 @@ from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, read, text_of
 from tests.screens.test_minuting import CHILD, MeetingHost
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import press_to, settle, type_text, until
 
 ACTOR = "test.worker"
 
@@ -92,8 +92,7 @@ async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(de
         # Enter records consent to meet without leaving the booking; the form keeps what
         # was typed, says consent is in place, and books.
         before = len(with_store(demo_store, booked))
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConsentFormScreen")
+        await press_to(pilot, "enter", screen="ConsentFormScreen")
         assert app.screen.query_one("#scope").value == "meeting"
         assert app.screen.query_one("#person").value != "child"  # mum, who has PR
         await pilot.press("ctrl+s")
@@ -102,8 +101,7 @@ async def test_wir_2_1_2_3_booking_without_consent_puts_the_cursor_on_consent(de
         assert text_of(form, "#consent-error") == ""
         assert form.query_one("#venue").value == "Family home"
         assert form.focused is form.query_one("#venue")  # on with the booking
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert len(with_store(demo_store, booked)) == before + 1
 
 
@@ -143,8 +141,7 @@ async def test_bex_3_an_initial_meeting_needs_a_manager_in_the_chair(demo_store)
         assert text_of(form, "#chair-error").startswith(
             "BEX 3: the initial CIN planning meeting is chaired by a team manager")
         form.query_one("#chair_role").value = "team manager"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         table = app.screen.query_one("#meetings-table", DataTable)
         assert table.row_count == before + 1
@@ -188,8 +185,7 @@ async def test_wir_2_3_papers_sent_are_recorded_with_p(demo_store):
         await settle(pilot)
         assert "still to come" in text_of(form, "#sent_on-error")
         form.query_one("#sent_on").value = "23/11/2026"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         table = app.screen.query_one("#meetings-table", DataTable)
         assert str(table.get_row(str(meeting_id))[5]) == "out 23 Nov"  # Papers
@@ -227,8 +223,7 @@ async def test_tra_a_parent_absent_from_the_review_is_visited_with_a(demo_store)
         assert form.focused is form.query_one("#notes")
         assert text_of(form, "#notes-error").startswith("TRA: record what the parent")
         form.query_one("#notes").value = "Does not want the school involved"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         await settle(pilot)
         assert f"Visit {parents[0]} " not in text_of(app.screen, "#meetings-safeguards")
@@ -253,8 +248,7 @@ async def test_wir_2_10_the_non_engagement_path_step_by_step_with_n(demo_store):
         await settle(pilot)
         steps = text_of(form, "#steps")
         assert "Still to do" in steps and "EHAT" in steps and "why the family" not in steps
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         await settle(pilot)
         assert "Non-engagement path (WIR 2.10), started 23 Nov 2026: 5 steps to do" in \
@@ -311,9 +305,7 @@ async def test_sto_4_4_booking_prompts_adult_mental_health_until_they_are_invite
         app = ChildHost(demo_store, reference)
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
-            await pilot.press("m")
-            await until(pilot, lambda: type(app.screen).__name__ == "ScheduleFormScreen")
-            await settle(pilot)
+            await press_to(pilot, "m", screen="ScheduleFormScreen")
             told = " ".join(str(n.message) for n in app._notifications)
             return " ".join(text_of(app.screen, "#form-info").split()) + " | " + told
 
@@ -357,8 +349,7 @@ async def test_bex_3_a_reason_not_invited_with_the_child_ticked_is_refused_besid
         await pilot.press("n")
         await settle(pilot)
         assert text_of(form, "#not_invited_reason-error") == ""
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
 
     def newest(session, cid):
         row = session.exec(select(m.Meeting).where(m.Meeting.child_id == cid)

@@ -14,7 +14,7 @@ from cintui.domain.meeting import Decisions, Invitee, Schedule
 from cintui.store.engine import open_store
 from tests.meeting_consent import consent_to_meetings
 from tests.screens.test_child import REFERENCE, SIZE, ChildHost, read
-from tests.screens.test_shell import settle, until
+from tests.screens.test_shell import press_to, settle
 
 ACTOR = "test.worker"
 
@@ -57,12 +57,10 @@ async def test_minutes_sent_to_some_say_who_is_still_owed_them(demo_store):
         await settle(pilot)
         table = app.screen.query_one("#meetings-table")
         table.move_cursor(row=table.get_row_index(str(meeting_id)))
-        await pilot.press("s")
-        await until(pilot, lambda: type(app.screen).__name__ == "SentFormScreen")
+        await press_to(pilot, "s", screen="SentFormScreen")
         assert type(app.screen).__name__ == "SentFormScreen"
         app.screen.query_one("#recipients", SelectionList).deselect(0)  # not Mum yet
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         shown = " ".join(str(n.message) for n in app._notifications)
         assert "Not circulated yet: still to send to Sam Synthetic" in shown

@@ -28,7 +28,7 @@ from cintui.store import models as m
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
 from tests.screens.test_child import ChildHost, read, text_of
-from tests.screens.test_shell import post_burst, settle, type_text, until, words
+from tests.screens.test_shell import post_burst, press_to, settle, type_text, until, words
 
 SIZE = (120, 40)
 CHILD = "DEMO00002"  # Maisie Garside, 12: an agreed plan with two Ambers and their actions
@@ -195,8 +195,7 @@ async def test_finishing_with_gaps_is_refused_with_what_to_settle(demo_store):
     app = MeetingHost(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await open_minuting(pilot, meeting_id)
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "MinutingScreen")
+        await press_to(pilot, "ctrl+f", screen="MinutingScreen")
         assert type(app.screen).__name__ == "MinutingScreen"
         problems = text_of(app.screen, "#problems")
         assert "tick who is present" in problems
@@ -241,8 +240,7 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
             "⚠ line 4: “end of term” is not a date: write the day, e.g. 18/12/2026, 18/12, "
             "18 Dec or Fri"]
         screen.query_one("#childs_views", TextArea).focus()  # the cursor elsewhere
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "MinutingScreen")
+        await press_to(pilot, "ctrl+f", screen="MinutingScreen")
         assert type(app.screen).__name__ == "MinutingScreen"
         box = screen.query_one("#agreed_actions", TextArea)
         assert screen.focused is box and box.cursor_location == (3, 35)
@@ -252,8 +250,7 @@ async def test_agreed_actions_take_the_hints_form_and_the_forms_councils_write(d
             "18/12, 18 Dec or Fri"]
         await pilot.press(*["backspace"] * len("end of term"))
         await type_text(pilot, "by 18/12/2026")
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await press_to(pilot, "ctrl+f", screen="ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen", text_of(screen, "#problems")
         await pilot.press("y")
         await settle(pilot)
@@ -295,8 +292,7 @@ async def test_ending_the_meeting_says_what_the_agreed_plan_would_still_fail(dem
         await type_text(pilot, ": rent paid each month for 3 months")
         asked = await asked_to_end(pilot)
         assert "has nothing to observe" not in asked
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "y", screen="ChildScreen")
     assert read(demo_store, lambda s: meetings.load_meeting(s, meeting_id).status) == "held"
 
 
@@ -328,8 +324,7 @@ async def test_two_new_concerns_each_get_their_own_action_by_for_wir_2_6(demo_st
         await pilot.press("y")
         asked = await asked_to_end(pilot)
         assert "has no action" not in asked
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "y", screen="ChildScreen")
     plan = read(demo_store, lambda s: plans.current_plan(s, cases.find_child(s, CHILD).id))
     assert [(n.now, [a.what for a in n.actions]) for n in plan.needs[-2:]] == [
         ("Dad has lost his job", ["Citizens Advice"]),
@@ -621,8 +616,7 @@ async def test_a_meeting_booked_for_another_day_asks_when_it_is_held(demo_store)
         assert screen.minutes.held_on == date(2026, 11, 23)
         await pilot.press("escape")  # pause: reopening does not ask again
         await settle(pilot)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "MinutingScreen")
+        await press_to(pilot, "enter", screen="MinutingScreen")
         assert type(app.screen).__name__ == "MinutingScreen"
         await pilot.press("escape")
         await settle(pilot)
@@ -812,8 +806,7 @@ async def test_booking_a_meeting_warns_about_school_hours_and_lists_it(demo_stor
             "change (BEX 3)\n⚠ a CIN review meeting is already booked for Thu 11 Feb 2027 at "
             "16:00: to move it, cancel and rebook that one (c on Meetings; `cintui meeting "
             "cancel MEETING --rebook-at`) rather than book a second (WIR 2.9)")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         table = app.screen.query_one("#meetings-table", DataTable)
         assert table.row_count == before + 1
@@ -865,8 +858,7 @@ async def test_cancel_with_a_reason_and_rebook(demo_store):
         await settle(pilot)
         assert "WIR 2.9: tell everyone invited: not yet told" in text_of(form, "#told-error")
         form.query_one("#told", SelectionList).select_all()
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
     detail = read(demo_store, lambda s: meetings.load_meeting(s, meeting_id))
     assert (detail.status, detail.cancelled_reason) == ("cancelled", "Mum in hospital")
@@ -1008,8 +1000,7 @@ async def test_a_meeting_on_a_record_with_no_plan_says_so_before_it_ends(demo_st
         question = await asked_to_end(pilot)
         assert "There is no plan on this record for the meeting to update" in question
         assert "next version" not in question
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "y", screen="ChildScreen")
         assert any(str(n.message) == "Meeting finished: minutes stored (no plan to update)"
                    for n in app._notifications)
     assert read(demo_store, lambda s: s.get(m.Meeting, meeting_id).recommendation) == "close"
@@ -1041,8 +1032,7 @@ async def test_new_concerns_before_the_plan_is_started_stay_in_the_minutes_tra(
                 "write yet: it starts with the line manager's authorisation (TRA), given in "
                 "cintui as themselves (K on the record, then p; it waits on their team view, "
                 "F4 then w): ") in " ".join(question.split())
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "y", screen="ChildScreen")
         assert any(str(n.message) == "Meeting finished: minutes stored (no plan to update)"
                    for n in app._notifications)
     child_id = read(demo_store, lambda s: s.get(m.Meeting, meeting_id).child_id)

@@ -23,7 +23,7 @@ from tests.screens.test_minuting import (
     open_minuting,
     to_step,
 )
-from tests.screens.test_shell import settle, until
+from tests.screens.test_shell import press_to, settle
 
 
 def prepare_final(path, meeting_id) -> None:
@@ -55,11 +55,8 @@ async def test_a_final_meeting_ends_the_plan_with_no_further_review_wir_3(demo_s
         assert ("It is the plan's last version: the plan ends at this final meeting, with no "
                 "further review (WIR 3).") in asked
         assert "review date" not in asked
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
-        await settle(pilot)
+        await press_to(pilot, "y", screen="ChildScreen")
+        await press_to(pilot, "p", screen="PlanScreen")
         details = " ".join(text_of(app.screen, "#plan-details").split())
         assert "Next review: none, plan ended" in details
     plan = read(demo_store, lambda s: plans.current_plan(s, cases.find_child(s, CHILD).id))
@@ -81,16 +78,13 @@ async def test_the_ended_plan_says_what_is_next_and_is_not_re_opened_wir_3(demo_
         await open_minuting(pilot, meeting_id)
         await to_step(pilot, "decisions")
         await asked_to_end(pilot)
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "y", screen="ChildScreen")
         said = str(list(app._notifications)[-1].message)
         assert said == (
             "Meeting finished: minutes stored and the plan's last version agreed; the plan "
             "ended at this final meeting: no further review; next, record the step-down for "
             f"the manager to decide: cintui stepdown record {CHILD} (S on the record)")
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
-        await settle(pilot)
+        await press_to(pilot, "p", screen="PlanScreen")
         plan = app.screen
         title = " ".join(text_of(plan, "#plan-title").split())
         assert "ended at the final meeting: no further review" in title

@@ -15,7 +15,7 @@ from cintui.store.engine import open_store
 from cintui.store.models import Child, Worker
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import read, text_of
-from tests.screens.test_shell import post_burst, settle, until
+from tests.screens.test_shell import post_burst, press_to, settle, until
 
 SIZE = (120, 40)
 REFERENCE = "DEMO00002"  # Maisie: an agreed plan with actions, visits, meetings
@@ -370,11 +370,9 @@ async def test_enter_on_a_step_down_goes_to_the_step_down_and_esc_to_the_record(
         await move_to(pilot, screen, lambda i: i.key == "step_down"
                       and i.child.reference == reference)
         assert "x: complete" in str(screen.query_one("#week-detail").render())
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "StepDownScreen")
+        await press_to(pilot, "enter", screen="StepDownScreen")
         assert type(app.screen).__name__ == "StepDownScreen"
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "escape", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         assert app.screen.child_id == app.child_id
 
@@ -408,8 +406,7 @@ async def test_a_plan_with_no_positive_change_is_a_conference_to_consider_wir_2_
         await until(pilot, lambda: "No need has improved" in text_of(app.screen, "#details"))
         assert type(app.screen).__name__ == "ChildScreen"
         assert str(app.screen.child_id) == item.child.id
-        await pilot.press("D")
-        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        await press_to(pilot, "D", screen="DecisionFormScreen")
         assert app.screen.query_one("#kind").value == "cp_conference"
 
 
@@ -517,8 +514,7 @@ async def test_a_young_person_turning_18_is_on_my_week_and_enter_opens_the_closu
         box = screen.query_one("#week-detail")
         shown = " ".join(box.render_line(y).text for y in range(box.size.height))
         assert "r: recommend it, RC6 for adult services" in " ".join(shown.split()), shown
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "ClosureScreen")
+        await press_to(pilot, "enter", screen="ClosureScreen")
         assert type(app.screen).__name__ == "ClosureScreen"
 
 
@@ -556,15 +552,13 @@ async def test_a_disabled_young_person_is_on_my_week_a_year_ahead_to_plan_for_ad
                                   for y in range(box.size.height)).split())
         assert "refer to adult social care in good time" in shown, shown
         assert "Enter: record the referral to adult social care (WAR 4.2)" in shown, shown
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        await press_to(pilot, "enter", screen="CircumstancesFormScreen")
         form = app.screen
         assert form.focused is form.query_one("#adult_social_care")
         await pilot.press("r")
         await pilot.pause()
         assert form.query_one("#adult_social_care").value == "referred"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert "Adult social care: referred, for support after 18" in " ".join(
             text_of(app.screen, "#details").split())
         await pilot.press("escape")
@@ -583,8 +577,7 @@ async def test_the_referral_to_adult_social_care_records_its_contact_for_the_let
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_week(pilot)
         await move_to(pilot, screen, lambda i: i.key == "turns_18")
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        await press_to(pilot, "enter", screen="CircumstancesFormScreen")
         form = app.screen
         await pilot.press("tab", *"Ana Petrov 01926 410500", "ctrl+s")
         await until(pilot, lambda: "record the referral too" in text_of(
@@ -593,8 +586,7 @@ async def test_the_referral_to_adult_social_care_records_its_contact_for_the_let
         await pilot.press("shift+tab", "r", "tab")
         await pilot.pause()
         assert form.focused is form.query_one("#adult_contact")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert ("Adult social care: referred, for support after 18 (contact: Ana Petrov "
                 "01926 410500)") in " ".join(text_of(app.screen, "#details").split())
 

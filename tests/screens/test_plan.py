@@ -20,6 +20,7 @@ from tests.screens.test_child import ChildHost, cells, fill, read, text_of
 from tests.screens.test_shell import (
     caseload_app,
     post_burst,
+    press_to,
     settle,
     type_text,
     until,
@@ -88,15 +89,13 @@ async def test_editing_an_agreed_plan_starts_the_next_version_and_shows_what_cha
         await settle(pilot)
         # An agreed plan is never edited: a change starts the next version, a draft copied
         # from it, at once (no need to press n first).
-        await pilot.press("a")
-        await until(pilot, lambda: type(app.screen).__name__ == "NeedFormScreen")
+        await press_to(pilot, "a", screen="NeedFormScreen")
         assert type(app.screen).__name__ == "NeedFormScreen"
         assert f"v{before.number + 1} draft" in text_of(app.screen_stack[-2], "#plan-title")
         await fill(pilot, "#now", "Dad has lost his job and the family worry about rent.")
         await fill(pilot, "#outcome", "The family have a budget they keep to by 14 March.")
         await fill(pilot, "#evidence", "Dad told me on 20 Nov; rent due 1 Dec.")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         rows = cells(app.screen.query_one("#needs"))
         assert rows[-1][0] == "Dad has lost his job and the family worry about rent."
@@ -144,8 +143,7 @@ async def test_amber_to_green_asks_for_maintained_change_and_agreement_wir_2_4(d
         await pilot.press("tab")
         assert app.focused.id == "agreed_at"
         await type_text(pilot, "Review CIN meeting 23 Nov 2026")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         assert cells(app.screen.query_one("#needs"))[amber][3].strip() == "G Green"
         assert "maintained 8 weeks" in text_of(app.screen, "#need-detail")
@@ -175,8 +173,7 @@ async def test_a_rating_is_recorded_by_the_workers_name_not_their_login(demo_sto
         await type_text(pilot, "Ben is often late to school")
         await pilot.press("tab")
         await type_text(pilot, "On time every day for a month")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         plan = app.screen.version
         added = len(plan.needs) - 1
         assert plan.needs[added].rag_history[-1].by == name
@@ -256,8 +253,7 @@ async def test_reorder_and_delete_needs_then_agree_the_version(demo_store):
         await settle(pilot)
         rows = cells(app.screen.query_one("#needs"))
         assert len(rows) == count - 1 and first not in [r[0] for r in rows]
-        await pilot.press("g")
-        await until(pilot, lambda: type(app.screen).__name__ == "AgreeFormScreen")
+        await press_to(pilot, "g", screen="AgreeFormScreen")
         assert type(app.screen).__name__ == "AgreeFormScreen"
         await fill(pilot, "#agreed_at", "Review CIN meeting 23 Nov 2026")
         await pilot.press("ctrl+s")
@@ -281,8 +277,7 @@ async def test_a_plan_agreed_on_a_day_to_come_is_refused_beside_the_day(demo_sto
         await settle(pilot)
         await pilot.press("n")  # the next version: a draft to agree
         await settle(pilot)
-        await pilot.press("g")
-        await until(pilot, lambda: type(app.screen).__name__ == "AgreeFormScreen")
+        await press_to(pilot, "g", screen="AgreeFormScreen")
         form = app.screen
         await fill(pilot, "#agreed_at", "Review CIN meeting 24 Nov 2026")
         tomorrow = TODAY.toordinal() + 1
@@ -306,8 +301,7 @@ async def test_p_on_the_child_record_opens_the_plan_and_changes_show_on_return(d
         await pilot.press("4")  # the Plan tab
         await settle(pilot)
         assert "R" in text_of(app.screen, "#plan-view")
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "p", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         await pilot.press("v")
         await settle(pilot)
@@ -315,8 +309,7 @@ async def test_p_on_the_child_record_opens_the_plan_and_changes_show_on_return(d
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "I like it when Mum sings to me." in text_of(app.screen, "#plan-details")
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "escape", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
         await pilot.press("7")
         await settle(pilot)
@@ -337,19 +330,16 @@ async def test_v_sets_the_visit_frequency_agreed_in_the_plan_never_less_often(de
                                                                       "#plan-details")
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("v")
-        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+        await press_to(pilot, "v", screen="DetailsFormScreen")
         assert type(app.screen).__name__ == "DetailsFormScreen"
         await fill(pilot, "#visit_every", "6 weeks")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+        await press_to(pilot, "ctrl+s", screen="DetailsFormScreen")
         assert type(app.screen).__name__ == "DetailsFormScreen"  # nothing saved
         problem = text_of(app.screen, "#visit_every-error")
         assert "less often than the policy's every 20 working days" in problem
         assert "never less (BEX 3, TRA)" in problem
         await fill(pilot, "#visit_every", "every 2 weeks")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         assert "Visits: every 2 weeks (agreed in the plan)" in text_of(app.screen,
                                                                       "#plan-details")
@@ -372,15 +362,13 @@ async def test_at_80x24_the_details_not_shown_are_named_and_i_reads_them_whole(d
         details = text_of(app.screen, "#plan-details").splitlines()
         assert details[-1] == ("i shows 5 more: Child's views, Lived experience, Bottom "
                                "lines, If not successful, Good enough to end")
-        await pilot.press("i")
-        await until(pilot, lambda: type(app.screen).__name__ == "ReadScreen")
+        await press_to(pilot, "i", screen="ReadScreen")
         whole = " ".join(text_of(app.screen, "#help-text").split())
         for label, value in (("Bottom lines", plan.bottom_lines),
                              ("If not successful", plan.if_not_met),
                              ("Good enough to end", plan.good_enough)):
             assert f"{label}: {' '.join(value.split())}" in whole
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "escape", screen="PlanScreen")
     assert read(demo_store, lambda s: plans.draft_version_id(s, child_id)) is None  # no
     # new version begun: read, not edited
     async with PlanHost(demo_store, child_id).run_test(size=(120, 40)) as pilot:
@@ -537,8 +525,7 @@ async def test_enter_on_a_plan_check_opens_its_form_at_the_field_to_fix(demo_sto
 
     async def fix(check: str):
         """k, down to the check, Enter: the form it opens."""
-        await pilot.press("k")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanChecksScreen")
+        await press_to(pilot, "k", screen="PlanChecksScreen")
         at = [p.check for p in plan.problems()].index(check)
         await pilot.press(*["down"] * at, "enter")
         await until(pilot, lambda: type(app.screen).__name__.endswith("FormScreen"))
@@ -562,8 +549,7 @@ async def test_enter_on_a_plan_check_opens_its_form_at_the_field_to_fix(demo_sto
         await type_text(pilot, "Mum")
         await pilot.press("tab")
         await type_text(pilot, "by Fri")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ActionsScreen")
+        await press_to(pilot, "ctrl+s", screen="ActionsScreen")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is plan)
         form = await fix("amber_no_outcome")
@@ -707,8 +693,7 @@ async def test_re_rating_opens_on_the_current_rating_and_r_a_g_choose(demo_store
             "it is Amber now: choose the new rating (r Red, a Amber, g Green)")
         await pilot.press("r")
         await fill(pilot, "#cp_discussion", "Strategy discussion with the MASH: no s47")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         assert cells(app.screen.query_one("#needs"))[index][3].strip() == "R Red"
 
@@ -777,8 +762,7 @@ async def test_a_new_need_takes_its_first_action_on_the_same_form_wir_2_3(demo_s
         await type_text(pilot, "by Fri")
         await pilot.press("shift+tab")
         await type_text(pilot, "Mum")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
     draft = read(demo_store, lambda s: plans.load_version(
         s, plans.draft_version_id(s, child_id)))
@@ -799,8 +783,7 @@ async def test_a_new_needs_cp_discussion_is_a_reds_alone(demo_store):
     app = PlanHost(demo_store, child_id)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a")
-        await until(pilot, lambda: type(app.screen).__name__ == "NeedFormScreen")
+        await press_to(pilot, "a", screen="NeedFormScreen")
         form = app.screen
         assert form.query_one("#cp_discussion").disabled  # Amber, as it opens
         form.query_one("#rag").focus()
@@ -813,8 +796,7 @@ async def test_a_new_needs_cp_discussion_is_a_reds_alone(demo_store):
         await pilot.press("r")
         form.query_one("#now").focus()
         await type_text(pilot, "Maisie has been hit by mum's partner")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
     draft = read(demo_store, lambda s: plans.load_version(
         s, plans.draft_version_id(s, child_id)))
     new = draft.needs[-1]
@@ -826,8 +808,7 @@ async def test_p_on_the_caseload_opens_the_highlighted_childs_plan(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         child_id = app.screen.selected_child_id
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "p", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         assert app.screen.child_id == child_id
 
@@ -920,8 +901,7 @@ async def test_a_need_going_red_prompts_an_early_review_and_b_brings_it_forward(
         await pilot.press("r")
         await fill(pilot, "#cp_discussion", "Discussed with the team manager: no strategy "
                                              "discussion yet")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
         shown = " ".join(str(n.message) for n in app._notifications)
         assert "consider bringing the review forward (BEX 3" in shown and "Press b" in shown
@@ -933,8 +913,7 @@ async def test_a_need_going_red_prompts_an_early_review_and_b_brings_it_forward(
         assert "is in the past" in text_of(form, "#by-error")
         await fill(pilot, "#by", "04/12/2026")
         await fill(pilot, "#reason", "Mum's partner has moved back in")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         assert type(app.screen).__name__ == "PlanScreen"
 
     def clock(session):
@@ -1030,8 +1009,7 @@ async def test_no_plan_is_written_before_the_manager_starts_it_tra(demo_store):
         await pilot.press("4")
         await settle(pilot)
         assert " ".join(text_of(app.screen, "#plan-view").split()) == f"No plan yet: {who}."
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "p", screen="PlanScreen")
         plan = app.screen
         assert "not started: the line manager authorises it first" in text_of(
             plan, "#plan-title")
@@ -1143,14 +1121,11 @@ async def test_a_need_half_written_survives_a_killed_process_and_comes_back(demo
     app = PlanHost(demo_store, child_id)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a")
-        await until(pilot, lambda: type(app.screen).__name__ == "NeedFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "a", screen="NeedFormScreen")
         form = app.screen
         assert form.query_one("#now").value == "Dad has lost his job"
         assert form.query_one("#outcome").value == "A budget they keep to"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         rows = cells(app.screen.query_one("#needs"))
         assert rows[-1][0] == "Dad has lost his job"
     assert read(demo_store, kept) == []
@@ -1218,16 +1193,13 @@ async def test_the_first_plan_is_agreed_at_the_meeting_minuted_with_the_childs_v
         assert "from the minutes of the Initial CIN planning meeting 20 Nov 2026" in \
             " ".join(text_of(form, "#views-from").split())
         await fill(pilot, "#objectives", "Leo has regular overnight breaks he enjoys")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
-        await pilot.press("g")
-        await until(pilot, lambda: type(app.screen).__name__ == "AgreeFormScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
+        await press_to(pilot, "g", screen="AgreeFormScreen")
         agree = app.screen
         assert agree.query_one("#agreed_at").value == "Initial CIN planning meeting 20 Nov 2026"
         assert agree.query_one("#agreed_on").value == "20/11/2026"
         assert agree.query("#agreed-from")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         await pilot.press("v")  # the next version: its views are the plan's, no note
         await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
         assert not app.screen.query("#views-from")

@@ -12,7 +12,7 @@ from cintui.store.models import Child
 from tests.casework.test_endings import MANAGER, WORKER
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
 from tests.screens.test_endings import prepared
-from tests.screens.test_shell import settle, until
+from tests.screens.test_shell import press_to, settle
 
 
 def _named(path, reference) -> tuple[str, ...]:
@@ -31,12 +31,10 @@ async def test_a_manager_restricts_a_record_by_keys(demo_store):
     app.actor = MANAGER
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("L")
-        await until(pilot, lambda: type(app.screen).__name__ == "RestrictFormScreen")
+        await press_to(pilot, "L", screen="RestrictFormScreen")
         assert type(app.screen).__name__ == "RestrictFormScreen"
         await fill(pilot, "#to", "sam.service")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
     assert _named(demo_store, ref) == tuple(sorted((MANAGER, "sam.service", WORKER)))
 
@@ -50,8 +48,7 @@ async def test_a_social_worker_may_not_restrict_a_record(demo_store):
         await pilot.press("L")
         await settle(pilot)
         await fill(pilot, "#to", "sam.service")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "RestrictFormScreen")
+        await press_to(pilot, "ctrl+s", screen="RestrictFormScreen")
         assert type(app.screen).__name__ == "RestrictFormScreen"
         assert "needs a team manager or service manager" in text_of(app.screen, "#form-error")
     assert _named(demo_store, ref) == ()

@@ -66,6 +66,14 @@ def held_back(monkeypatch, owner, name: str):
     return released
 
 
+async def press_to(pilot, *keys: str, screen: str) -> None:
+    """Press `keys` and wait until the screen named `screen` is in front, settled: a key that
+    opens a screen, as most tests press one."""
+    await pilot.press(*keys)
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == screen)
+    await settle(pilot)
+
+
 async def until_shown(pilot, check, rounds: int = 400) -> None:
     """Wait until `check()` holds without waiting for the app's workers (as `until` does):
     for a test holding a screen's background reading back on purpose."""

@@ -14,7 +14,7 @@ from cintui.store import models as m
 from cintui.store.engine import create_store, open_store
 from tests.conftest import TODAY, plan_started
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import settle, until
+from tests.screens.test_shell import press_to, settle, until
 
 
 def store_with_child(path, reference: str, **child) -> object:
@@ -146,11 +146,9 @@ async def test_a_review_after_the_18th_birthday_is_refused_beside_it_s17_10_war_
     app.actor = "amira"
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("H")
-        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        await press_to(pilot, "H", screen="ShortBreaksScreen")
         screen = app.screen
-        await pilot.press("b")
-        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreakFormScreen")
+        await press_to(pilot, "b", screen="ShortBreakFormScreen")
         form = app.screen
         await fill(pilot, "#provider", "Rainbow House")
         await fill(pilot, "#hours", "8")
@@ -188,11 +186,9 @@ async def test_my_week_lists_the_overdue_annual_review_and_enter_opens_the_scree
         assert (item.due, item.state.value) == (date(2026, 11, 3), "overdue")
         assert "short breaks and direct payments (WAR 7.2.1)" in text_of(screen,
                                                                        "#week-detail")
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        await press_to(pilot, "enter", screen="ShortBreaksScreen")
         assert type(app.screen).__name__ == "ShortBreaksScreen"
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "escape", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
 
 
@@ -328,16 +324,13 @@ async def test_with_no_disability_recorded_b_asks_for_it_first_then_opens_the_fo
     app.actor = "amira"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("H")
-        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        await press_to(pilot, "H", screen="ShortBreaksScreen")
         screen = app.screen
         await until(pilot, lambda: screen.shown is not None)
-        await pilot.press("b")
-        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        await press_to(pilot, "b", screen="CircumstancesFormScreen")
         assert app.focused.id == "disability" and app.focused.value == ""
         await pilot.press(*"autism")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreakFormScreen")
+        await press_to(pilot, "ctrl+s", screen="ShortBreakFormScreen")
         assert type(app.screen).__name__ == "ShortBreakFormScreen"
         await fill(pilot, "#provider", "Rainbow House")
         await fill(pilot, "#hours", "8")
@@ -411,12 +404,10 @@ async def open_first_plans_details(pilot):
     """From the child's record: p, n (the child's first plan), v: its Details form."""
     app = pilot.app
     await settle(pilot)
-    await pilot.press("p")
-    await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+    await press_to(pilot, "p", screen="PlanScreen")
     await pilot.press("n")
     await settle(pilot)
-    await pilot.press("v")
-    await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
+    await press_to(pilot, "v", screen="DetailsFormScreen")
     return app.screen
 
 
@@ -443,16 +434,14 @@ async def test_the_plans_services_offer_the_short_breaks_and_direct_payments(dis
                "Direct payment" in " ".join(text_of(form, "#services-offered").split())
         await fill(pilot, "#services", "Family support worker: routines; Direct payments; "
                                        "Rainbow House: overnight short breaks, 8 h a week")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
         await pilot.press("v")  # again: both are named, nothing is added
         await until(pilot, lambda: type(app.screen).__name__ == "DetailsFormScreen")
         assert not app.screen.query("#services-offered")
         assert app.screen.query_one("#services").value == (
             "Family support worker: routines; Direct payments; Rainbow House: overnight "
             "short breaks, 8 h a week")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "ctrl+s", screen="PlanScreen")
     assert plan_services(disabled_store, "SB1") == [
         ("Family support worker", "routines"), ("Direct payments", ""),
         ("Rainbow House", "overnight short breaks, 8 h a week")]
@@ -469,8 +458,7 @@ async def test_at_80_columns_every_column_of_the_short_breaks_is_on_screen(disab
     app.actor = "amira"
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("H")
-        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        await press_to(pilot, "H", screen="ShortBreaksScreen")
         screen = app.screen
         await until(pilot, lambda: screen.query_one("#sb-table").row_count == 2)
         table = screen.query_one("#sb-table")
@@ -501,8 +489,7 @@ def test_short_breaks_screen_snapshot(disabled_store, snap_compare, size):
 
     async def ready(pilot) -> None:
         await settle(pilot)
-        await pilot.press("H")
-        await until(pilot, lambda: type(app.screen).__name__ == "ShortBreaksScreen")
+        await press_to(pilot, "H", screen="ShortBreaksScreen")
         await until(pilot, lambda: app.screen.query_one("#sb-table").row_count == 2)
         app.sub_title = "UNENCRYPTED STORE · team.db"
         await pilot.pause()

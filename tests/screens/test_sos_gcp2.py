@@ -14,7 +14,7 @@ from cintui.domain.plan import Need, PlanAction
 from cintui.store.engine import open_store
 from tests.conftest import TODAY, plan_started
 from tests.screens.test_child import SIZE, ChildHost, audit_entities, cells, fill, text_of
-from tests.screens.test_shell import held_back, post_burst, settle, until, until_shown
+from tests.screens.test_shell import held_back, post_burst, press_to, settle, until, until_shown
 from tests.screens.test_supervision import empty_store  # noqa: F401 (fixture)
 
 
@@ -176,8 +176,7 @@ async def test_sto_6_3_signs_of_safety_map_by_keys(planned_store):
         assert cells(screen.query_one("#sos-scaling")) == [
             ["Sara Keys", "Mum", "6", "6 (23 Nov 2026)", "Gran brings food on Saturdays"],
             ["Amira Khan", "social worker", "4", "4 (23 Nov 2026)", "—"]]
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "escape", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
 
     chron = _chronology(planned_store)
@@ -277,9 +276,7 @@ async def test_who_gave_a_score_is_chosen_from_the_childs_people(demo_store):
         await settle(pilot)
         await pilot.press("M")
         await settle(pilot)
-        await pilot.press("s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ScalingFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "s", screen="ScalingFormScreen")
         form = app.screen
         await pilot.press(*[("space" if c == " " else c) for c in name[:4]])
         await pilot.press("right")

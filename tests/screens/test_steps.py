@@ -21,7 +21,15 @@ from cintui.store.engine import open_store
 from tests.casework.test_steps import TEXTS
 from tests.conftest import TODAY
 from tests.screens.test_child import SIZE, ChildHost, cells, fill, text_of
-from tests.screens.test_shell import post_burst, settle, shown_choice, type_text, until, words
+from tests.screens.test_shell import (
+    post_burst,
+    press_to,
+    settle,
+    shown_choice,
+    type_text,
+    until,
+    words,
+)
 
 
 @pytest.fixture
@@ -334,8 +342,7 @@ async def test_the_assessment_record_comes_back_as_typed_and_ends_with_the_save(
         assert record_drafts(empty_store) == []  # opening writes nothing
         app.screen.query_one("#analysis", TextArea).focus()
         await type_text(pilot, "Mum is tired, not neglectful")
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await press_to(pilot, "escape", screen="CaseStepsScreen")
         said = " ".join(str(n.message) for n in app._notifications)
         assert "kept as a draft, not yet the record" in said
     assert facts_of(empty_store).record == {}
@@ -389,8 +396,7 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
         await open_steps(pilot)
         steps = app.screen
         assert "x child protection" in text_of(steps, "#steps-keys")
-        await pilot.press("x")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildProtectionFormScreen")
+        await press_to(pilot, "x", screen="ChildProtectionFormScreen")
         form = app.screen
         assert "Strategy discussion" in text_of(form, "#form-title")
         assert app.focused.id == "outcome"  # the decision first, the day is today's
@@ -407,16 +413,14 @@ async def test_child_protection_strategy_s47_and_icpc_by_keys_from_the_case_step
         assert ("Child protection: strategy discussion 23 Nov 2026: section 47 enquiry · x "
                 "records the section 47 enquiry's start" in text_of(steps, "#steps-state"))
 
-        await pilot.press("x")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildProtectionFormScreen")
+        await press_to(pilot, "x", screen="ChildProtectionFormScreen")
         assert "The section 47 enquiry starts" in text_of(app.screen, "#form-title")
         await save(pilot)  # started today, the ICPC by the policy's clock
         await until(pilot, lambda: app.screen is steps)
         assert ("s47 started 23 Nov 2026; ICPC due by 14 Dec 2026 · x records its outcome"
                 in text_of(steps, "#steps-state"))
 
-        await pilot.press("x")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildProtectionFormScreen")
+        await press_to(pilot, "x", screen="ChildProtectionFormScreen")
         assert "outcome" in text_of(app.screen, "#form-title")
         await pilot.press("h")
         await save(pilot)
@@ -486,8 +490,7 @@ async def test_the_assessment_form_at_80x24_leaves_its_boxes_the_room_wir_1_1(em
         await pilot.press("s")
         await settle(pilot)
         await save(pilot)
-        await pilot.press("e")
-        await until(pilot, lambda: type(app.screen).__name__ == "RecordFormScreen")
+        await press_to(pilot, "e", screen="RecordFormScreen")
         form = app.screen
         info = form.query_one("#form-info")
         assert " ".join(text_of(form, "#form-info").split()) == (
@@ -527,8 +530,7 @@ async def test_the_plan_not_started_says_who_starts_it_to_whoever_may_not_tra(em
     app.actor = actor
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        await press_to(pilot, "p", screen="PlanScreen")
         await pilot.press("n")
         await settle(pilot)
         said = " ".join(text_of(app.screen, "#plan-details").split())
@@ -540,8 +542,7 @@ async def test_the_plan_not_started_says_who_starts_it_to_whoever_may_not_tra(em
         else:
             assert said.endswith("cintui plan start KEY2 --authorised-by MANAGER (in the "
                                  "app: K on the record, then p).")
-        await pilot.press("escape", "K")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await press_to(pilot, "escape", "K", screen="CaseStepsScreen")
         keys = " ".join(text_of(app.screen, "#steps-keys").split())
         assert ("Tom Hale (Team manager). They open cintui as themselves" in keys) == (
             actor == "amira")
@@ -560,8 +561,7 @@ async def test_a_referral_from_early_help_is_prompted_as_a_step_up_by_keys_sto_7
         said = " ".join(text_of(steps, "#steps-state").split())
         assert "⚠ The referral came from early help: if it is a step-up" in said
         assert "(r, then e and the plan's date)" in said
-        await pilot.press("r")
-        await until(pilot, lambda: type(app.screen).__name__ == "ReferralFormScreen")
+        await press_to(pilot, "r", screen="ReferralFormScreen")
         await pilot.press("e", "tab")
         await type_text(pilot, "10/08/2026")
         await pilot.press("ctrl+s")
@@ -584,8 +584,7 @@ async def test_m_tab_a_is_a_mash_referral_decided_for_assessment(new_db):
     async with app.run_test(size=SIZE) as pilot:
         await open_steps(pilot)
         steps = app.screen
-        await pilot.press("r")
-        await until(pilot, lambda: type(app.screen).__name__ == "ReferralFormScreen")
+        await press_to(pilot, "r", screen="ReferralFormScreen")
         form = app.screen
         assert form.query_one("#early_help_plan").disabled  # no route yet: not a step-up
         post_burst(app, [("m", "m"), ("tab", "\t"), ("a", "a"), ("ctrl+s", None)])
@@ -645,8 +644,7 @@ async def test_i_opens_a_17_year_olds_circumstances_at_adult_social_care_war_4_2
     async with app.run_test(size=(80, 24)) as pilot:
         await open_steps(pilot)
         steps = app.screen
-        await pilot.press("i")
-        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        await press_to(pilot, "i", screen="CircumstancesFormScreen")
         form = app.screen
         await settle(pilot)
         assert form.focused is form.query_one("#adult_social_care")
@@ -664,8 +662,7 @@ async def test_adult_social_care_for_a_child_under_13_is_refused_beside_it_war_4
     app = ChildHost(empty_store, "KEY1")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_steps(pilot)
-        await pilot.press("i")
-        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
+        await press_to(pilot, "i", screen="CircumstancesFormScreen")
         form = app.screen
         await settle(pilot)
         form.query_one("#adult_social_care").focus()
@@ -685,7 +682,5 @@ async def test_i_opens_a_younger_childs_circumstances_at_the_top(empty_store):
     app = ChildHost(empty_store, "KEY1")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_steps(pilot)
-        await pilot.press("i")
-        await until(pilot, lambda: type(app.screen).__name__ == "CircumstancesFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "i", screen="CircumstancesFormScreen")
         assert app.screen.focused is app.screen.query_one("#young_carer")

@@ -28,6 +28,7 @@ from tests.screens.test_child import (
 from tests.screens.test_shell import (
     held_back,
     post_burst,
+    press_to,
     settle,
     type_text,
     until,
@@ -108,8 +109,7 @@ async def test_supervision_by_keys(empty_store):
         # 23 Nov + 4 weeks = 21 Dec (England default: no seed gives a figure).
         assert "Next supervision due 21 Dec 2026" in text_of(screen, "#sup-header")
         assert "Ask the GP to book the dental check" in text_of(screen, "#sup-detail")
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "escape", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
 
     store = open_store(empty_store, None)
@@ -147,8 +147,7 @@ async def esc_asks_and_keeps(app, pilot, discussion: str, answer: str) -> None:
     `answer` (n, or Esc again) goes back to the form with every word there."""
     form = app.screen
     await until(pilot, lambda: form.query_one("#discussion").text == discussion)
-    await pilot.press("escape")
-    await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+    await press_to(pilot, "escape", screen="ConfirmScreen")
     assert "discard what you typed" in text_of(app.screen, "#confirm-message")
     await pilot.press(answer)
     await until(pilot, lambda: app.screen is form)
@@ -168,8 +167,7 @@ async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empt
         await pilot.press("escape")  # nothing typed: closes, no question
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
 
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        await press_to(pilot, "n", screen="SupervisionFormScreen")
         form = app.screen
         # Words, then Esc, in one burst: the words are in before Esc is read. The keys
         # typed on after the Esc, before the question was there, are not its answer: the
@@ -184,12 +182,9 @@ async def test_esc_on_a_form_with_something_typed_asks_before_discarding_it(empt
         await until(pilot, lambda: app.screen is form)
         assert form.query_one("#discussion").text == "Dad has moved in"
 
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        await press_to(pilot, "escape", screen="ConfirmScreen")
+        await press_to(pilot, "y", screen="SupervisionScreen")
+        await press_to(pilot, "n", screen="SupervisionFormScreen")
         assert app.screen.query_one("#discussion").text == ""
 
 
@@ -348,10 +343,8 @@ async def test_tra_bex_3_no_supervision_of_a_closed_case_said_beside_its_date(de
     app.actor = MANAGER
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("U")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionFormScreen")
+        await press_to(pilot, "U", screen="SupervisionScreen")
+        await press_to(pilot, "n", screen="SupervisionFormScreen")
         form = app.screen
         await fill(pilot, "#discussion", "The family's move")
         await fill(pilot, "#decisions", "No further action")

@@ -14,7 +14,7 @@ from cintui.casework import drafts, supervision
 from cintui.store import access
 from cintui.store.engine import open_store
 from tests.conftest import TODAY
-from tests.screens.test_shell import settle, type_text, until
+from tests.screens.test_shell import press_to, settle, type_text, until
 
 MANAGER = "noah.elswick"  # the demo team's manager
 
@@ -38,8 +38,7 @@ async def _overdue_list(app, pilot):
     await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
                 and app.screen.view is not None)
     await settle(pilot)
-    await pilot.press("o")
-    await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
+    await press_to(pilot, "o", screen="SupervisionOverdueScreen")
     return app.screen
 
 
@@ -67,8 +66,7 @@ async def test_space_marks_three_children_and_one_form_records_each_ones_sto_8_5
         assert table.marked == {str(q.child_id) for q in chosen}
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)].count("✓") == 3
         before = _counts(path, chosen)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
+        await press_to(pilot, "enter", screen="SupervisionSessionScreen")
         form = app.screen
         assert form.query_one("#present").value == worker  # the worker, there already
         headings = [str(form.query_one(f"#c{i}-heading").render()) for i in range(3)]
@@ -103,8 +101,7 @@ async def test_space_marks_three_children_and_one_form_records_each_ones_sto_8_5
         assert kept is not None
         form.query_one("#c1_decisions").focus()
         await type_text(pilot, f"{chosen[1].name}: ask school for a TAF")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        await press_to(pilot, "ctrl+s", screen="TeamScreen")
         said = " ".join(str(n.message) for n in app._notifications)
         assert "Supervision recorded for 3 children, each on the child's own record" in said
         await until(pilot, lambda: app.screen.view is not None and not {
@@ -145,8 +142,7 @@ async def test_a_social_worker_marking_children_is_told_before_any_form_sto_4_5(
         await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen"
                     and app.screen.view is not None)
         await settle(pilot)
-        await pilot.press("o")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
+        await press_to(pilot, "o", screen="SupervisionOverdueScreen")
         listed = app.screen
         await pilot.press("space", "enter")
         await settle(pilot)
@@ -172,15 +168,13 @@ async def test_o_capital_on_a_workers_line_marks_their_overdue_children_sto_8_5(
         worker, n = Counter(q.worker for q in view.supervision_overdue).most_common(1)[0]
         at = next(i for i, w in enumerate(view.workers) if w.name == worker)
         assert screen.focused is screen.query_one("#workers")
-        await pilot.press(*["down"] * at, "O")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
+        await press_to(pilot, *["down"] * at, "O", screen="SupervisionOverdueScreen")
         mine = [q for q in view.supervision_overdue if q.worker == worker]
         assert app.screen.query_one("#supervision-overdue").marked == {
             str(q.child_id) for q in mine}
         said = " ".join(str(n.message) for n in app._notifications)
         assert f"{worker}'s {len(mine)} children overdue supervision marked" in said
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
+        await press_to(pilot, "enter", screen="SupervisionSessionScreen")
         assert [c[0] for c in app.screen.chosen] == [q.child_id for q in mine]
         await pilot.press("escape")  # nothing typed: closes at once
         await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
@@ -210,8 +204,7 @@ async def test_the_sessions_next_supervision_is_set_once_for_every_child_sto_8_5
         await pilot.press("space", "down", "space")
         chosen = listed.view.supervision_overdue[:2]
         before = _counts(path, chosen)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
+        await press_to(pilot, "enter", screen="SupervisionSessionScreen")
         form = app.screen
         assert str(form.query_one("#all-heading").render()) == "Both children"
         for i, q in enumerate(chosen):
@@ -230,8 +223,7 @@ async def test_the_sessions_next_supervision_is_set_once_for_every_child_sto_8_5
         sooner = TODAY + timedelta(weeks=2)  # Mon 7 Dec 2026, a working day
         form.query_one("#next_due").value = ""
         await type_text(pilot, sooner.strftime("%d/%m/%Y"))
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        await press_to(pilot, "ctrl+s", screen="TeamScreen")
         said = " ".join(str(n.message) for n in app._notifications)
         assert "each child's next supervision by 7 Dec 2026" in said
     for q in chosen:
@@ -278,9 +270,7 @@ async def _session_of(app, pilot, rows):
     for row in rows:
         await pilot.press(*["down"] * (row - at), "space")
         at = row
-    await pilot.press("enter")
-    await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
-    await settle(pilot)
+    await press_to(pilot, "enter", screen="SupervisionSessionScreen")
     return listed.view.supervision_overdue, app.screen
 
 
@@ -334,8 +324,7 @@ async def test_a_session_half_typed_comes_back_with_one_child_more_marked_priv_2
             await type_text(pilot, " (seen)")
             form.query_one(f"#c{i}_decisions").focus()
             await type_text(pilot, "Plan continues")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        await press_to(pilot, "ctrl+s", screen="TeamScreen")
     for q in chosen[1:]:
         newest = _read(path, lambda s, q=q: supervision.facts(s, q.child_id))[0]
         assert newest.discussion == f"{q.name}: school reviewed (seen)"
@@ -391,8 +380,7 @@ async def test_children_marked_on_the_overdue_list_are_marked_again_after_the_lo
         assert [str(table.get_row_at(i)[0]) for i in range(4)] == ["✓", "", "✓", ""]
         assert table.cursor_row == 3
         assert "one session for the 2 marked" in str(table.border_title)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
+        await press_to(pilot, "enter", screen="SupervisionSessionScreen")
         assert [c[0] for c in app.screen.chosen] == [rows[0].child_id, rows[2].child_id]
 
 
@@ -414,12 +402,9 @@ async def test_a_session_saved_after_the_lock_is_said_and_leaves_the_list_priv_2
             form.query_one(f"#c{i}_decisions").focus()
             await type_text(pilot, "Plan continues")
         await locked_after_a_minute_idle(app, pilot)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
-        await settle(pilot)
+        await press_to(pilot, "enter", screen="SupervisionSessionScreen")
         assert app.screen.query_one("#c1_discussion").text == f"{rows[1].name}: reviewed"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        await press_to(pilot, "ctrl+s", screen="TeamScreen")
         said = " ".join(str(n.message) for n in app._notifications)
         assert "Supervision recorded for 2 children, each on the child's own record" in said
     for q in rows[:2]:
@@ -447,9 +432,7 @@ async def test_a_session_kept_before_the_upgrade_comes_back_and_is_kept_by_child
                 "values": {"c0_discussion": f"{rows[0].name}: typed before",
                            "c1_discussion": f"{rows[1].name}: typed before"},
                 "opened": {"c0_discussion": "", "c1_discussion": ""}})
-        await pilot.press("space", "down", "space", "enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionSessionScreen")
-        await settle(pilot)
+        await press_to(pilot, "space", "down", "space", "enter", screen="SupervisionSessionScreen")
         form = app.screen
         assert [form.query_one(f"#c{i}_discussion").text for i in (0, 1)] == [
             f"{rows[0].name}: typed before", f"{rows[1].name}: typed before"]

@@ -20,6 +20,7 @@ from tests.screens.test_my_week import REFERENCE, WeekHost
 from tests.screens.test_shell import (
     held_back,
     post_burst,
+    press_to,
     settle,
     type_text,
     until,
@@ -170,8 +171,7 @@ async def test_the_months_step_downs_are_audited_from_the_team_view_sto_7_13(dem
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot)
         no_qa = screen.view.total.no_quality_check
-        await pilot.press("s")
-        await until(pilot, lambda: type(app.screen).__name__ == "StepAuditScreen")
+        await press_to(pilot, "s", screen="StepAuditScreen")
         audits = app.screen
         title = str(audits.query_one("#step-audits").border_title)
         assert title.split(":")[0] in ("Nov 2026", "Oct 2026", "Sep 2026"), title
@@ -188,8 +188,7 @@ async def test_the_months_step_downs_are_audited_from_the_team_view_sto_7_13(dem
             await settle(pilot)
         assert audits.first == opened and audits.cases
         case = audits.cases["0"]
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "StepAuditFormScreen")
+        await press_to(pilot, "enter", screen="StepAuditFormScreen")
         form = app.screen
         me = read(demo_store, lambda s: s.exec(
             select(Worker).where(Worker.username == app.worker)).one())
@@ -429,9 +428,7 @@ async def test_a_date_prefilled_with_today_is_overtyped_as_it_is_reached(demo_st
         quality = screen.query_one("#quality")
         await until(pilot, lambda: quality.row_count > 0 and not screen.reading())
         quality.focus()
-        await pilot.press("q")
-        await until(pilot, lambda: type(app.screen).__name__ == "QualityCheckFormScreen")
-        await settle(pilot)
+        await press_to(pilot, "q", screen="QualityCheckFormScreen")
         form = app.screen
         assert form.focused.id == "facilitator"  # past the date, as it is right most days
         await pilot.press("shift+tab", "shift+tab", "tab")
@@ -609,8 +606,7 @@ async def test_a_team_managers_f4_opens_on_their_team_and_v_esc_comes_back(make_
         team_screen = await open_team(pilot)
         await until(pilot, lambda: team_screen.view is not None)
         assert team_screen.view.team == manager.team
-        await pilot.press("v")
-        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await press_to(pilot, "v", screen="ServiceScreen")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is team_screen)
         await settle(pilot)
@@ -642,15 +638,13 @@ async def test_a_service_managers_v_esc_comes_back_to_the_team_and_f4_to_all_tea
         await until(pilot, lambda: app.screen is team_screen and team_screen.view is not None
                     and team_screen.view.team == shown)
         await settle(pilot)
-        await pilot.press("v")
-        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await press_to(pilot, "v", screen="ServiceScreen")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is not None
                     and type(app.screen).__name__ != "ServiceScreen")
         await settle(pilot)
         assert app.screen is team_screen and team_screen.view.team == shown
-        await pilot.press("f4")
-        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await press_to(pilot, "f4", screen="ServiceScreen")
         await pilot.press("escape")  # the list F4 opens: Esc leaves, as at first
         await until(pilot, lambda: app.screen is caseload)
         assert [type(s).__name__ for s in app.screen_stack].count("TeamScreen") == 0
@@ -709,8 +703,7 @@ async def test_at_80x24_the_footer_keeps_every_key_and_help_says_them_in_full(de
         assert keys == ["esc Back", "q QA check", "u Supervision", "o Overdue",
                         "w To decide", "? Help", "^p palette"]
         assert footer_keys_cut(app) == []
-        await pilot.press("question_mark")
-        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await press_to(pilot, "question_mark", screen="HelpScreen")
         shown = text_of(app.screen, "#help-text")
         assert "Children overdue supervision, most overdue first (STO 8.5)" in shown
         assert "space there marks several for one session" in " ".join(shown.split())
@@ -760,8 +753,7 @@ async def test_census_counts_per_worker_and_enter_lists_what_to_fix(demo_store):
         row = [str(c) for c in items.get_row_at(0)]
         found = (*first.left_out, *first.queried)[0]
         assert row[:2] == [found.reference, found.rule] and row[3] == found.message
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "TeamScreen")
+        await press_to(pilot, "escape", screen="TeamScreen")
         assert type(app.screen).__name__ == "TeamScreen"
 
 
@@ -782,8 +774,7 @@ async def test_p_lists_the_plans_failing_their_checks_and_enter_opens_the_one_re
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None and not screen.reading())
         plans_pass = screen.view.total.plans
-        await pilot.press("p")
-        await until(pilot, lambda: type(app.screen).__name__ == "PlansFailingScreen")
+        await press_to(pilot, "p", screen="PlansFailingScreen")
         listed = app.screen.query_one("#plans-failing")
         rows = [[str(c) for c in listed.get_row_at(i)] for i in range(listed.row_count)]
         assert len(rows) == plans_pass.total - plans_pass.met > 0
@@ -834,8 +825,7 @@ async def test_children_overdue_supervision_and_u_opens_the_childs_supervision(d
         assert str(quality.get_row_at(0)[3]) == first.supervision.column()
         quality.focus()
         quality.move_cursor(row=0)
-        await pilot.press("u")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        await press_to(pilot, "u", screen="SupervisionScreen")
         assert type(app.screen).__name__ == "SupervisionScreen"
         assert app.screen.child_id == first.child_id
         await pilot.press("escape")
@@ -876,8 +866,7 @@ async def test_u_from_the_workers_lines_chooses_the_child_first_sto_8_5(demo_sto
         assert app.screen is screen and screen.focused is quality
         assert "Choose the child, then press u again." in [
             str(n.message) for n in app._notifications]
-        await pilot.press("down", "u")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        await press_to(pilot, "down", "u", screen="SupervisionScreen")
         assert app.screen.child_id == screen.view.quality[1].child_id
 
 
@@ -892,15 +881,13 @@ async def test_o_lists_every_child_overdue_supervision_even_without_a_plan(demo_
         with_plan = {q.child_id for q in view.quality}
         without = [q for q in view.supervision_overdue if q.child_id not in with_plan]
         assert without, "the demo team has a child overdue supervision before any plan"
-        await pilot.press("o")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionOverdueScreen")
+        await press_to(pilot, "o", screen="SupervisionOverdueScreen")
         listed = app.screen.query_one("#supervision-overdue")
         assert listed.row_count == view.total.supervision_overdue
         names = [str(listed.get_row_at(i)[1]) for i in range(listed.row_count)]  # after ✓
         assert f"{without[0].name} {without[0].reference}" in names
         listed.move_cursor(row=names.index(f"{without[0].name} {without[0].reference}"))
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SupervisionScreen")
+        await press_to(pilot, "enter", screen="SupervisionScreen")
         assert app.screen.child_id == without[0].child_id
         await pilot.press("escape")
         await settle(pilot)
@@ -1033,16 +1020,14 @@ async def test_c_lists_the_children_behind_no_change_and_enter_opens_the_record_
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None and not screen.reading())
-        await pilot.press("c")
-        await until(pilot, lambda: type(app.screen).__name__ == "NoChangeScreen")
+        await press_to(pilot, "c", screen="NoChangeScreen")
         listed = app.screen.query_one("#no-change")
         names = [str(listed.get_row_at(i)[0]) for i in range(listed.row_count)]
         assert set(names) == expected and len(names) == screen.view.total.no_change
         assert f"{len(names)} with no change in 6 months (WIR 2.3)" in str(listed.border_title)
         since = [since for _row, since in app.screen.view.no_change]
         assert since == sorted(since)  # the longest first
-        await pilot.press("down", "enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "down", "enter", screen="ChildScreen")
         assert app.screen.child_id == screen.view.no_change[1][0].child_id
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
@@ -1080,18 +1065,14 @@ async def test_w_lists_what_waits_for_the_manager_and_enter_takes_them_to_it_tra
             "1 to decide (w) · 1 open · ")
         keys = [str(k.render()) for k in app.screen.query("FooterKey")]
         assert "w To decide" in keys and "? Help" in keys
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
         table = app.screen.query_one("#waiting")
         assert [str(c) for c in table.get_row_at(0)] == [
             "Leo Ward", "Amira Khan", "Authorise assessment", "12 Oct, 30 days"]
         assert "(working days)" in str(table.border_title)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
-        await pilot.press("a")
-        await until(pilot, lambda: type(app.screen).__name__ == "AuthoriseFormScreen")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "CaseStepsScreen")
+        await press_to(pilot, "enter", screen="CaseStepsScreen")
+        await press_to(pilot, "a", screen="AuthoriseFormScreen")
+        await press_to(pilot, "ctrl+s", screen="CaseStepsScreen")
         await pilot.press("escape", "escape")  # the steps, Leo's record: the team view
         await until(pilot, lambda: app.screen is screen and screen.view.waiting
                     and screen.view.waiting[0].kind == "plan_start")
@@ -1142,8 +1123,7 @@ async def test_t_on_what_waits_shows_all_teams_then_this_one_again(demo_store):
         await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None and screen.view.team == teams[0])
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
 
         def shown() -> tuple[str, list[list[str]]]:
             table = app.screen.query_one("#waiting")
@@ -1319,8 +1299,7 @@ async def test_the_reallocation_form_fits_a_laptops_screen_title_and_all(demo_st
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
         screen.query_one("#workers").focus()
-        await pilot.press("a")
-        await until(pilot, lambda: type(app.screen).__name__ == "ReallocateScreen")
+        await press_to(pilot, "a", screen="ReallocateScreen")
         form = app.screen
         await until(pilot, lambda: form.query_one("#children").row_count > 0)
         await settle(pilot)
@@ -1383,8 +1362,7 @@ async def test_a_decision_typed_on_as_enter_opens_its_form_goes_into_its_boxes(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
         post_burst(app, [("enter", None), *((c if c != " " else "space", c)
                                             for c in "Stays closed"),
                          ("tab", None), *((c if c != " " else "space", c)
@@ -1408,21 +1386,18 @@ async def test_a_visit_after_the_closure_waits_for_the_manager_and_enter_records
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
         assert str(screen.query_one("#team-title").render()).startswith("1 to decide (w)")
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
         table = app.screen.query_one("#waiting")
         assert [str(c) for c in table.get_row_at(0)] == [
             "Leo Ward", "Amira Khan", "Visit after closure", "21 Nov, 1 day"]
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        await press_to(pilot, "enter", screen="DecisionFormScreen")
         assert str(app.screen.query_one("#decision-about").render()) == (
             "About a visit on 21 Nov 2026 by Amira Khan, kept after the case closed "
             "(TRA, BEX 3)")
         await type_text(pilot, "The case stays closed; the visit is kept on the record")
         await pilot.press("tab")
         await type_text(pilot, "The family had moved; it was a goodbye visit")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen and screen.view is not None
                     and not screen.view.waiting)
@@ -1476,8 +1451,7 @@ async def test_the_decision_form_from_the_list_says_which_record_it_is_about_tra
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
         await pilot.press("down", "enter")  # the meeting booked for 22 Nov, booked on 21 Nov
         await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
         form = app.screen
@@ -1491,10 +1465,8 @@ async def test_the_decision_form_from_the_list_says_which_record_it_is_about_tra
         assert (form.query_one("#decision", Input).value,
                 form.query_one("#rationale", TextArea).text) == ("", "")
         assert form.query_one("#kind", Select).value == "case_direction"
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
-        await pilot.press("D")
-        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        await press_to(pilot, "escape", screen="ChildScreen")
+        await press_to(pilot, "D", screen="DecisionFormScreen")
         assert not app.screen.query("#decision-about")
 
 
@@ -1514,8 +1486,7 @@ async def test_casework_after_the_closure_waits_under_w_each_in_its_words_whole(
         screen = await open_team(pilot)
         await until(pilot, lambda: screen.view is not None)
         assert "11 to decide (w)" in str(screen.query_one("#team-title").render())
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
         table = app.screen.query_one("#waiting")
         said = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
         room = list(table.columns.values())[2].width
@@ -1530,13 +1501,11 @@ async def test_casework_after_the_closure_waits_under_w_each_in_its_words_whole(
         # (it read "22 Nov": a booking for a day to come read "today" until that day).
         assert since[:3] == ["21 Nov, 11 days", "21 Nov, 11 days", "23 Nov, 10 days"]
         assert max(len(s) for s in since) <= list(table.columns.values())[3].width  # whole
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "DecisionFormScreen")
+        await press_to(pilot, "enter", screen="DecisionFormScreen")
         await type_text(pilot, "The case stays closed; what was recorded is kept")
         await pilot.press("tab")
         await type_text(pilot, "The family had moved away")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+s", screen="ChildScreen")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen and screen.view is not None
                     and not screen.view.waiting)
@@ -1587,8 +1556,7 @@ async def test_a_dispute_referred_on_waits_on_the_service_manager_not_the_team_m
         title = " ".join(drawn_lines(screen.query_one("#team-title")))
         assert (f"{len(theirs)} to decide (w)" if theirs else
                 "1 with the service manager (w)") in title, title
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
         border, rows = shown(app)
         assert border.startswith(f"{len(theirs)} to decide, 1 with the service manager")
         assert "…" not in border  # whole at 80 columns too
@@ -1603,8 +1571,7 @@ async def test_a_dispute_referred_on_waits_on_the_service_manager_not_the_team_m
         await until(pilot, lambda: screen.view is not None and not screen.reading())
         title = " ".join(drawn_lines(screen.query_one("#team-title")))
         assert f"{len(theirs) + 1} to decide (w)" in title, title
-        await pilot.press("w")
-        await until(pilot, lambda: type(app.screen).__name__ == "WaitingScreen")
+        await press_to(pilot, "w", screen="WaitingScreen")
         border, rows = shown(app)
         assert border.startswith(f"{len(rows)} to decide (working days)")
         assert rows[name][-2] == ("Settle dispute" if size[0] < 120 else

@@ -17,7 +17,7 @@ from tests.casework.test_endings import MANAGER, add_staff, new_child
 from tests.casework.test_transfer import final_meeting, with_plan
 from tests.conftest import TODAY, connect
 from tests.screens.test_child import SIZE, ChildHost, fill, text_of
-from tests.screens.test_shell import settle, until
+from tests.screens.test_shell import press_to, settle, until
 
 HUB = "Exampleton Early Help Hub"
 
@@ -72,8 +72,7 @@ async def test_the_step_down_path_by_keys(demo_store):
         await fill(pilot, "#lead", "Ms Hill (DSL)")
         form.query_one("#conversation").value = "yes"
         await pilot.pause()
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "StepDownFormScreen")
+        await press_to(pilot, "ctrl+s", screen="StepDownFormScreen")
         assert type(app.screen).__name__ == "StepDownFormScreen"  # notes needed
         assert "note what was said" in text_of(form, "#notes-error")
         await fill(pilot, "#notes", "Hub will hold a TAF meeting")
@@ -98,8 +97,7 @@ async def test_the_step_down_path_by_keys(demo_store):
         assert "Complete by: 30 Nov 2026 (WIR 3: 5 working days)" in state  # from 23 Nov
         await pilot.press("x")  # refused: the family's consent is missing
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "CompleteStepDownFormScreen")
+        await press_to(pilot, "ctrl+s", screen="CompleteStepDownFormScreen")
         assert type(app.screen).__name__ == "CompleteStepDownFormScreen"
         assert "cannot complete yet: record the family's consent to the Level 3 service " \
             "(WIR 3)" in text_of(app.screen, "#form-error")
@@ -168,8 +166,7 @@ async def test_the_transfer_path_by_keys_with_the_multiple_moves_prompt(demo_sto
         await settle(pilot)
         await pilot.press("x")  # refused: trafficking not yet considered
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "SentFormScreen")
+        await press_to(pilot, "ctrl+s", screen="SentFormScreen")
         assert type(app.screen).__name__ == "SentFormScreen"
         assert "moved 3 times" in text_of(app.screen, "#form-error")
         await pilot.press("escape")
@@ -221,8 +218,7 @@ async def test_the_palette_lists_the_records_hidden_keys_and_runs_them(demo_stor
         await settle(pilot)
         await type_text(pilot, "transfer to another")
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "TransferScreen")
+        await press_to(pilot, "enter", screen="TransferScreen")
         assert type(app.screen).__name__ == "TransferScreen"
 
 
@@ -366,9 +362,7 @@ async def test_the_checklist_wraps_under_its_words_at_80_columns(demo_store):
     app = ChildHost(demo_store, reference)
     async with app.run_test(size=(80, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("T")
-        await until(pilot, lambda: type(app.screen).__name__ == "TransferScreen")
-        await settle(pilot)
+        await press_to(pilot, "T", screen="TransferScreen")
         lines = shown_lines(app.screen.query_one("#ending-checklist"))
         marks = [i for i, line in enumerate(lines) if line.startswith(("  ✓ done", "  ✗ to do"))]
         assert len(marks) >= 6, lines

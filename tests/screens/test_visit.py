@@ -26,6 +26,7 @@ from tests.screens.test_child import ChildHost, cells, read, text_of
 from tests.screens.test_shell import (
     caseload_app,
     post_burst,
+    press_to,
     settle,
     type_text,
     until,
@@ -135,8 +136,7 @@ async def test_fill_and_finalise_resets_the_next_visit_due_everywhere(demo_store
         await write(pilot, "analysis", "Home warm and safe")
         await tick(pilot, "seen_alone")
         await tick(pilot, "bedroom_seen")
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await press_to(pilot, "ctrl+f", screen="ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("y")
         await settle(pilot)
@@ -184,8 +184,7 @@ async def test_not_seen_alone_or_bedroom_needs_a_reason_in_analysis(demo_store):
         assert screen.focused.id == "analysis"
         await write(pilot, "analysis", ". Mum stayed as Priya is 19 months, so not alone. "
                                        "Bedroom not seen: Mum was unwell")
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await press_to(pilot, "ctrl+f", screen="ConfirmScreen")
         assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("y")
         await settle(pilot)
@@ -217,8 +216,7 @@ async def test_a_bedroom_seen_but_not_ticked_is_ticked_from_the_refusal_in_keys(
         assert form.focused.id == "bedroom_seen"
         await pilot.press("y")
         assert form.query_one("#bedroom_seen", Checkbox).value is True
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await press_to(pilot, "ctrl+f", screen="ConfirmScreen")
         await pilot.press("y")
         await settle(pilot)
     stored = visit_rows(demo_store)[-1]
@@ -241,8 +239,7 @@ async def test_dates_in_the_future_or_before_birth_are_refused(demo_store):
                                 ("31/02/2026", "not a date")):
             box = screen.query_one("#when", Input)
             box.value = typed
-            await pilot.press("ctrl+f")
-            await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
+            await press_to(pilot, "ctrl+f", screen="VisitFormScreen")
             assert type(app.screen).__name__ == "VisitFormScreen"
             assert expected in text_of(screen, "#when-error")
     assert all(v.purpose != "Visit" for v in visit_rows(demo_store))
@@ -578,8 +575,7 @@ async def test_escape_on_the_open_visit_type_list_closes_the_list_not_the_form(d
         await pilot.press("escape")
         await settle(pilot)
         assert not kind.expanded and type(app.screen).__name__ == "VisitFormScreen"
-        await pilot.press("escape")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "escape", screen="ChildScreen")
         assert type(app.screen).__name__ == "ChildScreen"
 
 
@@ -631,8 +627,7 @@ async def test_an_addendum_is_added_under_a_finalised_visit_never_an_edit(demo_s
         row = next(i for i, r in enumerate(cells(table)) if r[0] != "DRAFT")
         first = cells(table)[row]
         table.move_cursor(row=row)
-        await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "VisitViewScreen")
+        await press_to(pilot, "enter", screen="VisitViewScreen")
         assert type(app.screen).__name__ == "VisitViewScreen"
         body = text_of(app.screen, "#visit-read")
         assert "Purpose of visit" in body and "locked" in body
@@ -676,8 +671,7 @@ async def test_an_empty_addendum_is_refused(demo_store):
         await open_a_finalised_visit(pilot)
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "AddendumScreen")
+        await press_to(pilot, "ctrl+s", screen="AddendumScreen")
         assert type(app.screen).__name__ == "AddendumScreen"
         assert "Write what the addendum adds" in text_of(app.screen, "#addendum-error")
     assert read(demo_store, lambda s: s.exec(select(VisitAddendum).where(
@@ -693,8 +687,7 @@ async def test_esc_on_an_addendum_with_words_asks_before_discarding_them(demo_st
         post_burst(app, [("a", "a"), *words("Mum rang: the date was 3 Dec"), ("escape", None)])
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         assert "Addendum to the visit" in text_of(app.screen, "#confirm-message")
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "AddendumScreen")
+        await press_to(pilot, "n", screen="AddendumScreen")
         assert app.screen.query_one("TextArea").text == "Mum rang: the date was 3 Dec"
 
 
@@ -712,8 +705,7 @@ async def test_plan_actions_ticked_at_a_visit_are_recorded_on_the_plan(demo_stor
     app = VisitHost(demo_store, WITH_PLAN)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
-        await pilot.press("ctrl+t")
-        await until(pilot, lambda: type(app.screen).__name__ == "VisitActionsScreen")
+        await press_to(pilot, "ctrl+t", screen="VisitActionsScreen")
         assert type(app.screen).__name__ == "VisitActionsScreen"
         order = (None, "in_progress", "done", "not_done", "not_started")
         wanted = next(s for s in order[1:] if s != before.status)
@@ -745,8 +737,7 @@ async def test_the_second_actions_status_typed_at_once_changes_the_second(demo_s
     app = VisitHost(demo_store, WITH_PLAN)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
-        await pilot.press("ctrl+t")
-        await until(pilot, lambda: type(app.screen).__name__ == "VisitActionsScreen")
+        await press_to(pilot, "ctrl+t", screen="VisitActionsScreen")
         screen = app.screen
         assert len(screen.actions) >= 2
         post_burst(app, [("down", None), ("space", " ")])
@@ -762,8 +753,7 @@ async def test_v_on_the_caseload_opens_the_form_for_the_highlighted_child(demo_s
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         expected = app.screen.selected_child_id
-        await pilot.press("v")
-        await until(pilot, lambda: type(app.screen).__name__ == "VisitFormScreen")
+        await press_to(pilot, "v", screen="VisitFormScreen")
         assert type(app.screen).__name__ == "VisitFormScreen"
         assert app.screen.child_id == expected
 
@@ -988,10 +978,8 @@ async def test_tra_bex_3_a_visit_after_the_closure_is_refused_beside_the_date_an
         assert [v.visited_at.day for v in visit_rows(demo_store, reference)] == [10]
         # Late recording of the visit made on the closure day is normal.
         screen.query_one("#when", Input).value = "16/11/2026 11:00"
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
-        await pilot.press("y")
-        await until(pilot, lambda: type(app.screen).__name__ == "ChildScreen")
+        await press_to(pilot, "ctrl+f", screen="ConfirmScreen")
+        await press_to(pilot, "y", screen="ChildScreen")
     assert [v.visited_at.day for v in visit_rows(demo_store, reference)] == [10, 16]
     assert drafts_of(demo_store) == []
 
@@ -1043,8 +1031,7 @@ async def test_a_case_closed_while_the_visit_was_typed_refuses_it_beside_the_dat
         with store.session("test.worker") as session:
             close_it(session)
         store.close()
-        await pilot.press("ctrl+f")
-        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await press_to(pilot, "ctrl+f", screen="ConfirmScreen")
         await pilot.press("y")
         await until(pilot, lambda: "closed on 20 Nov 2026" in text_of(screen, "#when-error"))
         assert type(app.screen).__name__ == "VisitFormScreen"
