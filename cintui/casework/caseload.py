@@ -377,6 +377,13 @@ def _events(child, facts, today: date) -> ChildEvents:
     )
 
 
+# The caseload's flags for a child with no valid consent to a CIN service (WAR 4.2): once
+# the service began, missing; before it (referral, assessment), needed before support starts,
+# as the due list says it (`domain.due.consent_item`).
+NO_CONSENT = "No valid consent"
+CONSENT_BEFORE_SUPPORT = "Consent before support"
+
+
 def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     (cid, reference, first, last, dob, expected, level, service, status, w_name, w_user,
      team) = child
@@ -386,8 +393,8 @@ def _row(child, facts, today: date, policy: PolicyProfile) -> CaseloadRow:
     seen = [v.date for v in (facts or {}).get("visits", ()) if v.child_seen]
     flags = overdue_flags(deadlines)  # first: a statutory clock already broken
     flags += ["Draft visit"] if (facts or {}).get("draft") else []
-    if not consent_for(child, facts, today)[0]:
-        flags.append("No valid consent")
+    if not consent_for(child, facts, today)[0]:  # WAR 4.2: "before support is given"
+        flags.append(NO_CONSENT if service_began_for(facts) else CONSENT_BEFORE_SUPPORT)
     minutes, papers = due.get("minutes"), due.get("plan_circulation")
     late_plan = papers is not None and papers.state is DueState.OVERDUE  # WIR 2.3
     if minutes is not None and minutes.state is DueState.OVERDUE:

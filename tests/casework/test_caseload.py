@@ -119,15 +119,18 @@ def test_consent_to_the_service_alone_decides_the_flag_as_on_the_record(reader, 
     child's record says it, for every child (the caseload reads only that scope). Consent
     to share information or to a meeting does not stand in for it."""
     from cintui.casework import record
+    from cintui.casework.caseload import CONSENT_BEFORE_SUPPORT, NO_CONSENT
 
     rows = load(reader, view="everyone")
-    row = next(r for r in rows if "No valid consent" not in r.flags)
+    row = next(r for r in rows if "No valid consent" not in r.flags
+               and CONSENT_BEFORE_SUPPORT not in r.flags)
     store = open_store(demo_store, None)
     try:
         with store.read() as session:
             for r in rows:
                 valid = record.consent_status(session, r.id, TODAY).valid_for_service
-                assert ("No valid consent" not in r.flags) == valid, r.reference
+                missing = {NO_CONSENT, CONSENT_BEFORE_SUPPORT} & set(r.flags)
+                assert (not missing) == valid, r.reference
         with store.session("test.worker") as session:
             kept = session.exec(select(Consent).where(Consent.child_id == row.id)).all()
             for consent in kept:
@@ -139,6 +142,34 @@ def test_consent_to_the_service_alone_decides_the_flag_as_on_the_record(reader, 
     assert left  # the child still has its other consents
     after = next(r for r in load(reader, view="everyone") if r.id == row.id)
     assert "No valid consent" in after.flags
+
+
+def test_consent_missing_before_any_service_is_flagged_as_needed_before_support_war_4_2(
+        reader, demo_store):
+    """WAR 4.2: consent to a CIN service is recorded "before support is given". A child at
+    the referral read "No valid consent" on the caseload while the due list said it was
+    needed before support starts; the caseload now says so too, and "No valid consent"
+    once support has started."""
+    from cintui.casework.caseload import CONSENT_BEFORE_SUPPORT, NO_CONSENT
+
+    store = open_store(demo_store, None)
+    try:
+        with store.session("test.worker") as session:
+            child_id = cases.add_child(session, cases.NewChild(
+                first_name="Jude", last_name="Smith", dob=date(2015, 5, 10), reference="CS9",
+                referral_date=TODAY - timedelta(days=3)), TODAY).id
+
+        def flags() -> list[str]:
+            return next(r for r in load(reader, view="everyone") if r.id == child_id).flags
+
+        assert CONSENT_BEFORE_SUPPORT in flags() and NO_CONSENT not in flags()
+        with store.session("test.worker") as session:
+            episode = cases.current_episode(session, child_id)
+            episode.support_started = TODAY
+            session.add(episode)
+        assert NO_CONSENT in flags() and CONSENT_BEFORE_SUPPORT not in flags()
+    finally:
+        store.close()
 
 
 def test_a_fixed_number_of_queries_whatever_the_size(reader):
