@@ -7,8 +7,8 @@ default, 0 turns it off) the app asks the store for its audit trail's newest ent
 it has not moved. When it has, and not only by this app's own saves:
 
 - the list or record in front is read again in place (`refresh_from_store`: the caseload,
-  a child's record, the team view, My week, a team's waiting list), the cursor on the same
-  child and the scroll kept, with a one-line notice of what changed;
+  a child's record, the team view, My week, a team's or all teams' waiting list), the
+  cursor on the same child and the scroll kept, with a one-line notice of what changed;
 - a form, a visit or minutes being typed is never touched: the notice says the store
   changed under it and that what was typed stays (saving runs the usual check for a clash,
   `casework.conflicts`); the screen under it is read again when it is back in front.

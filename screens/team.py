@@ -139,6 +139,22 @@ def _team_view(app, rows, team: str):
         rows, app.today, team, role=team_cases.my_role(rows, app.worker or app.actor))
 
 
+def _every_team_waiting(today: date, every: list, role: str | None) -> team_cases.TeamView:
+    """All teams' decisions waiting (`every`, the longest first), as the waiting list shows
+    them over all teams' list (a view of no one team: `team` is "")."""
+    return team_cases.TeamView(team="", today=today, workers=[], quality=[], waiting=every,
+                               waiting_all=every, role=role)
+
+
+def _every_team_read(app, rows) -> team_cases.TeamView:
+    """All teams' decisions waiting read again (others' changes, screens/live.py): every
+    team's, as all teams' list gathers them (a child of no team is in none)."""
+    teams = set(team_cases.team_names(rows))
+    every = [w for w in team_cases.waiting_for_manager(rows) if w.team in teams]
+    return _every_team_waiting(app.today, every,
+                               team_cases.my_role(rows, app.worker or app.actor))
+
+
 class TeamScreen(KeysAsRead, Screen):
 
     READS_IN_BACKGROUND = True  # `reading_done` once shown (typed.py)
@@ -1079,8 +1095,7 @@ class ServiceScreen(_ListOverTeam):
         if not every:
             self.notify("Nothing waits for a manager's decision in any team.")
             return
-        view = team_cases.TeamView(team="", today=self.today, workers=[], quality=[],
-                                   waiting=every, waiting_all=every, role=self.role)
+        view = _every_team_waiting(self.today, every, self.role)
         self.app.push_screen(self.app.make_screen("waiting", view=view, every=True))
 
     @on(DataTable.RowSelected)
@@ -1167,32 +1182,32 @@ class WaitingScreen(_ListOverTeam):
         if self.is_mounted:
             self._fill()
 
-    @property
-    def refreshable(self) -> bool:
-        """A team's list is read again in place (screens/live.py); all teams' is not."""
-        return bool(self.view.team)
-
     def refresh_from_store(self) -> None:
         """Others' changes (a decision taken, a closure recommended): the team read again,
-        the cursor on the same child."""
+        or over all teams' list every team's, the cursor on the same child."""
         self._read_again(self.view.team)
 
     @work(thread=True, exclusive=True, group="waiting")
     def _read_again(self, team: str) -> None:
         app = self.app
         with caseload.reading(app.store) as rows:
-            view = _team_view(app, rows, team)
+            view = _team_view(app, rows, team) if team else _every_team_read(app, rows)
         app.call_from_thread(self._read, view)
 
     def _read(self, view: team_cases.TeamView) -> None:
+        """The rows read again: the cursor on the same child, on the same line of the list
+        as before (the rows above it come and go); if it went, on the row where it was."""
         table = self.query_one(DataTable)
-        rows = self.rows
-        was = rows[table.cursor_row].child_id if 0 <= table.cursor_row < len(rows) else None
+        rows, at, top = self.rows, table.cursor_row, round(table.scroll_y)
+        was = rows[at].child_id if 0 <= at < len(rows) else None
         self.view = view
         self._fill()
         ids = [w.child_id for w in self.rows]
-        if was in ids:
-            table.move_cursor(row=ids.index(was))
+        if not ids:
+            return
+        row = ids.index(was) if was in ids else min(at, len(ids) - 1)
+        table.move_cursor(row=row, scroll=False)
+        self.call_after_refresh(table.scroll_to, y=max(0, row - (at - top)), animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Over all teams' list (a service manager's) there is no one team to go back to.

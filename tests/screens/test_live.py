@@ -9,6 +9,8 @@ Synthetic people only: the demo store (seed 7) at the fixed TODAY.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from cintui.casework import cases
@@ -203,3 +205,82 @@ async def test_the_managers_waiting_list_shows_a_closure_recommended_elsewhere(d
         assert "loading" not in str(team.query_one("#team-title").render())  # in place
         await until(pilot, lambda: len(team.view.waiting) == before + 1)
         assert f" · {before + 1} to decide (w) · " in str(team.query_one("#team-title").render())
+
+
+def closures_waiting(location, how_many: int) -> list[tuple[str, str]]:
+    """Closures recommended (TRA, BEX 3) for `how_many` children with a plan, ten days ago:
+    a long list of decisions waiting. The children with a plan after them: (reference, name)."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from cintui.casework import endings
+    from cintui.store.engine import open_store
+    from cintui.store.models import Child
+
+    store = open_store(location, None)
+    done, others = 0, []
+    try:
+        with store.read() as session:
+            children = session.exec(select(Child.id, Child.reference, Child.first_name,
+                                           Child.last_name)
+                                    .where(Child.status == "cin_plan")).all()
+        for child_id, reference, first, last in children:
+            if done == how_many:
+                others.append((reference, f"{first} {last}"))
+                continue
+            with contextlib.suppress(endings.EndingError), store.session(OTHER) as session:
+                endings.recommend_closure(session, child_id, on=TODAY - timedelta(10),
+                                          by="Morgan Fielding", today=TODAY)
+                done += 1  # else a step-down or transfer under way: not this child
+    finally:
+        store.close()
+    return others
+
+
+async def test_all_teams_waiting_list_shows_a_closure_recommended_elsewhere(make_demo):
+    """A service manager's F4 w: every team's decisions waiting, longer than the screen. A
+    worker recommends a closure from the command line; the open list has it, read again in
+    place (it was read only when opened again), the cursor on the child it was on and on the
+    same line of the screen, and says who did what."""
+    from cintui.app import CintuiApp
+    from cintui.store import access
+    from tests.screens.test_child import read
+
+    path = make_demo("--seed", "1", "--today", TODAY.isoformat(), name="full.db")
+    manager = next(w.username for w in read(path, cases.list_workers)
+                   if w.role == "service_manager")
+    worker = next(w for w in read(path, cases.list_workers) if w.role == "social_worker")
+    others = closures_waiting(path, 24)
+    app = CintuiApp(access.locate(path), today=TODAY, worker=manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CaseloadScreen")
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "ServiceScreen"
+                    and app.screen.views is not None)
+        await press_to(pilot, "w", screen="WaitingScreen")
+        waiting = app.screen
+        table = waiting.query_one("#waiting")
+        before = len(waiting.rows)
+        assert before > table.size.height  # the list scrolls
+        await pilot.press(*["down"] * before, *["up"] * 5)
+        await settle(pilot)
+        was = waiting.rows[table.cursor_row].child_id
+        line = table.cursor_row - table.scroll_y  # where it is on the screen
+        assert table.scroll_y > 0 and 0 < line < table.size.height - 2
+        watcher = app.live_updates
+        watcher.look_now()
+        reference, name = others[0]  # no decision waiting for them yet
+        done = run_subprocess("close", "recommend", reference, "--reason", "no longer in need",
+                              "--db", str(path), "--today", TODAY.isoformat(),
+                              env={"CINTUI_USER": worker.username})
+        assert done.returncode == 0, done.stderr
+        watcher.look_now()
+        await until(pilot, lambda: len(waiting.rows) == before + 1)
+        await settle(pilot)
+        assert app.screen is waiting
+        assert waiting.rows[table.cursor_row].child_id == was
+        assert table.cursor_row - table.scroll_y == line
+        assert any(w.reference == reference for w in waiting.rows)
+        assert notices(app) == [f"Updated: {worker.name} ({worker.username}) recorded an "
+                                f"ending for {name}"]
