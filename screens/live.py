@@ -9,9 +9,12 @@ it has not moved. When it has, and not only by this app's own saves:
 - the list or record in front is read again in place (`refresh_from_store`: the caseload,
   a child's record, the team view, My week, a team's or all teams' waiting list), the
   cursor on the same child and the scroll kept, with a one-line notice of what changed;
-- a form, a visit or minutes being typed is never touched: the notice says the store
+- a form, a visit or minutes being typed is never touched: when the change is to the
+  form's own child (`casework.changes.children_changed`), or whose it was cannot be told (a
+  worker's login on a team server, a form of no one child), its note says the store
   changed under it and that what was typed stays (saving runs the usual check for a clash,
-  `casework.conflicts`); the screen under it is read again when it is back in front.
+  `casework.conflicts`); for another child's, nothing. The screen under it is read again
+  when it is back in front.
 
 The app is not changed for this (`cintui/app.py` is at its size limit): `watch(app)`,
 called by the caseload (the first screen once the store is open), starts it.
@@ -86,19 +89,23 @@ class LiveUpdates:
                 return
             after, self.seen = self.seen, seen.newest
             if seen.others:
-                said = changes.ANYTHING
+                said, children = changes.ANYTHING, None
                 with contextlib.suppress(Exception):  # the notice's words only
                     said = changes.said(store, after, seen.newest)
+                with contextlib.suppress(Exception):  # whose: an open form's note
+                    children = changes.children_changed(store, after, seen.newest)
                 if here:
-                    self._changed(seen.newest, said)
+                    self._changed(seen.newest, said, children)
                 else:
-                    self.app.call_from_thread(self._changed, seen.newest, said)
+                    self.app.call_from_thread(self._changed, seen.newest, said, children)
         except Exception:  # noqa: BLE001 - the store closing under it (a lock): next time
             return
         finally:
             self.looking = False
 
-    def _changed(self, newest: int, said: str) -> None:
+    def _changed(self, newest: int, said: str, children=None) -> None:
+        """Others changed the store: `said` in a line, `children` the children whose records
+        they changed (None: not known, as on a team server for a worker's login)."""
         app = self.app
         for screen in app.screen_stack:  # what each showed was read before this change
             if not hasattr(screen, "_live_seen"):
@@ -108,7 +115,9 @@ class LiveUpdates:
         if _refreshable(top):
             self._bring_up_to_date(top)  # and says what changed
         elif _typed_in(top):  # a form, a visit, minutes: never touched
-            self._say_on(top, f"{said} while this was open: {KEPT}.")
+            child = _child_of(top)  # a change to another child's record: nothing to say
+            if children is None or child is None or child in children:
+                self._say_on(top, f"{said} while this was open: {KEPT}.")
         else:  # a list over the team view, help: the screen under it, once back
             app.notify(f"{said}: shown when you go back.", timeout=6)
 
@@ -139,6 +148,19 @@ class LiveUpdates:
 
 def _typed_in(screen) -> bool:
     return any(hasattr(screen, name) for name in ("action_save", "save_draft_now"))
+
+
+def _child_of(screen):
+    """The child a form is about (its `child_id`, or its meeting's for minutes), if one."""
+    import uuid
+
+    found = getattr(screen, "child_id", None)
+    if found is None:
+        found = getattr(getattr(screen, "detail", None), "child_id", None)
+    try:
+        return None if found is None else uuid.UUID(str(found))
+    except ValueError:
+        return None
 
 
 def _refreshable(screen) -> bool:

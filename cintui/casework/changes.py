@@ -10,6 +10,7 @@ is the trail read, to say in one line who changed what.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel, col, select
 
 from cintui.casework.conflicts import who
+from cintui.casework.privacy import FAMILY
 from cintui.store.models import AuditEntry, Child
 
 ANYTHING = "Updated from the store"
@@ -67,6 +69,16 @@ def others_between(written: Iterable[tuple[int, int]], after: int, upto: int) ->
     return max(0, upto - after - mine)
 
 
+def _theirs(session, written: list[tuple[int, int]], after: int, upto: int) -> list:
+    """Others' entries in (after, upto] (not among `written`), the last MOST_READ at most."""
+    entries = session.exec(
+        select(AuditEntry.seq, AuditEntry.actor, AuditEntry.action, AuditEntry.entity,
+               AuditEntry.entity_id, AuditEntry.changes)
+        .where(AuditEntry.seq > max(after, upto - MOST_READ), AuditEntry.seq <= upto)
+        .order_by(col(AuditEntry.seq))).all()
+    return [e for e in entries if not any(f <= e.seq <= last for f, last in written)]
+
+
 def said(store, after: int, upto: int) -> str:
     """One line for what others changed in (after, upto]: "Updated: Olu Other (olu.other)
     recorded a visit to Jude Adams" when one person did it (what their first change was);
@@ -75,12 +87,7 @@ def said(store, after: int, upto: int) -> str:
     written = list(store.written)
     try:
         with store.read() as session:
-            entries = session.exec(
-                select(AuditEntry.seq, AuditEntry.actor, AuditEntry.action,
-                       AuditEntry.entity, AuditEntry.entity_id)
-                .where(AuditEntry.seq > max(after, upto - MOST_READ), AuditEntry.seq <= upto)
-                .order_by(col(AuditEntry.seq))).all()
-            theirs = [e for e in entries if not any(f <= e.seq <= last for f, last in written)]
+            theirs = _theirs(session, written, after, upto)
             if len({e.actor for e in theirs}) != 1 or upto - after > MOST_READ:
                 return ANYTHING  # more than one person: a list of them would not be one line
             described = sorted(theirs[:20], key=lambda e: (e.action, e.entity) not in DID)
@@ -109,3 +116,94 @@ def _child_named(session, entity: str, entity_id: str) -> str | None:
     found = session.exec(select(Child.first_name, Child.last_name)
                          .where(Child.id == row_id)).first()
     return f"{found[0]} {found[1]}" if found else None
+
+
+def children_changed(store, after: int, upto: int) -> frozenset[uuid.UUID] | None:
+    """The children whose records others changed in (after, upto] (an open form's note says
+    so only for its own child); none for changes to no child's record (a worker, a team).
+    None when that cannot be told: the trail not readable (a team server's worker, as for
+    `said`), more than MOST_READ entries, or an entry whose child cannot be found (its row
+    gone, and the entry not saying whose it was)."""
+    if upto - after > MOST_READ:
+        return None
+    written = list(store.written)
+    found: set[uuid.UUID] = set()
+    try:
+        with store.read() as session:
+            for e in _theirs(session, written, after, upto):
+                children = _children_of(session, e.entity, e.entity_id, e.changes)
+                if children is None:
+                    return None
+                found |= children
+    except DBAPIError:  # a team server's worker: no reading the trail
+        return None
+    return frozenset(found)
+
+
+def _children_of(session, entity: str, entity_id: str, changes: str) -> set[uuid.UUID] | None:
+    """The children a changed row is about: itself (a child); its `child_id`; the `child_id`
+    of the row it belongs to (a visit's addendum or those present: the visit's); for a person
+    or a family, the children they are held for (`privacy.FAMILY`); none for a row of no
+    child (a worker, a team). From the row as it is and what its entry says it was (a row
+    deleted since: its entry has its values). None when neither says."""
+    table = SQLModel.metadata.tables.get(entity)
+    try:
+        row_id = uuid.UUID(entity_id)
+    except ValueError:
+        return None
+    if table is None:
+        return None
+    if entity == "child":
+        return {row_id}
+    said = _values(changes)
+    if "child_id" in table.c:
+        return _ids(session, table, row_id, "child_id", said)
+    parents = [(c.name, fk.column.table) for c in table.c for fk in c.foreign_keys
+               if "child_id" in fk.column.table.c]
+    found: set[uuid.UUID] = set()
+    for column, parent in parents:
+        ids = _ids(session, table, row_id, column, said)
+        for parent_id in ids or ():
+            children = _ids(session, parent, parent_id, "child_id", {})
+            if children is None:
+                return None
+            found |= children
+        if ids is None:
+            return None
+    if entity in FAMILY:
+        for held in SQLModel.metadata.tables.values():
+            key = held.c.id if held.name == "child" else held.c.get("child_id")
+            for c in held.c:
+                if key is not None and any(fk.column.table is table for fk in c.foreign_keys):
+                    found.update(session.exec(select(key).where(c == row_id)).all())
+    return found
+
+
+def _values(changes: str) -> dict[str, set]:
+    """What an entry says a row's fields were and became ({field: [before, after]})."""
+    try:
+        pairs = json.loads(changes)
+    except ValueError:
+        return {}
+    if not isinstance(pairs, dict):
+        return {}
+    return {k: {v for v in pair if v is not None} for k, pair in pairs.items()
+            if isinstance(pair, list)}
+
+
+def _ids(session, table, row_id: uuid.UUID, column: str, said: dict[str, set]
+         ) -> set[uuid.UUID] | None:
+    """The ids in `column` of the row `row_id` of `table`, as it is and as `said`; None when
+    the row is gone and `said` has nothing of it."""
+    row = session.exec(select(table.c[column], table.c.id).where(table.c.id == row_id)).first()
+    given = said.get(column, set())
+    if row is None and column not in said:
+        return None
+    values = given | ({row[0]} if row is not None and row[0] is not None else set())
+    out = set()
+    for v in values:
+        try:
+            out.add(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)))
+        except ValueError:
+            continue
+    return out

@@ -119,6 +119,46 @@ async def test_what_is_typed_in_an_open_form_survives_a_change_by_another(demo_s
         await until(pilot, lambda: len(record.record.visits.visits) == visits_before + 1)
 
 
+@pytest.mark.both_stores
+async def test_an_open_form_says_nothing_of_a_change_to_another_child(demo_store):
+    """A worker typing a change to one child's details is not told of a visit recorded to
+    another child: it is no clash with what they typed. The record under the form is still
+    read again once the form is closed (as for any change by others)."""
+    from sqlmodel import select
+
+    from cintui.store.models import Child
+    from tests.screens.test_child import read
+
+    app = ChildHost(demo_store)
+    another, first, last = read(demo_store, lambda session: session.exec(
+        select(Child.reference, Child.first_name, Child.last_name)
+        .where(Child.status == "cin_plan", Child.reference != app.reference)).first())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        live.watch(app).look_now()
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "ChildFormScreen"
+        await fill(pilot, "#known_as", "Pri")
+        visit_elsewhere(demo_store, another)
+        app.live_updates.look_now()
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#known_as").value == "Pri"
+        assert text_of(form, "#form-info") == "" and not notices(app)
+        record = app.screen_stack[-2]
+        await pilot.press("escape")
+        await settle(pilot)
+        if app.screen is not record:  # "leave what you typed?"
+            await pilot.press("y")
+            await settle(pilot)
+        assert app.screen is record
+        app.live_updates.look_now()  # the next look: the record, behind, read again
+        await settle(pilot)
+        assert notices(app) == [f"Updated: {other_name(demo_store)} ({OTHER}) recorded a "
+                                f"visit to {first} {last}"]
+
+
 def test_the_interval_is_a_setting_and_zero_turns_it_off(monkeypatch):
     from cintui.reference import config
 

@@ -401,6 +401,43 @@ def test_the_newest_entry_and_the_entries_this_store_wrote_are_known(store):
     assert changes.said(store, mine, seen.newest) == "Updated: sw.two added Ada Child4"
 
 
+def test_the_children_whose_records_others_changed_are_known(demo_store):
+    """screens/live.py: an open form says the store changed under it only for a change to
+    its own child. The children are read from the rows changed and their entries: a child's
+    own row; a person, for each child they are held for; a row deleted since, from its entry;
+    a worker's row is no child's. Too many entries to read: not known."""
+    from cintui.casework import cases, changes, record
+    from cintui.store.engine import open_store
+
+    mine, other = open_store(demo_store, None), open_store(demo_store, None)  # two processes
+    try:
+        with mine.read() as session:
+            a, b = (cases.find_child(session, r).id for r in ("DEMO00001", "DEMO00002"))
+        start = mine.newest_entry()
+
+        def since(write) -> frozenset | None:
+            nonlocal start
+            with other.session("sw.two") as session:
+                write(session)
+            before, start = start, mine.newest_entry()
+            return changes.children_changed(mine, before, start)
+
+        assert since(lambda s: setattr(cases.find_child(s, "DEMO00002"), "known_as",
+                                       "Bee")) == {b}
+        added = []
+        assert since(lambda s: added.append(record.add_person(
+            s, a, record.PersonInput(name="Rosa Quill", relationship="Aunt")))) == {a}
+        assert since(lambda s: record.remove_person(s, a, added[0].person_id)) == {a}
+        assert since(lambda s: setattr(cases.find_worker(s, "morgan.fielding"), "name",
+                                       "Morgan Fielding-Ashe")) == frozenset()
+        assert changes.children_changed(mine, start - changes.MOST_READ - 1, start) is None
+        add_child(mine, 9)  # this process's own: not others'
+        assert changes.children_changed(mine, start, mine.newest_entry()) == frozenset()
+    finally:
+        mine.close()
+        other.close()
+
+
 def test_others_between_counts_what_is_not_ours():
     from cintui.casework.changes import others_between
 
