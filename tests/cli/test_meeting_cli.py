@@ -544,8 +544,8 @@ def test_a_booked_meeting_says_who_booked_it_and_when(cli, demo_store, store, mo
 
 def test_a_meeting_booked_before_cintui_kept_who_booked_it_says_nothing_of_it(cli, demo_store):
     """A meeting whose booker is not known (booked before revision 0033, or brought in by an
-    import or a transfer pack: the demo's held meetings) has no booking line, and `null` in
-    JSON; the list says the booking of the meetings still booked alone."""
+    import or a transfer pack; here the demo's held meetings, made with none) has no booking
+    line, and `null` in JSON; the list says the booking of the meetings still booked alone."""
     rows = listed(cli, demo_store)
     held = [r for r in rows if r["status"] == "held"]
     assert held and all(r["booked_by"] is None and r["booked_on"] is None for r in held)
